@@ -1,0 +1,216 @@
+package dev.wisp.bench.load;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens N keep-alive connections to a server, completes one {@code GET /plaintext} on each, and holds them all
+ * open and idle, so that the harness can measure the server's memory per idle connection.
+ *
+ * <p>Usage: {@code IdleConnections HOST PORT COUNT [MAX_SECONDS]}. It talks to the harness over standard
+ * input and output (which is why a benchmark tool prints to {@code System.out}):
+ * <ol>
+ *   <li>after opening, it prints {@code ready opened=N failed=F response_bytes=B millis=T};</li>
+ *   <li>each {@code check} line on stdin is answered with {@code open N}: the connections the server has not
+ *       closed (probed without sending anything);</li>
+ *   <li>end of stdin, a {@code quit} line or MAX_SECONDS (default 600) after start closes every connection
+ *       and exits.</li>
+ * </ol>
+ * Opening stops early after 20 failures in a row or 120 s, so a server that refuses connections cannot hang
+ * the harness. Everything runs on the main thread except one daemon thread that reads stdin.
+ */
+public final class IdleConnections {
+    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    private static final int READ_TIMEOUT_MILLIS = 10_000;
+    private static final int MAX_FAILURES_IN_A_ROW = 20;
+    private static final long OPEN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(120);
+    private static final int MAX_HEAD_BYTES = 8192;
+
+    private final List<SocketChannel> channels = new ArrayList<>();
+    private final PrintStream out;
+
+    private IdleConnections(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3 || args.length > 4) {
+            throw new IllegalArgumentException("usage: IdleConnections HOST PORT COUNT [MAX_SECONDS]");
+        }
+        InetSocketAddress address = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
+        int count = Integer.parseInt(args[2]);
+        long maxSeconds = args.length == 4 ? Long.parseLong(args[3]) : 600;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+        new IdleConnections(System.out).run(address, count, deadline);
+    }
+
+    private void run(InetSocketAddress address, int count, long deadline) throws IOException, InterruptedException {
+        BlockingQueue<String> commands = readCommands();
+        try {
+            open(address, count);
+            try (Selector selector = Selector.open()) {
+                for (SocketChannel channel : channels) {
+                    channel.configureBlocking(false);
+                    channel.register(selector, SelectionKey.OP_READ);
+                }
+                serve(commands, selector, deadline);
+            }
+        } finally {
+            for (SocketChannel channel : channels) {
+                channel.close();
+            }
+        }
+    }
+
+    private void open(InetSocketAddress address, int count) {
+        long start = System.nanoTime();
+        int failed = 0;
+        int failedInARow = 0;
+        int responseBytes = 0;
+        byte[] request = ("GET /plaintext HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
+                + "\r\nUser-Agent: wisp-bench\r\nAccept: */*\r\n\r\n").getBytes(US_ASCII);
+        while (channels.size() < count && failedInARow < MAX_FAILURES_IN_A_ROW
+                && System.nanoTime() - start < OPEN_LIMIT_NANOS) {
+            SocketChannel channel = null;
+            try {
+                channel = SocketChannel.open();
+                channel.socket().connect(address, CONNECT_TIMEOUT_MILLIS);
+                channel.socket().setSoTimeout(READ_TIMEOUT_MILLIS);
+                channel.socket().getOutputStream().write(request);
+                responseBytes = readResponse(new BufferedInputStream(channel.socket().getInputStream(), 512));
+                channels.add(channel);
+                failedInARow = 0;
+            } catch (IOException e) {
+                failed++;
+                failedInARow++;
+                closeQuietly(channel);
+            }
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        out.printf("ready opened=%d failed=%d response_bytes=%d millis=%d%n", channels.size(), failed,
+                responseBytes, millis);
+        out.flush();
+    }
+
+    /** Reads one response with a Content-Length body and returns its size; fails unless the status is 200. */
+    private static int readResponse(InputStream in) throws IOException {
+        byte[] head = new byte[MAX_HEAD_BYTES];
+        int length = 0;
+        while (length < 4 || !endsWithBlankLine(head, length)) {
+            if (length == head.length) {
+                throw new IOException("response head exceeds " + MAX_HEAD_BYTES + " bytes");
+            }
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed inside the response head");
+            }
+            head[length++] = (byte) b;
+        }
+        String text = new String(head, 0, length, US_ASCII);
+        if (!text.startsWith("HTTP/1.1 200 ")) {
+            throw new IOException("unexpected status line: " + text.lines().findFirst().orElse(""));
+        }
+        int contentLength = contentLength(text);
+        in.readNBytes(contentLength);
+        return length + contentLength;
+    }
+
+    private static boolean endsWithBlankLine(byte[] head, int length) {
+        return head[length - 4] == '\r' && head[length - 3] == '\n' && head[length - 2] == '\r'
+                && head[length - 1] == '\n';
+    }
+
+    private static int contentLength(String head) throws IOException {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Content-Length")) {
+                return Integer.parseInt(line.substring(colon + 1).trim());
+            }
+        }
+        throw new IOException("response has no Content-Length");
+    }
+
+    private void serve(BlockingQueue<String> commands, Selector selector, long deadline)
+            throws IOException, InterruptedException {
+        int closedByServer = 0;
+        ByteBuffer scratch = ByteBuffer.allocate(1024);
+        while (true) {
+            String command = commands.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (command == null || command.equals("quit")) {
+                return;
+            }
+            if (command.equals("check")) {
+                closedByServer += reapClosed(selector, scratch);
+                out.printf("open %d%n", channels.size() - closedByServer);
+                out.flush();
+            }
+        }
+    }
+
+    /** Counts and cancels the connections that reached end of stream; stray bytes are read and dropped. */
+    private static int reapClosed(Selector selector, ByteBuffer scratch) throws IOException {
+        int closed = 0;
+        selector.selectNow();
+        for (SelectionKey key : selector.selectedKeys()) {
+            SocketChannel channel = (SocketChannel) key.channel();
+            scratch.clear();
+            int read;
+            try {
+                read = channel.read(scratch);
+            } catch (IOException e) {
+                read = -1;
+            }
+            if (read < 0) {
+                key.cancel();
+                closed++;
+            }
+        }
+        selector.selectedKeys().clear();
+        return closed;
+    }
+
+    /** Stdin lines go to a queue; end of stdin becomes {@code quit}. */
+    private static BlockingQueue<String> readCommands() {
+        BlockingQueue<String> commands = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, US_ASCII))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    commands.add(line.trim());
+                }
+            } catch (IOException e) {
+                // Unreadable stdin means the harness is gone: treat it as end of input.
+            }
+            commands.add("quit");
+        }, "stdin-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return commands;
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Already failing this connection; the close error adds nothing.
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.wisp.bench.peers;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Netty 4.2 plaintext peer.
+ *
+ * <p>Configuration, the usual best one for a single-core keep-alive test: native epoll transport when the
+ * platform has it (NIO otherwise), one event loop thread that both accepts and serves, {@link HttpServerCodec}
+ * and one handler that writes a prebuilt response per request and flushes once per read batch
+ * ({@code channelReadComplete}), the default pooled allocator, {@code TCP_NODELAY} on. No Date or Server
+ * header, as Netty adds none by itself. Everything runs on the event loop thread.
+ */
+public final class NettyPlaintext {
+    private static final AsciiString TEXT_PLAIN = AsciiString.cached(Plaintext.CONTENT_TYPE);
+    private static final AsciiString BODY_LENGTH = AsciiString.cached(Integer.toString(Plaintext.body().length));
+
+    private NettyPlaintext() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PeerLauncher.run("netty", args, NettyPlaintext::start);
+    }
+
+    static AutoCloseable start(int port) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, ioHandlers);
+        ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(13).writeBytes(Plaintext.body()));
+        Channel channel = new ServerBootstrap()
+                .group(loop)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new PlaintextHandler(body));
+                    }
+                })
+                .bind(new InetSocketAddress(Plaintext.HOST, port))
+                .sync()
+                .channel();
+        return () -> {
+            channel.close().syncUninterruptibly();
+            loop.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        };
+    }
+
+    /** Answers each request head; the codec's content parts carry nothing for a GET and are released. */
+    private static final class PlaintextHandler extends ChannelInboundHandlerAdapter {
+        private final ByteBuf body;
+
+        PlaintextHandler(ByteBuf body) {
+            this.body = body;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof HttpRequest request)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            FullHttpResponse response;
+            if (request.method().equals(HttpMethod.GET) && Plaintext.PATH.equals(request.uri())) {
+                HttpHeaders headers = new DefaultHttpHeaders(false)
+                        .add(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
+                        .add(HttpHeaderNames.CONTENT_LENGTH, BODY_LENGTH);
+                response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        body.duplicate(), headers, EmptyHttpHeaders.INSTANCE);
+            } else {
+                response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
+                        Unpooled.EMPTY_BUFFER);
+                response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+            }
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            ReferenceCountUtil.release(msg);
+            if (keepAlive) {
+                ctx.write(response, ctx.voidPromise());
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
