@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# Plaintext keep-alive load test and idle-connection memory test: Wisp against peer servers on loopback.
+#
+# For each server: start it pinned to one core, check its answer, warm up, measure with wrk pinned to the other
+# core, then hold IDLE_CONNECTIONS idle keep-alive connections and measure live heap and RSS per connection.
+# Prints a Markdown table and writes it to results/latest.md. Stops only the processes it started, by PID.
+#
+# Settings (environment):
+#   SERVERS           servers in order (default: wisp netty jetty undertow helidon jdk nginx)
+#   DURATION, WARMUP  wrk durations (default 15s, 10s); CONNECTIONS wrk connections (default 64)
+#   IDLE_CONNECTIONS  connections held for the memory test (default 5000; 0 skips the test)
+#   JVM_FLAGS         flags for every JVM server (default below); JAVA_HOME a JDK 21+ (default: JDK 25)
+#   SERVER_CPU, LOAD_CPU  cores for the server and for wrk and the holder (default 0 and 1)
+#   PORT_BASE         ports are PORT_BASE + 1 (wisp) ... + 7 (nginx) (default 19000)
+#   SKIP_BUILD=1      use the jars already in target/; RESULTS output file (default results/latest.md)
+set -uo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT_DIR=$(dirname "$BENCH_DIR")
+SERVERS=${SERVERS:-"wisp netty jetty undertow helidon jdk nginx"}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-5000}
+JVM_FLAGS=${JVM_FLAGS:-"-Xms512m -Xmx512m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+PORT_BASE=${PORT_BASE:-19000}
+START_TIMEOUT=${START_TIMEOUT:-30}
+SKIP_BUILD=${SKIP_BUILD:-0}
+RESULTS=${RESULTS:-$BENCH_DIR/results/latest.md}
+
+declare -A MAIN_CLASS=(
+    [wisp]=WispPlaintext [netty]=NettyPlaintext [jetty]=JettyPlaintext [undertow]=UndertowPlaintext
+    [helidon]=HelidonPlaintext [jdk]=JdkHttpServerPlaintext)
+declare -A PORT_OFFSET=([wisp]=1 [netty]=2 [jetty]=3 [undertow]=4 [helidon]=5 [jdk]=6 [nginx]=7)
+declare -A LABEL=(
+    [wisp]=Wisp [netty]=Netty [jetty]=Jetty [undertow]=Undertow [helidon]=Helidon [jdk]="JDK HttpServer"
+    [nginx]=nginx)
+
+STARTED_PIDS=()
+ROWS=()
+NOTES=()
+declare -A RESPONSE_BYTES=()
+WORK_DIR=$(mktemp -d -t wisp-bench.XXXXXX)
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+stop_pid() {  # TERM, up to 10 s, then KILL; a reaped PID is forgotten so it is never signalled again
+    local pid=$1 kept=() other
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null
+        for _ in $(seq 1 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    fi
+    wait "$pid" 2>/dev/null
+    for other in "${STARTED_PIDS[@]}"; do
+        [[ $other == "$pid" ]] || kept+=("$other")
+    done
+    STARTED_PIDS=("${kept[@]}")
+    return 0
+}
+
+cleanup() {
+    local pid
+    for pid in "${STARTED_PIDS[@]}"; do
+        stop_pid "$pid"
+    done
+    rm -rf "$WORK_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+seconds() {  # 15s, 2m or 15 -> seconds
+    local value=$1
+    case $value in
+        *m) echo $(( ${value%m} * 60 )) ;;
+        *s) echo "${value%s}" ;;
+        *) echo "$value" ;;
+    esac
+}
+
+choose_java() {
+    local home version
+    for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
+        [[ -n $home && -x $home/bin/java && -x $home/bin/jcmd ]] || continue
+        version=$("$home/bin/java" -XshowSettings:properties -version 2>&1 |
+            awk '/java.specification.version/ {print $3}')
+        if [[ ${version%%.*} -ge 21 ]]; then
+            export JAVA_HOME=$home
+            return 0
+        fi
+    done
+    log "no JDK 21+ found (set JAVA_HOME)"
+    exit 1
+}
+
+install_tools() {
+    local missing=() tool
+    for tool in wrk nginx curl; do
+        command -v "$tool" >/dev/null || missing+=("$tool")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    log "installing ${missing[*]} with apt-get"
+    if ! timeout 600 apt-get update -qq ||
+        ! DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq "${missing[@]}" >/dev/null; then
+        log "could not install ${missing[*]}"
+        exit 1
+    fi
+}
+
+build() {
+    if [[ $SKIP_BUILD == 1 ]]; then
+        log "SKIP_BUILD=1: using the jars in wisp-bench/target"
+    else
+        log "building wisp-bench"
+        (cd "$ROOT_DIR" && timeout 900 ./mvnw -q -B -Pbench -pl wisp-bench -am package -DskipTests) ||
+            { log "build failed"; exit 1; }
+    fi
+    [[ -f $BENCH_DIR/target/wisp-bench.jar ]] || { log "missing wisp-bench/target/wisp-bench.jar"; exit 1; }
+    CLASS_PATH="$BENCH_DIR/target/wisp-bench.jar:$BENCH_DIR/target/lib/*"
+}
+
+write_nginx_config() {  # nginx with one worker serving the same 13-byte body
+    local dir=$1 port=$2
+    mkdir -p "$dir/temp"
+    cat >"$dir/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+worker_rlimit_nofile 65536;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events {
+    worker_connections 16384;
+}
+http {
+    access_log off;
+    # The default (1000) closes each keep-alive connection after 1000 requests; no JVM peer has such a limit.
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;
+    client_body_temp_path $dir/temp/body;
+    proxy_temp_path $dir/temp/proxy;
+    fastcgi_temp_path $dir/temp/fastcgi;
+    uwsgi_temp_path $dir/temp/uwsgi;
+    scgi_temp_path $dir/temp/scgi;
+    server {
+        listen 127.0.0.1:$port backlog=1024;
+        location = /plaintext {
+            default_type text/plain;
+            return 200 "Hello, World!";
+        }
+        location / {
+            return 404;
+        }
+    }
+}
+EOF
+}
+
+start_server() {  # name port -> SERVER_PID
+    local name=$1 port=$2
+    if [[ $name == nginx ]]; then
+        write_nginx_config "$WORK_DIR/nginx" "$port"
+        taskset -c "$SERVER_CPU" nginx -p "$WORK_DIR/nginx" -c "$WORK_DIR/nginx/nginx.conf" \
+            -e "$WORK_DIR/nginx/error.log" >"$WORK_DIR/$name.log" 2>&1 &
+    else
+        # shellcheck disable=SC2086  # JVM_FLAGS is a list of flags
+        taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$CLASS_PATH" \
+            "dev.wisp.bench.peers.${MAIN_CLASS[$name]}" "$port" >"$WORK_DIR/$name.log" 2>&1 &
+    fi
+    SERVER_PID=$!
+    STARTED_PIDS+=("$SERVER_PID")
+}
+
+await_plaintext() {  # pid port -> 0 when GET /plaintext answers 200 text/plain "Hello, World!"
+    local pid=$1 port=$2 deadline=$((SECONDS + START_TIMEOUT)) code
+    while ((SECONDS < deadline)); do
+        kill -0 "$pid" 2>/dev/null || { FAILURE="exited at start"; return 1; }
+        code=$(curl -s --max-time 2 -D "$WORK_DIR/head" -o "$WORK_DIR/body" -w '%{http_code}' \
+            "http://127.0.0.1:$port/plaintext" 2>/dev/null)
+        if [[ $code == 200 ]]; then
+            if [[ $(cat "$WORK_DIR/body") != "Hello, World!" ]] ||
+                ! grep -qi '^content-type: text/plain' "$WORK_DIR/head"; then
+                FAILURE="wrong response"
+                return 1
+            fi
+            return 0
+        fi
+        sleep 0.3
+    done
+    FAILURE="not answering after ${START_TIMEOUT}s"
+    return 1
+}
+
+port_is_free() {
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+run_wrk() {  # port duration output -> 0 when wrk finished
+    local port=$1 duration=$2 output=$3
+    timeout --kill-after=5 $(( $(seconds "$duration") + 30 )) taskset -c "$LOAD_CPU" \
+        wrk -t1 -c"$CONNECTIONS" -d"$duration" --latency "http://127.0.0.1:$port/plaintext" >"$output" 2>&1
+}
+
+source "$BENCH_DIR/memory.sh"
+
+measure_server() {  # name -> one table row in ROWS, notes in NOTES
+    local name=$1 port=$((PORT_BASE + PORT_OFFSET[$1])) label=${LABEL[$1]} rps p99 errors
+    FAILURE=""
+    log "$label: starting on port $port"
+    if ! port_is_free "$port"; then
+        ROWS+=("$name|failed: port $port busy")
+        return
+    fi
+    start_server "$name" "$port"
+    if ! await_plaintext "$SERVER_PID" "$port"; then
+        log "$label: $FAILURE"
+        tail -n 5 "$WORK_DIR/$name.log" | sed 's/^/    /' >&2
+        stop_pid "$SERVER_PID"
+        ROWS+=("$name|failed: $FAILURE")
+        return
+    fi
+    log "$label: warming up for $WARMUP"
+    run_wrk "$port" "$WARMUP" "$WORK_DIR/$name.warmup.txt"
+    log "$label: measuring for $DURATION"
+    if ! run_wrk "$port" "$DURATION" "$WORK_DIR/$name.wrk.txt" || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        stop_pid "$SERVER_PID"
+        ROWS+=("$name|failed: wrk or server died under load")
+        return
+    fi
+    rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$WORK_DIR/$name.wrk.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "$WORK_DIR/$name.wrk.txt")
+    errors=$(grep -E 'Socket errors|Non-2xx' "$WORK_DIR/$name.wrk.txt" | sed 's/^ *//' | paste -sd ';' -)
+    [[ -n $errors ]] && NOTES+=("$label under load: $errors")
+    measure_idle_memory "$name" "$port" "$SERVER_PID"
+    stop_pid "$SERVER_PID"
+    ROWS+=("$name|ok|${rps:-0}|${p99:-?}|$HEAP_PER_CONNECTION|$RSS_PER_CONNECTION")
+    log "$label: ${rps:-0} req/s, p99 ${p99:-?}, heap $HEAP_PER_CONNECTION KiB/conn, RSS $RSS_PER_CONNECTION KiB/conn"
+}
+
+report() {
+    local row name status rps p99 heap rss wisp_rps="" ratio
+    for row in "${ROWS[@]}"; do
+        IFS='|' read -r name status rps _ <<<"$row"
+        [[ $name == wisp && $status == ok ]] && wisp_rps=$rps
+    done
+    echo "# Plaintext keep-alive benchmark"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)"
+    echo "- JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
+    echo "- JVM flags (every JVM server): \`$JVM_FLAGS\`"
+    echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //'), 1 worker"
+    echo "- server pinned with \`taskset -c $SERVER_CPU\`; load pinned with \`taskset -c $LOAD_CPU\`"
+    echo "- load: \`wrk -t1 -c$CONNECTIONS -d$DURATION --latency http://127.0.0.1:PORT/plaintext\` after a $WARMUP warm-up"
+    echo "- memory: $IDLE_CONNECTIONS idle keep-alive connections, each after one request; (after - before) / connections held"
+    echo
+    echo "| server | req/s | vs Wisp | p99 | heap KiB/idle conn | RSS KiB/idle conn |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for row in "${ROWS[@]}"; do
+        IFS='|' read -r name status rps p99 heap rss <<<"$row"
+        if [[ $status != ok ]]; then
+            echo "| ${LABEL[$name]} | $status | | | | |"
+            continue
+        fi
+        ratio="n/a"
+        [[ -n $wisp_rps && $wisp_rps -gt 0 ]] && ratio=$(awk -v a="$rps" -v b="$wisp_rps" 'BEGIN {printf "%.2f", a / b}')
+        echo "| ${LABEL[$name]} | $rps | $ratio | $p99 | $heap | $rss |"
+    done
+    if [[ ${#RESPONSE_BYTES[@]} -gt 0 ]]; then
+        echo
+        local sizes=""
+        for name in $SERVERS; do
+            [[ -n ${RESPONSE_BYTES[$name]:-} ]] && sizes+="${sizes:+, }${LABEL[$name]} ${RESPONSE_BYTES[$name]}"
+        done
+        echo "Response size per request, head + body (bytes): $sizes"
+    fi
+    if [[ ${#NOTES[@]} -gt 0 ]]; then
+        echo
+        echo "Notes:"
+        printf -- '- %s\n' "${NOTES[@]}"
+    fi
+}
+
+main() {
+    local name
+    ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+    choose_java
+    install_tools
+    build
+    for name in $SERVERS; do
+        if [[ -z ${LABEL[$name]:-} ]]; then
+            log "unknown server '$name' (known: ${!LABEL[*]})"
+            continue
+        fi
+        measure_server "$name"
+    done
+    mkdir -p "$(dirname "$RESULTS")"
+    report | tee "$RESULTS"
+}
+
+main "$@"
