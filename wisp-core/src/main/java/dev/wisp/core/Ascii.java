@@ -1,0 +1,77 @@
+package dev.wisp.core;
+
+import java.nio.charset.StandardCharsets;
+
+/** ASCII helpers shared by the codecs: case folding and safe echoing of peer input in error messages. */
+public final class Ascii {
+    /** At most this many bytes of peer input appear in an error message. */
+    public static final int MAX_ECHO = 64;
+
+    private Ascii() {
+    }
+
+    /** Lower-cases ASCII letters only, leaving other characters alone (header names are ASCII tokens). */
+    public static String toLowerCase(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                char[] chars = text.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    char d = chars[j];
+                    if (d >= 'A' && d <= 'Z') {
+                        chars[j] = (char) (d + ('a' - 'A'));
+                    }
+                }
+                return new String(chars);
+            }
+        }
+        return text;
+    }
+
+    /** Returns at most {@link #MAX_ECHO} characters of text with control and non-ASCII characters escaped. */
+    public static String escape(CharSequence text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_ECHO) + 8);
+        int end = Math.min(text.length(), MAX_ECHO);
+        for (int i = 0; i < end; i++) {
+            appendEscaped(out, text.charAt(i) & 0xff);
+        }
+        if (text.length() > MAX_ECHO) {
+            out.append("...");
+        }
+        return out.toString();
+    }
+
+    /** Like {@link #escape(CharSequence)}, for raw bytes. */
+    public static String escape(byte[] bytes, int offset, int length) {
+        StringBuilder out = new StringBuilder(Math.min(length, MAX_ECHO) + 8);
+        int end = offset + Math.min(length, MAX_ECHO);
+        for (int i = offset; i < end; i++) {
+            appendEscaped(out, bytes[i] & 0xff);
+        }
+        if (length > MAX_ECHO) {
+            out.append("...");
+        }
+        return out.toString();
+    }
+
+    private static void appendEscaped(StringBuilder out, int b) {
+        switch (b) {
+            case '\r' -> out.append("\\r");
+            case '\n' -> out.append("\\n");
+            case '\t' -> out.append("\\t");
+            case '\\' -> out.append("\\\\");
+            default -> {
+                if (b < 0x20 || b >= 0x7f) {
+                    out.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+                } else {
+                    out.append((char) b);
+                }
+            }
+        }
+    }
+
+    /** Encodes text that is known to be ASCII or Latin-1 (HTTP heads) to bytes. */
+    public static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}

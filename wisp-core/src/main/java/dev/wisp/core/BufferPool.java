@@ -1,0 +1,65 @@
+package dev.wisp.core;
+
+/**
+ * A bounded pool of equal-sized byte arrays, so that a connection holds a read or write buffer only while it
+ * is working on a message and an idle connection holds none. When the pool is empty, {@link #acquire()}
+ * allocates; when it is full, {@link #release(byte[])} drops the array for the garbage collector. The pool
+ * therefore never blocks and never grows past {@code maxPooled} arrays.
+ *
+ * <p>Thread-safe. The lock guards two field updates and never blocks on I/O.
+ */
+public final class BufferPool {
+    private final int bufferSize;
+    private final byte[][] stack;
+    private int count;
+
+    /**
+     * @param bufferSize the size of every buffer, in bytes
+     * @param maxPooled how many free buffers the pool keeps at most
+     */
+    public BufferPool(int bufferSize, int maxPooled) {
+        if (bufferSize < 64) {
+            throw new IllegalArgumentException("bufferSize must be at least 64: " + bufferSize);
+        }
+        if (maxPooled < 0) {
+            throw new IllegalArgumentException("maxPooled must not be negative: " + maxPooled);
+        }
+        this.bufferSize = bufferSize;
+        this.stack = new byte[maxPooled][];
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** Takes a free buffer, or allocates one. Its content is undefined. */
+    public byte[] acquire() {
+        synchronized (stack) {
+            if (count > 0) {
+                byte[] buffer = stack[--count];
+                stack[count] = null;
+                return buffer;
+            }
+        }
+        return new byte[bufferSize];
+    }
+
+    /** Gives a buffer back; the caller must not touch it afterwards. */
+    public void release(byte[] buffer) {
+        if (buffer.length != bufferSize) {
+            throw new IllegalArgumentException("buffer of " + buffer.length + " bytes is not from this pool");
+        }
+        synchronized (stack) {
+            if (count < stack.length) {
+                stack[count++] = buffer;
+            }
+        }
+    }
+
+    /** How many free buffers the pool holds now. */
+    public int pooled() {
+        synchronized (stack) {
+            return count;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.wisp.core;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Percent-decoding of URI components (RFC 3986 §2.1), strict: a malformed escape or UTF-8 sequence is an error. */
+public final class PercentEncoding {
+    private PercentEncoding() {
+    }
+
+    /**
+     * Decodes %XX escapes as UTF-8; with {@code plusIsSpace}, also '+' as space (HTML form query strings).
+     *
+     * @throws MalformedMessageException if an escape is not two hex digits or the bytes are not UTF-8
+     */
+    public static String decode(String text, boolean plusIsSpace) throws MalformedMessageException {
+        int first = firstSpecial(text, plusIsSpace);
+        if (first < 0) {
+            return text;
+        }
+        byte[] bytes = new byte[text.length()];
+        int length = 0;
+        boolean ascii = true;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= text.length()) {
+                    throw new MalformedMessageException("incomplete percent-encoding in '" + Ascii.escape(text) + "'");
+                }
+                int high = Character.digit(text.charAt(i + 1), 16);
+                int low = Character.digit(text.charAt(i + 2), 16);
+                if (high < 0 || low < 0) {
+                    throw new MalformedMessageException("invalid percent-encoding in '" + Ascii.escape(text) + "'");
+                }
+                int b = (high << 4) | low;
+                ascii &= b < 0x80;
+                bytes[length++] = (byte) b;
+                i += 2;
+            } else if (c == '+' && plusIsSpace) {
+                bytes[length++] = ' ';
+            } else if (c < 0x80) {
+                bytes[length++] = (byte) c;
+            } else {
+                throw new MalformedMessageException("non-ASCII character in '" + Ascii.escape(text) + "'");
+            }
+        }
+        if (ascii) {
+            return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+        }
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 0, length));
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedMessageException("percent-encoded bytes are not UTF-8 in '" + Ascii.escape(text) + "'");
+        }
+    }
+
+    private static int firstSpecial(String text, boolean plusIsSpace) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%' || (c == '+' && plusIsSpace) || c >= 0x80) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Percent-encodes a path segment for use in a URI: everything but unreserved characters and sub-delims. */
+    public static String encodePathSegment(String segment) {
+        byte[] bytes = segment.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(bytes.length + 8);
+        for (byte value : bytes) {
+            int b = value & 0xff;
+            if (isUnreserved(b) || "!$&'()*+,;=:@".indexOf(b) >= 0) {
+                out.append((char) b);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~". */
+    static boolean isUnreserved(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~';
+    }
+}

@@ -1,0 +1,306 @@
+package dev.wisp.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The target of a request (RFC 9112 §3.2) in one of its four forms, with its path split into percent-decoded
+ * segments and its query string. Dot segments are removed (RFC 3986 §5.2.4), after decoding, so {@code /a/%2e%2e/b}
+ * is {@code /b}; a path that climbs above the root is rejected, so nothing downstream can be walked out of its
+ * root by a crafted path.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class RequestTarget {
+    /** The four request-target forms of RFC 9112 §3.2. */
+    public enum Form {
+        /** {@code /path?query}: the usual form. */
+        ORIGIN,
+        /** {@code http://host/path?query}: sent to proxies, and accepted by every server. */
+        ABSOLUTE,
+        /** {@code host:port}: only with CONNECT. */
+        AUTHORITY,
+        /** {@code *}: only with a server-wide OPTIONS. */
+        ASTERISK
+    }
+
+    private static final RequestTarget ASTERISK = new RequestTarget(Form.ASTERISK, "*", null, null, "", null,
+            List.of(), false);
+
+    private final Form form;
+    private final String raw;
+    private final String scheme;
+    private final String authority;
+    private final String rawPath;
+    private final String rawQuery;
+    private final List<String> segments;
+    private final boolean trailingSlash;
+
+    private RequestTarget(Form form, String raw, String scheme, String authority, String rawPath, String rawQuery,
+            List<String> segments, boolean trailingSlash) {
+        this.form = form;
+        this.raw = raw;
+        this.scheme = scheme;
+        this.authority = authority;
+        this.rawPath = rawPath;
+        this.rawQuery = rawQuery;
+        this.segments = segments;
+        this.trailingSlash = trailingSlash;
+    }
+
+    /**
+     * Parses a request target in origin, absolute or asterisk form, as found in a request line.
+     *
+     * @throws MalformedMessageException if it is none of them or has characters RFC 3986 forbids
+     */
+    public static RequestTarget parse(String raw) throws MalformedMessageException {
+        Objects.requireNonNull(raw, "raw");
+        if (raw.equals("*")) {
+            return ASTERISK;
+        }
+        if (raw.startsWith("/")) {
+            return parsePathAndQuery(Form.ORIGIN, raw, null, null, raw);
+        }
+        int colon = raw.indexOf("://");
+        if (colon > 0 && isScheme(raw, colon)) {
+            String scheme = Ascii.toLowerCase(raw.substring(0, colon));
+            int authorityStart = colon + 3;
+            int pathStart = indexOfAny(raw, authorityStart, "/?");
+            String authority = raw.substring(authorityStart, pathStart);
+            checkAuthority(authority, raw);
+            String rest = raw.substring(pathStart);
+            String pathAndQuery = rest.startsWith("/") ? rest : "/" + rest;
+            return parsePathAndQuery(Form.ABSOLUTE, raw, scheme, authority, pathAndQuery);
+        }
+        throw new MalformedMessageException("request target '" + Ascii.escape(raw)
+                + "' is not in origin, absolute or asterisk form");
+    }
+
+    /**
+     * Parses a request target in authority form ({@code host:port}), as CONNECT requires (RFC 9112 §3.2.3).
+     *
+     * @throws MalformedMessageException if it is not {@code host:port}
+     */
+    public static RequestTarget parseAuthority(String raw) throws MalformedMessageException {
+        int colon = raw.lastIndexOf(':');
+        if (colon <= 0 || colon == raw.length() - 1 || raw.contains("@")) {
+            throw new MalformedMessageException("CONNECT target '" + Ascii.escape(raw) + "' is not host:port");
+        }
+        for (int i = colon + 1; i < raw.length(); i++) {
+            if (raw.charAt(i) < '0' || raw.charAt(i) > '9') {
+                throw new MalformedMessageException("CONNECT target '" + Ascii.escape(raw) + "' has a bad port");
+            }
+        }
+        checkAuthority(raw, raw);
+        return new RequestTarget(Form.AUTHORITY, raw, null, raw, "", null, List.of(), false);
+    }
+
+    /**
+     * Returns an origin-form target for a path and optional query, as a client sends it.
+     *
+     * @throws IllegalArgumentException if it is not a valid origin-form target
+     */
+    public static RequestTarget origin(String pathAndQuery) {
+        if (!pathAndQuery.startsWith("/")) {
+            throw new IllegalArgumentException("origin-form target must start with '/': " + Ascii.escape(pathAndQuery));
+        }
+        try {
+            return parse(pathAndQuery);
+        } catch (MalformedMessageException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static RequestTarget parsePathAndQuery(Form form, String raw, String scheme, String authority,
+            String pathAndQuery) throws MalformedMessageException {
+        int question = pathAndQuery.indexOf('?');
+        String rawPath = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
+        String rawQuery = question < 0 ? null : pathAndQuery.substring(question + 1);
+        for (int i = 0; i < rawPath.length(); i++) {
+            if (!isPathChar(rawPath.charAt(i))) {
+                throw new MalformedMessageException("request target has a forbidden character in its path: '"
+                        + Ascii.escape(raw) + "'");
+            }
+        }
+        if (rawQuery != null) {
+            for (int i = 0; i < rawQuery.length(); i++) {
+                char c = rawQuery.charAt(i);
+                if (!isPathChar(c) && c != '?') {
+                    throw new MalformedMessageException("request target has a forbidden character in its query: '"
+                            + Ascii.escape(raw) + "'");
+                }
+            }
+        }
+        List<String> segments = decodeSegments(rawPath, raw);
+        boolean trailingSlash = rawPath.length() > 1 && rawPath.endsWith("/") && !segments.isEmpty();
+        return new RequestTarget(form, raw, scheme, authority, rawPath, rawQuery, segments, trailingSlash);
+    }
+
+    private static List<String> decodeSegments(String rawPath, String raw) throws MalformedMessageException {
+        List<String> segments = new ArrayList<>();
+        int start = 1;
+        while (start <= rawPath.length()) {
+            int slash = rawPath.indexOf('/', start);
+            int end = slash < 0 ? rawPath.length() : slash;
+            String segment = PercentEncoding.decode(rawPath.substring(start, end), false);
+            boolean last = slash < 0;
+            switch (segment) {
+                case "." -> { }
+                case ".." -> {
+                    if (segments.isEmpty()) {
+                        throw new MalformedMessageException("request path climbs above the root: '"
+                                + Ascii.escape(raw) + "'");
+                    }
+                    segments.remove(segments.size() - 1);
+                }
+                default -> {
+                    if (!segment.isEmpty() || !last) {
+                        segments.add(segment);
+                    }
+                }
+            }
+            if (last) {
+                break;
+            }
+            start = slash + 1;
+        }
+        segments.removeIf(String::isEmpty);
+        return List.copyOf(segments);
+    }
+
+    /** RFC 3986 pchar (unreserved, pct-encoded, sub-delims, ':' and '@') plus '/'. */
+    private static boolean isPathChar(char c) {
+        return PercentEncoding.isUnreserved(c) || c == '%' || c == '/' || c == ':' || c == '@'
+                || "!$&'()*+,;=".indexOf(c) >= 0;
+    }
+
+    private static boolean isScheme(String raw, int end) {
+        if (!Character.isLetter(raw.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < end; i++) {
+            char c = raw.charAt(i);
+            if (!(c < 0x80 && (Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkAuthority(String authority, String raw) throws MalformedMessageException {
+        if (authority.isEmpty()) {
+            throw new MalformedMessageException("request target has an empty authority: '" + Ascii.escape(raw) + "'");
+        }
+        for (int i = 0; i < authority.length(); i++) {
+            char c = authority.charAt(i);
+            if (!PercentEncoding.isUnreserved(c) && ":[]@%!$&'()*+,;=".indexOf(c) < 0) {
+                throw new MalformedMessageException("request target has a forbidden character in its authority: '"
+                        + Ascii.escape(raw) + "'");
+            }
+        }
+    }
+
+    private static int indexOfAny(String text, int from, String chars) {
+        for (int i = from; i < text.length(); i++) {
+            if (chars.indexOf(text.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return text.length();
+    }
+
+    public Form form() {
+        return form;
+    }
+
+    /** The target exactly as received. */
+    public String raw() {
+        return raw;
+    }
+
+    /** The scheme of an absolute-form target, lower-cased. */
+    public Optional<String> scheme() {
+        return Optional.ofNullable(scheme);
+    }
+
+    /** The authority ({@code host[:port]}) of an absolute- or authority-form target. */
+    public Optional<String> authority() {
+        return Optional.ofNullable(authority);
+    }
+
+    /** The path as received, still percent-encoded; empty for the authority and asterisk forms. */
+    public String rawPath() {
+        return rawPath;
+    }
+
+    /**
+     * The decoded, dot-segment-free path: {@code "/"} followed by the segments joined with '/', and a trailing
+     * '/' if the received path had one. Note that a decoded segment may itself contain '/' (from {@code %2F});
+     * use {@link #segments()} where that matters.
+     */
+    public String path() {
+        if (form == Form.ASTERISK || form == Form.AUTHORITY) {
+            return raw;
+        }
+        return "/" + String.join("/", segments) + (trailingSlash ? "/" : "");
+    }
+
+    /** The decoded path segments, without empty ones and dot segments. */
+    public List<String> segments() {
+        return segments;
+    }
+
+    /** Whether the received path ended with '/' (and was not just "/"). */
+    public boolean hasTrailingSlash() {
+        return trailingSlash;
+    }
+
+    /** The query as received, without '?', still encoded; empty if the target had no '?'. */
+    public Optional<String> rawQuery() {
+        return Optional.ofNullable(rawQuery);
+    }
+
+    /**
+     * The query parsed as {@code name=value} pairs separated by '&amp;', decoded with '+' as space; values of a
+     * repeated name are kept in order.
+     *
+     * @throws MalformedMessageException if an escape is malformed
+     */
+    public Map<String, List<String>> queryParameters() throws MalformedMessageException {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = PercentEncoding.decode(equals < 0 ? pair : pair.substring(0, equals), true);
+            String value = equals < 0 ? "" : PercentEncoding.decode(pair.substring(equals + 1), true);
+            parameters.computeIfAbsent(name, key -> new ArrayList<>(1)).add(value);
+        }
+        parameters.replaceAll((name, values) -> List.copyOf(values));
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RequestTarget target && target.raw.equals(raw) && target.form == form;
+    }
+
+    @Override
+    public int hashCode() {
+        return raw.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return raw;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.wisp.core;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+
+/**
+ * A buffered, blocking reader of wire bytes over an {@link InputStream} or a byte array, shared by every codec.
+ * Codecs scan the buffer in place ({@link #buffer()}, {@link #position()}, {@link #limit()}) and ask for more
+ * with {@link #fill()}; bodies use {@link #read(byte[], int, int)}, which bypasses the buffer for large reads.
+ *
+ * <p>Over a stream, the buffer comes from a {@link BufferPool} when bytes first arrive and goes back with
+ * {@link #releaseIfEmpty()}, so a connection waiting for its next message holds no buffer: {@link #awaitData()}
+ * waits for one byte without a buffer.
+ *
+ * <p>Not thread-safe: one thread owns it, the connection's.
+ */
+public final class WireInput {
+    private final InputStream in;
+    private final BufferPool pool;
+    private final byte[] single;
+    private byte[] buffer;
+    private int position;
+    private int limit;
+
+    private WireInput(InputStream in, BufferPool pool, byte[] content) {
+        this.in = in;
+        this.pool = pool;
+        this.single = in == null ? null : new byte[1];
+        this.buffer = content;
+        this.limit = content == null ? 0 : content.length;
+    }
+
+    /** A reader of a stream whose buffers come from the pool. */
+    public static WireInput of(InputStream in, BufferPool pool) {
+        return new WireInput(Objects.requireNonNull(in, "in"), Objects.requireNonNull(pool, "pool"), null);
+    }
+
+    /** A reader of these bytes, which then reports end of stream; for codec tests and benchmarks. */
+    public static WireInput of(byte[] content) {
+        return new WireInput(null, null, Objects.requireNonNull(content, "content"));
+    }
+
+    /** The buffer; valid bytes are in {@code [position(), limit())}. {@code null} when none is held. */
+    public byte[] buffer() {
+        return buffer;
+    }
+
+    public int position() {
+        return position;
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    /** The number of bytes read from the wire and not yet consumed. */
+    public int buffered() {
+        return limit - position;
+    }
+
+    /** The most bytes the buffer holds: the longest line a codec can scan in place. */
+    public int capacity() {
+        return in == null ? limit : pool.bufferSize();
+    }
+
+    /** Marks n buffered bytes as consumed. */
+    public void skip(int n) {
+        if (n < 0 || n > limit - position) {
+            throw new IndexOutOfBoundsException("skip " + n + " of " + (limit - position) + " buffered bytes");
+        }
+        position += n;
+    }
+
+    /**
+     * Reads more bytes from the wire into the buffer, keeping unconsumed ones (moved to the start if there is
+     * no room after them). Blocks until at least one byte arrives.
+     *
+     * @return false at the end of the stream
+     * @throws IllegalStateException if the buffer is full of unconsumed bytes; codecs check {@link #capacity()}
+     */
+    public boolean fill() throws IOException {
+        if (in == null) {
+            return false;
+        }
+        if (buffer == null) {
+            buffer = pool.acquire();
+            position = 0;
+            limit = 0;
+        } else if (limit == buffer.length) {
+            if (position == 0) {
+                throw new IllegalStateException("buffer is full: " + buffer.length + " unconsumed bytes");
+            }
+            System.arraycopy(buffer, position, buffer, 0, limit - position);
+            limit -= position;
+            position = 0;
+        }
+        int n = in.read(buffer, limit, buffer.length - limit);
+        if (n < 0) {
+            return false;
+        }
+        limit += n;
+        return true;
+    }
+
+    /**
+     * Waits for the next byte without holding a buffer (for an idle connection between messages), then takes a
+     * buffer for it. Returns at once if bytes are buffered already.
+     *
+     * @return false at the end of the stream
+     */
+    public boolean awaitData() throws IOException {
+        if (position < limit) {
+            return true;
+        }
+        if (in == null) {
+            return false;
+        }
+        releaseIfEmpty();
+        int n = in.read(single, 0, 1);
+        if (n <= 0) {
+            return false;
+        }
+        buffer = pool.acquire();
+        buffer[0] = single[0];
+        position = 0;
+        limit = 1;
+        return true;
+    }
+
+    /** Returns one byte, or -1 at the end of the stream. */
+    public int readByte() throws IOException {
+        if (position == limit && !fill()) {
+            return -1;
+        }
+        return buffer[position++] & 0xff;
+    }
+
+    /**
+     * Reads up to len bytes: buffered bytes first; when none are buffered and the read is at least a buffer's
+     * size, straight from the stream so large bodies are not copied twice.
+     *
+     * @return the number of bytes read, or -1 at the end of the stream
+     */
+    public int read(byte[] destination, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, destination.length);
+        if (length == 0) {
+            return 0;
+        }
+        if (position == limit) {
+            if (in != null && length >= pool.bufferSize()) {
+                releaseIfEmpty();
+                return in.read(destination, offset, length);
+            }
+            if (!fill()) {
+                return -1;
+            }
+        }
+        int n = Math.min(length, limit - position);
+        System.arraycopy(buffer, position, destination, offset, n);
+        position += n;
+        return n;
+    }
+
+    /**
+     * Reads exactly len bytes.
+     *
+     * @throws EOFException if the stream ends first
+     */
+    public void readFully(byte[] destination, int offset, int length) throws IOException {
+        while (length > 0) {
+            int n = read(destination, offset, length);
+            if (n < 0) {
+                throw new EOFException("stream ended " + length + " bytes short");
+            }
+            offset += n;
+            length -= n;
+        }
+    }
+
+    /** Returns the buffer to the pool if nothing is buffered, so an idle connection holds none. */
+    public void releaseIfEmpty() {
+        if (buffer != null && position == limit && in != null) {
+            pool.release(buffer);
+            buffer = null;
+            position = 0;
+            limit = 0;
+        }
+    }
+
+    /** Returns the buffer to the pool whatever it holds; for a connection that is closing. */
+    public void release() {
+        if (buffer != null && in != null) {
+            pool.release(buffer);
+        }
+        buffer = null;
+        position = 0;
+        limit = 0;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.wisp.http1;
+
+import dev.wisp.core.Ascii;
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.Headers;
+import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.Status;
+import dev.wisp.core.WireInput;
+import java.io.EOFException;
+import java.io.IOException;
+
+/**
+ * A chunked body (RFC 9112 §7.1), decoded: chunk sizes, extensions and the final CRLFs are checked and removed,
+ * and the trailer section is parsed into {@link #trailers()} when the last chunk has been read.
+ *
+ * <pre>
+ * chunked-body   = *chunk last-chunk trailer-section CRLF
+ * chunk          = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
+ * last-chunk     = 1*("0") [ chunk-ext ] CRLF
+ * </pre>
+ *
+ * <p>Not thread-safe.
+ */
+public final class ChunkedBodyInputStream extends BodyInputStream {
+    /** Where the reader is in the chunked grammar. */
+    private enum State {
+        /** Expecting a chunk-size line. */
+        SIZE,
+        /** Inside chunk-data; {@code remaining} bytes are left. */
+        DATA,
+        /** After chunk-data, expecting its CRLF. */
+        DATA_END,
+        /** The last chunk and trailers have been read. */
+        DONE
+    }
+
+    private final WireInput in;
+    private final Http1Limits limits;
+    private final long maxBodyBytes;
+    private State state = State.SIZE;
+    private long remaining;
+    private long total;
+    private Headers trailers = Headers.empty();
+
+    /**
+     * @param maxBodyBytes the most decoded bytes allowed; crossing it is a 413 {@link MessageTooLargeException}
+     */
+    public ChunkedBodyInputStream(WireInput in, Http1Limits limits, long maxBodyBytes) {
+        this.in = in;
+        this.limits = limits;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public int read() throws IOException {
+        if (!advanceToData()) {
+            return -1;
+        }
+        int b = in.readByte();
+        if (b < 0) {
+            throw new EOFException("stream ended inside a chunk");
+        }
+        consumed(1);
+        return b;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        if (!advanceToData()) {
+            return -1;
+        }
+        int n = in.read(bytes, offset, (int) Math.min(length, remaining));
+        if (n < 0) {
+            throw new EOFException("stream ended inside a chunk");
+        }
+        consumed(n);
+        return n;
+    }
+
+    private void consumed(int n) {
+        remaining -= n;
+        if (remaining == 0) {
+            state = State.DATA_END;
+        }
+    }
+
+    /** Reads framing until chunk data is available or the body ends; returns false at the end. */
+    private boolean advanceToData() throws IOException {
+        while (true) {
+            switch (state) {
+                case SIZE -> readSizeLine();
+                case DATA -> {
+                    return true;
+                }
+                case DATA_END -> readDataEnd();
+                case DONE -> {
+                    return false;
+                }
+            }
+        }
+    }
+
+    private void readSizeLine() throws IOException {
+        int lf = LineScanner.scanLine(in, limits.maxChunkLineBytes(), () -> new MalformedMessageException(
+                "chunk-size line exceeds " + limits.maxChunkLineBytes() + " bytes (maxChunkLineBytes)"));
+        byte[] buffer = in.buffer();
+        int start = in.position();
+        int end = LineScanner.contentEnd(in, lf);
+        int i = start;
+        long size = 0;
+        while (i < end && Character.digit(buffer[i], 16) >= 0) {
+            if (size > (Long.MAX_VALUE >> 4)) {
+                throw new MalformedMessageException("chunk size '" + Ascii.escape(buffer, start, end - start)
+                        + "' is too large");
+            }
+            size = (size << 4) | Character.digit(buffer[i], 16);
+            i++;
+        }
+        if (i == start) {
+            throw new MalformedMessageException("chunk size '" + Ascii.escape(buffer, start, end - start)
+                    + "' is not hexadecimal");
+        }
+        ChunkExtensions.check(buffer, i, end, start);
+        in.skip(lf + 1 - start);
+        if (size == 0) {
+            trailers = FieldSectionReader.read(in, limits, "trailer section");
+            state = State.DONE;
+            return;
+        }
+        if (size > maxBodyBytes - total) {
+            throw new MessageTooLargeException(Status.CONTENT_TOO_LARGE, "chunked body", maxBodyBytes,
+                    "maxRequestBodyBytes");
+        }
+        total += size;
+        remaining = size;
+        state = State.DATA;
+    }
+
+    private void readDataEnd() throws IOException {
+        int first = in.readByte();
+        int second = first == '\r' ? in.readByte() : first;
+        if (second != '\n') {
+            if (first < 0 || second < 0) {
+                throw new EOFException("stream ended after chunk data");
+            }
+            throw new MalformedMessageException("chunk data is not followed by CRLF");
+        }
+        state = State.SIZE;
+    }
+
+    @Override
+    public int available() {
+        return state == State.DATA ? (int) Math.min(in.buffered(), remaining) : 0;
+    }
+
+    @Override
+    public long length() {
+        return -1;
+    }
+
+    @Override
+    public Headers trailers() {
+        return trailers;
+    }
+
+    @Override
+    public boolean isFinished() {
+        return state == State.DONE;
+    }
+}

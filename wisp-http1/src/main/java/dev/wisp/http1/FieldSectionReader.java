@@ -1,0 +1,108 @@
+package dev.wisp.http1;
+
+import dev.wisp.core.Ascii;
+import dev.wisp.core.HeaderValidation;
+import dev.wisp.core.Headers;
+import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.Status;
+import dev.wisp.core.WireInput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a field section (RFC 9112 §5): the header fields of a head, or the trailer fields after a chunked body,
+ * up to and including the empty line that ends it. Strict: no whitespace between name and colon (§5.1), no
+ * obs-fold (§5.2), no bare CR, no control characters in values.
+ */
+final class FieldSectionReader {
+    private FieldSectionReader() {
+    }
+
+    /**
+     * @param what "header section" or "trailer section", for messages
+     * @throws MalformedMessageException for a malformed field line
+     * @throws MessageTooLargeException (431) when the section crosses maxHeaderBytes or maxHeaderCount
+     */
+    static Headers read(WireInput in, Http1Limits limits, String what) throws IOException {
+        Headers.Builder headers = Headers.builder();
+        int total = 0;
+        int maxHeaderBytes = limits.maxHeaderBytes();
+        while (true) {
+            int remaining = maxHeaderBytes - total;
+            int lf = LineScanner.scanLine(in, remaining, () -> sectionTooLarge(what, maxHeaderBytes));
+            byte[] buffer = in.buffer();
+            int start = in.position();
+            int end = LineScanner.contentEnd(in, lf);
+            total += lf + 1 - start;
+            if (total > maxHeaderBytes) {
+                throw sectionTooLarge(what, maxHeaderBytes);
+            }
+            if (end == start) {
+                in.skip(lf + 1 - start);
+                return headers.build();
+            }
+            if (headers.size() == limits.maxHeaderCount()) {
+                throw new MessageTooLargeException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        what + " has more than " + limits.maxHeaderCount() + " fields (maxHeaderCount)",
+                        "maxHeaderCount", limits.maxHeaderCount());
+            }
+            parseFieldLine(buffer, start, end, headers, what);
+            in.skip(lf + 1 - start);
+        }
+    }
+
+    private static MessageTooLargeException sectionTooLarge(String what, int limit) {
+        return new MessageTooLargeException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, what, limit, "maxHeaderBytes");
+    }
+
+    /** field-line = field-name ":" OWS field-value OWS */
+    private static void parseFieldLine(byte[] buffer, int start, int end, Headers.Builder headers, String what)
+            throws MalformedMessageException {
+        int first = buffer[start] & 0xff;
+        if (HeaderValidation.isWhitespace(first)) {
+            // RFC 9112 §5.2: obs-fold is deprecated; a server must reject it (or replace it), we reject.
+            throw new MalformedMessageException("obsolete line folding in " + what + ": '"
+                    + Ascii.escape(buffer, start, end - start) + "'");
+        }
+        int colon = start;
+        while (colon < end && HeaderValidation.isTokenChar(buffer[colon])) {
+            colon++;
+        }
+        if (colon == end || buffer[colon] != ':') {
+            int bad = colon < end ? buffer[colon] & 0xff : -1;
+            if (HeaderValidation.isWhitespace(bad)) {
+                // RFC 9112 §5.1: whitespace between name and colon must be rejected with 400 (smuggling vector).
+                throw new MalformedMessageException("whitespace between field name and colon in " + what + ": '"
+                        + Ascii.escape(buffer, start, end - start) + "'");
+            }
+            if (bad == '\r') {
+                throw new MalformedMessageException("bare CR in " + what);
+            }
+            throw new MalformedMessageException("malformed field line in " + what + ": '"
+                    + Ascii.escape(buffer, start, end - start) + "'");
+        }
+        if (colon == start) {
+            throw new MalformedMessageException("empty field name in " + what + ": '"
+                    + Ascii.escape(buffer, start, end - start) + "'");
+        }
+        int valueStart = colon + 1;
+        while (valueStart < end && HeaderValidation.isWhitespace(buffer[valueStart])) {
+            valueStart++;
+        }
+        int valueEnd = end;
+        while (valueEnd > valueStart && HeaderValidation.isWhitespace(buffer[valueEnd - 1])) {
+            valueEnd--;
+        }
+        for (int i = valueStart; i < valueEnd; i++) {
+            int c = buffer[i] & 0xff;
+            if (!HeaderValidation.isFieldValueChar(c)) {
+                String name = new String(buffer, start, colon - start, StandardCharsets.ISO_8859_1);
+                throw new MalformedMessageException((c == '\r' ? "bare CR" : "control character") + " in the value of "
+                        + Ascii.escape(name) + " in " + what);
+            }
+        }
+        headers.add(FieldNames.intern(buffer, start, colon - start),
+                new String(buffer, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
+    }
+}

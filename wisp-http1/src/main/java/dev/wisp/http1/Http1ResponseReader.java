@@ -1,0 +1,95 @@
+package dev.wisp.http1;
+
+import dev.wisp.core.Ascii;
+import dev.wisp.core.Headers;
+import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Status;
+import dev.wisp.core.UnsupportedVersionException;
+import dev.wisp.core.Version;
+import dev.wisp.core.WireInput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Reads a response head (RFC 9112 §4): status line and header section, for a client. Interim 1xx responses are
+ * returned like any other; the caller reads again for the final one.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Http1ResponseReader {
+    private final Http1Limits limits;
+
+    public Http1ResponseReader(Http1Limits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * Reads one response head, blocking until it has arrived.
+     *
+     * <pre>status-line = HTTP-version SP status-code SP [ reason-phrase ]</pre>
+     *
+     * @throws MalformedMessageException for a malformed status line or header section
+     * @throws MessageTooLargeException when the status line or header section crosses a limit
+     * @throws UnsupportedVersionException for an HTTP major version other than 1
+     * @throws java.io.EOFException if the stream ends before the head does
+     */
+    public ResponseHead readHead(WireInput in) throws IOException {
+        int lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
+                () -> new MessageTooLargeException(Status.BAD_GATEWAY, "status line", limits.maxStartLineBytes(),
+                        "maxStartLineBytes"));
+        byte[] buffer = in.buffer();
+        int start = in.position();
+        int end = LineScanner.contentEnd(in, lf);
+        LineScanner.rejectBareCr(buffer, start, end, "status line");
+        // "HTTP/1.1 200 " is 13 bytes; the space after the code is required even when the reason is empty.
+        if (end - start < 12 || buffer[start + 8] != ' ' || (end - start > 12 && buffer[start + 12] != ' ')) {
+            throw malformed(buffer, start, end);
+        }
+        String versionText = new String(buffer, start, 8, StandardCharsets.ISO_8859_1);
+        Version version = switch (versionText) {
+            case "HTTP/1.1" -> Version.HTTP_1_1;
+            case "HTTP/1.0" -> Version.HTTP_1_0;
+            default -> {
+                if (versionText.matches("HTTP/\\d\\.\\d")) {
+                    if (versionText.charAt(5) == '1') {
+                        yield Version.HTTP_1_1;
+                    }
+                    throw new UnsupportedVersionException(versionText);
+                }
+                throw malformed(buffer, start, end);
+            }
+        };
+        int code = 0;
+        for (int i = start + 9; i < start + 12; i++) {
+            if (buffer[i] < '0' || buffer[i] > '9') {
+                throw malformed(buffer, start, end);
+            }
+            code = code * 10 + (buffer[i] - '0');
+        }
+        if (code < 100) {
+            throw malformed(buffer, start, end);
+        }
+        Status status = Status.of(code);
+        if (end - start > 13) {
+            String reason = new String(buffer, start + 13, end - start - 13, StandardCharsets.ISO_8859_1).strip();
+            if (!reason.isEmpty()) {
+                try {
+                    status = Status.of(code, reason);
+                } catch (IllegalArgumentException e) {
+                    throw malformed(buffer, start, end);
+                }
+            }
+        }
+        in.skip(lf + 1 - start);
+        Headers headers = FieldSectionReader.read(in, limits, "header section");
+        return new ResponseHead(version, status, headers);
+    }
+
+    private static MalformedMessageException malformed(byte[] buffer, int start, int end) {
+        return new MalformedMessageException("malformed status line: '" + Ascii.escape(buffer, start, end - start)
+                + "'");
+    }
+}
