@@ -1,0 +1,20 @@
+/**
+ * Wisp benchmarks: the HTTP/1.1 codec JMH benchmarks, the plaintext peer servers (Wisp, Netty, Jetty, Undertow,
+ * Helidon, the JDK's HTTP server) and the idle-connection holder that the load harness {@code run.sh} starts.
+ * Never released; the scripts run it from the class path ({@code java -cp target/wisp-bench.jar:target/lib/*}).
+ */
+module dev.wisp.bench {
+    requires dev.wisp.http1;
+    requires dev.wisp.server;
+    requires jdk.httpserver;
+    requires io.netty.buffer;
+    requires io.netty.codec.http;
+    requires io.netty.common;
+    requires io.netty.transport;
+    requires io.netty.transport.classes.epoll;
+    requires io.helidon.http;
+    requires io.helidon.webserver;
+    requires org.eclipse.jetty.server;
+    requires undertow.core;
+    requires jmh.core;
+}
