@@ -1,0 +1,19 @@
+package dev.wisp.server;
+
+/**
+ * Told when connections open and close. Called on the connection's own thread, so a slow listener slows that
+ * connection only; an exception thrown by a listener is logged and otherwise ignored.
+ */
+public interface ConnectionListener {
+    /** The connection was accepted and is about to read its first request. */
+    default void opened(ConnectionInfo connection) {
+    }
+
+    /**
+     * The connection is closed.
+     *
+     * @param reason why, in a few words: "peer closed", "idle timeout", "evicted", "server stopping", ...
+     */
+    default void closed(ConnectionInfo connection, String reason) {
+    }
+}

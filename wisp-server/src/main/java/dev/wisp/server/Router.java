@@ -1,0 +1,158 @@
+package dev.wisp.server;
+
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Method;
+import dev.wisp.core.RequestTarget;
+import dev.wisp.core.Status;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Maps method and path to a {@link Handler}, like esp_http_server's URI handlers. Routes are tried in the order
+ * they were added; the first whose method and pattern match wins. When no pattern matches, 404; when patterns
+ * match but not for this method, 405 with Allow. HEAD is served by the GET route unless a HEAD route exists
+ * (the body is dropped); OPTIONS is answered with Allow unless an OPTIONS route exists, and {@code OPTIONS *}
+ * with every method the router serves.
+ *
+ * <p>Immutable and thread-safe; build one with {@link #builder()}.
+ */
+public final class Router {
+    private record Route(Method method, PathPattern pattern, Handler handler) {
+    }
+
+    private final List<Route> routes;
+    private final String allMethods;
+
+    private Router(List<Route> routes) {
+        this.routes = List.copyOf(routes);
+        Set<String> methods = new LinkedHashSet<>();
+        for (Route route : routes) {
+            addWithImplied(methods, route.method);
+        }
+        methods.add(Method.OPTIONS.name());
+        this.allMethods = String.join(", ", methods);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Finds the handler for a request; never {@code null}, since 404, 405 and OPTIONS have handlers too. */
+    public RouteMatch resolve(Method method, RequestTarget target) {
+        if (target.form() == RequestTarget.Form.ASTERISK) {
+            return new RouteMatch(allowHandler(allMethods, Status.NO_CONTENT), Map.of());
+        }
+        if (target.form() == RequestTarget.Form.AUTHORITY) {
+            return new RouteMatch(errorHandler(Status.NOT_IMPLEMENTED, method + " is not supported"), Map.of());
+        }
+        List<String> segments = target.segments();
+        Set<String> allowed = null;
+        RouteMatch headFallback = null;
+        for (Route route : routes) {
+            Map<String, String> parameters = route.pattern.match(segments);
+            if (parameters == null) {
+                continue;
+            }
+            if (route.method.equals(method)) {
+                return new RouteMatch(route.handler, parameters);
+            }
+            if (headFallback == null && method.equals(Method.HEAD) && route.method.equals(Method.GET)) {
+                headFallback = new RouteMatch(route.handler, parameters);
+            }
+            if (allowed == null) {
+                allowed = new LinkedHashSet<>();
+            }
+            addWithImplied(allowed, route.method);
+        }
+        if (headFallback != null) {
+            return headFallback;
+        }
+        if (allowed == null) {
+            return new RouteMatch(errorHandler(Status.NOT_FOUND, "no route for " + target.path()), Map.of());
+        }
+        allowed.add(Method.OPTIONS.name());
+        String allow = String.join(", ", allowed);
+        if (method.equals(Method.OPTIONS)) {
+            return new RouteMatch(allowHandler(allow, Status.NO_CONTENT), Map.of());
+        }
+        return new RouteMatch(allowHandler(allow, Status.METHOD_NOT_ALLOWED), Map.of());
+    }
+
+    private static void addWithImplied(Set<String> methods, Method method) {
+        methods.add(method.name());
+        if (method.equals(Method.GET)) {
+            methods.add(Method.HEAD.name());
+        }
+    }
+
+    private static Handler allowHandler(String allow, Status status) {
+        return (request, response) -> {
+            response.status(status).header(HeaderNames.ALLOW, allow);
+            if (status.equals(Status.METHOD_NOT_ALLOWED)) {
+                response.send(request.method() + " is not allowed for " + request.path() + "\n");
+            } else {
+                response.send();
+            }
+        };
+    }
+
+    private static Handler errorHandler(Status status, String message) {
+        return (request, response) -> response.status(status).send(message + "\n");
+    }
+
+    /** Collects routes; not thread-safe. */
+    public static final class Builder {
+        private final List<Route> routes = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a route.
+         *
+         * @throws IllegalArgumentException if the pattern is malformed
+         */
+        public Builder route(Method method, String pattern, Handler handler) {
+            routes.add(new Route(Objects.requireNonNull(method, "method"), PathPattern.parse(pattern),
+                    Objects.requireNonNull(handler, "handler")));
+            return this;
+        }
+
+        public Builder get(String pattern, Handler handler) {
+            return route(Method.GET, pattern, handler);
+        }
+
+        public Builder post(String pattern, Handler handler) {
+            return route(Method.POST, pattern, handler);
+        }
+
+        public Builder put(String pattern, Handler handler) {
+            return route(Method.PUT, pattern, handler);
+        }
+
+        public Builder delete(String pattern, Handler handler) {
+            return route(Method.DELETE, pattern, handler);
+        }
+
+        public Builder patch(String pattern, Handler handler) {
+            return route(Method.PATCH, pattern, handler);
+        }
+
+        /** Adds the handler for GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS and TRACE on the pattern. */
+        public Builder any(String pattern, Handler handler) {
+            for (Method method : List.of(Method.GET, Method.HEAD, Method.POST, Method.PUT, Method.DELETE,
+                    Method.PATCH, Method.OPTIONS, Method.TRACE)) {
+                route(method, pattern, handler);
+            }
+            return this;
+        }
+
+        public Router build() {
+            return new Router(routes);
+        }
+    }
+}

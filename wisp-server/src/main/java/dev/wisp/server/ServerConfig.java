@@ -1,0 +1,321 @@
+package dev.wisp.server;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link Server} is built from, except its routes. Immutable; make one with {@link #builder()} and
+ * derive variants with {@link #toBuilder()}.
+ *
+ * <p>Limits and timeouts, and what happens when a peer crosses them:
+ * <table>
+ *   <caption>Limits</caption>
+ *   <tr><th>option</th><th>default</th><th>when crossed</th></tr>
+ *   <tr><td>{@code maxRequestLineBytes}</td><td>4 KiB</td><td>414 URI Too Long, connection closed</td></tr>
+ *   <tr><td>{@code maxHeaderBytes}</td><td>16 KiB</td><td>431, connection closed (also for trailers)</td></tr>
+ *   <tr><td>{@code maxHeaderCount}</td><td>100</td><td>431, connection closed (also for trailers)</td></tr>
+ *   <tr><td>{@code maxRequestBodyBytes}</td><td>10 MiB</td><td>413 Content Too Large, connection closed; before
+ *       the handler runs when Content-Length says so, else when the handler reads past it</td></tr>
+ *   <tr><td>{@code maxChunkLineBytes}</td><td>1 KiB</td><td>400 (a chunk-size line with extensions)</td></tr>
+ *   <tr><td>{@code maxConnections}</td><td>10,000</td><td>the least recently used idle connection is closed;
+ *       if none is idle, {@code overflowPolicy}: wait, or 503</td></tr>
+ *   <tr><td>{@code headerTimeout}</td><td>10 s</td><td>the whole request head must arrive within it from its
+ *       first byte: 408 Request Timeout, connection closed</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>60 s</td><td>a keep-alive connection with no new request: 408,
+ *       connection closed</td></tr>
+ *   <tr><td>{@code readTimeout}</td><td>30 s</td><td>a body read that waits longer: 408 if the response is not
+ *       committed, connection closed</td></tr>
+ *   <tr><td>{@code maxDrainBytes}</td><td>64 KiB</td><td>a body the handler left unread is read and dropped up
+ *       to this size to keep the connection; a longer one closes it</td></tr>
+ * </table>
+ * {@code bufferBytes} (8 KiB) is the size of each pooled read or write buffer; a request line or a single field
+ * line must fit in one. At most {@code maxPooledBuffers} (256) free buffers are kept for reuse.
+ */
+public final class ServerConfig {
+    private final InetAddress bindAddress;
+    private final int port;
+    private final int backlog;
+    private final int maxConnections;
+    private final OverflowPolicy overflowPolicy;
+    private final int maxRequestLineBytes;
+    private final int maxHeaderBytes;
+    private final int maxHeaderCount;
+    private final long maxRequestBodyBytes;
+    private final int maxChunkLineBytes;
+    private final int bufferBytes;
+    private final int maxPooledBuffers;
+    private final long maxDrainBytes;
+    private final Duration headerTimeout;
+    private final Duration idleTimeout;
+    private final Duration readTimeout;
+    private final ConnectionListener connectionListener;
+
+    private ServerConfig(Builder builder) {
+        this.bindAddress = builder.bindAddress;
+        this.port = builder.port;
+        this.backlog = builder.backlog;
+        this.maxConnections = builder.maxConnections;
+        this.overflowPolicy = builder.overflowPolicy;
+        this.maxRequestLineBytes = builder.maxRequestLineBytes;
+        this.maxHeaderBytes = builder.maxHeaderBytes;
+        this.maxHeaderCount = builder.maxHeaderCount;
+        this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
+        this.maxChunkLineBytes = builder.maxChunkLineBytes;
+        this.bufferBytes = builder.bufferBytes;
+        this.maxPooledBuffers = builder.maxPooledBuffers;
+        this.maxDrainBytes = builder.maxDrainBytes;
+        this.headerTimeout = builder.headerTimeout;
+        this.idleTimeout = builder.idleTimeout;
+        this.readTimeout = builder.readTimeout;
+        this.connectionListener = builder.connectionListener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default configuration: loopback, port 8080. */
+    public static ServerConfig defaults() {
+        return builder().build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The address to listen on; the loopback address unless set, so nothing is exposed by accident. */
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    /** The port to listen on; 0 picks a free one, readable from {@link Server#port()} after start. */
+    public int port() {
+        return port;
+    }
+
+    public int backlog() {
+        return backlog;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public OverflowPolicy overflowPolicy() {
+        return overflowPolicy;
+    }
+
+    public int maxRequestLineBytes() {
+        return maxRequestLineBytes;
+    }
+
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    public int maxHeaderCount() {
+        return maxHeaderCount;
+    }
+
+    public long maxRequestBodyBytes() {
+        return maxRequestBodyBytes;
+    }
+
+    public int maxChunkLineBytes() {
+        return maxChunkLineBytes;
+    }
+
+    public int bufferBytes() {
+        return bufferBytes;
+    }
+
+    public int maxPooledBuffers() {
+        return maxPooledBuffers;
+    }
+
+    public long maxDrainBytes() {
+        return maxDrainBytes;
+    }
+
+    public Duration headerTimeout() {
+        return headerTimeout;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    public ConnectionListener connectionListener() {
+        return connectionListener;
+    }
+
+    /** Builds a {@link ServerConfig}; every option has a default, checked together in {@link #build()}. */
+    public static final class Builder {
+        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        private int port = 8080;
+        private int backlog = 1024;
+        private int maxConnections = 10_000;
+        private OverflowPolicy overflowPolicy = OverflowPolicy.WAIT;
+        private int maxRequestLineBytes = 4 * 1024;
+        private int maxHeaderBytes = 16 * 1024;
+        private int maxHeaderCount = 100;
+        private long maxRequestBodyBytes = 10L * 1024 * 1024;
+        private int maxChunkLineBytes = 1024;
+        private int bufferBytes = 8 * 1024;
+        private int maxPooledBuffers = 256;
+        private long maxDrainBytes = 64 * 1024;
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private ConnectionListener connectionListener = new ConnectionListener() { };
+
+        private Builder() {
+        }
+
+        private Builder(ServerConfig config) {
+            bindAddress = config.bindAddress;
+            port = config.port;
+            backlog = config.backlog;
+            maxConnections = config.maxConnections;
+            overflowPolicy = config.overflowPolicy;
+            maxRequestLineBytes = config.maxRequestLineBytes;
+            maxHeaderBytes = config.maxHeaderBytes;
+            maxHeaderCount = config.maxHeaderCount;
+            maxRequestBodyBytes = config.maxRequestBodyBytes;
+            maxChunkLineBytes = config.maxChunkLineBytes;
+            bufferBytes = config.bufferBytes;
+            maxPooledBuffers = config.maxPooledBuffers;
+            maxDrainBytes = config.maxDrainBytes;
+            headerTimeout = config.headerTimeout;
+            idleTimeout = config.idleTimeout;
+            readTimeout = config.readTimeout;
+            connectionListener = config.connectionListener;
+        }
+
+        public Builder bindAddress(InetAddress bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
+            this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
+            return this;
+        }
+
+        public Builder maxRequestLineBytes(int maxRequestLineBytes) {
+            this.maxRequestLineBytes = maxRequestLineBytes;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            this.maxHeaderBytes = maxHeaderBytes;
+            return this;
+        }
+
+        public Builder maxHeaderCount(int maxHeaderCount) {
+            this.maxHeaderCount = maxHeaderCount;
+            return this;
+        }
+
+        public Builder maxRequestBodyBytes(long maxRequestBodyBytes) {
+            this.maxRequestBodyBytes = maxRequestBodyBytes;
+            return this;
+        }
+
+        public Builder maxChunkLineBytes(int maxChunkLineBytes) {
+            this.maxChunkLineBytes = maxChunkLineBytes;
+            return this;
+        }
+
+        public Builder bufferBytes(int bufferBytes) {
+            this.bufferBytes = bufferBytes;
+            return this;
+        }
+
+        public Builder maxPooledBuffers(int maxPooledBuffers) {
+            this.maxPooledBuffers = maxPooledBuffers;
+            return this;
+        }
+
+        public Builder maxDrainBytes(long maxDrainBytes) {
+            this.maxDrainBytes = maxDrainBytes;
+            return this;
+        }
+
+        public Builder headerTimeout(Duration headerTimeout) {
+            this.headerTimeout = Objects.requireNonNull(headerTimeout, "headerTimeout");
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+            return this;
+        }
+
+        public Builder readTimeout(Duration readTimeout) {
+            this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
+            return this;
+        }
+
+        public Builder connectionListener(ConnectionListener connectionListener) {
+            this.connectionListener = Objects.requireNonNull(connectionListener, "connectionListener");
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the first option out of range
+         */
+        public ServerConfig build() {
+            check(port >= 0 && port <= 65535, "port must be 0..65535: " + port);
+            check(backlog > 0, "backlog must be positive: " + backlog);
+            check(maxConnections > 0, "maxConnections must be positive: " + maxConnections);
+            check(bufferBytes >= 256, "bufferBytes must be at least 256: " + bufferBytes);
+            check(maxRequestLineBytes > 0 && maxRequestLineBytes + 2 <= bufferBytes,
+                    "maxRequestLineBytes must be positive and fit with its CRLF in bufferBytes (" + bufferBytes
+                            + "): " + maxRequestLineBytes);
+            check(maxHeaderBytes > 0, "maxHeaderBytes must be positive: " + maxHeaderBytes);
+            check(maxHeaderCount > 0, "maxHeaderCount must be positive: " + maxHeaderCount);
+            check(maxRequestBodyBytes >= 0, "maxRequestBodyBytes must not be negative: " + maxRequestBodyBytes);
+            check(maxChunkLineBytes > 0 && maxChunkLineBytes + 2 <= bufferBytes,
+                    "maxChunkLineBytes must be positive and fit with its CRLF in bufferBytes (" + bufferBytes
+                            + "): " + maxChunkLineBytes);
+            check(maxPooledBuffers >= 0, "maxPooledBuffers must not be negative: " + maxPooledBuffers);
+            check(maxDrainBytes >= 0, "maxDrainBytes must not be negative: " + maxDrainBytes);
+            checkTimeout(headerTimeout, "headerTimeout");
+            checkTimeout(idleTimeout, "idleTimeout");
+            checkTimeout(readTimeout, "readTimeout");
+            return new ServerConfig(this);
+        }
+
+        private static void checkTimeout(Duration timeout, String name) {
+            check(!timeout.isNegative() && !timeout.isZero() && timeout.toMillis() <= Integer.MAX_VALUE,
+                    name + " must be positive and at most " + Integer.MAX_VALUE + " ms: " + timeout);
+        }
+
+        private static void check(boolean condition, String message) {
+            if (!condition) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

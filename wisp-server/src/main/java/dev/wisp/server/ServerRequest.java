@@ -1,0 +1,89 @@
+package dev.wisp.server;
+
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.Headers;
+import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.Method;
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.RequestTarget;
+import dev.wisp.core.Version;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A request as a handler sees it, the same over every protocol version. The head is complete; the body is read
+ * as a stream ({@link #body()}) or whole ({@link #bodyBytes()}), at most once.
+ *
+ * <p>Used by the exchange's thread only.
+ */
+public interface ServerRequest {
+    /** The request head as received. */
+    RequestHead head();
+
+    default Method method() {
+        return head().method();
+    }
+
+    default RequestTarget target() {
+        return head().target();
+    }
+
+    /** The decoded path without dot segments; see {@link RequestTarget#path()}. */
+    default String path() {
+        return head().target().path();
+    }
+
+    default Headers headers() {
+        return head().headers();
+    }
+
+    /** The protocol of the connection; the only accessor that tells protocols apart. */
+    default Version protocol() {
+        return head().version();
+    }
+
+    /** A {@code {name}} segment, or the {@code *} remainder, of the route's path pattern that matched. */
+    default Optional<String> pathParameter(String name) {
+        return Optional.ofNullable(pathParameters().get(name));
+    }
+
+    /** All path parameters of the matched route; the remainder of a trailing wildcard is under {@code "*"}. */
+    Map<String, String> pathParameters();
+
+    /** The first value of a query parameter. */
+    default Optional<String> queryParameter(String name) throws MalformedMessageException {
+        List<String> values = target().queryParameters().get(name);
+        return values == null ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /**
+     * The body as a stream, framing removed. Reading it past the server's body limit throws a 413
+     * {@link MessageTooLargeException}. With {@code Expect: 100-continue}, the first read sends the interim
+     * 100 response, so a handler that answers without reading never invites the body.
+     */
+    BodyInputStream body();
+
+    /**
+     * Reads the whole body into memory.
+     *
+     * @throws MessageTooLargeException (413) if it is longer than the server's {@code maxRequestBodyBytes}
+     */
+    byte[] bodyBytes() throws IOException;
+
+    /** Reads the whole body as text in the charset of its Content-Type, UTF-8 if none is given. */
+    default String bodyText() throws IOException {
+        return new String(bodyBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** Trailer fields; known once the body has been read to its end, empty before. */
+    default Headers trailers() {
+        return body().trailers();
+    }
+
+    /** The connection the request came on. */
+    ConnectionInfo connection();
+}

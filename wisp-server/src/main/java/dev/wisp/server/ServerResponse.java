@@ -1,0 +1,84 @@
+package dev.wisp.server;
+
+import dev.wisp.core.Body;
+import dev.wisp.core.Headers;
+import dev.wisp.core.Status;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The response a handler builds: status and headers first, then the body, sent once. A body of known length is
+ * sent with Content-Length; a streamed body ({@link #outputStream()}) without a Content-Length header is sent
+ * chunked over HTTP/1.1, so it may end with trailers. The connection's protocol decides framing, Date and
+ * Connection headers; for HEAD requests and 1xx/204/304 statuses the body is dropped.
+ *
+ * <p>Used by the exchange's thread only. Once {@link #isCommitted()} (the head was sent), status and headers can no
+ * longer change.
+ */
+public interface ServerResponse {
+    /** Sets the status; 200 unless set. */
+    ServerResponse status(Status status);
+
+    default ServerResponse status(int code) {
+        return status(Status.of(code));
+    }
+
+    Status status();
+
+    /**
+     * Adds a header field.
+     *
+     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or controls
+     * @throws IllegalStateException if the response is committed
+     */
+    ServerResponse header(String name, String value);
+
+    /** Replaces all fields of this name with one. */
+    ServerResponse setHeader(String name, String value);
+
+    /** The headers set so far. */
+    Headers headers();
+
+    /**
+     * Adds a trailer field, sent after a streamed body (chunked HTTP/1.1, or HTTP/2). Trailers of a body sent
+     * with Content-Length are dropped, as RFC 9110 §6.5 allows. May be called until the body is finished.
+     */
+    ServerResponse trailer(String name, String value);
+
+    /** Sends the response without content. */
+    default void send() throws IOException {
+        send(Body.empty());
+    }
+
+    /** Sends bytes as the content. */
+    default void send(byte[] content) throws IOException {
+        send(Body.of(content));
+    }
+
+    /** Sends text as UTF-8, with {@code Content-Type: text/plain; charset=utf-8} unless one is set. */
+    default void send(String text) throws IOException {
+        if (!headers().contains("Content-Type")) {
+            header("Content-Type", "text/plain; charset=utf-8");
+        }
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends the body: with Content-Length if its length is known, else streamed.
+     *
+     * @throws IllegalStateException if the response was already sent
+     */
+    void send(Body body) throws IOException;
+
+    /**
+     * Commits the head and returns a stream for the body. If a Content-Length header was set, exactly that many
+     * bytes must be written; otherwise the body is streamed. Closing the stream finishes the response.
+     *
+     * @throws IllegalStateException if the response was already sent
+     */
+    OutputStream outputStream() throws IOException;
+
+    /** Whether the head has been sent, or is committed to be sent, so it can no longer change. */
+    boolean isCommitted();
+}

@@ -1,0 +1,125 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.server.OverflowPolicy;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The open connections of a server and the cap on their number. When the cap is reached, the least recently used
+ * idle connection is closed to make room (the ESP-IDF HTTPS server's LRU purge); when none is idle, the
+ * {@link OverflowPolicy} decides. Finding the LRU connection scans them all, but only when the server is full, so
+ * the per-request path costs one volatile write (the idle timestamp) and no lock.
+ *
+ * <p>Thread-safe: the accept thread admits, connection threads leave, {@code stop} closes.
+ */
+public final class ConnectionRegistry {
+    private final int maxConnections;
+    private final OverflowPolicy overflowPolicy;
+    private final Set<Http1ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition slotFreed = lock.newCondition();
+    private int count;
+    private boolean closed;
+
+    ConnectionRegistry(int maxConnections, OverflowPolicy overflowPolicy) {
+        this.maxConnections = maxConnections;
+        this.overflowPolicy = overflowPolicy;
+    }
+
+    /**
+     * Takes a slot for a new connection, evicting the least recently used idle one if the server is full.
+     *
+     * @return false if the connection must be rejected: the server is full and the policy is REJECT, or it is
+     *     stopping
+     */
+    boolean admit() throws InterruptedException {
+        lock.lock();
+        try {
+            while (count >= maxConnections && !closed) {
+                Http1ServerConnection victim = leastRecentlyUsedIdle();
+                if (victim != null && victim.evict()) {
+                    slotFreed.await();
+                } else if (overflowPolicy == OverflowPolicy.REJECT) {
+                    return false;
+                } else {
+                    slotFreed.await();
+                }
+            }
+            if (closed) {
+                return false;
+            }
+            count++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void add(Http1ServerConnection connection) {
+        connections.add(connection);
+    }
+
+    /** Gives the slot of a closed connection back. */
+    void remove(Http1ServerConnection connection) {
+        connections.remove(connection);
+        lock.lock();
+        try {
+            count--;
+            slotFreed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Http1ServerConnection leastRecentlyUsedIdle() {
+        Http1ServerConnection oldest = null;
+        long oldestSince = 0;
+        for (Http1ServerConnection connection : connections) {
+            if (connection.isIdle()) {
+                long since = connection.idleSinceNanos();
+                if (oldest == null || since - oldestSince < 0) {
+                    oldest = connection;
+                    oldestSince = since;
+                }
+            }
+        }
+        return oldest;
+    }
+
+    /** Refuses new connections and wakes an accept thread waiting for a slot. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            slotFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes every idle connection and tells busy ones to close after their exchange. */
+    public void drain() {
+        for (Http1ServerConnection connection : connections) {
+            connection.drain();
+        }
+    }
+
+    /** Closes every connection's socket, whatever it is doing. */
+    public void closeAll() {
+        for (Http1ServerConnection connection : connections) {
+            connection.abort("server stopped");
+        }
+    }
+
+    /** The number of open connections. */
+    public int size() {
+        lock.lock();
+        try {
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

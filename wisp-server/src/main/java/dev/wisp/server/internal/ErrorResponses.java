@@ -1,0 +1,40 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.HttpDate;
+import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Status;
+import dev.wisp.core.Version;
+import dev.wisp.core.WireOutput;
+import dev.wisp.http1.Http1HeadWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The responses the server sends on its own when a request cannot reach a handler: protocol errors, limits and
+ * timeouts. Each says why in a short text body (never a stack trace) and closes the connection.
+ */
+final class ErrorResponses {
+    private ErrorResponses() {
+    }
+
+    /** Writes and flushes an error response with {@code Connection: close}; failures to write are ignored. */
+    static void send(WireOutput out, Status status, String message) {
+        byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+        Headers headers = Headers.of(
+                HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8",
+                HeaderNames.CONTENT_LENGTH, Integer.toString(body.length),
+                HeaderNames.DATE, HttpDate.now(),
+                HeaderNames.CONNECTION, "close");
+        try {
+            out.release();
+            Http1HeadWriter.writeResponseHead(out, new ResponseHead(Version.HTTP_1_1, status, headers));
+            out.write(body);
+            out.flush();
+        } catch (IOException e) {
+            // The peer may be gone already; the connection closes either way.
+            out.release();
+        }
+    }
+}

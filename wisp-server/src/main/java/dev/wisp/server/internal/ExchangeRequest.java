@@ -1,0 +1,64 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.Status;
+import dev.wisp.server.ConnectionInfo;
+import dev.wisp.server.ServerRequest;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The {@link ServerRequest} of one exchange, protocol-neutral: the head, the body stream the protocol's codec
+ * provides, and the route's path parameters.
+ *
+ * <p>Used by the exchange's thread only.
+ */
+final class ExchangeRequest implements ServerRequest {
+    private final RequestHead head;
+    private final BodyInputStream body;
+    private final Map<String, String> pathParameters;
+    private final ConnectionInfo connection;
+    private final long maxBodyBytes;
+
+    ExchangeRequest(RequestHead head, BodyInputStream body, Map<String, String> pathParameters,
+            ConnectionInfo connection, long maxBodyBytes) {
+        this.head = head;
+        this.body = body;
+        this.pathParameters = pathParameters;
+        this.connection = connection;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public RequestHead head() {
+        return head;
+    }
+
+    @Override
+    public Map<String, String> pathParameters() {
+        return pathParameters;
+    }
+
+    @Override
+    public BodyInputStream body() {
+        return body;
+    }
+
+    @Override
+    public byte[] bodyBytes() throws IOException {
+        long length = body.length();
+        if (length > maxBodyBytes) {
+            throw new MessageTooLargeException(Status.CONTENT_TOO_LARGE, "request body", maxBodyBytes,
+                    "maxRequestBodyBytes");
+        }
+        // The codec enforces maxBodyBytes on bodies of unknown length while they are read.
+        return body.readAllBytes();
+    }
+
+    @Override
+    public ConnectionInfo connection() {
+        return connection;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.wisp.server.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.Status;
+import dev.wisp.core.Version;
+import dev.wisp.core.WireOutput;
+import dev.wisp.http1.ChunkedBodyInputStream;
+import dev.wisp.http1.EmptyBodyInputStream;
+import dev.wisp.http1.FixedLengthBodyInputStream;
+import dev.wisp.http1.Http1Framing;
+import dev.wisp.http1.Http1HeadWriter;
+import dev.wisp.server.RouteMatch;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+
+/**
+ * One HTTP/1.1 request and its response: decides the body framing, handles {@code Expect}, runs the handler,
+ * turns its failures into a status, finishes the response, and drains what the handler left of the body so the
+ * connection can carry the next request. This is the one place that decides what an exception in an exchange
+ * means.
+ *
+ * <p>Runs on the connection's thread; one instance serves the connection's exchanges one after another.
+ */
+final class Http1Exchange {
+    private static final System.Logger LOG = System.getLogger(Http1Exchange.class.getName());
+
+    private final ServerContext context;
+    private final Http1ServerConnection connection;
+
+    Http1Exchange(ServerContext context, Http1ServerConnection connection) {
+        this.context = context;
+        this.connection = connection;
+    }
+
+    /**
+     * Runs the exchange.
+     *
+     * @return whether the connection may carry another request
+     */
+    boolean run(RequestHead head) throws IOException {
+        WireOutput out = connection.output();
+        BodyInputStream body;
+        try {
+            body = openBody(head);
+        } catch (HttpProtocolException e) {
+            ErrorResponses.send(out, e.status(), e.getMessage());
+            return false;
+        }
+        ContinueBodyInputStream continuing = null;
+        String expect = head.headers().firstOrNull(HeaderNames.EXPECT);
+        if (expect != null) {
+            if (!expect.equalsIgnoreCase("100-continue")) {
+                // RFC 9110 §10.1.1: an expectation we cannot meet gets 417.
+                ErrorResponses.send(out, Status.EXPECTATION_FAILED, "unsupported expectation: " + expect);
+                return false;
+            }
+            if (head.version() == Version.HTTP_1_1 && !body.isFinished()) {
+                continuing = new ContinueBodyInputStream(body, this::sendContinue);
+                body = continuing;
+            }
+        }
+
+        Http1ServerResponse response = new Http1ServerResponse(out, head.method(), head.version(),
+                isKeepAliveRequested(head) && !connection.isDraining());
+        RouteMatch match = context.router().resolve(head.method(), head.target());
+        ExchangeRequest request = new ExchangeRequest(head, body, match.pathParameters(), connection.info(),
+                context.config().maxRequestBodyBytes());
+        try {
+            match.handler().handle(request, response);
+        } catch (HttpProtocolException e) {
+            return fail(response, e.status(), e.getMessage(), null);
+        } catch (SocketTimeoutException e) {
+            return fail(response, Status.REQUEST_TIMEOUT, "request body not received in time", null);
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[c" + connection.id() + "] handler I/O failed: " + e);
+            return fail(response, Status.INTERNAL_SERVER_ERROR, "internal server error", e);
+        } catch (RuntimeException | Error e) {
+            LOG.log(ERROR, "[c" + connection.id() + "] handler failed for " + head.method() + " "
+                    + head.target().path(), e);
+            return fail(response, Status.INTERNAL_SERVER_ERROR, "internal server error", null);
+        }
+        if (continuing != null && !continuing.isContinueSent() && !response.isCommitted()) {
+            // The client may hold the body back until it sees 100 or a final status; we will not read it.
+            response.closeConnection();
+        }
+        try {
+            response.finish();
+        } catch (IllegalStateException e) {
+            LOG.log(ERROR, "[c" + connection.id() + "] handler left a broken response", e);
+            return false;
+        }
+        return response.isKeepAlive() && drain(body, continuing);
+    }
+
+    private BodyInputStream openBody(RequestHead head) throws HttpProtocolException {
+        long maxBody = context.config().maxRequestBodyBytes();
+        return switch (Http1Framing.ofRequest(head)) {
+            case Http1Framing.None none -> EmptyBodyInputStream.INSTANCE;
+            case Http1Framing.FixedLength fixed -> {
+                if (fixed.length() > maxBody) {
+                    throw new MessageTooLargeException(Status.CONTENT_TOO_LARGE, "request body of "
+                            + fixed.length() + " bytes exceeds " + maxBody + " bytes (maxRequestBodyBytes)",
+                            "maxRequestBodyBytes", maxBody);
+                }
+                yield new FixedLengthBodyInputStream(connection.input(), fixed.length());
+            }
+            case Http1Framing.Chunked chunked ->
+                    new ChunkedBodyInputStream(connection.input(), context.limits(), maxBody);
+            case Http1Framing.UntilClose untilClose ->
+                    throw new IllegalStateException("a request body is never delimited by close");
+        };
+    }
+
+    /** HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 closes unless asked to keep it. */
+    private static boolean isKeepAliveRequested(RequestHead head) {
+        Headers headers = head.headers();
+        if (head.version() == Version.HTTP_1_1) {
+            return !headers.containsToken(HeaderNames.CONNECTION, "close");
+        }
+        return headers.containsToken(HeaderNames.CONNECTION, "keep-alive");
+    }
+
+    private void sendContinue() throws IOException {
+        WireOutput out = connection.output();
+        Http1HeadWriter.writeStatusLine(out, Status.CONTINUE);
+        out.write('\r');
+        out.write('\n');
+        out.flush();
+    }
+
+    /** Answers a failed handler with a status if nothing was sent yet; the connection then closes. */
+    private boolean fail(Http1ServerResponse response, Status status, String message, IOException cause) {
+        if (!response.isCommitted()) {
+            ErrorResponses.send(connection.output(), status, message);
+        } else {
+            LOG.log(DEBUG, () -> "[c" + connection.id() + "] response cut short after commit: " + message
+                    + (cause == null ? "" : " (" + cause + ")"));
+            connection.output().release();
+        }
+        return false;
+    }
+
+    /**
+     * Reads and drops what the handler left of the request body, so the next request can be read; a body larger
+     * than maxDrainBytes, or one the client was never invited to send, closes the connection instead.
+     */
+    private boolean drain(BodyInputStream body, ContinueBodyInputStream continuing) throws IOException {
+        if (body.isFinished()) {
+            return true;
+        }
+        if (continuing != null && !continuing.isContinueSent()) {
+            return false;
+        }
+        long limit = context.config().maxDrainBytes();
+        if (body.length() > limit) {
+            return false;
+        }
+        byte[] scratch = new byte[512];
+        long drained = 0;
+        try {
+            int n;
+            while ((n = body.read(scratch, 0, scratch.length)) >= 0) {
+                drained += n;
+                if (drained > limit) {
+                    return false;
+                }
+            }
+        } catch (HttpProtocolException e) {
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,261 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.core.Body;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.HttpDate;
+import dev.wisp.core.Method;
+import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Status;
+import dev.wisp.core.Version;
+import dev.wisp.core.WireOutput;
+import dev.wisp.http1.ChunkedBodyOutputStream;
+import dev.wisp.http1.FixedLengthBodyOutputStream;
+import dev.wisp.http1.Http1HeadWriter;
+import dev.wisp.server.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Objects;
+
+/**
+ * The {@link ServerResponse} of one HTTP/1.1 exchange. It owns the framing headers: Content-Length for bodies of
+ * known length, chunked for streamed ones (or close-delimited for an HTTP/1.0 peer), Date, and Connection. The head
+ * and a small body go out in one write when the exchange flushes.
+ *
+ * <p>Used by the exchange's thread only. Calls: status and headers, then one of {@code send} or
+ * {@code outputStream}; then the exchange calls {@link #finish()}.
+ */
+final class Http1ServerResponse implements ServerResponse {
+    private enum State { OPEN, STREAMING, DONE }
+
+    private final WireOutput out;
+    private final Method requestMethod;
+    private final Version requestVersion;
+    private Status status = Status.OK;
+    private final Headers.Builder headers = Headers.builder();
+    private Headers.Builder trailers;
+    private State state = State.OPEN;
+    private OutputStream bodyStream;
+    private boolean keepAlive;
+
+    Http1ServerResponse(WireOutput out, Method requestMethod, Version requestVersion, boolean keepAlive) {
+        this.out = out;
+        this.requestMethod = requestMethod;
+        this.requestVersion = requestVersion;
+        this.keepAlive = keepAlive;
+    }
+
+    @Override
+    public ServerResponse status(Status status) {
+        requireOpen();
+        Objects.requireNonNull(status, "status");
+        if (status.isInformational()) {
+            throw new IllegalArgumentException("a final response cannot have the interim status " + status);
+        }
+        this.status = status;
+        return this;
+    }
+
+    @Override
+    public Status status() {
+        return status;
+    }
+
+    @Override
+    public ServerResponse header(String name, String value) {
+        requireOpen();
+        headers.add(name, value);
+        return this;
+    }
+
+    @Override
+    public ServerResponse setHeader(String name, String value) {
+        requireOpen();
+        headers.set(name, value);
+        return this;
+    }
+
+    @Override
+    public Headers headers() {
+        return headers.build();
+    }
+
+    @Override
+    public ServerResponse trailer(String name, String value) {
+        if (state == State.DONE) {
+            throw new IllegalStateException("response is finished; trailers can no longer be added");
+        }
+        if (trailers == null) {
+            trailers = Headers.builder();
+        }
+        trailers.add(name, value);
+        return this;
+    }
+
+    @Override
+    public void send(Body body) throws IOException {
+        requireOpen();
+        long length = body.length();
+        if (length >= 0) {
+            headers.set(HeaderNames.CONTENT_LENGTH, Long.toString(length));
+        } else {
+            headers.remove(HeaderNames.CONTENT_LENGTH);
+        }
+        try (OutputStream stream = outputStream()) {
+            if (hasContent()) {
+                body.writeTo(stream);
+            }
+        }
+    }
+
+    @Override
+    public OutputStream outputStream() throws IOException {
+        requireOpen();
+        state = State.STREAMING;
+        long length = declaredLength();
+        headers.remove(HeaderNames.TRANSFER_ENCODING);
+        headers.remove(HeaderNames.CONNECTION);
+        if (!hasContent()) {
+            if (!status.allowsContent()) {
+                headers.remove(HeaderNames.CONTENT_LENGTH);
+            }
+            bodyStream = OutputStream.nullOutputStream();
+        } else if (length >= 0) {
+            bodyStream = new FixedLengthBodyOutputStream(out, length);
+        } else if (requestVersion == Version.HTTP_1_1) {
+            headers.add(HeaderNames.TRANSFER_ENCODING, "chunked");
+            bodyStream = new ChunkedBodyOutputStream(out);
+        } else {
+            // An HTTP/1.0 peer knows no chunked coding: the end of the connection ends the body.
+            keepAlive = false;
+            bodyStream = new UnframedOutputStream(out);
+        }
+        writeHead();
+        return new ResponseBodyStream(this);
+    }
+
+    private long declaredLength() {
+        String value = headers.firstOrNull(HeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            long length = Long.parseLong(value);
+            if (length < 0) {
+                throw new NumberFormatException();
+            }
+            return length;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Content-Length header is not a number: " + value, e);
+        }
+    }
+
+    /** Whether bytes of a body go on the wire: not for HEAD, 1xx, 204 and 304 (RFC 9110 §6.4.1). */
+    private boolean hasContent() {
+        return status.allowsContent() && !requestMethod.equals(Method.HEAD);
+    }
+
+    private void writeHead() throws IOException {
+        headers.set(HeaderNames.DATE, HttpDate.now());
+        if (!keepAlive) {
+            headers.set(HeaderNames.CONNECTION, "close");
+        } else if (requestVersion == Version.HTTP_1_0) {
+            headers.set(HeaderNames.CONNECTION, "keep-alive");
+        }
+        Http1HeadWriter.writeResponseHead(out, new ResponseHead(Version.HTTP_1_1, status, headers.build()));
+    }
+
+    /** Called when the handler closes the body stream: ends the body, with trailers if it is chunked. */
+    void endBody() throws IOException {
+        if (state != State.STREAMING) {
+            return;
+        }
+        state = State.DONE;
+        if (bodyStream instanceof ChunkedBodyOutputStream chunked) {
+            chunked.finish(trailers == null ? Headers.empty() : trailers.build());
+        } else {
+            bodyStream.close();
+        }
+    }
+
+    /** Sends whatever the handler left unsent, ends the body and flushes. Called by the exchange. */
+    void finish() throws IOException {
+        if (state == State.OPEN) {
+            send();
+        }
+        endBody();
+        out.flush();
+    }
+
+    /** Makes the response close the connection; effective until the head is written. */
+    void closeConnection() {
+        keepAlive = false;
+    }
+
+    boolean isKeepAlive() {
+        return keepAlive;
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return state != State.OPEN;
+    }
+
+    OutputStream bodyStream() {
+        return bodyStream;
+    }
+
+    private void requireOpen() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("response is committed");
+        }
+    }
+
+    /** The handler's view of the body stream: writes go to the framing stream; close ends the body. */
+    private static final class ResponseBodyStream extends OutputStream {
+        private final Http1ServerResponse response;
+
+        ResponseBodyStream(Http1ServerResponse response) {
+            this.response = response;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            response.bodyStream().write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            response.bodyStream().write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            response.out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            response.endBody();
+        }
+    }
+
+    /** Bytes as they are, for a close-delimited HTTP/1.0 body. */
+    private static final class UnframedOutputStream extends OutputStream {
+        private final WireOutput out;
+
+        UnframedOutputStream(WireOutput out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+        }
+    }
+}

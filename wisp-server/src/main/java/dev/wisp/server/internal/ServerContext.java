@@ -1,0 +1,55 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.core.BufferPool;
+import dev.wisp.http1.Http1Limits;
+import dev.wisp.http1.Http1RequestReader;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.server.Router;
+
+/**
+ * What every connection of one server shares: configuration, routes, the buffer pool, the codec with its limits,
+ * and the registry of open connections. Built once at start; immutable apart from the registry and the pool,
+ * which are thread-safe.
+ */
+public final class ServerContext {
+    private final ServerConfig config;
+    private final Router router;
+    private final BufferPool buffers;
+    private final Http1Limits limits;
+    private final Http1RequestReader requestReader;
+    private final ConnectionRegistry registry;
+
+    public ServerContext(ServerConfig config, Router router) {
+        this.config = config;
+        this.router = router;
+        this.buffers = new BufferPool(config.bufferBytes(), config.maxPooledBuffers());
+        this.limits = new Http1Limits(config.maxRequestLineBytes(), config.maxHeaderBytes(), config.maxHeaderCount(),
+                config.maxChunkLineBytes());
+        this.requestReader = new Http1RequestReader(limits);
+        this.registry = new ConnectionRegistry(config.maxConnections(), config.overflowPolicy());
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    BufferPool buffers() {
+        return buffers;
+    }
+
+    Http1Limits limits() {
+        return limits;
+    }
+
+    Http1RequestReader requestReader() {
+        return requestReader;
+    }
+
+    public ConnectionRegistry registry() {
+        return registry;
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The Wisp HTTP server: one virtual thread per connection with blocking I/O, a strict HTTP/1.1 codec, routing
+ * by method and path pattern, and bounded resources (limits, timeouts, a connection cap with LRU purge).
+ */
+module dev.wisp.server {
+    requires transitive dev.wisp.core;
+    requires dev.wisp.http1;
+
+    exports dev.wisp.server;
+}
