@@ -117,8 +117,12 @@ build() {
         log "SKIP_BUILD=1: using the jars in wisp-bench/target"
     else
         log "building wisp-bench"
-        (cd "$ROOT_DIR" && timeout 900 ./mvnw -q -B -Pbench -pl wisp-bench -am package -DskipTests) ||
-            { log "build failed"; exit 1; }
+        if ! (cd "$ROOT_DIR" && timeout 900 ./mvnw -q -B -Pbench -pl wisp-bench -am package -DskipTests) \
+            >"$WORK_DIR/build.log" 2>&1; then
+            grep -E 'ERROR|BUILD' "$WORK_DIR/build.log" | head -n 20 >&2
+            log "build failed"
+            exit 1
+        fi
     fi
     [[ -f $BENCH_DIR/target/wisp-bench.jar ]] || { log "missing wisp-bench/target/wisp-bench.jar"; exit 1; }
     CLASS_PATH="$BENCH_DIR/target/wisp-bench.jar:$BENCH_DIR/target/lib/*"
