@@ -200,6 +200,19 @@ await_plaintext() {  # pid port -> 0 when GET /plaintext answers 200 text/plain 
     return 1
 }
 
+busy_percent() {  # CPU time used on all cores over one second, in percent, while none of our servers runs
+    local before after
+    read -r -a before < <(head -n 1 /proc/stat)
+    sleep 1
+    read -r -a after < <(head -n 1 /proc/stat)
+    awk -v b="${before[*]:1}" -v a="${after[*]:1}" 'BEGIN {
+        n = split(b, x); split(a, y); total = 0; idle = 0
+        for (i = 1; i <= n; i++) total += y[i] - x[i]
+        idle = (y[4] - x[4]) + (y[5] - x[5])
+        printf "%.0f", total > 0 ? 100 * (total - idle) / total : 0
+    }'
+}
+
 port_is_free() {
     ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -213,12 +226,17 @@ run_wrk() {  # port duration output -> 0 when wrk finished
 source "$BENCH_DIR/memory.sh"
 
 measure_server() {  # name -> one table row in ROWS, notes in NOTES
-    local name=$1 port=$((PORT_BASE + PORT_OFFSET[$1])) label=${LABEL[$1]} rps p99 errors
+    local name=$1 port=$((PORT_BASE + PORT_OFFSET[$1])) label=${LABEL[$1]} rps p99 errors busy
     FAILURE=""
     log "$label: starting on port $port"
     if ! port_is_free "$port"; then
         ROWS+=("$name|failed: port $port busy")
         return
+    fi
+    busy=$(busy_percent)
+    if ((busy > 10)); then
+        NOTES+=("machine already ${busy}% busy (other processes) just before $label started: its figures are suspect")
+        log "$label: warning, the machine is ${busy}% busy before the start"
     fi
     start_server "$name" "$port"
     if ! await_plaintext "$SERVER_PID" "$port"; then
@@ -288,6 +306,7 @@ report() {
         echo "Notes:"
         printf -- '- %s\n' "${NOTES[@]}"
     fi
+    return 0
 }
 
 main() {
