@@ -54,6 +54,7 @@ measure_idle_memory() {  # name port pid -> HEAP_PER_CONNECTION, RSS_PER_CONNECT
     STARTED_PIDS+=("$holder_pid")
     line=""
     read -r -t 180 line <&"$in_fd"
+    log "$label: holder ${line:-gave no answer}"
     opened=$(sed -nE 's/.*opened=([0-9]+).*/\1/p' <<<"$line")
     RESPONSE_BYTES[$1]=$(sed -nE 's/.*response_bytes=([0-9]+).*/\1/p' <<<"$line")
     if [[ -z $opened || $opened -eq 0 ]]; then

@@ -12,6 +12,7 @@
 #   JVM_FLAGS         flags for every JVM server (default below); JAVA_HOME a JDK 21+ (default: JDK 25)
 #   SERVER_CPU, LOAD_CPU  cores for the server and for wrk and the holder (default 0 and 1)
 #   PORT_BASE         ports are PORT_BASE + 1 (wisp) ... + 7 (nginx) (default 19000)
+#   QUIET_WAIT        seconds to wait for other processes to go quiet before each server (default 30)
 #   SKIP_BUILD=1      use the jars already in target/; RESULTS output file (default results/latest.md)
 set -uo pipefail
 
@@ -27,6 +28,7 @@ SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PORT_BASE=${PORT_BASE:-19000}
 START_TIMEOUT=${START_TIMEOUT:-30}
+QUIET_WAIT=${QUIET_WAIT:-30}
 SKIP_BUILD=${SKIP_BUILD:-0}
 RESULTS=${RESULTS:-$BENCH_DIR/results/latest.md}
 
@@ -234,6 +236,10 @@ measure_server() {  # name -> one table row in ROWS, notes in NOTES
         return
     fi
     busy=$(busy_percent)
+    local quiet_deadline=$((SECONDS + QUIET_WAIT))
+    while ((busy > 10 && SECONDS < quiet_deadline)); do
+        busy=$(busy_percent)
+    done
     if ((busy > 10)); then
         NOTES+=("machine already ${busy}% busy (other processes) just before $label started: its figures are suspect")
         log "$label: warning, the machine is ${busy}% busy before the start"

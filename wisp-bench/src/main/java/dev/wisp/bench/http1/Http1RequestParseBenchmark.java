@@ -20,6 +20,8 @@ import org.openjdk.jmh.annotations.State;
  * Parses a whole HTTP/1.1 request head from a {@code byte[]} with {@link Http1RequestReader}: a browser-like GET
  * with eight header fields, and a three-field curl GET. Each invocation wraps the bytes in a new
  * {@link WireInput}, as a connection does for each socket, and returns the head so it is not optimized away.
+ *
+ * <p>Public and not final because JMH generates subclasses of it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
