@@ -1,0 +1,81 @@
+package dev.wisp.server.files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.wisp.server.files.FileServerFixture.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Conditional GET and HEAD over the wire; the matching rules themselves are in {@link ValidatorsTest}. */
+class FileHandlerConditionalIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path base;
+    private FileServerFixture server;
+    private Response current;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = FileServerFixture.start(base);
+        current = server.get("/hello.txt");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void matchingEtagIsNotModifiedWithEtagAndNoBody() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response response = server.get("/hello.txt", "If-None-Match: \"x\", " + current.header("ETag"));
+            assertEquals(304, response.status());
+            assertEquals(current.header("ETag"), response.header("ETag"));
+            assertEquals(0, response.body().length);
+            assertNull(response.header("Content-Length"));
+            assertNull(response.header("Last-Modified"));
+        });
+    }
+
+    @Test
+    void headWithMatchingEtagIsNotModified() {
+        assertTimeoutPreemptively(TIMEOUT, () -> assertEquals(304,
+                server.request("HEAD", "/hello.txt", "If-None-Match: W/" + current.header("ETag")).status()));
+    }
+
+    @Test
+    void modifiedSinceLastModifiedIsNotModified() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            assertEquals(304, server.get("/hello.txt", "If-Modified-Since: " + current.header("Last-Modified"))
+                    .status());
+            assertEquals(200, server.get("/hello.txt", "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT").status());
+        });
+    }
+
+    @Test
+    void failedIfMatchIsPreconditionFailed() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            assertEquals(412, server.get("/hello.txt", "If-Match: \"other\"").status());
+            assertEquals(200, server.get("/hello.txt", "If-Match: " + current.header("ETag")).status());
+        });
+    }
+
+    @Test
+    void changedFileGetsNewEtag() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Files.writeString(server.root.resolve("hello.txt"), "hello again\n!");
+            Response response = server.get("/hello.txt", "If-None-Match: " + current.header("ETag"));
+            assertEquals(200, response.status());
+            assertEquals("hello again\n!", response.text());
+        });
+    }
+}
