@@ -1,5 +1,6 @@
 package dev.wisp.server.files;
 
+import static dev.wisp.server.files.FileServerFixture.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -7,34 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.server.Router;
 import dev.wisp.server.files.FileServerFixture.Response;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Directories: trailing-slash redirects, index files and the HTML listing. */
 class DirectoryListingIT {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    @TempDir
-    Path base;
-    private FileServerFixture server;
-
-    @BeforeEach
-    void start() throws IOException {
-        server = FileServerFixture.start(base);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final FileServerFixture server = new FileServerFixture();
 
     @Test
     void listsRootWithDirectoriesFirstAndWithoutParentOrOutsideLinks() {
@@ -119,9 +102,9 @@ class DirectoryListingIT {
     }
 
     @Test
-    void directoryWithoutIndexIsNotFoundWhenListingIsOff(@TempDir Path other) {
+    void directoryWithoutIndexIsNotFoundWhenListingIsOff() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            try (var unlisted = FileServerFixture.start(other, root -> Router.builder()
+            try (var unlisted = FileServerFixture.started(root -> Router.builder()
                     .get("/*", FileHandler.builder(root).directoryListing(false).build()).build())) {
                 assertEquals(404, unlisted.get("/docs/").status());
                 assertEquals(404, unlisted.get("/").status());
@@ -131,9 +114,9 @@ class DirectoryListingIT {
     }
 
     @Test
-    void listsDirectoryThatHasIndexWhenIndexIsOff(@TempDir Path other) {
+    void listsDirectoryThatHasIndexWhenIndexIsOff() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            try (var noIndex = FileServerFixture.start(other, root -> Router.builder()
+            try (var noIndex = FileServerFixture.started(root -> Router.builder()
                     .get("/*", FileHandler.builder(root).indexFile(null).build()).build())) {
                 assertTrue(noIndex.get("/site/").text().contains("<a href=\"./index.html\">index.html</a>"));
             }

@@ -1,5 +1,6 @@
 package dev.wisp.server.files;
 
+import static dev.wisp.server.files.FileServerFixture.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -7,31 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.wisp.server.files.FileServerFixture.Response;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Conditional GET and HEAD over the wire; the matching rules themselves are in {@link ValidatorsTest}. */
 class FileHandlerConditionalIT {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    @TempDir
-    Path base;
-    private FileServerFixture server;
+    @RegisterExtension
+    final FileServerFixture server = new FileServerFixture();
     private Response current;
 
     @BeforeEach
-    void start() throws IOException {
-        server = FileServerFixture.start(base);
+    void fetchCurrent() throws IOException {
         current = server.get("/hello.txt");
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test

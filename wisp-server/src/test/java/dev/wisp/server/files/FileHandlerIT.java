@@ -1,5 +1,6 @@
 package dev.wisp.server.files;
 
+import static dev.wisp.server.files.FileServerFixture.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,35 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.core.HttpDate;
 import dev.wisp.server.Router;
 import dev.wisp.server.files.FileServerFixture.Response;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Serving files: content, metadata, HEAD, and confinement to the root against crafted paths and links. */
 class FileHandlerIT {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    @TempDir
-    Path base;
-    private FileServerFixture server;
-
-    @BeforeEach
-    void start() throws IOException {
-        server = FileServerFixture.start(base);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final FileServerFixture server = new FileServerFixture();
 
     @Test
     void servesFileWithTypeLengthAndValidators() {
@@ -148,9 +131,9 @@ class FileHandlerIT {
     }
 
     @Test
-    void answersOtherMethodsItselfWhenMountedForAll(@TempDir Path other) {
+    void answersOtherMethodsItselfWhenMountedForAll() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            try (var all = FileServerFixture.start(other,
+            try (var all = FileServerFixture.started(
                     root -> Router.builder().any("/*", FileHandler.of(root)).build())) {
                 Response response = all.request("DELETE", "/hello.txt");
                 assertEquals(405, response.status());
@@ -161,9 +144,9 @@ class FileHandlerIT {
     }
 
     @Test
-    void resolvesAfterTheRoutePrefix(@TempDir Path other) {
+    void resolvesAfterTheRoutePrefix() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            try (var prefixed = FileServerFixture.start(other,
+            try (var prefixed = FileServerFixture.started(
                     root -> Router.builder().get("/static/*", FileHandler.of(root)).build())) {
                 assertEquals("hello world\n", prefixed.get("/static/hello.txt").text());
                 assertEquals("# notes\n", prefixed.get("/static/docs/notes.md").text());

@@ -1,40 +1,23 @@
 package dev.wisp.server.files;
 
+import static dev.wisp.server.files.FileServerFixture.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.wisp.server.files.FileServerFixture.Response;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Range requests on the 100-byte {@code data.bin}: 206, 416, ignored ranges and If-Range. */
 class FileHandlerRangeIT {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    @TempDir
-    Path base;
-    private FileServerFixture server;
-
-    @BeforeEach
-    void start() throws IOException {
-        server = FileServerFixture.start(base);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final FileServerFixture server = new FileServerFixture();
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

@@ -8,39 +8,70 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real server on 127.0.0.1, port 0, with a {@link FileHandler} on a test tree, and a raw-socket client that sends
- * one request per connection ({@code Connection: close}) and reads the response to the end of the stream.
+ * A real server on 127.0.0.1, port 0, with a {@link FileHandler} on a test tree in a fresh temporary directory, and
+ * a raw-socket client that sends one request per connection ({@code Connection: close}) and reads the response to
+ * the end of the stream. Register it with {@code @RegisterExtension} for one per test, or use {@link #started}.
  *
  * <p>The tree, under {@code root}: {@code hello.txt}, {@code data.bin} (bytes 0..99), {@code empty.txt},
  * {@code .hidden}, {@code site/index.html}, {@code docs/} (with {@code <script>.txt}, {@code a&b.txt},
  * {@code javascript:x}, {@code notes.md} and {@code sub/}), a link {@code inner-link} to {@code hello.txt}, and links
  * {@code outer-link} and {@code outer-dir} to a file and a directory beside the root.
  */
-final class FileServerFixture implements AutoCloseable {
+final class FileServerFixture implements BeforeEachCallback, AfterEachCallback, AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final byte[] DATA = data();
 
-    final Path root;
-    final Path outside;
-    private final Server server;
+    private final Function<Path, Router> routes;
+    private Path base;
+    private Server server;
+    Path root;
 
-    private FileServerFixture(Path root, Path outside, Server server) {
-        this.root = root;
-        this.outside = outside;
-        this.server = server;
+    /** Serves the tree with {@code FileHandler.of(root)} on {@code /*}. */
+    FileServerFixture() {
+        this(root -> Router.builder().get("/*", FileHandler.of(root)).build());
     }
 
-    /** Builds the tree under base and serves it with the handler made from the root. */
-    static FileServerFixture start(Path base, Function<Path, Router> routes) throws IOException {
-        Path root = Files.createDirectory(base.resolve("root"));
+    /** Serves the tree with the routes made from its root. */
+    FileServerFixture(Function<Path, Router> routes) {
+        this.routes = routes;
+    }
+
+    /** A started fixture with these routes; close it when done. */
+    static FileServerFixture started(Function<Path, Router> routes) throws IOException {
+        FileServerFixture fixture = new FileServerFixture(routes);
+        fixture.start();
+        return fixture;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+    }
+
+    private void start() throws IOException {
+        base = Files.createTempDirectory("wisp-files-");
+        root = Files.createDirectory(base.resolve("root"));
         Path outside = Files.createDirectory(base.resolve("outside"));
         Files.writeString(outside.resolve("secret.txt"), "secret\n");
         Files.writeString(root.resolve("hello.txt"), "hello world\n");
@@ -57,13 +88,7 @@ final class FileServerFixture implements AutoCloseable {
         Files.createSymbolicLink(root.resolve("inner-link"), root.resolve("hello.txt"));
         Files.createSymbolicLink(root.resolve("outer-link"), outside.resolve("secret.txt"));
         Files.createSymbolicLink(root.resolve("outer-dir"), outside);
-        Server server = Server.create(ServerConfig.builder().port(0).build(), routes.apply(root)).start();
-        return new FileServerFixture(root, outside, server);
-    }
-
-    /** Serves the tree with {@code FileHandler.of(root)} on {@code /*}. */
-    static FileServerFixture start(Path base) throws IOException {
-        return start(base, root -> Router.builder().get("/*", FileHandler.of(root)).build());
+        server = Server.create(ServerConfig.builder().port(0).build(), routes.apply(root)).start();
     }
 
     /** Sends a GET (or another method) with extra header lines, each without CRLF. */
@@ -94,9 +119,19 @@ final class FileServerFixture implements AutoCloseable {
         }
     }
 
+    /** Stops the server and deletes the tree (links themselves, never what they point to). */
     @Override
     public void close() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
+        try (Stream<Path> paths = Files.walk(base)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the test tree " + base, e);
+        }
     }
 
     private static byte[] data() {
