@@ -17,6 +17,7 @@ public final class Main {
     private Main() {
     }
 
+    /** Runs the command line; exits the JVM with the exit code unless it is 0. */
     public static void main(String[] args) {
         // One line per log record instead of java.util.logging's default two, unless the user chose a format.
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {

@@ -48,7 +48,8 @@ final class ServeCommand implements Command {
 
                 Serves the files under DIR (default: the current directory) over HTTP/1.1: index.html or a
                 listing for directories, ETag and Last-Modified, conditional and range requests. Any request
-                to /echo is answered with the request itself. Ctrl-C stops the server.
+                to /echo (which hides a file of that name) is answered with the request itself. Ctrl-C stops
+                the server.
 
                 Options:
                 """);

@@ -13,7 +13,9 @@ import dev.wisp.server.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -168,7 +170,13 @@ public final class FileHandler implements Handler {
             notFound(response);
             return;
         }
-        String html = DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot);
+        String html;
+        try {
+            html = DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot);
+        } catch (AccessDeniedException | NoSuchFileException e) {
+            notFound(response); // unreadable, or removed since it was resolved: as good as absent
+            return;
+        }
         response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").send(html);
     }
 
