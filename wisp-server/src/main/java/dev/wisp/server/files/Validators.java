@@ -18,9 +18,6 @@ import java.util.concurrent.TimeUnit;
  * @param lastModified the modification time, truncated to seconds as HTTP dates are
  */
 record Validators(String etag, Instant lastModified) {
-    private static final String IF_MATCH = "If-Match";
-    private static final String IF_UNMODIFIED_SINCE = "If-Unmodified-Since";
-
     /** What the preconditions of a GET or HEAD request decide. */
     enum Outcome {
         /** Serve the file (a Range may still apply). */
@@ -39,13 +36,13 @@ record Validators(String etag, Instant lastModified) {
 
     /** Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since for a GET or HEAD request. */
     Outcome evaluate(Headers headers) {
-        List<String> ifMatch = headers.all(IF_MATCH);
+        List<String> ifMatch = headers.all(HeaderNames.IF_MATCH);
         if (!ifMatch.isEmpty()) {
             if (!EntityTags.isAny(ifMatch) && !EntityTags.matches(ifMatch, etag, false)) {
                 return Outcome.PRECONDITION_FAILED;
             }
         } else {
-            Optional<Instant> since = date(headers, IF_UNMODIFIED_SINCE);
+            Optional<Instant> since = date(headers, HeaderNames.IF_UNMODIFIED_SINCE);
             if (since.isPresent() && lastModified.isAfter(since.get())) {
                 return Outcome.PRECONDITION_FAILED;
             }
