@@ -21,5 +21,6 @@ fi
 if [[ $# -eq 0 ]]; then
     set -- Http1RequestParseBenchmark -f1 -wi 3 -i 5 -w 1s -r 1s
 fi
-exec timeout 1800 taskset -c "$BENCH_CPU" "$JAVA_HOME/bin/java" -cp "$BENCH_DIR/target/wisp-bench.jar:$BENCH_DIR/target/lib/*" \
+CLASS_PATH="$BENCH_DIR/target/wisp-bench.jar:$BENCH_DIR/target/lib/*"
+exec timeout 1800 taskset -c "$BENCH_CPU" "$JAVA_HOME/bin/java" -cp "$CLASS_PATH" \
     org.openjdk.jmh.Main "$@"

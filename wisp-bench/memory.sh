@@ -62,7 +62,8 @@ measure_idle_memory() {  # name port pid -> HEAP_PER_CONNECTION, RSS_PER_CONNECT
         stop_holder "$holder_pid" "$out_fd"
         return 0
     fi
-    [[ $opened -lt $IDLE_CONNECTIONS ]] && NOTES+=("$label: only $opened of $IDLE_CONNECTIONS connections opened ($line)")
+    [[ $opened -lt $IDLE_CONNECTIONS ]] &&
+        NOTES+=("$label: only $opened of $IDLE_CONNECTIONS connections opened ($line)")
 
     if [[ $name != nginx ]]; then
         heap_after=$(heap_used_kib "$pid") || heap_after=""
@@ -80,7 +81,8 @@ measure_idle_memory() {  # name port pid -> HEAP_PER_CONNECTION, RSS_PER_CONNECT
         return 0
     fi
     [[ $open -lt $opened ]] && NOTES+=("$label closed $((opened - open)) of $opened idle connections during the test")
-    [[ -n $heap_before && -n $heap_after ]] && HEAP_PER_CONNECTION=$(per_connection "$heap_before" "$heap_after" "$open")
+    [[ -n $heap_before && -n $heap_after ]] &&
+        HEAP_PER_CONNECTION=$(per_connection "$heap_before" "$heap_after" "$open")
     [[ -n $rss_after ]] && RSS_PER_CONNECTION=$(per_connection "$rss_before" "$rss_after" "$open")
     return 0
 }

@@ -24,7 +24,9 @@ DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-5000}
-JVM_FLAGS=${JVM_FLAGS:-"-Xms512m -Xmx512m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
+DEFAULT_JVM_FLAGS="-Xms512m -Xmx512m -XX:+UseParallelGC"
+DEFAULT_JVM_FLAGS+=" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+JVM_FLAGS=${JVM_FLAGS:-$DEFAULT_JVM_FLAGS}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PORT_BASE=${PORT_BASE:-19000}
@@ -213,7 +215,7 @@ busy_percent() {  # CPU time used on all cores over one second, in percent, whil
         n = split(b, x); split(a, y); total = 0; idle = 0
         for (i = 1; i <= n; i++) total += y[i] - x[i]
         idle = (y[4] - x[4]) + (y[5] - x[5])
-        printf "%.0f", total > 0 ? 100 * (total - idle) / total : 0
+        printf "%.0f", (total > 0 ? 100 * (total - idle) / total : 0)
     }'
 }
 
@@ -335,8 +337,10 @@ report() {
     echo "- JVM flags (every JVM server): \`$JVM_FLAGS\`"
     echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //'), 1 worker"
     echo "- server pinned with \`taskset -c $SERVER_CPU\`; load pinned with \`taskset -c $LOAD_CPU\`"
-    echo "- load: \`wrk -t1 -c$CONNECTIONS -d$DURATION --latency http://127.0.0.1:PORT/plaintext\` after a $WARMUP warm-up"
-    echo "- memory: $IDLE_CONNECTIONS idle keep-alive connections, each after one request; (after - before) / connections held"
+    echo "- load: \`wrk -t1 -c$CONNECTIONS -d$DURATION --latency http://127.0.0.1:PORT/plaintext\`" \
+        "after a $WARMUP warm-up"
+    echo "- memory: $IDLE_CONNECTIONS idle keep-alive connections, each after one request;" \
+        "(after - before) / connections held"
     echo
     echo "| server | req/s | vs Wisp | p99 | heap KiB/idle conn | RSS KiB/idle conn |"
     echo "|---|---:|---:|---:|---:|---:|"
@@ -347,7 +351,8 @@ report() {
             continue
         fi
         ratio="n/a"
-        [[ -n $wisp_rps && $wisp_rps -gt 0 ]] && ratio=$(awk -v a="$rps" -v b="$wisp_rps" 'BEGIN {printf "%.2f", a / b}')
+        [[ -n $wisp_rps && $wisp_rps -gt 0 ]] &&
+            ratio=$(awk -v a="$rps" -v b="$wisp_rps" 'BEGIN {printf "%.2f", a / b}')
         echo "| ${LABEL[$name]} | $rps | $ratio | $p99 | $heap | $rss |"
     done
     if [[ ${#RESPONSE_BYTES[@]} -gt 0 ]]; then

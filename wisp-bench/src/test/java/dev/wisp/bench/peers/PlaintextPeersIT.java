@@ -66,7 +66,8 @@ class PlaintextPeersIT {
         Map<String, String> headers = new TreeMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            String fieldName = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            headers.put(fieldName, lines[i].substring(colon + 1).trim());
         }
         int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
         String body = new String(in.readNBytes(length), US_ASCII);
