@@ -219,8 +219,9 @@ busy_percent() {  # CPU time used on all cores over one second, in percent, whil
     }'
 }
 
-cpu_jiffies() {  # -> "busy total" for the whole machine; busy = user + nice + system, in USER_HZ ticks
-    awk 'NR == 1 {total = 0; for (i = 2; i <= NF; i++) total += $i; print $2 + $3 + $4, total}' /proc/stat
+cpu_jiffies() {  # -> "busy total" for the whole machine, in USER_HZ ticks
+    # busy = user + nice + system + irq + softirq: a process's stime includes the interrupt time spent while it ran
+    awk 'NR == 1 {total = 0; for (i = 2; i <= NF; i++) total += $i; print $2 + $3 + $4 + $7 + $8, total}' /proc/stat
 }
 
 process_jiffies() {  # pids... -> their utime + stime, in USER_HZ ticks
@@ -232,9 +233,8 @@ process_jiffies() {  # pids... -> their utime + stime, in USER_HZ ticks
     echo "$total"
 }
 
-children_jiffies() {  # -> CPU ticks of this shell's reaped children (wrk); times must run in this shell
-    times >"$WORK_DIR/times"
-    tail -n 1 "$WORK_DIR/times" | awk '{
+children_jiffies() {  # file written by `times` -> CPU ticks of the shell's reaped children (user + system)
+    tail -n 1 "$1" | awk '{
         total = 0
         for (i = 1; i <= 2; i++) { split($i, part, "m"); sub("s", "", part[2]); total += part[1] * 60 + part[2] }
         printf "%.0f", total * 100
@@ -266,17 +266,18 @@ wait_for_quiet() {  # label: wait up to QUIET_WAIT seconds for other processes t
 
 measure_load() {  # name port pid -> RPS, P99, ERRORS, FOREIGN (% of all CPU time used by other processes)
     local name=$1 port=$2 pid=$3 server_pids machine_before total_before machine_after total_after
-    local server_before load_before used
+    local server_before load used
     # shellcheck disable=SC2207  # nginx: the master and its workers
     server_pids=("$pid" $(pgrep -P "$pid"))
     read -r machine_before total_before < <(cpu_jiffies)
     server_before=$(process_jiffies "${server_pids[@]}")
-    load_before=$(children_jiffies)
+    times >"$WORK_DIR/times.before"  # in this shell: a subshell would report its own (no) children
     run_wrk "$port" "$DURATION" "$WORK_DIR/$name.wrk.txt" || return 1
     kill -0 "$pid" 2>/dev/null || return 1
+    times >"$WORK_DIR/times.after"
     read -r machine_after total_after < <(cpu_jiffies)
-    used=$(( (machine_after - machine_before) - ($(process_jiffies "${server_pids[@]}") - server_before)
-        - ($(children_jiffies) - load_before) ))
+    load=$(( $(children_jiffies "$WORK_DIR/times.after") - $(children_jiffies "$WORK_DIR/times.before") ))
+    used=$(( (machine_after - machine_before) - ($(process_jiffies "${server_pids[@]}") - server_before) - load ))
     FOREIGN=$(( used > 0 ? 100 * used / (total_after - total_before) : 0 ))
     RPS=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$WORK_DIR/$name.wrk.txt")
     P99=$(awk '$1 == "99%" {print $2}' "$WORK_DIR/$name.wrk.txt")
@@ -320,7 +321,8 @@ measure_server() {  # name -> one table row in ROWS, notes in NOTES
     measure_idle_memory "$name" "$port" "$SERVER_PID"
     stop_pid "$SERVER_PID"
     ROWS+=("$name|ok|${RPS:-0}|${P99:-?}|$HEAP_PER_CONNECTION|$RSS_PER_CONNECTION")
-    log "$label: ${RPS:-0} req/s, p99 ${P99:-?}, heap $HEAP_PER_CONNECTION KiB/conn, RSS $RSS_PER_CONNECTION KiB/conn"
+    log "$label: ${RPS:-0} req/s, p99 ${P99:-?}, heap $HEAP_PER_CONNECTION KiB/conn," \
+        "RSS $RSS_PER_CONNECTION KiB/conn (other processes: ${FOREIGN}% CPU)"
 }
 
 report() {
