@@ -68,8 +68,9 @@ final class Http1Exchange {
             }
         }
 
+        BodyInputStream requestBody = body;
         Http1ServerResponse response = new Http1ServerResponse(out, head.method(), head.version(),
-                isKeepAliveRequested(head) && !connection.isDraining());
+                isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(requestBody));
         RouteMatch match = context.router().resolve(head.method(), head.target());
         ExchangeRequest request = new ExchangeRequest(head, body, match.pathParameters(), connection.info(),
                 context.config().maxRequestBodyBytes());
@@ -126,6 +127,15 @@ final class Http1Exchange {
             return !headers.containsToken(HeaderNames.CONNECTION, "close");
         }
         return headers.containsToken(HeaderNames.CONNECTION, "keep-alive");
+    }
+
+    /**
+     * Whether the connection can carry another request after this exchange, as far as the request body goes;
+     * asked when the response head is written. A body left unread that is longer than maxDrainBytes will not be
+     * drained, so the response says the connection closes (RFC 9112 §9.6).
+     */
+    private boolean mayKeepAlive(BodyInputStream body) {
+        return body.isFinished() || body.length() <= context.config().maxDrainBytes();
     }
 
     private void sendContinue() throws IOException {

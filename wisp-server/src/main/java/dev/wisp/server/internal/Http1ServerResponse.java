@@ -16,6 +16,7 @@ import dev.wisp.server.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * The {@link ServerResponse} of one HTTP/1.1 exchange. It owns the framing headers: Content-Length for bodies of
@@ -36,13 +37,21 @@ final class Http1ServerResponse implements ServerResponse {
     private Headers.Builder trailers;
     private State state = State.OPEN;
     private OutputStream bodyStream;
+    private final BooleanSupplier mayKeepAlive;
     private boolean keepAlive;
 
-    Http1ServerResponse(WireOutput out, Method requestMethod, Version requestVersion, boolean keepAlive) {
+    /**
+     * @param keepAlive whether the request asked to keep the connection
+     * @param mayKeepAlive asked when the head is written, whether the exchange can still keep the connection; so
+     *     a handler that commits early still gets a Connection header that tells what will happen
+     */
+    Http1ServerResponse(WireOutput out, Method requestMethod, Version requestVersion, boolean keepAlive,
+            BooleanSupplier mayKeepAlive) {
         this.out = out;
         this.requestMethod = requestMethod;
         this.requestVersion = requestVersion;
         this.keepAlive = keepAlive;
+        this.mayKeepAlive = mayKeepAlive;
     }
 
     @Override
@@ -156,6 +165,9 @@ final class Http1ServerResponse implements ServerResponse {
     }
 
     private void writeHead() throws IOException {
+        if (keepAlive && !mayKeepAlive.getAsBoolean()) {
+            keepAlive = false;
+        }
         headers.set(HeaderNames.DATE, HttpDate.now());
         if (!keepAlive) {
             headers.set(HeaderNames.CONNECTION, "close");
