@@ -34,6 +34,8 @@ final class Http1Exchange {
 
     private final ServerContext context;
     private final Http1ServerConnection connection;
+    /** The response of the exchange in progress. */
+    private Http1ServerResponse response;
 
     Http1Exchange(ServerContext context, Http1ServerConnection connection) {
         this.context = context;
@@ -46,6 +48,14 @@ final class Http1Exchange {
      * @return whether the connection may carry another request
      */
     boolean run(RequestHead head) throws IOException {
+        try {
+            return exchange(head);
+        } finally {
+            response = null;
+        }
+    }
+
+    private boolean exchange(RequestHead head) throws IOException {
         WireOutput out = connection.output();
         BodyInputStream body;
         try {
@@ -54,26 +64,19 @@ final class Http1Exchange {
             ErrorResponses.send(out, e.status(), e.getMessage());
             return false;
         }
-        ContinueBodyInputStream continuing = null;
         String expect = head.headers().firstOrNull(HeaderNames.EXPECT);
-        if (expect != null) {
-            if (!expect.equalsIgnoreCase("100-continue")) {
-                // RFC 9110 §10.1.1: an expectation we cannot meet gets 417.
-                ErrorResponses.send(out, Status.EXPECTATION_FAILED, "unsupported expectation: " + expect);
-                return false;
-            }
-            if (head.version() == Version.HTTP_1_1 && !body.isFinished()) {
-                continuing = new ContinueBodyInputStream(body, this::sendContinue);
-                body = continuing;
-            }
+        if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
+            // RFC 9110 §10.1.1: an expectation we cannot meet gets 417.
+            ErrorResponses.send(out, Status.EXPECTATION_FAILED, "unsupported expectation: " + expect);
+            return false;
         }
-
-        BodyInputStream requestBody = body;
-        Http1ServerResponse response = new Http1ServerResponse(out, head.method(), head.version(),
-                isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(requestBody));
+        ContinueBodyInputStream continuing = expect != null && head.version() == Version.HTTP_1_1
+                && !body.isFinished() ? new ContinueBodyInputStream(body, this::sendContinue) : null;
+        response = new Http1ServerResponse(out, head.method(), head.version(),
+                isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(body, continuing));
         RouteMatch match = context.router().resolve(head.method(), head.target());
-        ExchangeRequest request = new ExchangeRequest(head, body, match.pathParameters(), connection.info(),
-                context.config().maxRequestBodyBytes());
+        ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
+                match.pathParameters(), connection.info(), context.config().maxRequestBodyBytes());
         try {
             match.handler().handle(request, response);
         } catch (HttpProtocolException e) {
@@ -87,10 +90,6 @@ final class Http1Exchange {
             LOG.log(ERROR, "[c" + connection.id() + "] handler failed for " + head.method() + " "
                     + head.target().path(), e);
             return fail(response, Status.INTERNAL_SERVER_ERROR, "internal server error", null);
-        }
-        if (continuing != null && !continuing.isContinueSent() && !response.isCommitted()) {
-            // The client may hold the body back until it sees 100 or a final status; we will not read it.
-            response.closeConnection();
         }
         try {
             response.finish();
@@ -131,14 +130,26 @@ final class Http1Exchange {
 
     /**
      * Whether the connection can carry another request after this exchange, as far as the request body goes;
-     * asked when the response head is written. A body left unread that is longer than maxDrainBytes will not be
-     * drained, so the response says the connection closes (RFC 9112 §9.6).
+     * asked when the response head is written, so its Connection header tells what will happen (RFC 9112 §9.6).
+     * A body we never invited with 100 Continue may be held back by the client, and one left unread that is
+     * longer than maxDrainBytes will not be drained: either way the connection closes.
      */
-    private boolean mayKeepAlive(BodyInputStream body) {
-        return body.isFinished() || body.length() <= context.config().maxDrainBytes();
+    private boolean mayKeepAlive(BodyInputStream body, ContinueBodyInputStream continuing) {
+        if (body.isFinished()) {
+            return true;
+        }
+        if (continuing != null && !continuing.isContinueSent()) {
+            return false;
+        }
+        return body.length() <= context.config().maxDrainBytes();
     }
 
     private void sendContinue() throws IOException {
+        if (response.isCommitted()) {
+            // RFC 9110 §15.2: interim responses come before the final one. Once the final head is out, the client
+            // may send the body without waiting, and it is read if it comes.
+            return;
+        }
         WireOutput out = connection.output();
         Http1HeadWriter.writeStatusLine(out, Status.CONTINUE);
         out.write('\r');
