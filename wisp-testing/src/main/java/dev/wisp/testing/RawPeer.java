@@ -120,6 +120,24 @@ public final class RawPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether something can be read within the timeout, a byte or the end of the stream, without consuming it;
+     * for a test that paces its own sending until the server answers.
+     */
+    public boolean isReadable(Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.max(1, (int) timeout.toMillis()));
+        try {
+            in.mark(1);
+            in.read();
+            in.reset();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } finally {
+            socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
+        }
+    }
+
     /** Half-closes: the server reads the end of the stream, and can still answer. */
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
