@@ -124,6 +124,7 @@ public final class Http1ServerConnection implements Runnable {
     private String awaitRequest() throws IOException {
         idleSinceNanos = System.nanoTime();
         state.set(IDLE);
+        context.registry().becameIdle();
         if (draining) {
             return "server stopping";
         }
