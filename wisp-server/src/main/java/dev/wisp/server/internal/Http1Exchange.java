@@ -129,12 +129,15 @@ final class Http1Exchange {
     }
 
     /**
-     * Whether the connection can carry another request after this exchange, as far as the request body goes;
-     * asked when the response head is written, so its Connection header tells what will happen (RFC 9112 §9.6).
-     * A body we never invited with 100 Continue may be held back by the client, and one left unread that is
-     * longer than maxDrainBytes will not be drained: either way the connection closes.
+     * Whether the connection can carry another request after this exchange; asked when the response head is
+     * written, so its Connection header tells what will happen (RFC 9112 §9.6). Not when the server began to stop
+     * while the handler ran. Nor when a body we never invited with 100 Continue may be held back by the client, or
+     * one left unread is longer than maxDrainBytes and will not be drained.
      */
     private boolean mayKeepAlive(BodyInputStream body, ContinueBodyInputStream continuing) {
+        if (connection.isDraining()) {
+            return false;
+        }
         if (body.isFinished()) {
             return true;
         }
