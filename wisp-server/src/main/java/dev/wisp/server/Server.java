@@ -104,8 +104,9 @@ public final class Server implements AutoCloseable {
 
     /**
      * Stops the server: stops accepting, closes idle connections, lets exchanges in flight finish within the
-     * grace period (their connections close after them), then closes whatever is left, and returns when every
-     * connection thread has ended.
+     * grace period (their connections close after them), then closes whatever is left and interrupts the handlers
+     * still running, and returns when every connection thread has ended, or a minute later if a handler ignores
+     * both.
      */
     public void stop(Duration grace) {
         Objects.requireNonNull(grace, "grace");
@@ -123,7 +124,11 @@ public final class Server implements AutoCloseable {
             if (!connections.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.log(WARNING, "connections still busy after the grace period of " + grace + "; closing them");
                 context.registry().closeAll();
-                connections.awaitTermination(1, TimeUnit.MINUTES);
+                // Closing the sockets ends handlers blocked on them; the interrupt, those blocked on anything else.
+                connections.shutdownNow();
+                if (!connections.awaitTermination(1, TimeUnit.MINUTES)) {
+                    LOG.log(WARNING, "handlers still running a minute after their connections were closed");
+                }
             }
             LOG.log(INFO, () -> "stopped listening on port " + serverSocket.getLocalPort());
         } catch (InterruptedException e) {
