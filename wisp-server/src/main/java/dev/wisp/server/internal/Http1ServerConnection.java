@@ -108,7 +108,8 @@ public final class Http1ServerConnection implements Runnable {
             }
             socketInput.readTimeout(timeoutMillis(context.config().readTimeout()));
             if (!exchange.run(head)) {
-                return "exchange asked to close";
+                String forced = closeReason;
+                return forced != null ? forced : "exchange asked to close";
             }
             if (draining) {
                 return "server stopping";
