@@ -1,0 +1,141 @@
+package dev.wisp.server;
+
+import static dev.wisp.server.TestServers.CLOSE_WAIT;
+import static dev.wisp.server.TestServers.TEST_TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.core.MalformedMessageException;
+import dev.wisp.testing.RawPeer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a failing handler costs the peer: before the response is committed, a status (500, or the status of an
+ * {@link dev.wisp.core.HttpProtocolException}) with a short message and no stack trace; after, a cut-off
+ * response on a closed connection, never a body that looks complete.
+ */
+class HandlerErrorsIT {
+    private static final String INTERNAL_ERROR = """
+            HTTP/1.1 500 Internal Server Error\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Length: 22\r
+            Date: <date>\r
+            Connection: close\r
+            \r
+            internal server error
+            """;
+
+    private static Server server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServers.start(Router.builder()
+                .get("/hello", (request, response) -> response.send("hello\n"))
+                .get("/throw", (request, response) -> {
+                    throw new IllegalStateException("secret detail of a bug");
+                })
+                .get("/throw-io", (request, response) -> {
+                    throw new IOException("database unreachable at 10.0.0.7");
+                })
+                .get("/bad-header", (request, response) -> response.header("X-Bad", "a\r\nInjected: yes").send())
+                .get("/protocol", (request, response) -> {
+                    throw new MalformedMessageException("parameter 'n' is not a number");
+                })
+                .get("/throw-after-chunk", (request, response) -> {
+                    OutputStream out = response.outputStream();
+                    out.write("partial".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    throw new IllegalStateException("failed half way");
+                })
+                .get("/throw-after-length", (request, response) -> {
+                    OutputStream out = response.setHeader("Content-Length", "100").outputStream();
+                    out.write("ten bytes!".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    throw new IllegalStateException("failed half way");
+                })
+                .build());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(Duration.ZERO);
+    }
+
+    @Test
+    void answers500WithoutTheExceptionAndCloses() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            for (String path : new String[] {"/throw", "/throw-io", "/bad-header"}) {
+                try (RawPeer peer = RawPeer.connect(server.port())) {
+                    peer.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                    String response = peer.readResponse().text();
+                    assertEquals(INTERNAL_ERROR, response, path);
+                    assertFalse(response.contains("Injected"), path);
+                    assertTrue(peer.isClosedByPeer(CLOSE_WAIT), path);
+                }
+            }
+        });
+    }
+
+    @Test
+    void answersAProtocolExceptionWithItsStatusAndMessage() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer peer = RawPeer.connect(server.port())) {
+                peer.send("GET /protocol HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals("""
+                        HTTP/1.1 400 Bad Request\r
+                        Content-Type: text/plain; charset=utf-8\r
+                        Content-Length: 30\r
+                        Date: <date>\r
+                        Connection: close\r
+                        \r
+                        parameter 'n' is not a number
+                        """, peer.readResponse().text());
+                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
+            }
+        });
+    }
+
+    @Test
+    void cutsOffAChunkedResponseWhenTheHandlerFailsAfterCommitting() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer peer = RawPeer.connect(server.port())) {
+                peer.send("GET /throw-after-chunk HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                String received = peer.readAll();
+                assertTrue(received.startsWith("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"), received);
+                assertTrue(received.endsWith("\r\n\r\n7\r\npartial\r\n"), "no last chunk, nothing more: " + received);
+            }
+        });
+    }
+
+    @Test
+    void cutsOffAFixedLengthResponseWhenTheHandlerFailsAfterCommitting() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer peer = RawPeer.connect(server.port())) {
+                peer.send("GET /throw-after-length HTTP/1.1\r\nHost: x\r\n\r\n");
+                String received = peer.readAll();
+                assertTrue(received.startsWith("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"), received);
+                assertTrue(received.endsWith("\r\n\r\nten bytes!"), "90 bytes short, then closed: " + received);
+            }
+        });
+    }
+
+    @Test
+    void servesOtherConnectionsAfterAFailure() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer failing = RawPeer.connect(server.port()); RawPeer other = RawPeer.connect(server.port())) {
+                failing.send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals(500, failing.readResponse().status());
+                other.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals("hello\n", other.readResponse().bodyText());
+            }
+        });
+    }
+}
