@@ -1,12 +1,16 @@
 package dev.wisp.server;
 
+import static dev.wisp.server.TestServers.CLOSE_WAIT;
 import static dev.wisp.server.TestServers.TEST_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.RawResponse;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +111,31 @@ class RequestFormsIT {
                         """, peer.readResponse().text());
                 peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertEquals("hello ORIGIN\n", peer.readResponse().bodyText(), "no tunnel was opened");
+            }
+        });
+    }
+
+    @Test
+    void answersAHigherHttp1MinorVersionAsHttp11() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer peer = RawPeer.connect(server.port())) {
+                peer.send("GET /hello HTTP/1.2\r\nHost: x\r\n\r\n");
+                RawResponse response = peer.readResponse();
+                assertEquals("HTTP/1.1", response.version());
+                assertEquals("hello ORIGIN\n", response.bodyText());
+            }
+        });
+    }
+
+    @Test
+    void answers505ToAnotherMajorVersion() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer peer = RawPeer.connect(server.port())) {
+                peer.send("GET /hello HTTP/2.0\r\nHost: x\r\n\r\n");
+                RawResponse response = peer.readResponse();
+                assertEquals(505, response.status(), response::text);
+                assertEquals(Optional.of("close"), response.header("Connection"));
+                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
             }
         });
     }
