@@ -7,4 +7,5 @@ module dev.wisp.server {
     requires dev.wisp.http1;
 
     exports dev.wisp.server;
+    exports dev.wisp.server.files;
 }

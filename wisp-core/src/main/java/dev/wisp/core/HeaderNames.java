@@ -13,9 +13,11 @@ public final class HeaderNames {
     public static final String ETAG = "ETag";
     public static final String EXPECT = "Expect";
     public static final String HOST = "Host";
+    public static final String IF_MATCH = "If-Match";
     public static final String IF_MODIFIED_SINCE = "If-Modified-Since";
     public static final String IF_NONE_MATCH = "If-None-Match";
     public static final String IF_RANGE = "If-Range";
+    public static final String IF_UNMODIFIED_SINCE = "If-Unmodified-Since";
     public static final String KEEP_ALIVE = "Keep-Alive";
     public static final String LAST_MODIFIED = "Last-Modified";
     public static final String LOCATION = "Location";

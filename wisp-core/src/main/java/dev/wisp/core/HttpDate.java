@@ -1,10 +1,12 @@
 package dev.wisp.core;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -17,8 +19,16 @@ import java.util.Optional;
 public final class HttpDate {
     private static final DateTimeFormatter IMF_FIXDATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter RFC_850 =
-            DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    /**
+     * RFC 9110 §5.6.7: a two-digit year that seems more than 50 years ahead is in the past century, so the
+     * century is chosen from a window of 100 years ending 49 years from now (before checking the weekday).
+     */
+    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder()
+            .appendPattern("EEEE, dd-MMM-")
+            .appendValueReduced(ChronoField.YEAR, 2, 2, LocalDate.now(ZoneOffset.UTC).minusYears(50))
+            .appendPattern(" HH:mm:ss 'GMT'")
+            .toFormatter(Locale.US)
+            .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter ASCTIME =
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
 
@@ -50,14 +60,6 @@ public final class HttpDate {
     public static Optional<Instant> parse(String text) {
         for (DateTimeFormatter format : new DateTimeFormatter[] {IMF_FIXDATE, RFC_850, ASCTIME}) {
             try {
-                if (format == RFC_850) {
-                    // RFC 9110 §5.6.7: a two-digit year more than 50 years ahead is in the past century.
-                    LocalDateTime parsed = LocalDateTime.parse(text, format);
-                    if (parsed.getYear() > LocalDateTime.now(ZoneOffset.UTC).getYear() + 50) {
-                        parsed = parsed.minusYears(100);
-                    }
-                    return Optional.of(parsed.toInstant(ZoneOffset.UTC));
-                }
                 return Optional.of(Instant.from(format.parse(text)));
             } catch (DateTimeParseException e) {
                 // try the next format

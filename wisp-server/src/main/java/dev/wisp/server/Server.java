@@ -5,14 +5,14 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.server.internal.Listener;
 import dev.wisp.server.internal.ServerContext;
+import dev.wisp.server.internal.TimeoutSweeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -38,10 +38,10 @@ public final class Server implements AutoCloseable {
     private final ServerConfig config;
     private final ServerContext context;
     private final ReentrantLock lifecycle = new ReentrantLock();
-    private ExecutorService connections;
     private Listener listener;
+    private TimeoutSweeper sweeper;
     private Thread listenerThread;
-    private ServerSocket serverSocket;
+    private ServerSocketChannel serverChannel;
     private boolean started;
     private boolean stopped;
 
@@ -68,16 +68,19 @@ public final class Server implements AutoCloseable {
                 throw new IllegalStateException("server was already started");
             }
             started = true;
-            serverSocket = new ServerSocket();
-            serverSocket.setReuseAddress(true);
-            serverSocket.bind(new InetSocketAddress(config.bindAddress(), config.port()), config.backlog());
-            connections = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("wisp-conn-", 1).factory());
-            listener = new Listener(context, serverSocket, connections);
+            serverChannel = ServerSocketChannel.open();
+            serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            serverChannel.bind(new InetSocketAddress(config.bindAddress(), config.port()), config.backlog());
+            context.localAddress((InetSocketAddress) serverChannel.getLocalAddress());
+            sweeper = new TimeoutSweeper(context.registry(), config);
+            Thread.ofPlatform().name("wisp-timeouts-" + port()).daemon(true).start(sweeper);
+            listener = new Listener(context, serverChannel);
             listenerThread = Thread.ofPlatform().name("wisp-listener-" + port()).daemon(false).start(listener);
-            LOG.log(INFO, () -> "listening on " + serverSocket.getLocalSocketAddress());
+            LOG.log(INFO, () -> "listening on " + context.localAddress());
             return this;
         } catch (IOException e) {
             stopped = true;
+            closeQuietly(serverChannel);
             throw new UncheckedIOException("cannot listen on " + config.bindAddress().getHostAddress() + ":"
                     + config.port() + ": " + e.getMessage(), e);
         } finally {
@@ -91,10 +94,11 @@ public final class Server implements AutoCloseable {
      * @throws IllegalStateException if the server has not started
      */
     public int port() {
-        if (serverSocket == null) {
+        InetSocketAddress address = context.localAddress();
+        if (address == null) {
             throw new IllegalStateException("server has not started");
         }
-        return serverSocket.getLocalPort();
+        return address.getPort();
     }
 
     /** The number of open connections. */
@@ -104,9 +108,8 @@ public final class Server implements AutoCloseable {
 
     /**
      * Stops the server: stops accepting, closes idle connections, lets exchanges in flight finish within the
-     * grace period (their connections close after them), then closes whatever is left and interrupts the handlers
-     * still running, and returns when every connection thread has ended, or a minute later if a handler ignores
-     * both.
+     * grace period (their connections close after them), then closes whatever is left, and returns when every
+     * connection thread has ended.
      */
     public void stop(Duration grace) {
         Objects.requireNonNull(grace, "grace");
@@ -120,22 +123,29 @@ public final class Server implements AutoCloseable {
             listener.close();
             listenerThread.join();
             context.registry().drain();
-            connections.shutdown();
-            if (!connections.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!context.registry().awaitEmpty(grace.toNanos(), TimeUnit.NANOSECONDS)) {
                 LOG.log(WARNING, "connections still busy after the grace period of " + grace + "; closing them");
                 context.registry().closeAll();
-                // Closing the sockets ends handlers blocked on them; the interrupt, those blocked on anything else.
-                connections.shutdownNow();
-                if (!connections.awaitTermination(1, TimeUnit.MINUTES)) {
-                    LOG.log(WARNING, "handlers still running a minute after their connections were closed");
-                }
+                context.registry().awaitEmpty(1, TimeUnit.MINUTES);
             }
-            LOG.log(INFO, () -> "stopped listening on port " + serverSocket.getLocalPort());
+            sweeper.close();
+            LOG.log(INFO, () -> "stopped listening on " + context.localAddress());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             context.registry().closeAll();
+            sweeper.close();
         } finally {
             lifecycle.unlock();
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            LOG.log(WARNING, "closing the server socket failed", e);
         }
     }
 

@@ -1,14 +1,19 @@
 package dev.wisp.server;
 
+import dev.wisp.core.Ascii;
 import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
+import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.MessageTooLargeException;
 import dev.wisp.core.Method;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.RequestTarget;
+import dev.wisp.core.Status;
 import dev.wisp.core.Version;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +79,28 @@ public interface ServerRequest {
      */
     byte[] bodyBytes() throws IOException;
 
-    /** Reads the whole body as text in the charset of its Content-Type, UTF-8 if none is given. */
+    /**
+     * Reads the whole body as text in the charset of its Content-Type, UTF-8 if none is given.
+     *
+     * @throws HttpProtocolException (415) if the charset is not one the JVM knows
+     */
     default String bodyText() throws IOException {
-        return new String(bodyBytes(), StandardCharsets.UTF_8);
+        Charset charset = StandardCharsets.UTF_8;
+        String contentType = headers().firstOrNull(HeaderNames.CONTENT_TYPE);
+        int at = contentType == null ? -1 : Ascii.toLowerCase(contentType).indexOf("charset=");
+        if (at >= 0) {
+            String name = contentType.substring(at + "charset=".length()).split(";", 2)[0].strip();
+            if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+                name = name.substring(1, name.length() - 1);
+            }
+            try {
+                charset = Charset.forName(name);
+            } catch (IllegalArgumentException e) {
+                throw new HttpProtocolException(Status.UNSUPPORTED_MEDIA_TYPE, "unsupported charset '"
+                        + Ascii.escape(name) + "'");
+            }
+        }
+        return new String(bodyBytes(), charset);
     }
 
     /** Trailer fields; known once the body has been read to its end, empty before. */

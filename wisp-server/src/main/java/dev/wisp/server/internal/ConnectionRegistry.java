@@ -3,6 +3,7 @@ package dev.wisp.server.internal;
 import dev.wisp.server.OverflowPolicy;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -88,11 +89,17 @@ public final class ConnectionRegistry {
 
     /** Gives the slot of a closed connection back. */
     void remove(Http1ServerConnection connection) {
-        connections.remove(connection);
+        if (connections.remove(connection)) {
+            release();
+        }
+    }
+
+    /** Gives back a slot taken by {@link #admit()} for a connection that never started. */
+    void release() {
         lock.lock();
         try {
             count--;
-            roomMayBeFree.signal();
+            roomMayBeFree.signalAll();
         } finally {
             lock.unlock();
         }
@@ -135,6 +142,34 @@ public final class ConnectionRegistry {
     public void closeAll() {
         for (Http1ServerConnection connection : connections) {
             connection.abort("server stopped");
+        }
+    }
+
+    /** Expires the connections whose read deadline has passed; called by the {@link TimeoutSweeper}. */
+    void expireLate(long nowNanos) {
+        for (Http1ServerConnection connection : connections) {
+            connection.expireIfLate(nowNanos);
+        }
+    }
+
+    /**
+     * Waits until every connection has closed, at most for the timeout.
+     *
+     * @return whether none is left
+     */
+    public boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
+        long left = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (count > 0) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = roomMayBeFree.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -19,7 +19,6 @@ import dev.wisp.http1.Http1Framing;
 import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.server.RouteMatch;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 
 /**
  * One HTTP/1.1 request and its response: decides the body framing, handles {@code Expect}, runs the handler,
@@ -27,14 +26,14 @@ import java.net.SocketTimeoutException;
  * connection can carry the next request. This is the one place that decides what an exception in an exchange
  * means.
  *
- * <p>Runs on the connection's thread; one instance serves the connection's exchanges one after another.
+ * <p>Runs on the connection's thread; one instance per exchange.
  */
 final class Http1Exchange {
     private static final System.Logger LOG = System.getLogger(Http1Exchange.class.getName());
 
     private final ServerContext context;
     private final Http1ServerConnection connection;
-    /** The response of the exchange in progress. */
+    /** Set once the request is accepted, before the handler runs. */
     private Http1ServerResponse response;
 
     Http1Exchange(ServerContext context, Http1ServerConnection connection) {
@@ -48,14 +47,6 @@ final class Http1Exchange {
      * @return whether the connection may carry another request
      */
     boolean run(RequestHead head) throws IOException {
-        try {
-            return exchange(head);
-        } finally {
-            response = null;
-        }
-    }
-
-    private boolean exchange(RequestHead head) throws IOException {
         WireOutput out = connection.output();
         BodyInputStream body;
         try {
@@ -81,9 +72,10 @@ final class Http1Exchange {
             match.handler().handle(request, response);
         } catch (HttpProtocolException e) {
             return fail(response, e.status(), e.getMessage(), null);
-        } catch (SocketTimeoutException e) {
-            return fail(response, Status.REQUEST_TIMEOUT, "request body not received in time", null);
         } catch (IOException e) {
+            if (connection.isTimedOut()) {
+                return fail(response, Status.REQUEST_TIMEOUT, "request body not received in time", null);
+            }
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] handler I/O failed: " + e);
             return fail(response, Status.INTERNAL_SERVER_ERROR, "internal server error", e);
         } catch (RuntimeException | Error e) {

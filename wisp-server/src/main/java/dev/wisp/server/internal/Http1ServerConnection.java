@@ -13,62 +13,84 @@ import dev.wisp.server.ConnectionInfo;
 import dev.wisp.server.ConnectionListener;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One HTTP/1.1 connection: reads requests one after another, runs an {@link Http1Exchange} for each, and answers
  * them in order (pipelined requests wait in the read buffer). Between requests it holds no buffer: the
  * {@link WireInput} waits for the next byte without one, and the {@link WireOutput} gave its buffer back at flush.
+ * Its fields are kept few on purpose: an idle connection's footprint is a headline number.
  *
- * <p>Everything in this class runs on the connection's virtual thread, except {@link #evict()}, {@link #drain()}
- * and {@link #abort(String)}, which other threads call to close the socket; closing it wakes the blocked read.
+ * <p>Everything in this class runs on the connection's virtual thread, except {@link #evict()}, {@link #drain()},
+ * {@link #abort(String)} and {@link #expireIfLate(long)}, which other threads call; they end a blocked read by
+ * closing the socket or shutting its input.
  */
-public final class Http1ServerConnection implements Runnable {
+final class Http1ServerConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(Http1ServerConnection.class.getName());
+    private static final VarHandle STATE;
     private static final int BUSY = 0;
     private static final int IDLE = 1;
     private static final int CLOSING = 2;
 
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Http1ServerConnection.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ServerContext context;
-    private final Socket socket;
+    private final SocketChannel channel;
     private final long id;
-    private final AtomicInteger state = new AtomicInteger(BUSY);
+    private final long openedAtMillis;
+    private final InetSocketAddress remoteAddress;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
     private volatile long idleSinceNanos;
     private volatile boolean draining;
+    private volatile boolean timedOut;
     private volatile String closeReason;
-    private ConnectionInfo info;
-    private SocketInput socketInput;
+    private ChannelInput channelInput;
     private WireInput input;
     private WireOutput output;
 
-    Http1ServerConnection(ServerContext context, Socket socket, long id) {
+    Http1ServerConnection(ServerContext context, SocketChannel channel, long id) throws IOException {
         this.context = context;
-        this.socket = socket;
+        this.channel = channel;
         this.id = id;
+        // The channel keeps this object; holding it here costs a reference, and it stays readable after close.
+        this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
+        this.openedAtMillis = System.currentTimeMillis();
     }
 
     @Override
     public void run() {
         ConnectionListener listener = context.config().connectionListener();
         String reason = "closed";
+        ConnectionInfo info = null;
         try {
-            info = new ConnectionInfo(id, (InetSocketAddress) socket.getRemoteSocketAddress(),
-                    (InetSocketAddress) socket.getLocalSocketAddress(), Instant.now(), Version.HTTP_1_1);
-            notify(() -> listener.opened(info));
-            socketInput = new SocketInput(socket);
-            input = WireInput.of(socketInput, context.buffers());
-            output = WireOutput.of(socket.getOutputStream(), context.buffers());
+            info = info();
+            ConnectionInfo opened = info;
+            notify(() -> listener.opened(opened));
+            channelInput = new ChannelInput(channel);
+            input = WireInput.of(channelInput, context.buffers());
+            output = WireOutput.of(new ChannelOutput(channel), context.buffers());
+            info = null;
             reason = serve();
         } catch (IOException e) {
             String forced = closeReason;
             reason = forced != null ? forced : "I/O error: " + e.getMessage();
             LOG.log(DEBUG, () -> "[c" + id + "] " + e);
         } finally {
-            state.set(CLOSING);
+            STATE.setVolatile(this, CLOSING);
+            if (info == null) {
+                info = info();
+            }
             closeQuietly();
             if (input != null) {
                 input.release();
@@ -77,68 +99,45 @@ public final class Http1ServerConnection implements Runnable {
             context.registry().remove(this);
             String finalReason = reason;
             LOG.log(DEBUG, () -> "[c" + id + "] closed: " + finalReason);
-            if (info != null) {
-                notify(() -> listener.closed(info, finalReason));
-            }
+            ConnectionInfo closed = info;
+            notify(() -> listener.closed(closed, finalReason));
         }
     }
 
-    /** Serves requests until the connection must close; returns why. */
+    /**
+     * Serves requests until the connection must close; returns why. The loop itself stays small: while idle, this
+     * frame and {@link #awaitRequest()}'s are all the connection's own stack, since a parked virtual thread keeps
+     * its stack frames on the heap.
+     */
     private String serve() throws IOException {
-        Http1Exchange exchange = new Http1Exchange(context, this);
         while (true) {
-            if (input.buffered() == 0) {
-                String stop = awaitRequest();
-                if (stop != null) {
-                    return stop;
-                }
+            String stop = input.buffered() == 0 ? awaitRequest() : null;
+            if (stop == null) {
+                stop = serveRequest();
             }
-            socketInput.deadlineIn(timeoutMillis(context.config().headerTimeout()));
-            RequestHead head;
-            try {
-                head = context.requestReader().readHead(input);
-            } catch (HttpProtocolException e) {
-                ErrorResponses.send(output, e.status(), e.getMessage());
-                return "bad request: " + e.getMessage();
-            } catch (SocketTimeoutException e) {
-                ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "request head not received in time");
-                return "header timeout";
-            } catch (EOFException e) {
-                return "peer closed mid-request";
-            }
-            socketInput.readTimeout(timeoutMillis(context.config().readTimeout()));
-            if (!exchange.run(head)) {
-                String forced = closeReason;
-                return forced != null ? forced : "exchange asked to close";
-            }
-            if (draining) {
-                return "server stopping";
+            if (stop != null) {
+                return stop;
             }
         }
     }
 
     /**
-     * Waits, idle and without buffers, for the first byte of the next request.
+     * Waits, idle and holding no buffer, for the first byte of the next request, in one untimed read; the
+     * sweeper enforces the idle timeout.
      *
      * @return null when a request is arriving, else why the connection must close
      */
     private String awaitRequest() throws IOException {
         idleSinceNanos = System.nanoTime();
-        state.set(IDLE);
+        STATE.setVolatile(this, IDLE);
         context.registry().becameIdle();
         if (draining) {
             return "server stopping";
         }
-        socketInput.readTimeout(timeoutMillis(context.config().idleTimeout()));
+        channelInput.deadline(idleSinceNanos + context.config().idleTimeout().toNanos());
+        boolean arrived;
         try {
-            if (!input.awaitData()) {
-                return "peer closed";
-            }
-        } catch (SocketTimeoutException e) {
-            if (state.compareAndSet(IDLE, BUSY)) {
-                ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "idle connection closed");
-            }
-            return "idle timeout";
+            arrived = input.awaitData();
         } catch (IOException e) {
             String forced = closeReason;
             if (forced != null) {
@@ -146,18 +145,55 @@ public final class Http1ServerConnection implements Runnable {
             }
             throw e;
         }
-        if (!state.compareAndSet(IDLE, BUSY)) {
+        if (!STATE.compareAndSet(this, IDLE, BUSY)) {
             return closeReason;
         }
-        return null;
+        if (timedOut) {
+            ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "idle connection closed");
+            return "idle timeout";
+        }
+        return arrived ? null : "peer closed";
     }
 
-    private static int timeoutMillis(java.time.Duration timeout) {
-        return (int) timeout.toMillis();
+    /**
+     * Reads one request head and runs its exchange.
+     *
+     * @return null if the connection may carry another request, else why it must close
+     */
+    private String serveRequest() throws IOException {
+        channelInput.deadline(System.nanoTime() + context.config().headerTimeout().toNanos());
+        RequestHead head;
+        try {
+            head = context.requestReader().readHead(input);
+        } catch (HttpProtocolException e) {
+            ErrorResponses.send(output, e.status(), e.getMessage());
+            return "bad request: " + e.getMessage();
+        } catch (EOFException e) {
+            if (timedOut) {
+                ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "request head not received in time");
+                return "header timeout";
+            }
+            return "peer closed mid-request";
+        }
+        channelInput.perReadTimeout(context.config().readTimeout().toNanos());
+        if (!new Http1Exchange(context, this).run(head)) {
+            String forced = closeReason;
+            return forced != null ? forced : timedOut ? "body read timeout" : "exchange asked to close";
+        }
+        return draining ? "server stopping" : null;
     }
 
+    /** Builds the connection's description; not kept, since an idle connection should hold little. */
     ConnectionInfo info() {
-        return info;
+        InetSocketAddress local = context.localAddress();
+        if (channel.isOpen()) {
+            try {
+                local = (InetSocketAddress) channel.getLocalAddress();
+            } catch (IOException e) {
+                // closed meanwhile: the listening address will do
+            }
+        }
+        return new ConnectionInfo(id, remoteAddress, local, Instant.ofEpochMilli(openedAtMillis), Version.HTTP_1_1);
     }
 
     WireInput input() {
@@ -168,12 +204,13 @@ public final class Http1ServerConnection implements Runnable {
         return output;
     }
 
-    SocketInput socketInput() {
-        return socketInput;
-    }
-
     boolean isDraining() {
         return draining;
+    }
+
+    /** Whether a read deadline passed and the sweeper shut the input. */
+    boolean isTimedOut() {
+        return timedOut;
     }
 
     long id() {
@@ -181,11 +218,24 @@ public final class Http1ServerConnection implements Runnable {
     }
 
     boolean isIdle() {
-        return state.get() == IDLE;
+        return (int) STATE.getVolatile(this) == IDLE;
     }
 
     long idleSinceNanos() {
         return idleSinceNanos;
+    }
+
+    /** Ends a read whose deadline has passed by shutting the input; the connection's thread answers 408. */
+    void expireIfLate(long nowNanos) {
+        long deadline = channelInput == null ? 0 : channelInput.deadlineNanos();
+        if (deadline != 0 && nowNanos - deadline > 0 && !timedOut) {
+            timedOut = true;
+            try {
+                channel.shutdownInput();
+            } catch (IOException e) {
+                abort("timeout");
+            }
+        }
     }
 
     /** Closes the connection if it is idle; called by the registry to make room. */
@@ -202,12 +252,12 @@ public final class Http1ServerConnection implements Runnable {
     /** Closes the socket whatever the connection is doing. */
     void abort(String reason) {
         closeReason = reason;
-        state.set(CLOSING);
+        STATE.setVolatile(this, CLOSING);
         closeQuietly();
     }
 
     private boolean closeIfIdle(String reason) {
-        if (state.compareAndSet(IDLE, CLOSING)) {
+        if (STATE.compareAndSet(this, IDLE, CLOSING)) {
             closeReason = reason;
             closeQuietly();
             return true;
@@ -217,7 +267,7 @@ public final class Http1ServerConnection implements Runnable {
 
     private void closeQuietly() {
         try {
-            socket.close();
+            channel.close();
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[c" + id + "] close failed: " + e);
         }

@@ -7,14 +7,14 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.wisp.core.Status;
 import dev.wisp.core.WireOutput;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.concurrent.ExecutorService;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Accepts connections on one server socket and starts a connection, each on its own virtual thread from the
- * server's executor, after the {@link ConnectionRegistry} has admitted it.
+ * Accepts connections on one server socket and starts each on its own virtual thread, after the
+ * {@link ConnectionRegistry} has admitted it.
  *
  * <p>{@link #run()} runs on the listener's own thread until {@link #close()} closes the server socket.
  */
@@ -22,23 +22,22 @@ public final class Listener implements Runnable {
     private static final System.Logger LOG = System.getLogger(Listener.class.getName());
 
     private final ServerContext context;
-    private final ServerSocket serverSocket;
-    private final ExecutorService connections;
+    private final ServerSocketChannel serverChannel;
+    private final Thread.Builder connectionThreads = Thread.ofVirtual();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
 
-    public Listener(ServerContext context, ServerSocket serverSocket, ExecutorService connections) {
+    public Listener(ServerContext context, ServerSocketChannel serverChannel) {
         this.context = context;
-        this.serverSocket = serverSocket;
-        this.connections = connections;
+        this.serverChannel = serverChannel;
     }
 
     @Override
     public void run() {
         while (!closed) {
-            Socket socket;
+            SocketChannel socket;
             try {
-                socket = serverSocket.accept();
+                socket = serverChannel.accept();
             } catch (IOException e) {
                 if (!closed) {
                     LOG.log(ERROR, "accept failed; the listener stops", e);
@@ -58,7 +57,7 @@ public final class Listener implements Runnable {
         }
     }
 
-    private void admit(Socket socket) throws InterruptedException, IOException {
+    private void admit(SocketChannel socket) throws InterruptedException, IOException {
         if (!context.registry().admit()) {
             if (closed) {
                 closeQuietly(socket);
@@ -67,27 +66,37 @@ public final class Listener implements Runnable {
             }
             return;
         }
+        long id = ids.incrementAndGet();
+        Http1ServerConnection connection;
         try {
-            socket.setTcpNoDelay(true);
-            Http1ServerConnection connection = new Http1ServerConnection(context, socket, ids.incrementAndGet());
-            context.registry().add(connection);
-            connections.execute(connection);
+            connection = new Http1ServerConnection(context, socket, id);
+        } catch (IOException e) {
+            context.registry().release();
+            closeQuietly(socket);
+            throw e;
+        }
+        context.registry().add(connection);
+        try {
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            // No executor: the registry counts and awaits connection threads, and an executor's task wrapper
+            // and thread set would cost every idle connection memory.
+            connectionThreads.name("wisp-conn-" + id).start(connection);
         } catch (IOException | RuntimeException e) {
+            context.registry().remove(connection);
             closeQuietly(socket);
             throw e;
         }
     }
 
     /** Answers 503 on a thread of its own, so a peer that does not read cannot stall accepting. */
-    private void reject(Socket socket) {
-        LOG.log(DEBUG, () -> "rejected " + socket.getRemoteSocketAddress() + ": maxConnections reached");
+    private void reject(SocketChannel socket) {
+        LOG.log(DEBUG, "rejected a connection: maxConnections reached");
         Thread.ofVirtual().name("wisp-reject").start(() -> {
             try (socket) {
-                socket.setSoTimeout((int) context.config().headerTimeout().toMillis());
-                WireOutput out = WireOutput.of(socket.getOutputStream(), context.buffers());
+                WireOutput out = WireOutput.of(new ChannelOutput(socket), context.buffers());
                 ErrorResponses.send(out, Status.SERVICE_UNAVAILABLE, "too many connections");
             } catch (IOException e) {
-                LOG.log(DEBUG, () -> "503 to " + socket.getRemoteSocketAddress() + " failed: " + e);
+                LOG.log(DEBUG, () -> "503 failed: " + e);
             }
         });
     }
@@ -97,13 +106,13 @@ public final class Listener implements Runnable {
         closed = true;
         context.registry().close();
         try {
-            serverSocket.close();
+            serverChannel.close();
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "closing the server socket failed: " + e);
         }
     }
 
-    private static void closeQuietly(Socket socket) {
+    private static void closeQuietly(SocketChannel socket) {
         try {
             socket.close();
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import dev.wisp.http1.Http1Limits;
 import dev.wisp.http1.Http1RequestReader;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.server.Router;
+import java.net.InetSocketAddress;
 
 /**
  * What every connection of one server shares: configuration, routes, the buffer pool, the codec with its limits,
@@ -18,6 +19,7 @@ public final class ServerContext {
     private final Http1Limits limits;
     private final Http1RequestReader requestReader;
     private final ConnectionRegistry registry;
+    private volatile InetSocketAddress localAddress;
 
     public ServerContext(ServerConfig config, Router router) {
         this.config = config;
@@ -47,6 +49,16 @@ public final class ServerContext {
 
     Http1RequestReader requestReader() {
         return requestReader;
+    }
+
+    /** Records the address the server listens on, once bound. */
+    public void localAddress(InetSocketAddress address) {
+        this.localAddress = address;
+    }
+
+    /** The address the server listens on: a closed connection's local address, which the socket forgets. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
     }
 
     public ConnectionRegistry registry() {

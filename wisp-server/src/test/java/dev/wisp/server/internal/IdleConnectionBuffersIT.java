@@ -10,12 +10,10 @@ import dev.wisp.testing.RawPeer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +30,6 @@ class IdleConnectionBuffersIT {
     private static final int SEEDED = 300;
 
     private ServerContext context;
-    private ServerSocket serverSocket;
-    private ExecutorService executor;
     private Listener listener;
 
     @BeforeEach
@@ -42,10 +38,10 @@ class IdleConnectionBuffersIT {
         context = new ServerContext(config, Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .build());
-        serverSocket = new ServerSocket();
-        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
-        listener = new Listener(context, serverSocket, executor);
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        context.localAddress((InetSocketAddress) channel.getLocalAddress());
+        listener = new Listener(context, channel);
         Thread.ofPlatform().daemon().start(listener);
     }
 
@@ -53,8 +49,7 @@ class IdleConnectionBuffersIT {
     void stop() throws InterruptedException {
         listener.close();
         context.registry().closeAll();
-        executor.shutdown();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
+        context.registry().awaitEmpty(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -67,7 +62,7 @@ class IdleConnectionBuffersIT {
             List<RawPeer> peers = new ArrayList<>();
             try {
                 for (int i = 0; i < CONNECTIONS; i++) {
-                    RawPeer peer = RawPeer.connect(serverSocket.getLocalPort());
+                    RawPeer peer = RawPeer.connect(context.localAddress().getPort());
                     peers.add(peer);
                     peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
                     assertEquals("hello\n", peer.readResponse().bodyText());

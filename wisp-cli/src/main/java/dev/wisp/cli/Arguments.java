@@ -1,0 +1,108 @@
+package dev.wisp.cli;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A command's arguments split into options and positional arguments. Options are {@code --name value},
+ * {@code --name=value}, an alias such as {@code -p value}, or a flag; {@code --} ends the options, and a lone
+ * {@code -} is positional. A repeated option keeps its last value.
+ *
+ * <p>Immutable.
+ */
+final class Arguments {
+    private final Map<String, String> options;
+    private final List<String> positionals;
+
+    private Arguments(Map<String, String> options, List<String> positionals) {
+        this.options = Map.copyOf(options);
+        this.positionals = List.copyOf(positionals);
+    }
+
+    /**
+     * Parses arguments against the options a command accepts.
+     *
+     * @throws UsageException for an unknown option, a flag given a value, or an option missing its value
+     */
+    static Arguments parse(List<String> arguments, List<Option> accepted) throws UsageException {
+        Map<String, String> options = new HashMap<>();
+        List<String> positionals = new ArrayList<>();
+        for (int i = 0; i < arguments.size(); i++) {
+            String argument = arguments.get(i);
+            if (argument.equals("--")) {
+                positionals.addAll(arguments.subList(i + 1, arguments.size()));
+                break;
+            }
+            if (!argument.startsWith("-") || argument.equals("-")) {
+                positionals.add(argument);
+                continue;
+            }
+            int equals = argument.startsWith("--") ? argument.indexOf('=') : -1;
+            String name = equals < 0 ? argument : argument.substring(0, equals);
+            Option option = find(accepted, name);
+            if (!option.takesValue()) {
+                if (equals >= 0) {
+                    throw new UsageException("option " + option.name() + " takes no value");
+                }
+                options.put(option.name(), "");
+            } else if (equals >= 0) {
+                options.put(option.name(), argument.substring(equals + 1));
+            } else if (i + 1 < arguments.size()) {
+                options.put(option.name(), arguments.get(++i));
+            } else {
+                throw new UsageException("option " + option.name() + " needs a value " + option.valueName());
+            }
+        }
+        return new Arguments(options, positionals);
+    }
+
+    private static Option find(List<Option> accepted, String name) throws UsageException {
+        for (Option option : accepted) {
+            if (option.isNamed(name)) {
+                return option;
+            }
+        }
+        throw new UsageException("unknown option '" + name + "'");
+    }
+
+    /** Whether the option (by its long name) was given. */
+    boolean has(String name) {
+        return options.containsKey(name);
+    }
+
+    /** The value of an option, by its long name. */
+    Optional<String> value(String name) {
+        return Optional.ofNullable(options.get(name));
+    }
+
+    /**
+     * The value of a numeric option, or the default if it was not given.
+     *
+     * @throws UsageException if the value is not a whole number within min..max
+     */
+    int intValue(String name, int defaultValue, int min, int max) throws UsageException {
+        String text = options.get(name);
+        if (text == null) {
+            return defaultValue;
+        }
+        UsageException outOfRange = new UsageException("option " + name + " must be a number from " + min + " to "
+                + max + ": '" + text + "'");
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw outOfRange;
+        }
+        if (value < min || value > max) {
+            throw outOfRange;
+        }
+        return value;
+    }
+
+    List<String> positionals() {
+        return positionals;
+    }
+}

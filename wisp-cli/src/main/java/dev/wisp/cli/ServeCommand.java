@@ -1,0 +1,144 @@
+package dev.wisp.cli;
+
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.server.files.FileHandler;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code wisp serve [DIR]}: serves the files under DIR with {@link FileHandler}, and answers {@code /echo}, for any
+ * method, with the request it received. Runs until the JVM is asked to stop (Ctrl-C, SIGTERM), then stops the
+ * server with a grace period of five seconds.
+ *
+ * <p>{@link #start(List, PrintStream)} starts the server without waiting, for tests (with {@code --port 0}).
+ */
+final class ServeCommand implements Command {
+    static final Duration GRACE = Duration.ofSeconds(5);
+
+    private static final List<Option> OPTIONS = List.of(
+            new Option("--port", "-p", "N", "port to listen on; 0 picks a free one (default 8080)"),
+            new Option("--bind", "-b", "ADDR", "address to listen on (default 127.0.0.1; 0.0.0.0 for all)"),
+            new Option("--max-connections", null, "N", "connections open at once (default 10000)"),
+            new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
+            new Option("--help", "-h", null, "show this help"));
+
+    @Override
+    public String name() {
+        return "serve";
+    }
+
+    @Override
+    public String summary() {
+        return "serve a directory over HTTP, with /echo";
+    }
+
+    @Override
+    public String usage() {
+        StringBuilder usage = new StringBuilder("""
+                Usage: wisp serve [DIR] [options]
+
+                Serves the files under DIR (default: the current directory) over HTTP/1.1: index.html or a
+                listing for directories, ETag and Last-Modified, conditional and range requests. Any request
+                to /echo (which hides a file of that name) is answered with the request itself. Ctrl-C stops
+                the server.
+
+                Options:
+                """);
+        OPTIONS.forEach(option -> usage.append(option.helpLine()));
+        return usage.toString();
+    }
+
+    @Override
+    public int run(List<String> arguments, PrintStream out, PrintStream err) throws UsageException {
+        Arguments parsed = Arguments.parse(arguments, OPTIONS);
+        if (parsed.has("--help")) {
+            out.print(usage());
+            return 0;
+        }
+        Server server;
+        try {
+            server = start(parsed, out);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println("wisp serve: " + e.getMessage());
+            return 1;
+        }
+        awaitShutdown(server, out);
+        return 0;
+    }
+
+    /**
+     * Starts serving as the arguments say, prints {@code Serving DIR on URL}, and returns the running server.
+     *
+     * @throws UsageException if the arguments do not fit the usage
+     * @throws IllegalArgumentException if DIR is not a directory
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    static Server start(List<String> arguments, PrintStream out) throws UsageException {
+        return start(Arguments.parse(arguments, OPTIONS), out);
+    }
+
+    private static Server start(Arguments arguments, PrintStream out) throws UsageException {
+        List<String> positionals = arguments.positionals();
+        if (positionals.size() > 1) {
+            throw new UsageException("expected at most one DIR, got " + String.join(" ", positionals));
+        }
+        Path directory = Path.of(positionals.isEmpty() ? "." : positionals.get(0)).toAbsolutePath().normalize();
+        ServerConfig config = ServerConfig.builder()
+                .port(arguments.intValue("--port", 8080, 0, 65535))
+                .bindAddress(bindAddress(arguments.value("--bind").orElse("127.0.0.1")))
+                .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE))
+                .build();
+        FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing")).build();
+        Router router = Router.builder()
+                .any("/echo", new EchoHandler())
+                .get("/*", files)
+                .build();
+        Server server = Server.create(config, router).start();
+        out.println("Serving " + directory + " on " + url(config.bindAddress(), server.port()));
+        return server;
+    }
+
+    private static InetAddress bindAddress(String text) throws UsageException {
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new UsageException("option --bind: unknown address '" + text + "'");
+        }
+    }
+
+    static String url(InetAddress address, int port) {
+        String host = address.getHostAddress();
+        if (address instanceof Inet6Address) {
+            int zone = host.indexOf('%');
+            host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
+        }
+        return "http://" + host + ":" + port + "/";
+    }
+
+    /** Blocks until a shutdown hook has stopped the server, which happens when the JVM is asked to exit. */
+    private static void awaitShutdown(Server server, PrintStream out) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.stop(GRACE);
+            out.println("Stopped");
+            stopped.countDown();
+        }, "wisp-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            server.stop(GRACE);
+        }
+    }
+}

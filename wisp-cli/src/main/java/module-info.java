@@ -1,0 +1,7 @@
+/**
+ * The {@code wisp} command: {@code wisp serve} runs a file and echo server; {@code get} and {@code ws} will follow.
+ * The build packs it with every Wisp module into one runnable jar.
+ */
+module dev.wisp.cli {
+    requires dev.wisp.server;
+}

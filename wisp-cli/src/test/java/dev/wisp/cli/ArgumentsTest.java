@@ -1,0 +1,42 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ArgumentsTest {
+    private static final List<Option> OPTIONS = List.of(
+            new Option("--port", "-p", "N", "port"),
+            new Option("--quiet", "-q", null, "quiet"));
+
+    @Test
+    void splitsOptionsFromPositionals() throws UsageException {
+        Arguments arguments = Arguments.parse(List.of("dir", "-p", "1", "--quiet", "-", "more"), OPTIONS);
+        assertEquals(List.of("dir", "-", "more"), arguments.positionals());
+        assertEquals(Optional.of("1"), arguments.value("--port"));
+        assertTrue(arguments.has("--quiet"));
+    }
+
+    @Test
+    void acceptsEqualsFormAndKeepsLastValue() throws UsageException {
+        Arguments arguments = Arguments.parse(List.of("--port=1", "--port", "2", "--port=", "--port=3"), OPTIONS);
+        assertEquals(3, arguments.intValue("--port", 0, 0, 10));
+    }
+
+    @Test
+    void doubleDashEndsOptions() throws UsageException {
+        Arguments arguments = Arguments.parse(List.of("--", "--port", "-q"), OPTIONS);
+        assertEquals(List.of("--port", "-q"), arguments.positionals());
+        assertFalse(arguments.has("--port"));
+        assertEquals(7, arguments.intValue("--port", 7, 0, 10));
+    }
+
+    @Test
+    void valueMayLookLikeAnOption() throws UsageException {
+        assertEquals(Optional.of("-q"), Arguments.parse(List.of("-p", "-q"), OPTIONS).value("--port"));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command line without sockets: help, version, and every usage error, which exits with 2. */
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... arguments) {
+        return Main.run(List.of(arguments), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsCommandsOnStdout() {
+        assertEquals(0, run("--help"));
+        assertTrue(out().startsWith("Usage: wisp COMMAND [options]\n"), out());
+        assertTrue(out().contains("\n  serve     serve a directory over HTTP, with /echo\n"), out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void versionComesFromTheBuild() {
+        assertEquals(0, run("--version"));
+        assertTrue(out().matches("wisp \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), out());
+    }
+
+    @Test
+    void serveHelpListsOptions() {
+        assertEquals(0, run("serve", "--help"));
+        assertTrue(out().startsWith("Usage: wisp serve [DIR] [options]\n"), out());
+        assertTrue(out().contains("  -p, --port N  "), out());
+        assertTrue(out().contains("      --no-listing  "), out());
+    }
+
+    @Test
+    void noArgumentsPrintsUsageOnStderr() {
+        assertEquals(2, run());
+        assertTrue(err().startsWith("Usage: wisp COMMAND"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void unknownCommandIsUsageError() {
+        assertEquals(2, run("fetch"));
+        assertTrue(err().startsWith("wisp: unknown command 'fetch'\nUsage: wisp COMMAND"), err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--bogus                 | unknown option '--bogus'",
+        "-x                      | unknown option '-x'",
+        "--port                  | option --port needs a value N",
+        "--port abc              | option --port must be a number from 0 to 65535: 'abc'",
+        "--port=70000            | option --port must be a number from 0 to 65535: '70000'",
+        "--max-connections 0     | option --max-connections must be a number from 1 to 2147483647: '0'",
+        "--no-listing=yes        | option --no-listing takes no value",
+        "a b                     | expected at most one DIR, got a b",
+        "--bind [::1               | option --bind: unknown address '[::1'",
+    })
+    void badServeArgumentsAreUsageErrors(String arguments, String message) {
+        String[] words = ("serve " + arguments).split(" ");
+        assertEquals(2, run(words));
+        assertTrue(err().startsWith("wisp serve: " + message + "\nUsage: wisp serve [DIR]"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void missingDirectoryFailsWithExitCode1(@TempDir Path base) {
+        Path missing = base.resolve("missing");
+        assertEquals(1, run("serve", missing.toString(), "--port", "0"));
+        assertEquals("wisp serve: root is not a directory: " + missing + "\n", err());
+    }
+}

@@ -1,0 +1,121 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.Server;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code wisp serve} started in-process on port 0 and spoken to over a raw socket. */
+class ServeCommandIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path directory;
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    private Server start(String... options) throws UsageException {
+        List<String> arguments = new ArrayList<>(List.of(directory.toString(), "--port", "0"));
+        arguments.addAll(List.of(options));
+        return ServeCommand.start(arguments, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    }
+
+    /** Sends one request with {@code Connection: close} and returns the whole response as text. */
+    private static String exchange(Server server, String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void printsWhereItServes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start()) {
+                assertEquals("Serving " + directory + " on http://127.0.0.1:" + server.port() + "/\n",
+                        printed.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @Test
+    void echoAnswersWithTheRequest() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start()) {
+                String response = exchange(server, """
+                        PUT /echo?x=1 HTTP/1.1\r
+                        Host: example\r
+                        X-Thing:  spaced value \r
+                        Content-Length: 4\r
+                        Connection: close\r
+                        \r
+                        a\r
+                        b""");
+                String echoed = """
+                        PUT /echo?x=1 HTTP/1.1
+                        Host: example
+                        X-Thing: spaced value
+                        Content-Length: 4
+                        Connection: close
+
+                        a\r
+                        b""";
+                assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
+                assertTrue(response.contains("\r\nContent-Type: text/plain\r\n"), response);
+                assertTrue(response.contains("\r\nContent-Length: " + echoed.length() + "\r\n"), response);
+                assertTrue(response.endsWith("\r\n\r\n" + echoed), response);
+            }
+        });
+    }
+
+    @Test
+    void servesFilesOfTheDirectory() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Files.writeString(directory.resolve("hello.txt"), "hello world\n");
+            Files.createDirectory(directory.resolve("sub"));
+            try (Server server = start()) {
+                String file = exchange(server, "GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertTrue(file.startsWith("HTTP/1.1 200 OK\r\n"), file);
+                assertTrue(file.endsWith("\r\n\r\nhello world\n"), file);
+                String listing = exchange(server, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertTrue(listing.contains("<a href=\"./sub/\">sub/</a>"), listing);
+            }
+        });
+    }
+
+    @Test
+    void noListingOptionHidesDirectories() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--no-listing")) {
+                String response = exchange(server, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertTrue(response.startsWith("HTTP/1.1 404 Not Found\r\n"), response);
+            }
+        });
+    }
+
+    @Test
+    void stopsListeningWhenStopped() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Server server = start();
+            int port = server.port();
+            server.stop(ServeCommand.GRACE);
+            assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
+        });
+    }
+}

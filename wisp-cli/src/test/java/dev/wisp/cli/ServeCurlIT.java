@@ -1,0 +1,122 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.wisp.server.Server;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code wisp serve} against curl, a real peer: echo, a range, HEAD, a conditional GET and a redirect. */
+class ServeCurlIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Path CURL = Path.of("/usr/bin/curl");
+
+    @TempDir
+    Path directory;
+    private Server server;
+    private String base;
+
+    @BeforeEach
+    void start() throws IOException, UsageException {
+        if (!Files.isExecutable(CURL)) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("curl is required in CI: " + CURL);
+            }
+            assumeTrue(false, "curl is not installed at " + CURL);
+        }
+        Files.writeString(directory.resolve("hello.txt"), "hello world\n");
+        Files.createDirectory(directory.resolve("sub"));
+        server = ServeCommand.start(List.of(directory.toString(), "--port", "0"),
+                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Runs curl with the arguments and returns its standard output; fails on a non-zero exit. */
+    private static String curl(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(CURL.toString(), "-s", "-S", "--max-time", "5"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "curl did not finish");
+        assertEquals(0, process.exitValue(), "curl failed: " + output);
+        return output;
+    }
+
+    @Test
+    void echoesPostedForm() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String output = curl("-d", "hi", base + "/echo");
+            assertTrue(output.startsWith("POST /echo HTTP/1.1\nHost: 127.0.0.1:" + server.port() + "\n"), output);
+            assertTrue(output.contains("\nContent-Length: 2\n"), output);
+            assertTrue(output.endsWith("\n\nhi"), output);
+        });
+    }
+
+    @Test
+    void fetchesRange() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            assertEquals("hello", curl("-r", "0-4", base + "/hello.txt"));
+            String head = curl("-i", "-r", "6-", base + "/hello.txt");
+            assertTrue(head.startsWith("HTTP/1.1 206 Partial Content\r\n"), head);
+            assertTrue(head.contains("\r\nContent-Range: bytes 6-11/12\r\n"), head);
+            assertTrue(head.endsWith("\r\n\r\nworld\n"), head);
+        });
+    }
+
+    @Test
+    void headShowsFileMetadata() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String head = curl("-I", base + "/hello.txt");
+            assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), head);
+            assertTrue(head.contains("\r\nContent-Length: 12\r\n"), head);
+            assertTrue(head.contains("\r\nContent-Type: text/plain; charset=utf-8\r\n"), head);
+            assertTrue(head.contains("\r\nAccept-Ranges: bytes\r\n"), head);
+            assertTrue(head.contains("\r\nETag: \"c-"), head);
+            assertTrue(head.contains("\r\nLast-Modified: "), head);
+        });
+    }
+
+    @Test
+    void revalidatesWithEtag() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String head = curl("-I", base + "/hello.txt");
+            String etag = head.lines().filter(line -> line.startsWith("ETag: ")).findFirst().orElseThrow()
+                    .substring("ETag: ".length());
+            String status = curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "If-None-Match: " + etag,
+                    base + "/hello.txt");
+            assertEquals("304", status);
+        });
+    }
+
+    @Test
+    void followsDirectoryRedirect() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String output = curl("-L", "-w", "%{url_effective}", base + "/sub");
+            assertTrue(output.contains("<title>Index of /sub/</title>"), output);
+            assertTrue(output.endsWith(base + "/sub/"), output);
+        });
+    }
+}

@@ -1,0 +1,283 @@
+package dev.wisp.server.files;
+
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.Method;
+import dev.wisp.core.PercentEncoding;
+import dev.wisp.core.RequestTarget;
+import dev.wisp.core.Status;
+import dev.wisp.server.Handler;
+import dev.wisp.server.PathPattern;
+import dev.wisp.server.ServerRequest;
+import dev.wisp.server.ServerResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Serves the files under a root directory, as nginx or esp_http_server's file server would: mount it on a
+ * wildcard route and the rest of the path names the file.
+ *
+ * <pre>{@code
+ * Router router = Router.builder()
+ *         .get("/static/*", FileHandler.of(Path.of("public")))
+ *         .build();
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Confinement.</b> The path after the route's fixed prefix (the {@code *} remainder; the whole path if the
+ *       route has no wildcard) is resolved segment by segment; a decoded segment holding '/', '\' or NUL is refused,
+ *       and the result, all symbolic links followed, must lie inside the root's real path. Whatever fails, does not
+ *       exist, cannot be read, or is neither file nor directory is a 404, never a 403, so nothing about the tree
+ *       outside is revealed. Hidden files (dot files) inside the root are served and listed like any other.
+ *   <li><b>Files</b> are streamed, never read whole, with Content-Type from the extension, a strong ETag (size and
+ *       modification time), Last-Modified and {@code Accept-Ranges: bytes}.
+ *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
+ *       comparison, {@code *}) and, without it, If-Modified-Since give 304.
+ *   <li><b>Ranges</b> (RFC 9110 §14), GET only: one range {@code a-b}, {@code a-} or {@code -n} gives 206 with
+ *       Content-Range, one past the end gives 416 with {@code Content-Range: bytes *}{@code /size}. A request for
+ *       several ranges gets the whole file with 200 (no multipart/byteranges); an invalid Range header, or an
+ *       If-Range that no longer matches, gets the whole file too.
+ *   <li><b>Directories.</b> A directory path without a trailing slash is redirected (301) to the slash form with a
+ *       relative Location. Then the index file ({@code index.html} unless configured) is served if present; else an
+ *       HTML listing, unless listing is turned off, when it is a 404.
+ *   <li>Only GET and HEAD; other methods get 405 with {@code Allow: GET, HEAD} (mounted with
+ *       {@code Router.Builder.get}, the router already answers them).
+ * </ul>
+ *
+ * <p>Immutable and thread-safe; one instance serves any number of exchanges at once. Make one with {@link #of} or
+ * {@link #builder}.
+ */
+public final class FileHandler implements Handler {
+    private static final String ALLOWED_METHODS = "GET, HEAD";
+
+    private final Path root;
+    private final RootDirectory rootDirectory;
+    private final String indexFile;
+    private final boolean directoryListing;
+
+    private FileHandler(Builder builder, RootDirectory rootDirectory) {
+        this.root = builder.root;
+        this.rootDirectory = rootDirectory;
+        this.indexFile = builder.indexFile;
+        this.directoryListing = builder.directoryListing;
+    }
+
+    /**
+     * A handler for this root with the defaults: index file {@code index.html}, directory listing on.
+     *
+     * @throws IllegalArgumentException if the root is not an existing directory
+     */
+    public static FileHandler of(Path root) {
+        return builder(root).build();
+    }
+
+    /** A builder for a handler of this root. */
+    public static Builder builder(Path root) {
+        return new Builder(Objects.requireNonNull(root, "root"));
+    }
+
+    /** A builder holding this handler's configuration. */
+    public Builder toBuilder() {
+        return new Builder(root).indexFile(indexFile).directoryListing(directoryListing);
+    }
+
+    /** The root directory as configured. */
+    public Path root() {
+        return root;
+    }
+
+    /** The file served for a directory that has one; empty if directories are only listed. */
+    public Optional<String> indexFile() {
+        return Optional.ofNullable(indexFile);
+    }
+
+    /** Whether a directory without an index file gets an HTML listing (else 404). */
+    public boolean hasDirectoryListing() {
+        return directoryListing;
+    }
+
+    @Override
+    public void handle(ServerRequest request, ServerResponse response) throws IOException {
+        Method method = request.method();
+        if (!method.equals(Method.GET) && !method.equals(Method.HEAD)) {
+            response.status(Status.METHOD_NOT_ALLOWED).header(HeaderNames.ALLOW, ALLOWED_METHODS)
+                    .send(method + " is not allowed\n");
+            return;
+        }
+        List<String> segments = relativeSegments(request);
+        Path path = segments == null ? null : rootDirectory.resolve(segments);
+        BasicFileAttributes attributes = path == null ? null : attributes(path);
+        if (attributes != null && attributes.isDirectory()) {
+            serveDirectory(request, response, path, segments.isEmpty());
+        } else if (attributes != null && attributes.isRegularFile()) {
+            serveFile(request, response, path, attributes);
+        } else {
+            notFound(response);
+        }
+    }
+
+    /**
+     * The request's segments after the route's fixed prefix. The router reports the wildcard remainder as
+     * segments joined with '/', but a decoded segment may hold a '/' too, so the remainder is matched back to the
+     * request's own segments by length, from the end.
+     */
+    private static List<String> relativeSegments(ServerRequest request) {
+        List<String> all = request.target().segments();
+        String rest = request.pathParameters().get(PathPattern.WILDCARD);
+        if (rest == null) {
+            return all;
+        }
+        if (rest.isEmpty()) {
+            return List.of();
+        }
+        int start = all.size();
+        int length = -1;
+        while (start > 0 && length < rest.length()) {
+            start--;
+            length += all.get(start).length() + 1;
+        }
+        List<String> tail = all.subList(start, all.size());
+        return String.join("/", tail).equals(rest) ? tail : null;
+    }
+
+    private void serveDirectory(ServerRequest request, ServerResponse response, Path directory, boolean isRoot)
+            throws IOException {
+        RequestTarget target = request.target();
+        if (!target.segments().isEmpty() && !target.hasTrailingSlash()) {
+            response.status(Status.MOVED_PERMANENTLY).header(HeaderNames.LOCATION, slashLocation(target))
+                    .send("moved to the directory's path with a trailing slash\n");
+            return;
+        }
+        if (indexFile != null) {
+            Path index = rootDirectory.inside(directory.resolve(indexFile));
+            BasicFileAttributes attributes = index == null ? null : attributes(index);
+            if (attributes != null && attributes.isRegularFile()) {
+                serveFile(request, response, index, attributes);
+                return;
+            }
+        }
+        if (!directoryListing) {
+            notFound(response);
+            return;
+        }
+        String html;
+        try {
+            html = DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot);
+        } catch (AccessDeniedException | NoSuchFileException e) {
+            notFound(response); // unreadable, or removed since it was resolved: as good as absent
+            return;
+        }
+        response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").send(html);
+    }
+
+    /**
+     * The Location of a directory's slash form, relative to the request path: {@code ./name/} (the {@code ./}
+     * keeps a name with ':' from reading as a scheme). Relative, so it survives a proxy that strips a prefix or
+     * terminates TLS. When the path as sent ends in a dot segment, the last segment is not what the client will
+     * resolve against, so the Location is the absolute path instead.
+     */
+    private static String slashLocation(RequestTarget target) {
+        List<String> segments = target.segments();
+        String location;
+        if (endsWithSegment(target.rawPath(), segments.getLast())) {
+            location = "./" + PercentEncoding.encodePathSegment(segments.getLast()) + "/";
+        } else {
+            StringBuilder path = new StringBuilder();
+            for (String segment : segments) {
+                path.append('/').append(PercentEncoding.encodePathSegment(segment));
+            }
+            location = path.append('/').toString();
+        }
+        return target.rawQuery().map(query -> location + "?" + query).orElse(location);
+    }
+
+    private static boolean endsWithSegment(String rawPath, String segment) {
+        try {
+            return PercentEncoding.decode(rawPath.substring(rawPath.lastIndexOf('/') + 1), false).equals(segment);
+        } catch (MalformedMessageException e) {
+            return false;
+        }
+    }
+
+    private static void serveFile(ServerRequest request, ServerResponse response, Path file,
+            BasicFileAttributes attributes) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            notFound(response); // removed or made unreadable since it was resolved
+            return;
+        }
+        try (channel) {
+            FileResponses.send(request, response, channel, Validators.of(attributes),
+                    ContentTypes.forFileName(file.getFileName().toString()));
+        }
+    }
+
+    private static BasicFileAttributes attributes(Path realPath) {
+        try {
+            return Files.readAttributes(realPath, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void notFound(ServerResponse response) throws IOException {
+        response.status(Status.NOT_FOUND).send("not found\n");
+    }
+
+    /** Collects a {@link FileHandler}'s configuration; not thread-safe. */
+    public static final class Builder {
+        private final Path root;
+        private String indexFile = "index.html";
+        private boolean directoryListing = true;
+
+        private Builder(Path root) {
+            this.root = root;
+        }
+
+        /**
+         * The file to serve for a directory, {@code index.html} unless set; {@code null} for none.
+         *
+         * @throws IllegalArgumentException if it is not a plain file name
+         */
+        public Builder indexFile(String indexFile) {
+            if (indexFile != null && !RootDirectory.isSafeSegment(indexFile)) {
+                throw new IllegalArgumentException("indexFile must be a plain file name: '" + indexFile + "'");
+            }
+            this.indexFile = indexFile;
+            return this;
+        }
+
+        /** Whether to list a directory that has no index file; on unless set. Off, such a directory is a 404. */
+        public Builder directoryListing(boolean directoryListing) {
+            this.directoryListing = directoryListing;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if the root is not an existing directory
+         * @throws UncheckedIOException if its real path cannot be resolved
+         */
+        public FileHandler build() {
+            if (!Files.isDirectory(root)) {
+                throw new IllegalArgumentException("root is not a directory: " + root);
+            }
+            try {
+                return new FileHandler(this, new RootDirectory(root));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot resolve the root " + root + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

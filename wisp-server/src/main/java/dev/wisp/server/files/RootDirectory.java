@@ -1,0 +1,78 @@
+package dev.wisp.server.files;
+
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The directory a {@link FileHandler} serves, and the one place that turns request path segments into a file
+ * inside it. Every path is resolved with {@link Path#toRealPath} (all symbolic links followed) and must then lie
+ * under the root's own real path, so neither a crafted path nor a link can lead outside.
+ *
+ * <p>Immutable and thread-safe. The check and the later open are two steps: someone who can write inside the
+ * root could swap a checked directory for a link in between. Serve trees that untrusted users cannot write.
+ */
+final class RootDirectory {
+    private final Path realPath;
+
+    /**
+     * @throws IOException if the directory does not exist or cannot be resolved
+     */
+    RootDirectory(Path directory) throws IOException {
+        this.realPath = directory.toRealPath();
+    }
+
+    Path realPath() {
+        return realPath;
+    }
+
+    /**
+     * Resolves decoded path segments to the real path of an existing file or directory inside the root.
+     *
+     * @return the real path, or {@code null} if a segment is unsafe, nothing exists there, it cannot be read, or it
+     *     lies outside the root
+     */
+    Path resolve(List<String> segments) {
+        Path path = realPath;
+        try {
+            for (String segment : segments) {
+                if (!isSafeSegment(segment)) {
+                    return null;
+                }
+                path = path.resolve(segment);
+            }
+            return inside(path);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /** The real path of an existing path if it lies inside the root, else {@code null}. */
+    Path inside(Path path) {
+        try {
+            Path real = path.toRealPath();
+            return real.startsWith(realPath) ? real : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether a decoded segment names one entry of a directory. Dot segments are gone after
+     * {@link dev.wisp.core.RequestTarget} parsing, but a decoded {@code %2F}, {@code %5C} or {@code %00} is not, and
+     * must not become a separator or truncate the name.
+     */
+    static boolean isSafeSegment(String segment) {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+            return false;
+        }
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c == '/' || c == '\\' || c == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

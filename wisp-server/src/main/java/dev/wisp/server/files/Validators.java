@@ -1,0 +1,80 @@
+package dev.wisp.server.files;
+
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.HttpDate;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The validators of one file (a strong ETag from its size and modification time, and Last-Modified) and the
+ * evaluation of a request's preconditions against them, in the order of RFC 9110 §13.2.2.
+ *
+ * @param etag the strong entity tag, quoted
+ * @param lastModified the modification time, truncated to seconds as HTTP dates are
+ */
+record Validators(String etag, Instant lastModified) {
+    /** What the preconditions of a GET or HEAD request decide. */
+    enum Outcome {
+        /** Serve the file (a Range may still apply). */
+        PROCEED,
+        /** 304: the client's copy is current. */
+        NOT_MODIFIED,
+        /** 412: an If-Match or If-Unmodified-Since condition is false. */
+        PRECONDITION_FAILED
+    }
+
+    static Validators of(BasicFileAttributes attributes) {
+        long modifiedMicros = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
+        String etag = "\"" + Long.toHexString(attributes.size()) + "-" + Long.toHexString(modifiedMicros) + "\"";
+        return new Validators(etag, attributes.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since for a GET or HEAD request. */
+    Outcome evaluate(Headers headers) {
+        List<String> ifMatch = headers.all(HeaderNames.IF_MATCH);
+        if (!ifMatch.isEmpty()) {
+            if (!EntityTags.isAny(ifMatch) && !EntityTags.matches(ifMatch, etag, false)) {
+                return Outcome.PRECONDITION_FAILED;
+            }
+        } else {
+            Optional<Instant> since = date(headers, HeaderNames.IF_UNMODIFIED_SINCE);
+            if (since.isPresent() && lastModified.isAfter(since.get())) {
+                return Outcome.PRECONDITION_FAILED;
+            }
+        }
+        List<String> ifNoneMatch = headers.all(HeaderNames.IF_NONE_MATCH);
+        if (!ifNoneMatch.isEmpty()) {
+            // §13.1.2: weak comparison; when present, If-Modified-Since is ignored (§13.1.3).
+            boolean match = EntityTags.isAny(ifNoneMatch) || EntityTags.matches(ifNoneMatch, etag, true);
+            return match ? Outcome.NOT_MODIFIED : Outcome.PROCEED;
+        }
+        Optional<Instant> since = date(headers, HeaderNames.IF_MODIFIED_SINCE);
+        if (since.isPresent() && !lastModified.isAfter(since.get())) {
+            return Outcome.NOT_MODIFIED;
+        }
+        return Outcome.PROCEED;
+    }
+
+    /**
+     * Whether an If-Range value still describes the file (RFC 9110 §13.1.5): an entity tag by strong comparison,
+     * or a date equal to Last-Modified. Anything else means the Range is ignored and the whole file is sent.
+     */
+    boolean ifRangeMatches(String value) {
+        String trimmed = value.strip();
+        if (trimmed.startsWith("\"") || trimmed.startsWith("W/")) {
+            return EntityTags.matches(List.of(trimmed), etag, false);
+        }
+        return HttpDate.parse(trimmed).map(lastModified::equals).orElse(false);
+    }
+
+    /** A date header, if present once and valid; §13.1.3 and §13.1.4 say to ignore it otherwise. */
+    private static Optional<Instant> date(Headers headers, String name) {
+        List<String> values = headers.all(name);
+        return values.size() == 1 ? HttpDate.parse(values.get(0).strip()) : Optional.empty();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.wisp.server.files;
+
+import static dev.wisp.server.files.FileServerFixture.TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.wisp.server.files.FileServerFixture.Response;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Range requests on the 100-byte {@code data.bin}: 206, 416, ignored ranges and If-Range. */
+class FileHandlerRangeIT {
+    @RegisterExtension
+    final FileServerFixture server = new FileServerFixture();
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "bytes=0-4     | 0  | 4",
+        "bytes=95-     | 95 | 99",
+        "bytes=-10     | 90 | 99",
+        "bytes=-500    | 0  | 99",
+        "bytes=90-1000 | 90 | 99",
+        "bytes=99-99   | 99 | 99",
+        "BYTES = 1-2 , | 1  | 2",
+    })
+    void servesOneRangeAsPartialContent(String range, int first, int last) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response response = server.get("/data.bin", "Range: " + range);
+            assertEquals(206, response.status());
+            assertEquals("bytes " + first + "-" + last + "/100", response.header("Content-Range"));
+            assertEquals(Integer.toString(last - first + 1), response.header("Content-Length"));
+            assertEquals("application/octet-stream", response.header("Content-Type"));
+            assertArrayEquals(Arrays.copyOfRange(FileServerFixture.DATA, first, last + 1), response.body());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bytes=100-", "bytes=200-300", "bytes=-0"})
+    void rangePastTheEndIsNotSatisfiable(String range) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response response = server.get("/data.bin", "Range: " + range);
+            assertEquals(416, response.status());
+            assertEquals("bytes */100", response.header("Content-Range"));
+        });
+    }
+
+    @Test
+    void anyRangeOfEmptyFileIsNotSatisfiable() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response response = server.get("/empty.txt", "Range: bytes=0-");
+            assertEquals(416, response.status());
+            assertEquals("bytes */0", response.header("Content-Range"));
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bytes=0-1,5-6", "bytes=5-1", "bytes=abc", "bytes=1-2-3", "items=0-1", "bytes=", "0-4",
+        "bytes=--5", "bytes=-"})
+    void ignoresInvalidOrMultipleRanges(String range) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response response = server.get("/data.bin", "Range: " + range);
+            assertEquals(200, response.status());
+            assertNull(response.header("Content-Range"));
+            assertArrayEquals(FileServerFixture.DATA, response.body());
+        });
+    }
+
+    @Test
+    void headIgnoresRange() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response response = server.request("HEAD", "/data.bin", "Range: bytes=0-4");
+            assertEquals(200, response.status());
+            assertEquals("100", response.header("Content-Length"));
+        });
+    }
+
+    @Test
+    void ifRangeWithCurrentValidatorsKeepsRange() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response full = server.get("/data.bin");
+            Response byTag = server.get("/data.bin", "Range: bytes=0-4", "If-Range: " + full.header("ETag"));
+            assertEquals(206, byTag.status());
+            Response byDate = server.get("/data.bin", "Range: bytes=0-4",
+                    "If-Range: " + full.header("Last-Modified"));
+            assertEquals(206, byDate.status());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"other\"", "Sun, 06 Nov 1994 08:49:37 GMT", "not a validator"})
+    void ifRangeWithStaleValidatorSendsWholeFile(String ifRange) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response response = server.get("/data.bin", "Range: bytes=0-4", "If-Range: " + ifRange);
+            assertEquals(200, response.status());
+            assertEquals("100", response.header("Content-Length"));
+        });
+    }
+
+    @Test
+    void ifRangeWithWeakTagSendsWholeFile() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String etag = server.get("/data.bin").header("ETag");
+            Response response = server.get("/data.bin", "Range: bytes=0-4", "If-Range: W/" + etag);
+            assertEquals(200, response.status());
+        });
+    }
+}
