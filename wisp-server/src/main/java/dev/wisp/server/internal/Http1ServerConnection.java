@@ -55,6 +55,8 @@ final class Http1ServerConnection implements Runnable {
     private volatile boolean draining;
     private volatile boolean timedOut;
     private volatile String closeReason;
+    /** The connection's thread, for {@link #abort(String)} to interrupt. */
+    private volatile Thread thread;
     private ChannelInput channelInput;
     private WireInput input;
     private WireOutput output;
@@ -70,6 +72,7 @@ final class Http1ServerConnection implements Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         ConnectionListener listener = context.config().connectionListener();
         String reason = "closed";
         ConnectionInfo info = null;
@@ -249,11 +252,18 @@ final class Http1ServerConnection implements Runnable {
         closeIfIdle("server stopping");
     }
 
-    /** Closes the socket whatever the connection is doing. */
+    /**
+     * Closes the socket whatever the connection is doing. Closing ends a read or write on it; the interrupt ends
+     * a handler blocked on anything else (a lock, a queue, a slow call), which would otherwise hold stop() up.
+     */
     void abort(String reason) {
         closeReason = reason;
         STATE.setVolatile(this, CLOSING);
         closeQuietly();
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
     }
 
     private boolean closeIfIdle(String reason) {
