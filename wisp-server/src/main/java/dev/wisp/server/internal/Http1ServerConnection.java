@@ -1,6 +1,7 @@
 package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.HttpProtocolException;
@@ -10,7 +11,6 @@ import dev.wisp.core.Version;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
 import dev.wisp.server.ConnectionInfo;
-import dev.wisp.server.ConnectionListener;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -70,58 +70,55 @@ final class Http1ServerConnection implements Runnable {
         this.openedAtMillis = System.currentTimeMillis();
     }
 
+    /**
+     * Serves the connection until it closes. Kept to a few locals and one call deep on purpose: a parked virtual
+     * thread keeps its frames on the heap, so while idle the stack is just this frame, {@link #awaitRequest()}'s
+     * and the channel's read.
+     */
     @Override
     public void run() {
         thread = Thread.currentThread();
-        ConnectionListener listener = context.config().connectionListener();
-        String reason = "closed";
-        ConnectionInfo info = null;
+        String reason;
         try {
-            info = info();
-            ConnectionInfo opened = info;
-            notify(() -> listener.opened(opened));
-            channelInput = new ChannelInput(channel);
-            input = WireInput.of(channelInput, context.buffers());
-            output = WireOutput.of(new ChannelOutput(channel), context.buffers());
-            info = null;
-            reason = serve();
+            reason = open();
+            while (reason == null) {
+                reason = awaitRequest();
+                if (reason == null) {
+                    reason = serveRequest();
+                }
+            }
         } catch (IOException e) {
             String forced = closeReason;
             reason = forced != null ? forced : "I/O error: " + e.getMessage();
             LOG.log(DEBUG, () -> "[c" + id + "] " + e);
-        } finally {
-            STATE.setVolatile(this, CLOSING);
-            if (info == null) {
-                info = info();
-            }
-            closeQuietly();
-            if (input != null) {
-                input.release();
-                output.release();
-            }
-            context.registry().remove(this);
-            String finalReason = reason;
-            LOG.log(DEBUG, () -> "[c" + id + "] closed: " + finalReason);
-            ConnectionInfo closed = info;
-            notify(() -> listener.closed(closed, finalReason));
+        } catch (RuntimeException | Error e) {
+            reason = "internal error: " + e;
+            LOG.log(ERROR, "[c" + id + "] connection failed", e);
         }
+        close(reason);
     }
 
-    /**
-     * Serves requests until the connection must close; returns why. The loop itself stays small: while idle, this
-     * frame and {@link #awaitRequest()}'s are all the connection's own stack, since a parked virtual thread keeps
-     * its stack frames on the heap.
-     */
-    private String serve() throws IOException {
-        while (true) {
-            String stop = input.buffered() == 0 ? awaitRequest() : null;
-            if (stop == null) {
-                stop = serveRequest();
-            }
-            if (stop != null) {
-                return stop;
-            }
+    /** Sets up the streams and tells the listener; returns null, or why the connection cannot go on. */
+    private String open() throws IOException {
+        ConnectionInfo info = info();
+        notify(() -> context.config().connectionListener().opened(info));
+        channelInput = new ChannelInput(channel);
+        input = WireInput.of(channelInput, context.buffers());
+        output = WireOutput.of(new ChannelOutput(channel), context.buffers());
+        return null;
+    }
+
+    private void close(String reason) {
+        STATE.setVolatile(this, CLOSING);
+        ConnectionInfo info = info();
+        closeQuietly();
+        if (input != null) {
+            input.release();
+            output.release();
         }
+        context.registry().remove(this);
+        LOG.log(DEBUG, () -> "[c" + id + "] closed: " + reason);
+        notify(() -> context.config().connectionListener().closed(info, reason));
     }
 
     /**
@@ -131,6 +128,9 @@ final class Http1ServerConnection implements Runnable {
      * @return null when a request is arriving, else why the connection must close
      */
     private String awaitRequest() throws IOException {
+        if (input.buffered() > 0) {
+            return null;
+        }
         idleSinceNanos = System.nanoTime();
         STATE.setVolatile(this, IDLE);
         context.registry().becameIdle();
