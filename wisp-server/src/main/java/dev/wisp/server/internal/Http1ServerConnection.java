@@ -26,8 +26,8 @@ import java.time.Instant;
  * Its fields are kept few on purpose: an idle connection's footprint is a headline number.
  *
  * <p>Everything in this class runs on the connection's virtual thread, except {@link #evict()}, {@link #drain()},
- * {@link #abort(String)} and {@link #expireIfLate(long)}, which other threads call; they end a blocked read by
- * closing the socket or shutting its input.
+ * {@link #abort(String)} and {@link #expireIfLate(long)}, which other threads call; they end a blocked read or
+ * write by closing the socket or shutting its input.
  */
 final class Http1ServerConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(Http1ServerConnection.class.getName());
@@ -58,6 +58,7 @@ final class Http1ServerConnection implements Runnable {
     /** The connection's thread, for {@link #abort(String)} to interrupt. */
     private volatile Thread thread;
     private ChannelInput channelInput;
+    private ChannelOutput channelOutput;
     private WireInput input;
     private WireOutput output;
 
@@ -104,7 +105,8 @@ final class Http1ServerConnection implements Runnable {
         notify(() -> context.config().connectionListener().opened(info));
         channelInput = new ChannelInput(channel);
         input = WireInput.of(channelInput, context.buffers());
-        output = WireOutput.of(new ChannelOutput(channel), context.buffers());
+        channelOutput = new ChannelOutput(channel, context.config().writeTimeout().toNanos());
+        output = WireOutput.of(channelOutput, context.buffers());
         return null;
     }
 
@@ -228,7 +230,10 @@ final class Http1ServerConnection implements Runnable {
         return idleSinceNanos;
     }
 
-    /** Ends a read whose deadline has passed by shutting the input; the connection's thread answers 408. */
+    /**
+     * Ends a read whose deadline has passed by shutting the input; the connection's thread answers 408. Ends a
+     * write whose deadline has passed by closing the connection, since a shut input would not end it.
+     */
     void expireIfLate(long nowNanos) {
         long deadline = channelInput == null ? 0 : channelInput.deadlineNanos();
         if (deadline != 0 && nowNanos - deadline > 0 && !timedOut) {
@@ -238,6 +243,10 @@ final class Http1ServerConnection implements Runnable {
             } catch (IOException e) {
                 abort("timeout");
             }
+        }
+        long writeDeadline = channelOutput == null ? 0 : channelOutput.deadlineNanos();
+        if (writeDeadline != 0 && nowNanos - writeDeadline > 0) {
+            abort("write timeout");
         }
     }
 

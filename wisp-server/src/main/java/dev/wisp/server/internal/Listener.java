@@ -93,7 +93,9 @@ public final class Listener implements Runnable {
         LOG.log(DEBUG, "rejected a connection: maxConnections reached");
         Thread.ofVirtual().name("wisp-reject").start(() -> {
             try (socket) {
-                WireOutput out = WireOutput.of(new ChannelOutput(socket), context.buffers());
+                // A 503 fits in the socket's send buffer, so its write does not wait for the peer.
+                ChannelOutput channelOutput = new ChannelOutput(socket, context.config().writeTimeout().toNanos());
+                WireOutput out = WireOutput.of(channelOutput, context.buffers());
                 ErrorResponses.send(out, Status.SERVICE_UNAVAILABLE, "too many connections");
             } catch (IOException e) {
                 LOG.log(DEBUG, () -> "503 failed: " + e);
