@@ -26,12 +26,14 @@ class ServerConfigTest {
                 bad("maxHeaderCount", builder -> builder.maxHeaderCount(-5)),
                 bad("maxRequestBodyBytes", builder -> builder.maxRequestBodyBytes(-1)),
                 bad("maxChunkLineBytes", builder -> builder.maxChunkLineBytes(0)),
-                bad("maxChunkLineBytes", builder -> builder.bufferBytes(512).maxRequestLineBytes(100).maxChunkLineBytes(511)),
+                bad("maxChunkLineBytes",
+                        builder -> builder.bufferBytes(512).maxRequestLineBytes(100).maxChunkLineBytes(511)),
                 bad("maxPooledBuffers", builder -> builder.maxPooledBuffers(-1)),
                 bad("maxDrainBytes", builder -> builder.maxDrainBytes(-1)),
                 bad("headerTimeout", builder -> builder.headerTimeout(Duration.ZERO)),
                 bad("idleTimeout", builder -> builder.idleTimeout(Duration.ofMillis(-1))),
-                bad("readTimeout", builder -> builder.readTimeout(Duration.ofDays(30))));
+                bad("readTimeout", builder -> builder.readTimeout(Duration.ofDays(30))),
+                bad("writeTimeout", builder -> builder.writeTimeout(Duration.ZERO)));
     }
 
     private static Arguments bad(String option, UnaryOperator<ServerConfig.Builder> change) {

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The three timeouts of {@link ServerConfig}, each crossed with a short setting: a head that does not arrive in
- * time as a whole (slowloris), a keep-alive connection with no next request, and a body that stops coming.
+ * The timeouts of {@link ServerConfig}, each crossed with a short setting: a head that does not arrive in time as
+ * a whole (slowloris), a keep-alive connection with no next request, a body that stops coming, and a peer that
+ * stops reading the response.
  */
 class TimeoutsIT {
     private static final Duration TIMEOUT = Duration.ofMillis(150);
@@ -34,10 +35,19 @@ class TimeoutsIT {
                         .headerTimeout(TIMEOUT)
                         .idleTimeout(TIMEOUT)
                         .readTimeout(TIMEOUT)
+                        .writeTimeout(TIMEOUT)
                         .connectionListener(events),
                 Router.builder()
                         .get("/hello", (request, response) -> response.send("hello\n"))
                         .post("/echo", (request, response) -> response.send(request.bodyBytes()))
+                        .get("/endless", (request, response) -> {
+                            byte[] chunk = new byte[64 * 1024];
+                            try (OutputStream out = response.outputStream()) {
+                                for (int i = 0; i < 16 * 1024; i++) {
+                                    out.write(chunk);
+                                }
+                            }
+                        })
                         .post("/stream-echo", (request, response) -> {
                             try (OutputStream out = response.outputStream()) {
                                 out.write("echo:".getBytes(StandardCharsets.US_ASCII));
@@ -134,6 +144,18 @@ class TimeoutsIT {
                 assertTrue(received.startsWith("HTTP/1.1 200 OK\r\n"), received);
                 assertTrue(received.contains("5\r\necho:\r\n"), received);
                 assertTrue(!received.endsWith("0\r\n\r\n"), "a cut-off body must not look complete: " + received);
+            }
+        });
+    }
+
+    /** A client that stops reading must not hold a connection, and its thread, forever. */
+    @Test
+    void closesAConnectionWhosePeerStopsReading() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer peer = RawPeer.connect(server.port())) {
+                peer.send("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals("write timeout", events.awaitClosed().reason());
+                assertEquals(0, server.connectionCount());
             }
         });
     }
