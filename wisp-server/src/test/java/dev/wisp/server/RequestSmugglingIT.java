@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Requests whose framing two parsers could read differently (RFC 9112 §6.1, §6.3, §7.1, §2.2, §5.1, §5.2): each is
- * answered with 400 or 501 and {@code Connection: close}, the connection is closed, and a second request hidden
- * behind it is never answered.
+ * Requests whose framing two parsers could read differently (RFC 9112 §6.1, §6.3, §7.1, §2.2, §5.1, §5.2): each
+ * is answered with 400 or 501 and {@code Connection: close}, the connection is closed, and a second request
+ * hidden behind it is never answered.
  */
 class RequestSmugglingIT {
     /** Sent right after each bad request: a response to it would mean the server read past the bad framing. */
@@ -47,23 +47,30 @@ class RequestSmugglingIT {
     static Stream<Arguments> badFraming() {
         return Stream.of(
                 Arguments.of("CL.TE", 400, post("Content-Length: 6\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\nG")),
-                Arguments.of("TE.CL", 400, post("Transfer-Encoding: chunked\r\nContent-Length: 3\r\n", "8\r\nSMUGGLED\r\n0\r\n\r\n")),
+                Arguments.of("TE.CL", 400,
+                        post("Transfer-Encoding: chunked\r\nContent-Length: 3\r\n", "8\r\nSMUGGLED\r\n0\r\n\r\n")),
                 Arguments.of("CL between two TE fields", 400,
-                        post("Transfer-Encoding: identity\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n")),
-                Arguments.of("duplicate differing Content-Length", 400, post("Content-Length: 5\r\nContent-Length: 6\r\n", "hello!")),
+                        post("Transfer-Encoding: identity\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                                "0\r\n\r\n")),
+                Arguments.of("duplicate differing Content-Length", 400,
+                        post("Content-Length: 5\r\nContent-Length: 6\r\n", "hello!")),
                 Arguments.of("Content-Length list 5, 6", 400, post("Content-Length: 5, 6\r\n", "hello!")),
                 Arguments.of("Content-Length with sign", 400, post("Content-Length: +5\r\n", "hello")),
                 Arguments.of("chunked, gzip", 400, post("Transfer-Encoding: chunked, gzip\r\n", "0\r\n\r\n")),
                 Arguments.of("gzip, chunked", 501, post("Transfer-Encoding: gzip, chunked\r\n", "0\r\n\r\n")),
-                Arguments.of("chunked twice", 400, post("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n")),
+                Arguments.of("chunked twice", 400,
+                        post("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n")),
                 Arguments.of("xchunked", 400, post("Transfer-Encoding: xchunked\r\n", "0\r\n\r\n")),
-                Arguments.of("xchunked with Content-Length", 400, post("Transfer-Encoding: xchunked\r\nContent-Length: 5\r\n", "0\r\n\r\n")),
+                Arguments.of("xchunked with Content-Length", 400,
+                        post("Transfer-Encoding: xchunked\r\nContent-Length: 5\r\n", "0\r\n\r\n")),
                 Arguments.of("chunked after a tab, with Content-Length", 400,
                         post("Transfer-Encoding:\tchunked\t\r\nContent-Length: 5\r\n", "0\r\n\r\n")),
                 Arguments.of("space before colon", 400, post("Transfer-Encoding : chunked\r\n", "0\r\n\r\n")),
                 Arguments.of("tab before colon", 400, post("Content-Length\t: 5\r\n", "hello")),
-                Arguments.of("vertical tab before chunked", 400, post("Transfer-Encoding: \u000bchunked\r\n", "0\r\n\r\n")),
-                Arguments.of("Transfer-Encoding over obs-fold", 400, post("Transfer-Encoding:\r\n chunked\r\n", "0\r\n\r\n")),
+                Arguments.of("vertical tab before chunked", 400,
+                        post("Transfer-Encoding: \u000bchunked\r\n", "0\r\n\r\n")),
+                Arguments.of("Transfer-Encoding over obs-fold", 400,
+                        post("Transfer-Encoding:\r\n chunked\r\n", "0\r\n\r\n")),
                 Arguments.of("obs-fold", 400, post("X-Folded: a\r\n b\r\nContent-Length: 0\r\n", "")),
                 Arguments.of("Transfer-Encoding in HTTP/1.0", 400,
                         "POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
@@ -75,7 +82,8 @@ class RequestSmugglingIT {
                 Arguments.of("chunk data without CRLF", 400, chunked("5\r\nhelloXX0\r\n\r\n")),
                 Arguments.of("bare CR in request line", 400, "GET /hello\rX HTTP/1.1\r\nHost: x\r\n\r\n"),
                 Arguments.of("bare CR ending request line", 400, "GET /hello HTTP/1.1\r\r\nHost: x\r\n\r\n"),
-                Arguments.of("bare CR in a header", 400, "GET /hello HTTP/1.1\r\nHost: x\rTransfer-Encoding: chunked\r\n\r\n"),
+                Arguments.of("bare CR in a header", 400,
+                        "GET /hello HTTP/1.1\r\nHost: x\rTransfer-Encoding: chunked\r\n\r\n"),
                 Arguments.of("NUL in a header", 400, "GET /hello HTTP/1.1\r\nHost: x\r\nX-Nul: a\u0000b\r\n\r\n"),
                 Arguments.of("no Host", 400, "GET /hello HTTP/1.1\r\n\r\n"),
                 Arguments.of("two Hosts", 400, "GET /hello HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"));
