@@ -109,9 +109,33 @@ class ConnectionLimitIT {
     @Test
     void waitsForAConnectionToCloseWhenNoneIsIdle() {
         start(OverflowPolicy.WAIT);
+        waitWhileFullThenServe("Connection: close\r\n", (first, closed) -> assertEquals("exchange asked to close",
+                closed.reason()));
+    }
+
+    @Test
+    void waitingConnectionEvictsOneThatBecomesIdle() {
+        start(OverflowPolicy.WAIT);
+        waitWhileFullThenServe("", (first, closed) -> {
+            assertEquals(first.localPort(), closed.connection().remoteAddress().getPort());
+            assertEquals("evicted to make room (least recently used)", closed.reason());
+        });
+    }
+
+    /** What made room for the waiting connection: the first peer and the close of its connection. */
+    @FunctionalInterface
+    private interface MadeRoom {
+        void check(RawPeer first, ConnectionEvents.Closed closed) throws Exception;
+    }
+
+    /**
+     * Fills both slots with blocked exchanges, the first with these extra headers; connects a third peer, which
+     * must wait; lets the first exchange finish, after which the third must be served.
+     */
+    private void waitWhileFullThenServe(String firstHeaders, MadeRoom madeRoom) {
         assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
             try (RawPeer first = RawPeer.connect(server.port()); RawPeer second = RawPeer.connect(server.port())) {
-                first.send("GET /block/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                first.send("GET /block/a HTTP/1.1\r\nHost: x\r\n" + firstHeaders + "\r\n");
                 block(second, "b");
                 entered.acquire(2);
                 try (RawPeer third = RawPeer.connect(server.port())) {
@@ -120,26 +144,7 @@ class ConnectionLimitIT {
                     release("a").countDown();
                     assertEquals("released\n", first.readResponse().bodyText());
                     assertEquals("hello\n", third.readResponse().bodyText());
-                }
-            }
-        });
-    }
-
-    @Test
-    void waitingConnectionEvictsOneThatBecomesIdle() {
-        start(OverflowPolicy.WAIT);
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer first = RawPeer.connect(server.port()); RawPeer second = RawPeer.connect(server.port())) {
-                block(first, "a");
-                block(second, "b");
-                entered.acquire(2);
-                try (RawPeer third = RawPeer.connect(server.port())) {
-                    third.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-                    assertFalse(third.isReadable(Duration.ofMillis(100)), "served while the server was full");
-                    release("a").countDown();
-                    assertEquals("released\n", first.readResponse().bodyText());
-                    assertEquals("hello\n", third.readResponse().bodyText(), "the idle keep-alive one made room");
-                    assertEquals(first.localPort(), events.awaitClosed().connection().remoteAddress().getPort());
+                    madeRoom.check(first, events.awaitClosed());
                 }
             }
         });

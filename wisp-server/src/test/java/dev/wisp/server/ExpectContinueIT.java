@@ -1,10 +1,8 @@
 package dev.wisp.server;
 
 import static dev.wisp.server.TestServers.CLOSE_WAIT;
-import static dev.wisp.server.TestServers.TEST_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.RawPeer;
@@ -72,94 +70,82 @@ class ExpectContinueIT {
 
     @Test
     void sends100WhenTheHandlerReadsThenTheFinalResponse() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(EXPECTING_HEAD.formatted("echo"));
-                assertEquals("HTTP/1.1 100 Continue\r\n\r\n", peer.readResponse().text());
-                peer.send("hello");
-                RawResponse response = peer.readResponse();
-                assertEquals("hello", response.bodyText());
-                assertEquals(Optional.empty(), response.header("Connection"));
-                peer.send(EXPECTING_HEAD.formatted("echo"));
-                assertEquals(100, peer.readResponse().status(), "the connection is kept for the next request");
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(EXPECTING_HEAD.formatted("echo"));
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", peer.readResponse().text());
+            peer.send("hello");
+            RawResponse response = peer.readResponse();
+            assertEquals("hello", response.bodyText());
+            assertEquals(Optional.empty(), response.header("Connection"));
+            peer.send(EXPECTING_HEAD.formatted("echo"));
+            assertEquals(100, peer.readResponse().status(), "the connection is kept for the next request");
         });
     }
 
     @Test
     void sendsNothingBeforeTheHandlerReads() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(EXPECTING_HEAD.formatted("slow-echo"));
-                handlerStarted.await();
-                assertFalse(peer.isClosedByPeer(Duration.ofMillis(100)), "no byte may arrive before the read");
-                mayRead.countDown();
-                assertEquals(100, peer.readResponse().status());
-                peer.send("hello");
-                assertEquals("hello", peer.readResponse().bodyText());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(EXPECTING_HEAD.formatted("slow-echo"));
+            handlerStarted.await();
+            assertFalse(peer.isClosedByPeer(Duration.ofMillis(100)), "no byte may arrive before the read");
+            mayRead.countDown();
+            assertEquals(100, peer.readResponse().status());
+            peer.send("hello");
+            assertEquals("hello", peer.readResponse().bodyText());
         });
     }
 
     @Test
     void closesAfterAFinalResponseToABodyItNeverInvited() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(EXPECTING_HEAD.formatted("refuse"));
-                assertEquals("""
-                        HTTP/1.1 403 Forbidden\r
-                        Content-Type: text/plain; charset=utf-8\r
-                        Content-Length: 10\r
-                        Date: <date>\r
-                        Connection: close\r
-                        \r
-                        no thanks
-                        """, peer.readResponse().text());
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(EXPECTING_HEAD.formatted("refuse"));
+            assertEquals("""
+                    HTTP/1.1 403 Forbidden\r
+                    Content-Type: text/plain; charset=utf-8\r
+                    Content-Length: 10\r
+                    Date: <date>\r
+                    Connection: close\r
+                    \r
+                    no thanks
+                    """, peer.readResponse().text());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 
     @Test
     void neverSends100AfterTheFinalResponseHasStarted() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(EXPECTING_HEAD.formatted("stream-then-read") + "hello");
-                RawResponse response = peer.readResponse();
-                assertEquals(200, response.status(), response::text);
-                assertEquals("started:hello", response.bodyText(), response::text);
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(EXPECTING_HEAD.formatted("stream-then-read") + "hello");
+            RawResponse response = peer.readResponse();
+            assertEquals(200, response.status(), response::text);
+            assertEquals("started:hello", response.bodyText(), response::text);
         });
     }
 
     @Test
     void answers417ToAnUnknownExpectation() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: foo\r\n\r\nhello");
-                assertEquals("""
-                        HTTP/1.1 417 Expectation Failed\r
-                        Content-Type: text/plain; charset=utf-8\r
-                        Content-Length: 29\r
-                        Date: <date>\r
-                        Connection: close\r
-                        \r
-                        unsupported expectation: foo
-                        """, peer.readResponse().text());
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: foo\r\n\r\nhello");
+            assertEquals("""
+                    HTTP/1.1 417 Expectation Failed\r
+                    Content-Type: text/plain; charset=utf-8\r
+                    Content-Length: 29\r
+                    Date: <date>\r
+                    Connection: close\r
+                    \r
+                    unsupported expectation: foo
+                    """, peer.readResponse().text());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 
     @Test
     void ignoresTheExpectationOfAnHttp10Request() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("POST /echo HTTP/1.0\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello");
-                RawResponse response = peer.readResponse();
-                assertEquals(200, response.status(), "HTTP/1.0 knows no interim responses");
-                assertEquals("hello", response.bodyText());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("POST /echo HTTP/1.0\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello");
+            RawResponse response = peer.readResponse();
+            assertEquals(200, response.status(), "HTTP/1.0 knows no interim responses");
+            assertEquals("hello", response.bodyText());
         });
     }
 }

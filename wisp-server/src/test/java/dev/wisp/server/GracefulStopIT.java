@@ -94,28 +94,24 @@ class GracefulStopIT {
 
     @Test
     void cutsOffAHandlerWaitingForABodyPastTheGrace() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("POST /read HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf");
-                entered.await();
-                server.stop(Duration.ofMillis(100));
-                assertEquals(0, server.connectionCount());
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-                assertEquals("server stopped", events.awaitClosed().reason());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("POST /read HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf");
+            entered.await();
+            server.stop(Duration.ofMillis(100));
+            assertEquals(0, server.connectionCount());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
+            assertEquals("server stopped", events.awaitClosed().reason());
         });
     }
 
     @Test
     void cutsOffAHandlerBlockedElsewherePastTheGrace() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-                entered.await();
-                server.stop(Duration.ofMillis(100));
-                assertEquals(0, server.connectionCount());
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            entered.await();
+            server.stop(Duration.ofMillis(100));
+            assertEquals(0, server.connectionCount());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 }

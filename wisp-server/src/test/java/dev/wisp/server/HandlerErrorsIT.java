@@ -86,44 +86,38 @@ class HandlerErrorsIT {
 
     @Test
     void answersAProtocolExceptionWithItsStatusAndMessage() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /protocol HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("""
-                        HTTP/1.1 400 Bad Request\r
-                        Content-Type: text/plain; charset=utf-8\r
-                        Content-Length: 30\r
-                        Date: <date>\r
-                        Connection: close\r
-                        \r
-                        parameter 'n' is not a number
-                        """, peer.readResponse().text());
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /protocol HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("""
+                    HTTP/1.1 400 Bad Request\r
+                    Content-Type: text/plain; charset=utf-8\r
+                    Content-Length: 30\r
+                    Date: <date>\r
+                    Connection: close\r
+                    \r
+                    parameter 'n' is not a number
+                    """, peer.readResponse().text());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 
     @Test
     void cutsOffAChunkedResponseWhenTheHandlerFailsAfterCommitting() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /throw-after-chunk HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-                String received = peer.readAll();
-                assertTrue(received.startsWith("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"), received);
-                assertTrue(received.endsWith("\r\n\r\n7\r\npartial\r\n"), "no last chunk, nothing more: " + received);
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /throw-after-chunk HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            String received = peer.readAll();
+            assertTrue(received.startsWith("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"), received);
+            assertTrue(received.endsWith("\r\n\r\n7\r\npartial\r\n"), "no last chunk, nothing more: " + received);
         });
     }
 
     @Test
     void cutsOffAFixedLengthResponseWhenTheHandlerFailsAfterCommitting() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /throw-after-length HTTP/1.1\r\nHost: x\r\n\r\n");
-                String received = peer.readAll();
-                assertTrue(received.startsWith("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"), received);
-                assertTrue(received.endsWith("\r\n\r\nten bytes!"), "90 bytes short, then closed: " + received);
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /throw-after-length HTTP/1.1\r\nHost: x\r\n\r\n");
+            String received = peer.readAll();
+            assertTrue(received.startsWith("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"), received);
+            assertTrue(received.endsWith("\r\n\r\nten bytes!"), "90 bytes short, then closed: " + received);
         });
     }
 

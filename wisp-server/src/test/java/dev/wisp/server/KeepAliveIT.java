@@ -1,10 +1,8 @@
 package dev.wisp.server;
 
 import static dev.wisp.server.TestServers.CLOSE_WAIT;
-import static dev.wisp.server.TestServers.TEST_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.Status;
@@ -52,113 +50,99 @@ class KeepAliveIT {
 
     @Test
     void answersPipelinedRequestsInOrder() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("""
-                        GET /hello HTTP/1.1\r
-                        Host: x\r
-                        \r
-                        POST /echo HTTP/1.1\r
-                        Host: x\r
-                        Content-Length: 6\r
-                        \r
-                        second\
-                        GET /status/404 HTTP/1.1\r
-                        Host: x\r
-                        \r
-                        """);
-                assertEquals(HELLO, peer.readResponse().text());
-                assertEquals("""
-                        HTTP/1.1 200 OK\r
-                        Content-Length: 6\r
-                        Date: <date>\r
-                        \r
-                        second""", peer.readResponse().text());
-                RawResponse third = peer.readResponse();
-                assertEquals(404, third.status());
-                assertFalse(peer.isClosedByPeer(Duration.ofMillis(50)));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("""
+                    GET /hello HTTP/1.1\r
+                    Host: x\r
+                    \r
+                    POST /echo HTTP/1.1\r
+                    Host: x\r
+                    Content-Length: 6\r
+                    \r
+                    second\
+                    GET /status/404 HTTP/1.1\r
+                    Host: x\r
+                    \r
+                    """);
+            assertEquals(HELLO, peer.readResponse().text());
+            assertEquals("""
+                    HTTP/1.1 200 OK\r
+                    Content-Length: 6\r
+                    Date: <date>\r
+                    \r
+                    second""", peer.readResponse().text());
+            RawResponse third = peer.readResponse();
+            assertEquals(404, third.status());
+            assertFalse(peer.isClosedByPeer(Duration.ofMillis(50)));
         });
     }
 
     @Test
     void closesAfterAnHttp10RequestWithoutKeepAlive() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /hello HTTP/1.0\r\n\r\n");
-                assertEquals(HELLO_CLOSE, peer.readResponse().text());
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello HTTP/1.0\r\n\r\n");
+            assertEquals(HELLO_CLOSE, peer.readResponse().text());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 
     @Test
     void keepsAnHttp10ConnectionThatAsksForKeepAlive() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                String keepAlive = HELLO_CLOSE.replace("Connection: close", "Connection: keep-alive");
-                peer.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-                assertEquals(keepAlive, peer.readResponse().text());
-                peer.send("GET /hello HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
-                assertEquals(keepAlive, peer.readResponse().text());
-                assertFalse(peer.isClosedByPeer(Duration.ofMillis(50)));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            String keepAlive = HELLO_CLOSE.replace("Connection: close", "Connection: keep-alive");
+            peer.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            assertEquals(keepAlive, peer.readResponse().text());
+            peer.send("GET /hello HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
+            assertEquals(keepAlive, peer.readResponse().text());
+            assertFalse(peer.isClosedByPeer(Duration.ofMillis(50)));
         });
     }
 
     @Test
     void closesAfterAnHttp11RequestWithConnectionClose() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                        + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals(HELLO_CLOSE, peer.readResponse().text());
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(HELLO_CLOSE, peer.readResponse().text());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 
     @Test
     void answersHeadWithTheHeadersOfGetAndNoBody() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals(HELLO.replace("hello\n", ""), peer.readResponseHead().text());
-                assertEquals(HELLO, peer.readResponse().text(), "the next response follows the head at once");
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(HELLO.replace("hello\n", ""), peer.readResponseHead().text());
+            assertEquals(HELLO, peer.readResponse().text(), "the next response follows the head at once");
         });
     }
 
     @Test
     void sends204And304WithoutContent() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /status/204 HTTP/1.1\r\nHost: x\r\n\r\nGET /status/304 HTTP/1.1\r\nHost: x\r\n\r\n"
-                        + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-                String empty = """
-                        HTTP/1.1 %s\r
-                        ETag: "v1"\r
-                        Content-Type: text/plain; charset=utf-8\r
-                        Date: <date>\r
-                        \r
-                        """;
-                assertEquals(empty.formatted(Status.NO_CONTENT), peer.readResponseHead().text());
-                assertEquals(empty.formatted(Status.NOT_MODIFIED), peer.readResponseHead().text());
-                assertEquals(HELLO, peer.readResponse().text(), "no stray content before the next response");
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /status/204 HTTP/1.1\r\nHost: x\r\n\r\nGET /status/304 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            String empty = """
+                    HTTP/1.1 %s\r
+                    ETag: "v1"\r
+                    Content-Type: text/plain; charset=utf-8\r
+                    Date: <date>\r
+                    \r
+                    """;
+            assertEquals(empty.formatted(Status.NO_CONTENT), peer.readResponseHead().text());
+            assertEquals(empty.formatted(Status.NOT_MODIFIED), peer.readResponseHead().text());
+            assertEquals(HELLO, peer.readResponse().text(), "no stray content before the next response");
         });
     }
 
     @Test
     void servesManyRequestsOnOneConnection() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                for (int i = 0; i < 50; i++) {
-                    String body = "request " + i;
-                    peer.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n"
-                            + body);
-                    assertEquals(body, peer.readResponse().bodyText());
-                }
+        RawPeer.talk(server.port(), peer -> {
+            for (int i = 0; i < 50; i++) {
+                String body = "request " + i;
+                peer.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                        + body);
+                assertEquals(body, peer.readResponse().bodyText());
             }
         });
     }

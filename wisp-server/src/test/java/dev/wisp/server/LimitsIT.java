@@ -1,10 +1,8 @@
 package dev.wisp.server;
 
 import static dev.wisp.server.TestServers.CLOSE_WAIT;
-import static dev.wisp.server.TestServers.TEST_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.RawPeer;
@@ -122,41 +120,35 @@ class LimitsIT {
 
     @Test
     void keepsTheConnectionWhenAnUnreadBodyIsWithinMaxDrainBytes() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(post("/ignore", MAX_DRAIN));
-                RawResponse response = peer.readResponse();
-                assertEquals("ignored\n", response.bodyText());
-                assertEquals(Optional.empty(), response.header("Connection"));
-                peer.send(chunked("/ignore", MAX_DRAIN - 10, 10));
-                assertEquals("ignored\n", peer.readResponse().bodyText());
-                peer.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("ok\n", peer.readResponse().bodyText());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(post("/ignore", MAX_DRAIN));
+            RawResponse response = peer.readResponse();
+            assertEquals("ignored\n", response.bodyText());
+            assertEquals(Optional.empty(), response.header("Connection"));
+            peer.send(chunked("/ignore", MAX_DRAIN - 10, 10));
+            assertEquals("ignored\n", peer.readResponse().bodyText());
+            peer.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("ok\n", peer.readResponse().bodyText());
         });
     }
 
     @Test
     void closesTheConnectionWhenAnUnreadBodyIsPastMaxDrainBytes() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(post("/ignore", MAX_DRAIN + 1) + "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
-                RawResponse response = peer.readResponse();
-                assertEquals("ignored\n", response.bodyText());
-                assertEquals(Optional.of("close"), response.header("Connection"), response::text);
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(post("/ignore", MAX_DRAIN + 1) + "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponse response = peer.readResponse();
+            assertEquals("ignored\n", response.bodyText());
+            assertEquals(Optional.of("close"), response.header("Connection"), response::text);
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 
     @Test
     void closesTheConnectionWhenAnUnreadChunkedBodyIsPastMaxDrainBytes() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(chunked("/ignore", MAX_DRAIN, 1) + "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("ignored\n", peer.readResponse().bodyText());
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(chunked("/ignore", MAX_DRAIN, 1) + "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("ignored\n", peer.readResponse().bodyText());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 
@@ -178,28 +170,24 @@ class LimitsIT {
 
     /** Sends the request and expects the body, on a connection that stays open. */
     private static void assertServed(String request, String body) {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(request);
-                RawResponse response = peer.readResponse();
-                assertEquals(200, response.status(), response::text);
-                assertEquals(body, response.bodyText());
-                assertFalse(peer.isClosedByPeer(Duration.ofMillis(20)));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(request);
+            RawResponse response = peer.readResponse();
+            assertEquals(200, response.status(), response::text);
+            assertEquals(body, response.bodyText());
+            assertFalse(peer.isClosedByPeer(Duration.ofMillis(20)));
         });
     }
 
     /** Sends the request and expects the status with a message naming the limit, then the close. */
     private static void assertRejected(String request, int status, String message) {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(request);
-                RawResponse response = peer.readResponse();
-                assertEquals(status, response.status(), response::text);
-                assertEquals(Optional.of("close"), response.header("Connection"), response::text);
-                assertTrue(response.bodyText().startsWith(message), response::text);
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(request);
+            RawResponse response = peer.readResponse();
+            assertEquals(status, response.status(), response::text);
+            assertEquals(Optional.of("close"), response.header("Connection"), response::text);
+            assertTrue(response.bodyText().startsWith(message), response::text);
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 }

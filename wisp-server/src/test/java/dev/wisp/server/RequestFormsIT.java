@@ -1,10 +1,8 @@
 package dev.wisp.server;
 
 import static dev.wisp.server.TestServers.CLOSE_WAIT;
-import static dev.wisp.server.TestServers.TEST_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.RawPeer;
@@ -37,116 +35,100 @@ class RequestFormsIT {
 
     @Test
     void routesAnAbsoluteFormTargetByItsPath() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET http://example.com/hello HTTP/1.1\r\nHost: example.com\r\n\r\n");
-                assertEquals("hello ABSOLUTE\n", peer.readResponse().bodyText());
-                peer.send("GET /hello HTTP/1.1\r\nHost: example.com\r\n\r\n");
-                assertEquals("hello ORIGIN\n", peer.readResponse().bodyText());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET http://example.com/hello HTTP/1.1\r\nHost: example.com\r\n\r\n");
+            assertEquals("hello ABSOLUTE\n", peer.readResponse().bodyText());
+            peer.send("GET /hello HTTP/1.1\r\nHost: example.com\r\n\r\n");
+            assertEquals("hello ORIGIN\n", peer.readResponse().bodyText());
         });
     }
 
     @Test
     void answersOptionsAsteriskWithEveryMethodServed() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("""
-                        HTTP/1.1 204 No Content\r
-                        Allow: GET, HEAD, POST, OPTIONS\r
-                        Date: <date>\r
-                        \r
-                        """, peer.readResponse().text());
-                assertFalse(peer.isClosedByPeer(Duration.ofMillis(20)));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("""
+                    HTTP/1.1 204 No Content\r
+                    Allow: GET, HEAD, POST, OPTIONS\r
+                    Date: <date>\r
+                    \r
+                    """, peer.readResponse().text());
+            assertFalse(peer.isClosedByPeer(Duration.ofMillis(20)));
         });
     }
 
     @Test
     void answersOptionsOnAPathWithItsMethods() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("OPTIONS /echo HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("""
-                        HTTP/1.1 204 No Content\r
-                        Allow: POST, OPTIONS\r
-                        Date: <date>\r
-                        \r
-                        """, peer.readResponse().text());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("OPTIONS /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("""
+                    HTTP/1.1 204 No Content\r
+                    Allow: POST, OPTIONS\r
+                    Date: <date>\r
+                    \r
+                    """, peer.readResponse().text());
         });
     }
 
     @Test
     void answers405WithAllowForAnotherMethod() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("DELETE /echo HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("""
-                        HTTP/1.1 405 Method Not Allowed\r
-                        Allow: POST, OPTIONS\r
-                        Content-Type: text/plain; charset=utf-8\r
-                        Content-Length: 32\r
-                        Date: <date>\r
-                        \r
-                        DELETE is not allowed for /echo
-                        """, peer.readResponse().text());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("DELETE /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("""
+                    HTTP/1.1 405 Method Not Allowed\r
+                    Allow: POST, OPTIONS\r
+                    Content-Type: text/plain; charset=utf-8\r
+                    Content-Length: 32\r
+                    Date: <date>\r
+                    \r
+                    DELETE is not allowed for /echo
+                    """, peer.readResponse().text());
         });
     }
 
     @Test
     void refusesConnectWith501() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
-                assertEquals("""
-                        HTTP/1.1 501 Not Implemented\r
-                        Content-Type: text/plain; charset=utf-8\r
-                        Content-Length: 25\r
-                        Date: <date>\r
-                        \r
-                        CONNECT is not supported
-                        """, peer.readResponse().text());
-                peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("hello ORIGIN\n", peer.readResponse().bodyText(), "no tunnel was opened");
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+            assertEquals("""
+                    HTTP/1.1 501 Not Implemented\r
+                    Content-Type: text/plain; charset=utf-8\r
+                    Content-Length: 25\r
+                    Date: <date>\r
+                    \r
+                    CONNECT is not supported
+                    """, peer.readResponse().text());
+            peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("hello ORIGIN\n", peer.readResponse().bodyText(), "no tunnel was opened");
         });
     }
 
     @Test
     void answersAHigherHttp1MinorVersionAsHttp11() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /hello HTTP/1.2\r\nHost: x\r\n\r\n");
-                RawResponse response = peer.readResponse();
-                assertEquals("HTTP/1.1", response.version());
-                assertEquals("hello ORIGIN\n", response.bodyText());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello HTTP/1.2\r\nHost: x\r\n\r\n");
+            RawResponse response = peer.readResponse();
+            assertEquals("HTTP/1.1", response.version());
+            assertEquals("hello ORIGIN\n", response.bodyText());
         });
     }
 
     @Test
     void answers505ToAnotherMajorVersion() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /hello HTTP/2.0\r\nHost: x\r\n\r\n");
-                RawResponse response = peer.readResponse();
-                assertEquals(505, response.status(), response::text);
-                assertEquals(Optional.of("close"), response.header("Connection"));
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello HTTP/2.0\r\nHost: x\r\n\r\n");
+            RawResponse response = peer.readResponse();
+            assertEquals(505, response.status(), response::text);
+            assertEquals(Optional.of("close"), response.header("Connection"));
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 
     @Test
     void rejectsAsteriskFormWithOtherMethods() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET * HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals(400, peer.readResponse().status());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET * HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(400, peer.readResponse().status());
         });
     }
 }

@@ -1,10 +1,8 @@
 package dev.wisp.server;
 
 import static dev.wisp.server.TestServers.CLOSE_WAIT;
-import static dev.wisp.server.TestServers.TEST_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.RawPeer;
@@ -100,70 +98,60 @@ class RequestSmugglingIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFraming")
     void rejectsAndClosesWithoutAnsweringTheSmuggledRequest(String name, int status, String request) {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(request + SMUGGLED);
-                RawResponse response = peer.readResponse();
-                assertEquals(status, response.status(), response::text);
-                assertEquals(Optional.of("close"), response.header("Connection"), response::text);
-                assertFalse(response.bodyText().contains("Exception"), response::text);
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT), "connection left open");
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(request + SMUGGLED);
+            RawResponse response = peer.readResponse();
+            assertEquals(status, response.status(), response::text);
+            assertEquals(Optional.of("close"), response.header("Connection"), response::text);
+            assertFalse(response.bodyText().contains("Exception"), response::text);
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT), "connection left open");
         });
     }
 
     @Test
     void answersContentLengthWithTransferEncodingWithAWholeResponse() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(post("Content-Length: 6\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\nG") + SMUGGLED);
-                assertEquals("""
-                        HTTP/1.1 400 Bad Request\r
-                        Content-Type: text/plain; charset=utf-8\r
-                        Content-Length: 54\r
-                        Date: <date>\r
-                        Connection: close\r
-                        \r
-                        request has both Transfer-Encoding and Content-Length
-                        """, peer.readResponse().text());
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(post("Content-Length: 6\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\nG") + SMUGGLED);
+            assertEquals("""
+                    HTTP/1.1 400 Bad Request\r
+                    Content-Type: text/plain; charset=utf-8\r
+                    Content-Length: 54\r
+                    Date: <date>\r
+                    Connection: close\r
+                    \r
+                    request has both Transfer-Encoding and Content-Length
+                    """, peer.readResponse().text());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 
     @Test
     void acceptsBareLfAsLineEnd() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("POST /echo HTTP/1.1\nHost: x\nContent-Length: 5\n\nhello");
-                assertEquals("hello", peer.readResponse().bodyText());
-                peer.send("GET /hello HTTP/1.1\nHost: x\n\n");
-                assertEquals("hello\n", peer.readResponse().bodyText());
-                assertFalse(peer.isClosedByPeer(Duration.ofMillis(50)));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("POST /echo HTTP/1.1\nHost: x\nContent-Length: 5\n\nhello");
+            assertEquals("hello", peer.readResponse().bodyText());
+            peer.send("GET /hello HTTP/1.1\nHost: x\n\n");
+            assertEquals("hello\n", peer.readResponse().bodyText());
+            assertFalse(peer.isClosedByPeer(Duration.ofMillis(50)));
         });
     }
 
     @Test
     void acceptsIdenticalContentLengthsAndTheirList() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(post("Content-Length: 5\r\nContent-Length: 5\r\n", "hello"));
-                assertEquals("hello", peer.readResponse().bodyText());
-                peer.send(post("Content-Length: 5, 5\r\n", "world"));
-                assertEquals("world", peer.readResponse().bodyText());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(post("Content-Length: 5\r\nContent-Length: 5\r\n", "hello"));
+            assertEquals("hello", peer.readResponse().bodyText());
+            peer.send(post("Content-Length: 5, 5\r\n", "world"));
+            assertEquals("world", peer.readResponse().bodyText());
         });
     }
 
     @Test
     void readsChunkedBodyWithExtensionsAndUpperCaseSizes() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send(chunked("5;name=value\r\nhello\r\nA ; q=\"x\"\r\n0123456789\r\n0\r\n\r\n") + SMUGGLED);
-                assertEquals("hello0123456789", peer.readResponse().bodyText());
-                assertEquals("smuggled\n", peer.readResponse().bodyText(), "the next request on a sound connection");
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(chunked("5;name=value\r\nhello\r\nA ; q=\"x\"\r\n0123456789\r\n0\r\n\r\n") + SMUGGLED);
+            assertEquals("hello0123456789", peer.readResponse().bodyText());
+            assertEquals("smuggled\n", peer.readResponse().bodyText(), "the next request on a sound connection");
         });
     }
 }

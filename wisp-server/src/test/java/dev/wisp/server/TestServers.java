@@ -1,11 +1,12 @@
 package dev.wisp.server;
 
+import dev.wisp.testing.RawPeer;
 import java.time.Duration;
 
 /** Starts servers for socket tests: loopback, an ephemeral port, and the routes most tests need. */
 final class TestServers {
     /** The most any socket test may take; {@code assertTimeoutPreemptively} fails it after that. */
-    static final Duration TEST_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration TEST_TIMEOUT = RawPeer.CONVERSATION_LIMIT;
 
     /** How long a test waits for the server to close a connection it should close at once. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(2);

@@ -1,13 +1,12 @@
 package dev.wisp.server;
 
 import static dev.wisp.server.TestServers.CLOSE_WAIT;
-import static dev.wisp.server.TestServers.TEST_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,105 +64,87 @@ class TimeoutsIT {
 
     @Test
     void answers408WhenTheHeadStopsHalfway() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                long start = System.nanoTime();
-                peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n");
-                assertTimedOut(peer.readResponse(), "request head not received in time");
-                assertWithinBounds(start);
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-                assertEquals("header timeout", events.awaitClosed().reason());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            long start = System.nanoTime();
+            peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n");
+            assertTimedOut(peer, start, "request head not received in time");
+            assertEquals("header timeout", events.awaitClosed().reason());
         });
     }
 
     /** Slowloris: each byte comes well within the timeout, but the head as a whole does not. */
     @Test
     void answers408WhenTheHeadIsDribbledSlowerThanTheDeadline() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                byte[] head = "GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
-                long start = System.nanoTime();
-                int sent = 0;
-                do {
-                    peer.send(new byte[] {sent < head.length ? head[sent] : (byte) 'z'});
-                    sent++;
-                } while (!peer.isReadable(TIMEOUT.dividedBy(4)));
-                assertTimedOut(peer.readResponse(), "request head not received in time");
-                assertWithinBounds(start);
-                assertTrue(sent > 2, "sent " + sent + " bytes, each within the per-read time");
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            byte[] head = "GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+            long start = System.nanoTime();
+            int sent = 0;
+            do {
+                peer.send(new byte[] {sent < head.length ? head[sent] : (byte) 'z'});
+                sent++;
+            } while (!peer.isReadable(TIMEOUT.dividedBy(4)));
+            assertTimedOut(peer, start, "request head not received in time");
+            assertTrue(sent > 2, "sent " + sent + " bytes, each within the per-read time");
         });
     }
 
     @Test
     void answers408AndClosesAnIdleKeepAliveConnection() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("hello\n", peer.readResponse().bodyText());
-                long start = System.nanoTime();
-                assertTimedOut(peer.readResponse(), "idle connection closed");
-                assertWithinBounds(start);
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-                assertEquals("idle timeout", events.awaitClosed().reason());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("hello\n", peer.readResponse().bodyText());
+            long start = System.nanoTime();
+            assertTimedOut(peer, start, "idle connection closed");
+            assertEquals("idle timeout", events.awaitClosed().reason());
         });
     }
 
     @Test
     void closesAConnectionThatNeverSendsARequest() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                assertEquals(408, peer.readResponse().status());
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            assertEquals(408, peer.readResponse().status());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 
     @Test
     void answers408WhenTheBodyStopsComing() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf ");
-                long start = System.nanoTime();
-                assertTimedOut(peer.readResponse(), "request body not received in time");
-                assertWithinBounds(start);
-                assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf ");
+            long start = System.nanoTime();
+            assertTimedOut(peer, start, "request body not received in time");
         });
     }
 
     @Test
     void closesWhenTheBodyStopsComingAfterTheResponseStarted() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("POST /stream-echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf ");
-                String received = peer.readAll();
-                assertTrue(received.startsWith("HTTP/1.1 200 OK\r\n"), received);
-                assertTrue(received.contains("5\r\necho:\r\n"), received);
-                assertTrue(!received.endsWith("0\r\n\r\n"), "a cut-off body must not look complete: " + received);
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("POST /stream-echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf ");
+            String received = peer.readAll();
+            assertTrue(received.startsWith("HTTP/1.1 200 OK\r\n"), received);
+            assertTrue(received.contains("5\r\necho:\r\n"), received);
+            assertTrue(!received.endsWith("0\r\n\r\n"), "a cut-off body must not look complete: " + received);
         });
     }
 
     /** A client that stops reading must not hold a connection, and its thread, forever. */
     @Test
     void closesAConnectionWhosePeerStopsReading() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("write timeout", events.awaitClosed().reason());
-                assertEquals(0, server.connectionCount());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("write timeout", events.awaitClosed().reason());
+            assertEquals(0, server.connectionCount());
         });
     }
 
-    private static void assertTimedOut(RawResponse response, String message) {
+    /** Reads the 408 with its message, checks it came neither early nor late, and that the connection closed. */
+    private static void assertTimedOut(RawPeer peer, long startNanos, String message) throws IOException {
+        RawResponse response = peer.readResponse();
+        assertWithinBounds(startNanos);
         assertEquals(408, response.status(), response::text);
         assertEquals("close", response.header("Connection").orElse(""), response::text);
         assertEquals(message + "\n", response.bodyText());
+        assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
     }
 
     private static void assertWithinBounds(long startNanos) {

@@ -1,8 +1,6 @@
 package dev.wisp.server;
 
-import static dev.wisp.server.TestServers.TEST_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.wisp.core.Headers;
 import dev.wisp.testing.RawPeer;
@@ -43,68 +41,62 @@ class TrailersIT {
 
     @Test
     void showsTheTrailersOfAChunkedRequestToTheHandler() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("""
-                        POST /trailers HTTP/1.1\r
-                        Host: x\r
-                        Transfer-Encoding: chunked\r
-                        \r
-                        5\r
-                        hello\r
-                        0\r
-                        Checksum: 42\r
-                        X-Other: a b\r
-                        \r
-                        GET /stream HTTP/1.1\r
-                        Host: x\r
-                        \r
-                        """);
-                assertEquals("5 bytes\nChecksum: 42\nX-Other: a b\n", peer.readResponse().bodyText());
-                assertEquals(200, peer.readResponse().status(), "the trailer section ended where it should");
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("""
+                    POST /trailers HTTP/1.1\r
+                    Host: x\r
+                    Transfer-Encoding: chunked\r
+                    \r
+                    5\r
+                    hello\r
+                    0\r
+                    Checksum: 42\r
+                    X-Other: a b\r
+                    \r
+                    GET /stream HTTP/1.1\r
+                    Host: x\r
+                    \r
+                    """);
+            assertEquals("5 bytes\nChecksum: 42\nX-Other: a b\n", peer.readResponse().bodyText());
+            assertEquals(200, peer.readResponse().status(), "the trailer section ended where it should");
         });
     }
 
     @Test
     void sendsTrailersAfterAChunkedResponse() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
-                RawResponse response = peer.readResponse();
-                assertEquals("""
-                        HTTP/1.1 200 OK\r
-                        Transfer-Encoding: chunked\r
-                        Date: <date>\r
-                        \r
-                        6\r
-                        hello \r
-                        6\r
-                        world
-                        \r
-                        0\r
-                        Checksum: abc123\r
-                        Server-Timing: db;dur=5\r
-                        \r
-                        """, response.text());
-                assertEquals(Headers.of("Checksum", "abc123", "Server-Timing", "db;dur=5"), response.trailers());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponse response = peer.readResponse();
+            assertEquals("""
+                    HTTP/1.1 200 OK\r
+                    Transfer-Encoding: chunked\r
+                    Date: <date>\r
+                    \r
+                    6\r
+                    hello \r
+                    6\r
+                    world
+                    \r
+                    0\r
+                    Checksum: abc123\r
+                    Server-Timing: db;dur=5\r
+                    \r
+                    """, response.text());
+            assertEquals(Headers.of("Checksum", "abc123", "Server-Timing", "db;dur=5"), response.trailers());
         });
     }
 
     @Test
     void dropsTrailersOfAnHttp10Response() {
-        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer peer = RawPeer.connect(server.port())) {
-                peer.send("GET /stream HTTP/1.0\r\n\r\n");
-                assertEquals("""
-                        HTTP/1.1 200 OK\r
-                        Date: <date>\r
-                        Connection: close\r
-                        \r
-                        hello world
-                        """, peer.readResponse().text());
-            }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /stream HTTP/1.0\r\n\r\n");
+            assertEquals("""
+                    HTTP/1.1 200 OK\r
+                    Date: <date>\r
+                    Connection: close\r
+                    \r
+                    hello world
+                    """, peer.readResponse().text());
         });
     }
 }

@@ -12,6 +12,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * A raw HTTP/1.1 peer on a loopback socket: a test writes exactly the bytes it wants, well-formed or not, and
@@ -19,10 +20,10 @@ import java.time.Duration;
  * {@code soTimeout}), so a test never hangs on a server that does not answer.
  *
  * <pre>{@code
- * try (RawPeer peer = RawPeer.connect(server.port())) {
+ * RawPeer.talk(server.port(), peer -> {
  *     peer.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
  *     assertEquals(200, peer.readResponse().status());
- * }
+ * });
  * }</pre>
  *
  * <p>Not thread-safe: one test thread uses it.
@@ -30,6 +31,15 @@ import java.time.Duration;
 public final class RawPeer implements AutoCloseable {
     /** How long any read waits unless told otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The most a {@link #talk(int, Conversation)} may take before it fails the test. */
+    public static final Duration CONVERSATION_LIMIT = Duration.ofSeconds(10);
+
+    /** What a test does with a connected peer. */
+    @FunctionalInterface
+    public interface Conversation {
+        void run(RawPeer peer) throws Exception;
+    }
 
     private final Socket socket;
     private final InputStream in;
@@ -56,6 +66,19 @@ public final class RawPeer implements AutoCloseable {
             socket.close();
             throw e;
         }
+    }
+
+    /**
+     * Connects to a port on 127.0.0.1, runs the conversation and closes the connection. The whole runs under
+     * {@code assertTimeoutPreemptively} with {@link #CONVERSATION_LIMIT}, so a server that never answers fails the
+     * test instead of hanging the build.
+     */
+    public static void talk(int port, Conversation conversation) {
+        Assertions.assertTimeoutPreemptively(CONVERSATION_LIMIT, () -> {
+            try (RawPeer peer = connect(port)) {
+                conversation.run(peer);
+            }
+        });
     }
 
     /** Sends text, one byte per char (ISO-8859-1), so any byte can be written as a char escape. */
