@@ -16,6 +16,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What a failing handler costs the peer: before the response is committed, a status (500, or the status of an
@@ -75,10 +77,9 @@ class HandlerErrorsIT {
             for (String path : new String[] {"/throw", "/throw-io", "/bad-header"}) {
                 try (RawPeer peer = RawPeer.connect(server.port())) {
                     peer.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
-                    String response = peer.readResponse().text();
+                    String response = peer.readLastResponse().text();
                     assertEquals(INTERNAL_ERROR, response, path);
                     assertFalse(response.contains("Injected"), path);
-                    assertTrue(peer.isClosedByPeer(CLOSE_WAIT), path);
                 }
             }
         });
@@ -96,28 +97,22 @@ class HandlerErrorsIT {
                     Connection: close\r
                     \r
                     parameter 'n' is not a number
-                    """, peer.readResponse().text());
-            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
+                    """, peer.readLastResponse().text());
         });
     }
 
-    @Test
-    void cutsOffAChunkedResponseWhenTheHandlerFailsAfterCommitting() {
+    /** Each handler sends the head and part of the body, flushes, and throws: the body must end short. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "/throw-after-chunk  | Transfer-Encoding: chunked | 7\\r\\npartial\\r\\n",
+        "/throw-after-length | Content-Length: 100        | ten bytes!"})
+    void cutsOffTheResponseWhenTheHandlerFailsAfterCommitting(String path, String framing, String partialBody) {
         RawPeer.talk(server.port(), peer -> {
-            peer.send("GET /throw-after-chunk HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            peer.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
             String received = peer.readAll();
-            assertTrue(received.startsWith("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"), received);
-            assertTrue(received.endsWith("\r\n\r\n7\r\npartial\r\n"), "no last chunk, nothing more: " + received);
-        });
-    }
-
-    @Test
-    void cutsOffAFixedLengthResponseWhenTheHandlerFailsAfterCommitting() {
-        RawPeer.talk(server.port(), peer -> {
-            peer.send("GET /throw-after-length HTTP/1.1\r\nHost: x\r\n\r\n");
-            String received = peer.readAll();
-            assertTrue(received.startsWith("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"), received);
-            assertTrue(received.endsWith("\r\n\r\nten bytes!"), "90 bytes short, then closed: " + received);
+            assertTrue(received.startsWith("HTTP/1.1 200 OK\r\n" + framing + "\r\n"), received);
+            assertTrue(received.endsWith("\r\n\r\n" + partialBody.translateEscapes()),
+                    "cut off, then nothing more: " + received);
         });
     }
 

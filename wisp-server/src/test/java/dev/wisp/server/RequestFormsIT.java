@@ -1,6 +1,5 @@
 package dev.wisp.server;
 
-import static dev.wisp.server.TestServers.CLOSE_WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,10 +115,8 @@ class RequestFormsIT {
     void answers505ToAnotherMajorVersion() {
         RawPeer.talk(server.port(), peer -> {
             peer.send("GET /hello HTTP/2.0\r\nHost: x\r\n\r\n");
-            RawResponse response = peer.readResponse();
+            RawResponse response = peer.readLastResponse();
             assertEquals(505, response.status(), response::text);
-            assertEquals(Optional.of("close"), response.header("Connection"));
-            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
         });
     }
 

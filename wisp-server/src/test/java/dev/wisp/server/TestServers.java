@@ -9,7 +9,7 @@ final class TestServers {
     static final Duration TEST_TIMEOUT = RawPeer.CONVERSATION_LIMIT;
 
     /** How long a test waits for the server to close a connection it should close at once. */
-    static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+    static final Duration CLOSE_WAIT = RawPeer.CLOSE_WAIT;
 
     private TestServers() {
     }

@@ -32,6 +32,9 @@ public final class RawPeer implements AutoCloseable {
     /** How long any read waits unless told otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
+    /** How long {@link #readLastResponse()} waits for the server to close after its last response. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
     /** The most a {@link #talk(int, Conversation)} may take before it fails the test. */
     public static final Duration CONVERSATION_LIMIT = Duration.ofSeconds(10);
 
@@ -101,6 +104,24 @@ public final class RawPeer implements AutoCloseable {
      */
     public RawResponse readResponse() throws IOException {
         return reader.read(false);
+    }
+
+    /**
+     * Reads the last response the server should send on this connection: it must say {@code Connection: close},
+     * and the server must then close the connection within {@link #CLOSE_WAIT}, sending nothing more.
+     *
+     * @throws AssertionError if the response does not say close, or the connection stays open, or more comes
+     */
+    public RawResponse readLastResponse() throws IOException {
+        RawResponse response = readResponse();
+        if (!response.headers().containsToken("Connection", "close")) {
+            throw new AssertionError("expected Connection: close on the last response:\n" + response.text());
+        }
+        if (!isClosedByPeer(CLOSE_WAIT)) {
+            throw new AssertionError("connection still open " + CLOSE_WAIT.toMillis() + " ms after the last response:\n"
+                    + response.text());
+        }
+        return response;
     }
 
     /** Reads the status line and headers of the next response only, as for the answer to a HEAD request. */
