@@ -179,17 +179,22 @@ public final class RequestTarget {
                 || "!$&'()*+,;=".indexOf(c) >= 0;
     }
 
+    /** RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), ASCII only. */
     private static boolean isScheme(String raw, int end) {
-        if (!Character.isLetter(raw.charAt(0))) {
+        if (!isAsciiLetter(raw.charAt(0))) {
             return false;
         }
         for (int i = 1; i < end; i++) {
             char c = raw.charAt(i);
-            if (!(c < 0x80 && (Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.'))) {
+            if (!(isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private static void checkAuthority(String authority, String raw) throws MalformedMessageException {
