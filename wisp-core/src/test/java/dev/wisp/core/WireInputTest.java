@@ -219,6 +219,7 @@ class WireInputTest {
 
         assertSame(content, in.buffer());
         assertEquals(3, in.buffered());
+        assertEquals(Integer.MAX_VALUE, in.capacity());
         assertFalse(in.fill());
         assertTrue(in.awaitData());
         in.releaseIfEmpty();
