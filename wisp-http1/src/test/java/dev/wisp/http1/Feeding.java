@@ -11,7 +11,11 @@ import dev.wisp.core.WireInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -44,12 +48,26 @@ final class Feeding {
         return read(Ascii.bytes(wire), codec);
     }
 
-    @SuppressWarnings("unchecked")
     static <T> T read(byte[] wire, Codec<T> codec) throws IOException {
-        Outcome expected = run(WireInput.of(wire), codec);
-        agree(expected, run(oneByteAtATime(wire, BUFFER_SIZE), codec), "one byte a read");
+        List<Delivery> deliveries = new ArrayList<>();
+        deliveries.add(new Delivery("whole", () -> WireInput.of(wire)));
+        deliveries.add(new Delivery("one byte a read", () -> oneByteAtATime(wire, BUFFER_SIZE)));
         for (int split : splitOffsets(wire.length)) {
-            agree(expected, run(pieces(wire, split, wire.length), codec), "split at " + split);
+            deliveries.add(new Delivery("split at " + split, () -> pieces(wire, split, wire.length)));
+        }
+        return readEach(codec, deliveries);
+    }
+
+    /** One way of delivering the bytes, made when it is used. */
+    record Delivery(String name, Supplier<WireInput> input) {
+    }
+
+    /** Runs the codec over each delivery of the same bytes, which must agree, and returns or throws the outcome. */
+    @SuppressWarnings("unchecked")
+    static <T> T readEach(Codec<T> codec, List<Delivery> deliveries) throws IOException {
+        Outcome expected = run(deliveries.get(0).input().get(), codec);
+        for (Delivery delivery : deliveries.subList(1, deliveries.size())) {
+            agree(expected, run(delivery.input().get(), codec), delivery.name());
         }
         if (expected.error instanceof IOException e) {
             throw e;
@@ -103,6 +121,17 @@ final class Feeding {
         return WireInput.of(new PiecewiseInputStream(wire, everyByte), new BufferPool(bufferSize, 1));
     }
 
+    /** A stream that delivers pieces of 1 to maxPiece bytes, at random. */
+    static WireInput randomPieces(byte[] wire, int bufferSize, Random random, int maxPiece) {
+        int[] pieceEnds = new int[wire.length];
+        int end = 0;
+        for (int i = 0; i < pieceEnds.length; i++) {
+            end += 1 + random.nextInt(maxPiece);
+            pieceEnds[i] = end;
+        }
+        return WireInput.of(new PiecewiseInputStream(wire, pieceEnds), new BufferPool(bufferSize, 1));
+    }
+
     private static int[] splitOffsets(int length) {
         if (length <= MAX_SPLITS) {
             return IntStream.range(1, length).toArray();
@@ -125,7 +154,7 @@ final class Feeding {
                         && String.valueOf(expected.error.getMessage()).equals(actual.error.getMessage());
         if (!same) {
             fail("delivered " + delivery + ", the codec gave " + actual.describe() + " instead of "
-                    + expected.describe(), actual.error);
+                    + expected.describe(), actual.error != null ? actual.error : expected.error);
         }
     }
 
@@ -156,7 +185,7 @@ final class Feeding {
             while (piece < pieceEnds.length && pieceEnds[piece] <= position) {
                 piece++;
             }
-            int end = piece < pieceEnds.length ? pieceEnds[piece] : bytes.length;
+            int end = piece < pieceEnds.length ? Math.min(pieceEnds[piece], bytes.length) : bytes.length;
             if (position >= end) {
                 return -1;
             }
