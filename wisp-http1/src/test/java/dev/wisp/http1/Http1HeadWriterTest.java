@@ -63,7 +63,8 @@ class Http1HeadWriterTest {
 
     @Test
     void writesACustomReasonOrCode() throws Exception {
-        assertEquals("HTTP/1.1 200 Fine\r\n", written(out -> Http1HeadWriter.writeStatusLine(out, Status.of(200, "Fine"))));
+        assertEquals("HTTP/1.1 200 Fine\r\n",
+                written(out -> Http1HeadWriter.writeStatusLine(out, Status.of(200, "Fine"))));
         assertEquals("HTTP/1.1 200 \r\n", written(out -> Http1HeadWriter.writeStatusLine(out, Status.of(200, ""))));
         assertEquals("HTTP/1.1 600 Unknown\r\n", written(out -> Http1HeadWriter.writeStatusLine(out, Status.of(600))));
         assertEquals("HTTP/1.1 799 Caf\u00e9\r\n",
@@ -73,7 +74,8 @@ class Http1HeadWriterTest {
     @Test
     void writesARequestHeadInEachTargetForm() throws Exception {
         assertEquals("GET /a%20b?c HTTP/1.1\r\nHost: h\r\n\r\n", written(out -> Http1HeadWriter.writeRequestHead(out,
-                new RequestHead(Method.GET, RequestTarget.origin("/a%20b?c"), Version.HTTP_1_1, Headers.of("Host", "h")))));
+                new RequestHead(Method.GET, RequestTarget.origin("/a%20b?c"), Version.HTTP_1_1,
+                        Headers.of("Host", "h")))));
         assertEquals("OPTIONS * HTTP/1.0\r\n\r\n", written(out -> Http1HeadWriter.writeRequestHead(out,
                 new RequestHead(Method.OPTIONS, RequestTarget.parse("*"), Version.HTTP_1_0, Headers.empty()))));
         assertEquals("CONNECT h:443 HTTP/1.1\r\n\r\n", written(out -> Http1HeadWriter.writeRequestHead(out,
@@ -117,7 +119,8 @@ class Http1HeadWriterTest {
 
     @Test
     void writesTrailerFieldsWithoutTheEmptyLine() throws Exception {
-        assertEquals("A: 1\r\nB: 2\r\n", written(out -> Http1HeadWriter.writeFields(out, Headers.of("A", "1", "B", "2"))));
+        assertEquals("A: 1\r\nB: 2\r\n",
+                written(out -> Http1HeadWriter.writeFields(out, Headers.of("A", "1", "B", "2"))));
         assertEquals("", written(out -> Http1HeadWriter.writeFields(out, Headers.empty())));
     }
 }

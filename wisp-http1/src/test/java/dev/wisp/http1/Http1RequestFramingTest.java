@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.wisp.core.Ascii;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.UnsupportedTransferCodingException;
+import dev.wisp.core.WireInput;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,10 +25,11 @@ class Http1RequestFramingTest {
     }
 
     private static Http1Framing framing(String version, String fieldLines) throws IOException {
-        return Feeding.read("POST / " + version + "\r\nHost: h\r\n" + fieldLines + "\r\n", Http1RequestFramingTest::read);
+        return Feeding.read("POST / " + version + "\r\nHost: h\r\n" + fieldLines + "\r\n",
+                Http1RequestFramingTest::read);
     }
 
-    private static Http1Framing read(dev.wisp.core.WireInput in) throws IOException {
+    private static Http1Framing read(WireInput in) throws IOException {
         return Http1Framing.ofRequest(READER.readHead(in));
     }
 
@@ -203,7 +205,8 @@ class Http1RequestFramingTest {
 
     @Test
     void rejectsAFoldedFramingField() {
-        assertMalformed("obsolete line folding in header section: ' chunked'", "Transfer-Encoding: gzip,\r\n chunked\r\n");
+        assertMalformed("obsolete line folding in header section: ' chunked'",
+                "Transfer-Encoding: gzip,\r\n chunked\r\n");
     }
 
     @Test

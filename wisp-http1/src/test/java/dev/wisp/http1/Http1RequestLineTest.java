@@ -80,7 +80,8 @@ class Http1RequestLineTest {
     @Test
     void rejectsAConnectRequestWithoutAuthorityForm() {
         assertMalformed("CONNECT target '/' is not host:port", "CONNECT / HTTP/1.1\r\nHost: h\r\n\r\n");
-        assertMalformed("CONNECT target 'http://h:1/' has a bad port", "CONNECT http://h:1/ HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertMalformed("CONNECT target 'http://h:1/' has a bad port",
+                "CONNECT http://h:1/ HTTP/1.1\r\nHost: h\r\n\r\n");
     }
 
     @Test
@@ -167,8 +168,8 @@ class Http1RequestLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"HTTP/2", "HTTP/1.10", "HTTP/11", "http/1.1", "HTTP/1,1", "HTTP/a.1", "HTTP/1.a", "HTTPS/1.1",
-        "HTTP/+.1", "HTTP 1.1", "HTTP/1.1\u0000"})
+    @ValueSource(strings = {"HTTP/2", "HTTP/1.10", "HTTP/11", "http/1.1", "HTTP/1,1", "HTTP/a.1", "HTTP/1.a",
+        "HTTPS/1.1", "HTTP/+.1", "HTTP 1.1", "HTTP/1.1\u0000"})
     void rejectsMalformedVersionsWith400(String version) {
         assertMalformed("malformed HTTP version in request line: 'GET / "
                 + Ascii.escape(version) + "'", "GET / " + version + "\r\nHost: h\r\n\r\n");

@@ -49,7 +49,8 @@ class Http1ResponseReaderTest {
 
     @Test
     void readsInterimResponsesBeforeTheFinalOne() throws Exception {
-        List<Status> statuses = Feeding.read("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+        List<Status> statuses = Feeding.read("HTTP/1.1 100 Continue\r\n\r\n"
+                + "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
                 + "HTTP/1.1 204 No Content\r\n\r\n", in -> List.of(READER.readHead(in).status(),
                         READER.readHead(in).status(), READER.readHead(in).status()));
 
@@ -83,10 +84,10 @@ class Http1ResponseReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"HTTP/1.1 20 OK", "HTTP/1.1 2000 OK", "HTTP/1.1 099 Low", "HTTP/1.1 abc OK", "HTTP/1.1  200 OK",
-        "http/1.1 200 OK", "HTTP/1.1 200 O\u0000K", "HTTP/1.1 200 \u001fOK", "HTTP/1.1 200 OK\u001f", "HTTP/1.1-200 OK",
-        "HTTP/1.10 200 OK", "ICY 200 OK", "", "HTTP/1.1", "HTTP/1.1 +20 OK", "HTTP/1.1 2\u00b20 OK", "HTTP/x.1 200 OK",
-        "HTTP/1.1 200\tOK"})
+    @ValueSource(strings = {"HTTP/1.1 20 OK", "HTTP/1.1 2000 OK", "HTTP/1.1 099 Low", "HTTP/1.1 abc OK",
+        "HTTP/1.1  200 OK", "http/1.1 200 OK", "HTTP/1.1 200 O\u0000K", "HTTP/1.1 200 \u001fOK",
+        "HTTP/1.1 200 OK\u001f", "HTTP/1.1-200 OK", "HTTP/1.10 200 OK", "ICY 200 OK", "", "HTTP/1.1",
+        "HTTP/1.1 +20 OK", "HTTP/1.1 2\u00b20 OK", "HTTP/x.1 200 OK", "HTTP/1.1 200\tOK"})
     void rejectsMalformedStatusLines(String line) {
         assertMalformed(line);
     }
