@@ -73,6 +73,12 @@ public final class RequestTarget {
             int pathStart = indexOfAny(raw, authorityStart, "/?");
             String authority = raw.substring(authorityStart, pathStart);
             checkAuthority(authority, raw);
+            if (authority.indexOf('@') >= 0) {
+                // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated and hides the real host; as CONNECT
+                // targets and Host fields already do, treat it as an error.
+                throw new MalformedMessageException("request target has userinfo in its authority: '"
+                        + Ascii.escape(raw) + "'");
+            }
             String rest = raw.substring(pathStart);
             String pathAndQuery = rest.startsWith("/") ? rest : "/" + rest;
             return parsePathAndQuery(Form.ABSOLUTE, raw, scheme, authority, pathAndQuery);

@@ -175,6 +175,9 @@ class RequestTargetTest {
         "h_ttp://h/|request target 'h_ttp://h/' is not in origin, absolute or asterisk form",
         "é://h/|request target '\\xe9://h/' is not in origin, absolute or asterisk form",
         "://h/|request target '://h/' is not in origin, absolute or asterisk form",
+        "http://user:pass@h/|request target has userinfo in its authority: 'http://user:pass@h/'",
+        "http://evil.example@good.example/|request target has userinfo in its authority: "
+                + "'http://evil.example@good.example/'",
     })
     void rejectsMalformedTargets(String raw, String message) {
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> RequestTarget.parse(raw));
