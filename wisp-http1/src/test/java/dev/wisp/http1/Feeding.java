@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Runs a codec over the same bytes delivered in every way a socket may deliver them: all at once from a byte
@@ -88,7 +89,13 @@ final class Feeding {
      */
     static <E extends HttpProtocolException> E assertRejected(Class<E> type, int status, String message, String wire,
             Codec<?> codec) {
-        E e = assertThrows(type, () -> read(wire, codec));
+        return assertRejected(type, status, message, () -> read(wire, codec));
+    }
+
+    /** Asserts that reading fails with this exception, status and message. */
+    static <E extends HttpProtocolException> E assertRejected(Class<E> type, int status, String message,
+            Executable reading) {
+        E e = assertThrows(type, reading);
         assertEquals(message, e.getMessage());
         assertEquals(status, e.status().code());
         return e;

@@ -10,10 +10,7 @@ import dev.wisp.core.RequestTarget;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.core.Status;
 import dev.wisp.core.Version;
-import dev.wisp.core.WireOutput;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,17 +20,14 @@ class Http1HeadWriterTest {
     private static final Http1RequestReader REQUEST_READER = new Http1RequestReader(Http1Limits.defaults());
     private static final Http1ResponseReader RESPONSE_READER = new Http1ResponseReader(Http1Limits.defaults());
 
-    @FunctionalInterface
-    private interface Writing {
-        void writeTo(WireOutput out) throws IOException;
+    private static String statusLine(Status status) throws IOException {
+        return Writing.text(out -> Http1HeadWriter.writeStatusLine(out, status));
     }
 
-    private static String written(Writing writing) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        WireOutput out = WireOutput.of(bytes);
-        writing.writeTo(out);
-        out.flush();
-        return bytes.toString(StandardCharsets.ISO_8859_1);
+    private static String requestHead(Method method, RequestTarget target, Version version, Headers headers)
+            throws IOException {
+        return Writing.text(out -> Http1HeadWriter.writeRequestHead(out, new RequestHead(method, target, version,
+                headers)));
     }
 
     @Test
@@ -42,14 +36,14 @@ class Http1HeadWriterTest {
                 Headers.of("Content-Length", "0", "X-Many", "a", "x-many", "b"));
 
         assertEquals("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nX-Many: a\r\nx-many: b\r\n\r\n",
-                written(out -> Http1HeadWriter.writeResponseHead(out, head)));
+                Writing.text(out -> Http1HeadWriter.writeResponseHead(out, head)));
     }
 
     @Test
     void writesHttp11OnTheStatusLineWhateverTheVersionOfTheHead() throws Exception {
         ResponseHead head = new ResponseHead(Version.HTTP_1_0, Status.OK, Headers.empty());
 
-        assertEquals("HTTP/1.1 200 OK\r\n\r\n", written(out -> Http1HeadWriter.writeResponseHead(out, head)));
+        assertEquals("HTTP/1.1 200 OK\r\n\r\n", Writing.text(out -> Http1HeadWriter.writeResponseHead(out, head)));
     }
 
     @ParameterizedTest
@@ -57,32 +51,27 @@ class Http1HeadWriterTest {
     void writesCachedStatusLinesForStandardReasons(int code) throws Exception {
         Status status = Status.of(code);
 
-        assertEquals("HTTP/1.1 " + code + " " + status.reason() + "\r\n",
-                written(out -> Http1HeadWriter.writeStatusLine(out, status)));
+        assertEquals("HTTP/1.1 " + code + " " + status.reason() + "\r\n", statusLine(status));
     }
 
     @Test
     void writesACustomReasonOrCode() throws Exception {
-        assertEquals("HTTP/1.1 200 Fine\r\n",
-                written(out -> Http1HeadWriter.writeStatusLine(out, Status.of(200, "Fine"))));
-        assertEquals("HTTP/1.1 200 \r\n", written(out -> Http1HeadWriter.writeStatusLine(out, Status.of(200, ""))));
-        assertEquals("HTTP/1.1 600 Unknown\r\n", written(out -> Http1HeadWriter.writeStatusLine(out, Status.of(600))));
-        assertEquals("HTTP/1.1 799 Caf\u00e9\r\n",
-                written(out -> Http1HeadWriter.writeStatusLine(out, Status.of(799, "Caf\u00e9"))));
+        assertEquals("HTTP/1.1 200 Fine\r\n", statusLine(Status.of(200, "Fine")));
+        assertEquals("HTTP/1.1 200 \r\n", statusLine(Status.of(200, "")));
+        assertEquals("HTTP/1.1 600 Unknown\r\n", statusLine(Status.of(600)));
+        assertEquals("HTTP/1.1 799 Caf\u00e9\r\n", statusLine(Status.of(799, "Caf\u00e9")));
     }
 
     @Test
     void writesARequestHeadInEachTargetForm() throws Exception {
-        assertEquals("GET /a%20b?c HTTP/1.1\r\nHost: h\r\n\r\n", written(out -> Http1HeadWriter.writeRequestHead(out,
-                new RequestHead(Method.GET, RequestTarget.origin("/a%20b?c"), Version.HTTP_1_1,
-                        Headers.of("Host", "h")))));
-        assertEquals("OPTIONS * HTTP/1.0\r\n\r\n", written(out -> Http1HeadWriter.writeRequestHead(out,
-                new RequestHead(Method.OPTIONS, RequestTarget.parse("*"), Version.HTTP_1_0, Headers.empty()))));
-        assertEquals("CONNECT h:443 HTTP/1.1\r\n\r\n", written(out -> Http1HeadWriter.writeRequestHead(out,
-                new RequestHead(Method.CONNECT, RequestTarget.parseAuthority("h:443"), Version.HTTP_1_1,
-                        Headers.empty()))));
-        assertEquals("GET http://h/x HTTP/1.1\r\n\r\n", written(out -> Http1HeadWriter.writeRequestHead(out,
-                new RequestHead(Method.GET, RequestTarget.parse("http://h/x"), Version.HTTP_2, Headers.empty()))));
+        assertEquals("GET /a%20b?c HTTP/1.1\r\nHost: h\r\n\r\n",
+                requestHead(Method.GET, RequestTarget.origin("/a%20b?c"), Version.HTTP_1_1, Headers.of("Host", "h")));
+        assertEquals("OPTIONS * HTTP/1.0\r\n\r\n",
+                requestHead(Method.OPTIONS, RequestTarget.parse("*"), Version.HTTP_1_0, Headers.empty()));
+        assertEquals("CONNECT h:443 HTTP/1.1\r\n\r\n",
+                requestHead(Method.CONNECT, RequestTarget.parseAuthority("h:443"), Version.HTTP_1_1, Headers.empty()));
+        assertEquals("GET http://h/x HTTP/1.1\r\n\r\n",
+                requestHead(Method.GET, RequestTarget.parse("http://h/x"), Version.HTTP_2, Headers.empty()));
     }
 
     @Test
@@ -90,7 +79,7 @@ class Http1HeadWriterTest {
         RequestHead head = new RequestHead(Method.of("PROPFIND"), RequestTarget.origin("/d%C3%A9j%C3%A0/?q=1&r"),
                 Version.HTTP_1_1, Headers.of("Host", "example.com:8080", "Accept", "*/*", "X-Obs", "caf\u00e9",
                         "X-Empty", "", "x-tab", "a\tb"));
-        String wire = written(out -> Http1HeadWriter.writeRequestHead(out, head));
+        String wire = Writing.text(out -> Http1HeadWriter.writeRequestHead(out, head));
 
         assertEquals(head, Feeding.read(wire, REQUEST_READER::readHead));
     }
@@ -99,7 +88,7 @@ class Http1HeadWriterTest {
     void roundTripsAResponseHead() throws Exception {
         ResponseHead head = new ResponseHead(Version.HTTP_1_1, Status.of(451, "Unavailable For Legal Reasons"),
                 Headers.of("Set-Cookie", "a=1", "Set-Cookie", "b=2", "Content-Length", "0"));
-        String wire = written(out -> Http1HeadWriter.writeResponseHead(out, head));
+        String wire = Writing.text(out -> Http1HeadWriter.writeResponseHead(out, head));
 
         assertEquals(head, Feeding.read(wire, RESPONSE_READER::readHead));
     }
@@ -112,7 +101,7 @@ class Http1HeadWriterTest {
         }
         RequestHead head = new RequestHead(Method.POST, RequestTarget.origin("/" + "p".repeat(1500)), Version.HTTP_1_1,
                 headers.build());
-        String wire = written(out -> Http1HeadWriter.writeRequestHead(out, head));
+        String wire = Writing.text(out -> Http1HeadWriter.writeRequestHead(out, head));
 
         assertEquals(head, REQUEST_READER.readHead(Feeding.stream(Ascii.bytes(wire), 4096)));
     }
@@ -120,7 +109,7 @@ class Http1HeadWriterTest {
     @Test
     void writesTrailerFieldsWithoutTheEmptyLine() throws Exception {
         assertEquals("A: 1\r\nB: 2\r\n",
-                written(out -> Http1HeadWriter.writeFields(out, Headers.of("A", "1", "B", "2"))));
-        assertEquals("", written(out -> Http1HeadWriter.writeFields(out, Headers.empty())));
+                Writing.text(out -> Http1HeadWriter.writeFields(out, Headers.of("A", "1", "B", "2"))));
+        assertEquals("", Writing.text(out -> Http1HeadWriter.writeFields(out, Headers.empty())));
     }
 }
