@@ -34,13 +34,14 @@ final class FieldSectionReader {
             byte[] buffer = in.buffer();
             int start = in.position();
             int end = LineScanner.contentEnd(in, lf);
+            if (end == start) {
+                // The empty line ends the section; the limit counts field lines only (see Http1Limits).
+                in.skip(lf + 1 - start);
+                return headers.build();
+            }
             total += lf + 1 - start;
             if (total > maxHeaderBytes) {
                 throw sectionTooLarge(what, maxHeaderBytes);
-            }
-            if (end == start) {
-                in.skip(lf + 1 - start);
-                return headers.build();
             }
             if (headers.size() == limits.maxHeaderCount()) {
                 throw new MessageTooLargeException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
