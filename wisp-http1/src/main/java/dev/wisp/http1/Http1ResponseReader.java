@@ -39,8 +39,8 @@ public final class Http1ResponseReader {
      */
     public ResponseHead readHead(WireInput in) throws IOException {
         int lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
-                () -> new MessageTooLargeException(Status.BAD_GATEWAY, "status line", limits.maxStartLineBytes(),
-                        "maxStartLineBytes"));
+                bufferBytes -> new MessageTooLargeException(Status.BAD_GATEWAY, "status line",
+                        limits.maxStartLineBytes(), "maxStartLineBytes"));
         byte[] buffer = in.buffer();
         int start = in.position();
         int end = LineScanner.contentEnd(in, lf);

@@ -163,7 +163,9 @@ class Http1HeaderSectionTest {
 
         MessageTooLargeException e = assertThrows(MessageTooLargeException.class, () -> READER.readHead(in));
         assertEquals(431, e.status().code());
-        assertEquals("maxHeaderBytes", e.limitName());
+        assertEquals("bufferBytes", e.limitName());
+        assertEquals("a field line of the header section exceeds the 128-byte read buffer (bufferBytes)",
+                e.getMessage());
     }
 
     @Test
