@@ -4,6 +4,7 @@ import dev.wisp.core.Headers;
 import dev.wisp.core.WireOutput;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Objects;
 
 /**
  * Writes a chunked body (RFC 9112 §7.1): each write becomes one chunk, and {@link #finish(Headers)} writes the
@@ -29,6 +30,8 @@ public final class ChunkedBodyOutputStream extends OutputStream {
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
+        // Checked before the chunk-size line is written: a bad length must not leave half a chunk behind.
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         if (finished) {
             throw new IllegalStateException("chunked body is finished");
         }

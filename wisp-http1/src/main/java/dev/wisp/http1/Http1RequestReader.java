@@ -47,7 +47,7 @@ public final class Http1RequestReader {
         int emptyLines = 0;
         while (true) {
             lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
-                    () -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
+                    bufferBytes -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
                             limits.maxStartLineBytes(), "maxStartLineBytes"));
             if (LineScanner.contentEnd(in, lf) != in.position() || ++emptyLines > MAX_LEADING_EMPTY_LINES) {
                 break;
