@@ -1,5 +1,7 @@
 package dev.wisp.server;
 
+import static dev.wisp.server.TestServers.CLOSE_WAIT;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,6 +131,25 @@ class KeepAliveIT {
             assertEquals(empty.formatted(Status.NO_CONTENT), peer.readResponseHead().text());
             assertEquals(empty.formatted(Status.NOT_MODIFIED), peer.readResponseHead().text());
             assertEquals(HELLO, peer.readResponse().text(), "no stray content before the next response");
+        });
+    }
+
+    @Test
+    void answersARequestWhoseClientHalfClosedAfterIt() {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            peer.shutdownOutput();
+            assertEquals(HELLO, peer.readResponse().text());
+            assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
+        });
+    }
+
+    @Test
+    void answers400WhenTheClientEndsTheBodyEarly() {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf");
+            peer.shutdownOutput();
+            assertEquals(400, peer.readLastResponse().status());
         });
     }
 

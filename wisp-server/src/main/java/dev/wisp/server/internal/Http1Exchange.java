@@ -76,6 +76,10 @@ final class Http1Exchange {
             if (connection.isTimedOut()) {
                 return fail(response, Status.REQUEST_TIMEOUT, "request body not received in time", null);
             }
+            if (connection.hasInputEnded()) {
+                // RFC 9112 §8: an incomplete request; the client's doing, not a server error.
+                return fail(response, Status.BAD_REQUEST, "request ended before its body did", null);
+            }
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] handler I/O failed: " + e);
             return fail(response, Status.INTERNAL_SERVER_ERROR, "internal server error", e);
         } catch (RuntimeException | Error e) {

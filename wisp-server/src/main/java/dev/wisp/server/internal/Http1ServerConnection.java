@@ -218,6 +218,11 @@ final class Http1ServerConnection implements Runnable {
         return timedOut;
     }
 
+    /** Whether the request stream has ended: the peer closed its side, or the input was shut. */
+    boolean hasInputEnded() {
+        return channelInput.hasEnded();
+    }
+
     long id() {
         return id;
     }
