@@ -57,6 +57,10 @@ class HandlerErrorsIT {
                     out.flush();
                     throw new IllegalStateException("failed half way");
                 })
+                .get("/throw-before-flush", (request, response) -> {
+                    response.outputStream().write("buffered".getBytes(StandardCharsets.US_ASCII));
+                    throw new IllegalStateException("failed before anything went out");
+                })
                 .get("/throw-after-length", (request, response) -> {
                     OutputStream out = response.setHeader("Content-Length", "100").outputStream();
                     out.write("ten bytes!".getBytes(StandardCharsets.US_ASCII));
@@ -113,6 +117,14 @@ class HandlerErrorsIT {
             assertTrue(received.startsWith("HTTP/1.1 200 OK\r\n" + framing + "\r\n"), received);
             assertTrue(received.endsWith("\r\n\r\n" + partialBody.translateEscapes()),
                     "cut off, then nothing more: " + received);
+        });
+    }
+
+    @Test
+    void answers500WhenTheHandlerFailsBeforeItsCommittedResponseWentOut() {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /throw-before-flush HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(INTERNAL_ERROR, peer.readLastResponse().text());
         });
     }
 

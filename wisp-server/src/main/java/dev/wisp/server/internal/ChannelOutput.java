@@ -19,10 +19,16 @@ final class ChannelOutput extends OutputStream {
     private final SocketChannel channel;
     private final long timeoutNanos;
     private volatile long deadlineNanos;
+    private long written;
 
     ChannelOutput(SocketChannel channel, long timeoutNanos) {
         this.channel = channel;
         this.timeoutNanos = timeoutNanos;
+    }
+
+    /** How many bytes went to the socket so far; read by the connection's thread only. */
+    long written() {
+        return written;
     }
 
     /** The deadline of the write in progress, or 0 if none is. */
@@ -46,6 +52,7 @@ final class ChannelOutput extends OutputStream {
                     channel.write(buffer);
                 }
                 done += slice;
+                written += slice;
             }
         } finally {
             deadlineNanos = 0;

@@ -35,6 +35,8 @@ final class Http1Exchange {
     private final Http1ServerConnection connection;
     /** Set once the request is accepted, before the handler runs. */
     private Http1ServerResponse response;
+    /** The connection's bytes written before the final response began: more means some of it is on the wire. */
+    private long writtenBeforeResponse;
 
     Http1Exchange(ServerContext context, Http1ServerConnection connection) {
         this.context = context;
@@ -47,6 +49,7 @@ final class Http1Exchange {
      * @return whether the connection may carry another request
      */
     boolean run(RequestHead head) throws IOException {
+        writtenBeforeResponse = connection.bytesWritten();
         WireOutput out = connection.output();
         BodyInputStream body;
         try {
@@ -154,11 +157,15 @@ final class Http1Exchange {
         out.write('\r');
         out.write('\n');
         out.flush();
+        writtenBeforeResponse = connection.bytesWritten();
     }
 
-    /** Answers a failed handler with a status if nothing was sent yet; the connection then closes. */
+    /**
+     * Answers a failed handler with a status if nothing of its response reached the wire yet: a committed head
+     * still in the output buffer is dropped. Otherwise the response is cut short. The connection then closes.
+     */
     private boolean fail(Http1ServerResponse response, Status status, String message, IOException cause) {
-        if (!response.isCommitted()) {
+        if (!response.isCommitted() || connection.bytesWritten() == writtenBeforeResponse) {
             ErrorResponses.send(connection.output(), status, message);
         } else {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] response cut short after commit: " + message

@@ -218,6 +218,11 @@ final class Http1ServerConnection implements Runnable {
         return timedOut;
     }
 
+    /** How many bytes went to the socket so far; those still in the output buffer do not count. */
+    long bytesWritten() {
+        return channelOutput.written();
+    }
+
     /** Whether the request stream has ended: the peer closed its side, or the input was shut. */
     boolean hasInputEnded() {
         return channelInput.hasEnded();
