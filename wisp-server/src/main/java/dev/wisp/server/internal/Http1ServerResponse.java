@@ -199,11 +199,6 @@ final class Http1ServerResponse implements ServerResponse {
         out.flush();
     }
 
-    /** Makes the response close the connection; effective until the head is written. */
-    void closeConnection() {
-        keepAlive = false;
-    }
-
     boolean isKeepAlive() {
         return keepAlive;
     }
