@@ -48,7 +48,7 @@ public final class Http1RequestReader {
         while (true) {
             lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
                     bufferBytes -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
-                            limits.maxStartLineBytes(), "maxStartLineBytes"));
+                            limits.maxStartLineBytes(), "maxRequestLineBytes"));
             if (LineScanner.contentEnd(in, lf) != in.position() || ++emptyLines > MAX_LEADING_EMPTY_LINES) {
                 break;
             }

@@ -40,7 +40,7 @@ public final class Http1ResponseReader {
     public ResponseHead readHead(WireInput in) throws IOException {
         int lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
                 bufferBytes -> new MessageTooLargeException(Status.BAD_GATEWAY, "status line",
-                        limits.maxStartLineBytes(), "maxStartLineBytes"));
+                        limits.maxStartLineBytes(), "maxStatusLineBytes"));
         byte[] buffer = in.buffer();
         int start = in.position();
         int end = LineScanner.contentEnd(in, lf);

@@ -215,15 +215,15 @@ class Http1RequestLineTest {
         assertRejected(MalformedMessageException.class, 400, "HTTP/1.1 request has no Host header field",
                 atLimit + "\r\n\r\n", reader::readHead);
         MessageTooLargeException e = assertRejected(MessageTooLargeException.class, 414,
-                "request line exceeds 32 bytes (maxStartLineBytes)", "GET /" + "a".repeat(19) + " HTTP/1.1\r\n\r\n",
+                "request line exceeds 32 bytes (maxRequestLineBytes)", "GET /" + "a".repeat(19) + " HTTP/1.1\r\n\r\n",
                 reader::readHead);
-        assertEquals("maxStartLineBytes", e.limitName());
+        assertEquals("maxRequestLineBytes", e.limitName());
         assertEquals(32, e.limit());
     }
 
     @Test
     void rejectsAnEndlessRequestLineBeforeItEnds() {
-        assertRejected(MessageTooLargeException.class, 414, "request line exceeds 8192 bytes (maxStartLineBytes)",
+        assertRejected(MessageTooLargeException.class, 414, "request line exceeds 8192 bytes (maxRequestLineBytes)",
                 "GET /" + "a".repeat(9000), READER::readHead);
     }
 

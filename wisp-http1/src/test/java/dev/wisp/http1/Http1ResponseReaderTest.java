@@ -104,9 +104,9 @@ class Http1ResponseReaderTest {
         Http1ResponseReader reader = new Http1ResponseReader(new Http1Limits(20, 16384, 100, 1024));
 
         MessageTooLargeException e = assertRejected(MessageTooLargeException.class, 502,
-                "status line exceeds 20 bytes (maxStartLineBytes)", "HTTP/1.1 200 " + "x".repeat(8) + "\r\n\r\n",
+                "status line exceeds 20 bytes (maxStatusLineBytes)", "HTTP/1.1 200 " + "x".repeat(8) + "\r\n\r\n",
                 reader::readHead);
-        assertEquals("maxStartLineBytes", e.limitName());
+        assertEquals("maxStatusLineBytes", e.limitName());
     }
 
     @Test
