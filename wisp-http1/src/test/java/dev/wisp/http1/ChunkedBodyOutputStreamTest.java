@@ -16,7 +16,11 @@ class ChunkedBodyOutputStreamTest {
     }
 
     private static String written(BodyWriting writing) throws IOException {
-        return Writing.text(out -> writing.writeTo(new ChunkedBodyOutputStream(out)));
+        return written(ChunkedBodyOutputStream.DEFAULT_COALESCE_BYTES, writing);
+    }
+
+    private static String written(int coalesceBytes, BodyWriting writing) throws IOException {
+        return Writing.text(out -> writing.writeTo(new ChunkedBodyOutputStream(out, coalesceBytes)));
     }
 
     private static Bodies.Body decode(String wire) throws IOException {
@@ -25,8 +29,8 @@ class ChunkedBodyOutputStreamTest {
     }
 
     @Test
-    void writesEachWriteAsOneChunkWithAHexSize() throws Exception {
-        String wire = written(body -> {
+    void writesEachWriteAsOneChunkWithAHexSizeWhenNotCoalescing() throws Exception {
+        String wire = written(0, body -> {
             body.write("hello".getBytes(StandardCharsets.US_ASCII));
             body.write('!');
             body.write(new byte[0]);
@@ -35,6 +39,45 @@ class ChunkedBodyOutputStreamTest {
         });
 
         assertEquals("5\r\nhello\r\n1\r\n!\r\n1a\r\n" + "\0".repeat(26) + "\r\n0\r\n\r\n", wire);
+    }
+
+    @Test
+    void coalescesSmallWritesIntoOneChunk() throws Exception {
+        String wire = written(body -> {
+            for (char c : "hello".toCharArray()) {
+                body.write(c);
+            }
+            body.write(" world".getBytes(StandardCharsets.US_ASCII));
+            body.close();
+        });
+
+        assertEquals("b\r\nhello world\r\n0\r\n\r\n", wire);
+    }
+
+    @Test
+    void writesGatheredBytesBeforeALargeWriteAndWhenTheyFillTheChunk() throws Exception {
+        String wire = written(8, body -> {
+            body.write("abc".getBytes(StandardCharsets.US_ASCII));
+            body.write("0123456789".getBytes(StandardCharsets.US_ASCII));
+            body.write("defg".getBytes(StandardCharsets.US_ASCII));
+            body.write("hijk".getBytes(StandardCharsets.US_ASCII));
+            body.write('l');
+            body.close();
+        });
+
+        assertEquals("3\r\nabc\r\na\r\n0123456789\r\n8\r\ndefghijk\r\n1\r\nl\r\n0\r\n\r\n", wire);
+    }
+
+    @Test
+    void flushEndsTheGatheredChunk() throws Exception {
+        String wire = written(body -> {
+            body.write("ab".getBytes(StandardCharsets.US_ASCII));
+            body.flush();
+            body.write("cd".getBytes(StandardCharsets.US_ASCII));
+            body.finish(Headers.of("X-T", "1"));
+        });
+
+        assertEquals("2\r\nab\r\n2\r\ncd\r\n0\r\nX-T: 1\r\n\r\n", wire);
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.server.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -102,6 +103,14 @@ final class Http1ServerResponse implements ServerResponse {
     }
 
     @Override
+    public void send(String text) throws IOException {
+        if (!headers.contains(HeaderNames.CONTENT_TYPE)) {
+            header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        }
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
     public void send(Body body) throws IOException {
         requireOpen();
         long length = body.length();
@@ -110,18 +119,23 @@ final class Http1ServerResponse implements ServerResponse {
         } else {
             headers.remove(HeaderNames.CONTENT_LENGTH);
         }
-        try (OutputStream stream = outputStream()) {
-            if (hasContent()) {
-                body.writeTo(stream);
-            }
+        commit(length);
+        if (hasContent()) {
+            body.writeTo(bodyStream);
         }
+        endBody();
     }
 
     @Override
     public OutputStream outputStream() throws IOException {
         requireOpen();
+        commit(declaredLength());
+        return new ResponseBodyStream(this);
+    }
+
+    /** Chooses the framing for a body of this length (-1 if unknown) and writes the head. */
+    private void commit(long length) throws IOException {
         state = State.STREAMING;
-        long length = declaredLength();
         headers.remove(HeaderNames.TRANSFER_ENCODING);
         headers.remove(HeaderNames.CONNECTION);
         if (!hasContent()) {
@@ -140,7 +154,6 @@ final class Http1ServerResponse implements ServerResponse {
             bodyStream = new UnframedOutputStream(out);
         }
         writeHead();
-        return new ResponseBodyStream(this);
     }
 
     private long declaredLength() {
@@ -238,6 +251,7 @@ final class Http1ServerResponse implements ServerResponse {
 
         @Override
         public void flush() throws IOException {
+            response.bodyStream().flush();
             response.out.flush();
         }
 
