@@ -33,7 +33,7 @@ public final class Ascii {
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_ECHO) + 8);
         int end = Math.min(text.length(), MAX_ECHO);
         for (int i = 0; i < end; i++) {
-            appendEscaped(out, text.charAt(i) & 0xff);
+            appendEscaped(out, text.charAt(i));
         }
         if (text.length() > MAX_ECHO) {
             out.append("...");
@@ -54,20 +54,28 @@ public final class Ascii {
         return out.toString();
     }
 
-    private static void appendEscaped(StringBuilder out, int b) {
-        switch (b) {
+    /** Appends c, escaped if it is a control or not ASCII: two hex digits up to 0xff, four above (UTF-16 text). */
+    private static void appendEscaped(StringBuilder out, int c) {
+        switch (c) {
             case '\r' -> out.append("\\r");
             case '\n' -> out.append("\\n");
             case '\t' -> out.append("\\t");
             case '\\' -> out.append("\\\\");
             default -> {
-                if (b < 0x20 || b >= 0x7f) {
-                    out.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+                if (c > 0xff) {
+                    out.append("\\u").append(hexDigit(c >> 12)).append(hexDigit(c >> 8)).append(hexDigit(c >> 4))
+                            .append(hexDigit(c));
+                } else if (c < 0x20 || c >= 0x7f) {
+                    out.append("\\x").append(hexDigit(c >> 4)).append(hexDigit(c));
                 } else {
-                    out.append((char) b);
+                    out.append((char) c);
                 }
             }
         }
+    }
+
+    private static char hexDigit(int value) {
+        return Character.forDigit(value & 0xf, 16);
     }
 
     /** Encodes text that is known to be ASCII or Latin-1 (HTTP heads) to bytes. */

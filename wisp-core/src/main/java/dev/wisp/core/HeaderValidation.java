@@ -72,7 +72,8 @@ public final class HeaderValidation {
      */
     public static String requireName(String name) {
         if (name == null || !isToken(name)) {
-            throw new IllegalArgumentException("header name is not a token: '" + (name == null ? "null" : Ascii.escape(name)) + "'");
+            throw new IllegalArgumentException("header name is not a token: '"
+                    + (name == null ? "null" : Ascii.escape(name)) + "'");
         }
         return name;
     }

@@ -30,8 +30,8 @@ public final class PercentEncoding {
                 if (i + 2 >= text.length()) {
                     throw new MalformedMessageException("incomplete percent-encoding in '" + Ascii.escape(text) + "'");
                 }
-                int high = Character.digit(text.charAt(i + 1), 16);
-                int low = Character.digit(text.charAt(i + 2), 16);
+                int high = hexValue(text.charAt(i + 1));
+                int low = hexValue(text.charAt(i + 2));
                 if (high < 0 || low < 0) {
                     throw new MalformedMessageException("invalid percent-encoding in '" + Ascii.escape(text) + "'");
                 }
@@ -59,6 +59,20 @@ public final class PercentEncoding {
         } catch (CharacterCodingException e) {
             throw new MalformedMessageException("percent-encoded bytes are not UTF-8 in '" + Ascii.escape(text) + "'");
         }
+    }
+
+    /** The value of an ASCII hex digit, or -1; unlike {@link Character#digit}, no other script's digits count. */
+    private static int hexValue(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private static int firstSpecial(String text, boolean plusIsSpace) {

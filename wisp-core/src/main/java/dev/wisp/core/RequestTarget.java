@@ -73,6 +73,12 @@ public final class RequestTarget {
             int pathStart = indexOfAny(raw, authorityStart, "/?");
             String authority = raw.substring(authorityStart, pathStart);
             checkAuthority(authority, raw);
+            if (authority.indexOf('@') >= 0) {
+                // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated and hides the real host; as CONNECT
+                // targets and Host fields already do, treat it as an error.
+                throw new MalformedMessageException("request target has userinfo in its authority: '"
+                        + Ascii.escape(raw) + "'");
+            }
             String rest = raw.substring(pathStart);
             String pathAndQuery = rest.startsWith("/") ? rest : "/" + rest;
             return parsePathAndQuery(Form.ABSOLUTE, raw, scheme, authority, pathAndQuery);
@@ -179,17 +185,22 @@ public final class RequestTarget {
                 || "!$&'()*+,;=".indexOf(c) >= 0;
     }
 
+    /** RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), ASCII only. */
     private static boolean isScheme(String raw, int end) {
-        if (!Character.isLetter(raw.charAt(0))) {
+        if (!isAsciiLetter(raw.charAt(0))) {
             return false;
         }
         for (int i = 1; i < end; i++) {
             char c = raw.charAt(i);
-            if (!(c < 0x80 && (Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.'))) {
+            if (!(isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private static void checkAuthority(String authority, String raw) throws MalformedMessageException {

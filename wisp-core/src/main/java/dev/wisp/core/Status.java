@@ -94,7 +94,8 @@ public final class Status {
     public static Status of(int code, String reason) {
         Status status = of(code);
         if (!HeaderValidation.isFieldValue(reason)) {
-            throw new IllegalArgumentException("reason phrase has forbidden characters: '" + Ascii.escape(reason) + "'");
+            throw new IllegalArgumentException("reason phrase has forbidden characters: '" + Ascii.escape(reason)
+                    + "'");
         }
         return reason.equals(status.reason) ? status : new Status(code, reason);
     }

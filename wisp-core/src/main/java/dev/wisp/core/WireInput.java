@@ -60,9 +60,12 @@ public final class WireInput {
         return limit - position;
     }
 
-    /** The most bytes the buffer holds: the longest line a codec can scan in place. */
+    /**
+     * The most bytes the buffer holds: the longest line a codec can scan in place. Unbounded over a byte array,
+     * which is in place whole: a line without an end there is cut off by the end of the input, not by the buffer.
+     */
     public int capacity() {
-        return in == null ? limit : pool.bufferSize();
+        return in == null ? Integer.MAX_VALUE : pool.bufferSize();
     }
 
     /** Marks n buffered bytes as consumed. */

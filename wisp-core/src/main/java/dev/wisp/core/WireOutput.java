@@ -74,7 +74,9 @@ public final class WireOutput {
                 return;
             }
         }
-        text.getBytes(0, length, buffer, count);
+        for (int i = 0; i < length; i++) {
+            buffer[count + i] = (byte) text.charAt(i);
+        }
         count += length;
     }
 

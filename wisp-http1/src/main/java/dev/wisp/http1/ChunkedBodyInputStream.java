@@ -38,18 +38,30 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
     private final WireInput in;
     private final Http1Limits limits;
     private final long maxBodyBytes;
+    private final String limitName;
     private State state = State.SIZE;
     private long remaining;
     private long total;
     private Headers trailers = Headers.empty();
 
     /**
-     * @param maxBodyBytes the most decoded bytes allowed; crossing it is a 413 {@link MessageTooLargeException}
+     * A request body: crossing maxBodyBytes is a 413 naming {@code maxRequestBodyBytes}, the server's option.
+     *
+     * @param maxBodyBytes the most decoded bytes allowed
      */
     public ChunkedBodyInputStream(WireInput in, Http1Limits limits, long maxBodyBytes) {
+        this(in, limits, maxBodyBytes, "maxRequestBodyBytes");
+    }
+
+    /**
+     * @param maxBodyBytes the most decoded bytes allowed; crossing it is a 413 {@link MessageTooLargeException}
+     * @param limitName the configuration option that sets maxBodyBytes, named in the exception
+     */
+    public ChunkedBodyInputStream(WireInput in, Http1Limits limits, long maxBodyBytes, String limitName) {
         this.in = in;
         this.limits = limits;
         this.maxBodyBytes = maxBodyBytes;
+        this.limitName = limitName;
     }
 
     @Override
@@ -105,7 +117,7 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
     }
 
     private void readSizeLine() throws IOException {
-        int lf = LineScanner.scanLine(in, limits.maxChunkLineBytes(), () -> new MalformedMessageException(
+        int lf = LineScanner.scanLine(in, limits.maxChunkLineBytes(), bufferBytes -> new MalformedMessageException(
                 "chunk-size line exceeds " + limits.maxChunkLineBytes() + " bytes (maxChunkLineBytes)"));
         byte[] buffer = in.buffer();
         int start = in.position();
@@ -133,7 +145,7 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
         }
         if (size > maxBodyBytes - total) {
             throw new MessageTooLargeException(Status.CONTENT_TOO_LARGE, "chunked body", maxBodyBytes,
-                    "maxRequestBodyBytes");
+                    limitName);
         }
         total += size;
         remaining = size;

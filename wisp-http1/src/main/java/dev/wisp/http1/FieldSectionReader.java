@@ -30,17 +30,19 @@ final class FieldSectionReader {
         int maxHeaderBytes = limits.maxHeaderBytes();
         while (true) {
             int remaining = maxHeaderBytes - total;
-            int lf = LineScanner.scanLine(in, remaining, () -> sectionTooLarge(what, maxHeaderBytes));
+            int lf = LineScanner.scanLine(in, remaining, bufferBytes -> bufferBytes == 0
+                    ? sectionTooLarge(what, maxHeaderBytes) : lineTooLarge(what, bufferBytes));
             byte[] buffer = in.buffer();
             int start = in.position();
             int end = LineScanner.contentEnd(in, lf);
+            if (end == start) {
+                // The empty line ends the section; the limit counts field lines only (see Http1Limits).
+                in.skip(lf + 1 - start);
+                return headers.build();
+            }
             total += lf + 1 - start;
             if (total > maxHeaderBytes) {
                 throw sectionTooLarge(what, maxHeaderBytes);
-            }
-            if (end == start) {
-                in.skip(lf + 1 - start);
-                return headers.build();
             }
             if (headers.size() == limits.maxHeaderCount()) {
                 throw new MessageTooLargeException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -50,6 +52,11 @@ final class FieldSectionReader {
             parseFieldLine(buffer, start, end, headers, what);
             in.skip(lf + 1 - start);
         }
+    }
+
+    private static MessageTooLargeException lineTooLarge(String what, int bufferBytes) {
+        return new MessageTooLargeException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "a field line of the " + what
+                + " exceeds the " + bufferBytes + "-byte read buffer (bufferBytes)", "bufferBytes", bufferBytes);
     }
 
     private static MessageTooLargeException sectionTooLarge(String what, int limit) {

@@ -17,7 +17,13 @@ public final class FixedLengthBodyOutputStream extends OutputStream {
     private long remaining;
     private boolean closed;
 
+    /**
+     * @throws IllegalArgumentException if length is negative
+     */
     public FixedLengthBodyOutputStream(WireOutput out, long length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative: " + length);
+        }
         this.out = out;
         this.length = length;
         this.remaining = length;

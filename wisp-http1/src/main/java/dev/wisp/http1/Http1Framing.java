@@ -41,7 +41,8 @@ public sealed interface Http1Framing {
      * Decides the framing of a request body (RFC 9112 §6.3, rules 3-6).
      *
      * @throws MalformedMessageException (400) for Transfer-Encoding with Content-Length, Transfer-Encoding in
-     *     HTTP/1.0, a final coding other than chunked, chunked twice, or a bad or conflicting Content-Length
+     *     HTTP/1.0, a malformed Transfer-Encoding, a final coding other than chunked, chunked twice, or a bad or
+     *     conflicting Content-Length
      * @throws UnsupportedTransferCodingException (501) for a transfer coding other than chunked
      */
     static Http1Framing ofRequest(RequestHead head) throws MalformedMessageException,
@@ -72,8 +73,10 @@ public sealed interface Http1Framing {
      * Decides the framing of a response body (RFC 9112 §6.3, rules 1-8).
      *
      * @param requestMethod the method of the request this response answers
-     * @throws MalformedMessageException for Transfer-Encoding with Content-Length, or a bad Content-Length
-     * @throws UnsupportedTransferCodingException for a transfer coding other than chunked before chunked
+     * @throws MalformedMessageException for Transfer-Encoding with Content-Length, a malformed Transfer-Encoding,
+     *     chunked twice or not last, or a bad or conflicting Content-Length
+     * @throws UnsupportedTransferCodingException for a transfer coding other than chunked before chunked; without
+     *     chunked, the codings are left to the caller and the body is read until the connection closes
      */
     static Http1Framing ofResponse(Method requestMethod, Status status, Headers headers)
             throws MalformedMessageException, UnsupportedTransferCodingException {
@@ -97,38 +100,33 @@ public sealed interface Http1Framing {
     }
 
     /**
-     * Checks the transfer codings. Returns whether chunked is the final coding; for a request, anything else is
-     * an error.
+     * Checks the transfer codings and returns whether chunked is the final one (RFC 9112 §6.3 rule 4). For a
+     * request it must be; a response without it is read until the connection closes.
      */
     private static boolean requireChunkedLast(Headers headers, boolean request) throws MalformedMessageException,
             UnsupportedTransferCodingException {
         List<String> codings = TransferCodings.parse(headers.all(HeaderNames.TRANSFER_ENCODING));
-        int chunked = 0;
-        String unsupported = null;
-        for (String coding : codings) {
-            if (coding.equals("chunked")) {
-                chunked++;
-            } else if (unsupported == null) {
-                unsupported = coding;
-            }
-        }
-        boolean chunkedLast = codings.get(codings.size() - 1).equals("chunked");
-        if (chunked > 1) {
+        int last = codings.size() - 1;
+        int chunked = codings.indexOf("chunked");
+        if (chunked >= 0 && chunked != codings.lastIndexOf("chunked")) {
             // RFC 9112 §7: a sender must not apply chunked more than once.
             throw new MalformedMessageException("chunked transfer coding applied more than once");
         }
-        if (chunked == 1 && !chunkedLast) {
+        if (chunked >= 0 && chunked != last) {
             throw new MalformedMessageException("chunked is not the final transfer coding");
         }
-        if (request && !chunkedLast) {
-            // RFC 9112 §6.3 rule 4: a request whose final coding is not chunked cannot be framed: 400.
-            throw new MalformedMessageException("final transfer coding of a request is '" + Ascii.escape(
-                    codings.get(codings.size() - 1)) + "', not chunked");
+        if (chunked < 0) {
+            if (request) {
+                // RFC 9112 §6.3 rule 4: a request whose final coding is not chunked cannot be framed: 400.
+                throw new MalformedMessageException("final transfer coding of a request is '"
+                        + Ascii.escape(codings.get(last)) + "', not chunked");
+            }
+            return false;
         }
-        if (unsupported != null) {
-            throw new UnsupportedTransferCodingException(unsupported);
+        if (last > 0) {
+            throw new UnsupportedTransferCodingException(codings.get(0));
         }
-        return chunkedLast;
+        return true;
     }
 
     /**

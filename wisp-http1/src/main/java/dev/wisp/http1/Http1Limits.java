@@ -7,7 +7,8 @@ package dev.wisp.http1;
  * <table>
  *   <caption>Limits</caption>
  *   <tr><th>limit</th><th>default</th><th>when crossed</th></tr>
- *   <tr><td>{@code maxStartLineBytes}</td><td>8192</td><td>request line: 414; status line: protocol error</td></tr>
+ *   <tr><td>{@code maxStartLineBytes}</td><td>8192</td><td>request line: 414, named {@code maxRequestLineBytes} in
+ *       errors as in the server's configuration; status line: an error named {@code maxStatusLineBytes}</td></tr>
  *   <tr><td>{@code maxHeaderBytes}</td><td>16384</td><td>431: the field lines of the head, or of the trailers</td></tr>
  *   <tr><td>{@code maxHeaderCount}</td><td>100</td><td>431: number of field lines in the head, or trailers</td></tr>
  *   <tr><td>{@code maxChunkLineBytes}</td><td>1024</td><td>400: a chunk-size line with its extensions</td></tr>

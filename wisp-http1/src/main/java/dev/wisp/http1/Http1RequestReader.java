@@ -47,8 +47,8 @@ public final class Http1RequestReader {
         int emptyLines = 0;
         while (true) {
             lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
-                    () -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
-                            limits.maxStartLineBytes(), "maxStartLineBytes"));
+                    bufferBytes -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
+                            limits.maxStartLineBytes(), "maxRequestLineBytes"));
             if (LineScanner.contentEnd(in, lf) != in.position() || ++emptyLines > MAX_LEADING_EMPTY_LINES) {
                 break;
             }

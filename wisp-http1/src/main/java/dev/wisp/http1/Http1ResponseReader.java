@@ -1,6 +1,7 @@
 package dev.wisp.http1;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.MessageTooLargeException;
@@ -38,13 +39,14 @@ public final class Http1ResponseReader {
      */
     public ResponseHead readHead(WireInput in) throws IOException {
         int lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
-                () -> new MessageTooLargeException(Status.BAD_GATEWAY, "status line", limits.maxStartLineBytes(),
-                        "maxStartLineBytes"));
+                bufferBytes -> new MessageTooLargeException(Status.BAD_GATEWAY, "status line",
+                        limits.maxStartLineBytes(), "maxStatusLineBytes"));
         byte[] buffer = in.buffer();
         int start = in.position();
         int end = LineScanner.contentEnd(in, lf);
         LineScanner.rejectBareCr(buffer, start, end, "status line");
-        // "HTTP/1.1 200 " is 13 bytes; the space after the code is required even when the reason is empty.
+        // "HTTP/1.1 200 " is 13 bytes. The grammar wants the space after the code even when the reason is empty;
+        // we also accept "HTTP/1.1 200", which servers send, as most clients do.
         if (end - start < 12 || buffer[start + 8] != ' ' || (end - start > 12 && buffer[start + 12] != ' ')) {
             throw malformed(buffer, start, end);
         }
@@ -74,7 +76,16 @@ public final class Http1ResponseReader {
         }
         Status status = Status.of(code);
         if (end - start > 13) {
-            String reason = new String(buffer, start + 13, end - start - 13, StandardCharsets.ISO_8859_1).strip();
+            // Trim SP and HTAB only: String.strip() would also drop some control characters, which must fail.
+            int reasonStart = start + 13;
+            int reasonEnd = end;
+            while (reasonStart < reasonEnd && HeaderValidation.isWhitespace(buffer[reasonStart])) {
+                reasonStart++;
+            }
+            while (reasonEnd > reasonStart && HeaderValidation.isWhitespace(buffer[reasonEnd - 1])) {
+                reasonEnd--;
+            }
+            String reason = new String(buffer, reasonStart, reasonEnd - reasonStart, StandardCharsets.ISO_8859_1);
             if (!reason.isEmpty()) {
                 try {
                     status = Status.of(code, reason);

@@ -18,7 +18,7 @@ final class LineScanner {
      * Makes sure a whole line is buffered and returns the index of its LF in {@code in.buffer()}.
      *
      * @param maxLength the longest line allowed, without its terminator
-     * @param tooLong thrown, filled in, when the line is longer
+     * @param tooLong thrown, filled in, when the line is longer than maxLength or than the read buffer
      * @throws EOFException if the stream ends before the line does
      */
     static int scanLine(WireInput in, int maxLength, TooLong tooLong) throws IOException {
@@ -35,14 +35,17 @@ final class LineScanner {
                             length--;
                         }
                         if (length > maxLength) {
-                            throw tooLong.create();
+                            throw tooLong.create(0);
                         }
                         return i;
                     }
                 }
                 scanned = end - start;
-                if (scanned > maxLength + 1 || scanned >= in.capacity()) {
-                    throw tooLong.create();
+                if (scanned > maxLength + 1) {
+                    throw tooLong.create(0);
+                }
+                if (scanned >= in.capacity()) {
+                    throw tooLong.create(in.capacity());
                 }
             }
             if (!in.fill()) {
@@ -62,7 +65,11 @@ final class LineScanner {
     /** Makes the exception for a line that is too long; called only when one is. */
     @FunctionalInterface
     interface TooLong {
-        IOException create();
+        /**
+         * @param bufferBytes 0 when the line crossed its own limit; else the size of the read buffer it overflowed
+         *     while still within that limit
+         */
+        IOException create(int bufferBytes);
     }
 
     /** Fails on the first bare CR in a line's content. */

@@ -9,7 +9,8 @@ import java.io.IOException;
  *
  * <p>An exception thrown by a handler becomes a 500 response, or, if it is an
  * {@link dev.wisp.core.HttpProtocolException} (a body over its limit, say), that exception's status; it is logged,
- * and its stack trace never reaches the wire. If the response was already committed, the connection is closed.
+ * and its stack trace never reaches the wire. If part of the response already reached the wire, it is cut short
+ * and the connection closed.
  */
 @FunctionalInterface
 public interface Handler {

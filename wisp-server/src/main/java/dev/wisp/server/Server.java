@@ -108,8 +108,9 @@ public final class Server implements AutoCloseable {
 
     /**
      * Stops the server: stops accepting, closes idle connections, lets exchanges in flight finish within the
-     * grace period (their connections close after them), then closes whatever is left, and returns when every
-     * connection thread has ended.
+     * grace period (their connections close after them), then closes whatever is left and interrupts the handlers
+     * still running, and returns when every connection thread has ended, or a minute later if a handler ignores
+     * both.
      */
     public void stop(Duration grace) {
         Objects.requireNonNull(grace, "grace");

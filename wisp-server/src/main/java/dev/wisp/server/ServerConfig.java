@@ -26,6 +26,8 @@ import java.util.Objects;
  *       connection closed</td></tr>
  *   <tr><td>{@code readTimeout}</td><td>30 s</td><td>a body read that waits longer: 408 if the response is not
  *       committed, connection closed</td></tr>
+ *   <tr><td>{@code writeTimeout}</td><td>30 s</td><td>a peer that takes no part of a response write (64 KiB at
+ *       most) for longer: connection closed</td></tr>
  *   <tr><td>{@code maxDrainBytes}</td><td>64 KiB</td><td>a body the handler left unread is read and dropped up
  *       to this size to keep the connection; a longer one closes it</td></tr>
  * </table>
@@ -49,6 +51,7 @@ public final class ServerConfig {
     private final Duration headerTimeout;
     private final Duration idleTimeout;
     private final Duration readTimeout;
+    private final Duration writeTimeout;
     private final ConnectionListener connectionListener;
 
     private ServerConfig(Builder builder) {
@@ -68,6 +71,7 @@ public final class ServerConfig {
         this.headerTimeout = builder.headerTimeout;
         this.idleTimeout = builder.idleTimeout;
         this.readTimeout = builder.readTimeout;
+        this.writeTimeout = builder.writeTimeout;
         this.connectionListener = builder.connectionListener;
     }
 
@@ -150,6 +154,10 @@ public final class ServerConfig {
         return readTimeout;
     }
 
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
     public ConnectionListener connectionListener() {
         return connectionListener;
     }
@@ -172,6 +180,7 @@ public final class ServerConfig {
         private Duration headerTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration writeTimeout = Duration.ofSeconds(30);
         private ConnectionListener connectionListener = new ConnectionListener() { };
 
         private Builder() {
@@ -194,6 +203,7 @@ public final class ServerConfig {
             headerTimeout = config.headerTimeout;
             idleTimeout = config.idleTimeout;
             readTimeout = config.readTimeout;
+            writeTimeout = config.writeTimeout;
             connectionListener = config.connectionListener;
         }
 
@@ -277,6 +287,11 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder writeTimeout(Duration writeTimeout) {
+            this.writeTimeout = Objects.requireNonNull(writeTimeout, "writeTimeout");
+            return this;
+        }
+
         public Builder connectionListener(ConnectionListener connectionListener) {
             this.connectionListener = Objects.requireNonNull(connectionListener, "connectionListener");
             return this;
@@ -304,6 +319,7 @@ public final class ServerConfig {
             checkTimeout(headerTimeout, "headerTimeout");
             checkTimeout(idleTimeout, "idleTimeout");
             checkTimeout(readTimeout, "readTimeout");
+            checkTimeout(writeTimeout, "writeTimeout");
             return new ServerConfig(this);
         }
 

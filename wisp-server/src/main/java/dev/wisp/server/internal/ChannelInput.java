@@ -20,6 +20,7 @@ final class ChannelInput extends InputStream {
     private final SocketChannel channel;
     private volatile long deadlineNanos;
     private long perReadTimeoutNanos;
+    private boolean ended;
 
     ChannelInput(SocketChannel channel) {
         this.channel = channel;
@@ -35,6 +36,11 @@ final class ChannelInput extends InputStream {
     void perReadTimeout(long nanos) {
         perReadTimeoutNanos = nanos;
         deadlineNanos = 0;
+    }
+
+    /** Whether a read found the end of the stream: the peer closed its side, or the sweeper shut the input. */
+    boolean hasEnded() {
+        return ended;
     }
 
     /** The deadline of the read in progress, or 0 if no read is waiting under one. */
@@ -55,14 +61,20 @@ final class ChannelInput extends InputStream {
             return 0;
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+        int n;
         if (perReadTimeoutNanos == 0) {
-            return channel.read(buffer);
+            n = channel.read(buffer);
+        } else {
+            deadlineNanos = System.nanoTime() + perReadTimeoutNanos;
+            try {
+                n = channel.read(buffer);
+            } finally {
+                deadlineNanos = 0;
+            }
         }
-        deadlineNanos = System.nanoTime() + perReadTimeoutNanos;
-        try {
-            return channel.read(buffer);
-        } finally {
-            deadlineNanos = 0;
+        if (n < 0) {
+            ended = true;
         }
+        return n;
     }
 }

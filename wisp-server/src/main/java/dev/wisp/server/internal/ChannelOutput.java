@@ -5,12 +5,35 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
-/** A blocking socket channel as an {@link OutputStream}; a blocking channel writes every byte before returning. */
+/**
+ * A blocking socket channel as an {@link OutputStream}, with a deadline on each write: a blocking channel writes
+ * every byte before returning, so a peer that stops reading would hold the write, and the connection's thread,
+ * forever. Writes go out in slices of at most {@link #SLICE} bytes, each under a fresh deadline that the
+ * {@link TimeoutSweeper} enforces by closing the connection; a peer that reads slowly but steadily is not cut off.
+ *
+ * <p>The connection's thread writes and sets the deadline; the sweeper reads it.
+ */
 final class ChannelOutput extends OutputStream {
-    private final SocketChannel channel;
+    static final int SLICE = 64 * 1024;
 
-    ChannelOutput(SocketChannel channel) {
+    private final SocketChannel channel;
+    private final long timeoutNanos;
+    private volatile long deadlineNanos;
+    private long written;
+
+    ChannelOutput(SocketChannel channel, long timeoutNanos) {
         this.channel = channel;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /** How many bytes went to the socket so far; read by the connection's thread only. */
+    long written() {
+        return written;
+    }
+
+    /** The deadline of the write in progress, or 0 if none is. */
+    long deadlineNanos() {
+        return deadlineNanos;
     }
 
     @Override
@@ -20,9 +43,19 @@ final class ChannelOutput extends OutputStream {
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        try {
+            for (int done = 0; done < length; ) {
+                int slice = Math.min(SLICE, length - done);
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, offset + done, slice);
+                deadlineNanos = System.nanoTime() + timeoutNanos;
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                done += slice;
+                written += slice;
+            }
+        } finally {
+            deadlineNanos = 0;
         }
     }
 }

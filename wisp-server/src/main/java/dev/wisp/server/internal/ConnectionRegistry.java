@@ -11,7 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The open connections of a server and the cap on their number. When the cap is reached, the least recently used
  * idle connection is closed to make room (the ESP-IDF HTTPS server's LRU purge); when none is idle, the
  * {@link OverflowPolicy} decides. Finding the LRU connection scans them all, but only when the server is full, so
- * the per-request path costs one volatile write (the idle timestamp) and no lock.
+ * the per-request path costs a volatile write (the idle timestamp), a volatile read (is anyone waiting?) and no
+ * lock.
  *
  * <p>Thread-safe: the accept thread admits, connection threads leave, {@code stop} closes.
  */
@@ -20,7 +21,10 @@ public final class ConnectionRegistry {
     private final OverflowPolicy overflowPolicy;
     private final Set<Http1ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition slotFreed = lock.newCondition();
+    /** Signalled when a connection closes or becomes idle: either may make room. */
+    private final Condition roomMayBeFree = lock.newCondition();
+    /** Whether the accept thread waits for room; set before it scans, so no connection turning idle is missed. */
+    private volatile boolean waiting;
     private int count;
     private boolean closed;
 
@@ -39,13 +43,18 @@ public final class ConnectionRegistry {
         lock.lock();
         try {
             while (count >= maxConnections && !closed) {
+                waiting = true;
                 Http1ServerConnection victim = leastRecentlyUsedIdle();
                 if (victim != null && victim.evict()) {
-                    slotFreed.await();
+                    // Its slot comes back when its thread has closed it; wait for that, not for more idle ones.
+                    int full = count;
+                    while (count >= full && !closed) {
+                        roomMayBeFree.await();
+                    }
                 } else if (overflowPolicy == OverflowPolicy.REJECT) {
                     return false;
                 } else {
-                    slotFreed.await();
+                    roomMayBeFree.await();
                 }
             }
             if (closed) {
@@ -54,7 +63,23 @@ public final class ConnectionRegistry {
             count++;
             return true;
         } finally {
+            waiting = false;
             lock.unlock();
+        }
+    }
+
+    /**
+     * Called by a connection that has just become idle: wakes an accept thread that waits for room, so it can
+     * evict this connection instead of waiting for one to close.
+     */
+    void becameIdle() {
+        if (waiting) {
+            lock.lock();
+            try {
+                roomMayBeFree.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -74,7 +99,7 @@ public final class ConnectionRegistry {
         lock.lock();
         try {
             count--;
-            slotFreed.signalAll();
+            roomMayBeFree.signalAll();
         } finally {
             lock.unlock();
         }
@@ -100,7 +125,7 @@ public final class ConnectionRegistry {
         lock.lock();
         try {
             closed = true;
-            slotFreed.signalAll();
+            roomMayBeFree.signalAll();
         } finally {
             lock.unlock();
         }
@@ -140,7 +165,7 @@ public final class ConnectionRegistry {
                 if (left <= 0) {
                     return false;
                 }
-                left = slotFreed.awaitNanos(left);
+                left = roomMayBeFree.awaitNanos(left);
             }
             return true;
         } finally {

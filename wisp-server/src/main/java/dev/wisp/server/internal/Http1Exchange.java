@@ -33,6 +33,10 @@ final class Http1Exchange {
 
     private final ServerContext context;
     private final Http1ServerConnection connection;
+    /** Set once the request is accepted, before the handler runs. */
+    private Http1ServerResponse response;
+    /** The connection's bytes written before the final response began: more means some of it is on the wire. */
+    private long writtenBeforeResponse;
 
     Http1Exchange(ServerContext context, Http1ServerConnection connection) {
         this.context = context;
@@ -45,6 +49,7 @@ final class Http1Exchange {
      * @return whether the connection may carry another request
      */
     boolean run(RequestHead head) throws IOException {
+        writtenBeforeResponse = connection.bytesWritten();
         WireOutput out = connection.output();
         BodyInputStream body;
         try {
@@ -53,25 +58,19 @@ final class Http1Exchange {
             ErrorResponses.send(out, e.status(), e.getMessage());
             return false;
         }
-        ContinueBodyInputStream continuing = null;
         String expect = head.headers().firstOrNull(HeaderNames.EXPECT);
-        if (expect != null) {
-            if (!expect.equalsIgnoreCase("100-continue")) {
-                // RFC 9110 §10.1.1: an expectation we cannot meet gets 417.
-                ErrorResponses.send(out, Status.EXPECTATION_FAILED, "unsupported expectation: " + expect);
-                return false;
-            }
-            if (head.version() == Version.HTTP_1_1 && !body.isFinished()) {
-                continuing = new ContinueBodyInputStream(body, this::sendContinue);
-                body = continuing;
-            }
+        if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
+            // RFC 9110 §10.1.1: an expectation we cannot meet gets 417.
+            ErrorResponses.send(out, Status.EXPECTATION_FAILED, "unsupported expectation: " + expect);
+            return false;
         }
-
-        Http1ServerResponse response = new Http1ServerResponse(out, head.method(), head.version(),
-                isKeepAliveRequested(head) && !connection.isDraining());
+        ContinueBodyInputStream continuing = expect != null && head.version() == Version.HTTP_1_1
+                && !body.isFinished() ? new ContinueBodyInputStream(body, this::sendContinue) : null;
+        response = new Http1ServerResponse(out, head.method(), head.version(),
+                isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(body, continuing));
         RouteMatch match = context.router().resolve(head.method(), head.target());
-        ExchangeRequest request = new ExchangeRequest(head, body, match.pathParameters(), connection.info(),
-                context.config().maxRequestBodyBytes());
+        ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
+                match.pathParameters(), connection.info(), context.config().maxRequestBodyBytes());
         try {
             match.handler().handle(request, response);
         } catch (HttpProtocolException e) {
@@ -80,16 +79,16 @@ final class Http1Exchange {
             if (connection.isTimedOut()) {
                 return fail(response, Status.REQUEST_TIMEOUT, "request body not received in time", null);
             }
+            if (connection.hasInputEnded()) {
+                // RFC 9112 §8: an incomplete request; the client's doing, not a server error.
+                return fail(response, Status.BAD_REQUEST, "request ended before its body did", null);
+            }
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] handler I/O failed: " + e);
             return fail(response, Status.INTERNAL_SERVER_ERROR, "internal server error", e);
         } catch (RuntimeException | Error e) {
             LOG.log(ERROR, "[c" + connection.id() + "] handler failed for " + head.method() + " "
                     + head.target().path(), e);
             return fail(response, Status.INTERNAL_SERVER_ERROR, "internal server error", null);
-        }
-        if (continuing != null && !continuing.isContinueSent() && !response.isCommitted()) {
-            // The client may hold the body back until it sees 100 or a final status; we will not read it.
-            response.closeConnection();
         }
         try {
             response.finish();
@@ -128,17 +127,45 @@ final class Http1Exchange {
         return headers.containsToken(HeaderNames.CONNECTION, "keep-alive");
     }
 
+    /**
+     * Whether the connection can carry another request after this exchange; asked when the response head is
+     * written, so its Connection header tells what will happen (RFC 9112 §9.6). Not when the server began to stop
+     * while the handler ran. Nor when a body we never invited with 100 Continue may be held back by the client, or
+     * one left unread is longer than maxDrainBytes and will not be drained.
+     */
+    private boolean mayKeepAlive(BodyInputStream body, ContinueBodyInputStream continuing) {
+        if (connection.isDraining()) {
+            return false;
+        }
+        if (body.isFinished()) {
+            return true;
+        }
+        if (continuing != null && !continuing.isContinueSent()) {
+            return false;
+        }
+        return body.length() <= context.config().maxDrainBytes();
+    }
+
     private void sendContinue() throws IOException {
+        if (response.isCommitted()) {
+            // RFC 9110 §15.2: interim responses come before the final one. Once the final head is out, the client
+            // may send the body without waiting, and it is read if it comes.
+            return;
+        }
         WireOutput out = connection.output();
         Http1HeadWriter.writeStatusLine(out, Status.CONTINUE);
         out.write('\r');
         out.write('\n');
         out.flush();
+        writtenBeforeResponse = connection.bytesWritten();
     }
 
-    /** Answers a failed handler with a status if nothing was sent yet; the connection then closes. */
+    /**
+     * Answers a failed handler with a status if nothing of its response reached the wire yet: a committed head
+     * still in the output buffer is dropped. Otherwise the response is cut short. The connection then closes.
+     */
     private boolean fail(Http1ServerResponse response, Status status, String message, IOException cause) {
-        if (!response.isCommitted()) {
+        if (!response.isCommitted() || connection.bytesWritten() == writtenBeforeResponse) {
             ErrorResponses.send(connection.output(), status, message);
         } else {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] response cut short after commit: " + message

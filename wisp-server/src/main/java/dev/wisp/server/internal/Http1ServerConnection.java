@@ -26,8 +26,8 @@ import java.time.Instant;
  * Its fields are kept few on purpose: an idle connection's footprint is a headline number.
  *
  * <p>Everything in this class runs on the connection's virtual thread, except {@link #evict()}, {@link #drain()},
- * {@link #abort(String)} and {@link #expireIfLate(long)}, which other threads call; they end a blocked read by
- * closing the socket or shutting its input.
+ * {@link #abort(String)} and {@link #expireIfLate(long)}, which other threads call; they end a blocked read or
+ * write by closing the socket or shutting its input.
  */
 final class Http1ServerConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(Http1ServerConnection.class.getName());
@@ -55,7 +55,10 @@ final class Http1ServerConnection implements Runnable {
     private volatile boolean draining;
     private volatile boolean timedOut;
     private volatile String closeReason;
+    /** The connection's thread, for {@link #abort(String)} to interrupt. */
+    private volatile Thread thread;
     private ChannelInput channelInput;
+    private ChannelOutput channelOutput;
     private WireInput input;
     private WireOutput output;
 
@@ -75,6 +78,7 @@ final class Http1ServerConnection implements Runnable {
      */
     @Override
     public void run() {
+        thread = Thread.currentThread();
         String reason;
         try {
             reason = open();
@@ -101,7 +105,8 @@ final class Http1ServerConnection implements Runnable {
         notify(() -> context.config().connectionListener().opened(info));
         channelInput = new ChannelInput(channel);
         input = WireInput.of(channelInput, context.buffers());
-        output = WireOutput.of(new ChannelOutput(channel), context.buffers());
+        channelOutput = new ChannelOutput(channel, context.config().writeTimeout().toNanos());
+        output = WireOutput.of(channelOutput, context.buffers());
         return null;
     }
 
@@ -130,6 +135,7 @@ final class Http1ServerConnection implements Runnable {
         }
         idleSinceNanos = System.nanoTime();
         STATE.setVolatile(this, IDLE);
+        context.registry().becameIdle();
         if (draining) {
             return "server stopping";
         }
@@ -176,7 +182,8 @@ final class Http1ServerConnection implements Runnable {
         }
         channelInput.perReadTimeout(context.config().readTimeout().toNanos());
         if (!new Http1Exchange(context, this).run(head)) {
-            return timedOut ? "body read timeout" : "exchange asked to close";
+            String forced = closeReason;
+            return forced != null ? forced : timedOut ? "body read timeout" : "exchange asked to close";
         }
         return draining ? "server stopping" : null;
     }
@@ -211,6 +218,16 @@ final class Http1ServerConnection implements Runnable {
         return timedOut;
     }
 
+    /** How many bytes went to the socket so far; those still in the output buffer do not count. */
+    long bytesWritten() {
+        return channelOutput.written();
+    }
+
+    /** Whether the request stream has ended: the peer closed its side, or the input was shut. */
+    boolean hasInputEnded() {
+        return channelInput.hasEnded();
+    }
+
     long id() {
         return id;
     }
@@ -223,7 +240,10 @@ final class Http1ServerConnection implements Runnable {
         return idleSinceNanos;
     }
 
-    /** Ends a read whose deadline has passed by shutting the input; the connection's thread answers 408. */
+    /**
+     * Ends a read whose deadline has passed by shutting the input; the connection's thread answers 408. Ends a
+     * write whose deadline has passed by closing the connection, since a shut input would not end it.
+     */
     void expireIfLate(long nowNanos) {
         long deadline = channelInput == null ? 0 : channelInput.deadlineNanos();
         if (deadline != 0 && nowNanos - deadline > 0 && !timedOut) {
@@ -233,6 +253,10 @@ final class Http1ServerConnection implements Runnable {
             } catch (IOException e) {
                 abort("timeout");
             }
+        }
+        long writeDeadline = channelOutput == null ? 0 : channelOutput.deadlineNanos();
+        if (writeDeadline != 0 && nowNanos - writeDeadline > 0) {
+            abort("write timeout");
         }
     }
 
@@ -247,11 +271,18 @@ final class Http1ServerConnection implements Runnable {
         closeIfIdle("server stopping");
     }
 
-    /** Closes the socket whatever the connection is doing. */
+    /**
+     * Closes the socket whatever the connection is doing. Closing ends a read or write on it; the interrupt ends
+     * a handler blocked on anything else (a lock, a queue, a slow call), which would otherwise hold stop() up.
+     */
     void abort(String reason) {
         closeReason = reason;
         STATE.setVolatile(this, CLOSING);
         closeQuietly();
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
     }
 
     private boolean closeIfIdle(String reason) {

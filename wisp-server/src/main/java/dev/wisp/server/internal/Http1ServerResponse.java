@@ -15,7 +15,9 @@ import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.server.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * The {@link ServerResponse} of one HTTP/1.1 exchange. It owns the framing headers: Content-Length for bodies of
@@ -36,13 +38,21 @@ final class Http1ServerResponse implements ServerResponse {
     private Headers.Builder trailers;
     private State state = State.OPEN;
     private OutputStream bodyStream;
+    private final BooleanSupplier mayKeepAlive;
     private boolean keepAlive;
 
-    Http1ServerResponse(WireOutput out, Method requestMethod, Version requestVersion, boolean keepAlive) {
+    /**
+     * @param keepAlive whether the request asked to keep the connection
+     * @param mayKeepAlive asked when the head is written, whether the exchange can still keep the connection; so
+     *     a handler that commits early still gets a Connection header that tells what will happen
+     */
+    Http1ServerResponse(WireOutput out, Method requestMethod, Version requestVersion, boolean keepAlive,
+            BooleanSupplier mayKeepAlive) {
         this.out = out;
         this.requestMethod = requestMethod;
         this.requestVersion = requestVersion;
         this.keepAlive = keepAlive;
+        this.mayKeepAlive = mayKeepAlive;
     }
 
     @Override
@@ -93,6 +103,14 @@ final class Http1ServerResponse implements ServerResponse {
     }
 
     @Override
+    public void send(String text) throws IOException {
+        if (!headers.contains(HeaderNames.CONTENT_TYPE)) {
+            header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        }
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
     public void send(Body body) throws IOException {
         requireOpen();
         long length = body.length();
@@ -101,18 +119,23 @@ final class Http1ServerResponse implements ServerResponse {
         } else {
             headers.remove(HeaderNames.CONTENT_LENGTH);
         }
-        try (OutputStream stream = outputStream()) {
-            if (hasContent()) {
-                body.writeTo(stream);
-            }
+        commit(length);
+        if (hasContent()) {
+            body.writeTo(bodyStream);
         }
+        endBody();
     }
 
     @Override
     public OutputStream outputStream() throws IOException {
         requireOpen();
+        commit(declaredLength());
+        return new ResponseBodyStream(this);
+    }
+
+    /** Chooses the framing for a body of this length (-1 if unknown) and writes the head. */
+    private void commit(long length) throws IOException {
         state = State.STREAMING;
-        long length = declaredLength();
         headers.remove(HeaderNames.TRANSFER_ENCODING);
         headers.remove(HeaderNames.CONNECTION);
         if (!hasContent()) {
@@ -131,7 +154,6 @@ final class Http1ServerResponse implements ServerResponse {
             bodyStream = new UnframedOutputStream(out);
         }
         writeHead();
-        return new ResponseBodyStream(this);
     }
 
     private long declaredLength() {
@@ -156,6 +178,9 @@ final class Http1ServerResponse implements ServerResponse {
     }
 
     private void writeHead() throws IOException {
+        if (keepAlive && !mayKeepAlive.getAsBoolean()) {
+            keepAlive = false;
+        }
         headers.set(HeaderNames.DATE, HttpDate.now());
         if (!keepAlive) {
             headers.set(HeaderNames.CONNECTION, "close");
@@ -185,11 +210,6 @@ final class Http1ServerResponse implements ServerResponse {
         }
         endBody();
         out.flush();
-    }
-
-    /** Makes the response close the connection; effective until the head is written. */
-    void closeConnection() {
-        keepAlive = false;
     }
 
     boolean isKeepAlive() {
@@ -231,6 +251,7 @@ final class Http1ServerResponse implements ServerResponse {
 
         @Override
         public void flush() throws IOException {
+            response.bodyStream().flush();
             response.out.flush();
         }
 

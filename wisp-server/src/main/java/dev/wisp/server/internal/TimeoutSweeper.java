@@ -21,7 +21,8 @@ public final class TimeoutSweeper implements Runnable {
     public TimeoutSweeper(ConnectionRegistry registry, ServerConfig config) {
         this.registry = registry;
         Duration shortest = config.headerTimeout();
-        for (Duration timeout : new Duration[] {config.idleTimeout(), config.readTimeout()}) {
+        for (Duration timeout : new Duration[] {config.idleTimeout(), config.readTimeout(),
+                config.writeTimeout()}) {
             if (timeout.compareTo(shortest) < 0) {
                 shortest = timeout;
             }

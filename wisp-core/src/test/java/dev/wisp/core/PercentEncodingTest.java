@@ -1,0 +1,93 @@
+package dev.wisp.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PercentEncodingTest {
+    @Test
+    void returnsTextWithoutEscapesAsItIs() throws Exception {
+        String text = "plain-text_1.2~";
+
+        assertSame(text, PercentEncoding.decode(text, false));
+        assertEquals("a+b", PercentEncoding.decode("a+b", false));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "%41%42c|ABc",
+        "%2f%2F|//",
+        "%20|' '",
+        "%00|'\u0000'",
+        "%C3%A9t%C3%A9|été",
+        "%E2%82%AC|€",
+        "%F0%9F%98%80|😀",
+        "%25|%",
+    })
+    void decodesEscapesAsUtf8(String encoded, String decoded) throws Exception {
+        assertEquals(decoded, PercentEncoding.decode(encoded, false));
+    }
+
+    @Test
+    void decodesPlusAsSpaceOnlyWhenAsked() throws Exception {
+        assertEquals("a b c", PercentEncoding.decode("a+b%20c", true));
+        assertEquals("a+b c", PercentEncoding.decode("a+b%20c", false));
+        assertEquals("+", PercentEncoding.decode("%2B", true));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"%", "a%", "%4", "a%4"})
+    void rejectsAnIncompleteEscape(String text) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> PercentEncoding.decode(text, false));
+
+        assertEquals("incomplete percent-encoding in '" + text + "'", e.getMessage());
+        assertEquals(Status.BAD_REQUEST, e.status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"%zz", "%4g", "%g4", "%-1", "% 1", "%+1", "%\u0664\u0661", "%\uff14\uff11"})
+    void rejectsAnEscapeThatIsNotTwoAsciiHexDigits(String text) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> PercentEncoding.decode(text, false));
+
+        assertEquals("invalid percent-encoding in '" + Ascii.escape(text) + "'", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"%C3", "%C3%28", "%80", "%ED%A0%80", "%F8%88%80%80%80", "%C0%AF", "%E0%80%AF"})
+    void rejectsBytesThatAreNotUtf8(String text) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> PercentEncoding.decode(text, false));
+
+        assertEquals("percent-encoded bytes are not UTF-8 in '" + text + "'", e.getMessage());
+    }
+
+    @Test
+    void rejectsRawNonAsciiCharacters() {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> PercentEncoding.decode("%41é", false));
+
+        assertEquals("non-ASCII character in '%41\\xe9'", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "abc|abc",
+        "a b|a%20b",
+        "a/b|a%2Fb",
+        "a?b#c|a%3Fb%23c",
+        "été|%C3%A9t%C3%A9",
+        "100%|100%25",
+        "-._~!$&'()*+,;=:@|-._~!$&'()*+,;=:@",
+    })
+    void encodesAPathSegment(String segment, String encoded) throws Exception {
+        assertEquals(encoded, PercentEncoding.encodePathSegment(segment));
+        assertEquals(segment, PercentEncoding.decode(encoded, false));
+    }
+}

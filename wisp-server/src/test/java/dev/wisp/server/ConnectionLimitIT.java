@@ -1,0 +1,175 @@
+package dev.wisp.server;
+
+import static dev.wisp.server.TestServers.CLOSE_WAIT;
+import static dev.wisp.server.TestServers.TEST_TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.testing.RawPeer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connection cap: with {@code maxConnections} open, a new connection evicts the least recently used idle
+ * one; when none is idle, {@link OverflowPolicy} decides between waiting for a slot and answering 503.
+ */
+class ConnectionLimitIT {
+    private final ConnectionEvents events = new ConnectionEvents();
+    /** Released once for each /block/{name} request that entered its handler. */
+    private final Semaphore entered = new Semaphore(0);
+    private final Map<String, CountDownLatch> releases = new ConcurrentHashMap<>();
+    private Server server;
+
+    private void start(OverflowPolicy policy) {
+        server = TestServers.start(TestServers.config()
+                        .maxConnections(2)
+                        .overflowPolicy(policy)
+                        .connectionListener(events),
+                Router.builder()
+                        .get("/hello", (request, response) -> response.send("hello\n"))
+                        .get("/block/{name}", (request, response) -> {
+                            CountDownLatch release = release(request.pathParameter("name").orElseThrow());
+                            entered.release();
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            response.send("released\n");
+                        })
+                        .build());
+    }
+
+    private CountDownLatch release(String name) {
+        return releases.computeIfAbsent(name, key -> new CountDownLatch(1));
+    }
+
+    @AfterEach
+    void stop() {
+        releases.values().forEach(CountDownLatch::countDown);
+        server.stop(Duration.ZERO);
+    }
+
+    @Test
+    void evictsTheLeastRecentlyUsedIdleConnection() {
+        start(OverflowPolicy.REJECT);
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer first = RawPeer.connect(server.port()); RawPeer second = RawPeer.connect(server.port())) {
+                hello(first);
+                hello(second);
+                hello(first);
+                try (RawPeer third = RawPeer.connect(server.port())) {
+                    hello(third);
+                    ConnectionEvents.Closed evicted = events.awaitClosed();
+                    assertEquals(second.localPort(), evicted.connection().remoteAddress().getPort());
+                    assertEquals("evicted to make room (least recently used)", evicted.reason());
+                    assertTrue(second.isClosedByPeer(CLOSE_WAIT));
+                    hello(first);
+                    assertEquals(2, server.connectionCount());
+                }
+            }
+        });
+    }
+
+    @Test
+    void rejectsWith503WhenNoConnectionIsIdle() {
+        start(OverflowPolicy.REJECT);
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer first = RawPeer.connect(server.port()); RawPeer second = RawPeer.connect(server.port())) {
+                block(first, "a");
+                block(second, "b");
+                entered.acquire(2);
+                try (RawPeer third = RawPeer.connect(server.port())) {
+                    assertEquals("""
+                            HTTP/1.1 503 Service Unavailable\r
+                            Content-Type: text/plain; charset=utf-8\r
+                            Content-Length: 21\r
+                            Date: <date>\r
+                            Connection: close\r
+                            \r
+                            too many connections
+                            """, third.readLastResponse().text());
+                }
+                release("a").countDown();
+                release("b").countDown();
+                assertEquals("released\n", first.readResponse().bodyText());
+                assertEquals("released\n", second.readResponse().bodyText());
+            }
+        });
+    }
+
+    @Test
+    void waitsForAConnectionToCloseWhenNoneIsIdle() {
+        start(OverflowPolicy.WAIT);
+        waitWhileFullThenServe("Connection: close\r\n", (first, closed) -> assertEquals("exchange asked to close",
+                closed.reason()));
+    }
+
+    @Test
+    void waitingConnectionEvictsOneThatBecomesIdle() {
+        start(OverflowPolicy.WAIT);
+        waitWhileFullThenServe("", (first, closed) -> {
+            assertEquals(first.localPort(), closed.connection().remoteAddress().getPort());
+            assertEquals("evicted to make room (least recently used)", closed.reason());
+        });
+    }
+
+    /** What made room for the waiting connection: the first peer and the close of its connection. */
+    @FunctionalInterface
+    private interface MadeRoom {
+        void check(RawPeer first, ConnectionEvents.Closed closed) throws Exception;
+    }
+
+    /**
+     * Fills both slots with blocked exchanges, the first with these extra headers; connects a third peer, which
+     * must wait; lets the first exchange finish, after which the third must be served.
+     */
+    private void waitWhileFullThenServe(String firstHeaders, MadeRoom madeRoom) {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer first = RawPeer.connect(server.port()); RawPeer second = RawPeer.connect(server.port())) {
+                first.send("GET /block/a HTTP/1.1\r\nHost: x\r\n" + firstHeaders + "\r\n");
+                block(second, "b");
+                entered.acquire(2);
+                try (RawPeer third = RawPeer.connect(server.port())) {
+                    third.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertFalse(third.isReadable(Duration.ofMillis(100)), "served while the server was full");
+                    release("a").countDown();
+                    assertEquals("released\n", first.readResponse().bodyText());
+                    assertEquals("hello\n", third.readResponse().bodyText());
+                    madeRoom.check(first, events.awaitClosed());
+                }
+            }
+        });
+    }
+
+    @Test
+    void countsConnectionsDownToZeroWhenClientsClose() {
+        start(OverflowPolicy.WAIT);
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer first = RawPeer.connect(server.port()); RawPeer second = RawPeer.connect(server.port())) {
+                hello(first);
+                hello(second);
+                assertEquals(2, server.connectionCount());
+            }
+            assertEquals("peer closed", events.awaitClosed().reason());
+            assertEquals("peer closed", events.awaitClosed().reason());
+            assertEquals(0, server.connectionCount());
+        });
+    }
+
+    private static void hello(RawPeer peer) throws Exception {
+        peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals("hello\n", peer.readResponse().bodyText());
+    }
+
+    private static void block(RawPeer peer, String name) throws Exception {
+        peer.send("GET /block/" + name + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+}

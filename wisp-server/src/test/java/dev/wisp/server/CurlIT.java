@@ -1,0 +1,141 @@
+package dev.wisp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.testing.PeerTools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** curl as a real client: connection reuse, form and binary uploads, chunked uploads, 100-continue, HTTP/1.0. */
+class CurlIT {
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(20);
+    private static final int BIG_BODY = 2 * 1024 * 1024;
+
+    private static Path curl;
+
+    private final ConnectionEvents events = new ConnectionEvents();
+    private Server server;
+
+    @TempDir
+    Path files;
+
+    @BeforeAll
+    static void findCurl() {
+        curl = PeerTools.require("curl");
+    }
+
+    @BeforeEach
+    void start() {
+        server = TestServers.start(TestServers.config()
+                        .maxRequestBodyBytes(4 * 1024 * 1024)
+                        .connectionListener(events),
+                Router.builder()
+                        .get("/{name}", (request, response) ->
+                                response.send(request.pathParameter("name").orElseThrow() + "\n"))
+                        .post("/echo", (request, response) -> response.send(request.bodyBytes()))
+                        .post("/describe", (request, response) -> {
+                            byte[] body = request.bodyBytes();
+                            CRC32 crc = new CRC32();
+                            crc.update(body);
+                            response.send(request.headers().firstOrNull("Transfer-Encoding") + " "
+                                    + body.length + " " + Long.toHexString(crc.getValue()) + "\n");
+                        })
+                        .post("/refuse", (request, response) -> response.status(403).send("no thanks\n"))
+                        .build());
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(Duration.ZERO);
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + server.port() + path;
+    }
+
+    private PeerTools.Result curl(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(curl.toString(), "-sS", "--max-time", "10"));
+        command.addAll(List.of(arguments));
+        PeerTools.Result result = PeerTools.run(RUN_TIMEOUT, command);
+        assertEquals(0, result.exitCode(), () -> "curl failed: " + result.stderr());
+        return result;
+    }
+
+    @Test
+    void reusesOneConnectionForTwoUrls() throws Exception {
+        assertEquals("first\nsecond\n", curl(url("/first"), url("/second")).stdout());
+        assertEquals("peer closed", events.awaitClosed().reason());
+        assertEquals(1, events.opened().size(), "both requests on one connection");
+    }
+
+    @Test
+    void postsAForm() throws Exception {
+        assertEquals("name=wisp&kind=server", curl("-d", "name=wisp", "-d", "kind=server", url("/echo")).stdout());
+    }
+
+    @Test
+    void uploadsAFileChunked() throws Exception {
+        Path file = randomFile(300_000);
+        assertEquals("chunked 300000 " + crc(file) + "\n", curl("--data-binary", "@" + file,
+                "-H", "Transfer-Encoding: chunked", url("/describe")).stdout());
+    }
+
+    @Test
+    void uploadsALargeBodyAfter100Continue() throws Exception {
+        Path file = randomFile(BIG_BODY);
+        // Without a 100, curl would wait the whole expect timeout before sending; the run would time out.
+        PeerTools.Result result = curl("-v", "--expect100-timeout", "60", "-H", "Expect: 100-continue",
+                "--data-binary", "@" + file, url("/describe"));
+        assertEquals("null " + BIG_BODY + " " + crc(file) + "\n", result.stdout());
+        assertTrue(result.stderr().contains("< HTTP/1.1 100 Continue"), result.stderr());
+    }
+
+    @Test
+    void getsTheFinalStatusWithoutSendingARefusedBody() throws Exception {
+        Path file = randomFile(BIG_BODY);
+        PeerTools.Result result = curl("-v", "--expect100-timeout", "60", "-H", "Expect: 100-continue",
+                "--data-binary", "@" + file, "-w", "%{http_code}", url("/refuse"));
+        assertEquals("no thanks\n403", result.stdout());
+        assertTrue(!result.stderr().contains("100 Continue"), result.stderr());
+    }
+
+    @Test
+    void getsA413ForABodyPastTheLimit() throws Exception {
+        Path file = randomFile(4 * 1024 * 1024 + 1);
+        PeerTools.Result result = curl("--data-binary", "@" + file, "-w", "%{http_code}", url("/echo"));
+        assertTrue(result.stdout().endsWith("413"), result.stdout());
+    }
+
+    @Test
+    void speaksHttp10() throws Exception {
+        PeerTools.Result result = curl("--http1.0", "-i", url("/old"));
+        assertTrue(result.stdout().startsWith("HTTP/1.1 200 OK\r\n"), result.stdout());
+        assertTrue(result.stdout().contains("\r\nConnection: close\r\n"), result.stdout());
+        assertTrue(result.stdout().endsWith("\r\n\r\nold\n"), result.stdout());
+        assertEquals("hello", curl("--http1.0", "-d", "hello", url("/echo")).stdout());
+    }
+
+    private Path randomFile(int size) throws IOException {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return Files.write(files.resolve("body-" + size), bytes);
+    }
+
+    private static String crc(Path file) throws IOException {
+        CRC32 crc = new CRC32();
+        crc.update(Files.readAllBytes(file));
+        return Long.toHexString(crc.getValue());
+    }
+}

@@ -1,0 +1,68 @@
+package dev.wisp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ServerConfigTest {
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                bad("port", builder -> builder.port(-1)),
+                bad("port", builder -> builder.port(65536)),
+                bad("backlog", builder -> builder.backlog(0)),
+                bad("maxConnections", builder -> builder.maxConnections(0)),
+                bad("bufferBytes", builder -> builder.bufferBytes(255)),
+                bad("maxRequestLineBytes", builder -> builder.maxRequestLineBytes(0)),
+                bad("maxRequestLineBytes", builder -> builder.bufferBytes(1024).maxRequestLineBytes(1023)),
+                bad("maxHeaderBytes", builder -> builder.maxHeaderBytes(0)),
+                bad("maxHeaderCount", builder -> builder.maxHeaderCount(-5)),
+                bad("maxRequestBodyBytes", builder -> builder.maxRequestBodyBytes(-1)),
+                bad("maxChunkLineBytes", builder -> builder.maxChunkLineBytes(0)),
+                bad("maxChunkLineBytes",
+                        builder -> builder.bufferBytes(512).maxRequestLineBytes(100).maxChunkLineBytes(511)),
+                bad("maxPooledBuffers", builder -> builder.maxPooledBuffers(-1)),
+                bad("maxDrainBytes", builder -> builder.maxDrainBytes(-1)),
+                bad("headerTimeout", builder -> builder.headerTimeout(Duration.ZERO)),
+                bad("idleTimeout", builder -> builder.idleTimeout(Duration.ofMillis(-1))),
+                bad("readTimeout", builder -> builder.readTimeout(Duration.ofDays(30))),
+                bad("writeTimeout", builder -> builder.writeTimeout(Duration.ZERO)));
+    }
+
+    private static Arguments bad(String option, UnaryOperator<ServerConfig.Builder> change) {
+        return Arguments.of(option, change);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badValues")
+    void rejectsBadValuesNamingTheOption(String option, UnaryOperator<ServerConfig.Builder> change) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> change.apply(ServerConfig.builder()).build());
+        assertTrue(e.getMessage().startsWith(option + " "), e.getMessage());
+    }
+
+    @Test
+    void rejectsNullsNamingTheOption() {
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> ServerConfig.builder().idleTimeout(null));
+        assertEquals("idleTimeout", e.getMessage());
+        e = assertThrows(NullPointerException.class, () -> ServerConfig.builder().connectionListener(null));
+        assertEquals("connectionListener", e.getMessage());
+    }
+
+    @Test
+    void acceptsTheLimitsAtTheirBounds() {
+        ServerConfig config = ServerConfig.builder().port(65535).bufferBytes(256).maxRequestLineBytes(254)
+                .maxChunkLineBytes(254).maxRequestBodyBytes(0).maxDrainBytes(0).maxPooledBuffers(0)
+                .headerTimeout(Duration.ofMillis(1)).build();
+        assertEquals(254, config.maxRequestLineBytes());
+        assertEquals(config.maxRequestLineBytes(), config.toBuilder().build().maxRequestLineBytes());
+    }
+}

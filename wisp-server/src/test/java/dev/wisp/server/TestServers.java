@@ -1,0 +1,37 @@
+package dev.wisp.server;
+
+import dev.wisp.testing.RawPeer;
+import java.time.Duration;
+
+/** Starts servers for socket tests: loopback, an ephemeral port, and the routes most tests need. */
+final class TestServers {
+    /** The most any socket test may take; {@code assertTimeoutPreemptively} fails it after that. */
+    static final Duration TEST_TIMEOUT = RawPeer.CONVERSATION_LIMIT;
+
+    /** How long a test waits for the server to close a connection it should close at once. */
+    static final Duration CLOSE_WAIT = RawPeer.CLOSE_WAIT;
+
+    private TestServers() {
+    }
+
+    /** A configuration for an ephemeral port on the loopback address, to adjust before starting. */
+    static ServerConfig.Builder config() {
+        return ServerConfig.builder().port(0);
+    }
+
+    static Server start(Router router) {
+        return start(config(), router);
+    }
+
+    static Server start(ServerConfig.Builder config, Router router) {
+        return Server.create(config.port(0).build(), router).start();
+    }
+
+    /** GET /hello answers "hello"; POST /echo reads the whole body and sends it back. */
+    static Router helloAndEcho() {
+        return Router.builder()
+                .get("/hello", (request, response) -> response.send("hello\n"))
+                .post("/echo", (request, response) -> response.send(request.bodyBytes()))
+                .build();
+    }
+}

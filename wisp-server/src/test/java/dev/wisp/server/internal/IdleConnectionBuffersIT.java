@@ -1,0 +1,91 @@
+package dev.wisp.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.wisp.core.BufferPool;
+import dev.wisp.server.Router;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.RawPeer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Idle keep-alive connections hold no pooled buffer: the pool is seeded with more buffers than the test can ever
+ * need at once, so none is allocated, and once every connection waits for its next request, every buffer is back.
+ * Runs the server's parts directly, since the pool of a {@link dev.wisp.server.Server} is not visible.
+ */
+class IdleConnectionBuffersIT {
+    private static final int CONNECTIONS = 200;
+    private static final int SEEDED = 300;
+
+    private ServerContext context;
+    private Listener listener;
+
+    @BeforeEach
+    void start() throws IOException {
+        ServerConfig config = ServerConfig.builder().port(0).maxPooledBuffers(2 * SEEDED).build();
+        context = new ServerContext(config, Router.builder()
+                .get("/hello", (request, response) -> response.send("hello\n"))
+                .build());
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        context.localAddress((InetSocketAddress) channel.getLocalAddress());
+        listener = new Listener(context, channel);
+        Thread.ofPlatform().daemon().start(listener);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        listener.close();
+        context.registry().closeAll();
+        context.registry().awaitEmpty(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void idleConnectionsGiveEveryBufferBack() {
+        BufferPool pool = context.buffers();
+        for (int i = 0; i < SEEDED; i++) {
+            pool.release(new byte[pool.bufferSize()]);
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            List<RawPeer> peers = new ArrayList<>();
+            try {
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    RawPeer peer = RawPeer.connect(context.localAddress().getPort());
+                    peers.add(peer);
+                    peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertEquals("hello\n", peer.readResponse().bodyText());
+                }
+                assertEquals(CONNECTIONS, context.registry().size());
+                awaitPooled(pool, SEEDED);
+            } finally {
+                for (RawPeer peer : peers) {
+                    peer.close();
+                }
+            }
+        });
+    }
+
+    /**
+     * Waits for the pool to hold this many buffers. A connection gives its buffer back just after its response
+     * went out, with nothing a test can wait on, so this polls, briefly.
+     */
+    private static void awaitPooled(BufferPool pool, int expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pool.pooled() != expected && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        assertEquals(expected, pool.pooled(), "buffers still held by idle connections");
+    }
+}

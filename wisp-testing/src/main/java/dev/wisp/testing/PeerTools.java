@@ -1,0 +1,73 @@
+package dev.wisp.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finds and runs real peer programs (curl, and later nginx, openssl, nghttp) for interoperability tests. A peer
+ * missing on a developer's machine skips the test through a JUnit assumption; in CI (environment {@code CI=true})
+ * it fails the test instead, so CI never passes by skipping.
+ */
+public final class PeerTools {
+    private PeerTools() {
+    }
+
+    /** What a peer program did: its exit code and output. */
+    public record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    /**
+     * Finds an executable on the {@code PATH}.
+     *
+     * @return its path; never returns when it is missing: the test is skipped, or fails in CI
+     */
+    public static Path require(String name) {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String directory : path.split(File.pathSeparator)) {
+                Path candidate = Path.of(directory, name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        String message = "peer program '" + name + "' is not on the PATH";
+        if ("true".equals(System.getenv("CI"))) {
+            return Assertions.fail(message + " (required when CI=true)");
+        }
+        return Assumptions.abort(message + "; test skipped");
+    }
+
+    /**
+     * Runs a program to its end, with nothing on its standard input; kills it and fails the test if it runs
+     * longer than the timeout.
+     */
+    public static Result run(Duration timeout, List<String> command) throws IOException, InterruptedException {
+        Path stdout = Files.createTempFile("wisp-peer-", ".out");
+        Path stderr = Files.createTempFile("wisp-peer-", ".err");
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
+            process.getOutputStream().close();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                Assertions.fail(String.join(" ", command) + " still running after " + timeout + "; killed");
+            }
+            return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.ISO_8859_1),
+                    Files.readString(stderr, StandardCharsets.ISO_8859_1));
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+}
