@@ -335,6 +335,7 @@ report() {
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)"
+    echo "- Wisp: commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "- JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
     echo "- JVM flags (every JVM server): \`$JVM_FLAGS\`"
     echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //'), 1 worker"
