@@ -4,6 +4,7 @@ import dev.wisp.server.OverflowPolicy;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,10 +28,36 @@ public final class ConnectionRegistry {
     private volatile boolean waiting;
     private int count;
     private boolean closed;
+    private final int maxIdleBuffers;
+    /** Idle connections that wait holding their read buffer (a burst of requests); at most maxIdleBuffers. */
+    private final AtomicInteger idleBuffers = new AtomicInteger();
 
-    ConnectionRegistry(int maxConnections, OverflowPolicy overflowPolicy) {
+    ConnectionRegistry(int maxConnections, OverflowPolicy overflowPolicy, int maxIdleBuffers) {
         this.maxConnections = maxConnections;
         this.overflowPolicy = overflowPolicy;
+        this.maxIdleBuffers = maxIdleBuffers;
+    }
+
+    /** Asks whether an idle connection may keep its read buffer while it waits; if so, it must say when done. */
+    boolean tryKeepBufferWhileIdle() {
+        int held;
+        do {
+            held = idleBuffers.get();
+            if (held >= maxIdleBuffers) {
+                return false;
+            }
+        } while (!idleBuffers.compareAndSet(held, held + 1));
+        return true;
+    }
+
+    /** How many idle connections wait holding their read buffer now. */
+    int idleBuffersHeld() {
+        return idleBuffers.get();
+    }
+
+    /** Ends a wait that {@link #tryKeepBufferWhileIdle()} allowed. */
+    void bufferKeptWhileIdleReturned() {
+        idleBuffers.decrementAndGet();
     }
 
     /**

@@ -35,6 +35,8 @@ final class Http1ServerConnection implements Runnable {
     private static final int BUSY = 0;
     private static final int IDLE = 1;
     private static final int CLOSING = 2;
+    /** A request that came this soon after the previous response marks a burst; see {@link #awaitRequest()}. */
+    private static final long BURST_WAIT_NANOS = 50_000_000;
 
     static {
         try {
@@ -57,6 +59,12 @@ final class Http1ServerConnection implements Runnable {
     private volatile String closeReason;
     /** The connection's thread, for {@link #abort(String)} to interrupt. */
     private volatile Thread thread;
+    /**
+     * How long the last wait for a request took. The wait for the first request does not count (a client sends
+     * it at once after connecting, which says nothing of a burst). Connection thread only.
+     */
+    private long lastWaitNanos = Long.MAX_VALUE;
+    private boolean firstWait = true;
     private ChannelInput channelInput;
     private ChannelOutput channelOutput;
     private WireInput input;
@@ -124,8 +132,11 @@ final class Http1ServerConnection implements Runnable {
     }
 
     /**
-     * Waits, idle and holding no buffer, for the first byte of the next request, in one untimed read; the
-     * sweeper enforces the idle timeout.
+     * Waits, idle, for the first byte of the next request, in one untimed read; the sweeper enforces the idle
+     * timeout. The wait holds no buffer: one byte is read into a one-byte array and the request goes on in a
+     * pooled buffer, at the price of a second read. A connection in a burst of requests (its last one came within
+     * 50 ms) keeps its read buffer across the wait instead, so it reads each request at once; the registry lets at
+     * most {@code maxPooledBuffers} connections do that, which bounds the memory idle connections hold.
      *
      * @return null when a request is arriving, else why the connection must close
      */
@@ -140,16 +151,23 @@ final class Http1ServerConnection implements Runnable {
             return "server stopping";
         }
         channelInput.deadline(idleSinceNanos + context.config().idleTimeout().toNanos());
+        boolean keepBuffer = lastWaitNanos < BURST_WAIT_NANOS && context.registry().tryKeepBufferWhileIdle();
         boolean arrived;
         try {
-            arrived = input.awaitData();
+            arrived = keepBuffer ? input.fill() : input.awaitData();
         } catch (IOException e) {
             String forced = closeReason;
             if (forced != null) {
                 return forced;
             }
             throw e;
+        } finally {
+            if (keepBuffer) {
+                context.registry().bufferKeptWhileIdleReturned();
+            }
         }
+        lastWaitNanos = firstWait ? Long.MAX_VALUE : System.nanoTime() - idleSinceNanos;
+        firstWait = false;
         if (!STATE.compareAndSet(this, IDLE, BUSY)) {
             return closeReason;
         }

@@ -28,7 +28,8 @@ public final class ServerContext {
         this.limits = new Http1Limits(config.maxRequestLineBytes(), config.maxHeaderBytes(), config.maxHeaderCount(),
                 config.maxChunkLineBytes());
         this.requestReader = new Http1RequestReader(limits);
-        this.registry = new ConnectionRegistry(config.maxConnections(), config.overflowPolicy());
+        this.registry = new ConnectionRegistry(config.maxConnections(), config.overflowPolicy(),
+                config.maxPooledBuffers());
     }
 
     ServerConfig config() {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Idle keep-alive connections hold no pooled buffer: the pool is seeded with more buffers than the test can ever
  * need at once, so none is allocated, and once every connection waits for its next request, every buffer is back.
+ * The exception, connections in a burst of requests, is bounded by maxPooledBuffers.
  * Runs the server's parts directly, since the pool of a {@link dev.wisp.server.Server} is not visible.
  */
 class IdleConnectionBuffersIT {
@@ -34,7 +35,14 @@ class IdleConnectionBuffersIT {
 
     @BeforeEach
     void start() throws IOException {
-        ServerConfig config = ServerConfig.builder().port(0).maxPooledBuffers(2 * SEEDED).build();
+        start(2 * SEEDED);
+    }
+
+    private void start(int maxPooledBuffers) throws IOException {
+        if (listener != null) {
+            stop();
+        }
+        ServerConfig config = ServerConfig.builder().port(0).maxPooledBuffers(maxPooledBuffers).build();
         context = new ServerContext(config, Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .build());
@@ -46,10 +54,14 @@ class IdleConnectionBuffersIT {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         listener.close();
         context.registry().closeAll();
-        context.registry().awaitEmpty(5, TimeUnit.SECONDS);
+        try {
+            context.registry().awaitEmpty(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -75,6 +87,38 @@ class IdleConnectionBuffersIT {
                 }
             }
         });
+    }
+
+    @Test
+    void connectionsInABurstKeepTheirReadBufferWhileIdleButNoMoreThanMaxPooledBuffers() throws IOException {
+        start(2);
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            List<RawPeer> peers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    RawPeer peer = RawPeer.connect(context.localAddress().getPort());
+                    peers.add(peer);
+                    for (int request = 0; request < 3; request++) {
+                        peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                        assertEquals("hello\n", peer.readResponse().bodyText());
+                    }
+                }
+                awaitIdleBuffersHeld(2);
+            } finally {
+                for (RawPeer peer : peers) {
+                    peer.close();
+                }
+            }
+            awaitIdleBuffersHeld(0);
+        });
+    }
+
+    private void awaitIdleBuffersHeld(int expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (context.registry().idleBuffersHeld() != expected && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        assertEquals(expected, context.registry().idleBuffersHeld(), "idle connections holding a read buffer");
     }
 
     /**
