@@ -28,6 +28,15 @@ public final class Http1RequestReader {
     /** RFC 9112 §2.2: ignore at least one empty line before the request line; we ignore a few, no more. */
     private static final int MAX_LEADING_EMPTY_LINES = 4;
 
+    /** Characters a Host field value may hold: visible ASCII except those that would end or change a URI host. */
+    private static final boolean[] HOST_CHARS = new boolean[128];
+
+    static {
+        for (char c = '!'; c < 0x7f; c++) {
+            HOST_CHARS[c] = "/?#@\\\"<>{}|^`".indexOf(c) < 0;
+        }
+    }
+
     private final Http1Limits limits;
 
     public Http1RequestReader(Http1Limits limits) {
@@ -146,7 +155,7 @@ public final class Http1RequestReader {
         String host = headers.firstOrNull(HeaderNames.HOST);
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
-            if (c <= ' ' || c >= 0x7f || "/?#@\\\"<>{}|^`".indexOf(c) >= 0) {
+            if (c >= HOST_CHARS.length || !HOST_CHARS[c]) {
                 throw new MalformedMessageException("invalid Host header field: '" + Ascii.escape(host) + "'");
             }
         }
