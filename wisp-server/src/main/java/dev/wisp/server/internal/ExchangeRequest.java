@@ -8,6 +8,7 @@ import dev.wisp.server.ConnectionInfo;
 import dev.wisp.server.ServerRequest;
 import java.io.IOException;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The {@link ServerRequest} of one exchange, protocol-neutral: the head, the body stream the protocol's codec
@@ -19,15 +20,16 @@ final class ExchangeRequest implements ServerRequest {
     private final RequestHead head;
     private final BodyInputStream body;
     private final Map<String, String> pathParameters;
-    private final ConnectionInfo connection;
+    private final Supplier<ConnectionInfo> connectionInfo;
+    private ConnectionInfo connection;
     private final long maxBodyBytes;
 
     ExchangeRequest(RequestHead head, BodyInputStream body, Map<String, String> pathParameters,
-            ConnectionInfo connection, long maxBodyBytes) {
+            Supplier<ConnectionInfo> connectionInfo, long maxBodyBytes) {
         this.head = head;
         this.body = body;
         this.pathParameters = pathParameters;
-        this.connection = connection;
+        this.connectionInfo = connectionInfo;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -59,6 +61,10 @@ final class ExchangeRequest implements ServerRequest {
 
     @Override
     public ConnectionInfo connection() {
+        // Built on demand: few handlers ask, and building it reads the socket's local address.
+        if (connection == null) {
+            connection = connectionInfo.get();
+        }
         return connection;
     }
 }

@@ -70,7 +70,7 @@ final class Http1Exchange {
                 isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(body, continuing));
         RouteMatch match = context.router().resolve(head.method(), head.target());
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
-                match.pathParameters(), connection.info(), context.config().maxRequestBodyBytes());
+                match.pathParameters(), connection::info, context.config().maxRequestBodyBytes());
         try {
             match.handler().handle(request, response);
         } catch (HttpProtocolException e) {
