@@ -41,35 +41,38 @@ public interface Body {
     /** A one-shot body copied from a stream, which is closed afterwards; length -1 if unknown. */
     static Body of(InputStream in, long length) {
         Objects.requireNonNull(in, "in");
-        return new Body() {
-            @Override
-            public long length() {
-                return length;
+        return of(length, out -> {
+            try (in) {
+                in.transferTo(out);
             }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                try (in) {
-                    in.transferTo(out);
-                }
-            }
-        };
+        });
     }
 
     /** A body with the content of a file, read when written. */
     static Body of(Path file) throws IOException {
-        long length = Files.size(file);
-        return new Body() {
-            @Override
-            public long length() {
-                return length;
-            }
+        return of(Files.size(file), out -> Files.copy(file, out));
+    }
 
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                Files.copy(file, out);
-            }
-        };
+    /**
+     * A body that code produces as it is written, e.g. generated content; length -1 if unknown. It can be written
+     * again if the writer can.
+     */
+    static Body of(long length, ContentWriter writer) {
+        return new WrittenBody(length, Objects.requireNonNull(writer, "writer"));
+    }
+
+    /** Writes the content of a body to the codec's stream, without closing it. */
+    @FunctionalInterface
+    interface ContentWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** A body whose content a {@link ContentWriter} produces. */
+    record WrittenBody(long length, ContentWriter writer) implements Body {
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            writer.writeTo(out);
+        }
     }
 
     /** A body held in memory. */
