@@ -65,6 +65,10 @@ final class Http1ServerConnection implements Runnable {
      */
     private long lastWaitNanos = Long.MAX_VALUE;
     private boolean firstWait = true;
+    /** Links in the registry's list of open connections; guarded by the registry's list lock. */
+    Http1ServerConnection previous;
+    Http1ServerConnection next;
+    boolean linked;
     private ChannelInput channelInput;
     private ChannelOutput channelOutput;
     private WireInput input;
