@@ -23,6 +23,8 @@ public final class WireInput {
     private byte[] buffer;
     private int position;
     private int limit;
+    /** The byte {@link #awaitData()} read, not yet moved into a buffer; -1 if none. */
+    private int waitingByte = -1;
 
     private WireInput(InputStream in, BufferPool pool, byte[] content) {
         this.in = in;
@@ -44,20 +46,23 @@ public final class WireInput {
 
     /** The buffer; valid bytes are in {@code [position(), limit())}. {@code null} when none is held. */
     public byte[] buffer() {
+        takeBufferForWaitingByte();
         return buffer;
     }
 
     public int position() {
+        takeBufferForWaitingByte();
         return position;
     }
 
     public int limit() {
+        takeBufferForWaitingByte();
         return limit;
     }
 
     /** The number of bytes read from the wire and not yet consumed. */
     public int buffered() {
-        return limit - position;
+        return waitingByte >= 0 ? 1 : limit - position;
     }
 
     /**
@@ -70,6 +75,7 @@ public final class WireInput {
 
     /** Marks n buffered bytes as consumed. */
     public void skip(int n) {
+        takeBufferForWaitingByte();
         if (n < 0 || n > limit - position) {
             throw new IndexOutOfBoundsException("skip " + n + " of " + (limit - position) + " buffered bytes");
         }
@@ -87,6 +93,7 @@ public final class WireInput {
         if (in == null) {
             return false;
         }
+        takeBufferForWaitingByte();
         if (buffer == null) {
             buffer = pool.acquire();
             position = 0;
@@ -108,13 +115,14 @@ public final class WireInput {
     }
 
     /**
-     * Waits for the next byte without holding a buffer (for an idle connection between messages), then takes a
-     * buffer for it. Returns at once if bytes are buffered already.
+     * Waits for the next byte without holding a buffer (for an idle connection between messages). The byte is
+     * kept aside, and a buffer is taken for it only when it is read or scanned, so a connection that hands the
+     * rest of its work to another thread holds no buffer meanwhile. Returns at once if bytes are buffered already.
      *
      * @return false at the end of the stream
      */
     public boolean awaitData() throws IOException {
-        if (position < limit) {
+        if (position < limit || waitingByte >= 0) {
             return true;
         }
         if (in == null) {
@@ -125,15 +133,30 @@ public final class WireInput {
         if (n <= 0) {
             return false;
         }
-        buffer = pool.acquire();
-        buffer[0] = single[0];
-        position = 0;
-        limit = 1;
+        waitingByte = single[0] & 0xff;
         return true;
+    }
+
+    /** Moves the byte {@link #awaitData()} read into a pooled buffer, where codecs can scan it. */
+    private void takeBufferForWaitingByte() {
+        if (waitingByte >= 0) {
+            if (buffer == null) {
+                buffer = pool.acquire();
+            }
+            buffer[0] = (byte) waitingByte;
+            position = 0;
+            limit = 1;
+            waitingByte = -1;
+        }
     }
 
     /** Returns one byte, or -1 at the end of the stream. */
     public int readByte() throws IOException {
+        if (waitingByte >= 0) {
+            int b = waitingByte;
+            waitingByte = -1;
+            return b;
+        }
         if (position == limit && !fill()) {
             return -1;
         }
@@ -150,6 +173,11 @@ public final class WireInput {
         Objects.checkFromIndexSize(offset, length, destination.length);
         if (length == 0) {
             return 0;
+        }
+        if (waitingByte >= 0) {
+            destination[offset] = (byte) waitingByte;
+            waitingByte = -1;
+            return 1;
         }
         if (position == limit) {
             if (in != null && length >= pool.bufferSize()) {
@@ -197,6 +225,7 @@ public final class WireInput {
         if (buffer != null && in != null) {
             pool.release(buffer);
         }
+        waitingByte = -1;
         buffer = null;
         position = 0;
         limit = 0;

@@ -32,7 +32,8 @@ import java.util.Objects;
  *       to this size to keep the connection; a longer one closes it</td></tr>
  * </table>
  * {@code bufferBytes} (8 KiB) is the size of each pooled read or write buffer; a request line or a single field
- * line must fit in one. At most {@code maxPooledBuffers} (256) free buffers are kept for reuse.
+ * line must fit in one. At most {@code maxPooledBuffers} (64) free buffers are kept for reuse, and at most as many
+ * idle connections in a burst of requests keep their read buffer while they wait.
  */
 public final class ServerConfig {
     private final InetAddress bindAddress;
@@ -175,7 +176,7 @@ public final class ServerConfig {
         private long maxRequestBodyBytes = 10L * 1024 * 1024;
         private int maxChunkLineBytes = 1024;
         private int bufferBytes = 8 * 1024;
-        private int maxPooledBuffers = 256;
+        private int maxPooledBuffers = 64;
         private long maxDrainBytes = 64 * 1024;
         private Duration headerTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofSeconds(60);

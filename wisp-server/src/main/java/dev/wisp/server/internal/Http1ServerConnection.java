@@ -84,31 +84,75 @@ final class Http1ServerConnection implements Runnable {
     }
 
     /**
-     * Serves the connection until it closes. Kept to a few locals and one call deep on purpose: a parked virtual
-     * thread keeps its frames on the heap, so while idle the stack is just this frame, {@link #awaitRequest()}'s
-     * and the channel's read.
+     * Serves requests on this thread until the connection closes or goes idle outside a burst of requests. Then
+     * the wait moves to a fresh thread ({@link #waitIdle()}) and this one ends: a parked virtual thread keeps its
+     * frames on the heap, and the frames of this loop, compiled with the exchange inlined, would cost every idle
+     * connection hundreds of bytes. A connection in a burst waits here, where the next request soon comes.
      */
     @Override
     public void run() {
         thread = Thread.currentThread();
         String reason;
         try {
-            reason = open();
+            reason = input == null ? open() : null;
             while (reason == null) {
-                reason = awaitRequest();
+                boolean idle = input.buffered() == 0;
+                boolean keepBuffer = idle && lastWaitNanos < BURST_WAIT_NANOS
+                        && context.registry().tryKeepBufferWhileIdle();
+                if (idle && !keepBuffer && startThread(this::waitIdle)) {
+                    return;
+                }
+                reason = idle ? awaitRequest(keepBuffer) : null;
                 if (reason == null) {
                     reason = serveRequest();
                 }
             }
-        } catch (IOException e) {
-            String forced = closeReason;
-            reason = forced != null ? forced : "I/O error: " + e.getMessage();
-            LOG.log(DEBUG, () -> "[c" + id + "] " + e);
-        } catch (RuntimeException | Error e) {
-            reason = "internal error: " + e;
-            LOG.log(ERROR, "[c" + id + "] connection failed", e);
+        } catch (IOException | RuntimeException | Error e) {
+            reason = failureReason(e);
         }
         close(reason);
+    }
+
+    /**
+     * Waits for the next request on a thread whose stack holds nothing but this wait, then serves the request on
+     * another fresh thread: calling {@link #run()} from here would let the compiler fold the exchange into this
+     * frame again. Two thread starts per idle period are cheap next to the period itself.
+     */
+    private void waitIdle() {
+        thread = Thread.currentThread();
+        String reason;
+        try {
+            reason = awaitRequest(false);
+        } catch (IOException | RuntimeException | Error e) {
+            reason = failureReason(e);
+        }
+        if (reason == null) {
+            if (!startThread(this)) {
+                run();
+            }
+            return;
+        }
+        close(reason);
+    }
+
+    private boolean startThread(Runnable task) {
+        try {
+            context.connectionThreads().newThread(task).start();
+            return true;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.log(WARNING, "[c" + id + "] could not start a thread; the connection goes on in this one", e);
+            return false;
+        }
+    }
+
+    private String failureReason(Throwable e) {
+        if (e instanceof IOException) {
+            String forced = closeReason;
+            LOG.log(DEBUG, () -> "[c" + id + "] " + e);
+            return forced != null ? forced : "I/O error: " + e.getMessage();
+        }
+        LOG.log(ERROR, "[c" + id + "] connection failed", e);
+        return "internal error: " + e;
     }
 
     /** Sets up the streams and tells the listener; returns null, or why the connection cannot go on. */
@@ -142,20 +186,20 @@ final class Http1ServerConnection implements Runnable {
      * 50 ms) keeps its read buffer across the wait instead, so it reads each request at once; the registry lets at
      * most {@code maxPooledBuffers} connections do that, which bounds the memory idle connections hold.
      *
+     * @param keepBuffer whether to wait holding the read buffer, as the registry allowed
      * @return null when a request is arriving, else why the connection must close
      */
-    private String awaitRequest() throws IOException {
-        if (input.buffered() > 0) {
-            return null;
-        }
+    private String awaitRequest(boolean keepBuffer) throws IOException {
         idleSinceNanos = System.nanoTime();
         STATE.setVolatile(this, IDLE);
         context.registry().becameIdle();
         if (draining) {
+            if (keepBuffer) {
+                context.registry().bufferKeptWhileIdleReturned();
+            }
             return "server stopping";
         }
         channelInput.deadline(idleSinceNanos + context.config().idleTimeout().toNanos());
-        boolean keepBuffer = lastWaitNanos < BURST_WAIT_NANOS && context.registry().tryKeepBufferWhileIdle();
         boolean arrived;
         try {
             arrived = keepBuffer ? input.fill() : input.awaitData();

@@ -23,11 +23,6 @@ public final class Listener implements Runnable {
 
     private final ServerContext context;
     private final ServerSocketChannel serverChannel;
-    /**
-     * Every connection thread shares one name: a name per thread would be a string kept by every idle connection
-     * (56 bytes of its roughly 2 KiB). Log lines carry the connection id instead, as {@code [c17]}.
-     */
-    private final Thread.Builder connectionThreads = Thread.ofVirtual().name("wisp-conn");
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
 
@@ -84,7 +79,7 @@ public final class Listener implements Runnable {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             // No executor: the registry counts and awaits connection threads, and an executor's task wrapper
             // and thread set would cost every idle connection memory.
-            connectionThreads.start(connection);
+            context.connectionThreads().newThread(connection).start();
         } catch (IOException | RuntimeException e) {
             context.registry().remove(connection);
             closeQuietly(socket);

@@ -6,6 +6,7 @@ import dev.wisp.http1.Http1RequestReader;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.server.Router;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * What every connection of one server shares: configuration, routes, the buffer pool, the codec with its limits,
@@ -19,6 +20,11 @@ public final class ServerContext {
     private final Http1Limits limits;
     private final Http1RequestReader requestReader;
     private final ConnectionRegistry registry;
+    /**
+     * Makes every connection's threads. They share one name: a name per thread would be a string kept by every
+     * idle connection. Log lines carry the connection id instead, as {@code [c17]}.
+     */
+    private final ThreadFactory connectionThreads = Thread.ofVirtual().name("wisp-conn").factory();
     private volatile InetSocketAddress localAddress;
 
     public ServerContext(ServerConfig config, Router router) {
@@ -60,6 +66,10 @@ public final class ServerContext {
     /** The address the server listens on: a closed connection's local address, which the socket forgets. */
     public InetSocketAddress localAddress() {
         return localAddress;
+    }
+
+    ThreadFactory connectionThreads() {
+        return connectionThreads;
     }
 
     public ConnectionRegistry registry() {
