@@ -27,7 +27,10 @@ import java.time.Instant;
  *
  * <p>Everything in this class runs on the connection's virtual thread, except {@link #evict()}, {@link #drain()},
  * {@link #abort(String)} and {@link #expireIfLate(long)}, which other threads call; they end a blocked read or
- * write by closing the socket or shutting its input.
+ * write by closing the socket or shutting its input. The connection's thread is one at a time, not one for its
+ * whole life: an idle wait outside a burst moves to a fresh virtual thread (see {@link #run()}), and the request
+ * that ends it is served on another; each hand-over happens-before the next thread's first step, since starting a
+ * thread does.
  */
 final class Http1ServerConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(Http1ServerConnection.class.getName());
