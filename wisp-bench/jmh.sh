@@ -10,9 +10,8 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(dirname "$BENCH_DIR")
 BENCH_CPU=${BENCH_CPU:-1}
-if [[ -z ${JAVA_HOME:-} ]] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-    export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
+# shellcheck source=../bin/jdk.sh
+source "$ROOT_DIR/bin/jdk.sh"
 
 if [[ ${SKIP_BUILD:-0} != 1 ]]; then
     (cd "$ROOT_DIR" && timeout 900 ./mvnw -q -B -Pbench -pl wisp-bench -am package -DskipTests)

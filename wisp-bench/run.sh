@@ -89,19 +89,10 @@ seconds() {  # 15s, 2m or 15 -> seconds
     esac
 }
 
-choose_java() {
-    local home version
-    for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
-        [[ -n $home && -x $home/bin/java && -x $home/bin/jcmd ]] || continue
-        version=$("$home/bin/java" -XshowSettings:properties -version 2>&1 |
-            awk '/java.specification.version/ {print $3}')
-        if [[ ${version%%.*} -ge 21 ]]; then
-            export JAVA_HOME=$home
-            return 0
-        fi
-    done
-    log "no JDK 21+ found (set JAVA_HOME)"
-    exit 1
+choose_java() {  # a JDK 21+ as the build and the other scripts choose it; jcmd comes with every JDK
+    # shellcheck source=../bin/jdk.sh
+    source "$ROOT_DIR/bin/jdk.sh"
+    [[ -x $JAVA_HOME/bin/jcmd ]] || { log "no jcmd in $JAVA_HOME"; exit 1; }
 }
 
 install_tools() {
