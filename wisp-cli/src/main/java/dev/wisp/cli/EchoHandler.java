@@ -26,6 +26,9 @@ final class EchoHandler implements Handler {
         ByteArrayOutputStream echo = new ByteArrayOutputStream(head.length() + body.length);
         echo.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         echo.writeBytes(body);
-        response.header(HeaderNames.CONTENT_TYPE, "text/plain").send(echo.toByteArray());
+        // The echo carries whatever the client sent; nosniff keeps a browser from running it as a page.
+        response.header(HeaderNames.CONTENT_TYPE, "text/plain")
+                .header("X-Content-Type-Options", "nosniff")
+                .send(echo.toByteArray());
     }
 }

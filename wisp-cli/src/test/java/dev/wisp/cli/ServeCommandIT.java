@@ -78,6 +78,7 @@ class ServeCommandIT {
                         b""";
                 assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
                 assertTrue(response.contains("\r\nContent-Type: text/plain\r\n"), response);
+                assertTrue(response.contains("\r\nX-Content-Type-Options: nosniff\r\n"), response);
                 assertTrue(response.contains("\r\nContent-Length: " + echoed.length() + "\r\n"), response);
                 assertTrue(response.endsWith("\r\n\r\n" + echoed), response);
             }
