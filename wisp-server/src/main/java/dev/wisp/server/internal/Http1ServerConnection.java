@@ -97,7 +97,10 @@ final class Http1ServerConnection implements Runnable {
         thread = Thread.currentThread();
         String reason;
         try {
-            reason = input == null ? open() : null;
+            if (input == null) {
+                open();
+            }
+            reason = null;
             while (reason == null) {
                 boolean idle = input.buffered() == 0;
                 boolean keepBuffer = idle && lastWaitNanos < BURST_WAIT_NANOS
@@ -158,15 +161,14 @@ final class Http1ServerConnection implements Runnable {
         return "internal error: " + e;
     }
 
-    /** Sets up the streams and tells the listener; returns null, or why the connection cannot go on. */
-    private String open() throws IOException {
+    /** Sets up the streams and tells the listener. */
+    private void open() throws IOException {
         ConnectionInfo info = info();
         notify(() -> context.config().connectionListener().opened(info));
         channelInput = new ChannelInput(channel);
         input = WireInput.of(channelInput, context.buffers());
         channelOutput = new ChannelOutput(channel, context.config().writeTimeout().toNanos());
         output = WireOutput.of(channelOutput, context.buffers());
-        return null;
     }
 
     private void close(String reason) {
@@ -193,25 +195,17 @@ final class Http1ServerConnection implements Runnable {
      * @return null when a request is arriving, else why the connection must close
      */
     private String awaitRequest(boolean keepBuffer) throws IOException {
-        idleSinceNanos = System.nanoTime();
-        STATE.setVolatile(this, IDLE);
-        context.registry().becameIdle();
-        if (draining) {
-            if (keepBuffer) {
-                context.registry().bufferKeptWhileIdleReturned();
-            }
-            return "server stopping";
-        }
-        channelInput.deadline(idleSinceNanos + context.config().idleTimeout().toNanos());
         boolean arrived;
         try {
-            arrived = keepBuffer ? input.fill() : input.awaitData();
-        } catch (IOException e) {
-            String forced = closeReason;
-            if (forced != null) {
-                return forced;
+            idleSinceNanos = System.nanoTime();
+            STATE.setVolatile(this, IDLE);
+            context.registry().becameIdle();
+            if (draining) {
+                return "server stopping";
             }
-            throw e;
+            channelInput.deadline(idleSinceNanos + context.config().idleTimeout().toNanos());
+            // A read ended by evict() or abort() throws; failureReason() then reports why it was ended.
+            arrived = keepBuffer ? input.fill() : input.awaitData();
         } finally {
             if (keepBuffer) {
                 context.registry().bufferKeptWhileIdleReturned();
