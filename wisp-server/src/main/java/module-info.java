@@ -5,6 +5,7 @@
 module dev.wisp.server {
     requires transitive dev.wisp.core;
     requires dev.wisp.http1;
+    requires dev.wisp.transport;
 
     exports dev.wisp.server;
     exports dev.wisp.server.files;

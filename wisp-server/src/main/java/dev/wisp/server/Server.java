@@ -5,7 +5,7 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.server.internal.Listener;
 import dev.wisp.server.internal.ServerContext;
-import dev.wisp.server.internal.TimeoutSweeper;
+import dev.wisp.transport.TimeoutSweeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -72,9 +72,9 @@ public final class Server implements AutoCloseable {
             serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             serverChannel.bind(new InetSocketAddress(config.bindAddress(), config.port()), config.backlog());
             context.localAddress((InetSocketAddress) serverChannel.getLocalAddress());
-            sweeper = new TimeoutSweeper(context.registry(), config);
-            Thread.ofPlatform().name("wisp-timeouts-" + port()).daemon(true).start(sweeper);
-            listener = new Listener(context, serverChannel);
+            sweeper = new TimeoutSweeper(context.registry()::expireLate, config.headerTimeout(),
+                    config.idleTimeout(), config.readTimeout(), config.writeTimeout()).start("wisp-timeouts-" + port());
+            listener = Listener.http1(context, serverChannel);
             listenerThread = Thread.ofPlatform().name("wisp-listener-" + port()).daemon(false).start(listener);
             LOG.log(INFO, () -> "listening on " + context.localAddress());
             return this;

@@ -25,7 +25,7 @@ public final class ConnectionRegistry {
      * walk the list, never while waiting.
      */
     private final ReentrantLock listLock = new ReentrantLock();
-    private Http1ServerConnection head;
+    private ServerConnection head;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a connection closes or becomes idle: either may make room. */
     private final Condition roomMayBeFree = lock.newCondition();
@@ -76,7 +76,7 @@ public final class ConnectionRegistry {
         try {
             while (count >= maxConnections && !closed) {
                 waiting = true;
-                Http1ServerConnection victim = leastRecentlyUsedIdle();
+                ServerConnection victim = leastRecentlyUsedIdle();
                 if (victim != null && victim.evict()) {
                     // Its slot comes back when its thread has closed it; wait for that, not for more idle ones.
                     int full = count;
@@ -115,7 +115,7 @@ public final class ConnectionRegistry {
         }
     }
 
-    void add(Http1ServerConnection connection) {
+    void add(ServerConnection connection) {
         listLock.lock();
         try {
             connection.next = head;
@@ -130,7 +130,7 @@ public final class ConnectionRegistry {
     }
 
     /** Gives the slot of a closed connection back. */
-    void remove(Http1ServerConnection connection) {
+    void remove(ServerConnection connection) {
         listLock.lock();
         try {
             if (!connection.linked) {
@@ -154,10 +154,10 @@ public final class ConnectionRegistry {
     }
 
     /** Calls the action for every open connection, holding the list lock. */
-    private void forEach(Consumer<Http1ServerConnection> action) {
+    private void forEach(Consumer<ServerConnection> action) {
         listLock.lock();
         try {
-            for (Http1ServerConnection connection = head; connection != null; connection = connection.next) {
+            for (ServerConnection connection = head; connection != null; connection = connection.next) {
                 action.accept(connection);
             }
         } finally {
@@ -176,12 +176,12 @@ public final class ConnectionRegistry {
         }
     }
 
-    private Http1ServerConnection leastRecentlyUsedIdle() {
+    private ServerConnection leastRecentlyUsedIdle() {
         listLock.lock();
         try {
-            Http1ServerConnection oldest = null;
+            ServerConnection oldest = null;
             long oldestSince = 0;
-            for (Http1ServerConnection connection = head; connection != null; connection = connection.next) {
+            for (ServerConnection connection = head; connection != null; connection = connection.next) {
                 if (connection.isIdle()) {
                     long since = connection.idleSinceNanos();
                     if (oldest == null || since - oldestSince < 0) {
@@ -209,7 +209,7 @@ public final class ConnectionRegistry {
 
     /** Closes every idle connection and tells busy ones to close after their exchange. */
     public void drain() {
-        forEach(Http1ServerConnection::drain);
+        forEach(ServerConnection::drain);
     }
 
     /** Closes every connection's socket, whatever it is doing. */
@@ -217,8 +217,8 @@ public final class ConnectionRegistry {
         forEach(connection -> connection.abort("server stopped"));
     }
 
-    /** Expires the connections whose read deadline has passed; called by the {@link TimeoutSweeper}. */
-    void expireLate(long nowNanos) {
+    /** Expires the connections whose read deadline has passed; called by the sweeper. */
+    public void expireLate(long nowNanos) {
         forEach(connection -> connection.expireIfLate(nowNanos));
     }
 

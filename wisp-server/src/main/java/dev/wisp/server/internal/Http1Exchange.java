@@ -55,13 +55,13 @@ final class Http1Exchange {
         try {
             body = openBody(head);
         } catch (HttpProtocolException e) {
-            ErrorResponses.send(out, e.status(), e.getMessage());
+            Http1ErrorResponses.send(out, e.status(), e.getMessage());
             return false;
         }
         String expect = head.headers().firstOrNull(HeaderNames.EXPECT);
         if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
             // RFC 9110 §10.1.1: an expectation we cannot meet gets 417.
-            ErrorResponses.send(out, Status.EXPECTATION_FAILED, "unsupported expectation: " + expect);
+            Http1ErrorResponses.send(out, Status.EXPECTATION_FAILED, "unsupported expectation: " + expect);
             return false;
         }
         ContinueBodyInputStream continuing = expect != null && head.version() == Version.HTTP_1_1
@@ -112,7 +112,7 @@ final class Http1Exchange {
                 yield new FixedLengthBodyInputStream(connection.input(), fixed.length());
             }
             case Http1Framing.Chunked chunked ->
-                    new ChunkedBodyInputStream(connection.input(), context.limits(), maxBody);
+                    new ChunkedBodyInputStream(connection.input(), connection.http1().limits(), maxBody);
             case Http1Framing.UntilClose untilClose ->
                     throw new IllegalStateException("a request body is never delimited by close");
         };
@@ -166,7 +166,7 @@ final class Http1Exchange {
      */
     private boolean fail(Http1ServerResponse response, Status status, String message, IOException cause) {
         if (!response.isCommitted() || connection.bytesWritten() == writtenBeforeResponse) {
-            ErrorResponses.send(connection.output(), status, message);
+            Http1ErrorResponses.send(connection.output(), status, message);
         } else {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] response cut short after commit: " + message
                     + (cause == null ? "" : " (" + cause + ")"));

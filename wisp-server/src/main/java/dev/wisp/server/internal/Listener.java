@@ -4,8 +4,6 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
-import dev.wisp.core.Status;
-import dev.wisp.core.WireOutput;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -14,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Accepts connections on one server socket and starts each on its own virtual thread, after the
- * {@link ConnectionRegistry} has admitted it.
+ * {@link ConnectionRegistry} has admitted it. What the connection speaks is up to its {@link ConnectionFactory};
+ * the listener knows no protocol.
  *
  * <p>{@link #run()} runs on the listener's own thread until {@link #close()} closes the server socket.
  */
@@ -23,12 +22,19 @@ public final class Listener implements Runnable {
 
     private final ServerContext context;
     private final ServerSocketChannel serverChannel;
+    private final ConnectionFactory connections;
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
 
-    public Listener(ServerContext context, ServerSocketChannel serverChannel) {
+    Listener(ServerContext context, ServerSocketChannel serverChannel, ConnectionFactory connections) {
         this.context = context;
         this.serverChannel = serverChannel;
+        this.connections = connections;
+    }
+
+    /** A listener whose connections speak plaintext HTTP/1.1. */
+    public static Listener http1(ServerContext context, ServerSocketChannel serverChannel) {
+        return new Listener(context, serverChannel, new Http1Connections(context));
     }
 
     @Override
@@ -61,14 +67,14 @@ public final class Listener implements Runnable {
             if (closed) {
                 closeQuietly(socket);
             } else {
-                reject(socket);
+                connections.refuse(socket);
             }
             return;
         }
         long id = ids.incrementAndGet();
-        Http1ServerConnection connection;
+        ServerConnection connection;
         try {
-            connection = new Http1ServerConnection(context, socket, id);
+            connection = connections.open(socket, id);
         } catch (IOException e) {
             context.registry().release();
             closeQuietly(socket);
@@ -85,21 +91,6 @@ public final class Listener implements Runnable {
             closeQuietly(socket);
             throw e;
         }
-    }
-
-    /** Answers 503 on a thread of its own, so a peer that does not read cannot stall accepting. */
-    private void reject(SocketChannel socket) {
-        LOG.log(DEBUG, "rejected a connection: maxConnections reached");
-        Thread.ofVirtual().name("wisp-reject").start(() -> {
-            try (socket) {
-                // A 503 fits in the socket's send buffer, so its write does not wait for the peer.
-                ChannelOutput channelOutput = new ChannelOutput(socket, context.config().writeTimeout().toNanos());
-                WireOutput out = WireOutput.of(channelOutput, context.buffers());
-                ErrorResponses.send(out, Status.SERVICE_UNAVAILABLE, "too many connections");
-            } catch (IOException e) {
-                LOG.log(DEBUG, () -> "503 failed: " + e);
-            }
-        });
     }
 
     /** Stops accepting: closes the server socket and wakes the thread if it waits for a free slot. */

@@ -1,24 +1,20 @@
 package dev.wisp.server.internal;
 
 import dev.wisp.core.BufferPool;
-import dev.wisp.http1.Http1Limits;
-import dev.wisp.http1.Http1RequestReader;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.server.Router;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * What every connection of one server shares: configuration, routes, the buffer pool, the codec with its limits,
- * and the registry of open connections. Built once at start; immutable apart from the registry and the pool,
+ * What every connection of one server shares, whatever its protocol: configuration, routes, the buffer pool, and
+ * the registry of open connections. Built once at start; immutable apart from the registry and the pool,
  * which are thread-safe.
  */
 public final class ServerContext {
     private final ServerConfig config;
     private final Router router;
     private final BufferPool buffers;
-    private final Http1Limits limits;
-    private final Http1RequestReader requestReader;
     private final ConnectionRegistry registry;
     /**
      * Makes every connection's threads. They share one name: a name per thread would be a string kept by every
@@ -31,9 +27,6 @@ public final class ServerContext {
         this.config = config;
         this.router = router;
         this.buffers = new BufferPool(config.bufferBytes(), config.maxPooledBuffers());
-        this.limits = new Http1Limits(config.maxRequestLineBytes(), config.maxHeaderBytes(), config.maxHeaderCount(),
-                config.maxChunkLineBytes());
-        this.requestReader = new Http1RequestReader(limits);
         this.registry = new ConnectionRegistry(config.maxConnections(), config.overflowPolicy(),
                 config.maxPooledBuffers());
     }
@@ -48,14 +41,6 @@ public final class ServerContext {
 
     BufferPool buffers() {
         return buffers;
-    }
-
-    Http1Limits limits() {
-        return limits;
-    }
-
-    Http1RequestReader requestReader() {
-        return requestReader;
     }
 
     /** Records the address the server listens on, once bound. */

@@ -49,7 +49,7 @@ class IdleConnectionBuffersIT {
         ServerSocketChannel channel = ServerSocketChannel.open();
         channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         context.localAddress((InetSocketAddress) channel.getLocalAddress());
-        listener = new Listener(context, channel);
+        listener = Listener.http1(context, channel);
         Thread.ofPlatform().daemon().start(listener);
     }
 

@@ -1,4 +1,4 @@
-package dev.wisp.server.internal;
+package dev.wisp.transport;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,7 +11,7 @@ import java.nio.channels.SocketChannel;
  * forever. Writes go out in slices of at most {@link #SLICE} bytes, each under a fresh deadline that the
  * {@link TimeoutSweeper} enforces by closing the connection; a peer that reads slowly but steadily is not cut off.
  *
- * <p>The connection's thread writes and sets the deadline; the sweeper reads it.
+ * <p>One thread writes and sets the deadline at a time; the sweeper reads it.
  */
 final class ChannelOutput extends OutputStream {
     static final int SLICE = 64 * 1024;
@@ -26,7 +26,11 @@ final class ChannelOutput extends OutputStream {
         this.timeoutNanos = timeoutNanos;
     }
 
-    /** How many bytes went to the socket so far; read by the connection's thread only. */
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    /** How many bytes went to the socket so far; read by the writing thread only. */
     long written() {
         return written;
     }

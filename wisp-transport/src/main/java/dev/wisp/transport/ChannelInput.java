@@ -1,4 +1,4 @@
-package dev.wisp.server.internal;
+package dev.wisp.transport;
 
 import java.io.IOException;
 import java.io.InputStream;

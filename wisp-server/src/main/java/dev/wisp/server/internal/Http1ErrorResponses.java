@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
  * The responses the server sends on its own when a request cannot reach a handler: protocol errors, limits and
  * timeouts. Each says why in a short text body (never a stack trace) and closes the connection.
  */
-final class ErrorResponses {
-    private ErrorResponses() {
+final class Http1ErrorResponses {
+    private Http1ErrorResponses() {
     }
 
     /** Writes and flushes an error response with {@code Connection: close}; failures to write are ignored. */

@@ -1,0 +1,65 @@
+package dev.wisp.server.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.core.Status;
+import dev.wisp.core.WireOutput;
+import dev.wisp.http1.Http1Limits;
+import dev.wisp.http1.Http1RequestReader;
+import dev.wisp.transport.PlainTransport;
+import dev.wisp.transport.Transport;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The HTTP/1.1 side of a server: the request codec with its limits, shared by every HTTP/1.1 connection, and the
+ * factory of plaintext HTTP/1.1 connections. Immutable; built once at start.
+ */
+final class Http1Connections implements ConnectionFactory {
+    private static final System.Logger LOG = System.getLogger(Http1Connections.class.getName());
+
+    private final ServerContext context;
+    private final Http1Limits limits;
+    private final Http1RequestReader requestReader;
+
+    Http1Connections(ServerContext context) {
+        this.context = context;
+        var config = context.config();
+        this.limits = new Http1Limits(config.maxRequestLineBytes(), config.maxHeaderBytes(), config.maxHeaderCount(),
+                config.maxChunkLineBytes());
+        this.requestReader = new Http1RequestReader(limits);
+    }
+
+    Http1Limits limits() {
+        return limits;
+    }
+
+    Http1RequestReader requestReader() {
+        return requestReader;
+    }
+
+    /** An HTTP/1.1 connection over a transport that is ready: plaintext, or TLS after its handshake. */
+    Http1ServerConnection open(Transport transport, long id) {
+        return new Http1ServerConnection(context, this, transport, id);
+    }
+
+    @Override
+    public ServerConnection open(SocketChannel channel, long id) throws IOException {
+        return open(PlainTransport.of(channel, context.config().writeTimeout().toNanos()), id);
+    }
+
+    /** Answers 503 on a thread of its own, so a peer that does not read cannot stall accepting. */
+    @Override
+    public void refuse(SocketChannel channel) {
+        LOG.log(DEBUG, "refused a connection: maxConnections reached");
+        Thread.ofVirtual().name("wisp-refuse").start(() -> {
+            try (PlainTransport transport = PlainTransport.of(channel, context.config().writeTimeout().toNanos())) {
+                // A 503 fits in the socket's send buffer, so its write does not wait for the peer.
+                WireOutput out = WireOutput.of(transport.output(), context.buffers());
+                Http1ErrorResponses.send(out, Status.SERVICE_UNAVAILABLE, "too many connections");
+            } catch (IOException e) {
+                LOG.log(DEBUG, () -> "503 failed: " + e);
+            }
+        });
+    }
+}

@@ -1,0 +1,248 @@
+package dev.wisp.server.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.wisp.core.Version;
+import dev.wisp.server.ConnectionInfo;
+import dev.wisp.transport.Transport;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+
+/**
+ * One accepted connection as the listener, the {@link ConnectionRegistry} and the sweeper see it, whatever
+ * protocol it speaks: its transport, whether it is idle (and since when), and the ways other threads end it
+ * ({@link #evict()}, {@link #drain()}, {@link #abort(String)}, {@link #expireIfLate(long)}). A protocol extends
+ * it with {@link #run()}, which serves the connection on its thread, and reports its state through
+ * {@link #enterIdle()} and {@link #leaveIdle()}.
+ *
+ * <p>Its fields are kept few on purpose: an idle connection's footprint is a headline number.
+ *
+ * <p>Thread-safety: the protocol's thread (one at a time) runs {@link #run()}; the methods that end a connection
+ * may be called from any thread and end a blocked read or write by shutting the input or closing the transport.
+ */
+abstract class ServerConnection implements Runnable {
+    private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
+    private static final VarHandle STATE;
+    private static final int BUSY = 0;
+    private static final int IDLE = 1;
+    private static final int CLOSING = 2;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(ServerConnection.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final ServerContext context;
+    final Transport transport;
+    private final long id;
+    private final long openedAtMillis;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
+    private volatile long idleSinceNanos;
+    private volatile boolean draining;
+    private volatile boolean timedOut;
+    private volatile String closeReason;
+    /** The connection's current thread, for {@link #abort(String)} to interrupt. */
+    private volatile Thread thread;
+    /** Links in the registry's list of open connections; guarded by the registry's list lock. */
+    ServerConnection previous;
+    ServerConnection next;
+    boolean linked;
+
+    ServerConnection(ServerContext context, Transport transport, long id) {
+        this.context = context;
+        this.transport = transport;
+        this.id = id;
+        this.openedAtMillis = System.currentTimeMillis();
+    }
+
+    /** The protocol this connection speaks, for {@link ConnectionInfo}. */
+    abstract Version protocol();
+
+    /** Gives back whatever buffers the protocol holds; called once, when the connection has closed. */
+    abstract void releaseBuffers();
+
+    final long id() {
+        return id;
+    }
+
+    /** Records the running thread, for {@link #abort(String)}; call first thing on every thread that serves. */
+    final void onThisThread() {
+        thread = Thread.currentThread();
+    }
+
+    /**
+     * Marks the connection idle from now on, so the registry may evict it, and wakes an accept thread waiting
+     * for room.
+     *
+     * @return false if the server is stopping and the connection should close instead of waiting
+     */
+    final boolean enterIdle() {
+        idleSinceNanos = System.nanoTime();
+        STATE.setVolatile(this, IDLE);
+        context.registry().becameIdle();
+        return !draining;
+    }
+
+    /**
+     * Marks the connection busy again after an idle wait.
+     *
+     * @return null if it may go on, else the reason another thread closed it meanwhile
+     */
+    final String leaveIdle() {
+        if (!STATE.compareAndSet(this, IDLE, BUSY)) {
+            String reason = closeReason;
+            return reason != null ? reason : "closed";
+        }
+        return null;
+    }
+
+    final boolean isIdle() {
+        return (int) STATE.getVolatile(this) == IDLE;
+    }
+
+    final long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    final boolean isDraining() {
+        return draining;
+    }
+
+    /** Whether a read deadline passed and the sweeper shut the input. */
+    final boolean isTimedOut() {
+        return timedOut;
+    }
+
+    /** Why another thread ended the connection, or null if none did. */
+    final String forcedCloseReason() {
+        return closeReason;
+    }
+
+    /**
+     * Ends a read whose deadline has passed by shutting the input; the protocol answers as it sees fit (HTTP/1.1
+     * with 408). Ends a write whose deadline has passed by closing the connection, since a shut input would not
+     * end it.
+     */
+    final void expireIfLate(long nowNanos) {
+        long deadline = transport.readDeadlineNanos();
+        if (deadline != 0 && nowNanos - deadline > 0 && !timedOut) {
+            timedOut = true;
+            try {
+                transport.shutdownInput();
+            } catch (IOException e) {
+                abort("timeout");
+            }
+        }
+        long writeDeadline = transport.writeDeadlineNanos();
+        if (writeDeadline != 0 && nowNanos - writeDeadline > 0) {
+            abort("write timeout");
+        }
+    }
+
+    /** Closes the connection if it is idle; called by the registry to make room. */
+    final boolean evict() {
+        return closeIfIdle("evicted to make room (least recently used)");
+    }
+
+    /** Closes the connection if idle, else lets it finish its work and close. */
+    final void drain() {
+        draining = true;
+        closeIfIdle("server stopping");
+    }
+
+    /**
+     * Closes the socket whatever the connection is doing. Closing ends a read or write on it; the interrupt ends
+     * a handler blocked on anything else (a lock, a queue, a slow call), which would otherwise hold stop() up.
+     */
+    final void abort(String reason) {
+        closeReason = reason;
+        STATE.setVolatile(this, CLOSING);
+        closeTransport();
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
+    }
+
+    private boolean closeIfIdle(String reason) {
+        if (STATE.compareAndSet(this, IDLE, CLOSING)) {
+            closeReason = reason;
+            closeTransport();
+            return true;
+        }
+        return false;
+    }
+
+    /** Tells the connection listener the connection is open. */
+    final void announceOpened() {
+        ConnectionInfo info = info();
+        notifyListener(() -> context.config().connectionListener().opened(info));
+    }
+
+    /**
+     * Closes the connection for this reason, gives its slot back and tells the connection listener. Called on the
+     * connection's thread. The output is shut first, so a TLS peer gets its close_notify; that write is bounded by
+     * the write deadline like any other.
+     */
+    final void close(String reason) {
+        STATE.setVolatile(this, CLOSING);
+        ConnectionInfo info = info();
+        try {
+            transport.shutdownOutput();
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[c" + id + "] shutting the output failed: " + e);
+        }
+        closeTransport();
+        releaseBuffers();
+        transport.releaseBuffers();
+        context.registry().remove(this);
+        LOG.log(DEBUG, () -> "[c" + id + "] closed: " + reason);
+        notifyListener(() -> context.config().connectionListener().closed(info, reason));
+    }
+
+    /**
+     * Says why a failure ends the connection: for an I/O error, the reason another thread closed it, if one
+     * did; a bug (any other throwable) is logged as an error.
+     */
+    final String failureReason(Throwable e) {
+        if (e instanceof IOException) {
+            String forced = closeReason;
+            LOG.log(DEBUG, () -> "[c" + id + "] " + e);
+            return forced != null ? forced : "I/O error: " + e.getMessage();
+        }
+        LOG.log(ERROR, "[c" + id + "] connection failed", e);
+        return "internal error: " + e;
+    }
+
+    /** Builds the connection's description; not kept, since an idle connection should hold little. */
+    ConnectionInfo info() {
+        InetSocketAddress local = transport.localAddress().orElse(context.localAddress());
+        return new ConnectionInfo(id, transport.remoteAddress(), local, Instant.ofEpochMilli(openedAtMillis),
+                protocol());
+    }
+
+    private void closeTransport() {
+        try {
+            transport.close();
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[c" + id + "] close failed: " + e);
+        }
+    }
+
+    private void notifyListener(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(WARNING, "[c" + id + "] connection listener failed", e);
+        }
+    }
+}

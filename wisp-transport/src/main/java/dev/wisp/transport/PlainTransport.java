@@ -1,0 +1,71 @@
+package dev.wisp.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
+
+/** A {@link Transport} of plaintext bytes: the socket channel's own streams with their deadlines. */
+public final class PlainTransport extends Transport {
+
+    private PlainTransport(SocketChannel channel, long writeTimeoutNanos) throws IOException {
+        super(channel, writeTimeoutNanos);
+    }
+
+    /**
+     * A transport over a connected blocking channel, which it then owns.
+     *
+     * @param writeTimeoutNanos how long each slice of a write may take before the sweeper closes the socket
+     * @throws IOException if the channel is no longer connected
+     */
+    public static PlainTransport of(SocketChannel channel, long writeTimeoutNanos) throws IOException {
+        return new PlainTransport(channel, writeTimeoutNanos);
+    }
+
+    @Override
+    public InputStream input() {
+        return socketInput;
+    }
+
+    @Override
+    public OutputStream output() {
+        return socketOutput;
+    }
+
+    @Override
+    public void handshake() {
+        // plaintext: nothing to agree on
+    }
+
+    @Override
+    public Optional<SSLSession> tlsSession() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> applicationProtocol() {
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean hasInputEnded() {
+        return socketInput.hasEnded();
+    }
+
+    @Override
+    public long bytesWritten() {
+        return socketOutput.written();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        shutdownSocketOutput();
+    }
+
+    @Override
+    public void releaseBuffers() {
+        // plaintext: the codec above holds the buffers
+    }
+}

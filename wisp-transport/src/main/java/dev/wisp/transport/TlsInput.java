@@ -1,0 +1,235 @@
+package dev.wisp.transport;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+
+/**
+ * The plaintext side of a TLS connection's reads: reads records from the socket and unwraps them. Two buffers
+ * at most are held, and only while they hold bytes: {@code net}, records read but not yet unwrapped, and
+ * {@code plain}, decrypted bytes not yet read. Both go back to the pool as soon as they are empty.
+ *
+ * <p>An idle wait (a one-byte read with nothing buffered, as {@code WireInput.awaitData()} makes) reads the next
+ * record's five-byte header into a small array of its own, and takes a buffer only when a record is arriving: a
+ * TLS connection waiting for its next request holds no record buffer.
+ *
+ * <p>One thread reads at a time. Replies the engine must send while reading go through {@link TlsOutput}.
+ */
+final class TlsInput extends InputStream {
+    /** RFC 8446 §5.1: content type, legacy version, and a two-byte length. */
+    private static final int RECORD_HEADER_BYTES = 5;
+
+    private final SSLEngine engine;
+    private final ChannelInput raw;
+    private final TlsOutput output;
+    private final TlsBuffers buffers;
+    private final byte[] header = new byte[RECORD_HEADER_BYTES];
+    private int headerBytes;
+    /** Records read, not yet unwrapped, in read mode; null when none. */
+    private ByteBuffer net;
+    /** Plaintext not yet read, in read mode; null when none. */
+    private ByteBuffer plain;
+    private boolean ended;
+
+    TlsInput(SSLEngine engine, ChannelInput raw, TlsOutput output, TlsBuffers buffers) {
+        this.engine = engine;
+        this.raw = raw;
+        this.output = output;
+        this.buffers = buffers;
+    }
+
+    /** Whether the stream has ended: a close_notify came, or the socket's input ended. */
+    boolean hasEnded() {
+        return ended || raw.hasEnded();
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        while (plain == null) {
+            if (ended || !unwrapRecord(length == 1)) {
+                ended = true;
+                return -1;
+            }
+        }
+        int n = Math.min(length, plain.remaining());
+        plain.get(bytes, offset, n);
+        if (!plain.hasRemaining()) {
+            buffers.release(plain.array());
+            plain = null;
+        }
+        return n;
+    }
+
+    @Override
+    public int available() {
+        return plain == null ? 0 : plain.remaining();
+    }
+
+    /**
+     * Unwraps records until one yields plaintext or a handshake step is done.
+     *
+     * @param idle whether to wait for the next record without holding a buffer
+     * @return false at the end of the stream
+     */
+    private boolean unwrapRecord(boolean idle) throws IOException {
+        while (true) {
+            if (net == null && !(idle ? awaitRecordHeader() : readMore())) {
+                return false;
+            }
+            SSLEngineResult result = unwrapOnce();
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                return false;
+            }
+            respond(result.getHandshakeStatus());
+            if (plain != null) {
+                return true;
+            }
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && !readMore()) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Takes one handshake step that needs the peer's bytes; for {@code TlsTransport.handshake()}.
+     *
+     * @throws EOFException if the peer closes before the handshake is done
+     */
+    HandshakeStatus unwrapHandshake() throws IOException {
+        while (true) {
+            if (net == null && !readMore()) {
+                throw new EOFException("peer closed the connection during the TLS handshake");
+            }
+            SSLEngineResult result = unwrapOnce();
+            switch (result.getStatus()) {
+                case OK -> {
+                    return result.getHandshakeStatus();
+                }
+                case CLOSED -> throw new EOFException("peer closed TLS during the handshake");
+                default -> {
+                    if (!readMore()) {
+                        throw new EOFException("peer closed the connection during the TLS handshake");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Unwraps what {@code net} holds into a fresh plaintext buffer, kept only if it received bytes. */
+    private SSLEngineResult unwrapOnce() throws SSLException {
+        byte[] array = buffers.acquire();
+        ByteBuffer target = ByteBuffer.wrap(array);
+        SSLEngineResult result;
+        try {
+            result = engine.unwrap(net, target);
+        } catch (SSLException e) {
+            buffers.release(array);
+            throw e;
+        }
+        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+            buffers.release(array);
+            throw new SSLException("TLS record does not fit a " + array.length + "-byte buffer");
+        }
+        if (target.position() > 0) {
+            plain = target.flip();
+        } else {
+            buffers.release(array);
+        }
+        if (!net.hasRemaining()) {
+            buffers.release(net.array());
+            net = null;
+        }
+        return result;
+    }
+
+    /** Does what the engine asks after an unwrap outside the handshake: run a task, send a reply. */
+    private void respond(HandshakeStatus status) throws IOException {
+        while (true) {
+            switch (status) {
+                case NEED_TASK -> {
+                    TlsTransport.runDelegatedTasks(engine);
+                    status = engine.getHandshakeStatus();
+                }
+                case NEED_WRAP -> status = output.sendEngineMessage();
+                default -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Waits for the next record's header without a buffer, then moves it into one. */
+    private boolean awaitRecordHeader() throws IOException {
+        while (headerBytes < RECORD_HEADER_BYTES) {
+            int n = raw.read(header, headerBytes, RECORD_HEADER_BYTES - headerBytes);
+            if (n < 0) {
+                return false;
+            }
+            headerBytes += n;
+        }
+        net = ByteBuffer.wrap(buffers.acquire());
+        net.put(header).flip();
+        headerBytes = 0;
+        return true;
+    }
+
+    /** Reads more records into {@code net}, after what it holds. */
+    private boolean readMore() throws IOException {
+        if (net == null) {
+            net = ByteBuffer.wrap(buffers.acquire()).flip();
+        }
+        net.compact();
+        int n;
+        try {
+            n = raw.read(net.array(), net.position(), net.remaining());
+            if (n > 0) {
+                net.position(net.position() + n);
+            }
+        } finally {
+            net.flip();
+        }
+        if (n < 0) {
+            if (!net.hasRemaining()) {
+                buffers.release(net.array());
+                net = null;
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back whatever buffers are held; for a connection that is closing. */
+    void release() {
+        if (net != null) {
+            buffers.release(net.array());
+            net = null;
+        }
+        if (plain != null) {
+            buffers.release(plain.array());
+            plain = null;
+        }
+    }
+
+    /** Gives back the record buffer once nothing is waiting in it. */
+    void releaseIfEmpty() {
+        if (net != null && !net.hasRemaining()) {
+            buffers.release(net.array());
+            net = null;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.wisp.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A {@link Transport} of TLS: an {@link SSLEngine} over the same blocking socket channel the plaintext variant
+ * uses, so deadlines, half-close and the idle wait work the same way. Chosen over {@link javax.net.ssl.SSLSocket}
+ * because an SSLSocket keeps its record buffers for the life of the connection, where this transport borrows
+ * them from {@link TlsBuffers} per record: an idle TLS connection holds the engine's session state and no
+ * buffer.
+ *
+ * <p>The handshake runs on the connection's own thread ({@link #handshake()}), bounded by the read deadline the
+ * caller sets, so a slow or stalled handshake holds up nothing else.
+ */
+public final class TlsTransport extends Transport {
+    private final SSLEngine engine;
+    private final TlsInput input;
+    private final TlsOutput output;
+    private volatile boolean handshaken;
+
+    private TlsTransport(SocketChannel channel, SSLEngine engine, TlsBuffers buffers, long writeTimeoutNanos)
+            throws IOException {
+        super(channel, writeTimeoutNanos);
+        this.engine = engine;
+        this.output = new TlsOutput(engine, socketOutput, buffers);
+        this.input = new TlsInput(engine, socketInput, output, buffers);
+    }
+
+    /**
+     * A TLS transport over a connected blocking channel, which it then owns. The engine must be set up for its
+     * side (client or server mode, parameters); the handshake starts with {@link #handshake()}.
+     *
+     * @param writeTimeoutNanos how long each slice of a write may take before the sweeper closes the socket
+     * @throws IllegalArgumentException if the engine's records do not fit the buffers
+     * @throws IOException if the channel is no longer connected
+     */
+    public static TlsTransport of(SocketChannel channel, SSLEngine engine, TlsBuffers buffers,
+            long writeTimeoutNanos) throws IOException {
+        Objects.requireNonNull(engine, "engine");
+        buffers.checkFits(engine);
+        return new TlsTransport(channel, engine, buffers, writeTimeoutNanos);
+    }
+
+    @Override
+    public InputStream input() {
+        return input;
+    }
+
+    @Override
+    public OutputStream output() {
+        return output;
+    }
+
+    @Override
+    public void handshake() throws IOException {
+        if (handshaken) {
+            return;
+        }
+        try {
+            engine.beginHandshake();
+            HandshakeStatus status = engine.getHandshakeStatus();
+            while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
+                status = switch (status) {
+                    case NEED_WRAP -> output.sendEngineMessage();
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> input.unwrapHandshake();
+                    case NEED_TASK -> {
+                        runDelegatedTasks(engine);
+                        yield engine.getHandshakeStatus();
+                    }
+                    default -> throw new SSLException("unexpected handshake status " + status);
+                };
+            }
+        } catch (SSLException e) {
+            sendAlert();
+            throw e;
+        }
+        input.releaseIfEmpty();
+        handshaken = true;
+    }
+
+    /** Tells the peer why the handshake failed, if the engine has an alert to send; best effort. */
+    private void sendAlert() {
+        try {
+            if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                output.sendEngineMessage();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the peer may be gone already; the handshake's own failure is what gets reported
+        }
+    }
+
+    static void runDelegatedTasks(SSLEngine engine) {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+    }
+
+    @Override
+    public Optional<SSLSession> tlsSession() {
+        return handshaken ? Optional.of(engine.getSession()) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> applicationProtocol() {
+        String protocol = handshaken ? engine.getApplicationProtocol() : null;
+        return protocol == null || protocol.isEmpty() ? Optional.empty() : Optional.of(protocol);
+    }
+
+    /** The engine, for facts of the session the JSSE API keeps there (the SNI name asked for, say). */
+    public SSLEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public boolean hasInputEnded() {
+        return input.hasEnded();
+    }
+
+    @Override
+    public long bytesWritten() {
+        return output.written();
+    }
+
+    /** Sends close_notify, then ends the socket's output. */
+    @Override
+    public void shutdownOutput() throws IOException {
+        if (isOpen() && !isOutputShut()) {
+            engine.closeOutbound();
+            output.sendEngineMessage();
+            shutdownSocketOutput();
+        }
+    }
+
+    @Override
+    public void releaseBuffers() {
+        input.release();
+    }
+}

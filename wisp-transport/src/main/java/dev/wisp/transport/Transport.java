@@ -1,0 +1,154 @@
+package dev.wisp.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
+
+/**
+ * One connection's bytes over a socket: a blocking input and output stream, the deadlines that bound them, and
+ * half-close. The plaintext and the TLS variant behave the same to the code above; a codec reading
+ * {@link #input()} through a {@code WireInput} cannot tell them apart.
+ *
+ * <p><b>Deadlines.</b> Reads and writes block without a socket timeout. The connection sets a deadline before it
+ * reads ({@link #readDeadline(long)} or {@link #perReadTimeout(long)}); writes carry their own, renewed for every
+ * slice of {@link #writeTimeoutNanos()}. A {@link TimeoutSweeper} compares the deadlines with the clock and ends a
+ * late read with {@link #shutdownInput()}, a late write with {@link #close()}. No timer is armed per read, and an
+ * idle connection holds no timer object.
+ *
+ * <p><b>The idle wait.</b> A one-byte read of {@link #input()} when nothing is buffered waits holding no pooled
+ * buffer, in either variant: a waiting connection's cost is its objects and, under TLS, the engine's session.
+ *
+ * <p><b>Threads.</b> One thread reads and one thread writes at a time; reading and writing may overlap (a
+ * WebSocket or HTTP/2 connection reads on one thread while handlers write on others, under their own lock).
+ * {@link #shutdownInput()}, {@link #close()} and the deadline getters may be called from any thread.
+ */
+public abstract sealed class Transport implements AutoCloseable permits PlainTransport, TlsTransport {
+    private final SocketChannel channel;
+    private final InetSocketAddress remoteAddress;
+    /** The socket's own bytes, with the read deadline; under TLS, the records. */
+    final ChannelInput socketInput;
+    /** The socket's own bytes, with the write deadline; under TLS, the records. */
+    final ChannelOutput socketOutput;
+
+    Transport(SocketChannel channel, long writeTimeoutNanos) throws IOException {
+        this.channel = channel;
+        // The channel forgets its peer when it closes; log lines and callbacks still want it then.
+        this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
+        this.socketInput = new ChannelInput(channel);
+        this.socketOutput = new ChannelOutput(channel, writeTimeoutNanos);
+    }
+
+    /** The bytes from the peer, decrypted under TLS; -1 at the end of the stream. */
+    public abstract InputStream input();
+
+    /** The bytes to the peer, encrypted under TLS; every write goes out before it returns. */
+    public abstract OutputStream output();
+
+    /**
+     * Completes the TLS handshake, bounded by the read deadline set before; nothing for plaintext. Idempotent.
+     *
+     * @throws javax.net.ssl.SSLException if the handshake fails
+     * @throws java.io.EOFException if the peer closes first, or the deadline passes
+     */
+    public abstract void handshake() throws IOException;
+
+    /** The TLS session once {@link #handshake()} has completed; empty for plaintext. */
+    public abstract Optional<SSLSession> tlsSession();
+
+    /** The protocol ALPN selected in the handshake, or empty (plaintext, no ALPN, or no agreement). */
+    public abstract Optional<String> applicationProtocol();
+
+    /** Whether a read found the end of the stream: the peer closed its side, or the input was shut. */
+    public abstract boolean hasInputEnded();
+
+    /** How many bytes of {@link #output()} went to the socket so far (counted before encryption). */
+    public abstract long bytesWritten();
+
+    /**
+     * Ends writing after what was written: the peer reads the end of the stream (under TLS, after a close_notify
+     * alert). The input stays usable, for a lingering close.
+     */
+    public abstract void shutdownOutput() throws IOException;
+
+    /**
+     * Gives back the record buffers the transport still holds (bytes read and never consumed); nothing for
+     * plaintext. Called by the reading thread once the connection has closed.
+     */
+    public abstract void releaseBuffers();
+
+    /** Every read until the next call must finish by this absolute {@link System#nanoTime()} deadline. */
+    public final void readDeadline(long nanos) {
+        socketInput.deadline(nanos);
+    }
+
+    /** Each read, from now on, may block for at most this long. */
+    public final void perReadTimeout(long nanos) {
+        socketInput.perReadTimeout(nanos);
+    }
+
+    /** The deadline of the read in progress, or 0 if no read is waiting under one. */
+    public final long readDeadlineNanos() {
+        return socketInput.deadlineNanos();
+    }
+
+    /** The deadline of the write in progress, or 0 if none is. */
+    public final long writeDeadlineNanos() {
+        return socketOutput.deadlineNanos();
+    }
+
+    /** How long each slice of a write may take. */
+    public final long writeTimeoutNanos() {
+        return socketOutput.timeoutNanos();
+    }
+
+    /** Ends reading: a blocked read returns the end of the stream. The output stays usable. */
+    public final void shutdownInput() throws IOException {
+        channel.shutdownInput();
+    }
+
+    /** Whether the socket is still open. */
+    public final boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    /**
+     * Closes the socket at once; a blocked read or write on it ends with an exception. Idempotent. Sends no
+     * close_notify: a thread blocked writing may hold the record lock; {@link #shutdownOutput()} is the graceful
+     * way.
+     */
+    @Override
+    public final void close() throws IOException {
+        channel.close();
+    }
+
+    /** Whether the socket's output was shut. */
+    final boolean isOutputShut() {
+        return channel.socket().isOutputShutdown();
+    }
+
+    /** Shuts the socket's output. */
+    final void shutdownSocketOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
+    /** The peer's address, kept from the start so it can be read after close. */
+    public final InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** Our address, or empty once closed. */
+    public final Optional<InetSocketAddress> localAddress() {
+        if (!channel.isOpen()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable((InetSocketAddress) channel.getLocalAddress());
+        } catch (IOException e) {
+            return Optional.empty(); // closed meanwhile
+        }
+    }
+}
