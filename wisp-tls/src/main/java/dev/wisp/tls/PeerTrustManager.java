@@ -1,0 +1,156 @@
+package dev.wisp.tls;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Verifies peer certificates with the JDK's PKIX trust manager over the configured trusted certificates (or the
+ * JDK's trust store), and applies the client relaxations a configuration names explicitly.
+ *
+ * <p>It is a plain {@link X509TrustManager} on purpose: the JDK wraps such a trust manager and then checks the
+ * host name itself when the engine's endpoint identification algorithm is set ({@code "HTTPS"}), so hostname
+ * verification stays the JDK's. Thread-safe; {@link #update} swaps the trusted certificates for new handshakes.
+ */
+final class PeerTrustManager implements X509TrustManager {
+    private final boolean trustAll;
+    private final boolean allowSelfSigned;
+    private final boolean allowExpired;
+    private volatile X509TrustManager delegate;
+
+    PeerTrustManager(TlsConfig config, List<X509Certificate> trusted) {
+        trustAll = config.insecureTrustAll;
+        allowSelfSigned = config.allowSelfSigned;
+        allowExpired = config.allowExpired;
+        update(trusted);
+    }
+
+    /** Uses new trusted certificates (empty: the JDK's trust store) for handshakes from now on. */
+    void update(List<X509Certificate> trusted) {
+        try {
+            KeyStore store = null;
+            if (!trusted.isEmpty()) {
+                store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                for (int i = 0; i < trusted.size(); i++) {
+                    store.setCertificateEntry("ca-" + i, trusted.get(i));
+                }
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    delegate = x509;
+                    return;
+                }
+            }
+            throw new TlsConfigException("the JDK's trust manager factory gives no X.509 trust manager");
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new TlsConfigException("cannot set up the trusted certificates: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        delegate.checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        if (trustAll) {
+            return;
+        }
+        try {
+            delegate.checkServerTrusted(chain, authType);
+        } catch (CertificateException e) {
+            if (allowSelfSigned && chain.length == 1 && isSelfSigned(chain[0])) {
+                if (!allowExpired) {
+                    chain[0].checkValidity();
+                }
+                return;
+            }
+            if (allowExpired && !validNow(chain) && validatesWhenValid(chain)) {
+                return;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return delegate.getAcceptedIssuers();
+    }
+
+    private static boolean isSelfSigned(X509Certificate certificate) {
+        if (!certificate.getIssuerX500Principal().equals(certificate.getSubjectX500Principal())) {
+            return false;
+        }
+        try {
+            certificate.verify(certificate.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static boolean validNow(X509Certificate[] chain) {
+        try {
+            for (X509Certificate certificate : chain) {
+                certificate.checkValidity();
+            }
+            return true;
+        } catch (CertificateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Validates the chain as PKIX would at the last moment all its certificates were valid together: the
+     * signatures, names and constraints are still checked, only the clock is moved.
+     */
+    private boolean validatesWhenValid(X509Certificate[] chain) {
+        long notBefore = Arrays.stream(chain).mapToLong(c -> c.getNotBefore().getTime()).max().orElseThrow();
+        long notAfter = Arrays.stream(chain).mapToLong(c -> c.getNotAfter().getTime()).min().orElseThrow();
+        if (notBefore > notAfter) {
+            return false;
+        }
+        try {
+            Set<TrustAnchor> anchors = new HashSet<>();
+            Set<X509Certificate> anchorCertificates = new HashSet<>();
+            for (X509Certificate anchor : delegate.getAcceptedIssuers()) {
+                anchors.add(new TrustAnchor(anchor, null));
+                anchorCertificates.add(anchor);
+            }
+            List<X509Certificate> path = new ArrayList<>(Arrays.asList(chain));
+            path.removeIf(anchorCertificates::contains);
+            if (path.isEmpty()) {
+                return true;
+            }
+            if (anchors.isEmpty()) {
+                return false;
+            }
+            PKIXParameters parameters = new PKIXParameters(anchors);
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(new Date(notAfter));
+            CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.wisp.tls;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.TrustManager;
+
+/**
+ * What a transport uses of a {@link TlsConfig}: the {@link SSLContext}, built once, and new {@link SSLEngine}s
+ * with the configuration's {@link SSLParameters} applied (protocols, cipher suites, ALPN, SNI, client
+ * authentication, hostname verification).
+ *
+ * <p>Thread-safe. The life of one connection:
+ * <ol>
+ * <li>{@link #newServerEngine()} or {@link #newClientEngine(String, int)};</li>
+ * <li>the transport runs the handshake within {@link TlsConfig#handshakeTimeout()};</li>
+ * <li>{@link #handshakeCompleted(SSLEngine, Instant)} returns the session's facts (and, when resumption is off,
+ *     makes sure the session is never resumed).</li>
+ * </ol>
+ * {@link #reload()} (or a {@link #watchFiles(Duration)} watcher) reads the key material again for new
+ * connections; connections already open keep theirs. A bad reload keeps the material in use.
+ */
+public final class TlsContext {
+    private static final System.Logger LOG = System.getLogger(TlsContext.class.getName());
+    /** One second above the seven days a TLS 1.3 ticket may live: the JDK then issues no tickets at all. */
+    private static final int NO_TICKETS_TIMEOUT_SECONDS = (int) TlsConfigChecks.MAX_SESSION_TIMEOUT.toSeconds() + 1;
+
+    private final TlsConfig config;
+    private final SSLContext sslContext;
+    private final SniKeyManager keyManager = new SniKeyManager();
+    private final PeerTrustManager trustManager;
+    private final ReentrantLock reloadLock = new ReentrantLock();
+    private volatile TlsMaterial material;
+    private volatile TlsConfigException lastReloadFailure;
+
+    private TlsContext(TlsConfig config) {
+        this.config = config;
+        this.material = config.material;
+        keyManager.update(material.identities());
+        trustManager = new PeerTrustManager(config, material.trusted());
+        try {
+            sslContext = SSLContext.getInstance("TLS");
+            sslContext.init(new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, null);
+        } catch (GeneralSecurityException e) {
+            throw new TlsConfigException("cannot create the TLS context: " + e.getMessage(), e);
+        }
+        configureSessions(sslContext.getServerSessionContext());
+        configureSessions(sslContext.getClientSessionContext());
+    }
+
+    /**
+     * Builds the context of a configuration; the {@code SSLContext} is created here, once.
+     *
+     * @throws TlsConfigException when the JDK cannot create it
+     */
+    public static TlsContext create(TlsConfig config) {
+        return new TlsContext(Objects.requireNonNull(config, "config"));
+    }
+
+    /** The configuration this context was built from. */
+    public TlsConfig config() {
+        return config;
+    }
+
+    /** The JDK context, for a transport that uses {@code SSLSocket}s; apply {@link #serverParameters()} to them. */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /**
+     * A new server-side engine with the server parameters applied.
+     *
+     * @throws IllegalStateException when the configuration has no identity to present
+     */
+    public SSLEngine newServerEngine() {
+        SSLEngine engine = sslContext.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setSSLParameters(serverParameters());
+        return engine;
+    }
+
+    /**
+     * A new client-side engine for a connection to {@code host:port}, which keys session resumption; SNI carries
+     * {@code host} (or the configured {@link TlsConfig#serverName()}) unless it is an IP address.
+     */
+    public SSLEngine newClientEngine(String host, int port) {
+        Objects.requireNonNull(host, "host");
+        SSLEngine engine = sslContext.createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        engine.setSSLParameters(clientParameters(host));
+        return engine;
+    }
+
+    /**
+     * The parameters of the server side: protocols, suites, ALPN, client authentication.
+     *
+     * @throws IllegalStateException when the configuration has no identity to present
+     */
+    public SSLParameters serverParameters() {
+        if (config.identities.isEmpty()) {
+            throw new IllegalStateException("a TLS server needs an identity (TlsConfig.Builder.identity)");
+        }
+        SSLParameters parameters = common();
+        parameters.setNeedClientAuth(config.clientAuth == ClientAuth.REQUIRED);
+        if (config.clientAuth == ClientAuth.OPTIONAL) {
+            parameters.setWantClientAuth(true);
+        }
+        return parameters;
+    }
+
+    /** The parameters of the client side for a connection to {@code host}: those of the server plus SNI and
+     * endpoint identification ({@code "HTTPS"}, unless a relaxation turns it off). */
+    public SSLParameters clientParameters(String host) {
+        SSLParameters parameters = common();
+        String name = config.serverName != null ? config.serverName : host;
+        if (isHostName(name)) {
+            parameters.setServerNames(List.<SNIServerName>of(new SNIHostName(name)));
+        }
+        if (!config.skipsHostnameVerification()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        return parameters;
+    }
+
+    /**
+     * Tells the context that an engine's handshake is complete and returns the session's facts. When session
+     * resumption is off, the session is invalidated so that it is never resumed.
+     *
+     * @param handshakeStarted when the transport began the handshake, to tell a resumed session from a new one
+     */
+    public TlsSessionInfo handshakeCompleted(SSLEngine engine, Instant handshakeStarted) {
+        TlsSessionInfo info = TlsSessionInfo.of(engine, handshakeStarted);
+        if (!config.sessionResumption) {
+            engine.getSession().invalidate();
+        }
+        return info;
+    }
+
+    /**
+     * Reads all key material and trusted certificates again, checks them as {@link TlsConfig.Builder#build()}
+     * does and uses them for new connections. On failure the material in use stays, the failure is logged at
+     * WARNING and kept for {@link #lastReloadFailure()}.
+     *
+     * @throws TlsConfigException when the new material is bad
+     */
+    public void reload() {
+        reloadLock.lock();
+        try {
+            TlsMaterial loaded = TlsMaterial.load(config);
+            trustManager.update(loaded.trusted());
+            keyManager.update(loaded.identities());
+            material = loaded;
+            lastReloadFailure = null;
+            LOG.log(System.Logger.Level.INFO, "TLS key material reloaded");
+        } catch (TlsConfigException e) {
+            lastReloadFailure = e;
+            LOG.log(System.Logger.Level.WARNING, "TLS key material not reloaded, keeping the current one: "
+                    + e.getMessage());
+            throw e;
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    /** The failure of the last reload, if it failed; cleared by a successful one. */
+    public Optional<TlsConfigException> lastReloadFailure() {
+        return Optional.ofNullable(lastReloadFailure);
+    }
+
+    /** When the key material in use was read. */
+    public Instant loadedAt() {
+        return material.loadedAt();
+    }
+
+    /** The certificate chains in use, one per identity, leaf first; empty without identities. */
+    public List<List<X509Certificate>> certificateChains() {
+        List<List<X509Certificate>> chains = new ArrayList<>();
+        material.identities().forEach(identity -> chains.add(identity.chain()));
+        return List.copyOf(chains);
+    }
+
+    /**
+     * Starts watching {@link TlsConfig#files()} on one daemon thread, reloading when one changes; close the
+     * watcher to stop it.
+     *
+     * @param interval how often the files' modification times and sizes are compared
+     */
+    public TlsFileWatcher watchFiles(Duration interval) {
+        return TlsFileWatcher.start(this, interval);
+    }
+
+    private SSLParameters common() {
+        SSLParameters parameters = new SSLParameters();
+        parameters.setProtocols(config.protocols.stream().map(TlsVersion::javaName).toArray(String[]::new));
+        parameters.setCipherSuites(config.cipherSuites.toArray(new String[0]));
+        parameters.setUseCipherSuitesOrder(true);
+        if (!config.alpnProtocols.isEmpty()) {
+            parameters.setApplicationProtocols(config.alpnProtocols.toArray(new String[0]));
+        }
+        return parameters;
+    }
+
+    private void configureSessions(SSLSessionContext sessions) {
+        if (config.sessionResumption) {
+            sessions.setSessionCacheSize(config.sessionCacheSize);
+            sessions.setSessionTimeout((int) config.sessionTimeout.toSeconds());
+        } else {
+            sessions.setSessionCacheSize(1);
+            sessions.setSessionTimeout(NO_TICKETS_TIMEOUT_SECONDS);
+        }
+    }
+
+    private static boolean isHostName(String name) {
+        // SNI carries host names only (RFC 6066 §3): not IPv4 or IPv6 literals.
+        if (name.contains(":") || name.matches("[0-9.]+")) {
+            return false;
+        }
+        try {
+            new SNIHostName(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

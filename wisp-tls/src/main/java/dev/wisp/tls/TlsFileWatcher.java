@@ -1,0 +1,131 @@
+package dev.wisp.tls;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Reloads a {@link TlsContext} when one of its files changes: one daemon thread compares each file's
+ * modification time and size every interval. Polling rather than a {@code WatchService}, because rotation tools
+ * replace files through renames and symbolic links (Kubernetes secrets), which directory events report unevenly
+ * across platforms, and a poll of a few files is cheap.
+ *
+ * <p>A failed reload keeps the material in use; it is logged at WARNING by {@link TlsContext#reload()} and kept
+ * in {@link TlsContext#lastReloadFailure()}; the next change tries again. {@link #close()} stops the thread and
+ * waits for it. Thread-safe.
+ */
+public final class TlsFileWatcher implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TlsFileWatcher.class.getName());
+
+    private final TlsContext context;
+    private final List<Path> files;
+    private final long intervalNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition closing = lock.newCondition();
+    private final Thread thread;
+    private boolean closed;
+    private int reloads;
+
+    private TlsFileWatcher(TlsContext context, Duration interval) {
+        this.context = context;
+        this.files = context.config().files();
+        this.intervalNanos = interval.toNanos();
+        this.thread = Thread.ofPlatform().daemon().name("wisp-tls-watch").unstarted(this::run);
+    }
+
+    static TlsFileWatcher start(TlsContext context, Duration interval) {
+        Objects.requireNonNull(interval, "interval");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive, was " + interval);
+        }
+        TlsFileWatcher watcher = new TlsFileWatcher(context, interval);
+        watcher.thread.start();
+        return watcher;
+    }
+
+    /** The files watched. */
+    public List<Path> files() {
+        return files;
+    }
+
+    /** How many reloads this watcher started, successful or not. */
+    public int reloadCount() {
+        lock.lock();
+        try {
+            return reloads;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops watching and waits for the thread to end. */
+    @Override
+    public void close() throws InterruptedException {
+        lock.lock();
+        try {
+            closed = true;
+            closing.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        thread.join();
+    }
+
+    private void run() {
+        List<String> seen = snapshot();
+        while (waitInterval()) {
+            List<String> now = snapshot();
+            if (now.equals(seen)) {
+                continue;
+            }
+            seen = now;
+            lock.lock();
+            try {
+                reloads++;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                context.reload();
+            } catch (TlsConfigException e) {
+                LOG.log(System.Logger.Level.DEBUG, "reload after a file change failed; waiting for the next change");
+            }
+        }
+    }
+
+    /** Waits one interval; false once closed. */
+    private boolean waitInterval() {
+        lock.lock();
+        try {
+            long left = intervalNanos;
+            while (!closed && left > 0) {
+                left = closing.awaitNanos(left);
+            }
+            return !closed;
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<String> snapshot() {
+        List<String> state = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                state.add(attributes.lastModifiedTime().toMillis() + "/" + attributes.size());
+            } catch (IOException e) {
+                state.add("missing");
+            }
+        }
+        return state;
+    }
+}
