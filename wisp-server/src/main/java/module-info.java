@@ -4,6 +4,7 @@
  */
 module dev.wisp.server {
     requires transitive dev.wisp.core;
+    requires transitive dev.wisp.tls;
     requires dev.wisp.http1;
     requires dev.wisp.transport;
 

@@ -1,9 +1,11 @@
 package dev.wisp.server;
 
 import dev.wisp.core.Version;
+import dev.wisp.tls.TlsSessionInfo;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the server knows about one connection, given to {@link ConnectionListener}s and to handlers through
@@ -14,13 +16,16 @@ import java.util.Objects;
  * @param localAddress our address the peer connected to
  * @param openedAt when the connection was accepted
  * @param protocol the protocol chosen for the connection
+ * @param tls the TLS session (version, cipher suite, ALPN, SNI name, the verified client certificates, whether
+ *     it was resumed), or empty for plaintext
  */
 public record ConnectionInfo(long id, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
-        Instant openedAt, Version protocol) {
+        Instant openedAt, Version protocol, Optional<TlsSessionInfo> tls) {
     public ConnectionInfo {
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(openedAt, "openedAt");
         Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(tls, "tls");
     }
 }

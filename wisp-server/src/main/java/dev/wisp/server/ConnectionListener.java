@@ -5,7 +5,11 @@ package dev.wisp.server;
  * connection only; an exception thrown by a listener is logged and otherwise ignored.
  */
 public interface ConnectionListener {
-    /** The connection was accepted and is about to read its first request. */
+    /**
+     * The connection was accepted and is about to read its first request; over TLS, once the handshake is done,
+     * with the session in {@link ConnectionInfo#tls()} (a connection whose handshake fails is only counted, in
+     * {@link Server#tlsHandshakeFailures()}).
+     */
     default void opened(ConnectionInfo connection) {
     }
 

@@ -3,16 +3,19 @@ package dev.wisp.server;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
-import dev.wisp.server.internal.Listener;
 import dev.wisp.server.internal.ServerContext;
+import dev.wisp.server.internal.ServerPorts;
+import dev.wisp.tls.TlsConfigException;
+import dev.wisp.tls.TlsContext;
 import dev.wisp.transport.TimeoutSweeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -36,18 +39,18 @@ public final class Server implements AutoCloseable {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final ServerConfig config;
+    private final Router router;
     private final ServerContext context;
     private final ReentrantLock lifecycle = new ReentrantLock();
-    private Listener listener;
+    private volatile ServerPorts ports;
     private TimeoutSweeper sweeper;
-    private Thread listenerThread;
-    private ServerSocketChannel serverChannel;
     private boolean started;
     private boolean stopped;
 
     private Server(ServerConfig config, Router router) {
         this.config = config;
-        this.context = new ServerContext(config, router);
+        this.router = router;
+        this.context = new ServerContext(config);
     }
 
     /** Creates a server; nothing listens until {@link #start()}. */
@@ -68,19 +71,17 @@ public final class Server implements AutoCloseable {
                 throw new IllegalStateException("server was already started");
             }
             started = true;
-            serverChannel = ServerSocketChannel.open();
-            serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            serverChannel.bind(new InetSocketAddress(config.bindAddress(), config.port()), config.backlog());
-            context.localAddress((InetSocketAddress) serverChannel.getLocalAddress());
-            sweeper = new TimeoutSweeper(context.registry()::expireLate, config.headerTimeout(),
-                    config.idleTimeout(), config.readTimeout(), config.writeTimeout()).start("wisp-timeouts-" + port());
-            listener = Listener.http1(context, serverChannel);
-            listenerThread = Thread.ofPlatform().name("wisp-listener-" + port()).daemon(false).start(listener);
-            LOG.log(INFO, () -> "listening on " + context.localAddress());
+            ports = ServerPorts.open(context, router);
+            sweeper = new TimeoutSweeper(context.registry()::expireLate, timeouts())
+                    .start("wisp-timeouts-" + port());
+            ports.start();
+            LOG.log(INFO, () -> "listening on " + context.localAddress()
+                    + (config.tls().isPresent() ? " (https)" : "")
+                    + ports.plaintextPort().stream().mapToObj(p -> ", plaintext on port " + p).findFirst()
+                            .orElse(""));
             return this;
         } catch (IOException e) {
             stopped = true;
-            closeQuietly(serverChannel);
             throw new UncheckedIOException("cannot listen on " + config.bindAddress().getHostAddress() + ":"
                     + config.port() + ": " + e.getMessage(), e);
         } finally {
@@ -99,6 +100,49 @@ public final class Server implements AutoCloseable {
             throw new IllegalStateException("server has not started");
         }
         return address.getPort();
+    }
+
+    /**
+     * The plaintext port served beside the HTTPS port, if the configuration asked for one.
+     *
+     * @throws IllegalStateException if the server has not started
+     */
+    public OptionalInt plaintextPort() {
+        return startedPorts().plaintextPort();
+    }
+
+    /** How many TLS handshakes failed since start: each is logged at DEBUG only, so this is where they show. */
+    public long tlsHandshakeFailures() {
+        ServerPorts current = ports;
+        return current == null ? 0 : current.tlsHandshakeFailures();
+    }
+
+    /**
+     * Reads the TLS key material again from its files (certificate rotation) and uses it for new connections;
+     * open connections keep theirs. On failure the material in use stays.
+     *
+     * @throws TlsConfigException if the new material is bad (the message says what is wrong)
+     * @throws IllegalStateException if the server has not started or serves no TLS
+     */
+    public void reloadTls() {
+        startedPorts().tls().orElseThrow(() -> new IllegalStateException("the server serves no TLS")).reload();
+    }
+
+    /**
+     * The TLS context of the HTTPS port: the certificates in use, when they were loaded, the last failed reload.
+     *
+     * @throws IllegalStateException if the server has not started or serves no TLS
+     */
+    public TlsContext tls() {
+        return startedPorts().tls().orElseThrow(() -> new IllegalStateException("the server serves no TLS"));
+    }
+
+    private ServerPorts startedPorts() {
+        ServerPorts current = ports;
+        if (current == null) {
+            throw new IllegalStateException("server has not started");
+        }
+        return current;
     }
 
     /** The number of open connections. */
@@ -121,8 +165,7 @@ public final class Server implements AutoCloseable {
                 return;
             }
             stopped = true;
-            listener.close();
-            listenerThread.join();
+            ports.close();
             context.registry().drain();
             if (!context.registry().awaitEmpty(grace.toNanos(), TimeUnit.NANOSECONDS)) {
                 LOG.log(WARNING, "connections still busy after the grace period of " + grace + "; closing them");
@@ -140,14 +183,11 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(ServerSocketChannel channel) {
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            LOG.log(WARNING, "closing the server socket failed", e);
-        }
+    private Duration[] timeouts() {
+        List<Duration> timeouts = new ArrayList<>(List.of(config.headerTimeout(), config.idleTimeout(),
+                config.readTimeout(), config.writeTimeout()));
+        config.tls().ifPresent(tls -> timeouts.add(tls.handshakeTimeout()));
+        return timeouts.toArray(Duration[]::new);
     }
 
     /** Stops with a grace period of five seconds. */

@@ -1,8 +1,11 @@
 package dev.wisp.server;
 
+import dev.wisp.tls.TlsConfig;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Everything a {@link Server} is built from, except its routes. Immutable; make one with {@link #builder()} and
@@ -34,6 +37,12 @@ import java.util.Objects;
  * {@code bufferBytes} (8 KiB) is the size of each pooled read or write buffer; a request line or a single field
  * line must fit in one. At most {@code maxPooledBuffers} (64) free buffers are kept for reuse, and at most as many
  * idle connections in a burst of requests keep their read buffer while they wait.
+ *
+ * <p>Transport: plaintext by default. With {@code tls(TlsConfig)} the port serves HTTPS (the TLS options, the
+ * handshake timeout among them, are in {@link TlsConfig}); {@code plaintextPort} then also serves plaintext on a
+ * second port, which redirects every request to HTTPS (308) unless {@code redirectToHttps(false)}.
+ * {@code tlsFileWatchInterval} (off by default) reloads the key material when its files change, for new
+ * connections.
  */
 public final class ServerConfig {
     private final InetAddress bindAddress;
@@ -54,6 +63,10 @@ public final class ServerConfig {
     private final Duration readTimeout;
     private final Duration writeTimeout;
     private final ConnectionListener connectionListener;
+    private final TlsConfig tls;
+    private final int plaintextPort;
+    private final boolean redirectToHttps;
+    private final Duration tlsFileWatchInterval;
 
     private ServerConfig(Builder builder) {
         this.bindAddress = builder.bindAddress;
@@ -74,6 +87,10 @@ public final class ServerConfig {
         this.readTimeout = builder.readTimeout;
         this.writeTimeout = builder.writeTimeout;
         this.connectionListener = builder.connectionListener;
+        this.tls = builder.tls;
+        this.plaintextPort = builder.plaintextPort;
+        this.redirectToHttps = builder.redirectToHttps;
+        this.tlsFileWatchInterval = builder.tlsFileWatchInterval;
     }
 
     public static Builder builder() {
@@ -163,6 +180,26 @@ public final class ServerConfig {
         return connectionListener;
     }
 
+    /** The TLS configuration of {@link #port()}, or empty when it serves plaintext. */
+    public Optional<TlsConfig> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /** The second port that serves plaintext beside an HTTPS port, if any. */
+    public OptionalInt plaintextPort() {
+        return plaintextPort < 0 ? OptionalInt.empty() : OptionalInt.of(plaintextPort);
+    }
+
+    /** Whether the {@link #plaintextPort()} answers every request with a redirect to HTTPS. */
+    public boolean redirectsToHttps() {
+        return redirectToHttps;
+    }
+
+    /** How often the TLS key material files are checked for changes; zero when they are not watched. */
+    public Duration tlsFileWatchInterval() {
+        return tlsFileWatchInterval;
+    }
+
     /** Builds a {@link ServerConfig}; every option has a default, checked together in {@link #build()}. */
     public static final class Builder {
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
@@ -183,6 +220,10 @@ public final class ServerConfig {
         private Duration readTimeout = Duration.ofSeconds(30);
         private Duration writeTimeout = Duration.ofSeconds(30);
         private ConnectionListener connectionListener = new ConnectionListener() { };
+        private TlsConfig tls;
+        private int plaintextPort = -1;
+        private boolean redirectToHttps = true;
+        private Duration tlsFileWatchInterval = Duration.ZERO;
 
         private Builder() {
         }
@@ -206,6 +247,10 @@ public final class ServerConfig {
             readTimeout = config.readTimeout;
             writeTimeout = config.writeTimeout;
             connectionListener = config.connectionListener;
+            tls = config.tls;
+            plaintextPort = config.plaintextPort;
+            redirectToHttps = config.redirectToHttps;
+            tlsFileWatchInterval = config.tlsFileWatchInterval;
         }
 
         public Builder bindAddress(InetAddress bindAddress) {
@@ -298,6 +343,37 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Serves HTTPS on {@link #port(int)} with this configuration; it needs at least one identity. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /** Serves plaintext only: the default. */
+        public Builder plaintext() {
+            this.tls = null;
+            this.plaintextPort = -1;
+            return this;
+        }
+
+        /** Also serves plaintext on this port (0 = ephemeral), beside the HTTPS port; needs {@link #tls}. */
+        public Builder plaintextPort(int plaintextPort) {
+            this.plaintextPort = plaintextPort;
+            return this;
+        }
+
+        /** Whether the plaintext port redirects every request to HTTPS (true, the default) or serves them. */
+        public Builder redirectToHttps(boolean redirectToHttps) {
+            this.redirectToHttps = redirectToHttps;
+            return this;
+        }
+
+        /** Checks the TLS key material files this often and reloads them when they change; zero turns it off. */
+        public Builder tlsFileWatchInterval(Duration interval) {
+            this.tlsFileWatchInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the first option out of range
          */
@@ -321,6 +397,12 @@ public final class ServerConfig {
             checkTimeout(idleTimeout, "idleTimeout");
             checkTimeout(readTimeout, "readTimeout");
             checkTimeout(writeTimeout, "writeTimeout");
+            check(plaintextPort < 0 || tls != null, "plaintextPort needs tls: a plaintext server has one port");
+            check(plaintextPort < 0 || plaintextPort <= 65535, "plaintextPort must be 0..65535: " + plaintextPort);
+            check(plaintextPort <= 0 || plaintextPort != port, "plaintextPort must differ from port: " + port);
+            check(tls == null || !tls.identities().isEmpty(),
+                    "tls needs a certificate and key (an identity) to serve HTTPS");
+            check(!tlsFileWatchInterval.isNegative(), "tlsFileWatchInterval must not be negative");
             return new ServerConfig(this);
         }
 

@@ -129,6 +129,36 @@ public final class ConnectionRegistry {
         }
     }
 
+    /**
+     * Puts a connection in the place of the one it took over (after a TLS handshake or a protocol upgrade),
+     * keeping its slot. A drain that reached the old one reaches the new one too.
+     */
+    void replace(ServerConnection old, ServerConnection replacement) {
+        listLock.lock();
+        try {
+            if (!old.linked) {
+                return;
+            }
+            replacement.previous = old.previous;
+            replacement.next = old.next;
+            if (old.previous != null) {
+                old.previous.next = replacement;
+            } else {
+                head = replacement;
+            }
+            if (old.next != null) {
+                old.next.previous = replacement;
+            }
+            replacement.linked = true;
+            replacement.draining |= old.draining;
+            old.previous = null;
+            old.next = null;
+            old.linked = false;
+        } finally {
+            listLock.unlock();
+        }
+    }
+
     /** Gives the slot of a closed connection back. */
     void remove(ServerConnection connection) {
         listLock.lock();

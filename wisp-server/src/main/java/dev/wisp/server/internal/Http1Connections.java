@@ -6,24 +6,28 @@ import dev.wisp.core.Status;
 import dev.wisp.core.WireOutput;
 import dev.wisp.http1.Http1Limits;
 import dev.wisp.http1.Http1RequestReader;
+import dev.wisp.server.Router;
+import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.PlainTransport;
-import dev.wisp.transport.Transport;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 
 /**
- * The HTTP/1.1 side of a server: the request codec with its limits, shared by every HTTP/1.1 connection, and the
- * factory of plaintext HTTP/1.1 connections. Immutable; built once at start.
+ * The HTTP/1.1 side of a server port: its routes and the request codec with its limits, shared by every HTTP/1.1
+ * connection of the port, and the factory of its connections. Immutable; built once at start.
  */
 final class Http1Connections implements ConnectionFactory {
     private static final System.Logger LOG = System.getLogger(Http1Connections.class.getName());
 
     private final ServerContext context;
+    private final Router router;
     private final Http1Limits limits;
     private final Http1RequestReader requestReader;
 
-    Http1Connections(ServerContext context) {
+    /** @param router the routes of this port's requests */
+    Http1Connections(ServerContext context, Router router) {
         this.context = context;
+        this.router = router;
         var config = context.config();
         this.limits = new Http1Limits(config.maxRequestLineBytes(), config.maxHeaderBytes(), config.maxHeaderCount(),
                 config.maxChunkLineBytes());
@@ -38,14 +42,19 @@ final class Http1Connections implements ConnectionFactory {
         return requestReader;
     }
 
-    /** An HTTP/1.1 connection over a transport that is ready: plaintext, or TLS after its handshake. */
-    Http1ServerConnection open(Transport transport, long id) {
-        return new Http1ServerConnection(context, this, transport, id);
+    Router router() {
+        return router;
+    }
+
+    /** The HTTP/1.1 connection that takes over after a TLS handshake. */
+    Http1ServerConnection open(ServerConnection handshake, TlsSessionInfo session) {
+        return new Http1ServerConnection(handshake, this, session);
     }
 
     @Override
     public ServerConnection open(SocketChannel channel, long id) throws IOException {
-        return open(PlainTransport.of(channel, context.config().writeTimeout().toNanos()), id);
+        return new Http1ServerConnection(context, this,
+                PlainTransport.of(channel, context.config().writeTimeout().toNanos()), id);
     }
 
     /** Answers 503 on a thread of its own, so a peer that does not read cannot stall accepting. */

@@ -68,7 +68,7 @@ final class Http1Exchange {
                 && !body.isFinished() ? new ContinueBodyInputStream(body, this::sendContinue) : null;
         response = new Http1ServerResponse(out, head.method(), head.version(),
                 isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(body, continuing));
-        RouteMatch match = context.router().resolve(head.method(), head.target());
+        RouteMatch match = connection.http1().router().resolve(head.method(), head.target());
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
                 match.pathParameters(), connection::info, context.config().maxRequestBodyBytes());
         try {

@@ -8,6 +8,7 @@ import dev.wisp.core.Status;
 import dev.wisp.core.Version;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
+import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Transport;
 import java.io.EOFException;
 import java.io.IOException;
@@ -39,6 +40,12 @@ final class Http1ServerConnection extends ServerConnection {
 
     Http1ServerConnection(ServerContext context, Http1Connections http1, Transport transport, long id) {
         super(context, transport, id);
+        this.http1 = http1;
+    }
+
+    /** Takes over a connection whose TLS handshake is done. */
+    Http1ServerConnection(ServerConnection handshake, Http1Connections http1, TlsSessionInfo session) {
+        super(handshake, session);
         this.http1 = http1;
     }
 

@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -30,11 +31,6 @@ public final class Listener implements Runnable {
         this.context = context;
         this.serverChannel = serverChannel;
         this.connections = connections;
-    }
-
-    /** A listener whose connections speak plaintext HTTP/1.1. */
-    public static Listener http1(ServerContext context, ServerSocketChannel serverChannel) {
-        return new Listener(context, serverChannel, new Http1Connections(context));
     }
 
     @Override
@@ -90,6 +86,15 @@ public final class Listener implements Runnable {
             context.registry().remove(connection);
             closeQuietly(socket);
             throw e;
+        }
+    }
+
+    /** The port this listener accepts on, for thread names. */
+    int port() {
+        try {
+            return ((InetSocketAddress) serverChannel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            return -1;
         }
     }
 

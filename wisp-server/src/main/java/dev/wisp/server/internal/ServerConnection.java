@@ -6,12 +6,14 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.Version;
 import dev.wisp.server.ConnectionInfo;
+import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Transport;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One accepted connection as the listener, the {@link ConnectionRegistry} and the sweeper see it, whatever
@@ -47,11 +49,15 @@ abstract class ServerConnection implements Runnable {
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
     private volatile long idleSinceNanos;
-    private volatile boolean draining;
+    volatile boolean draining;
     private volatile boolean timedOut;
     private volatile String closeReason;
     /** The connection's current thread, for {@link #abort(String)} to interrupt. */
     private volatile Thread thread;
+    /** The TLS session, once its handshake is done; null for plaintext. */
+    private final TlsSessionInfo tlsSession;
+    /** Whether the listener heard of the opening: only then does it hear of the closing. */
+    private boolean announced;
     /** Links in the registry's list of open connections; guarded by the registry's list lock. */
     ServerConnection previous;
     ServerConnection next;
@@ -62,6 +68,23 @@ abstract class ServerConnection implements Runnable {
         this.transport = transport;
         this.id = id;
         this.openedAtMillis = System.currentTimeMillis();
+        this.tlsSession = null;
+    }
+
+    /**
+     * Takes over the transport and identity of a connection that hands itself to this protocol (after a TLS
+     * handshake, or an upgrade); {@link ConnectionRegistry#replace} then puts this one in its place.
+     *
+     * @param tlsSession the TLS session if the handover follows the handshake, else null to keep the previous
+     */
+    ServerConnection(ServerConnection previous, TlsSessionInfo tlsSession) {
+        this.context = previous.context;
+        this.transport = previous.transport;
+        this.id = previous.id;
+        this.openedAtMillis = previous.openedAtMillis;
+        this.tlsSession = tlsSession != null ? tlsSession : previous.tlsSession;
+        this.announced = previous.announced;
+        this.thread = previous.thread;
     }
 
     /** The protocol this connection speaks, for {@link ConnectionInfo}. */
@@ -182,8 +205,12 @@ abstract class ServerConnection implements Runnable {
         return false;
     }
 
-    /** Tells the connection listener the connection is open. */
+    /** Tells the connection listener the connection is open, unless it was told before a handover. */
     final void announceOpened() {
+        if (announced) {
+            return;
+        }
+        announced = true;
         ConnectionInfo info = info();
         notifyListener(() -> context.config().connectionListener().opened(info));
     }
@@ -206,7 +233,9 @@ abstract class ServerConnection implements Runnable {
         transport.releaseBuffers();
         context.registry().remove(this);
         LOG.log(DEBUG, () -> "[c" + id + "] closed: " + reason);
-        notifyListener(() -> context.config().connectionListener().closed(info, reason));
+        if (announced) {
+            notifyListener(() -> context.config().connectionListener().closed(info, reason));
+        }
     }
 
     /**
@@ -227,7 +256,7 @@ abstract class ServerConnection implements Runnable {
     ConnectionInfo info() {
         InetSocketAddress local = transport.localAddress().orElse(context.localAddress());
         return new ConnectionInfo(id, transport.remoteAddress(), local, Instant.ofEpochMilli(openedAtMillis),
-                protocol());
+                protocol(), Optional.ofNullable(tlsSession));
     }
 
     private void closeTransport() {

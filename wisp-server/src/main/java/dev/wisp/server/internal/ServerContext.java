@@ -2,18 +2,16 @@ package dev.wisp.server.internal;
 
 import dev.wisp.core.BufferPool;
 import dev.wisp.server.ServerConfig;
-import dev.wisp.server.Router;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * What every connection of one server shares, whatever its protocol: configuration, routes, the buffer pool, and
+ * What every connection of one server shares, whatever its protocol and port: configuration, the buffer pool, and
  * the registry of open connections. Built once at start; immutable apart from the registry and the pool,
  * which are thread-safe.
  */
 public final class ServerContext {
     private final ServerConfig config;
-    private final Router router;
     private final BufferPool buffers;
     private final ConnectionRegistry registry;
     /**
@@ -23,9 +21,8 @@ public final class ServerContext {
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("wisp-conn").factory();
     private volatile InetSocketAddress localAddress;
 
-    public ServerContext(ServerConfig config, Router router) {
+    public ServerContext(ServerConfig config) {
         this.config = config;
-        this.router = router;
         this.buffers = new BufferPool(config.bufferBytes(), config.maxPooledBuffers());
         this.registry = new ConnectionRegistry(config.maxConnections(), config.overflowPolicy(),
                 config.maxPooledBuffers());
@@ -33,10 +30,6 @@ public final class ServerContext {
 
     ServerConfig config() {
         return config;
-    }
-
-    Router router() {
-        return router;
     }
 
     BufferPool buffers() {

@@ -43,13 +43,12 @@ class IdleConnectionBuffersIT {
             stop();
         }
         ServerConfig config = ServerConfig.builder().port(0).maxPooledBuffers(maxPooledBuffers).build();
-        context = new ServerContext(config, Router.builder()
-                .get("/hello", (request, response) -> response.send("hello\n"))
-                .build());
+        context = new ServerContext(config);
+        Router router = Router.builder().get("/hello", (request, response) -> response.send("hello\n")).build();
         ServerSocketChannel channel = ServerSocketChannel.open();
         channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         context.localAddress((InetSocketAddress) channel.getLocalAddress());
-        listener = Listener.http1(context, channel);
+        listener = new Listener(context, channel, new Http1Connections(context, router));
         Thread.ofPlatform().daemon().start(listener);
     }
 

@@ -1,0 +1,40 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.core.Status;
+import dev.wisp.server.Router;
+import dev.wisp.server.ServerRequest;
+import dev.wisp.server.ServerResponse;
+import java.io.IOException;
+
+/**
+ * The routes of a plaintext port that sends everyone to HTTPS: every request is answered 308 Permanent Redirect
+ * to the same host, path and query on the HTTPS port. 308 keeps the method and body (RFC 9110 §15.4.9), so a
+ * POST is not turned into a GET.
+ */
+final class HttpsRedirect {
+    private HttpsRedirect() {
+    }
+
+    static Router router(int httpsPort) {
+        return Router.builder().any("/*", (request, response) -> redirect(request, response, httpsPort)).build();
+    }
+
+    private static void redirect(ServerRequest request, ServerResponse response, int httpsPort) throws IOException {
+        String host = hostWithoutPort(request.headers().first("Host").orElse("localhost"));
+        String port = httpsPort == 443 ? "" : ":" + httpsPort;
+        String target = request.target().raw();
+        response.status(Status.PERMANENT_REDIRECT)
+                .header("Location", "https://" + host + port + (target.startsWith("/") ? target : "/"))
+                .send("use https\n");
+    }
+
+    /** The host of a Host field: a name, an IPv4 address or a bracketed IPv6 address, without the port. */
+    static String hostWithoutPort(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.wisp.server.internal;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.wisp.server.Router;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsContext;
+import dev.wisp.tls.TlsFileWatcher;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The ports a server listens on and what each serves: one port of plaintext HTTP/1.1; or one HTTPS port, with
+ * optionally a second, plaintext one that redirects to it (or serves the same routes). Owns the listener threads
+ * and, under TLS, the {@link TlsContext} and its file watcher.
+ *
+ * <p>Used under the server's lifecycle lock: {@link #open} and {@link #start()} once, {@link #close()} once.
+ */
+public final class ServerPorts {
+    private static final System.Logger LOG = System.getLogger(ServerPorts.class.getName());
+    /** The ALPN names of the protocols a TLS port serves. */
+    private static final List<String> SERVED_ALPN = List.of("http/1.1");
+
+    private final List<ServerSocketChannel> channels = new ArrayList<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private TlsContext tls;
+    private TlsConnections tlsConnections;
+    private TlsFileWatcher watcher;
+    private int port;
+    private int plaintextPort = -1;
+
+    private ServerPorts() {
+    }
+
+    /**
+     * Binds every port of the configuration; nothing is accepted before {@link #start()}.
+     *
+     * @throws IOException if a port cannot be bound; those bound before are closed
+     */
+    public static ServerPorts open(ServerContext context, Router router) throws IOException {
+        ServerPorts ports = new ServerPorts();
+        try {
+            ports.bind(context, router);
+        } catch (IOException | RuntimeException e) {
+            ports.closeSockets();
+            throw e;
+        }
+        return ports;
+    }
+
+    private void bind(ServerContext context, Router router) throws IOException {
+        ServerConfig config = context.config();
+        ServerSocketChannel main = bind(config, config.port());
+        port = ((InetSocketAddress) main.getLocalAddress()).getPort();
+        context.localAddress((InetSocketAddress) main.getLocalAddress());
+        Http1Connections http1 = new Http1Connections(context, router);
+        if (config.tls().isEmpty()) {
+            listeners.add(new Listener(context, main, http1));
+            return;
+        }
+        tls = TlsContext.create(withServedAlpn(config.tls().get()));
+        tlsConnections = new TlsConnections(context, tls, http1);
+        listeners.add(new Listener(context, main, tlsConnections));
+        if (config.plaintextPort().isPresent()) {
+            ServerSocketChannel plain = bind(config, config.plaintextPort().getAsInt());
+            plaintextPort = ((InetSocketAddress) plain.getLocalAddress()).getPort();
+            Router plainRoutes = config.redirectsToHttps() ? HttpsRedirect.router(port) : router;
+            listeners.add(new Listener(context, plain, new Http1Connections(context, plainRoutes)));
+        }
+        if (config.tlsFileWatchInterval().isPositive()) {
+            watcher = tls.watchFiles(config.tlsFileWatchInterval());
+        }
+    }
+
+    /**
+     * The configuration with ALPN limited to the protocols this server serves, and offering HTTP/1.1 when it
+     * named none: a client that offers h2 and http/1.1 then gets http/1.1, never a protocol nobody here speaks.
+     */
+    private static TlsConfig withServedAlpn(TlsConfig config) {
+        if (config.alpnProtocols().isEmpty()) {
+            return config.toBuilder().alpnProtocols(SERVED_ALPN.toArray(String[]::new)).build();
+        }
+        List<String> served = config.alpnProtocols().stream().filter(SERVED_ALPN::contains).toList();
+        if (served.isEmpty()) {
+            throw new IllegalArgumentException("tls alpnProtocols " + config.alpnProtocols()
+                    + " name no protocol this server serves: " + SERVED_ALPN);
+        }
+        return served.equals(config.alpnProtocols()) ? config
+                : config.toBuilder().alpnProtocols(served.toArray(String[]::new)).build();
+    }
+
+    private ServerSocketChannel bind(ServerConfig config, int port) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        channels.add(channel);
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        channel.bind(new InetSocketAddress(config.bindAddress(), port), config.backlog());
+        return channel;
+    }
+
+    /** Starts a listener thread per port. */
+    public void start() {
+        for (Listener listener : listeners) {
+            String name = "wisp-listener-" + listener.port();
+            threads.add(Thread.ofPlatform().name(name).daemon(false).start(listener));
+        }
+    }
+
+    /** The main port: HTTPS under TLS, else plaintext. */
+    public int port() {
+        return port;
+    }
+
+    /** The plaintext port beside an HTTPS one, if any. */
+    public OptionalInt plaintextPort() {
+        return plaintextPort < 0 ? OptionalInt.empty() : OptionalInt.of(plaintextPort);
+    }
+
+    /** The TLS context of the HTTPS port, if there is one. */
+    public Optional<TlsContext> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /** How many TLS handshakes failed so far. */
+    public long tlsHandshakeFailures() {
+        return tlsConnections == null ? 0 : tlsConnections.handshakeFailures();
+    }
+
+    /** Stops accepting on every port and waits for the listener threads to end. */
+    public void close() throws InterruptedException {
+        if (watcher != null) {
+            watcher.close();
+        }
+        closeSockets();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+
+    private void closeSockets() {
+        for (Listener listener : listeners) {
+            listener.close();
+        }
+        for (ServerSocketChannel channel : channels) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(WARNING, "closing a server socket failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.core.Version;
+import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.transport.TlsTransport;
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * A connection of an HTTPS port during its TLS handshake. The handshake runs on the connection's own virtual
+ * thread under the configured handshake timeout (the sweeper enforces it), so a slow or stalled client holds up
+ * nothing but itself. Once it is done, the connection hands its transport to the protocol ALPN chose (HTTP/1.1,
+ * also when the client offered no ALPN) and that connection takes this one's place in the registry and thread.
+ *
+ * <p>Runs on the connection's thread; see {@link ServerConnection} for what other threads may call.
+ */
+final class TlsHandshakeConnection extends ServerConnection {
+    private final TlsConnections connections;
+
+    TlsHandshakeConnection(ServerContext context, TlsConnections connections, TlsTransport transport, long id) {
+        super(context, transport, id);
+        this.connections = connections;
+    }
+
+    @Override
+    Version protocol() {
+        return Version.HTTP_1_1;
+    }
+
+    @Override
+    void releaseBuffers() {
+        // the transport holds the only buffers of a handshake
+    }
+
+    @Override
+    public void run() {
+        onThisThread();
+        Instant started = Instant.now();
+        transport.readDeadline(System.nanoTime() + connections.tls().config().handshakeTimeout().toNanos());
+        try {
+            transport.handshake();
+        } catch (IOException | RuntimeException e) {
+            String reason = isTimedOut() ? "handshake timeout"
+                    : forcedCloseReason() != null ? forcedCloseReason() : describe(e);
+            connections.handshakeFailed(id(), reason);
+            close("TLS handshake failed: " + reason);
+            return;
+        }
+        TlsSessionInfo session = connections.tls().handshakeCompleted(((TlsTransport) transport).engine(), started);
+        ServerConnection next = switch (session.alpnProtocol().orElse("http/1.1")) {
+            case "http/1.1" -> connections.http1().open(this, session);
+            default -> null;
+        };
+        if (next == null) {
+            close("ALPN chose " + session.alpnProtocol().orElseThrow() + ", which this server does not serve");
+            return;
+        }
+        context.registry().replace(this, next);
+        next.run();
+    }
+
+    /** The reason of a handshake failure in one line, without a stack trace. */
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.wisp.server;
+
+import static dev.wisp.server.TestServers.TEST_TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.RawPeer;
+import dev.wisp.tls.TlsSessionInfo;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.Test;
+
+class HttpsIT {
+
+    private static Router routes() {
+        return Router.builder()
+                .get("/hello", (request, response) -> response.send("hello\n"))
+                .get("/whoami", (request, response) -> response.send(request.connection().tls()
+                        .map(tls -> tls.protocol() + " " + tls.alpnProtocol().orElse("-") + " "
+                                + tls.peerCertificates().size())
+                        .orElse("plaintext") + "\n"))
+                .post("/echo", (request, response) -> response.send(request.bodyBytes()))
+                .build();
+    }
+
+    private static Server startHttps(ServerConfig.Builder config) {
+        return TestServers.start(config.tls(TestTls.server().build()), routes());
+    }
+
+    @Test
+    void servesCurlOverTlsWithTheCaItTrusts() throws Exception {
+        String curl = PeerTools.require("curl").toString();
+        try (Server server = startHttps(TestServers.config())) {
+            PeerTools.Result result = PeerTools.run(Duration.ofSeconds(20), List.of(curl, "-sS", "--cacert",
+                    TestTls.file("ca.pem"), "https://localhost:" + server.port() + "/whoami",
+                    "https://localhost:" + server.port() + "/hello"));
+            assertEquals(0, result.exitCode(), result.stderr());
+            assertEquals("TLSv1.3 http/1.1 0\nhello\n", result.stdout());
+        }
+    }
+
+    @Test
+    void curlRefusesTheServerWithoutTheCaAndTheServerCountsTheFailedHandshake() throws Exception {
+        String curl = PeerTools.require("curl").toString();
+        try (Server server = startHttps(TestServers.config())) {
+            PeerTools.Result result = PeerTools.run(Duration.ofSeconds(20),
+                    List.of(curl, "-sS", "https://localhost:" + server.port() + "/hello"));
+            assertEquals(60, result.exitCode(), result.stderr()); // curl: peer certificate cannot be verified
+            awaitHandshakeFailures(server, 1);
+            assertEquals(0, server.connectionCount());
+        }
+    }
+
+    @Test
+    void servesTheJdkHttpClientOverTls12AndKeepsTheConnection() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            BlockingQueue<ConnectionInfo> opened = new LinkedBlockingQueue<>();
+            ConnectionListener listener = new ConnectionListener() {
+                @Override
+                public void opened(ConnectionInfo connection) {
+                    opened.add(connection);
+                }
+            };
+            try (Server server = TestServers.start(TestServers.config().connectionListener(listener)
+                    .tls(TestTls.server().protocols("TLSv1.2").build()), routes());
+                    HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trustingClientContext())
+                            .version(HttpClient.Version.HTTP_1_1).build()) {
+                for (int i = 0; i < 3; i++) {
+                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                            URI.create("https://localhost:" + server.port() + "/echo"))
+                            .POST(HttpRequest.BodyPublishers.ofString("round " + i)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals("round " + i, response.body());
+                }
+                TlsSessionInfo tls = opened.take().tls().orElseThrow();
+                assertEquals("TLSv1.2", tls.protocol());
+                assertEquals("localhost", tls.serverName().orElseThrow());
+                assertTrue(opened.isEmpty(), "three requests on one connection");
+            }
+        });
+    }
+
+    @Test
+    void plaintextPortRedirectsEveryRequestToHttpsKeepingPathAndQuery() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (Server server = startHttps(TestServers.config().plaintextPort(0));
+                    RawPeer peer = RawPeer.connect(server.plaintextPort().orElseThrow())) {
+                peer.send("POST /upload?x=1 HTTP/1.1\r\nHost: example.test:8080\r\nContent-Length: 0\r\n\r\n");
+                var response = peer.readResponse();
+                assertEquals(308, response.status());
+                assertEquals("https://example.test:" + server.port() + "/upload?x=1",
+                        response.headers().first("Location").orElseThrow());
+            }
+        });
+    }
+
+    @Test
+    void plaintextPortServesTheRoutesWhenNotRedirecting() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (Server server = startHttps(TestServers.config().plaintextPort(0).redirectToHttps(false));
+                    RawPeer peer = RawPeer.connect(server.plaintextPort().orElseThrow())) {
+                peer.send("GET /whoami HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals("plaintext\n", peer.readResponse().bodyText());
+            }
+        });
+    }
+
+    @Test
+    void closesAStalledHandshakeAtItsTimeoutWhileServingOthers() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (Server server = TestServers.start(TestServers.config()
+                    .tls(TestTls.server().handshakeTimeout(Duration.ofMillis(200)).build()), routes());
+                    Socket stalled = new Socket("127.0.0.1", server.port())) {
+                HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trustingClientContext())
+                        .version(HttpClient.Version.HTTP_1_1).build();
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + server.port() + "/hello")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals("hello\n", response.body());
+                // At most an alert, then the end of the stream.
+                byte[] rest = stalled.getInputStream().readAllBytes();
+                assertTrue(rest.length == 0 || rest[0] == 21, "TLS alert record or nothing");
+                awaitHandshakeFailures(server, 1);
+                client.close();
+            }
+        });
+    }
+
+    @Test
+    void plaintextRequestOnTheHttpsPortFailsTheHandshakeAndCloses() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (Server server = startHttps(TestServers.config());
+                    Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] answer = socket.getInputStream().readAllBytes();
+                assertNotEquals("HTTP", new String(answer, 0, Math.min(4, answer.length), StandardCharsets.US_ASCII));
+                awaitHandshakeFailures(server, 1);
+            }
+        });
+    }
+
+    private static void awaitHandshakeFailures(Server server, long count) {
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            while (server.tlsHandshakeFailures() < count) {
+                Thread.onSpinWait();
+            }
+        });
+    }
+}
