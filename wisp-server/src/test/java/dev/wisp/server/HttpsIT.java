@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.TestTransport;
 import dev.wisp.tls.TlsSessionInfo;
 import java.net.Socket;
 import java.net.URI;
@@ -18,10 +20,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class HttpsIT {
+
+    @BeforeAll
+    static void chooseTheirOwnTransports() {
+        assumeFalse(TestTransport.isTls(), "these tests choose TLS or plaintext per connection themselves");
+    }
 
     private static Router routes() {
         return Router.builder()
@@ -120,7 +129,7 @@ class HttpsIT {
     void closesAStalledHandshakeAtItsTimeoutWhileServingOthers() {
         assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
             try (Server server = TestServers.start(TestServers.config()
-                    .tls(TestTls.server().handshakeTimeout(Duration.ofMillis(200)).build()), routes());
+                    .tls(TestTls.server().handshakeTimeout(Duration.ofSeconds(1)).build()), routes());
                     Socket stalled = new Socket("127.0.0.1", server.port())) {
                 HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trustingClientContext())
                         .version(HttpClient.Version.HTTP_1_1).build();
@@ -146,6 +155,36 @@ class HttpsIT {
                 byte[] answer = socket.getInputStream().readAllBytes();
                 assertNotEquals("HTTP", new String(answer, 0, Math.min(4, answer.length), StandardCharsets.US_ASCII));
                 awaitHandshakeFailures(server, 1);
+            }
+        });
+    }
+
+    @Test
+    void refusesAConnectionOverTheLimitByClosingIt() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch busy = new CountDownLatch(1);
+            Router router = Router.builder().get("/block", (request, response) -> {
+                busy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                response.send("released\n");
+            }).build();
+            try (Server server = TestServers.start(TestServers.config().maxConnections(1)
+                    .overflowPolicy(OverflowPolicy.REJECT).tls(TestTls.server().build()), router);
+                    Socket first = TestTransport.wrapTls(new Socket("127.0.0.1", server.port()))) {
+                first.getOutputStream().write("GET /block HTTP/1.1\r\nHost: x\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                busy.await();
+                try (Socket second = new Socket("127.0.0.1", server.port())) {
+                    assertEquals(0, second.getInputStream().readAllBytes().length, "closed without a word");
+                }
+                release.countDown();
+                String answer = new String(first.getInputStream().readNBytes(17), StandardCharsets.US_ASCII);
+                assertEquals("HTTP/1.1 200 OK\r\n", answer);
             }
         });
     }

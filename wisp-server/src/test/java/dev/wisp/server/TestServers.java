@@ -1,6 +1,7 @@
 package dev.wisp.server;
 
 import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.TestTransport;
 import java.time.Duration;
 
 /** Starts servers for socket tests: loopback, an ephemeral port, and the routes most tests need. */
@@ -23,7 +24,11 @@ final class TestServers {
         return start(config(), router);
     }
 
+    /** Starts on an ephemeral port; over TLS with the test certificate in a run that tests TLS. */
     static Server start(ServerConfig.Builder config, Router router) {
+        if (TestTransport.isTls() && config.build().tls().isEmpty()) {
+            config.tls(TestTls.server().build());
+        }
         return Server.create(config.port(0).build(), router).start();
     }
 

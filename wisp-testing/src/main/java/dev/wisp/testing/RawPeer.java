@@ -56,7 +56,7 @@ public final class RawPeer implements AutoCloseable {
         this.reader = new RawResponseReader(in);
     }
 
-    /** Connects to a port on 127.0.0.1. */
+    /** Connects to a port on 127.0.0.1, over TLS in a run that tests TLS ({@link TestTransport}). */
     public static RawPeer connect(int port) throws IOException {
         Socket socket = new Socket();
         try {
@@ -64,7 +64,7 @@ public final class RawPeer implements AutoCloseable {
                     (int) DEFAULT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
             socket.setTcpNoDelay(true);
-            return new RawPeer(socket);
+            return new RawPeer(TestTransport.isTls() ? TestTransport.wrapTls(socket) : socket);
         } catch (IOException e) {
             socket.close();
             throw e;

@@ -39,6 +39,10 @@ final class TlsHandshakeConnection extends ServerConnection {
         transport.readDeadline(System.nanoTime() + connections.tls().config().handshakeTimeout().toNanos());
         try {
             transport.handshake();
+            transport.readDeadline(0);
+            if (isTimedOut()) {
+                throw new IOException("handshake completed as its deadline passed");
+            }
         } catch (IOException | RuntimeException e) {
             String reason = isTimedOut() ? "handshake timeout"
                     : forcedCloseReason() != null ? forcedCloseReason() : describe(e);
