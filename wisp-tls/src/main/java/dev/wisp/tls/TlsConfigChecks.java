@@ -56,12 +56,12 @@ final class TlsConfigChecks {
         boolean tls13 = false;
         boolean tls12 = false;
         for (String suite : config.cipherSuites) {
-            if (!supported.contains(suite)) {
-                throw new TlsConfigException("cipher suite " + suite + " is not supported by this JDK");
-            }
             if (!CipherSuites.isAllowed(suite)) {
                 throw new TlsConfigException("cipher suite " + suite + " is not allowed: only TLS 1.3 suites and "
                         + "TLS 1.2 suites with ECDHE and AES-GCM or ChaCha20-Poly1305");
+            }
+            if (!supported.contains(suite)) {
+                throw new TlsConfigException("cipher suite " + suite + " is not supported by this JDK");
             }
             tls13 |= CipherSuites.isTls13(suite);
             tls12 |= !CipherSuites.isTls13(suite);
