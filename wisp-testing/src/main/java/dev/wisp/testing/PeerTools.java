@@ -51,6 +51,15 @@ public final class PeerTools {
      * longer than the timeout.
      */
     public static Result run(Duration timeout, List<String> command) throws IOException, InterruptedException {
+        return runWithInput(timeout, command, "");
+    }
+
+    /**
+     * Runs a program to its end with this text (ISO-8859-1) on its standard input, then closed; kills it and fails
+     * the test if it runs longer than the timeout.
+     */
+    public static Result runWithInput(Duration timeout, List<String> command, String input)
+            throws IOException, InterruptedException {
         Path stdout = Files.createTempFile("wisp-peer-", ".out");
         Path stderr = Files.createTempFile("wisp-peer-", ".err");
         try {
@@ -58,7 +67,9 @@ public final class PeerTools {
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile())
                     .start();
-            process.getOutputStream().close();
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.ISO_8859_1));
+            }
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
                 Assertions.fail(String.join(" ", command) + " still running after " + timeout + "; killed");

@@ -15,6 +15,7 @@ import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 
@@ -27,8 +28,9 @@ import javax.net.ssl.TrustManager;
  * <ol>
  * <li>{@link #newServerEngine()} or {@link #newClientEngine(String, int)};</li>
  * <li>the transport runs the handshake within {@link TlsConfig#handshakeTimeout()};</li>
- * <li>{@link #handshakeCompleted(SSLEngine, Instant)} returns the session's facts (and, when resumption is off,
- *     makes sure the session is never resumed).</li>
+ * <li>{@link #handshakeCompleted(SSLEngine, Instant)} returns the session's facts;</li>
+ * <li>{@link #connectionClosed(SSLSession)} when the connection closes (when resumption is off, that makes sure
+ *     the session is never resumed).</li>
  * </ol>
  * {@link #reload()} (or a {@link #watchFiles(Duration)} watcher) reads the key material again for new
  * connections; connections already open keep theirs. A bad reload keeps the material in use.
@@ -136,17 +138,23 @@ public final class TlsContext {
     }
 
     /**
-     * Tells the context that an engine's handshake is complete and returns the session's facts. When session
-     * resumption is off, the session is invalidated so that it is never resumed.
+     * Tells the context that an engine's handshake is complete and returns the session's facts.
      *
      * @param handshakeStarted when the transport began the handshake, to tell a resumed session from a new one
      */
     public TlsSessionInfo handshakeCompleted(SSLEngine engine, Instant handshakeStarted) {
-        TlsSessionInfo info = TlsSessionInfo.of(engine, handshakeStarted);
+        return TlsSessionInfo.of(engine, handshakeStarted);
+    }
+
+    /**
+     * Tells the context that the connection of a session has closed. When session resumption is off, the session
+     * is invalidated here, so no later connection resumes it. Not earlier: the JDK's engine answers a session
+     * invalidated while its connection is open with a renegotiation, which TLS 1.2 peers refuse.
+     */
+    public void connectionClosed(SSLSession session) {
         if (!config.sessionResumption) {
-            engine.getSession().invalidate();
+            session.invalidate();
         }
-        return info;
     }
 
     /**

@@ -30,6 +30,8 @@ public final class TlsFileWatcher implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition closing = lock.newCondition();
     private final Thread thread;
+    /** The files' state when watching began, taken on the caller's thread: a change right after start counts. */
+    private final List<String> initial;
     private boolean closed;
     private int reloads;
 
@@ -37,6 +39,7 @@ public final class TlsFileWatcher implements AutoCloseable {
         this.context = context;
         this.files = context.config().files();
         this.intervalNanos = interval.toNanos();
+        this.initial = snapshot();
         this.thread = Thread.ofPlatform().daemon().name("wisp-tls-watch").unstarted(this::run);
     }
 
@@ -79,7 +82,7 @@ public final class TlsFileWatcher implements AutoCloseable {
     }
 
     private void run() {
-        List<String> seen = snapshot();
+        List<String> seen = initial;
         while (waitInterval()) {
             List<String> now = snapshot();
             if (now.equals(seen)) {

@@ -25,8 +25,12 @@ final class EngineHandshake {
         SSLEngine server = serverContext.newServerEngine();
         Instant started = Instant.now();
         new EngineHandshake().pump(client, server);
-        return new Result(clientContext.handshakeCompleted(client, started),
+        Result result = new Result(clientContext.handshakeCompleted(client, started),
                 serverContext.handshakeCompleted(server, started));
+        // The connection ends here: the contexts hear of it, as a transport's close tells them.
+        clientContext.connectionClosed(client.getSession());
+        serverContext.connectionClosed(server.getSession());
+        return result;
     }
 
     /** A handshake against a server engine made without Wisp, to present what Wisp's configuration refuses. */

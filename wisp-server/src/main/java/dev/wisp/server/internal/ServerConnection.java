@@ -6,6 +6,7 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.Version;
 import dev.wisp.server.ConnectionInfo;
+import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Transport;
 import java.io.IOException;
@@ -231,6 +232,10 @@ abstract class ServerConnection implements Runnable {
         closeTransport();
         releaseBuffers();
         transport.releaseBuffers();
+        TlsContext tls = context.tls();
+        if (tls != null) {
+            transport.tlsSession().ifPresent(tls::connectionClosed);
+        }
         context.registry().remove(this);
         LOG.log(DEBUG, () -> "[c" + id + "] closed: " + reason);
         if (announced) {

@@ -2,6 +2,7 @@ package dev.wisp.server.internal;
 
 import dev.wisp.core.BufferPool;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.tls.TlsContext;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadFactory;
 
@@ -20,6 +21,7 @@ public final class ServerContext {
      */
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("wisp-conn").factory();
     private volatile InetSocketAddress localAddress;
+    private volatile TlsContext tls;
 
     public ServerContext(ServerConfig config) {
         this.config = config;
@@ -44,6 +46,16 @@ public final class ServerContext {
     /** The address the server listens on: a closed connection's local address, which the socket forgets. */
     public InetSocketAddress localAddress() {
         return localAddress;
+    }
+
+    /** Records the TLS context of the HTTPS port, once made. */
+    void tls(TlsContext tls) {
+        this.tls = tls;
+    }
+
+    /** The TLS context of the HTTPS port, or null when the server serves plaintext only. */
+    TlsContext tls() {
+        return tls;
     }
 
     ThreadFactory connectionThreads() {

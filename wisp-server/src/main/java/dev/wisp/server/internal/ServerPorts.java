@@ -67,6 +67,7 @@ public final class ServerPorts {
             return;
         }
         tls = TlsContext.create(withServedAlpn(config.tls().get()));
+        context.tls(tls);
         tlsConnections = new TlsConnections(context, tls, http1);
         listeners.add(new Listener(context, main, tlsConnections));
         if (config.plaintextPort().isPresent()) {
