@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Accepts connections on one server socket and starts each on its own virtual thread, after the
  * {@link ConnectionRegistry} has admitted it.
  *
- * <p>{@link #run()} runs on the listener's own thread until {@link #close()} closes the server socket.
+ * <p>{@link #run()} runs on the listener's own thread until {@link #close()} closes the server socket. A failed
+ * accept does not end it: {@link AcceptBackoff} pauses and it tries again.
  */
 public final class Listener implements Runnable {
     private static final System.Logger LOG = System.getLogger(Listener.class.getName());
@@ -24,6 +25,7 @@ public final class Listener implements Runnable {
     private final ServerContext context;
     private final ServerSocketChannel serverChannel;
     private final AtomicLong ids = new AtomicLong();
+    private final AcceptBackoff backoff = new AcceptBackoff();
     private volatile boolean closed;
 
     public Listener(ServerContext context, ServerSocketChannel serverChannel) {
@@ -38,11 +40,20 @@ public final class Listener implements Runnable {
             try {
                 socket = serverChannel.accept();
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.log(ERROR, "accept failed; the listener stops", e);
+                if (closed || !serverChannel.isOpen()) {
+                    if (!closed) {
+                        LOG.log(ERROR, "the server socket was closed; the listener stops", e);
+                    }
+                    return;
                 }
-                return;
+                // A full descriptor table and its kin pass; the listener must outlive them.
+                backoff.failed(e);
+                if (!backoff.pause()) {
+                    return;
+                }
+                continue;
             }
+            backoff.succeeded();
             try {
                 admit(socket);
             } catch (InterruptedException e) {
@@ -105,6 +116,7 @@ public final class Listener implements Runnable {
     /** Stops accepting: closes the server socket and wakes the thread if it waits for a free slot. */
     public void close() {
         closed = true;
+        backoff.stop();
         context.registry().close();
         try {
             serverChannel.close();
