@@ -235,6 +235,7 @@ final class Http1ServerConnection implements Runnable {
             head = context.requestReader().readHead(input);
         } catch (HttpProtocolException e) {
             ErrorResponses.send(output, e.status(), e.getMessage());
+            linger();
             return "bad request: " + e.getMessage();
         } catch (EOFException e) {
             if (timedOut) {
@@ -244,11 +245,26 @@ final class Http1ServerConnection implements Runnable {
             return "peer closed mid-request";
         }
         channelInput.perReadTimeout(context.config().readTimeout().toNanos());
-        if (!new Http1Exchange(context, this).run(head)) {
+        Http1Exchange exchange = new Http1Exchange(context, this);
+        if (!exchange.run(head)) {
             String forced = closeReason;
-            return forced != null ? forced : timedOut ? "body read timeout" : "exchange asked to close";
+            String reason = forced != null ? forced : timedOut ? "body read timeout" : "exchange asked to close";
+            if (forced == null && exchange.hasUnreadBody()) {
+                linger();
+            }
+            return reason;
         }
         return draining ? "server stopping" : null;
+    }
+
+    /** Lets the client read the answer before the close; see {@link LingeringClose}. */
+    private void linger() {
+        if (timedOut || channelInput.hasEnded()) {
+            return; // the input is shut or ended already: nothing can arrive to cause a reset
+        }
+        String outcome = LingeringClose.linger(channel, channelInput, context.config().lingerTimeout().toNanos(),
+                context.config().maxLingerBytes());
+        LOG.log(DEBUG, () -> "[c" + id + "] " + outcome);
     }
 
     /** Builds the connection's description; not kept, since an idle connection should hold little. */

@@ -22,7 +22,7 @@ public final class TimeoutSweeper implements Runnable {
         this.registry = registry;
         Duration shortest = config.headerTimeout();
         for (Duration timeout : new Duration[] {config.idleTimeout(), config.readTimeout(),
-                config.writeTimeout()}) {
+                config.writeTimeout(), config.lingerTimeout()}) {
             if (timeout.compareTo(shortest) < 0) {
                 shortest = timeout;
             }
