@@ -49,9 +49,10 @@ import java.util.Optional;
  *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
  *       comparison, {@code *}) and, without it, If-Modified-Since give 304.
  *   <li><b>Ranges</b> (RFC 9110 §14), GET only: one range {@code a-b}, {@code a-} or {@code -n} gives 206 with
- *       Content-Range, one past the end gives 416 with {@code Content-Range: bytes *}{@code /size}. A request for
- *       several ranges gets the whole file with 200 (no multipart/byteranges); an invalid Range header, or an
- *       If-Range that no longer matches, gets the whole file too.
+ *       Content-Range, one past the end gives 416 with {@code Content-Range: bytes *}{@code /size}. Several
+ *       ranges give 206 with {@code multipart/byteranges}, one part per satisfiable range in the order asked; more
+ *       than 16 ranges, or ranges that overlap, get the whole file with 200 instead, so no answer repeats the
+ *       file's bytes. An invalid Range header, or an If-Range that no longer matches, gets the whole file too.
  *   <li><b>Directories.</b> A directory path without a trailing slash is redirected (301) to the slash form with a
  *       relative Location. Then the index file ({@code index.html} unless configured) is served if present; else an
  *       HTML listing, unless listing is turned off, when it is a 404.
