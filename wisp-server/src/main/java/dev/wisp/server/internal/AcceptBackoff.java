@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
  * a few wake-ups a second, never a spin. The queued connections wait in the kernel's backlog meanwhile.
  *
  * <p>It logs the first failure of a run at WARNING and the recovery at INFO, and the failures in between at DEBUG
- * only: a full descriptor table fails every accept, and one line per failure would flood the log.
+ * only: a full descriptor table fails every accept, and one line per failure would flood the log. A table that
+ * hovers at its limit lets an accept through whenever one descriptor is freed, so runs come and go quickly; a
+ * warning is therefore logged at most once per {@link #WARNING_INTERVAL_NANOS}, and a recovery only after a run
+ * that was warned of.
  *
  * <p>The listener's thread calls {@link #failed}, {@link #pause} and {@link #succeeded}; {@link #stop} may be called
  * from any thread and ends a pause at once.
@@ -25,22 +28,31 @@ final class AcceptBackoff {
     private static final System.Logger LOG = System.getLogger(AcceptBackoff.class.getName());
     static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The pause before the next accept; 0 while accepts succeed. */
     private long pauseNanos;
+    /** Whether the current run of failures was logged at WARNING. */
+    private boolean warned;
+    /** When the last warning was logged; as if a full interval ago at first, so the first failure is logged. */
+    private long warnedAtNanos = System.nanoTime() - WARNING_INTERVAL_NANOS;
+    /** Failures since the last warning. */
     private long failures;
-    private long firstFailureNanos;
 
-    /** Records a failed accept and logs it if it is the first of a run. */
+    /** Records a failed accept and logs it if it is the first of a run, and no warning was logged lately. */
     void failed(IOException e) {
         failures++;
-        if (failures == 1) {
-            firstFailureNanos = System.nanoTime();
-            pauseNanos = FIRST_PAUSE_NANOS;
+        pauseNanos = pauseNanos == 0 ? FIRST_PAUSE_NANOS : Math.min(MAX_PAUSE_NANOS, pauseNanos * 2);
+        long now = System.nanoTime();
+        if (!warned && now - warnedAtNanos >= WARNING_INTERVAL_NANOS) {
+            warned = true;
+            warnedAtNanos = now;
+            failures = 1;
             LOG.log(WARNING, "accept failed: " + e.getMessage() + "; retrying with a pause of up to "
-                    + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it succeeds (not logged again)");
+                    + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it succeeds (logged again at"
+                    + " most once a minute)");
         } else {
-            pauseNanos = Math.min(MAX_PAUSE_NANOS, pauseNanos * 2);
             LOG.log(DEBUG, () -> "accept failed again: " + e.getMessage());
         }
     }
@@ -61,12 +73,13 @@ final class AcceptBackoff {
 
     /** Records a successful accept; after a run of failures, logs that accepting works again. */
     void succeeded() {
-        if (failures == 0) {
+        pauseNanos = 0;
+        if (!warned) {
             return;
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstFailureNanos);
+        warned = false;
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - warnedAtNanos);
         LOG.log(INFO, "accepting again after " + failures + " failed accepts in " + millis + " ms");
-        failures = 0;
     }
 
     /** Ends a pause in progress and every later one. */
