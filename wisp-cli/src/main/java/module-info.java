@@ -4,4 +4,6 @@
  */
 module dev.wisp.cli {
     requires dev.wisp.server;
+    // sun.misc.Signal, for a graceful stop on Ctrl-C with its messages intact; see StopSignals.
+    requires jdk.unsupported;
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code wisp serve [DIR]}: serves the files under DIR with {@link FileHandler}, and answers {@code /echo}, for any
- * method, with the request it received. Runs until the JVM is asked to stop (Ctrl-C, SIGTERM), then stops the
- * server with a grace period of five seconds.
+ * method, with the request it received. Runs until Ctrl-C (SIGINT), SIGTERM or SIGHUP, then stops the server with
+ * a grace period ({@code --grace}, five seconds unless set); a second signal stops it at once, cutting the busy
+ * connections. Both stops are reported, on standard output and in the log.
  *
  * <p>{@link #start(List, PrintStream)} starts the server without waiting, for tests (with {@code --port 0}).
  */
@@ -29,6 +30,7 @@ final class ServeCommand implements Command {
             new Option("--bind", "-b", "ADDR", "address to listen on (default 127.0.0.1; 0.0.0.0 for all)"),
             new Option("--max-connections", null, "N", "connections open at once (default 10000)"),
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
+            new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
             new Option("--help", "-h", null, "show this help"));
 
     @Override
@@ -49,7 +51,8 @@ final class ServeCommand implements Command {
                 Serves the files under DIR (default: the current directory) over HTTP/1.1: index.html or a
                 listing for directories, ETag and Last-Modified, conditional and range requests. Any request
                 to /echo (which hides a file of that name) is answered with the request itself. Ctrl-C stops
-                the server.
+                the server, letting busy connections finish within the grace period; a second Ctrl-C stops it
+                at once.
 
                 Options:
                 """);
@@ -64,6 +67,8 @@ final class ServeCommand implements Command {
             out.print(usage());
             return 0;
         }
+        Duration grace = Duration.ofSeconds(parsed.intValue("--grace", (int) GRACE.toSeconds(), 0, 3600));
+        StopSignals signals = StopSignals.install();
         Server server;
         try {
             server = start(parsed, out);
@@ -71,7 +76,7 @@ final class ServeCommand implements Command {
             err.println("wisp serve: " + e.getMessage());
             return 1;
         }
-        awaitShutdown(server, out);
+        awaitStop(server, signals, grace, out, err);
         return 0;
     }
 
@@ -124,21 +129,45 @@ final class ServeCommand implements Command {
         return "http://" + host + ":" + port + "/";
     }
 
-    /** Blocks until a shutdown hook has stopped the server, which happens when the JVM is asked to exit. */
-    private static void awaitShutdown(Server server, PrintStream out) {
-        CountDownLatch stopped = new CountDownLatch(1);
+    /**
+     * Blocks until a stop signal, then stops the server gracefully on this thread, before the JVM begins to exit
+     * (see {@link StopSignals} for why). A second signal stops at once: it reports the connections it cuts and
+     * halts, since the graceful stop holds the server until its grace period ends. A shutdown hook remains for
+     * any other way the JVM may be asked to exit.
+     */
+    private static void awaitStop(Server server, StopSignals signals, Duration grace, PrintStream out,
+            PrintStream err) {
+        signals.onRepeated(signal -> {
+            int busy = server.connectionCount();
+            err.println("wisp serve: stopping at once; " + busy + (busy == 1 ? " connection" : " connections")
+                    + " cut");
+            err.flush();
+            out.flush();
+            Runtime.getRuntime().halt(StopSignals.exitCode(signal));
+        });
+        CountDownLatch stoppedByHook = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            server.stop(GRACE);
-            out.println("Stopped");
-            stopped.countDown();
+            server.stop(grace);
+            stoppedByHook.countDown();
         }, "wisp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            stopped.await();
+            if (!signals.isInstalled()) {
+                stoppedByHook.await();
+                return;
+            }
+            signals.awaitFirst();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        out.println("Stopping; busy connections have " + grace.toSeconds() + " s to finish (Ctrl-C again to stop"
+                + " at once)");
+        server.stop(grace);
+        out.println("Stopped");
+        try {
             Runtime.getRuntime().removeShutdownHook(hook);
-            server.stop(GRACE);
+        } catch (IllegalStateException e) {
+            // The JVM is exiting already; the hook's stop finds the server stopped.
         }
     }
 }

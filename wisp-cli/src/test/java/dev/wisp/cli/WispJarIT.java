@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,12 +25,7 @@ class WispJarIT {
     private static final Pattern SERVING = Pattern.compile("Serving (.+) on http://127\\.0\\.0\\.1:(\\d+)/");
 
     private static ProcessBuilder wisp(String... arguments) {
-        Path jar = Path.of(System.getProperty("wisp.jar", "target/wisp.jar"));
-        assertTrue(Files.isRegularFile(jar), "the build makes " + jar);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString()));
-        command.addAll(List.of(arguments));
-        return new ProcessBuilder(command);
+        return WispProcess.command(arguments);
     }
 
     @Test
@@ -74,6 +67,7 @@ class WispJarIT {
                 // SIGTERM runs the shutdown hook as Ctrl-C's SIGINT does; Process.destroy() would also close
                 // the pipes this test still reads, ProcessHandle.destroy() only sends the signal.
                 process.toHandle().destroy();
+                assertTrue(out.readLine().startsWith("Stopping;"));
                 assertEquals("Stopped", out.readLine());
                 assertTrue(process.waitFor(10, TimeUnit.SECONDS));
             } finally {

@@ -62,6 +62,7 @@ public final class Server implements AutoCloseable {
      * Binds and starts accepting; returns once the socket is listening.
      *
      * @throws UncheckedIOException if the address cannot be bound
+     * @throws IllegalArgumentException if the TLS configuration cannot serve (see the message)
      * @throws IllegalStateException if the server was started before
      */
     public Server start() {
@@ -71,7 +72,12 @@ public final class Server implements AutoCloseable {
                 throw new IllegalStateException("server was already started");
             }
             started = true;
-            ports = ServerPorts.open(context, router);
+            try {
+                ports = ServerPorts.open(context, router);
+            } catch (RuntimeException e) {
+                stopped = true;
+                throw e;
+            }
             sweeper = new TimeoutSweeper(context.registry()::expireLate, timeouts())
                     .start("wisp-timeouts-" + port());
             ports.start();
@@ -185,7 +191,7 @@ public final class Server implements AutoCloseable {
 
     private Duration[] timeouts() {
         List<Duration> timeouts = new ArrayList<>(List.of(config.headerTimeout(), config.idleTimeout(),
-                config.readTimeout(), config.writeTimeout()));
+                config.readTimeout(), config.writeTimeout(), config.lingerTimeout()));
         config.tls().ifPresent(tls -> timeouts.add(tls.handshakeTimeout()));
         return timeouts.toArray(Duration[]::new);
     }

@@ -33,6 +33,11 @@ import java.util.OptionalInt;
  *       most) for longer: connection closed</td></tr>
  *   <tr><td>{@code maxDrainBytes}</td><td>64 KiB</td><td>a body the handler left unread is read and dropped up
  *       to this size to keep the connection; a longer one closes it</td></tr>
+ *   <tr><td>{@code lingerTimeout}</td><td>5 s</td><td>after an answer sent before the request was read whole
+ *       (a 413, say), the connection half-closes and reads and drops what the client still sends, so the client
+ *       can read the answer instead of a reset; it closes at the client's end of stream or after this long</td></tr>
+ *   <tr><td>{@code maxLingerBytes}</td><td>1 MiB</td><td>the most that lingering close reads and drops; past it
+ *       the connection closes at once (the client may then see a reset)</td></tr>
  * </table>
  * {@code bufferBytes} (8 KiB) is the size of each pooled read or write buffer; a request line or a single field
  * line must fit in one. At most {@code maxPooledBuffers} (64) free buffers are kept for reuse, and at most as many
@@ -58,6 +63,8 @@ public final class ServerConfig {
     private final int bufferBytes;
     private final int maxPooledBuffers;
     private final long maxDrainBytes;
+    private final Duration lingerTimeout;
+    private final long maxLingerBytes;
     private final Duration headerTimeout;
     private final Duration idleTimeout;
     private final Duration readTimeout;
@@ -82,6 +89,8 @@ public final class ServerConfig {
         this.bufferBytes = builder.bufferBytes;
         this.maxPooledBuffers = builder.maxPooledBuffers;
         this.maxDrainBytes = builder.maxDrainBytes;
+        this.lingerTimeout = builder.lingerTimeout;
+        this.maxLingerBytes = builder.maxLingerBytes;
         this.headerTimeout = builder.headerTimeout;
         this.idleTimeout = builder.idleTimeout;
         this.readTimeout = builder.readTimeout;
@@ -160,6 +169,16 @@ public final class ServerConfig {
         return maxDrainBytes;
     }
 
+    /** How long a lingering close may read and drop what the client still sends; see the table above. */
+    public Duration lingerTimeout() {
+        return lingerTimeout;
+    }
+
+    /** The most a lingering close reads and drops; see the table above. */
+    public long maxLingerBytes() {
+        return maxLingerBytes;
+    }
+
     public Duration headerTimeout() {
         return headerTimeout;
     }
@@ -215,6 +234,8 @@ public final class ServerConfig {
         private int bufferBytes = 8 * 1024;
         private int maxPooledBuffers = 64;
         private long maxDrainBytes = 64 * 1024;
+        private Duration lingerTimeout = Duration.ofSeconds(5);
+        private long maxLingerBytes = 1024 * 1024;
         private Duration headerTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration readTimeout = Duration.ofSeconds(30);
@@ -242,6 +263,8 @@ public final class ServerConfig {
             bufferBytes = config.bufferBytes;
             maxPooledBuffers = config.maxPooledBuffers;
             maxDrainBytes = config.maxDrainBytes;
+            lingerTimeout = config.lingerTimeout;
+            maxLingerBytes = config.maxLingerBytes;
             headerTimeout = config.headerTimeout;
             idleTimeout = config.idleTimeout;
             readTimeout = config.readTimeout;
@@ -315,6 +338,16 @@ public final class ServerConfig {
 
         public Builder maxDrainBytes(long maxDrainBytes) {
             this.maxDrainBytes = maxDrainBytes;
+            return this;
+        }
+
+        public Builder lingerTimeout(Duration lingerTimeout) {
+            this.lingerTimeout = Objects.requireNonNull(lingerTimeout, "lingerTimeout");
+            return this;
+        }
+
+        public Builder maxLingerBytes(long maxLingerBytes) {
+            this.maxLingerBytes = maxLingerBytes;
             return this;
         }
 
@@ -393,6 +426,8 @@ public final class ServerConfig {
                             + "): " + maxChunkLineBytes);
             check(maxPooledBuffers >= 0, "maxPooledBuffers must not be negative: " + maxPooledBuffers);
             check(maxDrainBytes >= 0, "maxDrainBytes must not be negative: " + maxDrainBytes);
+            check(maxLingerBytes >= 0, "maxLingerBytes must not be negative: " + maxLingerBytes);
+            checkTimeout(lingerTimeout, "lingerTimeout");
             checkTimeout(headerTimeout, "headerTimeout");
             checkTimeout(idleTimeout, "idleTimeout");
             checkTimeout(readTimeout, "readTimeout");

@@ -2,6 +2,7 @@ package dev.wisp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -88,16 +89,26 @@ class HttpsSessionsIT {
     @Test
     void resumptionSwitchedOffMakesEveryHandshakeFull(@TempDir Path directory) throws Exception {
         try (Server server = TestServers.start(TestServers.config()
-                .tls(TestTls.server().sessionResumption(false).build()), TestServers.helloAndEcho())) {
+                .tls(TestTls.server().protocols("TLSv1.3").sessionResumption(false).build()),
+                TestServers.helloAndEcho())) {
             Path saved = directory.resolve("session.pem");
-            PeerTools.Result first = sClient(server.port(), "-tls1_2", "-sess_out", saved.toString());
+            PeerTools.Result first = sClient(server.port(), "-tls1_3", "-sess_out", saved.toString());
             assertTrue(first.stdout().contains("hello"), first.stdout() + first.stderr());
-            // openssl keeps a session only if the server made it resumable (an ID or a ticket).
+            // openssl keeps a session only if the server made it resumable (a ticket).
             if (Files.exists(saved)) {
-                PeerTools.Result second = sClient(server.port(), "-tls1_2", "-sess_in", saved.toString());
+                PeerTools.Result second = sClient(server.port(), "-tls1_3", "-sess_in", saved.toString());
                 assertTrue(second.stdout().contains("New, "), second.stdout() + second.stderr());
             }
         }
+    }
+
+    @Test
+    void resumptionSwitchedOffWithTls12IsRefusedAtStartWhileTheJdkOffersTickets() {
+        Server server = Server.create(TestServers.config().port(0)
+                .tls(TestTls.server().sessionResumption(false).build()).build(), TestServers.helloAndEcho());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, server::start);
+        assertTrue(refused.getMessage().startsWith("sessionResumption(false) with TLS 1.2 needs"),
+                refused.getMessage());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.RawResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Seeded mutations of valid requests, sent over real sockets: whatever arrives, the server answers with one of the
- * statuses it documents (never a 500, which would be a bug of ours) or closes, always within a bound, and keeps
- * serving afterwards with no connection left behind. The codec's own fuzz tests cover far more inputs without
+ * statuses it documents (never a 500, which would be a bug of ours) or closes, always within a bound; after each
+ * one, a valid request on a new connection is answered 200, so no input breaks the server for the next client; and
+ * no connection is left behind. The codec's own fuzz tests cover far more inputs without
  * sockets; this one covers the connection and exchange code around it.
  */
 class MalformedTrafficFuzzIT {
@@ -73,13 +75,19 @@ class MalformedTrafficFuzzIT {
                         fail("status " + status + " for input " + escape(request) + ":\n" + received);
                     }
                 }
+                assertServesAValidRequest("after input " + escape(request));
             }
-            RawPeer.talk(server.port(), peer -> {
-                peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("hello\n", peer.readResponse().bodyText());
-            });
             awaitNoConnections();
         });
+    }
+
+    private static void assertServesAValidRequest(String when) throws IOException {
+        try (RawPeer peer = RawPeer.connect(server.port())) {
+            peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponse response = peer.readResponse();
+            assertEquals(200, response.status(), when);
+            assertEquals("hello\n", response.bodyText(), when);
+        }
     }
 
     /** Sends the bytes, ends the output, and reads until the server closes; at most a few seconds. */

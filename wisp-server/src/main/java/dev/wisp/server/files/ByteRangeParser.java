@@ -2,6 +2,7 @@ package dev.wisp.server.files;
 
 import dev.wisp.core.Ascii;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -12,12 +13,20 @@ import java.util.List;
  * range-set    = 1#range-spec
  * range-spec   = first-pos "-" [ last-pos ]  /  "-" suffix-length
  * </pre>
- * A header that does not parse, names another unit, or asks for several ranges is ignored, so the whole file is
- * sent with 200; §14.2 allows that, and it spares us multipart/byteranges, which browsers and media players do not
- * need. A single range is served if any of it lies within the file (the end is clipped to the last byte), and is
- * unsatisfiable otherwise, which includes every range of an empty file.
+ * A header that does not parse, or names another unit, is ignored, so the whole file is sent with 200 (§14.2). A
+ * range is satisfiable if any of it lies within the file (its end is clipped to the last byte); one past the end,
+ * and every range of an empty file, is not, and is left out. No satisfiable range at all is a 416; one is a
+ * single part; several are a multipart answer, in the order asked.
+ *
+ * <p>Against amplification (a few bytes of header asking for the same bytes many times over, §17.15), a set of more
+ * than {@link #MAX_RANGES} ranges, or one whose satisfiable ranges overlap, is ignored and the whole file sent
+ * once, as §14.2 allows. So a multipart answer never holds a byte of the file twice, and its part headers are
+ * bounded.
  */
 final class ByteRangeParser {
+    /** The most ranges one request may ask for; Apache's MaxRanges serves the same purpose. */
+    static final int MAX_RANGES = 16;
+
     private ByteRangeParser() {
     }
 
@@ -33,10 +42,37 @@ final class ByteRangeParser {
                 specs.add(trimmed);
             }
         }
-        if (specs.size() != 1) {
+        if (specs.isEmpty() || specs.size() > MAX_RANGES) {
             return new RangeSelection.Whole();
         }
-        return selectOne(specs.get(0), size);
+        List<RangeSelection.Part> parts = new ArrayList<>(specs.size());
+        for (String spec : specs) {
+            switch (selectOne(spec, size)) {
+                case RangeSelection.Part part -> parts.add(part);
+                case RangeSelection.Unsatisfiable unsatisfiable -> { }
+                default -> {
+                    return new RangeSelection.Whole(); // one invalid range-spec makes the whole set invalid
+                }
+            }
+        }
+        if (parts.isEmpty()) {
+            return new RangeSelection.Unsatisfiable();
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        return overlap(parts) ? new RangeSelection.Whole() : new RangeSelection.Parts(parts);
+    }
+
+    private static boolean overlap(List<RangeSelection.Part> parts) {
+        List<RangeSelection.Part> sorted = new ArrayList<>(parts);
+        sorted.sort(Comparator.comparingLong(RangeSelection.Part::first));
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).first() <= sorted.get(i - 1).last()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RangeSelection selectOne(String spec, long size) {

@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * The HTML index of a directory: subdirectories first, then files, each sorted by name, with size and
  * modification time, and a link to the parent unless the directory is the root. Entries that lead outside the
- * root (through links), that are neither file nor directory, or that could not be requested by name are left out.
+ * root (through links), that are neither file nor directory, or that could not be requested by name are left out:
+ * a name that is empty or a dot segment, or one whose bytes do not decode in the platform's file-name encoding
+ * ({@code sun.jnu.encoding}), since Java would turn it into a string that names another file or none.
  *
  * <p>Names are HTML-escaped; links are percent-encoded and start with {@code ./}, so a name such as
  * {@code javascript:x} is a path, never a scheme.
@@ -63,7 +65,7 @@ final class DirectoryListing {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
                 Path real = root.inside(path);
-                if (real == null || !RootDirectory.isSafeSegment(name)) {
+                if (real == null || !RootDirectory.isSafeSegment(name) || !isDecodable(directory, path, name)) {
                     continue;
                 }
                 BasicFileAttributes attributes;
@@ -80,6 +82,14 @@ final class DirectoryListing {
         }
         entries.sort(ORDER);
         return entries;
+    }
+
+    /**
+     * Whether the name, as Java decoded it, leads back to the same entry. A Linux file name is bytes; bytes that
+     * are not valid in the file-name encoding decode to replacement characters, which encode to other bytes.
+     */
+    private static boolean isDecodable(Path directory, Path entry, String name) {
+        return directory.resolve(name).equals(entry);
     }
 
     /** Escapes text for HTML element content and double- or single-quoted attribute values. */

@@ -13,9 +13,7 @@ import dev.wisp.server.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -36,17 +34,25 @@ import java.util.Optional;
  * <ul>
  *   <li><b>Confinement.</b> The path after the route's fixed prefix (the {@code *} remainder; the whole path if the
  *       route has no wildcard) is resolved segment by segment; a decoded segment holding '/', '\' or NUL is refused,
- *       and the result, all symbolic links followed, must lie inside the root's real path. Whatever fails, does not
- *       exist, cannot be read, or is neither file nor directory is a 404, never a 403, so nothing about the tree
- *       outside is revealed. Hidden files (dot files) inside the root are served and listed like any other.
+ *       and the result, all symbolic links followed, must lie inside the root's real path. A path that fails to
+ *       resolve, does not exist, or is neither file nor directory is a 404, never a 403, so nothing about the tree
+ *       outside is revealed; so is a file at a path with a trailing slash ({@code /a.txt/}), as nginx does. Hidden
+ *       files (dot files) inside the root are served and listed like any other.
+ *   <li><b>Open failures.</b> A file or directory that resolved but then cannot be opened is not a 404: the server
+ *       may not read it (a misconfiguration) is a 500, any other failure, above all a full descriptor table, a 503
+ *       with {@code Retry-After}; both are logged at WARNING. Only a file removed in between is a 404.
+ *   <li><b>File names</b> are bytes on Linux, decoded with the platform's file-name encoding
+ *       ({@code sun.jnu.encoding}, UTF-8 under a UTF-8 locale). An entry whose name does not decode (bytes that
+ *       are not UTF-8, say) could not be requested by any URL, so it is left out of listings.
  *   <li><b>Files</b> are streamed, never read whole, with Content-Type from the extension, a strong ETag (size and
  *       modification time), Last-Modified and {@code Accept-Ranges: bytes}.
  *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
  *       comparison, {@code *}) and, without it, If-Modified-Since give 304.
  *   <li><b>Ranges</b> (RFC 9110 §14), GET only: one range {@code a-b}, {@code a-} or {@code -n} gives 206 with
- *       Content-Range, one past the end gives 416 with {@code Content-Range: bytes *}{@code /size}. A request for
- *       several ranges gets the whole file with 200 (no multipart/byteranges); an invalid Range header, or an
- *       If-Range that no longer matches, gets the whole file too.
+ *       Content-Range, one past the end gives 416 with {@code Content-Range: bytes *}{@code /size}. Several
+ *       ranges give 206 with {@code multipart/byteranges}, one part per satisfiable range in the order asked; more
+ *       than 16 ranges, or ranges that overlap, get the whole file with 200 instead, so no answer repeats the
+ *       file's bytes. An invalid Range header, or an If-Range that no longer matches, gets the whole file too.
  *   <li><b>Directories.</b> A directory path without a trailing slash is redirected (301) to the slash form with a
  *       relative Location. Then the index file ({@code index.html} unless configured) is served if present; else an
  *       HTML listing, unless listing is turned off, when it is a 404.
@@ -119,7 +125,7 @@ public final class FileHandler implements Handler {
         BasicFileAttributes attributes = path == null ? null : attributes(path);
         if (attributes != null && attributes.isDirectory()) {
             serveDirectory(request, response, path, segments.isEmpty());
-        } else if (attributes != null && attributes.isRegularFile()) {
+        } else if (attributes != null && attributes.isRegularFile() && !request.target().hasTrailingSlash()) {
             serveFile(request, response, path, attributes);
         } else {
             notFound(response);
@@ -173,8 +179,8 @@ public final class FileHandler implements Handler {
         String html;
         try {
             html = DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot);
-        } catch (AccessDeniedException | NoSuchFileException e) {
-            notFound(response); // unreadable, or removed since it was resolved: as good as absent
+        } catch (IOException e) {
+            FileOpenFailures.answer(response, directory, e);
             return;
         }
         response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").send(html);
@@ -215,7 +221,7 @@ public final class FileHandler implements Handler {
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
-            notFound(response); // removed or made unreadable since it was resolved
+            FileOpenFailures.answer(response, file, e);
             return;
         }
         try (channel) {

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The response for one regular file: 304 or 412 from the preconditions, else 200 with the whole file, 206 with
- * one range, or 416.
+ * one range or with several as {@code multipart/byteranges}, or 416.
  */
 final class FileResponses {
     private FileResponses() {
@@ -48,6 +48,11 @@ final class FileResponses {
                     .header(HeaderNames.CONTENT_TYPE, contentType)
                     .header(HeaderNames.CONTENT_RANGE, "bytes " + part.first() + "-" + part.last() + "/" + size)
                     .send(new FileRegionBody(channel, part.first(), part.length()));
+            case RangeSelection.Parts parts -> {
+                MultipartRangesBody body = new MultipartRangesBody(channel, parts, size, contentType);
+                response.status(Status.PARTIAL_CONTENT).header(HeaderNames.CONTENT_TYPE, body.contentType())
+                        .send(body);
+            }
             case RangeSelection.Unsatisfiable unsatisfiable -> response.status(Status.RANGE_NOT_SATISFIABLE)
                     .header(HeaderNames.CONTENT_RANGE, "bytes */" + size)
                     .send("range not satisfiable\n");

@@ -37,6 +37,8 @@ final class Http1Exchange {
     private Http1ServerResponse response;
     /** The connection's bytes written before the final response began: more means some of it is on the wire. */
     private long writtenBeforeResponse;
+    /** The request body once its framing is known; null before, or if the framing was refused. */
+    private BodyInputStream body;
 
     Http1Exchange(ServerContext context, Http1ServerConnection connection) {
         this.context = context;
@@ -51,7 +53,6 @@ final class Http1Exchange {
     boolean run(RequestHead head) throws IOException {
         writtenBeforeResponse = connection.bytesWritten();
         WireOutput out = connection.output();
-        BodyInputStream body;
         try {
             body = openBody(head);
         } catch (HttpProtocolException e) {
@@ -97,6 +98,14 @@ final class Http1Exchange {
             return false;
         }
         return response.isKeepAlive() && drain(body, continuing);
+    }
+
+    /**
+     * Whether the request may have body bytes still unread, or on their way: its framing was refused (a 413 for a
+     * declared length, say), or the exchange ended before the body did.
+     */
+    boolean hasUnreadBody() {
+        return body == null || !body.isFinished();
     }
 
     private BodyInputStream openBody(RequestHead head) throws HttpProtocolException {

@@ -1,5 +1,6 @@
 package dev.wisp.server.internal;
 
+import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.HttpProtocolException;
@@ -185,6 +186,7 @@ final class Http1ServerConnection extends ServerConnection {
             head = http1.requestReader().readHead(input);
         } catch (HttpProtocolException e) {
             Http1ErrorResponses.send(output, e.status(), e.getMessage());
+            linger();
             return "bad request: " + e.getMessage();
         } catch (EOFException e) {
             if (isTimedOut()) {
@@ -194,11 +196,26 @@ final class Http1ServerConnection extends ServerConnection {
             return "peer closed mid-request";
         }
         transport.perReadTimeout(context.config().readTimeout().toNanos());
-        if (!new Http1Exchange(context, this).run(head)) {
+        Http1Exchange exchange = new Http1Exchange(context, this);
+        if (!exchange.run(head)) {
             String forced = forcedCloseReason();
-            return forced != null ? forced : isTimedOut() ? "body read timeout" : "exchange asked to close";
+            String reason = forced != null ? forced : isTimedOut() ? "body read timeout" : "exchange asked to close";
+            if (forced == null && exchange.hasUnreadBody()) {
+                linger();
+            }
+            return reason;
         }
         return isDraining() ? "server stopping" : null;
+    }
+
+    /** Lets the client read the answer before the close; see {@link LingeringClose}. */
+    private void linger() {
+        if (isTimedOut() || transport.hasInputEnded()) {
+            return; // the input is shut or ended already: nothing can arrive to cause a reset
+        }
+        String outcome = LingeringClose.linger(transport, context.config().lingerTimeout().toNanos(),
+                context.config().maxLingerBytes());
+        LOG.log(DEBUG, () -> "[c" + id() + "] " + outcome);
     }
 
     Http1Connections http1() {

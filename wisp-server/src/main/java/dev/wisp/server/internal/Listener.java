@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link ConnectionRegistry} has admitted it. What the connection speaks is up to its {@link ConnectionFactory};
  * the listener knows no protocol.
  *
- * <p>{@link #run()} runs on the listener's own thread until {@link #close()} closes the server socket.
+ * <p>{@link #run()} runs on the listener's own thread until {@link #close()} closes the server socket. A failed
+ * accept does not end it: {@link AcceptBackoff} pauses and it tries again.
  */
 public final class Listener implements Runnable {
     private static final System.Logger LOG = System.getLogger(Listener.class.getName());
@@ -25,6 +26,7 @@ public final class Listener implements Runnable {
     private final ServerSocketChannel serverChannel;
     private final ConnectionFactory connections;
     private final AtomicLong ids = new AtomicLong();
+    private final AcceptBackoff backoff = new AcceptBackoff();
     private volatile boolean closed;
 
     Listener(ServerContext context, ServerSocketChannel serverChannel, ConnectionFactory connections) {
@@ -40,11 +42,20 @@ public final class Listener implements Runnable {
             try {
                 socket = serverChannel.accept();
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.log(ERROR, "accept failed; the listener stops", e);
+                if (closed || !serverChannel.isOpen()) {
+                    if (!closed) {
+                        LOG.log(ERROR, "the server socket was closed; the listener stops", e);
+                    }
+                    return;
                 }
-                return;
+                // A full descriptor table and its kin pass; the listener must outlive them.
+                backoff.failed(e);
+                if (!backoff.pause()) {
+                    return;
+                }
+                continue;
             }
+            backoff.succeeded();
             try {
                 admit(socket);
             } catch (InterruptedException e) {
@@ -101,6 +112,7 @@ public final class Listener implements Runnable {
     /** Stops accepting: closes the server socket and wakes the thread if it waits for a free slot. */
     public void close() {
         closed = true;
+        backoff.stop();
         context.registry().close();
         try {
             serverChannel.close();

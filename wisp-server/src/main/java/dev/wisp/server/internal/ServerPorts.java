@@ -7,6 +7,7 @@ import dev.wisp.server.ServerConfig;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsFileWatcher;
+import dev.wisp.tls.TlsVersion;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -27,6 +28,7 @@ public final class ServerPorts {
     private static final System.Logger LOG = System.getLogger(ServerPorts.class.getName());
     /** The ALPN names of the protocols a TLS port serves. */
     private static final List<String> SERVED_ALPN = List.of("http/1.1");
+    private static final String TLS12_TICKETS_PROPERTY = "jdk.tls.server.enableSessionTicketExtension";
 
     private final List<ServerSocketChannel> channels = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
@@ -66,6 +68,7 @@ public final class ServerPorts {
             listeners.add(new Listener(context, main, http1));
             return;
         }
+        checkResumptionCanBeOff(config.tls().get());
         tls = TlsContext.create(withServedAlpn(config.tls().get()));
         context.tls(tls);
         tlsConnections = new TlsConnections(context, tls, http1);
@@ -96,6 +99,22 @@ public final class ServerPorts {
         }
         return served.equals(config.alpnProtocols()) ? config
                 : config.toBuilder().alpnProtocols(served.toArray(String[]::new)).build();
+    }
+
+    /**
+     * Refuses to start with resumption off and TLS 1.2 on while the JDK acknowledges TLS 1.2 session tickets:
+     * the JDK cannot turn those off per context, and with the ticket lifetime that turns TLS 1.3 tickets off, its
+     * TLS 1.2 handshake would promise a ticket and never send it, which clients reject. Better a clear refusal at
+     * start than broken handshakes.
+     */
+    private static void checkResumptionCanBeOff(TlsConfig config) {
+        boolean tls12 = config.protocols().contains(TlsVersion.TLS_1_2);
+        boolean jdkTickets = !"false".equalsIgnoreCase(System.getProperty(TLS12_TICKETS_PROPERTY, "true"));
+        if (!config.isSessionResumptionEnabled() && tls12 && jdkTickets) {
+            throw new IllegalArgumentException("sessionResumption(false) with TLS 1.2 needs the JVM started with -D"
+                    + TLS12_TICKETS_PROPERTY + "=false, since the JDK cannot turn TLS 1.2 session tickets off per"
+                    + " server; or allow TLS 1.3 only");
+        }
     }
 
     private ServerSocketChannel bind(ServerConfig config, int port) throws IOException {

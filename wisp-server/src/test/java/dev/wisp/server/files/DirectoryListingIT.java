@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wisp.server.Router;
 import dev.wisp.server.files.FileServerFixture.Response;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,6 +61,32 @@ class DirectoryListingIT {
             assertEquals("x", server.get("/docs/%3Cscript%3E.txt").text());
             assertEquals("ab", server.get("/docs/a&b.txt").text());
             assertEquals("js", server.get("/docs/./javascript:x").text());
+        });
+    }
+
+    /**
+     * A Linux file name is bytes. One that is not UTF-8 (the file-name encoding here) could be requested by no
+     * URL, so it is left out rather than listed with a dead link; a UTF-8 name beside it is listed and served.
+     */
+    @Test
+    void leavesOutNamesThatAreNotValidInTheFileNameEncoding() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")), "file names are decoded as UTF-8");
+            Path docs = server.root.resolve("docs");
+            // Java cannot name such a file (it encodes every name it is given), so the shell makes it.
+            Process touch = new ProcessBuilder("sh", "-c", "touch \"$(printf 'bad\\377name.txt')\"")
+                    .directory(docs.toFile()).inheritIO().start();
+            assertEquals(0, touch.waitFor());
+            Files.writeString(docs.resolve("caf\u00e9.txt"), "coffee");
+            try (Stream<Path> entries = Files.list(docs)) {
+                assertTrue(entries.anyMatch(entry -> entry.getFileName().toString().startsWith("bad")));
+            }
+            String html = server.get("/docs/").text();
+            assertFalse(html.contains("bad"), html);
+            assertTrue(html.contains("<a href=\"./caf%C3%A9.txt\">caf\u00e9.txt</a>"), html);
+            assertEquals("coffee", server.get("/docs/caf%C3%A9.txt").text());
+            // Nor can a URL reach it: a path that does not decode as UTF-8 is refused before it names a file.
+            assertEquals(400, server.get("/docs/bad%FFname.txt").status());
         });
     }
 

@@ -38,6 +38,12 @@ class FileHandlerIT {
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/hello.txt/", "/inner-link/", "/site/index.html/", "/hello.txt/?x=1"})
+    void fileAtAPathWithATrailingSlashIsNotFound(String target) {
+        assertTimeoutPreemptively(TIMEOUT, () -> assertEquals(404, server.get(target).status()));
+    }
+
     @Test
     void headSendsTheSameHeadWithoutBody() {
         assertTimeoutPreemptively(TIMEOUT, () -> {

@@ -105,6 +105,11 @@ final class FileServerFixture implements BeforeEachCallback, AfterEachCallback, 
         return request("GET", target, headerLines);
     }
 
+    /** The URL of a path on this server, for real clients such as curl. */
+    String url(String path) {
+        return "http://127.0.0.1:" + server.port() + path;
+    }
+
     /** Sends raw request bytes and reads the response until the server closes the connection. */
     Response send(String rawRequest) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {

@@ -1,0 +1,70 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.testing.OutputLines;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The runnable jar the build makes, started as users start it ({@code java -jar wisp.jar ...}) in a child process.
+ * Its standard output and error are followed as {@link OutputLines}, so a test waits for a line with a timeout.
+ */
+final class WispProcess implements AutoCloseable {
+    private final Process process;
+    private final OutputLines out;
+    private final OutputLines err;
+
+    private WispProcess(Process process) {
+        this.process = process;
+        this.out = OutputLines.follow(process.getInputStream());
+        this.err = OutputLines.follow(process.getErrorStream());
+    }
+
+    /** The command line that runs the jar with these arguments. */
+    static ProcessBuilder command(String... arguments) {
+        Path jar = Path.of(System.getProperty("wisp.jar", "target/wisp.jar"));
+        assertTrue(Files.isRegularFile(jar), "the build makes " + jar);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString()));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command);
+    }
+
+    static WispProcess start(String... arguments) throws IOException {
+        return new WispProcess(command(arguments).start());
+    }
+
+    /** Waits for a line of standard output that contains the text; fails the test after the timeout. */
+    String awaitOut(String text, Duration timeout) throws InterruptedException {
+        return out.await(text, timeout);
+    }
+
+    /** Waits for a line of standard error (the log) that contains the text; fails the test after the timeout. */
+    String awaitErr(String text, Duration timeout) throws InterruptedException {
+        return err.await(text, timeout);
+    }
+
+    /** Sends a signal by name ({@code INT}, {@code TERM}) with kill(1), as a terminal or a service manager does. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + name + " failed");
+    }
+
+    /** Waits for the process to exit and returns its exit code; fails the test after the timeout. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        assertTrue(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS), "still running after " + timeout);
+        return process.exitValue();
+    }
+
+    /** Kills the process if a test left it running. */
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.wisp.server.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the listener does when {@code accept()} fails while the server runs: a full descriptor table (EMFILE,
+ * ENFILE), no kernel buffers (ENOBUFS), a connection aborted in the queue (ECONNABORTED). Such failures pass;
+ * stopping the listener for them would leave the port open with nobody accepting. So the listener pauses and
+ * tries again: 5 ms after the first failure, doubling up to {@link #MAX_PAUSE_NANOS}, so a lasting shortage costs
+ * a few wake-ups a second, never a spin. The queued connections wait in the kernel's backlog meanwhile.
+ *
+ * <p>It logs the first failure of a run at WARNING and the recovery at INFO, and the failures in between at DEBUG
+ * only: a full descriptor table fails every accept, and one line per failure would flood the log. A table that
+ * hovers at its limit lets an accept through whenever one descriptor is freed, so runs come and go quickly; a
+ * warning is therefore logged at most once per {@link #WARNING_INTERVAL_NANOS}, and a recovery only after a run
+ * that was warned of.
+ *
+ * <p>The listener's thread calls {@link #failed}, {@link #pause} and {@link #succeeded}; {@link #stop} may be called
+ * from any thread and ends a pause at once.
+ */
+final class AcceptBackoff {
+    private static final System.Logger LOG = System.getLogger(AcceptBackoff.class.getName());
+    static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The pause before the next accept; 0 while accepts succeed. */
+    private long pauseNanos;
+    /** Whether the current run of failures was logged at WARNING. */
+    private boolean warned;
+    /** When the last warning was logged; as if a full interval ago at first, so the first failure is logged. */
+    private long warnedAtNanos = System.nanoTime() - WARNING_INTERVAL_NANOS;
+    /** Failures since the last warning. */
+    private long failures;
+
+    /** Records a failed accept and logs it if it is the first of a run, and no warning was logged lately. */
+    void failed(IOException e) {
+        failures++;
+        pauseNanos = pauseNanos == 0 ? FIRST_PAUSE_NANOS : Math.min(MAX_PAUSE_NANOS, pauseNanos * 2);
+        long now = System.nanoTime();
+        if (!warned && now - warnedAtNanos >= WARNING_INTERVAL_NANOS) {
+            warned = true;
+            warnedAtNanos = now;
+            failures = 1;
+            LOG.log(WARNING, "accept failed: " + e.getMessage() + "; retrying with a pause of up to "
+                    + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it succeeds (logged again at"
+                    + " most once a minute)");
+        } else {
+            LOG.log(DEBUG, () -> "accept failed again: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Waits before the next accept, or less if {@link #stop()} is called meanwhile.
+     *
+     * @return false if the listener is stopping
+     */
+    boolean pause() {
+        try {
+            return !stopped.await(pauseNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Records a successful accept; after a run of failures, logs that accepting works again. */
+    void succeeded() {
+        pauseNanos = 0;
+        if (!warned) {
+            return;
+        }
+        warned = false;
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - warnedAtNanos);
+        LOG.log(INFO, "accepting again after " + failures + " failed accepts in " + millis + " ms");
+    }
+
+    /** Ends a pause in progress and every later one. */
+    void stop() {
+        stopped.countDown();
+    }
+}

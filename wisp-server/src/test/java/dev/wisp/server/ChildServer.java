@@ -1,0 +1,84 @@
+package dev.wisp.server;
+
+import dev.wisp.testing.OutputLines;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link LowDescriptorServer} in a child JVM started under {@code prlimit --nofile=N}, so a test can fill the
+ * server's descriptor table without touching its own. Its standard output carries the replies, its standard error the
+ * log, one line per record.
+ */
+final class ChildServer implements AutoCloseable {
+    /** How long a reply may take on a slow, loaded machine. */
+    private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final PrintStream commands;
+    private final OutputLines replies;
+    private final OutputLines log;
+    private final int port;
+
+    private ChildServer(Process process) throws InterruptedException {
+        this.process = process;
+        this.commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        this.replies = OutputLines.follow(process.getInputStream());
+        this.log = OutputLines.follow(process.getErrorStream());
+        this.port = Integer.parseInt(awaitReply("port ").substring("port ".length()));
+    }
+
+    /** Starts the server with at most this many descriptors, serving the directory under /files/. */
+    static ChildServer start(int maxDescriptors, Path files) throws IOException, InterruptedException {
+        String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
+                System.getProperty("java.class.path", ""));
+        List<String> command = List.of("prlimit", "--nofile=" + maxDescriptors,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx64m",
+                "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n",
+                "-cp", classPath, LowDescriptorServer.class.getName(), files.toString());
+        return new ChildServer(new ProcessBuilder(command).start());
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Sends a command and waits for its reply. */
+    String command(String command) throws InterruptedException {
+        commands.println(command);
+        return awaitReply("");
+    }
+
+    private String awaitReply(String prefix) throws InterruptedException {
+        String reply = replies.poll(line -> line.startsWith(prefix), REPLY_WAIT);
+        if (reply == null) {
+            throw new AssertionError("no reply '" + prefix + "...' from the child server; its log: " + log.seen());
+        }
+        return reply;
+    }
+
+    /** Waits for a log line that contains the text, and returns it; null if none came within the timeout. */
+    String awaitLog(String text, Duration timeout) throws InterruptedException {
+        return log.poll(line -> line.contains(text), timeout);
+    }
+
+    /** Every log line so far, in order. */
+    List<String> logLines() {
+        return log.seen();
+    }
+
+    /** Ends its input, which stops it; kills it if it has not exited within a few seconds. */
+    @Override
+    public void close() throws InterruptedException {
+        commands.close();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
