@@ -15,7 +15,7 @@ import java.util.Optional;
  * <pre>{@code
  * ClientHandshake handshake = ClientHandshake.start(config);
  * // send GET with handshake.requestHeaders() (and Host, and the caller's headers), read the response head
- * ClientHandshake.Agreed agreed = handshake.check(responseHead);   // throws WebSocketHandshakeException
+ * Agreement agreed = handshake.check(responseHead);   // throws WebSocketHandshakeException
  * }</pre>
  */
 public final class ClientHandshake {
@@ -25,10 +25,6 @@ public final class ClientHandshake {
     private ClientHandshake(WebSocketConfig config, String key) {
         this.config = config;
         this.key = key;
-    }
-
-    /** What the server agreed to. */
-    public record Agreed(Optional<String> subprotocol, Optional<PerMessageDeflate> deflate) {
     }
 
     /** A handshake with a fresh key. */
@@ -65,7 +61,7 @@ public final class ClientHandshake {
      *
      * @throws WebSocketHandshakeException naming the first thing wrong with it
      */
-    public Agreed check(ResponseHead response) throws WebSocketHandshakeException {
+    public Agreement check(ResponseHead response) throws WebSocketHandshakeException {
         if (response.status().code() != Status.SWITCHING_PROTOCOLS.code()) {
             throw new WebSocketHandshakeException("expected 101 Switching Protocols, got " + response.status());
         }
@@ -80,7 +76,7 @@ public final class ClientHandshake {
         if (accepts.size() != 1 || !accepts.get(0).trim().equals(HandshakeKeys.accept(key))) {
             throw new WebSocketHandshakeException("Sec-WebSocket-Accept does not match the key sent");
         }
-        return new Agreed(checkSubprotocol(headers), checkExtensions(headers));
+        return new Agreement(checkSubprotocol(headers), checkExtensions(headers));
     }
 
     private Optional<String> checkSubprotocol(Headers headers) throws WebSocketHandshakeException {

@@ -93,7 +93,7 @@ public final class ServerHandshake {
                 .add("Sec-WebSocket-Accept", HandshakeKeys.accept(key));
         subprotocol.ifPresent(chosen -> response.add("Sec-WebSocket-Protocol", chosen));
         deflate.ifPresent(agreed -> response.add("Sec-WebSocket-Extensions", agreed.response().toHeaderValue()));
-        return new UpgradeDecision.Accept(response.build(), subprotocol, deflate);
+        return new UpgradeDecision.Accept(response.build(), new Agreement(subprotocol, deflate));
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.wisp.websocket.internal;
 
 import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
-import java.util.Optional;
 
 /** A server's answer to an upgrade request: 101 with these headers, or an HTTP error that says why. */
 public sealed interface UpgradeDecision {
@@ -11,10 +10,9 @@ public sealed interface UpgradeDecision {
      * The upgrade is accepted: answer 101 with these headers, then run a session.
      *
      * @param headers Upgrade, Connection, Sec-WebSocket-Accept, and the chosen subprotocol and extension
-     * @param subprotocol the subprotocol chosen, if any
-     * @param deflate permessage-deflate as agreed, if it was
+     * @param agreement the subprotocol and extension agreed, for the session
      */
-    record Accept(Headers headers, Optional<String> subprotocol, Optional<PerMessageDeflate> deflate)
+    record Accept(Headers headers, Agreement agreement)
             implements UpgradeDecision {
     }
 

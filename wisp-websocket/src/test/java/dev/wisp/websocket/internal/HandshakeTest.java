@@ -58,7 +58,7 @@ class HandshakeTest {
                 request.toBuilder().add("Host", "h").build());
         UpgradeDecision.Accept accept = (UpgradeDecision.Accept) ServerHandshake.decide(head,
                 CLIENT.toBuilder().serverNoContextTakeover(true).build());
-        ClientHandshake.Agreed agreed = client.check(new ResponseHead(Version.HTTP_1_1, Status.SWITCHING_PROTOCOLS,
+        Agreement agreed = client.check(new ResponseHead(Version.HTTP_1_1, Status.SWITCHING_PROTOCOLS,
                 accept.headers()));
         assertEquals(Optional.of("chat"), agreed.subprotocol());
         assertEquals(Optional.of(new PerMessageDeflate(true, false, 0)), agreed.deflate());

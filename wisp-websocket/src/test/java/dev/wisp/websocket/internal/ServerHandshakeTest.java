@@ -46,8 +46,8 @@ class ServerHandshakeTest {
         UpgradeDecision.Accept accept = accepted(request(), CONFIG);
         assertEquals(Headers.of("Upgrade", "websocket", "Connection", "Upgrade",
                 "Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), accept.headers());
-        assertEquals(Optional.empty(), accept.subprotocol());
-        assertEquals(Optional.empty(), accept.deflate());
+        assertEquals(Optional.empty(), accept.agreement().subprotocol());
+        assertEquals(Optional.empty(), accept.agreement().deflate());
     }
 
     @Test
@@ -110,10 +110,10 @@ class ServerHandshakeTest {
     void choosesTheServersPreferredSubprotocolAmongThoseOffered() {
         WebSocketConfig config = CONFIG.toBuilder().subprotocols(List.of("v2.chat", "v1.chat")).build();
         UpgradeDecision.Accept accept = accepted(request("Sec-WebSocket-Protocol", "v1.chat, v2.chat"), config);
-        assertEquals(Optional.of("v2.chat"), accept.subprotocol());
+        assertEquals(Optional.of("v2.chat"), accept.agreement().subprotocol());
         assertEquals("v2.chat", accept.headers().firstOrNull("Sec-WebSocket-Protocol"));
         UpgradeDecision.Accept none = accepted(request("Sec-WebSocket-Protocol", "mqtt"), config);
-        assertEquals(Optional.empty(), none.subprotocol());
+        assertEquals(Optional.empty(), none.agreement().subprotocol());
         assertEquals(null, none.headers().firstOrNull("Sec-WebSocket-Protocol"));
         assertEquals(400, rejected(request("Sec-WebSocket-Protocol", "a b"), config).status().code());
     }
@@ -125,7 +125,7 @@ class ServerHandshakeTest {
         WebSocketConfig deflate = CONFIG.toBuilder().permessageDeflate(true).build();
         UpgradeDecision.Accept accept = accepted(offer, deflate);
         assertEquals("permessage-deflate", accept.headers().firstOrNull("Sec-WebSocket-Extensions"));
-        assertEquals(Optional.of(new PerMessageDeflate(false, false, 0)), accept.deflate());
+        assertEquals(Optional.of(new PerMessageDeflate(false, false, 0)), accept.agreement().deflate());
     }
 
     @Test
