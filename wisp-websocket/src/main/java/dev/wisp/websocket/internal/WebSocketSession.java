@@ -29,8 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Wiring.</b> The server (after answering 101) or the client (after checking the 101) makes one with the
  * transport, a {@link WireInput} over {@code transport.input()} that still holds any bytes read past the HTTP
- * head, and the {@link Agreement} of the handshake; then, on the connection's (virtual) thread, either calls
- * {@link #run(WebSocketListener)}, which reads until the connection ends, or hands the session to code that
+ * head, the {@link Agreement} of the handshake, and a listener or none; then, on the connection's (virtual) thread, either calls
+ * {@link #run()}, which reads until the connection ends, or hands the session to code that
  * calls {@link #receive()}. The owner's sweeper calls {@link #sweep(long)} on every tick: it sends idle pings and
  * enforces the close, pong and write timers. The session closes the transport when it ends.
  *
@@ -56,6 +56,8 @@ public final class WebSocketSession implements WebSocket {
     private final Role role;
     private final WebSocketConfig config;
     private final Agreement agreement;
+    /** Where events go, or null for a session read with {@link #receive()}. */
+    private final WebSocketListener listener;
     private final WebSocketFrameReader reader;
     private final MessageInflater inflater;
     private final ReentrantLock readLock = new ReentrantLock();
@@ -66,7 +68,6 @@ public final class WebSocketSession implements WebSocket {
     private final MessageDeflater deflater;
     private final MessageBuffer compressed = new MessageBuffer();
 
-    private volatile boolean hasListener;
     private volatile boolean closeSent;
     private volatile boolean closedByApplication;
     private volatile boolean closeReceived;
@@ -83,15 +84,17 @@ public final class WebSocketSession implements WebSocket {
      * @param id the connection id for log lines, as {@code c17}
      * @param input the reader over {@code transport.input()}, holding any bytes read past the HTTP head
      * @param pool where the output's buffers come from
+     * @param listener where {@link #run()} sends events, or null for a session read with {@link #receive()}
      */
     public WebSocketSession(String id, Transport transport, WireInput input, BufferPool pool, Role role,
-            WebSocketConfig config, Agreement agreement) {
+            WebSocketConfig config, Agreement agreement, WebSocketListener listener) {
         this.id = Objects.requireNonNull(id, "id");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.input = Objects.requireNonNull(input, "input");
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
         this.agreement = Objects.requireNonNull(agreement, "agreement");
+        this.listener = listener;
         this.inflater = agreement.deflate().map(deflate -> deflate.newInflater(role)).orElse(null);
         this.deflater = agreement.deflate().map(deflate -> deflate.newDeflater(role)).orElse(null);
         this.reader = new WebSocketFrameReader(input, role, config.maxFrameBytes(), config.maxMessageBytes(),
@@ -105,9 +108,10 @@ public final class WebSocketSession implements WebSocket {
      * Reads and dispatches events to the listener on the calling thread until the connection ends; then the
      * transport is closed. Calls {@code onOpen} first and exactly one of {@code onClose} and {@code onError} last.
      */
-    public void run(WebSocketListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        hasListener = true;
+    public void run() {
+        if (listener == null) {
+            throw new IllegalStateException("this WebSocket has no listener: read it with receive()");
+        }
         readLock.lock();
         try {
             listener.onOpen(this);
@@ -139,7 +143,7 @@ public final class WebSocketSession implements WebSocket {
 
     @Override
     public Optional<WebSocketMessage> receive() throws IOException {
-        if (hasListener) {
+        if (listener != null) {
             throw new IllegalStateException("this WebSocket has a listener: messages go to it");
         }
         readLock.lock();
@@ -368,7 +372,7 @@ public final class WebSocketSession implements WebSocket {
             return;
         }
         closeDeadlineNanos = System.nanoTime() + config.closeTimeout().toNanos();
-        if (readLock.isHeldByCurrentThread() || !readLock.tryLock()) {
+        if (listener != null || !readLock.tryLock()) {
             return; // the reading thread completes the handshake when the peer's close frame arrives
         }
         try {

@@ -105,7 +105,7 @@ class NodeWsIT {
     private static WebSocketSession connect(int port, WebSocketConfig config) throws IOException {
         Upgraded upgraded = handshake(port, config);
         return new WebSocketSession("node", upgraded.transport, upgraded.input, SocketPair.POOL, Role.CLIENT, config,
-                upgraded.agreement);
+                upgraded.agreement, null);
     }
 
     private static Upgraded handshake(int port, WebSocketConfig config) throws IOException {

@@ -5,6 +5,7 @@ import dev.wisp.core.WireInput;
 import dev.wisp.transport.PlainTransport;
 import dev.wisp.transport.TimeoutSweeper;
 import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,18 +36,23 @@ final class SocketPair implements AutoCloseable {
         }
     }
 
-    WebSocketSession clientSession(WebSocketConfig config, Agreement agreement) {
-        return session("c", client, Role.CLIENT, config, agreement);
+    /** The client end's session; with a listener, its read loop runs on a virtual thread of its own. */
+    WebSocketSession clientSession(WebSocketConfig config, Agreement agreement, WebSocketListener listener) {
+        return session("c", client, Role.CLIENT, config, agreement, listener);
     }
 
-    WebSocketSession serverSession(WebSocketConfig config, Agreement agreement) {
-        return session("s", server, Role.SERVER, config, agreement);
+    /** The server end's session; with a listener, its read loop runs on a virtual thread of its own. */
+    WebSocketSession serverSession(WebSocketConfig config, Agreement agreement, WebSocketListener listener) {
+        return session("s", server, Role.SERVER, config, agreement, listener);
     }
 
     private WebSocketSession session(String id, PlainTransport transport, Role role, WebSocketConfig config,
-            Agreement agreement) {
+            Agreement agreement, WebSocketListener listener) {
         WebSocketSession session = new WebSocketSession(id, transport, WireInput.of(transport.input(), POOL), POOL,
-                role, config, agreement);
+                role, config, agreement, listener);
+        if (listener != null) {
+            Thread.ofVirtual().name("wisp-test-ws-" + id).start(session::run);
+        }
         sweepers.add(new TimeoutSweeper(session::sweep, Duration.ofMillis(40)).start("wisp-test-sweeper-" + id));
         return session;
     }

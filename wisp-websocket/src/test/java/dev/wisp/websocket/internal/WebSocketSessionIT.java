@@ -26,9 +26,9 @@ class WebSocketSessionIT {
     private static final Agreement DEFLATE = new Agreement(Optional.empty(),
             Optional.of(new PerMessageDeflate(false, false, 0)));
 
-    private static RecordingListener serveEcho(WebSocketSession server) {
+    private static RecordingListener serveEcho(SocketPair pair, WebSocketConfig config, Agreement agreement) {
         RecordingListener listener = new RecordingListener(true);
-        Thread.ofVirtual().start(() -> server.run(listener));
+        pair.serverSession(config, agreement, listener);
         return listener;
     }
 
@@ -37,8 +37,8 @@ class WebSocketSessionIT {
         assertTimeoutPreemptively(LIMIT, () -> {
             for (Agreement agreement : List.of(Agreement.NONE, DEFLATE)) {
                 try (SocketPair pair = new SocketPair()) {
-                    RecordingListener server = serveEcho(pair.serverSession(CONFIG, agreement));
-                    WebSocketSession client = pair.clientSession(CONFIG, agreement);
+                    RecordingListener server = serveEcho(pair, CONFIG, agreement);
+                    WebSocketSession client = pair.clientSession(CONFIG, agreement, null);
                     client.sendText("héllo");
                     assertEquals(Optional.of(new WebSocketMessage.Text("héllo")), client.receive());
                     byte[] big = new byte[200_000];
@@ -72,16 +72,14 @@ class WebSocketSessionIT {
     void answersPingsAndReportsPongs() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (SocketPair pair = new SocketPair()) {
-                RecordingListener server = serveEcho(pair.serverSession(CONFIG, Agreement.NONE));
-                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE);
+                RecordingListener server = serveEcho(pair, CONFIG, Agreement.NONE);
                 RecordingListener events = new RecordingListener(false);
-                Thread reading = Thread.ofVirtual().start(() -> client.run(events));
+                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE, events);
                 client.ping(new byte[] {1, 2});
                 client.sendText("after ping");
                 client.close(4000, "done");
                 // The server echoes the code, not the reason.
                 assertEquals(List.of("open", "pong 0102", "text after ping", "close 4000 "), events.awaitEnd());
-                reading.join();
                 assertEquals(List.of("open", "ping 0102", "text after ping", "close 4000 done"), server.awaitEnd());
             }
         });
@@ -91,10 +89,9 @@ class WebSocketSessionIT {
     void closesWith1009WhenTheMessageIsTooBig() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (SocketPair pair = new SocketPair()) {
-                RecordingListener server = serveEcho(pair.serverSession(CONFIG, Agreement.NONE));
-                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE);
+                RecordingListener server = serveEcho(pair, CONFIG, Agreement.NONE);
                 RecordingListener events = new RecordingListener(false);
-                Thread.ofVirtual().start(() -> client.run(events));
+                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE, events);
                 client.sendBinary(new byte[300_001]);
                 assertEquals(List.of("open", "close 1009 message exceeds 300000 bytes (maxMessageBytes)"),
                         events.awaitEnd());
@@ -108,7 +105,7 @@ class WebSocketSessionIT {
     void failsAnUnmaskedClientFrameWith1002() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (SocketPair pair = new SocketPair()) {
-                RecordingListener server = serveEcho(pair.serverSession(CONFIG, Agreement.NONE));
+                RecordingListener server = serveEcho(pair, CONFIG, Agreement.NONE);
                 // The raw client side writes as a server would: unmasked.
                 WebSocketFrameWriter raw = new WebSocketFrameWriter(WireOutput.of(pair.client.output()), Role.SERVER);
                 raw.writeFrame(Opcode.TEXT, true, false, Wire.utf8("x"), 0, 1);
@@ -130,7 +127,7 @@ class WebSocketSessionIT {
             try (SocketPair pair = new SocketPair()) {
                 WebSocketConfig pinging = CONFIG.toBuilder().pingInterval(Duration.ofMillis(50))
                         .pongTimeout(Duration.ofMillis(150)).build();
-                RecordingListener server = serveEcho(pair.serverSession(pinging, Agreement.NONE));
+                RecordingListener server = serveEcho(pair, pinging, Agreement.NONE);
                 // The client side is a raw socket that never answers.
                 assertEquals(List.of("open", "error SocketTimeoutException: no answer to a ping within 150 ms "
                         + "(pongTimeout)"), server.awaitEnd());
@@ -144,10 +141,9 @@ class WebSocketSessionIT {
             try (SocketPair pair = new SocketPair()) {
                 WebSocketConfig pinging = CONFIG.toBuilder().pingInterval(Duration.ofMillis(30))
                         .pongTimeout(Duration.ofMillis(200)).build();
-                RecordingListener server = serveEcho(pair.serverSession(pinging, Agreement.NONE));
-                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE);
+                RecordingListener server = serveEcho(pair, pinging, Agreement.NONE);
                 RecordingListener events = new RecordingListener(false);
-                Thread.ofVirtual().start(() -> client.run(events));
+                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE, events);
                 // Pings keep coming for longer than the pong timeout; the connection lives through them.
                 for (int i = 0; i < 500 && events.events.stream().filter(e -> e.startsWith("ping")).count() < 8; i++) {
                     Thread.sleep(10);
@@ -165,7 +161,7 @@ class WebSocketSessionIT {
     void givesUpOnAPeerThatNeverAnswersTheClose() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (SocketPair pair = new SocketPair()) {
-                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE);
+                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE, null);
                 long start = System.nanoTime();
                 client.close(1001, "leaving");
                 long millis = (System.nanoTime() - start) / 1_000_000;
@@ -179,8 +175,8 @@ class WebSocketSessionIT {
     void refusesToSendAfterClose() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (SocketPair pair = new SocketPair()) {
-                RecordingListener server = serveEcho(pair.serverSession(CONFIG, Agreement.NONE));
-                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE);
+                RecordingListener server = serveEcho(pair, CONFIG, Agreement.NONE);
+                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE, null);
                 client.close();
                 assertEquals("WebSocket close() was called: nothing more may be sent",
                         assertThrows(IllegalStateException.class, () -> client.sendText("late")).getMessage());
