@@ -44,6 +44,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * and the client waits for the server to close it (RFC 6455 §7.1.1), at most {@code closeTimeout}. A protocol
  * error sends the close frame with the error's code, then lingers (drains input until the peer closes or the
  * timer expires) so the peer reads the frame rather than a reset.
+ *
+ * <p>Over 500 lines because reading, sending, closing and the timers share one state (close sent or received,
+ * terminated) under two locks; the timers (sweep) are the next part to move out, into a keep-alive class.
  */
 public final class WebSocketSession implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
