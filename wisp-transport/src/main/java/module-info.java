@@ -7,5 +7,6 @@
 module dev.wisp.transport {
     requires transitive dev.wisp.core;
 
-    exports dev.wisp.transport to dev.wisp.server, dev.wisp.client, dev.wisp.testing, dev.wisp.bench;
+    exports dev.wisp.transport to dev.wisp.server, dev.wisp.client, dev.wisp.websocket, dev.wisp.testing,
+            dev.wisp.bench;
 }

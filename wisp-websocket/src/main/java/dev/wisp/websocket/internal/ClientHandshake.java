@@ -1,0 +1,106 @@
+package dev.wisp.websocket.internal;
+
+import dev.wisp.core.Headers;
+import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Status;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketHandshakeException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A client's side of the opening handshake (RFC 6455 §4.1): the headers of the upgrade request, then the check
+ * of the server's answer. One instance per attempt: it holds the key it sent.
+ *
+ * <pre>{@code
+ * ClientHandshake handshake = ClientHandshake.start(config);
+ * // send GET with handshake.requestHeaders() (and Host, and the caller's headers), read the response head
+ * Agreement agreed = handshake.check(responseHead);   // throws WebSocketHandshakeException
+ * }</pre>
+ */
+public final class ClientHandshake {
+    private final WebSocketConfig config;
+    private final String key;
+
+    private ClientHandshake(WebSocketConfig config, String key) {
+        this.config = config;
+        this.key = key;
+    }
+
+    /** A handshake with a fresh key. */
+    public static ClientHandshake start(WebSocketConfig config) {
+        return new ClientHandshake(config, HandshakeKeys.newKey());
+    }
+
+    /** The key this handshake sends. */
+    public String key() {
+        return key;
+    }
+
+    /**
+     * The headers the library owns in the upgrade request: Upgrade, Connection, Sec-WebSocket-Key,
+     * Sec-WebSocket-Version, and Sec-WebSocket-Protocol and Sec-WebSocket-Extensions when configured.
+     */
+    public Headers requestHeaders() {
+        Headers.Builder headers = Headers.builder()
+                .add("Upgrade", "websocket")
+                .add("Connection", "Upgrade")
+                .add("Sec-WebSocket-Key", key)
+                .add("Sec-WebSocket-Version", "13");
+        if (!config.subprotocols().isEmpty()) {
+            headers.add("Sec-WebSocket-Protocol", String.join(", ", config.subprotocols()));
+        }
+        if (config.permessageDeflate()) {
+            headers.add("Sec-WebSocket-Extensions", PerMessageDeflate.offer(config).toHeaderValue());
+        }
+        return headers.build();
+    }
+
+    /**
+     * Checks the server's answer (§4.1, the client's requirements on the response).
+     *
+     * @throws WebSocketHandshakeException naming the first thing wrong with it
+     */
+    public Agreement check(ResponseHead response) throws WebSocketHandshakeException {
+        if (response.status().code() != Status.SWITCHING_PROTOCOLS.code()) {
+            throw new WebSocketHandshakeException("expected 101 Switching Protocols, got " + response.status());
+        }
+        Headers headers = response.headers();
+        if (!headers.containsToken("Upgrade", "websocket")) {
+            throw new WebSocketHandshakeException("101 response without Upgrade: websocket");
+        }
+        if (!headers.containsToken("Connection", "upgrade")) {
+            throw new WebSocketHandshakeException("101 response without the 'upgrade' token in Connection");
+        }
+        List<String> accepts = headers.all("Sec-WebSocket-Accept");
+        if (accepts.size() != 1 || !accepts.get(0).trim().equals(HandshakeKeys.accept(key))) {
+            throw new WebSocketHandshakeException("Sec-WebSocket-Accept does not match the key sent");
+        }
+        return new Agreement(checkSubprotocol(headers), checkExtensions(headers));
+    }
+
+    private Optional<String> checkSubprotocol(Headers headers) throws WebSocketHandshakeException {
+        List<String> chosen = ServerHandshake.subprotocols(headers);
+        if (chosen.isEmpty()) {
+            return Optional.empty();
+        }
+        if (chosen.size() > 1 || !config.subprotocols().contains(chosen.get(0))) {
+            throw new WebSocketHandshakeException("the server chose a subprotocol that was not offered");
+        }
+        return Optional.of(chosen.get(0));
+    }
+
+    private Optional<PerMessageDeflate> checkExtensions(Headers headers) throws WebSocketHandshakeException {
+        List<WebSocketExtension> answered = ExtensionHeaderParser.parse(headers.all("Sec-WebSocket-Extensions"));
+        if (answered.isEmpty()) {
+            return Optional.empty();
+        }
+        WebSocketExtension extension = answered.get(0);
+        if (answered.size() > 1 || !config.permessageDeflate()
+                || !extension.name().equalsIgnoreCase(PerMessageDeflate.NAME)) {
+            throw new WebSocketHandshakeException("the server answered an extension that was not offered: "
+                    + extension.name());
+        }
+        return Optional.of(PerMessageDeflate.accepted(extension, config));
+    }
+}

@@ -1,0 +1,182 @@
+package dev.wisp.websocket.internal;
+
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketHandshakeException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.Deflater;
+
+/**
+ * The permessage-deflate extension (RFC 7692) as agreed for one connection, and its negotiation.
+ *
+ * <p><b>Window bits.</b> java.util.zip compresses with a 15-bit window only, and inflates data made with any
+ * window up to 15 bits. So this side accepts any window for what the peer sends, and for what it sends itself only
+ * 15 bits: a server declines an offer whose {@code server_max_window_bits} is below 15 (answering without the
+ * extension, or with a later offer), and a client never offers {@code client_max_window_bits}, so a server may not
+ * ask it for a smaller window.
+ *
+ * @param serverNoContextTakeover the server compresses each message with an empty window
+ * @param clientNoContextTakeover the client compresses each message with an empty window
+ * @param serverMaxWindowBits the server's window as stated in the answer, or 0 if not stated (then 15)
+ */
+public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientNoContextTakeover,
+        int serverMaxWindowBits) {
+    public static final String NAME = "permessage-deflate";
+    private static final String SERVER_NO_CONTEXT_TAKEOVER = "server_no_context_takeover";
+    private static final String CLIENT_NO_CONTEXT_TAKEOVER = "client_no_context_takeover";
+    private static final String SERVER_MAX_WINDOW_BITS = "server_max_window_bits";
+    private static final String CLIENT_MAX_WINDOW_BITS = "client_max_window_bits";
+
+    /**
+     * A server's choice among a client's offers: the first permessage-deflate offer it can honour, or empty to
+     * answer without the extension.
+     */
+    public static Optional<PerMessageDeflate> negotiate(List<WebSocketExtension> offers, WebSocketConfig config) {
+        for (WebSocketExtension offer : offers) {
+            if (offer.name().equalsIgnoreCase(NAME)) {
+                Optional<PerMessageDeflate> accepted = accept(offer, config);
+                if (accepted.isPresent()) {
+                    return accepted;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The server's view of one offer; empty if it must be declined (RFC 7692 §5.1, §7.1). */
+    private static Optional<PerMessageDeflate> accept(WebSocketExtension offer, WebSocketConfig config) {
+        boolean serverNoContextTakeover = config.serverNoContextTakeover();
+        boolean clientNoContextTakeover = config.clientNoContextTakeover();
+        int serverMaxWindowBits = 0;
+        Set<String> seen = new HashSet<>();
+        for (WebSocketExtension.Parameter parameter : offer.parameters()) {
+            String name = parameter.name().toLowerCase(Locale.ROOT);
+            if (!seen.add(name)) {
+                return Optional.empty(); // §7: a repeated parameter declines the offer
+            }
+            switch (name) {
+                case SERVER_NO_CONTEXT_TAKEOVER, CLIENT_NO_CONTEXT_TAKEOVER -> {
+                    if (parameter.value() != null) {
+                        return Optional.empty();
+                    }
+                    if (name.equals(SERVER_NO_CONTEXT_TAKEOVER)) {
+                        serverNoContextTakeover = true;
+                    } else {
+                        clientNoContextTakeover = true;  // a hint; answering it costs the client nothing
+                    }
+                }
+                case SERVER_MAX_WINDOW_BITS -> {
+                    // We cannot make our Deflater's window smaller than 15 bits.
+                    if (windowBits(parameter.value()) != 15) {
+                        return Optional.empty();
+                    }
+                    serverMaxWindowBits = 15; // §7.1.2.1: an offered limit must be answered
+                }
+                case CLIENT_MAX_WINDOW_BITS -> {
+                    // The client allows us to limit its window; we need not, any window inflates here.
+                    if (parameter.value() != null && windowBits(parameter.value()) < 0) {
+                        return Optional.empty();
+                    }
+                }
+                default -> {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of(new PerMessageDeflate(serverNoContextTakeover, clientNoContextTakeover,
+                serverMaxWindowBits));
+    }
+
+    /** The server's answer: only parameters the offer allowed, or that a server may always add. */
+    public WebSocketExtension response() {
+        List<WebSocketExtension.Parameter> parameters = new ArrayList<>();
+        if (serverNoContextTakeover) {
+            parameters.add(new WebSocketExtension.Parameter(SERVER_NO_CONTEXT_TAKEOVER, null));
+        }
+        if (clientNoContextTakeover) {
+            parameters.add(new WebSocketExtension.Parameter(CLIENT_NO_CONTEXT_TAKEOVER, null));
+        }
+        if (serverMaxWindowBits != 0) {
+            parameters.add(new WebSocketExtension.Parameter(SERVER_MAX_WINDOW_BITS,
+                    Integer.toString(serverMaxWindowBits)));
+        }
+        return new WebSocketExtension(NAME, parameters);
+    }
+
+    /** A client's offer, from its configuration. */
+    public static WebSocketExtension offer(WebSocketConfig config) {
+        return new PerMessageDeflate(config.serverNoContextTakeover(), config.clientNoContextTakeover(), 0)
+                .response();
+    }
+
+    /**
+     * A client's check of the server's answer to {@link #offer(WebSocketConfig)}.
+     *
+     * @throws WebSocketHandshakeException if the answer holds what the offer did not allow
+     */
+    public static PerMessageDeflate accepted(WebSocketExtension answer, WebSocketConfig config)
+            throws WebSocketHandshakeException {
+        boolean serverNoContextTakeover = false;
+        boolean clientNoContextTakeover = config.clientNoContextTakeover();
+        int serverMaxWindowBits = 0;
+        Set<String> seen = new HashSet<>();
+        for (WebSocketExtension.Parameter parameter : answer.parameters()) {
+            String name = parameter.name().toLowerCase(Locale.ROOT);
+            if (!seen.add(name)) {
+                throw refused("repeats " + name);
+            }
+            switch (name) {
+                case SERVER_NO_CONTEXT_TAKEOVER -> serverNoContextTakeover = true;
+                case CLIENT_NO_CONTEXT_TAKEOVER -> clientNoContextTakeover = true;
+                case SERVER_MAX_WINDOW_BITS -> {
+                    serverMaxWindowBits = windowBits(parameter.value());
+                    if (serverMaxWindowBits < 0) {
+                        throw refused("has an invalid server_max_window_bits");
+                    }
+                }
+                case CLIENT_MAX_WINDOW_BITS -> throw refused("sets client_max_window_bits, which was not offered");
+                default -> throw refused("has an unknown parameter " + name);
+            }
+            if ((name.endsWith("context_takeover")) && parameter.value() != null) {
+                throw refused("gives " + name + " a value");
+            }
+        }
+        if (config.serverNoContextTakeover() && !serverNoContextTakeover) {
+            throw refused("drops server_no_context_takeover, which was offered");
+        }
+        return new PerMessageDeflate(serverNoContextTakeover, clientNoContextTakeover, serverMaxWindowBits);
+    }
+
+    /** The compressor for what this side sends. */
+    public MessageDeflater newDeflater(Role role) {
+        boolean reset = role == Role.SERVER ? serverNoContextTakeover : clientNoContextTakeover;
+        return new MessageDeflater(reset, Deflater.DEFAULT_COMPRESSION);
+    }
+
+    /** The decompressor for what the peer sends. */
+    public MessageInflater newInflater(Role role) {
+        return new MessageInflater(role == Role.SERVER ? clientNoContextTakeover : serverNoContextTakeover);
+    }
+
+    /** A window size 8-15 in plain decimal, or -1. */
+    private static int windowBits(String value) {
+        if (value == null || value.length() > 2 || value.isEmpty() || value.charAt(0) == '0') {
+            return -1;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        int bits = Integer.parseInt(value);
+        return bits >= 8 && bits <= 15 ? bits : -1;
+    }
+
+    private static WebSocketHandshakeException refused(String what) {
+        return new WebSocketHandshakeException("the server's permessage-deflate answer " + what);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.wisp.websocket.internal;
+
+import dev.wisp.core.HeaderValidation;
+import dev.wisp.core.Headers;
+import dev.wisp.core.Method;
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.Status;
+import dev.wisp.core.Version;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketHandshakeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A server's check of an opening handshake request (RFC 6455 §4.2.1) and its answer (§4.2.2). The checks run in
+ * this order, and the first that fails decides the status:
+ * <ol>
+ *   <li>method GET, else 405 with {@code Allow: GET};
+ *   <li>HTTP/1.1, else 400;
+ *   <li>{@code Upgrade} holds the token {@code websocket}, else 426 with {@code Upgrade: websocket};
+ *   <li>{@code Connection} holds the token {@code upgrade}, else 400;
+ *   <li>one {@code Sec-WebSocket-Version}, which is 13, else 426 with {@code Sec-WebSocket-Version: 13} (400 when
+ *       missing);
+ *   <li>one {@code Sec-WebSocket-Key}, the base64 of 16 bytes, else 400;
+ *   <li>{@code Origin}, when present, in the allow-list if there is one, else 403;
+ *   <li>well-formed {@code Sec-WebSocket-Protocol} and {@code Sec-WebSocket-Extensions}, else 400.
+ * </ol>
+ * A subprotocol is chosen in the server's order of preference among those the client offered; none in common
+ * means none chosen (the client then decides whether to go on). permessage-deflate is accepted if enabled and an
+ * offer can be honoured; otherwise the answer has no extension.
+ */
+public final class ServerHandshake {
+    private static final String VERSION = "13";
+
+    private ServerHandshake() {
+    }
+
+    /** Decides the answer to an upgrade request. */
+    public static UpgradeDecision decide(RequestHead request, WebSocketConfig config) {
+        Headers headers = request.headers();
+        if (!request.method().equals(Method.GET)) {
+            return reject(Status.METHOD_NOT_ALLOWED, "WebSocket upgrade needs GET, not " + request.method(),
+                    "Allow", "GET");
+        }
+        if (request.version() != Version.HTTP_1_1) {
+            return reject(Status.BAD_REQUEST, "WebSocket upgrade needs HTTP/1.1, not " + request.version());
+        }
+        if (!headers.containsToken("Upgrade", "websocket")) {
+            return reject(Status.UPGRADE_REQUIRED, "this resource needs a WebSocket upgrade (Upgrade: websocket)",
+                    "Upgrade", "websocket", "Connection", "Upgrade");
+        }
+        if (!headers.containsToken("Connection", "upgrade")) {
+            return reject(Status.BAD_REQUEST, "WebSocket upgrade needs the 'upgrade' token in Connection");
+        }
+        List<String> versions = headers.all("Sec-WebSocket-Version");
+        if (versions.isEmpty()) {
+            return reject(Status.BAD_REQUEST, "WebSocket upgrade without Sec-WebSocket-Version",
+                    "Sec-WebSocket-Version", VERSION);
+        }
+        if (versions.size() != 1 || !versions.get(0).trim().equals(VERSION)) {
+            return reject(Status.UPGRADE_REQUIRED, "unsupported Sec-WebSocket-Version; this server speaks 13",
+                    "Sec-WebSocket-Version", VERSION);
+        }
+        List<String> keys = headers.all("Sec-WebSocket-Key");
+        if (keys.size() != 1 || !HandshakeKeys.isValidKey(keys.get(0).trim())) {
+            return reject(Status.BAD_REQUEST, keys.isEmpty() ? "WebSocket upgrade without Sec-WebSocket-Key"
+                    : "Sec-WebSocket-Key must be one base64 value of 16 bytes");
+        }
+        String origin = headers.firstOrNull("Origin");
+        if (origin != null && !config.allowedOrigins().isEmpty()
+                && config.allowedOrigins().stream().noneMatch(origin.trim()::equalsIgnoreCase)) {
+            return reject(Status.FORBIDDEN, "origin not allowed");
+        }
+        try {
+            return accept(headers, keys.get(0).trim(), config);
+        } catch (WebSocketHandshakeException e) {
+            return reject(Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private static UpgradeDecision accept(Headers request, String key, WebSocketConfig config)
+            throws WebSocketHandshakeException {
+        Optional<String> subprotocol = chooseSubprotocol(subprotocols(request), config.subprotocols());
+        Optional<PerMessageDeflate> deflate = Optional.empty();
+        List<WebSocketExtension> offers = ExtensionHeaderParser.parse(request.all("Sec-WebSocket-Extensions"));
+        if (config.permessageDeflate()) {
+            deflate = PerMessageDeflate.negotiate(offers, config);
+        }
+        Headers.Builder response = Headers.builder()
+                .add("Upgrade", "websocket")
+                .add("Connection", "Upgrade")
+                .add("Sec-WebSocket-Accept", HandshakeKeys.accept(key));
+        subprotocol.ifPresent(chosen -> response.add("Sec-WebSocket-Protocol", chosen));
+        deflate.ifPresent(agreed -> response.add("Sec-WebSocket-Extensions", agreed.response().toHeaderValue()));
+        return new UpgradeDecision.Accept(response.build(), new Agreement(subprotocol, deflate));
+    }
+
+    /**
+     * The subprotocols of every {@code Sec-WebSocket-Protocol} field, in order.
+     *
+     * @throws WebSocketHandshakeException if an element is not a token
+     */
+    static List<String> subprotocols(Headers headers) throws WebSocketHandshakeException {
+        List<String> offered = new ArrayList<>();
+        for (String value : headers.all("Sec-WebSocket-Protocol")) {
+            for (String element : value.split(",", -1)) {
+                String trimmed = element.trim();
+                if (trimmed.isEmpty()) {
+                    continue; // RFC 9110 §5.6.1: empty list elements are ignored
+                }
+                if (!HeaderValidation.isToken(trimmed)) {
+                    throw new WebSocketHandshakeException("Sec-WebSocket-Protocol element is not a token");
+                }
+                offered.add(trimmed);
+            }
+        }
+        return offered;
+    }
+
+    private static Optional<String> chooseSubprotocol(List<String> offered, List<String> supported) {
+        // Subprotocol names are compared exactly (RFC 6455 §11.5 registers them case-sensitively).
+        return supported.stream().filter(offered::contains).findFirst();
+    }
+
+    private static UpgradeDecision reject(Status status, String message, String... headers) {
+        return new UpgradeDecision.Reject(status, Headers.of(headers), message);
+    }
+}

@@ -1,0 +1,520 @@
+package dev.wisp.websocket.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.core.BufferPool;
+import dev.wisp.core.WireInput;
+import dev.wisp.core.WireOutput;
+import dev.wisp.transport.Transport;
+import dev.wisp.websocket.CloseCode;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.WebSocketMessage;
+import dev.wisp.websocket.WebSocketProtocolException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A WebSocket connection over a {@link Transport}, after the opening handshake, for either role.
+ *
+ * <p><b>Wiring.</b> The server (after answering 101) or the client (after checking the 101) makes one with the
+ * transport, a {@link WireInput} over {@code transport.input()} that still holds any bytes read past the HTTP
+ * head, the {@link Agreement} of the handshake, and a listener or none; then, on the connection's (virtual) thread, either calls
+ * {@link #run()}, which reads until the connection ends, or hands the session to code that
+ * calls {@link #receive()}. The owner's sweeper calls {@link #sweep(long)} on every tick: it sends idle pings and
+ * enforces the close, pong and write timers. The session closes the transport when it ends.
+ *
+ * <p><b>Threads.</b> One thread reads at a time (the read lock); any thread may send. A data message holds the
+ * message permit from its first frame to its last, so fragments of two messages never interleave; every frame
+ * is written under the frame lock, which also guards the compressor, so pings, pongs and close frames can go out
+ * between fragments. A sender blocks on the lock or the socket while the peer does not read: there is no queue.
+ * The sweeper thread never blocks: an idle ping is sent from a fresh virtual thread.
+ *
+ * <p><b>Closing.</b> A received close frame is echoed with its code; then the server closes the TCP connection,
+ * and the client waits for the server to close it (RFC 6455 §7.1.1), at most {@code closeTimeout}. A protocol
+ * error sends the close frame with the error's code, then lingers (drains input until the peer closes or the
+ * timer expires) so the peer reads the frame rather than a reset.
+ *
+ * <p>Over 500 lines because reading, sending, closing and the timers share one state (close sent or received,
+ * terminated) under two locks; the timers (sweep) are the next part to move out, into a keep-alive class.
+ */
+public final class WebSocketSession implements WebSocket {
+    private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
+    /** Lingering after a failure reads and drops at most this much. */
+    private static final int MAX_LINGER_BYTES = 1024 * 1024;
+
+    private final String id;
+    private final Transport transport;
+    private final WireInput input;
+    private final Role role;
+    private final WebSocketConfig config;
+    private final Agreement agreement;
+    /** Where events go, or null for a session read with {@link #receive()}. */
+    private final WebSocketListener listener;
+    private final WebSocketFrameReader reader;
+    private final MessageInflater inflater;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final Semaphore messagePermit = new Semaphore(1, true);
+    /** Guards the writer, the compressor and its output buffer, and sending the close frame. */
+    private final ReentrantLock frameLock = new ReentrantLock();
+    private final WebSocketFrameWriter writer;
+    private final MessageDeflater deflater;
+    private final MessageBuffer compressed = new MessageBuffer();
+
+    private volatile boolean closeSent;
+    private volatile boolean closedByApplication;
+    private volatile boolean closeReceived;
+    private volatile boolean terminated;
+    private volatile long lastReceivedNanos = System.nanoTime();
+    /** When the idle ping went out, or 0 when none is awaiting an answer. */
+    private volatile long pingSentNanos;
+    /** When the closing handshake must be over, or 0 while none is under way. */
+    private volatile long closeDeadlineNanos;
+    /** Why the sweeper closed the transport, reported instead of the read's exception. */
+    private volatile String abortReason;
+
+    /**
+     * @param id the connection id for log lines, as {@code c17}
+     * @param input the reader over {@code transport.input()}, holding any bytes read past the HTTP head
+     * @param pool where the output's buffers come from
+     * @param listener where {@link #run()} sends events, or null for a session read with {@link #receive()}
+     */
+    public WebSocketSession(String id, Transport transport, WireInput input, BufferPool pool, Role role,
+            WebSocketConfig config, Agreement agreement, WebSocketListener listener) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.input = Objects.requireNonNull(input, "input");
+        this.role = Objects.requireNonNull(role, "role");
+        this.config = Objects.requireNonNull(config, "config");
+        this.agreement = Objects.requireNonNull(agreement, "agreement");
+        this.listener = listener;
+        this.inflater = agreement.deflate().map(deflate -> deflate.newInflater(role)).orElse(null);
+        this.deflater = agreement.deflate().map(deflate -> deflate.newDeflater(role)).orElse(null);
+        this.reader = new WebSocketFrameReader(input, role, config.maxFrameBytes(), config.maxMessageBytes(),
+                inflater);
+        this.writer = new WebSocketFrameWriter(WireOutput.of(transport.output(), pool), role);
+        // HTTP's read deadlines do not apply any more: the idle policy is pings (sweep).
+        transport.readDeadline(0);
+    }
+
+    /**
+     * Reads and dispatches events to the listener on the calling thread until the connection ends; then the
+     * transport is closed. Calls {@code onOpen} first and exactly one of {@code onClose} and {@code onError} last.
+     */
+    public void run() {
+        if (listener == null) {
+            throw new IllegalStateException("this WebSocket has no listener: read it with receive()");
+        }
+        readLock.lock();
+        try {
+            listener.onOpen(this);
+            while (true) {
+                Incoming event = next();
+                switch (event) {
+                    case Incoming.Text text -> listener.onText(this, text.text());
+                    case Incoming.Binary binary -> listener.onBinary(this, binary.bytes());
+                    case Incoming.Ping ping -> listener.onPing(this, ping.payload());
+                    case Incoming.Pong pong -> listener.onPong(this, pong.payload());
+                    case Incoming.Close close -> {
+                        listener.onClose(this, close.code(), close.reason());
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[" + id + "] websocket ended: " + e.getMessage());
+            listener.onError(this, e);
+        } catch (RuntimeException e) {
+            LOG.log(DEBUG, () -> "[" + id + "] websocket listener failed", e);
+            fail(CloseCode.INTERNAL_ERROR, "internal error");
+            listener.onError(this, new IOException("listener failed: " + e, e));
+        } finally {
+            terminate();
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<WebSocketMessage> receive() throws IOException {
+        if (listener != null) {
+            throw new IllegalStateException("this WebSocket has a listener: messages go to it");
+        }
+        readLock.lock();
+        try {
+            // Each round handles one frame or message; the peer's close or a failure ends the loop.
+            while (!terminated) {
+                switch (next()) {
+                    case Incoming.Text text -> {
+                        return Optional.of(new WebSocketMessage.Text(text.text()));
+                    }
+                    case Incoming.Binary binary -> {
+                        return Optional.of(new WebSocketMessage.Binary(binary.bytes()));
+                    }
+                    case Incoming.Close close -> {
+                        return Optional.empty();
+                    }
+                    case Incoming.Ping ping -> { }
+                    case Incoming.Pong pong -> { }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            terminate();
+            throw e;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Reads the next event and does what the protocol asks at once: answers a ping, completes the closing
+     * handshake on a close frame, fails the connection with the right code on a protocol error.
+     */
+    private Incoming next() throws IOException {
+        Incoming event;
+        try {
+            event = reader.readNext();
+        } catch (WebSocketProtocolException e) {
+            fail(e.closeCode(), e.getMessage());
+            throw e;
+        } catch (IOException e) {
+            terminate();
+            String reason = abortReason;
+            throw reason != null ? new SocketTimeoutException(reason) : e;
+        }
+        lastReceivedNanos = System.nanoTime();
+        pingSentNanos = 0;
+        switch (event) {
+            case Incoming.Ping ping -> {
+                if (!closeSent) {
+                    sendControl(Opcode.PONG, ping.payload());
+                }
+            }
+            case Incoming.Close close -> closeReceived(close);
+            default -> { }
+        }
+        return event;
+    }
+
+    private void closeReceived(Incoming.Close close) throws IOException {
+        closeReceived = true;
+        if (!closeSent) {
+            // RFC 6455 §5.5.1: answer with a close frame, typically echoing the code received.
+            sendClose(close.code(), "");
+        }
+        lingerAndClose(role == Role.CLIENT);
+    }
+
+    /** Fails the connection (RFC 6455 §7.1.7): the close frame with this code, then a lingering close. */
+    private void fail(int code, String message) {
+        LOG.log(DEBUG, () -> "[" + id + "] failing websocket with " + code + ": " + message);
+        try {
+            if (!closeSent) {
+                sendClose(code, truncate(message));
+            }
+            transport.shutdownOutput();
+            lingerAndClose(true);
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[" + id + "] close frame not sent: " + e.getMessage());
+            terminate();
+        }
+    }
+
+    /**
+     * Ends the connection after the close frames: a server closes at once; a client, or any side after a failure,
+     * first reads until the peer closes, at most closeTimeout, so the peer is not answered by a reset.
+     */
+    private void lingerAndClose(boolean waitForPeer) {
+        if (closeDeadlineNanos == 0) {
+            closeDeadlineNanos = System.nanoTime() + config.closeTimeout().toNanos();
+        }
+        if (waitForPeer) {
+            transport.readDeadline(closeDeadlineNanos);
+            byte[] sink = new byte[512];
+            try {
+                // Bounded by the peer's end of stream, the close deadline (sweep) and MAX_LINGER_BYTES.
+                for (int drained = 0; drained < MAX_LINGER_BYTES; ) {
+                    int n = input.read(sink, 0, sink.length);
+                    if (n < 0) {
+                        break;
+                    }
+                    drained += n;
+                }
+            } catch (IOException e) {
+                LOG.log(DEBUG, () -> "[" + id + "] lingering ended: " + e.getMessage());
+            }
+        }
+        terminate();
+    }
+
+    @Override
+    public Optional<String> subprotocol() {
+        return agreement.subprotocol();
+    }
+
+    @Override
+    public void sendText(String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        sendWhole(Opcode.TEXT, bytes);
+    }
+
+    @Override
+    public void sendBinary(byte[] bytes) throws IOException {
+        sendWhole(Opcode.BINARY, Objects.requireNonNull(bytes, "bytes"));
+    }
+
+    private void sendWhole(Opcode opcode, byte[] bytes) throws IOException {
+        acquireMessagePermit();
+        try {
+            sendFragment(opcode, true, bytes, 0, bytes.length);
+        } finally {
+            messagePermit.release();
+        }
+    }
+
+    @Override
+    public OutputStream binaryStream() throws IOException {
+        acquireMessagePermit();
+        return new FragmentOutputStream(this, Opcode.BINARY);
+    }
+
+    @Override
+    public Writer textStream() throws IOException {
+        acquireMessagePermit();
+        return new OutputStreamWriter(new FragmentOutputStream(this, Opcode.TEXT), StandardCharsets.UTF_8);
+    }
+
+    private void acquireMessagePermit() throws IOException {
+        checkSendable();
+        try {
+            messagePermit.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting to send a message");
+        }
+    }
+
+    /** Ends a streamed message's hold on sending; called once by its stream. */
+    void releaseMessagePermit() {
+        messagePermit.release();
+    }
+
+    /**
+     * Sends one data frame of a message, compressed if permessage-deflate was agreed; the caller holds the
+     * message permit.
+     *
+     * @param opcode TEXT or BINARY for the first frame, CONTINUATION for the others
+     */
+    void sendFragment(Opcode opcode, boolean fin, byte[] bytes, int offset, int length) throws IOException {
+        frameLock.lock();
+        try {
+            checkSendable();
+            if (deflater != null) {
+                deflater.deflate(bytes, offset, length, fin, compressed);
+                writer.writeFrame(opcode, fin, opcode != Opcode.CONTINUATION, compressed.array(), 0,
+                        compressed.size());
+                compressed.clear();
+            } else {
+                writer.writeFrame(opcode, fin, false, bytes, offset, length);
+            }
+            writer.flush();
+        } finally {
+            frameLock.unlock();
+        }
+    }
+
+    @Override
+    public void ping(byte[] payload) throws IOException {
+        checkControlPayload(payload);
+        checkSendable();
+        sendControl(Opcode.PING, payload);
+    }
+
+    @Override
+    public void pong(byte[] payload) throws IOException {
+        checkControlPayload(payload);
+        checkSendable();
+        sendControl(Opcode.PONG, payload);
+    }
+
+    private static void checkControlPayload(byte[] payload) {
+        if (payload.length > 125) {
+            throw new IllegalArgumentException("control frame payload of " + payload.length + " bytes exceeds 125");
+        }
+    }
+
+    private void sendControl(Opcode opcode, byte[] payload) throws IOException {
+        frameLock.lock();
+        try {
+            if (closeSent || terminated) {
+                return; // nothing may follow a close frame (RFC 6455 §5.5.1)
+            }
+            writer.writeFrame(opcode, true, false, payload, 0, payload.length);
+            writer.flush();
+        } finally {
+            frameLock.unlock();
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) throws IOException {
+        CloseFrames.requireSendable(code);
+        CloseFrames.payload(code, reason); // checks the reason before anything is sent
+        closedByApplication = true;
+        if (!sendClose(code, reason)) {
+            return;
+        }
+        closeDeadlineNanos = System.nanoTime() + config.closeTimeout().toNanos();
+        if (listener != null || !readLock.tryLock()) {
+            return; // the reading thread completes the handshake when the peer's close frame arrives
+        }
+        try {
+            // Bounded by the close deadline, which sweep() enforces by closing the transport.
+            transport.readDeadline(closeDeadlineNanos);
+            while (!terminated) {
+                next();
+            }
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[" + id + "] closing handshake ended: " + e.getMessage());
+        } finally {
+            terminate();
+            readLock.unlock();
+        }
+    }
+
+    /** Sends the close frame unless one was sent; returns whether this call sent it. */
+    private boolean sendClose(int code, String reason) throws IOException {
+        frameLock.lock();
+        try {
+            if (closeSent || terminated) {
+                return false;
+            }
+            closeSent = true;
+            writer.writeClose(code, reason);
+            writer.flush();
+            return true;
+        } finally {
+            frameLock.unlock();
+        }
+    }
+
+    private void checkSendable() throws IOException {
+        if (closedByApplication) {
+            throw new IllegalStateException("WebSocket close() was called: nothing more may be sent");
+        }
+        if (closeSent || terminated) {
+            throw new IOException("WebSocket is closed: " + (closeReceived ? "the peer closed it" : "it failed"));
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closeSent && !closeReceived && !terminated;
+    }
+
+    /**
+     * Checks the timers; the owner's sweeper calls it on every tick with {@link System#nanoTime()}. Never blocks.
+     * Closes the transport when the closing handshake, a write, or the answer to an idle ping is late; sends an
+     * idle ping when nothing has been received for pingInterval.
+     */
+    public void sweep(long now) {
+        if (terminated) {
+            return;
+        }
+        long closeDeadline = closeDeadlineNanos;
+        if (closeDeadline != 0 && now - closeDeadline >= 0) {
+            abort("closing handshake not completed within " + config.closeTimeout().toMillis()
+                    + " ms (closeTimeout)");
+            return;
+        }
+        long writeDeadline = transport.writeDeadlineNanos();
+        if (writeDeadline != 0 && now - writeDeadline >= 0) {
+            abort("the peer did not take a write in time");
+            return;
+        }
+        long interval = config.pingInterval().toNanos();
+        if (interval == 0 || closeSent) {
+            return;
+        }
+        long pingSent = pingSentNanos;
+        if (pingSent != 0) {
+            if (now - pingSent >= config.pongTimeout().toNanos()) {
+                abort("no answer to a ping within " + config.pongTimeout().toMillis() + " ms (pongTimeout)");
+            }
+        } else if (now - lastReceivedNanos >= interval) {
+            pingSentNanos = now;
+            Thread.ofVirtual().name("wisp-ws-ping-" + id).start(this::sendIdlePing);
+        }
+    }
+
+    private void sendIdlePing() {
+        try {
+            sendControl(Opcode.PING, new byte[0]);
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[" + id + "] idle ping not sent: " + e.getMessage());
+        }
+    }
+
+    /** Closes the transport from the sweeper; the reading thread then reports the reason. */
+    private void abort(String reason) {
+        abortReason = reason;
+        LOG.log(DEBUG, () -> "[" + id + "] websocket aborted: " + reason);
+        closeTransport();
+    }
+
+    /**
+     * Ends the connection: closes the transport and frees the zlib streams and buffers. Idempotent. The input's
+     * buffer and the inflater are freed only by the reading thread (they are its own).
+     */
+    private void terminate() {
+        terminated = true;
+        closeTransport();
+        if (readLock.isHeldByCurrentThread()) {
+            input.release();
+            if (inflater != null) {
+                inflater.close();
+            }
+        }
+        if (deflater != null) {
+            // A sender holding the lock fails fast now that the transport is closed.
+            frameLock.lock();
+            try {
+                deflater.close();
+                compressed.clear();
+            } finally {
+                frameLock.unlock();
+            }
+        }
+    }
+
+    private void closeTransport() {
+        try {
+            transport.close();
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[" + id + "] close failed: " + e.getMessage());
+        }
+    }
+
+    private static String truncate(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= CloseFrames.MAX_REASON_BYTES) {
+            return reason;
+        }
+        // Cut on a character boundary: drop continuation bytes at the cut.
+        int end = CloseFrames.MAX_REASON_BYTES;
+        while (end > 0 && (bytes[end] & 0xc0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+}

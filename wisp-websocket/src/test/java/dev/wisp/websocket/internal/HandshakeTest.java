@@ -1,0 +1,89 @@
+package dev.wisp.websocket.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.core.Headers;
+import dev.wisp.core.Method;
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.RequestTarget;
+import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Status;
+import dev.wisp.core.Version;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketHandshakeException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The keys, the extension grammar, and a client's handshake against our server's answer and bad answers. */
+class HandshakeTest {
+    private static final WebSocketConfig CLIENT = WebSocketConfig.builder().permessageDeflate(true)
+            .subprotocols(List.of("chat")).build();
+
+    @Test
+    void makesFreshValidKeys() {
+        String key = HandshakeKeys.newKey();
+        assertTrue(HandshakeKeys.isValidKey(key));
+        assertNotEquals(key, HandshakeKeys.newKey());
+        assertFalse(HandshakeKeys.isValidKey(null));
+        assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", HandshakeKeys.accept("dGhlIHNhbXBsZSBub25jZQ=="));
+    }
+
+    @Test
+    void parsesExtensionsWithQuotedValuesAndEmptyElements() throws WebSocketHandshakeException {
+        List<WebSocketExtension> parsed = ExtensionHeaderParser.parse(List.of(
+                " foo ; a = 1 ;b=\"x\\yz\", ,bar", "baz;c"));
+        assertEquals(List.of("foo; a=1; b=xyz", "bar", "baz; c"),
+                parsed.stream().map(WebSocketExtension::toHeaderValue).toList());
+    }
+
+    @Test
+    void rejectsMalformedExtensions() {
+        for (String value : List.of("foo bar", "foo;", "foo; a=\"b c\"", "foo; a=\"b", "foo; a=", ";a", "f@o")) {
+            assertThrows(WebSocketHandshakeException.class, () -> ExtensionHeaderParser.parse(List.of(value)),
+                    value);
+        }
+    }
+
+    @Test
+    void clientAcceptsWhatOurServerAnswers() throws WebSocketHandshakeException {
+        ClientHandshake client = ClientHandshake.start(CLIENT);
+        Headers request = client.requestHeaders();
+        assertEquals("permessage-deflate", request.firstOrNull("Sec-WebSocket-Extensions"));
+        RequestHead head = new RequestHead(Method.GET, RequestTarget.origin("/"), Version.HTTP_1_1,
+                request.toBuilder().add("Host", "h").build());
+        UpgradeDecision.Accept accept = (UpgradeDecision.Accept) ServerHandshake.decide(head,
+                CLIENT.toBuilder().serverNoContextTakeover(true).build());
+        Agreement agreed = client.check(new ResponseHead(Version.HTTP_1_1, Status.SWITCHING_PROTOCOLS,
+                accept.headers()));
+        assertEquals(Optional.of("chat"), agreed.subprotocol());
+        assertEquals(Optional.of(new PerMessageDeflate(true, false, 0)), agreed.deflate());
+    }
+
+    @Test
+    void clientRefusesBadAnswers() {
+        ClientHandshake client = ClientHandshake.start(CLIENT);
+        String accept = HandshakeKeys.accept(client.key());
+        Headers good = Headers.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", accept);
+        assertRefused(client, "expected 101 Switching Protocols, got " + Status.FORBIDDEN, Status.FORBIDDEN, good);
+        assertRefused(client, "101 response without Upgrade: websocket", Status.SWITCHING_PROTOCOLS,
+                good.toBuilder().set("Upgrade", "h2c").build());
+        assertRefused(client, "101 response without the 'upgrade' token in Connection", Status.SWITCHING_PROTOCOLS,
+                good.toBuilder().remove("Connection").build());
+        assertRefused(client, "Sec-WebSocket-Accept does not match the key sent", Status.SWITCHING_PROTOCOLS,
+                good.toBuilder().set("Sec-WebSocket-Accept", HandshakeKeys.accept(HandshakeKeys.newKey())).build());
+        assertRefused(client, "the server chose a subprotocol that was not offered", Status.SWITCHING_PROTOCOLS,
+                good.toBuilder().add("Sec-WebSocket-Protocol", "mqtt").build());
+        assertRefused(client, "the server answered an extension that was not offered: x-foo",
+                Status.SWITCHING_PROTOCOLS, good.toBuilder().add("Sec-WebSocket-Extensions", "x-foo").build());
+    }
+
+    private static void assertRefused(ClientHandshake client, String message, Status status, Headers headers) {
+        assertEquals(message, assertThrows(WebSocketHandshakeException.class,
+                () -> client.check(new ResponseHead(Version.HTTP_1_1, status, headers))).getMessage());
+    }
+}
