@@ -140,19 +140,29 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     }
 
     /**
-     * Whether an idle connection can no longer be used: the server closed it (the read finds the end of the
-     * stream), or sent bytes nobody asked for (a close_notify, a stray response). Checked with one non-blocking
-     * read before reuse: the stale keep-alive connection the server already dropped is the common case, and this
-     * catches it without sending anything. A server that closes just after the check still loses the race; the
-     * caller retries idempotent requests for that.
+     * Whether an idle connection can no longer be used: the server closed it, or sent bytes nobody asked for.
+     * Checked before reuse without sending anything: the stale keep-alive connection the server already dropped
+     * is the common case. A server that closes just after the check still wins the race; the caller retries
+     * idempotent requests for that.
+     *
+     * <p>Bytes waiting are counted without consuming them (FIONREAD, through the socket adapter's
+     * {@code available()}). In plaintext any such byte makes the connection stale. Under TLS they may be a
+     * TLS 1.3 session ticket (harmless) or a close_notify, which cannot be told apart without decrypting, so they
+     * leave the connection in use and the retry covers a close. With none waiting, one non-blocking read
+     * finds the end of the stream.
      */
     boolean isStale() {
         if (closed.get() || transport.hasInputEnded() || input.buffered() > 0) {
             return true;
         }
         try {
+            if (channel.socket().getInputStream().available() > 0) {
+                return !origin.isTls();
+            }
             channel.configureBlocking(false);
             try {
+                // Nothing was waiting: 0 means still open; -1 the end of the stream; a byte that raced in was
+                // consumed, and a connection missing a byte cannot be used again.
                 return channel.read(ByteBuffer.allocate(1)) != 0;
             } finally {
                 channel.configureBlocking(true);
