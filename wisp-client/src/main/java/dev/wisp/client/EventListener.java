@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,7 +33,8 @@ public interface EventListener {
     default void tlsHandshakeDone(Origin origin, SSLSession session, boolean resumed) {
     }
 
-    default void requestHeadersSent(Request request) {
+    /** @param head the head as it went out, with the fields the client added */
+    default void requestHeadersSent(Request request, RequestHead head) {
     }
 
     /** @param bytes the body's length on the wire, framing excluded */

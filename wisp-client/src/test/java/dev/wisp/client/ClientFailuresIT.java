@@ -99,7 +99,8 @@ class ClientFailuresIT {
     void reportsAWriteTimeoutWhenTheServerReadsNothing() throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {
             CountDownLatch hold = new CountDownLatch(1);
-            try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> hold.await(10, TimeUnit.SECONDS));
+            try (ScriptedServer server = ScriptedServer.start(
+                        (socket, index, self) -> hold.await(10, TimeUnit.SECONDS));
                     Client client = Client.create(SHORT)) {
                 byte[] big = new byte[64 * 1024 * 1024];
                 TimeoutExceededException e = fails(TimeoutExceededException.class, client,

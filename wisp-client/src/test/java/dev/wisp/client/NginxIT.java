@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The client against nginx, a server nobody here wrote: keep-alive, idle close after 1 s, chunked gzip, large files. */
+/** The client against nginx, a server nobody here wrote: keep-alive, idle close after 1 s, chunked gzip, big files. */
 class NginxIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
     @TempDir

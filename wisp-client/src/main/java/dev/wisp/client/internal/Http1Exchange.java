@@ -119,7 +119,8 @@ public final class Http1Exchange {
         } catch (IOException e) {
             throw fail(e, Phase.SENDING);
         }
-        Events.fire(events, listener -> listener.requestHeadersSent(call.request()));
+        RequestHead sent = head;
+        Events.fire(events, listener -> listener.requestHeadersSent(call.request(), sent));
         bodyWriter = new ExchangeBodyWriter(this, bodyLength);
     }
 
