@@ -1,9 +1,11 @@
 /**
- * The {@code wisp} command: {@code wisp serve} runs a file and echo server; {@code get} and {@code ws} will follow.
+ * The {@code wisp} command: {@code wisp serve} runs a file and echo server, {@code wisp get} sends a request as
+ * curl does; {@code ws} will follow.
  * The build packs it with every Wisp module into one runnable jar.
  */
 module dev.wisp.cli {
     requires dev.wisp.server;
+    requires dev.wisp.client;
     // sun.misc.Signal, for a graceful stop on Ctrl-C with its messages intact; see StopSignals.
     requires jdk.unsupported;
 }

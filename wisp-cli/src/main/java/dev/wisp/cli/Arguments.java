@@ -9,15 +9,16 @@ import java.util.Optional;
 /**
  * A command's arguments split into options and positional arguments. Options are {@code --name value},
  * {@code --name=value}, an alias such as {@code -p value}, or a flag; {@code --} ends the options, and a lone
- * {@code -} is positional. A repeated option keeps its last value.
+ * {@code -} is positional. A repeated option keeps its last value for {@link #value(String)}, and every value for
+ * {@link #values(String)}.
  *
  * <p>Immutable.
  */
 final class Arguments {
-    private final Map<String, String> options;
+    private final Map<String, List<String>> options;
     private final List<String> positionals;
 
-    private Arguments(Map<String, String> options, List<String> positionals) {
+    private Arguments(Map<String, List<String>> options, List<String> positionals) {
         this.options = Map.copyOf(options);
         this.positionals = List.copyOf(positionals);
     }
@@ -28,7 +29,7 @@ final class Arguments {
      * @throws UsageException for an unknown option, a flag given a value, or an option missing its value
      */
     static Arguments parse(List<String> arguments, List<Option> accepted) throws UsageException {
-        Map<String, String> options = new HashMap<>();
+        Map<String, List<String>> options = new HashMap<>();
         List<String> positionals = new ArrayList<>();
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);
@@ -47,16 +48,20 @@ final class Arguments {
                 if (equals >= 0) {
                     throw new UsageException("option " + option.name() + " takes no value");
                 }
-                options.put(option.name(), "");
+                put(options, option, "");
             } else if (equals >= 0) {
-                options.put(option.name(), argument.substring(equals + 1));
+                put(options, option, argument.substring(equals + 1));
             } else if (i + 1 < arguments.size()) {
-                options.put(option.name(), arguments.get(++i));
+                put(options, option, arguments.get(++i));
             } else {
                 throw new UsageException("option " + option.name() + " needs a value " + option.valueName());
             }
         }
         return new Arguments(options, positionals);
+    }
+
+    private static void put(Map<String, List<String>> options, Option option, String value) {
+        options.computeIfAbsent(option.name(), name -> new ArrayList<>()).add(value);
     }
 
     private static Option find(List<Option> accepted, String name) throws UsageException {
@@ -75,7 +80,13 @@ final class Arguments {
 
     /** The value of an option, by its long name. */
     Optional<String> value(String name) {
-        return Optional.ofNullable(options.get(name));
+        List<String> values = options.get(name);
+        return values == null ? Optional.empty() : Optional.of(values.getLast());
+    }
+
+    /** Every value a repeated option was given, in order; empty if it was not given. */
+    List<String> values(String name) {
+        return List.copyOf(options.getOrDefault(name, List.of()));
     }
 
     /**
@@ -84,7 +95,7 @@ final class Arguments {
      * @throws UsageException if the value is not a whole number within min..max
      */
     int intValue(String name, int defaultValue, int min, int max) throws UsageException {
-        String text = options.get(name);
+        String text = value(name).orElse(null);
         if (text == null) {
             return defaultValue;
         }

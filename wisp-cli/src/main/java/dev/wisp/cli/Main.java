@@ -9,10 +9,10 @@ import java.util.Properties;
 
 /**
  * The {@code wisp} command: picks a {@link Command} by its first argument. Exit codes: 0 success, 1 failure,
- * 2 usage error (with the usage on stderr).
+ * 2 usage error (with the usage on stderr); {@code get} adds curl's codes for its failures.
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(new ServeCommand());
+    private static final List<Command> COMMANDS = List.of(new ServeCommand(), new GetCommand());
 
     private Main() {
     }

@@ -39,6 +39,7 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
     private final Http1Limits limits;
     private final long maxBodyBytes;
     private final String limitName;
+    private final Http1MessageType type;
     private State state = State.SIZE;
     private long remaining;
     private long total;
@@ -58,10 +59,25 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
      * @param limitName the configuration option that sets maxBodyBytes, named in the exception
      */
     public ChunkedBodyInputStream(WireInput in, Http1Limits limits, long maxBodyBytes, String limitName) {
+        this(in, limits, maxBodyBytes, limitName, Http1MessageType.REQUEST);
+    }
+
+    private ChunkedBodyInputStream(WireInput in, Http1Limits limits, long maxBodyBytes, String limitName,
+            Http1MessageType type) {
         this.in = in;
         this.limits = limits;
         this.maxBodyBytes = maxBodyBytes;
         this.limitName = limitName;
+        this.type = type;
+    }
+
+    /**
+     * A response body, read by a client: no limit on its size (the client streams it), and a trailer section
+     * over its limits is a 502 {@link MessageTooLargeException}, as every too-large part of a response is.
+     */
+    public static ChunkedBodyInputStream ofResponse(WireInput in, Http1Limits limits) {
+        return new ChunkedBodyInputStream(in, limits, Long.MAX_VALUE, "maxResponseBodyBytes",
+                Http1MessageType.RESPONSE);
     }
 
     @Override
@@ -139,12 +155,13 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
         ChunkExtensions.check(buffer, i, end, start);
         in.skip(lf + 1 - start);
         if (size == 0) {
-            trailers = FieldSectionReader.read(in, limits, "trailer section");
+            trailers = FieldSectionReader.read(in, limits, type, "trailer section");
             state = State.DONE;
             return;
         }
         if (size > maxBodyBytes - total) {
-            throw new MessageTooLargeException(Status.CONTENT_TOO_LARGE, "chunked body", maxBodyBytes,
+            throw new MessageTooLargeException(type.tooLargeStatus(Status.CONTENT_TOO_LARGE), "chunked body",
+                    maxBodyBytes,
                     limitName);
         }
         total += size;

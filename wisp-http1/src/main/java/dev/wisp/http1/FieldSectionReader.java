@@ -20,18 +20,21 @@ final class FieldSectionReader {
     }
 
     /**
+     * @param type the kind of message, which decides the status of a too-large section
      * @param what "header section" or "trailer section", for messages
      * @throws MalformedMessageException for a malformed field line
-     * @throws MessageTooLargeException (431) when the section crosses maxHeaderBytes or maxHeaderCount
+     * @throws MessageTooLargeException (431 in a request, 502 in a response) when the section crosses
+     *     maxHeaderBytes or maxHeaderCount
      */
-    static Headers read(WireInput in, Http1Limits limits, String what) throws IOException {
+    static Headers read(WireInput in, Http1Limits limits, Http1MessageType type, String what) throws IOException {
+        Status tooLarge = type.tooLargeStatus(Status.REQUEST_HEADER_FIELDS_TOO_LARGE);
         Headers.Builder headers = Headers.builder();
         int total = 0;
         int maxHeaderBytes = limits.maxHeaderBytes();
         while (true) {
             int remaining = maxHeaderBytes - total;
             int lf = LineScanner.scanLine(in, remaining, bufferBytes -> bufferBytes == 0
-                    ? sectionTooLarge(what, maxHeaderBytes) : lineTooLarge(what, bufferBytes));
+                    ? sectionTooLarge(tooLarge, what, maxHeaderBytes) : lineTooLarge(tooLarge, what, bufferBytes));
             byte[] buffer = in.buffer();
             int start = in.position();
             int end = LineScanner.contentEnd(in, lf);
@@ -42,10 +45,10 @@ final class FieldSectionReader {
             }
             total += lf + 1 - start;
             if (total > maxHeaderBytes) {
-                throw sectionTooLarge(what, maxHeaderBytes);
+                throw sectionTooLarge(tooLarge, what, maxHeaderBytes);
             }
             if (headers.size() == limits.maxHeaderCount()) {
-                throw new MessageTooLargeException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                throw new MessageTooLargeException(tooLarge,
                         what + " has more than " + limits.maxHeaderCount() + " fields (maxHeaderCount)",
                         "maxHeaderCount", limits.maxHeaderCount());
             }
@@ -54,13 +57,13 @@ final class FieldSectionReader {
         }
     }
 
-    private static MessageTooLargeException lineTooLarge(String what, int bufferBytes) {
-        return new MessageTooLargeException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "a field line of the " + what
+    private static MessageTooLargeException lineTooLarge(Status status, String what, int bufferBytes) {
+        return new MessageTooLargeException(status, "a field line of the " + what
                 + " exceeds the " + bufferBytes + "-byte read buffer (bufferBytes)", "bufferBytes", bufferBytes);
     }
 
-    private static MessageTooLargeException sectionTooLarge(String what, int limit) {
-        return new MessageTooLargeException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, what, limit, "maxHeaderBytes");
+    private static MessageTooLargeException sectionTooLarge(Status status, String what, int limit) {
+        return new MessageTooLargeException(status, what, limit, "maxHeaderBytes");
     }
 
     /** field-line = field-name ":" OWS field-value OWS */

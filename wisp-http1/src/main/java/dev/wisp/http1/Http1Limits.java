@@ -8,11 +8,16 @@ package dev.wisp.http1;
  *   <caption>Limits</caption>
  *   <tr><th>limit</th><th>default</th><th>when crossed</th></tr>
  *   <tr><td>{@code maxStartLineBytes}</td><td>8192</td><td>request line: 414, named {@code maxRequestLineBytes} in
- *       errors as in the server's configuration; status line: an error named {@code maxStatusLineBytes}</td></tr>
- *   <tr><td>{@code maxHeaderBytes}</td><td>16384</td><td>431: the field lines of the head, or of the trailers</td></tr>
- *   <tr><td>{@code maxHeaderCount}</td><td>100</td><td>431: number of field lines in the head, or trailers</td></tr>
+ *       errors as in the server's configuration; status line: 502, named {@code maxStatusLineBytes} as in the
+ *       client's</td></tr>
+ *   <tr><td>{@code maxHeaderBytes}</td><td>16384</td><td>the field lines of the head, or of the trailers: 431 in a
+ *       request, 502 in a response</td></tr>
+ *   <tr><td>{@code maxHeaderCount}</td><td>100</td><td>number of field lines in the head, or trailers: 431 in a
+ *       request, 502 in a response</td></tr>
  *   <tr><td>{@code maxChunkLineBytes}</td><td>1024</td><td>400: a chunk-size line with its extensions</td></tr>
  * </table>
+ *
+ * <p>The same limits serve both sides; {@link Http1MessageType} decides the status and names in the errors.
  *
  * <p>A single line must also fit in the {@link dev.wisp.core.WireInput} buffer, which is scanned in place.
  *

@@ -57,7 +57,7 @@ public final class Http1RequestReader {
         while (true) {
             lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
                     bufferBytes -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
-                            limits.maxStartLineBytes(), "maxRequestLineBytes"));
+                            limits.maxStartLineBytes(), Http1MessageType.REQUEST.startLineLimitName()));
             if (LineScanner.contentEnd(in, lf) != in.position() || ++emptyLines > MAX_LEADING_EMPTY_LINES) {
                 break;
             }
@@ -85,7 +85,7 @@ public final class Http1RequestReader {
         in.skip(lf + 1 - start);
 
         RequestTarget target = parseTarget(method, rawTarget);
-        Headers headers = FieldSectionReader.read(in, limits, "header section");
+        Headers headers = FieldSectionReader.read(in, limits, Http1MessageType.REQUEST, "header section");
         checkHost(version, target, headers);
         return new RequestHead(method, target, version, headers);
     }

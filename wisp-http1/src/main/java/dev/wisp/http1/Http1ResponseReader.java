@@ -33,14 +33,14 @@ public final class Http1ResponseReader {
      * <pre>status-line = HTTP-version SP status-code SP [ reason-phrase ]</pre>
      *
      * @throws MalformedMessageException for a malformed status line or header section
-     * @throws MessageTooLargeException when the status line or header section crosses a limit
+     * @throws MessageTooLargeException (502) when the status line or header section crosses a limit
      * @throws UnsupportedVersionException for an HTTP major version other than 1
      * @throws java.io.EOFException if the stream ends before the head does
      */
     public ResponseHead readHead(WireInput in) throws IOException {
         int lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
                 bufferBytes -> new MessageTooLargeException(Status.BAD_GATEWAY, "status line",
-                        limits.maxStartLineBytes(), "maxStatusLineBytes"));
+                        limits.maxStartLineBytes(), Http1MessageType.RESPONSE.startLineLimitName()));
         byte[] buffer = in.buffer();
         int start = in.position();
         int end = LineScanner.contentEnd(in, lf);
@@ -95,7 +95,7 @@ public final class Http1ResponseReader {
             }
         }
         in.skip(lf + 1 - start);
-        Headers headers = FieldSectionReader.read(in, limits, "header section");
+        Headers headers = FieldSectionReader.read(in, limits, Http1MessageType.RESPONSE, "header section");
         return new ResponseHead(version, status, headers);
     }
 

@@ -162,6 +162,16 @@ class ChunkedBodyInputStreamTest {
     }
 
     @Test
+    void rejectsResponseTrailersOverTheLimitAsABadGateway() {
+        Http1Limits limits = new Http1Limits(8192, 16, 100, 1024);
+
+        MessageTooLargeException e = Feeding.assertRejected(MessageTooLargeException.class, 502,
+                "trailer section exceeds 16 bytes (maxHeaderBytes)", () -> Feeding.read("0\r\nX: 0123456789ab\r\n\r\n",
+                        in -> Bodies.readAll(ChunkedBodyInputStream.ofResponse(in, limits), 7)));
+        assertEquals("maxHeaderBytes", e.limitName());
+    }
+
+    @Test
     void rejectsMoreThanMaxHeaderCountTrailersWith431() throws Exception {
         Http1Limits limits = new Http1Limits(8192, 16384, 2, 1024);
         assertEquals(2, decode("0\r\nA: 1\r\nB: 2\r\n\r\n", limits, 100).trailers().size());

@@ -110,6 +110,21 @@ class Http1ResponseReaderTest {
     }
 
     @Test
+    void rejectsAHeaderSectionOverTheLimitAsABadGatewayNotA431() {
+        Http1ResponseReader bytesReader = new Http1ResponseReader(new Http1Limits(8192, 16, 100, 1024));
+        Http1ResponseReader countReader = new Http1ResponseReader(new Http1Limits(8192, 16384, 2, 1024));
+
+        MessageTooLargeException bytes = assertRejected(MessageTooLargeException.class, 502,
+                "header section exceeds 16 bytes (maxHeaderBytes)", "HTTP/1.1 200 OK\r\nX: 0123456789ab\r\n\r\n",
+                bytesReader::readHead);
+        assertEquals("maxHeaderBytes", bytes.limitName());
+        MessageTooLargeException count = assertRejected(MessageTooLargeException.class, 502,
+                "header section has more than 2 fields (maxHeaderCount)",
+                "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", countReader::readHead);
+        assertEquals("maxHeaderCount", count.limitName());
+    }
+
+    @Test
     void readsFieldsWithTheRequestRules() {
         assertRejected(MalformedMessageException.class, 400, "obsolete line folding in header section: ' b'",
                 "HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n", READER::readHead);

@@ -1,0 +1,55 @@
+package dev.wisp.cli;
+
+import dev.wisp.client.CallCanceledException;
+import dev.wisp.client.ConnectFailedException;
+import dev.wisp.client.ConnectRefusedException;
+import dev.wisp.client.ConnectionClosedException;
+import dev.wisp.client.HttpCallException;
+import dev.wisp.client.RequestQueueFullException;
+import dev.wisp.client.ResponseProtocolException;
+import dev.wisp.client.TimeoutExceededException;
+import dev.wisp.client.TlsHandshakeException;
+import dev.wisp.client.UnresolvedHostException;
+
+/**
+ * The exit codes of {@code wisp get}: curl's numbers for the same conditions, so scripts written for curl read
+ * them the same way. The README lists them.
+ */
+final class ExitCodes {
+    static final int OK = 0;
+    static final int FAILURE = 1;
+    static final int USAGE = 2;
+    static final int UNRESOLVED_HOST = 6;
+    static final int CONNECT_FAILED = 7;
+    static final int BAD_RESPONSE = 8;
+    static final int HTTP_ERROR = 22;
+    static final int WRITE_ERROR = 23;
+    static final int READ_ERROR = 26;
+    static final int TIMEOUT = 28;
+    static final int TLS_FAILED = 35;
+    static final int RECEIVE_FAILED = 56;
+    static final int CERTIFICATE_REJECTED = 60;
+
+    private ExitCodes() {
+    }
+
+    static int of(HttpCallException failure) {
+        return switch (failure) {
+            case UnresolvedHostException e -> UNRESOLVED_HOST;
+            case ConnectRefusedException e -> CONNECT_FAILED;
+            case ConnectFailedException e -> CONNECT_FAILED;
+            case TimeoutExceededException e -> TIMEOUT;
+            case TlsHandshakeException e -> isVerification(e.reason()) ? CERTIFICATE_REJECTED : TLS_FAILED;
+            case ResponseProtocolException e -> BAD_RESPONSE;
+            case ConnectionClosedException e -> RECEIVE_FAILED;
+            case CallCanceledException e -> FAILURE;
+            case RequestQueueFullException e -> FAILURE;
+        };
+    }
+
+    /** Whether a TLS failure is the server's certificate being rejected, rather than no agreement on the protocol. */
+    private static boolean isVerification(String reason) {
+        return reason.contains("certification path") || reason.contains("subject alternative")
+                || reason.contains("Certificate") || reason.contains("certificate");
+    }
+}

@@ -1,0 +1,193 @@
+package dev.wisp.cli;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.wisp.client.Client;
+import dev.wisp.client.ClientConfig;
+import dev.wisp.client.HttpCallException;
+import dev.wisp.client.Request;
+import dev.wisp.client.Response;
+import dev.wisp.core.Headers;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code wisp get URL}: one request with curl's flags and meanings; the body goes to stdout byte for byte (or to
+ * a file with {@code -o}). Exit codes are curl's, see {@link ExitCodes}.
+ */
+final class GetCommand implements Command {
+    private static final System.Logger LOG = System.getLogger(GetCommand.class.getName());
+    private static final List<Option> OPTIONS = List.of(
+            new Option("--request", "-X", "METHOD", "request method (default GET, or POST with data)"),
+            new Option("--header", "-H", "'NAME: VALUE'", "add a request header; repeatable"),
+            new Option("--data", "-d", "DATA", "send DATA (@FILE: the file without CR and LF) as a form POST"),
+            new Option("--data-binary", null, "DATA", "send DATA, or @FILE exactly as it is, as a POST"),
+            new Option("--output", "-o", "FILE", "write the body to FILE (progress shown on a terminal)"),
+            new Option("--include", "-i", null, "print the status line and headers before the body"),
+            new Option("--head", "-I", null, "send HEAD and print the status line and headers"),
+            new Option("--verbose", "-v", null, "print request and response heads and timing on stderr"),
+            new Option("--silent", "-s", null, "print no progress and no error messages"),
+            new Option("--fail", "-f", null, "exit 22, printing no body, when the status is 400 or more"),
+            new Option("--compressed", null, null, "ask for gzip or deflate and decode the body"),
+            new Option("--max-time", "-m", "SECONDS", "limit the whole call, body included"),
+            new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
+            new Option("--insecure", "-k", null, "do not verify the server's certificate or name (unsafe)"),
+            new Option("--http1.1", null, null, "use HTTP/1.1 (the only version so far)"),
+            new Option("--help", "-h", null, "show this help"));
+
+    @Override
+    public String name() {
+        return "get";
+    }
+
+    @Override
+    public String summary() {
+        return "send a request and print the response, as curl does";
+    }
+
+    @Override
+    public String usage() {
+        StringBuilder usage = new StringBuilder("""
+                Usage: wisp get URL [options]
+
+                Sends one HTTP/1.1 request (TLS for https: URLs, verified against the JDK's CA certificates) and
+                writes the response body to stdout byte for byte. Exit codes follow curl: 6 host not found,
+                7 cannot connect, 8 invalid response, 22 HTTP error with --fail, 23 cannot write the output,
+                26 cannot read the data file, 28 timeout, 35 TLS failure, 56 connection closed, 60 certificate
+                rejected.
+
+                Options:
+                """);
+        OPTIONS.forEach(option -> usage.append(option.helpLine()));
+        return usage.toString();
+    }
+
+    @Override
+    public int run(List<String> arguments, PrintStream out, PrintStream err) throws UsageException {
+        Arguments parsed = Arguments.parse(arguments, OPTIONS);
+        if (parsed.has("--help")) {
+            out.print(usage());
+            return ExitCodes.OK;
+        }
+        if (parsed.positionals().size() != 1) {
+            throw new UsageException("expected one URL, got " + parsed.positionals().size());
+        }
+        boolean silent = parsed.has("--silent");
+        Request request;
+        ClientConfig config;
+        try {
+            request = GetRequests.request(parsed.positionals().getFirst(), parsed);
+            config = config(parsed, err);
+        } catch (GetRequests.DataFileException e) {
+            report(err, silent, e.getMessage());
+            return ExitCodes.READ_ERROR;
+        }
+        try (Client client = Client.create(config); Response response = client.send(request)) {
+            return print(response, parsed, out, err);
+        } catch (HttpCallException e) {
+            report(err, silent, e.getMessage());
+            return ExitCodes.of(e);
+        } catch (OutputException e) {
+            report(err, silent, e.getMessage());
+            return ExitCodes.WRITE_ERROR;
+        } catch (IOException e) {
+            report(err, silent, e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    private static ClientConfig config(Arguments parsed, PrintStream err) throws UsageException {
+        ClientConfig.Builder config = ClientConfig.builder().userAgent("wisp/" + Main.version());
+        if (parsed.has("--max-time")) {
+            config.callTimeout(seconds(parsed, "--max-time"));
+        }
+        if (parsed.has("--connect-timeout")) {
+            config.connectTimeout(seconds(parsed, "--connect-timeout"));
+        }
+        if (parsed.has("--verbose")) {
+            config.eventListener(new VerboseListener(err));
+        }
+        if (parsed.has("--insecure")) {
+            LOG.log(WARNING, "--insecure: the server's certificate and name are not verified");
+            try {
+                config.sslContext(InsecureTrust.insecureTrustAllContext());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot make the TLS context for --insecure", e);
+            }
+        }
+        return config.build();
+    }
+
+    private static Duration seconds(Arguments parsed, String option) throws UsageException {
+        String text = parsed.value(option).orElseThrow();
+        try {
+            double seconds = Double.parseDouble(text);
+            if (seconds > 0 && seconds < 1e9) {
+                return Duration.ofNanos((long) (seconds * 1e9));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("option " + option + " must be a positive number of seconds: '" + text + "'");
+    }
+
+    private static int print(Response response, Arguments parsed, PrintStream out, PrintStream err)
+            throws IOException {
+        boolean failed = parsed.has("--fail") && response.statusCode() >= 400;
+        if (failed) {
+            report(err, parsed.has("--silent"), "the requested URL returned error: " + response.statusCode());
+            return ExitCodes.HTTP_ERROR;
+        }
+        if (parsed.has("--include") || parsed.has("--head")) {
+            out.write(head(response).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        try {
+            if (parsed.has("--output")) {
+                Path file = Path.of(parsed.value("--output").orElseThrow());
+                try (OutputStream target = Files.newOutputStream(file)) {
+                    Progress.copy(response, target, !parsed.has("--silent") && System.console() != null, err);
+                } catch (HttpCallException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new OutputException("cannot write " + file + ": " + e.getMessage());
+                }
+            } else {
+                response.transferTo(out);
+            }
+        } finally {
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The status line and header fields as received, CRLF-terminated as curl prints them. */
+    private static String head(Response response) {
+        StringBuilder head = new StringBuilder(response.version().text()).append(' ').append(response.status())
+                .append("\r\n");
+        Headers headers = response.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            head.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
+        }
+        return head.append("\r\n").toString();
+    }
+
+    private static void report(PrintStream err, boolean silent, String message) {
+        if (!silent) {
+            err.println("wisp get: " + message);
+        }
+    }
+
+    /** The output file could not be written. */
+    static final class OutputException extends IOException {
+        OutputException(String message) {
+            super(message);
+        }
+    }
+}

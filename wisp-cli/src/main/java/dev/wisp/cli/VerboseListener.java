@@ -1,0 +1,66 @@
+package dev.wisp.cli;
+
+import dev.wisp.client.EventListener;
+import dev.wisp.client.Origin;
+import dev.wisp.client.Request;
+import dev.wisp.client.Timing;
+import dev.wisp.core.Headers;
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.ResponseHead;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import javax.net.ssl.SSLSession;
+
+/**
+ * What {@code wisp get -v} prints on stderr, in curl's manner: {@code *} lines for the connection, {@code >} for
+ * the request head as sent, {@code <} for the response head, and the timing breakdown at the end.
+ */
+final class VerboseListener implements EventListener {
+    private final PrintStream err;
+
+    VerboseListener(PrintStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public void connected(Origin origin, InetSocketAddress remote) {
+        err.println("* Connected to " + origin.host() + " (" + remote.getAddress().getHostAddress() + ") port "
+                + remote.getPort());
+    }
+
+    @Override
+    public void tlsHandshakeDone(Origin origin, SSLSession session, boolean resumed) {
+        err.println("* TLS " + session.getProtocol() + " / " + session.getCipherSuite()
+                + (resumed ? " (session resumed)" : ""));
+    }
+
+    @Override
+    public void requestHeadersSent(Request request, RequestHead head) {
+        err.println("> " + head.method() + " " + head.target().raw() + " " + head.version().text());
+        print("> ", head.headers());
+        err.println(">");
+    }
+
+    @Override
+    public void responseHeaders(Request request, ResponseHead head) {
+        err.println("< " + head.version().text() + " " + head.status());
+        print("< ", head.headers());
+        err.println("<");
+    }
+
+    @Override
+    public void finished(Request request, Timing timing) {
+        err.println("* " + timing);
+    }
+
+    @Override
+    public void disconnected(Origin origin, String reason) {
+        err.println("* Closed connection to " + origin.host() + ": " + reason);
+    }
+
+    private void print(String prefix, Headers headers) {
+        for (int i = 0; i < headers.size(); i++) {
+            err.println(prefix + headers.name(i) + ": " + headers.value(i));
+        }
+    }
+}

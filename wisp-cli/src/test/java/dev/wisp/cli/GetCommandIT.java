@@ -1,0 +1,170 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.Server;
+import dev.wisp.testing.PeerTools;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code wisp get} against {@code wisp serve}, with curl as the reference for what it prints and exits with. */
+class GetCommandIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path directory;
+    private Server server;
+    private String base;
+    private byte[] binary;
+
+    /** What a run printed and returned. */
+    record Run(int exitCode, byte[] stdout, String stderr) {
+        String text() {
+            return new String(stdout, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        binary = new byte[300_000];
+        new Random(7).nextBytes(binary);
+        Files.write(directory.resolve("data.bin"), binary);
+        Files.writeString(directory.resolve("hello.txt"), "hello world\n");
+        server = ServeCommand.start(List.of(directory.toString(), "--port", "0"),
+                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(Duration.ZERO);
+    }
+
+    private static Run wisp(String... arguments) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> command = new ArrayList<>(List.of("get"));
+        command.addAll(List.of(arguments));
+        int code = Main.run(command, new PrintStream(out, true, StandardCharsets.ISO_8859_1),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Run curl(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString()));
+        command.addAll(List.of(arguments));
+        PeerTools.Result result = PeerTools.run(TIMEOUT, command);
+        return new Run(result.exitCode(), result.stdout().getBytes(StandardCharsets.ISO_8859_1), result.stderr());
+    }
+
+    /** The Date field differs from one response to the next. */
+    private static String withoutDate(String head) {
+        return head.replaceAll("(?m)^Date: .*\r\n", "");
+    }
+
+    @Test
+    void writesTheBodyByteForByteAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Run wisp = wisp(base + "/data.bin");
+            assertEquals(0, wisp.exitCode(), wisp.stderr());
+            assertArrayEquals(binary, wisp.stdout());
+            assertArrayEquals(curl("-s", base + "/data.bin").stdout(), wisp.stdout());
+        });
+    }
+
+    @Test
+    void printsTheHeadWithIncludeAndHeadAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            assertEquals(withoutDate(curl("-s", "-i", base + "/hello.txt").text()),
+                    withoutDate(wisp("-i", base + "/hello.txt").text()));
+            assertEquals(withoutDate(curl("-s", "-I", base + "/hello.txt").text()),
+                    withoutDate(wisp("-I", base + "/hello.txt").text()));
+        });
+    }
+
+    @Test
+    void postsDataAndHeadersAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Files.writeString(directory.resolve("form.txt"), "a=1\r\n&b=2\n");
+            String[][] cases = {
+                {"-d", "x=1&y=2"},
+                {"-d", "@" + directory.resolve("form.txt")},
+                {"--data-binary", "@" + directory.resolve("form.txt"), "-H", "Content-Type: text/plain"},
+                {"-X", "PUT", "-d", "put body"},
+            };
+            for (String[] options : cases) {
+                List<String> arguments = new ArrayList<>(List.of(options));
+                arguments.add(base + "/echo");
+                String fromWisp = wisp(arguments.toArray(String[]::new)).text();
+                arguments.addFirst("-s");
+                String fromCurl = curl(arguments.toArray(String[]::new)).text();
+                assertEquals(withoutAgent(fromCurl), withoutAgent(fromWisp), String.join(" ", options));
+            }
+        });
+    }
+
+    /**
+     * The echo shows the request head; the User-Agent and Accept fields are the clients' own, and the order of
+     * fields is each client's choice, so the lines are compared sorted.
+     */
+    private static List<String> withoutAgent(String echo) {
+        return echo.replaceAll("(?mi)^(User-Agent|Accept): .*\r?\n", "").lines().sorted().toList();
+    }
+
+    @Test
+    void writesToAFileAndExitsWithCurlsCodes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path target = directory.resolve("copy.bin");
+            Run saved = wisp("-o", target.toString(), base + "/data.bin");
+            assertEquals(0, saved.exitCode());
+            assertEquals(0, saved.stdout().length);
+            assertArrayEquals(binary, Files.readAllBytes(target));
+
+            assertEquals(curl("-s", "--fail", base + "/missing").exitCode(),
+                    wisp("--fail", base + "/missing").exitCode());
+            assertEquals(22, wisp("-s", "--fail", base + "/missing").exitCode());
+            assertEquals(0, wisp(base + "/missing").exitCode());
+
+            int closedPort;
+            try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                closedPort = closed.getLocalPort();
+            }
+            Run refused = wisp("http://127.0.0.1:" + closedPort + "/");
+            assertEquals(7, refused.exitCode());
+            assertEquals(curl("-s", "http://127.0.0.1:" + closedPort + "/").exitCode(), refused.exitCode());
+            assertTrue(refused.stderr().startsWith("wisp get: connection to 127.0.0.1:" + closedPort),
+                    refused.stderr());
+            assertEquals(26, wisp("-d", "@" + directory.resolve("absent"), base + "/echo").exitCode());
+            assertEquals(2, wisp().exitCode());
+        });
+    }
+
+    @Test
+    void printsHeadsAndTimingWithVerbose() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Run verbose = wisp("-v", base + "/hello.txt");
+            assertEquals("hello world\n", verbose.text());
+            assertTrue(verbose.stderr().contains("> GET /hello.txt HTTP/1.1\n> Host: 127.0.0.1:" + server.port()),
+                    verbose.stderr());
+            assertTrue(verbose.stderr().contains("< HTTP/1.1 200 OK\n"), verbose.stderr());
+            assertTrue(verbose.stderr().contains("* dns "), verbose.stderr());
+        });
+    }
+}

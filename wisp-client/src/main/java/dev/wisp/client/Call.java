@@ -1,0 +1,101 @@
+package dev.wisp.client;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.wisp.client.internal.CallContext;
+import dev.wisp.client.internal.CallRunner;
+import dev.wisp.client.internal.ConnectionSource;
+import dev.wisp.client.internal.ExchangeResult;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request, ready to run once: synchronously ({@link #execute()}), or on a virtual thread of its own
+ * ({@link #executeAsync()}, {@link #executeAsync(Callback)}). {@link #cancel()} may be called from any thread at
+ * any time: it closes the call's connection at once, and whatever the call is blocked on fails with
+ * {@link CallCanceledException}; the connection's pool slot is free again right away.
+ */
+public final class Call {
+    private static final System.Logger LOG = System.getLogger(Call.class.getName());
+
+    private final ConnectionSource source;
+    private final CallContext context;
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    Call(ConnectionSource source, Request request, ClientConfig config) {
+        this.source = source;
+        this.context = new CallContext(Objects.requireNonNull(request, "request"), config);
+    }
+
+    public Request request() {
+        return context.request();
+    }
+
+    /**
+     * Sends the request and waits for the response head. The body is then read from the response.
+     *
+     * @throws HttpCallException saying what failed
+     * @throws IllegalStateException if the call was run before
+     */
+    public Response execute() throws IOException {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("call already ran: " + context.request());
+        }
+        ExchangeResult result = CallRunner.execute(source, context);
+        return new Response(context.request(), result, context.clock());
+    }
+
+    /**
+     * Runs the call on a new virtual thread. Canceling the future cancels the call; a response that arrives after
+     * the future was completed otherwise is closed.
+     */
+    public CompletableFuture<Response> executeAsync() {
+        CompletableFuture<Response> future = new CompletableFuture<>();
+        future.whenComplete((response, failure) -> {
+            if (future.isCancelled()) {
+                cancel();
+            }
+        });
+        Thread.ofVirtual().name("wisp-call").start(() -> {
+            try {
+                Response response = execute();
+                if (!future.complete(response)) {
+                    response.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    /** Runs the call on a new virtual thread and hands the outcome to the callback, on that thread. */
+    public void executeAsync(Callback callback) {
+        Objects.requireNonNull(callback, "callback");
+        Thread.ofVirtual().name("wisp-call").start(() -> {
+            Response response;
+            try {
+                response = execute();
+            } catch (IOException e) {
+                callback.onFailure(e);
+                return;
+            }
+            try (response) {
+                callback.onResponse(response);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(WARNING, "callback for " + context.request() + " threw", e);
+            }
+        });
+    }
+
+    /** Cancels the call from any thread; idempotent. */
+    public void cancel() {
+        context.cancel();
+    }
+
+    public boolean isCanceled() {
+        return context.isCanceled();
+    }
+}

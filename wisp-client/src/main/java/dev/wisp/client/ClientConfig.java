@@ -1,0 +1,344 @@
+package dev.wisp.client;
+
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The configuration of a {@link Client} or a {@link ClientConnection}: timeouts, pool sizes, response limits, TLS
+ * and events. Immutable; build one with {@link #builder()} and derive variants with {@link #toBuilder()}.
+ *
+ * <table>
+ *   <caption>Timeouts, pool sizes and limits</caption>
+ *   <tr><th>option</th><th>default</th><th>when crossed</th></tr>
+ *   <tr><td>{@code connectTimeout}</td><td>10 s</td><td>DNS, TCP connect and TLS handshake together, or the wait
+ *       for a free pooled connection: {@link TimeoutExceededException} (CONNECT)</td></tr>
+ *   <tr><td>{@code readTimeout}</td><td>30 s</td><td>one read of the response waits longer: READ, connection
+ *       closed</td></tr>
+ *   <tr><td>{@code writeTimeout}</td><td>30 s</td><td>one write of the request waits longer: WRITE, connection
+ *       closed</td></tr>
+ *   <tr><td>{@code callTimeout}</td><td>none (zero)</td><td>the whole call, body included, takes longer: CALL,
+ *       connection closed</td></tr>
+ *   <tr><td>{@code expectContinueTimeout}</td><td>1 s</td><td>no {@code 100 Continue} yet: the body is sent
+ *       anyway (RFC 9110 §10.1.1)</td></tr>
+ *   <tr><td>{@code maxConnectionsPerOrigin}</td><td>8</td><td>further calls to the origin wait for a free
+ *       connection</td></tr>
+ *   <tr><td>{@code maxConnections}</td><td>64</td><td>an idle connection of another origin is closed to make room,
+ *       else calls wait</td></tr>
+ *   <tr><td>{@code maxQueuedRequests}</td><td>256</td><td>a call that would wait beyond it fails at once:
+ *       {@link RequestQueueFullException}</td></tr>
+ *   <tr><td>{@code keepWarm}</td><td>30 s</td><td>an idle pooled connection is closed</td></tr>
+ *   <tr><td>{@code maxStatusLineBytes}</td><td>8 KiB</td><td>{@link ResponseProtocolException}</td></tr>
+ *   <tr><td>{@code maxHeaderBytes}</td><td>64 KiB</td><td>{@link ResponseProtocolException}; also for
+ *       trailers</td></tr>
+ *   <tr><td>{@code maxHeaderCount}</td><td>200</td><td>{@link ResponseProtocolException}; also for trailers</td></tr>
+ *   <tr><td>{@code maxChunkLineBytes}</td><td>1 KiB</td><td>{@link ResponseProtocolException}</td></tr>
+ *   <tr><td>{@code bufferBytes}</td><td>16 KiB</td><td>the size of each pooled read and write buffer; a status
+ *       line or field line must fit in one</td></tr>
+ * </table>
+ *
+ * <p>TLS: {@link #sslContext()} (default: the JDK's default context, which trusts the JDK's CA certificates) makes
+ * the engines; the host name is always verified, SNI is sent for DNS names, and only TLS 1.3 and 1.2 are offered.
+ */
+public final class ClientConfig {
+    private static final ClientConfig DEFAULTS = builder().build();
+
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final Duration writeTimeout;
+    private final Duration callTimeout;
+    private final Duration expectContinueTimeout;
+    private final int maxConnectionsPerOrigin;
+    private final int maxConnections;
+    private final int maxQueuedRequests;
+    private final Duration keepWarm;
+    private final int maxStatusLineBytes;
+    private final int maxHeaderBytes;
+    private final int maxHeaderCount;
+    private final int maxChunkLineBytes;
+    private final int bufferBytes;
+    private final SSLContext sslContext;
+    private final EventListener eventListener;
+    private final String userAgent;
+
+    private ClientConfig(Builder b, SSLContext sslContext) {
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.writeTimeout = b.writeTimeout;
+        this.callTimeout = b.callTimeout;
+        this.expectContinueTimeout = b.expectContinueTimeout;
+        this.maxConnectionsPerOrigin = b.maxConnectionsPerOrigin;
+        this.maxConnections = b.maxConnections;
+        this.maxQueuedRequests = b.maxQueuedRequests;
+        this.keepWarm = b.keepWarm;
+        this.maxStatusLineBytes = b.maxStatusLineBytes;
+        this.maxHeaderBytes = b.maxHeaderBytes;
+        this.maxHeaderCount = b.maxHeaderCount;
+        this.maxChunkLineBytes = b.maxChunkLineBytes;
+        this.bufferBytes = b.bufferBytes;
+        this.sslContext = sslContext;
+        this.eventListener = b.eventListener;
+        this.userAgent = b.userAgent;
+    }
+
+    /** The configuration with every default. */
+    public static ClientConfig defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.connectTimeout = connectTimeout;
+        b.readTimeout = readTimeout;
+        b.writeTimeout = writeTimeout;
+        b.callTimeout = callTimeout;
+        b.expectContinueTimeout = expectContinueTimeout;
+        b.maxConnectionsPerOrigin = maxConnectionsPerOrigin;
+        b.maxConnections = maxConnections;
+        b.maxQueuedRequests = maxQueuedRequests;
+        b.keepWarm = keepWarm;
+        b.maxStatusLineBytes = maxStatusLineBytes;
+        b.maxHeaderBytes = maxHeaderBytes;
+        b.maxHeaderCount = maxHeaderCount;
+        b.maxChunkLineBytes = maxChunkLineBytes;
+        b.bufferBytes = bufferBytes;
+        b.sslContext = sslContext;
+        b.eventListener = eventListener;
+        b.userAgent = userAgent;
+        return b;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    /** The timeout of the whole call, body included; empty for none. */
+    public Optional<Duration> callTimeout() {
+        return callTimeout.isZero() ? Optional.empty() : Optional.of(callTimeout);
+    }
+
+    public Duration expectContinueTimeout() {
+        return expectContinueTimeout;
+    }
+
+    public int maxConnectionsPerOrigin() {
+        return maxConnectionsPerOrigin;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int maxQueuedRequests() {
+        return maxQueuedRequests;
+    }
+
+    public Duration keepWarm() {
+        return keepWarm;
+    }
+
+    public int maxStatusLineBytes() {
+        return maxStatusLineBytes;
+    }
+
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    public int maxHeaderCount() {
+        return maxHeaderCount;
+    }
+
+    public int maxChunkLineBytes() {
+        return maxChunkLineBytes;
+    }
+
+    public int bufferBytes() {
+        return bufferBytes;
+    }
+
+    /** The context TLS engines are made from; the JDK's default unless set. */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    public EventListener eventListener() {
+        return eventListener;
+    }
+
+    public String userAgent() {
+        return userAgent;
+    }
+
+    /** Builds a {@link ClientConfig}; not thread-safe. */
+    public static final class Builder {
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration writeTimeout = Duration.ofSeconds(30);
+        private Duration callTimeout = Duration.ZERO;
+        private Duration expectContinueTimeout = Duration.ofSeconds(1);
+        private int maxConnectionsPerOrigin = 8;
+        private int maxConnections = 64;
+        private int maxQueuedRequests = 256;
+        private Duration keepWarm = Duration.ofSeconds(30);
+        private int maxStatusLineBytes = 8 * 1024;
+        private int maxHeaderBytes = 64 * 1024;
+        private int maxHeaderCount = 200;
+        private int maxChunkLineBytes = 1024;
+        private int bufferBytes = 16 * 1024;
+        private SSLContext sslContext;
+        private EventListener eventListener = EventListener.NONE;
+        private String userAgent = "wisp";
+
+        private Builder() {
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout, "connectTimeout");
+            return this;
+        }
+
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = Objects.requireNonNull(timeout, "readTimeout");
+            return this;
+        }
+
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = Objects.requireNonNull(timeout, "writeTimeout");
+            return this;
+        }
+
+        /** The whole call, from its start to the end of the response body; zero for none (the default). */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = Objects.requireNonNull(timeout, "callTimeout");
+            return this;
+        }
+
+        public Builder expectContinueTimeout(Duration timeout) {
+            this.expectContinueTimeout = Objects.requireNonNull(timeout, "expectContinueTimeout");
+            return this;
+        }
+
+        public Builder maxConnectionsPerOrigin(int count) {
+            this.maxConnectionsPerOrigin = count;
+            return this;
+        }
+
+        public Builder maxConnections(int count) {
+            this.maxConnections = count;
+            return this;
+        }
+
+        /** How many calls may wait for a pooled connection; zero fails every call that would wait. */
+        public Builder maxQueuedRequests(int count) {
+            this.maxQueuedRequests = count;
+            return this;
+        }
+
+        /** How long an idle pooled connection stays open for reuse. */
+        public Builder keepWarm(Duration idleTime) {
+            this.keepWarm = Objects.requireNonNull(idleTime, "keepWarm");
+            return this;
+        }
+
+        public Builder maxStatusLineBytes(int bytes) {
+            this.maxStatusLineBytes = bytes;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int bytes) {
+            this.maxHeaderBytes = bytes;
+            return this;
+        }
+
+        public Builder maxHeaderCount(int count) {
+            this.maxHeaderCount = count;
+            return this;
+        }
+
+        public Builder maxChunkLineBytes(int bytes) {
+            this.maxChunkLineBytes = bytes;
+            return this;
+        }
+
+        public Builder bufferBytes(int bytes) {
+            this.bufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The TLS context to make engines from, with its trust and key material. Host name verification stays on
+         * whatever the context trusts.
+         */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "sslContext");
+            return this;
+        }
+
+        public Builder eventListener(EventListener listener) {
+            this.eventListener = Objects.requireNonNull(listener, "eventListener");
+            return this;
+        }
+
+        /** The {@code User-Agent} sent when a request sets none. */
+        public Builder userAgent(String userAgent) {
+            this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first option out of range */
+        public ClientConfig build() {
+            requirePositive(connectTimeout, "connectTimeout");
+            requirePositive(readTimeout, "readTimeout");
+            requirePositive(writeTimeout, "writeTimeout");
+            requirePositive(keepWarm, "keepWarm");
+            requirePositive(expectContinueTimeout, "expectContinueTimeout");
+            if (callTimeout.isNegative()) {
+                throw new IllegalArgumentException("callTimeout must not be negative: " + callTimeout);
+            }
+            requireAtLeast(maxConnectionsPerOrigin, 1, "maxConnectionsPerOrigin");
+            requireAtLeast(maxConnections, maxConnectionsPerOrigin, "maxConnections");
+            requireAtLeast(maxQueuedRequests, 0, "maxQueuedRequests");
+            requireAtLeast(maxStatusLineBytes, 16, "maxStatusLineBytes");
+            requireAtLeast(maxHeaderBytes, 1, "maxHeaderBytes");
+            requireAtLeast(maxHeaderCount, 1, "maxHeaderCount");
+            requireAtLeast(maxChunkLineBytes, 1, "maxChunkLineBytes");
+            requireAtLeast(bufferBytes, 1024, "bufferBytes");
+            return new ClientConfig(this, sslContext != null ? sslContext : defaultContext());
+        }
+
+        private static SSLContext defaultContext() {
+            try {
+                return SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no default TLS context", e);
+            }
+        }
+
+        private static void requirePositive(Duration value, String name) {
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+        }
+
+        private static void requireAtLeast(int value, int min, String name) {
+            if (value < min) {
+                throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
+            }
+        }
+    }
+}

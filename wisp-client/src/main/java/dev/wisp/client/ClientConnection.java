@@ -1,0 +1,122 @@
+package dev.wisp.client;
+
+import dev.wisp.client.internal.CallContext;
+import dev.wisp.client.internal.Connector;
+import dev.wisp.client.internal.DedicatedConnection;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One explicit connection to one origin, as FreeRTOS's {@code IotHttpsClient_Connect}: it is made when
+ * created, carries requests one after another, and is never replaced behind the caller's back.
+ *
+ * <pre>{@code
+ * try (ClientConnection connection = ClientConnection.connect(Origin.tls("device.example", 443), config)) {
+ *     try (Response response = connection.send(Request.get(connection.origin().uri("/status")))) { ... }
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Any thread may send, synchronously or asynchronously, at any time; HTTP/1.1 carries one
+ * exchange at a time, so calls queue and run in the order they arrive, each starting when the previous response
+ * body has been read to its end or closed. {@link #disconnect()} and {@link Call#cancel()} may come from any
+ * thread and take effect at once.
+ *
+ * <p><b>Errors.</b> A network error, a timeout or a broken response closes the connection and the failing call
+ * says why; so does a response that ends the connection ({@code Connection: close}, a non-persistent request).
+ * Calls queued behind it then fail with {@link ConnectionClosedException} naming the reason, as does every later
+ * call, until {@link #reconnect()} connects again on the same object. Calls are never retried here.
+ */
+public final class ClientConnection implements AutoCloseable {
+    private final ClientConfig config;
+    private final DedicatedConnection connection;
+
+    private ClientConnection(Origin origin, ClientConfig config) {
+        this.config = config;
+        this.connection = new DedicatedConnection(origin, new Connector(config));
+    }
+
+    /**
+     * Connects to the origin: TLS unless the origin is {@link Origin#plaintext(String, int) plaintext}.
+     *
+     * @throws HttpCallException if DNS, the connection or the TLS handshake fails, or times out
+     */
+    public static ClientConnection connect(Origin origin, ClientConfig config) throws IOException {
+        ClientConnection made = new ClientConnection(Objects.requireNonNull(origin, "origin"),
+                Objects.requireNonNull(config, "config"));
+        made.reconnect();
+        return made;
+    }
+
+    /** Connects with the default configuration. */
+    public static ClientConnection connect(Origin origin) throws IOException {
+        return connect(origin, ClientConfig.defaults());
+    }
+
+    public Origin origin() {
+        return connection.origin();
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    /** Whether the connection is open (the server may still have closed it without our knowing yet). */
+    public boolean isConnected() {
+        return connection.isConnected();
+    }
+
+    /**
+     * Closes the current connection, if any, and connects again; waits for an exchange in progress to end.
+     *
+     * @throws HttpCallException if connecting fails
+     */
+    public void reconnect() throws IOException {
+        connection.connect(new CallContext(Request.get(origin().uri("/").toString()), config));
+    }
+
+    /** A call of this request on this connection; the request must be for this connection's origin. */
+    public Call call(Request request) {
+        return new Call(connection, request, config);
+    }
+
+    /**
+     * Sends the request once its turn comes and waits for the response head.
+     *
+     * @throws HttpCallException saying what failed; {@link ConnectionClosedException} when the connection is closed
+     * @throws IllegalArgumentException if the request is for another origin
+     */
+    public Response send(Request request) throws IOException {
+        return call(request).execute();
+    }
+
+    /** Sends the request on a virtual thread of its own; canceling the future cancels the call. */
+    public CompletableFuture<Response> sendAsync(Request request) {
+        return call(request).executeAsync();
+    }
+
+    /** Sends the request on a virtual thread of its own and hands the outcome to the callback. */
+    public void sendAsync(Request request, Callback callback) {
+        call(request).executeAsync(callback);
+    }
+
+    /**
+     * Sends the request head once its turn comes and returns a stream for the body.
+     *
+     * @param bodyLength the body's length in bytes, or -1 to send it chunked
+     */
+    public StreamingRequest open(Request request, long bodyLength) throws IOException {
+        return Client.openOn(connection, request, config, bodyLength);
+    }
+
+    /** Closes the connection at once; an exchange in progress fails, queued calls fail until a reconnect. */
+    public void disconnect() {
+        connection.disconnect("disconnected");
+    }
+
+    /** Same as {@link #disconnect()}. */
+    @Override
+    public void close() {
+        disconnect();
+    }
+}

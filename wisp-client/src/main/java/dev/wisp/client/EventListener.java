@@ -1,0 +1,62 @@
+package dev.wisp.client;
+
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.ResponseHead;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Sees what a client does, as it happens: connection events name the {@link Origin}, exchange events the
+ * {@link Request}. Every method does nothing unless overridden. Methods run on the thread doing the work (the
+ * caller's, or the call's virtual thread), so they must be quick and must not block; an exception thrown by one
+ * is logged and otherwise ignored.
+ *
+ * <p>Order for one call on a new connection: {@code dnsResolved, connected, tlsHandshakeDone} (TLS only),
+ * {@code requestHeadersSent, requestBodySent} (when there is a body), {@code responseHeaders}, {@code bodyChunk}
+ * per read, then {@code finished} or {@code failed}; {@code disconnected} whenever a connection closes.
+ */
+public interface EventListener {
+    /** The listener that does nothing. */
+    EventListener NONE = new EventListener() {
+    };
+
+    default void dnsResolved(Origin origin, List<InetAddress> addresses) {
+    }
+
+    default void connected(Origin origin, InetSocketAddress remote) {
+    }
+
+    /** @param resumed whether an earlier session was resumed */
+    default void tlsHandshakeDone(Origin origin, SSLSession session, boolean resumed) {
+    }
+
+    /** @param head the head as it went out, with the fields the client added */
+    default void requestHeadersSent(Request request, RequestHead head) {
+    }
+
+    /** @param bytes the body's length on the wire, framing excluded */
+    default void requestBodySent(Request request, long bytes) {
+    }
+
+    default void responseHeaders(Request request, ResponseHead head) {
+    }
+
+    /** A read of the response body returned bytes ({@code bytes} of them, before any decompression). */
+    default void bodyChunk(Request request, int bytes) {
+    }
+
+    /** The response body was read to its end. */
+    default void finished(Request request, Timing timing) {
+    }
+
+    /** A connection closed; the reason says why (server closed it, idle too long, a failure, disconnect). */
+    default void disconnected(Origin origin, String reason) {
+    }
+
+    /** The call failed with this exception, which is also thrown to the caller. */
+    default void failed(Request request, IOException error) {
+    }
+}

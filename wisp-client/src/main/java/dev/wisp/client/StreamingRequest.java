@@ -1,0 +1,75 @@
+package dev.wisp.client;
+
+import dev.wisp.client.internal.CallContext;
+import dev.wisp.client.internal.CallRunner;
+import dev.wisp.client.internal.Http1Exchange;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * A request whose body the caller writes piece by piece, as esp_http_client's open / write / fetch_headers /
+ * read: the head has gone out when this is returned; write the body to {@link #body()} (with the length given
+ * when it was opened, or chunked), then {@link #response()} ends the body and reads the response, whose body
+ * arrives as it is read.
+ *
+ * <pre>{@code
+ * try (StreamingRequest upload = client.open(Request.builder(uri).method("PUT").build(), -1)) {
+ *     upload.body().write(part1);
+ *     upload.body().write(part2);
+ *     try (Response response = upload.response()) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe, except {@link #cancel()}. Never retried: the body cannot be sent again.
+ */
+public final class StreamingRequest implements AutoCloseable {
+    private final Http1Exchange exchange;
+    private final CallContext context;
+    private Response response;
+
+    StreamingRequest(Http1Exchange exchange, CallContext context) {
+        this.exchange = exchange;
+        this.context = context;
+    }
+
+    /**
+     * The request body. Writes go out as they fill a buffer ({@code flush()} sends them at once); a failure to
+     * write is an {@link HttpCallException} and closes the connection.
+     */
+    public OutputStream body() {
+        return exchange.bodyWriter();
+    }
+
+    /**
+     * Ends the body (a fixed-length body must be complete) and waits for the response head.
+     *
+     * @throws HttpCallException saying what failed
+     * @throws IOException if a fixed-length body was written short
+     */
+    public Response response() throws IOException {
+        if (response != null) {
+            return response;
+        }
+        try {
+            exchange.bodyWriter().finish();
+            response = new Response(context.request(), CallRunner.response(exchange), context.clock());
+        } catch (IOException e) {
+            exchange.abort("request failed: " + e.getMessage());
+            throw e;
+        }
+        return response;
+    }
+
+    /** Cancels from any thread: the connection closes at once. */
+    public void cancel() {
+        context.cancel();
+    }
+
+    /** Closes the connection unless {@link #response()} was reached; the response itself is closed separately. */
+    @Override
+    public void close() {
+        if (response == null) {
+            exchange.abort("streaming request closed before its response");
+        }
+    }
+}

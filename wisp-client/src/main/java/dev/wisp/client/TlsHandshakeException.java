@@ -1,0 +1,22 @@
+package dev.wisp.client;
+
+import java.util.Objects;
+
+/**
+ * The TLS handshake failed: the certificate did not verify (untrusted, expired, wrong host name), or the peers
+ * agreed on no protocol or cipher suite. {@link #reason()} is the innermost cause's message, the one that says
+ * why, e.g. "No subject alternative DNS name matching example.com found."
+ */
+public final class TlsHandshakeException extends HttpCallException {
+    private final String reason;
+
+    public TlsHandshakeException(String endpoint, String reason, Throwable cause) {
+        super("TLS handshake with " + endpoint + " failed: " + reason, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Why the handshake failed, as the TLS implementation says it. */
+    public String reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.wisp.client.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.client.CallCanceledException;
+import dev.wisp.client.ClientConfig;
+import dev.wisp.client.Request;
+import java.time.Duration;
+
+/**
+ * One call as the internals see it: the request, the configuration, the clock, the call deadline, and
+ * cancellation. {@link #cancel()} may come from any thread: it closes whatever the call is blocked on (the socket
+ * being connected, or the connection of the exchange) so the blocked thread fails at once.
+ */
+public final class CallContext {
+    private static final System.Logger LOG = System.getLogger(CallContext.class.getName());
+
+    private final Request request;
+    private final ClientConfig config;
+    private final CallClock clock = new CallClock();
+    private final long deadlineNanos;
+    private volatile boolean canceled;
+    private volatile AutoCloseable blockedOn;
+
+    public CallContext(Request request, ClientConfig config) {
+        this.request = request;
+        this.config = config;
+        Duration callTimeout = config.callTimeout().orElse(null);
+        this.deadlineNanos = callTimeout == null ? 0 : nonZero(clock.startNanos() + callTimeout.toNanos());
+    }
+
+    private static long nonZero(long nanos) {
+        return nanos == 0 ? 1 : nanos;
+    }
+
+    public Request request() {
+        return request;
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    public CallClock clock() {
+        return clock;
+    }
+
+    /** The {@link System#nanoTime()} by which the whole call must end, or 0 for none. */
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** The sooner of the call deadline and {@code timeout} from now. */
+    long deadlineWithin(Duration timeout) {
+        long local = System.nanoTime() + timeout.toNanos();
+        return deadlineNanos != 0 && deadlineNanos - local < 0 ? deadlineNanos : local;
+    }
+
+    /** Whether the call deadline, rather than {@code timeout}, bounds a wait that ends at {@code deadline}. */
+    boolean isCallDeadline(long deadline) {
+        return deadlineNanos != 0 && deadline == deadlineNanos;
+    }
+
+    /** Records what a cancel must close; closes it at once if the call was canceled already. */
+    void blockedOn(AutoCloseable resource) {
+        blockedOn = resource;
+        if (canceled) {
+            closeQuietly(resource);
+        }
+    }
+
+    public boolean isCanceled() {
+        return canceled;
+    }
+
+    /** Cancels the call from any thread, closing what it is blocked on. */
+    public void cancel() {
+        canceled = true;
+        AutoCloseable resource = blockedOn;
+        if (resource != null) {
+            closeQuietly(resource);
+        }
+    }
+
+    /** @throws CallCanceledException if the call was canceled */
+    public void checkNotCanceled() throws CallCanceledException {
+        if (canceled) {
+            throw canceledException();
+        }
+    }
+
+    public CallCanceledException canceledException() {
+        return new CallCanceledException(request + " was canceled");
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.log(DEBUG, () -> "closing on cancel: " + e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.wisp.client.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.client.ConnectionClosedException;
+import dev.wisp.client.Request;
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.ResponseHead;
+import java.io.IOException;
+
+/**
+ * Runs a call on a {@link ConnectionSource}: takes a connection, sends the request, reads the response head. A
+ * reused connection that turns out closed before any byte of the response arrived (the server dropped it while
+ * it was idle, after the stale check) gets one retry on a fresh connection when the request is idempotent
+ * (RFC 9110 §9.2.2) and its body can be sent again; a request that is not is never sent twice.
+ */
+public final class CallRunner {
+    private static final System.Logger LOG = System.getLogger(CallRunner.class.getName());
+
+    private CallRunner() {
+    }
+
+    /** Sends the request and returns the response head and body; the failed event fires for any failure. */
+    public static ExchangeResult execute(ConnectionSource source, CallContext call) throws IOException {
+        try {
+            return attempt(source, call);
+        } catch (IOException e) {
+            call.clock().end();
+            Events.fire(call.config().eventListener(), listener -> listener.failed(call.request(), e));
+            throw e;
+        }
+    }
+
+    private static ExchangeResult attempt(ConnectionSource source, CallContext call) throws IOException {
+        Request request = call.request();
+        boolean retried = false;
+        while (true) {
+            Http1Exchange exchange = Http1Exchange.start(source.acquire(request.origin(), call), source, call);
+            try {
+                RequestSender.send(exchange);
+                return response(exchange);
+            } catch (ConnectionClosedException e) {
+                if (retried || !exchange.isReused() || exchange.hasResponseStarted()) {
+                    throw retried ? new ConnectionClosedException(e.getMessage() + " (after one retry)", true, e) : e;
+                }
+                if (!request.method().isIdempotent() || !request.isBodyRepeatable()) {
+                    throw new ConnectionClosedException("the server closed the reused connection to "
+                            + request.origin() + " before answering; " + request.method() + " was not retried "
+                            + (request.method().isIdempotent() ? "(its body cannot be sent again)"
+                            : "(not idempotent): it may or may not have been processed"), false, e);
+                }
+                LOG.log(DEBUG, () -> request + ": stale connection, retrying once: " + e.getMessage());
+                retried = true;
+            }
+        }
+    }
+
+    /**
+     * Starts a call whose body the caller writes: the head goes out now, the body through
+     * {@link Http1Exchange#bodyWriter()}. Never retried: the body is the caller's, and cannot be sent again.
+     *
+     * @param bodyLength the body's length, or -1 for chunked
+     */
+    public static Http1Exchange open(ConnectionSource source, CallContext call, long bodyLength) throws IOException {
+        try {
+            Http1Exchange exchange = Http1Exchange.start(source.acquire(call.request().origin(), call), source, call);
+            exchange.writeHead(bodyLength);
+            return exchange;
+        } catch (IOException e) {
+            call.clock().end();
+            Events.fire(call.config().eventListener(), listener -> listener.failed(call.request(), e));
+            throw e;
+        }
+    }
+
+    /** Reads the response of an exchange whose request was sent, decoding the body when the request asked. */
+    public static ExchangeResult response(Http1Exchange exchange) throws IOException {
+        ResponseHead head = exchange.readResponseHead();
+        BodyInputStream body = exchange.openBody(head);
+        if (exchange.request().decompresses() && ContentDecoding.isDecodable(head)) {
+            return new ExchangeResult(exchange, ContentDecoding.decodedHead(head), ContentDecoding.decode(head, body));
+        }
+        return new ExchangeResult(exchange, head, body);
+    }
+}

@@ -1,0 +1,272 @@
+package dev.wisp.client.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.client.ClientConfig;
+import dev.wisp.client.Origin;
+import dev.wisp.client.RequestQueueFullException;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The persistent connections of a client, per origin: at most {@code maxConnectionsPerOrigin} open to one origin
+ * and {@code maxConnections} in all, idle ones kept for {@code keepWarm}, and at most {@code maxQueuedRequests}
+ * calls waiting for a connection. An idle connection is reused most recent first (its server is least likely to
+ * have dropped it) after a stale check; when the total cap is reached, the oldest idle connection of another
+ * origin is closed to make room.
+ *
+ * <p>Thread-safe. One lock guards the counts and the idle lists; it is never held during I/O (connecting, the
+ * stale check and closing happen outside it). Every connection counted as open is either idle here or leased to
+ * exactly one exchange, which gives it back once through {@link #release(Http1ClientConnection)}.
+ */
+public final class ConnectionPool implements ConnectionSource, ClientSweeper.Sweepable {
+    private static final System.Logger LOG = System.getLogger(ConnectionPool.class.getName());
+
+    private final Connector connector;
+    private final ClientConfig config;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition freed = lock.newCondition();
+    private final Map<Origin, Deque<Http1ClientConnection>> idle = new HashMap<>();
+    private final Map<Origin, Integer> openPerOrigin = new HashMap<>();
+    private int open;
+    private int idleCount;
+    private int waiting;
+    private boolean closed;
+
+    public ConnectionPool(Connector connector) {
+        this.connector = connector;
+        this.config = connector.config();
+        ClientSweeper.instance().watch(this);
+    }
+
+    /**
+     * A connection to the origin for one exchange: an idle one that is not stale, else a new one if the caps
+     * allow, else the call waits (within its connect timeout) for one to be released.
+     *
+     * @throws RequestQueueFullException if maxQueuedRequests calls wait already
+     * @throws dev.wisp.client.TimeoutExceededException if none is free in time
+     */
+    @Override
+    public Http1ClientConnection acquire(Origin origin, CallContext call) throws IOException {
+        long deadline = call.deadlineWithin(config.connectTimeout());
+        while (true) {
+            call.checkNotCanceled();
+            Http1ClientConnection candidate;
+            lock.lock();
+            try {
+                candidate = takeIdle(origin);
+                if (candidate == null && !reserve(origin)) {
+                    awaitRoom(origin, call, deadline);
+                    continue;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (candidate == null) {
+                return connectReserved(origin, call);
+            }
+            if (!candidate.isStale()) {
+                return candidate;
+            }
+            candidate.close("closed by the server while idle");
+            candidate.releaseBuffers();
+            forget(candidate);
+        }
+    }
+
+    private Http1ClientConnection connectReserved(Origin origin, CallContext call) throws IOException {
+        try {
+            return connector.connect(origin, call);
+        } catch (IOException | RuntimeException e) {
+            lock.lock();
+            try {
+                uncount(origin);
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
+    }
+
+    /** Counts a new connection to the origin if the caps allow, closing another origin's idle one if needed. */
+    private boolean reserve(Origin origin) {
+        if (closed) {
+            throw new IllegalStateException("client is closed");
+        }
+        if (openPerOrigin.getOrDefault(origin, 0) >= config.maxConnectionsPerOrigin()) {
+            return false;
+        }
+        if (open >= config.maxConnections()) {
+            Http1ClientConnection evicted = oldestIdle();
+            if (evicted == null) {
+                return false;
+            }
+            idle.get(evicted.origin()).remove(evicted);
+            idleCount--;
+            uncount(evicted.origin());
+            Thread.ofVirtual().start(() -> {
+                evicted.close("closed to make room for another origin");
+                evicted.releaseBuffers();
+            });
+        }
+        open++;
+        openPerOrigin.merge(origin, 1, Integer::sum);
+        return true;
+    }
+
+    private void awaitRoom(Origin origin, CallContext call, long deadline) throws IOException {
+        if (waiting >= config.maxQueuedRequests()) {
+            throw new RequestQueueFullException("no connection to " + origin + " is free and "
+                    + config.maxQueuedRequests() + " calls wait already (maxQueuedRequests)");
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw connector.timeout(call, deadline, "waiting for a free connection to " + origin);
+        }
+        waiting++;
+        try {
+            freed.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw call.canceledException();
+        } finally {
+            waiting--;
+        }
+    }
+
+    private Http1ClientConnection takeIdle(Origin origin) {
+        Deque<Http1ClientConnection> list = idle.get(origin);
+        Http1ClientConnection connection = list == null ? null : list.pollFirst();
+        if (connection != null) {
+            idleCount--;
+        }
+        return connection;
+    }
+
+    private Http1ClientConnection oldestIdle() {
+        Http1ClientConnection oldest = null;
+        for (Deque<Http1ClientConnection> list : idle.values()) {
+            Http1ClientConnection last = list.peekLast();
+            if (last != null && (oldest == null || last.idleSinceNanos() - oldest.idleSinceNanos() < 0)) {
+                oldest = last;
+            }
+        }
+        return oldest;
+    }
+
+    @Override
+    public void release(Http1ClientConnection connection) {
+        boolean keep;
+        lock.lock();
+        try {
+            keep = !closed && connection.isReusable();
+            if (keep) {
+                connection.idleSince(System.nanoTime());
+                idle.computeIfAbsent(connection.origin(), o -> new ArrayDeque<>()).addFirst(connection);
+                idleCount++;
+            } else {
+                uncount(connection.origin());
+            }
+            freed.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (!keep) {
+            connection.close(closed ? "client closed" : "not reusable");
+        }
+    }
+
+    /** Forgets a connection taken out of the idle list that turned out stale. */
+    private void forget(Http1ClientConnection connection) {
+        lock.lock();
+        try {
+            uncount(connection.origin());
+            freed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void uncount(Origin origin) {
+        open--;
+        openPerOrigin.merge(origin, -1, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    /** Closes idle connections past their keep-warm time. */
+    @Override
+    public void sweep(long nowNanos) {
+        long keepWarm = config.keepWarm().toNanos();
+        Deque<Http1ClientConnection> expired = new ArrayDeque<>();
+        lock.lock();
+        try {
+            for (Deque<Http1ClientConnection> list : idle.values()) {
+                while (!list.isEmpty() && nowNanos - list.peekLast().idleSinceNanos() > keepWarm) {
+                    Http1ClientConnection connection = list.pollLast();
+                    idleCount--;
+                    uncount(connection.origin());
+                    expired.add(connection);
+                }
+            }
+            if (!expired.isEmpty()) {
+                freed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Http1ClientConnection connection : expired) {
+            LOG.log(DEBUG, () -> "[" + connection + "] idle longer than keepWarm");
+            connection.close("idle longer than keepWarm");
+        }
+    }
+
+    /** Closes every idle connection and refuses new calls; leased connections close when given back. */
+    public void close() {
+        Deque<Http1ClientConnection> all = new ArrayDeque<>();
+        lock.lock();
+        try {
+            closed = true;
+            for (Deque<Http1ClientConnection> list : idle.values()) {
+                for (Http1ClientConnection connection : list) {
+                    uncount(connection.origin());
+                    all.add(connection);
+                }
+                list.clear();
+            }
+            idleCount = 0;
+            freed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        ClientSweeper.instance().unwatch(this);
+        all.forEach(connection -> connection.close("client closed"));
+    }
+
+    /** Connections open now: idle plus in use. */
+    public int openCount() {
+        return locked(() -> open);
+    }
+
+    /** Connections open now to one origin. */
+    public int openCount(Origin origin) {
+        return locked(() -> openPerOrigin.getOrDefault(origin, 0));
+    }
+
+    public int idleCount() {
+        return locked(() -> idleCount);
+    }
+
+    private int locked(java.util.function.IntSupplier read) {
+        lock.lock();
+        try {
+            return read.getAsInt();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.wisp.client.internal;
+
+import dev.wisp.client.Origin;
+import java.io.IOException;
+
+/** Gives a call the connection its exchange runs on, and takes it back: a pool, or an explicit connection. */
+public interface ConnectionSource extends ConnectionOwner {
+    /** A connection for one exchange; the caller gives it back through {@link #release(Http1ClientConnection)}. */
+    Http1ClientConnection acquire(Origin origin, CallContext call) throws IOException;
+}

@@ -1,0 +1,233 @@
+package dev.wisp.client.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.client.CallCanceledException;
+import dev.wisp.client.ClientConfig;
+import dev.wisp.client.ConnectFailedException;
+import dev.wisp.client.ConnectRefusedException;
+import dev.wisp.client.EventListener;
+import dev.wisp.client.Origin;
+import dev.wisp.client.TimeoutExceededException;
+import dev.wisp.client.TimeoutExceededException.Timeout;
+import dev.wisp.client.TlsHandshakeException;
+import dev.wisp.client.UnresolvedHostException;
+import dev.wisp.core.BufferPool;
+import dev.wisp.transport.PlainTransport;
+import dev.wisp.transport.TlsBuffers;
+import dev.wisp.transport.TlsTransport;
+import dev.wisp.transport.Transport;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Makes new connections: DNS, then TCP to each address in turn, then the TLS handshake, all within one
+ * {@code connectTimeout} (or the call's deadline, if sooner). Each phase is timed and reported as an event, and
+ * each failure becomes its typed exception.
+ *
+ * <p>Thread-safe: each call runs on the calling thread; the DNS lookup runs on a virtual thread of its own so
+ * that its wait can be bounded.
+ */
+public final class Connector {
+    private static final System.Logger LOG = System.getLogger(Connector.class.getName());
+
+    private final ClientConfig config;
+    private final ClientTlsEngines tls;
+    private final BufferPool buffers;
+    private final EventListener events;
+    private volatile TlsBuffers tlsBuffers;
+
+    public Connector(ClientConfig config) {
+        this.config = config;
+        this.tls = new SslContextEngines(config.sslContext());
+        this.buffers = new BufferPool(config.bufferBytes(), 32);
+        this.events = config.eventListener();
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    /**
+     * A new connection to the origin, ready for its first exchange.
+     *
+     * @throws UnresolvedHostException, ConnectRefusedException, ConnectFailedException, TlsHandshakeException,
+     *     TimeoutExceededException (CONNECT or CALL), CallCanceledException
+     */
+    public Http1ClientConnection connect(Origin origin, CallContext call) throws IOException {
+        long deadline = call.deadlineWithin(config.connectTimeout());
+        long start = System.nanoTime();
+        List<InetAddress> addresses = resolve(origin, call, deadline);
+        long resolved = System.nanoTime();
+        Events.fire(events, listener -> listener.dnsResolved(origin, addresses));
+        SocketChannel channel = openChannel(origin, addresses, call, deadline);
+        long connectedAt = System.nanoTime();
+        Http1ClientConnection connection;
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Events.fire(events, listener -> listener.connected(origin, remote(channel)));
+            long writeTimeout = config.writeTimeout().toNanos();
+            Transport transport = origin.isTls()
+                    ? TlsTransport.of(channel, tls.newEngine(origin.host(), origin.port()), tlsBuffers(), writeTimeout)
+                    : PlainTransport.of(channel, writeTimeout);
+            connection = new Http1ClientConnection(origin, channel, transport, buffers, events);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+        boolean resumed = origin.isTls() && handshake(connection, call, deadline);
+        long handshaken = System.nanoTime();
+        connection.connected(new ConnectionSetup(resolved - start, connectedAt - resolved,
+                origin.isTls() ? handshaken - connectedAt : 0, resumed));
+        LOG.log(DEBUG, () -> "[" + connection + "] connected");
+        return connection;
+    }
+
+    /**
+     * Runs the TLS handshake within the deadline, which the sweeper enforces through the connection.
+     *
+     * @return whether an earlier session was resumed
+     */
+    private boolean handshake(Http1ClientConnection connection, CallContext call, long deadline)
+            throws IOException {
+        Origin origin = connection.origin();
+        long startMillis = System.currentTimeMillis();
+        TlsTransport transport = (TlsTransport) connection.transport();
+        call.blockedOn(() -> connection.close("call canceled"));
+        transport.readDeadline(deadline);
+        ClientSweeper.instance().watch(connection);
+        try {
+            transport.handshake();
+        } catch (IOException e) {
+            connection.close("TLS handshake failed");
+            connection.releaseBuffers();
+            call.checkNotCanceled();
+            if (connection.expired() != null) {
+                throw timeout(call, deadline, "TLS handshake with " + origin.host() + ":" + origin.port());
+            }
+            String reason = e instanceof SSLException ? innermostMessage(e)
+                    : "the server closed the connection during the handshake";
+            throw new TlsHandshakeException(origin.host() + ":" + origin.port(), reason, e);
+        } finally {
+            ClientSweeper.instance().unwatch(connection);
+        }
+        SSLSession session = transport.tlsSession().orElseThrow();
+        // A resumed session keeps the creation time of the handshake that made it (RFC 8446 §2.2 resumption).
+        boolean resumed = session.getCreationTime() < startMillis;
+        Events.fire(events, listener -> listener.tlsHandshakeDone(origin, session, resumed));
+        return resumed;
+    }
+
+    /** The message of the innermost cause: the one that says why ("PKIX path building failed", a name mismatch). */
+    private static String innermostMessage(Throwable e) {
+        Throwable inner = e;
+        while (inner.getCause() != null && inner.getCause() != inner) {
+            inner = inner.getCause();
+        }
+        String message = inner.getMessage() != null ? inner.getMessage() : inner.getClass().getSimpleName();
+        return message.equals(e.getMessage()) ? message : message + " (" + e.getMessage() + ")";
+    }
+
+    private List<InetAddress> resolve(Origin origin, CallContext call, long deadline) throws IOException {
+        CompletableFuture<InetAddress[]> lookup = new CompletableFuture<>();
+        Thread.ofVirtual().name("wisp-dns").start(() -> {
+            try {
+                lookup.complete(InetAddress.getAllByName(origin.host()));
+            } catch (UnknownHostException | RuntimeException e) {
+                lookup.completeExceptionally(e);
+            }
+        });
+        call.blockedOn(() -> lookup.cancel(false));
+        try {
+            return List.of(lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            throw timeout(call, deadline, "DNS lookup of " + origin.host());
+        } catch (ExecutionException e) {
+            throw new UnresolvedHostException(origin.host(), e.getCause());
+        } catch (java.util.concurrent.CancellationException e) {
+            throw call.canceledException();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CallCanceledException("interrupted while resolving " + origin.host());
+        }
+    }
+
+    private SocketChannel openChannel(Origin origin, List<InetAddress> addresses, CallContext call, long deadline)
+            throws IOException {
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            SocketChannel channel = SocketChannel.open();
+            call.blockedOn(channel);
+            try {
+                // The socket adapter of a blocking channel connects with a timeout; the channel's own connect has none.
+                channel.socket().connect(new InetSocketAddress(address, origin.port()),
+                        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                call.checkNotCanceled();
+                return channel;
+            } catch (IOException e) {
+                closeQuietly(channel);
+                call.checkNotCanceled();
+                if (e instanceof SocketTimeoutException) {
+                    throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
+                }
+                last = e;
+            }
+        }
+        String where = origin.host() + ":" + origin.port() + " (" + addresses.getFirst().getHostAddress() + ")";
+        if (last instanceof ConnectException) {
+            throw new ConnectRefusedException("connection to " + where + " refused", last);
+        }
+        if (last == null) {
+            throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
+        }
+        throw new ConnectFailedException("cannot connect to " + where + ": " + last.getMessage(), last);
+    }
+
+    TimeoutExceededException timeout(CallContext call, long deadline, String what) {
+        return call.isCallDeadline(deadline)
+                ? new TimeoutExceededException(Timeout.CALL, what, config.callTimeout().orElseThrow())
+                : new TimeoutExceededException(Timeout.CONNECT, what, config.connectTimeout());
+    }
+
+    private TlsBuffers tlsBuffers() {
+        TlsBuffers made = tlsBuffers;
+        if (made == null) {
+            synchronized (this) {
+                if (tlsBuffers == null) {
+                    tlsBuffers = TlsBuffers.forContext(tls.context(), 32);
+                }
+                made = tlsBuffers;
+            }
+        }
+        return made;
+    }
+
+    private static InetSocketAddress remote(SocketChannel channel) {
+        return (InetSocketAddress) channel.socket().getRemoteSocketAddress();
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "close after a failed connect: " + e);
+        }
+    }
+}

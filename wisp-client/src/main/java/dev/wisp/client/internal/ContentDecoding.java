@@ -1,0 +1,129 @@
+package dev.wisp.client.internal;
+
+import dev.wisp.client.ResponseProtocolException;
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.ResponseHead;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PushbackInputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Decodes a response body in gzip or deflate (RFC 9110 §8.4.1), for requests that asked for it. The decoded
+ * response loses {@code Content-Encoding} and {@code Content-Length}, which described the encoded bytes. "deflate"
+ * is meant to be zlib-wrapped, but some servers send raw deflate; the first byte tells them apart (a zlib header
+ * starts with 0x?8 and the CMF/FLG pair is a multiple of 31).
+ */
+public final class ContentDecoding {
+    private ContentDecoding() {
+    }
+
+    /** Whether the response is in a coding this decodes. */
+    public static boolean isDecodable(ResponseHead head) {
+        return coding(head) != null;
+    }
+
+    /** The head as the decoded body has it. */
+    public static ResponseHead decodedHead(ResponseHead head) {
+        Headers headers = head.headers().toBuilder().remove(HeaderNames.CONTENT_LENGTH).remove("Content-Encoding")
+                .build();
+        return new ResponseHead(head.version(), head.status(), headers);
+    }
+
+    /** The decoded body; trailers and the end of the exchange still come from the encoded one. */
+    public static BodyInputStream decode(ResponseHead head, BodyInputStream encoded) {
+        return new DecodedBodyInputStream("gzip".equals(coding(head)), encoded);
+    }
+
+    private static String coding(ResponseHead head) {
+        String value = head.headers().firstOrNull("Content-Encoding");
+        if (value == null || head.headers().count("Content-Encoding") > 1) {
+            return null;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "gzip", "x-gzip" -> "gzip";
+            case "deflate" -> "deflate";
+            default -> null;
+        };
+    }
+
+    private static InputStream inflate(BodyInputStream encoded) throws IOException {
+        PushbackInputStream in = new PushbackInputStream(encoded, 2);
+        byte[] header = new byte[2];
+        int n = in.readNBytes(header, 0, 2);
+        in.unread(header, 0, n);
+        int cmfFlg = ((header[0] & 0xff) << 8) | (header[1] & 0xff);
+        boolean zlib = n == 2 && (header[0] & 0x0f) == 8 && cmfFlg % 31 == 0;
+        return new InflaterInputStream(in, new Inflater(!zlib), 8192);
+    }
+
+    /**
+     * A decoded body that keeps the encoded one's trailers and end. The decoder starts on the first read, so a
+     * broken encoding fails a read of the body, not the call.
+     */
+    private static final class DecodedBodyInputStream extends BodyInputStream {
+        private final boolean gzip;
+        private final BodyInputStream encoded;
+        private InputStream decoded;
+
+        DecodedBodyInputStream(boolean gzip, BodyInputStream encoded) {
+            this.gzip = gzip;
+            this.encoded = encoded;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int n;
+            try {
+                if (decoded == null) {
+                    decoded = gzip ? new GZIPInputStream(encoded, 8192) : inflate(encoded);
+                }
+                n = decoded.read(bytes, offset, length);
+            } catch (ZipException | EOFException e) {
+                encoded.close();
+                throw new ResponseProtocolException("response body is not valid " + (gzip ? "gzip" : "deflate")
+                        + ": " + e.getMessage(), null, e);
+            }
+            if (n < 0 && !encoded.isFinished()) {
+                // The compressed stream ended before the body: read the rest so the exchange completes.
+                encoded.transferTo(OutputStream.nullOutputStream());
+            }
+            return n;
+        }
+
+        @Override
+        public long length() {
+            return -1;
+        }
+
+        @Override
+        public Headers trailers() {
+            return encoded.trailers();
+        }
+
+        @Override
+        public boolean isFinished() {
+            return encoded.isFinished();
+        }
+
+        @Override
+        public void close() throws IOException {
+            encoded.close();
+        }
+    }
+}

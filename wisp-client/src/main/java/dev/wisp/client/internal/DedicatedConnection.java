@@ -1,0 +1,107 @@
+package dev.wisp.client.internal;
+
+import dev.wisp.client.ConnectionClosedException;
+import dev.wisp.client.Origin;
+import java.io.IOException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one connection behind an explicit {@code ClientConnection}: exchanges take turns on it (a fair semaphore,
+ * so calls run in the order they arrive), and it is never replaced behind the caller's back. After it closes,
+ * for an error or because a response ended it, every call fails with {@link ConnectionClosedException} until
+ * {@link #connect(CallContext)} makes a new one.
+ *
+ * <p>Thread-safe.
+ */
+public final class DedicatedConnection implements ConnectionSource {
+    private final Origin origin;
+    private final Connector connector;
+    private final Semaphore turn = new Semaphore(1, true);
+    private volatile Http1ClientConnection connection;
+    private volatile String closeReason = "not connected";
+
+    public DedicatedConnection(Origin origin, Connector connector) {
+        this.origin = origin;
+        this.connector = connector;
+    }
+
+    public Origin origin() {
+        return origin;
+    }
+
+    /**
+     * Connects, closing the current connection first if there is one. Waits for the exchange in progress, if
+     * any, to end.
+     */
+    public void connect(CallContext call) throws IOException {
+        takeTurn(call);
+        try {
+            disconnect("reconnect");
+            connection = connector.connect(origin, call);
+        } finally {
+            turn.release();
+        }
+    }
+
+    /** Closes the connection at once, from any thread; an exchange in progress fails. */
+    public void disconnect(String reason) {
+        Http1ClientConnection current = connection;
+        if (current != null) {
+            current.close(reason);
+            closeReason = reason;
+        }
+    }
+
+    public boolean isConnected() {
+        Http1ClientConnection current = connection;
+        return current != null && !current.isClosed();
+    }
+
+    @Override
+    public Http1ClientConnection acquire(Origin requested, CallContext call) throws IOException {
+        if (!requested.equals(origin)) {
+            throw new IllegalArgumentException("request is for " + requested + ", this connection goes to " + origin);
+        }
+        takeTurn(call);
+        Http1ClientConnection current = connection;
+        if (current == null || current.isClosed() || current.isStale()) {
+            String reason = current == null ? closeReason
+                    : current.isClosed() ? current.closeReason() : "closed by the server while idle";
+            if (current != null && !current.isClosed()) {
+                current.close(reason);
+            }
+            turn.release();
+            throw new ConnectionClosedException("connection to " + origin + " is closed (" + reason
+                    + "); reconnect() to use it again", false, null);
+        }
+        return current;
+    }
+
+    @Override
+    public void release(Http1ClientConnection released) {
+        if (!released.isReusable()) {
+            released.close(released.isClosed() ? released.closeReason() : "not reusable after the last response");
+        }
+        turn.release();
+    }
+
+    /** Waits for the connection's turn, checking for cancellation and the call deadline as it waits. */
+    private void takeTurn(CallContext call) throws IOException {
+        while (true) {
+            call.checkNotCanceled();
+            long deadline = call.deadlineNanos();
+            if (deadline != 0 && deadline - System.nanoTime() <= 0) {
+                throw connector.timeout(call, deadline, "waiting for the connection to " + origin);
+            }
+            try {
+                if (turn.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw call.canceledException();
+            }
+        }
+    }
+}

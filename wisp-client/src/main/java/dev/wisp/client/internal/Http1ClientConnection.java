@@ -1,0 +1,231 @@
+package dev.wisp.client.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.client.EventListener;
+import dev.wisp.client.Origin;
+import dev.wisp.client.TimeoutExceededException.Timeout;
+import dev.wisp.core.BufferPool;
+import dev.wisp.core.WireInput;
+import dev.wisp.core.WireOutput;
+import dev.wisp.transport.Transport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One HTTP/1.1 connection of the client: its socket channel and transport, the wire buffers, how it was set up
+ * (for timing), whether it may carry another exchange, and the deadlines the {@link ClientSweeper} enforces.
+ *
+ * <p>Threads: one exchange at a time uses it, on the thread of its call (the caller's, or the one reading the
+ * response body); that thread alone touches {@link #input()}, {@link #output()} and {@link #releaseBuffers()}.
+ * {@link #close(String)}, {@link #sweep(long)} and the getters may be called from any thread: closing ends a
+ * blocked read or write at once. An idle pooled connection is touched only by the pool, under its lock or after
+ * taking it out.
+ */
+public final class Http1ClientConnection implements ClientSweeper.Sweepable {
+    private static final System.Logger LOG = System.getLogger(Http1ClientConnection.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id = IDS.incrementAndGet();
+    private final Origin origin;
+    private final SocketChannel channel;
+    private final Transport transport;
+    private final WireInput input;
+    private final WireOutput output;
+    private final EventListener events;
+    private volatile ConnectionSetup setup;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String closeReason;
+    private volatile Timeout expired;
+    /** The read deadline belongs to the TLS handshake (CONNECT), not to an exchange (READ). */
+    private volatile boolean connecting = true;
+    private volatile long callDeadlineNanos;
+    private int exchanges;
+    private boolean reusable = true;
+    private long idleSinceNanos;
+
+    Http1ClientConnection(Origin origin, SocketChannel channel, Transport transport, BufferPool buffers,
+            EventListener events) {
+        this.origin = origin;
+        this.channel = channel;
+        this.transport = transport;
+        this.input = WireInput.of(transport.input(), buffers);
+        this.output = WireOutput.of(transport.output(), buffers);
+        this.events = events;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Origin origin() {
+        return origin;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public WireInput input() {
+        return input;
+    }
+
+    public WireOutput output() {
+        return output;
+    }
+
+    /** How DNS, connect and TLS went when this connection was made. */
+    public ConnectionSetup setup() {
+        return setup;
+    }
+
+    /** Called when the handshake is done: read deadlines from now on are an exchange's. */
+    void connected(ConnectionSetup connectionSetup) {
+        this.setup = connectionSetup;
+        connecting = false;
+        transport.readDeadline(0);
+    }
+
+    /**
+     * Starts an exchange: returns whether the connection carried one before (it is reused), and arms the call
+     * deadline (0 for none) and the per-read timeout.
+     */
+    public boolean beginExchange(long callDeadlineNanos, long readTimeoutNanos) {
+        this.callDeadlineNanos = callDeadlineNanos;
+        transport.perReadTimeout(readTimeoutNanos);
+        ClientSweeper.instance().watch(this);
+        return exchanges++ > 0;
+    }
+
+    /** Ends an exchange: no deadline is watched until the next one. */
+    public void endExchange() {
+        ClientSweeper.instance().unwatch(this);
+        callDeadlineNanos = 0;
+        transport.perReadTimeout(0);
+    }
+
+    /** Marks the connection as unable to carry another exchange (Connection: close, read until close, errors). */
+    public void doNotReuse() {
+        reusable = false;
+    }
+
+    /** Whether the last exchange left the connection fit for another one. */
+    public boolean isReusable() {
+        return reusable && !closed.get() && !transport.hasInputEnded();
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Why the connection closed, or null while it is open. */
+    public String closeReason() {
+        return closeReason;
+    }
+
+    /** The timeout the sweeper enforced on this connection, or null. */
+    public Timeout expired() {
+        return expired;
+    }
+
+    void idleSince(long nanos) {
+        idleSinceNanos = nanos;
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    /**
+     * Whether an idle connection can no longer be used: the server closed it, or sent bytes nobody asked for.
+     * Checked before reuse without sending anything: the stale keep-alive connection the server already dropped
+     * is the common case. A server that closes just after the check still wins the race; the caller retries
+     * idempotent requests for that.
+     *
+     * <p>Bytes waiting are counted without consuming them (FIONREAD, through the socket adapter's
+     * {@code available()}). In plaintext any such byte makes the connection stale. Under TLS they may be a
+     * TLS 1.3 session ticket (harmless) or a close_notify, which cannot be told apart without decrypting, so they
+     * leave the connection in use and the retry covers a close. With none waiting, one non-blocking read
+     * finds the end of the stream.
+     */
+    boolean isStale() {
+        if (closed.get() || transport.hasInputEnded() || input.buffered() > 0) {
+            return true;
+        }
+        try {
+            if (channel.socket().getInputStream().available() > 0) {
+                return !origin.isTls();
+            }
+            channel.configureBlocking(false);
+            try {
+                // Nothing was waiting: 0 means still open; -1 the end of the stream; a byte that raced in was
+                // consumed, and a connection missing a byte cannot be used again.
+                return channel.read(ByteBuffer.allocate(1)) != 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void sweep(long nowNanos) {
+        long read = transport.readDeadlineNanos();
+        long write = transport.writeDeadlineNanos();
+        long call = callDeadlineNanos;
+        if (call != 0 && nowNanos - call > 0) {
+            expire(Timeout.CALL);
+        } else if (write != 0 && nowNanos - write > 0) {
+            expire(Timeout.WRITE);
+        } else if (read != 0 && nowNanos - read > 0) {
+            expire(connecting ? Timeout.CONNECT : Timeout.READ);
+        }
+    }
+
+    private void expire(Timeout timeout) {
+        if (expired == null) {
+            expired = timeout;
+        }
+        close(timeout.optionName() + " exceeded");
+    }
+
+    /**
+     * Closes the socket at once, from any thread; a blocked read or write on it fails. Idempotent: the first
+     * reason is the one reported.
+     */
+    public void close(String reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeReason = reason;
+        reusable = false;
+        ClientSweeper.instance().unwatch(this);
+        try {
+            transport.close();
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[k" + id + "] close: " + e);
+        }
+        LOG.log(DEBUG, () -> "[k" + id + "] closed: " + reason);
+        Events.fire(events, listener -> listener.disconnected(origin, reason));
+    }
+
+    /** Gives the wire buffers back; only the thread that used them last, once the connection is closed or idle. */
+    public void releaseBuffers() {
+        if (closed.get()) {
+            input.release();
+            output.release();
+            transport.releaseBuffers();
+        } else {
+            input.releaseIfEmpty();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "k" + id + " " + origin;
+    }
+}

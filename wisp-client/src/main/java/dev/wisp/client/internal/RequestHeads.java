@@ -1,0 +1,56 @@
+package dev.wisp.client.internal;
+
+import dev.wisp.client.ClientConfig;
+import dev.wisp.client.Request;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.Method;
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.RequestTarget;
+import dev.wisp.core.Version;
+
+/**
+ * Builds the head a request goes out with: the caller's fields plus the ones the client manages ({@code Host},
+ * {@code User-Agent}, framing, {@code Connection}, {@code Expect}, {@code Accept-Encoding}).
+ */
+final class RequestHeads {
+    private RequestHeads() {
+    }
+
+    /**
+     * @param bodyLength the body's length, or -1 to send it chunked
+     */
+    static RequestHead of(Request request, ClientConfig config, long bodyLength) {
+        Headers.Builder fields = Headers.builder();
+        if (!request.headers().contains(HeaderNames.HOST)) {
+            fields.add(HeaderNames.HOST, request.origin().hostField());
+        }
+        fields.addAll(request.headers());
+        if (!fields.contains("User-Agent")) {
+            fields.add("User-Agent", config.userAgent());
+        }
+        if (request.decompresses() && !fields.contains("Accept-Encoding")) {
+            fields.add("Accept-Encoding", "gzip, deflate");
+        }
+        // The client frames the body; a caller's framing fields could only disagree with it (RFC 9112 §6.1).
+        fields.remove(HeaderNames.CONTENT_LENGTH).remove(HeaderNames.TRANSFER_ENCODING);
+        if (bodyLength < 0) {
+            fields.add(HeaderNames.TRANSFER_ENCODING, "chunked");
+        } else if (bodyLength > 0 || expectsContent(request.method())) {
+            fields.add(HeaderNames.CONTENT_LENGTH, Long.toString(bodyLength));
+        }
+        if (!request.isPersistent()) {
+            fields.set(HeaderNames.CONNECTION, "close");
+        }
+        if (request.expectsContinue() && bodyLength != 0) {
+            fields.set(HeaderNames.EXPECT, "100-continue");
+        }
+        return new RequestHead(request.method(), RequestTarget.origin(request.target()), Version.HTTP_1_1,
+                fields.build());
+    }
+
+    /** RFC 9110 §8.6: a user agent should send Content-Length: 0 for a method that defines a body, as curl does. */
+    private static boolean expectsContent(Method method) {
+        return method.equals(Method.POST) || method.equals(Method.PUT) || method.equals(Method.PATCH);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ClientConfigTest {
+    @Test
+    void hasSecureAndBoundedDefaults() throws Exception {
+        ClientConfig config = ClientConfig.defaults();
+        assertEquals(Duration.ofSeconds(10), config.connectTimeout());
+        assertEquals(Optional.empty(), config.callTimeout());
+        assertEquals(8, config.maxConnectionsPerOrigin());
+        assertEquals(64, config.maxConnections());
+        assertEquals(javax.net.ssl.SSLContext.getDefault(), config.sslContext());
+    }
+
+    @Test
+    void derivesAVariantWithToBuilder() {
+        ClientConfig config = ClientConfig.builder().callTimeout(Duration.ofSeconds(3)).maxHeaderCount(7).build();
+        ClientConfig variant = config.toBuilder().maxConnections(100).build();
+        assertEquals(Optional.of(Duration.ofSeconds(3)), variant.callTimeout());
+        assertEquals(7, variant.maxHeaderCount());
+        assertEquals(100, variant.maxConnections());
+    }
+
+    @Test
+    void namesTheOptionOutOfRange() {
+        assertEquals("maxConnections must be at least 8: 4", assertThrows(IllegalArgumentException.class,
+                () -> ClientConfig.builder().maxConnections(4).build()).getMessage());
+        assertEquals("readTimeout must be positive: PT0S", assertThrows(IllegalArgumentException.class,
+                () -> ClientConfig.builder().readTimeout(Duration.ZERO).build()).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientConfig.builder()
+                .callTimeout(Duration.ofSeconds(-1)).build()).getMessage().startsWith("callTimeout"));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.wisp.client;
+
+import dev.wisp.testing.PeerTools;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * nginx on loopback, with a configuration written to a temporary directory: static files (some large), a server
+ * that closes idle keep-alive connections after 1 s, and gzip for text, which nginx sends chunked.
+ */
+final class NginxPeer implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    final Path root;
+
+    private NginxPeer(Process process, int port, Path root) {
+        this.process = process;
+        this.port = port;
+        this.root = root;
+    }
+
+    static NginxPeer start(Path directory) throws Exception {
+        Path nginx = PeerTools.require("nginx");
+        Path root = Files.createDirectories(directory.resolve("www"));
+        Files.createDirectories(directory.resolve("logs"));
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Files.writeString(directory.resolve("nginx.conf"), """
+                daemon off;
+                master_process off;
+                worker_processes 1;
+                error_log %1$s/logs/error.log warn;
+                pid %1$s/nginx.pid;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    client_body_temp_path %1$s/body;
+                    proxy_temp_path %1$s/proxy;
+                    fastcgi_temp_path %1$s/fastcgi;
+                    uwsgi_temp_path %1$s/uwsgi;
+                    scgi_temp_path %1$s/scgi;
+                    keepalive_timeout 1s;
+                    gzip on;
+                    gzip_types text/plain;
+                    gzip_min_length 0;
+                    types { text/plain txt; application/octet-stream bin; }
+                    server {
+                        listen 127.0.0.1:%2$d;
+                        root %1$s/www;
+                        location = /hello { return 200 "hello from nginx\\n"; }
+                    }
+                }
+                """.formatted(directory, port));
+        Process process = new ProcessBuilder(List.of(nginx.toString(), "-p", directory.toString(), "-c",
+                directory.resolve("nginx.conf").toString())).redirectErrorStream(true)
+                .redirectOutput(directory.resolve("logs/stdout.log").toFile()).start();
+        NginxPeer peer = new NginxPeer(process, port, root);
+        for (int i = 0; i < 100; i++) {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return peer;
+            } catch (IOException e) {
+                if (!process.isAlive()) {
+                    throw new IOException("nginx exited: " + Files.readString(directory.resolve("logs/stdout.log")));
+                }
+                Thread.sleep(50); // waiting for nginx to listen; bounded to 5 s
+            }
+        }
+        peer.close();
+        throw new IOException("nginx did not listen on port " + port + " within 5 s");
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
