@@ -109,7 +109,11 @@ final class ServeCommand implements Command {
         ServerConfig config = builder.build();
         Router router = Router.builder()
                 .any("/echo", new EchoHandler())
-                .get("/*", files)
+                .get("/*", (request, response) -> {
+                    // Each file goes out with its own type: nosniff keeps a browser from running a text file as a page.
+                    response.header("X-Content-Type-Options", "nosniff");
+                    files.handle(request, response);
+                })
                 .build();
         Server server = Server.create(config, router).start();
         out.println("Serving " + directory + " on " + url(transport.scheme(), config.bindAddress(), server.port()));

@@ -139,7 +139,9 @@ final class ServeTls {
             }
         }
         if (arguments.has("--cert") != arguments.has("--key")) {
-            throw new UsageException(arguments.has("--cert") ? "option --cert needs --key" : "option --key needs --cert");
+            throw new UsageException(arguments.has("--cert")
+                    ? "option --cert needs --key"
+                    : "option --key needs --cert");
         }
         if (arguments.has("--no-redirect") && !arguments.has("--http-port")) {
             throw new UsageException("option --no-redirect needs --http-port");

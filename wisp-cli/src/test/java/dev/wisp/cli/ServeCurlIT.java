@@ -100,6 +100,7 @@ class ServeCurlIT {
             assertTrue(head.contains("\r\nContent-Length: 12\r\n"), head);
             assertTrue(head.contains("\r\nContent-Type: text/plain; charset=utf-8\r\n"), head);
             assertTrue(head.contains("\r\nAccept-Ranges: bytes\r\n"), head);
+            assertTrue(head.contains("\r\nX-Content-Type-Options: nosniff\r\n"), head);
             assertTrue(head.contains("\r\nETag: \"c-"), head);
             assertTrue(head.contains("\r\nLast-Modified: "), head);
         });

@@ -45,8 +45,8 @@ final class TrustingSockets {
     static String get(Path certificatePem, String host, int port, String path)
             throws IOException, GeneralSecurityException {
         try (SSLSocket socket = connect(certificatePem, host, port)) {
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
