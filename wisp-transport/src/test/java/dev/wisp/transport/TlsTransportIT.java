@@ -263,6 +263,33 @@ class TlsTransportIT {
     }
 
     @Test
+    void failsOpensslsRenegotiationWithAFatalAlert() {
+        String openssl = PeerTools.require("openssl").toString();
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            CompletableFuture<Object> server = serveOne(transport -> {
+                transport.handshake();
+                return transport.input().read();
+            });
+            // Its input stays open, so s_client ends only on what the server does: 1 after a fatal alert.
+            Process process = new ProcessBuilder(List.of(openssl, "s_client", "-connect", "127.0.0.1:" + port(),
+                    "-tls1_2", "-CAfile", TestTls.directory().resolve("cert.pem").toString()))
+                    .redirectErrorStream(true).start();
+            try {
+                process.getOutputStream().write("R\n".getBytes(StandardCharsets.US_ASCII));
+                process.getOutputStream().flush();
+                String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+                assertTrue(text.contains("RENEGOTIATING"), text);
+                assertEquals(1, process.exitValue(), text);
+            } finally {
+                process.destroyForcibly();
+            }
+            ExecutionException failure = assertThrows(ExecutionException.class, server::get);
+            assertInstanceOf(SSLProtocolException.class, failure.getCause());
+        });
+    }
+
+    @Test
     void keepsTheConnectionWhenATls13ClientUpdatesItsKeys() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             CompletableFuture<Object> server = echoOneThenRead();
