@@ -4,6 +4,7 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.server.files.FileHandler;
+import dev.wisp.tls.TlsConfigException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
@@ -12,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,13 +27,13 @@ import java.util.concurrent.CountDownLatch;
 final class ServeCommand implements Command {
     static final Duration GRACE = Duration.ofSeconds(5);
 
-    private static final List<Option> OPTIONS = List.of(
-            new Option("--port", "-p", "N", "port to listen on; 0 picks a free one (default 8080)"),
+    private static final List<Option> OPTIONS = Stream.concat(Stream.of(
+            new Option("--port", "-p", "N", "port to listen on; 0 picks a free one (default 8443, or 8080 plain)"),
             new Option("--bind", "-b", "ADDR", "address to listen on (default 127.0.0.1; 0.0.0.0 for all)"),
             new Option("--max-connections", null, "N", "connections open at once (default 10000)"),
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
-            new Option("--help", "-h", null, "show this help"));
+            new Option("--help", "-h", null, "show this help")), ServeTls.OPTIONS.stream()).toList();
 
     @Override
     public String name() {
@@ -40,7 +42,7 @@ final class ServeCommand implements Command {
 
     @Override
     public String summary() {
-        return "serve a directory over HTTP, with /echo";
+        return "serve a directory over HTTPS or HTTP, with /echo";
     }
 
     @Override
@@ -53,6 +55,10 @@ final class ServeCommand implements Command {
                 to /echo (which hides a file of that name) is answered with the request itself. Ctrl-C stops
                 the server, letting busy connections finish within the grace period; a second Ctrl-C stops it
                 at once.
+
+                HTTPS by default, with a self-signed certificate for localhost made on first use and kept in
+                $WISP_CONFIG_HOME, else $XDG_CONFIG_HOME/wisp, else ~/.config/wisp (made again when it nears
+                its expiry); its SHA-256 fingerprint is printed at startup.
 
                 Options:
                 """);
@@ -72,7 +78,7 @@ final class ServeCommand implements Command {
         Server server;
         try {
             server = start(parsed, out);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
+        } catch (IllegalArgumentException | UncheckedIOException | TlsConfigException e) {
             err.println("wisp serve: " + e.getMessage());
             return 1;
         }
@@ -85,7 +91,8 @@ final class ServeCommand implements Command {
      *
      * @throws UsageException if the arguments do not fit the usage
      * @throws IllegalArgumentException if DIR is not a directory
-     * @throws UncheckedIOException if the address cannot be bound
+     * @throws UncheckedIOException if the address cannot be bound or the self-signed certificate not written
+     * @throws TlsConfigException for bad key material given with --cert, --key or --client-ca
      */
     static Server start(List<String> arguments, PrintStream out) throws UsageException {
         return start(Arguments.parse(arguments, OPTIONS), out);
@@ -97,18 +104,25 @@ final class ServeCommand implements Command {
             throw new UsageException("expected at most one DIR, got " + String.join(" ", positionals));
         }
         Path directory = Path.of(positionals.isEmpty() ? "." : positionals.get(0)).toAbsolutePath().normalize();
-        ServerConfig config = ServerConfig.builder()
-                .port(arguments.intValue("--port", 8080, 0, 65535))
-                .bindAddress(bindAddress(arguments.value("--bind").orElse("127.0.0.1")))
-                .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE))
-                .build();
         FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing")).build();
+        InetAddress bindAddress = bindAddress(arguments.value("--bind").orElse("127.0.0.1"));
+        ServerConfig.Builder builder = ServerConfig.builder()
+                .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))
+                .bindAddress(bindAddress)
+                .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE));
+        ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
+        ServerConfig config = builder.build();
         Router router = Router.builder()
                 .any("/echo", new EchoHandler())
-                .get("/*", files)
+                .get("/*", (request, response) -> {
+                    // Each file goes out with its own type: nosniff keeps a browser from running a text file as a page.
+                    response.header("X-Content-Type-Options", "nosniff");
+                    files.handle(request, response);
+                })
                 .build();
         Server server = Server.create(config, router).start();
-        out.println("Serving " + directory + " on " + url(config.bindAddress(), server.port()));
+        out.println("Serving " + directory + " on " + url(transport.scheme(), config.bindAddress(), server.port()));
+        transport.printStarted(server, config.bindAddress(), out);
         return server;
     }
 
@@ -120,13 +134,13 @@ final class ServeCommand implements Command {
         }
     }
 
-    static String url(InetAddress address, int port) {
+    static String url(String scheme, InetAddress address, int port) {
         String host = address.getHostAddress();
         if (address instanceof Inet6Address) {
             int zone = host.indexOf('%');
             host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
         }
-        return "http://" + host + ":" + port + "/";
+        return scheme + "://" + host + ":" + port + "/";
     }
 
     /**

@@ -47,7 +47,7 @@ class GetCommandIT {
         new Random(7).nextBytes(binary);
         Files.write(directory.resolve("data.bin"), binary);
         Files.writeString(directory.resolve("hello.txt"), "hello world\n");
-        server = ServeCommand.start(List.of(directory.toString(), "--port", "0"),
+        server = ServeCommand.start(List.of(directory.toString(), "--plain", "--port", "0"),
                 new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
         base = "http://127.0.0.1:" + server.port();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class MainTest {
     void helpListsCommandsOnStdout() {
         assertEquals(0, run("--help"));
         assertTrue(out().startsWith("Usage: wisp COMMAND [options]\n"), out());
-        assertTrue(out().contains("\n  serve     serve a directory over HTTP, with /echo\n"), out());
+        assertTrue(out().contains("\n  serve     serve a directory over HTTPS or HTTP, with /echo\n"), out());
         assertEquals("", err());
     }
 
@@ -51,6 +52,8 @@ class MainTest {
         assertTrue(out().startsWith("Usage: wisp serve [DIR] [options]\n"), out());
         assertTrue(out().contains("  -p, --port N  "), out());
         assertTrue(out().contains("      --no-listing  "), out());
+        assertTrue(out().contains("      --cert FILE  "), out());
+        assertTrue(out().contains("      --plain  "), out());
     }
 
     @Test
@@ -77,6 +80,12 @@ class MainTest {
         "--no-listing=yes        | option --no-listing takes no value",
         "a b                     | expected at most one DIR, got a b",
         "--bind [::1               | option --bind: unknown address '[::1'",
+        "--plain --cert a --key b  | option --cert needs HTTPS and cannot go with --plain",
+        "--plain --http-port 1     | option --http-port needs HTTPS and cannot go with --plain",
+        "--cert a                  | option --cert needs --key",
+        "--key b                   | option --key needs --cert",
+        "--no-redirect             | option --no-redirect needs --http-port",
+        "--http-port 70000         | option --http-port must be a number from 0 to 65535: '70000'",
     })
     void badServeArgumentsAreUsageErrors(String arguments, String message) {
         String[] words = ("serve " + arguments).split(" ");
@@ -90,5 +99,22 @@ class MainTest {
         Path missing = base.resolve("missing");
         assertEquals(1, run("serve", missing.toString(), "--port", "0"));
         assertEquals("wisp serve: root is not a directory: " + missing + "\n", err());
+    }
+
+    @Test
+    void unreadableCertificateFilesFailWithExitCode1AndOneLine(@TempDir Path base) throws Exception {
+        Path missing = base.resolve("missing.pem");
+        assertEquals(1, run("serve", base.toString(), "--port", "0", "--cert", missing.toString(), "--key",
+                missing.toString()));
+        assertTrue(err().startsWith("wisp serve: ") && err().contains(missing.toString()), err());
+        assertEquals(1, err().lines().count(), err());
+    }
+
+    @Test
+    void aFileWithoutACertificateFailsWithExitCode1AndOneLine(@TempDir Path base) throws Exception {
+        Path text = Files.writeString(base.resolve("notes.txt"), "hello\n");
+        assertEquals(1, run("serve", base.toString(), "--port", "0", "--cert", text.toString(), "--key",
+                text.toString()));
+        assertEquals("wisp serve: no certificate in PEM " + text + "\n", err());
     }
 }

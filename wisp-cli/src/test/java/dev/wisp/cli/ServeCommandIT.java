@@ -45,9 +45,9 @@ class ServeCommandIT {
     }
 
     @Test
-    void printsWhereItServes() {
+    void printsWhereItServesPlaintext() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            try (Server server = start()) {
+            try (Server server = start("--plain")) {
                 assertEquals("Serving " + directory + " on http://127.0.0.1:" + server.port() + "/\n",
                         printed.toString(StandardCharsets.UTF_8));
             }
@@ -55,9 +55,25 @@ class ServeCommandIT {
     }
 
     @Test
-    void echoAnswersWithTheRequest() {
+    void servesHttpsByDefaultAndPrintsTheCertificateAndItsFingerprint() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             try (Server server = start()) {
+                Path certificate = ConfigFolder.resolve().resolve("cert.pem");
+                String fingerprint = Fingerprint.sha256Line(server.tls().certificateChains().get(0).get(0));
+                String expected = "Serving " + directory + " on https://127.0.0.1:" + server.port() + "/\n"
+                        + "Certificate " + certificate + " (self-signed; trust it with curl --cacert " + certificate
+                        + ", or compare this fingerprint with your browser's)\n" + fingerprint + "\n";
+                String text = printed.toString(StandardCharsets.UTF_8);
+                assertTrue(text.endsWith(expected), text);
+                assertTrue(fingerprint.matches("sha256 Fingerprint=[0-9A-F]{2}(:[0-9A-F]{2}){31}"), fingerprint);
+            }
+        });
+    }
+
+    @Test
+    void echoAnswersWithTheRequest() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--plain")) {
                 String response = exchange(server, """
                         PUT /echo?x=1 HTTP/1.1\r
                         Host: example\r
@@ -90,7 +106,7 @@ class ServeCommandIT {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Files.writeString(directory.resolve("hello.txt"), "hello world\n");
             Files.createDirectory(directory.resolve("sub"));
-            try (Server server = start()) {
+            try (Server server = start("--plain")) {
                 String file = exchange(server, "GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                 assertTrue(file.startsWith("HTTP/1.1 200 OK\r\n"), file);
                 assertTrue(file.endsWith("\r\n\r\nhello world\n"), file);
@@ -103,7 +119,7 @@ class ServeCommandIT {
     @Test
     void noListingOptionHidesDirectories() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            try (Server server = start("--no-listing")) {
+            try (Server server = start("--plain", "--no-listing")) {
                 String response = exchange(server, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                 assertTrue(response.startsWith("HTTP/1.1 404 Not Found\r\n"), response);
             }
@@ -113,7 +129,7 @@ class ServeCommandIT {
     @Test
     void stopsListeningWhenStopped() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            Server server = start();
+            Server server = start("--plain");
             int port = server.port();
             server.stop(ServeCommand.GRACE);
             assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());

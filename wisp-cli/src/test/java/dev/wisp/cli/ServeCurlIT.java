@@ -22,10 +22,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code wisp serve} against curl, a real peer: echo, a range, HEAD, a conditional GET and a redirect. */
+/**
+ * {@code wisp serve} against curl, a real peer, over HTTPS with the self-signed certificate curl is told to trust:
+ * echo, a range, HEAD, a conditional GET and a redirect.
+ */
 class ServeCurlIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Path CURL = Path.of("/usr/bin/curl");
+    /** The self-signed certificate {@code wisp serve} keeps in its configuration folder (under target in tests). */
+    private static final String CERTIFICATE = ConfigFolder.resolve().resolve("cert.pem").toString();
 
     @TempDir
     Path directory;
@@ -44,7 +49,7 @@ class ServeCurlIT {
         Files.createDirectory(directory.resolve("sub"));
         server = ServeCommand.start(List.of(directory.toString(), "--port", "0"),
                 new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
-        base = "http://127.0.0.1:" + server.port();
+        base = "https://localhost:" + server.port();
     }
 
     @AfterEach
@@ -56,7 +61,8 @@ class ServeCurlIT {
 
     /** Runs curl with the arguments and returns its standard output; fails on a non-zero exit. */
     private static String curl(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(CURL.toString(), "-s", "-S", "--max-time", "5"));
+        List<String> command = new ArrayList<>(List.of(CURL.toString(), "-s", "-S", "--max-time", "5", "--cacert",
+                CERTIFICATE));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -69,7 +75,7 @@ class ServeCurlIT {
     void echoesPostedForm() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             String output = curl("-d", "hi", base + "/echo");
-            assertTrue(output.startsWith("POST /echo HTTP/1.1\nHost: 127.0.0.1:" + server.port() + "\n"), output);
+            assertTrue(output.startsWith("POST /echo HTTP/1.1\nHost: localhost:" + server.port() + "\n"), output);
             assertTrue(output.contains("\nContent-Length: 2\n"), output);
             assertTrue(output.endsWith("\n\nhi"), output);
         });
@@ -94,6 +100,7 @@ class ServeCurlIT {
             assertTrue(head.contains("\r\nContent-Length: 12\r\n"), head);
             assertTrue(head.contains("\r\nContent-Type: text/plain; charset=utf-8\r\n"), head);
             assertTrue(head.contains("\r\nAccept-Ranges: bytes\r\n"), head);
+            assertTrue(head.contains("\r\nX-Content-Type-Options: nosniff\r\n"), head);
             assertTrue(head.contains("\r\nETag: \"c-"), head);
             assertTrue(head.contains("\r\nLast-Modified: "), head);
         });

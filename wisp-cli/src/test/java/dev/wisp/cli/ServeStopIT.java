@@ -47,7 +47,7 @@ class ServeStopIT {
     void printsEveryStopMessageWhenStoppedBySignal(String signal) {
         assumeSignalNotIgnored(signal);
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            try (WispProcess wisp = WispProcess.start("serve", directory.toString(), "--port", "0")) {
+            try (WispProcess wisp = WispProcess.start("serve", directory.toString(), "--plain", "--port", "0")) {
                 wisp.awaitOut("Serving ", EVENTUALLY);
                 wisp.signal(signal);
                 assertEquals("Stopping; busy connections have 5 s to finish (Ctrl-C again to stop at once)",
@@ -63,7 +63,7 @@ class ServeStopIT {
     void reportsATransferCutAfterTheGracePeriodItWasGiven() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             createLargeFile();
-            try (WispProcess wisp = WispProcess.start("serve", directory.toString(), "--port", "0", "--grace", "1");
+            try (WispProcess wisp = WispProcess.start("serve", directory.toString(), "--plain", "--port", "0", "--grace", "1");
                     Socket download = startDownload(wisp)) {
                 wisp.signal("TERM");
                 wisp.awaitOut("busy connections have 1 s to finish", EVENTUALLY);
@@ -81,7 +81,7 @@ class ServeStopIT {
     void secondSignalStopsAtOnceAndReportsTheCutConnections() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             createLargeFile();
-            try (WispProcess wisp = WispProcess.start("serve", directory.toString(), "--port", "0",
+            try (WispProcess wisp = WispProcess.start("serve", directory.toString(), "--plain", "--port", "0",
                     "--grace", "3600");
                     Socket download = startDownload(wisp)) {
                 wisp.signal("TERM");

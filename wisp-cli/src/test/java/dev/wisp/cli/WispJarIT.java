@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The runnable jar the build makes, started as users start it: {@code java -jar wisp.jar ...}. */
 class WispJarIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final Pattern SERVING = Pattern.compile("Serving (.+) on http://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Pattern SERVING = Pattern.compile("Serving (.+) on https://127\\.0\\.0\\.1:(\\d+)/");
 
     private static ProcessBuilder wisp(String... arguments) {
         return WispProcess.command(arguments);
@@ -51,19 +48,29 @@ class WispJarIT {
     }
 
     @Test
-    void servesUntilTerminatedThenStops(@TempDir Path directory) {
+    void servesHttpsWithTheCertificateItMadeUntilTerminatedThenStops(@TempDir Path directory) {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Files.writeString(directory.resolve("hello.txt"), "hello world\n");
-            Process process = wisp("serve", directory.toString(), "--port", "0")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Path config = directory.resolve("config");
+            ProcessBuilder builder = wisp("serve", directory.toString(), "--port", "0")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().put("WISP_CONFIG_HOME", config.toString());
+            Process process = builder.start();
             try {
                 BufferedReader out = new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                String made = out.readLine();
+                assertTrue(made.startsWith("Made a self-signed certificate for localhost, 127.0.0.1, ::1 in " + config
+                        + ", valid until "), made);
+                assertTrue(made.endsWith(": there was none yet"), made);
                 Matcher serving = SERVING.matcher(out.readLine());
                 assertTrue(serving.matches(), serving.toString());
-                String response = get(Integer.parseInt(serving.group(2)), "/hello.txt");
+                String response = TrustingSockets.get(config.resolve("cert.pem"), "localhost",
+                        Integer.parseInt(serving.group(2)), "/hello.txt");
                 assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
                 assertTrue(response.endsWith("\r\n\r\nhello world\n"), response);
+                assertTrue(out.readLine().startsWith("Certificate " + config.resolve("cert.pem")));
+                assertTrue(out.readLine().startsWith("sha256 Fingerprint="));
                 // SIGTERM runs the shutdown hook as Ctrl-C's SIGINT does; Process.destroy() would also close
                 // the pipes this test still reads, ProcessHandle.destroy() only sends the signal.
                 process.toHandle().destroy();
@@ -74,14 +81,5 @@ class WispJarIT {
                 process.destroyForcibly();
             }
         });
-    }
-
-    private static String get(int port, String path) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
     }
 }

@@ -8,6 +8,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLProtocolException;
 
 /**
  * The plaintext side of a TLS connection's reads: reads records from the socket and unwraps them. Two buffers
@@ -95,6 +96,7 @@ final class TlsInput extends InputStream {
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 return false;
             }
+            refuseRenegotiation(result.getHandshakeStatus());
             respond(result.getHandshakeStatus());
             if (plain != null) {
                 return true;
@@ -155,6 +157,39 @@ final class TlsInput extends InputStream {
             net = null;
         }
         return result;
+    }
+
+    /**
+     * Fails when a TLS 1.2 peer starts a new handshake on an established connection: a renegotiation. The JDK
+     * accepts one from a client unless the JVM-wide {@code jdk.tls.rejectClientInitiatedRenegotiation} is set, and
+     * each costs the server a full handshake (its private-key operation) for a few bytes of the client's: a
+     * denial-of-service lever that scanners rate HIGH. Wisp never needs one (client certificates are asked for in
+     * the first handshake), so the connection ends before the engine answers. TLS 1.3 has no renegotiation; its
+     * post-handshake messages (KeyUpdate, NewSessionTicket) go on through {@link #respond}.
+     *
+     * <p>The peer is told with a fatal alert, so it fails at once rather than waiting on its new handshake. The
+     * engine has no way to send a chosen alert; closing its inbound side before the peer's close_notify makes it
+     * send a fatal one (internal_error), which is what is sent here.
+     */
+    private void refuseRenegotiation(HandshakeStatus status) throws SSLException {
+        if (status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED
+                || !"TLSv1.2".equals(engine.getSession().getProtocol())) {
+            return;
+        }
+        release();
+        SSLProtocolException refused = new SSLProtocolException("TLS 1.2 renegotiation refused: the peer started a "
+                + "new handshake on an established connection");
+        try {
+            engine.closeInbound();
+        } catch (SSLException expected) {
+            refused.addSuppressed(expected);
+        }
+        try {
+            output.sendEngineMessage();
+        } catch (IOException e) {
+            refused.addSuppressed(e);
+        }
+        throw refused;
     }
 
     /** Does what the engine asks after an unwrap outside the handshake: run a task, send a reply. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.testing.PeerTools;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -28,6 +29,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -224,6 +226,79 @@ class TlsTransportIT {
                 assertEquals("bye", new String(in.readAllBytes(), StandardCharsets.US_ASCII));
                 socket.getOutputStream().write('!');
                 assertEquals((int) '!', server.get());
+            }
+        });
+    }
+
+    /** Echoes one byte, then reads the next one: what the renegotiation tests run on the server side. */
+    private CompletableFuture<Object> echoOneThenRead() {
+        return serveOne(transport -> {
+            transport.handshake();
+            InputStream in = transport.input();
+            transport.output().write(in.read());
+            transport.output().flush();
+            return in.read();
+        });
+    }
+
+    @Test
+    void endsTheConnectionWhenATls12ClientStartsARenegotiation() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            CompletableFuture<Object> server = echoOneThenRead();
+            try (SSLSocket socket = connect("TLSv1.2")) {
+                socket.getOutputStream().write('a');
+                assertEquals('a', socket.getInputStream().read());
+                assertThrows(IOException.class, () -> {
+                    socket.startHandshake();
+                    socket.getOutputStream().write('b');
+                    socket.getInputStream().read();
+                });
+            }
+            ExecutionException failure = assertThrows(ExecutionException.class, server::get);
+            assertInstanceOf(SSLProtocolException.class, failure.getCause());
+            assertEquals("TLS 1.2 renegotiation refused: the peer started a new handshake on an established "
+                    + "connection", failure.getCause().getMessage());
+            assertEquals(0, buffers.inUse());
+        });
+    }
+
+    @Test
+    void failsOpensslsRenegotiationWithAFatalAlert() {
+        String openssl = PeerTools.require("openssl").toString();
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            CompletableFuture<Object> server = serveOne(transport -> {
+                transport.handshake();
+                return transport.input().read();
+            });
+            // Its input stays open, so s_client ends only on what the server does: 1 after a fatal alert.
+            Process process = new ProcessBuilder(List.of(openssl, "s_client", "-connect", "127.0.0.1:" + port(),
+                    "-tls1_2", "-CAfile", TestTls.directory().resolve("cert.pem").toString()))
+                    .redirectErrorStream(true).start();
+            try {
+                process.getOutputStream().write("R\n".getBytes(StandardCharsets.US_ASCII));
+                process.getOutputStream().flush();
+                String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+                assertTrue(text.contains("RENEGOTIATING"), text);
+                assertEquals(1, process.exitValue(), text);
+            } finally {
+                process.destroyForcibly();
+            }
+            ExecutionException failure = assertThrows(ExecutionException.class, server::get);
+            assertInstanceOf(SSLProtocolException.class, failure.getCause());
+        });
+    }
+
+    @Test
+    void keepsTheConnectionWhenATls13ClientUpdatesItsKeys() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            CompletableFuture<Object> server = echoOneThenRead();
+            try (SSLSocket socket = connect("TLSv1.3")) {
+                socket.getOutputStream().write('a');
+                assertEquals('a', socket.getInputStream().read());
+                socket.startHandshake(); // on an established TLS 1.3 connection: a KeyUpdate
+                socket.getOutputStream().write('b');
+                assertEquals((int) 'b', server.get());
             }
         });
     }

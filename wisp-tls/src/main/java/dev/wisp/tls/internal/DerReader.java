@@ -10,13 +10,18 @@ import java.util.Arrays;
  * <p>Not thread-safe; a reader is used once by one thread. Any malformed input throws {@link DerException}.
  */
 public final class DerReader {
-    /** Universal tags used by the key formats. */
+    /** Universal tags used by the key and certificate formats. */
+    public static final int BOOLEAN = 0x01;
     public static final int INTEGER = 0x02;
     public static final int BIT_STRING = 0x03;
     public static final int OCTET_STRING = 0x04;
     public static final int NULL = 0x05;
     public static final int OBJECT_IDENTIFIER = 0x06;
+    public static final int UTF8_STRING = 0x0c;
+    public static final int UTC_TIME = 0x17;
+    public static final int GENERALIZED_TIME = 0x18;
     public static final int SEQUENCE = 0x30;
+    public static final int SET = 0x31;
 
     private final byte[] bytes;
     private int position;

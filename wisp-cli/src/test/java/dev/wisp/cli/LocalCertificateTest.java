@@ -1,0 +1,107 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.tls.SelfSignedCertificate;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The self-signed certificate kept in the configuration folder: made, reused, and made again when it must be. */
+class LocalCertificateTest {
+    private static final List<String> NAMES = List.of("localhost");
+    private static final List<InetAddress> ADDRESSES = List.of(InetAddress.getLoopbackAddress());
+
+    @TempDir
+    Path base;
+
+    private Path folder() {
+        return base.resolve("wisp");
+    }
+
+    private LocalCertificate obtain(List<InetAddress> addresses, Instant now) throws Exception {
+        return LocalCertificate.obtain(folder(), NAMES, addresses, now);
+    }
+
+    /** Puts a certificate valid until {@code notAfter} where the next obtain looks. */
+    private void plant(List<InetAddress> addresses, Instant notAfter) throws Exception {
+        Files.createDirectories(folder());
+        SelfSignedCertificate.generate(NAMES, addresses, notAfter.minus(Duration.ofDays(300)), notAfter)
+                .writePemFiles(folder().resolve("cert.pem"), folder().resolve("key.pem"));
+    }
+
+    @Test
+    void makesOneOnFirstUseInAFolderOnlyItsOwnerCanRead() throws Exception {
+        LocalCertificate made = obtain(ADDRESSES, Instant.now());
+        assertEquals(Optional.of("there was none yet"), made.renewal());
+        assertEquals(folder().resolve("cert.pem"), made.certificateFile());
+        assertTrue(Files.isRegularFile(made.keyFile()));
+        Instant notAfter = made.certificate().getNotAfter().toInstant();
+        assertTrue(notAfter.isAfter(Instant.now().plus(LocalCertificate.VALIDITY).minus(Duration.ofMinutes(5))));
+        if (Files.getFileStore(base).supportsFileAttributeView("posix")) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder())));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(made.keyFile())));
+        }
+    }
+
+    @Test
+    void reusesTheOneThereOnLaterRuns() throws Exception {
+        LocalCertificate first = obtain(ADDRESSES, Instant.now());
+        LocalCertificate second = obtain(ADDRESSES, Instant.now());
+        assertEquals(Optional.empty(), second.renewal());
+        assertEquals(first.certificate(), second.certificate());
+    }
+
+    @Test
+    void makesANewOneWhenTheOneThereHasExpired() throws Exception {
+        Instant expired = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        plant(ADDRESSES, expired);
+        LocalCertificate renewed = obtain(ADDRESSES, Instant.now());
+        assertEquals(Optional.of("the one there expired on " + expired), renewed.renewal());
+        assertTrue(renewed.certificate().getNotAfter().toInstant().isAfter(Instant.now()));
+    }
+
+    @Test
+    void makesANewOneWithinSevenDaysOfExpiryButNotBefore() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        plant(ADDRESSES, now.plus(Duration.ofDays(8)));
+        assertEquals(Optional.empty(), obtain(ADDRESSES, now).renewal());
+        Instant soon = now.plus(Duration.ofDays(6));
+        plant(ADDRESSES, soon);
+        assertEquals(Optional.of("the one there expires on " + soon + ", within 7 days"),
+                obtain(ADDRESSES, now).renewal());
+    }
+
+    @Test
+    void makesANewOneWhenTheOneThereDoesNotNameTheBindAddress() throws Exception {
+        InetAddress lan = InetAddress.getByName("192.0.2.7");
+        obtain(ADDRESSES, Instant.now());
+        LocalCertificate renewed = obtain(List.of(ADDRESSES.get(0), lan), Instant.now());
+        assertEquals(Optional.of("the one there does not name 192.0.2.7"), renewed.renewal());
+        assertTrue(renewed.certificate().getSubjectAlternativeNames().contains(List.of(7, "192.0.2.7")));
+        assertEquals(Optional.empty(), obtain(ADDRESSES, Instant.now()).renewal(), "a wider one still serves");
+    }
+
+    @Test
+    void makesANewOneWhenAFileIsDamagedOrTheKeyDoesNotMatch() throws Exception {
+        obtain(ADDRESSES, Instant.now());
+        Files.writeString(folder().resolve("cert.pem"), "not a certificate");
+        assertTrue(obtain(ADDRESSES, Instant.now()).renewal().orElseThrow()
+                .startsWith("the one there could not be read: "));
+        Path key = folder().resolve("key.pem");
+        SelfSignedCertificate.generate(NAMES, ADDRESSES, Duration.ofDays(30))
+                .writePemFiles(base.resolve("other.pem"), key);
+        String reason = obtain(ADDRESSES, Instant.now()).renewal().orElseThrow();
+        assertTrue(reason.startsWith("the one there cannot be used: "), reason);
+        assertEquals(Optional.empty(), obtain(ADDRESSES, Instant.now()).renewal());
+    }
+}
