@@ -1,20 +1,15 @@
 package dev.wisp.client;
 
 import dev.wisp.testing.PeerTools;
+import dev.wisp.tls.TlsConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * {@code openssl s_server -www} on loopback with a self-signed P-256 certificate for {@code localhost} only (no IP
@@ -66,18 +61,9 @@ final class OpensslPeer implements AutoCloseable {
         return port;
     }
 
-    /** A context trusting only the server's certificate. */
-    SSLContext trustingContext() throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(certificate)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+    /** A client TLS configuration trusting only the server's certificate. */
+    TlsConfig trustingTls() {
+        return TlsConfig.builder().trustedCertificates(certificate).build();
     }
 
     @Override
