@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code openssl s_server -www} on loopback with a self-signed P-256 certificate for {@code localhost} only (no IP
- * address in it), made by openssl at test time; and a client context that trusts that certificate.
+ * {@code openssl s_server -www} on loopback: with a self-signed P-256 certificate for {@code localhost} only (no IP
+ * address in it) made by openssl at test time, or with given PEM files; and a client configuration that trusts
+ * the certificate. Stopped by its own process handle.
  */
 final class OpensslPeer implements AutoCloseable {
     private final Process process;
@@ -36,6 +37,12 @@ final class OpensslPeer implements AutoCloseable {
         if (made.exitCode() != 0) {
             throw new IOException("openssl req failed: " + made.stderr());
         }
+        return start(directory, certificate, key, options);
+    }
+
+    /** {@code openssl s_server -www} serving this certificate chain and key (PEM files), with more options. */
+    static OpensslPeer start(Path directory, Path certificate, Path key, String... options) throws Exception {
+        String openssl = PeerTools.require("openssl").toString();
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -44,12 +51,15 @@ final class OpensslPeer implements AutoCloseable {
                 "-cert", certificate.toString(), "-key", key.toString(), "-www", "-quiet"));
         command.addAll(List.of(options));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("s_server.log").toFile()).start();
+                .redirectOutput(directory.resolve("s_server-" + port + ".log").toFile()).start();
         OpensslPeer peer = new OpensslPeer(process, port, certificate);
         for (int i = 0; i < 100; i++) {
             try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return peer;
             } catch (IOException e) {
+                if (!process.isAlive()) {
+                    throw new IOException("openssl s_server exited: " + String.join(" ", command));
+                }
                 Thread.sleep(50); // waiting for s_server to listen; bounded to 5 s
             }
         }
