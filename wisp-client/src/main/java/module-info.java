@@ -5,6 +5,7 @@
  */
 module dev.wisp.client {
     requires transitive dev.wisp.core;
+    requires transitive dev.wisp.tls;
     requires dev.wisp.transport;
     requires dev.wisp.http1;
 

@@ -28,7 +28,9 @@ final class ExitCodes {
     static final int TIMEOUT = 28;
     static final int TLS_FAILED = 35;
     static final int RECEIVE_FAILED = 56;
+    static final int LOCAL_CERTIFICATE_FAILED = 58;
     static final int CERTIFICATE_REJECTED = 60;
+    static final int CA_FILE_FAILED = 77;
 
     private ExitCodes() {
     }
@@ -39,17 +41,11 @@ final class ExitCodes {
             case ConnectRefusedException e -> CONNECT_FAILED;
             case ConnectFailedException e -> CONNECT_FAILED;
             case TimeoutExceededException e -> TIMEOUT;
-            case TlsHandshakeException e -> isVerification(e.reason()) ? CERTIFICATE_REJECTED : TLS_FAILED;
+            case TlsHandshakeException e -> e.isCertificateRejected() ? CERTIFICATE_REJECTED : TLS_FAILED;
             case ResponseProtocolException e -> BAD_RESPONSE;
             case ConnectionClosedException e -> RECEIVE_FAILED;
             case CallCanceledException e -> FAILURE;
             case RequestQueueFullException e -> FAILURE;
         };
-    }
-
-    /** Whether a TLS failure is the server's certificate being rejected, rather than no agreement on the protocol. */
-    private static boolean isVerification(String reason) {
-        return reason.contains("certification path") || reason.contains("subject alternative")
-                || reason.contains("Certificate") || reason.contains("certificate");
     }
 }

@@ -1,7 +1,5 @@
 package dev.wisp.cli;
 
-import static java.lang.System.Logger.Level.WARNING;
-
 import dev.wisp.client.Client;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.HttpCallException;
@@ -14,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,7 +20,6 @@ import java.util.List;
  * a file with {@code -o}). Exit codes are curl's, see {@link ExitCodes}.
  */
 final class GetCommand implements Command {
-    private static final System.Logger LOG = System.getLogger(GetCommand.class.getName());
     private static final List<Option> OPTIONS = List.of(
             new Option("--request", "-X", "METHOD", "request method (default GET, or POST with data)"),
             new Option("--header", "-H", "'NAME: VALUE'", "add a request header; repeatable"),
@@ -38,6 +34,9 @@ final class GetCommand implements Command {
             new Option("--compressed", null, null, "ask for gzip or deflate and decode the body"),
             new Option("--max-time", "-m", "SECONDS", "limit the whole call, body included"),
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
+            new Option("--cacert", null, "FILE", "verify the server with the CA certificates of this PEM file"),
+            new Option("--cert", "-E", "FILE", "client certificate (PEM) for mutual TLS; its key too if no --key"),
+            new Option("--key", null, "FILE", "private key (PEM) of the --cert certificate"),
             new Option("--insecure", "-k", null, "do not verify the server's certificate or name (unsafe)"),
             new Option("--http1.1", null, null, "use HTTP/1.1 (the only version so far)"),
             new Option("--help", "-h", null, "show this help"));
@@ -60,8 +59,8 @@ final class GetCommand implements Command {
                 Sends one HTTP/1.1 request (TLS for https: URLs, verified against the JDK's CA certificates) and
                 writes the response body to stdout byte for byte. Exit codes follow curl: 6 host not found,
                 7 cannot connect, 8 invalid response, 22 HTTP error with --fail, 23 cannot write the output,
-                26 cannot read the data file, 28 timeout, 35 TLS failure, 56 connection closed, 60 certificate
-                rejected.
+                26 cannot read the data file, 28 timeout, 35 TLS handshake failed, 56 connection closed, 58 bad
+                client certificate or key file, 60 server certificate rejected, 77 bad CA certificate file.
 
                 Options:
                 """);
@@ -88,6 +87,9 @@ final class GetCommand implements Command {
         } catch (GetRequests.DataFileException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.READ_ERROR;
+        } catch (GetTlsOptions.TlsFileException e) {
+            report(err, silent, e.getMessage());
+            return e.exitCode();
         }
         try (Client client = Client.create(config); Response response = client.send(request)) {
             return print(response, parsed, out, err);
@@ -103,7 +105,8 @@ final class GetCommand implements Command {
         }
     }
 
-    private static ClientConfig config(Arguments parsed, PrintStream err) throws UsageException {
+    private static ClientConfig config(Arguments parsed, PrintStream err)
+            throws UsageException, GetTlsOptions.TlsFileException {
         ClientConfig.Builder config = ClientConfig.builder().userAgent("wisp/" + Main.version());
         if (parsed.has("--max-time")) {
             config.callTimeout(seconds(parsed, "--max-time"));
@@ -114,14 +117,7 @@ final class GetCommand implements Command {
         if (parsed.has("--verbose")) {
             config.eventListener(new VerboseListener(err));
         }
-        if (parsed.has("--insecure")) {
-            LOG.log(WARNING, "--insecure: the server's certificate and name are not verified");
-            try {
-                config.sslContext(InsecureTrust.insecureTrustAllContext());
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot make the TLS context for --insecure", e);
-            }
-        }
+        GetTlsOptions.tls(parsed).ifPresent(config::tls);
         return config.build();
     }
 

@@ -1,10 +1,11 @@
 package dev.wisp.client;
 
-import java.security.NoSuchAlgorithmException;
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsContext;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The configuration of a {@link Client} or a {@link ClientConnection}: timeouts, pool sizes, response limits, TLS
@@ -39,10 +40,16 @@ import javax.net.ssl.SSLContext;
  *       line or field line must fit in one</td></tr>
  * </table>
  *
- * <p>TLS: {@link #sslContext()} (default: the JDK's default context, which trusts the JDK's CA certificates) makes
- * the engines; the host name is always verified, SNI is sent for DNS names, and only TLS 1.3 and 1.2 are offered.
+ * <p>TLS: {@link #tls()}, the same {@link TlsConfig} a server uses. The default trusts the JDK's CA certificates,
+ * verifies the host name, sends SNI for DNS names and offers TLS 1.3 and 1.2 only; CA certificates, a client
+ * certificate for mutual TLS and the relaxations (each logged at WARNING) are set on the {@code TlsConfig}. ALPN
+ * offers {@code http/1.1}, the one protocol this client speaks, whatever the configuration lists. The
+ * {@link #tlsContext()} is made once per configuration, so all connections made with it share its session cache
+ * and resume sessions with the same host and port.
  */
 public final class ClientConfig {
+    /** TLS with the JDK's trust store, hostname verification, TLS 1.3 and 1.2. */
+    private static final TlsConfig DEFAULT_TLS = TlsConfig.builder().build();
     private static final ClientConfig DEFAULTS = builder().build();
 
     private final Duration connectTimeout;
@@ -59,11 +66,13 @@ public final class ClientConfig {
     private final int maxHeaderCount;
     private final int maxChunkLineBytes;
     private final int bufferBytes;
-    private final SSLContext sslContext;
     private final EventListener eventListener;
     private final String userAgent;
+    private final TlsConfig tls;
+    private final ReentrantLock tlsContextLock = new ReentrantLock();
+    private volatile TlsContext tlsContext;
 
-    private ClientConfig(Builder b, SSLContext sslContext) {
+    private ClientConfig(Builder b) {
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
         this.writeTimeout = b.writeTimeout;
@@ -78,9 +87,9 @@ public final class ClientConfig {
         this.maxHeaderCount = b.maxHeaderCount;
         this.maxChunkLineBytes = b.maxChunkLineBytes;
         this.bufferBytes = b.bufferBytes;
-        this.sslContext = sslContext;
         this.eventListener = b.eventListener;
         this.userAgent = b.userAgent;
+        this.tls = b.tls;
     }
 
     /** The configuration with every default. */
@@ -108,9 +117,9 @@ public final class ClientConfig {
         b.maxHeaderCount = maxHeaderCount;
         b.maxChunkLineBytes = maxChunkLineBytes;
         b.bufferBytes = bufferBytes;
-        b.sslContext = sslContext;
         b.eventListener = eventListener;
         b.userAgent = userAgent;
+        b.tls = tls;
         return b;
     }
 
@@ -171,17 +180,40 @@ public final class ClientConfig {
         return bufferBytes;
     }
 
-    /** The context TLS engines are made from; the JDK's default unless set. */
-    public SSLContext sslContext() {
-        return sslContext;
-    }
-
     public EventListener eventListener() {
         return eventListener;
     }
 
     public String userAgent() {
         return userAgent;
+    }
+
+    /** The TLS configuration of {@code https} connections. */
+    public TlsConfig tls() {
+        return tls;
+    }
+
+    /**
+     * The TLS context of {@link #tls()}, made at first use and then shared by every connection made with this
+     * configuration (and its session cache with them).
+     *
+     * @throws dev.wisp.tls.TlsConfigException if the JDK cannot create it
+     */
+    public TlsContext tlsContext() {
+        TlsContext made = tlsContext;
+        if (made == null) {
+            // A lock, not synchronized: creating the context reads the trust store, blocking I/O.
+            tlsContextLock.lock();
+            try {
+                if (tlsContext == null) {
+                    tlsContext = TlsContext.create(tls);
+                }
+                made = tlsContext;
+            } finally {
+                tlsContextLock.unlock();
+            }
+        }
+        return made;
     }
 
     /** Builds a {@link ClientConfig}; not thread-safe. */
@@ -200,9 +232,9 @@ public final class ClientConfig {
         private int maxHeaderCount = 200;
         private int maxChunkLineBytes = 1024;
         private int bufferBytes = 16 * 1024;
-        private SSLContext sslContext;
         private EventListener eventListener = EventListener.NONE;
         private String userAgent = "wisp";
+        private TlsConfig tls = DEFAULT_TLS;
 
         private Builder() {
         }
@@ -280,15 +312,6 @@ public final class ClientConfig {
             return this;
         }
 
-        /**
-         * The TLS context to make engines from, with its trust and key material. Host name verification stays on
-         * whatever the context trusts.
-         */
-        public Builder sslContext(SSLContext context) {
-            this.sslContext = Objects.requireNonNull(context, "sslContext");
-            return this;
-        }
-
         public Builder eventListener(EventListener listener) {
             this.eventListener = Objects.requireNonNull(listener, "eventListener");
             return this;
@@ -297,6 +320,15 @@ public final class ClientConfig {
         /** The {@code User-Agent} sent when a request sets none. */
         public Builder userAgent(String userAgent) {
             this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
+            return this;
+        }
+
+        /**
+         * The TLS configuration: trusted CA certificates, a client certificate for mutual TLS, protocols, SNI name,
+         * session resumption, relaxations. Default: the JDK's trust store, hostname verification, TLS 1.3 and 1.2.
+         */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 
@@ -318,15 +350,7 @@ public final class ClientConfig {
             requireAtLeast(maxHeaderCount, 1, "maxHeaderCount");
             requireAtLeast(maxChunkLineBytes, 1, "maxChunkLineBytes");
             requireAtLeast(bufferBytes, 1024, "bufferBytes");
-            return new ClientConfig(this, sslContext != null ? sslContext : defaultContext());
-        }
-
-        private static SSLContext defaultContext() {
-            try {
-                return SSLContext.getDefault();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("the JDK has no default TLS context", e);
-            }
+            return new ClientConfig(this);
         }
 
         private static void requirePositive(Duration value, String name) {

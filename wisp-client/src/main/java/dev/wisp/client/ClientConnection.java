@@ -3,8 +3,10 @@ package dev.wisp.client;
 import dev.wisp.client.internal.CallContext;
 import dev.wisp.client.internal.Connector;
 import dev.wisp.client.internal.DedicatedConnection;
+import dev.wisp.tls.TlsSessionInfo;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -64,6 +66,23 @@ public final class ClientConnection implements AutoCloseable {
     /** Whether the connection is open (the server may still have closed it without our knowing yet). */
     public boolean isConnected() {
         return connection.isConnected();
+    }
+
+    /**
+     * The TLS session of the current connection, as its handshake left it: protocol, cipher suite, ALPN result,
+     * the server's certificates, and whether it was resumed. Empty for plaintext.
+     */
+    public Optional<TlsSessionInfo> tlsSession() {
+        return connection.tlsSession();
+    }
+
+    /**
+     * Whether the current connection's TLS handshake resumed an earlier session (as libwebsockets'
+     * {@code lws_tls_session_is_reused}): a {@link #reconnect()} to the same origin resumes the session of the
+     * connection before it, as does a connection made with the same {@link ClientConfig}. False for plaintext.
+     */
+    public boolean isTlsSessionResumed() {
+        return connection.tlsSession().map(TlsSessionInfo::resumed).orElse(false);
     }
 
     /**

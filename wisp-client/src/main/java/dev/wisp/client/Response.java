@@ -8,11 +8,13 @@ import dev.wisp.core.Headers;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.core.Status;
 import dev.wisp.core.Version;
+import dev.wisp.tls.TlsSessionInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 
 /**
  * A response: status, headers, and a body that arrives as it is read. The connection stays with the response
@@ -107,6 +109,14 @@ public final class Response implements AutoCloseable {
     /** The timing of the call; {@code total} grows until the body has been read. */
     public Timing timing() {
         return clock.timing();
+    }
+
+    /**
+     * The TLS session of the connection the response came on: protocol, cipher suite, ALPN result, the server's
+     * certificates and whether the session was resumed ({@link Timing#tlsResumed()} too). Empty for plaintext.
+     */
+    public Optional<TlsSessionInfo> tlsSession() {
+        return clock.tlsSession();
     }
 
     /**

@@ -1,10 +1,15 @@
 package dev.wisp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsVersion;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +21,20 @@ class ClientConfigTest {
         assertEquals(Optional.empty(), config.callTimeout());
         assertEquals(8, config.maxConnectionsPerOrigin());
         assertEquals(64, config.maxConnections());
-        assertEquals(javax.net.ssl.SSLContext.getDefault(), config.sslContext());
+        TlsConfig tls = config.tls();
+        assertEquals(List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2), tls.protocols());
+        assertEquals(List.of(), tls.trustedCertificates(), "empty: the JDK's trust store");
+        assertFalse(tls.skipsHostnameVerification());
+        assertFalse(tls.trustsAll() || tls.allowsSelfSigned() || tls.allowsExpired());
+        assertSame(config.tlsContext(), config.tlsContext(), "one context, one session cache");
+    }
+
+    @Test
+    void keepsTheTlsConfigurationInVariants() {
+        TlsConfig tls = TlsConfig.builder().serverName("device.example").build();
+        ClientConfig variant = ClientConfig.builder().tls(tls).build().toBuilder().maxHeaderCount(9).build();
+        assertSame(tls, variant.tls());
+        assertSame(tls, variant.tlsContext().config());
     }
 
     @Test

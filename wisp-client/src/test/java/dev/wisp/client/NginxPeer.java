@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * nginx on loopback, with a configuration written to a temporary directory: static files (some large), a server
- * that closes idle keep-alive connections after 1 s, and gzip for text, which nginx sends chunked.
+ * that closes idle keep-alive connections after 1 s, and gzip for text, which nginx sends chunked; plaintext, or
+ * HTTPS requiring client certificates. Stopped by its own process handle.
  */
 final class NginxPeer implements AutoCloseable {
     private final Process process;
@@ -26,6 +27,25 @@ final class NginxPeer implements AutoCloseable {
     }
 
     static NginxPeer start(Path directory) throws Exception {
+        return start(directory, "");
+    }
+
+    /**
+     * nginx serving HTTPS with this certificate chain and key, requiring client certificates issued by the CA in
+     * {@code clientCa} ({@code ssl_verify_client on}); sessions resumable by ticket and cache.
+     */
+    static NginxPeer startTls(Path directory, PemFiles server, Path clientCa) throws Exception {
+        return start(directory, """
+                ssl_certificate %s;
+                ssl_certificate_key %s;
+                ssl_client_certificate %s;
+                ssl_verify_client on;
+                ssl_protocols TLSv1.2 TLSv1.3;
+                ssl_session_cache shared:wisp:1m;
+                """.formatted(server.chain(), server.key(), clientCa));
+    }
+
+    private static NginxPeer start(Path directory, String tls) throws Exception {
         Path nginx = PeerTools.require("nginx");
         Path root = Files.createDirectories(directory.resolve("www"));
         Files.createDirectories(directory.resolve("logs"));
@@ -53,12 +73,13 @@ final class NginxPeer implements AutoCloseable {
                     gzip_min_length 0;
                     types { text/plain txt; application/octet-stream bin; }
                     server {
-                        listen 127.0.0.1:%2$d;
+                        listen 127.0.0.1:%2$d%3$s;
+                        %4$s
                         root %1$s/www;
                         location = /hello { return 200 "hello from nginx\\n"; }
                     }
                 }
-                """.formatted(directory, port));
+                """.formatted(directory, port, tls.isEmpty() ? "" : " ssl", tls));
         Process process = new ProcessBuilder(List.of(nginx.toString(), "-p", directory.toString(), "-c",
                 directory.resolve("nginx.conf").toString())).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("logs/stdout.log").toFile()).start();
@@ -79,6 +100,10 @@ final class NginxPeer implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    String httpsUrl(String path) {
+        return "https://localhost:" + port + path;
     }
 
     int port() {

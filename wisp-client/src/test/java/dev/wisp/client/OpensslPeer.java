@@ -1,24 +1,20 @@
 package dev.wisp.client;
 
 import dev.wisp.testing.PeerTools;
+import dev.wisp.tls.TlsConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
- * {@code openssl s_server -www} on loopback with a self-signed P-256 certificate for {@code localhost} only (no IP
- * address in it), made by openssl at test time; and a client context that trusts that certificate.
+ * {@code openssl s_server -www} on loopback: with a self-signed P-256 certificate for {@code localhost} only (no IP
+ * address in it) made by openssl at test time, or with given PEM files; and a client configuration that trusts
+ * the certificate. Stopped by its own process handle.
  */
 final class OpensslPeer implements AutoCloseable {
     private final Process process;
@@ -41,6 +37,12 @@ final class OpensslPeer implements AutoCloseable {
         if (made.exitCode() != 0) {
             throw new IOException("openssl req failed: " + made.stderr());
         }
+        return start(directory, certificate, key, options);
+    }
+
+    /** {@code openssl s_server -www} serving this certificate chain and key (PEM files), with more options. */
+    static OpensslPeer start(Path directory, Path certificate, Path key, String... options) throws Exception {
+        String openssl = PeerTools.require("openssl").toString();
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -49,12 +51,15 @@ final class OpensslPeer implements AutoCloseable {
                 "-cert", certificate.toString(), "-key", key.toString(), "-www", "-quiet"));
         command.addAll(List.of(options));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("s_server.log").toFile()).start();
+                .redirectOutput(directory.resolve("s_server-" + port + ".log").toFile()).start();
         OpensslPeer peer = new OpensslPeer(process, port, certificate);
         for (int i = 0; i < 100; i++) {
             try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return peer;
             } catch (IOException e) {
+                if (!process.isAlive()) {
+                    throw new IOException("openssl s_server exited: " + String.join(" ", command));
+                }
                 Thread.sleep(50); // waiting for s_server to listen; bounded to 5 s
             }
         }
@@ -66,18 +71,9 @@ final class OpensslPeer implements AutoCloseable {
         return port;
     }
 
-    /** A context trusting only the server's certificate. */
-    SSLContext trustingContext() throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(certificate)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+    /** A client TLS configuration trusting only the server's certificate. */
+    TlsConfig trustingTls() {
+        return TlsConfig.builder().trustedCertificates(certificate).build();
     }
 
     @Override

@@ -39,7 +39,7 @@ class OpensslTlsIT {
     void talksTlsToATrustedServerAndResumesTheSession() {
         assertTimeoutPreemptively(LIMIT, () -> {
             List<String> events = new CopyOnWriteArrayList<>();
-            ClientConfig config = ClientConfig.builder().sslContext(peer.trustingContext())
+            ClientConfig config = ClientConfig.builder().tls(peer.trustingTls())
                     .eventListener(new EventListener() {
                         @Override
                         public void tlsHandshakeDone(Origin origin, SSLSession session, boolean resumed) {
@@ -77,7 +77,7 @@ class OpensslTlsIT {
     @Test
     void verifiesTheHostNameEvenWhenTheCertificateIsTrusted() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (Client client = Client.create(ClientConfig.builder().sslContext(peer.trustingContext()).build())) {
+            try (Client client = Client.create(ClientConfig.builder().tls(peer.trustingTls()).build())) {
                 TlsHandshakeException e = assertThrows(TlsHandshakeException.class,
                         () -> client.send(Request.get("https://127.0.0.1:" + peer.port() + "/")));
                 assertTrue(e.reason().contains("No subject alternative names matching IP address 127.0.0.1"),
@@ -90,7 +90,7 @@ class OpensslTlsIT {
     @Test
     void connectsAnExplicitTlsConnection() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            ClientConfig config = ClientConfig.builder().sslContext(peer.trustingContext()).build();
+            ClientConfig config = ClientConfig.builder().tls(peer.trustingTls()).build();
             try (ClientConnection connection = ClientConnection.connect(Origin.tls("localhost", peer.port()), config)) {
                 assertTrue(connection.isConnected());
                 Response response = connection.send(Request.get(connection.origin().uri("/").toString()));

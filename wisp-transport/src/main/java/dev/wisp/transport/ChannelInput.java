@@ -21,6 +21,8 @@ final class ChannelInput extends InputStream {
     private volatile long deadlineNanos;
     private long perReadTimeoutNanos;
     private boolean ended;
+    /** A byte {@link #peekNow()} read, returned first by the next read; -1 when none. */
+    private int peeked = -1;
 
     ChannelInput(SocketChannel channel) {
         this.channel = channel;
@@ -60,6 +62,11 @@ final class ChannelInput extends InputStream {
         if (length == 0) {
             return 0;
         }
+        if (peeked >= 0) {
+            bytes[offset] = (byte) peeked;
+            peeked = -1;
+            return 1;
+        }
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
         int n;
         if (perReadTimeoutNanos == 0) {
@@ -74,6 +81,43 @@ final class ChannelInput extends InputStream {
         }
         if (n < 0) {
             ended = true;
+        }
+        return n;
+    }
+
+    /**
+     * Reads what has arrived without blocking: -1 at the end of the stream, 0 when nothing has, else the bytes
+     * read. The channel goes back to blocking mode before this returns.
+     */
+    int readNow(byte[] bytes, int offset, int length) throws IOException {
+        if (peeked >= 0) {
+            return read(bytes, offset, length);
+        }
+        int n;
+        channel.configureBlocking(false);
+        try {
+            n = channel.read(ByteBuffer.wrap(bytes, offset, length));
+        } finally {
+            channel.configureBlocking(true);
+        }
+        if (n < 0) {
+            ended = true;
+        }
+        return n;
+    }
+
+    /**
+     * Looks, without blocking, whether a byte has arrived: -1 at the end of the stream, 0 when none has, 1 when
+     * one has (it is kept and returned by the next read, so nothing is lost).
+     */
+    int peekNow() throws IOException {
+        if (peeked >= 0) {
+            return 1;
+        }
+        byte[] one = new byte[1];
+        int n = readNow(one, 0, 1);
+        if (n > 0) {
+            peeked = one[0] & 0xff;
         }
         return n;
     }

@@ -55,6 +55,15 @@ public final class PlainTransport extends Transport {
     }
 
     @Override
+    public IdleInput pollInput() throws IOException {
+        return switch (socketInput.peekNow()) {
+            case 0 -> IdleInput.EMPTY;
+            case 1 -> IdleInput.DATA;
+            default -> IdleInput.ENDED;
+        };
+    }
+
+    @Override
     public long bytesWritten() {
         return socketOutput.written();
     }

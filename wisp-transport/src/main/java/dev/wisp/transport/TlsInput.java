@@ -24,6 +24,11 @@ import javax.net.ssl.SSLProtocolException;
 final class TlsInput extends InputStream {
     /** RFC 8446 §5.1: content type, legacy version, and a two-byte length. */
     private static final int RECORD_HEADER_BYTES = 5;
+    /**
+     * Records one {@link #poll()} unwraps at most. An idle connection receives a few (session tickets, a key
+     * update); a peer that keeps sending more is not idle, and is reported as having sent data.
+     */
+    private static final int MAX_POLLED_RECORDS = 16;
 
     private final SSLEngine engine;
     private final ChannelInput raw;
@@ -89,7 +94,7 @@ final class TlsInput extends InputStream {
      */
     private boolean unwrapRecord(boolean idle) throws IOException {
         while (true) {
-            if (net == null && !(idle ? awaitRecordHeader() : readMore())) {
+            if (net == null && !(idle ? awaitRecordHeader() : readMore(false) >= 0)) {
                 return false;
             }
             SSLEngineResult result = unwrapOnce();
@@ -101,10 +106,54 @@ final class TlsInput extends InputStream {
             if (plain != null) {
                 return true;
             }
-            if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && !readMore()) {
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && readMore(false) < 0) {
                 return false;
             }
         }
+    }
+
+    /**
+     * Unwraps the records that have arrived whole, without blocking; see {@code Transport.pollInput()}.
+     * Post-handshake messages are answered as in a blocking read.
+     */
+    IdleInput poll() throws IOException {
+        for (int records = 0; records < MAX_POLLED_RECORDS; records++) {
+            if (plain != null) {
+                return IdleInput.DATA;
+            }
+            if (hasEnded()) {
+                return IdleInput.ENDED;
+            }
+            if (net == null) {
+                int n = raw.readNow(header, headerBytes, RECORD_HEADER_BYTES - headerBytes);
+                if (n < 0) {
+                    return IdleInput.ENDED;
+                }
+                headerBytes += n;
+                if (headerBytes < RECORD_HEADER_BYTES) {
+                    return IdleInput.EMPTY;
+                }
+                net = ByteBuffer.wrap(buffers.acquire());
+                net.put(header).flip();
+                headerBytes = 0;
+            }
+            SSLEngineResult result = unwrapOnce();
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                ended = true;
+                return IdleInput.ENDED;
+            }
+            respond(result.getHandshakeStatus());
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                int n = readMore(true);
+                if (n < 0) {
+                    return IdleInput.ENDED;
+                }
+                if (n == 0) {
+                    return IdleInput.EMPTY;
+                }
+            }
+        }
+        return plain != null || net != null ? IdleInput.DATA : IdleInput.EMPTY;
     }
 
     /**
@@ -114,7 +163,7 @@ final class TlsInput extends InputStream {
      */
     HandshakeStatus unwrapHandshake() throws IOException {
         while (true) {
-            if (net == null && !readMore()) {
+            if (net == null && readMore(false) < 0) {
                 throw new EOFException("peer closed the connection during the TLS handshake");
             }
             SSLEngineResult result = unwrapOnce();
@@ -124,7 +173,7 @@ final class TlsInput extends InputStream {
                 }
                 case CLOSED -> throw new EOFException("peer closed TLS during the handshake");
                 default -> {
-                    if (!readMore()) {
+                    if (readMore(false) < 0) {
                         throw new EOFException("peer closed the connection during the TLS handshake");
                     }
                 }
@@ -223,29 +272,31 @@ final class TlsInput extends InputStream {
         return true;
     }
 
-    /** Reads more records into {@code net}, after what it holds. */
-    private boolean readMore() throws IOException {
+    /**
+     * Reads more records into {@code net}, after what it holds: blocking, or only what has arrived ({@code now}).
+     *
+     * @return the bytes read, 0 only when {@code now} and nothing has arrived, -1 at the end of the stream
+     */
+    private int readMore(boolean now) throws IOException {
         if (net == null) {
             net = ByteBuffer.wrap(buffers.acquire()).flip();
         }
         net.compact();
         int n;
         try {
-            n = raw.read(net.array(), net.position(), net.remaining());
+            n = now ? raw.readNow(net.array(), net.position(), net.remaining())
+                    : raw.read(net.array(), net.position(), net.remaining());
             if (n > 0) {
                 net.position(net.position() + n);
             }
         } finally {
             net.flip();
         }
-        if (n < 0) {
-            if (!net.hasRemaining()) {
-                buffers.release(net.array());
-                net = null;
-            }
-            return false;
+        if (n < 0 && !net.hasRemaining()) {
+            buffers.release(net.array());
+            net = null;
         }
-        return true;
+        return n;
     }
 
     /** Gives back whatever buffers are held; for a connection that is closing. */

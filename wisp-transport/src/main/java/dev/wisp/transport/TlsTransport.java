@@ -127,6 +127,11 @@ public final class TlsTransport extends Transport {
     }
 
     @Override
+    public IdleInput pollInput() throws IOException {
+        return input.poll();
+    }
+
+    @Override
     public long bytesWritten() {
         return output.written();
     }

@@ -65,6 +65,18 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
     /** Whether a read found the end of the stream: the peer closed its side, or the input was shut. */
     public abstract boolean hasInputEnded();
 
+    /**
+     * Looks, without blocking, at what has arrived on a connection nobody is reading, such as an idle keep-alive
+     * connection before its reuse. Plaintext: one byte is read ahead if one has arrived, and kept for the next
+     * read. TLS: the records that have arrived whole are unwrapped, so post-handshake messages (TLS 1.3 session
+     * tickets, key updates) are consumed and answered, and a close_notify is noticed; application bytes stay
+     * for the next read. When nothing is left, no record buffer is held afterwards; a record that has arrived
+     * only in part stays buffered until the rest comes. Call it on the reading thread, between reads.
+     *
+     * @throws IOException if the socket fails, or a record does not decrypt
+     */
+    public abstract IdleInput pollInput() throws IOException;
+
     /** How many bytes of {@link #output()} went to the socket so far (counted before encryption). */
     public abstract long bytesWritten();
 

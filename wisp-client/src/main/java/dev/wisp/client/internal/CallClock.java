@@ -1,7 +1,9 @@
 package dev.wisp.client.internal;
 
 import dev.wisp.client.Timing;
+import dev.wisp.tls.TlsSessionInfo;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Collects the timing of one call as it goes, and turns it into a {@link Timing}. Written by the call's thread,
@@ -9,7 +11,7 @@ import java.time.Duration;
  */
 public final class CallClock {
     private final long startNanos = System.nanoTime();
-    private volatile ConnectionSetup setup = new ConnectionSetup(0, 0, 0, false);
+    private volatile ConnectionSetup setup = new ConnectionSetup(0, 0, 0, null);
     private volatile boolean reused;
     private volatile long firstByteNanos;
     private volatile long endNanos;
@@ -21,7 +23,7 @@ public final class CallClock {
     /** The connection the call runs on: its setup counts only if this call made it. */
     void connection(ConnectionSetup connectionSetup, boolean wasReused) {
         this.reused = wasReused;
-        this.setup = wasReused ? new ConnectionSetup(0, 0, 0, connectionSetup.tlsResumed()) : connectionSetup;
+        this.setup = wasReused ? new ConnectionSetup(0, 0, 0, connectionSetup.tls()) : connectionSetup;
     }
 
     void firstByte() {
@@ -35,6 +37,11 @@ public final class CallClock {
         if (endNanos == 0) {
             endNanos = System.nanoTime();
         }
+    }
+
+    /** The TLS session of the call's connection, once it has one; empty for plaintext. */
+    public Optional<TlsSessionInfo> tlsSession() {
+        return Optional.ofNullable(setup.tls());
     }
 
     /** The timing so far; {@code total} runs up to now until the call ends. */

@@ -13,6 +13,8 @@ import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.client.TlsHandshakeException;
 import dev.wisp.client.UnresolvedHostException;
 import dev.wisp.core.BufferPool;
+import dev.wisp.tls.TlsContext;
+import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.PlainTransport;
 import dev.wisp.transport.TlsBuffers;
 import dev.wisp.transport.TlsTransport;
@@ -25,18 +27,22 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
+import java.security.cert.CertificateException;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Makes new connections: DNS, then TCP to each address in turn, then the TLS handshake, all within one
  * {@code connectTimeout} (or the call's deadline, if sooner). Each phase is timed and reported as an event, and
- * each failure becomes its typed exception.
+ * each failure becomes its typed exception. TLS engines come from the configuration's {@link TlsContext}, made
+ * for the origin's host and port: SNI, hostname verification and the session to resume all follow from them.
  *
  * <p>Thread-safe: each call runs on the calling thread; the DNS lookup runs on a virtual thread of its own so
  * that its wait can be bounded.
@@ -45,14 +51,16 @@ public final class Connector {
     private static final System.Logger LOG = System.getLogger(Connector.class.getName());
 
     private final ClientConfig config;
-    private final ClientTlsEngines tls;
+    private static final String[] ALPN = {"http/1.1"};
+
+    private final TlsContext tls;
     private final BufferPool buffers;
     private final EventListener events;
     private volatile TlsBuffers tlsBuffers;
 
     public Connector(ClientConfig config) {
         this.config = config;
-        this.tls = new SslContextEngines(config.sslContext());
+        this.tls = config.tlsContext();
         this.buffers = new BufferPool(config.bufferBytes(), 32);
         this.events = config.eventListener();
     }
@@ -81,30 +89,39 @@ public final class Connector {
             Events.fire(events, listener -> listener.connected(origin, remote(channel)));
             long writeTimeout = config.writeTimeout().toNanos();
             Transport transport = origin.isTls()
-                    ? TlsTransport.of(channel, tls.newEngine(origin.host(), origin.port()), tlsBuffers(), writeTimeout)
+                    ? TlsTransport.of(channel, newEngine(origin), tlsBuffers(), writeTimeout)
                     : PlainTransport.of(channel, writeTimeout);
-            connection = new Http1ClientConnection(origin, channel, transport, buffers, events);
+            connection = new Http1ClientConnection(origin, transport, origin.isTls() ? tls : null, buffers, events);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw e;
         }
-        boolean resumed = origin.isTls() && handshake(connection, call, deadline);
+        TlsSessionInfo session = origin.isTls() ? handshake(connection, call, deadline) : null;
         long handshaken = System.nanoTime();
         connection.connected(new ConnectionSetup(resolved - start, connectedAt - resolved,
-                origin.isTls() ? handshaken - connectedAt : 0, resumed));
+                origin.isTls() ? handshaken - connectedAt : 0, session));
         LOG.log(DEBUG, () -> "[" + connection + "] connected");
         return connection;
+    }
+
+    /** A client engine for the origin, offering HTTP/1.1 over ALPN: the one protocol this client speaks. */
+    private SSLEngine newEngine(Origin origin) {
+        SSLEngine engine = tls.newClientEngine(origin.host(), origin.port());
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setApplicationProtocols(ALPN);
+        engine.setSSLParameters(parameters);
+        return engine;
     }
 
     /**
      * Runs the TLS handshake within the deadline, which the sweeper enforces through the connection.
      *
-     * @return whether an earlier session was resumed
+     * @return the session's facts, among them whether an earlier session was resumed
      */
-    private boolean handshake(Http1ClientConnection connection, CallContext call, long deadline)
+    private TlsSessionInfo handshake(Http1ClientConnection connection, CallContext call, long deadline)
             throws IOException {
         Origin origin = connection.origin();
-        long startMillis = System.currentTimeMillis();
+        Instant started = Instant.now();
         TlsTransport transport = (TlsTransport) connection.transport();
         call.blockedOn(() -> connection.close("call canceled"));
         transport.readDeadline(deadline);
@@ -120,15 +137,28 @@ public final class Connector {
             }
             String reason = e instanceof SSLException ? innermostMessage(e)
                     : "the server closed the connection during the handshake";
-            throw new TlsHandshakeException(origin.host() + ":" + origin.port(), reason, e);
+            throw new TlsHandshakeException(origin.host() + ":" + origin.port(), reason, isCertificateRejected(e), e);
         } finally {
             ClientSweeper.instance().unwatch(connection);
         }
-        SSLSession session = transport.tlsSession().orElseThrow();
-        // A resumed session keeps the creation time of the handshake that made it (RFC 8446 §2.2 resumption).
-        boolean resumed = session.getCreationTime() < startMillis;
-        Events.fire(events, listener -> listener.tlsHandshakeDone(origin, session, resumed));
-        return resumed;
+        TlsSessionInfo session = tls.handshakeCompleted(transport.engine(), started);
+        Events.fire(events, listener -> listener.tlsHandshakeDone(origin, transport.engine().getSession(),
+                session.resumed()));
+        return session;
+    }
+
+    /**
+     * Whether the failure is our check of the server's certificate: the JDK's trust manager and hostname check
+     * throw {@link CertificateException}s (a PKIX path that does not build, an expired certificate, a name that
+     * does not match). An alert from the server about our certificate carries none.
+     */
+    private static boolean isCertificateRejected(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The message of the innermost cause: the one that says why ("PKIX path building failed", a name mismatch). */
@@ -211,7 +241,7 @@ public final class Connector {
         if (made == null) {
             synchronized (this) {
                 if (tlsBuffers == null) {
-                    tlsBuffers = TlsBuffers.forContext(tls.context(), 32);
+                    tlsBuffers = TlsBuffers.forContext(tls.sslContext(), 32);
                 }
                 made = tlsBuffers;
             }

@@ -2,7 +2,9 @@ package dev.wisp.client.internal;
 
 import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.Origin;
+import dev.wisp.tls.TlsSessionInfo;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +53,12 @@ public final class DedicatedConnection implements ConnectionSource {
             current.close(reason);
             closeReason = reason;
         }
+    }
+
+    /** The TLS session of the current connection; empty for plaintext or before the first connect. */
+    public Optional<TlsSessionInfo> tlsSession() {
+        Http1ClientConnection current = connection;
+        return current == null ? Optional.empty() : current.tlsSession();
     }
 
     public boolean isConnected() {

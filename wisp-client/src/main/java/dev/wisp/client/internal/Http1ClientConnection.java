@@ -8,10 +8,11 @@ import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.core.BufferPool;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
+import dev.wisp.tls.TlsContext;
+import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Transport;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,8 +32,9 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
 
     private final long id = IDS.incrementAndGet();
     private final Origin origin;
-    private final SocketChannel channel;
     private final Transport transport;
+    /** The context the TLS session came from, told when the connection closes; null for plaintext. */
+    private final TlsContext tls;
     private final WireInput input;
     private final WireOutput output;
     private final EventListener events;
@@ -47,11 +49,11 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private boolean reusable = true;
     private long idleSinceNanos;
 
-    Http1ClientConnection(Origin origin, SocketChannel channel, Transport transport, BufferPool buffers,
+    Http1ClientConnection(Origin origin, Transport transport, TlsContext tls, BufferPool buffers,
             EventListener events) {
         this.origin = origin;
-        this.channel = channel;
         this.transport = transport;
+        this.tls = tls;
         this.input = WireInput.of(transport.input(), buffers);
         this.output = WireOutput.of(transport.output(), buffers);
         this.events = events;
@@ -80,6 +82,12 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     /** How DNS, connect and TLS went when this connection was made. */
     public ConnectionSetup setup() {
         return setup;
+    }
+
+    /** The TLS session's facts once the handshake is done; empty for plaintext. */
+    public Optional<TlsSessionInfo> tlsSession() {
+        ConnectionSetup made = setup;
+        return made == null ? Optional.empty() : Optional.ofNullable(made.tls());
     }
 
     /** Called when the handshake is done: read deadlines from now on are an exchange's. */
@@ -145,29 +153,22 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
      * is the common case. A server that closes just after the check still wins the race; the caller retries
      * idempotent requests for that.
      *
-     * <p>Bytes waiting are counted without consuming them (FIONREAD, through the socket adapter's
-     * {@code available()}). In plaintext any such byte makes the connection stale. Under TLS they may be a
-     * TLS 1.3 session ticket (harmless) or a close_notify, which cannot be told apart without decrypting, so they
-     * leave the connection in use and the retry covers a close. With none waiting, one non-blocking read
-     * finds the end of the stream.
+     * <p>The transport looks without blocking ({@link Transport#pollInput()}). In plaintext any byte waiting
+     * makes the connection stale, as does the end of the stream. Under TLS it unwraps the records that have
+     * arrived: TLS 1.3 session tickets and key updates are consumed and leave the connection usable, a
+     * close_notify (or the end of the stream) makes it stale, and application bytes nobody asked for do too.
      */
     boolean isStale() {
         if (closed.get() || transport.hasInputEnded() || input.buffered() > 0) {
             return true;
         }
         try {
-            if (channel.socket().getInputStream().available() > 0) {
-                return !origin.isTls();
-            }
-            channel.configureBlocking(false);
-            try {
-                // Nothing was waiting: 0 means still open; -1 the end of the stream; a byte that raced in was
-                // consumed, and a connection missing a byte cannot be used again.
-                return channel.read(ByteBuffer.allocate(1)) != 0;
-            } finally {
-                channel.configureBlocking(true);
-            }
+            return switch (transport.pollInput()) {
+                case EMPTY -> false;
+                case DATA, ENDED -> true;
+            };
         } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[k" + id + "] stale check: " + e);
             return true;
         }
     }
@@ -204,6 +205,9 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
         closeReason = reason;
         reusable = false;
         ClientSweeper.instance().unwatch(this);
+        if (tls != null) {
+            transport.tlsSession().ifPresent(tls::connectionClosed);
+        }
         try {
             transport.close();
         } catch (IOException e) {

@@ -1,0 +1,71 @@
+package dev.wisp.cli;
+
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsConfigException;
+import dev.wisp.tls.TlsIdentity;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The TLS options of {@code wisp get}, named as curl names them, turned into the client's {@link TlsConfig}:
+ * {@code --cacert FILE} (CA certificates in PEM that replace the JDK's trust store), {@code --cert FILE} and
+ * {@code --key FILE} (a client certificate chain and its key, in PEM, for mutual TLS; without {@code --key} the key
+ * is read from the certificate file, as curl does) and {@code -k/--insecure} ({@link
+ * TlsConfig.Builder#insecureTrustAll()}, which logs its WARNING).
+ */
+final class GetTlsOptions {
+    private GetTlsOptions() {
+    }
+
+    /** A file of the TLS options could not be used; {@link #exitCode()} is curl's code for it. */
+    static final class TlsFileException extends Exception {
+        private final int exitCode;
+
+        TlsFileException(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+    }
+
+    /**
+     * The TLS configuration the options ask for; empty when they ask for none (the client's default then).
+     *
+     * @throws TlsFileException for a client certificate or key that cannot be read or do not match (curl's 58),
+     *     or a CA file that cannot be read (curl's 77)
+     */
+    static Optional<TlsConfig> tls(Arguments parsed) throws UsageException, TlsFileException {
+        if (!parsed.has("--cacert") && !parsed.has("--cert") && !parsed.has("--key") && !parsed.has("--insecure")) {
+            return Optional.empty();
+        }
+        if (parsed.has("--key") && !parsed.has("--cert")) {
+            throw new UsageException("option --key needs --cert");
+        }
+        TlsConfig.Builder tls = TlsConfig.builder();
+        if (parsed.has("--cert")) {
+            Path certificate = Path.of(parsed.value("--cert").orElseThrow());
+            Path key = Path.of(parsed.value("--key").orElse(certificate.toString()));
+            tls.identity(TlsIdentity.pemFiles(certificate, key));
+            try {
+                // The identity alone first, so a failure names the right file and gets curl's code for it.
+                TlsConfig.builder().identity(TlsIdentity.pemFiles(certificate, key)).build();
+            } catch (TlsConfigException e) {
+                throw new TlsFileException("client certificate " + certificate + " or key " + key + ": "
+                        + e.getMessage(), ExitCodes.LOCAL_CERTIFICATE_FAILED);
+            }
+        }
+        parsed.value("--cacert").map(Path::of).ifPresent(tls::trustedCertificates);
+        if (parsed.has("--insecure")) {
+            tls.insecureTrustAll();
+        }
+        try {
+            return Optional.of(tls.build());
+        } catch (TlsConfigException e) {
+            throw new TlsFileException("CA certificates " + parsed.value("--cacert").orElse("") + ": "
+                    + e.getMessage(), ExitCodes.CA_FILE_FAILED);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.TestCertificate;
+import dev.wisp.testing.TestCertificate.KeyType;
+import dev.wisp.testing.TestCertificates;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code wisp get} with curl's TLS flags against {@code openssl s_server -www}, exit codes compared with curl's:
+ * {@code --cacert}, {@code -k}, {@code --cert} and {@code --key} for a server requiring client certificates, and
+ * unusable files.
+ */
+class GetTlsIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final TestCertificate CA = TestCertificates.ca(KeyType.EC);
+
+    @TempDir
+    static Path directory;
+    private static Path ca;
+    private static Path clientCert;
+    private static Path clientKey;
+    private static Process plain;
+    private static Process mutual;
+    private static String plainUrl;
+    private static String mutualUrl;
+
+    /** What a run printed and returned. */
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        ca = Files.writeString(directory.resolve("ca.pem"), CA.certificatePem());
+        TestCertificate server = TestCertificates.server(CA, KeyType.EC);
+        Path serverCert = Files.writeString(directory.resolve("server.pem"), server.chainPem());
+        Path serverKey = Files.writeString(directory.resolve("server-key.pem"), server.keys().pkcs8Pem());
+        TestCertificate client = TestCertificates.client(CA, "wisp-get", KeyType.EC);
+        clientCert = Files.writeString(directory.resolve("client.pem"), client.chainPem());
+        clientKey = Files.writeString(directory.resolve("client-key.pem"), client.keys().pkcs8Pem());
+        int plainPort = freePort();
+        plain = sServer(plainPort, serverCert, serverKey);
+        plainUrl = "https://localhost:" + plainPort + "/";
+        int mutualPort = freePort();
+        // TLS 1.2, so that a refused client certificate fails the handshake itself, for curl as for wisp.
+        mutual = sServer(mutualPort, serverCert, serverKey, "-tls1_2", "-Verify", "1", "-verify_return_error",
+                "-CAfile", ca.toString());
+        mutualUrl = "https://localhost:" + mutualPort + "/";
+        awaitListening(plainPort);
+        awaitListening(mutualPort);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Process process : new Process[] {plain, mutual}) {
+            if (process != null) {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private static Process sServer(int port, Path cert, Path key, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of(PeerTools.require("openssl").toString(), "s_server",
+                "-accept", "127.0.0.1:" + port, "-cert", cert.toString(), "-key", key.toString(), "-www", "-quiet"));
+        command.addAll(List.of(options));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(directory.resolve("s_server-" + port + ".log").toFile()).start();
+    }
+
+    private static void awaitListening(int port) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50); // waiting for s_server to listen; bounded to 5 s
+            }
+        }
+        throw new IOException("openssl s_server did not listen on " + port + " within 5 s");
+    }
+
+    private static Run wisp(String... arguments) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> command = new ArrayList<>(List.of("get"));
+        command.addAll(List.of(arguments));
+        int code = Main.run(command, new PrintStream(out, true, StandardCharsets.ISO_8859_1),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.ISO_8859_1), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int curl(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString(), "-s", "-o",
+                "/dev/null"));
+        command.addAll(List.of(arguments));
+        return PeerTools.run(TIMEOUT, command).exitCode();
+    }
+
+    /** Runs wisp and curl with the same arguments; both must exit with the expected code. */
+    private static Run both(int expected, String... arguments) throws Exception {
+        Run run = wisp(arguments);
+        assertEquals(expected, run.exitCode(), String.join(" ", arguments) + ": " + run.stderr());
+        assertEquals(expected, curl(arguments), "curl " + String.join(" ", arguments));
+        return run;
+    }
+
+    @Test
+    void verifiesTheServerWithCacertAndRejectsItWithout() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Run trusted = both(0, "--cacert", ca.toString(), plainUrl);
+            assertTrue(trusted.stdout().contains("s_server"), trusted.stdout());
+            Run untrusted = both(60, plainUrl);
+            assertTrue(untrusted.stderr().startsWith("wisp get: TLS handshake with localhost:"), untrusted.stderr());
+        });
+    }
+
+    @Test
+    void insecureSkipsVerification() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            assertTrue(both(0, "-k", plainUrl).stdout().contains("s_server"));
+            assertEquals(0, wisp("--insecure", plainUrl).exitCode());
+        });
+    }
+
+    @Test
+    void sendsAClientCertificateWithCertAndKey() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            both(0, "--cacert", ca.toString(), "--cert", clientCert.toString(), "--key", clientKey.toString(),
+                    mutualUrl);
+            both(35, "--cacert", ca.toString(), mutualUrl);
+        });
+    }
+
+    @Test
+    void exitsWithCurlsCodesForUnusableFiles() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String missing = directory.resolve("missing.pem").toString();
+            Run badKey = both(58, "--cacert", ca.toString(), "--cert", clientCert.toString(), "--key", missing,
+                    mutualUrl);
+            assertTrue(badKey.stderr().contains("missing.pem"), badKey.stderr());
+            both(77, "--cacert", missing, plainUrl);
+            assertEquals(2, wisp("--key", clientKey.toString(), plainUrl).exitCode(), "--key needs --cert");
+        });
+    }
+}

@@ -1,0 +1,169 @@
+package dev.wisp.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link Transport#pollInput()} on a connection nobody reads: it tells data, nothing and a close apart without
+ * blocking and without losing a byte; under TLS it consumes session tickets (the next connection resumes with
+ * them), notices close_notify, and holds no record buffer when nothing is left.
+ */
+class IdlePollIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final long WRITE_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+
+    private ServerSocketChannel listener;
+    private SSLContext serverContext;
+    private SSLContext clientContext;
+    private TlsBuffers serverBuffers;
+    private TlsBuffers clientBuffers;
+
+    /** What the server side does once connected. */
+    interface ServerSide {
+        void serve(Transport transport) throws Exception;
+    }
+
+    @BeforeEach
+    void listen() throws Exception {
+        serverContext = TestTls.serverContext();
+        clientContext = TestTls.clientContext();
+        serverBuffers = TlsBuffers.forContext(serverContext, 4);
+        clientBuffers = TlsBuffers.forContext(clientContext, 4);
+        listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        listener.close();
+    }
+
+    private int port() throws Exception {
+        return ((InetSocketAddress) listener.getLocalAddress()).getPort();
+    }
+
+    private CompletableFuture<Void> serveOne(boolean tls, ServerSide side) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (SocketChannel channel = listener.accept()) {
+                Transport transport;
+                if (tls) {
+                    SSLEngine engine = serverContext.createSSLEngine();
+                    engine.setUseClientMode(false);
+                    transport = TlsTransport.of(channel, engine, serverBuffers, WRITE_TIMEOUT);
+                    transport.handshake();
+                } else {
+                    transport = PlainTransport.of(channel, WRITE_TIMEOUT);
+                }
+                side.serve(transport);
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    private TlsTransport connectTls(String protocol) throws Exception {
+        SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port()));
+        SSLEngine engine = clientContext.createSSLEngine("localhost", port());
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(new String[] {protocol});
+        engine.setSSLParameters(parameters);
+        TlsTransport transport = TlsTransport.of(channel, engine, clientBuffers, WRITE_TIMEOUT);
+        transport.handshake();
+        return transport;
+    }
+
+    /** Polls until the state is not EMPTY; bounded to 10 s, since the peer's bytes cross a loaded machine. */
+    private static IdleInput awaitNotEmpty(Transport transport) throws Exception {
+        for (int i = 0; i < 1000; i++) {
+            IdleInput state = transport.pollInput();
+            if (state != IdleInput.EMPTY) {
+                return state;
+            }
+            Thread.sleep(10); // polling is the behaviour under test; bounded
+        }
+        return IdleInput.EMPTY;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void consumesTicketsKeepsDataAndNoticesCloseNotify(String protocol) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            CountDownLatch closeNow = new CountDownLatch(1);
+            CompletableFuture<Void> server = serveOne(true, transport -> {
+                transport.output().write('x');
+                closeNow.await();
+                transport.shutdownOutput();
+                transport.input().read();
+            });
+            try (TlsTransport client = connectTls(protocol)) {
+                // TLS 1.3: the server's session tickets come before the byte, so they are consumed by now.
+                assertEquals(IdleInput.DATA, awaitNotEmpty(client));
+                assertEquals('x', client.input().read());
+                assertEquals(IdleInput.EMPTY, client.pollInput());
+                assertEquals(0, clientBuffers.inUse(), "nothing left: no record buffer held");
+                closeNow.countDown();
+                assertEquals(IdleInput.ENDED, awaitNotEmpty(client));
+                assertTrue(client.hasInputEnded());
+                assertEquals(-1, client.input().read());
+                assertEquals(0, clientBuffers.inUse());
+            }
+            server.get(10, TimeUnit.SECONDS);
+
+            CompletableFuture<Void> second = serveOne(true, transport -> transport.output().write('z'));
+            Instant started = Instant.now();
+            try (TlsTransport client = connectTls(protocol)) {
+                assertEquals('z', client.input().read());
+                assertTrue(client.tlsSession().orElseThrow().getCreationTime() < started.toEpochMilli(),
+                        "the session the tickets carried is resumed");
+            }
+            second.get(10, TimeUnit.SECONDS);
+        });
+    }
+
+    @Test
+    void readsAheadOnePlaintextByteWithoutLosingIt() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            CountDownLatch closeNow = new CountDownLatch(1);
+            CompletableFuture<Void> server = serveOne(false, transport -> {
+                transport.output().write("yz".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                closeNow.await();
+            });
+            try (PlainTransport client = PlainTransport.of(
+                    SocketChannel.open(new InetSocketAddress("127.0.0.1", port())), WRITE_TIMEOUT)) {
+                assertEquals(IdleInput.DATA, awaitNotEmpty(client));
+                assertEquals(IdleInput.DATA, client.pollInput(), "the byte read ahead is still there");
+                byte[] two = new byte[2];
+                assertEquals(2, client.input().readNBytes(two, 0, 2));
+                assertEquals("yz", new String(two, java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals(IdleInput.EMPTY, client.pollInput());
+                assertFalse(client.hasInputEnded());
+                closeNow.countDown();
+                assertEquals(IdleInput.ENDED, awaitNotEmpty(client));
+                assertTrue(client.hasInputEnded());
+            }
+            server.get(10, TimeUnit.SECONDS);
+        });
+    }
+}
