@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2034,SC2153  # globals shared with the scripts that source it
 # Helpers shared by run.sh and tls.sh: logging, starting and stopping processes by PID, the JDK, tools and build,
-# and CPU accounting from /proc. Uses the sourcing script's ROOT_DIR, BENCH_DIR, WORK_DIR, STARTED_PIDS,
-# SKIP_BUILD and QUIET_WAIT.
+# CPU accounting from /proc, and the nginx configuration. Uses the sourcing script's ROOT_DIR, BENCH_DIR,
+# WORK_DIR, STARTED_PIDS, SKIP_BUILD and QUIET_WAIT.
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -127,3 +127,43 @@ wait_for_quiet() {  # label: wait up to QUIET_WAIT seconds for other processes t
     return 0
 }
 
+write_nginx_config() {  # dir port [chain key]: one worker serving the same 13-byte body; HTTPS with a chain and key
+    local dir=$1 port=$2 listen="listen 127.0.0.1:$2 backlog=1024;"
+    [[ $# -eq 4 ]] && listen="listen 127.0.0.1:$port ssl backlog=1024;
+        ssl_certificate $3;
+        ssl_certificate_key $4;
+        ssl_protocols TLSv1.2 TLSv1.3;"
+    mkdir -p "$dir/temp"
+    cat >"$dir/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+worker_rlimit_nofile 65536;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events {
+    worker_connections 16384;
+}
+http {
+    access_log off;
+    # The default (1000) closes each keep-alive connection after 1000 requests; no JVM peer has such a limit.
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;
+    client_body_temp_path $dir/temp/body;
+    proxy_temp_path $dir/temp/proxy;
+    fastcgi_temp_path $dir/temp/fastcgi;
+    uwsgi_temp_path $dir/temp/uwsgi;
+    scgi_temp_path $dir/temp/scgi;
+    server {
+        $listen
+        location = /plaintext {
+            default_type text/plain;
+            return 200 "Hello, World!";
+        }
+        location / {
+            return 404;
+        }
+    }
+}
+EOF
+}

@@ -53,43 +53,6 @@ WORK_DIR=$(mktemp -d -t wisp-bench.XXXXXX)
 # shellcheck source=lib.sh
 source "$BENCH_DIR/lib.sh"
 
-write_nginx_config() {  # nginx with one worker serving the same 13-byte body
-    local dir=$1 port=$2
-    mkdir -p "$dir/temp"
-    cat >"$dir/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-worker_rlimit_nofile 65536;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events {
-    worker_connections 16384;
-}
-http {
-    access_log off;
-    # The default (1000) closes each keep-alive connection after 1000 requests; no JVM peer has such a limit.
-    keepalive_requests 100000000;
-    keepalive_timeout 300s;
-    client_body_temp_path $dir/temp/body;
-    proxy_temp_path $dir/temp/proxy;
-    fastcgi_temp_path $dir/temp/fastcgi;
-    uwsgi_temp_path $dir/temp/uwsgi;
-    scgi_temp_path $dir/temp/scgi;
-    server {
-        listen 127.0.0.1:$port backlog=1024;
-        location = /plaintext {
-            default_type text/plain;
-            return 200 "Hello, World!";
-        }
-        location / {
-            return 404;
-        }
-    }
-}
-EOF
-}
-
 start_server() {  # name port -> SERVER_PID
     local name=$1 port=$2
     if [[ $name == nginx ]]; then

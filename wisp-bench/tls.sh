@@ -73,50 +73,11 @@ make_certificate() {  # one self-signed ECDSA P-256 certificate for every server
         { log "openssl could not make the certificate"; exit 1; }
 }
 
-write_nginx_tls_config() {  # dir port: one worker, the same body over HTTPS, nginx's TLS defaults otherwise
-    local dir=$1 port=$2
-    mkdir -p "$dir/temp"
-    cat >"$dir/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-worker_rlimit_nofile 65536;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events {
-    worker_connections 16384;
-}
-http {
-    access_log off;
-    keepalive_requests 100000000;
-    keepalive_timeout 300s;
-    client_body_temp_path $dir/temp/body;
-    proxy_temp_path $dir/temp/proxy;
-    fastcgi_temp_path $dir/temp/fastcgi;
-    uwsgi_temp_path $dir/temp/uwsgi;
-    scgi_temp_path $dir/temp/scgi;
-    server {
-        listen 127.0.0.1:$port ssl backlog=1024;
-        ssl_certificate $CERT_DIR/chain.pem;
-        ssl_certificate_key $CERT_DIR/key.pem;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        location = /plaintext {
-            default_type text/plain;
-            return 200 "Hello, World!";
-        }
-        location / {
-            return 404;
-        }
-    }
-}
-EOF
-}
-
 start_server() {  # name port scheme -> SERVER_PID, SERVER_PIDS (nginx: master and worker)
     local name=$1 port=$2 scheme=$3 tls_args=()
     [[ $scheme == https ]] && tls_args=("$CERT_DIR/chain.pem" "$CERT_DIR/key.pem")
     if [[ $name == nginx ]]; then
-        write_nginx_tls_config "$WORK_DIR/nginx" "$port"
+        write_nginx_config "$WORK_DIR/nginx" "$port" "$CERT_DIR/chain.pem" "$CERT_DIR/key.pem"
         taskset -c "$SERVER_CPU" nginx -p "$WORK_DIR/nginx" -c "$WORK_DIR/nginx/nginx.conf" \
             -e "$WORK_DIR/nginx/error.log" >"$WORK_DIR/$name.log" 2>&1 &
     else
