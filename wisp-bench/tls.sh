@@ -252,7 +252,7 @@ summary() {  # metric -> Markdown rows: median (min-max) over rounds, ratio to t
             }
             # Wisp against the best Java peer of the same round, round by round
             spread = ""
-            for (r in rounds) if (("" r " wisp") in byround) {
+            for (r = 1; r in rounds; r++) if ((r " wisp") in byround) {
                 top = 0
                 for (s in rps)
                     if (s != "wisp" && s != "nginx" && ((r " " s) in byround) && byround[r " " s] > top)
