@@ -5,6 +5,8 @@
 # Before: full GC, live heap (JVMs) and RSS of the process that holds connections. Then IdleConnections opens
 # IDLE_CONNECTIONS keep-alive connections, one request each, and holds them. After: the same measurements, then a
 # probe of how many connections the server still keeps open; the difference is divided by that count.
+# HOLDER_ARGS (default none) goes before the holder's own arguments (tls.sh: --tls CHAIN_PEM); HOLDER_CPUS
+# (default LOAD_CPU) is where the holder runs; HOLDER_SECONDS (default 300) is how long it lives at most.
 
 heap_used_kib() {  # pid -> used heap in KiB right after a full GC (sum of the heap spaces, no metaspace)
     local pid=$1
@@ -44,9 +46,11 @@ measure_idle_memory() {  # name port pid -> HEAP_PER_CONNECTION, RSS_PER_CONNECT
     rss_before=$(rss_kib $pids) || { NOTES+=("$label: no RSS for PIDs '$pids'"); return 0; }
 
     log "$label: holding $IDLE_CONNECTIONS idle connections"
+    # shellcheck disable=SC2086  # HOLDER_ARGS is a list of arguments
     coproc HOLDER {
-        exec taskset -c "$LOAD_CPU" "$JAVA_HOME/bin/java" -Xms128m -Xmx256m -cp "$CLASS_PATH" \
-            dev.wisp.bench.load.IdleConnections 127.0.0.1 "$port" "$IDLE_CONNECTIONS" 300 2>"$WORK_DIR/holder.log"
+        exec taskset -c "${HOLDER_CPUS:-$LOAD_CPU}" "$JAVA_HOME/bin/java" -Xms128m -Xmx256m -cp "$CLASS_PATH" \
+            dev.wisp.bench.load.IdleConnections ${HOLDER_ARGS:-} 127.0.0.1 "$port" "$IDLE_CONNECTIONS" \
+            "${HOLDER_SECONDS:-300}" 2>"$WORK_DIR/holder.log"
     }
     holder_pid=$HOLDER_PID
     in_fd=${HOLDER[0]}

@@ -50,117 +50,8 @@ NOTES=()
 declare -A RESPONSE_BYTES=()
 WORK_DIR=$(mktemp -d -t wisp-bench.XXXXXX)
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-stop_pid() {  # TERM, up to 10 s, then KILL; a reaped PID is forgotten so it is never signalled again
-    local pid=$1 kept=() other
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.2
-        done
-        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    fi
-    wait "$pid" 2>/dev/null
-    for other in "${STARTED_PIDS[@]}"; do
-        [[ $other == "$pid" ]] || kept+=("$other")
-    done
-    STARTED_PIDS=("${kept[@]}")
-    return 0
-}
-
-cleanup() {
-    local pid
-    for pid in "${STARTED_PIDS[@]}"; do
-        stop_pid "$pid"
-    done
-    rm -rf "$WORK_DIR"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-seconds() {  # 15s, 2m or 15 -> seconds
-    local value=$1
-    case $value in
-        *m) echo $(( ${value%m} * 60 )) ;;
-        *s) echo "${value%s}" ;;
-        *) echo "$value" ;;
-    esac
-}
-
-choose_java() {  # a JDK 21+ as the build and the other scripts choose it; jcmd comes with every JDK
-    # shellcheck source=../bin/jdk.sh
-    source "$ROOT_DIR/bin/jdk.sh"
-    [[ -x $JAVA_HOME/bin/jcmd ]] || { log "no jcmd in $JAVA_HOME"; exit 1; }
-}
-
-install_tools() {
-    local missing=() tool
-    for tool in wrk nginx curl; do
-        command -v "$tool" >/dev/null || missing+=("$tool")
-    done
-    [[ ${#missing[@]} -eq 0 ]] && return 0
-    log "installing ${missing[*]} with apt-get"
-    if ! timeout 600 apt-get update -qq ||
-        ! DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq "${missing[@]}" >/dev/null; then
-        log "could not install ${missing[*]}"
-        exit 1
-    fi
-}
-
-build() {
-    if [[ $SKIP_BUILD == 1 ]]; then
-        log "SKIP_BUILD=1: using the jars in wisp-bench/target"
-    else
-        log "building wisp-bench"
-        if ! (cd "$ROOT_DIR" && timeout 900 ./mvnw -q -B -Pbench -pl wisp-bench -am package -DskipTests) \
-            >"$WORK_DIR/build.log" 2>&1; then
-            grep -E 'ERROR|BUILD' "$WORK_DIR/build.log" | head -n 20 >&2
-            log "build failed"
-            exit 1
-        fi
-    fi
-    [[ -f $BENCH_DIR/target/wisp-bench.jar ]] || { log "missing wisp-bench/target/wisp-bench.jar"; exit 1; }
-    CLASS_PATH="$BENCH_DIR/target/wisp-bench.jar:$BENCH_DIR/target/lib/*"
-}
-
-write_nginx_config() {  # nginx with one worker serving the same 13-byte body
-    local dir=$1 port=$2
-    mkdir -p "$dir/temp"
-    cat >"$dir/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-worker_rlimit_nofile 65536;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events {
-    worker_connections 16384;
-}
-http {
-    access_log off;
-    # The default (1000) closes each keep-alive connection after 1000 requests; no JVM peer has such a limit.
-    keepalive_requests 100000000;
-    keepalive_timeout 300s;
-    client_body_temp_path $dir/temp/body;
-    proxy_temp_path $dir/temp/proxy;
-    fastcgi_temp_path $dir/temp/fastcgi;
-    uwsgi_temp_path $dir/temp/uwsgi;
-    scgi_temp_path $dir/temp/scgi;
-    server {
-        listen 127.0.0.1:$port backlog=1024;
-        location = /plaintext {
-            default_type text/plain;
-            return 200 "Hello, World!";
-        }
-        location / {
-            return 404;
-        }
-    }
-}
-EOF
-}
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 
 start_server() {  # name port -> SERVER_PID
     local name=$1 port=$2
@@ -197,45 +88,6 @@ await_plaintext() {  # pid port -> 0 when GET /plaintext answers 200 text/plain 
     return 1
 }
 
-busy_percent() {  # CPU time used on all cores over one second, in percent, while none of our servers runs
-    local before after
-    read -r -a before < <(head -n 1 /proc/stat)
-    sleep 1
-    read -r -a after < <(head -n 1 /proc/stat)
-    awk -v b="${before[*]:1}" -v a="${after[*]:1}" 'BEGIN {
-        n = split(b, x); split(a, y); total = 0; idle = 0
-        for (i = 1; i <= n; i++) total += y[i] - x[i]
-        idle = (y[4] - x[4]) + (y[5] - x[5])
-        printf "%.0f", (total > 0 ? 100 * (total - idle) / total : 0)
-    }'
-}
-
-cpu_jiffies() {  # -> "busy total" for the whole machine, in USER_HZ ticks
-    # busy = user + nice + system + irq + softirq: a process's stime includes the interrupt time spent while it ran
-    awk 'NR == 1 {total = 0; for (i = 2; i <= NF; i++) total += $i; print $2 + $3 + $4 + $7 + $8, total}' /proc/stat
-}
-
-process_jiffies() {  # pids... -> their utime + stime, in USER_HZ ticks
-    local pid fields total=0
-    for pid in "$@"; do
-        read -r -a fields < <(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
-        total=$((total + fields[11] + fields[12]))
-    done
-    echo "$total"
-}
-
-children_jiffies() {  # file written by `times` -> CPU ticks of the shell's reaped children (user + system)
-    tail -n 1 "$1" | awk '{
-        total = 0
-        for (i = 1; i <= 2; i++) { split($i, part, "m"); sub("s", "", part[2]); total += part[1] * 60 + part[2] }
-        printf "%.0f", total * 100
-    }'
-}
-
-port_is_free() {
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 run_wrk() {  # port duration output -> 0 when wrk finished
     local port=$1 duration=$2 output=$3
     timeout --kill-after=5 $(( $(seconds "$duration") + 30 )) taskset -c "$LOAD_CPU" \
@@ -244,16 +96,6 @@ run_wrk() {  # port duration output -> 0 when wrk finished
 
 # shellcheck source=memory.sh
 source "$BENCH_DIR/memory.sh"
-
-wait_for_quiet() {  # label: wait up to QUIET_WAIT seconds for other processes to leave the machine <= 10% busy
-    local label=$1 busy deadline=$((SECONDS + QUIET_WAIT))
-    busy=$(busy_percent)
-    while ((busy > 10 && SECONDS < deadline)); do
-        busy=$(busy_percent)
-    done
-    ((busy > 10)) && log "$label: the machine is still ${busy}% busy; going on"
-    return 0
-}
 
 measure_load() {  # name port pid -> RPS, P99, ERRORS, FOREIGN (% of all CPU time used by other processes)
     local name=$1 port=$2 pid=$3 server_pids machine_before total_before machine_after total_after
@@ -369,7 +211,7 @@ main() {
     local name
     ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
     choose_java
-    install_tools
+    install_tools wrk nginx curl
     build
     for name in $SERVERS; do
         if [[ -z ${LABEL[$name]:-} ]]; then

@@ -1,6 +1,7 @@
 /**
  * Wisp benchmarks: the HTTP/1.1 codec JMH benchmarks, the plaintext peer servers (Wisp, Netty, Jetty, Undertow,
- * Helidon, the JDK's HTTP server) and the idle-connection holder that the load harness {@code run.sh} starts.
+ * Helidon, the JDK's HTTP server; Wisp, Netty and Jetty also over HTTPS) and the idle-connection holder that the
+ * load harnesses {@code run.sh} and {@code tls.sh} start.
  * Never released; the scripts run it from the class path ({@code java -cp target/wisp-bench.jar:target/lib/*}).
  */
 module dev.wisp.bench {
@@ -10,11 +11,13 @@ module dev.wisp.bench {
     requires io.netty.buffer;
     requires io.netty.codec.http;
     requires io.netty.common;
+    requires io.netty.handler;
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
     requires io.helidon.http;
     requires io.helidon.webserver;
     requires org.eclipse.jetty.server;
+    requires org.eclipse.jetty.util;
     requires undertow.core;
     requires jmh.core;
 }

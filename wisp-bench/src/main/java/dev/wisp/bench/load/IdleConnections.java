@@ -9,22 +9,39 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Opens N keep-alive connections to a server, completes one {@code GET /plaintext} on each, and holds them all
  * open and idle, so that the harness can measure the server's memory per idle connection.
  *
- * <p>Usage: {@code IdleConnections HOST PORT COUNT [MAX_SECONDS]}. It talks to the harness over standard
- * input and output (which is why a benchmark tool prints to {@code System.out}):
+ * <p>Usage: {@code IdleConnections [--tls CHAIN_PEM] HOST PORT COUNT [MAX_SECONDS]}. With {@code --tls} every
+ * connection is HTTPS: a full TLS handshake (no session is resumed: each connection names a different peer
+ * host, so the JDK's client session cache never matches, and sends no SNI), trusting only the given
+ * certificate chain, then the one request; after it the client's {@link SSLSocket} is dropped and only the
+ * socket is kept, so the server holds an established TLS session that sits idle. It talks to the harness over
+ * standard input and output (which is why a benchmark tool prints to {@code System.out}):
  * <ol>
  *   <li>after opening, it prints {@code ready opened=N failed=F response_bytes=B millis=T};</li>
  *   <li>each {@code check} line on stdin is answered with {@code open N}: the connections the server has not
@@ -33,7 +50,8 @@ import java.util.concurrent.TimeUnit;
  *       and exits.</li>
  * </ol>
  * Opening stops early after 20 failures in a row or 120 s, so a server that refuses connections cannot hang
- * the harness. Everything runs on the main thread except one daemon thread that reads stdin.
+ * the harness. Everything runs on the main thread except one daemon thread that reads stdin, and the threads
+ * that open the connections (one for plaintext, four for HTTPS) before it serves commands.
  */
 public final class IdleConnections {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
@@ -42,22 +60,53 @@ public final class IdleConnections {
     private static final long OPEN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(120);
     private static final int MAX_HEAD_BYTES = 8192;
 
-    private final List<SocketChannel> channels = new ArrayList<>();
-    private final PrintStream out;
+    private static final int TLS_OPENERS = 4;
 
-    private IdleConnections(PrintStream out) {
+    /** Connections open and answered; guarded by itself while the openers run. */
+    private final List<SocketChannel> channels = new ArrayList<>();
+    /** Connections being opened now; guarded by {@code channels}. */
+    private int reserved;
+    private final PrintStream out;
+    /** The factory for HTTPS connections; null for plaintext. */
+    private final SSLSocketFactory tls;
+
+    private IdleConnections(PrintStream out, SSLSocketFactory tls) {
         this.out = out;
+        this.tls = tls;
     }
 
     public static void main(String[] args) throws Exception {
+        SSLSocketFactory tls = null;
+        if (args.length > 1 && args[0].equals("--tls")) {
+            tls = trusting(Path.of(args[1]));
+            args = Arrays.copyOfRange(args, 2, args.length);
+        }
         if (args.length < 3 || args.length > 4) {
-            throw new IllegalArgumentException("usage: IdleConnections HOST PORT COUNT [MAX_SECONDS]");
+            throw new IllegalArgumentException(
+                    "usage: IdleConnections [--tls CHAIN_PEM] HOST PORT COUNT [MAX_SECONDS]");
         }
         InetSocketAddress address = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         int count = Integer.parseInt(args[2]);
         long maxSeconds = args.length == 4 ? Long.parseLong(args[3]) : 600;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
-        new IdleConnections(System.out).run(address, count, deadline);
+        new IdleConnections(System.out, tls).run(address, count, deadline);
+    }
+
+    /** A client socket factory that trusts the certificates of one PEM file and nothing else. */
+    private static SSLSocketFactory trusting(Path chainPem) throws IOException, GeneralSecurityException {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        int i = 0;
+        try (InputStream in = Files.newInputStream(chainPem)) {
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trusted.setCertificateEntry("trusted-" + i++, certificate);
+            }
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context.getSocketFactory();
     }
 
     private void run(InetSocketAddress address, int count, long deadline) throws IOException, InterruptedException {
@@ -78,34 +127,97 @@ public final class IdleConnections {
         }
     }
 
-    private void open(InetSocketAddress address, int count) {
+    private void open(InetSocketAddress address, int count) throws InterruptedException {
         long start = System.nanoTime();
-        int failed = 0;
-        int failedInARow = 0;
-        int responseBytes = 0;
         byte[] request = ("GET /plaintext HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
                 + "\r\nUser-Agent: wisp-bench\r\nAccept: */*\r\n\r\n").getBytes(US_ASCII);
-        while (channels.size() < count && failedInARow < MAX_FAILURES_IN_A_ROW
-                && System.nanoTime() - start < OPEN_LIMIT_NANOS) {
-            SocketChannel channel = null;
-            try {
-                channel = SocketChannel.open();
-                channel.socket().connect(address, CONNECT_TIMEOUT_MILLIS);
-                channel.socket().setSoTimeout(READ_TIMEOUT_MILLIS);
-                channel.socket().getOutputStream().write(request);
-                responseBytes = readResponse(new BufferedInputStream(channel.socket().getInputStream(), 512));
-                channels.add(channel);
-                failedInARow = 0;
-            } catch (IOException e) {
-                failed++;
-                failedInARow++;
-                closeQuietly(channel);
-            }
+        // A TLS handshake costs the client far more than the server's plaintext answer, so HTTPS connections are
+        // opened by a few threads at once; plaintext ones one at a time, as before.
+        List<Opener> openers = new ArrayList<>();
+        for (int i = 0; i < (tls == null ? 1 : TLS_OPENERS); i++) {
+            Opener opener = new Opener(address, request, count, start);
+            opener.start();
+            openers.add(opener);
+        }
+        int failed = 0;
+        int responseBytes = 0;
+        for (Opener opener : openers) {
+            opener.join();
+            failed += opener.failed;
+            responseBytes = Math.max(responseBytes, opener.responseBytes);
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         out.printf("ready opened=%d failed=%d response_bytes=%d millis=%d%n", channels.size(), failed,
                 responseBytes, millis);
         out.flush();
+    }
+
+    /** One thread that opens connections until there are enough, or it fails too often, or time is up. */
+    private final class Opener extends Thread {
+        private final InetSocketAddress address;
+        private final byte[] request;
+        private final int count;
+        private final long start;
+        private int failed;
+        private int responseBytes;
+
+        Opener(InetSocketAddress address, byte[] request, int count, long start) {
+            super("opener");
+            this.address = address;
+            this.request = request;
+            this.count = count;
+            this.start = start;
+        }
+
+        @Override
+        public void run() {
+            int failedInARow = 0;
+            while (failedInARow < MAX_FAILURES_IN_A_ROW && System.nanoTime() - start < OPEN_LIMIT_NANOS) {
+                int index;
+                synchronized (channels) {
+                    if (channels.size() + reserved >= count) {
+                        return;
+                    }
+                    index = channels.size() + reserved++;
+                }
+                SocketChannel channel = null;
+                try {
+                    channel = SocketChannel.open();
+                    channel.socket().connect(address, CONNECT_TIMEOUT_MILLIS);
+                    channel.socket().setSoTimeout(READ_TIMEOUT_MILLIS);
+                    Socket socket = tls == null ? channel.socket() : handshake(channel, address.getPort(), index);
+                    socket.getOutputStream().write(request);
+                    responseBytes = readResponse(new BufferedInputStream(socket.getInputStream(), 512));
+                    synchronized (channels) {
+                        channels.add(channel);
+                    }
+                    failedInARow = 0;
+                } catch (IOException e) {
+                    failed++;
+                    failedInARow++;
+                    closeQuietly(channel);
+                } finally {
+                    synchronized (channels) {
+                        reserved--;
+                    }
+                }
+            }
+        }
+    }
+
+    /** A TLS socket over the channel's, after a full handshake; closing it would not close the channel. */
+    private SSLSocket handshake(SocketChannel channel, int port, int index) throws IOException {
+        // The handshake's last flight and the request are separate writes: without this, Nagle's algorithm and
+        // the server's delayed ACK stall each connection for tens of milliseconds.
+        channel.socket().setTcpNoDelay(true);
+        // The peer host is only the key of the client's session cache here: one name per connection, no reuse.
+        SSLSocket socket = (SSLSocket) tls.createSocket(channel.socket(), "idle-" + index, port, false);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setServerNames(List.of());
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+        socket.startHandshake();
+        return socket;
     }
 
     /** Reads one response with a Content-Length body and returns its size; fails unless the status is 200. */

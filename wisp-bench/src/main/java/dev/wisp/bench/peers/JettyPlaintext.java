@@ -8,11 +8,15 @@ import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * Jetty 12 core plaintext peer: one {@link Handler.Abstract.NonBlocking} handler, no servlet layer.
@@ -23,6 +27,12 @@ import org.eclipse.jetty.util.Callback;
  * each request to a pool thread. Default {@link HttpConfiguration} (it sends Date and Server headers),
  * no request log, pooled buffers as they default. Jetty logs through SLF4J; with no provider on the class
  * path it logs nothing.
+ *
+ * <p>HTTPS mode: Jetty's documented HTTPS connector, an {@link SslConnectionFactory} over a
+ * {@link SslContextFactory.Server} (its defaults: the JDK's SSLEngine, TLS 1.3 and 1.2, Jetty's cipher
+ * exclusions, the JDK's session cache and tickets) in front of the same HTTP/1.1 factory, whose configuration
+ * adds the {@link SecureRequestCustomizer}. The key store is built in memory from the PEM files
+ * ({@link PemKeyStore}), as Jetty reads no PEM itself.
  */
 public final class JettyPlaintext {
     private static final HttpField CONTENT_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE,
@@ -34,13 +44,28 @@ public final class JettyPlaintext {
     }
 
     public static void main(String[] args) throws Exception {
-        PeerLauncher.run("jetty", args, JettyPlaintext::start);
+        PeerLauncher.run("jetty", args, JettyPlaintext::start, JettyPlaintext::startTls);
     }
 
     static AutoCloseable start(int port) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server, 0, 1,
-                new HttpConnectionFactory(new HttpConfiguration()));
+        return start(server, port, new ServerConnector(server, 0, 1,
+                new HttpConnectionFactory(new HttpConfiguration())));
+    }
+
+    static AutoCloseable startTls(int port, PeerLauncher.TlsFiles tls) throws Exception {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(PemKeyStore.load(tls.chain(), tls.key(), PemKeyStore.PASSWORD));
+        ssl.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
+        HttpConfiguration https = new HttpConfiguration();
+        https.addCustomizer(new SecureRequestCustomizer());
+        ConnectionFactory http = new HttpConnectionFactory(https);
+        Server server = new Server();
+        return start(server, port, new ServerConnector(server, 0, 1,
+                new SslConnectionFactory(ssl, http.getProtocol()), http));
+    }
+
+    private static AutoCloseable start(Server server, int port, ServerConnector connector) throws Exception {
         connector.setHost(Plaintext.HOST);
         connector.setPort(port);
         connector.setAcceptQueueSize(1024);

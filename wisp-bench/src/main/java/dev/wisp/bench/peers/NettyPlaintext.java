@@ -31,6 +31,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -44,6 +47,11 @@ import java.util.concurrent.TimeUnit;
  * and one handler that writes a prebuilt response per request and flushes once per read batch
  * ({@code channelReadComplete}), the default pooled allocator, {@code TCP_NODELAY} on. No Date or Server
  * header, as Netty adds none by itself. Everything runs on the event loop thread.
+ *
+ * <p>HTTPS mode: the same pipeline behind an {@code SslHandler} from
+ * {@code SslContextBuilder.forServer(chain, key).sslProvider(SslProvider.JDK)}, the JDK's SSLEngine (as Wisp
+ * uses) with Netty's defaults for it: TLS 1.3 and 1.2, Netty's default cipher suites, the JDK's session cache
+ * and tickets.
  */
 public final class NettyPlaintext {
     private static final AsciiString TEXT_PLAIN = AsciiString.cached(Plaintext.CONTENT_TYPE);
@@ -53,10 +61,21 @@ public final class NettyPlaintext {
     }
 
     public static void main(String[] args) throws Exception {
-        PeerLauncher.run("netty", args, NettyPlaintext::start);
+        PeerLauncher.run("netty", args, NettyPlaintext::start, NettyPlaintext::startTls);
     }
 
     static AutoCloseable start(int port) throws InterruptedException {
+        return start(port, null);
+    }
+
+    static AutoCloseable startTls(int port, PeerLauncher.TlsFiles tls) throws Exception {
+        return start(port, SslContextBuilder.forServer(tls.chain().toFile(), tls.key().toFile())
+                .sslProvider(SslProvider.JDK)
+                .build());
+    }
+
+    /** Serves plaintext when {@code ssl} is null, else HTTPS. */
+    private static AutoCloseable start(int port, SslContext ssl) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
@@ -72,6 +91,9 @@ public final class NettyPlaintext {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new PlaintextHandler(body));
                     }
                 })

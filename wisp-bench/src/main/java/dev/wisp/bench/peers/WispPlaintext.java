@@ -3,13 +3,17 @@ package dev.wisp.bench.peers;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsIdentity;
 import java.net.InetAddress;
 import java.time.Duration;
 
 /**
  * Wisp plaintext peer: blocking handler on one virtual thread per connection.
  *
- * <p>Configuration: {@link ServerConfig} defaults, bound to {@code 127.0.0.1}.
+ * <p>Configuration: {@link ServerConfig} defaults, bound to {@code 127.0.0.1}. HTTPS mode: the same, plus
+ * {@link TlsConfig} defaults (TLS 1.3 and 1.2, the JDK's cipher suites, session resumption on) with one PEM
+ * identity, over Wisp's SSLEngine transport.
  */
 public final class WispPlaintext {
 
@@ -17,10 +21,20 @@ public final class WispPlaintext {
     }
 
     public static void main(String[] args) throws Exception {
-        PeerLauncher.run("wisp", args, WispPlaintext::start);
+        PeerLauncher.run("wisp", args, WispPlaintext::start, WispPlaintext::startTls);
     }
 
     static AutoCloseable start(int port) throws Exception {
+        return start(port, ServerConfig.builder());
+    }
+
+    static AutoCloseable startTls(int port, PeerLauncher.TlsFiles tls) throws Exception {
+        return start(port, ServerConfig.builder().tls(TlsConfig.builder()
+                .identity(TlsIdentity.pemFiles(tls.chain(), tls.key()))
+                .build()));
+    }
+
+    private static AutoCloseable start(int port, ServerConfig.Builder config) throws Exception {
         byte[] body = Plaintext.body();
         Router router = Router.builder()
                 .get(Plaintext.PATH, (request, response) -> {
@@ -28,7 +42,7 @@ public final class WispPlaintext {
                     response.send(body);
                 })
                 .build();
-        Server server = Server.create(ServerConfig.builder()
+        Server server = Server.create(config
                 .bindAddress(InetAddress.getByName(Plaintext.HOST))
                 .port(port)
                 .build(), router);
