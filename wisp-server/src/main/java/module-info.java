@@ -10,4 +10,5 @@ module dev.wisp.server {
 
     exports dev.wisp.server;
     exports dev.wisp.server.files;
+    exports dev.wisp.server.filters;
 }

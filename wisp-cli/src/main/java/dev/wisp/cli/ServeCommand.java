@@ -33,7 +33,8 @@ final class ServeCommand implements Command {
             new Option("--max-connections", null, "N", "connections open at once (default 10000)"),
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
-            new Option("--help", "-h", null, "show this help")), ServeTls.OPTIONS.stream()).toList();
+            new Option("--help", "-h", null, "show this help")),
+            Stream.concat(ServeFilters.OPTIONS.stream(), ServeTls.OPTIONS.stream())).toList();
 
     @Override
     public String name() {
@@ -120,7 +121,7 @@ final class ServeCommand implements Command {
                     files.handle(request, response);
                 })
                 .build();
-        Server server = Server.create(config, router).start();
+        Server server = Server.create(config, ServeFilters.service(router, arguments, out)).start();
         out.println("Serving " + directory + " on " + url(transport.scheme(), config.bindAddress(), server.port()));
         transport.printStarted(server, config.bindAddress(), out);
         return server;

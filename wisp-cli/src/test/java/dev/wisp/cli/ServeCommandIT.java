@@ -71,6 +71,38 @@ class ServeCommandIT {
     }
 
     @Test
+    void printsALinePerRequestUnlessQuiet() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--plain")) {
+                printed.reset();
+                exchange(server, "GET /missing.txt HTTP/1.1\r\nHost: x\r\nUser-Agent: test/1\r\n"
+                        + "Connection: close\r\n\r\n");
+                String line = printed.toString(StandardCharsets.UTF_8);
+                assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d 127\\.0\\.0\\.1 "
+                        + "\"GET /missing.txt HTTP/1.1\" 404 10 \\d+ms \"test/1\"\n"), line);
+            }
+            try (Server server = start("--plain", "--quiet")) {
+                printed.reset();
+                exchange(server, "GET /missing.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertEquals("", printed.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @Test
+    void compressesTextForAClientThatAcceptsGzip() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Files.writeString(directory.resolve("notes.txt"), "a line of notes\n".repeat(100));
+            try (Server server = start("--plain", "--quiet")) {
+                String response = exchange(server, "GET /notes.txt HTTP/1.1\r\nHost: x\r\n"
+                        + "Accept-Encoding: gzip\r\nConnection: close\r\n\r\n");
+                assertTrue(response.contains("\r\nContent-Encoding: gzip\r\n"), response);
+                assertTrue(response.contains("\r\nVary: Accept-Encoding\r\n"), response);
+            }
+        });
+    }
+
+    @Test
     void echoAnswersWithTheRequest() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             try (Server server = start("--plain")) {

@@ -71,6 +71,9 @@ class WispJarIT {
                 assertTrue(response.endsWith("\r\n\r\nhello world\n"), response);
                 assertTrue(out.readLine().startsWith("Certificate " + config.resolve("cert.pem")));
                 assertTrue(out.readLine().startsWith("sha256 Fingerprint="));
+                String logged = out.readLine();
+                assertTrue(logged.matches("\\S+ 127\\.0\\.0\\.1 \"GET /hello\\.txt HTTP/1\\.1\" 200 12 \\d+ms \".*\""),
+                        logged);
                 // SIGTERM runs the shutdown hook as Ctrl-C's SIGINT does; Process.destroy() would also close
                 // the pipes this test still reads, ProcessHandle.destroy() only sends the signal.
                 process.toHandle().destroy();

@@ -2,10 +2,12 @@ package dev.wisp.core;
 
 /** Names of the header fields Wisp itself reads or writes, in their conventional spelling. */
 public final class HeaderNames {
+    public static final String ACCEPT_ENCODING = "Accept-Encoding";
     public static final String ACCEPT_RANGES = "Accept-Ranges";
     public static final String ALLOW = "Allow";
     public static final String CACHE_CONTROL = "Cache-Control";
     public static final String CONNECTION = "Connection";
+    public static final String CONTENT_ENCODING = "Content-Encoding";
     public static final String CONTENT_LENGTH = "Content-Length";
     public static final String CONTENT_RANGE = "Content-Range";
     public static final String CONTENT_TYPE = "Content-Type";
@@ -28,6 +30,8 @@ public final class HeaderNames {
     public static final String TRAILER = "Trailer";
     public static final String TRANSFER_ENCODING = "Transfer-Encoding";
     public static final String UPGRADE = "Upgrade";
+    public static final String USER_AGENT = "User-Agent";
+    public static final String VARY = "Vary";
 
     private HeaderNames() {
     }

@@ -26,9 +26,11 @@ public final class Router {
 
     private final List<Route> routes;
     private final String allMethods;
+    private final RouterFallbacks fallbacks;
 
-    private Router(List<Route> routes) {
+    private Router(List<Route> routes, RouterFallbacks fallbacks) {
         this.routes = List.copyOf(routes);
+        this.fallbacks = fallbacks;
         Set<String> methods = new LinkedHashSet<>();
         for (Route route : routes) {
             addWithImplied(methods, route.method);
@@ -72,14 +74,14 @@ public final class Router {
             return headFallback;
         }
         if (allowed == null) {
-            return new RouteMatch(errorHandler(Status.NOT_FOUND, "no route for " + target.path()), Map.of());
+            return new RouteMatch(fallbacks.notFound(), Map.of());
         }
         allowed.add(Method.OPTIONS.name());
         String allow = String.join(", ", allowed);
         if (method.equals(Method.OPTIONS)) {
             return new RouteMatch(allowHandler(allow, Status.NO_CONTENT), Map.of());
         }
-        return new RouteMatch(allowHandler(allow, Status.METHOD_NOT_ALLOWED), Map.of());
+        return new RouteMatch(fallbacks.methodNotAllowed(allow), Map.of());
     }
 
     private static void addWithImplied(Set<String> methods, Method method) {
@@ -92,11 +94,7 @@ public final class Router {
     private static Handler allowHandler(String allow, Status status) {
         return (request, response) -> {
             response.status(status).header(HeaderNames.ALLOW, allow);
-            if (status.equals(Status.METHOD_NOT_ALLOWED)) {
-                response.send(request.method() + " is not allowed for " + request.path() + "\n");
-            } else {
-                response.send();
-            }
+            response.send();
         };
     }
 
@@ -107,6 +105,8 @@ public final class Router {
     /** Collects routes; not thread-safe. */
     public static final class Builder {
         private final List<Route> routes = new ArrayList<>();
+        private Handler notFound = RouterFallbacks.NOT_FOUND;
+        private Handler methodNotAllowed = RouterFallbacks.METHOD_NOT_ALLOWED;
 
         private Builder() {
         }
@@ -151,8 +151,26 @@ public final class Router {
             return this;
         }
 
+        /**
+         * Answers requests no route's pattern matches. The handler runs with the status already 404; it may send
+         * a body of its own, or change the status (to redirect, say).
+         */
+        public Builder notFound(Handler handler) {
+            notFound = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Answers requests whose path matches routes of other methods only. The handler runs with the status
+         * already 405 and the Allow header set; OPTIONS requests are still answered with Allow and 204.
+         */
+        public Builder methodNotAllowed(Handler handler) {
+            methodNotAllowed = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
         public Router build() {
-            return new Router(routes);
+            return new Router(routes, new RouterFallbacks(notFound, methodNotAllowed));
         }
     }
 }

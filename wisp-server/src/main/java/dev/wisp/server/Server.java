@@ -39,7 +39,7 @@ public final class Server implements AutoCloseable {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final ServerConfig config;
-    private final Router router;
+    private final HttpService service;
     private final ServerContext context;
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile ServerPorts ports;
@@ -47,15 +47,20 @@ public final class Server implements AutoCloseable {
     private boolean started;
     private boolean stopped;
 
-    private Server(ServerConfig config, Router router) {
+    private Server(ServerConfig config, HttpService service) {
         this.config = config;
-        this.router = router;
+        this.service = service;
         this.context = new ServerContext(config);
     }
 
     /** Creates a server; nothing listens until {@link #start()}. */
     public static Server create(ServerConfig config, Router router) {
-        return new Server(Objects.requireNonNull(config, "config"), Objects.requireNonNull(router, "router"));
+        return create(config, HttpService.of(Objects.requireNonNull(router, "router")));
+    }
+
+    /** Creates a server whose requests go through the service's filters to its router; see {@link HttpService}. */
+    public static Server create(ServerConfig config, HttpService service) {
+        return new Server(Objects.requireNonNull(config, "config"), Objects.requireNonNull(service, "service"));
     }
 
     /**
@@ -73,7 +78,7 @@ public final class Server implements AutoCloseable {
             }
             started = true;
             try {
-                ports = ServerPorts.open(context, router);
+                ports = ServerPorts.open(context, service);
             } catch (RuntimeException e) {
                 stopped = true;
                 throw e;

@@ -37,6 +37,13 @@ public interface ServerResponse {
     /** Replaces all fields of this name with one. */
     ServerResponse setHeader(String name, String value);
 
+    /**
+     * Removes every field of this name; nothing if there is none.
+     *
+     * @throws IllegalStateException if the response is committed
+     */
+    ServerResponse removeHeader(String name);
+
     /** The headers set so far. */
     Headers headers();
 
@@ -78,6 +85,12 @@ public interface ServerResponse {
      * @throws IllegalStateException if the response was already sent
      */
     OutputStream outputStream() throws IOException;
+
+    /**
+     * How many bytes of content went out so far: after any content coding, without the framing (chunk sizes) and
+     * without the head; 0 for HEAD, 204 and 304. Once the exchange ended, what the client was sent.
+     */
+    long contentBytesSent();
 
     /** Whether the head has been sent, or is committed to be sent, so it can no longer change. */
     boolean isCommitted();

@@ -1,6 +1,7 @@
 package dev.wisp.server;
 
 import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.RawResponse;
 import dev.wisp.testing.TestTransport;
 import java.time.Duration;
 
@@ -30,6 +31,27 @@ final class TestServers {
             config.tls(TestTls.server().build());
         }
         return Server.create(config.port(0).build(), router).start();
+    }
+
+    /** Starts a service on an ephemeral port; over TLS in a run that tests TLS. */
+    static Server start(ServerConfig.Builder config, HttpService service) {
+        if (TestTransport.isTls() && config.build().tls().isEmpty()) {
+            config.tls(TestTls.server().build());
+        }
+        return Server.create(config.port(0).build(), service).start();
+    }
+
+    /**
+     * Sends one request on a connection of its own and reads the response (only its head for HEAD), within
+     * {@link #TEST_TIMEOUT}.
+     */
+    static RawResponse exchange(Server server, String request) {
+        RawResponse[] response = new RawResponse[1];
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(request);
+            response[0] = request.startsWith("HEAD ") ? peer.readResponseHead() : peer.readResponse();
+        });
+        return response[0];
     }
 
     /** GET /hello answers "hello"; POST /echo reads the whole body and sends it back. */

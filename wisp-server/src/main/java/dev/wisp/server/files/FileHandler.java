@@ -70,12 +70,14 @@ public final class FileHandler implements Handler {
     private final RootDirectory rootDirectory;
     private final String indexFile;
     private final boolean directoryListing;
+    private final Handler notFound;
 
     private FileHandler(Builder builder, RootDirectory rootDirectory) {
         this.root = builder.root;
         this.rootDirectory = rootDirectory;
         this.indexFile = builder.indexFile;
         this.directoryListing = builder.directoryListing;
+        this.notFound = builder.notFound;
     }
 
     /**
@@ -94,7 +96,7 @@ public final class FileHandler implements Handler {
 
     /** A builder holding this handler's configuration. */
     public Builder toBuilder() {
-        return new Builder(root).indexFile(indexFile).directoryListing(directoryListing);
+        return new Builder(root).indexFile(indexFile).directoryListing(directoryListing).notFound(notFound);
     }
 
     /** The root directory as configured. */
@@ -128,7 +130,7 @@ public final class FileHandler implements Handler {
         } else if (attributes != null && attributes.isRegularFile() && !request.target().hasTrailingSlash()) {
             serveFile(request, response, path, attributes);
         } else {
-            notFound(response);
+            notFound(request, response);
         }
     }
 
@@ -173,14 +175,14 @@ public final class FileHandler implements Handler {
             }
         }
         if (!directoryListing) {
-            notFound(response);
+            notFound(request, response);
             return;
         }
         String html;
         try {
             html = DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot);
         } catch (IOException e) {
-            FileOpenFailures.answer(response, directory, e);
+            FileOpenFailures.answer(response, directory, e, () -> notFound(request, response));
             return;
         }
         response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").send(html);
@@ -215,13 +217,13 @@ public final class FileHandler implements Handler {
         }
     }
 
-    private static void serveFile(ServerRequest request, ServerResponse response, Path file,
+    private void serveFile(ServerRequest request, ServerResponse response, Path file,
             BasicFileAttributes attributes) throws IOException {
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
-            FileOpenFailures.answer(response, file, e);
+            FileOpenFailures.answer(response, file, e, () -> notFound(request, response));
             return;
         }
         try (channel) {
@@ -238,8 +240,9 @@ public final class FileHandler implements Handler {
         }
     }
 
-    private static void notFound(ServerResponse response) throws IOException {
-        response.status(Status.NOT_FOUND).send("not found\n");
+    private void notFound(ServerRequest request, ServerResponse response) throws IOException {
+        response.status(Status.NOT_FOUND);
+        notFound.handle(request, response);
     }
 
     /** Collects a {@link FileHandler}'s configuration; not thread-safe. */
@@ -247,6 +250,7 @@ public final class FileHandler implements Handler {
         private final Path root;
         private String indexFile = "index.html";
         private boolean directoryListing = true;
+        private Handler notFound = (request, response) -> response.send("not found\n");
 
         private Builder(Path root) {
             this.root = root;
@@ -268,6 +272,15 @@ public final class FileHandler implements Handler {
         /** Whether to list a directory that has no index file; on unless set. Off, such a directory is a 404. */
         public Builder directoryListing(boolean directoryListing) {
             this.directoryListing = directoryListing;
+            return this;
+        }
+
+        /**
+         * Answers a path with nothing to serve (no such file, a directory without index file or listing). The
+         * handler runs with the status already 404; {@code "not found"} as text unless set.
+         */
+        public Builder notFound(Handler handler) {
+            this.notFound = Objects.requireNonNull(handler, "handler");
             return this;
         }
 

@@ -25,9 +25,16 @@ final class FileOpenFailures {
     private FileOpenFailures() {
     }
 
-    static void answer(ServerResponse response, Path path, IOException failure) throws IOException {
+    /** Writes a 404 for a file that is gone. */
+    @FunctionalInterface
+    interface NotFound {
+        void answer() throws IOException;
+    }
+
+    static void answer(ServerResponse response, Path path, IOException failure, NotFound notFound)
+            throws IOException {
         if (failure instanceof NoSuchFileException || failure instanceof NotDirectoryException) {
-            response.status(Status.NOT_FOUND).send("not found\n");
+            notFound.answer();
             return;
         }
         LOG.log(WARNING, "cannot open " + path + ": " + failure);

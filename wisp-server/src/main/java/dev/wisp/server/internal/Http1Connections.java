@@ -6,6 +6,7 @@ import dev.wisp.core.Status;
 import dev.wisp.core.WireOutput;
 import dev.wisp.http1.Http1Limits;
 import dev.wisp.http1.Http1RequestReader;
+import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.PlainTransport;
@@ -13,21 +14,21 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 
 /**
- * The HTTP/1.1 side of a server port: its routes and the request codec with its limits, shared by every HTTP/1.1
+ * The HTTP/1.1 side of a server port: its filters and routes and the request codec with its limits, shared by every HTTP/1.1
  * connection of the port, and the factory of its connections. Immutable; built once at start.
  */
 final class Http1Connections implements ConnectionFactory {
     private static final System.Logger LOG = System.getLogger(Http1Connections.class.getName());
 
     private final ServerContext context;
-    private final Router router;
+    private final HttpService service;
     private final Http1Limits limits;
     private final Http1RequestReader requestReader;
 
-    /** @param router the routes of this port's requests */
-    Http1Connections(ServerContext context, Router router) {
+    /** @param service the filters and routes of this port's requests */
+    Http1Connections(ServerContext context, HttpService service) {
         this.context = context;
-        this.router = router;
+        this.service = service;
         var config = context.config();
         this.limits = new Http1Limits(config.maxRequestLineBytes(), config.maxHeaderBytes(), config.maxHeaderCount(),
                 config.maxChunkLineBytes());
@@ -43,7 +44,11 @@ final class Http1Connections implements ConnectionFactory {
     }
 
     Router router() {
-        return router;
+        return service.router();
+    }
+
+    HttpService service() {
+        return service;
     }
 
     /** The HTTP/1.1 connection that takes over after a TLS handshake. */

@@ -19,6 +19,7 @@ import dev.wisp.http1.Http1Framing;
 import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.server.RouteMatch;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * One HTTP/1.1 request and its response: decides the body framing, handles {@code Expect}, runs the handler,
@@ -56,14 +57,13 @@ final class Http1Exchange {
         try {
             body = openBody(head);
         } catch (HttpProtocolException e) {
-            Http1ErrorResponses.send(out, e.status(), e.getMessage());
-            return false;
+            return refuse(head, e);
         }
         String expect = head.headers().firstOrNull(HeaderNames.EXPECT);
         if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
             // RFC 9110 §10.1.1: an expectation we cannot meet gets 417.
-            Http1ErrorResponses.send(out, Status.EXPECTATION_FAILED, "unsupported expectation: " + expect);
-            return false;
+            return refuse(head, new HttpProtocolException(Status.EXPECTATION_FAILED, "unsupported expectation: "
+                    + expect));
         }
         ContinueBodyInputStream continuing = expect != null && head.version() == Version.HTTP_1_1
                 && !body.isFinished() ? new ContinueBodyInputStream(body, this::sendContinue) : null;
@@ -73,7 +73,7 @@ final class Http1Exchange {
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
                 match.pathParameters(), connection::info, context.config().maxRequestBodyBytes());
         try {
-            match.handler().handle(request, response);
+            connection.http1().service().filtered(match.handler()).handle(request, response);
         } catch (HttpProtocolException e) {
             return fail(response, e.status(), e.getMessage(), null);
         } catch (IOException e) {
@@ -98,6 +98,26 @@ final class Http1Exchange {
             return false;
         }
         return response.isKeepAlive() && drain(body, continuing);
+    }
+
+    /**
+     * Answers a request refused before any handler, through the filters, so they see the refusal; the connection
+     * then closes.
+     */
+    private boolean refuse(RequestHead head, HttpProtocolException refusal) {
+        response = new Http1ServerResponse(connection.output(), head.method(), head.version(), false, () -> false);
+        ExchangeRequest request = new ExchangeRequest(head, EmptyBodyInputStream.INSTANCE, Map.of(),
+                connection::info, context.config().maxRequestBodyBytes());
+        try {
+            connection.http1().service().filtered((unused, refused) -> {
+                throw refusal;
+            }).handle(request, response);
+            response.finish();
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.log(DEBUG, () -> "[c" + connection.id() + "] filters failed on a refused request: " + e);
+            fail(response, refusal.status(), refusal.getMessage(), null);
+        }
+        return false;
     }
 
     /**

@@ -24,6 +24,8 @@ import java.util.function.BooleanSupplier;
  * known length, chunked for streamed ones (or close-delimited for an HTTP/1.0 peer), Date, and Connection. The head
  * and a small body go out in one write when the exchange flushes.
  *
+ * A handler that sets {@code Connection: close} closes the connection after the response.
+ *
  * <p>Used by the exchange's thread only. Calls: status and headers, then one of {@code send} or
  * {@code outputStream}; then the exchange calls {@link #finish()}.
  */
@@ -40,6 +42,7 @@ final class Http1ServerResponse implements ServerResponse {
     private OutputStream bodyStream;
     private final BooleanSupplier mayKeepAlive;
     private boolean keepAlive;
+    private long contentBytes;
 
     /**
      * @param keepAlive whether the request asked to keep the connection
@@ -86,6 +89,18 @@ final class Http1ServerResponse implements ServerResponse {
     }
 
     @Override
+    public ServerResponse removeHeader(String name) {
+        requireOpen();
+        headers.remove(name);
+        return this;
+    }
+
+    @Override
+    public long contentBytesSent() {
+        return contentBytes;
+    }
+
+    @Override
     public Headers headers() {
         return headers.build();
     }
@@ -121,7 +136,7 @@ final class Http1ServerResponse implements ServerResponse {
         }
         commit(length);
         if (hasContent()) {
-            body.writeTo(bodyStream);
+            body.writeTo(new ResponseBodyStream(this));
         }
         endBody();
     }
@@ -137,6 +152,9 @@ final class Http1ServerResponse implements ServerResponse {
     private void commit(long length) throws IOException {
         state = State.STREAMING;
         headers.remove(HeaderNames.TRANSFER_ENCODING);
+        if (headers.build().containsToken(HeaderNames.CONNECTION, "close")) {
+            keepAlive = false; // a handler, or the server's own error answer, asked to close
+        }
         headers.remove(HeaderNames.CONNECTION);
         if (!hasContent()) {
             if (!status.allowsContent()) {
@@ -221,6 +239,12 @@ final class Http1ServerResponse implements ServerResponse {
         return state != State.OPEN;
     }
 
+    private void countContent(long bytes) {
+        if (hasContent()) {
+            contentBytes += bytes;
+        }
+    }
+
     OutputStream bodyStream() {
         return bodyStream;
     }
@@ -242,11 +266,13 @@ final class Http1ServerResponse implements ServerResponse {
         @Override
         public void write(int b) throws IOException {
             response.bodyStream().write(b);
+            response.countContent(1);
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             response.bodyStream().write(bytes, offset, length);
+            response.countContent(length);
         }
 
         @Override

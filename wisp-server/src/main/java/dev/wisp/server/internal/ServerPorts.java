@@ -2,7 +2,7 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.WARNING;
 
-import dev.wisp.server.Router;
+import dev.wisp.server.HttpService;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsContext;
@@ -47,10 +47,10 @@ public final class ServerPorts {
      *
      * @throws IOException if a port cannot be bound; those bound before are closed
      */
-    public static ServerPorts open(ServerContext context, Router router) throws IOException {
+    public static ServerPorts open(ServerContext context, HttpService service) throws IOException {
         ServerPorts ports = new ServerPorts();
         try {
-            ports.bind(context, router);
+            ports.bind(context, service);
         } catch (IOException | RuntimeException e) {
             ports.closeSockets();
             throw e;
@@ -58,12 +58,12 @@ public final class ServerPorts {
         return ports;
     }
 
-    private void bind(ServerContext context, Router router) throws IOException {
+    private void bind(ServerContext context, HttpService service) throws IOException {
         ServerConfig config = context.config();
         ServerSocketChannel main = bind(config, config.port());
         port = ((InetSocketAddress) main.getLocalAddress()).getPort();
         context.localAddress((InetSocketAddress) main.getLocalAddress());
-        Http1Connections http1 = new Http1Connections(context, router);
+        Http1Connections http1 = new Http1Connections(context, service);
         if (config.tls().isEmpty()) {
             listeners.add(new Listener(context, main, http1));
             return;
@@ -76,7 +76,9 @@ public final class ServerPorts {
         if (config.plaintextPort().isPresent()) {
             ServerSocketChannel plain = bind(config, config.plaintextPort().getAsInt());
             plaintextPort = ((InetSocketAddress) plain.getLocalAddress()).getPort();
-            Router plainRoutes = config.redirectsToHttps() ? HttpsRedirect.router(port) : router;
+            // The redirects go through the same filters, so an access log shows them too.
+            HttpService plainRoutes = config.redirectsToHttps()
+                    ? service.toBuilder().router(HttpsRedirect.router(port)).build() : service;
             listeners.add(new Listener(context, plain, new Http1Connections(context, plainRoutes)));
         }
         if (config.tlsFileWatchInterval().isPositive()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.wisp.core.BufferPool;
+import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.RawPeer;
@@ -48,7 +49,7 @@ class IdleConnectionBuffersIT {
         ServerSocketChannel channel = ServerSocketChannel.open();
         channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         context.localAddress((InetSocketAddress) channel.getLocalAddress());
-        listener = new Listener(context, channel, new Http1Connections(context, router));
+        listener = new Listener(context, channel, new Http1Connections(context, HttpService.of(router)));
         Thread.ofPlatform().daemon().start(listener);
     }
 

@@ -1,0 +1,105 @@
+package dev.wisp.server;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.Status;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The innermost step of an {@link HttpService}: runs the handler and, while the response is not committed, turns
+ * its exception into a response, so the filters around see the status the client gets. A committed response, and
+ * an I/O failure no mapper claims, leave as the exception, for the exchange to cut the response short or answer
+ * from what the connection knows (a read timeout, a peer gone).
+ *
+ * <p>The server's own answers to a handler's failure, and every answer to a protocol error, ask to close the
+ * connection ({@code Connection: close}): what is left of the request body cannot be trusted. An application's
+ * mapper for its own exception keeps the connection.
+ */
+final class ErrorMapping implements Handler {
+    private static final System.Logger LOG = System.getLogger(ErrorMapping.class.getName());
+    private static final List<String> CONTENT_HEADERS = List.of(HeaderNames.CONTENT_TYPE, HeaderNames.CONTENT_LENGTH,
+            HeaderNames.CONTENT_ENCODING, HeaderNames.CONTENT_RANGE, HeaderNames.ETAG, HeaderNames.LAST_MODIFIED);
+
+    private final Handler handler;
+    private final Map<Class<? extends Throwable>, ExceptionMapper<?>> mappers;
+
+    ErrorMapping(Handler handler, Map<Class<? extends Throwable>, ExceptionMapper<?>> mappers) {
+        this.handler = handler;
+        this.mappers = mappers;
+    }
+
+    @Override
+    public void handle(ServerRequest request, ServerResponse response) throws IOException {
+        try {
+            handler.handle(request, response);
+        } catch (HttpProtocolException e) {
+            if (response.isCommitted()) {
+                throw e;
+            }
+            LOG.log(DEBUG, () -> "answered " + e.status().code() + ": " + e.getMessage());
+            answer(e, request, response, e.status(), e.getMessage(), true);
+        } catch (IOException e) {
+            if (response.isCommitted() || mapperFor(e.getClass()) == null) {
+                throw e;
+            }
+            answer(e, request, response, Status.INTERNAL_SERVER_ERROR, null, false);
+        } catch (RuntimeException | Error e) {
+            if (response.isCommitted()) {
+                throw e;
+            }
+            boolean mapped = mapperFor(e.getClass()) != null;
+            if (!mapped) {
+                LOG.log(ERROR, "handler failed for " + request.method() + " " + request.path(), e);
+            }
+            answer(e, request, response, Status.INTERNAL_SERVER_ERROR, "internal server error", !mapped);
+        }
+    }
+
+    /**
+     * Answers with the mapper for the exception, or with the status and message; a mapper that fails leaves the
+     * server's own answer.
+     *
+     * @param message the server's own body, or null if only a mapper may answer (rethrowing otherwise)
+     */
+    private <T extends Throwable> void answer(T exception, ServerRequest request, ServerResponse response,
+            Status status, String message, boolean close) throws IOException {
+        @SuppressWarnings("unchecked")
+        ExceptionMapper<? super T> mapper = (ExceptionMapper<? super T>) mapperFor(exception.getClass());
+        CONTENT_HEADERS.forEach(response::removeHeader);
+        response.status(status);
+        if (close) {
+            response.setHeader(HeaderNames.CONNECTION, "close");
+        }
+        if (mapper != null) {
+            try {
+                mapper.handle(exception, request, response);
+                return;
+            } catch (IOException | RuntimeException | Error e) {
+                if (response.isCommitted()) {
+                    throw e;
+                }
+                LOG.log(ERROR, "exception mapper failed for " + exception.getClass().getName(), e);
+                CONTENT_HEADERS.forEach(response::removeHeader);
+                response.status(Status.INTERNAL_SERVER_ERROR).setHeader(HeaderNames.CONNECTION, "close");
+                message = "internal server error";
+            }
+        }
+        response.setHeader(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.send(message + "\n");
+    }
+
+    private ExceptionMapper<?> mapperFor(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            ExceptionMapper<?> mapper = mappers.get(c);
+            if (mapper != null) {
+                return mapper;
+            }
+        }
+        return null;
+    }
+}

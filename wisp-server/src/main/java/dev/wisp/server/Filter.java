@@ -1,0 +1,32 @@
+package dev.wisp.server;
+
+import java.io.IOException;
+
+/**
+ * Runs around every exchange of an {@link HttpService}: it sees the request before the route's handler runs and the
+ * response after it, and may answer on its own (not calling {@code next}), change headers, or pass wrapped streams
+ * on (see {@link ForwardingServerRequest} and {@link ForwardingServerResponse}). Filters are protocol-neutral, as
+ * handlers are.
+ *
+ * <pre>{@code
+ * Filter timing = (request, response, next) -> {
+ *     long start = System.nanoTime();
+ *     next.handle(request, response);
+ *     System.out.println(response.status() + " in " + (System.nanoTime() - start) / 1000 + " us");
+ * };
+ * }</pre>
+ *
+ * <p>When {@code next} returns, the response as the client gets it is known: a handler's exception was already turned
+ * into its error response, the router's 404 and 405 and the server's own refusals (a 413 for a declared length, a
+ * 400 for a body whose framing is refused) went through {@code next} like any route. Only a failure after the
+ * response was committed, or an I/O failure of the connection, comes out of {@code next} as an exception.
+ */
+@FunctionalInterface
+public interface Filter {
+    /**
+     * Handles one exchange, usually by calling {@code next.handle(request, response)} once.
+     *
+     * @param next the filters after this one and then the route's handler
+     */
+    void filter(ServerRequest request, ServerResponse response, Handler next) throws IOException;
+}

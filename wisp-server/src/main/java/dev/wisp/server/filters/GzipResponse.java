@@ -1,0 +1,106 @@
+package dev.wisp.server.filters;
+
+import dev.wisp.core.Body;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Method;
+import dev.wisp.core.Status;
+import dev.wisp.server.ForwardingServerResponse;
+import dev.wisp.server.ServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The response of one exchange under {@link Compression}: decides at commit, from the status and headers the
+ * handler set, whether to compress, and codes the body as it goes out. Used by the exchange's thread only.
+ */
+final class GzipResponse extends ForwardingServerResponse {
+    /** Bodies of known length up to this size are compressed in memory, to be sent with a Content-Length. */
+    private static final long IN_MEMORY_LIMIT = 64 * 1024;
+    private static final int BUFFER_BYTES = 8192;
+
+    private final Method method;
+    private final AcceptEncoding accepted;
+    private final Compression settings;
+
+    GzipResponse(ServerResponse delegate, Method method, AcceptEncoding accepted, Compression settings) {
+        super(delegate);
+        this.method = method;
+        this.accepted = accepted;
+        this.settings = settings;
+    }
+
+    @Override
+    public void send(Body body) throws IOException {
+        long length = body.length();
+        if (!decide(length)) {
+            super.send(body);
+        } else if (length >= 0 && length <= IN_MEMORY_LIMIT) {
+            ByteArrayOutputStream compressed = new ByteArrayOutputStream((int) Math.max(64, length / 2));
+            try (OutputStream gzip = gzip(compressed)) {
+                body.writeTo(gzip);
+            }
+            super.send(Body.of(compressed.toByteArray()));
+        } else {
+            try (OutputStream gzip = gzip(super.outputStream())) {
+                if (!method.equals(Method.HEAD)) {
+                    body.writeTo(gzip);
+                }
+            }
+        }
+    }
+
+    @Override
+    public OutputStream outputStream() throws IOException {
+        long length = headers().firstAsLong(HeaderNames.CONTENT_LENGTH).orElse(-1);
+        if (!decide(length)) {
+            return super.outputStream();
+        }
+        return gzip(super.outputStream());
+    }
+
+    /**
+     * Whether to compress a body of this length (-1 if unknown); sets Vary, and when compressing the coding
+     * headers.
+     */
+    private boolean decide(long length) {
+        Status status = status();
+        if (!status.allowsContent() || status.code() == 206 || headers().contains(HeaderNames.CONTENT_RANGE)
+                || headers().contains(HeaderNames.CONTENT_ENCODING)
+                || !settings.isCompressible(headers().firstOrNull(HeaderNames.CONTENT_TYPE))) {
+            return false;
+        }
+        addVary();
+        if (!accepted.acceptsGzip() || (length >= 0 && length < settings.minimumBytes()
+                && !accepted.refusesIdentity())) {
+            return false;
+        }
+        setHeader(HeaderNames.CONTENT_ENCODING, "gzip");
+        removeHeader(HeaderNames.CONTENT_LENGTH);
+        removeHeader(HeaderNames.ACCEPT_RANGES);
+        String etag = headers().firstOrNull(HeaderNames.ETAG);
+        if (etag != null && etag.startsWith("\"")) {
+            setHeader(HeaderNames.ETAG, "W/" + etag);
+        }
+        return true;
+    }
+
+    private void addVary() {
+        if (headers().containsToken(HeaderNames.VARY, HeaderNames.ACCEPT_ENCODING)
+                || headers().containsToken(HeaderNames.VARY, "*")) {
+            return;
+        }
+        header(HeaderNames.VARY, HeaderNames.ACCEPT_ENCODING);
+    }
+
+    /** A gzip stream whose flush() flushes what was written so far, so a streamed response keeps moving. */
+    private OutputStream gzip(OutputStream out) throws IOException {
+        int level = settings.level();
+        return new GZIPOutputStream(out, BUFFER_BYTES, true) {
+            {
+                def.setLevel(level);
+            }
+        };
+    }
+}

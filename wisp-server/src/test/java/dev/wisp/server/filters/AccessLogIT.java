@@ -1,0 +1,102 @@
+package dev.wisp.server.filters;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.HttpService;
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.RawPeer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The access log over a real socket: one line per exchange with the status and content bytes the client got,
+ * for a route, HEAD, the router's 404 and 405, the server's 400 and 413 refusals, and a handler's 500; the target
+ * and User-Agent escaped.
+ */
+class AccessLogIT {
+    private static final BlockingQueue<String> LINES = new LinkedBlockingQueue<>();
+    private static Server server;
+
+    @BeforeAll
+    static void start() {
+        Router router = Router.builder()
+                .get("/hello", (request, response) -> response.send("hello\n"))
+                .post("/echo", (request, response) -> response.send(request.bodyBytes()))
+                .get("/throw", (request, response) -> {
+                    throw new IllegalStateException("bug");
+                })
+                .build();
+        server = Server.create(ServerConfig.builder().port(0).maxRequestBodyBytes(10).build(),
+                HttpService.builder(router).filter(AccessLog.to(LINES::add)).build()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(Duration.ZERO);
+    }
+
+    @BeforeEach
+    void forget() {
+        LINES.clear();
+    }
+
+    @Test
+    void logsOneLinePerExchangeWithWhatTheClientGot() throws Exception {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello?x=1 HTTP/1.1\r\nHost: x\r\nUser-Agent: raw/1.0\r\n\r\n");
+            assertEquals(200, peer.readResponse().status());
+            peer.send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(200, peer.readResponseHead().status());
+            peer.send("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(404, peer.readResponse().status());
+            peer.send("PUT /hello HTTP/1.0\r\nHost: x\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n");
+            assertEquals(405, peer.readResponse().status());
+            peer.send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(500, peer.readResponse().status());
+        });
+        assertLine("127.0.0.1 \"GET /hello\\?x=1 HTTP/1.1\" 200 6 \\d+ms \"raw/1.0\"");
+        assertLine("127.0.0.1 \"HEAD /hello HTTP/1.1\" 200 0 \\d+ms \"-\"");
+        assertLine("127.0.0.1 \"GET /nowhere HTTP/1.1\" 404 22 \\d+ms \"-\"");
+        assertLine("127.0.0.1 \"PUT /hello HTTP/1.0\" 405 30 \\d+ms \"-\"");
+        assertLine("127.0.0.1 \"GET /throw HTTP/1.1\" 500 22 \\d+ms \"-\"");
+    }
+
+    @Test
+    void logsTheServersRefusals() throws Exception {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n");
+            assertEquals(413, peer.readResponse().status());
+        });
+        assertLine("127.0.0.1 \"POST /echo HTTP/1.1\" 413 \\d+ \\d+ms \"-\"");
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
+            assertEquals(400, peer.readResponse().status());
+        });
+        assertLine("127.0.0.1 \"POST /echo HTTP/1.1\" 400 \\d+ \\d+ms \"-\"");
+    }
+
+    @Test
+    void escapesWhatAClientControls() throws Exception {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello HTTP/1.1\r\nHost: x\r\nUser-Agent: a\"b\\c\td\r\n\r\n");
+            assertEquals(200, peer.readResponse().status());
+        });
+        assertLine("127.0.0.1 \"GET /hello HTTP/1.1\" 200 6 \\d+ms \"a\\\\\"b\\\\\\\\c\\\\x09d\"");
+    }
+
+    private static void assertLine(String regex) throws InterruptedException {
+        String line = LINES.poll(5, TimeUnit.SECONDS);
+        assertNotNull(line, "no line logged");
+        assertTrue(line.matches(regex), line + " does not match " + regex);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.wisp.server.filters;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.HttpService;
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.server.files.FileHandler;
+import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.RawResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * gzip as clients get it: negotiated from Accept-Encoding, with Vary, a weak ETag that still gives 304, HEAD like
+ * GET, never for ranges, small bodies, images or a body the handler coded itself; checked with raw requests, curl
+ * {@code --compressed} and the JDK HttpClient.
+ */
+class CompressionIT {
+    private static final String PAGE = "<p>hello, compressed world</p>\n".repeat(40);
+    private static final String BIG = "line of a long text file, repeated\n".repeat(4000);
+    @TempDir
+    static Path root;
+    private static Server server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Files.writeString(root.resolve("page.html"), PAGE);
+        Files.writeString(root.resolve("big.txt"), BIG);
+        Files.writeString(root.resolve("small.txt"), "tiny\n");
+        Files.write(root.resolve("image.png"), PAGE.getBytes(StandardCharsets.US_ASCII));
+        Router router = Router.builder()
+                .get("/stream", (request, response) -> {
+                    response.header("Content-Type", "application/json");
+                    try (OutputStream out = response.outputStream()) {
+                        for (int i = 0; i < 100; i++) {
+                            out.write("{\"n\": 1}\n".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        }
+                    }
+                })
+                .get("/coded", (request, response) -> response.header("Content-Encoding", "br")
+                        .header("Content-Type", "text/plain").send(PAGE.getBytes(StandardCharsets.US_ASCII)))
+                .get("/files/*", FileHandler.of(root))
+                .build();
+        server = Server.create(ServerConfig.builder().port(0).build(),
+                HttpService.builder(router).filter(Compression.gzip()).build()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(Duration.ZERO);
+    }
+
+    @Test
+    void compressesAPageInMemoryWithItsLengthAndAWeakEtag() throws Exception {
+        RawResponse plain = get("GET /files/page.html", "");
+        assertEquals("Accept-Encoding", plain.header("Vary").orElseThrow());
+        assertFalse(plain.header("Content-Encoding").isPresent());
+        String strong = plain.header("ETag").orElseThrow();
+        RawResponse gzip = get("GET /files/page.html", "Accept-Encoding: gzip, deflate\r\n");
+        assertEquals("gzip", gzip.header("Content-Encoding").orElseThrow());
+        assertEquals("Accept-Encoding", gzip.header("Vary").orElseThrow());
+        assertEquals("W/" + strong, gzip.header("ETag").orElseThrow());
+        assertFalse(gzip.header("Accept-Ranges").isPresent());
+        assertEquals(Integer.toString(gzip.body().length), gzip.header("Content-Length").orElseThrow());
+        assertEquals(PAGE, gunzip(gzip.body()));
+        RawResponse head = get("HEAD /files/page.html", "Accept-Encoding: gzip\r\n");
+        assertEquals(gzip.header("Content-Length"), head.header("Content-Length"));
+        assertEquals("gzip", head.header("Content-Encoding").orElseThrow());
+        RawResponse notModified = get("GET /files/page.html", "Accept-Encoding: gzip\r\nIf-None-Match: W/"
+                + strong + "\r\n");
+        assertEquals(304, notModified.status());
+    }
+
+    @Test
+    void streamsALongBodyChunkedAndHeadAgrees() throws Exception {
+        RawResponse gzip = get("GET /files/big.txt", "Accept-Encoding: *\r\n");
+        assertEquals("chunked", gzip.header("Transfer-Encoding").orElseThrow());
+        assertEquals(BIG, gunzip(gzip.body()));
+        assertTrue(gzip.body().length < BIG.length() / 10, "compressed to " + gzip.body().length);
+        RawResponse head = get("HEAD /files/big.txt", "Accept-Encoding: *\r\n");
+        assertEquals("gzip", head.header("Content-Encoding").orElseThrow());
+        assertFalse(head.header("Content-Length").isPresent());
+        RawResponse stream = get("GET /stream", "Accept-Encoding: gzip\r\n");
+        assertEquals("{\"n\": 1}\n".repeat(100), gunzip(stream.body()));
+    }
+
+    @Test
+    void leavesAloneWhatShouldNotBeCompressed() throws Exception {
+        RawResponse range = get("GET /files/page.html", "Accept-Encoding: gzip\r\nRange: bytes=0-9\r\n");
+        assertEquals(206, range.status());
+        assertFalse(range.header("Content-Encoding").isPresent());
+        RawResponse image = get("GET /files/image.png", "Accept-Encoding: gzip\r\n");
+        assertFalse(image.header("Content-Encoding").isPresent());
+        assertFalse(image.header("Vary").isPresent());
+        assertFalse(get("GET /files/small.txt", "Accept-Encoding: gzip\r\n").header("Content-Encoding").isPresent());
+        assertFalse(get("GET /files/page.html", "Accept-Encoding: gzip;q=0, *\r\n").header("Content-Encoding")
+                .isPresent());
+        assertEquals("br", get("GET /coded", "Accept-Encoding: gzip\r\n").header("Content-Encoding").orElseThrow());
+    }
+
+    @Test
+    void compressesEvenASmallBodyWhenIdentityIsRefused() throws Exception {
+        RawResponse small = get("GET /files/small.txt", "Accept-Encoding: gzip, identity;q=0\r\n");
+        assertEquals("gzip", small.header("Content-Encoding").orElseThrow());
+        assertEquals("tiny\n", gunzip(small.body()));
+    }
+
+    @Test
+    void curlDecompresses() throws Exception {
+        String curl = PeerTools.require("curl").toString();
+        String base = "http://127.0.0.1:" + server.port();
+        PeerTools.Result result = PeerTools.run(Duration.ofSeconds(30), List.of(curl, "-sS", "--compressed",
+                "-D", "-", base + "/files/big.txt"));
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stdout().toLowerCase().contains("content-encoding: gzip"), result.stdout());
+        assertTrue(result.stdout().endsWith(BIG), "body decompressed whole");
+        PeerTools.Result page = PeerTools.run(Duration.ofSeconds(30), List.of(curl, "-sS", "--compressed",
+                base + "/files/page.html"));
+        assertEquals(PAGE, page.stdout());
+    }
+
+    @Test
+    void jdkClientGetsGzipItAskedFor() throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.port() + "/stream")).header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals("gzip", response.headers().firstValue("Content-Encoding").orElseThrow());
+            assertEquals("{\"n\": 1}\n".repeat(100), gunzip(response.body()));
+            HttpResponse<byte[]> plain = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.port() + "/files/page.html")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertArrayEquals(PAGE.getBytes(StandardCharsets.US_ASCII), plain.body());
+        }
+    }
+
+    private static RawResponse get(String requestLine, String headers) throws Exception {
+        RawResponse[] response = new RawResponse[1];
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(requestLine + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n");
+            response[0] = requestLine.startsWith("HEAD") ? peer.readResponseHead() : peer.readResponse();
+        });
+        return response[0];
+    }
+
+    private static String gunzip(byte[] body) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+}
