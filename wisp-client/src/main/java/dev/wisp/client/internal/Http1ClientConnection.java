@@ -35,6 +35,7 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private final Transport transport;
     private final WireInput input;
     private final WireOutput output;
+    private final BufferPool buffers;
     private final EventListener events;
     private volatile ConnectionSetup setup;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -54,6 +55,7 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
         this.transport = transport;
         this.input = WireInput.of(transport.input(), buffers);
         this.output = WireOutput.of(transport.output(), buffers);
+        this.buffers = buffers;
         this.events = events;
     }
 
@@ -75,6 +77,11 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
 
     public WireOutput output() {
         return output;
+    }
+
+    /** Where the wire buffers come from; a WebSocket that takes the connection over takes its buffers there. */
+    public BufferPool buffers() {
+        return buffers;
     }
 
     /** How DNS, connect and TLS went when this connection was made. */
