@@ -1,7 +1,5 @@
 package dev.wisp.cli;
 
-import static java.lang.System.Logger.Level.WARNING;
-
 import dev.wisp.client.Client;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.HttpCallException;
@@ -14,8 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,7 +19,6 @@ import java.util.List;
  * a file with {@code -o}). Exit codes are curl's, see {@link ExitCodes}.
  */
 final class GetCommand implements Command {
-    private static final System.Logger LOG = System.getLogger(GetCommand.class.getName());
     private static final List<Option> OPTIONS = List.of(
             new Option("--request", "-X", "METHOD", "request method (default GET, or POST with data)"),
             new Option("--header", "-H", "'NAME: VALUE'", "add a request header; repeatable"),
@@ -54,7 +49,7 @@ final class GetCommand implements Command {
 
     @Override
     public String usage() {
-        StringBuilder usage = new StringBuilder("""
+        return Option.usage("""
                 Usage: wisp get URL [options]
 
                 Sends one HTTP/1.1 request (TLS for https: URLs, verified against the JDK's CA certificates) and
@@ -63,10 +58,7 @@ final class GetCommand implements Command {
                 26 cannot read the data file, 28 timeout, 35 TLS failure, 56 connection closed, 60 certificate
                 rejected.
 
-                Options:
-                """);
-        OPTIONS.forEach(option -> usage.append(option.helpLine()));
-        return usage.toString();
+                """, OPTIONS);
     }
 
     @Override
@@ -104,38 +96,14 @@ final class GetCommand implements Command {
     }
 
     private static ClientConfig config(Arguments parsed, PrintStream err) throws UsageException {
-        ClientConfig.Builder config = ClientConfig.builder().userAgent("wisp/" + Main.version());
+        ClientConfig.Builder config = ClientFlags.configure(parsed);
         if (parsed.has("--max-time")) {
-            config.callTimeout(seconds(parsed, "--max-time"));
-        }
-        if (parsed.has("--connect-timeout")) {
-            config.connectTimeout(seconds(parsed, "--connect-timeout"));
+            config.callTimeout(ClientFlags.seconds(parsed, "--max-time"));
         }
         if (parsed.has("--verbose")) {
             config.eventListener(new VerboseListener(err));
         }
-        if (parsed.has("--insecure")) {
-            LOG.log(WARNING, "--insecure: the server's certificate and name are not verified");
-            try {
-                config.sslContext(InsecureTrust.insecureTrustAllContext());
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot make the TLS context for --insecure", e);
-            }
-        }
         return config.build();
-    }
-
-    private static Duration seconds(Arguments parsed, String option) throws UsageException {
-        String text = parsed.value(option).orElseThrow();
-        try {
-            double seconds = Double.parseDouble(text);
-            if (seconds > 0 && seconds < 1e9) {
-                return Duration.ofNanos((long) (seconds * 1e9));
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("option " + option + " must be a positive number of seconds: '" + text + "'");
     }
 
     private static int print(Response response, Arguments parsed, PrintStream out, PrintStream err)

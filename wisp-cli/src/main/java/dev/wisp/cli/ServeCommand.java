@@ -105,6 +105,8 @@ final class ServeCommand implements Command {
         FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing")).build();
         Router router = Router.builder()
                 .any("/echo", new EchoHandler())
+                .webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open)
+                .get("/ws.html", WebSocketEcho::page)
                 .get("/*", files)
                 .build();
         Server server = Server.create(config, router).start();
