@@ -5,6 +5,7 @@ import dev.wisp.client.internal.CallRunner;
 import dev.wisp.client.internal.ConnectionPool;
 import dev.wisp.client.internal.ConnectionSource;
 import dev.wisp.client.internal.Connector;
+import dev.wisp.client.internal.ReconnectingWebSocket;
 import dev.wisp.client.internal.WebSocketUpgrader;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
@@ -140,6 +141,21 @@ public final class Client implements AutoCloseable {
     /** Opens a WebSocket with the request's headers, read with {@link WebSocket#receive()}. */
     public WebSocket webSocket(Request request, WebSocketConfig config) throws IOException {
         return openWebSocket(request, config, null);
+    }
+
+    /**
+     * Opens a WebSocket that connects again, as the policy says, whenever its connection ends without
+     * {@link WebSocket#close(int, String)} (a drop, a dead peer found by {@code pingInterval}, the server going
+     * away); the listener hears {@code onOpen} for every connection, the place to subscribe again. The first
+     * connection must succeed.
+     *
+     * @throws HttpCallException or WebSocketRefusedException if the first connection fails
+     */
+    public WebSocket reconnectingWebSocket(String url, WebSocketConfig config, WebSocketListener listener,
+            ReconnectPolicy policy) throws IOException {
+        Request request = webSocketRequest(url).build();
+        Objects.requireNonNull(config, "config");
+        return ReconnectingWebSocket.open(url, relay -> openWebSocket(request, config, relay), listener, policy);
     }
 
     private WebSocket openWebSocket(Request request, WebSocketConfig config, WebSocketListener listener)
