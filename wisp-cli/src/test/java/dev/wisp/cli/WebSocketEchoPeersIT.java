@@ -9,6 +9,11 @@ import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.PeerProcess;
 import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.TestCertificate;
+import dev.wisp.testing.TestCertificate.KeyType;
+import dev.wisp.testing.TestCertificates;
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsIdentity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +44,8 @@ class WebSocketEchoPeersIT {
     private static final Path CONFORMANCE = Path.of("../../shared/conformance");
     private static final String NODE_CLIENT = """
             const W = require(process.argv[3]);
-            const w = new W(process.argv[1], { perMessageDeflate: process.argv[2] === 'deflate' });
+            const w = new W(process.argv[1], { perMessageDeflate: process.argv[2] === 'deflate',
+                rejectUnauthorized: false });
             let n = 0;
             w.on('open', () => { w.send('hi \\u2603'); w.send(Buffer.alloc(100000, 7)); });
             w.on('message', (m, binary) => {
@@ -98,6 +104,26 @@ class WebSocketEchoPeersIT {
                     modules.resolve("ws").toAbsolutePath().toString()));
             assertEquals("text hi%20%u2603\nbinary 100000\nclosed 1000 extensions="
                     + (deflate ? "permessage-deflate" : "") + "\n", result.stdout(), result.stderr());
+        });
+    }
+
+    /** The same echo over TLS (wss), on a server with a certificate made for the test. */
+    @Test
+    void echoesToNodeWsOverTls() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path modules = PeerProcess.nodeModulesWithWs();
+            TestCertificate ca = TestCertificates.ca(KeyType.EC);
+            TestCertificate certificate = TestCertificates.server(ca, KeyType.EC);
+            try (Server tls = Server.create(ServerConfig.builder().port(0).tls(TlsConfig.builder()
+                    .identity(TlsIdentity.pem(certificate.chainPem(), certificate.keys().pkcs8Pem())).build()).build(),
+                    Router.builder().webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open).build()).start()) {
+                PeerTools.Result result = PeerTools.run(Duration.ofSeconds(30), List.of(
+                        PeerTools.require("node").toString(), "-e", NODE_CLIENT,
+                        "wss://localhost:" + tls.port() + "/ws", "deflate", modules.resolve("ws").toAbsolutePath()
+                                .toString()));
+                assertEquals("text hi%20%u2603\nbinary 100000\nclosed 1000 extensions=permessage-deflate\n",
+                        result.stdout(), result.stderr());
+            }
         });
     }
 

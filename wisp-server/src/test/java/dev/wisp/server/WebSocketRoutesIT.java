@@ -188,6 +188,7 @@ class WebSocketRoutesIT {
             RawResponse response = peer.readResponse();
             assertEquals(426, response.status());
             assertEquals("websocket", response.header("Upgrade").orElseThrow());
+            assertEquals("upgrade", response.header("Connection").orElseThrow());
             peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals(200, peer.readResponse().status(), "the connection stays usable after a refusal");
         });
