@@ -56,6 +56,7 @@ final class WebSocketServerConnection extends ServerConnection {
                 agreement, this.listener);
     }
 
+    /** The version the connection was opened with: a WebSocket is reached through HTTP/1.1 (RFC 6455 §4.1). */
     @Override
     Version protocol() {
         return Version.HTTP_1_1;
