@@ -29,10 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Wiring.</b> The server (after answering 101) or the client (after checking the 101) makes one with the
  * transport, a {@link WireInput} over {@code transport.input()} that still holds any bytes read past the HTTP
- * head, the {@link Agreement} of the handshake, and a listener or none; then, on the connection's (virtual) thread, either calls
- * {@link #run()}, which reads until the connection ends, or hands the session to code that
+ * head, the {@link Agreement} of the handshake, and a listener or none; then, on the connection's (virtual)
+ * thread, either calls {@link #run()}, which reads until the connection ends, or hands the session to code that
  * calls {@link #receive()}. The owner's sweeper calls {@link #sweep(long)} on every tick: it sends idle pings and
- * enforces the close, pong and write timers ({@link SessionTimers}). The session closes the transport when it ends.
+ * enforces the close, pong and write timers ({@link SessionTimers}). The session closes the transport when it
+ * ends.
  *
  * <p><b>Threads.</b> One thread reads at a time (the read lock); any thread may send. A data message holds the
  * message permit from its first frame to its last, so fragments of two messages never interleave; every frame
