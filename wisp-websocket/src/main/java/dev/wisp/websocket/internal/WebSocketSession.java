@@ -179,6 +179,8 @@ public final class WebSocketSession implements WebSocket {
     private Incoming next() throws IOException {
         Incoming event;
         try {
+            // Between frames an idle WebSocket waits holding no read buffer, as an idle HTTP/1.1 connection does.
+            input.awaitData();
             event = reader.readNext();
         } catch (WebSocketProtocolException e) {
             fail(e.closeCode(), e.getMessage());
