@@ -1,10 +1,12 @@
 /**
  * The Wisp HTTP server: one virtual thread per connection with blocking I/O, a strict HTTP/1.1 codec, routing
- * by method and path pattern, and bounded resources (limits, timeouts, a connection cap with LRU purge).
+ * by method and path pattern, WebSocket routes on the same port, and bounded resources (limits, timeouts, a
+ * connection cap with LRU purge).
  */
 module dev.wisp.server {
     requires transitive dev.wisp.core;
     requires transitive dev.wisp.tls;
+    requires transitive dev.wisp.websocket;
     requires dev.wisp.http1;
     requires dev.wisp.transport;
 

@@ -10,6 +10,7 @@ import dev.wisp.client.ResponseProtocolException;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.TlsHandshakeException;
 import dev.wisp.client.UnresolvedHostException;
+import dev.wisp.client.WebSocketRefusedException;
 
 /**
  * The exit codes of {@code wisp get}: curl's numbers for the same conditions, so scripts written for curl read
@@ -46,6 +47,7 @@ final class ExitCodes {
             case ConnectionClosedException e -> RECEIVE_FAILED;
             case CallCanceledException e -> FAILURE;
             case RequestQueueFullException e -> FAILURE;
+            case WebSocketRefusedException e -> HTTP_ERROR;
         };
     }
 }

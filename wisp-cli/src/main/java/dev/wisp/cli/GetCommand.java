@@ -14,13 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code wisp get URL}: one request with curl's flags and meanings; the body goes to stdout byte for byte (or to
  * a file with {@code -o}). Exit codes are curl's, see {@link ExitCodes}.
  */
 final class GetCommand implements Command {
-    private static final List<Option> OPTIONS = List.of(
+    private static final List<Option> OPTIONS = Stream.concat(Stream.of(
             new Option("--request", "-X", "METHOD", "request method (default GET, or POST with data)"),
             new Option("--header", "-H", "'NAME: VALUE'", "add a request header; repeatable"),
             new Option("--data", "-d", "DATA", "send DATA (@FILE: the file without CR and LF) as a form POST"),
@@ -34,12 +35,8 @@ final class GetCommand implements Command {
             new Option("--compressed", null, null, "ask for gzip or deflate and decode the body"),
             new Option("--max-time", "-m", "SECONDS", "limit the whole call, body included"),
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
-            new Option("--cacert", null, "FILE", "verify the server with the CA certificates of this PEM file"),
-            new Option("--cert", "-E", "FILE", "client certificate (PEM) for mutual TLS; its key too if no --key"),
-            new Option("--key", null, "FILE", "private key (PEM) of the --cert certificate"),
-            new Option("--insecure", "-k", null, "do not verify the server's certificate or name (unsafe)"),
             new Option("--http1.1", null, null, "use HTTP/1.1 (the only version so far)"),
-            new Option("--help", "-h", null, "show this help"));
+            new Option("--help", "-h", null, "show this help")), ClientTlsOptions.OPTIONS.stream()).toList();
 
     @Override
     public String name() {
@@ -53,7 +50,7 @@ final class GetCommand implements Command {
 
     @Override
     public String usage() {
-        StringBuilder usage = new StringBuilder("""
+        return Option.usage("""
                 Usage: wisp get URL [options]
 
                 Sends one HTTP/1.1 request (TLS for https: URLs, verified against the JDK's CA certificates) and
@@ -62,10 +59,7 @@ final class GetCommand implements Command {
                 26 cannot read the data file, 28 timeout, 35 TLS handshake failed, 56 connection closed, 58 bad
                 client certificate or key file, 60 server certificate rejected, 77 bad CA certificate file.
 
-                Options:
-                """);
-        OPTIONS.forEach(option -> usage.append(option.helpLine()));
-        return usage.toString();
+                """, OPTIONS);
     }
 
     @Override
@@ -87,7 +81,7 @@ final class GetCommand implements Command {
         } catch (GetRequests.DataFileException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.READ_ERROR;
-        } catch (GetTlsOptions.TlsFileException e) {
+        } catch (ClientTlsOptions.TlsFileException e) {
             report(err, silent, e.getMessage());
             return e.exitCode();
         }
@@ -106,32 +100,16 @@ final class GetCommand implements Command {
     }
 
     private static ClientConfig config(Arguments parsed, PrintStream err)
-            throws UsageException, GetTlsOptions.TlsFileException {
-        ClientConfig.Builder config = ClientConfig.builder().userAgent("wisp/" + Main.version());
+            throws UsageException, ClientTlsOptions.TlsFileException {
+        ClientConfig.Builder config = ClientFlags.configure(parsed);
         if (parsed.has("--max-time")) {
-            config.callTimeout(seconds(parsed, "--max-time"));
-        }
-        if (parsed.has("--connect-timeout")) {
-            config.connectTimeout(seconds(parsed, "--connect-timeout"));
+            config.callTimeout(ClientFlags.seconds(parsed, "--max-time"));
         }
         if (parsed.has("--verbose")) {
             config.eventListener(new VerboseListener(err));
         }
-        GetTlsOptions.tls(parsed).ifPresent(config::tls);
+        ClientTlsOptions.tls(parsed).ifPresent(config::tls);
         return config.build();
-    }
-
-    private static Duration seconds(Arguments parsed, String option) throws UsageException {
-        String text = parsed.value(option).orElseThrow();
-        try {
-            double seconds = Double.parseDouble(text);
-            if (seconds > 0 && seconds < 1e9) {
-                return Duration.ofNanos((long) (seconds * 1e9));
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("option " + option + " must be a positive number of seconds: '" + text + "'");
     }
 
     private static int print(Response response, Arguments parsed, PrintStream out, PrintStream err)

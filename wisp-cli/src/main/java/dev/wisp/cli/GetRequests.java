@@ -28,17 +28,7 @@ final class GetRequests {
         } catch (IllegalArgumentException e) {
             throw new UsageException("not an http or https URL: '" + url + "'");
         }
-        for (String header : parsed.values("--header")) {
-            int colon = header.indexOf(':');
-            if (colon <= 0) {
-                throw new UsageException("option --header needs 'Name: value', got '" + header + "'");
-            }
-            try {
-                request.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("option --header: " + e.getMessage());
-            }
-        }
+        addHeaders(request, parsed);
         byte[] data = data(parsed);
         if (data != null) {
             request.method("POST").body(data);
@@ -60,6 +50,21 @@ final class GetRequests {
     }
 
     /** The body of -d or --data-binary, or null; -d drops CR and LF from a file, as curl does. */
+    /** Adds the {@code --header} options, each 'Name: value'. */
+    static void addHeaders(Request.Builder request, Arguments parsed) throws UsageException {
+        for (String header : parsed.values("--header")) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw new UsageException("option --header needs 'Name: value', got '" + header + "'");
+            }
+            try {
+                request.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("option --header: " + e.getMessage());
+            }
+        }
+    }
+
     private static byte[] data(Arguments parsed) throws DataFileException {
         boolean binary = parsed.has("--data-binary");
         String text = parsed.value(binary ? "--data-binary" : "--data").orElse(null);

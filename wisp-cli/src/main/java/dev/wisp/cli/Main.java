@@ -12,7 +12,8 @@ import java.util.Properties;
  * 2 usage error (with the usage on stderr); {@code get} adds curl's codes for its failures.
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(new ServeCommand(), new GetCommand());
+    private static final List<Command> COMMANDS = List.of(new ServeCommand(), new GetCommand(),
+            new WsCommand(System.in));
 
     private Main() {
     }

@@ -1,5 +1,7 @@
 package dev.wisp.cli;
 
+import java.util.List;
+
 /**
  * An option a command accepts, and its line in the command's help.
  *
@@ -21,5 +23,12 @@ record Option(String name, String alias, String valueName, String description) {
     String helpLine() {
         String forms = (alias == null ? "    " : alias + ", ") + name + (takesValue() ? " " + valueName : "");
         return "  " + forms + " ".repeat(Math.max(2, 28 - forms.length())) + description + "\n";
+    }
+
+    /** A command's help: its text, then "Options:" and a line per option. */
+    static String usage(String text, List<Option> options) {
+        StringBuilder usage = new StringBuilder(text).append("Options:\n");
+        options.forEach(option -> usage.append(option.helpLine()));
+        return usage.toString();
     }
 }

@@ -115,6 +115,8 @@ final class ServeCommand implements Command {
         ServerConfig config = builder.build();
         Router router = Router.builder()
                 .any("/echo", new EchoHandler())
+                .webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open)
+                .get("/ws.html", WebSocketEcho::page)
                 .get("/*", (request, response) -> {
                     // Each file goes out with its own type: nosniff keeps a browser from running a text file as a page.
                     response.header("X-Content-Type-Options", "nosniff");

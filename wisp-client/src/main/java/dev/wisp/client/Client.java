@@ -5,6 +5,12 @@ import dev.wisp.client.internal.CallRunner;
 import dev.wisp.client.internal.ConnectionPool;
 import dev.wisp.client.internal.ConnectionSource;
 import dev.wisp.client.internal.Connector;
+import dev.wisp.client.internal.ReconnectingWebSocket;
+import dev.wisp.client.internal.WebSocketUpgrader;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import java.net.URI;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -31,11 +37,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Client implements AutoCloseable {
     private final ClientConfig config;
+    private final Connector connector;
     private final ConnectionPool pool;
 
     private Client(ClientConfig config) {
         this.config = config;
-        this.pool = new ConnectionPool(new Connector(config));
+        this.connector = new Connector(config);
+        this.pool = new ConnectionPool(connector);
     }
 
     /** A client with this configuration. */
@@ -96,6 +104,83 @@ public final class Client implements AutoCloseable {
         }
         CallContext context = new CallContext(request, config);
         return new StreamingRequest(CallRunner.open(source, context, bodyLength), context);
+    }
+
+    /**
+     * Opens a WebSocket (RFC 6455) on a connection of its own, never pooled: TLS for {@code wss:} (and
+     * {@code https:}) with this client's TLS settings, plaintext for {@code ws:} (and {@code http:}). The
+     * listener's callbacks run on a virtual thread of their own.
+     *
+     * @throws WebSocketRefusedException if the server answers with another status than 101
+     * @throws dev.wisp.websocket.WebSocketHandshakeException if its 101 is wrong
+     * @throws HttpCallException if connecting fails
+     * @throws IllegalArgumentException if the URL is not a ws, wss, http or https URL
+     */
+    public WebSocket webSocket(String url, WebSocketConfig config, WebSocketListener listener) throws IOException {
+        return webSocket(webSocketRequest(url).build(), config, listener);
+    }
+
+    /** Opens a WebSocket read with {@link WebSocket#receive()}; otherwise as {@link #webSocket(String,
+     * WebSocketConfig, WebSocketListener)}. */
+    public WebSocket webSocket(String url, WebSocketConfig config) throws IOException {
+        return openWebSocket(webSocketRequest(url).build(), config, null);
+    }
+
+    /**
+     * Opens a WebSocket with the request's headers (say {@code Authorization}, {@code Origin} or
+     * {@code Sec-WebSocket-Protocol}); the request's URI is {@code http:} or {@code https:}.
+     *
+     * @throws IllegalArgumentException if the request sets a header the upgrade owns (Connection, Upgrade,
+     *     Sec-WebSocket-Key, -Accept, -Version, -Extensions), is not a GET, or has a body
+     */
+    public WebSocket webSocket(Request request, WebSocketConfig config, WebSocketListener listener)
+            throws IOException {
+        return openWebSocket(request, config, Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Opens a WebSocket with the request's headers, read with {@link WebSocket#receive()}. */
+    public WebSocket webSocket(Request request, WebSocketConfig config) throws IOException {
+        return openWebSocket(request, config, null);
+    }
+
+    /**
+     * Opens a WebSocket that connects again, as the policy says, whenever its connection ends without
+     * {@link WebSocket#close(int, String)} (a drop, a dead peer found by {@code pingInterval}, the server going
+     * away); the listener hears {@code onOpen} for every connection, the place to subscribe again. The first
+     * connection must succeed.
+     *
+     * @throws HttpCallException or WebSocketRefusedException if the first connection fails
+     */
+    public WebSocket reconnectingWebSocket(String url, WebSocketConfig config, WebSocketListener listener,
+            ReconnectPolicy policy) throws IOException {
+        Request request = webSocketRequest(url).build();
+        Objects.requireNonNull(config, "config");
+        return ReconnectingWebSocket.open(url, relay -> openWebSocket(request, config, relay), listener, policy);
+    }
+
+    private WebSocket openWebSocket(Request request, WebSocketConfig config, WebSocketListener listener)
+            throws IOException {
+        Objects.requireNonNull(config, "config");
+        WebSocketUpgrader.checkRequest(request);
+        CallContext call = new CallContext(request, this.config);
+        return WebSocketUpgrader.upgrade(connector.connect(request.origin(), call), request, config, listener, call);
+    }
+
+    /**
+     * A request for a WebSocket URL, to add headers to before {@link #webSocket(Request, WebSocketConfig)}:
+     * {@code ws:} becomes {@code http:} and {@code wss:} {@code https:}, as RFC 6455 §3 maps them.
+     *
+     * @throws IllegalArgumentException if the URL is not a ws, wss, http or https URL
+     */
+    public static Request.Builder webSocketRequest(String url) {
+        URI uri = URI.create(Objects.requireNonNull(url, "url"));
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String http = switch (scheme) {
+            case "ws", "http" -> "http";
+            case "wss", "https" -> "https";
+            default -> throw new IllegalArgumentException("a WebSocket URL is ws: or wss:, not " + url);
+        };
+        return Request.builder(http + url.substring(scheme.length()));
     }
 
     /** Connections open now, idle or in use. */

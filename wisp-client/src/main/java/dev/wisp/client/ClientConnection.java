@@ -4,6 +4,9 @@ import dev.wisp.client.internal.CallContext;
 import dev.wisp.client.internal.Connector;
 import dev.wisp.client.internal.DedicatedConnection;
 import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
@@ -126,6 +129,29 @@ public final class ClientConnection implements AutoCloseable {
      */
     public StreamingRequest open(Request request, long bodyLength) throws IOException {
         return Client.openOn(connection, request, config, bodyLength);
+    }
+
+    /**
+     * Upgrades this connection to WebSocket once its turn comes, after whatever requests it carried (Micrium's
+     * {@code HTTPc_WebSockUpgrade}); the listener's callbacks run on a virtual thread of their own. From then on
+     * the connection speaks WebSocket: an HTTP request on it throws {@link IllegalStateException} until
+     * {@link #reconnect()}. The request may set any header but those the upgrade owns (Connection, Upgrade,
+     * Sec-WebSocket-Key, -Accept, -Version; -Extensions comes from {@link WebSocketConfig#permessageDeflate()}).
+     *
+     * @throws ConnectionClosedException if the connection is not connected (closed, or its last response ended it)
+     * @throws WebSocketRefusedException if the server answers with another status than 101; the connection closes
+     * @throws IllegalArgumentException if the request sets a header the upgrade owns, is not a GET, has a body,
+     *     or is for another origin
+     */
+    public WebSocket upgradeToWebSocket(Request request, WebSocketConfig config, WebSocketListener listener)
+            throws IOException {
+        return connection.upgrade(request, config, Objects.requireNonNull(listener, "listener"),
+                new CallContext(request, this.config));
+    }
+
+    /** Upgrades this connection to a WebSocket read with {@link WebSocket#receive()}; see the listener variant. */
+    public WebSocket upgradeToWebSocket(Request request, WebSocketConfig config) throws IOException {
+        return connection.upgrade(request, config, null, new CallContext(request, this.config));
     }
 
     /** Closes the connection at once; an exchange in progress fails, queued calls fail until a reconnect. */

@@ -4,6 +4,8 @@ import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Method;
 import dev.wisp.core.RequestTarget;
 import dev.wisp.core.Status;
+import dev.wisp.websocket.WebSocketConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +39,22 @@ public final class Router {
         }
         methods.add(Method.OPTIONS.name());
         this.allMethods = String.join(", ", methods);
+    }
+
+    /** The timers of the WebSocket routes, so the server's sweeper ticks often enough for them. */
+    List<Duration> webSocketTimers() {
+        List<Duration> timers = new ArrayList<>();
+        for (Route route : routes) {
+            if (route.handler instanceof WebSocketRoute webSocket) {
+                WebSocketConfig config = webSocket.config();
+                timers.add(config.closeTimeout());
+                timers.add(config.pongTimeout());
+                if (config.pingInterval().isPositive()) {
+                    timers.add(config.pingInterval());
+                }
+            }
+        }
+        return timers;
     }
 
     public static Builder builder() {
@@ -167,6 +185,27 @@ public final class Router {
         public Builder methodNotAllowed(Handler handler) {
             methodNotAllowed = Objects.requireNonNull(handler, "handler");
             return this;
+        }
+
+        /**
+         * Adds a WebSocket endpoint (RFC 6455) on GET: an upgrade request that passes the handshake checks and the
+         * config's origin allow-list goes to the handler, which returns the connection's listener; any other
+         * request to the pattern gets the error {@link WebSocketRoute} describes. Over HTTPS it is wss.
+         *
+         * @throws IllegalArgumentException if the pattern is malformed
+         */
+        public Builder webSocket(String pattern, WebSocketConfig config, WebSocketHandler handler) {
+            return route(Method.GET, pattern, new WebSocketRoute(Objects.requireNonNull(config, "config"),
+                    Objects.requireNonNull(handler, "handler"), null));
+        }
+
+        /**
+         * Adds a WebSocket endpoint served with blocking calls on the connection's virtual thread; otherwise as
+         * {@link #webSocket}.
+         */
+        public Builder blockingWebSocket(String pattern, WebSocketConfig config, BlockingWebSocketHandler handler) {
+            return route(Method.GET, pattern, new WebSocketRoute(Objects.requireNonNull(config, "config"), null,
+                    Objects.requireNonNull(handler, "handler")));
         }
 
         public Router build() {

@@ -198,6 +198,7 @@ public final class Server implements AutoCloseable {
         List<Duration> timeouts = new ArrayList<>(List.of(config.headerTimeout(), config.idleTimeout(),
                 config.readTimeout(), config.writeTimeout(), config.lingerTimeout()));
         config.tls().ifPresent(tls -> timeouts.add(tls.handshakeTimeout()));
+        timeouts.addAll(service.router().webSocketTimers());
         return timeouts.toArray(Duration[]::new);
     }
 

@@ -43,6 +43,11 @@ import java.util.OptionalInt;
  * line must fit in one. At most {@code maxPooledBuffers} (64) free buffers are kept for reuse, and at most as many
  * idle connections in a burst of requests keep their read buffer while they wait.
  *
+ * <p>A connection switched to WebSocket by a route ({@link Router.Builder#webSocket}) leaves the HTTP limits and
+ * timeouts above behind, {@code writeTimeout} apart: its own are in its route's
+ * {@code dev.wisp.websocket.WebSocketConfig}. It still counts against {@code maxConnections}, and is never
+ * closed to make room for a new one.
+ *
  * <p>Transport: plaintext by default. With {@code tls(TlsConfig)} the port serves HTTPS (the TLS options, the
  * handshake timeout among them, are in {@link TlsConfig}); {@code plaintextPort} then also serves plaintext on a
  * second port, which redirects every request to HTTPS (308) unless {@code redirectToHttps(false)}.

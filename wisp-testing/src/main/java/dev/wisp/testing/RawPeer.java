@@ -84,6 +84,11 @@ public final class RawPeer implements AutoCloseable {
         });
     }
 
+    /** The buffered input: what follows the responses read so far, such as a WebSocket's frames. */
+    InputStream input() {
+        return in;
+    }
+
     /** Sends text, one byte per char (ISO-8859-1), so any byte can be written as a char escape. */
     public void send(String text) throws IOException {
         send(text.getBytes(StandardCharsets.ISO_8859_1));

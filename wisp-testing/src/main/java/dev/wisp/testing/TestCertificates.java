@@ -1,7 +1,12 @@
 package dev.wisp.testing;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Ready-made certificates for TLS tests, made at test time (nothing expires in the repository): a CA, server
@@ -54,5 +59,17 @@ public final class TestCertificates {
     public static TestCertificate selfSigned(TestCertificate.KeyType keyType) {
         return TestCertificate.builder().commonName("localhost").subjectAlternativeNames(LOCALHOST)
                 .keyType(keyType).build();
+    }
+
+    /** A JDK client context that trusts this CA alone, for JDK peers and Wisp's client. */
+    public static SSLContext trusting(TestCertificate ca) throws GeneralSecurityException, IOException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
     }
 }

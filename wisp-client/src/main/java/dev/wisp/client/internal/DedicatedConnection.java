@@ -2,7 +2,11 @@ package dev.wisp.client.internal;
 
 import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.Origin;
+import dev.wisp.client.Request;
 import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -22,6 +26,8 @@ public final class DedicatedConnection implements ConnectionSource {
     private final Semaphore turn = new Semaphore(1, true);
     private volatile Http1ClientConnection connection;
     private volatile String closeReason = "not connected";
+    /** Whether the connection now speaks WebSocket; HTTP requests are refused until a reconnect. */
+    private volatile boolean upgraded;
 
     public DedicatedConnection(Origin origin, Connector connector) {
         this.origin = origin;
@@ -41,6 +47,7 @@ public final class DedicatedConnection implements ConnectionSource {
         try {
             disconnect("reconnect");
             connection = connector.connect(origin, call);
+            upgraded = false;
         } finally {
             turn.release();
         }
@@ -72,6 +79,11 @@ public final class DedicatedConnection implements ConnectionSource {
             throw new IllegalArgumentException("request is for " + requested + ", this connection goes to " + origin);
         }
         takeTurn(call);
+        if (upgraded) {
+            turn.release();
+            throw new IllegalStateException("the connection to " + origin + " was upgraded to WebSocket; for HTTP,"
+                    + " close the WebSocket and reconnect(), or open another connection");
+        }
         Http1ClientConnection current = connection;
         if (current == null || current.isClosed() || current.isStale()) {
             String reason = current == null ? closeReason
@@ -84,6 +96,24 @@ public final class DedicatedConnection implements ConnectionSource {
                     + "); reconnect() to use it again", false, null);
         }
         return current;
+    }
+
+    /**
+     * Upgrades the connection to WebSocket once its turn comes; from then on HTTP requests on it are refused.
+     *
+     * @param listener where events go, or null for a blocking WebSocket
+     * @throws dev.wisp.client.ConnectionClosedException if the connection is closed (or was not persistent)
+     */
+    public WebSocketSession upgrade(Request request, WebSocketConfig config, WebSocketListener listener,
+            CallContext call) throws IOException {
+        Http1ClientConnection current = acquire(request.origin(), call);
+        try {
+            WebSocketSession session = WebSocketUpgrader.upgrade(current, request, config, listener, call);
+            upgraded = true;
+            return session;
+        } finally {
+            turn.release();
+        }
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private final TlsContext tls;
     private final WireInput input;
     private final WireOutput output;
+    private final BufferPool buffers;
     private final EventListener events;
     private volatile ConnectionSetup setup;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,6 +57,7 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
         this.tls = tls;
         this.input = WireInput.of(transport.input(), buffers);
         this.output = WireOutput.of(transport.output(), buffers);
+        this.buffers = buffers;
         this.events = events;
     }
 
@@ -77,6 +79,11 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
 
     public WireOutput output() {
         return output;
+    }
+
+    /** Where the wire buffers come from; a WebSocket that takes the connection over takes its buffers there. */
+    public BufferPool buffers() {
+        return buffers;
     }
 
     /** How DNS, connect and TLS went when this connection was made. */

@@ -18,6 +18,7 @@ import dev.wisp.http1.FixedLengthBodyInputStream;
 import dev.wisp.http1.Http1Framing;
 import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.server.RouteMatch;
+import dev.wisp.server.WebSocketRoute;
 import java.io.IOException;
 import java.util.Map;
 
@@ -40,6 +41,8 @@ final class Http1Exchange {
     private long writtenBeforeResponse;
     /** The request body once its framing is known; null before, or if the framing was refused. */
     private BodyInputStream body;
+    /** The connection that takes over after a 101, or null. */
+    private ServerConnection switchedTo;
 
     Http1Exchange(ServerContext context, Http1ServerConnection connection) {
         this.context = context;
@@ -73,6 +76,12 @@ final class Http1Exchange {
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
                 match.pathParameters(), connection::info, context.config().maxRequestBodyBytes());
         try {
+            if (match.handler() instanceof WebSocketRoute route) {
+                switchedTo = WebSocketUpgrade.upgrade(connection, head, request, route);
+                if (switchedTo != null) {
+                    return false;
+                }
+            }
             connection.http1().service().filtered(match.handler()).handle(request, response);
         } catch (HttpProtocolException e) {
             return fail(response, e.status(), e.getMessage(), null);
@@ -98,6 +107,11 @@ final class Http1Exchange {
             return false;
         }
         return response.isKeepAlive() && drain(body, continuing);
+    }
+
+    /** The connection of another protocol that takes this one over after a 101, or null if none does. */
+    ServerConnection switchedTo() {
+        return switchedTo;
     }
 
     /**

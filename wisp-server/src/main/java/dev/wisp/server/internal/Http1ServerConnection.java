@@ -28,6 +28,8 @@ final class Http1ServerConnection extends ServerConnection {
     private static final System.Logger LOG = System.getLogger(Http1ServerConnection.class.getName());
     /** A request that came this soon after the previous response marks a burst; see {@link #awaitRequest}. */
     private static final long BURST_WAIT_NANOS = 50_000_000;
+    /** The reason {@link #serveRequest()} gives when an exchange switched the connection to another protocol. */
+    private static final String SWITCHED = "switched protocols";
 
     /**
      * How long the last wait for a request took. The wait for the first request does not count (a client sends
@@ -38,6 +40,8 @@ final class Http1ServerConnection extends ServerConnection {
     private boolean firstWait = true;
     private WireInput input;
     private WireOutput output;
+    /** The connection that took this one over after a 101; set once, just before this one's loop ends. */
+    private ServerConnection switchedTo;
 
     Http1ServerConnection(ServerContext context, Http1Connections http1, Transport transport, long id) {
         super(context, transport, id);
@@ -84,6 +88,12 @@ final class Http1ServerConnection extends ServerConnection {
             }
         } catch (IOException | RuntimeException | Error e) {
             reason = failureReason(e);
+        }
+        if (switchedTo != null) {
+            // The new protocol owns the transport, the read buffer and this thread from here on.
+            context.registry().replace(this, switchedTo);
+            switchedTo.run();
+            return;
         }
         close(reason);
     }
@@ -198,6 +208,10 @@ final class Http1ServerConnection extends ServerConnection {
         transport.perReadTimeout(context.config().readTimeout().toNanos());
         Http1Exchange exchange = new Http1Exchange(context, this);
         if (!exchange.run(head)) {
+            if (exchange.switchedTo() != null) {
+                switchedTo = exchange.switchedTo();
+                return SWITCHED;
+            }
             String forced = forcedCloseReason();
             String reason = forced != null ? forced : isTimedOut() ? "body read timeout" : "exchange asked to close";
             if (forced == null && exchange.hasUnreadBody()) {

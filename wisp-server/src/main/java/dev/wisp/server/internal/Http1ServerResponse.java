@@ -200,10 +200,13 @@ final class Http1ServerResponse implements ServerResponse {
             keepAlive = false;
         }
         headers.set(HeaderNames.DATE, HttpDate.now());
-        if (!keepAlive) {
-            headers.set(HeaderNames.CONNECTION, "close");
-        } else if (requestVersion == Version.HTTP_1_0) {
-            headers.set(HeaderNames.CONNECTION, "keep-alive");
+        String connection = !keepAlive ? "close" : requestVersion == Version.HTTP_1_0 ? "keep-alive" : null;
+        if (headers.contains("Upgrade")) {
+            // RFC 9110 §7.8: a sender of Upgrade (a 426 naming the protocol to switch to) lists it in Connection.
+            connection = connection == null ? "upgrade" : "upgrade, " + connection;
+        }
+        if (connection != null) {
+            headers.set(HeaderNames.CONNECTION, connection);
         }
         Http1HeadWriter.writeResponseHead(out, new ResponseHead(Version.HTTP_1_1, status, headers.build()));
     }

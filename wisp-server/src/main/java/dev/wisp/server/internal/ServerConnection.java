@@ -170,6 +170,14 @@ abstract class ServerConnection implements Runnable {
         if (writeDeadline != 0 && nowNanos - writeDeadline > 0) {
             abort("write timeout");
         }
+        sweep(nowNanos);
+    }
+
+    /**
+     * Runs the protocol's own timers on the sweeper's thread, every tick (a WebSocket's idle pings, dead-peer and
+     * closing timeouts); nothing for HTTP/1.1, whose timeouts are all read and write deadlines. Must not block.
+     */
+    void sweep(long nowNanos) {
     }
 
     /** Closes the connection if it is idle; called by the registry to make room. */
@@ -180,7 +188,17 @@ abstract class ServerConnection implements Runnable {
     /** Closes the connection if idle, else lets it finish its work and close. */
     final void drain() {
         draining = true;
-        closeIfIdle("server stopping");
+        if (!closeIfIdle("server stopping")) {
+            drainBusy();
+        }
+    }
+
+    /**
+     * Tells a busy connection that the server stops, in its protocol's words; called under the registry's list
+     * lock, so it must not block. Nothing for HTTP/1.1: its connection closes after the exchange in progress, and
+     * says so with {@code Connection: close}. A WebSocket, always busy, sends 1001 going away.
+     */
+    void drainBusy() {
     }
 
     /**

@@ -82,4 +82,18 @@ public final class CloseFrames {
                     + "1007-1014 or 3000-4999");
         }
     }
+
+    /** The reason cut to at most {@link #MAX_REASON_BYTES} of UTF-8, on a character boundary. */
+    static String truncateReason(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= CloseFrames.MAX_REASON_BYTES) {
+            return reason;
+        }
+        // Cut on a character boundary: drop continuation bytes at the cut.
+        int end = CloseFrames.MAX_REASON_BYTES;
+        while (end > 0 && (bytes[end] & 0xc0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
 }

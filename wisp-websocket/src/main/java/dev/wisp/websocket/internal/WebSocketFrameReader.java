@@ -132,12 +132,10 @@ public final class WebSocketFrameReader {
         if (length7 < 126) {
             return length7;
         }
+        // RFC 6455 §5.2: the sender must use the minimal encoding; a longer one is read all the same (as node's ws
+        // does), since it is unambiguous and failing it gains nothing.
         if (length7 == 126) {
-            int length = requireByte() << 8 | requireByte();
-            if (length < 126) {
-                throw protocolError("16-bit payload length " + length + " is not minimally encoded");
-            }
-            return length;
+            return requireByte() << 8 | requireByte();
         }
         long length = 0;
         for (int i = 0; i < 8; i++) {
@@ -145,9 +143,6 @@ public final class WebSocketFrameReader {
         }
         if (length < 0) {
             throw protocolError("64-bit payload length has its most significant bit set");
-        }
-        if (length <= 0xffff) {
-            throw protocolError("64-bit payload length " + length + " is not minimally encoded");
         }
         return length;
     }

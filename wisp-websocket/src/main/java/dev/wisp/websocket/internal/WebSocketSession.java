@@ -29,10 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Wiring.</b> The server (after answering 101) or the client (after checking the 101) makes one with the
  * transport, a {@link WireInput} over {@code transport.input()} that still holds any bytes read past the HTTP
- * head, the {@link Agreement} of the handshake, and a listener or none; then, on the connection's (virtual) thread, either calls
- * {@link #run()}, which reads until the connection ends, or hands the session to code that
+ * head, the {@link Agreement} of the handshake, and a listener or none; then, on the connection's (virtual)
+ * thread, either calls {@link #run()}, which reads until the connection ends, or hands the session to code that
  * calls {@link #receive()}. The owner's sweeper calls {@link #sweep(long)} on every tick: it sends idle pings and
- * enforces the close, pong and write timers. The session closes the transport when it ends.
+ * enforces the close, pong and write timers ({@link SessionTimers}). The session closes the transport when it
+ * ends.
  *
  * <p><b>Threads.</b> One thread reads at a time (the read lock); any thread may send. A data message holds the
  * message permit from its first frame to its last, so fragments of two messages never interleave; every frame
@@ -45,8 +46,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * error sends the close frame with the error's code, then lingers (drains input until the peer closes or the
  * timer expires) so the peer reads the frame rather than a reset.
  *
- * <p>Over 500 lines because reading, sending, closing and the timers share one state (close sent or received,
- * terminated) under two locks; the timers (sweep) are the next part to move out, into a keep-alive class.
+ * <p>Near 500 lines because reading, sending and closing share one state (close sent or received, terminated)
+ * under two locks; the timers live in {@link SessionTimers}.
  */
 public final class WebSocketSession implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
@@ -75,13 +76,7 @@ public final class WebSocketSession implements WebSocket {
     private volatile boolean closedByApplication;
     private volatile boolean closeReceived;
     private volatile boolean terminated;
-    private volatile long lastReceivedNanos = System.nanoTime();
-    /** When the idle ping went out, or 0 when none is awaiting an answer. */
-    private volatile long pingSentNanos;
-    /** When the closing handshake must be over, or 0 while none is under way. */
-    private volatile long closeDeadlineNanos;
-    /** Why the sweeper closed the transport, reported instead of the read's exception. */
-    private volatile String abortReason;
+    private final SessionTimers timers;
 
     /**
      * @param id the connection id for log lines, as {@code c17}
@@ -98,6 +93,7 @@ public final class WebSocketSession implements WebSocket {
         this.config = Objects.requireNonNull(config, "config");
         this.agreement = Objects.requireNonNull(agreement, "agreement");
         this.listener = listener;
+        this.timers = new SessionTimers(config);
         this.inflater = agreement.deflate().map(deflate -> deflate.newInflater(role)).orElse(null);
         this.deflater = agreement.deflate().map(deflate -> deflate.newDeflater(role)).orElse(null);
         this.reader = new WebSocketFrameReader(input, role, config.maxFrameBytes(), config.maxMessageBytes(),
@@ -183,17 +179,18 @@ public final class WebSocketSession implements WebSocket {
     private Incoming next() throws IOException {
         Incoming event;
         try {
+            // Between frames an idle WebSocket waits holding no read buffer, as an idle HTTP/1.1 connection does.
+            input.awaitData();
             event = reader.readNext();
         } catch (WebSocketProtocolException e) {
             fail(e.closeCode(), e.getMessage());
             throw e;
         } catch (IOException e) {
             terminate();
-            String reason = abortReason;
+            String reason = timers.abortReason();
             throw reason != null ? new SocketTimeoutException(reason) : e;
         }
-        lastReceivedNanos = System.nanoTime();
-        pingSentNanos = 0;
+        timers.received(System.nanoTime());
         switch (event) {
             case Incoming.Ping ping -> {
                 if (!closeSent) {
@@ -220,7 +217,7 @@ public final class WebSocketSession implements WebSocket {
         LOG.log(DEBUG, () -> "[" + id + "] failing websocket with " + code + ": " + message);
         try {
             if (!closeSent) {
-                sendClose(code, truncate(message));
+                sendClose(code, CloseFrames.truncateReason(message));
             }
             transport.shutdownOutput();
             lingerAndClose(true);
@@ -235,11 +232,9 @@ public final class WebSocketSession implements WebSocket {
      * first reads until the peer closes, at most closeTimeout, so the peer is not answered by a reset.
      */
     private void lingerAndClose(boolean waitForPeer) {
-        if (closeDeadlineNanos == 0) {
-            closeDeadlineNanos = System.nanoTime() + config.closeTimeout().toNanos();
-        }
+        long closeDeadline = timers.startClosing(System.nanoTime());
         if (waitForPeer) {
-            transport.readDeadline(closeDeadlineNanos);
+            transport.readDeadline(closeDeadline);
             byte[] sink = new byte[512];
             try {
                 // Bounded by the peer's end of stream, the close deadline (sweep) and MAX_LINGER_BYTES.
@@ -374,13 +369,13 @@ public final class WebSocketSession implements WebSocket {
         if (!sendClose(code, reason)) {
             return;
         }
-        closeDeadlineNanos = System.nanoTime() + config.closeTimeout().toNanos();
+        long closeDeadline = timers.restartClosing(System.nanoTime());
         if (listener != null || !readLock.tryLock()) {
             return; // the reading thread completes the handshake when the peer's close frame arrives
         }
         try {
             // Bounded by the close deadline, which sweep() enforces by closing the transport.
-            transport.readDeadline(closeDeadlineNanos);
+            transport.readDeadline(closeDeadline);
             while (!terminated) {
                 next();
             }
@@ -423,37 +418,39 @@ public final class WebSocketSession implements WebSocket {
     }
 
     /**
+     * Starts the closing handshake on the owner's behalf (a server stopping: 1001 going away) without reading:
+     * the reading thread completes it when the peer's close frame comes, and {@link #sweep(long)} closes the
+     * transport if it does not come within closeTimeout. Unlike {@link #close(int, String)} the application may
+     * still call close itself. Never waits for the peer, so it may be called while the owner holds a lock, from
+     * any thread, except that sending the frame may wait for the socket up to the write timeout.
+     */
+    public void goAway(int code, String reason) {
+        try {
+            if (sendClose(code, reason)) {
+                timers.startClosing(System.nanoTime());
+            }
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[" + id + "] close frame not sent: " + e.getMessage());
+            closeTransport();
+        }
+    }
+
+    /**
      * Checks the timers; the owner's sweeper calls it on every tick with {@link System#nanoTime()}. Never blocks.
      * Closes the transport when the closing handshake, a write, or the answer to an idle ping is late; sends an
-     * idle ping when nothing has been received for pingInterval.
+     * idle ping (from a fresh virtual thread) when nothing has been received for pingInterval.
      */
     public void sweep(long now) {
         if (terminated) {
             return;
         }
-        long closeDeadline = closeDeadlineNanos;
-        if (closeDeadline != 0 && now - closeDeadline >= 0) {
-            abort("closing handshake not completed within " + config.closeTimeout().toMillis()
-                    + " ms (closeTimeout)");
-            return;
-        }
-        long writeDeadline = transport.writeDeadlineNanos();
-        if (writeDeadline != 0 && now - writeDeadline >= 0) {
-            abort("the peer did not take a write in time");
-            return;
-        }
-        long interval = config.pingInterval().toNanos();
-        if (interval == 0 || closeSent) {
-            return;
-        }
-        long pingSent = pingSentNanos;
-        if (pingSent != 0) {
-            if (now - pingSent >= config.pongTimeout().toNanos()) {
-                abort("no answer to a ping within " + config.pongTimeout().toMillis() + " ms (pongTimeout)");
+        switch (timers.due(now, transport.writeDeadlineNanos(), closeSent)) {
+            case NONE -> { }
+            case PING -> Thread.ofVirtual().name("wisp-ws-ping-" + id).start(this::sendIdlePing);
+            case ABORT -> {
+                LOG.log(DEBUG, () -> "[" + id + "] websocket aborted: " + timers.abortReason());
+                closeTransport();
             }
-        } else if (now - lastReceivedNanos >= interval) {
-            pingSentNanos = now;
-            Thread.ofVirtual().name("wisp-ws-ping-" + id).start(this::sendIdlePing);
         }
     }
 
@@ -463,13 +460,6 @@ public final class WebSocketSession implements WebSocket {
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + id + "] idle ping not sent: " + e.getMessage());
         }
-    }
-
-    /** Closes the transport from the sweeper; the reading thread then reports the reason. */
-    private void abort(String reason) {
-        abortReason = reason;
-        LOG.log(DEBUG, () -> "[" + id + "] websocket aborted: " + reason);
-        closeTransport();
     }
 
     /**
@@ -503,18 +493,5 @@ public final class WebSocketSession implements WebSocket {
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + id + "] close failed: " + e.getMessage());
         }
-    }
-
-    private static String truncate(String reason) {
-        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= CloseFrames.MAX_REASON_BYTES) {
-            return reason;
-        }
-        // Cut on a character boundary: drop continuation bytes at the cut.
-        int end = CloseFrames.MAX_REASON_BYTES;
-        while (end > 0 && (bytes[end] & 0xc0) == 0x80) {
-            end--;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 }

@@ -4,17 +4,25 @@ import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsIdentity;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The TLS options of {@code wisp get}, named as curl names them, turned into the client's {@link TlsConfig}:
+ * The TLS options of {@code wisp get} and {@code wisp ws}, named as curl names them, turned into the client's {@link TlsConfig}:
  * {@code --cacert FILE} (CA certificates in PEM that replace the JDK's trust store), {@code --cert FILE} and
  * {@code --key FILE} (a client certificate chain and its key, in PEM, for mutual TLS; without {@code --key} the key
  * is read from the certificate file, as curl does) and {@code -k/--insecure} ({@link
  * TlsConfig.Builder#insecureTrustAll()}, which logs its WARNING).
  */
-final class GetTlsOptions {
-    private GetTlsOptions() {
+final class ClientTlsOptions {
+    /** The options, for the commands that make TLS connections. */
+    static final List<Option> OPTIONS = List.of(
+            new Option("--cacert", null, "FILE", "verify the server with the CA certificates of this PEM file"),
+            new Option("--cert", "-E", "FILE", "client certificate (PEM) for mutual TLS; its key too if no --key"),
+            new Option("--key", null, "FILE", "private key (PEM) of the --cert certificate"),
+            new Option("--insecure", "-k", null, "do not verify the server's certificate or name (unsafe)"));
+
+    private ClientTlsOptions() {
     }
 
     /** A file of the TLS options could not be used; {@link #exitCode()} is curl's code for it. */

@@ -1,0 +1,183 @@
+package dev.wisp.cli;
+
+import dev.wisp.client.Client;
+import dev.wisp.client.ClientConfig;
+import dev.wisp.client.HttpCallException;
+import dev.wisp.client.Request;
+import dev.wisp.websocket.CloseCode;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketHandshakeException;
+import dev.wisp.websocket.WebSocketListener;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code wisp ws URL}: an interactive WebSocket client, as websocat is. Each line of standard input goes out as a
+ * text message (binary with {@code --binary}); each message received is printed on a line of its own. It ends
+ * when the peer closes, or when standard input ends and the closing handshake is done.
+ *
+ * <p>Threads: the caller's thread waits for the end; a virtual thread reads standard input and sends; the
+ * WebSocket's own thread prints what arrives.
+ */
+final class WsCommand implements Command {
+    private static final List<Option> OPTIONS = Stream.concat(Stream.of(
+            new Option("--header", "-H", "'NAME: VALUE'", "add a header to the upgrade request; repeatable"),
+            new Option("--subprotocol", null, "NAME", "offer this subprotocol; repeatable, in order of preference"),
+            new Option("--binary", null, null, "send each line as a binary message (without its line end)"),
+            new Option("--no-compression", null, null, "do not offer permessage-deflate"),
+            new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
+            new Option("--help", "-h", null, "show this help")), ClientTlsOptions.OPTIONS.stream()).toList();
+
+    private final InputStream input;
+
+    WsCommand(InputStream input) {
+        this.input = input;
+    }
+
+    @Override
+    public String name() {
+        return "ws";
+    }
+
+    @Override
+    public String summary() {
+        return "talk to a WebSocket: lines from stdin out, messages to stdout";
+    }
+
+    @Override
+    public String usage() {
+        return Option.usage("""
+                Usage: wisp ws URL [options]
+
+                Opens a WebSocket (ws: plaintext, wss: TLS verified against the JDK's CA certificates). Each
+                line of standard input is sent as a text message; each message received is printed on its own
+                line (binary ones as their bytes). Ends when the server closes, or when standard input ends and
+                the closing handshake is done. Exit codes: 0 closed cleanly, 1 the connection failed, 7 cannot
+                connect, 8 bad handshake answer, 22 upgrade refused (the status is printed), 35/60 TLS failures.
+
+                """, OPTIONS);
+    }
+
+    @Override
+    public int run(List<String> arguments, PrintStream out, PrintStream err) throws UsageException {
+        Arguments parsed = Arguments.parse(arguments, OPTIONS);
+        if (parsed.has("--help")) {
+            out.print(usage());
+            return ExitCodes.OK;
+        }
+        if (parsed.positionals().size() != 1) {
+            throw new UsageException("expected one URL, got " + parsed.positionals().size());
+        }
+        Request request = request(parsed.positionals().getFirst(), parsed);
+        WebSocketConfig config = WebSocketConfig.builder()
+                .subprotocols(parsed.values("--subprotocol"))
+                .permessageDeflate(!parsed.has("--no-compression"))
+                .maxFrameBytes(16 << 20)
+                .maxMessageBytes(16 << 20)
+                .build();
+        Printer printer = new Printer(out, err);
+        ClientConfig.Builder clientConfig = ClientFlags.configure(parsed);
+        try {
+            ClientTlsOptions.tls(parsed).ifPresent(clientConfig::tls);
+        } catch (ClientTlsOptions.TlsFileException e) {
+            err.println("wisp ws: " + e.getMessage());
+            return e.exitCode();
+        }
+        try (Client client = Client.create(clientConfig.build())) {
+            WebSocket webSocket = client.webSocket(request, config, printer);
+            Thread.ofVirtual().name("wisp-ws-stdin").start(() -> sendLines(webSocket, parsed.has("--binary"), err));
+            printer.ended.await();
+            return printer.exitCode;
+        } catch (HttpCallException e) {
+            err.println("wisp ws: " + e.getMessage());
+            return ExitCodes.of(e);
+        } catch (WebSocketHandshakeException e) {
+            err.println("wisp ws: " + e.getMessage());
+            return ExitCodes.BAD_RESPONSE;
+        } catch (IOException e) {
+            err.println("wisp ws: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    private static Request request(String url, Arguments parsed) throws UsageException {
+        Request.Builder request;
+        try {
+            request = Client.webSocketRequest(url.contains("://") ? url : "ws://" + url);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("not a ws or wss URL: '" + url + "'");
+        }
+        GetRequests.addHeaders(request, parsed);
+        return request.build();
+    }
+
+    /** Sends each line of standard input; closes with 1000 when it ends. */
+    private void sendLines(WebSocket webSocket, boolean binary, PrintStream err) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null && webSocket.isOpen(); ) {
+                if (binary) {
+                    webSocket.sendBinary(line.getBytes(StandardCharsets.UTF_8));
+                } else {
+                    webSocket.sendText(line);
+                }
+            }
+            webSocket.close(CloseCode.NORMAL_CLOSURE, "");
+        } catch (IOException | IllegalStateException e) {
+            if (webSocket.isOpen()) {
+                err.println("wisp ws: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Prints what arrives and notes how the connection ended. */
+    private static final class Printer implements WebSocketListener {
+        private final PrintStream out;
+        private final PrintStream err;
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private volatile int exitCode = ExitCodes.OK;
+
+        Printer(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public void onText(WebSocket webSocket, String text) {
+            out.println(text);
+            out.flush();
+        }
+
+        @Override
+        public void onBinary(WebSocket webSocket, byte[] bytes) {
+            out.write(bytes, 0, bytes.length);
+            out.println();
+            out.flush();
+        }
+
+        @Override
+        public void onClose(WebSocket webSocket, int code, String reason) {
+            if (code != CloseCode.NORMAL_CLOSURE && code != CloseCode.NO_STATUS_RECEIVED) {
+                err.println("wisp ws: closed by the server: " + code + (reason.isEmpty() ? "" : " " + reason));
+            }
+            ended.countDown();
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, IOException error) {
+            err.println("wisp ws: " + error.getMessage());
+            exitCode = ExitCodes.FAILURE;
+            ended.countDown();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.Server;
+import dev.wisp.testing.OutputLines;
+import dev.wisp.testing.PeerProcess;
+import dev.wisp.testing.PeerTools;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code wisp ws} in-process: against {@code wisp serve}'s echo (lines out, echoes printed, a clean close when
+ * stdin ends), a refused upgrade, and libwebsockets' test server (its dumb-increment protocol counts up).
+ */
+class WsCommandIT {
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path directory;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int ws(InputStream stdin, String... arguments) throws UsageException {
+        return new WsCommand(stdin).run(List.of(arguments), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private Server serve() throws UsageException {
+        return ServeCommand.start(List.of(directory.toString(), "--plain", "--port", "0"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void sendsEachLineAndPrintsEachEchoThenClosesWhenStdinEnds() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Server server = serve()) {
+                InputStream stdin = new ByteArrayInputStream("one\ntwo ☃\n".getBytes(StandardCharsets.UTF_8));
+                // The echoes may come before or after stdin ends; the close waits for both to be printed.
+                int code = ws(stdin, "ws://127.0.0.1:" + server.port() + "/ws");
+                assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+                assertEquals("one\ntwo ☃\n", out.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @Test
+    void exitsWith22AndTheStatusWhenTheUpgradeIsRefused() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Server server = serve()) {
+                int code = ws(InputStream.nullInputStream(), "ws://127.0.0.1:" + server.port() + "/nowhere");
+                assertEquals(22, code);
+                assertTrue(err.toString(StandardCharsets.UTF_8).contains("refused: 404"),
+                        err.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @Test
+    void countsWithTheLibwebsocketsTestServer() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path server = PeerTools.require("libwebsockets-test-server");
+            int port = PeerProcess.freePort();
+            try (PeerProcess lws = PeerProcess.start(List.of(server.toString(), "-p", String.valueOf(port), "-i",
+                    "lo"), Map.of(), "LWS:", Duration.ofSeconds(20));
+                    PipedOutputStream typing = new PipedOutputStream();
+                    PipedInputStream stdin = new PipedInputStream(typing);
+                    PipedInputStream printed = new PipedInputStream(1 << 16);
+                    PrintStream stdout = new PrintStream(new PipedOutputStream(printed), true,
+                            StandardCharsets.UTF_8)) {
+                OutputLines lines = OutputLines.follow(printed);
+                List<String> arguments = List.of("ws://127.0.0.1:" + port + "/", "--subprotocol",
+                        "dumb-increment-protocol");
+                Thread client = Thread.ofVirtual().start(() -> {
+                    try {
+                        new WsCommand(stdin).run(arguments, stdout, new PrintStream(err, true, StandardCharsets.UTF_8));
+                    } catch (UsageException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                // dumb-increment sends a rising number every 50 ms.
+                int first = Integer.parseInt(lines.await("", Duration.ofSeconds(10)));
+                for (int next = first + 1; next <= first + 4; next++) {
+                    assertEquals(String.valueOf(next), lines.await("", Duration.ofSeconds(5)));
+                }
+                typing.close();
+                client.join();
+            }
+        });
+    }
+}

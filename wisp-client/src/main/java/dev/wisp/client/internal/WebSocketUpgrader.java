@@ -1,0 +1,189 @@
+package dev.wisp.client.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.client.ClientConfig;
+import dev.wisp.client.Request;
+import dev.wisp.client.ResponseProtocolException;
+import dev.wisp.client.WebSocketRefusedException;
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.Method;
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.RequestTarget;
+import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Version;
+import dev.wisp.http1.ChunkedBodyInputStream;
+import dev.wisp.http1.EmptyBodyInputStream;
+import dev.wisp.http1.FixedLengthBodyInputStream;
+import dev.wisp.http1.Http1Framing;
+import dev.wisp.http1.Http1HeadWriter;
+import dev.wisp.http1.Http1Limits;
+import dev.wisp.http1.Http1ResponseReader;
+import dev.wisp.http1.UntilCloseBodyInputStream;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketHandshakeException;
+import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.internal.Agreement;
+import dev.wisp.websocket.internal.ClientHandshake;
+import dev.wisp.websocket.internal.Role;
+import dev.wisp.websocket.internal.WebSocketSession;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The client's side of the switch to WebSocket on an HTTP/1.1 connection, fresh or carrying requests already
+ * (Micrium's {@code HTTPc_WebSockUpgrade}): sends the upgrade request, checks the 101 (RFC 6455 §4.1), and runs a
+ * {@link WebSocketSession} over the connection's transport and the bytes read past the response head.
+ *
+ * <p>The library owns {@code Connection}, {@code Upgrade}, {@code Sec-WebSocket-Key}, {@code Sec-WebSocket-Accept},
+ * {@code Sec-WebSocket-Version} and {@code Sec-WebSocket-Extensions} (set through
+ * {@link WebSocketConfig#permessageDeflate()}); a request that sets one of them is refused. A request's
+ * {@code Sec-WebSocket-Protocol} is offered along with the config's subprotocols.
+ *
+ * <p>Runs on the caller's thread; the connection must be the caller's alone.
+ */
+public final class WebSocketUpgrader {
+    private static final System.Logger LOG = System.getLogger(WebSocketUpgrader.class.getName());
+    private static final Set<String> OWNED = Set.of("connection", "upgrade", "sec-websocket-key",
+            "sec-websocket-accept", "sec-websocket-version", "sec-websocket-extensions");
+    private static final int MAX_REFUSAL_BODY = 64 * 1024;
+
+    private WebSocketUpgrader() {
+    }
+
+    /**
+     * Checks that a request can be sent as an upgrade.
+     *
+     * @throws IllegalArgumentException naming the header the library owns, or a method other than GET, or a body
+     */
+    public static void checkRequest(Request request) {
+        if (!request.method().equals(Method.GET)) {
+            throw new IllegalArgumentException("a WebSocket upgrade is a GET, not " + request.method());
+        }
+        if (request.body().length() != 0) {
+            throw new IllegalArgumentException("a WebSocket upgrade request has no body");
+        }
+        for (int i = 0; i < request.headers().size(); i++) {
+            String name = request.headers().name(i);
+            if (OWNED.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("the WebSocket upgrade sets " + name + " itself; remove it from"
+                        + " the request" + (name.equalsIgnoreCase("Sec-WebSocket-Extensions")
+                        ? " and use WebSocketConfig.permessageDeflate" : ""));
+            }
+        }
+    }
+
+    /**
+     * Upgrades the connection: on success, it speaks WebSocket from now on, and a listener's callbacks run on a
+     * virtual thread of their own. On failure the connection is closed.
+     *
+     * @param listener where events go, or null for a WebSocket read with {@code receive()}
+     * @throws WebSocketRefusedException if the server answered with another status than 101
+     * @throws WebSocketHandshakeException if the 101 is wrong (accept value, an extension or subprotocol not offered)
+     */
+    public static WebSocketSession upgrade(Http1ClientConnection connection, Request request, WebSocketConfig config,
+            WebSocketListener listener, CallContext call) throws IOException {
+        checkRequest(request);
+        ClientConfig clientConfig = call.config();
+        WebSocketConfig offered = withRequestSubprotocols(request, config);
+        ClientHandshake handshake = ClientHandshake.start(offered);
+        connection.doNotReuse();
+        connection.beginExchange(call.deadlineNanos(), clientConfig.readTimeout().toNanos());
+        Agreement agreement;
+        try {
+            RequestHead head = head(request, clientConfig, handshake);
+            Http1HeadWriter.writeRequestHead(connection.output(), head);
+            connection.output().flush();
+            Http1Limits limits = new Http1Limits(clientConfig.maxStatusLineBytes(), clientConfig.maxHeaderBytes(),
+                    clientConfig.maxHeaderCount(), clientConfig.maxChunkLineBytes());
+            ResponseHead response = new Http1ResponseReader(limits).readHead(connection.input());
+            if (response.status().code() != 101) {
+                throw new WebSocketRefusedException(request.uri().toString(), response.status(), response.headers(),
+                        refusalBody(connection, response, limits));
+            }
+            agreement = handshake.check(response);
+        } catch (HttpProtocolException e) {
+            connection.close("WebSocket upgrade failed: " + e.getMessage());
+            throw new ResponseProtocolException(e.getMessage(), null, e);
+        } catch (IOException | RuntimeException e) {
+            connection.close("WebSocket upgrade failed: " + e.getMessage());
+            throw e;
+        } finally {
+            connection.endExchange();
+        }
+        LOG.log(DEBUG, () -> "[" + connection + "] switched to websocket");
+        WebSocketSession session = new WebSocketSession("k" + connection.id(), connection.transport(),
+                connection.input(), connection.buffers(), Role.CLIENT, offered, agreement, listener);
+        ClientSweeper.instance().watch(new Swept(session, connection));
+        if (listener != null) {
+            Thread.ofVirtual().name("wisp-ws-k" + connection.id()).start(session::run);
+        }
+        return session;
+    }
+
+    private static WebSocketConfig withRequestSubprotocols(Request request, WebSocketConfig config) {
+        List<String> requested = request.headers().all("Sec-WebSocket-Protocol");
+        if (requested.isEmpty()) {
+            return config;
+        }
+        List<String> subprotocols = new ArrayList<>();
+        for (String value : requested) {
+            for (String element : value.split(",")) {
+                if (!element.isBlank()) {
+                    subprotocols.add(element.strip());
+                }
+            }
+        }
+        subprotocols.addAll(config.subprotocols());
+        return config.toBuilder().subprotocols(subprotocols.stream().distinct().toList()).build();
+    }
+
+    private static RequestHead head(Request request, ClientConfig config, ClientHandshake handshake) {
+        Headers.Builder fields = Headers.builder();
+        if (!request.headers().contains(HeaderNames.HOST)) {
+            fields.add(HeaderNames.HOST, request.origin().hostField());
+        }
+        for (int i = 0; i < request.headers().size(); i++) {
+            if (!request.headers().name(i).equalsIgnoreCase("Sec-WebSocket-Protocol")) {
+                fields.add(request.headers().name(i), request.headers().value(i));
+            }
+        }
+        if (!fields.contains("User-Agent")) {
+            fields.add("User-Agent", config.userAgent());
+        }
+        fields.addAll(handshake.requestHeaders());
+        return new RequestHead(Method.GET, RequestTarget.origin(request.target()), Version.HTTP_1_1, fields.build());
+    }
+
+    /** Reads at most 64 KiB of a refusal's body, so the caller sees the server's reason. */
+    private static byte[] refusalBody(Http1ClientConnection connection, ResponseHead response, Http1Limits limits)
+            throws IOException {
+        BodyInputStream body = switch (Http1Framing.ofResponse(Method.GET, response.status(), response.headers())) {
+            case Http1Framing.None none -> EmptyBodyInputStream.INSTANCE;
+            case Http1Framing.FixedLength fixed -> new FixedLengthBodyInputStream(connection.input(), fixed.length());
+            case Http1Framing.Chunked chunked -> ChunkedBodyInputStream.ofResponse(connection.input(), limits);
+            case Http1Framing.UntilClose untilClose -> new UntilCloseBodyInputStream(connection.input());
+        };
+        return body.readNBytes(MAX_REFUSAL_BODY);
+    }
+
+    /** Runs the session's timers on the client's sweeper until its connection has closed. */
+    private record Swept(WebSocketSession session, Http1ClientConnection connection)
+            implements ClientSweeper.Sweepable {
+        @Override
+        public void sweep(long nowNanos) {
+            if (!connection.transport().isOpen()) {
+                connection.close("websocket ended");
+                ClientSweeper.instance().unwatch(this);
+                return;
+            }
+            session.sweep(nowNanos);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.TestCertificate;
+import dev.wisp.testing.TestCertificate.KeyType;
+import dev.wisp.testing.TestCertificates;
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsIdentity;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.WebSocketMessage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's WebSockets against Wisp's own server, over ws and wss: by URL with a listener or blocking, the
+ * upgrade of a connection that carried HTTP requests first (and HTTP refused on it afterwards), and refusals.
+ */
+class WebSocketClientIT {
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final TestCertificate CA = TestCertificates.ca(KeyType.EC);
+    private static final TestCertificate SERVER = TestCertificates.server(CA, KeyType.EC);
+    private static final WebSocketConfig CONFIG = WebSocketConfig.builder().permessageDeflate(true)
+            .subprotocols(List.of("echo")).build();
+
+    private Server server;
+    private Client client;
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.stop(Duration.ZERO);
+        }
+    }
+
+    private String start(boolean tls) throws Exception {
+        Router router = Router.builder()
+                .get("/hello", (request, response) -> response.send("hello\n"))
+                .blockingWebSocket("/echo", CONFIG, (request, webSocket) -> {
+                    for (Optional<WebSocketMessage> message; (message = webSocket.receive()).isPresent(); ) {
+                        if (message.get() instanceof WebSocketMessage.Text text) {
+                            webSocket.sendText(text.text());
+                        }
+                    }
+                })
+                .build();
+        ServerConfig.Builder config = ServerConfig.builder().port(0);
+        ClientConfig.Builder clientConfig = ClientConfig.builder();
+        if (tls) {
+            config.tls(TlsConfig.builder().identity(TlsIdentity.pem(SERVER.chainPem(), SERVER.keys().pkcs8Pem()))
+                    .build());
+            clientConfig.tls(TlsConfig.builder().trustedCertificatesPem(CA.certificatePem()).build());
+        }
+        server = Server.create(config.build(), router).start();
+        client = Client.create(clientConfig.build());
+        return (tls ? "wss" : "ws") + "://localhost:" + server.port();
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void opensByUrlWithAListener(boolean tls) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            String base = start(tls);
+            BlockingQueue<String> events = new ArrayBlockingQueue<>(8);
+            WebSocket webSocket = client.webSocket(base + "/echo", CONFIG, new WebSocketListener() {
+                @Override
+                public void onText(WebSocket socket, String text) {
+                    events.add("text " + text);
+                }
+
+                @Override
+                public void onClose(WebSocket socket, int code, String reason) {
+                    events.add("close " + code);
+                }
+            });
+            assertEquals(Optional.of("echo"), webSocket.subprotocol());
+            webSocket.sendText("über");
+            assertEquals("text über", events.poll(5, TimeUnit.SECONDS));
+            webSocket.close();
+            assertEquals("close 1000", events.poll(5, TimeUnit.SECONDS));
+        });
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void opensByUrlForBlockingReads(boolean tls) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            String base = start(tls);
+            try (WebSocket webSocket = client.webSocket(base + "/echo", CONFIG)) {
+                webSocket.sendText("one");
+                assertEquals(Optional.of(new WebSocketMessage.Text("one")), webSocket.receive());
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void upgradesAConnectionThatCarriedRequestsAndRefusesHttpOnItAfterwards(boolean tls) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(tls);
+            Origin origin = tls ? Origin.tls("localhost", server.port()) : Origin.plaintext("localhost",
+                    server.port());
+            try (ClientConnection connection = ClientConnection.connect(origin, client.config())) {
+                for (int i = 0; i < 2; i++) {
+                    try (Response response = connection.send(Request.get(origin.uri("/hello").toString()))) {
+                        assertEquals("hello\n", response.text());
+                    }
+                }
+                WebSocket webSocket = connection.upgradeToWebSocket(Request.builder(origin.uri("/echo"))
+                        .header("Sec-WebSocket-Protocol", "echo").build(), WebSocketConfig.defaults());
+                assertEquals(Optional.of("echo"), webSocket.subprotocol());
+                webSocket.sendText("upgraded");
+                assertEquals(Optional.of(new WebSocketMessage.Text("upgraded")), webSocket.receive());
+                IllegalStateException refused = assertThrows(IllegalStateException.class,
+                        () -> connection.send(Request.get(origin.uri("/hello").toString())));
+                assertTrue(refused.getMessage().contains("upgraded to WebSocket"), refused.getMessage());
+                webSocket.close();
+                assertFalse(webSocket.isOpen());
+                connection.reconnect();
+                try (Response response = connection.send(Request.get(origin.uri("/hello").toString()))) {
+                    assertEquals(200, response.status().code());
+                }
+            }
+        });
+    }
+
+    @Test
+    void givesTheRefusalBackWithItsStatusAndBody() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            String base = start(false);
+            WebSocketRefusedException refused = assertThrows(WebSocketRefusedException.class,
+                    () -> client.webSocket(base + "/nowhere", CONFIG));
+            assertEquals(404, refused.status().code());
+            assertEquals("no route for /nowhere\n", new String(refused.body()));
+            refused = assertThrows(WebSocketRefusedException.class, () -> client.webSocket(base + "/hello", CONFIG));
+            assertEquals(200, refused.status().code(), "a server may ignore Upgrade (RFC 9110 §7.8)");
+        });
+    }
+
+    @Test
+    void refusesARequestThatSetsAHeaderTheUpgradeOwns() throws Exception {
+        String base = start(false).replace("ws:", "http:");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> client.webSocket(
+                Request.builder(base + "/echo").header("Sec-WebSocket-Key", "x").build(), CONFIG));
+        assertEquals("the WebSocket upgrade sets Sec-WebSocket-Key itself; remove it from the request",
+                refused.getMessage());
+    }
+}

@@ -1,0 +1,96 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.wisp.testing.PeerProcess;
+import dev.wisp.testing.PeerTools;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketMessage;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The client's WebSockets against real servers: node's {@code ws} (with and without permessage-deflate) and
+ * Autobahn|Python's echo, both from {@code ../shared/conformance/}.
+ */
+class WebSocketPeersIT {
+    private static final Duration LIMIT = Duration.ofSeconds(40);
+    private static final Path CONFORMANCE = Path.of("../../shared/conformance");
+    private static final WebSocketConfig CONFIG = WebSocketConfig.builder().maxFrameBytes(4 << 20)
+            .maxMessageBytes(4 << 20).build();
+
+    @ParameterizedTest(name = "permessage-deflate={0}")
+    @ValueSource(booleans = {false, true})
+    void echoesThroughNodeWs(boolean deflate) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path modules = PeerProcess.nodeModulesWithWs();
+            Path script = PeerProcess.requireFile(CONFORMANCE.resolve("ws-echo.js"), "the node ws echo");
+            int port = PeerProcess.freePort();
+            List<String> command = new ArrayList<>(List.of(PeerTools.require("node").toString(), script.toString(),
+                    String.valueOf(port), "/ws"));
+            if (deflate) {
+                command.add("--deflate");
+            }
+            try (PeerProcess node = PeerProcess.start(command, Map.of("NODE_PATH", modules.toString()),
+                    "echo on ws://", Duration.ofSeconds(20));
+                    Client client = Client.create()) {
+                exchange(client.webSocket("ws://127.0.0.1:" + port + "/ws",
+                        CONFIG.toBuilder().permessageDeflate(deflate).build()));
+            }
+        });
+    }
+
+    @Test
+    void echoesThroughAutobahn() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path script = PeerProcess.requireFile(CONFORMANCE.resolve("autobahn-echo.py"), "the Autobahn echo");
+            Path python = PeerProcess.requireFile(Path.of("/usr/bin/python3"), "Debian's python3");
+            int port = PeerProcess.freePort();
+            try (PeerProcess autobahn = PeerProcess.start(List.of(python.toString(), script.toString(),
+                    String.valueOf(port)), Map.of(), "autobahn echo on", Duration.ofSeconds(20));
+                    Client client = Client.create()) {
+                if (autobahn.output().seen().stream().anyMatch(line -> line.contains("No module named"))) {
+                    PeerTools.missing("python3-autobahn");
+                }
+                exchange(client.webSocket("ws://127.0.0.1:" + port + "/", CONFIG.toBuilder()
+                        .permessageDeflate(true).build()));
+            }
+        });
+    }
+
+    /** Text, a 1 MiB binary message three times, a streamed message, an empty one, then the closing handshake. */
+    private static void exchange(WebSocket webSocket) throws Exception {
+        webSocket.sendText("hello ☃");
+        assertEquals(Optional.of(new WebSocketMessage.Text("hello ☃")), webSocket.receive());
+        byte[] big = new byte[1 << 20];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 7 / 1000);
+        }
+        for (int round = 0; round < 3; round++) {
+            webSocket.sendBinary(big);
+            assertArrayEquals(big, ((WebSocketMessage.Binary) webSocket.receive().orElseThrow()).bytes());
+        }
+        try (OutputStream stream = webSocket.binaryStream()) {
+            for (int i = 0; i < 5; i++) {
+                stream.write(big, i * 1000, 1000);
+                stream.flush();
+            }
+        }
+        assertEquals(5000, ((WebSocketMessage.Binary) webSocket.receive().orElseThrow()).bytes().length);
+        webSocket.sendText("");
+        assertEquals(Optional.of(new WebSocketMessage.Text("")), webSocket.receive());
+        webSocket.close(1000, "done");
+        assertEquals(Optional.empty(), webSocket.receive());
+    }
+}

@@ -1,0 +1,172 @@
+package dev.wisp.server.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+
+import dev.wisp.core.Version;
+import dev.wisp.core.WireInput;
+import dev.wisp.server.BlockingWebSocketHandler;
+import dev.wisp.server.ServerRequest;
+import dev.wisp.websocket.CloseCode;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.internal.Agreement;
+import dev.wisp.websocket.internal.Role;
+import dev.wisp.websocket.internal.WebSocketSession;
+import java.io.IOException;
+
+/**
+ * A server connection after an HTTP/1.1 exchange switched it to WebSocket (RFC 6455): it takes the HTTP/1.1
+ * connection's transport, identity, registry slot and thread ({@link ConnectionRegistry#replace}), and the
+ * {@link WireInput} that may hold the first frames, sent right behind the upgrade request.
+ *
+ * <p><b>Policy.</b> The server's HTTP deadlines stop here: no 408, no idle timeout, no header timeout. A
+ * WebSocket's idle policy is its own ({@link WebSocketConfig}): idle pings with a dead-peer timeout, and the
+ * closing handshake's timeout, run by the server's sweeper through {@link #sweep(long)}; only the write timeout
+ * still holds, for a peer that does not read. The connection is never idle in the registry's sense, so the LRU
+ * purge never evicts it when the server is full: an open WebSocket is a session someone uses, not a keep-alive
+ * connection kept on speculation; {@code maxConnections} still counts it. A server that stops sends 1001 (going
+ * away) and waits, within its grace period, for the peer's close frame; then it closes what is left.
+ *
+ * <p><b>Threads.</b> {@link #run()} runs on the connection's virtual thread: the listener's callbacks, or the
+ * blocking handler. The sweeper calls {@link #sweep(long)}; the stopping server calls {@link #drainBusy()};
+ * any thread may send on the WebSocket.
+ */
+final class WebSocketServerConnection extends ServerConnection {
+    private static final System.Logger LOG = System.getLogger(WebSocketServerConnection.class.getName());
+
+    private final WebSocketSession session;
+    private final ClosingListener listener;
+    private final BlockingWebSocketHandler blockingHandler;
+    private final ServerRequest request;
+
+    /**
+     * @param listener the route's listener for this connection, or null to run the blocking handler instead
+     * @param request the upgrade request, for the blocking handler
+     */
+    WebSocketServerConnection(ServerConnection upgraded, WireInput input, WebSocketConfig config,
+            Agreement agreement, WebSocketListener listener, BlockingWebSocketHandler blockingHandler,
+            ServerRequest request) {
+        super(upgraded, null);
+        this.listener = listener == null ? null : new ClosingListener(listener);
+        this.blockingHandler = blockingHandler;
+        this.request = request;
+        this.session = new WebSocketSession("c" + id(), transport, input, context.buffers(), Role.SERVER, config,
+                agreement, this.listener);
+    }
+
+    /** The version the connection was opened with: a WebSocket is reached through HTTP/1.1 (RFC 6455 §4.1). */
+    @Override
+    Version protocol() {
+        return Version.HTTP_1_1;
+    }
+
+    @Override
+    void releaseBuffers() {
+        // The session gives back its read buffer and its zlib streams when it ends.
+    }
+
+    @Override
+    public void run() {
+        onThisThread();
+        if (isDraining()) {
+            session.goAway(CloseCode.GOING_AWAY, "server stopping");
+        }
+        String reason;
+        if (listener != null) {
+            session.run();
+            reason = listener.outcome;
+        } else {
+            reason = serveBlocking();
+        }
+        String forced = forcedCloseReason();
+        close(forced != null ? forced : reason);
+    }
+
+    private String serveBlocking() {
+        try {
+            blockingHandler.serve(request, session);
+            if (session.isOpen()) {
+                session.close(CloseCode.NORMAL_CLOSURE, "");
+            }
+            return "websocket handler returned";
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[c" + id() + "] websocket handler ended: " + e);
+            return "websocket failed: " + e.getMessage();
+        } catch (RuntimeException e) {
+            LOG.log(ERROR, "[c" + id() + "] websocket handler failed", e);
+            closeQuietly(CloseCode.INTERNAL_ERROR, "internal error");
+            return "websocket handler failed: " + e;
+        } finally {
+            closeQuietly(CloseCode.NORMAL_CLOSURE, "");
+        }
+    }
+
+    private void closeQuietly(int code, String reason) {
+        try {
+            session.close(code, reason);
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[c" + id() + "] websocket close: " + e.getMessage());
+        }
+    }
+
+    @Override
+    void sweep(long nowNanos) {
+        session.sweep(nowNanos);
+    }
+
+    /** Starts the closing handshake with 1001 on a thread of its own: sending may wait for a slow peer. */
+    @Override
+    void drainBusy() {
+        Thread.ofVirtual().name("wisp-ws-going-away").start(
+                () -> session.goAway(CloseCode.GOING_AWAY, "server stopping"));
+    }
+
+    /** Passes events to the route's listener and remembers how the connection ended, for the close reason. */
+    private static final class ClosingListener implements WebSocketListener {
+        private final WebSocketListener delegate;
+        private String outcome = "websocket ended";
+
+        ClosingListener(WebSocketListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            delegate.onOpen(webSocket);
+        }
+
+        @Override
+        public void onText(WebSocket webSocket, String text) throws IOException {
+            delegate.onText(webSocket, text);
+        }
+
+        @Override
+        public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
+            delegate.onBinary(webSocket, bytes);
+        }
+
+        @Override
+        public void onPing(WebSocket webSocket, byte[] payload) {
+            delegate.onPing(webSocket, payload);
+        }
+
+        @Override
+        public void onPong(WebSocket webSocket, byte[] payload) {
+            delegate.onPong(webSocket, payload);
+        }
+
+        @Override
+        public void onClose(WebSocket webSocket, int code, String reason) {
+            outcome = "websocket closed: " + code;
+            delegate.onClose(webSocket, code, reason);
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, IOException error) {
+            outcome = "websocket failed: " + error.getMessage();
+            delegate.onError(webSocket, error);
+        }
+    }
+}

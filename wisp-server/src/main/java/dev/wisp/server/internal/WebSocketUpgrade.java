@@ -1,0 +1,58 @@
+package dev.wisp.server.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Status;
+import dev.wisp.core.Version;
+import dev.wisp.core.WireOutput;
+import dev.wisp.http1.Http1HeadWriter;
+import dev.wisp.server.ServerRequest;
+import dev.wisp.server.WebSocketRoute;
+import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.internal.ServerHandshake;
+import dev.wisp.websocket.internal.UpgradeDecision;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * Switches an HTTP/1.1 exchange on a WebSocket route to WebSocket: checks the handshake, asks the route's handler
+ * for a listener (it may still refuse), answers 101, and makes the {@link WebSocketServerConnection} that takes
+ * the connection over. A request that cannot be upgraded is left to the route's own handler, which answers why.
+ *
+ * <p>Runs on the connection's thread, inside the exchange.
+ */
+final class WebSocketUpgrade {
+    private static final System.Logger LOG = System.getLogger(WebSocketUpgrade.class.getName());
+
+    private WebSocketUpgrade() {
+    }
+
+    /**
+     * Upgrades the exchange if its request is an acceptable upgrade.
+     *
+     * @return the connection that takes over once the 101 is out, or null if the request is not upgraded
+     * @throws dev.wisp.core.HttpProtocolException if the handler refused the upgrade with a status
+     * @throws IOException if the handler failed or the 101 could not be sent
+     */
+    static ServerConnection upgrade(Http1ServerConnection connection, RequestHead head, ServerRequest request,
+            WebSocketRoute route) throws IOException {
+        if (!(ServerHandshake.decide(head, route.config()) instanceof UpgradeDecision.Accept accept)
+                || connection.isDraining() || !request.body().isFinished()) {
+            return null;
+        }
+        WebSocketListener listener = null;
+        if (route.handler().isPresent()) {
+            listener = Objects.requireNonNull(route.handler().get().open(request),
+                    "the WebSocket handler returned no listener");
+        }
+        WireOutput out = connection.output();
+        Http1HeadWriter.writeResponseHead(out,
+                new ResponseHead(Version.HTTP_1_1, Status.SWITCHING_PROTOCOLS, accept.headers()));
+        out.flush();
+        LOG.log(DEBUG, () -> "[c" + connection.id() + "] switched to websocket for " + head.target().path());
+        return new WebSocketServerConnection(connection, connection.input(), route.config(), accept.agreement(),
+                listener, route.blockingHandler().orElse(null), request);
+    }
+}
