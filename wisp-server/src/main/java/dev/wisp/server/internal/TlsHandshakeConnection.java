@@ -46,8 +46,9 @@ final class TlsHandshakeConnection extends ServerConnection {
         } catch (IOException | RuntimeException e) {
             String reason = isTimedOut() ? "handshake timeout"
                     : forcedCloseReason() != null ? forcedCloseReason() : describe(e);
-            connections.handshakeFailed(id(), reason);
             close("TLS handshake failed: " + reason);
+            // Counted once closed, so a count seen from outside never includes a connection still open.
+            connections.handshakeFailed(id(), reason);
             return;
         }
         TlsSessionInfo session = connections.tls().handshakeCompleted(((TlsTransport) transport).engine(), started);
