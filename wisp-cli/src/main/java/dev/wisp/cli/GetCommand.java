@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code wisp get URL}: one request with curl's flags and meanings; the body goes to stdout byte for byte (or to
@@ -24,7 +25,7 @@ import java.util.List;
  */
 final class GetCommand implements Command {
     private static final System.Logger LOG = System.getLogger(GetCommand.class.getName());
-    private static final List<Option> OPTIONS = List.of(
+    private static final List<Option> BASE_OPTIONS = List.of(
             new Option("--request", "-X", "METHOD", "request method (default GET, or POST with data)"),
             new Option("--header", "-H", "'NAME: VALUE'", "add a request header; repeatable"),
             new Option("--data", "-d", "DATA", "send DATA (@FILE: the file without CR and LF) as a form POST"),
@@ -41,6 +42,8 @@ final class GetCommand implements Command {
             new Option("--insecure", "-k", null, "do not verify the server's certificate or name (unsafe)"),
             new Option("--http1.1", null, null, "use HTTP/1.1 (the only version so far)"),
             new Option("--help", "-h", null, "show this help"));
+    private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, RedirectOptions.OPTIONS, AuthOptions.OPTIONS)
+            .flatMap(List::stream).toList();
 
     @Override
     public String name() {
@@ -60,8 +63,8 @@ final class GetCommand implements Command {
                 Sends one HTTP/1.1 request (TLS for https: URLs, verified against the JDK's CA certificates) and
                 writes the response body to stdout byte for byte. Exit codes follow curl: 6 host not found,
                 7 cannot connect, 8 invalid response, 22 HTTP error with --fail, 23 cannot write the output,
-                26 cannot read the data file, 28 timeout, 35 TLS failure, 56 connection closed, 60 certificate
-                rejected.
+                26 cannot read the data file, 28 timeout, 35 TLS failure, 47 too many redirects, 56 connection
+                closed, 60 certificate rejected; 1 for a refused redirect (https to http).
 
                 Options:
                 """);
@@ -111,6 +114,7 @@ final class GetCommand implements Command {
         if (parsed.has("--connect-timeout")) {
             config.connectTimeout(seconds(parsed, "--connect-timeout"));
         }
+        RedirectOptions.apply(parsed, config);
         if (parsed.has("--verbose")) {
             config.eventListener(new VerboseListener(err));
         }

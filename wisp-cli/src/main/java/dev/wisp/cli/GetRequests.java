@@ -56,6 +56,7 @@ final class GetRequests {
                 throw new UsageException("option --request: " + e.getMessage());
             }
         }
+        AuthOptions.apply(parsed, request);
         return request.decompress(parsed.has("--compressed")).build();
     }
 

@@ -49,6 +49,17 @@ final class VerboseListener implements EventListener {
     }
 
     @Override
+    public void redirected(Request request, ResponseHead response, Request next) {
+        err.println("* Issue another request to this URL: '" + next.uri() + "'");
+    }
+
+    @Override
+    public void authenticating(Request request, ResponseHead response, Request next) {
+        err.println("* Answering the " + response.status().code() + " challenge with "
+                + next.credentials().map(c -> c.scheme().toString()).orElse("credentials"));
+    }
+
+    @Override
     public void finished(Request request, Timing timing) {
         err.println("* " + timing);
     }

@@ -5,6 +5,7 @@ import dev.wisp.client.internal.CallRunner;
 import dev.wisp.client.internal.ConnectionPool;
 import dev.wisp.client.internal.ConnectionSource;
 import dev.wisp.client.internal.Connector;
+import dev.wisp.client.internal.FollowUpState;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Client implements AutoCloseable {
     private final ClientConfig config;
+    private final FollowUpState state = new FollowUpState();
     private final ConnectionPool pool;
 
     private Client(ClientConfig config) {
@@ -54,7 +56,7 @@ public final class Client implements AutoCloseable {
 
     /** A call of this request, to run once (and cancel from any thread). */
     public Call call(Request request) {
-        return new Call(pool, request, config);
+        return new Call(pool, request, config, state);
     }
 
     /**

@@ -62,6 +62,8 @@ public final class ClientConfig {
     private final SSLContext sslContext;
     private final EventListener eventListener;
     private final String userAgent;
+    // Follow-ups and connection options, each one object set by one builder method.
+    private final RedirectPolicy redirectPolicy;
 
     private ClientConfig(Builder b, SSLContext sslContext) {
         this.connectTimeout = b.connectTimeout;
@@ -81,6 +83,7 @@ public final class ClientConfig {
         this.sslContext = sslContext;
         this.eventListener = b.eventListener;
         this.userAgent = b.userAgent;
+        this.redirectPolicy = b.redirectPolicy;
     }
 
     /** The configuration with every default. */
@@ -111,6 +114,7 @@ public final class ClientConfig {
         b.sslContext = sslContext;
         b.eventListener = eventListener;
         b.userAgent = userAgent;
+        b.redirectPolicy = redirectPolicy;
         return b;
     }
 
@@ -184,6 +188,11 @@ public final class ClientConfig {
         return userAgent;
     }
 
+    /** Whether and how far redirects are followed; {@link RedirectPolicy#follow()} unless set. */
+    public RedirectPolicy redirectPolicy() {
+        return redirectPolicy;
+    }
+
     /** Builds a {@link ClientConfig}; not thread-safe. */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -203,6 +212,7 @@ public final class ClientConfig {
         private SSLContext sslContext;
         private EventListener eventListener = EventListener.NONE;
         private String userAgent = "wisp";
+        private RedirectPolicy redirectPolicy = RedirectPolicy.follow();
 
         private Builder() {
         }
@@ -297,6 +307,12 @@ public final class ClientConfig {
         /** The {@code User-Agent} sent when a request sets none. */
         public Builder userAgent(String userAgent) {
             this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
+            return this;
+        }
+
+        /** Whether and how far to follow redirects; default {@link RedirectPolicy#follow()} (10, no downgrade). */
+        public Builder redirectPolicy(RedirectPolicy policy) {
+            this.redirectPolicy = Objects.requireNonNull(policy, "redirectPolicy");
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.wisp.client;
 
 import dev.wisp.client.internal.CallContext;
 import dev.wisp.client.internal.Connector;
+import dev.wisp.client.internal.FollowUpState;
 import dev.wisp.client.internal.DedicatedConnection;
 import java.io.IOException;
 import java.util.Objects;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ClientConnection implements AutoCloseable {
     private final ClientConfig config;
+    private final FollowUpState state = new FollowUpState();
     private final DedicatedConnection connection;
 
     private ClientConnection(Origin origin, ClientConfig config) {
@@ -77,7 +79,7 @@ public final class ClientConnection implements AutoCloseable {
 
     /** A call of this request on this connection; the request must be for this connection's origin. */
     public Call call(Request request) {
-        return new Call(connection, request, config);
+        return new Call(connection, request, config, state);
     }
 
     /**

@@ -9,7 +9,8 @@ import java.io.IOException;
  */
 public abstract sealed class HttpCallException extends IOException permits UnresolvedHostException,
         ConnectRefusedException, ConnectFailedException, TlsHandshakeException, ResponseProtocolException,
-        TimeoutExceededException, ConnectionClosedException, CallCanceledException, RequestQueueFullException {
+        TimeoutExceededException, ConnectionClosedException, CallCanceledException, RequestQueueFullException,
+        TooManyRedirectsException, RedirectRefusedException {
 
     HttpCallException(String message, Throwable cause) {
         super(message, cause);

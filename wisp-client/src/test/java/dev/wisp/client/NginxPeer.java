@@ -4,7 +4,6 @@ import dev.wisp.testing.PeerTools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,13 +25,18 @@ final class NginxPeer implements AutoCloseable {
     }
 
     static NginxPeer start(Path directory) throws Exception {
+        return start(directory, "");
+    }
+
+    /**
+     * nginx with more configuration in its {@code http} block: further {@code server} blocks, on ports from
+     * {@link #freePort()} or a unix socket. {@code %1$s} in it is the directory.
+     */
+    static NginxPeer start(Path directory, String moreHttpConfig) throws Exception {
         Path nginx = PeerTools.require("nginx");
         Path root = Files.createDirectories(directory.resolve("www"));
         Files.createDirectories(directory.resolve("logs"));
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
         Files.writeString(directory.resolve("nginx.conf"), """
                 daemon off;
                 master_process off;
@@ -57,24 +61,27 @@ final class NginxPeer implements AutoCloseable {
                         root %1$s/www;
                         location = /hello { return 200 "hello from nginx\\n"; }
                     }
+                    %3$s
                 }
-                """.formatted(directory, port));
+                """.formatted(directory, port, moreHttpConfig.formatted(directory)));
         Process process = new ProcessBuilder(List.of(nginx.toString(), "-p", directory.toString(), "-c",
                 directory.resolve("nginx.conf").toString())).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("logs/stdout.log").toFile()).start();
         NginxPeer peer = new NginxPeer(process, port, root);
-        for (int i = 0; i < 100; i++) {
-            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return peer;
-            } catch (IOException e) {
-                if (!process.isAlive()) {
-                    throw new IOException("nginx exited: " + Files.readString(directory.resolve("logs/stdout.log")));
-                }
-                Thread.sleep(50); // waiting for nginx to listen; bounded to 5 s
-            }
+        try {
+            PeerTools.awaitListening(process, port, directory.resolve("logs/stdout.log"));
+        } catch (IOException e) {
+            peer.close();
+            throw e;
         }
-        peer.close();
-        throw new IOException("nginx did not listen on port " + port + " within 5 s");
+        return peer;
+    }
+
+    /** A loopback port free now, for a server block of nginx's. */
+    static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
     }
 
     String url(String path) {

@@ -37,6 +37,11 @@ public final class CallClock {
         }
     }
 
+    /** A follow-up request starts: the call has not ended after all. */
+    void nextHop() {
+        endNanos = 0;
+    }
+
     /** The timing so far; {@code total} runs up to now until the call ends. */
     public Timing timing() {
         long end = endNanos != 0 ? endNanos : System.nanoTime();

@@ -1,0 +1,103 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.wisp.testing.TestCertificate;
+import dev.wisp.testing.TestCertificates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Redirects from nginx, a server nobody here wrote: relative and absolute Locations, and https to http refused. */
+class NginxRedirectIT {
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+    @TempDir
+    static Path directory;
+    private static NginxPeer nginx;
+    private static int plainPort;
+    private static int tlsPort;
+    private static SSLContext trusting;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestCertificate ca = TestCertificates.ca(TestCertificate.KeyType.EC);
+        TestCertificate server = TestCertificates.server(ca, TestCertificate.KeyType.EC, "localhost");
+        Files.writeString(directory.resolve("cert.pem"), server.chainPem());
+        Files.writeString(directory.resolve("key.pem"), server.keys().pkcs8Pem());
+        plainPort = NginxPeer.freePort();
+        tlsPort = NginxPeer.freePort();
+        nginx = NginxPeer.start(directory, """
+                server {
+                    listen 127.0.0.1:%d;
+                    location = /moved { return 301 /target; }
+                    location = /see-other { return 303 http://127.0.0.1:%d/target; }
+                    location = /temporary { return 307 /target; }
+                    location = /target { return 200 "$request_method $request_uri\\n"; }
+                }
+                server {
+                    listen 127.0.0.1:%d ssl;
+                    ssl_certificate %%1$s/cert.pem;
+                    ssl_certificate_key %%1$s/key.pem;
+                    location = /secure { return 200 "secure\\n"; }
+                    location = /to-secure { return 302 /secure; }
+                    location = /downgrade { return 302 http://127.0.0.1:%d/target; }
+                }
+                """.formatted(plainPort, plainPort, tlsPort, plainPort));
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        trusting = SSLContext.getInstance("TLS");
+        trusting.init(null, factory.getTrustManagers(), null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (nginx != null) {
+            nginx.close();
+        }
+    }
+
+    @Test
+    void followsNginxRedirectsWithTheRightMethod() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Client client = Client.create()) {
+                String base = "http://127.0.0.1:" + plainPort;
+                assertEquals("GET /target\n", client.send(Request.get(base + "/moved")).text());
+                assertEquals("GET /target\n", client.send(Request.builder(base + "/see-other").method("POST")
+                        .body("x").build()).text());
+                assertEquals("POST /target\n", client.send(Request.builder(base + "/temporary").method("POST")
+                        .body("x").build()).text());
+            }
+        });
+    }
+
+    @Test
+    void refusesHttpsToHttpUnlessAllowed() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            String base = "https://localhost:" + tlsPort;
+            try (Client client = Client.create(ClientConfig.builder().sslContext(trusting).build())) {
+                assertEquals("secure\n", client.send(Request.get(base + "/to-secure")).text());
+                RedirectRefusedException e = assertThrows(RedirectRefusedException.class,
+                        () -> client.send(Request.get(base + "/downgrade")));
+                assertEquals("redirect from https to http refused (" + base + "/downgrade to http://127.0.0.1:"
+                        + plainPort + "/target); allow it with RedirectPolicy.allowingTlsDowngrade()", e.getMessage());
+            }
+            ClientConfig allowing = ClientConfig.builder().sslContext(trusting)
+                    .redirectPolicy(RedirectPolicy.follow().allowingTlsDowngrade()).build();
+            try (Client client = Client.create(allowing)) {
+                assertEquals("GET /target\n", client.send(Request.get(base + "/downgrade")).text());
+            }
+        });
+    }
+}
