@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.client.Client;
 import dev.wisp.client.ClientConfig;
+import dev.wisp.client.CookieJar;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
 import dev.wisp.client.Response;
@@ -42,7 +43,8 @@ final class GetCommand implements Command {
             new Option("--insecure", "-k", null, "do not verify the server's certificate or name (unsafe)"),
             new Option("--http1.1", null, null, "use HTTP/1.1 (the only version so far)"),
             new Option("--help", "-h", null, "show this help"));
-    private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, RedirectOptions.OPTIONS, AuthOptions.OPTIONS)
+    private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, RedirectOptions.OPTIONS, AuthOptions.OPTIONS,
+            CookieOptions.OPTIONS)
             .flatMap(List::stream).toList();
 
     @Override
@@ -85,15 +87,21 @@ final class GetCommand implements Command {
         boolean silent = parsed.has("--silent");
         Request request;
         ClientConfig config;
+        CookieJar jar;
         try {
-            request = GetRequests.request(parsed.positionals().getFirst(), parsed);
-            config = config(parsed, err);
-        } catch (GetRequests.DataFileException e) {
+            Request.Builder requestBuilder = GetRequests.builder(parsed.positionals().getFirst(), parsed);
+            ClientConfig.Builder configBuilder = config(parsed, err).toBuilder();
+            jar = CookieOptions.apply(parsed, configBuilder, requestBuilder);
+            request = requestBuilder.build();
+            config = configBuilder.build();
+        } catch (GetRequests.DataFileException | CookieOptions.CookieFileException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.READ_ERROR;
         }
         try (Client client = Client.create(config); Response response = client.send(request)) {
-            return print(response, parsed, out, err);
+            int code = print(response, parsed, out, err);
+            CookieOptions.save(parsed, jar, err, silent);
+            return code;
         } catch (HttpCallException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.of(e);

@@ -19,7 +19,8 @@ final class GetRequests {
         }
     }
 
-    static Request request(String url, Arguments parsed) throws UsageException, DataFileException {
+    /** The request builder, for options handled elsewhere to add to. */
+    static Request.Builder builder(String url, Arguments parsed) throws UsageException, DataFileException {
         URI uri;
         Request.Builder request;
         try {
@@ -57,7 +58,7 @@ final class GetRequests {
             }
         }
         AuthOptions.apply(parsed, request);
-        return request.decompress(parsed.has("--compressed")).build();
+        return request.decompress(parsed.has("--compressed"));
     }
 
     /** The body of -d or --data-binary, or null; -d drops CR and LF from a file, as curl does. */

@@ -9,12 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** {@code wisp get}'s follow-up flags (redirects, auth) against Wisp's server, with curl as the reference. */
+/** {@code wisp get}'s follow-up flags (redirects, auth, cookies) against Wisp's server, with curl as the reference. */
 class GetFollowUpsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -28,6 +33,10 @@ class GetFollowUpsIT {
                 .get("/loop", (request, response) -> response.status(302).header("Location", "/loop").send(""))
                 .any("/seen", (request, response) -> response.send(request.method() + " "
                         + request.headers().firstOrNull("Authorization") + "\n"))
+                .get("/set", (request, response) -> response.status(302)
+                        .header("Set-Cookie", "id=7; Path=/; HttpOnly").header("Set-Cookie", "lang=en; Max-Age=600")
+                        .header("Location", "/cookies").send(""))
+                .get("/cookies", (request, response) -> response.send(request.headers().firstOrNull("Cookie") + "\n"))
                 .get("/basic", (request, response) -> {
                     if (request.headers().contains("Authorization")) {
                         response.send(request.headers().firstOrNull("Authorization") + "\n");
@@ -69,6 +78,31 @@ class GetFollowUpsIT {
                     wisp("--oauth2-bearer", "t0ken", base + "/basic").text());
             assertEquals(2, wisp("-u", "nopassword", base + "/basic").exitCode());
         });
+    }
+
+    @Test
+    void writesAndReadsCookieFilesAsCurlDoes(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path ours = directory.resolve("ours.txt");
+            Path theirs = directory.resolve("theirs.txt");
+            assertEquals("id=7; lang=en\n", wisp("-L", "-c", ours.toString(), base + "/set").text());
+            assertEquals("id=7; lang=en\n", sortedCookies(curl("-s", "-L", "-c", theirs.toString(), base + "/set").text()),
+                    "curl sends the same cookies, in an order of its own");
+            assertEquals(cookieLines(theirs), cookieLines(ours));
+            assertEquals("id=7; lang=en\n", sortedCookies(wisp("-b", theirs.toString(), base + "/cookies").text()));
+            assertEquals("a=1; b=2\n", wisp("-b", "a=1; b=2", base + "/cookies").text());
+            assertEquals(26, wisp("-b", directory.resolve("missing").toString(), base + "/cookies").exitCode());
+        });
+    }
+
+    private static String sortedCookies(String line) {
+        return String.join("; ", java.util.Arrays.stream(line.strip().split("; ")).sorted().toList()) + "\n";
+    }
+
+    /** The cookie lines of a cookies.txt, without comments and the expiry time, which differs by a second or so. */
+    private static List<String> cookieLines(Path file) throws IOException {
+        return Files.readAllLines(file).stream().filter(line -> !line.isBlank() && !line.startsWith("# "))
+                .map(line -> line.replaceAll("\t\\d{6,}\t", "\tEXPIRES\t")).sorted().toList();
     }
 
     @Test

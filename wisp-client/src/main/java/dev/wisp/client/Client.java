@@ -32,12 +32,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Client implements AutoCloseable {
     private final ClientConfig config;
-    private final FollowUpState state = new FollowUpState();
+    private final FollowUpState state;
     private final ConnectionPool pool;
 
     private Client(ClientConfig config) {
         this.config = config;
         this.pool = new ConnectionPool(new Connector(config));
+        this.state = new FollowUpState(config.cookieJar().orElse(null));
     }
 
     /** A client with this configuration. */

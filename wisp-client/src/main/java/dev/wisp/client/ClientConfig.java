@@ -64,6 +64,7 @@ public final class ClientConfig {
     private final String userAgent;
     // Follow-ups and connection options, each one object set by one builder method.
     private final RedirectPolicy redirectPolicy;
+    private final CookieJar cookieJar;
 
     private ClientConfig(Builder b, SSLContext sslContext) {
         this.connectTimeout = b.connectTimeout;
@@ -84,6 +85,7 @@ public final class ClientConfig {
         this.eventListener = b.eventListener;
         this.userAgent = b.userAgent;
         this.redirectPolicy = b.redirectPolicy;
+        this.cookieJar = b.cookieJar;
     }
 
     /** The configuration with every default. */
@@ -115,6 +117,7 @@ public final class ClientConfig {
         b.eventListener = eventListener;
         b.userAgent = userAgent;
         b.redirectPolicy = redirectPolicy;
+        b.cookieJar = cookieJar;
         return b;
     }
 
@@ -193,6 +196,11 @@ public final class ClientConfig {
         return redirectPolicy;
     }
 
+    /** The cookie jar every call of the client shares; empty (no cookies kept or sent) unless set. */
+    public Optional<CookieJar> cookieJar() {
+        return Optional.ofNullable(cookieJar);
+    }
+
     /** Builds a {@link ClientConfig}; not thread-safe. */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -213,6 +221,7 @@ public final class ClientConfig {
         private EventListener eventListener = EventListener.NONE;
         private String userAgent = "wisp";
         private RedirectPolicy redirectPolicy = RedirectPolicy.follow();
+        private CookieJar cookieJar;
 
         private Builder() {
         }
@@ -313,6 +322,12 @@ public final class ClientConfig {
         /** Whether and how far to follow redirects; default {@link RedirectPolicy#follow()} (10, no downgrade). */
         public Builder redirectPolicy(RedirectPolicy policy) {
             this.redirectPolicy = Objects.requireNonNull(policy, "redirectPolicy");
+            return this;
+        }
+
+        /** The cookie jar to keep and send cookies with, shared by every call; none by default. */
+        public Builder cookieJar(CookieJar jar) {
+            this.cookieJar = Objects.requireNonNull(jar, "cookieJar");
             return this;
         }
 

@@ -30,12 +30,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ClientConnection implements AutoCloseable {
     private final ClientConfig config;
-    private final FollowUpState state = new FollowUpState();
+    private final FollowUpState state;
     private final DedicatedConnection connection;
 
     private ClientConnection(Origin origin, ClientConfig config) {
         this.config = config;
         this.connection = new DedicatedConnection(origin, new Connector(config));
+        this.state = new FollowUpState(config.cookieJar().orElse(null));
     }
 
     /**

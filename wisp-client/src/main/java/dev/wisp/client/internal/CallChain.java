@@ -28,7 +28,9 @@ public final class CallChain {
             throws IOException {
         int redirects = 0;
         boolean challengeAnswered = false;
-        call.followUp(state.prepare(call.request()));
+        // The request as the caller (or the last redirect) made it; what goes out adds credentials and cookies.
+        Request plain = call.request();
+        call.followUp(state.prepare(plain));
         while (true) {
             Request request = call.request();
             ExchangeResult result = CallRunner.execute(source, call);
@@ -41,11 +43,12 @@ public final class CallChain {
                 if (next != null) {
                     announce(call, request, head, next, false);
                 } else {
-                    next = Redirects.next(request, head, call.config().redirectPolicy(), redirects);
-                    if (next != null) {
+                    Request redirected = Redirects.next(plain, head, call.config().redirectPolicy(), redirects);
+                    if (redirected != null) {
                         redirects++;
+                        plain = redirected;
+                        next = state.prepare(redirected);
                         announce(call, request, head, next, true);
-                        next = state.prepare(next);
                     }
                 }
             } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.wisp.client.internal;
 
+import dev.wisp.client.CookieJar;
 import dev.wisp.client.Credentials;
 import dev.wisp.client.Origin;
 import dev.wisp.client.Request;
@@ -12,15 +13,40 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What a client remembers between the hops and calls it runs, and what it adds to each request: credentials as
  * their scheme asks (Basic and Bearer at once; Digest once a challenge gave a nonce, with the next nonce count),
- * and the answer to a {@code 401} challenge. One per {@code Client} or {@code ClientConnection}.
+ * cookies from the jar, and the answer to a {@code 401} challenge. One per {@code Client} or {@code ClientConnection}.
  *
  * <p>Thread-safe: the Digest sessions are in a concurrent map, one per origin (the last realm that challenged).
  */
 public final class FollowUpState {
     private final Map<Origin, DigestSession> digests = new ConcurrentHashMap<>();
+    private final CookieJar cookies;
 
-    /** The request as it goes out, with its {@code Authorization} when its credentials can say it now. */
+    /** @param cookies the jar shared by the client's calls, or null for none */
+    public FollowUpState(CookieJar cookies) {
+        this.cookies = cookies;
+    }
+
+    /**
+     * The request as it goes out: with the jar's cookies for its URI after any {@code Cookie} field of its own, and
+     * its {@code Authorization} when its credentials can say it now.
+     */
     Request prepare(Request request) {
+        return withCredentials(withCookies(request));
+    }
+
+    private Request withCookies(Request request) {
+        if (cookies == null) {
+            return request;
+        }
+        String fromJar = cookies.cookieHeader(request.uri()).orElse(null);
+        if (fromJar == null) {
+            return request;
+        }
+        String own = request.headers().firstOrNull("Cookie");
+        return request.toBuilder().setHeader("Cookie", own == null ? fromJar : own + "; " + fromJar).build();
+    }
+
+    private Request withCredentials(Request request) {
         Credentials credentials = request.credentials().orElse(null);
         if (credentials == null || request.headers().contains("Authorization")) {
             return request;
@@ -38,8 +64,11 @@ public final class FollowUpState {
                 : request.toBuilder().setHeader("Authorization", authorization).build();
     }
 
-    /** Learns from a response head. */
+    /** Learns from a response head: its cookies go in the jar. */
     void received(Request request, ResponseHead head) {
+        if (cookies != null && head.headers().contains("Set-Cookie")) {
+            cookies.receive(request.uri(), head.headers().all("Set-Cookie"));
+        }
     }
 
     /**

@@ -17,8 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Redirects from nginx, a server nobody here wrote: relative and absolute Locations, and https to http refused. */
-class NginxRedirectIT {
+/**
+ * Redirects and cookies from nginx, a server nobody here wrote: relative and absolute Locations, https to http
+ * refused, a cookie set on a redirect sent to its target.
+ */
+class NginxFollowUpsIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
     @TempDir
     static Path directory;
@@ -42,6 +45,8 @@ class NginxRedirectIT {
                     location = /see-other { return 303 http://127.0.0.1:%d/target; }
                     location = /temporary { return 307 /target; }
                     location = /target { return 200 "$request_method $request_uri\\n"; }
+                    location = /login { add_header Set-Cookie "id=n1; Path=/; HttpOnly"; return 302 /whoami; }
+                    location = /whoami { return 200 "cookie: $http_cookie\\n"; }
                 }
                 server {
                     listen 127.0.0.1:%d ssl;
@@ -79,6 +84,18 @@ class NginxRedirectIT {
                 assertEquals("POST /target\n", client.send(Request.builder(base + "/temporary").method("POST")
                         .body("x").build()).text());
             }
+        });
+    }
+
+    @Test
+    void sendsTheCookieNginxSetOnARedirectToItsTarget() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            CookieJar jar = CookieJar.create();
+            try (Client client = Client.create(ClientConfig.builder().cookieJar(jar).build())) {
+                assertEquals("cookie: id=n1\n", client.send(Request.get("http://127.0.0.1:" + plainPort + "/login"))
+                        .text());
+            }
+            assertEquals(true, jar.cookies().getFirst().httpOnly());
         });
     }
 
