@@ -44,7 +44,7 @@ final class GetCommand implements Command {
             new Option("--http1.1", null, null, "use HTTP/1.1 (the only version so far)"),
             new Option("--help", "-h", null, "show this help"));
     private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, RedirectOptions.OPTIONS, AuthOptions.OPTIONS,
-            CookieOptions.OPTIONS)
+            CookieOptions.OPTIONS, FormOptions.OPTIONS)
             .flatMap(List::stream).toList();
 
     @Override

@@ -224,6 +224,24 @@ public final class Request {
             return body(Body.of(in, length), false);
         }
 
+        /** A urlencoded form body, sent again when needed; sets Content-Type unless set. */
+        public Builder body(FormBody form) {
+            withContentType(FormBody.CONTENT_TYPE);
+            return body(form.body(), true);
+        }
+
+        /** A multipart/form-data body, its files read as it is sent (and again when needed); sets Content-Type. */
+        public Builder body(MultipartBody multipart) {
+            headers.set("Content-Type", multipart.contentType());
+            return body(multipart.body(), true);
+        }
+
+        private void withContentType(String type) {
+            if (!headers.contains("Content-Type")) {
+                headers.add("Content-Type", type);
+            }
+        }
+
         /** Any body; a body given this way is taken as one-shot, and never retried. */
         public Builder body(Body body) {
             return body(body, body instanceof Body.BytesBody);
