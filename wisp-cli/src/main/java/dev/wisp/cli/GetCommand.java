@@ -44,7 +44,7 @@ final class GetCommand implements Command {
             new Option("--http1.1", null, null, "use HTTP/1.1 (the only version so far)"),
             new Option("--help", "-h", null, "show this help"));
     private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, RedirectOptions.OPTIONS, AuthOptions.OPTIONS,
-            CookieOptions.OPTIONS, FormOptions.OPTIONS)
+            CookieOptions.OPTIONS, FormOptions.OPTIONS, SocketFlags.OPTIONS)
             .flatMap(List::stream).toList();
 
     @Override
@@ -123,6 +123,7 @@ final class GetCommand implements Command {
             config.connectTimeout(seconds(parsed, "--connect-timeout"));
         }
         RedirectOptions.apply(parsed, config);
+        SocketFlags.apply(parsed, config);
         if (parsed.has("--verbose")) {
             config.eventListener(new VerboseListener(err));
         }

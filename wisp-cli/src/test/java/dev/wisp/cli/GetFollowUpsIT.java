@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code wisp get}'s follow-up flags (redirects, auth, cookies) against Wisp's server, with curl as the reference. */
+/** {@code wisp get}'s follow-up and connection flags (redirects, auth, cookies, binding) against Wisp's server, with curl as the reference. */
 class GetFollowUpsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -37,6 +37,9 @@ class GetFollowUpsIT {
                         .header("Set-Cookie", "id=7; Path=/; HttpOnly").header("Set-Cookie", "lang=en; Max-Age=600")
                         .header("Location", "/cookies").send(""))
                 .get("/cookies", (request, response) -> response.send(request.headers().firstOrNull("Cookie") + "\n"))
+                .get("/peer", (request, response) -> response.send(
+                        request.connection().remoteAddress().getAddress().getHostAddress() + " "
+                                + request.connection().remoteAddress().getPort() + "\n"))
                 .get("/basic", (request, response) -> {
                     if (request.headers().contains("Authorization")) {
                         response.send(request.headers().firstOrNull("Authorization") + "\n");
@@ -103,6 +106,20 @@ class GetFollowUpsIT {
     private static List<String> cookieLines(Path file) throws IOException {
         return Files.readAllLines(file).stream().filter(line -> !line.isBlank() && !line.startsWith("# "))
                 .map(line -> line.replaceAll("\t\\d{6,}\t", "\tEXPIRES\t")).sorted().toList();
+    }
+
+    @Test
+    void bindsTheLocalAddressAndPortAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            int port;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+                port = probe.getLocalPort();
+            }
+            assertEquals("127.0.0.3 " + port + "\n",
+                    wisp("--interface", "127.0.0.3", "--local-port", String.valueOf(port), base + "/peer").text());
+            assertEquals(7, wisp("-6", base + "/peer").exitCode(), "no IPv6 address for 127.0.0.1");
+            assertEquals(2, wisp("--interface", "eth0", base + "/peer").exitCode());
+        });
     }
 
     @Test

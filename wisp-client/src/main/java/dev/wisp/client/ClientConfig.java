@@ -65,6 +65,8 @@ public final class ClientConfig {
     // Follow-ups and connection options, each one object set by one builder method.
     private final RedirectPolicy redirectPolicy;
     private final CookieJar cookieJar;
+    private final RetryPolicy retryPolicy;
+    private final SocketOptions socketOptions;
 
     private ClientConfig(Builder b, SSLContext sslContext) {
         this.connectTimeout = b.connectTimeout;
@@ -86,6 +88,8 @@ public final class ClientConfig {
         this.userAgent = b.userAgent;
         this.redirectPolicy = b.redirectPolicy;
         this.cookieJar = b.cookieJar;
+        this.retryPolicy = b.retryPolicy;
+        this.socketOptions = b.socketOptions;
     }
 
     /** The configuration with every default. */
@@ -118,6 +122,8 @@ public final class ClientConfig {
         b.userAgent = userAgent;
         b.redirectPolicy = redirectPolicy;
         b.cookieJar = cookieJar;
+        b.retryPolicy = retryPolicy;
+        b.socketOptions = socketOptions;
         return b;
     }
 
@@ -201,6 +207,16 @@ public final class ClientConfig {
         return Optional.ofNullable(cookieJar);
     }
 
+    /** Whether failed connection attempts are retried; {@link RetryPolicy#none()} unless set. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** Local binding and address-family order of new sockets; {@link SocketOptions#defaults()} unless set. */
+    public SocketOptions socketOptions() {
+        return socketOptions;
+    }
+
     /** Builds a {@link ClientConfig}; not thread-safe. */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -222,6 +238,8 @@ public final class ClientConfig {
         private String userAgent = "wisp";
         private RedirectPolicy redirectPolicy = RedirectPolicy.follow();
         private CookieJar cookieJar;
+        private RetryPolicy retryPolicy = RetryPolicy.none();
+        private SocketOptions socketOptions = SocketOptions.defaults();
 
         private Builder() {
         }
@@ -328,6 +346,18 @@ public final class ClientConfig {
         /** The cookie jar to keep and send cookies with, shared by every call; none by default. */
         public Builder cookieJar(CookieJar jar) {
             this.cookieJar = Objects.requireNonNull(jar, "cookieJar");
+            return this;
+        }
+
+        /** Retries of failed connection attempts, with backoff and jitter; none by default. */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+            return this;
+        }
+
+        /** Local address and port to bind, and the address-family order; no binding, interleaved by default. */
+        public Builder socketOptions(SocketOptions options) {
+            this.socketOptions = Objects.requireNonNull(options, "socketOptions");
             return this;
         }
 

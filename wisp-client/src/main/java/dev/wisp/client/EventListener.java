@@ -5,6 +5,7 @@ import dev.wisp.core.ResponseHead;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLSession;
 
@@ -29,6 +30,14 @@ public interface EventListener {
     }
 
     default void connected(Origin origin, InetSocketAddress remote) {
+    }
+
+    /**
+     * A connection attempt failed and will be tried again after {@code delay}, as the {@link RetryPolicy} says.
+     *
+     * @param retry which retry comes next, from 1
+     */
+    default void connectRetry(Origin origin, int retry, Duration delay, IOException cause) {
     }
 
     /** @param resumed whether an earlier session was resumed */

@@ -8,6 +8,8 @@ import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
 import dev.wisp.client.EventListener;
 import dev.wisp.client.Origin;
+import dev.wisp.client.RetryPolicy;
+import dev.wisp.client.SocketOptions;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.client.TlsHandshakeException;
@@ -25,6 +27,7 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -73,7 +76,7 @@ public final class Connector {
         List<InetAddress> addresses = resolve(origin, call, deadline);
         long resolved = System.nanoTime();
         Events.fire(events, listener -> listener.dnsResolved(origin, addresses));
-        SocketChannel channel = openChannel(origin, addresses, call, deadline);
+        SocketChannel channel = openChannelRetrying(origin, addresses, call, deadline);
         long connectedAt = System.nanoTime();
         Http1ClientConnection connection;
         try {
@@ -165,8 +168,55 @@ public final class Connector {
         }
     }
 
-    private SocketChannel openChannel(Origin origin, List<InetAddress> addresses, CallContext call, long deadline)
+    /** Opens a channel, retrying refused or failed attempts as the retry policy says, within the deadline. */
+    private SocketChannel openChannelRetrying(Origin origin, List<InetAddress> addresses, CallContext call,
+            long deadline) throws IOException {
+        RetryPolicy policy = config.retryPolicy();
+        for (int retry = 1; ; retry++) {
+            try {
+                return openChannel(origin, addresses, call, deadline);
+            } catch (ConnectRefusedException | ConnectFailedException e) {
+                Duration delay = policy.delayBefore(retry);
+                if (retry > policy.maxRetries() || deadline - System.nanoTime() - delay.toNanos() <= 0) {
+                    if (retry == 1) {
+                        throw e;
+                    }
+                    String message = e.getMessage() + " (" + retry + " attempts)";
+                    throw e instanceof ConnectRefusedException ? new ConnectRefusedException(message, e.getCause())
+                            : new ConnectFailedException(message, e.getCause());
+                }
+                int next = retry;
+                Events.fire(events, listener -> listener.connectRetry(origin, next, delay, e));
+                LOG.log(DEBUG, () -> origin + ": " + e.getMessage() + "; retry " + next + " in " + delay);
+                pause(delay, call);
+            }
+        }
+    }
+
+    /** Waits between attempts in short steps, so that a cancel ends the wait at once. */
+    private static void pause(Duration delay, CallContext call) throws IOException {
+        long end = System.nanoTime() + delay.toNanos();
+        try {
+            for (long left = delay.toNanos(); left > 0; left = end - System.nanoTime()) {
+                call.checkNotCanceled();
+                Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 20)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw call.canceledException();
+        }
+        call.checkNotCanceled();
+    }
+
+    private SocketChannel openChannel(Origin origin, List<InetAddress> resolved, CallContext call, long deadline)
             throws IOException {
+        SocketOptions options = config.socketOptions();
+        List<InetAddress> addresses = options.order(resolved);
+        if (addresses.isEmpty()) {
+            throw new ConnectFailedException("cannot connect to " + origin.host() + ":" + origin.port() + ": none of "
+                    + resolved.stream().map(InetAddress::getHostAddress).toList() + " is allowed by ipPreference "
+                    + options.ipPreference(), null);
+        }
         IOException last = null;
         for (InetAddress address : addresses) {
             long left = deadline - System.nanoTime();
@@ -176,6 +226,9 @@ public final class Connector {
             SocketChannel channel = SocketChannel.open();
             call.blockedOn(channel);
             try {
+                if (options.binds()) {
+                    channel.bind(options.bindAddress());
+                }
                 // The socket adapter of a blocking channel connects with a timeout; the channel's own connect has none.
                 channel.socket().connect(new InetSocketAddress(address, origin.port()),
                         (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
