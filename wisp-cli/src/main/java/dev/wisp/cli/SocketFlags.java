@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import dev.wisp.client.ClientConfig;
+import dev.wisp.client.ProxyConfig;
 import dev.wisp.client.RetryPolicy;
 import dev.wisp.client.SocketOptions;
 import java.net.InetAddress;
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * The connection flags of {@code wisp get}: {@code --interface ADDR} and {@code --local-port N} bind the socket,
  * {@code -4}/{@code -6} keep to one address family, {@code --retry N} retries a refused or failed connection up
- * to N times with exponential backoff and jitter from 1 s (curl's start), at most 10 minutes a wait.
+ * to N times with exponential backoff and jitter from 1 s (curl's start), at most 10 minutes a wait;
+ * {@code -x URL} goes through an HTTP proxy (port 1080 unless given, as curl), {@code -U} gives its credentials.
  */
 final class SocketFlags {
     static final List<Option> OPTIONS = List.of(
@@ -19,9 +21,28 @@ final class SocketFlags {
             new Option("--local-port", null, "N", "bind the socket to this local port"),
             new Option("--ipv4", "-4", null, "connect to IPv4 addresses only"),
             new Option("--ipv6", "-6", null, "connect to IPv6 addresses only"),
-            new Option("--retry", null, "N", "retry a refused or failed connection N times, backing off from 1 s"));
+            new Option("--retry", null, "N", "retry a refused or failed connection N times, backing off from 1 s"),
+            new Option("--proxy", "-x", "URL", "go through the HTTP proxy http://[user:password@]host[:port]"),
+            new Option("--proxy-user", "-U", "USER:PASSWORD", "Basic credentials for the proxy"));
 
     private SocketFlags() {
+    }
+
+    private static ProxyConfig proxy(Arguments parsed) throws UsageException {
+        try {
+            ProxyConfig proxy = ProxyConfig.of(parsed.value("--proxy").orElseThrow());
+            if (parsed.has("--proxy-user")) {
+                String pair = parsed.value("--proxy-user").orElseThrow();
+                int colon = pair.indexOf(':');
+                if (colon < 0) {
+                    throw new UsageException("option --proxy-user needs USER:PASSWORD");
+                }
+                proxy = proxy.withCredentials(pair.substring(0, colon), pair.substring(colon + 1));
+            }
+            return proxy;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --proxy: " + e.getMessage());
+        }
     }
 
     static void apply(Arguments parsed, ClientConfig.Builder config) throws UsageException {
@@ -47,6 +68,9 @@ final class SocketFlags {
                     : SocketOptions.IpPreference.IPV6_ONLY);
         }
         config.socketOptions(options.build());
+        if (parsed.has("--proxy")) {
+            config.proxy(proxy(parsed));
+        }
         int retries = parsed.intValue("--retry", 0, 0, 1000);
         if (retries > 0) {
             config.retryPolicy(RetryPolicy.exponential(retries, Duration.ofSeconds(1), Duration.ofMinutes(10)));

@@ -119,6 +119,7 @@ class GetFollowUpsIT {
                     wisp("--interface", "127.0.0.3", "--local-port", String.valueOf(port), base + "/peer").text());
             assertEquals(7, wisp("-6", base + "/peer").exitCode(), "no IPv6 address for 127.0.0.1");
             assertEquals(2, wisp("--interface", "eth0", base + "/peer").exitCode());
+            assertEquals(2, wisp("-x", "socks5://127.0.0.1:1", base + "/peer").exitCode());
         });
     }
 

@@ -67,6 +67,7 @@ public final class ClientConfig {
     private final CookieJar cookieJar;
     private final RetryPolicy retryPolicy;
     private final SocketOptions socketOptions;
+    private final ProxyConfig proxy;
 
     private ClientConfig(Builder b, SSLContext sslContext) {
         this.connectTimeout = b.connectTimeout;
@@ -90,6 +91,7 @@ public final class ClientConfig {
         this.cookieJar = b.cookieJar;
         this.retryPolicy = b.retryPolicy;
         this.socketOptions = b.socketOptions;
+        this.proxy = b.proxy;
     }
 
     /** The configuration with every default. */
@@ -124,6 +126,7 @@ public final class ClientConfig {
         b.cookieJar = cookieJar;
         b.retryPolicy = retryPolicy;
         b.socketOptions = socketOptions;
+        b.proxy = proxy;
         return b;
     }
 
@@ -217,6 +220,11 @@ public final class ClientConfig {
         return socketOptions;
     }
 
+    /** The HTTP proxy every connection goes through; empty (direct connections) unless set. */
+    public Optional<ProxyConfig> proxy() {
+        return Optional.ofNullable(proxy);
+    }
+
     /** Builds a {@link ClientConfig}; not thread-safe. */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -240,6 +248,7 @@ public final class ClientConfig {
         private CookieJar cookieJar;
         private RetryPolicy retryPolicy = RetryPolicy.none();
         private SocketOptions socketOptions = SocketOptions.defaults();
+        private ProxyConfig proxy;
 
         private Builder() {
         }
@@ -358,6 +367,12 @@ public final class ClientConfig {
         /** Local address and port to bind, and the address-family order; no binding, interleaved by default. */
         public Builder socketOptions(SocketOptions options) {
             this.socketOptions = Objects.requireNonNull(options, "socketOptions");
+            return this;
+        }
+
+        /** An HTTP proxy for every connection (CONNECT for https, absolute-form for http); none by default. */
+        public Builder proxy(ProxyConfig proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
             return this;
         }
 

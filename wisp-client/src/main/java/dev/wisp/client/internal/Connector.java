@@ -8,6 +8,7 @@ import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
 import dev.wisp.client.EventListener;
 import dev.wisp.client.Origin;
+import dev.wisp.client.ProxyConfig;
 import dev.wisp.client.RetryPolicy;
 import dev.wisp.client.SocketOptions;
 import dev.wisp.client.TimeoutExceededException;
@@ -73,12 +74,23 @@ public final class Connector {
     public Http1ClientConnection connect(Origin origin, CallContext call) throws IOException {
         long deadline = call.deadlineWithin(config.connectTimeout());
         long start = System.nanoTime();
-        List<InetAddress> addresses = resolve(origin, call, deadline);
+        ProxyConfig proxy = config.proxy().orElse(null);
+        // Through a proxy, DNS and TCP are for the proxy; the origin's name goes in CONNECT or the request target.
+        Origin peer = proxy == null ? origin : Origin.plaintext(proxy.host(), proxy.port());
+        List<InetAddress> addresses = resolve(peer, call, deadline);
         long resolved = System.nanoTime();
-        Events.fire(events, listener -> listener.dnsResolved(origin, addresses));
-        SocketChannel channel = openChannelRetrying(origin, addresses, call, deadline);
-        long connectedAt = System.nanoTime();
+        Events.fire(events, listener -> listener.dnsResolved(peer, addresses));
+        SocketChannel channel = openChannelRetrying(peer, addresses, call, deadline);
         Http1ClientConnection connection;
+        try {
+            if (proxy != null && origin.isTls()) {
+                tunnel(channel, origin, proxy, call, deadline);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+        long connectedAt = System.nanoTime();
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Events.fire(events, listener -> listener.connected(origin, remote(channel)));
@@ -132,6 +144,23 @@ public final class Connector {
         boolean resumed = session.getCreationTime() < startMillis;
         Events.fire(events, listener -> listener.tlsHandshakeDone(origin, session, resumed));
         return resumed;
+    }
+
+    /** Opens a CONNECT tunnel to the origin through the proxy, mapping its failures. */
+    private void tunnel(SocketChannel channel, Origin origin, ProxyConfig proxy, CallContext call, long deadline)
+            throws IOException {
+        try {
+            ProxyTunnel.open(channel, origin, proxy, deadline);
+        } catch (SocketTimeoutException e) {
+            call.checkNotCanceled();
+            throw timeout(call, deadline, "CONNECT to " + origin.host() + ":" + origin.port() + " through " + proxy);
+        } catch (ConnectFailedException e) {
+            throw e;
+        } catch (IOException e) {
+            call.checkNotCanceled();
+            throw new ConnectFailedException("CONNECT to " + origin.host() + ":" + origin.port() + " through "
+                    + proxy + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** The message of the innermost cause: the one that says why ("PKIX path building failed", a name mismatch). */
