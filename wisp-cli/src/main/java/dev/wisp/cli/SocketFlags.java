@@ -6,17 +6,19 @@ import dev.wisp.client.RetryPolicy;
 import dev.wisp.client.SocketOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The connection flags of {@code wisp get}: {@code --interface ADDR} and {@code --local-port N} bind the socket,
+ * The connection flags of {@code wisp get}: {@code --unix-socket PATH} replaces TCP, {@code --interface ADDR} and {@code --local-port N} bind the socket,
  * {@code -4}/{@code -6} keep to one address family, {@code --retry N} retries a refused or failed connection up
  * to N times with exponential backoff and jitter from 1 s (curl's start), at most 10 minutes a wait;
  * {@code -x URL} goes through an HTTP proxy (port 1080 unless given, as curl), {@code -U} gives its credentials.
  */
 final class SocketFlags {
     static final List<Option> OPTIONS = List.of(
+            new Option("--unix-socket", null, "PATH", "connect to this Unix domain socket instead of host and port"),
             new Option("--interface", null, "ADDR", "bind the socket to this local IP address"),
             new Option("--local-port", null, "N", "bind the socket to this local port"),
             new Option("--ipv4", "-4", null, "connect to IPv4 addresses only"),
@@ -47,6 +49,7 @@ final class SocketFlags {
 
     static void apply(Arguments parsed, ClientConfig.Builder config) throws UsageException {
         SocketOptions.Builder options = SocketOptions.builder();
+        parsed.value("--unix-socket").ifPresent(path -> options.unixSocket(Path.of(path)));
         if (parsed.has("--interface")) {
             String address = parsed.value("--interface").orElseThrow();
             if (!address.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
@@ -67,7 +70,11 @@ final class SocketFlags {
             options.ipPreference(parsed.has("--ipv4") ? SocketOptions.IpPreference.IPV4_ONLY
                     : SocketOptions.IpPreference.IPV6_ONLY);
         }
-        config.socketOptions(options.build());
+        try {
+            config.socketOptions(options.build());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --unix-socket: " + e.getMessage());
+        }
         if (parsed.has("--proxy")) {
             config.proxy(proxy(parsed));
         }

@@ -24,8 +24,9 @@ final class VerboseListener implements EventListener {
 
     @Override
     public void connected(Origin origin, InetSocketAddress remote) {
-        err.println("* Connected to " + origin.host() + " (" + remote.getAddress().getHostAddress() + ") port "
-                + remote.getPort());
+        // A Unix domain socket has no IP address: its path comes as an unresolved host.
+        err.println("* Connected to " + origin.host() + " (" + (remote.isUnresolved() ? remote.getHostString()
+                : remote.getAddress().getHostAddress()) + ") port " + remote.getPort());
     }
 
     @Override

@@ -10,6 +10,12 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,6 +127,43 @@ class GetFollowUpsIT {
             assertEquals(2, wisp("--interface", "eth0", base + "/peer").exitCode());
             assertEquals(2, wisp("-x", "socks5://127.0.0.1:1", base + "/peer").exitCode());
         });
+    }
+
+    @Test
+    void talksOverAUnixSocketAsCurlDoes(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path socket = directory.resolve("peer.sock");
+            try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                listener.bind(UnixDomainSocketAddress.of(socket));
+                Thread peer = Thread.ofVirtual().start(() -> answerHeads(listener, 2));
+                String ours = wisp("--unix-socket", socket.toString(), "http://device.local/x?y").text();
+                String theirs = curl("-s", "--unix-socket", socket.toString(), "http://device.local/x?y").text();
+                peer.join();
+                assertEquals("GET /x?y HTTP/1.1 for device.local\n", ours);
+                assertEquals(theirs, ours);
+            }
+        });
+    }
+
+    /** Answers each of {@code count} connections with its request line and Host, then closes it. */
+    private static void answerHeads(ServerSocketChannel listener, int count) {
+        for (int i = 0; i < count; i++) {
+            try (SocketChannel channel = listener.accept()) {
+                var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        java.nio.channels.Channels.newInputStream(channel), StandardCharsets.ISO_8859_1));
+                String requestLine = reader.readLine();
+                String host = "";
+                for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
+                    host = line.regionMatches(true, 0, "Host:", 0, 5) ? line.substring(5).strip() : host;
+                }
+                byte[] body = (requestLine + " for " + host + "\n").getBytes(StandardCharsets.ISO_8859_1);
+                channel.write(ByteBuffer.wrap(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+                channel.write(ByteBuffer.wrap(body));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     @Test

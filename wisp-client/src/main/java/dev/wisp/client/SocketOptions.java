@@ -2,14 +2,16 @@ package dev.wisp.client;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Options for the sockets a client opens (libwebsockets' {@code lws_client_connect_info}): the local address and
- * port to bind to, and which address family to try first when a name has both.
+ * Options for the sockets a client opens (libwebsockets' {@code lws_client_connect_info}): a Unix domain socket to
+ * use instead of TCP, the local address and port to bind to, and which address family to try first when a name
+ * has both.
  *
  * <p>Immutable; build one with {@link #builder()}.
  */
@@ -30,11 +32,13 @@ public final class SocketOptions {
         IPV6_ONLY
     }
 
+    private final Path unixSocket;
     private final InetAddress localAddress;
     private final int localPort;
     private final IpPreference ipPreference;
 
     private SocketOptions(Builder builder) {
+        this.unixSocket = builder.unixSocket;
         this.localAddress = builder.localAddress;
         this.localPort = builder.localPort;
         this.ipPreference = builder.ipPreference;
@@ -47,6 +51,11 @@ public final class SocketOptions {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The Unix domain socket every connection goes to instead of the origin's host and port, if set. */
+    public Optional<Path> unixSocket() {
+        return Optional.ofNullable(unixSocket);
     }
 
     /** The local address to bind to, if set. */
@@ -108,11 +117,22 @@ public final class SocketOptions {
 
     /** Builds {@link SocketOptions}; not thread-safe. */
     public static final class Builder {
+        private Path unixSocket;
         private InetAddress localAddress;
         private int localPort;
         private IpPreference ipPreference = IpPreference.INTERLEAVED;
 
         private Builder() {
+        }
+
+        /**
+         * Connects every connection to this Unix domain socket (curl's {@code --unix-socket}): no DNS and no TCP;
+         * the URL still gives the Host field, and TLS, when the URL is https, runs over the socket with the host
+         * verified. The JDK has no Linux abstract names: the socket must be a path.
+         */
+        public Builder unixSocket(Path path) {
+            this.unixSocket = Objects.requireNonNull(path, "unixSocket");
+            return this;
         }
 
         /** Binds each socket to this local address before connecting (curl's {@code --interface} with an IP). */
@@ -135,8 +155,11 @@ public final class SocketOptions {
             return this;
         }
 
-        /** @throws IllegalArgumentException for a port outside 0..65535 */
+        /** @throws IllegalArgumentException for a port outside 0..65535, or binding with a Unix socket */
         public SocketOptions build() {
+            if (unixSocket != null && (localAddress != null || localPort != 0)) {
+                throw new IllegalArgumentException("a Unix domain socket takes no local address or port");
+            }
             if (localPort < 0 || localPort > 65535) {
                 throw new IllegalArgumentException("localPort must be 0..65535: " + localPort);
             }

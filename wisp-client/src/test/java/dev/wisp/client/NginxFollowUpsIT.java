@@ -3,6 +3,7 @@ package dev.wisp.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificates;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Redirects and cookies from nginx, a server nobody here wrote: relative and absolute Locations, https to http
- * refused, a cookie set on a redirect sent to its target.
+ * refused, a cookie set on a redirect sent to its target; and a Unix domain socket.
  */
 class NginxFollowUpsIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -47,6 +48,10 @@ class NginxFollowUpsIT {
                     location = /target { return 200 "$request_method $request_uri\\n"; }
                     location = /login { add_header Set-Cookie "id=n1; Path=/; HttpOnly"; return 302 /whoami; }
                     location = /whoami { return 200 "cookie: $http_cookie\\n"; }
+                }
+                server {
+                    listen unix:%%1$s/nginx.sock;
+                    location = /unix { return 200 "$request_method $host over a unix socket\\n"; }
                 }
                 server {
                     listen 127.0.0.1:%d ssl;
@@ -96,6 +101,27 @@ class NginxFollowUpsIT {
                         .text());
             }
             assertEquals(true, jar.cookies().getFirst().httpOnly());
+        });
+    }
+
+    @Test
+    void talksToNginxOverAUnixSocketAndReusesTheConnection() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            SocketOptions unix = SocketOptions.builder().unixSocket(directory.resolve("nginx.sock")).build();
+            try (Client client = Client.create(ClientConfig.builder().socketOptions(unix).build())) {
+                Response first = client.send(Request.get("http://device.local/unix"));
+                assertEquals("GET device.local over a unix socket\n", first.text());
+                Response second = client.send(Request.get("http://device.local/unix"));
+                second.text();
+                assertEquals(true, second.timing().connectionReused());
+            }
+            SocketOptions missing = SocketOptions.builder().unixSocket(directory.resolve("none.sock")).build();
+            try (Client client = Client.create(ClientConfig.builder().socketOptions(missing).build())) {
+                ConnectFailedException e = assertThrows(ConnectFailedException.class,
+                        () -> client.send(Request.get("http://device.local/unix")));
+                assertTrue(e.getMessage().startsWith("cannot connect to Unix socket " + directory.resolve("none.sock")
+                        + " (for device.local): "), e.getMessage());
+            }
         });
     }
 

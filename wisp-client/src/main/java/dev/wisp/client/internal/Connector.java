@@ -25,9 +25,12 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -77,9 +80,12 @@ public final class Connector {
         ProxyConfig proxy = config.proxy().orElse(null);
         // Through a proxy, DNS and TCP are for the proxy; the origin's name goes in CONNECT or the request target.
         Origin peer = proxy == null ? origin : Origin.plaintext(proxy.host(), proxy.port());
-        List<InetAddress> addresses = resolve(peer, call, deadline);
+        Path unixSocket = config.socketOptions().unixSocket().orElse(null);
+        List<InetAddress> addresses = unixSocket != null ? List.of() : resolve(peer, call, deadline);
         long resolved = System.nanoTime();
-        Events.fire(events, listener -> listener.dnsResolved(peer, addresses));
+        if (unixSocket == null) {
+            Events.fire(events, listener -> listener.dnsResolved(peer, addresses));
+        }
         SocketChannel channel = openChannelRetrying(peer, addresses, call, deadline);
         Http1ClientConnection connection;
         try {
@@ -92,8 +98,11 @@ public final class Connector {
         }
         long connectedAt = System.nanoTime();
         try {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Events.fire(events, listener -> listener.connected(origin, remote(channel)));
+            if (unixSocket == null) {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            InetSocketAddress remote = remote(channel);
+            Events.fire(events, listener -> listener.connected(origin, remote));
             long writeTimeout = config.writeTimeout().toNanos();
             Transport transport = origin.isTls()
                     ? TlsTransport.of(channel, tls.newEngine(origin.host(), origin.port()), tlsBuffers(), writeTimeout)
@@ -240,6 +249,9 @@ public final class Connector {
     private SocketChannel openChannel(Origin origin, List<InetAddress> resolved, CallContext call, long deadline)
             throws IOException {
         SocketOptions options = config.socketOptions();
+        if (options.unixSocket().isPresent()) {
+            return openUnixChannel(origin, options.unixSocket().get(), call);
+        }
         List<InetAddress> addresses = options.order(resolved);
         if (addresses.isEmpty()) {
             throw new ConnectFailedException("cannot connect to " + origin.host() + ":" + origin.port() + ": none of "
@@ -282,6 +294,25 @@ public final class Connector {
         throw new ConnectFailedException("cannot connect to " + where + ": " + last.getMessage(), last);
     }
 
+    /** Connects to a Unix domain socket: the connect completes or fails at once, so it needs no timeout. */
+    private static SocketChannel openUnixChannel(Origin origin, Path path, CallContext call) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        call.blockedOn(channel);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(path));
+            call.checkNotCanceled();
+            return channel;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            call.checkNotCanceled();
+            String where = "Unix socket " + path + " (for " + origin.host() + ")";
+            if (e instanceof ConnectException || e.getMessage() != null && e.getMessage().contains("refused")) {
+                throw new ConnectRefusedException("connection to " + where + " refused", e);
+            }
+            throw new ConnectFailedException("cannot connect to " + where + ": " + e.getMessage(), e);
+        }
+    }
+
     TimeoutExceededException timeout(CallContext call, long deadline, String what) {
         return call.isCallDeadline(deadline)
                 ? new TimeoutExceededException(Timeout.CALL, what, config.callTimeout().orElseThrow())
@@ -301,8 +332,10 @@ public final class Connector {
         return made;
     }
 
-    private static InetSocketAddress remote(SocketChannel channel) {
-        return (InetSocketAddress) channel.socket().getRemoteSocketAddress();
+    /** The peer's address; a Unix domain socket's path as an unresolved host name, port 0. */
+    private static InetSocketAddress remote(SocketChannel channel) throws IOException {
+        return channel.getRemoteAddress() instanceof InetSocketAddress inet ? inet
+                : InetSocketAddress.createUnresolved(String.valueOf(channel.getRemoteAddress()), 0);
     }
 
     private static void closeQuietly(SocketChannel channel) {

@@ -11,6 +11,7 @@ import dev.wisp.core.WireOutput;
 import dev.wisp.transport.Transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -156,7 +157,9 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
             return true;
         }
         try {
-            if (channel.socket().getInputStream().available() > 0) {
+            // A Unix domain channel has no socket adapter; the non-blocking read below covers it.
+            boolean unix = channel.getRemoteAddress() instanceof UnixDomainSocketAddress;
+            if (!unix && channel.socket().getInputStream().available() > 0) {
                 return !origin.isTls();
             }
             channel.configureBlocking(false);
