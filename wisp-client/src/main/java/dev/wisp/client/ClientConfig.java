@@ -39,6 +39,11 @@ import javax.net.ssl.SSLContext;
  *       line or field line must fit in one</td></tr>
  * </table>
  *
+ * <p>Follow-ups and connection options are each one immutable object, set by one builder method:
+ * {@link RedirectPolicy} (follow up to 10 by default), {@link CookieJar} (a thread-safe store shared by the
+ * client's calls; none by default), {@link RetryPolicy} (none by default), {@link SocketOptions} (Unix socket,
+ * local binding, address-family order) and {@link ProxyConfig} (none by default); each documents its limits.
+ *
  * <p>TLS: {@link #sslContext()} (default: the JDK's default context, which trusts the JDK's CA certificates) makes
  * the engines; the host name is always verified, SNI is sent for DNS names, and only TLS 1.3 and 1.2 are offered.
  */

@@ -29,6 +29,7 @@ public interface EventListener {
     default void dnsResolved(Origin origin, List<InetAddress> addresses) {
     }
 
+    /** @param remote the peer (the proxy, through one); a Unix domain socket's path as an unresolved address */
     default void connected(Origin origin, InetSocketAddress remote) {
     }
 

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Apache httpd on loopback in one process ({@code -X}), with mod_auth_digest guarding {@code /private/} (realm
@@ -79,9 +78,6 @@ final class ApachePeer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        PeerTools.stop(process);
     }
 }

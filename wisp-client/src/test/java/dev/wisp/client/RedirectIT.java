@@ -185,6 +185,21 @@ class RedirectIT {
     }
 
     @Test
+    void followsOnAnExplicitConnectionOnlyWithinItsOrigin() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ClientConnection connection = ClientConnection.connect(Origin.plaintext("127.0.0.1",
+                    server.port()))) {
+                Response same = connection.send(Request.get(url(server, "/redirect?to=/echo")));
+                assertEquals(200, same.statusCode());
+                same.close();
+                Response other = connection.send(Request.get(url(server, "/redirect?to=" + url(this.other, "/echo"))));
+                assertEquals(302, other.statusCode(), "another origin needs another connection: the 302 is the answer");
+                other.close();
+            }
+        });
+    }
+
+    @Test
     void takesUserInfoAsBasicCredentialsAndNeverShowsIt() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Client client = Client.create(ClientConfig.builder().redirectPolicy(RedirectPolicy.none()).build())) {

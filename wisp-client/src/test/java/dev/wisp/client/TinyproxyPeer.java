@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** tinyproxy, a forward proxy nobody here wrote, on loopback in the foreground, with Basic credentials required. */
 final class TinyproxyPeer implements AutoCloseable {
@@ -52,9 +51,6 @@ final class TinyproxyPeer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        PeerTools.stop(process);
     }
 }

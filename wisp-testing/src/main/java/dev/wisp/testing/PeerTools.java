@@ -70,6 +70,14 @@ public final class PeerTools {
         throw new IOException("peer did not listen on port " + port + " within 5 s");
     }
 
+    /** Stops a server program started for a test: asks it to end, and kills it if it has not within 5 s. */
+    public static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
     /**
      * Runs a program to its end, with nothing on its standard input; kills it and fails the test if it runs
      * longer than the timeout.
