@@ -259,11 +259,15 @@ public final class Connector {
                     + options.ipPreference(), null);
         }
         IOException last = null;
-        for (InetAddress address : addresses) {
+        for (int i = 0; i < addresses.size(); i++) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 break;
             }
+            // Happy Eyeballs, sequential (RFC 8305 §5 without parallel attempts): an address that does not answer
+            // gets its share of the time left, so the next one, often of the other family, still gets a chance.
+            long budget = left / (addresses.size() - i);
+            InetAddress address = addresses.get(i);
             SocketChannel channel = SocketChannel.open();
             call.blockedOn(channel);
             try {
@@ -272,15 +276,16 @@ public final class Connector {
                 }
                 // The socket adapter of a blocking channel connects with a timeout; the channel's own connect has none.
                 channel.socket().connect(new InetSocketAddress(address, origin.port()),
-                        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(budget)));
                 call.checkNotCanceled();
                 return channel;
             } catch (IOException e) {
                 closeQuietly(channel);
                 call.checkNotCanceled();
-                if (e instanceof SocketTimeoutException) {
+                if (e instanceof SocketTimeoutException && i == addresses.size() - 1) {
                     throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
                 }
+                LOG.log(DEBUG, () -> "connect to " + address + " for " + origin + " failed: " + e.getMessage());
                 last = e;
             }
         }
@@ -288,7 +293,7 @@ public final class Connector {
         if (last instanceof ConnectException) {
             throw new ConnectRefusedException("connection to " + where + " refused", last);
         }
-        if (last == null) {
+        if (last == null || last instanceof SocketTimeoutException) {
             throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
         }
         throw new ConnectFailedException("cannot connect to " + where + ": " + last.getMessage(), last);
