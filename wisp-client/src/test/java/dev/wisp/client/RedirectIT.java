@@ -187,8 +187,15 @@ class RedirectIT {
     @Test
     void followsOnAnExplicitConnectionOnlyWithinItsOrigin() {
         assertTimeoutPreemptively(LIMIT, () -> {
+            List<String> hops = new CopyOnWriteArrayList<>();
+            ClientConfig config = ClientConfig.builder().eventListener(new EventListener() {
+                @Override
+                public void redirected(Request request, ResponseHead response, Request next) {
+                    hops.add(next.toString());
+                }
+            }).build();
             try (ClientConnection connection = ClientConnection.connect(Origin.plaintext("127.0.0.1",
-                    server.port()))) {
+                    server.port()), config)) {
                 Response same = connection.send(Request.get(url(server, "/redirect?to=/echo")));
                 assertEquals(200, same.statusCode());
                 same.close();
@@ -196,6 +203,7 @@ class RedirectIT {
                 assertEquals(302, other.statusCode(), "another origin needs another connection: the 302 is the answer");
                 other.close();
             }
+            assertEquals(List.of("GET " + url(server, "/echo")), hops, "no event for the redirect not followed");
         });
     }
 

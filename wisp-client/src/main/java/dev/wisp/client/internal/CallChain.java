@@ -44,6 +44,9 @@ public final class CallChain {
                     announce(call, request, head, next, false);
                 } else {
                     Request redirected = Redirects.next(plain, head, call.config().redirectPolicy(), redirects);
+                    if (redirected != null && !source.reaches(redirected.origin())) {
+                        return result; // an explicit connection cannot go to another origin
+                    }
                     if (redirected != null) {
                         redirects++;
                         plain = redirected;
@@ -56,7 +59,7 @@ public final class CallChain {
                 CallRunner.failed(call, e instanceof IOException io ? io : new IOException(e));
                 throw e;
             }
-            if (next == null || !source.reaches(next.origin())) {
+            if (next == null) {
                 return result;
             }
             drain(result.body());
