@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wisp.testing.TestCertificate;
-import dev.wisp.testing.TestCertificates;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,10 +28,7 @@ class NginxFollowUpsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        TestCertificate ca = TestCertificates.ca(TestCertificate.KeyType.EC);
-        TestCertificate server = TestCertificates.server(ca, TestCertificate.KeyType.EC, "localhost");
-        Files.writeString(directory.resolve("cert.pem"), server.chainPem());
-        Files.writeString(directory.resolve("key.pem"), server.keys().pkcs8Pem());
+        trusting = TestTlsFiles.writeLocalhostCertificate(directory);
         plainPort = NginxPeer.freePort();
         tlsPort = NginxPeer.freePort();
         nginx = NginxPeer.start(directory, """
@@ -62,13 +54,6 @@ class NginxFollowUpsIT {
                     location = /downgrade { return 302 http://127.0.0.1:%d/target; }
                 }
                 """.formatted(plainPort, plainPort, tlsPort, plainPort));
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        trusting = SSLContext.getInstance("TLS");
-        trusting.init(null, factory.getTrustManagers(), null);
     }
 
     @AfterAll
