@@ -5,10 +5,12 @@ import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
 import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.HttpCallException;
+import dev.wisp.client.RedirectRefusedException;
 import dev.wisp.client.RequestQueueFullException;
 import dev.wisp.client.ResponseProtocolException;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.TlsHandshakeException;
+import dev.wisp.client.TooManyRedirectsException;
 import dev.wisp.client.UnresolvedHostException;
 import dev.wisp.client.WebSocketRefusedException;
 
@@ -27,6 +29,7 @@ final class ExitCodes {
     static final int WRITE_ERROR = 23;
     static final int READ_ERROR = 26;
     static final int TIMEOUT = 28;
+    static final int TOO_MANY_REDIRECTS = 47;
     static final int TLS_FAILED = 35;
     static final int RECEIVE_FAILED = 56;
     static final int LOCAL_CERTIFICATE_FAILED = 58;
@@ -48,6 +51,8 @@ final class ExitCodes {
             case CallCanceledException e -> FAILURE;
             case RequestQueueFullException e -> FAILURE;
             case WebSocketRefusedException e -> HTTP_ERROR;
+            case TooManyRedirectsException e -> TOO_MANY_REDIRECTS;
+            case RedirectRefusedException e -> FAILURE;
         };
     }
 }

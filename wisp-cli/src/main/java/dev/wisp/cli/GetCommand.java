@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import dev.wisp.client.Client;
 import dev.wisp.client.ClientConfig;
+import dev.wisp.client.CookieJar;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
 import dev.wisp.client.Response;
@@ -21,7 +22,8 @@ import java.util.stream.Stream;
  * a file with {@code -o}). Exit codes are curl's, see {@link ExitCodes}.
  */
 final class GetCommand implements Command {
-    private static final List<Option> OPTIONS = Stream.concat(Stream.of(
+    private static final System.Logger LOG = System.getLogger(GetCommand.class.getName());
+    private static final List<Option> BASE_OPTIONS = List.of(
             new Option("--request", "-X", "METHOD", "request method (default GET, or POST with data)"),
             new Option("--header", "-H", "'NAME: VALUE'", "add a request header; repeatable"),
             new Option("--data", "-d", "DATA", "send DATA (@FILE: the file without CR and LF) as a form POST"),
@@ -36,7 +38,11 @@ final class GetCommand implements Command {
             new Option("--max-time", "-m", "SECONDS", "limit the whole call, body included"),
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
             new Option("--http1.1", null, null, "use HTTP/1.1 (the only version so far)"),
-            new Option("--help", "-h", null, "show this help")), ClientTlsOptions.OPTIONS.stream()).toList();
+            new Option("--help", "-h", null, "show this help"));
+    private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, RedirectOptions.OPTIONS, AuthOptions.OPTIONS,
+            CookieOptions.OPTIONS, FormOptions.OPTIONS, SocketFlags.OPTIONS,
+            ClientTlsOptions.OPTIONS)
+            .flatMap(List::stream).toList();
 
     @Override
     public String name() {
@@ -56,8 +62,9 @@ final class GetCommand implements Command {
                 Sends one HTTP/1.1 request (TLS for https: URLs, verified against the JDK's CA certificates) and
                 writes the response body to stdout byte for byte. Exit codes follow curl: 6 host not found,
                 7 cannot connect, 8 invalid response, 22 HTTP error with --fail, 23 cannot write the output,
-                26 cannot read the data file, 28 timeout, 35 TLS handshake failed, 56 connection closed, 58 bad
-                client certificate or key file, 60 server certificate rejected, 77 bad CA certificate file.
+                26 cannot read the data file, 28 timeout, 35 TLS handshake failed, 47 too many redirects, 56
+                connection closed, 58 bad client certificate or key file, 60 server certificate rejected, 77 bad CA
+                certificate file; 1 for a refused redirect (https to http).
 
                 """, OPTIONS);
     }
@@ -75,10 +82,14 @@ final class GetCommand implements Command {
         boolean silent = parsed.has("--silent");
         Request request;
         ClientConfig config;
+        CookieJar jar;
         try {
-            request = GetRequests.request(parsed.positionals().getFirst(), parsed);
-            config = config(parsed, err);
-        } catch (GetRequests.DataFileException e) {
+            Request.Builder requestBuilder = GetRequests.builder(parsed.positionals().getFirst(), parsed);
+            ClientConfig.Builder configBuilder = config(parsed, err).toBuilder();
+            jar = CookieOptions.apply(parsed, configBuilder, requestBuilder);
+            request = requestBuilder.build();
+            config = configBuilder.build();
+        } catch (GetRequests.DataFileException | CookieOptions.CookieFileException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.READ_ERROR;
         } catch (ClientTlsOptions.TlsFileException e) {
@@ -86,7 +97,9 @@ final class GetCommand implements Command {
             return e.exitCode();
         }
         try (Client client = Client.create(config); Response response = client.send(request)) {
-            return print(response, parsed, out, err);
+            int code = print(response, parsed, out, err);
+            CookieOptions.save(parsed, jar, err, silent);
+            return code;
         } catch (HttpCallException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.of(e);
@@ -105,6 +118,8 @@ final class GetCommand implements Command {
         if (parsed.has("--max-time")) {
             config.callTimeout(ClientFlags.seconds(parsed, "--max-time"));
         }
+        RedirectOptions.apply(parsed, config);
+        SocketFlags.apply(parsed, config);
         if (parsed.has("--verbose")) {
             config.eventListener(new VerboseListener(err));
         }

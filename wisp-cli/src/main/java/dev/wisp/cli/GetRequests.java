@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Builds the request of {@code wisp get} from its arguments, with curl's meanings for -X, -H, -d and -I. */
 final class GetRequests {
@@ -19,7 +20,8 @@ final class GetRequests {
         }
     }
 
-    static Request request(String url, Arguments parsed) throws UsageException, DataFileException {
+    /** The request builder, for options handled elsewhere to add to. */
+    static Request.Builder builder(String url, Arguments parsed) throws UsageException, DataFileException {
         URI uri;
         Request.Builder request;
         try {
@@ -29,13 +31,17 @@ final class GetRequests {
             throw new UsageException("not an http or https URL: '" + url + "'");
         }
         addHeaders(request, parsed);
-        byte[] data = data(parsed);
+        byte[] data = withUrlencoded(data(parsed), FormOptions.urlencodedPieces(parsed));
+        if (data != null && parsed.has("--form")) {
+            throw new UsageException("-F cannot be combined with -d, --data-binary or --data-urlencode");
+        }
         if (data != null) {
             request.method("POST").body(data);
-            if (parsed.has("--data") && !hasHeader(parsed, "Content-Type")) {
+            if ((parsed.has("--data") || parsed.has("--data-urlencode")) && !hasHeader(parsed, "Content-Type")) {
                 request.header("Content-Type", "application/x-www-form-urlencoded");
             }
         }
+        FormOptions.applyMultipart(parsed, request);
         if (parsed.has("--head")) {
             request.method("HEAD");
         }
@@ -46,7 +52,8 @@ final class GetRequests {
                 throw new UsageException("option --request: " + e.getMessage());
             }
         }
-        return request.decompress(parsed.has("--compressed")).build();
+        AuthOptions.apply(parsed, request);
+        return request.decompress(parsed.has("--compressed"));
     }
 
     /** The body of -d or --data-binary, or null; -d drops CR and LF from a file, as curl does. */
@@ -86,6 +93,16 @@ final class GetRequests {
         }
         return new String(bytes, StandardCharsets.ISO_8859_1).replace("\r", "").replace("\n", "")
                 .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** curl joins the -d data and each --data-urlencode piece with '&'. */
+    private static byte[] withUrlencoded(byte[] data, List<String> pieces) {
+        if (pieces.isEmpty()) {
+            return data;
+        }
+        String joined = String.join("&", pieces);
+        String all = data == null ? joined : new String(data, StandardCharsets.ISO_8859_1) + "&" + joined;
+        return all.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static boolean hasHeader(Arguments parsed, String name) {

@@ -24,8 +24,9 @@ final class VerboseListener implements EventListener {
 
     @Override
     public void connected(Origin origin, InetSocketAddress remote) {
-        err.println("* Connected to " + origin.host() + " (" + remote.getAddress().getHostAddress() + ") port "
-                + remote.getPort());
+        // A Unix domain socket has no IP address: its path comes as an unresolved host.
+        err.println("* Connected to " + origin.host() + " (" + (remote.isUnresolved() ? remote.getHostString()
+                : remote.getAddress().getHostAddress()) + ") port " + remote.getPort());
     }
 
     @Override
@@ -46,6 +47,17 @@ final class VerboseListener implements EventListener {
         err.println("< " + head.version().text() + " " + head.status());
         print("< ", head.headers());
         err.println("<");
+    }
+
+    @Override
+    public void redirected(Request request, ResponseHead response, Request next) {
+        err.println("* Issue another request to this URL: '" + next.uri() + "'");
+    }
+
+    @Override
+    public void authenticating(Request request, ResponseHead response, Request next) {
+        err.println("* Answering the " + response.status().code() + " challenge with "
+                + next.credentials().map(c -> c.scheme().toString()).orElse("credentials"));
     }
 
     @Override

@@ -57,7 +57,7 @@ class GetCommandIT {
         server.stop(Duration.ZERO);
     }
 
-    private static Run wisp(String... arguments) {
+    static Run wisp(String... arguments) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> command = new ArrayList<>(List.of("get"));
@@ -67,7 +67,7 @@ class GetCommandIT {
         return new Run(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 
-    private static Run curl(String... arguments) throws Exception {
+    static Run curl(String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString()));
         command.addAll(List.of(arguments));
         PeerTools.Result result = PeerTools.run(TIMEOUT, command);

@@ -3,9 +3,10 @@ package dev.wisp.client;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.client.internal.CallContext;
-import dev.wisp.client.internal.CallRunner;
+import dev.wisp.client.internal.CallChain;
 import dev.wisp.client.internal.ConnectionSource;
 import dev.wisp.client.internal.ExchangeResult;
+import dev.wisp.client.internal.FollowUpState;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -15,17 +16,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One request, ready to run once: synchronously ({@link #execute()}), or on a virtual thread of its own
  * ({@link #executeAsync()}, {@link #executeAsync(Callback)}). {@link #cancel()} may be called from any thread at
  * any time: it closes the call's connection at once, and whatever the call is blocked on fails with
- * {@link CallCanceledException}; the connection's pool slot is free again right away.
+ * {@link CallCanceledException}; the connection's pool slot is free again right away. The call follows redirects
+ * and answers authentication challenges as its configuration says; {@link Response#request()} is the last hop's.
  */
 public final class Call {
     private static final System.Logger LOG = System.getLogger(Call.class.getName());
 
     private final ConnectionSource source;
     private final CallContext context;
+    private final FollowUpState state;
     private final AtomicBoolean started = new AtomicBoolean();
 
-    Call(ConnectionSource source, Request request, ClientConfig config) {
+    Call(ConnectionSource source, Request request, ClientConfig config, FollowUpState state) {
         this.source = source;
+        this.state = state;
         this.context = new CallContext(Objects.requireNonNull(request, "request"), config);
     }
 
@@ -43,7 +47,7 @@ public final class Call {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("call already ran: " + context.request());
         }
-        ExchangeResult result = CallRunner.execute(source, context);
+        ExchangeResult result = CallChain.execute(source, context, state);
         return new Response(context.request(), result, context.clock());
     }
 

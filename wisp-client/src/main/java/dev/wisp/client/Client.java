@@ -5,13 +5,14 @@ import dev.wisp.client.internal.CallRunner;
 import dev.wisp.client.internal.ConnectionPool;
 import dev.wisp.client.internal.ConnectionSource;
 import dev.wisp.client.internal.Connector;
+import dev.wisp.client.internal.FollowUpState;
 import dev.wisp.client.internal.ReconnectingWebSocket;
 import dev.wisp.client.internal.WebSocketUpgrader;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
-import java.net.URI;
 import java.io.IOException;
+import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,12 +39,14 @@ import java.util.concurrent.CompletableFuture;
 public final class Client implements AutoCloseable {
     private final ClientConfig config;
     private final Connector connector;
+    private final FollowUpState state;
     private final ConnectionPool pool;
 
     private Client(ClientConfig config) {
         this.config = config;
         this.connector = new Connector(config);
         this.pool = new ConnectionPool(connector);
+        this.state = new FollowUpState(config.cookieJar().orElse(null));
     }
 
     /** A client with this configuration. */
@@ -62,7 +65,7 @@ public final class Client implements AutoCloseable {
 
     /** A call of this request, to run once (and cancel from any thread). */
     public Call call(Request request) {
-        return new Call(pool, request, config);
+        return new Call(pool, request, config, state);
     }
 
     /**

@@ -40,6 +40,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       line or field line must fit in one</td></tr>
  * </table>
  *
+ * <p>Follow-ups and connection options are each one immutable object, set by one builder method:
+ * {@link RedirectPolicy} (follow up to 10 by default), {@link CookieJar} (a thread-safe store shared by the
+ * client's calls; none by default), {@link RetryPolicy} (none by default), {@link SocketOptions} (Unix socket,
+ * local binding, address-family order) and {@link ProxyConfig} (none by default); each documents its limits.
+ *
  * <p>TLS: {@link #tls()}, the same {@link TlsConfig} a server uses. The default trusts the JDK's CA certificates,
  * verifies the host name, sends SNI for DNS names and offers TLS 1.3 and 1.2 only; CA certificates, a client
  * certificate for mutual TLS and the relaxations (each logged at WARNING) are set on the {@code TlsConfig}. ALPN
@@ -71,6 +76,12 @@ public final class ClientConfig {
     private final TlsConfig tls;
     private final ReentrantLock tlsContextLock = new ReentrantLock();
     private volatile TlsContext tlsContext;
+    // Follow-ups and connection options, each one object set by one builder method.
+    private final RedirectPolicy redirectPolicy;
+    private final CookieJar cookieJar;
+    private final RetryPolicy retryPolicy;
+    private final SocketOptions socketOptions;
+    private final ProxyConfig proxy;
 
     private ClientConfig(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -90,6 +101,11 @@ public final class ClientConfig {
         this.eventListener = b.eventListener;
         this.userAgent = b.userAgent;
         this.tls = b.tls;
+        this.redirectPolicy = b.redirectPolicy;
+        this.cookieJar = b.cookieJar;
+        this.retryPolicy = b.retryPolicy;
+        this.socketOptions = b.socketOptions;
+        this.proxy = b.proxy;
     }
 
     /** The configuration with every default. */
@@ -120,6 +136,11 @@ public final class ClientConfig {
         b.eventListener = eventListener;
         b.userAgent = userAgent;
         b.tls = tls;
+        b.redirectPolicy = redirectPolicy;
+        b.cookieJar = cookieJar;
+        b.retryPolicy = retryPolicy;
+        b.socketOptions = socketOptions;
+        b.proxy = proxy;
         return b;
     }
 
@@ -216,6 +237,31 @@ public final class ClientConfig {
         return made;
     }
 
+    /** Whether and how far redirects are followed; {@link RedirectPolicy#follow()} unless set. */
+    public RedirectPolicy redirectPolicy() {
+        return redirectPolicy;
+    }
+
+    /** The cookie jar every call of the client shares; empty (no cookies kept or sent) unless set. */
+    public Optional<CookieJar> cookieJar() {
+        return Optional.ofNullable(cookieJar);
+    }
+
+    /** Whether failed connection attempts are retried; {@link RetryPolicy#none()} unless set. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** Local binding and address-family order of new sockets; {@link SocketOptions#defaults()} unless set. */
+    public SocketOptions socketOptions() {
+        return socketOptions;
+    }
+
+    /** The HTTP proxy every connection goes through; empty (direct connections) unless set. */
+    public Optional<ProxyConfig> proxy() {
+        return Optional.ofNullable(proxy);
+    }
+
     /** Builds a {@link ClientConfig}; not thread-safe. */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -235,6 +281,11 @@ public final class ClientConfig {
         private EventListener eventListener = EventListener.NONE;
         private String userAgent = "wisp";
         private TlsConfig tls = DEFAULT_TLS;
+        private RedirectPolicy redirectPolicy = RedirectPolicy.follow();
+        private CookieJar cookieJar;
+        private RetryPolicy retryPolicy = RetryPolicy.none();
+        private SocketOptions socketOptions = SocketOptions.defaults();
+        private ProxyConfig proxy;
 
         private Builder() {
         }
@@ -329,6 +380,36 @@ public final class ClientConfig {
          */
         public Builder tls(TlsConfig tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /** Whether and how far to follow redirects; default {@link RedirectPolicy#follow()} (10, no downgrade). */
+        public Builder redirectPolicy(RedirectPolicy policy) {
+            this.redirectPolicy = Objects.requireNonNull(policy, "redirectPolicy");
+            return this;
+        }
+
+        /** The cookie jar to keep and send cookies with, shared by every call; none by default. */
+        public Builder cookieJar(CookieJar jar) {
+            this.cookieJar = Objects.requireNonNull(jar, "cookieJar");
+            return this;
+        }
+
+        /** Retries of failed connection attempts, with backoff and jitter; none by default. */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+            return this;
+        }
+
+        /** Local address and port to bind, and the address-family order; no binding, interleaved by default. */
+        public Builder socketOptions(SocketOptions options) {
+            this.socketOptions = Objects.requireNonNull(options, "socketOptions");
+            return this;
+        }
+
+        /** An HTTP proxy for every connection (CONNECT for https, absolute-form for http); none by default. */
+        public Builder proxy(ProxyConfig proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.wisp.client;
 
 import dev.wisp.client.internal.CallContext;
 import dev.wisp.client.internal.Connector;
+import dev.wisp.client.internal.FollowUpState;
 import dev.wisp.client.internal.DedicatedConnection;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.websocket.WebSocket;
@@ -34,11 +35,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ClientConnection implements AutoCloseable {
     private final ClientConfig config;
+    private final FollowUpState state;
     private final DedicatedConnection connection;
 
     private ClientConnection(Origin origin, ClientConfig config) {
         this.config = config;
         this.connection = new DedicatedConnection(origin, new Connector(config));
+        this.state = new FollowUpState(config.cookieJar().orElse(null));
     }
 
     /**
@@ -99,7 +102,7 @@ public final class ClientConnection implements AutoCloseable {
 
     /** A call of this request on this connection; the request must be for this connection's origin. */
     public Call call(Request request) {
-        return new Call(connection, request, config);
+        return new Call(connection, request, config, state);
     }
 
     /**

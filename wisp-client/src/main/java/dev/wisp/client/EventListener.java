@@ -5,6 +5,7 @@ import dev.wisp.core.ResponseHead;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLSession;
 
@@ -16,7 +17,9 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Order for one call on a new connection: {@code dnsResolved, connected, tlsHandshakeDone} (TLS only),
  * {@code requestHeadersSent, requestBodySent} (when there is a body), {@code responseHeaders}, {@code bodyChunk}
- * per read, then {@code finished} or {@code failed}; {@code disconnected} whenever a connection closes.
+ * per read, then {@code finished} or {@code failed}; {@code disconnected} whenever a connection closes. A call that
+ * follows a redirect or answers an authentication challenge repeats the sequence for each hop, after a
+ * {@code redirected} or {@code authenticating} event.
  */
 public interface EventListener {
     /** The listener that does nothing. */
@@ -26,7 +29,16 @@ public interface EventListener {
     default void dnsResolved(Origin origin, List<InetAddress> addresses) {
     }
 
+    /** @param remote the peer (the proxy, through one); a Unix domain socket's path as an unresolved address */
     default void connected(Origin origin, InetSocketAddress remote) {
+    }
+
+    /**
+     * A connection attempt failed and will be tried again after {@code delay}, as the {@link RetryPolicy} says.
+     *
+     * @param retry which retry comes next, from 1
+     */
+    default void connectRetry(Origin origin, int retry, Duration delay, IOException cause) {
     }
 
     /** @param resumed whether an earlier session was resumed */
@@ -46,6 +58,20 @@ public interface EventListener {
 
     /** A read of the response body returned bytes ({@code bytes} of them, before any decompression). */
     default void bodyChunk(Request request, int bytes) {
+    }
+
+    /**
+     * A redirect is followed: {@code response} came for {@code request}, and {@code next} goes out now (its body
+     * dropped and method changed as RFC 9110 §15.4 says, credentials dropped for another origin).
+     */
+    default void redirected(Request request, ResponseHead response, Request next) {
+    }
+
+    /**
+     * A {@code 401} challenge is answered: {@code next} carries the credentials for it (the Authorization value is
+     * not shown to the listener through the request's {@code toString}).
+     */
+    default void authenticating(Request request, ResponseHead response, Request next) {
     }
 
     /** The response body was read to its end. */

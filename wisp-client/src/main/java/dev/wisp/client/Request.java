@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An HTTP request to send: method, absolute {@code http:} or {@code https:} URI, header fields, body and per-request
@@ -29,6 +30,7 @@ public final class Request {
     private final boolean persistent;
     private final boolean expectContinue;
     private final boolean decompress;
+    private final Credentials credentials;
 
     private Request(Builder builder) {
         this.method = builder.method;
@@ -40,6 +42,7 @@ public final class Request {
         this.persistent = builder.persistent;
         this.expectContinue = builder.expectContinue;
         this.decompress = builder.decompress;
+        this.credentials = builder.credentials;
     }
 
     /** A builder for a GET of this URI. */
@@ -65,6 +68,7 @@ public final class Request {
         Builder builder = new Builder(uri).method(method).headers(headers);
         builder.body = body;
         builder.bodyRepeatable = bodyRepeatable;
+        builder.credentials = credentials;
         return builder.persistent(persistent).expectContinue(expectContinue).decompress(decompress);
     }
 
@@ -110,6 +114,11 @@ public final class Request {
         return decompress;
     }
 
+    /** The credentials the request authenticates with, if any (set, or from the URI's userinfo). */
+    public Optional<Credentials> credentials() {
+        return Optional.ofNullable(credentials);
+    }
+
     /** The request target on the wire: the URI's raw path (at least "/") and query. */
     public String target() {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -131,18 +140,38 @@ public final class Request {
         private boolean persistent = true;
         private boolean expectContinue;
         private boolean decompress;
+        private Credentials credentials;
 
         private Builder(URI uri) {
             uri(uri);
         }
 
         /**
+         * The URI. A userinfo {@code user:password} in it becomes {@link Credentials#basic} credentials (sent with
+         * the first request, as curl does) and is removed from the URI, so it never reaches the request line, a
+         * log or an event; a fragment is removed too (RFC 9110 §7.1: it is not sent).
+         *
          * @throws IllegalArgumentException if it is not an absolute http or https URI with a host
          */
         public Builder uri(URI uri) {
             Objects.requireNonNull(uri, "uri");
             Origin.of(uri);
-            this.uri = uri;
+            if (uri.getRawUserInfo() != null) {
+                this.credentials = UserInfo.credentials(uri.getRawUserInfo());
+            }
+            this.uri = UserInfo.strip(uri);
+            return this;
+        }
+
+        /** The credentials to authenticate with; replaces any from the URI. */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** No credentials: removes any set or taken from the URI. */
+        public Builder noCredentials() {
+            this.credentials = null;
             return this;
         }
 
@@ -193,6 +222,24 @@ public final class Request {
         /** A one-shot body read from the stream; length -1 sends it chunked. */
         public Builder body(InputStream in, long length) {
             return body(Body.of(in, length), false);
+        }
+
+        /** A urlencoded form body, sent again when needed; sets Content-Type unless set. */
+        public Builder body(FormBody form) {
+            withContentType(FormBody.CONTENT_TYPE);
+            return body(form.body(), true);
+        }
+
+        /** A multipart/form-data body, its files read as it is sent (and again when needed); sets Content-Type. */
+        public Builder body(MultipartBody multipart) {
+            headers.set("Content-Type", multipart.contentType());
+            return body(multipart.body(), true);
+        }
+
+        private void withContentType(String type) {
+            if (!headers.contains("Content-Type")) {
+                headers.add("Content-Type", type);
+            }
         }
 
         /** Any body; a body given this way is taken as one-shot, and never retried. */

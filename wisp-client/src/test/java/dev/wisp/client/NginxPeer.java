@@ -4,16 +4,14 @@ import dev.wisp.testing.PeerTools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * nginx on loopback, with a configuration written to a temporary directory: static files (some large), a server
  * that closes idle keep-alive connections after 1 s, and gzip for text, which nginx sends chunked; plaintext, or
- * HTTPS requiring client certificates. Stopped by its own process handle.
+ * HTTPS requiring client certificates.
  */
 final class NginxPeer implements AutoCloseable {
     private final Process process;
@@ -27,7 +25,7 @@ final class NginxPeer implements AutoCloseable {
     }
 
     static NginxPeer start(Path directory) throws Exception {
-        return start(directory, "");
+        return start(directory, "", "");
     }
 
     /**
@@ -42,17 +40,23 @@ final class NginxPeer implements AutoCloseable {
                 ssl_verify_client on;
                 ssl_protocols TLSv1.2 TLSv1.3;
                 ssl_session_cache shared:wisp:1m;
-                """.formatted(server.chain(), server.key(), clientCa));
+                """.formatted(server.chain(), server.key(), clientCa), "");
     }
 
-    private static NginxPeer start(Path directory, String tls) throws Exception {
+    /**
+     * nginx with more configuration in its {@code http} block: further {@code server} blocks, on ports from
+     * {@link #freePort()} or a unix socket. {@code %1$s} in it is the directory.
+     */
+    static NginxPeer start(Path directory, String moreHttpConfig) throws Exception {
+        return start(directory, "", moreHttpConfig);
+    }
+
+    /** @param tls the main server block's TLS directives; empty for plaintext */
+    private static NginxPeer start(Path directory, String tls, String moreHttpConfig) throws Exception {
         Path nginx = PeerTools.require("nginx");
         Path root = Files.createDirectories(directory.resolve("www"));
         Files.createDirectories(directory.resolve("logs"));
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
         Files.writeString(directory.resolve("nginx.conf"), """
                 daemon off;
                 master_process off;
@@ -73,29 +77,32 @@ final class NginxPeer implements AutoCloseable {
                     gzip_min_length 0;
                     types { text/plain txt; application/octet-stream bin; }
                     server {
-                        listen 127.0.0.1:%2$d%3$s;
-                        %4$s
+                        listen 127.0.0.1:%2$d%4$s;
+                        %5$s
                         root %1$s/www;
                         location = /hello { return 200 "hello from nginx\\n"; }
                     }
+                    %3$s
                 }
-                """.formatted(directory, port, tls.isEmpty() ? "" : " ssl", tls));
+                """.formatted(directory, port, moreHttpConfig.formatted(directory), tls.isEmpty() ? "" : " ssl", tls));
         Process process = new ProcessBuilder(List.of(nginx.toString(), "-p", directory.toString(), "-c",
                 directory.resolve("nginx.conf").toString())).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("logs/stdout.log").toFile()).start();
         NginxPeer peer = new NginxPeer(process, port, root);
-        for (int i = 0; i < 100; i++) {
-            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return peer;
-            } catch (IOException e) {
-                if (!process.isAlive()) {
-                    throw new IOException("nginx exited: " + Files.readString(directory.resolve("logs/stdout.log")));
-                }
-                Thread.sleep(50); // waiting for nginx to listen; bounded to 5 s
-            }
+        try {
+            PeerTools.awaitListening(process, port, directory.resolve("logs/stdout.log"));
+        } catch (IOException e) {
+            peer.close();
+            throw e;
         }
-        peer.close();
-        throw new IOException("nginx did not listen on port " + port + " within 5 s");
+        return peer;
+    }
+
+    /** A loopback port free now, for a server block of nginx's. */
+    static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
     }
 
     String url(String path) {
@@ -112,9 +119,6 @@ final class NginxPeer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        PeerTools.stop(process);
     }
 }

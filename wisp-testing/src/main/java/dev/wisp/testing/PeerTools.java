@@ -2,6 +2,8 @@ package dev.wisp.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +50,36 @@ public final class PeerTools {
             return Assertions.fail(message + " (required when CI=true)");
         }
         return Assumptions.abort(message + "; test skipped");
+    }
+
+    /**
+     * Waits until a server program just started accepts connections on a loopback port, polling every 50 ms for at
+     * most 5 s.
+     *
+     * @param log where the program writes its output, quoted when it exits early
+     * @throws IOException if it exits first or does not listen in time (the caller stops it)
+     */
+    public static void awaitListening(Process process, int port, Path log) throws IOException, InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException e) {
+                if (!process.isAlive()) {
+                    throw new IOException(process.info().command().orElse("peer") + " exited: "
+                            + Files.readString(log, StandardCharsets.ISO_8859_1));
+                }
+                Thread.sleep(50); // a process outside the JVM: nothing to wait on but its port
+            }
+        }
+        throw new IOException("peer did not listen on port " + port + " within 5 s");
+    }
+
+    /** Stops a server program started for a test: asks it to end, and kills it if it has not within 5 s. */
+    public static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
     }
 
     /**

@@ -29,6 +29,7 @@ import javax.net.ssl.SSLSession;
 public abstract sealed class Transport implements AutoCloseable permits PlainTransport, TlsTransport {
     private final SocketChannel channel;
     private final InetSocketAddress remoteAddress;
+    private volatile boolean outputShut;
     /** The socket's own bytes, with the read deadline; under TLS, the records. */
     final ChannelInput socketInput;
     /** The socket's own bytes, with the write deadline; under TLS, the records. */
@@ -36,8 +37,10 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
 
     Transport(SocketChannel channel, long writeTimeoutNanos) throws IOException {
         this.channel = channel;
-        // The channel forgets its peer when it closes; log lines and callbacks still want it then.
-        this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
+        // The channel forgets its peer when it closes; log lines and callbacks still want it then. A Unix domain
+        // socket has no IP address: its path stands as an unresolved host name, port 0.
+        this.remoteAddress = channel.getRemoteAddress() instanceof InetSocketAddress inet ? inet
+                : InetSocketAddress.createUnresolved(String.valueOf(channel.getRemoteAddress()), 0);
         this.socketInput = new ChannelInput(channel);
         this.socketOutput = new ChannelOutput(channel, writeTimeoutNanos);
     }
@@ -139,26 +142,30 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
 
     /** Whether the socket's output was shut. */
     final boolean isOutputShut() {
-        return channel.socket().isOutputShutdown();
+        return outputShut;
     }
 
     /** Shuts the socket's output. */
     final void shutdownSocketOutput() throws IOException {
         channel.shutdownOutput();
+        outputShut = true;
     }
 
-    /** The peer's address, kept from the start so it can be read after close. */
+    /**
+     * The peer's address, kept from the start so it can be read after close; for a Unix domain socket, its path as
+     * an unresolved host name with port 0.
+     */
     public final InetSocketAddress remoteAddress() {
         return remoteAddress;
     }
 
-    /** Our address, or empty once closed. */
+    /** Our address, or empty once closed (and for a Unix domain socket). */
     public final Optional<InetSocketAddress> localAddress() {
         if (!channel.isOpen()) {
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable((InetSocketAddress) channel.getLocalAddress());
+            return channel.getLocalAddress() instanceof InetSocketAddress inet ? Optional.of(inet) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // closed meanwhile
         }

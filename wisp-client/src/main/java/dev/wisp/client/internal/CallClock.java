@@ -44,6 +44,11 @@ public final class CallClock {
         return Optional.ofNullable(setup.tls());
     }
 
+    /** A follow-up request starts: the call has not ended after all. */
+    void nextHop() {
+        endNanos = 0;
+    }
+
     /** The timing so far; {@code total} runs up to now until the call ends. */
     public Timing timing() {
         long end = endNanos != 0 ? endNanos : System.nanoTime();

@@ -15,7 +15,7 @@ import java.time.Duration;
 public final class CallContext {
     private static final System.Logger LOG = System.getLogger(CallContext.class.getName());
 
-    private final Request request;
+    private volatile Request request;
     private final ClientConfig config;
     private final CallClock clock = new CallClock();
     private final long deadlineNanos;
@@ -35,6 +35,15 @@ public final class CallContext {
 
     public Request request() {
         return request;
+    }
+
+    /**
+     * Moves the call on to a follow-up request (a redirect, an answer to a challenge): the same deadline, clock
+     * and cancellation carry over.
+     */
+    public void followUp(Request next) {
+        this.request = next;
+        clock.nextHop();
     }
 
     public ClientConfig config() {

@@ -25,10 +25,15 @@ public final class CallRunner {
         try {
             return attempt(source, call);
         } catch (IOException e) {
-            call.clock().end();
-            Events.fire(call.config().eventListener(), listener -> listener.failed(call.request(), e));
+            failed(call, e);
             throw e;
         }
+    }
+
+    /** Ends the call's clock and reports the failure. */
+    static void failed(CallContext call, IOException e) {
+        call.clock().end();
+        Events.fire(call.config().eventListener(), listener -> listener.failed(call.request(), e));
     }
 
     private static ExchangeResult attempt(ConnectionSource source, CallContext call) throws IOException {

@@ -7,4 +7,9 @@ import java.io.IOException;
 public interface ConnectionSource extends ConnectionOwner {
     /** A connection for one exchange; the caller gives it back through {@link #release(Http1ClientConnection)}. */
     Http1ClientConnection acquire(Origin origin, CallContext call) throws IOException;
+
+    /** Whether requests to this origin can run here; a follow-up to one that cannot is not followed. */
+    default boolean reaches(Origin origin) {
+        return true;
+    }
 }

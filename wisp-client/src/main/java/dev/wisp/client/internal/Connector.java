@@ -8,6 +8,9 @@ import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
 import dev.wisp.client.EventListener;
 import dev.wisp.client.Origin;
+import dev.wisp.client.ProxyConfig;
+import dev.wisp.client.RetryPolicy;
+import dev.wisp.client.SocketOptions;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.client.TlsHandshakeException;
@@ -24,10 +27,14 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.security.cert.CertificateException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -78,15 +85,32 @@ public final class Connector {
     public Http1ClientConnection connect(Origin origin, CallContext call) throws IOException {
         long deadline = call.deadlineWithin(config.connectTimeout());
         long start = System.nanoTime();
-        List<InetAddress> addresses = resolve(origin, call, deadline);
+        ProxyConfig proxy = config.proxy().orElse(null);
+        // Through a proxy, DNS and TCP are for the proxy; the origin's name goes in CONNECT or the request target.
+        Origin peer = proxy == null ? origin : Origin.plaintext(proxy.host(), proxy.port());
+        Path unixSocket = config.socketOptions().unixSocket().orElse(null);
+        List<InetAddress> addresses = unixSocket != null ? List.of() : resolve(peer, call, deadline);
         long resolved = System.nanoTime();
-        Events.fire(events, listener -> listener.dnsResolved(origin, addresses));
-        SocketChannel channel = openChannel(origin, addresses, call, deadline);
-        long connectedAt = System.nanoTime();
+        if (unixSocket == null) {
+            Events.fire(events, listener -> listener.dnsResolved(peer, addresses));
+        }
+        SocketChannel channel = openChannelRetrying(peer, addresses, call, deadline);
         Http1ClientConnection connection;
         try {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Events.fire(events, listener -> listener.connected(origin, remote(channel)));
+            if (proxy != null && origin.isTls()) {
+                tunnel(channel, origin, proxy, call, deadline);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+        long connectedAt = System.nanoTime();
+        try {
+            if (unixSocket == null) {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            InetSocketAddress remote = remote(channel);
+            Events.fire(events, listener -> listener.connected(origin, remote));
             long writeTimeout = config.writeTimeout().toNanos();
             Transport transport = origin.isTls()
                     ? TlsTransport.of(channel, newEngine(origin), tlsBuffers(), writeTimeout)
@@ -161,6 +185,23 @@ public final class Connector {
         return false;
     }
 
+    /** Opens a CONNECT tunnel to the origin through the proxy, mapping its failures. */
+    private void tunnel(SocketChannel channel, Origin origin, ProxyConfig proxy, CallContext call, long deadline)
+            throws IOException {
+        try {
+            ProxyTunnel.open(channel, origin, proxy, deadline);
+        } catch (SocketTimeoutException e) {
+            call.checkNotCanceled();
+            throw timeout(call, deadline, "CONNECT to " + origin.host() + ":" + origin.port() + " through " + proxy);
+        } catch (ConnectFailedException e) {
+            throw e;
+        } catch (IOException e) {
+            call.checkNotCanceled();
+            throw new ConnectFailedException("CONNECT to " + origin.host() + ":" + origin.port() + " through "
+                    + proxy + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The message of the innermost cause: the one that says why ("PKIX path building failed", a name mismatch). */
     private static String innermostMessage(Throwable e) {
         Throwable inner = e;
@@ -195,28 +236,86 @@ public final class Connector {
         }
     }
 
-    private SocketChannel openChannel(Origin origin, List<InetAddress> addresses, CallContext call, long deadline)
+    /** Opens a channel, retrying refused or failed attempts as the retry policy says, within the deadline. */
+    private SocketChannel openChannelRetrying(Origin origin, List<InetAddress> addresses, CallContext call,
+            long deadline) throws IOException {
+        RetryPolicy policy = config.retryPolicy();
+        for (int retry = 1; ; retry++) {
+            try {
+                return openChannel(origin, addresses, call, deadline);
+            } catch (ConnectRefusedException | ConnectFailedException e) {
+                Duration delay = policy.delayBefore(retry);
+                if (retry > policy.maxRetries() || deadline - System.nanoTime() - delay.toNanos() <= 0) {
+                    if (retry == 1) {
+                        throw e;
+                    }
+                    String message = e.getMessage() + " (" + retry + " attempts)";
+                    throw e instanceof ConnectRefusedException ? new ConnectRefusedException(message, e.getCause())
+                            : new ConnectFailedException(message, e.getCause());
+                }
+                int next = retry;
+                Events.fire(events, listener -> listener.connectRetry(origin, next, delay, e));
+                LOG.log(DEBUG, () -> origin + ": " + e.getMessage() + "; retry " + next + " in " + delay);
+                pause(delay, call);
+            }
+        }
+    }
+
+    /** Waits between attempts in short steps, so that a cancel ends the wait at once. */
+    private static void pause(Duration delay, CallContext call) throws IOException {
+        long end = System.nanoTime() + delay.toNanos();
+        try {
+            for (long left = delay.toNanos(); left > 0; left = end - System.nanoTime()) {
+                call.checkNotCanceled();
+                Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 20)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw call.canceledException();
+        }
+        call.checkNotCanceled();
+    }
+
+    private SocketChannel openChannel(Origin origin, List<InetAddress> resolved, CallContext call, long deadline)
             throws IOException {
+        SocketOptions options = config.socketOptions();
+        if (options.unixSocket().isPresent()) {
+            return openUnixChannel(origin, options.unixSocket().get(), call);
+        }
+        List<InetAddress> addresses = options.order(resolved);
+        if (addresses.isEmpty()) {
+            throw new ConnectFailedException("cannot connect to " + origin.host() + ":" + origin.port() + ": none of "
+                    + resolved.stream().map(InetAddress::getHostAddress).toList() + " is allowed by ipPreference "
+                    + options.ipPreference(), null);
+        }
         IOException last = null;
-        for (InetAddress address : addresses) {
+        for (int i = 0; i < addresses.size(); i++) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 break;
             }
+            // Happy Eyeballs, sequential (RFC 8305 §5 without parallel attempts): an address that does not answer
+            // gets its share of the time left, so the next one, often of the other family, still gets a chance.
+            long budget = left / (addresses.size() - i);
+            InetAddress address = addresses.get(i);
             SocketChannel channel = SocketChannel.open();
             call.blockedOn(channel);
             try {
+                if (options.binds()) {
+                    channel.bind(options.bindAddress());
+                }
                 // The socket adapter of a blocking channel connects with a timeout; the channel's own connect has none.
                 channel.socket().connect(new InetSocketAddress(address, origin.port()),
-                        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(budget)));
                 call.checkNotCanceled();
                 return channel;
             } catch (IOException e) {
                 closeQuietly(channel);
                 call.checkNotCanceled();
-                if (e instanceof SocketTimeoutException) {
+                if (e instanceof SocketTimeoutException && i == addresses.size() - 1) {
                     throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
                 }
+                LOG.log(DEBUG, () -> "connect to " + address + " for " + origin + " failed: " + e.getMessage());
                 last = e;
             }
         }
@@ -224,10 +323,29 @@ public final class Connector {
         if (last instanceof ConnectException) {
             throw new ConnectRefusedException("connection to " + where + " refused", last);
         }
-        if (last == null) {
+        if (last == null || last instanceof SocketTimeoutException) {
             throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
         }
         throw new ConnectFailedException("cannot connect to " + where + ": " + last.getMessage(), last);
+    }
+
+    /** Connects to a Unix domain socket: the connect completes or fails at once, so it needs no timeout. */
+    private static SocketChannel openUnixChannel(Origin origin, Path path, CallContext call) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        call.blockedOn(channel);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(path));
+            call.checkNotCanceled();
+            return channel;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            call.checkNotCanceled();
+            String where = "Unix socket " + path + " (for " + origin.host() + ")";
+            if (e instanceof ConnectException || e.getMessage() != null && e.getMessage().contains("refused")) {
+                throw new ConnectRefusedException("connection to " + where + " refused", e);
+            }
+            throw new ConnectFailedException("cannot connect to " + where + ": " + e.getMessage(), e);
+        }
     }
 
     TimeoutExceededException timeout(CallContext call, long deadline, String what) {
@@ -249,8 +367,10 @@ public final class Connector {
         return made;
     }
 
-    private static InetSocketAddress remote(SocketChannel channel) {
-        return (InetSocketAddress) channel.socket().getRemoteSocketAddress();
+    /** The peer's address; a Unix domain socket's path as an unresolved host name, port 0. */
+    private static InetSocketAddress remote(SocketChannel channel) throws IOException {
+        return channel.getRemoteAddress() instanceof InetSocketAddress inet ? inet
+                : InetSocketAddress.createUnresolved(String.valueOf(channel.getRemoteAddress()), 0);
     }
 
     private static void closeQuietly(SocketChannel channel) {

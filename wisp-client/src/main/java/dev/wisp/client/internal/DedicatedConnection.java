@@ -74,6 +74,11 @@ public final class DedicatedConnection implements ConnectionSource {
     }
 
     @Override
+    public boolean reaches(Origin requested) {
+        return requested.equals(origin);
+    }
+
+    @Override
     public Http1ClientConnection acquire(Origin requested, CallContext call) throws IOException {
         if (!requested.equals(origin)) {
             throw new IllegalArgumentException("request is for " + requested + ", this connection goes to " + origin);

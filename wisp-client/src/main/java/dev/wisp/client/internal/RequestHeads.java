@@ -1,9 +1,11 @@
 package dev.wisp.client.internal;
 
 import dev.wisp.client.ClientConfig;
+import dev.wisp.client.ProxyConfig;
 import dev.wisp.client.Request;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
+import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.Method;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.RequestTarget;
@@ -44,6 +46,18 @@ final class RequestHeads {
         }
         if (request.expectsContinue() && bodyLength != 0) {
             fields.set(HeaderNames.EXPECT, "100-continue");
+        }
+        ProxyConfig proxy = config.proxy().orElse(null);
+        if (proxy != null && !request.origin().isTls()) {
+            // RFC 9112 §3.2.2: to a proxy, the absolute-form; its credentials travel with each request.
+            proxy.authorization().ifPresent(value -> fields.set("Proxy-Authorization", value));
+            String absolute = request.origin().scheme() + "://" + request.origin().hostField() + request.target();
+            try {
+                return new RequestHead(request.method(), RequestTarget.parse(absolute), Version.HTTP_1_1,
+                        fields.build());
+            } catch (MalformedMessageException e) {
+                throw new IllegalArgumentException("request URI cannot go to a proxy: " + e.getMessage(), e);
+            }
         }
         return new RequestHead(request.method(), RequestTarget.origin(request.target()), Version.HTTP_1_1,
                 fields.build());

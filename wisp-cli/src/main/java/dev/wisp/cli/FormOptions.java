@@ -1,0 +1,128 @@
+package dev.wisp.cli;
+
+import dev.wisp.client.MultipartBody;
+import dev.wisp.client.Request;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The form flags of {@code wisp get}, with curl's syntax: {@code -F name=value}, {@code -F name=@FILE} (a file
+ * part, streamed; {@code ;type=} and {@code ;filename=} may follow), {@code -F name=<FILE} (a field with the file's
+ * text) make a multipart/form-data POST; {@code --data-urlencode} adds urlencoded pieces to the {@code -d} body as
+ * curl does ({@code content}, {@code =content}, {@code name=content}, {@code @FILE}, {@code name@FILE}).
+ */
+final class FormOptions {
+    static final List<Option> OPTIONS = List.of(
+            new Option("--form", "-F", "NAME=CONTENT", "multipart field: value, @FILE (upload) or <FILE; repeatable"),
+            new Option("--data-urlencode", null, "DATA", "urlencode DATA ([name]=text, [name]@FILE) into the -d body"));
+
+    /** curl's guesses of a file part's type from its extension; anything else is application/octet-stream. */
+    private static final Map<String, String> TYPES = Map.of("gif", "image/gif", "jpg", "image/jpeg", "jpeg",
+            "image/jpeg", "png", "image/png", "svg", "image/svg+xml", "txt", "text/plain", "htm", "text/html",
+            "html", "text/html", "pdf", "application/pdf", "xml", "application/xml");
+
+    private FormOptions() {
+    }
+
+    /** Sets a multipart body from the -F options, if any. */
+    static void applyMultipart(Arguments parsed, Request.Builder request)
+            throws UsageException, GetRequests.DataFileException {
+        if (!parsed.has("--form")) {
+            return;
+        }
+        MultipartBody.Builder form = MultipartBody.builder();
+        for (String spec : parsed.values("--form")) {
+            int equals = spec.indexOf('=');
+            if (equals <= 0) {
+                throw new UsageException("option --form needs NAME=CONTENT, got '" + spec + "'");
+            }
+            String name = spec.substring(0, equals);
+            String content = spec.substring(equals + 1);
+            if (content.startsWith("@")) {
+                addFile(form, name, content.substring(1));
+            } else if (content.startsWith("<")) {
+                form.field(name, new String(read(content.substring(1)), StandardCharsets.UTF_8));
+            } else {
+                form.field(name, content);
+            }
+        }
+        try {
+            request.method("POST").body(form.build());
+        } catch (IOException e) {
+            throw new GetRequests.DataFileException("cannot read a form file: " + e.getMessage());
+        }
+    }
+
+    private static void addFile(MultipartBody.Builder form, String name, String spec) throws UsageException {
+        String[] pieces = spec.split(";");
+        Path file = Path.of(pieces[0]);
+        String filename = String.valueOf(file.getFileName());
+        String extension = filename.contains(".") ? filename.substring(filename.lastIndexOf('.') + 1) : "";
+        String type = TYPES.getOrDefault(extension.toLowerCase(Locale.ROOT), "application/octet-stream");
+        for (int i = 1; i < pieces.length; i++) {
+            if (pieces[i].startsWith("type=")) {
+                type = pieces[i].substring(5);
+            } else if (pieces[i].startsWith("filename=")) {
+                filename = pieces[i].substring(9);
+            } else {
+                throw new UsageException("option --form: unknown ';" + pieces[i] + "' (type= or filename=)");
+            }
+        }
+        try {
+            form.file(name, file, filename, type);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --form: " + e.getMessage());
+        }
+    }
+
+    /** The urlencoded pieces of --data-urlencode, in order. */
+    static List<String> urlencodedPieces(Arguments parsed) throws GetRequests.DataFileException {
+        List<String> pieces = new ArrayList<>();
+        for (String spec : parsed.values("--data-urlencode")) {
+            int equals = spec.indexOf('=');
+            int at = spec.indexOf('@');
+            if (at >= 0 && (equals < 0 || at < equals)) {
+                String name = spec.substring(0, at);
+                String encoded = encode(new String(read(spec.substring(at + 1)), StandardCharsets.UTF_8));
+                pieces.add(name.isEmpty() ? encoded : name + "=" + encoded);
+            } else if (equals >= 0) {
+                String name = spec.substring(0, equals);
+                String encoded = encode(spec.substring(equals + 1));
+                pieces.add(name.isEmpty() ? encoded : name + "=" + encoded);
+            } else {
+                pieces.add(encode(spec));
+            }
+        }
+        return pieces;
+    }
+
+    /** curl's escaping: RFC 3986's unreserved characters kept, space as '+', every other byte as %XX. */
+    private static String encode(String text) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
+                out.append((char) c);
+            } else if (c == ' ') {
+                out.append('+');
+            } else {
+                out.append(String.format(Locale.ROOT, "%%%02X", c));
+            }
+        }
+        return out.toString();
+    }
+
+    private static byte[] read(String file) throws GetRequests.DataFileException {
+        try {
+            return Files.readAllBytes(Path.of(file));
+        } catch (IOException e) {
+            throw new GetRequests.DataFileException("cannot read data file " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.wisp.cli;
+
+import static dev.wisp.cli.GetCommandIT.curl;
+import static dev.wisp.cli.GetCommandIT.wisp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code wisp get}'s follow-up and connection flags (redirects, auth, cookies, binding) against Wisp's server, with curl as the reference. */
+class GetFollowUpsIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private Server server;
+    private String base;
+
+    @BeforeEach
+    void start() {
+        Router router = Router.builder()
+                .any("/moved", (request, response) -> response.status(303).header("Location", "/seen").send("moved"))
+                .get("/loop", (request, response) -> response.status(302).header("Location", "/loop").send(""))
+                .any("/seen", (request, response) -> response.send(request.method() + " "
+                        + request.headers().firstOrNull("Authorization") + "\n"))
+                .get("/set", (request, response) -> response.status(302)
+                        .header("Set-Cookie", "id=7; Path=/; HttpOnly").header("Set-Cookie", "lang=en; Max-Age=600")
+                        .header("Location", "/cookies").send(""))
+                .get("/cookies", (request, response) -> response.send(request.headers().firstOrNull("Cookie") + "\n"))
+                .get("/peer", (request, response) -> response.send(
+                        request.connection().remoteAddress().getAddress().getHostAddress() + " "
+                                + request.connection().remoteAddress().getPort() + "\n"))
+                .get("/basic", (request, response) -> {
+                    if (request.headers().contains("Authorization")) {
+                        response.send(request.headers().firstOrNull("Authorization") + "\n");
+                    } else {
+                        response.status(401).header("WWW-Authenticate", "Basic realm=\"cli\"").send("");
+                    }
+                })
+                .build();
+        server = Server.create(ServerConfig.builder().port(0).build(), router).start();
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void followsRedirectsOnlyWithLocationAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            assertEquals("moved", wisp(base + "/moved").text());
+            assertEquals(curl("-s", "-L", "-d", "x", base + "/moved").text(),
+                    wisp("-L", "-d", "x", base + "/moved").text());
+            assertEquals("GET null\n", wisp("-L", "-X", "POST", base + "/moved").text(),
+                    "-X sets the first method only; the 303 makes it GET");
+        });
+    }
+
+    @Test
+    void sendsCredentialsAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String basic = "Basic dTpwOnc=\n";
+            assertEquals(basic, curl("-s", "-u", "u:p:w", base + "/basic").text());
+            assertEquals(basic, wisp("--basic", "-u", "u:p:w", base + "/basic").text());
+            assertEquals(basic, wisp("-u", "u:p:w", base + "/basic").text(), "answers the Basic challenge");
+            assertEquals(curl("-s", "--anyauth", "-u", "u:p:w", base + "/basic").text(),
+                    wisp("--anyauth", "-u", "u:p:w", base + "/basic").text());
+            assertEquals(curl("-s", "--oauth2-bearer", "t0ken", base + "/basic").text(),
+                    wisp("--oauth2-bearer", "t0ken", base + "/basic").text());
+            assertEquals(2, wisp("-u", "nopassword", base + "/basic").exitCode());
+        });
+    }
+
+    @Test
+    void writesAndReadsCookieFilesAsCurlDoes(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path ours = directory.resolve("ours.txt");
+            Path theirs = directory.resolve("theirs.txt");
+            assertEquals("id=7; lang=en\n", wisp("-L", "-c", ours.toString(), base + "/set").text());
+            assertEquals("id=7; lang=en\n", sortedCookies(curl("-s", "-L", "-c", theirs.toString(), base + "/set").text()),
+                    "curl sends the same cookies, in an order of its own");
+            assertEquals(cookieLines(theirs), cookieLines(ours));
+            assertEquals("id=7; lang=en\n", sortedCookies(wisp("-b", theirs.toString(), base + "/cookies").text()));
+            assertEquals("a=1; b=2\n", wisp("-b", "a=1; b=2", base + "/cookies").text());
+            assertEquals(26, wisp("-b", directory.resolve("missing").toString(), base + "/cookies").exitCode());
+        });
+    }
+
+    private static String sortedCookies(String line) {
+        return String.join("; ", java.util.Arrays.stream(line.strip().split("; ")).sorted().toList()) + "\n";
+    }
+
+    /** The cookie lines of a cookies.txt, without comments and the expiry time, which differs by a second or so. */
+    private static List<String> cookieLines(Path file) throws IOException {
+        return Files.readAllLines(file).stream().filter(line -> !line.isBlank() && !line.startsWith("# "))
+                .map(line -> line.replaceAll("\t\\d{6,}\t", "\tEXPIRES\t")).sorted().toList();
+    }
+
+    @Test
+    void bindsTheLocalAddressAndPortAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            int port;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+                port = probe.getLocalPort();
+            }
+            assertEquals("127.0.0.3 " + port + "\n",
+                    wisp("--interface", "127.0.0.3", "--local-port", String.valueOf(port), base + "/peer").text());
+            assertEquals(7, wisp("-6", base + "/peer").exitCode(), "no IPv6 address for 127.0.0.1");
+            assertEquals(2, wisp("--interface", "eth0", base + "/peer").exitCode());
+            assertEquals(2, wisp("-x", "socks5://127.0.0.1:1", base + "/peer").exitCode());
+        });
+    }
+
+    @Test
+    void talksOverAUnixSocketAsCurlDoes(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path socket = directory.resolve("peer.sock");
+            try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                listener.bind(UnixDomainSocketAddress.of(socket));
+                Thread peer = Thread.ofVirtual().start(() -> answerHeads(listener, 2));
+                String ours = wisp("--unix-socket", socket.toString(), "http://device.local/x?y").text();
+                String theirs = curl("-s", "--unix-socket", socket.toString(), "http://device.local/x?y").text();
+                peer.join();
+                assertEquals("GET /x?y HTTP/1.1 for device.local\n", ours);
+                assertEquals(theirs, ours);
+            }
+        });
+    }
+
+    /** Answers each of {@code count} connections with its request line and Host, then closes it. */
+    private static void answerHeads(ServerSocketChannel listener, int count) {
+        for (int i = 0; i < count; i++) {
+            try (SocketChannel channel = listener.accept()) {
+                var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        java.nio.channels.Channels.newInputStream(channel), StandardCharsets.ISO_8859_1));
+                String requestLine = reader.readLine();
+                String host = "";
+                for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
+                    host = line.regionMatches(true, 0, "Host:", 0, 5) ? line.substring(5).strip() : host;
+                }
+                byte[] body = (requestLine + " for " + host + "\n").getBytes(StandardCharsets.ISO_8859_1);
+                channel.write(ByteBuffer.wrap(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+                channel.write(ByteBuffer.wrap(body));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Test
+    void exitsWithCurlsCodeForTooManyRedirects() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            GetCommandIT.Run ours = wisp("-L", "--max-redirs", "3", base + "/loop");
+            GetCommandIT.Run theirs = curl("-s", "-L", "--max-redirs", "3", base + "/loop");
+            assertEquals(47, ours.exitCode());
+            assertEquals(theirs.exitCode(), ours.exitCode());
+            assertTrue(ours.stderr().contains("more than 3 redirects"), ours.stderr());
+        });
+    }
+}

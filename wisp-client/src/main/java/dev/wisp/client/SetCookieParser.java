@@ -1,0 +1,116 @@
+package dev.wisp.client;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns one {@code Set-Cookie} field into the {@link Cookie} to store, by RFC 6265 §5.2 (parsing) and §5.3
+ * (storage model), or null when the cookie must be ignored. Stateless.
+ */
+final class SetCookieParser {
+    /** RFC 6265 §6.1: a user agent should accept at least 4096 bytes per cookie; this one accepts no more. */
+    static final int MAX_COOKIE_BYTES = 4096;
+
+    private SetCookieParser() {
+    }
+
+    /**
+     * @param uri the request the response answered
+     * @param now the time of the response
+     */
+    static Cookie parse(String field, URI uri, Instant now) {
+        if (field.length() > MAX_COOKIE_BYTES) {
+            return null;
+        }
+        String[] parts = field.split(";", -1);
+        int equals = parts[0].indexOf('=');
+        if (equals < 0) {
+            return null;
+        }
+        String name = parts[0].substring(0, equals).strip();
+        String value = parts[0].substring(equals + 1).strip();
+        if (name.isEmpty()) {
+            return null;
+        }
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        if (host.startsWith("[")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        Optional<Instant> expires = Optional.empty();
+        Instant maxAge = null;
+        String domainAttribute = null;
+        String path = null;
+        boolean secure = false;
+        boolean httpOnly = false;
+        Cookie.SameSite sameSite = Cookie.SameSite.UNSPECIFIED;
+        for (int i = 1; i < parts.length; i++) {
+            int at = parts[i].indexOf('=');
+            String attribute = (at < 0 ? parts[i] : parts[i].substring(0, at)).strip().toLowerCase(Locale.ROOT);
+            String attributeValue = at < 0 ? "" : parts[i].substring(at + 1).strip();
+            switch (attribute) {
+                case "expires" -> {
+                    Optional<Instant> prior = expires; // §5.2.1: a date that does not parse is ignored
+                    expires = CookieDates.parse(attributeValue).or(() -> prior);
+                }
+                case "max-age" -> maxAge = maxAge(attributeValue, now, maxAge);
+                case "domain" -> domainAttribute = attributeValue.isEmpty() ? domainAttribute
+                        : CookieRules.canonicalDomain(attributeValue);
+                case "path" -> path = attributeValue.startsWith("/") ? attributeValue : null;
+                case "secure" -> secure = true;
+                case "httponly" -> httpOnly = true;
+                case "samesite" -> sameSite = switch (attributeValue.toLowerCase(Locale.ROOT)) {
+                    case "strict" -> Cookie.SameSite.STRICT;
+                    case "lax" -> Cookie.SameSite.LAX;
+                    case "none" -> Cookie.SameSite.NONE;
+                    default -> Cookie.SameSite.UNSPECIFIED;
+                };
+                default -> {
+                    // RFC 6265 §5.2: unknown attributes are ignored
+                }
+            }
+        }
+        if (maxAge != null) {
+            expires = Optional.of(maxAge); // §5.3 step 3: Max-Age wins over Expires
+        }
+        boolean hostOnly = true;
+        String domain = host;
+        if (domainAttribute != null) {
+            if (CookieRules.isPublicSuffix(domainAttribute) && !domainAttribute.equals(host)) {
+                return null; // §5.3 step 5: a cookie for a public suffix is ignored, unless it is the host itself
+            }
+            boolean matches = host.equals(domainAttribute)
+                    || host.endsWith("." + domainAttribute) && !CookieRules.isIpAddress(host);
+            if (!matches) {
+                return null;
+            }
+            hostOnly = host.equals(domainAttribute) && CookieRules.isPublicSuffix(domainAttribute);
+            domain = domainAttribute;
+        }
+        // RFC 6265bis §5.7 step 14: a Secure cookie is only taken from a secure origin.
+        if (secure && !"https".equalsIgnoreCase(uri.getScheme())) {
+            return null;
+        }
+        return new Cookie(name, value, domain, hostOnly, path != null ? path : defaultPath(uri), expires, secure,
+                httpOnly, sameSite);
+    }
+
+    /** §5.2.2: whole seconds; zero or less means at once; anything else makes the attribute ignored. */
+    private static Instant maxAge(String text, Instant now, Instant current) {
+        if (!text.matches("-?\\d{1,18}")) {
+            return current;
+        }
+        long seconds = Long.parseLong(text);
+        return seconds <= 0 ? Instant.EPOCH : now.plusSeconds(Math.min(seconds, 400L * 24 * 3600 * 100));
+    }
+
+    /** §5.1.4: the request path up to its last '/', or "/". */
+    static String defaultPath(URI uri) {
+        String path = uri.getRawPath();
+        if (path == null || !path.startsWith("/") || path.lastIndexOf('/') == 0) {
+            return "/";
+        }
+        return path.substring(0, path.lastIndexOf('/'));
+    }
+}

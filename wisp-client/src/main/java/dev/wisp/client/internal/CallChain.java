@@ -1,0 +1,94 @@
+package dev.wisp.client.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.client.Request;
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.ResponseHead;
+import java.io.IOException;
+
+/**
+ * Runs a call through its follow-ups: each hop is one exchange ({@link CallRunner}); a redirect the policy follows
+ * or an authentication challenge that can be answered becomes the next hop, on the same call (deadline, clock,
+ * cancellation). The body of a response that is followed up is read and dropped when short, so its connection
+ * can be reused, and abandoned otherwise.
+ *
+ * <p>Runs on the call's thread; the shared {@link FollowUpState} is thread-safe.
+ */
+public final class CallChain {
+    private static final System.Logger LOG = System.getLogger(CallChain.class.getName());
+    /** The most of a followed-up response's body read to keep its connection; a longer one closes it. */
+    private static final int MAX_DRAIN_BYTES = 64 * 1024;
+
+    private CallChain() {
+    }
+
+    /** Sends the request and its follow-ups; returns the last response. */
+    public static ExchangeResult execute(ConnectionSource source, CallContext call, FollowUpState state)
+            throws IOException {
+        int redirects = 0;
+        boolean challengeAnswered = false;
+        // The request as the caller (or the last redirect) made it; what goes out adds credentials and cookies.
+        Request plain = call.request();
+        call.followUp(state.prepare(plain));
+        while (true) {
+            Request request = call.request();
+            ExchangeResult result = CallRunner.execute(source, call);
+            ResponseHead head = result.head();
+            Request next;
+            try {
+                state.received(request, head);
+                next = challengeAnswered ? null : state.answerChallenge(request, head);
+                challengeAnswered = next != null;
+                if (next != null) {
+                    announce(call, request, head, next, false);
+                } else {
+                    Request redirected = Redirects.next(plain, head, call.config().redirectPolicy(), redirects);
+                    if (redirected != null && !source.reaches(redirected.origin())) {
+                        return result; // an explicit connection cannot go to another origin
+                    }
+                    if (redirected != null) {
+                        redirects++;
+                        plain = redirected;
+                        next = state.prepare(redirected);
+                        announce(call, request, head, next, true);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                result.body().close();
+                CallRunner.failed(call, e instanceof IOException io ? io : new IOException(e));
+                throw e;
+            }
+            if (next == null) {
+                return result;
+            }
+            drain(result.body());
+            call.followUp(next);
+        }
+    }
+
+    private static void announce(CallContext call, Request request, ResponseHead head, Request next,
+            boolean redirect) {
+        Events.fire(call.config().eventListener(), listener -> {
+            if (redirect) {
+                listener.redirected(request, head, next);
+            } else {
+                listener.authenticating(request, head, next);
+            }
+        });
+    }
+
+    /** Reads a short body to its end (the connection goes back to the pool) or abandons a long one. */
+    private static void drain(BodyInputStream body) {
+        try (body) {
+            long left = MAX_DRAIN_BYTES;
+            byte[] buffer = new byte[8192];
+            int n;
+            while (left > 0 && (n = body.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "dropping the body of a followed-up response: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.wisp.client.internal;
+
+import dev.wisp.client.CookieJar;
+import dev.wisp.client.Credentials;
+import dev.wisp.client.Origin;
+import dev.wisp.client.Request;
+import dev.wisp.core.ResponseHead;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a client remembers between the hops and calls it runs, and what it adds to each request: credentials as
+ * their scheme asks (Basic and Bearer at once; Digest once a challenge gave a nonce, with the next nonce count),
+ * cookies from the jar, and the answer to a {@code 401} challenge. One per {@code Client} or {@code ClientConnection}.
+ *
+ * <p>Thread-safe: the Digest sessions are in a concurrent map, one per origin (the last realm that challenged).
+ */
+public final class FollowUpState {
+    private final Map<Origin, DigestSession> digests = new ConcurrentHashMap<>();
+    private final CookieJar cookies;
+
+    /** @param cookies the jar shared by the client's calls, or null for none */
+    public FollowUpState(CookieJar cookies) {
+        this.cookies = cookies;
+    }
+
+    /**
+     * The request as it goes out: with the jar's cookies for its URI after any {@code Cookie} field of its own, and
+     * its {@code Authorization} when its credentials can say it now.
+     */
+    Request prepare(Request request) {
+        return withCredentials(withCookies(request));
+    }
+
+    private Request withCookies(Request request) {
+        if (cookies == null) {
+            return request;
+        }
+        String fromJar = cookies.cookieHeader(request.uri()).orElse(null);
+        if (fromJar == null) {
+            return request;
+        }
+        String own = request.headers().firstOrNull("Cookie");
+        return request.toBuilder().setHeader("Cookie", own == null ? fromJar : own + "; " + fromJar).build();
+    }
+
+    private Request withCredentials(Request request) {
+        Credentials credentials = request.credentials().orElse(null);
+        if (credentials == null || request.headers().contains("Authorization")) {
+            return request;
+        }
+        String authorization = switch (credentials.scheme()) {
+            case BASIC -> credentials.basicAuthorization();
+            case BEARER -> "Bearer " + credentials.secret();
+            case DIGEST, ANY -> {
+                DigestSession session = digests.get(request.origin());
+                yield session == null ? null
+                        : session.authorization(credentials, request.method().name(), request.target());
+            }
+        };
+        return authorization == null ? request
+                : request.toBuilder().setHeader("Authorization", authorization).build();
+    }
+
+    /** Learns from a response head: its cookies go in the jar. */
+    void received(Request request, ResponseHead head) {
+        if (cookies != null && head.headers().contains("Set-Cookie")) {
+            cookies.receive(request.uri(), head.headers().all("Set-Cookie"));
+        }
+    }
+
+    /**
+     * The request that answers a {@code 401} challenge, or null: when the request has credentials that can answer
+     * it (Digest, or with {@link Credentials#any} Digest or Basic) and a body that can be sent again.
+     */
+    Request answerChallenge(Request request, ResponseHead head) throws IOException {
+        Credentials credentials = request.credentials().orElse(null);
+        if (head.status().code() != 401 || credentials == null
+                || request.body().length() != 0 && !request.isBodyRepeatable()) {
+            return null;
+        }
+        List<AuthChallenge> challenges = AuthChallengeParser.parse(head.headers().all("WWW-Authenticate"));
+        String authorization = null;
+        if (credentials.scheme() == Credentials.Scheme.DIGEST || credentials.scheme() == Credentials.Scheme.ANY) {
+            DigestSession session = DigestSession.choose(challenges);
+            if (session != null) {
+                digests.put(request.origin(), session);
+                authorization = session.authorization(credentials, request.method().name(), request.target());
+            }
+        }
+        if (authorization == null && credentials.scheme() == Credentials.Scheme.ANY
+                && challenges.stream().anyMatch(challenge -> challenge.scheme().equals("basic"))) {
+            authorization = credentials.basicAuthorization();
+        }
+        return authorization == null ? null
+                : request.toBuilder().setHeader("Authorization", authorization).build();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.wisp.client.internal;
+
+import dev.wisp.client.ConnectFailedException;
+import dev.wisp.client.Origin;
+import dev.wisp.client.ProxyConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens a {@code CONNECT} tunnel through an HTTP proxy (RFC 9110 §9.3.6) on a freshly connected channel: sends the
+ * request, reads the proxy's response head a byte at a time (so nothing of the tunnel is read ahead), and accepts
+ * only a 2xx. Runs on the calling thread, before the connection has a transport.
+ */
+final class ProxyTunnel {
+    /** The most a proxy's answer to CONNECT may take up. */
+    private static final int MAX_HEAD_BYTES = 16 * 1024;
+
+    private ProxyTunnel() {
+    }
+
+    /**
+     * @throws ConnectFailedException if the proxy refuses (the status line says why) or breaks the protocol
+     * @throws SocketTimeoutException if it does not answer by the deadline
+     */
+    static void open(SocketChannel channel, Origin origin, ProxyConfig proxy, long deadline) throws IOException {
+        String authority = (origin.host().indexOf(':') >= 0 ? "[" + origin.host() + "]" : origin.host()) + ":"
+                + origin.port();
+        StringBuilder request = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(authority).append("\r\n");
+        proxy.authorization().ifPresent(value -> request.append("Proxy-Authorization: ").append(value).append("\r\n"));
+        ByteBuffer out = ByteBuffer.wrap(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+        String statusLine = readHead(channel, deadline);
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("\\d{3}")) {
+            throw new ConnectFailedException("proxy " + proxy.host() + ":" + proxy.port() + " answered CONNECT with '"
+                    + shown(statusLine) + "'", null);
+        }
+        if (parts[1].charAt(0) != '2') {
+            throw new ConnectFailedException("proxy " + proxy.host() + ":" + proxy.port() + " refused CONNECT to "
+                    + authority + ": " + shown(statusLine.substring(parts[0].length() + 1)), null);
+        }
+    }
+
+    /** At most 64 characters of the proxy's text, control characters escaped. */
+    private static String shown(String text) {
+        String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** Reads up to the blank line that ends the head; returns the status line. */
+    private static String readHead(SocketChannel channel, long deadline) throws IOException {
+        InputStream in = channel.socket().getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int newlines = 0;
+        try {
+            while (newlines < 2) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new SocketTimeoutException("proxy did not answer CONNECT in time");
+                }
+                channel.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                int b = in.read();
+                if (b < 0) {
+                    throw new EOFException("proxy closed the connection before answering CONNECT");
+                }
+                if (head.size() >= MAX_HEAD_BYTES) {
+                    throw new ConnectFailedException("proxy's answer to CONNECT exceeds " + MAX_HEAD_BYTES
+                            + " bytes", null);
+                }
+                head.write(b);
+                newlines = b == '\n' ? newlines + 1 : b == '\r' ? newlines : 0;
+            }
+        } finally {
+            channel.socket().setSoTimeout(0);
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        return text.substring(0, text.indexOf('\n')).strip();
+    }
+}

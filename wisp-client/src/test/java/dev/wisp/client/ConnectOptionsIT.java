@@ -1,0 +1,121 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Connection options on real loopback sockets: retries with backoff, local binding, address-family order. */
+class ConnectOptionsIT {
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final Router ROUTER = Router.builder()
+            .get("/whoami", (request, response) -> {
+                var remote = request.connection().remoteAddress();
+                response.send(remote.getAddress().getHostAddress() + ":" + remote.getPort());
+            })
+            .build();
+
+    private final AtomicReference<Server> server = new AtomicReference<>();
+
+    @AfterEach
+    void stop() {
+        if (server.get() != null) {
+            server.get().close();
+        }
+    }
+
+    @Test
+    void retriesARefusedConnectionWithBackoffUntilTheServerListens() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            int port = NginxPeer.freePort();
+            List<Duration> delays = new CopyOnWriteArrayList<>();
+            ClientConfig config = ClientConfig.builder()
+                    .retryPolicy(RetryPolicy.exponential(5, Duration.ofMillis(40), Duration.ofMillis(400)))
+                    .eventListener(new EventListener() {
+                        @Override
+                        public void connectRetry(Origin origin, int retry, Duration delay, IOException cause) {
+                            delays.add(delay);
+                            if (retry == 2) {
+                                server.set(Server.create(ServerConfig.builder().port(port).build(), ROUTER).start());
+                            }
+                        }
+                    }).build();
+            try (Client client = Client.create(config)) {
+                Response response = client.send(Request.get("http://127.0.0.1:" + port + "/whoami"));
+                assertEquals(200, response.statusCode());
+                response.close();
+            }
+            assertEquals(2, delays.size());
+            assertBetween(delays.get(0), 20, 40);
+            assertBetween(delays.get(1), 40, 80);
+        });
+    }
+
+    private static void assertBetween(Duration delay, long minMillis, long maxMillis) {
+        assertTrue(delay.toMillis() >= minMillis && delay.toMillis() <= maxMillis, delay.toString());
+    }
+
+    @Test
+    void failsAfterTheLastRetryNamingTheAttemptsAndDoesNotRetryByDefault() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            int port = NginxPeer.freePort();
+            String url = "http://127.0.0.1:" + port + "/";
+            ClientConfig retrying = ClientConfig.builder()
+                    .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(5), Duration.ofMillis(10))).build();
+            try (Client client = Client.create(retrying)) {
+                ConnectRefusedException e = assertThrows(ConnectRefusedException.class,
+                        () -> client.send(Request.get(url)));
+                assertEquals("connection to 127.0.0.1:" + port + " (127.0.0.1) refused (3 attempts)", e.getMessage());
+            }
+            try (Client client = Client.create()) {
+                assertEquals("connection to 127.0.0.1:" + port + " (127.0.0.1) refused",
+                        assertThrows(ConnectRefusedException.class, () -> client.send(Request.get(url)))
+                                .getMessage());
+            }
+        });
+    }
+
+    @Test
+    void bindsTheLocalAddressAndPortTheServerSees() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            server.set(Server.create(ServerConfig.builder().port(0).build(), ROUTER).start());
+            int localPort = NginxPeer.freePort();
+            SocketOptions options = SocketOptions.builder().localAddress(InetAddress.getByName("127.0.0.2"))
+                    .localPort(localPort).build();
+            try (Client client = Client.create(ClientConfig.builder().socketOptions(options).build())) {
+                assertEquals("127.0.0.2:" + localPort,
+                        client.send(Request.get("http://127.0.0.1:" + server.get().port() + "/whoami")).text());
+            }
+        });
+    }
+
+    @Test
+    void keepsToTheAddressFamilyAskedFor() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            server.set(Server.create(ServerConfig.builder().port(0).build(), ROUTER).start());
+            String url = "http://127.0.0.1:" + server.get().port() + "/whoami";
+            SocketOptions v6only = SocketOptions.builder().ipPreference(SocketOptions.IpPreference.IPV6_ONLY).build();
+            try (Client client = Client.create(ClientConfig.builder().socketOptions(v6only).build())) {
+                assertEquals("cannot connect to 127.0.0.1:" + server.get().port()
+                                + ": none of [127.0.0.1] is allowed by ipPreference IPV6_ONLY",
+                        assertThrows(ConnectFailedException.class, () -> client.send(Request.get(url))).getMessage());
+            }
+            SocketOptions v6first = SocketOptions.builder().ipPreference(SocketOptions.IpPreference.IPV6_FIRST).build();
+            try (Client client = Client.create(ClientConfig.builder().socketOptions(v6first).build())) {
+                assertTrue(client.send(Request.get(url)).text().startsWith("127.0.0.1:"), "falls back to IPv4");
+            }
+        });
+    }
+}

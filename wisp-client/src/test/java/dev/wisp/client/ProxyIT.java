@@ -1,0 +1,105 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Through tinyproxy: http requests in absolute-form, https through a CONNECT tunnel to openssl s_server, proxy
+ * credentials for the proxy only.
+ */
+class ProxyIT {
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+    @TempDir
+    static Path directory;
+    private static TinyproxyPeer proxy;
+    private static OpensslPeer tlsOrigin;
+    private static Server origin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        proxy = TinyproxyPeer.start(Files.createDirectories(directory.resolve("proxy")));
+        tlsOrigin = OpensslPeer.start(Files.createDirectories(directory.resolve("tls")));
+        origin = Server.create(ServerConfig.builder().port(0).build(), Router.builder()
+                .get("/seen", (request, response) -> response.send("via " + request.headers().firstOrNull("Via")
+                        + ", proxy auth " + request.headers().firstOrNull("Proxy-Authorization")))
+                .build()).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable peer : new AutoCloseable[] {proxy, tlsOrigin, origin}) {
+            if (peer != null) {
+                peer.close();
+            }
+        }
+    }
+
+    private static ProxyConfig withCredentials() {
+        return ProxyConfig.of("http://" + TinyproxyPeer.USER + ":pr%78xy@127.0.0.1:" + proxy.port());
+    }
+
+    @Test
+    void sendsHttpRequestsThroughTheProxyWithItsCredentialsOnly() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            List<Integer> connectedPorts = new CopyOnWriteArrayList<>();
+            ClientConfig config = ClientConfig.builder().proxy(withCredentials()).eventListener(new EventListener() {
+                @Override
+                public void connected(Origin to, InetSocketAddress remote) {
+                    connectedPorts.add(remote.getPort());
+                }
+            }).build();
+            try (Client client = Client.create(config)) {
+                String seen = client.send(Request.get("http://127.0.0.1:" + origin.port() + "/seen")).text();
+                assertTrue(seen.startsWith("via 1.1 ") && seen.contains("tinyproxy"), seen);
+                assertTrue(seen.endsWith("proxy auth null"), "the proxy keeps its credentials: " + seen);
+            }
+            assertEquals(List.of(proxy.port()), connectedPorts);
+        });
+    }
+
+    @Test
+    void tunnelsHttpsThroughConnectAndVerifiesTheOrigin() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ClientConfig config = ClientConfig.builder().proxy(withCredentials())
+                    .tls(tlsOrigin.trustingTls()).build();
+            try (Client client = Client.create(config)) {
+                Response response = client.send(Request.get("https://localhost:" + tlsOrigin.port() + "/"));
+                assertEquals(200, response.statusCode());
+                assertTrue(response.text().contains("s_server"));
+            }
+        });
+    }
+
+    @Test
+    void saysWhyTheProxyRefusesWithoutCredentials() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ClientConfig config = ClientConfig.builder().proxy(ProxyConfig.http("127.0.0.1", proxy.port()))
+                    .tls(tlsOrigin.trustingTls()).build();
+            try (Client client = Client.create(config)) {
+                ConnectFailedException e = assertThrows(ConnectFailedException.class,
+                        () -> client.send(Request.get("https://localhost:" + tlsOrigin.port() + "/")));
+                assertEquals("proxy 127.0.0.1:" + proxy.port() + " refused CONNECT to localhost:" + tlsOrigin.port()
+                        + ": 407 Proxy Authentication Required", e.getMessage());
+                Response plain = client.send(Request.get("http://127.0.0.1:" + origin.port() + "/seen"));
+                assertEquals(407, plain.statusCode());
+                plain.close();
+            }
+        });
+    }
+}
