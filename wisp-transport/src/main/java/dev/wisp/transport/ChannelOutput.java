@@ -26,10 +26,6 @@ final class ChannelOutput extends OutputStream {
         this.timeoutNanos = timeoutNanos;
     }
 
-    long timeoutNanos() {
-        return timeoutNanos;
-    }
-
     /** How many bytes went to the socket so far; read by the writing thread only. */
     long written() {
         return written;

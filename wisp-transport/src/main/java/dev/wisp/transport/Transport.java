@@ -15,7 +15,7 @@ import javax.net.ssl.SSLSession;
  *
  * <p><b>Deadlines.</b> Reads and writes block without a socket timeout. The connection sets a deadline before it
  * reads ({@link #readDeadline(long)} or {@link #perReadTimeout(long)}); writes carry their own, renewed for every
- * slice of {@link #writeTimeoutNanos()}. A {@link TimeoutSweeper} compares the deadlines with the clock and ends a
+ * slice of the write timeout. A {@link TimeoutSweeper} compares the deadlines with the clock and ends a
  * late read with {@link #shutdownInput()}, a late write with {@link #close()}. No timer is armed per read, and an
  * idle connection holds no timer object.
  *
@@ -113,11 +113,6 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
     /** The deadline of the write in progress, or 0 if none is. */
     public final long writeDeadlineNanos() {
         return socketOutput.deadlineNanos();
-    }
-
-    /** How long each slice of a write may take. */
-    public final long writeTimeoutNanos() {
-        return socketOutput.timeoutNanos();
     }
 
     /** Ends reading: a blocked read returns the end of the stream. The output stays usable. */

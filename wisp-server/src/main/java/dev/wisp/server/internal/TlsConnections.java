@@ -66,9 +66,4 @@ final class TlsConnections implements ConnectionFactory {
     long handshakeFailures() {
         return handshakeFailures.get();
     }
-
-    /** How many record buffers TLS connections hold now; none while every one is idle. */
-    int recordBuffersInUse() {
-        return buffers.inUse();
-    }
 }
