@@ -98,11 +98,8 @@ public final class TlsTransport extends Transport {
         }
     }
 
-    static void runDelegatedTasks(SSLEngine engine) {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
-        }
+    static void runDelegatedTasks(SSLEngine engine) throws IOException {
+        TlsTasks.run(engine);
     }
 
     @Override
