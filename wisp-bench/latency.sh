@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# Tail latency and server CPU per request under load: Wisp against peer servers, plaintext keep-alive.
+#
+# Each round measures every server in turn (rounds interleaved), each pinned to one core with the load generator
+# (RateLoad, in this module) on the other:
+#   max    closed loop, CONNECTIONS connections, each sending its next request when the last one is answered;
+#   fixed  open loop at FIXED_FRACTION of the reference server's max in the same round (wrk2-style: latency
+#          counts from when each request was due, so a stall is charged for every request it held up).
+# Reports requests/s, p50/p99/p99.9/max, server CPU per request and requests per server-CPU-second, as
+# min/median/max over the rounds, with ratios to the reference server. With FLAME=1 it also records a CPU
+# flame graph of Wisp under the closed-loop load (perf and the JVM's perf map) next to the results.
+#
+# Settings (environment):
+#   SERVERS            servers in order (default: wisp netty); REFERENCE the server the fixed rate comes from
+#                      (default: netty, or the first server)
+#   ROUNDS             rounds (default 3); WARMUP, DURATION seconds per measurement (default 8 and 15)
+#   CONNECTIONS        connections (default 64); FIXED_FRACTION (default 0.5)
+#   BOOST=1            run in an own scheduling group at nice -20 (needs root): on a machine that other work
+#                      keeps busy, the measured processes then get their cores nearly to themselves
+#   FLAME=1            also record the flame graph (needs perf); JVM_FLAGS, JAVA_HOME, SERVER_CPU, LOAD_CPU,
+#                      PORT_BASE (default 19500), SKIP_BUILD=1, RESULTS (default results/latency.md)
+set -uo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT_DIR=$(dirname "$BENCH_DIR")
+if [[ ${BOOST:-0} == 1 && -z ${WISP_BENCH_BOOSTED:-} ]]; then
+    # A session of its own gets a scheduling group of its own, whose weight nice -20 raises above the rest.
+    exec setsid env WISP_BENCH_BOOSTED=1 bash "$0" "$@" </dev/null
+fi
+if [[ -n ${WISP_BENCH_BOOSTED:-} ]]; then
+    echo -20 >/proc/self/autogroup 2>/dev/null || echo "BOOST: cannot renice the scheduling group" >&2
+fi
+
+SERVERS=${SERVERS:-"wisp netty"}
+REFERENCE=${REFERENCE:-$([[ " $SERVERS " == *" netty "* ]] && echo netty || echo "${SERVERS%% *}")}
+ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-8}
+DURATION=${DURATION:-15}
+CONNECTIONS=${CONNECTIONS:-64}
+FIXED_FRACTION=${FIXED_FRACTION:-0.5}
+FLAME=${FLAME:-0}
+DEFAULT_JVM_FLAGS="-Xms512m -Xmx512m -XX:+UseParallelGC"
+DEFAULT_JVM_FLAGS+=" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+JVM_FLAGS=${JVM_FLAGS:-$DEFAULT_JVM_FLAGS}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+PORT_BASE=${PORT_BASE:-19500}
+START_TIMEOUT=${START_TIMEOUT:-30}
+QUIET_WAIT=0
+SKIP_BUILD=${SKIP_BUILD:-0}
+RESULTS=${RESULTS:-$BENCH_DIR/results/latency.md}
+
+declare -A MAIN_CLASS=(
+    [wisp]=WispPlaintext [netty]=NettyPlaintext [jetty]=JettyPlaintext [undertow]=UndertowPlaintext
+    [helidon]=HelidonPlaintext [jdk]=JdkHttpServerPlaintext)
+declare -A PORT_OFFSET=([wisp]=1 [netty]=2 [jetty]=3 [undertow]=4 [helidon]=5 [jdk]=6 [nginx]=7)
+declare -A LABEL=(
+    [wisp]=Wisp [netty]=Netty [jetty]=Jetty [undertow]=Undertow [helidon]=Helidon [jdk]="JDK HttpServer"
+    [nginx]=nginx)
+
+STARTED_PIDS=()
+NOTES=()
+WORK_DIR=$(mktemp -d -t wisp-bench-latency.XXXXXX)
+SAMPLES=$WORK_DIR/samples  # round server mode rate p50 p99 p999 max cpu-us-per-request
+HZ=$(getconf CLK_TCK)
+
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
+
+start_server() {  # name port [extra JVM flags...] -> SERVER_PID (nginx: the master)
+    local name=$1 port=$2
+    shift 2
+    if [[ $name == nginx ]]; then
+        write_nginx_config "$WORK_DIR/nginx" "$port"
+        taskset -c "$SERVER_CPU" nginx -p "$WORK_DIR/nginx" -c "$WORK_DIR/nginx/nginx.conf" \
+            -e "$WORK_DIR/nginx/error.log" >"$WORK_DIR/$name.log" 2>&1 &
+    else
+        # shellcheck disable=SC2086  # JVM_FLAGS is a list of flags
+        taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" $JVM_FLAGS "$@" -cp "$CLASS_PATH" \
+            "dev.wisp.bench.peers.${MAIN_CLASS[$name]}" "$port" >"$WORK_DIR/$name.log" 2>&1 &
+    fi
+    SERVER_PID=$!
+    STARTED_PIDS+=("$SERVER_PID")
+}
+
+await_answer() {  # pid port -> 0 once GET /plaintext answers "Hello, World!"
+    local pid=$1 port=$2 deadline=$((SECONDS + START_TIMEOUT))
+    while ((SECONDS < deadline)); do
+        kill -0 "$pid" 2>/dev/null || return 1
+        [[ $(curl -s --max-time 2 "http://127.0.0.1:$port/plaintext" 2>/dev/null) == "Hello, World!" ]] && return 0
+        sleep 0.3
+    done
+    return 1
+}
+
+server_ticks() {
+    # shellcheck disable=SC2046  # a list of PIDs
+    process_jiffies "$SERVER_PID" $(pgrep -P "$SERVER_PID")
+}
+
+rate_load() {  # port rate warmup duration -> RateLoad's result line on stdout
+    timeout --kill-after=5 $(($3 + $4 + 60)) taskset -c "$LOAD_CPU" "$JAVA_HOME/bin/java" -Xms1g -Xmx1g \
+        -cp "$CLASS_PATH" dev.wisp.bench.load.RateLoad 127.0.0.1 "$1" /plaintext --connections "$CONNECTIONS" \
+        --rate "$2" --warmup "$3" --duration "$4"
+}
+
+field() {  # line name -> value of name=value
+    tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"
+}
+
+measure() {  # round name mode port rate -> one line in SAMPLES; MEASURED_RATE
+    local round=$1 name=$2 mode=$3 port=$4 rate=$5 t0 t1 line requests cpu
+    t0=$(server_ticks)
+    line=$(rate_load "$port" "$rate" 3 "$DURATION")  # 3 s for the load generator's own JIT
+    t1=$(server_ticks)
+    requests=$(field "$line" requests)
+    if [[ -z $requests || $requests -eq 0 ]]; then
+        NOTES+=("round $round, ${LABEL[$name]} $mode: no answer (${line:-load generator failed})")
+        MEASURED_RATE=0
+        return
+    fi
+    [[ $(field "$line" errors) != 0 ]] && NOTES+=("round $round, ${LABEL[$name]} $mode: $(field "$line" errors) errors")
+    cpu=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v q="$requests" 'BEGIN {printf "%.2f", t * 1e6 / hz / q}')
+    echo "$round $name $mode $(field "$line" rate) $(field "$line" p50_ms) $(field "$line" p99_ms)" \
+        "$(field "$line" p999_ms) $(field "$line" max_ms) $cpu" >>"$SAMPLES"
+    tail -n 1 "$SAMPLES" | awk '{printf "    %-6s %-5s %8.0f req/s  p50 %7s  p99 %7s  p99.9 %7s  max %8s ms  %6s us CPU/req\n",
+        $2, $3, $4, $5, $6, $7, $8, $9}' >&2
+    MEASURED_RATE=$(field "$line" rate)
+}
+
+measure_round() {  # round name -> max and fixed samples
+    local round=$1 name=$2 port=$((PORT_BASE + PORT_OFFSET[$2]))
+    start_server "$name" "$port"
+    if ! await_answer "$SERVER_PID" "$port"; then
+        NOTES+=("round $round: ${LABEL[$name]} did not answer")
+        stop_pid "$SERVER_PID"
+        return
+    fi
+    log "round $round: ${LABEL[$name]}"
+    rate_load "$port" 0 "$WARMUP" 1 >/dev/null
+    measure "$round" "$name" max "$port" 0
+    if [[ $name == "$REFERENCE" ]]; then
+        FIXED_RATE=$(awk -v r="$MEASURED_RATE" -v f="$FIXED_FRACTION" 'BEGIN {printf "%.0f", r * f}')
+    fi
+    if [[ -n ${FIXED_RATE:-} && $FIXED_RATE -gt 0 ]]; then
+        measure "$round" "$name" fixed "$port" "$FIXED_RATE"
+    fi
+    stop_pid "$SERVER_PID"
+}
+
+record_flame_graph() {  # Wisp under the closed-loop load: perf samples, named through the JVM's perf map
+    local port=$((PORT_BASE + PORT_OFFSET[wisp])) data=$WORK_DIR/perf.data load_pid
+    command -v perf >/dev/null || { NOTES+=("no flame graph: perf is not installed"); return; }
+    start_server wisp "$port" -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer
+    await_answer "$SERVER_PID" "$port" || { stop_pid "$SERVER_PID"; return; }
+    log "flame graph: Wisp under closed-loop load"
+    rate_load "$port" 0 "$WARMUP" 12 >/dev/null &
+    load_pid=$!
+    STARTED_PIDS+=("$load_pid")
+    sleep $((WARMUP + 1))
+    timeout 60 perf record -F 999 -g -o "$data" -p "$SERVER_PID" -- sleep 10 >/dev/null 2>&1
+    wait "$load_pid"
+    stop_pid "$SERVER_PID"  # the JVM writes its perf map as it exits
+    perf script -i "$data" 2>/dev/null | "$JAVA_HOME/bin/java" -cp "$CLASS_PATH" dev.wisp.bench.load.FlameGraph \
+        "Wisp, plaintext keep-alive, $CONNECTIONS connections, closed loop, $(date -u '+%Y-%m-%d')" \
+        >"$(dirname "$RESULTS")/wisp-flame.svg"
+    rm -f "/tmp/perf-$SERVER_PID.map"
+}
+
+summary() {  # mode column -> "median (min-max)" per server, one line each: name value
+    local mode=$1 column=$2 name
+    for name in $SERVERS; do
+        awk -v n="$name" -v m="$mode" -v c="$column" '$2 == n && $3 == m {print $c}' "$SAMPLES" | sort -g |
+            awk -v n="$name" '{v[NR] = $1} END {if (NR) printf "%s %s %s %s\n", n, v[int((NR + 1) / 2)], v[1], v[NR]}'
+    done
+}
+
+table() {  # mode title
+    local mode=$1 name median min max p50 p99 p999 mx cpu reference_cpu ratio
+    echo "## $2"
+    echo
+    echo "| server | req/s | p50 ms | p99 ms | p99.9 ms | max ms | CPU us/req | req per CPU-s vs ${LABEL[$REFERENCE]} |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    reference_cpu=$(summary "$mode" 9 | awk -v r="$REFERENCE" '$1 == r {print $2}')
+    for name in $SERVERS; do
+        read -r _ median min max < <(summary "$mode" 4 | grep "^$name ") || continue
+        p50=$(summary "$mode" 5 | awk -v n="$name" '$1 == n {print $2}')
+        read -r _ p99 _ p99max < <(summary "$mode" 6 | grep "^$name ")
+        read -r _ p999 _ p999max < <(summary "$mode" 7 | grep "^$name ")
+        mx=$(summary "$mode" 8 | awk -v n="$name" '$1 == n {print $4}')
+        cpu=$(summary "$mode" 9 | awk -v n="$name" '$1 == n {print $2}')
+        ratio=$(awk -v a="$reference_cpu" -v b="$cpu" 'BEGIN {if (a > 0 && b > 0) printf "%.2f", a / b; else print "-"}')
+        printf "| %s | %.0f (%.0f-%.0f) | %s | %s (max %s) | %s (max %s) | %s | %s | %s |\n" "${LABEL[$name]}" \
+            "$median" "$min" "$max" "$p50" "$p99" "$p99max" "$p999" "$p999max" "$mx" "$cpu" "$ratio"
+    done
+    echo
+}
+
+report() {
+    echo "# Latency and CPU per request"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(sed -n \
+        's/^PRETTY_NAME="\(.*\)"/\1/p' /etc/os-release); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- Wisp: commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "- JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p); JVM flags: \`$JVM_FLAGS\`"
+    echo "- $ROUNDS rounds, servers interleaved; server on core $SERVER_CPU, RateLoad on core $LOAD_CPU," \
+        "$CONNECTIONS keep-alive connections, GET /plaintext (13 bytes), ${WARMUP}s warm-up, ${DURATION}s measured" \
+        "$([[ -n ${WISP_BENCH_BOOSTED:-} ]] && echo '; run at nice -20 in its own scheduling group')"
+    echo "- max: closed loop; fixed: open loop at $FIXED_FRACTION of ${LABEL[$REFERENCE]}'s max of the same round," \
+        "latency counted from when each request was due"
+    echo
+    echo "Figures: median over the rounds (min-max for requests/s, max for the tail); CPU = server CPU time"
+    echo "(user + system) per request."
+    echo
+    table max "Closed loop (maximum throughput)"
+    table fixed "Fixed rate ($FIXED_FRACTION x ${LABEL[$REFERENCE]}'s maximum)"
+    if [[ -f $(dirname "$RESULTS")/wisp-flame.svg && $FLAME == 1 ]]; then
+        echo "Flame graph of Wisp under the closed-loop load: [wisp-flame.svg](wisp-flame.svg)."
+        echo
+    fi
+    if [[ ${#NOTES[@]} -gt 0 ]]; then
+        echo "Notes:"
+        printf -- '- %s\n' "${NOTES[@]}"
+    fi
+}
+
+main() {
+    local round name ordered
+    choose_java
+    install_tools taskset curl
+    build
+    CLASS_PATH="$BENCH_DIR/target/wisp-bench.jar:$BENCH_DIR/target/lib/*"
+    : >"$SAMPLES"
+    # The reference server goes first in every round: the fixed rate of the round comes from it.
+    ordered="$REFERENCE $(tr ' ' '\n' <<<"$SERVERS" | grep -vx "$REFERENCE" | tr '\n' ' ')"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        FIXED_RATE=""
+        for name in $ordered; do
+            measure_round "$round" "$name"
+        done
+    done
+    [[ $FLAME == 1 && " $SERVERS " == *" wisp "* ]] && record_flame_graph
+    report | tee "$RESULTS"
+}
+
+main

@@ -1,0 +1,316 @@
+package dev.wisp.bench.load;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HTTP/1.1 load generator for one URL over keep-alive connections, in two modes:
+ * <ul>
+ *   <li><b>fixed rate</b> ({@code --rate R}, requests per second in all): requests are due at evenly spaced
+ *       times, dealt to the connections in turn; a request whose connection is still busy waits for it, and
+ *       every latency counts from the time the request was <em>due</em>, not sent. A server that stalls is
+ *       charged for every request it held up, as wrk2 does, so the percentiles are free of coordinated
+ *       omission;</li>
+ *   <li><b>closed loop</b> ({@code --rate 0}): each connection sends its next request as soon as the response
+ *       to the last one has arrived, as wrk does.</li>
+ * </ul>
+ * Both modes also report how evenly the server served its connections (requests per connection, and each
+ * connection's worst latency): a server that starves some connections shows it there even when the overall
+ * percentiles look fine.
+ *
+ * <p>Usage: {@code RateLoad HOST PORT PATH [--connections N] [--rate R] [--warmup S] [--duration S]}. The
+ * response must carry {@code Content-Length} (the bench peers' does). Everything runs on one thread with one
+ * selector; within a millisecond of the next due request it polls without sleeping, so it takes a whole core,
+ * which the harness gives it. The run stops by itself after warm-up plus duration, or after the duration if a
+ * server stops answering (requests still unanswered at the end count as latency up to the end).
+ *
+ * <p>Prints one line: {@code rate=… requests=… p50_ms=… p90_ms=… p99_ms=… p999_ms=… max_ms=… errors=…
+ * conn_requests_min=… conn_requests_max=… conn_worst_ms_median=… conn_worst_ms_max=…}.
+ */
+public final class RateLoad {
+    private static final int MAX_QUEUED_PER_CONNECTION = 1 << 16;
+
+    private final InetSocketAddress address;
+    private final byte[] request;
+    private final int connections;
+    private final double rate;
+    private final long warmupNanos;
+    private final long durationNanos;
+
+    private RateLoad(InetSocketAddress address, String host, String path, int connections, double rate,
+            long warmupNanos, long durationNanos) {
+        this.address = address;
+        this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(US_ASCII);
+        this.connections = connections;
+        this.rate = rate;
+        this.warmupNanos = warmupNanos;
+        this.durationNanos = durationNanos;
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: RateLoad HOST PORT PATH [--connections N] [--rate R] [--warmup S]"
+                    + " [--duration S]");
+            System.exit(2);
+        }
+        int connections = 64;
+        double rate = 0;
+        double warmup = 5;
+        double duration = 15;
+        for (int i = 3; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+                case "--rate" -> rate = Double.parseDouble(args[i + 1]);
+                case "--warmup" -> warmup = Double.parseDouble(args[i + 1]);
+                case "--duration" -> duration = Double.parseDouble(args[i + 1]);
+                default -> {
+                    System.err.println("unknown option " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        RateLoad load = new RateLoad(new InetSocketAddress(args[0], Integer.parseInt(args[1])), args[0], args[2],
+                connections, rate, (long) (warmup * 1e9), (long) (duration * 1e9));
+        load.run(System.out);
+    }
+
+    private void run(PrintStream out) throws IOException {
+        try (Selector selector = Selector.open()) {
+            Connection[] all = new Connection[connections];
+            for (int i = 0; i < connections; i++) {
+                SocketChannel channel = SocketChannel.open(address);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.configureBlocking(false);
+                all[i] = new Connection(channel);
+                channel.register(selector, SelectionKey.OP_READ, all[i]);
+            }
+            Recorder recorder = new Recorder((long) Math.max(1, rate) * (durationNanos / 1_000_000_000L + 1));
+            long start = System.nanoTime();
+            long measureFrom = start + warmupNanos;
+            long end = measureFrom + durationNanos;
+            long intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
+            long due = start;
+            long dealt = 0;
+            if (rate <= 0) {
+                for (Connection connection : all) {
+                    connection.enqueue(start);
+                    connection.sendIfIdle(request);
+                }
+            }
+            while (true) {
+                long now = System.nanoTime();
+                if (now - end >= 0) {
+                    break;
+                }
+                if (rate > 0) {
+                    while (due - now <= 0 && due - end < 0) {
+                        Connection connection = all[(int) (dealt++ % connections)];
+                        connection.enqueue(due);
+                        connection.sendIfIdle(request);
+                        due += intervalNanos;
+                    }
+                }
+                long waitNanos = rate > 0 ? due - System.nanoTime() : TimeUnit.MILLISECONDS.toNanos(10);
+                if (waitNanos > 1_500_000) {
+                    selector.select(Math.max(1, waitNanos / 1_000_000 - 1));
+                } else {
+                    selector.selectNow();
+                }
+                now = System.nanoTime();
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    Connection connection = (Connection) key.attachment();
+                    long answeredDue;
+                    while ((answeredDue = connection.readResponse(now)) != Connection.NONE) {
+                        if (answeredDue == Connection.FAILED) {
+                            recorder.error();
+                            key.cancel();
+                            break;
+                        }
+                        if (answeredDue - measureFrom >= 0) {
+                            recorder.record(connection, now - answeredDue);
+                        }
+                        if (rate <= 0 && now - end < 0) {
+                            connection.enqueue(now);
+                        }
+                        connection.sendIfIdle(request);
+                    }
+                }
+            }
+            long stoppedAt = System.nanoTime();
+            for (Connection connection : all) {
+                connection.chargeUnanswered(recorder, measureFrom, stoppedAt);
+                connection.channel.close();
+            }
+            out.println(recorder.summary(all, Math.min(durationNanos, stoppedAt - measureFrom)));
+        }
+    }
+
+    /** One keep-alive connection: the due times of its queued requests, and the response being read. */
+    private static final class Connection {
+        static final long NONE = Long.MIN_VALUE;
+        static final long FAILED = Long.MIN_VALUE + 1;
+
+        final SocketChannel channel;
+        final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+        long[] queue = new long[64];
+        int head;
+        int size;
+        boolean inFlight;
+        long answered;
+        long worstNanos;
+
+        Connection(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        void enqueue(long dueNanos) {
+            if (size == queue.length) {
+                if (size == MAX_QUEUED_PER_CONNECTION) {
+                    return; // the server is far behind; later requests are charged at the end instead
+                }
+                long[] grown = new long[queue.length * 2];
+                for (int i = 0; i < size; i++) {
+                    grown[i] = queue[(head + i) % queue.length];
+                }
+                queue = grown;
+                head = 0;
+            }
+            queue[(head + size++) % queue.length] = dueNanos;
+        }
+
+        void sendIfIdle(byte[] request) throws IOException {
+            if (inFlight || size == 0 || !channel.isOpen()) {
+                return;
+            }
+            ByteBuffer out = ByteBuffer.wrap(request);
+            while (out.hasRemaining()) {
+                if (channel.write(out) == 0) {
+                    Thread.onSpinWait(); // a 40-byte request into an empty socket buffer; never long
+                }
+            }
+            inFlight = true;
+        }
+
+        /** Reads; returns the due time of the request whose response completed, NONE, or FAILED. */
+        long readResponse(long now) {
+            try {
+                int complete = completeResponseLength();
+                if (complete < 0) {
+                    int n = channel.read(in);
+                    if (n < 0) {
+                        return FAILED;
+                    }
+                    complete = completeResponseLength();
+                    if (complete < 0) {
+                        return NONE;
+                    }
+                }
+                in.flip();
+                in.position(complete);
+                in.compact();
+                long dueNanos = queue[head];
+                head = (head + 1) % queue.length;
+                size--;
+                inFlight = false;
+                answered++;
+                return dueNanos;
+            } catch (IOException e) {
+                return FAILED;
+            }
+        }
+
+        /** The length of the complete response at the start of the buffer, or -1 if it has not all arrived. */
+        private int completeResponseLength() {
+            if (!inFlight) {
+                return -1;
+            }
+            byte[] bytes = in.array();
+            int limit = in.position();
+            for (int i = 3; i < limit; i++) {
+                if (bytes[i] == '\n' && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') {
+                    int body = contentLength(new String(bytes, 0, i, US_ASCII));
+                    return limit >= i + 1 + body ? i + 1 + body : -1;
+                }
+            }
+            return -1;
+        }
+
+        private static int contentLength(String head) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
+                    return Integer.parseInt(line.substring(colon + 1).trim());
+                }
+            }
+            return 0;
+        }
+
+        void chargeUnanswered(Recorder recorder, long measureFrom, long stoppedAt) {
+            for (int i = 0; i < size; i++) {
+                long dueNanos = queue[(head + i) % queue.length];
+                if (dueNanos - measureFrom >= 0 && stoppedAt - dueNanos > 0) {
+                    recorder.record(this, stoppedAt - dueNanos);
+                }
+            }
+        }
+    }
+
+    /** Latencies of the measured window, kept whole and sorted at the end. */
+    private static final class Recorder {
+        long[] latencies;
+        int count;
+        long errors;
+
+        Recorder(long expected) {
+            latencies = new long[(int) Math.min(Math.max(expected, 1024), 50_000_000)];
+        }
+
+        void record(Connection connection, long nanos) {
+            if (count == latencies.length) {
+                latencies = Arrays.copyOf(latencies, latencies.length * 2);
+            }
+            latencies[count++] = nanos;
+            connection.worstNanos = Math.max(connection.worstNanos, nanos);
+        }
+
+        void error() {
+            errors++;
+        }
+
+        String summary(Connection[] connections, long windowNanos) {
+            long[] sorted = Arrays.copyOf(latencies, count);
+            Arrays.sort(sorted);
+            long[] perConnection = Arrays.stream(connections).mapToLong(c -> c.answered).sorted().toArray();
+            long[] worst = Arrays.stream(connections).mapToLong(c -> c.worstNanos).sorted().toArray();
+            return String.format("rate=%.0f requests=%d p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f"
+                            + " max_ms=%.3f errors=%d conn_requests_min=%d conn_requests_max=%d"
+                            + " conn_worst_ms_median=%.3f conn_worst_ms_max=%.3f",
+                    count / (windowNanos / 1e9), count, ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99),
+                    ms(sorted, 0.999), ms(sorted, 1.0), errors, perConnection[0],
+                    perConnection[perConnection.length - 1], worst[worst.length / 2] / 1e6,
+                    worst[worst.length - 1] / 1e6);
+        }
+
+        private static double ms(long[] sorted, double quantile) {
+            if (sorted.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
+            return sorted[Math.max(0, index)] / 1e6;
+        }
+    }
+}
