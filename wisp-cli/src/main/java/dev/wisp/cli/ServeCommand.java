@@ -32,6 +32,7 @@ final class ServeCommand implements Command {
             new Option("--bind", "-b", "ADDR", "address to listen on (default 127.0.0.1; 0.0.0.0 for all)"),
             new Option("--max-connections", null, "N", "connections open at once (default 10000)"),
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
+            new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
             new Option("--help", "-h", null, "show this help")),
             Stream.concat(ServeFilters.OPTIONS.stream(), ServeTls.OPTIONS.stream())).toList();
@@ -105,7 +106,8 @@ final class ServeCommand implements Command {
             throw new UsageException("expected at most one DIR, got " + String.join(" ", positionals));
         }
         Path directory = Path.of(positionals.isEmpty() ? "." : positionals.get(0)).toAbsolutePath().normalize();
-        FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing")).build();
+        FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing"))
+                .hiddenFiles(arguments.has("--hidden")).build();
         InetAddress bindAddress = bindAddress(arguments.value("--bind").orElse("127.0.0.1"));
         ServerConfig.Builder builder = ServerConfig.builder()
                 .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))
