@@ -149,6 +149,18 @@ final class ServeCommand implements Command {
     }
 
     /**
+     * What the first stop signal starts: says what the stop waits for and how to cut it short, as a terminal user
+     * who sees nothing happen would otherwise press Ctrl-C again without knowing it cuts transfers.
+     */
+    static String stoppingMessage(int openConnections, Duration grace) {
+        if (openConnections == 0) {
+            return "Stopping: no open connections";
+        }
+        return "Stopping: waiting up to " + grace.toSeconds() + " s for " + openConnections + " open connection"
+                + (openConnections == 1 ? "" : "s") + "; press Ctrl-C again to stop now";
+    }
+
+    /**
      * Blocks until a stop signal, then stops the server gracefully on this thread, before the JVM begins to exit
      * (see {@link StopSignals} for why). A second signal stops at once: it reports the connections it cuts and
      * halts, since the graceful stop holds the server until its grace period ends. A shutdown hook remains for
@@ -179,8 +191,7 @@ final class ServeCommand implements Command {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.println("Stopping; busy connections have " + grace.toSeconds() + " s to finish (Ctrl-C again to stop"
-                + " at once)");
+        out.println(stoppingMessage(server.connectionCount(), grace));
         server.stop(grace);
         out.println("Stopped");
         try {
