@@ -21,8 +21,7 @@ import java.util.Locale;
  *
  * <p>Left out: entries that lead outside the root (through links), that are neither file nor directory, hidden
  * (dot) files unless the handler serves them, and names that could not be requested: a name that is empty or a dot
- * segment, or one whose bytes do not decode in the platform's file-name encoding ({@code sun.jnu.encoding}), since
- * Java would turn it into a string that names another file or none.
+ * segment, or one whose bytes are not UTF-8 ({@link FileNames}).
  *
  * <p>Names are HTML-escaped; links are percent-encoded (UTF-8) and start with {@code ./}, so a name such as
  * {@code javascript:x} is a path, never a scheme.
@@ -127,12 +126,12 @@ final class DirectoryListing {
         List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
             for (Path path : stream) {
-                String name = path.getFileName().toString();
-                if (!showsHidden && isHidden(name)) {
+                String name = FileNames.nameOf(path);
+                if (name == null || !RootDirectory.isSafeSegment(name) || (!showsHidden && isHidden(name))) {
                     continue;
                 }
                 Path real = root.inside(path);
-                if (real == null || !RootDirectory.isSafeSegment(name) || !isDecodable(directory, path, name)) {
+                if (real == null) {
                     continue;
                 }
                 BasicFileAttributes attributes;
@@ -149,14 +148,6 @@ final class DirectoryListing {
         }
         entries.sort(ORDER);
         return entries;
-    }
-
-    /**
-     * Whether the name, as Java decoded it, leads back to the same entry. A Linux file name is bytes; bytes that
-     * are not valid in the file-name encoding decode to replacement characters, which encode to other bytes.
-     */
-    private static boolean isDecodable(Path directory, Path entry, String name) {
-        return directory.resolve(name).equals(entry);
     }
 
     /** Escapes text for HTML element content and double- or single-quoted attribute values. */

@@ -45,9 +45,10 @@ import java.util.Optional;
  *   <li><b>Open failures.</b> A file or directory that resolved but then cannot be opened is not a 404: the server
  *       may not read it (a misconfiguration) is a 500, any other failure, above all a full descriptor table, a 503
  *       with {@code Retry-After}; both are logged at WARNING. Only a file removed in between is a 404.
- *   <li><b>File names</b> are bytes on Linux, decoded with the platform's file-name encoding
- *       ({@code sun.jnu.encoding}, UTF-8 under a UTF-8 locale). An entry whose name does not decode (bytes that
- *       are not UTF-8, say) could not be requested by any URL, so it is left out of listings.
+ *   <li><b>File names</b> are bytes on Linux: a decoded URL segment names the file with the same UTF-8 bytes,
+ *       whatever the JVM's locale (under {@code LANG=C} Java's own path strings cannot carry them, so the names go
+ *       through {@code file:} URIs).
+ *       An entry whose name is not UTF-8 could not be requested by any URL, so it is left out of listings.
  *   <li><b>Files</b> are streamed, never read whole, with Content-Type from the extension, a strong ETag (size and
  *       modification time), Last-Modified and {@code Accept-Ranges: bytes}.
  *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
@@ -183,7 +184,7 @@ public final class FileHandler implements Handler {
             return;
         }
         if (indexFile != null) {
-            Path index = rootDirectory.inside(directory.resolve(indexFile));
+            Path index = rootDirectory.inside(FileNames.child(directory, indexFile));
             BasicFileAttributes attributes = index == null ? null : attributes(index);
             if (attributes != null && attributes.isRegularFile()) {
                 serveFile(request, response, index, attributes);
@@ -245,7 +246,8 @@ public final class FileHandler implements Handler {
         }
         try (channel) {
             FileResponses.send(request, response, channel, Validators.of(attributes),
-                    ContentTypes.forFileName(file.getFileName().toString()));
+                    ContentTypes.forFileName(Objects.requireNonNullElse(FileNames.nameOf(file),
+                            file.getFileName().toString())));
         }
     }
 
