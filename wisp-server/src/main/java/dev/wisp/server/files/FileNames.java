@@ -36,9 +36,11 @@ final class FileNames {
      * @throws IllegalArgumentException if the name cannot be a file name here (a NUL byte, say)
      */
     static Path child(Path directory, String name) {
-        if (usesStrings(directory)) {
-            return directory.resolve(name);
-        }
+        return usesStrings(directory) ? directory.resolve(name) : childByUri(directory, name);
+    }
+
+    /** {@link #child} through a {@code file:} URI, whatever the locale; on the default file system only. */
+    static Path childByUri(Path directory, String name) {
         String directoryUri = directory.toUri().getRawPath();
         String separator = directoryUri.endsWith("/") ? "" : "/";
         return Path.of(URI.create("file://" + directoryUri + separator + PercentEncoding.encodePathSegment(name)));
@@ -54,6 +56,11 @@ final class FileNames {
             // Bytes that are not UTF-8 decode to replacement characters, which encode to other bytes.
             return entry.resolveSibling(name).equals(entry) ? name : null;
         }
+        return nameByUri(entry);
+    }
+
+    /** {@link #nameOf} through a {@code file:} URI, whatever the locale; on the default file system only. */
+    static String nameByUri(Path entry) {
         String uri = entry.toUri().getRawPath();
         int end = uri.endsWith("/") ? uri.length() - 1 : uri.length();
         try {
