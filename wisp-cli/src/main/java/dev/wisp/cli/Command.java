@@ -14,7 +14,7 @@ interface Command {
     /** One line for the list of commands in {@code wisp --help}. */
     String summary();
 
-    /** The full help, printed for {@code --help} and, on stderr, after a usage error. */
+    /** The full help, printed for {@code --help} and {@code wisp help NAME}. */
     String usage();
 
     /**

@@ -9,7 +9,8 @@ import java.util.Properties;
 
 /**
  * The {@code wisp} command: picks a {@link Command} by its first argument. Exit codes: 0 success, 1 failure,
- * 2 usage error (with the usage on stderr); {@code get} adds curl's codes for its failures.
+ * 2 usage error (the wrong argument and a pointer to the help on stderr); {@code get} adds curl's codes for its
+ * failures.
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(new ServeCommand(), new GetCommand(),
@@ -34,39 +35,69 @@ public final class Main {
     static int run(List<String> arguments, PrintStream out, PrintStream err) {
         if (arguments.isEmpty()) {
             err.print(usage());
-            return 2;
+            return ExitCodes.USAGE;
         }
         String first = arguments.get(0);
         switch (first) {
-            case "--help", "-h", "help" -> {
+            case "--help", "-h" -> {
                 out.print(usage());
-                return 0;
+                return ExitCodes.OK;
             }
-            case "--version", "-V" -> {
+            case "help" -> {
+                return help(arguments.subList(1, arguments.size()), out, err);
+            }
+            case "--version", "-v", "-V" -> {
                 out.println("wisp " + version());
-                return 0;
+                return ExitCodes.OK;
             }
             default -> { }
         }
-        Command command = COMMANDS.stream().filter(c -> c.name().equals(first)).findFirst().orElse(null);
+        Command command = command(first);
         if (command == null) {
-            err.println("wisp: unknown command '" + first + "'");
-            err.print(usage());
-            return 2;
+            return usageError("wisp", "unknown command '" + first + "'", "wisp", err);
         }
         try {
             return command.run(arguments.subList(1, arguments.size()), out, err);
         } catch (UsageException e) {
-            err.println("wisp " + command.name() + ": " + e.getMessage());
-            err.print(command.usage());
-            return 2;
+            String name = "wisp " + command.name();
+            return usageError(name, e.getMessage(), name, err);
         }
+    }
+
+    /** {@code wisp help [COMMAND]}: the list of commands, or one command's help, as with {@code --help}. */
+    private static int help(List<String> topics, PrintStream out, PrintStream err) {
+        if (topics.isEmpty()) {
+            out.print(usage());
+            return ExitCodes.OK;
+        }
+        Command command = command(topics.get(0));
+        if (command == null || topics.size() > 1) {
+            String problem = command == null ? "unknown command '" + topics.get(0) + "'"
+                    : "expected one COMMAND, got " + String.join(" ", topics);
+            return usageError("wisp help", problem, "wisp", err);
+        }
+        out.print(command.usage());
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Reports a usage error as git and curl do: the one thing that is wrong and where to read the usage, not the
+     * whole help, which would push the error off the screen.
+     */
+    private static int usageError(String prefix, String problem, String helpCommand, PrintStream err) {
+        err.println(prefix + ": " + problem);
+        err.println("Run '" + helpCommand + " --help' for usage.");
+        return ExitCodes.USAGE;
+    }
+
+    private static Command command(String name) {
+        return COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
     }
 
     static String usage() {
         StringBuilder usage = new StringBuilder("""
                 Usage: wisp COMMAND [options]
-                       wisp --help | --version
+                       wisp help [COMMAND] | --help | --version
 
                 Commands:
                 """);
@@ -74,7 +105,8 @@ public final class Main {
             usage.append("  ").append(command.name()).append(" ".repeat(Math.max(2, 10 - command.name().length())))
                     .append(command.summary()).append('\n');
         }
-        return usage.append("\nRun 'wisp COMMAND --help' for a command's options.\n").toString();
+        return usage.append("\nRun 'wisp help COMMAND' or 'wisp COMMAND --help' for a command's options.\n")
+                .toString();
     }
 
     /** The version the jar was built as, from a resource the build fills in. */

@@ -32,6 +32,7 @@ final class ServeCommand implements Command {
             new Option("--bind", "-b", "ADDR", "address to listen on (default 127.0.0.1; 0.0.0.0 for all)"),
             new Option("--max-connections", null, "N", "connections open at once (default 10000)"),
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
+            new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
             new Option("--help", "-h", null, "show this help")),
             Stream.concat(ServeFilters.OPTIONS.stream(), ServeTls.OPTIONS.stream())).toList();
@@ -105,7 +106,8 @@ final class ServeCommand implements Command {
             throw new UsageException("expected at most one DIR, got " + String.join(" ", positionals));
         }
         Path directory = Path.of(positionals.isEmpty() ? "." : positionals.get(0)).toAbsolutePath().normalize();
-        FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing")).build();
+        FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing"))
+                .hiddenFiles(arguments.has("--hidden")).build();
         InetAddress bindAddress = bindAddress(arguments.value("--bind").orElse("127.0.0.1"));
         ServerConfig.Builder builder = ServerConfig.builder()
                 .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))
@@ -147,6 +149,18 @@ final class ServeCommand implements Command {
     }
 
     /**
+     * What the first stop signal starts: says what the stop waits for and how to cut it short, as a terminal user
+     * who sees nothing happen would otherwise press Ctrl-C again without knowing it cuts transfers.
+     */
+    static String stoppingMessage(int openConnections, Duration grace) {
+        if (openConnections == 0) {
+            return "Stopping: no open connections";
+        }
+        return "Stopping: waiting up to " + grace.toSeconds() + " s for " + openConnections + " open connection"
+                + (openConnections == 1 ? "" : "s") + "; press Ctrl-C again to stop now";
+    }
+
+    /**
      * Blocks until a stop signal, then stops the server gracefully on this thread, before the JVM begins to exit
      * (see {@link StopSignals} for why). A second signal stops at once: it reports the connections it cuts and
      * halts, since the graceful stop holds the server until its grace period ends. A shutdown hook remains for
@@ -177,8 +191,7 @@ final class ServeCommand implements Command {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.println("Stopping; busy connections have " + grace.toSeconds() + " s to finish (Ctrl-C again to stop"
-                + " at once)");
+        out.println(stoppingMessage(server.connectionCount(), grace));
         server.stop(grace);
         out.println("Stopped");
         try {

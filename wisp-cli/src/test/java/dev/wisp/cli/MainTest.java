@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line without sockets: help, version, and every usage error, which exits with 2. */
 class MainTest {
@@ -40,10 +41,39 @@ class MainTest {
         assertEquals("", err());
     }
 
-    @Test
-    void versionComesFromTheBuild() {
-        assertEquals(0, run("--version"));
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-v", "-V"})
+    void versionComesFromTheBuild(String option) {
+        assertEquals(0, run(option));
         assertTrue(out().matches("wisp \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), out());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "serve | Usage: wisp serve [DIR] [options]",
+        "get   | Usage: wisp get",
+        "ws    | Usage: wisp ws",
+    })
+    void helpCommandShowsThatCommandsHelp(String command, String firstLine) {
+        assertEquals(0, run("help", command));
+        assertTrue(out().startsWith(firstLine), out());
+        run(command, "--help");
+        String both = out();
+        assertEquals(both.substring(0, both.length() / 2), both.substring(both.length() / 2));
+        assertEquals("", err());
+    }
+
+    @Test
+    void helpAloneListsCommands() {
+        assertEquals(0, run("help"));
+        assertTrue(out().startsWith("Usage: wisp COMMAND [options]\n"), out());
+    }
+
+    @Test
+    void helpForAnUnknownCommandIsAUsageError() {
+        assertEquals(2, run("help", "fetch"));
+        assertEquals("wisp help: unknown command 'fetch'\nRun 'wisp --help' for usage.\n", err());
+        assertEquals("", out());
     }
 
     @Test
@@ -66,7 +96,7 @@ class MainTest {
     @Test
     void unknownCommandIsUsageError() {
         assertEquals(2, run("fetch"));
-        assertTrue(err().startsWith("wisp: unknown command 'fetch'\nUsage: wisp COMMAND"), err());
+        assertEquals("wisp: unknown command 'fetch'\nRun 'wisp --help' for usage.\n", err());
     }
 
     @ParameterizedTest
@@ -90,8 +120,19 @@ class MainTest {
     void badServeArgumentsAreUsageErrors(String arguments, String message) {
         String[] words = ("serve " + arguments).split(" ");
         assertEquals(2, run(words));
-        assertTrue(err().startsWith("wisp serve: " + message + "\nUsage: wisp serve [DIR]"), err());
+        assertEquals("wisp serve: " + message + "\nRun 'wisp serve --help' for usage.\n", err());
         assertEquals("", out());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "get --bogus       | wisp get: unknown option '--bogus'",
+        "ws --connect-timeout | wisp ws: option --connect-timeout needs a value SECONDS",
+    })
+    void everyCommandReportsUsageErrorsInTwoLines(String arguments, String message) {
+        assertEquals(2, run(arguments.split(" ")));
+        String command = message.substring(0, message.indexOf(':'));
+        assertEquals(message + "\nRun '" + command + " --help' for usage.\n", err());
     }
 
     @Test

@@ -43,7 +43,7 @@ class WispJarIT {
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(process.waitFor(10, TimeUnit.SECONDS));
             assertEquals(2, process.exitValue());
-            assertTrue(err.startsWith("wisp serve: unknown option '--bogus'\nUsage: wisp serve"), err);
+            assertEquals("wisp serve: unknown option '--bogus'\nRun 'wisp serve --help' for usage.\n", err);
         });
     }
 
@@ -77,7 +77,7 @@ class WispJarIT {
                 // SIGTERM runs the shutdown hook as Ctrl-C's SIGINT does; Process.destroy() would also close
                 // the pipes this test still reads, ProcessHandle.destroy() only sends the signal.
                 process.toHandle().destroy();
-                assertTrue(out.readLine().startsWith("Stopping;"));
+                assertTrue(out.readLine().startsWith("Stopping: "));
                 assertEquals("Stopped", out.readLine());
                 assertTrue(process.waitFor(10, TimeUnit.SECONDS));
             } finally {

@@ -37,7 +37,12 @@ final class WispProcess implements AutoCloseable {
     }
 
     static WispProcess start(String... arguments) throws IOException {
-        return new WispProcess(command(arguments).start());
+        return start(command(arguments));
+    }
+
+    /** Starts a command line made by {@link #command}, or another that runs wisp, such as {@code bin/wisp}. */
+    static WispProcess start(ProcessBuilder command) throws IOException {
+        return new WispProcess(command.start());
     }
 
     /** Waits for a line of standard output that contains the text; fails the test after the timeout. */

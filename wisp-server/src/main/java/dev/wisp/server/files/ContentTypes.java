@@ -1,15 +1,28 @@
 package dev.wisp.server.files;
 
 import dev.wisp.core.Ascii;
+import java.net.FileNameMap;
+import java.net.URLConnection;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The media type of a file, from its extension (case-insensitive), out of a small built-in table. Text types carry
- * {@code charset=utf-8}; an unknown or missing extension is {@code application/octet-stream}, so a browser
- * downloads rather than guesses.
+ * The media type of a file, from its extension (case-insensitive): first a small built-in table of the web's types;
+ * then source and text files a browser should show rather than download ({@code .java}, {@code .py}, {@code .md},
+ * {@code .sh}, {@code Makefile}...) as {@code text/plain}; then the JDK's own table
+ * ({@link URLConnection#getFileNameMap()}); else {@code application/octet-stream}, so a browser downloads rather than
+ * guesses. Text types carry {@code charset=utf-8}.
+ *
+ * <p>Why text/plain for sources: their registered types ({@code text/markdown}, {@code text/x-python},
+ * {@code application/x-sh}) make a browser download the file, and the JDK's table even has {@code .sh} as a shell
+ * archive. Served as text, with {@code nosniff}, a browser shows them and never runs them.
  */
 final class ContentTypes {
     static final String OCTET_STREAM = "application/octet-stream";
+    static final String PLAIN_TEXT = "text/plain; charset=utf-8";
+
+    private static final String UTF_8 = "; charset=utf-8";
+    private static final FileNameMap JDK_TABLE = URLConnection.getFileNameMap();
 
     private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),
@@ -19,7 +32,6 @@ final class ContentTypes {
             Map.entry("mjs", "text/javascript; charset=utf-8"),
             Map.entry("json", "application/json"),
             Map.entry("txt", "text/plain; charset=utf-8"),
-            Map.entry("md", "text/markdown; charset=utf-8"),
             Map.entry("csv", "text/csv; charset=utf-8"),
             Map.entry("xml", "application/xml"),
             Map.entry("svg", "image/svg+xml"),
@@ -41,15 +53,48 @@ final class ContentTypes {
             Map.entry("gz", "application/gzip"),
             Map.entry("tar", "application/x-tar"));
 
+    /** Extensions of source and text files, lower case, served as plain text. */
+    private static final Set<String> TEXT_EXTENSIONS = Set.of(
+            "md", "markdown", "rst", "adoc", "log", "text", "java", "kt", "kts", "scala", "groovy", "gradle", "py",
+            "rb", "pl", "php", "go", "rs", "c", "h", "cc", "cpp", "hpp", "cs", "swift", "sh", "bash", "zsh", "fish",
+            "bat", "ps1", "sql", "yaml", "yml", "toml", "ini", "cfg", "conf", "properties", "env", "diff", "patch",
+            "tsx", "jsx", "vue", "lua", "r", "tex", "mk", "cmake", "dockerfile", "gitignore", "editorconfig");
+
+    /** Whole file names, lower case, of text files that have no extension. */
+    private static final Set<String> TEXT_NAMES = Set.of(
+            "makefile", "dockerfile", "readme", "license", "notice", "changelog", "authors", "contributing",
+            "copying", "gemfile", "rakefile", "procfile", "vagrantfile", "jenkinsfile");
+
     private ContentTypes() {
     }
 
     /** The Content-Type for a file name. */
     static String forFileName(String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        if (dot < 0 || dot == fileName.length() - 1) {
+        String lowerCase = Ascii.toLowerCase(fileName);
+        int dot = lowerCase.lastIndexOf('.');
+        if (dot < 0) {
+            return TEXT_NAMES.contains(lowerCase) ? PLAIN_TEXT : OCTET_STREAM;
+        }
+        String extension = lowerCase.substring(dot + 1);
+        if (extension.isEmpty()) {
             return OCTET_STREAM;
         }
-        return BY_EXTENSION.getOrDefault(Ascii.toLowerCase(fileName.substring(dot + 1)), OCTET_STREAM);
+        String known = BY_EXTENSION.get(extension);
+        if (known != null) {
+            return known;
+        }
+        if (TEXT_EXTENSIONS.contains(extension)) {
+            return PLAIN_TEXT;
+        }
+        return fromJdkTable(lowerCase);
+    }
+
+    /** The JDK's type for the name, with UTF-8 for text; octet-stream if the JDK does not know it either. */
+    private static String fromJdkTable(String fileName) {
+        String type = JDK_TABLE.getContentTypeFor(fileName);
+        if (type == null || type.isBlank() || type.equals("content/unknown")) {
+            return OCTET_STREAM;
+        }
+        return type.startsWith("text/") && !type.contains(";") ? type + UTF_8 : type;
     }
 }

@@ -1,6 +1,5 @@
 package dev.wisp.server.files;
 
-import dev.wisp.core.HttpDate;
 import dev.wisp.core.PercentEncoding;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -8,26 +7,50 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * The HTML index of a directory: subdirectories first, then files, each sorted by name, with size and
- * modification time, and a link to the parent unless the directory is the root. Entries that lead outside the
- * root (through links), that are neither file nor directory, or that could not be requested by name are left out:
- * a name that is empty or a dot segment, or one whose bytes do not decode in the platform's file-name encoding
- * ({@code sun.jnu.encoding}), since Java would turn it into a string that names another file or none.
+ * The HTML index of a directory: one page with a small inline stylesheet and no script. Subdirectories come first,
+ * then files, each in case-insensitive name order; sizes in binary units with the exact byte count as a tooltip
+ * ({@code title}); modification times in ISO 8601, UTC, to the second. A link to the parent unless the directory is
+ * the root.
  *
- * <p>Names are HTML-escaped; links are percent-encoded and start with {@code ./}, so a name such as
+ * <p>Left out: entries that lead outside the root (through links), that are neither file nor directory, hidden
+ * (dot) files unless the handler serves them, and names that could not be requested: a name that is empty or a dot
+ * segment, or one whose bytes are not UTF-8 ({@link FileNames}).
+ *
+ * <p>Names are HTML-escaped; links are percent-encoded (UTF-8) and start with {@code ./}, so a name such as
  * {@code javascript:x} is a path, never a scheme.
  */
 final class DirectoryListing {
+    /** Sent with the page: nothing but its own inline style runs, whatever a file name may hold. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
+
+    private static final String STYLE = """
+            body{font:14px/1.5 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}
+            h1{font-size:1.3em;font-weight:600;word-break:break-all}
+            table{border-collapse:collapse;width:100%}
+            th,td{padding:.2em .8em;text-align:left;white-space:nowrap}
+            th{border-bottom:1px solid #ccc;font-weight:600}
+            td:first-child{white-space:normal;word-break:break-all;width:100%}
+            td.size{text-align:right;font-variant-numeric:tabular-nums}
+            tr:hover td{background:#f2f4f8}
+            a{color:#0645ad;text-decoration:none}
+            a:hover{text-decoration:underline}
+            """;
+
     private record Entry(String name, boolean isDirectory, long size, Instant modified) {
     }
 
     private static final Comparator<Entry> ORDER = Comparator.comparing((Entry entry) -> !entry.isDirectory())
+            .thenComparing(Entry::name, String.CASE_INSENSITIVE_ORDER)
             .thenComparing(Entry::name);
+
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     private DirectoryListing() {
     }
@@ -38,34 +61,77 @@ final class DirectoryListing {
      * @param directory the real path of the directory
      * @param title the request path shown as heading, decoded
      * @param hasParent whether to link to {@code ../}
+     * @param showsHidden whether to list names that start with a dot
      */
-    static String render(RootDirectory root, Path directory, String title, boolean hasParent) throws IOException {
-        StringBuilder html = new StringBuilder(1024);
+    static String render(RootDirectory root, Path directory, String title, boolean hasParent, boolean showsHidden)
+            throws IOException {
+        StringBuilder html = new StringBuilder(2048);
         String heading = "Index of " + escape(title);
-        html.append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>").append(heading)
-                .append("</title>\n</head>\n<body>\n<h1>").append(heading).append("</h1>\n<table>\n")
-                .append("<tr><th>Name</th><th>Size</th><th>Last modified</th></tr>\n");
+        html.append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+                .append(heading).append("</title>\n<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n<h1>")
+                .append(heading).append("</h1>\n<table>\n")
+                .append("<tr><th>Name</th><th>Size</th><th>Last modified (UTC)</th></tr>\n");
         if (hasParent) {
             html.append("<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n");
         }
-        for (Entry entry : entries(root, directory)) {
+        for (Entry entry : entries(root, directory, showsHidden)) {
             String suffix = entry.isDirectory() ? "/" : "";
             html.append("<tr><td><a href=\"./").append(escape(PercentEncoding.encodePathSegment(entry.name())))
-                    .append(suffix).append("\">").append(escape(entry.name())).append(suffix).append("</a></td><td>")
-                    .append(entry.isDirectory() ? "-" : Long.toString(entry.size())).append("</td><td>")
-                    .append(HttpDate.format(entry.modified())).append("</td></tr>\n");
+                    .append(suffix).append("\">").append(escape(entry.name())).append(suffix).append("</a></td>");
+            if (entry.isDirectory()) {
+                html.append("<td class=\"size\">-</td>");
+            } else {
+                html.append("<td class=\"size\" title=\"").append(entry.size()).append(" bytes\">")
+                        .append(humanSize(entry.size())).append("</td>");
+            }
+            String modified = entry.modified().truncatedTo(ChronoUnit.SECONDS).toString();
+            html.append("<td><time datetime=\"").append(modified).append("\">")
+                    .append(modified.replace('T', ' ').replace("Z", "")).append("</time></td></tr>\n");
         }
         html.append("</table>\n</body>\n</html>\n");
         return html.toString();
     }
 
-    private static List<Entry> entries(RootDirectory root, Path directory) throws IOException {
+    /**
+     * A size in binary units, as {@code ls -lh} shows it: bytes as they are, then one decimal below 10
+     * ({@code 1.5 KiB}) and whole numbers from 10 ({@code 12 KiB}), rounded half up.
+     */
+    static String humanSize(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        int unit = 0;
+        double value = bytes;
+        while (value >= 1024 && unit < UNITS.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        // Rounding may carry into the next unit (1023.6 KiB reads 1024 KiB); show that as 1.0 of the next.
+        if (value >= 9.95 && Math.round(value) >= 1024 && unit < UNITS.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        String number = value < 9.95 ? String.format(Locale.ROOT, "%.1f", value)
+                : Long.toString(Math.round(value));
+        return number + " " + UNITS[unit];
+    }
+
+    /** Whether a name is hidden by the Unix convention: it starts with a dot. */
+    static boolean isHidden(String name) {
+        return name.startsWith(".");
+    }
+
+    private static List<Entry> entries(RootDirectory root, Path directory, boolean showsHidden) throws IOException {
         List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
             for (Path path : stream) {
-                String name = path.getFileName().toString();
+                String name = FileNames.nameOf(path);
+                if (name == null || !RootDirectory.isSafeSegment(name) || (!showsHidden && isHidden(name))) {
+                    continue;
+                }
                 Path real = root.inside(path);
-                if (real == null || !RootDirectory.isSafeSegment(name) || !isDecodable(directory, path, name)) {
+                if (real == null) {
                     continue;
                 }
                 BasicFileAttributes attributes;
@@ -82,14 +148,6 @@ final class DirectoryListing {
         }
         entries.sort(ORDER);
         return entries;
-    }
-
-    /**
-     * Whether the name, as Java decoded it, leads back to the same entry. A Linux file name is bytes; bytes that
-     * are not valid in the file-name encoding decode to replacement characters, which encode to other bytes.
-     */
-    private static boolean isDecodable(Path directory, Path entry, String name) {
-        return directory.resolve(name).equals(entry);
     }
 
     /** Escapes text for HTML element content and double- or single-quoted attribute values. */

@@ -36,14 +36,19 @@ import java.util.Optional;
  *       route has no wildcard) is resolved segment by segment; a decoded segment holding '/', '\' or NUL is refused,
  *       and the result, all symbolic links followed, must lie inside the root's real path. A path that fails to
  *       resolve, does not exist, or is neither file nor directory is a 404, never a 403, so nothing about the tree
- *       outside is revealed; so is a file at a path with a trailing slash ({@code /a.txt/}), as nginx does. Hidden
- *       files (dot files) inside the root are served and listed like any other.
+ *       outside is revealed; so is a file at a path with a trailing slash ({@code /a.txt/}), as nginx does.
+ *   <li><b>Hidden files.</b> A name that starts with a dot ({@code .git}, {@code .env}) is neither listed nor served,
+ *       nor is anything under such a directory: a 404, as the JDK's {@code jwebserver} answers (nginx only leaves
+ *       them out of its listings; python's http.server shows them). Such files are mostly repositories, keys and
+ *       settings, put in the tree but never meant for the web. {@link Builder#hiddenFiles(boolean)} serves and
+ *       lists them like any other, for a {@code .well-known} folder say.
  *   <li><b>Open failures.</b> A file or directory that resolved but then cannot be opened is not a 404: the server
  *       may not read it (a misconfiguration) is a 500, any other failure, above all a full descriptor table, a 503
  *       with {@code Retry-After}; both are logged at WARNING. Only a file removed in between is a 404.
- *   <li><b>File names</b> are bytes on Linux, decoded with the platform's file-name encoding
- *       ({@code sun.jnu.encoding}, UTF-8 under a UTF-8 locale). An entry whose name does not decode (bytes that
- *       are not UTF-8, say) could not be requested by any URL, so it is left out of listings.
+ *   <li><b>File names</b> are bytes on Linux: a decoded URL segment names the file with the same UTF-8 bytes,
+ *       whatever the JVM's locale (under {@code LANG=C} Java's own path strings cannot carry them, so the names go
+ *       through {@code file:} URIs).
+ *       An entry whose name is not UTF-8 could not be requested by any URL, so it is left out of listings.
  *   <li><b>Files</b> are streamed, never read whole, with Content-Type from the extension, a strong ETag (size and
  *       modification time), Last-Modified and {@code Accept-Ranges: bytes}.
  *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
@@ -70,6 +75,7 @@ public final class FileHandler implements Handler {
     private final RootDirectory rootDirectory;
     private final String indexFile;
     private final boolean directoryListing;
+    private final boolean hiddenFiles;
     private final Handler notFound;
 
     private FileHandler(Builder builder, RootDirectory rootDirectory) {
@@ -77,11 +83,13 @@ public final class FileHandler implements Handler {
         this.rootDirectory = rootDirectory;
         this.indexFile = builder.indexFile;
         this.directoryListing = builder.directoryListing;
+        this.hiddenFiles = builder.hiddenFiles;
         this.notFound = builder.notFound;
     }
 
     /**
-     * A handler for this root with the defaults: index file {@code index.html}, directory listing on.
+     * A handler for this root with the defaults: index file {@code index.html}, directory listing on, hidden files
+     * off.
      *
      * @throws IllegalArgumentException if the root is not an existing directory
      */
@@ -96,7 +104,8 @@ public final class FileHandler implements Handler {
 
     /** A builder holding this handler's configuration. */
     public Builder toBuilder() {
-        return new Builder(root).indexFile(indexFile).directoryListing(directoryListing).notFound(notFound);
+        return new Builder(root).indexFile(indexFile).directoryListing(directoryListing)
+                .hiddenFiles(hiddenFiles).notFound(notFound);
     }
 
     /** The root directory as configured. */
@@ -114,6 +123,11 @@ public final class FileHandler implements Handler {
         return directoryListing;
     }
 
+    /** Whether names that start with a dot are served and listed (else they are a 404 and left out of listings). */
+    public boolean servesHiddenFiles() {
+        return hiddenFiles;
+    }
+
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws IOException {
         Method method = request.method();
@@ -123,6 +137,9 @@ public final class FileHandler implements Handler {
             return;
         }
         List<String> segments = relativeSegments(request);
+        if (segments != null && !hiddenFiles && segments.stream().anyMatch(DirectoryListing::isHidden)) {
+            segments = null;
+        }
         Path path = segments == null ? null : rootDirectory.resolve(segments);
         BasicFileAttributes attributes = path == null ? null : attributes(path);
         if (attributes != null && attributes.isDirectory()) {
@@ -167,7 +184,7 @@ public final class FileHandler implements Handler {
             return;
         }
         if (indexFile != null) {
-            Path index = rootDirectory.inside(directory.resolve(indexFile));
+            Path index = rootDirectory.inside(FileNames.child(directory, indexFile));
             BasicFileAttributes attributes = index == null ? null : attributes(index);
             if (attributes != null && attributes.isRegularFile()) {
                 serveFile(request, response, index, attributes);
@@ -180,12 +197,13 @@ public final class FileHandler implements Handler {
         }
         String html;
         try {
-            html = DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot);
+            html = DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot, hiddenFiles);
         } catch (IOException e) {
             FileOpenFailures.answer(response, directory, e, () -> notFound(request, response));
             return;
         }
-        response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").send(html);
+        response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+                .header("Content-Security-Policy", DirectoryListing.CONTENT_SECURITY_POLICY).send(html);
     }
 
     /**
@@ -228,7 +246,8 @@ public final class FileHandler implements Handler {
         }
         try (channel) {
             FileResponses.send(request, response, channel, Validators.of(attributes),
-                    ContentTypes.forFileName(file.getFileName().toString()));
+                    ContentTypes.forFileName(Objects.requireNonNullElse(FileNames.nameOf(file),
+                            file.getFileName().toString())));
         }
     }
 
@@ -250,6 +269,7 @@ public final class FileHandler implements Handler {
         private final Path root;
         private String indexFile = "index.html";
         private boolean directoryListing = true;
+        private boolean hiddenFiles;
         private Handler notFound = (request, response) -> response.send("not found\n");
 
         private Builder(Path root) {
@@ -272,6 +292,15 @@ public final class FileHandler implements Handler {
         /** Whether to list a directory that has no index file; on unless set. Off, such a directory is a 404. */
         public Builder directoryListing(boolean directoryListing) {
             this.directoryListing = directoryListing;
+            return this;
+        }
+
+        /**
+         * Whether to serve and list hidden files, those whose name starts with a dot, and what lies under hidden
+         * directories; off unless set, when they are a 404 and left out of listings.
+         */
+        public Builder hiddenFiles(boolean hiddenFiles) {
+            this.hiddenFiles = hiddenFiles;
             return this;
         }
 

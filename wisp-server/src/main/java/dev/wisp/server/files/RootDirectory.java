@@ -1,14 +1,14 @@
 package dev.wisp.server.files;
 
 import java.io.IOException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The directory a {@link FileHandler} serves, and the one place that turns request path segments into a file
  * inside it. Every path is resolved with {@link Path#toRealPath} (all symbolic links followed) and must then lie
- * under the root's own real path, so neither a crafted path nor a link can lead outside.
+ * under the root's own real path, so neither a crafted path nor a link can lead outside. Segments name files by
+ * their UTF-8 bytes, whatever the locale ({@link FileNames}).
  *
  * <p>Immutable and thread-safe. The check and the later open are two steps: someone who can write inside the
  * root could swap a checked directory for a link in between. Serve trees that untrusted users cannot write.
@@ -40,11 +40,11 @@ final class RootDirectory {
                 if (!isSafeSegment(segment)) {
                     return null;
                 }
-                path = path.resolve(segment);
+                path = FileNames.child(path, segment);
             }
             return inside(path);
-        } catch (InvalidPathException e) {
-            return null;
+        } catch (IllegalArgumentException e) {
+            return null; // InvalidPathException among others: no file has that name
         }
     }
 

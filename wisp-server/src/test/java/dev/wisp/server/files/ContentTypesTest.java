@@ -15,12 +15,42 @@ class ContentTypesTest {
         "font.woff2     | font/woff2",
         "photo.JPEG     | image/jpeg",
         "data.json      | application/json",
-        "Makefile       | application/octet-stream",
         "trailing.      | application/octet-stream",
         ".bashrc        | application/octet-stream",
         "file.exe       | application/octet-stream",
+        "no-extension   | application/octet-stream",
     })
     void mapsExtension(String name, String expected) {
+        assertEquals(expected, ContentTypes.forFileName(name));
+    }
+
+    /** Sources a browser should show, not download: the JDK's table would make {@code .sh} a shell archive. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Main.java      | text/plain; charset=utf-8",
+        "script.py      | text/plain; charset=utf-8",
+        "README.md      | text/plain; charset=utf-8",
+        "build.SH       | text/plain; charset=utf-8",
+        "config.yaml    | text/plain; charset=utf-8",
+        "lib.rs         | text/plain; charset=utf-8",
+        "Makefile       | text/plain; charset=utf-8",
+        "LICENSE        | text/plain; charset=utf-8",
+        ".gitignore     | text/plain; charset=utf-8",
+    })
+    void servesSourcesAsPlainText(String name, String expected) {
+        assertEquals(expected, ContentTypes.forFileName(name));
+    }
+
+    /** Types outside the built-in table come from the JDK's, before octet-stream. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "clip.mov       | video/quicktime",
+        "sheet.xls      | application/vnd.ms-excel",
+        "picture.BMP    | image/bmp",
+        "archive.7z     | application/x-7z-compressed",
+        "letter.rtf     | application/rtf",
+    })
+    void fallsBackToTheJdkTable(String name, String expected) {
         assertEquals(expected, ContentTypes.forFileName(name));
     }
 }

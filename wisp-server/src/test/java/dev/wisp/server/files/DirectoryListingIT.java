@@ -11,6 +11,9 @@ import dev.wisp.server.Router;
 import dev.wisp.server.files.FileServerFixture.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,8 +35,9 @@ class DirectoryListingIT {
             assertTrue(html.contains("<title>Index of /</title>"), html);
             assertFalse(html.contains("href=\"../\""), html);
             assertFalse(html.contains("outer-"), html);
-            assertTrue(html.contains("<a href=\"./inner-link\">inner-link</a></td><td>12</td>"), html);
-            assertTrue(html.contains("<a href=\"./.hidden\">.hidden</a>"), html);
+            assertTrue(html.contains("<a href=\"./inner-link\">inner-link</a></td>"
+                    + "<td class=\"size\" title=\"12 bytes\">12 B</td>"), html);
+            assertFalse(html.contains(".hidden"), html);
             int docs = html.indexOf("./docs/");
             int site = html.indexOf("./site/");
             int data = html.indexOf("./data.bin");
@@ -50,8 +54,89 @@ class DirectoryListingIT {
             assertTrue(html.contains("<a href=\"./%3Cscript%3E.txt\">&lt;script&gt;.txt</a>"), html);
             assertTrue(html.contains("<a href=\"./a&amp;b.txt\">a&amp;b.txt</a>"), html);
             assertTrue(html.contains("<a href=\"./javascript:x\">javascript:x</a>"), html);
-            assertTrue(html.contains("<a href=\"./sub/\">sub/</a></td><td>-</td>"), html);
+            assertTrue(html.contains("<a href=\"./sub/\">sub/</a></td><td class=\"size\">-</td>"), html);
             assertFalse(html.contains("<script>"), html);
+        });
+    }
+
+    @Test
+    void sortsNamesIgnoringCaseWithDirectoriesFirst() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path dir = Files.createDirectory(server.root.resolve("mixed"));
+            for (String name : List.of("b.txt", "A.txt", "c.txt", "B2.txt", "a1.txt")) {
+                Files.writeString(dir.resolve(name), name);
+            }
+            Files.createDirectory(dir.resolve("zeta"));
+            Files.createDirectory(dir.resolve("Alpha"));
+            String html = server.get("/mixed/").text();
+            List<String> order = List.of("./Alpha/", "./zeta/", "./A.txt", "./a1.txt", "./b.txt", "./B2.txt",
+                    "./c.txt");
+            int previous = -1;
+            for (String href : order) {
+                int at = html.indexOf("href=\"" + href + "\"");
+                assertTrue(at > previous, href + " out of order in " + html);
+                previous = at;
+            }
+        });
+    }
+
+    @Test
+    void showsSizesInBinaryUnitsWithExactBytesAndTimesInIsoForm() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path big = server.root.resolve("docs").resolve("big.bin");
+            Files.write(big, new byte[1536]);
+            Files.setLastModifiedTime(big, FileTime.from(Instant.parse("2024-02-29T23:59:58.750Z")));
+            String html = server.get("/docs/").text();
+            assertTrue(html.contains("<a href=\"./big.bin\">big.bin</a></td><td class=\"size\" title=\"1536 bytes\">"
+                    + "1.5 KiB</td><td><time datetime=\"2024-02-29T23:59:58Z\">2024-02-29 23:59:58</time></td>"), html);
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "0                   | 0 B",
+        "1023                | 1023 B",
+        "1024                | 1.0 KiB",
+        "10188               | 9.9 KiB",
+        "10189               | 10 KiB",
+        "1047552             | 1023 KiB",
+        "1048575             | 1.0 MiB",
+        "5368709120          | 5.0 GiB",
+        "9223372036854775807 | 8.0 EiB",
+    })
+    void humanSizesRoundAsLsDoes(long bytes, String shown) {
+        assertEquals(shown, DirectoryListing.humanSize(bytes));
+    }
+
+    @Test
+    void isOneStyledPageWithoutScript() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response response = server.get("/docs/");
+            assertEquals("default-src 'none'; style-src 'unsafe-inline'", response.header("Content-Security-Policy"));
+            String html = response.text();
+            assertTrue(html.contains("<style>"), html);
+            assertFalse(html.contains("<script"), html);
+            assertFalse(html.contains("<link"), html);
+        });
+    }
+
+    @Test
+    void hidesAndRefusesDotFilesUnlessAskedTo() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path git = Files.createDirectory(server.root.resolve(".git"));
+            Files.writeString(git.resolve("config"), "[core]\n");
+            assertEquals(404, server.get("/.hidden").status());
+            assertEquals(404, server.get("/.git/config").status());
+            assertEquals(404, server.get("/.git/").status());
+            assertEquals(404, server.get("/%2Ehidden").status());
+            try (var shown = FileServerFixture.started(root -> Router.builder()
+                    .get("/*", FileHandler.builder(root).hiddenFiles(true).build()).build())) {
+                Files.createDirectory(shown.root.resolve(".git"));
+                String html = shown.get("/").text();
+                assertTrue(html.contains("<a href=\"./.hidden\">.hidden</a>"), html);
+                assertTrue(html.contains("<a href=\"./.git/\">.git/</a>"), html);
+                assertEquals("hidden\n", shown.get("/.hidden").text());
+            }
         });
     }
 

@@ -1,0 +1,104 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.Server;
+import dev.wisp.testing.PeerTools;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code wisp serve} in headless Chromium: a page whose script (a {@code .js} file, which {@code nosniff} lets run
+ * only with a script type) opens the directory listing in a frame, reads what the browser made of it (its title,
+ * its stylesheet applied under the listing's Content-Security-Policy, no scripts, the names in order) and follows
+ * every file link. Chromium prints the page's DOM once the script is done ({@code --dump-dom}).
+ */
+class ServeChromiumIT {
+    private static final Duration LIMIT = Duration.ofSeconds(90);
+
+    private static final String PAGE = """
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><title>check</title></head>
+            <body><pre id="out">running</pre><script src="check.js"></script></body></html>
+            """;
+
+    private static final String SCRIPT = """
+            const lines = [];
+            const frame = document.createElement('iframe');
+            frame.src = './files/';
+            frame.onload = async () => {
+              try {
+                const listing = frame.contentDocument;
+                lines.push('title ' + listing.title);
+                lines.push('table ' + getComputedStyle(listing.querySelector('table')).borderCollapse);
+                lines.push('scripts ' + listing.scripts.length);
+                const links = [...listing.querySelectorAll('td a')];
+                lines.push('names ' + links.map(a => a.textContent).join('|'));
+                for (const a of links.filter(a => !a.textContent.endsWith('/'))) {
+                  const response = await fetch(a.href);
+                  lines.push(a.textContent + ' ' + response.status + ' ' + response.headers.get('content-type')
+                      + ' ' + (await response.text()).trim());
+                }
+              } catch (e) {
+                lines.push('error ' + e);
+              }
+              document.getElementById('out').textContent = lines.join('\\n');
+            };
+            document.body.appendChild(frame);
+            """;
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void listingAndScriptedPageWorkInChromium() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path chromium = PeerTools.require("chromium");
+            Files.writeString(directory.resolve("check.html"), PAGE);
+            Files.writeString(directory.resolve("check.js"), SCRIPT);
+            Path files = Files.createDirectories(directory.resolve("files/sub"));
+            files = files.getParent();
+            // Through a file: URI, so that the name has its UTF-8 bytes whatever this JVM's locale.
+            Files.writeString(Path.of(URI.create(files.toUri() + "caf%C3%A9%20%E2%98%95.txt")), "coffee\n");
+            Files.writeString(files.resolve("Main.java"), "class Main {}\n");
+            Files.writeString(files.resolve("zeta.py"), "print(1)\n");
+            Files.writeString(files.resolve("Alpha.txt"), "a\n");
+            Files.writeString(files.resolve(".secret"), "s\n");
+            Server server = ServeCommand.start(List.of(directory.toString(), "--plain", "--port", "0"),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            try {
+                Path profile = Files.createTempDirectory(directory, "chromium-");
+                PeerTools.Result result = PeerTools.run(Duration.ofSeconds(75), List.of(chromium.toString(),
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile,
+                        "--virtual-time-budget=20000", "--dump-dom",
+                        "http://127.0.0.1:" + server.port() + "/check.html"));
+                String dom = new String(result.stdout().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+                int start = dom.indexOf("<pre id=\"out\">");
+                assertTrue(start >= 0, () -> "no page in: " + dom + result.stderr());
+                String report = dom.substring(start + 14, dom.indexOf("</pre>", start));
+                assertEquals("""
+                        title Index of /files/
+                        table collapse
+                        scripts 0
+                        names ../|sub/|Alpha.txt|caf\u00e9 \u2615.txt|Main.java|zeta.py
+                        Alpha.txt 200 text/plain; charset=utf-8 a
+                        caf\u00e9 \u2615.txt 200 text/plain; charset=utf-8 coffee
+                        Main.java 200 text/plain; charset=utf-8 class Main {}
+                        zeta.py 200 text/plain; charset=utf-8 print(1)""", report, result.stderr());
+            } finally {
+                server.stop(Duration.ZERO);
+            }
+        });
+    }
+}
