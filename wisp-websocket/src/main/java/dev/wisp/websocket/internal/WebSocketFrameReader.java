@@ -132,10 +132,14 @@ public final class WebSocketFrameReader {
         if (length7 < 126) {
             return length7;
         }
-        // RFC 6455 §5.2: the sender must use the minimal encoding; a longer one is read all the same (as node's ws
-        // does), since it is unambiguous and failing it gains nothing.
+        // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length", so a 16-bit length below
+        // 126 or a 64-bit length below 65536 is a protocol error, as is a 64-bit length with its top bit set.
         if (length7 == 126) {
-            return requireByte() << 8 | requireByte();
+            int length = requireByte() << 8 | requireByte();
+            if (length < 126) {
+                throw protocolError("16-bit payload length " + length + " is not minimally encoded");
+            }
+            return length;
         }
         long length = 0;
         for (int i = 0; i < 8; i++) {
@@ -143,6 +147,9 @@ public final class WebSocketFrameReader {
         }
         if (length < 0) {
             throw protocolError("64-bit payload length has its most significant bit set");
+        }
+        if (length <= 0xffff) {
+            throw protocolError("64-bit payload length " + length + " is not minimally encoded");
         }
         return length;
     }
