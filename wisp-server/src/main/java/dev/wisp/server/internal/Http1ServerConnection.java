@@ -6,9 +6,9 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
-import dev.wisp.core.Version;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
+import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Transport;
 import java.io.EOFException;
@@ -55,8 +55,8 @@ final class Http1ServerConnection extends ServerConnection {
     }
 
     @Override
-    Version protocol() {
-        return Version.HTTP_1_1;
+    ConnectionProtocol protocol() {
+        return ConnectionProtocol.HTTP_1_1;
     }
 
     /**
@@ -92,6 +92,7 @@ final class Http1ServerConnection extends ServerConnection {
         if (switchedTo != null) {
             // The new protocol owns the transport, the read buffer and this thread from here on.
             context.registry().replace(this, switchedTo);
+            switchedTo.announceSwitched();
             switchedTo.run();
             return;
         }

@@ -3,9 +3,9 @@ package dev.wisp.server.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 
-import dev.wisp.core.Version;
 import dev.wisp.core.WireInput;
 import dev.wisp.server.BlockingWebSocketHandler;
+import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
@@ -56,10 +56,9 @@ final class WebSocketServerConnection extends ServerConnection {
                 agreement, this.listener);
     }
 
-    /** The version the connection was opened with: a WebSocket is reached through HTTP/1.1 (RFC 6455 §4.1). */
     @Override
-    Version protocol() {
-        return Version.HTTP_1_1;
+    ConnectionProtocol protocol() {
+        return ConnectionProtocol.WEBSOCKET;
     }
 
     @Override
