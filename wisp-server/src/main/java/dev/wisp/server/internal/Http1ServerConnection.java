@@ -90,10 +90,13 @@ final class Http1ServerConnection extends ServerConnection {
             reason = failureReason(e);
         }
         if (switchedTo != null) {
-            // The new protocol owns the transport, the read buffer and this thread from here on.
+            // The new protocol owns the transport and the read buffer from here on, on a fresh thread: this one's
+            // stack and thread-locals, left by the exchange, would stay with the new connection while it waits.
             context.registry().replace(this, switchedTo);
             switchedTo.announceSwitched();
-            switchedTo.run();
+            if (!startThread(switchedTo)) {
+                switchedTo.run();
+            }
             return;
         }
         close(reason);

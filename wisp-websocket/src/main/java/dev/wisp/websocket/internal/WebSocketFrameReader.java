@@ -31,8 +31,10 @@ public final class WebSocketFrameReader {
     private final int maxMessageBytes;
     /** The peer's compressor's counterpart; null when permessage-deflate was not negotiated. */
     private final MessageInflater inflater;
-    private final MessageBuffer message = new MessageBuffer();
-    private final Utf8Validator utf8 = new Utf8Validator();
+    /** The data message being assembled; null between messages, so an idle connection holds none. */
+    private MessageBuffer message;
+    /** The UTF-8 check of the text message being assembled; null otherwise, as the message is. */
+    private Utf8Validator utf8;
     /** The opcode of the fragmented message in progress (TEXT or BINARY), or null between messages. */
     private Opcode messageOpcode;
     private boolean messageCompressed;
@@ -176,7 +178,8 @@ public final class WebSocketFrameReader {
             }
             messageOpcode = header.opcode();
             messageCompressed = header.rsv1();
-            utf8.reset();
+            message = new MessageBuffer();
+            utf8 = messageOpcode == Opcode.TEXT ? new Utf8Validator() : null;
         }
         int length = (int) header.length();
         int start = message.size();
@@ -214,7 +217,8 @@ public final class WebSocketFrameReader {
             }
             return new Incoming.Binary(message.toByteArray());
         } finally {
-            message.clear();
+            message = null;
+            utf8 = null;
         }
     }
 
