@@ -9,6 +9,7 @@ import dev.wisp.testing.PeerTools;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketMessage;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client's WebSockets against real servers: node's {@code ws} (with and without permessage-deflate) and
- * Autobahn|Python's echo, both from {@code ../shared/conformance/}.
+ * Autobahn|Python's echo, both from {@code ../shared/conformance/}, and libwebsockets' test server (its
+ * dumb-increment and mirror protocols).
  */
 class WebSocketPeersIT {
     private static final Duration LIMIT = Duration.ofSeconds(40);
@@ -67,6 +69,55 @@ class WebSocketPeersIT {
                         .permessageDeflate(true).build()));
             }
         });
+    }
+
+    @Test
+    void countsAndMirrorsWithTheLibwebsocketsTestServer() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path server = PeerTools.require("libwebsockets-test-server");
+            int port = PeerProcess.freePort();
+            String url = "ws://127.0.0.1:" + port + "/";
+            try (PeerProcess lws = PeerProcess.start(List.of(server.toString(), "-p", String.valueOf(port), "-i",
+                    "lo"), Map.of(), "LWS:", Duration.ofSeconds(20));
+                    Client client = Client.create();
+                    WebSocket counter = client.webSocket(url, subprotocol("dumb-increment-protocol"));
+                    WebSocket drawer = client.webSocket(url, subprotocol("lws-mirror-protocol"));
+                    WebSocket watcher = client.webSocket(url, subprotocol("lws-mirror-protocol"))) {
+                // dumb-increment: a rising number every 50 ms, from 0 again after "reset\n".
+                assertEquals(Optional.of("dumb-increment-protocol"), counter.subprotocol());
+                int first = Integer.parseInt(text(counter));
+                for (int next = first + 1; next <= first + 4; next++) {
+                    assertEquals(String.valueOf(next), text(counter));
+                }
+                counter.sendText("reset\n");
+                int afterReset = Integer.parseInt(text(counter));
+                for (int i = 0; afterReset != 0 && i < 3; i++) {
+                    afterReset = Integer.parseInt(text(counter)); // numbers already on their way
+                }
+                assertEquals(0, afterReset);
+                assertEquals("1", text(counter));
+
+                // lws-mirror: each message goes to every connection on the protocol, the sender too.
+                assertEquals(Optional.of("lws-mirror-protocol"), drawer.subprotocol());
+                for (int i = 0; i < 5; i++) {
+                    String circle = "c #00FF" + i + "0 " + (10 * i) + " 20 5;";
+                    drawer.sendText(circle);
+                    assertEquals(circle, text(drawer));
+                    assertEquals(circle, text(watcher));
+                }
+                counter.close();
+                drawer.close();
+                watcher.close();
+            }
+        });
+    }
+
+    private static WebSocketConfig subprotocol(String name) {
+        return CONFIG.toBuilder().subprotocols(List.of(name)).build();
+    }
+
+    private static String text(WebSocket webSocket) throws IOException {
+        return ((WebSocketMessage.Text) webSocket.receive().orElseThrow()).text();
     }
 
     /** Text, a 1 MiB binary message three times, a streamed message, an empty one, then the closing handshake. */

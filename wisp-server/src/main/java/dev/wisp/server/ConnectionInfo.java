@@ -1,6 +1,5 @@
 package dev.wisp.server;
 
-import dev.wisp.core.Version;
 import dev.wisp.tls.TlsSessionInfo;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -15,12 +14,12 @@ import java.util.Optional;
  * @param remoteAddress the peer's address
  * @param localAddress our address the peer connected to
  * @param openedAt when the connection was accepted
- * @param protocol the protocol chosen for the connection
+ * @param protocol the protocol the connection speaks: WebSocket once a 101 switched it
  * @param tls the TLS session (version, cipher suite, ALPN, SNI name, the verified client certificates, whether
  *     it was resumed), or empty for plaintext
  */
 public record ConnectionInfo(long id, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
-        Instant openedAt, Version protocol, Optional<TlsSessionInfo> tls) {
+        Instant openedAt, ConnectionProtocol protocol, Optional<TlsSessionInfo> tls) {
     public ConnectionInfo {
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(localAddress, "localAddress");

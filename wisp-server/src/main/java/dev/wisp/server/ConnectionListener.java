@@ -14,7 +14,14 @@ public interface ConnectionListener {
     }
 
     /**
-     * The connection is closed.
+     * The connection switched protocols: an exchange answered 101 and the connection speaks
+     * {@link ConnectionInfo#protocol()} from now on (WebSocket). Called before the new protocol's first byte.
+     */
+    default void switched(ConnectionInfo connection) {
+    }
+
+    /**
+     * The connection is closed; {@link ConnectionInfo#protocol()} is the protocol it spoke last.
      *
      * @param reason why, in a few words: "peer closed", "idle timeout", "evicted", "server stopping", ...
      */

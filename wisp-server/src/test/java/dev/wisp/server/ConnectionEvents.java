@@ -18,11 +18,17 @@ final class ConnectionEvents implements ConnectionListener {
     }
 
     private final List<ConnectionInfo> opened = new CopyOnWriteArrayList<>();
+    private final List<ConnectionInfo> switched = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Closed> closed = new LinkedBlockingQueue<>();
 
     @Override
     public void opened(ConnectionInfo connection) {
         opened.add(connection);
+    }
+
+    @Override
+    public void switched(ConnectionInfo connection) {
+        switched.add(connection);
     }
 
     @Override
@@ -33,6 +39,11 @@ final class ConnectionEvents implements ConnectionListener {
     /** The connections opened so far, in order. */
     List<ConnectionInfo> opened() {
         return List.copyOf(opened);
+    }
+
+    /** The connections that switched protocols so far, in order, as they were after the switch. */
+    List<ConnectionInfo> switched() {
+        return List.copyOf(switched);
     }
 
     /** Waits for the next connection to close; fails the test after five seconds. */

@@ -189,15 +189,38 @@ class WebSocketConnectionsIT {
     }
 
     @Test
-    void announcesTheConnectionOnceAcrossTheSwitch() {
+    void announcesTheConnectionOnceAndItsSwitchToWebSocket() {
         int port = start(TestServers.config());
         assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
             try (var peer = ScriptedWebSocketPeer.open(port, "/ws")) {
                 peer.sendClose(1000, "");
                 peer.readClose();
             }
-            assertEquals("websocket closed: 1000", events.awaitClosed().reason());
+            ConnectionEvents.Closed closed = events.awaitClosed();
+            assertEquals("websocket closed: 1000", closed.reason());
+            assertEquals(ConnectionProtocol.WEBSOCKET, closed.connection().protocol());
             assertEquals(1, events.opened().size());
+            ConnectionInfo opened = events.opened().get(0);
+            assertEquals(ConnectionProtocol.HTTP_1_1, opened.protocol());
+            assertEquals(1, events.switched().size());
+            ConnectionInfo switched = events.switched().get(0);
+            assertEquals(ConnectionProtocol.WEBSOCKET, switched.protocol());
+            assertEquals(opened.id(), switched.id());
+            assertEquals(opened.remoteAddress(), switched.remoteAddress());
+            assertEquals(opened.id(), closed.connection().id());
+        });
+    }
+
+    @Test
+    void leavesAPlainHttpConnectionUnswitched() {
+        int port = start(TestServers.config());
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (var peer = RawPeer.connect(port)) {
+                peer.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertEquals(200, peer.readResponse().status());
+            }
+            assertEquals(ConnectionProtocol.HTTP_1_1, events.awaitClosed().connection().protocol());
+            assertEquals(0, events.switched().size());
         });
     }
 

@@ -68,7 +68,13 @@ class WebSocketProtocolErrorsIT {
                 Arguments.of("a close frame of one byte", ScriptedWebSocketPeer.frame(true, 0, CLOSE, new byte[] {3},
                         true), 1002),
                 Arguments.of("a close reason that is not UTF-8", ScriptedWebSocketPeer.frame(true, 0, CLOSE,
-                        new byte[] {3, (byte) 0xe8, (byte) 0xff}, true), 1007));
+                        new byte[] {3, (byte) 0xe8, (byte) 0xff}, true), 1007),
+                // RFC 6455 §5.2: lengths are minimally encoded and a 64-bit length has its top bit clear.
+                Arguments.of("a 16-bit length of 5", new byte[] {(byte) 0x81, (byte) 0xfe, 0, 5, 1, 2, 3, 4}, 1002),
+                Arguments.of("a 64-bit length of 5", new byte[] {(byte) 0x81, (byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 5,
+                        1, 2, 3, 4}, 1002),
+                Arguments.of("a 64-bit length with its top bit set", new byte[] {(byte) 0x82, (byte) 0xff,
+                        (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4}, 1002));
     }
 
     @ParameterizedTest(name = "{0}: {2}")

@@ -118,7 +118,7 @@ public final class WebSocketUpgrader {
             connection.endExchange();
         }
         LOG.log(DEBUG, () -> "[" + connection + "] switched to websocket");
-        WebSocketSession session = new WebSocketSession("k" + connection.id(), connection.transport(),
+        WebSocketSession session = new WebSocketSession(connection.id(), connection.transport(),
                 connection.input(), connection.buffers(), Role.CLIENT, offered, agreement, listener);
         ClientSweeper.instance().watch(new Swept(session, connection));
         if (listener != null) {

@@ -17,7 +17,10 @@ import dev.wisp.http1.EmptyBodyInputStream;
 import dev.wisp.http1.FixedLengthBodyInputStream;
 import dev.wisp.http1.Http1Framing;
 import dev.wisp.http1.Http1HeadWriter;
+import dev.wisp.server.Handler;
 import dev.wisp.server.RouteMatch;
+import dev.wisp.server.ServerRequest;
+import dev.wisp.server.ServerResponse;
 import dev.wisp.server.WebSocketRoute;
 import java.io.IOException;
 import java.util.Map;
@@ -75,14 +78,15 @@ final class Http1Exchange {
         RouteMatch match = connection.http1().router().resolve(head.method(), head.target());
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
                 match.pathParameters(), connection::info, context.config().maxRequestBodyBytes());
+        Handler handler = match.handler();
+        if (handler instanceof WebSocketRoute route) {
+            handler = (filteredRequest, filteredResponse) -> upgradeOrRefuse(route, filteredRequest, filteredResponse);
+        }
         try {
-            if (match.handler() instanceof WebSocketRoute route) {
-                switchedTo = WebSocketUpgrade.upgrade(connection, head, request, route);
-                if (switchedTo != null) {
-                    return false;
-                }
+            connection.http1().service().filtered(handler).handle(request, response);
+            if (switchedTo != null) {
+                return false;
             }
-            connection.http1().service().filtered(match.handler()).handle(request, response);
         } catch (HttpProtocolException e) {
             return fail(response, e.status(), e.getMessage(), null);
         } catch (IOException e) {
@@ -107,6 +111,15 @@ final class Http1Exchange {
             return false;
         }
         return response.isKeepAlive() && drain(body, continuing);
+    }
+
+    /** Switches to WebSocket if the request is an acceptable upgrade; else the route answers why not. */
+    private void upgradeOrRefuse(WebSocketRoute route, ServerRequest request, ServerResponse filteredResponse)
+            throws IOException {
+        switchedTo = WebSocketUpgrade.upgrade(connection, request, route, response);
+        if (switchedTo == null) {
+            route.handle(request, filteredResponse);
+        }
     }
 
     /** The connection of another protocol that takes this one over after a 101, or null if none does. */

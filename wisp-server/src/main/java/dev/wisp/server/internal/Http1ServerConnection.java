@@ -6,9 +6,9 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
-import dev.wisp.core.Version;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
+import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Transport;
 import java.io.EOFException;
@@ -55,8 +55,8 @@ final class Http1ServerConnection extends ServerConnection {
     }
 
     @Override
-    Version protocol() {
-        return Version.HTTP_1_1;
+    ConnectionProtocol protocol() {
+        return ConnectionProtocol.HTTP_1_1;
     }
 
     /**
@@ -90,9 +90,13 @@ final class Http1ServerConnection extends ServerConnection {
             reason = failureReason(e);
         }
         if (switchedTo != null) {
-            // The new protocol owns the transport, the read buffer and this thread from here on.
+            // The new protocol owns the transport and the read buffer from here on, on a fresh thread: this one's
+            // stack and thread-locals, left by the exchange, would stay with the new connection while it waits.
             context.registry().replace(this, switchedTo);
-            switchedTo.run();
+            switchedTo.announceSwitched();
+            if (!startThread(switchedTo)) {
+                switchedTo.run();
+            }
             return;
         }
         close(reason);

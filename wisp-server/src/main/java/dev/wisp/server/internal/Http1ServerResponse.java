@@ -211,6 +211,27 @@ final class Http1ServerResponse implements ServerResponse {
         Http1HeadWriter.writeResponseHead(out, new ResponseHead(Version.HTTP_1_1, status, headers.build()));
     }
 
+    /**
+     * Answers 101 (Switching Protocols) with these headers after any a filter set, and flushes: the exchange
+     * ends here and the connection belongs to the protocol switched to. Content, framing and keep-alive headers
+     * do not belong on a 101 and are dropped. Filters around the exchange then see the status and the head.
+     *
+     * @throws IllegalStateException if the response is committed
+     */
+    void switchProtocols(Headers switching) throws IOException {
+        requireOpen();
+        state = State.DONE;
+        status = Status.SWITCHING_PROTOCOLS;
+        keepAlive = false;
+        for (String name : new String[] {HeaderNames.CONTENT_LENGTH, HeaderNames.CONTENT_TYPE,
+                HeaderNames.CONTENT_ENCODING, HeaderNames.TRANSFER_ENCODING, HeaderNames.CONNECTION}) {
+            headers.remove(name);
+        }
+        switching.forEach(headers::set);
+        Http1HeadWriter.writeResponseHead(out, new ResponseHead(Version.HTTP_1_1, status, headers.build()));
+        out.flush();
+    }
+
     /** Called when the handler closes the body stream: ends the body, with trailers if it is chunked. */
     void endBody() throws IOException {
         if (state != State.STREAMING) {

@@ -4,8 +4,8 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
-import dev.wisp.core.Version;
 import dev.wisp.server.ConnectionInfo;
+import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Transport;
@@ -89,7 +89,7 @@ abstract class ServerConnection implements Runnable {
     }
 
     /** The protocol this connection speaks, for {@link ConnectionInfo}. */
-    abstract Version protocol();
+    abstract ConnectionProtocol protocol();
 
     /** Gives back whatever buffers the protocol holds; called once, when the connection has closed. */
     abstract void releaseBuffers();
@@ -232,6 +232,14 @@ abstract class ServerConnection implements Runnable {
         announced = true;
         ConnectionInfo info = info();
         notifyListener(() -> context.config().connectionListener().opened(info));
+    }
+
+    /** Tells the connection listener that this connection took over another's after a 101. */
+    final void announceSwitched() {
+        if (announced) {
+            ConnectionInfo info = info();
+            notifyListener(() -> context.config().connectionListener().switched(info));
+        }
     }
 
     /**

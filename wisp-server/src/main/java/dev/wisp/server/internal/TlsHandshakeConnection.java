@@ -1,6 +1,6 @@
 package dev.wisp.server.internal;
 
-import dev.wisp.core.Version;
+import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.TlsTransport;
 import java.io.IOException;
@@ -23,8 +23,8 @@ final class TlsHandshakeConnection extends ServerConnection {
     }
 
     @Override
-    Version protocol() {
-        return Version.HTTP_1_1;
+    ConnectionProtocol protocol() {
+        return ConnectionProtocol.HTTP_1_1;
     }
 
     @Override

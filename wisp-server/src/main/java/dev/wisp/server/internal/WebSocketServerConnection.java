@@ -3,9 +3,9 @@ package dev.wisp.server.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 
-import dev.wisp.core.Version;
 import dev.wisp.core.WireInput;
 import dev.wisp.server.BlockingWebSocketHandler;
+import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
@@ -33,12 +33,20 @@ import java.io.IOException;
  * blocking handler. The sweeper calls {@link #sweep(long)}; the stopping server calls {@link #drainBusy()};
  * any thread may send on the WebSocket.
  */
-final class WebSocketServerConnection extends ServerConnection {
+final class WebSocketServerConnection extends ServerConnection implements WebSocketListener {
     private static final System.Logger LOG = System.getLogger(WebSocketServerConnection.class.getName());
 
     private final WebSocketSession session;
-    private final ClosingListener listener;
+    /** The route's listener for this connection, or null for the blocking handler. */
+    private final WebSocketListener listener;
+    /** How the connection ended, for the close reason; set by the last event. */
+    private String outcome = "websocket ended";
     private final BlockingWebSocketHandler blockingHandler;
+    /**
+     * The upgrade request for the blocking handler; null with a listener, which had it in {@code open}: its head
+     * and headers, and through them the HTTP/1.1 connection, would otherwise stay on the heap of every idle
+     * WebSocket.
+     */
     private final ServerRequest request;
 
     /**
@@ -49,17 +57,16 @@ final class WebSocketServerConnection extends ServerConnection {
             Agreement agreement, WebSocketListener listener, BlockingWebSocketHandler blockingHandler,
             ServerRequest request) {
         super(upgraded, null);
-        this.listener = listener == null ? null : new ClosingListener(listener);
+        this.listener = listener;
         this.blockingHandler = blockingHandler;
-        this.request = request;
-        this.session = new WebSocketSession("c" + id(), transport, input, context.buffers(), Role.SERVER, config,
-                agreement, this.listener);
+        this.request = blockingHandler != null ? request : null;
+        this.session = new WebSocketSession(id(), transport, input, context.buffers(), Role.SERVER, config,
+                agreement, listener == null ? null : this);
     }
 
-    /** The version the connection was opened with: a WebSocket is reached through HTTP/1.1 (RFC 6455 §4.1). */
     @Override
-    Version protocol() {
-        return Version.HTTP_1_1;
+    ConnectionProtocol protocol() {
+        return ConnectionProtocol.WEBSOCKET;
     }
 
     @Override
@@ -76,7 +83,7 @@ final class WebSocketServerConnection extends ServerConnection {
         String reason;
         if (listener != null) {
             session.run();
-            reason = listener.outcome;
+            reason = outcome;
         } else {
             reason = serveBlocking();
         }
@@ -123,50 +130,43 @@ final class WebSocketServerConnection extends ServerConnection {
                 () -> session.goAway(CloseCode.GOING_AWAY, "server stopping"));
     }
 
-    /** Passes events to the route's listener and remembers how the connection ended, for the close reason. */
-    private static final class ClosingListener implements WebSocketListener {
-        private final WebSocketListener delegate;
-        private String outcome = "websocket ended";
+    // The connection is its session's listener, passing events to the route's and remembering how the connection
+    // ended: a listener object of its own would cost every idle WebSocket its bytes.
 
-        ClosingListener(WebSocketListener delegate) {
-            this.delegate = delegate;
-        }
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        listener.onOpen(webSocket);
+    }
 
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            delegate.onOpen(webSocket);
-        }
+    @Override
+    public void onText(WebSocket webSocket, String text) throws IOException {
+        listener.onText(webSocket, text);
+    }
 
-        @Override
-        public void onText(WebSocket webSocket, String text) throws IOException {
-            delegate.onText(webSocket, text);
-        }
+    @Override
+    public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
+        listener.onBinary(webSocket, bytes);
+    }
 
-        @Override
-        public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
-            delegate.onBinary(webSocket, bytes);
-        }
+    @Override
+    public void onPing(WebSocket webSocket, byte[] payload) {
+        listener.onPing(webSocket, payload);
+    }
 
-        @Override
-        public void onPing(WebSocket webSocket, byte[] payload) {
-            delegate.onPing(webSocket, payload);
-        }
+    @Override
+    public void onPong(WebSocket webSocket, byte[] payload) {
+        listener.onPong(webSocket, payload);
+    }
 
-        @Override
-        public void onPong(WebSocket webSocket, byte[] payload) {
-            delegate.onPong(webSocket, payload);
-        }
+    @Override
+    public void onClose(WebSocket webSocket, int code, String reason) {
+        outcome = "websocket closed: " + code;
+        listener.onClose(webSocket, code, reason);
+    }
 
-        @Override
-        public void onClose(WebSocket webSocket, int code, String reason) {
-            outcome = "websocket closed: " + code;
-            delegate.onClose(webSocket, code, reason);
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, IOException error) {
-            outcome = "websocket failed: " + error.getMessage();
-            delegate.onError(webSocket, error);
-        }
+    @Override
+    public void onError(WebSocket webSocket, IOException error) {
+        outcome = "websocket failed: " + error.getMessage();
+        listener.onError(webSocket, error);
     }
 }

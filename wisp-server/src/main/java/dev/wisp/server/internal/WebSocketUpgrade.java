@@ -2,12 +2,6 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
-import dev.wisp.core.RequestHead;
-import dev.wisp.core.ResponseHead;
-import dev.wisp.core.Status;
-import dev.wisp.core.Version;
-import dev.wisp.core.WireOutput;
-import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.WebSocketRoute;
 import dev.wisp.websocket.WebSocketListener;
@@ -21,7 +15,8 @@ import java.util.Objects;
  * for a listener (it may still refuse), answers 101, and makes the {@link WebSocketServerConnection} that takes
  * the connection over. A request that cannot be upgraded is left to the route's own handler, which answers why.
  *
- * <p>Runs on the connection's thread, inside the exchange.
+ * <p>Runs on the connection's thread, inside the exchange, as the innermost handler of the service's filters: they
+ * see the upgrade request and its 101 as they see any exchange, and may refuse it (an authentication filter).
  */
 final class WebSocketUpgrade {
     private static final System.Logger LOG = System.getLogger(WebSocketUpgrade.class.getName());
@@ -30,15 +25,18 @@ final class WebSocketUpgrade {
     }
 
     /**
-     * Upgrades the exchange if its request is an acceptable upgrade.
+     * Upgrades the exchange if its request is an acceptable upgrade, answering 101 through the exchange's own
+     * response, so the filters around see it.
      *
-     * @return the connection that takes over once the 101 is out, or null if the request is not upgraded
+     * @param request the upgrade request as the filters passed it on, for the route's handler
+     * @param response the exchange's response (not a filter's wrapper: the 101 goes out as the handshake made it)
+     * @return the connection that takes over now that the 101 is out, or null if the request is not upgraded
      * @throws dev.wisp.core.HttpProtocolException if the handler refused the upgrade with a status
      * @throws IOException if the handler failed or the 101 could not be sent
      */
-    static ServerConnection upgrade(Http1ServerConnection connection, RequestHead head, ServerRequest request,
-            WebSocketRoute route) throws IOException {
-        if (!(ServerHandshake.decide(head, route.config()) instanceof UpgradeDecision.Accept accept)
+    static ServerConnection upgrade(Http1ServerConnection connection, ServerRequest request, WebSocketRoute route,
+            Http1ServerResponse response) throws IOException {
+        if (!(ServerHandshake.decide(request.head(), route.config()) instanceof UpgradeDecision.Accept accept)
                 || connection.isDraining() || !request.body().isFinished()) {
             return null;
         }
@@ -47,11 +45,8 @@ final class WebSocketUpgrade {
             listener = Objects.requireNonNull(route.handler().get().open(request),
                     "the WebSocket handler returned no listener");
         }
-        WireOutput out = connection.output();
-        Http1HeadWriter.writeResponseHead(out,
-                new ResponseHead(Version.HTTP_1_1, Status.SWITCHING_PROTOCOLS, accept.headers()));
-        out.flush();
-        LOG.log(DEBUG, () -> "[c" + connection.id() + "] switched to websocket for " + head.target().path());
+        response.switchProtocols(accept.headers());
+        LOG.log(DEBUG, () -> "[c" + connection.id() + "] switched to websocket for " + request.path());
         return new WebSocketServerConnection(connection, connection.input(), route.config(), accept.agreement(),
                 listener, route.blockingHandler().orElse(null), request);
     }

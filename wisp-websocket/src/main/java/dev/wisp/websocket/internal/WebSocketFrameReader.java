@@ -31,8 +31,10 @@ public final class WebSocketFrameReader {
     private final int maxMessageBytes;
     /** The peer's compressor's counterpart; null when permessage-deflate was not negotiated. */
     private final MessageInflater inflater;
-    private final MessageBuffer message = new MessageBuffer();
-    private final Utf8Validator utf8 = new Utf8Validator();
+    /** The data message being assembled; null between messages, so an idle connection holds none. */
+    private MessageBuffer message;
+    /** The UTF-8 check of the text message being assembled; null otherwise, as the message is. */
+    private Utf8Validator utf8;
     /** The opcode of the fragmented message in progress (TEXT or BINARY), or null between messages. */
     private Opcode messageOpcode;
     private boolean messageCompressed;
@@ -132,10 +134,14 @@ public final class WebSocketFrameReader {
         if (length7 < 126) {
             return length7;
         }
-        // RFC 6455 §5.2: the sender must use the minimal encoding; a longer one is read all the same (as node's ws
-        // does), since it is unambiguous and failing it gains nothing.
+        // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length", so a 16-bit length below
+        // 126 or a 64-bit length below 65536 is a protocol error, as is a 64-bit length with its top bit set.
         if (length7 == 126) {
-            return requireByte() << 8 | requireByte();
+            int length = requireByte() << 8 | requireByte();
+            if (length < 126) {
+                throw protocolError("16-bit payload length " + length + " is not minimally encoded");
+            }
+            return length;
         }
         long length = 0;
         for (int i = 0; i < 8; i++) {
@@ -143,6 +149,9 @@ public final class WebSocketFrameReader {
         }
         if (length < 0) {
             throw protocolError("64-bit payload length has its most significant bit set");
+        }
+        if (length <= 0xffff) {
+            throw protocolError("64-bit payload length " + length + " is not minimally encoded");
         }
         return length;
     }
@@ -169,7 +178,8 @@ public final class WebSocketFrameReader {
             }
             messageOpcode = header.opcode();
             messageCompressed = header.rsv1();
-            utf8.reset();
+            message = new MessageBuffer();
+            utf8 = messageOpcode == Opcode.TEXT ? new Utf8Validator() : null;
         }
         int length = (int) header.length();
         int start = message.size();
@@ -207,7 +217,8 @@ public final class WebSocketFrameReader {
             }
             return new Incoming.Binary(message.toByteArray());
         } finally {
-            message.clear();
+            message = null;
+            utf8 = null;
         }
     }
 

@@ -54,12 +54,14 @@ public final class WebSocketSession implements WebSocket {
     /** Lingering after a failure reads and drops at most this much. */
     private static final int MAX_LINGER_BYTES = 1024 * 1024;
 
-    private final String id;
+    /** The connection's number, for log lines; see {@link #logName()}. */
+    private final long connectionId;
     private final Transport transport;
     private final WireInput input;
     private final Role role;
     private final WebSocketConfig config;
-    private final Agreement agreement;
+    /** The agreed subprotocol; the rest of the {@link Agreement} is used up by the constructor. */
+    private final Optional<String> subprotocol;
     /** Where events go, or null for a session read with {@link #receive()}. */
     private final WebSocketListener listener;
     private final WebSocketFrameReader reader;
@@ -70,7 +72,8 @@ public final class WebSocketSession implements WebSocket {
     private final ReentrantLock frameLock = new ReentrantLock();
     private final WebSocketFrameWriter writer;
     private final MessageDeflater deflater;
-    private final MessageBuffer compressed = new MessageBuffer();
+    /** The compressor's output; null without permessage-deflate. */
+    private final MessageBuffer compressed;
 
     private volatile boolean closeSent;
     private volatile boolean closedByApplication;
@@ -79,23 +82,25 @@ public final class WebSocketSession implements WebSocket {
     private final SessionTimers timers;
 
     /**
-     * @param id the connection id for log lines, as {@code c17}
+     * @param connectionId the connection's number, for log lines: {@code [c17]} on a server, {@code [k17]} on a
+     *     client, as the connection's own lines say
      * @param input the reader over {@code transport.input()}, holding any bytes read past the HTTP head
      * @param pool where the output's buffers come from
      * @param listener where {@link #run()} sends events, or null for a session read with {@link #receive()}
      */
-    public WebSocketSession(String id, Transport transport, WireInput input, BufferPool pool, Role role,
+    public WebSocketSession(long connectionId, Transport transport, WireInput input, BufferPool pool, Role role,
             WebSocketConfig config, Agreement agreement, WebSocketListener listener) {
-        this.id = Objects.requireNonNull(id, "id");
+        this.connectionId = connectionId;
         this.transport = Objects.requireNonNull(transport, "transport");
         this.input = Objects.requireNonNull(input, "input");
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
-        this.agreement = Objects.requireNonNull(agreement, "agreement");
+        this.subprotocol = Objects.requireNonNull(agreement, "agreement").subprotocol();
         this.listener = listener;
         this.timers = new SessionTimers(config);
         this.inflater = agreement.deflate().map(deflate -> deflate.newInflater(role)).orElse(null);
         this.deflater = agreement.deflate().map(deflate -> deflate.newDeflater(role)).orElse(null);
+        this.compressed = deflater != null ? new MessageBuffer() : null;
         this.reader = new WebSocketFrameReader(input, role, config.maxFrameBytes(), config.maxMessageBytes(),
                 inflater);
         this.writer = new WebSocketFrameWriter(WireOutput.of(transport.output(), pool), role);
@@ -114,30 +119,41 @@ public final class WebSocketSession implements WebSocket {
         readLock.lock();
         try {
             listener.onOpen(this);
-            while (true) {
-                Incoming event = next();
-                switch (event) {
-                    case Incoming.Text text -> listener.onText(this, text.text());
-                    case Incoming.Binary binary -> listener.onBinary(this, binary.bytes());
-                    case Incoming.Ping ping -> listener.onPing(this, ping.payload());
-                    case Incoming.Pong pong -> listener.onPong(this, pong.payload());
-                    case Incoming.Close close -> {
-                        listener.onClose(this, close.code(), close.reason());
-                        return;
-                    }
+            do {
+                // The wait for the next frame is here, not in a method below: a parked idle connection keeps its
+                // stack on the heap, and this frame, small since the dispatch is elsewhere, is the last of ours.
+                try {
+                    input.awaitData();
+                } catch (IOException e) {
+                    throw readFailed(e);
                 }
-            }
+            } while (deliver(next()));
         } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[" + id + "] websocket ended: " + e.getMessage());
+            LOG.log(DEBUG, () -> "[" + logName() + "] websocket ended: " + e.getMessage());
             listener.onError(this, e);
         } catch (RuntimeException e) {
-            LOG.log(DEBUG, () -> "[" + id + "] websocket listener failed", e);
+            LOG.log(DEBUG, () -> "[" + logName() + "] websocket listener failed", e);
             fail(CloseCode.INTERNAL_ERROR, "internal error");
             listener.onError(this, new IOException("listener failed: " + e, e));
         } finally {
             terminate();
             readLock.unlock();
         }
+    }
+
+    /** Gives an event to the listener; returns false after the peer's close, which ends the session. */
+    private boolean deliver(Incoming event) throws IOException {
+        switch (event) {
+            case Incoming.Text text -> listener.onText(this, text.text());
+            case Incoming.Binary binary -> listener.onBinary(this, binary.bytes());
+            case Incoming.Ping ping -> listener.onPing(this, ping.payload());
+            case Incoming.Pong pong -> listener.onPong(this, pong.payload());
+            case Incoming.Close close -> {
+                listener.onClose(this, close.code(), close.reason());
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -177,18 +193,15 @@ public final class WebSocketSession implements WebSocket {
      * handshake on a close frame, fails the connection with the right code on a protocol error.
      */
     private Incoming next() throws IOException {
+        awaitFrame();
         Incoming event;
         try {
-            // Between frames an idle WebSocket waits holding no read buffer, as an idle HTTP/1.1 connection does.
-            input.awaitData();
             event = reader.readNext();
         } catch (WebSocketProtocolException e) {
             fail(e.closeCode(), e.getMessage());
             throw e;
         } catch (IOException e) {
-            terminate();
-            String reason = timers.abortReason();
-            throw reason != null ? new SocketTimeoutException(reason) : e;
+            throw readFailed(e);
         }
         timers.received(System.nanoTime());
         switch (event) {
@@ -203,6 +216,25 @@ public final class WebSocketSession implements WebSocket {
         return event;
     }
 
+    /**
+     * Waits for the first byte of the next frame. Between frames an idle WebSocket waits holding no read buffer,
+     * as an idle HTTP/1.1 connection does.
+     */
+    private void awaitFrame() throws IOException {
+        try {
+            input.awaitData();
+        } catch (IOException e) {
+            throw readFailed(e);
+        }
+    }
+
+    /** Ends the session after a failed read; a timer's abort is reported as the timeout it was. */
+    private IOException readFailed(IOException e) {
+        terminate();
+        String reason = timers.abortReason();
+        return reason != null ? new SocketTimeoutException(reason) : e;
+    }
+
     private void closeReceived(Incoming.Close close) throws IOException {
         closeReceived = true;
         if (!closeSent) {
@@ -214,7 +246,7 @@ public final class WebSocketSession implements WebSocket {
 
     /** Fails the connection (RFC 6455 §7.1.7): the close frame with this code, then a lingering close. */
     private void fail(int code, String message) {
-        LOG.log(DEBUG, () -> "[" + id + "] failing websocket with " + code + ": " + message);
+        LOG.log(DEBUG, () -> "[" + logName() + "] failing websocket with " + code + ": " + message);
         try {
             if (!closeSent) {
                 sendClose(code, CloseFrames.truncateReason(message));
@@ -222,7 +254,7 @@ public final class WebSocketSession implements WebSocket {
             transport.shutdownOutput();
             lingerAndClose(true);
         } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[" + id + "] close frame not sent: " + e.getMessage());
+            LOG.log(DEBUG, () -> "[" + logName() + "] close frame not sent: " + e.getMessage());
             terminate();
         }
     }
@@ -246,7 +278,7 @@ public final class WebSocketSession implements WebSocket {
                     drained += n;
                 }
             } catch (IOException e) {
-                LOG.log(DEBUG, () -> "[" + id + "] lingering ended: " + e.getMessage());
+                LOG.log(DEBUG, () -> "[" + logName() + "] lingering ended: " + e.getMessage());
             }
         }
         terminate();
@@ -254,7 +286,7 @@ public final class WebSocketSession implements WebSocket {
 
     @Override
     public Optional<String> subprotocol() {
-        return agreement.subprotocol();
+        return subprotocol;
     }
 
     @Override
@@ -380,7 +412,7 @@ public final class WebSocketSession implements WebSocket {
                 next();
             }
         } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[" + id + "] closing handshake ended: " + e.getMessage());
+            LOG.log(DEBUG, () -> "[" + logName() + "] closing handshake ended: " + e.getMessage());
         } finally {
             terminate();
             readLock.unlock();
@@ -430,7 +462,7 @@ public final class WebSocketSession implements WebSocket {
                 timers.startClosing(System.nanoTime());
             }
         } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[" + id + "] close frame not sent: " + e.getMessage());
+            LOG.log(DEBUG, () -> "[" + logName() + "] close frame not sent: " + e.getMessage());
             closeTransport();
         }
     }
@@ -446,9 +478,9 @@ public final class WebSocketSession implements WebSocket {
         }
         switch (timers.due(now, transport.writeDeadlineNanos(), closeSent)) {
             case NONE -> { }
-            case PING -> Thread.ofVirtual().name("wisp-ws-ping-" + id).start(this::sendIdlePing);
+            case PING -> Thread.ofVirtual().name("wisp-ws-ping-" + logName()).start(this::sendIdlePing);
             case ABORT -> {
-                LOG.log(DEBUG, () -> "[" + id + "] websocket aborted: " + timers.abortReason());
+                LOG.log(DEBUG, () -> "[" + logName() + "] websocket aborted: " + timers.abortReason());
                 closeTransport();
             }
         }
@@ -458,7 +490,7 @@ public final class WebSocketSession implements WebSocket {
         try {
             sendControl(Opcode.PING, new byte[0]);
         } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[" + id + "] idle ping not sent: " + e.getMessage());
+            LOG.log(DEBUG, () -> "[" + logName() + "] idle ping not sent: " + e.getMessage());
         }
     }
 
@@ -487,11 +519,19 @@ public final class WebSocketSession implements WebSocket {
         }
     }
 
+    /**
+     * The connection's name in log lines, made only when a line is logged: a string kept per connection would
+     * cost every idle WebSocket its bytes.
+     */
+    private String logName() {
+        return (role == Role.SERVER ? "c" : "k") + connectionId;
+    }
+
     private void closeTransport() {
         try {
             transport.close();
         } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[" + id + "] close failed: " + e.getMessage());
+            LOG.log(DEBUG, () -> "[" + logName() + "] close failed: " + e.getMessage());
         }
     }
 }

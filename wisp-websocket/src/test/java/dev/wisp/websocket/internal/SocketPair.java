@@ -38,15 +38,15 @@ final class SocketPair implements AutoCloseable {
 
     /** The client end's session; with a listener, its read loop runs on a virtual thread of its own. */
     WebSocketSession clientSession(WebSocketConfig config, Agreement agreement, WebSocketListener listener) {
-        return session("c", client, Role.CLIENT, config, agreement, listener);
+        return session(1, client, Role.CLIENT, config, agreement, listener);
     }
 
     /** The server end's session; with a listener, its read loop runs on a virtual thread of its own. */
     WebSocketSession serverSession(WebSocketConfig config, Agreement agreement, WebSocketListener listener) {
-        return session("s", server, Role.SERVER, config, agreement, listener);
+        return session(2, server, Role.SERVER, config, agreement, listener);
     }
 
-    private WebSocketSession session(String id, PlainTransport transport, Role role, WebSocketConfig config,
+    private WebSocketSession session(long id, PlainTransport transport, Role role, WebSocketConfig config,
             Agreement agreement, WebSocketListener listener) {
         WebSocketSession session = new WebSocketSession(id, transport, WireInput.of(transport.input(), POOL), POOL,
                 role, config, agreement, listener);

@@ -34,6 +34,12 @@ class WebSocketFrameReaderTest {
         assertEquals(code, e.closeCode());
     }
 
+    static void assertClientRejects(int code, String message, byte[] wire) {
+        WebSocketProtocolException e = assertThrows(WebSocketProtocolException.class, () -> clientReads(wire));
+        assertEquals(message, e.getMessage());
+        assertEquals(code, e.closeCode());
+    }
+
     @Test
     void readsMaskedTextAndBinaryFromClient() throws IOException {
         byte[] wire = frames().masked(0x81, utf8("Hello")).masked(0x82, new byte[] {1, 2, 3}).toBytes();
@@ -160,11 +166,17 @@ class WebSocketFrameReaderTest {
     }
 
     @Test
-    void acceptsLengthsThatAreNotMinimallyEncoded() throws IOException {
-        // RFC 6455 §5.2 asks the sender for the minimal encoding; a longer one is still unambiguous, and node's ws
-        // reads it, so it is read rather than failed.
-        assertEquals(List.of("text abc"), clientReads(Wire.hex("81 7e 00 03 61 62 63")));
-        assertEquals(List.of("text abc"), clientReads(Wire.hex("81 7f 00 00 00 00 00 00 00 03 61 62 63")));
+    void rejectsLengthsThatAreNotMinimallyEncoded() {
+        assertClientRejects(1002, "16-bit payload length 3 is not minimally encoded",
+                Wire.hex("81 7e 00 03 61 62 63"));
+        assertClientRejects(1002, "16-bit payload length 125 is not minimally encoded",
+                frames().raw(0x82, 0x7e, 0x00, 0x7d).toBytes());
+        assertClientRejects(1002, "64-bit payload length 3 is not minimally encoded",
+                Wire.hex("81 7f 00 00 00 00 00 00 00 03 61 62 63"));
+        assertServerRejects(1002, "64-bit payload length 65535 is not minimally encoded",
+                frames().raw(0x82, 0xff, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4).toBytes());
+        assertServerRejects(1002, "16-bit payload length 0 is not minimally encoded",
+                frames().raw(0x89, 0xfe, 0, 0, 1, 2, 3, 4).toBytes());
     }
 
     @Test
