@@ -5,8 +5,10 @@
  * Never released; the scripts run it from the class path ({@code java -cp target/wisp-bench.jar:target/lib/*}).
  */
 module dev.wisp.bench {
+    requires dev.wisp.client;
     requires dev.wisp.http1;
     requires dev.wisp.server;
+    requires java.net.http;
     requires jdk.httpserver;
     requires io.netty.buffer;
     requires io.netty.codec.http;
@@ -19,5 +21,9 @@ module dev.wisp.bench {
     requires org.eclipse.jetty.server;
     requires org.eclipse.jetty.util;
     requires undertow.core;
+    requires okhttp3;
+    requires org.apache.httpcomponents.client5.httpclient5;
+    requires org.apache.httpcomponents.core5.httpcore5;
+    requires org.eclipse.jetty.client;
     requires jmh.core;
 }
