@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -75,7 +74,7 @@ public final class NettyPlaintext {
     }
 
     /** Answers each request head; the codec's content parts carry nothing for a GET and are released. */
-    private static final class PlaintextHandler extends ChannelInboundHandlerAdapter {
+    private static final class PlaintextHandler extends NettyBatchHandler {
         private final ByteBuf body;
 
         PlaintextHandler(ByteBuf body) {
@@ -107,16 +106,6 @@ public final class NettyPlaintext {
             } else {
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }
