@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * blocking {@code receive()}, with no copy or callback between the socket and the check of the echo, which is
  * what keeps the client cheaper than the servers it loads. Every echo is checked (text equal, binary of the same
  * length and the same first and last bytes); a connection stops at its first failure, which is counted and its
- * message printed to standard error.
+ * message printed to standard error. An echo that never comes (seen with Java-WebSocket 1.6 on a busy machine,
+ * with the JDK's client too) fails the connection {@link #STALL_LIMIT} after the window closed.
  *
  * <p>Usage: {@code WebSocketLoad URL WARMUP_SECONDS SECONDS CONNECTIONS SMALL_BYTES LARGE_CONNECTIONS
  * LARGE_BYTES}. Prints one line per test to standard output (a benchmark tool's output):
@@ -41,6 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WebSocketLoad {
     private static final int MAX_KEPT_TIMES = 4_000_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** An echo still missing this long after its window closed is taken as lost (a server can drop one). */
+    private static final Duration STALL_LIMIT = Duration.ofSeconds(5);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Client client;
     private final String url;
@@ -57,6 +61,7 @@ public final class WebSocketLoad {
                 .maxMessageBytes(maxMessageBytes)
                 .maxFrameBytes(maxMessageBytes)
                 .permessageDeflate(false)
+                .closeTimeout(CLOSE_TIMEOUT)
                 .build();
     }
 
@@ -104,15 +109,20 @@ public final class WebSocketLoad {
                 webSockets.add(client.webSocket(url, config));
             }
             run(webSockets, message, warmup);
+            // A connection the warm-up lost (its failure is on standard error) is replaced: the window measures
+            // the server's steady state, and a loss there fails the test.
+            for (int i = 0; i < connections; i++) {
+                if (!webSockets.get(i).isOpen()) {
+                    webSockets.set(i, client.webSocket(url, config));
+                }
+            }
             Window window = run(webSockets, message, seconds);
             System.out.printf(Locale.ROOT, "%s connections=%d round_trips=%d bytes=%d nanos=%d p50_us=%.1f"
                     + " p99_us=%.1f cpu_ticks=%d errors=%d%n", name, window.connections(), window.roundTrips(),
                     window.bytes(), window.nanos(), window.p50(), window.p99(), window.cpuTicks(), window.errors());
             System.out.flush();
         } finally {
-            for (WebSocket webSocket : webSockets) {
-                closeQuietly(webSocket);
-            }
+            closeAll(webSockets);
         }
     }
 
@@ -141,14 +151,32 @@ public final class WebSocketLoad {
                 }
             }));
         }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        long nanos = System.nanoTime() - start;
+        long nanos = awaitEnd(threads, webSockets, deadline, errors) - start;
         double[] percentiles = RoundTrips.percentilesMicros(times, 50, 99);
         return new Window(webSockets.size(), times.stream().mapToLong(RoundTrips::count).sum(),
                 times.stream().mapToLong(RoundTrips::bytes).sum(), nanos, percentiles[0], percentiles[1],
                 ProcessCpu.ticks() - cpuBefore, errors.get());
+    }
+
+    /**
+     * Waits for every connection's thread to finish its last round trip and returns when the last did. One whose
+     * echo has not come {@link #STALL_LIMIT} after the window closed counts as failed, and its connection is
+     * closed so that its thread ends.
+     */
+    private static long awaitEnd(List<Thread> threads, List<WebSocket> webSockets, long deadline, AtomicLong errors)
+            throws InterruptedException {
+        long end = System.nanoTime();
+        for (int i = 0; i < threads.size(); i++) {
+            long left = deadline + STALL_LIMIT.toNanos() - System.nanoTime();
+            if (!threads.get(i).join(Duration.ofNanos(Math.max(1, left)))) {
+                errors.incrementAndGet();
+                System.err.println("echo failed: no echo within " + STALL_LIMIT.toSeconds() + " s");
+                closeQuietly(webSockets.get(i));
+                threads.get(i).join(CLOSE_TIMEOUT.multipliedBy(2));
+            }
+            end = System.nanoTime();
+        }
+        return end;
     }
 
     /** Sends the message, receives its echo and checks it; returns the payload length. */
@@ -181,6 +209,17 @@ public final class WebSocketLoad {
             case WebSocketMessage.Binary binary -> "binary of " + binary.bytes().length + " bytes "
                     + Arrays.toString(Arrays.copyOf(binary.bytes(), Math.min(8, binary.bytes().length)));
         };
+    }
+
+    /** Closes every connection at once, each waiting at most {@link #CLOSE_TIMEOUT} for the server's answer. */
+    private static void closeAll(List<WebSocket> webSockets) throws InterruptedException {
+        List<Thread> closers = new ArrayList<>();
+        for (WebSocket webSocket : webSockets) {
+            closers.add(Thread.ofVirtual().start(() -> closeQuietly(webSocket)));
+        }
+        for (Thread closer : closers) {
+            closer.join(CLOSE_TIMEOUT.multipliedBy(2));
+        }
     }
 
     private static void closeQuietly(WebSocket webSocket) {
