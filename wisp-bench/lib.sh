@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2034,SC2153  # globals shared with the scripts that source it
-# Helpers shared by run.sh and tls.sh: logging, starting and stopping processes by PID, the JDK, tools and build,
-# CPU accounting from /proc, and the nginx configuration. Uses the sourcing script's ROOT_DIR, BENCH_DIR,
-# WORK_DIR, STARTED_PIDS, SKIP_BUILD and QUIET_WAIT.
+# Helpers shared by run.sh, tls.sh, client.sh and websocket.sh: logging, starting and stopping processes by PID,
+# the JDK, tools and build, CPU accounting from /proc, statistics for the reports and the nginx configuration.
+# Uses the sourcing script's ROOT_DIR, BENCH_DIR, WORK_DIR, STARTED_PIDS, SKIP_BUILD and QUIET_WAIT.
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -62,6 +62,30 @@ install_tools() {  # commands... (each from the Debian package of the same name)
     fi
 }
 
+begin_run() {  # tools...: more open files, LOAD_START, the JDK, the tools from Debian, the build
+    ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+    LOAD_START=$(cut -d ' ' -f 1-3 /proc/loadavg)
+    choose_java
+    install_tools "$@"
+    build
+}
+
+report_context() {  # the first lines of a report: date, machine and its load, Wisp's commit, the JDK and JVM_FLAGS
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
+        "$(. /etc/os-release && echo "$PRETTY_NAME"); load average at the start $LOAD_START, at the end" \
+        "$(cut -d ' ' -f 1-3 /proc/loadavg)"
+    echo "- Wisp: commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "- JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p); JVM flags: \`$JVM_FLAGS\`"
+}
+
+report_notes() {  # the NOTES array as a Markdown list, when there are any
+    [[ ${#NOTES[@]} -gt 0 ]] || return 0
+    echo
+    echo "Notes:"
+    printf -- '- %s\n' "${NOTES[@]}"
+}
+
 build() {
     if [[ $SKIP_BUILD == 1 ]]; then
         log "SKIP_BUILD=1: using the jars in wisp-bench/target"
@@ -113,6 +137,27 @@ children_jiffies() {  # file written by `times` -> CPU ticks of the shell's reap
     }'
 }
 
+# awk functions over a list of numbers separated by spaces, for the reports: awk "$STATS_AWK"'program'
+STATS_AWK='
+    function median(list,    a, n, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 1; i <= n; i++)
+            for (j = i + 1; j <= n; j++)
+                if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return n == 0 ? "" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
+    }
+    function low(list,    a, n, i, v) {
+        n = split(list, a, " "); v = a[1]
+        for (i = 2; i <= n; i++) if (a[i] + 0 < v + 0) v = a[i]
+        return v
+    }
+    function high(list,    a, n, i, v) {
+        n = split(list, a, " "); v = a[1]
+        for (i = 2; i <= n; i++) if (a[i] + 0 > v + 0) v = a[i]
+        return v
+    }
+'
+
 port_is_free() {
     ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -127,7 +172,9 @@ wait_for_quiet() {  # label: wait up to QUIET_WAIT seconds for other processes t
     return 0
 }
 
-write_nginx_config() {  # dir port [chain key]: one worker serving the same 13-byte body; HTTPS with a chain and key
+# write_nginx_config: dir port [chain key]: one worker serving the same 13-byte body; HTTPS with a chain and key.
+# NGINX_LOCATIONS, if set, is more configuration for the server block (client.sh serves a file with it).
+write_nginx_config() {
     local dir=$1 port=$2 listen="listen 127.0.0.1:$2 backlog=1024;"
     [[ $# -eq 4 ]] && listen="listen 127.0.0.1:$port ssl backlog=1024;
         ssl_certificate $3;
@@ -160,6 +207,7 @@ http {
             default_type text/plain;
             return 200 "Hello, World!";
         }
+        ${NGINX_LOCATIONS:-}
         location / {
             return 404;
         }

@@ -199,20 +199,12 @@ report() {
         done
         echo "Response size per request, head + body (bytes): $sizes"
     fi
-    if [[ ${#NOTES[@]} -gt 0 ]]; then
-        echo
-        echo "Notes:"
-        printf -- '- %s\n' "${NOTES[@]}"
-    fi
-    return 0
+    report_notes
 }
 
 main() {
     local name
-    ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-    choose_java
-    install_tools wrk nginx curl
-    build
+    begin_run wrk nginx curl
     for name in $SERVERS; do
         if [[ -z ${LABEL[$name]:-} ]]; then
             log "unknown server '$name' (known: ${!LABEL[*]})"

@@ -220,24 +220,8 @@ measure_tls_memory() {  # name: live heap (JVMs) and RSS per idle TLS connection
 
 summary() {  # metric -> Markdown rows: median (min-max) over rounds, ratio to the best Java peer, p99, CPU
     local metric=$1
-    awk -v m="$metric" -v order="$SERVERS $PLAINTEXT_SERVERS" -v label="wisp=Wisp netty=Netty jetty=Jetty nginx=nginx" '
-        function median(list,    a, n, i, j, t) {
-            n = split(list, a, " ")
-            for (i = 1; i <= n; i++)
-                for (j = i + 1; j <= n; j++)
-                    if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-            return n == 0 ? "" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
-        }
-        function low(list,    a, n, i, v) {
-            n = split(list, a, " "); v = a[1]
-            for (i = 2; i <= n; i++) if (a[i] + 0 < v + 0) v = a[i]
-            return v
-        }
-        function high(list,    a, n, i, v) {
-            n = split(list, a, " "); v = a[1]
-            for (i = 2; i <= n; i++) if (a[i] + 0 > v + 0) v = a[i]
-            return v
-        }
+    awk -v m="$metric" -v order="$SERVERS $PLAINTEXT_SERVERS" -v label="wisp=Wisp netty=Netty jetty=Jetty nginx=nginx" \
+        "$STATS_AWK"'
         BEGIN {
             n = split(label, pairs, " ")
             for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); name[kv[1]] = kv[2] }
@@ -275,12 +259,7 @@ report() {
     local metric title
     echo "# HTTPS benchmark"
     echo
-    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
-        "$(. /etc/os-release && echo "$PRETTY_NAME"); load average at the start $LOAD_START, at the end" \
-        "$(cut -d ' ' -f 1-3 /proc/loadavg)"
-    echo "- Wisp: commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "- JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p); JVM flags: \`$JVM_FLAGS\`"
+    report_context
     echo "- $(nginx -v 2>&1 | sed 's/^nginx version: //'), 1 worker; $(openssl version | cut -d ' ' -f 1-2);" \
         "$(wrk -v 2>&1 | head -n 1 | cut -d ' ' -f 1-2)"
     echo "- certificate: ECDSA P-256, self-signed, made for the run; every server: TLS 1.3 and 1.2"
@@ -323,21 +302,12 @@ report() {
             [[ -n ${HEAP[$name]:-} ]] && echo "| ${LABEL[$name]} | ${HEAP[$name]} | ${RSS[$name]} |"
         done
     fi
-    if [[ ${#NOTES[@]} -gt 0 ]]; then
-        echo
-        echo "Notes:"
-        printf -- '- %s\n' "${NOTES[@]}"
-    fi
-    return 0
+    report_notes
 }
 
 main() {
     local round name
-    ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-    LOAD_START=$(cut -d ' ' -f 1-3 /proc/loadavg)
-    choose_java
-    install_tools wrk nginx curl openssl
-    build
+    begin_run wrk nginx curl openssl
     make_certificate
     for ((round = 1; round <= ROUNDS; round++)); do
         log "round $round of $ROUNDS (load average $(cut -d ' ' -f 1-3 /proc/loadavg))"

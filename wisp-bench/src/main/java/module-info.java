@@ -1,12 +1,17 @@
 /**
  * Wisp benchmarks: the HTTP/1.1 codec JMH benchmarks, the plaintext peer servers (Wisp, Netty, Jetty, Undertow,
  * Helidon, the JDK's HTTP server; Wisp, Netty and Jetty also over HTTPS) and the idle-connection holder that the
- * load harnesses {@code run.sh} and {@code tls.sh} start.
+ * load harnesses {@code run.sh} and {@code tls.sh} start; the client load drivers of {@code client.sh} (Wisp,
+ * OkHttp, the JDK's HttpClient, Jetty's HttpClient, Apache HttpClient 5); the WebSocket echo peers (Wisp,
+ * Java-WebSocket, Netty, Jetty) and the WebSocket load client of {@code websocket.sh}.
  * Never released; the scripts run it from the class path ({@code java -cp target/wisp-bench.jar:target/lib/*}).
  */
 module dev.wisp.bench {
+    requires dev.wisp.client;
     requires dev.wisp.http1;
     requires dev.wisp.server;
+    requires dev.wisp.websocket;
+    requires java.net.http;
     requires jdk.httpserver;
     requires io.netty.buffer;
     requires io.netty.codec.http;
@@ -19,5 +24,16 @@ module dev.wisp.bench {
     requires org.eclipse.jetty.server;
     requires org.eclipse.jetty.util;
     requires undertow.core;
+    requires okhttp3;
+    requires org.apache.httpcomponents.client5.httpclient5;
+    requires org.apache.httpcomponents.core5.httpcore5;
+    requires org.eclipse.jetty.client;
+    requires org.eclipse.jetty.websocket.api;
+    requires org.eclipse.jetty.websocket.server;
+    requires org.java_websocket;
     requires jmh.core;
+
+    // Jetty's WebSocket layer finds the echo listener's methods with MethodHandles.publicLookup(), which sees only
+    // packages exported to everyone
+    exports dev.wisp.bench.peers;
 }

@@ -36,7 +36,10 @@ import javax.net.ssl.TrustManagerFactory;
  * Opens N keep-alive connections to a server, completes one {@code GET /plaintext} on each, and holds them all
  * open and idle, so that the harness can measure the server's memory per idle connection.
  *
- * <p>Usage: {@code IdleConnections [--tls CHAIN_PEM] HOST PORT COUNT [MAX_SECONDS]}. With {@code --tls} every
+ * <p>Usage: {@code IdleConnections [--tls CHAIN_PEM] [--websocket PATH] HOST PORT COUNT [MAX_SECONDS]}. With
+ * {@code --websocket} the one request is a WebSocket upgrade of PATH, answered with {@code 101}, after which
+ * the connection is a WebSocket that sends nothing (the peers of {@code websocket.sh} never ping). With
+ * {@code --tls} every
  * connection is HTTPS: a full TLS handshake (no session is resumed: each connection names a different peer
  * host, so the JDK's client session cache never matches, and sends no SNI), trusting only the given
  * certificate chain, then the one request; after it the client's {@link SSLSocket} is dropped and only the
@@ -69,27 +72,35 @@ public final class IdleConnections {
     private final PrintStream out;
     /** The factory for HTTPS connections; null for plaintext. */
     private final SSLSocketFactory tls;
+    /** The path to upgrade to a WebSocket; null for an HTTP request. */
+    private final String webSocketPath;
 
-    private IdleConnections(PrintStream out, SSLSocketFactory tls) {
+    private IdleConnections(PrintStream out, SSLSocketFactory tls, String webSocketPath) {
         this.out = out;
         this.tls = tls;
+        this.webSocketPath = webSocketPath;
     }
 
     public static void main(String[] args) throws Exception {
         SSLSocketFactory tls = null;
-        if (args.length > 1 && args[0].equals("--tls")) {
-            tls = trusting(Path.of(args[1]));
+        String webSocketPath = null;
+        while (args.length > 1 && args[0].startsWith("--")) {
+            switch (args[0]) {
+                case "--tls" -> tls = trusting(Path.of(args[1]));
+                case "--websocket" -> webSocketPath = args[1];
+                default -> throw new IllegalArgumentException("unknown option " + args[0]);
+            }
             args = Arrays.copyOfRange(args, 2, args.length);
         }
         if (args.length < 3 || args.length > 4) {
             throw new IllegalArgumentException(
-                    "usage: IdleConnections [--tls CHAIN_PEM] HOST PORT COUNT [MAX_SECONDS]");
+                    "usage: IdleConnections [--tls CHAIN_PEM] [--websocket PATH] HOST PORT COUNT [MAX_SECONDS]");
         }
         InetSocketAddress address = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         int count = Integer.parseInt(args[2]);
         long maxSeconds = args.length == 4 ? Long.parseLong(args[3]) : 600;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
-        new IdleConnections(System.out, tls).run(address, count, deadline);
+        new IdleConnections(System.out, tls, webSocketPath).run(address, count, deadline);
     }
 
     /** A client socket factory that trusts the certificates of one PEM file and nothing else. */
@@ -129,8 +140,13 @@ public final class IdleConnections {
 
     private void open(InetSocketAddress address, int count) throws InterruptedException {
         long start = System.nanoTime();
-        byte[] request = ("GET /plaintext HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
-                + "\r\nUser-Agent: wisp-bench\r\nAccept: */*\r\n\r\n").getBytes(US_ASCII);
+        String host = address.getHostString() + ":" + address.getPort();
+        // The key is fixed: the server's answer is not checked beyond its status, so no fresh nonce is needed.
+        byte[] request = (webSocketPath == null
+                ? "GET /plaintext HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: wisp-bench\r\nAccept: */*\r\n\r\n"
+                : "GET " + webSocketPath + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: wisp-bench\r\n"
+                        + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(US_ASCII);
         // A TLS handshake costs the client far more than the server's plaintext answer, so HTTPS connections are
         // opened by a few threads at once; plaintext ones one at a time, as before.
         List<Opener> openers = new ArrayList<>();
@@ -187,7 +203,8 @@ public final class IdleConnections {
                     channel.socket().setSoTimeout(READ_TIMEOUT_MILLIS);
                     Socket socket = tls == null ? channel.socket() : handshake(channel, address.getPort(), index);
                     socket.getOutputStream().write(request);
-                    responseBytes = readResponse(new BufferedInputStream(socket.getInputStream(), 512));
+                    responseBytes = readResponse(new BufferedInputStream(socket.getInputStream(), 512),
+                            webSocketPath != null);
                     synchronized (channels) {
                         channels.add(channel);
                     }
@@ -220,8 +237,11 @@ public final class IdleConnections {
         return socket;
     }
 
-    /** Reads one response with a Content-Length body and returns its size; fails unless the status is 200. */
-    private static int readResponse(InputStream in) throws IOException {
+    /**
+     * Reads one response and returns its size: a 200 with a Content-Length body, or for a WebSocket upgrade a 101,
+     * which has no body; fails on any other status.
+     */
+    private static int readResponse(InputStream in, boolean upgrade) throws IOException {
         byte[] head = new byte[MAX_HEAD_BYTES];
         int length = 0;
         while (length < 4 || !endsWithBlankLine(head, length)) {
@@ -235,8 +255,11 @@ public final class IdleConnections {
             head[length++] = (byte) b;
         }
         String text = new String(head, 0, length, US_ASCII);
-        if (!text.startsWith("HTTP/1.1 200 ")) {
+        if (!text.startsWith(upgrade ? "HTTP/1.1 101 " : "HTTP/1.1 200 ")) {
             throw new IOException("unexpected status line: " + text.lines().findFirst().orElse(""));
+        }
+        if (upgrade) {
+            return length;
         }
         int contentLength = contentLength(text);
         in.readNBytes(contentLength);

@@ -1,24 +1,11 @@
 package dev.wisp.bench.peers;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -36,8 +23,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Netty 4.2 plaintext peer.
@@ -76,38 +61,20 @@ public final class NettyPlaintext {
 
     /** Serves plaintext when {@code ssl} is null, else HTTPS. */
     private static AutoCloseable start(int port, SslContext ssl) throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
-                : NioServerSocketChannel.class;
-        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, ioHandlers);
         ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(13).writeBytes(Plaintext.body()));
-        Channel channel = new ServerBootstrap()
-                .group(loop)
-                .channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (ssl != null) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                        }
-                        ch.pipeline().addLast(new HttpServerCodec(), new PlaintextHandler(body));
-                    }
-                })
-                .bind(new InetSocketAddress(Plaintext.HOST, port))
-                .sync()
-                .channel();
-        return () -> {
-            channel.close().syncUninterruptibly();
-            loop.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        };
+        return NettyTransport.serve(port, new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (ssl != null) {
+                    ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                }
+                ch.pipeline().addLast(new HttpServerCodec(), new PlaintextHandler(body));
+            }
+        });
     }
 
     /** Answers each request head; the codec's content parts carry nothing for a GET and are released. */
-    private static final class PlaintextHandler extends ChannelInboundHandlerAdapter {
+    private static final class PlaintextHandler extends NettyBatchHandler {
         private final ByteBuf body;
 
         PlaintextHandler(ByteBuf body) {
@@ -139,16 +106,6 @@ public final class NettyPlaintext {
             } else {
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }

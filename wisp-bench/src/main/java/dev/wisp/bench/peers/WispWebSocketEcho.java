@@ -1,0 +1,51 @@
+package dev.wisp.bench.peers;
+
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+
+/**
+ * Wisp WebSocket echo peer: a {@code Router.webSocket} route whose listener sends each message back from the
+ * connection's own virtual thread.
+ *
+ * <p>Configuration: {@link ServerConfig} and {@link WebSocketConfig} defaults (1 MiB messages, no idle ping, no
+ * timeout while idle), bound to {@code 127.0.0.1}.
+ */
+public final class WispWebSocketEcho {
+
+    private WispWebSocketEcho() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PeerLauncher.run("wisp-websocket", args, WispWebSocketEcho::start);
+    }
+
+    static AutoCloseable start(int port) throws Exception {
+        WebSocketListener echo = new WebSocketListener() {
+            @Override
+            public void onText(WebSocket webSocket, String text) throws IOException {
+                webSocket.sendText(text);
+            }
+
+            @Override
+            public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
+                webSocket.sendBinary(bytes);
+            }
+        };
+        Router router = Router.builder()
+                .webSocket(WebSocketEcho.PATH, WebSocketConfig.defaults(), request -> echo)
+                .build();
+        Server server = Server.create(ServerConfig.builder()
+                .bindAddress(InetAddress.getByName(Plaintext.HOST))
+                .port(port)
+                .build(), router);
+        server.start();
+        return () -> server.stop(Duration.ofSeconds(5));
+    }
+}
