@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.testing.BlackHoleListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +30,8 @@ class AddressFallbackIT {
     @Test
     void fallsBackToTheNextAddressWhenTheFirstDoesNotAnswer(@TempDir Path directory) {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            List<Socket> queued = new ArrayList<>();
-            try (ServerSocket blackhole = new ServerSocket()) {
-                blackhole.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 1);
-                int port = blackhole.getLocalPort();
-                fillAcceptQueue(blackhole, queued);
+            try (BlackHoleListener blackhole = BlackHoleListener.open(InetAddress.getByName("127.0.0.2"))) {
+                int port = blackhole.port();
                 try (ServerSocket answering = new ServerSocket(port, 4, InetAddress.getByName("127.0.0.1"))) {
                     Thread.ofVirtual().start(() -> answerOnce(answering));
                     Path hosts = Files.writeString(directory.resolve("hosts"),
@@ -52,27 +48,8 @@ class AddressFallbackIT {
                     assertEquals(0, process.exitValue());
                     assertTrue(seconds >= 2 && seconds < 6, "the first address got half the time: " + seconds + " s");
                 }
-            } finally {
-                for (Socket socket : queued) {
-                    socket.close();
-                }
             }
         });
-    }
-
-    /** Connects until the listener's accept queue is full, so that its next SYN is dropped (bounded to 16). */
-    private static void fillAcceptQueue(ServerSocket listener, List<Socket> queued) throws IOException {
-        for (int i = 0; i < 16; i++) {
-            Socket socket = new Socket();
-            try {
-                socket.connect(listener.getLocalSocketAddress(), 300);
-                queued.add(socket);
-            } catch (SocketTimeoutException e) {
-                socket.close();
-                return;
-            }
-        }
-        throw new IOException("the accept queue of " + listener + " did not fill");
     }
 
     private static void answerOnce(ServerSocket listener) {
