@@ -7,9 +7,9 @@ import dev.wisp.client.Timing;
 import dev.wisp.core.Headers;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
+import dev.wisp.tls.TlsSessionInfo;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import javax.net.ssl.SSLSession;
 
 /**
  * What {@code wisp get -v} prints on stderr, in curl's manner: {@code *} lines for the connection, {@code >} for
@@ -30,9 +30,10 @@ final class VerboseListener implements EventListener {
     }
 
     @Override
-    public void tlsHandshakeDone(Origin origin, SSLSession session, boolean resumed) {
-        err.println("* TLS " + session.getProtocol() + " / " + session.getCipherSuite()
-                + (resumed ? " (session resumed)" : ""));
+    public void tlsHandshakeDone(Origin origin, TlsSessionInfo session) {
+        err.println("* TLS " + session.protocol() + " / " + session.cipherSuite()
+                + session.alpnProtocol().map(alpn -> " / ALPN " + alpn).orElse("")
+                + (session.resumed() ? " (session resumed)" : ""));
     }
 
     @Override

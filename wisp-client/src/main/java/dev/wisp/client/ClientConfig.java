@@ -14,8 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <table>
  *   <caption>Timeouts, pool sizes and limits</caption>
  *   <tr><th>option</th><th>default</th><th>when crossed</th></tr>
- *   <tr><td>{@code connectTimeout}</td><td>10 s</td><td>DNS, TCP connect and TLS handshake together, or the wait
- *       for a free pooled connection: {@link TimeoutExceededException} (CONNECT)</td></tr>
+ *   <tr><td>{@code connectTimeout}</td><td>10 s</td><td>DNS and TCP connect (and a proxy's tunnel) together, or
+ *       the wait for a free pooled connection: {@link TimeoutExceededException} (CONNECT)</td></tr>
+ *   <tr><td>{@code tls().handshakeTimeout()}</td><td>10 s</td><td>the TLS handshake, once TCP is up:
+ *       {@link TimeoutExceededException} (HANDSHAKE), connection closed</td></tr>
  *   <tr><td>{@code readTimeout}</td><td>30 s</td><td>one read of the response waits longer: READ, connection
  *       closed</td></tr>
  *   <tr><td>{@code writeTimeout}</td><td>30 s</td><td>one write of the request waits longer: WRITE, connection

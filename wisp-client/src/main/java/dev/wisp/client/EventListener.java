@@ -2,12 +2,12 @@ package dev.wisp.client;
 
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
+import dev.wisp.tls.TlsSessionInfo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.SSLSession;
 
 /**
  * Sees what a client does, as it happens: connection events name the {@link Origin}, exchange events the
@@ -41,8 +41,14 @@ public interface EventListener {
     default void connectRetry(Origin origin, int retry, Duration delay, IOException cause) {
     }
 
-    /** @param resumed whether an earlier session was resumed */
-    default void tlsHandshakeDone(Origin origin, SSLSession session, boolean resumed) {
+    /**
+     * The TLS handshake of a new connection completed.
+     *
+     * @param session the session's facts, the same a server's connection callbacks get: protocol, cipher suite,
+     *     ALPN result, the server's verified certificates, and {@link TlsSessionInfo#resumed() whether} an
+     *     earlier session was resumed (as {@link Timing#tlsResumed()} and {@link Response#tlsSession()} say)
+     */
+    default void tlsHandshakeDone(Origin origin, TlsSessionInfo session) {
     }
 
     /** @param head the head as it went out, with the fields the client added */

@@ -46,8 +46,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Makes new connections: DNS, then TCP to each address in turn, then the TLS handshake, all within one
- * {@code connectTimeout} (or the call's deadline, if sooner). Each phase is timed and reported as an event, and
+ * Makes new connections: DNS, then TCP to each address in turn, within {@code connectTimeout}, then the TLS
+ * handshake within the TLS configuration's {@code handshakeTimeout} (each bounded by the call's deadline, if sooner). Each phase is timed and reported as an event, and
  * each failure becomes its typed exception. TLS engines come from the configuration's {@link TlsContext}, made
  * for the origin's host and port: SNI, hostname verification and the session to resume all follow from them.
  *
@@ -120,7 +120,9 @@ public final class Connector {
             closeQuietly(channel);
             throw e;
         }
-        TlsSessionInfo session = origin.isTls() ? handshake(connection, call, deadline) : null;
+        // The handshake has its own limit, TlsConfig's handshakeTimeout, from the moment TCP (and a tunnel) is up.
+        TlsSessionInfo session = origin.isTls()
+                ? handshake(connection, call, call.deadlineWithin(config.tls().handshakeTimeout())) : null;
         long handshaken = System.nanoTime();
         connection.connected(new ConnectionSetup(resolved - start, connectedAt - resolved,
                 origin.isTls() ? handshaken - connectedAt : 0, session));
@@ -138,7 +140,8 @@ public final class Connector {
     }
 
     /**
-     * Runs the TLS handshake within the deadline, which the sweeper enforces through the connection.
+     * Runs the TLS handshake within the deadline, which the sweeper enforces through the connection: a peer that
+     * takes the TCP connection and never answers the ClientHello costs {@code handshakeTimeout}, no more.
      *
      * @return the session's facts, among them whether an earlier session was resumed
      */
@@ -157,7 +160,10 @@ public final class Connector {
             connection.releaseBuffers();
             call.checkNotCanceled();
             if (connection.expired() != null) {
-                throw timeout(call, deadline, "TLS handshake with " + origin.host() + ":" + origin.port());
+                String what = "TLS handshake with " + origin.host() + ":" + origin.port();
+                throw call.isCallDeadline(deadline)
+                        ? new TimeoutExceededException(Timeout.CALL, what, config.callTimeout().orElseThrow())
+                        : new TimeoutExceededException(Timeout.HANDSHAKE, what, config.tls().handshakeTimeout());
             }
             String reason = e instanceof SSLException ? innermostMessage(e)
                     : "the server closed the connection during the handshake";
@@ -166,8 +172,7 @@ public final class Connector {
             ClientSweeper.instance().unwatch(connection);
         }
         TlsSessionInfo session = tls.handshakeCompleted(transport.engine(), started);
-        Events.fire(events, listener -> listener.tlsHandshakeDone(origin, transport.engine().getSession(),
-                session.resumed()));
+        Events.fire(events, listener -> listener.tlsHandshakeDone(origin, session));
         return session;
     }
 

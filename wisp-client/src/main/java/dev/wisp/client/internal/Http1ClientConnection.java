@@ -43,7 +43,7 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String closeReason;
     private volatile Timeout expired;
-    /** The read deadline belongs to the TLS handshake (CONNECT), not to an exchange (READ). */
+    /** The read deadline belongs to the TLS handshake (HANDSHAKE), not to an exchange (READ). */
     private volatile boolean connecting = true;
     private volatile long callDeadlineNanos;
     private int exchanges;
@@ -190,7 +190,7 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
         } else if (write != 0 && nowNanos - write > 0) {
             expire(Timeout.WRITE);
         } else if (read != 0 && nowNanos - read > 0) {
-            expire(connecting ? Timeout.CONNECT : Timeout.READ);
+            expire(connecting ? Timeout.HANDSHAKE : Timeout.READ);
         }
     }
 
