@@ -84,6 +84,7 @@ public final class ClientConfig {
     private final RetryPolicy retryPolicy;
     private final SocketOptions socketOptions;
     private final ProxyConfig proxy;
+    private final boolean pipelining;
 
     private ClientConfig(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -108,6 +109,7 @@ public final class ClientConfig {
         this.retryPolicy = b.retryPolicy;
         this.socketOptions = b.socketOptions;
         this.proxy = b.proxy;
+        this.pipelining = b.pipelining;
     }
 
     /** The configuration with every default. */
@@ -143,6 +145,7 @@ public final class ClientConfig {
         b.retryPolicy = retryPolicy;
         b.socketOptions = socketOptions;
         b.proxy = proxy;
+        b.pipelining = pipelining;
         return b;
     }
 
@@ -264,6 +267,14 @@ public final class ClientConfig {
         return Optional.ofNullable(proxy);
     }
 
+    /**
+     * Whether a {@link ClientConnection} pipelines requests (libwebsockets' {@code LCCSCF_PIPELINE}, RFC 9112
+     * §9.3.2); false by default. The pool of a {@link Client} opens another connection instead.
+     */
+    public boolean pipelining() {
+        return pipelining;
+    }
+
     /** Builds a {@link ClientConfig}; not thread-safe. */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -288,6 +299,7 @@ public final class ClientConfig {
         private RetryPolicy retryPolicy = RetryPolicy.none();
         private SocketOptions socketOptions = SocketOptions.defaults();
         private ProxyConfig proxy;
+        private boolean pipelining;
 
         private Builder() {
         }
@@ -412,6 +424,20 @@ public final class ClientConfig {
         /** An HTTP proxy for every connection (CONNECT for https, absolute-form for http); none by default. */
         public Builder proxy(ProxyConfig proxy) {
             this.proxy = Objects.requireNonNull(proxy, "proxy");
+            return this;
+        }
+
+        /**
+         * Lets a {@link ClientConnection} send a request while the responses of earlier ones are still to come
+         * (libwebsockets' {@code LCCSCF_PIPELINE}); responses are matched to requests in order. Only idempotent
+         * requests whose body can be sent again and that expect no {@code 100 Continue} are pipelined; any other
+         * waits until every earlier response has been read, and nothing goes out after it until its own response
+         * has. If the connection fails, the calls whose requests were written and not answered fail with
+         * {@link ConnectionClosedException}; none is sent again. Off by default; the pool of a {@link Client}
+         * does not pipeline.
+         */
+        public Builder pipelining(boolean enabled) {
+            this.pipelining = enabled;
             return this;
         }
 

@@ -14,6 +14,7 @@ import dev.wisp.transport.Transport;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threads: one exchange at a time uses it, on the thread of its call (the caller's, or the one reading the
  * response body); that thread alone touches {@link #input()}, {@link #output()} and {@link #releaseBuffers()}.
+ * When requests are pipelined, one exchange writes its request while an earlier one reads its response: the
+ * writer alone touches {@link #output()}, the reader alone {@link #input()}, and the transport lets the two
+ * overlap.
  * {@link #close(String)}, {@link #sweep(long)} and the getters may be called from any thread: closing ends a
  * blocked read or write at once. An idle pooled connection is touched only by the pool, under its lock or after
  * taking it out.
@@ -47,6 +51,8 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private volatile boolean connecting = true;
     private volatile long callDeadlineNanos;
     private int exchanges;
+    /** Exchanges begun and not yet ended: more than one only on a pipelined connection. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private boolean reusable = true;
     private long idleSinceNanos;
 
@@ -109,17 +115,34 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
      * deadline (0 for none) and the per-read timeout.
      */
     public boolean beginExchange(long callDeadlineNanos, long readTimeoutNanos) {
-        this.callDeadlineNanos = callDeadlineNanos;
-        transport.perReadTimeout(readTimeoutNanos);
+        inFlight.incrementAndGet();
+        armReading(callDeadlineNanos, readTimeoutNanos);
         ClientSweeper.instance().watch(this);
         return exchanges++ > 0;
     }
 
-    /** Ends an exchange: no deadline is watched until the next one. */
+    /**
+     * Arms the deadlines of the exchange about to read: on a pipelined connection, the one whose response comes
+     * next. Only the caller of {@link #beginExchange(long, long)} or the exchange whose turn to read it is.
+     */
+    void armReading(long callDeadlineNanos, long readTimeoutNanos) {
+        this.callDeadlineNanos = callDeadlineNanos;
+        transport.perReadTimeout(readTimeoutNanos);
+    }
+
+    /** Ends an exchange: once none is left, no deadline is watched until the next one. */
     public void endExchange() {
+        if (inFlight.decrementAndGet() > 0) {
+            return; // pipelined exchanges still wait for their responses
+        }
         ClientSweeper.instance().unwatch(this);
         callDeadlineNanos = 0;
         transport.perReadTimeout(0);
+    }
+
+    /** How many exchanges have begun and not ended: more than one only when requests are pipelined. */
+    int exchangesInFlight() {
+        return inFlight.get();
     }
 
     /** Marks the connection as unable to carry another exchange (Connection: close, read until close, errors). */
