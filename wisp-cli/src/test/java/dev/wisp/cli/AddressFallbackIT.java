@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A name with two addresses, the first of which never answers: {@code wisp get} (the jar, in a JVM whose resolver
- * reads a hosts file of the test's) gives it part of the connect timeout and then falls back to the second.
+ * reads a hosts file of the test's) starts the second after the connection attempt delay, and it answers.
  */
 class AddressFallbackIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -36,17 +36,19 @@ class AddressFallbackIT {
                     Thread.ofVirtual().start(() -> answerOnce(answering));
                     Path hosts = Files.writeString(directory.resolve("hosts"),
                             "127.0.0.2 dual.test\n127.0.0.1 dual.test\n");
-                    List<String> command = new ArrayList<>(WispProcess.command("get", "--connect-timeout", "6",
+                    List<String> command = new ArrayList<>(WispProcess.command("get", "--connect-timeout", "20",
                             "http://dual.test:" + port + "/").command());
                     command.add(1, "-Djdk.net.hosts.file=" + hosts);
                     long start = System.nanoTime();
                     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
                     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-                    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     assertEquals("answered by 127.0.0.1\n", output);
                     assertEquals(0, process.exitValue());
-                    assertTrue(seconds >= 2 && seconds < 6, "the first address got half the time: " + seconds + " s");
+                    // Happy Eyeballs: the second address starts 250 ms after the first, not after its share of the
+                    // 20 s connect timeout (the rest is the JVM starting on a busy machine).
+                    assertTrue(millis < 10_000, "the second address was tried alongside: " + millis + " ms");
                 }
             }
         });

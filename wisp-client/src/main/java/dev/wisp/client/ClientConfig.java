@@ -85,6 +85,7 @@ public final class ClientConfig {
     private final SocketOptions socketOptions;
     private final ProxyConfig proxy;
     private final boolean pipelining;
+    private final Resolver resolver;
 
     private ClientConfig(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -110,6 +111,7 @@ public final class ClientConfig {
         this.socketOptions = b.socketOptions;
         this.proxy = b.proxy;
         this.pipelining = b.pipelining;
+        this.resolver = b.resolver;
     }
 
     /** The configuration with every default. */
@@ -146,6 +148,7 @@ public final class ClientConfig {
         b.socketOptions = socketOptions;
         b.proxy = proxy;
         b.pipelining = pipelining;
+        b.resolver = resolver;
         return b;
     }
 
@@ -275,6 +278,11 @@ public final class ClientConfig {
         return pipelining;
     }
 
+    /** How host names become addresses; {@link Resolver#SYSTEM} unless set. */
+    public Resolver resolver() {
+        return resolver;
+    }
+
     /** Builds a {@link ClientConfig}; not thread-safe. */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -300,6 +308,7 @@ public final class ClientConfig {
         private SocketOptions socketOptions = SocketOptions.defaults();
         private ProxyConfig proxy;
         private boolean pipelining;
+        private Resolver resolver = Resolver.SYSTEM;
 
         private Builder() {
         }
@@ -438,6 +447,12 @@ public final class ClientConfig {
          */
         public Builder pipelining(boolean enabled) {
             this.pipelining = enabled;
+            return this;
+        }
+
+        /** How host names become addresses (curl's {@code --resolve}); the JDK's resolver by default. */
+        public Builder resolver(Resolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 

@@ -218,17 +218,21 @@ public final class Connector {
     }
 
     private List<InetAddress> resolve(Origin origin, CallContext call, long deadline) throws IOException {
-        CompletableFuture<InetAddress[]> lookup = new CompletableFuture<>();
+        CompletableFuture<List<InetAddress>> lookup = new CompletableFuture<>();
         Thread.ofVirtual().name("wisp-dns").start(() -> {
             try {
-                lookup.complete(InetAddress.getAllByName(origin.host()));
+                List<InetAddress> addresses = List.copyOf(config.resolver().resolve(origin.host(), origin.port()));
+                if (addresses.isEmpty()) {
+                    throw new UnknownHostException("the resolver gave no address for " + origin.host());
+                }
+                lookup.complete(addresses);
             } catch (UnknownHostException | RuntimeException e) {
                 lookup.completeExceptionally(e);
             }
         });
         call.blockedOn(() -> lookup.cancel(false));
         try {
-            return List.of(lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            return lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw timeout(call, deadline, "DNS lookup of " + origin.host());
         } catch (ExecutionException e) {
@@ -293,43 +297,18 @@ public final class Connector {
                     + resolved.stream().map(InetAddress::getHostAddress).toList() + " is allowed by ipPreference "
                     + options.ipPreference(), null);
         }
-        IOException last = null;
-        for (int i = 0; i < addresses.size(); i++) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            // Happy Eyeballs, sequential (RFC 8305 §5 without parallel attempts): an address that does not answer
-            // gets its share of the time left, so the next one, often of the other family, still gets a chance.
-            long budget = left / (addresses.size() - i);
-            InetAddress address = addresses.get(i);
-            SocketChannel channel = SocketChannel.open();
-            call.blockedOn(channel);
-            try {
-                if (options.binds()) {
-                    channel.bind(options.bindAddress());
-                }
-                // The socket adapter of a blocking channel connects with a timeout; the channel's own connect has none.
-                channel.socket().connect(new InetSocketAddress(address, origin.port()),
-                        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(budget)));
-                call.checkNotCanceled();
-                return channel;
-            } catch (IOException e) {
-                closeQuietly(channel);
-                call.checkNotCanceled();
-                if (e instanceof SocketTimeoutException && i == addresses.size() - 1) {
-                    throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
-                }
-                LOG.log(DEBUG, () -> "connect to " + address + " for " + origin + " failed: " + e.getMessage());
-                last = e;
-            }
+        IOException last;
+        try {
+            return new ConnectionRace(addresses, origin.port(), options, call, deadline).connect();
+        } catch (SocketTimeoutException e) {
+            throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
+        } catch (IOException e) {
+            call.checkNotCanceled();
+            last = e;
         }
         String where = origin.host() + ":" + origin.port() + " (" + addresses.getFirst().getHostAddress() + ")";
         if (last instanceof ConnectException) {
             throw new ConnectRefusedException("connection to " + where + " refused", last);
-        }
-        if (last == null || last instanceof SocketTimeoutException) {
-            throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
         }
         throw new ConnectFailedException("cannot connect to " + where + ": " + last.getMessage(), last);
     }
