@@ -19,7 +19,8 @@ import java.util.Map;
  * {@code --ip-tos} sets the IP type of service, {@code --resolve} pins a host and port to addresses,
  * {@code -4}/{@code -6} keep to one address family, {@code --retry N} retries a refused or failed connection up
  * to N times with exponential backoff and jitter from 1 s (curl's start), at most 10 minutes a wait;
- * {@code -x URL} goes through an HTTP proxy (port 1080 unless given, as curl), {@code -U} gives its credentials.
+ * {@code -x URL} goes through an HTTP proxy (port 1080 unless given, as curl), {@code -U} gives its credentials,
+ * {@code --noproxy LIST} names the hosts reached without it.
  */
 final class SocketFlags {
     static final List<Option> OPTIONS = List.of(
@@ -34,7 +35,9 @@ final class SocketFlags {
             new Option("--ipv6", "-6", null, "connect to IPv6 addresses only"),
             new Option("--retry", null, "N", "retry a refused or failed connection N times, backing off from 1 s"),
             new Option("--proxy", "-x", "URL", "go through the HTTP proxy http://[user:password@]host[:port]"),
-            new Option("--proxy-user", "-U", "USER:PASSWORD", "Basic credentials for the proxy"));
+            new Option("--proxy-user", "-U", "USER:PASSWORD", "Basic credentials for the proxy"),
+            new Option("--noproxy", null, "LIST", "hosts reached without the proxy: names (and the names under"
+                    + " them), addresses, or *"));
 
     private SocketFlags() {
     }
@@ -49,6 +52,9 @@ final class SocketFlags {
                     throw new UsageException("option --proxy-user needs USER:PASSWORD");
                 }
                 proxy = proxy.withCredentials(pair.substring(0, colon), pair.substring(colon + 1));
+            }
+            if (parsed.has("--noproxy")) {
+                proxy = proxy.withBypass(parsed.value("--noproxy").orElseThrow());
             }
             return proxy;
         } catch (IllegalArgumentException e) {

@@ -270,6 +270,11 @@ public final class ClientConfig {
         return Optional.ofNullable(proxy);
     }
 
+    /** The proxy connections to this origin go through: empty without one, or when its bypass list names the host. */
+    public Optional<ProxyConfig> proxyFor(Origin origin) {
+        return proxy == null || proxy.bypasses(origin.host()) ? Optional.empty() : Optional.of(proxy);
+    }
+
     /**
      * Whether a {@link ClientConnection} pipelines requests (libwebsockets' {@code LCCSCF_PIPELINE}, RFC 9112
      * §9.3.2); false by default. The pool of a {@link Client} opens another connection instead.

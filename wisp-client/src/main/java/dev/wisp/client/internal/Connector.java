@@ -85,7 +85,7 @@ public final class Connector {
     public Http1ClientConnection connect(Origin origin, CallContext call) throws IOException {
         long deadline = call.deadlineWithin(config.connectTimeout());
         long start = System.nanoTime();
-        ProxyConfig proxy = config.proxy().orElse(null);
+        ProxyConfig proxy = config.proxyFor(origin).orElse(null);
         // Through a proxy, DNS and TCP are for the proxy; the origin's name goes in CONNECT or the request target.
         Origin peer = proxy == null ? origin : Origin.plaintext(proxy.host(), proxy.port());
         Path unixSocket = config.socketOptions().unixSocket().orElse(null);
