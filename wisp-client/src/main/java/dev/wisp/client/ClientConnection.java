@@ -39,10 +39,12 @@ public final class ClientConnection implements AutoCloseable {
     private final ClientConfig config;
     private final FollowUpState state;
     private final DedicatedConnection connection;
+    private final Object attachment;
 
-    private ClientConnection(Origin origin, ClientConfig config) {
+    private ClientConnection(Origin origin, ClientConfig config, Object attachment) {
         this.config = config;
-        this.connection = new DedicatedConnection(origin, new Connector(config));
+        this.attachment = attachment;
+        this.connection = new DedicatedConnection(origin, new Connector(config), attachment);
         this.state = new FollowUpState(config.cookieJar().orElse(null));
     }
 
@@ -52,10 +54,28 @@ public final class ClientConnection implements AutoCloseable {
      * @throws HttpCallException if DNS, the connection or the TLS handshake fails, or times out
      */
     public static ClientConnection connect(Origin origin, ClientConfig config) throws IOException {
+        return connect(origin, config, null);
+    }
+
+    /**
+     * Connects, carrying a user attachment (libwebsockets' {@code opaque_user_data}): every connection event of
+     * this object, after reconnects too, gets it in its {@link ConnectionInfo}, so one {@link EventListener} in a
+     * shared configuration tells connections apart.
+     *
+     * @param attachment the user's object, handed over as it is; null for none
+     * @throws HttpCallException if DNS, the connection or the TLS handshake fails, or times out
+     */
+    public static ClientConnection connect(Origin origin, ClientConfig config, Object attachment)
+            throws IOException {
         ClientConnection made = new ClientConnection(Objects.requireNonNull(origin, "origin"),
-                Objects.requireNonNull(config, "config"));
+                Objects.requireNonNull(config, "config"), attachment);
         made.reconnect();
         return made;
+    }
+
+    /** The user attachment given to {@link #connect(Origin, ClientConfig, Object)}; empty if none. */
+    public Optional<Object> attachment() {
+        return Optional.ofNullable(attachment);
     }
 
     /** Connects with the default configuration. */

@@ -45,7 +45,8 @@ class ConnectOptionsIT {
                     .retryPolicy(RetryPolicy.exponential(5, Duration.ofMillis(40), Duration.ofMillis(400)))
                     .eventListener(new EventListener() {
                         @Override
-                        public void connectRetry(Origin origin, int retry, Duration delay, IOException cause) {
+                        public void connectRetry(ConnectionInfo connection, int retry, Duration delay,
+                                IOException cause) {
                             delays.add(delay);
                             if (retry == 2) {
                                 server.set(Server.create(ServerConfig.builder().port(port).build(), ROUTER).start());

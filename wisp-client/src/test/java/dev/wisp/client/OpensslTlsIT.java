@@ -42,7 +42,7 @@ class OpensslTlsIT {
             ClientConfig config = ClientConfig.builder().tls(peer.trustingTls())
                     .eventListener(new EventListener() {
                         @Override
-                        public void tlsHandshakeDone(Origin origin, TlsSessionInfo session) {
+                        public void tlsHandshakeDone(ConnectionInfo connection, TlsSessionInfo session) {
                             events.add(session.protocol() + (session.resumed() ? " resumed" : ""));
                         }
                     }).build();

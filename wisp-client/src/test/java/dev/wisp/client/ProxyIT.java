@@ -61,7 +61,7 @@ class ProxyIT {
             List<Integer> connectedPorts = new CopyOnWriteArrayList<>();
             ClientConfig config = ClientConfig.builder().proxy(withCredentials()).eventListener(new EventListener() {
                 @Override
-                public void connected(Origin to, InetSocketAddress remote) {
+                public void connected(ConnectionInfo to, InetSocketAddress remote) {
                     connectedPorts.add(remote.getPort());
                 }
             }).build();

@@ -6,6 +6,7 @@ import dev.wisp.client.CallCanceledException;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
+import dev.wisp.client.ConnectionInfo;
 import dev.wisp.client.EventListener;
 import dev.wisp.client.Origin;
 import dev.wisp.client.ProxyConfig;
@@ -83,6 +84,16 @@ public final class Connector {
      *     TimeoutExceededException (CONNECT or CALL), CallCanceledException
      */
     public Http1ClientConnection connect(Origin origin, CallContext call) throws IOException {
+        return connect(origin, call, null);
+    }
+
+    /**
+     * A new connection to the origin carrying the user's attachment, which its events get.
+     *
+     * @param attachment the user's object, or null for none
+     */
+    public Http1ClientConnection connect(Origin origin, CallContext call, Object attachment) throws IOException {
+        ConnectionInfo info = new ConnectionInfo(Http1ClientConnection.nextId(), origin, attachment);
         long deadline = call.deadlineWithin(config.connectTimeout());
         long start = System.nanoTime();
         ProxyConfig proxy = config.proxyFor(origin).orElse(null);
@@ -92,9 +103,9 @@ public final class Connector {
         List<InetAddress> addresses = unixSocket != null ? List.of() : resolve(peer, call, deadline);
         long resolved = System.nanoTime();
         if (unixSocket == null) {
-            Events.fire(events, listener -> listener.dnsResolved(peer, addresses));
+            Events.fire(events, listener -> listener.dnsResolved(info, addresses));
         }
-        SocketChannel channel = openChannelRetrying(peer, addresses, call, deadline);
+        SocketChannel channel = openChannelRetrying(peer, info, addresses, call, deadline);
         Http1ClientConnection connection;
         try {
             if (proxy != null && origin.isTls()) {
@@ -110,12 +121,12 @@ public final class Connector {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             InetSocketAddress remote = remote(channel);
-            Events.fire(events, listener -> listener.connected(origin, remote));
+            Events.fire(events, listener -> listener.connected(info, remote));
             long writeTimeout = config.writeTimeout().toNanos();
             Transport transport = origin.isTls()
                     ? TlsTransport.of(channel, newEngine(origin), tlsBuffers(), writeTimeout)
                     : PlainTransport.of(channel, writeTimeout);
-            connection = new Http1ClientConnection(origin, transport, origin.isTls() ? tls : null, buffers, events);
+            connection = new Http1ClientConnection(info, transport, origin.isTls() ? tls : null, buffers, events);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw e;
@@ -172,7 +183,7 @@ public final class Connector {
             ClientSweeper.instance().unwatch(connection);
         }
         TlsSessionInfo session = tls.handshakeCompleted(transport.engine(), started);
-        Events.fire(events, listener -> listener.tlsHandshakeDone(origin, session));
+        Events.fire(events, listener -> listener.tlsHandshakeDone(connection.info(), session));
         return session;
     }
 
@@ -246,8 +257,8 @@ public final class Connector {
     }
 
     /** Opens a channel, retrying refused or failed attempts as the retry policy says, within the deadline. */
-    private SocketChannel openChannelRetrying(Origin origin, List<InetAddress> addresses, CallContext call,
-            long deadline) throws IOException {
+    private SocketChannel openChannelRetrying(Origin origin, ConnectionInfo info, List<InetAddress> addresses,
+            CallContext call, long deadline) throws IOException {
         RetryPolicy policy = config.retryPolicy();
         for (int retry = 1; ; retry++) {
             try {
@@ -263,7 +274,7 @@ public final class Connector {
                             : new ConnectFailedException(message, e.getCause());
                 }
                 int next = retry;
-                Events.fire(events, listener -> listener.connectRetry(origin, next, delay, e));
+                Events.fire(events, listener -> listener.connectRetry(info, next, delay, e));
                 LOG.log(DEBUG, () -> origin + ": " + e.getMessage() + "; retry " + next + " in " + delay);
                 pause(delay, call);
             }

@@ -33,10 +33,13 @@ public final class DedicatedConnection implements ConnectionSource {
     private volatile boolean upgraded;
     /** The order of pipelined exchanges; null unless the configuration asks for pipelining. */
     private final Http1Pipeline pipeline;
+    /** The user's object every connection made here carries to its events; null for none. */
+    private final Object attachment;
 
-    public DedicatedConnection(Origin origin, Connector connector) {
+    public DedicatedConnection(Origin origin, Connector connector, Object attachment) {
         this.origin = origin;
         this.connector = connector;
+        this.attachment = attachment;
         this.pipeline = connector.config().pipelining() ? new Http1Pipeline() : null;
     }
 
@@ -52,7 +55,7 @@ public final class DedicatedConnection implements ConnectionSource {
         takeTurn(call);
         try {
             disconnect("reconnect");
-            connection = connector.connect(origin, call);
+            connection = connector.connect(origin, call, attachment);
             upgraded = false;
         } finally {
             turn.release();

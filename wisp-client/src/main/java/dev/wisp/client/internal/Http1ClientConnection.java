@@ -2,6 +2,7 @@ package dev.wisp.client.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.wisp.client.ConnectionInfo;
 import dev.wisp.client.EventListener;
 import dev.wisp.client.Origin;
 import dev.wisp.client.TimeoutExceededException.Timeout;
@@ -34,8 +35,9 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private static final System.Logger LOG = System.getLogger(Http1ClientConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final long id = IDS.incrementAndGet();
+    private final long id;
     private final Origin origin;
+    private final ConnectionInfo info;
     private final Transport transport;
     /** The context the TLS session came from, told when the connection closes; null for plaintext. */
     private final TlsContext tls;
@@ -56,9 +58,11 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private boolean reusable = true;
     private long idleSinceNanos;
 
-    Http1ClientConnection(Origin origin, Transport transport, TlsContext tls, BufferPool buffers,
+    Http1ClientConnection(ConnectionInfo info, Transport transport, TlsContext tls, BufferPool buffers,
             EventListener events) {
-        this.origin = origin;
+        this.info = info;
+        this.id = info.id();
+        this.origin = info.origin();
         this.transport = transport;
         this.tls = tls;
         this.input = WireInput.of(transport.input(), buffers);
@@ -67,8 +71,18 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
         this.events = events;
     }
 
+    /** A new connection id, unique in this process. */
+    static long nextId() {
+        return IDS.incrementAndGet();
+    }
+
     public long id() {
         return id;
+    }
+
+    /** The id, origin and user attachment that the connection's events get. */
+    public ConnectionInfo info() {
+        return info;
     }
 
     public Origin origin() {
@@ -244,7 +258,7 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
             LOG.log(DEBUG, () -> "[k" + id + "] close: " + e);
         }
         LOG.log(DEBUG, () -> "[k" + id + "] closed: " + reason);
-        Events.fire(events, listener -> listener.disconnected(origin, reason));
+        Events.fire(events, listener -> listener.disconnected(info, reason));
     }
 
     /** Gives the wire buffers back; only the thread that used them last, once the connection is closed or idle. */
