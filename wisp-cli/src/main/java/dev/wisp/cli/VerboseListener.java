@@ -1,15 +1,15 @@
 package dev.wisp.cli;
 
+import dev.wisp.client.ConnectionInfo;
 import dev.wisp.client.EventListener;
-import dev.wisp.client.Origin;
 import dev.wisp.client.Request;
 import dev.wisp.client.Timing;
 import dev.wisp.core.Headers;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
+import dev.wisp.tls.TlsSessionInfo;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import javax.net.ssl.SSLSession;
 
 /**
  * What {@code wisp get -v} prints on stderr, in curl's manner: {@code *} lines for the connection, {@code >} for
@@ -23,16 +23,17 @@ final class VerboseListener implements EventListener {
     }
 
     @Override
-    public void connected(Origin origin, InetSocketAddress remote) {
+    public void connected(ConnectionInfo connection, InetSocketAddress remote) {
         // A Unix domain socket has no IP address: its path comes as an unresolved host.
-        err.println("* Connected to " + origin.host() + " (" + (remote.isUnresolved() ? remote.getHostString()
+        err.println("* Connected to " + connection.origin().host() + " (" + (remote.isUnresolved() ? remote.getHostString()
                 : remote.getAddress().getHostAddress()) + ") port " + remote.getPort());
     }
 
     @Override
-    public void tlsHandshakeDone(Origin origin, SSLSession session, boolean resumed) {
-        err.println("* TLS " + session.getProtocol() + " / " + session.getCipherSuite()
-                + (resumed ? " (session resumed)" : ""));
+    public void tlsHandshakeDone(ConnectionInfo connection, TlsSessionInfo session) {
+        err.println("* TLS " + session.protocol() + " / " + session.cipherSuite()
+                + session.alpnProtocol().map(alpn -> " / ALPN " + alpn).orElse("")
+                + (session.resumed() ? " (session resumed)" : ""));
     }
 
     @Override
@@ -66,8 +67,8 @@ final class VerboseListener implements EventListener {
     }
 
     @Override
-    public void disconnected(Origin origin, String reason) {
-        err.println("* Closed connection to " + origin.host() + ": " + reason);
+    public void disconnected(ConnectionInfo connection, String reason) {
+        err.println("* Closed connection to " + connection.origin().host() + ": " + reason);
     }
 
     private void print(String prefix, Headers headers) {

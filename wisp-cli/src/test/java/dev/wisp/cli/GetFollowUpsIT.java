@@ -130,6 +130,18 @@ class GetFollowUpsIT {
     }
 
     @Test
+    void resolvesAndSetsTheTypeOfServiceAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            int port = java.net.URI.create(base).getPort();
+            String pinned = "http://pinned.test:" + port + "/peer";
+            assertTrue(wisp("--resolve", "pinned.test:" + port + ":[::1],127.0.0.1", "--ip-tos", "lowdelay", pinned)
+                    .text().startsWith("127.0.0.1 "), "the name resolved as told, IPv4 answering");
+            assertEquals(2, wisp("--resolve", "pinned.test:" + port, pinned).exitCode());
+            assertEquals(2, wisp("--ip-tos", "fast", base + "/peer").exitCode());
+        });
+    }
+
+    @Test
     void talksOverAUnixSocketAsCurlDoes(@TempDir Path directory) {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Path socket = directory.resolve("peer.sock");

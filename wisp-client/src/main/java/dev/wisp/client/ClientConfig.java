@@ -14,8 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <table>
  *   <caption>Timeouts, pool sizes and limits</caption>
  *   <tr><th>option</th><th>default</th><th>when crossed</th></tr>
- *   <tr><td>{@code connectTimeout}</td><td>10 s</td><td>DNS, TCP connect and TLS handshake together, or the wait
- *       for a free pooled connection: {@link TimeoutExceededException} (CONNECT)</td></tr>
+ *   <tr><td>{@code connectTimeout}</td><td>10 s</td><td>DNS and TCP connect (and a proxy's tunnel) together, or
+ *       the wait for a free pooled connection: {@link TimeoutExceededException} (CONNECT)</td></tr>
+ *   <tr><td>{@code tls().handshakeTimeout()}</td><td>10 s</td><td>the TLS handshake, once TCP is up:
+ *       {@link TimeoutExceededException} (HANDSHAKE), connection closed</td></tr>
  *   <tr><td>{@code readTimeout}</td><td>30 s</td><td>one read of the response waits longer: READ, connection
  *       closed</td></tr>
  *   <tr><td>{@code writeTimeout}</td><td>30 s</td><td>one write of the request waits longer: WRITE, connection
@@ -82,6 +84,8 @@ public final class ClientConfig {
     private final RetryPolicy retryPolicy;
     private final SocketOptions socketOptions;
     private final ProxyConfig proxy;
+    private final boolean pipelining;
+    private final Resolver resolver;
 
     private ClientConfig(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -106,6 +110,8 @@ public final class ClientConfig {
         this.retryPolicy = b.retryPolicy;
         this.socketOptions = b.socketOptions;
         this.proxy = b.proxy;
+        this.pipelining = b.pipelining;
+        this.resolver = b.resolver;
     }
 
     /** The configuration with every default. */
@@ -141,6 +147,8 @@ public final class ClientConfig {
         b.retryPolicy = retryPolicy;
         b.socketOptions = socketOptions;
         b.proxy = proxy;
+        b.pipelining = pipelining;
+        b.resolver = resolver;
         return b;
     }
 
@@ -262,6 +270,24 @@ public final class ClientConfig {
         return Optional.ofNullable(proxy);
     }
 
+    /** The proxy connections to this origin go through: empty without one, or when its bypass list names the host. */
+    public Optional<ProxyConfig> proxyFor(Origin origin) {
+        return proxy == null || proxy.bypasses(origin.host()) ? Optional.empty() : Optional.of(proxy);
+    }
+
+    /**
+     * Whether a {@link ClientConnection} pipelines requests (libwebsockets' {@code LCCSCF_PIPELINE}, RFC 9112
+     * §9.3.2); false by default. The pool of a {@link Client} opens another connection instead.
+     */
+    public boolean pipelining() {
+        return pipelining;
+    }
+
+    /** How host names become addresses; {@link Resolver#SYSTEM} unless set. */
+    public Resolver resolver() {
+        return resolver;
+    }
+
     /** Builds a {@link ClientConfig}; not thread-safe. */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -286,6 +312,8 @@ public final class ClientConfig {
         private RetryPolicy retryPolicy = RetryPolicy.none();
         private SocketOptions socketOptions = SocketOptions.defaults();
         private ProxyConfig proxy;
+        private boolean pipelining;
+        private Resolver resolver = Resolver.SYSTEM;
 
         private Builder() {
         }
@@ -410,6 +438,26 @@ public final class ClientConfig {
         /** An HTTP proxy for every connection (CONNECT for https, absolute-form for http); none by default. */
         public Builder proxy(ProxyConfig proxy) {
             this.proxy = Objects.requireNonNull(proxy, "proxy");
+            return this;
+        }
+
+        /**
+         * Lets a {@link ClientConnection} send a request while the responses of earlier ones are still to come
+         * (libwebsockets' {@code LCCSCF_PIPELINE}); responses are matched to requests in order. Only idempotent
+         * requests whose body can be sent again and that expect no {@code 100 Continue} are pipelined; any other
+         * waits until every earlier response has been read, and nothing goes out after it until its own response
+         * has. If the connection fails, the calls whose requests were written and not answered fail with
+         * {@link ConnectionClosedException}; none is sent again. Off by default; the pool of a {@link Client}
+         * does not pipeline.
+         */
+        public Builder pipelining(boolean enabled) {
+            this.pipelining = enabled;
+            return this;
+        }
+
+        /** How host names become addresses (curl's {@code --resolve}); the JDK's resolver by default. */
+        public Builder resolver(Resolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 

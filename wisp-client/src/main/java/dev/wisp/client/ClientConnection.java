@@ -25,8 +25,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Threads.</b> Any thread may send, synchronously or asynchronously, at any time; HTTP/1.1 carries one
  * exchange at a time, so calls queue and run in the order they arrive, each starting when the previous response
- * body has been read to its end or closed. {@link #disconnect()} and {@link Call#cancel()} may come from any
- * thread and take effect at once.
+ * body has been read to its end or closed. With {@link ClientConfig.Builder#pipelining(boolean) pipelining}, an
+ * idempotent request goes out as soon as the one before it is written, and its call then waits for the responses
+ * before its own. {@link #disconnect()} and {@link Call#cancel()} may come from any thread and take effect at
+ * once.
  *
  * <p><b>Errors.</b> A network error, a timeout or a broken response closes the connection and the failing call
  * says why; so does a response that ends the connection ({@code Connection: close}, a non-persistent request).
@@ -37,10 +39,12 @@ public final class ClientConnection implements AutoCloseable {
     private final ClientConfig config;
     private final FollowUpState state;
     private final DedicatedConnection connection;
+    private final Object attachment;
 
-    private ClientConnection(Origin origin, ClientConfig config) {
+    private ClientConnection(Origin origin, ClientConfig config, Object attachment) {
         this.config = config;
-        this.connection = new DedicatedConnection(origin, new Connector(config));
+        this.attachment = attachment;
+        this.connection = new DedicatedConnection(origin, new Connector(config), attachment);
         this.state = new FollowUpState(config.cookieJar().orElse(null));
     }
 
@@ -50,10 +54,28 @@ public final class ClientConnection implements AutoCloseable {
      * @throws HttpCallException if DNS, the connection or the TLS handshake fails, or times out
      */
     public static ClientConnection connect(Origin origin, ClientConfig config) throws IOException {
+        return connect(origin, config, null);
+    }
+
+    /**
+     * Connects, carrying a user attachment (libwebsockets' {@code opaque_user_data}): every connection event of
+     * this object, after reconnects too, gets it in its {@link ConnectionInfo}, so one {@link EventListener} in a
+     * shared configuration tells connections apart.
+     *
+     * @param attachment the user's object, handed over as it is; null for none
+     * @throws HttpCallException if DNS, the connection or the TLS handshake fails, or times out
+     */
+    public static ClientConnection connect(Origin origin, ClientConfig config, Object attachment)
+            throws IOException {
         ClientConnection made = new ClientConnection(Objects.requireNonNull(origin, "origin"),
-                Objects.requireNonNull(config, "config"));
+                Objects.requireNonNull(config, "config"), attachment);
         made.reconnect();
         return made;
+    }
+
+    /** The user attachment given to {@link #connect(Origin, ClientConfig, Object)}; empty if none. */
+    public Optional<Object> attachment() {
+        return Optional.ofNullable(attachment);
     }
 
     /** Connects with the default configuration. */

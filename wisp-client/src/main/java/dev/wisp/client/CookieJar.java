@@ -18,7 +18,9 @@ import java.util.Optional;
  * A cookie store by RFC 6265: {@code Set-Cookie} fields go in ({@link #receive}), the {@code Cookie} field for a
  * request comes out ({@link #cookieHeader}), with host-only and domain cookies, paths, Secure (sent over https only,
  * and only taken from https), expiry (Expires and Max-Age), HttpOnly and SameSite kept. A Domain attribute naming a
- * public suffix is refused; this jar knows the single-label ones (see {@link CookieRules}). Set one on
+ * public suffix ({@code co.uk}, {@code github.io}) is refused, by the {@link PublicSuffixList#system() system's
+ * list} (Debian's {@code publicsuffix} package) unless another is given, or, without one, by the rule that single
+ * labels are public suffixes. Set one on
  * {@link ClientConfig.Builder#cookieJar} and every call of the client shares it, redirects included (each hop gets
  * the cookies of its own URI).
  *
@@ -39,21 +41,36 @@ public final class CookieJar {
     static final int MAX_COOKIES = 3000;
 
     private final Clock clock;
+    private final PublicSuffixList suffixes;
     /** By name, domain and path (the identity of §5.3 step 11), oldest first. */
     private final Map<String, Cookie> cookies = new LinkedHashMap<>();
 
-    private CookieJar(Clock clock) {
+    private CookieJar(Clock clock, PublicSuffixList suffixes) {
         this.clock = clock;
+        this.suffixes = suffixes;
     }
 
-    /** An empty jar. */
+    /** An empty jar, refusing cookies for the public suffixes of {@link PublicSuffixList#system()}. */
     public static CookieJar create() {
-        return new CookieJar(Clock.systemUTC());
+        return new CookieJar(Clock.systemUTC(), PublicSuffixList.system());
+    }
+
+    /**
+     * An empty jar refusing cookies for the public suffixes of this list, such as one from
+     * {@link PublicSuffixList#load(Path)}.
+     */
+    public static CookieJar create(PublicSuffixList suffixes) {
+        return new CookieJar(Clock.systemUTC(), Objects.requireNonNull(suffixes, "suffixes"));
     }
 
     /** An empty jar whose idea of now comes from the clock, for tests of expiry. */
     public static CookieJar create(Clock clock) {
-        return new CookieJar(Objects.requireNonNull(clock, "clock"));
+        return new CookieJar(Objects.requireNonNull(clock, "clock"), PublicSuffixList.system());
+    }
+
+    /** The public suffixes this jar refuses cookies for. */
+    public PublicSuffixList publicSuffixes() {
+        return suffixes;
     }
 
     /**
@@ -78,7 +95,7 @@ public final class CookieJar {
     public void receive(URI uri, List<String> setCookieFields) {
         Instant now = clock.instant();
         for (String field : setCookieFields) {
-            Cookie cookie = SetCookieParser.parse(field, uri, now);
+            Cookie cookie = SetCookieParser.parse(field, uri, now, suffixes);
             if (cookie != null) {
                 add(cookie);
             }

@@ -12,15 +12,6 @@ final class CookieRules {
         return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
 
-    /**
-     * Whether a Domain attribute names a public suffix, so a cookie for it would reach unrelated sites. Without a
-     * public suffix list, the rule this client holds is the one every list agrees on: a single label ("com",
-     * "local", "localhost") is a public suffix.
-     */
-    static boolean isPublicSuffix(String domain) {
-        return domain.indexOf('.') < 0;
-    }
-
     /** A Domain attribute as stored: lower case, without the leading dot (§5.2.3). */
     static String canonicalDomain(String attribute) {
         String domain = attribute.startsWith(".") ? attribute.substring(1) : attribute;

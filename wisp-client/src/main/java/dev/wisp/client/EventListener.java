@@ -2,16 +2,16 @@ package dev.wisp.client;
 
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
+import dev.wisp.tls.TlsSessionInfo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.SSLSession;
 
 /**
- * Sees what a client does, as it happens: connection events name the {@link Origin}, exchange events the
- * {@link Request}. Every method does nothing unless overridden. Methods run on the thread doing the work (the
+ * Sees what a client does, as it happens: connection events name the connection ({@link ConnectionInfo}: its id,
+ * origin and user attachment), exchange events the {@link Request}. Every method does nothing unless overridden. Methods run on the thread doing the work (the
  * caller's, or the call's virtual thread), so they must be quick and must not block; an exception thrown by one
  * is logged and otherwise ignored.
  *
@@ -26,11 +26,12 @@ public interface EventListener {
     EventListener NONE = new EventListener() {
     };
 
-    default void dnsResolved(Origin origin, List<InetAddress> addresses) {
+    /** @param addresses the addresses of the host connected to: the proxy's, through one */
+    default void dnsResolved(ConnectionInfo connection, List<InetAddress> addresses) {
     }
 
     /** @param remote the peer (the proxy, through one); a Unix domain socket's path as an unresolved address */
-    default void connected(Origin origin, InetSocketAddress remote) {
+    default void connected(ConnectionInfo connection, InetSocketAddress remote) {
     }
 
     /**
@@ -38,11 +39,17 @@ public interface EventListener {
      *
      * @param retry which retry comes next, from 1
      */
-    default void connectRetry(Origin origin, int retry, Duration delay, IOException cause) {
+    default void connectRetry(ConnectionInfo connection, int retry, Duration delay, IOException cause) {
     }
 
-    /** @param resumed whether an earlier session was resumed */
-    default void tlsHandshakeDone(Origin origin, SSLSession session, boolean resumed) {
+    /**
+     * The TLS handshake of a new connection completed.
+     *
+     * @param session the session's facts, the same a server's connection callbacks get: protocol, cipher suite,
+     *     ALPN result, the server's verified certificates, and {@link TlsSessionInfo#resumed() whether} an
+     *     earlier session was resumed (as {@link Timing#tlsResumed()} and {@link Response#tlsSession()} say)
+     */
+    default void tlsHandshakeDone(ConnectionInfo connection, TlsSessionInfo session) {
     }
 
     /** @param head the head as it went out, with the fields the client added */
@@ -79,7 +86,7 @@ public interface EventListener {
     }
 
     /** A connection closed; the reason says why (server closed it, idle too long, a failure, disconnect). */
-    default void disconnected(Origin origin, String reason) {
+    default void disconnected(ConnectionInfo connection, String reason) {
     }
 
     /** The call failed with this exception, which is also thrown to the caller. */

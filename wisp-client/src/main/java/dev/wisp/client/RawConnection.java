@@ -3,12 +3,12 @@ package dev.wisp.client;
 import dev.wisp.client.internal.CallContext;
 import dev.wisp.client.internal.Connector;
 import dev.wisp.client.internal.Http1ClientConnection;
+import dev.wisp.tls.TlsSessionInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.SSLSession;
 
 /**
  * A connection for a protocol other than HTTP (libwebsockets' "raw" client mode): connected, and for a TLS origin
@@ -54,9 +54,11 @@ public final class RawConnection implements AutoCloseable {
         return connection.transport().output();
     }
 
-    /** The TLS session; empty for plaintext. */
-    public Optional<SSLSession> tlsSession() {
-        return connection.transport().tlsSession();
+    /**
+     * The TLS session's facts, as the handshake left them (whether it was resumed among them); empty for plaintext.
+     */
+    public Optional<TlsSessionInfo> tlsSession() {
+        return connection.tlsSession();
     }
 
     /** Closes the connection at once; idempotent. */

@@ -20,7 +20,7 @@ final class SetCookieParser {
      * @param uri the request the response answered
      * @param now the time of the response
      */
-    static Cookie parse(String field, URI uri, Instant now) {
+    static Cookie parse(String field, URI uri, Instant now, PublicSuffixList suffixes) {
         if (field.length() > MAX_COOKIE_BYTES) {
             return null;
         }
@@ -77,7 +77,7 @@ final class SetCookieParser {
         boolean hostOnly = true;
         String domain = host;
         if (domainAttribute != null) {
-            if (CookieRules.isPublicSuffix(domainAttribute) && !domainAttribute.equals(host)) {
+            if (suffixes.isPublicSuffix(domainAttribute) && !domainAttribute.equals(host)) {
                 return null; // §5.3 step 5: a cookie for a public suffix is ignored, unless it is the host itself
             }
             boolean matches = host.equals(domainAttribute)
@@ -85,7 +85,7 @@ final class SetCookieParser {
             if (!matches) {
                 return null;
             }
-            hostOnly = host.equals(domainAttribute) && CookieRules.isPublicSuffix(domainAttribute);
+            hostOnly = host.equals(domainAttribute) && suffixes.isPublicSuffix(domainAttribute);
             domain = domainAttribute;
         }
         // RFC 6265bis §5.7 step 14: a Secure cookie is only taken from a secure origin.

@@ -3,6 +3,7 @@ package dev.wisp.client;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,17 +11,23 @@ import java.util.Optional;
 
 /**
  * Options for the sockets a client opens (libwebsockets' {@code lws_client_connect_info}): a Unix domain socket to
- * use instead of TCP, the local address and port to bind to, and which address family to try first when a name
- * has both.
+ * use instead of TCP, the local address and port to bind to, which address family to try first when a name has
+ * both, and the IP type of service. Linux's {@code SO_PRIORITY} cannot be set from the JDK:
+ * {@link Builder#priority(int)} says so with {@link UnsupportedSocketOptionException}.
  *
  * <p>Immutable; build one with {@link #builder()}.
  */
 public final class SocketOptions {
+    /** RFC 8305 §5: "A simple implementation can have a fixed delay ... 250 ms". */
+    private static final Duration DEFAULT_ATTEMPT_DELAY = Duration.ofMillis(250);
     private static final SocketOptions DEFAULTS = builder().build();
 
     /** The order in which a host's addresses are tried. */
     public enum IpPreference {
-        /** IPv6 and IPv4 interleaved, starting with the resolver's first family (RFC 8305 §4). */
+        /**
+         * IPv6 and IPv4 interleaved, IPv6 first (RFC 8305 §4, after RFC 6724's preference for IPv6, which the JDK's
+         * resolver does not apply unless {@code java.net.preferIPv6Addresses} is set).
+         */
         INTERLEAVED,
         /** IPv4 addresses first, then IPv6. */
         IPV4_FIRST,
@@ -32,13 +39,43 @@ public final class SocketOptions {
         IPV6_ONLY
     }
 
+    /**
+     * The IP type of service of RFC 1349 (the TOS byte's bits 3-6), for {@link Builder#typeOfService(TypeOfService)};
+     * any other byte, DSCP values among them, goes through {@link Builder#typeOfService(int)}.
+     */
+    public enum TypeOfService {
+        /** Minimize delay, {@code 0x10}. */
+        LOW_DELAY(0x10),
+        /** Maximize throughput, {@code 0x08}. */
+        THROUGHPUT(0x08),
+        /** Maximize reliability, {@code 0x04}. */
+        RELIABILITY(0x04),
+        /** Minimize monetary cost, {@code 0x02}. */
+        LOW_COST(0x02);
+
+        private final int value;
+
+        TypeOfService(int value) {
+            this.value = value;
+        }
+
+        /** The TOS byte. */
+        public int value() {
+            return value;
+        }
+    }
+
     private final Path unixSocket;
+    private final int typeOfService;
+    private final Duration connectionAttemptDelay;
     private final InetAddress localAddress;
     private final int localPort;
     private final IpPreference ipPreference;
 
     private SocketOptions(Builder builder) {
         this.unixSocket = builder.unixSocket;
+        this.typeOfService = builder.typeOfService;
+        this.connectionAttemptDelay = builder.connectionAttemptDelay;
         this.localAddress = builder.localAddress;
         this.localPort = builder.localPort;
         this.ipPreference = builder.ipPreference;
@@ -72,6 +109,21 @@ public final class SocketOptions {
         return ipPreference;
     }
 
+    /**
+     * The IP type of service byte set on each TCP socket ({@code IP_TOS}; the traffic class for IPv6), if set.
+     */
+    public java.util.OptionalInt typeOfService() {
+        return typeOfService < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(typeOfService);
+    }
+
+    /**
+     * How long a connection attempt to one address goes unanswered before the attempt to the next address starts
+     * alongside it (RFC 8305 §5's "Connection Attempt Delay"); 250 ms unless set.
+     */
+    public Duration connectionAttemptDelay() {
+        return connectionAttemptDelay;
+    }
+
     /** Whether the sockets are bound before connecting. */
     public boolean binds() {
         return localAddress != null || localPort != 0;
@@ -92,9 +144,8 @@ public final class SocketOptions {
             case IPV4_FIRST -> concat(v4, v6);
             case IPV6_FIRST -> concat(v6, v4);
             case INTERLEAVED -> {
-                boolean v6First = !addresses.isEmpty() && addresses.getFirst().getAddress().length == 16;
-                List<InetAddress> first = v6First ? v6 : v4;
-                List<InetAddress> second = v6First ? v4 : v6;
+                List<InetAddress> first = v6;
+                List<InetAddress> second = v4;
                 List<InetAddress> ordered = new ArrayList<>();
                 for (int i = 0; i < Math.max(first.size(), second.size()); i++) {
                     if (i < first.size()) {
@@ -121,8 +172,51 @@ public final class SocketOptions {
         private InetAddress localAddress;
         private int localPort;
         private IpPreference ipPreference = IpPreference.INTERLEAVED;
+        private int typeOfService = -1;
+        private Duration connectionAttemptDelay = DEFAULT_ATTEMPT_DELAY;
 
         private Builder() {
+        }
+
+        /**
+         * Happy Eyeballs (RFC 8305 §5): when a host has several addresses, the attempt to the next one starts once
+         * the one before it failed or after this delay without an answer, whichever comes first; the first to
+         * connect wins and the others are closed. Default 250 ms, the RFC's recommendation; 10 ms to 2 s. With a
+         * {@link #localPort(int) local port} the attempts run one after another instead, since only one socket
+         * can hold the port.
+         */
+        public Builder connectionAttemptDelay(Duration delay) {
+            this.connectionAttemptDelay = Objects.requireNonNull(delay, "connectionAttemptDelay");
+            return this;
+        }
+
+        /** Sets the IP type of service of each TCP socket (libwebsockets' {@code LCCSCF_IP_LOW_LATENCY} and kin). */
+        public Builder typeOfService(TypeOfService service) {
+            this.typeOfService = Objects.requireNonNull(service, "typeOfService").value();
+            return this;
+        }
+
+        /**
+         * Sets the TOS byte of each TCP socket as it is, 0..255 (a DSCP code point is its value shifted left by
+         * two). A value the kernel does not keep fails the connection with {@link UnsupportedSocketOptionException}.
+         */
+        public Builder typeOfService(int value) {
+            if (value < 0 || value > 255) {
+                throw new IllegalArgumentException("typeOfService must be 0..255: " + value);
+            }
+            this.typeOfService = value;
+            return this;
+        }
+
+        /**
+         * Linux's {@code SO_PRIORITY} (1-7): the JDK offers no way to set it without native code, so this always
+         * throws rather than leave it unset silently.
+         *
+         * @throws UnsupportedSocketOptionException always
+         */
+        public Builder priority(int priority) {
+            throw new UnsupportedSocketOptionException("SO_PRIORITY", "SO_PRIORITY is not supported by the JDK"
+                    + " (priority " + priority + " asked for): java.net has no such socket option");
         }
 
         /**
@@ -159,6 +253,14 @@ public final class SocketOptions {
         public SocketOptions build() {
             if (unixSocket != null && (localAddress != null || localPort != 0)) {
                 throw new IllegalArgumentException("a Unix domain socket takes no local address or port");
+            }
+            if (unixSocket != null && typeOfService >= 0) {
+                throw new IllegalArgumentException("a Unix domain socket has no IP type of service");
+            }
+            if (connectionAttemptDelay.compareTo(Duration.ofMillis(10)) < 0
+                    || connectionAttemptDelay.compareTo(Duration.ofSeconds(2)) > 0) {
+                throw new IllegalArgumentException("connectionAttemptDelay must be 10 ms to 2 s: "
+                        + connectionAttemptDelay);
             }
             if (localPort < 0 || localPort > 65535) {
                 throw new IllegalArgumentException("localPort must be 0..65535: " + localPort);

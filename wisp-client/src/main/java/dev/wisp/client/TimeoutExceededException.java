@@ -7,8 +7,13 @@ import java.util.Objects;
 public final class TimeoutExceededException extends HttpCallException {
     /** The timeouts a call can exceed, named after their {@link ClientConfig} options. */
     public enum Timeout {
-        /** {@code connectTimeout}: DNS, the TCP connection and the TLS handshake, or a free pooled connection. */
+        /** {@code connectTimeout}: DNS and the TCP connection (and a proxy tunnel), or a free pooled connection. */
         CONNECT("connectTimeout"),
+        /**
+         * {@code handshakeTimeout} of the {@link dev.wisp.tls.TlsConfig TLS configuration}: the TLS handshake, from
+         * the moment the TCP connection is up.
+         */
+        HANDSHAKE("handshakeTimeout"),
         /** {@code readTimeout}: one read of the response waited longer. */
         READ("readTimeout"),
         /** {@code writeTimeout}: one write of the request waited longer. */

@@ -45,7 +45,8 @@ class ConnectOptionsIT {
                     .retryPolicy(RetryPolicy.exponential(5, Duration.ofMillis(40), Duration.ofMillis(400)))
                     .eventListener(new EventListener() {
                         @Override
-                        public void connectRetry(Origin origin, int retry, Duration delay, IOException cause) {
+                        public void connectRetry(ConnectionInfo connection, int retry, Duration delay,
+                                IOException cause) {
                             delays.add(delay);
                             if (retry == 2) {
                                 server.set(Server.create(ServerConfig.builder().port(port).build(), ROUTER).start());
@@ -115,6 +116,34 @@ class ConnectOptionsIT {
             SocketOptions v6first = SocketOptions.builder().ipPreference(SocketOptions.IpPreference.IPV6_FIRST).build();
             try (Client client = Client.create(ClientConfig.builder().socketOptions(v6first).build())) {
                 assertTrue(client.send(Request.get(url)).text().startsWith("127.0.0.1:"), "falls back to IPv4");
+            }
+        });
+    }
+
+    /**
+     * The TOS byte is set on the socket and read back by the connector, which fails if the kernel kept another
+     * value: Linux keeps the low two bits of a TCP socket's TOS for ECN, so RFC 1349's "low cost" (0x02) is refused
+     * with a typed error rather than dropped silently. On the wire the byte cannot be seen here: the accepted
+     * socket's IP_TOS is its own, not the peer's, and packet capture on loopback sees no packets in this sandbox.
+     */
+    @Test
+    void connectsWithATypeOfServiceTheKernelKeepsAndFailsClearlyOnOneItRefuses() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            server.set(Server.create(ServerConfig.builder().port(0).build(), ROUTER).start());
+            String url = "http://127.0.0.1:" + server.get().port() + "/whoami";
+            for (SocketOptions.TypeOfService service : List.of(SocketOptions.TypeOfService.LOW_DELAY,
+                    SocketOptions.TypeOfService.THROUGHPUT, SocketOptions.TypeOfService.RELIABILITY)) {
+                try (Client client = Client.create(ClientConfig.builder()
+                        .socketOptions(SocketOptions.builder().typeOfService(service).build()).build())) {
+                    assertEquals(200, client.send(Request.get(url)).statusCode());
+                }
+            }
+            try (Client client = Client.create(ClientConfig.builder().socketOptions(SocketOptions.builder()
+                    .typeOfService(SocketOptions.TypeOfService.LOW_COST).build()).build())) {
+                UnsupportedSocketOptionException e = assertThrows(UnsupportedSocketOptionException.class,
+                        () -> client.send(Request.get(url)));
+                assertEquals("IP_TOS 0x02 was not applied: the socket kept 0x00", e.getMessage());
+                assertEquals(0, client.openConnections());
             }
         });
     }

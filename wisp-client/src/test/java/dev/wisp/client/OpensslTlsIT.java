@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.tls.TlsSessionInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +42,8 @@ class OpensslTlsIT {
             ClientConfig config = ClientConfig.builder().tls(peer.trustingTls())
                     .eventListener(new EventListener() {
                         @Override
-                        public void tlsHandshakeDone(Origin origin, SSLSession session, boolean resumed) {
-                            events.add(session.getProtocol() + (resumed ? " resumed" : ""));
+                        public void tlsHandshakeDone(ConnectionInfo connection, TlsSessionInfo session) {
+                            events.add(session.protocol() + (session.resumed() ? " resumed" : ""));
                         }
                     }).build();
             try (Client client = Client.create(config)) {

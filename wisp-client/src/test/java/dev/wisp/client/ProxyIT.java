@@ -1,6 +1,7 @@
 package dev.wisp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Through tinyproxy: http requests in absolute-form, https through a CONNECT tunnel to openssl s_server, proxy
- * credentials for the proxy only.
+ * credentials for the proxy only, its 407 as a typed error, and hosts on the bypass list reached directly.
  */
 class ProxyIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -60,7 +61,7 @@ class ProxyIT {
             List<Integer> connectedPorts = new CopyOnWriteArrayList<>();
             ClientConfig config = ClientConfig.builder().proxy(withCredentials()).eventListener(new EventListener() {
                 @Override
-                public void connected(Origin to, InetSocketAddress remote) {
+                public void connected(ConnectionInfo to, InetSocketAddress remote) {
                     connectedPorts.add(remote.getPort());
                 }
             }).build();
@@ -87,18 +88,47 @@ class ProxyIT {
     }
 
     @Test
-    void saysWhyTheProxyRefusesWithoutCredentials() {
+    void aProxyAsking407GivesATypedErrorCarryingItsResponse() {
         assertTimeoutPreemptively(LIMIT, () -> {
             ClientConfig config = ClientConfig.builder().proxy(ProxyConfig.http("127.0.0.1", proxy.port()))
                     .tls(tlsOrigin.trustingTls()).build();
             try (Client client = Client.create(config)) {
-                ConnectFailedException e = assertThrows(ConnectFailedException.class,
+                ProxyAuthenticationException tunnel = assertThrows(ProxyAuthenticationException.class,
                         () -> client.send(Request.get("https://localhost:" + tlsOrigin.port() + "/")));
-                assertEquals("proxy 127.0.0.1:" + proxy.port() + " refused CONNECT to localhost:" + tlsOrigin.port()
-                        + ": 407 Proxy Authentication Required", e.getMessage());
-                Response plain = client.send(Request.get("http://127.0.0.1:" + origin.port() + "/seen"));
-                assertEquals(407, plain.statusCode());
-                plain.close();
+                assertEquals("proxy 127.0.0.1:" + proxy.port() + " requires authentication (407 Proxy Authentication"
+                        + " Required): no credentials given for it (ProxyConfig.withCredentials, or user:password@ in"
+                        + " the proxy URL)", tunnel.getMessage());
+                assertEquals(407, tunnel.response().status().code());
+                assertTrue(tunnel.challenges().getFirst().startsWith("Basic"), tunnel.challenges().toString());
+                assertFalse(tunnel.credentialsRefused());
+                ProxyAuthenticationException plain = assertThrows(ProxyAuthenticationException.class,
+                        () -> client.send(Request.get("http://127.0.0.1:" + origin.port() + "/seen")));
+                assertEquals(407, plain.response().status().code());
+                assertEquals(0, client.openConnections());
+            }
+            ProxyConfig wrong = ProxyConfig.of("http://" + TinyproxyPeer.USER + ":wrong@127.0.0.1:" + proxy.port());
+            try (Client client = Client.create(config.toBuilder().proxy(wrong).build())) {
+                ProxyAuthenticationException refused = assertThrows(ProxyAuthenticationException.class,
+                        () -> client.send(Request.get("https://localhost:" + tlsOrigin.port() + "/")));
+                assertTrue(refused.credentialsRefused());
+                assertTrue(refused.getMessage().endsWith("it refused the credentials given"), refused.getMessage());
+            }
+        });
+    }
+
+    @Test
+    void goesAroundTheProxyForTheHostsOfItsBypassList() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            String url = "http://127.0.0.1:" + origin.port() + "/seen";
+            for (String list : List.of("127.0.0.1", "example.com, 127.0.0.1", "*")) {
+                try (Client client = Client.create(ClientConfig.builder().proxy(withCredentials().withBypass(list))
+                        .build())) {
+                    assertEquals("via null, proxy auth null", client.send(Request.get(url)).text(), list);
+                }
+            }
+            try (Client client = Client.create(ClientConfig.builder()
+                    .proxy(withCredentials().withBypass("127.0.0.2,.example.com")).build())) {
+                assertTrue(client.send(Request.get(url)).text().contains("tinyproxy"), "not bypassed");
             }
         });
     }

@@ -61,7 +61,7 @@ class RawConnectionIT {
                             .getBytes(StandardCharsets.US_ASCII));
                     String answer = new String(raw.input().readAllBytes(), StandardCharsets.US_ASCII);
                     assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n") && answer.endsWith("\r\n\r\nraw ok\n"), answer);
-                    assertTrue(raw.tlsSession().orElseThrow().getProtocol().startsWith("TLSv1."));
+                    assertTrue(raw.tlsSession().orElseThrow().protocol().startsWith("TLSv1."));
                 }
                 assertThrows(TlsHandshakeException.class, () -> RawConnection.connect(Origin.tls("localhost", port),
                         ClientConfig.defaults()).close(), "the JDK's CAs do not know the test CA");

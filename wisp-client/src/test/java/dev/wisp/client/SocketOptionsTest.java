@@ -1,6 +1,7 @@
 package dev.wisp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -21,12 +22,15 @@ class SocketOptionsTest {
     }
 
     @Test
-    void interleavesFamiliesStartingWithTheResolversFirstOrPutsOneFirst() throws UnknownHostException {
+    void interleavesFamiliesStartingWithIpv6OrPutsOneFirst() throws UnknownHostException {
         List<InetAddress> resolved = List.of(address("::1"), address("::2"), address("::3"), address("10.0.0.1"));
         assertEquals(List.of("0:0:0:0:0:0:0:1", "10.0.0.1", "0:0:0:0:0:0:0:2", "0:0:0:0:0:0:0:3"),
                 order(SocketOptions.IpPreference.INTERLEAVED, resolved));
         assertEquals(List.of("10.0.0.1", "0:0:0:0:0:0:0:1", "0:0:0:0:0:0:0:2", "0:0:0:0:0:0:0:3"),
                 order(SocketOptions.IpPreference.IPV4_FIRST, resolved));
+        assertEquals(List.of("0:0:0:0:0:0:0:1", "10.0.0.1", "0:0:0:0:0:0:0:2", "10.0.0.2"),
+                order(SocketOptions.IpPreference.INTERLEAVED, List.of(address("10.0.0.1"), address("10.0.0.2"),
+                        address("::1"), address("::2"))), "IPv6 first even when the resolver puts IPv4 first");
         assertEquals(List.of("10.0.0.1"), order(SocketOptions.IpPreference.IPV4_ONLY, resolved));
         assertEquals(3, order(SocketOptions.IpPreference.IPV6_ONLY, resolved).size());
     }
@@ -42,5 +46,18 @@ class SocketOptionsTest {
             assertTrue(third >= 200 && third <= 400, "third " + third);
             assertTrue(tenth >= 500 && tenth <= 1000, "tenth " + tenth);
         }
+    }
+
+    @Test
+    void refusesSoPriorityWhichTheJdkCannotSetAndTypeOfServiceOutOfRange() {
+        UnsupportedSocketOptionException e = assertThrows(UnsupportedSocketOptionException.class,
+                () -> SocketOptions.builder().priority(6));
+        assertEquals("SO_PRIORITY", e.option());
+        assertTrue(e.getMessage().startsWith("SO_PRIORITY is not supported by the JDK"), e.getMessage());
+        assertEquals("typeOfService must be 0..255: 256", assertThrows(IllegalArgumentException.class,
+                () -> SocketOptions.builder().typeOfService(256)).getMessage());
+        assertEquals(0x10, SocketOptions.builder().typeOfService(SocketOptions.TypeOfService.LOW_DELAY).build()
+                .typeOfService().getAsInt());
+        assertTrue(SocketOptions.defaults().typeOfService().isEmpty());
     }
 }

@@ -2,6 +2,8 @@ package dev.wisp.client.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.wisp.client.ProxyAuthenticationException;
+import dev.wisp.client.ProxyConfig;
 import dev.wisp.client.Request;
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.ResponseHead;
@@ -37,6 +39,7 @@ public final class CallChain {
             ResponseHead head = result.head();
             Request next;
             try {
+                refuseProxyChallenge(call, request, head);
                 state.received(request, head);
                 next = challengeAnswered ? null : state.answerChallenge(request, head);
                 challengeAnswered = next != null;
@@ -64,6 +67,20 @@ public final class CallChain {
             }
             drain(result.body());
             call.followUp(next);
+        }
+    }
+
+    /**
+     * A 407 on a request sent through the proxy (absolute-form, for http): the proxy wants credentials it was not
+     * given, or refused those it was, and the origin never saw the request.
+     */
+    private static void refuseProxyChallenge(CallContext call, Request request, ResponseHead head)
+            throws ProxyAuthenticationException {
+        if (head.status().code() == 407 && !request.origin().isTls()) {
+            ProxyConfig proxy = call.config().proxyFor(request.origin()).orElse(null);
+            if (proxy != null) {
+                throw new ProxyAuthenticationException(proxy, head, proxy.hasCredentials());
+            }
         }
     }
 

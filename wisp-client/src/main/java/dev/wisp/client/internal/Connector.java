@@ -6,6 +6,7 @@ import dev.wisp.client.CallCanceledException;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
+import dev.wisp.client.ConnectionInfo;
 import dev.wisp.client.EventListener;
 import dev.wisp.client.Origin;
 import dev.wisp.client.ProxyConfig;
@@ -46,8 +47,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Makes new connections: DNS, then TCP to each address in turn, then the TLS handshake, all within one
- * {@code connectTimeout} (or the call's deadline, if sooner). Each phase is timed and reported as an event, and
+ * Makes new connections: DNS, then TCP to each address in turn, within {@code connectTimeout}, then the TLS
+ * handshake within the TLS configuration's {@code handshakeTimeout} (each bounded by the call's deadline, if sooner). Each phase is timed and reported as an event, and
  * each failure becomes its typed exception. TLS engines come from the configuration's {@link TlsContext}, made
  * for the origin's host and port: SNI, hostname verification and the session to resume all follow from them.
  *
@@ -83,18 +84,28 @@ public final class Connector {
      *     TimeoutExceededException (CONNECT or CALL), CallCanceledException
      */
     public Http1ClientConnection connect(Origin origin, CallContext call) throws IOException {
+        return connect(origin, call, null);
+    }
+
+    /**
+     * A new connection to the origin carrying the user's attachment, which its events get.
+     *
+     * @param attachment the user's object, or null for none
+     */
+    public Http1ClientConnection connect(Origin origin, CallContext call, Object attachment) throws IOException {
+        ConnectionInfo info = new ConnectionInfo(Http1ClientConnection.nextId(), origin, attachment);
         long deadline = call.deadlineWithin(config.connectTimeout());
         long start = System.nanoTime();
-        ProxyConfig proxy = config.proxy().orElse(null);
+        ProxyConfig proxy = config.proxyFor(origin).orElse(null);
         // Through a proxy, DNS and TCP are for the proxy; the origin's name goes in CONNECT or the request target.
         Origin peer = proxy == null ? origin : Origin.plaintext(proxy.host(), proxy.port());
         Path unixSocket = config.socketOptions().unixSocket().orElse(null);
         List<InetAddress> addresses = unixSocket != null ? List.of() : resolve(peer, call, deadline);
         long resolved = System.nanoTime();
         if (unixSocket == null) {
-            Events.fire(events, listener -> listener.dnsResolved(peer, addresses));
+            Events.fire(events, listener -> listener.dnsResolved(info, addresses));
         }
-        SocketChannel channel = openChannelRetrying(peer, addresses, call, deadline);
+        SocketChannel channel = openChannelRetrying(peer, info, addresses, call, deadline);
         Http1ClientConnection connection;
         try {
             if (proxy != null && origin.isTls()) {
@@ -110,17 +121,19 @@ public final class Connector {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             InetSocketAddress remote = remote(channel);
-            Events.fire(events, listener -> listener.connected(origin, remote));
+            Events.fire(events, listener -> listener.connected(info, remote));
             long writeTimeout = config.writeTimeout().toNanos();
             Transport transport = origin.isTls()
                     ? TlsTransport.of(channel, newEngine(origin), tlsBuffers(), writeTimeout)
                     : PlainTransport.of(channel, writeTimeout);
-            connection = new Http1ClientConnection(origin, transport, origin.isTls() ? tls : null, buffers, events);
+            connection = new Http1ClientConnection(info, transport, origin.isTls() ? tls : null, buffers, events);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw e;
         }
-        TlsSessionInfo session = origin.isTls() ? handshake(connection, call, deadline) : null;
+        // The handshake has its own limit, TlsConfig's handshakeTimeout, from the moment TCP (and a tunnel) is up.
+        TlsSessionInfo session = origin.isTls()
+                ? handshake(connection, call, call.deadlineWithin(config.tls().handshakeTimeout())) : null;
         long handshaken = System.nanoTime();
         connection.connected(new ConnectionSetup(resolved - start, connectedAt - resolved,
                 origin.isTls() ? handshaken - connectedAt : 0, session));
@@ -138,7 +151,8 @@ public final class Connector {
     }
 
     /**
-     * Runs the TLS handshake within the deadline, which the sweeper enforces through the connection.
+     * Runs the TLS handshake within the deadline, which the sweeper enforces through the connection: a peer that
+     * takes the TCP connection and never answers the ClientHello costs {@code handshakeTimeout}, no more.
      *
      * @return the session's facts, among them whether an earlier session was resumed
      */
@@ -157,7 +171,10 @@ public final class Connector {
             connection.releaseBuffers();
             call.checkNotCanceled();
             if (connection.expired() != null) {
-                throw timeout(call, deadline, "TLS handshake with " + origin.host() + ":" + origin.port());
+                String what = "TLS handshake with " + origin.host() + ":" + origin.port();
+                throw call.isCallDeadline(deadline)
+                        ? new TimeoutExceededException(Timeout.CALL, what, config.callTimeout().orElseThrow())
+                        : new TimeoutExceededException(Timeout.HANDSHAKE, what, config.tls().handshakeTimeout());
             }
             String reason = e instanceof SSLException ? innermostMessage(e)
                     : "the server closed the connection during the handshake";
@@ -166,8 +183,7 @@ public final class Connector {
             ClientSweeper.instance().unwatch(connection);
         }
         TlsSessionInfo session = tls.handshakeCompleted(transport.engine(), started);
-        Events.fire(events, listener -> listener.tlsHandshakeDone(origin, transport.engine().getSession(),
-                session.resumed()));
+        Events.fire(events, listener -> listener.tlsHandshakeDone(connection.info(), session));
         return session;
     }
 
@@ -213,17 +229,21 @@ public final class Connector {
     }
 
     private List<InetAddress> resolve(Origin origin, CallContext call, long deadline) throws IOException {
-        CompletableFuture<InetAddress[]> lookup = new CompletableFuture<>();
+        CompletableFuture<List<InetAddress>> lookup = new CompletableFuture<>();
         Thread.ofVirtual().name("wisp-dns").start(() -> {
             try {
-                lookup.complete(InetAddress.getAllByName(origin.host()));
+                List<InetAddress> addresses = List.copyOf(config.resolver().resolve(origin.host(), origin.port()));
+                if (addresses.isEmpty()) {
+                    throw new UnknownHostException("the resolver gave no address for " + origin.host());
+                }
+                lookup.complete(addresses);
             } catch (UnknownHostException | RuntimeException e) {
                 lookup.completeExceptionally(e);
             }
         });
         call.blockedOn(() -> lookup.cancel(false));
         try {
-            return List.of(lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            return lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw timeout(call, deadline, "DNS lookup of " + origin.host());
         } catch (ExecutionException e) {
@@ -237,8 +257,8 @@ public final class Connector {
     }
 
     /** Opens a channel, retrying refused or failed attempts as the retry policy says, within the deadline. */
-    private SocketChannel openChannelRetrying(Origin origin, List<InetAddress> addresses, CallContext call,
-            long deadline) throws IOException {
+    private SocketChannel openChannelRetrying(Origin origin, ConnectionInfo info, List<InetAddress> addresses,
+            CallContext call, long deadline) throws IOException {
         RetryPolicy policy = config.retryPolicy();
         for (int retry = 1; ; retry++) {
             try {
@@ -254,7 +274,7 @@ public final class Connector {
                             : new ConnectFailedException(message, e.getCause());
                 }
                 int next = retry;
-                Events.fire(events, listener -> listener.connectRetry(origin, next, delay, e));
+                Events.fire(events, listener -> listener.connectRetry(info, next, delay, e));
                 LOG.log(DEBUG, () -> origin + ": " + e.getMessage() + "; retry " + next + " in " + delay);
                 pause(delay, call);
             }
@@ -288,43 +308,18 @@ public final class Connector {
                     + resolved.stream().map(InetAddress::getHostAddress).toList() + " is allowed by ipPreference "
                     + options.ipPreference(), null);
         }
-        IOException last = null;
-        for (int i = 0; i < addresses.size(); i++) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            // Happy Eyeballs, sequential (RFC 8305 §5 without parallel attempts): an address that does not answer
-            // gets its share of the time left, so the next one, often of the other family, still gets a chance.
-            long budget = left / (addresses.size() - i);
-            InetAddress address = addresses.get(i);
-            SocketChannel channel = SocketChannel.open();
-            call.blockedOn(channel);
-            try {
-                if (options.binds()) {
-                    channel.bind(options.bindAddress());
-                }
-                // The socket adapter of a blocking channel connects with a timeout; the channel's own connect has none.
-                channel.socket().connect(new InetSocketAddress(address, origin.port()),
-                        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(budget)));
-                call.checkNotCanceled();
-                return channel;
-            } catch (IOException e) {
-                closeQuietly(channel);
-                call.checkNotCanceled();
-                if (e instanceof SocketTimeoutException && i == addresses.size() - 1) {
-                    throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
-                }
-                LOG.log(DEBUG, () -> "connect to " + address + " for " + origin + " failed: " + e.getMessage());
-                last = e;
-            }
+        IOException last;
+        try {
+            return new ConnectionRace(addresses, origin.port(), options, call, deadline).connect();
+        } catch (SocketTimeoutException e) {
+            throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
+        } catch (IOException e) {
+            call.checkNotCanceled();
+            last = e;
         }
         String where = origin.host() + ":" + origin.port() + " (" + addresses.getFirst().getHostAddress() + ")";
         if (last instanceof ConnectException) {
             throw new ConnectRefusedException("connection to " + where + " refused", last);
-        }
-        if (last == null || last instanceof SocketTimeoutException) {
-            throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
         }
         throw new ConnectFailedException("cannot connect to " + where + ": " + last.getMessage(), last);
     }

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * for an error or because a response ended it, every call fails with {@link ConnectionClosedException} until
  * {@link #connect(CallContext)} makes a new one.
  *
+ * <p>With {@link dev.wisp.client.ClientConfig#pipelining() pipelining}, the turn is the writer's: a pipelineable
+ * request passes it on once written, and its call then waits in the {@link Http1Pipeline} for its response's turn.
+ *
  * <p>Thread-safe.
  */
 public final class DedicatedConnection implements ConnectionSource {
@@ -28,10 +31,16 @@ public final class DedicatedConnection implements ConnectionSource {
     private volatile String closeReason = "not connected";
     /** Whether the connection now speaks WebSocket; HTTP requests are refused until a reconnect. */
     private volatile boolean upgraded;
+    /** The order of pipelined exchanges; null unless the configuration asks for pipelining. */
+    private final Http1Pipeline pipeline;
+    /** The user's object every connection made here carries to its events; null for none. */
+    private final Object attachment;
 
-    public DedicatedConnection(Origin origin, Connector connector) {
+    public DedicatedConnection(Origin origin, Connector connector, Object attachment) {
         this.origin = origin;
         this.connector = connector;
+        this.attachment = attachment;
+        this.pipeline = connector.config().pipelining() ? new Http1Pipeline() : null;
     }
 
     public Origin origin() {
@@ -46,7 +55,7 @@ public final class DedicatedConnection implements ConnectionSource {
         takeTurn(call);
         try {
             disconnect("reconnect");
-            connection = connector.connect(origin, call);
+            connection = connector.connect(origin, call, attachment);
             upgraded = false;
         } finally {
             turn.release();
@@ -80,17 +89,35 @@ public final class DedicatedConnection implements ConnectionSource {
 
     @Override
     public Http1ClientConnection acquire(Origin requested, CallContext call) throws IOException {
+        return acquire(requested, call, pipeline != null && !Http1Pipeline.isPipelineable(call.request()));
+    }
+
+    /**
+     * Takes the write turn; a barrier (a request that is not pipelined, an upgrade) also waits until every
+     * earlier response has been read.
+     */
+    private Http1ClientConnection acquire(Origin requested, CallContext call, boolean barrier) throws IOException {
         if (!requested.equals(origin)) {
             throw new IllegalArgumentException("request is for " + requested + ", this connection goes to " + origin);
         }
         takeTurn(call);
+        if (barrier) {
+            try {
+                pipeline.awaitEmpty(call, connector, "waiting for the responses pipelined before " + call.request());
+            } catch (IOException | RuntimeException e) {
+                turn.release();
+                throw e;
+            }
+        }
         if (upgraded) {
             turn.release();
             throw new IllegalStateException("the connection to " + origin + " was upgraded to WebSocket; for HTTP,"
                     + " close the WebSocket and reconnect(), or open another connection");
         }
         Http1ClientConnection current = connection;
-        if (current == null || current.isClosed() || current.isStale()) {
+        // The stale check looks at unread input: while pipelined responses are due, that input is theirs.
+        boolean idle = pipeline == null || pipeline.isEmpty();
+        if (current == null || current.isClosed() || idle && current.isStale()) {
             String reason = current == null ? closeReason
                     : current.isClosed() ? current.closeReason() : "closed by the server while idle";
             if (current != null && !current.isClosed()) {
@@ -111,7 +138,7 @@ public final class DedicatedConnection implements ConnectionSource {
      */
     public WebSocketSession upgrade(Request request, WebSocketConfig config, WebSocketListener listener,
             CallContext call) throws IOException {
-        Http1ClientConnection current = acquire(request.origin(), call);
+        Http1ClientConnection current = acquire(request.origin(), call, pipeline != null);
         try {
             WebSocketSession session = WebSocketUpgrader.upgrade(current, request, config, listener, call);
             upgraded = true;
@@ -127,6 +154,45 @@ public final class DedicatedConnection implements ConnectionSource {
             released.close(released.isClosed() ? released.closeReason() : "not reusable after the last response");
         }
         turn.release();
+    }
+
+    @Override
+    public void release(Http1Exchange exchange) {
+        if (pipeline == null) {
+            release(exchange.connection());
+            return;
+        }
+        boolean heldWriteTurn = pipeline.finished(exchange);
+        Http1ClientConnection released = exchange.connection();
+        // A request pipelined behind this one may have asked to close after its response: the last one closes.
+        if (!released.isReusable() && (released.isClosed() || pipeline.isEmpty())) {
+            released.close(released.isClosed() ? released.closeReason() : "not reusable after the last response");
+            pipeline.connectionClosed();
+        }
+        if (heldWriteTurn) {
+            turn.release();
+        }
+    }
+
+    @Override
+    public void started(Http1Exchange exchange) {
+        if (pipeline != null) {
+            pipeline.started(exchange);
+        }
+    }
+
+    @Override
+    public void requestWritten(Http1Exchange exchange) {
+        if (pipeline != null && pipeline.passesWriteTurn(exchange)) {
+            turn.release();
+        }
+    }
+
+    @Override
+    public void awaitTurnToRead(Http1Exchange exchange) throws IOException {
+        if (pipeline != null) {
+            pipeline.awaitTurnToRead(exchange, connector);
+        }
     }
 
     /** Waits for the connection's turn, checking for cancellation and the call deadline as it waits. */

@@ -57,6 +57,7 @@ final class Failures {
     private static Duration limit(Timeout timeout, CallContext call) {
         return switch (timeout) {
             case CONNECT -> call.config().connectTimeout();
+            case HANDSHAKE -> call.config().tls().handshakeTimeout();
             case READ -> call.config().readTimeout();
             case WRITE -> call.config().writeTimeout();
             case CALL -> call.config().callTimeout().orElse(Duration.ZERO);

@@ -2,6 +2,7 @@ package dev.wisp.client.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.wisp.client.ConnectionInfo;
 import dev.wisp.client.EventListener;
 import dev.wisp.client.Origin;
 import dev.wisp.client.TimeoutExceededException.Timeout;
@@ -14,6 +15,7 @@ import dev.wisp.transport.Transport;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threads: one exchange at a time uses it, on the thread of its call (the caller's, or the one reading the
  * response body); that thread alone touches {@link #input()}, {@link #output()} and {@link #releaseBuffers()}.
+ * When requests are pipelined, one exchange writes its request while an earlier one reads its response: the
+ * writer alone touches {@link #output()}, the reader alone {@link #input()}, and the transport lets the two
+ * overlap.
  * {@link #close(String)}, {@link #sweep(long)} and the getters may be called from any thread: closing ends a
  * blocked read or write at once. An idle pooled connection is touched only by the pool, under its lock or after
  * taking it out.
@@ -30,8 +35,9 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private static final System.Logger LOG = System.getLogger(Http1ClientConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final long id = IDS.incrementAndGet();
+    private final long id;
     private final Origin origin;
+    private final ConnectionInfo info;
     private final Transport transport;
     /** The context the TLS session came from, told when the connection closes; null for plaintext. */
     private final TlsContext tls;
@@ -43,16 +49,20 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String closeReason;
     private volatile Timeout expired;
-    /** The read deadline belongs to the TLS handshake (CONNECT), not to an exchange (READ). */
+    /** The read deadline belongs to the TLS handshake (HANDSHAKE), not to an exchange (READ). */
     private volatile boolean connecting = true;
     private volatile long callDeadlineNanos;
     private int exchanges;
+    /** Exchanges begun and not yet ended: more than one only on a pipelined connection. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private boolean reusable = true;
     private long idleSinceNanos;
 
-    Http1ClientConnection(Origin origin, Transport transport, TlsContext tls, BufferPool buffers,
+    Http1ClientConnection(ConnectionInfo info, Transport transport, TlsContext tls, BufferPool buffers,
             EventListener events) {
-        this.origin = origin;
+        this.info = info;
+        this.id = info.id();
+        this.origin = info.origin();
         this.transport = transport;
         this.tls = tls;
         this.input = WireInput.of(transport.input(), buffers);
@@ -61,8 +71,18 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
         this.events = events;
     }
 
+    /** A new connection id, unique in this process. */
+    static long nextId() {
+        return IDS.incrementAndGet();
+    }
+
     public long id() {
         return id;
+    }
+
+    /** The id, origin and user attachment that the connection's events get. */
+    public ConnectionInfo info() {
+        return info;
     }
 
     public Origin origin() {
@@ -109,17 +129,34 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
      * deadline (0 for none) and the per-read timeout.
      */
     public boolean beginExchange(long callDeadlineNanos, long readTimeoutNanos) {
-        this.callDeadlineNanos = callDeadlineNanos;
-        transport.perReadTimeout(readTimeoutNanos);
+        inFlight.incrementAndGet();
+        armReading(callDeadlineNanos, readTimeoutNanos);
         ClientSweeper.instance().watch(this);
         return exchanges++ > 0;
     }
 
-    /** Ends an exchange: no deadline is watched until the next one. */
+    /**
+     * Arms the deadlines of the exchange about to read: on a pipelined connection, the one whose response comes
+     * next. Only the caller of {@link #beginExchange(long, long)} or the exchange whose turn to read it is.
+     */
+    void armReading(long callDeadlineNanos, long readTimeoutNanos) {
+        this.callDeadlineNanos = callDeadlineNanos;
+        transport.perReadTimeout(readTimeoutNanos);
+    }
+
+    /** Ends an exchange: once none is left, no deadline is watched until the next one. */
     public void endExchange() {
+        if (inFlight.decrementAndGet() > 0) {
+            return; // pipelined exchanges still wait for their responses
+        }
         ClientSweeper.instance().unwatch(this);
         callDeadlineNanos = 0;
         transport.perReadTimeout(0);
+    }
+
+    /** How many exchanges have begun and not ended: more than one only when requests are pipelined. */
+    int exchangesInFlight() {
+        return inFlight.get();
     }
 
     /** Marks the connection as unable to carry another exchange (Connection: close, read until close, errors). */
@@ -190,7 +227,7 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
         } else if (write != 0 && nowNanos - write > 0) {
             expire(Timeout.WRITE);
         } else if (read != 0 && nowNanos - read > 0) {
-            expire(connecting ? Timeout.CONNECT : Timeout.READ);
+            expire(connecting ? Timeout.HANDSHAKE : Timeout.READ);
         }
     }
 
@@ -221,7 +258,7 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
             LOG.log(DEBUG, () -> "[k" + id + "] close: " + e);
         }
         LOG.log(DEBUG, () -> "[k" + id + "] closed: " + reason);
-        Events.fire(events, listener -> listener.disconnected(origin, reason));
+        Events.fire(events, listener -> listener.disconnected(info, reason));
     }
 
     /** Gives the wire buffers back; only the thread that used them last, once the connection is closed or idle. */

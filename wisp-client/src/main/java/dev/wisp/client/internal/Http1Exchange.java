@@ -72,6 +72,7 @@ public final class Http1Exchange {
     public static Http1Exchange start(Http1ClientConnection connection, ConnectionOwner owner, CallContext call)
             throws HttpCallException {
         Http1Exchange exchange = new Http1Exchange(connection, owner, call);
+        owner.started(exchange);
         if (call.isCanceled()) {
             exchange.abort("call canceled");
             throw call.canceledException();
@@ -124,6 +125,11 @@ public final class Http1Exchange {
         bodyWriter = new ExchangeBodyWriter(this, bodyLength);
     }
 
+    /** The whole request is written (and flushed): tells the owner, which may let the next request go out. */
+    void requestWritten() {
+        owner.requestWritten(this);
+    }
+
     /** The stream the request body goes to, after {@link #writeHead(long)}. */
     public ExchangeBodyWriter bodyWriter() {
         return bodyWriter;
@@ -135,6 +141,7 @@ public final class Http1Exchange {
      */
     public ResponseHead readResponseHead() throws HttpCallException {
         try {
+            owner.awaitTurnToRead(this);
             ResponseHead first = earlyHead != null ? earlyHead
                     : pendingFirstHead != null ? join(pendingFirstHead) : readFirstHead();
             return isFinal(first) ? announce(first) : readFinalHead();
@@ -231,8 +238,8 @@ public final class Http1Exchange {
 
     /** The response body was read to its end: the connection goes back to its owner, kept if it can be. */
     void complete() {
-        if (connection.input().buffered() > 0) {
-            connection.doNotReuse(); // bytes after the response that nobody asked for
+        if (connection.input().buffered() > 0 && connection.exchangesInFlight() <= 1) {
+            connection.doNotReuse(); // bytes after the response that nobody asked for (none pipelined behind it)
         }
         call.clock().end();
         connection.endExchange();
@@ -267,7 +274,7 @@ public final class Http1Exchange {
 
     private void giveBack() {
         if (released.compareAndSet(false, true)) {
-            owner.release(connection);
+            owner.release(this);
         }
     }
 }

@@ -2,7 +2,12 @@ package dev.wisp.client.internal;
 
 import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.Origin;
+import dev.wisp.client.ProxyAuthenticationException;
 import dev.wisp.client.ProxyConfig;
+import dev.wisp.core.ResponseHead;
+import dev.wisp.core.WireInput;
+import dev.wisp.http1.Http1Limits;
+import dev.wisp.http1.Http1ResponseReader;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens a {@code CONNECT} tunnel through an HTTP proxy (RFC 9110 §9.3.6) on a freshly connected channel: sends the
  * request, reads the proxy's response head a byte at a time (so nothing of the tunnel is read ahead), and accepts
- * only a 2xx. Runs on the calling thread, before the connection has a transport.
+ * only a 2xx; a 407 is a {@link ProxyAuthenticationException} carrying the head. Runs on the calling thread, before the connection has a transport.
  */
 final class ProxyTunnel {
     /** The most a proxy's answer to CONNECT may take up. */
@@ -39,11 +44,18 @@ final class ProxyTunnel {
         while (out.hasRemaining()) {
             channel.write(out);
         }
-        String statusLine = readHead(channel, deadline);
+        byte[] head = readHead(channel, deadline);
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        String statusLine = text.substring(0, text.indexOf('\n')).strip();
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("\\d{3}")) {
             throw new ConnectFailedException("proxy " + proxy.host() + ":" + proxy.port() + " answered CONNECT with '"
                     + shown(statusLine) + "'", null);
+        }
+        // A CONNECT is the proxy's own request, so a 401 to it can only be the proxy's too: tinyproxy answers
+        // credentials it refuses with 401 rather than 407.
+        if (parts[1].equals("407") || parts[1].equals("401")) {
+            throw new ProxyAuthenticationException(proxy, parse(head, proxy), proxy.hasCredentials());
         }
         if (parts[1].charAt(0) != '2') {
             throw new ConnectFailedException("proxy " + proxy.host() + ":" + proxy.port() + " refused CONNECT to "
@@ -57,8 +69,19 @@ final class ProxyTunnel {
         return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
-    /** Reads up to the blank line that ends the head; returns the status line. */
-    private static String readHead(SocketChannel channel, long deadline) throws IOException {
+    /** The proxy's answer as a response head, by the client's own HTTP/1.1 codec. */
+    private static ResponseHead parse(byte[] head, ProxyConfig proxy) throws ConnectFailedException {
+        try {
+            return new Http1ResponseReader(new Http1Limits(MAX_HEAD_BYTES, MAX_HEAD_BYTES, 100, 1024))
+                    .readHead(WireInput.of(head));
+        } catch (IOException e) {
+            throw new ConnectFailedException("proxy " + proxy.host() + ":" + proxy.port()
+                    + " answered CONNECT with a malformed head: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads up to the blank line that ends the head; returns the whole head. */
+    private static byte[] readHead(SocketChannel channel, long deadline) throws IOException {
         InputStream in = channel.socket().getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int newlines = 0;
@@ -83,7 +106,6 @@ final class ProxyTunnel {
         } finally {
             channel.socket().setSoTimeout(0);
         }
-        String text = head.toString(StandardCharsets.ISO_8859_1);
-        return text.substring(0, text.indexOf('\n')).strip();
+        return head.toByteArray();
     }
 }

@@ -47,7 +47,7 @@ final class RequestHeads {
         if (request.expectsContinue() && bodyLength != 0) {
             fields.set(HeaderNames.EXPECT, "100-continue");
         }
-        ProxyConfig proxy = config.proxy().orElse(null);
+        ProxyConfig proxy = config.proxyFor(request.origin()).orElse(null);
         if (proxy != null && !request.origin().isTls()) {
             // RFC 9112 §3.2.2: to a proxy, the absolute-form; its credentials travel with each request.
             proxy.authorization().ifPresent(value -> fields.set("Proxy-Authorization", value));

@@ -24,6 +24,7 @@ public final class RequestSender {
         Body body = exchange.request().body();
         exchange.writeHead(body.length());
         if (body.length() == 0) {
+            exchange.requestWritten();
             return;
         }
         if (exchange.request().expectsContinue() && !awaitContinue(exchange)) {
@@ -40,6 +41,7 @@ public final class RequestSender {
             throw e;
         }
         writer.finish();
+        exchange.requestWritten();
     }
 
     /**
