@@ -199,11 +199,7 @@ table() {  # mode title
 report() {
     echo "# Latency and CPU per request"
     echo
-    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(sed -n \
-        's/^PRETTY_NAME="\(.*\)"/\1/p' /etc/os-release); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "- Wisp: commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "- JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p); JVM flags: \`$JVM_FLAGS\`"
+    report_context
     echo "- $ROUNDS rounds, servers interleaved; server on core $SERVER_CPU, RateLoad on core $LOAD_CPU," \
         "$CONNECTIONS keep-alive connections, GET /plaintext (13 bytes), ${WARMUP}s warm-up, ${DURATION}s measured" \
         "$([[ -n ${WISP_BENCH_BOOSTED:-} ]] && echo '; run at nice -20 in its own scheduling group')"
@@ -219,18 +215,12 @@ report() {
         echo "Flame graph of Wisp under the closed-loop load: [wisp-flame.svg](wisp-flame.svg)."
         echo
     fi
-    if [[ ${#NOTES[@]} -gt 0 ]]; then
-        echo "Notes:"
-        printf -- '- %s\n' "${NOTES[@]}"
-    fi
+    report_notes
 }
 
 main() {
     local round name ordered
-    choose_java
-    install_tools taskset curl
-    build
-    CLASS_PATH="$BENCH_DIR/target/wisp-bench.jar:$BENCH_DIR/target/lib/*"
+    begin_run taskset curl
     : >"$SAMPLES"
     # The reference server goes first in every round: the fixed rate of the round comes from it.
     ordered="$REFERENCE $(tr ' ' '\n' <<<"$SERVERS" | grep -vx "$REFERENCE" | tr '\n' ' ')"
