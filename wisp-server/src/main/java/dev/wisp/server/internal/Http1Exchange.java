@@ -76,6 +76,16 @@ final class Http1Exchange {
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
                 match.pathParameters(), connection::info, context.config().maxRequestBodyBytes());
         try {
+            return runHandler(head, match, request, continuing);
+        } finally {
+            request.closeResources();
+        }
+    }
+
+    /** Runs the route's handler through the filters, finishes the response and drains the body. */
+    private boolean runHandler(RequestHead head, RouteMatch match, ExchangeRequest request,
+            ContinueBodyInputStream continuing) throws IOException {
+        try {
             if (match.handler() instanceof WebSocketRoute route) {
                 switchedTo = WebSocketUpgrade.upgrade(connection, head, request, route);
                 if (switchedTo != null) {
@@ -130,6 +140,8 @@ final class Http1Exchange {
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] filters failed on a refused request: " + e);
             fail(response, refusal.status(), refusal.getMessage(), null);
+        } finally {
+            request.closeResources();
         }
         return false;
     }
