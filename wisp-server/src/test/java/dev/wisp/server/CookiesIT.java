@@ -14,8 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Cookies set with {@link ServerResponse#addCookie} come back from curl's cookie jar and the JDK client. */
 class CookiesIT {
-    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(20);
 
     private Server server;
 
@@ -58,22 +55,22 @@ class CookiesIT {
     void roundTripsThroughCurlsCookieJarAndRemovesWithMaxAgeZero() throws Exception {
         Path jar = directory.resolve("cookies.txt");
 
-        PeerTools.Result login = curl("-i", "-c", jar.toString(), url("/login"));
+        PeerTools.Result login = TestCurl.run("-i", "-c", jar.toString(), url("/login"));
         assertTrue(login.stdout().contains("Set-Cookie: session=s3cr3t; Path=/; HttpOnly; SameSite=Lax\r\n"),
                 login.stdout());
         assertTrue(login.stdout().contains("Set-Cookie: theme=dark; Max-Age=3600; Path=/\r\n"), login.stdout());
         assertTrue(Files.readString(jar).contains("#HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\ts3cr3t"),
                 Files.readString(jar));
 
-        assertEquals("s3cr3t {session=s3cr3t, theme=dark}\n", curl("-b", jar.toString(), url("/whoami")).stdout());
+        assertEquals("s3cr3t {session=s3cr3t, theme=dark}\n", TestCurl.run("-b", jar.toString(), url("/whoami")).stdout());
 
-        curl("-b", jar.toString(), "-c", jar.toString(), url("/logout"));
-        assertEquals("nobody {theme=dark}\n", curl("-b", jar.toString(), url("/whoami")).stdout());
+        TestCurl.run("-b", jar.toString(), "-c", jar.toString(), url("/logout"));
+        assertEquals("nobody {theme=dark}\n", TestCurl.run("-b", jar.toString(), url("/whoami")).stdout());
     }
 
     @Test
     void readsEveryCookieFieldAndToleratesOddPairs() throws Exception {
-        PeerTools.Result result = curl("-H", "Cookie: session=first; a=1;; junk", "-H",
+        PeerTools.Result result = TestCurl.run("-H", "Cookie: session=first; a=1;; junk", "-H",
                 "Cookie: session=second; b=\"quoted\"", url("/whoami"));
 
         assertEquals("first {a=1, b=quoted, session=first}\n", result.stdout());
@@ -98,12 +95,4 @@ class CookiesIT {
         return "http://127.0.0.1:" + server.port() + path;
     }
 
-    private static PeerTools.Result curl(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString(), "-sS", "--max-time",
-                "10"));
-        command.addAll(List.of(arguments));
-        PeerTools.Result result = PeerTools.run(RUN_TIMEOUT, command);
-        assertEquals(0, result.exitCode(), () -> "curl failed: " + result.stderr());
-        return result;
-    }
 }

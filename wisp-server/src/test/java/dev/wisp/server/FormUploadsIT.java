@@ -23,14 +23,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +42,6 @@ class FormUploadsIT {
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(20);
     private static final int THRESHOLD = 16 * 1024;
 
-    private static Path curl;
-
     private final ConnectionEvents events = new ConnectionEvents();
     private Server server;
 
@@ -53,11 +49,6 @@ class FormUploadsIT {
     Path uploads;
     @TempDir
     Path files;
-
-    @BeforeAll
-    static void findCurl() {
-        curl = PeerTools.require("curl");
-    }
 
     @BeforeEach
     void start() {
@@ -100,7 +91,7 @@ class FormUploadsIT {
         Path small = randomFile("small.txt", 100);
         Path large = randomFile("large.bin", 3 * 1024 * 1024);
 
-        String answer = curl("-F", "title=Hello wisp", "-F", "small=@" + small, "-F",
+        String answer = TestCurl.run("-F", "title=Hello wisp", "-F", "small=@" + small, "-F",
                 "large=@" + large + ";type=application/octet-stream", url("/upload")).stdout();
 
         assertEquals("title - 10 memory " + crc("Hello wisp".getBytes()) + "\n"
@@ -115,7 +106,7 @@ class FormUploadsIT {
     void deletesTheFilesWhenTheHandlerThrows() throws Exception {
         Path large = randomFile("large.bin", 200_000);
 
-        PeerTools.Result result = curl("-F", "a=@" + large, "-F", "b=@" + large, "-w", "%{http_code}",
+        PeerTools.Result result = TestCurl.run("-F", "a=@" + large, "-F", "b=@" + large, "-w", "%{http_code}",
                 url("/upload-then-fail"));
 
         assertTrue(result.stdout().endsWith("500"), result.stdout());
@@ -149,7 +140,7 @@ class FormUploadsIT {
     void streamsAHugeUploadPartByPartWithoutWritingAFile() throws Exception {
         Path huge = randomFile("huge.bin", 20 * 1024 * 1024);
 
-        String answer = curl("-F", "note=streamed", "-F", "huge=@" + huge, url("/stream")).stdout();
+        String answer = TestCurl.run("-F", "note=streamed", "-F", "huge=@" + huge, url("/stream")).stdout();
 
         assertEquals("note - " + crc("streamed".getBytes()) + "\nhuge huge.bin " + crc(huge) + "\nfiles 0\n",
                 answer);
@@ -157,7 +148,7 @@ class FormUploadsIT {
 
     @Test
     void readsAFormCurlUrlEncodes() throws Exception {
-        String answer = utf8(curl("--data-urlencode", "q=caf\u00e9 & cr\u00e8me = 100%", "--data-urlencode",
+        String answer = utf8(TestCurl.run("--data-urlencode", "q=caf\u00e9 & cr\u00e8me = 100%", "--data-urlencode",
                 "tag=a+b", "-d", "tag=c", url("/form")).stdout());
 
         assertEquals("q=[caf\u00e9 & cr\u00e8me = 100%]\ntag=[a+b, c]\n", answer);
@@ -192,14 +183,6 @@ class FormUploadsIT {
 
     private String url(String path) {
         return "http://127.0.0.1:" + server.port() + path;
-    }
-
-    private PeerTools.Result curl(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(curl.toString(), "-sS", "--max-time", "15"));
-        command.addAll(List.of(arguments));
-        PeerTools.Result result = PeerTools.run(RUN_TIMEOUT, command);
-        assertEquals(0, result.exitCode(), () -> "curl failed: " + result.stderr());
-        return result;
     }
 
     private Path randomFile(String name, int size) throws IOException {
