@@ -1,5 +1,6 @@
 package dev.wisp.core;
 
+import java.nio.charset.Charset;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,6 +69,23 @@ public record MediaType(String type, String subtype, Map<String, String> paramet
     /** A parameter's value, by its name in any case. */
     public Optional<String> parameter(String name) {
         return Optional.ofNullable(parameters.get(Ascii.toLowerCase(name)));
+    }
+
+    /**
+     * The charset parameter.
+     *
+     * @throws UnsupportedMediaTypeException (415) if the JVM does not know it
+     */
+    public Optional<Charset> charset() throws UnsupportedMediaTypeException {
+        String name = parameters.get("charset");
+        if (name == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Charset.forName(name));
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedMediaTypeException("unsupported charset '" + Ascii.escape(name) + "'");
+        }
     }
 
     /** Reads a token or a quoted-string into value; returns the index after it. */

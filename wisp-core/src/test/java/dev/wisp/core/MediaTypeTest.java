@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,16 @@ class MediaTypeTest {
 
         assertEquals(Optional.of("a \"b\\c"), type.parameter("boundary"));
         assertEquals("multipart/form-data; boundary=\"a \\\"b\\\\c\"", type.toString());
+    }
+
+    @Test
+    void namesItsCharsetOrRefusesAnUnknownOneWith415() throws Exception {
+        assertEquals(Optional.of(StandardCharsets.ISO_8859_1), MediaType.parse("text/plain; charset=latin1").charset());
+        assertEquals(Optional.empty(), MediaType.parse("text/plain").charset());
+        var e = assertThrows(UnsupportedMediaTypeException.class,
+                () -> MediaType.parse("text/plain; charset=klingon").charset());
+        assertEquals("unsupported charset 'klingon'", e.getMessage());
+        assertEquals(Status.UNSUPPORTED_MEDIA_TYPE, e.status());
     }
 
     @ParameterizedTest

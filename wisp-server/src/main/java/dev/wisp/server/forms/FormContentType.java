@@ -6,10 +6,8 @@ import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.MediaType;
 import dev.wisp.core.UnsupportedMediaTypeException;
 import dev.wisp.server.ServerRequest;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 
-/** Checks that a request's Content-Type is the form type a reader expects, and finds its charset. Stateless. */
+/** Checks that a request's Content-Type is the form type a reader expects. Stateless. */
 final class FormContentType {
     private FormContentType() {
     }
@@ -32,22 +30,5 @@ final class FormContentType {
                     + "/" + subtype);
         }
         return mediaType;
-    }
-
-    /**
-     * The charset parameter, UTF-8 if there is none.
-     *
-     * @throws UnsupportedMediaTypeException (415) if the JVM does not know it
-     */
-    static Charset charset(MediaType mediaType) throws UnsupportedMediaTypeException {
-        String name = mediaType.parameter("charset").orElse(null);
-        if (name == null) {
-            return StandardCharsets.UTF_8;
-        }
-        try {
-            return Charset.forName(name);
-        } catch (IllegalArgumentException e) {
-            throw new UnsupportedMediaTypeException("unsupported charset '" + Ascii.escape(name) + "'");
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.MediaType;
 import dev.wisp.server.ServerRequest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -49,8 +50,8 @@ public final class Forms {
     public static FormData urlEncoded(ServerRequest request, FormConfig config) throws IOException {
         Objects.requireNonNull(config, "config");
         MediaType type = FormContentType.require(request, "application", "x-www-form-urlencoded");
-        return UrlEncodedFormReader.read(request.body(), request.body().length(), FormContentType.charset(type),
-                config);
+        return UrlEncodedFormReader.read(request.body(), request.body().length(),
+                type.charset().orElse(StandardCharsets.UTF_8), config);
     }
 
     /** Reads a multipart body within the default limits; see {@link #multipart(ServerRequest, FormConfig)}. */

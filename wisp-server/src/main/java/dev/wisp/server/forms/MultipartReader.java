@@ -5,6 +5,7 @@ import dev.wisp.core.Headers;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.MultipartBoundary;
 import dev.wisp.core.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,13 +56,7 @@ final class MultipartReader {
      * @throws MalformedMessageException if the boundary breaks that rule
      */
     static String requireValidBoundary(String boundary) throws MalformedMessageException {
-        boolean valid = !boundary.isEmpty() && boundary.length() <= 70 && !boundary.endsWith(" ");
-        for (int i = 0; valid && i < boundary.length(); i++) {
-            char c = boundary.charAt(i);
-            valid = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                    || "'()+_,-./:=? ".indexOf(c) >= 0;
-        }
-        if (!valid) {
+        if (!MultipartBoundary.isValid(boundary)) {
             throw new MalformedMessageException("multipart boundary is not 1 to 70 characters of digits, letters and"
                     + " '()+_,-./:=? : '" + Ascii.escape(boundary) + "'");
         }

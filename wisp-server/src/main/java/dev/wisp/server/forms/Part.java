@@ -89,7 +89,7 @@ public final class Part {
      */
     public String text() throws IOException {
         Charset charset = head.contentType().isEmpty() ? StandardCharsets.UTF_8
-                : FormContentType.charset(MediaType.parse(head.contentType().get()));
+                : MediaType.parse(head.contentType().get()).charset().orElse(StandardCharsets.UTF_8);
         return file == null ? new String(bytes, charset) : Files.readString(file, charset);
     }
 
