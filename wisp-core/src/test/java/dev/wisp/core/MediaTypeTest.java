@@ -47,7 +47,8 @@ class MediaTypeTest {
         "te xt/plain|media type is not type/subtype: 'te xt/plain'",
         "text/plain; charset|media type parameter has no '=': 'text/plain; charset'",
         "text/plain; charset=|media type parameter has no value: 'text/plain; charset='",
-        "text/plain; charset=\"utf-8|media type parameter has an unterminated quoted-string: 'text/plain; charset=\"utf-8'",
+        "text/plain; charset=\"utf-8|media type parameter has an unterminated quoted-string:"
+                + " 'text/plain; charset=\"utf-8'",
         "text/plain; charset=a b|media type parameter is followed by more than ';': 'text/plain; charset=a b'",
     })
     void refusesMalformedValuesWithATypedError(String text, String message) {

@@ -62,7 +62,8 @@ class CookiesIT {
         assertTrue(Files.readString(jar).contains("#HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\ts3cr3t"),
                 Files.readString(jar));
 
-        assertEquals("s3cr3t {session=s3cr3t, theme=dark}\n", TestCurl.run("-b", jar.toString(), url("/whoami")).stdout());
+        assertEquals("s3cr3t {session=s3cr3t, theme=dark}\n",
+                TestCurl.run("-b", jar.toString(), url("/whoami")).stdout());
 
         TestCurl.run("-b", jar.toString(), "-c", jar.toString(), url("/logout"));
         assertEquals("nobody {theme=dark}\n", TestCurl.run("-b", jar.toString(), url("/whoami")).stdout());

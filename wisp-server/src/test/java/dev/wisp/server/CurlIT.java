@@ -63,7 +63,8 @@ class CurlIT {
 
     @Test
     void postsAForm() throws Exception {
-        assertEquals("name=wisp&kind=server", TestCurl.run("-d", "name=wisp", "-d", "kind=server", url("/echo")).stdout());
+        assertEquals("name=wisp&kind=server",
+                TestCurl.run("-d", "name=wisp", "-d", "kind=server", url("/echo")).stdout());
     }
 
     @Test
