@@ -71,16 +71,12 @@ final class MultipartReader {
      * @throws MessageTooLargeException if a limit is crossed
      */
     Headers nextPart() throws IOException {
-        switch (state) {
-            case DONE -> {
-                return null;
-            }
-            case PREAMBLE, CONTENT -> {
-                // RFC 2046 §5.1.1: the preamble before the first delimiter is ignored, as is unread content.
-                content.skipRest();
-            }
-            case BETWEEN_PARTS -> {
-            }
+        if (state == State.DONE) {
+            return null;
+        }
+        if (state != State.BETWEEN_PARTS) {
+            // RFC 2046 §5.1.1: the preamble before the first delimiter is ignored, as is unread content.
+            content.skipRest();
         }
         if (ensure(2) && buffer[position] == '-' && buffer[position + 1] == '-') {
             position += 2;
