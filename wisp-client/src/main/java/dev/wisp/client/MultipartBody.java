@@ -1,6 +1,7 @@
 package dev.wisp.client;
 
 import dev.wisp.core.Body;
+import dev.wisp.core.MultipartBoundary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -185,7 +186,7 @@ public final class MultipartBody {
          * @throws IllegalArgumentException if it is not a valid boundary
          */
         public Builder boundary(String fixed) {
-            if (!fixed.matches("[0-9A-Za-z'()+_,\\-./:=? ]{0,69}[0-9A-Za-z'()+_,\\-./:=?]")) {
+            if (!MultipartBoundary.isValid(fixed)) {
                 throw new IllegalArgumentException("not an RFC 2046 boundary: '" + fixed + "'");
             }
             this.boundary = fixed;

@@ -11,6 +11,7 @@ public final class HeaderNames {
     public static final String CONTENT_LENGTH = "Content-Length";
     public static final String CONTENT_RANGE = "Content-Range";
     public static final String CONTENT_TYPE = "Content-Type";
+    public static final String COOKIE = "Cookie";
     public static final String DATE = "Date";
     public static final String ETAG = "ETag";
     public static final String EXPECT = "Expect";
@@ -26,6 +27,7 @@ public final class HeaderNames {
     public static final String RANGE = "Range";
     public static final String RETRY_AFTER = "Retry-After";
     public static final String SERVER = "Server";
+    public static final String SET_COOKIE = "Set-Cookie";
     public static final String TE = "TE";
     public static final String TRAILER = "Trailer";
     public static final String TRANSFER_ENCODING = "Transfer-Encoding";

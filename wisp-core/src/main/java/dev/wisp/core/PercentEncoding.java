@@ -3,6 +3,7 @@ package dev.wisp.core;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -17,6 +18,16 @@ public final class PercentEncoding {
      * @throws MalformedMessageException if an escape is not two hex digits or the bytes are not UTF-8
      */
     public static String decode(String text, boolean plusIsSpace) throws MalformedMessageException {
+        return decode(text, plusIsSpace, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Decodes %XX escapes as bytes of the charset (a form's charset, or one named by an RFC 5987 ext-value);
+     * with {@code plusIsSpace}, also '+' as space.
+     *
+     * @throws MalformedMessageException if an escape is not two hex digits or the bytes are not of the charset
+     */
+    public static String decode(String text, boolean plusIsSpace, Charset charset) throws MalformedMessageException {
         int first = firstSpecial(text, plusIsSpace);
         if (first < 0) {
             return text;
@@ -51,13 +62,14 @@ public final class PercentEncoding {
             return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         }
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes, 0, length));
             return chars.toString();
         } catch (CharacterCodingException e) {
-            throw new MalformedMessageException("percent-encoded bytes are not UTF-8 in '" + Ascii.escape(text) + "'");
+            throw new MalformedMessageException("percent-encoded bytes are not " + charset.name() + " in '"
+                    + Ascii.escape(text) + "'");
         }
     }
 

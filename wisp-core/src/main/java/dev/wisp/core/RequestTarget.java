@@ -1,5 +1,6 @@
 package dev.wisp.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -287,15 +288,9 @@ public final class RequestTarget {
             return Map.of();
         }
         Map<String, List<String>> parameters = new LinkedHashMap<>();
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = PercentEncoding.decode(equals < 0 ? pair : pair.substring(0, equals), true);
-            String value = equals < 0 ? "" : PercentEncoding.decode(pair.substring(equals + 1), true);
-            parameters.computeIfAbsent(name, key -> new ArrayList<>(1)).add(value);
-        }
+        FormUrlEncoding.<MalformedMessageException>split(rawQuery, (name, value) -> parameters.computeIfAbsent(
+                FormUrlEncoding.decode(name, StandardCharsets.UTF_8), key -> new ArrayList<>(1))
+                .add(FormUrlEncoding.decode(value, StandardCharsets.UTF_8)));
         parameters.replaceAll((name, values) -> List.copyOf(values));
         return Collections.unmodifiableMap(parameters);
     }

@@ -2,6 +2,7 @@ package dev.wisp.server;
 
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.RequestHead;
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -50,5 +51,10 @@ public class ForwardingServerRequest implements ServerRequest {
     @Override
     public ConnectionInfo connection() {
         return delegate.connection();
+    }
+
+    @Override
+    public void closeAtEnd(Closeable resource) {
+        delegate.closeAtEnd(resource);
     }
 }

@@ -2,6 +2,7 @@ package dev.wisp.server;
 
 import dev.wisp.core.Ascii;
 import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.CookieHeader;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
@@ -12,6 +13,7 @@ import dev.wisp.core.RequestHead;
 import dev.wisp.core.RequestTarget;
 import dev.wisp.core.Status;
 import dev.wisp.core.Version;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -110,4 +112,24 @@ public interface ServerRequest {
 
     /** The connection the request came on. */
     ConnectionInfo connection();
+
+    /**
+     * The cookies of the request's Cookie fields, by name; see {@link CookieHeader#parse} for how odd ones are
+     * read.
+     */
+    default Map<String, String> cookies() {
+        return CookieHeader.parse(headers().all(HeaderNames.COOKIE));
+    }
+
+    /** One cookie's value. */
+    default Optional<String> cookie(String name) {
+        return Optional.ofNullable(cookies().get(name));
+    }
+
+    /**
+     * Closes the resource when the exchange ends: after its response, whether the handler returned or threw, and
+     * when the connection broke. Resources close in reverse order of registration; a failure to close is logged.
+     * Uploads spilled to temporary files use it, so no file outlives its request.
+     */
+    void closeAtEnd(Closeable resource);
 }

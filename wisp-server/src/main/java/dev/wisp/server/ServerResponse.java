@@ -1,7 +1,9 @@
 package dev.wisp.server;
 
 import dev.wisp.core.Body;
+import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
+import dev.wisp.core.SetCookie;
 import dev.wisp.core.Status;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,6 +35,15 @@ public interface ServerResponse {
      * @throws IllegalStateException if the response is committed
      */
     ServerResponse header(String name, String value);
+
+    /**
+     * Adds a Set-Cookie field.
+     *
+     * @throws IllegalStateException if the response is committed
+     */
+    default ServerResponse addCookie(SetCookie cookie) {
+        return header(HeaderNames.SET_COOKIE, cookie.toString());
+    }
 
     /** Replaces all fields of this name with one. */
     ServerResponse setHeader(String name, String value);

@@ -8,33 +8,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** curl as a real client: connection reuse, form and binary uploads, chunked uploads, 100-continue, HTTP/1.0. */
 class CurlIT {
-    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(20);
     private static final int BIG_BODY = 2 * 1024 * 1024;
-
-    private static Path curl;
 
     private final ConnectionEvents events = new ConnectionEvents();
     private Server server;
 
     @TempDir
     Path files;
-
-    @BeforeAll
-    static void findCurl() {
-        curl = PeerTools.require("curl");
-    }
 
     @BeforeEach
     void start() {
@@ -65,30 +54,23 @@ class CurlIT {
         return "http://127.0.0.1:" + server.port() + path;
     }
 
-    private PeerTools.Result curl(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(curl.toString(), "-sS", "--max-time", "10"));
-        command.addAll(List.of(arguments));
-        PeerTools.Result result = PeerTools.run(RUN_TIMEOUT, command);
-        assertEquals(0, result.exitCode(), () -> "curl failed: " + result.stderr());
-        return result;
-    }
-
     @Test
     void reusesOneConnectionForTwoUrls() throws Exception {
-        assertEquals("first\nsecond\n", curl(url("/first"), url("/second")).stdout());
+        assertEquals("first\nsecond\n", TestCurl.run(url("/first"), url("/second")).stdout());
         assertEquals("peer closed", events.awaitClosed().reason());
         assertEquals(1, events.opened().size(), "both requests on one connection");
     }
 
     @Test
     void postsAForm() throws Exception {
-        assertEquals("name=wisp&kind=server", curl("-d", "name=wisp", "-d", "kind=server", url("/echo")).stdout());
+        assertEquals("name=wisp&kind=server",
+                TestCurl.run("-d", "name=wisp", "-d", "kind=server", url("/echo")).stdout());
     }
 
     @Test
     void uploadsAFileChunked() throws Exception {
         Path file = randomFile(300_000);
-        assertEquals("chunked 300000 " + crc(file) + "\n", curl("--data-binary", "@" + file,
+        assertEquals("chunked 300000 " + crc(file) + "\n", TestCurl.run("--data-binary", "@" + file,
                 "-H", "Transfer-Encoding: chunked", url("/describe")).stdout());
     }
 
@@ -96,7 +78,7 @@ class CurlIT {
     void uploadsALargeBodyAfter100Continue() throws Exception {
         Path file = randomFile(BIG_BODY);
         // Without a 100, curl would wait the whole expect timeout before sending; the run would time out.
-        PeerTools.Result result = curl("-v", "--expect100-timeout", "60", "-H", "Expect: 100-continue",
+        PeerTools.Result result = TestCurl.run("-v", "--expect100-timeout", "60", "-H", "Expect: 100-continue",
                 "--data-binary", "@" + file, url("/describe"));
         assertEquals("null " + BIG_BODY + " " + crc(file) + "\n", result.stdout());
         assertTrue(result.stderr().contains("< HTTP/1.1 100 Continue"), result.stderr());
@@ -105,7 +87,7 @@ class CurlIT {
     @Test
     void getsTheFinalStatusWithoutSendingARefusedBody() throws Exception {
         Path file = randomFile(BIG_BODY);
-        PeerTools.Result result = curl("-v", "--expect100-timeout", "60", "-H", "Expect: 100-continue",
+        PeerTools.Result result = TestCurl.run("-v", "--expect100-timeout", "60", "-H", "Expect: 100-continue",
                 "--data-binary", "@" + file, "-w", "%{http_code}", url("/refuse"));
         assertEquals("no thanks\n403", result.stdout());
         assertTrue(!result.stderr().contains("100 Continue"), result.stderr());
@@ -114,17 +96,17 @@ class CurlIT {
     @Test
     void getsA413ForABodyPastTheLimit() throws Exception {
         Path file = randomFile(4 * 1024 * 1024 + 1);
-        PeerTools.Result result = curl("--data-binary", "@" + file, "-w", "%{http_code}", url("/echo"));
+        PeerTools.Result result = TestCurl.run("--data-binary", "@" + file, "-w", "%{http_code}", url("/echo"));
         assertTrue(result.stdout().endsWith("413"), result.stdout());
     }
 
     @Test
     void speaksHttp10() throws Exception {
-        PeerTools.Result result = curl("--http1.0", "-i", url("/old"));
+        PeerTools.Result result = TestCurl.run("--http1.0", "-i", url("/old"));
         assertTrue(result.stdout().startsWith("HTTP/1.1 200 OK\r\n"), result.stdout());
         assertTrue(result.stdout().contains("\r\nConnection: close\r\n"), result.stdout());
         assertTrue(result.stdout().endsWith("\r\n\r\nold\n"), result.stdout());
-        assertEquals("hello", curl("--http1.0", "-d", "hello", url("/echo")).stdout());
+        assertEquals("hello", TestCurl.run("--http1.0", "-d", "hello", url("/echo")).stdout());
     }
 
     private Path randomFile(int size) throws IOException {

@@ -1,13 +1,19 @@
 package dev.wisp.server.internal;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.MessageTooLargeException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
 import dev.wisp.server.ConnectionInfo;
 import dev.wisp.server.ServerRequest;
+import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -17,12 +23,16 @@ import java.util.function.Supplier;
  * <p>Used by the exchange's thread only.
  */
 final class ExchangeRequest implements ServerRequest {
+    private static final System.Logger LOG = System.getLogger(ExchangeRequest.class.getName());
+
     private final RequestHead head;
     private final BodyInputStream body;
     private final Map<String, String> pathParameters;
     private final Supplier<ConnectionInfo> connectionInfo;
     private ConnectionInfo connection;
     private final long maxBodyBytes;
+    /** What closes when the exchange ends; null until something asks. */
+    private List<Closeable> closeAtEnd;
 
     ExchangeRequest(RequestHead head, BodyInputStream body, Map<String, String> pathParameters,
             Supplier<ConnectionInfo> connectionInfo, long maxBodyBytes) {
@@ -57,6 +67,31 @@ final class ExchangeRequest implements ServerRequest {
         }
         // The codec enforces maxBodyBytes on bodies of unknown length while they are read.
         return body.readAllBytes();
+    }
+
+    @Override
+    public void closeAtEnd(Closeable resource) {
+        Objects.requireNonNull(resource, "resource");
+        if (closeAtEnd == null) {
+            closeAtEnd = new ArrayList<>(2);
+        }
+        closeAtEnd.add(resource);
+    }
+
+    /** Closes what {@link #closeAtEnd} collected, last first; called once, as the exchange ends. */
+    void closeResources() {
+        if (closeAtEnd == null) {
+            return;
+        }
+        for (int i = closeAtEnd.size() - 1; i >= 0; i--) {
+            Closeable resource = closeAtEnd.get(i);
+            try {
+                resource.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(WARNING, "closing " + resource + " at the end of an exchange failed", e);
+            }
+        }
+        closeAtEnd = null;
     }
 
     @Override

@@ -78,6 +78,16 @@ final class Http1Exchange {
         RouteMatch match = connection.http1().router().resolve(head.method(), head.target());
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
                 match.pathParameters(), connection::info, context.config().maxRequestBodyBytes());
+        try {
+            return runHandler(head, match, request, continuing);
+        } finally {
+            request.closeResources();
+        }
+    }
+
+    /** Runs the route's handler through the filters, finishes the response and drains the body. */
+    private boolean runHandler(RequestHead head, RouteMatch match, ExchangeRequest request,
+            ContinueBodyInputStream continuing) throws IOException {
         Handler handler = match.handler();
         if (handler instanceof WebSocketRoute route) {
             handler = (filteredRequest, filteredResponse) -> upgradeOrRefuse(route, filteredRequest, filteredResponse);
@@ -143,6 +153,8 @@ final class Http1Exchange {
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] filters failed on a refused request: " + e);
             fail(response, refusal.status(), refusal.getMessage(), null);
+        } finally {
+            request.closeResources();
         }
         return false;
     }
