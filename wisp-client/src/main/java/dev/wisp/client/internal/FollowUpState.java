@@ -30,7 +30,7 @@ public final class FollowUpState {
      * The request as it goes out: with the jar's cookies for its URI after any {@code Cookie} field of its own, and
      * its {@code Authorization} when its credentials can say it now.
      */
-    Request prepare(Request request) {
+    Request prepare(Request request) throws IOException {
         return withCredentials(withCookies(request));
     }
 
@@ -46,7 +46,7 @@ public final class FollowUpState {
         return request.toBuilder().setHeader("Cookie", own == null ? fromJar : own + "; " + fromJar).build();
     }
 
-    private Request withCredentials(Request request) {
+    private Request withCredentials(Request request) throws IOException {
         Credentials credentials = request.credentials().orElse(null);
         if (credentials == null || request.headers().contains("Authorization")) {
             return request;
@@ -56,8 +56,7 @@ public final class FollowUpState {
             case BEARER -> "Bearer " + credentials.secret();
             case DIGEST, ANY -> {
                 DigestSession session = digests.get(request.origin());
-                yield session == null ? null
-                        : session.authorization(credentials, request.method().name(), request.target());
+                yield session == null ? null : session.authorization(credentials, request);
             }
         };
         return authorization == null ? request
@@ -87,7 +86,7 @@ public final class FollowUpState {
             DigestSession session = DigestSession.choose(challenges);
             if (session != null) {
                 digests.put(request.origin(), session);
-                authorization = session.authorization(credentials, request.method().name(), request.target());
+                authorization = session.authorization(credentials, request);
             }
         }
         if (authorization == null && credentials.scheme() == Credentials.Scheme.ANY
