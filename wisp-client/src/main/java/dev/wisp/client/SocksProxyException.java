@@ -72,6 +72,7 @@ public final class SocksProxyException extends ConnectFailedException {
         this.replyCode = replyCode;
     }
 
+    /** Why the proxy did not connect. */
     public Failure failure() {
         return failure;
     }
@@ -81,8 +82,10 @@ public final class SocksProxyException extends ConnectFailedException {
         return replyCode;
     }
 
-    /** Whether the proxy wanted credentials or refused them: {@link Failure#NO_ACCEPTABLE_METHOD} or
-     * {@link Failure#AUTHENTICATION_REFUSED}. */
+    /**
+     * Whether the proxy wanted credentials or refused them: {@link Failure#NO_ACCEPTABLE_METHOD} or
+     * {@link Failure#AUTHENTICATION_REFUSED}.
+     */
     public boolean isAuthentication() {
         return failure == Failure.NO_ACCEPTABLE_METHOD || failure == Failure.AUTHENTICATION_REFUSED;
     }

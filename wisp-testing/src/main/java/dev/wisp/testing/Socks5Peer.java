@@ -28,9 +28,11 @@ import java.util.concurrent.TimeUnit;
  * {@link #close()} closes the listener and every connection.
  */
 public final class Socks5Peer implements AutoCloseable {
-    /** Address types of RFC 1928 §4. */
+    /** Address type of RFC 1928 §4: an IPv4 address. */
     public static final int IPV4 = 1;
+    /** Address type of RFC 1928 §4: a domain name. */
     public static final int DOMAIN_NAME = 3;
+    /** Address type of RFC 1928 §4: an IPv6 address. */
     public static final int IPV6 = 4;
 
     /** One {@code CONNECT} as the client sent it; {@code user} is null without authentication. */
@@ -58,6 +60,7 @@ public final class Socks5Peer implements AutoCloseable {
         return peer;
     }
 
+    /** The port the peer listens on, at 127.0.0.1. */
     public int port() {
         return listener.getLocalPort();
     }
@@ -81,6 +84,7 @@ public final class Socks5Peer implements AutoCloseable {
         return this;
     }
 
+    /** Every {@code CONNECT} received so far, in order. */
     public List<ConnectRequest> requests() {
         return List.copyOf(requests);
     }
