@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Through the SOCKS5 test peer (proven against curl in {@link Socks5PeerIT}): http and https (TLS to the origin,
+ * Through the SOCKS5 test peer (proven against curl in {@link Socks5PeerIT}; Dante covers the common path in
+ * {@link DanteIT}): http and https (TLS to the origin,
  * its name verified), socks5 sending an address the client resolved and socks5h a name, credentials, every failure
  * reply as its typed error, a proxy that stalls, and the bypass list; after each failure the proxy sees the
  * connection closed.
