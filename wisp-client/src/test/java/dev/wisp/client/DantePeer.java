@@ -1,7 +1,6 @@
 package dev.wisp.client;
 
 import dev.wisp.testing.PeerTools;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,18 +31,9 @@ final class DantePeer implements AutoCloseable {
                 client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
                 socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
                 """.formatted(port));
-        Path log = directory.resolve("danted.log");
-        Process process = new ProcessBuilder(List.of(danted.toString(), "-f", config.toString(), "-N", "1", "-p",
-                directory.resolve("danted.pid").toString())).redirectErrorStream(true).redirectOutput(log.toFile())
-                .start();
-        DantePeer peer = new DantePeer(process, port);
-        try {
-            PeerTools.awaitListening(process, port, log);
-        } catch (IOException e) {
-            peer.close();
-            throw e;
-        }
-        return peer;
+        Process process = PeerTools.startListening(List.of(danted.toString(), "-f", config.toString(), "-N", "1",
+                "-p", directory.resolve("danted.pid").toString()), port, directory.resolve("danted.log"));
+        return new DantePeer(process, port);
     }
 
     int port() {
