@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.Socks5Peer;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -125,7 +126,29 @@ class GetFollowUpsIT {
                     wisp("--interface", "127.0.0.3", "--local-port", String.valueOf(port), base + "/peer").text());
             assertEquals(7, wisp("-6", base + "/peer").exitCode(), "no IPv6 address for 127.0.0.1");
             assertEquals(2, wisp("--interface", "eth0", base + "/peer").exitCode());
-            assertEquals(2, wisp("-x", "socks5://127.0.0.1:1", base + "/peer").exitCode());
+            assertEquals(2, wisp("-x", "socks4://127.0.0.1:1", base + "/peer").exitCode());
+        });
+    }
+
+    @Test
+    void goesThroughASocks5ProxyAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Socks5Peer peer = Socks5Peer.start().credentials("u", "p")) {
+                String proxy = "127.0.0.1:" + peer.port();
+                String url = "http://localhost:" + server.port() + "/seen";
+                assertEquals(curl("-s", "-x", "socks5h://u:p@" + proxy, url).text(),
+                        wisp("-x", "socks5h://u:p@" + proxy, url).text());
+                assertEquals("GET null\n", wisp("--socks5", proxy, "-U", "u:p", url).text());
+                assertEquals("GET null\n", wisp("--socks5-hostname", proxy, "--proxy-user", "u:p", url).text());
+                assertEquals(List.of(Socks5Peer.DOMAIN_NAME, Socks5Peer.DOMAIN_NAME, Socks5Peer.IPV4,
+                        Socks5Peer.DOMAIN_NAME), peer.requests().stream().map(Socks5Peer.ConnectRequest::addressType)
+                        .toList());
+                GetCommandIT.Run refused = wisp("--socks5", proxy, "-U", "u:wrong", url);
+                assertEquals(7, refused.exitCode());
+                assertTrue(refused.stderr().contains("user and password refused"), refused.stderr());
+                assertEquals("GET null\n", wisp("--socks5", proxy, "--noproxy", "localhost", url).text());
+                assertEquals(2, wisp("--socks5", proxy, "-x", "http://" + proxy, url).exitCode());
+            }
         });
     }
 

@@ -265,7 +265,7 @@ public final class ClientConfig {
         return socketOptions;
     }
 
-    /** The HTTP proxy every connection goes through; empty (direct connections) unless set. */
+    /** The proxy (HTTP or SOCKS5) every connection goes through; empty (direct connections) unless set. */
     public Optional<ProxyConfig> proxy() {
         return Optional.ofNullable(proxy);
     }
@@ -435,7 +435,10 @@ public final class ClientConfig {
             return this;
         }
 
-        /** An HTTP proxy for every connection (CONNECT for https, absolute-form for http); none by default. */
+        /**
+         * A proxy for every connection: HTTP (CONNECT for https, absolute-form for http) or SOCKS5 (a SOCKS CONNECT
+         * for both); none by default.
+         */
         public Builder proxy(ProxyConfig proxy) {
             this.proxy = Objects.requireNonNull(proxy, "proxy");
             return this;

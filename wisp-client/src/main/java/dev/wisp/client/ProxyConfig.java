@@ -1,6 +1,7 @@
 package dev.wisp.client;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,23 +9,45 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An HTTP proxy every connection of a client goes through: https origins through a {@code CONNECT} tunnel (RFC 9110
+ * A proxy every connection of a client goes through, of one of three {@link Type types}.
+ *
+ * <p>An HTTP proxy: https origins through a {@code CONNECT} tunnel (RFC 9110
  * §9.3.6; the proxy sees only the host and port, TLS runs end to end), http origins with requests in absolute-form
  * (RFC 9112 §3.2.2). Proxy credentials go only to the proxy, as {@code Proxy-Authorization: Basic}: on the
  * {@code CONNECT} for a tunnel, on each request otherwise; never to an origin. A {@code 407} from the proxy fails
- * the call with {@link ProxyAuthenticationException}, carrying the proxy's response head. Hosts on the
- * {@link #withBypass(String) bypass list} are reached directly.
+ * the call with {@link ProxyAuthenticationException}, carrying the proxy's response head.
+ *
+ * <p>A SOCKS5 proxy (RFC 1928): every origin, http or https, through a SOCKS {@code CONNECT}, with requests in
+ * origin-form and TLS end to end (the certificate checked against the origin's name). {@link Type#SOCKS5} resolves
+ * the origin's name here and sends the proxy an address, as curl's {@code socks5://}; {@link Type#SOCKS5_HOSTNAME}
+ * sends the name for the proxy to resolve, as curl's {@code socks5h://}. The no-authentication method is always
+ * offered, username/password (RFC 1929) too when credentials are given. A refusal fails the call with
+ * {@link SocksProxyException}, which names the proxy's reply.
+ *
+ * <p>Hosts on the {@link #withBypass(String) bypass list} are reached directly, whatever the type.
  *
  * <p>Immutable.
  */
 public final class ProxyConfig {
+    /** How the client speaks to the proxy. */
+    public enum Type {
+        /** An HTTP proxy: {@code http://}. */
+        HTTP,
+        /** A SOCKS5 proxy given the origin's address, resolved by the client: {@code socks5://}. */
+        SOCKS5,
+        /** A SOCKS5 proxy given the origin's name, resolved by the proxy: {@code socks5h://}. */
+        SOCKS5_HOSTNAME
+    }
+
+    private final Type type;
     private final String host;
     private final int port;
     private final Credentials credentials;
     /** Hosts reached directly: lower case, without leading dots; "*" for all. */
     private final List<String> bypass;
 
-    private ProxyConfig(String host, int port, Credentials credentials, List<String> bypass) {
+    private ProxyConfig(Type type, String host, int port, Credentials credentials, List<String> bypass) {
+        this.type = type;
         this.host = host;
         this.port = port;
         this.credentials = credentials;
@@ -37,26 +60,48 @@ public final class ProxyConfig {
      * @throws IllegalArgumentException for an empty host or a port outside 1..65535
      */
     public static ProxyConfig http(String host, int port) {
+        return of(Type.HTTP, host, port);
+    }
+
+    /**
+     * A SOCKS5 proxy at this host and port; {@code proxyResolves} sends it the origin's name ({@code socks5h://}),
+     * otherwise the client resolves the name and sends an address ({@code socks5://}).
+     *
+     * @throws IllegalArgumentException for an empty host or a port outside 1..65535
+     */
+    public static ProxyConfig socks5(String host, int port, boolean proxyResolves) {
+        return of(proxyResolves ? Type.SOCKS5_HOSTNAME : Type.SOCKS5, host, port);
+    }
+
+    private static ProxyConfig of(Type type, String host, int port) {
         Objects.requireNonNull(host, "host");
         if (host.isEmpty() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("proxy needs a host and a port 1..65535: " + host + ":" + port);
         }
-        return new ProxyConfig(host.toLowerCase(Locale.ROOT), port, null, List.of());
+        return new ProxyConfig(type, host.toLowerCase(Locale.ROOT), port, null, List.of());
     }
 
     /**
-     * A proxy from a URL such as {@code http://user:password@proxy.local:3128} (curl's {@code -x}); the port
+     * A proxy from a URL such as {@code http://user:password@proxy.local:3128}, {@code socks5://proxy.local} or
+     * {@code socks5h://user:password@proxy.local:1080} (curl's {@code -x}); without a scheme, http; the port
      * defaults to 1080 as curl's does.
      *
-     * @throws IllegalArgumentException for a scheme other than http or a URL without a host
+     * @throws IllegalArgumentException for a scheme other than http, socks5 or socks5h, or a URL without a host
      */
     public static ProxyConfig of(String url) {
         URI uri = URI.create(url.contains("://") ? url : "http://" + url);
-        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("proxy URL must be http://host[:port]: " + uri.getScheme() + "://"
-                    + uri.getHost());
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        Type type = switch (scheme) {
+            case "http" -> Type.HTTP;
+            case "socks5" -> Type.SOCKS5;
+            case "socks5h" -> Type.SOCKS5_HOSTNAME;
+            default -> null;
+        };
+        if (type == null || uri.getHost() == null) {
+            throw new IllegalArgumentException("proxy URL must be http://, socks5:// or socks5h://host[:port]: "
+                    + uri.getScheme() + "://" + uri.getHost());
         }
-        ProxyConfig proxy = http(uri.getHost(), uri.getPort() < 0 ? 1080 : uri.getPort());
+        ProxyConfig proxy = of(type, uri.getHost(), uri.getPort() < 0 ? 1080 : uri.getPort());
         if (uri.getRawUserInfo() != null) {
             Credentials given = UserInfo.credentials(uri.getRawUserInfo());
             proxy = proxy.withCredentials(given.user(), given.secret());
@@ -64,9 +109,23 @@ public final class ProxyConfig {
         return proxy;
     }
 
-    /** This proxy with Basic credentials for it. */
+    /**
+     * This proxy with credentials for it: Basic for an HTTP proxy, username/password (RFC 1929) for SOCKS5, where
+     * each must fit in 255 bytes of UTF-8.
+     *
+     * @throws IllegalArgumentException for SOCKS5 credentials that are empty or too long
+     */
     public ProxyConfig withCredentials(String user, String password) {
-        return new ProxyConfig(host, port, Credentials.basic(user, password), bypass);
+        if (type != Type.HTTP) {
+            for (String part : new String[] {user, password}) {
+                int length = part.getBytes(StandardCharsets.UTF_8).length;
+                if (length < 1 || length > 255) {
+                    throw new IllegalArgumentException("SOCKS5 user and password must each be 1..255 bytes of"
+                            + " UTF-8 (RFC 1929), not " + length);
+                }
+            }
+        }
+        return new ProxyConfig(type, host, port, Credentials.basic(user, password), bypass);
     }
 
     /**
@@ -88,7 +147,7 @@ public final class ProxyConfig {
                 hosts.add(name);
             }
         }
-        return new ProxyConfig(host, port, credentials, List.copyOf(hosts));
+        return new ProxyConfig(type, host, port, credentials, List.copyOf(hosts));
     }
 
     /** Whether a connection to this host goes around the proxy, by the {@link #withBypass(String) bypass list}. */
@@ -116,6 +175,21 @@ public final class ProxyConfig {
         return credentials != null;
     }
 
+    /** How the client speaks to the proxy. */
+    public Type type() {
+        return type;
+    }
+
+    /** Whether this is a SOCKS5 proxy, of either type. */
+    public boolean isSocks() {
+        return type != Type.HTTP;
+    }
+
+    /** The user and password for the proxy, if it has credentials. */
+    public Optional<Credentials> credentials() {
+        return Optional.ofNullable(credentials);
+    }
+
     public String host() {
         return host;
     }
@@ -124,14 +198,20 @@ public final class ProxyConfig {
         return port;
     }
 
-    /** The {@code Proxy-Authorization} value, if the proxy has credentials. */
+    /** The {@code Proxy-Authorization} value, if this is an HTTP proxy with credentials. */
     public Optional<String> authorization() {
-        return Optional.ofNullable(credentials).map(Credentials::basicAuthorization);
+        return type == Type.HTTP ? Optional.ofNullable(credentials).map(Credentials::basicAuthorization)
+                : Optional.empty();
     }
 
     @Override
     public String toString() {
-        return "http proxy " + host + ":" + port + (credentials != null ? " (with credentials)" : "")
+        String kind = switch (type) {
+            case HTTP -> "http";
+            case SOCKS5 -> "socks5";
+            case SOCKS5_HOSTNAME -> "socks5h";
+        };
+        return kind + " proxy " + host + ":" + port + (credentials != null ? " (with credentials)" : "")
                 + (bypass.isEmpty() ? "" : " bypassed for " + String.join(",", bypass));
     }
 }

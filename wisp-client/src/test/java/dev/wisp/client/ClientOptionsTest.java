@@ -48,7 +48,7 @@ class ClientOptionsTest {
         assertEquals(1080, proxy.port());
         assertEquals(Optional.of(Credentials.basic("us@r", "p:ss").basicAuthorization()), proxy.authorization());
         assertEquals("http proxy proxy.local:1080 (with credentials)", proxy.toString());
-        assertThrows(IllegalArgumentException.class, () -> ProxyConfig.of("socks5://proxy:1080"));
+        assertThrows(IllegalArgumentException.class, () -> ProxyConfig.of("socks4://proxy:1080"));
     }
 
     @Test

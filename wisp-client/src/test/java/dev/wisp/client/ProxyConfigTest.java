@@ -1,11 +1,13 @@
 package dev.wisp.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The bypass list's rules, as curl's --noproxy and NO_PROXY have them. */
+/** Proxy URLs as curl's -x takes them, and the bypass list's rules, as curl's --noproxy and NO_PROXY have them. */
 class ProxyConfigTest {
     private static final ProxyConfig PROXY = ProxyConfig.http("proxy.local", 3128);
 
@@ -32,5 +34,35 @@ class ProxyConfigTest {
         assertTrue(PROXY.withBypass("*").bypasses("anything.example"));
         assertFalse(PROXY.withBypass("").bypasses("anything.example"));
         assertFalse(PROXY.bypasses("localhost"), "no list, no bypass");
+    }
+
+    @Test
+    void readsSocks5UrlsWithTheirTypeCredentialsAndCurlsDefaultPort() {
+        ProxyConfig socks = ProxyConfig.of("socks5://Proxy.local");
+        assertEquals(ProxyConfig.Type.SOCKS5, socks.type());
+        assertEquals(1080, socks.port());
+        assertFalse(socks.hasCredentials());
+        ProxyConfig named = ProxyConfig.of("SOCKS5H://us%65r:p%40ss@proxy.local:9050");
+        assertEquals(ProxyConfig.Type.SOCKS5_HOSTNAME, named.type());
+        assertEquals("user", named.credentials().orElseThrow().user());
+        assertEquals("p@ss", named.credentials().orElseThrow().secret());
+        assertTrue(named.authorization().isEmpty(), "no Proxy-Authorization field for SOCKS");
+        assertEquals("socks5h proxy proxy.local:9050 (with credentials)", named.toString());
+        assertEquals(ProxyConfig.Type.HTTP, ProxyConfig.of("proxy.local:3128").type());
+    }
+
+    @Test
+    void refusesOtherSchemesAndSocksCredentialsRfc1929CannotCarry() {
+        IllegalArgumentException scheme = assertThrows(IllegalArgumentException.class,
+                () -> ProxyConfig.of("socks4://proxy.local"));
+        assertEquals("proxy URL must be http://, socks5:// or socks5h://host[:port]: socks4://proxy.local",
+                scheme.getMessage());
+        ProxyConfig socks = ProxyConfig.socks5("proxy.local", 1080, false);
+        assertThrows(IllegalArgumentException.class, () -> socks.withCredentials("", "secret"));
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> socks.withCredentials("user", "x".repeat(256)));
+        assertEquals("SOCKS5 user and password must each be 1..255 bytes of UTF-8 (RFC 1929), not 256",
+                tooLong.getMessage());
+        assertTrue(ProxyConfig.http("proxy.local", 3128).withCredentials("", "").hasCredentials());
     }
 }

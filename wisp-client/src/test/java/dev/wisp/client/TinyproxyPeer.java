@@ -1,7 +1,6 @@
 package dev.wisp.client;
 
 import dev.wisp.testing.PeerTools;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,18 +30,9 @@ final class TinyproxyPeer implements AutoCloseable {
                 Allow 127.0.0.1
                 BasicAuth %s %s
                 """.formatted(port, USER, PASSWORD));
-        Path log = directory.resolve("tinyproxy.log");
-        Process process = new ProcessBuilder(List.of(tinyproxy.toString(), "-d", "-c",
-                directory.resolve("tinyproxy.conf").toString())).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        TinyproxyPeer peer = new TinyproxyPeer(process, port);
-        try {
-            PeerTools.awaitListening(process, port, log);
-        } catch (IOException e) {
-            peer.close();
-            throw e;
-        }
-        return peer;
+        Process process = PeerTools.startListening(List.of(tinyproxy.toString(), "-d", "-c",
+                directory.resolve("tinyproxy.conf").toString()), port, directory.resolve("tinyproxy.log"));
+        return new TinyproxyPeer(process, port);
     }
 
     int port() {

@@ -74,6 +74,24 @@ public final class PeerTools {
         throw new IOException("peer did not listen on port " + port + " within 5 s");
     }
 
+    /**
+     * Starts a server program in the foreground, its output (standard error joined) in the log, and waits until it
+     * listens on the loopback port; stops it if it does not.
+     *
+     * @throws IOException if it exits first or does not listen within 5 s
+     */
+    public static Process startListening(List<String> command, int port, Path log)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitListening(process, port, log);
+        } catch (IOException e) {
+            stop(process);
+            throw e;
+        }
+        return process;
+    }
+
     /** Stops a server program started for a test: asks it to end, and kills it if it has not within 5 s. */
     public static void stop(Process process) throws InterruptedException {
         process.destroy();

@@ -71,14 +71,14 @@ public final class CallChain {
     }
 
     /**
-     * A 407 on a request sent through the proxy (absolute-form, for http): the proxy wants credentials it was not
+     * A 407 on a request sent through an HTTP proxy (absolute-form, for http): the proxy wants credentials it was not
      * given, or refused those it was, and the origin never saw the request.
      */
     private static void refuseProxyChallenge(CallContext call, Request request, ResponseHead head)
             throws ProxyAuthenticationException {
         if (head.status().code() == 407 && !request.origin().isTls()) {
             ProxyConfig proxy = call.config().proxyFor(request.origin()).orElse(null);
-            if (proxy != null) {
+            if (proxy != null && !proxy.isSocks()) {
                 throw new ProxyAuthenticationException(proxy, head, proxy.hasCredentials());
             }
         }

@@ -97,9 +97,12 @@ public final class Connector {
         long deadline = call.deadlineWithin(config.connectTimeout());
         long start = System.nanoTime();
         ProxyConfig proxy = config.proxyFor(origin).orElse(null);
-        // Through a proxy, DNS and TCP are for the proxy; the origin's name goes in CONNECT or the request target.
+        // Through a proxy, DNS and TCP are for the proxy; the origin's name goes in CONNECT or the request target,
+        // or, for socks5:// (as curl does it), the origin's address looked up here.
         Origin peer = proxy == null ? origin : Origin.plaintext(proxy.host(), proxy.port());
         Path unixSocket = config.socketOptions().unixSocket().orElse(null);
+        InetAddress socksTarget = proxy != null && proxy.type() == ProxyConfig.Type.SOCKS5
+                ? originAddress(origin, call, deadline) : null;
         List<InetAddress> addresses = unixSocket != null ? List.of() : resolve(peer, call, deadline);
         long resolved = System.nanoTime();
         if (unixSocket == null) {
@@ -108,8 +111,8 @@ public final class Connector {
         SocketChannel channel = openChannelRetrying(peer, info, addresses, call, deadline);
         Http1ClientConnection connection;
         try {
-            if (proxy != null && origin.isTls()) {
-                tunnel(channel, origin, proxy, call, deadline);
+            if (proxy != null && (proxy.isSocks() || origin.isTls())) {
+                tunnel(channel, origin, socksTarget, proxy, call, deadline);
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
@@ -201,20 +204,37 @@ public final class Connector {
         return false;
     }
 
-    /** Opens a CONNECT tunnel to the origin through the proxy, mapping its failures. */
-    private void tunnel(SocketChannel channel, Origin origin, ProxyConfig proxy, CallContext call, long deadline)
-            throws IOException {
+    /** The origin's first address in the configured order (IPv4/IPv6 preference), for a socks5:// proxy. */
+    private InetAddress originAddress(Origin origin, CallContext call, long deadline) throws IOException {
+        List<InetAddress> resolved = resolve(origin, call, deadline);
+        List<InetAddress> ordered = config.socketOptions().order(resolved);
+        return ordered.isEmpty() ? resolved.getFirst() : ordered.getFirst();
+    }
+
+    /**
+     * Opens a tunnel to the origin through the proxy, mapping its failures: an HTTP CONNECT, or a SOCKS5 CONNECT.
+     *
+     * @param socksTarget the origin's address for a socks5:// proxy; null to send the name
+     */
+    private void tunnel(SocketChannel channel, Origin origin, InetAddress socksTarget, ProxyConfig proxy,
+            CallContext call, long deadline) throws IOException {
+        String what = (proxy.isSocks() ? "SOCKS5 CONNECT to " : "CONNECT to ") + origin.host() + ":" + origin.port()
+                + " through " + proxy;
         try {
-            ProxyTunnel.open(channel, origin, proxy, deadline);
+            if (proxy.isSocks()) {
+                call.blockedOn(channel);
+                SocksTunnel.open(channel, origin, socksTarget, proxy, deadline);
+            } else {
+                ProxyTunnel.open(channel, origin, proxy, deadline);
+            }
         } catch (SocketTimeoutException e) {
             call.checkNotCanceled();
-            throw timeout(call, deadline, "CONNECT to " + origin.host() + ":" + origin.port() + " through " + proxy);
+            throw timeout(call, deadline, what);
         } catch (ConnectFailedException e) {
             throw e;
         } catch (IOException e) {
             call.checkNotCanceled();
-            throw new ConnectFailedException("CONNECT to " + origin.host() + ":" + origin.port() + " through "
-                    + proxy + " failed: " + e.getMessage(), e);
+            throw new ConnectFailedException(what + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -48,8 +48,9 @@ final class RequestHeads {
             fields.set(HeaderNames.EXPECT, "100-continue");
         }
         ProxyConfig proxy = config.proxyFor(request.origin()).orElse(null);
-        if (proxy != null && !request.origin().isTls()) {
-            // RFC 9112 §3.2.2: to a proxy, the absolute-form; its credentials travel with each request.
+        if (proxy != null && !proxy.isSocks() && !request.origin().isTls()) {
+            // RFC 9112 §3.2.2: to an HTTP proxy, the absolute-form (a SOCKS proxy relays bytes, so origin-form);
+            // its credentials travel with each request.
             proxy.authorization().ifPresent(value -> fields.set("Proxy-Authorization", value));
             String absolute = request.origin().scheme() + "://" + request.origin().hostField() + request.target();
             try {
