@@ -50,13 +50,8 @@ QUIET_WAIT=0
 SKIP_BUILD=${SKIP_BUILD:-0}
 RESULTS=${RESULTS:-$BENCH_DIR/results/latency.md}
 
-declare -A MAIN_CLASS=(
-    [wisp]=WispPlaintext [netty]=NettyPlaintext [jetty]=JettyPlaintext [undertow]=UndertowPlaintext
-    [helidon]=HelidonPlaintext [jdk]=JdkHttpServerPlaintext)
-declare -A PORT_OFFSET=([wisp]=1 [netty]=2 [jetty]=3 [undertow]=4 [helidon]=5 [jdk]=6 [nginx]=7)
-declare -A LABEL=(
-    [wisp]=Wisp [netty]=Netty [jetty]=Jetty [undertow]=Undertow [helidon]=Helidon [jdk]="JDK HttpServer"
-    [nginx]=nginx)
+# shellcheck source=plaintext-servers.sh
+source "$BENCH_DIR/plaintext-servers.sh"
 
 STARTED_PIDS=()
 NOTES=()
