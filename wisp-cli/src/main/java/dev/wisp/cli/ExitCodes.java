@@ -8,6 +8,7 @@ import dev.wisp.client.HttpCallException;
 import dev.wisp.client.RedirectRefusedException;
 import dev.wisp.client.RequestQueueFullException;
 import dev.wisp.client.ResponseProtocolException;
+import dev.wisp.client.SocksProxyException;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.TlsHandshakeException;
 import dev.wisp.client.TooManyRedirectsException;
@@ -35,6 +36,7 @@ final class ExitCodes {
     static final int LOCAL_CERTIFICATE_FAILED = 58;
     static final int CERTIFICATE_REJECTED = 60;
     static final int CA_FILE_FAILED = 77;
+    static final int PROXY_FAILED = 97;
 
     private ExitCodes() {
     }
@@ -43,6 +45,7 @@ final class ExitCodes {
         return switch (failure) {
             case UnresolvedHostException e -> UNRESOLVED_HOST;
             case ConnectRefusedException e -> CONNECT_FAILED;
+            case SocksProxyException e -> PROXY_FAILED;
             case ConnectFailedException e -> CONNECT_FAILED;
             case TimeoutExceededException e -> TIMEOUT;
             case TlsHandshakeException e -> e.isCertificateRejected() ? CERTIFICATE_REJECTED : TLS_FAILED;

@@ -144,7 +144,8 @@ class GetFollowUpsIT {
                         Socks5Peer.DOMAIN_NAME), peer.requests().stream().map(Socks5Peer.ConnectRequest::addressType)
                         .toList());
                 GetCommandIT.Run refused = wisp("--socks5", proxy, "-U", "u:wrong", url);
-                assertEquals(7, refused.exitCode());
+                assertEquals(97, refused.exitCode(), "curl's code for a proxy handshake failure");
+                assertEquals(curl("-s", "--socks5", proxy, "-U", "u:wrong", url).exitCode(), refused.exitCode());
                 assertTrue(refused.stderr().contains("user and password refused"), refused.stderr());
                 assertEquals("GET null\n", wisp("--socks5", proxy, "--noproxy", "localhost", url).text());
                 assertEquals(2, wisp("--socks5", proxy, "-x", "http://" + proxy, url).exitCode());
