@@ -1,7 +1,14 @@
 # shellcheck shell=bash disable=SC2034,SC2153  # globals shared with the scripts that source it
-# Helpers shared by run.sh, tls.sh, client.sh and websocket.sh: logging, starting and stopping processes by PID,
-# the JDK, tools and build, CPU accounting from /proc, statistics for the reports and the nginx configuration.
+# Helpers shared by run.sh, tls.sh, latency.sh, client.sh and websocket.sh: the servers' JVM flags, logging,
+# starting and stopping processes by PID, the JDK, tools and build, CPU accounting from /proc, statistics for the
+# reports and the nginx configuration.
 # Uses the sourcing script's ROOT_DIR, BENCH_DIR, WORK_DIR, STARTED_PIDS, SKIP_BUILD and QUIET_WAIT.
+
+# Every Java server runs with the same flags, so that they compare fairly (the last two give Netty its usual
+# memory access on JDK 25); a script's JVM_FLAGS set before this file is sourced wins.
+SERVER_JVM_FLAGS="-Xms512m -Xmx512m -XX:+UseParallelGC"
+SERVER_JVM_FLAGS+=" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+JVM_FLAGS=${JVM_FLAGS:-$SERVER_JVM_FLAGS}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 

@@ -9,7 +9,8 @@
 #   SERVERS           servers in order (default: wisp netty jetty undertow helidon jdk nginx)
 #   DURATION, WARMUP  wrk durations (default 15s, 10s); CONNECTIONS wrk connections (default 64)
 #   IDLE_CONNECTIONS  connections held for the memory test (default 5000; 0 skips the test)
-#   JVM_FLAGS         flags for every JVM server (default below); JAVA_HOME a JDK 21+ (default: JDK 25)
+#   JVM_FLAGS         flags for every JVM server (default: SERVER_JVM_FLAGS in lib.sh)
+#   JAVA_HOME         a JDK 21+ (default: JDK 25)
 #   SERVER_CPU, LOAD_CPU  cores for the server and for wrk and the holder (default 0 and 1)
 #   PORT_BASE         ports are PORT_BASE + 1 (wisp) ... + 7 (nginx) (default 19000)
 #   QUIET_WAIT        seconds to wait for other processes to go quiet before each server (default 30)
@@ -24,9 +25,6 @@ DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-5000}
-DEFAULT_JVM_FLAGS="-Xms512m -Xmx512m -XX:+UseParallelGC"
-DEFAULT_JVM_FLAGS+=" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-JVM_FLAGS=${JVM_FLAGS:-$DEFAULT_JVM_FLAGS}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PORT_BASE=${PORT_BASE:-19000}
