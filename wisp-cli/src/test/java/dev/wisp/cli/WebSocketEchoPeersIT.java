@@ -37,8 +37,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class WebSocketEchoPeersIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
-    /** The conformance folder beside the repository, seen from this module's folder, where tests run. */
-    private static final Path CONFORMANCE = Path.of("../../shared/conformance");
     private static final String NODE_CLIENT = """
             const W = require(process.argv[3]);
             const w = new W(process.argv[1], { perMessageDeflate: process.argv[2] === 'deflate',

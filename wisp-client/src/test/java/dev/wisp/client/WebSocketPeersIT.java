@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +21,41 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The client's WebSockets against real servers: node's {@code ws} (with and without permessage-deflate) and
- * Autobahn|Python's echo, both from {@code ../shared/conformance/}, and libwebsockets' test server (its
+ * The client's WebSockets against real servers: echo servers on node's {@code ws} (with and without
+ * permessage-deflate) and on Autobahn|Python, started from the scripts below, and libwebsockets' test server (its
  * dumb-increment and mirror protocols).
  */
 class WebSocketPeersIT {
     private static final Duration LIMIT = Duration.ofSeconds(40);
-    private static final Path CONFORMANCE = Path.of("../../shared/conformance");
+    /** An echo on node's ws. Arguments: port, path, "deflate" or "plain", the ws module's folder. */
+    private static final String NODE_ECHO = """
+            const WebSocket = require(process.argv[4]);
+            const port = Number(process.argv[1]), path = process.argv[2];
+            const server = new WebSocket.Server({ host: '127.0.0.1', port, path,
+                perMessageDeflate: process.argv[3] === 'deflate', maxPayload: 8 << 20 });
+            server.on('connection', socket => {
+                socket.on('error', () => {}); // ws has sent its close frame; without a listener node would exit
+                socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+            });
+            server.on('listening', () => console.log(`echo on ws://127.0.0.1:${port}${path}`));
+            """;
+    /** An echo on Autobahn|Python's asyncio server. Argument: port. */
+    private static final String AUTOBAHN_ECHO = """
+            import asyncio, sys
+            from autobahn.asyncio.websocket import WebSocketServerProtocol, WebSocketServerFactory
+            class Echo(WebSocketServerProtocol):
+                def onMessage(self, payload, isBinary):
+                    self.sendMessage(payload, isBinary)
+            port = int(sys.argv[1])
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)  # the factory binds to the loop current when it is made
+            factory = WebSocketServerFactory("ws://127.0.0.1:%d" % port)
+            factory.protocol = Echo
+            factory.setProtocolOptions(maxMessagePayloadSize=8 << 20, maxFramePayloadSize=8 << 20)
+            loop.run_until_complete(loop.create_server(factory, "127.0.0.1", port))
+            print("autobahn echo on ws://127.0.0.1:%d/" % port, flush=True)
+            loop.run_forever()
+            """;
     private static final WebSocketConfig CONFIG = WebSocketConfig.builder().maxFrameBytes(4 << 20)
             .maxMessageBytes(4 << 20).build();
 
@@ -37,15 +64,11 @@ class WebSocketPeersIT {
     void echoesThroughNodeWs(boolean deflate) {
         assertTimeoutPreemptively(LIMIT, () -> {
             Path modules = PeerProcess.nodeModulesWithWs();
-            Path script = PeerProcess.requireFile(CONFORMANCE.resolve("ws-echo.js"), "the node ws echo");
             int port = PeerProcess.freePort();
-            List<String> command = new ArrayList<>(List.of(PeerTools.require("node").toString(), script.toString(),
-                    String.valueOf(port), "/ws"));
-            if (deflate) {
-                command.add("--deflate");
-            }
-            try (PeerProcess node = PeerProcess.start(command, Map.of("NODE_PATH", modules.toString()),
-                    "echo on ws://", Duration.ofSeconds(20));
+            List<String> command = List.of(PeerTools.require("node").toString(), "-e", NODE_ECHO,
+                    String.valueOf(port), "/ws", deflate ? "deflate" : "plain",
+                    modules.resolve("ws").toAbsolutePath().toString());
+            try (PeerProcess node = PeerProcess.start(command, Map.of(), "echo on ws://", Duration.ofSeconds(20));
                     Client client = Client.create()) {
                 exchange(client.webSocket("ws://127.0.0.1:" + port + "/ws",
                         CONFIG.toBuilder().permessageDeflate(deflate).build()));
@@ -56,10 +79,9 @@ class WebSocketPeersIT {
     @Test
     void echoesThroughAutobahn() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            Path script = PeerProcess.requireFile(CONFORMANCE.resolve("autobahn-echo.py"), "the Autobahn echo");
             Path python = PeerProcess.requireFile(Path.of("/usr/bin/python3"), "Debian's python3");
             int port = PeerProcess.freePort();
-            try (PeerProcess autobahn = PeerProcess.start(List.of(python.toString(), script.toString(),
+            try (PeerProcess autobahn = PeerProcess.start(List.of(python.toString(), "-c", AUTOBAHN_ECHO,
                     String.valueOf(port)), Map.of(), "autobahn echo on", Duration.ofSeconds(20));
                     Client client = Client.create()) {
                 if (autobahn.output().seen().stream().anyMatch(line -> line.contains("No module named"))) {
