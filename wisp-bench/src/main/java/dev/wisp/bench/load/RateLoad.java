@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RateLoad {
     private static final int MAX_QUEUED_PER_CONNECTION = 1 << 16;
+    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(US_ASCII);
 
     private final InetSocketAddress address;
     private final byte[] request;
@@ -242,21 +243,47 @@ public final class RateLoad {
             int limit = in.position();
             for (int i = 3; i < limit; i++) {
                 if (bytes[i] == '\n' && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') {
-                    int body = contentLength(new String(bytes, 0, i, US_ASCII));
+                    int body = contentLength(bytes, i);
                     return limit >= i + 1 + body ? i + 1 + body : -1;
                 }
             }
             return -1;
         }
 
-        private static int contentLength(String head) {
-            for (String line : head.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
-                    return Integer.parseInt(line.substring(colon + 1).trim());
+        /**
+         * The Content-Length of the head in {@code bytes[0, end)}, or 0 if it has none; read in place, since this
+         * runs for every response and the generator must not become the bottleneck.
+         */
+        private static int contentLength(byte[] bytes, int end) {
+            for (int line = 0; line < end; ) {
+                int next = line;
+                while (next < end && bytes[next] != '\n') {
+                    next++;
                 }
+                if (startsWithIgnoringCase(bytes, line, next, CONTENT_LENGTH)) {
+                    int value = 0;
+                    for (int i = line + CONTENT_LENGTH.length; i < next; i++) {
+                        if (bytes[i] >= '0' && bytes[i] <= '9') {
+                            value = value * 10 + bytes[i] - '0';
+                        }
+                    }
+                    return value;
+                }
+                line = next + 1;
             }
             return 0;
+        }
+
+        private static boolean startsWithIgnoringCase(byte[] bytes, int from, int to, byte[] prefix) {
+            if (to - from < prefix.length) {
+                return false;
+            }
+            for (int i = 0; i < prefix.length; i++) {
+                if (Character.toLowerCase(bytes[from + i]) != prefix[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         void chargeUnanswered(Recorder recorder, long measureFrom, long stoppedAt) {
