@@ -7,6 +7,7 @@ import dev.wisp.server.internal.ServerContext;
 import dev.wisp.server.internal.ServerPorts;
 import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsContext;
+import dev.wisp.transport.InputWatcher;
 import dev.wisp.transport.TimeoutSweeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +45,7 @@ public final class Server implements AutoCloseable {
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile ServerPorts ports;
     private TimeoutSweeper sweeper;
+    private InputWatcher inputWatcher;
     private boolean started;
     private boolean stopped;
 
@@ -83,6 +85,8 @@ public final class Server implements AutoCloseable {
                 stopped = true;
                 throw e;
             }
+            inputWatcher = startInputWatcher();
+            context.inputWatcher(inputWatcher);
             sweeper = new TimeoutSweeper(context.registry()::expireLate, timeouts())
                     .start("wisp-timeouts-" + port());
             ports.start();
@@ -184,13 +188,29 @@ public final class Server implements AutoCloseable {
                 context.registry().awaitEmpty(1, TimeUnit.MINUTES);
             }
             sweeper.close();
+            inputWatcher.close();
             LOG.log(INFO, () -> "stopped listening on " + context.localAddress());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             context.registry().closeAll();
             sweeper.close();
+            inputWatcher.close();
         } finally {
             lifecycle.unlock();
+        }
+    }
+
+    /** Starts the watcher of idle connections; without one (no descriptor for its selector) nothing listens. */
+    private InputWatcher startInputWatcher() throws IOException {
+        try {
+            return InputWatcher.start("wisp-idle-" + port(), context.connectionThreads());
+        } catch (IOException e) {
+            try {
+                ports.close();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
         }
     }
 

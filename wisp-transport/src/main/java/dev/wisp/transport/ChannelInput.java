@@ -2,6 +2,9 @@ package dev.wisp.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
@@ -43,6 +46,11 @@ final class ChannelInput extends InputStream {
     /** Whether a read found the end of the stream: the peer closed its side, or the sweeper shut the input. */
     boolean hasEnded() {
         return ended;
+    }
+
+    /** Whether {@link #peekNow()} read a byte that no read has returned yet. */
+    boolean hasPeeked() {
+        return peeked >= 0;
     }
 
     /** The deadline of the read in progress, or 0 if no read is waiting under one. */
@@ -104,6 +112,37 @@ final class ChannelInput extends InputStream {
             ended = true;
         }
         return n;
+    }
+
+    /**
+     * Waits at most this long for a byte, and keeps it for the next read. Unlike the untimed reads, this arms a
+     * timer; it is for a connection deciding whether to keep its thread for a wait or to give it up.
+     *
+     * @return true if a byte or the end of the stream arrived in time (or the input is shut), false if the time
+     *     passed first
+     */
+    boolean awaitByte(long nanos) throws IOException {
+        if (peeked >= 0) {
+            return true;
+        }
+        // The channel's socket view reads with a timeout, which the channel's own reads lack.
+        Socket socket = channel.socket();
+        socket.setSoTimeout((int) Math.max(1, nanos / 1_000_000));
+        try {
+            int next = socket.getInputStream().read();
+            if (next < 0) {
+                ended = true;
+            } else {
+                peeked = next;
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true; // shut or closed: the next read says which
+        } finally {
+            socket.setSoTimeout(0);
+        }
     }
 
     /**

@@ -64,6 +64,11 @@ public final class PlainTransport extends Transport {
     }
 
     @Override
+    public boolean hasBufferedInput() {
+        return socketInput.hasPeeked();
+    }
+
+    @Override
     public long bytesWritten() {
         return socketOutput.written();
     }

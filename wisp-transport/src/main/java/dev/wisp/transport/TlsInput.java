@@ -54,6 +54,11 @@ final class TlsInput extends InputStream {
         return ended || raw.hasEnded();
     }
 
+    /** Whether records or plaintext have been read and not consumed, even part of a record's header. */
+    boolean hasBuffered() {
+        return plain != null || net != null || headerBytes > 0;
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];

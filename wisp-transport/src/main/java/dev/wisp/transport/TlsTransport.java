@@ -129,6 +129,11 @@ public final class TlsTransport extends Transport {
     }
 
     @Override
+    public boolean hasBufferedInput() {
+        return input.hasBuffered() || socketInput.hasPeeked();
+    }
+
+    @Override
     public long bytesWritten() {
         return output.written();
     }

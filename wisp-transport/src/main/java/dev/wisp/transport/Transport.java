@@ -3,6 +3,8 @@ package dev.wisp.transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
@@ -27,7 +29,20 @@ import javax.net.ssl.SSLSession;
  * {@link #shutdownInput()}, {@link #close()} and the deadline getters may be called from any thread.
  */
 public abstract sealed class Transport implements AutoCloseable permits PlainTransport, TlsTransport {
+    private static final VarHandle WATCH;
+
+    static {
+        try {
+            WATCH = MethodHandles.lookup().findVarHandle(Transport.class, "watch", InputWatcher.Watch.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final SocketChannel channel;
+    /** The {@link InputWatcher}'s wait this transport is in, or null; ended by whoever clears it first. */
+    @SuppressWarnings("unused") // accessed through WATCH
+    private volatile InputWatcher.Watch watch;
     private final InetSocketAddress remoteAddress;
     private volatile boolean outputShut;
     /** The socket's own bytes, with the read deadline; under TLS, the records. */
@@ -79,6 +94,22 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
      * @throws IOException if the socket fails, or a record does not decrypt
      */
     public abstract IdleInput pollInput() throws IOException;
+
+    /**
+     * Whether input has been read from the socket and not yet consumed: a byte {@link #pollInput()} read ahead, a
+     * TLS record or part of one. Waiting for the socket to become readable would then wait for bytes that are
+     * here already. Call it on the reading thread.
+     */
+    public abstract boolean hasBufferedInput();
+
+    /**
+     * Waits at most this long for input: true if some is buffered, or arrives in time (or the input ends), false
+     * if the time passes first. Unlike the streams' reads, this arms a timer: it is for a connection that keeps
+     * its thread for a short wait and gives it up for a longer one. Call it on the reading thread.
+     */
+    public final boolean awaitInput(long nanos) throws IOException {
+        return hasBufferedInput() || socketInput.awaitByte(nanos);
+    }
 
     /** How many bytes of {@link #output()} went to the socket so far (counted before encryption). */
     public abstract long bytesWritten();
@@ -133,6 +164,25 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
     @Override
     public final void close() throws IOException {
         channel.close();
+        InputWatcher.Watch waiting = watch;
+        if (waiting != null) {
+            waiting.end();
+        }
+    }
+
+    /** Records the watcher's wait this transport is in. */
+    final void watched(InputWatcher.Watch waiting) {
+        watch = waiting;
+    }
+
+    /** Ends the watcher's wait: true for the one caller that clears it. */
+    final boolean unwatched(InputWatcher.Watch waiting) {
+        return WATCH.compareAndSet(this, waiting, null);
+    }
+
+    /** The socket, for the {@link InputWatcher} to select on. */
+    final SocketChannel channel() {
+        return channel;
     }
 
     /** Whether the socket's output was shut. */

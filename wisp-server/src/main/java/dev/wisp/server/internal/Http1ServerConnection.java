@@ -10,6 +10,8 @@ import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.transport.IdleInput;
+import dev.wisp.transport.InputWatcher;
 import dev.wisp.transport.Transport;
 import java.io.EOFException;
 import java.io.IOException;
@@ -21,8 +23,9 @@ import java.io.IOException;
  *
  * <p>Everything in this class runs on the connection's virtual thread; {@link ServerConnection} lists what other
  * threads may call. The connection's thread is one at a time, not one for its whole life: an idle wait outside a
- * burst moves to a fresh virtual thread (see {@link #run()}), and the request that ends it is served on another;
- * each hand-over happens-before the next thread's first step, since starting a thread does.
+ * burst has no thread at all (the server's {@link InputWatcher} holds it, see {@link #run()}), and the request
+ * that ends it is served on a fresh one; each hand-over happens-before the next thread's first step, since
+ * handing the connection to the watcher and starting a thread do.
  */
 final class Http1ServerConnection extends ServerConnection {
     private static final System.Logger LOG = System.getLogger(Http1ServerConnection.class.getName());
@@ -61,9 +64,10 @@ final class Http1ServerConnection extends ServerConnection {
 
     /**
      * Serves requests on this thread until the connection closes or goes idle outside a burst of requests. Then
-     * the wait moves to a fresh thread ({@link #waitIdle()}) and this one ends: a parked virtual thread keeps its
+     * the wait goes to the server's {@link InputWatcher} and this thread ends: a parked virtual thread keeps its
      * frames on the heap, and the frames of this loop, compiled with the exchange inlined, would cost every idle
-     * connection hundreds of bytes. A connection in a burst waits here, where the next request soon comes.
+     * connection a few KiB. The watcher starts {@link #resume()} on a fresh thread when the next request
+     * arrives. A connection in a burst waits here, where the next request soon comes, holding its read buffer.
      */
     @Override
     public void run() {
@@ -75,13 +79,21 @@ final class Http1ServerConnection extends ServerConnection {
             }
             reason = null;
             while (reason == null) {
-                boolean idle = input.buffered() == 0;
-                boolean keepBuffer = idle && lastWaitNanos < BURST_WAIT_NANOS
-                        && context.registry().tryKeepBufferWhileIdle();
-                if (idle && !keepBuffer && startThread(this::waitIdle)) {
-                    return;
+                if (input.buffered() == 0) {
+                    boolean keepBuffer = lastWaitNanos < BURST_WAIT_NANOS
+                            && context.registry().tryKeepBufferWhileIdle();
+                    if (keepBuffer) {
+                        reason = awaitRequest(true);
+                    } else {
+                        reason = startIdleWait();
+                        if (reason == null) {
+                            if (!requestArrivedWithConnection() && watchInput()) {
+                                return;
+                            }
+                            reason = endIdleWait(input.awaitData());
+                        }
+                    }
                 }
-                reason = idle ? awaitRequest(keepBuffer) : null;
                 if (reason == null) {
                     reason = serveRequest();
                 }
@@ -103,25 +115,56 @@ final class Http1ServerConnection extends ServerConnection {
     }
 
     /**
-     * Waits for the next request on a thread whose stack holds nothing but this wait, then serves the request on
-     * another fresh thread: calling {@link #run()} from here would let the compiler fold the exchange into this
-     * frame again. Two thread starts per idle period are cheap next to the period itself.
+     * Goes on after the {@link InputWatcher} saw the socket become readable, on a fresh thread: a request is
+     * arriving, the peer closed, the sweeper shut the input at the idle timeout, or another thread closed the
+     * connection. Records that carry no request (a TLS session ticket, a key update) are consumed and the wait
+     * goes back to the watcher.
      */
-    private void waitIdle() {
+    private void resume() {
         onThisThread();
         String reason;
         try {
-            reason = awaitRequest(false);
+            IdleInput arrived = transport.pollInput();
+            if (arrived == IdleInput.EMPTY && watchInput()) {
+                return;
+            }
+            reason = endIdleWait(arrived != IdleInput.ENDED && input.awaitData());
         } catch (IOException | RuntimeException | Error e) {
             reason = failureReason(e);
         }
         if (reason == null) {
-            if (!startThread(this)) {
-                run();
-            }
+            run();
             return;
         }
         close(reason);
+    }
+
+    /**
+     * Hands the wait to the server's input watcher. This thread must not touch the connection once it did.
+     *
+     * @return false if the watcher cannot take it (not started, stopped, or input is buffered): wait here
+     */
+    private boolean watchInput() {
+        InputWatcher watcher = context.inputWatcher();
+        if (watcher == null) {
+            return false;
+        }
+        input.releaseIfEmpty(); // the read buffer goes back to the pool for the wait
+        offThread();
+        if (watcher.watch(transport, this::resume)) {
+            return true;
+        }
+        onThisThread();
+        return false;
+    }
+
+    /**
+     * Whether the first request has arrived with the connection, as it mostly has by the time its thread runs
+     * (after a TLS handshake, in the same flight as the Finished message): then it is read at once, without the
+     * detour through the watcher. Looked at only before the first request.
+     */
+    private boolean requestArrivedWithConnection() throws IOException {
+        return firstWait && transport.pollInput() != IdleInput.EMPTY;
     }
 
     private boolean startThread(Runnable task) {
@@ -151,23 +194,21 @@ final class Http1ServerConnection extends ServerConnection {
 
     /**
      * Waits, idle, for the first byte of the next request, in one untimed read; the sweeper enforces the idle
-     * timeout. The wait holds no buffer: one byte is read into a one-byte array and the request goes on in a
-     * pooled buffer, at the price of a second read. A connection in a burst of requests (its last one came within
-     * 50 ms) keeps its read buffer across the wait instead, so it reads each request at once; the registry lets at
-     * most {@code maxPooledBuffers} connections do that, which bounds the memory idle connections hold.
+     * timeout. A connection in a burst of requests (its last one came within 50 ms) waits here holding its read
+     * buffer, so it reads each request at once; the registry lets at most {@code maxPooledBuffers} connections
+     * do that, which bounds the memory idle connections hold. Any other wait holds no buffer: one byte is read
+     * into a one-byte array and the request goes on in a pooled buffer, at the price of a second read.
      *
      * @param keepBuffer whether to wait holding the read buffer, as the registry allowed
      * @return null when a request is arriving, else why the connection must close
      */
     private String awaitRequest(boolean keepBuffer) throws IOException {
         boolean arrived;
-        long idleSince;
         try {
-            if (!enterIdle()) {
-                return "server stopping";
+            String stopping = startIdleWait();
+            if (stopping != null) {
+                return stopping;
             }
-            idleSince = idleSinceNanos();
-            transport.readDeadline(idleSince + context.config().idleTimeout().toNanos());
             // A read ended by evict() or abort() throws; failureReason() then reports why it was ended.
             arrived = keepBuffer ? input.fill() : input.awaitData();
         } finally {
@@ -175,7 +216,30 @@ final class Http1ServerConnection extends ServerConnection {
                 context.registry().bufferKeptWhileIdleReturned();
             }
         }
-        lastWaitNanos = firstWait ? Long.MAX_VALUE : System.nanoTime() - idleSince;
+        return endIdleWait(arrived);
+    }
+
+    /**
+     * Marks the connection idle, so the registry may evict it, and arms the idle timeout.
+     *
+     * @return null, or why the connection must close instead of waiting
+     */
+    private String startIdleWait() {
+        if (!enterIdle()) {
+            return "server stopping";
+        }
+        transport.readDeadline(idleSinceNanos() + context.config().idleTimeout().toNanos());
+        return null;
+    }
+
+    /**
+     * Marks the connection busy after an idle wait, and answers 408 if the wait timed out.
+     *
+     * @param arrived whether bytes arrived (false: the input ended)
+     * @return null when a request is arriving, else why the connection must close
+     */
+    private String endIdleWait(boolean arrived) throws IOException {
+        lastWaitNanos = firstWait ? Long.MAX_VALUE : System.nanoTime() - idleSinceNanos();
         firstWait = false;
         String closedMeanwhile = leaveIdle();
         if (closedMeanwhile != null) {

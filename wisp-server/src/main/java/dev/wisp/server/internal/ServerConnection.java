@@ -104,6 +104,14 @@ abstract class ServerConnection implements Runnable {
     }
 
     /**
+     * Forgets the thread that served: the connection goes on waiting without one (see
+     * {@link dev.wisp.transport.InputWatcher}), and an ended thread's objects should not stay with it.
+     */
+    final void offThread() {
+        thread = null;
+    }
+
+    /**
      * Marks the connection idle from now on, so the registry may evict it, and wakes an accept thread waiting
      * for room.
      *

@@ -3,6 +3,7 @@ package dev.wisp.server.internal;
 import dev.wisp.core.BufferPool;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.tls.TlsContext;
+import dev.wisp.transport.InputWatcher;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadFactory;
 
@@ -22,6 +23,7 @@ public final class ServerContext {
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("wisp-conn").factory();
     private volatile InetSocketAddress localAddress;
     private volatile TlsContext tls;
+    private volatile InputWatcher inputWatcher;
 
     public ServerContext(ServerConfig config) {
         this.config = config;
@@ -58,7 +60,17 @@ public final class ServerContext {
         return tls;
     }
 
-    ThreadFactory connectionThreads() {
+    /** Records the watcher that holds idle connections without a thread, once started. */
+    public void inputWatcher(InputWatcher watcher) {
+        this.inputWatcher = watcher;
+    }
+
+    /** The watcher that holds idle connections without a thread, or null before start. */
+    InputWatcher inputWatcher() {
+        return inputWatcher;
+    }
+
+    public ThreadFactory connectionThreads() {
         return connectionThreads;
     }
 

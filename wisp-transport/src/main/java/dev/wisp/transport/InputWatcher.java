@@ -1,0 +1,244 @@
+package dev.wisp.transport;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.IOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Holds connections that wait for their peer's next bytes without a thread each. A connection that would park a
+ * thread in a read (a keep-alive connection between requests) leaves a task instead, with {@link #watch}; one
+ * platform thread selects over the channels of all of them, and when one can be read (bytes, the end of the
+ * stream, an input shut by the timeout sweeper) or its transport is closed, starts its task on a fresh thread.
+ *
+ * <p>Why: a parked virtual thread keeps its stack on the heap, 2 KiB or more for a connection loop, which was
+ * most of what an idle connection cost. Here a waiting connection costs its own objects, a selection key and a
+ * small record. The hop through this thread costs a few microseconds per wait, which is why a connection in a
+ * burst of requests keeps its thread and waits in a plain read instead.
+ *
+ * <p>Thread-safety: {@link #watch} and {@link #close()} may be called from any thread. Each watch ends exactly
+ * once, by readiness, by the transport's {@link Transport#close()} or by this watcher's close, and its task runs
+ * once. Starting a thread may fail (memory is short); the task is then tried again every few milliseconds, and
+ * the failure is logged once until a start succeeds.
+ */
+public final class InputWatcher implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(InputWatcher.class.getName());
+    /** How long a task whose thread could not start waits before the next try. */
+    private static final long RETRY_MILLIS = 10;
+
+    private final Selector selector;
+    private final ThreadFactory threads;
+    /** Watches to register; the selector's own thread registers them, so no other thread touches the selector. */
+    private final Queue<Watch> toRegister = new ConcurrentLinkedQueue<>();
+    /** Tasks whose thread could not start, tried again on the next turn. */
+    private final Queue<Runnable> toRetry = new ConcurrentLinkedQueue<>();
+    /** Watches that ended in this turn, started once their keys are deregistered; the selector's thread only. */
+    private List<Watch> ended = new ArrayList<>();
+    private volatile boolean closed;
+    private volatile boolean startFailureLogged;
+
+    private InputWatcher(Selector selector, ThreadFactory threads) {
+        this.selector = selector;
+        this.threads = threads;
+    }
+
+    /**
+     * Opens a watcher and starts its daemon platform thread of this name.
+     *
+     * @param threads makes the threads that run the tasks
+     * @throws IOException if no selector can be opened (descriptors are short)
+     */
+    public static InputWatcher start(String threadName, ThreadFactory threads) throws IOException {
+        InputWatcher watcher = new InputWatcher(Selector.open(), threads);
+        Thread.ofPlatform().name(threadName).daemon().start(watcher::run);
+        return watcher;
+    }
+
+    /**
+     * Runs the task on a fresh thread once the transport's input can be read without waiting, and returns at
+     * once. The caller's thread must not use the transport after this returns true: the task owns it.
+     *
+     * @return false if this watcher cannot wait for the transport: it is closed, or the transport holds input
+     *     already (a byte read ahead, a TLS record or part of one); the caller then reads on its own thread
+     */
+    public boolean watch(Transport transport, Runnable task) {
+        if (closed || transport.hasBufferedInput()) {
+            return false;
+        }
+        Watch watch = new Watch(transport, task);
+        transport.watched(watch);
+        toRegister.add(watch);
+        selector.wakeup();
+        if (closed) {
+            watch.end(); // the watcher may have shut down before it saw this watch: one of the two ends it
+        }
+        return true;
+    }
+
+    /** Stops the thread; the watches still open end, so their tasks run and find their connections done. */
+    @Override
+    public void close() {
+        closed = true;
+        selector.wakeup();
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                registerNew();
+                if (ended.isEmpty()) { // a registration that failed has ended its watch: start it without waiting
+                    selector.select(this::ready, toRetry.isEmpty() ? 0 : RETRY_MILLIS);
+                }
+                startEnded();
+                retryStarts();
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            LOG.log(WARNING, "the input watcher failed; waiting connections are woken and go on without it", e);
+        } finally {
+            closed = true;
+            shutDown();
+        }
+    }
+
+    private void registerNew() {
+        Watch watch;
+        while ((watch = toRegister.poll()) != null) {
+            SocketChannel channel = watch.transport.channel();
+            try {
+                channel.configureBlocking(false);
+                channel.register(selector, SelectionKey.OP_READ, watch);
+            } catch (IOException | RuntimeException e) {
+                // Closed meanwhile (its close ended the watch), or the channel cannot be selected: the task reads
+                // and finds out.
+                LOG.log(DEBUG, () -> "cannot watch a connection: " + e);
+                if (watch.claim()) {
+                    ended.add(watch);
+                }
+            }
+        }
+    }
+
+    private void ready(SelectionKey key) {
+        Watch watch = (Watch) key.attachment();
+        key.cancel();
+        if (watch.claim()) {
+            ended.add(watch);
+        }
+    }
+
+    /**
+     * Starts the tasks of the watches that ended in this turn. Their keys were cancelled; a selection removes
+     * them from the selector, and only then can their channels block again, as the tasks' reads expect.
+     */
+    private void startEnded() throws IOException {
+        while (!ended.isEmpty()) {
+            List<Watch> batch = ended;
+            ended = new ArrayList<>();
+            selector.selectNow(this::ready);
+            for (Watch watch : batch) {
+                restoreBlocking(watch.transport.channel());
+                startTask(watch.task);
+            }
+        }
+    }
+
+    private static void restoreBlocking(SocketChannel channel) {
+        try {
+            channel.configureBlocking(true);
+        } catch (IOException | RuntimeException e) {
+            // Closed meanwhile, or still registered after a failed selection: the task's read reports it.
+            LOG.log(DEBUG, () -> "cannot make a watched channel blocking again: " + e);
+        }
+    }
+
+    private void retryStarts() {
+        for (int n = toRetry.size(); n > 0; n--) {
+            Runnable task = toRetry.poll();
+            if (task != null) {
+                startTask(task);
+            }
+        }
+    }
+
+    /** Ends what is still watched: the selector closes (its keys are cancelled) and every task runs. */
+    private void shutDown() {
+        List<Watch> open = new ArrayList<>();
+        try {
+            for (SelectionKey key : selector.keys()) {
+                open.add((Watch) key.attachment());
+            }
+            selector.close();
+        } catch (IOException | ClosedSelectorException e) {
+            LOG.log(DEBUG, () -> "closing the input watcher's selector: " + e);
+        }
+        Watch watch;
+        while ((watch = toRegister.poll()) != null) {
+            open.add(watch);
+        }
+        for (Watch each : ended) {
+            restoreBlocking(each.transport.channel());
+            startTask(each.task);
+        }
+        ended.clear();
+        for (Watch each : open) {
+            if (each.claim()) {
+                restoreBlocking(each.transport.channel());
+                startTask(each.task);
+            }
+        }
+        retryStarts();
+    }
+
+    private void startTask(Runnable task) {
+        try {
+            threads.newThread(task).start();
+            startFailureLogged = false;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            if (!startFailureLogged) {
+                startFailureLogged = true;
+                LOG.log(WARNING, "cannot start a connection's thread; trying again every " + RETRY_MILLIS + " ms", e);
+            }
+            toRetry.add(task);
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * One connection's wait: what to run, and whether the wait has ended. It ends once, whichever comes first of
+     * readiness, the transport's close and the watcher's close.
+     */
+    final class Watch {
+        private final Transport transport;
+        private final Runnable task;
+
+        private Watch(Transport transport, Runnable task) {
+            this.transport = transport;
+            this.task = task;
+        }
+
+        /** Claims the end of this wait: true for the one caller that ends it. */
+        private boolean claim() {
+            return transport.unwatched(this);
+        }
+
+        /**
+         * Ends the wait from outside the selector's thread (the transport closed, or the watcher did) and starts
+         * the task, which finds the channel closed. Nothing if the wait had ended.
+         */
+        void end() {
+            if (claim()) {
+                selector.wakeup(); // a closed channel's descriptor is let go of at the selector's next turn
+                startTask(task);
+            }
+        }
+    }
+}

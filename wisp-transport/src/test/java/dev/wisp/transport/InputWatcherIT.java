@@ -1,0 +1,275 @@
+package dev.wisp.transport;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link InputWatcher} over real loopback connections: a watched connection's task runs once, on a thread of the
+ * factory, when bytes arrive, when the peer closes, when the input is shut (the sweeper's timeout) or the
+ * transport closed, or when the watcher closes; the channel blocks again for the task, and no byte is lost.
+ */
+class InputWatcherIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final long WRITE_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+
+    private ServerSocketChannel listener;
+    private InputWatcher watcher;
+    private final List<SocketChannel> peers = new ArrayList<>();
+
+    @BeforeEach
+    void open() throws IOException {
+        listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0), 1024);
+        watcher = InputWatcher.start("test-watcher", Thread.ofVirtual().name("test-task").factory());
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        watcher.close();
+        for (SocketChannel peer : peers) {
+            peer.close();
+        }
+        listener.close();
+    }
+
+    /** Connects a peer and returns the accepted side as a plaintext transport; the peer is in {@link #peers}. */
+    private PlainTransport acceptPlain() throws IOException {
+        SocketChannel peer = SocketChannel.open(listener.getLocalAddress());
+        peers.add(peer);
+        return PlainTransport.of(listener.accept(), WRITE_TIMEOUT);
+    }
+
+    /** What a task saw when it ran. */
+    record Run(String thread, boolean blocking, int firstByte, Throwable failure) {
+    }
+
+    private static Runnable reading(Transport transport, BlockingQueue<Run> runs) {
+        return () -> {
+            boolean blocking = transport.channel().isBlocking();
+            try {
+                runs.add(new Run(Thread.currentThread().getName(), blocking, transport.input().read(), null));
+            } catch (IOException e) {
+                runs.add(new Run(Thread.currentThread().getName(), blocking, -2, e));
+            }
+        };
+    }
+
+    private static void send(SocketChannel peer, String text) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(US_ASCII));
+        while (bytes.hasRemaining()) {
+            peer.write(bytes);
+        }
+    }
+
+    @Test
+    void runsTheTaskOnceBytesArriveAndLosesNone() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            PlainTransport transport = acceptPlain();
+            BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+            assertTrue(watcher.watch(transport, reading(transport, runs)));
+            assertNull(runs.poll(200, TimeUnit.MILLISECONDS), "nothing arrived: the task waits");
+            send(peers.get(0), "hello");
+            Run run = runs.take();
+            assertEquals("test-task", run.thread());
+            assertTrue(run.blocking(), "the task reads a blocking channel again");
+            assertEquals('h', run.firstByte());
+            byte[] rest = new byte[4];
+            assertEquals(4, transport.input().readNBytes(rest, 0, 4));
+            assertArrayEquals("ello".getBytes(US_ASCII), rest);
+            assertNull(runs.poll(100, TimeUnit.MILLISECONDS), "the task ran once");
+
+            assertTrue(watcher.watch(transport, reading(transport, runs)), "a connection may be watched again");
+            send(peers.get(0), "!");
+            assertEquals('!', runs.take().firstByte());
+            transport.close();
+        });
+    }
+
+    @Test
+    void wakesOnThePeersCloseAndOnAShutInput() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            PlainTransport closedByPeer = acceptPlain();
+            PlainTransport timedOut = acceptPlain();
+            BlockingQueue<Run> peerRuns = new LinkedBlockingQueue<>();
+            BlockingQueue<Run> sweptRuns = new LinkedBlockingQueue<>();
+            watcher.watch(closedByPeer, reading(closedByPeer, peerRuns));
+            watcher.watch(timedOut, reading(timedOut, sweptRuns));
+            peers.get(0).close();
+            assertEquals(-1, peerRuns.take().firstByte());
+            timedOut.shutdownInput(); // as the sweeper does at a deadline
+            assertEquals(-1, sweptRuns.take().firstByte());
+            assertTrue(timedOut.isOpen(), "a shut input leaves the connection open, for the 408");
+            closedByPeer.close();
+            timedOut.close();
+        });
+    }
+
+    @Test
+    void closingTheTransportRunsTheTaskAndLetsGoOfTheSocket() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            PlainTransport transport = acceptPlain();
+            BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+            watcher.watch(transport, reading(transport, runs));
+            Thread.sleep(50); // let the watcher register it; closing before that is covered by the next case
+            transport.close();
+            Run run = runs.take();
+            assertTrue(run.failure() instanceof ClosedChannelException, "the task finds the channel closed");
+            // The descriptor goes once the selector lets go of the key: the peer then reads the end of the stream.
+            ByteBuffer one = ByteBuffer.allocate(1);
+            assertEquals(-1, peers.get(0).read(one));
+
+            PlainTransport early = acceptPlain();
+            BlockingQueue<Run> earlyRuns = new LinkedBlockingQueue<>();
+            watcher.watch(early, reading(early, earlyRuns));
+            early.close();
+            assertTrue(earlyRuns.take().failure() instanceof ClosedChannelException);
+            assertNull(earlyRuns.poll(100, TimeUnit.MILLISECONDS), "the task ran once");
+        });
+    }
+
+    @Test
+    void closingTheWatcherRunsEveryTaskAndRefusesNewWatches() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+            List<PlainTransport> transports = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                PlainTransport transport = acceptPlain();
+                transports.add(transport);
+                watcher.watch(transport, () -> runs.add(new Run(Thread.currentThread().getName(),
+                        transport.channel().isBlocking(), 0, null)));
+            }
+            watcher.close();
+            for (int i = 0; i < 20; i++) {
+                assertTrue(runs.take().blocking());
+            }
+            PlainTransport late = acceptPlain();
+            assertFalse(watcher.watch(late, () -> runs.add(new Run("late", true, 0, null))),
+                    "a closed watcher refuses: the caller waits on its own thread");
+            assertNull(runs.poll(100, TimeUnit.MILLISECONDS));
+            for (PlainTransport transport : transports) {
+                transport.close();
+            }
+            late.close();
+        });
+    }
+
+    @Test
+    void refusesATransportThatHoldsInputAlready() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            PlainTransport transport = acceptPlain();
+            send(peers.get(0), "x");
+            while (transport.pollInput() == IdleInput.EMPTY) {
+                Thread.sleep(5); // bounded by the test's timeout
+            }
+            assertTrue(transport.hasBufferedInput());
+            assertFalse(watcher.watch(transport, () -> { }), "the byte read ahead would never wake the selector");
+            assertEquals('x', transport.input().read());
+            transport.close();
+        });
+    }
+
+    @Test
+    void triesAgainWhenAThreadCannotStart() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            AtomicInteger refusals = new AtomicInteger(3);
+            ThreadFactory virtual = Thread.ofVirtual().factory();
+            ThreadFactory failingAtFirst = task -> {
+                if (refusals.getAndDecrement() > 0) {
+                    throw new OutOfMemoryError("unable to create a thread (simulated by the factory)");
+                }
+                return virtual.newThread(task);
+            };
+            try (InputWatcher flaky = InputWatcher.start("flaky-watcher", failingAtFirst)) {
+                PlainTransport transport = acceptPlain();
+                BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+                flaky.watch(transport, reading(transport, runs));
+                send(peers.get(0), "y");
+                assertEquals('y', runs.take().firstByte());
+                assertTrue(refusals.get() < 0, "the start was refused three times, then succeeded");
+                transport.close();
+            }
+        });
+    }
+
+    @Test
+    void wakesEachOfManyTlsConnectionsOnce() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            SSLContext serverContext = TestTls.serverContext();
+            SSLContext clientContext = TestTls.clientContext();
+            TlsBuffers serverBuffers = TlsBuffers.forContext(serverContext, 64);
+            TlsBuffers clientBuffers = TlsBuffers.forContext(clientContext, 64);
+            int count = 50;
+            List<TlsTransport> clients = new ArrayList<>();
+            List<TlsTransport> servers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                SocketChannel clientChannel = SocketChannel.open(listener.getLocalAddress());
+                SocketChannel serverChannel = listener.accept();
+                SSLEngine clientEngine = clientContext.createSSLEngine("localhost", 443);
+                clientEngine.setUseClientMode(true);
+                SSLEngine serverEngine = serverContext.createSSLEngine();
+                serverEngine.setUseClientMode(false);
+                TlsTransport client = TlsTransport.of(clientChannel, clientEngine, clientBuffers, WRITE_TIMEOUT);
+                TlsTransport server = TlsTransport.of(serverChannel, serverEngine, serverBuffers, WRITE_TIMEOUT);
+                CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
+                    try {
+                        client.handshake();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                server.handshake();
+                handshake.get(10, TimeUnit.SECONDS);
+                clients.add(client);
+                servers.add(server);
+            }
+            BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+            for (TlsTransport server : servers) {
+                assertTrue(watcher.watch(server, reading(server, runs)));
+            }
+            for (int i = 0; i < count; i++) {
+                clients.get(i).output().write('a' + i % 26);
+            }
+            int sum = 0;
+            for (int i = 0; i < count; i++) {
+                Run run = runs.take();
+                assertTrue(run.blocking());
+                sum += run.firstByte();
+            }
+            int expected = 0;
+            for (int i = 0; i < count; i++) {
+                expected += 'a' + i % 26;
+            }
+            assertEquals(expected, sum, "every connection's byte, each read once");
+            assertNull(runs.poll(100, TimeUnit.MILLISECONDS), "no task ran twice");
+            for (int i = 0; i < count; i++) {
+                clients.get(i).close();
+                servers.get(i).close();
+            }
+        });
+    }
+}
