@@ -7,6 +7,7 @@ import dev.wisp.core.WireInput;
 import dev.wisp.server.BlockingWebSocketHandler;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.server.ServerRequest;
+import dev.wisp.transport.InputWatcher;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
@@ -33,7 +34,8 @@ import java.io.IOException;
  * blocking handler. The sweeper calls {@link #sweep(long)}; the stopping server calls {@link #drainBusy()};
  * any thread may send on the WebSocket.
  */
-final class WebSocketServerConnection extends ServerConnection implements WebSocketListener {
+final class WebSocketServerConnection extends ServerConnection
+        implements WebSocketListener, WebSocketSession.IdleHandOff {
     private static final System.Logger LOG = System.getLogger(WebSocketServerConnection.class.getName());
 
     private final WebSocketSession session;
@@ -80,13 +82,39 @@ final class WebSocketServerConnection extends ServerConnection implements WebSoc
         if (isDraining()) {
             session.goAway(CloseCode.GOING_AWAY, "server stopping");
         }
-        String reason;
-        if (listener != null) {
-            session.run();
-            reason = outcome;
-        } else {
-            reason = serveBlocking();
+        if (listener == null) {
+            finish(serveBlocking());
+        } else if (session.run(this)) {
+            finish(outcome);
         }
+    }
+
+    /**
+     * Hands the wait for the next frame to the server's input watcher, so an idle WebSocket parks no thread; the
+     * session goes on in {@link #continueReading()} on a fresh thread.
+     */
+    @Override
+    public boolean waitElsewhere() {
+        InputWatcher watcher = context.inputWatcher();
+        if (watcher == null) {
+            return false;
+        }
+        offThread();
+        if (watcher.watch(transport, this::continueReading)) {
+            return true;
+        }
+        onThisThread();
+        return false;
+    }
+
+    private void continueReading() {
+        onThisThread();
+        if (session.continueReading(this)) {
+            finish(outcome);
+        }
+    }
+
+    private void finish(String reason) {
         String forced = forcedCloseReason();
         close(forced != null ? forced : reason);
     }

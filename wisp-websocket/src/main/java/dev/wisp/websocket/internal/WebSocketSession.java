@@ -53,6 +53,8 @@ public final class WebSocketSession implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
     /** Lingering after a failure reads and drops at most this much. */
     private static final int MAX_LINGER_BYTES = 1024 * 1024;
+    /** How long a session read with a hand-off waits for its next frame on its own thread before handing off. */
+    private static final long KEEP_THREAD_NANOS = 50_000_000;
 
     /** The connection's number, for log lines; see {@link #logName()}. */
     private final long connectionId;
@@ -113,13 +115,46 @@ public final class WebSocketSession implements WebSocket {
      * transport is closed. Calls {@code onOpen} first and exactly one of {@code onClose} and {@code onError} last.
      */
     public void run() {
+        run(null);
+    }
+
+    /**
+     * As {@link #run()}, but when no frame has arrived for 50 ms the wait for the next one is offered to the
+     * hand-off: if it takes it, this returns false at once and the hand-off's task later calls
+     * {@link #continueReading}, on another thread. An idle connection then parks no thread, and no stack.
+     *
+     * @param handOff where the wait for a frame may go, or null to wait on this thread
+     * @return true once the connection has ended, false if the wait was handed off
+     */
+    public boolean run(IdleHandOff handOff) {
         if (listener == null) {
             throw new IllegalStateException("this WebSocket has no listener: read it with receive()");
         }
+        return read(handOff, true);
+    }
+
+    /**
+     * Goes on reading after the wait for a frame was handed off ({@link #run(IdleHandOff)}); the same contract.
+     */
+    public boolean continueReading(IdleHandOff handOff) {
+        return read(handOff, false);
+    }
+
+    private boolean read(IdleHandOff handOff, boolean opening) {
+        boolean handedOff = false;
         readLock.lock();
         try {
-            listener.onOpen(this);
+            if (opening) {
+                listener.onOpen(this);
+            }
             do {
+                if (handOff != null && input.buffered() == 0 && !awaitInputBriefly()) {
+                    input.releaseIfEmpty();
+                    if (handOff.waitElsewhere()) {
+                        handedOff = true;
+                        return false;
+                    }
+                }
                 // The wait for the next frame is here, not in a method below: a parked idle connection keeps its
                 // stack on the heap, and this frame, small since the dispatch is elsewhere, is the last of ours.
                 try {
@@ -136,9 +171,35 @@ public final class WebSocketSession implements WebSocket {
             fail(CloseCode.INTERNAL_ERROR, "internal error");
             listener.onError(this, new IOException("listener failed: " + e, e));
         } finally {
-            terminate();
+            if (!handedOff) {
+                terminate();
+            }
             readLock.unlock();
         }
+        return true;
+    }
+
+    /**
+     * Waits on this thread for the next frame's bytes, at most {@link #KEEP_THREAD_NANOS}: a peer in a burst of
+     * messages keeps the thread, and only a longer wait is handed off, which costs more than a wait here.
+     */
+    private boolean awaitInputBriefly() throws IOException {
+        try {
+            return transport.awaitInput(KEEP_THREAD_NANOS);
+        } catch (IOException e) {
+            throw readFailed(e);
+        }
+    }
+
+    /** Where a session read by a listener may hand the wait for its next frame; see {@link #run(IdleHandOff)}. */
+    public interface IdleHandOff {
+        /**
+         * Takes the wait for the next frame, if it can: its task then calls {@link #continueReading} once bytes
+         * arrive or the connection closes. The calling thread must leave the session once this returns true.
+         *
+         * @return false to let the caller wait on its own thread
+         */
+        boolean waitElsewhere();
     }
 
     /** Gives an event to the listener; returns false after the peer's close, which ends the session. */
