@@ -149,35 +149,53 @@ public final class RequestTarget {
     }
 
     private static List<String> decodeSegments(String rawPath, String raw) throws MalformedMessageException {
-        List<String> segments = new ArrayList<>();
+        if (rawPath.indexOf('/', 1) < 0) {
+            // One segment, the commonest path: the same rules as below, without a list to build and copy.
+            String segment = PercentEncoding.decode(rawPath.substring(1), false);
+            if (isDotDot(segment)) {
+                throw climbsAboveRoot(raw);
+            }
+            return segment.isEmpty() || isDot(segment) ? List.of() : List.of(segment);
+        }
+        List<String> segments = new ArrayList<>(4);
+        boolean hasEmpty = false;
         int start = 1;
         while (start <= rawPath.length()) {
             int slash = rawPath.indexOf('/', start);
             int end = slash < 0 ? rawPath.length() : slash;
             String segment = PercentEncoding.decode(rawPath.substring(start, end), false);
             boolean last = slash < 0;
-            switch (segment) {
-                case "." -> { }
-                case ".." -> {
-                    if (segments.isEmpty()) {
-                        throw new MalformedMessageException("request path climbs above the root: '"
-                                + Ascii.escape(raw) + "'");
-                    }
-                    segments.remove(segments.size() - 1);
+            if (isDotDot(segment)) {
+                if (segments.isEmpty()) {
+                    throw climbsAboveRoot(raw);
                 }
-                default -> {
-                    if (!segment.isEmpty() || !last) {
-                        segments.add(segment);
-                    }
-                }
+                segments.remove(segments.size() - 1);
+            } else if (!isDot(segment) && (!segment.isEmpty() || !last)) {
+                // An empty segment counts for a later ".." to remove, and is dropped at the end.
+                segments.add(segment);
+                hasEmpty |= segment.isEmpty();
             }
             if (last) {
                 break;
             }
             start = slash + 1;
         }
-        segments.removeIf(String::isEmpty);
+        if (hasEmpty) {
+            segments.removeIf(String::isEmpty);
+        }
         return List.copyOf(segments);
+    }
+
+    private static boolean isDot(String segment) {
+        return segment.length() == 1 && segment.charAt(0) == '.';
+    }
+
+    private static boolean isDotDot(String segment) {
+        return segment.length() == 2 && segment.charAt(0) == '.' && segment.charAt(1) == '.';
+    }
+
+    private static MalformedMessageException climbsAboveRoot(String raw) {
+        return new MalformedMessageException("request path climbs above the root: '" + Ascii.escape(raw) + "'");
     }
 
     /** RFC 3986 pchar (unreserved, pct-encoded, sub-delims, ':' and '@') plus '/'. */
