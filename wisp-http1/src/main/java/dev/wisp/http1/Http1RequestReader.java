@@ -15,6 +15,7 @@ import dev.wisp.core.Version;
 import dev.wisp.core.WireInput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,19 @@ public final class Http1RequestReader {
     static {
         for (char c = '!'; c < 0x7f; c++) {
             HOST_CHARS[c] = "/?#@\\\"<>{}|^`".indexOf(c) < 0;
+        }
+    }
+
+    /** The standard methods, most frequent first, and their names as bytes. */
+    private static final Method[] STANDARD_METHODS = {
+        Method.GET, Method.POST, Method.HEAD, Method.PUT, Method.DELETE, Method.OPTIONS, Method.PATCH, Method.CONNECT,
+        Method.TRACE,
+    };
+    private static final byte[][] STANDARD_METHOD_NAMES = new byte[STANDARD_METHODS.length][];
+
+    static {
+        for (int i = 0; i < STANDARD_METHODS.length; i++) {
+            STANDARD_METHOD_NAMES[i] = Ascii.bytes(STANDARD_METHODS[i].name());
         }
     }
 
@@ -95,6 +109,13 @@ public final class Http1RequestReader {
             if (!HeaderValidation.isTokenChar(buffer[i])) {
                 throw new MalformedMessageException("method is not a token: '"
                         + Ascii.escape(buffer, start, end - start) + "'");
+            }
+        }
+        // The standard methods are matched in the buffer, so almost every request line makes no method string.
+        for (int i = 0; i < STANDARD_METHODS.length; i++) {
+            byte[] name = STANDARD_METHOD_NAMES[i];
+            if (Arrays.equals(name, 0, name.length, buffer, start, end)) {
+                return STANDARD_METHODS[i];
             }
         }
         return Method.of(new String(buffer, start, end - start, StandardCharsets.ISO_8859_1));
