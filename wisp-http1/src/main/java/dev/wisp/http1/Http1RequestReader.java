@@ -52,9 +52,13 @@ public final class Http1RequestReader {
     }
 
     private final Http1Limits limits;
+    /** Made once, not per request line. */
+    private final LineScanner.TooLong requestLineTooLong;
 
     public Http1RequestReader(Http1Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.requestLineTooLong = bufferBytes -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
+                limits.maxStartLineBytes(), Http1MessageType.REQUEST.startLineLimitName());
     }
 
     /**
@@ -69,9 +73,7 @@ public final class Http1RequestReader {
         int lf;
         int emptyLines = 0;
         while (true) {
-            lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
-                    bufferBytes -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
-                            limits.maxStartLineBytes(), Http1MessageType.REQUEST.startLineLimitName()));
+            lf = LineScanner.scanLine(in, limits.maxStartLineBytes(), requestLineTooLong);
             if (LineScanner.contentEnd(in, lf) != in.position() || ++emptyLines > MAX_LEADING_EMPTY_LINES) {
                 break;
             }
