@@ -257,6 +257,11 @@ public final class Headers {
         public Builder add(String name, String value) {
             HeaderValidation.requireName(name);
             HeaderValidation.requireValue(name, value);
+            return append(name, value);
+        }
+
+        /** Appends a field whose name and value were checked. */
+        private Builder append(String name, String value) {
             if (size * 2 == fields.length) {
                 fields = Arrays.copyOf(fields, fields.length * 2);
                 shared = false;
@@ -282,7 +287,7 @@ public final class Headers {
                     return this;
                 }
             }
-            return add(name, value);
+            return append(name, value);
         }
 
         /** Removes every field of this name. */
@@ -294,7 +299,7 @@ public final class Headers {
         /** Appends all fields of other headers. */
         public Builder addAll(Headers headers) {
             for (int i = 0; i < headers.size * 2; i += 2) {
-                add(headers.fields[i], headers.fields[i + 1]);
+                append(headers.fields[i], headers.fields[i + 1]); // checked when they entered those headers
             }
             return this;
         }
