@@ -8,7 +8,7 @@
 #          counts from when each request was due, so a stall is charged for every request it held up).
 # Reports requests/s, p50/p99/p99.9/max, server CPU per request and requests per server-CPU-second, as
 # min/median/max over the rounds, with ratios to the reference server. With FLAME=1 it also records a CPU
-# flame graph of Wisp under the closed-loop load (perf and the JVM's perf map) next to the results.
+# flame graph of Wisp under the closed-loop load (async-profiler, attached for 10 s) next to the results.
 #
 # Settings (environment):
 #   SERVERS            servers in order (default: wisp netty); REFERENCE the server the fixed rate comes from
@@ -17,8 +17,9 @@
 #   CONNECTIONS        connections (default 64); FIXED_FRACTION (default 0.5)
 #   BOOST=1            run in an own scheduling group at nice -20 (needs root): on a machine that other work
 #                      keeps busy, the measured processes then get their cores nearly to themselves
-#   FLAME=1            also record the flame graph (needs perf); JVM_FLAGS, JAVA_HOME, SERVER_CPU, LOAD_CPU,
-#                      PORT_BASE (default 19500), SKIP_BUILD=1, RESULTS (default results/latency.md)
+#   FLAME=1            also record the flame graph (async-profiler's agent, one of wisp-bench's dependencies)
+#   JVM_FLAGS, JAVA_HOME, SERVER_CPU, LOAD_CPU, PORT_BASE (default 19500), SKIP_BUILD=1, RESULTS (default
+#                      results/latency.md)
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -140,23 +141,30 @@ measure_round() {  # round name -> max and fixed samples
     stop_pid "$SERVER_PID"
 }
 
-record_flame_graph() {  # Wisp under the closed-loop load: perf samples, named through the JVM's perf map
-    local port=$((PORT_BASE + PORT_OFFSET[wisp])) data=$WORK_DIR/perf.data load_pid
-    command -v perf >/dev/null || { NOTES+=("no flame graph: perf is not installed"); return; }
-    start_server wisp "$port" -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer
+record_flame_graph() {  # Wisp under the closed-loop load, sampled by async-profiler (from target/lib) while it runs
+    local port=$((PORT_BASE + PORT_OFFSET[wisp])) profile=$WORK_DIR/wisp.collapsed load_pid agent arch
+    arch=$([[ $(uname -m) == aarch64 ]] && echo linux-arm64 || echo linux-x64)
+    (cd "$WORK_DIR" && "$JAVA_HOME/bin/jar" xf "$(ls "$BENCH_DIR"/target/lib/async-profiler-*.jar)" \
+        "$arch/libasyncProfiler.so") 2>/dev/null
+    agent=$WORK_DIR/$arch/libasyncProfiler.so
+    [[ -f $agent ]] || { NOTES+=("no flame graph: no async-profiler in target/lib"); return; }
+    start_server wisp "$port" -XX:+EnableDynamicAgentLoading
     await_answer "$SERVER_PID" "$port" || { stop_pid "$SERVER_PID"; return; }
     log "flame graph: Wisp under closed-loop load"
     rate_load "$port" 0 "$WARMUP" 12 >/dev/null &
     load_pid=$!
     STARTED_PIDS+=("$load_pid")
     sleep $((WARMUP + 1))
-    timeout 60 perf record -F 999 -g -o "$data" -p "$SERVER_PID" -- sleep 10 >/dev/null 2>&1
+    # jcmd reads name=value words as its own options: the agent's options go in quotes of their own.
+    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JVMTI.agent_load "$agent" '"start,event=cpu,interval=1ms"' >/dev/null
+    sleep 10
+    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JVMTI.agent_load "$agent" "\"stop,file=$profile,collapsed\"" >/dev/null
     wait "$load_pid"
-    stop_pid "$SERVER_PID"  # the JVM writes its perf map as it exits
-    perf script -i "$data" 2>/dev/null | "$JAVA_HOME/bin/java" -cp "$CLASS_PATH" dev.wisp.bench.load.FlameGraph \
+    stop_pid "$SERVER_PID"
+    [[ -s $profile ]] || { NOTES+=("no flame graph: the profiler wrote nothing"); return; }
+    "$JAVA_HOME/bin/java" -cp "$CLASS_PATH" dev.wisp.bench.load.FlameGraph --collapsed \
         "Wisp, plaintext keep-alive, $CONNECTIONS connections, closed loop, $(date -u '+%Y-%m-%d')" \
-        >"$(dirname "$RESULTS")/wisp-flame.svg"
-    rm -f "/tmp/perf-$SERVER_PID.map"
+        <"$profile" >"$(dirname "$RESULTS")/wisp-flame.svg"
 }
 
 summary() {  # mode column -> "median (min-max)" per server, one line each: name value

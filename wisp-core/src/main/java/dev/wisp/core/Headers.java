@@ -233,10 +233,18 @@ public final class Headers {
         return out.toString();
     }
 
-    /** Builds {@link Headers}; not thread-safe. Every name and value is validated when added. */
+    /**
+     * Builds {@link Headers}; not thread-safe. Every name and value is validated when added.
+     *
+     * <p>{@link #build()} hands its array to the headers it makes instead of copying it, and the builder copies it
+     * before its next change: a head is parsed or written with one array, and a builder used again still leaves
+     * the headers it built unchanged.
+     */
     public static final class Builder {
         private String[] fields = new String[16];
         private int size;
+        /** Whether built headers hold {@link #fields}, so it must be copied before it changes. */
+        private boolean shared;
 
         private Builder() {
         }
@@ -249,8 +257,16 @@ public final class Headers {
         public Builder add(String name, String value) {
             HeaderValidation.requireName(name);
             HeaderValidation.requireValue(name, value);
+            return append(name, value);
+        }
+
+        /** Appends a field whose name and value were checked. */
+        private Builder append(String name, String value) {
             if (size * 2 == fields.length) {
                 fields = Arrays.copyOf(fields, fields.length * 2);
+                shared = false;
+            } else {
+                own();
             }
             fields[size * 2] = name;
             fields[size * 2 + 1] = value;
@@ -264,13 +280,14 @@ public final class Headers {
             HeaderValidation.requireValue(name, value);
             for (int i = 0; i < size * 2; i += 2) {
                 if (fields[i].equalsIgnoreCase(name)) {
+                    own();
                     fields[i] = name;
                     fields[i + 1] = value;
                     removeFrom(name, i + 2);
                     return this;
                 }
             }
-            return add(name, value);
+            return append(name, value);
         }
 
         /** Removes every field of this name. */
@@ -282,7 +299,7 @@ public final class Headers {
         /** Appends all fields of other headers. */
         public Builder addAll(Headers headers) {
             for (int i = 0; i < headers.size * 2; i += 2) {
-                add(headers.fields[i], headers.fields[i + 1]);
+                append(headers.fields[i], headers.fields[i + 1]); // checked when they entered those headers
             }
             return this;
         }
@@ -306,8 +323,16 @@ public final class Headers {
         }
 
         private void removeFrom(String name, int start) {
-            int write = start;
-            for (int read = start; read < size * 2; read += 2) {
+            int first = start;
+            while (first < size * 2 && !fields[first].equalsIgnoreCase(name)) {
+                first += 2;
+            }
+            if (first == size * 2) {
+                return; // nothing to remove, so nothing to copy
+            }
+            own();
+            int write = first;
+            for (int read = first; read < size * 2; read += 2) {
                 if (!fields[read].equalsIgnoreCase(name)) {
                     fields[write] = fields[read];
                     fields[write + 1] = fields[read + 1];
@@ -319,7 +344,19 @@ public final class Headers {
         }
 
         public Headers build() {
-            return size == 0 ? EMPTY : new Headers(Arrays.copyOf(fields, size * 2), size);
+            if (size == 0) {
+                return EMPTY;
+            }
+            shared = true;
+            return new Headers(fields, size);
+        }
+
+        /** Copies the array if built headers hold it, so a change to this builder leaves them as they are. */
+        private void own() {
+            if (shared) {
+                fields = fields.clone();
+                shared = false;
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.wisp.core;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -32,6 +33,11 @@ public final class HttpDate {
     private static final DateTimeFormatter ASCTIME =
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
 
+    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final String[] MONTHS = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    };
+
     private record Cached(long second, String text) {
     }
 
@@ -42,7 +48,23 @@ public final class HttpDate {
 
     /** Formats as IMF-fixdate, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. */
     public static String format(Instant instant) {
-        return IMF_FIXDATE.format(instant);
+        LocalDateTime time = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        if (time.getYear() < 1000 || time.getYear() > 9999) {
+            return IMF_FIXDATE.format(instant); // years of other than four digits, as the pattern writes them
+        }
+        // By hand: once a second is too rarely for the JIT to compile DateTimeFormatter's general machinery, and
+        // interpreted it takes milliseconds, which the request that comes at the turn of the second waits for.
+        StringBuilder text = new StringBuilder(29)
+                .append(DAYS[time.getDayOfWeek().ordinal()]).append(", ");
+        appendTwoDigits(text, time.getDayOfMonth()).append(' ')
+                .append(MONTHS[time.getMonthValue() - 1]).append(' ').append(time.getYear()).append(' ');
+        appendTwoDigits(text, time.getHour()).append(':');
+        appendTwoDigits(text, time.getMinute()).append(':');
+        return appendTwoDigits(text, time.getSecond()).append(" GMT").toString();
+    }
+
+    private static StringBuilder appendTwoDigits(StringBuilder text, int value) {
+        return text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
     /** The current time as IMF-fixdate, computed at most once a second. */

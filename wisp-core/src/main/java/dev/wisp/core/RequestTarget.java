@@ -30,6 +30,15 @@ public final class RequestTarget {
         ASTERISK
     }
 
+    /** RFC 3986 pchar (unreserved, pct-encoded, sub-delims, ':' and '@') plus '/', by ASCII code. */
+    private static final boolean[] PATH_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < PATH_CHARS.length; c++) {
+            PATH_CHARS[c] = PercentEncoding.isUnreserved(c) || "%/:@!$&'()*+,;=".indexOf(c) >= 0;
+        }
+    }
+
     private static final RequestTarget ASTERISK = new RequestTarget(Form.ASTERISK, "*", null, null, "", null,
             List.of(), false);
 
@@ -128,8 +137,11 @@ public final class RequestTarget {
         int question = pathAndQuery.indexOf('?');
         String rawPath = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
         String rawQuery = question < 0 ? null : pathAndQuery.substring(question + 1);
+        boolean escaped = false;
         for (int i = 0; i < rawPath.length(); i++) {
-            if (!isPathChar(rawPath.charAt(i))) {
+            char c = rawPath.charAt(i);
+            escaped |= c == '%';
+            if (!isPathChar(c)) {
                 throw new MalformedMessageException("request target has a forbidden character in its path: '"
                         + Ascii.escape(raw) + "'");
             }
@@ -143,47 +155,70 @@ public final class RequestTarget {
                 }
             }
         }
-        List<String> segments = decodeSegments(rawPath, raw);
+        List<String> segments = decodeSegments(rawPath, escaped, raw);
         boolean trailingSlash = rawPath.length() > 1 && rawPath.endsWith("/") && !segments.isEmpty();
         return new RequestTarget(form, raw, scheme, authority, rawPath, rawQuery, segments, trailingSlash);
     }
 
-    private static List<String> decodeSegments(String rawPath, String raw) throws MalformedMessageException {
-        List<String> segments = new ArrayList<>();
+    /** @param escaped whether the path has a '%': only then can a segment decode to other text */
+    private static List<String> decodeSegments(String rawPath, boolean escaped, String raw)
+            throws MalformedMessageException {
+        if (rawPath.indexOf('/', 1) < 0) {
+            // One segment, the commonest path: the same rules as below, without a list to build and copy.
+            String segment = decode(rawPath.substring(1), escaped);
+            if (isDotDot(segment)) {
+                throw climbsAboveRoot(raw);
+            }
+            return segment.isEmpty() || isDot(segment) ? List.of() : List.of(segment);
+        }
+        List<String> segments = new ArrayList<>(4);
+        boolean hasEmpty = false;
         int start = 1;
         while (start <= rawPath.length()) {
             int slash = rawPath.indexOf('/', start);
             int end = slash < 0 ? rawPath.length() : slash;
-            String segment = PercentEncoding.decode(rawPath.substring(start, end), false);
+            String segment = decode(rawPath.substring(start, end), escaped);
             boolean last = slash < 0;
-            switch (segment) {
-                case "." -> { }
-                case ".." -> {
-                    if (segments.isEmpty()) {
-                        throw new MalformedMessageException("request path climbs above the root: '"
-                                + Ascii.escape(raw) + "'");
-                    }
-                    segments.remove(segments.size() - 1);
+            if (isDotDot(segment)) {
+                if (segments.isEmpty()) {
+                    throw climbsAboveRoot(raw);
                 }
-                default -> {
-                    if (!segment.isEmpty() || !last) {
-                        segments.add(segment);
-                    }
-                }
+                segments.remove(segments.size() - 1);
+            } else if (!isDot(segment) && (!segment.isEmpty() || !last)) {
+                // An empty segment counts for a later ".." to remove, and is dropped at the end.
+                segments.add(segment);
+                hasEmpty |= segment.isEmpty();
             }
             if (last) {
                 break;
             }
             start = slash + 1;
         }
-        segments.removeIf(String::isEmpty);
+        if (hasEmpty) {
+            segments.removeIf(String::isEmpty);
+        }
         return List.copyOf(segments);
+    }
+
+    private static String decode(String segment, boolean escaped) throws MalformedMessageException {
+        return escaped ? PercentEncoding.decode(segment, false) : segment;
+    }
+
+    private static boolean isDot(String segment) {
+        return segment.length() == 1 && segment.charAt(0) == '.';
+    }
+
+    private static boolean isDotDot(String segment) {
+        return segment.length() == 2 && segment.charAt(0) == '.' && segment.charAt(1) == '.';
+    }
+
+    private static MalformedMessageException climbsAboveRoot(String raw) {
+        return new MalformedMessageException("request path climbs above the root: '" + Ascii.escape(raw) + "'");
     }
 
     /** RFC 3986 pchar (unreserved, pct-encoded, sub-delims, ':' and '@') plus '/'. */
     private static boolean isPathChar(char c) {
-        return PercentEncoding.isUnreserved(c) || c == '%' || c == '/' || c == ':' || c == '@'
-                || "!$&'()*+,;=".indexOf(c) >= 0;
+        return c < PATH_CHARS.length && PATH_CHARS[c];
     }
 
     /** RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), ASCII only. */

@@ -103,6 +103,22 @@ class HeadersTest {
     }
 
     @Test
+    void changesAfterBuildingLeaveTheBuiltHeadersUnchanged() {
+        Headers.Builder builder = Headers.builder().add("A", "1").add("B", "2");
+        Headers built = builder.build();
+        builder.add("C", "3");
+        Headers added = builder.build();
+        builder.remove("A");
+        Headers removed = builder.build();
+        builder.set("B", "changed");
+
+        assertEquals(Headers.of("A", "1", "B", "2"), built);
+        assertEquals(Headers.of("A", "1", "B", "2", "C", "3"), added);
+        assertEquals(Headers.of("B", "2", "C", "3"), removed);
+        assertEquals(Headers.of("B", "changed", "C", "3"), builder.build());
+    }
+
+    @Test
     void growsPastItsInitialCapacity() {
         Headers.Builder builder = Headers.builder();
         for (int i = 0; i < 100; i++) {

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +21,23 @@ class HttpDateTest {
     @Test
     void formatsAsImfFixdateWithATwoDigitDay() {
         assertEquals("Sun, 06 Nov 1994 08:49:37 GMT", HttpDate.format(EXAMPLE));
+    }
+
+    @Test
+    void formatsAsTheImfFixdatePatternDoesAcrossTheYearsAndTimesOfDay() {
+        DateTimeFormatter pattern =
+                DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+        List<Instant> instants = new ArrayList<>();
+        for (long second = -70_000_000_000L; second < 300_000_000_000L; second += 86_399_999L) {
+            instants.add(Instant.ofEpochSecond(second)); // a step off a whole day, so every time of day comes up
+        }
+        for (String text : List.of("2024-02-29T23:59:59Z", "1000-01-01T00:00:00Z", "0999-12-31T23:59:59Z",
+                "9999-12-31T23:59:59Z", "+10000-01-01T00:00:00Z", "-0001-06-15T12:00:00Z")) {
+            instants.add(Instant.parse(text));
+        }
+        for (Instant instant : instants) {
+            assertEquals(pattern.format(instant), HttpDate.format(instant), instant::toString);
+        }
     }
 
     @ParameterizedTest

@@ -41,6 +41,18 @@ class RequestTargetTest {
     }
 
     @Test
+    void decodesAOneSegmentPathByTheRulesOfLongerOnes() throws Exception {
+        assertEquals(List.of("a b"), RequestTarget.parse("/a%20b").segments());
+        assertEquals(List.of(".a"), RequestTarget.parse("/.a").segments());
+        assertEquals(List.of("..."), RequestTarget.parse("/...").segments());
+        assertEquals(List.of(), RequestTarget.parse("/.").segments());
+        assertEquals(List.of(), RequestTarget.parse("/%2e?q").segments());
+        assertEquals("/", RequestTarget.parse("/.").path());
+        assertEquals(List.of("a"), RequestTarget.parse("/a/.").segments());
+        assertEquals(List.of("b"), RequestTarget.parse("/a//../../b").segments());
+    }
+
+    @Test
     void parsesAnAbsoluteFormTarget() throws Exception {
         RequestTarget target = RequestTarget.parse("HTTP://Example.com:8080/a/b?q");
 

@@ -31,10 +31,12 @@ final class FieldSectionReader {
         Headers.Builder headers = Headers.builder();
         int total = 0;
         int maxHeaderBytes = limits.maxHeaderBytes();
+        // One for the section, not one per field line.
+        LineScanner.TooLong tooLong = bufferBytes -> bufferBytes == 0
+                ? sectionTooLarge(tooLarge, what, maxHeaderBytes) : lineTooLarge(tooLarge, what, bufferBytes);
         while (true) {
             int remaining = maxHeaderBytes - total;
-            int lf = LineScanner.scanLine(in, remaining, bufferBytes -> bufferBytes == 0
-                    ? sectionTooLarge(tooLarge, what, maxHeaderBytes) : lineTooLarge(tooLarge, what, bufferBytes));
+            int lf = LineScanner.scanLine(in, remaining, tooLong);
             byte[] buffer = in.buffer();
             int start = in.position();
             int end = LineScanner.contentEnd(in, lf);

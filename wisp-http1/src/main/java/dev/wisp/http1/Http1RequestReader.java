@@ -15,6 +15,7 @@ import dev.wisp.core.Version;
 import dev.wisp.core.WireInput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -37,10 +38,27 @@ public final class Http1RequestReader {
         }
     }
 
+    /** The standard methods, most frequent first, and their names as bytes. */
+    private static final Method[] STANDARD_METHODS = {
+        Method.GET, Method.POST, Method.HEAD, Method.PUT, Method.DELETE, Method.OPTIONS, Method.PATCH, Method.CONNECT,
+        Method.TRACE,
+    };
+    private static final byte[][] STANDARD_METHOD_NAMES = new byte[STANDARD_METHODS.length][];
+
+    static {
+        for (int i = 0; i < STANDARD_METHODS.length; i++) {
+            STANDARD_METHOD_NAMES[i] = Ascii.bytes(STANDARD_METHODS[i].name());
+        }
+    }
+
     private final Http1Limits limits;
+    /** Made once, not per request line. */
+    private final LineScanner.TooLong requestLineTooLong;
 
     public Http1RequestReader(Http1Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.requestLineTooLong = bufferBytes -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
+                limits.maxStartLineBytes(), Http1MessageType.REQUEST.startLineLimitName());
     }
 
     /**
@@ -55,9 +73,7 @@ public final class Http1RequestReader {
         int lf;
         int emptyLines = 0;
         while (true) {
-            lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
-                    bufferBytes -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
-                            limits.maxStartLineBytes(), Http1MessageType.REQUEST.startLineLimitName()));
+            lf = LineScanner.scanLine(in, limits.maxStartLineBytes(), requestLineTooLong);
             if (LineScanner.contentEnd(in, lf) != in.position() || ++emptyLines > MAX_LEADING_EMPTY_LINES) {
                 break;
             }
@@ -95,6 +111,13 @@ public final class Http1RequestReader {
             if (!HeaderValidation.isTokenChar(buffer[i])) {
                 throw new MalformedMessageException("method is not a token: '"
                         + Ascii.escape(buffer, start, end - start) + "'");
+            }
+        }
+        // The standard methods are matched in the buffer, so almost every request line makes no method string.
+        for (int i = 0; i < STANDARD_METHODS.length; i++) {
+            byte[] name = STANDARD_METHOD_NAMES[i];
+            if (Arrays.equals(name, 0, name.length, buffer, start, end)) {
+                return STANDARD_METHODS[i];
             }
         }
         return Method.of(new String(buffer, start, end - start, StandardCharsets.ISO_8859_1));

@@ -23,7 +23,15 @@ import java.util.Set;
  * <p>Immutable and thread-safe; build one with {@link #builder()}.
  */
 public final class Router {
-    private record Route(Method method, PathPattern pattern, Handler handler) {
+    /** A route, with the match it makes when its pattern has no parameters, made once instead of per request. */
+    private record Route(Method method, PathPattern pattern, Handler handler, RouteMatch withoutParameters) {
+        Route(Method method, PathPattern pattern, Handler handler) {
+            this(method, pattern, handler, new RouteMatch(handler, Map.of()));
+        }
+
+        RouteMatch match(Map<String, String> parameters) {
+            return parameters.isEmpty() ? withoutParameters : new RouteMatch(handler, parameters);
+        }
     }
 
     private final List<Route> routes;
@@ -78,10 +86,10 @@ public final class Router {
                 continue;
             }
             if (route.method.equals(method)) {
-                return new RouteMatch(route.handler, parameters);
+                return route.match(parameters);
             }
             if (headFallback == null && method.equals(Method.HEAD) && route.method.equals(Method.GET)) {
-                headFallback = new RouteMatch(route.handler, parameters);
+                headFallback = route.match(parameters);
             }
             if (allowed == null) {
                 allowed = new LinkedHashSet<>();

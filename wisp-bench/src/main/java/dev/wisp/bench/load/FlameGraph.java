@@ -11,20 +11,26 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Draws a flame graph as one SVG file from the text of {@code perf script} (samples taken with
- * {@code perf record -g}; Java frames are named when the JVM wrote its perf map, {@code -XX:+DumpPerfMapAtExit}).
- * Each box is a frame, as wide as the share of samples it was on the stack for; callers below, callees above.
- * Hovering a box shows its name and share. The folded stacks (one line per distinct stack, with its count, the
- * format other flame graph tools read) can be printed instead with {@code --folded}.
+ * {@code perf record -g}; Java frames are named when the JVM wrote its perf map, {@code -XX:+DumpPerfMapAtExit}),
+ * or, with {@code --collapsed}, from folded stacks such as async-profiler's {@code collapsed} output, which walks
+ * virtual threads' Java frames where perf's frame-pointer walk loses them. Each box is a frame, as wide as the
+ * share of samples it was on the stack for; callers below, callees above. Hovering a box shows its name and share.
+ * The folded stacks (one line per distinct stack, with its count, the format other flame graph tools read) can be
+ * printed instead with {@code --folded}.
  *
- * <p>Usage: {@code perf script -i perf.data | FlameGraph [--folded] [TITLE] > out.svg}.
+ * <p>Usage: {@code perf script -i perf.data | FlameGraph [--folded] [TITLE] > out.svg}, or
+ * {@code FlameGraph --collapsed [TITLE] < profile.collapsed > out.svg}.
  */
 public final class FlameGraph {
     private static final int WIDTH = 1600;
     private static final int ROW = 16;
     private static final double MIN_WIDTH = 0.5;
+    /** A Java frame as folded stacks name it: package.Class.method, with $ for nested and hidden classes. */
+    private static final Pattern JAVA_METHOD = Pattern.compile("([\\w$]+\\.)+[\\w$<>]+");
 
     /** A frame in the merged call tree, with the samples under it. */
     private static final class Node {
@@ -37,8 +43,11 @@ public final class FlameGraph {
 
     public static void main(String[] args) throws IOException {
         boolean folded = args.length > 0 && args[0].equals("--folded");
-        String title = args.length > (folded ? 1 : 0) ? args[folded ? 1 : 0] : "CPU flame graph";
-        Map<String, Long> stacks = readStacks(new BufferedReader(new InputStreamReader(System.in, UTF_8)));
+        boolean collapsed = args.length > 0 && args[0].equals("--collapsed");
+        int titleIndex = folded || collapsed ? 1 : 0;
+        String title = args.length > titleIndex ? args[titleIndex] : "CPU flame graph";
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8));
+        Map<String, Long> stacks = collapsed ? readCollapsed(in) : readStacks(in);
         PrintStream out = new PrintStream(System.out, false, UTF_8);
         if (folded) {
             stacks.forEach((stack, count) -> out.println(stack + " " + count));
@@ -68,6 +77,28 @@ public final class FlameGraph {
             } else if (thread != null) {
                 frames.add(frameName(line.strip()));
             }
+        }
+        return stacks;
+    }
+
+    /**
+     * Reads folded stacks ("root;...;leaf count" per line). async-profiler marks a frame's kind with a suffix:
+     * {@code _[k]} kernel, {@code _[j]} compiled Java, {@code _[i]} inlined Java, {@code _[0]} interpreted,
+     * {@code _[1]} C1-compiled; kernel frames keep theirs, for their colour, and Java frames lose it.
+     */
+    private static Map<String, Long> readCollapsed(BufferedReader in) throws IOException {
+        Map<String, Long> stacks = new TreeMap<>();
+        String line;
+        while ((line = in.readLine()) != null) {
+            int space = line.lastIndexOf(' ');
+            if (space <= 0) {
+                continue;
+            }
+            List<String> frames = new ArrayList<>();
+            for (String frame : line.substring(0, space).split(";")) {
+                frames.add(frame.replaceFirst("_\\[[ji01]\\]$", "").replace('/', '.'));
+            }
+            stacks.merge(String.join(";", frames), Long.parseLong(line.substring(space + 1).strip()), Long::sum);
         }
         return stacks;
     }
@@ -149,7 +180,10 @@ public final class FlameGraph {
     /** Kernel frames orange, Java and JDK frames green, the JVM's own yellow, the rest red. */
     private static String color(String name) {
         int shade = Math.floorMod(name.hashCode(), 60);
-        if (name.contains(".") && (name.contains("(") || name.startsWith("L"))) {
+        if (name.endsWith("_[k]")) {
+            return "rgb(240," + (130 + shade) + ",50)";
+        }
+        if (name.contains(".") && (name.contains("(") || name.startsWith("L") || JAVA_METHOD.matcher(name).matches())) {
             return "rgb(" + (60 + shade) + "," + (180 + shade / 2) + ",80)";
         }
         if (name.contains("::") || name.startsWith("Stub") || name.equals("Interpreter")) {

@@ -14,11 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * The {@link ServerRequest} of one exchange, protocol-neutral: the head, the body stream the protocol's codec
- * provides, and the route's path parameters.
+ * provides, the route's path parameters, and the connection it came on.
  *
  * <p>Used by the exchange's thread only.
  */
@@ -28,18 +27,18 @@ final class ExchangeRequest implements ServerRequest {
     private final RequestHead head;
     private final BodyInputStream body;
     private final Map<String, String> pathParameters;
-    private final Supplier<ConnectionInfo> connectionInfo;
-    private ConnectionInfo connection;
+    private final ServerConnection connection;
+    private ConnectionInfo connectionInfo;
     private final long maxBodyBytes;
     /** What closes when the exchange ends; null until something asks. */
     private List<Closeable> closeAtEnd;
 
     ExchangeRequest(RequestHead head, BodyInputStream body, Map<String, String> pathParameters,
-            Supplier<ConnectionInfo> connectionInfo, long maxBodyBytes) {
+            ServerConnection connection, long maxBodyBytes) {
         this.head = head;
         this.body = body;
         this.pathParameters = pathParameters;
-        this.connectionInfo = connectionInfo;
+        this.connection = connection;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -97,9 +96,9 @@ final class ExchangeRequest implements ServerRequest {
     @Override
     public ConnectionInfo connection() {
         // Built on demand: few handlers ask, and building it reads the socket's local address.
-        if (connection == null) {
-            connection = connectionInfo.get();
+        if (connectionInfo == null) {
+            connectionInfo = connection.info();
         }
-        return connection;
+        return connectionInfo;
     }
 }

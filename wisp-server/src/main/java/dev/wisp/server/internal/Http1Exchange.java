@@ -77,7 +77,7 @@ final class Http1Exchange {
                 isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(body, continuing));
         RouteMatch match = connection.http1().router().resolve(head.method(), head.target());
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
-                match.pathParameters(), connection::info, context.config().maxRequestBodyBytes());
+                match.pathParameters(), connection, context.config().maxRequestBodyBytes());
         try {
             return runHandler(head, match, request, continuing);
         } finally {
@@ -143,8 +143,8 @@ final class Http1Exchange {
      */
     private boolean refuse(RequestHead head, HttpProtocolException refusal) {
         response = new Http1ServerResponse(connection.output(), head.method(), head.version(), false, () -> false);
-        ExchangeRequest request = new ExchangeRequest(head, EmptyBodyInputStream.INSTANCE, Map.of(),
-                connection::info, context.config().maxRequestBodyBytes());
+        ExchangeRequest request = new ExchangeRequest(head, EmptyBodyInputStream.INSTANCE, Map.of(), connection,
+                context.config().maxRequestBodyBytes());
         try {
             connection.http1().service().filtered((unused, refused) -> {
                 throw refusal;

@@ -152,7 +152,8 @@ final class Http1ServerResponse implements ServerResponse {
     private void commit(long length) throws IOException {
         state = State.STREAMING;
         headers.remove(HeaderNames.TRANSFER_ENCODING);
-        if (headers.build().containsToken(HeaderNames.CONNECTION, "close")) {
+        if (headers.contains(HeaderNames.CONNECTION)
+                && headers.build().containsToken(HeaderNames.CONNECTION, "close")) {
             keepAlive = false; // a handler, or the server's own error answer, asked to close
         }
         headers.remove(HeaderNames.CONNECTION);
