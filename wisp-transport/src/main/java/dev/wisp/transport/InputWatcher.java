@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Holds connections that wait for their peer's next bytes without a thread each. A connection that would park a
@@ -34,16 +35,24 @@ public final class InputWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InputWatcher.class.getName());
     /** How long a task whose thread could not start waits before the next try. */
     private static final long RETRY_MILLIS = 10;
+    /** How long the watcher may go without a turn under load before a busy connection nudges it. */
+    private static final long NUDGE_AFTER_NANOS = 1_000_000;
 
     private final Selector selector;
     private final ThreadFactory threads;
     /** Watches to register; the selector's own thread registers them, so no other thread touches the selector. */
     private final Queue<Watch> toRegister = new ConcurrentLinkedQueue<>();
-    /** Tasks whose thread could not start, tried again on the next turn. */
-    private final Queue<Runnable> toRetry = new ConcurrentLinkedQueue<>();
+    /**
+     * Tasks to start on the watcher's own thread, on its next turn: those of transports closed by other threads,
+     * and those whose thread could not start.
+     */
+    private final Queue<Runnable> toStart = new ConcurrentLinkedQueue<>();
     /** Watches that ended in this turn, started once their keys are deregistered; the selector's thread only. */
     private List<Watch> ended = new ArrayList<>();
     private volatile boolean closed;
+    private volatile Thread thread;
+    /** When the watcher last looked at its selector; see {@link #nudge()}. */
+    private volatile long lastTurnNanos;
     private volatile boolean startFailureLogged;
 
     private InputWatcher(Selector selector, ThreadFactory threads) {
@@ -65,7 +74,8 @@ public final class InputWatcher implements AutoCloseable {
      */
     public static InputWatcher start(String threadName, ThreadFactory threads) throws IOException {
         InputWatcher watcher = new InputWatcher(Selector.open(), threads);
-        Thread.ofVirtual().name(threadName).start(watcher::run);
+        watcher.thread = Thread.ofVirtual().name(threadName).unstarted(watcher::run);
+        watcher.thread.start();
         return watcher;
     }
 
@@ -90,6 +100,22 @@ public final class InputWatcher implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Lets the watcher look at its selector now if it has not for a millisecond; for a busy connection's thread
+     * to call after each exchange. The watcher's select parks it until the JDK's poller, a platform thread, wakes
+     * it, and the virtual-thread scheduler runs such wake-ups only when its carriers have none of their own
+     * work left: under load that is never, and a connection waking from idle waited for seconds. Unparked from a
+     * virtual thread, the watcher queues among the connections being served and takes its turn at once. Costs a
+     * clock read per call, and a selection per millisecond under load.
+     */
+    public void nudge() {
+        long now = System.nanoTime();
+        if (now - lastTurnNanos > NUDGE_AFTER_NANOS) {
+            lastTurnNanos = now; // one nudge per interval, whoever calls
+            LockSupport.unpark(thread);
+        }
+    }
+
     /** Stops the thread; the watches still open end, so their tasks run and find their connections done. */
     @Override
     public void close() {
@@ -100,12 +126,13 @@ public final class InputWatcher implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
+                lastTurnNanos = System.nanoTime();
                 registerNew();
                 if (ended.isEmpty()) { // a registration that failed has ended its watch: start it without waiting
-                    selector.select(this::ready, toRetry.isEmpty() ? 0 : RETRY_MILLIS);
+                    selector.select(this::ready, toStart.isEmpty() ? 0 : RETRY_MILLIS);
                 }
                 startEnded();
-                retryStarts();
+                startQueued();
             }
         } catch (IOException | ClosedSelectorException e) {
             LOG.log(WARNING, "the input watcher failed; waiting connections are woken and go on without it", e);
@@ -166,9 +193,9 @@ public final class InputWatcher implements AutoCloseable {
         }
     }
 
-    private void retryStarts() {
-        for (int n = toRetry.size(); n > 0; n--) {
-            Runnable task = toRetry.poll();
+    private void startQueued() {
+        for (int n = toStart.size(); n > 0; n--) {
+            Runnable task = toStart.poll();
             if (task != null) {
                 startTask(task);
             }
@@ -201,7 +228,7 @@ public final class InputWatcher implements AutoCloseable {
                 startTask(each.task);
             }
         }
-        retryStarts();
+        startQueued();
     }
 
     private void startTask(Runnable task) {
@@ -213,7 +240,7 @@ public final class InputWatcher implements AutoCloseable {
                 startFailureLogged = true;
                 LOG.log(WARNING, "cannot start a connection's thread; trying again every " + RETRY_MILLIS + " ms", e);
             }
-            toRetry.add(task);
+            toStart.add(task);
             selector.wakeup();
         }
     }
@@ -241,9 +268,19 @@ public final class InputWatcher implements AutoCloseable {
          * the task, which finds the channel closed. Nothing if the wait had ended.
          */
         void end() {
-            if (claim()) {
-                selector.wakeup(); // a closed channel's descriptor is let go of at the selector's next turn
+            if (!claim()) {
+                return;
+            }
+            if (closed) {
                 startTask(task);
+                return;
+            }
+            // Started by the watcher, which queues it among the connections it serves (see nudge()); the
+            // selector's turn also lets go of the closed channel's descriptor.
+            toStart.add(task);
+            selector.wakeup();
+            if (closed) {
+                startQueued(); // the watcher ended meanwhile; a task started twice is not possible (queue poll)
             }
         }
     }

@@ -87,7 +87,7 @@ final class Http1ServerConnection extends ServerConnection {
                     } else {
                         reason = startIdleWait();
                         if (reason == null) {
-                            if (!requestArrivedWithConnection() && watchInput()) {
+                            if (!requestArrivesSoon() && watchInput()) {
                                 return;
                             }
                             reason = endIdleWait(input.awaitData());
@@ -96,6 +96,7 @@ final class Http1ServerConnection extends ServerConnection {
                 }
                 if (reason == null) {
                     reason = serveRequest();
+                    nudgeInputWatcher();
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -159,12 +160,18 @@ final class Http1ServerConnection extends ServerConnection {
     }
 
     /**
-     * Whether the first request has arrived with the connection, as it mostly has by the time its thread runs
-     * (after a TLS handshake, in the same flight as the Finished message): then it is read at once, without the
-     * detour through the watcher. Looked at only before the first request.
+     * Whether the next request is here or comes soon enough to wait for it on this thread rather than through the
+     * watcher, for the two waits whose length says nothing of a burst yet. Before the first request: whether it
+     * arrived with the connection, as it mostly has by the time its thread runs (after a TLS handshake, in the
+     * same flight as the Finished message). Before the second: whether it comes within 50 ms, since a client
+     * that reuses the connection mostly sends it at once; this one wait arms a timer. Other waits outside a
+     * burst go to the watcher at once.
      */
-    private boolean requestArrivedWithConnection() throws IOException {
-        return firstWait && transport.pollInput() != IdleInput.EMPTY;
+    private boolean requestArrivesSoon() throws IOException {
+        if (firstWait) {
+            return transport.pollInput() != IdleInput.EMPTY;
+        }
+        return lastWaitNanos == Long.MAX_VALUE && transport.awaitInput(BURST_WAIT_NANOS);
     }
 
     private boolean startThread(Runnable task) {

@@ -8,6 +8,7 @@ import dev.wisp.server.ConnectionInfo;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.transport.InputWatcher;
 import dev.wisp.transport.Transport;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -109,6 +110,18 @@ abstract class ServerConnection implements Runnable {
      */
     final void offThread() {
         thread = null;
+    }
+
+    /**
+     * Lets the server's input watcher take a turn if it has not for a while: a busy connection's thread calls this
+     * after each exchange or message, so idle connections that woke meanwhile are not held up behind the load
+     * (see {@link dev.wisp.transport.InputWatcher#nudge()}).
+     */
+    final void nudgeInputWatcher() {
+        InputWatcher watcher = context.inputWatcher();
+        if (watcher != null) {
+            watcher.nudge();
+        }
     }
 
     /**

@@ -168,11 +168,13 @@ final class WebSocketServerConnection extends ServerConnection
 
     @Override
     public void onText(WebSocket webSocket, String text) throws IOException {
+        nudgeInputWatcher();
         listener.onText(webSocket, text);
     }
 
     @Override
     public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
+        nudgeInputWatcher();
         listener.onBinary(webSocket, bytes);
     }
 
