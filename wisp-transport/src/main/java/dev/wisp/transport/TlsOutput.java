@@ -59,15 +59,19 @@ final class TlsOutput extends OutputStream {
     }
 
     /**
-     * Sends what the engine has to say on its own, behind any handshake records gathered before: a reply to a
+     * Sends one record the engine has to say on its own, behind any handshake records gathered before: a reply to a
      * post-handshake message, an alert after a failure, or the close_notify after {@link SSLEngine#closeOutbound()}.
+     * One record only: a caller that needs more asks again ({@code TlsInput} does while the engine needs to wrap).
+     * That matters after a refused TLS 1.2 renegotiation: the engine then holds the new handshake's first flight,
+     * and the one record {@code shutdownOutput()} sends is that flight, not the close_notify behind it, so the peer
+     * sees the connection fail rather than close cleanly (a clean close reads as a renegotiation accepted).
      *
-     * @return the handshake status after the last wrap and the tasks it left
+     * @return the handshake status after the wrap and the tasks it left
      */
     HandshakeStatus sendEngineMessage() throws IOException {
         lock.lock();
         try {
-            HandshakeStatus status = gatherEngineMessages();
+            HandshakeStatus status = gather(false);
             flush();
             return status;
         } finally {
@@ -86,6 +90,11 @@ final class TlsOutput extends OutputStream {
      * @return the handshake status after the last wrap and the tasks it left
      */
     HandshakeStatus gatherEngineMessages() throws IOException {
+        return gather(true);
+    }
+
+    /** Wraps one record, or all the engine has to send ({@code all}), behind the records gathered before. */
+    private HandshakeStatus gather(boolean all) throws IOException {
         lock.lock();
         byte[] spare = null;
         try {
@@ -109,7 +118,7 @@ final class TlsOutput extends OutputStream {
                     }
                     gathered.put(spare, 0, record.position());
                 }
-            } while (step.status() == HandshakeStatus.NEED_WRAP && step.produced() > 0);
+            } while (all && step.status() == HandshakeStatus.NEED_WRAP && step.produced() > 0);
             return step.status();
         } finally {
             if (spare != null) {
