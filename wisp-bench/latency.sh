@@ -24,13 +24,8 @@ set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(dirname "$BENCH_DIR")
-if [[ ${BOOST:-0} == 1 && -z ${WISP_BENCH_BOOSTED:-} ]]; then
-    # A session of its own gets a scheduling group of its own, whose weight nice -20 raises above the rest.
-    exec setsid env WISP_BENCH_BOOSTED=1 bash "$0" "$@" </dev/null
-fi
-if [[ -n ${WISP_BENCH_BOOSTED:-} ]]; then
-    echo -20 >/proc/self/autogroup 2>/dev/null || echo "BOOST: cannot renice the scheduling group" >&2
-fi
+# shellcheck source=boost.sh
+source "$BENCH_DIR/boost.sh"
 
 SERVERS=${SERVERS:-"wisp netty"}
 REFERENCE=${REFERENCE:-$([[ " $SERVERS " == *" netty "* ]] && echo netty || echo "${SERVERS%% *}")}

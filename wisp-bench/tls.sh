@@ -11,6 +11,10 @@
 #   resumed      wrk -t1 -cCONNECTIONS -H 'Connection: close': a new connection per request that resumes the
 #                session of the connection before it (wrk keeps it across its reconnects); checked per server
 #                with `openssl s_time -reuse`, whose r/* marks say whether the server resumed
+#   burst        wrk -t1 -cBURST_KEEPALIVE keep-alive for BURST_SECONDS while, every 2 s, `h2load --h1
+#                -cBURST_CONNECTIONS -nBURST_CONNECTIONS` opens that many new connections at once, each with a
+#                full handshake and one request: the keep-alive p99 while handshakes arrive in bursts (skipped
+#                without h2load)
 # and for each: requests/s, p99 (wrk only) and server CPU per request (utime + stime from /proc/PID/stat).
 # Prints a Markdown report and writes it to RESULTS. Stops only the processes it started, by PID.
 #
@@ -21,12 +25,16 @@
 #   DURATION, WARMUP   keep-alive wrk durations (default 10s, 5s); CONNECTIONS (default 64)
 #   HANDSHAKE_SECONDS  each handshake measurement (default 8); HANDSHAKE_CLIENTS parallel s_time (default 4)
 #   IDLE_CONNECTIONS   idle TLS connections held for the memory test (default 5000; 0 skips it)
+#   BURST_SECONDS (default 8; 0 skips it), BURST_KEEPALIVE (default 32), BURST_CONNECTIONS (default 64)
+#   BOOST=1            run in an own scheduling group at nice -20 (needs root), as latency.sh does
 #   JVM_FLAGS, SERVER_CPU, LOAD_CPU, PORT_BASE (default 19100), START_TIMEOUT, QUIET_WAIT (default 20),
 #   SKIP_BUILD=1, RESULTS (default results/tls.md), JAVA_HOME: as in run.sh
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(dirname "$BENCH_DIR")
+# shellcheck source=boost.sh
+source "$BENCH_DIR/boost.sh"
 SERVERS=${SERVERS:-"wisp netty jetty nginx"}
 PLAINTEXT_SERVERS=${PLAINTEXT_SERVERS-"wisp netty"}
 ROUNDS=${ROUNDS:-3}
@@ -36,6 +44,9 @@ CONNECTIONS=${CONNECTIONS:-64}
 HANDSHAKE_SECONDS=${HANDSHAKE_SECONDS:-8}
 HANDSHAKE_CLIENTS=${HANDSHAKE_CLIENTS:-4}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-5000}
+BURST_SECONDS=${BURST_SECONDS:-8}
+BURST_KEEPALIVE=${BURST_KEEPALIVE:-32}
+BURST_CONNECTIONS=${BURST_CONNECTIONS:-64}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PORT_BASE=${PORT_BASE:-19100}
@@ -115,10 +126,10 @@ record() {  # round name metric requests seconds ticks p99 -> a line in SAMPLES
         awk '{printf "    %-8s %-9s %8s req/s  p99 %6s ms  %7s us CPU/req\n", $2, $3, $4, $5, $6}' >&2
 }
 
-wrk_measure() {  # round name metric url duration [header] -> one sample
+wrk_measure() {  # round name metric url duration [header] [connections] -> one sample
     local round=$1 name=$2 metric=$3 url=$4 duration=$5 header=${6:-} t0 t1 s0 s1 requests out
     out=$WORK_DIR/$name.$metric.$round.txt
-    local args=(-t1 -c"$CONNECTIONS" -d"$duration" --latency)
+    local args=(-t1 -c"${7:-$CONNECTIONS}" -d"$duration" --latency)
     [[ -n $header ]] && args+=(-H "$header")
     t0=$(server_ticks); s0=$(date +%s.%N)
     timeout --kill-after=5 $(($(seconds "$duration") + 30)) taskset -c "$LOAD_CPU" wrk "${args[@]}" "$url" \
@@ -151,6 +162,26 @@ s_time_measure() {  # round name metric port version -> one sample (HANDSHAKE_CL
         $((t1 - t0)) "-"
 }
 
+burst_measure() {  # round name url: keep-alive wrk while bursts of new connections arrive -> one sample
+    local round=$1 name=$2 url=$3 bursts
+    (
+        burst=0
+        sleep 2
+        while ((burst < BURST_SECONDS / 2 - 1)); do
+            timeout 20 taskset -c "$LOAD_CPU" h2load --h1 -c"$BURST_CONNECTIONS" -n"$BURST_CONNECTIONS" "$url" \
+                >>"$WORK_DIR/h2load.$name.$round" 2>&1
+            burst=$((burst + 1))
+            sleep 2
+        done
+    ) &
+    bursts=$!
+    wrk_measure "$round" "$name" burst "$url" "${BURST_SECONDS}s" "" "$BURST_KEEPALIVE"
+    wait "$bursts"
+    awk -v c="$BURST_CONNECTIONS" '/^requests:/ && $8 != c {bad = 1} END {exit bad}' "$WORK_DIR/h2load.$name.$round" ||
+        NOTES+=("round $round, ${LABEL[$name]} burst: h2load $(grep -h '^requests:' "$WORK_DIR/h2load.$name.$round" |
+            paste -sd ';' -)")
+}
+
 check_resumption() {  # round name port: does the server resume sessions? (s_time -reuse marks r or *)
     local marks
     marks=$(timeout 20 taskset -c "$LOAD_CPU" openssl s_time -connect "127.0.0.1:$3" -reuse -www /plaintext \
@@ -177,6 +208,7 @@ measure_tls_round() {  # round name: start the server over HTTPS, measure everyt
     s_time_measure "$round" "$name" full13 "$port" tls1_3
     s_time_measure "$round" "$name" full12 "$port" tls1_2
     wrk_measure "$round" "$name" resumed "$url" "${HANDSHAKE_SECONDS}s" "Connection: close"
+    ((BURST_SECONDS > 0)) && command -v h2load >/dev/null && burst_measure "$round" "$name" "$url"
     check_resumption "$round" "$name" "$port"
     stop_pid "$SERVER_PID"
 }
@@ -260,20 +292,24 @@ report() {
     echo "- $(nginx -v 2>&1 | sed 's/^nginx version: //'), 1 worker; $(openssl version | cut -d ' ' -f 1-2);" \
         "$(wrk -v 2>&1 | head -n 1 | cut -d ' ' -f 1-2)"
     echo "- certificate: ECDSA P-256, self-signed, made for the run; every server: TLS 1.3 and 1.2"
-    echo "- $ROUNDS rounds, servers interleaved in each; server on core $SERVER_CPU, load on core $LOAD_CPU"
+    echo "- $ROUNDS rounds, servers interleaved in each; server on core $SERVER_CPU, load on core" \
+        "$LOAD_CPU$([[ -n ${WISP_BENCH_BOOSTED:-} ]] && echo '; run at nice -20 in its own scheduling group')"
     echo "- keep-alive and plaintext: \`wrk -t1 -c$CONNECTIONS -d$DURATION --latency\` after a $WARMUP warm-up;" \
         "full handshakes: $HANDSHAKE_CLIENTS x \`openssl s_time -new -tls1_3|-tls1_2 -www /plaintext" \
         "-time $HANDSHAKE_SECONDS\`; resumed: \`wrk -t1 -c$CONNECTIONS -d${HANDSHAKE_SECONDS}s" \
-        "-H 'Connection: close'\`"
+        "-H 'Connection: close'\`; burst: \`wrk -t1 -c$BURST_KEEPALIVE -d${BURST_SECONDS}s --latency\` while" \
+        "\`h2load --h1 -c$BURST_CONNECTIONS -n$BURST_CONNECTIONS\` opens new connections every 2 s (CPU per" \
+        "keep-alive request includes the bursts' handshakes)"
     echo
     echo "Figures: median over the rounds (min-max); ratios against the best Java peer (Netty or Jetty) by" \
         "median; CPU = server CPU time (user + system) per request, in microseconds."
-    for metric in keepalive full13 full12 resumed plaintext; do
+    for metric in keepalive full13 full12 resumed burst plaintext; do
         case $metric in
             keepalive) title="HTTPS keep-alive requests/s" ;;
             full13) title="Full TLS 1.3 handshakes/s (new connection per request)" ;;
             full12) title="Full TLS 1.2 handshakes/s (new connection per request)" ;;
             resumed) title="Resumed handshakes/s (new connection per request, session resumed)" ;;
+            burst) title="HTTPS keep-alive requests/s and p99 while $BURST_CONNECTIONS new connections arrive at once every 2 s" ;;
             plaintext) title="Plaintext keep-alive requests/s (cross-check)" ;;
         esac
         grep -q " $metric " "$SAMPLES" 2>/dev/null || continue

@@ -6,6 +6,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -63,13 +64,18 @@ public final class TestCertificates {
 
     /** A JDK client context that trusts this CA alone, for JDK peers and Wisp's client. */
     public static SSLContext trusting(TestCertificate ca) throws GeneralSecurityException, IOException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers(ca), null);
+        return context;
+    }
+
+    /** The JDK's trust managers for this CA alone, for a context that also presents a certificate. */
+    public static TrustManager[] trustManagers(TestCertificate ca) throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca.certificate());
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+        return factory.getTrustManagers();
     }
 }

@@ -20,6 +20,7 @@ final class ChannelOutput extends OutputStream {
     private final long timeoutNanos;
     private volatile long deadlineNanos;
     private long written;
+    private long writeCalls;
 
     ChannelOutput(SocketChannel channel, long timeoutNanos) {
         this.channel = channel;
@@ -29,6 +30,14 @@ final class ChannelOutput extends OutputStream {
     /** How many bytes went to the socket so far; read by the writing thread only. */
     long written() {
         return written;
+    }
+
+    /**
+     * How many times a write went down to the socket so far, one system call each; read by the writing thread
+     * only. Tests count a handshake's writes with it: a flight should take one.
+     */
+    long writeCalls() {
+        return writeCalls;
     }
 
     /** The deadline of the write in progress, or 0 if none is. */
@@ -50,6 +59,7 @@ final class ChannelOutput extends OutputStream {
                 deadlineNanos = System.nanoTime() + timeoutNanos;
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
+                    writeCalls++;
                 }
                 done += slice;
                 written += slice;

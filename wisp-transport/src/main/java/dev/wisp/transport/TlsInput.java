@@ -168,7 +168,7 @@ final class TlsInput extends InputStream {
      */
     HandshakeStatus unwrapHandshake() throws IOException {
         while (true) {
-            if (net == null && readMore(false) < 0) {
+            if (net == null && readMoreOfHandshake() < 0) {
                 throw new EOFException("peer closed the connection during the TLS handshake");
             }
             SSLEngineResult result = unwrapOnce();
@@ -178,12 +178,18 @@ final class TlsInput extends InputStream {
                 }
                 case CLOSED -> throw new EOFException("peer closed TLS during the handshake");
                 default -> {
-                    if (readMore(false) < 0) {
+                    if (readMoreOfHandshake() < 0) {
                         throw new EOFException("peer closed the connection during the TLS handshake");
                     }
                 }
             }
         }
+    }
+
+    /** Waits for more of the peer's flight, after sending ours: the peer may be waiting for it. */
+    private int readMoreOfHandshake() throws IOException {
+        output.flush();
+        return readMore(false);
     }
 
     /** Unwraps what {@code net} holds into a fresh plaintext buffer, kept only if it received bytes. */

@@ -19,7 +19,8 @@ import javax.net.ssl.SSLSession;
  * buffer.
  *
  * <p>The handshake runs on the connection's own thread ({@link #handshake()}), bounded by the read deadline the
- * caller sets, so a slow or stalled handshake holds up nothing else.
+ * caller sets, so a slow or stalled handshake holds up nothing else. Its records are gathered and written when it
+ * must wait for the peer, so each flight leaves in one write.
  */
 public final class TlsTransport extends Transport {
     private final SSLEngine engine;
@@ -70,7 +71,7 @@ public final class TlsTransport extends Transport {
             HandshakeStatus status = engine.getHandshakeStatus();
             while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
                 status = switch (status) {
-                    case NEED_WRAP -> output.sendEngineMessage();
+                    case NEED_WRAP -> output.gatherEngineMessages();
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> input.unwrapHandshake();
                     case NEED_TASK -> {
                         runDelegatedTasks(engine);
@@ -79,9 +80,12 @@ public final class TlsTransport extends Transport {
                     default -> throw new SSLException("unexpected handshake status " + status);
                 };
             }
+            output.flush(); // the last flight: a client's Finished, a server's session ticket
         } catch (SSLException e) {
             sendAlert();
             throw e;
+        } finally {
+            output.discardGathered();
         }
         input.releaseIfEmpty();
         handshaken = true;
