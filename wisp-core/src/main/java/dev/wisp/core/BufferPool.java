@@ -6,12 +6,11 @@ package dev.wisp.core;
  * allocates; when it is full, {@link #release(byte[])} drops the array for the garbage collector. The pool
  * therefore never blocks and never grows past {@code maxPooled} arrays.
  *
- * <p>Thread-safe. The lock guards two field updates and never blocks on I/O.
+ * <p>Thread-safe.
  */
 public final class BufferPool {
     private final int bufferSize;
-    private final byte[][] stack;
-    private int count;
+    private final FreeStack<byte[]> free;
 
     /**
      * @param bufferSize the size of every buffer, in bytes
@@ -21,11 +20,8 @@ public final class BufferPool {
         if (bufferSize < 64) {
             throw new IllegalArgumentException("bufferSize must be at least 64: " + bufferSize);
         }
-        if (maxPooled < 0) {
-            throw new IllegalArgumentException("maxPooled must not be negative: " + maxPooled);
-        }
+        this.free = new FreeStack<>(maxPooled);
         this.bufferSize = bufferSize;
-        this.stack = new byte[maxPooled][];
     }
 
     public int bufferSize() {
@@ -34,14 +30,8 @@ public final class BufferPool {
 
     /** Takes a free buffer, or allocates one. Its content is undefined. */
     public byte[] acquire() {
-        synchronized (stack) {
-            if (count > 0) {
-                byte[] buffer = stack[--count];
-                stack[count] = null;
-                return buffer;
-            }
-        }
-        return new byte[bufferSize];
+        byte[] buffer = free.pop();
+        return buffer != null ? buffer : new byte[bufferSize];
     }
 
     /** Gives a buffer back; the caller must not touch it afterwards. */
@@ -49,17 +39,11 @@ public final class BufferPool {
         if (buffer.length != bufferSize) {
             throw new IllegalArgumentException("buffer of " + buffer.length + " bytes is not from this pool");
         }
-        synchronized (stack) {
-            if (count < stack.length) {
-                stack[count++] = buffer;
-            }
-        }
+        free.push(buffer);
     }
 
     /** How many free buffers the pool holds now. */
     public int pooled() {
-        synchronized (stack) {
-            return count;
-        }
+        return free.size();
     }
 }

@@ -3,6 +3,7 @@ package dev.wisp.core;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.ReadableByteChannel;
 import java.util.Objects;
 
 /**
@@ -14,21 +15,28 @@ import java.util.Objects;
  * {@link #releaseIfEmpty()}, so a connection waiting for its next message holds no buffer: {@link #awaitData()}
  * waits for one byte without a buffer.
  *
+ * <p>Given a {@link DirectBufferPool} and a stream that is also a {@link ReadableByteChannel}, it reads the rest of
+ * a body ahead into a direct buffer ({@link #read(byte[], int, int, long)}), at most the bytes its caller says
+ * belong to the body, so the buffer is empty, and back in its pool, when the body ends.
+ *
  * <p>Not thread-safe: one thread owns it, the connection's.
  */
 public final class WireInput {
     private final InputStream in;
     private final BufferPool pool;
     private final byte[] single;
+    /** Null unless reading ahead is possible: a channel and a pool of direct buffers. */
+    private final ReadAhead ahead;
     private byte[] buffer;
     private int position;
     private int limit;
     /** The byte {@link #awaitData()} read, not yet moved into a buffer; -1 if none. */
     private int waitingByte = -1;
 
-    private WireInput(InputStream in, BufferPool pool, byte[] content) {
+    private WireInput(InputStream in, BufferPool pool, ReadAhead ahead, byte[] content) {
         this.in = in;
         this.pool = pool;
+        this.ahead = ahead;
         this.single = in == null ? null : new byte[1];
         this.buffer = content;
         this.limit = content == null ? 0 : content.length;
@@ -36,12 +44,23 @@ public final class WireInput {
 
     /** A reader of a stream whose buffers come from the pool. */
     public static WireInput of(InputStream in, BufferPool pool) {
-        return new WireInput(Objects.requireNonNull(in, "in"), Objects.requireNonNull(pool, "pool"), null);
+        return new WireInput(Objects.requireNonNull(in, "in"), Objects.requireNonNull(pool, "pool"), null, null);
+    }
+
+    /**
+     * A reader of a stream whose buffers come from the pool, and which reads runs of body bytes ahead into direct
+     * buffers from the second pool when the stream is also a {@link ReadableByteChannel} (else it reads as
+     * {@link #of(InputStream, BufferPool)} does).
+     */
+    public static WireInput of(InputStream in, BufferPool pool, DirectBufferPool readAheadPool) {
+        Objects.requireNonNull(readAheadPool, "readAheadPool");
+        ReadAhead ahead = in instanceof ReadableByteChannel channel ? new ReadAhead(channel, readAheadPool) : null;
+        return new WireInput(Objects.requireNonNull(in, "in"), Objects.requireNonNull(pool, "pool"), ahead, null);
     }
 
     /** A reader of these bytes, which then reports end of stream; for codec tests and benchmarks. */
     public static WireInput of(byte[] content) {
-        return new WireInput(null, null, Objects.requireNonNull(content, "content"));
+        return new WireInput(null, null, null, Objects.requireNonNull(content, "content"));
     }
 
     /** The buffer; valid bytes are in {@code [position(), limit())}. {@code null} when none is held. */
@@ -62,7 +81,11 @@ public final class WireInput {
 
     /** The number of bytes read from the wire and not yet consumed. */
     public int buffered() {
-        return waitingByte >= 0 ? 1 : limit - position;
+        return (waitingByte >= 0 ? 1 : limit - position) + bytesReadAhead();
+    }
+
+    private int bytesReadAhead() {
+        return ahead == null ? 0 : ahead.buffered();
     }
 
     /**
@@ -87,11 +110,15 @@ public final class WireInput {
      * no room after them). Blocks until at least one byte arrives.
      *
      * @return false at the end of the stream
-     * @throws IllegalStateException if the buffer is full of unconsumed bytes; codecs check {@link #capacity()}
+     * @throws IllegalStateException if the buffer is full of unconsumed bytes; codecs check {@link #capacity()}; or
+     *     if bytes read ahead for a body are still unread
      */
     public boolean fill() throws IOException {
         if (in == null) {
             return false;
+        }
+        if (bytesReadAhead() > 0) {
+            throw new IllegalStateException(bytesReadAhead() + " bytes read ahead for a body are unread");
         }
         takeBufferForWaitingByte();
         if (buffer == null) {
@@ -122,7 +149,7 @@ public final class WireInput {
      * @return false at the end of the stream
      */
     public boolean awaitData() throws IOException {
-        if (position < limit || waitingByte >= 0) {
+        if (position < limit || waitingByte >= 0 || bytesReadAhead() > 0) {
             return true;
         }
         if (in == null) {
@@ -157,6 +184,9 @@ public final class WireInput {
             waitingByte = -1;
             return b;
         }
+        if (bytesReadAhead() > 0) {
+            return ahead.takeByte();
+        }
         if (position == limit && !fill()) {
             return -1;
         }
@@ -179,6 +209,9 @@ public final class WireInput {
             waitingByte = -1;
             return 1;
         }
+        if (bytesReadAhead() > 0) {
+            return ahead.take(destination, offset, length);
+        }
         if (position == limit) {
             if (in != null && length >= pool.bufferSize()) {
                 releaseIfEmpty();
@@ -192,6 +225,26 @@ public final class WireInput {
         System.arraycopy(buffer, position, destination, offset, n);
         position += n;
         return n;
+    }
+
+    /**
+     * Reads up to len bytes of a run of {@code run} bytes (at least len) that all belong to the message being
+     * read, such as the rest of a body: when nothing is buffered and this reader has a direct pool, up to
+     * {@code run} bytes are read from the channel at once, and the later reads of the run are served from them.
+     * Never reads past the run, so the next message stays on the wire.
+     *
+     * @return the number of bytes read, or -1 at the end of the stream
+     */
+    public int read(byte[] destination, int offset, int length, long run) throws IOException {
+        if (run < length) {
+            throw new IllegalArgumentException("run of " + run + " bytes is shorter than the read of " + length);
+        }
+        if (ahead == null || length == 0 || buffered() > 0) {
+            return read(destination, offset, length);
+        }
+        Objects.checkFromIndexSize(offset, length, destination.length);
+        releaseIfEmpty();
+        return ahead.fill(run) ? ahead.take(destination, offset, length) : -1;
     }
 
     /**
@@ -224,6 +277,9 @@ public final class WireInput {
     public void release() {
         if (buffer != null && in != null) {
             pool.release(buffer);
+        }
+        if (ahead != null) {
+            ahead.release();
         }
         waitingByte = -1;
         buffer = null;

@@ -1,14 +1,17 @@
 package dev.wisp.core;
 
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Delivers bytes in the pieces given, one piece (or what is left of it) per read at most, as a socket may; then
- * reports the end of the stream. Records the length each read asked for and runs a hook before every read.
+ * reports the end of the stream. Records the length each read asked for and runs a hook before every read. A
+ * channel too, as the transport's socket input is, so that reading ahead into direct buffers can be tested.
  */
-final class ScriptedInputStream extends InputStream {
+final class ScriptedInputStream extends InputStream implements ReadableByteChannel {
     private final byte[][] pieces;
     private int piece;
     private int offset;
@@ -35,8 +38,13 @@ final class ScriptedInputStream extends InputStream {
 
     @Override
     public int read(byte[] destination, int start, int length) {
+        return read(ByteBuffer.wrap(destination, start, length));
+    }
+
+    @Override
+    public int read(ByteBuffer destination) {
         beforeRead.run();
-        requestedLengths.add(length);
+        requestedLengths.add(destination.remaining());
         while (piece < pieces.length && offset == pieces[piece].length) {
             piece++;
             offset = 0;
@@ -44,9 +52,14 @@ final class ScriptedInputStream extends InputStream {
         if (piece == pieces.length) {
             return -1;
         }
-        int n = Math.min(length, pieces[piece].length - offset);
-        System.arraycopy(pieces[piece], offset, destination, start, n);
+        int n = Math.min(destination.remaining(), pieces[piece].length - offset);
+        destination.put(pieces[piece], offset, n);
         offset += n;
         return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return piece < pieces.length;
     }
 }

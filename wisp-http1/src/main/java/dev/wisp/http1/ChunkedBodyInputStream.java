@@ -101,7 +101,7 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
         if (!advanceToData()) {
             return -1;
         }
-        int n = in.read(bytes, offset, (int) Math.min(length, remaining));
+        int n = in.read(bytes, offset, (int) Math.min(length, remaining), remaining);
         if (n < 0) {
             throw new EOFException("stream ended inside a chunk");
         }

@@ -44,7 +44,7 @@ public final class FixedLengthBodyInputStream extends BodyInputStream {
         if (remaining == 0) {
             return count == 0 ? 0 : -1;
         }
-        int n = in.read(bytes, offset, (int) Math.min(count, remaining));
+        int n = in.read(bytes, offset, (int) Math.min(count, remaining), remaining);
         if (n < 0) {
             throw truncated();
         }

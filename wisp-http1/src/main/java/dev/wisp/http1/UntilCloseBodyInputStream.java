@@ -26,7 +26,7 @@ public final class UntilCloseBodyInputStream extends BodyInputStream {
         if (finished) {
             return length == 0 ? 0 : -1;
         }
-        int n = in.read(bytes, offset, length);
+        int n = in.read(bytes, offset, length, Long.MAX_VALUE); // every byte to the end is the body's
         finished = n < 0;
         return n;
     }

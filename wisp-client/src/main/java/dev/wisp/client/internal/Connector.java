@@ -17,6 +17,7 @@ import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.client.TlsHandshakeException;
 import dev.wisp.client.UnresolvedHostException;
 import dev.wisp.core.BufferPool;
+import dev.wisp.core.DirectBufferPool;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.PlainTransport;
@@ -58,11 +59,22 @@ import javax.net.ssl.SSLParameters;
 public final class Connector {
     private static final System.Logger LOG = System.getLogger(Connector.class.getName());
 
-    private final ClientConfig config;
     private static final String[] ALPN = {"http/1.1"};
+    /**
+     * How much of a plaintext body one socket read may take, into a direct buffer held only while it has bytes.
+     * Read through the caller's 16 KiB array, a 1 MiB download took 68 reads; in reads of up to this size it
+     * takes 9, and a fifth less CPU time (wisp-bench's client.sh). Of 64, 128, 256 KiB and 1 MiB, the gain levels
+     * off from 256 KiB, which still fits the L2 cache its bytes are copied out of.
+     */
+    private static final int READ_AHEAD_BYTES = 256 * 1024;
+    /** Read-ahead buffers kept for the next download: 4 MiB of direct memory at most, once downloads are done. */
+    private static final int MAX_POOLED_READ_AHEAD = 16;
+
+    private final ClientConfig config;
 
     private final TlsContext tls;
     private final BufferPool buffers;
+    private final DirectBufferPool readAheadBuffers;
     private final EventListener events;
     private volatile TlsBuffers tlsBuffers;
 
@@ -70,6 +82,7 @@ public final class Connector {
         this.config = config;
         this.tls = config.tlsContext();
         this.buffers = new BufferPool(config.bufferBytes(), 32);
+        this.readAheadBuffers = new DirectBufferPool(READ_AHEAD_BYTES, MAX_POOLED_READ_AHEAD);
         this.events = config.eventListener();
     }
 
@@ -129,7 +142,8 @@ public final class Connector {
             Transport transport = origin.isTls()
                     ? TlsTransport.of(channel, newEngine(origin), tlsBuffers(), writeTimeout)
                     : PlainTransport.of(channel, writeTimeout);
-            connection = new Http1ClientConnection(info, transport, origin.isTls() ? tls : null, buffers, events);
+            connection = new Http1ClientConnection(info, transport, origin.isTls() ? tls : null, buffers,
+                    readAheadBuffers, events);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw e;

@@ -7,6 +7,7 @@ import dev.wisp.client.EventListener;
 import dev.wisp.client.Origin;
 import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.core.BufferPool;
+import dev.wisp.core.DirectBufferPool;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
 import dev.wisp.tls.TlsContext;
@@ -59,13 +60,13 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private long idleSinceNanos;
 
     Http1ClientConnection(ConnectionInfo info, Transport transport, TlsContext tls, BufferPool buffers,
-            EventListener events) {
+            DirectBufferPool readAheadBuffers, EventListener events) {
         this.info = info;
         this.id = info.id();
         this.origin = info.origin();
         this.transport = transport;
         this.tls = tls;
-        this.input = WireInput.of(transport.input(), buffers);
+        this.input = WireInput.of(transport.input(), buffers, readAheadBuffers);
         this.output = WireOutput.of(transport.output(), buffers);
         this.buffers = buffers;
         this.events = events;
