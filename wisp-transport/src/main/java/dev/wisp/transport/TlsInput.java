@@ -147,6 +147,7 @@ final class TlsInput extends InputStream {
                 ended = true;
                 return IdleInput.ENDED;
             }
+            refuseRenegotiation(result.getHandshakeStatus());
             respond(result.getHandshakeStatus());
             if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
                 int n = readMore(true);

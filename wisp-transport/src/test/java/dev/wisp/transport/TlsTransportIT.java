@@ -263,6 +263,30 @@ class TlsTransportIT {
     }
 
     @Test
+    void refusesARenegotiationThatAnIdlePollFinds() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            CompletableFuture<Object> server = serveOne(transport -> {
+                transport.handshake();
+                while (transport.pollInput() == IdleInput.EMPTY) {
+                    Thread.sleep(5); // an idle keep-alive connection's poll; bounded by the test's timeout
+                }
+                return "the renegotiation was let through";
+            });
+            try (SSLSocket socket = connect("TLSv1.2")) {
+                socket.startHandshake();
+                assertThrows(IOException.class, () -> {
+                    socket.startHandshake(); // a new handshake on the established connection
+                    socket.getOutputStream().write('b');
+                    socket.getInputStream().read();
+                });
+            }
+            ExecutionException failure = assertThrows(ExecutionException.class, server::get);
+            assertInstanceOf(SSLProtocolException.class, failure.getCause());
+            assertEquals(0, buffers.inUse());
+        });
+    }
+
+    @Test
     void failsOpensslsRenegotiationWithAFatalAlert() {
         String openssl = PeerTools.require("openssl").toString();
         assertTimeoutPreemptively(TIMEOUT, () -> {
