@@ -97,10 +97,15 @@ field() {  # line name -> value of name=value
 }
 
 measure() {  # round name mode port rate -> one line in SAMPLES; MEASURED_RATE
-    local round=$1 name=$2 mode=$3 port=$4 rate=$5 t0 t1 line requests cpu
-    t0=$(server_ticks)
-    line=$(rate_load "$port" "$rate" 3 "$DURATION")  # 3 s for the load generator's own JIT
+    local round=$1 name=$2 mode=$3 port=$4 rate=$5 t0 t1 line requests cpu sampler
+    # 3 s for the load generator's own JIT; the server's CPU is counted from their end (give or take the load
+    # generator's JVM start), so that it matches the requests of the measured window.
+    (sleep 3 && server_ticks >"$WORK_DIR/ticks-at-start") &
+    sampler=$!
+    line=$(rate_load "$port" "$rate" 3 "$DURATION")
     t1=$(server_ticks)
+    wait "$sampler"
+    t0=$(cat "$WORK_DIR/ticks-at-start")
     requests=$(field "$line" requests)
     if [[ -z $requests || $requests -eq 0 ]]; then
         NOTES+=("round $round, ${LABEL[$name]} $mode: no answer (${line:-load generator failed})")
