@@ -53,7 +53,7 @@ public final class WebSocketSession implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
     /** Lingering after a failure reads and drops at most this much. */
     private static final int MAX_LINGER_BYTES = 1024 * 1024;
-    /** How long a session read with a hand-off waits for its next frame on its own thread before handing off. */
+    /** A wait this long shows a peer that is not in a burst of messages; see {@link #shouldHandOff()}. */
     private static final long KEEP_THREAD_NANOS = 50_000_000;
 
     /** The connection's number, for log lines; see {@link #logName()}. */
@@ -82,6 +82,12 @@ public final class WebSocketSession implements WebSocket {
     private volatile boolean closeReceived;
     private volatile boolean terminated;
     private final SessionTimers timers;
+    /** How many more waits start with a timed wait on the reading thread; see {@link #shouldHandOff()}. */
+    private int timedWaitsLeft = 2;
+    /** How long the last wait for a frame took; reading thread only. */
+    private long lastWaitNanos;
+    /** When the wait that was handed off began, or 0; set by one reading thread, read by the next. */
+    private long handedOffAtNanos;
 
     /**
      * @param connectionId the connection's number, for log lines: {@code [c17]} on a server, {@code [k17]} on a
@@ -119,8 +125,8 @@ public final class WebSocketSession implements WebSocket {
     }
 
     /**
-     * As {@link #run()}, but when no frame has arrived for 50 ms the wait for the next one is offered to the
-     * hand-off: if it takes it, this returns false at once and the hand-off's task later calls
+     * As {@link #run()}, but a wait for the next frame outside a burst of messages (see {@link #shouldHandOff()})
+     * is offered to the hand-off: if it takes it, this returns false at once and the hand-off's task later calls
      * {@link #continueReading}, on another thread. An idle connection then parks no thread, and no stack.
      *
      * @param handOff where the wait for a frame may go, or null to wait on this thread
@@ -148,19 +154,24 @@ public final class WebSocketSession implements WebSocket {
                 listener.onOpen(this);
             }
             do {
-                if (handOff != null && input.buffered() == 0 && !awaitInputBriefly()) {
-                    input.releaseIfEmpty();
-                    if (handOff.waitElsewhere()) {
-                        handedOff = true;
-                        return false;
+                if (handedOffAtNanos != 0) {
+                    lastWaitNanos = System.nanoTime() - handedOffAtNanos; // the handed-off wait is over
+                    handedOffAtNanos = 0;
+                } else if (handOff != null && input.buffered() == 0) {
+                    long started = System.nanoTime();
+                    if (shouldHandOff()) {
+                        input.releaseIfEmpty();
+                        handedOffAtNanos = started;
+                        if (handOff.waitElsewhere()) {
+                            handedOff = true;
+                            return false;
+                        }
+                        handedOffAtNanos = 0;
                     }
-                }
-                // The wait for the next frame is here, not in a method below: a parked idle connection keeps its
-                // stack on the heap, and this frame, small since the dispatch is elsewhere, is the last of ours.
-                try {
-                    input.awaitData();
-                } catch (IOException e) {
-                    throw readFailed(e);
+                    awaitFrameBytes();
+                    lastWaitNanos = System.nanoTime() - started;
+                } else {
+                    awaitFrameBytes();
                 }
             } while (deliver(next()));
         } catch (IOException e) {
@@ -180,12 +191,30 @@ public final class WebSocketSession implements WebSocket {
     }
 
     /**
-     * Waits on this thread for the next frame's bytes, at most {@link #KEEP_THREAD_NANOS}: a peer in a burst of
-     * messages keeps the thread, and only a longer wait is handed off, which costs more than a wait here.
+     * Whether the wait for the next frame should go to the hand-off rather than stay on this thread. A peer in a
+     * burst of messages keeps the thread: the hand-off costs more than a wait here. So a wait is handed off when
+     * the one before it lasted {@link #KEEP_THREAD_NANOS} or more, which costs nothing to tell. A new session's
+     * pace is unknown: its first waits stay here for at most that long first, with a timer.
      */
-    private boolean awaitInputBriefly() throws IOException {
+    private boolean shouldHandOff() throws IOException {
+        if (timedWaitsLeft > 0) {
+            timedWaitsLeft--;
+            try {
+                return !transport.awaitInput(KEEP_THREAD_NANOS);
+            } catch (IOException e) {
+                throw readFailed(e);
+            }
+        }
+        return lastWaitNanos >= KEEP_THREAD_NANOS;
+    }
+
+    /**
+     * Waits for the next frame's first byte. The wait is here, not in a method below: a parked idle connection
+     * keeps its stack on the heap, and this frame, small since the dispatch is elsewhere, is the last of ours.
+     */
+    private void awaitFrameBytes() throws IOException {
         try {
-            return transport.awaitInput(KEEP_THREAD_NANOS);
+            input.awaitData();
         } catch (IOException e) {
             throw readFailed(e);
         }
