@@ -33,6 +33,8 @@ final class Http1ServerConnection extends ServerConnection {
     private static final long BURST_WAIT_NANOS = 50_000_000;
     /** The reason {@link #serveRequest()} gives when an exchange switched the connection to another protocol. */
     private static final String SWITCHED = "switched protocols";
+    /** What {@link #awaitRequest} returns when the input watcher took the wait: not a reason to close. */
+    private static final String HANDED_OFF = "waiting without a thread";
 
     /**
      * How long the last wait for a request took. The wait for the first request does not count (a client sends
@@ -82,16 +84,9 @@ final class Http1ServerConnection extends ServerConnection {
                 if (input.buffered() == 0) {
                     boolean keepBuffer = lastWaitNanos < BURST_WAIT_NANOS
                             && context.registry().tryKeepBufferWhileIdle();
-                    if (keepBuffer) {
-                        reason = awaitRequest(true);
-                    } else {
-                        reason = startIdleWait();
-                        if (reason == null) {
-                            if (!requestArrivesSoon() && watchInput()) {
-                                return;
-                            }
-                            reason = endIdleWait(input.awaitData());
-                        }
+                    reason = awaitRequest(keepBuffer);
+                    if (reason == HANDED_OFF) {
+                        return;
                     }
                 }
                 if (reason == null) {
@@ -127,7 +122,7 @@ final class Http1ServerConnection extends ServerConnection {
         try {
             IdleInput arrived = transport.pollInput();
             if (arrived == IdleInput.EMPTY && watchInput()) {
-                return;
+                return; // records without a request: the wait goes on, without a thread
             }
             reason = endIdleWait(arrived != IdleInput.ENDED && input.awaitData());
         } catch (IOException | RuntimeException | Error e) {
@@ -140,23 +135,10 @@ final class Http1ServerConnection extends ServerConnection {
         close(reason);
     }
 
-    /**
-     * Hands the wait to the server's input watcher. This thread must not touch the connection once it did.
-     *
-     * @return false if the watcher cannot take it (not started, stopped, or input is buffered): wait here
-     */
+    /** Hands the wait to the server's input watcher; see {@link #waitWithoutThread}. */
     private boolean watchInput() {
-        InputWatcher watcher = context.inputWatcher();
-        if (watcher == null) {
-            return false;
-        }
         input.releaseIfEmpty(); // the read buffer goes back to the pool for the wait
-        offThread();
-        if (watcher.watch(transport, this::resume)) {
-            return true;
-        }
-        onThisThread();
-        return false;
+        return waitWithoutThread(this::resume);
     }
 
     /**
@@ -200,14 +182,16 @@ final class Http1ServerConnection extends ServerConnection {
     }
 
     /**
-     * Waits, idle, for the first byte of the next request, in one untimed read; the sweeper enforces the idle
-     * timeout. A connection in a burst of requests (its last one came within 50 ms) waits here holding its read
-     * buffer, so it reads each request at once; the registry lets at most {@code maxPooledBuffers} connections
-     * do that, which bounds the memory idle connections hold. Any other wait holds no buffer: one byte is read
-     * into a one-byte array and the request goes on in a pooled buffer, at the price of a second read.
+     * Waits, idle, for the first byte of the next request; the sweeper enforces the idle timeout. A connection in
+     * a burst of requests (its last one came within 50 ms) waits here in one untimed read holding its read buffer,
+     * so it reads each request at once; the registry lets at most {@code maxPooledBuffers} connections do that,
+     * which bounds the memory idle connections hold. Any other wait goes to the input watcher, unless the
+     * request is here or comes soon ({@link #requestArrivesSoon()}), and holds no buffer: one byte is read into
+     * a one-byte array and the request goes on in a pooled buffer, at the price of a second read.
      *
      * @param keepBuffer whether to wait holding the read buffer, as the registry allowed
-     * @return null when a request is arriving, else why the connection must close
+     * @return null when a request is arriving, {@link #HANDED_OFF} when the watcher took the wait (this thread
+     *     must then leave the connection alone), else why the connection must close
      */
     private String awaitRequest(boolean keepBuffer) throws IOException {
         boolean arrived;
@@ -216,8 +200,14 @@ final class Http1ServerConnection extends ServerConnection {
             if (stopping != null) {
                 return stopping;
             }
-            // A read ended by evict() or abort() throws; failureReason() then reports why it was ended.
-            arrived = keepBuffer ? input.fill() : input.awaitData();
+            if (keepBuffer) {
+                arrived = input.fill();
+            } else if (!requestArrivesSoon() && watchInput()) {
+                return HANDED_OFF;
+            } else {
+                // A read ended by evict() or abort() throws; failureReason() then reports why it was ended.
+                arrived = input.awaitData();
+            }
         } finally {
             if (keepBuffer) {
                 context.registry().bufferKeptWhileIdleReturned();

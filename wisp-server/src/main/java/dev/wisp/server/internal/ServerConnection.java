@@ -105,17 +105,36 @@ abstract class ServerConnection implements Runnable {
     }
 
     /**
-     * Forgets the thread that served: the connection goes on waiting without one (see
-     * {@link dev.wisp.transport.InputWatcher}), and an ended thread's objects should not stay with it.
+     * Forgets the thread that served: the connection goes on waiting without one (see {@link InputWatcher}), and
+     * an ended thread's objects should not stay with it.
      */
     final void offThread() {
         thread = null;
     }
 
     /**
+     * Hands the wait for the peer's next bytes to the server's input watcher, which runs {@code resume} on a fresh
+     * thread when they come (or the connection closes); this thread must then leave the connection alone.
+     *
+     * @return false if the watcher cannot take it (not started, stopped, or input is buffered): wait here
+     */
+    final boolean waitWithoutThread(Runnable resume) {
+        InputWatcher watcher = context.inputWatcher();
+        if (watcher == null) {
+            return false;
+        }
+        offThread();
+        if (watcher.watch(transport, resume)) {
+            return true;
+        }
+        onThisThread();
+        return false;
+    }
+
+    /**
      * Lets the server's input watcher take a turn if it has not for a while: a busy connection's thread calls this
      * after each exchange or message, so idle connections that woke meanwhile are not held up behind the load
-     * (see {@link dev.wisp.transport.InputWatcher#nudge()}).
+     * (see {@link InputWatcher#nudge()}).
      */
     final void nudgeInputWatcher() {
         InputWatcher watcher = context.inputWatcher();

@@ -7,7 +7,6 @@ import dev.wisp.core.WireInput;
 import dev.wisp.server.BlockingWebSocketHandler;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.server.ServerRequest;
-import dev.wisp.transport.InputWatcher;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
@@ -95,16 +94,7 @@ final class WebSocketServerConnection extends ServerConnection
      */
     @Override
     public boolean waitElsewhere() {
-        InputWatcher watcher = context.inputWatcher();
-        if (watcher == null) {
-            return false;
-        }
-        offThread();
-        if (watcher.watch(transport, this::continueReading)) {
-            return true;
-        }
-        onThisThread();
-        return false;
+        return waitWithoutThread(this::continueReading);
     }
 
     private void continueReading() {
