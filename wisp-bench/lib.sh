@@ -93,6 +93,20 @@ report_notes() {  # the NOTES array as a Markdown list, when there are any
     printf -- '- %s\n' "${NOTES[@]}"
 }
 
+idle_memory_table() {  # title -> the HEAP and RSS arrays (per server in SERVERS) as a Markdown section, if any
+    [[ ${#HEAP[@]} -gt 0 ]] || return 0
+    local name
+    echo
+    echo "## $1"
+    echo
+    echo "| server | heap KiB / idle conn | RSS KiB / idle conn |"
+    echo "|---|---:|---:|"
+    for name in $SERVERS; do
+        [[ -n ${HEAP[$name]:-} ]] && echo "| ${LABEL[$name]} | ${HEAP[$name]} | ${RSS[$name]} |"
+    done
+    return 0
+}
+
 build() {
     if [[ $SKIP_BUILD == 1 ]]; then
         log "SKIP_BUILD=1: using the jars in wisp-bench/target"

@@ -325,16 +325,7 @@ report() {
         echo "Resumption check (\`openssl s_time -reuse\`, 2 s, connections resumed / made):" \
             "$(awk '{printf "%s%s round %s %s/%s", (NR > 1 ? "; " : ""), $1, $2, $3, $4}' "$WORK_DIR/resumption")"
     fi
-    if [[ ${#HEAP[@]} -gt 0 ]]; then
-        echo
-        echo "## Idle TLS keep-alive connections ($IDLE_CONNECTIONS held, each after a full handshake and one request)"
-        echo
-        echo "| server | heap KiB / idle conn | RSS KiB / idle conn |"
-        echo "|---|---:|---:|"
-        for name in $SERVERS; do
-            [[ -n ${HEAP[$name]:-} ]] && echo "| ${LABEL[$name]} | ${HEAP[$name]} | ${RSS[$name]} |"
-        done
-    fi
+    idle_memory_table "Idle TLS keep-alive connections ($IDLE_CONNECTIONS held, each after a full handshake and one request)"
     report_notes
 }
 

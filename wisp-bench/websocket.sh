@@ -191,16 +191,7 @@ report() {
         echo "|---|---:|---:|---:|---:|---:|"
         summary "$test"
     done
-    if [[ ${#HEAP[@]} -gt 0 ]]; then
-        echo
-        echo "## Idle WebSocket connections ($IDLE_CONNECTIONS held after the last round's load)"
-        echo
-        echo "| server | heap KiB / idle conn | RSS KiB / idle conn |"
-        echo "|---|---:|---:|"
-        for name in $SERVERS; do
-            [[ -n ${HEAP[$name]:-} ]] && echo "| ${LABEL[$name]} | ${HEAP[$name]} | ${RSS[$name]} |"
-        done
-    fi
+    idle_memory_table "Idle WebSocket connections ($IDLE_CONNECTIONS held after the last round's load)"
     report_notes
 }
 
