@@ -288,12 +288,27 @@ class TlsTransportIT {
 
     @Test
     void failsOpensslsRenegotiationWithAFatalAlert() {
+        assertOpensslRenegotiationFails(transport -> transport.input().read());
+    }
+
+    @Test
+    void failsOpensslsRenegotiationWithAFatalAlertWhenAnIdlePollFindsIt() {
+        assertOpensslRenegotiationFails(transport -> {
+            while (transport.pollInput() == IdleInput.EMPTY) {
+                Thread.sleep(5); // an idle keep-alive connection's poll; bounded by the test's timeout
+            }
+            return "the renegotiation was let through";
+        });
+    }
+
+    /** Has openssl s_client renegotiate a TLS 1.2 connection while the server side does {@code awaitInput}. */
+    private void assertOpensslRenegotiationFails(ServerSide awaitInput) {
         String openssl = PeerTools.require("openssl").toString();
         assertTimeoutPreemptively(TIMEOUT, () -> {
             CompletableFuture<Object> server = serveOne(transport -> {
                 transport.handshake();
                 try {
-                    return transport.input().read();
+                    return awaitInput.serve(transport);
                 } finally {
                     transport.shutdownOutput(); // as a connection closing on the failure does
                 }
@@ -315,6 +330,7 @@ class TlsTransportIT {
             }
             ExecutionException failure = assertThrows(ExecutionException.class, server::get);
             assertInstanceOf(SSLProtocolException.class, failure.getCause());
+            assertEquals(0, buffers.inUse());
         });
     }
 
