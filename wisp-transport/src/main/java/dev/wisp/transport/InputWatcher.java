@@ -106,9 +106,11 @@ public final class InputWatcher implements AutoCloseable {
      * it, and the virtual-thread scheduler runs such wake-ups only when its carriers have none of their own
      * work left: under load that is never, and a connection waking from idle waited for seconds. Unparked from a
      * virtual thread, the watcher queues among the connections being served and takes its turn at once. Costs a
-     * clock read per call, and a selection per millisecond under load.
+     * clock read per call, and a selection per millisecond under load. The threads other platform threads woke
+     * (see {@link PlatformWakeups}) are passed on here too.
      */
     public void nudge() {
+        PlatformWakeups.relay();
         long now = System.nanoTime();
         if (now - lastTurnNanos > NUDGE_AFTER_NANOS) {
             lastTurnNanos = now; // one nudge per interval, whoever calls

@@ -69,12 +69,18 @@ public final class TlsTransport extends Transport {
         try {
             engine.beginHandshake();
             HandshakeStatus status = engine.getHandshakeStatus();
+            boolean opening = true;
             while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
                 status = switch (status) {
                     case NEED_WRAP -> output.gatherEngineMessages();
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> input.unwrapHandshake();
                     case NEED_TASK -> {
-                        runDelegatedTasks(engine);
+                        if (opening) {
+                            TlsTasks.runOpening(engine);
+                        } else {
+                            runDelegatedTasks(engine);
+                        }
+                        opening = false;
                         yield engine.getHandshakeStatus();
                     }
                     default -> throw new SSLException("unexpected handshake status " + status);
