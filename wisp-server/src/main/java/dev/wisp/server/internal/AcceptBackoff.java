@@ -4,7 +4,6 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
-import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * warning is therefore logged at most once per {@link #WARNING_INTERVAL_NANOS}, and a recovery only after a run
  * that was warned of.
  *
+ * <p>The same holds for starting a new connection's thread, which fails when memory is short: the listener closes
+ * that connection and pauses the same way, with a backoff of its own ({@link #AcceptBackoff(String, String)}).
+ *
  * <p>The listener's thread calls {@link #failed}, {@link #pause} and {@link #succeeded}; {@link #stop} may be called
  * from any thread and ends a pause at once.
  */
@@ -31,6 +33,10 @@ final class AcceptBackoff {
     static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** What fails, for the log: "accept". */
+    private final String action;
+    /** What works again, for the log: "accepting". */
+    private final String working;
     /** The pause before the next accept; 0 while accepts succeed. */
     private long pauseNanos;
     /** Whether the current run of failures was logged at WARNING. */
@@ -40,8 +46,21 @@ final class AcceptBackoff {
     /** Failures since the last warning. */
     private long failures;
 
-    /** Records a failed accept and logs it if it is the first of a run, and no warning was logged lately. */
-    void failed(IOException e) {
+    AcceptBackoff() {
+        this("accept", "accepting");
+    }
+
+    /**
+     * @param action what fails, as the log names it ("accept")
+     * @param working what works again after a run of failures ("accepting")
+     */
+    AcceptBackoff(String action, String working) {
+        this.action = action;
+        this.working = working;
+    }
+
+    /** Records a failure and logs it if it is the first of a run, and no warning was logged lately. */
+    void failed(Throwable e) {
         failures++;
         pauseNanos = pauseNanos == 0 ? FIRST_PAUSE_NANOS : Math.min(MAX_PAUSE_NANOS, pauseNanos * 2);
         long now = System.nanoTime();
@@ -49,11 +68,11 @@ final class AcceptBackoff {
             warned = true;
             warnedAtNanos = now;
             failures = 1;
-            LOG.log(WARNING, "accept failed: " + e.getMessage() + "; retrying with a pause of up to "
+            LOG.log(WARNING, action + " failed: " + e.getMessage() + "; retrying with a pause of up to "
                     + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it succeeds (logged again at"
                     + " most once a minute)");
         } else {
-            LOG.log(DEBUG, () -> "accept failed again: " + e.getMessage());
+            LOG.log(DEBUG, () -> action + " failed again: " + e.getMessage());
         }
     }
 
@@ -71,7 +90,7 @@ final class AcceptBackoff {
         }
     }
 
-    /** Records a successful accept; after a run of failures, logs that accepting works again. */
+    /** Records a success; after a run of failures, logs that it works again. */
     void succeeded() {
         pauseNanos = 0;
         if (!warned) {
@@ -79,7 +98,7 @@ final class AcceptBackoff {
         }
         warned = false;
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - warnedAtNanos);
-        LOG.log(INFO, "accepting again after " + failures + " failed accepts in " + millis + " ms");
+        LOG.log(INFO, working + " again after " + failures + " failures in " + millis + " ms");
     }
 
     /** Ends a pause in progress and every later one. */

@@ -27,6 +27,8 @@ public final class Listener implements Runnable {
     private final ConnectionFactory connections;
     private final AtomicLong ids = new AtomicLong();
     private final AcceptBackoff backoff = new AcceptBackoff();
+    private final AcceptBackoff threadBackoff = new AcceptBackoff("starting a connection's thread",
+            "starting connections' threads");
     private volatile boolean closed;
 
     Listener(ServerContext context, ServerSocketChannel serverChannel, ConnectionFactory connections) {
@@ -62,6 +64,12 @@ public final class Listener implements Runnable {
                 Thread.currentThread().interrupt();
                 closeQuietly(socket);
                 return;
+            } catch (ThreadNotStarted e) {
+                // Memory is short: this connection is closed, and the next waits a little in the backlog.
+                threadBackoff.failed(e.getCause());
+                if (!threadBackoff.pause()) {
+                    return;
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.log(WARNING, "could not start a connection", e);
                 closeQuietly(socket);
@@ -69,7 +77,7 @@ public final class Listener implements Runnable {
         }
     }
 
-    private void admit(SocketChannel socket) throws InterruptedException, IOException {
+    private void admit(SocketChannel socket) throws InterruptedException, IOException, ThreadNotStarted {
         if (!context.registry().admit()) {
             if (closed) {
                 closeQuietly(socket);
@@ -90,13 +98,27 @@ public final class Listener implements Runnable {
         context.registry().add(connection);
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            // No executor: the registry counts and awaits connection threads, and an executor's task wrapper
-            // and thread set would cost every idle connection memory.
-            context.connectionThreads().newThread(connection).start();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             context.registry().remove(connection);
             closeQuietly(socket);
             throw e;
+        }
+        try {
+            // No executor: the registry counts and awaits connection threads, and an executor's task wrapper
+            // and thread set would cost every idle connection memory.
+            context.connectionThreads().newThread(connection).start();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            context.registry().remove(connection);
+            closeQuietly(socket);
+            throw new ThreadNotStarted(e);
+        }
+        threadBackoff.succeeded();
+    }
+
+    /** A new connection's thread could not start; the connection is closed. */
+    private static final class ThreadNotStarted extends Exception {
+        ThreadNotStarted(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
         }
     }
 
@@ -113,6 +135,7 @@ public final class Listener implements Runnable {
     public void close() {
         closed = true;
         backoff.stop();
+        threadBackoff.stop();
         context.registry().close();
         try {
             serverChannel.close();

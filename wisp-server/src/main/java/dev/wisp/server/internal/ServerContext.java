@@ -20,13 +20,19 @@ public final class ServerContext {
      * Makes every connection's threads. They share one name: a name per thread would be a string kept by every
      * idle connection. Log lines carry the connection id instead, as {@code [c17]}.
      */
-    private final ThreadFactory connectionThreads = Thread.ofVirtual().name("wisp-conn").factory();
+    private final ThreadFactory connectionThreads;
     private volatile InetSocketAddress localAddress;
     private volatile TlsContext tls;
     private volatile InputWatcher inputWatcher;
 
     public ServerContext(ServerConfig config) {
+        this(config, Thread.ofVirtual().name("wisp-conn").factory());
+    }
+
+    /** With another factory for the connections' threads: one that fails, in the tests of running out. */
+    ServerContext(ServerConfig config, ThreadFactory connectionThreads) {
         this.config = config;
+        this.connectionThreads = connectionThreads;
         this.buffers = new BufferPool(config.bufferBytes(), config.maxPooledBuffers());
         this.registry = new ConnectionRegistry(config.maxConnections(), config.overflowPolicy(),
                 config.maxPooledBuffers());

@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.wisp.core.BufferPool;
-import dev.wisp.server.HttpService;
-import dev.wisp.server.Router;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.RawPeer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +40,7 @@ class IdleConnectionBuffersIT {
         }
         ServerConfig config = ServerConfig.builder().port(0).maxPooledBuffers(maxPooledBuffers).build();
         context = new ServerContext(config);
-        Router router = Router.builder().get("/hello", (request, response) -> response.send("hello\n")).build();
-        ServerSocketChannel channel = ServerSocketChannel.open();
-        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        context.localAddress((InetSocketAddress) channel.getLocalAddress());
-        listener = new Listener(context, channel, new Http1Connections(context, HttpService.of(router)));
-        Thread.ofPlatform().daemon().start(listener);
+        listener = HelloListener.start(context);
     }
 
     @AfterEach
