@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * Options for the sockets a client opens (libwebsockets' {@code lws_client_connect_info}): a Unix domain socket to
- * use instead of TCP (a path, or a Linux abstract name), the local address and port to bind to, which address family to try first when a name has
- * both, and the IP type of service. Linux's {@code SO_PRIORITY} cannot be set from the JDK:
+ * use instead of TCP (a path, or a Linux abstract name), the local address and port to bind to, which address family
+ * to try first when a name has both, and the IP type of service. Linux's {@code SO_PRIORITY} cannot be set from the JDK:
  * {@link Builder#priority(int)} says so with {@link UnsupportedSocketOptionException}.
  *
  * <p>Immutable; build one with {@link #builder()}.

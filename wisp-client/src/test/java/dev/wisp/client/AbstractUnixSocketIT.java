@@ -83,13 +83,20 @@ class AbstractUnixSocketIT {
     @Test
     void pipelinesRequestsOnTheConnection() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (Client client = Client.create(config().pipelining(true).maxConnectionsPerOrigin(1).build())) {
-                List<CompletableFuture<Response>> responses = new ArrayList<>();
+            try (ClientConnection connection = ClientConnection.connect(Origin.plaintext("device.local", 80),
+                    config().pipelining(true).build())) {
+                List<CompletableFuture<String>> texts = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
-                    responses.add(client.sendAsync(Request.get("http://device.local/p" + i)));
+                    texts.add(connection.sendAsync(Request.get("http://device.local/p" + i)).thenApply(response -> {
+                        try {
+                            return response.text();
+                        } catch (IOException e) {
+                            throw new CompletionException(e);
+                        }
+                    }));
                 }
                 for (int i = 0; i < 5; i++) {
-                    assertEquals("GET /p" + i + " on connection 1 for device.local", responses.get(i).join().text());
+                    assertEquals("GET /p" + i + " on connection 1 for device.local", texts.get(i).join());
                 }
             }
         });

@@ -132,14 +132,19 @@ final class AbstractUnixSocket implements StreamSocket {
         return destination.hasRemaining() ? (int) receive(destination, Libc.MSG_DONTWAIT) : 0;
     }
 
+    /** A socket closed before or during the wait fails as the channel's socket view does, with "Socket closed". */
     @Override
     public int readWithin(ByteBuffer destination, long nanos) throws IOException {
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, nanos / 1_000_000));
-        long ready = offCarrier(() -> using(() -> Libc.pollReadable(fd, millis)));
-        if (ready < 0 && ready != -Libc.EINTR) {
-            throw new SocketException("poll: " + Libc.message((int) -ready));
+        try {
+            long ready = offCarrier(() -> using(() -> Libc.pollReadable(fd, millis)));
+            if (ready < 0 && ready != -Libc.EINTR) {
+                throw new SocketException("poll: " + Libc.message((int) -ready));
+            }
+            return ready > 0 ? readNow(destination) : 0;
+        } catch (ClosedChannelException e) {
+            throw new SocketException("Socket closed");
         }
-        return ready > 0 ? readNow(destination) : 0;
     }
 
     /** One {@code recv}: the bytes read, 0 if none have come (with {@code MSG_DONTWAIT}), -1 at the end. */

@@ -21,7 +21,11 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The constants are Linux's, the same on x86-64, AArch64 and RISC-V (the generic ABI; only Alpha, MIPS, PA-RISC
  * and SPARC differ).
+ *
+ * <p>Linking a C function and reading the C string {@code strerror} returns are restricted methods: this class is
+ * where the client uses them, with the layouts the C library declares, and the only place.
  */
+@SuppressWarnings("restricted")
 final class Libc {
     static final int AF_UNIX = 1;
     static final int SOCK_STREAM = 1;
