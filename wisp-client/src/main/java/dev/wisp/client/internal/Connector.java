@@ -383,8 +383,8 @@ public final class Connector {
     }
 
     /**
-     * Connects to a Linux abstract Unix socket name, through native calls (see {@link AbstractUnixSockets}); as a
-     * path's, the connect completes or fails at once.
+     * Connects to a Linux abstract Unix socket name, through native calls (see {@link AbstractUnixSockets}). As a
+     * path's, the connect is not timed: it completes or fails at once, unless the listener's backlog is full.
      */
     private static StreamSocket openAbstractUnixSocket(Origin origin, String name, CallContext call)
             throws IOException {
