@@ -6,6 +6,7 @@ import dev.wisp.client.CookieJar;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
 import dev.wisp.client.Response;
+import dev.wisp.client.UnsupportedSocketOptionException;
 import dev.wisp.core.Headers;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -106,6 +107,10 @@ final class GetCommand implements Command {
         } catch (OutputException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.WRITE_ERROR;
+        } catch (UnsupportedSocketOptionException e) {
+            // The socket could not be made as asked (a TOS byte the kernel keeps otherwise): no connection.
+            report(err, silent, e.getMessage());
+            return ExitCodes.CONNECT_FAILED;
         } catch (IOException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.FAILURE;

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The connection flags of {@code wisp get}: {@code --unix-socket PATH} replaces TCP, {@code --interface ADDR} and {@code --local-port N} bind the socket,
+ * The connection flags of {@code wisp get}: {@code --unix-socket PATH} and {@code --abstract-unix-socket NAME} (a
+ * Linux abstract name) replace TCP, {@code --interface ADDR} and {@code --local-port N} bind the socket,
  * {@code --ip-tos} sets the IP type of service, {@code --resolve} pins a host and port to addresses,
  * {@code -4}/{@code -6} keep to one address family, {@code --retry N} retries a refused or failed connection up
  * to N times with exponential backoff and jitter from 1 s (curl's start), at most 10 minutes a wait;
@@ -26,6 +27,8 @@ import java.util.Map;
 final class SocketFlags {
     static final List<Option> OPTIONS = List.of(
             new Option("--unix-socket", null, "PATH", "connect to this Unix domain socket instead of host and port"),
+            new Option("--abstract-unix-socket", null, "NAME", "connect to the Unix domain socket with this Linux"
+                    + " abstract name instead of host and port"),
             new Option("--interface", null, "ADDR", "bind the socket to this local IP address"),
             new Option("--local-port", null, "N", "bind the socket to this local port"),
             new Option("--ip-tos", null, "TOS", "IP type of service: lowdelay, throughput, reliability, lowcost or"
@@ -135,6 +138,7 @@ final class SocketFlags {
     static void apply(Arguments parsed, ClientConfig.Builder config) throws UsageException {
         SocketOptions.Builder options = SocketOptions.builder();
         parsed.value("--unix-socket").ifPresent(path -> options.unixSocket(Path.of(path)));
+        parsed.value("--abstract-unix-socket").ifPresent(options::abstractUnixSocket);
         if (parsed.has("--interface")) {
             String address = parsed.value("--interface").orElseThrow();
             options.localAddress(ipAddress(address, "option --interface takes an IP address (no interface names): '"
@@ -154,7 +158,8 @@ final class SocketFlags {
         try {
             config.socketOptions(options.build());
         } catch (IllegalArgumentException e) {
-            throw new UsageException("option --unix-socket: " + e.getMessage());
+            throw new UsageException("option " + (parsed.has("--abstract-unix-socket") ? "--abstract-unix-socket"
+                    : "--unix-socket") + ": " + e.getMessage());
         }
         if (parsed.has("--proxy") || parsed.has("--socks5") || parsed.has("--socks5-hostname")) {
             config.proxy(proxy(parsed));

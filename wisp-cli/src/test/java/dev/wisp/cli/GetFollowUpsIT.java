@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.AbstractSocketPeer;
 import dev.wisp.testing.Socks5Peer;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -177,6 +178,24 @@ class GetFollowUpsIT {
                 peer.join();
                 assertEquals("GET /x?y HTTP/1.1 for device.local\n", ours);
                 assertEquals(theirs, ours);
+            }
+        });
+    }
+
+    @Test
+    void talksOverAnAbstractUnixSocketAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (AbstractSocketPeer peer = AbstractSocketPeer.start()) {
+                String theirs = curl("-s", "--abstract-unix-socket", peer.name(), "http://device.local/x?y").text();
+                String ours = wisp("--abstract-unix-socket", peer.name(), "http://device.local/x?y").text();
+                assertEquals("GET /x?y on connection 1 for device.local", theirs);
+                assertEquals("GET /x?y on connection 2 for device.local", ours);
+                GetCommandIT.Run refused = wisp("--abstract-unix-socket", peer.name() + "-missing", "http://x/");
+                assertEquals(7, refused.exitCode());
+                assertEquals(curl("-s", "--abstract-unix-socket", peer.name() + "-missing", "http://x/").exitCode(),
+                        refused.exitCode());
+                assertEquals("wisp get: connection to abstract Unix socket @" + peer.name()
+                        + "-missing (for x) refused\n", refused.stderr());
             }
         });
     }

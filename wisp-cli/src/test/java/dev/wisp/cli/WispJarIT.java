@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.testing.AbstractSocketPeer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,26 @@ class WispJarIT {
             assertTrue(process.waitFor(10, TimeUnit.SECONDS));
             assertEquals(0, process.exitValue(), output);
             assertEquals("wisp " + Main.version() + "\n", output);
+        });
+    }
+
+    /**
+     * The jar is multi-release and grants native access in its manifest: the client's Java 22 classes reach an
+     * abstract Unix socket name through the C library, and the JDK prints no warning about it.
+     */
+    @Test
+    void getsOverAnAbstractUnixSocketWithoutANativeAccessWarning() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (AbstractSocketPeer peer = AbstractSocketPeer.start()) {
+                Process process = wisp("get", "--abstract-unix-socket", peer.name(), "http://device.local/jar")
+                        .start();
+                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(process.waitFor(10, TimeUnit.SECONDS));
+                assertEquals("", err);
+                assertEquals("GET /jar on connection 1 for device.local", out);
+                assertEquals(0, process.exitValue());
+            }
         });
     }
 

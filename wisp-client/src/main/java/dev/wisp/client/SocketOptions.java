@@ -2,6 +2,7 @@ package dev.wisp.client;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +12,8 @@ import java.util.Optional;
 
 /**
  * Options for the sockets a client opens (libwebsockets' {@code lws_client_connect_info}): a Unix domain socket to
- * use instead of TCP, the local address and port to bind to, which address family to try first when a name has
- * both, and the IP type of service. Linux's {@code SO_PRIORITY} cannot be set from the JDK:
+ * use instead of TCP (a path, or a Linux abstract name), the local address and port to bind to, which address family
+ * to try first when a name has both, and the IP type of service. Linux's {@code SO_PRIORITY} cannot be set from the JDK:
  * {@link Builder#priority(int)} says so with {@link UnsupportedSocketOptionException}.
  *
  * <p>Immutable; build one with {@link #builder()}.
@@ -21,6 +22,8 @@ public final class SocketOptions {
     /** RFC 8305 §5: "A simple implementation can have a fixed delay ... 250 ms". */
     private static final Duration DEFAULT_ATTEMPT_DELAY = Duration.ofMillis(250);
     private static final SocketOptions DEFAULTS = builder().build();
+    /** {@code sun_path} holds 108 bytes, the first of them the NUL that makes the name abstract. */
+    private static final int MAX_ABSTRACT_NAME_BYTES = 107;
 
     /** The order in which a host's addresses are tried. */
     public enum IpPreference {
@@ -66,6 +69,7 @@ public final class SocketOptions {
     }
 
     private final Path unixSocket;
+    private final String abstractUnixSocket;
     private final int typeOfService;
     private final Duration connectionAttemptDelay;
     private final InetAddress localAddress;
@@ -74,6 +78,7 @@ public final class SocketOptions {
 
     private SocketOptions(Builder builder) {
         this.unixSocket = builder.unixSocket;
+        this.abstractUnixSocket = builder.abstractUnixSocket;
         this.typeOfService = builder.typeOfService;
         this.connectionAttemptDelay = builder.connectionAttemptDelay;
         this.localAddress = builder.localAddress;
@@ -93,6 +98,19 @@ public final class SocketOptions {
     /** The Unix domain socket every connection goes to instead of the origin's host and port, if set. */
     public Optional<Path> unixSocket() {
         return Optional.ofNullable(unixSocket);
+    }
+
+    /**
+     * The Linux abstract Unix socket name (without its leading NUL byte) every connection goes to instead of the
+     * origin's host and port, if set.
+     */
+    public Optional<String> abstractUnixSocket() {
+        return Optional.ofNullable(abstractUnixSocket);
+    }
+
+    /** Whether connections go to a Unix domain socket, by path or by abstract name, rather than over TCP. */
+    public boolean usesUnixSocket() {
+        return unixSocket != null || abstractUnixSocket != null;
     }
 
     /** The local address to bind to, if set. */
@@ -169,6 +187,7 @@ public final class SocketOptions {
     /** Builds {@link SocketOptions}; not thread-safe. */
     public static final class Builder {
         private Path unixSocket;
+        private String abstractUnixSocket;
         private InetAddress localAddress;
         private int localPort;
         private IpPreference ipPreference = IpPreference.INTERLEAVED;
@@ -222,10 +241,24 @@ public final class SocketOptions {
         /**
          * Connects every connection to this Unix domain socket (curl's {@code --unix-socket}): no DNS and no TCP;
          * the URL still gives the Host field, and TLS, when the URL is https, runs over the socket with the host
-         * verified. The JDK has no Linux abstract names: the socket must be a path.
+         * verified. For a Linux abstract name, see {@link #abstractUnixSocket(String)}.
          */
         public Builder unixSocket(Path path) {
             this.unixSocket = Objects.requireNonNull(path, "unixSocket");
+            return this;
+        }
+
+        /**
+         * Connects every connection to the Unix domain socket with this Linux abstract name (curl's
+         * {@code --abstract-unix-socket}): the name without the NUL byte that starts it in {@code sun_path}, at most
+         * 107 bytes in UTF-8; otherwise as {@link #unixSocket(Path)}. The JDK cannot express such a name, so the
+         * client makes the socket calls through the Foreign Function and Memory API: it needs Java 22 or later
+         * (on Java 21 a connection fails with {@link UnsupportedSocketOptionException}), Linux, and native access
+         * granted to the module that holds the client ({@code --enable-native-access=dev.wisp.client} on the module
+         * path, {@code --enable-native-access=ALL-UNNAMED} on the class path), or else the JDK prints a warning.
+         */
+        public Builder abstractUnixSocket(String name) {
+            this.abstractUnixSocket = Objects.requireNonNull(name, "abstractUnixSocket");
             return this;
         }
 
@@ -249,12 +282,24 @@ public final class SocketOptions {
             return this;
         }
 
-        /** @throws IllegalArgumentException for a port outside 0..65535, or binding with a Unix socket */
+        /**
+         * @throws IllegalArgumentException for a port outside 0..65535, binding with a Unix socket, both a path and
+         *     an abstract name, or an abstract name that is empty or longer than 107 bytes
+         */
         public SocketOptions build() {
-            if (unixSocket != null && (localAddress != null || localPort != 0)) {
+            if (unixSocket != null && abstractUnixSocket != null) {
+                throw new IllegalArgumentException("unixSocket and abstractUnixSocket exclude each other");
+            }
+            if (abstractUnixSocket != null && (abstractUnixSocket.isEmpty()
+                    || abstractUnixSocket.getBytes(StandardCharsets.UTF_8).length > MAX_ABSTRACT_NAME_BYTES)) {
+                throw new IllegalArgumentException("an abstract Unix socket name takes 1 to " + MAX_ABSTRACT_NAME_BYTES
+                        + " bytes in UTF-8: '" + abstractUnixSocket + "'");
+            }
+            boolean unix = unixSocket != null || abstractUnixSocket != null;
+            if (unix && (localAddress != null || localPort != 0)) {
                 throw new IllegalArgumentException("a Unix domain socket takes no local address or port");
             }
-            if (unixSocket != null && typeOfService >= 0) {
+            if (unix && typeOfService >= 0) {
                 throw new IllegalArgumentException("a Unix domain socket has no IP type of service");
             }
             if (connectionAttemptDelay.compareTo(Duration.ofMillis(10)) < 0

@@ -123,8 +123,7 @@ class ConnectOptionsIT {
     /**
      * The TOS byte is set on the socket and read back by the connector, which fails if the kernel kept another
      * value: Linux keeps the low two bits of a TCP socket's TOS for ECN, so RFC 1349's "low cost" (0x02) is refused
-     * with a typed error rather than dropped silently. On the wire the byte cannot be seen here: the accepted
-     * socket's IP_TOS is its own, not the peer's, and packet capture on loopback sees no packets in this sandbox.
+     * with a typed error rather than dropped silently. {@link TypeOfServiceOnTheWireIT} checks the byte on the wire.
      */
     @Test
     void connectsWithATypeOfServiceTheKernelKeepsAndFailsClearlyOnOneItRefuses() {

@@ -2,21 +2,15 @@ package dev.wisp.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.SocketChannel;
 
 /**
- * A blocking socket channel as an {@link InputStream}, with the connection's read deadline attached. Reads block
+ * A blocking socket as an {@link InputStream}, with the connection's read deadline attached. Reads block
  * without a socket timeout; the {@link TimeoutSweeper} compares the deadline with the clock and shuts the input
  * of a connection that is late, which ends its blocked read. This keeps timers off the per-read path: an idle
  * connection parks in one untimed read and holds no timer object.
- *
- * <p>A channel rather than a {@link java.net.Socket}: it costs an idle connection fewer objects and a shallower
- * parked stack.
  *
  * <p>It is a {@link ReadableByteChannel} too, so a reader with a direct buffer of its own can take bytes without the
  * JDK copying them through a temporary direct buffer, as it does for a byte array. Closing it closes nothing: the
@@ -25,15 +19,15 @@ import java.nio.channels.SocketChannel;
  * <p>The connection's thread reads and sets the deadline; the sweeper reads the deadline.
  */
 final class ChannelInput extends InputStream implements ReadableByteChannel {
-    private final SocketChannel channel;
+    private final StreamSocket socket;
     private volatile long deadlineNanos;
     private long perReadTimeoutNanos;
     private boolean ended;
     /** A byte {@link #peekNow()} read, returned first by the next read; -1 when none. */
     private int peeked = -1;
 
-    ChannelInput(SocketChannel channel) {
-        this.channel = channel;
+    ChannelInput(StreamSocket socket) {
+        this.socket = socket;
     }
 
     /** Every read until the next call must finish by this absolute {@link System#nanoTime()} deadline. */
@@ -88,11 +82,11 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
         }
         int n;
         if (perReadTimeoutNanos == 0) {
-            n = channel.read(destination);
+            n = socket.read(destination);
         } else {
             deadlineNanos = System.nanoTime() + perReadTimeoutNanos;
             try {
-                n = channel.read(destination);
+                n = socket.read(destination);
             } finally {
                 deadlineNanos = 0;
             }
@@ -105,24 +99,18 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
 
     @Override
     public boolean isOpen() {
-        return channel.isOpen();
+        return socket.isOpen();
     }
 
     /**
      * Reads what has arrived without blocking: -1 at the end of the stream, 0 when nothing has, else the bytes
-     * read. The channel goes back to blocking mode before this returns.
+     * read.
      */
     int readNow(byte[] bytes, int offset, int length) throws IOException {
         if (peeked >= 0) {
             return read(bytes, offset, length);
         }
-        int n;
-        channel.configureBlocking(false);
-        try {
-            n = channel.read(ByteBuffer.wrap(bytes, offset, length));
-        } finally {
-            channel.configureBlocking(true);
-        }
+        int n = socket.readNow(ByteBuffer.wrap(bytes, offset, length));
         if (n < 0) {
             ended = true;
         }
@@ -140,23 +128,20 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
         if (peeked >= 0) {
             return true;
         }
-        // The channel's socket view reads with a timeout, which the channel's own reads lack.
-        Socket socket = channel.socket();
-        socket.setSoTimeout((int) Math.max(1, nanos / 1_000_000));
+        byte[] one = new byte[1];
         try {
-            int next = socket.getInputStream().read();
-            if (next < 0) {
+            int n = socket.readWithin(ByteBuffer.wrap(one), nanos);
+            if (n == 0) {
+                return false;
+            }
+            if (n < 0) {
                 ended = true;
             } else {
-                peeked = next;
+                peeked = one[0] & 0xff;
             }
             return true;
-        } catch (SocketTimeoutException e) {
-            return false;
         } catch (SocketException e) {
             return true; // shut or closed: the next read says which
-        } finally {
-            socket.setSoTimeout(0);
         }
     }
 

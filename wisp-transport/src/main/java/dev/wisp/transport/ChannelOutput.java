@@ -3,10 +3,9 @@ package dev.wisp.transport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 
 /**
- * A blocking socket channel as an {@link OutputStream}, with a deadline on each write: a blocking channel writes
+ * A blocking socket as an {@link OutputStream}, with a deadline on each write: a blocking socket writes
  * every byte before returning, so a peer that stops reading would hold the write, and the connection's thread,
  * forever. Writes go out in slices of at most {@link #SLICE} bytes, each under a fresh deadline that the
  * {@link TimeoutSweeper} enforces by closing the connection; a peer that reads slowly but steadily is not cut off.
@@ -16,14 +15,14 @@ import java.nio.channels.SocketChannel;
 final class ChannelOutput extends OutputStream {
     static final int SLICE = 64 * 1024;
 
-    private final SocketChannel channel;
+    private final StreamSocket socket;
     private final long timeoutNanos;
     private volatile long deadlineNanos;
     private long written;
     private long writeCalls;
 
-    ChannelOutput(SocketChannel channel, long timeoutNanos) {
-        this.channel = channel;
+    ChannelOutput(StreamSocket socket, long timeoutNanos) {
+        this.socket = socket;
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -58,7 +57,7 @@ final class ChannelOutput extends OutputStream {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes, offset + done, slice);
                 deadlineNanos = System.nanoTime() + timeoutNanos;
                 while (buffer.hasRemaining()) {
-                    channel.write(buffer);
+                    socket.write(buffer);
                     writeCalls++;
                 }
                 done += slice;

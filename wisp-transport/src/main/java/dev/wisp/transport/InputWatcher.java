@@ -149,6 +149,9 @@ public final class InputWatcher implements AutoCloseable {
         while ((watch = toRegister.poll()) != null) {
             SocketChannel channel = watch.transport.channel();
             try {
+                if (channel == null) {
+                    throw new IllegalArgumentException("a socket the JDK did not open cannot be selected");
+                }
                 channel.configureBlocking(false);
                 channel.register(selector, SelectionKey.OP_READ, watch);
             } catch (IOException | RuntimeException e) {
@@ -187,6 +190,9 @@ public final class InputWatcher implements AutoCloseable {
     }
 
     private static void restoreBlocking(SocketChannel channel) {
+        if (channel == null) {
+            return; // never registered
+        }
         try {
             channel.configureBlocking(true);
         } catch (IOException | RuntimeException e) {

@@ -10,8 +10,8 @@ import javax.net.ssl.SSLSession;
 /** A {@link Transport} of plaintext bytes: the socket channel's own streams with their deadlines. */
 public final class PlainTransport extends Transport {
 
-    private PlainTransport(SocketChannel channel, long writeTimeoutNanos) throws IOException {
-        super(channel, writeTimeoutNanos);
+    private PlainTransport(StreamSocket socket, long writeTimeoutNanos) throws IOException {
+        super(socket, writeTimeoutNanos);
     }
 
     /**
@@ -21,7 +21,17 @@ public final class PlainTransport extends Transport {
      * @throws IOException if the channel is no longer connected
      */
     public static PlainTransport of(SocketChannel channel, long writeTimeoutNanos) throws IOException {
-        return new PlainTransport(channel, writeTimeoutNanos);
+        return new PlainTransport(StreamSocket.of(channel), writeTimeoutNanos);
+    }
+
+    /**
+     * A transport over another kind of connected socket, which it then owns.
+     *
+     * @param writeTimeoutNanos how long each slice of a write may take before the sweeper closes the socket
+     * @throws IOException if the socket is no longer connected
+     */
+    public static PlainTransport of(StreamSocket socket, long writeTimeoutNanos) throws IOException {
+        return new PlainTransport(socket, writeTimeoutNanos);
     }
 
     @Override

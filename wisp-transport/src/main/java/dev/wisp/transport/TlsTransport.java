@@ -28,9 +28,9 @@ public final class TlsTransport extends Transport {
     private final TlsOutput output;
     private volatile boolean handshaken;
 
-    private TlsTransport(SocketChannel channel, SSLEngine engine, TlsBuffers buffers, long writeTimeoutNanos)
+    private TlsTransport(StreamSocket socket, SSLEngine engine, TlsBuffers buffers, long writeTimeoutNanos)
             throws IOException {
-        super(channel, writeTimeoutNanos);
+        super(socket, writeTimeoutNanos);
         this.engine = engine;
         this.output = new TlsOutput(engine, socketOutput, buffers);
         this.input = new TlsInput(engine, socketInput, output, buffers);
@@ -46,9 +46,18 @@ public final class TlsTransport extends Transport {
      */
     public static TlsTransport of(SocketChannel channel, SSLEngine engine, TlsBuffers buffers,
             long writeTimeoutNanos) throws IOException {
+        return of(StreamSocket.of(channel), engine, buffers, writeTimeoutNanos);
+    }
+
+    /**
+     * A TLS transport over another kind of connected socket, which it then owns; otherwise as
+     * {@link #of(SocketChannel, SSLEngine, TlsBuffers, long)}.
+     */
+    public static TlsTransport of(StreamSocket socket, SSLEngine engine, TlsBuffers buffers,
+            long writeTimeoutNanos) throws IOException {
         Objects.requireNonNull(engine, "engine");
         buffers.checkFits(engine);
-        return new TlsTransport(channel, engine, buffers, writeTimeoutNanos);
+        return new TlsTransport(socket, engine, buffers, writeTimeoutNanos);
     }
 
     @Override

@@ -11,8 +11,8 @@ import java.util.Optional;
 import javax.net.ssl.SSLSession;
 
 /**
- * One connection's bytes over a socket: a blocking input and output stream, the deadlines that bound them, and
- * half-close. The plaintext and the TLS variant behave the same to the code above; a codec reading
+ * One connection's bytes over a {@link StreamSocket}: a blocking input and output stream, the deadlines that bound
+ * them, and half-close. The plaintext and the TLS variant behave the same to the code above; a codec reading
  * {@link #input()} through a {@code WireInput} cannot tell them apart.
  *
  * <p><b>Deadlines.</b> Reads and writes block without a socket timeout. The connection sets a deadline before it
@@ -39,6 +39,8 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
         }
     }
 
+    private final StreamSocket socket;
+    /** The socket as a channel to select on, or null when it is not one. */
     private final SocketChannel channel;
     /** The {@link InputWatcher}'s wait this transport is in, or null; ended by whoever clears it first. */
     @SuppressWarnings("unused") // accessed through WATCH
@@ -50,14 +52,13 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
     /** The socket's own bytes, with the write deadline; under TLS, the records. */
     final ChannelOutput socketOutput;
 
-    Transport(SocketChannel channel, long writeTimeoutNanos) throws IOException {
-        this.channel = channel;
-        // The channel forgets its peer when it closes; log lines and callbacks still want it then. A Unix domain
-        // socket has no IP address: its path stands as an unresolved host name, port 0.
-        this.remoteAddress = channel.getRemoteAddress() instanceof InetSocketAddress inet ? inet
-                : InetSocketAddress.createUnresolved(String.valueOf(channel.getRemoteAddress()), 0);
-        this.socketInput = new ChannelInput(channel);
-        this.socketOutput = new ChannelOutput(channel, writeTimeoutNanos);
+    Transport(StreamSocket socket, long writeTimeoutNanos) throws IOException {
+        this.socket = socket;
+        this.channel = socket.channel().orElse(null);
+        // The socket forgets its peer when it closes; log lines and callbacks still want it then.
+        this.remoteAddress = socket.remoteAddress();
+        this.socketInput = new ChannelInput(socket);
+        this.socketOutput = new ChannelOutput(socket, writeTimeoutNanos);
     }
 
     /** The bytes from the peer, decrypted under TLS; -1 at the end of the stream. */
@@ -148,12 +149,12 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
 
     /** Ends reading: a blocked read returns the end of the stream. The output stays usable. */
     public final void shutdownInput() throws IOException {
-        channel.shutdownInput();
+        socket.shutdownInput();
     }
 
     /** Whether the socket is still open. */
     public final boolean isOpen() {
-        return channel.isOpen();
+        return socket.isOpen();
     }
 
     /**
@@ -163,7 +164,7 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
      */
     @Override
     public final void close() throws IOException {
-        channel.close();
+        socket.close();
         InputWatcher.Watch waiting = watch;
         if (waiting != null) {
             waiting.end();
@@ -180,7 +181,7 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
         return WATCH.compareAndSet(this, waiting, null);
     }
 
-    /** The socket, for the {@link InputWatcher} to select on. */
+    /** The socket's channel, for the {@link InputWatcher} to select on; null if it is not a channel. */
     final SocketChannel channel() {
         return channel;
     }
@@ -192,13 +193,13 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
 
     /** Shuts the socket's output. */
     final void shutdownSocketOutput() throws IOException {
-        channel.shutdownOutput();
+        socket.shutdownOutput();
         outputShut = true;
     }
 
     /**
-     * The peer's address, kept from the start so it can be read after close; for a Unix domain socket, its path as
-     * an unresolved host name with port 0.
+     * The peer's address, kept from the start so it can be read after close; for a Unix domain socket, its path (or
+     * {@code @name} for an abstract one) as an unresolved host name with port 0.
      */
     public final InetSocketAddress remoteAddress() {
         return remoteAddress;
@@ -206,13 +207,6 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
 
     /** Our address, or empty once closed (and for a Unix domain socket). */
     public final Optional<InetSocketAddress> localAddress() {
-        if (!channel.isOpen()) {
-            return Optional.empty();
-        }
-        try {
-            return channel.getLocalAddress() instanceof InetSocketAddress inet ? Optional.of(inet) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty(); // closed meanwhile
-        }
+        return socket.localAddress();
     }
 }

@@ -8,6 +8,7 @@ import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
 import dev.wisp.client.ConnectionInfo;
 import dev.wisp.client.EventListener;
+import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Origin;
 import dev.wisp.client.ProxyConfig;
 import dev.wisp.client.RetryPolicy;
@@ -21,9 +22,11 @@ import dev.wisp.core.DirectBufferPool;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.PlainTransport;
+import dev.wisp.transport.StreamSocket;
 import dev.wisp.transport.TlsBuffers;
 import dev.wisp.transport.TlsTransport;
 import dev.wisp.transport.Transport;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -113,39 +116,42 @@ public final class Connector {
         // Through a proxy, DNS and TCP are for the proxy; the origin's name goes in CONNECT or the request target,
         // or, for socks5:// (as curl does it), the origin's address looked up here.
         Origin peer = proxy == null ? origin : Origin.plaintext(proxy.host(), proxy.port());
-        Path unixSocket = config.socketOptions().unixSocket().orElse(null);
+        boolean unix = config.socketOptions().usesUnixSocket();
+        if (proxy != null && config.socketOptions().abstractUnixSocket().isPresent()) {
+            throw new ConnectFailedException("a proxy cannot be reached through an abstract Unix socket name", null);
+        }
         InetAddress socksTarget = proxy != null && proxy.type() == ProxyConfig.Type.SOCKS5
                 ? originAddress(origin, call, deadline) : null;
-        List<InetAddress> addresses = unixSocket != null ? List.of() : resolve(peer, call, deadline);
+        List<InetAddress> addresses = unix ? List.of() : resolve(peer, call, deadline);
         long resolved = System.nanoTime();
-        if (unixSocket == null) {
+        if (!unix) {
             Events.fire(events, listener -> listener.dnsResolved(info, addresses));
         }
-        SocketChannel channel = openChannelRetrying(peer, info, addresses, call, deadline);
+        StreamSocket socket = openSocketRetrying(peer, info, addresses, call, deadline);
         Http1ClientConnection connection;
         try {
             if (proxy != null && (proxy.isSocks() || origin.isTls())) {
-                tunnel(channel, origin, socksTarget, proxy, call, deadline);
+                tunnel(socket.channel().orElseThrow(), origin, socksTarget, proxy, call, deadline);
             }
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
+            closeQuietly(socket);
             throw e;
         }
         long connectedAt = System.nanoTime();
         try {
-            if (unixSocket == null) {
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (!unix) {
+                socket.channel().orElseThrow().setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
-            InetSocketAddress remote = remote(channel);
+            InetSocketAddress remote = socket.remoteAddress();
             Events.fire(events, listener -> listener.connected(info, remote));
             long writeTimeout = config.writeTimeout().toNanos();
             Transport transport = origin.isTls()
-                    ? TlsTransport.of(channel, newEngine(origin), tlsBuffers(), writeTimeout)
-                    : PlainTransport.of(channel, writeTimeout);
+                    ? TlsTransport.of(socket, newEngine(origin), tlsBuffers(), writeTimeout)
+                    : PlainTransport.of(socket, writeTimeout);
             connection = new Http1ClientConnection(info, transport, origin.isTls() ? tls : null, buffers,
                     readAheadBuffers, events);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
+            closeQuietly(socket);
             throw e;
         }
         // The handshake has its own limit, TlsConfig's handshakeTimeout, from the moment TCP (and a tunnel) is up.
@@ -290,13 +296,13 @@ public final class Connector {
         }
     }
 
-    /** Opens a channel, retrying refused or failed attempts as the retry policy says, within the deadline. */
-    private SocketChannel openChannelRetrying(Origin origin, ConnectionInfo info, List<InetAddress> addresses,
+    /** Opens a socket, retrying refused or failed attempts as the retry policy says, within the deadline. */
+    private StreamSocket openSocketRetrying(Origin origin, ConnectionInfo info, List<InetAddress> addresses,
             CallContext call, long deadline) throws IOException {
         RetryPolicy policy = config.retryPolicy();
         for (int retry = 1; ; retry++) {
             try {
-                return openChannel(origin, addresses, call, deadline);
+                return openSocket(origin, addresses, call, deadline);
             } catch (ConnectRefusedException | ConnectFailedException e) {
                 Duration delay = policy.delayBefore(retry);
                 if (retry > policy.maxRetries() || deadline - System.nanoTime() - delay.toNanos() <= 0) {
@@ -330,11 +336,14 @@ public final class Connector {
         call.checkNotCanceled();
     }
 
-    private SocketChannel openChannel(Origin origin, List<InetAddress> resolved, CallContext call, long deadline)
+    private StreamSocket openSocket(Origin origin, List<InetAddress> resolved, CallContext call, long deadline)
             throws IOException {
         SocketOptions options = config.socketOptions();
         if (options.unixSocket().isPresent()) {
-            return openUnixChannel(origin, options.unixSocket().get(), call);
+            return StreamSocket.of(openUnixChannel(origin, options.unixSocket().get(), call));
+        }
+        if (options.abstractUnixSocket().isPresent()) {
+            return openAbstractUnixSocket(origin, options.abstractUnixSocket().get(), call);
         }
         List<InetAddress> addresses = options.order(resolved);
         if (addresses.isEmpty()) {
@@ -344,7 +353,7 @@ public final class Connector {
         }
         IOException last;
         try {
-            return new ConnectionRace(addresses, origin.port(), options, call, deadline).connect();
+            return StreamSocket.of(new ConnectionRace(addresses, origin.port(), options, call, deadline).connect());
         } catch (SocketTimeoutException e) {
             throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
         } catch (IOException e) {
@@ -369,12 +378,36 @@ public final class Connector {
         } catch (IOException e) {
             closeQuietly(channel);
             call.checkNotCanceled();
-            String where = "Unix socket " + path + " (for " + origin.host() + ")";
-            if (e instanceof ConnectException || e.getMessage() != null && e.getMessage().contains("refused")) {
-                throw new ConnectRefusedException("connection to " + where + " refused", e);
-            }
-            throw new ConnectFailedException("cannot connect to " + where + ": " + e.getMessage(), e);
+            throw unixConnectFailed("Unix socket " + path + " (for " + origin.host() + ")", e);
         }
+    }
+
+    /**
+     * Connects to a Linux abstract Unix socket name, through native calls (see {@link AbstractUnixSockets}). As a
+     * path's, the connect is not timed: it completes or fails at once, unless the listener's backlog is full.
+     */
+    private static StreamSocket openAbstractUnixSocket(Origin origin, String name, CallContext call)
+            throws IOException {
+        StreamSocket socket;
+        try {
+            socket = AbstractUnixSockets.connect(name);
+        } catch (IOException e) {
+            call.checkNotCanceled();
+            throw unixConnectFailed("abstract Unix socket @" + name + " (for " + origin.host() + ")", e);
+        }
+        call.blockedOn(socket);
+        if (call.isCanceled()) {
+            closeQuietly(socket);
+            call.checkNotCanceled();
+        }
+        return socket;
+    }
+
+    private static HttpCallException unixConnectFailed(String where, IOException e) {
+        if (e instanceof ConnectException || e.getMessage() != null && e.getMessage().contains("refused")) {
+            return new ConnectRefusedException("connection to " + where + " refused", e);
+        }
+        return new ConnectFailedException("cannot connect to " + where + ": " + e.getMessage(), e);
     }
 
     TimeoutExceededException timeout(CallContext call, long deadline, String what) {
@@ -396,13 +429,7 @@ public final class Connector {
         return made;
     }
 
-    /** The peer's address; a Unix domain socket's path as an unresolved host name, port 0. */
-    private static InetSocketAddress remote(SocketChannel channel) throws IOException {
-        return channel.getRemoteAddress() instanceof InetSocketAddress inet ? inet
-                : InetSocketAddress.createUnresolved(String.valueOf(channel.getRemoteAddress()), 0);
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
+    private static void closeQuietly(Closeable channel) {
         try {
             channel.close();
         } catch (IOException e) {

@@ -1,0 +1,38 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.TosReflectingNamespace;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The IP type of service as it goes on the wire: the client runs in a network namespace of its own where the
+ * kernel gives each accepted socket the TOS byte of the client's SYN ({@code tcp_reflect_tos}), and a python3 peer
+ * answers with what its accepted socket got. Without the option the peer sees 0, so a client that set nothing
+ * would fail every other line.
+ */
+class TypeOfServiceOnTheWireIT {
+
+    @Test
+    void theAcceptedSocketSeesExactlyTheTypeOfServiceAskedForAndZeroWithoutIt() throws Exception {
+        String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
+                System.getProperty("java.class.path", ""));
+        PeerTools.Result result = TosReflectingNamespace.run(Duration.ofSeconds(60), List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-Xmx64m",
+                "-cp", classPath, TypeOfServiceProbe.class.getName()));
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("""
+                none 0
+                LOW_DELAY 16
+                THROUGHPUT 8
+                RELIABILITY 4
+                LOW_COST UnsupportedSocketOptionException: IP_TOS 0x02 was not applied: the socket kept 0x00
+                raw-0xb8 184
+                """, result.stdout());
+    }
+}

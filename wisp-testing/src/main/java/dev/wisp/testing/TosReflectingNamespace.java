@@ -1,0 +1,95 @@
+package dev.wisp.testing;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a command in a network namespace of its own where the IP type of service a client puts on the wire can be
+ * read back: Linux's {@code net.ipv4.tcp_reflect_tos} makes an accepted TCP socket take the TOS byte of the SYN
+ * that opened it, so {@code getsockopt(IP_TOS)} on the accepted socket shows what the client sent. The sysctl is
+ * per namespace, and is set only in the new one: the machine's own namespace is never touched.
+ *
+ * <p>Inside, {@code lo} is brought up and a python3 peer listens on {@code 127.0.0.1:}{@link #PORT}: to every
+ * HTTP/1.1 request it answers {@code 200} with the accepted socket's TOS byte, in decimal, as the body, and closes
+ * the connection. The peer is stopped by its process id when the command ends, and by itself after a minute with
+ * no connection.
+ *
+ * <p>Making a namespace takes root ({@code unshare --net}); without it the test is skipped, or fails in CI.
+ */
+public final class TosReflectingNamespace {
+    /** The peer's port; the namespace is new, so nothing else holds it. */
+    public static final int PORT = 8000;
+
+    private static final String PEER = """
+            import os, socket, sys
+            server = socket.socket()
+            server.bind(("127.0.0.1", %d))
+            server.listen(16)
+            child = os.fork()
+            if child:
+                print(child)
+                sys.exit(0)
+            os.dup2(os.open(os.devnull, os.O_RDWR), 1)
+            server.settimeout(60)
+            while True:
+                connection, _ = server.accept()
+                tos = connection.getsockopt(socket.IPPROTO_IP, socket.IP_TOS)
+                connection.settimeout(10)
+                head = b""
+                while b"\\r\\n\\r\\n" not in head:
+                    chunk = connection.recv(4096)
+                    if not chunk:
+                        break
+                    head += chunk
+                body = str(tos).encode()
+                connection.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: %%d\\r\\nConnection: close\\r\\n\\r\\n"
+                        %% len(body) + body)
+                connection.close()
+            """.formatted(PORT);
+
+    /** The namespace's setup, the peer started (its pid printed once it listens), the command, the peer stopped. */
+    private static final String SCRIPT = """
+            ip link set lo up && sysctl -q -w net.ipv4.tcp_reflect_tos=1 || exit 97
+            peer=$(python3 -c "$TOS_PEER") || exit 98
+            "$@"
+            status=$?
+            kill "$peer"
+            exit $status
+            """;
+
+    private TosReflectingNamespace() {
+    }
+
+    /**
+     * Runs the command inside a new namespace with the peer listening, to its end.
+     *
+     * @throws AssertionError if the namespace or the peer cannot be set up, or the command outlives the timeout
+     */
+    public static PeerTools.Result run(Duration timeout, List<String> command)
+            throws IOException, InterruptedException {
+        requireNamespaces();
+        List<String> wrapped = new ArrayList<>(List.of("env", "TOS_PEER=" + PEER, "unshare", "--net", "sh", "-c",
+                SCRIPT, "sh"));
+        wrapped.addAll(command);
+        PeerTools.Result result = PeerTools.run(timeout, wrapped);
+        if (result.exitCode() == 97 || result.exitCode() == 98) {
+            throw new AssertionError((result.exitCode() == 97 ? "could not bring lo up or set tcp_reflect_tos"
+                    : "the python3 peer did not start") + " in the new namespace: " + result.stderr());
+        }
+        return result;
+    }
+
+    /** Skips the test (fails it in CI) when no namespace can be made here: not root, or no unshare, ip, python3. */
+    private static void requireNamespaces() throws IOException, InterruptedException {
+        PeerTools.require("unshare");
+        PeerTools.require("ip");
+        PeerTools.require("python3");
+        PeerTools.Result probe = PeerTools.run(Duration.ofSeconds(10), List.of("unshare", "--net", "true"));
+        if (probe.exitCode() != 0) {
+            PeerTools.missing("cannot make a network namespace (unshare --net needs root): "
+                    + probe.stderr().strip());
+        }
+    }
+}

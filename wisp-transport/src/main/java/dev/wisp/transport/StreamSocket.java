@@ -1,0 +1,67 @@
+package dev.wisp.transport;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+
+/**
+ * The connected stream socket a {@link Transport} runs over: a blocking {@link SocketChannel} (TCP, or a Unix
+ * domain socket with a path), or a socket the JDK cannot open, such as a Linux abstract Unix socket name. The
+ * transport's deadlines, half-close and idle polls need only these calls, so every variant gets them the same way.
+ *
+ * <p>One thread reads ({@link #read}, {@link #readNow}, {@link #readWithin}) and one writes at a time;
+ * {@link #shutdownInput()}, {@link #close()} and {@link #isOpen()} may be called from any thread, and must end a
+ * read or write blocked on another: the sweeper ends a late read with {@code shutdownInput()} and a late write with
+ * {@code close()}.
+ */
+public interface StreamSocket extends Closeable {
+
+    /** The socket channel as a {@link StreamSocket}: the one every TCP and path Unix socket connection uses. */
+    static StreamSocket of(SocketChannel channel) {
+        return new ChannelSocket(channel);
+    }
+
+    /** Reads what has arrived, blocking until something has: the bytes read, or -1 at the end of the stream. */
+    int read(ByteBuffer destination) throws IOException;
+
+    /** Reads what has arrived without blocking: the bytes read, 0 if nothing has, -1 at the end of the stream. */
+    int readNow(ByteBuffer destination) throws IOException;
+
+    /**
+     * Reads what arrives within this time into a heap buffer: the bytes read, 0 if the time passed first, -1 at the
+     * end of the stream. Unlike {@link #read}, this may arm a timer.
+     *
+     * @throws java.net.SocketException if the socket is shut or closed meanwhile
+     */
+    int readWithin(ByteBuffer destination, long nanos) throws IOException;
+
+    /** Writes some of the buffer's bytes, blocking until at least one went out; the count written. */
+    int write(ByteBuffer source) throws IOException;
+
+    /** Ends reading: a blocked read returns the end of the stream. */
+    void shutdownInput() throws IOException;
+
+    /** Ends writing: the peer reads the end of the stream. */
+    void shutdownOutput() throws IOException;
+
+    boolean isOpen();
+
+    /** Closes the socket; a read or write blocked on it ends with an exception. Idempotent. */
+    @Override
+    void close() throws IOException;
+
+    /**
+     * The peer's address: an IP socket address, or a Unix socket's name (its path, or {@code @name} for an
+     * abstract one) as an unresolved host name with port 0.
+     */
+    InetSocketAddress remoteAddress() throws IOException;
+
+    /** Our IP address, or empty (a Unix socket has none; a closed socket neither). */
+    Optional<InetSocketAddress> localAddress();
+
+    /** The channel to select on for readiness, or empty if the socket is not a selectable channel. */
+    Optional<SocketChannel> channel();
+}
