@@ -17,6 +17,8 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -47,7 +49,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Memory.</b> An idle session should cost little more than an idle HTTP/1.1 connection: what only a
  * message needs (the frame reader and writer, the output's buffer, the zlib streams of a direction that takes
  * no context over) is made for the message and dropped when a wait is handed off ({@link #run(IdleHandOff)}),
- * and the read lock exists only for sessions read with {@link #receive()}.
+ * the read lock exists only for sessions read with {@link #receive()}, and the timers only with idle pings or
+ * once something is late or closing.
  *
  * <p><b>Closing.</b> A received close frame is echoed with its code; then the server closes the TCP connection,
  * and the client waits for the server to close it (RFC 6455 §7.1.1), at most {@code closeTimeout}. A protocol
@@ -63,6 +66,15 @@ public final class WebSocketSession implements WebSocket {
     private static final int MAX_LINGER_BYTES = 1024 * 1024;
     /** A wait this long shows a peer that is not in a burst of messages; see {@link #shouldHandOff()}. */
     private static final long KEEP_THREAD_NANOS = 50_000_000;
+    private static final VarHandle TIMERS;
+
+    static {
+        try {
+            TIMERS = MethodHandles.lookup().findVarHandle(WebSocketSession.class, "timers", SessionTimers.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The connection's number, for log lines; see {@link #logName()}. */
     private final long connectionId;
@@ -102,7 +114,11 @@ public final class WebSocketSession implements WebSocket {
     private volatile boolean closedByApplication;
     private volatile boolean closeReceived;
     private volatile boolean terminated;
-    private final SessionTimers timers;
+    /**
+     * The timers, made when first needed: at once with idle pings, else by the closing handshake or a late write,
+     * so that a session without pings that is not closing holds none. Made once, by a compare-and-set.
+     */
+    private volatile SessionTimers timers;
     /** How many more waits start with a timed wait on the reading thread; see {@link #shouldHandOff()}. */
     private byte timedWaitsLeft = 2;
     /** Whether the last wait for a frame took {@link #KEEP_THREAD_NANOS} or more; reading thread only. */
@@ -129,7 +145,7 @@ public final class WebSocketSession implements WebSocket {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.deflate = agreement.deflate().orElse(null);
         this.readLock = listener == null ? new ReentrantLock() : null;
-        this.timers = new SessionTimers(config);
+        this.timers = config.pingInterval().isZero() ? null : new SessionTimers(config);
         // HTTP's read deadlines do not apply any more: the idle policy is pings (sweep).
         transport.readDeadline(0);
     }
@@ -355,7 +371,10 @@ public final class WebSocketSession implements WebSocket {
         } catch (IOException e) {
             throw readFailed(e);
         }
-        timers.received(System.nanoTime());
+        SessionTimers running = timers;
+        if (running != null) {
+            running.received(System.nanoTime());
+        }
         switch (event) {
             case Incoming.Ping ping -> {
                 if (!closeSent) {
@@ -391,10 +410,23 @@ public final class WebSocketSession implements WebSocket {
         return reader;
     }
 
+    /** The timers, made now if no one has made them yet; any thread. */
+    private SessionTimers timers() {
+        SessionTimers running = timers;
+        if (running == null) {
+            running = new SessionTimers(config);
+            if (!TIMERS.compareAndSet(this, null, running)) {
+                running = timers;
+            }
+        }
+        return running;
+    }
+
     /** Ends the session after a failed read; a timer's abort is reported as the timeout it was. */
     private IOException readFailed(IOException e) {
         terminate();
-        String reason = timers.abortReason();
+        SessionTimers running = timers;
+        String reason = running != null ? running.abortReason() : null;
         return reason != null ? new SocketTimeoutException(reason) : e;
     }
 
@@ -427,7 +459,7 @@ public final class WebSocketSession implements WebSocket {
      * first reads until the peer closes, at most closeTimeout, so the peer is not answered by a reset.
      */
     private void lingerAndClose(boolean waitForPeer) {
-        long closeDeadline = timers.startClosing(System.nanoTime());
+        long closeDeadline = timers().startClosing(System.nanoTime());
         if (waitForPeer) {
             transport.readDeadline(closeDeadline);
             byte[] sink = new byte[512];
@@ -609,7 +641,7 @@ public final class WebSocketSession implements WebSocket {
         if (!sendClose(code, reason)) {
             return;
         }
-        long closeDeadline = timers.restartClosing(System.nanoTime());
+        long closeDeadline = timers().restartClosing(System.nanoTime());
         if (listener != null || !readLock.tryLock()) {
             return; // the reading thread completes the handshake when the peer's close frame arrives
         }
@@ -668,7 +700,7 @@ public final class WebSocketSession implements WebSocket {
     public void goAway(int code, String reason) {
         try {
             if (sendClose(code, reason)) {
-                timers.startClosing(System.nanoTime());
+                timers().startClosing(System.nanoTime());
             }
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] close frame not sent: " + e.getMessage());
@@ -685,11 +717,20 @@ public final class WebSocketSession implements WebSocket {
         if (terminated) {
             return;
         }
-        switch (timers.due(now, transport.writeDeadlineNanos(), closeSent)) {
+        long writeDeadline = transport.writeDeadlineNanos();
+        SessionTimers running = timers;
+        if (running == null) {
+            if (writeDeadline == 0 || now - writeDeadline < 0) {
+                return; // no pings, no closing handshake, no late write: nothing can be due
+            }
+            running = timers();
+        }
+        switch (running.due(now, writeDeadline, closeSent)) {
             case NONE -> { }
             case PING -> Thread.ofVirtual().name("wisp-ws-ping-" + logName()).start(this::sendIdlePing);
             case ABORT -> {
-                LOG.log(DEBUG, () -> "[" + logName() + "] websocket aborted: " + timers.abortReason());
+                SessionTimers aborted = running;
+                LOG.log(DEBUG, () -> "[" + logName() + "] websocket aborted: " + aborted.abortReason());
                 closeTransport();
             }
         }
