@@ -80,7 +80,8 @@ public final class WebSocketSession implements WebSocket {
     private final long connectionId;
     private final Transport transport;
     private final WireInput input;
-    private final Role role;
+    /** This side's role, as a boolean: with the fields around it, the session fits in one size class less. */
+    private final boolean isServer;
     private final WebSocketConfig config;
     /** The agreed subprotocol; the rest of the {@link Agreement} is used up by the constructor. */
     private final Optional<String> subprotocol;
@@ -100,7 +101,7 @@ public final class WebSocketSession implements WebSocket {
      * Guards the writer, the compressor, the turn of a streamed message, and sending the close frame. Not held
      * across a streamed message: control frames go out between its fragments.
      */
-    private final ReentrantLock frameLock = new ReentrantLock();
+    private final FrameLock frameLock = new FrameLock();
     /** Whether a streamed message holds the turn; guarded by the frame lock. */
     private boolean streaming;
     /** Signalled when a streamed message ends; made by the first sender that waits for one. Frame lock. */
@@ -138,7 +139,7 @@ public final class WebSocketSession implements WebSocket {
         this.connectionId = connectionId;
         this.transport = Objects.requireNonNull(transport, "transport");
         this.input = Objects.requireNonNull(input, "input");
-        this.role = Objects.requireNonNull(role, "role");
+        this.isServer = Objects.requireNonNull(role, "role") == Role.SERVER;
         this.config = Objects.requireNonNull(config, "config");
         this.subprotocol = Objects.requireNonNull(agreement, "agreement").subprotocol();
         this.listener = listener;
@@ -403,9 +404,10 @@ public final class WebSocketSession implements WebSocket {
     private WebSocketFrameReader reader() {
         if (reader == null) {
             if (deflate != null && inflater == null) {
-                inflater = deflate.newInflater(role);
+                inflater = deflate.newInflater(role());
             }
-            reader = new WebSocketFrameReader(input, role, config.maxFrameBytes(), config.maxMessageBytes(), inflater);
+            reader = new WebSocketFrameReader(input, role(), config.maxFrameBytes(), config.maxMessageBytes(),
+                    inflater);
         }
         return reader;
     }
@@ -436,7 +438,7 @@ public final class WebSocketSession implements WebSocket {
             // RFC 6455 §5.5.1: answer with a close frame, typically echoing the code received.
             sendClose(close.code(), "");
         }
-        lingerAndClose(role == Role.CLIENT);
+        lingerAndClose(!isServer);
     }
 
     /** Fails the connection (RFC 6455 §7.1.7): the close frame with this code, then a lingering close. */
@@ -580,7 +582,7 @@ public final class WebSocketSession implements WebSocket {
         WebSocketFrameWriter out = writer();
         if (deflate != null) {
             if (deflater == null) {
-                deflater = deflate.newDeflater(role);
+                deflater = deflate.newDeflater(role());
             }
             MessageBuffer compressed = new MessageBuffer();
             deflater.deflate(bytes, offset, length, fin, compressed);
@@ -594,7 +596,7 @@ public final class WebSocketSession implements WebSocket {
     /** The frame writer, made for the first frame after a wait that was handed off; the frame lock is held. */
     private WebSocketFrameWriter writer() {
         if (writer == null) {
-            writer = new WebSocketFrameWriter(WireOutput.of(transport.output(), pool), role);
+            writer = new WebSocketFrameWriter(WireOutput.of(transport.output(), pool), role());
         }
         return writer;
     }
@@ -774,7 +776,11 @@ public final class WebSocketSession implements WebSocket {
      * cost every idle WebSocket its bytes.
      */
     private String logName() {
-        return (role == Role.SERVER ? "c" : "k") + connectionId;
+        return (isServer ? "c" : "k") + connectionId;
+    }
+
+    private Role role() {
+        return isServer ? Role.SERVER : Role.CLIENT;
     }
 
     private void closeTransport() {
