@@ -99,6 +99,17 @@ final class WebSocketServerConnection extends ServerConnection implements WebSoc
         nudgeInputWatcher();
     }
 
+    /** As an HTTP/1.1 connection in a burst: at most {@code maxPooledBuffers} connections wait holding one. */
+    @Override
+    public boolean mayWaitHoldingBuffer() {
+        return context.registry().tryKeepBufferWhileIdle();
+    }
+
+    @Override
+    public void waitHoldingBufferEnded() {
+        context.registry().bufferKeptWhileIdleReturned();
+    }
+
     private void continueReading() {
         onThisThread();
         finishIfEnded(session.continueReading(this));

@@ -204,8 +204,16 @@ public final class WebSocketSession implements WebSocket {
                             return null;
                         }
                         handedOffAtNanos = 0;
+                        awaitFrameBytes();
+                    } else if (handOff.mayWaitHoldingBuffer()) {
+                        try {
+                            fillFrameBytes();
+                        } finally {
+                            handOff.waitHoldingBufferEnded();
+                        }
+                    } else {
+                        awaitFrameBytes();
                     }
-                    awaitFrameBytes();
                     lastWaitWasLong = System.nanoTime() - started >= KEEP_THREAD_NANOS;
                 } else {
                     awaitFrameBytes();
@@ -297,6 +305,19 @@ public final class WebSocketSession implements WebSocket {
         }
     }
 
+    /**
+     * Waits for the next frame in a burst of messages, holding the read buffer, so the frame arrives in one read
+     * where {@link #awaitFrameBytes()} takes two (one byte, then the rest). The wait is short while the burst
+     * lasts; the owner bounds how many connections wait so ({@link IdleHandOff#mayWaitHoldingBuffer()}).
+     */
+    private void fillFrameBytes() throws IOException {
+        try {
+            input.fill();
+        } catch (IOException e) {
+            throw readFailed(e);
+        }
+    }
+
     /** Where a session read by a listener may hand the wait for its next frame; see {@link #run(IdleHandOff)}. */
     public interface IdleHandOff {
         /**
@@ -306,6 +327,16 @@ public final class WebSocketSession implements WebSocket {
          * @return false to let the caller wait on its own thread
          */
         boolean waitElsewhere();
+
+        /**
+         * Asks whether a wait on the reading thread, in a burst of messages, may hold the read buffer; if so,
+         * {@link #waitHoldingBufferEnded()} follows the wait. Bounds the buffers that connections hold while they
+         * wait. Must not block.
+         */
+        boolean mayWaitHoldingBuffer();
+
+        /** Ends a wait that {@link #mayWaitHoldingBuffer()} allowed. */
+        void waitHoldingBufferEnded();
 
         /**
          * Hears of each data message before the listener gets it: a connection kept busy by its peer lets the
