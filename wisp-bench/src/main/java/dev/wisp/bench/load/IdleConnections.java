@@ -118,8 +118,8 @@ public final class IdleConnections {
         }
         if (args.length < 3 || args.length > 4) {
             throw new IllegalArgumentException(
-                    "usage: IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] HOST PORT COUNT"
-                            + " [MAX_SECONDS]");
+                    "usage: IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] HOST PORT"
+                            + " COUNT [MAX_SECONDS]");
         }
         InetSocketAddress address = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         int count = Integer.parseInt(args[2]);

@@ -11,6 +11,7 @@ import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.Agreement;
+import dev.wisp.websocket.internal.IdleHandOff;
 import dev.wisp.websocket.internal.Role;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
@@ -32,7 +33,7 @@ import java.io.IOException;
  * blocking handler. The sweeper calls {@link #sweep(long)}; the stopping server calls {@link #drainBusy()};
  * any thread may send on the WebSocket.
  */
-final class WebSocketServerConnection extends ServerConnection implements WebSocketSession.IdleHandOff {
+final class WebSocketServerConnection extends ServerConnection implements IdleHandOff {
     private static final System.Logger LOG = System.getLogger(WebSocketServerConnection.class.getName());
 
     // Few fields on purpose: an idle WebSocket's footprint is a headline number. The route's listener lives in the

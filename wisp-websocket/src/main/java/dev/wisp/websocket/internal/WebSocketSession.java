@@ -57,8 +57,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * error sends the close frame with the error's code, then lingers (drains input until the peer closes or the
  * timer expires) so the peer reads the frame rather than a reset.
  *
- * <p>Near 500 lines because reading, sending and closing share one state (close sent or received, terminated)
- * under two locks; the timers live in {@link SessionTimers}.
+ * <p>Nearly 800 lines because reading, sending, closing and the idle state share one state (close sent or
+ * received, terminated, what is made only for messages) under the frame lock and, for {@link #receive()}, the read
+ * lock; the timers live in {@link SessionTimers}, the frame lock in {@link FrameLock}, and what the owner does
+ * with a wait in {@link IdleHandOff}.
  */
 public final class WebSocketSession implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
@@ -294,8 +296,9 @@ public final class WebSocketSession implements WebSocket {
     }
 
     /**
-     * Waits for the next frame's first byte. The wait is here, not in a method below: a parked idle connection
-     * keeps its stack on the heap, and this frame, small since the dispatch is elsewhere, is the last of ours.
+     * Waits for the next frame's first byte holding no read buffer, as an idle HTTP/1.1 connection does; at once
+     * if bytes are buffered. The listener's loop waits here, not in a method below: a parked idle connection keeps
+     * its stack on the heap, and this frame, small since the dispatch is elsewhere, is the last of ours.
      */
     private void awaitFrameBytes() throws IOException {
         try {
@@ -316,33 +319,6 @@ public final class WebSocketSession implements WebSocket {
         } catch (IOException e) {
             throw readFailed(e);
         }
-    }
-
-    /** Where a session read by a listener may hand the wait for its next frame; see {@link #run(IdleHandOff)}. */
-    public interface IdleHandOff {
-        /**
-         * Takes the wait for the next frame, if it can: its task then calls {@link #continueReading} once bytes
-         * arrive or the connection closes. The calling thread must leave the session once this returns true.
-         *
-         * @return false to let the caller wait on its own thread
-         */
-        boolean waitElsewhere();
-
-        /**
-         * Asks whether a wait on the reading thread, in a burst of messages, may hold the read buffer; if so,
-         * {@link #waitHoldingBufferEnded()} follows the wait. Bounds the buffers that connections hold while they
-         * wait. Must not block.
-         */
-        boolean mayWaitHoldingBuffer();
-
-        /** Ends a wait that {@link #mayWaitHoldingBuffer()} allowed. */
-        void waitHoldingBufferEnded();
-
-        /**
-         * Hears of each data message before the listener gets it: a connection kept busy by its peer lets the
-         * waits it would hand off elsewhere have their turn. Must not block.
-         */
-        void messageArrived();
     }
 
     /** Gives an event other than the peer's close to the listener. */
@@ -393,7 +369,7 @@ public final class WebSocketSession implements WebSocket {
      * handshake on a close frame, fails the connection with the right code on a protocol error.
      */
     private Incoming next() throws IOException {
-        awaitFrame();
+        awaitFrameBytes();
         Incoming event;
         try {
             event = reader().readNext();
@@ -417,18 +393,6 @@ public final class WebSocketSession implements WebSocket {
             default -> { }
         }
         return event;
-    }
-
-    /**
-     * Waits for the first byte of the next frame. Between frames an idle WebSocket waits holding no read buffer,
-     * as an idle HTTP/1.1 connection does.
-     */
-    private void awaitFrame() throws IOException {
-        try {
-            input.awaitData();
-        } catch (IOException e) {
-            throw readFailed(e);
-        }
     }
 
     /** The frame reader, made for the first frame after a wait that was handed off; see {@link #dropIdleState()}. */
