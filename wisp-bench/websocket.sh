@@ -10,7 +10,9 @@
 # and reports round trips (or MB echoed) per second, p50 and p99 round-trip times, and how busy the load client's
 # core was (near 100 %: the client, not the server, set the pace). In the last round, after the load, the memory
 # test of run.sh (memory.sh) holds IDLE_CONNECTIONS idle WebSocket connections and divides the growth of the
-# server's live heap (after a full GC) by them. Prints a Markdown report and writes it to RESULTS. Stops only the
+# server's live heap (after a full GC) by them; then again, on a freshly started server, with permessage-deflate
+# offered in every upgrade (a server that declines it gets no figure) and one message echoed on each connection,
+# so the server has made its compression contexts. Prints a Markdown report and writes it to RESULTS. Stops only the
 # processes it started, by PID.
 #
 # Settings (environment):
@@ -20,12 +22,15 @@
 #   CONNECTIONS        connections of small64 (default 64); MESSAGE_BYTES its messages (default 32)
 #   LARGE_CONNECTIONS  connections of the large test (default 4); LARGE_BYTES its messages (default 65536)
 #   IDLE_CONNECTIONS   idle WebSocket connections held for the memory test (default 2000; 0 skips it)
+#   BOOST=1            run in an own scheduling group at nice -20 (needs root), as latency.sh does
 #   JVM_FLAGS, SERVER_CPU, LOAD_CPU, PORT_BASE (default 19300), START_TIMEOUT, QUIET_WAIT (default 10),
 #   SKIP_BUILD=1, RESULTS (default results/websocket.md), JAVA_HOME: as in run.sh
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(dirname "$BENCH_DIR")
+# shellcheck source=boost.sh
+source "$BENCH_DIR/boost.sh"
 SERVERS=${SERVERS:-"wisp javaws netty jetty"}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-3}
@@ -47,7 +52,7 @@ declare -A MAIN_CLASS=([wisp]=WispWebSocketEcho [javaws]=JavaWebSocketEcho [nett
     [jetty]=JettyWebSocketEcho)
 declare -A PORT_OFFSET=([wisp]=1 [javaws]=2 [netty]=3 [jetty]=4)
 declare -A LABEL=([wisp]=Wisp [javaws]=Java-WebSocket [netty]=Netty [jetty]=Jetty)
-declare -A HEAP=() RSS=()
+declare -A HEAP=() RSS=() HEAP_DEFLATE=() RSS_DEFLATE=()
 
 STARTED_PIDS=()
 NOTES=()
@@ -136,6 +141,15 @@ measure_server() {  # round name: start it, the load tests, in the last round th
         HEAP[$name]=$HEAP_PER_CONNECTION
         RSS[$name]=$RSS_PER_CONNECTION
         log "${LABEL[$name]}: heap $HEAP_PER_CONNECTION KiB, RSS $RSS_PER_CONNECTION KiB per idle connection"
+        # A fresh server: the closed connections of the first test would blur the second's heap and RSS.
+        stop_pid "$SERVER_PID"
+        start_server "$name" "$port"
+        if await_upgrade "$SERVER_PID" "$port"; then
+            HOLDER_ARGS="--websocket /echo --deflate --message" measure_idle_memory "$name" "$port" "$SERVER_PID"
+            HEAP_DEFLATE[$name]=$HEAP_PER_CONNECTION
+            RSS_DEFLATE[$name]=$RSS_PER_CONNECTION
+            log "${LABEL[$name]} with permessage-deflate: heap $HEAP_PER_CONNECTION KiB, RSS $RSS_PER_CONNECTION KiB"
+        fi
     fi
     stop_pid "$SERVER_PID"
 }
@@ -192,6 +206,12 @@ report() {
         summary "$test"
     done
     idle_memory_table "Idle WebSocket connections ($IDLE_CONNECTIONS held after the last round's load)"
+    for name in $SERVERS; do
+        HEAP[$name]=${HEAP_DEFLATE[$name]:-}
+        RSS[$name]=${RSS_DEFLATE[$name]:-}
+    done
+    idle_memory_table "Idle WebSocket connections with permessage-deflate ($IDLE_CONNECTIONS held on a fresh server,\
+ each agreed on compression and echoed one message; zlib's native memory shows in RSS only)"
     report_notes
 }
 

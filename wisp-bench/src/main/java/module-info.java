@@ -1,9 +1,10 @@
 /**
- * Wisp benchmarks: the HTTP/1.1 codec JMH benchmarks, the plaintext peer servers (Wisp, Netty, Jetty, Undertow,
- * Helidon, the JDK's HTTP server; Wisp, Netty and Jetty also over HTTPS) and the idle-connection holder that the
- * load harnesses {@code run.sh} and {@code tls.sh} start; the client load drivers of {@code client.sh} (Wisp,
- * OkHttp, the JDK's HttpClient, Jetty's HttpClient, Apache HttpClient 5); the WebSocket echo peers (Wisp,
- * Java-WebSocket, Netty, Jetty) and the WebSocket load client of {@code websocket.sh}.
+ * Wisp benchmarks: the JMH benchmarks of the HTTP/1.1 request reader and the WebSocket frame reader, the
+ * plaintext peer servers (Wisp, Netty, Jetty, Undertow, Helidon, the JDK's HTTP server; Wisp, Netty and Jetty
+ * also over HTTPS) and the idle-connection holder that the load harnesses {@code run.sh} and {@code tls.sh}
+ * start; the client load drivers of {@code client.sh} (Wisp, OkHttp, the JDK's HttpClient, Jetty's HttpClient,
+ * Apache HttpClient 5); the WebSocket echo peers (Wisp, Java-WebSocket, Netty, Jetty) and the WebSocket load
+ * client of {@code websocket.sh}.
  * Never released; the scripts run it from the class path ({@code java -cp target/wisp-bench.jar:target/lib/*}).
  */
 module dev.wisp.bench {

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,6 +24,7 @@ import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +38,13 @@ import javax.net.ssl.TrustManagerFactory;
  * Opens N keep-alive connections to a server, completes one {@code GET /plaintext} on each, and holds them all
  * open and idle, so that the harness can measure the server's memory per idle connection.
  *
- * <p>Usage: {@code IdleConnections [--tls CHAIN_PEM] [--websocket PATH] HOST PORT COUNT [MAX_SECONDS]}. With
- * {@code --websocket} the one request is a WebSocket upgrade of PATH, answered with {@code 101}, after which
- * the connection is a WebSocket that sends nothing (the peers of {@code websocket.sh} never ping). With
+ * <p>Usage: {@code IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] HOST PORT COUNT
+ * [MAX_SECONDS]}. With {@code --websocket} the one request is a WebSocket upgrade of PATH, answered with
+ * {@code 101}, after which the connection is a WebSocket that sends nothing (the peers of {@code websocket.sh}
+ * never ping); {@code --deflate} offers permessage-deflate in that upgrade (RFC 7692, no parameters) and counts a
+ * {@code 101} that does not accept it as a failure, so every connection held has agreed on compression;
+ * {@code --message} sends one short text message on each WebSocket and reads its echo before holding it, so the
+ * server holds a session that has been used (with compression, its zlib streams exist by then). With
  * {@code --tls} every
  * connection is HTTPS: a full TLS handshake (no session is resumed: each connection names a different peer
  * host, so the JDK's client session cache never matches, and sends no SNI), trusting only the given
@@ -74,33 +80,52 @@ public final class IdleConnections {
     private final SSLSocketFactory tls;
     /** The path to upgrade to a WebSocket; null for an HTTP request. */
     private final String webSocketPath;
+    /** Whether the upgrade offers permessage-deflate. */
+    private final boolean deflate;
+    /** Whether each WebSocket echoes one message before it is held. */
+    private final boolean message;
 
-    private IdleConnections(PrintStream out, SSLSocketFactory tls, String webSocketPath) {
+    private IdleConnections(PrintStream out, SSLSocketFactory tls, String webSocketPath, boolean deflate,
+            boolean message) {
         this.out = out;
         this.tls = tls;
         this.webSocketPath = webSocketPath;
+        this.deflate = deflate;
+        this.message = message;
     }
 
     public static void main(String[] args) throws Exception {
         SSLSocketFactory tls = null;
         String webSocketPath = null;
+        boolean deflate = false;
+        boolean message = false;
         while (args.length > 1 && args[0].startsWith("--")) {
+            int used = 2;
             switch (args[0]) {
                 case "--tls" -> tls = trusting(Path.of(args[1]));
                 case "--websocket" -> webSocketPath = args[1];
+                case "--deflate" -> {
+                    deflate = true;
+                    used = 1;
+                }
+                case "--message" -> {
+                    message = true;
+                    used = 1;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[0]);
             }
-            args = Arrays.copyOfRange(args, 2, args.length);
+            args = Arrays.copyOfRange(args, used, args.length);
         }
         if (args.length < 3 || args.length > 4) {
             throw new IllegalArgumentException(
-                    "usage: IdleConnections [--tls CHAIN_PEM] [--websocket PATH] HOST PORT COUNT [MAX_SECONDS]");
+                    "usage: IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] HOST PORT"
+                            + " COUNT [MAX_SECONDS]");
         }
         InetSocketAddress address = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         int count = Integer.parseInt(args[2]);
         long maxSeconds = args.length == 4 ? Long.parseLong(args[3]) : 600;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
-        new IdleConnections(System.out, tls, webSocketPath).run(address, count, deadline);
+        new IdleConnections(System.out, tls, webSocketPath, deflate, message).run(address, count, deadline);
     }
 
     /** A client socket factory that trusts the certificates of one PEM file and nothing else. */
@@ -146,7 +171,9 @@ public final class IdleConnections {
                 ? "GET /plaintext HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: wisp-bench\r\nAccept: */*\r\n\r\n"
                 : "GET " + webSocketPath + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: wisp-bench\r\n"
                         + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(US_ASCII);
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + (deflate ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : "") + "\r\n")
+                .getBytes(US_ASCII);
         // A TLS handshake costs the client far more than the server's plaintext answer, so HTTPS connections are
         // opened by a few threads at once; plaintext ones one at a time, as before.
         List<Opener> openers = new ArrayList<>();
@@ -203,8 +230,11 @@ public final class IdleConnections {
                     channel.socket().setSoTimeout(READ_TIMEOUT_MILLIS);
                     Socket socket = tls == null ? channel.socket() : handshake(channel, address.getPort(), index);
                     socket.getOutputStream().write(request);
-                    responseBytes = readResponse(new BufferedInputStream(socket.getInputStream(), 512),
-                            webSocketPath != null);
+                    InputStream in = new BufferedInputStream(socket.getInputStream(), 512);
+                    responseBytes = readResponse(in, webSocketPath != null, deflate);
+                    if (message && webSocketPath != null) {
+                        echoOneMessage(socket.getOutputStream(), in);
+                    }
                     synchronized (channels) {
                         channels.add(channel);
                     }
@@ -239,9 +269,10 @@ public final class IdleConnections {
 
     /**
      * Reads one response and returns its size: a 200 with a Content-Length body, or for a WebSocket upgrade a 101,
-     * which has no body; fails on any other status.
+     * which has no body; fails on any other status, or on a 101 that does not accept permessage-deflate when
+     * {@code deflate} asks for it.
      */
-    private static int readResponse(InputStream in, boolean upgrade) throws IOException {
+    private static int readResponse(InputStream in, boolean upgrade, boolean deflate) throws IOException {
         byte[] head = new byte[MAX_HEAD_BYTES];
         int length = 0;
         while (length < 4 || !endsWithBlankLine(head, length)) {
@@ -259,11 +290,40 @@ public final class IdleConnections {
             throw new IOException("unexpected status line: " + text.lines().findFirst().orElse(""));
         }
         if (upgrade) {
+            if (deflate && !text.toLowerCase(Locale.ROOT).contains("permessage-deflate")) {
+                throw new IOException("the server did not accept permessage-deflate");
+            }
             return length;
         }
         int contentLength = contentLength(text);
         in.readNBytes(contentLength);
         return length + contentLength;
+    }
+
+    /**
+     * Sends a short text message, masked as a client must (RFC 6455 §5.3), and reads the echo's one frame, which
+     * the server may have compressed: its payload is skipped, not checked.
+     */
+    private static void echoOneMessage(OutputStream out, InputStream in) throws IOException {
+        byte[] key = {0x11, 0x22, 0x33, 0x44};
+        byte[] text = "idle".getBytes(US_ASCII);
+        byte[] frame = new byte[2 + key.length + text.length];
+        frame[0] = (byte) 0x81; // FIN, text
+        frame[1] = (byte) (0x80 | text.length);
+        System.arraycopy(key, 0, frame, 2, key.length);
+        for (int i = 0; i < text.length; i++) {
+            frame[6 + i] = (byte) (text[i] ^ key[i & 3]);
+        }
+        out.write(frame);
+        out.flush();
+        int b0 = in.read();
+        int length = in.read();
+        if (b0 < 0 || length < 0 || (b0 & 0x0f) != 1 || length > 125) {
+            throw new IOException("no short text frame echoed (" + b0 + ", " + length + ")");
+        }
+        if (in.readNBytes(length).length != length) {
+            throw new IOException("connection closed inside the echo");
+        }
     }
 
     private static boolean endsWithBlankLine(byte[] head, int length) {

@@ -15,7 +15,8 @@ import java.time.Duration;
  * connection's own virtual thread.
  *
  * <p>Configuration: {@link ServerConfig} and {@link WebSocketConfig} defaults (1 MiB messages, no idle ping, no
- * timeout while idle), bound to {@code 127.0.0.1}.
+ * timeout while idle), bound to {@code 127.0.0.1}, with permessage-deflate accepted when offered (the load client
+ * never offers it; the idle-memory test does, once).
  */
 public final class WispWebSocketEcho {
 
@@ -39,7 +40,7 @@ public final class WispWebSocketEcho {
             }
         };
         Router router = Router.builder()
-                .webSocket(WebSocketEcho.PATH, WebSocketConfig.defaults(), request -> echo)
+                .webSocket(WebSocketEcho.PATH, WebSocketConfig.builder().permessageDeflate(true).build(), request -> echo)
                 .build();
         Server server = Server.create(ServerConfig.builder()
                 .bindAddress(InetAddress.getByName(Plaintext.HOST))

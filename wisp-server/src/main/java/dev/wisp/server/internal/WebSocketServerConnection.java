@@ -8,10 +8,10 @@ import dev.wisp.server.BlockingWebSocketHandler;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.websocket.CloseCode;
-import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.Agreement;
+import dev.wisp.websocket.internal.IdleHandOff;
 import dev.wisp.websocket.internal.Role;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
@@ -33,22 +33,22 @@ import java.io.IOException;
  * blocking handler. The sweeper calls {@link #sweep(long)}; the stopping server calls {@link #drainBusy()};
  * any thread may send on the WebSocket.
  */
-final class WebSocketServerConnection extends ServerConnection
-        implements WebSocketListener, WebSocketSession.IdleHandOff {
+final class WebSocketServerConnection extends ServerConnection implements IdleHandOff {
     private static final System.Logger LOG = System.getLogger(WebSocketServerConnection.class.getName());
 
+    // Few fields on purpose: an idle WebSocket's footprint is a headline number. The route's listener lives in the
+    // session, and how the connection ended comes back from it.
     private final WebSocketSession session;
-    /** The route's listener for this connection, or null for the blocking handler. */
-    private final WebSocketListener listener;
-    /** How the connection ended, for the close reason; set by the last event. */
-    private String outcome = "websocket ended";
-    private final BlockingWebSocketHandler blockingHandler;
+    /** The blocking handler with its upgrade request, or null for a listener's connection. */
+    private final BlockingServe blocking;
+
     /**
-     * The upgrade request for the blocking handler; null with a listener, which had it in {@code open}: its head
-     * and headers, and through them the HTTP/1.1 connection, would otherwise stay on the heap of every idle
+     * The blocking handler and the upgrade request it gets: kept only for a blocking route, since the request's
+     * head and headers, and through them the HTTP/1.1 connection, would otherwise stay on the heap of every idle
      * WebSocket.
      */
-    private final ServerRequest request;
+    private record BlockingServe(BlockingWebSocketHandler handler, ServerRequest request) {
+    }
 
     /**
      * @param listener the route's listener for this connection, or null to run the blocking handler instead
@@ -58,11 +58,9 @@ final class WebSocketServerConnection extends ServerConnection
             Agreement agreement, WebSocketListener listener, BlockingWebSocketHandler blockingHandler,
             ServerRequest request) {
         super(upgraded, null);
-        this.listener = listener;
-        this.blockingHandler = blockingHandler;
-        this.request = blockingHandler != null ? request : null;
+        this.blocking = listener == null ? new BlockingServe(blockingHandler, request) : null;
         this.session = new WebSocketSession(id(), transport, input, context.buffers(), Role.SERVER, config,
-                agreement, listener == null ? null : this);
+                agreement, listener);
     }
 
     @Override
@@ -81,10 +79,10 @@ final class WebSocketServerConnection extends ServerConnection
         if (isDraining()) {
             session.goAway(CloseCode.GOING_AWAY, "server stopping");
         }
-        if (listener == null) {
+        if (blocking != null) {
             finish(serveBlocking());
-        } else if (session.run(this)) {
-            finish(outcome);
+        } else {
+            finishIfEnded(session.run(this));
         }
     }
 
@@ -97,10 +95,31 @@ final class WebSocketServerConnection extends ServerConnection
         return waitWithoutThread(this::continueReading);
     }
 
+    @Override
+    public void messageArrived() {
+        nudgeInputWatcher();
+    }
+
+    /** As an HTTP/1.1 connection in a burst: at most {@code maxPooledBuffers} connections wait holding one. */
+    @Override
+    public boolean mayWaitHoldingBuffer() {
+        return context.registry().tryKeepBufferWhileIdle();
+    }
+
+    @Override
+    public void waitHoldingBufferEnded() {
+        context.registry().bufferKeptWhileIdleReturned();
+    }
+
     private void continueReading() {
         onThisThread();
-        if (session.continueReading(this)) {
-            finish(outcome);
+        finishIfEnded(session.continueReading(this));
+    }
+
+    /** Closes the connection if the session ended; nothing if it handed its wait off (null). */
+    private void finishIfEnded(String ended) {
+        if (ended != null) {
+            finish(ended);
         }
     }
 
@@ -111,7 +130,7 @@ final class WebSocketServerConnection extends ServerConnection
 
     private String serveBlocking() {
         try {
-            blockingHandler.serve(request, session);
+            blocking.handler().serve(blocking.request(), session);
             if (session.isOpen()) {
                 session.close(CloseCode.NORMAL_CLOSURE, "");
             }
@@ -146,47 +165,5 @@ final class WebSocketServerConnection extends ServerConnection
     void drainBusy() {
         Thread.ofVirtual().name("wisp-ws-going-away").start(
                 () -> session.goAway(CloseCode.GOING_AWAY, "server stopping"));
-    }
-
-    // The connection is its session's listener, passing events to the route's and remembering how the connection
-    // ended: a listener object of its own would cost every idle WebSocket its bytes.
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-        listener.onOpen(webSocket);
-    }
-
-    @Override
-    public void onText(WebSocket webSocket, String text) throws IOException {
-        nudgeInputWatcher();
-        listener.onText(webSocket, text);
-    }
-
-    @Override
-    public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
-        nudgeInputWatcher();
-        listener.onBinary(webSocket, bytes);
-    }
-
-    @Override
-    public void onPing(WebSocket webSocket, byte[] payload) {
-        listener.onPing(webSocket, payload);
-    }
-
-    @Override
-    public void onPong(WebSocket webSocket, byte[] payload) {
-        listener.onPong(webSocket, payload);
-    }
-
-    @Override
-    public void onClose(WebSocket webSocket, int code, String reason) {
-        outcome = "websocket closed: " + code;
-        listener.onClose(webSocket, code, reason);
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, IOException error) {
-        outcome = "websocket failed: " + error.getMessage();
-        listener.onError(webSocket, error);
     }
 }

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * A message sent in fragments: bytes collect in a small buffer, and each flush or full buffer sends them as one
- * frame; {@link #close()} sends the final frame and lets the next message go. The session's message permit is
- * held from creation to close.
+ * frame; {@link #close()} sends the final frame and lets the next message go. The stream holds the session's turn
+ * for messages from creation to close.
  *
  * <p>Not thread-safe: one thread writes a message.
  */
@@ -71,7 +71,7 @@ final class FragmentOutputStream extends OutputStream {
             send(true);
         } finally {
             buffer = null;
-            session.releaseMessagePermit();
+            session.endStream();
         }
     }
 

@@ -63,6 +63,16 @@ public final class MessageBuffer {
         return size == 0 ? new byte[0] : Arrays.copyOf(bytes, size);
     }
 
+    /**
+     * The content, and the buffer empty: the array itself when the content fills it (a message read in one frame
+     * whose room was reserved whole), so a large message is not copied once more; else a copy.
+     */
+    public byte[] take() {
+        byte[] content = bytes != null && size == bytes.length ? bytes : toByteArray();
+        clear();
+        return content;
+    }
+
     /** Empties the buffer and drops its array. */
     public void clear() {
         bytes = null;

@@ -15,6 +15,7 @@ import java.util.zip.Deflater;
  */
 public final class MessageDeflater implements AutoCloseable {
     private static final int SLICE = 8 * 1024;
+    private static final byte[] NO_INPUT = new byte[0];
 
     private final Deflater deflater;
     private final boolean noContextTakeover;
@@ -47,6 +48,8 @@ public final class MessageDeflater implements AutoCloseable {
                 break;
             }
         }
+        // The Deflater keeps a reference to its last input: an idle connection would hold its last message.
+        deflater.setInput(NO_INPUT);
         if (last) {
             endMessage(out);
         }
@@ -66,6 +69,14 @@ public final class MessageDeflater implements AutoCloseable {
         if (noContextTakeover) {
             deflater.reset();
         }
+    }
+
+    /**
+     * Whether every message starts with an empty window ({@code *_no_context_takeover}): then nothing is carried
+     * from one message to the next, and the stream may be closed between messages and made anew.
+     */
+    boolean startsEachMessageEmpty() {
+        return noContextTakeover;
     }
 
     /** Frees the native zlib memory. Idempotent. */

@@ -91,6 +91,14 @@ public final class MessageInflater implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether every message starts with an empty window ({@code *_no_context_takeover}): then nothing is carried
+     * from one message to the next, and the stream may be closed between messages and made anew.
+     */
+    boolean startsEachMessageEmpty() {
+        return noContextTakeover;
+    }
+
     /** Frees the native zlib memory. Idempotent. */
     @Override
     public void close() {

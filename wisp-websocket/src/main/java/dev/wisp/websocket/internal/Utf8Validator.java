@@ -1,5 +1,9 @@
 package dev.wisp.websocket.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Checks that bytes are well-formed UTF-8 (RFC 3629) as they arrive, so a text message split across frames is
  * validated piece by piece and fails at the first bad byte rather than at its end. Overlong forms, UTF-16
@@ -9,6 +13,10 @@ package dev.wisp.websocket.internal;
  * <p>Not thread-safe; one message at a time ({@link #reset()} between messages).
  */
 public final class Utf8Validator {
+    /** Eight bytes at a time, for runs of ASCII: most text is, and one test of a long covers them all. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     /** Continuation bytes still expected by the sequence in progress. */
     private int needed;
     /** The bounds of the next continuation byte: narrower than 0x80-0xBF right after some lead bytes. */
@@ -24,6 +32,14 @@ public final class Utf8Validator {
     public boolean feed(byte[] bytes, int offset, int length) {
         int end = offset + length;
         for (int i = offset; i < end && !failed; i++) {
+            if (needed == 0) {
+                while (i + 8 <= end && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) {
+                    i += 8;
+                }
+                if (i == end) {
+                    break;
+                }
+            }
             int b = bytes[i] & 0xff;
             if (needed == 0) {
                 if (b >= 0x80) {

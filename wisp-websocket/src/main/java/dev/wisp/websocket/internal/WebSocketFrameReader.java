@@ -73,6 +73,11 @@ public final class WebSocketFrameReader {
         }
     }
 
+    /** Whether no fragmented message is in progress: a reader made anew would go on where this one is. */
+    public boolean isBetweenMessages() {
+        return messageOpcode == null;
+    }
+
     /*
      *  byte 0: FIN RSV1 RSV2 RSV3 opcode(4)    byte 1: MASK length(7)
      *  length 0-125: the length; 126: a 16-bit length follows; 127: a 64-bit length follows (top bit 0)
@@ -215,7 +220,7 @@ public final class WebSocketFrameReader {
                 }
                 return new Incoming.Text(new String(message.array(), 0, message.size(), StandardCharsets.UTF_8));
             }
-            return new Incoming.Binary(message.toByteArray());
+            return new Incoming.Binary(message.take());
         } finally {
             message = null;
             utf8 = null;

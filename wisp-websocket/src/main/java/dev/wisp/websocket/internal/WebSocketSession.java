@@ -17,11 +17,13 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -35,19 +37,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * enforces the close, pong and write timers ({@link SessionTimers}). The session closes the transport when it
  * ends.
  *
- * <p><b>Threads.</b> One thread reads at a time (the read lock); any thread may send. A data message holds the
- * message permit from its first frame to its last, so fragments of two messages never interleave; every frame
+ * <p><b>Threads.</b> One thread reads at a time: a listener's session is read by the connection's thread (one at a
+ * time, by construction), one read with {@link #receive()} under the read lock; any thread may send. Every frame
  * is written under the frame lock, which also guards the compressor, so pings, pongs and close frames can go out
- * between fragments. A sender blocks on the lock or the socket while the peer does not read: there is no queue.
- * The sweeper thread never blocks: an idle ping is sent from a fresh virtual thread.
+ * between fragments. A message sent whole is one frame under the lock; a streamed message holds the turn (a flag
+ * under the frame lock) from its first frame to its last, and other messages wait for it on a condition made
+ * only when one has to wait, so fragments of two messages never interleave. A sender blocks on the lock or the
+ * socket while the peer does not read: there is no queue. The sweeper thread never blocks: an idle ping is sent
+ * from a fresh virtual thread.
+ *
+ * <p><b>Memory.</b> An idle session should cost little more than an idle HTTP/1.1 connection: what only a
+ * message needs (the frame reader and writer, the output's buffer, the zlib streams of a direction that takes
+ * no context over) is made for the message and dropped when a wait is handed off ({@link #run(IdleHandOff)}),
+ * the read lock exists only for sessions read with {@link #receive()}, and the timers only with idle pings or
+ * once something is late or closing.
  *
  * <p><b>Closing.</b> A received close frame is echoed with its code; then the server closes the TCP connection,
  * and the client waits for the server to close it (RFC 6455 §7.1.1), at most {@code closeTimeout}. A protocol
  * error sends the close frame with the error's code, then lingers (drains input until the peer closes or the
  * timer expires) so the peer reads the frame rather than a reset.
  *
- * <p>Near 500 lines because reading, sending and closing share one state (close sent or received, terminated)
- * under two locks; the timers live in {@link SessionTimers}.
+ * <p>Nearly 800 lines because reading, sending, closing and the idle state share one state (close sent or
+ * received, terminated, what is made only for messages) under the frame lock and, for {@link #receive()}, the read
+ * lock; the timers live in {@link SessionTimers}, the frame lock in {@link FrameLock}, and what the owner does
+ * with a wait in {@link IdleHandOff}.
  */
 public final class WebSocketSession implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
@@ -55,37 +68,64 @@ public final class WebSocketSession implements WebSocket {
     private static final int MAX_LINGER_BYTES = 1024 * 1024;
     /** A wait this long shows a peer that is not in a burst of messages; see {@link #shouldHandOff()}. */
     private static final long KEEP_THREAD_NANOS = 50_000_000;
+    private static final VarHandle TIMERS;
+
+    static {
+        try {
+            TIMERS = MethodHandles.lookup().findVarHandle(WebSocketSession.class, "timers", SessionTimers.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The connection's number, for log lines; see {@link #logName()}. */
     private final long connectionId;
     private final Transport transport;
     private final WireInput input;
-    private final Role role;
+    /** This side's role, as a boolean: with the fields around it, the session fits in one size class less. */
+    private final boolean isServer;
     private final WebSocketConfig config;
     /** The agreed subprotocol; the rest of the {@link Agreement} is used up by the constructor. */
     private final Optional<String> subprotocol;
     /** Where events go, or null for a session read with {@link #receive()}. */
     private final WebSocketListener listener;
-    private final WebSocketFrameReader reader;
-    private final MessageInflater inflater;
-    private final ReentrantLock readLock = new ReentrantLock();
-    private final Semaphore messagePermit = new Semaphore(1, true);
-    /** Guards the writer, the compressor and its output buffer, and sending the close frame. */
-    private final ReentrantLock frameLock = new ReentrantLock();
-    private final WebSocketFrameWriter writer;
-    private final MessageDeflater deflater;
-    /** The compressor's output; null without permessage-deflate. */
-    private final MessageBuffer compressed;
+    /** Where the output's buffers come from. */
+    private final BufferPool pool;
+    /** The agreed permessage-deflate, or null without it. */
+    private final PerMessageDeflate deflate;
+    /** The frame reader while frames come; null between bursts. Reading thread only. */
+    private WebSocketFrameReader reader;
+    /** The decompressor, made with the reader; null without permessage-deflate or while idle. Reading thread only. */
+    private MessageInflater inflater;
+    /** Orders the readers of a session read with {@link #receive()}; null for a listener's session. */
+    private final ReentrantLock readLock;
+    /**
+     * Guards the writer, the compressor, the turn of a streamed message, and sending the close frame. Not held
+     * across a streamed message: control frames go out between its fragments.
+     */
+    private final FrameLock frameLock = new FrameLock();
+    /** Whether a streamed message holds the turn; guarded by the frame lock. */
+    private boolean streaming;
+    /** Signalled when a streamed message ends; made by the first sender that waits for one. Frame lock. */
+    private Condition streamEnded;
+    /** The frame writer while messages go out; null between bursts. Frame lock. */
+    private WebSocketFrameWriter writer;
+    /** The compressor; null without permessage-deflate, before the first message, or while idle. Frame lock. */
+    private MessageDeflater deflater;
 
     private volatile boolean closeSent;
     private volatile boolean closedByApplication;
     private volatile boolean closeReceived;
     private volatile boolean terminated;
-    private final SessionTimers timers;
+    /**
+     * The timers, made when first needed: at once with idle pings, else by the closing handshake or a late write,
+     * so that a session without pings that is not closing holds none. Made once, by a compare-and-set.
+     */
+    private volatile SessionTimers timers;
     /** How many more waits start with a timed wait on the reading thread; see {@link #shouldHandOff()}. */
-    private int timedWaitsLeft = 2;
-    /** How long the last wait for a frame took; reading thread only. */
-    private long lastWaitNanos;
+    private byte timedWaitsLeft = 2;
+    /** Whether the last wait for a frame took {@link #KEEP_THREAD_NANOS} or more; reading thread only. */
+    private boolean lastWaitWasLong;
     /** When the wait that was handed off began, or 0; set by one reading thread, read by the next. */
     private long handedOffAtNanos;
 
@@ -101,17 +141,14 @@ public final class WebSocketSession implements WebSocket {
         this.connectionId = connectionId;
         this.transport = Objects.requireNonNull(transport, "transport");
         this.input = Objects.requireNonNull(input, "input");
-        this.role = Objects.requireNonNull(role, "role");
+        this.isServer = Objects.requireNonNull(role, "role") == Role.SERVER;
         this.config = Objects.requireNonNull(config, "config");
         this.subprotocol = Objects.requireNonNull(agreement, "agreement").subprotocol();
         this.listener = listener;
-        this.timers = new SessionTimers(config);
-        this.inflater = agreement.deflate().map(deflate -> deflate.newInflater(role)).orElse(null);
-        this.deflater = agreement.deflate().map(deflate -> deflate.newDeflater(role)).orElse(null);
-        this.compressed = deflater != null ? new MessageBuffer() : null;
-        this.reader = new WebSocketFrameReader(input, role, config.maxFrameBytes(), config.maxMessageBytes(),
-                inflater);
-        this.writer = new WebSocketFrameWriter(WireOutput.of(transport.output(), pool), role);
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.deflate = agreement.deflate().orElse(null);
+        this.readLock = listener == null ? new ReentrantLock() : null;
+        this.timers = config.pingInterval().isZero() ? null : new SessionTimers(config);
         // HTTP's read deadlines do not apply any more: the idle policy is pings (sweep).
         transport.readDeadline(0);
     }
@@ -126,13 +163,14 @@ public final class WebSocketSession implements WebSocket {
 
     /**
      * As {@link #run()}, but a wait for the next frame outside a burst of messages (see {@link #shouldHandOff()})
-     * is offered to the hand-off: if it takes it, this returns false at once and the hand-off's task later calls
+     * is offered to the hand-off: if it takes it, this returns null at once and the hand-off's task later calls
      * {@link #continueReading}, on another thread. An idle connection then parks no thread, and no stack.
      *
      * @param handOff where the wait for a frame may go, or null to wait on this thread
-     * @return true once the connection has ended, false if the wait was handed off
+     * @return how the connection ended ("websocket closed: 1000", "websocket failed: ..."), or null if the wait
+     *     was handed off
      */
-    public boolean run(IdleHandOff handOff) {
+    public String run(IdleHandOff handOff) {
         if (listener == null) {
             throw new IllegalStateException("this WebSocket has no listener: read it with receive()");
         }
@@ -142,52 +180,101 @@ public final class WebSocketSession implements WebSocket {
     /**
      * Goes on reading after the wait for a frame was handed off ({@link #run(IdleHandOff)}); the same contract.
      */
-    public boolean continueReading(IdleHandOff handOff) {
+    public String continueReading(IdleHandOff handOff) {
         return read(handOff, false);
     }
 
-    private boolean read(IdleHandOff handOff, boolean opening) {
+    private String read(IdleHandOff handOff, boolean opening) {
         boolean handedOff = false;
-        readLock.lock();
+        String ended = null;
         try {
             if (opening) {
                 listener.onOpen(this);
             }
-            do {
+            while (true) {
                 if (handedOffAtNanos != 0) {
-                    lastWaitNanos = System.nanoTime() - handedOffAtNanos; // the handed-off wait is over
+                    // The handed-off wait is over.
+                    lastWaitWasLong = System.nanoTime() - handedOffAtNanos >= KEEP_THREAD_NANOS;
                     handedOffAtNanos = 0;
                 } else if (handOff != null && input.buffered() == 0) {
                     long started = System.nanoTime();
                     if (shouldHandOff()) {
-                        input.releaseIfEmpty();
+                        dropIdleState();
                         handedOffAtNanos = started;
                         if (handOff.waitElsewhere()) {
                             handedOff = true;
-                            return false;
+                            return null;
                         }
                         handedOffAtNanos = 0;
+                        awaitFrameBytes();
+                    } else if (handOff.mayWaitHoldingBuffer()) {
+                        try {
+                            fillFrameBytes();
+                        } finally {
+                            handOff.waitHoldingBufferEnded();
+                        }
+                    } else {
+                        awaitFrameBytes();
                     }
-                    awaitFrameBytes();
-                    lastWaitNanos = System.nanoTime() - started;
+                    lastWaitWasLong = System.nanoTime() - started >= KEEP_THREAD_NANOS;
                 } else {
                     awaitFrameBytes();
                 }
-            } while (deliver(next()));
+                Incoming event = next();
+                if (event instanceof Incoming.Close close) {
+                    ended = "websocket closed: " + close.code();
+                    listener.onClose(this, close.code(), close.reason());
+                    return ended;
+                }
+                if (handOff != null && (event instanceof Incoming.Text || event instanceof Incoming.Binary)) {
+                    handOff.messageArrived();
+                }
+                deliver(event);
+            }
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] websocket ended: " + e.getMessage());
             listener.onError(this, e);
+            return "websocket failed: " + e.getMessage();
         } catch (RuntimeException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] websocket listener failed", e);
             fail(CloseCode.INTERNAL_ERROR, "internal error");
-            listener.onError(this, new IOException("listener failed: " + e, e));
+            IOException failure = new IOException("listener failed: " + e, e);
+            listener.onError(this, failure);
+            return ended != null ? ended : "websocket failed: " + failure.getMessage();
         } finally {
             if (!handedOff) {
                 terminate();
             }
-            readLock.unlock();
         }
-        return true;
+    }
+
+    /**
+     * Drops, before a wait is handed off, what the session makes again for its next message: the frame reader
+     * and writer between messages, and the zlib stream of a direction that takes no context over (its window is
+     * empty at every message anyway). The writer and the compressor go only if no sender holds the frame lock.
+     */
+    private void dropIdleState() {
+        input.releaseIfEmpty();
+        if (reader != null && reader.isBetweenMessages()) {
+            reader = null;
+            if (inflater != null && inflater.startsEachMessageEmpty()) {
+                inflater.close();
+                inflater = null;
+            }
+        }
+        if (frameLock.tryLock()) {
+            try {
+                if (!streaming) {
+                    writer = null;
+                    if (deflater != null && deflater.startsEachMessageEmpty()) {
+                        deflater.close();
+                        deflater = null;
+                    }
+                }
+            } finally {
+                frameLock.unlock();
+            }
+        }
     }
 
     /**
@@ -205,12 +292,13 @@ public final class WebSocketSession implements WebSocket {
                 throw readFailed(e);
             }
         }
-        return lastWaitNanos >= KEEP_THREAD_NANOS;
+        return lastWaitWasLong;
     }
 
     /**
-     * Waits for the next frame's first byte. The wait is here, not in a method below: a parked idle connection
-     * keeps its stack on the heap, and this frame, small since the dispatch is elsewhere, is the last of ours.
+     * Waits for the next frame's first byte holding no read buffer, as an idle HTTP/1.1 connection does; at once
+     * if bytes are buffered. The listener's loop waits here, not in a method below: a parked idle connection keeps
+     * its stack on the heap, and this frame, small since the dispatch is elsewhere, is the last of ours.
      */
     private void awaitFrameBytes() throws IOException {
         try {
@@ -220,30 +308,28 @@ public final class WebSocketSession implements WebSocket {
         }
     }
 
-    /** Where a session read by a listener may hand the wait for its next frame; see {@link #run(IdleHandOff)}. */
-    public interface IdleHandOff {
-        /**
-         * Takes the wait for the next frame, if it can: its task then calls {@link #continueReading} once bytes
-         * arrive or the connection closes. The calling thread must leave the session once this returns true.
-         *
-         * @return false to let the caller wait on its own thread
-         */
-        boolean waitElsewhere();
+    /**
+     * Waits for the next frame in a burst of messages, holding the read buffer, so the frame arrives in one read
+     * where {@link #awaitFrameBytes()} takes two (one byte, then the rest). The wait is short while the burst
+     * lasts; the owner bounds how many connections wait so ({@link IdleHandOff#mayWaitHoldingBuffer()}).
+     */
+    private void fillFrameBytes() throws IOException {
+        try {
+            input.fill();
+        } catch (IOException e) {
+            throw readFailed(e);
+        }
     }
 
-    /** Gives an event to the listener; returns false after the peer's close, which ends the session. */
-    private boolean deliver(Incoming event) throws IOException {
+    /** Gives an event other than the peer's close to the listener. */
+    private void deliver(Incoming event) throws IOException {
         switch (event) {
             case Incoming.Text text -> listener.onText(this, text.text());
             case Incoming.Binary binary -> listener.onBinary(this, binary.bytes());
             case Incoming.Ping ping -> listener.onPing(this, ping.payload());
             case Incoming.Pong pong -> listener.onPong(this, pong.payload());
-            case Incoming.Close close -> {
-                listener.onClose(this, close.code(), close.reason());
-                return false;
-            }
+            case Incoming.Close close -> throw new IllegalArgumentException("the close ends the session: " + close);
         }
-        return true;
     }
 
     @Override
@@ -283,17 +369,20 @@ public final class WebSocketSession implements WebSocket {
      * handshake on a close frame, fails the connection with the right code on a protocol error.
      */
     private Incoming next() throws IOException {
-        awaitFrame();
+        awaitFrameBytes();
         Incoming event;
         try {
-            event = reader.readNext();
+            event = reader().readNext();
         } catch (WebSocketProtocolException e) {
             fail(e.closeCode(), e.getMessage());
             throw e;
         } catch (IOException e) {
             throw readFailed(e);
         }
-        timers.received(System.nanoTime());
+        SessionTimers running = timers;
+        if (running != null) {
+            running.received(System.nanoTime());
+        }
         switch (event) {
             case Incoming.Ping ping -> {
                 if (!closeSent) {
@@ -306,22 +395,35 @@ public final class WebSocketSession implements WebSocket {
         return event;
     }
 
-    /**
-     * Waits for the first byte of the next frame. Between frames an idle WebSocket waits holding no read buffer,
-     * as an idle HTTP/1.1 connection does.
-     */
-    private void awaitFrame() throws IOException {
-        try {
-            input.awaitData();
-        } catch (IOException e) {
-            throw readFailed(e);
+    /** The frame reader, made for the first frame after a wait that was handed off; see {@link #dropIdleState()}. */
+    private WebSocketFrameReader reader() {
+        if (reader == null) {
+            if (deflate != null && inflater == null) {
+                inflater = deflate.newInflater(role());
+            }
+            reader = new WebSocketFrameReader(input, role(), config.maxFrameBytes(), config.maxMessageBytes(),
+                    inflater);
         }
+        return reader;
+    }
+
+    /** The timers, made now if no one has made them yet; any thread. */
+    private SessionTimers timers() {
+        SessionTimers running = timers;
+        if (running == null) {
+            running = new SessionTimers(config);
+            if (!TIMERS.compareAndSet(this, null, running)) {
+                running = timers;
+            }
+        }
+        return running;
     }
 
     /** Ends the session after a failed read; a timer's abort is reported as the timeout it was. */
     private IOException readFailed(IOException e) {
         terminate();
-        String reason = timers.abortReason();
+        SessionTimers running = timers;
+        String reason = running != null ? running.abortReason() : null;
         return reason != null ? new SocketTimeoutException(reason) : e;
     }
 
@@ -331,7 +433,7 @@ public final class WebSocketSession implements WebSocket {
             // RFC 6455 §5.5.1: answer with a close frame, typically echoing the code received.
             sendClose(close.code(), "");
         }
-        lingerAndClose(role == Role.CLIENT);
+        lingerAndClose(!isServer);
     }
 
     /** Fails the connection (RFC 6455 §7.1.7): the close frame with this code, then a lingering close. */
@@ -354,7 +456,7 @@ public final class WebSocketSession implements WebSocket {
      * first reads until the peer closes, at most closeTimeout, so the peer is not answered by a reset.
      */
     private void lingerAndClose(boolean waitForPeer) {
-        long closeDeadline = timers.startClosing(System.nanoTime());
+        long closeDeadline = timers().startClosing(System.nanoTime());
         if (waitForPeer) {
             transport.readDeadline(closeDeadline);
             byte[] sink = new byte[512];
@@ -391,44 +493,71 @@ public final class WebSocketSession implements WebSocket {
     }
 
     private void sendWhole(Opcode opcode, byte[] bytes) throws IOException {
-        acquireMessagePermit();
+        frameLock.lock();
         try {
-            sendFragment(opcode, true, bytes, 0, bytes.length);
+            checkSendable();
+            awaitTurn();
+            writeDataFrame(opcode, true, bytes, 0, bytes.length);
         } finally {
-            messagePermit.release();
+            frameLock.unlock();
         }
     }
 
     @Override
     public OutputStream binaryStream() throws IOException {
-        acquireMessagePermit();
+        startStream();
         return new FragmentOutputStream(this, Opcode.BINARY);
     }
 
     @Override
     public Writer textStream() throws IOException {
-        acquireMessagePermit();
+        startStream();
         return new OutputStreamWriter(new FragmentOutputStream(this, Opcode.TEXT), StandardCharsets.UTF_8);
     }
 
-    private void acquireMessagePermit() throws IOException {
-        checkSendable();
+    /** Takes the turn for a streamed message, once no other stream holds it. */
+    private void startStream() throws IOException {
+        frameLock.lock();
         try {
-            messagePermit.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted waiting to send a message");
+            checkSendable();
+            awaitTurn();
+            streaming = true;
+        } finally {
+            frameLock.unlock();
+        }
+    }
+
+    /** Waits, holding the frame lock, while a streamed message holds the turn. */
+    private void awaitTurn() throws IOException {
+        while (streaming) {
+            if (streamEnded == null) {
+                streamEnded = frameLock.newCondition();
+            }
+            try {
+                streamEnded.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted waiting to send a message");
+            }
         }
     }
 
     /** Ends a streamed message's hold on sending; called once by its stream. */
-    void releaseMessagePermit() {
-        messagePermit.release();
+    void endStream() {
+        frameLock.lock();
+        try {
+            streaming = false;
+            if (streamEnded != null) {
+                streamEnded.signalAll();
+            }
+        } finally {
+            frameLock.unlock();
+        }
     }
 
     /**
-     * Sends one data frame of a message, compressed if permessage-deflate was agreed; the caller holds the
-     * message permit.
+     * Sends one fragment of a streamed message, compressed if permessage-deflate was agreed; the caller's stream
+     * holds the turn.
      *
      * @param opcode TEXT or BINARY for the first frame, CONTINUATION for the others
      */
@@ -436,18 +565,35 @@ public final class WebSocketSession implements WebSocket {
         frameLock.lock();
         try {
             checkSendable();
-            if (deflater != null) {
-                deflater.deflate(bytes, offset, length, fin, compressed);
-                writer.writeFrame(opcode, fin, opcode != Opcode.CONTINUATION, compressed.array(), 0,
-                        compressed.size());
-                compressed.clear();
-            } else {
-                writer.writeFrame(opcode, fin, false, bytes, offset, length);
-            }
-            writer.flush();
+            writeDataFrame(opcode, fin, bytes, offset, length);
         } finally {
             frameLock.unlock();
         }
+    }
+
+    /** Writes and flushes one data frame; the caller holds the frame lock. */
+    private void writeDataFrame(Opcode opcode, boolean fin, byte[] bytes, int offset, int length)
+            throws IOException {
+        WebSocketFrameWriter out = writer();
+        if (deflate != null) {
+            if (deflater == null) {
+                deflater = deflate.newDeflater(role());
+            }
+            MessageBuffer compressed = new MessageBuffer();
+            deflater.deflate(bytes, offset, length, fin, compressed);
+            out.writeFrame(opcode, fin, opcode != Opcode.CONTINUATION, compressed.array(), 0, compressed.size());
+        } else {
+            out.writeFrame(opcode, fin, false, bytes, offset, length);
+        }
+        out.flush();
+    }
+
+    /** The frame writer, made for the first frame after a wait that was handed off; the frame lock is held. */
+    private WebSocketFrameWriter writer() {
+        if (writer == null) {
+            writer = new WebSocketFrameWriter(WireOutput.of(transport.output(), pool), role());
+        }
+        return writer;
     }
 
     @Override
@@ -476,8 +622,9 @@ public final class WebSocketSession implements WebSocket {
             if (closeSent || terminated) {
                 return; // nothing may follow a close frame (RFC 6455 §5.5.1)
             }
-            writer.writeFrame(opcode, true, false, payload, 0, payload.length);
-            writer.flush();
+            WebSocketFrameWriter out = writer();
+            out.writeFrame(opcode, true, false, payload, 0, payload.length);
+            out.flush();
         } finally {
             frameLock.unlock();
         }
@@ -491,7 +638,7 @@ public final class WebSocketSession implements WebSocket {
         if (!sendClose(code, reason)) {
             return;
         }
-        long closeDeadline = timers.restartClosing(System.nanoTime());
+        long closeDeadline = timers().restartClosing(System.nanoTime());
         if (listener != null || !readLock.tryLock()) {
             return; // the reading thread completes the handshake when the peer's close frame arrives
         }
@@ -517,8 +664,9 @@ public final class WebSocketSession implements WebSocket {
                 return false;
             }
             closeSent = true;
-            writer.writeClose(code, reason);
-            writer.flush();
+            WebSocketFrameWriter out = writer();
+            out.writeClose(code, reason);
+            out.flush();
             return true;
         } finally {
             frameLock.unlock();
@@ -549,7 +697,7 @@ public final class WebSocketSession implements WebSocket {
     public void goAway(int code, String reason) {
         try {
             if (sendClose(code, reason)) {
-                timers.startClosing(System.nanoTime());
+                timers().startClosing(System.nanoTime());
             }
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] close frame not sent: " + e.getMessage());
@@ -566,11 +714,20 @@ public final class WebSocketSession implements WebSocket {
         if (terminated) {
             return;
         }
-        switch (timers.due(now, transport.writeDeadlineNanos(), closeSent)) {
+        long writeDeadline = transport.writeDeadlineNanos();
+        SessionTimers running = timers;
+        if (running == null) {
+            if (writeDeadline == 0 || now - writeDeadline < 0) {
+                return; // no pings, no closing handshake, no late write: nothing can be due
+            }
+            running = timers();
+        }
+        switch (running.due(now, writeDeadline, closeSent)) {
             case NONE -> { }
             case PING -> Thread.ofVirtual().name("wisp-ws-ping-" + logName()).start(this::sendIdlePing);
             case ABORT -> {
-                LOG.log(DEBUG, () -> "[" + logName() + "] websocket aborted: " + timers.abortReason());
+                SessionTimers aborted = running;
+                LOG.log(DEBUG, () -> "[" + logName() + "] websocket aborted: " + aborted.abortReason());
                 closeTransport();
             }
         }
@@ -585,24 +742,24 @@ public final class WebSocketSession implements WebSocket {
     }
 
     /**
-     * Ends the connection: closes the transport and frees the zlib streams and buffers. Idempotent. The input's
-     * buffer and the inflater are freed only by the reading thread (they are its own).
+     * Ends the connection: closes the transport and frees the zlib streams and buffers. Idempotent. Called only
+     * by the reading thread (a listener's connection thread, or a holder of the read lock), which owns the input's
+     * buffer and the inflater.
      */
     private void terminate() {
         terminated = true;
         closeTransport();
-        if (readLock.isHeldByCurrentThread()) {
-            input.release();
-            if (inflater != null) {
-                inflater.close();
-            }
+        input.release();
+        if (inflater != null) {
+            inflater.close();
         }
-        if (deflater != null) {
+        if (deflate != null) {
             // A sender holding the lock fails fast now that the transport is closed.
             frameLock.lock();
             try {
-                deflater.close();
-                compressed.clear();
+                if (deflater != null) {
+                    deflater.close();
+                }
             } finally {
                 frameLock.unlock();
             }
@@ -614,7 +771,11 @@ public final class WebSocketSession implements WebSocket {
      * cost every idle WebSocket its bytes.
      */
     private String logName() {
-        return (role == Role.SERVER ? "c" : "k") + connectionId;
+        return (isServer ? "c" : "k") + connectionId;
+    }
+
+    private Role role() {
+        return isServer ? Role.SERVER : Role.CLIENT;
     }
 
     private void closeTransport() {

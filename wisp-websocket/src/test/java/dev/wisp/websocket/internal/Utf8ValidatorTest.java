@@ -71,6 +71,27 @@ class Utf8ValidatorTest {
         }
     }
 
+    @Test
+    void agreesWithTheJdkDecoderOnLongAsciiRunsWithSomethingElseAnywhere() {
+        Random random = new Random(7692);
+        byte[][] others = {Wire.hex("c3 a9"), Wire.hex("e2 82 ac"), Wire.hex("f0 9f 98 80"), Wire.hex("ff"),
+            Wire.hex("c3"), Wire.hex("80"), Wire.hex("ed a0 80")};
+        for (int i = 0; i < 5_000; i++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int j = 0; j < bytes.length; j++) {
+                bytes[j] = (byte) random.nextInt(0x80);
+            }
+            byte[] other = others[random.nextInt(others.length)];
+            if (bytes.length >= other.length) {
+                System.arraycopy(other, 0, bytes, random.nextInt(bytes.length - other.length + 1), other.length);
+            }
+            int split = random.nextInt(bytes.length + 1);
+            Utf8Validator validator = new Utf8Validator();
+            boolean fed = validator.feed(bytes, 0, split) & validator.feed(bytes, split, bytes.length - split);
+            assertEquals(jdkAccepts(bytes), fed && validator.isComplete(), Wire.hex(bytes) + " split at " + split);
+        }
+    }
+
     private static boolean jdkAccepts(byte[] bytes) {
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
