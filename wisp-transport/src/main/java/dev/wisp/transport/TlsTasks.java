@@ -4,8 +4,6 @@ import java.io.InterruptedIOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -22,7 +20,8 @@ import javax.net.ssl.SSLEngine;
  * signature; a client's processing of the server's flight), one for the tasks after it. A burst of new connections
  * fills the first with costly work; a handshake that has come that far then finishes on the second at once instead
  * of queueing behind every newer one (measured before: a client's first request waited up to 1.6 s behind the
- * key exchanges of connections opened after it). The waiting thread is woken through {@link PlatformWakeups}.
+ * key exchanges of connections opened after it). The waiting thread is woken through {@link PlatformWakeups}
+ * ({@link PlatformThreadCalls}).
  */
 final class TlsTasks {
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -64,19 +63,16 @@ final class TlsTasks {
     }
 
     private static void runOn(ExecutorService pool, Runnable task) throws InterruptedIOException {
-        WokenWhenDone done = new WokenWhenDone(task, Thread.currentThread());
-        pool.execute(done);
-        while (!done.isDone()) {
-            LockSupport.park(done);
-            if (Thread.currentThread().isInterrupted()) {
-                done.cancel(true);
-                throw new InterruptedIOException("interrupted during a TLS handshake");
-            }
-        }
         try {
-            done.get();
+            PlatformThreadCalls.call(pool, () -> {
+                task.run();
+                return null;
+            });
         } catch (InterruptedException e) {
-            throw new IllegalStateException("a task that is done does not wait", e);
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException("interrupted during a TLS handshake");
+            interrupted.initCause(e);
+            throw interrupted;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
@@ -86,21 +82,6 @@ final class TlsTasks {
                 throw error;
             }
             throw new IllegalStateException(cause);
-        }
-    }
-
-    /** A task that wakes its waiting thread when it ends, however it ends. */
-    private static final class WokenWhenDone extends FutureTask<Void> {
-        private final Thread waiter;
-
-        WokenWhenDone(Runnable task, Thread waiter) {
-            super(task, null);
-            this.waiter = waiter;
-        }
-
-        @Override
-        protected void done() {
-            PlatformWakeups.wake(waiter);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.wisp.client.internal;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.wisp.transport.PlatformThreadCalls;
 import dev.wisp.transport.StreamSocket;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * A connected Unix stream socket with a Linux abstract name, its calls made through the Foreign Function and
@@ -303,9 +303,8 @@ final class AbstractUnixSocket implements StreamSocket {
         if (!Thread.currentThread().isVirtual()) {
             return call.run();
         }
-        Future<Long> result = BLOCKING.submit(call::run);
         try {
-            return result.get();
+            return PlatformThreadCalls.call(BLOCKING, call::run);
         } catch (InterruptedException e) {
             // As an interruptible channel does: the socket closes, which ends the call on the other thread.
             close();

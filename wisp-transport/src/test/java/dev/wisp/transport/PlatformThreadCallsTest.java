@@ -1,0 +1,84 @@
+package dev.wisp.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A call run on a platform thread for a waiting virtual thread: its result, its failure, an interrupted wait. */
+class PlatformThreadCallsTest {
+    private final ExecutorService pool = Executors.newFixedThreadPool(1, Thread.ofPlatform().daemon().factory());
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void returnsWhatTheCallReturnedFromAPlatformThread() throws Exception {
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                result.set(PlatformThreadCalls.call(pool, () -> Thread.currentThread().isVirtual()));
+            } catch (Exception e) {
+                result.set(e);
+            }
+        }).join();
+
+        assertEquals(Boolean.FALSE, result.get(), "the call ran on a platform thread");
+    }
+
+    @Test
+    void aFailedCallEndsTheWaitWithItsCause() {
+        IllegalStateException thrown = new IllegalStateException("the call failed");
+
+        ExecutionException failure = assertThrows(ExecutionException.class,
+                () -> PlatformThreadCalls.call(pool, () -> {
+                    throw thrown;
+                }));
+
+        assertEquals(thrown, failure.getCause());
+    }
+
+    @Test
+    void anInterruptedWaitCancelsTheCallAndClearsTheInterrupt() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch interruptedToo = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                PlatformThreadCalls.call(pool, () -> {
+                    running.countDown();
+                    try {
+                        Thread.sleep(TimeUnit.SECONDS.toMillis(30));
+                    } catch (InterruptedException e) {
+                        interruptedToo.countDown(); // the cancel reached the call's thread
+                    }
+                    return null;
+                });
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+
+        waiter.interrupt();
+
+        assertTrue(waiter.join(java.time.Duration.ofSeconds(10)));
+        assertInstanceOf(InterruptedException.class, failure.get());
+        assertFalse(stillInterrupted.get(), "cleared, as Future.get() leaves it");
+        assertTrue(interruptedToo.await(10, TimeUnit.SECONDS), "the call was cancelled");
+    }
+}
