@@ -1,6 +1,6 @@
 package dev.wisp.transport;
 
-import java.util.concurrent.Callable;
+import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
@@ -15,14 +15,20 @@ public final class PlatformThreadCalls {
     private PlatformThreadCalls() {
     }
 
+    /** A call that may fail with an {@link IOException}. */
+    @FunctionalInterface
+    public interface IoCall<T> {
+        T call() throws IOException;
+    }
+
     /**
-     * Runs the call on one of the pool's threads and waits for its result, as {@code submit(call).get()} would.
+     * Runs the call on one of the pool's threads and waits for its result.
      *
-     * @throws ExecutionException if the call threw; its cause is what it threw
+     * @throws IOException what the call threw; a runtime exception or error it threw is rethrown as it is
      * @throws InterruptedException if the waiting thread is interrupted; the call is cancelled (its thread
      *     interrupted) and the interrupt status cleared, as {@link java.util.concurrent.Future#get()} does
      */
-    public static <T> T call(Executor pool, Callable<T> call) throws ExecutionException, InterruptedException {
+    public static <T> T call(Executor pool, IoCall<T> call) throws IOException, InterruptedException {
         WokenWhenDone<T> done = new WokenWhenDone<>(call, Thread.currentThread());
         pool.execute(done);
         while (!done.isDone()) {
@@ -32,15 +38,29 @@ public final class PlatformThreadCalls {
                 throw new InterruptedException("interrupted while a platform thread ran the call");
             }
         }
-        return done.get(); // done: returns at once
+        try {
+            return done.get(); // done: returns at once
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("an IoCall threw a checked exception it does not declare", cause);
+        }
     }
 
     /** A task that wakes its waiting thread when it ends, however it ends. */
     private static final class WokenWhenDone<T> extends FutureTask<T> {
         private final Thread waiter;
 
-        WokenWhenDone(Callable<T> call, Thread waiter) {
-            super(call);
+        WokenWhenDone(IoCall<T> call, Thread waiter) {
+            super(call::call);
             this.waiter = waiter;
         }
 

@@ -1,7 +1,7 @@
 package dev.wisp.transport;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLEngine;
@@ -73,15 +73,8 @@ final class TlsTasks {
             InterruptedIOException interrupted = new InterruptedIOException("interrupted during a TLS handshake");
             interrupted.initCause(e);
             throw interrupted;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
+        } catch (IOException e) {
+            throw new IllegalStateException("a delegated task cannot throw an IOException", e);
         }
     }
 }
