@@ -7,14 +7,29 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A blocking {@link SocketChannel} as a {@link StreamSocket}. The channel's own blocking reads have no timeout:
  * deadlines are the sweeper's, which shuts the input of a late read. An untimed read parks a virtual thread without
  * a timer object, and costs an idle connection fewer objects and a shallower parked stack than a {@link Socket}.
+ *
+ * <p>A virtual thread that blocks in a read or write is noted here, so that busy threads can wake it should the
+ * JDK's poller be late to (see {@link LateWakeups}).
  */
 final class ChannelSocket implements StreamSocket {
     private final SocketChannel channel;
+    /**
+     * The virtual thread that may be blocked in a read, and since when ({@link LateWakeups#nowMillis()}); null
+     * when none is.
+     */
+    private volatile Thread reader;
+    private volatile int readingSince;
+    /** The virtual thread that may be blocked in a write, and since when; null when none is. */
+    private volatile Thread writer;
+    private volatile int writingSince;
+    /** Whether {@link LateWakeups} lists this socket. */
+    private volatile boolean listed;
 
     ChannelSocket(SocketChannel channel) {
         this.channel = channel;
@@ -22,7 +37,12 @@ final class ChannelSocket implements StreamSocket {
 
     @Override
     public int read(ByteBuffer destination) throws IOException {
-        return channel.read(destination);
+        startReading();
+        try {
+            return channel.read(destination);
+        } finally {
+            reader = null;
+        }
     }
 
     /** Switches the channel to non-blocking mode for one read, and back before returning. */
@@ -41,6 +61,7 @@ final class ChannelSocket implements StreamSocket {
     public int readWithin(ByteBuffer destination, long nanos) throws IOException {
         Socket socket = channel.socket();
         socket.setSoTimeout((int) Math.max(1, nanos / 1_000_000));
+        startReading();
         try {
             int n = socket.getInputStream().read(destination.array(),
                     destination.arrayOffset() + destination.position(), destination.remaining());
@@ -51,13 +72,80 @@ final class ChannelSocket implements StreamSocket {
         } catch (SocketTimeoutException e) {
             return 0;
         } finally {
+            reader = null;
             socket.setSoTimeout(0);
         }
     }
 
     @Override
     public int write(ByteBuffer source) throws IOException {
-        return channel.write(source);
+        Thread thread = Thread.currentThread();
+        if (thread.isVirtual()) {
+            writingSince = LateWakeups.nowMillis();
+            writer = thread;
+            listIfNot();
+        }
+        try {
+            return channel.write(source);
+        } finally {
+            writer = null;
+        }
+    }
+
+    private void startReading() {
+        Thread thread = Thread.currentThread();
+        if (thread.isVirtual()) {
+            readingSince = LateWakeups.nowMillis();
+            reader = thread;
+            listIfNot();
+        }
+    }
+
+    private void listIfNot() {
+        if (!listed) {
+            listed = true;
+            LateWakeups.list(this);
+        }
+    }
+
+    /**
+     * Wakes the threads blocked here whose wait has passed a mark since the last scan (see
+     * {@link LateWakeups#passedMark}), and drops the socket from the list once none may be blocked.
+     */
+    void wakeLate(int now, int sinceLastScan) {
+        if (!channel.isOpen()) {
+            LateWakeups.unlist(this);
+            return;
+        }
+        Thread blockedReader = reader;
+        if (blockedReader != null && LateWakeups.passedMark(now - readingSince, sinceLastScan)) {
+            LockSupport.unpark(blockedReader);
+        }
+        Thread blockedWriter = writer;
+        if (blockedWriter != null && LateWakeups.passedMark(now - writingSince, sinceLastScan)) {
+            LockSupport.unpark(blockedWriter);
+        }
+        if (blockedReader == null && blockedWriter == null) {
+            unlistIfIdle();
+        }
+    }
+
+    /**
+     * Drops the socket from the list unless a thread started to block meanwhile. A thread that blocks sets its
+     * field before it reads {@link #listed}, and this clears {@code listed} before it reads the fields, so one of
+     * the two sees the other: the socket of a blocked thread is never left unlisted.
+     */
+    private void unlistIfIdle() {
+        listed = false;
+        if (reader != null || writer != null) {
+            listed = true;
+            return;
+        }
+        LateWakeups.unlist(this);
+        if (reader != null || writer != null) {
+            listed = true;
+            LateWakeups.list(this); // it came between the check and the removal
+        }
     }
 
     @Override
@@ -78,6 +166,7 @@ final class ChannelSocket implements StreamSocket {
     @Override
     public void close() throws IOException {
         channel.close();
+        LateWakeups.unlist(this);
     }
 
     /** A Unix domain socket has no IP address: its path stands as an unresolved host name, port 0. */

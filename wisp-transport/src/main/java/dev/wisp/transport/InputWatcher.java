@@ -107,10 +107,12 @@ public final class InputWatcher implements AutoCloseable {
      * work left: under load that is never, and a connection waking from idle waited for seconds. Unparked from a
      * virtual thread, the watcher queues among the connections being served and takes its turn at once. Costs a
      * clock read per call, and a selection per millisecond under load. The threads other platform threads woke
-     * (see {@link PlatformWakeups}) are passed on here too.
+     * (see {@link PlatformWakeups}) are passed on here too, and the threads the JDK's poller is late to wake are
+     * woken (see {@link LateWakeups}).
      */
     public void nudge() {
         PlatformWakeups.relay();
+        LateWakeups.wakeLate();
         long now = System.nanoTime();
         if (now - lastTurnNanos > NUDGE_AFTER_NANOS) {
             lastTurnNanos = now; // one nudge per interval, whoever calls

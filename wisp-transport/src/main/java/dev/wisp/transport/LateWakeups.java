@@ -1,0 +1,81 @@
+package dev.wisp.transport;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Wakes the virtual threads blocked in a socket channel's read or write that the JDK's poller is late to wake.
+ *
+ * <p>Why: a virtual thread blocked in a channel call parks until the JDK's poller sees the socket ready. In the
+ * JDK's default poller mode the pollers are virtual threads too; one that found nothing to do parks until a platform
+ * thread, the master poller, wakes it, and the scheduler runs such a wake-up only once its carrier has no work of
+ * its own. Under a steady load that can take seconds, and every socket of that poller waits with it (measured: in
+ * about a third of the HTTPS keep-alive runs, 15 of 64 connections waited 2 s in a read while their requests had
+ * arrived). So the busy connections, which run on exactly the carrier that is busy, look here after each exchange
+ * ({@link InputWatcher#nudge()}): every {@value #SCAN_MILLIS} ms one of them goes over the threads blocked in
+ * socket calls and unparks those that have waited {@value #FIRST_MILLIS} ms, then again at twice, four times that
+ * and so on. An unparked thread retries its call: it goes on if the socket is ready, and parks again otherwise, at
+ * the cost of a call that finds nothing. When no connection is busy, the carrier is free to run the poller, nobody
+ * looks here, and nothing is woken early.
+ *
+ * <p>A socket is listed while a thread may be blocked on it, and dropped by the scan once none is, so an idle
+ * connection that waits without a thread (see {@link InputWatcher}) is not looked at.
+ */
+final class LateWakeups {
+    static final int SCAN_MILLIS = 10;
+    static final int FIRST_MILLIS = 20;
+
+    private static final Set<ChannelSocket> LISTED = ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger LAST_SCAN_MILLIS = new AtomicInteger(nowMillis());
+
+    private LateWakeups() {
+    }
+
+    /**
+     * A clock in milliseconds for the waits: an int, so that a socket's two times cost it 8 bytes. It wraps after
+     * 24 days; waits are compared by difference, which the wrap does not disturb.
+     */
+    static int nowMillis() {
+        return (int) (System.nanoTime() / 1_000_000);
+    }
+
+    /** Lists the socket, whose thread is about to block on it; the socket's own flag makes this cheap when listed. */
+    static void list(ChannelSocket socket) {
+        LISTED.add(socket);
+    }
+
+    /** Drops the socket, which has no thread blocked on it now; see {@link ChannelSocket#unlistIfIdle()}. */
+    static void unlist(ChannelSocket socket) {
+        LISTED.remove(socket);
+    }
+
+    /** Goes over the listed sockets if no one has for {@value #SCAN_MILLIS} ms. For busy virtual threads to call. */
+    static void wakeLate() {
+        int now = nowMillis();
+        int last = LAST_SCAN_MILLIS.get();
+        if (now - last < SCAN_MILLIS || !LAST_SCAN_MILLIS.compareAndSet(last, now)) {
+            return;
+        }
+        for (ChannelSocket socket : LISTED) {
+            socket.wakeLate(now, now - last);
+        }
+    }
+
+    /**
+     * Whether a wait of this length, seen now and not at the scan this long ago, passed one of the marks at which
+     * a blocked thread is woken: {@value #FIRST_MILLIS} ms, then each doubling of it. Doubling keeps what a
+     * thread blocked for long on a quiet socket costs small: a few wake-ups in all, not one per scan.
+     */
+    static boolean passedMark(int waitedMillis, int sinceLastScanMillis) {
+        return mark(waitedMillis) > mark(waitedMillis - sinceLastScanMillis);
+    }
+
+    /** -1 before the first mark, 0 after it, 1 after twice it, 2 after four times it... */
+    private static int mark(int waitedMillis) {
+        if (waitedMillis < FIRST_MILLIS) {
+            return -1;
+        }
+        return 31 - Integer.numberOfLeadingZeros(waitedMillis / FIRST_MILLIS);
+    }
+}

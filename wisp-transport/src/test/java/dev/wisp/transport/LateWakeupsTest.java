@@ -1,0 +1,130 @@
+package dev.wisp.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A read blocked on a socket whose bytes have arrived goes on while virtual threads keep the only carrier busy. The
+ * JDK's poller alone does not wake it then: its wake-up waits for a carrier with nothing else to do (on JDK 25 with
+ * one carrier, it was still waiting after 5 s). Busy threads that pass through {@link InputWatcher#nudge()} wake it.
+ */
+class LateWakeupsTest {
+    private static final long CHILD_SECONDS = 60;
+
+    @Test
+    void aReadLeftWaitingByTheJdkPollerIsWokenByBusyThreads() throws Exception {
+        // One carrier, as on a one-core machine or a server pinned to one core: the scheduler must be configured
+        // before the first virtual thread, so in a JVM of its own.
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-Djdk.virtualThreadScheduler.parallelism=1",
+                "-cp", classPath(), BusyCarrier.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        boolean ended = child.waitFor(CHILD_SECONDS, TimeUnit.SECONDS);
+        if (!ended) {
+            child.destroyForcibly();
+        }
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(ended, "the child ended: " + output);
+        assertEquals(0, child.exitValue(), output);
+        assertEquals(BusyCarrier.WOKEN, output);
+    }
+
+    /** The test's classes and the module's: surefire puts the latter on the module path. */
+    private static String classPath() {
+        return Stream.of("jdk.module.path", "java.class.path").map(System::getProperty)
+                .filter(path -> path != null && !path.isEmpty())
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    @Test
+    void aThreadIsWokenAtTheFirstMarkAndAtEachDoublingOfIt() {
+        int scan = LateWakeups.SCAN_MILLIS;
+        int first = LateWakeups.FIRST_MILLIS;
+
+        assertFalse(LateWakeups.passedMark(first - 1, scan), "before the first mark");
+        assertTrue(LateWakeups.passedMark(first, scan));
+        assertFalse(LateWakeups.passedMark(first + scan, scan), "once per mark");
+        assertTrue(LateWakeups.passedMark(2 * first + 1, scan));
+        assertFalse(LateWakeups.passedMark(3 * first, scan));
+        assertTrue(LateWakeups.passedMark(4 * first, scan));
+        assertTrue(LateWakeups.passedMark(8 * first + scan / 2, scan));
+        assertFalse(LateWakeups.passedMark(12 * first, scan));
+    }
+
+    /**
+     * In a JVM with one carrier: two virtual threads wake each other in turn, so the carrier always has work of its
+     * own, and nudge the input watcher as a busy connection does; a third waits in a socket read for a byte that
+     * is then sent. Prints {@link #WOKEN} if the read returns within 10 s.
+     */
+    static final class BusyCarrier {
+        static final String WOKEN = "the read went on";
+        private static volatile boolean stopped;
+
+        public static void main(String[] args) throws Exception {
+            try (ServerSocketChannel server = ServerSocketChannel.open()
+                            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    SocketChannel client = SocketChannel.open(server.getLocalAddress());
+                    StreamSocket accepted = StreamSocket.of(server.accept());
+                    InputWatcher watcher = InputWatcher.start("watcher", Thread.ofVirtual().factory())) {
+                AtomicLong read = new AtomicLong();
+                Thread reader = Thread.ofVirtual().start(() -> read.set(readOneByte(accepted)));
+                awaitBlocked(reader);
+                Thread[] busy = new Thread[2];
+                for (int i = 0; i < busy.length; i++) {
+                    int other = 1 - i;
+                    busy[i] = Thread.ofVirtual().unstarted(() -> {
+                        while (!stopped) {
+                            watcher.nudge();
+                            LockSupport.unpark(busy[other]);
+                            LockSupport.park();
+                        }
+                        LockSupport.unpark(busy[other]);
+                    });
+                }
+                busy[0].start();
+                busy[1].start();
+                Thread.sleep(100);
+
+                client.write(ByteBuffer.wrap(new byte[] {42}));
+
+                boolean woken = reader.join(Duration.ofSeconds(10));
+                stopped = true;
+                System.out.println(woken && read.get() == 1 ? WOKEN : "the read still waits");
+            }
+            System.exit(0); // the busy threads may still be winding down
+        }
+
+        private static long readOneByte(StreamSocket socket) {
+            try {
+                return socket.read(ByteBuffer.allocate(1));
+            } catch (IOException e) {
+                return -2;
+            }
+        }
+
+        private static void awaitBlocked(Thread thread) throws InterruptedException {
+            while (thread.getState() != Thread.State.WAITING) {
+                Thread.sleep(1);
+            }
+        }
+    }
+}
