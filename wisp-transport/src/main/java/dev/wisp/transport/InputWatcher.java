@@ -108,12 +108,13 @@ public final class InputWatcher implements AutoCloseable {
      * virtual thread, the watcher queues among the connections being served and takes its turn at once. Costs a
      * clock read per call, and a selection per millisecond under load. The threads other platform threads woke
      * (see {@link PlatformWakeups}) are passed on here too, and the threads the JDK's poller is late to wake are
-     * woken (see {@link LateWakeups}).
+     * woken (see {@link LateWakeups}). The call counts as the end of an exchange for {@link CarrierLoad}.
      */
     public void nudge() {
         PlatformWakeups.relay();
         LateWakeups.wakeLate();
         long now = System.nanoTime();
+        CarrierLoad.exchangeEnded(now);
         if (now - lastTurnNanos > NUDGE_AFTER_NANOS) {
             lastTurnNanos = now; // one nudge per interval, whoever calls
             LockSupport.unpark(thread);
