@@ -131,7 +131,7 @@ public final class Connector {
         Http1ClientConnection connection;
         try {
             if (proxy != null && (proxy.isSocks() || origin.isTls())) {
-                tunnel(socket.channel().orElseThrow(), origin, socksTarget, proxy, call, deadline);
+                tunnel(socket, origin, socksTarget, proxy, call, deadline);
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
@@ -236,16 +236,16 @@ public final class Connector {
      *
      * @param socksTarget the origin's address for a socks5:// proxy; null to send the name
      */
-    private void tunnel(SocketChannel channel, Origin origin, InetAddress socksTarget, ProxyConfig proxy,
+    private void tunnel(StreamSocket socket, Origin origin, InetAddress socksTarget, ProxyConfig proxy,
             CallContext call, long deadline) throws IOException {
         String what = (proxy.isSocks() ? "SOCKS5 CONNECT to " : "CONNECT to ") + origin.host() + ":" + origin.port()
                 + " through " + proxy;
         try {
             if (proxy.isSocks()) {
-                call.blockedOn(channel);
-                SocksTunnel.open(channel, origin, socksTarget, proxy, deadline);
+                call.blockedOn(socket);
+                SocksTunnel.open(socket, origin, socksTarget, proxy, deadline);
             } else {
-                ProxyTunnel.open(channel, origin, proxy, deadline);
+                ProxyTunnel.open(socket, origin, proxy, deadline);
             }
         } catch (SocketTimeoutException e) {
             call.checkNotCanceled();
