@@ -33,7 +33,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
@@ -139,9 +138,6 @@ public final class Connector {
         }
         long connectedAt = System.nanoTime();
         try {
-            if (!unix) {
-                socket.channel().orElseThrow().setOption(StandardSocketOptions.TCP_NODELAY, true);
-            }
             InetSocketAddress remote = socket.remoteAddress();
             Events.fire(events, listener -> listener.connected(info, remote));
             long writeTimeout = config.writeTimeout().toNanos();
@@ -353,7 +349,7 @@ public final class Connector {
         }
         IOException last;
         try {
-            return StreamSocket.of(new ConnectionRace(addresses, origin.port(), options, call, deadline).connect());
+            return new ConnectionRace(addresses, origin.port(), options, call, deadline).connect();
         } catch (SocketTimeoutException e) {
             throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
         } catch (IOException e) {
