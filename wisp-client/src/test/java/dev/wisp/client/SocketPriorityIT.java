@@ -97,6 +97,29 @@ class SocketPriorityIT {
         });
     }
 
+    /**
+     * ::1 answers nothing (its accept queue is full), so the IPv4 attempt starts after the attempt delay and wins,
+     * and the IPv6 one, still waiting for its SYN to be answered, is closed.
+     */
+    @Test
+    void theNextFamilyWinsWhenTheFirstDoesNotAnswerAndTheLoserIsClosed() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (BlackHoleListener blackHole = BlackHoleListener.open(InetAddress.getByName("::1"));
+                    Server server = Server.create(ServerConfig.builder().bindAddress(InetAddress.getByName("127.0.0.1"))
+                            .port(blackHole.port()).build(), ROUTER).start()) {
+                Resolver resolver = Resolver.fixed(Map.of("dual.test:" + server.port(),
+                        List.of(InetAddress.getByName("::1"), InetAddress.getByName("127.0.0.1"))), Resolver.SYSTEM);
+                ClientConfig config = ClientConfig.builder().resolver(resolver).connectTimeout(Duration.ofSeconds(8))
+                        .socketOptions(priority().connectionAttemptDelay(Duration.ofMillis(100)).build()).build();
+                try (Client client = Client.create(config)) {
+                    String whoami = client.send(Request.get("http://dual.test:" + server.port() + "/whoami")).text();
+                    assertEquals("127.0.0.1", whoami.substring(0, whoami.indexOf(':')));
+                    assertEquals(1, client.openConnections());
+                }
+            }
+        });
+    }
+
     @Test
     void aRefusedConnectionAndAnUnansweredOneFailAsWithoutAPriority() {
         assertTimeoutPreemptively(LIMIT, () -> {

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * <p>With a local port to bind, two sockets cannot hold it at once, so the attempts run one after another, each
  * with its share of the time left (with n addresses left to try, 1/n of it).
  *
+ * <p>Each attempt is a {@link ConnectAttempt}: a JDK socket channel, or a native socket when the options ask for what
+ * the JDK cannot set (a priority); the race is the same for both.
+ *
  * <p>One use: {@link #connect()} runs on the caller's thread, each attempt on a virtual thread of its own; a cancel
  * of the call closes every attempt's socket.
  */
