@@ -56,6 +56,12 @@ class SocketPriorityIT {
         return SocketOptions.builder().priority(6);
     }
 
+    /** dual.test at the port: ::1 first, then 127.0.0.1. */
+    private static Resolver dualStack(int port) throws IOException {
+        return Resolver.fixed(Map.of("dual.test:" + port,
+                List.of(InetAddress.getByName("::1"), InetAddress.getByName("127.0.0.1"))), Resolver.SYSTEM);
+    }
+
     @Test
     void tlsKeepAliveAndWebSocketRunOverThePrioritizedSocket() {
         assertTimeoutPreemptively(LIMIT, () -> {
@@ -85,9 +91,7 @@ class SocketPriorityIT {
             try (Server server = Server.create(ServerConfig.builder().bindAddress(InetAddress.getByName("127.0.0.1"))
                     .port(0).build(), ROUTER).start()) {
                 int localPort = freeLocalPort();
-                Resolver resolver = Resolver.fixed(Map.of("dual.test:" + server.port(),
-                        List.of(InetAddress.getByName("::1"), InetAddress.getByName("127.0.0.1"))), Resolver.SYSTEM);
-                ClientConfig config = ClientConfig.builder().resolver(resolver)
+                ClientConfig config = ClientConfig.builder().resolver(dualStack(server.port()))
                         .socketOptions(priority().localPort(localPort).build()).build();
                 try (Client client = Client.create(config)) {
                     assertEquals("127.0.0.1:" + localPort,
@@ -107,9 +111,8 @@ class SocketPriorityIT {
             try (BlackHoleListener blackHole = BlackHoleListener.open(InetAddress.getByName("::1"));
                     Server server = Server.create(ServerConfig.builder().bindAddress(InetAddress.getByName("127.0.0.1"))
                             .port(blackHole.port()).build(), ROUTER).start()) {
-                Resolver resolver = Resolver.fixed(Map.of("dual.test:" + server.port(),
-                        List.of(InetAddress.getByName("::1"), InetAddress.getByName("127.0.0.1"))), Resolver.SYSTEM);
-                ClientConfig config = ClientConfig.builder().resolver(resolver).connectTimeout(Duration.ofSeconds(8))
+                ClientConfig config = ClientConfig.builder().resolver(dualStack(server.port()))
+                        .connectTimeout(Duration.ofSeconds(8))
                         .socketOptions(priority().connectionAttemptDelay(Duration.ofMillis(100)).build()).build();
                 try (Client client = Client.create(config)) {
                     String whoami = client.send(Request.get("http://dual.test:" + server.port() + "/whoami")).text();
