@@ -24,9 +24,10 @@ import java.util.List;
  * connection without a priority between two it measures keeps one measured connection's last packets out of the
  * next one's figures.
  *
- * <p>A {@code prio} queueing discipline with its per-band counters would show the priority's effect, but kernels
- * built without {@code sch_prio} (as some CI machines' are) cannot have one, and a classic BPF filter cannot read
- * the priority; the eBPF filter needs only {@code CONFIG_BPF_SYSCALL}, and reads the value itself.
+ * <p>A {@code prio} queueing discipline with its per-band counters would show the priority's effect, but a kernel
+ * built without {@code CONFIG_NET_SCH_PRIO} (the machines these tests were written on have none) cannot have one,
+ * and a classic BPF filter cannot read the priority; the eBPF filter needs only {@code CONFIG_BPF_SYSCALL}, and
+ * reads the value itself rather than the band it selects.
  *
  * <p>Making a namespace, loading the filter and copying another process's descriptor take root; without it the
  * test is skipped, or fails in CI. The peer is stopped by its process id when the command ends, and by itself after
