@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.client.internal.PrioritySockets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,8 @@ import java.util.Optional;
 /**
  * Options for the sockets a client opens (libwebsockets' {@code lws_client_connect_info}): a Unix domain socket to
  * use instead of TCP (a path, or a Linux abstract name), the local address and port to bind to, which address family
- * to try first when a name has both, and the IP type of service. Linux's {@code SO_PRIORITY} cannot be set from the JDK:
- * {@link Builder#priority(int)} says so with {@link UnsupportedSocketOptionException}.
+ * to try first when a name has both, the IP type of service, and Linux's {@code SO_PRIORITY}, which needs Java 22
+ * (see {@link Builder#priority(int)}).
  *
  * <p>Immutable; build one with {@link #builder()}.
  */
@@ -71,6 +72,7 @@ public final class SocketOptions {
     private final Path unixSocket;
     private final String abstractUnixSocket;
     private final int typeOfService;
+    private final int priority;
     private final Duration connectionAttemptDelay;
     private final InetAddress localAddress;
     private final int localPort;
@@ -80,6 +82,7 @@ public final class SocketOptions {
         this.unixSocket = builder.unixSocket;
         this.abstractUnixSocket = builder.abstractUnixSocket;
         this.typeOfService = builder.typeOfService;
+        this.priority = builder.priority;
         this.connectionAttemptDelay = builder.connectionAttemptDelay;
         this.localAddress = builder.localAddress;
         this.localPort = builder.localPort;
@@ -132,6 +135,11 @@ public final class SocketOptions {
      */
     public java.util.OptionalInt typeOfService() {
         return typeOfService < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(typeOfService);
+    }
+
+    /** Linux's {@code SO_PRIORITY} set on each TCP socket, 0 to 7, if set. */
+    public java.util.OptionalInt priority() {
+        return priority < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(priority);
     }
 
     /**
@@ -192,6 +200,7 @@ public final class SocketOptions {
         private int localPort;
         private IpPreference ipPreference = IpPreference.INTERLEAVED;
         private int typeOfService = -1;
+        private int priority = -1;
         private Duration connectionAttemptDelay = DEFAULT_ATTEMPT_DELAY;
 
         private Builder() {
@@ -228,14 +237,31 @@ public final class SocketOptions {
         }
 
         /**
-         * Linux's {@code SO_PRIORITY} (1-7): the JDK offers no way to set it without native code, so this always
-         * throws rather than leave it unset silently.
+         * Sets Linux's {@code SO_PRIORITY} on each TCP socket, 0 to 7 (libwebsockets' {@code priority}): the
+         * priority of the packets it sends, which queueing disciplines sort by (with {@code pfifo_fast}'s default
+         * map, 6 and 7, {@code TC_PRIO_INTERACTIVE} and {@code TC_PRIO_CONTROL}, go first) and VLAN devices can map
+         * to 802.1p. The socket gets it before it connects, so the SYN carries it too, after the
+         * {@link #typeOfService(int) type of service} (on Linux, {@code IP_TOS} sets the priority as well, from the
+         * TOS byte; the priority asked for wins).
          *
-         * @throws UnsupportedSocketOptionException always
+         * <p>java.net cannot set it, so a connection with a priority is opened through the Foreign Function and
+         * Memory API instead, with every other option here honoured the same way: it needs Java 22 or later, Linux,
+         * and native access granted to the client's module as for {@link #abstractUnixSocket(String)}. Both are
+         * checked here, when the option is set. Without {@code CAP_NET_ADMIN} (or {@code CAP_NET_RAW}) the kernel
+         * takes 0 to 6 only: with 7, each connection then fails with {@link UnsupportedSocketOptionException}
+         * naming {@code SO_PRIORITY}, the value and the kernel's "Operation not permitted".
+         *
+         * @throws IllegalArgumentException for a value outside 0..7
+         * @throws UnsupportedSocketOptionException on Java 21 (no Foreign Function and Memory API) or on a system
+         *     other than Linux, saying which
          */
         public Builder priority(int priority) {
-            throw new UnsupportedSocketOptionException("SO_PRIORITY", "SO_PRIORITY is not supported by the JDK"
-                    + " (priority " + priority + " asked for): java.net has no such socket option");
+            if (priority < 0 || priority > 7) {
+                throw new IllegalArgumentException("priority must be 0..7 (SO_PRIORITY): " + priority);
+            }
+            PrioritySockets.requireSupported();
+            this.priority = priority;
+            return this;
         }
 
         /**
@@ -283,8 +309,9 @@ public final class SocketOptions {
         }
 
         /**
-         * @throws IllegalArgumentException for a port outside 0..65535, binding with a Unix socket, both a path and
-         *     an abstract name, or an abstract name that is empty or longer than 107 bytes
+         * @throws IllegalArgumentException for a port outside 0..65535, binding, a type of service or a priority with
+         *     a Unix socket, both a path and an abstract name, or an abstract name that is empty or longer than 107
+         *     bytes
          */
         public SocketOptions build() {
             if (unixSocket != null && abstractUnixSocket != null) {
@@ -301,6 +328,10 @@ public final class SocketOptions {
             }
             if (unix && typeOfService >= 0) {
                 throw new IllegalArgumentException("a Unix domain socket has no IP type of service");
+            }
+            if (unix && priority >= 0) {
+                throw new IllegalArgumentException("priority (SO_PRIORITY) is for TCP sockets, not a Unix domain"
+                        + " socket");
             }
             if (connectionAttemptDelay.compareTo(Duration.ofMillis(10)) < 0
                     || connectionAttemptDelay.compareTo(Duration.ofSeconds(2)) > 0) {

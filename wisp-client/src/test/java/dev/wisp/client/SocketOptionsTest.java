@@ -49,15 +49,29 @@ class SocketOptionsTest {
     }
 
     @Test
-    void refusesSoPriorityWhichTheJdkCannotSetAndTypeOfServiceOutOfRange() {
-        UnsupportedSocketOptionException e = assertThrows(UnsupportedSocketOptionException.class,
-                () -> SocketOptions.builder().priority(6));
-        assertEquals("SO_PRIORITY", e.option());
-        assertTrue(e.getMessage().startsWith("SO_PRIORITY is not supported by the JDK"), e.getMessage());
+    void refusesPrioritiesOutsideZeroToSevenAndTypeOfServiceOutOfRange() {
+        assertEquals("priority must be 0..7 (SO_PRIORITY): 8", assertThrows(IllegalArgumentException.class,
+                () -> SocketOptions.builder().priority(8)).getMessage());
+        assertEquals("priority must be 0..7 (SO_PRIORITY): -1", assertThrows(IllegalArgumentException.class,
+                () -> SocketOptions.builder().priority(-1)).getMessage());
         assertEquals("typeOfService must be 0..255: 256", assertThrows(IllegalArgumentException.class,
                 () -> SocketOptions.builder().typeOfService(256)).getMessage());
         assertEquals(0x10, SocketOptions.builder().typeOfService(SocketOptions.TypeOfService.LOW_DELAY).build()
                 .typeOfService().getAsInt());
         assertTrue(SocketOptions.defaults().typeOfService().isEmpty());
+        assertTrue(SocketOptions.defaults().priority().isEmpty());
+    }
+
+    /**
+     * Unit tests run on the class directory, where the JVM ignores {@code META-INF/versions}: these are the Java 21
+     * classes, which refuse a priority when it is set, as a Java 21 runtime does with the jar.
+     */
+    @Test
+    void refusesAPriorityOnJava21WhenItIsSet() {
+        UnsupportedSocketOptionException e = assertThrows(UnsupportedSocketOptionException.class,
+                () -> SocketOptions.builder().priority(6));
+        assertEquals("SO_PRIORITY", e.option());
+        assertEquals("SO_PRIORITY needs Java 22 or later: java.net cannot set it, and the client sets it through"
+                + " the Foreign Function and Memory API", e.getMessage());
     }
 }

@@ -2,7 +2,6 @@ package dev.wisp.testing;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,13 +15,14 @@ import java.util.List;
  * the connection. The peer is stopped by its process id when the command ends, and by itself after a minute with
  * no connection.
  *
- * <p>Making a namespace takes root ({@code unshare --net}); without it the test is skipped, or fails in CI.
+ * <p>Making a namespace takes root ({@code unshare --net}); without it the test is skipped, or fails in CI (see
+ * {@code NetworkNamespace}).
  */
 public final class TosReflectingNamespace {
     /** The peer's port; the namespace is new, so nothing else holds it. */
     public static final int PORT = 8000;
 
-    private static final String PEER = """
+    private static final String PEER = NetworkNamespace.READ_HEAD + """
             import os, socket, sys
             server = socket.socket()
             server.bind(("127.0.0.1", %d))
@@ -37,27 +37,12 @@ public final class TosReflectingNamespace {
                 connection, _ = server.accept()
                 tos = connection.getsockopt(socket.IPPROTO_IP, socket.IP_TOS)
                 connection.settimeout(10)
-                head = b""
-                while b"\\r\\n\\r\\n" not in head:
-                    chunk = connection.recv(4096)
-                    if not chunk:
-                        break
-                    head += chunk
+                read_head(connection)
                 body = str(tos).encode()
                 connection.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: %%d\\r\\nConnection: close\\r\\n\\r\\n"
                         %% len(body) + body)
                 connection.close()
             """.formatted(PORT);
-
-    /** The namespace's setup, the peer started (its pid printed once it listens), the command, the peer stopped. */
-    private static final String SCRIPT = """
-            ip link set lo up && sysctl -q -w net.ipv4.tcp_reflect_tos=1 || exit 97
-            peer=$(python3 -c "$TOS_PEER") || exit 98
-            "$@"
-            status=$?
-            kill "$peer"
-            exit $status
-            """;
 
     private TosReflectingNamespace() {
     }
@@ -69,27 +54,7 @@ public final class TosReflectingNamespace {
      */
     public static PeerTools.Result run(Duration timeout, List<String> command)
             throws IOException, InterruptedException {
-        requireNamespaces();
-        List<String> wrapped = new ArrayList<>(List.of("env", "TOS_PEER=" + PEER, "unshare", "--net", "sh", "-c",
-                SCRIPT, "sh"));
-        wrapped.addAll(command);
-        PeerTools.Result result = PeerTools.run(timeout, wrapped);
-        if (result.exitCode() == 97 || result.exitCode() == 98) {
-            throw new AssertionError((result.exitCode() == 97 ? "could not bring lo up or set tcp_reflect_tos"
-                    : "the python3 peer did not start") + " in the new namespace: " + result.stderr());
-        }
-        return result;
-    }
-
-    /** Skips the test (fails it in CI) when no namespace can be made here: not root, or no unshare, ip, python3. */
-    private static void requireNamespaces() throws IOException, InterruptedException {
-        PeerTools.require("unshare");
-        PeerTools.require("ip");
-        PeerTools.require("python3");
-        PeerTools.Result probe = PeerTools.run(Duration.ofSeconds(10), List.of("unshare", "--net", "true"));
-        if (probe.exitCode() != 0) {
-            PeerTools.missing("cannot make a network namespace (unshare --net needs root): "
-                    + probe.stderr().strip());
-        }
+        return NetworkNamespace.run(timeout, "ip link set lo up && sysctl -q -w net.ipv4.tcp_reflect_tos=1", PEER,
+                command);
     }
 }

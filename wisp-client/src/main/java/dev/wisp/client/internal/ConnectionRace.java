@@ -4,15 +4,13 @@ import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.client.SocketOptions;
 import dev.wisp.client.UnsupportedSocketOptionException;
+import dev.wisp.transport.StreamSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -24,14 +22,17 @@ import java.util.concurrent.TimeUnit;
  * <p>With a local port to bind, two sockets cannot hold it at once, so the attempts run one after another, each
  * with its share of the time left (with n addresses left to try, 1/n of it).
  *
+ * <p>Each attempt is a {@link ConnectAttempt}: a JDK socket channel, or a native socket when the options ask for what
+ * the JDK cannot set (a priority); the race is the same for both.
+ *
  * <p>One use: {@link #connect()} runs on the caller's thread, each attempt on a virtual thread of its own; a cancel
  * of the call closes every attempt's socket.
  */
 final class ConnectionRace {
     private static final System.Logger LOG = System.getLogger(ConnectionRace.class.getName());
 
-    /** What one attempt came to: a connected channel, or why not. */
-    private record Outcome(SocketChannel channel, InetAddress address, Exception failure) {
+    /** What one attempt came to: a connected socket, or why not. */
+    private record Outcome(ConnectAttempt attempt, StreamSocket socket, Exception failure) {
     }
 
     private final List<InetAddress> addresses;
@@ -42,8 +43,9 @@ final class ConnectionRace {
     private final long deadline;
     private final boolean sequential;
     private final LinkedBlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
-    private final List<SocketChannel> channels = new ArrayList<>();
-    private final List<Thread> attempts = new ArrayList<>();
+    /** Every attempt started, to close all but the winner; guarded by itself. */
+    private final List<ConnectAttempt> attempts = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
 
     ConnectionRace(List<InetAddress> addresses, int port, SocketOptions options, CallContext call, long deadline) {
         this.addresses = addresses;
@@ -58,18 +60,18 @@ final class ConnectionRace {
     /**
      * Races the attempts until one connects.
      *
-     * @return the winner's channel, connected and blocking
+     * @return the winner's socket, connected and blocking
      * @throws SocketTimeoutException if the deadline passed first
      * @throws IOException the last attempt's failure if every attempt failed (a {@link java.net.ConnectException}
      *     when the last one was refused)
-     * @throws UnsupportedSocketOptionException if the kernel did not keep the type of service
+     * @throws UnsupportedSocketOptionException if the kernel refused an option or did not keep the type of service
      */
-    SocketChannel connect() throws IOException {
+    StreamSocket connect() throws IOException {
         call.blockedOn(this::closeAll);
         int started = 0;
         int running = 0;
         Exception last = null;
-        SocketChannel winner = null;
+        ConnectAttempt winner = null;
         try {
             start(addresses.get(started++));
             running++;
@@ -91,9 +93,9 @@ final class ConnectionRace {
                     continue;
                 }
                 running--;
-                if (outcome.channel() != null) {
-                    winner = outcome.channel();
-                    return winner;
+                if (outcome.socket() != null) {
+                    winner = outcome.attempt();
+                    return outcome.socket();
                 }
                 last = outcome.failure();
                 if (last instanceof UnsupportedSocketOptionException unsupported) {
@@ -123,7 +125,7 @@ final class ConnectionRace {
      */
     private void awaitAttempts() {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        for (Thread attempt : attempts) {
+        for (Thread attempt : threads) {
             try {
                 if (!attempt.join(java.time.Duration.ofNanos(Math.max(1, end - System.nanoTime())))) {
                     return;
@@ -136,46 +138,26 @@ final class ConnectionRace {
     }
 
     private void start(InetAddress address) throws IOException {
-        SocketChannel channel = SocketChannel.open();
-        synchronized (channels) {
-            channels.add(channel);
+        ConnectAttempt attempt = ConnectAttempt.open(address, options);
+        int remaining;
+        synchronized (attempts) {
+            attempts.add(attempt);
+            remaining = addresses.size() - attempts.size() + 1;
         }
-        int remaining = addresses.size() - channels.size() + 1;
         long left = Math.max(1, deadline - System.nanoTime());
         long budget = sequential ? left / remaining : left;
-        attempts.add(Thread.ofVirtual().name("wisp-connect-" + address.getHostAddress())
-                .start(() -> attempt(channel, address, budget)));
+        threads.add(Thread.ofVirtual().name("wisp-connect-" + address.getHostAddress())
+                .start(() -> attempt(attempt, address, budget)));
     }
 
-    private void attempt(SocketChannel channel, InetAddress address, long budgetNanos) {
+    private void attempt(ConnectAttempt attempt, InetAddress address, long budgetNanos) {
         try {
-            if (options.binds()) {
-                channel.bind(options.bindAddress());
-            }
-            if (options.typeOfService().isPresent()) {
-                setTypeOfService(channel, options.typeOfService().getAsInt());
-            }
-            // The socket adapter of a blocking channel connects with a timeout; the channel's own connect has none.
-            channel.socket().connect(new InetSocketAddress(address, port),
-                    (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(budgetNanos)));
-            outcomes.add(new Outcome(channel, address, null));
+            StreamSocket socket = attempt.connect(new InetSocketAddress(address, port), budgetNanos);
+            outcomes.add(new Outcome(attempt, socket, null));
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
+            attempt.close();
             LOG.log(DEBUG, () -> "connect to " + address + ":" + port + " failed: " + e.getMessage());
-            outcomes.add(new Outcome(null, address, e));
-        }
-    }
-
-    /**
-     * Sets IP_TOS and reads it back: the JDK ignores a value the kernel refuses without a word, and an option the
-     * platform cannot honour must fail, not pass silently.
-     */
-    private static void setTypeOfService(SocketChannel channel, int value) throws IOException {
-        channel.setOption(StandardSocketOptions.IP_TOS, value);
-        int kept = channel.getOption(StandardSocketOptions.IP_TOS);
-        if (kept != value) {
-            throw new UnsupportedSocketOptionException("IP_TOS", String.format(Locale.ROOT,
-                    "IP_TOS 0x%02x was not applied: the socket kept 0x%02x", value, kept));
+            outcomes.add(new Outcome(attempt, null, e));
         }
     }
 
@@ -184,21 +166,13 @@ final class ConnectionRace {
     }
 
     /** Closes every attempt's socket but the winner's: losers, and late winners, never stay open. */
-    private void closeAllBut(SocketChannel winner) {
-        synchronized (channels) {
-            for (SocketChannel channel : channels) {
-                if (channel != winner) {
-                    closeQuietly(channel);
+    private void closeAllBut(ConnectAttempt winner) {
+        synchronized (attempts) {
+            for (ConnectAttempt attempt : attempts) {
+                if (attempt != winner) {
+                    attempt.close();
                 }
             }
-        }
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(DEBUG, () -> "close of a connection attempt: " + e);
         }
     }
 }

@@ -33,7 +33,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
@@ -131,7 +130,7 @@ public final class Connector {
         Http1ClientConnection connection;
         try {
             if (proxy != null && (proxy.isSocks() || origin.isTls())) {
-                tunnel(socket.channel().orElseThrow(), origin, socksTarget, proxy, call, deadline);
+                tunnel(socket, origin, socksTarget, proxy, call, deadline);
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
@@ -139,9 +138,6 @@ public final class Connector {
         }
         long connectedAt = System.nanoTime();
         try {
-            if (!unix) {
-                socket.channel().orElseThrow().setOption(StandardSocketOptions.TCP_NODELAY, true);
-            }
             InetSocketAddress remote = socket.remoteAddress();
             Events.fire(events, listener -> listener.connected(info, remote));
             long writeTimeout = config.writeTimeout().toNanos();
@@ -236,16 +232,16 @@ public final class Connector {
      *
      * @param socksTarget the origin's address for a socks5:// proxy; null to send the name
      */
-    private void tunnel(SocketChannel channel, Origin origin, InetAddress socksTarget, ProxyConfig proxy,
+    private void tunnel(StreamSocket socket, Origin origin, InetAddress socksTarget, ProxyConfig proxy,
             CallContext call, long deadline) throws IOException {
         String what = (proxy.isSocks() ? "SOCKS5 CONNECT to " : "CONNECT to ") + origin.host() + ":" + origin.port()
                 + " through " + proxy;
         try {
             if (proxy.isSocks()) {
-                call.blockedOn(channel);
-                SocksTunnel.open(channel, origin, socksTarget, proxy, deadline);
+                call.blockedOn(socket);
+                SocksTunnel.open(socket, origin, socksTarget, proxy, deadline);
             } else {
-                ProxyTunnel.open(channel, origin, proxy, deadline);
+                ProxyTunnel.open(socket, origin, proxy, deadline);
             }
         } catch (SocketTimeoutException e) {
             call.checkNotCanceled();
@@ -353,7 +349,7 @@ public final class Connector {
         }
         IOException last;
         try {
-            return StreamSocket.of(new ConnectionRace(addresses, origin.port(), options, call, deadline).connect());
+            return new ConnectionRace(addresses, origin.port(), options, call, deadline).connect();
         } catch (SocketTimeoutException e) {
             throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
         } catch (IOException e) {

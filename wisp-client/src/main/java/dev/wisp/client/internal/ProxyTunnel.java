@@ -11,15 +11,13 @@ import dev.wisp.http1.Http1ResponseReader;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
+import dev.wisp.transport.StreamSocket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Opens a {@code CONNECT} tunnel through an HTTP proxy (RFC 9110 §9.3.6) on a freshly connected channel: sends the
+ * Opens a {@code CONNECT} tunnel through an HTTP proxy (RFC 9110 §9.3.6) on a freshly connected socket: sends the
  * request, reads the proxy's response head a byte at a time (so nothing of the tunnel is read ahead), and accepts
  * only a 2xx; a 407 is a {@link ProxyAuthenticationException} carrying the head. Runs on the calling thread, before the connection has a transport.
  */
@@ -34,17 +32,14 @@ final class ProxyTunnel {
      * @throws ConnectFailedException if the proxy refuses (the status line says why) or breaks the protocol
      * @throws SocketTimeoutException if it does not answer by the deadline
      */
-    static void open(SocketChannel channel, Origin origin, ProxyConfig proxy, long deadline) throws IOException {
+    static void open(StreamSocket socket, Origin origin, ProxyConfig proxy, long deadline) throws IOException {
         String authority = (origin.host().indexOf(':') >= 0 ? "[" + origin.host() + "]" : origin.host()) + ":"
                 + origin.port();
         StringBuilder request = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(authority).append("\r\n");
         proxy.authorization().ifPresent(value -> request.append("Proxy-Authorization: ").append(value).append("\r\n"));
-        ByteBuffer out = ByteBuffer.wrap(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-        while (out.hasRemaining()) {
-            channel.write(out);
-        }
-        byte[] head = readHead(channel, deadline);
+        TunnelIo.write(socket, request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        byte[] head = readHead(socket, deadline);
         String text = new String(head, StandardCharsets.ISO_8859_1);
         String statusLine = text.substring(0, text.indexOf('\n')).strip();
         String[] parts = statusLine.split(" ", 3);
@@ -80,31 +75,23 @@ final class ProxyTunnel {
         }
     }
 
-    /** Reads up to the blank line that ends the head; returns the whole head. */
-    private static byte[] readHead(SocketChannel channel, long deadline) throws IOException {
-        InputStream in = channel.socket().getInputStream();
+    /** Reads up to the blank line that ends the head, a byte at a time; returns the whole head. */
+    private static byte[] readHead(StreamSocket socket, long deadline) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
+        ByteBuffer one = ByteBuffer.allocate(1);
         int newlines = 0;
-        try {
-            while (newlines < 2) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    throw new SocketTimeoutException("proxy did not answer CONNECT in time");
-                }
-                channel.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-                int b = in.read();
-                if (b < 0) {
-                    throw new EOFException("proxy closed the connection before answering CONNECT");
-                }
-                if (head.size() >= MAX_HEAD_BYTES) {
-                    throw new ConnectFailedException("proxy's answer to CONNECT exceeds " + MAX_HEAD_BYTES
-                            + " bytes", null);
-                }
-                head.write(b);
-                newlines = b == '\n' ? newlines + 1 : b == '\r' ? newlines : 0;
+        while (newlines < 2) {
+            one.clear();
+            if (TunnelIo.read(socket, one, deadline, "proxy did not answer CONNECT in time") < 0) {
+                throw new EOFException("proxy closed the connection before answering CONNECT");
             }
-        } finally {
-            channel.socket().setSoTimeout(0);
+            if (head.size() >= MAX_HEAD_BYTES) {
+                throw new ConnectFailedException("proxy's answer to CONNECT exceeds " + MAX_HEAD_BYTES
+                        + " bytes", null);
+            }
+            int b = one.get(0);
+            head.write(b);
+            newlines = b == '\n' ? newlines + 1 : b == '\r' ? newlines : 0;
         }
         return head.toByteArray();
     }

@@ -6,23 +6,21 @@ import dev.wisp.client.ProxyConfig;
 import dev.wisp.client.SocksProxyException;
 import dev.wisp.client.SocksProxyException.Failure;
 import java.io.ByteArrayOutputStream;
+import dev.wisp.transport.StreamSocket;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Opens a connection to an origin through a SOCKS5 proxy (RFC 1928) on a freshly connected channel: offers the
+ * Opens a connection to an origin through a SOCKS5 proxy (RFC 1928) on a freshly connected socket: offers the
  * no-authentication method, and username/password (RFC 1929) when the proxy has credentials, then sends
  * {@code CONNECT} with the origin's address (or its name, for {@code socks5h}) and reads the reply to its last
- * byte, so that what follows on the channel is the origin's. Each failure is a {@link SocksProxyException}. Runs on
+ * byte, so that what follows on the socket is the origin's. Each failure is a {@link SocksProxyException}. Runs on
  * the calling thread, before the connection has a transport; reads are bounded by the deadline.
  */
 final class SocksTunnel {
@@ -43,43 +41,38 @@ final class SocksTunnel {
      * @throws SocksProxyException if the proxy refuses or breaks the protocol
      * @throws SocketTimeoutException if it does not answer by the deadline
      */
-    static void open(SocketChannel channel, Origin origin, InetAddress address, ProxyConfig proxy, long deadline)
+    static void open(StreamSocket socket, Origin origin, InetAddress address, ProxyConfig proxy, long deadline)
             throws IOException {
         String target = origin.host() + ":" + origin.port() + " through " + proxy;
-        InputStream in = channel.socket().getInputStream();
-        try {
-            Credentials credentials = proxy.credentials().orElse(null);
-            // RFC 1928 §3: +----+----------+----------+
-            //              |VER | NMETHODS | METHODS  |
-            //              | 5  |    1     | 1 to 255 |
-            write(channel, credentials == null ? new byte[] {VERSION, 1, NO_AUTHENTICATION}
-                    : new byte[] {VERSION, 2, NO_AUTHENTICATION, USERNAME_PASSWORD});
-            // +----+--------+
-            // |VER | METHOD |
-            byte[] choice = read(in, channel, 2, deadline);
-            if (choice[0] != VERSION) {
-                throw protocolError(target, "the answer to the greeting is not version 5 but " + (choice[0] & 0xFF));
-            }
-            int method = choice[1] & 0xFF;
-            if (method == NO_ACCEPTABLE_METHODS) {
-                throw new SocksProxyException(Failure.NO_ACCEPTABLE_METHOD, -1, "CONNECT to " + target + (credentials
-                        == null ? " (it may want credentials, none were given)" : ""));
-            }
-            if (method == USERNAME_PASSWORD && credentials != null) {
-                authenticate(channel, in, credentials, target, deadline);
-            } else if (method != NO_AUTHENTICATION) {
-                throw protocolError(target, "it chose method " + method + ", which was not offered");
-            }
-            write(channel, request(origin, address, target));
-            readReply(in, channel, target, deadline);
-        } finally {
-            channel.socket().setSoTimeout(0);
+        Credentials credentials = proxy.credentials().orElse(null);
+        // RFC 1928 §3: +----+----------+----------+
+        //              |VER | NMETHODS | METHODS  |
+        //              | 5  |    1     | 1 to 255 |
+        TunnelIo.write(socket, credentials == null ? new byte[] {VERSION, 1, NO_AUTHENTICATION}
+                : new byte[] {VERSION, 2, NO_AUTHENTICATION, USERNAME_PASSWORD});
+        // +----+--------+
+        // |VER | METHOD |
+        byte[] choice = read(socket, 2, deadline);
+        if (choice[0] != VERSION) {
+            throw protocolError(target, "the answer to the greeting is not version 5 but " + (choice[0] & 0xFF));
         }
+        int method = choice[1] & 0xFF;
+        if (method == NO_ACCEPTABLE_METHODS) {
+            throw new SocksProxyException(Failure.NO_ACCEPTABLE_METHOD, -1, "CONNECT to " + target + (credentials
+                    == null ? " (it may want credentials, none were given)" : ""));
+        }
+        if (method == USERNAME_PASSWORD && credentials != null) {
+            authenticate(socket, credentials, target, deadline);
+        } else if (method != NO_AUTHENTICATION) {
+            throw protocolError(target, "it chose method " + method + ", which was not offered");
+        }
+        TunnelIo.write(socket, request(origin, address, target));
+        readReply(socket, target, deadline);
     }
 
     /** RFC 1929 §2: the sub-negotiation, version 1; any status but 0 is a refusal. */
-    private static void authenticate(SocketChannel channel, InputStream in, Credentials credentials, String target,
-            long deadline) throws IOException {
+    private static void authenticate(StreamSocket socket, Credentials credentials, String target, long deadline)
+            throws IOException {
         // +----+------+----------+------+----------+
         // |VER | ULEN |  UNAME   | PLEN |  PASSWD  |
         // | 1  |  1   | 1 to 255 |  1   | 1 to 255 |
@@ -91,10 +84,10 @@ final class SocksTunnel {
         out.writeBytes(user);
         out.write(password.length);
         out.writeBytes(password);
-        write(channel, out.toByteArray());
+        TunnelIo.write(socket, out.toByteArray());
         // +----+--------+
         // |VER | STATUS |
-        byte[] status = read(in, channel, 2, deadline);
+        byte[] status = read(socket, 2, deadline);
         if (status[0] != 1) {
             throw protocolError(target, "the answer to the credentials is not version 1 but " + (status[0] & 0xFF));
         }
@@ -154,9 +147,9 @@ final class SocksTunnel {
      * | 5  |  1  | X'00' |  1   | Variable |    2     |
      * </pre>
      */
-    private static void readReply(InputStream in, SocketChannel channel, String target, long deadline)
+    private static void readReply(StreamSocket socket, String target, long deadline)
             throws IOException {
-        byte[] head = read(in, channel, 4, deadline);
+        byte[] head = read(socket, 4, deadline);
         if (head[0] != VERSION) {
             throw protocolError(target, "the reply is not version 5 but " + (head[0] & 0xFF));
         }
@@ -167,39 +160,25 @@ final class SocksTunnel {
         int addressBytes = switch (head[3]) {
             case IPV4 -> 4;
             case IPV6 -> 16;
-            case DOMAIN_NAME -> read(in, channel, 1, deadline)[0] & 0xFF;
+            case DOMAIN_NAME -> read(socket, 1, deadline)[0] & 0xFF;
             default -> throw protocolError(target, "the reply has address type " + (head[3] & 0xFF));
         };
-        read(in, channel, addressBytes + 2, deadline);
+        read(socket, addressBytes + 2, deadline);
     }
 
     private static SocksProxyException protocolError(String target, String what) {
         return new SocksProxyException(Failure.PROTOCOL_ERROR, -1, "CONNECT to " + target + ": " + what);
     }
 
-    private static void write(SocketChannel channel, byte[] bytes) throws IOException {
-        ByteBuffer out = ByteBuffer.wrap(bytes);
-        while (out.hasRemaining()) {
-            channel.write(out);
-        }
-    }
-
     /** Exactly this many bytes, each read waiting no later than the deadline. */
-    private static byte[] read(InputStream in, SocketChannel channel, int count, long deadline) throws IOException {
-        byte[] bytes = new byte[count];
-        for (int done = 0; done < count; ) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                throw new SocketTimeoutException("SOCKS5 proxy did not answer in time");
+    private static byte[] read(StreamSocket socket, int count, long deadline) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(count);
+        while (bytes.hasRemaining()) {
+            if (TunnelIo.read(socket, bytes, deadline, "SOCKS5 proxy did not answer in time") < 0) {
+                throw new EOFException("SOCKS5 proxy closed the connection after " + bytes.position() + " of "
+                        + count + " bytes it owed");
             }
-            channel.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-            int n = in.read(bytes, done, count - done);
-            if (n < 0) {
-                throw new EOFException("SOCKS5 proxy closed the connection after " + done + " of " + count
-                        + " bytes it owed");
-            }
-            done += n;
         }
-        return bytes;
+        return bytes.array();
     }
 }
