@@ -106,15 +106,12 @@ public final class InputWatcher implements AutoCloseable {
      * it, and the virtual-thread scheduler runs such wake-ups only when its carriers have none of their own
      * work left: under load that is never, and a connection waking from idle waited for seconds. Unparked from a
      * virtual thread, the watcher queues among the connections being served and takes its turn at once. Costs a
-     * clock read per call, and a selection per millisecond under load. The threads other platform threads woke
-     * (see {@link PlatformWakeups}) are passed on here too, and the threads the JDK's poller is late to wake are
-     * woken (see {@link LateWakeups}). The call counts as the end of an exchange for {@link CarrierLoad}.
+     * clock read per call, and a selection per millisecond under load. What a busy thread does for the others
+     * after an exchange ({@link BusyThreads}) is done here too.
      */
     public void nudge() {
-        PlatformWakeups.relay();
-        LateWakeups.wakeLate();
         long now = System.nanoTime();
-        CarrierLoad.exchangeEnded(now);
+        BusyThreads.exchangeEnded(now);
         if (now - lastTurnNanos > NUDGE_AFTER_NANOS) {
             lastTurnNanos = now; // one nudge per interval, whoever calls
             LockSupport.unpark(thread);

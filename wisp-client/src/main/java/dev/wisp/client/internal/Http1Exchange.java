@@ -20,6 +20,7 @@ import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.http1.Http1Limits;
 import dev.wisp.http1.Http1ResponseReader;
 import dev.wisp.http1.UntilCloseBodyInputStream;
+import dev.wisp.transport.BusyThreads;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -275,6 +276,9 @@ public final class Http1Exchange {
     private void giveBack() {
         if (released.compareAndSet(false, true)) {
             owner.release(this);
+            if (Thread.currentThread().isVirtual()) {
+                BusyThreads.exchangeEnded(); // on a busy client's carrier, for the threads waiting behind it
+            }
         }
     }
 }
