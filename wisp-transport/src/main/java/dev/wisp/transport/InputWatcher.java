@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Holds connections that wait for their peer's next bytes without a thread each. A connection that would park a
@@ -35,11 +34,12 @@ public final class InputWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InputWatcher.class.getName());
     /** How long a task whose thread could not start waits before the next try. */
     private static final long RETRY_MILLIS = 10;
-    /** How long the watcher may go without a turn under load before a busy connection nudges it. */
-    private static final long NUDGE_AFTER_NANOS = 1_000_000;
 
     private final Selector selector;
-    private final ThreadFactory threads;
+    /** How many threads wait, started, to run the next tasks; see {@link SpareThreads}. */
+    private static final int SPARE_THREADS = 32;
+
+    private final SpareThreads threads;
     /** Watches to register; the selector's own thread registers them, so no other thread touches the selector. */
     private final Queue<Watch> toRegister = new ConcurrentLinkedQueue<>();
     /**
@@ -51,30 +51,29 @@ public final class InputWatcher implements AutoCloseable {
     private List<Watch> ended = new ArrayList<>();
     private volatile boolean closed;
     private volatile Thread thread;
-    /** When the watcher last looked at its selector; see {@link #nudge()}. */
-    private volatile long lastTurnNanos;
     private volatile boolean startFailureLogged;
 
     private InputWatcher(Selector selector, ThreadFactory threads) {
         this.selector = selector;
-        this.threads = threads;
+        this.threads = new SpareThreads(threads, SPARE_THREADS);
     }
 
     /**
-     * Opens a watcher and starts its thread, a virtual thread of this name.
+     * Opens a watcher and starts its thread, a platform daemon thread of this name.
      *
-     * <p>A virtual thread, not a platform one: the virtual-thread scheduler ran the threads a platform thread
-     * started behind the work its carriers already had, so under a steady load the connections a platform watcher
-     * woke waited for seconds (measured: a few dozen requests a second where there should be thousands). A
-     * virtual thread's select parks it with the JDK's poller, and the threads it starts queue among the
-     * connections being served.
+     * <p>A platform thread, which blocks in the selector's own system call and is woken by the kernel. A virtual
+     * thread's select parks it with the JDK's poller, whose wake-up (from the poller's platform thread) the
+     * virtual-thread scheduler runs only once its carriers have no work of their own: under load, not for hundreds
+     * of milliseconds (measured: a connection idle for 100 ms between requests waited 130 to 330 ms at the 90th
+     * percentile for its next one to be seen, while Netty answered it in 1.3 ms). The tasks this thread starts go
+     * to {@link SpareThreads}, which busy connections wake among their own work (see {@link PlatformWakeups}).
      *
      * @param threads makes the threads that run the tasks
      * @throws IOException if no selector can be opened (descriptors are short)
      */
     public static InputWatcher start(String threadName, ThreadFactory threads) throws IOException {
         InputWatcher watcher = new InputWatcher(Selector.open(), threads);
-        watcher.thread = Thread.ofVirtual().name(threadName).unstarted(watcher::run);
+        watcher.thread = Thread.ofPlatform().name(threadName).daemon().unstarted(watcher::run);
         watcher.thread.start();
         return watcher;
     }
@@ -101,21 +100,23 @@ public final class InputWatcher implements AutoCloseable {
     }
 
     /**
-     * Lets the watcher look at its selector now if it has not for a millisecond; for a busy connection's thread
-     * to call after each exchange. The watcher's select parks it until the JDK's poller, a platform thread, wakes
-     * it, and the virtual-thread scheduler runs such wake-ups only when its carriers have none of their own
-     * work left: under load that is never, and a connection waking from idle waited for seconds. Unparked from a
-     * virtual thread, the watcher queues among the connections being served and takes its turn at once. Costs a
-     * clock read per call, and a selection per millisecond under load. What a busy thread does for the others
-     * after an exchange ({@link BusyThreads}) is done here too.
+     * For a busy connection's thread to call after each exchange: does what a busy thread does for the others
+     * ({@link BusyThreads}), which includes waking the threads this watcher started for connections that woke.
      */
     public void nudge() {
-        long now = System.nanoTime();
-        BusyThreads.exchangeEnded(now);
-        if (now - lastTurnNanos > NUDGE_AFTER_NANOS) {
-            lastTurnNanos = now; // one nudge per interval, whoever calls
-            LockSupport.unpark(thread);
-        }
+        BusyThreads.exchangeEnded();
+    }
+
+    /**
+     * Runs the task on a fresh virtual thread, as the watcher runs its own: a spare one when one is ready, which
+     * under load starts among the busy connections' work rather than behind it (see {@link SpareThreads}); for
+     * the threads a server starts otherwise, a new connection's.
+     *
+     * @throws RuntimeException or {@link OutOfMemoryError} as {@link Thread#start()} does, when no spare was ready
+     *     and a thread could not start
+     */
+    public void startThread(Runnable task) {
+        threads.start(task);
     }
 
     /** Stops the thread; the watches still open end, so their tasks run and find their connections done. */
@@ -128,7 +129,6 @@ public final class InputWatcher implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                lastTurnNanos = System.nanoTime();
                 registerNew();
                 if (ended.isEmpty()) { // a registration that failed has ended its watch: start it without waiting
                     selector.select(this::ready, toStart.isEmpty() ? 0 : RETRY_MILLIS);
@@ -237,11 +237,12 @@ public final class InputWatcher implements AutoCloseable {
             }
         }
         startQueued();
+        threads.close();
     }
 
     private void startTask(Runnable task) {
         try {
-            threads.newThread(task).start();
+            threads.start(task);
             startFailureLogged = false;
         } catch (RuntimeException | OutOfMemoryError e) {
             if (!startFailureLogged) {
@@ -283,8 +284,7 @@ public final class InputWatcher implements AutoCloseable {
                 startTask(task);
                 return;
             }
-            // Started by the watcher, which queues it among the connections it serves (see nudge()); the
-            // selector's turn also lets go of the closed channel's descriptor.
+            // Started by the watcher, on its next turn, which also lets go of the closed channel's descriptor.
             toStart.add(task);
             selector.wakeup();
             if (closed) {

@@ -4,21 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,28 +24,7 @@ class LateWakeupsTest {
 
     @Test
     void aReadLeftWaitingByTheJdkPollerIsWokenByBusyThreads() throws Exception {
-        // One carrier, as on a one-core machine or a server pinned to one core: the scheduler must be configured
-        // before the first virtual thread, so in a JVM of its own.
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-Djdk.virtualThreadScheduler.parallelism=1",
-                "-cp", classPath(), BusyCarrier.class.getName())
-                .redirectErrorStream(true)
-                .start();
-        boolean ended = child.waitFor(CHILD_SECONDS, TimeUnit.SECONDS);
-        if (!ended) {
-            child.destroyForcibly();
-        }
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(ended, "the child ended: " + output);
-        assertEquals(0, child.exitValue(), output);
-        assertEquals(BusyCarrier.WOKEN, output);
-    }
-
-    /** The test's classes and the module's: surefire puts the latter on the module path. */
-    private static String classPath() {
-        return Stream.of("jdk.module.path", "java.class.path").map(System::getProperty)
-                .filter(path -> path != null && !path.isEmpty())
-                .collect(Collectors.joining(File.pathSeparator));
+        OneCarrier.assertPrints(BusyCarrier.WOKEN, BusyCarrier.class);
     }
 
     @Test
@@ -77,7 +49,6 @@ class LateWakeupsTest {
      */
     static final class BusyCarrier {
         static final String WOKEN = "the read went on";
-        private static volatile boolean stopped;
 
         public static void main(String[] args) throws Exception {
             try (ServerSocketChannel server = ServerSocketChannel.open()
@@ -88,26 +59,13 @@ class LateWakeupsTest {
                 AtomicLong read = new AtomicLong();
                 Thread reader = Thread.ofVirtual().start(() -> read.set(readOneByte(accepted)));
                 awaitBlocked(reader);
-                Thread[] busy = new Thread[2];
-                for (int i = 0; i < busy.length; i++) {
-                    int other = 1 - i;
-                    busy[i] = Thread.ofVirtual().unstarted(() -> {
-                        while (!stopped) {
-                            watcher.nudge();
-                            LockSupport.unpark(busy[other]);
-                            LockSupport.park();
-                        }
-                        LockSupport.unpark(busy[other]);
-                    });
-                }
-                busy[0].start();
-                busy[1].start();
+                AutoCloseable busy = OneCarrier.keepBusy(watcher::nudge);
                 Thread.sleep(100);
 
                 client.write(ByteBuffer.wrap(new byte[] {42}));
 
                 boolean woken = reader.join(Duration.ofSeconds(10));
-                stopped = true;
+                busy.close();
                 System.out.println(woken && read.get() == 1 ? WOKEN : "the read still waits");
             }
             System.exit(0); // the busy threads may still be winding down

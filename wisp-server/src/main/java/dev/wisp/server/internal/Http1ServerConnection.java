@@ -158,7 +158,7 @@ final class Http1ServerConnection extends ServerConnection {
 
     private boolean startThread(Runnable task) {
         try {
-            context.connectionThreads().newThread(task).start();
+            context.startThread(task);
             return true;
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.log(WARNING, "[c" + id() + "] could not start a thread; the connection goes on in this one", e);

@@ -106,7 +106,7 @@ public final class Listener implements Runnable {
         try {
             // No executor: the registry counts and awaits connection threads, and an executor's task wrapper
             // and thread set would cost every idle connection memory.
-            context.connectionThreads().newThread(connection).start();
+            context.startThread(connection);
         } catch (RuntimeException | OutOfMemoryError e) {
             context.registry().remove(connection);
             closeQuietly(socket);

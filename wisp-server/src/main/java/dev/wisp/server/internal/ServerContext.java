@@ -80,6 +80,21 @@ public final class ServerContext {
         return connectionThreads;
     }
 
+    /**
+     * Runs the task on a fresh virtual thread: one of the input watcher's spares once it runs, which under load
+     * starts among the busy connections rather than behind them (see {@link InputWatcher#startThread}).
+     *
+     * @throws RuntimeException or {@link OutOfMemoryError} when no thread can start
+     */
+    void startThread(Runnable task) {
+        InputWatcher watcher = inputWatcher;
+        if (watcher != null) {
+            watcher.startThread(task);
+        } else {
+            connectionThreads.newThread(task).start();
+        }
+    }
+
     public ConnectionRegistry registry() {
         return registry;
     }

@@ -1,0 +1,121 @@
+package dev.wisp.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Tasks run on fresh virtual threads, spares started ahead of need, also while the carriers are kept busy. */
+class SpareThreadsTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final List<Thread> made = new CopyOnWriteArrayList<>();
+    private final ThreadFactory counting = task -> {
+        Thread thread = Thread.ofVirtual().unstarted(task);
+        made.add(thread);
+        return thread;
+    };
+
+    @Test
+    void aTaskRunsOnASpareStartedAheadOfItAndAnotherSpareTakesItsPlace() throws Exception {
+        try (SpareThreads spares = new SpareThreads(counting, 2)) {
+            assertEquals(2, made.size(), "two spares started at once");
+            awaitParked(made.get(0));
+            awaitParked(made.get(1));
+
+            Thread ranOn = runAndReturnThread(spares);
+
+            assertTrue(made.subList(0, 2).contains(ranOn), "it ran on a spare");
+            assertEquals(3, made.size(), "a new spare took its place");
+        }
+    }
+
+    @Test
+    void eachSpareRunsOneTaskAndEnds() throws Exception {
+        try (SpareThreads spares = new SpareThreads(counting, 1)) {
+            awaitParked(made.get(0));
+
+            Thread first = runAndReturnThread(spares);
+            Thread second = runAndReturnThread(spares);
+
+            assertNotEquals(first, second);
+            assertTrue(first.join(TIMEOUT), "the first task's thread ended with it");
+        }
+    }
+
+    @Test
+    void withoutASpareReadyTheTaskGetsAThreadOfItsOwn() throws Exception {
+        try (SpareThreads spares = new SpareThreads(counting, 0)) {
+            Thread ranOn = runAndReturnThread(spares);
+
+            assertTrue(ranOn.isVirtual());
+            assertEquals(List.of(ranOn), made);
+        }
+    }
+
+    @Test
+    void closingEndsTheSparesThatWait() throws Exception {
+        SpareThreads spares = new SpareThreads(counting, 3);
+        for (Thread spare : made) {
+            awaitParked(spare);
+        }
+
+        spares.close();
+
+        for (Thread spare : made) {
+            assertTrue(spare.join(TIMEOUT), "a spare ended");
+        }
+        assertEquals(3, made.size(), "none started after the close");
+    }
+
+    @Test
+    void aTaskStartedFromAPlatformThreadRunsWhileVirtualThreadsKeepTheOnlyCarrierBusy() throws Exception {
+        OneCarrier.assertPrints(BusyCarrier.RAN, BusyCarrier.class);
+    }
+
+    /**
+     * In a JVM with one carrier kept busy: a platform thread (as the input watcher and the listener are) starts a
+     * task. A thread it started itself would wait for a carrier with nothing else to do, which never comes; the
+     * spare is woken by the busy threads. Prints {@link #RAN} if the task ran within 10 s.
+     */
+    static final class BusyCarrier {
+        static final String RAN = "the task ran";
+
+        public static void main(String[] args) throws Exception {
+            try (SpareThreads spares = new SpareThreads(Thread.ofVirtual().factory(), 2)) {
+                Thread.sleep(200); // the spares run once and wait, while the carrier is free
+                CompletableFuture<Boolean> ran = new CompletableFuture<>();
+                try (AutoCloseable busy = OneCarrier.keepBusy(BusyThreads::exchangeEnded)) {
+                    Thread.sleep(100);
+                    Thread.ofPlatform().start(() -> spares.start(() -> ran.complete(true))).join();
+                    System.out.println(ran.completeOnTimeout(false, 10, TimeUnit.SECONDS).join()
+                            ? RAN : "the task is still waiting");
+                }
+            }
+            System.exit(0);
+        }
+    }
+
+    private static Thread runAndReturnThread(SpareThreads spares) throws Exception {
+        CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+        spares.start(() -> ranOn.complete(Thread.currentThread()));
+        return ranOn.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** So that a spare has put itself up before the test relies on it. */
+    private static void awaitParked(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertFalse(thread.getState() != Thread.State.WAITING, "parked: " + thread.getState());
+    }
+}
