@@ -46,11 +46,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * socket while the peer does not read: there is no queue. The sweeper thread never blocks: an idle ping is sent
  * from a fresh virtual thread.
  *
- * <p><b>Memory.</b> An idle session should cost little more than an idle HTTP/1.1 connection: what only a
- * message needs (the frame reader and writer, the output's buffer, the zlib streams of a direction that takes
- * no context over) is made for the message and dropped when a wait is handed off ({@link #run(IdleHandOff)}),
- * the read lock exists only for sessions read with {@link #receive()}, and the timers only with idle pings or
- * once something is late or closing.
+ * <p><b>Memory.</b> An idle session should cost no more than an idle HTTP/1.1 connection: what only a message
+ * needs (the input with the frame reader, the frame writer with its output and buffer, the zlib streams of a
+ * direction that takes no context over) is made for the message and dropped when a wait is handed off
+ * ({@link #run(IdleHandOff)}), the read lock exists only for sessions read with {@link #receive()}, and the timers
+ * only with idle pings or once something is late or closing.
  *
  * <p><b>Closing.</b> A received close frame is echoed with its code; then the server closes the TCP connection,
  * and the client waits for the server to close it (RFC 6455 §7.1.1), at most {@code closeTimeout}. A protocol
@@ -81,7 +81,11 @@ public final class WebSocketSession implements WebSocket {
     /** The connection's number, for log lines; see {@link #logName()}. */
     private final long connectionId;
     private final Transport transport;
-    private final WireInput input;
+    /**
+     * The reader over {@code transport.input()}: the owner's at first, with any bytes read past the HTTP head; null
+     * while a wait is handed off, made again for the frame that ends it. Reading thread only.
+     */
+    private WireInput input;
     /** This side's role, as a boolean: with the fields around it, the session fits in one size class less. */
     private final boolean isServer;
     private final WebSocketConfig config;
@@ -196,7 +200,7 @@ public final class WebSocketSession implements WebSocket {
                     // The handed-off wait is over.
                     lastWaitWasLong = System.nanoTime() - handedOffAtNanos >= KEEP_THREAD_NANOS;
                     handedOffAtNanos = 0;
-                } else if (handOff != null && input.buffered() == 0) {
+                } else if (handOff != null && input().buffered() == 0) {
                     long started = System.nanoTime();
                     if (shouldHandOff()) {
                         dropIdleState();
@@ -250,8 +254,9 @@ public final class WebSocketSession implements WebSocket {
 
     /**
      * Drops, before a wait is handed off, what the session makes again for its next message: the frame reader
-     * and writer between messages, and the zlib stream of a direction that takes no context over (its window is
-     * empty at every message anyway). The writer and the compressor go only if no sender holds the frame lock.
+     * and writer between messages with the input under the reader (it holds no bytes then), and the zlib stream of
+     * a direction that takes no context over (its window is empty at every message anyway). The writer and the
+     * compressor go only if no sender holds the frame lock.
      */
     private void dropIdleState() {
         input.releaseIfEmpty();
@@ -261,6 +266,9 @@ public final class WebSocketSession implements WebSocket {
                 inflater.close();
                 inflater = null;
             }
+        }
+        if (reader == null && input.buffered() == 0) {
+            input = null;
         }
         if (frameLock.tryLock()) {
             try {
@@ -302,7 +310,7 @@ public final class WebSocketSession implements WebSocket {
      */
     private void awaitFrameBytes() throws IOException {
         try {
-            input.awaitData();
+            input().awaitData();
         } catch (IOException e) {
             throw readFailed(e);
         }
@@ -315,7 +323,7 @@ public final class WebSocketSession implements WebSocket {
      */
     private void fillFrameBytes() throws IOException {
         try {
-            input.fill();
+            input().fill();
         } catch (IOException e) {
             throw readFailed(e);
         }
@@ -401,10 +409,21 @@ public final class WebSocketSession implements WebSocket {
             if (deflate != null && inflater == null) {
                 inflater = deflate.newInflater(role());
             }
-            reader = new WebSocketFrameReader(input, role(), config.maxFrameBytes(), config.maxMessageBytes(),
+            reader = new WebSocketFrameReader(input(), role(), config.maxFrameBytes(), config.maxMessageBytes(),
                     inflater);
         }
         return reader;
+    }
+
+    /**
+     * The reader over the transport's input, made for the first frame after a wait that was handed off (as the
+     * server's own, without reading ahead); see {@link #dropIdleState()}. Reading thread only.
+     */
+    private WireInput input() {
+        if (input == null) {
+            input = WireInput.of(transport.input(), pool);
+        }
+        return input;
     }
 
     /** The timers, made now if no one has made them yet; any thread. */
@@ -463,7 +482,7 @@ public final class WebSocketSession implements WebSocket {
             try {
                 // Bounded by the peer's end of stream, the close deadline (sweep) and MAX_LINGER_BYTES.
                 for (int drained = 0; drained < MAX_LINGER_BYTES; ) {
-                    int n = input.read(sink, 0, sink.length);
+                    int n = input().read(sink, 0, sink.length);
                     if (n < 0) {
                         break;
                     }
@@ -749,7 +768,9 @@ public final class WebSocketSession implements WebSocket {
     private void terminate() {
         terminated = true;
         closeTransport();
-        input.release();
+        if (input != null) {
+            input.release();
+        }
         if (inflater != null) {
             inflater.close();
         }
