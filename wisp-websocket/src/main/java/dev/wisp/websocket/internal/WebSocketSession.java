@@ -167,8 +167,9 @@ public final class WebSocketSession implements WebSocket {
 
     /**
      * As {@link #run()}, but a wait for the next frame outside a burst of messages (see {@link #shouldHandOff()})
-     * is offered to the hand-off: if it takes it, this returns null at once and the hand-off's task later calls
-     * {@link #continueReading}, on another thread. An idle connection then parks no thread, and no stack.
+     * is offered to the hand-off: if it takes it, this returns null at once, and the hand-off's task calls this
+     * again, on another thread, once the wait is over: the session goes on reading where it stopped, without a
+     * second {@code onOpen}. An idle connection then parks no thread, and no stack.
      *
      * @param handOff where the wait for a frame may go, or null to wait on this thread
      * @return how the connection ended ("websocket closed: 1000", "websocket failed: ..."), or null if the wait
@@ -178,14 +179,8 @@ public final class WebSocketSession implements WebSocket {
         if (listener == null) {
             throw new IllegalStateException("this WebSocket has no listener: read it with receive()");
         }
-        return read(handOff, true);
-    }
-
-    /**
-     * Goes on reading after the wait for a frame was handed off ({@link #run(IdleHandOff)}); the same contract.
-     */
-    public String continueReading(IdleHandOff handOff) {
-        return read(handOff, false);
+        boolean resuming = handedOffAtNanos != 0;
+        return read(handOff, !resuming);
     }
 
     private String read(IdleHandOff handOff, boolean opening) {
