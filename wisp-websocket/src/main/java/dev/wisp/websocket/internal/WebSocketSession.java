@@ -81,10 +81,7 @@ public final class WebSocketSession implements WebSocket {
     /** The connection's number, for log lines; see {@link #logName()}. */
     private final long connectionId;
     private final Transport transport;
-    /**
-     * The reader over {@code transport.input()}: the owner's at first, with any bytes read past the HTTP head; null
-     * while a wait is handed off, made again for the frame that ends it. Reading thread only.
-     */
+    /** The owner's input at first, with any bytes read past the HTTP head; null between bursts. Reading thread. */
     private WireInput input;
     /** This side's role, as a boolean: with the fields around it, the session fits in one size class less. */
     private final boolean isServer;
@@ -410,10 +407,7 @@ public final class WebSocketSession implements WebSocket {
         return reader;
     }
 
-    /**
-     * The reader over the transport's input, made for the first frame after a wait that was handed off (as the
-     * server's own, without reading ahead); see {@link #dropIdleState()}. Reading thread only.
-     */
+    /** The input, made anew (without reading ahead) after a wait that was handed off; see {@link #dropIdleState()}. */
     private WireInput input() {
         if (input == null) {
             input = WireInput.of(transport.input(), pool);
