@@ -30,11 +30,12 @@ per_connection() {  # before after count -> KiB per connection, one decimal
     awk -v before="$1" -v after="$2" -v count="$3" 'BEGIN {printf "%.1f", (after - before) / count}'
 }
 
-measure_idle_memory() {  # name port pid -> HEAP_PER_CONNECTION, RSS_PER_CONNECTION
+measure_idle_memory() {  # name port pid -> HEAP_PER_CONNECTION, RSS_PER_CONNECTION, HEAP_BYTES_PER_CONNECTION
     local name=$1 port=$2 pid=$3 label=${LABEL[$1]} holder_pid in_fd out_fd line opened open
     local heap_before="" heap_after="" rss_before rss_after pids
     HEAP_PER_CONNECTION="-"
     RSS_PER_CONNECTION="-"
+    HEAP_BYTES_PER_CONNECTION="-"  # the heap figure in whole bytes, for comparisons finer than 0.1 KiB
     [[ $IDLE_CONNECTIONS -gt 0 ]] || return 0
     if [[ $name == nginx ]]; then
         pids=$(pgrep -P "$pid" | paste -sd ' ' -)  # the workers hold the connections, not the master
@@ -85,8 +86,11 @@ measure_idle_memory() {  # name port pid -> HEAP_PER_CONNECTION, RSS_PER_CONNECT
         return 0
     fi
     [[ $open -lt $opened ]] && NOTES+=("$label closed $((opened - open)) of $opened idle connections during the test")
-    [[ -n $heap_before && -n $heap_after ]] &&
+    if [[ -n $heap_before && -n $heap_after ]]; then
         HEAP_PER_CONNECTION=$(per_connection "$heap_before" "$heap_after" "$open")
+        HEAP_BYTES_PER_CONNECTION=$(awk -v before="$heap_before" -v after="$heap_after" -v count="$open" \
+            'BEGIN {printf "%.0f", (after - before) * 1024 / count}')
+    fi
     [[ -n $rss_after ]] && RSS_PER_CONNECTION=$(per_connection "$rss_before" "$rss_after" "$open")
     return 0
 }
