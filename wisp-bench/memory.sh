@@ -7,6 +7,8 @@
 # probe of how many connections the server still keeps open; the difference is divided by that count.
 # HOLDER_ARGS (default none) goes before the holder's own arguments (tls.sh: --tls CHAIN_PEM); HOLDER_CPUS
 # (default LOAD_CPU) is where the holder runs; HOLDER_SECONDS (default 300) is how long it lives at most.
+# IDLE_SETTLE_SECONDS (default 0) is a pause between the holder's ready and the measurement, for a server that keeps
+# a connection's thread a moment after its request (Wisp's wait for a burst) not to be counted with that thread.
 
 heap_used_kib() {  # pid -> used heap in KiB right after a full GC (sum of the heap spaces, no metaspace)
     local pid=$1
@@ -70,6 +72,7 @@ measure_idle_memory() {  # name port pid -> HEAP_PER_CONNECTION, RSS_PER_CONNECT
     [[ $opened -lt $IDLE_CONNECTIONS ]] &&
         NOTES+=("$label: only $opened of $IDLE_CONNECTIONS connections opened ($line)")
 
+    sleep "${IDLE_SETTLE_SECONDS:-0}"
     if [[ $name != nginx ]]; then
         heap_after=$(heap_used_kib "$pid") || heap_after=""
     fi

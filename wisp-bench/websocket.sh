@@ -26,7 +26,8 @@
 #   LARGE_CONNECTIONS  connections of the large test (default 4); LARGE_BYTES its messages (default 65536)
 #   IDLE_CONNECTIONS   idle WebSocket connections held for the memory test (default 2000; 0 skips it)
 #   LOAD=0             the memory tests only, in every round (default 1: the echo tests, memory in the last round)
-#   SETTLE_SECONDS     the pause before each memory test, for the connections before it to end (default 3)
+#   IDLE_SETTLE_SECONDS  the pause before each memory test, for the connections before it to end, and between
+#                      opening the idle connections and measuring (memory.sh), for them to settle (default 3)
 #   BOOST=1            run in an own scheduling group at nice -20 (needs root), as latency.sh does
 #   JVM_FLAGS, SERVER_CPU, LOAD_CPU, PORT_BASE (default 19300), START_TIMEOUT, QUIET_WAIT (default 10),
 #   SKIP_BUILD=1, RESULTS (default results/websocket.md), JAVA_HOME: as in run.sh
@@ -46,7 +47,7 @@ LARGE_CONNECTIONS=${LARGE_CONNECTIONS:-4}
 LARGE_BYTES=${LARGE_BYTES:-65536}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-2000}
 LOAD=${LOAD:-1}
-SETTLE_SECONDS=${SETTLE_SECONDS:-3}
+IDLE_SETTLE_SECONDS=${IDLE_SETTLE_SECONDS:-3}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PORT_BASE=${PORT_BASE:-19300}
@@ -137,7 +138,7 @@ measure_idle() {  # round name port kind: one memory figure of SERVER_PID, a lin
     local round=$1 name=$2 port=$3 kind=$4 pass passes=$((LOAD ? 1 : 2))
     for ((pass = 1; pass <= passes; pass++)); do
         # The server ends the connections of what ran before on threads of its own, which hold stacks until done.
-        sleep "$SETTLE_SECONDS"
+        sleep "$IDLE_SETTLE_SECONDS"
         HOLDER_ARGS=${IDLE_KIND[$kind]} measure_idle_memory "$name" "$port" "$SERVER_PID"
     done
     log "${LABEL[$name]}, ${IDLE_LABEL[$kind]}: heap $HEAP_BYTES_PER_CONNECTION bytes," \
