@@ -9,9 +9,20 @@
 # (default LOAD_CPU) is where the holder runs; HOLDER_SECONDS (default 300) is how long it lives at most.
 # IDLE_SETTLE_SECONDS (default 0) is a pause between the holder's ready and the measurement, for a server that keeps
 # a connection's thread a moment after its request (Wisp's wait for a burst) not to be counted with that thread.
+# HEAP_FROM_HISTOGRAM=1 reads the live heap as the total of the class histogram instead of the heap spaces' use:
+# exact to the byte, where a space's use also counts the allocation buffers that threads take right after the GC
+# (with ParallelGC, steps of about 2.6 MB on a 512 MB heap).
 
 heap_used_kib() {  # pid -> used heap in KiB right after a full GC (sum of the heap spaces, no metaspace)
     local pid=$1
+    if [[ ${HEAP_FROM_HISTOGRAM:-0} == 1 ]]; then
+        # The histogram runs a full GC of its own, after one that lets the JDK clear what only references and
+        # cleaners of the connections closed before held. Its last line: Total INSTANCES BYTES.
+        timeout 60 "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null 2>&1 || return 1
+        timeout 120 "$JAVA_HOME/bin/jcmd" "$pid" GC.class_histogram 2>/dev/null |
+            awk '$1 == "Total" {found = 1; printf "%.3f", $3 / 1024} END {if (!found) exit 1}'
+        return
+    fi
     timeout 60 "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null 2>&1 || return 1
     timeout 60 "$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info 2>/dev/null |
         grep -oE 'total [0-9]+K, used [0-9]+K' | sed -E 's/.*used ([0-9]+)K/\1/' |

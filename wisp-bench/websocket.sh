@@ -28,6 +28,7 @@
 #   LOAD=0             the memory tests only, in every round (default 1: the echo tests, memory in the last round)
 #   IDLE_SETTLE_SECONDS  the pause before each memory test, for the connections before it to end, and between
 #                      opening the idle connections and measuring (memory.sh), for them to settle (default 3)
+#   HEAP_FROM_HISTOGRAM  the live heap from the class histogram's total (default 1; 0: the heap spaces' use)
 #   BOOST=1            run in an own scheduling group at nice -20 (needs root), as latency.sh does
 #   JVM_FLAGS, SERVER_CPU, LOAD_CPU, PORT_BASE (default 19300), START_TIMEOUT, QUIET_WAIT (default 10),
 #   SKIP_BUILD=1, RESULTS (default results/websocket.md), JAVA_HOME: as in run.sh
@@ -48,6 +49,7 @@ LARGE_BYTES=${LARGE_BYTES:-65536}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-2000}
 LOAD=${LOAD:-1}
 IDLE_SETTLE_SECONDS=${IDLE_SETTLE_SECONDS:-3}
+HEAP_FROM_HISTOGRAM=${HEAP_FROM_HISTOGRAM:-1}  # memory.sh: the live heap to the byte, for figures in bytes
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PORT_BASE=${PORT_BASE:-19300}
