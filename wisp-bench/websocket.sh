@@ -14,9 +14,9 @@
 # connections (its echo peer answers GET /plaintext too), the figure an idle WebSocket should not exceed; then, on a
 # freshly started server, with permessage-deflate offered in every upgrade (a server that declines it gets no
 # figure) and one message echoed on each connection, so the server has made its compression contexts. With LOAD=0
-# nothing is timed: no echo tests, and every round runs the memory tests, each figure the second of two passes on
-# the same server (the first warms it, as the load does otherwise). Prints a Markdown report and writes it to
-# RESULTS. Stops only the processes it started, by PID.
+# nothing is timed: no echo tests, and every round runs the memory tests, each heap figure the second of two passes
+# on the same server (the first warms it, as the load does otherwise), RSS from the first. Prints a Markdown report
+# and writes it to RESULTS. Stops only the processes it started, by PID.
 #
 # Settings (environment):
 #   SERVERS            servers in order (default: wisp javaws netty jetty)
@@ -137,16 +137,17 @@ measure_load() {  # round name port: one load JVM, three tests, a line in SAMPLE
 }
 
 measure_idle() {  # round name port kind: one memory figure of SERVER_PID, a line in MEMORY_SAMPLES
-    local round=$1 name=$2 port=$3 kind=$4 pass passes=$((LOAD ? 1 : 2))
+    local round=$1 name=$2 port=$3 kind=$4 pass passes=$((LOAD ? 1 : 2)) rss
     for ((pass = 1; pass <= passes; pass++)); do
         # The server ends the connections of what ran before on threads of its own, which hold stacks until done.
         sleep "$IDLE_SETTLE_SECONDS"
         HOLDER_ARGS=${IDLE_KIND[$kind]} measure_idle_memory "$name" "$port" "$SERVER_PID"
+        # RSS from the first pass: native memory that the first pass's connections freed stays with the process.
+        ((pass == 1)) && rss=$RSS_PER_CONNECTION
     done
-    log "${LABEL[$name]}, ${IDLE_LABEL[$kind]}: heap $HEAP_BYTES_PER_CONNECTION bytes," \
-        "RSS $RSS_PER_CONNECTION KiB per idle connection"
+    log "${LABEL[$name]}, ${IDLE_LABEL[$kind]}: heap $HEAP_BYTES_PER_CONNECTION bytes, RSS $rss KiB per idle connection"
     [[ $HEAP_BYTES_PER_CONNECTION != - ]] &&
-        echo "$round $name $kind $HEAP_BYTES_PER_CONNECTION $RSS_PER_CONNECTION" >>"$MEMORY_SAMPLES"
+        echo "$round $name $kind $HEAP_BYTES_PER_CONNECTION $rss" >>"$MEMORY_SAMPLES"
     return 0
 }
 
@@ -251,8 +252,9 @@ idle_memory_report() {  # the memory tests: a row per server and kind of connect
     if ((LOAD)); then
         echo "In the last round: after its load, then on a freshly started server for permessage-deflate."
     else
-        echo "In every round (no load): each figure the second of two passes on the same server, the first warming" \
-            "it; permessage-deflate on a freshly started server."
+        echo "In every round (no load): each heap figure the second of two passes on the same server, the first" \
+            "warming it; RSS from the first pass (native memory freed by its connections stays with the process);" \
+            "permessage-deflate on a freshly started server."
     fi
     echo "Heap in bytes per connection: median (min-max) over the rounds; zlib's native memory shows in RSS only."
     echo
