@@ -10,10 +10,13 @@
 # and reports round trips (or MB echoed) per second, p50 and p99 round-trip times, and how busy the load client's
 # core was (near 100 %: the client, not the server, set the pace). In the last round, after the load, the memory
 # test of run.sh (memory.sh) holds IDLE_CONNECTIONS idle WebSocket connections and divides the growth of the
-# server's live heap (after a full GC) by them; then again, on a freshly started server, with permessage-deflate
-# offered in every upgrade (a server that declines it gets no figure) and one message echoed on each connection,
-# so the server has made its compression contexts. Prints a Markdown report and writes it to RESULTS. Stops only the
-# processes it started, by PID.
+# server's live heap (after a full GC) by them; on Wisp's server then again with as many idle HTTP/1.1 keep-alive
+# connections (its echo peer answers GET /plaintext too), the figure an idle WebSocket should not exceed; then, on a
+# freshly started server, with permessage-deflate offered in every upgrade (a server that declines it gets no
+# figure) and one message echoed on each connection, so the server has made its compression contexts. With LOAD=0
+# nothing is timed: no echo tests, and every round runs the memory tests, each heap figure the second of two passes
+# on the same server (the first warms it, as the load does otherwise), RSS from the first. Prints a Markdown report
+# and writes it to RESULTS. Stops only the processes it started, by PID.
 #
 # Settings (environment):
 #   SERVERS            servers in order (default: wisp javaws netty jetty)
@@ -22,6 +25,10 @@
 #   CONNECTIONS        connections of small64 (default 64); MESSAGE_BYTES its messages (default 32)
 #   LARGE_CONNECTIONS  connections of the large test (default 4); LARGE_BYTES its messages (default 65536)
 #   IDLE_CONNECTIONS   idle WebSocket connections held for the memory test (default 2000; 0 skips it)
+#   LOAD=0             the memory tests only, in every round (default 1: the echo tests, memory in the last round)
+#   IDLE_SETTLE_SECONDS  the pause before each memory test, for the connections before it to end, and between
+#                      opening the idle connections and measuring (memory.sh), for them to settle (default 3)
+#   HEAP_FROM_HISTOGRAM  the live heap from the class histogram's total (default 1; 0: the heap spaces' use)
 #   BOOST=1            run in an own scheduling group at nice -20 (needs root), as latency.sh does
 #   JVM_FLAGS, SERVER_CPU, LOAD_CPU, PORT_BASE (default 19300), START_TIMEOUT, QUIET_WAIT (default 10),
 #   SKIP_BUILD=1, RESULTS (default results/websocket.md), JAVA_HOME: as in run.sh
@@ -40,6 +47,9 @@ MESSAGE_BYTES=${MESSAGE_BYTES:-32}
 LARGE_CONNECTIONS=${LARGE_CONNECTIONS:-4}
 LARGE_BYTES=${LARGE_BYTES:-65536}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-2000}
+LOAD=${LOAD:-1}
+IDLE_SETTLE_SECONDS=${IDLE_SETTLE_SECONDS:-3}
+HEAP_FROM_HISTOGRAM=${HEAP_FROM_HISTOGRAM:-1}  # memory.sh: the live heap to the byte, for figures in bytes
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PORT_BASE=${PORT_BASE:-19300}
@@ -52,13 +62,19 @@ declare -A MAIN_CLASS=([wisp]=WispWebSocketEcho [javaws]=JavaWebSocketEcho [nett
     [jetty]=JettyWebSocketEcho)
 declare -A PORT_OFFSET=([wisp]=1 [javaws]=2 [netty]=3 [jetty]=4)
 declare -A LABEL=([wisp]=Wisp [javaws]=Java-WebSocket [netty]=Netty [jetty]=Jetty)
-declare -A HEAP=() RSS=() HEAP_DEFLATE=() RSS_DEFLATE=()
+# The idle connections of the memory tests, as IdleConnections' options; "http" only on servers that answer
+# GET /plaintext (SERVES_HTTP).
+declare -A IDLE_KIND=([websocket]="--websocket /echo" [http]="" [deflate]="--websocket /echo --deflate --message")
+declare -A IDLE_LABEL=([websocket]="WebSocket" [http]="HTTP/1.1 keep-alive, same server"
+    [deflate]="WebSocket, permessage-deflate, one message echoed")
+declare -A SERVES_HTTP=([wisp]=1)
 
 STARTED_PIDS=()
 NOTES=()
 declare -A RESPONSE_BYTES=()
 WORK_DIR=$(mktemp -d -t wisp-bench-websocket.XXXXXX)
 SAMPLES=$WORK_DIR/samples  # one line per test and round: round server test per-second p50-us p99-us client-busy-%
+MEMORY_SAMPLES=$WORK_DIR/memory  # one line per memory test and round: round server kind heap-bytes rss-KiB
 HZ=$(getconf CLK_TCK)
 
 # shellcheck source=lib.sh
@@ -120,7 +136,22 @@ measure_load() {  # round name port: one load JVM, three tests, a line in SAMPLE
     return 0
 }
 
-measure_server() {  # round name: start it, the load tests, in the last round the memory test, stop it
+measure_idle() {  # round name port kind: one memory figure of SERVER_PID, a line in MEMORY_SAMPLES
+    local round=$1 name=$2 port=$3 kind=$4 pass passes=$((LOAD ? 1 : 2)) rss
+    for ((pass = 1; pass <= passes; pass++)); do
+        # The server ends the connections of what ran before on threads of its own, which hold stacks until done.
+        sleep "$IDLE_SETTLE_SECONDS"
+        HOLDER_ARGS=${IDLE_KIND[$kind]} measure_idle_memory "$name" "$port" "$SERVER_PID"
+        # RSS from the first pass: native memory that the first pass's connections freed stays with the process.
+        ((pass == 1)) && rss=$RSS_PER_CONNECTION
+    done
+    log "${LABEL[$name]}, ${IDLE_LABEL[$kind]}: heap $HEAP_BYTES_PER_CONNECTION bytes, RSS $rss KiB per idle connection"
+    [[ $HEAP_BYTES_PER_CONNECTION != - ]] &&
+        echo "$round $name $kind $HEAP_BYTES_PER_CONNECTION $rss" >>"$MEMORY_SAMPLES"
+    return 0
+}
+
+measure_server() {  # round name: start it, the load tests, the memory tests (in the last round with load), stop it
     local round=$1 name=$2 port=$((PORT_BASE + PORT_OFFSET[$2]))
     if ! port_is_free "$port"; then
         NOTES+=("round $round: port $port for ${LABEL[$name]} was busy")
@@ -135,21 +166,20 @@ measure_server() {  # round name: start it, the load tests, in the last round th
         return
     fi
     log "round $round: ${LABEL[$name]}"
-    measure_load "$round" "$name" "$port"
-    if ((round == ROUNDS && IDLE_CONNECTIONS > 0)); then
-        HOLDER_ARGS="--websocket /echo" measure_idle_memory "$name" "$port" "$SERVER_PID"
-        HEAP[$name]=$HEAP_PER_CONNECTION
-        RSS[$name]=$RSS_PER_CONNECTION
-        log "${LABEL[$name]}: heap $HEAP_PER_CONNECTION KiB, RSS $RSS_PER_CONNECTION KiB per idle connection"
-        # A fresh server: the closed connections of the first test would blur the second's heap and RSS.
+    ((LOAD)) && measure_load "$round" "$name" "$port"
+    if (((round == ROUNDS || !LOAD) && IDLE_CONNECTIONS > 0)); then
+        # Alternate which kind comes first: RSS grows most in the first test (heap pages touched the first time).
+        if [[ -n ${SERVES_HTTP[$name]:-} ]] && ((round % 2 == 0)); then
+            measure_idle "$round" "$name" "$port" http
+            measure_idle "$round" "$name" "$port" websocket
+        else
+            measure_idle "$round" "$name" "$port" websocket
+            [[ -n ${SERVES_HTTP[$name]:-} ]] && measure_idle "$round" "$name" "$port" http
+        fi
+        # A fresh server: the zlib streams' native memory shows in RSS only on a process that never had them.
         stop_pid "$SERVER_PID"
         start_server "$name" "$port"
-        if await_upgrade "$SERVER_PID" "$port"; then
-            HOLDER_ARGS="--websocket /echo --deflate --message" measure_idle_memory "$name" "$port" "$SERVER_PID"
-            HEAP_DEFLATE[$name]=$HEAP_PER_CONNECTION
-            RSS_DEFLATE[$name]=$RSS_PER_CONNECTION
-            log "${LABEL[$name]} with permessage-deflate: heap $HEAP_PER_CONNECTION KiB, RSS $RSS_PER_CONNECTION KiB"
-        fi
+        await_upgrade "$SERVER_PID" "$port" && measure_idle "$round" "$name" "$port" deflate
     fi
     stop_pid "$SERVER_PID"
 }
@@ -177,18 +207,22 @@ summary() {  # test -> Markdown rows: median (min-max) over rounds, ratio to Wis
 }
 
 report() {
-    local test title unit name
+    local test title unit
     echo "# WebSocket benchmark"
     echo
     report_context
     echo "- servers: $(cd "$BENCH_DIR/target/lib" && ls Java-WebSocket-*.jar netty-codec-http-*.jar \
         jetty-websocket-jetty-server-*.jar | sed 's/\.jar$//' | paste -sd ' ' - | sed 's/ /, /g'), Wisp" \
         "(echo on /echo, no compression); server on core $SERVER_CPU, load client (Wisp's client) on core $LOAD_CPU"
-    echo "- $ROUNDS rounds, servers interleaved in each; each test: $WARMUP s warm-up, then $DURATION s measured"
-    echo
-    echo "Figures: median over the rounds (min-max); ratios against Wisp by median (above 1: more per second than" \
-        "Wisp); round-trip times in microseconds; client busy: the load client's CPU time over the window (near" \
-        "100 %, the client set the pace)."
+    if ((LOAD)); then
+        echo "- $ROUNDS rounds, servers interleaved in each; each test: $WARMUP s warm-up, then $DURATION s measured"
+        echo
+        echo "Figures: median over the rounds (min-max); ratios against Wisp by median (above 1: more per second" \
+            "than Wisp); round-trip times in microseconds; client busy: the load client's CPU time over the window" \
+            "(near 100 %, the client set the pace)."
+    else
+        echo "- $ROUNDS rounds, servers interleaved in each; memory tests only (LOAD=0)"
+    fi
     for test in small1 small64 large; do
         case $test in
             small1) title="Echo of $MESSAGE_BYTES-byte text messages over 1 connection"; unit="round trips/s" ;;
@@ -205,14 +239,39 @@ report() {
         echo "|---|---:|---:|---:|---:|---:|"
         summary "$test"
     done
-    idle_memory_table "Idle WebSocket connections ($IDLE_CONNECTIONS held after the last round's load)"
-    for name in $SERVERS; do
-        HEAP[$name]=${HEAP_DEFLATE[$name]:-}
-        RSS[$name]=${RSS_DEFLATE[$name]:-}
-    done
-    idle_memory_table "Idle WebSocket connections with permessage-deflate ($IDLE_CONNECTIONS held on a fresh server,\
- each agreed on compression and echoed one message; zlib's native memory shows in RSS only)"
+    idle_memory_report
     report_notes
+}
+
+idle_memory_report() {  # the memory tests: a row per server and kind of connection, median (min-max) over rounds
+    [[ -s $MEMORY_SAMPLES ]] || return 0
+    local name kind
+    echo
+    echo "## Live heap per idle connection ($IDLE_CONNECTIONS held)"
+    echo
+    if ((LOAD)); then
+        echo "In the last round: after its load, then on a freshly started server for permessage-deflate."
+    else
+        echo "In every round (no load): each heap figure the second of two passes on the same server, the first" \
+            "warming it; RSS from the first pass (native memory freed by its connections stays with the process);" \
+            "permessage-deflate on a freshly started server."
+    fi
+    echo "Heap in bytes per connection: median (min-max) over the rounds; zlib's native memory shows in RSS only."
+    echo
+    echo "| server | idle connection | heap bytes / conn | RSS KiB / conn |"
+    echo "|---|---|---:|---:|"
+    for kind in websocket http deflate; do
+        for name in $SERVERS; do
+            awk -v n="$name" -v k="$kind" -v label="${LABEL[$name]}" -v kind_label="${IDLE_LABEL[$kind]}" \
+                "$STATS_AWK"'
+                $2 == n && $3 == k { heap = heap " " $4; rss = rss " " $5 }
+                END {
+                    if (heap == "") exit
+                    printf "| %s | %s | %.0f (%.0f-%.0f) | %.1f |\n", label, kind_label, median(heap), low(heap),
+                        high(heap), median(rss)
+                }' "$MEMORY_SAMPLES"
+        done
+    done
 }
 
 main() {

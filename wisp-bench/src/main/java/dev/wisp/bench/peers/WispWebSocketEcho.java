@@ -16,7 +16,8 @@ import java.time.Duration;
  *
  * <p>Configuration: {@link ServerConfig} and {@link WebSocketConfig} defaults (1 MiB messages, no idle ping, no
  * timeout while idle), bound to {@code 127.0.0.1}, with permessage-deflate accepted when offered (the load client
- * never offers it; the idle-memory test does, once).
+ * never offers it; the idle-memory test does, once). It answers {@code GET /plaintext} as the plaintext peer does,
+ * so the idle-memory test can hold HTTP/1.1 keep-alive connections on the same server, for comparison.
  */
 public final class WispWebSocketEcho {
 
@@ -39,7 +40,12 @@ public final class WispWebSocketEcho {
                 webSocket.sendBinary(bytes);
             }
         };
+        byte[] body = Plaintext.body();
         Router router = Router.builder()
+                .get(Plaintext.PATH, (request, response) -> {
+                    response.header("Content-Type", Plaintext.CONTENT_TYPE);
+                    response.send(body);
+                })
                 .webSocket(WebSocketEcho.PATH, WebSocketConfig.builder().permessageDeflate(true).build(), request -> echo)
                 .build();
         Server server = Server.create(ServerConfig.builder()

@@ -30,7 +30,9 @@ import java.io.IOException;
  * away) and waits, within its grace period, for the peer's close frame; then it closes what is left.
  *
  * <p><b>Threads.</b> {@link #run()} runs on the connection's virtual thread: the listener's callbacks, or the
- * blocking handler. The sweeper calls {@link #sweep(long)}; the stopping server calls {@link #drainBusy()};
+ * blocking handler. A listener's connection waits for its next frame without a thread outside a burst of
+ * messages: the server's input watcher then starts {@link #run()} again on a fresh thread, and the session goes
+ * on where it stopped. The sweeper calls {@link #sweep(long)}; the stopping server calls {@link #drainBusy()};
  * any thread may send on the WebSocket.
  */
 final class WebSocketServerConnection extends ServerConnection implements IdleHandOff {
@@ -73,6 +75,7 @@ final class WebSocketServerConnection extends ServerConnection implements IdleHa
         // The session gives back its read buffer and its zlib streams when it ends.
     }
 
+    /** Serves the connection from the switch, or goes on after a wait that the input watcher held. */
     @Override
     public void run() {
         onThisThread();
@@ -88,11 +91,12 @@ final class WebSocketServerConnection extends ServerConnection implements IdleHa
 
     /**
      * Hands the wait for the next frame to the server's input watcher, so an idle WebSocket parks no thread; the
-     * session goes on in {@link #continueReading()} on a fresh thread.
+     * watcher runs this connection again on a fresh thread. The connection is its own task: a method reference
+     * made for each wait would be one more object on every idle WebSocket.
      */
     @Override
     public boolean waitElsewhere() {
-        return waitWithoutThread(this::continueReading);
+        return waitWithoutThread(this);
     }
 
     @Override
@@ -109,11 +113,6 @@ final class WebSocketServerConnection extends ServerConnection implements IdleHa
     @Override
     public void waitHoldingBufferEnded() {
         context.registry().bufferKeptWhileIdleReturned();
-    }
-
-    private void continueReading() {
-        onThisThread();
-        finishIfEnded(session.continueReading(this));
     }
 
     /** Closes the connection if the session ended; nothing if it handed its wait off (null). */

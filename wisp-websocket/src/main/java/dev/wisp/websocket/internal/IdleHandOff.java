@@ -7,8 +7,9 @@ package dev.wisp.websocket.internal;
  */
 public interface IdleHandOff {
     /**
-     * Takes the wait for the next frame, if it can: its task then calls {@link WebSocketSession#continueReading}
-     * once bytes arrive or the connection closes. The calling thread must leave the session once this returns true.
+     * Takes the wait for the next frame, if it can: its task then calls {@link WebSocketSession#run(IdleHandOff)}
+     * again once bytes arrive or the connection closes. The calling thread must leave the session once this returns
+     * true.
      *
      * @return false to let the caller wait on its own thread
      */

@@ -30,6 +30,11 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
     private static final String CLIENT_NO_CONTEXT_TAKEOVER = "client_no_context_takeover";
     private static final String SERVER_MAX_WINDOW_BITS = "server_max_window_bits";
     private static final String CLIENT_MAX_WINDOW_BITS = "client_max_window_bits";
+    /**
+     * Every agreement a server can make (a stated window is always 15 bits), made once: each connection that agrees
+     * on permessage-deflate keeps its agreement, and an idle connection should keep nothing of its own it can share.
+     */
+    private static final List<PerMessageDeflate> SERVER_AGREEMENTS = serverAgreements();
 
     /**
      * A server's choice among a client's offers: the first permessage-deflate offer it can honour, or empty to
@@ -87,8 +92,23 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
                 }
             }
         }
-        return Optional.of(new PerMessageDeflate(serverNoContextTakeover, clientNoContextTakeover,
-                serverMaxWindowBits));
+        PerMessageDeflate agreed = new PerMessageDeflate(serverNoContextTakeover, clientNoContextTakeover,
+                serverMaxWindowBits);
+        int shared = SERVER_AGREEMENTS.indexOf(agreed);
+        return Optional.of(shared >= 0 ? SERVER_AGREEMENTS.get(shared) : agreed);
+    }
+
+    private static List<PerMessageDeflate> serverAgreements() {
+        List<PerMessageDeflate> agreements = new ArrayList<>();
+        for (boolean serverNoContextTakeover : new boolean[] {false, true}) {
+            for (boolean clientNoContextTakeover : new boolean[] {false, true}) {
+                for (int serverMaxWindowBits : new int[] {0, 15}) {
+                    agreements.add(new PerMessageDeflate(serverNoContextTakeover, clientNoContextTakeover,
+                            serverMaxWindowBits));
+                }
+            }
+        }
+        return List.copyOf(agreements);
     }
 
     /** The server's answer: only parameters the offer allowed, or that a server may always add. */

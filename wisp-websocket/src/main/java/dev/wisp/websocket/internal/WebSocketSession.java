@@ -46,11 +46,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * socket while the peer does not read: there is no queue. The sweeper thread never blocks: an idle ping is sent
  * from a fresh virtual thread.
  *
- * <p><b>Memory.</b> An idle session should cost little more than an idle HTTP/1.1 connection: what only a
- * message needs (the frame reader and writer, the output's buffer, the zlib streams of a direction that takes
- * no context over) is made for the message and dropped when a wait is handed off ({@link #run(IdleHandOff)}),
- * the read lock exists only for sessions read with {@link #receive()}, and the timers only with idle pings or
- * once something is late or closing.
+ * <p><b>Memory.</b> An idle session should cost no more than an idle HTTP/1.1 connection: what only a message
+ * needs (the input with the frame reader, the frame writer with its output and buffer, the zlib streams of a
+ * direction that takes no context over) is made for the message and dropped when a wait is handed off
+ * ({@link #run(IdleHandOff)}), the read lock exists only for sessions read with {@link #receive()}, and the timers
+ * only with idle pings or once something is late or closing.
  *
  * <p><b>Closing.</b> A received close frame is echoed with its code; then the server closes the TCP connection,
  * and the client waits for the server to close it (RFC 6455 §7.1.1), at most {@code closeTimeout}. A protocol
@@ -81,7 +81,8 @@ public final class WebSocketSession implements WebSocket {
     /** The connection's number, for log lines; see {@link #logName()}. */
     private final long connectionId;
     private final Transport transport;
-    private final WireInput input;
+    /** The owner's input at first, with any bytes read past the HTTP head; null between bursts. Reading thread. */
+    private WireInput input;
     /** This side's role, as a boolean: with the fields around it, the session fits in one size class less. */
     private final boolean isServer;
     private final WebSocketConfig config;
@@ -163,8 +164,9 @@ public final class WebSocketSession implements WebSocket {
 
     /**
      * As {@link #run()}, but a wait for the next frame outside a burst of messages (see {@link #shouldHandOff()})
-     * is offered to the hand-off: if it takes it, this returns null at once and the hand-off's task later calls
-     * {@link #continueReading}, on another thread. An idle connection then parks no thread, and no stack.
+     * is offered to the hand-off: if it takes it, this returns null at once, and the hand-off's task calls this
+     * again, on another thread, once the wait is over: the session goes on reading where it stopped, without a
+     * second {@code onOpen}. An idle connection then parks no thread, and no stack.
      *
      * @param handOff where the wait for a frame may go, or null to wait on this thread
      * @return how the connection ended ("websocket closed: 1000", "websocket failed: ..."), or null if the wait
@@ -174,14 +176,8 @@ public final class WebSocketSession implements WebSocket {
         if (listener == null) {
             throw new IllegalStateException("this WebSocket has no listener: read it with receive()");
         }
-        return read(handOff, true);
-    }
-
-    /**
-     * Goes on reading after the wait for a frame was handed off ({@link #run(IdleHandOff)}); the same contract.
-     */
-    public String continueReading(IdleHandOff handOff) {
-        return read(handOff, false);
+        boolean resuming = handedOffAtNanos != 0;
+        return read(handOff, !resuming);
     }
 
     private String read(IdleHandOff handOff, boolean opening) {
@@ -196,7 +192,7 @@ public final class WebSocketSession implements WebSocket {
                     // The handed-off wait is over.
                     lastWaitWasLong = System.nanoTime() - handedOffAtNanos >= KEEP_THREAD_NANOS;
                     handedOffAtNanos = 0;
-                } else if (handOff != null && input.buffered() == 0) {
+                } else if (handOff != null && input().buffered() == 0) {
                     long started = System.nanoTime();
                     if (shouldHandOff()) {
                         dropIdleState();
@@ -250,8 +246,9 @@ public final class WebSocketSession implements WebSocket {
 
     /**
      * Drops, before a wait is handed off, what the session makes again for its next message: the frame reader
-     * and writer between messages, and the zlib stream of a direction that takes no context over (its window is
-     * empty at every message anyway). The writer and the compressor go only if no sender holds the frame lock.
+     * and writer between messages with the input under the reader (it holds no bytes then), and the zlib stream of
+     * a direction that takes no context over (its window is empty at every message anyway). The writer and the
+     * compressor go only if no sender holds the frame lock.
      */
     private void dropIdleState() {
         input.releaseIfEmpty();
@@ -261,6 +258,9 @@ public final class WebSocketSession implements WebSocket {
                 inflater.close();
                 inflater = null;
             }
+        }
+        if (reader == null && input.buffered() == 0) {
+            input = null;
         }
         if (frameLock.tryLock()) {
             try {
@@ -302,7 +302,7 @@ public final class WebSocketSession implements WebSocket {
      */
     private void awaitFrameBytes() throws IOException {
         try {
-            input.awaitData();
+            input().awaitData();
         } catch (IOException e) {
             throw readFailed(e);
         }
@@ -315,7 +315,7 @@ public final class WebSocketSession implements WebSocket {
      */
     private void fillFrameBytes() throws IOException {
         try {
-            input.fill();
+            input().fill();
         } catch (IOException e) {
             throw readFailed(e);
         }
@@ -401,10 +401,18 @@ public final class WebSocketSession implements WebSocket {
             if (deflate != null && inflater == null) {
                 inflater = deflate.newInflater(role());
             }
-            reader = new WebSocketFrameReader(input, role(), config.maxFrameBytes(), config.maxMessageBytes(),
+            reader = new WebSocketFrameReader(input(), role(), config.maxFrameBytes(), config.maxMessageBytes(),
                     inflater);
         }
         return reader;
+    }
+
+    /** The input, made anew (without reading ahead) after a wait that was handed off; see {@link #dropIdleState()}. */
+    private WireInput input() {
+        if (input == null) {
+            input = WireInput.of(transport.input(), pool);
+        }
+        return input;
     }
 
     /** The timers, made now if no one has made them yet; any thread. */
@@ -463,7 +471,7 @@ public final class WebSocketSession implements WebSocket {
             try {
                 // Bounded by the peer's end of stream, the close deadline (sweep) and MAX_LINGER_BYTES.
                 for (int drained = 0; drained < MAX_LINGER_BYTES; ) {
-                    int n = input.read(sink, 0, sink.length);
+                    int n = input().read(sink, 0, sink.length);
                     if (n < 0) {
                         break;
                     }
@@ -749,7 +757,9 @@ public final class WebSocketSession implements WebSocket {
     private void terminate() {
         terminated = true;
         closeTransport();
-        input.release();
+        if (input != null) {
+            input.release();
+        }
         if (inflater != null) {
             inflater.close();
         }
