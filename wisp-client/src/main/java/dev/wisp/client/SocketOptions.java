@@ -76,6 +76,7 @@ public final class SocketOptions {
     private final Duration connectionAttemptDelay;
     private final InetAddress localAddress;
     private final int localPort;
+    private final boolean reuseAddress;
     private final IpPreference ipPreference;
 
     private SocketOptions(Builder builder) {
@@ -86,6 +87,7 @@ public final class SocketOptions {
         this.connectionAttemptDelay = builder.connectionAttemptDelay;
         this.localAddress = builder.localAddress;
         this.localPort = builder.localPort;
+        this.reuseAddress = builder.reuseAddress;
         this.ipPreference = builder.ipPreference;
     }
 
@@ -150,6 +152,11 @@ public final class SocketOptions {
         return connectionAttemptDelay;
     }
 
+    /** Whether {@code SO_REUSEADDR} is set on each TCP socket before it binds; off unless set. */
+    public boolean reuseAddress() {
+        return reuseAddress;
+    }
+
     /** Whether the sockets are bound before connecting. */
     public boolean binds() {
         return localAddress != null || localPort != 0;
@@ -198,6 +205,7 @@ public final class SocketOptions {
         private String abstractUnixSocket;
         private InetAddress localAddress;
         private int localPort;
+        private boolean reuseAddress;
         private IpPreference ipPreference = IpPreference.INTERLEAVED;
         private int typeOfService = -1;
         private int priority = -1;
@@ -303,14 +311,26 @@ public final class SocketOptions {
             return this;
         }
 
+        /**
+         * Sets {@code SO_REUSEADDR} on each TCP socket before it binds (libwebsockets' {@code
+         * LCCSCF_ALLOW_REUSE_ADDR}): a {@link #localPort(int) local port} can then be bound again while an earlier
+         * connection from it that also set the option waits out TCP's TIME_WAIT, instead of failing with "Address
+         * already in use" for up to a minute. A new connection from the port must still go to another address or
+         * port than the one in TIME_WAIT. Off by default.
+         */
+        public Builder reuseAddress(boolean reuse) {
+            this.reuseAddress = reuse;
+            return this;
+        }
+
         public Builder ipPreference(IpPreference preference) {
             this.ipPreference = Objects.requireNonNull(preference, "ipPreference");
             return this;
         }
 
         /**
-         * @throws IllegalArgumentException for a port outside 0..65535, binding, a type of service or a priority with
-         *     a Unix socket, both a path and an abstract name, or an abstract name that is empty or longer than 107
+         * @throws IllegalArgumentException for a port outside 0..65535, binding, address reuse, a type of service or a
+         *     priority with a Unix socket, both a path and an abstract name, or an abstract name that is empty or longer than 107
          *     bytes
          */
         public SocketOptions build() {
@@ -325,6 +345,10 @@ public final class SocketOptions {
             boolean unix = unixSocket != null || abstractUnixSocket != null;
             if (unix && (localAddress != null || localPort != 0)) {
                 throw new IllegalArgumentException("a Unix domain socket takes no local address or port");
+            }
+            if (unix && reuseAddress) {
+                throw new IllegalArgumentException("reuseAddress (SO_REUSEADDR) is for TCP sockets, not a Unix"
+                        + " domain socket");
             }
             if (unix && typeOfService >= 0) {
                 throw new IllegalArgumentException("a Unix domain socket has no IP type of service");

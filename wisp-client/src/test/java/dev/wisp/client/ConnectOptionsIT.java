@@ -103,6 +103,46 @@ class ConnectOptionsIT {
     }
 
     @Test
+    void reuseAddressBindsALocalPortWhoseLastConnectionWaitsOutTimeWait() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            server.set(Server.create(ServerConfig.builder().port(0).build(), ROUTER).start());
+            try (Server other = Server.create(ServerConfig.builder().port(0).build(), ROUTER).start()) {
+                String first = "http://127.0.0.1:" + server.get().port() + "/whoami";
+                String second = "http://127.0.0.1:" + other.port() + "/whoami";
+                // Through the JDK's channel, and natively (a priority opens the socket through FFM).
+                for (boolean natively : new boolean[] {false, true}) {
+                    int held = NginxPeer.freePort();
+                    SocketOptions plain = bound(held, false, natively);
+                    assertEquals("127.0.0.1:" + held, sendAndCloseFirst(plain, first));
+                    try (Client client = Client.create(ClientConfig.builder().socketOptions(plain).build())) {
+                        HttpCallException e = assertThrows(HttpCallException.class,
+                                () -> client.send(Request.get(second)));
+                        assertTrue(String.valueOf(e.getMessage()).contains("Address already in use"),
+                                "without SO_REUSEADDR the port is held: " + e.getMessage());
+                    }
+
+                    int reused = NginxPeer.freePort();
+                    SocketOptions reusing = bound(reused, true, natively);
+                    assertEquals("127.0.0.1:" + reused, sendAndCloseFirst(reusing, first));
+                    assertEquals("127.0.0.1:" + reused, sendAndCloseFirst(reusing, second), "bound again at once");
+                }
+            }
+        });
+    }
+
+    private static SocketOptions bound(int localPort, boolean reuseAddress, boolean natively) {
+        SocketOptions.Builder options = SocketOptions.builder().localPort(localPort).reuseAddress(reuseAddress);
+        return (natively ? options.priority(0) : options).build();
+    }
+
+    /** One request from the bound port; the client then closes first, so its side waits out TIME_WAIT. */
+    private static String sendAndCloseFirst(SocketOptions options, String url) throws IOException {
+        try (Client client = Client.create(ClientConfig.builder().socketOptions(options).build())) {
+            return client.send(Request.get(url)).text();
+        }
+    }
+
+    @Test
     void keepsToTheAddressFamilyAskedFor() {
         assertTimeoutPreemptively(LIMIT, () -> {
             server.set(Server.create(ServerConfig.builder().port(0).build(), ROUTER).start());

@@ -24,6 +24,9 @@ final class ChannelConnectAttempt implements ConnectAttempt {
 
     @Override
     public StreamSocket connect(InetSocketAddress remote, long timeoutNanos) throws IOException {
+        if (options.reuseAddress()) {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        }
         if (options.binds()) {
             channel.bind(options.bindAddress());
         }

@@ -44,6 +44,7 @@ final class Libc {
     static final int SOL_SOCKET = 1;
     static final int SO_ERROR = 4;
     static final int SO_PRIORITY = 12;
+    static final int SO_REUSEADDR = 2;
     static final int IPPROTO_IP = 0;
     static final int IP_TOS = 1;
     static final int IPPROTO_TCP = 6;

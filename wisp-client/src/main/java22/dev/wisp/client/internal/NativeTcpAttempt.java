@@ -12,9 +12,8 @@ import java.net.UnknownHostException;
 
 /**
  * A connection attempt on a {@link NativeSocket}, for a connection with a priority: the socket gets every option a
- * {@link ChannelConnectAttempt} would give it (the type of service, read back; {@code TCP_NODELAY}; the local address
- * and port), and {@code SO_PRIORITY}, before it connects. The JDK sets no {@code SO_REUSEADDR} on a client socket,
- * so neither does this.
+ * {@link ChannelConnectAttempt} would give it (the type of service, read back; {@code TCP_NODELAY}; {@code
+ * SO_REUSEADDR} when asked for; the local address and port), and {@code SO_PRIORITY}, before it connects.
  */
 final class NativeTcpAttempt implements ConnectAttempt {
     private final NativeSocket socket;
@@ -41,6 +40,9 @@ final class NativeTcpAttempt implements ConnectAttempt {
                     ? " (a priority above 6 needs CAP_NET_ADMIN or CAP_NET_RAW)" : ""));
         }
         require("TCP_NODELAY", socket.setOption(Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1));
+        if (options.reuseAddress()) {
+            require("SO_REUSEADDR", socket.setOption(Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1));
+        }
         if (options.binds()) {
             socket.bind(new InetSocketAddress(options.localAddress().orElse(wildcard(v6)), options.localPort()));
         }
