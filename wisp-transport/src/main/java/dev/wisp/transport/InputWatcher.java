@@ -110,7 +110,7 @@ public final class InputWatcher implements AutoCloseable {
     /**
      * Runs the task on a fresh virtual thread, as the watcher runs its own: a spare one when one is ready, which
      * under load starts among the busy connections' work rather than behind it (see {@link SpareThreads}); for
-     * the threads a server starts otherwise, a new connection's.
+     * the other threads of connections already open, such as one that goes on in another protocol.
      *
      * @throws RuntimeException or {@link OutOfMemoryError} as {@link Thread#start()} does, when no spare was ready
      *     and a thread could not start

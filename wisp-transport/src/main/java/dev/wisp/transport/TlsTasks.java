@@ -12,8 +12,8 @@ import javax.net.ssl.SSLEngine;
  * Runs an engine's delegated tasks: the key exchange and signature of a handshake, the costly part of TLS.
  *
  * <p>A virtual thread hands them to a small pool of platform threads and waits, rather than running them on its
- * carrier, whenever that carrier has other work: while connections are busy ({@link CarrierLoad}) or another
- * task is running. Virtual threads are not preempted: a carrier busy with a burst of new connections' key
+ * carrier, whenever that carrier has other work: while connections are busy ({@link CarrierLoad}), another
+ * handshake is in progress or another task is running. Virtual threads are not preempted: a carrier busy with a burst of new connections' key
  * exchanges (milliseconds each before the JIT has warmed them) would hold up every connection that is already
  * open, and their reads too, since the JDK wakes readers from a poller that must wait for the carrier. On platform
  * threads the operating system shares the cores between the key exchanges and everything else. When there is
@@ -38,6 +38,8 @@ final class TlsTasks {
     /** The tasks virtual threads run now, in place or on a pool: one runs in place only if it is the only one. */
     private static final AtomicInteger RUNNING = new AtomicInteger();
     private static final AtomicLong POOLED = new AtomicLong();
+    /** Handshakes in progress: while others are, a task does not run in place, where they would wait behind it. */
+    private static final AtomicInteger HANDSHAKES = new AtomicInteger();
 
     private TlsTasks() {
     }
@@ -65,7 +67,7 @@ final class TlsTasks {
         while ((task = engine.getDelegatedTask()) != null) {
             if (!Thread.currentThread().isVirtual()) {
                 task.run();
-            } else if (!CarrierLoad.isBusy() && RUNNING.compareAndSet(0, 1)) {
+            } else if (HANDSHAKES.get() <= 1 && !CarrierLoad.isBusy() && RUNNING.compareAndSet(0, 1)) {
                 try {
                     task.run();
                 } finally {
@@ -81,6 +83,16 @@ final class TlsTasks {
                 }
             }
         }
+    }
+
+    /** A handshake began; see {@link #HANDSHAKES}. */
+    static void handshakeStarted() {
+        HANDSHAKES.incrementAndGet();
+    }
+
+    /** A handshake ended, done or failed. */
+    static void handshakeEnded() {
+        HANDSHAKES.decrementAndGet();
     }
 
     /** How many tasks went to a pool so far; for tests. */

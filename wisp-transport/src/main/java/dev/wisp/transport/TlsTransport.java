@@ -75,6 +75,7 @@ public final class TlsTransport extends Transport {
         if (handshaken) {
             return;
         }
+        TlsTasks.handshakeStarted();
         try {
             engine.beginHandshake();
             HandshakeStatus status = engine.getHandshakeStatus();
@@ -101,6 +102,7 @@ public final class TlsTransport extends Transport {
             throw e;
         } finally {
             output.discardGathered();
+            TlsTasks.handshakeEnded();
         }
         input.releaseIfEmpty();
         handshaken = true;
