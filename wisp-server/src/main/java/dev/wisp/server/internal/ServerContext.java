@@ -82,7 +82,8 @@ public final class ServerContext {
 
     /**
      * Runs the task on a fresh virtual thread: one of the input watcher's spares once it runs, which under load
-     * starts among the busy connections rather than behind them (see {@link InputWatcher#startThread}).
+     * starts among the busy connections rather than behind them (see {@link InputWatcher#startThread}); for a
+     * connection that goes on in another protocol.
      *
      * @throws RuntimeException or {@link OutOfMemoryError} when no thread can start
      */
