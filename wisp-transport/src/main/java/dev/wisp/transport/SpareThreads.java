@@ -26,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SpareThreads implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SpareThreads.class.getName());
+    /** What a spare is given when it is to end without a task. */
+    private static final Runnable NONE = () -> { };
 
     private final ThreadFactory threads;
     private final int count;
@@ -67,7 +69,7 @@ public final class SpareThreads implements AutoCloseable {
         closed = true;
         Spare spare;
         while ((spare = ready.pollFirst()) != null) {
-            spare.give(null);
+            spare.give(NONE);
         }
     }
 
@@ -93,16 +95,15 @@ public final class SpareThreads implements AutoCloseable {
     /** A started thread that waits for its one task. */
     private final class Spare implements Runnable {
         private volatile Thread thread;
+        /** The task handed over, {@link #NONE} to end without one; null until then. */
         private volatile Runnable task;
-        private volatile boolean given;
 
         /**
-         * Hands the task over (null: end without one) and wakes the spare: at once from a virtual thread, through
-         * {@link PlatformWakeups} from a platform one.
+         * Hands the task over and wakes the spare: at once from a virtual thread, through {@link PlatformWakeups}
+         * from a platform one.
          */
         void give(Runnable handed) {
             task = handed;
-            given = true;
             PlatformWakeups.wake(thread);
         }
 
@@ -117,13 +118,11 @@ public final class SpareThreads implements AutoCloseable {
                 spares.decrementAndGet();
                 return;
             }
-            while (!given) {
+            Runnable handed;
+            while ((handed = task) == null) {
                 LockSupport.park(this);
             }
-            Runnable handed = task;
-            if (handed != null) {
-                handed.run();
-            }
+            handed.run();
         }
     }
 }
