@@ -13,13 +13,13 @@ import javax.net.ssl.SSLEngine;
  *
  * <p>A virtual thread hands them to a small pool of platform threads and waits, rather than running them on its
  * carrier, whenever that carrier has other work: while connections are busy ({@link CarrierLoad}), another
- * handshake is in progress or another task is running. Virtual threads are not preempted: a carrier busy with a burst of new connections' key
- * exchanges (milliseconds each before the JIT has warmed them) would hold up every connection that is already
- * open, and their reads too, since the JDK wakes readers from a poller that must wait for the carrier. On platform
- * threads the operating system shares the cores between the key exchanges and everything else. When there is
- * nothing to hold up, the virtual thread runs the task in place and saves the two hand-overs between threads,
- * a tenth of a resumed handshake's time on one core (measured: 3-5% more resumed handshakes a second). A platform
- * thread (a client's own) runs them in place too.
+ * handshake is in progress or another task is running. Virtual threads are not preempted: a carrier busy with a
+ * burst of new connections' key exchanges (milliseconds each before the JIT has warmed them) would hold up every
+ * connection that is already open, and their reads too, since the JDK wakes readers from a poller that must wait
+ * for the carrier. On platform threads the operating system shares the cores between the key exchanges and
+ * everything else. When there is nothing to hold up, the virtual thread runs the task in place and saves the two
+ * hand-overs between threads (measured: 3-5% more resumed handshakes a second, one client after another). A
+ * platform thread (a client's own) runs them in place too.
  *
  * <p>Two pools: one for a handshake's first task (a server's answer to the ClientHello, with its key exchange and
  * signature; a client's processing of the server's flight), one for the tasks after it. A burst of new connections
