@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Whether connections keep the virtual-thread carriers busy: the end times of the last few exchanges, which busy
- * connections note through {@link InputWatcher#nudge()}. Busy means {@value #EXCHANGES} exchanges ended within the
- * last millisecond: a steady load ends dozens, a client that opens one connection after another (a new TLS
- * session for each request) one every millisecond or two.
+ * connections note through {@link BusyThreads#exchangeEnded()}. Busy means {@value #EXCHANGES} exchanges ended
+ * within the last millisecond: a steady load ends dozens, a client that opens one connection after another (a new
+ * TLS session for each request) one every millisecond or two.
  *
  * <p>An estimate: two exchanges ending at once may note one time over the other, which moves the answer by one
  * exchange. No lock is taken on the path of every request for it.

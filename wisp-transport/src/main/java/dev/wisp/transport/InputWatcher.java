@@ -35,10 +35,10 @@ public final class InputWatcher implements AutoCloseable {
     /** How long a task whose thread could not start waits before the next try. */
     private static final long RETRY_MILLIS = 10;
 
-    private final Selector selector;
     /** How many threads wait, started, to run the next tasks; see {@link SpareThreads}. */
     private static final int SPARE_THREADS = 32;
 
+    private final Selector selector;
     private final SpareThreads threads;
     /** Watches to register; the selector's own thread registers them, so no other thread touches the selector. */
     private final Queue<Watch> toRegister = new ConcurrentLinkedQueue<>();
@@ -50,7 +50,6 @@ public final class InputWatcher implements AutoCloseable {
     /** Watches that ended in this turn, started once their keys are deregistered; the selector's thread only. */
     private List<Watch> ended = new ArrayList<>();
     private volatile boolean closed;
-    private volatile Thread thread;
     private volatile boolean startFailureLogged;
 
     private InputWatcher(Selector selector, ThreadFactory threads) {
@@ -73,8 +72,7 @@ public final class InputWatcher implements AutoCloseable {
      */
     public static InputWatcher start(String threadName, ThreadFactory threads) throws IOException {
         InputWatcher watcher = new InputWatcher(Selector.open(), threads);
-        watcher.thread = Thread.ofPlatform().name(threadName).daemon().unstarted(watcher::run);
-        watcher.thread.start();
+        Thread.ofPlatform().name(threadName).daemon().start(watcher::run);
         return watcher;
     }
 
@@ -97,14 +95,6 @@ public final class InputWatcher implements AutoCloseable {
             watch.end(); // the watcher may have shut down before it saw this watch: one of the two ends it
         }
         return true;
-    }
-
-    /**
-     * For a busy connection's thread to call after each exchange: does what a busy thread does for the others
-     * ({@link BusyThreads}), which includes waking the threads this watcher started for connections that woke.
-     */
-    public void nudge() {
-        BusyThreads.exchangeEnded();
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its own. Under a steady load that can take seconds, and every socket of that poller waits with it (measured: in
  * about a third of the HTTPS keep-alive runs, 15 of 64 connections waited 2 s in a read while their requests had
  * arrived). So the busy connections, which run on exactly the carrier that is busy, look here after each exchange
- * ({@link InputWatcher#nudge()}): every {@value #SCAN_MILLIS} ms one of them goes over the threads blocked in
+ * ({@link BusyThreads#exchangeEnded()}): every {@value #SCAN_MILLIS} ms one of them goes over the threads blocked in
  * socket calls and unparks those that have waited {@value #FIRST_MILLIS} ms, then again at twice, four times that
  * and so on. An unparked thread retries its call: it goes on if the socket is ready, and parks again otherwise, at
  * the cost of a call that finds nothing. When no connection is busy, the carrier is free to run the poller, nobody

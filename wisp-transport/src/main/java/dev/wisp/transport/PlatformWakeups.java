@@ -12,9 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * hundreds of milliseconds (measured: a TLS handshake whose key exchange ran on a pool thread waited 110 ms on
  * average, and up to 1.6 s, to go on after it). Unparked from a virtual thread, the same thread queues among the
  * carrier's own work. So a platform thread leaves the thread to wake here; busy virtual threads, which pass by
- * often under exactly that load (a connection after each exchange, through {@link InputWatcher#nudge()}), wake it
- * with {@link #relay()}; and when none is busy, a relay thread of this class's own does, which the scheduler then
- * runs at once since its carriers are idle.
+ * often under exactly that load (a connection after each exchange, through {@link BusyThreads#exchangeEnded()}),
+ * wake it with {@link #relay()}; and when none is busy, a relay thread of this class's own does, which the
+ * scheduler then runs at once since its carriers are idle.
  */
 final class PlatformWakeups {
     private static final Queue<Thread> PENDING = new ConcurrentLinkedQueue<>();

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A read blocked on a socket whose bytes have arrived goes on while virtual threads keep the only carrier busy. The
  * JDK's poller alone does not wake it then: its wake-up waits for a carrier with nothing else to do (on JDK 25 with
- * one carrier, it was still waiting after 5 s). Busy threads that pass through {@link InputWatcher#nudge()} wake it.
+ * one carrier, it was still waiting after 5 s). Busy threads that pass through {@link BusyThreads#exchangeEnded()}
+ * wake it.
  */
 class LateWakeupsTest {
     private static final long CHILD_SECONDS = 60;
@@ -44,7 +45,7 @@ class LateWakeupsTest {
 
     /**
      * In a JVM with one carrier: two virtual threads wake each other in turn, so the carrier always has work of its
-     * own, and nudge the input watcher as a busy connection does; a third waits in a socket read for a byte that
+     * own, and end an exchange as a busy connection does; a third waits in a socket read for a byte that
      * is then sent. Prints {@link #WOKEN} if the read returns within 10 s.
      */
     static final class BusyCarrier {
@@ -54,12 +55,11 @@ class LateWakeupsTest {
             try (ServerSocketChannel server = ServerSocketChannel.open()
                             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                     SocketChannel client = SocketChannel.open(server.getLocalAddress());
-                    StreamSocket accepted = StreamSocket.of(server.accept());
-                    InputWatcher watcher = InputWatcher.start("watcher", Thread.ofVirtual().factory())) {
+                    StreamSocket accepted = StreamSocket.of(server.accept())) {
                 AtomicLong read = new AtomicLong();
                 Thread reader = Thread.ofVirtual().start(() -> read.set(readOneByte(accepted)));
                 awaitBlocked(reader);
-                AutoCloseable busy = OneCarrier.keepBusy(watcher::nudge);
+                AutoCloseable busy = OneCarrier.keepBusy(BusyThreads::exchangeEnded);
                 Thread.sleep(100);
 
                 client.write(ByteBuffer.wrap(new byte[] {42}));

@@ -91,7 +91,7 @@ final class Http1ServerConnection extends ServerConnection {
                 }
                 if (reason == null) {
                     reason = serveRequest();
-                    nudgeInputWatcher();
+                    exchangeEnded();
                 }
             }
         } catch (IOException | RuntimeException | Error e) {

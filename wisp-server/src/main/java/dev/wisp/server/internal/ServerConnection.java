@@ -8,6 +8,7 @@ import dev.wisp.server.ConnectionInfo;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.transport.BusyThreads;
 import dev.wisp.transport.InputWatcher;
 import dev.wisp.transport.Transport;
 import java.io.IOException;
@@ -132,15 +133,11 @@ abstract class ServerConnection implements Runnable {
     }
 
     /**
-     * Lets the server's input watcher take a turn if it has not for a while: a busy connection's thread calls this
-     * after each exchange or message, so idle connections that woke meanwhile are not held up behind the load
-     * (see {@link InputWatcher#nudge()}).
+     * For the connection's thread to call after each exchange or message: under load, it passes on the wake-ups of
+     * the threads waiting behind it, connections that woke from idle among them (see {@link BusyThreads}).
      */
-    final void nudgeInputWatcher() {
-        InputWatcher watcher = context.inputWatcher();
-        if (watcher != null) {
-            watcher.nudge();
-        }
+    final void exchangeEnded() {
+        BusyThreads.exchangeEnded();
     }
 
     /**

@@ -101,7 +101,7 @@ final class WebSocketServerConnection extends ServerConnection implements IdleHa
 
     @Override
     public void messageArrived() {
-        nudgeInputWatcher();
+        exchangeEnded();
     }
 
     /** As an HTTP/1.1 connection in a burst: at most {@code maxPooledBuffers} connections wait holding one. */
