@@ -21,7 +21,7 @@ public final class BusyThreads {
 
     static void exchangeEnded(long now) {
         PlatformWakeups.relay();
-        LateWakeups.wakeLate();
+        LateWakeups.wakeLate(now);
         CarrierLoad.exchangeEnded(now);
     }
 }

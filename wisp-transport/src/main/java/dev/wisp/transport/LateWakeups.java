@@ -37,7 +37,11 @@ final class LateWakeups {
      * 24 days; waits are compared by difference, which the wrap does not disturb.
      */
     static int nowMillis() {
-        return (int) (System.nanoTime() / 1_000_000);
+        return millis(System.nanoTime());
+    }
+
+    private static int millis(long nanoTime) {
+        return (int) (nanoTime / 1_000_000);
     }
 
     /** Lists the socket, whose thread is about to block on it; the socket's own flag makes this cheap when listed. */
@@ -50,9 +54,12 @@ final class LateWakeups {
         LISTED.remove(socket);
     }
 
-    /** Goes over the listed sockets if no one has for {@value #SCAN_MILLIS} ms. For busy virtual threads to call. */
-    static void wakeLate() {
-        int now = nowMillis();
+    /**
+     * Goes over the listed sockets if no one has for {@value #SCAN_MILLIS} ms. For busy virtual threads to call,
+     * with the {@link System#nanoTime()} they read.
+     */
+    static void wakeLate(long nanoTime) {
+        int now = millis(nanoTime);
         int last = LAST_SCAN_MILLIS.get();
         if (now - last < SCAN_MILLIS || !LAST_SCAN_MILLIS.compareAndSet(last, now)) {
             return;
