@@ -7,8 +7,12 @@ package dev.wisp.transport;
  * queues the rest, those woken by platform threads (the JDK's pollers, a thread pool), until a carrier has
  * nothing else to do, which under load can take seconds. The busy threads run on exactly those carriers, so they
  * pass such wake-ups on: the ones platform threads left ({@link PlatformWakeups}), and the ones the JDK's poller
- * is late with ({@link LateWakeups}). The exchange also counts towards {@link CarrierLoad}. Cheap when there is
- * nothing to pass on: a clock read and a few field reads.
+ * is late with ({@link LateWakeups}), and the threads that stepped aside should their resumer be late
+ * ({@link StepAside}). The exchange also counts towards {@link CarrierLoad}. Cheap when there is nothing to pass on:
+ * a clock read and a few field reads.
+ *
+ * <p>Before it reads the next request, a connection's thread on a crowded carrier steps aside for the others
+ * ({@link #stepAsideIfCrowded()}).
  */
 public final class BusyThreads {
     private BusyThreads() {
@@ -22,6 +26,18 @@ public final class BusyThreads {
     static void exchangeEnded(long now) {
         PlatformWakeups.relay();
         LateWakeups.wakeLate(now);
+        StepAside.resumeIfLate(now);
         CarrierLoad.exchangeEnded(now);
+    }
+
+    /**
+     * For a connection's virtual thread to call before it reads its next request (or message) when none is
+     * buffered: if other connections keep the carrier busy ({@link CarrierLoad#isCrowded()}), the thread lets them
+     * run first, so that its request has arrived when it reads (see {@link StepAside}). Otherwise it returns at once.
+     */
+    public static void stepAsideIfCrowded() {
+        if (Thread.currentThread().isVirtual() && CarrierLoad.isCrowded()) {
+            StepAside.stepAside();
+        }
     }
 }

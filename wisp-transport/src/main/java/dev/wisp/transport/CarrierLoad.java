@@ -2,12 +2,16 @@ package dev.wisp.transport;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Whether connections keep the virtual-thread carriers busy: the end times of the last few exchanges, which busy
  * connections note through {@link BusyThreads#exchangeEnded()}. Busy means {@value #EXCHANGES} exchanges ended
  * within the last millisecond: a steady load ends dozens, a client that opens one connection after another (a new
- * TLS session for each request) one every millisecond or two.
+ * TLS session for each request) one every millisecond or two. Crowded, a stronger test, means the same exchanges
+ * ended within {@value #CROWDED_NANOS} ns and not all on one thread: several connections take turns on the carrier,
+ * about 16,000 exchanges a second or more, as under a saturating load; a single connection, however fast, does not
+ * crowd anyone.
  *
  * <p>An estimate: two exchanges ending at once may note one time over the other, which moves the answer by one
  * exchange. No lock is taken on the path of every request for it.
@@ -15,7 +19,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class CarrierLoad {
     private static final int EXCHANGES = 4;
     private static final long WINDOW_NANOS = 1_000_000;
+    private static final long CROWDED_NANOS = 250_000;
     private static final AtomicLongArray ENDED = new AtomicLongArray(EXCHANGES);
+    /** The thread that ended each exchange of {@link #ENDED}. */
+    private static final AtomicReferenceArray<Thread> ENDED_ON = new AtomicReferenceArray<>(EXCHANGES);
     private static final AtomicInteger NEXT = new AtomicInteger();
 
     static {
@@ -30,7 +37,9 @@ final class CarrierLoad {
 
     /** Notes that an exchange ended at this {@link System#nanoTime()}. */
     static void exchangeEnded(long now) {
-        ENDED.setOpaque(Math.floorMod(NEXT.getAndIncrement(), EXCHANGES), now);
+        int slot = Math.floorMod(NEXT.getAndIncrement(), EXCHANGES);
+        ENDED_ON.setOpaque(slot, Thread.currentThread());
+        ENDED.setOpaque(slot, now);
     }
 
     /** Whether {@value #EXCHANGES} exchanges ended within the last millisecond. */
@@ -42,5 +51,24 @@ final class CarrierLoad {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether {@value #EXCHANGES} exchanges ended within the last {@value #CROWDED_NANOS} ns, at least one of them
+     * on a thread other than the caller.
+     */
+    static boolean isCrowded() {
+        return isCrowded(System.nanoTime(), Thread.currentThread());
+    }
+
+    static boolean isCrowded(long now, Thread caller) {
+        boolean others = false;
+        for (int i = 0; i < EXCHANGES; i++) {
+            if (now - ENDED.getOpaque(i) > CROWDED_NANOS) {
+                return false;
+            }
+            others |= ENDED_ON.getOpaque(i) != caller;
+        }
+        return others;
     }
 }

@@ -1,0 +1,113 @@
+package dev.wisp.transport;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A thread that steps aside lets the threads ready before it run first, and goes on after them, also while other
+ * threads keep the only carrier busy. Each case runs in a JVM with one carrier, where the order is the scheduler's
+ * and not a race between carriers.
+ */
+class StepAsideTest {
+
+    @Test
+    void theThreadsReadyBeforeItRunFirst() throws Exception {
+        OneCarrier.assertPrints(ReadyFirst.ORDER, ReadyFirst.class);
+    }
+
+    @Test
+    void itGoesOnWhileOtherThreadsKeepTheCarrierBusy() throws Exception {
+        OneCarrier.assertPrints(BusyCarrier.RESUMED, BusyCarrier.class);
+    }
+
+    @Test
+    void severalThreadsEndingExchangesCloseTogetherCrowdTheCarrierAndOneAloneDoesNot() throws Exception {
+        long now = System.nanoTime();
+        for (int i = 0; i < 4; i++) {
+            CarrierLoad.exchangeEnded(now);
+        }
+        assertFalse(CarrierLoad.isCrowded(now, Thread.currentThread()), "one thread alone, however fast");
+
+        Thread other = Thread.ofVirtual().start(() -> CarrierLoad.exchangeEnded(now));
+        other.join();
+        assertTrue(CarrierLoad.isCrowded(now + 100_000, Thread.currentThread()));
+        assertTrue(CarrierLoad.isCrowded(now + 100_000, other), "its own exchange is one of four");
+        assertFalse(CarrierLoad.isCrowded(now + 300_000, Thread.currentThread()), "the exchanges ended too long ago");
+    }
+
+    /**
+     * A thread wakes another, which queues on the carrier, and steps aside: the other runs first. Without the step
+     * aside, the waking thread would go on at once. Prints the order.
+     */
+    static final class ReadyFirst {
+        static final String ORDER = "[the other thread, the thread that stepped aside]";
+
+        public static void main(String[] args) throws Exception {
+            List<String> order = new CopyOnWriteArrayList<>();
+            AtomicBoolean woken = new AtomicBoolean();
+            Thread other = Thread.ofVirtual().start(() -> {
+                while (!woken.get()) {
+                    LockSupport.park();
+                }
+                order.add("the other thread");
+            });
+            awaitWaiting(other);
+            Thread stepping = Thread.ofVirtual().start(() -> {
+                woken.set(true);
+                LockSupport.unpark(other);
+                StepAside.stepAside();
+                order.add("the thread that stepped aside");
+            });
+            stepping.join(Duration.ofSeconds(10));
+            other.join(Duration.ofSeconds(10));
+            System.out.println(order);
+        }
+    }
+
+    /**
+     * Two threads that wake each other keep the only carrier busy, so the resumer a thread starts when it steps
+     * aside, queued apart from the carrier's own work, would never run; the busy threads' exchanges wake it
+     * instead. Prints {@link #RESUMED} if it went on within 10 s.
+     */
+    static final class BusyCarrier {
+        static final String RESUMED = "the thread went on";
+
+        public static void main(String[] args) throws Exception {
+            AtomicBoolean woken = new AtomicBoolean();
+            AtomicBoolean resumed = new AtomicBoolean();
+            Thread stepping = Thread.ofVirtual().start(() -> {
+                while (!woken.get()) {
+                    LockSupport.park();
+                }
+                StepAside.stepAside();
+                resumed.set(true);
+            });
+            awaitWaiting(stepping);
+            // Woken by a busy thread, so that it queues among the carrier's own work and runs.
+            AutoCloseable busy = OneCarrier.keepBusy(() -> {
+                BusyThreads.exchangeEnded();
+                if (woken.compareAndSet(false, true)) {
+                    LockSupport.unpark(stepping);
+                }
+            });
+
+            boolean ended = stepping.join(Duration.ofSeconds(10));
+            busy.close();
+            System.out.println(ended && resumed.get() ? RESUMED : "the thread is still aside");
+            System.exit(0); // the busy threads may still be winding down
+        }
+    }
+
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        while (thread.getState() != Thread.State.WAITING) {
+            Thread.sleep(1);
+        }
+    }
+}
