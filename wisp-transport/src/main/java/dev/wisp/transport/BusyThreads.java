@@ -10,9 +10,6 @@ package dev.wisp.transport;
  * is late with ({@link LateWakeups}), and the threads that stepped aside should their resumer be late
  * ({@link StepAside}). The exchange also counts towards {@link CarrierLoad}. Cheap when there is nothing to pass on:
  * a clock read and a few field reads.
- *
- * <p>Before it reads the next request, a connection's thread on a crowded carrier steps aside for the others
- * ({@link #stepAsideIfCrowded()}).
  */
 public final class BusyThreads {
     private BusyThreads() {
@@ -28,16 +25,5 @@ public final class BusyThreads {
         LateWakeups.wakeLate(now);
         StepAside.resumeIfLate(now);
         CarrierLoad.exchangeEnded(now);
-    }
-
-    /**
-     * For a connection's virtual thread to call before it reads its next request (or message) when none is
-     * buffered: if other connections keep the carrier busy ({@link CarrierLoad#isCrowded()}), the thread lets them
-     * run first, so that its request has arrived when it reads (see {@link StepAside}). Otherwise it returns at once.
-     */
-    public static void stepAsideIfCrowded() {
-        if (Thread.currentThread().isVirtual() && CarrierLoad.isCrowded()) {
-            StepAside.stepAside();
-        }
     }
 }

@@ -8,10 +8,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Whether connections keep the virtual-thread carriers busy: the end times of the last few exchanges, which busy
  * connections note through {@link BusyThreads#exchangeEnded()}. Busy means {@value #EXCHANGES} exchanges ended
  * within the last millisecond: a steady load ends dozens, a client that opens one connection after another (a new
- * TLS session for each request) one every millisecond or two. Crowded, a stronger test, means the same exchanges
- * ended within {@value #CROWDED_NANOS} ns and not all on one thread: several connections take turns on the carrier,
- * about 16,000 exchanges a second or more, as under a saturating load; a single connection, however fast, does not
- * crowd anyone.
+ * TLS session for each request) one every millisecond or two. Two stronger tests tell how a connection's thread
+ * should wait for its next request ({@link NextInput}): crowded means the same exchanges ended within
+ * {@value #CROWDED_NANOS} ns and not all on one thread, so several connections take turns on the carrier, about
+ * 16,000 exchanges a second or more, as under a saturating load; alone means they ended within
+ * {@value #ALONE_NANOS} ns, all on the caller's thread, so one connection keeps a fast exchange going and nothing
+ * else ran meanwhile.
  *
  * <p>An estimate: two exchanges ending at once may note one time over the other, which moves the answer by one
  * exchange. No lock is taken on the path of every request for it.
@@ -20,6 +22,7 @@ final class CarrierLoad {
     private static final int EXCHANGES = 4;
     private static final long WINDOW_NANOS = 1_000_000;
     private static final long CROWDED_NANOS = 250_000;
+    private static final long ALONE_NANOS = 400_000;
     private static final AtomicLongArray ENDED = new AtomicLongArray(EXCHANGES);
     /** The thread that ended each exchange of {@link #ENDED}. */
     private static final AtomicReferenceArray<Thread> ENDED_ON = new AtomicReferenceArray<>(EXCHANGES);
@@ -54,13 +57,22 @@ final class CarrierLoad {
     }
 
     /**
-     * Whether {@value #EXCHANGES} exchanges ended within the last {@value #CROWDED_NANOS} ns, at least one of them
-     * on a thread other than the caller.
+     * Whether {@value #EXCHANGES} exchanges ended within {@value #ALONE_NANOS} ns before this time, all on the
+     * caller's thread.
      */
-    static boolean isCrowded() {
-        return isCrowded(System.nanoTime(), Thread.currentThread());
+    static boolean isAlone(long now, Thread caller) {
+        for (int i = 0; i < EXCHANGES; i++) {
+            if (now - ENDED.getOpaque(i) > ALONE_NANOS || ENDED_ON.getOpaque(i) != caller) {
+                return false;
+            }
+        }
+        return true;
     }
 
+    /**
+     * Whether {@value #EXCHANGES} exchanges ended within {@value #CROWDED_NANOS} ns before this time, at least one
+     * of them on a thread other than the caller.
+     */
     static boolean isCrowded(long now, Thread caller) {
         boolean others = false;
         for (int i = 0; i < EXCHANGES; i++) {

@@ -78,7 +78,7 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
         if (peeked >= 0) {
             destination.put((byte) peeked);
             peeked = -1;
-            return 1;
+            return 1 + readRestNow(destination);
         }
         int n;
         if (perReadTimeoutNanos == 0) {
@@ -95,6 +95,22 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
             ended = true;
         }
         return n;
+    }
+
+    /**
+     * Takes, without blocking, what arrived with a peeked byte, which is mostly the rest of its request: one
+     * call where a second read would take another. The end of the stream or a failure is left for the next read to
+     * report, so the peeked byte is returned either way.
+     */
+    private int readRestNow(ByteBuffer destination) {
+        if (!destination.hasRemaining()) {
+            return 0;
+        }
+        try {
+            return Math.max(0, socket.readNow(destination));
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     @Override

@@ -1,8 +1,5 @@
 package dev.wisp.transport;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,21 +22,6 @@ class StepAsideTest {
     @Test
     void itGoesOnWhileOtherThreadsKeepTheCarrierBusy() throws Exception {
         OneCarrier.assertPrints(BusyCarrier.RESUMED, BusyCarrier.class);
-    }
-
-    @Test
-    void severalThreadsEndingExchangesCloseTogetherCrowdTheCarrierAndOneAloneDoesNot() throws Exception {
-        long now = System.nanoTime();
-        for (int i = 0; i < 4; i++) {
-            CarrierLoad.exchangeEnded(now);
-        }
-        assertFalse(CarrierLoad.isCrowded(now, Thread.currentThread()), "one thread alone, however fast");
-
-        Thread other = Thread.ofVirtual().start(() -> CarrierLoad.exchangeEnded(now));
-        other.join();
-        assertTrue(CarrierLoad.isCrowded(now + 100_000, Thread.currentThread()));
-        assertTrue(CarrierLoad.isCrowded(now + 100_000, other), "its own exchange is one of four");
-        assertFalse(CarrierLoad.isCrowded(now + 300_000, Thread.currentThread()), "the exchanges ended too long ago");
     }
 
     /**

@@ -10,7 +10,7 @@ import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsSessionInfo;
-import dev.wisp.transport.BusyThreads;
+import dev.wisp.transport.NextInput;
 import dev.wisp.transport.IdleInput;
 import dev.wisp.transport.InputWatcher;
 import dev.wisp.transport.Transport;
@@ -185,9 +185,9 @@ final class Http1ServerConnection extends ServerConnection {
     /**
      * Waits, idle, for the first byte of the next request; the sweeper enforces the idle timeout. A connection in
      * a burst of requests (its last one came within 50 ms) waits here in one untimed read holding its read buffer,
-     * so it reads each request at once (on a carrier that other connections crowd, it first lets them go ahead, so
-     * that the request is there when it reads: {@link BusyThreads#stepAsideIfCrowded()}); the registry lets at
-     * most {@code maxPooledBuffers} connections do that, which bounds the memory idle connections hold. Any other
+     * so it reads each request at once (first, on a carrier that other connections crowd, it lets them go ahead,
+     * and alone on its carrier it polls briefly: {@link NextInput#beforeWaiting}); the registry lets at most
+     * {@code maxPooledBuffers} connections do that, which bounds the memory idle connections hold. Any other
      * wait goes to the input watcher, unless the request is here or comes soon ({@link #requestArrivesSoon()}),
      * and holds no buffer: one byte is read into a one-byte array and the request goes on in a pooled buffer, at
      * the price of a second read.
@@ -204,7 +204,7 @@ final class Http1ServerConnection extends ServerConnection {
                 return stopping;
             }
             if (keepBuffer) {
-                BusyThreads.stepAsideIfCrowded();
+                NextInput.beforeWaiting(transport);
                 arrived = input.fill();
             } else if (!requestArrivesSoon() && watchInput()) {
                 return HANDED_OFF;

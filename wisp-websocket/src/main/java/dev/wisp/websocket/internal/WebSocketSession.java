@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 import dev.wisp.core.BufferPool;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
+import dev.wisp.transport.NextInput;
 import dev.wisp.transport.Transport;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
@@ -311,10 +312,15 @@ public final class WebSocketSession implements WebSocket {
     /**
      * Waits for the next frame in a burst of messages, holding the read buffer, so the frame arrives in one read
      * where {@link #awaitFrameBytes()} takes two (one byte, then the rest). The wait is short while the burst
-     * lasts; the owner bounds how many connections wait so ({@link IdleHandOff#mayWaitHoldingBuffer()}).
+     * lasts; the owner bounds how many connections wait so ({@link IdleHandOff#mayWaitHoldingBuffer()}). Before it
+     * blocks, the thread lets the others go first on a crowded carrier, or polls briefly when alone on it
+     * ({@link NextInput#beforeWaiting}).
      */
     private void fillFrameBytes() throws IOException {
         try {
+            if (input().buffered() == 0) {
+                NextInput.beforeWaiting(transport);
+            }
             input().fill();
         } catch (IOException e) {
             throw readFailed(e);

@@ -1,17 +1,17 @@
 package dev.wisp.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,29 +22,27 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plaintext input read as a channel, into a direct buffer, over a real loopback socket: the byte an idle poll
- * read ahead comes first, the read deadline is armed while the read waits, and shutting the input ends it.
+ * The plaintext input over a real loopback socket. Read as a channel, into a direct buffer: the byte an idle poll
+ * read ahead comes first, with what arrived after it, the read deadline is armed while the read waits, and shutting
+ * the input ends it. Polled by a connection alone on its carrier ({@link NextInput}): the poll ends when bytes
+ * arrive, keeping them all for the next read, when the peer closes, or when its time is up with nothing.
  */
-class PlainInputChannelIT {
+class PlainInputIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final long WRITE_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
-
-    private ServerSocketChannel listener;
+    private PlainLoopback loopback;
     private PlainTransport client;
     private SocketChannel server;
 
     @BeforeEach
     void connect() throws Exception {
-        listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-        client = PlainTransport.of(SocketChannel.open(listener.getLocalAddress()), WRITE_TIMEOUT);
-        server = listener.accept();
+        loopback = PlainLoopback.open();
+        client = loopback.transport;
+        server = loopback.peer;
     }
 
     @AfterEach
     void close() throws Exception {
-        client.close();
-        server.close();
-        listener.close();
+        loopback.close();
     }
 
     @Test
@@ -61,7 +59,7 @@ class PlainInputChannelIT {
             ReadableByteChannel input = assertInstanceOf(ReadableByteChannel.class, client.input());
             ByteBuffer buffer = ByteBuffer.allocateDirect(64);
 
-            assertEquals(1, input.read(buffer), "the peeked byte first, alone");
+            assertEquals(6, input.read(buffer), "the peeked byte first, with the rest that arrived, in one read");
             while (input.read(buffer) >= 0) {
                 assertTrue(buffer.hasRemaining()); // a full buffer would read 0 bytes for ever
             }
@@ -93,5 +91,68 @@ class PlainInputChannelIT {
             assertEquals(0, client.readDeadlineNanos());
             assertTrue(server.isOpen());
         });
+    }
+
+    @Test
+    void endsWhenBytesArriveAndTheNextReadTakesThemAll() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(100);
+                    server.write(ByteBuffer.wrap("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+
+            boolean arrived = poll(TimeUnit.SECONDS.toNanos(20));
+            sender.join();
+
+            assertTrue(arrived);
+            assertTrue(client.hasBufferedInput());
+            byte[] bytes = new byte[64];
+            InputStream input = client.input();
+            assertEquals(16, input.read(bytes), "the byte the poll took, and the rest, in one read");
+            assertEquals("GET / HTTP/1.1\r\n", new String(bytes, 0, 16, StandardCharsets.US_ASCII));
+        });
+    }
+
+    @Test
+    void endsWhenThePeerCloses() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            server.shutdownOutput();
+
+            assertTrue(poll(TimeUnit.SECONDS.toNanos(20)));
+            assertEquals(-1, client.input().read());
+        });
+    }
+
+    @Test
+    void endsWithNothingWhenItsTimeIsUp() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            long start = System.nanoTime();
+
+            assertFalse(poll(TimeUnit.MILLISECONDS.toNanos(50)));
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(50));
+            assertFalse(client.hasBufferedInput());
+        });
+    }
+
+    /** Polls on a virtual thread, as a connection's thread does. */
+    private boolean poll(long nanos) throws Exception {
+        boolean[] found = new boolean[1];
+        Exception[] failure = new Exception[1];
+        Thread poller = Thread.ofVirtual().start(() -> {
+            try {
+                found[0] = NextInput.pollFor(client, System.nanoTime(), nanos);
+            } catch (Exception e) {
+                failure[0] = e;
+            }
+        });
+        poller.join();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return found[0];
     }
 }
