@@ -117,19 +117,20 @@ measure_load() {  # round name port: one load JVM, three tests, a line in SAMPLE
     # shellcheck disable=SC2086  # JVM_FLAGS is a list of flags
     timeout --kill-after=5 "$limit" taskset -c "$LOAD_CPU" "$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$CLASS_PATH" \
         dev.wisp.bench.load.WebSocketLoad "ws://127.0.0.1:$port/echo" "$WARMUP" "$DURATION" "$CONNECTIONS" \
-        "$MESSAGE_BYTES" "$LARGE_CONNECTIONS" "$LARGE_BYTES" >"$out" 2>"$WORK_DIR/$round.$name.err" ||
+        "$MESSAGE_BYTES" "$LARGE_CONNECTIONS" "$LARGE_BYTES" "$SERVER_PID" >"$out" 2>"$WORK_DIR/$round.$name.err" ||
         NOTES+=("round $round, ${LABEL[$name]}: the load client exited with status $? ($(head -c 200 \
             "$WORK_DIR/$round.$name.err" | tr '\n' ' '))")
     awk -v r="$round" -v n="$name" -v hz="$HZ" '{
         for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        if (v["round_trips"] == 0 || v["errors"] > 0) { print r, n, $1, 0, "-", "-", "-", v["errors"]; next }
+        if (v["round_trips"] == 0 || v["errors"] > 0) { print r, n, $1, 0, "-", "-", "-", v["errors"], "-"; next }
         seconds = v["nanos"] / 1e9
         rate = $1 == "large" ? v["bytes"] / 1e6 / seconds : v["round_trips"] / seconds
-        printf "%s %s %s %.1f %s %s %.0f %s\n", r, n, $1, rate, v["p50_us"], v["p99_us"],
-            100 * v["cpu_ticks"] / hz / seconds, v["errors"]
+        server = v["server_cpu_ticks"] >= 0 ? sprintf("%.1f", v["server_cpu_ticks"] / hz * 1e6 / v["round_trips"]) : "-"
+        printf "%s %s %s %.1f %s %s %.0f %s %s\n", r, n, $1, rate, v["p50_us"], v["p99_us"],
+            100 * v["cpu_ticks"] / hz / seconds, v["errors"], server
     }' "$out" | tee -a "$SAMPLES" | awk '{
-        printf "    %-7s %-8s %10s %-5s p50 %8s us  p99 %8s us  client busy %3s%%  errors %s\n", $2, $3, $4,
-            ($3 == "large" ? "MB/s" : "rt/s"), $5, $6, $7, $8 }' >&2
+        printf "    %-7s %-8s %10s %-5s p50 %8s us  p99 %8s us  client busy %3s%%  server CPU %6s us/rt  errors %s\n",
+            $2, $3, $4, ($3 == "large" ? "MB/s" : "rt/s"), $5, $6, $7, $9, $8 }' >&2
     grep -q '^echo failed' "$WORK_DIR/$round.$name.err" &&
         NOTES+=("round $round, ${LABEL[$name]}: $(grep '^echo failed' "$WORK_DIR/$round.$name.err" | sort |
             uniq -c | head -n 3 | sed 's/^ *//' | paste -sd ';' -)")
@@ -192,16 +193,18 @@ summary() {  # test -> Markdown rows: median (min-max) over rounds, ratio to Wis
             for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); name[kv[1]] = kv[2] }
         }
         $3 == t && $4 > 0 { rate[$2] = rate[$2] " " $4; p50[$2] = p50[$2] " " $5; p99[$2] = p99[$2] " " $6
-                            busy[$2] = busy[$2] " " $7 }
+                            busy[$2] = busy[$2] " " $7; if ($9 != "-") cpu[$2] = cpu[$2] " " $9 }
         END {
             split(order, servers, " ")
             for (i = 1; i in servers; i++) {
                 s = servers[i]
-                if (!(s in rate)) { printf "| %s | failed | | | | |\n", name[s]; continue }
+                if (!(s in rate)) { printf "| %s | failed | | | | | | |\n", name[s]; continue }
                 ratio = ("wisp" in rate) ? sprintf("%.2f", median(rate[s]) / median(rate["wisp"])) : "n/a"
                 f = t == "large" ? "%.1f" : "%.0f"
-                printf "| %s | " f " (" f "-" f ") | %s | %.0f | %.0f | %.0f %% |\n", name[s], median(rate[s]),
-                    low(rate[s]), high(rate[s]), ratio, median(p50[s]), median(p99[s]), median(busy[s])
+                server = (s in cpu) ? sprintf("%.1f", median(cpu[s])) : "-"
+                cpu_ratio = (s in cpu && "wisp" in cpu) ? sprintf("%.2f", median(cpu[s]) / median(cpu["wisp"])) : "n/a"
+                printf "| %s | " f " (" f "-" f ") | %s | %.0f | %.0f | %.0f %% | %s | %s |\n", name[s], median(rate[s]),
+                    low(rate[s]), high(rate[s]), ratio, median(p50[s]), median(p99[s]), median(busy[s]), server, cpu_ratio
             }
         }' "$SAMPLES"
 }
@@ -219,7 +222,8 @@ report() {
         echo
         echo "Figures: median over the rounds (min-max); ratios against Wisp by median (above 1: more per second" \
             "than Wisp); round-trip times in microseconds; client busy: the load client's CPU time over the window" \
-            "(near 100 %, the client set the pace)."
+            "(near 100 %, the client set the pace); server CPU: the server's CPU time over the window per round" \
+            "trip, the figure that compares servers when the client sets the pace (above 1: more CPU than Wisp)."
     else
         echo "- $ROUNDS rounds, servers interleaved in each; memory tests only (LOAD=0)"
     fi
@@ -235,8 +239,8 @@ report() {
         echo
         echo "## $title"
         echo
-        echo "| server | $unit | vs Wisp | p50 us | p99 us | client busy |"
-        echo "|---|---:|---:|---:|---:|---:|"
+        echo "| server | $unit | vs Wisp | p50 us | p99 us | client busy | server CPU us per round trip | vs Wisp |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|"
         summary "$test"
     done
     idle_memory_report

@@ -34,10 +34,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * with the JDK's client too) fails the connection {@link #STALL_LIMIT} after the window closed.
  *
  * <p>Usage: {@code WebSocketLoad URL WARMUP_SECONDS SECONDS CONNECTIONS SMALL_BYTES LARGE_CONNECTIONS
- * LARGE_BYTES}. Prints one line per test to standard output (a benchmark tool's output):
- * {@code TEST connections=C round_trips=N bytes=B nanos=T p50_us=X p99_us=Y cpu_ticks=U errors=E}, where
- * {@code bytes} is the payload echoed (one way) and {@code cpu_ticks} this process's CPU time over the window
- * (from {@code /proc/self/stat}), which tells whether the client kept up: well below the window, it did.
+ * LARGE_BYTES [SERVER_PID]}. Prints one line per test to standard output (a benchmark tool's output):
+ * {@code TEST connections=C round_trips=N bytes=B nanos=T p50_us=X p99_us=Y cpu_ticks=U server_cpu_ticks=S
+ * errors=E}, where {@code bytes} is the payload echoed (one way), {@code cpu_ticks} this process's CPU time over the
+ * window (from {@code /proc/self/stat}), which tells whether the client kept up: well below the window, it did;
+ * and {@code server_cpu_ticks} the server's over the same window, read from its {@code /proc} entry when its PID is
+ * given (-1 otherwise): the figure that compares servers when the client sets the pace.
  */
 public final class WebSocketLoad {
     private static final int MAX_KEPT_TIMES = 4_000_000;
@@ -49,9 +51,12 @@ public final class WebSocketLoad {
     private final Client client;
     private final String url;
     private final WebSocketConfig config;
+    /** The server's PID, whose CPU time each window reads; 0 for none. */
+    private final long serverPid;
 
-    private WebSocketLoad(String url, int maxMessageBytes) {
+    private WebSocketLoad(String url, int maxMessageBytes, long serverPid) {
         this.url = url;
+        this.serverPid = serverPid;
         this.client = Client.create(ClientConfig.builder()
                 .connectTimeout(TIMEOUT)
                 .readTimeout(TIMEOUT)
@@ -67,13 +72,13 @@ public final class WebSocketLoad {
 
     /** What one measured window did. */
     private record Window(int connections, long roundTrips, long bytes, long nanos, double p50, double p99,
-            long cpuTicks, long errors) {
+            long cpuTicks, long serverCpuTicks, long errors) {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 7) {
+        if (args.length != 7 && args.length != 8) {
             throw new IllegalArgumentException("usage: WebSocketLoad URL WARMUP_SECONDS SECONDS CONNECTIONS"
-                    + " SMALL_BYTES LARGE_CONNECTIONS LARGE_BYTES");
+                    + " SMALL_BYTES LARGE_CONNECTIONS LARGE_BYTES [SERVER_PID]");
         }
         long warmup = Long.parseLong(args[1]);
         long seconds = Long.parseLong(args[2]);
@@ -81,7 +86,8 @@ public final class WebSocketLoad {
         int smallBytes = Integer.parseInt(args[4]);
         int largeConnections = Integer.parseInt(args[5]);
         int largeBytes = Integer.parseInt(args[6]);
-        WebSocketLoad load = new WebSocketLoad(args[0], Math.max(smallBytes, largeBytes));
+        long serverPid = args.length == 8 ? Long.parseLong(args[7]) : 0;
+        WebSocketLoad load = new WebSocketLoad(args[0], Math.max(smallBytes, largeBytes), serverPid);
         try (load.client) {
             load.test("small1", 1, text(smallBytes), warmup, seconds);
             load.test("small64", connections, text(smallBytes), warmup, seconds);
@@ -118,8 +124,9 @@ public final class WebSocketLoad {
             }
             Window window = run(webSockets, message, seconds);
             System.out.printf(Locale.ROOT, "%s connections=%d round_trips=%d bytes=%d nanos=%d p50_us=%.1f"
-                    + " p99_us=%.1f cpu_ticks=%d errors=%d%n", name, window.connections(), window.roundTrips(),
-                    window.bytes(), window.nanos(), window.p50(), window.p99(), window.cpuTicks(), window.errors());
+                    + " p99_us=%.1f cpu_ticks=%d server_cpu_ticks=%d errors=%d%n", name, window.connections(),
+                    window.roundTrips(), window.bytes(), window.nanos(), window.p50(), window.p99(), window.cpuTicks(),
+                    window.serverCpuTicks(), window.errors());
             System.out.flush();
         } finally {
             closeAll(webSockets);
@@ -127,10 +134,11 @@ public final class WebSocketLoad {
     }
 
     /** One virtual thread per connection sends and awaits echoes until the window closes. */
-    private static Window run(List<WebSocket> webSockets, WebSocketMessage message, long seconds)
+    private Window run(List<WebSocket> webSockets, WebSocketMessage message, long seconds)
             throws InterruptedException, IOException {
         AtomicLong errors = new AtomicLong();
         long cpuBefore = ProcessCpu.ticks();
+        long serverCpuBefore = serverCpuTicks();
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
         List<RoundTrips> times = new ArrayList<>();
@@ -155,7 +163,12 @@ public final class WebSocketLoad {
         double[] percentiles = RoundTrips.percentilesMicros(times, 50, 99);
         return new Window(webSockets.size(), times.stream().mapToLong(RoundTrips::count).sum(),
                 times.stream().mapToLong(RoundTrips::bytes).sum(), nanos, percentiles[0], percentiles[1],
-                ProcessCpu.ticks() - cpuBefore, errors.get());
+                ProcessCpu.ticks() - cpuBefore, serverPid == 0 ? -1 : serverCpuTicks() - serverCpuBefore,
+                errors.get());
+    }
+
+    private long serverCpuTicks() throws IOException {
+        return serverPid == 0 ? 0 : ProcessCpu.ticks(serverPid);
     }
 
     /**
