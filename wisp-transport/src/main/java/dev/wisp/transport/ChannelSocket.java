@@ -15,17 +15,22 @@ import java.util.concurrent.locks.LockSupport;
  * a timer object, and costs an idle connection fewer objects and a shallower parked stack than a {@link Socket}.
  *
  * <p>A virtual thread that blocks in a read or write is noted here, so that busy threads can wake it should the
- * JDK's poller be late to (see {@link LateWakeups}).
+ * JDK's poller be late to (see {@link LateWakeups}). The thread does not read the clock for it: the first scan that
+ * sees it blocked stamps the time, so its wait counts from at most one scan period late, and a read or write that
+ * does not block, most of them under load, costs two field writes.
  */
 final class ChannelSocket implements StreamSocket {
+    /** A blocked call that no scan has seen yet. */
+    private static final int UNSEEN = Integer.MIN_VALUE;
+
     private final SocketChannel channel;
     /**
-     * The virtual thread that may be blocked in a read, and since when ({@link LateWakeups#nowMillis()}); null
-     * when none is.
+     * The virtual thread that may be blocked in a read, and since when the scans have seen it blocked
+     * ({@link LateWakeups#nowMillis()}, or {@link #UNSEEN}); null when none is.
      */
     private volatile Thread reader;
     private volatile int readingSince;
-    /** The virtual thread that may be blocked in a write, and since when; null when none is. */
+    /** The virtual thread that may be blocked in a write, and since when the scans have seen it; null when none is. */
     private volatile Thread writer;
     private volatile int writingSince;
     /** Whether {@link LateWakeups} lists this socket. */
@@ -81,7 +86,7 @@ final class ChannelSocket implements StreamSocket {
     public int write(ByteBuffer source) throws IOException {
         Thread thread = Thread.currentThread();
         if (thread.isVirtual()) {
-            writingSince = LateWakeups.nowMillis();
+            writingSince = UNSEEN;
             writer = thread;
             listIfNot();
         }
@@ -95,7 +100,7 @@ final class ChannelSocket implements StreamSocket {
     private void startReading() {
         Thread thread = Thread.currentThread();
         if (thread.isVirtual()) {
-            readingSince = LateWakeups.nowMillis();
+            readingSince = UNSEEN;
             reader = thread;
             listIfNot();
         }
@@ -110,7 +115,9 @@ final class ChannelSocket implements StreamSocket {
 
     /**
      * Wakes the threads blocked here whose wait has passed a mark since the last scan (see
-     * {@link LateWakeups#passedMark}), and drops the socket from the list once none may be blocked.
+     * {@link LateWakeups#passedMark}), stamps the waits this scan is the first to see, and drops the socket from
+     * the list once none may be blocked. A thread may end its call and start another between the reads here: the
+     * new call is then stamped a little late, or woken once early, which its retry absorbs.
      */
     void wakeLate(int now, int sinceLastScan) {
         if (!channel.isOpen()) {
@@ -118,16 +125,24 @@ final class ChannelSocket implements StreamSocket {
             return;
         }
         Thread blockedReader = reader;
-        if (blockedReader != null && LateWakeups.passedMark(now - readingSince, sinceLastScan)) {
+        if (blockedReader != null && readingSince == UNSEEN) {
+            readingSince = stamp(now);
+        } else if (blockedReader != null && LateWakeups.passedMark(now - readingSince, sinceLastScan)) {
             LockSupport.unpark(blockedReader);
         }
         Thread blockedWriter = writer;
-        if (blockedWriter != null && LateWakeups.passedMark(now - writingSince, sinceLastScan)) {
+        if (blockedWriter != null && writingSince == UNSEEN) {
+            writingSince = stamp(now);
+        } else if (blockedWriter != null && LateWakeups.passedMark(now - writingSince, sinceLastScan)) {
             LockSupport.unpark(blockedWriter);
         }
         if (blockedReader == null && blockedWriter == null) {
             unlistIfIdle();
         }
+    }
+
+    private static int stamp(int now) {
+        return now == UNSEEN ? now + 1 : now;
     }
 
     /**

@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * arrived). So the busy connections, which run on exactly the carrier that is busy, look here after each exchange
  * ({@link BusyThreads#exchangeEnded()}): every {@value #SCAN_MILLIS} ms one of them goes over the threads blocked in
  * socket calls and unparks those that have waited {@value #FIRST_MILLIS} ms, then again at twice, four times that
- * and so on. An unparked thread retries its call: it goes on if the socket is ready, and parks again otherwise, at
- * the cost of a call that finds nothing. When no connection is busy, the carrier is free to run the poller, nobody
- * looks here, and nothing is woken early.
+ * and so on; a wait counts from the first scan that sees it (so a blocking call reads no clock), which makes the
+ * first wake-up come {@value #FIRST_MILLIS} to 30 ms after the call blocked. An unparked thread retries its call:
+ * it goes on if the socket is ready, and parks again otherwise, at the cost of a call that finds nothing. When no
+ * connection is busy, the carrier is free to run the poller, nobody looks here, and nothing is woken early.
  *
  * <p>A socket is listed while a thread may be blocked on it, and dropped by the scan once none is, so an idle
  * connection that waits without a thread (see {@link InputWatcher}) is not looked at.
