@@ -21,6 +21,7 @@ import dev.wisp.http1.Http1Limits;
 import dev.wisp.http1.Http1ResponseReader;
 import dev.wisp.http1.UntilCloseBodyInputStream;
 import dev.wisp.transport.BusyThreads;
+import dev.wisp.transport.NextInput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -172,8 +173,14 @@ public final class Http1Exchange {
         }
     }
 
-    /** Reads the first response head, noting the time of its first byte. */
+    /**
+     * Reads the first response head, noting the time of its first byte. Before it waits, the thread lets the others
+     * go first on a crowded carrier, or polls briefly when alone on it with a fast server ({@link NextInput}).
+     */
     ResponseHead readFirstHead() throws IOException {
+        if (connection.input().buffered() == 0) {
+            NextInput.beforeWaiting(connection.transport());
+        }
         if (!connection.input().awaitData()) {
             throw new EOFException("the server closed the connection without answering");
         }
