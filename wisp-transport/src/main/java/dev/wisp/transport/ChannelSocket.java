@@ -125,15 +125,17 @@ final class ChannelSocket implements StreamSocket {
             return;
         }
         Thread blockedReader = reader;
-        if (blockedReader != null && readingSince == UNSEEN) {
+        int readSince = readingSince;
+        if (blockedReader != null && readSince == UNSEEN) {
             readingSince = stamp(now);
-        } else if (blockedReader != null && LateWakeups.passedMark(now - readingSince, sinceLastScan)) {
+        } else if (blockedReader != null && LateWakeups.passedMark(now - readSince, sinceLastScan)) {
             LockSupport.unpark(blockedReader);
         }
         Thread blockedWriter = writer;
-        if (blockedWriter != null && writingSince == UNSEEN) {
+        int writeSince = writingSince;
+        if (blockedWriter != null && writeSince == UNSEEN) {
             writingSince = stamp(now);
-        } else if (blockedWriter != null && LateWakeups.passedMark(now - writingSince, sinceLastScan)) {
+        } else if (blockedWriter != null && LateWakeups.passedMark(now - writeSince, sinceLastScan)) {
             LockSupport.unpark(blockedWriter);
         }
         if (blockedReader == null && blockedWriter == null) {
