@@ -58,7 +58,7 @@ class LateWakeupsTest {
                     StreamSocket accepted = StreamSocket.of(server.accept())) {
                 AtomicLong read = new AtomicLong();
                 Thread reader = Thread.ofVirtual().start(() -> read.set(readOneByte(accepted)));
-                awaitBlocked(reader);
+                OneCarrier.awaitParked(reader);
                 AutoCloseable busy = OneCarrier.keepBusy(BusyThreads::exchangeEnded);
                 Thread.sleep(100);
 
@@ -76,12 +76,6 @@ class LateWakeupsTest {
                 return socket.read(ByteBuffer.allocate(1));
             } catch (IOException e) {
                 return -2;
-            }
-        }
-
-        private static void awaitBlocked(Thread thread) throws InterruptedException {
-            while (thread.getState() != Thread.State.WAITING) {
-                Thread.sleep(1);
             }
         }
     }

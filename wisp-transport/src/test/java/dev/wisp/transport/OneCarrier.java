@@ -68,4 +68,18 @@ final class OneCarrier {
         busy[1].start();
         return () -> stopped.set(true);
     }
+
+    /**
+     * Waits until the thread parks (in a blocking call, or until woken), for at most 10 s; a test whose thread
+     * never parks fails here rather than hanging. Usable in a child JVM's main, which has no JUnit.
+     */
+    static void awaitParked(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.WAITING) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not parked after 10 s: " + thread.getState());
+            }
+            Thread.sleep(1);
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.wisp.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,8 +27,8 @@ class SpareThreadsTest {
     void aTaskRunsOnASpareStartedAheadOfItAndAnotherSpareTakesItsPlace() throws Exception {
         try (SpareThreads spares = new SpareThreads(counting, 2)) {
             assertEquals(2, made.size(), "two spares started at once");
-            awaitParked(made.get(0));
-            awaitParked(made.get(1));
+            OneCarrier.awaitParked(made.get(0));
+            OneCarrier.awaitParked(made.get(1));
 
             Thread ranOn = runAndReturnThread(spares);
 
@@ -41,7 +40,7 @@ class SpareThreadsTest {
     @Test
     void eachSpareRunsOneTaskAndEnds() throws Exception {
         try (SpareThreads spares = new SpareThreads(counting, 1)) {
-            awaitParked(made.get(0));
+            OneCarrier.awaitParked(made.get(0));
 
             Thread first = runAndReturnThread(spares);
             Thread second = runAndReturnThread(spares);
@@ -65,7 +64,7 @@ class SpareThreadsTest {
     void closingEndsTheSparesThatWait() throws Exception {
         SpareThreads spares = new SpareThreads(counting, 3);
         for (Thread spare : made) {
-            awaitParked(spare);
+            OneCarrier.awaitParked(spare);
         }
 
         spares.close();
@@ -108,14 +107,5 @@ class SpareThreadsTest {
         CompletableFuture<Thread> ranOn = new CompletableFuture<>();
         spares.start(() -> ranOn.complete(Thread.currentThread()));
         return ranOn.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    /** So that a spare has put itself up before the test relies on it. */
-    private static void awaitParked(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertFalse(thread.getState() != Thread.State.WAITING, "parked: " + thread.getState());
     }
 }

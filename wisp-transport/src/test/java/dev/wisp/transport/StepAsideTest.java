@@ -40,7 +40,7 @@ class StepAsideTest {
                 }
                 order.add("the other thread");
             });
-            awaitWaiting(other);
+            OneCarrier.awaitParked(other);
             Thread stepping = Thread.ofVirtual().start(() -> {
                 woken.set(true);
                 LockSupport.unpark(other);
@@ -71,7 +71,7 @@ class StepAsideTest {
                 StepAside.stepAside();
                 resumed.set(true);
             });
-            awaitWaiting(stepping);
+            OneCarrier.awaitParked(stepping);
             // Woken by a busy thread, so that it queues among the carrier's own work and runs.
             AutoCloseable busy = OneCarrier.keepBusy(() -> {
                 BusyThreads.exchangeEnded();
@@ -84,12 +84,6 @@ class StepAsideTest {
             busy.close();
             System.out.println(ended && resumed.get() ? RESUMED : "the thread is still aside");
             System.exit(0); // the busy threads may still be winding down
-        }
-    }
-
-    private static void awaitWaiting(Thread thread) throws InterruptedException {
-        while (thread.getState() != Thread.State.WAITING) {
-            Thread.sleep(1);
         }
     }
 }
