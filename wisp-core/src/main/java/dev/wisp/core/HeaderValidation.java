@@ -6,8 +6,13 @@ package dev.wisp.core;
  */
 public final class HeaderValidation {
     private static final boolean[] TCHAR = new boolean[128];
+    /** {@link #isFieldValueChar} for each byte value, read as ISO-8859-1: one load per byte where a codec scans. */
+    private static final boolean[] FIELD_VALUE_BYTE = new boolean[256];
 
     static {
+        for (int c = 0; c < 256; c++) {
+            FIELD_VALUE_BYTE[c] = isFieldValueChar(c);
+        }
         for (char c = '0'; c <= '9'; c++) {
             TCHAR[c] = true;
         }
@@ -58,6 +63,19 @@ public final class HeaderValidation {
             }
         }
         return length == 0 || (!isWhitespace(text.charAt(0)) && !isWhitespace(text.charAt(length - 1)));
+    }
+
+    /**
+     * The first byte in {@code [from, to)} that is no field-value character ({@link #isFieldValueChar}, the bytes
+     * read as ISO-8859-1), or -1 if there is none.
+     */
+    public static int firstForbiddenValueByte(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!FIELD_VALUE_BYTE[bytes[i] & 0xff]) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** RFC 9110 §5.6.3: SP or HTAB. */

@@ -1,5 +1,6 @@
 package dev.wisp.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -274,10 +275,59 @@ public final class Headers {
             return this;
         }
 
-        /** Replaces every field of this name with one field holding the value, in place of the first one. */
+        /**
+         * Appends a field whose value is bytes, read as ISO-8859-1: what a codec parsed from the wire. The value
+         * is checked byte by byte, once, where checking the string made of it would take longer.
+         *
+         * @throws IllegalArgumentException if the name is not a token, or the value has forbidden characters or
+         *     leading or trailing whitespace
+         */
+        public Builder add(String name, byte[] value, int offset, int length) {
+            HeaderValidation.requireName(name);
+            Objects.checkFromIndexSize(offset, length, value.length);
+            int end = offset + length;
+            if (HeaderValidation.firstForbiddenValueByte(value, offset, end) >= 0 || length > 0
+                    && (HeaderValidation.isWhitespace(value[offset]) || HeaderValidation.isWhitespace(value[end - 1]))) {
+                throw new IllegalArgumentException("value of header " + name + " has forbidden characters: '"
+                        + Ascii.escape(value, offset, length) + "'");
+            }
+            return append(name, new String(value, offset, length, StandardCharsets.ISO_8859_1));
+        }
+
+        /** Appends a field that was checked when it was made. */
+        public Builder add(HeaderField field) {
+            return append(field.name(), field.value());
+        }
+
+        /**
+         * Replaces every field of this name with one field holding the value, in place of the first one.
+         *
+         * @throws IllegalArgumentException if the name is not a token or the value has forbidden characters
+         */
         public Builder set(String name, String value) {
             HeaderValidation.requireName(name);
             HeaderValidation.requireValue(name, value);
+            return replace(name, value);
+        }
+
+        /** {@link #set(String, String)} with a field that was checked when it was made. */
+        public Builder set(HeaderField field) {
+            return replace(field.name(), field.value());
+        }
+
+        /**
+         * {@link #set(String, String)} with a number written in decimal, which needs no check: a
+         * {@code Content-Length}, for one.
+         *
+         * @throws IllegalArgumentException if the name is not a token
+         */
+        public Builder set(String name, long value) {
+            HeaderValidation.requireName(name);
+            return replace(name, Long.toString(value));
+        }
+
+        /** Replaces every field of this name, checked, with one in place of the first one. */
+        private Builder replace(String name, String value) {
             for (int i = 0; i < size * 2; i += 2) {
                 if (fields[i].equalsIgnoreCase(name)) {
                     own();

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * HTTP dates (RFC 9110 §5.6.7): IMF-fixdate to send, and all three historic formats to receive.
- * {@link #now()} caches the current second's text, since every response carries a Date.
+ * {@link #now()} and {@link #dateField()} cache the current second's text, since every response carries a Date.
  *
  * <p>Thread-safe.
  */
@@ -38,10 +38,10 @@ public final class HttpDate {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     };
 
-    private record Cached(long second, String text) {
+    private record Cached(long second, String text, HeaderField field) {
     }
 
-    private static volatile Cached cached = new Cached(Long.MIN_VALUE, "");
+    private static volatile Cached cached = new Cached(Long.MIN_VALUE, "", null);
 
     private HttpDate() {
     }
@@ -69,13 +69,23 @@ public final class HttpDate {
 
     /** The current time as IMF-fixdate, computed at most once a second. */
     public static String now() {
+        return current().text;
+    }
+
+    /** A {@code Date} header field of the current time, made at most once a second. */
+    public static HeaderField dateField() {
+        return current().field;
+    }
+
+    private static Cached current() {
         long second = System.currentTimeMillis() / 1000;
         Cached current = cached;
         if (current.second != second) {
-            current = new Cached(second, format(Instant.ofEpochSecond(second)));
+            String text = format(Instant.ofEpochSecond(second));
+            current = new Cached(second, text, new HeaderField(HeaderNames.DATE, text));
             cached = current;
         }
-        return current.text;
+        return current;
     }
 
     /** Parses IMF-fixdate, RFC 850 or asctime dates; empty if the text is none of them. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -212,6 +213,58 @@ class HeadersTest {
     void rejectsNullNamesAndValues() {
         assertThrows(IllegalArgumentException.class, () -> Headers.builder().add(null, "v"));
         assertThrows(IllegalArgumentException.class, () -> Headers.builder().add("X", null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\rb", "a\nb", "a\0b", "a\u0001b", "a\u007fb", " leading", "trailing\t"})
+    void rejectsValueBytesWithControlsOrOuterWhitespace(String value) {
+        byte[] bytes = ("[" + value + "]").getBytes(StandardCharsets.ISO_8859_1);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Headers.builder().add("X", bytes, 1, bytes.length - 2));
+        assertEquals("value of header X has forbidden characters: '" + Ascii.escape(value) + "'", e.getMessage());
+    }
+
+    @Test
+    void addsAValueFromItsBytesReadAsLatin1() {
+        byte[] bytes = "[a \tb\u00ff\u0080]".getBytes(StandardCharsets.ISO_8859_1);
+
+        Headers headers = Headers.builder().add("X", bytes, 1, bytes.length - 2).add("Y", bytes, 1, 0).build();
+
+        assertEquals("a \tb\u00ff\u0080", headers.firstOrNull("X"));
+        assertEquals("", headers.firstOrNull("Y"));
+        assertThrows(IndexOutOfBoundsException.class, () -> Headers.builder().add("X", bytes, 4, bytes.length));
+        assertThrows(IllegalArgumentException.class, () -> Headers.builder().add("Bad Name", bytes, 1, 1));
+    }
+
+    @Test
+    void aHeaderFieldIsCheckedWhenItIsMade() {
+        assertThrows(IllegalArgumentException.class, () -> new HeaderField("Bad Name", "v"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new HeaderField("X", "a\r\nX-Injected: 1"));
+        assertEquals("value of header X has forbidden characters: 'a\\r\\nX-Injected: 1'", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new HeaderField("X", null));
+    }
+
+    @Test
+    void aHeaderFieldIsAddedOrSetAsItsNameAndValue() {
+        HeaderField close = new HeaderField("Connection", "close");
+
+        Headers headers = Headers.builder().add("connection", "keep-alive").add("A", "1").add("Connection", "x")
+                .set(close).add(close).build();
+
+        assertEquals(List.of("Connection", "A", "Connection"), List.of(headers.name(0), headers.name(1),
+                headers.name(2)));
+        assertEquals(List.of("close", "close"), headers.all("connection"));
+    }
+
+    @Test
+    void setsANumberInDecimal() {
+        Headers headers = Headers.builder().add("Content-Length", "1").add("content-length", "2")
+                .set("Content-Length", 1234567890123L).build();
+
+        assertEquals(List.of("1234567890123"), headers.all("Content-Length"));
+        assertThrows(IllegalArgumentException.class, () -> Headers.builder().set("Bad Name", 1));
     }
 
     @Test

@@ -63,4 +63,15 @@ class HttpDateTest {
         assertTrue(Math.abs(parsed.getEpochSecond() - Instant.now().getEpochSecond()) <= 1, now);
         assertEquals(29, now.length());
     }
+
+    @Test
+    void theDateFieldHoldsTheCurrentSecondAndIsMadeOnceASecond() {
+        HeaderField field = HttpDate.dateField();
+
+        assertEquals(HeaderNames.DATE, field.name());
+        Instant parsed = HttpDate.parse(field.value()).orElseThrow();
+        assertTrue(Math.abs(parsed.getEpochSecond() - Instant.now().getEpochSecond()) <= 1, field.value());
+        HeaderField again = HttpDate.dateField();
+        assertTrue(again == field || !again.value().equals(field.value()), "a second field for the same second");
+    }
 }

@@ -8,7 +8,6 @@ import dev.wisp.core.MessageTooLargeException;
 import dev.wisp.core.Status;
 import dev.wisp.core.WireInput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a field section (RFC 9112 §5): the header fields of a head, or the trailer fields after a chunked body,
@@ -106,15 +105,13 @@ final class FieldSectionReader {
         while (valueEnd > valueStart && HeaderValidation.isWhitespace(buffer[valueEnd - 1])) {
             valueEnd--;
         }
-        for (int i = valueStart; i < valueEnd; i++) {
-            int c = buffer[i] & 0xff;
-            if (!HeaderValidation.isFieldValueChar(c)) {
-                String name = new String(buffer, start, colon - start, StandardCharsets.ISO_8859_1);
-                throw new MalformedMessageException((c == '\r' ? "bare CR" : "control character") + " in the value of "
-                        + Ascii.escape(name) + " in " + what);
-            }
+        String name = FieldNames.intern(buffer, start, colon - start);
+        try {
+            headers.add(name, buffer, valueStart, valueEnd - valueStart); // checks each byte of the value
+        } catch (IllegalArgumentException e) {
+            int c = buffer[HeaderValidation.firstForbiddenValueByte(buffer, valueStart, valueEnd)] & 0xff;
+            throw new MalformedMessageException((c == '\r' ? "bare CR" : "control character") + " in the value of "
+                    + Ascii.escape(name) + " in " + what);
         }
-        headers.add(FieldNames.intern(buffer, start, colon - start),
-                new String(buffer, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
     }
 }

@@ -1,6 +1,7 @@
 package dev.wisp.server.internal;
 
 import dev.wisp.core.Body;
+import dev.wisp.core.HeaderField;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpDate;
@@ -31,6 +32,17 @@ import java.util.function.BooleanSupplier;
  */
 final class Http1ServerResponse implements ServerResponse {
     private enum State { OPEN, STREAMING, DONE }
+
+    // Fields of the server's own, checked once here rather than on every response.
+    private static final HeaderField TEXT_PLAIN =
+            new HeaderField(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    private static final HeaderField CHUNKED = new HeaderField(HeaderNames.TRANSFER_ENCODING, "chunked");
+    private static final HeaderField CLOSE = new HeaderField(HeaderNames.CONNECTION, "close");
+    private static final HeaderField KEEP_ALIVE = new HeaderField(HeaderNames.CONNECTION, "keep-alive");
+    private static final HeaderField UPGRADE = new HeaderField(HeaderNames.CONNECTION, "upgrade");
+    private static final HeaderField UPGRADE_CLOSE = new HeaderField(HeaderNames.CONNECTION, "upgrade, close");
+    private static final HeaderField UPGRADE_KEEP_ALIVE =
+            new HeaderField(HeaderNames.CONNECTION, "upgrade, keep-alive");
 
     private final WireOutput out;
     private final Method requestMethod;
@@ -120,7 +132,8 @@ final class Http1ServerResponse implements ServerResponse {
     @Override
     public void send(String text) throws IOException {
         if (!headers.contains(HeaderNames.CONTENT_TYPE)) {
-            header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            requireOpen();
+            headers.add(TEXT_PLAIN);
         }
         send(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -130,7 +143,7 @@ final class Http1ServerResponse implements ServerResponse {
         requireOpen();
         long length = body.length();
         if (length >= 0) {
-            headers.set(HeaderNames.CONTENT_LENGTH, Long.toString(length));
+            headers.set(HeaderNames.CONTENT_LENGTH, length);
         } else {
             headers.remove(HeaderNames.CONTENT_LENGTH);
         }
@@ -165,7 +178,7 @@ final class Http1ServerResponse implements ServerResponse {
         } else if (length >= 0) {
             bodyStream = new FixedLengthBodyOutputStream(out, length);
         } else if (requestVersion == Version.HTTP_1_1) {
-            headers.add(HeaderNames.TRANSFER_ENCODING, "chunked");
+            headers.add(CHUNKED);
             bodyStream = new ChunkedBodyOutputStream(out);
         } else {
             // An HTTP/1.0 peer knows no chunked coding: the end of the connection ends the body.
@@ -200,16 +213,25 @@ final class Http1ServerResponse implements ServerResponse {
         if (keepAlive && !mayKeepAlive.getAsBoolean()) {
             keepAlive = false;
         }
-        headers.set(HeaderNames.DATE, HttpDate.now());
-        String connection = !keepAlive ? "close" : requestVersion == Version.HTTP_1_0 ? "keep-alive" : null;
-        if (headers.contains("Upgrade")) {
-            // RFC 9110 §7.8: a sender of Upgrade (a 426 naming the protocol to switch to) lists it in Connection.
-            connection = connection == null ? "upgrade" : "upgrade, " + connection;
-        }
+        headers.set(HttpDate.dateField());
+        HeaderField connection = connectionField();
         if (connection != null) {
-            headers.set(HeaderNames.CONNECTION, connection);
+            headers.set(connection);
         }
         Http1HeadWriter.writeResponseHead(out, new ResponseHead(Version.HTTP_1_1, status, headers.build()));
+    }
+
+    /** The Connection field the head needs, or null if none. */
+    private HeaderField connectionField() {
+        // RFC 9110 §7.8: a sender of Upgrade (a 426 naming the protocol to switch to) lists it in Connection.
+        boolean upgrade = headers.contains(HeaderNames.UPGRADE);
+        if (!keepAlive) {
+            return upgrade ? UPGRADE_CLOSE : CLOSE;
+        }
+        if (requestVersion == Version.HTTP_1_0) {
+            return upgrade ? UPGRADE_KEEP_ALIVE : KEEP_ALIVE;
+        }
+        return upgrade ? UPGRADE : null;
     }
 
     /**
