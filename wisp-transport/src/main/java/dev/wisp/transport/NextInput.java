@@ -31,11 +31,15 @@ public final class NextInput {
      * none is buffered.
      */
     public static void beforeWaiting(Transport transport) throws IOException {
+        beforeWaiting(transport, System.nanoTime());
+    }
+
+    /** {@link #beforeWaiting(Transport)} with the {@link System#nanoTime()} the caller has just read. */
+    public static void beforeWaiting(Transport transport, long now) throws IOException {
         Thread thread = Thread.currentThread();
         if (!thread.isVirtual()) {
             return;
         }
-        long now = System.nanoTime();
         if (CarrierLoad.isCrowded(now, thread)) {
             StepAside.stepAside();
         } else if (CarrierLoad.isAlone(now, thread)) {

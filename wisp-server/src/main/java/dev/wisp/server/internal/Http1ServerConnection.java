@@ -81,18 +81,19 @@ final class Http1ServerConnection extends ServerConnection {
                 open();
             }
             reason = null;
+            long clock = System.nanoTime(); // as of the last exchange's end: one clock read serves its next steps
             while (reason == null) {
                 if (input.buffered() == 0) {
                     boolean keepBuffer = lastWaitNanos < BURST_WAIT_NANOS
                             && context.registry().tryKeepBufferWhileIdle();
-                    reason = awaitRequest(keepBuffer);
+                    reason = awaitRequest(keepBuffer, clock);
                     if (reason == HANDED_OFF) {
                         return;
                     }
                 }
                 if (reason == null) {
                     reason = serveRequest();
-                    exchangeEnded();
+                    clock = exchangeEnded();
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -193,18 +194,19 @@ final class Http1ServerConnection extends ServerConnection {
      * the price of a second read.
      *
      * @param keepBuffer whether to wait holding the read buffer, as the registry allowed
+     * @param nowNanos the {@link System#nanoTime()} read as the last exchange ended (or the connection opened)
      * @return null when a request is arriving, {@link #HANDED_OFF} when the watcher took the wait (this thread
      *     must then leave the connection alone), else why the connection must close
      */
-    private String awaitRequest(boolean keepBuffer) throws IOException {
+    private String awaitRequest(boolean keepBuffer, long nowNanos) throws IOException {
         boolean arrived;
         try {
-            String stopping = startIdleWait();
+            String stopping = startIdleWait(nowNanos);
             if (stopping != null) {
                 return stopping;
             }
             if (keepBuffer) {
-                NextInput.beforeWaiting(transport);
+                NextInput.beforeWaiting(transport, nowNanos);
                 arrived = input.fill();
             } else if (!requestArrivesSoon() && watchInput()) {
                 return HANDED_OFF;
@@ -225,8 +227,8 @@ final class Http1ServerConnection extends ServerConnection {
      *
      * @return null, or why the connection must close instead of waiting
      */
-    private String startIdleWait() {
-        if (!enterIdle()) {
+    private String startIdleWait(long nowNanos) {
+        if (!enterIdle(nowNanos)) {
             return "server stopping";
         }
         transport.readDeadline(idleSinceNanos() + context.config().idleTimeout().toNanos());

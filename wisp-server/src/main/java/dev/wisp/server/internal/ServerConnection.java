@@ -23,7 +23,7 @@ import java.util.Optional;
  * protocol it speaks: its transport, whether it is idle (and since when), and the ways other threads end it
  * ({@link #evict()}, {@link #drain()}, {@link #abort(String)}, {@link #expireIfLate(long)}). A protocol extends
  * it with {@link #run()}, which serves the connection on its thread, and reports its state through
- * {@link #enterIdle()} and {@link #leaveIdle()}.
+ * {@link #enterIdle(long)} and {@link #leaveIdle()}.
  *
  * <p>Its fields are kept few on purpose: an idle connection's footprint is a headline number.
  *
@@ -136,18 +136,19 @@ abstract class ServerConnection implements Runnable {
      * For the connection's thread to call after each exchange or message: under load, it passes on the wake-ups of
      * the threads waiting behind it, connections that woke from idle among them (see {@link BusyThreads}).
      */
-    final void exchangeEnded() {
-        BusyThreads.exchangeEnded();
+    final long exchangeEnded() {
+        return BusyThreads.exchangeEnded();
     }
 
     /**
      * Marks the connection idle from now on, so the registry may evict it, and wakes an accept thread waiting
      * for room.
      *
+     * @param nowNanos the {@link System#nanoTime()} the caller has just read
      * @return false if the server is stopping and the connection should close instead of waiting
      */
-    final boolean enterIdle() {
-        idleSinceNanos = System.nanoTime();
+    final boolean enterIdle(long nowNanos) {
+        idleSinceNanos = nowNanos;
         STATE.setVolatile(this, IDLE);
         context.registry().becameIdle();
         return !draining;
