@@ -80,16 +80,22 @@ public final class SpareThreads implements AutoCloseable {
             if (!spares.compareAndSet(now, now + 1)) {
                 continue;
             }
+            Spare spare = new Spare();
             try {
-                Spare spare = new Spare();
                 spare.thread = threads.newThread(spare);
-                spare.thread.start();
             } catch (RuntimeException | OutOfMemoryError e) {
-                spares.decrementAndGet(); // tasks get threads of their own meanwhile; the next start tries again
-                LOG.log(DEBUG, () -> "cannot start a spare thread: " + e);
+                notStarted(e);
                 return;
             }
+            // Handed over when a platform thread (the input watcher) tops up, so that under load the spare runs
+            // among the busy threads' work rather than never (see PlatformStarts).
+            PlatformStarts.start(spare.thread, this::notStarted);
         }
+    }
+
+    private void notStarted(Throwable e) {
+        spares.decrementAndGet(); // tasks get threads of their own meanwhile; the next start tries again
+        LOG.log(DEBUG, () -> "cannot start a spare thread: " + e);
     }
 
     /** A started thread that waits for its one task. */

@@ -24,6 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * the carrier's own work again. Should the resumer still not have run after {@value #RESCUE_MILLIS} ms (work that
  * keeps the carrier busy without stepping aside), a busy thread wakes the listed ones instead
  * ({@link #resumeIfLate}).
+ *
+ * <p>Each resumer first starts a few of the threads that platform threads handed over ({@link PlatformStarts}): the
+ * next resumer queues behind them, so they run after the next round, and new connections take turns with the
+ * open ones.
  */
 final class StepAside {
     static final int RESCUE_MILLIS = 10;
@@ -64,10 +68,11 @@ final class StepAside {
     }
 
     /**
-     * Wakes every listed thread. Clearing the resumer first means a thread listed after the wake-ups has a
-     * resumer of its own started.
+     * Starts a round's worth of handed-over threads and wakes every listed thread. Clearing the resumer first means
+     * a thread listed after the wake-ups has a resumer of its own started.
      */
     private static void resume() {
+        PlatformStarts.startRound();
         RESUMER_PENDING.set(false);
         Thread thread;
         while ((thread = ASIDE.poll()) != null) {

@@ -4,12 +4,14 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.wisp.transport.PlatformStarts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Accepts connections on one server socket and starts each on its own virtual thread, after the
@@ -29,6 +31,8 @@ public final class Listener implements Runnable {
     private final AcceptBackoff backoff = new AcceptBackoff();
     private final AcceptBackoff threadBackoff = new AcceptBackoff("starting a connection's thread",
             "starting connections' threads");
+    /** Why the last connection thread that could not start failed, for this thread to log and pause on. */
+    private final AtomicReference<Throwable> startFailure = new AtomicReference<>();
     private volatile boolean closed;
 
     Listener(ServerContext context, ServerSocketChannel serverChannel, ConnectionFactory connections) {
@@ -65,7 +69,8 @@ public final class Listener implements Runnable {
                 closeQuietly(socket);
                 return;
             } catch (ThreadNotStarted e) {
-                // Memory is short: this connection is closed, and the next waits a little in the backlog.
+                // Memory is short: the connection whose thread could not start is closed, and the next waits a
+                // little in the backlog.
                 threadBackoff.failed(e.getCause());
                 if (!threadBackoff.pause()) {
                     return;
@@ -103,18 +108,28 @@ public final class Listener implements Runnable {
             closeQuietly(socket);
             throw e;
         }
+        Thread thread;
         try {
             // No executor: the registry counts and awaits connection threads, and an executor's task wrapper
             // and thread set would cost every idle connection memory.
-            // Started as a new thread, not a spare (see ServerContext.startThread): under load it queues behind the
-            // connections being served, so a burst of new connections, each with a handshake to make, does not
-            // hold up the requests of those already open (measured: their p99 went from 7 to 53-77 ms with
-            // spares while 64 TLS connections arrived every 2 s).
-            context.connectionThreads().newThread(connection).start();
+            thread = context.connectionThreads().newThread(connection);
         } catch (RuntimeException | OutOfMemoryError e) {
             context.registry().remove(connection);
             closeQuietly(socket);
             throw new ThreadNotStarted(e);
+        }
+        // Started by a virtual thread, a few each round of the busy connections, not as a spare (see
+        // ServerContext.startThread): a burst of new connections, each with a handshake to make, then takes turns
+        // with those already open instead of holding up their requests (measured: their p99 went from 7 to
+        // 53-77 ms with spares while 64 TLS connections arrived every 2 s).
+        PlatformStarts.start(thread, e -> {
+            context.registry().remove(connection);
+            closeQuietly(socket);
+            startFailure.set(e);
+        });
+        Throwable failed = startFailure.getAndSet(null);
+        if (failed != null) {
+            throw new ThreadNotStarted(failed);
         }
         threadBackoff.succeeded();
     }
