@@ -271,21 +271,29 @@ public final class Http1Exchange {
         return mapped;
     }
 
-    /** Ends the exchange from any thread: the connection closes at once and goes back to its owner. */
+    /**
+     * Ends the exchange from any thread: the connection closes at once and goes back to its owner before this
+     * returns. It claims the giving back before it closes: the close makes the call's thread fail, and that thread
+     * would otherwise give the connection back itself, possibly after this returned.
+     */
     public void abort(String reason) {
-        if (!released.get()) {
+        if (released.compareAndSet(false, true)) {
             connection.close(reason);
             call.clock().end();
-            giveBack();
+            handBack();
         }
     }
 
     private void giveBack() {
         if (released.compareAndSet(false, true)) {
-            owner.release(this);
-            if (Thread.currentThread().isVirtual()) {
-                BusyThreads.exchangeEnded(); // on a busy client's carrier, for the threads waiting behind it
-            }
+            handBack();
+        }
+    }
+
+    private void handBack() {
+        owner.release(this);
+        if (Thread.currentThread().isVirtual()) {
+            BusyThreads.exchangeEnded(); // on a busy client's carrier, for the threads waiting behind it
         }
     }
 }
