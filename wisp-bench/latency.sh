@@ -7,8 +7,10 @@
 #   fixed  open loop at FIXED_FRACTION of the reference server's max in the same round (wrk2-style: latency
 #          counts from when each request was due, so a stall is charged for every request it held up).
 # Reports requests/s, p50/p99/p99.9/max, server CPU per request and requests per server-CPU-second, as
-# min/median/max over the rounds, with ratios to the reference server. With FLAME=1 it also records a CPU
-# flame graph of Wisp under the closed-loop load (async-profiler, attached for 10 s) next to the results.
+# min/median/max over the rounds, with ratios to the reference server; and, during the closed loop, how long a new
+# connection waits for its first answer (NewConnectionProbe, one every 100 ms, beside the load generator). With
+# FLAME=1 it also records a CPU flame graph of Wisp under the closed-loop load (async-profiler, attached for 10 s)
+# next to the results.
 #
 # Settings (environment):
 #   SERVERS            servers in order (default: wisp netty); REFERENCE the server the fixed rate comes from
@@ -96,15 +98,30 @@ field() {  # line name -> value of name=value
     tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"
 }
 
+new_connection_probe() {  # port duration -> NewConnectionProbe's result line in WORK_DIR/probe
+    timeout --kill-after=5 $(($2 + 30)) taskset -c "$LOAD_CPU" "$JAVA_HOME/bin/java" -Xmx64m -cp "$CLASS_PATH" \
+        dev.wisp.bench.load.NewConnectionProbe 127.0.0.1 "$1" /plaintext --every-ms 100 --duration "$2" \
+        >"$WORK_DIR/probe"
+}
+
 measure() {  # round name mode port rate -> one line in SAMPLES; MEASURED_RATE
-    local round=$1 name=$2 mode=$3 port=$4 rate=$5 t0 t1 line requests cpu sampler
+    local round=$1 name=$2 mode=$3 port=$4 rate=$5 t0 t1 line requests cpu sampler prober probe=""
     # 3 s for the load generator's own JIT; the server's CPU is counted from their end (give or take the load
     # generator's JVM start), so that it matches the requests of the measured window.
     (sleep 3 && server_ticks >"$WORK_DIR/ticks-at-start") &
     sampler=$!
+    if [[ $mode == max ]]; then
+        # New connections while the closed loop keeps the server busy: their first answer's wait.
+        (sleep 4 && new_connection_probe "$port" $((DURATION - 2))) &
+        prober=$!
+    fi
     line=$(rate_load "$port" "$rate" 3 "$DURATION")
     t1=$(server_ticks)
     wait "$sampler"
+    if [[ $mode == max ]]; then
+        wait "$prober"
+        probe=$(cat "$WORK_DIR/probe" 2>/dev/null)
+    fi
     t0=$(cat "$WORK_DIR/ticks-at-start")
     requests=$(field "$line" requests)
     if [[ -z $requests || $requests -eq 0 ]]; then
@@ -115,9 +132,12 @@ measure() {  # round name mode port rate -> one line in SAMPLES; MEASURED_RATE
     [[ $(field "$line" errors) != 0 ]] && NOTES+=("round $round, ${LABEL[$name]} $mode: $(field "$line" errors) errors")
     cpu=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v q="$requests" 'BEGIN {printf "%.2f", t * 1e6 / hz / q}')
     echo "$round $name $mode $(field "$line" rate) $(field "$line" p50_ms) $(field "$line" p99_ms)" \
-        "$(field "$line" p999_ms) $(field "$line" max_ms) $cpu" >>"$SAMPLES"
-    tail -n 1 "$SAMPLES" | awk '{printf "    %-6s %-5s %8.0f req/s  p50 %7s  p99 %7s  p99.9 %7s  max %8s ms  %6s us CPU/req\n",
-        $2, $3, $4, $5, $6, $7, $8, $9}' >&2
+        "$(field "$line" p999_ms) $(field "$line" max_ms) $cpu $(field "$probe" new_p50_ms) $(field "$probe" new_p99_ms)" \
+        "$(field "$probe" new_max_ms)" >>"$SAMPLES"
+    tail -n 1 "$SAMPLES" | awk '{printf "    %-6s %-5s %8.0f req/s  p50 %7s  p99 %7s  p99.9 %7s  max %8s ms  %6s us CPU/req%s\n",
+        $2, $3, $4, $5, $6, $7, $8, $9, (NF > 9 ? sprintf("  new connections p50 %s p99 %s max %s ms", $10, $11, $12) : "")}' >&2
+    [[ -n $probe && $(field "$probe" new_errors) != 0 ]] &&
+        NOTES+=("round $round, ${LABEL[$name]}: $(field "$probe" new_errors) new connections failed")
     MEASURED_RATE=$(field "$line" rate)
 }
 
@@ -196,6 +216,25 @@ table() {  # mode title
     echo
 }
 
+new_connections_table() {
+    local name p50 p99 mx
+    echo "## New connections during the closed loop"
+    echo
+    echo "One new connection every 100 ms, one request each, while the closed loop keeps the server busy: the wait"
+    echo "for the first answer (median over the rounds; max: the worst round)."
+    echo
+    echo "| server | p50 ms | p99 ms | max ms |"
+    echo "|---|---:|---:|---:|"
+    for name in $SERVERS; do
+        p50=$(summary max 10 | awk -v n="$name" '$1 == n {print $2}')
+        [[ -n $p50 ]] || continue
+        read -r _ p99 _ _ < <(summary max 11 | grep "^$name ")
+        mx=$(summary max 12 | awk -v n="$name" '$1 == n {print $4}')
+        printf "| %s | %s | %s | %s |\n" "${LABEL[$name]}" "$p50" "$p99" "$mx"
+    done
+    echo
+}
+
 report() {
     echo "# Latency and CPU per request"
     echo
@@ -211,6 +250,7 @@ report() {
     echo
     table max "Closed loop (maximum throughput)"
     table fixed "Fixed rate ($FIXED_FRACTION x ${LABEL[$REFERENCE]}'s maximum)"
+    new_connections_table
     if [[ -f $(dirname "$RESULTS")/wisp-flame.svg && $FLAME == 1 ]]; then
         echo "Flame graph of Wisp under the closed-loop load: [wisp-flame.svg](wisp-flame.svg)."
         echo
