@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Holds connections that wait for their peer's next bytes without a thread each. A connection that would park a
@@ -28,12 +29,16 @@ import java.util.concurrent.ThreadFactory;
  * <p>Thread-safety: {@link #watch} and {@link #close()} may be called from any thread. Each watch ends exactly
  * once, by readiness, by the transport's {@link Transport#close()} or by this watcher's close, and its task runs
  * once. Starting a thread may fail (memory is short); the task is then tried again every few milliseconds, and
- * the failure is logged once until a start succeeds.
+ * the failure is logged at most once a minute. A task that finds no spare ready gets a thread of its own, started
+ * through {@link PlatformStarts}, so that under load it runs within a round of the busy threads.
  */
 public final class InputWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InputWatcher.class.getName());
     /** How long a task whose thread could not start waits before the next try. */
     private static final long RETRY_MILLIS = 10;
+
+    /** The least time between two warnings of threads that could not start. */
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /** How many threads wait, started, to run the next tasks; see {@link SpareThreads}. */
     private static final int SPARE_THREADS = 32;
@@ -50,7 +55,8 @@ public final class InputWatcher implements AutoCloseable {
     /** Watches that ended in this turn, started once their keys are deregistered; the selector's thread only. */
     private List<Watch> ended = new ArrayList<>();
     private volatile boolean closed;
-    private volatile boolean startFailureLogged;
+    /** When a failed start was last logged; as if long ago at first. */
+    private volatile long startFailureLoggedAt = System.nanoTime() - LOG_INTERVAL_NANOS;
 
     private InputWatcher(Selector selector, ThreadFactory threads) {
         this.selector = selector;
@@ -231,17 +237,19 @@ public final class InputWatcher implements AutoCloseable {
     }
 
     private void startTask(Runnable task) {
-        try {
-            threads.start(task);
-            startFailureLogged = false;
-        } catch (RuntimeException | OutOfMemoryError e) {
-            if (!startFailureLogged) {
-                startFailureLogged = true;
-                LOG.log(WARNING, "cannot start a connection's thread; trying again every " + RETRY_MILLIS + " ms", e);
-            }
-            toStart.add(task);
-            selector.wakeup();
+        threads.start(task, e -> startFailed(task, e));
+    }
+
+    /** Queues the task to be tried again on the watcher's next turn, in {@value #RETRY_MILLIS} ms. */
+    private void startFailed(Runnable task, Throwable e) {
+        long now = System.nanoTime();
+        if (now - startFailureLoggedAt >= LOG_INTERVAL_NANOS) { // two threads at once may both log: no harm
+            startFailureLoggedAt = now;
+            LOG.log(WARNING, "cannot start a connection's thread; trying again every " + RETRY_MILLIS
+                    + " ms (logged again at most once a minute)", e);
         }
+        toStart.add(task);
+        selector.wakeup();
     }
 
     /**

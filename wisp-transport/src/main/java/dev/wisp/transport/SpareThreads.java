@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Starts tasks on fresh virtual threads such that, under load, a task runs among the work of the busy carriers
@@ -59,6 +60,32 @@ public final class SpareThreads implements AutoCloseable {
             spare.give(task);
         } else {
             threads.newThread(task).start();
+        }
+        topUp();
+    }
+
+    /**
+     * Runs the task on a fresh virtual thread: a spare if one is ready, else a thread made for it and handed to
+     * {@link PlatformStarts}, so that a platform thread's start does not wait behind a busy carrier's own work.
+     *
+     * @param onFailure called with what the thread factory or {@link Thread#start()} threw when the task's own
+     *     thread could not start, now or later and on another thread; the task has then not run
+     */
+    public void start(Runnable task, Consumer<Throwable> onFailure) {
+        Spare spare = ready.pollFirst();
+        if (spare != null) {
+            spares.decrementAndGet();
+            spare.give(task);
+        } else {
+            Thread thread = null;
+            try {
+                thread = threads.newThread(task);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                onFailure.accept(e);
+            }
+            if (thread != null) {
+                PlatformStarts.start(thread, onFailure);
+            }
         }
         topUp();
     }

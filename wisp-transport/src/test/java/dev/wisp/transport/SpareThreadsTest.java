@@ -1,6 +1,8 @@
 package dev.wisp.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Tasks run on fresh virtual threads, spares started ahead of need, also while the carriers are kept busy. */
@@ -99,6 +102,60 @@ class SpareThreadsTest {
                             ? RAN : "the task is still waiting");
                 }
             }
+            System.exit(0);
+        }
+    }
+
+    @Test
+    void withoutASpareReadyATaskFromAPlatformThreadRunsAmongRoundsOfThreadsSteppingAside() throws Exception {
+        OneCarrier.assertPrints(AmongRounds.RAN, AmongRounds.class);
+    }
+
+    @Test
+    void aTaskWhoseThreadCannotBeMadeIsReportedAndDoesNotRun() throws Exception {
+        AtomicBoolean ran = new AtomicBoolean();
+        ThreadFactory failing = task -> {
+            throw new OutOfMemoryError("unable to create a thread (simulated by the factory)");
+        };
+        try (SpareThreads spares = new SpareThreads(failing, 1)) {
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+
+            spares.start(() -> ran.set(true), failure::complete);
+
+            assertInstanceOf(OutOfMemoryError.class, failure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            assertFalse(ran.get());
+        }
+    }
+
+    /**
+     * In a JVM with one carrier that threads stepping aside keep busy, with no spare: a platform thread (as the
+     * input watcher is) starts a task, which gets a thread of its own, handed to {@link PlatformStarts}. Started by
+     * the platform thread itself, it would not run. Prints {@link #RAN} if the task ran within 10 s.
+     */
+    static final class AmongRounds {
+        static final String RAN = "the task ran";
+
+        public static void main(String[] args) throws Exception {
+            AtomicBoolean stopped = new AtomicBoolean();
+            for (int i = 0; i < 8; i++) {
+                Thread.ofVirtual().start(() -> {
+                    while (!stopped.get()) {
+                        long workedUntil = System.nanoTime() + 5_000;
+                        while (System.nanoTime() - workedUntil < 0) {
+                            Thread.onSpinWait();
+                        }
+                        StepAside.stepAside();
+                    }
+                });
+            }
+            Thread.sleep(200);
+            try (SpareThreads none = new SpareThreads(Thread.ofVirtual().factory(), 0)) {
+                CompletableFuture<Boolean> ran = new CompletableFuture<>();
+                none.start(() -> ran.complete(true), e -> System.out.println("could not start: " + e));
+                System.out.println(ran.completeOnTimeout(false, 10, TimeUnit.SECONDS).join()
+                        ? RAN : "the task is still waiting");
+            }
+            stopped.set(true);
             System.exit(0);
         }
     }
