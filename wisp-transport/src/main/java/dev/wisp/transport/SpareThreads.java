@@ -54,11 +54,7 @@ public final class SpareThreads implements AutoCloseable {
      *     started for the task and could not be
      */
     public void start(Runnable task) {
-        Spare spare = ready.pollFirst();
-        if (spare != null) {
-            spares.decrementAndGet();
-            spare.give(task);
-        } else {
+        if (!giveToSpare(task)) {
             threads.newThread(task).start();
         }
         topUp();
@@ -72,11 +68,7 @@ public final class SpareThreads implements AutoCloseable {
      *     thread could not start, now or later and on another thread; the task has then not run
      */
     public void start(Runnable task, Consumer<Throwable> onFailure) {
-        Spare spare = ready.pollFirst();
-        if (spare != null) {
-            spares.decrementAndGet();
-            spare.give(task);
-        } else {
+        if (!giveToSpare(task)) {
             Thread thread = null;
             try {
                 thread = threads.newThread(task);
@@ -88,6 +80,17 @@ public final class SpareThreads implements AutoCloseable {
             }
         }
         topUp();
+    }
+
+    /** Hands the task to a spare that is ready, if there is one. */
+    private boolean giveToSpare(Runnable task) {
+        Spare spare = ready.pollFirst();
+        if (spare == null) {
+            return false;
+        }
+        spares.decrementAndGet();
+        spare.give(task);
+        return true;
     }
 
     /** Ends the spares that wait; those still starting end when they first run. */
