@@ -78,6 +78,12 @@ public final class HeaderValidation {
         return -1;
     }
 
+    /** {@link #isFieldValue(CharSequence)} for bytes read as ISO-8859-1, in {@code [from, to)}. */
+    public static boolean isFieldValue(byte[] bytes, int from, int to) {
+        return firstForbiddenValueByte(bytes, from, to) < 0
+                && (from == to || (!isWhitespace(bytes[from]) && !isWhitespace(bytes[to - 1])));
+    }
+
     /** RFC 9110 §5.6.3: SP or HTAB. */
     public static boolean isWhitespace(int c) {
         return c == ' ' || c == '\t';
@@ -104,9 +110,14 @@ public final class HeaderValidation {
      */
     public static String requireValue(String name, String value) {
         if (value == null || !isFieldValue(value)) {
-            throw new IllegalArgumentException("value of header " + name + " has forbidden characters: '"
-                    + (value == null ? "null" : Ascii.escape(value)) + "'");
+            throw forbiddenValue(name, value == null ? "null" : Ascii.escape(value));
         }
         return value;
+    }
+
+    /** The failure of a value that {@link #isFieldValue} rejects, as the value reads escaped. */
+    static IllegalArgumentException forbiddenValue(String name, String escapedValue) {
+        return new IllegalArgumentException("value of header " + name + " has forbidden characters: '"
+                + escapedValue + "'");
     }
 }

@@ -285,11 +285,8 @@ public final class Headers {
         public Builder add(String name, byte[] value, int offset, int length) {
             HeaderValidation.requireName(name);
             Objects.checkFromIndexSize(offset, length, value.length);
-            int end = offset + length;
-            if (HeaderValidation.firstForbiddenValueByte(value, offset, end) >= 0 || length > 0
-                    && (HeaderValidation.isWhitespace(value[offset]) || HeaderValidation.isWhitespace(value[end - 1]))) {
-                throw new IllegalArgumentException("value of header " + name + " has forbidden characters: '"
-                        + Ascii.escape(value, offset, length) + "'");
+            if (!HeaderValidation.isFieldValue(value, offset, offset + length)) {
+                throw HeaderValidation.forbiddenValue(name, Ascii.escape(value, offset, length));
             }
             return append(name, new String(value, offset, length, StandardCharsets.ISO_8859_1));
         }
