@@ -28,22 +28,10 @@ public final class NewConnectionProbe {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length < 3) {
-            System.err.println("usage: NewConnectionProbe HOST PORT PATH [--every-ms N] [--duration S]");
-            System.exit(2);
-        }
-        long everyMillis = 100;
-        double duration = 15;
-        for (int i = 3; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--every-ms" -> everyMillis = Long.parseLong(args[i + 1]);
-                case "--duration" -> duration = Double.parseDouble(args[i + 1]);
-                default -> {
-                    System.err.println("unknown option " + args[i]);
-                    System.exit(2);
-                }
-            }
-        }
+        Options options = Options.parse(args, 3, "NewConnectionProbe HOST PORT PATH [--every-ms N] [--duration S]",
+                "--every-ms", "--duration");
+        long everyMillis = options.getLong("--every-ms", 100);
+        double duration = options.getDouble("--duration", 15);
         InetSocketAddress address = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         byte[] request = ("GET " + args[2] + " HTTP/1.1\r\nHost: " + args[0] + "\r\n\r\n").getBytes(US_ASCII);
         List<Double> millis = new ArrayList<>();

@@ -60,27 +60,13 @@ public final class RateLoad {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 3) {
-            System.err.println("usage: RateLoad HOST PORT PATH [--connections N] [--rate R] [--warmup S]"
-                    + " [--duration S]");
-            System.exit(2);
-        }
-        int connections = 64;
-        double rate = 0;
-        double warmup = 5;
-        double duration = 15;
-        for (int i = 3; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--connections" -> connections = Integer.parseInt(args[i + 1]);
-                case "--rate" -> rate = Double.parseDouble(args[i + 1]);
-                case "--warmup" -> warmup = Double.parseDouble(args[i + 1]);
-                case "--duration" -> duration = Double.parseDouble(args[i + 1]);
-                default -> {
-                    System.err.println("unknown option " + args[i]);
-                    System.exit(2);
-                }
-            }
-        }
+        Options options = Options.parse(args, 3,
+                "RateLoad HOST PORT PATH [--connections N] [--rate R] [--warmup S] [--duration S]",
+                "--connections", "--rate", "--warmup", "--duration");
+        int connections = options.getInt("--connections", 64);
+        double rate = options.getDouble("--rate", 0);
+        double warmup = options.getDouble("--warmup", 5);
+        double duration = options.getDouble("--duration", 15);
         RateLoad load = new RateLoad(new InetSocketAddress(args[0], Integer.parseInt(args[1])), args[0], args[2],
                 connections, rate, (long) (warmup * 1e9), (long) (duration * 1e9));
         load.run(System.out);
