@@ -36,7 +36,7 @@ class LateWakeupsTest {
         assertFalse(LateWakeups.passedMark(first - 1, scan), "before the first mark");
         assertTrue(LateWakeups.passedMark(first, scan));
         assertFalse(LateWakeups.passedMark(first + scan, scan), "once per mark");
-        assertTrue(LateWakeups.passedMark(2 * first + 1, scan));
+        assertTrue(LateWakeups.passedMark(2 * first + scan - 1, scan), "crossed within the last scan");
         assertFalse(LateWakeups.passedMark(3 * first, scan));
         assertTrue(LateWakeups.passedMark(4 * first, scan));
         assertTrue(LateWakeups.passedMark(8 * first + scan / 2, scan));
