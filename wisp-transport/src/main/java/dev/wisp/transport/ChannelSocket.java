@@ -35,6 +35,13 @@ final class ChannelSocket implements StreamSocket {
     private volatile int writingSince;
     /** Whether {@link LateWakeups} lists this socket. */
     private volatile boolean listed;
+    /**
+     * How many scans in a row found no thread blocked here. The socket is dropped from the list only after
+     * {@link LateWakeups#DROP_AFTER_SCANS} of them: a busy connection is between two calls at most scans, and
+     * dropping and listing it again each time would cost a set removal and insertion per scan. Written by the
+     * scans only; two that overlap may miscount, which drops the socket a scan early or late.
+     */
+    private int scansUnblocked;
 
     ChannelSocket(SocketChannel channel) {
         this.channel = channel;
@@ -116,7 +123,7 @@ final class ChannelSocket implements StreamSocket {
     /**
      * Wakes the threads blocked here whose wait has passed a mark since the last scan (see
      * {@link LateWakeups#passedMark}), stamps the waits this scan is the first to see, and drops the socket from
-     * the list once none may be blocked. A thread may end its call and start another between the reads here: the
+     * the list once none has been blocked for a while. A thread may end its call and start another between the reads here: the
      * new call is then stamped a little late, or woken once early, which its retry absorbs.
      */
     void wakeLate(int now, int sinceLastScan) {
@@ -138,7 +145,10 @@ final class ChannelSocket implements StreamSocket {
         } else if (blockedWriter != null && LateWakeups.passedMark(now - writeSince, sinceLastScan)) {
             LockSupport.unpark(blockedWriter);
         }
-        if (blockedReader == null && blockedWriter == null) {
+        if (blockedReader != null || blockedWriter != null) {
+            scansUnblocked = 0;
+        } else if (++scansUnblocked >= LateWakeups.DROP_AFTER_SCANS) {
+            scansUnblocked = 0;
             unlistIfIdle();
         }
     }
@@ -152,7 +162,7 @@ final class ChannelSocket implements StreamSocket {
      * field before it reads {@link #listed}, and this clears {@code listed} before it reads the fields, so one of
      * the two sees the other: the socket of a blocked thread is never left unlisted.
      */
-    private void unlistIfIdle() {
+    void unlistIfIdle() {
         listed = false;
         if (reader != null || writer != null) {
             listed = true;

@@ -26,12 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * wake-up at 20 ms, these requests took 20 to 30 ms and made the run's worst latency; at 2 ms the worst was a young
  * collection's pause (8 to 12 ms), and the CPU per request did not change measurably.
  *
- * <p>A socket is listed while a thread may be blocked on it, and dropped by the scan once none is, so an idle
- * connection that waits without a thread (see {@link InputWatcher}) is not looked at.
+ * <p>A socket is listed while a thread may be blocked on it, and dropped by the scans once none has been for
+ * {@value #DROP_AFTER_SCANS} of them, or when its wait goes to the {@link InputWatcher}: an idle connection that
+ * waits without a thread is not looked at, and holds no entry here.
  */
 final class LateWakeups {
     static final int SCAN_MILLIS = 1;
     static final int FIRST_MILLIS = 2;
+    /** How many scans in a row must find no thread blocked on a socket before it is dropped from the list. */
+    static final int DROP_AFTER_SCANS = 64;
 
     private static final Set<ChannelSocket> LISTED = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger LAST_SCAN_MILLIS = new AtomicInteger(nowMillis());
@@ -59,6 +62,11 @@ final class LateWakeups {
     /** Drops the socket, which has no thread blocked on it now; see {@link ChannelSocket#unlistIfIdle()}. */
     static void unlist(ChannelSocket socket) {
         LISTED.remove(socket);
+    }
+
+    /** Whether the socket is listed, for tests. */
+    static boolean isListed(ChannelSocket socket) {
+        return LISTED.contains(socket);
     }
 
     /**

@@ -171,9 +171,12 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
         }
     }
 
-    /** Records the watcher's wait this transport is in. */
+    /** Records the watcher's wait this transport is in; no thread blocks on the socket while it lasts. */
     final void watched(InputWatcher.Watch waiting) {
         watch = waiting;
+        if (socket instanceof ChannelSocket channelSocket) {
+            channelSocket.unlistIfIdle();
+        }
     }
 
     /** Ends the watcher's wait: true for the one caller that clears it. */

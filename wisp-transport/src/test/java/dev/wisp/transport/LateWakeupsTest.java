@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +45,61 @@ class LateWakeupsTest {
         assertFalse(LateWakeups.passedMark(12 * first, scan));
     }
 
+    @Test
+    void aSocketStaysListedWhileItsThreadsCallAndIsDroppedAfterScansThatFindNoneBlocked() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                SocketChannel peer = SocketChannel.open(server.getLocalAddress());
+                ChannelSocket socket = (ChannelSocket) StreamSocket.of(server.accept())) {
+            Thread reader = Thread.ofVirtual().start(() -> readOneByte(socket));
+            OneCarrier.awaitParked(reader);
+            int now = LateWakeups.nowMillis();
+            int scan = 0;
+            for (; scan < 2 * LateWakeups.DROP_AFTER_SCANS; scan++) {
+                socket.wakeLate(now + scan, 1); // early wake-ups too: the read retries and blocks again
+            }
+            assertTrue(LateWakeups.isListed(socket), "kept while its thread is blocked");
+
+            peer.write(ByteBuffer.wrap(new byte[] {42}));
+            reader.join();
+            for (int i = 1; i < LateWakeups.DROP_AFTER_SCANS; i++) {
+                socket.wakeLate(now + scan++, 1);
+            }
+            assertTrue(LateWakeups.isListed(socket), "kept while its next call may soon come");
+            socket.wakeLate(now + scan, 1);
+            assertFalse(LateWakeups.isListed(socket), "dropped after scans that found no thread blocked");
+        }
+    }
+
+    @Test
+    void aSocketWhoseWaitGoesToTheInputWatcherIsDropped() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                SocketChannel peer = SocketChannel.open(server.getLocalAddress());
+                ChannelSocket socket = (ChannelSocket) StreamSocket.of(server.accept());
+                PlainTransport transport = PlainTransport.of(socket, TimeUnit.SECONDS.toNanos(10));
+                InputWatcher watcher = InputWatcher.start("test-watcher", Thread.ofVirtual().factory())) {
+            peer.write(ByteBuffer.wrap(new byte[] {42}));
+            Thread.ofVirtual().start(() -> readOneByte(socket)).join();
+            assertTrue(LateWakeups.isListed(socket), "listed by the read");
+
+            CountDownLatch resumed = new CountDownLatch(1);
+            assertTrue(watcher.watch(transport, resumed::countDown));
+            assertFalse(LateWakeups.isListed(socket));
+
+            peer.write(ByteBuffer.wrap(new byte[] {43}));
+            assertTrue(resumed.await(10, TimeUnit.SECONDS), "the watch goes on as before");
+        }
+    }
+
+    private static long readOneByte(StreamSocket socket) {
+        try {
+            return socket.read(ByteBuffer.allocate(1));
+        } catch (IOException e) {
+            return -2;
+        }
+    }
+
     /**
      * In a JVM with one carrier: two virtual threads wake each other in turn, so the carrier always has work of its
      * own, and end an exchange as a busy connection does; a third waits in a socket read for a byte that
@@ -71,12 +128,5 @@ class LateWakeupsTest {
             System.exit(0); // the busy threads may still be winding down
         }
 
-        private static long readOneByte(StreamSocket socket) {
-            try {
-                return socket.read(ByteBuffer.allocate(1));
-            } catch (IOException e) {
-                return -2;
-            }
-        }
     }
 }
