@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * once, by readiness, by the transport's {@link Transport#close()} or by this watcher's close, and its task runs
  * once. Starting a thread may fail (memory is short); the task is then tried again every few milliseconds, and
  * the failure is logged at most once a minute. A task that finds no spare ready gets a thread of its own, started
- * through {@link PlatformStarts}, so that under load it runs within a round of the busy threads.
+ * through {@link PlatformStarts}, so that under load it runs within a round of the busy threads. Once the watcher
+ * has shut down, a task whose thread cannot start runs on the thread that found out.
  */
 public final class InputWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InputWatcher.class.getName());
@@ -55,6 +56,8 @@ public final class InputWatcher implements AutoCloseable {
     /** Watches that ended in this turn, started once their keys are deregistered; the selector's thread only. */
     private List<Watch> ended = new ArrayList<>();
     private volatile boolean closed;
+    /** Set once the watcher's thread has shut down: from then on nobody takes {@link #toStart}. */
+    private volatile boolean finished;
     /** When a failed start was last logged; as if long ago at first. */
     private volatile long startFailureLoggedAt = System.nanoTime() - LOG_INTERVAL_NANOS;
 
@@ -234,6 +237,8 @@ public final class InputWatcher implements AutoCloseable {
         }
         startQueued();
         threads.close();
+        finished = true;
+        runLeftOver();
     }
 
     private void startTask(Runnable task) {
@@ -250,6 +255,23 @@ public final class InputWatcher implements AutoCloseable {
         }
         toStart.add(task);
         selector.wakeup();
+        if (finished) {
+            runLeftOver();
+        }
+    }
+
+    /**
+     * Runs on this thread the tasks whose thread could not start once the watcher's own thread has shut down (a
+     * start can fail late, on the thread that tried it): nobody would start them any more, and each would leave
+     * its connection open for good. Memory is short then and the server is stopping, so such a task mostly finds
+     * its connection to close. A task added before {@link #finished} was set is run by the watcher's thread, and
+     * one added after by the thread that added it: each reads what the other wrote, so none is left.
+     */
+    private void runLeftOver() {
+        Runnable task;
+        while ((task = toStart.poll()) != null) {
+            task.run();
+        }
     }
 
     /**

@@ -217,6 +217,26 @@ class InputWatcherIT {
     }
 
     @Test
+    void aTaskWhoseThreadCannotStartAfterTheWatcherClosedStillRuns() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            ThreadFactory refusing = task -> {
+                throw new OutOfMemoryError("unable to create a thread (simulated by the factory)");
+            };
+            InputWatcher starved = InputWatcher.start("starved-watcher", refusing);
+            PlainTransport transport = acceptPlain();
+            BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+            assertTrue(starved.watch(transport, reading(transport, runs)));
+            send(peers.get(0), "z");
+
+            starved.close();
+            Run run = runs.take();
+            assertEquals("starved-watcher", run.thread(), "run on the watcher's own thread as it shut down");
+            assertEquals('z', run.firstByte(), "the task read its connection: nothing was lost");
+            transport.close();
+        });
+    }
+
+    @Test
     void wakesEachOfManyTlsConnectionsOnce() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             SSLContext serverContext = TestTls.serverContext();
