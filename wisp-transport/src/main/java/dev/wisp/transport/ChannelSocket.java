@@ -123,8 +123,8 @@ final class ChannelSocket implements StreamSocket {
     /**
      * Wakes the threads blocked here whose wait has passed a mark since the last scan (see
      * {@link LateWakeups#passedMark}), stamps the waits this scan is the first to see, and drops the socket from
-     * the list once none has been blocked for a while. A thread may end its call and start another between the reads here: the
-     * new call is then stamped a little late, or woken once early, which its retry absorbs.
+     * the list once none has been blocked for a while. A thread may end its call and start another between the
+     * reads here: the new call is then stamped a little late, or woken once early, which its retry absorbs.
      */
     void wakeLate(int now, int sinceLastScan) {
         if (!channel.isOpen()) {
