@@ -20,7 +20,8 @@ import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketMessage;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -163,17 +164,30 @@ class SocketPriorityIT {
                         .getMessage());
     }
 
-    /** A port of this test's range free now, for the client to bind or to find nothing listening on. */
+    /**
+     * A port of this test's range free now on both loopback addresses, for the client to bind (its ::1 attempt as
+     * well as its 127.0.0.1 one) or to find nothing listening on. Probed as the client binds, without
+     * {@code SO_REUSEADDR}: a probe of 127.0.0.1 alone once passed a port that ::1 held, and the client's IPv6
+     * attempt failed with "Address already in use" instead of being refused.
+     */
     private static int freeLocalPort() throws IOException {
         int start = (int) (Math.random() * 700);
         for (int i = 0; i < 700; i++) {
             int port = 42200 + (start + i) % 700;
-            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            if (bindsAsAClient("127.0.0.1", port) && bindsAsAClient("::1", port)) {
                 return port;
-            } catch (IOException inUse) {
-                continue; // taken: the next one
             }
         }
         throw new IOException("no free port in 42200-42899");
+    }
+
+    private static boolean bindsAsAClient(String address, int port) throws IOException {
+        try (Socket probe = new Socket()) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+            return true;
+        } catch (IOException inUse) {
+            return false; // taken: the next one
+        }
     }
 }
