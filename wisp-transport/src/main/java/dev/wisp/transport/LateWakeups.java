@@ -35,9 +35,13 @@ final class LateWakeups {
     static final int FIRST_MILLIS = 2;
     /** How many scans in a row must find no thread blocked on a socket before it is dropped from the list. */
     static final int DROP_AFTER_SCANS = 64;
+    /** How many listed sockets one millisecond of scan period covers; see {@link #periodAfter}. */
+    static final int SOCKETS_PER_MILLI = 256;
 
     private static final Set<ChannelSocket> LISTED = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger LAST_SCAN_MILLIS = new AtomicInteger(nowMillis());
+    /** The time from one scan to the next, set by each scan from how many sockets it went over. */
+    private static volatile int scanPeriodMillis = SCAN_MILLIS;
 
     private LateWakeups() {
     }
@@ -70,18 +74,32 @@ final class LateWakeups {
     }
 
     /**
-     * Goes over the listed sockets if no one has for {@value #SCAN_MILLIS} ms. For busy virtual threads to call,
-     * with the {@link System#nanoTime()} they read.
+     * Goes over the listed sockets if no one has for the scan period: {@value #SCAN_MILLIS} ms, or longer when many
+     * sockets are listed ({@link #periodAfter}). For busy virtual threads to call, with the {@link System#nanoTime()}
+     * they read.
      */
     static void wakeLate(long nanoTime) {
         int now = millis(nanoTime);
         int last = LAST_SCAN_MILLIS.get();
-        if (now - last < SCAN_MILLIS || !LAST_SCAN_MILLIS.compareAndSet(last, now)) {
+        if (now - last < scanPeriodMillis || !LAST_SCAN_MILLIS.compareAndSet(last, now)) {
             return;
         }
+        int seen = 0;
         for (ChannelSocket socket : LISTED) {
             socket.wakeLate(now, now - last);
+            seen++;
         }
+        scanPeriodMillis = periodAfter(seen);
+    }
+
+    /**
+     * The period until the next scan after one that went over this many sockets: {@value #SCAN_MILLIS} ms for up
+     * to {@value #SOCKETS_PER_MILLI} of them, and a millisecond more for each {@value #SOCKETS_PER_MILLI} beyond,
+     * so that the scans take about the same share of the carrier however many threads are blocked (thousands of
+     * slow clients each holding a read open, say). Their first wake-ups come later then, in proportion.
+     */
+    static int periodAfter(int socketsSeen) {
+        return Math.max(SCAN_MILLIS, socketsSeen / SOCKETS_PER_MILLI);
     }
 
     /**

@@ -46,6 +46,13 @@ class LateWakeupsTest {
     }
 
     @Test
+    void theScansSpaceOutWhenManySocketsAreListed() {
+        assertEquals(LateWakeups.SCAN_MILLIS, LateWakeups.periodAfter(0));
+        assertEquals(LateWakeups.SCAN_MILLIS, LateWakeups.periodAfter(64), "a busy server's connections");
+        assertEquals(39, LateWakeups.periodAfter(10_000), "ten thousand slow clients: about 256 sockets a millisecond");
+    }
+
+    @Test
     void aSocketStaysListedWhileItsThreadsCallAndIsDroppedAfterScansThatFindNoneBlocked() throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open()
                         .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
