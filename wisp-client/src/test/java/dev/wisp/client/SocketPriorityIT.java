@@ -3,6 +3,7 @@ package dev.wisp.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.server.Router;
@@ -89,17 +90,49 @@ class SocketPriorityIT {
     @Test
     void triesTheNextAddressWhenOneRefusesAndBindsTheLocalPort() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (Server server = Server.create(ServerConfig.builder().bindAddress(InetAddress.getByName("127.0.0.1"))
-                    .port(0).build(), ROUTER).start()) {
-                int localPort = freeLocalPort();
-                ClientConfig config = ClientConfig.builder().resolver(dualStack(server.port()))
-                        .socketOptions(priority().localPort(localPort).build()).build();
-                try (Client client = Client.create(config)) {
-                    assertEquals("127.0.0.1:" + localPort,
-                            client.send(Request.get("http://dual.test:" + server.port() + "/whoami")).text());
-                }
-            }
+            int localPort = freeLocalPort();
+            assertEquals("127.0.0.1:" + localPort, whoAmIFromLocalPort(localPort, null));
         });
+    }
+
+    /** The local port is held on ::1, so the native socket cannot bind there; the IPv4 attempt, bound to it, wins. */
+    @Test
+    void aLocalPortHeldOnOneAddressFailsThatAddressAloneAndTheNextWins() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            int localPort = freeLocalPort();
+            assertEquals("127.0.0.1:" + localPort, whoAmIFromLocalPort(localPort, "::1"));
+        });
+    }
+
+    /** ::1 refuses and the local port is held on 127.0.0.1: the error names 127.0.0.1, whose failure it reports. */
+    @Test
+    void whenEveryAddressFailsTheErrorNamesTheOneThatFailedLast() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            int localPort = freeLocalPort();
+            ConnectFailedException e = assertThrows(ConnectFailedException.class,
+                    () -> whoAmIFromLocalPort(localPort, "127.0.0.1"));
+            assertTrue(e.getMessage().matches("cannot connect to dual\\.test:\\d+ \\(127\\.0\\.0\\.1\\): "
+                    + "Address already in use"), e.getMessage());
+        });
+    }
+
+    /**
+     * Asks dual.test (::1 first, then 127.0.0.1, where alone the server listens) who the client is, from the local
+     * port, which another socket holds on the given address meanwhile unless it is null.
+     */
+    private static String whoAmIFromLocalPort(int localPort, String heldOn) throws IOException {
+        try (Server server = Server.create(ServerConfig.builder().bindAddress(InetAddress.getByName("127.0.0.1"))
+                        .port(0).build(), ROUTER).start();
+                Socket holder = new Socket()) {
+            if (heldOn != null) {
+                holder.bind(new InetSocketAddress(InetAddress.getByName(heldOn), localPort));
+            }
+            ClientConfig config = ClientConfig.builder().resolver(dualStack(server.port()))
+                    .socketOptions(priority().localPort(localPort).build()).build();
+            try (Client client = Client.create(config)) {
+                return client.send(Request.get("http://dual.test:" + server.port() + "/whoami")).text();
+            }
+        }
     }
 
     /**
@@ -166,19 +199,20 @@ class SocketPriorityIT {
 
     /**
      * A port of this test's range free now on both loopback addresses, for the client to bind (its ::1 attempt as
-     * well as its 127.0.0.1 one) or to find nothing listening on. Probed as the client binds, without
-     * {@code SO_REUSEADDR}: a probe of 127.0.0.1 alone once passed a port that ::1 held, and the client's IPv6
-     * attempt failed with "Address already in use" instead of being refused.
+     * well as its 127.0.0.1 one) or to find nothing listening on. The range lies below Linux's ephemeral ports
+     * (32768 and up), so no connection made meanwhile takes the port for its own end; and the port is probed as the
+     * client binds, without {@code SO_REUSEADDR}. A probe of 127.0.0.1 alone, in the ephemeral range, once passed a
+     * port that the client then found in use ("Address already in use").
      */
     private static int freeLocalPort() throws IOException {
         int start = (int) (Math.random() * 700);
         for (int i = 0; i < 700; i++) {
-            int port = 42200 + (start + i) % 700;
+            int port = 22200 + (start + i) % 700;
             if (bindsAsAClient("127.0.0.1", port) && bindsAsAClient("::1", port)) {
                 return port;
             }
         }
-        throw new IOException("no free port in 42200-42899");
+        throw new IOException("no free port in 22200-22899");
     }
 
     private static boolean bindsAsAClient(String address, int port) throws IOException {

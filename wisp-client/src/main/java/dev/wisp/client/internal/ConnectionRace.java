@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +33,7 @@ final class ConnectionRace {
     private static final System.Logger LOG = System.getLogger(ConnectionRace.class.getName());
 
     /** What one attempt came to: a connected socket, or why not. */
-    private record Outcome(ConnectAttempt attempt, StreamSocket socket, Exception failure) {
+    private record Outcome(ConnectAttempt attempt, InetAddress address, StreamSocket socket, Exception failure) {
     }
 
     private final List<InetAddress> addresses;
@@ -46,6 +47,8 @@ final class ConnectionRace {
     /** Every attempt started, to close all but the winner; guarded by itself. */
     private final List<ConnectAttempt> attempts = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** The address whose attempt failed last, for the error that names it; the racing thread only. */
+    private InetAddress lastFailed;
 
     ConnectionRace(List<InetAddress> addresses, int port, SocketOptions options, CallContext call, long deadline) {
         this.addresses = addresses;
@@ -98,6 +101,7 @@ final class ConnectionRace {
                     return outcome.socket();
                 }
                 last = outcome.failure();
+                lastFailed = outcome.address();
                 if (last instanceof UnsupportedSocketOptionException unsupported) {
                     throw unsupported;
                 }
@@ -117,6 +121,11 @@ final class ConnectionRace {
                 awaitAttempts();
             }
         }
+    }
+
+    /** The address whose attempt failed last, or empty if none has failed. */
+    Optional<InetAddress> lastFailed() {
+        return Optional.ofNullable(lastFailed);
     }
 
     /**
@@ -153,11 +162,11 @@ final class ConnectionRace {
     private void attempt(ConnectAttempt attempt, InetAddress address, long budgetNanos) {
         try {
             StreamSocket socket = attempt.connect(new InetSocketAddress(address, port), budgetNanos);
-            outcomes.add(new Outcome(attempt, socket, null));
+            outcomes.add(new Outcome(attempt, address, socket, null));
         } catch (IOException | RuntimeException e) {
             attempt.close();
             LOG.log(DEBUG, () -> "connect to " + address + ":" + port + " failed: " + e.getMessage());
-            outcomes.add(new Outcome(attempt, null, e));
+            outcomes.add(new Outcome(attempt, address, null, e));
         }
     }
 

@@ -348,15 +348,18 @@ public final class Connector {
                     + options.ipPreference(), null);
         }
         IOException last;
+        ConnectionRace race = new ConnectionRace(addresses, origin.port(), options, call, deadline);
         try {
-            return new ConnectionRace(addresses, origin.port(), options, call, deadline).connect();
+            return race.connect();
         } catch (SocketTimeoutException e) {
             throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
         } catch (IOException e) {
             call.checkNotCanceled();
             last = e;
         }
-        String where = origin.host() + ":" + origin.port() + " (" + addresses.getFirst().getHostAddress() + ")";
+        // The address whose attempt failed last: the failure below is its own.
+        String where = origin.host() + ":" + origin.port() + " ("
+                + race.lastFailed().orElse(addresses.getFirst()).getHostAddress() + ")";
         if (last instanceof ConnectException) {
             throw new ConnectRefusedException("connection to " + where + " refused", last);
         }
