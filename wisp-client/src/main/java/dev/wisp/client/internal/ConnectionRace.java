@@ -36,6 +36,12 @@ final class ConnectionRace {
     private record Outcome(ConnectAttempt attempt, InetAddress address, StreamSocket socket, Exception failure) {
     }
 
+    /** Makes the socket of one attempt; {@link ConnectAttempt#open} but in tests that make it fail. */
+    @FunctionalInterface
+    interface AttemptOpener {
+        ConnectAttempt open(InetAddress address, SocketOptions options) throws IOException;
+    }
+
     private final List<InetAddress> addresses;
     private final int port;
     private final SocketOptions options;
@@ -43,6 +49,7 @@ final class ConnectionRace {
     private final CallContext call;
     private final long deadline;
     private final boolean sequential;
+    private final AttemptOpener opener;
     private final LinkedBlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
     /** Every attempt started, to close all but the winner; guarded by itself. */
     private final List<ConnectAttempt> attempts = new ArrayList<>();
@@ -51,6 +58,12 @@ final class ConnectionRace {
     private InetAddress lastFailed;
 
     ConnectionRace(List<InetAddress> addresses, int port, SocketOptions options, CallContext call, long deadline) {
+        this(addresses, port, options, call, deadline, ConnectAttempt::open);
+    }
+
+    ConnectionRace(List<InetAddress> addresses, int port, SocketOptions options, CallContext call, long deadline,
+            AttemptOpener opener) {
+        this.opener = opener;
         this.addresses = addresses;
         this.port = port;
         this.options = options;
@@ -76,7 +89,7 @@ final class ConnectionRace {
         Exception last = null;
         ConnectAttempt winner = null;
         try {
-            start(addresses.get(started++));
+            start(started++);
             running++;
             while (true) {
                 long left = deadline - System.nanoTime();
@@ -90,7 +103,7 @@ final class ConnectionRace {
                 if (outcome == null) {
                     if (more && !sequential) {
                         // RFC 8305 §5: no answer within the attempt delay; the next address starts alongside.
-                        start(addresses.get(started++));
+                        start(started++);
                         running++;
                     }
                     continue;
@@ -106,9 +119,12 @@ final class ConnectionRace {
                     throw unsupported;
                 }
                 if (started < addresses.size()) {
-                    start(addresses.get(started++)); // a failure starts the next at once
+                    start(started++); // a failure starts the next at once
                     running++;
                 } else if (running == 0) {
+                    if (last instanceof RuntimeException unchecked) {
+                        throw unchecked;
+                    }
                     throw (IOException) last;
                 }
             }
@@ -146,15 +162,25 @@ final class ConnectionRace {
         }
     }
 
-    private void start(InetAddress address) throws IOException {
-        ConnectAttempt attempt = ConnectAttempt.open(address, options);
-        int remaining;
+    /**
+     * Starts the attempt for the address at that index. A socket that cannot be made (say, a family the host does not support)
+     * fails that address alone, as a refused connect would: the race moves on to the next one.
+     */
+    private void start(int index) {
+        InetAddress address = addresses.get(index);
+        ConnectAttempt attempt;
+        try {
+            attempt = opener.open(address, options);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(DEBUG, () -> "no socket for " + address + ": " + e.getMessage());
+            outcomes.add(new Outcome(null, address, null, e));
+            return;
+        }
         synchronized (attempts) {
             attempts.add(attempt);
-            remaining = addresses.size() - attempts.size() + 1;
         }
         long left = Math.max(1, deadline - System.nanoTime());
-        long budget = sequential ? left / remaining : left;
+        long budget = sequential ? left / (addresses.size() - index) : left;
         threads.add(Thread.ofVirtual().name("wisp-connect-" + address.getHostAddress())
                 .start(() -> attempt(attempt, address, budget)));
     }
