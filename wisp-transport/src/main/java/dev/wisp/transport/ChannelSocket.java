@@ -30,7 +30,10 @@ final class ChannelSocket implements StreamSocket {
      */
     private volatile Thread reader;
     private volatile int readingSince;
-    /** The virtual thread that may be blocked in a write, and since when the scans have seen it; null when none is. */
+    /**
+     * The thread that may be blocked in a write, and since when the scans have seen it; null when none is. Set for
+     * platform threads too ({@link #readNow}); the scans wake virtual ones only.
+     */
     private volatile Thread writer;
     private volatile int writingSince;
     /** Whether {@link LateWakeups} lists this socket. */
@@ -57,15 +60,40 @@ final class ChannelSocket implements StreamSocket {
         }
     }
 
-    /** Switches the channel to non-blocking mode for one read, and back before returning. */
+    /**
+     * Switches the channel to non-blocking mode for one read, and back before returning; while a write is under
+     * way, takes only what the kernel holds already instead ({@link #readBuffered}).
+     */
     @Override
     public int readNow(ByteBuffer destination) throws IOException {
+        if (writer != null) {
+            return readBuffered(destination);
+        }
         channel.configureBlocking(false);
         try {
             return channel.read(destination);
         } finally {
             channel.configureBlocking(true);
         }
+    }
+
+    /**
+     * Reads what the kernel holds for this socket, without blocking and without switching the channel's blocking
+     * mode. Why: the JDK switches it only under both the read and the write lock, so a switch waits for a write
+     * blocked on a peer that reads slowly, and a reader that polls (say, for a close frame while a large message
+     * goes out) would wait with it. The bytes held are counted first ({@code FIONREAD}, under no lock a write takes);
+     * a blocking read then takes them at once. The count cannot tell the end of the stream from nothing yet, so both
+     * read as nothing here: the reader's next blocking read sees the end.
+     */
+    private int readBuffered(ByteBuffer destination) throws IOException {
+        Socket socket = channel.socket();
+        if (socket.isInputShutdown()) {
+            return -1;
+        }
+        if (socket.getInputStream().available() == 0) {
+            return 0;
+        }
+        return channel.read(destination);
     }
 
     /** The channel's socket view reads with a timeout, which the channel's own reads lack. */
@@ -92,9 +120,9 @@ final class ChannelSocket implements StreamSocket {
     @Override
     public int write(ByteBuffer source) throws IOException {
         Thread thread = Thread.currentThread();
+        writingSince = UNSEEN;
+        writer = thread; // a platform thread too, for readNow to see; only a virtual one is woken late
         if (thread.isVirtual()) {
-            writingSince = UNSEEN;
-            writer = thread;
             listIfNot();
         }
         try {
@@ -142,7 +170,8 @@ final class ChannelSocket implements StreamSocket {
         int writeSince = writingSince;
         if (blockedWriter != null && writeSince == UNSEEN) {
             writingSince = stamp(now);
-        } else if (blockedWriter != null && LateWakeups.passedMark(now - writeSince, sinceLastScan)) {
+        } else if (blockedWriter != null && blockedWriter.isVirtual()
+                && LateWakeups.passedMark(now - writeSince, sinceLastScan)) {
             LockSupport.unpark(blockedWriter);
         }
         if (blockedReader != null || blockedWriter != null) {

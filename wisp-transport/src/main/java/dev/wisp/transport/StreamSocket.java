@@ -27,7 +27,11 @@ public interface StreamSocket extends Closeable {
     /** Reads what has arrived, blocking until something has: the bytes read, or -1 at the end of the stream. */
     int read(ByteBuffer destination) throws IOException;
 
-    /** Reads what has arrived without blocking: the bytes read, 0 if nothing has, -1 at the end of the stream. */
+    /**
+     * Reads what has arrived without blocking: the bytes read, 0 if nothing has, -1 at the end of the stream. It
+     * must not wait for a write blocked on another thread; where telling the end of the stream would take that
+     * wait, the end may read as 0, and the next {@link #read} sees it.
+     */
     int readNow(ByteBuffer destination) throws IOException;
 
     /**
