@@ -32,7 +32,7 @@ final class Http1ServerConnection extends ServerConnection {
     private static final System.Logger LOG = System.getLogger(Http1ServerConnection.class.getName());
     /** A request that came this soon after the previous response marks a burst; see {@link #awaitRequest}. */
     private static final long BURST_WAIT_NANOS = 50_000_000;
-    /** The reason {@link #serveRequest()} gives when an exchange switched the connection to another protocol. */
+    /** The reason {@link #serveRequest} gives when an exchange switched the connection to another protocol. */
     private static final String SWITCHED = "switched protocols";
     /** What {@link #awaitRequest} returns when the input watcher took the wait: not a reason to close. */
     private static final String HANDED_OFF = "waiting without a thread";
@@ -43,6 +43,8 @@ final class Http1ServerConnection extends ServerConnection {
      */
     private final Http1Connections http1;
     private long lastWaitNanos = Long.MAX_VALUE;
+    /** When the last wait for a request ended ({@link System#nanoTime()}). */
+    private long waitEndedNanos;
     private boolean firstWait = true;
     private WireInput input;
     private WireOutput output;
@@ -90,9 +92,10 @@ final class Http1ServerConnection extends ServerConnection {
                     if (reason == HANDED_OFF) {
                         return;
                     }
+                    clock = waitEndedNanos;
                 }
                 if (reason == null) {
-                    reason = serveRequest();
+                    reason = serveRequest(clock);
                     clock = exchangeEnded();
                 }
             }
@@ -242,7 +245,8 @@ final class Http1ServerConnection extends ServerConnection {
      * @return null when a request is arriving, else why the connection must close
      */
     private String endIdleWait(boolean arrived) throws IOException {
-        lastWaitNanos = firstWait ? Long.MAX_VALUE : System.nanoTime() - idleSinceNanos();
+        waitEndedNanos = System.nanoTime();
+        lastWaitNanos = firstWait ? Long.MAX_VALUE : waitEndedNanos - idleSinceNanos();
         firstWait = false;
         String closedMeanwhile = leaveIdle();
         if (closedMeanwhile != null) {
@@ -258,10 +262,12 @@ final class Http1ServerConnection extends ServerConnection {
     /**
      * Reads one request head and runs its exchange.
      *
+     * @param nowNanos the {@link System#nanoTime()} read as the wait for the request ended (or the last exchange,
+     *     when the request was buffered already): the header timeout counts from it
      * @return null if the connection may carry another request, else why it must close
      */
-    private String serveRequest() throws IOException {
-        transport.readDeadline(System.nanoTime() + context.config().headerTimeout().toNanos());
+    private String serveRequest(long nowNanos) throws IOException {
+        transport.readDeadline(nowNanos + context.config().headerTimeout().toNanos());
         RequestHead head;
         try {
             head = http1.requestReader().readHead(input);
