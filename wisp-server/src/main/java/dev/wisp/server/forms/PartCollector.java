@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -20,6 +19,7 @@ final class PartCollector {
 
     /**
      * @param created told of a temporary file as soon as it exists, so its owner can delete it whatever happens
+     * @throws UploadNotStoredException if the part's temporary file cannot be written (the disk is full)
      */
     static Part collect(PartHead head, InputStream content, FormConfig config, Consumer<Path> created)
             throws IOException {
@@ -28,17 +28,47 @@ final class PartCollector {
         int n;
         while ((n = content.read(chunk, 0, chunk.length)) >= 0) {
             if (memory.size() + n > config.memoryThresholdBytes()) {
-                Path file = Files.createTempFile(config.tempDirectory(), "wisp-upload-", ".part");
-                created.accept(file);
-                try (OutputStream out = Files.newOutputStream(file)) {
-                    memory.writeTo(out);
-                    out.write(chunk, 0, n);
-                    long size = memory.size() + (long) n + content.transferTo(out);
-                    return Part.inFile(head, file, size);
-                }
+                return spill(head, memory, chunk, n, content, config.tempDirectory(), created);
             }
             memory.write(chunk, 0, n);
         }
         return Part.inMemory(head, memory.toByteArray());
+    }
+
+    /**
+     * Writes what was read so far, then the rest of the part, to a new temporary file. Reads and writes are kept
+     * apart: a failed read is the client's (gone, too slow), a failed write the disk's.
+     */
+    private static Part spill(PartHead head, ByteArrayOutputStream memory, byte[] chunk, int n, InputStream content,
+            Path directory, Consumer<Path> created) throws IOException {
+        Path file = UploadFiles.create(directory);
+        created.accept(file);
+        OutputStream out = UploadFiles.open(file);
+        boolean closed = false;
+        try {
+            long size = memory.size();
+            UploadFiles.write(out, memory.toByteArray(), 0, memory.size(), directory);
+            for (; n >= 0; n = content.read(chunk, 0, chunk.length)) {
+                UploadFiles.write(out, chunk, 0, n, directory);
+                size += n;
+            }
+            UploadFiles.close(out, directory);
+            closed = true;
+            UploadFiles.stored(directory);
+            return Part.inFile(head, file, size);
+        } finally {
+            if (!closed) {
+                closeAfterFailure(out);
+            }
+        }
+    }
+
+    /** Frees the file's descriptor; the failure that brought us here is the one to report. */
+    private static void closeAfterFailure(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // the write before failed too, and says more
+        }
     }
 }
