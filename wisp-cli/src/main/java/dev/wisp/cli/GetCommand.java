@@ -139,8 +139,9 @@ final class GetCommand implements Command {
             report(err, parsed.has("--silent"), "the requested URL returned error: " + response.statusCode());
             return ExitCodes.HTTP_ERROR;
         }
+        OutputStream stdout = failing(out);
         if (parsed.has("--include") || parsed.has("--head")) {
-            out.write(head(response).getBytes(StandardCharsets.ISO_8859_1));
+            stdout.write(head(response).getBytes(StandardCharsets.ISO_8859_1));
         }
         try {
             if (parsed.has("--output")) {
@@ -153,12 +154,45 @@ final class GetCommand implements Command {
                     throw new OutputException("cannot write " + file + ": " + e.getMessage());
                 }
             } else {
-                response.transferTo(out);
+                response.transferTo(stdout);
             }
         } finally {
-            out.flush();
+            stdout.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Standard output as a stream whose writes fail when they do. A {@link PrintStream} keeps a failed write (a full
+     * disk, a reader gone) to itself, which would lose the body and exit 0; curl exits 23 there, and so do we, at
+     * the first write that fails rather than after the whole body.
+     */
+    private static OutputStream failing(PrintStream out) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                check();
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+                check();
+            }
+
+            @Override
+            public void flush() throws IOException {
+                check();
+            }
+
+            /** Flushes, as {@link PrintStream#checkError()} does, so that a failure shows now. */
+            private void check() throws OutputException {
+                if (out.checkError()) {
+                    throw new OutputException("cannot write the output (no space left, or the reader is gone)");
+                }
+            }
+        };
     }
 
     /** The status line and header fields as received, CRLF-terminated as curl prints them. */

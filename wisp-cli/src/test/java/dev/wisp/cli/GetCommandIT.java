@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.server.Server;
 import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.SmallDisk;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -153,6 +154,34 @@ class GetCommandIT {
                     refused.stderr());
             assertEquals(26, wisp("-d", "@" + directory.resolve("absent"), base + "/echo").exitCode());
             assertEquals(2, wisp().exitCode());
+        });
+    }
+
+    @Test
+    void aFullDiskUnderTheOutputExits23AsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (SmallDisk disk = SmallDisk.mount(directory, 64)) {
+                Path curlOut = disk.path().resolve("curl.bin");
+                PeerTools.Result curl = PeerTools.run(TIMEOUT, List.of("sh", "-c", "exec \"$0\" -s \"$1\" > \"$2\"",
+                        PeerTools.require("curl").toString(), base + "/data.bin", curlOut.toString()));
+                assertEquals(23, curl.exitCode(), "curl, standard output on the full disk");
+                Files.delete(curlOut);
+
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                int code;
+                try (PrintStream stdout = new PrintStream(Files.newOutputStream(disk.path().resolve("wisp.bin")))) {
+                    code = Main.run(List.of("get", base + "/data.bin"), stdout,
+                            new PrintStream(err, true, StandardCharsets.UTF_8));
+                }
+                assertEquals(23, code, "standard output on the full disk: " + err);
+                assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("wisp get: cannot write the output"),
+                        err.toString(StandardCharsets.UTF_8));
+
+                Path file = disk.path().resolve("file.bin");
+                Run toFile = wisp("-o", file.toString(), base + "/data.bin");
+                assertEquals(23, toFile.exitCode(), "-o on the full disk");
+                assertEquals("wisp get: cannot write " + file + ": No space left on device\n", toFile.stderr());
+            }
         });
     }
 
