@@ -14,6 +14,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Holds connections that wait for their peer's next bytes without a thread each. A connection that would park a
@@ -54,7 +55,13 @@ public final class InputWatcher implements AutoCloseable {
      */
     private final Queue<Runnable> toStart = new ConcurrentLinkedQueue<>();
     /** Watches that ended in this turn, started once their keys are deregistered; the selector's thread only. */
-    private List<Watch> ended = new ArrayList<>();
+    private final ArrayList<Watch> ended = new ArrayList<>();
+    /** {@link #ready}, made once: a method reference made for each selection would allocate on every turn. */
+    private final Consumer<SelectionKey> onReady = this::ready;
+    /** A queued task taken whose start failed for want of memory, to start first; the watcher's thread only. */
+    private Runnable startingNext;
+    /** When a turn that ran out of memory was last logged; the watcher's thread only. */
+    private long memoryShortLoggedAt = System.nanoTime() - LOG_INTERVAL_NANOS;
     private volatile boolean closed;
     /** Set once the watcher's thread has shut down: from then on nobody takes {@link #toStart}. */
     private volatile boolean finished;
@@ -128,12 +135,12 @@ public final class InputWatcher implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                registerNew();
-                if (ended.isEmpty()) { // a registration that failed has ended its watch: start it without waiting
-                    selector.select(this::ready, toStart.isEmpty() ? 0 : RETRY_MILLIS);
+                try {
+                    turn();
+                } catch (OutOfMemoryError | LinkageError e) {
+                    // A linkage error here is a class or call site that a full heap kept from loading
+                    shortOfMemory(e);
                 }
-                startEnded();
-                startQueued();
             }
         } catch (IOException | ClosedSelectorException e) {
             LOG.log(WARNING, "the input watcher failed; waiting connections are woken and go on without it", e);
@@ -143,9 +150,47 @@ public final class InputWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * One turn of the watcher. Memory may run out anywhere in it (a full heap fails whatever thread allocates
+     * next): every step leaves what it has not done where the next turn finds it, so that no watch is lost and no
+     * task is started twice. A watch is taken from its queue only once it is registered or ended, and room in
+     * {@link #ended} is made before a watch is claimed, so that adding it cannot fail after the claim.
+     */
+    private void turn() throws IOException {
+        registerNew();
+        if (ended.isEmpty()) { // a registration that failed has ended its watch: start it without waiting
+            selector.select(onReady, toStart.isEmpty() ? 0 : RETRY_MILLIS);
+        }
+        startEnded();
+        startQueuedOnTurn();
+    }
+
+    /**
+     * A turn ran out of memory: the next one tries again after a pause, as memory comes back when the threads that
+     * hold it end. Logged at most once a minute, if there is memory to.
+     */
+    private void shortOfMemory(Error e) {
+        long now = System.nanoTime();
+        if (now - memoryShortLoggedAt >= LOG_INTERVAL_NANOS) {
+            memoryShortLoggedAt = now;
+            try {
+                LOG.log(WARNING, "the input watcher ran out of memory; trying again every " + RETRY_MILLIS
+                        + " ms (logged again at most once a minute): " + e.getMessage());
+            } catch (OutOfMemoryError stillShort) {
+                memoryShortLoggedAt = now - LOG_INTERVAL_NANOS;
+            }
+        }
+        try {
+            Thread.sleep(RETRY_MILLIS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
     private void registerNew() {
         Watch watch;
-        while ((watch = toRegister.poll()) != null) {
+        while ((watch = toRegister.peek()) != null) {
             SocketChannel channel = watch.transport.channel();
             try {
                 if (channel == null) {
@@ -153,10 +198,15 @@ public final class InputWatcher implements AutoCloseable {
                 }
                 channel.configureBlocking(false);
                 channel.register(selector, SelectionKey.OP_READ, watch);
+                toRegister.poll();
             } catch (IOException | RuntimeException e) {
                 // Closed meanwhile (its close ended the watch), or the channel cannot be selected: the task reads
                 // and finds out.
-                LOG.log(DEBUG, () -> "cannot watch a connection: " + e);
+                if (LOG.isLoggable(DEBUG)) {
+                    LOG.log(DEBUG, "cannot watch a connection: " + e);
+                }
+                ended.ensureCapacity(ended.size() + 1);
+                toRegister.poll();
                 if (watch.claim()) {
                     ended.add(watch);
                 }
@@ -165,6 +215,7 @@ public final class InputWatcher implements AutoCloseable {
     }
 
     private void ready(SelectionKey key) {
+        ended.ensureCapacity(ended.size() + 1); // first: should it fail, the key stays ready for the next selection
         Watch watch = (Watch) key.attachment();
         key.cancel();
         if (watch.claim()) {
@@ -174,17 +225,40 @@ public final class InputWatcher implements AutoCloseable {
 
     /**
      * Starts the tasks of the watches that ended in this turn. Their keys were cancelled; a selection removes
-     * them from the selector, and only then can their channels block again, as the tasks' reads expect.
+     * them from the selector, and only then can their channels block again, as the tasks' reads expect. The
+     * selection may end more watches, which the next pass starts after a selection of their own. A watch leaves
+     * {@link #ended} only once its task has started: a start that fails for want of memory leaves it, and the
+     * ones after it, to the next turn.
      */
     private void startEnded() throws IOException {
         while (!ended.isEmpty()) {
-            List<Watch> batch = ended;
-            ended = new ArrayList<>();
-            selector.selectNow(this::ready);
-            for (Watch watch : batch) {
-                restoreBlocking(watch.transport.channel());
-                startTask(watch.task);
+            int deregistered = ended.size();
+            selector.selectNow(onReady);
+            int started = 0;
+            try {
+                while (started < deregistered) {
+                    Watch watch = ended.get(started);
+                    restoreBlocking(watch.transport.channel());
+                    startTask(watch.task);
+                    started++;
+                }
+            } finally {
+                removeFirst(started);
             }
+        }
+    }
+
+    /** Drops the first watches of {@link #ended}, without allocating. */
+    private void removeFirst(int count) {
+        if (count == 0) {
+            return;
+        }
+        int size = ended.size();
+        for (int i = count; i < size; i++) {
+            ended.set(i - count, ended.get(i));
+        }
+        for (int i = size - 1; i >= size - count; i--) {
+            ended.remove(i);
         }
     }
 
@@ -196,7 +270,30 @@ public final class InputWatcher implements AutoCloseable {
             channel.configureBlocking(true);
         } catch (IOException | RuntimeException e) {
             // Closed meanwhile, or still registered after a failed selection: the task's read reports it.
-            LOG.log(DEBUG, () -> "cannot make a watched channel blocking again: " + e);
+            if (LOG.isLoggable(DEBUG)) {
+                LOG.log(DEBUG, "cannot make a watched channel blocking again: " + e);
+            }
+        }
+    }
+
+    /**
+     * Starts the queued tasks, on the watcher's own turn. A task whose start fails for want of memory is kept in
+     * {@link #startingNext} and started first on the next turn: taken with a poll, as another thread may take from
+     * the queue too once the watcher is closed, so no task is started twice.
+     */
+    private void startQueuedOnTurn() {
+        if (startingNext != null) {
+            startTask(startingNext);
+            startingNext = null;
+        }
+        for (int n = toStart.size(); n > 0; n--) {
+            Runnable task = toStart.poll();
+            if (task == null) {
+                return;
+            }
+            startingNext = task;
+            startTask(task);
+            startingNext = null;
         }
     }
 
@@ -211,6 +308,10 @@ public final class InputWatcher implements AutoCloseable {
 
     /** Ends what is still watched: the selector closes (its keys are cancelled) and every task runs. */
     private void shutDown() {
+        if (startingNext != null) {
+            startTask(startingNext);
+            startingNext = null;
+        }
         List<Watch> open = new ArrayList<>();
         try {
             for (SelectionKey key : selector.keys()) {
@@ -242,7 +343,24 @@ public final class InputWatcher implements AutoCloseable {
     }
 
     private void startTask(Runnable task) {
-        threads.start(task, e -> startFailed(task, e));
+        threads.start(task, new RetryStart(task));
+    }
+
+    /**
+     * What to do when a task's thread cannot start: try again later. A class rather than a lambda, whose call
+     * site the JVM links on first use, which a full heap fails; this path runs mostly when memory is short.
+     */
+    private final class RetryStart implements Consumer<Throwable> {
+        private final Runnable task;
+
+        RetryStart(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void accept(Throwable failure) {
+            startFailed(task, failure);
+        }
     }
 
     /** Queues the task to be tried again on the watcher's next turn, in {@value #RETRY_MILLIS} ms. */

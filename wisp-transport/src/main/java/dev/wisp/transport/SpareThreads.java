@@ -2,6 +2,8 @@ package dev.wisp.transport;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadFactory;
@@ -29,6 +31,17 @@ public final class SpareThreads implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SpareThreads.class.getName());
     /** What a spare is given when it is to end without a task. */
     private static final Runnable NONE = () -> { };
+    /** What a spare leaves in its task once it took it, so that the task cannot be taken back after. */
+    private static final Runnable TAKEN = () -> { };
+    private static final VarHandle TASK;
+
+    static {
+        try {
+            TASK = MethodHandles.lookup().findVarHandle(Spare.class, "task", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ThreadFactory threads;
     private final int count;
@@ -140,7 +153,26 @@ public final class SpareThreads implements AutoCloseable {
          */
         void give(Runnable handed) {
             task = handed;
-            PlatformWakeups.wake(thread);
+            try {
+                PlatformWakeups.wake(thread);
+            } catch (RuntimeException | Error e) {
+                // Not woken, memory being short: the task is taken back, unless the spare took it meanwhile (a
+                // spurious wake-up), so that the caller's retry cannot run it twice.
+                if (TASK.compareAndSet(this, handed, null)) {
+                    waitAgain();
+                    throw e;
+                }
+            }
+        }
+
+        /** Puts the spare back among the ready ones, if memory allows; else it stays parked, one thread lost. */
+        private void waitAgain() {
+            try {
+                ready.addFirst(this);
+                spares.incrementAndGet();
+            } catch (RuntimeException | Error stillShort) {
+                // the spare waits for good; the count already left it out
+            }
         }
 
         @Override
@@ -155,7 +187,7 @@ public final class SpareThreads implements AutoCloseable {
                 return;
             }
             Runnable handed;
-            while ((handed = task) == null) {
+            while ((handed = task) == null || handed == TAKEN || !TASK.compareAndSet(this, handed, TAKEN)) {
                 LockSupport.park(this);
             }
             handed.run();

@@ -1,5 +1,8 @@
 package dev.wisp.transport;
 
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -15,10 +18,14 @@ import java.util.function.LongConsumer;
  * <p>{@link #run()} runs on the sweeper's own thread until {@link #close()}.
  */
 public final class TimeoutSweeper implements Runnable {
+    private static final System.Logger LOG = System.getLogger(TimeoutSweeper.class.getName());
+
     private final LongConsumer sweep;
     private final long tickMillis;
     private volatile boolean closed;
     private volatile Thread thread;
+    /** Whether the last sweep failed; the sweeper's thread only. */
+    private boolean failing;
 
     /**
      * @param sweep expires what is late, given the current nanoTime
@@ -55,7 +62,36 @@ public final class TimeoutSweeper implements Runnable {
                     return;
                 }
             }
+            sweepOnce();
+        }
+    }
+
+    /**
+     * One sweep. A sweep that fails, above all for want of memory (a full heap fails whatever thread allocates
+     * next), must not end the thread: every timeout of the server or pool would be gone for good. So the failure
+     * is logged, once until a sweep succeeds again, and the next tick sweeps as usual.
+     */
+    private void sweepOnce() {
+        try {
             sweep.accept(System.nanoTime());
+            if (failing) {
+                failing = false;
+                LOG.log(INFO, "timeouts are enforced again");
+            }
+        } catch (RuntimeException | Error e) {
+            if (!failing) {
+                failing = true;
+                logQuietly(e);
+            }
+        }
+    }
+
+    /** Logs the failure if there is memory to; with none, the next tick's sweep is what matters. */
+    private static void logQuietly(Throwable e) {
+        try {
+            LOG.log(WARNING, "a timeout sweep failed; sweeping again each tick", e);
+        } catch (OutOfMemoryError stillShort) {
+            // nothing to do but go on
         }
     }
 
