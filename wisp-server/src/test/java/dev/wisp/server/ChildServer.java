@@ -7,13 +7,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link LowDescriptorServer} in a child JVM started under {@code prlimit --nofile=N}, so a test can fill the
- * server's descriptor table without touching its own. Its standard output carries the replies, its standard error the
- * log, one line per record.
+ * A server in a child JVM, so a test can exhaust its resources without touching its own: {@link LowDescriptorServer}
+ * started under {@code prlimit --nofile=N} to fill its descriptor table, {@link LowMemoryServer} with a small heap to
+ * fill. Its standard output carries the replies, its standard error the log, one line per record.
  */
 final class ChildServer implements AutoCloseable {
     /** How long a reply may take on a slow, loaded machine. */
@@ -35,14 +36,24 @@ final class ChildServer implements AutoCloseable {
 
     /** Starts the server with at most this many descriptors, serving the directory under /files/. */
     static ChildServer start(int maxDescriptors, Path files) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("prlimit", "--nofile=" + maxDescriptors));
+        command.addAll(java("64m", LowDescriptorServer.class));
+        command.add(files.toString());
+        return new ChildServer(new ProcessBuilder(command).start());
+    }
+
+    /** Starts {@link LowMemoryServer} with a heap of this size ({@code -Xmx}, as "48m"). */
+    static ChildServer startLowMemory(String maxHeap) throws IOException, InterruptedException {
+        return new ChildServer(new ProcessBuilder(java(maxHeap, LowMemoryServer.class)).start());
+    }
+
+    private static List<String> java(String maxHeap, Class<?> main) {
         String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
                 System.getProperty("java.class.path", ""));
-        List<String> command = List.of("prlimit", "--nofile=" + maxDescriptors,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx64m",
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx" + maxHeap,
                 "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n",
-                "-cp", classPath, LowDescriptorServer.class.getName(), files.toString());
-        return new ChildServer(new ProcessBuilder(command).start());
+                "-cp", classPath, main.getName());
     }
 
     int port() {

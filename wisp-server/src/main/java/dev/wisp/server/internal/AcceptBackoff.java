@@ -4,8 +4,8 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the listener does when {@code accept()} fails while the server runs: a full descriptor table (EMFILE,
@@ -32,7 +32,9 @@ final class AcceptBackoff {
     static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopped;
+    /** The listener's thread while it pauses, for {@link #stop} to wake. */
+    private volatile Thread pausing;
     /** What fails, for the log: "accept". */
     private final String action;
     /** What works again, for the log: "accepting". */
@@ -68,11 +70,16 @@ final class AcceptBackoff {
             warned = true;
             warnedAtNanos = now;
             failures = 1;
-            LOG.log(WARNING, action + " failed: " + e.getMessage() + "; retrying with a pause of up to "
-                    + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it succeeds (logged again at"
-                    + " most once a minute)");
-        } else {
-            LOG.log(DEBUG, () -> action + " failed again: " + e.getMessage());
+            try {
+                LOG.log(WARNING, action + " failed: " + e.getMessage() + "; retrying with a pause of up to "
+                        + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it succeeds (logged again at"
+                        + " most once a minute)");
+            } catch (OutOfMemoryError stillShort) {
+                warned = false; // no line made it out: the next failure tries again
+                warnedAtNanos = now - WARNING_INTERVAL_NANOS;
+            }
+        } else if (LOG.isLoggable(DEBUG)) {
+            LOG.log(DEBUG, action + " failed again: " + e.getMessage());
         }
     }
 
@@ -82,11 +89,21 @@ final class AcceptBackoff {
      * @return false if the listener is stopping
      */
     boolean pause() {
+        // Parks rather than a timed wait on a latch or lock: short of memory for its queue node, such a wait
+        // (AbstractQueuedSynchronizer's) waits until it succeeds, whatever the timeout, and the stop would never
+        // come; parking needs no memory.
+        pausing = Thread.currentThread();
         try {
-            return !stopped.await(pauseNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            long end = System.nanoTime() + pauseNanos;
+            for (long left = pauseNanos; left > 0 && !stopped; left = end - System.nanoTime()) {
+                LockSupport.parkNanos(this, left);
+                if (Thread.currentThread().isInterrupted()) {
+                    return false;
+                }
+            }
+            return !stopped;
+        } finally {
+            pausing = null;
         }
     }
 
@@ -103,6 +120,10 @@ final class AcceptBackoff {
 
     /** Ends a pause in progress and every later one. */
     void stop() {
-        stopped.countDown();
+        stopped = true;
+        Thread waiting = pausing;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
+        }
     }
 }

@@ -247,9 +247,19 @@ public final class ConnectionRegistry {
         forEach(connection -> connection.abort("server stopped"));
     }
 
-    /** Expires the connections whose read deadline has passed; called by the sweeper. */
+    /**
+     * Expires the connections whose read deadline has passed; called by the sweeper. Allocates nothing (no
+     * lambda capturing the time), so that deadlines still fire while the heap is full.
+     */
     public void expireLate(long nowNanos) {
-        forEach(connection -> connection.expireIfLate(nowNanos));
+        listLock.lock();
+        try {
+            for (ServerConnection connection = head; connection != null; connection = connection.next) {
+                connection.expireIfLate(nowNanos);
+            }
+        } finally {
+            listLock.unlock();
+        }
     }
 
     /**

@@ -31,6 +31,8 @@ public final class Listener implements Runnable {
     private final AcceptBackoff backoff = new AcceptBackoff();
     private final AcceptBackoff threadBackoff = new AcceptBackoff("starting a connection's thread",
             "starting connections' threads");
+    /** For a heap too full to accept a connection or set it up. */
+    private final AcceptBackoff memoryBackoff = new AcceptBackoff("admitting a connection", "admitting connections");
     /** Why the last connection thread that could not start failed, for this thread to log and pause on. */
     private final AtomicReference<Throwable> startFailure = new AtomicReference<>();
     private volatile boolean closed;
@@ -60,6 +62,14 @@ public final class Listener implements Runnable {
                     return;
                 }
                 continue;
+            } catch (OutOfMemoryError | LinkageError e) {
+                // The heap is full: whatever thread allocates next fails, this one too (a class or call site that
+                // could not load for want of memory fails as a linkage error). It passes as the handlers' memory
+                // is collected; the listener pauses until then, as it does for descriptors.
+                if (!pauseForMemory(e)) {
+                    return;
+                }
+                continue;
             }
             backoff.succeeded();
             try {
@@ -75,11 +85,23 @@ public final class Listener implements Runnable {
                 if (!threadBackoff.pause()) {
                     return;
                 }
+            } catch (OutOfMemoryError | LinkageError e) {
+                // admit() closed the socket and gave its place back
+                if (!pauseForMemory(e)) {
+                    return;
+                }
+                continue;
             } catch (IOException | RuntimeException e) {
                 LOG.log(WARNING, "could not start a connection", e);
                 closeQuietly(socket);
             }
+            memoryBackoff.succeeded();
         }
+    }
+
+    private boolean pauseForMemory(Error e) {
+        memoryBackoff.failed(e);
+        return memoryBackoff.pause();
     }
 
     private void admit(SocketChannel socket) throws InterruptedException, IOException, ThreadNotStarted {
@@ -95,7 +117,7 @@ public final class Listener implements Runnable {
         ServerConnection connection;
         try {
             connection = connections.open(socket, id);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
             context.registry().release();
             closeQuietly(socket);
             throw e;
@@ -103,7 +125,7 @@ public final class Listener implements Runnable {
         context.registry().add(connection);
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
             context.registry().remove(connection);
             closeQuietly(socket);
             throw e;
@@ -122,11 +144,18 @@ public final class Listener implements Runnable {
         // ServerContext.startThread): a burst of new connections, each with a handshake to make, then takes turns
         // with those already open instead of holding up their requests (measured: their p99 went from 7 to
         // 53-77 ms with spares while 64 TLS connections arrived every 2 s).
-        PlatformStarts.start(thread, e -> {
+        try {
+            PlatformStarts.start(thread, e -> {
+                context.registry().remove(connection);
+                closeQuietly(socket);
+                startFailure.set(e);
+            });
+        } catch (RuntimeException | Error e) {
+            // Not handed over (no memory to queue it): the thread never starts, so nothing else closes the socket.
             context.registry().remove(connection);
             closeQuietly(socket);
-            startFailure.set(e);
-        });
+            throw new ThreadNotStarted(e);
+        }
         Throwable failed = startFailure.getAndSet(null);
         if (failed != null) {
             throw new ThreadNotStarted(failed);
@@ -155,6 +184,7 @@ public final class Listener implements Runnable {
         closed = true;
         backoff.stop();
         threadBackoff.stop();
+        memoryBackoff.stop();
         context.registry().close();
         try {
             serverChannel.close();
@@ -163,11 +193,18 @@ public final class Listener implements Runnable {
         }
     }
 
+    /** Closes the socket; a close that fails for want of memory is tried once more. */
     private static void closeQuietly(SocketChannel socket) {
         try {
             socket.close();
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "close failed: " + e);
+        } catch (OutOfMemoryError e) {
+            try {
+                socket.close();
+            } catch (IOException | OutOfMemoryError again) {
+                // the descriptor stays open until the channel is collected; nothing more can be done here
+            }
         }
     }
 }

@@ -287,38 +287,68 @@ abstract class ServerConnection implements Runnable {
      */
     final void close(String reason) {
         STATE.setVolatile(this, CLOSING);
-        ConnectionInfo info = info();
+        ConnectionInfo info = announced ? infoIfMemory() : null; // before the socket closes: its local address
+        releaseResources();
+        try {
+            LOG.log(DEBUG, () -> "[c" + id + "] closed: " + reason);
+            if (announced) {
+                ConnectionInfo closed = info != null ? info : info();
+                notifyListener(() -> context.config().connectionListener().closed(closed, reason));
+            }
+        } catch (OutOfMemoryError e) {
+            // the listener goes untold of this close: the heap had no room to tell it
+        }
+    }
+
+    /**
+     * What a close must do whatever fails: the socket closed, the buffers back in their pools, the place in the
+     * registry freed. Each step is tried even if one before it failed, for want of memory above all: a full heap
+     * fails whatever allocates next, and a connection left counted or open would be lost for good.
+     */
+    private void releaseResources() {
         try {
             transport.shutdownOutput();
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[c" + id + "] shutting the output failed: " + e);
+        } catch (RuntimeException | Error e) {
+            // the close below ends the output too
         }
         closeTransport();
-        releaseBuffers();
-        transport.releaseBuffers();
-        TlsContext tls = context.tls();
-        if (tls != null) {
-            transport.tlsSession().ifPresent(tls::connectionClosed);
-        }
-        context.registry().remove(this);
-        LOG.log(DEBUG, () -> "[c" + id + "] closed: " + reason);
-        if (announced) {
-            notifyListener(() -> context.config().connectionListener().closed(info, reason));
+        try {
+            releaseBuffers();
+            transport.releaseBuffers();
+            TlsContext tls = context.tls();
+            if (tls != null) {
+                transport.tlsSession().ifPresent(tls::connectionClosed);
+            }
+        } catch (RuntimeException | Error e) {
+            logQuietly(WARNING, "[c" + id + "] releasing its buffers failed", e);
+        } finally {
+            context.registry().remove(this);
         }
     }
 
     /**
      * Says why a failure ends the connection: for an I/O error, the reason another thread closed it, if one
-     * did; a bug (any other throwable) is logged as an error.
+     * did; a bug (any other throwable) is logged as an error. Never fails, so that the close that follows comes:
+     * short of memory, it says so in a constant.
      */
     final String failureReason(Throwable e) {
-        if (e instanceof IOException) {
-            String forced = closeReason;
-            LOG.log(DEBUG, () -> "[c" + id + "] " + e);
-            return forced != null ? forced : "I/O error: " + e.getMessage();
+        try {
+            if (e instanceof IOException) {
+                String forced = closeReason;
+                LOG.log(DEBUG, () -> "[c" + id + "] " + e);
+                return forced != null ? forced : "I/O error: " + e.getMessage();
+            }
+            if (e instanceof OutOfMemoryError) {
+                OutOfMemory.failed(e);
+                return OutOfMemory.REASON;
+            }
+            LOG.log(ERROR, "[c" + id + "] connection failed", e);
+            return "internal error: " + e;
+        } catch (OutOfMemoryError stillShort) {
+            return OutOfMemory.REASON;
         }
-        LOG.log(ERROR, "[c" + id + "] connection failed", e);
-        return "internal error: " + e;
     }
 
     /** Builds the connection's description; not kept, since an idle connection should hold little. */
@@ -333,14 +363,37 @@ abstract class ServerConnection implements Runnable {
             transport.close();
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[c" + id + "] close failed: " + e);
+        } catch (RuntimeException | Error e) {
+            try {
+                transport.close(); // short of memory: once more, after whatever the failure freed
+            } catch (IOException | RuntimeException | Error again) {
+                logQuietly(WARNING, "[c" + id + "] closing its socket failed", again);
+            }
+        }
+    }
+
+    /** Infos are made for the listener, which may be told less when memory is short; null then. */
+    private ConnectionInfo infoIfMemory() {
+        try {
+            return info();
+        } catch (OutOfMemoryError e) {
+            return null;
+        }
+    }
+
+    private static void logQuietly(System.Logger.Level level, String message, Throwable e) {
+        try {
+            LOG.log(level, message, e);
+        } catch (OutOfMemoryError stillShort) {
+            // a line lost to a full heap; what matters, the close, is done
         }
     }
 
     private void notifyListener(Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
-            LOG.log(WARNING, "[c" + id + "] connection listener failed", e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            logQuietly(WARNING, "[c" + id + "] connection listener failed", e);
         }
     }
 }

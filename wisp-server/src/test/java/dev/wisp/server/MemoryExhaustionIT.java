@@ -1,0 +1,125 @@
+package dev.wisp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.RawResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server whose heap fills up, in a child JVM with a small one ({@link LowMemoryServer}), and stays full for a
+ * while, as requests arrive on an open connection (which the input watcher holds) and on new ones: nothing that
+ * needs memory can go on meanwhile, a virtual thread's park included. Once memory is back, the same listener accepts
+ * and serves, the timeouts fire, and no thread of the server's own (listener, timeout sweeper, input watcher)
+ * ended with an uncaught error. Each of them used to: the sweeper and the watcher died of the first
+ * OutOfMemoryError, and the listener's pause waited for good (a timed wait short of memory for its queue node).
+ *
+ * <p>Not checked: the requests that arrived meanwhile. The JDK may lose a connection that a full heap met in
+ * {@code accept()} (its {@code finishAccept} closes the new socket on an Exception, not an Error), and some
+ * connections' threads, whose start or wake-up the JDK could not queue, may not run again.
+ */
+class MemoryExhaustionIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** How long "eventually" may take on a slow, loaded machine. */
+    private static final Duration EVENTUALLY = Duration.ofSeconds(30);
+    private static final String HELLO = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+    private static final int ECHO_BODY_BYTES = 256 * 1024;
+
+    @Test
+    void theServerOutlivesAFullHeapAndServesAgainOnceMemoryIsBack() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (ChildServer child = ChildServer.startLowMemory("48m")) {
+                byte[] echo = echoRequest(ECHO_BODY_BYTES);
+                try (RawPeer warm = RawPeer.connect(child.port())) {
+                    // Every class the answers need is loaded before the heap fills. The body comes late, so that
+                    // a read parks its virtual thread with the JDK's poller: that class, initialized under a full
+                    // heap, would fail for good, and every blocking read of the JVM with it.
+                    warm.send(HELLO);
+                    assertEquals(200, warm.readResponse().status());
+                    int head = echo.length - ECHO_BODY_BYTES;
+                    warm.send(Arrays.copyOf(echo, head));
+                    Thread.sleep(200);
+                    warm.send(Arrays.copyOfRange(echo, head, echo.length));
+                    assertEquals(200, warm.readResponse().status());
+                }
+                List<RawPeer> peers = new ArrayList<>();
+                try {
+                    RawPeer kept = RawPeer.connect(child.port());
+                    peers.add(kept);
+                    kept.send(HELLO);
+                    assertEquals(200, kept.readResponse().status());
+
+                    assertEquals("F", child.command("f"));
+                    sendQuietly(kept, echo); // a body read into a full heap, on a connection open before
+                    for (int i = 0; i < 8; i++) { // new connections to a full heap
+                        RawPeer peer = RawPeer.connect(child.port());
+                        peers.add(peer);
+                        sendQuietly(peer, echo);
+                    }
+                    Thread.sleep(1_000); // the server fails what it can meanwhile
+                    assertEquals("R", child.command("r"));
+                } finally {
+                    for (RawPeer peer : peers) {
+                        peer.close();
+                    }
+                }
+
+                assertEquals(200, helloEventually(child), "the listener accepts and serves once memory is back");
+                try (RawPeer peer = RawPeer.connect(child.port())) {
+                    peer.send(echo);
+                    assertEquals(200, peer.readResponse().status());
+                }
+                try (RawPeer slow = RawPeer.connect(child.port())) {
+                    slow.send("GET /hello HTTP/1.1\r\nHost: x\r\n"); // the head never ends
+                    assertTrue(slow.isReadable(EVENTUALLY), "the header timeout (2 s) did not fire");
+                    assertEquals(408, slow.readResponse().status());
+                }
+                List<String> died = child.logLines().stream().filter(line -> line.contains("in thread \"wisp-"))
+                        .toList();
+                assertEquals(List.of(), died, "a thread of the server's own ended with an uncaught error");
+            }
+        });
+    }
+
+    /** Sends what the server may refuse midway: closing the connection is a failure it may answer with. */
+    private static void sendQuietly(RawPeer peer, byte[] request) {
+        try {
+            peer.send(request);
+        } catch (IOException closed) {
+            // closed or reset before the whole request went
+        }
+    }
+
+    private static int helloEventually(ChildServer child) throws InterruptedException {
+        long end = System.nanoTime() + EVENTUALLY.toNanos();
+        List<String> failures = new ArrayList<>();
+        while (System.nanoTime() < end) {
+            try (RawPeer peer = RawPeer.connect(child.port())) {
+                peer.send(HELLO);
+                return peer.readResponse().status();
+            } catch (IOException e) {
+                failures.add(e.toString());
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("no answer to GET /hello once memory was back: " + failures + "; log: "
+                + child.logLines());
+    }
+
+    private static byte[] echoRequest(int bodyBytes) {
+        byte[] head = ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + bodyBytes + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = new byte[head.length + bodyBytes];
+        System.arraycopy(head, 0, request, 0, head.length);
+        return request;
+    }
+}
