@@ -10,6 +10,7 @@ import dev.wisp.core.Method;
 import dev.wisp.core.ResponseHead;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -83,7 +84,7 @@ final class Redirects {
 
     private static URI target(URI base, String location) throws ResponseProtocolException {
         try {
-            URI resolved = base.resolve(new URI(location.strip()));
+            URI resolved = base.resolve(new URI(escapeRaw(location.strip())));
             if (resolved.getHost() == null) {
                 throw new URISyntaxException(location, "no host");
             }
@@ -93,5 +94,23 @@ final class Redirects {
             throw new ResponseProtocolException("redirect Location '" + shown.replaceAll("\\p{Cntrl}", "?")
                     + "' is not a valid URI reference", null, e);
         }
+    }
+
+    /**
+     * The Location with the bytes a URI cannot hold percent-encoded, as browsers (the URL standard) and curl
+     * follow it: servers put spaces and raw UTF-8 there. Field values arrive as ISO-8859-1, one char per byte, so
+     * each such char is encoded as its byte, which keeps the server's UTF-8 as it was; an existing escape stays.
+     */
+    private static String escapeRaw(String location) {
+        StringBuilder escaped = new StringBuilder(location.length() + 16);
+        for (char c : location.toCharArray()) {
+            boolean raw = c <= ' ' || (c >= 0x7f && c <= 0xff) || "\"<>\\^`{|}".indexOf(c) >= 0;
+            if (raw) {
+                escaped.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
+            } else {
+                escaped.append(c);
+            }
+        }
+        return escaped.toString();
     }
 }
