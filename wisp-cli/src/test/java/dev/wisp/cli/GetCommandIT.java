@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,6 +110,9 @@ class GetCommandIT {
                 {"-d", "@" + directory.resolve("form.txt")},
                 {"--data-binary", "@" + directory.resolve("form.txt"), "-H", "Content-Type: text/plain"},
                 {"-X", "PUT", "-d", "put body"},
+                {"-d", "a=1", "-d", "b=2", "--data-binary", "@" + directory.resolve("form.txt"), "-d", "c=3"},
+                {"--data-binary", "@" + directory.resolve("form.txt")},
+                {"-H", "X-Empty;", "-H", "X-Gone:", "-d", "z"},
             };
             for (String[] options : cases) {
                 List<String> arguments = new ArrayList<>(List.of(options));
@@ -116,6 +121,17 @@ class GetCommandIT {
                 arguments.addFirst("-s");
                 String fromCurl = curl(arguments.toArray(String[]::new)).text();
                 assertEquals(withoutAgent(fromCurl), withoutAgent(fromWisp), String.join(" ", options));
+            }
+        });
+    }
+
+    @Test
+    void sendsNoUserAgentForAnEmptyHeaderOptionAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            for (Run run : List.of(wisp("-H", "User-Agent:", base + "/echo"),
+                    curl("-s", "-H", "User-Agent:", base + "/echo"))) {
+                assertTrue(run.text().startsWith("GET /echo HTTP/1.1"), run.text());
+                assertFalse(run.text().toLowerCase(Locale.ROOT).contains("user-agent"), run.text());
             }
         });
     }
