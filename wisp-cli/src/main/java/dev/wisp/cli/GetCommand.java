@@ -139,13 +139,14 @@ final class GetCommand implements Command {
             report(err, parsed.has("--silent"), "the requested URL returned error: " + response.statusCode());
             return ExitCodes.HTTP_ERROR;
         }
-        if (parsed.has("--include") || parsed.has("--head")) {
-            out.write(head(response).getBytes(StandardCharsets.ISO_8859_1));
-        }
+        // With -o the head goes into the file before the body, as curl writes it.
+        byte[] head = parsed.has("--include") || parsed.has("--head")
+                ? head(response).getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
         try {
             if (parsed.has("--output")) {
                 Path file = Path.of(parsed.value("--output").orElseThrow());
                 try (OutputStream target = Files.newOutputStream(file)) {
+                    target.write(head);
                     Progress.copy(response, target, !parsed.has("--silent") && System.console() != null, err);
                 } catch (HttpCallException e) {
                     throw e;
@@ -153,6 +154,7 @@ final class GetCommand implements Command {
                     throw new OutputException("cannot write " + file + ": " + e.getMessage());
                 }
             } else {
+                out.write(head);
                 response.transferTo(out);
             }
         } finally {

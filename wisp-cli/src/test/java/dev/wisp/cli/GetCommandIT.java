@@ -92,12 +92,19 @@ class GetCommandIT {
     }
 
     @Test
-    void printsTheHeadWithIncludeAndHeadAsCurlDoes() {
+    void printsTheHeadWithIncludeAndHeadAsCurlDoesToStdoutOrTheOutputFile() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             assertEquals(withoutDate(curl("-s", "-i", base + "/hello.txt").text()),
                     withoutDate(wisp("-i", base + "/hello.txt").text()));
             assertEquals(withoutDate(curl("-s", "-I", base + "/hello.txt").text()),
                     withoutDate(wisp("-I", base + "/hello.txt").text()));
+            for (String option : List.of("-i", "-I")) {
+                Path fromCurl = directory.resolve("curl" + option);
+                Path fromWisp = directory.resolve("wisp" + option);
+                assertEquals(0, curl("-s", option, "-o", fromCurl.toString(), base + "/hello.txt").stdout().length);
+                assertEquals(0, wisp(option, "-o", fromWisp.toString(), base + "/hello.txt").stdout().length);
+                assertEquals(withoutDate(Files.readString(fromCurl)), withoutDate(Files.readString(fromWisp)));
+            }
         });
     }
 
