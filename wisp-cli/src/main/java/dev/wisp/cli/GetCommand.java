@@ -143,7 +143,7 @@ final class GetCommand implements Command {
         byte[] head = parsed.has("--include") || parsed.has("--head")
                 ? head(response).getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
         try {
-            if (parsed.has("--output")) {
+            if (parsed.has("--output") && !parsed.value("--output").orElseThrow().equals("-")) {   // -: stdout
                 Path file = Path.of(parsed.value("--output").orElseThrow());
                 try (OutputStream target = Files.newOutputStream(file)) {
                     target.write(head);

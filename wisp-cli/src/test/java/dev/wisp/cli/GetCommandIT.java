@@ -159,6 +159,14 @@ class GetCommandIT {
             assertEquals(0, saved.exitCode());
             assertEquals(0, saved.stdout().length);
             assertArrayEquals(binary, Files.readAllBytes(target));
+            try {
+                Run toStdout = wisp("-o", "-", base + "/data.bin");
+                assertEquals(0, toStdout.exitCode(), toStdout.stderr());
+                assertArrayEquals(binary, toStdout.stdout());
+                assertFalse(Files.exists(Path.of("-")), "'-o -' is stdout, as for curl, not a file named '-'");
+            } finally {
+                Files.deleteIfExists(Path.of("-"));
+            }
 
             assertEquals(curl("-s", "--fail", base + "/missing").exitCode(),
                     wisp("--fail", base + "/missing").exitCode());
