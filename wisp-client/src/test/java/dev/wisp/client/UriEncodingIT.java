@@ -1,6 +1,7 @@
 package dev.wisp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.net.URI;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The request line carries ASCII only (RFC 9112 §3.2): characters of a request URI beyond ASCII, and the bytes a
- * server puts raw into a Location (spaces, UTF-8), go percent-encoded, as curl and browsers send them.
+ * server puts raw into a Location (spaces, UTF-8), go percent-encoded, as curl and browsers send them. A Location
+ * that cannot be made a request URI fails the call with a typed error.
  */
 class UriEncodingIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -53,6 +55,20 @@ class UriEncodingIT {
                     assertEquals("ok", response.text());
                     assertEquals("GET /caf%C3%A9%20menu?q=a%20b%7Cc%20d HTTP/1.1", requestLine(server, 1));
                     assertEquals(server.url("/caf%C3%A9%20menu?q=a%20b%7Cc%20d"), response.request().uri().toString());
+                }
+            }
+        });
+    }
+
+    @Test
+    void failsWithAProtocolErrorForALocationNoRequestCanGoTo() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            for (String location : List.of("http://127.0.0.1:99999/", "http://127.0.0.1:0/",
+                    "http://%ff@127.0.0.1/")) {
+                try (ScriptedServer server = redirecting(location); Client client = Client.create()) {
+                    ResponseProtocolException e = assertThrows(ResponseProtocolException.class,
+                            () -> client.send(Request.get(server.url("/start"))), location);
+                    assertEquals("redirect Location '" + location + "' is not a valid URI reference", e.getMessage());
                 }
             }
         });

@@ -42,7 +42,7 @@ final class Redirects {
      * @param followed how many redirects this call followed before
      * @throws TooManyRedirectsException past the policy's maximum
      * @throws RedirectRefusedException for https to http without permission, or another scheme
-     * @throws ResponseProtocolException if Location is not a URI reference
+     * @throws ResponseProtocolException if Location is not a URI reference, or not one a request can go to
      */
     static Request next(Request request, ResponseHead head, RedirectPolicy policy, int followed)
             throws TooManyRedirectsException, RedirectRefusedException, ResponseProtocolException {
@@ -69,7 +69,13 @@ final class Redirects {
         if (!toGet && request.body().length() != 0 && !request.isBodyRepeatable()) {
             return null;
         }
-        Request.Builder next = request.toBuilder().uri(target);
+        Request.Builder next;
+        try {
+            next = request.toBuilder().uri(target);
+        } catch (IllegalArgumentException e) {
+            // A port out of range, userinfo that is not UTF-8: the server's Location, not the caller's argument.
+            throw invalidLocation(head.headers().firstOrNull("Location"), e);
+        }
         Headers.Builder fields = request.headers().toBuilder();
         if (toGet) {
             next.method(Method.GET).body(new byte[0]);
@@ -90,10 +96,14 @@ final class Redirects {
             }
             return resolved;
         } catch (URISyntaxException | IllegalArgumentException e) {
-            String shown = location.length() > 64 ? location.substring(0, 64) + "..." : location;
-            throw new ResponseProtocolException("redirect Location '" + shown.replaceAll("\\p{Cntrl}", "?")
-                    + "' is not a valid URI reference", null, e);
+            throw invalidLocation(location, e);
         }
+    }
+
+    private static ResponseProtocolException invalidLocation(String location, Exception cause) {
+        String shown = location.length() > 64 ? location.substring(0, 64) + "..." : location;
+        return new ResponseProtocolException("redirect Location '" + shown.replaceAll("\\p{Cntrl}", "?")
+                + "' is not a valid URI reference", null, cause);
     }
 
     /**
