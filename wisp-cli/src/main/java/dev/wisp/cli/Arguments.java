@@ -5,21 +5,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A command's arguments split into options and positional arguments. Options are {@code --name value},
  * {@code --name=value}, an alias such as {@code -p value}, or a flag; {@code --} ends the options, and a lone
  * {@code -} is positional. A repeated option keeps its last value for {@link #value(String)}, and every value for
- * {@link #values(String)}.
+ * {@link #values(String)}; {@link #values(Set)} gives the values of several options in the order they were given.
  *
  * <p>Immutable.
  */
 final class Arguments {
     private final Map<String, List<String>> options;
+    /** Each option given, as its long name and value, in command-line order. */
+    private final List<Map.Entry<String, String>> given;
     private final List<String> positionals;
 
-    private Arguments(Map<String, List<String>> options, List<String> positionals) {
+    private Arguments(List<Map.Entry<String, String>> given, List<String> positionals) {
+        Map<String, List<String>> options = new HashMap<>();
+        for (Map.Entry<String, String> option : given) {
+            options.computeIfAbsent(option.getKey(), name -> new ArrayList<>()).add(option.getValue());
+        }
         this.options = Map.copyOf(options);
+        this.given = List.copyOf(given);
         this.positionals = List.copyOf(positionals);
     }
 
@@ -29,7 +37,7 @@ final class Arguments {
      * @throws UsageException for an unknown option, a flag given a value, or an option missing its value
      */
     static Arguments parse(List<String> arguments, List<Option> accepted) throws UsageException {
-        Map<String, List<String>> options = new HashMap<>();
+        List<Map.Entry<String, String>> options = new ArrayList<>();
         List<String> positionals = new ArrayList<>();
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);
@@ -60,8 +68,8 @@ final class Arguments {
         return new Arguments(options, positionals);
     }
 
-    private static void put(Map<String, List<String>> options, Option option, String value) {
-        options.computeIfAbsent(option.name(), name -> new ArrayList<>()).add(value);
+    private static void put(List<Map.Entry<String, String>> options, Option option, String value) {
+        options.add(Map.entry(option.name(), value));
     }
 
     private static Option find(List<Option> accepted, String name) throws UsageException {
@@ -87,6 +95,11 @@ final class Arguments {
     /** Every value a repeated option was given, in order; empty if it was not given. */
     List<String> values(String name) {
         return List.copyOf(options.getOrDefault(name, List.of()));
+    }
+
+    /** Every value given to any of these options (by long name), in command-line order, each with its option. */
+    List<Map.Entry<String, String>> values(Set<String> names) {
+        return given.stream().filter(option -> names.contains(option.getKey())).toList();
     }
 
     /**

@@ -9,9 +9,11 @@ final class ClientFlags {
     private ClientFlags() {
     }
 
-    /** A client configuration with wisp's User-Agent and the shared options applied, to add to. */
+    /** A client configuration with wisp's User-Agent (or none) and the shared options applied, to add to. */
     static ClientConfig.Builder configure(Arguments parsed) throws UsageException {
-        ClientConfig.Builder config = ClientConfig.builder().userAgent("wisp/" + Main.version());
+        // -H 'User-Agent:' sends none, as curl does; an empty agent is the client's "none".
+        ClientConfig.Builder config = ClientConfig.builder()
+                .userAgent(GetRequests.removesHeader(parsed, "User-Agent") ? "" : "wisp/" + Main.version());
         if (parsed.has("--connect-timeout")) {
             config.connectTimeout(seconds(parsed, "--connect-timeout"));
         }

@@ -140,13 +140,14 @@ final class GetCommand implements Command {
             return ExitCodes.HTTP_ERROR;
         }
         OutputStream stdout = failing(out);
-        if (parsed.has("--include") || parsed.has("--head")) {
-            stdout.write(head(response).getBytes(StandardCharsets.ISO_8859_1));
-        }
+        // With -o the head goes into the file before the body, as curl writes it.
+        byte[] head = parsed.has("--include") || parsed.has("--head")
+                ? head(response).getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
         try {
-            if (parsed.has("--output")) {
+            if (parsed.has("--output") && !parsed.value("--output").orElseThrow().equals("-")) {   // -: stdout
                 Path file = Path.of(parsed.value("--output").orElseThrow());
                 try (OutputStream target = Files.newOutputStream(file)) {
+                    target.write(head);
                     Progress.copy(response, target, !parsed.has("--silent") && System.console() != null, err);
                 } catch (HttpCallException e) {
                     throw e;
@@ -154,6 +155,7 @@ final class GetCommand implements Command {
                     throw new OutputException("cannot write " + file + ": " + e.getMessage());
                 }
             } else {
+                stdout.write(head);
                 response.transferTo(stdout);
             }
         } finally {

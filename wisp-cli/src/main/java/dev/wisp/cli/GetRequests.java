@@ -1,12 +1,15 @@
 package dev.wisp.cli;
 
 import dev.wisp.client.Request;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Builds the request of {@code wisp get} from its arguments, with curl's meanings for -X, -H, -d and -I. */
 final class GetRequests {
@@ -37,7 +40,8 @@ final class GetRequests {
         }
         if (data != null) {
             request.method("POST").body(data);
-            if ((parsed.has("--data") || parsed.has("--data-urlencode")) && !hasHeader(parsed, "Content-Type")) {
+            // curl labels every data option's body a form, --data-binary's too, unless told otherwise.
+            if (!hasHeader(parsed, "Content-Type")) {
                 request.header("Content-Type", "application/x-www-form-urlencoded");
             }
         }
@@ -56,28 +60,58 @@ final class GetRequests {
         return request.decompress(parsed.has("--compressed"));
     }
 
-    /** The body of -d or --data-binary, or null; -d drops CR and LF from a file, as curl does. */
-    /** Adds the {@code --header} options, each 'Name: value'. */
+    /**
+     * Adds the {@code --header} options as curl reads them: 'Name: value' adds a field, 'Name:' with no value sends
+     * none of that name (so the client's own Host goes out, and {@link ClientFlags} drops the User-Agent), and
+     * 'Name;' sends the field with an empty value.
+     */
     static void addHeaders(Request.Builder request, Arguments parsed) throws UsageException {
         for (String header : parsed.values("--header")) {
             int colon = header.indexOf(':');
-            if (colon <= 0) {
-                throw new UsageException("option --header needs 'Name: value', got '" + header + "'");
+            boolean empty = colon < 0 && header.endsWith(";");
+            if (colon <= 0 && !(empty && header.length() > 1)) {
+                throw new UsageException("option --header needs 'Name: value', 'Name:' or 'Name;', got '" + header
+                        + "'");
+            }
+            String name = header.substring(0, empty ? header.length() - 1 : colon).strip();
+            String value = empty ? "" : header.substring(colon + 1).strip();
+            if (!empty && value.isEmpty()) {
+                continue;
             }
             try {
-                request.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+                request.header(name, value);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("option --header: " + e.getMessage());
             }
         }
     }
 
+    /** Whether a 'Name:' header option asks that no field of this name be sent. */
+    static boolean removesHeader(Arguments parsed, String name) {
+        return parsed.values("--header").stream().anyMatch(header -> header.strip().equalsIgnoreCase(name + ":"));
+    }
+
+    /**
+     * The body of every -d and --data-binary, joined with '&' in the order given as curl does, or null when there
+     * is none.
+     */
     private static byte[] data(Arguments parsed) throws DataFileException {
-        boolean binary = parsed.has("--data-binary");
-        String text = parsed.value(binary ? "--data-binary" : "--data").orElse(null);
-        if (text == null) {
+        List<Map.Entry<String, String>> pieces = parsed.values(Set.of("--data", "--data-binary"));
+        if (pieces.isEmpty()) {
             return null;
         }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int i = 0; i < pieces.size(); i++) {
+            if (i > 0) {
+                body.write('&');
+            }
+            body.writeBytes(piece(pieces.get(i).getValue(), pieces.get(i).getKey().equals("--data-binary")));
+        }
+        return body.toByteArray();
+    }
+
+    /** One data option's bytes: its text, or a file named with @, which -d reads without its CR and LF. */
+    private static byte[] piece(String text, boolean binary) throws DataFileException {
         if (!text.startsWith("@")) {
             return text.getBytes(StandardCharsets.UTF_8);
         }

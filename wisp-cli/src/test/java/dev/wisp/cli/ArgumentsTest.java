@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ArgumentsTest {
@@ -25,6 +27,15 @@ class ArgumentsTest {
     void acceptsEqualsFormAndKeepsLastValue() throws UsageException {
         Arguments arguments = Arguments.parse(List.of("--port=1", "--port", "2", "--port=", "--port=3"), OPTIONS);
         assertEquals(3, arguments.intValue("--port", 0, 0, 10));
+    }
+
+    @Test
+    void givesTheValuesOfSeveralOptionsInTheOrderGiven() throws UsageException {
+        Arguments arguments = Arguments.parse(List.of("-p", "1", "--quiet", "--port=2", "x", "-q"), OPTIONS);
+        assertEquals(List.of(Map.entry("--port", "1"), Map.entry("--quiet", ""), Map.entry("--port", "2"),
+                Map.entry("--quiet", "")), arguments.values(Set.of("--port", "--quiet")));
+        assertEquals(List.of(Map.entry("--port", "1"), Map.entry("--port", "2")),
+                arguments.values(Set.of("--port")));
     }
 
     @Test

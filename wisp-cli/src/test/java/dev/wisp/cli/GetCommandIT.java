@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,12 +93,19 @@ class GetCommandIT {
     }
 
     @Test
-    void printsTheHeadWithIncludeAndHeadAsCurlDoes() {
+    void printsTheHeadWithIncludeAndHeadAsCurlDoesToStdoutOrTheOutputFile() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             assertEquals(withoutDate(curl("-s", "-i", base + "/hello.txt").text()),
                     withoutDate(wisp("-i", base + "/hello.txt").text()));
             assertEquals(withoutDate(curl("-s", "-I", base + "/hello.txt").text()),
                     withoutDate(wisp("-I", base + "/hello.txt").text()));
+            for (String option : List.of("-i", "-I")) {
+                Path fromCurl = directory.resolve("curl" + option);
+                Path fromWisp = directory.resolve("wisp" + option);
+                assertEquals(0, curl("-s", option, "-o", fromCurl.toString(), base + "/hello.txt").stdout().length);
+                assertEquals(0, wisp(option, "-o", fromWisp.toString(), base + "/hello.txt").stdout().length);
+                assertEquals(withoutDate(Files.readString(fromCurl)), withoutDate(Files.readString(fromWisp)));
+            }
         });
     }
 
@@ -109,6 +118,9 @@ class GetCommandIT {
                 {"-d", "@" + directory.resolve("form.txt")},
                 {"--data-binary", "@" + directory.resolve("form.txt"), "-H", "Content-Type: text/plain"},
                 {"-X", "PUT", "-d", "put body"},
+                {"-d", "a=1", "-d", "b=2", "--data-binary", "@" + directory.resolve("form.txt"), "-d", "c=3"},
+                {"--data-binary", "@" + directory.resolve("form.txt")},
+                {"-H", "X-Empty;", "-H", "X-Gone:", "-d", "z"},
             };
             for (String[] options : cases) {
                 List<String> arguments = new ArrayList<>(List.of(options));
@@ -117,6 +129,17 @@ class GetCommandIT {
                 arguments.addFirst("-s");
                 String fromCurl = curl(arguments.toArray(String[]::new)).text();
                 assertEquals(withoutAgent(fromCurl), withoutAgent(fromWisp), String.join(" ", options));
+            }
+        });
+    }
+
+    @Test
+    void sendsNoUserAgentForAnEmptyHeaderOptionAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            for (Run run : List.of(wisp("-H", "User-Agent:", base + "/echo"),
+                    curl("-s", "-H", "User-Agent:", base + "/echo"))) {
+                assertTrue(run.text().startsWith("GET /echo HTTP/1.1"), run.text());
+                assertFalse(run.text().toLowerCase(Locale.ROOT).contains("user-agent"), run.text());
             }
         });
     }
@@ -137,6 +160,14 @@ class GetCommandIT {
             assertEquals(0, saved.exitCode());
             assertEquals(0, saved.stdout().length);
             assertArrayEquals(binary, Files.readAllBytes(target));
+            try {
+                Run toStdout = wisp("-o", "-", base + "/data.bin");
+                assertEquals(0, toStdout.exitCode(), toStdout.stderr());
+                assertArrayEquals(binary, toStdout.stdout());
+                assertFalse(Files.exists(Path.of("-")), "'-o -' is stdout, as for curl, not a file named '-'");
+            } finally {
+                Files.deleteIfExists(Path.of("-"));
+            }
 
             assertEquals(curl("-s", "--fail", base + "/missing").exitCode(),
                     wisp("--fail", base + "/missing").exitCode());

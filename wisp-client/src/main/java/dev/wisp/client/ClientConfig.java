@@ -396,7 +396,7 @@ public final class ClientConfig {
             return this;
         }
 
-        /** The {@code User-Agent} sent when a request sets none. */
+        /** The {@code User-Agent} sent when a request sets none; empty: no {@code User-Agent} is sent. */
         public Builder userAgent(String userAgent) {
             this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
             return this;

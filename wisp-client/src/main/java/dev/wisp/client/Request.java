@@ -149,7 +149,9 @@ public final class Request {
         /**
          * The URI. A userinfo {@code user:password} in it becomes {@link Credentials#basic} credentials (sent with
          * the first request, as curl does) and is removed from the URI, so it never reaches the request line, a
-         * log or an event; a fragment is removed too (RFC 9110 §7.1: it is not sent).
+         * log or an event; a fragment is removed too (RFC 9110 §7.1: it is not sent). Characters beyond ASCII in
+         * the path or query are kept percent-encoded as UTF-8 ({@link URI#toASCIIString()}), the only form a
+         * request line can carry.
          *
          * @throws IllegalArgumentException if it is not an absolute http or https URI with a host
          */
@@ -159,7 +161,9 @@ public final class Request {
             if (uri.getRawUserInfo() != null) {
                 this.credentials = UserInfo.credentials(uri.getRawUserInfo());
             }
-            this.uri = UserInfo.strip(uri);
+            URI stripped = UserInfo.strip(uri);
+            String ascii = stripped.toASCIIString();
+            this.uri = ascii.equals(stripped.toString()) ? stripped : URI.create(ascii);
             return this;
         }
 

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The client against nginx, a server nobody here wrote: keep-alive, idle close after 1 s, chunked gzip, big files. */
+/**
+ * The client against nginx, a server nobody here wrote: keep-alive, idle close after 1 s, chunked gzip (and its
+ * answer to HEAD), big files.
+ */
 class NginxIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
     @TempDir
@@ -84,6 +87,22 @@ class NginxIT {
                 assertEquals("line of text\n".repeat(5000), decoded.text());
                 assertTrue(encodedBytes.get() < 65000 / 4, "gzip should shrink the text: " + encodedBytes);
                 assertEquals(1, client.openConnections());
+            }
+        });
+    }
+
+    @Test
+    void leavesTheAnswerToAHeadThatAskedForDecodingAsItCame() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Client client = Client.create()) {
+                Response head = client.send(Request.builder(nginx.url("/text.txt")).method("HEAD").decompress(true)
+                        .build());
+                assertEquals(200, head.statusCode());
+                assertEquals("gzip", head.headers().firstOrNull("Content-Encoding"));
+                assertEquals(0, head.bytes().length);
+                Response get = client.send(Request.builder(nginx.url("/text.txt")).decompress(true).build());
+                assertEquals("line of text\n".repeat(5000), get.text());
+                assertTrue(get.timing().connectionReused());
             }
         });
     }

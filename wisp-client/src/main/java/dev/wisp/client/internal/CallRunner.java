@@ -78,11 +78,15 @@ public final class CallRunner {
         }
     }
 
-    /** Reads the response of an exchange whose request was sent, decoding the body when the request asked. */
+    /**
+     * Reads the response of an exchange whose request was sent, decoding the body when the request asked. A response
+     * without a body (to HEAD, a 204 or 304) keeps its head as it came: its Content-Encoding and Content-Length
+     * describe the representation the server would send, and there is nothing to decode.
+     */
     public static ExchangeResult response(Http1Exchange exchange) throws IOException {
         ResponseHead head = exchange.readResponseHead();
         BodyInputStream body = exchange.openBody(head);
-        if (exchange.request().decompresses() && ContentDecoding.isDecodable(head)) {
+        if (exchange.request().decompresses() && ContentDecoding.isDecodable(head) && !body.isFinished()) {
             return new ExchangeResult(exchange, ContentDecoding.decodedHead(head), ContentDecoding.decode(head, body));
         }
         return new ExchangeResult(exchange, head, body);

@@ -55,7 +55,7 @@ public final class ContentDecoding {
         };
     }
 
-    private static InputStream inflate(BodyInputStream encoded) throws IOException {
+    private static InputStream inflate(InputStream encoded) throws IOException {
         PushbackInputStream in = new PushbackInputStream(encoded, 2);
         byte[] header = new byte[2];
         int n = in.readNBytes(header, 0, 2);
@@ -91,19 +91,33 @@ public final class ContentDecoding {
             int n;
             try {
                 if (decoded == null) {
-                    decoded = gzip ? new GZIPInputStream(encoded, 8192) : inflate(encoded);
+                    decoded = startDecoder();
                 }
                 n = decoded.read(bytes, offset, length);
             } catch (ZipException | EOFException e) {
                 encoded.close();
                 throw new ResponseProtocolException("response body is not valid " + (gzip ? "gzip" : "deflate")
-                        + ": " + e.getMessage(), null, e);
+                        + ": " + (e.getMessage() == null ? "it ends early" : e.getMessage()), null, e);
             }
             if (n < 0 && !encoded.isFinished()) {
                 // The compressed stream ended before the body: read the rest so the exchange completes.
                 encoded.transferTo(OutputStream.nullOutputStream());
             }
             return n;
+        }
+
+        /**
+         * The decoder over the encoded body, or an empty stream when the body has no bytes at all: a server may
+         * label an empty body with its coding (RFC 9110 §8.4 allows it), and empty input decodes to nothing.
+         */
+        private InputStream startDecoder() throws IOException {
+            PushbackInputStream in = new PushbackInputStream(encoded, 1);
+            int first = in.read();
+            if (first < 0) {
+                return InputStream.nullInputStream();
+            }
+            in.unread(first);
+            return gzip ? new GZIPInputStream(in, 8192) : inflate(in);
         }
 
         @Override

@@ -10,6 +10,7 @@ import dev.wisp.core.Method;
 import dev.wisp.core.ResponseHead;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,7 +42,7 @@ final class Redirects {
      * @param followed how many redirects this call followed before
      * @throws TooManyRedirectsException past the policy's maximum
      * @throws RedirectRefusedException for https to http without permission, or another scheme
-     * @throws ResponseProtocolException if Location is not a URI reference
+     * @throws ResponseProtocolException if Location is not a URI reference, or not one a request can go to
      */
     static Request next(Request request, ResponseHead head, RedirectPolicy policy, int followed)
             throws TooManyRedirectsException, RedirectRefusedException, ResponseProtocolException {
@@ -68,7 +69,13 @@ final class Redirects {
         if (!toGet && request.body().length() != 0 && !request.isBodyRepeatable()) {
             return null;
         }
-        Request.Builder next = request.toBuilder().uri(target);
+        Request.Builder next;
+        try {
+            next = request.toBuilder().uri(target);
+        } catch (IllegalArgumentException e) {
+            // A port out of range, userinfo that is not UTF-8: the server's Location, not the caller's argument.
+            throw invalidLocation(head.headers().firstOrNull("Location"), e);
+        }
         Headers.Builder fields = request.headers().toBuilder();
         if (toGet) {
             next.method(Method.GET).body(new byte[0]);
@@ -83,15 +90,37 @@ final class Redirects {
 
     private static URI target(URI base, String location) throws ResponseProtocolException {
         try {
-            URI resolved = base.resolve(new URI(location.strip()));
+            URI resolved = base.resolve(new URI(escapeRaw(location.strip())));
             if (resolved.getHost() == null) {
                 throw new URISyntaxException(location, "no host");
             }
             return resolved;
         } catch (URISyntaxException | IllegalArgumentException e) {
-            String shown = location.length() > 64 ? location.substring(0, 64) + "..." : location;
-            throw new ResponseProtocolException("redirect Location '" + shown.replaceAll("\\p{Cntrl}", "?")
-                    + "' is not a valid URI reference", null, e);
+            throw invalidLocation(location, e);
         }
+    }
+
+    private static ResponseProtocolException invalidLocation(String location, Exception cause) {
+        String shown = location.length() > 64 ? location.substring(0, 64) + "..." : location;
+        return new ResponseProtocolException("redirect Location '" + shown.replaceAll("\\p{Cntrl}", "?")
+                + "' is not a valid URI reference", null, cause);
+    }
+
+    /**
+     * The Location with the bytes a URI cannot hold percent-encoded, as browsers (the URL standard) and curl
+     * follow it: servers put spaces and raw UTF-8 there. Field values arrive as ISO-8859-1, one char per byte, so
+     * each such char is encoded as its byte, which keeps the server's UTF-8 as it was; an existing escape stays.
+     */
+    private static String escapeRaw(String location) {
+        StringBuilder escaped = new StringBuilder(location.length() + 16);
+        for (char c : location.toCharArray()) {
+            boolean raw = c <= ' ' || (c >= 0x7f && c <= 0xff) || "\"<>\\^`{|}".indexOf(c) >= 0;
+            if (raw) {
+                escaped.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
+            } else {
+                escaped.append(c);
+            }
+        }
+        return escaped.toString();
     }
 }

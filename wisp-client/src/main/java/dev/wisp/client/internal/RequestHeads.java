@@ -28,9 +28,7 @@ final class RequestHeads {
             fields.add(HeaderNames.HOST, request.origin().hostField());
         }
         fields.addAll(request.headers());
-        if (!fields.contains("User-Agent")) {
-            fields.add("User-Agent", config.userAgent());
-        }
+        addUserAgent(fields, config);
         if (request.decompresses() && !fields.contains("Accept-Encoding")) {
             fields.add("Accept-Encoding", "gzip, deflate");
         }
@@ -62,6 +60,13 @@ final class RequestHeads {
         }
         return new RequestHead(request.method(), RequestTarget.origin(request.target()), Version.HTTP_1_1,
                 fields.build());
+    }
+
+    /** The configuration's User-Agent, unless the request set one or the configuration's is empty (none). */
+    static void addUserAgent(Headers.Builder fields, ClientConfig config) {
+        if (!fields.contains("User-Agent") && !config.userAgent().isEmpty()) {
+            fields.add("User-Agent", config.userAgent());
+        }
     }
 
     /** RFC 9110 §8.6: a user agent should send Content-Length: 0 for a method that defines a body, as curl does. */

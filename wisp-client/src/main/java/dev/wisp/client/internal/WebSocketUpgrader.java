@@ -154,9 +154,7 @@ public final class WebSocketUpgrader {
                 fields.add(request.headers().name(i), request.headers().value(i));
             }
         }
-        if (!fields.contains("User-Agent")) {
-            fields.add("User-Agent", config.userAgent());
-        }
+        RequestHeads.addUserAgent(fields, config);
         fields.addAll(handshake.requestHeaders());
         return new RequestHead(Method.GET, RequestTarget.origin(request.target()), Version.HTTP_1_1, fields.build());
     }
