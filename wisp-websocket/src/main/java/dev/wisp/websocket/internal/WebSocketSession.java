@@ -441,13 +441,21 @@ public final class WebSocketSession implements WebSocket {
         return reason != null ? new SocketTimeoutException(reason) : e;
     }
 
-    private void closeReceived(Incoming.Close close) throws IOException {
+    private void closeReceived(Incoming.Close close) {
         closeReceived = true;
+        boolean answered = true;
         if (!closeSent) {
             // RFC 6455 §5.5.1: answer with a close frame, typically echoing the code received.
-            sendClose(close.code(), "");
+            try {
+                sendClose(close.code(), "");
+            } catch (IOException e) {
+                // §7.1.5: the close code is the one received. A peer that is gone (a reset right after its close
+                // frame) cannot read the answer, and that does not turn its close into a failure.
+                LOG.log(DEBUG, () -> "[" + logName() + "] close frame not answered: " + e.getMessage());
+                answered = false;
+            }
         }
-        lingerAndClose(!isServer);
+        lingerAndClose(answered && !isServer);
     }
 
     /** Fails the connection (RFC 6455 §7.1.7): the close frame with this code, then a lingering close. */
