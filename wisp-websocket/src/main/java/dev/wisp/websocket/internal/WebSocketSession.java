@@ -226,23 +226,38 @@ public final class WebSocketSession implements WebSocket {
                 if (handOff != null && (event instanceof Incoming.Text || event instanceof Incoming.Binary)) {
                     handOff.messageArrived();
                 }
-                deliver(event);
+                try {
+                    deliver(event);
+                } catch (IOException e) {
+                    // The listener's own failure (onText and onBinary may throw one), not the connection's.
+                    return listenerFailed(e, null);
+                }
             }
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] websocket ended: " + e.getMessage());
             listener.onError(this, e);
             return "websocket failed: " + e.getMessage();
         } catch (RuntimeException e) {
-            LOG.log(DEBUG, () -> "[" + logName() + "] websocket listener failed", e);
-            fail(CloseCode.INTERNAL_ERROR, "internal error");
-            IOException failure = new IOException("listener failed: " + e, e);
-            listener.onError(this, failure);
-            return ended != null ? ended : "websocket failed: " + failure.getMessage();
+            return listenerFailed(e, ended);
         } finally {
             if (!handedOff) {
                 terminate();
             }
         }
+    }
+
+    /**
+     * Fails the connection with 1011 (RFC 6455 §7.4.1: an unexpected condition) after a listener threw, and tells
+     * the listener; returns how the connection ended.
+     *
+     * @param ended how it ended if it had before the listener threw (in onClose), else null
+     */
+    private String listenerFailed(Exception e, String ended) {
+        LOG.log(DEBUG, () -> "[" + logName() + "] websocket listener failed", e);
+        fail(CloseCode.INTERNAL_ERROR, "internal error");
+        IOException failure = e instanceof IOException thrown ? thrown : new IOException("listener failed: " + e, e);
+        listener.onError(this, failure);
+        return ended != null ? ended : "websocket failed: " + failure.getMessage();
     }
 
     /**
