@@ -230,7 +230,7 @@ public final class WebSocketSession implements WebSocket {
                     deliver(event);
                 } catch (IOException e) {
                     // The listener's own failure (onText and onBinary may throw one), not the connection's.
-                    return listenerFailed(e, null);
+                    return listenerFailed(e);
                 }
             }
         } catch (IOException e) {
@@ -238,7 +238,12 @@ public final class WebSocketSession implements WebSocket {
             listener.onError(this, e);
             return "websocket failed: " + e.getMessage();
         } catch (RuntimeException e) {
-            return listenerFailed(e, ended);
+            if (ended != null) {
+                // onClose threw: the listener has heard of the end already, and must hear of it once.
+                LOG.log(DEBUG, () -> "[" + logName() + "] websocket listener failed in onClose", e);
+                return ended;
+            }
+            return listenerFailed(e);
         } finally {
             if (!handedOff) {
                 terminate();
@@ -249,15 +254,13 @@ public final class WebSocketSession implements WebSocket {
     /**
      * Fails the connection with 1011 (RFC 6455 §7.4.1: an unexpected condition) after a listener threw, and tells
      * the listener; returns how the connection ended.
-     *
-     * @param ended how it ended if it had before the listener threw (in onClose), else null
      */
-    private String listenerFailed(Exception e, String ended) {
+    private String listenerFailed(Exception e) {
         LOG.log(DEBUG, () -> "[" + logName() + "] websocket listener failed", e);
         fail(CloseCode.INTERNAL_ERROR, "internal error");
         IOException failure = e instanceof IOException thrown ? thrown : new IOException("listener failed: " + e, e);
         listener.onError(this, failure);
-        return ended != null ? ended : "websocket failed: " + failure.getMessage();
+        return "websocket failed: " + failure.getMessage();
     }
 
     /**
