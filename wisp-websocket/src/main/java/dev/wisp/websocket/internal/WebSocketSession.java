@@ -58,7 +58,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * error sends the close frame with the error's code, then lingers (drains input until the peer closes or the
  * timer expires) so the peer reads the frame rather than a reset.
  *
- * <p>Nearly 800 lines because reading, sending, closing and the idle state share one state (close sent or
+ * <p>About 850 lines because reading, sending, closing and the idle state share one state (close sent or
  * received, terminated, what is made only for messages) under the frame lock and, for {@link #receive()}, the read
  * lock; the timers live in {@link SessionTimers}, the frame lock in {@link FrameLock}, and what the owner does
  * with a wait in {@link IdleHandOff}.
@@ -454,6 +454,14 @@ public final class WebSocketSession implements WebSocket {
     /** Ends the session after a failed read; a timer's abort is reported as the timeout it was. */
     private IOException readFailed(IOException e) {
         terminate();
+        return timedOutOr(e);
+    }
+
+    /**
+     * What a failed read or write reports: the timeout, if a timer aborted the session (the sweeper closed the
+     * transport, so the blocked call saw only a closed channel), else the failure itself.
+     */
+    private IOException timedOutOr(IOException e) {
         SessionTimers running = timers;
         String reason = running != null ? running.abortReason() : null;
         return reason != null ? new SocketTimeoutException(reason) : e;
@@ -615,17 +623,22 @@ public final class WebSocketSession implements WebSocket {
     private void writeDataFrame(Opcode opcode, boolean fin, byte[] bytes, int offset, int length)
             throws IOException {
         WebSocketFrameWriter out = writer();
-        if (deflate != null) {
-            if (deflater == null) {
-                deflater = deflate.newDeflater(role());
+        try {
+            if (deflate != null) {
+                if (deflater == null) {
+                    deflater = deflate.newDeflater(role());
+                }
+                MessageBuffer compressed = new MessageBuffer();
+                deflater.deflate(bytes, offset, length, fin, compressed);
+                out.writeFrame(opcode, fin, opcode != Opcode.CONTINUATION, compressed.array(), 0,
+                        compressed.size());
+            } else {
+                out.writeFrame(opcode, fin, false, bytes, offset, length);
             }
-            MessageBuffer compressed = new MessageBuffer();
-            deflater.deflate(bytes, offset, length, fin, compressed);
-            out.writeFrame(opcode, fin, opcode != Opcode.CONTINUATION, compressed.array(), 0, compressed.size());
-        } else {
-            out.writeFrame(opcode, fin, false, bytes, offset, length);
+            out.flush();
+        } catch (IOException e) {
+            throw timedOutOr(e);
         }
-        out.flush();
     }
 
     /** The frame writer, made for the first frame after a wait that was handed off; the frame lock is held. */
@@ -665,6 +678,8 @@ public final class WebSocketSession implements WebSocket {
             WebSocketFrameWriter out = writer();
             out.writeFrame(opcode, true, false, payload, 0, payload.length);
             out.flush();
+        } catch (IOException e) {
+            throw timedOutOr(e);
         } finally {
             frameLock.unlock();
         }
@@ -708,6 +723,8 @@ public final class WebSocketSession implements WebSocket {
             out.writeClose(code, reason);
             out.flush();
             return true;
+        } catch (IOException e) {
+            throw timedOutOr(e);
         } finally {
             frameLock.unlock();
         }
