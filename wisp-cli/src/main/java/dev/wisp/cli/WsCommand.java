@@ -92,7 +92,7 @@ final class WsCommand implements Command {
             return e.exitCode();
         }
         try (Client client = Client.create(clientConfig.build())) {
-            WebSocket webSocket = client.webSocket(request, config, printer);
+            WebSocket webSocket = open(client, request, config, printer);
             Thread.ofVirtual().name("wisp-ws-stdin").start(() -> sendLines(webSocket, parsed.has("--binary"), err));
             printer.ended.await();
             return printer.exitCode;
@@ -120,6 +120,19 @@ final class WsCommand implements Command {
         }
         GetRequests.addHeaders(request, parsed);
         return request.build();
+    }
+
+    /**
+     * Opens the WebSocket; a -H header the upgrade sets itself (Connection, Upgrade, Sec-WebSocket-Key and the
+     * like), which the client refuses with IllegalArgumentException before connecting, is a usage error.
+     */
+    private static WebSocket open(Client client, Request request, WebSocketConfig config, Printer printer)
+            throws IOException, UsageException {
+        try {
+            return client.webSocket(request, config, printer);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --header: " + e.getMessage());
+        }
     }
 
     /** Sends each line of standard input; closes with 1000 when it ends. */

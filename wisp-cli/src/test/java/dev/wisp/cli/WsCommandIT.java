@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code wisp ws} in-process: against {@code wisp serve}'s echo (lines out, echoes printed, a clean close when
- * stdin ends), a refused upgrade, and libwebsockets' test server (its dumb-increment protocol counts up).
+ * stdin ends), a refused upgrade, a header the upgrade owns, and libwebsockets' test server (its dumb-increment
+ * protocol counts up).
  */
 class WsCommandIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -65,6 +67,18 @@ class WsCommandIT {
                 assertEquals(22, code);
                 assertTrue(err.toString(StandardCharsets.UTF_8).contains("refused: 404"),
                         err.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @Test
+    void answersAHeaderTheUpgradeSetsItselfWithAUsageError() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Server server = serve()) {
+                UsageException e = assertThrows(UsageException.class, () -> ws(InputStream.nullInputStream(),
+                        "ws://127.0.0.1:" + server.port() + "/ws", "-H", "Connection: close"));
+                assertTrue(e.getMessage().startsWith("option --header: the WebSocket upgrade sets Connection"),
+                        e.getMessage());
             }
         });
     }

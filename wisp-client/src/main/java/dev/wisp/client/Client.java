@@ -166,7 +166,8 @@ public final class Client implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         WebSocketUpgrader.checkRequest(request);
         CallContext call = new CallContext(request, this.config);
-        return WebSocketUpgrader.upgrade(connector.connect(request.origin(), call), request, config, listener, call);
+        return WebSocketUpgrader.upgrade(connector.connectForWebSocket(request.origin(), call), request, config,
+                listener, call);
     }
 
     /**

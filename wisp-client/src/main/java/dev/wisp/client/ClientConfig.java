@@ -436,8 +436,8 @@ public final class ClientConfig {
         }
 
         /**
-         * A proxy for every connection: HTTP (CONNECT for https, absolute-form for http) or SOCKS5 (a SOCKS CONNECT
-         * for both); none by default.
+         * A proxy for every connection: HTTP (CONNECT for https and WebSockets, absolute-form for http) or SOCKS5
+         * (a SOCKS CONNECT for both); none by default.
          */
         public Builder proxy(ProxyConfig proxy) {
             this.proxy = Objects.requireNonNull(proxy, "proxy");

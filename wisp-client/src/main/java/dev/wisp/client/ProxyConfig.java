@@ -13,8 +13,9 @@ import java.util.Optional;
  *
  * <p>An HTTP proxy: https origins through a {@code CONNECT} tunnel (RFC 9110
  * §9.3.6; the proxy sees only the host and port, TLS runs end to end), http origins with requests in absolute-form
- * (RFC 9112 §3.2.2). Proxy credentials go only to the proxy, as {@code Proxy-Authorization: Basic}: on the
- * {@code CONNECT} for a tunnel, on each request otherwise; never to an origin. A {@code 407} from the proxy fails
+ * (RFC 9112 §3.2.2), except a WebSocket, which a tunnel carries whatever the scheme (RFC 6455 §4.1). Proxy
+ * credentials go only to the proxy, as {@code Proxy-Authorization: Basic}: on the {@code CONNECT} for a tunnel, on
+ * each request otherwise; never to an origin. A {@code 407} from the proxy fails
  * the call with {@link ProxyAuthenticationException}, carrying the proxy's response head.
  *
  * <p>A SOCKS5 proxy (RFC 1928): every origin, http or https, through a SOCKS {@code CONNECT}, with requests in

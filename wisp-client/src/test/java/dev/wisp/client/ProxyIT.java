@@ -9,11 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.WebSocketMessage;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Through tinyproxy: http requests in absolute-form, https through a CONNECT tunnel to openssl s_server, proxy
- * credentials for the proxy only, its 407 as a typed error, and hosts on the bypass list reached directly.
+ * Through tinyproxy: http requests in absolute-form, https through a CONNECT tunnel to openssl s_server, a ws
+ * WebSocket through a CONNECT tunnel, proxy credentials for the proxy only, its 407 as a typed error, and hosts on
+ * the bypass list reached directly.
  */
 class ProxyIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -39,6 +46,12 @@ class ProxyIT {
         origin = Server.create(ServerConfig.builder().port(0).build(), Router.builder()
                 .get("/seen", (request, response) -> response.send("via " + request.headers().firstOrNull("Via")
                         + ", proxy auth " + request.headers().firstOrNull("Proxy-Authorization")))
+                .webSocket("/echo", WebSocketConfig.defaults(), request -> new WebSocketListener() {
+                    @Override
+                    public void onText(WebSocket webSocket, String text) throws IOException {
+                        webSocket.sendText("echo " + text);
+                    }
+                })
                 .build()).start();
     }
 
@@ -83,6 +96,21 @@ class ProxyIT {
                 Response response = client.send(Request.get("https://localhost:" + tlsOrigin.port() + "/"));
                 assertEquals(200, response.statusCode());
                 assertTrue(response.text().contains("s_server"));
+            }
+        });
+    }
+
+    @Test
+    void opensAWebSocketToAnHttpOriginThroughAConnectTunnel() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            // RFC 6455 §4.1: through a proxy, a WebSocket asks for a tunnel (CONNECT); a forward proxy would not
+            // relay the upgrade, and the request in origin-form is not one it can take.
+            try (Client client = Client.create(ClientConfig.builder().proxy(withCredentials()).build())) {
+                WebSocket webSocket = client.webSocket("ws://127.0.0.1:" + origin.port() + "/echo",
+                        WebSocketConfig.defaults());
+                webSocket.sendText("through tinyproxy");
+                assertEquals(Optional.of(new WebSocketMessage.Text("echo through tinyproxy")), webSocket.receive());
+                webSocket.close();
             }
         });
     }

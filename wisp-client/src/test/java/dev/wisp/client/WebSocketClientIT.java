@@ -153,6 +153,8 @@ class WebSocketClientIT {
                     () -> client.webSocket(base + "/nowhere", CONFIG));
             assertEquals(404, refused.status().code());
             assertEquals("no route for /nowhere\n", new String(refused.body()));
+            assertEquals("WebSocket upgrade of " + base + "/nowhere refused: 404 Not Found (no route for /nowhere)",
+                    refused.getMessage(), "names the URL as the caller gave it, ws: rather than http:");
             refused = assertThrows(WebSocketRefusedException.class, () -> client.webSocket(base + "/hello", CONFIG));
             assertEquals(200, refused.status().code(), "a server may ignore Upgrade (RFC 9110 §7.8)");
         });

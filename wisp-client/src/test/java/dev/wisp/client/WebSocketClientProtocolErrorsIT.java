@@ -13,16 +13,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,7 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class WebSocketClientProtocolErrorsIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
-    private static final Pattern KEY = Pattern.compile("(?i)Sec-WebSocket-Key: *(\\S+)");
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"817e0003616263", "817f0000000000000003616263", "827f8000000000000000"})
@@ -58,16 +51,7 @@ class WebSocketClientProtocolErrorsIT {
             socket.setSoTimeout(10_000);
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
-            String head = readHead(in);
-            Matcher key = KEY.matcher(head);
-            if (!key.find()) {
-                throw new IllegalStateException("no key in " + head);
-            }
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key.group(1)
-                    + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
-            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + Base64.getEncoder().encodeToString(digest) + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            ScriptedWebSocketServer.answerUpgrade(socket);
             out.write(frame);
             out.flush();
             // The client's close frame: masked, so 0x88, 0x80 | length, 4 key bytes, then the masked code.
@@ -77,20 +61,8 @@ class WebSocketClientProtocolErrorsIT {
             }
             byte[] code = in.readNBytes(2);
             return ((code[0] ^ header[2]) & 0xff) << 8 | ((code[1] ^ header[3]) & 0xff);
-        } catch (IOException | NoSuchAlgorithmException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("request head ended early: " + head);
-            }
-            head.append((char) b);
-        }
-        return head.toString();
     }
 }

@@ -103,11 +103,25 @@ public final class Connector {
     }
 
     /**
+     * A new connection to the origin for a WebSocket: through an HTTP proxy, a CONNECT tunnel for an http origin
+     * too (RFC 6455 §4.1), since a forward proxy takes requests in absolute-form and would not relay the upgrade.
+     */
+    public Http1ClientConnection connectForWebSocket(Origin origin, CallContext call) throws IOException {
+        return connect(origin, call, null, true);
+    }
+
+    /**
      * A new connection to the origin carrying the user's attachment, which its events get.
      *
      * @param attachment the user's object, or null for none
      */
     public Http1ClientConnection connect(Origin origin, CallContext call, Object attachment) throws IOException {
+        return connect(origin, call, attachment, false);
+    }
+
+    /** @param alwaysTunnel whether an HTTP proxy tunnels an http origin too, as it always does an https one */
+    private Http1ClientConnection connect(Origin origin, CallContext call, Object attachment, boolean alwaysTunnel)
+            throws IOException {
         ConnectionInfo info = new ConnectionInfo(Http1ClientConnection.nextId(), origin, attachment);
         long deadline = call.deadlineWithin(config.connectTimeout());
         long start = System.nanoTime();
@@ -129,7 +143,7 @@ public final class Connector {
         StreamSocket socket = openSocketRetrying(peer, info, addresses, call, deadline);
         Http1ClientConnection connection;
         try {
-            if (proxy != null && (proxy.isSocks() || origin.isTls())) {
+            if (proxy != null && (proxy.isSocks() || origin.isTls() || alwaysTunnel)) {
                 tunnel(socket, origin, socksTarget, proxy, call, deadline);
             }
         } catch (IOException | RuntimeException e) {

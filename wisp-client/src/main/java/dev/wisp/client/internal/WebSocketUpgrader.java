@@ -104,7 +104,7 @@ public final class WebSocketUpgrader {
                     clientConfig.maxHeaderCount(), clientConfig.maxChunkLineBytes());
             ResponseHead response = new Http1ResponseReader(limits).readHead(connection.input());
             if (response.status().code() != 101) {
-                throw new WebSocketRefusedException(request.uri().toString(), response.status(), response.headers(),
+                throw new WebSocketRefusedException(webSocketUrl(request), response.status(), response.headers(),
                         refusalBody(connection, response, limits));
             }
             agreement = handshake.check(response);
@@ -157,6 +157,15 @@ public final class WebSocketUpgrader {
         RequestHeads.addUserAgent(fields, config);
         fields.addAll(handshake.requestHeaders());
         return new RequestHead(Method.GET, RequestTarget.origin(request.target()), Version.HTTP_1_1, fields.build());
+    }
+
+    /** The request's URL with a WebSocket's scheme (RFC 6455 §3), as callers write it: ws for http, wss for https. */
+    private static String webSocketUrl(Request request) {
+        String url = request.uri().toString();
+        if (url.startsWith("https:")) {
+            return "wss:" + url.substring("https:".length());
+        }
+        return url.startsWith("http:") ? "ws:" + url.substring("http:".length()) : url;
     }
 
     /** Reads at most 64 KiB of a refusal's body, so the caller sees the server's reason. */

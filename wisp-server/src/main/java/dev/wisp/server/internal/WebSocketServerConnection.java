@@ -136,6 +136,8 @@ final class WebSocketServerConnection extends ServerConnection implements IdleHa
             return "websocket handler returned";
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[c" + id() + "] websocket handler ended: " + e);
+            // The handler's own failure gets 1011; after the session's (a protocol error, a drop) this sends nothing.
+            closeQuietly(CloseCode.INTERNAL_ERROR, "internal error");
             return "websocket failed: " + e.getMessage();
         } catch (RuntimeException e) {
             LOG.log(ERROR, "[c" + id() + "] websocket handler failed", e);

@@ -58,7 +58,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * error sends the close frame with the error's code, then lingers (drains input until the peer closes or the
  * timer expires) so the peer reads the frame rather than a reset.
  *
- * <p>Nearly 800 lines because reading, sending, closing and the idle state share one state (close sent or
+ * <p>About 850 lines because reading, sending, closing and the idle state share one state (close sent or
  * received, terminated, what is made only for messages) under the frame lock and, for {@link #receive()}, the read
  * lock; the timers live in {@link SessionTimers}, the frame lock in {@link FrameLock}, and what the owner does
  * with a wait in {@link IdleHandOff}.
@@ -226,23 +226,41 @@ public final class WebSocketSession implements WebSocket {
                 if (handOff != null && (event instanceof Incoming.Text || event instanceof Incoming.Binary)) {
                     handOff.messageArrived();
                 }
-                deliver(event);
+                try {
+                    deliver(event);
+                } catch (IOException e) {
+                    // The listener's own failure (onText and onBinary may throw one), not the connection's.
+                    return listenerFailed(e);
+                }
             }
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] websocket ended: " + e.getMessage());
             listener.onError(this, e);
             return "websocket failed: " + e.getMessage();
         } catch (RuntimeException e) {
-            LOG.log(DEBUG, () -> "[" + logName() + "] websocket listener failed", e);
-            fail(CloseCode.INTERNAL_ERROR, "internal error");
-            IOException failure = new IOException("listener failed: " + e, e);
-            listener.onError(this, failure);
-            return ended != null ? ended : "websocket failed: " + failure.getMessage();
+            if (ended != null) {
+                // onClose threw: the listener has heard of the end already, and must hear of it once.
+                LOG.log(DEBUG, () -> "[" + logName() + "] websocket listener failed in onClose", e);
+                return ended;
+            }
+            return listenerFailed(e);
         } finally {
             if (!handedOff) {
                 terminate();
             }
         }
+    }
+
+    /**
+     * Fails the connection with 1011 (RFC 6455 §7.4.1: an unexpected condition) after a listener threw, and tells
+     * the listener; returns how the connection ended.
+     */
+    private String listenerFailed(Exception e) {
+        LOG.log(DEBUG, () -> "[" + logName() + "] websocket listener failed", e);
+        fail(CloseCode.INTERNAL_ERROR, "internal error");
+        IOException failure = e instanceof IOException thrown ? thrown : new IOException("listener failed: " + e, e);
+        listener.onError(this, failure);
+        return "websocket failed: " + failure.getMessage();
     }
 
     /**
@@ -436,18 +454,34 @@ public final class WebSocketSession implements WebSocket {
     /** Ends the session after a failed read; a timer's abort is reported as the timeout it was. */
     private IOException readFailed(IOException e) {
         terminate();
+        return timedOutOr(e);
+    }
+
+    /**
+     * What a failed read or write reports: the timeout, if a timer aborted the session (the sweeper closed the
+     * transport, so the blocked call saw only a closed channel), else the failure itself.
+     */
+    private IOException timedOutOr(IOException e) {
         SessionTimers running = timers;
         String reason = running != null ? running.abortReason() : null;
         return reason != null ? new SocketTimeoutException(reason) : e;
     }
 
-    private void closeReceived(Incoming.Close close) throws IOException {
+    private void closeReceived(Incoming.Close close) {
         closeReceived = true;
+        boolean answered = true;
         if (!closeSent) {
             // RFC 6455 §5.5.1: answer with a close frame, typically echoing the code received.
-            sendClose(close.code(), "");
+            try {
+                sendClose(close.code(), "");
+            } catch (IOException e) {
+                // §7.1.5: the close code is the one received. A peer that is gone (a reset right after its close
+                // frame) cannot read the answer, and that does not turn its close into a failure.
+                LOG.log(DEBUG, () -> "[" + logName() + "] close frame not answered: " + e.getMessage());
+                answered = false;
+            }
         }
-        lingerAndClose(!isServer);
+        lingerAndClose(answered && !isServer);
     }
 
     /** Fails the connection (RFC 6455 §7.1.7): the close frame with this code, then a lingering close. */
@@ -589,17 +623,22 @@ public final class WebSocketSession implements WebSocket {
     private void writeDataFrame(Opcode opcode, boolean fin, byte[] bytes, int offset, int length)
             throws IOException {
         WebSocketFrameWriter out = writer();
-        if (deflate != null) {
-            if (deflater == null) {
-                deflater = deflate.newDeflater(role());
+        try {
+            if (deflate != null) {
+                if (deflater == null) {
+                    deflater = deflate.newDeflater(role());
+                }
+                MessageBuffer compressed = new MessageBuffer();
+                deflater.deflate(bytes, offset, length, fin, compressed);
+                out.writeFrame(opcode, fin, opcode != Opcode.CONTINUATION, compressed.array(), 0,
+                        compressed.size());
+            } else {
+                out.writeFrame(opcode, fin, false, bytes, offset, length);
             }
-            MessageBuffer compressed = new MessageBuffer();
-            deflater.deflate(bytes, offset, length, fin, compressed);
-            out.writeFrame(opcode, fin, opcode != Opcode.CONTINUATION, compressed.array(), 0, compressed.size());
-        } else {
-            out.writeFrame(opcode, fin, false, bytes, offset, length);
+            out.flush();
+        } catch (IOException e) {
+            throw timedOutOr(e);
         }
-        out.flush();
     }
 
     /** The frame writer, made for the first frame after a wait that was handed off; the frame lock is held. */
@@ -639,6 +678,8 @@ public final class WebSocketSession implements WebSocket {
             WebSocketFrameWriter out = writer();
             out.writeFrame(opcode, true, false, payload, 0, payload.length);
             out.flush();
+        } catch (IOException e) {
+            throw timedOutOr(e);
         } finally {
             frameLock.unlock();
         }
@@ -682,6 +723,8 @@ public final class WebSocketSession implements WebSocket {
             out.writeClose(code, reason);
             out.flush();
             return true;
+        } catch (IOException e) {
+            throw timedOutOr(e);
         } finally {
             frameLock.unlock();
         }

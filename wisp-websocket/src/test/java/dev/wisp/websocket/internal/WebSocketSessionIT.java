@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
+import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketMessage;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Duration;
 import java.util.List;
@@ -182,6 +184,36 @@ class WebSocketSessionIT {
                         assertThrows(IllegalStateException.class, () -> client.sendText("late")).getMessage());
                 assertEquals(List.of("open", "close 1000 "), server.awaitEnd());
                 assertThrows(IllegalArgumentException.class, () -> client.close(1005, ""));
+            }
+        });
+    }
+
+    @Test
+    void endsWithOnCloseAloneWhenOnCloseThrows() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (SocketPair pair = new SocketPair()) {
+                RecordingListener server = new RecordingListener(false) {
+                    @Override
+                    public void onClose(WebSocket webSocket, int code, String reason) {
+                        super.onClose(webSocket, code, reason);
+                        throw new IllegalStateException("the application's onClose has a bug");
+                    }
+                };
+                WebSocketSession serverSession = new WebSocketSession(2, pair.server,
+                        WireInput.of(pair.server.input(), SocketPair.POOL), SocketPair.POOL, Role.SERVER, CONFIG,
+                        Agreement.NONE, server);
+                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE, null);
+                Thread closing = Thread.ofVirtual().start(() -> {
+                    try {
+                        client.close(1000, "bye");
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                // Run on this thread, so that every callback has been made when run() returns.
+                assertEquals("websocket closed: 1000", serverSession.run(null));
+                assertEquals(List.of("open", "close 1000 bye"), server.events, "exactly one of onClose and onError");
+                closing.join();
             }
         });
     }
