@@ -4,6 +4,7 @@ import dev.wisp.client.Client;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
+import dev.wisp.core.Ascii;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
@@ -181,7 +182,9 @@ final class WsCommand implements Command {
         @Override
         public void onClose(WebSocket webSocket, int code, String reason) {
             if (code != CloseCode.NORMAL_CLOSURE && code != CloseCode.NO_STATUS_RECEIVED) {
-                err.println("wisp ws: closed by the server: " + code + (reason.isEmpty() ? "" : " " + reason));
+                // The reason is the peer's text: escaped, so that it cannot write control sequences to the terminal.
+                err.println("wisp ws: closed by the server: " + code + (reason.isEmpty() ? "" : " "
+                        + Ascii.escape(reason)));
             }
             ended.countDown();
         }

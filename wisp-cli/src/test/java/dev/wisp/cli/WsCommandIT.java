@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.server.Router;
 import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.OutputLines;
 import dev.wisp.testing.PeerProcess;
 import dev.wisp.testing.PeerTools;
+import dev.wisp.websocket.WebSocketConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -66,6 +69,22 @@ class WsCommandIT {
                 int code = ws(InputStream.nullInputStream(), "ws://127.0.0.1:" + server.port() + "/nowhere");
                 assertEquals(22, code);
                 assertTrue(err.toString(StandardCharsets.UTF_8).contains("refused: 404"),
+                        err.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @Test
+    void printsTheServersCloseReasonEscaped() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Router router = Router.builder()
+                    .blockingWebSocket("/hostile", WebSocketConfig.defaults(), (request, webSocket) ->
+                            webSocket.close(4000, "\u001b]0;owned\u0007\u001b[2J")) // a terminal title, a clear
+                    .build();
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start()) {
+                int code = ws(InputStream.nullInputStream(), "ws://127.0.0.1:" + server.port() + "/hostile");
+                assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+                assertEquals("wisp ws: closed by the server: 4000 \\x1b]0;owned\\x07\\x1b[2J\n",
                         err.toString(StandardCharsets.UTF_8));
             }
         });

@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.core.Ascii;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,13 @@ public final class WebSocketRefusedException extends HttpCallException {
         this.body = body.clone();
     }
 
+    /**
+     * The start of the body, for the message: escaped and cut as any peer text quoted in an error, so a hostile
+     * server cannot write control sequences to the terminal or log that shows the message.
+     */
     private static String describe(byte[] body) {
-        String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
-        return text.isEmpty() ? "" : " (" + text + ")";
+        String text = new String(body, 0, Math.min(body.length, 2 * Ascii.MAX_ECHO), StandardCharsets.UTF_8).strip();
+        return text.isEmpty() ? "" : " (" + Ascii.escape(text) + ")";
     }
 
     /** The status the server answered. */

@@ -57,6 +57,8 @@ class WebSocketClientIT {
     private String start(boolean tls) throws Exception {
         Router router = Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
+                .get("/hostile", (request, response) -> // a terminal title, then a clear screen
+                        response.send("\u001b]0;owned\u0007\u001b[2J" + "x".repeat(100)))
                 .blockingWebSocket("/echo", CONFIG, (request, webSocket) -> {
                     for (Optional<WebSocketMessage> message; (message = webSocket.receive()).isPresent(); ) {
                         if (message.get() instanceof WebSocketMessage.Text text) {
@@ -157,6 +159,10 @@ class WebSocketClientIT {
                     refused.getMessage(), "names the URL as the caller gave it, ws: rather than http:");
             refused = assertThrows(WebSocketRefusedException.class, () -> client.webSocket(base + "/hello", CONFIG));
             assertEquals(200, refused.status().code(), "a server may ignore Upgrade (RFC 9110 §7.8)");
+            refused = assertThrows(WebSocketRefusedException.class, () -> client.webSocket(base + "/hostile", CONFIG));
+            assertEquals("WebSocket upgrade of " + base + "/hostile refused: 200 OK (\\x1b]0;owned\\x07\\x1b[2J"
+                    + "x".repeat(64 - 14) + "...)", refused.getMessage(),
+                    "the body's control bytes escaped, cut at 64 characters");
         });
     }
 
