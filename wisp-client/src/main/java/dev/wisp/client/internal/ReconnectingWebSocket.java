@@ -40,6 +40,9 @@ public final class ReconnectingWebSocket implements WebSocket {
     private final ReconnectPolicy policy;
     private volatile WebSocket current;
     private volatile boolean closed;
+    /** The close the application asked for, for a connection that opens after it; written before {@link #closed}. */
+    private volatile int closeCode;
+    private volatile String closeReason;
     private volatile Thread reconnecting;
 
     private ReconnectingWebSocket(String target, Opener opener, WebSocketListener listener, ReconnectPolicy policy) {
@@ -145,6 +148,8 @@ public final class ReconnectingWebSocket implements WebSocket {
     /** Closes the current connection and stops reconnecting. */
     @Override
     public void close(int code, String reason) throws IOException {
+        closeCode = code;
+        closeReason = reason;
         closed = true;
         Thread waiting = reconnecting;
         if (waiting != null) {
@@ -169,7 +174,22 @@ public final class ReconnectingWebSocket implements WebSocket {
         @Override
         public void onOpen(WebSocket webSocket) {
             current = webSocket;
+            // close() may come as a reconnect completes. It sets closed before it reads current, and this sets
+            // current before it reads closed: one of the two sees the other, so the new connection is closed either
+            // way, here (before the application hears of it) or by close().
+            if (closed) {
+                closeOpenedLate(webSocket);
+                return;
+            }
             listener.onOpen(ReconnectingWebSocket.this);
+        }
+
+        private void closeOpenedLate(WebSocket webSocket) {
+            try {
+                webSocket.close(closeCode, closeReason);
+            } catch (IOException | IllegalStateException e) {
+                LOG.log(DEBUG, () -> "closing a connection to " + target + " that opened after close(): " + e);
+            }
         }
 
         @Override
