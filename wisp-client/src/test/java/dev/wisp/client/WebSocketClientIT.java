@@ -16,14 +16,11 @@ import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsIdentity;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
-import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.WebSocketMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,23 +81,14 @@ class WebSocketClientIT {
     void opensByUrlWithAListener(boolean tls) {
         assertTimeoutPreemptively(LIMIT, () -> {
             String base = start(tls);
-            BlockingQueue<String> events = new ArrayBlockingQueue<>(8);
-            WebSocket webSocket = client.webSocket(base + "/echo", CONFIG, new WebSocketListener() {
-                @Override
-                public void onText(WebSocket socket, String text) {
-                    events.add("text " + text);
-                }
-
-                @Override
-                public void onClose(WebSocket socket, int code, String reason) {
-                    events.add("close " + code);
-                }
-            });
+            RecordingListener events = new RecordingListener();
+            WebSocket webSocket = client.webSocket(base + "/echo", CONFIG, events);
+            assertEquals("open", events.next(5, TimeUnit.SECONDS));
             assertEquals(Optional.of("echo"), webSocket.subprotocol());
             webSocket.sendText("über");
-            assertEquals("text über", events.poll(5, TimeUnit.SECONDS));
+            assertEquals("text über", events.next(5, TimeUnit.SECONDS));
             webSocket.close();
-            assertEquals("close 1000", events.poll(5, TimeUnit.SECONDS));
+            assertEquals("close 1000", events.next(5, TimeUnit.SECONDS));
         });
     }
 

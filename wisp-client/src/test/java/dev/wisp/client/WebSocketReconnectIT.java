@@ -13,8 +13,6 @@ import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +23,6 @@ class WebSocketReconnectIT {
     private static final ReconnectPolicy FAST = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(20))
             .maxDelay(Duration.ofMillis(100)).build();
 
-    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     private Server server;
 
     @AfterEach
@@ -51,30 +48,10 @@ class WebSocketReconnectIT {
         return "ws://127.0.0.1:" + server.port() + "/ws";
     }
 
-    private final WebSocketListener recorder = new WebSocketListener() {
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            events.add("open");
-        }
-
-        @Override
-        public void onText(WebSocket webSocket, String text) {
-            events.add("text " + text);
-        }
-
-        @Override
-        public void onClose(WebSocket webSocket, int code, String reason) {
-            events.add("close " + code);
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, IOException error) {
-            events.add("error " + error.getMessage());
-        }
-    };
+    private final RecordingListener recorder = new RecordingListener();
 
     private String next() throws InterruptedException {
-        return events.poll(5, TimeUnit.SECONDS);
+        return recorder.next(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -93,7 +70,7 @@ class WebSocketReconnectIT {
                 assertEquals("text b", next());
                 webSocket.close();
                 assertEquals("close 1000", next());
-                assertNull(events.poll(300, TimeUnit.MILLISECONDS), "no reconnect after close()");
+                assertNull(recorder.next(300, TimeUnit.MILLISECONDS), "no reconnect after close()");
             }
         });
     }

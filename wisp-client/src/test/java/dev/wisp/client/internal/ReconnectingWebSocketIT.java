@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.wisp.client.Client;
 import dev.wisp.client.ReconnectPolicy;
+import dev.wisp.client.RecordingListener;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
@@ -14,8 +15,6 @@ import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,22 +41,22 @@ class ReconnectingWebSocketIT {
                         }
                     })
                     .build()).start();
-            BlockingQueue<String> events = new LinkedBlockingQueue<>();
+            RecordingListener events = new RecordingListener();
             AtomicReference<WebSocket> reconnecting = new AtomicReference<>();
             AtomicInteger opened = new AtomicInteger();
             String url = "ws://127.0.0.1:" + server.port() + "/ws";
             try (Client client = Client.create()) {
                 ReconnectingWebSocket.Opener opener = relay -> client.webSocket(url, WebSocketConfig.defaults(),
                         new ClosingOnSecondOpen(relay, reconnecting, opened));
-                WebSocket webSocket = ReconnectingWebSocket.open(url, opener, new Recorder(events), FAST);
+                WebSocket webSocket = ReconnectingWebSocket.open(url, opener, events, FAST);
                 reconnecting.set(webSocket);
-                assertEquals("open", events.poll(5, TimeUnit.SECONDS));
+                assertEquals("open", events.next(5, TimeUnit.SECONDS));
 
                 webSocket.sendText("drop me");
-                assertEquals("close 1011", events.poll(5, TimeUnit.SECONDS));
+                assertEquals("close 1011", events.next(5, TimeUnit.SECONDS));
                 // The reconnect opens a second connection, and the application closes just then.
-                assertEquals("close 1000", events.poll(5, TimeUnit.SECONDS), "the new connection closed");
-                assertNull(events.poll(300, TimeUnit.MILLISECONDS), "no open heard, no reconnect after close()");
+                assertEquals("close 1000", events.next(5, TimeUnit.SECONDS), "the new connection closed");
+                assertNull(events.next(300, TimeUnit.MILLISECONDS), "no open heard, no reconnect after close()");
                 assertEquals(2, opened.get());
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (server.connectionCount() > 0 && System.nanoTime() < end) {
@@ -107,24 +106,6 @@ class ReconnectingWebSocketIT {
         @Override
         public void onError(WebSocket webSocket, IOException error) {
             relay.onError(webSocket, error);
-        }
-    }
-
-    /** Records what the application hears. */
-    private record Recorder(BlockingQueue<String> events) implements WebSocketListener {
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            events.add("open");
-        }
-
-        @Override
-        public void onClose(WebSocket webSocket, int code, String reason) {
-            events.add("close " + code);
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, IOException error) {
-            events.add("error " + error.getMessage());
         }
     }
 }
