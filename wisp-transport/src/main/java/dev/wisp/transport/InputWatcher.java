@@ -176,7 +176,7 @@ public final class InputWatcher implements AutoCloseable {
             try {
                 LOG.log(WARNING, "the input watcher ran out of memory; trying again every " + RETRY_MILLIS
                         + " ms (logged again at most once a minute): " + e.getMessage());
-            } catch (OutOfMemoryError stillShort) {
+            } catch (RuntimeException | Error stillShort) {
                 memoryShortLoggedAt = now - LOG_INTERVAL_NANOS;
             }
         }

@@ -90,7 +90,7 @@ public final class TimeoutSweeper implements Runnable {
     private static void logQuietly(Throwable e) {
         try {
             LOG.log(WARNING, "a timeout sweep failed; sweeping again each tick", e);
-        } catch (OutOfMemoryError stillShort) {
+        } catch (RuntimeException | Error stillShort) {
             // nothing to do but go on
         }
     }

@@ -74,12 +74,20 @@ final class AcceptBackoff {
                 LOG.log(WARNING, action + " failed: " + e.getMessage() + "; retrying with a pause of up to "
                         + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it succeeds (logged again at"
                         + " most once a minute)");
-            } catch (OutOfMemoryError stillShort) {
-                warned = false; // no line made it out: the next failure tries again
+            } catch (RuntimeException | Error stillShort) {
+                // Short of memory (an allocation, or the first link of the string concatenation, failed): no
+                // line made it out, so the next failure tries again.
+                warned = false;
                 warnedAtNanos = now - WARNING_INTERVAL_NANOS;
             }
-        } else if (LOG.isLoggable(DEBUG)) {
-            LOG.log(DEBUG, action + " failed again: " + e.getMessage());
+        } else {
+            try {
+                if (LOG.isLoggable(DEBUG)) {
+                    LOG.log(DEBUG, action + " failed again: " + e.getMessage());
+                }
+            } catch (RuntimeException | Error stillShort) {
+                // a debug line lost
+            }
         }
     }
 

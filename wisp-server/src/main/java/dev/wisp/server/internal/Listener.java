@@ -198,11 +198,13 @@ public final class Listener implements Runnable {
         try {
             socket.close();
         } catch (IOException e) {
-            LOG.log(DEBUG, () -> "close failed: " + e);
-        } catch (OutOfMemoryError e) {
+            if (LOG.isLoggable(DEBUG)) {
+                LOG.log(DEBUG, "close failed: " + e);
+            }
+        } catch (RuntimeException | Error e) {
             try {
                 socket.close();
-            } catch (IOException | OutOfMemoryError again) {
+            } catch (IOException | RuntimeException | Error again) {
                 // the descriptor stays open until the channel is collected; nothing more can be done here
             }
         }

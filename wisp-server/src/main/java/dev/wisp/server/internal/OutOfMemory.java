@@ -31,7 +31,7 @@ final class OutOfMemory {
         try {
             LOG.log(WARNING, "out of memory (" + e.getMessage() + "): the connections that need memory now are"
                     + " closed; logged again at most once a minute");
-        } catch (OutOfMemoryError stillShort) {
+        } catch (RuntimeException | Error stillShort) {
             warnedAtNanos = now - WARNING_INTERVAL_NANOS; // not logged: the next failure tries
         }
     }

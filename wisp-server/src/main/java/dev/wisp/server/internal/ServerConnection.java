@@ -295,8 +295,9 @@ abstract class ServerConnection implements Runnable {
                 ConnectionInfo closed = info != null ? info : info();
                 notifyListener(() -> context.config().connectionListener().closed(closed, reason));
             }
-        } catch (OutOfMemoryError e) {
-            // the listener goes untold of this close: the heap had no room to tell it
+        } catch (RuntimeException | Error e) {
+            // Short of memory (a full heap fails an allocation, or the first link of a lambda or a string
+            // concatenation as a linkage error): the listener goes untold of this close.
         }
     }
 
@@ -308,10 +309,8 @@ abstract class ServerConnection implements Runnable {
     private void releaseResources() {
         try {
             transport.shutdownOutput();
-        } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[c" + id + "] shutting the output failed: " + e);
-        } catch (RuntimeException | Error e) {
-            // the close below ends the output too
+        } catch (IOException | RuntimeException | Error e) {
+            debugQuietly("shutting the output failed: ", e); // the close below ends the output anyway
         }
         closeTransport();
         try {
@@ -322,7 +321,7 @@ abstract class ServerConnection implements Runnable {
                 transport.tlsSession().ifPresent(tls::connectionClosed);
             }
         } catch (RuntimeException | Error e) {
-            logQuietly(WARNING, "[c" + id + "] releasing its buffers failed", e);
+            logQuietly(WARNING, "releasing its buffers failed", e);
         } finally {
             context.registry().remove(this);
         }
@@ -346,7 +345,7 @@ abstract class ServerConnection implements Runnable {
             }
             LOG.log(ERROR, "[c" + id + "] connection failed", e);
             return "internal error: " + e;
-        } catch (OutOfMemoryError stillShort) {
+        } catch (RuntimeException | Error stillShort) {
             return OutOfMemory.REASON;
         }
     }
@@ -362,12 +361,12 @@ abstract class ServerConnection implements Runnable {
         try {
             transport.close();
         } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[c" + id + "] close failed: " + e);
+            debugQuietly("close failed: ", e);
         } catch (RuntimeException | Error e) {
             try {
                 transport.close(); // short of memory: once more, after whatever the failure freed
             } catch (IOException | RuntimeException | Error again) {
-                logQuietly(WARNING, "[c" + id + "] closing its socket failed", again);
+                logQuietly(WARNING, "closing its socket failed", again);
             }
         }
     }
@@ -376,24 +375,39 @@ abstract class ServerConnection implements Runnable {
     private ConnectionInfo infoIfMemory() {
         try {
             return info();
-        } catch (OutOfMemoryError e) {
+        } catch (RuntimeException | Error e) {
             return null;
         }
     }
 
-    private static void logQuietly(System.Logger.Level level, String message, Throwable e) {
+    /**
+     * Logs a line about this connection on a path that runs when memory may be short: the line is made inside,
+     * so that its failure (a full heap fails an allocation, or the first link of a string concatenation as a
+     * linkage error) loses the line and nothing else.
+     */
+    private void logQuietly(System.Logger.Level level, String what, Throwable e) {
         try {
-            LOG.log(level, message, e);
-        } catch (OutOfMemoryError stillShort) {
-            // a line lost to a full heap; what matters, the close, is done
+            LOG.log(level, "[c" + id + "] " + what, e);
+        } catch (RuntimeException | Error stillShort) {
+            // a line lost; what matters, the close, is done
+        }
+    }
+
+    private void debugQuietly(String what, Throwable e) {
+        try {
+            if (LOG.isLoggable(DEBUG)) {
+                LOG.log(DEBUG, "[c" + id + "] " + what + e);
+            }
+        } catch (RuntimeException | Error stillShort) {
+            // a line lost
         }
     }
 
     private void notifyListener(Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException | OutOfMemoryError e) {
-            logQuietly(WARNING, "[c" + id + "] connection listener failed", e);
+        } catch (RuntimeException | Error e) {
+            logQuietly(WARNING, "connection listener failed", e);
         }
     }
 }
