@@ -35,6 +35,7 @@ final class ContentTypes {
             Map.entry("csv", "text/csv; charset=utf-8"),
             Map.entry("xml", "application/xml"),
             Map.entry("svg", "image/svg+xml"),
+            Map.entry("svgz", "image/svg+xml"),
             Map.entry("png", "image/png"),
             Map.entry("jpg", "image/jpeg"),
             Map.entry("jpeg", "image/jpeg"),
@@ -65,7 +66,21 @@ final class ContentTypes {
             "makefile", "dockerfile", "readme", "license", "notice", "changelog", "authors", "contributing",
             "copying", "gemfile", "rakefile", "procfile", "vagrantfile", "jenkinsfile");
 
+    /**
+     * Extensions of files stored gzip-coded whose type is that of the decoded content: sent with
+     * {@code Content-Encoding: gzip}, as Apache's {@code AddEncoding} does, so a browser decodes and shows them (and
+     * no compression codes them twice). Archives such as {@code .gz} are not among them: they are to be saved.
+     */
+    private static final Set<String> GZIP_CODED_EXTENSIONS = Set.of("svgz");
+
     private ContentTypes() {
+    }
+
+    /** The Content-Encoding of a file stored coded ({@code gzip} for {@code .svgz}), or null for none. */
+    static String contentEncodingFor(String fileName) {
+        String lowerCase = Ascii.toLowerCase(fileName);
+        String extension = lowerCase.substring(lowerCase.lastIndexOf('.') + 1);
+        return lowerCase.indexOf('.') >= 0 && GZIP_CODED_EXTENSIONS.contains(extension) ? "gzip" : null;
     }
 
     /** The Content-Type for a file name. */

@@ -49,7 +49,8 @@ import java.util.Optional;
  *       whatever the JVM's locale (under {@code LANG=C} Java's own path strings cannot carry them, so the names go
  *       through {@code file:} URIs).
  *       An entry whose name is not UTF-8 could not be requested by any URL, so it is left out of listings.
- *   <li><b>Files</b> are streamed, never read whole, with Content-Type from the extension, a strong ETag (size and
+ *   <li><b>Files</b> are streamed, never read whole, with Content-Type from the extension (an {@code .svgz} file as
+ *       {@code image/svg+xml} with {@code Content-Encoding: gzip}), a strong ETag (size and
  *       modification time), Last-Modified and {@code Accept-Ranges: bytes}.
  *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
  *       comparison, {@code *}) and, without it, If-Modified-Since give 304.
@@ -244,10 +245,10 @@ public final class FileHandler implements Handler {
             FileOpenFailures.answer(response, file, e, () -> notFound(request, response));
             return;
         }
+        String name = Objects.requireNonNullElse(FileNames.nameOf(file), file.getFileName().toString());
         try (channel) {
             FileResponses.send(request, response, channel, Validators.of(attributes),
-                    ContentTypes.forFileName(Objects.requireNonNullElse(FileNames.nameOf(file),
-                            file.getFileName().toString())));
+                    ContentTypes.forFileName(name), ContentTypes.contentEncodingFor(name));
         }
     }
 
