@@ -133,6 +133,24 @@ class CompressionIT {
     }
 
     @Test
+    void aNotModifiedForTheGzipCopyCarriesItsWeakEtagAndVary() throws Exception {
+        // RFC 9110 §15.4.5: a 304 has the ETag and Vary the 200 would have had, so a cache can match it to the
+        // response it stored (RFC 9111 §4.3.4); here the gzip-coded one, which a browser revalidates with W/.
+        RawResponse gzip = get("GET /files/page.html", "Accept-Encoding: gzip\r\n");
+        String weak = gzip.header("ETag").orElseThrow();
+        RawResponse notModified = get("GET /files/page.html", "Accept-Encoding: gzip\r\nIf-None-Match: \"other\", "
+                + weak + "\r\n");
+        assertEquals(304, notModified.status());
+        assertEquals(weak, notModified.header("ETag").orElseThrow());
+        assertEquals("Accept-Encoding", notModified.header("Vary").orElseThrow());
+        assertFalse(notModified.header("Content-Encoding").isPresent());
+        String strong = weak.substring(2);
+        RawResponse identityCopy = get("GET /files/page.html", "If-None-Match: " + strong + "\r\n");
+        assertEquals(304, identityCopy.status());
+        assertEquals(strong, identityCopy.header("ETag").orElseThrow());
+    }
+
+    @Test
     void anSvgzFileIsSentAsTheGzipCodedSvgItIsAndNotCompressedAgain() throws Exception {
         // A .svgz file is an SVG image already gzip-coded: browsers show it when told so by Content-Encoding.
         byte[] file = Files.readAllBytes(root.resolve("drawing.svgz"));
