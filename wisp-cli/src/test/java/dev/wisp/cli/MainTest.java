@@ -116,6 +116,8 @@ class MainTest {
         "--key b                   | option --key needs --cert",
         "--no-redirect             | option --no-redirect needs --http-port",
         "--http-port 70000         | option --http-port must be a number from 0 to 65535: '70000'",
+        "--http-port 8443          | option --http-port must differ from the HTTPS port 8443",
+        "-p 9000 --http-port 9000  | option --http-port must differ from the HTTPS port 9000",
     })
     void badServeArgumentsAreUsageErrors(String arguments, String message) {
         String[] words = ("serve " + arguments).split(" ");
