@@ -86,6 +86,16 @@ class MainTest {
         assertTrue(out().contains("      --plain  "), out());
     }
 
+    /** The paths the server answers itself hide files of the same name, so the help names each of them. */
+    @Test
+    void serveHelpNamesEveryPathThatHidesAFile() {
+        assertEquals(0, run("serve", "--help"));
+        String help = out().replace('\n', ' ');
+        for (String path : new String[] {"/echo", "/ws", "/ws.html"}) {
+            assertTrue(help.contains(" " + path + " ") || help.contains(" " + path + ","), path + ": " + help);
+        }
+    }
+
     @Test
     void noArgumentsPrintsUsageOnStderr() {
         assertEquals(2, run());
