@@ -54,9 +54,9 @@ final class ServeCommand implements Command {
 
                 Serves the files under DIR (default: the current directory) over HTTP/1.1: index.html or a
                 listing for directories, ETag and Last-Modified, conditional and range requests. Any request
-                to /echo (which hides a file of that name) is answered with the request itself. Ctrl-C stops
-                the server, letting busy connections finish within the grace period; a second Ctrl-C stops it
-                at once.
+                to /echo is answered with the request itself, /ws is a WebSocket echo and /ws.html a page that
+                talks to it; each hides a file of that name. Ctrl-C stops the server, letting busy connections
+                finish within the grace period; a second Ctrl-C stops it at once.
 
                 HTTPS by default, with a self-signed certificate for localhost made on first use and kept in
                 $WISP_CONFIG_HOME, else $XDG_CONFIG_HOME/wisp, else ~/.config/wisp (made again when it nears

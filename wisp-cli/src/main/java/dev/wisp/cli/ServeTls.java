@@ -146,6 +146,11 @@ final class ServeTls {
         if (arguments.has("--no-redirect") && !arguments.has("--http-port")) {
             throw new UsageException("option --no-redirect needs --http-port");
         }
+        // Port 0 picks a free port for each, so only a fixed port can clash.
+        int port = arguments.intValue("--port", defaultPort(arguments), 0, 65535);
+        if (port > 0 && arguments.intValue("--http-port", -1, 0, 65535) == port) {
+            throw new UsageException("option --http-port must differ from the HTTPS port " + port);
+        }
     }
 
     private static LocalCertificate obtainLocal(InetAddress bindAddress, PrintStream out) {

@@ -86,6 +86,16 @@ class MainTest {
         assertTrue(out().contains("      --plain  "), out());
     }
 
+    /** The paths the server answers itself hide files of the same name, so the help names each of them. */
+    @Test
+    void serveHelpNamesEveryPathThatHidesAFile() {
+        assertEquals(0, run("serve", "--help"));
+        String help = out().replace('\n', ' ');
+        for (String path : new String[] {"/echo", "/ws", "/ws.html"}) {
+            assertTrue(help.contains(" " + path + " ") || help.contains(" " + path + ","), path + ": " + help);
+        }
+    }
+
     @Test
     void noArgumentsPrintsUsageOnStderr() {
         assertEquals(2, run());
@@ -116,6 +126,8 @@ class MainTest {
         "--key b                   | option --key needs --cert",
         "--no-redirect             | option --no-redirect needs --http-port",
         "--http-port 70000         | option --http-port must be a number from 0 to 65535: '70000'",
+        "--http-port 8443          | option --http-port must differ from the HTTPS port 8443",
+        "-p 9000 --http-port 9000  | option --http-port must differ from the HTTPS port 9000",
     })
     void badServeArgumentsAreUsageErrors(String arguments, String message) {
         String[] words = ("serve " + arguments).split(" ");

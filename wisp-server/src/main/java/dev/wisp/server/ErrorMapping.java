@@ -22,8 +22,14 @@ import java.util.Map;
  */
 final class ErrorMapping implements Handler {
     private static final System.Logger LOG = System.getLogger(ErrorMapping.class.getName());
+    /**
+     * What describes the content that failed, and so not the answer in its place: its framing and coding, its
+     * validators, how long it may be cached (a 500 with the content's max-age would be stored, RFC 9111 §3) and
+     * how to present it (a 500 with {@code Content-Disposition: attachment} would be saved as the file).
+     */
     private static final List<String> CONTENT_HEADERS = List.of(HeaderNames.CONTENT_TYPE, HeaderNames.CONTENT_LENGTH,
-            HeaderNames.CONTENT_ENCODING, HeaderNames.CONTENT_RANGE, HeaderNames.ETAG, HeaderNames.LAST_MODIFIED);
+            HeaderNames.CONTENT_ENCODING, HeaderNames.CONTENT_RANGE, HeaderNames.ETAG, HeaderNames.LAST_MODIFIED,
+            HeaderNames.CACHE_CONTROL, "Expires", "Content-Disposition", "Content-Language", "Content-Location");
 
     private final Handler handler;
     private final Map<Class<? extends Throwable>, ExceptionMapper<?>> mappers;

@@ -48,6 +48,13 @@ class HandlerErrorsIT {
                     throw new IOException("database unreachable at 10.0.0.7");
                 })
                 .get("/bad-header", (request, response) -> response.header("X-Bad", "a\r\nInjected: yes").send())
+                .get("/throw-after-describing", (request, response) -> {
+                    response.header("Cache-Control", "public, max-age=31536000").header("Expires",
+                            "Thu, 01 Jan 2037 00:00:00 GMT").header("Content-Disposition",
+                            "attachment; filename=\"report.pdf\"").header("Content-Language", "de")
+                            .header("Content-Location", "/reports/1.pdf");
+                    throw new IllegalStateException("failed before sending the report");
+                })
                 .get("/protocol", (request, response) -> {
                     throw new MalformedMessageException("parameter 'n' is not a number");
                 })
@@ -86,6 +93,19 @@ class HandlerErrorsIT {
                     assertFalse(response.contains("Injected"), path);
                 }
             }
+        });
+    }
+
+    /**
+     * The headers a handler set for its content go with it: a 500 kept with the content's max-age would be stored by
+     * caches (RFC 9111 §3 lets explicit freshness make any status storable), and one with its Content-Disposition
+     * would be saved by a browser as the report.
+     */
+    @Test
+    void answers500WithoutTheCachingAndPresentationOfTheFailedContent() {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /throw-after-describing HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(INTERNAL_ERROR, peer.readLastResponse().text());
         });
     }
 

@@ -115,6 +115,25 @@ class HttpsIT {
     }
 
     @Test
+    void plaintextPortRedirectOfAnAbsoluteFormTargetKeepsItsPathAndQueryAndTakesItsHost() {
+        // RFC 9112 §3.2.2: for an absolute-form target the authority in it is the host, not the Host field.
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (Server server = startHttps(TestServers.config().plaintextPort(0));
+                    RawPeer peer = RawPeer.connect(server.plaintextPort().orElseThrow())) {
+                peer.send("GET http://example.test:8080/docs/a%20b.txt?x=1&y=%2F HTTP/1.1\r\n"
+                        + "Host: other.test\r\n\r\n");
+                var response = peer.readResponse();
+                assertEquals(308, response.status());
+                assertEquals("https://example.test:" + server.port() + "/docs/a%20b.txt?x=1&y=%2F",
+                        response.headers().first("Location").orElseThrow());
+                peer.send("GET http://example.test?x=1 HTTP/1.1\r\nHost: example.test\r\n\r\n");
+                assertEquals("https://example.test:" + server.port() + "/?x=1",
+                        peer.readResponse().headers().first("Location").orElseThrow());
+            }
+        });
+    }
+
+    @Test
     void plaintextPortServesTheRoutesWhenNotRedirecting() {
         assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
             try (Server server = startHttps(TestServers.config().plaintextPort(0).redirectToHttps(false));

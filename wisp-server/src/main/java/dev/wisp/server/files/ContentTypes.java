@@ -30,21 +30,33 @@ final class ContentTypes {
             Map.entry("css", "text/css; charset=utf-8"),
             Map.entry("js", "text/javascript; charset=utf-8"),
             Map.entry("mjs", "text/javascript; charset=utf-8"),
+            Map.entry("cjs", "text/javascript; charset=utf-8"),
             Map.entry("json", "application/json"),
+            Map.entry("map", "application/json"),
+            Map.entry("jsonld", "application/ld+json"),
+            Map.entry("webmanifest", "application/manifest+json"),
+            Map.entry("xhtml", "application/xhtml+xml"),
+            Map.entry("vtt", "text/vtt; charset=utf-8"),
             Map.entry("txt", "text/plain; charset=utf-8"),
             Map.entry("csv", "text/csv; charset=utf-8"),
             Map.entry("xml", "application/xml"),
             Map.entry("svg", "image/svg+xml"),
+            Map.entry("svgz", "image/svg+xml"),
             Map.entry("png", "image/png"),
             Map.entry("jpg", "image/jpeg"),
             Map.entry("jpeg", "image/jpeg"),
             Map.entry("gif", "image/gif"),
             Map.entry("webp", "image/webp"),
+            Map.entry("avif", "image/avif"),
+            Map.entry("apng", "image/apng"),
             Map.entry("ico", "image/vnd.microsoft.icon"),
             Map.entry("wasm", "application/wasm"),
             Map.entry("pdf", "application/pdf"),
             Map.entry("woff", "font/woff"),
             Map.entry("woff2", "font/woff2"),
+            Map.entry("ttf", "font/ttf"),
+            Map.entry("otf", "font/otf"),
+            Map.entry("eot", "application/vnd.ms-fontobject"),
             Map.entry("mp4", "video/mp4"),
             Map.entry("webm", "video/webm"),
             Map.entry("mp3", "audio/mpeg"),
@@ -65,7 +77,21 @@ final class ContentTypes {
             "makefile", "dockerfile", "readme", "license", "notice", "changelog", "authors", "contributing",
             "copying", "gemfile", "rakefile", "procfile", "vagrantfile", "jenkinsfile");
 
+    /**
+     * Extensions of files stored gzip-coded whose type is that of the decoded content: sent with
+     * {@code Content-Encoding: gzip}, as Apache's {@code AddEncoding} does, so a browser decodes and shows them (and
+     * no compression codes them twice). Archives such as {@code .gz} are not among them: they are to be saved.
+     */
+    private static final Set<String> GZIP_CODED_EXTENSIONS = Set.of("svgz");
+
     private ContentTypes() {
+    }
+
+    /** The Content-Encoding of a file stored coded ({@code gzip} for {@code .svgz}), or null for none. */
+    static String contentEncodingFor(String fileName) {
+        String lowerCase = Ascii.toLowerCase(fileName);
+        String extension = lowerCase.substring(lowerCase.lastIndexOf('.') + 1);
+        return lowerCase.indexOf('.') >= 0 && GZIP_CODED_EXTENSIONS.contains(extension) ? "gzip" : null;
     }
 
     /** The Content-Type for a file name. */

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,8 +50,10 @@ import java.util.Optional;
  *       whatever the JVM's locale (under {@code LANG=C} Java's own path strings cannot carry them, so the names go
  *       through {@code file:} URIs).
  *       An entry whose name is not UTF-8 could not be requested by any URL, so it is left out of listings.
- *   <li><b>Files</b> are streamed, never read whole, with Content-Type from the extension, a strong ETag (size and
- *       modification time), Last-Modified and {@code Accept-Ranges: bytes}.
+ *   <li><b>Files</b> are streamed, never read whole, with Content-Type from the extension (an {@code .svgz} file as
+ *       {@code image/svg+xml} with {@code Content-Encoding: gzip}), a strong ETag (size and
+ *       modification time), Last-Modified (a modification time in the future is sent as the present, RFC 9110
+ *       §8.8.2.1) and {@code Accept-Ranges: bytes}.
  *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
  *       comparison, {@code *}) and, without it, If-Modified-Since give 304.
  *   <li><b>Ranges</b> (RFC 9110 §14), GET only: one range {@code a-b}, {@code a-} or {@code -n} gives 206 with
@@ -244,10 +247,10 @@ public final class FileHandler implements Handler {
             FileOpenFailures.answer(response, file, e, () -> notFound(request, response));
             return;
         }
+        String name = Objects.requireNonNullElse(FileNames.nameOf(file), file.getFileName().toString());
         try (channel) {
-            FileResponses.send(request, response, channel, Validators.of(attributes),
-                    ContentTypes.forFileName(Objects.requireNonNullElse(FileNames.nameOf(file),
-                            file.getFileName().toString())));
+            FileResponses.send(request, response, channel, Validators.of(attributes, Instant.now()),
+                    ContentTypes.forFileName(name), ContentTypes.contentEncodingFor(name));
         }
     }
 

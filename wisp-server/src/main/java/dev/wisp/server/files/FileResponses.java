@@ -22,9 +22,10 @@ final class FileResponses {
      * Answers a GET or HEAD for an open file.
      *
      * @param channel the file, open for reading; the caller closes it after this returns
+     * @param contentEncoding the coding the file is stored in ({@code gzip} for {@code .svgz}), or null
      */
     static void send(ServerRequest request, ServerResponse response, FileChannel channel, Validators validators,
-            String contentType) throws IOException {
+            String contentType, String contentEncoding) throws IOException {
         response.header(HeaderNames.ETAG, validators.etag());
         switch (validators.evaluate(request.headers())) {
             case NOT_MODIFIED -> {
@@ -42,14 +43,15 @@ final class FileResponses {
                 .header(HeaderNames.ACCEPT_RANGES, "bytes");
         long size = channel.size();
         switch (selectRange(request, validators, size)) {
-            case RangeSelection.Whole whole -> response.header(HeaderNames.CONTENT_TYPE, contentType)
+            case RangeSelection.Whole whole -> representation(response, contentType, contentEncoding)
                     .send(new FileRegionBody(channel, 0, size));
-            case RangeSelection.Part part -> response.status(Status.PARTIAL_CONTENT)
-                    .header(HeaderNames.CONTENT_TYPE, contentType)
+            case RangeSelection.Part part -> representation(response.status(Status.PARTIAL_CONTENT), contentType,
+                    contentEncoding)
                     .header(HeaderNames.CONTENT_RANGE, "bytes " + part.first() + "-" + part.last() + "/" + size)
                     .send(new FileRegionBody(channel, part.first(), part.length()));
             case RangeSelection.Parts parts -> {
-                MultipartRangesBody body = new MultipartRangesBody(channel, parts, size, contentType);
+                MultipartRangesBody body = new MultipartRangesBody(channel, parts, size, contentType,
+                        contentEncoding);
                 response.status(Status.PARTIAL_CONTENT).header(HeaderNames.CONTENT_TYPE, body.contentType())
                         .send(body);
             }
@@ -57,6 +59,13 @@ final class FileResponses {
                     .header(HeaderNames.CONTENT_RANGE, "bytes */" + size)
                     .send("range not satisfiable\n");
         }
+    }
+
+    /** Sets the file's Content-Type, and its Content-Encoding when it is stored coded (ranges count coded bytes). */
+    private static ServerResponse representation(ServerResponse response, String contentType,
+            String contentEncoding) {
+        response.header(HeaderNames.CONTENT_TYPE, contentType);
+        return contentEncoding == null ? response : response.header(HeaderNames.CONTENT_ENCODING, contentEncoding);
     }
 
     /**

@@ -34,12 +34,15 @@ final class MultipartRangesBody implements Body {
     private final byte[] closing;
     private final long length;
 
-    MultipartRangesBody(FileChannel channel, RangeSelection.Parts parts, long size, String contentType) {
+    /** @param contentEncoding the coding the file is stored in, named in each part; null for none */
+    MultipartRangesBody(FileChannel channel, RangeSelection.Parts parts, long size, String contentType,
+            String contentEncoding) {
         // Random per response, so that no file can be made to contain its own boundary (RFC 2046 §5.1.1).
         this.boundary = "wisp-" + String.format("%016x", ThreadLocalRandom.current().nextLong());
         long total = 0;
         for (RangeSelection.Part part : parts.parts()) {
             String head = (partHeads.isEmpty() ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: " + contentType
+                    + (contentEncoding == null ? "" : "\r\nContent-Encoding: " + contentEncoding)
                     + "\r\nContent-Range: bytes " + part.first() + "-" + part.last() + "/" + size + "\r\n\r\n";
             byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
             partHeads.add(headBytes);

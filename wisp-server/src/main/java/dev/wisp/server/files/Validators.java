@@ -28,10 +28,16 @@ record Validators(String etag, Instant lastModified) {
         PRECONDITION_FAILED
     }
 
-    static Validators of(BasicFileAttributes attributes) {
+    /**
+     * The validators of a file as it is now. A modification time later than {@code now} (a clock that was ahead, an
+     * archive made on one) is sent as {@code now}, as RFC 9110 §8.8.2.1 requires, so Last-Modified is never after
+     * Date; held as If-Modified-Since, such a date would make any later change look not modified.
+     */
+    static Validators of(BasicFileAttributes attributes, Instant now) {
         long modifiedMicros = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
         String etag = "\"" + Long.toHexString(attributes.size()) + "-" + Long.toHexString(modifiedMicros) + "\"";
-        return new Validators(etag, attributes.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS));
+        Instant modified = attributes.lastModifiedTime().toInstant();
+        return new Validators(etag, (modified.isAfter(now) ? now : modified).truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since for a GET or HEAD request. */

@@ -21,9 +21,10 @@ import java.util.function.Consumer;
  *
  * <p>Remote address, request line (the target as received), status and content bytes the client was sent, the
  * duration from the handler's start to the end of the response, and the User-Agent ({@code "-"} if none). Quotes,
- * backslashes and control characters in the target and User-Agent are escaped, so a client cannot forge a line. An
- * exchange that failed after its response was committed, or on an I/O failure, is logged with the status it had
- * and {@code aborted} after the user agent.
+ * backslashes and control characters (C0, DEL and C1) in the target and User-Agent are escaped ({@code \x09}), so a
+ * client can neither forge a line nor send a terminal an escape sequence. An exchange that failed after its
+ * response was committed, or on an I/O failure, is logged with the status it had and {@code aborted} after the
+ * user agent.
  *
  * <p>The server logs nothing per request unless this filter is added. By default the lines go to the
  * {@code System.Logger} named {@code dev.wisp.server.access} at INFO; add it first (outermost) to time and count
@@ -86,7 +87,9 @@ public final class AccessLog implements Filter {
             char c = text.charAt(i);
             if (c == '"' || c == '\\') {
                 out.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
+            } else if (Character.isISOControl(c)) {
+                // C1 controls too (U+0080 to U+009F): obs-text bytes arrive as such chars, and a terminal
+                // showing the log would obey one (U+009B opens an escape sequence as ESC [ does).
                 out.append(String.format("\\x%02x", (int) c));
             } else {
                 out.append(c);

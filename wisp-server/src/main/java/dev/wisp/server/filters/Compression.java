@@ -24,7 +24,9 @@ import java.util.zip.Deflater;
  *
  * <p>A compressed response has {@code Content-Encoding: gzip}, a weak ETag (the bytes differ from the identity
  * ones, RFC 9110 §8.8.1; {@code If-None-Match} still matches it by the weak comparison) and no
- * {@code Accept-Ranges} (ranges would count identity bytes). A body of known length up to 64 KiB is compressed in
+ * {@code Accept-Ranges} (ranges would count identity bytes). A 304 to a client that revalidates its gzip-coded copy
+ * (its {@code If-None-Match} names the weak tag) carries that weak tag and {@code Vary}, as the 200 did (RFC 9110
+ * §15.4.5), so a cache matches the 304 to the response it stored. A body of known length up to 64 KiB is compressed in
  * memory and sent with its Content-Length; a longer or streamed one is compressed as it is written, without a
  * Content-Length (chunked over HTTP/1.1), and a handler's {@code flush()} flushes the compressor. A HEAD request
  * gets the head a GET would: the same Content-Length for a body compressed in memory, none for a streamed one.
@@ -58,12 +60,14 @@ public final class Compression implements Filter {
 
     @Override
     public void filter(ServerRequest request, ServerResponse response, Handler next) throws IOException {
-        AcceptEncoding accepted = AcceptEncoding.parse(joined(request));
-        next.handle(request, new GzipResponse(response, request.method(), accepted, this));
+        AcceptEncoding accepted = AcceptEncoding.parse(joined(request, HeaderNames.ACCEPT_ENCODING));
+        next.handle(request, new GzipResponse(response, request.method(), accepted,
+                joined(request, HeaderNames.IF_NONE_MATCH), this));
     }
 
-    private static String joined(ServerRequest request) {
-        List<String> values = request.headers().all(HeaderNames.ACCEPT_ENCODING);
+    /** The values of a field joined with commas; null if it is absent. */
+    private static String joined(ServerRequest request, String name) {
+        List<String> values = request.headers().all(name);
         return values.isEmpty() ? null : String.join(",", values);
     }
 

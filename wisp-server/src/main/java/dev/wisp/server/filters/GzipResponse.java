@@ -22,12 +22,16 @@ final class GzipResponse extends ForwardingServerResponse {
 
     private final Method method;
     private final AcceptEncoding accepted;
+    private final String ifNoneMatch;
     private final Compression settings;
 
-    GzipResponse(ServerResponse delegate, Method method, AcceptEncoding accepted, Compression settings) {
+    /** @param ifNoneMatch the request's If-None-Match values joined with commas; null without one */
+    GzipResponse(ServerResponse delegate, Method method, AcceptEncoding accepted, String ifNoneMatch,
+            Compression settings) {
         super(delegate);
         this.method = method;
         this.accepted = accepted;
+        this.ifNoneMatch = ifNoneMatch;
         this.settings = settings;
     }
 
@@ -66,6 +70,10 @@ final class GzipResponse extends ForwardingServerResponse {
      */
     private boolean decide(long length) {
         Status status = status();
+        if (status.code() == 304) {
+            describeGzipCopy();
+            return false;
+        }
         if (!status.allowsContent() || status.code() == 206 || headers().contains(HeaderNames.CONTENT_RANGE)
                 || headers().contains(HeaderNames.CONTENT_ENCODING)
                 || !settings.isCompressible(headers().firstOrNull(HeaderNames.CONTENT_TYPE))) {
@@ -79,11 +87,31 @@ final class GzipResponse extends ForwardingServerResponse {
         setHeader(HeaderNames.CONTENT_ENCODING, "gzip");
         removeHeader(HeaderNames.CONTENT_LENGTH);
         removeHeader(HeaderNames.ACCEPT_RANGES);
+        weakenEtag();
+        return true;
+    }
+
+    /**
+     * A 304 stands for the response the client holds, with the ETag and Vary that response had (RFC 9110
+     * §15.4.5). Only a gzip-coded copy has the weak form of the handler's strong tag, so a client that revalidates
+     * with it holds one: it gets that tag back, which a cache needs to match the 304 to what it stored (RFC 9111
+     * §4.3.4), and Vary. The weak form has no quote inside a tag, so finding it in the list finds the member.
+     */
+    private void describeGzipCopy() {
+        String etag = headers().firstOrNull(HeaderNames.ETAG);
+        if (etag != null && etag.startsWith("\"") && ifNoneMatch != null && accepted.acceptsGzip()
+                && ifNoneMatch.contains("W/" + etag)) {
+            addVary();
+            weakenEtag();
+        }
+    }
+
+    /** The coded bytes differ from the identity ones, so a strong ETag becomes weak (RFC 9110 §8.8.1). */
+    private void weakenEtag() {
         String etag = headers().firstOrNull(HeaderNames.ETAG);
         if (etag != null && etag.startsWith("\"")) {
             setHeader(HeaderNames.ETAG, "W/" + etag);
         }
-        return true;
     }
 
     private void addVary() {

@@ -1,5 +1,6 @@
 package dev.wisp.server.internal;
 
+import dev.wisp.core.RequestTarget;
 import dev.wisp.core.Status;
 import dev.wisp.server.Router;
 import dev.wisp.server.ServerRequest;
@@ -20,12 +21,20 @@ final class HttpsRedirect {
     }
 
     private static void redirect(ServerRequest request, ServerResponse response, int httpsPort) throws IOException {
-        String host = hostWithoutPort(request.headers().first("Host").orElse("localhost"));
+        RequestTarget target = request.target();
+        // RFC 9112 §3.2.2: an absolute-form target names the host itself, and the Host field is to be ignored.
+        String host = hostWithoutPort(target.authority()
+                .orElseGet(() -> request.headers().first("Host").orElse("localhost")));
         String port = httpsPort == 443 ? "" : ":" + httpsPort;
-        String target = request.target().raw();
         response.status(Status.PERMANENT_REDIRECT)
-                .header("Location", "https://" + host + port + (target.startsWith("/") ? target : "/"))
+                .header("Location", "https://" + host + port + pathAndQuery(target))
                 .send("use https\n");
+    }
+
+    /** The path and query as received, of an origin- or absolute-form target; "/" for {@code OPTIONS *}. */
+    private static String pathAndQuery(RequestTarget target) {
+        String path = target.rawPath().startsWith("/") ? target.rawPath() : "/";
+        return target.rawQuery().map(query -> path + "?" + query).orElse(path);
     }
 
     /** The host of a Host field: a name, an IPv4 address or a bracketed IPv6 address, without the port. */

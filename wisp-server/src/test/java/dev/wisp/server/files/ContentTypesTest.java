@@ -24,6 +24,28 @@ class ContentTypesTest {
         assertEquals(expected, ContentTypes.forFileName(name));
     }
 
+    /**
+     * Types the web uses that neither the built-in table nor the JDK's knew: a browser refuses a subtitle track not
+     * sent as text/vtt, and the fonts' types are those the Compression filter compresses by default.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "font.ttf           | font/ttf",
+        "font.otf           | font/otf",
+        "font.eot           | application/vnd.ms-fontobject",
+        "photo.avif         | image/avif",
+        "anim.apng          | image/apng",
+        "subs.vtt           | text/vtt; charset=utf-8",
+        "site.webmanifest   | application/manifest+json",
+        "app.js.map         | application/json",
+        "lib.cjs            | text/javascript; charset=utf-8",
+        "page.xhtml         | application/xhtml+xml",
+        "data.jsonld        | application/ld+json",
+    })
+    void mapsTheWebsOwnTypes(String name, String expected) {
+        assertEquals(expected, ContentTypes.forFileName(name));
+    }
+
     /** Sources a browser should show, not download: the JDK's table would make {@code .sh} a shell archive. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

@@ -2,12 +2,17 @@ package dev.wisp.server.files;
 
 import static dev.wisp.server.files.FileServerFixture.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.wisp.core.HttpDate;
 import dev.wisp.server.files.FileServerFixture.Response;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,6 +52,20 @@ class FileHandlerConditionalIT {
             assertEquals(304, server.get("/hello.txt", "If-Modified-Since: " + current.header("Last-Modified"))
                     .status());
             assertEquals(200, server.get("/hello.txt", "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT").status());
+        });
+    }
+
+    @Test
+    void aModificationTimeInTheFutureIsSentAsTheTimeOfTheResponse() {
+        // RFC 9110 §8.8.2.1: Last-Modified is never later than Date; a future one held as If-Modified-Since
+        // would make every later change (at a time before it) a 304.
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Files.setLastModifiedTime(server.root.resolve("hello.txt"),
+                    FileTime.from(Instant.now().plus(Duration.ofDays(400))));
+            Response response = server.get("/hello.txt");
+            Instant date = HttpDate.parse(response.header("Date")).orElseThrow();
+            Instant lastModified = HttpDate.parse(response.header("Last-Modified")).orElseThrow();
+            assertFalse(lastModified.isAfter(date), lastModified + " is after " + date);
         });
     }
 

@@ -94,6 +94,16 @@ class AccessLogIT {
         assertLine("127.0.0.1 \"GET /hello HTTP/1.1\" 200 6 \\d+ms \"a\\\\\"b\\\\\\\\c\\\\x09d\"");
     }
 
+    @Test
+    void escapesTheC1ControlsATerminalWouldObey() throws Exception {
+        // Byte 0x9b reaches the log as U+009B, CSI: written to a terminal as is, it starts an escape sequence.
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello HTTP/1.1\r\nHost: x\r\nUser-Agent: a\u009b2Jb\u0085c\u00e9\r\n\r\n");
+            assertEquals(200, peer.readResponse().status());
+        });
+        assertLine("127.0.0.1 \"GET /hello HTTP/1.1\" 200 6 \\d+ms \"a\\\\x9b2Jb\\\\x85c\u00e9\"");
+    }
+
     private static void assertLine(String regex) throws InterruptedException {
         String line = LINES.poll(5, TimeUnit.SECONDS);
         assertNotNull(line, "no line logged");

@@ -14,6 +14,7 @@ import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CompressionIT {
     private static final String PAGE = "<p>hello, compressed world</p>\n".repeat(40);
     private static final String BIG = "line of a long text file, repeated\n".repeat(4000);
+    private static final String SVG = "<svg xmlns=\"http://www.w3.org/2000/svg\">"
+            + "<circle cx=\"5\" cy=\"5\" r=\"4\"/>".repeat(40) + "</svg>\n";
     @TempDir
     static Path root;
     private static Server server;
@@ -48,6 +52,7 @@ class CompressionIT {
         Files.writeString(root.resolve("page.html"), PAGE);
         Files.writeString(root.resolve("big.txt"), BIG);
         Files.writeString(root.resolve("small.txt"), "tiny\n");
+        Files.write(root.resolve("drawing.svgz"), gzip(SVG));
         Files.write(root.resolve("image.png"), PAGE.getBytes(StandardCharsets.US_ASCII));
         Router router = Router.builder()
                 .get("/stream", (request, response) -> {
@@ -128,6 +133,40 @@ class CompressionIT {
     }
 
     @Test
+    void aNotModifiedForTheGzipCopyCarriesItsWeakEtagAndVary() throws Exception {
+        // RFC 9110 §15.4.5: a 304 has the ETag and Vary the 200 would have had, so a cache can match it to the
+        // response it stored (RFC 9111 §4.3.4); here the gzip-coded one, which a browser revalidates with W/.
+        RawResponse gzip = get("GET /files/page.html", "Accept-Encoding: gzip\r\n");
+        String weak = gzip.header("ETag").orElseThrow();
+        RawResponse notModified = get("GET /files/page.html", "Accept-Encoding: gzip\r\nIf-None-Match: \"other\", "
+                + weak + "\r\n");
+        assertEquals(304, notModified.status());
+        assertEquals(weak, notModified.header("ETag").orElseThrow());
+        assertEquals("Accept-Encoding", notModified.header("Vary").orElseThrow());
+        assertFalse(notModified.header("Content-Encoding").isPresent());
+        String strong = weak.substring(2);
+        RawResponse identityCopy = get("GET /files/page.html", "If-None-Match: " + strong + "\r\n");
+        assertEquals(304, identityCopy.status());
+        assertEquals(strong, identityCopy.header("ETag").orElseThrow());
+    }
+
+    @Test
+    void anSvgzFileIsSentAsTheGzipCodedSvgItIsAndNotCompressedAgain() throws Exception {
+        // A .svgz file is an SVG image already gzip-coded: browsers show it when told so by Content-Encoding.
+        byte[] file = Files.readAllBytes(root.resolve("drawing.svgz"));
+        for (String acceptEncoding : List.of("", "Accept-Encoding: gzip\r\n")) {
+            RawResponse response = get("GET /files/drawing.svgz", acceptEncoding);
+            assertEquals("image/svg+xml", response.header("Content-Type").orElseThrow());
+            assertEquals("gzip", response.header("Content-Encoding").orElseThrow());
+            assertArrayEquals(file, response.body(), "the file's own bytes, coded once");
+        }
+        PeerTools.Result curl = PeerTools.run(Duration.ofSeconds(30), List.of(
+                PeerTools.require("curl").toString(), "-sS", "--compressed",
+                "http://127.0.0.1:" + server.port() + "/files/drawing.svgz"));
+        assertEquals(SVG, curl.stdout());
+    }
+
+    @Test
     void curlDecompresses() throws Exception {
         String curl = PeerTools.require("curl").toString();
         String base = "http://127.0.0.1:" + server.port();
@@ -162,6 +201,14 @@ class CompressionIT {
             response[0] = requestLine.startsWith("HEAD") ? peer.readResponseHead() : peer.readResponse();
         });
         return response[0];
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream coded = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(coded)) {
+            out.write(text.getBytes(StandardCharsets.US_ASCII));
+        }
+        return coded.toByteArray();
     }
 
     private static String gunzip(byte[] body) throws IOException {
