@@ -54,8 +54,12 @@ public final class InputWatcher implements AutoCloseable {
      * and those whose thread could not start.
      */
     private final Queue<Runnable> toStart = new ConcurrentLinkedQueue<>();
-    /** Watches that ended in this turn, started once their keys are deregistered; the selector's thread only. */
-    private final ArrayList<Watch> ended = new ArrayList<>();
+    /**
+     * Watches that ended in this turn, started once their keys are deregistered; the selector's thread only. Made
+     * with room, as an empty list made without allocates its array on the first add, after its
+     * {@code ensureCapacity}.
+     */
+    private final ArrayList<Watch> ended = new ArrayList<>(16);
     /** {@link #ready}, made once: a method reference made for each selection would allocate on every turn. */
     private final Consumer<SelectionKey> onReady = this::ready;
     /** A queued task taken whose start failed for want of memory, to start first; the watcher's thread only. */
