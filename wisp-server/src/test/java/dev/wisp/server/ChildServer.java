@@ -1,6 +1,7 @@
 package dev.wisp.server;
 
 import dev.wisp.testing.OutputLines;
+import dev.wisp.testing.TestTransport;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,7 +52,7 @@ final class ChildServer implements AutoCloseable {
         String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
                 System.getProperty("java.class.path", ""));
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx" + maxHeap,
+                "-XX:+UseSerialGC", "-Xmx" + maxHeap, "-Dwisp.test.tls=" + TestTransport.isTls(),
                 "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n",
                 "-cp", classPath, main.getName());
     }

@@ -60,7 +60,11 @@ final class TlsConnections implements ConnectionFactory {
     /** Counts a failed handshake and logs it at DEBUG, in one line: a peer must not be able to flood the log. */
     void handshakeFailed(long id, String reason) {
         handshakeFailures.incrementAndGet();
-        LOG.log(DEBUG, () -> "[c" + id + "] TLS handshake failed: " + reason);
+        try {
+            LOG.log(DEBUG, () -> "[c" + id + "] TLS handshake failed: " + reason);
+        } catch (RuntimeException | Error shortOfMemory) {
+            // a debug line lost; the failure is counted
+        }
     }
 
     long handshakeFailures() {

@@ -35,18 +35,18 @@ final class TlsHandshakeConnection extends ServerConnection {
     @Override
     public void run() {
         onThisThread();
-        Instant started = Instant.now();
-        transport.readDeadline(System.nanoTime() + connections.tls().config().handshakeTimeout().toNanos());
+        Instant started;
         try {
+            started = Instant.now();
+            transport.readDeadline(System.nanoTime() + connections.tls().config().handshakeTimeout().toNanos());
             transport.handshake();
             transport.readDeadline(0);
             if (isTimedOut()) {
                 throw new IOException("handshake completed as its deadline passed");
             }
-        } catch (IOException | RuntimeException e) {
-            String reason = isTimedOut() ? "handshake timeout"
-                    : forcedCloseReason() != null ? forcedCloseReason() : describe(e);
-            close("TLS handshake failed: " + reason);
+        } catch (IOException | RuntimeException | Error e) {
+            String reason = reasonOf(e);
+            close(OutOfMemory.REASON.equals(reason) ? reason : "TLS handshake failed: " + reason);
             // Counted once closed, so a count seen from outside never includes a connection still open.
             connections.handshakeFailed(id(), reason);
             return;
@@ -62,6 +62,23 @@ final class TlsHandshakeConnection extends ServerConnection {
         }
         context.registry().replace(this, next);
         next.run();
+    }
+
+    /**
+     * Why the handshake failed, in one line. Never fails, so that the close comes: short of memory (a full heap
+     * fails an allocation, or the first link of a string concatenation), a constant.
+     */
+    private String reasonOf(Throwable e) {
+        try {
+            if (e instanceof OutOfMemoryError) {
+                OutOfMemory.failed(e);
+                return OutOfMemory.REASON;
+            }
+            return isTimedOut() ? "handshake timeout"
+                    : forcedCloseReason() != null ? forcedCloseReason() : describe(e);
+        } catch (RuntimeException | Error stillShort) {
+            return OutOfMemory.REASON;
+        }
     }
 
     /** The reason of a handshake failure in one line, without a stack trace. */
