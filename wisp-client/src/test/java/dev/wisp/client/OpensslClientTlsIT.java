@@ -13,6 +13,8 @@ import dev.wisp.testing.TestCertificates;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsIdentity;
 import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.websocket.WebSocketConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -126,6 +128,9 @@ class OpensslClientTlsIT {
                     assertFalse(handshake.isCertificateRejected(), "the server refused ours: " + e);
                     assertTrue(handshake.reason().contains(version.equals("-tls1_3") ? "certificate_required"
                             : "handshake_failure"), handshake.reason());
+                    IOException upgrade = assertThrows(IOException.class, () -> refused.webSocket(
+                            "wss://localhost:" + peer.port() + "/", WebSocketConfig.builder().build()));
+                    assertInstanceOf(TlsHandshakeException.class, upgrade, () -> upgrade.toString());
                     assertEquals(0, refused.openConnections());
                 }
             }
