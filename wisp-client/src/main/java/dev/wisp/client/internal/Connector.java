@@ -37,7 +37,6 @@ import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +45,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
@@ -209,29 +207,13 @@ public final class Connector {
                         ? new TimeoutExceededException(Timeout.CALL, what, config.callTimeout().orElseThrow())
                         : new TimeoutExceededException(Timeout.HANDSHAKE, what, config.tls().handshakeTimeout());
             }
-            String reason = e instanceof SSLException ? innermostMessage(e)
-                    : "the server closed the connection during the handshake";
-            throw new TlsHandshakeException(origin.host() + ":" + origin.port(), reason, isCertificateRejected(e), e);
+            throw Failures.tlsHandshakeFailed(origin, e);
         } finally {
             ClientSweeper.instance().unwatch(connection);
         }
         TlsSessionInfo session = tls.handshakeCompleted(transport.engine(), started);
         Events.fire(events, listener -> listener.tlsHandshakeDone(connection.info(), session));
         return session;
-    }
-
-    /**
-     * Whether the failure is our check of the server's certificate: the JDK's trust manager and hostname check
-     * throw {@link CertificateException}s (a PKIX path that does not build, an expired certificate, a name that
-     * does not match). An alert from the server about our certificate carries none.
-     */
-    private static boolean isCertificateRejected(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof CertificateException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The origin's first address in the configured order (IPv4/IPv6 preference), for a socks5:// proxy. */
@@ -266,16 +248,6 @@ public final class Connector {
             call.checkNotCanceled();
             throw new ConnectFailedException(what + " failed: " + e.getMessage(), e);
         }
-    }
-
-    /** The message of the innermost cause: the one that says why ("PKIX path building failed", a name mismatch). */
-    private static String innermostMessage(Throwable e) {
-        Throwable inner = e;
-        while (inner.getCause() != null && inner.getCause() != inner) {
-            inner = inner.getCause();
-        }
-        String message = inner.getMessage() != null ? inner.getMessage() : inner.getClass().getSimpleName();
-        return message.equals(e.getMessage()) ? message : message + " (" + e.getMessage() + ")";
     }
 
     private List<InetAddress> resolve(Origin origin, CallContext call, long deadline) throws IOException {

@@ -22,6 +22,8 @@ import dev.wisp.http1.Http1ResponseReader;
 import dev.wisp.http1.UntilCloseBodyInputStream;
 import dev.wisp.transport.BusyThreads;
 import dev.wisp.transport.NextInput;
+import dev.wisp.transport.TlsTransport;
+import dev.wisp.transport.Transport;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -229,13 +231,25 @@ public final class Http1Exchange {
             case Http1Framing.None none -> EmptyBodyInputStream.INSTANCE;
             case Http1Framing.FixedLength fixed -> new FixedLengthBodyInputStream(connection.input(), fixed.length());
             case Http1Framing.Chunked chunked -> ChunkedBodyInputStream.ofResponse(connection.input(), limits());
-            case Http1Framing.UntilClose untilClose -> new UntilCloseBodyInputStream(connection.input());
+            case Http1Framing.UntilClose untilClose -> new UntilCloseBodyInputStream(connection.input(),
+                    () -> requireCloseNotify(connection.transport()));
         };
         ExchangeBodyStream body = new ExchangeBodyStream(this, framed);
         if (framed.isFinished()) {
             complete();
         }
         return body;
+    }
+
+    /**
+     * RFC 9112 §9.8: a body without Content-Length or chunked coding is complete over TLS only if the server's
+     * close_notify ended it; a bare TCP close is what cutting the connection looks like, so the body may be short.
+     */
+    private static void requireCloseNotify(Transport transport) throws EOFException {
+        if (transport instanceof TlsTransport tls && !tls.engine().isInboundDone()) {
+            throw new EOFException("TLS connection ended without close_notify, so the body, which only the end of "
+                    + "the connection delimits, may be cut short");
+        }
     }
 
     private Http1Limits limits() {

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The client's side of the switch to WebSocket on an HTTP/1.1 connection, fresh or carrying requests already
@@ -111,6 +112,9 @@ public final class WebSocketUpgrader {
         } catch (HttpProtocolException e) {
             connection.close("WebSocket upgrade failed: " + e.getMessage());
             throw new ResponseProtocolException(e.getMessage(), null, e);
+        } catch (SSLHandshakeException e) {
+            connection.close("WebSocket upgrade failed: " + e.getMessage());
+            throw Failures.tlsHandshakeFailed(connection.origin(), e); // TLS 1.3: our certificate refused
         } catch (IOException | RuntimeException e) {
             connection.close("WebSocket upgrade failed: " + e.getMessage());
             throw e;
