@@ -1,6 +1,7 @@
 package dev.wisp.transport;
 
 import dev.wisp.core.BufferPool;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
@@ -55,9 +56,23 @@ public final class TlsBuffers {
         return buffer;
     }
 
+    /**
+     * A buffer of {@code size} bytes holding what {@code held} holds, in its place: for a record larger than these
+     * buffers, which the engine accepts up to its largest packet size (about 33 KiB, see
+     * {@link SSLSession#getPacketBufferSize()}). {@code held} goes back to the pool; the larger one never enters
+     * it, and {@link #release} drops it.
+     */
+    byte[] grow(byte[] held, int size) {
+        byte[] larger = Arrays.copyOf(held, size);
+        pool.release(held);
+        return larger;
+    }
+
     void release(byte[] buffer) {
         inUse.decrementAndGet();
-        pool.release(buffer);
+        if (buffer.length == pool.bufferSize()) {
+            pool.release(buffer);
+        }
     }
 
     /** How many buffers connections hold now; zero when every TLS connection is idle. */

@@ -36,6 +36,8 @@ final class TlsInput extends InputStream {
     private final TlsBuffers buffers;
     private final byte[] header = new byte[RECORD_HEADER_BYTES];
     private int headerBytes;
+    /** Set once a renegotiation was refused; the reading thread writes it, the closing one reads it. */
+    private volatile boolean refusedRenegotiation;
     /** Records read, not yet unwrapped, in read mode; null when none. */
     private ByteBuffer net;
     /** Plaintext not yet read, in read mode; null when none. */
@@ -228,29 +230,25 @@ final class TlsInput extends InputStream {
      * the first handshake), so the connection ends before the engine answers. TLS 1.3 has no renegotiation; its
      * post-handshake messages (KeyUpdate, NewSessionTicket) go on through {@link #respond}.
      *
-     * <p>The peer is told with a fatal alert, so it fails at once rather than waiting on its new handshake. The
-     * engine has no way to send a chosen alert; closing its inbound side before the peer's close_notify makes it
-     * send a fatal one (internal_error), which is what is sent here.
+     * <p>Nothing more is sent: the engine has the new handshake under way, and any wrap from here on, an alert's
+     * or a close_notify's, would first send its answer, ServerHello to ServerHelloDone with the signature it cost.
+     * So the connection ends with the socket's close ({@link #refusedRenegotiation()} keeps the transport's own
+     * close from wrapping), and the peer fails at once on the end of the stream.
      */
     private void refuseRenegotiation(HandshakeStatus status) throws SSLException {
         if (status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED
                 || !"TLSv1.2".equals(engine.getSession().getProtocol())) {
             return;
         }
+        refusedRenegotiation = true;
         release();
-        SSLProtocolException refused = new SSLProtocolException("TLS 1.2 renegotiation refused: the peer started a "
-                + "new handshake on an established connection");
-        try {
-            engine.closeInbound();
-        } catch (SSLException expected) {
-            refused.addSuppressed(expected);
-        }
-        try {
-            output.sendEngineMessage();
-        } catch (IOException e) {
-            refused.addSuppressed(e);
-        }
-        throw refused;
+        throw new SSLProtocolException("TLS 1.2 renegotiation refused: the peer started a new handshake on an "
+                + "established connection");
+    }
+
+    /** Whether a renegotiation was refused: the engine must not wrap again (see {@link #refuseRenegotiation}). */
+    boolean refusedRenegotiation() {
+        return refusedRenegotiation;
     }
 
     /** Does what the engine asks after an unwrap outside the handshake: run a task, send a reply. */
@@ -294,6 +292,9 @@ final class TlsInput extends InputStream {
             net = ByteBuffer.wrap(buffers.acquire()).flip();
         }
         net.compact();
+        if (!net.hasRemaining()) {
+            growForLargeRecord();
+        }
         int n;
         try {
             n = now ? raw.readNow(net.array(), net.position(), net.remaining())
@@ -309,6 +310,25 @@ final class TlsInput extends InputStream {
             net = null;
         }
         return n;
+    }
+
+    /**
+     * Makes room for a record that fills the whole buffer and is not complete yet. The engine takes records up to
+     * its packet size, which grows past these buffers' (up to about 33 KiB) once it has seen a larger record's
+     * header; a record larger still, or one the engine does not want, ends the connection (record_overflow). A
+     * read into no room returns nothing, so without this the unwrap would ask for more bytes again and again: a
+     * thread spinning for good on a few bytes of a peer's, before any handshake.
+     */
+    private void growForLargeRecord() throws SSLProtocolException {
+        int needed = engine.getSession().getPacketBufferSize();
+        if (needed <= net.capacity()) {
+            net.flip();
+            throw new SSLProtocolException("TLS record larger than " + net.capacity()
+                    + " bytes (record_overflow)");
+        }
+        int held = net.position();
+        net = ByteBuffer.wrap(buffers.grow(net.array(), needed));
+        net.position(held);
     }
 
     /** Gives back whatever buffers are held; for a connection that is closing. */

@@ -159,12 +159,17 @@ public final class TlsTransport extends Transport {
         return output.written();
     }
 
-    /** Sends close_notify, then ends the socket's output. */
+    /**
+     * Sends close_notify, then ends the socket's output; after a refused renegotiation, only ends it (a wrap would
+     * send the engine's answer to the new handshake first).
+     */
     @Override
     public void shutdownOutput() throws IOException {
         if (isOpen() && !isOutputShut()) {
-            engine.closeOutbound();
-            output.sendEngineMessage();
+            if (!input.refusedRenegotiation()) {
+                engine.closeOutbound();
+                output.sendEngineMessage();
+            }
             shutdownSocketOutput();
         }
     }
