@@ -140,10 +140,9 @@ final class ServeCommand implements Command {
     }
 
     static String url(String scheme, InetAddress address, int port) {
-        String host = address.getHostAddress();
+        String host = AddressText.of(address);
         if (address instanceof Inet6Address) {
-            int zone = host.indexOf('%');
-            host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
+            host = "[" + host + "]";
         }
         return scheme + "://" + host + ":" + port + "/";
     }

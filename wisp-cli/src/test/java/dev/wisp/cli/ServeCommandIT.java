@@ -55,6 +55,16 @@ class ServeCommandIT {
     }
 
     @Test
+    void printsAnIpv6AddressAsPeopleWriteIt() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--plain", "--bind", "::1")) {
+                assertEquals("Serving " + directory + " on http://[::1]:" + server.port() + "/\n",
+                        printed.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @Test
     void servesHttpsByDefaultAndPrintsTheCertificateAndItsFingerprint() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             try (Server server = start()) {
