@@ -181,7 +181,10 @@ public final class FileHandler implements Handler {
     private void serveDirectory(ServerRequest request, ServerResponse response, Path directory, boolean isRoot)
             throws IOException {
         RequestTarget target = request.target();
-        if (!target.segments().isEmpty() && !target.hasTrailingSlash()) {
+        // The root reached through dot segments ("/docs/..") has no slash at the end either: its listing's
+        // relative links would resolve against "/docs/".
+        boolean rootWithoutSlash = target.segments().isEmpty() && !target.rawPath().endsWith("/");
+        if ((!target.segments().isEmpty() && !target.hasTrailingSlash()) || rootWithoutSlash) {
             response.status(Status.MOVED_PERMANENTLY).header(HeaderNames.LOCATION, slashLocation(target))
                     .send("moved to the directory's path with a trailing slash\n");
             return;
@@ -218,7 +221,9 @@ public final class FileHandler implements Handler {
     private static String slashLocation(RequestTarget target) {
         List<String> segments = target.segments();
         String location;
-        if (endsWithSegment(target.rawPath(), segments.getLast())) {
+        if (segments.isEmpty()) {
+            location = "/";
+        } else if (endsWithSegment(target.rawPath(), segments.getLast())) {
             location = "./" + PercentEncoding.encodePathSegment(segments.getLast()) + "/";
         } else {
             StringBuilder path = new StringBuilder();

@@ -202,6 +202,8 @@ class DirectoryListingIT {
         "/site?x=1&y    | ./site/?x=1&y",
         "/docs/.        | /docs/",
         "/docs/sub/..   | /docs/",
+        "/docs/..       | /",
+        "/.?x=1         | /?x=1",
         "/%3Cb%3E       | ./%3Cb%3E/",
         "/a:b           | ./a:b/",
     })
