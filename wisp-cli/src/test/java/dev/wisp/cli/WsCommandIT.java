@@ -108,7 +108,7 @@ class WsCommandIT {
             Path server = PeerTools.require("libwebsockets-test-server");
             int port = PeerProcess.freePort();
             try (PeerProcess lws = PeerProcess.start(List.of(server.toString(), "-p", String.valueOf(port), "-i",
-                    "lo"), Map.of(), "LWS:", Duration.ofSeconds(20));
+                    "lo"), Map.of(), "LWS:", Duration.ofSeconds(20)).awaitListening(port);
                     PipedOutputStream typing = new PipedOutputStream();
                     PipedInputStream stdin = new PipedInputStream(typing);
                     PipedInputStream printed = new PipedInputStream(1 << 16);
@@ -125,7 +125,14 @@ class WsCommandIT {
                     }
                 });
                 // dumb-increment sends a rising number every 50 ms.
-                int first = Integer.parseInt(lines.await("", Duration.ofSeconds(10)));
+                String firstLine;
+                try {
+                    firstLine = lines.await("", Duration.ofSeconds(10));
+                } catch (AssertionError none) {
+                    throw new AssertionError(none.getMessage() + "; wisp ws said: " + err.toString(
+                            StandardCharsets.UTF_8) + "; the server: " + lws.output().seen(), none);
+                }
+                int first = Integer.parseInt(firstLine);
                 for (int next = first + 1; next <= first + 4; next++) {
                     assertEquals(String.valueOf(next), lines.await("", Duration.ofSeconds(5)));
                 }

@@ -100,7 +100,7 @@ class WebSocketPeersIT {
             int port = PeerProcess.freePort();
             String url = "ws://127.0.0.1:" + port + "/";
             try (PeerProcess lws = PeerProcess.start(List.of(server.toString(), "-p", String.valueOf(port), "-i",
-                    "lo"), Map.of(), "LWS:", Duration.ofSeconds(20));
+                    "lo"), Map.of(), "LWS:", Duration.ofSeconds(20)).awaitListening(port);
                     Client client = Client.create();
                     WebSocket counter = client.webSocket(url, subprotocol("dumb-increment-protocol"));
                     WebSocket drawer = client.webSocket(url, subprotocol("lws-mirror-protocol"));

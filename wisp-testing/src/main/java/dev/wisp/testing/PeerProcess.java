@@ -3,6 +3,7 @@ package dev.wisp.testing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,28 @@ public final class PeerProcess implements AutoCloseable {
             throw e;
         }
         return peer;
+    }
+
+    /**
+     * Waits until the peer accepts connections on the loopback port: some (the libwebsockets test server) print
+     * what {@link #start} waits for before they listen, and a loaded machine may run a test in between.
+     *
+     * @return this peer
+     * @throws AssertionError if it exits, or does not listen within 10 s, with its output
+     */
+    public PeerProcess awaitListening(int port) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return this;
+            } catch (IOException notYet) {
+                if (!process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(50); // a process outside the JVM: nothing to wait on but its port
+            }
+        }
+        throw new AssertionError("peer does not listen on port " + port + " (alive: " + process.isAlive()
+                + "); its output: " + output.seen());
     }
 
     /** A loopback port in 19700-19799 that is free at the moment, for a peer that takes a fixed port. */
