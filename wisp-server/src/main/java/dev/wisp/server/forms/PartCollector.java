@@ -43,9 +43,9 @@ final class PartCollector {
             Path directory, Consumer<Path> created) throws IOException {
         Path file = UploadFiles.create(directory);
         created.accept(file);
-        OutputStream out = UploadFiles.open(file);
-        boolean closed = false;
-        try {
+        // Closed here, where a failure is the disk's, and again by the try on the way out, which does nothing then
+        // and after a failure frees the descriptor, its own failure suppressed behind the one that says more.
+        try (OutputStream out = UploadFiles.open(file)) {
             long size = memory.size();
             UploadFiles.write(out, memory.toByteArray(), 0, memory.size(), directory);
             for (; n >= 0; n = content.read(chunk, 0, chunk.length)) {
@@ -53,22 +53,8 @@ final class PartCollector {
                 size += n;
             }
             UploadFiles.close(out, directory);
-            closed = true;
             UploadFiles.stored(directory);
             return Part.inFile(head, file, size);
-        } finally {
-            if (!closed) {
-                closeAfterFailure(out);
-            }
-        }
-    }
-
-    /** Frees the file's descriptor; the failure that brought us here is the one to report. */
-    private static void closeAfterFailure(OutputStream out) {
-        try {
-            out.close();
-        } catch (IOException ignored) {
-            // the write before failed too, and says more
         }
     }
 }
