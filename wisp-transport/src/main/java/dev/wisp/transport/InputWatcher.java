@@ -4,7 +4,9 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -91,9 +93,34 @@ public final class InputWatcher implements AutoCloseable {
      * @throws IOException if no selector can be opened (descriptors are short)
      */
     public static InputWatcher start(String threadName, ThreadFactory threads) throws IOException {
-        InputWatcher watcher = new InputWatcher(Selector.open(), threads);
+        Selector selector = Selector.open();
+        try {
+            warmUp(selector);
+        } catch (IOException | RuntimeException e) {
+            selector.close();
+            throw e;
+        }
+        InputWatcher watcher = new InputWatcher(selector, threads);
         Thread.ofPlatform().name(threadName).daemon().start(watcher::run);
         return watcher;
+    }
+
+    /**
+     * Takes the selector once through a watch's whole path (a key registered, found ready, cancelled, dropped), so
+     * that the JDK classes on it are initialized now. Why: a class whose initialization fails cannot be used again
+     * in the JVM's life, and the first watch may come with the heap full. It did in a test: the selection key's
+     * class failed to initialize for want of memory, and the watcher failed every turn after, for good, with the
+     * connections it held.
+     */
+    private static void warmUp(Selector selector) throws IOException {
+        Pipe pipe = Pipe.open();
+        try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
+            source.configureBlocking(false);
+            source.register(selector, SelectionKey.OP_READ);
+            sink.write(ByteBuffer.wrap(new byte[1]));
+            selector.select(SelectionKey::cancel, TimeUnit.SECONDS.toMillis(1));
+            selector.selectNow();
+        }
     }
 
     /**

@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  */
 public final class PlatformStarts {
     static final int PER_ROUND = 8;
+    /** The pause before trying again what failed for want of memory. */
+    private static final long RETRY_NANOS = 10_000_000L;
 
     private record Pending(Thread thread, Consumer<Throwable> onFailure) {
     }
@@ -71,18 +73,45 @@ public final class PlatformStarts {
         }
     }
 
+    /** Starts the thread, or tells its owner it could not start; never throws. */
     private static void startNow(Thread thread, Consumer<Throwable> onFailure) {
         try {
             thread.start();
-        } catch (RuntimeException | OutOfMemoryError e) {
-            onFailure.accept(e);
+        } catch (RuntimeException | Error e) {
+            tellFailure(onFailure, e);
         }
     }
 
+    /**
+     * Tells the owner that its thread could not start, as often as it takes: the owner closes the thread's connection
+     * and gives back its place, which nothing else would do. A thread mostly fails to start for want of memory, and
+     * the owner's handling may then fail the same way (a {@code LinkageError} when a call site could not be linked).
+     */
+    private static void tellFailure(Consumer<Throwable> onFailure, Throwable failure) {
+        while (true) {
+            try {
+                onFailure.accept(failure);
+                return;
+            } catch (OutOfMemoryError | LinkageError stillShort) {
+                LockSupport.parkNanos(RETRY_NANOS);
+            } catch (RuntimeException ownersDefect) {
+                return; // nothing more can be done for this one; the relay and the resumers go on
+            }
+        }
+    }
+
+    /**
+     * The relay outlives anything: once it ended, threads handed over by platform threads would start only while
+     * connections step aside, and never on an idle server (a full heap ended it so: no answer once memory was back).
+     */
     private static void relayLoop() {
         while (true) {
-            startSome(Integer.MAX_VALUE);
-            LockSupport.park();
+            try {
+                startSome(Integer.MAX_VALUE);
+                LockSupport.park();
+            } catch (RuntimeException | Error e) {
+                LockSupport.parkNanos(RETRY_NANOS);
+            }
         }
     }
 }

@@ -181,7 +181,13 @@ public final class SpareThreads implements AutoCloseable {
                 spares.decrementAndGet();
                 return;
             }
-            ready.addFirst(this);
+            try {
+                ready.addFirst(this);
+            } catch (OutOfMemoryError e) {
+                // Not listed, memory being short: this spare ends, and a later top-up starts another.
+                spares.decrementAndGet();
+                return;
+            }
             if (closed && ready.remove(this)) {
                 spares.decrementAndGet();
                 return;

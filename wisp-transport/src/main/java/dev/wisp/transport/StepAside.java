@@ -48,8 +48,10 @@ final class StepAside {
             resumerStartedAt = System.nanoTime();
             try {
                 Thread.ofVirtual().name("wisp-step-aside").start(StepAside::resume);
-            } catch (RuntimeException | OutOfMemoryError e) {
-                resume(); // no thread to spare: this one goes on at once
+            } catch (RuntimeException | Error e) {
+                // no thread to spare (a full heap may also fail the link of the call as a LinkageError): this one
+                // goes on at once
+                resume();
             }
         }
         LockSupport.park(); // a spurious return costs a read that may find nothing, no more

@@ -1,17 +1,9 @@
 package dev.wisp.transport;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * What the tests of wake-ups under load share: a JVM of its own whose virtual threads have one carrier, as on a
@@ -20,33 +12,12 @@ import java.util.stream.Stream;
  * carrier always has work of its own, and after each turn do what a busy connection does after an exchange.
  */
 final class OneCarrier {
-    private static final long CHILD_SECONDS = 60;
-
     private OneCarrier() {
     }
 
     /** Runs the class's main in a JVM with one carrier and checks that it printed what it should and exited 0. */
     static void assertPrints(String expected, Class<?> main) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-Djdk.virtualThreadScheduler.parallelism=1",
-                "-cp", classPath(), main.getName())
-                .redirectErrorStream(true)
-                .start();
-        boolean ended = child.waitFor(CHILD_SECONDS, TimeUnit.SECONDS);
-        if (!ended) {
-            child.destroyForcibly();
-        }
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(ended, "the child ended: " + output);
-        assertEquals(0, child.exitValue(), output);
-        assertEquals(expected, output);
-    }
-
-    /** The test's classes and the module's: surefire puts the latter on the module path. */
-    private static String classPath() {
-        return Stream.of("jdk.module.path", "java.class.path").map(System::getProperty)
-                .filter(path -> path != null && !path.isEmpty())
-                .collect(Collectors.joining(File.pathSeparator));
+        ChildJvm.assertPrints(expected, main, "-Djdk.virtualThreadScheduler.parallelism=1");
     }
 
     /** Starts the two busy threads, in the child JVM; closing stops them. */

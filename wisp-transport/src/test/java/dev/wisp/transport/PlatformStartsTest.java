@@ -1,7 +1,9 @@
 package dev.wisp.transport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +40,40 @@ class PlatformStartsTest {
         PlatformStarts.start(started, failure::complete);
 
         assertInstanceOf(IllegalThreadStateException.class, failure.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aCallbackThatRunsOutOfMemoryIsCalledAgainAndTheNextThreadStillStarts() throws Exception {
+        // A full heap fails a thread's start and then, often, the callback that closes its connection: the callback
+        // must still run (or the connection stays open and counted), and the relay that starts the threads handed
+        // over by platform threads must outlive it (it ended there, and no connection was served again).
+        Thread started = Thread.ofVirtual().start(() -> { });
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        PlatformStarts.start(started, e -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            failure.complete(e);
+        });
+        assertInstanceOf(IllegalThreadStateException.class, failure.get(10, TimeUnit.SECONDS));
+        assertEquals(2, calls.get());
+
+        CountDownLatch ran = new CountDownLatch(1);
+        PlatformStarts.start(Thread.ofVirtual().unstarted(ran::countDown), e -> { });
+        assertTrue(ran.await(10, TimeUnit.SECONDS), "the next handed-over thread ran");
+    }
+
+    @Test
+    void aCallbackThatFailsOtherwiseDoesNotStopTheNextStarts() throws Exception {
+        Thread started = Thread.ofVirtual().start(() -> { });
+        PlatformStarts.start(started, e -> {
+            throw new IllegalStateException("a defect of the caller's");
+        });
+
+        CountDownLatch ran = new CountDownLatch(1);
+        PlatformStarts.start(Thread.ofVirtual().unstarted(ran::countDown), e -> { });
+        assertTrue(ran.await(10, TimeUnit.SECONDS), "the next handed-over thread ran");
     }
 
     @Test
