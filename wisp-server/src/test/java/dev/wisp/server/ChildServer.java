@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +79,27 @@ final class ChildServer implements AutoCloseable {
     /** Waits for a log line that contains the text, and returns it; null if none came within the timeout. */
     String awaitLog(String text, Duration timeout) throws InterruptedException {
         return log.poll(line -> line.contains(text), timeout);
+    }
+
+    /**
+     * What every thread of the child is doing, virtual threads included ({@code jcmd Thread.dump_to_file}), for a
+     * failure's message; the error's text if the dump could not be made.
+     */
+    String threadDump() {
+        try {
+            Path file = Files.createTempFile("wisp-child-threads", ".txt");
+            Files.delete(file);
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.dump_to_file", file.toString())
+                    .redirectErrorStream(true).start();
+            jcmd.getInputStream().readAllBytes();
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            String dump = Files.readString(file);
+            Files.delete(file);
+            return dump;
+        } catch (IOException | InterruptedException e) {
+            return "no thread dump: " + e;
+        }
     }
 
     /** Every log line so far, in order. */

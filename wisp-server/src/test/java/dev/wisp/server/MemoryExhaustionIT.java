@@ -81,11 +81,14 @@ class MemoryExhaustionIT {
                 assertEquals(200, helloEventually(child), "the listener accepts and serves once memory is back");
                 try (RawPeer peer = RawPeer.connect(child.port())) {
                     peer.send(echo);
+                    assertTrue(peer.isReadable(EVENTUALLY), "no answer to a body read once memory was back; log: "
+                            + child.logLines() + "; threads:\n" + child.threadDump());
                     assertEquals(200, peer.readResponse().status());
                 }
                 try (RawPeer slow = RawPeer.connect(child.port())) {
                     slow.send("GET /hello HTTP/1.1\r\nHost: x\r\n"); // the head never ends
-                    assertTrue(slow.isReadable(EVENTUALLY), "the header timeout (2 s) did not fire");
+                    assertTrue(slow.isReadable(EVENTUALLY), "the header timeout (2 s) did not fire; log: "
+                            + child.logLines() + "; threads:\n" + child.threadDump());
                     assertEquals(408, slow.readResponse().status());
                 }
                 List<String> died = child.logLines().stream().filter(line -> line.contains("in thread \"wisp-"))
@@ -117,7 +120,7 @@ class MemoryExhaustionIT {
             }
         }
         throw new AssertionError("no answer to GET /hello once memory was back: " + failures + "; log: "
-                + child.logLines());
+                + child.logLines() + "; threads:\n" + child.threadDump());
     }
 
     private static byte[] echoRequest(int bodyBytes) {
