@@ -16,13 +16,16 @@ import dev.wisp.client.UnresolvedHostException;
 import dev.wisp.client.WebSocketRefusedException;
 
 /**
- * The exit codes of {@code wisp get}: curl's numbers for the same conditions, so scripts written for curl read
- * them the same way. The README lists them.
+ * The exit codes of {@code wisp get} and {@code wisp ws}: curl's numbers for the same conditions, so scripts
+ * written for curl read them the same way. The README lists them. {@link #CLOSED_WITH_ERROR} is Wisp's own: curl
+ * has no code for a WebSocket that the server closes with an error status.
  */
 final class ExitCodes {
     static final int OK = 0;
     static final int FAILURE = 1;
     static final int USAGE = 2;
+    /** {@code wisp ws}: the server closed the WebSocket with a status other than 1000, 1001 or none (1005). */
+    static final int CLOSED_WITH_ERROR = 3;
     static final int UNRESOLVED_HOST = 6;
     static final int CONNECT_FAILED = 7;
     static final int BAD_RESPONSE = 8;

@@ -61,8 +61,10 @@ final class WsCommand implements Command {
                 Opens a WebSocket (ws: plaintext, wss: TLS verified against the JDK's CA certificates). Each
                 line of standard input is sent as a text message; each message received is printed on its own
                 line (binary ones as their bytes). Ends when the server closes, or when standard input ends and
-                the closing handshake is done. Exit codes: 0 closed cleanly, 1 the connection failed, 7 cannot
-                connect, 8 bad handshake answer, 22 upgrade refused (the status is printed), 35/60 TLS failures.
+                the closing handshake is done. Exit codes: 0 closed with 1000, 1001 or no status, 1 the
+                connection failed, 3 the server closed with any other status (it is printed with the reason),
+                7 cannot connect, 8 bad handshake answer, 22 upgrade refused (the status is printed), 35/60 TLS
+                failures.
 
                 """, OPTIONS);
     }
@@ -179,6 +181,10 @@ final class WsCommand implements Command {
             out.flush();
         }
 
+        /**
+         * The code is the one in the server's close frame, also when it answers ours after standard input ended
+         * (a server echoes 1000 then, or sends no status).
+         */
         @Override
         public void onClose(WebSocket webSocket, int code, String reason) {
             if (code != CloseCode.NORMAL_CLOSURE && code != CloseCode.NO_STATUS_RECEIVED) {
@@ -186,7 +192,16 @@ final class WsCommand implements Command {
                 err.println("wisp ws: closed by the server: " + code + (reason.isEmpty() ? "" : " "
                         + Ascii.escape(reason)));
             }
+            if (!isCleanClose(code)) {
+                exitCode = ExitCodes.CLOSED_WITH_ERROR;
+            }
             ended.countDown();
+        }
+
+        /** A normal close, a server going away (stopping, a page left) and a close frame without a status. */
+        private static boolean isCleanClose(int code) {
+            return code == CloseCode.NORMAL_CLOSURE || code == CloseCode.GOING_AWAY
+                    || code == CloseCode.NO_STATUS_RECEIVED;
         }
 
         @Override

@@ -25,11 +25,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code wisp ws} in-process: against {@code wisp serve}'s echo (lines out, echoes printed, a clean close when
- * stdin ends), a refused upgrade, a header the upgrade owns, and libwebsockets' test server (its dumb-increment
- * protocol counts up).
+ * stdin ends), a refused upgrade, a server closing with a clean or an error status (the exit code), a header the
+ * upgrade owns, and libwebsockets' test server (its dumb-increment protocol counts up).
  */
 class WsCommandIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -83,8 +85,28 @@ class WsCommandIT {
                     .build();
             try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start()) {
                 int code = ws(InputStream.nullInputStream(), "ws://127.0.0.1:" + server.port() + "/hostile");
-                assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+                assertEquals(3, code, err.toString(StandardCharsets.UTF_8));
                 assertEquals("wisp ws: closed by the server: 4000 \\x1b]0;owned\\x07\\x1b[2J\n",
+                        err.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1000, 0", "1001, 0", "1002, 3", "1008, 3", "1011, 3"})
+    void exitsWith3WhenTheServerClosesWithAnErrorStatus(int closeCode, int exitCode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Router router = Router.builder()
+                    .blockingWebSocket("/close", WebSocketConfig.defaults(), (request, webSocket) ->
+                            webSocket.close(closeCode, "closing"))
+                    .build();
+            // Standard input stays open: the server ends the session, not the end of input.
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start();
+                    PipedOutputStream typing = new PipedOutputStream();
+                    PipedInputStream stdin = new PipedInputStream(typing)) {
+                int code = ws(stdin, "ws://127.0.0.1:" + server.port() + "/close");
+                assertEquals(exitCode, code, err.toString(StandardCharsets.UTF_8));
+                assertEquals(closeCode == 1000 ? "" : "wisp ws: closed by the server: " + closeCode + " closing\n",
                         err.toString(StandardCharsets.UTF_8));
             }
         });

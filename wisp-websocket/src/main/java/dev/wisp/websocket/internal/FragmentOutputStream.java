@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * A message sent in fragments: bytes collect in a small buffer, and each flush or full buffer sends them as one
- * frame; {@link #close()} sends the final frame and lets the next message go. The stream holds the session's turn
+ * frame; {@link #close()} sends the final frame and lets the next message go. The stream holds the sender's turn
  * for messages from creation to close.
  *
  * <p>Not thread-safe: one thread writes a message.
@@ -14,15 +14,15 @@ import java.util.Objects;
 final class FragmentOutputStream extends OutputStream {
     private static final int BUFFER_BYTES = 16 * 1024;
 
-    private final WebSocketSession session;
+    private final SessionSender sender;
     private final Opcode opcode;
     private byte[] buffer;
     private int count;
     private boolean started;
     private boolean closed;
 
-    FragmentOutputStream(WebSocketSession session, Opcode opcode) {
-        this.session = session;
+    FragmentOutputStream(SessionSender sender, Opcode opcode) {
+        this.sender = sender;
         this.opcode = opcode;
     }
 
@@ -71,12 +71,12 @@ final class FragmentOutputStream extends OutputStream {
             send(true);
         } finally {
             buffer = null;
-            session.endStream();
+            sender.endStream();
         }
     }
 
     private void send(boolean fin) throws IOException {
-        session.sendFragment(started ? Opcode.CONTINUATION : opcode, fin, buffer == null ? new byte[0] : buffer, 0,
+        sender.sendFragment(started ? Opcode.CONTINUATION : opcode, fin, buffer == null ? new byte[0] : buffer, 0,
                 count);
         started = true;
         count = 0;

@@ -11,8 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * 48 together.
  *
  * <p>Not reentrant: a thread holding it that locks it again waits forever. The session never does.
+ *
+ * <p>Not final: the session's {@link SessionSender} is its frame lock, so that the two are one object.
  */
-final class FrameLock extends AbstractQueuedSynchronizer {
+class FrameLock extends AbstractQueuedSynchronizer {
 
     void lock() {
         acquire(1);

@@ -14,7 +14,6 @@ import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.WebSocketMessage;
 import dev.wisp.websocket.WebSocketProtocolException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -24,7 +23,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -39,13 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * ends.
  *
  * <p><b>Threads.</b> One thread reads at a time: a listener's session is read by the connection's thread (one at a
- * time, by construction), one read with {@link #receive()} under the read lock; any thread may send. Every frame
- * is written under the frame lock, which also guards the compressor, so pings, pongs and close frames can go out
- * between fragments. A message sent whole is one frame under the lock; a streamed message holds the turn (a flag
- * under the frame lock) from its first frame to its last, and other messages wait for it on a condition made
- * only when one has to wait, so fragments of two messages never interleave. A sender blocks on the lock or the
- * socket while the peer does not read: there is no queue. The sweeper thread never blocks: an idle ping is sent
- * from a fresh virtual thread.
+ * time, by construction), one read with {@link #receive()} under the read lock; any thread may send, through the
+ * {@link SessionSender}, which writes every frame under its frame lock. The sweeper thread never blocks: an idle
+ * ping is sent from a fresh virtual thread.
  *
  * <p><b>Memory.</b> An idle session should cost no more than an idle HTTP/1.1 connection: what only a message
  * needs (the input with the frame reader, the frame writer with its output and buffer, the zlib streams of a
@@ -58,10 +52,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * error sends the close frame with the error's code, then lingers (drains input until the peer closes or the
  * timer expires) so the peer reads the frame rather than a reset.
  *
- * <p>About 850 lines because reading, sending, closing and the idle state share one state (close sent or
- * received, terminated, what is made only for messages) under the frame lock and, for {@link #receive()}, the read
- * lock; the timers live in {@link SessionTimers}, the frame lock in {@link FrameLock}, and what the owner does
- * with a wait in {@link IdleHandOff}.
+ * <p>About 670 lines because reading, closing and the idle state share one state (terminated, what is made only
+ * for messages) under, for {@link #receive()}, the read lock; sending lives in {@link SessionSender}, the timers in
+ * {@link SessionTimers}, and what the owner does with a wait in {@link IdleHandOff}.
  */
 public final class WebSocketSession implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
@@ -101,23 +94,8 @@ public final class WebSocketSession implements WebSocket {
     private MessageInflater inflater;
     /** Orders the readers of a session read with {@link #receive()}; null for a listener's session. */
     private final ReentrantLock readLock;
-    /**
-     * Guards the writer, the compressor, the turn of a streamed message, and sending the close frame. Not held
-     * across a streamed message: control frames go out between its fragments.
-     */
-    private final FrameLock frameLock = new FrameLock();
-    /** Whether a streamed message holds the turn; guarded by the frame lock. */
-    private boolean streaming;
-    /** Signalled when a streamed message ends; made by the first sender that waits for one. Frame lock. */
-    private Condition streamEnded;
-    /** The frame writer while messages go out; null between bursts. Frame lock. */
-    private WebSocketFrameWriter writer;
-    /** The compressor; null without permessage-deflate, before the first message, or while idle. Frame lock. */
-    private MessageDeflater deflater;
-
-    private volatile boolean closeSent;
-    private volatile boolean closedByApplication;
-    private volatile boolean closeReceived;
+    /** Sends frames and keeps the close flags; it is the frame lock too. */
+    private final SessionSender sender = new SessionSender(this);
     private volatile boolean terminated;
     /**
      * The timers, made when first needed: at once with idle pings, else by the closing handshake or a late write,
@@ -265,9 +243,9 @@ public final class WebSocketSession implements WebSocket {
 
     /**
      * Drops, before a wait is handed off, what the session makes again for its next message: the frame reader
-     * and writer between messages with the input under the reader (it holds no bytes then), and the zlib stream of
-     * a direction that takes no context over (its window is empty at every message anyway). The writer and the
-     * compressor go only if no sender holds the frame lock.
+     * between messages with the input under it (it holds no bytes then), and the decompressor if its direction
+     * takes no context over (its window is empty at every message anyway); the sender drops its writer and
+     * compressor likewise ({@link SessionSender#dropIdleState()}).
      */
     private void dropIdleState() {
         input.releaseIfEmpty();
@@ -281,19 +259,7 @@ public final class WebSocketSession implements WebSocket {
         if (reader == null && input.buffered() == 0) {
             input = null;
         }
-        if (frameLock.tryLock()) {
-            try {
-                if (!streaming) {
-                    writer = null;
-                    if (deflater != null && deflater.startsEachMessageEmpty()) {
-                        deflater.close();
-                        deflater = null;
-                    }
-                }
-            } finally {
-                frameLock.unlock();
-            }
-        }
+        sender.dropIdleState();
     }
 
     /**
@@ -409,8 +375,8 @@ public final class WebSocketSession implements WebSocket {
         }
         switch (event) {
             case Incoming.Ping ping -> {
-                if (!closeSent) {
-                    sendControl(Opcode.PONG, ping.payload());
+                if (!sender.isCloseSent()) {
+                    sender.sendControl(Opcode.PONG, ping.payload());
                 }
             }
             case Incoming.Close close -> closeReceived(close);
@@ -461,19 +427,19 @@ public final class WebSocketSession implements WebSocket {
      * What a failed read or write reports: the timeout, if a timer aborted the session (the sweeper closed the
      * transport, so the blocked call saw only a closed channel), else the failure itself.
      */
-    private IOException timedOutOr(IOException e) {
+    IOException timedOutOr(IOException e) {
         SessionTimers running = timers;
         String reason = running != null ? running.abortReason() : null;
         return reason != null ? new SocketTimeoutException(reason) : e;
     }
 
     private void closeReceived(Incoming.Close close) {
-        closeReceived = true;
+        sender.closeReceived();
         boolean answered = true;
-        if (!closeSent) {
+        if (!sender.isCloseSent()) {
             // RFC 6455 §5.5.1: answer with a close frame, typically echoing the code received.
             try {
-                sendClose(close.code(), "");
+                sender.sendClose(close.code(), "");
             } catch (IOException e) {
                 // §7.1.5: the close code is the one received. A peer that is gone (a reset right after its close
                 // frame) cannot read the answer, and that does not turn its close into a failure.
@@ -488,8 +454,8 @@ public final class WebSocketSession implements WebSocket {
     private void fail(int code, String message) {
         LOG.log(DEBUG, () -> "[" + logName() + "] failing websocket with " + code + ": " + message);
         try {
-            if (!closeSent) {
-                sendClose(code, CloseFrames.truncateReason(message));
+            if (!sender.isCloseSent()) {
+                sender.sendClose(code, CloseFrames.truncateReason(message));
             }
             transport.shutdownOutput();
             lingerAndClose(true);
@@ -532,165 +498,41 @@ public final class WebSocketSession implements WebSocket {
     @Override
     public void sendText(String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        sendWhole(Opcode.TEXT, bytes);
+        sender.sendWhole(Opcode.TEXT, bytes);
     }
 
     @Override
     public void sendBinary(byte[] bytes) throws IOException {
-        sendWhole(Opcode.BINARY, Objects.requireNonNull(bytes, "bytes"));
-    }
-
-    private void sendWhole(Opcode opcode, byte[] bytes) throws IOException {
-        frameLock.lock();
-        try {
-            checkSendable();
-            awaitTurn();
-            writeDataFrame(opcode, true, bytes, 0, bytes.length);
-        } finally {
-            frameLock.unlock();
-        }
+        sender.sendWhole(Opcode.BINARY, Objects.requireNonNull(bytes, "bytes"));
     }
 
     @Override
     public OutputStream binaryStream() throws IOException {
-        startStream();
-        return new FragmentOutputStream(this, Opcode.BINARY);
+        sender.startStream();
+        return new FragmentOutputStream(sender, Opcode.BINARY);
     }
 
     @Override
     public Writer textStream() throws IOException {
-        startStream();
-        return new OutputStreamWriter(new FragmentOutputStream(this, Opcode.TEXT), StandardCharsets.UTF_8);
-    }
-
-    /** Takes the turn for a streamed message, once no other stream holds it. */
-    private void startStream() throws IOException {
-        frameLock.lock();
-        try {
-            checkSendable();
-            awaitTurn();
-            streaming = true;
-        } finally {
-            frameLock.unlock();
-        }
-    }
-
-    /** Waits, holding the frame lock, while a streamed message holds the turn. */
-    private void awaitTurn() throws IOException {
-        while (streaming) {
-            if (streamEnded == null) {
-                streamEnded = frameLock.newCondition();
-            }
-            try {
-                streamEnded.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted waiting to send a message");
-            }
-        }
-    }
-
-    /** Ends a streamed message's hold on sending; called once by its stream. */
-    void endStream() {
-        frameLock.lock();
-        try {
-            streaming = false;
-            if (streamEnded != null) {
-                streamEnded.signalAll();
-            }
-        } finally {
-            frameLock.unlock();
-        }
-    }
-
-    /**
-     * Sends one fragment of a streamed message, compressed if permessage-deflate was agreed; the caller's stream
-     * holds the turn.
-     *
-     * @param opcode TEXT or BINARY for the first frame, CONTINUATION for the others
-     */
-    void sendFragment(Opcode opcode, boolean fin, byte[] bytes, int offset, int length) throws IOException {
-        frameLock.lock();
-        try {
-            checkSendable();
-            writeDataFrame(opcode, fin, bytes, offset, length);
-        } finally {
-            frameLock.unlock();
-        }
-    }
-
-    /** Writes and flushes one data frame; the caller holds the frame lock. */
-    private void writeDataFrame(Opcode opcode, boolean fin, byte[] bytes, int offset, int length)
-            throws IOException {
-        WebSocketFrameWriter out = writer();
-        try {
-            if (deflate != null) {
-                if (deflater == null) {
-                    deflater = deflate.newDeflater(role());
-                }
-                MessageBuffer compressed = new MessageBuffer();
-                deflater.deflate(bytes, offset, length, fin, compressed);
-                out.writeFrame(opcode, fin, opcode != Opcode.CONTINUATION, compressed.array(), 0,
-                        compressed.size());
-            } else {
-                out.writeFrame(opcode, fin, false, bytes, offset, length);
-            }
-            out.flush();
-        } catch (IOException e) {
-            throw timedOutOr(e);
-        }
-    }
-
-    /** The frame writer, made for the first frame after a wait that was handed off; the frame lock is held. */
-    private WebSocketFrameWriter writer() {
-        if (writer == null) {
-            writer = new WebSocketFrameWriter(WireOutput.of(transport.output(), pool), role());
-        }
-        return writer;
+        sender.startStream();
+        return new OutputStreamWriter(new FragmentOutputStream(sender, Opcode.TEXT), StandardCharsets.UTF_8);
     }
 
     @Override
     public void ping(byte[] payload) throws IOException {
-        checkControlPayload(payload);
-        checkSendable();
-        sendControl(Opcode.PING, payload);
+        sender.sendApplicationControl(Opcode.PING, payload);
     }
 
     @Override
     public void pong(byte[] payload) throws IOException {
-        checkControlPayload(payload);
-        checkSendable();
-        sendControl(Opcode.PONG, payload);
-    }
-
-    private static void checkControlPayload(byte[] payload) {
-        if (payload.length > 125) {
-            throw new IllegalArgumentException("control frame payload of " + payload.length + " bytes exceeds 125");
-        }
-    }
-
-    private void sendControl(Opcode opcode, byte[] payload) throws IOException {
-        frameLock.lock();
-        try {
-            if (closeSent || terminated) {
-                return; // nothing may follow a close frame (RFC 6455 §5.5.1)
-            }
-            WebSocketFrameWriter out = writer();
-            out.writeFrame(opcode, true, false, payload, 0, payload.length);
-            out.flush();
-        } catch (IOException e) {
-            throw timedOutOr(e);
-        } finally {
-            frameLock.unlock();
-        }
+        sender.sendApplicationControl(Opcode.PONG, payload);
     }
 
     @Override
     public void close(int code, String reason) throws IOException {
         CloseFrames.requireSendable(code);
         CloseFrames.payload(code, reason); // checks the reason before anything is sent
-        closedByApplication = true;
-        if (!sendClose(code, reason)) {
+        if (!sender.sendApplicationClose(code, reason)) {
             return;
         }
         long closeDeadline = timers().restartClosing(System.nanoTime());
@@ -711,37 +553,9 @@ public final class WebSocketSession implements WebSocket {
         }
     }
 
-    /** Sends the close frame unless one was sent; returns whether this call sent it. */
-    private boolean sendClose(int code, String reason) throws IOException {
-        frameLock.lock();
-        try {
-            if (closeSent || terminated) {
-                return false;
-            }
-            closeSent = true;
-            WebSocketFrameWriter out = writer();
-            out.writeClose(code, reason);
-            out.flush();
-            return true;
-        } catch (IOException e) {
-            throw timedOutOr(e);
-        } finally {
-            frameLock.unlock();
-        }
-    }
-
-    private void checkSendable() throws IOException {
-        if (closedByApplication) {
-            throw new IllegalStateException("WebSocket close() was called: nothing more may be sent");
-        }
-        if (closeSent || terminated) {
-            throw new IOException("WebSocket is closed: " + (closeReceived ? "the peer closed it" : "it failed"));
-        }
-    }
-
     @Override
     public boolean isOpen() {
-        return !closeSent && !closeReceived && !terminated;
+        return sender.isOpen() && !terminated;
     }
 
     /**
@@ -753,7 +567,7 @@ public final class WebSocketSession implements WebSocket {
      */
     public void goAway(int code, String reason) {
         try {
-            if (sendClose(code, reason)) {
+            if (sender.sendClose(code, reason)) {
                 timers().startClosing(System.nanoTime());
             }
         } catch (IOException e) {
@@ -779,7 +593,7 @@ public final class WebSocketSession implements WebSocket {
             }
             running = timers();
         }
-        switch (running.due(now, writeDeadline, closeSent)) {
+        switch (running.due(now, writeDeadline, sender.isCloseSent())) {
             case NONE -> { }
             case PING -> Thread.ofVirtual().name("wisp-ws-ping-" + logName()).start(this::sendIdlePing);
             case ABORT -> {
@@ -792,7 +606,7 @@ public final class WebSocketSession implements WebSocket {
 
     private void sendIdlePing() {
         try {
-            sendControl(Opcode.PING, new byte[0]);
+            sender.sendControl(Opcode.PING, new byte[0]);
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] idle ping not sent: " + e.getMessage());
         }
@@ -812,17 +626,7 @@ public final class WebSocketSession implements WebSocket {
         if (inflater != null) {
             inflater.close();
         }
-        if (deflate != null) {
-            // A sender holding the lock fails fast now that the transport is closed.
-            frameLock.lock();
-            try {
-                if (deflater != null) {
-                    deflater.close();
-                }
-            } finally {
-                frameLock.unlock();
-            }
-        }
+        sender.release();
     }
 
     /**
@@ -833,8 +637,22 @@ public final class WebSocketSession implements WebSocket {
         return (isServer ? "c" : "k") + connectionId;
     }
 
-    private Role role() {
+    Role role() {
         return isServer ? Role.SERVER : Role.CLIENT;
+    }
+
+    /** The agreed permessage-deflate, or null without it. */
+    PerMessageDeflate deflate() {
+        return deflate;
+    }
+
+    /** A new output over the transport, for the sender's frame writer. */
+    WireOutput newOutput() {
+        return WireOutput.of(transport.output(), pool);
+    }
+
+    boolean isTerminated() {
+        return terminated;
     }
 
     private void closeTransport() {
