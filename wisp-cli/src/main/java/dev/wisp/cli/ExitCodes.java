@@ -13,6 +13,7 @@ import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.TlsHandshakeException;
 import dev.wisp.client.TooManyRedirectsException;
 import dev.wisp.client.UnresolvedHostException;
+import dev.wisp.client.WebSocketNeedsTunnelException;
 import dev.wisp.client.WebSocketRefusedException;
 
 /**
@@ -57,6 +58,7 @@ final class ExitCodes {
             case CallCanceledException e -> FAILURE;
             case RequestQueueFullException e -> FAILURE;
             case WebSocketRefusedException e -> HTTP_ERROR;
+            case WebSocketNeedsTunnelException e -> FAILURE;
             case TooManyRedirectsException e -> TOO_MANY_REDIRECTS;
             case RedirectRefusedException e -> FAILURE;
         };

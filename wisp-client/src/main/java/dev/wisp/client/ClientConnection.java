@@ -163,20 +163,40 @@ public final class ClientConnection implements AutoCloseable {
      * {@link #reconnect()}. The request may set any header but those the upgrade owns (Connection, Upgrade,
      * Sec-WebSocket-Key, -Accept, -Version; -Extensions comes from {@link WebSocketConfig#permessageDeflate()}).
      *
+     * <p>Through an HTTP proxy, only a connection to an {@code https:} origin can be upgraded: it is a
+     * {@code CONNECT} tunnel. One to an {@code http:} origin carries requests to the proxy in absolute-form, and a
+     * forward proxy does not relay an upgrade, so it is refused before anything is sent; open such a WebSocket with
+     * {@link Client#webSocket(String, WebSocketConfig)}, which tunnels {@code ws:} through the proxy.
+     *
      * @throws ConnectionClosedException if the connection is not connected (closed, or its last response ended it)
      * @throws WebSocketRefusedException if the server answers with another status than 101; the connection closes
+     * @throws WebSocketNeedsTunnelException if the connection goes through an HTTP proxy to an http origin; the
+     *     connection is unchanged
      * @throws IllegalArgumentException if the request sets a header the upgrade owns, is not a GET, has a body,
      *     or is for another origin
      */
     public WebSocket upgradeToWebSocket(Request request, WebSocketConfig config, WebSocketListener listener)
             throws IOException {
-        return connection.upgrade(request, config, Objects.requireNonNull(listener, "listener"),
-                new CallContext(request, this.config));
+        Objects.requireNonNull(listener, "listener");
+        checkTunnelled();
+        return connection.upgrade(request, config, listener, new CallContext(request, this.config));
     }
 
     /** Upgrades this connection to a WebSocket read with {@link WebSocket#receive()}; see the listener variant. */
     public WebSocket upgradeToWebSocket(Request request, WebSocketConfig config) throws IOException {
+        checkTunnelled();
         return connection.upgrade(request, config, null, new CallContext(request, this.config));
+    }
+
+    /**
+     * Refuses an upgrade on a connection to an HTTP proxy that forwards requests in absolute-form: https origins
+     * and SOCKS proxies give a tunnel (the connector opens it), an http origin through an HTTP proxy does not.
+     */
+    private void checkTunnelled() throws WebSocketNeedsTunnelException {
+        Optional<ProxyConfig> proxy = config.proxyFor(origin());
+        if (proxy.isPresent() && !proxy.get().isSocks() && !origin().isTls()) {
+            throw new WebSocketNeedsTunnelException(origin(), proxy.get());
+        }
     }
 
     /** Closes the connection at once; an exchange in progress fails, queued calls fail until a reconnect. */

@@ -10,7 +10,7 @@ import java.io.IOException;
 public abstract sealed class HttpCallException extends IOException permits UnresolvedHostException,
         ConnectRefusedException, ConnectFailedException, TlsHandshakeException, ResponseProtocolException,
         TimeoutExceededException, ConnectionClosedException, CallCanceledException, RequestQueueFullException,
-        WebSocketRefusedException, TooManyRedirectsException, RedirectRefusedException {
+        WebSocketRefusedException, WebSocketNeedsTunnelException, TooManyRedirectsException, RedirectRefusedException {
 
     HttpCallException(String message, Throwable cause) {
         super(message, cause);

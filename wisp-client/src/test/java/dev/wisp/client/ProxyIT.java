@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.TestCertificate;
+import dev.wisp.testing.TestCertificate.KeyType;
+import dev.wisp.testing.TestCertificates;
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsIdentity;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
@@ -28,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Through tinyproxy: http requests in absolute-form, https through a CONNECT tunnel to openssl s_server, a ws
- * WebSocket through a CONNECT tunnel, proxy credentials for the proxy only, its 407 as a typed error, and hosts on
- * the bypass list reached directly.
+ * WebSocket through a CONNECT tunnel, the upgrade of a live connection where it is a tunnel and its refusal where it
+ * is not, proxy credentials for the proxy only, its 407 as a typed error, and hosts on the bypass list reached
+ * directly.
  */
 class ProxyIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -43,7 +49,11 @@ class ProxyIT {
     static void start() throws Exception {
         proxy = TinyproxyPeer.start(Files.createDirectories(directory.resolve("proxy")));
         tlsOrigin = OpensslPeer.start(Files.createDirectories(directory.resolve("tls")));
-        origin = Server.create(ServerConfig.builder().port(0).build(), Router.builder()
+        origin = Server.create(ServerConfig.builder().port(0).build(), router()).start();
+    }
+
+    private static Router router() {
+        return Router.builder()
                 .get("/seen", (request, response) -> response.send("via " + request.headers().firstOrNull("Via")
                         + ", proxy auth " + request.headers().firstOrNull("Proxy-Authorization")))
                 .webSocket("/echo", WebSocketConfig.defaults(), request -> new WebSocketListener() {
@@ -52,7 +62,7 @@ class ProxyIT {
                         webSocket.sendText("echo " + text);
                     }
                 })
-                .build()).start();
+                .build();
     }
 
     @AfterAll
@@ -108,9 +118,7 @@ class ProxyIT {
             try (Client client = Client.create(ClientConfig.builder().proxy(withCredentials()).build())) {
                 WebSocket webSocket = client.webSocket("ws://127.0.0.1:" + origin.port() + "/echo",
                         WebSocketConfig.defaults());
-                webSocket.sendText("through tinyproxy");
-                assertEquals(Optional.of(new WebSocketMessage.Text("echo through tinyproxy")), webSocket.receive());
-                webSocket.close();
+                assertEchoes(webSocket, "through tinyproxy");
             }
         });
     }
@@ -159,5 +167,69 @@ class ProxyIT {
                 assertTrue(client.send(Request.get(url)).text().contains("tinyproxy"), "not bypassed");
             }
         });
+    }
+
+    @Test
+    void refusesToUpgradeAConnectionThatIsNotATunnelBeforeSendingAnything() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            // Before this refusal, the upgrade went to tinyproxy in origin-form and without the proxy's credentials:
+            // its 407 came back as a WebSocketRefusedException, as if the origin had refused.
+            Origin plain = Origin.plaintext("127.0.0.1", origin.port());
+            try (ClientConnection connection = ClientConnection.connect(plain,
+                    ClientConfig.builder().proxy(withCredentials()).build())) {
+                WebSocketNeedsTunnelException refused = assertThrows(WebSocketNeedsTunnelException.class,
+                        () -> connection.upgradeToWebSocket(Request.get(plain.uri("/echo").toString()),
+                                WebSocketConfig.defaults()));
+                assertEquals("cannot upgrade the connection to http://127.0.0.1:" + origin.port() + " to WebSocket:"
+                        + " it goes through the HTTP proxy 127.0.0.1:" + proxy.port() + ", which takes requests in"
+                        + " absolute-form and would not relay the upgrade; a WebSocket needs a CONNECT tunnel there"
+                        + " (RFC 6455 §4.1): use Client.webSocket, which opens one, or an https origin",
+                        refused.getMessage());
+                String seen = connection.send(Request.get(plain.uri("/seen").toString())).text();
+                assertTrue(seen.contains("tinyproxy"), "the connection still carries HTTP: " + seen);
+            }
+        });
+    }
+
+    @Test
+    void upgradesAConnectionToAnHttpsOriginThroughItsConnectTunnel() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            TestCertificate ca = TestCertificates.ca(KeyType.EC);
+            TestCertificate certificate = TestCertificates.server(ca, KeyType.EC);
+            ServerConfig tls = ServerConfig.builder().port(0).tls(TlsConfig.builder()
+                    .identity(TlsIdentity.pem(certificate.chainPem(), certificate.keys().pkcs8Pem())).build()).build();
+            try (Server server = Server.create(tls, router()).start()) {
+                Origin secure = Origin.tls("localhost", server.port());
+                ClientConfig config = ClientConfig.builder().proxy(withCredentials())
+                        .tls(TlsConfig.builder().trustedCertificatesPem(ca.certificatePem()).build()).build();
+                try (ClientConnection connection = ClientConnection.connect(secure, config)) {
+                    assertEquals("via null, proxy auth null",
+                            connection.send(Request.get(secure.uri("/seen").toString())).text());
+                    WebSocket webSocket = connection.upgradeToWebSocket(Request.get(secure.uri("/echo").toString()),
+                            WebSocketConfig.defaults());
+                    assertEchoes(webSocket, "tunnelled");
+                }
+            }
+        });
+    }
+
+    @Test
+    void upgradesAConnectionToAHostTheProxyIsBypassedFor() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Origin plain = Origin.plaintext("127.0.0.1", origin.port());
+            try (ClientConnection connection = ClientConnection.connect(plain,
+                    ClientConfig.builder().proxy(withCredentials().withBypass("127.0.0.1")).build())) {
+                WebSocket webSocket = connection.upgradeToWebSocket(Request.get(plain.uri("/echo").toString()),
+                        WebSocketConfig.defaults());
+                assertEchoes(webSocket, "direct");
+            }
+        });
+    }
+
+    /** Sends a text to the origin's echo endpoint and reads its answer, then closes the WebSocket. */
+    private static void assertEchoes(WebSocket webSocket, String text) throws IOException {
+        webSocket.sendText(text);
+        assertEquals(Optional.of(new WebSocketMessage.Text("echo " + text)), webSocket.receive());
+        webSocket.close();
     }
 }

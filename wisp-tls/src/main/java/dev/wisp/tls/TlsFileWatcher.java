@@ -18,8 +18,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * across platforms, and a poll of a few files is cheap.
  *
  * <p>A failed reload keeps the material in use; it is logged at WARNING by {@link TlsContext#reload()} and kept
- * in {@link TlsContext#lastReloadFailure()}; the next change tries again. {@link #close()} stops the thread and
- * waits for it. Thread-safe.
+ * in {@link TlsContext#lastReloadFailure()}; the next change tries again. Any other failure of a look at the files
+ * or of a reload (a {@code RuntimeException} from a key store's provider, an {@code OutOfMemoryError}) does not end
+ * the watching: it is logged at WARNING, the first of a run of them only, and the next interval tries the same
+ * change again. {@link #close()} stops the thread and waits for it. Thread-safe.
+ *
+ * <p>The wait between looks is a {@code Condition.awaitNanos}. Short of memory for its node, the JDK's
+ * {@code AbstractQueuedSynchronizer} (as of JDK 25) does not throw and does not block for good: it releases the
+ * lock, sleeps 10 ms, takes the lock back by polling it with a backoff of at most about a second, and returns the
+ * time left less those 10 ms. The lock is held only for a few field updates, so the wait ends, a little early.
  */
 public final class TlsFileWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TlsFileWatcher.class.getName());
@@ -83,23 +90,54 @@ public final class TlsFileWatcher implements AutoCloseable {
 
     private void run() {
         List<String> seen = initial;
+        boolean failing = false;
         while (waitInterval()) {
-            List<String> now = snapshot();
-            if (now.equals(seen)) {
-                continue;
-            }
-            seen = now;
-            lock.lock();
             try {
-                reloads++;
-            } finally {
-                lock.unlock();
+                seen = poll(seen);
+                failing = false;
+            } catch (RuntimeException | Error e) {
+                // The files' state stays as last seen, so the next interval tries this change again.
+                warn(e, failing);
+                failing = true;
             }
-            try {
-                context.reload();
-            } catch (TlsConfigException e) {
-                LOG.log(System.Logger.Level.DEBUG, "reload after a file change failed; waiting for the next change");
-            }
+        }
+    }
+
+    /**
+     * Looks at the files once and reloads if they changed since {@code seen}.
+     *
+     * @return the state to compare the next look with: the new one once a reload has been made, even a failed
+     *     one ({@link TlsConfigException}: the next change tries again)
+     */
+    private List<String> poll(List<String> seen) {
+        List<String> now = snapshot();
+        if (now.equals(seen)) {
+            return seen;
+        }
+        lock.lock();
+        try {
+            reloads++;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            context.reload();
+        } catch (TlsConfigException e) {
+            LOG.log(System.Logger.Level.DEBUG, "reload after a file change failed; waiting for the next change");
+        }
+        return now;
+    }
+
+    /**
+     * Logs an unexpected failure at WARNING, or at DEBUG when the look before failed too, so that a failure that
+     * lasts logs once and not at every interval.
+     */
+    private static void warn(Throwable failure, boolean repeated) {
+        try {
+            LOG.log(repeated ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "looking at the TLS files or reloading them failed; trying again at the next interval", failure);
+        } catch (RuntimeException | Error e) {
+            // Logging failed too (a full heap leaves no room for the record): watching matters more than the line.
         }
     }
 
