@@ -17,6 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * scheduler then runs at once since its carriers are idle.
  */
 final class PlatformWakeups {
+    /** The pause before the relay tries again after a failure (for want of memory). */
+    private static final long RETRY_NANOS = 10_000_000L;
     private static final Queue<Thread> PENDING = new ConcurrentLinkedQueue<>();
     private static final Thread RELAY = Thread.ofVirtual().name("wisp-wakeup-relay").start(PlatformWakeups::relayLoop);
 
@@ -41,10 +43,15 @@ final class PlatformWakeups {
         }
     }
 
+    /** Outlives anything, as {@link PlatformStarts}' relay does: without it, an idle server's watcher woke no one. */
     private static void relayLoop() {
         while (true) {
-            relay();
-            LockSupport.park();
+            try {
+                relay();
+                LockSupport.park();
+            } catch (RuntimeException | Error e) {
+                LockSupport.parkNanos(RETRY_NANOS);
+            }
         }
     }
 }
