@@ -1,12 +1,15 @@
 package dev.wisp.transport;
 
 import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.Pipe;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -47,10 +50,21 @@ public final class InputWatcher implements AutoCloseable {
     /** How many threads wait, started, to run the next tasks; see {@link SpareThreads}. */
     private static final int SPARE_THREADS = 32;
 
-    private final Selector selector;
+    /**
+     * The selector; replaced by {@link #rebuildSelector()} after a turn that ran out of memory. Volatile for the
+     * threads that wake it.
+     */
+    private volatile Selector selector;
+    /** Whether a turn ran out of memory since the selector was made; the watcher's thread only. */
+    private boolean selectorSuspect;
     private final SpareThreads threads;
     /** Watches to register; the selector's own thread registers them, so no other thread touches the selector. */
     private final Queue<Watch> toRegister = new ConcurrentLinkedQueue<>();
+    /**
+     * Watches whose transport's read deadline passed, to end on the watcher's next turn as if their input were
+     * ready (see {@link Watch#expire()}).
+     */
+    private final Queue<Watch> toExpire = new ConcurrentLinkedQueue<>();
     /**
      * Tasks to start on the watcher's own thread, on its next turn: those of transports closed by other threads,
      * and those whose thread could not start.
@@ -167,9 +181,13 @@ public final class InputWatcher implements AutoCloseable {
         try {
             while (!closed) {
                 try {
+                    if (selectorSuspect) {
+                        rebuildSelector();
+                    }
                     turn();
                 } catch (OutOfMemoryError | LinkageError e) {
                     // A linkage error here is a class or call site that a full heap kept from loading
+                    selectorSuspect = true;
                     shortOfMemory(e);
                 }
             }
@@ -189,11 +207,61 @@ public final class InputWatcher implements AutoCloseable {
      */
     private void turn() throws IOException {
         registerNew();
+        expireQueued();
         if (ended.isEmpty()) { // a registration that failed has ended its watch: start it without waiting
             selector.select(onReady, toStart.isEmpty() ? 0 : RETRY_MILLIS);
         }
         startEnded();
         startQueuedOnTurn();
+    }
+
+    /**
+     * Moves every wait to a new selector, before the first turn after one that ran out of memory. Why: the JDK
+     * makes a registration in several steps (the selector's key, its key set, its update queue, then the channel's
+     * key list), each of which may fail for want of memory. One that failed midway leaves a key in the selector
+     * that the channel does not know of: registering the channel again then makes a second key for the same
+     * descriptor, which the selector's update fails on (the descriptor is in epoll already), and a descriptor
+     * closed and reused by a new connection has its readiness go to the stale key. The old selector closes, which
+     * drops its keys, stale ones included; the channels stay open and non-blocking.
+     */
+    private void rebuildSelector() {
+        Selector old = selector;
+        Selector fresh;
+        try {
+            fresh = Selector.open();
+        } catch (IOException e) {
+            return; // descriptors are short too: the old selector goes on, and the next turn tries again
+        }
+        try {
+            for (SelectionKey key : old.keys()) {
+                if (key.isValid() && key.attachment() instanceof Watch watch && watch.isWaiting()) {
+                    registerAgain(key.channel(), fresh, watch);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            closeQuietly(fresh); // the old one goes on; the next successful turn tries again
+            throw e;
+        }
+        selector = fresh;
+        selectorSuspect = false;
+        closeQuietly(old);
+        LOG.log(INFO, "the input watcher's selector was made anew after it ran out of memory");
+    }
+
+    private static void registerAgain(SelectableChannel channel, Selector fresh, Watch watch) {
+        try {
+            channel.register(fresh, SelectionKey.OP_READ, watch);
+        } catch (ClosedChannelException closed) {
+            // closed meanwhile: its close ended the wait, and the task is queued
+        }
+    }
+
+    private static void closeQuietly(Selector selector) {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "closing a selector: " + e);
+        }
     }
 
     /**
@@ -241,6 +309,29 @@ public final class InputWatcher implements AutoCloseable {
                 if (watch.claim()) {
                     ended.add(watch);
                 }
+            }
+        }
+    }
+
+    /**
+     * Ends the watches whose deadline passed, as {@link #ready} does for a selected key. Why not leave it to the
+     * selection, which the sweeper's shut input makes ready: a watch that a full heap kept from its registration (a
+     * step of the JDK's register that failed midway) is never selected, and its connection stayed open for good.
+     * The key is cancelled before the claim and taken from the queue after it: should memory run out between
+     * them, the next turn finds the watch again and does no step twice.
+     */
+    private void expireQueued() {
+        Watch watch;
+        while ((watch = toExpire.peek()) != null) {
+            ended.ensureCapacity(ended.size() + 1);
+            SocketChannel channel = watch.transport.channel();
+            SelectionKey key = channel == null ? null : channel.keyFor(selector);
+            if (key != null) {
+                key.cancel();
+            }
+            toExpire.poll();
+            if (watch.claim()) {
+                ended.add(watch);
             }
         }
     }
@@ -356,6 +447,9 @@ public final class InputWatcher implements AutoCloseable {
         while ((watch = toRegister.poll()) != null) {
             open.add(watch);
         }
+        while ((watch = toExpire.poll()) != null) {
+            open.add(watch); // claimed once at most, like the others: one listed twice starts once
+        }
         for (Watch each : ended) {
             restoreBlocking(each.transport.channel());
             startTask(each.task);
@@ -436,9 +530,25 @@ public final class InputWatcher implements AutoCloseable {
             this.task = task;
         }
 
+        /** Whether this wait has not ended yet. */
+        private boolean isWaiting() {
+            return transport.isWatchedBy(this);
+        }
+
         /** Claims the end of this wait: true for the one caller that ends it. */
         private boolean claim() {
             return transport.unwatched(this);
+        }
+
+        /**
+         * Ends the wait because its deadline passed, from the sweeper's thread: the watcher ends it on its next turn
+         * as if the input were ready, unless it has ended by then; the task then finds the input shut.
+         *
+         * @throws OutOfMemoryError if the watch cannot be queued; the caller tries again later
+         */
+        void expire() {
+            toExpire.add(this);
+            selector.wakeup();
         }
 
         /**

@@ -171,12 +171,36 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
         }
     }
 
+    /**
+     * Ends the input watcher's wait this transport is in, if any, as though input had arrived: for the thread that
+     * enforces the read deadline, after it shut the input. The selection would see the shut input too; this also
+     * ends a wait that the watcher could not register.
+     *
+     * @throws OutOfMemoryError if memory is short; call again later
+     */
+    public final void expireWatch() {
+        InputWatcher.Watch waiting = watch;
+        if (waiting != null) {
+            waiting.expire();
+        }
+    }
+
+    /** Whether the input watcher holds this transport's wait. */
+    public final boolean isWatched() {
+        return watch != null;
+    }
+
     /** Records the watcher's wait this transport is in; no thread blocks on the socket while it lasts. */
     final void watched(InputWatcher.Watch waiting) {
         watch = waiting;
         if (socket instanceof ChannelSocket channelSocket) {
             channelSocket.unlistIfIdle();
         }
+    }
+
+    /** Whether this is the watcher's wait the transport is in. */
+    final boolean isWatchedBy(InputWatcher.Watch waiting) {
+        return watch == waiting;
     }
 
     /** Ends the watcher's wait: true for the one caller that clears it. */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +127,33 @@ class InputWatcherIT {
             assertTrue(timedOut.isOpen(), "a shut input leaves the connection open, for the 408");
             closedByPeer.close();
             timedOut.close();
+        });
+    }
+
+    @Test
+    void aWatchWhoseDeadlinePassedEndsWithoutTheSelection() {
+        // The sweeper also ends the wait itself, since a watch that a full heap kept from its registration is never
+        // selected: here the input is not shut, so only that ending can run the task; no byte is lost by it.
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            PlainTransport transport = acceptPlain();
+            BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+            CountDownLatch started = new CountDownLatch(1);
+            Runnable reading = reading(transport, runs);
+            watcher.watch(transport, () -> {
+                started.countDown();
+                reading.run();
+            });
+            Thread.sleep(50); // registered by now: the expiry cancels its key
+            transport.expireWatch();
+            assertTrue(started.await(10, TimeUnit.SECONDS), "the task ran, with nothing to read");
+            assertFalse(transport.isWatched(), "the wait ended");
+            peers.get(0).write(ByteBuffer.wrap(new byte[] {'x'}));
+            Run run = runs.take();
+            assertTrue(run.blocking(), "the channel blocks again for the task");
+            assertEquals('x', run.firstByte(), "the task reads the byte sent after the wait ended");
+            assertNull(runs.poll(100, TimeUnit.MILLISECONDS), "the task ran once");
+            transport.expireWatch(); // no wait any more: nothing to do
+            transport.close();
         });
     }
 

@@ -193,15 +193,28 @@ abstract class ServerConnection implements Runnable {
      * Ends a read whose deadline has passed by shutting the input; the protocol answers as it sees fit (HTTP/1.1
      * with 408). Ends a write whose deadline has passed by closing the connection, since a shut input would not
      * end it.
+     *
+     * @return whether the connection is orphaned, its read deadline passed with no thread to serve it: the caller
+     *     then calls {@link #reclaimOrphan()}, outside the registry's locks
      */
-    final void expireIfLate(long nowNanos) {
+    final boolean expireIfLate(long nowNanos) {
         long deadline = transport.readDeadlineNanos();
-        if (deadline != 0 && nowNanos - deadline > 0 && !timedOut) {
-            timedOut = true;
-            try {
-                transport.shutdownInput();
-            } catch (IOException e) {
-                abort("timeout");
+        boolean orphaned = false;
+        if (deadline != 0 && nowNanos - deadline > 0) {
+            if (!timedOut) {
+                timedOut = true; // first: the thread that the shut input wakes asks whether it timed out
+                try {
+                    transport.shutdownInput();
+                } catch (IOException e) {
+                    abort("timeout");
+                }
+                transport.expireWatch(); // should it fail for want of memory, a later tick ends the wait (below)
+            } else if (transport.isWatched()) {
+                // Still waiting in the input watcher a tick after its deadline ended the wait: a wait that began
+                // after the input was shut, or whose ending was lost for want of memory. Ended again, until it is.
+                transport.expireWatch();
+            } else {
+                orphaned = isOrphaned();
             }
         }
         long writeDeadline = transport.writeDeadlineNanos();
@@ -209,6 +222,7 @@ abstract class ServerConnection implements Runnable {
             abort("write timeout");
         }
         sweep(nowNanos);
+        return orphaned;
     }
 
     /**
@@ -216,6 +230,28 @@ abstract class ServerConnection implements Runnable {
      * closing timeouts); nothing for HTTP/1.1, whose timeouts are all read and write deadlines. Must not block.
      */
     void sweep(long nowNanos) {
+    }
+
+    /**
+     * Whether no thread will ever serve the connection again: the thread that served it last has ended, and no
+     * wait of the input watcher will start another. A thread always closes its connection, hands it to the watcher
+     * or to the next protocol before it ends; one that did not died of an error that even the close could not
+     * survive (a full heap fails whatever allocates next, the log line of an uncaught error included).
+     */
+    private boolean isOrphaned() {
+        Thread last = thread;
+        return last != null && last.getState() == Thread.State.TERMINATED && !transport.isWatched();
+    }
+
+    /**
+     * Frees what an orphaned connection holds, on the sweeper's thread: a read deadline that passed and shut the
+     * input woke no thread, so it would stay open and counted for good. Nothing is written (the sweeper must not
+     * block), and no thread can use the connection meanwhile: it has none.
+     */
+    final void reclaimOrphan() {
+        STATE.setVolatile(this, CLOSING);
+        logQuietly(WARNING, "its thread ended without closing it; closed at its deadline", null);
+        releaseResources(false);
     }
 
     /** Closes the connection if it is idle; called by the registry to make room. */
@@ -288,7 +324,7 @@ abstract class ServerConnection implements Runnable {
     final void close(String reason) {
         STATE.setVolatile(this, CLOSING);
         ConnectionInfo info = announced ? infoIfMemory() : null; // before the socket closes: its local address
-        releaseResources();
+        releaseResources(true);
         try {
             LOG.log(DEBUG, () -> "[c" + id + "] closed: " + reason);
             if (announced) {
@@ -306,11 +342,13 @@ abstract class ServerConnection implements Runnable {
      * registry freed. Each step is tried even if one before it failed, for want of memory above all: a full heap
      * fails whatever allocates next, and a connection left counted or open would be lost for good.
      */
-    private void releaseResources() {
-        try {
-            transport.shutdownOutput();
-        } catch (IOException | RuntimeException | Error e) {
-            debugQuietly("shutting the output failed: ", e); // the close below ends the output anyway
+    private void releaseResources(boolean shutOutputFirst) {
+        if (shutOutputFirst) {
+            try {
+                transport.shutdownOutput();
+            } catch (IOException | RuntimeException | Error e) {
+                debugQuietly("shutting the output failed: ", e); // the close below ends the output anyway
+            }
         }
         closeTransport();
         try {
