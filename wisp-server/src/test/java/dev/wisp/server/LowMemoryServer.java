@@ -30,7 +30,7 @@ public final class LowMemoryServer {
         // Short timeouts: under a full heap a connection's thread may be stuck until one fires (see the test).
         // Over TLS in a run that tests TLS (the parent passes its setting on), so that handshakes meet the full heap.
         Server server = TestServers.start(ServerConfig.builder().headerTimeout(Duration.ofSeconds(2))
-                .readTimeout(Duration.ofSeconds(3)), router);
+                .readTimeout(Duration.ofSeconds(3)).idleTimeout(Duration.ofSeconds(3)), router);
         PrintStream out = System.out;
         out.println("port " + server.port());
         InputStream commands = System.in;

@@ -19,13 +19,17 @@ import org.junit.jupiter.api.Test;
  * A server whose heap fills up, in a child JVM with a small one ({@link LowMemoryServer}), and stays full for a
  * while, as requests arrive on an open connection (which the input watcher holds) and on new ones: nothing that
  * needs memory can go on meanwhile, a virtual thread's park included. Once memory is back, the same listener accepts
- * and serves, the timeouts fire, and no thread of the server's own (listener, timeout sweeper, input watcher)
- * ended with an uncaught error; over TLS too, where the handshakes meet the full heap. Each of them used to: the sweeper and the watcher died of the first
- * OutOfMemoryError, and the listener's pause waited for good (a timed wait short of memory for its queue node).
+ * and serves, the timeouts fire, every connection ends once its peer has gone (by its timeout at the latest), and no
+ * thread of the server's own (listener, timeout sweeper, input watcher, start relay) ended with an uncaught error;
+ * over TLS too, where the handshakes meet the full heap. Each of them failed once: the sweeper and the watcher died
+ * of the first OutOfMemoryError, the listener's pause waited for good (a timed wait short of memory for its queue
+ * node), the watcher's selection failed for good (a JDK class first initialized under the full heap), the start
+ * relay died (no new connection was served again), and a connection waiting in the watcher stayed open and counted
+ * (its registration had failed midway).
  *
  * <p>Not checked: the requests that arrived meanwhile. The JDK may lose a connection that a full heap met in
- * {@code accept()} (its {@code finishAccept} closes the new socket on an Exception, not an Error), and some
- * connections' threads, whose start or wake-up the JDK could not queue, may not run again.
+ * {@code accept()} (its {@code finishAccept} closes the new socket on an Exception, not an Error); such a
+ * connection was never counted.
  */
 class MemoryExhaustionIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -89,8 +93,15 @@ class MemoryExhaustionIT {
                     slow.send("GET /hello HTTP/1.1\r\nHost: x\r\n"); // the head never ends
                     assertTrue(slow.isReadable(EVENTUALLY), "the header timeout (2 s) did not fire; log: "
                             + child.logLines() + "; threads:\n" + child.threadDump());
-                    assertEquals(408, slow.readResponse().status());
+                    int status;
+                    try {
+                        status = slow.readResponse().status();
+                    } catch (IOException e) {
+                        throw new AssertionError("no 408 once the header timeout fired; log: " + child.logLines(), e);
+                    }
+                    assertEquals(408, status);
                 }
+                assertEquals(0, openConnectionsEventually(child), "connections still counted once every peer left");
                 List<String> died = child.logLines().stream().filter(line -> line.contains("in thread \"wisp-"))
                         .toList();
                 assertEquals(List.of(), died, "a thread of the server's own ended with an uncaught error");
@@ -121,6 +132,22 @@ class MemoryExhaustionIT {
         }
         throw new AssertionError("no answer to GET /hello once memory was back: " + failures + "; log: "
                 + child.logLines() + "; threads:\n" + child.threadDump());
+    }
+
+    /**
+     * The server's count of open connections once it drops to 0, or what it still is after {@link #EVENTUALLY}: a
+     * connection that the full heap met must end too, by its timeout at the latest (3 s).
+     */
+    private static int openConnectionsEventually(ChildServer child) throws InterruptedException {
+        long end = System.nanoTime() + EVENTUALLY.toNanos();
+        int open;
+        while ((open = Integer.parseInt(child.command("c").substring(1))) > 0 && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+        if (open > 0) {
+            System.err.println("connections still open; log: " + child.logLines() + "\nthreads:\n" + child.threadDump());
+        }
+        return open;
     }
 
     private static byte[] echoRequest(int bodyBytes) {
