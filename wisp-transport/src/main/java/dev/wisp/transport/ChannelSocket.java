@@ -153,18 +153,23 @@ final class ChannelSocket implements StreamSocket {
      * {@link LateWakeups#passedMark}), stamps the waits this scan is the first to see, and drops the socket from
      * the list once none has been blocked for a while. A thread may end its call and start another between the
      * reads here: the new call is then stamped a little late, or woken once early, which its retry absorbs.
+     *
+     * @return whether a thread was woken
      */
-    void wakeLate(int now, int sinceLastScan) {
+    boolean wakeLate(int now, int sinceLastScan) {
         if (!channel.isOpen()) {
             LateWakeups.unlist(this);
-            return;
+            return false;
         }
+        boolean woken = false;
         Thread blockedReader = reader;
         int readSince = readingSince;
         if (blockedReader != null && readSince == UNSEEN) {
             readingSince = stamp(now);
-        } else if (blockedReader != null && LateWakeups.passedMark(now - readSince, sinceLastScan)) {
+        } else if (blockedReader != null && LateWakeups.passedMark(now - readSince, sinceLastScan)
+                && (now - readSince >= LateWakeups.WAKE_BLIND_MILLIS || inputWaiting())) {
             LockSupport.unpark(blockedReader);
+            woken = true;
         }
         Thread blockedWriter = writer;
         int writeSince = writingSince;
@@ -173,12 +178,26 @@ final class ChannelSocket implements StreamSocket {
         } else if (blockedWriter != null && blockedWriter.isVirtual()
                 && LateWakeups.passedMark(now - writeSince, sinceLastScan)) {
             LockSupport.unpark(blockedWriter);
+            woken = true;
         }
         if (blockedReader != null || blockedWriter != null) {
             scansUnblocked = 0;
         } else if (++scansUnblocked >= LateWakeups.DROP_AFTER_SCANS) {
             scansUnblocked = 0;
             unlistIfIdle();
+        }
+        return woken;
+    }
+
+    /**
+     * Whether the kernel holds bytes for this socket (FIONREAD, under no lock a blocked read holds), or cannot say
+     * (the input shut, the socket closed): a wake-up then finds something to do.
+     */
+    private boolean inputWaiting() {
+        try {
+            return channel.socket().getInputStream().available() > 0;
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -79,6 +79,28 @@ class LateWakeupsTest {
     }
 
     @Test
+    void aReadWithNothingToReadIsWokenOnlyOnceItHasWaitedLong() throws Exception {
+        // At a moderate load, reads woken at 2 and 4 ms that had nothing to read cost more CPU than the requests.
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                SocketChannel peer = SocketChannel.open(server.getLocalAddress());
+                ChannelSocket socket = (ChannelSocket) StreamSocket.of(server.accept())) {
+            Thread reader = Thread.ofVirtual().start(() -> readOneByte(socket));
+            OneCarrier.awaitParked(reader);
+            int now = LateWakeups.nowMillis();
+            assertFalse(socket.wakeLate(now, 1), "the first scan stamps the wait");
+            for (int waited = 1; waited < LateWakeups.WAKE_BLIND_MILLIS; waited++) {
+                assertFalse(socket.wakeLate(now + waited, 1), "nothing to read: not woken after " + waited + " ms");
+            }
+            assertTrue(socket.wakeLate(now + LateWakeups.WAKE_BLIND_MILLIS, 1),
+                    "woken at the mark after a long wait, whatever the socket holds (the count misses the end)");
+
+            peer.write(ByteBuffer.wrap(new byte[] {42}));
+            reader.join();
+        }
+    }
+
+    @Test
     void aSocketWhoseWaitGoesToTheInputWatcherIsDropped() throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open()
                         .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
