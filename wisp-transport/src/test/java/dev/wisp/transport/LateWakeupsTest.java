@@ -54,10 +54,9 @@ class LateWakeupsTest {
 
     @Test
     void aSocketStaysListedWhileItsThreadsCallAndIsDroppedAfterScansThatFindNoneBlocked() throws Exception {
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                SocketChannel peer = SocketChannel.open(server.getLocalAddress());
-                ChannelSocket socket = (ChannelSocket) StreamSocket.of(server.accept())) {
+        try (Loopback loopback = Loopback.open()) {
+            ChannelSocket socket = loopback.socket();
+            SocketChannel peer = loopback.peer();
             Thread reader = Thread.ofVirtual().start(() -> readOneByte(socket));
             OneCarrier.awaitParked(reader);
             int now = LateWakeups.nowMillis();
@@ -81,10 +80,9 @@ class LateWakeupsTest {
     @Test
     void aReadWithNothingToReadIsWokenOnlyOnceItHasWaitedLong() throws Exception {
         // At a moderate load, reads woken at 2 and 4 ms that had nothing to read cost more CPU than the requests.
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                SocketChannel peer = SocketChannel.open(server.getLocalAddress());
-                ChannelSocket socket = (ChannelSocket) StreamSocket.of(server.accept())) {
+        try (Loopback loopback = Loopback.open()) {
+            ChannelSocket socket = loopback.socket();
+            SocketChannel peer = loopback.peer();
             Thread reader = Thread.ofVirtual().start(() -> readOneByte(socket));
             OneCarrier.awaitParked(reader);
             int now = LateWakeups.nowMillis();
@@ -102,12 +100,11 @@ class LateWakeupsTest {
 
     @Test
     void aSocketWhoseWaitGoesToTheInputWatcherIsDropped() throws Exception {
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                SocketChannel peer = SocketChannel.open(server.getLocalAddress());
-                ChannelSocket socket = (ChannelSocket) StreamSocket.of(server.accept());
-                PlainTransport transport = PlainTransport.of(socket, TimeUnit.SECONDS.toNanos(10));
+        try (Loopback loopback = Loopback.open();
+                PlainTransport transport = PlainTransport.of(loopback.socket(), TimeUnit.SECONDS.toNanos(10));
                 InputWatcher watcher = InputWatcher.start("test-watcher", Thread.ofVirtual().factory())) {
+            ChannelSocket socket = loopback.socket();
+            SocketChannel peer = loopback.peer();
             peer.write(ByteBuffer.wrap(new byte[] {42}));
             Thread.ofVirtual().start(() -> readOneByte(socket)).join();
             assertTrue(LateWakeups.isListed(socket), "listed by the read");
@@ -157,5 +154,23 @@ class LateWakeupsTest {
             System.exit(0); // the busy threads may still be winding down
         }
 
+    }
+
+    /** A loopback connection: the accepted side as a {@link ChannelSocket}, and its peer. */
+    private record Loopback(ServerSocketChannel server, SocketChannel peer, ChannelSocket socket)
+            implements AutoCloseable {
+        static Loopback open() throws IOException {
+            ServerSocketChannel server = ServerSocketChannel.open()
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SocketChannel peer = SocketChannel.open(server.getLocalAddress());
+            return new Loopback(server, peer, (ChannelSocket) StreamSocket.of(server.accept()));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            peer.close();
+            server.close();
+        }
     }
 }
