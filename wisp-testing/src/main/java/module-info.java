@@ -5,6 +5,7 @@
  */
 module dev.wisp.testing {
     requires transitive dev.wisp.core;
+    requires transitive java.logging;
     requires org.junit.jupiter.api;
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.forms.FormConfig;
 import dev.wisp.server.forms.Forms;
 import dev.wisp.server.forms.MultipartForm;
+import dev.wisp.testing.LogCapture;
 import dev.wisp.testing.SmallDisk;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,11 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,23 +42,8 @@ class UploadDiskFullIT {
         assertTimeoutPreemptively(RUN_TIMEOUT, () -> {
             try (SmallDisk disk = SmallDisk.mount(scratch, 256)) {
                 Path uploads = Files.createDirectory(disk.path().resolve("uploads"));
-                List<LogRecord> told = new CopyOnWriteArrayList<>();
-                Logger formsLog = Logger.getLogger(FORMS_LOGGER);
-                Handler capture = new Handler() {
-                    @Override
-                    public void publish(LogRecord record) {
-                        told.add(record);
-                    }
-
-                    @Override
-                    public void flush() {
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                };
-                formsLog.addHandler(capture);
+                LogCapture formsLog = LogCapture.of(FORMS_LOGGER);
+                List<LogRecord> told = formsLog.records();
                 FormConfig forms = FormConfig.builder().memoryThresholdBytes(THRESHOLD).tempDirectory(uploads)
                         .build();
                 ConnectionEvents events = new ConnectionEvents();
@@ -96,7 +79,7 @@ class UploadDiskFullIT {
                     assertTrue(told.getFirst().getMessage().contains("No space left on device"),
                             told.getFirst().getMessage());
                 } finally {
-                    formsLog.removeHandler(capture);
+                    formsLog.close();
                     server.stop(Duration.ZERO);
                 }
             }

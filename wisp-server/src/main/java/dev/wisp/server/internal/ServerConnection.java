@@ -252,6 +252,7 @@ abstract class ServerConnection implements Runnable {
         STATE.setVolatile(this, CLOSING);
         logQuietly(WARNING, "its thread ended without closing it; closed at its deadline", null);
         releaseResources(false);
+        LostThreads.logUnlogged();
     }
 
     /** Closes the connection if it is idle; called by the registry to make room. */

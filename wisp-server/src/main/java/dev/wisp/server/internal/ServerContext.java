@@ -26,7 +26,7 @@ public final class ServerContext {
     private volatile InputWatcher inputWatcher;
 
     public ServerContext(ServerConfig config) {
-        this(config, Thread.ofVirtual().name("wisp-conn").factory());
+        this(config, Thread.ofVirtual().name("wisp-conn").uncaughtExceptionHandler(LostThreads.HANDLER).factory());
     }
 
     /** With another factory for the connections' threads: one that fails, in the tests of running out. */
