@@ -40,7 +40,7 @@ public final class PlatformStarts {
     }
 
     private static final Queue<Pending> PENDING = new ConcurrentLinkedQueue<>();
-    private static final Thread RELAY = Thread.ofVirtual().name("wisp-start-relay").start(PlatformStarts::relayLoop);
+    private static final Thread RELAY = RelayThread.start("wisp-start-relay", () -> startSome(Integer.MAX_VALUE));
 
     private PlatformStarts() {
     }
@@ -96,21 +96,6 @@ public final class PlatformStarts {
                 LockSupport.parkNanos(RETRY_NANOS);
             } catch (RuntimeException ownersDefect) {
                 return; // nothing more can be done for this one; the relay and the resumers go on
-            }
-        }
-    }
-
-    /**
-     * The relay outlives anything: once it ended, threads handed over by platform threads would start only while
-     * connections step aside, and never on an idle server (a full heap ended it so: no answer once memory was back).
-     */
-    private static void relayLoop() {
-        while (true) {
-            try {
-                startSome(Integer.MAX_VALUE);
-                LockSupport.park();
-            } catch (RuntimeException | Error e) {
-                LockSupport.parkNanos(RETRY_NANOS);
             }
         }
     }

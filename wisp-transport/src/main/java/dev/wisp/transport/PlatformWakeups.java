@@ -17,10 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * scheduler then runs at once since its carriers are idle.
  */
 final class PlatformWakeups {
-    /** The pause before the relay tries again after a failure (for want of memory). */
-    private static final long RETRY_NANOS = 10_000_000L;
     private static final Queue<Thread> PENDING = new ConcurrentLinkedQueue<>();
-    private static final Thread RELAY = Thread.ofVirtual().name("wisp-wakeup-relay").start(PlatformWakeups::relayLoop);
+    private static final Thread RELAY = RelayThread.start("wisp-wakeup-relay", PlatformWakeups::relay);
 
     private PlatformWakeups() {
     }
@@ -40,18 +38,6 @@ final class PlatformWakeups {
         Thread thread;
         while ((thread = PENDING.poll()) != null) {
             LockSupport.unpark(thread);
-        }
-    }
-
-    /** Outlives anything, as {@link PlatformStarts}' relay does: without it, an idle server's watcher woke no one. */
-    private static void relayLoop() {
-        while (true) {
-            try {
-                relay();
-                LockSupport.park();
-            } catch (RuntimeException | Error e) {
-                LockSupport.parkNanos(RETRY_NANOS);
-            }
         }
     }
 }
