@@ -90,7 +90,7 @@ final class ChannelSocket implements StreamSocket {
         if (socket.isInputShutdown()) {
             return -1;
         }
-        if (socket.getInputStream().available() == 0) {
+        if (bytesHeld() == 0) {
             return 0;
         }
         return channel.read(destination);
@@ -195,10 +195,15 @@ final class ChannelSocket implements StreamSocket {
      */
     private boolean inputWaiting() {
         try {
-            return channel.socket().getInputStream().available() > 0;
+            return bytesHeld() > 0;
         } catch (IOException e) {
             return true;
         }
+    }
+
+    /** How many bytes the kernel holds for this socket ({@code FIONREAD}); takes no lock a read or write holds. */
+    private int bytesHeld() throws IOException {
+        return channel.socket().getInputStream().available();
     }
 
     private static int stamp(int now) {

@@ -306,9 +306,7 @@ public final class InputWatcher implements AutoCloseable {
                 }
                 ended.ensureCapacity(ended.size() + 1);
                 toRegister.poll();
-                if (watch.claim()) {
-                    ended.add(watch);
-                }
+                endInTurn(watch);
             }
         }
     }
@@ -330,16 +328,21 @@ public final class InputWatcher implements AutoCloseable {
                 key.cancel();
             }
             toExpire.poll();
-            if (watch.claim()) {
-                ended.add(watch);
-            }
+            endInTurn(watch);
         }
     }
 
     private void ready(SelectionKey key) {
         ended.ensureCapacity(ended.size() + 1); // first: should it fail, the key stays ready for the next selection
-        Watch watch = (Watch) key.attachment();
         key.cancel();
+        endInTurn((Watch) key.attachment());
+    }
+
+    /**
+     * Ends the wait, to be started in this turn, unless another end claimed it first. The room in {@link #ended}
+     * is made by the caller beforehand, so that nothing fails once the wait is claimed.
+     */
+    private void endInTurn(Watch watch) {
         if (watch.claim()) {
             ended.add(watch);
         }
