@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,9 +14,7 @@ import java.security.UnrecoverableEntryException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -33,39 +32,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TlsFileWatcherTest {
     private static final Duration INTERVAL = Duration.ofMillis(20);
-    /** The logger System.getLogger hands the watcher, held here so that the handler stays on it. */
+    /** The logger System.getLogger hands the watcher, held here so that the level set on it stays. */
     private static final Logger JUL = Logger.getLogger(TlsFileWatcher.class.getName());
 
     @TempDir
     Path directory;
 
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
     private Level level;
 
     @BeforeEach
     void recordLog() {
         level = JUL.getLevel();
         JUL.setLevel(Level.ALL);
-        JUL.addHandler(handler);
+        log = LogCapture.of(JUL.getName());
     }
 
     @AfterEach
     void stopRecording() {
-        JUL.removeHandler(handler);
+        log.close();
         JUL.setLevel(level);
     }
 
@@ -94,7 +79,8 @@ class TlsFileWatcherTest {
         });
         assertEquals(5, provider.reads(), "build, three failed reloads, one good one");
         assertTrue(server.lastReloadFailure().isEmpty());
-        List<LogRecord> warnings = logged.stream().filter(record -> record.getLevel() == Level.WARNING).toList();
+        List<LogRecord> warnings = log.records().stream().filter(record -> record.getLevel() == Level.WARNING)
+                .toList();
         assertEquals(1, warnings.size(), "one warning for a run of failures: " + warnings);
         assertEquals(failure, warnings.getFirst().getThrown());
     }

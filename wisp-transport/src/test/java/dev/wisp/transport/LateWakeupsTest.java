@@ -57,8 +57,7 @@ class LateWakeupsTest {
         try (Loopback loopback = Loopback.open()) {
             ChannelSocket socket = loopback.socket();
             SocketChannel peer = loopback.peer();
-            Thread reader = Thread.ofVirtual().start(() -> readOneByte(socket));
-            OneCarrier.awaitParked(reader);
+            Thread reader = blockedReader(socket);
             int now = LateWakeups.nowMillis();
             int scan = 0;
             for (; scan < 2 * LateWakeups.DROP_AFTER_SCANS; scan++) {
@@ -83,8 +82,7 @@ class LateWakeupsTest {
         try (Loopback loopback = Loopback.open()) {
             ChannelSocket socket = loopback.socket();
             SocketChannel peer = loopback.peer();
-            Thread reader = Thread.ofVirtual().start(() -> readOneByte(socket));
-            OneCarrier.awaitParked(reader);
+            Thread reader = blockedReader(socket);
             int now = LateWakeups.nowMillis();
             assertFalse(socket.wakeLate(now, 1), "the first scan stamps the wait");
             for (int waited = 1; waited < LateWakeups.WAKE_BLIND_MILLIS; waited++) {
@@ -154,6 +152,13 @@ class LateWakeupsTest {
             System.exit(0); // the busy threads may still be winding down
         }
 
+    }
+
+    /** Starts a virtual thread that reads a byte from the socket, and returns it once it is blocked in the read. */
+    private static Thread blockedReader(ChannelSocket socket) throws InterruptedException {
+        Thread reader = Thread.ofVirtual().start(() -> readOneByte(socket));
+        OneCarrier.awaitParked(reader);
+        return reader;
     }
 
     /** A loopback connection: the accepted side as a {@link ChannelSocket}, and its peer. */
