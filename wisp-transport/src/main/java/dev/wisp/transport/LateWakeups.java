@@ -21,6 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * times per wait however long. When no connection is busy, the carrier is free to run the poller, nobody looks
  * here, and nothing is woken early.
  *
+ * <p>The {@link TimeoutSweeper} scans too, at each tick, and every {@value TimeoutSweeper#LATE_SCAN_MILLIS} ms
+ * while its scans find threads to wake. That is for a poller that will never wake anyone: the JDK's pollers are
+ * threads that end at the first {@link Error} they meet, an {@link OutOfMemoryError} above all, and from then on
+ * a read that parks on its socket waits for good, its bytes come or not (seen under a full heap: a request's body
+ * was not read after memory came back). With the sweeper's scans, such a read goes on at a tick at most late,
+ * and the reads after it within milliseconds, for as long as the scans keep finding them; a server whose poller
+ * died is slow, and works.
+ *
  * <p>A thread blocked in a read is woken at the marks before {@value #WAKE_BLIND_MILLIS} ms only if its socket
  * holds bytes (a count the kernel gives at the cost of one system call): at a moderate load, where the carrier is
  * busy often enough for the scans to run but each connection waits a few milliseconds for its next request, most
@@ -88,20 +96,24 @@ final class LateWakeups {
     /**
      * Goes over the listed sockets if no one has for the scan period: {@value #SCAN_MILLIS} ms, or longer when many
      * sockets are listed ({@link #periodAfter}). For busy virtual threads to call, with the {@link System#nanoTime()}
-     * they read.
+     * they read, and for the {@link TimeoutSweeper} at each of its ticks.
+     *
+     * @return whether the scan woke a thread
      */
-    static void wakeLate(long nanoTime) {
+    static boolean wakeLate(long nanoTime) {
         int now = millis(nanoTime);
         int last = LAST_SCAN_MILLIS.get();
         if (now - last < scanPeriodMillis || !LAST_SCAN_MILLIS.compareAndSet(last, now)) {
-            return;
+            return false;
         }
         int seen = 0;
+        boolean woken = false;
         for (ChannelSocket socket : LISTED) {
-            socket.wakeLate(now, now - last);
+            woken |= socket.wakeLate(now, now - last);
             seen++;
         }
         scanPeriodMillis = periodAfter(seen);
+        return woken;
     }
 
     /**

@@ -15,10 +15,16 @@ import java.util.function.LongConsumer;
  * a timeout fires at most 25% late. Scanning costs a few nanoseconds per connection per tick, far less than
  * arming a timer on every read.
  *
+ * <p>Each tick also wakes the reads and writes that the JDK's poller is late to wake, or will never wake because
+ * it died, and does so every {@value #LATE_SCAN_MILLIS} ms as long as it finds some ({@link LateWakeups}).
+ *
  * <p>{@link #run()} runs on the sweeper's own thread until {@link #close()}.
  */
 public final class TimeoutSweeper implements Runnable {
     private static final System.Logger LOG = System.getLogger(TimeoutSweeper.class.getName());
+
+    /** How soon the sweeper scans again for late wake-ups after a scan that found one. */
+    static final int LATE_SCAN_MILLIS = 10;
 
     private final LongConsumer sweep;
     private final long tickMillis;
@@ -54,15 +60,34 @@ public final class TimeoutSweeper implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
+        long nextSweep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tickMillis);
+        boolean lateWoken = false;
         while (!closed) {
+            long untilSweep = Math.max(0, nextSweep - System.nanoTime());
+            long sleepNanos = lateWoken ? Math.min(untilSweep, TimeUnit.MILLISECONDS.toNanos(LATE_SCAN_MILLIS))
+                    : untilSweep;
             try {
-                TimeUnit.MILLISECONDS.sleep(tickMillis);
+                TimeUnit.NANOSECONDS.sleep(sleepNanos);
             } catch (InterruptedException e) {
                 if (closed) {
                     return;
                 }
             }
-            sweepOnce();
+            long now = System.nanoTime();
+            if (now - nextSweep >= 0) {
+                sweepOnce(now);
+                nextSweep = now + TimeUnit.MILLISECONDS.toNanos(tickMillis);
+            }
+            lateWoken = wakeLateQuietly(now);
+        }
+    }
+
+    /** Scans for the reads and writes the JDK's poller left waiting; see {@link LateWakeups}. */
+    private static boolean wakeLateQuietly(long now) {
+        try {
+            return LateWakeups.wakeLate(now);
+        } catch (RuntimeException | Error e) {
+            return false; // out of memory, say: the next tick scans again
         }
     }
 
@@ -71,9 +96,9 @@ public final class TimeoutSweeper implements Runnable {
      * next), must not end the thread: every timeout of the server or pool would be gone for good. So the failure
      * is logged, once until a sweep succeeds again, and the next tick sweeps as usual.
      */
-    private void sweepOnce() {
+    private void sweepOnce(long now) {
         try {
-            sweep.accept(System.nanoTime());
+            sweep.accept(now);
             if (failing) {
                 failing = false;
                 LOG.log(INFO, "timeouts are enforced again");
