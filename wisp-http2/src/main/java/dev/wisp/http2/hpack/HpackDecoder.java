@@ -117,6 +117,14 @@ public final class HpackDecoder {
         }
     }
 
+    /** Reads one integer from the start of {@code bytes}, for tests. */
+    int readInteger(byte[] bytes, int prefixBits) throws HpackException {
+        block = bytes;
+        position = 0;
+        end = bytes.length;
+        return readInteger(prefixBits);
+    }
+
     /** The dynamic table, for tests. */
     DynamicTable table() {
         return table;
@@ -230,7 +238,7 @@ public final class HpackDecoder {
      * Integer with an N-bit prefix (RFC 7541 §5.1): the prefix holds the value if it is below 2^N - 1; otherwise
      * continuation bytes add 7 bits each, least significant first, while their top bit is set.
      */
-    int readInteger(int prefixBits) throws HpackException {
+    private int readInteger(int prefixBits) throws HpackException {
         int mask = (1 << prefixBits) - 1;
         int value = block[position++] & mask;
         if (value < mask) {

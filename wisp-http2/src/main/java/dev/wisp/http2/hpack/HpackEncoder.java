@@ -49,7 +49,11 @@ public final class HpackEncoder {
             throw new IllegalArgumentException("maxTableSize must not be negative: " + maxTableSize);
         }
         this.maxTableSize = maxTableSize;
-        this.table = new DynamicTable(Math.min(maxTableSize, peerLimit));
+        this.table = new DynamicTable(peerLimit);
+        // RFC 7541 §4.2: a table smaller than the 4,096 the peer starts from is announced in the first block.
+        if (maxTableSize < peerLimit) {
+            lowestPendingSize = maxTableSize;
+        }
     }
 
     /**
