@@ -103,6 +103,7 @@ public final class HpackEncoder {
         // RFC 7541 §4.2: the smallest size reached, then the final one, so the peer evicts what it would have.
         if (lowestPendingSize < size) {
             writeInteger(0x20, 5, lowestPendingSize);
+            table.setMaxSize(lowestPendingSize);
         }
         writeInteger(0x20, 5, size);
         table.setMaxSize(size);
