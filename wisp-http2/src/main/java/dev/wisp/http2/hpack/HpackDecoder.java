@@ -34,7 +34,7 @@ import java.util.Objects;
  * ends the connection with COMPRESSION_ERROR.
  */
 public final class HpackDecoder {
-    /** RFC 7541 §6.1 onward: an integer with an N-bit prefix whose value fits in 31 bits needs at most 5 more bytes. */
+    /** RFC 7541 §5.1: a value that fits in 31 bits needs at most 5 bytes after the prefix, whatever the prefix. */
     private static final int MAX_CONTINUATION_BYTES = 5;
 
     private final int maxHeaderListSize;

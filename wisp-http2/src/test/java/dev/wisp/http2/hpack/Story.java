@@ -3,8 +3,8 @@ package dev.wisp.http2.hpack;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.wisp.testing.PeerTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,9 +43,7 @@ record Story(String folder, String name, List<Case> cases) {
     static List<Story> load(String folder) {
         Path directory = ROOT.resolve(folder);
         if (!Files.isDirectory(directory)) {
-            String message = "HPACK corpus not found at " + directory.toAbsolutePath().normalize();
-            assertTrue(!"true".equals(System.getenv("CI")), message);
-            assumeTrue(false, message);
+            return PeerTools.missing("HPACK corpus not found at " + directory.toAbsolutePath().normalize());
         }
         try (Stream<Path> files = Files.list(directory)) {
             List<Story> stories = new ArrayList<>();
