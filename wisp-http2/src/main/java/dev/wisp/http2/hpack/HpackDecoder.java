@@ -54,6 +54,8 @@ public final class HpackDecoder {
     private byte[] block;
     private int position;
     private int end;
+    /** Where the representation being read starts, for error messages. */
+    private int fieldStart;
 
     /**
      * @param maxHeaderListSize the largest sum of name + value + 32 over one block's fields
@@ -96,7 +98,8 @@ public final class HpackDecoder {
      * Decodes a whole header block: {@code length} bytes of {@code block} from {@code offset}.
      *
      * @return the fields in block order, never-indexed ones marked {@link HpackField#sensitive()}
-     * @throws HpackException if the block is malformed or crosses a limit; the decoder is then unusable
+     * @throws HpackException if the block is malformed or crosses a limit, its message ending with the offset in the
+     *         block of the field or size update at fault; the decoder is then unusable
      * @throws IllegalStateException if an earlier block failed
      */
     public List<HpackField> decode(byte[] block, int offset, int length) throws HpackException {
@@ -107,11 +110,12 @@ public final class HpackDecoder {
         this.block = block;
         this.position = offset;
         this.end = offset + length;
+        this.fieldStart = offset;
         try {
             return readFields();
         } catch (HpackException e) {
             failed = true;
-            throw e;
+            throw new HpackException(e.reason(), e.getMessage() + " (at byte " + (fieldStart - offset) + ")");
         } finally {
             this.block = null;
         }
@@ -139,6 +143,7 @@ public final class HpackDecoder {
                     + " dynamic table size update owed since the limit fell to " + owedUpdateLimit);
         }
         while (position < end) {
+            fieldStart = position;
             int first = block[position] & 0xFF;
             HpackField field;
             if ((first & 0x80) != 0) {

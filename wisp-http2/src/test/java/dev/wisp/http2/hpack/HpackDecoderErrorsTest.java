@@ -24,7 +24,7 @@ class HpackDecoderErrorsTest {
         assertFails("7e 0161", Reason.INVALID_INDEX,
                 "index 62 is not in the static table (1-61) nor the dynamic table (0 entries)");
         // One entry in the table: 62 is fine, 63 is not.
-        assertFails("4003 616263 0178 be bf", Reason.INVALID_INDEX,
+        assertFailsAt("4003 616263 0178 be bf", 8, Reason.INVALID_INDEX,
                 "index 63 is not in the static table (1-61) nor the dynamic table (1 entries)");
     }
 
@@ -88,7 +88,7 @@ class HpackDecoderErrorsTest {
 
     @Test
     void rejectsATableSizeUpdateAfterAField() {
-        assertFails("82 20", Reason.INVALID_TABLE_SIZE_UPDATE, "dynamic table size update after a header field");
+        assertFailsAt("82 20", 1, Reason.INVALID_TABLE_SIZE_UPDATE, "dynamic table size update after a header field");
     }
 
     @Test
@@ -104,7 +104,7 @@ class HpackDecoderErrorsTest {
         HpackException e = assertThrows(HpackException.class, () -> decoder.decode(hex("82")));
         assertEquals(Reason.MISSING_TABLE_SIZE_UPDATE, e.reason());
         assertEquals("header block does not start with the dynamic table size update owed since the limit fell to"
-                + " 1024", e.getMessage());
+                + " 1024 (at byte 0)", e.getMessage());
 
         HpackDecoder updated = new HpackDecoder(4096, 4096);
         updated.applyTableSizeLimit(1024);
@@ -119,7 +119,7 @@ class HpackDecoderErrorsTest {
         decoder.applyTableSizeLimit(0);
         decoder.applyTableSizeLimit(4096);
         HpackException e = assertThrows(HpackException.class, () -> decoder.decode(hex("3fe11f 82")));
-        assertEquals("dynamic table size update to 4096 exceeds the acknowledged limit 0", e.getMessage());
+        assertEquals("dynamic table size update to 4096 exceeds the acknowledged limit 0 (at byte 0)", e.getMessage());
 
         HpackDecoder lowered = new HpackDecoder(4096, 4096);
         lowered.applyTableSizeLimit(0);
@@ -145,9 +145,14 @@ class HpackDecoderErrorsTest {
         assertEquals("an earlier header block failed to decode; the decoder is unusable", e.getMessage());
     }
 
+    /** A block whose first field is at fault. */
     static void assertFails(String block, Reason reason, String message) {
+        assertFailsAt(block, 0, reason, message);
+    }
+
+    static void assertFailsAt(String block, int offset, Reason reason, String message) {
         HpackException e = assertThrows(HpackException.class, () -> new HpackDecoder(4096, 4096).decode(hex(block)));
         assertEquals(reason, e.reason(), e.getMessage());
-        assertEquals(message, e.getMessage());
+        assertEquals(message + " (at byte " + offset + ")", e.getMessage());
     }
 }

@@ -24,7 +24,8 @@ class HpackDecoderLimitsTest {
         HpackException e = assertThrows(HpackException.class, () -> decoder.decode(bomb));
         assertEquals(Reason.HEADER_LIST_TOO_LARGE, e.reason());
         // Refused at the 17th reference: 17 * 4,038 bytes is the first sum above 65,536.
-        assertEquals("header list of at least 68646 bytes exceeds 65536 bytes (maxHeaderListSize)", e.getMessage());
+        assertEquals("header list of at least 68646 bytes exceeds 65536 bytes (maxHeaderListSize)"
+                + " (at byte 16)", e.getMessage());
     }
 
     @Test
@@ -36,7 +37,8 @@ class HpackDecoderLimitsTest {
 
         HpackException e = assertThrows(HpackException.class, () -> new HpackDecoder(67, 64).decode(twice));
         assertEquals(Reason.HEADER_LIST_TOO_LARGE, e.reason());
-        assertEquals("header list of at least 68 bytes exceeds 67 bytes (maxHeaderListSize)", e.getMessage());
+        assertEquals("header list of at least 68 bytes exceeds 67 bytes (maxHeaderListSize) (at byte 6)",
+                e.getMessage());
     }
 
     @Test
@@ -45,7 +47,8 @@ class HpackDecoderLimitsTest {
         byte[] block = new HpackEncoder(0).encode(List.of(new HpackField("x", "\u00ff".repeat(1000))));
         HpackException e = assertThrows(HpackException.class, () -> new HpackDecoder(1000, 4096).decode(block));
         assertEquals(Reason.HEADER_LIST_TOO_LARGE, e.reason());
-        assertEquals("header list of at least 1033 bytes exceeds 1000 bytes (maxHeaderListSize)", e.getMessage());
+        assertEquals("header list of at least 1033 bytes exceeds 1000 bytes (maxHeaderListSize) (at byte 1)",
+                e.getMessage());
     }
 
     @Test
@@ -56,7 +59,7 @@ class HpackDecoderLimitsTest {
         assertEquals(fields("x", raw), new HpackDecoder(4096, 100).decode(rawBlock));
         HpackException e = assertThrows(HpackException.class, () -> new HpackDecoder(4096, 99).decode(rawBlock));
         assertEquals(Reason.STRING_TOO_LONG, e.reason());
-        assertEquals("string of 100 bytes exceeds 99 bytes (maxStringLength)", e.getMessage());
+        assertEquals("string of 100 bytes exceeds 99 bytes (maxStringLength) (at byte 1)", e.getMessage());
 
         // Huffman: 100 'a's take 63 bytes on the wire; the decoded length is what counts.
         String huffman = "a".repeat(100);
@@ -64,7 +67,7 @@ class HpackDecoderLimitsTest {
         assertEquals(fields("x", huffman), new HpackDecoder(4096, 100).decode(huffmanBlock));
         e = assertThrows(HpackException.class, () -> new HpackDecoder(4096, 99).decode(huffmanBlock));
         assertEquals(Reason.STRING_TOO_LONG, e.reason());
-        assertEquals("Huffman-coded string exceeds 99 bytes (maxStringLength)", e.getMessage());
+        assertEquals("Huffman-coded string exceeds 99 bytes (maxStringLength) (at byte 1)", e.getMessage());
     }
 
     @Test

@@ -162,11 +162,15 @@ class HpackFuzzTest {
         int count = random.nextInt(12);
         for (int i = 0; i < count; i++) {
             if (random.nextInt(3) == 0) {
-                fields.add(LISTS.get(random.nextInt(LISTS.size())).getFirst());
+                List<HpackField> list = LISTS.get(random.nextInt(LISTS.size()));
+                fields.add(list.get(random.nextInt(list.size())));
                 continue;
             }
-            String name = random.nextInt(3) == 0 ? "x-" + random.nextInt(20) : randomText(random, 1 + random.nextInt(12));
-            String value = random.nextInt(3) == 0 ? "v" + random.nextInt(10) : randomText(random, random.nextInt(300));
+            // Few distinct short names and values, so that the tables get hits; long random text, so they evict.
+            String name = random.nextInt(3) == 0 ? "x-" + random.nextInt(20)
+                    : randomText(random, 1 + random.nextInt(12));
+            String value = random.nextInt(3) == 0 ? "v" + random.nextInt(10)
+                    : randomText(random, random.nextInt(300));
             fields.add(new HpackField(name, value, random.nextInt(10) == 0));
         }
         return fields;
