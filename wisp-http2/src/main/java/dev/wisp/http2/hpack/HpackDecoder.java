@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * Decodes HPACK header blocks (RFC 7541), strictly: every malformed block, and every block that crosses a limit, is
  * refused with an {@link HpackException} that names what was wrong. HTTP/2 gathers a HEADERS or PUSH_PROMISE frame
- * and its CONTINUATION frames into one block and hands it to {@link #decode(byte[], int, int)}.
+ * and its CONTINUATION frames into one block (bounding those bytes is its own limit) and hands it to
+ * {@link #decode(byte[], int, int)}.
  *
  * <p>The decoder does not validate fields: names and values come back as decoded, one char per byte. HTTP/2's rules
  * (lowercase names, pseudo-headers first, no connection-specific fields; RFC 9113 §8.2) belong to the HTTP/2 layer.
