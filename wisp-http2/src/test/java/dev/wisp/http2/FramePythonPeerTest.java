@@ -9,12 +9,8 @@ import dev.wisp.core.WireOutput;
 import dev.wisp.http2.hpack.HpackDecoder;
 import dev.wisp.http2.hpack.HpackEncoder;
 import dev.wisp.http2.hpack.HpackField;
-import dev.wisp.testing.PeerTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,19 +24,9 @@ import org.junit.jupiter.api.Test;
  * encoder make, without a protocol error. A missing python3 or h2 skips the tests, except in CI, where they fail.
  */
 class FramePythonPeerTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path SCRIPT = Path.of("src", "test", "python", "h2_frames_peer.py");
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
     @BeforeAll
     static void requirePythonH2() throws IOException, InterruptedException {
-        if (!Files.isExecutable(PYTHON)) {
-            PeerTools.missing(PYTHON + " is missing (Debian package python3)");
-        }
-        PeerTools.Result result = PeerTools.run(TIMEOUT, List.of(PYTHON.toString(), "-c", "import h2.connection"));
-        if (result.exitCode() != 0) {
-            PeerTools.missing("Python's h2 is missing (Debian package python3-h2): " + result.stderr().strip());
-        }
+        PythonPeer.require("h2.connection");
     }
 
     @Test
@@ -127,12 +113,7 @@ class FramePythonPeerTest {
         return new HpackField(name, value);
     }
 
-    private static List<String> runPython(String input, String... arguments) throws IOException,
-            InterruptedException {
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString()));
-        command.addAll(List.of(arguments));
-        PeerTools.Result result = PeerTools.runWithInput(TIMEOUT, command, input);
-        assertEquals(0, result.exitCode(), "python h2 failed: " + result.stderr());
-        return result.stdout().lines().toList();
+    private static List<String> runPython(String input, String mode) throws IOException, InterruptedException {
+        return PythonPeer.run("h2_frames_peer.py", input, mode);
     }
 }
