@@ -31,6 +31,10 @@ import java.util.Optional;
  *     {@link HeaderBlockTooLargeException} (ENHANCE_YOUR_CALM), before the frame that crosses it is read</td></tr>
  * </table>
  *
+ * <p>Some rules need a connection's state and are its to check: which streams may be opened, closed or pushed
+ * (§5.1, §8.4), and a HEADERS frame whose priority makes its stream depend on itself (§5.3.1), which comes back as
+ * read because its block must still reach the HPACK decoder before the stream is reset.
+ *
  * <p>A {@link ConnectionException} leaves the reader at an unknown place in the stream: the connection must end. A
  * {@link StreamException} (a PRIORITY frame of the wrong length or depending on its own stream, a WINDOW_UPDATE of 0
  * for a stream) comes after the whole frame was read, and the next call reads the next frame. At the end of the

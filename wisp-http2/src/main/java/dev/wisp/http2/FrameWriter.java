@@ -14,7 +14,7 @@ import java.util.Objects;
  * SETTINGS_MAX_FRAME_SIZE ({@link #maxFrameSize(int)}): a header block longer than a frame allows is split into a
  * HEADERS or PUSH_PROMISE frame and CONTINUATION frames, written back to back (§6.10); any other frame that would not
  * fit is refused with {@link IllegalArgumentException}, since its sender decides its size (DATA frames by the
- * flow-control windows too). Frames go out unpadded.
+ * flow-control windows too). Frames go out unpadded: the {@code padding} of a frame record is not written.
  *
  * <p>Frames collect in the output's buffer until {@link #flush()}.
  *

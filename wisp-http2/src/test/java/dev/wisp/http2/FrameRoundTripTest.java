@@ -167,6 +167,12 @@ class FrameRoundTripTest {
     }
 
     @Test
+    void writesAContinuationFrameAsGivenAndPaddedFramesUnpadded() throws IOException {
+        assertEquals("000001090400000001" + "82", hex(written(new ContinuationFrame(1, hex("82"), true))));
+        assertEquals("000001000100000001" + "aa", hex(written(new DataFrame(1, hex("aa"), true, 7))));
+    }
+
+    @Test
     void writesDataFromASliceWithoutTheRest() throws IOException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         FrameWriter writer = new FrameWriter(WireOutput.of(sink));
