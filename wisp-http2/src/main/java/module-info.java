@@ -1,9 +1,13 @@
 /**
- * The HTTP/2 codec (RFC 9113). So far it holds HPACK (RFC 7541), the header compression HTTP/2 uses: an encoder
- * and a strict decoder with limits, in {@code dev.wisp.http2.hpack}. It knows bytes only; connections own sockets.
+ * The HTTP/2 codec (RFC 9113): the frame layer in {@code dev.wisp.http2} (frames, {@code FrameReader} and
+ * {@code FrameWriter}, settings, error codes, flow-control windows) and HPACK (RFC 7541), the header compression
+ * HTTP/2 uses, in {@code dev.wisp.http2.hpack}. It knows bytes only; connections own sockets.
  */
 module dev.wisp.http2 {
-    // Exported to everyone for now because no module uses it yet; once the HTTP/2 connections exist this becomes
-    // "exports dev.wisp.http2.hpack to dev.wisp.server, dev.wisp.client, ..." like the other codecs.
+    requires transitive dev.wisp.core;
+
+    // Exported to everyone for now because no module uses them yet; once the HTTP/2 connections exist this becomes
+    // "exports dev.wisp.http2 to dev.wisp.server, dev.wisp.client, ..." like the other codecs.
+    exports dev.wisp.http2;
     exports dev.wisp.http2.hpack;
 }

@@ -3,11 +3,8 @@ package dev.wisp.http2.hpack;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.wisp.testing.PeerTools;
+import dev.wisp.http2.PythonPeer;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,19 +17,9 @@ import org.junit.jupiter.api.Test;
  * missing python3 or hpack skips the tests, except in CI, where they fail.
  */
 class HpackPythonPeerTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path SCRIPT = Path.of("src", "test", "python", "hpack_peer.py");
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
     @BeforeAll
     static void requirePythonHpack() throws IOException, InterruptedException {
-        if (!Files.isExecutable(PYTHON)) {
-            PeerTools.missing(PYTHON + " is missing (Debian package python3)");
-        }
-        PeerTools.Result result = PeerTools.run(TIMEOUT, List.of(PYTHON.toString(), "-c", "import hpack"));
-        if (result.exitCode() != 0) {
-            PeerTools.missing("Python's hpack is missing (Debian package python3-h2): " + result.stderr().strip());
-        }
+        PythonPeer.require("hpack");
     }
 
     @Test
@@ -77,11 +64,7 @@ class HpackPythonPeerTest {
 
     private static List<String> runPython(String input, String... arguments) throws IOException,
             InterruptedException {
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString()));
-        command.addAll(List.of(arguments));
-        PeerTools.Result result = PeerTools.runWithInput(TIMEOUT, command, input);
-        assertEquals(0, result.exitCode(), "python hpack failed: " + result.stderr());
-        return result.stdout().lines().toList();
+        return PythonPeer.run("hpack_peer.py", input, arguments);
     }
 
     /** "name:value name:value", each in hex, as the script prints a block's fields. */
