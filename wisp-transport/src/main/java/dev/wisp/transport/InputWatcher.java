@@ -44,9 +44,6 @@ public final class InputWatcher implements AutoCloseable {
     /** How long a task whose thread could not start waits before the next try. */
     private static final long RETRY_MILLIS = 10;
 
-    /** The least time between two warnings of threads that could not start. */
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-
     /** How many threads wait, started, to run the next tasks; see {@link SpareThreads}. */
     private static final int SPARE_THREADS = 32;
 
@@ -80,13 +77,17 @@ public final class InputWatcher implements AutoCloseable {
     private final Consumer<SelectionKey> onReady = this::ready;
     /** A queued task taken whose start failed for want of memory, to start first; the watcher's thread only. */
     private Runnable startingNext;
-    /** When a turn that ran out of memory was last logged; the watcher's thread only. */
-    private long memoryShortLoggedAt = System.nanoTime() - LOG_INTERVAL_NANOS;
+    /**
+     * Lets the warning of a turn that ran out of memory through at most once a minute. Its texts, as those of the
+     * other warnings of a failure, are made here: a string constant first used in a handler would need memory.
+     */
+    private final LogLimit memoryShortLog = LogLimit.perMinute("the input watcher ran out of memory; trying again"
+            + " every " + RETRY_MILLIS + " ms (logged again at most once a minute): ", "");
     private volatile boolean closed;
     /** Set once the watcher's thread has shut down: from then on nobody takes {@link #toStart}. */
     private volatile boolean finished;
-    /** When a failed start was last logged; as if long ago at first. */
-    private volatile long startFailureLoggedAt = System.nanoTime() - LOG_INTERVAL_NANOS;
+    /** Lets the warning of a thread that could not start through at most once a minute. */
+    private final LogLimit startFailureLog = LogLimit.perMinute();
 
     private InputWatcher(Selector selector, ThreadFactory threads) {
         this.selector = selector;
@@ -269,16 +270,7 @@ public final class InputWatcher implements AutoCloseable {
      * hold it end. Logged at most once a minute, if there is memory to.
      */
     private void shortOfMemory(Error e) {
-        long now = System.nanoTime();
-        if (now - memoryShortLoggedAt >= LOG_INTERVAL_NANOS) {
-            memoryShortLoggedAt = now;
-            try {
-                LOG.log(WARNING, "the input watcher ran out of memory; trying again every " + RETRY_MILLIS
-                        + " ms (logged again at most once a minute): " + e.getMessage());
-            } catch (RuntimeException | Error stillShort) {
-                memoryShortLoggedAt = now - LOG_INTERVAL_NANOS;
-            }
-        }
+        memoryShortLog.warn(LOG, e);
         try {
             Thread.sleep(RETRY_MILLIS);
         } catch (InterruptedException interrupted) {
@@ -493,9 +485,7 @@ public final class InputWatcher implements AutoCloseable {
 
     /** Queues the task to be tried again on the watcher's next turn, in {@value #RETRY_MILLIS} ms. */
     private void startFailed(Runnable task, Throwable e) {
-        long now = System.nanoTime();
-        if (now - startFailureLoggedAt >= LOG_INTERVAL_NANOS) { // two threads at once may both log: no harm
-            startFailureLoggedAt = now;
+        if (startFailureLog.take(System.nanoTime())) {
             LOG.log(WARNING, "cannot start a connection's thread; trying again every " + RETRY_MILLIS
                     + " ms (logged again at most once a minute)", e);
         }
