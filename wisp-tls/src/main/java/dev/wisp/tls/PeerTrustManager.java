@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -24,23 +25,29 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>It is a plain {@link X509TrustManager} on purpose: the JDK wraps such a trust manager and then checks the
  * host name itself when the engine's endpoint identification algorithm is set ({@code "HTTPS"}), so hostname
- * verification stays the JDK's. Thread-safe; {@link #update} swaps the trusted certificates for new handshakes.
+ * verification stays the JDK's. Thread-safe. The JDK's trust manager over the trusted certificates is built by
+ * {@link #delegateFor} and read from the supplier at each check, so that a reload swaps it in together with the
+ * identities (see {@link TlsContext#reload()}).
  */
 final class PeerTrustManager implements X509TrustManager {
     private final boolean trustAll;
     private final boolean allowSelfSigned;
     private final boolean allowExpired;
-    private volatile X509TrustManager delegate;
+    private final Supplier<X509TrustManager> delegate;
 
-    PeerTrustManager(TlsConfig config, List<X509Certificate> trusted) {
+    PeerTrustManager(TlsConfig config, Supplier<X509TrustManager> delegate) {
         trustAll = config.insecureTrustAll;
         allowSelfSigned = config.allowSelfSigned;
         allowExpired = config.allowExpired;
-        update(trusted);
+        this.delegate = delegate;
     }
 
-    /** Uses new trusted certificates (empty: the JDK's trust store) for handshakes from now on. */
-    void update(List<X509Certificate> trusted) {
+    /**
+     * Builds the JDK's trust manager over trusted certificates (empty: the JDK's trust store).
+     *
+     * @throws TlsConfigException when the JDK cannot build it
+     */
+    static X509TrustManager delegateFor(List<X509Certificate> trusted) {
         try {
             KeyStore store = null;
             if (!trusted.isEmpty()) {
@@ -54,8 +61,7 @@ final class PeerTrustManager implements X509TrustManager {
             factory.init(store);
             for (TrustManager manager : factory.getTrustManagers()) {
                 if (manager instanceof X509TrustManager x509) {
-                    delegate = x509;
-                    return;
+                    return x509;
                 }
             }
             throw new TlsConfigException("the JDK's trust manager factory gives no X.509 trust manager");
@@ -66,7 +72,7 @@ final class PeerTrustManager implements X509TrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        delegate.checkClientTrusted(chain, authType);
+        delegate.get().checkClientTrusted(chain, authType);
     }
 
     @Override
@@ -75,7 +81,7 @@ final class PeerTrustManager implements X509TrustManager {
             return;
         }
         try {
-            delegate.checkServerTrusted(chain, authType);
+            delegate.get().checkServerTrusted(chain, authType);
         } catch (CertificateException e) {
             if (allowSelfSigned && chain.length == 1 && isSelfSigned(chain[0])) {
                 if (!allowExpired) {
@@ -92,7 +98,7 @@ final class PeerTrustManager implements X509TrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return delegate.getAcceptedIssuers();
+        return delegate.get().getAcceptedIssuers();
     }
 
     private static boolean isSelfSigned(X509Certificate certificate) {
@@ -131,7 +137,7 @@ final class PeerTrustManager implements X509TrustManager {
         try {
             Set<TrustAnchor> anchors = new HashSet<>();
             Set<X509Certificate> anchorCertificates = new HashSet<>();
-            for (X509Certificate anchor : delegate.getAcceptedIssuers()) {
+            for (X509Certificate anchor : delegate.get().getAcceptedIssuers()) {
                 anchors.add(new TrustAnchor(anchor, null));
                 anchorCertificates.add(anchor);
             }

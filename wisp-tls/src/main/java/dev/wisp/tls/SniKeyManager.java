@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -21,20 +22,33 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * (a wildcard {@code *.example.com} matches exactly one more label), falling back to the first identity; a client
  * sends its first identity whose key type the server accepts.
  *
- * <p>Thread-safe: {@link #update} swaps the identities for new handshakes. An alias names the generation it was
+ * <p>Thread-safe: the identities are read from the supplier at each call, so that a reload swaps them in
+ * together with the trusted certificates (see {@link TlsContext#reload()}). An alias names the generation it was
  * chosen from, so a handshake that chose before a reload still gets a matching key and chain.
  */
 final class SniKeyManager extends X509ExtendedKeyManager {
-    private record Generation(int number, List<KeyMaterial> identities) {
+    /** The identities of one reading of the key material, numbered by reload. */
+    record Generation(int number, List<KeyMaterial> identities) {
     }
 
-    private volatile Generation current = new Generation(0, List.of());
-    private volatile Generation previous = current;
+    /** The identities presented from now on, and those of the reading before, for an alias chosen before it. */
+    record Generations(Generation current, Generation previous) {
+        /** The identities of the first reading. */
+        static Generations of(List<KeyMaterial> identities) {
+            Generation first = new Generation(1, List.copyOf(identities));
+            return new Generations(first, first);
+        }
 
-    /** Uses new identities for handshakes from now on. */
-    synchronized void update(List<KeyMaterial> identities) {
-        previous = current;
-        current = new Generation(current.number() + 1, List.copyOf(identities));
+        /** The identities of a new reading, to follow these. */
+        Generations next(List<KeyMaterial> identities) {
+            return new Generations(new Generation(current.number() + 1, List.copyOf(identities)), current);
+        }
+    }
+
+    private final Supplier<Generations> generations;
+
+    SniKeyManager(Supplier<Generations> generations) {
+        this.generations = generations;
     }
 
     @Override
@@ -80,7 +94,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     }
 
     private String chooseServer(String keyType, SSLSession handshake) {
-        Generation generation = current;
+        Generation generation = generations.get().current();
         String host = requestedHost(handshake);
         List<Integer> group = new ArrayList<>();
         if (host != null) {
@@ -102,7 +116,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     }
 
     private String chooseClient(String[] keyTypes) {
-        Generation generation = current;
+        Generation generation = generations.get().current();
         for (int i = 0; i < generation.identities().size(); i++) {
             for (String keyType : keyTypes) {
                 if (keyTypeMatches(keyType, generation.identities().get(i))) {
@@ -114,7 +128,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     }
 
     private String[] aliases(String keyType) {
-        Generation generation = current;
+        Generation generation = generations.get().current();
         List<String> aliases = new ArrayList<>();
         for (int i = 0; i < generation.identities().size(); i++) {
             if (keyTypeMatches(keyType, generation.identities().get(i))) {
@@ -132,7 +146,8 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         try {
             int index = Integer.parseInt(alias.substring(0, at));
             int number = Integer.parseInt(alias.substring(at + 1));
-            for (Generation generation : new Generation[] {current, previous}) {
+            Generations both = generations.get();
+            for (Generation generation : new Generation[] {both.current(), both.previous()}) {
                 if (generation.number() == number && index < generation.identities().size()) {
                     return generation.identities().get(index);
                 }

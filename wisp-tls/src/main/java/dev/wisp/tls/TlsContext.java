@@ -18,6 +18,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * What a transport uses of a {@link TlsConfig}: the {@link SSLContext}, built once, and new {@link SSLEngine}s
@@ -33,7 +34,8 @@ import javax.net.ssl.TrustManager;
  *     the session is never resumed).</li>
  * </ol>
  * {@link #reload()} (or a {@link #watchFiles(Duration)} watcher) reads the key material again for new
- * connections; connections already open keep theirs. A bad reload keeps the material in use.
+ * connections; connections already open keep theirs. A reload is all or nothing: one that fails, for whatever
+ * reason, keeps the material in use, identities and trusted certificates both.
  */
 public final class TlsContext {
     private static final System.Logger LOG = System.getLogger(TlsContext.class.getName());
@@ -42,17 +44,35 @@ public final class TlsContext {
 
     private final TlsConfig config;
     private final SSLContext sslContext;
-    private final SniKeyManager keyManager = new SniKeyManager();
-    private final PeerTrustManager trustManager;
     private final ReentrantLock reloadLock = new ReentrantLock();
-    private volatile TlsMaterial material;
-    private volatile TlsConfigException lastReloadFailure;
+    /** What new handshakes use; replaced whole by a reload. */
+    private volatile InUse inUse;
+    /** The failure of the last reload, as thrown; null once a reload succeeds. */
+    private volatile Throwable lastReloadFailure;
+
+    /**
+     * The key material of one reading and what was built from it for the handshakes: the JDK's trust manager over
+     * its trusted certificates and the identities the key manager presents. Immutable; a reload builds a whole new
+     * one before it writes it, so that a failure at any step leaves the one in use as it was.
+     */
+    private record InUse(TlsMaterial material, X509TrustManager trust, SniKeyManager.Generations identities) {
+        static InUse first(TlsMaterial material) {
+            return new InUse(material, PeerTrustManager.delegateFor(material.trusted()),
+                    SniKeyManager.Generations.of(material.identities()));
+        }
+
+        /** The material of a new reading, following this one. */
+        InUse next(TlsMaterial loaded) {
+            return new InUse(loaded, PeerTrustManager.delegateFor(loaded.trusted()),
+                    identities.next(loaded.identities()));
+        }
+    }
 
     private TlsContext(TlsConfig config) {
         this.config = config;
-        this.material = config.material;
-        keyManager.update(material.identities());
-        trustManager = new PeerTrustManager(config, material.trusted());
+        this.inUse = InUse.first(config.material);
+        SniKeyManager keyManager = new SniKeyManager(() -> inUse.identities());
+        PeerTrustManager trustManager = new PeerTrustManager(config, () -> inUse.trust());
         try {
             sslContext = SSLContext.getInstance("TLS");
             sslContext.init(new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, null);
@@ -159,44 +179,60 @@ public final class TlsContext {
 
     /**
      * Reads all key material and trusted certificates again, checks them as {@link TlsConfig.Builder#build()}
-     * does and uses them for new connections. On failure the material in use stays, the failure is logged at
-     * WARNING and kept for {@link #lastReloadFailure()}.
+     * does and uses them for new connections. All or nothing: everything is read and built first, then swapped in
+     * with one write, so that a failure at any step leaves the identities and the trusted certificates in use as
+     * they were. Every failure is kept for {@link #lastReloadFailure()}; bad material is also logged at WARNING,
+     * while any other failure is left to the caller to log (a {@link TlsFileWatcher} logs the first of a run).
      *
      * @throws TlsConfigException when the new material is bad
+     * @throws RuntimeException or {@link Error} as a key store's provider or the JDK threw it (a
+     *     {@code ProviderException} once a token is gone, an {@code OutOfMemoryError}), after it is kept
      */
     public void reload() {
         reloadLock.lock();
         try {
-            TlsMaterial loaded = TlsMaterial.load(config);
-            trustManager.update(loaded.trusted());
-            keyManager.update(loaded.identities());
-            material = loaded;
+            InUse next;
+            try {
+                next = inUse.next(TlsMaterial.load(config));
+            } catch (RuntimeException | Error e) {
+                lastReloadFailure = e; // first, as it needs no memory: kept even when the heap is full
+                if (e instanceof TlsConfigException) {
+                    LOG.log(System.Logger.Level.WARNING, "TLS key material not reloaded, keeping the current one: "
+                            + e.getMessage());
+                }
+                throw e;
+            }
+            inUse = next; // the one write: identities, trusted certificates and material change together
             lastReloadFailure = null;
-            LOG.log(System.Logger.Level.INFO, "TLS key material reloaded");
-        } catch (TlsConfigException e) {
-            lastReloadFailure = e;
-            LOG.log(System.Logger.Level.WARNING, "TLS key material not reloaded, keeping the current one: "
-                    + e.getMessage());
-            throw e;
         } finally {
             reloadLock.unlock();
         }
+        LOG.log(System.Logger.Level.INFO, "TLS key material reloaded");
     }
 
-    /** The failure of the last reload, if it failed; cleared by a successful one. */
+    /**
+     * The failure of the last reload, if it failed; cleared by a successful one. A failure other than bad material
+     * (a key store provider's {@code RuntimeException}, an {@code Error}) is given as the cause of a
+     * {@link TlsConfigException} made for each call.
+     */
     public Optional<TlsConfigException> lastReloadFailure() {
-        return Optional.ofNullable(lastReloadFailure);
+        Throwable failure = lastReloadFailure;
+        if (failure == null) {
+            return Optional.empty();
+        }
+        return Optional.of(failure instanceof TlsConfigException bad ? bad
+                : new TlsConfigException("reloading the TLS key material failed: " + failure, failure));
     }
 
     /** When the key material in use was read. */
     public Instant loadedAt() {
-        return material.loadedAt();
+        return inUse.material().loadedAt();
     }
 
     /** The certificate chains in use, one per identity, leaf first; empty without identities. */
     public List<List<X509Certificate>> certificateChains() {
         List<List<X509Certificate>> chains = new ArrayList<>();
-        material.identities().forEach(identity -> chains.add(identity.chain()));
+        inUse.material().identities().forEach(identity -> chains.add(identity.chain()));
         return List.copyOf(chains);
     }
 

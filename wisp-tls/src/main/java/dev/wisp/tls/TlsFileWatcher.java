@@ -17,11 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * replace files through renames and symbolic links (Kubernetes secrets), which directory events report unevenly
  * across platforms, and a poll of a few files is cheap.
  *
- * <p>A failed reload keeps the material in use; it is logged at WARNING by {@link TlsContext#reload()} and kept
- * in {@link TlsContext#lastReloadFailure()}; the next change tries again. Any other failure of a look at the files
- * or of a reload (a {@code RuntimeException} from a key store's provider, an {@code OutOfMemoryError}) does not end
- * the watching: it is logged at WARNING, the first of a run of them only, and the next interval tries the same
- * change again. {@link #close()} stops the thread and waits for it. Thread-safe.
+ * <p>A failed reload keeps the material in use and is kept in {@link TlsContext#lastReloadFailure()}. Bad
+ * material is logged at WARNING by {@link TlsContext#reload()}; the next change tries again. Any other failure of a
+ * look at the files or of a reload (a {@code RuntimeException} from a key store's provider, an
+ * {@code OutOfMemoryError}) does not end the watching: it is logged at WARNING, the first of a run of them only, and
+ * the next interval tries the same change again. {@link #close()} stops the thread and waits for it. Thread-safe.
  *
  * <p>The wait between looks is a {@code Condition.awaitNanos}. Short of memory for its node, the JDK's
  * {@code AbstractQueuedSynchronizer} (as of JDK 25) does not throw and does not block for good: it releases the

@@ -1,6 +1,7 @@
 package dev.wisp.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,13 +12,21 @@ import dev.wisp.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Certificate rotation: reload from the API and by watching files; a bad reload keeps the material in use. */
+/**
+ * Certificate rotation: reload from the API and by watching files; a reload that fails, for whatever reason, keeps
+ * all the material in use and is kept in {@link TlsContext#lastReloadFailure()}. Failures other than bad material
+ * come from a key store whose provider fails as told ({@link FailingKeyStore}).
+ */
 class TlsReloadTest {
     private static final TestCertificate NEXT = TestCertificates.server(Fixtures.CA, KeyType.EC);
 
@@ -42,6 +51,53 @@ class TlsReloadTest {
         server.reload();
         assertTrue(server.lastReloadFailure().isEmpty());
         assertEquals(NEXT.certificate(), presented(client, server));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.wisp.tls.TlsFileWatcherTest#unexpectedFailures")
+    void keepsAFailureOtherThanBadMaterialAndTheMaterialInUse(Throwable failure) throws Exception {
+        FailingKeyStore provider = new FailingKeyStore(Fixtures.SERVER_EC);
+        TlsContext server = TlsContext.create(TlsConfig.builder()
+                .identity(TlsIdentity.keyStore(provider.keyStore(), FailingKeyStore.ALIAS, null))
+                .build());
+        TlsContext client = TlsContext.create(Fixtures.clientTrustingCa().build());
+        Instant before = server.loadedAt();
+
+        provider.failNextReads(failure);
+        assertSame(failure, assertThrows(Throwable.class, server::reload), "thrown as the provider threw it");
+        TlsConfigException kept = server.lastReloadFailure().orElseThrow();
+        assertSame(failure, kept.getCause());
+        assertEquals("reloading the TLS key material failed: " + failure, kept.getMessage());
+        assertEquals(before, server.loadedAt(), "the material in use stays");
+        assertEquals(Fixtures.SERVER_EC.certificate(), presented(client, server));
+
+        server.reload();
+        assertTrue(server.lastReloadFailure().isEmpty(), "cleared by a reload that succeeds");
+    }
+
+    @Test
+    void aReloadThatFailsPartWayUsesNothingItRead() throws Exception {
+        Path chain = Fixtures.write(directory, "chain.pem", Fixtures.SERVER_EC.chainPem());
+        Path key = Fixtures.write(directory, "key.pem", Fixtures.SERVER_EC.keys().pkcs8Pem());
+        FailingKeyStore provider = new FailingKeyStore(Fixtures.SERVER_RSA);
+        TlsContext server = TlsContext.create(TlsConfig.builder()
+                .identity(TlsIdentity.pemFiles(chain, key))
+                .identity(TlsIdentity.keyStore(provider.keyStore(), FailingKeyStore.ALIAS, null))
+                .build());
+        TlsContext client = TlsContext.create(Fixtures.clientTrustingCa().build());
+        List<List<X509Certificate>> before = server.certificateChains();
+
+        Fixtures.write(directory, "chain.pem", NEXT.chainPem());
+        Fixtures.write(directory, "key.pem", NEXT.keys().pkcs8Pem());
+        provider.failNextReads(new OutOfMemoryError("Java heap space (thrown by the test's key store provider)"));
+        assertThrows(OutOfMemoryError.class, server::reload);
+        assertEquals(before, server.certificateChains(), "the first identity, read anew before the failure, is unused");
+        assertEquals(Fixtures.SERVER_EC.certificate(), presented(client, server));
+        assertTrue(server.lastReloadFailure().isPresent());
+
+        server.reload();
+        assertEquals(NEXT.certificate(), presented(client, server));
+        assertEquals(NEXT.certificate(), server.certificateChains().get(0).get(0));
     }
 
     @Test

@@ -37,26 +37,37 @@ import java.util.function.Consumer;
  * once. Starting a thread may fail (memory is short); the task is then tried again every few milliseconds, and
  * the failure is logged at most once a minute. A task that finds no spare ready gets a thread of its own, started
  * through {@link PlatformStarts}, so that under load it runs within a round of the busy threads. Once the watcher
- * has shut down, a task whose thread cannot start runs on the thread that found out.
+ * has shut down, a task whose thread cannot start runs on the thread that found out. A selection that fails (a
+ * stale key's EEXIST) does not end the watcher: its waits move to a new selector, with pauses while that fails too.
+ *
+ * <p>Over 500 lines: one thread's loop whose every step must survive a full heap or a failed selection and leave
+ * the queues, the selector and the watches where the next turn finds them; the steps share that state, and split
+ * apart they would hand it around.
  */
 public final class InputWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InputWatcher.class.getName());
     /** How long a task whose thread could not start waits before the next try. */
     private static final long RETRY_MILLIS = 10;
-
-    /** The least time between two warnings of threads that could not start. */
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** The longest pause between two tries after selections that failed; see {@link #selectionFailed}. */
+    private static final long MAX_PAUSE_MILLIS = 500;
 
     /** How many threads wait, started, to run the next tasks; see {@link SpareThreads}. */
     private static final int SPARE_THREADS = 32;
 
     /**
-     * The selector; replaced by {@link #rebuildSelector()} after a turn that ran out of memory. Volatile for the
-     * threads that wake it.
+     * The selector; replaced by {@link #rebuildSelector()} after a turn that ran out of memory or a selection that
+     * failed. Volatile for the threads that wake it.
      */
     private volatile Selector selector;
-    /** Whether a turn ran out of memory since the selector was made; the watcher's thread only. */
+    /**
+     * Whether a turn ran out of memory or a selection failed since the selector was made; the watcher's thread
+     * only.
+     */
     private boolean selectorSuspect;
+    /** Whether a selection failed since the selector was made, for the line that tells of the new one. */
+    private boolean selectionFailedSince;
+    /** The pause before the next try after a selection failed; 0 after a turn that went well. */
+    private long failurePauseMillis;
     private final SpareThreads threads;
     /** Watches to register; the selector's own thread registers them, so no other thread touches the selector. */
     private final Queue<Watch> toRegister = new ConcurrentLinkedQueue<>();
@@ -80,13 +91,27 @@ public final class InputWatcher implements AutoCloseable {
     private final Consumer<SelectionKey> onReady = this::ready;
     /** A queued task taken whose start failed for want of memory, to start first; the watcher's thread only. */
     private Runnable startingNext;
-    /** When a turn that ran out of memory was last logged; the watcher's thread only. */
-    private long memoryShortLoggedAt = System.nanoTime() - LOG_INTERVAL_NANOS;
+    /**
+     * Lets the warning of a turn that ran out of memory through at most once a minute. Its texts, as those of the
+     * other warnings of a failure, are made here: a string constant first used in a handler would need memory.
+     */
+    private final LogLimit memoryShortLog = LogLimit.perMinute("the input watcher ran out of memory; trying again"
+            + " every " + RETRY_MILLIS + " ms (logged again at most once a minute): ", "");
     private volatile boolean closed;
     /** Set once the watcher's thread has shut down: from then on nobody takes {@link #toStart}. */
     private volatile boolean finished;
-    /** When a failed start was last logged; as if long ago at first. */
-    private volatile long startFailureLoggedAt = System.nanoTime() - LOG_INTERVAL_NANOS;
+    /** Lets the warning of a thread that could not start through at most once a minute. */
+    private final LogLimit startFailureLog = LogLimit.perMinute();
+    /** Lets the warning of a failed selection through at most once a minute; the watcher's thread only. */
+    private final LogLimit selectionFailureLog = LogLimit.perMinute("the input watcher's selection failed (", "); its"
+            + " waits move to a new selector, tried again with pauses of up to " + MAX_PAUSE_MILLIS + " ms (logged"
+            + " again at most once a minute)");
+    /** Lets the line that tells of a new selector through at most once a minute; the watcher's thread only. */
+    private final LogLimit rebuildLog = LogLimit.perMinute();
+    /** A failure that a test makes the selections throw, as a selector holding a stale key does; null otherwise. */
+    private volatile IOException selectionFault;
+    /** The selector whose selections fail with {@link #selectionFault}; null: every selector, new ones too. */
+    private volatile Selector faultySelector;
 
     private InputWatcher(Selector selector, ThreadFactory threads) {
         this.selector = selector;
@@ -181,17 +206,25 @@ public final class InputWatcher implements AutoCloseable {
         try {
             while (!closed) {
                 try {
-                    if (selectorSuspect) {
-                        rebuildSelector();
+                    try {
+                        if (selectorSuspect) {
+                            rebuildSelector();
+                        }
+                        turn();
+                        failurePauseMillis = 0;
+                    } catch (IOException e) {
+                        selectorSuspect = true;
+                        selectionFailedSince = true;
+                        selectionFailed(e); // a full heap may fail its log line too: the outer catch has it
                     }
-                    turn();
                 } catch (OutOfMemoryError | LinkageError e) {
-                    // A linkage error here is a class or call site that a full heap kept from loading
+                    // A linkage error here is a class or call site that a full heap kept from loading. Nothing in
+                    // this handler makes a string constant, whose first use would need memory.
                     selectorSuspect = true;
                     shortOfMemory(e);
                 }
             }
-        } catch (IOException | ClosedSelectorException e) {
+        } catch (ClosedSelectorException e) {
             LOG.log(WARNING, "the input watcher failed; waiting connections are woken and go on without it", e);
         } finally {
             closed = true;
@@ -209,6 +242,7 @@ public final class InputWatcher implements AutoCloseable {
         registerNew();
         expireQueued();
         if (ended.isEmpty()) { // a registration that failed has ended its watch: start it without waiting
+            throwSelectionFault();
             selector.select(onReady, toStart.isEmpty() ? 0 : RETRY_MILLIS);
         }
         startEnded();
@@ -216,13 +250,14 @@ public final class InputWatcher implements AutoCloseable {
     }
 
     /**
-     * Moves every wait to a new selector, before the first turn after one that ran out of memory. Why: the JDK
-     * makes a registration in several steps (the selector's key, its key set, its update queue, then the channel's
-     * key list), each of which may fail for want of memory. One that failed midway leaves a key in the selector
-     * that the channel does not know of: registering the channel again then makes a second key for the same
-     * descriptor, which the selector's update fails on (the descriptor is in epoll already), and a descriptor
-     * closed and reused by a new connection has its readiness go to the stale key. The old selector closes, which
-     * drops its keys, stale ones included; the channels stay open and non-blocking.
+     * Moves every wait to a new selector, before the first turn after one that ran out of memory or whose selection
+     * failed. Why: the JDK makes a registration in several steps (the selector's key, its key set, its update queue,
+     * then the channel's key list), each of which may fail for want of memory. One that failed midway leaves a key
+     * in the selector that the channel does not know of: registering the channel again then makes a second key for
+     * the same descriptor, which the selector's update fails on (EEXIST: the descriptor is in epoll already) at
+     * every selection after, and a descriptor closed and reused by a new connection has its readiness go to the
+     * stale key. The old selector closes, which drops its keys, stale ones included; the channels stay open and
+     * non-blocking.
      */
     private void rebuildSelector() {
         Selector old = selector;
@@ -244,8 +279,16 @@ public final class InputWatcher implements AutoCloseable {
         }
         selector = fresh;
         selectorSuspect = false;
+        boolean afterFailure = selectionFailedSince;
+        selectionFailedSince = false;
         closeQuietly(old);
-        LOG.log(INFO, "the input watcher's selector was made anew after it ran out of memory");
+        if (rebuildLog.take(System.nanoTime())) {
+            LOG.log(INFO, afterFailure
+                    ? "the input watcher's selector was made anew after a selection failed (logged again at most once"
+                            + " a minute)"
+                    : "the input watcher's selector was made anew after it ran out of memory (logged again at most"
+                            + " once a minute)");
+        }
     }
 
     private static void registerAgain(SelectableChannel channel, Selector fresh, Watch watch) {
@@ -269,21 +312,61 @@ public final class InputWatcher implements AutoCloseable {
      * hold it end. Logged at most once a minute, if there is memory to.
      */
     private void shortOfMemory(Error e) {
-        long now = System.nanoTime();
-        if (now - memoryShortLoggedAt >= LOG_INTERVAL_NANOS) {
-            memoryShortLoggedAt = now;
-            try {
-                LOG.log(WARNING, "the input watcher ran out of memory; trying again every " + RETRY_MILLIS
-                        + " ms (logged again at most once a minute): " + e.getMessage());
-            } catch (RuntimeException | Error stillShort) {
-                memoryShortLoggedAt = now - LOG_INTERVAL_NANOS;
-            }
+        memoryShortLog.warn(LOG, e);
+        pause(RETRY_MILLIS);
+    }
+
+    /**
+     * A selection failed, as one does at every try on a selector that holds a stale key (EEXIST) or whose
+     * descriptor went bad: the next turn moves the waits to a new selector ({@link #rebuildSelector()}) and goes
+     * on. Before it, a pause of {@value #RETRY_MILLIS} ms that doubles while the failures go on, up to
+     * {@value #MAX_PAUSE_MILLIS} ms, so that a selector that cannot be made anew (descriptors are short) costs a
+     * few tries a second, never a spin; the waiting connections wait that much longer meanwhile. Logged at WARNING
+     * at most once a minute, and each failure at DEBUG.
+     */
+    private void selectionFailed(IOException e) {
+        failurePauseMillis = failurePauseMillis == 0 ? RETRY_MILLIS
+                : Math.min(MAX_PAUSE_MILLIS, failurePauseMillis * 2);
+        if (!selectionFailureLog.warn(LOG, e) && LOG.isLoggable(DEBUG)) {
+            LOG.log(DEBUG, "the input watcher's selection failed again: " + e);
         }
+        pause(failurePauseMillis);
+    }
+
+    /** Waits before the next turn; an interrupt closes the watcher. */
+    private void pause(long millis) {
         try {
-            Thread.sleep(RETRY_MILLIS);
+            Thread.sleep(millis);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             closed = true;
+        }
+    }
+
+    /**
+     * Makes the selections fail with {@code failure} from now on: those of the selector in use, as a selector that
+     * holds a stale key fails each one until it is made anew, or those of every selector, new ones too. For tests.
+     */
+    void failSelections(IOException failure, boolean everySelector) {
+        faultySelector = everySelector ? null : selector;
+        selectionFault = failure;
+        selector.wakeup();
+    }
+
+    /** Ends what {@link #failSelections} began. For tests. */
+    void stopFailingSelections() {
+        selectionFault = null;
+        selector.wakeup();
+    }
+
+    /** Throws the failure a test set with {@link #failSelections} if it holds for the selector in use. */
+    private void throwSelectionFault() throws IOException {
+        IOException fault = selectionFault;
+        if (fault != null) {
+            Selector faulty = faultySelector;
+            if (faulty == null || faulty == selector) {
+                throw fault;
+            }
         }
     }
 
@@ -358,6 +441,7 @@ public final class InputWatcher implements AutoCloseable {
     private void startEnded() throws IOException {
         while (!ended.isEmpty()) {
             int deregistered = ended.size();
+            throwSelectionFault();
             selector.selectNow(onReady);
             int started = 0;
             try {
@@ -493,9 +577,7 @@ public final class InputWatcher implements AutoCloseable {
 
     /** Queues the task to be tried again on the watcher's next turn, in {@value #RETRY_MILLIS} ms. */
     private void startFailed(Runnable task, Throwable e) {
-        long now = System.nanoTime();
-        if (now - startFailureLoggedAt >= LOG_INTERVAL_NANOS) { // two threads at once may both log: no harm
-            startFailureLoggedAt = now;
+        if (startFailureLog.take(System.nanoTime())) {
             LOG.log(WARNING, "cannot start a connection's thread; trying again every " + RETRY_MILLIS
                     + " ms (logged again at most once a minute)", e);
         }

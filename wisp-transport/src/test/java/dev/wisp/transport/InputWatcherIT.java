@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.testing.LogCapture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -24,6 +25,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterEach;
@@ -38,10 +43,13 @@ import org.junit.jupiter.api.Test;
 class InputWatcherIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final long WRITE_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+    /** The logger System.getLogger hands the watcher, held here so that the level set on it stays. */
+    private static final Logger WATCHER_LOG = Logger.getLogger(InputWatcher.class.getName());
 
     private ServerSocketChannel listener;
     private InputWatcher watcher;
     private final List<SocketChannel> peers = new ArrayList<>();
+    private Level logLevel;
 
     @BeforeEach
     void open() throws IOException {
@@ -51,6 +59,7 @@ class InputWatcherIT {
 
     @AfterEach
     void close() throws IOException {
+        WATCHER_LOG.setLevel(logLevel);
         watcher.close();
         for (SocketChannel peer : peers) {
             peer.close();
@@ -262,6 +271,93 @@ class InputWatcherIT {
             assertEquals('z', run.firstByte(), "the task read its connection: nothing was lost");
             transport.close();
         });
+    }
+
+    @Test
+    void movesItsWaitsToANewSelectorWhenASelectionFailsAndGoesOn() {
+        // As a selector holding a stale key fails every selection after (EEXIST), until it is made anew.
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (LogCapture log = captureLog()) {
+                BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+                PlainTransport waiting = acceptWatched(runs);
+                while (!waiting.channel().isRegistered()) {
+                    Thread.onSpinWait(); // bounded by the test's timeout
+                }
+                watcher.failSelections(new IOException("File exists (a stale key, made up by the test)"), false);
+                LogRecord warning = awaitRecord(log, Level.WARNING);
+                assertEquals("the input watcher's selection failed (File exists (a stale key, made up by the test));"
+                        + " its waits move to a new selector, tried again with pauses of up to 500 ms (logged again"
+                        + " at most once a minute)", warning.getMessage());
+                awaitRecord(log, Level.INFO);
+                assertTrue(waiting.isWatched(), "the wait went on, in the new selector");
+
+                send(peers.get(0), "a");
+                Run run = runs.take();
+                assertTrue(run.blocking());
+                assertEquals('a', run.firstByte(), "the moved wait was woken by its bytes");
+                PlainTransport later = acceptWatched(runs);
+                send(peers.get(1), "b");
+                assertEquals('b', runs.take().firstByte());
+                assertEquals(1, count(log, Level.WARNING), "one warning: " + log.records());
+                waiting.close();
+                later.close();
+            }
+        });
+    }
+
+    @Test
+    void pausesBetweenTriesWhileEverySelectorFailsAndRecoversAfter() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (LogCapture log = captureLog()) {
+                BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+                PlainTransport transport = acceptWatched(runs);
+                watcher.failSelections(new IOException("Bad file descriptor (made up by the test)"), true);
+                send(peers.get(0), "c");
+                assertNull(runs.poll(600, TimeUnit.MILLISECONDS), "no selection, no wake-up");
+                // Pauses of 10, 20, 40, 80, 160, 320 ms: about 6 tries in 600 ms, where a spin would make thousands.
+                long failures = log.records().stream()
+                        .filter(record -> record.getMessage().startsWith("the input watcher's selection failed"))
+                        .count();
+                assertTrue(failures >= 3 && failures <= 12, failures + " failed selections: " + log.records());
+                assertEquals(1, count(log, Level.WARNING), "one warning for the run of failures");
+
+                watcher.stopFailingSelections();
+                assertEquals('c', runs.take().firstByte(), "woken once a new selector works");
+                assertTrue(watcher.watch(transport, reading(transport, runs)));
+                send(peers.get(0), "d");
+                assertEquals('d', runs.take().firstByte());
+                transport.close();
+            }
+        });
+    }
+
+    /** Accepts a connection and watches it with a task that reads one byte into {@code runs}. */
+    private PlainTransport acceptWatched(BlockingQueue<Run> runs) throws IOException {
+        PlainTransport transport = acceptPlain();
+        assertTrue(watcher.watch(transport, reading(transport, runs)), "the watcher takes the wait");
+        return transport;
+    }
+
+    /** Captures what the watcher logs, every level, until the test ends. */
+    private LogCapture captureLog() {
+        logLevel = WATCHER_LOG.getLevel();
+        WATCHER_LOG.setLevel(Level.ALL);
+        return LogCapture.of(WATCHER_LOG.getName());
+    }
+
+    private static LogRecord awaitRecord(LogCapture log, Level level) {
+        while (true) { // bounded by the test's timeout
+            for (LogRecord record : log.records()) {
+                if (record.getLevel() == level) {
+                    return record;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static long count(LogCapture log, Level level) {
+        return log.records().stream().filter(record -> record.getLevel() == level).count();
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 
+import dev.wisp.transport.LogLimit;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>It logs the first failure of a run at WARNING and the recovery at INFO, and the failures in between at DEBUG
  * only: a full descriptor table fails every accept, and one line per failure would flood the log. A table that
  * hovers at its limit lets an accept through whenever one descriptor is freed, so runs come and go quickly; a
- * warning is therefore logged at most once per {@link #WARNING_INTERVAL_NANOS}, and a recovery only after a run
+ * warning is therefore logged at most once a minute ({@link LogLimit}), and a recovery only after a run
  * that was warned of.
  *
  * <p>The same holds for starting a new connection's thread, which fails when memory is short: the listener closes
@@ -30,7 +30,9 @@ final class AcceptBackoff {
     private static final System.Logger LOG = System.getLogger(AcceptBackoff.class.getName());
     static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final String RETRY_SUFFIX = "; retrying with a pause of up to "
+            + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it succeeds (logged again at most once a"
+            + " minute)";
 
     private volatile boolean stopped;
     /** The listener's thread while it pauses, for {@link #stop} to wake. */
@@ -39,12 +41,14 @@ final class AcceptBackoff {
     private final String action;
     /** What works again, for the log: "accepting". */
     private final String working;
+    /** The warning of a run of failures, logged at most once a minute. */
+    private final LogLimit warnings;
     /** The pause before the next accept; 0 while accepts succeed. */
     private long pauseNanos;
     /** Whether the current run of failures was logged at WARNING. */
     private boolean warned;
-    /** When the last warning was logged; as if a full interval ago at first, so the first failure is logged. */
-    private long warnedAtNanos = System.nanoTime() - WARNING_INTERVAL_NANOS;
+    /** When the current run's warning was logged, for the line that tells of the recovery. */
+    private long warnedAtNanos;
     /** Failures since the last warning. */
     private long failures;
 
@@ -59,6 +63,7 @@ final class AcceptBackoff {
     AcceptBackoff(String action, String working) {
         this.action = action;
         this.working = working;
+        this.warnings = LogLimit.perMinute(action + " failed: ", RETRY_SUFFIX);
     }
 
     /** Records a failure and logs it if it is the first of a run, and no warning was logged lately. */
@@ -66,20 +71,11 @@ final class AcceptBackoff {
         failures++;
         pauseNanos = pauseNanos == 0 ? FIRST_PAUSE_NANOS : Math.min(MAX_PAUSE_NANOS, pauseNanos * 2);
         long now = System.nanoTime();
-        if (!warned && now - warnedAtNanos >= WARNING_INTERVAL_NANOS) {
+        // A warning that could not go out (memory is short) gives its turn back, so the next failure tries again.
+        if (!warned && warnings.warn(LOG, e)) {
             warned = true;
             warnedAtNanos = now;
             failures = 1;
-            try {
-                LOG.log(WARNING, action + " failed: " + e.getMessage() + "; retrying with a pause of up to "
-                        + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it succeeds (logged again at"
-                        + " most once a minute)");
-            } catch (RuntimeException | Error stillShort) {
-                // Short of memory (an allocation, or the first link of the string concatenation, failed): no
-                // line made it out, so the next failure tries again.
-                warned = false;
-                warnedAtNanos = now - WARNING_INTERVAL_NANOS;
-            }
         } else {
             try {
                 if (LOG.isLoggable(DEBUG)) {
