@@ -13,6 +13,7 @@ import dev.wisp.server.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -36,18 +37,19 @@ import java.util.Optional;
  *   <li><b>Confinement.</b> The path after the route's fixed prefix (the {@code *} remainder; the whole path if the
  *       route has no wildcard) is resolved segment by segment; a decoded segment holding '/', '\' or NUL is refused,
  *       and the result, all symbolic links followed, must lie inside the root's real path. A path that fails to
- *       resolve, does not exist, or is neither file nor directory is a 404, never a 403, so nothing about the tree
- *       outside is revealed; so is a file at a path with a trailing slash ({@code /a.txt/}), as nginx does.
+ *       resolve (but for a directory inside the root that the server may not enter: see open failures), does not
+ *       exist, or is neither file nor directory is a 404, never a 403, so nothing about the tree outside is
+ *       revealed; so is a file at a path with a trailing slash ({@code /a.txt/}), as nginx does.
  *   <li><b>Hidden files.</b> A name that starts with a dot ({@code .git}, {@code .env}) is neither listed nor served,
  *       nor is anything under such a directory: a 404, as the JDK's {@code jwebserver} answers (nginx only leaves
  *       them out of its listings; python's http.server shows them). Such files are mostly repositories, keys and
  *       settings, put in the tree but never meant for the web. {@link Builder#hiddenFiles(boolean)} serves and
  *       lists them like any other, for a {@code .well-known} folder say.
  *   <li><b>Open failures.</b> A file or directory that resolved but then cannot be opened is not a 404: the server
- *       may not read it (a misconfiguration) is a 500, any other failure, above all a full descriptor table, a 503
- *       with {@code Retry-After}; both are logged at WARNING. Only a file removed in between is a 404. A file
- *       replaced as it is opened is opened again, so its ETag and Last-Modified describe the bytes sent; one that
- *       changes each of three times is a 503 too.
+ *       may not read it, or may not enter a directory inside the root on the way to it (a misconfiguration), is a
+ *       500; any other failure, above all a full descriptor table, a 503 with {@code Retry-After}; both are logged
+ *       at WARNING. Only a file removed in between is a 404. A file replaced as it is opened is opened again, so its
+ *       ETag and Last-Modified describe the bytes sent; one that changes each of three times is a 503 too.
  *   <li><b>File names</b> are bytes on Linux: a decoded URL segment names the file with the same UTF-8 bytes,
  *       whatever the JVM's locale (under {@code LANG=C} Java's own path strings cannot carry them, so the names go
  *       through {@code file:} URIs).
@@ -148,7 +150,14 @@ public final class FileHandler implements Handler {
         if (segments != null && !hiddenFiles && segments.stream().anyMatch(DirectoryListing::isHidden)) {
             segments = null;
         }
-        Path path = segments == null ? null : rootDirectory.resolve(segments);
+        Path path;
+        try {
+            path = segments == null ? null : rootDirectory.resolve(segments);
+        } catch (AccessDeniedException e) {
+            Path denied = e.getFile() == null ? rootDirectory.realPath() : Path.of(e.getFile());
+            FileOpenFailures.answer(response, denied, e, () -> notFound(request, response));
+            return;
+        }
         BasicFileAttributes attributes = path == null ? null : attributes(path);
         if (attributes != null && attributes.isDirectory()) {
             serveDirectory(request, response, path, segments.isEmpty());
