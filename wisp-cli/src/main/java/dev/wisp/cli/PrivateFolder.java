@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -17,9 +18,12 @@ import java.util.Set;
  * The configuration folder kept private to the user who runs {@code wisp}, as it holds a private key: made with
  * mode 0700, and an existing one checked as ssh checks {@code ~/.ssh} (its StrictModes). A folder that belongs to
  * another user is refused: its owner could read or replace the key whatever its mode, and changing another user's
- * folder is not ours to do. A folder of one's own that others may enter is tightened to 0700, and said so; if others
- * could write in it, a key found there may have been replaced, so it is not trusted ({@link #othersCouldWrite}).
- * Where the file system has no POSIX permissions, only the folder's existence is seen to.
+ * folder is not ours to do. A folder of one's own that others may enter is tightened to 0700, and said so, when it
+ * holds only what {@code wisp} keeps there; one that holds anything else is refused rather than changed, since it
+ * is someone's folder for other things ({@code WISP_CONFIG_HOME=/tmp}, or a home folder), whose mode is not ours to
+ * take. If others could write in a folder that was tightened, a key found there may have been replaced, so it is
+ * not trusted ({@link #othersCouldWrite}). Where the file system has no POSIX permissions, only the folder's
+ * existence is seen to.
  *
  * @param notice what was changed, for the user; empty when nothing was
  * @param othersCouldWrite whether users other than the owner could create or replace files in the folder before it
@@ -27,6 +31,8 @@ import java.util.Set;
  */
 record PrivateFolder(Optional<String> notice, boolean othersCouldWrite) {
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    /** What wisp keeps in the folder; besides them only its temporary files ({@code .key.pem…tmp}). */
+    private static final Set<String> OWN_FILES = Set.of("cert.pem", "key.pem", ".lock");
     private static final Set<PosixFilePermission> OTHERS_WRITE =
             EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
@@ -62,10 +68,30 @@ record PrivateFolder(Optional<String> notice, boolean othersCouldWrite) {
         if (OWNER_ONLY.containsAll(permissions)) {
             return new PrivateFolder(Optional.empty(), false);
         }
+        String others = otherEntry(folder);
+        if (others != null) {
+            throw new IOException(folder + " is open to other users (" + PosixFilePermissions.toString(permissions)
+                    + ") and holds more than wisp's files (" + others + "); make it private (chmod 700 " + folder
+                    + ") or choose a folder of wisp's own");
+        }
         Files.setPosixFilePermissions(folder, EnumSet.copyOf(OWNER_ONLY));
         return new PrivateFolder(Optional.of("Made " + folder + " private to its owner (it was "
                 + PosixFilePermissions.toString(permissions) + ", now rwx------): it holds the private key"),
                 permissions.stream().anyMatch(OTHERS_WRITE::contains));
+    }
+
+    /** The name of an entry wisp does not make in the folder, or null if there is none. */
+    private static String otherEntry(Path folder) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                boolean ours = OWN_FILES.contains(name) || (name.startsWith(".") && name.endsWith(".tmp"));
+                if (!ours) {
+                    return name;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -141,6 +141,20 @@ class LocalCertificateTest {
         assertEquals(Optional.empty(), obtain(ADDRESSES, Instant.now()).renewal());
     }
 
+    /** WISP_CONFIG_HOME=/tmp, say: chmod 700 would lock every other user out of it. */
+    @Test
+    void refusesRatherThanTightensAFolderThatHoldsOtherFiles() throws Exception {
+        Files.createDirectories(folder());
+        assumePosix();
+        Files.writeString(folder().resolve("notes.txt"), "someone's\n");
+        Files.setPosixFilePermissions(folder(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        IOException refused = assertThrows(IOException.class, () -> obtain(ADDRESSES, Instant.now()));
+        assertEquals(folder() + " is open to other users (rwxrwxrwx) and holds more than wisp's files (notes.txt);"
+                + " make it private (chmod 700 " + folder() + ") or choose a folder of wisp's own", refused.getMessage());
+        assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder())));
+        assertTrue(Files.notExists(folder().resolve("key.pem")));
+    }
+
     @Test
     void refusesAFolderThatBelongsToAnotherUser() throws Exception {
         Files.createDirectories(folder());
