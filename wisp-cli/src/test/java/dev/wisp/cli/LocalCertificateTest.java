@@ -150,7 +150,8 @@ class LocalCertificateTest {
         Files.setPosixFilePermissions(folder(), PosixFilePermissions.fromString("rwxrwxrwx"));
         IOException refused = assertThrows(IOException.class, () -> obtain(ADDRESSES, Instant.now()));
         assertEquals(folder() + " is open to other users (rwxrwxrwx) and holds more than wisp's files (notes.txt);"
-                + " make it private (chmod 700 " + folder() + ") or choose a folder of wisp's own", refused.getMessage());
+                + " make it private (chmod 700 " + folder() + ") or choose a folder of wisp's own",
+                refused.getMessage());
         assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder())));
         assertTrue(Files.notExists(folder().resolve("key.pem")));
     }
