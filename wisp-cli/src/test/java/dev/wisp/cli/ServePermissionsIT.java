@@ -46,7 +46,12 @@ class ServePermissionsIT {
             List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--reuid=" + NOBODY,
                     "--regid=" + NOBODY, "--clear-groups", "--"));
             command.addAll(asRoot.command());
-            try (WispProcess wisp = WispProcess.start(new ProcessBuilder(command))) {
+            // The build may sit where nobody may not go (a clone under /root): nobody runs a copy of the jar, from
+            // the test's own folder.
+            int jarArgument = command.indexOf("-jar") + 1;
+            Path jar = Files.copy(Path.of(command.get(jarArgument)), base.resolve("wisp.jar"));
+            command.set(jarArgument, jar.toString());
+            try (WispProcess wisp = WispProcess.start(new ProcessBuilder(command).directory(base.toFile()))) {
                 Matcher serving = SERVING.matcher(wisp.awaitOut("Serving ", EVENTUALLY));
                 assertTrue(serving.matches(), serving.toString());
                 int port = Integer.parseInt(serving.group(1));
