@@ -10,9 +10,9 @@ import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
@@ -31,43 +31,56 @@ import java.util.Optional;
  * has expired or expires within {@link #RENEW_BEFORE}, does not name every host it must, or cannot be used (a
  * missing or damaged file, a key that does not match); the reason is kept for the user.
  *
- * <p>Files: the folder is made readable by its owner only (0700) and the key file too (0600), where the file
- * system has POSIX permissions. A lock file keeps two {@code wisp serve} started at once from mixing their files.
+ * <p>Files: the folder is kept private to its owner (0700, see {@link PrivateFolder}: one of another user's is
+ * refused, a looser one of one's own tightened) and the key file is readable by its owner only (0600), where the
+ * file system has POSIX permissions. A key that other users could have read or replaced (a key file open to them or
+ * not the user's own, a folder they could write in) is not used: a new one is made. A lock file keeps two
+ * {@code wisp serve} started at once from mixing their files.
  *
  * @param certificateFile the PEM certificate, which clients may trust ({@code curl --cacert})
  * @param keyFile the PKCS#8 PEM private key
  * @param certificate the certificate in the file
  * @param renewal why the certificate was made by this call; empty when the stored one was reused
+ * @param folderNotice what was changed on the folder for its safety, for the user; empty when nothing was
  */
-record LocalCertificate(Path certificateFile, Path keyFile, X509Certificate certificate, Optional<String> renewal) {
+record LocalCertificate(Path certificateFile, Path keyFile, X509Certificate certificate, Optional<String> renewal,
+        Optional<String> folderNotice) {
     static final Duration VALIDITY = Duration.ofDays(365);
     static final Duration RENEW_BEFORE = Duration.ofDays(7);
 
     /**
      * The certificate in {@code folder} for these names, made or made again when needed.
      *
-     * @throws IOException when the folder or the files cannot be written
+     * @throws IOException when the folder or the files cannot be written, or the folder belongs to another user
      */
     static LocalCertificate obtain(Path folder, List<String> dnsNames, List<InetAddress> addresses, Instant now)
             throws IOException {
-        createFolder(folder);
+        PrivateFolder secured = PrivateFolder.secure(folder);
         Path certificateFile = folder.resolve("cert.pem");
         Path keyFile = folder.resolve("key.pem");
         try (FileChannel lockFile = FileChannel.open(folder.resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
             String reason = check(certificateFile, keyFile, dnsNames, addresses, now);
+            if (reason == null && secured.othersCouldWrite()) {
+                reason = "other users could write in the folder, and so could have replaced the key";
+            }
             if (reason != null) {
                 SelfSignedCertificate.generate(dnsNames, addresses, VALIDITY).writePemFiles(certificateFile, keyFile);
             }
-            return new LocalCertificate(certificateFile, keyFile, read(certificateFile), Optional.ofNullable(reason));
+            return new LocalCertificate(certificateFile, keyFile, read(certificateFile), Optional.ofNullable(reason),
+                    secured.notice());
         }
     }
 
     /** Why the stored certificate cannot be used, or null when it can. */
     private static String check(Path certificateFile, Path keyFile, List<String> dnsNames,
-            List<InetAddress> addresses, Instant now) {
+            List<InetAddress> addresses, Instant now) throws IOException {
         if (!Files.exists(certificateFile) && !Files.exists(keyFile)) {
             return "there was none yet";
+        }
+        String exposure = Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS) ? PrivateFolder.exposure(keyFile) : null;
+        if (exposure != null) {
+            return "other users could have read or replaced its key: " + exposure;
         }
         X509Certificate certificate;
         try {
@@ -118,20 +131,6 @@ record LocalCertificate(Path certificateFile, Path keyFile, X509Certificate cert
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         } catch (CertificateException e) {
             throw new IOException("no certificate in " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void createFolder(Path folder) throws IOException {
-        if (Files.isDirectory(folder)) {
-            return;
-        }
-        Path parent = folder.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        if (Files.getFileStore(parent).supportsFileAttributeView("posix")) {
-            Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
-        } else {
-            Files.createDirectory(folder);
         }
     }
 }

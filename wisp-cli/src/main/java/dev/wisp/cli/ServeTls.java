@@ -166,6 +166,7 @@ final class ServeTls {
             throw new UncheckedIOException("cannot keep the self-signed certificate in " + folder + " (set "
                     + ConfigFolder.VARIABLE + " to another folder, or use --cert and --key): " + e.getMessage(), e);
         }
+        local.folderNotice().ifPresent(out::println);
         local.renewal().ifPresent(reason -> {
             List<String> names = new ArrayList<>(List.of("localhost"));
             addresses.forEach(address -> names.add(address.isLoopbackAddress() && address.getAddress().length == 16

@@ -1,13 +1,18 @@
 package dev.wisp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wisp.tls.SelfSignedCertificate;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -103,5 +108,81 @@ class LocalCertificateTest {
         String reason = obtain(ADDRESSES, Instant.now()).renewal().orElseThrow();
         assertTrue(reason.startsWith("the one there cannot be used: "), reason);
         assertEquals(Optional.empty(), obtain(ADDRESSES, Instant.now()).renewal());
+    }
+
+    @Test
+    void tightensAFolderOfItsOwnThatOthersMayEnterAndKeepsItsKey() throws Exception {
+        List<LocalCertificate> runs = obtainBeforeAndAfter(folder(), "rwxr-xr-x");
+        LocalCertificate first = runs.get(0);
+        LocalCertificate second = runs.get(1);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder())));
+        assertEquals(Optional.of("Made " + folder() + " private to its owner (it was rwxr-xr-x, now rwx------): it"
+                + " holds the private key"), second.folderNotice());
+        assertEquals(Optional.empty(), second.renewal(), "others could list the folder, not read the key");
+        assertEquals(first.certificate(), second.certificate());
+        assertEquals(Optional.empty(), obtain(ADDRESSES, Instant.now()).folderNotice());
+    }
+
+    @Test
+    void makesANewKeyWhenOthersCouldWriteInTheFolder() throws Exception {
+        List<LocalCertificate> runs = obtainBeforeAndAfter(folder(), "rwxrwxrwx");
+        assertEquals(Optional.of("other users could write in the folder, and so could have replaced the key"),
+                runs.get(1).renewal());
+        assertNotEquals(runs.get(0).certificate(), runs.get(1).certificate());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder())));
+    }
+
+    @Test
+    void makesANewKeyWhenTheKeyFileWasOpenToOthers() throws Exception {
+        LocalCertificate second = obtainBeforeAndAfter(folder().resolve("key.pem"), "rw-r--r--").get(1);
+        assertEquals(Optional.of("other users could have read or replaced its key: key.pem was open to other users"
+                + " (rw-r--r--)"), second.renewal());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(second.keyFile())));
+        assertEquals(Optional.empty(), obtain(ADDRESSES, Instant.now()).renewal());
+    }
+
+    /** WISP_CONFIG_HOME=/tmp, say: chmod 700 would lock every other user out of it. */
+    @Test
+    void refusesRatherThanTightensAFolderThatHoldsOtherFiles() throws Exception {
+        Files.createDirectories(folder());
+        assumePosix();
+        Files.writeString(folder().resolve("notes.txt"), "someone's\n");
+        Files.setPosixFilePermissions(folder(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        IOException refused = assertThrows(IOException.class, () -> obtain(ADDRESSES, Instant.now()));
+        assertEquals(folder() + " is open to other users (rwxrwxrwx) and holds more than wisp's files (notes.txt);"
+                + " make it private (chmod 700 " + folder() + ") or choose a folder of wisp's own",
+                refused.getMessage());
+        assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder())));
+        assertTrue(Files.notExists(folder().resolve("key.pem")));
+    }
+
+    @Test
+    void refusesAFolderThatBelongsToAnotherUser() throws Exception {
+        Files.createDirectories(folder());
+        assumePosix();
+        UserPrincipal nobody;
+        try {
+            nobody = base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.setOwner(folder(), nobody);
+        } catch (IOException e) {
+            nobody = null; // changing a file's owner takes root
+        }
+        assumeTrue(nobody != null, "cannot give a folder to user nobody without root");
+        IOException refused = assertThrows(IOException.class, () -> obtain(ADDRESSES, Instant.now()));
+        assertEquals(folder() + " belongs to user nobody, not to " + System.getProperty("user.name")
+                + ", who runs wisp; its owner could read or replace the key in it", refused.getMessage());
+        assertTrue(Files.notExists(folder().resolve("key.pem")));
+    }
+
+    /** Obtains a certificate, then gives the folder or a file in it these permissions, and obtains one again. */
+    private List<LocalCertificate> obtainBeforeAndAfter(Path changed, String permissions) throws Exception {
+        LocalCertificate first = obtain(ADDRESSES, Instant.now());
+        assumePosix();
+        Files.setPosixFilePermissions(changed, PosixFilePermissions.fromString(permissions));
+        return List.of(first, obtain(ADDRESSES, Instant.now()));
+    }
+
+    private void assumePosix() throws IOException {
+        assumeTrue(Files.getFileStore(base).supportsFileAttributeView("posix"), "no POSIX permissions here");
     }
 }

@@ -63,7 +63,18 @@ final class ContentTypes {
             Map.entry("wav", "audio/wav"),
             Map.entry("zip", "application/zip"),
             Map.entry("gz", "application/gzip"),
-            Map.entry("tar", "application/x-tar"));
+            Map.entry("tgz", "application/gzip"),
+            Map.entry("tar", "application/x-tar"),
+            // The JDK's table has AVI as a troff type and bzip2 under a name no tool knows; it lacks the rest.
+            Map.entry("avi", "video/x-msvideo"),
+            Map.entry("bz2", "application/x-bzip2"),
+            Map.entry("xz", "application/x-xz"),
+            Map.entry("mkv", "video/x-matroska"),
+            Map.entry("3gp", "video/3gpp"),
+            Map.entry("epub", "application/epub+zip"),
+            Map.entry("atom", "application/atom+xml"),
+            Map.entry("rss", "application/rss+xml"),
+            Map.entry("ics", "text/calendar; charset=utf-8"));
 
     /** Extensions of source and text files, lower case, served as plain text. */
     private static final Set<String> TEXT_EXTENSIONS = Set.of(

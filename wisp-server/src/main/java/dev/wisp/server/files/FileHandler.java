@@ -13,6 +13,7 @@ import dev.wisp.server.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -36,16 +37,19 @@ import java.util.Optional;
  *   <li><b>Confinement.</b> The path after the route's fixed prefix (the {@code *} remainder; the whole path if the
  *       route has no wildcard) is resolved segment by segment; a decoded segment holding '/', '\' or NUL is refused,
  *       and the result, all symbolic links followed, must lie inside the root's real path. A path that fails to
- *       resolve, does not exist, or is neither file nor directory is a 404, never a 403, so nothing about the tree
- *       outside is revealed; so is a file at a path with a trailing slash ({@code /a.txt/}), as nginx does.
+ *       resolve (but for a directory inside the root that the server may not enter: see open failures), does not
+ *       exist, or is neither file nor directory is a 404, never a 403, so nothing about the tree outside is
+ *       revealed; so is a file at a path with a trailing slash ({@code /a.txt/}), as nginx does.
  *   <li><b>Hidden files.</b> A name that starts with a dot ({@code .git}, {@code .env}) is neither listed nor served,
  *       nor is anything under such a directory: a 404, as the JDK's {@code jwebserver} answers (nginx only leaves
  *       them out of its listings; python's http.server shows them). Such files are mostly repositories, keys and
  *       settings, put in the tree but never meant for the web. {@link Builder#hiddenFiles(boolean)} serves and
  *       lists them like any other, for a {@code .well-known} folder say.
  *   <li><b>Open failures.</b> A file or directory that resolved but then cannot be opened is not a 404: the server
- *       may not read it (a misconfiguration) is a 500, any other failure, above all a full descriptor table, a 503
- *       with {@code Retry-After}; both are logged at WARNING. Only a file removed in between is a 404.
+ *       may not read it, or may not enter a directory inside the root on the way to it (a misconfiguration), is a
+ *       500; any other failure, above all a full descriptor table, a 503 with {@code Retry-After}; both are logged
+ *       at WARNING. Only a file removed in between is a 404. A file replaced as it is opened is opened again, so its
+ *       ETag and Last-Modified describe the bytes sent; one that changes each of three times is a 503 too.
  *   <li><b>File names</b> are bytes on Linux: a decoded URL segment names the file with the same UTF-8 bytes,
  *       whatever the JVM's locale (under {@code LANG=C} Java's own path strings cannot carry them, so the names go
  *       through {@code file:} URIs).
@@ -55,7 +59,8 @@ import java.util.Optional;
  *       modification time), Last-Modified (a modification time in the future is sent as the present, RFC 9110
  *       §8.8.2.1) and {@code Accept-Ranges: bytes}.
  *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
- *       comparison, {@code *}) and, without it, If-Modified-Since give 304.
+ *       comparison, {@code *}) and, without it, If-Modified-Since give 304 (a date later than the server's clock
+ *       is ignored).
  *   <li><b>Ranges</b> (RFC 9110 §14), GET only: one range {@code a-b}, {@code a-} or {@code -n} gives 206 with
  *       Content-Range, one past the end gives 416 with {@code Content-Range: bytes *}{@code /size}. Several
  *       ranges give 206 with {@code multipart/byteranges}, one part per satisfiable range in the order asked; more
@@ -73,6 +78,8 @@ import java.util.Optional;
  */
 public final class FileHandler implements Handler {
     private static final String ALLOWED_METHODS = "GET, HEAD";
+    /** How many times a file that changes as it is opened is opened again before the answer is a 503. */
+    private static final int OPEN_ATTEMPTS = 3;
 
     private final Path root;
     private final RootDirectory rootDirectory;
@@ -143,7 +150,14 @@ public final class FileHandler implements Handler {
         if (segments != null && !hiddenFiles && segments.stream().anyMatch(DirectoryListing::isHidden)) {
             segments = null;
         }
-        Path path = segments == null ? null : rootDirectory.resolve(segments);
+        Path path;
+        try {
+            path = segments == null ? null : rootDirectory.resolve(segments);
+        } catch (AccessDeniedException e) {
+            Path denied = e.getFile() == null ? rootDirectory.realPath() : Path.of(e.getFile());
+            FileOpenFailures.answer(response, denied, e, () -> notFound(request, response));
+            return;
+        }
         BasicFileAttributes attributes = path == null ? null : attributes(path);
         if (attributes != null && attributes.isDirectory()) {
             serveDirectory(request, response, path, segments.isEmpty());
@@ -243,20 +257,47 @@ public final class FileHandler implements Handler {
         }
     }
 
+    /**
+     * Opens the file and answers from it. The validators must describe the bytes sent, but a file replaced by a
+     * rename (as editors, build tools and rsync save) between its attributes and its opening would go out with the
+     * old one's ETag and the new one's bytes, and a cache or an If-Range would then mix the two versions. The JDK has
+     * no fstat, so the attributes are read again once the file is open: the same file, size and modification time
+     * as before mean the open file is that version; else the file changed in between and is opened again, up to
+     * {@value #OPEN_ATTEMPTS} times, then left with a 503.
+     */
     private void serveFile(ServerRequest request, ServerResponse response, Path file,
             BasicFileAttributes attributes) throws IOException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (IOException e) {
-            FileOpenFailures.answer(response, file, e, () -> notFound(request, response));
-            return;
+        BasicFileAttributes before = attributes;
+        for (int attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.READ);
+            } catch (IOException e) {
+                FileOpenFailures.answer(response, file, e, () -> notFound(request, response));
+                return;
+            }
+            try (channel) {
+                BasicFileAttributes opened = attributes(file);
+                if (opened != null && isSameVersion(before, opened) && channel.size() == opened.size()) {
+                    String name = Objects.requireNonNullElse(FileNames.nameOf(file), file.getFileName().toString());
+                    FileResponses.send(request, response, channel, Validators.of(opened, Instant.now()),
+                            ContentTypes.forFileName(name), ContentTypes.contentEncodingFor(name));
+                    return;
+                }
+                before = opened;
+            }
+            if (before == null || !before.isRegularFile()) {
+                notFound(request, response);
+                return;
+            }
         }
-        String name = Objects.requireNonNullElse(FileNames.nameOf(file), file.getFileName().toString());
-        try (channel) {
-            FileResponses.send(request, response, channel, Validators.of(attributes, Instant.now()),
-                    ContentTypes.forFileName(name), ContentTypes.contentEncodingFor(name));
-        }
+        FileOpenFailures.answer(response, file, new IOException("it changed each of " + OPEN_ATTEMPTS
+                + " times it was opened"), () -> notFound(request, response));
+    }
+
+    private static boolean isSameVersion(BasicFileAttributes before, BasicFileAttributes after) {
+        return Objects.equals(before.fileKey(), after.fileKey()) && before.size() == after.size()
+                && before.lastModifiedTime().equals(after.lastModifiedTime());
     }
 
     private static BasicFileAttributes attributes(Path realPath) {

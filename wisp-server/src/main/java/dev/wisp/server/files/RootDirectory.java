@@ -1,6 +1,7 @@
 package dev.wisp.server.files;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,10 +31,13 @@ final class RootDirectory {
     /**
      * Resolves decoded path segments to the real path of an existing file or directory inside the root.
      *
-     * @return the real path, or {@code null} if a segment is unsafe, nothing exists there, it cannot be read, or it
-     *     lies outside the root
+     * @return the real path, or {@code null} if a segment is unsafe, nothing exists there, or it lies outside the
+     *     root
+     * @throws AccessDeniedException if the server may not look up the path in a directory inside the root (one it
+     *     may not enter): the tree is misconfigured, which a 404 would hide. A denial outside the root, behind a
+     *     link, is a {@code null}, so nothing about the tree outside is revealed.
      */
-    Path resolve(List<String> segments) {
+    Path resolve(List<String> segments) throws AccessDeniedException {
         Path path = realPath;
         try {
             for (String segment : segments) {
@@ -42,10 +46,36 @@ final class RootDirectory {
                 }
                 path = FileNames.child(path, segment);
             }
-            return inside(path);
         } catch (IllegalArgumentException e) {
             return null; // InvalidPathException among others: no file has that name
         }
+        try {
+            Path real = path.toRealPath();
+            return real.startsWith(realPath) ? real : null;
+        } catch (AccessDeniedException e) {
+            if (isInside(nearestResolvableAncestor(path))) {
+                throw e;
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The real path of the nearest ancestor of a path that resolves, or null if none does. */
+    private static Path nearestResolvableAncestor(Path path) {
+        for (Path ancestor = path.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
+            try {
+                return ancestor.toRealPath();
+            } catch (IOException e) {
+                // Not this one either: try the next one up.
+            }
+        }
+        return null;
+    }
+
+    private boolean isInside(Path real) {
+        return real != null && real.startsWith(realPath);
     }
 
     /** The real path of an existing path if it lies inside the root, else {@code null}. */

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  *
  * @param etag the strong entity tag, quoted
  * @param lastModified the modification time, truncated to seconds as HTTP dates are
+ * @param now the server's time when they were taken, the latest date an If-Modified-Since may hold
  */
-record Validators(String etag, Instant lastModified) {
+record Validators(String etag, Instant lastModified, Instant now) {
     /** What the preconditions of a GET or HEAD request decide. */
     enum Outcome {
         /** Serve the file (a Range may still apply). */
@@ -37,7 +38,7 @@ record Validators(String etag, Instant lastModified) {
         long modifiedMicros = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
         String etag = "\"" + Long.toHexString(attributes.size()) + "-" + Long.toHexString(modifiedMicros) + "\"";
         Instant modified = attributes.lastModifiedTime().toInstant();
-        return new Validators(etag, (modified.isAfter(now) ? now : modified).truncatedTo(ChronoUnit.SECONDS));
+        return new Validators(etag, (modified.isAfter(now) ? now : modified).truncatedTo(ChronoUnit.SECONDS), now);
     }
 
     /** Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since for a GET or HEAD request. */
@@ -59,7 +60,10 @@ record Validators(String etag, Instant lastModified) {
             boolean match = EntityTags.isAny(ifNoneMatch) || EntityTags.matches(ifNoneMatch, etag, true);
             return match ? Outcome.NOT_MODIFIED : Outcome.PROCEED;
         }
-        Optional<Instant> since = date(headers, HeaderNames.IF_MODIFIED_SINCE);
+        // §13.1.3: the date is read on the server's clock. One later than now was never a Last-Modified of ours (it is
+        // never after Date) and held as valid it would hide every change made until then, so it is invalid and
+        // ignored, as RFC 2616 §14.25 said in so many words and Apache httpd does.
+        Optional<Instant> since = date(headers, HeaderNames.IF_MODIFIED_SINCE).filter(date -> !date.isAfter(now));
         if (since.isPresent() && !lastModified.isAfter(since.get())) {
             return Outcome.NOT_MODIFIED;
         }

@@ -20,7 +20,8 @@ import java.util.zip.Deflater;
  * default {@code text/*}, JSON, JavaScript, XML, SVG, WebAssembly, fonts not compressed already; so images, video,
  * archives and other compressed types never are); and its length is unknown or at least {@code minimumBytes} (256
  * by default; any length when the client refuses identity). Every response of a compressible type gets
- * {@code Vary: Accept-Encoding}, compressed or not, so a cache keeps the two apart.
+ * {@code Vary: Accept-Encoding}, compressed or not (a 206 of one range too, as RFC 9110 §15.3.7 wants), so a cache
+ * keeps the two apart.
  *
  * <p>A compressed response has {@code Content-Encoding: gzip}, a weak ETag (the bytes differ from the identity
  * ones, RFC 9110 §8.8.1; {@code If-None-Match} still matches it by the weak comparison) and no

@@ -74,12 +74,16 @@ final class GzipResponse extends ForwardingServerResponse {
             describeGzipCopy();
             return false;
         }
-        if (!status.allowsContent() || status.code() == 206 || headers().contains(HeaderNames.CONTENT_RANGE)
-                || headers().contains(HeaderNames.CONTENT_ENCODING)
+        if (!status.allowsContent() || headers().contains(HeaderNames.CONTENT_ENCODING)
                 || !settings.isCompressible(headers().firstOrNull(HeaderNames.CONTENT_TYPE))) {
             return false;
         }
         addVary();
+        if (status.code() == 206 || headers().contains(HeaderNames.CONTENT_RANGE)) {
+            // A range counts identity bytes, so it is never compressed; but RFC 9110 §15.3.7 wants the Vary
+            // the 200 would have had on a 206, or a cache could answer a gzip client with identity bytes.
+            return false;
+        }
         if (!accepted.acceptsGzip() || (length >= 0 && length < settings.minimumBytes()
                 && !accepted.refusesIdentity())) {
             return false;

@@ -41,6 +41,14 @@ class ContentTypesTest {
         "lib.cjs            | text/javascript; charset=utf-8",
         "page.xhtml         | application/xhtml+xml",
         "data.jsonld        | application/ld+json",
+        "film.mkv           | video/x-matroska",
+        "phone.3gp          | video/3gpp",
+        "book.epub          | application/epub+zip",
+        "feed.atom          | application/atom+xml",
+        "feed.rss           | application/rss+xml",
+        "event.ics          | text/calendar; charset=utf-8",
+        "logs.tar.xz        | application/x-xz",
+        "src.tgz            | application/gzip",
     })
     void mapsTheWebsOwnTypes(String name, String expected) {
         assertEquals(expected, ContentTypes.forFileName(name));
@@ -60,6 +68,16 @@ class ContentTypesTest {
         ".gitignore     | text/plain; charset=utf-8",
     })
     void servesSourcesAsPlainText(String name, String expected) {
+        assertEquals(expected, ContentTypes.forFileName(name));
+    }
+
+    /** Where the JDK's table is wrong: AVI as {@code application/x-troff-msvideo}, bzip2 as {@code application/bz2}. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "clip.avi       | video/x-msvideo",
+        "data.tar.bz2   | application/x-bzip2",
+    })
+    void correctsTheJdkTable(String name, String expected) {
         assertEquals(expected, ContentTypes.forFileName(name));
     }
 

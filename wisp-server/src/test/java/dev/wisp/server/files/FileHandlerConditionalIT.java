@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.wisp.core.HttpDate;
 import dev.wisp.server.files.FileServerFixture.Response;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -52,6 +53,22 @@ class FileHandlerConditionalIT {
             assertEquals(304, server.get("/hello.txt", "If-Modified-Since: " + current.header("Last-Modified"))
                     .status());
             assertEquals(200, server.get("/hello.txt", "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT").status());
+        });
+    }
+
+    @Test
+    void ifModifiedSinceLaterThanTheServersClockIsIgnored() {
+        // A client whose clock runs ahead, or that made the date up, must not be told a file changed a minute ago is
+        // not modified; an If-None-Match beside it still decides (RFC 9110 §13.2.2).
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String tomorrow = HttpDate.format(Instant.now().plus(Duration.ofDays(1)));
+            Response response = server.get("/hello.txt", "If-Modified-Since: " + tomorrow);
+            assertEquals(200, response.status());
+            assertEquals("hello world\n", new String(response.body(), StandardCharsets.UTF_8));
+            assertEquals(304, server.get("/hello.txt", "If-Modified-Since: " + tomorrow,
+                    "If-None-Match: " + current.header("ETag")).status());
+            assertEquals(200, server.get("/hello.txt", "If-Modified-Since: " + current.header("Last-Modified"),
+                    "If-None-Match: \"other\"").status());
         });
     }
 

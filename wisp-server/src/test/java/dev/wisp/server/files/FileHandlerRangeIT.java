@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.server.files.FileServerFixture.Response;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,8 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Range requests on the 100-byte {@code data.bin}: 206, 416, ignored ranges and If-Range. Several ranges:
- * {@link MultipartRangesIT}.
+ * Range requests on the 100-byte {@code data.bin}: 206, 416, ignored ranges and If-Range, and near the end of a
+ * file over 2 GiB. Several ranges: {@link MultipartRangesIT}.
  */
 class FileHandlerRangeIT {
     @RegisterExtension
@@ -111,6 +116,36 @@ class FileHandlerRangeIT {
             String etag = server.get("/data.bin").header("ETag");
             Response response = server.get("/data.bin", "Range: bytes=0-4", "If-Range: W/" + etag);
             assertEquals(200, response.status());
+        });
+    }
+
+    /**
+     * Offsets past 2 GiB, where an int would overflow: a sparse 3 GiB file (no disk taken but its last block)
+     * whose last four bytes are "END!", asked for by suffix, from an offset, in several ranges, and by HEAD.
+     */
+    @Test
+    void servesRangesNearTheEndOfAFileLargerThanTwoGibibytes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            long size = 3L << 30;
+            try (FileChannel file = FileChannel.open(server.root.resolve("large.bin"), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+                file.write(ByteBuffer.wrap("END!".getBytes(StandardCharsets.US_ASCII)), size - 4);
+            }
+            Response suffix = server.get("/large.bin", "Range: bytes=-4");
+            assertEquals(206, suffix.status());
+            assertEquals("bytes 3221225468-3221225471/3221225472", suffix.header("Content-Range"));
+            assertEquals("END!", suffix.text());
+            Response open = server.get("/large.bin", "Range: bytes=3221225470-99999999999");
+            assertEquals("bytes 3221225470-3221225471/3221225472", open.header("Content-Range"));
+            assertEquals("D!", open.text());
+            Response parts = server.get("/large.bin", "Range: bytes=2147483647-2147483648,3221225471-");
+            assertEquals(206, parts.status());
+            assertTrue(parts.text().contains("Content-Range: bytes 2147483647-2147483648/3221225472\r\n\r\n\0\0\r\n"),
+                    parts.text());
+            assertTrue(parts.text().contains("Content-Range: bytes 3221225471-3221225471/3221225472\r\n\r\n!\r\n"),
+                    parts.text());
+            assertEquals(416, server.get("/large.bin", "Range: bytes=3221225472-").status());
+            assertEquals("3221225472", server.request("HEAD", "/large.bin").header("Content-Length"));
         });
     }
 }

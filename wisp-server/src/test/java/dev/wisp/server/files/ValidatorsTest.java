@@ -10,7 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ValidatorsTest {
-    private static final Validators FILE = new Validators("\"c-5f\"", Instant.parse("2024-05-01T10:00:00Z"));
+    private static final Validators FILE = new Validators("\"c-5f\"", Instant.parse("2024-05-01T10:00:00Z"),
+            Instant.parse("2024-05-02T12:00:00Z"));
     private static final String AT = "Wed, 01 May 2024 10:00:00 GMT";
     private static final String BEFORE = "Wed, 01 May 2024 09:59:59 GMT";
 
@@ -34,6 +35,9 @@ class ValidatorsTest {
         "If-Modified-Since    | Wed, 01 May 2024 10:00:00 GMT                    | NOT_MODIFIED",
         "If-Modified-Since    | Thu, 02 May 2024 10:00:00 GMT                    | NOT_MODIFIED",
         "If-Modified-Since    | Wed, 01 May 2024 09:59:59 GMT                    | PROCEED",
+        "If-Modified-Since    | Thu, 02 May 2024 12:00:00 GMT                    | NOT_MODIFIED",
+        "If-Modified-Since    | Thu, 02 May 2024 12:00:01 GMT                    | PROCEED",
+        "If-Modified-Since    | Fri, 01 Jan 2100 00:00:00 GMT                    | PROCEED",
         "If-Modified-Since    | yesterday                                        | PROCEED",
         "If-Unmodified-Since  | Wed, 01 May 2024 09:59:59 GMT                    | PRECONDITION_FAILED",
         "If-Unmodified-Since  | Wed, 01 May 2024 10:00:00 GMT                    | PROCEED",
@@ -49,6 +53,15 @@ class ValidatorsTest {
         assertEquals(Outcome.PROCEED, FILE.evaluate(Headers.of("If-None-Match", "\"x\"", "If-Modified-Since", AT)));
         assertEquals(Outcome.NOT_MODIFIED,
                 FILE.evaluate(Headers.of("If-None-Match", "\"c-5f\"", "If-Modified-Since", BEFORE)));
+    }
+
+    /** RFC 9110 §13.2.2 step 3 before step 4: a date in the future is no more use than a valid one alongside. */
+    @Test
+    void ifNoneMatchDecidesWhateverTheDateOfIfModifiedSince() {
+        String future = "Fri, 01 Jan 2100 00:00:00 GMT";
+        assertEquals(Outcome.NOT_MODIFIED,
+                FILE.evaluate(Headers.of("If-None-Match", "W/\"c-5f\"", "If-Modified-Since", future)));
+        assertEquals(Outcome.PROCEED, FILE.evaluate(Headers.of("If-None-Match", "\"x\"", "If-Modified-Since", future)));
     }
 
     @Test

@@ -116,6 +116,7 @@ class CompressionIT {
         RawResponse range = get("GET /files/page.html", "Accept-Encoding: gzip\r\nRange: bytes=0-9\r\n");
         assertEquals(206, range.status());
         assertFalse(range.header("Content-Encoding").isPresent());
+        assertEquals("Accept-Encoding", range.header("Vary").orElseThrow(), "RFC 9110 §15.3.7: the 200's Vary");
         RawResponse image = get("GET /files/image.png", "Accept-Encoding: gzip\r\n");
         assertFalse(image.header("Content-Encoding").isPresent());
         assertFalse(image.header("Vary").isPresent());
