@@ -46,7 +46,7 @@ final class RequestHeads {
             fields.set(HeaderNames.EXPECT, "100-continue");
         }
         ProxyConfig proxy = config.proxyFor(request.origin()).orElse(null);
-        if (proxy != null && !proxy.isSocks() && !request.origin().isTls()) {
+        if (proxy != null && proxy.forwardsRequests(request.origin())) {
             // RFC 9112 §3.2.2: to an HTTP proxy, the absolute-form (a SOCKS proxy relays bytes, so origin-form);
             // its credentials travel with each request.
             proxy.authorization().ifPresent(value -> fields.set("Proxy-Authorization", value));
