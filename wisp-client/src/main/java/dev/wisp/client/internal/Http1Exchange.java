@@ -8,9 +8,12 @@ import dev.wisp.client.internal.Failures.Phase;
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
+import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.Method;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.UnsupportedTransferCodingException;
 import dev.wisp.core.Version;
 import dev.wisp.http1.ChunkedBodyInputStream;
 import dev.wisp.http1.EmptyBodyInputStream;
@@ -217,13 +220,16 @@ public final class Http1Exchange {
         Http1Framing framing;
         try {
             framing = Http1Framing.ofResponse(head.method(), response.status(), response.headers());
+            checkUnasked(response, framing);
         } catch (IOException e) {
             throw fail(e, Phase.READING_HEAD);
         }
         Headers fields = response.headers();
+        // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 is faulty framing; the connection closes after the message.
         boolean keepAlive = response.version() == Version.HTTP_1_1
                 ? !fields.containsToken(HeaderNames.CONNECTION, "close")
-                : fields.containsToken(HeaderNames.CONNECTION, "keep-alive");
+                : fields.containsToken(HeaderNames.CONNECTION, "keep-alive")
+                        && !fields.contains(HeaderNames.TRANSFER_ENCODING);
         if (!keepAlive || framing instanceof Http1Framing.UntilClose || response.status().code() == 101) {
             connection.doNotReuse();
         }
@@ -239,6 +245,29 @@ public final class Http1Exchange {
             complete();
         }
         return body;
+    }
+
+    /**
+     * Refuses what the request did not ask for and the client cannot read: a 101 to a request without Upgrade
+     * (RFC 9110 §15.2.2: a server switches only to a protocol the client named; what follows is not HTTP), and a
+     * transfer coding other than chunked (RFC 9112 §7: the client sends no TE, and the framing leaves a body of
+     * gzip, say, to be read until the close, which would hand over coded bytes as the content).
+     */
+    private void checkUnasked(ResponseHead response, Http1Framing framing) throws HttpProtocolException {
+        if (response.status().code() == 101 && !head.headers().contains("Upgrade")) {
+            throw new MalformedMessageException("101 Switching Protocols to a request that asked for no upgrade");
+        }
+        if (framing instanceof Http1Framing.UntilClose && !head.method().equals(Method.CONNECT)) {
+            for (String field : response.headers().all(HeaderNames.TRANSFER_ENCODING)) {
+                for (String element : field.split(",")) {
+                    int semicolon = element.indexOf(';');
+                    String coding = (semicolon < 0 ? element : element.substring(0, semicolon)).strip();
+                    if (!coding.isEmpty() && !coding.equalsIgnoreCase("identity")) {
+                        throw new UnsupportedTransferCodingException(coding);
+                    }
+                }
+            }
+        }
     }
 
     /**
