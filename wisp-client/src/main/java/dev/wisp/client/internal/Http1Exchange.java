@@ -194,6 +194,21 @@ public final class Http1Exchange {
         return reader.readHead(connection.input());
     }
 
+    /**
+     * Reads heads until {@code 100 Continue} or a final one, for a body held until it is invited: another interim
+     * response, such as {@code 103 Early Hints}, is no invitation (RFC 9110 §10.1.1, §15.2.4).
+     */
+    ResponseHead readUntilContinue() throws IOException {
+        ResponseHead response = readFirstHead();
+        for (int i = 1; response.status().code() != 100 && !isFinal(response); i++) {
+            if (i == MAX_INTERIM_RESPONSES) {
+                throw tooManyInterimResponses();
+            }
+            response = reader.readHead(connection.input());
+        }
+        return response;
+    }
+
     /** Reads heads until a final one. */
     private ResponseHead readFinalHead() throws IOException {
         for (int i = 0; i < MAX_INTERIM_RESPONSES; i++) {
@@ -202,7 +217,11 @@ public final class Http1Exchange {
                 return announce(response);
             }
         }
-        throw new MalformedMessageException("more than " + MAX_INTERIM_RESPONSES + " interim responses");
+        throw tooManyInterimResponses();
+    }
+
+    private static MalformedMessageException tooManyInterimResponses() {
+        return new MalformedMessageException("more than " + MAX_INTERIM_RESPONSES + " interim responses");
     }
 
     /** 1xx responses other than 101 are interim (RFC 9110 §15.2). */
