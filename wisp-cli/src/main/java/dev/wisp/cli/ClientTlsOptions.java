@@ -12,7 +12,8 @@ import java.util.Optional;
  * {@code --cacert FILE} (CA certificates in PEM that replace the JDK's trust store), {@code --cert FILE} and
  * {@code --key FILE} (a client certificate chain and its key, in PEM, for mutual TLS; without {@code --key} the key
  * is read from the certificate file, as curl does) and {@code -k/--insecure} ({@link
- * TlsConfig.Builder#insecureTrustAll()}, which logs its WARNING).
+ * TlsConfig.Builder#insecureTrustAll()}, which logs its WARNING). {@code --connect-timeout} is the handshake's
+ * timeout too, as curl's covers the handshake.
  */
 final class ClientTlsOptions {
     /** The options, for the commands that make TLS connections. */
@@ -40,13 +41,16 @@ final class ClientTlsOptions {
     }
 
     /**
-     * The TLS configuration the options ask for; empty when they ask for none (the client's default then).
+     * The TLS configuration the options (and {@code --connect-timeout}) ask for; empty when they ask for none (the
+     * client's default then).
      *
      * @throws TlsFileException for a client certificate or key that cannot be read or do not match (curl's 58),
      *     or a CA file that cannot be read (curl's 77)
      */
     static Optional<TlsConfig> tls(Arguments parsed) throws UsageException, TlsFileException {
-        if (!parsed.has("--cacert") && !parsed.has("--cert") && !parsed.has("--key") && !parsed.has("--insecure")) {
+        boolean limitsHandshake = parsed.has("--connect-timeout");
+        if (!parsed.has("--cacert") && !parsed.has("--cert") && !parsed.has("--key") && !parsed.has("--insecure")
+                && !limitsHandshake) {
             return Optional.empty();
         }
         if (parsed.has("--key") && !parsed.has("--cert")) {
@@ -68,6 +72,10 @@ final class ClientTlsOptions {
         parsed.value("--cacert").map(Path::of).ifPresent(tls::trustedCertificates);
         if (parsed.has("--insecure")) {
             tls.insecureTrustAll();
+        }
+        if (limitsHandshake) {
+            // curl's --connect-timeout covers the TLS handshake; the client's connectTimeout ends when TCP is up.
+            tls.handshakeTimeout(ClientFlags.seconds(parsed, "--connect-timeout"));
         }
         try {
             return Optional.of(tls.build());

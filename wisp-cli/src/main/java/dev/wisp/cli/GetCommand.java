@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -152,7 +155,7 @@ final class GetCommand implements Command {
                 } catch (HttpCallException e) {
                     throw e;
                 } catch (IOException e) {
-                    throw new OutputException("cannot write " + file + ": " + e.getMessage());
+                    throw new OutputException("cannot write " + file + ": " + reason(e));
                 }
             } else {
                 stdout.write(head);
@@ -206,6 +209,16 @@ final class GetCommand implements Command {
             head.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
         }
         return head.append("\r\n").toString();
+    }
+
+    /** Why a file could not be written: a file system exception's message is often the path alone. */
+    private static String reason(IOException e) {
+        return switch (e) {
+            case NoSuchFileException missing -> "no such file or directory";
+            case AccessDeniedException denied -> "permission denied";
+            case FileSystemException other when other.getReason() != null -> other.getReason();
+            default -> e.getMessage();
+        };
     }
 
     private static void report(PrintStream err, boolean silent, String message) {

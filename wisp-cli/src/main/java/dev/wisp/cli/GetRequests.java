@@ -31,7 +31,7 @@ final class GetRequests {
             uri = URI.create(url.contains("://") ? url : "http://" + url);
             request = Request.builder(uri);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("not an http or https URL: '" + url + "'");
+            throw new UsageException("not an http or https URL: '" + url + "' (" + e.getMessage() + ")");
         }
         addHeaders(request, parsed);
         byte[] data = withUrlencoded(data(parsed), FormOptions.urlencodedPieces(parsed));

@@ -189,6 +189,17 @@ class GetCommandIT {
     }
 
     @Test
+    void anOutputFileThatCannotBeOpenedExits23SayingWhy() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path missing = directory.resolve("absent-directory").resolve("copy.bin");
+            Run run = wisp("-o", missing.toString(), base + "/data.bin");
+            assertEquals(curl("-s", "-o", missing.toString(), base + "/data.bin").exitCode(), run.exitCode());
+            assertEquals(23, run.exitCode());
+            assertEquals("wisp get: cannot write " + missing + ": no such file or directory\n", run.stderr());
+        });
+    }
+
+    @Test
     void aFullDiskUnderTheOutputExits23AsCurlDoes() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             try (SmallDisk disk = SmallDisk.mount(directory, 64)) {

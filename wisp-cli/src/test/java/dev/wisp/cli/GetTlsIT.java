@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code wisp get} with curl's TLS flags against {@code openssl s_server -www}, exit codes compared with curl's:
- * {@code --cacert}, {@code -k}, {@code --cert} and {@code --key} for a server requiring client certificates, and
- * unusable files.
+ * {@code --cacert}, {@code -k}, {@code --cert} and {@code --key} for a server requiring client certificates,
+ * unusable files, and {@code --connect-timeout} for a handshake that never ends.
  */
 class GetTlsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -168,6 +168,19 @@ class GetTlsIT {
             assertTrue(badKey.stderr().contains("missing.pem"), badKey.stderr());
             both(77, "--cacert", missing, plainUrl);
             assertEquals(2, wisp("--key", clientKey.toString(), plainUrl).exitCode(), "--key needs --cert");
+        });
+    }
+
+    @Test
+    void connectTimeoutLimitsTheTlsHandshakeAsCurlsDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                // Accepted by the kernel's backlog and never answered: TCP is up, the handshake never ends.
+                String url = "https://127.0.0.1:" + silent.getLocalPort() + "/";
+                Run run = both(28, "--connect-timeout", "0.3", url);
+                assertEquals("wisp get: TLS handshake with 127.0.0.1:" + silent.getLocalPort()
+                        + " exceeded 300 ms (handshakeTimeout)\n", run.stderr());
+            }
         });
     }
 }

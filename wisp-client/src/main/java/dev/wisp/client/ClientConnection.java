@@ -194,7 +194,7 @@ public final class ClientConnection implements AutoCloseable {
      */
     private void checkTunnelled() throws WebSocketNeedsTunnelException {
         Optional<ProxyConfig> proxy = config.proxyFor(origin());
-        if (proxy.isPresent() && !proxy.get().isSocks() && !origin().isTls()) {
+        if (proxy.isPresent() && proxy.get().forwardsRequests(origin())) {
             throw new WebSocketNeedsTunnelException(origin(), proxy.get());
         }
     }

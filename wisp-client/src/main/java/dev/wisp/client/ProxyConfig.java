@@ -186,6 +186,14 @@ public final class ProxyConfig {
         return type != Type.HTTP;
     }
 
+    /**
+     * Whether requests to the origin are sent to this proxy in absolute-form (RFC 9112 §3.2.2), which is the case
+     * for an HTTP proxy and an http origin; otherwise (an https origin, a SOCKS proxy) they go through a tunnel.
+     */
+    public boolean forwardsRequests(Origin origin) {
+        return type == Type.HTTP && !origin.isTls();
+    }
+
     /** The user and password for the proxy, if it has credentials. */
     public Optional<Credentials> credentials() {
         return Optional.ofNullable(credentials);

@@ -1,8 +1,10 @@
 package dev.wisp.client;
 
+import dev.wisp.client.internal.UriReferences;
 import dev.wisp.core.Body;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Method;
+import dev.wisp.core.RequestTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -121,6 +123,10 @@ public final class Request {
 
     /** The request target on the wire: the URI's raw path (at least "/") and query. */
     public String target() {
+        return targetOf(uri);
+    }
+
+    private static String targetOf(URI uri) {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     }
@@ -149,11 +155,13 @@ public final class Request {
         /**
          * The URI. A userinfo {@code user:password} in it becomes {@link Credentials#basic} credentials (sent with
          * the first request, as curl does) and is removed from the URI, so it never reaches the request line, a
-         * log or an event; a fragment is removed too (RFC 9110 §7.1: it is not sent). Characters beyond ASCII in
+         * log or an event; a fragment is removed too (RFC 9110 §7.1: it is not sent), and so are dot segments
+         * ({@code /a/../b} is {@code /b}, RFC 3986 §5.2.4, as curl and browsers send it). Characters beyond ASCII in
          * the path or query are kept percent-encoded as UTF-8 ({@link URI#toASCIIString()}), the only form a
          * request line can carry.
          *
-         * @throws IllegalArgumentException if it is not an absolute http or https URI with a host
+         * @throws IllegalArgumentException if it is not an absolute http or https URI with a host, or its path and
+         *     query cannot be a request target
          */
         public Builder uri(URI uri) {
             Objects.requireNonNull(uri, "uri");
@@ -161,9 +169,11 @@ public final class Request {
             if (uri.getRawUserInfo() != null) {
                 this.credentials = UserInfo.credentials(uri.getRawUserInfo());
             }
-            URI stripped = UserInfo.strip(uri);
+            URI stripped = UriReferences.withoutDotSegments(UserInfo.strip(uri));
             String ascii = stripped.toASCIIString();
-            this.uri = ascii.equals(stripped.toString()) ? stripped : URI.create(ascii);
+            URI sent = ascii.equals(stripped.toString()) ? stripped : URI.create(ascii);
+            RequestTarget.origin(targetOf(sent)); // what the request line cannot carry fails here, not mid-call
+            this.uri = sent;
             return this;
         }
 

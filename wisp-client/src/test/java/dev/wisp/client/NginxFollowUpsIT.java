@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Redirects and cookies from nginx, a server nobody here wrote: relative and absolute Locations, https to http
- * refused, a cookie set on a redirect sent to its target; and a Unix domain socket.
+ * Redirects and cookies from nginx, a server nobody here wrote: relative Locations (resolved by RFC 3986 §5) and
+ * absolute ones, https to http refused, a cookie set on a redirect sent to its target; and a Unix domain socket.
  */
 class NginxFollowUpsIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -40,6 +40,12 @@ class NginxFollowUpsIT {
                     location = /target { return 200 "$request_method $request_uri\\n"; }
                     location = /login { add_header Set-Cookie "id=n1; Path=/; HttpOnly"; return 302 /whoami; }
                     location = /whoami { return 200 "cookie: $http_cookie\\n"; }
+                    location = /list {
+                        if ($arg_page) { return 200 "$request_method $request_uri\\n"; }
+                        return 302 "?page=2";
+                    }
+                    location = /up { return 302 "/../target"; }
+                    location = /a/b/c { return 302 "../../../target?from=c"; }
                 }
                 server {
                     listen unix:%%1$s/nginx.sock;
@@ -73,6 +79,20 @@ class NginxFollowUpsIT {
                         .body("x").build()).text());
                 assertEquals("POST /target\n", client.send(Request.builder(base + "/temporary").method("POST")
                         .body("x").build()).text());
+            }
+        });
+    }
+
+    @Test
+    void resolvesRelativeLocationsAsRfc3986Does() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Client client = Client.create()) {
+                String base = "http://127.0.0.1:" + plainPort;
+                assertEquals("GET /list?page=2\n", client.send(Request.get(base + "/list")).text(),
+                        "a query-only reference keeps the base's path");
+                assertEquals("GET /target\n", client.send(Request.get(base + "/up")).text(),
+                        "'..' never climbs above the root");
+                assertEquals("GET /target?from=c\n", client.send(Request.get(base + "/a/b/c")).text());
             }
         });
     }

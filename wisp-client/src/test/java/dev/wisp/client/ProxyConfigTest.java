@@ -65,4 +65,16 @@ class ProxyConfigTest {
                 tooLong.getMessage());
         assertTrue(ProxyConfig.http("proxy.local", 3128).withCredentials("", "").hasCredentials());
     }
+
+    @Test
+    void onlyAnHttpProxyForwardsRequestsAndOnlyForAnHttpOrigin() {
+        Origin http = Origin.plaintext("origin.test", 80);
+        Origin https = Origin.tls("origin.test", 443);
+        assertTrue(PROXY.forwardsRequests(http));
+        assertFalse(PROXY.forwardsRequests(https), "an https origin is reached through a CONNECT tunnel");
+        for (String url : new String[] {"socks5://proxy.local", "socks5h://proxy.local"}) {
+            assertFalse(ProxyConfig.of(url).forwardsRequests(http), url);
+            assertFalse(ProxyConfig.of(url).forwardsRequests(https), url);
+        }
+    }
 }

@@ -76,9 +76,9 @@ public final class CallChain {
      */
     private static void refuseProxyChallenge(CallContext call, Request request, ResponseHead head)
             throws ProxyAuthenticationException {
-        if (head.status().code() == 407 && !request.origin().isTls()) {
+        if (head.status().code() == 407) {
             ProxyConfig proxy = call.config().proxyFor(request.origin()).orElse(null);
-            if (proxy != null && !proxy.isSocks()) {
+            if (proxy != null && proxy.forwardsRequests(request.origin())) {
                 throw new ProxyAuthenticationException(proxy, head, proxy.hasCredentials());
             }
         }

@@ -17,9 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The persistent connections of a client, per origin: at most {@code maxConnectionsPerOrigin} open to one origin
  * and {@code maxConnections} in all, idle ones kept for {@code keepWarm}, and at most {@code maxQueuedRequests}
- * calls waiting for a connection. An idle connection is reused most recent first (its server is least likely to
- * have dropped it) after a stale check; when the total cap is reached, the oldest idle connection of another
- * origin is closed to make room.
+ * calls waiting for a connection, served in the order they came. An idle connection is reused most recent first
+ * (its server is least likely to have dropped it) after a stale check; when the total cap is reached, the oldest
+ * idle connection of another origin is closed to make room.
  *
  * <p>Thread-safe. One lock guards the counts and the idle lists; it is never held during I/O (connecting, the
  * stale check and closing happen outside it). Every connection counted as open is either idle here or leased to
@@ -31,8 +31,9 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private final Connector connector;
     private final ClientConfig config;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition freed = lock.newCondition();
     private final Map<Origin, Deque<Http1ClientConnection>> idle = new HashMap<>();
+    /** The calls waiting for a connection, per origin, in the order they came. */
+    private final Map<Origin, Deque<Condition>> queues = new HashMap<>();
     private final Map<Origin, Integer> openPerOrigin = new HashMap<>();
     private int open;
     private int idleCount;
@@ -55,28 +56,91 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     @Override
     public Http1ClientConnection acquire(Origin origin, CallContext call) throws IOException {
         long deadline = call.deadlineWithin(config.connectTimeout());
-        while (true) {
-            call.checkNotCanceled();
-            Http1ClientConnection candidate;
-            lock.lock();
-            try {
-                candidate = takeIdle(origin);
-                if (candidate == null && !reserve(origin)) {
-                    awaitRoom(origin, call, deadline);
-                    continue;
+        Condition ticket = null; // a place in the origin's queue, taken when the call has to wait
+        try {
+            while (true) {
+                call.checkNotCanceled();
+                Http1ClientConnection candidate = null;
+                lock.lock();
+                try {
+                    boolean reserved = false;
+                    if (hasTurn(origin, ticket)) {
+                        candidate = takeIdle(origin);
+                        reserved = candidate == null && reserve(origin);
+                    }
+                    if (candidate == null && !reserved) {
+                        ticket = ticket != null ? ticket : enqueue(origin);
+                        awaitRoom(origin, ticket, call, deadline);
+                        continue;
+                    }
+                    if (reserved) {
+                        leave(origin, ticket); // the connect may take long: the next in line goes on meanwhile
+                        ticket = null;
+                    }
+                } finally {
+                    lock.unlock();
                 }
-            } finally {
-                lock.unlock();
+                if (candidate == null) {
+                    return connectReserved(origin, call);
+                }
+                if (!candidate.isStale()) {
+                    return candidate;
+                }
+                candidate.close("closed by the server while idle");
+                candidate.releaseBuffers();
+                forget(candidate);
             }
-            if (candidate == null) {
-                return connectReserved(origin, call);
+        } finally {
+            if (ticket != null) {
+                lock.lock();
+                try {
+                    leave(origin, ticket);
+                } finally {
+                    lock.unlock();
+                }
             }
-            if (!candidate.isStale()) {
-                return candidate;
-            }
-            candidate.close("closed by the server while idle");
-            candidate.releaseBuffers();
-            forget(candidate);
+        }
+    }
+
+    /**
+     * Whether the call may take a connection now: calls that wait for one are served in the order they came, so
+     * one that arrives (or wakes) while others of its origin wait goes behind them, and a waiting call that time
+     * after time loses the race to later ones cannot time out while connections are given back.
+     */
+    private boolean hasTurn(Origin origin, Condition ticket) {
+        Deque<Condition> queue = queues.get(origin);
+        return queue == null || queue.peekFirst() == ticket;
+    }
+
+    private Condition enqueue(Origin origin) throws RequestQueueFullException {
+        if (waiting >= config.maxQueuedRequests()) {
+            throw new RequestQueueFullException("no connection to " + origin + " is free and "
+                    + config.maxQueuedRequests() + " calls wait already (maxQueuedRequests)");
+        }
+        Condition ticket = lock.newCondition();
+        queues.computeIfAbsent(origin, o -> new ArrayDeque<>()).addLast(ticket);
+        waiting++;
+        return ticket;
+    }
+
+    /** Takes the call out of its origin's queue, if it is in it, and wakes the one now first. */
+    private void leave(Origin origin, Condition ticket) {
+        Deque<Condition> queue = queues.get(origin);
+        if (ticket == null || queue == null || !queue.remove(ticket)) {
+            return;
+        }
+        waiting--;
+        if (queue.isEmpty()) {
+            queues.remove(origin);
+        } else {
+            queue.peekFirst().signal();
+        }
+    }
+
+    /** Wakes the first waiting call of every origin: a connection was freed or closed. */
+    private void wakeFirstInLine() {
+        for (Deque<Condition> queue : queues.values()) {
+            queue.peekFirst().signal();
         }
     }
 
@@ -120,23 +184,17 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         return true;
     }
 
-    private void awaitRoom(Origin origin, CallContext call, long deadline) throws IOException {
-        if (waiting >= config.maxQueuedRequests()) {
-            throw new RequestQueueFullException("no connection to " + origin + " is free and "
-                    + config.maxQueuedRequests() + " calls wait already (maxQueuedRequests)");
-        }
+    private void awaitRoom(Origin origin, Condition ticket, CallContext call, long deadline) throws IOException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw connector.timeout(call, deadline, "waiting for a free connection to " + origin);
         }
-        waiting++;
         try {
-            freed.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+            // Woken when it is first in line and a connection is freed; the bounded wait also notices a cancel.
+            ticket.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw call.canceledException();
-        } finally {
-            waiting--;
         }
     }
 
@@ -173,7 +231,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             } else {
                 uncount(connection.origin());
             }
-            freed.signal();
+            wakeFirstInLine();
         } finally {
             lock.unlock();
         }
@@ -187,7 +245,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         lock.lock();
         try {
             uncount(connection.origin());
-            freed.signal();
+            wakeFirstInLine();
         } finally {
             lock.unlock();
         }
@@ -214,7 +272,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 }
             }
             if (!expired.isEmpty()) {
-                freed.signalAll();
+                wakeFirstInLine();
             }
         } finally {
             lock.unlock();
@@ -239,7 +297,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 list.clear();
             }
             idleCount = 0;
-            freed.signalAll();
+            wakeFirstInLine();
         } finally {
             lock.unlock();
         }

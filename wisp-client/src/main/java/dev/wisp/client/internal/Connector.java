@@ -141,7 +141,7 @@ public final class Connector {
         StreamSocket socket = openSocketRetrying(peer, info, addresses, call, deadline);
         Http1ClientConnection connection;
         try {
-            if (proxy != null && (proxy.isSocks() || origin.isTls() || alwaysTunnel)) {
+            if (proxy != null && (!proxy.forwardsRequests(origin) || alwaysTunnel)) {
                 tunnel(socket, origin, socksTarget, proxy, call, deadline);
             }
         } catch (IOException | RuntimeException e) {

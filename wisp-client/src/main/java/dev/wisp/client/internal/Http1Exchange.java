@@ -8,9 +8,12 @@ import dev.wisp.client.internal.Failures.Phase;
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
+import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.Method;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.UnsupportedTransferCodingException;
 import dev.wisp.core.Version;
 import dev.wisp.http1.ChunkedBodyInputStream;
 import dev.wisp.http1.EmptyBodyInputStream;
@@ -191,6 +194,21 @@ public final class Http1Exchange {
         return reader.readHead(connection.input());
     }
 
+    /**
+     * Reads heads until {@code 100 Continue} or a final one, for a body held until it is invited: another interim
+     * response, such as {@code 103 Early Hints}, is no invitation (RFC 9110 §10.1.1, §15.2.4).
+     */
+    ResponseHead readUntilContinue() throws IOException {
+        ResponseHead response = readFirstHead();
+        for (int i = 1; response.status().code() != 100 && !isFinal(response); i++) {
+            if (i == MAX_INTERIM_RESPONSES) {
+                throw tooManyInterimResponses();
+            }
+            response = reader.readHead(connection.input());
+        }
+        return response;
+    }
+
     /** Reads heads until a final one. */
     private ResponseHead readFinalHead() throws IOException {
         for (int i = 0; i < MAX_INTERIM_RESPONSES; i++) {
@@ -199,7 +217,11 @@ public final class Http1Exchange {
                 return announce(response);
             }
         }
-        throw new MalformedMessageException("more than " + MAX_INTERIM_RESPONSES + " interim responses");
+        throw tooManyInterimResponses();
+    }
+
+    private static MalformedMessageException tooManyInterimResponses() {
+        return new MalformedMessageException("more than " + MAX_INTERIM_RESPONSES + " interim responses");
     }
 
     /** 1xx responses other than 101 are interim (RFC 9110 §15.2). */
@@ -217,13 +239,16 @@ public final class Http1Exchange {
         Http1Framing framing;
         try {
             framing = Http1Framing.ofResponse(head.method(), response.status(), response.headers());
+            checkUnasked(response, framing);
         } catch (IOException e) {
             throw fail(e, Phase.READING_HEAD);
         }
         Headers fields = response.headers();
+        // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 is faulty framing; the connection closes after the message.
         boolean keepAlive = response.version() == Version.HTTP_1_1
                 ? !fields.containsToken(HeaderNames.CONNECTION, "close")
-                : fields.containsToken(HeaderNames.CONNECTION, "keep-alive");
+                : fields.containsToken(HeaderNames.CONNECTION, "keep-alive")
+                        && !fields.contains(HeaderNames.TRANSFER_ENCODING);
         if (!keepAlive || framing instanceof Http1Framing.UntilClose || response.status().code() == 101) {
             connection.doNotReuse();
         }
@@ -239,6 +264,29 @@ public final class Http1Exchange {
             complete();
         }
         return body;
+    }
+
+    /**
+     * Refuses what the request did not ask for and the client cannot read: a 101 to a request without Upgrade
+     * (RFC 9110 §15.2.2: a server switches only to a protocol the client named; what follows is not HTTP), and a
+     * transfer coding other than chunked (RFC 9112 §7: the client sends no TE, and the framing leaves a body of
+     * gzip, say, to be read until the close, which would hand over coded bytes as the content).
+     */
+    private void checkUnasked(ResponseHead response, Http1Framing framing) throws HttpProtocolException {
+        if (response.status().code() == 101 && !head.headers().contains("Upgrade")) {
+            throw new MalformedMessageException("101 Switching Protocols to a request that asked for no upgrade");
+        }
+        if (framing instanceof Http1Framing.UntilClose && !head.method().equals(Method.CONNECT)) {
+            for (String field : response.headers().all(HeaderNames.TRANSFER_ENCODING)) {
+                for (String element : field.split(",")) {
+                    int semicolon = element.indexOf(';');
+                    String coding = (semicolon < 0 ? element : element.substring(0, semicolon)).strip();
+                    if (!coding.isEmpty() && !coding.equalsIgnoreCase("identity")) {
+                        throw new UnsupportedTransferCodingException(coding);
+                    }
+                }
+            }
+        }
     }
 
     /**

@@ -90,7 +90,8 @@ final class Redirects {
 
     private static URI target(URI base, String location) throws ResponseProtocolException {
         try {
-            URI resolved = base.resolve(new URI(escapeRaw(location.strip())));
+            // RFC 9110 §10.2.2: a relative reference is resolved against the request's URI by RFC 3986 §5.
+            URI resolved = UriReferences.resolve(base, new URI(escapeRaw(location.strip())));
             if (resolved.getHost() == null) {
                 throw new URISyntaxException(location, "no host");
             }

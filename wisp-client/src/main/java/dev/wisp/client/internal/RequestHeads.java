@@ -23,11 +23,12 @@ final class RequestHeads {
      * @param bodyLength the body's length, or -1 to send it chunked
      */
     static RequestHead of(Request request, ClientConfig config, long bodyLength) {
+        // RFC 9112 §3.2: Host goes first, and once (a server answers two with 400); the caller's first one wins.
         Headers.Builder fields = Headers.builder();
-        if (!request.headers().contains(HeaderNames.HOST)) {
-            fields.add(HeaderNames.HOST, request.origin().hostField());
-        }
-        fields.addAll(request.headers());
+        String host = request.headers().firstOrNull(HeaderNames.HOST);
+        fields.add(HeaderNames.HOST, host != null ? host : request.origin().hostField());
+        fields.addAll(host == null ? request.headers()
+                : request.headers().toBuilder().remove(HeaderNames.HOST).build());
         addUserAgent(fields, config);
         if (request.decompresses() && !fields.contains("Accept-Encoding")) {
             fields.add("Accept-Encoding", "gzip, deflate");
@@ -46,7 +47,7 @@ final class RequestHeads {
             fields.set(HeaderNames.EXPECT, "100-continue");
         }
         ProxyConfig proxy = config.proxyFor(request.origin()).orElse(null);
-        if (proxy != null && !proxy.isSocks() && !request.origin().isTls()) {
+        if (proxy != null && proxy.forwardsRequests(request.origin())) {
             // RFC 9112 §3.2.2: to an HTTP proxy, the absolute-form (a SOCKS proxy relays bytes, so origin-form);
             // its credentials travel with each request.
             proxy.authorization().ifPresent(value -> fields.set("Proxy-Authorization", value));

@@ -45,7 +45,7 @@ public final class RequestSender {
     }
 
     /**
-     * Waits for the first response head for up to expectContinueTimeout, reading it on a virtual thread so the
+     * Waits for 100 Continue or a final head for up to expectContinueTimeout, reading on a virtual thread so the
      * wait can end without closing the connection (the read goes on; the transport lets a read and a write
      * overlap).
      *
@@ -55,7 +55,7 @@ public final class RequestSender {
         CompletableFuture<ResponseHead> first = new CompletableFuture<>();
         Thread.ofVirtual().name("wisp-expect-continue").start(() -> {
             try {
-                first.complete(exchange.readFirstHead());
+                first.complete(exchange.readUntilContinue());
             } catch (Throwable e) {
                 first.completeExceptionally(e);
             }
