@@ -291,6 +291,33 @@ public final class Headers {
             return append(name, new String(value, offset, length, StandardCharsets.ISO_8859_1));
         }
 
+        /**
+         * Continues the value of the last field added with one space and these bytes, read as ISO-8859-1: what RFC
+         * 9112 §5.2 asks of a recipient that replaces an obsolete line folding instead of rejecting it. Bytes without
+         * leading or trailing whitespace (the caller trims them); none leaves the value as it is.
+         *
+         * @throws IllegalStateException if no field was added yet
+         * @throws IllegalArgumentException if the bytes have forbidden characters or leading or trailing whitespace
+         */
+        public Builder continueLast(byte[] value, int offset, int length) {
+            if (size == 0) {
+                throw new IllegalStateException("no field to continue");
+            }
+            Objects.checkFromIndexSize(offset, length, value.length);
+            String name = fields[size * 2 - 2];
+            if (!HeaderValidation.isFieldValue(value, offset, offset + length)) {
+                throw HeaderValidation.forbiddenValue(name, Ascii.escape(value, offset, length));
+            }
+            if (length == 0) {
+                return this;
+            }
+            own();
+            String last = fields[size * 2 - 1];
+            String more = new String(value, offset, length, StandardCharsets.ISO_8859_1);
+            fields[size * 2 - 1] = last.isEmpty() ? more : last + ' ' + more;
+            return this;
+        }
+
         /** Appends a field that was checked when it was made. */
         public Builder add(HeaderField field) {
             return append(field.name(), field.value());

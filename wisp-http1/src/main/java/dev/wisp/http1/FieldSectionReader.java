@@ -11,8 +11,10 @@ import java.io.IOException;
 
 /**
  * Reads a field section (RFC 9112 §5): the header fields of a head, or the trailer fields after a chunked body,
- * up to and including the empty line that ends it. Strict: no whitespace between name and colon (§5.1), no
- * obs-fold (§5.2), no bare CR, no control characters in values.
+ * up to and including the empty line that ends it. Strict: no whitespace between name and colon (§5.1), no bare CR,
+ * no control characters in values. An obsolete line folding (obs-fold, §5.2) is rejected in a request, as a server
+ * may (the strict choice: folded lines are a request smuggling vector), and replaced by a space in a response, as a
+ * user agent must.
  */
 final class FieldSectionReader {
     private FieldSectionReader() {
@@ -53,7 +55,12 @@ final class FieldSectionReader {
                         what + " has more than " + limits.maxHeaderCount() + " fields (maxHeaderCount)",
                         "maxHeaderCount", limits.maxHeaderCount());
             }
-            parseFieldLine(buffer, start, end, headers, what);
+            if (type == Http1MessageType.RESPONSE && headers.size() > 0
+                    && HeaderValidation.isWhitespace(buffer[start] & 0xff)) {
+                continueField(buffer, start, end, headers, what);
+            } else {
+                parseFieldLine(buffer, start, end, headers, what);
+            }
             in.skip(lf + 1 - start);
         }
     }
@@ -67,12 +74,33 @@ final class FieldSectionReader {
         return new MessageTooLargeException(status, what, limit, "maxHeaderBytes");
     }
 
+    /** obs-fold = OWS CRLF RWS: the line continues the last field's value, after one space (RFC 9112 §5.2). */
+    private static void continueField(byte[] buffer, int start, int end, Headers.Builder headers, String what)
+            throws MalformedMessageException {
+        int valueStart = start;
+        while (valueStart < end && HeaderValidation.isWhitespace(buffer[valueStart])) {
+            valueStart++;
+        }
+        int valueEnd = end;
+        while (valueEnd > valueStart && HeaderValidation.isWhitespace(buffer[valueEnd - 1])) {
+            valueEnd--;
+        }
+        try {
+            headers.continueLast(buffer, valueStart, valueEnd - valueStart);
+        } catch (IllegalArgumentException e) {
+            int c = buffer[HeaderValidation.firstForbiddenValueByte(buffer, valueStart, valueEnd)] & 0xff;
+            throw new MalformedMessageException((c == '\r' ? "bare CR" : "control character")
+                    + " in a folded line of " + what);
+        }
+    }
+
     /** field-line = field-name ":" OWS field-value OWS */
     private static void parseFieldLine(byte[] buffer, int start, int end, Headers.Builder headers, String what)
             throws MalformedMessageException {
         int first = buffer[start] & 0xff;
         if (HeaderValidation.isWhitespace(first)) {
-            // RFC 9112 §5.2: obs-fold is deprecated; a server must reject it (or replace it), we reject.
+            // RFC 9112 §5.2: obs-fold is deprecated; a server must reject it (or replace it), we reject; a response's
+            // folded lines are continued (read()), except one before any field, which continues nothing.
             throw new MalformedMessageException("obsolete line folding in " + what + ": '"
                     + Ascii.escape(buffer, start, end - start) + "'");
         }

@@ -126,10 +126,25 @@ class Http1ResponseReaderTest {
 
     @Test
     void readsFieldsWithTheRequestRules() {
-        assertRejected(MalformedMessageException.class, 400, "obsolete line folding in header section: ' b'",
-                "HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n", READER::readHead);
         assertRejected(MalformedMessageException.class, 400, "whitespace between field name and colon in header "
                 + "section: 'X : a'", "HTTP/1.1 200 OK\r\nX : a\r\n\r\n", READER::readHead);
+    }
+
+    @Test
+    void replacesAnObsoleteLineFoldingWithASpaceAsAUserAgentMust() throws Exception {
+        // RFC 9112 §5.2: a server may reject it (Wisp's server does), a user agent must unfold it.
+        ResponseHead head = read("HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\t c \r\nY: d\r\nZ:\r\n e\r\n"
+                + "W: f\r\n \r\n\r\n");
+
+        assertEquals(Headers.of("X", "a b c", "Y", "d", "Z", "e", "W", "f"), head.headers());
+    }
+
+    @Test
+    void rejectsAFoldedLineThatContinuesNothingOrHoldsAControlCharacter() {
+        assertRejected(MalformedMessageException.class, 400, "obsolete line folding in header section: ' b'",
+                "HTTP/1.1 200 OK\r\n b\r\n\r\n", READER::readHead);
+        assertRejected(MalformedMessageException.class, 400, "control character in a folded line of header section",
+                "HTTP/1.1 200 OK\r\nX: a\r\n b\u0001\r\n\r\n", READER::readHead);
     }
 
     @Test
