@@ -6,6 +6,7 @@ import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.ResponseHead;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,24 +56,24 @@ public final class ContentDecoding {
         };
     }
 
-    private static InputStream inflate(InputStream encoded) throws IOException {
-        PushbackInputStream in = new PushbackInputStream(encoded, 2);
-        byte[] header = new byte[2];
-        int n = in.readNBytes(header, 0, 2);
-        in.unread(header, 0, n);
-        int cmfFlg = ((header[0] & 0xff) << 8) | (header[1] & 0xff);
-        boolean zlib = n == 2 && (header[0] & 0x0f) == 8 && cmfFlg % 31 == 0;
-        return new InflaterInputStream(in, new Inflater(!zlib), 8192);
+    /** Whether the body's decoder has ended and let go of its native memory; for tests. */
+    static boolean isDecoderEnded(BodyInputStream decodedBody) {
+        return ((DecodedBodyInputStream) decodedBody).decoderEnded;
     }
 
     /**
      * A decoded body that keeps the encoded one's trailers and end. The decoder starts on the first read, so a
-     * broken encoding fails a read of the body, not the call.
+     * broken encoding fails a read of the body, not the call. Its {@link Inflater} holds native memory that only a
+     * garbage collection would free otherwise, so it is ended as soon as the decoded stream ends, fails or is
+     * closed.
      */
     private static final class DecodedBodyInputStream extends BodyInputStream {
         private final boolean gzip;
         private final BodyInputStream encoded;
         private InputStream decoded;
+        /** The raw or zlib inflater of a deflate body; a gzip stream ends its own when closed. */
+        private Inflater inflater;
+        private boolean decoderEnded;
 
         DecodedBodyInputStream(boolean gzip, BodyInputStream encoded) {
             this.gzip = gzip;
@@ -88,6 +89,9 @@ public final class ContentDecoding {
 
         @Override
         public int read(byte[] bytes, int offset, int length) throws IOException {
+            if (decoderEnded) {
+                return -1;
+            }
             int n;
             try {
                 if (decoded == null) {
@@ -95,29 +99,66 @@ public final class ContentDecoding {
                 }
                 n = decoded.read(bytes, offset, length);
             } catch (ZipException | EOFException e) {
+                endDecoder();
                 encoded.close();
                 throw new ResponseProtocolException("response body is not valid " + (gzip ? "gzip" : "deflate")
                         + ": " + (e.getMessage() == null ? "it ends early" : e.getMessage()), null, e);
             }
-            if (n < 0 && !encoded.isFinished()) {
-                // The compressed stream ended before the body: read the rest so the exchange completes.
-                encoded.transferTo(OutputStream.nullOutputStream());
+            if (n < 0) {
+                endDecoder();
+                if (!encoded.isFinished()) {
+                    // The compressed stream ended before the body: read the rest so the exchange completes.
+                    encoded.transferTo(OutputStream.nullOutputStream());
+                }
             }
             return n;
         }
 
         /**
          * The decoder over the encoded body, or an empty stream when the body has no bytes at all: a server may
-         * label an empty body with its coding (RFC 9110 §8.4 allows it), and empty input decodes to nothing.
+         * label an empty body with its coding (RFC 9110 §8.4 allows it), and empty input decodes to nothing. The
+         * decoder sees the encoded body through a view that it cannot close, so that ending the decoder leaves the
+         * exchange's end to the encoded body.
          */
         private InputStream startDecoder() throws IOException {
-            PushbackInputStream in = new PushbackInputStream(encoded, 1);
+            PushbackInputStream in = new PushbackInputStream(new FilterInputStream(encoded) {
+                @Override
+                public void close() {
+                    // the encoded body is closed by this body's close(), not by its decoder's
+                }
+            }, 2);
             int first = in.read();
             if (first < 0) {
                 return InputStream.nullInputStream();
             }
             in.unread(first);
             return gzip ? new GZIPInputStream(in, 8192) : inflate(in);
+        }
+
+        private InputStream inflate(PushbackInputStream in) throws IOException {
+            byte[] header = new byte[2];
+            int n = in.readNBytes(header, 0, 2);
+            in.unread(header, 0, n);
+            int cmfFlg = ((header[0] & 0xff) << 8) | (header[1] & 0xff);
+            boolean zlib = n == 2 && (header[0] & 0x0f) == 8 && cmfFlg % 31 == 0;
+            inflater = new Inflater(!zlib);
+            return new InflaterInputStream(in, inflater, 8192);
+        }
+
+        private void endDecoder() throws IOException {
+            if (decoderEnded) {
+                return;
+            }
+            decoderEnded = true;
+            try {
+                if (decoded != null) {
+                    decoded.close();
+                }
+            } finally {
+                if (inflater != null) {
+                    inflater.end();
+                }
+            }
         }
 
         @Override
@@ -137,7 +178,11 @@ public final class ContentDecoding {
 
         @Override
         public void close() throws IOException {
-            encoded.close();
+            try {
+                endDecoder();
+            } finally {
+                encoded.close();
+            }
         }
     }
 }
