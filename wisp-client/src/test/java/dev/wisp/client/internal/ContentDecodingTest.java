@@ -15,6 +15,7 @@ import dev.wisp.core.Version;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
@@ -74,19 +75,21 @@ class ContentDecodingTest {
     }
 
     private static byte[] gzip(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(bytes);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return out.toByteArray();
+        return compress(bytes, GZIPOutputStream::new);
     }
 
     private static byte[] zlib(byte[] bytes) {
+        return compress(bytes, DeflaterOutputStream::new);
+    }
+
+    private interface Compressor {
+        OutputStream over(OutputStream out) throws IOException;
+    }
+
+    private static byte[] compress(byte[] bytes, Compressor compressor) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DeflaterOutputStream zlib = new DeflaterOutputStream(out)) {
-            zlib.write(bytes);
+        try (OutputStream compressing = compressor.over(out)) {
+            compressing.write(bytes);
         } catch (IOException e) {
             throw new AssertionError(e);
         }
