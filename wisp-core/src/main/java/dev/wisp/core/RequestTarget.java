@@ -1,5 +1,6 @@
 package dev.wisp.core;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,7 +75,7 @@ public final class RequestTarget {
             return ASTERISK;
         }
         if (raw.startsWith("/")) {
-            return parsePathAndQuery(Form.ORIGIN, raw, null, null, raw);
+            return parsePathAndQuery(Form.ORIGIN, raw, null, null, raw, StandardCharsets.UTF_8);
         }
         int colon = raw.indexOf("://");
         if (colon > 0 && isScheme(raw, colon)) {
@@ -91,7 +92,7 @@ public final class RequestTarget {
             }
             String rest = raw.substring(pathStart);
             String pathAndQuery = rest.startsWith("/") ? rest : "/" + rest;
-            return parsePathAndQuery(Form.ABSOLUTE, raw, scheme, authority, pathAndQuery);
+            return parsePathAndQuery(Form.ABSOLUTE, raw, scheme, authority, pathAndQuery, StandardCharsets.UTF_8);
         }
         throw new MalformedMessageException("request target '" + Ascii.escape(raw)
                 + "' is not in origin, absolute or asterisk form");
@@ -117,7 +118,10 @@ public final class RequestTarget {
     }
 
     /**
-     * Returns an origin-form target for a path and optional query, as a client sends it.
+     * Returns an origin-form target for a path and optional query, as a client sends it. Percent-encoded bytes that
+     * are not UTF-8 (a legacy server's Latin-1 names, say: {@code /caf%e9}) are the server's business, so they are
+     * sent as they are, and only this target's {@link #segments()} decode them, byte by byte as ISO-8859-1; a server
+     * refuses them in {@link #parse}.
      *
      * @throws IllegalArgumentException if it is not a valid origin-form target
      */
@@ -128,12 +132,18 @@ public final class RequestTarget {
         try {
             return parse(pathAndQuery);
         } catch (MalformedMessageException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            try {
+                return parsePathAndQuery(Form.ORIGIN, pathAndQuery, null, null, pathAndQuery,
+                        StandardCharsets.ISO_8859_1);
+            } catch (MalformedMessageException stillMalformed) {
+                // Malformed in a way the bytes' charset does not explain: say that way.
+                throw new IllegalArgumentException(stillMalformed.getMessage(), stillMalformed);
+            }
         }
     }
 
     private static RequestTarget parsePathAndQuery(Form form, String raw, String scheme, String authority,
-            String pathAndQuery) throws MalformedMessageException {
+            String pathAndQuery, Charset charset) throws MalformedMessageException {
         int question = pathAndQuery.indexOf('?');
         String rawPath = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
         String rawQuery = question < 0 ? null : pathAndQuery.substring(question + 1);
@@ -155,17 +165,17 @@ public final class RequestTarget {
                 }
             }
         }
-        List<String> segments = decodeSegments(rawPath, escaped, raw);
+        List<String> segments = decodeSegments(rawPath, escaped, raw, charset);
         boolean trailingSlash = rawPath.length() > 1 && rawPath.endsWith("/") && !segments.isEmpty();
         return new RequestTarget(form, raw, scheme, authority, rawPath, rawQuery, segments, trailingSlash);
     }
 
     /** @param escaped whether the path has a '%': only then can a segment decode to other text */
-    private static List<String> decodeSegments(String rawPath, boolean escaped, String raw)
+    private static List<String> decodeSegments(String rawPath, boolean escaped, String raw, Charset charset)
             throws MalformedMessageException {
         if (rawPath.indexOf('/', 1) < 0) {
             // One segment, the commonest path: the same rules as below, without a list to build and copy.
-            String segment = decode(rawPath.substring(1), escaped);
+            String segment = decode(rawPath.substring(1), escaped, charset);
             if (isDotDot(segment)) {
                 throw climbsAboveRoot(raw);
             }
@@ -177,7 +187,7 @@ public final class RequestTarget {
         while (start <= rawPath.length()) {
             int slash = rawPath.indexOf('/', start);
             int end = slash < 0 ? rawPath.length() : slash;
-            String segment = decode(rawPath.substring(start, end), escaped);
+            String segment = decode(rawPath.substring(start, end), escaped, charset);
             boolean last = slash < 0;
             if (isDotDot(segment)) {
                 if (segments.isEmpty()) {
@@ -200,8 +210,9 @@ public final class RequestTarget {
         return List.copyOf(segments);
     }
 
-    private static String decode(String segment, boolean escaped) throws MalformedMessageException {
-        return escaped ? PercentEncoding.decode(segment, false) : segment;
+    private static String decode(String segment, boolean escaped, Charset charset)
+            throws MalformedMessageException {
+        return escaped ? PercentEncoding.decode(segment, false, charset) : segment;
     }
 
     private static boolean isDot(String segment) {

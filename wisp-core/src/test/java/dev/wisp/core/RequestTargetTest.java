@@ -238,6 +238,21 @@ class RequestTargetTest {
     }
 
     @Test
+    void sendsAClientsEscapesThatAreNotUtf8AsTheyAreWhereAServerRefusesThem() {
+        // A legacy server's Latin-1 file name: its bytes are its business.
+        RequestTarget latin1 = RequestTarget.origin("/files/caf%e9?q=%e9");
+
+        assertEquals("/files/caf%e9?q=%e9", latin1.raw());
+        assertEquals(List.of("files", "caf\u00e9"), latin1.segments(), "decoded byte by byte");
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> RequestTarget.parse("/files/caf%e9"));
+        assertEquals("percent-encoded bytes are not UTF-8 in 'caf%e9'", e.getMessage());
+        IllegalArgumentException climbing = assertThrows(IllegalArgumentException.class,
+                () -> RequestTarget.origin("/%e9/../../a"));
+        assertEquals("request path climbs above the root: '/%e9/../../a'", climbing.getMessage());
+    }
+
+    @Test
     void comparesByFormAndRawText() throws Exception {
         assertEquals(RequestTarget.parse("/a?b"), RequestTarget.parse("/a?b"));
         assertEquals(RequestTarget.parse("/a?b").hashCode(), RequestTarget.parse("/a?b").hashCode());
