@@ -16,7 +16,7 @@ import java.util.Optional;
  * A server's check of an opening handshake request (RFC 6455 §4.2.1) and its answer (§4.2.2). The checks run in
  * this order, and the first that fails decides the status:
  * <ol>
- *   <li>method GET, else 405 with {@code Allow: GET};
+ *   <li>method GET, else 405 with {@code Allow: GET}; HEAD is answered as a GET without an upgrade (426);
  *   <li>HTTP/1.1, else 400;
  *   <li>{@code Upgrade} holds the token {@code websocket}, else 426 with {@code Upgrade: websocket};
  *   <li>{@code Connection} holds the token {@code upgrade}, else 400;
@@ -39,6 +39,11 @@ public final class ServerHandshake {
     /** Decides the answer to an upgrade request. */
     public static UpgradeDecision decide(RequestHead request, WebSocketConfig config) {
         Headers headers = request.headers();
+        if (request.method().equals(Method.HEAD)) {
+            // RFC 9110 §9.3.2: HEAD is answered as GET would be, and a route that serves GET lists HEAD in Allow.
+            // A HEAD is never an upgrade, so it gets the answer of a GET without one.
+            return upgradeRequired();
+        }
         if (!request.method().equals(Method.GET)) {
             return reject(Status.METHOD_NOT_ALLOWED, "WebSocket upgrade needs GET, not " + request.method(),
                     "Allow", "GET");
@@ -47,8 +52,7 @@ public final class ServerHandshake {
             return reject(Status.BAD_REQUEST, "WebSocket upgrade needs HTTP/1.1, not " + request.version());
         }
         if (!headers.containsToken("Upgrade", "websocket")) {
-            return reject(Status.UPGRADE_REQUIRED, "this resource needs a WebSocket upgrade (Upgrade: websocket)",
-                    "Upgrade", "websocket", "Connection", "Upgrade");
+            return upgradeRequired();
         }
         if (!headers.containsToken("Connection", "upgrade")) {
             return reject(Status.BAD_REQUEST, "WebSocket upgrade needs the 'upgrade' token in Connection");
@@ -121,6 +125,11 @@ public final class ServerHandshake {
     private static Optional<String> chooseSubprotocol(List<String> offered, List<String> supported) {
         // Subprotocol names are compared exactly (RFC 6455 §11.5 registers them case-sensitively).
         return supported.stream().filter(offered::contains).findFirst();
+    }
+
+    private static UpgradeDecision upgradeRequired() {
+        return reject(Status.UPGRADE_REQUIRED, "this resource needs a WebSocket upgrade (Upgrade: websocket)",
+                "Upgrade", "websocket", "Connection", "Upgrade");
     }
 
     private static UpgradeDecision reject(Status status, String message, String... headers) {
