@@ -23,7 +23,7 @@ import java.util.Optional;
  *   <li>one {@code Sec-WebSocket-Version}, which is 13, else 426 with {@code Sec-WebSocket-Version: 13} (400 when
  *       missing);
  *   <li>one {@code Sec-WebSocket-Key}, the base64 of 16 bytes, else 400;
- *   <li>{@code Origin}, when present, in the allow-list if there is one, else 403;
+ *   <li>{@code Origin}, when present, in the allow-list if there is one, and given once, else 403;
  *   <li>well-formed {@code Sec-WebSocket-Protocol} and {@code Sec-WebSocket-Extensions}, else 400.
  * </ol>
  * A subprotocol is chosen in the server's order of preference among those the client offered; none in common
@@ -71,9 +71,7 @@ public final class ServerHandshake {
             return reject(Status.BAD_REQUEST, keys.isEmpty() ? "WebSocket upgrade without Sec-WebSocket-Key"
                     : "Sec-WebSocket-Key must be one base64 value of 16 bytes");
         }
-        String origin = headers.firstOrNull("Origin");
-        if (origin != null && !config.allowedOrigins().isEmpty()
-                && config.allowedOrigins().stream().noneMatch(origin.trim()::equalsIgnoreCase)) {
+        if (!isOriginAllowed(headers.all("Origin"), config.allowedOrigins())) {
             return reject(Status.FORBIDDEN, "origin not allowed");
         }
         try {
@@ -125,6 +123,19 @@ public final class ServerHandshake {
     private static Optional<String> chooseSubprotocol(List<String> offered, List<String> supported) {
         // Subprotocol names are compared exactly (RFC 6455 §11.5 registers them case-sensitively).
         return supported.stream().filter(offered::contains).findFirst();
+    }
+
+    /**
+     * Whether the request's origin passes the allow-list: no list, no {@code Origin} (not a browser's script), or
+     * one that is listed. Two or more {@code Origin} fields name no single origin to check (RFC 6454 §7.3: a user
+     * agent sends at most one), so they pass only without a list; checking the first alone would let a listed
+     * origin vouch for another.
+     */
+    private static boolean isOriginAllowed(List<String> origins, List<String> allowed) {
+        if (allowed.isEmpty() || origins.isEmpty()) {
+            return true;
+        }
+        return origins.size() == 1 && allowed.stream().anyMatch(origins.get(0).trim()::equalsIgnoreCase);
     }
 
     private static UpgradeDecision upgradeRequired() {

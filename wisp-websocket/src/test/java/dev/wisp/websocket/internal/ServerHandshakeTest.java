@@ -115,6 +115,16 @@ class ServerHandshakeTest {
     }
 
     @Test
+    void refusesTwoOriginFieldsWhenThereIsAnAllowList() {
+        WebSocketConfig config = CONFIG.toBuilder().allowedOrigins(List.of("https://app.example")).build();
+        RequestHead twoOrigins = request("Origin", "https://app.example", "Origin", "https://evil.example");
+        UpgradeDecision.Reject reject = rejected(twoOrigins, config);
+        assertEquals(403, reject.status().code());
+        assertEquals("origin not allowed", reject.message());
+        accepted(twoOrigins, CONFIG);
+    }
+
+    @Test
     void choosesTheServersPreferredSubprotocolAmongThoseOffered() {
         WebSocketConfig config = CONFIG.toBuilder().subprotocols(List.of("v2.chat", "v1.chat")).build();
         UpgradeDecision.Accept accept = accepted(request("Sec-WebSocket-Protocol", "v1.chat, v2.chat"), config);
