@@ -80,12 +80,18 @@ final class WsCommand implements Command {
             throw new UsageException("expected one URL, got " + parsed.positionals().size());
         }
         Request request = request(parsed.positionals().getFirst(), parsed);
-        WebSocketConfig config = WebSocketConfig.builder()
-                .subprotocols(parsed.values("--subprotocol"))
-                .permessageDeflate(!parsed.has("--no-compression"))
-                .maxFrameBytes(16 << 20)
-                .maxMessageBytes(16 << 20)
-                .build();
+        WebSocketConfig config;
+        try {
+            config = WebSocketConfig.builder()
+                    .subprotocols(parsed.values("--subprotocol"))
+                    .permessageDeflate(!parsed.has("--no-compression"))
+                    .maxFrameBytes(16 << 20)
+                    .maxMessageBytes(16 << 20)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            // Only the subprotocols come from the command line; the other options are constants.
+            throw new UsageException("option --subprotocol: " + e.getMessage());
+        }
         Printer printer = new Printer(out, err);
         ClientConfig.Builder clientConfig = ClientFlags.configure(parsed);
         try {

@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@code wisp ws} in-process: against {@code wisp serve}'s echo (lines out, echoes printed, a clean close when
  * stdin ends), a refused upgrade, a server closing with a clean or an error status (the exit code), a header the
- * upgrade owns, and libwebsockets' test server (its dumb-increment protocol counts up).
+ * upgrade owns or a bad subprotocol (usage errors), and libwebsockets' test server (its dumb-increment protocol
+ * counts up).
  */
 class WsCommandIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -122,6 +124,20 @@ class WsCommandIT {
                         e.getMessage());
             }
         });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "a b       | subprotocols must be tokens: 'a b'",
+            "chat,chat | subprotocols must be unique: [chat, chat]"})
+    void answersABadSubprotocolWithAUsageError(String subprotocols, String message) {
+        List<String> arguments = new ArrayList<>(List.of("ws://127.0.0.1:1/ws"));
+        for (String subprotocol : subprotocols.split(",")) {
+            arguments.addAll(List.of("--subprotocol", subprotocol));
+        }
+        UsageException e = assertThrows(UsageException.class,
+                () -> ws(InputStream.nullInputStream(), arguments.toArray(String[]::new)));
+        assertEquals("option --subprotocol: " + message, e.getMessage());
     }
 
     @Test

@@ -239,4 +239,17 @@ class WebSocketRoutesIT {
             assertEquals("GET, HEAD, OPTIONS", response.header("Allow").orElseThrow());
         });
     }
+
+    @Test
+    void answersHeadAsAGetWithoutAnUpgradeSinceAllowListsIt() {
+        startServer();
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("HEAD /rooms/x HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponse head = peer.readResponseHead();
+            assertEquals(426, head.status());
+            assertEquals("websocket", head.header("Upgrade").orElseThrow());
+            peer.send("GET /rooms/x HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(426, peer.readResponse().status()); // no body after the HEAD answer: still in step
+        });
+    }
 }

@@ -2,6 +2,7 @@ package dev.wisp.websocket;
 
 import dev.wisp.core.HeaderValidation;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -212,6 +213,10 @@ public final class WebSocketConfig {
                 if (!HeaderValidation.isToken(subprotocol)) {
                     throw new IllegalArgumentException("subprotocols must be tokens: '" + subprotocol + "'");
                 }
+            }
+            // RFC 6455 §4.1: the subprotocols a client offers "MUST all be unique strings".
+            if (new HashSet<>(subprotocols).size() != subprotocols.size()) {
+                throw new IllegalArgumentException("subprotocols must be unique: " + subprotocols);
             }
             for (String origin : allowedOrigins) {
                 if (origin.isEmpty() || !HeaderValidation.isFieldValue(origin)) {

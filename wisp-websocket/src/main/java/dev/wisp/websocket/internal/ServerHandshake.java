@@ -16,14 +16,14 @@ import java.util.Optional;
  * A server's check of an opening handshake request (RFC 6455 §4.2.1) and its answer (§4.2.2). The checks run in
  * this order, and the first that fails decides the status:
  * <ol>
- *   <li>method GET, else 405 with {@code Allow: GET};
+ *   <li>method GET, else 405 with {@code Allow: GET}; HEAD is answered as a GET without an upgrade (426);
  *   <li>HTTP/1.1, else 400;
  *   <li>{@code Upgrade} holds the token {@code websocket}, else 426 with {@code Upgrade: websocket};
  *   <li>{@code Connection} holds the token {@code upgrade}, else 400;
  *   <li>one {@code Sec-WebSocket-Version}, which is 13, else 426 with {@code Sec-WebSocket-Version: 13} (400 when
  *       missing);
  *   <li>one {@code Sec-WebSocket-Key}, the base64 of 16 bytes, else 400;
- *   <li>{@code Origin}, when present, in the allow-list if there is one, else 403;
+ *   <li>{@code Origin}, when present, in the allow-list if there is one, and given once, else 403;
  *   <li>well-formed {@code Sec-WebSocket-Protocol} and {@code Sec-WebSocket-Extensions}, else 400.
  * </ol>
  * A subprotocol is chosen in the server's order of preference among those the client offered; none in common
@@ -39,6 +39,11 @@ public final class ServerHandshake {
     /** Decides the answer to an upgrade request. */
     public static UpgradeDecision decide(RequestHead request, WebSocketConfig config) {
         Headers headers = request.headers();
+        if (request.method().equals(Method.HEAD)) {
+            // RFC 9110 §9.3.2: HEAD is answered as GET would be, and a route that serves GET lists HEAD in Allow.
+            // A HEAD is never an upgrade, so it gets the answer of a GET without one.
+            return upgradeRequired();
+        }
         if (!request.method().equals(Method.GET)) {
             return reject(Status.METHOD_NOT_ALLOWED, "WebSocket upgrade needs GET, not " + request.method(),
                     "Allow", "GET");
@@ -47,8 +52,7 @@ public final class ServerHandshake {
             return reject(Status.BAD_REQUEST, "WebSocket upgrade needs HTTP/1.1, not " + request.version());
         }
         if (!headers.containsToken("Upgrade", "websocket")) {
-            return reject(Status.UPGRADE_REQUIRED, "this resource needs a WebSocket upgrade (Upgrade: websocket)",
-                    "Upgrade", "websocket", "Connection", "Upgrade");
+            return upgradeRequired();
         }
         if (!headers.containsToken("Connection", "upgrade")) {
             return reject(Status.BAD_REQUEST, "WebSocket upgrade needs the 'upgrade' token in Connection");
@@ -67,9 +71,7 @@ public final class ServerHandshake {
             return reject(Status.BAD_REQUEST, keys.isEmpty() ? "WebSocket upgrade without Sec-WebSocket-Key"
                     : "Sec-WebSocket-Key must be one base64 value of 16 bytes");
         }
-        String origin = headers.firstOrNull("Origin");
-        if (origin != null && !config.allowedOrigins().isEmpty()
-                && config.allowedOrigins().stream().noneMatch(origin.trim()::equalsIgnoreCase)) {
+        if (!isOriginAllowed(headers.all("Origin"), config.allowedOrigins())) {
             return reject(Status.FORBIDDEN, "origin not allowed");
         }
         try {
@@ -121,6 +123,24 @@ public final class ServerHandshake {
     private static Optional<String> chooseSubprotocol(List<String> offered, List<String> supported) {
         // Subprotocol names are compared exactly (RFC 6455 §11.5 registers them case-sensitively).
         return supported.stream().filter(offered::contains).findFirst();
+    }
+
+    /**
+     * Whether the request's origin passes the allow-list: no list, no {@code Origin} (not a browser's script), or
+     * one that is listed. Two or more {@code Origin} fields name no single origin to check (RFC 6454 §7.3: a user
+     * agent sends at most one), so they pass only without a list; checking the first alone would let a listed
+     * origin vouch for another.
+     */
+    private static boolean isOriginAllowed(List<String> origins, List<String> allowed) {
+        if (allowed.isEmpty() || origins.isEmpty()) {
+            return true;
+        }
+        return origins.size() == 1 && allowed.stream().anyMatch(origins.get(0).trim()::equalsIgnoreCase);
+    }
+
+    private static UpgradeDecision upgradeRequired() {
+        return reject(Status.UPGRADE_REQUIRED, "this resource needs a WebSocket upgrade (Upgrade: websocket)",
+                "Upgrade", "websocket", "Connection", "Upgrade");
     }
 
     private static UpgradeDecision reject(Status status, String message, String... headers) {

@@ -82,6 +82,13 @@ class HandshakeTest {
                 Status.SWITCHING_PROTOCOLS, good.toBuilder().add("Sec-WebSocket-Extensions", "x-foo").build());
     }
 
+    @Test
+    void refusesToOfferTheSameSubprotocolTwice() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WebSocketConfig.builder().subprotocols(List.of("chat", "superchat", "chat")).build());
+        assertEquals("subprotocols must be unique: [chat, superchat, chat]", e.getMessage());
+    }
+
     private static void assertRefused(ClientHandshake client, String message, Status status, Headers headers) {
         assertEquals(message, assertThrows(WebSocketHandshakeException.class,
                 () -> client.check(new ResponseHead(Version.HTTP_1_1, status, headers))).getMessage());

@@ -68,6 +68,14 @@ class ServerHandshakeTest {
     }
 
     @Test
+    void answersHeadAsAGetWithoutAnUpgradeWith426NotA405() {
+        // The router lists HEAD in Allow for a GET route, so a 405 here would contradict it (RFC 9110 §9.3.2).
+        UpgradeDecision.Reject reject = rejected(request(Method.HEAD, Version.HTTP_1_1), CONFIG);
+        assertEquals(426, reject.status().code());
+        assertEquals(Headers.of("Upgrade", "websocket", "Connection", "Upgrade"), reject.headers());
+    }
+
+    @Test
     void needsTheUpgradeTokenInConnection() {
         UpgradeDecision.Reject reject = rejected(request("Connection", "keep-alive"), CONFIG);
         assertEquals(400, reject.status().code());
@@ -104,6 +112,16 @@ class ServerHandshakeTest {
         accepted(request(), config);
         assertEquals(403, rejected(request("Origin", "https://evil.example"), config).status().code());
         accepted(request("Origin", "https://evil.example"), CONFIG);
+    }
+
+    @Test
+    void refusesTwoOriginFieldsWhenThereIsAnAllowList() {
+        WebSocketConfig config = CONFIG.toBuilder().allowedOrigins(List.of("https://app.example")).build();
+        RequestHead twoOrigins = request("Origin", "https://app.example", "Origin", "https://evil.example");
+        UpgradeDecision.Reject reject = rejected(twoOrigins, config);
+        assertEquals(403, reject.status().code());
+        assertEquals("origin not allowed", reject.message());
+        accepted(twoOrigins, CONFIG);
     }
 
     @Test
