@@ -25,6 +25,8 @@ public interface WebSocket extends AutoCloseable {
     /**
      * Sends a text message in one frame.
      *
+     * @throws IllegalArgumentException if the text has a lone surrogate, which UTF-8 cannot carry (sent as a
+     *     {@code ?}, it would change the message unseen)
      * @throws IllegalStateException if {@link #close(int, String)} was called
      * @throws IOException if the connection is closed or fails
      */

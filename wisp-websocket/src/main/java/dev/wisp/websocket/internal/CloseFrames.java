@@ -59,7 +59,7 @@ public final class CloseFrames {
             return new byte[0];
         }
         requireSendable(code);
-        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] text = Utf8Text.encode(reason, "close reason");
         if (text.length > MAX_REASON_BYTES) {
             throw new IllegalArgumentException("close reason of " + text.length + " UTF-8 bytes exceeds "
                     + MAX_REASON_BYTES);
@@ -83,11 +83,14 @@ public final class CloseFrames {
         }
     }
 
-    /** The reason cut to at most {@link #MAX_REASON_BYTES} of UTF-8, on a character boundary. */
+    /**
+     * The reason cut to at most {@link #MAX_REASON_BYTES} of UTF-8, on a character boundary, for a close frame made
+     * of an error's message: a lone surrogate in it becomes {@code ?} here, where {@link #payload} would refuse it.
+     */
     static String truncateReason(String reason) {
         byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= CloseFrames.MAX_REASON_BYTES) {
-            return reason;
+            return new String(bytes, StandardCharsets.UTF_8); // an error's close, rare: no need to spare the copy
         }
         // Cut on a character boundary: drop continuation bytes at the cut.
         int end = CloseFrames.MAX_REASON_BYTES;

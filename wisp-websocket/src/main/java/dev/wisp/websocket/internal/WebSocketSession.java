@@ -497,8 +497,7 @@ public final class WebSocketSession implements WebSocket {
 
     @Override
     public void sendText(String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        sender.sendWhole(Opcode.TEXT, bytes);
+        sender.sendWhole(Opcode.TEXT, Utf8Text.encode(text, "text message"));
     }
 
     @Override

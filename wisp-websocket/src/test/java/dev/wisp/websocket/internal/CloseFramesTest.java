@@ -78,6 +78,16 @@ class CloseFramesTest {
                 assertThrows(IllegalArgumentException.class, () -> CloseFrames.payload(1006, "")).getMessage());
         assertEquals("a close reason needs a close code", assertThrows(IllegalArgumentException.class,
                 () -> CloseFrames.payload(CloseCode.NO_STATUS_RECEIVED, "why")).getMessage());
+        assertEquals("close reason has a lone surrogate at index 3 (U+D83D): not Unicode text",
+                assertThrows(IllegalArgumentException.class, () -> CloseFrames.payload(1000, "bye\ud83d")).getMessage());
+    }
+
+    @Test
+    void aReasonMadeOfAnErrorsMessageLosesItsLoneSurrogates() {
+        assertEquals("bad ? here", CloseFrames.truncateReason("bad \udc00 here"));
+        assertEquals("a pair \ud83d\ude00 stays", CloseFrames.truncateReason("a pair \ud83d\ude00 stays"));
+        assertArrayEquals(CloseFrames.payload(1011, "bad ? here"),
+                CloseFrames.payload(1011, CloseFrames.truncateReason("bad \udc00 here")));
     }
 
     @Test

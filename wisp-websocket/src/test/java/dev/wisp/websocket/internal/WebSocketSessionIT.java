@@ -35,6 +35,23 @@ class WebSocketSessionIT {
     }
 
     @Test
+    void refusesTextWithALoneSurrogateAndGoesOn() {
+        // String.getBytes would have sent '?' in its place: a message changed unseen.
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (SocketPair pair = new SocketPair()) {
+                serveEcho(pair, CONFIG, Agreement.NONE);
+                WebSocketSession client = pair.clientSession(CONFIG, Agreement.NONE, null);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> client.sendText("half \ud83d"));
+                assertEquals("text message has a lone surrogate at index 5 (U+D83D): not Unicode text",
+                        e.getMessage());
+                client.sendText("whole \ud83d\ude00");
+                assertEquals(Optional.of(new WebSocketMessage.Text("whole \ud83d\ude00")), client.receive());
+            }
+        });
+    }
+
+    @Test
     void echoesWholeAndStreamedMessagesWithAndWithoutDeflate() {
         assertTimeoutPreemptively(LIMIT, () -> {
             for (Agreement agreement : List.of(Agreement.NONE, DEFLATE)) {
