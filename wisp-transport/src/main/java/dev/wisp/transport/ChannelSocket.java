@@ -7,7 +7,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A blocking {@link SocketChannel} as a {@link StreamSocket}. The channel's own blocking reads have no timeout:
@@ -152,7 +151,10 @@ final class ChannelSocket implements StreamSocket {
      * Wakes the threads blocked here whose wait has passed a mark since the last scan (see
      * {@link LateWakeups#passedMark}), stamps the waits this scan is the first to see, and drops the socket from
      * the list once none has been blocked for a while. A thread may end its call and start another between the
-     * reads here: the new call is then stamped a little late, or woken once early, which its retry absorbs.
+     * reads here: the new call is then stamped a little late, or woken once early, which its retry absorbs. A scan
+     * by the sweeper, a platform thread, wakes through {@link PlatformWakeups}: unparked by it directly, a thread
+     * would wait in the scheduler's queue for platform threads' wake-ups, and a busy thread's later unpark of it
+     * would then do nothing.
      *
      * @return whether a thread was woken
      */
@@ -168,7 +170,7 @@ final class ChannelSocket implements StreamSocket {
             readingSince = stamp(now);
         } else if (blockedReader != null && LateWakeups.passedMark(now - readSince, sinceLastScan)
                 && (now - readSince >= LateWakeups.WAKE_BLIND_MILLIS || inputWaiting())) {
-            LockSupport.unpark(blockedReader);
+            PlatformWakeups.wake(blockedReader);
             woken = true;
         }
         Thread blockedWriter = writer;
@@ -177,7 +179,7 @@ final class ChannelSocket implements StreamSocket {
             writingSince = stamp(now);
         } else if (blockedWriter != null && blockedWriter.isVirtual()
                 && LateWakeups.passedMark(now - writeSince, sinceLastScan)) {
-            LockSupport.unpark(blockedWriter);
+            PlatformWakeups.wake(blockedWriter);
             woken = true;
         }
         if (blockedReader != null || blockedWriter != null) {
