@@ -38,7 +38,7 @@ class DeadPollerTest {
                     SocketChannel client = SocketChannel.open(server.getLocalAddress());
                     StreamSocket accepted = StreamSocket.of(server.accept())) {
                 AtomicLong read = new AtomicLong();
-                Thread reader = Thread.ofVirtual().start(() -> read.set(readOneByte(accepted)));
+                Thread reader = Thread.ofVirtual().start(() -> read.set(LateWakeupsTest.readOneByte(accepted)));
                 OneCarrier.awaitParked(reader);
                 if (!forgetInPollers(reader)) {
                     System.out.println("the JDK's pollers had no note of the blocked read");
@@ -51,14 +51,6 @@ class DeadPollerTest {
                 System.out.println(woken && read.get() == 1 ? WOKEN : "the read still waits");
             } finally {
                 sweeper.close();
-            }
-        }
-
-        private static long readOneByte(StreamSocket socket) {
-            try {
-                return socket.read(ByteBuffer.allocate(1));
-            } catch (java.io.IOException e) {
-                return -2;
             }
         }
 

@@ -116,7 +116,8 @@ class LateWakeupsTest {
         }
     }
 
-    private static long readOneByte(StreamSocket socket) {
+    /** Reads one byte: 1, -1 at the end, or -2 if the read failed. */
+    static long readOneByte(StreamSocket socket) {
         try {
             return socket.read(ByteBuffer.allocate(1));
         } catch (IOException e) {
