@@ -6,8 +6,6 @@
 module dev.wisp.http2 {
     requires transitive dev.wisp.core;
 
-    // Exported to everyone for now because no module uses them yet; once the HTTP/2 connections exist this becomes
-    // "exports dev.wisp.http2 to dev.wisp.server, dev.wisp.client, ..." like the other codecs.
-    exports dev.wisp.http2;
-    exports dev.wisp.http2.hpack;
+    exports dev.wisp.http2 to dev.wisp.server, dev.wisp.client;
+    exports dev.wisp.http2.hpack to dev.wisp.server, dev.wisp.client;
 }

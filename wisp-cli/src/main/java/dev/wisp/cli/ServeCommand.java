@@ -34,6 +34,7 @@ final class ServeCommand implements Command {
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
+            new Option("--http2", null, null, "also speak HTTP/2: h2 by ALPN over TLS, h2c by prior knowledge in plain"),
             new Option("--help", "-h", null, "show this help")),
             Stream.concat(ServeFilters.OPTIONS.stream(), ServeTls.OPTIONS.stream())).toList();
 
@@ -112,7 +113,8 @@ final class ServeCommand implements Command {
         ServerConfig.Builder builder = ServerConfig.builder()
                 .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))
                 .bindAddress(bindAddress)
-                .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE));
+                .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE))
+                .http2(arguments.has("--http2"));
         ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
         ServerConfig config = builder.build();
         Router router = Router.builder()

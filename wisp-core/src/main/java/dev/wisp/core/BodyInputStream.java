@@ -1,5 +1,6 @@
 package dev.wisp.core;
 
+import java.io.IOException;
 import java.io.InputStream;
 
 /**
@@ -10,6 +11,20 @@ import java.io.InputStream;
  * <p>Not thread-safe: one thread reads it, the one running the exchange.
  */
 public abstract class BodyInputStream extends InputStream {
+    /** Reads one byte through {@link #read(byte[], int, int)}, for bodies that read in runs only. */
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n;
+        do {
+            n = read(one, 0, 1);
+        } while (n == 0);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public abstract int read(byte[] destination, int offset, int length) throws IOException;
+
     /** The content length if the message stated it, else -1. */
     public abstract long length();
 

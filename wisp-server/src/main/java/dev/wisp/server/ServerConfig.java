@@ -53,6 +53,15 @@ import java.util.OptionalInt;
  * second port, which redirects every request to HTTPS (308) unless {@code redirectToHttps(false)}.
  * {@code tlsFileWatchInterval} (off by default) reloads the key material when its files change, for new
  * connections.
+ *
+ * <p>HTTP/2: off by default; {@code http2(true)} serves it beside HTTP/1.1, over TLS to clients that choose
+ * {@code h2} by ALPN, and in plaintext to clients that start with the HTTP/2 connection preface (prior knowledge,
+ * RFC 9113 §3.3; the deprecated {@code Upgrade: h2c} is not taken up). The same routes and filters serve both.
+ * {@code maxConcurrentStreams} (100) is the SETTINGS_MAX_CONCURRENT_STREAMS a connection announces; a stream
+ * counts until its handler has returned, also after the client reset it, and one past the limit is refused
+ * (REFUSED_STREAM). {@code maxHeaderBytes} bounds a request's decoded header list (SETTINGS_MAX_HEADER_LIST_SIZE),
+ * {@code idleTimeout} a connection without streams, {@code readTimeout} a wait for a body's next DATA, and
+ * {@code writeTimeout} also a wait for the client to open its flow-control window.
  */
 public final class ServerConfig {
     private final InetAddress bindAddress;
@@ -79,6 +88,8 @@ public final class ServerConfig {
     private final int plaintextPort;
     private final boolean redirectToHttps;
     private final Duration tlsFileWatchInterval;
+    private final boolean http2;
+    private final int maxConcurrentStreams;
 
     private ServerConfig(Builder builder) {
         this.bindAddress = builder.bindAddress;
@@ -105,6 +116,8 @@ public final class ServerConfig {
         this.plaintextPort = builder.plaintextPort;
         this.redirectToHttps = builder.redirectToHttps;
         this.tlsFileWatchInterval = builder.tlsFileWatchInterval;
+        this.http2 = builder.http2;
+        this.maxConcurrentStreams = builder.maxConcurrentStreams;
     }
 
     public static Builder builder() {
@@ -224,6 +237,15 @@ public final class ServerConfig {
         return tlsFileWatchInterval;
     }
 
+    /** Whether the server speaks HTTP/2 beside HTTP/1.1. */
+    public boolean http2() {
+        return http2;
+    }
+
+    public int maxConcurrentStreams() {
+        return maxConcurrentStreams;
+    }
+
     /** Builds a {@link ServerConfig}; every option has a default, checked together in {@link #build()}. */
     public static final class Builder {
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
@@ -250,6 +272,8 @@ public final class ServerConfig {
         private int plaintextPort = -1;
         private boolean redirectToHttps = true;
         private Duration tlsFileWatchInterval = Duration.ZERO;
+        private boolean http2;
+        private int maxConcurrentStreams = 100;
 
         private Builder() {
         }
@@ -279,6 +303,8 @@ public final class ServerConfig {
             plaintextPort = config.plaintextPort;
             redirectToHttps = config.redirectToHttps;
             tlsFileWatchInterval = config.tlsFileWatchInterval;
+            http2 = config.http2;
+            maxConcurrentStreams = config.maxConcurrentStreams;
         }
 
         public Builder bindAddress(InetAddress bindAddress) {
@@ -412,6 +438,18 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Whether to serve HTTP/2 beside HTTP/1.1: by ALPN over TLS, by prior knowledge in plaintext. */
+        public Builder http2(boolean http2) {
+            this.http2 = http2;
+            return this;
+        }
+
+        /** The most HTTP/2 streams a client may have open on one connection at a time. */
+        public Builder maxConcurrentStreams(int maxConcurrentStreams) {
+            this.maxConcurrentStreams = maxConcurrentStreams;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the first option out of range
          */
@@ -443,6 +481,7 @@ public final class ServerConfig {
             check(tls == null || !tls.identities().isEmpty(),
                     "tls needs a certificate and key (an identity) to serve HTTPS");
             check(!tlsFileWatchInterval.isNegative(), "tlsFileWatchInterval must not be negative");
+            check(maxConcurrentStreams > 0, "maxConcurrentStreams must be positive: " + maxConcurrentStreams);
             return new ServerConfig(this);
         }
 

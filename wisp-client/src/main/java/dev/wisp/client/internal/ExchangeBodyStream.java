@@ -24,13 +24,6 @@ final class ExchangeBodyStream extends BodyInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] bytes, int offset, int length) throws IOException {
         if (done) {
             if (!framed.isFinished()) {

@@ -24,11 +24,14 @@ final class Http1Connections implements ConnectionFactory {
     private final HttpService service;
     private final Http1Limits limits;
     private final Http1RequestReader requestReader;
+    /** The HTTP/2 side of the port, if the server serves HTTP/2; else null. */
+    private final Http2Connections http2;
 
     /** @param service the filters and routes of this port's requests */
     Http1Connections(ServerContext context, HttpService service) {
         this.context = context;
         this.service = service;
+        this.http2 = context.config().http2() ? new Http2Connections(context, service) : null;
         var config = context.config();
         this.limits = new Http1Limits(config.maxRequestLineBytes(), config.maxHeaderBytes(), config.maxHeaderCount(),
                 config.maxChunkLineBytes());
@@ -49,6 +52,11 @@ final class Http1Connections implements ConnectionFactory {
 
     HttpService service() {
         return service;
+    }
+
+    /** The port's HTTP/2 side, or null if the server does not serve HTTP/2. */
+    Http2Connections http2() {
+        return http2;
     }
 
     /** The HTTP/1.1 connection that takes over after a TLS handshake. */

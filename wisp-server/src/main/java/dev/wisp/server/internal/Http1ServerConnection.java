@@ -34,6 +34,8 @@ final class Http1ServerConnection extends ServerConnection {
     private static final long BURST_WAIT_NANOS = 50_000_000;
     /** The reason {@link #serveRequest} gives when an exchange switched the connection to another protocol. */
     private static final String SWITCHED = "switched protocols";
+    /** The first bytes of the HTTP/2 connection preface, {@code PRI *}. */
+    private static final byte[] PREFACE_START = {'P', 'R', 'I', ' ', '*'};
     /** What {@link #awaitRequest} returns when the input watcher took the wait: not a reason to close. */
     private static final String HANDED_OFF = "waiting without a thread";
 
@@ -46,6 +48,7 @@ final class Http1ServerConnection extends ServerConnection {
     /** When the last wait for a request ended ({@link System#nanoTime()}). */
     private long waitEndedNanos;
     private boolean firstWait = true;
+    private boolean firstRequest = true;
     private WireInput input;
     private WireOutput output;
     /** The connection that took this one over after a 101; set once, just before this one's loop ends. */
@@ -268,6 +271,13 @@ final class Http1ServerConnection extends ServerConnection {
      */
     private String serveRequest(long nowNanos) throws IOException {
         transport.readDeadline(nowNanos + context.config().headerTimeout().toNanos());
+        if (firstRequest) {
+            firstRequest = false;
+            if (http1.http2() != null && startsWithHttp2Preface()) {
+                switchedTo = http1.http2().openWithPriorKnowledge(this, input);
+                return SWITCHED;
+            }
+        }
         RequestHead head;
         try {
             head = http1.requestReader().readHead(input);
@@ -297,6 +307,28 @@ final class Http1ServerConnection extends ServerConnection {
             return reason;
         }
         return isDraining() ? "server stopping" : null;
+    }
+
+    /**
+     * Whether the client speaks HTTP/2 with prior knowledge (RFC 9113 §3.3): its first bytes begin the connection
+     * preface, whose method {@code PRI} is reserved for it and never starts an HTTP/1.1 request (§11.6). The
+     * HTTP/2 connection reads the rest of the preface and refuses what differs.
+     */
+    private boolean startsWithHttp2Preface() throws IOException {
+        for (int i = 0; i < PREFACE_START.length; i++) {
+            while (input.limit() - input.position() <= i) {
+                if (input.limit() - input.position() > 0 && input.buffer()[input.position()] != PREFACE_START[0]) {
+                    return false;
+                }
+                if (!input.fill()) {
+                    return false;
+                }
+            }
+            if (input.buffer()[input.position() + i] != PREFACE_START[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Lets the client read the answer before the close; see {@link LingeringClose}. */

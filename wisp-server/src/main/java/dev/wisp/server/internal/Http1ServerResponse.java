@@ -16,8 +16,6 @@ import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.server.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,12 +28,8 @@ import java.util.function.BooleanSupplier;
  * <p>Used by the exchange's thread only. Calls: status and headers, then one of {@code send} or
  * {@code outputStream}; then the exchange calls {@link #finish()}.
  */
-final class Http1ServerResponse implements ServerResponse {
-    private enum State { OPEN, STREAMING, DONE }
-
+final class Http1ServerResponse extends ExchangeResponse {
     // Fields of the server's own, checked once here rather than on every response.
-    private static final HeaderField TEXT_PLAIN =
-            new HeaderField(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     private static final HeaderField CHUNKED = new HeaderField(HeaderNames.TRANSFER_ENCODING, "chunked");
     private static final HeaderField CLOSE = new HeaderField(HeaderNames.CONNECTION, "close");
     private static final HeaderField KEEP_ALIVE = new HeaderField(HeaderNames.CONNECTION, "keep-alive");
@@ -45,12 +39,7 @@ final class Http1ServerResponse implements ServerResponse {
             new HeaderField(HeaderNames.CONNECTION, "upgrade, keep-alive");
 
     private final WireOutput out;
-    private final Method requestMethod;
     private final Version requestVersion;
-    private Status status = Status.OK;
-    private final Headers.Builder headers = Headers.builder();
-    private Headers.Builder trailers;
-    private State state = State.OPEN;
     private OutputStream bodyStream;
     private final BooleanSupplier mayKeepAlive;
     private boolean keepAlive;
@@ -63,48 +52,11 @@ final class Http1ServerResponse implements ServerResponse {
      */
     Http1ServerResponse(WireOutput out, Method requestMethod, Version requestVersion, boolean keepAlive,
             BooleanSupplier mayKeepAlive) {
+        super(requestMethod);
         this.out = out;
-        this.requestMethod = requestMethod;
         this.requestVersion = requestVersion;
         this.keepAlive = keepAlive;
         this.mayKeepAlive = mayKeepAlive;
-    }
-
-    @Override
-    public ServerResponse status(Status status) {
-        requireOpen();
-        Objects.requireNonNull(status, "status");
-        if (status.isInformational()) {
-            throw new IllegalArgumentException("a final response cannot have the interim status " + status);
-        }
-        this.status = status;
-        return this;
-    }
-
-    @Override
-    public Status status() {
-        return status;
-    }
-
-    @Override
-    public ServerResponse header(String name, String value) {
-        requireOpen();
-        headers.add(name, value);
-        return this;
-    }
-
-    @Override
-    public ServerResponse setHeader(String name, String value) {
-        requireOpen();
-        headers.set(name, value);
-        return this;
-    }
-
-    @Override
-    public ServerResponse removeHeader(String name) {
-        requireOpen();
-        headers.remove(name);
-        return this;
     }
 
     @Override
@@ -113,40 +65,8 @@ final class Http1ServerResponse implements ServerResponse {
     }
 
     @Override
-    public Headers headers() {
-        return headers.build();
-    }
-
-    @Override
-    public ServerResponse trailer(String name, String value) {
-        if (state == State.DONE) {
-            throw new IllegalStateException("response is finished; trailers can no longer be added");
-        }
-        if (trailers == null) {
-            trailers = Headers.builder();
-        }
-        trailers.add(name, value);
-        return this;
-    }
-
-    @Override
-    public void send(String text) throws IOException {
-        if (!headers.contains(HeaderNames.CONTENT_TYPE)) {
-            requireOpen();
-            headers.add(TEXT_PLAIN);
-        }
-        send(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
     public void send(Body body) throws IOException {
-        requireOpen();
-        long length = body.length();
-        if (length >= 0) {
-            headers.set(HeaderNames.CONTENT_LENGTH, length);
-        } else {
-            headers.remove(HeaderNames.CONTENT_LENGTH);
-        }
+        long length = declareLength(body);
         commit(length);
         if (hasContent()) {
             body.writeTo(new ResponseBodyStream(this));
@@ -186,27 +106,6 @@ final class Http1ServerResponse implements ServerResponse {
             bodyStream = new UnframedOutputStream(out);
         }
         writeHead();
-    }
-
-    private long declaredLength() {
-        String value = headers.firstOrNull(HeaderNames.CONTENT_LENGTH);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            long length = Long.parseLong(value);
-            if (length < 0) {
-                throw new NumberFormatException();
-            }
-            return length;
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("Content-Length header is not a number: " + value, e);
-        }
-    }
-
-    /** Whether bytes of a body go on the wire: not for HEAD, 1xx, 204 and 304 (RFC 9110 §6.4.1). */
-    private boolean hasContent() {
-        return status.allowsContent() && !requestMethod.equals(Method.HEAD);
     }
 
     private void writeHead() throws IOException {
@@ -281,11 +180,6 @@ final class Http1ServerResponse implements ServerResponse {
         return keepAlive;
     }
 
-    @Override
-    public boolean isCommitted() {
-        return state != State.OPEN;
-    }
-
     private void countContent(long bytes) {
         if (hasContent()) {
             contentBytes += bytes;
@@ -294,12 +188,6 @@ final class Http1ServerResponse implements ServerResponse {
 
     OutputStream bodyStream() {
         return bodyStream;
-    }
-
-    private void requireOpen() {
-        if (state != State.OPEN) {
-            throw new IllegalStateException("response is committed");
-        }
     }
 
     /** The handler's view of the body stream: writes go to the framing stream; close ends the body. */

@@ -26,8 +26,9 @@ import java.util.OptionalInt;
  */
 public final class ServerPorts {
     private static final System.Logger LOG = System.getLogger(ServerPorts.class.getName());
-    /** The ALPN names of the protocols a TLS port serves. */
-    private static final List<String> SERVED_ALPN = List.of("http/1.1");
+    /** The ALPN names of the protocols a TLS port serves, in the server's preference order. */
+    private static final List<String> HTTP1_ALPN = List.of("http/1.1");
+    private static final List<String> HTTP2_ALPN = List.of("h2", "http/1.1");
     private static final String TLS12_TICKETS_PROPERTY = "jdk.tls.server.enableSessionTicketExtension";
 
     private final List<ServerSocketChannel> channels = new ArrayList<>();
@@ -69,7 +70,7 @@ public final class ServerPorts {
             return;
         }
         checkResumptionCanBeOff(config.tls().get());
-        tls = TlsContext.create(withServedAlpn(config.tls().get()));
+        tls = TlsContext.create(withServedAlpn(config.tls().get(), config.http2() ? HTTP2_ALPN : HTTP1_ALPN));
         context.tls(tls);
         tlsConnections = new TlsConnections(context, tls, http1);
         listeners.add(new Listener(context, main, tlsConnections));
@@ -87,17 +88,18 @@ public final class ServerPorts {
     }
 
     /**
-     * The configuration with ALPN limited to the protocols this server serves, and offering HTTP/1.1 when it
-     * named none: a client that offers h2 and http/1.1 then gets http/1.1, never a protocol nobody here speaks.
+     * The configuration with ALPN limited to the protocols this server serves, and offering those it serves when it
+     * named none (h2 first when HTTP/2 is on): a client that offers h2 and http/1.1 to a server without HTTP/2 then
+     * gets http/1.1, never a protocol nobody here speaks.
      */
-    private static TlsConfig withServedAlpn(TlsConfig config) {
+    private static TlsConfig withServedAlpn(TlsConfig config, List<String> servedAlpn) {
         if (config.alpnProtocols().isEmpty()) {
-            return config.toBuilder().alpnProtocols(SERVED_ALPN.toArray(String[]::new)).build();
+            return config.toBuilder().alpnProtocols(servedAlpn.toArray(String[]::new)).build();
         }
-        List<String> served = config.alpnProtocols().stream().filter(SERVED_ALPN::contains).toList();
+        List<String> served = config.alpnProtocols().stream().filter(servedAlpn::contains).toList();
         if (served.isEmpty()) {
             throw new IllegalArgumentException("tls alpnProtocols " + config.alpnProtocols()
-                    + " name no protocol this server serves: " + SERVED_ALPN);
+                    + " name no protocol this server serves: " + servedAlpn);
         }
         return served.equals(config.alpnProtocols()) ? config
                 : config.toBuilder().alpnProtocols(served.toArray(String[]::new)).build();

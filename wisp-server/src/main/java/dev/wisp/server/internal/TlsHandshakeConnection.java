@@ -9,8 +9,8 @@ import java.time.Instant;
 /**
  * A connection of an HTTPS port during its TLS handshake. The handshake runs on the connection's own virtual
  * thread under the configured handshake timeout (the sweeper enforces it), so a slow or stalled client holds up
- * nothing but itself. Once it is done, the connection hands its transport to the protocol ALPN chose (HTTP/1.1,
- * also when the client offered no ALPN) and that connection takes this one's place in the registry and thread.
+ * nothing but itself. Once it is done, the connection hands its transport to the protocol ALPN chose (HTTP/2 for
+ * {@code h2}, else HTTP/1.1, also when the client offered no ALPN) and that connection takes this one's place in the registry and thread.
  *
  * <p>Runs on the connection's thread; see {@link ServerConnection} for what other threads may call.
  */
@@ -54,6 +54,8 @@ final class TlsHandshakeConnection extends ServerConnection {
         TlsSessionInfo session = connections.tls().handshakeCompleted(((TlsTransport) transport).engine(), started);
         ServerConnection next = switch (session.alpnProtocol().orElse("http/1.1")) {
             case "http/1.1" -> connections.http1().open(this, session);
+            case "h2" -> connections.http1().http2() == null ? null
+                    : connections.http1().http2().open(this, session);
             default -> null;
         };
         if (next == null) {

@@ -1,0 +1,150 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.core.Body;
+import dev.wisp.core.HeaderField;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.Method;
+import dev.wisp.core.Status;
+import dev.wisp.server.ServerResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * What the {@link ServerResponse} of every protocol keeps the same way: the status, the header and trailer fields a
+ * handler sets until the response is committed, and the Content-Length it may declare. A protocol's subclass decides
+ * the framing and writes.
+ *
+ * <p>Used by the exchange's thread only.
+ */
+abstract class ExchangeResponse implements ServerResponse {
+    /** Where the response is: fields still open, the body going out, or finished. */
+    enum State { OPEN, STREAMING, DONE }
+
+    private static final HeaderField TEXT_PLAIN =
+            new HeaderField(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+
+    final Method requestMethod;
+    Status status = Status.OK;
+    final Headers.Builder headers = Headers.builder();
+    Headers.Builder trailers;
+    State state = State.OPEN;
+
+    ExchangeResponse(Method requestMethod) {
+        this.requestMethod = requestMethod;
+    }
+
+    @Override
+    public ServerResponse status(Status status) {
+        requireOpen();
+        Objects.requireNonNull(status, "status");
+        if (status.isInformational()) {
+            throw new IllegalArgumentException("a final response cannot have the interim status " + status);
+        }
+        this.status = status;
+        return this;
+    }
+
+    @Override
+    public Status status() {
+        return status;
+    }
+
+    @Override
+    public ServerResponse header(String name, String value) {
+        requireOpen();
+        headers.add(name, value);
+        return this;
+    }
+
+    @Override
+    public ServerResponse setHeader(String name, String value) {
+        requireOpen();
+        headers.set(name, value);
+        return this;
+    }
+
+    @Override
+    public ServerResponse removeHeader(String name) {
+        requireOpen();
+        headers.remove(name);
+        return this;
+    }
+
+    @Override
+    public Headers headers() {
+        return headers.build();
+    }
+
+    @Override
+    public ServerResponse trailer(String name, String value) {
+        if (state == State.DONE) {
+            throw new IllegalStateException("response is finished; trailers can no longer be added");
+        }
+        if (trailers == null) {
+            trailers = Headers.builder();
+        }
+        trailers.add(name, value);
+        return this;
+    }
+
+    @Override
+    public void send(String text) throws IOException {
+        if (!headers.contains(HeaderNames.CONTENT_TYPE)) {
+            requireOpen();
+            headers.add(TEXT_PLAIN);
+        }
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sets Content-Length to the length of the body about to be sent, or removes it if the length is unknown.
+     *
+     * @return the body's length, or -1
+     * @throws IllegalStateException if the response is committed
+     */
+    final long declareLength(Body body) {
+        requireOpen();
+        long length = body.length();
+        if (length >= 0) {
+            headers.set(HeaderNames.CONTENT_LENGTH, length);
+        } else {
+            headers.remove(HeaderNames.CONTENT_LENGTH);
+        }
+        return length;
+    }
+
+    /** The Content-Length the handler set, or -1 if none. */
+    final long declaredLength() {
+        String value = headers.firstOrNull(HeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            long length = Long.parseLong(value);
+            if (length < 0) {
+                throw new NumberFormatException();
+            }
+            return length;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Content-Length header is not a number: " + value, e);
+        }
+    }
+
+    /** Whether bytes of a body go on the wire: not for HEAD, 1xx, 204 and 304 (RFC 9110 §6.4.1). */
+    final boolean hasContent() {
+        return status.allowsContent() && !requestMethod.equals(Method.HEAD);
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return state != State.OPEN;
+    }
+
+    final void requireOpen() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("response is committed");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.wisp.server.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.Status;
+import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.ResponseFields;
+import dev.wisp.server.RouteMatch;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * One request on an HTTP/2 stream and its response, on a virtual thread of its own: handles {@code Expect}, runs
+ * the handler through the filters, turns its failures into a status while nothing is sent, or into a reset of the
+ * stream once something is (RFC 9113 §8.1), and finishes the response. It answers as {@link Http1Exchange} does,
+ * except that nothing ever closes the connection: an HTTP/2 exchange ends its stream only.
+ */
+final class Http2Exchange implements Runnable {
+    private static final System.Logger LOG = System.getLogger(Http2Exchange.class.getName());
+
+    private final ServerContext context;
+    private final Http2ServerConnection connection;
+    private final Http2ServerStream stream;
+    private final RequestHead head;
+    private byte[] buffer;
+    private Http2ServerResponse response;
+
+    Http2Exchange(ServerContext context, Http2ServerConnection connection, Http2ServerStream stream,
+            RequestHead head) {
+        this.context = context;
+        this.connection = connection;
+        this.stream = stream;
+        this.head = head;
+    }
+
+    @Override
+    public void run() {
+        try {
+            buffer = context.buffers().acquire();
+            serve();
+        } catch (RuntimeException | Error e) {
+            LOG.log(ERROR, "[c" + connection.id() + "] HTTP/2 exchange failed on stream " + stream.id(), e);
+            connection.output().reset(stream, ErrorCode.INTERNAL_ERROR);
+        } finally {
+            if (buffer != null) {
+                context.buffers().release(buffer);
+            }
+            connection.exchangeEnded(stream);
+        }
+    }
+
+    private void serve() {
+        long maxBody = context.config().maxRequestBodyBytes();
+        BodyInputStream body = new Http2RequestBody(connection, stream, maxBody,
+                context.config().readTimeout().toNanos());
+        response = new Http2ServerResponse(connection.output(), stream, head.method(), buffer);
+        if (stream.declaredLength() > maxBody) {
+            refuse(body, new MessageTooLargeException(Status.CONTENT_TOO_LARGE, "request body of "
+                    + stream.declaredLength() + " bytes exceeds " + maxBody + " bytes (maxRequestBodyBytes)",
+                    "maxRequestBodyBytes", maxBody));
+            return;
+        }
+        String expect = head.headers().firstOrNull(HeaderNames.EXPECT);
+        if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
+            // RFC 9110 §10.1.1: an expectation we cannot meet gets 417.
+            refuse(body, new HttpProtocolException(Status.EXPECTATION_FAILED, "unsupported expectation: " + expect));
+            return;
+        }
+        if (expect != null && !body.isFinished()) {
+            body = new ContinueBodyInputStream(body, this::sendContinue);
+        }
+        RouteMatch match = connection.http2().router().resolve(head.method(), head.target());
+        ExchangeRequest request = new ExchangeRequest(head, body, match.pathParameters(), connection, maxBody);
+        try {
+            connection.http2().service().filtered(match.handler()).handle(request, response);
+            response.finish();
+        } catch (HttpProtocolException e) {
+            fail(e.status(), e.getMessage());
+        } catch (Http2StreamResetException e) {
+            LOG.log(DEBUG, () -> "[c" + connection.id() + "] " + e.getMessage());
+        } catch (Http2BodyTimeoutException e) {
+            fail(Status.REQUEST_TIMEOUT, "request body not received in time");
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[c" + connection.id() + "] handler I/O failed on stream " + stream.id() + ": " + e);
+            fail(Status.INTERNAL_SERVER_ERROR, "internal server error");
+        } catch (IllegalStateException e) {
+            LOG.log(ERROR, "[c" + connection.id() + "] handler left a broken response", e);
+            connection.output().reset(stream, ErrorCode.INTERNAL_ERROR);
+        } catch (RuntimeException | Error e) {
+            LOG.log(ERROR, "[c" + connection.id() + "] handler failed for " + head.method() + " "
+                    + head.target().path(), e);
+            fail(Status.INTERNAL_SERVER_ERROR, "internal server error");
+        } finally {
+            request.closeResources();
+        }
+    }
+
+    /** Answers a request refused before any handler, through the filters, so they see the refusal. */
+    private void refuse(BodyInputStream unread, HttpProtocolException refusal) {
+        ExchangeRequest request = new ExchangeRequest(head, unread, Map.of(), connection,
+                context.config().maxRequestBodyBytes());
+        try {
+            connection.http2().service().filtered((unused, refused) -> {
+                throw refusal;
+            }).handle(request, response);
+            response.finish();
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.log(DEBUG, () -> "[c" + connection.id() + "] filters failed on a refused request: " + e);
+            fail(refusal.status(), refusal.getMessage());
+        } finally {
+            request.closeResources();
+        }
+    }
+
+    /** Sends the interim 100 (Continue) before the first read of a body that waits for it, unless committed. */
+    private void sendContinue() throws IOException {
+        if (!response.isCommitted()) {
+            connection.output().writeHeaders(stream, ResponseFields.encode(Status.CONTINUE, Headers.empty()),
+                    false, true);
+        }
+    }
+
+    /**
+     * Answers a failed exchange with a status if its response is not committed, in a short text; else resets the
+     * stream, since the client cannot tell a cut response from a whole one otherwise.
+     */
+    private void fail(Status status, String message) {
+        if (stream.isReset()) {
+            return;
+        }
+        if (response.isCommitted()) {
+            LOG.log(DEBUG, () -> "[c" + connection.id() + "] stream " + stream.id() + " reset after commit: "
+                    + message);
+            connection.output().reset(stream, ErrorCode.INTERNAL_ERROR);
+            return;
+        }
+        try {
+            Http2ServerResponse answer = new Http2ServerResponse(connection.output(), stream, head.method(), buffer);
+            answer.status(status).send(message + "\n");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(DEBUG, () -> "[c" + connection.id() + "] error answer failed on stream " + stream.id() + ": "
+                    + e);
+            connection.output().reset(stream, ErrorCode.INTERNAL_ERROR);
+        }
+    }
+}

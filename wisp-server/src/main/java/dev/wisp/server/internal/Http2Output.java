@@ -1,0 +1,328 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.core.WireOutput;
+import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.FlowWindow;
+import dev.wisp.http2.Frame;
+import dev.wisp.http2.FrameWriter;
+import dev.wisp.http2.GoAwayFrame;
+import dev.wisp.http2.HeadersFrame;
+import dev.wisp.http2.Http2Exception;
+import dev.wisp.http2.ResetFrame;
+import dev.wisp.http2.Settings;
+import dev.wisp.http2.SettingsFrame;
+import dev.wisp.http2.hpack.HpackEncoder;
+import dev.wisp.http2.hpack.HpackField;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sending side of an HTTP/2 connection: every frame goes out through here, one writer at a time, from the
+ * connection's reading thread (acknowledgements, resets, GOAWAY) and from the streams' handler threads (responses).
+ * It owns what must change in the order frames go out: the HPACK encoder's table, and the send windows of flow
+ * control (RFC 9113 §5.2), the connection's and each stream's. A handler whose data the windows do not admit waits
+ * here, without the lock, until a WINDOW_UPDATE or a SETTINGS change opens them, its stream is reset, or the write
+ * timeout passes.
+ *
+ * <p>Thread-safe.
+ */
+final class Http2Output {
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a send window grows, a stream is reset, or the connection ends. */
+    private final Condition windowOpened = lock.newCondition();
+    private final WireOutput out;
+    private final FrameWriter frames;
+    private final HpackEncoder encoder = new HpackEncoder(Settings.DEFAULT.headerTableSize() > Integer.MAX_VALUE
+            ? Integer.MAX_VALUE : (int) Settings.DEFAULT.headerTableSize());
+    private final FlowWindow connectionWindow = new FlowWindow(0, Settings.DEFAULT.initialWindowSize());
+    private final long writeTimeoutNanos;
+    /** The peer's SETTINGS_INITIAL_WINDOW_SIZE: the send window of each new stream. */
+    private int initialStreamWindow = Settings.DEFAULT.initialWindowSize();
+    /** Why no more frames may go out, once the connection ended; null before. */
+    private String ended;
+
+    Http2Output(WireOutput out, long writeTimeoutNanos) {
+        this.out = out;
+        this.frames = new FrameWriter(out);
+        this.writeTimeoutNanos = writeTimeoutNanos;
+    }
+
+    /** Writes one frame and flushes. */
+    void write(Frame frame) throws IOException {
+        lock.lock();
+        try {
+            requireOpen();
+            frames.write(frame);
+            frames.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes our connection preface: our SETTINGS, then a WINDOW_UPDATE that widens the connection's window. */
+    void writePreface(SettingsFrame settings, Frame windowUpdate) throws IOException {
+        lock.lock();
+        try {
+            frames.write(settings);
+            if (windowUpdate != null) {
+                frames.write(windowUpdate);
+            }
+            frames.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The send window a new stream starts with. */
+    int initialStreamWindow() {
+        lock.lock();
+        try {
+            return initialStreamWindow;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Encodes and writes a header block (a response head, an interim response or trailers).
+     *
+     * @param flush false when DATA follows at once, so the two go out in one write
+     */
+    void writeHeaders(Http2ServerStream stream, List<HpackField> fields, boolean endStream, boolean flush)
+            throws IOException {
+        lock.lock();
+        try {
+            requireWritable(stream);
+            frames.write(new HeadersFrame(stream.id(), encoder.encode(fields), endStream));
+            if (endStream) {
+                stream.localEnded();
+            }
+            if (flush) {
+                frames.flush();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes data as DATA frames as the send windows and the peer's SETTINGS_MAX_FRAME_SIZE admit, waiting for the
+     * windows to open, and flushes.
+     *
+     * @throws IOException if the stream was reset or the connection ended, or the windows stayed shut for the
+     *     write timeout
+     */
+    void writeData(Http2ServerStream stream, byte[] data, int offset, int length, boolean endStream)
+            throws IOException {
+        lock.lock();
+        try {
+            do {
+                requireWritable(stream);
+                int allowed = length == 0 ? 0 : awaitWindow(stream, length);
+                boolean last = endStream && allowed == length;
+                frames.writeData(stream.id(), data, offset, allowed, last);
+                take(stream.sendWindow, allowed);
+                take(connectionWindow, allowed);
+                offset += allowed;
+                length -= allowed;
+                if (last) {
+                    stream.localEnded();
+                }
+            } while (length > 0);
+            frames.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the windows admit some of {@code wanted} bytes; returns how many, at most a frame's worth. */
+    private int awaitWindow(Http2ServerStream stream, int wanted) throws IOException {
+        long nanos = writeTimeoutNanos;
+        while (true) {
+            int allowed = Math.min(Math.min(stream.sendWindow.size(), connectionWindow.size()),
+                    Math.min(wanted, frames.maxFrameSize()));
+            if (allowed > 0) {
+                return allowed;
+            }
+            if (nanos <= 0) {
+                throw new IOException("the client kept its flow-control window shut for longer than the write"
+                        + " timeout");
+            }
+            frames.flush(); // what is buffered goes out before this thread waits
+            try {
+                nanos = windowOpened.awaitNanos(nanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the flow-control window");
+            }
+            requireWritable(stream);
+        }
+    }
+
+    private static void take(FlowWindow window, int bytes) {
+        try {
+            window.consume(bytes);
+        } catch (Http2Exception e) {
+            throw new IllegalStateException("sent more than the window allows", e); // awaitWindow checked
+        }
+    }
+
+    /**
+     * Sends RST_STREAM, unless the stream ended already or the connection did; wakes the stream's writer.
+     *
+     * @return whether this call reset the stream
+     */
+    boolean reset(Http2ServerStream stream, ErrorCode code) {
+        lock.lock();
+        try {
+            if (!stream.markReset(code, false)) {
+                return false;
+            }
+            windowOpened.signalAll();
+            if (ended == null) {
+                frames.write(new ResetFrame(stream.id(), code));
+                frames.flush();
+            }
+            return true;
+        } catch (IOException e) {
+            return true; // the connection is failing; its reading thread finds out
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends RST_STREAM for a stream that has no state here (refused, or malformed before it began). */
+    void reset(int streamId, ErrorCode code) throws IOException {
+        write(new ResetFrame(streamId, code));
+    }
+
+    /** Marks a stream reset by the peer and wakes its writer. */
+    void resetByPeer(Http2ServerStream stream, ErrorCode code) {
+        lock.lock();
+        try {
+            stream.markReset(code, true);
+            windowOpened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds a WINDOW_UPDATE's increment to the connection's send window. */
+    void expandConnection(int increment) throws Http2Exception {
+        lock.lock();
+        try {
+            connectionWindow.expand(increment);
+            windowOpened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds a WINDOW_UPDATE's increment to a stream's send window. */
+    void expandStream(Http2ServerStream stream, int increment) throws Http2Exception {
+        lock.lock();
+        try {
+            stream.sendWindow.expand(increment);
+            windowOpened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Applies the peer's new settings to what is sent from now on and acknowledges them (§6.5.3): the frame size,
+     * the HPACK table size, and every open stream's window shifted by the change of the initial window (§6.9.2).
+     */
+    void applyPeerSettings(Settings previous, Settings next, Collection<Http2ServerStream> streams)
+            throws IOException {
+        lock.lock();
+        try {
+            requireOpen();
+            frames.maxFrameSize(next.maxFrameSize());
+            if (next.headerTableSize() != previous.headerTableSize()) {
+                encoder.applyTableSizeLimit((int) Math.min(next.headerTableSize(), Settings.DEFAULT.headerTableSize()));
+            }
+            int delta = next.initialWindowSize() - previous.initialWindowSize();
+            if (delta != 0) {
+                for (Http2ServerStream stream : streams) {
+                    stream.sendWindow.shift(delta);
+                }
+                initialStreamWindow = next.initialWindowSize();
+                windowOpened.signalAll();
+            }
+            frames.write(SettingsFrame.ACK);
+            frames.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends GOAWAY (§6.8) and lets nothing else out after it if it reports an error.
+     *
+     * @return false if it could not be sent
+     */
+    boolean goAway(int lastStreamId, ErrorCode code, String debug) {
+        lock.lock();
+        try {
+            if (ended != null) {
+                return false;
+            }
+            byte[] debugData = debug == null ? new byte[0] : debug.getBytes(StandardCharsets.UTF_8);
+            frames.write(new GoAwayFrame(lastStreamId, code, debugData));
+            frames.flush();
+            if (!code.equals(ErrorCode.NO_ERROR)) {
+                ended = "connection error sent: " + code;
+                windowOpened.signalAll();
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the output for good, waking every writer: the connection is closing. */
+    void end(String reason) {
+        lock.lock();
+        try {
+            if (ended == null) {
+                ended = reason;
+            }
+            windowOpened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives back the output buffer; called once the connection closed. */
+    void release() {
+        if (lock.tryLock()) {
+            try {
+                out.release();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void requireWritable(Http2ServerStream stream) throws IOException {
+        requireOpen();
+        ErrorCode reset = stream.resetCode();
+        if (reset != null) {
+            throw new Http2StreamResetException(stream.id(), reset, stream.isResetByPeer());
+        }
+    }
+
+    private void requireOpen() throws IOException {
+        if (ended != null) {
+            throw new IOException("HTTP/2 connection ended: " + ended);
+        }
+    }
+}

@@ -1,0 +1,672 @@
+package dev.wisp.server.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.WireInput;
+import dev.wisp.core.WireOutput;
+import dev.wisp.http2.ConnectionException;
+import dev.wisp.http2.DataFrame;
+import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.Frame;
+import dev.wisp.http2.FrameRateLimit;
+import dev.wisp.http2.FrameReader;
+import dev.wisp.http2.GoAwayFrame;
+import dev.wisp.http2.HeadersFrame;
+import dev.wisp.http2.Http2Exception;
+import dev.wisp.http2.PingFrame;
+import dev.wisp.http2.PriorityFrame;
+import dev.wisp.http2.PushPromiseFrame;
+import dev.wisp.http2.ReceiveWindow;
+import dev.wisp.http2.RequestFields;
+import dev.wisp.http2.ResetFrame;
+import dev.wisp.http2.Settings;
+import dev.wisp.http2.SettingsFrame;
+import dev.wisp.http2.StreamException;
+import dev.wisp.http2.TrailerFields;
+import dev.wisp.http2.UnknownFrame;
+import dev.wisp.http2.WindowUpdateFrame;
+import dev.wisp.http2.hpack.HpackDecoder;
+import dev.wisp.http2.hpack.HpackException;
+import dev.wisp.http2.hpack.HpackField;
+import dev.wisp.server.ConnectionProtocol;
+import dev.wisp.tls.TlsSessionInfo;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One HTTP/2 connection (RFC 9113), server side. Its thread reads frames one after another and keeps the state of
+ * every stream (§5.1); each request runs on a virtual thread of its own ({@link Http2Exchange}), and every frame
+ * goes out through one {@link Http2Output}. The rules a frame's bytes break are the {@link FrameReader}'s to find;
+ * this class finds those of state: which streams may open, what may arrive on each, flow control, settings.
+ *
+ * <p>Defences, each ending the connection with GOAWAY ENHANCE_YOUR_CALM when crossed: a stream counts against
+ * {@code maxConcurrentStreams} until its handler has returned, so a client that opens and resets streams at once
+ * (CVE-2023-44487) cannot run more handlers than that, and the resets it sends, with the streams refused or
+ * reset for breaking rules, are bounded in rate ({@link #resets}); frames that cost work and carry no request (PING,
+ * SETTINGS, PRIORITY, empty DATA, unknown types) are bounded in rate too ({@link #idleFrames}); a header block is
+ * bounded by the reader before it is decoded (CONTINUATION floods), and its decoded size by HPACK before anything is
+ * made of it. Request content held unread is bounded by the flow-control windows, which come back only as handlers
+ * read.
+ *
+ * <p>Timeouts: the preface and the client's SETTINGS within {@code headerTimeout}; a connection without streams
+ * closes after {@code idleTimeout} with GOAWAY; our SETTINGS must be acknowledged within {@code headerTimeout}
+ * (SETTINGS_TIMEOUT).
+ *
+ * <p>Threads: the reading thread runs {@link #run()}; exchange threads call {@link #consumed} and
+ * {@link #exchangeEnded}; the sweeper calls {@link #sweep}.
+ */
+final class Http2ServerConnection extends ServerConnection {
+    private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
+    /** How many streams reset by us are remembered, so that frames the client sent before it saw the reset are dropped. */
+    private static final int REMEMBERED_RESETS = 64;
+
+    private final Http2Connections http2;
+    private WireInput input;
+    private Http2Output output;
+    private FrameReader reader;
+    private final HpackDecoder decoder;
+    private final ReceiveWindow receiveWindow = new ReceiveWindow(0, Http2Connections.CONNECTION_WINDOW_BYTES);
+    private final Map<Integer, Http2ServerStream> streams = new ConcurrentHashMap<>();
+    /** Guards {@link #activeStreams}, the idle state and {@link #recentResets}. */
+    private final ReentrantLock streamsLock = new ReentrantLock();
+    private int activeStreams;
+    private final ArrayDeque<Integer> recentResets = new ArrayDeque<>();
+    private Settings peerSettings = Settings.DEFAULT;
+    /** The highest stream the client opened; reading thread only. */
+    private int lastStreamId;
+    private FrameRateLimit resets;
+    private FrameRateLimit idleFrames;
+    private volatile long settingsSentNanos;
+    private volatile boolean settingsAcknowledged;
+    /** Set by the sweeper when our SETTINGS went unacknowledged too long; the reading thread then ends. */
+    private volatile boolean settingsTimedOut;
+    /** Set once a GOAWAY went out: no stream opens after it, and the connection closes when the last one ends. */
+    private volatile boolean goingAway;
+    private volatile String goAwayReason;
+
+    Http2ServerConnection(ServerConnection previous, Http2Connections http2, TlsSessionInfo session,
+            WireInput input) {
+        super(previous, session);
+        this.http2 = http2;
+        this.input = input;
+        int maxHeaderBytes = context.config().maxHeaderBytes();
+        this.decoder = new HpackDecoder(maxHeaderBytes, maxHeaderBytes);
+    }
+
+    @Override
+    ConnectionProtocol protocol() {
+        return ConnectionProtocol.HTTP_2;
+    }
+
+    Http2Connections http2() {
+        return http2;
+    }
+
+    Http2Output output() {
+        return output;
+    }
+
+    @Override
+    public void run() {
+        onThisThread();
+        String reason;
+        try {
+            open();
+            reason = serve();
+        } catch (ConnectionException e) {
+            reason = "HTTP/2 connection error " + e.errorCode() + ": " + e.getMessage();
+            goAway(e.errorCode(), e.getMessage());
+            linger();
+        } catch (IOException | RuntimeException | Error e) {
+            reason = failureReason(e);
+        }
+        end(reason);
+    }
+
+    /** Sets up the streams, sends our preface and reads the client's. */
+    private void open() throws IOException {
+        announceOpened();
+        long now = System.nanoTime();
+        resets = new FrameRateLimit("streams reset or refused", 200, 20, now);
+        idleFrames = new FrameRateLimit("frames that carry no request (PING, SETTINGS, PRIORITY, empty DATA)",
+                1000, 200, now);
+        if (input == null) {
+            input = WireInput.of(transport.input(), context.buffers());
+        }
+        output = new Http2Output(WireOutput.of(transport.output(), context.buffers()),
+                context.config().writeTimeout().toNanos());
+        Settings ours = http2.settings();
+        reader = new FrameReader(input, ours.maxFrameSize(), 2 * context.config().maxHeaderBytes() + 1024);
+        transport.readDeadline(now + context.config().headerTimeout().toNanos());
+        settingsSentNanos = now;
+        output.writePreface(new SettingsFrame(false, ours.differencesFrom(Settings.DEFAULT)),
+                new WindowUpdateFrame(0, Http2Connections.CONNECTION_WINDOW_BYTES
+                        - Settings.DEFAULT.initialWindowSize()));
+        reader.readPreface();
+        Frame first = reader.readFrame();
+        if (!(first instanceof SettingsFrame settings) || settings.ack()) {
+            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
+                    "the client's preface must go on with SETTINGS (RFC 9113 §3.4)");
+        }
+        handle(first, System.nanoTime());
+        streamsLock.lock();
+        try {
+            if (activeStreams == 0) {
+                startIdle(System.nanoTime());
+            }
+        } finally {
+            streamsLock.unlock();
+        }
+    }
+
+    /**
+     * Reads and handles frames until the connection ends.
+     *
+     * @return why it ended
+     */
+    private String serve() throws IOException {
+        while (true) {
+            Frame frame;
+            try {
+                frame = reader.readFrame();
+            } catch (StreamException e) {
+                resetStream(e.streamId(), e.errorCode(), System.nanoTime());
+                continue;
+            } catch (EOFException e) {
+                return inputEnded();
+            }
+            long now = System.nanoTime();
+            try {
+                handle(frame, now);
+            } catch (StreamException e) {
+                resetStream(e.streamId(), e.errorCode(), now);
+            }
+            String closedMeanwhile = forcedCloseReason();
+            if (closedMeanwhile != null) {
+                return closedMeanwhile;
+            }
+        }
+    }
+
+    /** Why the input ended, with the GOAWAY that belongs to it: a timeout, the end of a graceful close, the peer. */
+    private String inputEnded() {
+        if (settingsTimedOut) {
+            goAway(ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged in time");
+            return "SETTINGS not acknowledged in time";
+        }
+        if (goAwayReason != null) {
+            return goAwayReason;
+        }
+        if (isTimedOut()) {
+            boolean idle = activeStreams() == 0;
+            goAway(ErrorCode.NO_ERROR, idle ? "idle timeout" : "timeout");
+            return idle ? "idle timeout" : "preface not received in time";
+        }
+        String forced = forcedCloseReason();
+        return forced != null ? forced : "peer closed";
+    }
+
+    private void handle(Frame frame, long now) throws IOException {
+        switch (frame) {
+            case HeadersFrame headers -> onHeaders(headers, now);
+            case DataFrame data -> onData(data, now);
+            case SettingsFrame settings -> onSettings(settings, now);
+            case WindowUpdateFrame update -> onWindowUpdate(update);
+            case ResetFrame reset -> onReset(reset, now);
+            case PingFrame ping -> {
+                if (!ping.ack()) {
+                    idleFrames.take(now);
+                    output.write(new PingFrame(true, ping.payload()));
+                }
+            }
+            case PriorityFrame priority -> idleFrames.take(now); // priorities are advice we do not take (§5.3.2)
+            case GoAwayFrame goAway -> onGoAway(goAway);
+            case PushPromiseFrame push -> throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
+                    "a client cannot push (RFC 9113 §8.4)");
+            case UnknownFrame unknown -> idleFrames.take(now);
+            default -> throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame);
+        }
+    }
+
+    private void onHeaders(HeadersFrame frame, long now) throws IOException {
+        int id = frame.streamId();
+        // The block changes the decoder's table whatever becomes of the stream, so it is decoded first.
+        List<HpackField> fields = decode(frame.headerBlock());
+        if (frame.priority().isPresent() && frame.priority().get().streamDependency() == id) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "stream " + id + " depends on itself");
+        }
+        Http2ServerStream stream = streams.get(id);
+        if (stream != null) {
+            onTrailers(stream, frame, fields);
+            return;
+        }
+        if ((id & 1) == 0) {
+            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "a client's stream has an odd number: " + id);
+        }
+        if (id <= lastStreamId) {
+            if (wasResetByUs(id)) {
+                return;
+            }
+            throw new ConnectionException(ErrorCode.STREAM_CLOSED, "HEADERS on stream " + id
+                    + ", which is closed (or numbered below one opened before it)");
+        }
+        lastStreamId = id;
+        if (goingAway) {
+            return; // opened after our GOAWAY: ignored, the client retries it elsewhere (§6.8)
+        }
+        if (activeStreams() >= http2.settings().maxConcurrentStreams()) {
+            resets.take(now);
+            rememberReset(id);
+            output.reset(id, ErrorCode.REFUSED_STREAM);
+            return;
+        }
+        RequestHead head;
+        try {
+            head = RequestFields.decode(fields, id);
+        } catch (StreamException e) {
+            LOG.log(DEBUG, () -> "[c" + id() + "] malformed request: " + e.getMessage());
+            throw e;
+        }
+        long declaredLength = declaredLength(head, id);
+        stream = new Http2ServerStream(id, declaredLength, Http2Connections.STREAM_WINDOW_BYTES,
+                output.initialStreamWindow(), frame.endStream());
+        if (frame.endStream() && declaredLength > 0) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "request on stream " + id
+                    + " ended with its head, where Content-Length said " + declaredLength);
+        }
+        streams.put(id, stream);
+        if (!streamStarted()) {
+            streams.remove(id);
+            return;
+        }
+        try {
+            context.startThread(new Http2Exchange(context, this, stream, head));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            streams.remove(id);
+            exchangeEnded(stream);
+            output.reset(id, ErrorCode.REFUSED_STREAM);
+        }
+    }
+
+    private void onTrailers(Http2ServerStream stream, HeadersFrame frame, List<HpackField> fields)
+            throws IOException {
+        int id = stream.id();
+        if (stream.isRemoteEnded()) {
+            if (stream.isLocalEnded()) {
+                throw new ConnectionException(ErrorCode.STREAM_CLOSED, "HEADERS on stream " + id + ", which is closed");
+            }
+            throw new StreamException(ErrorCode.STREAM_CLOSED, id, "HEADERS on stream " + id
+                    + " after the client ended it");
+        }
+        if (!frame.endStream()) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "trailers on stream " + id
+                    + " without END_STREAM (RFC 9113 §8.1)");
+        }
+        stream.receiveTrailers(TrailerFields.decode(fields, id));
+        closeIfLingering(stream);
+    }
+
+    private List<HpackField> decode(byte[] block) throws ConnectionException {
+        try {
+            return decoder.decode(block);
+        } catch (HpackException e) {
+            throw new ConnectionException(ErrorCode.COMPRESSION_ERROR, e.getMessage());
+        }
+    }
+
+    /** The request's Content-Length, or -1; RequestFields checked that it is one number. */
+    private static long declaredLength(RequestHead head, int id) throws StreamException {
+        String value = head.headers().firstOrNull("content-length");
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "Content-Length is not a number: " + value);
+        }
+    }
+
+    private void onData(DataFrame frame, long now) throws IOException {
+        int id = frame.streamId();
+        if (id > lastStreamId) {
+            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "DATA on stream " + id + ", which is idle");
+        }
+        int length = frame.flowControlledLength();
+        receiveWindow.take(length);
+        if (frame.data().length == 0 && !frame.endStream()) {
+            idleFrames.take(now);
+        }
+        Http2ServerStream stream = streams.get(id);
+        if (stream == null || stream.isRemoteEnded()) {
+            giveBack(null, length);
+            if (stream == null && wasResetByUs(id)) {
+                return; // sent before the client saw our reset (§5.4.2)
+            }
+            throw new StreamException(ErrorCode.STREAM_CLOSED, id, "DATA on stream " + id + ", which is closed");
+        }
+        boolean kept;
+        try {
+            stream.receiveWindow.take(length);
+            kept = stream.receive(frame.data(), frame.endStream());
+        } catch (Http2Exception e) {
+            giveBack(null, length);
+            throw e;
+        }
+        if (!kept) {
+            giveBack(stream, length); // dropped: the handler is done, or the stream was reset
+            closeIfLingering(stream);
+        } else if (frame.padding() > 0) {
+            giveBack(stream, length - frame.data().length);
+        }
+    }
+
+    private void onSettings(SettingsFrame frame, long now) throws IOException {
+        if (frame.ack()) {
+            settingsAcknowledged = true;
+            return;
+        }
+        idleFrames.take(now);
+        Settings previous = peerSettings;
+        peerSettings = previous.apply(frame);
+        output.applyPeerSettings(previous, peerSettings, streams.values());
+    }
+
+    private void onWindowUpdate(WindowUpdateFrame frame) throws IOException {
+        int id = frame.streamId();
+        if (id == 0) {
+            output.expandConnection(frame.increment());
+            return;
+        }
+        if (id > lastStreamId) {
+            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE on stream " + id
+                    + ", which is idle");
+        }
+        Http2ServerStream stream = streams.get(id);
+        if (stream != null) {
+            output.expandStream(stream, frame.increment());
+        }
+    }
+
+    private void onReset(ResetFrame frame, long now) throws IOException {
+        int id = frame.streamId();
+        if (id > lastStreamId) {
+            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "RST_STREAM on stream " + id
+                    + ", which is idle");
+        }
+        Http2ServerStream stream = streams.get(id);
+        if (stream != null && !stream.isReset()) {
+            resets.take(now);
+            output.resetByPeer(stream, frame.errorCode());
+            giveBack(null, stream.discardBuffered());
+            closeIfLingering(stream);
+        }
+    }
+
+    private void onGoAway(GoAwayFrame frame) {
+        LOG.log(DEBUG, () -> "[c" + id() + "] client sent GOAWAY " + frame.errorCode());
+        goingAway = true;
+        goAwayReason = "client went away: " + frame.errorCode();
+        closeIfNoStreams();
+    }
+
+    /** Resets a stream for a rule its frames broke, and counts it against {@link #resets}. */
+    private void resetStream(int id, ErrorCode code, long now) throws IOException {
+        resets.take(now);
+        rememberReset(id);
+        Http2ServerStream stream = streams.get(id);
+        if (stream != null) {
+            giveBack(null, stream.discardBuffered());
+        }
+        if (stream == null || !output.reset(stream, code)) {
+            output.reset(id, code); // a frame on a stream that ended or was reset still gets its answer
+        }
+        if (stream != null) {
+            closeIfLingering(stream);
+        }
+    }
+
+    /** Gives flow-control credit back for request content a handler read; on its thread. */
+    void consumed(Http2ServerStream stream, int bytes) throws IOException {
+        giveBack(stream, bytes);
+    }
+
+    /**
+     * Gives credit back to the connection's window, and to the stream's unless it is null or ended, announcing
+     * what is due in WINDOW_UPDATE frames.
+     */
+    private void giveBack(Http2ServerStream stream, int bytes) throws IOException {
+        int connectionIncrement = receiveWindow.giveBack(bytes);
+        if (connectionIncrement > 0) {
+            output.write(new WindowUpdateFrame(0, connectionIncrement));
+        }
+        if (stream != null && !stream.isRemoteEnded()) {
+            int streamIncrement = stream.receiveWindow.giveBack(bytes);
+            if (streamIncrement > 0) {
+                output.write(new WindowUpdateFrame(stream.id(), streamIncrement));
+            }
+        }
+    }
+
+    /**
+     * Ends a stream's exchange, on its thread: a response the handler left unfinished is reset, what it left
+     * unread goes back as credit, and its place among the concurrent streams frees. A request still arriving after
+     * a complete response is read and dropped until it ends, for {@code lingerTimeout} at most, then cut off with
+     * RST_STREAM NO_ERROR (§8.1); meanwhile the stream still counts, as a half-closed one does (§5.1.2).
+     */
+    void exchangeEnded(Http2ServerStream stream) {
+        try {
+            if (!stream.isReset() && !stream.isLocalEnded()) {
+                output.reset(stream, ErrorCode.INTERNAL_ERROR);
+            }
+            int unread = stream.isRemoteEnded() ? stream.discardBuffered()
+                    : stream.lingerUntil(System.nanoTime() + context.config().lingerTimeout().toNanos());
+            giveBack(stream, unread);
+            if (!stream.isRemoteEnded()) {
+                return; // the reading thread or the sweeper closes it
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(DEBUG, () -> "[c" + id() + "] ending stream " + stream.id() + " failed: " + e);
+        }
+        closeStream(stream);
+    }
+
+    /** Forgets a stream whose exchange and request both ended, and frees its place; once per stream. */
+    private void closeStream(Http2ServerStream stream) {
+        if (stream.close()) {
+            streams.remove(stream.id());
+            streamEnded();
+        }
+    }
+
+    /** Closes a stream that was lingering once its request ended or it was reset. */
+    private void closeIfLingering(Http2ServerStream stream) {
+        if (stream.isLingering() && stream.isRemoteEnded()) {
+            closeStream(stream);
+        }
+    }
+
+    /**
+     * Counts a new stream, and leaves the idle state it may be in.
+     *
+     * @return false if another thread closed the connection while it was idle
+     */
+    private boolean streamStarted() {
+        streamsLock.lock();
+        try {
+            if (activeStreams++ == 0) {
+                transport.readDeadline(0);
+                if (isIdle() && leaveIdle() != null) {
+                    activeStreams--;
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            streamsLock.unlock();
+        }
+    }
+
+    private void streamEnded() {
+        streamsLock.lock();
+        try {
+            if (--activeStreams == 0) {
+                if (goingAway) {
+                    closeIfNoStreams();
+                } else {
+                    startIdle(System.nanoTime());
+                }
+            }
+        } finally {
+            streamsLock.unlock();
+        }
+    }
+
+    /** Marks the connection idle, so the registry may evict it, and arms the idle timeout; under the streams lock. */
+    private void startIdle(long nowNanos) {
+        if (!enterIdle(nowNanos)) {
+            drainBusy(); // the server is stopping
+            return;
+        }
+        transport.readDeadline(nowNanos + context.config().idleTimeout().toNanos());
+    }
+
+    private int activeStreams() {
+        streamsLock.lock();
+        try {
+            return activeStreams;
+        } finally {
+            streamsLock.unlock();
+        }
+    }
+
+    /** Ends reading once no stream is left after a GOAWAY, so the reading thread closes the connection. */
+    private void closeIfNoStreams() {
+        if (activeStreams() == 0) {
+            try {
+                transport.shutdownInput();
+            } catch (IOException e) {
+                abort("closing after GOAWAY failed");
+            }
+        }
+    }
+
+    private void rememberReset(int id) {
+        streamsLock.lock();
+        try {
+            if (recentResets.size() == REMEMBERED_RESETS) {
+                recentResets.removeFirst();
+            }
+            recentResets.addLast(id);
+        } finally {
+            streamsLock.unlock();
+        }
+    }
+
+    private boolean wasResetByUs(int id) {
+        streamsLock.lock();
+        try {
+            return recentResets.contains(id);
+        } finally {
+            streamsLock.unlock();
+        }
+    }
+
+    /** Sends GOAWAY naming the last stream the client opened. */
+    private void goAway(ErrorCode code, String debug) {
+        goingAway = true;
+        if (output != null) {
+            output.goAway(lastStreamId, code, code.equals(ErrorCode.NO_ERROR) ? null : debug);
+        }
+    }
+
+    /** Lets the client read our GOAWAY before the close; see {@link LingeringClose}. */
+    private void linger() {
+        if (isTimedOut() || transport.hasInputEnded()) {
+            return;
+        }
+        String outcome = LingeringClose.linger(transport, context.config().lingerTimeout().toNanos(),
+                context.config().maxLingerBytes());
+        LOG.log(DEBUG, () -> "[c" + id() + "] " + outcome);
+    }
+
+    /** Fails every stream still open, so their handlers stop, and closes. */
+    private void end(String reason) {
+        if (output != null) {
+            output.end(reason);
+        }
+        for (Http2ServerStream stream : streams.values()) {
+            stream.connectionEnded();
+        }
+        close(reason);
+    }
+
+    /**
+     * The server stops: GOAWAY tells the client that no new stream will be served, and the connection closes when
+     * the last one ends. Sent on a thread of its own, since the caller must not block.
+     */
+    @Override
+    void drainBusy() {
+        if (goingAway) {
+            return;
+        }
+        goingAway = true;
+        goAwayReason = "server stopping";
+        try {
+            context.startThread(() -> {
+                goAway(ErrorCode.NO_ERROR, null);
+                closeIfNoStreams();
+            });
+        } catch (RuntimeException | OutOfMemoryError e) {
+            abort("server stopping");
+        }
+    }
+
+    /**
+     * Ends the connection when our SETTINGS went unacknowledged for the header timeout (§6.5.3), and cuts off the
+     * requests that lingered too long after their response, on a thread of their own since the sweeper must not
+     * block.
+     */
+    @Override
+    void sweep(long nowNanos) {
+        for (Http2ServerStream stream : streams.values()) {
+            if (stream.lingerExpired(nowNanos) && stream.close()) {
+                try {
+                    context.startThread(() -> {
+                        rememberReset(stream.id());
+                        output.reset(stream, ErrorCode.NO_ERROR);
+                        streams.remove(stream.id());
+                        streamEnded();
+                    });
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    abort("no thread to end a stream");
+                }
+            }
+        }
+        if (!settingsAcknowledged && !settingsTimedOut && settingsSentNanos != 0
+                && nowNanos - settingsSentNanos > context.config().headerTimeout().toNanos()) {
+            settingsTimedOut = true;
+            try {
+                transport.shutdownInput();
+            } catch (IOException e) {
+                abort("SETTINGS not acknowledged in time");
+            }
+        }
+    }
+
+    @Override
+    void releaseBuffers() {
+        if (input != null) {
+            input.release();
+        }
+        if (output != null) {
+            output.release();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.core.Body;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.HttpDate;
+import dev.wisp.core.Method;
+import dev.wisp.http2.ResponseFields;
+import dev.wisp.http2.TrailerFields;
+import dev.wisp.server.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Objects;
+
+/**
+ * The {@link ServerResponse} of one HTTP/2 stream. The head goes out as a HEADERS frame, the body as DATA frames
+ * under flow control, trailers as a last HEADERS frame (RFC 9113 §8.1). A body of known length carries
+ * Content-Length, and must be exactly that long; fields that belong to a connection rather than a message
+ * (Connection, Keep-Alive, Transfer-Encoding, Upgrade) are not sent, since HTTP/2 forbids them (§8.2.2). A small
+ * body goes out with its head in one write.
+ *
+ * <p>Used by the exchange's thread only. Calls: status and headers, then one of {@code send} or
+ * {@code outputStream}; then the exchange calls {@link #finish()}.
+ */
+final class Http2ServerResponse extends ExchangeResponse {
+    private final Http2Output output;
+    private final Http2ServerStream stream;
+    private final byte[] buffer;
+    /** The Content-Length the head declared, or -1. */
+    private long contentLength = -1;
+    private long contentBytes;
+    private int buffered;
+
+    /** @param buffer where small writes gather into one DATA frame; as long as the frames may be */
+    Http2ServerResponse(Http2Output output, Http2ServerStream stream, Method requestMethod, byte[] buffer) {
+        super(requestMethod);
+        this.output = output;
+        this.stream = stream;
+        this.buffer = buffer;
+    }
+
+    @Override
+    public void send(Body body) throws IOException {
+        long length = declareLength(body);
+        if (!hasContent() || length == 0) {
+            commit(true);
+            return;
+        }
+        commit(false);
+        body.writeTo(new BodyStream());
+        endBody();
+    }
+
+    @Override
+    public OutputStream outputStream() throws IOException {
+        requireOpen();
+        commit(false);
+        return new BodyStream();
+    }
+
+    /**
+     * Writes the head. A response without content ends the stream with it; else the head waits in the output
+     * buffer for the first DATA, so a small response leaves in one write.
+     */
+    private void commit(boolean complete) throws IOException {
+        state = State.STREAMING;
+        contentLength = declaredLength();
+        if (!status.allowsContent()) {
+            headers.remove(HeaderNames.CONTENT_LENGTH);
+        }
+        headers.set(HttpDate.dateField());
+        boolean endStream = complete || !hasContent();
+        boolean withTrailers = endStream && trailers != null && hasContent();
+        output.writeHeaders(stream, ResponseFields.encode(status, headers.build()), endStream && !withTrailers,
+                endStream && !withTrailers);
+        if (endStream) {
+            state = State.DONE;
+            if (withTrailers) {
+                output.writeHeaders(stream, TrailerFields.encode(trailers.build()), true, true);
+            }
+        }
+    }
+
+    private void write(byte[] bytes, int offset, int length) throws IOException {
+        if (state != State.STREAMING) {
+            throw new IOException("response body is closed");
+        }
+        if (!hasContent()) {
+            return;
+        }
+        if (contentLength >= 0 && contentBytes + length > contentLength) {
+            throw new IOException("response body longer than its Content-Length of " + contentLength + " bytes");
+        }
+        contentBytes += length;
+        if (length <= buffer.length - buffered) {
+            System.arraycopy(bytes, offset, buffer, buffered, length);
+            buffered += length;
+            return;
+        }
+        flushBuffer(false);
+        if (length < buffer.length) {
+            System.arraycopy(bytes, offset, buffer, 0, length);
+            buffered = length;
+        } else {
+            output.writeData(stream, bytes, offset, length, false);
+        }
+    }
+
+    private void flushBuffer(boolean endStream) throws IOException {
+        if (buffered > 0 || endStream) {
+            int count = buffered;
+            buffered = 0;
+            output.writeData(stream, buffer, 0, count, endStream);
+        }
+    }
+
+    /** Ends the body: what is buffered goes out, then the trailers if there are any. */
+    void endBody() throws IOException {
+        if (state != State.STREAMING) {
+            return;
+        }
+        state = State.DONE;
+        if (hasContent() && contentLength >= 0 && contentBytes != contentLength) {
+            throw new IOException("response body of " + contentBytes + " bytes ended short of its Content-Length of "
+                    + contentLength);
+        }
+        boolean withTrailers = trailers != null && hasContent();
+        flushBuffer(!withTrailers);
+        if (withTrailers) {
+            output.writeHeaders(stream, TrailerFields.encode(trailers.build()), true, true);
+        }
+    }
+
+    /** Sends whatever the handler left unsent and ends the stream. Called by the exchange. */
+    void finish() throws IOException {
+        if (state == State.OPEN) {
+            send();
+        }
+        endBody();
+    }
+
+    @Override
+    public long contentBytesSent() {
+        return contentBytes;
+    }
+
+    /** The handler's view of the body: writes gather into DATA frames; flush sends them; close ends the body. */
+    private final class BodyStream extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            Http2ServerResponse.this.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            Http2ServerResponse.this.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (state == State.STREAMING) {
+                flushBuffer(false);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            endBody();
+        }
+    }
+}
