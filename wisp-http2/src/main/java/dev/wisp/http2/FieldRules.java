@@ -88,7 +88,7 @@ final class FieldRules {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c >= 'A' && c <= 'Z') {
-                throw malformed(section, streamId, "field name '" + name + "' has uppercase letters",
+                throw malformed(section, streamId, "field name '" + Ascii.escape(name) + "' has uppercase letters",
                         "RFC 9113 §8.2.1");
             }
         }
