@@ -88,7 +88,7 @@ final class FieldRules {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c >= 'A' && c <= 'Z') {
-                throw malformed(section, streamId, "field name '" + name + "' has uppercase letters",
+                throw malformed(section, streamId, "field name '" + Ascii.escape(name) + "' has uppercase letters",
                         "RFC 9113 §8.2.1");
             }
         }
@@ -168,16 +168,19 @@ final class FieldRules {
 
     /**
      * Appends the fields HTTP/2 may carry of these headers, names lowercased: without the connection-specific ones,
-     * the fields the Connection field names (RFC 9110 §7.6.1), a {@code te} other than {@code trailers}, and any
-     * field named in {@code dropped} (lowercase); a request's Cookie split into crumbs (§8.2.3).
+     * the fields the Connection field names (RFC 9110 §7.6.1) but {@code te}, a {@code te} other than
+     * {@code trailers}, and any field named in {@code dropped} (lowercase); a request's Cookie split into crumbs
+     * (§8.2.3).
      */
     static void encodeRegular(Headers headers, boolean splitCookies, String dropped, List<HpackField> out) {
         List<String> named = connectionOptions(headers);
         for (int i = 0; i < headers.size(); i++) {
             String name = Ascii.toLowerCase(headers.name(i));
             String value = headers.value(i);
-            if (isConnectionSpecific(name) || name.equals(dropped) || named.contains(name)
-                    || (name.equals("te") && !value.equalsIgnoreCase("trailers"))) {
+            // An HTTP/1.1 TE is named in Connection too (RFC 9110 §10.1.4), and HTTP/2 keeps "te: trailers".
+            boolean te = name.equals("te");
+            if (isConnectionSpecific(name) || name.equals(dropped) || (named.contains(name) && !te)
+                    || (te && !value.equalsIgnoreCase("trailers"))) {
                 continue;
             }
             if (splitCookies && name.equals("cookie")) {

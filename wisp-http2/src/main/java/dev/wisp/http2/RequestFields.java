@@ -106,7 +106,9 @@ public final class RequestFields {
         Headers headers = head.headers();
         List<HpackField> out = new ArrayList<>(headers.size() + 4);
         out.add(new HpackField(":method", head.method().name()));
+        // An empty Host (of a target without authority) conveys none (§8.3.1).
         String authority = target.authority().orElse(headers.firstOrNull("host"));
+        authority = authority == null || authority.isEmpty() ? null : authority;
         if (target.form() == RequestTarget.Form.AUTHORITY) {
             out.add(new HpackField(":authority", authority));
         } else {

@@ -39,10 +39,18 @@ class RequestFieldsEncodeTest {
     }
 
     @Test
-    void keepsTeTrailers() {
-        RequestHead head = head(Method.GET, RequestTarget.origin("/"), "Host", "a", "TE", "trailers");
+    void keepsTeTrailersThoughConnectionNamesIt() {
+        // RFC 9110 §10.1.4: an HTTP/1.1 sender of TE names it in Connection too.
+        RequestHead head = head(Method.GET, RequestTarget.origin("/"), "Host", "a", "Connection", "TE",
+                "TE", "trailers");
         assertEquals(of(":method", "GET", ":scheme", "https", ":authority", "a", ":path", "/", "te", "trailers"),
                 RequestFields.encode(head, "https"));
+    }
+
+    @Test
+    void sendsNoAuthorityForAnEmptyHost() {
+        RequestHead head = head(Method.GET, RequestTarget.origin("/"), "Host", "");
+        assertEquals(of(":method", "GET", ":scheme", "https", ":path", "/"), RequestFields.encode(head, "https"));
     }
 
     @Test
