@@ -129,6 +129,24 @@ class Http2PeersIT {
         }
     }
 
+    @Test
+    void endsAConnectionIdleForItsTimeoutWithGoAwayAfterItWaitedWithoutAThread() throws Exception {
+        Path script = Path.of("src/test/python/h2_idle_client.py").toAbsolutePath();
+        ServerConfig.Builder config = TestServers.config().http2(true).idleTimeout(Duration.ofSeconds(1));
+        try (Server server = Server.create(config.build(), routes()).start()) {
+            PeerTools.Result result = PeerTools.run(RUN_TIMEOUT, List.of("/usr/bin/python3", script.toString(),
+                    Integer.toString(server.port()), "10"));
+            assertEquals(0, result.exitCode(), result.stderr());
+            String[] lines = result.stdout().split("\n");
+            assertEquals("status 200", lines[0], result.stdout());
+            assertEquals("body hello over HTTP/2 on HTTP/2", lines[1], result.stdout());
+            assertEquals("goaway NO_ERROR last stream 1", lines[2], result.stdout());
+            assertTrue(lines[3].startsWith("closed after "), result.stdout());
+            double seconds = Double.parseDouble(lines[3].substring("closed after ".length(), lines[3].length() - 2));
+            assertTrue(seconds >= 0.9 && seconds < 5, result.stdout());
+        }
+    }
+
     private static long count(String output, String regex) {
         Matcher matcher = Pattern.compile(regex).matcher(output);
         return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;

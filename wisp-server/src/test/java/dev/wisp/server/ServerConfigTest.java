@@ -33,7 +33,8 @@ class ServerConfigTest {
                 bad("headerTimeout", builder -> builder.headerTimeout(Duration.ZERO)),
                 bad("idleTimeout", builder -> builder.idleTimeout(Duration.ofMillis(-1))),
                 bad("readTimeout", builder -> builder.readTimeout(Duration.ofDays(30))),
-                bad("writeTimeout", builder -> builder.writeTimeout(Duration.ZERO)));
+                bad("writeTimeout", builder -> builder.writeTimeout(Duration.ZERO)),
+                bad("maxConcurrentStreams", builder -> builder.maxConcurrentStreams(0)));
     }
 
     private static Arguments bad(String option, UnaryOperator<ServerConfig.Builder> change) {
@@ -55,6 +56,15 @@ class ServerConfigTest {
         assertEquals("idleTimeout", e.getMessage());
         e = assertThrows(NullPointerException.class, () -> ServerConfig.builder().connectionListener(null));
         assertEquals("connectionListener", e.getMessage());
+    }
+
+    @Test
+    void servesHttp2OnlyWhenAskedAndKeepsItsStreamLimitThroughToBuilder() {
+        assertEquals(false, ServerConfig.builder().build().http2());
+        ServerConfig config = ServerConfig.builder().http2(true).maxConcurrentStreams(1).build();
+        assertEquals(true, config.toBuilder().build().http2());
+        assertEquals(1, config.toBuilder().build().maxConcurrentStreams());
+        assertEquals(100, ServerConfig.builder().build().maxConcurrentStreams());
     }
 
     @Test

@@ -31,6 +31,8 @@ import dev.wisp.http2.hpack.HpackException;
 import dev.wisp.http2.hpack.HpackField;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.transport.IdleInput;
+import dev.wisp.transport.InputWatcher;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -65,6 +67,10 @@ final class Http2ServerConnection extends ServerConnection {
     private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
     /** How many streams reset by us are remembered, so that frames the client sent before it saw the reset are dropped. */
     private static final int REMEMBERED_RESETS = 64;
+    /** A stream that ended this soon before the connection ran out of work marks a burst; see {@link #waitsWithoutThread}. */
+    private static final long BURST_WAIT_NANOS = 50_000_000;
+    /** What {@link #serve()} returns when the input watcher took the wait: not a reason to close. */
+    private static final String HANDED_OFF = "waiting without a thread";
 
     private final Http2Connections http2;
     private WireInput input;
@@ -89,6 +95,10 @@ final class Http2ServerConnection extends ServerConnection {
     /** Set once a GOAWAY went out: no stream opens after it, and the connection closes when the last one ends. */
     private volatile boolean goingAway;
     private volatile String goAwayReason;
+    /** Whether a wait of the input watcher ended with the end of the input; reading thread only. */
+    private boolean watchSawEnd;
+    /** When the last stream ended ({@link System#nanoTime()}). */
+    private volatile long lastStreamEndedNanos = System.nanoTime() - BURST_WAIT_NANOS;
 
     Http2ServerConnection(ServerConnection previous, Http2Connections http2, TlsSessionInfo session,
             WireInput input) {
@@ -115,10 +125,40 @@ final class Http2ServerConnection extends ServerConnection {
     @Override
     public void run() {
         onThisThread();
+        serveAndEnd(true);
+    }
+
+    /**
+     * Goes on after the {@link InputWatcher} saw the socket become readable while the connection had no stream, on
+     * a fresh thread: a frame is arriving, the peer closed, the sweeper shut the input at the idle timeout, or
+     * another thread closed the connection. TLS records without a frame send the wait back to the watcher.
+     */
+    private void resume() {
+        onThisThread();
+        try {
+            IdleInput arrived = transport.pollInput();
+            if (arrived == IdleInput.EMPTY && watchInput()) {
+                return;
+            }
+            watchSawEnd |= arrived == IdleInput.ENDED;
+        } catch (IOException | RuntimeException | Error e) {
+            end(failureReason(e));
+            return;
+        }
+        serveAndEnd(false);
+    }
+
+    /** Serves frames until the connection ends or waits without a thread; closes it when it ends. */
+    private void serveAndEnd(boolean opening) {
         String reason;
         try {
-            open();
+            if (opening) {
+                open();
+            }
             reason = serve();
+            if (reason == HANDED_OFF) {
+                return;
+            }
         } catch (ConnectionException e) {
             reason = "HTTP/2 connection error " + e.errorCode() + ": " + e.getMessage();
             goAway(e.errorCode(), e.getMessage());
@@ -127,6 +167,30 @@ final class Http2ServerConnection extends ServerConnection {
             reason = failureReason(e);
         }
         end(reason);
+    }
+
+    /**
+     * Waits for the next frame when the connection has nothing to do (no stream, nothing buffered, our settings
+     * acknowledged): in a burst of requests (the last stream ended within 50 ms) up to 50 ms on this thread, since
+     * the next request mostly comes at once; else, and after that, through the server's input watcher, so that an
+     * idle HTTP/2 connection holds no thread (see {@link #waitWithoutThread}).
+     *
+     * @return whether the watcher took the wait: this thread must then leave the connection alone
+     */
+    private boolean waitsWithoutThread() throws IOException {
+        if (input.buffered() > 0 || goingAway || !settingsAcknowledged || activeStreams() > 0 || watchSawEnd
+                || isTimedOut() || settingsTimedOut || forcedCloseReason() != null) {
+            return false; // an ended input is read to its end here, which tells why
+        }
+        if (System.nanoTime() - lastStreamEndedNanos < BURST_WAIT_NANOS && transport.awaitInput(BURST_WAIT_NANOS)) {
+            return false;
+        }
+        return watchInput();
+    }
+
+    private boolean watchInput() {
+        input.releaseIfEmpty(); // the read buffer goes back to the pool for the wait
+        return waitWithoutThread(this::resume);
     }
 
     /** Sets up the streams, sends our preface and reads the client's. */
@@ -166,12 +230,15 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /**
-     * Reads and handles frames until the connection ends.
+     * Reads and handles frames until the connection ends, or has nothing to do and waits without a thread.
      *
-     * @return why it ended
+     * @return why it ended, or {@link #HANDED_OFF}
      */
     private String serve() throws IOException {
         while (true) {
+            if (waitsWithoutThread()) {
+                return HANDED_OFF;
+            }
             Frame frame;
             try {
                 frame = reader.readFrame();
@@ -514,6 +581,7 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     private void streamEnded() {
+        lastStreamEndedNanos = System.nanoTime();
         streamsLock.lock();
         try {
             if (--activeStreams == 0) {
