@@ -147,6 +147,18 @@ class Http2PeersIT {
         }
     }
 
+    @Test
+    void answersAHeaderListPastMaxHeaderBytesWith431AndServesTheNextRequestOnTheConnection() throws Exception {
+        Path script = Path.of("src/test/python/h2_large_headers_client.py").toAbsolutePath();
+        ServerConfig.Builder config = TestServers.config().http2(true).maxHeaderBytes(4096);
+        try (Server server = Server.create(config.build(), routes()).start()) {
+            PeerTools.Result result = PeerTools.run(RUN_TIMEOUT, List.of("/usr/bin/python3", script.toString(),
+                    Integer.toString(server.port()), "100", "5000", "100", "3900", "100"));
+            assertEquals(0, result.exitCode(), result.stderr());
+            assertEquals("status 200\nstatus 431\nstatus 200\nstatus 431\nstatus 200\n", result.stdout());
+        }
+    }
+
     private static long count(String output, String regex) {
         Matcher matcher = Pattern.compile(regex).matcher(output);
         return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;

@@ -30,9 +30,14 @@ import java.util.Objects;
  *     4,096 until then</td><td>a dynamic table size update above it: {@link Reason#INVALID_TABLE_SIZE_UPDATE}</td></tr>
  * </table>
  *
- * <p>Not thread-safe: one decoder per connection, used by the connection's reader. After a block fails, the peer's
- * dynamic table and ours may differ, so the decoder refuses further use with {@link IllegalStateException}; HTTP/2
- * ends the connection with COMPRESSION_ERROR.
+ * <p>A block that crosses a limit ({@link Reason#HEADER_LIST_TOO_LARGE}, {@link Reason#STRING_TOO_LONG}) is still
+ * read to its end, its fields dropped as they come (references to the tables cost nothing, literals no more than the
+ * block's own bytes), so that the dynamic table stays the peer's: the exception comes after, and the decoder goes on
+ * with the next block. HTTP/2 then refuses the one request (431) and keeps the connection.
+ *
+ * <p>Not thread-safe: one decoder per connection, used by the connection's reader. After a block fails otherwise,
+ * the peer's dynamic table and ours may differ, so the decoder refuses further use with
+ * {@link IllegalStateException}; HTTP/2 ends the connection with COMPRESSION_ERROR.
  */
 public final class HpackDecoder {
     /** RFC 7541 §5.1: a value that fits in 31 bits needs at most 5 bytes after the prefix, whatever the prefix. */
@@ -52,7 +57,10 @@ public final class HpackDecoder {
     /** Holds Huffman-decoded bytes until they become a string; grows up to maxStringLength. */
     private byte[] scratch = new byte[64];
 
+    /** The first limit the block being read crossed; its fields are dropped from there on. */
+    private HpackException overLimit;
     private byte[] block;
+    private int blockStart;
     private int position;
     private int end;
     /** Where the representation being read starts, for error messages. */
@@ -109,16 +117,34 @@ public final class HpackDecoder {
             throw new IllegalStateException("an earlier header block failed to decode; the decoder is unusable");
         }
         this.block = block;
+        this.blockStart = offset;
         this.position = offset;
         this.end = offset + length;
         this.fieldStart = offset;
+        this.overLimit = null;
+        List<HpackField> fields;
         try {
-            return readFields();
+            fields = readFields();
         } catch (HpackException e) {
             failed = true;
-            throw new HpackException(e.reason(), e.getMessage() + " (at byte " + (fieldStart - offset) + ")");
+            throw located(e);
         } finally {
             this.block = null;
+        }
+        if (overLimit != null) {
+            throw overLimit; // the block was read whole: the tables are right, and the decoder goes on
+        }
+        return fields;
+    }
+
+    private HpackException located(HpackException e) {
+        return new HpackException(e.reason(), e.getMessage() + " (at byte " + (fieldStart - blockStart) + ")");
+    }
+
+    /** Notes a limit crossed, for the end of the block; from here on the block's fields are dropped. */
+    private void crossed(HpackException e) {
+        if (overLimit == null) {
+            overLimit = located(e);
         }
     }
 
@@ -163,9 +189,14 @@ public final class HpackDecoder {
                 field = readLiteral(4, (first & 0x10) != 0, listSize);
             }
             sizeUpdateAllowed = false;
+            if (overLimit != null) {
+                continue;
+            }
             listSize += field.size();
             if (listSize > maxHeaderListSize) {
-                throw listTooLarge(listSize);
+                crossed(listTooLarge(listSize));
+                fields = List.of();
+                continue;
             }
             fields.add(field);
         }
@@ -296,27 +327,42 @@ public final class HpackDecoder {
             position += length;
             return text;
         }
-        int room = Math.min(maxStringLength, Huffman.maxDecodedLength(length));
+        // Past a limit, a string is still decoded, for the dynamic table: no longer than the block allows.
+        int maxLength = overLimit == null ? maxStringLength : Huffman.maxDecodedLength(length);
+        int room = Math.min(maxLength, Huffman.maxDecodedLength(length));
         if (scratch.length < room) {
-            scratch = new byte[Math.max(room, Math.min(maxStringLength, scratch.length * 2))];
+            scratch = new byte[Math.max(room, Math.min(maxLength, scratch.length * 2))];
         }
-        int decoded = Huffman.decode(block, position, length, scratch, maxStringLength);
+        int decoded;
+        try {
+            decoded = Huffman.decode(block, position, length, scratch, maxLength);
+        } catch (HpackException e) {
+            if (e.reason() != Reason.STRING_TOO_LONG) {
+                throw e;
+            }
+            crossed(e);
+            maxLength = Huffman.maxDecodedLength(length);
+            if (scratch.length < maxLength) {
+                scratch = new byte[maxLength];
+            }
+            decoded = Huffman.decode(block, position, length, scratch, maxLength);
+        }
         position += length;
         checkListSize(listSize + decoded);
         return new String(scratch, 0, decoded, ISO_8859_1);
     }
 
-    private void checkStringLength(int length) throws HpackException {
-        if (length > maxStringLength) {
-            throw new HpackException(Reason.STRING_TOO_LONG,
-                    "string of " + length + " bytes exceeds " + maxStringLength + " bytes (maxStringLength)");
+    private void checkStringLength(int length) {
+        if (length > maxStringLength && overLimit == null) {
+            crossed(new HpackException(Reason.STRING_TOO_LONG,
+                    "string of " + length + " bytes exceeds " + maxStringLength + " bytes (maxStringLength)"));
         }
     }
 
     /** Checks the list size a field would bring the block to, counting its 32 bytes of overhead. */
-    private void checkListSize(long withoutOverhead) throws HpackException {
-        if (withoutOverhead + 32 > maxHeaderListSize) {
-            throw listTooLarge(withoutOverhead + 32);
+    private void checkListSize(long withoutOverhead) {
+        if (withoutOverhead + 32 > maxHeaderListSize && overLimit == null) {
+            crossed(listTooLarge(withoutOverhead + 32));
         }
     }
 

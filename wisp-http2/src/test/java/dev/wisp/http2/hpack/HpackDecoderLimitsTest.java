@@ -71,6 +71,34 @@ class HpackDecoderLimitsTest {
     }
 
     @Test
+    void readsABlockPastItsLimitToTheEndSoTheTableStaysThePeersAndGoesOn() throws HpackException {
+        HpackEncoder encoder = new HpackEncoder(4096);
+        HpackDecoder decoder = new HpackDecoder(200, 100);
+        // Too large: a long Huffman value, then fields the encoder indexes; the decoder must index them too.
+        byte[] tooLarge = encoder.encode(fields("x-long", "a".repeat(150), "x-after", "kept in the table",
+                "x-raw", "\u00ff".repeat(120)));
+        HpackException e = assertThrows(HpackException.class, () -> decoder.decode(tooLarge));
+        assertEquals(Reason.STRING_TOO_LONG, e.reason());
+        assertEquals("Huffman-coded string exceeds 100 bytes (maxStringLength) (at byte 0)", e.getMessage());
+        // The next block refers to what the refused one indexed, and decodes as the peer meant it.
+        byte[] next = encoder.encode(fields("x-after", "kept in the table", "x-raw", "\u00ff".repeat(120)
+                .substring(0, 10)));
+        assertEquals(fields("x-after", "kept in the table", "x-raw", "\u00ff".repeat(10)), decoder.decode(next));
+        assertEquals(encoder.encode(fields("x-after", "kept in the table")).length, 1, "an indexed reference");
+    }
+
+    @Test
+    void goesOnAfterAListPastItsLimitWithTheNextBlock() throws HpackException {
+        HpackEncoder encoder = new HpackEncoder(4096);
+        HpackDecoder decoder = new HpackDecoder(120, 100);
+        byte[] tooLarge = encoder.encode(fields("a", "1".repeat(40), "b", "2".repeat(40), "c", "3"));
+        HpackException e = assertThrows(HpackException.class, () -> decoder.decode(tooLarge));
+        assertEquals(Reason.HEADER_LIST_TOO_LARGE, e.reason());
+        assertEquals(fields("a", "1".repeat(40), "c", "3"), decoder.decode(encoder.encode(fields("a",
+                "1".repeat(40), "c", "3"))));
+    }
+
+    @Test
     void rejectsLimitsThatAreNotPositive() {
         assertEquals("maxHeaderListSize must be positive: 0",
                 assertThrows(IllegalArgumentException.class, () -> new HpackDecoder(0, 1)).getMessage());

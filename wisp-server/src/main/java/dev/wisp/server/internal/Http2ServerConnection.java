@@ -2,7 +2,11 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.HttpDate;
 import dev.wisp.core.RequestHead;
+import dev.wisp.core.Status;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
 import dev.wisp.http2.ConnectionException;
@@ -19,6 +23,7 @@ import dev.wisp.http2.PriorityFrame;
 import dev.wisp.http2.PushPromiseFrame;
 import dev.wisp.http2.ReceiveWindow;
 import dev.wisp.http2.RequestFields;
+import dev.wisp.http2.ResponseFields;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
@@ -52,8 +57,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * (CVE-2023-44487) cannot run more handlers than that, and the resets it sends, with the streams refused or
  * reset for breaking rules, are bounded in rate ({@link #resets}); frames that cost work and carry no request (PING,
  * SETTINGS, PRIORITY, empty DATA, unknown types) are bounded in rate too ({@link #idleFrames}); a header block is
- * bounded by the reader before it is decoded (CONTINUATION floods), and its decoded size by HPACK before anything is
- * made of it. Request content held unread is bounded by the flow-control windows, which come back only as handlers
+ * bounded by the reader before it is decoded (CONTINUATION floods), and its decoded size by HPACK, which drops the
+ * fields past {@code maxHeaderBytes} as it reads (HPACK bombs): such a request gets 431 and the connection goes on. Request content held unread is bounded by the flow-control windows, which come back only as handlers
  * read.
  *
  * <p>Timeouts: the preface and the client's SETTINGS within {@code headerTimeout}; a connection without streams
@@ -304,12 +309,27 @@ final class Http2ServerConnection extends ServerConnection {
     private void onHeaders(HeadersFrame frame, long now) throws IOException {
         int id = frame.streamId();
         // The block changes the decoder's table whatever becomes of the stream, so it is decoded first.
-        List<HpackField> fields = decode(frame.headerBlock());
+        HpackException tooLarge = null;
+        List<HpackField> fields;
+        try {
+            fields = decoder.decode(frame.headerBlock());
+        } catch (HpackException e) {
+            if (e.reason() != HpackException.Reason.HEADER_LIST_TOO_LARGE
+                    && e.reason() != HpackException.Reason.STRING_TOO_LONG) {
+                throw new ConnectionException(ErrorCode.COMPRESSION_ERROR, e.getMessage());
+            }
+            tooLarge = e; // read whole: the decoder goes on, and only this message is refused
+            fields = List.of();
+        }
         if (frame.priority().isPresent() && frame.priority().get().streamDependency() == id) {
             throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "stream " + id + " depends on itself");
         }
         Http2ServerStream stream = streams.get(id);
         if (stream != null) {
+            if (tooLarge != null) {
+                throw new StreamException(ErrorCode.ENHANCE_YOUR_CALM, id, "trailers on stream " + id + ": "
+                        + tooLarge.getMessage());
+            }
             onTrailers(stream, frame, fields);
             return;
         }
@@ -331,6 +351,10 @@ final class Http2ServerConnection extends ServerConnection {
             resets.take(now);
             rememberReset(id);
             output.reset(id, ErrorCode.REFUSED_STREAM);
+            return;
+        }
+        if (tooLarge != null) {
+            refuseTooLarge(id, frame.endStream(), tooLarge, now);
             return;
         }
         RequestHead head;
@@ -379,11 +403,22 @@ final class Http2ServerConnection extends ServerConnection {
         closeIfLingering(stream);
     }
 
-    private List<HpackField> decode(byte[] block) throws ConnectionException {
-        try {
-            return decoder.decode(block);
-        } catch (HpackException e) {
-            throw new ConnectionException(ErrorCode.COMPRESSION_ERROR, e.getMessage());
+    /**
+     * Answers a request whose header list is past {@code maxHeaderBytes} with 431, as HTTP/1.1 does (RFC 9113
+     * §10.5.1), and cuts off the rest of the request; the connection goes on. The answer has no content: HEADERS
+     * are not flow-controlled, so the reading thread never waits for the client's window here.
+     */
+    private void refuseTooLarge(int id, boolean requestEnded, HpackException cause, long now) throws IOException {
+        LOG.log(DEBUG, () -> "[c" + id() + "] 431 on stream " + id + ": " + cause.getMessage());
+        resets.take(now);
+        rememberReset(id);
+        Http2ServerStream refused = new Http2ServerStream(id, -1, Http2Connections.STREAM_WINDOW_BYTES,
+                output.initialStreamWindow(), true);
+        Headers headers = Headers.of(HeaderNames.CONTENT_LENGTH, "0", HeaderNames.DATE, HttpDate.now());
+        output.writeHeaders(refused, ResponseFields.encode(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, headers), true,
+                true);
+        if (!requestEnded) {
+            output.reset(id, ErrorCode.NO_ERROR);
         }
     }
 
