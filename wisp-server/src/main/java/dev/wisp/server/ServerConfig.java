@@ -59,7 +59,8 @@ import java.util.OptionalInt;
  * RFC 9113 §3.3; the deprecated {@code Upgrade: h2c} is not taken up). The same routes and filters serve both.
  * {@code maxConcurrentStreams} (100) is the SETTINGS_MAX_CONCURRENT_STREAMS a connection announces; a stream
  * counts until its handler has returned, also after the client reset it, and one past the limit is refused
- * (REFUSED_STREAM). {@code maxHeaderBytes} bounds a request's decoded header list (SETTINGS_MAX_HEADER_LIST_SIZE),
+ * (REFUSED_STREAM). {@code maxHeaderBytes} bounds a request's decoded header list (SETTINGS_MAX_HEADER_LIST_SIZE;
+ * past it 431, and the connection goes on),
  * {@code idleTimeout} a connection without streams, {@code readTimeout} a wait for a body's next DATA, and
  * {@code writeTimeout} also a wait for the client to open its flow-control window.
  */
