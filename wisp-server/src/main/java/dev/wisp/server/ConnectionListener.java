@@ -14,8 +14,9 @@ public interface ConnectionListener {
     }
 
     /**
-     * The connection switched protocols: an exchange answered 101 and the connection speaks
-     * {@link ConnectionInfo#protocol()} from now on (WebSocket). Called before the new protocol's first byte.
+     * The connection switched protocols and speaks {@link ConnectionInfo#protocol()} from now on: an exchange
+     * answered 101 (WebSocket), or a plaintext client began with the HTTP/2 connection preface (HTTP/2). Called
+     * before the new protocol's first byte.
      */
     default void switched(ConnectionInfo connection) {
     }
