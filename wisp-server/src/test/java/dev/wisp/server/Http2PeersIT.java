@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class Http2PeersIT {
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
     private static final byte[] LARGE = new byte[3 * 1024 * 1024 + 17];
+    /** How each run of the /streamed handler ended. */
+    private static final java.util.concurrent.BlockingQueue<String> STREAMED =
+            new java.util.concurrent.LinkedBlockingQueue<>();
 
     @BeforeAll
     static void chooseTheirOwnTransports() {
@@ -38,16 +41,27 @@ class Http2PeersIT {
                 .get("/hello", (request, response) -> response.send("hello over " + request.protocol() + " on "
                         + request.connection().protocol() + "\n"))
                 .get("/large", (request, response) -> response.send(LARGE))
-                .get("/streamed", (request, response) -> {
-                    try (var out = response.trailer("x-checksum", "done").outputStream()) {
-                        for (int i = 0; i < 100; i++) {
-                            out.write(("line " + i + "\n").getBytes(StandardCharsets.US_ASCII));
-                            out.flush();
-                        }
-                    }
+                .get("/streamed", (request, response) -> streamLines(response.trailer("x-checksum", "done")))
+                .get("/no-content", (request, response) -> {
+                    response.status(204);
+                    streamLines(response);
                 })
                 .post("/echo", (request, response) -> response.send(request.bodyBytes()))
                 .build();
+    }
+
+    /** Writes 100 lines, flushing each, and records how that ended. */
+    private static void streamLines(ServerResponse response) throws java.io.IOException {
+        try (var out = response.outputStream()) {
+            for (int i = 0; i < 100; i++) {
+                out.write(("line " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        } catch (java.io.IOException e) {
+            STREAMED.add("failed: " + e);
+            throw e;
+        }
+        STREAMED.add("wrote 100 lines");
     }
 
     private static Server start(boolean tls) {
@@ -84,6 +98,17 @@ class Http2PeersIT {
             String url = "http://127.0.0.1:" + server.port() + "/hello";
             assertEquals("hello over HTTP/2 on HTTP/2\n", curl("--http2-prior-knowledge", url).stdout());
             assertEquals("hello over HTTP/1.1 on HTTP/1.1\n", curl(url).stdout());
+        }
+    }
+
+    @Test
+    void dropsWhatAHandlerWritesAfterChoosingAStatusWithoutContentAsHttp11Does() throws Exception {
+        STREAMED.clear();
+        try (Server server = start(false)) {
+            PeerTools.Result result = curl("--http2-prior-knowledge", "-i", "http://127.0.0.1:" + server.port()
+                    + "/no-content");
+            assertTrue(result.stdout().startsWith("HTTP/2 204"), result.stdout());
+            assertEquals("wrote 100 lines", STREAMED.poll(10, java.util.concurrent.TimeUnit.SECONDS));
         }
     }
 

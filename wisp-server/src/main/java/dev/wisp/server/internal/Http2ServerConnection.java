@@ -89,8 +89,11 @@ final class Http2ServerConnection extends ServerConnection {
     private int activeStreams;
     private final ArrayDeque<Integer> recentResets = new ArrayDeque<>();
     private Settings peerSettings = Settings.DEFAULT;
-    /** The highest stream the client opened; reading thread only. */
-    private int lastStreamId;
+    /**
+     * The highest stream the client opened; written by the reading thread. Volatile, with {@link #goingAway}: a
+     * GOAWAY sent from another thread then names every stream the reading thread went on to serve.
+     */
+    private volatile int lastStreamId;
     private FrameRateLimit resets;
     private FrameRateLimit idleFrames;
     private volatile long settingsSentNanos;

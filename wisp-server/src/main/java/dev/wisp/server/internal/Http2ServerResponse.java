@@ -81,11 +81,11 @@ final class Http2ServerResponse extends ExchangeResponse {
     }
 
     private void write(byte[] bytes, int offset, int length) throws IOException {
+        if (!hasContent()) {
+            return; // HEAD, 204, 304: the content is dropped, as HTTP/1.1 drops it
+        }
         if (state != State.STREAMING) {
             throw new IOException("response body is closed");
-        }
-        if (!hasContent()) {
-            return;
         }
         if (contentLength >= 0 && contentBytes + length > contentLength) {
             throw new IOException("response body longer than its Content-Length of " + contentLength + " bytes");
