@@ -15,6 +15,7 @@ import dev.wisp.http2.FrameWriter;
 import dev.wisp.http2.HeadersFrame;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.Setting;
+import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.hpack.HpackDecoder;
 import dev.wisp.http2.hpack.HpackEncoder;
@@ -47,7 +48,11 @@ import javax.net.ssl.SSLSocket;
  * its table follows the server's. Every read waits at most {@link #READ_TIMEOUT}, so a test never hangs.
  *
  * <p>The {@code expect} methods skip what does not concern them (frames of other streams, connection-level
- * WINDOW_UPDATE and SETTINGS) and fail on anything that contradicts them. Not thread-safe: one test thread uses it.
+ * WINDOW_UPDATE and SETTINGS) and fail on anything that contradicts them. Not thread-safe: one test thread uses it,
+ * except that a test may write from a second thread while the first reads (a flood).
+ *
+ * <p>Longer than a test class should be, since the frame parser and the expectations are one vocabulary that every
+ * HTTP/2 scripted test reads; splitting them would only move the parser's state behind accessors.
  */
 final class Http2TestPeer implements AutoCloseable {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
@@ -105,6 +110,8 @@ final class Http2TestPeer implements AutoCloseable {
     private final WireOutput wire;
     private final HpackEncoder encoder = new HpackEncoder(4096);
     private final HpackDecoder decoder = new HpackDecoder(1 << 20, 1 << 20);
+    /** Our SETTINGS_MAX_FRAME_SIZE, once the server acknowledged it: the longest frame it may send. */
+    private int maxFrameSize = 16_384;
     /** Every frame read so far, for a test to inspect. */
     private final List<Received> received = new ArrayList<>();
     /** Frames of other streams that {@link #expectResponse} read past, kept for the responses read after. */
@@ -190,9 +197,24 @@ final class Http2TestPeer implements AutoCloseable {
             }
             if (frame.has(ACK)) {
                 acked = true;
+                applyAcknowledged(settings);
             } else {
                 theirs = true;
                 send(SettingsFrame.ACK);
+            }
+        }
+    }
+
+    /**
+     * Applies settings of ours the server acknowledged: the largest frame it may send, and the HPACK table size its
+     * encoder must shrink to (RFC 7541 §4.2, which the decoder then checks).
+     */
+    void applyAcknowledged(Setting... settings) {
+        for (Setting setting : settings) {
+            if (setting.identifier() == Settings.MAX_FRAME_SIZE) {
+                maxFrameSize = (int) setting.value();
+            } else if (setting.identifier() == Settings.HEADER_TABLE_SIZE) {
+                decoder.applyTableSizeLimit((int) setting.value());
             }
         }
     }
@@ -299,8 +321,9 @@ final class Http2TestPeer implements AutoCloseable {
             int type = fields.get() & 0xff;
             int flags = fields.get() & 0xff;
             int streamId = fields.getInt() & 0x7fff_ffff;
-            if (length > 16_384) {
-                fail("the server sent a frame of " + length + " bytes, more than our SETTINGS_MAX_FRAME_SIZE");
+            if (length > maxFrameSize) {
+                fail("the server sent a frame of " + length + " bytes, more than our SETTINGS_MAX_FRAME_SIZE of "
+                        + maxFrameSize);
             }
             byte[] payload = new byte[length];
             in.readFully(payload);
