@@ -10,6 +10,7 @@ import static dev.wisp.server.Http2TestPeer.fields;
 import static dev.wisp.server.Http2TestPeer.request;
 import static dev.wisp.server.Http2TestPeer.talk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.http2.FrameType;
 import dev.wisp.http2.hpack.HpackField;
@@ -59,7 +60,12 @@ class Http2MessagesIT {
                 Arguments.of("two :scheme", fields(":method", "GET", ":scheme", "http", ":scheme", "http",
                         ":path", "/hello")),
                 Arguments.of("two :path", fields(":method", "GET", ":scheme", "http", ":path", "/hello",
-                        ":path", "/hello")));
+                        ":path", "/hello")),
+                Arguments.of(":path without a leading slash", request("GET", "hello")),
+                // §8.5: CONNECT has :authority only; RFC 8441 §3: :protocol needs SETTINGS_ENABLE_CONNECT_PROTOCOL.
+                Arguments.of("CONNECT with :path", request("CONNECT", "/hello")),
+                Arguments.of(":protocol never enabled", fields(":method", "CONNECT", ":protocol", "websocket",
+                        ":scheme", "http", ":path", "/hello", ":authority", "localhost")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -70,6 +76,23 @@ class Http2MessagesIT {
             peer.expectReset(1, PROTOCOL_ERROR);
             peer.get(3, "/hello");
             assertEquals("hello\n", peer.expectResponse(3).bodyText());
+        });
+    }
+
+    @Test
+    void servesAConnectRequestThatNamesOnlyAnAuthority() {
+        talk(SHARED.server(), peer -> {
+            peer.headers(1, false, fields(":method", "CONNECT", ":authority", "localhost:443"));
+            int status = peer.expectResponse(1).status(); // no tunnel route: any refusal but a reset
+            assertTrue(status >= 400, "status " + status);
+        });
+    }
+
+    @Test
+    void resetsARequestWhoseHostDiffersFromItsAuthority() {
+        talk(SHARED.server(), peer -> {
+            peer.headers(1, true, request("GET", "/hello", "host", "elsewhere.example"));
+            peer.expectReset(1, PROTOCOL_ERROR); // §8.3.1: SHOULD be treated as malformed
         });
     }
 
