@@ -78,6 +78,16 @@ class Http2DefencesIT {
                         throw e;
                     }
                 })
+                .get("/huge", (request, response) -> {
+                    try (var out = response.outputStream()) {
+                        for (int i = 0; i < 4096; i++) {
+                            out.write(large, 0, 16_384);
+                        }
+                    } catch (IOException e) {
+                        writeFailed.countDown();
+                        throw e;
+                    }
+                })
                 .get("/slow", (request, response) -> {
                     mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
                     try {
@@ -259,6 +269,65 @@ class Http2DefencesIT {
                 long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 assertTrue(waited >= 250, "reset after " + waited + " ms, before the write timeout");
                 peer.expectStillOpen();
+            }
+        });
+    }
+
+    @Test
+    void failsTheWriteOfAClientThatStopsReadingAndSendsNoBrokenFrame() {
+        start(Http2TestServers.config().writeTimeout(Duration.ofMillis(300)));
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer peer = Http2TestPeer.connect(server)) {
+                peer.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE));
+                peer.send(new dev.wisp.http2.WindowUpdateFrame(0, Integer.MAX_VALUE - 65_535));
+                peer.get(1, "/huge"); // 64 MiB, far more than the socket buffers hold
+                assertTrue(writeFailed.await(5, TimeUnit.SECONDS), "the handler's write failed");
+                // What comes now must still be whole frames (the peer fails on a broken one), ending in a close
+                // or in a reset of stream 1 on a connection that goes on.
+                while (true) {
+                    Http2TestPeer.Received frame;
+                    try {
+                        frame = peer.next();
+                    } catch (java.io.EOFException e) {
+                        return;
+                    }
+                    if (frame.is(FrameType.RST_STREAM) || frame.is(FrameType.GOAWAY)) {
+                        break;
+                    }
+                }
+                peer.expectStillOpen();
+            }
+        });
+    }
+
+    @Test
+    @Disabled("defect: Server.stop closes an idle HTTP/2 connection without GOAWAY (RFC 9113 §6.8: endpoints SHOULD"
+            + " send GOAWAY before closing); a busy one gets GOAWAY NO_ERROR as it should")
+    void sendsGoAwayBeforeClosingAnIdleConnectionAtStop() {
+        start(Http2TestServers.config());
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer peer = Http2TestPeer.start(server)) {
+                peer.get(1, "/hello");
+                peer.expectResponse(1);
+                Thread stopping = Thread.ofPlatform().start(() -> server.stop(Duration.ofSeconds(5)));
+                peer.expectGoAwayAndClose(NO_ERROR); // §6.8: endpoints SHOULD send GOAWAY before closing
+                stopping.join();
+            }
+        });
+    }
+
+    @Test
+    @Disabled("defect: an idle HTTP/2 connection evicted for a new one at maxConnections is closed without GOAWAY"
+            + " (RFC 9113 §6.8: endpoints SHOULD send GOAWAY before closing); the client cannot tell it from a"
+            + " failure")
+    void sendsGoAwayBeforeClosingAnIdleConnectionToMakeRoomForANewOne() {
+        start(Http2TestServers.config().maxConnections(1));
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer idle = Http2TestPeer.start(server)) {
+                try (Http2TestPeer next = Http2TestPeer.connect(server)) {
+                    next.handshake();
+                    idle.expectGoAwayAndClose(NO_ERROR); // §6.8: endpoints SHOULD send GOAWAY before closing
+                }
             }
         });
     }
