@@ -80,6 +80,23 @@ class Http2MessagesIT {
     }
 
     @Test
+    void sendsResponseFieldsInLowercaseWithoutConnectionFieldsAndTrailersThatEndTheStream() {
+        talk(SHARED.server(), peer -> { // the peer fails on a field that breaks §8.2 or §8.3.2
+            peer.get(1, "/fields");
+            Http2TestPeer.Response response = peer.expectResponse(1);
+            assertEquals("v", response.header("x-mixed-case"));
+            assertEquals("with trailers\n", response.bodyText());
+            assertEquals(List.of(new HpackField("x-checksum", "done")), response.trailers());
+            peer.get(3, "/none");
+            Http2TestPeer.Response none = peer.expectResponse(3);
+            assertEquals(204, none.status());
+            assertEquals(null, none.header("content-length"));
+            assertTrue(peer.received().stream().noneMatch(f -> f.streamId() == 3 && f.is(FrameType.DATA)),
+                    "a 204 ends its stream with its head");
+        });
+    }
+
+    @Test
     void servesAConnectRequestThatNamesOnlyAnAuthority() {
         talk(SHARED.server(), peer -> {
             peer.headers(1, false, fields(":method", "CONNECT", ":authority", "localhost:443"));

@@ -103,6 +103,9 @@ final class Http2TestPeer implements AutoCloseable {
         }
     }
 
+    private static final java.util.Set<String> CONNECTION_FIELDS = java.util.Set.of("connection", "keep-alive",
+            "proxy-connection", "transfer-encoding", "upgrade");
+
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
@@ -358,11 +361,28 @@ final class Http2TestPeer implements AutoCloseable {
             block.write(next.payload(), 0, next.payload().length);
             flags = next.flags();
         }
+        List<HpackField> fields;
         try {
-            return new Received(first.type(), first.flags() | END_HEADERS, first.streamId(), first.payload(),
-                    decoder.decode(block.toByteArray()));
+            fields = decoder.decode(block.toByteArray());
         } catch (HpackException e) {
             throw new AssertionError("the server's header block does not decode: " + e.getMessage(), e);
+        }
+        checkResponseFields(fields, first);
+        return new Received(first.type(), first.flags() | END_HEADERS, first.streamId(), first.payload(), fields);
+    }
+
+    /**
+     * RFC 9113 §8.2 and §8.3.2: names in lowercase, no connection-specific field, and :status, the only
+     * pseudo-header of a response, first and once (absent in trailers).
+     */
+    private static void checkResponseFields(List<HpackField> fields, Received frame) {
+        for (int i = 0; i < fields.size(); i++) {
+            String name = fields.get(i).name();
+            boolean pseudo = name.startsWith(":");
+            if (!name.equals(name.toLowerCase(java.util.Locale.ROOT)) || CONNECTION_FIELDS.contains(name)
+                    || pseudo && (i > 0 || !name.equals(":status"))) {
+                fail("the server sent field '" + name + "' in " + frame + ": " + fields);
+            }
         }
     }
 

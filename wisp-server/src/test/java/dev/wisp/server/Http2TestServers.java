@@ -33,7 +33,8 @@ final class Http2TestServers {
 
     /**
      * Starts a server with these routes: {@code GET /hello} answers "hello\n", {@code POST /echo} sends the body
-     * back, {@code GET /large} answers {@link #LARGE_BYTES} bytes, and {@code GET /block} waits until
+     * back, {@code GET /large} answers {@link #LARGE_BYTES} bytes, {@code GET /fields} sets fields HTTP/2 forbids or
+     * spells in lowercase only, and a trailer, {@code GET /none} answers 204, and {@code GET /block} waits until
      * {@code release} opens (5 s at most), so that its stream stays open.
      */
     static Server start(ServerConfig.Builder config, CountDownLatch release) {
@@ -42,6 +43,10 @@ final class Http2TestServers {
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .post("/echo", (request, response) -> response.send(request.bodyBytes()))
                 .get("/large", (request, response) -> response.send(large))
+                .get("/fields", (request, response) -> response.header("Connection", "close")
+                        .header("Keep-Alive", "timeout=5").header("Upgrade", "h2c").header("X-Mixed-Case", "v")
+                        .trailer("X-Checksum", "done").send("with trailers\n"))
+                .get("/none", (request, response) -> response.status(204).send())
                 .get("/block", (request, response) -> {
                     try {
                         release.await(5, TimeUnit.SECONDS);
