@@ -23,6 +23,7 @@ import dev.wisp.http2.PriorityFrame;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.WindowUpdateFrame;
+import dev.wisp.testing.RawPeer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,6 +66,18 @@ class Http2FramingIT {
             try (Http2TestPeer peer = Http2TestPeer.connect(SHARED.server())) {
                 peer.sendBytes("PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 peer.expectGoAwayAndClose(PROTOCOL_ERROR);
+            }
+        });
+    }
+
+    @Test
+    void answersAPlaintextPrefaceThatIsNotPriAsHttp11() {
+        // Without ALPN, only "PRI *" tells HTTP/2 apart (§3.3); anything else is an HTTP/1.1 request, so h2spec's
+        // "invalid connection preface" gets an HTTP/1.1 refusal in plaintext, and GOAWAY over TLS (below).
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (RawPeer peer = RawPeer.connect(SHARED.server().port())) {
+                peer.send("INVALID CONNECTION PREFACE\r\n\r\n");
+                assertEquals(400, peer.readResponse().status());
             }
         });
     }
