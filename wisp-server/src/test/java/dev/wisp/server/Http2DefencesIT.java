@@ -13,20 +13,26 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.wisp.core.WireOutput;
 import dev.wisp.http2.ConnectionPreface;
 import dev.wisp.http2.DataFrame;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.Frame;
 import dev.wisp.http2.FrameType;
+import dev.wisp.http2.FrameWriter;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
+import dev.wisp.http2.WindowUpdateFrame;
 import dev.wisp.testing.TestTransport;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -123,8 +129,8 @@ class Http2DefencesIT {
     }
 
     private static byte[] bytesOf(Frame frame) throws IOException {
-        var out = new java.io.ByteArrayOutputStream();
-        var writer = new dev.wisp.http2.FrameWriter(dev.wisp.core.WireOutput.of(out));
+        var out = new ByteArrayOutputStream();
+        var writer = new FrameWriter(WireOutput.of(out));
         writer.write(frame);
         writer.flush();
         return out.toByteArray();
@@ -212,7 +218,7 @@ class Http2DefencesIT {
             + " field section (about 500 small fields at the 16 KiB default)")
     void answers431ForMoreFieldsThanMaxHeaderCount() {
         talk(Http2TestServers.config().maxHeaderCount(20), peer -> {
-            List<String> extra = new java.util.ArrayList<>();
+            List<String> extra = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 extra.add("x-field-" + i);
                 extra.add("v");
@@ -279,7 +285,7 @@ class Http2DefencesIT {
         assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
             try (Http2TestPeer peer = Http2TestPeer.connect(server)) {
                 peer.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE));
-                peer.send(new dev.wisp.http2.WindowUpdateFrame(0, Integer.MAX_VALUE - 65_535));
+                peer.send(new WindowUpdateFrame(0, Integer.MAX_VALUE - 65_535));
                 peer.get(1, "/huge"); // 64 MiB, far more than the socket buffers hold
                 assertTrue(writeFailed.await(5, TimeUnit.SECONDS), "the handler's write failed");
                 // What comes now must still be whole frames (the peer fails on a broken one), ending in a close
@@ -288,7 +294,7 @@ class Http2DefencesIT {
                     Http2TestPeer.Received frame;
                     try {
                         frame = peer.next();
-                    } catch (java.io.EOFException e) {
+                    } catch (EOFException e) {
                         return;
                     }
                     if (frame.is(FrameType.RST_STREAM) || frame.is(FrameType.GOAWAY)) {

@@ -13,6 +13,7 @@ import dev.wisp.http2.FrameType;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
+import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.WindowUpdateFrame;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,22 @@ class Http2FlowControlIT {
                     peer.get(id, "/hello");
                     assertEquals("hello\n", peer.expectResponse(id).bodyText());
                 }
+            }
+        });
+    }
+
+    @Test
+    void signalsTheSmallestTableSizeSinceItsLastBlockWhenTheLimitFallsAndRisesAgain() {
+        talk(SHARED.server(), peer -> {
+            peer.get(1, "/hello");
+            peer.expectResponse(1); // the server's table now holds entries of that response
+            Setting none = new Setting(Settings.HEADER_TABLE_SIZE, 0);
+            Setting back = new Setting(Settings.HEADER_TABLE_SIZE, 4096);
+            peer.send(new SettingsFrame(List.of(none)), new SettingsFrame(List.of(back)));
+            peer.applyAcknowledged(none, back); // RFC 7541 §4.2: the next block must signal 0 first
+            for (int id = 3; id <= 7; id += 2) {
+                peer.get(id, "/hello");
+                assertEquals("hello\n", peer.expectResponse(id).bodyText());
             }
         });
     }

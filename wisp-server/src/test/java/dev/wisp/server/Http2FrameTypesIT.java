@@ -22,7 +22,9 @@ import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.WindowUpdateFrame;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -204,7 +206,7 @@ class Http2FrameTypesIT {
                 peer.expectStillOpen(); // nothing more came meanwhile
                 assertEquals(0, dataBytes(peer.received(), 1) - 1, "no DATA beyond the window");
                 peer.send(new WindowUpdateFrame(1, 5));
-                assertEquals("ello\n", new String(firstData(peer, 1), java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals("ello\n", new String(firstData(peer, 1), StandardCharsets.US_ASCII));
             }
         });
     }
@@ -271,7 +273,7 @@ class Http2FrameTypesIT {
     }
 
     /** Reads until the next DATA frame on the stream and returns its content. */
-    private static byte[] firstData(Http2TestPeer peer, int streamId) throws java.io.IOException {
+    private static byte[] firstData(Http2TestPeer peer, int streamId) throws IOException {
         while (true) {
             Http2TestPeer.Received frame = peer.next();
             if (frame.is(FrameType.DATA) && frame.streamId() == streamId) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wisp.core.WireInput;
+import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.FrameReader;
 import dev.wisp.http2.FrameType;
 import dev.wisp.http2.Http2Exception;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
@@ -43,7 +45,7 @@ class Http2FuzzIT {
                 .writeTimeout(Duration.ofMillis(300))
                 .lingerTimeout(Duration.ofMillis(200))
                 .maxHeaderBytes(2048)
-                .maxRequestBodyBytes(1024), new java.util.concurrent.CountDownLatch(0));
+                .maxRequestBodyBytes(1024), new CountDownLatch(0));
         try (LogCapture log = LogCapture.of("dev.wisp")) {
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
                 int frames = 0;
@@ -145,7 +147,7 @@ class Http2FuzzIT {
         for (Http2TestPeer.Received frame : frames) {
             String what = where + ": " + frame;
             assertTrue(!failed, where + ": a frame after GOAWAY with an error code: " + frame);
-            failed = frame.is(FrameType.GOAWAY) && !frame.errorCode().equals(dev.wisp.http2.ErrorCode.NO_ERROR);
+            failed = frame.is(FrameType.GOAWAY) && !frame.errorCode().equals(ErrorCode.NO_ERROR);
             assertTrue(frame.type() <= FrameType.WINDOW_UPDATE.code() && !frame.is(FrameType.PUSH_PROMISE), what);
             // A reset answers a frame on whatever stream the client named; anything else is on a client's stream.
             assertTrue(frame.streamId() == 0 || (frame.streamId() & 1) == 1 || frame.is(FrameType.RST_STREAM), what);

@@ -38,6 +38,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -61,6 +63,8 @@ final class Http2TestPeer implements AutoCloseable {
     static final int END_HEADERS = 0x4;
     static final int PADDED = 0x8;
     static final int PRIORITY = 0x20;
+    private static final Set<String> CONNECTION_FIELDS = Set.of("connection", "keep-alive", "proxy-connection",
+            "transfer-encoding", "upgrade");
 
     /** A frame as it arrived; a HEADERS frame with its CONTINUATION frames joined and its block decoded. */
     record Received(int type, int flags, int streamId, byte[] payload, List<HpackField> fields) {
@@ -102,9 +106,6 @@ final class Http2TestPeer implements AutoCloseable {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
-
-    private static final java.util.Set<String> CONNECTION_FIELDS = java.util.Set.of("connection", "keep-alive",
-            "proxy-connection", "transfer-encoding", "upgrade");
 
     private final Socket socket;
     private final DataInputStream in;
@@ -379,7 +380,7 @@ final class Http2TestPeer implements AutoCloseable {
         for (int i = 0; i < fields.size(); i++) {
             String name = fields.get(i).name();
             boolean pseudo = name.startsWith(":");
-            if (!name.equals(name.toLowerCase(java.util.Locale.ROOT)) || CONNECTION_FIELDS.contains(name)
+            if (!name.equals(name.toLowerCase(Locale.ROOT)) || CONNECTION_FIELDS.contains(name)
                     || pseudo && (i > 0 || !name.equals(":status"))) {
                 fail("the server sent field '" + name + "' in " + frame + ": " + fields);
             }
