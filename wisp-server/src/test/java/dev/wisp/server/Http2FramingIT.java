@@ -363,7 +363,7 @@ class Http2FramingIT {
     void countsAStreamNoLongerOnceBothSidesEndedIt() {
         talk(SHARED.server(), peer -> {
             int id = 1;
-            for (int round = 0; round < 50; round++) {
+            for (int round = 0; round < 250; round++) {
                 int first = id;
                 for (int i = 0; i < 4; i++, id += 2) {
                     peer.get(id, "/hello");
