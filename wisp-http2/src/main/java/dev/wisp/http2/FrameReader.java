@@ -89,6 +89,14 @@ public final class FrameReader {
     }
 
     /**
+     * The type of the frame read last, or being read when an exception came: for a connection that answers a
+     * {@link StreamException} by the frame's type (a PRIORITY frame may name an idle stream, other frames not).
+     */
+    public int lastFrameType() {
+        return type;
+    }
+
+    /**
      * Reads the client connection preface (RFC 9113 §3.4), as a server does first.
      *
      * @throws ConnectionException PROTOCOL_ERROR if the bytes differ, as soon as one does

@@ -57,9 +57,9 @@ import java.util.OptionalInt;
  * <p>HTTP/2: off by default; {@code http2(true)} serves it beside HTTP/1.1, over TLS to clients that choose
  * {@code h2} by ALPN, and in plaintext to clients that start with the HTTP/2 connection preface (prior knowledge,
  * RFC 9113 §3.3; the deprecated {@code Upgrade: h2c} is not taken up). The same routes and filters serve both.
- * {@code maxConcurrentStreams} (100) is the SETTINGS_MAX_CONCURRENT_STREAMS a connection announces; a stream
- * counts until its handler has returned, also after the client reset it, and one past the limit is refused
- * (REFUSED_STREAM). {@code maxHeaderBytes} bounds a request's decoded header list (SETTINGS_MAX_HEADER_LIST_SIZE;
+ * {@code maxConcurrentStreams} (100) is the SETTINGS_MAX_CONCURRENT_STREAMS a connection announces; a stream past
+ * it is refused (REFUSED_STREAM). It also bounds the handlers a connection runs at once, counted until they return
+ * (also after the client reset their stream): a stream over that waits for a place. {@code maxHeaderBytes} bounds a request's decoded header list (SETTINGS_MAX_HEADER_LIST_SIZE;
  * past it 431, and the connection goes on),
  * {@code idleTimeout} a connection without streams, {@code readTimeout} a wait for a body's next DATA, and
  * {@code writeTimeout} also a wait for the client to open its flow-control window.

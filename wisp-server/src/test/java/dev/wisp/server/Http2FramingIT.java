@@ -28,7 +28,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -217,9 +216,6 @@ class Http2FramingIT {
     }
 
     @Test
-    @Disabled("defect: WINDOW_UPDATE with an increment of 0 on idle stream 1 gets RST_STREAM PROTOCOL_ERROR on that"
-            + " idle stream; RFC 9113 §5.1 makes any WINDOW_UPDATE on an idle stream a connection error"
-            + " PROTOCOL_ERROR, and §6.4 forbids RST_STREAM for an idle stream")
     void endsTheConnectionForAWindowUpdateOfZeroOnAnIdleStream() {
         talk(SHARED.server(), peer -> {
             peer.sendFrame(FrameType.WINDOW_UPDATE.code(), 0, 1, bytes(0, 0, 0, 0));
@@ -229,9 +225,6 @@ class Http2FramingIT {
 
     @ParameterizedTest(name = "frame type {0}")
     @ValueSource(ints = {0x0, 0x3, 0x8})
-    @Disabled("defect: after stream 5 opened, DATA on stream 2 gets RST_STREAM STREAM_CLOSED (a reset of an idle"
-            + " stream, which §6.4 forbids), RST_STREAM and WINDOW_UPDATE on it are ignored; stream 2 is idle since"
-            + " the server opens no stream, and RFC 9113 §5.1 makes each a connection error PROTOCOL_ERROR")
     void endsTheConnectionForFramesOnAnEvenStreamWhichStaysIdleSinceTheServerPushesNothing(int type) {
         talk(SHARED.server(), peer -> {
             peer.get(5, "/hello");
@@ -330,8 +323,6 @@ class Http2FramingIT {
     }
 
     @Test
-    @Disabled("defect: HEADERS opening stream 3 after stream 5 gets GOAWAY STREAM_CLOSED; RFC 9113 §5.1.1 wants"
-            + " PROTOCOL_ERROR for a new stream numbered below one opened before")
     void endsTheConnectionForANewStreamNumberedBelowAnOpenedOne() {
         talk(SHARED.server(), peer -> {
             peer.get(5, "/hello");
@@ -356,10 +347,6 @@ class Http2FramingIT {
     }
 
     @Test
-    @Disabled("defect: a stream whose request ended and whose response went out with END_STREAM (closed, §5.1) still"
-            + " counts until its handler's thread returns, so a client that opens a new stream as soon as it reads"
-            + " END_STREAM, within SETTINGS_MAX_CONCURRENT_STREAMS, now and then gets RST_STREAM REFUSED_STREAM;"
-            + " RFC 9113 §5.1.2 counts open and half-closed streams only")
     void countsAStreamNoLongerOnceBothSidesEndedIt() {
         talk(SHARED.server(), peer -> {
             int id = 1;

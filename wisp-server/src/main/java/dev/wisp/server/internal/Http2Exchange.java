@@ -40,6 +40,10 @@ final class Http2Exchange implements Runnable {
         this.head = head;
     }
 
+    Http2ServerStream stream() {
+        return stream;
+    }
+
     @Override
     public void run() {
         try {

@@ -288,6 +288,27 @@ final class Http2Output {
         }
     }
 
+    /**
+     * Sends GOAWAY NO_ERROR if no other writer holds the output, for an idle connection that another thread closes:
+     * a frame of 17 bytes (a TLS record a little longer) to a connection with nothing in flight goes to the socket's
+     * send buffer at once.
+     */
+    void tryGoAway(int lastStreamId) {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            if (ended == null) {
+                frames.write(new GoAwayFrame(lastStreamId, ErrorCode.NO_ERROR, new byte[0]));
+                frames.flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            // closing anyway
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Ends the output for good, waking every writer: the connection is closing. */
     void end(String reason) {
         lock.lock();

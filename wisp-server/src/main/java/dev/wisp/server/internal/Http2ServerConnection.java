@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpDate;
+import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
 import dev.wisp.core.WireInput;
@@ -15,6 +16,7 @@ import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.Frame;
 import dev.wisp.http2.FrameRateLimit;
 import dev.wisp.http2.FrameReader;
+import dev.wisp.http2.FrameType;
 import dev.wisp.http2.GoAwayFrame;
 import dev.wisp.http2.HeadersFrame;
 import dev.wisp.http2.Http2Exception;
@@ -52,10 +54,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * goes out through one {@link Http2Output}. The rules a frame's bytes break are the {@link FrameReader}'s to find;
  * this class finds those of state: which streams may open, what may arrive on each, flow control, settings.
  *
- * <p>Defences, each ending the connection with GOAWAY ENHANCE_YOUR_CALM when crossed: a stream counts against
- * {@code maxConcurrentStreams} until its handler has returned, so a client that opens and resets streams at once
- * (CVE-2023-44487) cannot run more handlers than that, and the resets it sends, with the streams refused or
- * reset for breaking rules, are bounded in rate ({@link #resets}); frames that cost work and carry no request (PING,
+ * <p>Defences, each ending the connection with GOAWAY ENHANCE_YOUR_CALM when crossed: open streams are bounded by
+ * {@code maxConcurrentStreams} as RFC 9113 §5.1.2 counts them, and running handlers apart, by the same number (an
+ * exchange over it waits for a place), so a client that opens and resets streams at once (CVE-2023-44487) cannot
+ * run more handlers than that, nor have more than twice as many streams tracked; the resets it sends, with the
+ * streams refused or reset for breaking rules, are bounded in rate ({@link #resets}); frames that cost work and carry no request (PING,
  * SETTINGS, PRIORITY, empty DATA, unknown types) are bounded in rate too ({@link #idleFrames}); a header block is
  * bounded by the reader before it is decoded (CONTINUATION floods), and its decoded size by HPACK, which drops the
  * fields past {@code maxHeaderBytes} as it reads (HPACK bombs): such a request gets 431 and the connection goes on. Request content held unread is bounded by the flow-control windows, which come back only as handlers
@@ -70,8 +73,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Http2ServerConnection extends ServerConnection {
     private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
-    /** How many streams reset by us are remembered, so that frames the client sent before it saw the reset are dropped. */
-    private static final int REMEMBERED_RESETS = 64;
+    /**
+     * How many streams reset by us are remembered, so that frames the client sent before it saw the reset are
+     * dropped, and how many closed ones, so that HEADERS on one is told from HEADERS numbered below the last.
+     */
+    private static final int REMEMBERED_STREAMS = 64;
     /** A stream that ended this soon before the connection ran out of work marks a burst; see {@link #waitsWithoutThread}. */
     private static final long BURST_WAIT_NANOS = 50_000_000;
     /** What {@link #serve()} returns when the input watcher took the wait: not a reason to close. */
@@ -84,10 +90,14 @@ final class Http2ServerConnection extends ServerConnection {
     private final HpackDecoder decoder;
     private final ReceiveWindow receiveWindow = new ReceiveWindow(0, Http2Connections.CONNECTION_WINDOW_BYTES);
     private final Map<Integer, Http2ServerStream> streams = new ConcurrentHashMap<>();
-    /** Guards {@link #activeStreams}, the idle state and {@link #recentResets}. */
+    /** Guards {@link #activeStreams}, the idle state, {@link #recentResets} and {@link #recentCloses}. */
     private final ReentrantLock streamsLock = new ReentrantLock();
     private int activeStreams;
+    /** Handlers running, and exchanges waiting for one of their places; guarded by the streams lock. */
+    private int runningHandlers;
+    private final ArrayDeque<Http2Exchange> waitingExchanges = new ArrayDeque<>();
     private final ArrayDeque<Integer> recentResets = new ArrayDeque<>();
+    private final ArrayDeque<Integer> recentCloses = new ArrayDeque<>();
     private Settings peerSettings = Settings.DEFAULT;
     /**
      * The highest stream the client opened; written by the reading thread. Volatile, with {@link #goingAway}: a
@@ -251,6 +261,11 @@ final class Http2ServerConnection extends ServerConnection {
             try {
                 frame = reader.readFrame();
             } catch (StreamException e) {
+                if (isIdle(e.streamId()) && reader.lastFrameType() != FrameType.PRIORITY.code()) {
+                    // §5.1: a frame other than HEADERS or PRIORITY on an idle stream is a connection error, and
+                    // RST_STREAM must not go to an idle stream (§6.4)
+                    throw new ConnectionException(e.errorCode(), e.getMessage());
+                }
                 resetStream(e.streamId(), e.errorCode(), System.nanoTime());
                 continue;
             } catch (EOFException e) {
@@ -343,21 +358,27 @@ final class Http2ServerConnection extends ServerConnection {
             if (wasResetByUs(id)) {
                 return;
             }
-            throw new ConnectionException(ErrorCode.STREAM_CLOSED, "HEADERS on stream " + id
-                    + ", which is closed (or numbered below one opened before it)");
+            if (wasClosed(id)) {
+                throw new ConnectionException(ErrorCode.STREAM_CLOSED, "HEADERS on stream " + id + ", which is closed");
+            }
+            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "HEADERS opening stream " + id
+                    + ", numbered below stream " + lastStreamId + " opened before it (RFC 9113 §5.1.1)");
         }
         lastStreamId = id;
         if (goingAway) {
             return; // opened after our GOAWAY: ignored, the client retries it elsewhere (§6.8)
         }
-        if (activeStreams() >= http2.settings().maxConcurrentStreams()) {
+        long limit = http2.settings().maxConcurrentStreams();
+        // The limit counts open streams (§5.1.2); handlers still returning from closed ones are bounded apart, at
+        // twice the limit, so that streams opened and reset at once never run more (CVE-2023-44487).
+        if (openStreams() >= limit || activeStreams() >= 2 * limit) {
             resets.take(now);
             rememberReset(id);
             output.reset(id, ErrorCode.REFUSED_STREAM);
             return;
         }
         if (tooLarge != null) {
-            refuseTooLarge(id, frame.endStream(), tooLarge, now);
+            refuse(id, frame.endStream(), Status.REQUEST_HEADER_FIELDS_TOO_LARGE, tooLarge.getMessage(), now);
             return;
         }
         RequestHead head;
@@ -366,6 +387,11 @@ final class Http2ServerConnection extends ServerConnection {
         } catch (StreamException e) {
             LOG.log(DEBUG, () -> "[c" + id() + "] malformed request: " + e.getMessage());
             throw e;
+        }
+        HttpProtocolException pastLimit = pastLimit(head, fields);
+        if (pastLimit != null) {
+            refuse(id, frame.endStream(), pastLimit.status(), pastLimit.getMessage(), now);
+            return;
         }
         long declaredLength = declaredLength(head, id);
         stream = new Http2ServerStream(id, declaredLength, Http2Connections.STREAM_WINDOW_BYTES,
@@ -379,12 +405,65 @@ final class Http2ServerConnection extends ServerConnection {
             streams.remove(id);
             return;
         }
+        runOrQueue(new Http2Exchange(context, this, stream, head));
+    }
+
+    /**
+     * Runs a stream's exchange on a thread of its own, or queues it while {@code maxConcurrentStreams} handlers
+     * run: a stream closes (and frees its place in the client's count) as soon as its response ends, while its
+     * handler may still be returning, and a client may reset streams as fast as it opens them; so handlers are
+     * bounded apart from streams, and a stream over their bound waits rather than being refused.
+     */
+    private void runOrQueue(Http2Exchange exchange) {
+        streamsLock.lock();
         try {
-            context.startThread(new Http2Exchange(context, this, stream, head));
+            if (runningHandlers >= http2.settings().maxConcurrentStreams()) {
+                waitingExchanges.addLast(exchange);
+                return;
+            }
+            runningHandlers++;
+        } finally {
+            streamsLock.unlock();
+        }
+        start(exchange);
+    }
+
+    private void start(Http2Exchange exchange) {
+        try {
+            context.startThread(exchange);
         } catch (RuntimeException | OutOfMemoryError e) {
-            streams.remove(id);
-            exchangeEnded(stream);
-            output.reset(id, ErrorCode.REFUSED_STREAM);
+            output.reset(exchange.stream(), ErrorCode.REFUSED_STREAM);
+            exchangeEnded(exchange.stream());
+        }
+    }
+
+    /** Frees a handler's place, and gives it to the next waiting exchange whose stream was not reset meanwhile. */
+    private void handlerReturned() {
+        streamsLock.lock();
+        try {
+            runningHandlers--;
+        } finally {
+            streamsLock.unlock();
+        }
+        while (true) {
+            Http2Exchange next;
+            streamsLock.lock();
+            try {
+                if (waitingExchanges.isEmpty() || runningHandlers >= http2.settings().maxConcurrentStreams()) {
+                    return;
+                }
+                next = waitingExchanges.removeFirst();
+                if (!next.stream().isReset()) {
+                    runningHandlers++;
+                }
+            } finally {
+                streamsLock.unlock();
+            }
+            if (!next.stream().isReset()) {
+                start(next);
+                return;
+            }
+            endStream(next.stream()); // reset while it waited: its handler never runs
         }
     }
 
@@ -407,19 +486,38 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /**
-     * Answers a request whose header list is past {@code maxHeaderBytes} with 431, as HTTP/1.1 does (RFC 9113
-     * §10.5.1), and cuts off the rest of the request; the connection goes on. The answer has no content: HEADERS
-     * are not flow-controlled, so the reading thread never waits for the client's window here.
+     * The limit of HTTP/1.1 a request crosses, as HTTP/2 carries it: {@code maxRequestLineBytes} for the method and
+     * {@code :path} (414), {@code maxHeaderCount} for the regular fields (431); null if none.
      */
-    private void refuseTooLarge(int id, boolean requestEnded, HpackException cause, long now) throws IOException {
-        LOG.log(DEBUG, () -> "[c" + id() + "] 431 on stream " + id + ": " + cause.getMessage());
+    private HttpProtocolException pastLimit(RequestHead head, List<HpackField> fields) {
+        var config = context.config();
+        for (HpackField field : fields) {
+            if (field.name().equals(":path")
+                    && field.value().length() + head.method().toString().length() > config.maxRequestLineBytes()) {
+                return new HttpProtocolException(Status.URI_TOO_LONG, "path of " + field.value().length()
+                        + " bytes exceeds maxRequestLineBytes (" + config.maxRequestLineBytes() + ")");
+            }
+        }
+        if (head.headers().size() > config.maxHeaderCount()) {
+            return new HttpProtocolException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, head.headers().size()
+                    + " header fields exceed maxHeaderCount (" + config.maxHeaderCount() + ")");
+        }
+        return null;
+    }
+
+    /**
+     * Answers a request past a limit with its status (431, 414), as HTTP/1.1 does (RFC 9113 §10.5.1), and cuts off
+     * the rest of the request; the connection goes on. The answer has no content: HEADERS are not flow-controlled,
+     * so the reading thread never waits for the client's window here.
+     */
+    private void refuse(int id, boolean requestEnded, Status status, String why, long now) throws IOException {
+        LOG.log(DEBUG, () -> "[c" + id() + "] " + status.code() + " on stream " + id + ": " + why);
         resets.take(now);
         rememberReset(id);
         Http2ServerStream refused = new Http2ServerStream(id, -1, Http2Connections.STREAM_WINDOW_BYTES,
                 output.initialStreamWindow(), true);
         Headers headers = Headers.of(HeaderNames.CONTENT_LENGTH, "0", HeaderNames.DATE, HttpDate.now());
-        output.writeHeaders(refused, ResponseFields.encode(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, headers), true,
-                true);
+        output.writeHeaders(refused, ResponseFields.encode(status, headers), true, true);
         if (!requestEnded) {
             output.reset(id, ErrorCode.NO_ERROR);
         }
@@ -440,7 +538,7 @@ final class Http2ServerConnection extends ServerConnection {
 
     private void onData(DataFrame frame, long now) throws IOException {
         int id = frame.streamId();
-        if (id > lastStreamId) {
+        if (isIdle(id)) {
             throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "DATA on stream " + id + ", which is idle");
         }
         int length = frame.flowControlledLength();
@@ -489,7 +587,7 @@ final class Http2ServerConnection extends ServerConnection {
             output.expandConnection(frame.increment());
             return;
         }
-        if (id > lastStreamId) {
+        if (isIdle(id)) {
             throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE on stream " + id
                     + ", which is idle");
         }
@@ -501,7 +599,7 @@ final class Http2ServerConnection extends ServerConnection {
 
     private void onReset(ResetFrame frame, long now) throws IOException {
         int id = frame.streamId();
-        if (id > lastStreamId) {
+        if (isIdle(id)) {
             throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "RST_STREAM on stream " + id
                     + ", which is idle");
         }
@@ -567,6 +665,15 @@ final class Http2ServerConnection extends ServerConnection {
      */
     void exchangeEnded(Http2ServerStream stream) {
         try {
+            endStream(stream);
+        } finally {
+            handlerReturned();
+        }
+    }
+
+    /** What {@link #exchangeEnded} does for the stream, also for one whose handler never ran. */
+    private void endStream(Http2ServerStream stream) {
+        try {
             if (!stream.isReset() && !stream.isLocalEnded()) {
                 output.reset(stream, ErrorCode.INTERNAL_ERROR);
             }
@@ -585,9 +692,29 @@ final class Http2ServerConnection extends ServerConnection {
     /** Forgets a stream whose exchange and request both ended, and frees its place; once per stream. */
     private void closeStream(Http2ServerStream stream) {
         if (stream.close()) {
+            remember(recentCloses, stream.id());
             streams.remove(stream.id());
             streamEnded();
         }
+    }
+
+    /**
+     * Whether a stream is idle (§5.1): numbered above every stream the client opened, or even, since the server
+     * never pushes and only it would open even streams.
+     */
+    private boolean isIdle(int id) {
+        return id > lastStreamId || (id & 1) == 0;
+    }
+
+    /** How many streams are open or half-closed, as SETTINGS_MAX_CONCURRENT_STREAMS counts them (§5.1.2). */
+    private int openStreams() {
+        int open = 0;
+        for (Http2ServerStream stream : streams.values()) {
+            if (!stream.isClosed()) {
+                open++;
+            }
+        }
+        return open;
     }
 
     /** Closes a stream that was lingering once its request ended or it was reset. */
@@ -664,21 +791,33 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     private void rememberReset(int id) {
+        remember(recentResets, id);
+    }
+
+    private boolean wasResetByUs(int id) {
+        return remembers(recentResets, id);
+    }
+
+    private boolean wasClosed(int id) {
+        return remembers(recentCloses, id);
+    }
+
+    private void remember(ArrayDeque<Integer> ids, int id) {
         streamsLock.lock();
         try {
-            if (recentResets.size() == REMEMBERED_RESETS) {
-                recentResets.removeFirst();
+            if (ids.size() == REMEMBERED_STREAMS) {
+                ids.removeFirst();
             }
-            recentResets.addLast(id);
+            ids.addLast(id);
         } finally {
             streamsLock.unlock();
         }
     }
 
-    private boolean wasResetByUs(int id) {
+    private boolean remembers(ArrayDeque<Integer> ids, int id) {
         streamsLock.lock();
         try {
-            return recentResets.contains(id);
+            return ids.contains(id);
         } finally {
             streamsLock.unlock();
         }
@@ -731,6 +870,15 @@ final class Http2ServerConnection extends ServerConnection {
             });
         } catch (RuntimeException | OutOfMemoryError e) {
             abort("server stopping");
+        }
+    }
+
+    /** An idle connection closed by another thread (an eviction, a stop) says so with GOAWAY first (§6.8). */
+    @Override
+    void sayClosingIdle() {
+        Http2Output out = output;
+        if (out != null) {
+            out.tryGoAway(lastStreamId);
         }
     }
 

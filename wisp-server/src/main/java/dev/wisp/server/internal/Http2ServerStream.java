@@ -228,6 +228,14 @@ final class Http2ServerStream {
         }
     }
 
+    /**
+     * Whether the stream is closed as RFC 9113 §5.1 counts it: reset, or ended both ways. A closed stream no longer
+     * counts against SETTINGS_MAX_CONCURRENT_STREAMS, though its handler may still be returning.
+     */
+    boolean isClosed() {
+        return resetCode != null || localEnded && isRemoteEnded();
+    }
+
     ErrorCode resetCode() {
         return resetCode;
     }

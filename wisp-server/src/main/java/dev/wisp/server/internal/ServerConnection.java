@@ -293,10 +293,19 @@ abstract class ServerConnection implements Runnable {
     private boolean closeIfIdle(String reason) {
         if (STATE.compareAndSet(this, IDLE, CLOSING)) {
             closeReason = reason;
+            sayClosingIdle();
             closeTransport();
             return true;
         }
         return false;
+    }
+
+    /**
+     * Tells the peer, in the protocol's words, that an idle connection closes (HTTP/2's GOAWAY); nothing by
+     * default. Called by another thread, under the registry's list lock, once no thread of the connection may use
+     * it: it must not block, so it writes only if the write cannot wait.
+     */
+    void sayClosingIdle() {
     }
 
     /** Tells the connection listener the connection is open, unless it was told before a handover. */
