@@ -57,7 +57,10 @@ import java.util.Optional;
  *   <li><b>Files</b> are streamed, never read whole, with Content-Type from the extension (an {@code .svgz} file as
  *       {@code image/svg+xml} with {@code Content-Encoding: gzip}), a strong ETag (size and
  *       modification time), Last-Modified (a modification time in the future is sent as the present, RFC 9110
- *       §8.8.2.1) and {@code Accept-Ranges: bytes}.
+ *       §8.8.2.1) and {@code Accept-Ranges: bytes}. Every answer from a file of a type that
+ *       {@link dev.wisp.server.filters.Compression} compresses by default, 304 and multi-range 206 included, has
+ *       {@code Vary: Accept-Encoding}: behind that filter the 200 has it, and RFC 9110 §15.4.5 wants it on the 304
+ *       too, where the filter cannot see the type.
  *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
  *       comparison, {@code *}) and, without it, If-Modified-Since give 304 (a date later than the server's clock
  *       is ignored).
