@@ -68,7 +68,9 @@ import java.util.Optional;
  *       Content-Range, one past the end gives 416 with {@code Content-Range: bytes *}{@code /size}. Several
  *       ranges give 206 with {@code multipart/byteranges}, one part per satisfiable range in the order asked; more
  *       than 16 ranges, or ranges that overlap, get the whole file with 200 instead, so no answer repeats the
- *       file's bytes. An invalid Range header, or an If-Range that no longer matches, gets the whole file too.
+ *       file's bytes. An invalid Range header, or an If-Range that no longer matches, gets the whole file too; a
+ *       date in If-Range matches only Last-Modified that is a strong validator, a second or more before now
+ *       (RFC 9110 §13.1.5, §8.8.2.2).
  *   <li><b>Directories.</b> A directory path without a trailing slash is redirected (301) to the slash form with a
  *       relative Location. Then the index file ({@code index.html} unless configured) is served if present; else an
  *       HTML listing, unless listing is turned off, when it is a 404.
