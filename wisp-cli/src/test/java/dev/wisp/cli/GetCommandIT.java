@@ -10,10 +10,13 @@ import dev.wisp.server.Server;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.SmallDisk;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,5 +240,41 @@ class GetCommandIT {
             assertTrue(verbose.stderr().contains("< HTTP/1.1 200 OK\n"), verbose.stderr());
             assertTrue(verbose.stderr().contains("* dns "), verbose.stderr());
         });
+    }
+
+    @Test
+    void printsTheStatusLineAsReceivedWithIncludeAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            for (String statusLine : List.of("HTTP/1.1 200 ", "HTTP/1.1 200 Fine", "HTTP/1.1 404 Gone Fishing")) {
+                String response = statusLine + "\r\nContent-Length: 3\r\nConnection: close\r\n\r\nyes";
+                try (ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+                    Thread.ofVirtual().start(() -> answerEach(listener, response));
+                    String url = "http://127.0.0.1:" + listener.getLocalPort() + "/";
+                    Run wisp = wisp("-i", url);
+                    assertEquals(statusLine + "\r\n", wisp.text().substring(0, wisp.text().indexOf('\n') + 1));
+                    assertEquals(curl("-s", "-i", url).text(), wisp.text());
+                }
+            }
+        });
+    }
+
+    /** Answers every connection with the same bytes once its request head has arrived, until the listener closes. */
+    private static void answerEach(ServerSocket listener, String response) {
+        while (true) {
+            try (Socket socket = listener.accept()) {
+                InputStream in = socket.getInputStream();
+                int matched = 0;
+                while (matched < 4) {
+                    int b = in.read();
+                    if (b < 0) {
+                        break;
+                    }
+                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+                }
+                socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
+                return; // the listener closed: the test is over
+            }
+        }
     }
 }

@@ -44,27 +44,31 @@ public final class Call {
      * @throws IllegalStateException if the call was run before
      */
     public Response execute() throws IOException {
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("call already ran: " + context.request());
-        }
-        ExchangeResult result = CallChain.execute(source, context, state);
-        return new Response(context.request(), result, context.clock());
+        begin();
+        return run();
     }
 
     /**
      * Runs the call on a new virtual thread. Canceling the future cancels the call; a response that arrives after
-     * the future was completed otherwise is closed.
+     * the future was completed otherwise is closed. On an explicit connection the call takes its place in line now,
+     * in this thread, so calls made one after another take their turns in that order.
      */
     public CompletableFuture<Response> executeAsync() {
         CompletableFuture<Response> future = new CompletableFuture<>();
+        try {
+            begin();
+        } catch (IllegalStateException e) {
+            future.completeExceptionally(e);
+            return future;
+        }
         future.whenComplete((response, failure) -> {
             if (future.isCancelled()) {
                 cancel();
             }
         });
-        Thread.ofVirtual().name("wisp-call").start(() -> {
+        startThread(() -> {
             try {
-                Response response = execute();
+                Response response = run();
                 if (!future.complete(response)) {
                     response.close();
                 }
@@ -75,13 +79,19 @@ public final class Call {
         return future;
     }
 
-    /** Runs the call on a new virtual thread and hands the outcome to the callback, on that thread. */
+    /**
+     * Runs the call on a new virtual thread and hands the outcome to the callback, on that thread. On an explicit
+     * connection the call takes its place in line now, in this thread, as {@link #executeAsync()} does.
+     *
+     * @throws IllegalStateException if the call was run before
+     */
     public void executeAsync(Callback callback) {
         Objects.requireNonNull(callback, "callback");
-        Thread.ofVirtual().name("wisp-call").start(() -> {
+        begin();
+        startThread(() -> {
             Response response;
             try {
-                response = execute();
+                response = run();
             } catch (IOException e) {
                 callback.onFailure(e);
                 return;
@@ -92,6 +102,33 @@ public final class Call {
                 LOG.log(WARNING, "callback for " + context.request() + " threw", e);
             }
         });
+    }
+
+    /** Marks the call as run and takes its place in line, in the caller's thread. */
+    private void begin() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("call already ran: " + context.request());
+        }
+        source.reserveTurn(context);
+    }
+
+    private Response run() throws IOException {
+        try {
+            ExchangeResult result = CallChain.execute(source, context, state);
+            return new Response(context.request(), result, context.clock());
+        } finally {
+            // A call that failed before its turn gives its place up, so the calls behind it do not wait for it.
+            context.abandonTicket();
+        }
+    }
+
+    private void startThread(Runnable task) {
+        try {
+            Thread.ofVirtual().name("wisp-call").start(task);
+        } catch (RuntimeException | Error e) {
+            context.abandonTicket();
+            throw e;
+        }
     }
 
     /** Cancels the call from any thread; idempotent. */

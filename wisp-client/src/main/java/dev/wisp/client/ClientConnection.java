@@ -24,10 +24,11 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p><b>Threads.</b> Any thread may send, synchronously or asynchronously, at any time; HTTP/1.1 carries one
- * exchange at a time, so calls queue and run in the order they arrive, each starting when the previous response
- * body has been read to its end or closed. With {@link ClientConfig.Builder#pipelining(boolean) pipelining}, an
- * idempotent request goes out as soon as the one before it is written, and its call then waits for the responses
- * before its own. {@link #disconnect()} and {@link Call#cancel()} may come from any thread and take effect at
+ * exchange at a time, so calls queue and run in the order they were made (a call takes its place in line in the
+ * calling thread, when {@code send} or {@code sendAsync} is called), each starting when the previous response
+ * body has been read to its end or closed; a call canceled, timed out or failed before its turn gives its place
+ * up. With {@link ClientConfig.Builder#pipelining(boolean) pipelining}, an idempotent request goes out as soon as
+ * the one before it is written, in the same order, and its call then waits for the responses before its own. {@link #disconnect()} and {@link Call#cancel()} may come from any thread and take effect at
  * once.
  *
  * <p><b>Errors.</b> A network error, a timeout or a broken response closes the connection and the failing call

@@ -74,7 +74,9 @@ public final class Http1ResponseReader {
         if (code < 100) {
             throw malformed(buffer, start, end);
         }
-        Status status = Status.of(code);
+        // The reason phrase is kept as received, an empty one too ("HTTP/1.1 200 "), rather than replaced by the
+        // registered one: a client that shows the status line (wisp get -i) shows what the server sent.
+        Status status = Status.of(code, "");
         if (end - start > 13) {
             // Trim SP and HTAB only: String.strip() would also drop some control characters, which must fail.
             int reasonStart = start + 13;

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.PeerTools;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** curl as a real client: connection reuse, form and binary uploads, chunked uploads, 100-continue, HTTP/1.0. */
+/**
+ * curl as a real client: connection reuse, form and binary uploads, chunked uploads, 100-continue, HTTP/1.0, a
+ * refused WebSocket offer.
+ */
 class CurlIT {
     private static final int BIG_BODY = 2 * 1024 * 1024;
 
@@ -42,6 +48,8 @@ class CurlIT {
                                     + body.length + " " + Long.toHexString(crc.getValue()) + "\n");
                         })
                         .post("/refuse", (request, response) -> response.status(403).send("no thanks\n"))
+                        .webSocket("/ws/chat", WebSocketConfig.builder().subprotocols(List.of("chat")).build(),
+                                request -> new WebSocketListener() { })
                         .build());
     }
 
@@ -107,6 +115,17 @@ class CurlIT {
         assertTrue(result.stdout().contains("\r\nConnection: close\r\n"), result.stdout());
         assertTrue(result.stdout().endsWith("\r\n\r\nold\n"), result.stdout());
         assertEquals("hello", TestCurl.run("--http1.0", "-d", "hello", url("/echo")).stdout());
+    }
+
+    @Test
+    void getsA400ForAWebSocketOfferThatNamesASubprotocolTwice() throws Exception {
+        // RFC 6455 §4.1: the offered subprotocols must all be unique; node's ws refuses such an offer with 400 too.
+        PeerTools.Result result = TestCurl.run("-i", "-H", "Connection: Upgrade", "-H", "Upgrade: websocket",
+                "-H", "Sec-WebSocket-Version: 13", "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                "-H", "Sec-WebSocket-Protocol: chat, superchat, chat", url("/ws/chat"));
+        assertTrue(result.stdout().startsWith("HTTP/1.1 400 "), result.stdout());
+        assertTrue(result.stdout().contains("Sec-WebSocket-Protocol offers the subprotocol 'chat' more than once"),
+                result.stdout());
     }
 
     private Path randomFile(int size) throws IOException {

@@ -21,6 +21,8 @@ public final class CallContext {
     private final long deadlineNanos;
     private volatile boolean canceled;
     private volatile AutoCloseable blockedOn;
+    /** The call's place in line on an explicit connection; null on a pool or before it is taken. */
+    private volatile ConnectionTurns.Ticket ticket;
 
     public CallContext(Request request, ClientConfig config) {
         this.request = request;
@@ -78,13 +80,38 @@ public final class CallContext {
         }
     }
 
+    /** The call's place in line on an explicit connection, or null. */
+    ConnectionTurns.Ticket ticket() {
+        return ticket;
+    }
+
+    /** Records the call's place in line, so a cancel gives it up; gives it up at once if the call was canceled. */
+    void holdTicket(ConnectionTurns.Ticket taken) {
+        ticket = taken;
+        if (canceled) {
+            taken.abandon();
+        }
+    }
+
+    /**
+     * Gives up the call's place in line if its turn has not come: the call ended (failed) before it needed it.
+     * Does nothing once the turn was taken.
+     */
+    public void abandonTicket() {
+        ConnectionTurns.Ticket held = ticket;
+        if (held != null) {
+            held.abandon();
+        }
+    }
+
     public boolean isCanceled() {
         return canceled;
     }
 
-    /** Cancels the call from any thread, closing what it is blocked on. */
+    /** Cancels the call from any thread, closing what it is blocked on and giving up its place in line. */
     public void cancel() {
         canceled = true;
+        abandonTicket();
         AutoCloseable resource = blockedOn;
         if (resource != null) {
             closeQuietly(resource);

@@ -8,6 +8,14 @@ public interface ConnectionSource extends ConnectionOwner {
     /** A connection for one exchange; the caller gives it back through {@link #release(Http1ClientConnection)}. */
     Http1ClientConnection acquire(Origin origin, CallContext call) throws IOException;
 
+    /**
+     * Takes the call's place in line now, in the caller's thread, on a source whose calls take turns in the order
+     * they were made (an explicit connection); the call then {@link CallContext#abandonTicket() gives it up} if it
+     * ends before its turn. Does nothing on a pool.
+     */
+    default void reserveTurn(CallContext call) {
+    }
+
     /** Whether requests to this origin can run here; a follow-up to one that cannot is not followed. */
     default boolean reaches(Origin origin) {
         return true;

@@ -9,12 +9,10 @@ import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The one connection behind an explicit {@code ClientConnection}: exchanges take turns on it (a fair semaphore,
- * so calls run in the order they arrive), and it is never replaced behind the caller's back. After it closes,
+ * The one connection behind an explicit {@code ClientConnection}: exchanges take turns on it in the order their
+ * calls were made ({@link ConnectionTurns}), and it is never replaced behind the caller's back. After it closes,
  * for an error or because a response ended it, every call fails with {@link ConnectionClosedException} until
  * {@link #connect(CallContext)} makes a new one.
  *
@@ -26,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class DedicatedConnection implements ConnectionSource {
     private final Origin origin;
     private final Connector connector;
-    private final Semaphore turn = new Semaphore(1, true);
+    private final ConnectionTurns turns = new ConnectionTurns();
     private volatile Http1ClientConnection connection;
     private volatile String closeReason = "not connected";
     /** Whether the connection now speaks WebSocket; HTTP requests are refused until a reconnect. */
@@ -58,7 +56,7 @@ public final class DedicatedConnection implements ConnectionSource {
             connection = connector.connect(origin, call, attachment);
             upgraded = false;
         } finally {
-            turn.release();
+            turns.release();
         }
     }
 
@@ -105,12 +103,12 @@ public final class DedicatedConnection implements ConnectionSource {
             try {
                 pipeline.awaitEmpty(call, connector, "waiting for the responses pipelined before " + call.request());
             } catch (IOException | RuntimeException e) {
-                turn.release();
+                turns.release();
                 throw e;
             }
         }
         if (upgraded) {
-            turn.release();
+            turns.release();
             throw new IllegalStateException("the connection to " + origin + " was upgraded to WebSocket; for HTTP,"
                     + " close the WebSocket and reconnect(), or open another connection");
         }
@@ -123,7 +121,7 @@ public final class DedicatedConnection implements ConnectionSource {
             if (current != null && !current.isClosed()) {
                 current.close(reason);
             }
-            turn.release();
+            turns.release();
             throw new ConnectionClosedException("connection to " + origin + " is closed (" + reason
                     + "); reconnect() to use it again", false, null);
         }
@@ -144,7 +142,7 @@ public final class DedicatedConnection implements ConnectionSource {
             upgraded = true;
             return session;
         } finally {
-            turn.release();
+            turns.release();
         }
     }
 
@@ -153,7 +151,7 @@ public final class DedicatedConnection implements ConnectionSource {
         if (!released.isReusable()) {
             released.close(released.isClosed() ? released.closeReason() : "not reusable after the last response");
         }
-        turn.release();
+        turns.release();
     }
 
     @Override
@@ -170,7 +168,7 @@ public final class DedicatedConnection implements ConnectionSource {
             pipeline.connectionClosed();
         }
         if (heldWriteTurn) {
-            turn.release();
+            turns.release();
         }
     }
 
@@ -184,7 +182,7 @@ public final class DedicatedConnection implements ConnectionSource {
     @Override
     public void requestWritten(Http1Exchange exchange) {
         if (pipeline != null && pipeline.passesWriteTurn(exchange)) {
-            turn.release();
+            turns.release();
         }
     }
 
@@ -195,22 +193,36 @@ public final class DedicatedConnection implements ConnectionSource {
         }
     }
 
-    /** Waits for the connection's turn, checking for cancellation and the call deadline as it waits. */
+    @Override
+    public void reserveTurn(CallContext call) {
+        if (call.ticket() == null) {
+            call.holdTicket(turns.take());
+        }
+    }
+
+    /**
+     * Waits for the call's turn on the connection and takes it: the turn of the ticket it reserved when it was
+     * made, or, for a call that reserved none or whose ticket was served (a follow-up), a new one at the end of
+     * the line.
+     */
     private void takeTurn(CallContext call) throws IOException {
-        while (true) {
-            call.checkNotCanceled();
-            long deadline = call.deadlineNanos();
-            if (deadline != 0 && deadline - System.nanoTime() <= 0) {
-                throw connector.timeout(call, deadline, "waiting for the connection to " + origin);
-            }
-            try {
-                if (turn.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        call.checkNotCanceled();
+        ConnectionTurns.Ticket ticket = call.ticket();
+        if (ticket == null || ticket.isDone()) {
+            ticket = turns.take();
+            call.holdTicket(ticket);
+        }
+        long deadline = call.deadlineNanos();
+        if (!ticket.await(deadline)) {
+            if (call.isCanceled() || Thread.currentThread().isInterrupted()) {
                 throw call.canceledException();
             }
+            throw connector.timeout(call, deadline, "waiting for the connection to " + origin);
+        }
+        if (call.isCanceled()) {
+            // Canceled as its turn came: pass the turn on rather than start an exchange the cancel would abort.
+            turns.release();
+            throw call.canceledException();
         }
     }
 }

@@ -57,7 +57,10 @@ import java.util.Optional;
  *   <li><b>Files</b> are streamed, never read whole, with Content-Type from the extension (an {@code .svgz} file as
  *       {@code image/svg+xml} with {@code Content-Encoding: gzip}), a strong ETag (size and
  *       modification time), Last-Modified (a modification time in the future is sent as the present, RFC 9110
- *       §8.8.2.1) and {@code Accept-Ranges: bytes}.
+ *       §8.8.2.1) and {@code Accept-Ranges: bytes}. Every answer from a file of a type that
+ *       {@link dev.wisp.server.filters.Compression} compresses by default, 304 and multi-range 206 included, has
+ *       {@code Vary: Accept-Encoding}: behind that filter the 200 has it, and RFC 9110 §15.4.5 wants it on the 304
+ *       too, where the filter cannot see the type.
  *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
  *       comparison, {@code *}) and, without it, If-Modified-Since give 304 (a date later than the server's clock
  *       is ignored).
@@ -65,7 +68,9 @@ import java.util.Optional;
  *       Content-Range, one past the end gives 416 with {@code Content-Range: bytes *}{@code /size}. Several
  *       ranges give 206 with {@code multipart/byteranges}, one part per satisfiable range in the order asked; more
  *       than 16 ranges, or ranges that overlap, get the whole file with 200 instead, so no answer repeats the
- *       file's bytes. An invalid Range header, or an If-Range that no longer matches, gets the whole file too.
+ *       file's bytes. An invalid Range header, or an If-Range that no longer matches, gets the whole file too; a
+ *       date in If-Range matches only Last-Modified that is a strong validator, a second or more before now
+ *       (RFC 9110 §13.1.5, §8.8.2.2).
  *   <li><b>Directories.</b> A directory path without a trailing slash is redirected (301) to the slash form with a
  *       relative Location. Then the index file ({@code index.html} unless configured) is served if present; else an
  *       HTML listing, unless listing is turned off, when it is a 404.

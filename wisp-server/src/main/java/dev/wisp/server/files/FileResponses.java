@@ -6,6 +6,7 @@ import dev.wisp.core.Method;
 import dev.wisp.core.Status;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
+import dev.wisp.server.filters.Compression;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.List;
@@ -27,6 +28,12 @@ final class FileResponses {
     static void send(ServerRequest request, ServerResponse response, FileChannel channel, Validators validators,
             String contentType, String contentEncoding) throws IOException {
         response.header(HeaderNames.ETAG, validators.etag());
+        if (contentEncoding == null && Compression.isCompressibleByDefault(contentType)) {
+            // A compression filter in front varies the 200 of this type by Accept-Encoding, and RFC 9110 §15.4.5
+            // wants that Vary on the 304 too (§15.3.7, on a 206); it cannot see the type on a 304 (no Content-Type)
+            // or a multipart/byteranges 206, so every answer from the file says it, filter or not.
+            response.header(HeaderNames.VARY, HeaderNames.ACCEPT_ENCODING);
+        }
         switch (validators.evaluate(request.headers())) {
             case NOT_MODIFIED -> {
                 // RFC 9110 §15.4.5: a 304 carries the ETag, and no other representation metadata.

@@ -72,14 +72,25 @@ record Validators(String etag, Instant lastModified, Instant now) {
 
     /**
      * Whether an If-Range value still describes the file (RFC 9110 §13.1.5): an entity tag by strong comparison,
-     * or a date equal to Last-Modified. Anything else means the Range is ignored and the whole file is sent.
+     * or a date that is a strong validator and equal to Last-Modified. Anything else means the Range is ignored and
+     * the whole file is sent.
      */
     boolean ifRangeMatches(String value) {
         String trimmed = value.strip();
         if (trimmed.startsWith("\"") || trimmed.startsWith("W/")) {
             return EntityTags.matches(List.of(trimmed), etag, false);
         }
-        return HttpDate.parse(trimmed).map(lastModified::equals).orElse(false);
+        return HttpDate.parse(trimmed).map(date -> date.equals(lastModified) && isLastModifiedStrong()).orElse(false);
+    }
+
+    /**
+     * Whether Last-Modified is a strong validator (RFC 9110 §8.8.2.2): a date names a whole second, and only once
+     * that second is over (Last-Modified at least one second before the Date of this response, which is not before
+     * {@code now}) can the file no longer change within it, so two versions cannot share the date. Until then the
+     * date is weak, and §13.1.5 makes an If-Range holding it false.
+     */
+    private boolean isLastModifiedStrong() {
+        return !now.isBefore(lastModified.plusSeconds(1));
     }
 
     /** A date header, if present once and valid; §13.1.3 and §13.1.4 say to ignore it otherwise. */

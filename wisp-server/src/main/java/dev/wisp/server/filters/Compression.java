@@ -21,7 +21,9 @@ import java.util.zip.Deflater;
  * archives and other compressed types never are); and its length is unknown or at least {@code minimumBytes} (256
  * by default; any length when the client refuses identity). Every response of a compressible type gets
  * {@code Vary: Accept-Encoding}, compressed or not (a 206 of one range too, as RFC 9110 §15.3.7 wants), so a cache
- * keeps the two apart.
+ * keeps the two apart. A 304, which has no Content-Type, and a {@code multipart/byteranges} 206 cannot show the
+ * filter the type they stand for: the handler that sends them adds the {@code Vary} itself when the type is one
+ * of {@link #DEFAULT_TYPES} ({@link #isCompressibleByDefault(String)}), as the file handler does.
  *
  * <p>A compressed response has {@code Content-Encoding: gzip}, a weak ETag (the bytes differ from the identity
  * ones, RFC 9110 §8.8.1; {@code If-None-Match} still matches it by the weak comparison) and no
@@ -82,6 +84,20 @@ public final class Compression implements Filter {
 
     /** Whether a Content-Type names a compressible media type. */
     boolean isCompressible(String contentType) {
+        return matches(types, contentType);
+    }
+
+    /**
+     * Whether a Content-Type names a media type of {@link #DEFAULT_TYPES}: a response of that type from
+     * {@link #gzip()} varies by {@code Accept-Encoding}. For a handler whose answers carry no such Content-Type
+     * but stand for a representation that has one (a 304, a {@code multipart/byteranges} 206), so it can send the
+     * {@code Vary} the filter gives the 200 (RFC 9110 §15.4.5), as {@link dev.wisp.server.files.FileHandler} does.
+     */
+    public static boolean isCompressibleByDefault(String contentType) {
+        return matches(DEFAULT_TYPES, contentType);
+    }
+
+    private static boolean matches(List<String> types, String contentType) {
         if (contentType == null) {
             return false;
         }

@@ -8,11 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.server.files.FileServerFixture.Response;
+import dev.wisp.testing.PeerTools;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,6 +98,9 @@ class FileHandlerRangeIT {
     @Test
     void ifRangeWithCurrentValidatorsKeepsRange() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
+            // A date is a strong validator once its second is over (RFC 9110 §8.8.2.2).
+            Files.setLastModifiedTime(server.root.resolve("data.bin"),
+                    FileTime.from(Instant.now().minus(Duration.ofHours(1))));
             Response full = server.get("/data.bin");
             Response byTag = server.get("/data.bin", "Range: bytes=0-4", "If-Range: " + full.header("ETag"));
             assertEquals(206, byTag.status());
@@ -107,6 +117,33 @@ class FileHandlerRangeIT {
             Response response = server.get("/data.bin", "Range: bytes=0-4", "If-Range: " + ifRange);
             assertEquals(200, response.status());
             assertEquals("100", response.header("Content-Length"));
+        });
+    }
+
+    @Test
+    void ifRangeWithADateOfTheSecondTheFileChangedInSendsWholeFile() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            // RFC 9110 §13.1.5: a date that is not a strong validator makes If-Range false. Within the second it
+            // names, the file may change again and keep the date, so the date is weak until the second is over.
+            // curl asks as a client resuming a download by date would; a try counts when the server's Date names
+            // the same second as Last-Modified, which a slow machine may miss.
+            Path file = server.root.resolve("data.bin");
+            String curl = PeerTools.require("curl").toString();
+            int counted = 0;
+            for (int attempt = 0; attempt < 20 && counted < 3; attempt++) {
+                Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+                String lastModified = server.get("/data.bin").header("Last-Modified");
+                PeerTools.Result result = PeerTools.run(Duration.ofSeconds(10), List.of(curl, "-sS", "-D", "-",
+                        "-o", "/dev/null", "-r", "0-4", "-H", "If-Range: " + lastModified, server.url("/data.bin")));
+                String head = result.stdout();
+                if (!head.contains("\r\nDate: " + lastModified + "\r\n")) {
+                    continue;
+                }
+                counted++;
+                assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+                assertTrue(head.contains("\r\nContent-Length: 100\r\n"), head);
+            }
+            assertTrue(counted > 0, "no try was answered within the second the file changed in");
         });
     }
 

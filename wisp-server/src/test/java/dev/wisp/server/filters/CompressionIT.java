@@ -152,6 +152,45 @@ class CompressionIT {
     }
 
     @Test
+    void aNotModifiedForTheIdentityCopyCarriesTheVaryOfThe200() throws Exception {
+        // RFC 9110 §15.4.5: curl revalidating the plain copy it holds gets the Vary that copy's 200 had, which a
+        // cache needs to keep the 304 from updating the gzip-coded copy too.
+        String curl = PeerTools.require("curl").toString();
+        String url = "http://127.0.0.1:" + server.port() + "/files/page.html";
+        PeerTools.Result plain = PeerTools.run(Duration.ofSeconds(30), List.of(curl, "-sS", "-D", "-", "-o",
+                "/dev/null", url));
+        assertTrue(plain.stdout().contains("\r\nVary: Accept-Encoding\r\n"), plain.stdout());
+        String strong = headerValue(plain.stdout(), "ETag");
+        PeerTools.Result notModified = PeerTools.run(Duration.ofSeconds(30), List.of(curl, "-sS", "-D", "-",
+                "-H", "If-None-Match: " + strong, url));
+        assertTrue(notModified.stdout().startsWith("HTTP/1.1 304 "), notModified.stdout());
+        assertEquals(strong, headerValue(notModified.stdout(), "ETag"));
+        assertEquals("Accept-Encoding", headerValue(notModified.stdout(), "Vary"));
+        PeerTools.Result image = PeerTools.run(Duration.ofSeconds(30), List.of(curl, "-sS", "-D", "-", "-o",
+                "/dev/null", "-H", "If-None-Match: " + headerValue(PeerTools.run(Duration.ofSeconds(30),
+                        List.of(curl, "-sS", "-D", "-", "-o", "/dev/null", base() + "/files/image.png")).stdout(),
+                        "ETag"), base() + "/files/image.png"));
+        assertTrue(image.stdout().startsWith("HTTP/1.1 304 "), image.stdout());
+        assertFalse(image.stdout().contains("Vary"), "an image's 200 has no Vary, nor has its 304");
+    }
+
+    @Test
+    void aMultipartRangeCarriesTheVaryOfThe200() throws Exception {
+        // RFC 9110 §15.3.7: a 206 has the Vary the 200 would have had; several ranges come as multipart/byteranges.
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> parts = client.send(HttpRequest.newBuilder(URI.create(base() + "/files/page.html"))
+                    .header("Range", "bytes=0-1,5-9").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(206, parts.statusCode());
+            assertTrue(parts.headers().firstValue("Content-Type").orElseThrow().startsWith("multipart/byteranges"));
+            assertEquals(List.of("Accept-Encoding"), parts.headers().allValues("Vary"));
+            HttpResponse<String> image = client.send(HttpRequest.newBuilder(URI.create(base() + "/files/image.png"))
+                    .header("Range", "bytes=0-1,5-9").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(206, image.statusCode());
+            assertEquals(List.of(), image.headers().allValues("Vary"));
+        }
+    }
+
+    @Test
     void anSvgzFileIsSentAsTheGzipCodedSvgItIsAndNotCompressedAgain() throws Exception {
         // A .svgz file is an SVG image already gzip-coded: browsers show it when told so by Content-Encoding.
         byte[] file = Files.readAllBytes(root.resolve("drawing.svgz"));
@@ -202,6 +241,18 @@ class CompressionIT {
             response[0] = requestLine.startsWith("HEAD") ? peer.readResponseHead() : peer.readResponse();
         });
         return response[0];
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** The value of a header in curl's {@code -D -} output, which must hold it once. */
+    private static String headerValue(String curlHead, String name) {
+        List<String> values = curlHead.lines().filter(line -> line.regionMatches(true, 0, name + ":", 0,
+                name.length() + 1)).map(line -> line.substring(name.length() + 1).strip()).toList();
+        assertEquals(1, values.size(), curlHead);
+        return values.get(0);
     }
 
     private static byte[] gzip(String text) throws IOException {

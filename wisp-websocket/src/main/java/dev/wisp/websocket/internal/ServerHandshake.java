@@ -1,5 +1,6 @@
 package dev.wisp.websocket.internal;
 
+import dev.wisp.core.Ascii;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Method;
@@ -9,8 +10,10 @@ import dev.wisp.core.Version;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketHandshakeException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A server's check of an opening handshake request (RFC 6455 §4.2.1) and its answer (§4.2.2). The checks run in
@@ -24,7 +27,8 @@ import java.util.Optional;
  *       missing);
  *   <li>one {@code Sec-WebSocket-Key}, the base64 of 16 bytes, else 400;
  *   <li>{@code Origin}, when present, in the allow-list if there is one, and given once, else 403;
- *   <li>well-formed {@code Sec-WebSocket-Protocol} and {@code Sec-WebSocket-Extensions}, else 400.
+ *   <li>well-formed {@code Sec-WebSocket-Protocol}, naming each subprotocol once, and
+ *       {@code Sec-WebSocket-Extensions}, else 400.
  * </ol>
  * A subprotocol is chosen in the server's order of preference among those the client offered; none in common
  * means none chosen (the client then decides whether to go on). permessage-deflate is accepted if enabled and an
@@ -83,7 +87,7 @@ public final class ServerHandshake {
 
     private static UpgradeDecision accept(Headers request, String key, WebSocketConfig config)
             throws WebSocketHandshakeException {
-        Optional<String> subprotocol = chooseSubprotocol(subprotocols(request), config.subprotocols());
+        Optional<String> subprotocol = chooseSubprotocol(distinct(subprotocols(request)), config.subprotocols());
         Optional<PerMessageDeflate> deflate = Optional.empty();
         List<WebSocketExtension> offers = ExtensionHeaderParser.parse(request.all("Sec-WebSocket-Extensions"));
         if (config.permessageDeflate()) {
@@ -115,6 +119,23 @@ public final class ServerHandshake {
                     throw new WebSocketHandshakeException("Sec-WebSocket-Protocol element is not a token");
                 }
                 offered.add(trimmed);
+            }
+        }
+        return offered;
+    }
+
+    /**
+     * The offered subprotocols, each named once: RFC 6455 §4.1 says the elements of Sec-WebSocket-Protocol "MUST
+     * all be unique strings", so an offer that names one twice is malformed and refused with 400, as node's ws does.
+     *
+     * @throws WebSocketHandshakeException if a subprotocol is offered more than once
+     */
+    private static List<String> distinct(List<String> offered) throws WebSocketHandshakeException {
+        Set<String> seen = new HashSet<>();
+        for (String subprotocol : offered) {
+            if (!seen.add(subprotocol)) {
+                throw new WebSocketHandshakeException("Sec-WebSocket-Protocol offers the subprotocol '"
+                        + Ascii.escape(subprotocol) + "' more than once");
             }
         }
         return offered;

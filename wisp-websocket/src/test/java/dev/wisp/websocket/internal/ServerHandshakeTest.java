@@ -2,6 +2,7 @@ package dev.wisp.websocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.Headers;
 import dev.wisp.core.Method;
@@ -134,6 +135,22 @@ class ServerHandshakeTest {
         assertEquals(Optional.empty(), none.agreement().subprotocol());
         assertEquals(null, none.headers().firstOrNull("Sec-WebSocket-Protocol"));
         assertEquals(400, rejected(request("Sec-WebSocket-Protocol", "a b"), config).status().code());
+    }
+
+    @Test
+    void refusesAnOfferThatNamesASubprotocolTwice() {
+        // RFC 6455 §4.1: the offered subprotocols "MUST all be unique strings"; node's ws answers 400 too.
+        WebSocketConfig config = CONFIG.toBuilder().subprotocols(List.of("chat")).build();
+        for (RequestHead twice : List.of(request("Sec-WebSocket-Protocol", "chat, superchat, chat"),
+                request("Sec-WebSocket-Protocol", "mqtt", "Sec-WebSocket-Protocol", "mqtt"))) {
+            UpgradeDecision.Reject reject = rejected(twice, config);
+            assertEquals(400, reject.status().code());
+            assertTrue(reject.message().startsWith("Sec-WebSocket-Protocol offers the subprotocol '"),
+                    reject.message());
+        }
+        // Names are compared exactly, so two spellings are two subprotocols.
+        assertEquals(Optional.of("chat"), accepted(request("Sec-WebSocket-Protocol", "Chat, chat"), config)
+                .agreement().subprotocol());
     }
 
     @Test
