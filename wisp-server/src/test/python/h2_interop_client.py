@@ -7,6 +7,9 @@ upload:   POST /echo with a body larger than the server's windows, sent only as 
           a time, each a few milliseconds after the previous one was used up. h2 itself raises FlowControlError if
           the server sends more than the window allows.
 trailers: GET /streamed, whose response ends with trailers, then POST /digest with trailers of our own.
+refill:   GET /hello 3,000 times, keeping as many streams open as the server's SETTINGS_MAX_CONCURRENT_STREAMS allows
+          and opening the next one as soon as one has ended both ways (END_STREAM received): a client within the limit
+          by RFC 9113 §5.1.2, whose streams the server should never refuse.
 
 Prints one "name value" line per fact; the Java test asserts on them. Every socket wait is bounded (20 s).
 """
@@ -175,11 +178,47 @@ def trailers(client):
     print('expected', '%d %s' % (len(body), hashlib.sha256(body).hexdigest()))
 
 
+def refill(client):
+    conn = client.conn
+    conn.initiate_connection()
+    client.flush()
+    while conn.remote_settings.max_concurrent_streams > 1000:  # h2's "unlimited" until the server's SETTINGS come
+        client.events()
+    limit = conn.remote_settings.max_concurrent_streams
+    total, opened, completed, refused = 3000, 0, 0, 0
+    active = set()
+    while completed + refused < total:
+        while len(active) < limit and opened < total:
+            stream = conn.get_next_available_stream_id()
+            conn.send_headers(stream, client.request_headers('GET', '/hello'), end_stream=True)
+            active.add(stream)
+            opened += 1
+        client.flush()
+        for event in client.events():
+            if isinstance(event, h2.events.DataReceived):
+                conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+            elif isinstance(event, h2.events.StreamEnded):
+                active.discard(event.stream_id)
+                completed += 1
+            elif isinstance(event, h2.events.StreamReset):
+                active.discard(event.stream_id)
+                refused += 1
+                if refused == 1:
+                    print('first-reset', 'stream %d %s after %d completed' % (event.stream_id, event.error_code,
+                                                                             completed))
+            elif isinstance(event, h2.events.ConnectionTerminated):
+                raise RuntimeError('the server ended the connection: %r' % event)
+        client.flush()
+    print('limit', limit)
+    print('completed', completed)
+    print('refused', refused)
+
+
 def main():
     port, case = int(sys.argv[1]), sys.argv[2]
     client = Client(port, sys.argv[3] if len(sys.argv) > 3 else None)
     try:
-        {'upload': upload, 'trailers': trailers}[case](client)
+        {'upload': upload, 'trailers': trailers, 'refill': refill}[case](client)
         client.conn.close_connection()
         client.flush()
     finally:

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -61,7 +62,7 @@ final class InteropServer implements AutoCloseable {
     private final AtomicInteger opened = new AtomicInteger();
     private final Server server;
 
-    private InteropServer(boolean tls, Router.Builder routes) {
+    private InteropServer(boolean tls, Router.Builder routes, Consumer<ServerConfig.Builder> adjust) {
         this.tls = tls;
         ServerConfig.Builder config = TestServers.config().http2(true).connectionListener(new ConnectionListener() {
             @Override
@@ -69,6 +70,7 @@ final class InteropServer implements AutoCloseable {
                 InteropServer.this.opened.incrementAndGet();
             }
         });
+        adjust.accept(config);
         if (tls) {
             config.tls(TestTls.server().build());
         }
@@ -83,12 +85,17 @@ final class InteropServer implements AutoCloseable {
 
     /** Starts a server with HTTP/2 on: over TLS with the test certificate (h2 by ALPN), or plaintext (h2c). */
     static InteropServer start(boolean tls) {
-        return new InteropServer(tls, Router.builder());
+        return new InteropServer(tls, Router.builder(), config -> { });
     }
 
     /** Starts a server with these routes beside the shared ones. */
     static InteropServer start(boolean tls, Router.Builder routes) {
-        return new InteropServer(tls, routes);
+        return new InteropServer(tls, routes, config -> { });
+    }
+
+    /** Starts a server with its configuration adjusted (HTTP/2 on, the port and TLS as above). */
+    static InteropServer start(boolean tls, Consumer<ServerConfig.Builder> adjust) {
+        return new InteropServer(tls, Router.builder(), adjust);
     }
 
     int port() {
