@@ -124,4 +124,19 @@ class Http2NghttpIT {
             assertEquals(1, server.connectionIds().size());
         }
     }
+
+    @Test
+    void answersAnH2cUpgradeRequestInHttp11() throws Exception {
+        try (InteropServer server = InteropServer.start(false)) {
+            // nghttp -u asks for the deprecated Upgrade: h2c; the server does not take it up and answers in HTTP/1.1,
+            // which nghttp prints before it says that the upgrade failed.
+            String log = nghttp("-u", server.url("/hello"));
+            assertTrue(log.contains("upgrade: h2c"), log);
+            assertTrue(log.contains("HTTP Upgrade response\nHTTP/1.1 200 OK\r\n"), log);
+            assertTrue(log.contains("\r\n\r\nhello over HTTP/1.1 on HTTP/1.1\n"), log);
+            List<InteropServer.Seen> seen = server.seen();
+            assertEquals(1, seen.size());
+            assertEquals(ConnectionProtocol.HTTP_1_1, seen.get(0).connectionProtocol());
+        }
+    }
 }

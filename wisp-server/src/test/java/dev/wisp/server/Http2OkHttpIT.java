@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wisp.testing.TestTransport;
@@ -113,6 +114,7 @@ class Http2OkHttpIT {
                 }
                 IOException failed = server.failedWrites().poll(20, TimeUnit.SECONDS);
                 assertNotNull(failed, "the handler of the cancelled stream saw its write fail");
+                assertTrue(failed.getMessage().endsWith("was reset by the client: CANCEL"), failed::toString);
 
                 // The stream opened before the cancel, and one opened after it, are served on the same connection.
                 slowMayFinish.countDown();
