@@ -7,6 +7,8 @@ upload:   POST /echo with a body larger than the server's windows, sent only as 
           a time, each a few milliseconds after the previous one was used up. h2 itself raises FlowControlError if
           the server sends more than the window allows.
 trailers: GET /streamed, whose response ends with trailers, then POST /digest with trailers of our own.
+shrink:   GET /large, and once its first DATA came, SETTINGS_INITIAL_WINDOW_SIZE 0: the stream's window goes to zero
+          or below (RFC 9113 §6.9.2), and the server may send nothing more until SETTINGS raise it again to 1 MiB.
 refill:   GET /hello 3,000 times, keeping as many streams open as the server's SETTINGS_MAX_CONCURRENT_STREAMS allows
           and opening the next one as soon as one has ended both ways (END_STREAM received): a client within the limit
           by RFC 9113 §5.1.2, whose streams the server should never refuse.
@@ -178,6 +180,55 @@ def trailers(client):
     print('expected', '%d %s' % (len(body), hashlib.sha256(body).hexdigest()))
 
 
+def shrink(client):
+    conn = client.conn
+    conn.initiate_connection()
+    conn.increment_flow_control_window(16 * 1024 * 1024)  # only the stream's window limits the server
+    stream = conn.get_next_available_stream_id()
+    conn.send_headers(stream, client.request_headers('GET', '/large'), end_stream=True)
+    client.flush()
+    body = bytearray()
+    phase = 'open'  # then 'shrinking' (SETTINGS sent), 'closed' (acknowledged), 'reopened'
+    after_ack = 0
+    ended = False
+    deadline = None
+    while not ended:
+        try:
+            events = client.events()
+        except socket.timeout:
+            if phase != 'closed':
+                raise
+            events = []
+        for event in events:
+            if isinstance(event, h2.events.DataReceived):
+                body += event.data
+                if phase == 'closed':
+                    after_ack += len(event.data)
+                if phase in ('open', 'reopened'):
+                    conn.acknowledge_received_data(event.flow_controlled_length, stream)
+                if phase == 'open':
+                    conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 0})
+                    phase = 'shrinking'
+            elif isinstance(event, h2.events.SettingsAcknowledged) and phase == 'shrinking':
+                phase = 'closed'
+                print('received-before-ack', len(body))
+                deadline = time.monotonic() + 0.3
+                client.sock.settimeout(0.05)
+            elif isinstance(event, h2.events.StreamEnded):
+                ended = True
+            elif isinstance(event, (h2.events.StreamReset, h2.events.ConnectionTerminated)):
+                raise RuntimeError('the server ended the exchange: %r' % event)
+        if phase == 'closed' and time.monotonic() >= deadline:
+            print('received-while-closed', after_ack)
+            client.sock.settimeout(20)
+            conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 1024 * 1024})
+            phase = 'reopened'
+        client.flush()
+    print('phase', phase)
+    print('length', len(body))
+    print('sha256', hashlib.sha256(body).hexdigest())
+
+
 def refill(client):
     conn = client.conn
     conn.initiate_connection()
@@ -218,7 +269,7 @@ def main():
     port, case = int(sys.argv[1]), sys.argv[2]
     client = Client(port, sys.argv[3] if len(sys.argv) > 3 else None)
     try:
-        {'upload': upload, 'trailers': trailers, 'refill': refill}[case](client)
+        {'upload': upload, 'trailers': trailers, 'refill': refill, 'shrink': shrink}[case](client)
         client.conn.close_connection()
         client.flush()
     finally:

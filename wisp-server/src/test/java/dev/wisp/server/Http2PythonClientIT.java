@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * HTTP/2 with Python's h2 (python3-h2, which {@code bin/test} installs) driving a client by hand,
  * {@code src/test/python/h2_interop_client.py}: an upload sent only as the server's windows allow, whose echo comes
- * back through a window the client opens slowly from zero, and trailers both ways. h2 checks the frames it receives
+ * back through a window the client opens slowly from zero; a download held while SETTINGS shrink the stream's window
+ * below zero and resumed when they raise it; trailers both ways; streams opened as others end, up to the limit. h2 checks the frames it receives
  * against RFC 9113 itself (a DATA frame past the window is a FlowControlError that fails the script).
  */
 class Http2PythonClientIT {
@@ -99,6 +100,20 @@ class Http2PythonClientIT {
             assertEquals("200", fact(facts, "digest-status"));
             assertEquals(fact(facts, "expected") + "|x-python: yes|x-count: 2|", fact(facts, "digest"));
             server.assertAllHttp2(2);
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void holdsAResponseWhileSettingsShrinkTheWindowAndGoesOnWhenTheyRaiseIt(boolean tls) throws Exception {
+        try (InteropServer server = InteropServer.start(tls)) {
+            Map<String, List<String>> facts = run(server, "shrink");
+            assertTrue(Integer.parseInt(fact(facts, "received-before-ack")) <= 65_535, facts::toString);
+            assertEquals("0", fact(facts, "received-while-closed"), "nothing sent through a window at or below zero");
+            assertEquals("reopened", fact(facts, "phase"));
+            assertEquals(Integer.toString(InteropServer.LARGE.length), fact(facts, "length"));
+            assertEquals(InteropServer.sha256Hex(InteropServer.LARGE), fact(facts, "sha256"));
+            server.assertAllHttp2(1);
         }
     }
 
