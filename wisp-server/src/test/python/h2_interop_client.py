@@ -9,6 +9,8 @@ upload:   POST /echo with a body larger than the server's windows, sent only as 
 trailers: GET /streamed, whose response ends with trailers, then POST /digest with trailers of our own.
 shrink:   GET /large, and once its first DATA came, SETTINGS_INITIAL_WINDOW_SIZE 0: the stream's window goes to zero
           or below (RFC 9113 §6.9.2), and the server may send nothing more until SETTINGS raise it again to 1 MiB.
+oversize: GET /endless, held by flow control, then on a second stream a request whose one field is larger than the
+          server's SETTINGS_MAX_HEADER_LIST_SIZE: what answers the second stream, and whether the first goes on.
 refill:   GET /hello 3,000 times, keeping as many streams open as the server's SETTINGS_MAX_CONCURRENT_STREAMS allows
           and opening the next one as soon as one has ended both ways (END_STREAM received): a client within the limit
           by RFC 9113 §5.1.2, whose streams the server should never refuse.
@@ -229,6 +231,48 @@ def shrink(client):
     print('sha256', hashlib.sha256(body).hexdigest())
 
 
+def oversize(client):
+    conn = client.conn
+    conn.initiate_connection()
+    client.flush()
+    first = conn.get_next_available_stream_id()
+    conn.send_headers(first, client.request_headers('GET', '/endless'), end_stream=True)
+    client.flush()
+    first_data = 0
+    while first_data == 0:
+        for event in client.events():
+            if isinstance(event, h2.events.DataReceived):
+                first_data += len(event.data)
+    limit = conn.remote_settings.max_header_list_size or 16384
+    second = conn.get_next_available_stream_id()
+    conn.send_headers(second, client.request_headers('GET', '/hello') + [('x-large', 'r' * (limit + 1000))],
+                      end_stream=True)
+    client.flush()
+    second_answer = None
+    more_first_data = 0
+    while second_answer is None or more_first_data == 0:
+        try:
+            events = client.events()
+        except EOFError:
+            print('closed', 'True')
+            break
+        for event in events:
+            if isinstance(event, h2.events.ResponseReceived) and event.stream_id == second:
+                second_answer = 'status ' + dict(event.headers)[':status']
+            elif isinstance(event, h2.events.StreamReset) and event.stream_id == second:
+                second_answer = 'reset %s' % event.error_code
+            elif isinstance(event, h2.events.DataReceived) and event.stream_id == first:
+                if second_answer is not None:
+                    more_first_data += len(event.data)
+                conn.acknowledge_received_data(event.flow_controlled_length, first)
+            elif isinstance(event, h2.events.ConnectionTerminated):
+                print('goaway', '%s last_stream_id=%d %s' % (event.error_code, event.last_stream_id,
+                                                             (event.additional_data or b'').decode('utf-8', 'replace')))
+        client.flush()
+    print('second', second_answer)
+    print('first-went-on', more_first_data > 0)
+
+
 def refill(client):
     conn = client.conn
     conn.initiate_connection()
@@ -269,7 +313,7 @@ def main():
     port, case = int(sys.argv[1]), sys.argv[2]
     client = Client(port, sys.argv[3] if len(sys.argv) > 3 else None)
     try:
-        {'upload': upload, 'trailers': trailers, 'refill': refill, 'shrink': shrink}[case](client)
+        {'upload': upload, 'trailers': trailers, 'refill': refill, 'shrink': shrink, 'oversize': oversize}[case](client)
         client.conn.close_connection()
         client.flush()
     finally:

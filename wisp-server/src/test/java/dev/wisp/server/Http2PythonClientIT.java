@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * HTTP/2 with Python's h2 (python3-h2, which {@code bin/test} installs) driving a client by hand,
  * {@code src/test/python/h2_interop_client.py}: an upload sent only as the server's windows allow, whose echo comes
  * back through a window the client opens slowly from zero; a download held while SETTINGS shrink the stream's window
- * below zero and resumed when they raise it; trailers both ways; streams opened as others end, up to the limit. h2 checks the frames it receives
+ * below zero and resumed when they raise it; trailers both ways; streams opened as others end, up to the limit; a field section over the limit. h2 checks the frames it receives
  * against RFC 9113 itself (a DATA frame past the window is a FlowControlError that fails the script).
  */
 class Http2PythonClientIT {
@@ -114,6 +114,17 @@ class Http2PythonClientIT {
             assertEquals(Integer.toString(InteropServer.LARGE.length), fact(facts, "length"));
             assertEquals(InteropServer.sha256Hex(InteropServer.LARGE), fact(facts, "sha256"));
             server.assertAllHttp2(1);
+        }
+    }
+
+    @Test
+    void answersAnOversizedFieldSectionOnItsStreamAlone() throws Exception {
+        try (InteropServer server = InteropServer.start(false)) {
+            Map<String, List<String>> facts = run(server, "oversize");
+            // RFC 9113 §10.5.1: 431 on that stream; the HPACK state stays whole, so the connection goes on.
+            assertEquals("status 431", fact(facts, "second"), facts::toString);
+            assertEquals("True", fact(facts, "first-went-on"), facts::toString);
+            assertEquals(null, facts.get("goaway"), facts::toString);
         }
     }
 
