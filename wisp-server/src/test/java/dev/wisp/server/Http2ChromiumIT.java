@@ -1,0 +1,125 @@
+package dev.wisp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.TestTransport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Headless Chromium loads a page over HTTPS from a server with HTTP/2 on: the page, its stylesheet, script and image,
+ * and five requests its script makes at once all come over h2, as the server records and as the page's own Resource
+ * Timing entries ({@code nextHopProtocol}) report back. The test CA is not in Chromium's store, so Chromium runs with
+ * {@code --ignore-certificate-errors}: what is tested is the protocol, not the certificate.
+ */
+class Http2ChromiumIT {
+    private static final Duration LIMIT = Duration.ofSeconds(90);
+    private static final String PAGE = """
+            <!doctype html>
+            <meta charset="utf-8">
+            <link rel="icon" href="data:,">
+            <link rel="stylesheet" href="/style.css">
+            <script src="/app.js"></script>
+            <img src="/dot.svg" alt="dot">
+            """;
+    private static final String SCRIPT = """
+            window.addEventListener('load', async () => {
+              const texts = await Promise.all([1, 2, 3, 4, 5].map(i => fetch('/hello?i=' + i).then(r => r.text())));
+              const lines = ['navigation ' + performance.getEntriesByType('navigation')[0].nextHopProtocol];
+              for (const entry of performance.getEntriesByType('resource')) {
+                lines.push(new URL(entry.name).pathname + ' ' + entry.nextHopProtocol);
+              }
+              lines.push('texts ' + new Set(texts).size + ' ' + texts[0].trim());
+              await fetch('/report', {method: 'POST', body: lines.join('\\n')});
+            });
+            """;
+
+    @TempDir
+    Path directory;
+
+    @BeforeAll
+    static void chooseTheirOwnTransports() {
+        assumeFalse(TestTransport.isTls(), "these tests choose TLS or plaintext per server themselves");
+    }
+
+    @Test
+    void loadsAPageAndItsResourcesOverH2() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path chromium = PeerTools.require("chromium");
+            BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
+            Router.Builder routes = Router.builder()
+                    .get("/page.html", (request, response) -> response
+                            .header("Content-Type", "text/html; charset=utf-8").send(PAGE))
+                    .get("/style.css", (request, response) -> response
+                            .header("Content-Type", "text/css").send("img { width: 8px; }\n"))
+                    .get("/app.js", (request, response) -> response
+                            .header("Content-Type", "text/javascript").send(SCRIPT))
+                    .get("/dot.svg", (request, response) -> response.header("Content-Type", "image/svg+xml")
+                            .send("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\">"
+                                    + "<circle cx=\"4\" cy=\"4\" r=\"4\"/></svg>"))
+                    .post("/report", (request, response) -> {
+                        reports.add(request.bodyText());
+                        response.send("thanks\n");
+                    });
+            try (InteropServer server = InteropServer.start(true, routes)) {
+                Process browser = startChromium(chromium, "https://127.0.0.1:" + server.port() + "/page.html");
+                try {
+                    String report = reports.poll(60, TimeUnit.SECONDS);
+                    assertNotNull(report, () -> "no report; chromium said: " + read(directory.resolve("chromium.log")));
+                    List<String> lines = report.lines().sorted().toList();
+                    assertEquals(List.of("/app.js h2", "/dot.svg h2", "/hello h2", "/hello h2", "/hello h2",
+                            "/hello h2", "/hello h2", "/style.css h2", "navigation h2",
+                            "texts 1 hello over HTTP/2 on HTTP/2"), lines, report);
+                } finally {
+                    stop(browser);
+                }
+                Set<String> paths = server.seen().stream().map(InteropServer.Seen::path)
+                        .collect(Collectors.toCollection(TreeSet::new));
+                assertEquals(Set.of("/page.html", "/style.css", "/app.js", "/dot.svg", "/hello", "/report"), paths);
+                assertTrue(server.seen().stream().allMatch(InteropServer.Seen::isHttp2), () -> "seen: "
+                        + server.seen());
+                assertEquals(1, server.connectionIds().size(), () -> "one connection: " + server.seen());
+            }
+        });
+    }
+
+    private Process startChromium(Path chromium, String page) throws IOException {
+        Path profile = Files.createTempDirectory(directory, "chromium-");
+        return new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-dev-shm-usage", "--no-first-run",
+                "--ignore-certificate-errors", "--user-data-dir=" + profile, page)
+                .redirectErrorStream(true).redirectOutput(directory.resolve("chromium.log").toFile())
+                .start();
+    }
+
+    private static void stop(Process browser) throws InterruptedException {
+        browser.descendants().forEach(ProcessHandle::destroy);
+        browser.destroy();
+        assertTrue(browser.waitFor(10, TimeUnit.SECONDS) || browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}
