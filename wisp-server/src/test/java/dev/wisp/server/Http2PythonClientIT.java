@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -129,9 +128,6 @@ class Http2PythonClientIT {
     }
 
     @Test
-    @Disabled("defect: a stream's place among SETTINGS_MAX_CONCURRENT_STREAMS frees only when its handler has returned,"
-            + " after END_STREAM went out, so a client that opens a new stream as soon as one ended both ways (RFC 9113"
-            + " §5.1.2: closed streams do not count) is sometimes refused with REFUSED_STREAM; nghttpd refuses none")
     void neverRefusesAStreamWithinTheConcurrencyLimit() throws Exception {
         try (InteropServer server = InteropServer.start(false, config -> config.maxConcurrentStreams(1))) {
             Map<String, List<String>> facts = run(server, "refill");
