@@ -16,6 +16,7 @@ module dev.wisp.bench {
     requires jdk.httpserver;
     requires io.netty.buffer;
     requires io.netty.codec.http;
+    requires io.netty.codec.http2;
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.transport;
