@@ -194,9 +194,10 @@ wait_for_quiet() {  # label: wait up to QUIET_WAIT seconds for other processes t
 }
 
 # write_nginx_config: dir port [chain key]: one worker serving the same 13-byte body; HTTPS with a chain and key.
-# NGINX_LOCATIONS, if set, is more configuration for the server block (client.sh serves a file with it).
+# NGINX_LOCATIONS, if set, is more configuration for the server block (client.sh serves a file with it);
+# NGINX_LISTEN_FLAGS, if set, more parameters for the plaintext listen directive (http2.sh: "http2 ", for h2c).
 write_nginx_config() {
-    local dir=$1 port=$2 listen="listen 127.0.0.1:$2 backlog=1024;"
+    local dir=$1 port=$2 listen="listen 127.0.0.1:$2 ${NGINX_LISTEN_FLAGS:-}backlog=1024;"
     [[ $# -eq 4 ]] && listen="listen 127.0.0.1:$port ssl backlog=1024;
         ssl_certificate $3;
         ssl_certificate_key $4;
