@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# HTTP/2 throughput, latency and server CPU per request: Wisp against peer servers, h2c with prior knowledge.
+# HTTP/2 throughput, latency and server CPU per request: Wisp against peer servers, h2c with prior knowledge, or
+# with TLS=1 h2 over TLS (chosen by ALPN).
 #
 # Each round measures every server in turn (rounds interleaved), each pinned to one core with h2load on the other,
 # under each of LOADS: `CONNECTIONSxSTREAMS` is h2load -c CONNECTIONS -m STREAMS, a closed loop in which each
@@ -13,7 +14,8 @@
 #
 # Servers: wisp (WispPlaintext with -Dwisp.bench.http2=true), netty (NettyHttp2Plaintext, Http2FrameCodec),
 # nghttpd (--no-tls, one worker, the body from a file), h2o (one thread, h2c, the body from a file), nginx (one
-# worker, `listen ... http2`, `return 200`). All answer GET /plaintext with the 13 bytes "Hello, World!".
+# worker, `listen ... http2`, `return 200`). All answer GET /plaintext with the 13 bytes "Hello, World!". With
+# TLS=1 every server gets the same self-signed ECDSA P-256 certificate, made for the run (as tls.sh does).
 #
 # Settings (environment):
 #   SERVERS            servers in order (default: wisp netty nghttpd h2o nginx); REFERENCE the server the
@@ -21,9 +23,10 @@
 #   LOADS              h2load loads, CONNECTIONSxSTREAMS (default: 16x32 64x1)
 #   ROUNDS             rounds (default 3); WARMUP (default 4), LOAD_WARMUP (default 2) and DURATION (default 6)
 #                      seconds
+#   TLS=1              h2 over TLS 1.3 (h2load's default) instead of h2c
 #   BOOST=1            run in an own scheduling group at nice -20 (needs root), as latency.sh
 #   JVM_FLAGS, JAVA_HOME, SERVER_CPU, LOAD_CPU, PORT_BASE (default 19800), START_TIMEOUT, SKIP_BUILD=1, RESULTS
-#                      (default results/http2.md)
+#                      (default results/http2.md, with TLS=1 results/http2-tls.md)
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,7 +47,9 @@ PORT_BASE=${PORT_BASE:-19800}
 START_TIMEOUT=${START_TIMEOUT:-30}
 QUIET_WAIT=0
 SKIP_BUILD=${SKIP_BUILD:-0}
-RESULTS=${RESULTS:-$BENCH_DIR/results/http2.md}
+TLS=${TLS:-0}
+SCHEME=$([[ $TLS == 1 ]] && echo https || echo http)
+RESULTS=${RESULTS:-$BENCH_DIR/results/http2$([[ $TLS == 1 ]] && echo -tls).md}
 
 declare -A H2_MAIN_CLASS=([wisp]=WispPlaintext [netty]=NettyHttp2Plaintext)
 declare -A H2_PORT_OFFSET=([wisp]=1 [netty]=2 [nghttpd]=3 [h2o]=4 [nginx]=5)
@@ -54,18 +59,24 @@ STARTED_PIDS=()
 NOTES=()
 WORK_DIR=$(mktemp -d -t wisp-bench-http2.XXXXXX)
 SAMPLES=$WORK_DIR/samples  # round server load rate p50 p99 p999 max cpu-us-per-request load-busy-percent
+CERT_DIR=$WORK_DIR/cert
 HZ=$(getconf CLK_TCK)
 
 # shellcheck source=lib.sh
 source "$BENCH_DIR/lib.sh"
 
-write_h2o_config() {  # dir port: one thread, h2c on the port, the body from a file; h2o drops to nobody
+write_h2o_config() {  # dir port: one thread, h2c (or TLS) on the port, the body from a file; h2o drops to nobody
+    local ssl=""
+    [[ $TLS == 1 ]] && ssl="  ssl:
+    certificate-file: $CERT_DIR/chain.pem
+    key-file: $CERT_DIR/key.pem"
     cat >"$1/h2o.conf" <<EOF
 num-threads: 1
 user: nobody
 listen:
   host: 127.0.0.1
   port: $2
+$ssl
 hosts:
   default:
     paths:
@@ -76,23 +87,29 @@ EOF
 }
 
 start_server() {  # name port -> SERVER_PID
-    local name=$1 port=$2
+    local name=$1 port=$2 tls_args=() nghttpd_args=(--no-tls)
+    if [[ $TLS == 1 ]]; then
+        tls_args=("$CERT_DIR/chain.pem" "$CERT_DIR/key.pem")
+        nghttpd_args=("$port" "$CERT_DIR/key.pem" "$CERT_DIR/chain.pem")
+    else
+        nghttpd_args+=("$port")
+    fi
     case $name in
         wisp | netty)
             # shellcheck disable=SC2086  # JVM_FLAGS is a list of flags
             taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" $JVM_FLAGS -Dwisp.bench.http2=true -cp "$CLASS_PATH" \
-                "dev.wisp.bench.peers.${H2_MAIN_CLASS[$name]}" "$port" >"$WORK_DIR/$name.log" 2>&1 &
+                "dev.wisp.bench.peers.${H2_MAIN_CLASS[$name]}" "$port" "${tls_args[@]}" >"$WORK_DIR/$name.log" 2>&1 &
             ;;
         nghttpd)
-            taskset -c "$SERVER_CPU" nghttpd --address=127.0.0.1 --no-tls --workers=1 -d "$WORK_DIR/www" "$port" \
-                >"$WORK_DIR/$name.log" 2>&1 &
+            taskset -c "$SERVER_CPU" nghttpd --address=127.0.0.1 --workers=1 -d "$WORK_DIR/www" \
+                "${nghttpd_args[@]}" >"$WORK_DIR/$name.log" 2>&1 &
             ;;
         h2o)
             write_h2o_config "$WORK_DIR" "$port"
             taskset -c "$SERVER_CPU" h2o -c "$WORK_DIR/h2o.conf" >"$WORK_DIR/$name.log" 2>&1 &
             ;;
         nginx)
-            NGINX_LISTEN_FLAGS="http2 " write_nginx_config "$WORK_DIR/nginx" "$port"
+            NGINX_LISTEN_FLAGS="http2 " write_nginx_config "$WORK_DIR/nginx" "$port" "${tls_args[@]}"
             taskset -c "$SERVER_CPU" nginx -p "$WORK_DIR/nginx" -c "$WORK_DIR/nginx/nginx.conf" \
                 -e "$WORK_DIR/nginx/error.log" >"$WORK_DIR/$name.log" 2>&1 &
             ;;
@@ -101,12 +118,13 @@ start_server() {  # name port -> SERVER_PID
     STARTED_PIDS+=("$SERVER_PID")
 }
 
-await_h2_answer() {  # pid port -> 0 once GET /plaintext over h2c answers "Hello, World!"
-    local pid=$1 port=$2 deadline=$((SECONDS + START_TIMEOUT))
+await_h2_answer() {  # pid port -> 0 once GET /plaintext over HTTP/2 answers "Hello, World!"
+    local pid=$1 port=$2 deadline=$((SECONDS + START_TIMEOUT)) how=(--http2-prior-knowledge)
+    [[ $TLS == 1 ]] && how=(--http2 --cacert "$CERT_DIR/chain.pem")
     while ((SECONDS < deadline)); do
         kill -0 "$pid" 2>/dev/null || return 1
-        [[ $(curl -s --max-time 2 --http2-prior-knowledge -w ' %{http_version}' \
-            "http://127.0.0.1:$port/plaintext" 2>/dev/null) == "Hello, World! 2" ]] && return 0
+        [[ $(curl -s --max-time 2 "${how[@]}" -w ' %{http_version}' \
+            "$SCHEME://127.0.0.1:$port/plaintext" 2>/dev/null) == "Hello, World! 2" ]] && return 0
         sleep 0.3
     done
     return 1
@@ -120,7 +138,7 @@ server_ticks() {  # the server and its children (nginx's worker, h2o's helper)
 h2load_run() {  # port load warmup duration log -> h2load's output in WORK_DIR/h2load.out, its CPU in .../h2load.cpu
     local connections=${2%x*} streams=${2#*x} TIMEFORMAT='%U %S'
     { time timeout --kill-after=5 $(($3 + $4 + 30)) taskset -c "$LOAD_CPU" h2load -t1 -c "$connections" \
-        -m "$streams" --warm-up-time="$3" -D "$4" ${5:+--log-file="$5"} "http://127.0.0.1:$1/plaintext" \
+        -m "$streams" --warm-up-time="$3" -D "$4" ${5:+--log-file="$5"} "$SCHEME://127.0.0.1:$1/plaintext" \
         >"$WORK_DIR/h2load.out" 2>&1; } 2>"$WORK_DIR/h2load.cpu"
 }
 
@@ -169,7 +187,7 @@ measure_round() {  # round name -> one sample per load
     local round=$1 name=$2 port=$((PORT_BASE + H2_PORT_OFFSET[$2])) load
     start_server "$name" "$port"
     if ! await_h2_answer "$SERVER_PID" "$port"; then
-        NOTES+=("round $round: ${H2_LABEL[$name]} did not answer over h2c ($(tail -n 1 "$WORK_DIR/$name.log"))")
+        NOTES+=("round $round: ${H2_LABEL[$name]} did not answer over HTTP/2 ($(tail -n 1 "$WORK_DIR/$name.log"))")
         stop_pid "$SERVER_PID"
         return
     fi
@@ -243,13 +261,14 @@ round_ratios() {  # Wisp's requests/s and requests per CPU-second over the refer
 }
 
 report() {
-    echo "# HTTP/2 (h2c) throughput, latency and CPU per request"
+    echo "# HTTP/2 ($([[ $TLS == 1 ]] && echo 'h2 over TLS' || echo h2c)) throughput, latency and CPU per request"
     echo
     report_context
     echo "- $(h2load --version 2>&1 | head -n 1), $(nghttpd --version 2>&1 | head -n 1)," \
         "$(h2o --version 2>&1 | head -n 1), $(nginx -v 2>&1 | sed 's/^nginx version: //')"
     echo "- $ROUNDS rounds, servers interleaved; server on core $SERVER_CPU, \`h2load -t1\` on core $LOAD_CPU," \
-        "h2c with prior knowledge, GET /plaintext (13 bytes); a new server gets ${WARMUP}s of the first load," \
+        "$([[ $TLS == 1 ]] && echo 'h2 by ALPN over TLS (h2load'"'"'s default, TLS 1.3), one ECDSA P-256 certificate' ||
+            echo 'h2c with prior knowledge'), GET /plaintext (13 bytes); a new server gets ${WARMUP}s of the first load," \
         "then each load ${LOAD_WARMUP}s of warm-up and ${DURATION}s measured" \
         "$([[ -n ${WISP_BENCH_BOOSTED:-} ]] && echo '; run at nice -20 in its own scheduling group')"
     echo
@@ -276,6 +295,7 @@ main() {
     printf 'Hello, World!' >"$WORK_DIR/www/plaintext"
     chmod a+rx "$WORK_DIR" "$WORK_DIR/www"
     chmod a+r "$WORK_DIR/www/plaintext"
+    [[ $TLS == 1 ]] && make_certificate
     for ((round = 1; round <= ROUNDS; round++)); do
         for name in $SERVERS; do
             measure_round "$round" "$name"
