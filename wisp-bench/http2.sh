@@ -173,6 +173,8 @@ measure() {  # round name load port -> one line in SAMPLES
     counts=$(sed -n 's/^requests: //p' "$WORK_DIR/h2load.out")
     [[ $counts =~ \ 0\ failed,\ 0\ errored,\ 0\ timeout ]] ||
         NOTES+=("round $round, ${H2_LABEL[$name]} $load: h2load says $counts")
+    [[ $TLS == 1 ]] && ! grep -q '^Application protocol: h2$' "$WORK_DIR/h2load.out" &&
+        NOTES+=("round $round, ${H2_LABEL[$name]} $load: ALPN did not choose h2")
     grep -q '^status codes: [0-9]* 2xx, 0 3xx, 0 4xx, 0 5xx' "$WORK_DIR/h2load.out" ||
         NOTES+=("round $round, ${H2_LABEL[$name]} $load: $(grep '^status codes' "$WORK_DIR/h2load.out")")
     busy=$(awk -v s=$((LOAD_WARMUP + DURATION)) '{printf "%.0f", ($1 + $2) * 100 / s}' "$WORK_DIR/h2load.cpu")
