@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2034,SC2153  # globals shared with the scripts that source it
-# Helpers shared by run.sh, tls.sh, latency.sh, client.sh and websocket.sh: the servers' JVM flags, logging,
+# Helpers shared by run.sh, tls.sh, latency.sh, http2.sh, client.sh and websocket.sh: the servers' JVM flags, logging,
 # starting and stopping processes by PID, the JDK, tools and build, CPU accounting from /proc, statistics for the
-# reports and the nginx configuration.
+# reports, the nginx configuration and a test certificate.
 # Uses the sourcing script's ROOT_DIR, BENCH_DIR, WORK_DIR, STARTED_PIDS, SKIP_BUILD and QUIET_WAIT.
 
 # Every Java server runs with the same flags, so that they compare fairly (the last two give Netty its usual
@@ -179,6 +179,15 @@ STATS_AWK='
     }
 '
 
+make_certificate() {  # one self-signed ECDSA P-256 certificate for every server, in CERT_DIR
+    # (a folder of the temporary one, deleted with it): chain.pem and key.pem
+    mkdir -p "$CERT_DIR"
+    timeout 30 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 2 \
+        -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$CERT_DIR/key.pem" -out "$CERT_DIR/chain.pem" >"$WORK_DIR/openssl.log" 2>&1 ||
+        { log "openssl could not make the certificate"; exit 1; }
+}
+
 port_is_free() {
     ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -194,10 +203,11 @@ wait_for_quiet() {  # label: wait up to QUIET_WAIT seconds for other processes t
 }
 
 # write_nginx_config: dir port [chain key]: one worker serving the same 13-byte body; HTTPS with a chain and key.
-# NGINX_LOCATIONS, if set, is more configuration for the server block (client.sh serves a file with it).
+# NGINX_LOCATIONS, if set, is more configuration for the server block (client.sh serves a file with it);
+# NGINX_LISTEN_FLAGS, if set, more parameters for the listen directive (http2.sh: "http2 ").
 write_nginx_config() {
-    local dir=$1 port=$2 listen="listen 127.0.0.1:$2 backlog=1024;"
-    [[ $# -eq 4 ]] && listen="listen 127.0.0.1:$port ssl backlog=1024;
+    local dir=$1 port=$2 listen="listen 127.0.0.1:$2 ${NGINX_LISTEN_FLAGS:-}backlog=1024;"
+    [[ $# -eq 4 ]] && listen="listen 127.0.0.1:$port ssl ${NGINX_LISTEN_FLAGS:-}backlog=1024;
         ssl_certificate $3;
         ssl_certificate_key $4;
         ssl_protocols TLSv1.2 TLSv1.3;"

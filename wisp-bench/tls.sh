@@ -73,14 +73,6 @@ source "$BENCH_DIR/lib.sh"
 # shellcheck source=memory.sh
 source "$BENCH_DIR/memory.sh"
 
-make_certificate() {  # one self-signed ECDSA P-256 certificate for every server, in the temporary folder
-    mkdir -p "$CERT_DIR"
-    timeout 30 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 2 \
-        -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-        -keyout "$CERT_DIR/key.pem" -out "$CERT_DIR/chain.pem" >"$WORK_DIR/openssl.log" 2>&1 ||
-        { log "openssl could not make the certificate"; exit 1; }
-}
-
 start_server() {  # name port scheme -> SERVER_PID, SERVER_PIDS (nginx: master and worker)
     local name=$1 port=$2 scheme=$3 tls_args=()
     [[ $scheme == https ]] && tls_args=("$CERT_DIR/chain.pem" "$CERT_DIR/key.pem")

@@ -4,7 +4,8 @@
  * also over HTTPS) and the idle-connection holder that the load harnesses {@code run.sh} and {@code tls.sh}
  * start; the client load drivers of {@code client.sh} (Wisp, OkHttp, the JDK's HttpClient, Jetty's HttpClient,
  * Apache HttpClient 5); the WebSocket echo peers (Wisp, Java-WebSocket, Netty, Jetty) and the WebSocket load
- * client of {@code websocket.sh}.
+ * client of {@code websocket.sh}; the HTTP/2 peers of {@code http2.sh} (Wisp's plaintext peer with HTTP/2 on,
+ * Netty's HTTP/2 codec).
  * Never released; the scripts run it from the class path ({@code java -cp target/wisp-bench.jar:target/lib/*}).
  */
 module dev.wisp.bench {
@@ -16,6 +17,7 @@ module dev.wisp.bench {
     requires jdk.httpserver;
     requires io.netty.buffer;
     requires io.netty.codec.http;
+    requires io.netty.codec.http2;
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.transport;

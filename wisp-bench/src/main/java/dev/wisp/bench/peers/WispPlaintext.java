@@ -14,6 +14,10 @@ import java.time.Duration;
  * <p>Configuration: {@link ServerConfig} defaults, bound to {@code 127.0.0.1}. HTTPS mode: the same, plus
  * {@link TlsConfig} defaults (TLS 1.3 and 1.2, the JDK's cipher suites, session resumption on) with one PEM
  * identity, over Wisp's SSLEngine transport.
+ *
+ * <p>With the system property {@code wisp.bench.http2=true} ({@code -Dwisp.bench.http2=true}) the same server
+ * also speaks HTTP/2 ({@code ServerConfig.http2(true)}): h2c with prior knowledge in plaintext, h2 by ALPN over
+ * HTTPS, HTTP/1.1 as before otherwise; {@code http2.sh} starts it so.
  */
 public final class WispPlaintext {
 
@@ -43,6 +47,7 @@ public final class WispPlaintext {
                 })
                 .build();
         Server server = Server.create(config
+                .http2(Boolean.getBoolean("wisp.bench.http2"))
                 .bindAddress(InetAddress.getByName(Plaintext.HOST))
                 .port(port)
                 .build(), router);
