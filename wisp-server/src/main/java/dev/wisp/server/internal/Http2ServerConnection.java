@@ -188,16 +188,18 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /**
-     * Waits for the next frame when the connection has nothing to do (no stream, nothing buffered, our settings
-     * acknowledged): in a burst of requests (the last stream ended within 50 ms) up to 50 ms on this thread, since
-     * the next request mostly comes at once; else, and after that, through the server's input watcher, so that an
-     * idle HTTP/2 connection holds no thread (see {@link #waitWithoutThread}).
+     * Waits for the next frame when none is buffered (and our settings are acknowledged): in a burst of requests
+     * (a stream ended within 50 ms) up to 50 ms on this thread, since the next request mostly comes at once; else,
+     * and after that, through the server's input watcher, so that a connection holds no reading thread while
+     * nothing arrives, be it idle or with streams whose handlers run on their own threads (see
+     * {@link #waitWithoutThread}). Its deadlines hold meanwhile: the sweeper ends the wait at the idle timeout,
+     * and a graceful close or a SETTINGS timeout ends the input, which wakes it.
      *
      * @return whether the watcher took the wait: this thread must then leave the connection alone
      */
     private boolean waitsWithoutThread() throws IOException {
-        if (input.buffered() > 0 || goingAway || !settingsAcknowledged || activeStreams() > 0 || watchSawEnd
-                || isTimedOut() || settingsTimedOut || forcedCloseReason() != null) {
+        if (input.buffered() > 0 || goingAway || !settingsAcknowledged || watchSawEnd || isTimedOut()
+                || settingsTimedOut || forcedCloseReason() != null) {
             return false; // an ended input is read to its end here, which tells why
         }
         if (System.nanoTime() - lastStreamEndedNanos < BURST_WAIT_NANOS && transport.awaitInput(BURST_WAIT_NANOS)) {
