@@ -1,0 +1,71 @@
+package dev.wisp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.TestTransport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An HTTP/2 connection holds no reading thread while nothing arrives: idle after its requests, or with a handler
+ * at work on a stream. Counted in a dump of this JVM's threads, virtual ones included ({@code jcmd
+ * Thread.dump_to_file}), as the frames of the connection's reading loop.
+ */
+class Http2IdleThreadsIT {
+    private static final int CONNECTIONS = 20;
+    private static final String READING_LOOP = "Http2ServerConnection.serve(";
+
+    @BeforeAll
+    static void plaintextOnly() {
+        assumeFalse(TestTransport.isTls(), "the HTTP/2 servers here choose their transport themselves");
+    }
+
+    @Test
+    void connectionsWaitWithoutAReadingThreadIdleOrWhileTheirHandlersWork(@TempDir Path folder) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (Server server = Http2TestServers.start(Http2TestServers.config().maxConcurrentStreams(8), release)) {
+            List<Http2TestPeer> peers = new ArrayList<>();
+            try {
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    Http2TestPeer peer = Http2TestPeer.connect(server);
+                    peers.add(peer);
+                    peer.handshake();
+                    peer.get(1, "/hello");
+                    assertEquals(200, peer.expectResponse(1).status());
+                    if (i % 2 == 0) {
+                        peer.get(3, "/block"); // a handler at work, waiting for the release
+                    }
+                }
+                Thread.sleep(300); // past the 50 ms a connection waits on its own after a stream ends
+                assertEquals(0, readingThreads(folder.resolve("idle.txt")), "reading threads while nothing arrives");
+                release.countDown();
+                for (int i = 0; i < CONNECTIONS; i += 2) {
+                    assertEquals(200, peers.get(i).expectResponse(3).status(), "the watcher woke nobody it should not");
+                }
+            } finally {
+                release.countDown();
+                for (Http2TestPeer peer : peers) {
+                    peer.close();
+                }
+            }
+        }
+    }
+
+    /** How many threads of this JVM are in an HTTP/2 connection's reading loop. */
+    private static long readingThreads(Path dump) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        PeerTools.Result result = PeerTools.run(Duration.ofSeconds(30), List.of(jcmd.toString(),
+                Long.toString(ProcessHandle.current().pid()), "Thread.dump_to_file", "-format=text", dump.toString()));
+        assertEquals(0, result.exitCode(), result.stderr());
+        return Files.readAllLines(dump).stream().filter(line -> line.contains(READING_LOOP)).count();
+    }
+}
