@@ -114,7 +114,10 @@ class Http2OkHttpIT {
                 }
                 IOException failed = server.failedWrites().poll(20, TimeUnit.SECONDS);
                 assertNotNull(failed, "the handler of the cancelled stream saw its write fail");
-                assertTrue(failed.getMessage().endsWith("was reset by the client: CANCEL"), failed::toString);
+                // CANCEL, or PROTOCOL_ERROR: OkHttp forgets a cancelled stream at once and answers the DATA still
+                // in flight for it with RST_STREAM PROTOCOL_ERROR, which may leave before its own CANCEL does.
+                assertTrue(failed.getMessage().matches(".*was reset by the client: (CANCEL|PROTOCOL_ERROR)"),
+                        failed::toString);
 
                 // The stream opened before the cancel, and one opened after it, are served on the same connection.
                 slowMayFinish.countDown();
