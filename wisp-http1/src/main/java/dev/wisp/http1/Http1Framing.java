@@ -1,6 +1,7 @@
 package dev.wisp.http1;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.ContentLength;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.MalformedMessageException;
@@ -63,7 +64,7 @@ public sealed interface Http1Framing {
             return CHUNKED;
         }
         if (hasContentLength) {
-            long length = contentLength(headers);
+            long length = ContentLength.of(headers);
             return length == 0 ? NONE : new FixedLength(length);
         }
         return NONE;
@@ -93,7 +94,7 @@ public sealed interface Http1Framing {
             return requireChunkedLast(headers, false) ? CHUNKED : UNTIL_CLOSE;
         }
         if (headers.contains(HeaderNames.CONTENT_LENGTH)) {
-            long length = contentLength(headers);
+            long length = ContentLength.of(headers);
             return length == 0 ? NONE : new FixedLength(length);
         }
         return UNTIL_CLOSE;
@@ -127,39 +128,5 @@ public sealed interface Http1Framing {
             throw new UnsupportedTransferCodingException(codings.get(0));
         }
         return true;
-    }
-
-    /**
-     * Content-Length = 1*DIGIT; several fields or a list are accepted only if every value is the same
-     * (RFC 9110 §8.6).
-     */
-    private static long contentLength(Headers headers) throws MalformedMessageException {
-        long length = -1;
-        for (String field : headers.all(HeaderNames.CONTENT_LENGTH)) {
-            for (String value : field.split(",", -1)) {
-                long parsed = parseLength(value.strip(), field);
-                if (length >= 0 && parsed != length) {
-                    throw new MalformedMessageException("differing Content-Length values: " + length + " and "
-                            + parsed);
-                }
-                length = parsed;
-            }
-        }
-        return length;
-    }
-
-    private static long parseLength(String value, String field) throws MalformedMessageException {
-        if (value.isEmpty() || value.length() > 18) {
-            throw new MalformedMessageException("invalid Content-Length: '" + Ascii.escape(field) + "'");
-        }
-        long length = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                throw new MalformedMessageException("invalid Content-Length: '" + Ascii.escape(field) + "'");
-            }
-            length = length * 10 + (c - '0');
-        }
-        return length;
     }
 }

@@ -1,8 +1,10 @@
 package dev.wisp.http2;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.ContentLength;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
+import dev.wisp.core.MalformedMessageException;
 import dev.wisp.http2.hpack.HpackField;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +64,11 @@ final class FieldRules {
                         + Ascii.escape(field.value()) + "'", "RFC 9113 §8.2.2");
             }
             if (name.equals("content-length")) {
-                contentLength = checkContentLength(field.value(), contentLength, section, streamId);
+                try {
+                    contentLength = ContentLength.fold(name, field.value(), contentLength);
+                } catch (MalformedMessageException e) {
+                    throw malformed(section, streamId, e.getMessage(), "RFC 9110 §8.6");
+                }
             }
             if (section == Section.REQUEST && name.equals("cookie")) {
                 cookies = cookies == null ? new ArrayList<>(4) : cookies;
@@ -126,44 +132,6 @@ final class FieldRules {
             case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade" -> true;
             default -> false;
         };
-    }
-
-    /**
-     * Content-Length = 1*DIGIT; several fields or a list are accepted only if every value is the same (RFC 9110
-     * §8.6), as the HTTP/1 reader accepts them. Returns the length of this field, which the earlier ones had if any
-     * ({@code length} is -1 before the first).
-     */
-    private static long checkContentLength(String field, long length, Section section, int streamId)
-            throws StreamException {
-        for (String value : field.split(",", -1)) {
-            long parsed = parseLength(value.strip());
-            if (parsed < 0) {
-                throw malformed(section, streamId, "invalid content-length: '" + Ascii.escape(field) + "'",
-                        "RFC 9110 §8.6");
-            }
-            if (length >= 0 && parsed != length) {
-                throw malformed(section, streamId, "differing content-length values: " + length + " and " + parsed,
-                        "RFC 9110 §8.6");
-            }
-            length = parsed;
-        }
-        return length;
-    }
-
-    /** The decimal number, or -1 if it is not one of at most 18 digits. */
-    private static long parseLength(String value) {
-        if (value.isEmpty() || value.length() > 18) {
-            return -1;
-        }
-        long length = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            length = length * 10 + (c - '0');
-        }
-        return length;
     }
 
     /**

@@ -157,6 +157,15 @@ class Http2MessagesIT {
     }
 
     @Test
+    void takesAContentLengthRepeatedWithTheSameValueAsHttp11Does() {
+        talk(SHARED.server(), peer -> {
+            peer.headers(1, false, request("POST", "/echo", "content-length", "5, 5"));
+            peer.data(1, "hello", true);
+            assertEquals("hello", peer.expectResponse(1).bodyText(), "RFC 9110 §8.6 allows the list");
+        });
+    }
+
+    @Test
     void endsTheConnectionForAPushPromiseFromTheClient() {
         talk(SHARED.server(), peer -> {
             peer.get(1, "/block");

@@ -2,10 +2,12 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.wisp.core.ContentLength;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpDate;
 import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
 import dev.wisp.core.WireInput;
@@ -147,8 +149,8 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /**
-     * Goes on after the {@link InputWatcher} saw the socket become readable while the connection had no stream, on
-     * a fresh thread: a frame is arriving, the peer closed, the sweeper shut the input at the idle timeout, or
+     * Goes on after the {@link InputWatcher} saw the socket become readable while the connection waited without a
+     * reading thread, on a fresh thread: a frame is arriving, the peer closed, the sweeper shut the input at the idle timeout, or
      * another thread closed the connection. TLS records without a frame send the wait back to the watcher.
      */
     private void resume() {
@@ -525,16 +527,12 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    /** The request's Content-Length, or -1; RequestFields checked that it is one number. */
+    /** The request's Content-Length, or -1; RequestFields checked it, so a failure here is the codec's own bug. */
     private static long declaredLength(RequestHead head, int id) throws StreamException {
-        String value = head.headers().firstOrNull("content-length");
-        if (value == null) {
-            return -1;
-        }
         try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "Content-Length is not a number: " + value);
+            return ContentLength.of(head.headers());
+        } catch (MalformedMessageException e) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, e.getMessage());
         }
     }
 
