@@ -15,6 +15,7 @@ import dev.wisp.core.WireOutput;
 import dev.wisp.http2.ConnectionException;
 import dev.wisp.http2.DataFrame;
 import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.Frame;
 import dev.wisp.http2.FrameRateLimit;
 import dev.wisp.http2.FrameReader;
@@ -231,7 +232,7 @@ final class Http2ServerConnection extends ServerConnection {
         reader = new FrameReader(input, ours.maxFrameSize(), 2 * context.config().maxHeaderBytes() + 1024);
         transport.readDeadline(now + context.config().headerTimeout().toNanos());
         settingsSentNanos = now;
-        output.writePreface(new SettingsFrame(false, ours.differencesFrom(Settings.DEFAULT)),
+        output.writePreface(false, new SettingsFrame(false, ours.differencesFrom(Settings.DEFAULT)),
                 new WindowUpdateFrame(0, Http2Connections.CONNECTION_WINDOW_BYTES
                         - Settings.DEFAULT.initialWindowSize()));
         reader.readPreface();

@@ -4,6 +4,7 @@ import dev.wisp.core.Body;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.HttpDate;
 import dev.wisp.core.Method;
+import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.ResponseFields;
 import dev.wisp.http2.TrailerFields;
 import dev.wisp.server.ServerResponse;

@@ -1,16 +1,6 @@
-package dev.wisp.server.internal;
+package dev.wisp.http2;
 
 import dev.wisp.core.WireOutput;
-import dev.wisp.http2.ErrorCode;
-import dev.wisp.http2.FlowWindow;
-import dev.wisp.http2.Frame;
-import dev.wisp.http2.FrameWriter;
-import dev.wisp.http2.GoAwayFrame;
-import dev.wisp.http2.HeadersFrame;
-import dev.wisp.http2.Http2Exception;
-import dev.wisp.http2.ResetFrame;
-import dev.wisp.http2.Settings;
-import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.hpack.HpackEncoder;
 import dev.wisp.http2.hpack.HpackField;
 import java.io.IOException;
@@ -23,15 +13,15 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The sending side of an HTTP/2 connection: every frame goes out through here, one writer at a time, from the
- * connection's reading thread (acknowledgements, resets, GOAWAY) and from the streams' handler threads (responses).
- * It owns what must change in the order frames go out: the HPACK encoder's table, and the send windows of flow
- * control (RFC 9113 §5.2), the connection's and each stream's. A handler whose data the windows do not admit waits
- * here, without the lock, until a WINDOW_UPDATE or a SETTINGS change opens them, its stream is reset, or the write
+ * connection's reading thread (acknowledgements, resets, GOAWAY) and from the streams' own threads (the messages
+ * they send: a server's responses, a client's requests). It owns what must change in the order frames go out: the
+ * HPACK encoder's table, and the send windows of flow control (RFC 9113 §5.2), the connection's and each stream's.
+ * A writer whose data the windows do not admit waits here, without the lock, until a WINDOW_UPDATE or a SETTINGS change opens them, its stream is reset, or the write
  * timeout passes.
  *
  * <p>Thread-safe.
  */
-final class Http2Output {
+public final class Http2Output {
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a send window grows, a stream is reset, or the connection ends. */
     private final Condition windowOpened = lock.newCondition();
@@ -46,14 +36,14 @@ final class Http2Output {
     /** Why no more frames may go out, once the connection ended; null before. */
     private String ended;
 
-    Http2Output(WireOutput out, long writeTimeoutNanos) {
+    public Http2Output(WireOutput out, long writeTimeoutNanos) {
         this.out = out;
         this.frames = new FrameWriter(out);
         this.writeTimeoutNanos = writeTimeoutNanos;
     }
 
     /** Writes one frame and flushes it, with whatever other streams add meanwhile (see {@link #flushSoon}). */
-    void write(Frame frame) throws IOException {
+    public void write(Frame frame) throws IOException {
         lock.lock();
         try {
             requireOpen();
@@ -82,14 +72,19 @@ final class Http2Output {
         }
     }
 
-    /** Writes our connection preface: our SETTINGS, then a WINDOW_UPDATE that widens the connection's window. */
-    void writePreface(SettingsFrame settings, Frame windowUpdate) throws IOException {
+    /**
+     * Writes our connection preface (§3.4): a client's 24 fixed bytes first, then our SETTINGS and a WINDOW_UPDATE
+     * that widens the connection's window.
+     */
+    public void writePreface(boolean client, SettingsFrame settings, WindowUpdateFrame windowUpdate)
+            throws IOException {
         lock.lock();
         try {
-            frames.write(settings);
-            if (windowUpdate != null) {
-                frames.write(windowUpdate);
+            if (client) {
+                frames.writePreface();
             }
+            frames.write(settings);
+            frames.write(windowUpdate);
             frames.flush();
         } finally {
             lock.unlock();
@@ -97,7 +92,7 @@ final class Http2Output {
     }
 
     /** The send window a new stream starts with. */
-    int initialStreamWindow() {
+    public int initialStreamWindow() {
         lock.lock();
         try {
             return initialStreamWindow;
@@ -111,7 +106,7 @@ final class Http2Output {
      *
      * @param flush false when DATA follows at once, so the two go out in one write
      */
-    void writeHeaders(Http2ServerStream stream, List<HpackField> fields, boolean endStream, boolean flush)
+    public void writeHeaders(Http2Stream stream, List<HpackField> fields, boolean endStream, boolean flush)
             throws IOException {
         lock.lock();
         try {
@@ -135,7 +130,7 @@ final class Http2Output {
      * @throws IOException if the stream was reset or the connection ended, or the windows stayed shut for the
      *     write timeout
      */
-    void writeData(Http2ServerStream stream, byte[] data, int offset, int length, boolean endStream)
+    public void writeData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
             throws IOException {
         lock.lock();
         try {
@@ -159,7 +154,7 @@ final class Http2Output {
     }
 
     /** Waits until the windows admit some of {@code wanted} bytes; returns how many, at most a frame's worth. */
-    private int awaitWindow(Http2ServerStream stream, int wanted) throws IOException {
+    private int awaitWindow(Http2Stream stream, int wanted) throws IOException {
         long nanos = writeTimeoutNanos;
         while (true) {
             int allowed = Math.min(Math.min(stream.sendWindow.size(), connectionWindow.size()),
@@ -168,7 +163,7 @@ final class Http2Output {
                 return allowed;
             }
             if (nanos <= 0) {
-                throw new IOException("the client kept its flow-control window shut for longer than the write"
+                throw new IOException("the peer kept its flow-control window shut for longer than the write"
                         + " timeout");
             }
             frames.flush(); // what is buffered goes out before this thread waits
@@ -195,7 +190,7 @@ final class Http2Output {
      *
      * @return whether this call reset the stream
      */
-    boolean reset(Http2ServerStream stream, ErrorCode code) {
+    public boolean reset(Http2Stream stream, ErrorCode code) {
         lock.lock();
         try {
             if (!stream.markReset(code, false)) {
@@ -215,12 +210,12 @@ final class Http2Output {
     }
 
     /** Sends RST_STREAM for a stream that has no state here (refused, or malformed before it began). */
-    void reset(int streamId, ErrorCode code) throws IOException {
+    public void reset(int streamId, ErrorCode code) throws IOException {
         write(new ResetFrame(streamId, code));
     }
 
     /** Marks a stream reset by the peer and wakes its writer. */
-    void resetByPeer(Http2ServerStream stream, ErrorCode code) {
+    public void resetByPeer(Http2Stream stream, ErrorCode code) {
         lock.lock();
         try {
             stream.markReset(code, true);
@@ -231,7 +226,7 @@ final class Http2Output {
     }
 
     /** Adds a WINDOW_UPDATE's increment to the connection's send window. */
-    void expandConnection(int increment) throws Http2Exception {
+    public void expandConnection(int increment) throws Http2Exception {
         lock.lock();
         try {
             connectionWindow.expand(increment);
@@ -242,7 +237,7 @@ final class Http2Output {
     }
 
     /** Adds a WINDOW_UPDATE's increment to a stream's send window. */
-    void expandStream(Http2ServerStream stream, int increment) throws Http2Exception {
+    public void expandStream(Http2Stream stream, int increment) throws Http2Exception {
         lock.lock();
         try {
             stream.sendWindow.expand(increment);
@@ -256,7 +251,7 @@ final class Http2Output {
      * Applies the peer's new settings to what is sent from now on and acknowledges them (§6.5.3): the frame size,
      * the HPACK table size, and every open stream's window shifted by the change of the initial window (§6.9.2).
      */
-    void applyPeerSettings(Settings previous, Settings next, Collection<Http2ServerStream> streams)
+    public void applyPeerSettings(Settings previous, Settings next, Collection<? extends Http2Stream> streams)
             throws IOException {
         lock.lock();
         try {
@@ -267,7 +262,7 @@ final class Http2Output {
             }
             int delta = next.initialWindowSize() - previous.initialWindowSize();
             if (delta != 0) {
-                for (Http2ServerStream stream : streams) {
+                for (Http2Stream stream : streams) {
                     stream.sendWindow.shift(delta);
                 }
                 initialStreamWindow = next.initialWindowSize();
@@ -285,7 +280,7 @@ final class Http2Output {
      *
      * @return false if it could not be sent
      */
-    boolean goAway(int lastStreamId, ErrorCode code, String debug) {
+    public boolean goAway(int lastStreamId, ErrorCode code, String debug) {
         lock.lock();
         try {
             if (ended != null) {
@@ -311,7 +306,7 @@ final class Http2Output {
      * a frame of 17 bytes (a TLS record a little longer) to a connection with nothing in flight goes to the socket's
      * send buffer at once.
      */
-    void tryGoAway(int lastStreamId) {
+    public void tryGoAway(int lastStreamId) {
         if (!lock.tryLock()) {
             return;
         }
@@ -328,7 +323,7 @@ final class Http2Output {
     }
 
     /** Ends the output for good, waking every writer: the connection is closing. */
-    void end(String reason) {
+    public void end(String reason) {
         lock.lock();
         try {
             if (ended == null) {
@@ -341,7 +336,7 @@ final class Http2Output {
     }
 
     /** Gives back the output buffer; called once the connection closed. */
-    void release() {
+    public void release() {
         if (lock.tryLock()) {
             try {
                 out.release();
@@ -351,12 +346,9 @@ final class Http2Output {
         }
     }
 
-    private void requireWritable(Http2ServerStream stream) throws IOException {
+    private void requireWritable(Http2Stream stream) throws IOException {
         requireOpen();
-        ErrorCode reset = stream.resetCode();
-        if (reset != null) {
-            throw new Http2StreamResetException(stream.id(), reset, stream.isResetByPeer());
-        }
+        stream.requireNotReset();
     }
 
     private void requireOpen() throws IOException {

@@ -1,0 +1,306 @@
+package dev.wisp.http2;
+
+import dev.wisp.core.Headers;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The state one HTTP/2 stream (RFC 9113 §5.1) has on either side of a connection: the content arriving from the peer,
+ * buffered until the application reads it and bounded by the stream's receive window, the trailers that end it, the
+ * send window of what goes out ({@link Http2Output} spends it), and whether the stream was ended or reset. A server's
+ * stream receives a request and sends a response; a client's the other way round.
+ *
+ * <p>Thread-safe: the inbound side under the stream's own lock (the connection's reading thread adds, the
+ * application's thread reads), the send window under the {@link Http2Output}'s lock.
+ */
+public abstract class Http2Stream {
+    private final int id;
+    private final long declaredLength;
+    /** What the peer may still send on this stream; the connection charges it and gives credit back as it is read. */
+    public final ReceiveWindow receiveWindow;
+    /** The send window; guarded by the {@link Http2Output}'s lock. */
+    final FlowWindow sendWindow;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    /** Where the first chunk's unread bytes begin. */
+    private int firstOffset;
+    private int bufferedBytes;
+    private long receivedBytes;
+    private boolean remoteEnded;
+    /** Content that still arrives is dropped: nobody will read it. */
+    private boolean discarding;
+    private Headers trailers = Headers.empty();
+    private volatile ErrorCode resetCode;
+    private volatile boolean resetByPeer;
+    private volatile boolean localEnded;
+
+    /**
+     * @param declaredLength the Content-Length of the message arriving, or -1
+     * @param receiveWindowSize our SETTINGS_INITIAL_WINDOW_SIZE
+     * @param sendWindowSize the peer's
+     * @param remoteEnded whether the peer's side ended with its header block (END_STREAM on HEADERS)
+     */
+    protected Http2Stream(int id, long declaredLength, int receiveWindowSize, int sendWindowSize,
+            boolean remoteEnded) {
+        this.id = id;
+        this.declaredLength = declaredLength;
+        this.receiveWindow = new ReceiveWindow(id, receiveWindowSize);
+        this.sendWindow = new FlowWindow(id, sendWindowSize);
+        this.remoteEnded = remoteEnded;
+    }
+
+    /** What a read or write of a reset stream throws: reset by the peer, or by this side. */
+    protected abstract IOException resetException(ErrorCode code, boolean byPeer);
+
+    /** What a read throws that waited longer than its timeout for content. */
+    protected abstract IOException readTimeoutException();
+
+    public final int id() {
+        return id;
+    }
+
+    /** The Content-Length of the message arriving, or -1. */
+    public final long declaredLength() {
+        return declaredLength;
+    }
+
+    /**
+     * Takes a DATA frame's content, on the reading thread. The flow-control windows were charged before.
+     *
+     * @return whether the content was kept for the reader; if not (nobody will read it, or the stream was reset),
+     *     the caller gives its credit back at once
+     * @throws StreamException PROTOCOL_ERROR if the content runs past or ends short of the declared Content-Length
+     *     (§8.1.1)
+     */
+    public final boolean receive(byte[] data, boolean endStream) throws StreamException {
+        lock.lock();
+        try {
+            receivedBytes += data.length;
+            if (declaredLength >= 0 && (receivedBytes > declaredLength || endStream && receivedBytes != declaredLength)) {
+                throw lengthMismatch();
+            }
+            remoteEnded |= endStream;
+            arrived.signalAll();
+            if (resetCode != null || discarding) {
+                return false;
+            }
+            if (data.length > 0) {
+                chunks.add(data);
+                bufferedBytes += data.length;
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the trailers that end the message arriving, on the reading thread. */
+    public final void receiveTrailers(Headers received) throws StreamException {
+        lock.lock();
+        try {
+            if (declaredLength >= 0 && receivedBytes != declaredLength) {
+                throw lengthMismatch();
+            }
+            trailers = received;
+            remoteEnded = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private StreamException lengthMismatch() {
+        return new StreamException(ErrorCode.PROTOCOL_ERROR, id, "DATA of " + receivedBytes + " bytes on stream " + id
+                + " where Content-Length said " + declaredLength);
+    }
+
+    /** Whether the peer's side is done: its END_STREAM came, or the stream was reset. */
+    public final boolean isRemoteEnded() {
+        lock.lock();
+        try {
+            return remoteEnded || resetCode != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads content into {@code destination}, waiting up to {@code timeoutNanos} for it.
+     *
+     * @return the bytes read, or -1 at the end of the message
+     * @throws IOException if the stream was reset or the connection ended, or nothing came in time
+     */
+    public final int read(byte[] destination, int offset, int length, long timeoutNanos) throws IOException {
+        lock.lock();
+        try {
+            long nanos = timeoutNanos;
+            while (bufferedBytes == 0) {
+                if (resetCode != null) {
+                    throw resetException(resetCode, resetByPeer);
+                }
+                if (remoteEnded) {
+                    return -1;
+                }
+                if (nanos <= 0) {
+                    throw readTimeoutException();
+                }
+                try {
+                    nanos = arrived.awaitNanos(nanos);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for HTTP/2 content");
+                }
+            }
+            byte[] first = chunks.peekFirst();
+            int n = Math.min(length, first.length - firstOffset);
+            System.arraycopy(first, firstOffset, destination, offset, n);
+            firstOffset += n;
+            if (firstOffset == first.length) {
+                chunks.removeFirst();
+                firstOffset = 0;
+            }
+            bufferedBytes -= n;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The bytes that can be read now without waiting. */
+    public final int available() {
+        lock.lock();
+        try {
+            return bufferedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the whole message arriving was read: it ended and nothing is left unread. */
+    public final boolean isInboundFinished() {
+        lock.lock();
+        try {
+            return remoteEnded && bufferedBytes == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public final Headers trailers() {
+        lock.lock();
+        try {
+            return trailers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops what is buffered unread; returns how many bytes. */
+    public final int discardBuffered() {
+        lock.lock();
+        try {
+            return dropBuffered();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops what is buffered unread and what still arrives; returns how many bytes were buffered. */
+    protected final int discardFromNowOn() {
+        lock.lock();
+        try {
+            discarding = true;
+            return dropBuffered();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int dropBuffered() {
+        int dropped = bufferedBytes;
+        chunks.clear();
+        firstOffset = 0;
+        bufferedBytes = 0;
+        return dropped;
+    }
+
+    /**
+     * Marks the stream reset and wakes its reader; the caller holds the output's lock.
+     *
+     * @return whether this call reset it, a stream that was neither reset nor ended before
+     */
+    final boolean markReset(ErrorCode code, boolean byPeer) {
+        if (resetCode != null || (localEnded && isRemoteEnded() && !byPeer)) {
+            return false;
+        }
+        lock.lock();
+        try {
+            resetByPeer = byPeer;
+            resetCode = code;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /** Fails the stream because its connection ended: reads and writes throw from now on. */
+    public final void connectionEnded() {
+        connectionEnded(ErrorCode.CANCEL);
+    }
+
+    /** Fails the stream because its connection ended, with the code its reads and writes report. */
+    public final void connectionEnded(ErrorCode code) {
+        lock.lock();
+        try {
+            if (resetCode == null) {
+                resetCode = code;
+            }
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the stream is closed as RFC 9113 §5.1 counts it: reset, or ended both ways. A closed stream no longer
+     * counts against SETTINGS_MAX_CONCURRENT_STREAMS.
+     */
+    public final boolean isClosed() {
+        return resetCode != null || localEnded && isRemoteEnded();
+    }
+
+    /** The code the stream was reset with, or null. */
+    public final ErrorCode resetCode() {
+        return resetCode;
+    }
+
+    public final boolean isReset() {
+        return resetCode != null;
+    }
+
+    public final boolean isResetByPeer() {
+        return resetByPeer;
+    }
+
+    /** Our side sent END_STREAM; called under the output's lock. */
+    final void localEnded() {
+        localEnded = true;
+    }
+
+    public final boolean isLocalEnded() {
+        return localEnded;
+    }
+
+    /** Throws if the stream was reset: nothing may be written on it. */
+    final void requireNotReset() throws IOException {
+        ErrorCode reset = resetCode;
+        if (reset != null) {
+            throw resetException(reset, resetByPeer);
+        }
+    }
+}
