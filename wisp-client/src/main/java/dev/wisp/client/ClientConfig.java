@@ -50,7 +50,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>TLS: {@link #tls()}, the same {@link TlsConfig} a server uses. The default trusts the JDK's CA certificates,
  * verifies the host name, sends SNI for DNS names and offers TLS 1.3 and 1.2 only; CA certificates, a client
  * certificate for mutual TLS and the relaxations (each logged at WARNING) are set on the {@code TlsConfig}. ALPN
- * offers {@code http/1.1}, the one protocol this client speaks, whatever the configuration lists. The
+ * offers {@code h2} and {@code http/1.1} for a {@link Client}'s connections ({@link #http2()}), {@code http/1.1}
+ * alone for a {@link ClientConnection} and WebSockets, whatever the TLS configuration lists. The
  * {@link #tlsContext()} is made once per configuration, so all connections made with it share its session cache
  * and resume sessions with the same host and port.
  */
@@ -85,6 +86,7 @@ public final class ClientConfig {
     private final SocketOptions socketOptions;
     private final ProxyConfig proxy;
     private final boolean pipelining;
+    private final Http2Mode http2;
     private final Resolver resolver;
 
     private ClientConfig(Builder b) {
@@ -111,6 +113,7 @@ public final class ClientConfig {
         this.socketOptions = b.socketOptions;
         this.proxy = b.proxy;
         this.pipelining = b.pipelining;
+        this.http2 = b.http2;
         this.resolver = b.resolver;
     }
 
@@ -148,6 +151,7 @@ public final class ClientConfig {
         b.socketOptions = socketOptions;
         b.proxy = proxy;
         b.pipelining = pipelining;
+        b.http2 = http2;
         b.resolver = resolver;
         return b;
     }
@@ -283,6 +287,11 @@ public final class ClientConfig {
         return pipelining;
     }
 
+    /** Whether a {@link Client}'s connections speak HTTP/2; {@link Http2Mode#NEGOTIATE} unless set. */
+    public Http2Mode http2() {
+        return http2;
+    }
+
     /** How host names become addresses; {@link Resolver#SYSTEM} unless set. */
     public Resolver resolver() {
         return resolver;
@@ -313,6 +322,7 @@ public final class ClientConfig {
         private SocketOptions socketOptions = SocketOptions.defaults();
         private ProxyConfig proxy;
         private boolean pipelining;
+        private Http2Mode http2 = Http2Mode.NEGOTIATE;
         private Resolver resolver = Resolver.SYSTEM;
 
         private Builder() {
@@ -455,6 +465,15 @@ public final class ClientConfig {
          */
         public Builder pipelining(boolean enabled) {
             this.pipelining = enabled;
+            return this;
+        }
+
+        /**
+         * Whether a {@link Client}'s connections speak HTTP/2: negotiated by ALPN over TLS by default; off, or also
+         * in plaintext by prior knowledge. See {@link Http2Mode}.
+         */
+        public Builder http2(Http2Mode mode) {
+            this.http2 = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

@@ -2,7 +2,7 @@ package dev.wisp.client;
 
 import dev.wisp.client.internal.CallContext;
 import dev.wisp.client.internal.CallRunner;
-import dev.wisp.client.internal.Http1Exchange;
+import dev.wisp.client.internal.Exchange;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -23,11 +23,11 @@ import java.io.OutputStream;
  * <p>Not thread-safe, except {@link #cancel()}. Never retried: the body cannot be sent again.
  */
 public final class StreamingRequest implements AutoCloseable {
-    private final Http1Exchange exchange;
+    private final Exchange exchange;
     private final CallContext context;
     private Response response;
 
-    StreamingRequest(Http1Exchange exchange, CallContext context) {
+    StreamingRequest(Exchange exchange, CallContext context) {
         this.exchange = exchange;
         this.context = context;
     }

@@ -35,6 +35,14 @@ public final class Http2Output {
     private int initialStreamWindow = Settings.DEFAULT.initialWindowSize();
     /** Why no more frames may go out, once the connection ended; null before. */
     private String ended;
+    /** The id of the next stream a client opens (§5.1.1: odd, increasing); past 2^31-1 none can be opened. */
+    private long nextStreamId = 1;
+
+    /** Makes a stream of ours for its id and the send window it starts with, and registers it with its connection. */
+    @FunctionalInterface
+    public interface NewStream<S extends Http2Stream> {
+        S create(int id, int initialSendWindow);
+    }
 
     public Http2Output(WireOutput out, long writeTimeoutNanos) {
         this.out = out;
@@ -96,6 +104,46 @@ public final class Http2Output {
         lock.lock();
         try {
             return initialStreamWindow;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Opens a client's stream and writes its request head, in one step under the lock: new stream ids must go out in
+     * increasing order (§5.1.1), and the HPACK encoder's table changes in the order header blocks go out. The stream
+     * is registered before its HEADERS leave, so that no frame of the answer can come before it.
+     *
+     * @return the stream, or null if the connection has no stream id left (the caller opens another connection)
+     * @throws IOException if the connection ended
+     */
+    public <S extends Http2Stream> S openStream(NewStream<S> newStream, List<HpackField> fields, boolean endStream)
+            throws IOException {
+        S stream;
+        lock.lock();
+        try {
+            requireOpen();
+            if (nextStreamId > Integer.MAX_VALUE) {
+                return null;
+            }
+            stream = newStream.create((int) nextStreamId, initialStreamWindow);
+            nextStreamId += 2;
+            frames.write(new HeadersFrame(stream.id(), encoder.encode(fields), endStream));
+            if (endStream) {
+                stream.localEnded();
+            }
+        } finally {
+            lock.unlock();
+        }
+        flushSoon();
+        return stream;
+    }
+
+    /** Whether a client may still open streams here: stream ids are not used up (§5.1.1). */
+    public boolean hasStreamIdsLeft() {
+        lock.lock();
+        try {
+            return nextStreamId <= Integer.MAX_VALUE;
         } finally {
             lock.unlock();
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public abstract class Http2Stream {
     private final int id;
-    private final long declaredLength;
+    private long declaredLength;
     /** What the peer may still send on this stream; the connection charges it and gives credit back as it is read. */
     public final ReceiveWindow receiveWindow;
     /** The send window; guarded by the {@link Http2Output}'s lock. */
@@ -65,7 +65,29 @@ public abstract class Http2Stream {
 
     /** The Content-Length of the message arriving, or -1. */
     public final long declaredLength() {
-        return declaredLength;
+        lock.lock();
+        try {
+            return declaredLength;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sets the length of the content arriving, once a client learns it from the response head: its Content-Length,
+     * or 0 for a response that has no content whatever its Content-Length says (§8.1.1).
+     */
+    public final void declareLength(long length) {
+        lock.lock();
+        try {
+            declaredLength = length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called when the stream is reset or its connection ends, after its reader was woken; for a subclass's waits. */
+    protected void resetOrEnded() {
     }
 
     /**
@@ -139,11 +161,11 @@ public abstract class Http2Stream {
         try {
             long nanos = timeoutNanos;
             while (bufferedBytes == 0) {
+                if (remoteEnded) {
+                    return -1; // the whole message came: a reset after it takes nothing away (§8.1)
+                }
                 if (resetCode != null) {
                     throw resetException(resetCode, resetByPeer);
-                }
-                if (remoteEnded) {
-                    return -1;
                 }
                 if (nanos <= 0) {
                     throw readTimeoutException();
@@ -245,6 +267,7 @@ public abstract class Http2Stream {
         } finally {
             lock.unlock();
         }
+        resetOrEnded();
         return true;
     }
 
@@ -264,6 +287,7 @@ public abstract class Http2Stream {
         } finally {
             lock.unlock();
         }
+        resetOrEnded();
     }
 
     /**

@@ -12,7 +12,9 @@ import java.io.IOException;
  * Runs a call on a {@link ConnectionSource}: takes a connection, sends the request, reads the response head. A
  * reused connection that turns out closed before any byte of the response arrived (the server dropped it while
  * it was idle, after the stale check) gets one retry on a fresh connection when the request is idempotent
- * (RFC 9110 §9.2.2) and its body can be sent again; a request that is not is never sent twice.
+ * (RFC 9110 §9.2.2) and its body can be sent again; a request that is not is never sent twice, unless the server
+ * said it did not process it: an HTTP/2 server that refused the stream, or left it out of its GOAWAY (RFC 9113
+ * §8.7), gets any request again on another connection, once.
  */
 public final class CallRunner {
     private static final System.Logger LOG = System.getLogger(CallRunner.class.getName());
@@ -40,11 +42,16 @@ public final class CallRunner {
         Request request = call.request();
         boolean retried = false;
         while (true) {
-            Http1Exchange exchange = Http1Exchange.start(source.acquire(request.origin(), call), source, call);
+            Exchange exchange = source.startExchange(call);
             try {
                 RequestSender.send(exchange);
                 return response(exchange);
             } catch (ConnectionClosedException e) {
+                if (exchange.wasRefusedUnprocessed() && !retried && request.isBodyRepeatable()) {
+                    LOG.log(DEBUG, () -> request + ": not processed by the server, sent again: " + e.getMessage());
+                    retried = true;
+                    continue;
+                }
                 if (retried || !exchange.isReused() || exchange.hasResponseStarted()) {
                     throw retried ? new ConnectionClosedException(e.getMessage() + " (after one retry)", true, e) : e;
                 }
@@ -62,13 +69,13 @@ public final class CallRunner {
 
     /**
      * Starts a call whose body the caller writes: the head goes out now, the body through
-     * {@link Http1Exchange#bodyWriter()}. Never retried: the body is the caller's, and cannot be sent again.
+     * {@link Exchange#bodyWriter()}. Never retried: the body is the caller's, and cannot be sent again.
      *
-     * @param bodyLength the body's length, or -1 for chunked
+     * @param bodyLength the body's length, or -1 for one of unknown length
      */
-    public static Http1Exchange open(ConnectionSource source, CallContext call, long bodyLength) throws IOException {
+    public static Exchange open(ConnectionSource source, CallContext call, long bodyLength) throws IOException {
         try {
-            Http1Exchange exchange = Http1Exchange.start(source.acquire(call.request().origin(), call), source, call);
+            Exchange exchange = source.startExchange(call);
             exchange.writeHead(bodyLength);
             return exchange;
         } catch (IOException e) {
@@ -83,7 +90,7 @@ public final class CallRunner {
      * without a body (to HEAD, a 204 or 304) keeps its head as it came: its Content-Encoding and Content-Length
      * describe the representation the server would send, and there is nothing to decode.
      */
-    public static ExchangeResult response(Http1Exchange exchange) throws IOException {
+    public static ExchangeResult response(Exchange exchange) throws IOException {
         ResponseHead head = exchange.readResponseHead();
         BodyInputStream body = exchange.openBody(head);
         if (exchange.request().decompresses() && ContentDecoding.isDecodable(head) && !body.isFinished()) {

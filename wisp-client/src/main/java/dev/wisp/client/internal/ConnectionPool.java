@@ -3,13 +3,18 @@ package dev.wisp.client.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.client.ClientConfig;
+import dev.wisp.client.Http2Mode;
 import dev.wisp.client.Origin;
 import dev.wisp.client.RequestQueueFullException;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,11 +26,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * (its server is least likely to have dropped it) after a stale check; when the total cap is reached, the oldest
  * idle connection of another origin is closed to make room.
  *
+ * <p>A connection whose server took HTTP/2 is shared instead: each call gets a stream of it, as many at once as the
+ * server allows, and calls wait for a stream as they wait for a connection. Once an origin is known to speak HTTP/2,
+ * calls wait for a connection being made to it rather than make one each; a connection that takes no new streams
+ * (GOAWAY, stream ids used up) serves its streams to their end, and another is made for new calls.
+ *
  * <p>Thread-safe. One lock guards the counts and the idle lists; it is never held during I/O (connecting, the
- * stale check and closing happen outside it). Every connection counted as open is either idle here or leased to
- * exactly one exchange, which gives it back once through {@link #release(Http1ClientConnection)}.
+ * stale check and closing happen outside it). Every HTTP/1.1 connection counted as open is either idle here or
+ * leased to exactly one exchange, which gives it back once through {@link #release(Http1ClientConnection)}; an
+ * HTTP/2 connection counts as open until it closes.
  */
-public final class ConnectionPool implements ConnectionSource, ClientSweeper.Sweepable {
+public final class ConnectionPool implements ConnectionSource, ClientSweeper.Sweepable,
+        Http2ClientConnection.Owner {
     private static final System.Logger LOG = System.getLogger(ConnectionPool.class.getName());
 
     private final Connector connector;
@@ -35,6 +47,15 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     /** The calls waiting for a connection, per origin, in the order they came. */
     private final Map<Origin, Deque<Condition>> queues = new HashMap<>();
     private final Map<Origin, Integer> openPerOrigin = new HashMap<>();
+    /** The HTTP/2 connections per origin that take new streams. */
+    private final Map<Origin, List<Http2ClientConnection>> http2 = new HashMap<>();
+    /** Every open HTTP/2 connection, taking new streams or not. */
+    private final Set<Http2ClientConnection> http2Open = new HashSet<>();
+    /** The origins with open connections whose servers chose HTTP/2, and those whose servers chose HTTP/1.1. */
+    private final Set<Origin> http2Origins = new HashSet<>();
+    private final Set<Origin> http1Origins = new HashSet<>();
+    /** Connections being made, per origin. */
+    private final Map<Origin, Integer> connecting = new HashMap<>();
     private int open;
     private int idleCount;
     private int waiting;
@@ -47,14 +68,52 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     }
 
     /**
-     * A connection to the origin for one exchange: an idle one that is not stale, else a new one if the caps
-     * allow, else the call waits (within its connect timeout) for one to be released.
+     * The call's exchange: on a stream of a shared HTTP/2 connection to the origin if one has room, else on a
+     * connection of its own, idle or new; a new connection whose server chooses HTTP/2 is shared from then on.
+     */
+    @Override
+    public Exchange startExchange(CallContext call) throws IOException {
+        Origin origin = call.request().origin();
+        while (true) {
+            Lease lease = lease(origin, call);
+            if (lease.http2() != null) {
+                return Http2Exchange.start(lease.http2(), call);
+            }
+            if (!lease.http1().speaksHttp2()) {
+                return Http1Exchange.start(lease.http1(), this, call);
+            }
+            Http2ClientConnection shared = share(lease.http1(), call);
+            if (shared != null) {
+                return Http2Exchange.start(shared, call);
+            }
+        }
+    }
+
+    /** A connection for one exchange, or a stream reserved on a shared one. */
+    private record Lease(Http1ClientConnection http1, Http2ClientConnection http2) {
+    }
+
+    /**
+     * A connection to the origin for one HTTP/1.1 exchange (an explicit caller's, never shared over HTTP/2).
      *
      * @throws RequestQueueFullException if maxQueuedRequests calls wait already
      * @throws dev.wisp.client.TimeoutExceededException if none is free in time
      */
     @Override
     public Http1ClientConnection acquire(Origin origin, CallContext call) throws IOException {
+        Lease lease = lease(origin, call);
+        if (lease.http2() != null) {
+            throw new IllegalStateException("an HTTP/2 stream where an HTTP/1.1 connection was asked for");
+        }
+        return lease.http1();
+    }
+
+    /**
+     * A stream on a shared HTTP/2 connection that has room, else an idle connection that is not stale, else a new
+     * one if the caps allow, else the call waits (within its connect timeout) for one of these. A call to an origin
+     * known to speak HTTP/2 waits for a connection being made to it rather than make another.
+     */
+    private Lease lease(Origin origin, CallContext call) throws IOException {
         long deadline = call.deadlineWithin(config.connectTimeout());
         Condition ticket = null; // a place in the origin's queue, taken when the call has to wait
         try {
@@ -65,8 +124,12 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 try {
                     boolean reserved = false;
                     if (hasTurn(origin, ticket)) {
+                        Http2ClientConnection shared = reserveStream(origin);
+                        if (shared != null) {
+                            return new Lease(null, shared);
+                        }
                         candidate = takeIdle(origin);
-                        reserved = candidate == null && reserve(origin);
+                        reserved = candidate == null && !awaitsHttp2(origin) && reserve(origin);
                     }
                     if (candidate == null && !reserved) {
                         ticket = ticket != null ? ticket : enqueue(origin);
@@ -81,10 +144,10 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                     lock.unlock();
                 }
                 if (candidate == null) {
-                    return connectReserved(origin, call);
+                    return new Lease(connectReserved(origin, call), null);
                 }
                 if (!candidate.isStale()) {
-                    return candidate;
+                    return new Lease(candidate, null);
                 }
                 candidate.close("closed by the server while idle");
                 candidate.releaseBuffers();
@@ -99,6 +162,115 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                     lock.unlock();
                 }
             }
+        }
+    }
+
+    /** A shared HTTP/2 connection to the origin with a stream reserved for the call, or null; under the lock. */
+    private Http2ClientConnection reserveStream(Origin origin) {
+        List<Http2ClientConnection> shared = http2.get(origin);
+        if (shared != null) {
+            for (Http2ClientConnection connection : shared) {
+                if (connection.tryReserveStream()) {
+                    return connection;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the call waits for a connection being made to the origin rather than make one: it will serve the
+     * call if its server speaks HTTP/2, as it is known to, or may choose (the first connection to an origin tells;
+     * until then calls do not open a connection each). Under the lock.
+     */
+    private boolean awaitsHttp2(Origin origin) {
+        if (connecting.getOrDefault(origin, 0) == 0) {
+            return false;
+        }
+        boolean mayChooseHttp2 = config.http2() != Http2Mode.OFF
+                && (origin.isTls() || config.http2() == Http2Mode.PRIOR_KNOWLEDGE);
+        return http2Origins.contains(origin) || mayChooseHttp2 && !http1Origins.contains(origin);
+    }
+
+    /**
+     * Starts HTTP/2 on a new connection whose server chose it, shares it, and reserves a stream of it for the call.
+     *
+     * @return the connection, or null if the server allows no stream now (the call looks again)
+     */
+    private Http2ClientConnection share(Http1ClientConnection socket, CallContext call) throws IOException {
+        Origin origin = socket.origin();
+        Http2ClientConnection shared;
+        try {
+            shared = Http2ClientConnection.start(socket, config, this, call.deadlineWithin(config.connectTimeout()));
+        } catch (IOException | RuntimeException e) {
+            lock.lock();
+            try {
+                connected(origin);
+                uncount(origin);
+                wakeFirstInLine();
+            } finally {
+                lock.unlock();
+            }
+            if (e instanceof IOException io) {
+                throw Failures.map(io, call, socket, Failures.Phase.AWAITING_RESPONSE);
+            }
+            throw e;
+        }
+        boolean reserved;
+        boolean refused;
+        lock.lock();
+        try {
+            refused = closed;
+            connected(origin);
+            http2Open.add(shared);
+            if (!refused) {
+                http2.computeIfAbsent(origin, o -> new ArrayList<>()).add(shared);
+            }
+            reserved = !refused && shared.tryReserveStream();
+            wakeFirstInLine();
+        } finally {
+            lock.unlock();
+        }
+        if (refused) {
+            shared.close("client closed");
+            throw new IllegalStateException("client is closed");
+        }
+        return reserved ? shared : null;
+    }
+
+    @Override
+    public void http2CapacityChanged(Http2ClientConnection connection) {
+        lock.lock();
+        try {
+            wakeFirstInLine();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void http2Retired(Http2ClientConnection connection) {
+        lock.lock();
+        try {
+            List<Http2ClientConnection> shared = http2.get(connection.origin());
+            if (shared != null && shared.remove(connection) && shared.isEmpty()) {
+                http2.remove(connection.origin());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void http2Closed(Http2ClientConnection connection) {
+        lock.lock();
+        try {
+            if (http2Open.remove(connection)) {
+                uncount(connection.origin());
+            }
+            wakeFirstInLine();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -145,17 +317,32 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     }
 
     private Http1ClientConnection connectReserved(Origin origin, CallContext call) throws IOException {
+        Http1ClientConnection connection = null;
         try {
-            return connector.connect(origin, call);
-        } catch (IOException | RuntimeException e) {
+            connection = connector.connect(origin, call);
+            return connection;
+        } finally {
             lock.lock();
             try {
-                uncount(origin);
+                if (connection == null) {
+                    connected(origin);
+                    uncount(origin);
+                } else if (connection.speaksHttp2()) {
+                    http2Origins.add(origin); // still connecting: calls wait until HTTP/2 is up, see share()
+                } else {
+                    connected(origin);
+                    http1Origins.add(origin);
+                }
+                wakeFirstInLine(); // calls that waited for this connection to learn its protocol go on
             } finally {
                 lock.unlock();
             }
-            throw e;
         }
+    }
+
+    /** A connection being made to the origin is made, or failed; under the lock. */
+    private void connected(Origin origin) {
+        connecting.merge(origin, -1, (a, b) -> a + b == 0 ? null : a + b);
     }
 
     /** Counts a new connection to the origin if the caps allow, closing another origin's idle one if needed. */
@@ -181,6 +368,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         }
         open++;
         openPerOrigin.merge(origin, 1, Integer::sum);
+        connecting.merge(origin, 1, Integer::sum);
         return true;
     }
 
@@ -253,7 +441,10 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
 
     private void uncount(Origin origin) {
         open--;
-        openPerOrigin.merge(origin, -1, (a, b) -> a + b == 0 ? null : a + b);
+        if (openPerOrigin.merge(origin, -1, (a, b) -> a + b == 0 ? null : a + b) == null) {
+            http1Origins.remove(origin); // what the next connection chooses is learned anew
+            http2Origins.remove(origin);
+        }
     }
 
     /** Closes idle connections past their keep-warm time. */
@@ -261,6 +452,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     public void sweep(long nowNanos) {
         long keepWarm = config.keepWarm().toNanos();
         Deque<Http1ClientConnection> expired = new ArrayDeque<>();
+        List<Http2ClientConnection> expiredHttp2 = new ArrayList<>();
         lock.lock();
         try {
             for (Deque<Http1ClientConnection> list : idle.values()) {
@@ -274,6 +466,11 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             if (!expired.isEmpty()) {
                 wakeFirstInLine();
             }
+            for (Http2ClientConnection connection : http2Open) {
+                if (connection.isIdle() && nowNanos - connection.idleSinceNanos() > keepWarm) {
+                    expiredHttp2.add(connection);
+                }
+            }
         } finally {
             lock.unlock();
         }
@@ -281,14 +478,19 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             LOG.log(DEBUG, () -> "[" + connection + "] idle longer than keepWarm");
             connection.close("idle longer than keepWarm");
         }
+        // An HTTP/2 connection is idle while it has no stream; one that gets one meanwhile fails it, as a connection
+        // the server closes as idle would, and the call goes again if it may.
+        expiredHttp2.forEach(connection -> connection.close("idle longer than keepWarm"));
     }
 
     /** Closes every idle connection and refuses new calls; leased connections close when given back. */
     public void close() {
         Deque<Http1ClientConnection> all = new ArrayDeque<>();
+        List<Http2ClientConnection> shared;
         lock.lock();
         try {
             closed = true;
+            shared = new ArrayList<>(http2Open);
             for (Deque<Http1ClientConnection> list : idle.values()) {
                 for (Http1ClientConnection connection : list) {
                     uncount(connection.origin());
@@ -303,6 +505,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         }
         ClientSweeper.instance().unwatch(this);
         all.forEach(connection -> connection.close("client closed"));
+        shared.forEach(connection -> connection.close("client closed"));
     }
 
     /** Connections open now: idle plus in use. */

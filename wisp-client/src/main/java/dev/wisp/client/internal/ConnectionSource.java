@@ -9,6 +9,14 @@ public interface ConnectionSource extends ConnectionOwner {
     Http1ClientConnection acquire(Origin origin, CallContext call) throws IOException;
 
     /**
+     * Starts the call's exchange: on an HTTP/1.1 connection of its own for the while, or on a new stream of a shared
+     * HTTP/2 connection where the source has one.
+     */
+    default Exchange startExchange(CallContext call) throws IOException {
+        return Http1Exchange.start(acquire(call.request().origin(), call), this, call);
+    }
+
+    /**
      * Takes the call's place in line now, in the caller's thread, on a source whose calls take turns in the order
      * they were made (an explicit connection); the call then {@link CallContext#abandonTicket() gives it up} if it
      * ends before its turn. Does nothing on a pool.

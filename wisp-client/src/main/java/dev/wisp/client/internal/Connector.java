@@ -8,6 +8,7 @@ import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
 import dev.wisp.client.ConnectionInfo;
 import dev.wisp.client.EventListener;
+import dev.wisp.client.Http2Mode;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Origin;
 import dev.wisp.client.ProxyConfig;
@@ -59,7 +60,8 @@ import javax.net.ssl.SSLParameters;
 public final class Connector {
     private static final System.Logger LOG = System.getLogger(Connector.class.getName());
 
-    private static final String[] ALPN = {"http/1.1"};
+    private static final String[] ALPN_HTTP1 = {"http/1.1"};
+    private static final String[] ALPN_HTTP2 = {"h2", "http/1.1"};
     /**
      * How much of a plaintext body one socket read may take, into a direct buffer held only while it has bytes.
      * Read through the caller's 16 KiB array, a 1 MiB download took 68 reads; in reads of up to this size it
@@ -91,13 +93,14 @@ public final class Connector {
     }
 
     /**
-     * A new connection to the origin, ready for its first exchange.
+     * A new connection to the origin for a pool, ready for its first exchange: over TLS, ALPN offers HTTP/2 too unless
+     * the configuration turns it off; {@link Http1ClientConnection#speaksHttp2()} says whether the server took it.
      *
      * @throws UnresolvedHostException, ConnectRefusedException, ConnectFailedException, TlsHandshakeException,
      *     TimeoutExceededException (CONNECT or CALL), CallCanceledException
      */
     public Http1ClientConnection connect(Origin origin, CallContext call) throws IOException {
-        return connect(origin, call, null);
+        return connect(origin, call, null, false, config.http2() != Http2Mode.OFF);
     }
 
     /**
@@ -105,21 +108,25 @@ public final class Connector {
      * too (RFC 6455 §4.1), since a forward proxy takes requests in absolute-form and would not relay the upgrade.
      */
     public Http1ClientConnection connectForWebSocket(Origin origin, CallContext call) throws IOException {
-        return connect(origin, call, null, true);
+        return connect(origin, call, null, true, false);
     }
 
     /**
-     * A new connection to the origin carrying the user's attachment, which its events get.
+     * A new HTTP/1.1 connection to the origin carrying the user's attachment, which its events get.
      *
      * @param attachment the user's object, or null for none
      */
     public Http1ClientConnection connect(Origin origin, CallContext call, Object attachment) throws IOException {
-        return connect(origin, call, attachment, false);
+        return connect(origin, call, attachment, false, false);
     }
 
-    /** @param alwaysTunnel whether an HTTP proxy tunnels an http origin too, as it always does an https one */
-    private Http1ClientConnection connect(Origin origin, CallContext call, Object attachment, boolean alwaysTunnel)
-            throws IOException {
+    /**
+     * @param alwaysTunnel whether an HTTP proxy tunnels an http origin too, as it always does an https one
+     * @param offerHttp2 whether the connection may speak HTTP/2: offered by ALPN over TLS, by prior knowledge in
+     *     plaintext if so configured
+     */
+    private Http1ClientConnection connect(Origin origin, CallContext call, Object attachment, boolean alwaysTunnel,
+            boolean offerHttp2) throws IOException {
         ConnectionInfo info = new ConnectionInfo(Http1ClientConnection.nextId(), origin, attachment);
         long deadline = call.deadlineWithin(config.connectTimeout());
         long start = System.nanoTime();
@@ -140,8 +147,9 @@ public final class Connector {
         }
         StreamSocket socket = openSocketRetrying(peer, info, addresses, call, deadline);
         Http1ClientConnection connection;
+        boolean tunneled = proxy != null && (!proxy.forwardsRequests(origin) || alwaysTunnel);
         try {
-            if (proxy != null && (!proxy.forwardsRequests(origin) || alwaysTunnel)) {
+            if (tunneled) {
                 tunnel(socket, origin, socksTarget, proxy, call, deadline);
             }
         } catch (IOException | RuntimeException e) {
@@ -154,7 +162,7 @@ public final class Connector {
             Events.fire(events, listener -> listener.connected(info, remote));
             long writeTimeout = config.writeTimeout().toNanos();
             Transport transport = origin.isTls()
-                    ? TlsTransport.of(socket, newEngine(origin), tlsBuffers(), writeTimeout)
+                    ? TlsTransport.of(socket, newEngine(origin, offerHttp2), tlsBuffers(), writeTimeout)
                     : PlainTransport.of(socket, writeTimeout);
             connection = new Http1ClientConnection(info, transport, origin.isTls() ? tls : null, buffers,
                     readAheadBuffers, events);
@@ -168,15 +176,19 @@ public final class Connector {
         long handshaken = System.nanoTime();
         connection.connected(new ConnectionSetup(resolved - start, connectedAt - resolved,
                 origin.isTls() ? handshaken - connectedAt : 0, session));
+        if (origin.isTls() ? session.alpnProtocol().filter("h2"::equals).isPresent()
+                : offerHttp2 && config.http2() == Http2Mode.PRIOR_KNOWLEDGE && (proxy == null || tunneled)) {
+            connection.speakHttp2();
+        }
         LOG.log(DEBUG, () -> "[" + connection + "] connected");
         return connection;
     }
 
-    /** A client engine for the origin, offering HTTP/1.1 over ALPN: the one protocol this client speaks. */
-    private SSLEngine newEngine(Origin origin) {
+    /** A client engine for the origin, offering HTTP/2 and HTTP/1.1 over ALPN, or HTTP/1.1 alone. */
+    private SSLEngine newEngine(Origin origin, boolean offerHttp2) {
         SSLEngine engine = tls.newClientEngine(origin.host(), origin.port());
         SSLParameters parameters = engine.getSSLParameters();
-        parameters.setApplicationProtocols(ALPN);
+        parameters.setApplicationProtocols(offerHttp2 ? ALPN_HTTP2 : ALPN_HTTP1);
         engine.setSSLParameters(parameters);
         return engine;
     }

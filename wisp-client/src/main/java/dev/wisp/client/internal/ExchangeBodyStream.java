@@ -13,11 +13,11 @@ import java.io.IOException;
  * <p>Not thread-safe: one thread reads it; {@link #close()} from another thread aborts the exchange.
  */
 final class ExchangeBodyStream extends BodyInputStream {
-    private final Http1Exchange exchange;
+    private final Exchange exchange;
     private final BodyInputStream framed;
     private volatile boolean done;
 
-    ExchangeBodyStream(Http1Exchange exchange, BodyInputStream framed) {
+    ExchangeBodyStream(Exchange exchange, BodyInputStream framed) {
         this.exchange = exchange;
         this.framed = framed;
         this.done = framed.isFinished();

@@ -1,30 +1,30 @@
 package dev.wisp.client.internal;
 
 import dev.wisp.client.internal.Failures.Phase;
-import dev.wisp.core.Headers;
-import dev.wisp.http1.ChunkedBodyOutputStream;
-import dev.wisp.http1.FixedLengthBodyOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The request body of an exchange as an {@link OutputStream}: framed with the length announced in the head, or
- * chunked. A failure to write closes the connection and is thrown as the typed exception. {@link #finish()} ends
+ * The request body of an exchange as an {@link OutputStream}, framed as its protocol does (in HTTP/1.1 with the
+ * length announced in the head, or chunked; in HTTP/2 as DATA frames). A failure to write closes the connection and is thrown as the typed exception. {@link #finish()} ends
  * the body (checking a fixed length was met) and flushes it to the server.
  *
  * <p>Not thread-safe: the call's thread writes it.
  */
 public final class ExchangeBodyWriter extends OutputStream {
-    private final Http1Exchange exchange;
+    private final Exchange exchange;
     private final OutputStream framed;
     private long written;
     private boolean finished;
 
-    ExchangeBodyWriter(Http1Exchange exchange, long length) {
+    /**
+     * @param framed the protocol's framing of the body; closing it ends the body
+     * @param empty whether the head said there is no body
+     */
+    ExchangeBodyWriter(Exchange exchange, OutputStream framed, boolean empty) {
         this.exchange = exchange;
-        this.framed = length < 0 ? new ChunkedBodyOutputStream(exchange.connection().output())
-                : new FixedLengthBodyOutputStream(exchange.connection().output(), length);
-        this.finished = length == 0;
+        this.framed = framed;
+        this.finished = empty;
     }
 
     @Override
@@ -50,7 +50,7 @@ public final class ExchangeBodyWriter extends OutputStream {
     public void flush() throws IOException {
         try {
             framed.flush();
-            exchange.connection().output().flush();
+            exchange.flushRequest();
         } catch (IOException e) {
             throw exchange.fail(e, Phase.SENDING);
         }
@@ -67,12 +67,8 @@ public final class ExchangeBodyWriter extends OutputStream {
         }
         finished = true;
         try {
-            if (framed instanceof ChunkedBodyOutputStream chunked) {
-                chunked.finish(Headers.empty());
-            } else {
-                framed.close();
-            }
-            exchange.connection().output().flush();
+            framed.close();
+            exchange.flushRequest();
         } catch (IOException e) {
             throw exchange.fail(e, Phase.SENDING);
         }

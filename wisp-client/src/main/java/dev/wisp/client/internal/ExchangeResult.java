@@ -7,5 +7,5 @@ import dev.wisp.core.ResponseHead;
  * A response as an exchange delivers it: the final head (decoded, if the body is) and the body stream, whose end
  * or close ends the exchange.
  */
-public record ExchangeResult(Http1Exchange exchange, ResponseHead head, BodyInputStream body) {
+public record ExchangeResult(Exchange exchange, ResponseHead head, BodyInputStream body) {
 }

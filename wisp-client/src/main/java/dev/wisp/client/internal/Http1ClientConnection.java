@@ -58,6 +58,8 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private boolean reusable = true;
     private long idleSinceNanos;
+    /** Whether the server agreed to HTTP/2 (ALPN), or is known to speak it: an HTTP/2 connection takes it over. */
+    private volatile boolean http2;
 
     Http1ClientConnection(ConnectionInfo info, Transport transport, TlsContext tls, BufferPool buffers,
             DirectBufferPool readAheadBuffers, EventListener events) {
@@ -116,6 +118,16 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     public Optional<TlsSessionInfo> tlsSession() {
         ConnectionSetup made = setup;
         return made == null ? Optional.empty() : Optional.ofNullable(made.tls());
+    }
+
+    /** Marks the connection as one that speaks HTTP/2 from now on, before anything was sent. */
+    void speakHttp2() {
+        http2 = true;
+    }
+
+    /** Whether the connection speaks HTTP/2 (an {@link Http2ClientConnection} runs over it), not HTTP/1.1. */
+    public boolean speaksHttp2() {
+        return http2;
     }
 
     /** Called when the handshake is done: read deadlines from now on are an exchange's. */

@@ -1,9 +1,7 @@
 package dev.wisp.client.internal;
 
 import dev.wisp.client.ClientConfig;
-import dev.wisp.client.EventListener;
 import dev.wisp.client.HttpCallException;
-import dev.wisp.client.Request;
 import dev.wisp.client.internal.Failures.Phase;
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HeaderNames;
@@ -16,8 +14,10 @@ import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.UnsupportedTransferCodingException;
 import dev.wisp.core.Version;
 import dev.wisp.http1.ChunkedBodyInputStream;
+import dev.wisp.http1.ChunkedBodyOutputStream;
 import dev.wisp.http1.EmptyBodyInputStream;
 import dev.wisp.http1.FixedLengthBodyInputStream;
+import dev.wisp.http1.FixedLengthBodyOutputStream;
 import dev.wisp.http1.Http1Framing;
 import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.http1.Http1Limits;
@@ -29,46 +29,28 @@ import dev.wisp.transport.TlsTransport;
 import dev.wisp.transport.Transport;
 import java.io.EOFException;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.io.OutputStream;
 
 /**
- * One request and its response on an {@link Http1ClientConnection}, in order:
- * <ol>
- *   <li>{@link #writeHead(long)} sends the request head;</li>
- *   <li>the body goes out through {@link #bodyWriter()} ({@link RequestBodies} does this for a whole body, with
- *       {@code 100-continue} when asked);</li>
- *   <li>{@link #readResponse()} reads the final response head (interim 1xx skipped) and returns the body;</li>
- *   <li>the body's end {@linkplain #complete() completes} the exchange and gives the connection back, or a
- *       failure {@linkplain #fail(IOException, Phase) closes} it.</li>
- * </ol>
+ * One request and its response on an {@link Http1ClientConnection}, which is the exchange's alone for the while
+ * (or, pipelined, its writer's and then its reader's): the head goes out through {@link Http1HeadWriter}, the body
+ * framed by Content-Length or chunked, and the response is framed as RFC 9112 §6 says. The body's end gives the
+ * connection back to its owner, kept if it can carry another exchange; a failure closes it.
  *
- * <p>Threads: the call's thread runs the steps; {@link #abort(String)} may come from any thread and closes the
- * connection at once. The connection goes back to its owner exactly once, whichever happens first.
+ * <p>Threads: as {@link Exchange}; {@link #abort(String)} closes the connection at once. The connection goes back to
+ * its owner exactly once, whichever happens first.
  */
-public final class Http1Exchange {
-    /** Interim responses accepted before the final one; a server sending more is broken or hostile. */
-    private static final int MAX_INTERIM_RESPONSES = 16;
-
+public final class Http1Exchange extends Exchange {
     private final Http1ClientConnection connection;
     private final ConnectionOwner owner;
-    private final CallContext call;
     private final boolean reused;
-    private final EventListener events;
-    private final AtomicBoolean released = new AtomicBoolean();
-    private volatile boolean responseStarted;
     private final Http1ResponseReader reader;
     private RequestHead head;
-    private ExchangeBodyWriter bodyWriter;
-    private ResponseHead earlyHead;
-    private CompletableFuture<ResponseHead> pendingFirstHead;
 
     private Http1Exchange(Http1ClientConnection connection, ConnectionOwner owner, CallContext call) {
+        super(call);
         this.connection = connection;
         this.owner = owner;
-        this.call = call;
-        this.events = call.config().eventListener();
         this.reader = new Http1ResponseReader(limits());
         this.reused = connection.beginExchange(call.deadlineNanos(), call.config().readTimeout().toNanos());
         call.clock().connection(connection.setup(), reused);
@@ -87,154 +69,77 @@ public final class Http1Exchange {
         return exchange;
     }
 
-    public Request request() {
-        return call.request();
-    }
-
-    CallContext call() {
-        return call;
-    }
-
     Http1ClientConnection connection() {
         return connection;
     }
 
-    /** Whether the connection carried an exchange before this one. */
+    @Override
     public boolean isReused() {
         return reused;
     }
 
-    /** Whether any byte of the response arrived: if not, the request may not have been processed. */
-    public boolean hasResponseStarted() {
-        return responseStarted;
-    }
-
-    /**
-     * Writes the request head, flushed when the body waits for 100 Continue or there is none.
-     *
-     * @param bodyLength the body's length, or -1 for chunked
-     */
-    public void writeHead(long bodyLength) throws HttpCallException {
+    @Override
+    void writeRequestHead(long bodyLength) throws IOException {
         head = RequestHeads.of(call.request(), call.config(), bodyLength);
         if (head.headers().containsToken(HeaderNames.CONNECTION, "close")) {
             connection.doNotReuse();
         }
-        try {
-            Http1HeadWriter.writeRequestHead(connection.output(), head);
-            if (bodyLength == 0 || call.request().expectsContinue()) {
-                connection.output().flush();
-            }
-        } catch (IOException e) {
-            throw fail(e, Phase.SENDING);
+        Http1HeadWriter.writeRequestHead(connection.output(), head);
+        if (bodyLength == 0 || call.request().expectsContinue()) {
+            connection.output().flush();
         }
         RequestHead sent = head;
         Events.fire(events, listener -> listener.requestHeadersSent(call.request(), sent));
-        bodyWriter = new ExchangeBodyWriter(this, bodyLength);
     }
 
-    /** The whole request is written (and flushed): tells the owner, which may let the next request go out. */
+    @Override
+    OutputStream newBodyStream(long bodyLength) {
+        return bodyLength < 0 ? new ChunkedBodyOutputStream(connection.output())
+                : new FixedLengthBodyOutputStream(connection.output(), bodyLength);
+    }
+
+    @Override
+    void flushRequest() throws IOException {
+        connection.output().flush();
+    }
+
+    @Override
     void requestWritten() {
         owner.requestWritten(this);
     }
 
-    /** The stream the request body goes to, after {@link #writeHead(long)}. */
-    public ExchangeBodyWriter bodyWriter() {
-        return bodyWriter;
+    @Override
+    void awaitTurnToRead() throws IOException {
+        owner.awaitTurnToRead(this);
+    }
+
+    /** The connection holds the unsent body's place: it cannot carry another exchange. */
+    @Override
+    void bodyRefused() {
+        connection.doNotReuse();
     }
 
     /**
-     * Reads the final response head: one the server sent before the body was invited, else the next final head
-     * from the wire, interim 1xx responses skipped.
+     * Waits for the response's first byte. Before it waits, the thread lets the others go first on a crowded carrier,
+     * or polls briefly when alone on it with a fast server ({@link NextInput}).
      */
-    public ResponseHead readResponseHead() throws HttpCallException {
-        try {
-            owner.awaitTurnToRead(this);
-            ResponseHead first = earlyHead != null ? earlyHead
-                    : pendingFirstHead != null ? join(pendingFirstHead) : readFirstHead();
-            return isFinal(first) ? announce(first) : readFinalHead();
-        } catch (IOException e) {
-            throw fail(e, responseStarted ? Phase.READING_HEAD : Phase.AWAITING_RESPONSE);
-        }
-    }
-
-    /** Sets the final head the server sent while the body waited for 100 Continue. */
-    void earlyHead(ResponseHead early) {
-        this.earlyHead = early;
-    }
-
-    /** Sets the read of the first head still running after the wait for 100 Continue ended. */
-    void pendingFirstHead(CompletableFuture<ResponseHead> pending) {
-        this.pendingFirstHead = pending;
-    }
-
-    private static ResponseHead join(CompletableFuture<ResponseHead> pending) throws IOException {
-        try {
-            return pending.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Reads the first response head, noting the time of its first byte. Before it waits, the thread lets the others
-     * go first on a crowded carrier, or polls briefly when alone on it with a fast server ({@link NextInput}).
-     */
-    ResponseHead readFirstHead() throws IOException {
+    @Override
+    void awaitFirstResponseByte() throws IOException {
         if (connection.input().buffered() == 0) {
             NextInput.beforeWaiting(connection.transport());
         }
         if (!connection.input().awaitData()) {
             throw new EOFException("the server closed the connection without answering");
         }
-        call.clock().firstByte();
-        responseStarted = true;
+    }
+
+    @Override
+    ResponseHead readHead() throws IOException {
         return reader.readHead(connection.input());
     }
 
-    /**
-     * Reads heads until {@code 100 Continue} or a final one, for a body held until it is invited: another interim
-     * response, such as {@code 103 Early Hints}, is no invitation (RFC 9110 §10.1.1, §15.2.4).
-     */
-    ResponseHead readUntilContinue() throws IOException {
-        ResponseHead response = readFirstHead();
-        for (int i = 1; response.status().code() != 100 && !isFinal(response); i++) {
-            if (i == MAX_INTERIM_RESPONSES) {
-                throw tooManyInterimResponses();
-            }
-            response = reader.readHead(connection.input());
-        }
-        return response;
-    }
-
-    /** Reads heads until a final one. */
-    private ResponseHead readFinalHead() throws IOException {
-        for (int i = 0; i < MAX_INTERIM_RESPONSES; i++) {
-            ResponseHead response = reader.readHead(connection.input());
-            if (isFinal(response)) {
-                return announce(response);
-            }
-        }
-        throw tooManyInterimResponses();
-    }
-
-    private static MalformedMessageException tooManyInterimResponses() {
-        return new MalformedMessageException("more than " + MAX_INTERIM_RESPONSES + " interim responses");
-    }
-
-    /** 1xx responses other than 101 are interim (RFC 9110 §15.2). */
-    static boolean isFinal(ResponseHead response) {
-        return !response.status().isInformational() || response.status().code() == 101;
-    }
-
-    private ResponseHead announce(ResponseHead response) {
-        Events.fire(events, listener -> listener.responseHeaders(call.request(), response));
-        return response;
-    }
-
     /** The response body as framed by the head; decides whether the connection can carry another exchange. */
+    @Override
     public BodyInputStream openBody(ResponseHead response) throws HttpCallException {
         Http1Framing framing;
         try {
@@ -307,6 +212,7 @@ public final class Http1Exchange {
     }
 
     /** The response body was read to its end: the connection goes back to its owner, kept if it can be. */
+    @Override
     void complete() {
         if (connection.input().buffered() > 0 && connection.exchangesInFlight() <= 1) {
             connection.doNotReuse(); // bytes after the response that nobody asked for (none pipelined behind it)
@@ -319,16 +225,14 @@ public final class Http1Exchange {
     }
 
     /** A failure on the call's thread: maps it, closes the connection and gives it back. */
+    @Override
     HttpCallException fail(IOException e, Phase phase) {
         HttpCallException mapped = Failures.map(e, call, connection, phase);
         connection.close(mapped.getMessage());
         call.clock().end();
         connection.endExchange();
         connection.releaseBuffers();
-        if (phase == Phase.READING_BODY) {
-            // Failures before the response are reported once by CallRunner, after any retry.
-            Events.fire(events, listener -> listener.failed(call.request(), mapped));
-        }
+        reportFailure(mapped, phase);
         giveBack();
         return mapped;
     }
@@ -338,8 +242,9 @@ public final class Http1Exchange {
      * returns. It claims the giving back before it closes: the close makes the call's thread fail, and that thread
      * would otherwise give the connection back itself, possibly after this returned.
      */
+    @Override
     public void abort(String reason) {
-        if (released.compareAndSet(false, true)) {
+        if (ended.compareAndSet(false, true)) {
             connection.close(reason);
             call.clock().end();
             handBack();
@@ -347,7 +252,7 @@ public final class Http1Exchange {
     }
 
     private void giveBack() {
-        if (released.compareAndSet(false, true)) {
+        if (ended.compareAndSet(false, true)) {
             handBack();
         }
     }

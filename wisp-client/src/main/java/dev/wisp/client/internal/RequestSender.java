@@ -20,7 +20,7 @@ public final class RequestSender {
     private RequestSender() {
     }
 
-    public static void send(Http1Exchange exchange) throws IOException {
+    public static void send(Exchange exchange) throws IOException {
         Body body = exchange.request().body();
         exchange.writeHead(body.length());
         if (body.length() == 0) {
@@ -51,7 +51,7 @@ public final class RequestSender {
      *
      * @return whether to send the body
      */
-    private static boolean awaitContinue(Http1Exchange exchange) throws HttpCallException {
+    private static boolean awaitContinue(Exchange exchange) throws HttpCallException {
         CompletableFuture<ResponseHead> first = new CompletableFuture<>();
         Thread.ofVirtual().name("wisp-expect-continue").start(() -> {
             try {
@@ -63,8 +63,7 @@ public final class RequestSender {
         long timeout = exchange.call().config().expectContinueTimeout().toNanos();
         try {
             ResponseHead head = first.get(timeout, TimeUnit.NANOSECONDS);
-            if (Http1Exchange.isFinal(head)) {
-                exchange.connection().doNotReuse();
+            if (Exchange.isFinal(head)) {
                 exchange.earlyHead(head);
                 return false;
             }

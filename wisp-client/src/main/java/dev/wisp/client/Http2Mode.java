@@ -1,0 +1,23 @@
+package dev.wisp.client;
+
+/**
+ * Whether the connections of a {@link Client} speak HTTP/2 (RFC 9113), set with
+ * {@link ClientConfig.Builder#http2(Http2Mode)}. Over HTTP/2 the calls to one origin share a connection, each on a
+ * stream of its own; nothing else changes for the caller. A {@link ClientConnection} and WebSockets always use
+ * HTTP/1.1.
+ */
+public enum Http2Mode {
+    /** HTTP/1.1 only: ALPN offers {@code http/1.1} alone. */
+    OFF,
+    /**
+     * The default: over TLS, ALPN offers {@code h2} and {@code http/1.1} and the server chooses (RFC 9113 §3.2), as
+     * browsers, curl, OkHttp and the JDK's client do; plaintext connections speak HTTP/1.1.
+     */
+    NEGOTIATE,
+    /**
+     * As {@link #NEGOTIATE} over TLS; in plaintext, HTTP/2 from the first byte without asking (h2c "with prior
+     * knowledge", RFC 9113 §3.3), for servers known to speak it (curl's {@code --http2-prior-knowledge}). A server
+     * that does not fails the call. Not through an HTTP proxy that forwards plaintext requests: those go as HTTP/1.1.
+     */
+    PRIOR_KNOWLEDGE
+}

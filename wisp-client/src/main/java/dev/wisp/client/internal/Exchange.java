@@ -1,0 +1,233 @@
+package dev.wisp.client.internal;
+
+import dev.wisp.client.EventListener;
+import dev.wisp.client.HttpCallException;
+import dev.wisp.client.Request;
+import dev.wisp.client.internal.Failures.Phase;
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.ResponseHead;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request and its response, whatever the protocol carrying them ({@link Http1Exchange} on a connection of its
+ * own for the while, {@link Http2Exchange} on a stream of a shared connection), in order:
+ * <ol>
+ *   <li>{@link #writeHead(long)} sends the request head;</li>
+ *   <li>the body goes out through {@link #bodyWriter()} ({@link RequestSender} does this for a whole body, with
+ *       {@code 100-continue} when asked);</li>
+ *   <li>{@link #readResponseHead()} reads the final response head (interim 1xx skipped) and
+ *       {@link #openBody(ResponseHead)} the body;</li>
+ *   <li>the body's end {@linkplain #complete() completes} the exchange, or a failure {@linkplain
+ *       #fail(IOException, Phase) ends} it.</li>
+ * </ol>
+ * This class keeps what both protocols share: the order of response heads (interim ones skipped, a final one the
+ * server sent while the body waited for 100 Continue), the call's events, and ending exactly once.
+ *
+ * <p>Threads: the call's thread runs the steps; {@link #abort(String)} may come from any thread.
+ */
+public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
+    /** Interim responses accepted before the final one; a server sending more is broken or hostile. */
+    private static final int MAX_INTERIM_RESPONSES = 16;
+
+    final CallContext call;
+    final EventListener events;
+    /** Whether the exchange has ended: completed, failed or aborted. */
+    final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean responseStarted;
+    private ExchangeBodyWriter bodyWriter;
+    private ResponseHead earlyHead;
+    private CompletableFuture<ResponseHead> pendingFirstHead;
+
+    Exchange(CallContext call) {
+        this.call = call;
+        this.events = call.config().eventListener();
+    }
+
+    public final Request request() {
+        return call.request();
+    }
+
+    final CallContext call() {
+        return call;
+    }
+
+    /** Whether the connection carried an exchange before this one. */
+    public abstract boolean isReused();
+
+    /**
+     * Whether the request may have been processed if the exchange fails now: false while no byte of the response
+     * came on a connection the server dropped, or when an HTTP/2 server refused the stream (RFC 9113 §8.7).
+     */
+    public boolean hasResponseStarted() {
+        return responseStarted;
+    }
+
+    /**
+     * Whether a request that failed here was surely not processed, whatever its method, and may go again on another
+     * connection: true only when the server said so (an HTTP/2 REFUSED_STREAM, or a GOAWAY that left it out).
+     */
+    public boolean wasRefusedUnprocessed() {
+        return false;
+    }
+
+    /**
+     * Writes the request head, flushed when the body waits for 100 Continue or there is none.
+     *
+     * @param bodyLength the body's length, or -1 for one of unknown length (chunked in HTTP/1.1)
+     */
+    public final void writeHead(long bodyLength) throws HttpCallException {
+        try {
+            writeRequestHead(bodyLength);
+        } catch (IOException e) {
+            throw fail(e, Phase.SENDING);
+        }
+        bodyWriter = new ExchangeBodyWriter(this, newBodyStream(bodyLength), bodyLength == 0);
+    }
+
+    /** Writes the head and fires the event that it was sent. */
+    abstract void writeRequestHead(long bodyLength) throws IOException;
+
+    /** The framing stream of the request body: writes go out as the protocol frames them, closing it ends the body. */
+    abstract OutputStream newBodyStream(long bodyLength);
+
+    /** Sends what the request body stream gathered to the server. */
+    abstract void flushRequest() throws IOException;
+
+    /** The whole request is written (and flushed): the next request may go out before its response arrives. */
+    void requestWritten() {
+    }
+
+    /** The stream the request body goes to, after {@link #writeHead(long)}. */
+    public final ExchangeBodyWriter bodyWriter() {
+        return bodyWriter;
+    }
+
+    /**
+     * Reads the final response head: one the server sent before the body was invited, else the next final head
+     * from the wire, interim 1xx responses skipped.
+     */
+    public final ResponseHead readResponseHead() throws HttpCallException {
+        try {
+            awaitTurnToRead();
+            ResponseHead first = earlyHead != null ? earlyHead
+                    : pendingFirstHead != null ? join(pendingFirstHead) : readFirstHead();
+            return isFinal(first) ? announce(first) : readFinalHead();
+        } catch (IOException e) {
+            throw fail(e, responseStarted ? Phase.READING_HEAD : Phase.AWAITING_RESPONSE);
+        }
+    }
+
+    /** Returns when this exchange's response is the next to arrive: at once unless HTTP/1.1 requests are pipelined. */
+    void awaitTurnToRead() throws IOException {
+    }
+
+    /** Sets the final head the server sent while the body waited for 100 Continue: the body is not sent. */
+    void earlyHead(ResponseHead early) {
+        this.earlyHead = early;
+        bodyRefused();
+    }
+
+    /** The server answered before the body was invited, which therefore stays unsent. */
+    abstract void bodyRefused();
+
+    /** Sets the read of the first head still running after the wait for 100 Continue ended. */
+    void pendingFirstHead(CompletableFuture<ResponseHead> pending) {
+        this.pendingFirstHead = pending;
+    }
+
+    private static ResponseHead join(CompletableFuture<ResponseHead> pending) throws IOException {
+        try {
+            return pending.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    /** Reads the first response head, noting the time of its first byte. */
+    final ResponseHead readFirstHead() throws IOException {
+        awaitFirstResponseByte();
+        call.clock().firstByte();
+        responseStarted = true;
+        return readHead();
+    }
+
+    /**
+     * Waits until the response begins.
+     *
+     * @throws IOException if the connection or stream ended first, or the read timeout passed
+     */
+    abstract void awaitFirstResponseByte() throws IOException;
+
+    /** Reads the next response head from the wire, interim or final. */
+    abstract ResponseHead readHead() throws IOException;
+
+    /**
+     * Reads heads until {@code 100 Continue} or a final one, for a body held until it is invited: another interim
+     * response, such as {@code 103 Early Hints}, is no invitation (RFC 9110 §10.1.1, §15.2.4).
+     */
+    final ResponseHead readUntilContinue() throws IOException {
+        ResponseHead response = readFirstHead();
+        for (int i = 1; response.status().code() != 100 && !isFinal(response); i++) {
+            if (i == MAX_INTERIM_RESPONSES) {
+                throw tooManyInterimResponses();
+            }
+            response = readHead();
+        }
+        return response;
+    }
+
+    /** Reads heads until a final one. */
+    private ResponseHead readFinalHead() throws IOException {
+        for (int i = 0; i < MAX_INTERIM_RESPONSES; i++) {
+            ResponseHead response = readHead();
+            if (isFinal(response)) {
+                return announce(response);
+            }
+        }
+        throw tooManyInterimResponses();
+    }
+
+    private static MalformedMessageException tooManyInterimResponses() {
+        return new MalformedMessageException("more than " + MAX_INTERIM_RESPONSES + " interim responses");
+    }
+
+    /** 1xx responses other than 101 are interim (RFC 9110 §15.2). */
+    static boolean isFinal(ResponseHead response) {
+        return !response.status().isInformational() || response.status().code() == 101;
+    }
+
+    private ResponseHead announce(ResponseHead response) {
+        Events.fire(events, listener -> listener.responseHeaders(call.request(), response));
+        return response;
+    }
+
+    /** The response body, framing removed; a body that is empty completes the exchange at once. */
+    public abstract BodyInputStream openBody(ResponseHead response) throws HttpCallException;
+
+    /** The response body was read to its end: what the exchange held goes back, kept for reuse if it can be. */
+    abstract void complete();
+
+    /**
+     * A failure on the call's thread: maps it to the typed exception, ends the exchange (closing what can no longer
+     * be trusted) and reports it if the response had begun.
+     */
+    abstract HttpCallException fail(IOException e, Phase phase);
+
+    /** Ends the exchange from any thread, at once; a blocked read or write of the call fails. */
+    public abstract void abort(String reason);
+
+    /** Fires the event of a call that failed in the response body; earlier failures are reported by the runner. */
+    final void reportFailure(HttpCallException mapped, Phase phase) {
+        if (phase == Phase.READING_BODY) {
+            Events.fire(events, listener -> listener.failed(call.request(), mapped));
+        }
+    }
+}

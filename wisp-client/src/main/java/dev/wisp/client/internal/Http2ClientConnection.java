@@ -1,0 +1,610 @@
+package dev.wisp.client.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.client.ClientConfig;
+import dev.wisp.client.Origin;
+import dev.wisp.core.ContentLength;
+import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.Method;
+import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Status;
+import dev.wisp.core.WireOutput;
+import dev.wisp.http2.ConnectionException;
+import dev.wisp.http2.DataFrame;
+import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.Frame;
+import dev.wisp.http2.FrameRateLimit;
+import dev.wisp.http2.FrameReader;
+import dev.wisp.http2.GoAwayFrame;
+import dev.wisp.http2.HeadersFrame;
+import dev.wisp.http2.Http2Exception;
+import dev.wisp.http2.Http2Output;
+import dev.wisp.http2.PingFrame;
+import dev.wisp.http2.PriorityFrame;
+import dev.wisp.http2.PushPromiseFrame;
+import dev.wisp.http2.ReceiveWindow;
+import dev.wisp.http2.ResetFrame;
+import dev.wisp.http2.ResponseFields;
+import dev.wisp.http2.Settings;
+import dev.wisp.http2.SettingsFrame;
+import dev.wisp.http2.StreamException;
+import dev.wisp.http2.TrailerFields;
+import dev.wisp.http2.UnknownFrame;
+import dev.wisp.http2.WindowUpdateFrame;
+import dev.wisp.http2.hpack.HpackDecoder;
+import dev.wisp.http2.hpack.HpackException;
+import dev.wisp.http2.hpack.HpackField;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An HTTP/2 connection of the client (RFC 9113), shared by the calls to its origin: each exchange is a stream of its
+ * own, at most as many at once as the server's SETTINGS_MAX_CONCURRENT_STREAMS allows. It runs over the socket of an
+ * {@link Http1ClientConnection} whose TLS handshake chose {@code h2} by ALPN, or that speaks HTTP/2 by prior knowledge,
+ * much as a WebSocket takes one over: that object keeps the socket's lifecycle, timeouts and events.
+ *
+ * <p>One virtual thread reads the frames and hands each stream its response heads, content and trailers; the calls'
+ * threads write through the shared {@link Http2Output}. What a stream may hold unread is bounded by its receive
+ * window (1 MiB), the whole connection's by 4 MiB; credit goes back as the calls read. A server that breaks the
+ * protocol ends the connection with GOAWAY, a malformed response only its stream, each with the typed error the call
+ * gets. Server push is refused in our SETTINGS (ENABLE_PUSH 0), and a PUSH_PROMISE is a connection error (§8.4).
+ *
+ * <p>Thread-safe.
+ */
+public final class Http2ClientConnection {
+    private static final System.Logger LOG = System.getLogger(Http2ClientConnection.class.getName());
+    static final int STREAM_WINDOW_BYTES = 1 << 20;
+    static final int CONNECTION_WINDOW_BYTES = 4 << 20;
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /** Told when the connection can take more streams, and when it can take none ever again. */
+    interface Owner {
+        /** A stream ended, the server's limit grew, or the connection closed: waiting calls may go on. */
+        void http2CapacityChanged(Http2ClientConnection connection);
+
+        /** The connection takes no new stream any more (GOAWAY, an error, stream ids used up, closing). */
+        void http2Retired(Http2ClientConnection connection);
+
+        /** The connection closed. */
+        void http2Closed(Http2ClientConnection connection);
+    }
+
+    private final Http1ClientConnection socket;
+    private final ClientConfig config;
+    private final Owner owner;
+    private final Http2Output output;
+    private final FrameReader reader;
+    private final HpackDecoder decoder;
+    private final ReceiveWindow receiveWindow = new ReceiveWindow(0, CONNECTION_WINDOW_BYTES);
+    private final Map<Integer, Http2ClientStream> streams = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final FrameRateLimit idleFrames;
+    private volatile Settings peerSettings = Settings.DEFAULT;
+    /** The id of the last stream opened, for telling a closed stream from an idle one (§5.1). */
+    private volatile int highestOpened;
+    /** Streams counted against the server's limit: reserved by a call, or open. Guarded by the lock. */
+    private int activeStreams;
+    /** Streams opened so far; guarded by the lock. */
+    private long streamsOpened;
+    /** The last stream id of the server's GOAWAY; streams above it were not processed. */
+    private volatile int goAwayLastStreamId = Integer.MAX_VALUE;
+    /** Why the connection takes no new streams: GOAWAY, an error, or closing; null while it does. */
+    private volatile String retired;
+    private volatile boolean closed;
+    private long idleSinceNanos;
+
+    private Http2ClientConnection(Http1ClientConnection socket, ClientConfig config, Owner owner) {
+        this.socket = socket;
+        this.config = config;
+        this.owner = owner;
+        this.output = new Http2Output(WireOutput.of(socket.transport().output(), socket.buffers()),
+                config.writeTimeout().toNanos());
+        this.reader = new FrameReader(socket.input(), Settings.DEFAULT.maxFrameSize(),
+                2 * config.maxHeaderBytes() + 1024);
+        this.decoder = new HpackDecoder(config.maxHeaderBytes(), config.maxHeaderBytes());
+        this.idleFrames = new FrameRateLimit("frames that carry no response (PING, SETTINGS, PRIORITY, empty DATA)",
+                1000, 200, System.nanoTime());
+        this.idleSinceNanos = System.nanoTime();
+    }
+
+    /**
+     * Starts HTTP/2 on a connected socket: sends our preface, reads the server's (its SETTINGS, §3.4) before
+     * {@code deadlineNanos}, and starts the reading thread.
+     *
+     * @throws IOException if the server's preface is not SETTINGS, or does not come in time; the socket is closed
+     */
+    static Http2ClientConnection start(Http1ClientConnection socket, ClientConfig config, Owner owner,
+            long deadlineNanos) throws IOException {
+        Http2ClientConnection connection = new Http2ClientConnection(socket, config, owner);
+        try {
+            connection.open(deadlineNanos);
+        } catch (IOException | RuntimeException e) {
+            socket.close("HTTP/2 preface failed: " + e.getMessage());
+            socket.releaseBuffers();
+            throw e;
+        }
+        Thread.ofVirtual().name("wisp-h2-" + socket).start(connection::readFrames);
+        return connection;
+    }
+
+    private void open(long deadlineNanos) throws IOException {
+        Settings ours = Settings.builder()
+                .enablePush(false)
+                .maxConcurrentStreams(0)
+                .initialWindowSize(STREAM_WINDOW_BYTES)
+                .maxHeaderListSize(config.maxHeaderBytes())
+                .build();
+        output.writePreface(true, new SettingsFrame(false, ours.differencesFrom(Settings.DEFAULT)),
+                new WindowUpdateFrame(0, CONNECTION_WINDOW_BYTES - Settings.DEFAULT.initialWindowSize()));
+        socket.transport().readDeadline(deadlineNanos);
+        ClientSweeper.instance().watch(socket); // from now on for good: it enforces the write timeout
+        Frame first = reader.readFrame();
+        if (!(first instanceof SettingsFrame settings) || settings.ack()) {
+            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
+                    "the server's preface must begin with SETTINGS (RFC 9113 §3.4), not " + first);
+        }
+        socket.transport().readDeadline(0);
+        onSettings(settings);
+    }
+
+    public Origin origin() {
+        return socket.origin();
+    }
+
+    /** The socket's connection: its setup, TLS session, timeouts and events. */
+    Http1ClientConnection socket() {
+        return socket;
+    }
+
+    Http2Output output() {
+        return output;
+    }
+
+    /**
+     * Counts a stream for a call if the server's limit allows and the connection takes new streams.
+     *
+     * @return false if the call must look elsewhere
+     */
+    boolean tryReserveStream() {
+        lock.lock();
+        try {
+            if (retired != null || activeStreams >= maxConcurrentStreams()) {
+                return false;
+            }
+            activeStreams++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int maxConcurrentStreams() {
+        return (int) Math.min(peerSettings.maxConcurrentStreams(), Integer.MAX_VALUE);
+    }
+
+    /** Whether the connection carried a stream before the next one. */
+    boolean hasCarriedStreams() {
+        lock.lock();
+        try {
+            return streamsOpened > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Opens a reserved stream and sends its request head.
+     *
+     * @throws Http2StreamEndedException if the connection has no stream id left: the request was not sent
+     */
+    Http2ClientStream open(Method method, List<HpackField> fields, boolean endStream) throws IOException {
+        String notTaking = retired;
+        if (notTaking != null) {
+            throw new Http2StreamEndedException("the HTTP/2 connection to " + origin() + " takes no new streams: "
+                    + notTaking, true);
+        }
+        Http2ClientStream stream = output.openStream((id, sendWindow) -> {
+            Http2ClientStream made = new Http2ClientStream(id, method, STREAM_WINDOW_BYTES, sendWindow);
+            streams.put(id, made);
+            highestOpened = id;
+            return made;
+        }, fields, endStream);
+        if (stream == null) {
+            retire("stream ids used up");
+            throw new Http2StreamEndedException("the HTTP/2 connection has used up its stream ids", true);
+        }
+        lock.lock();
+        try {
+            streamsOpened++;
+        } finally {
+            lock.unlock();
+        }
+        if (stream.id() > goAwayLastStreamId) { // a GOAWAY came while it opened, and its reader may have missed it
+            stream.refusedUnprocessed();
+            stream.connectionEnded("the server sent GOAWAY and did not process the request");
+        }
+        return stream;
+    }
+
+    /**
+     * Ends a stream's part in the connection, on its exchange's thread: what it left unread goes back as credit, a
+     * stream still open either way is reset (CANCEL), and its place frees. Null for a reservation never opened.
+     */
+    void release(Http2ClientStream stream) {
+        if (stream != null) {
+            if (!stream.isClosed()) {
+                output.reset(stream, ErrorCode.CANCEL);
+            }
+            streams.remove(stream.id());
+            try {
+                giveBack(null, stream.discardBuffered());
+            } catch (IOException e) {
+                LOG.log(DEBUG, () -> "[" + socket + "] credit for a released stream: " + e);
+            }
+        }
+        boolean closeNow;
+        lock.lock();
+        try {
+            activeStreams--;
+            if (activeStreams == 0) {
+                idleSinceNanos = System.nanoTime();
+            }
+            closeNow = activeStreams == 0 && retired != null && !closed;
+        } finally {
+            lock.unlock();
+        }
+        if (closeNow) {
+            close(retired);
+        } else {
+            owner.http2CapacityChanged(this);
+        }
+    }
+
+    /** Gives back flow-control credit for content a call read; on its thread. */
+    void consumed(Http2ClientStream stream, int bytes) throws IOException {
+        giveBack(stream, bytes);
+    }
+
+    /**
+     * Gives credit back to the connection's window, and to the stream's unless it is null or ended, announcing
+     * what is due in WINDOW_UPDATE frames.
+     */
+    private void giveBack(Http2ClientStream stream, int bytes) throws IOException {
+        if (bytes == 0) {
+            return;
+        }
+        int connectionIncrement = receiveWindow.giveBack(bytes);
+        if (connectionIncrement > 0) {
+            output.write(new WindowUpdateFrame(0, connectionIncrement));
+        }
+        if (stream != null && !stream.isRemoteEnded()) {
+            int streamIncrement = stream.receiveWindow.giveBack(bytes);
+            if (streamIncrement > 0) {
+                output.write(new WindowUpdateFrame(stream.id(), streamIncrement));
+            }
+        }
+    }
+
+    /** Whether no stream is open or reserved, and since when. */
+    boolean isIdle() {
+        lock.lock();
+        try {
+            return activeStreams == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long idleSinceNanos() {
+        lock.lock();
+        try {
+            return idleSinceNanos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The reading thread: frames until the connection ends. */
+    private void readFrames() {
+        String reason;
+        IOException streamsFailure = null;
+        try {
+            while (true) {
+                try {
+                    handle(reader.readFrame());
+                } catch (StreamException e) {
+                    failStream(e.streamId(), e.errorCode(),
+                            new MalformedMessageException("invalid HTTP/2 response: " + e.getMessage()));
+                }
+            }
+        } catch (ConnectionException e) {
+            output.goAway(0, e.errorCode(), e.getMessage());
+            reason = "HTTP/2 protocol error by the server: " + e.getMessage();
+            streamsFailure = new MalformedMessageException(reason);
+        } catch (EOFException e) {
+            reason = retired != null ? retired : "the server closed the connection";
+        } catch (IOException | RuntimeException e) {
+            reason = closed ? socket.closeReason() : String.valueOf(e.getMessage());
+        }
+        end(reason, streamsFailure);
+    }
+
+    private void handle(Frame frame) throws IOException {
+        long now = System.nanoTime();
+        switch (frame) {
+            case HeadersFrame headers -> onHeaders(headers);
+            case DataFrame data -> onData(data, now);
+            case SettingsFrame settings -> {
+                if (!settings.ack()) {
+                    idleFrames.take(now);
+                    onSettings(settings);
+                }
+            }
+            case WindowUpdateFrame update -> onWindowUpdate(update);
+            case ResetFrame reset -> onReset(reset);
+            case PingFrame ping -> {
+                if (!ping.ack()) {
+                    idleFrames.take(now);
+                    output.write(new PingFrame(true, ping.payload()));
+                }
+            }
+            case PriorityFrame priority -> idleFrames.take(now); // advice we do not take (§5.3.2)
+            case GoAwayFrame goAway -> onGoAway(goAway);
+            case PushPromiseFrame push -> throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
+                    "PUSH_PROMISE although our SETTINGS_ENABLE_PUSH is 0 (RFC 9113 §8.4)");
+            case UnknownFrame unknown -> idleFrames.take(now);
+            default -> throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame);
+        }
+    }
+
+    private void onSettings(SettingsFrame frame) throws IOException {
+        Settings previous = peerSettings;
+        peerSettings = previous.apply(frame);
+        output.applyPeerSettings(previous, peerSettings, streams.values());
+        owner.http2CapacityChanged(this);
+    }
+
+    private void onHeaders(HeadersFrame frame) throws IOException {
+        int id = frame.streamId();
+        // The block changes the decoder's table whatever becomes of the stream, so it is decoded first.
+        List<HpackField> fields;
+        MessageTooLargeException tooLarge = null;
+        try {
+            fields = decoder.decode(frame.headerBlock());
+        } catch (HpackException e) {
+            if (e.reason() != HpackException.Reason.HEADER_LIST_TOO_LARGE
+                    && e.reason() != HpackException.Reason.STRING_TOO_LONG) {
+                throw new ConnectionException(ErrorCode.COMPRESSION_ERROR, e.getMessage());
+            }
+            tooLarge = new MessageTooLargeException(Status.BAD_GATEWAY, "response header section", 
+                    config.maxHeaderBytes(), "maxHeaderBytes");
+            fields = List.of();
+        }
+        Http2ClientStream stream = knownStream(id, "HEADERS");
+        if (stream == null) {
+            return; // a stream that ended here: its answer comes late (§5.4.2)
+        }
+        if (tooLarge != null) {
+            failStream(id, ErrorCode.CANCEL, tooLarge);
+            return;
+        }
+        if (stream.hasFinalHead()) {
+            if (!frame.endStream()) {
+                throw new StreamException(ErrorCode.PROTOCOL_ERROR, id,
+                        "a header block after the response head that does not end the stream (RFC 9113 §8.1)");
+            }
+            stream.receiveTrailers(TrailerFields.decode(fields, id));
+            return;
+        }
+        ResponseHead head = ResponseFields.decode(fields, id);
+        if (head.headers().size() > config.maxHeaderCount()) {
+            failStream(id, ErrorCode.CANCEL, new MessageTooLargeException(Status.BAD_GATEWAY, "response with "
+                    + head.headers().size() + " header fields, more than maxHeaderCount ("
+                    + config.maxHeaderCount() + ")", "maxHeaderCount", config.maxHeaderCount()));
+            return;
+        }
+        boolean isFinal = !head.status().isInformational();
+        if (!isFinal && frame.endStream()) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id,
+                    "an interim response that ends the stream (RFC 9113 §8.1)");
+        }
+        if (isFinal) {
+            stream.declareLength(declaredLength(stream, head));
+        }
+        stream.receiveHead(head, isFinal);
+        if (frame.endStream()) {
+            stream.receive(NO_BYTES, true);
+        }
+    }
+
+    /** The length of the content to come: none for HEAD, 204 and 304 (§8.1.1), else the Content-Length, if any. */
+    private static long declaredLength(Http2ClientStream stream, ResponseHead head) throws StreamException {
+        int code = head.status().code();
+        if (stream.method().equals(Method.HEAD) || code == 204 || code == 304) {
+            return 0;
+        }
+        try {
+            return ContentLength.of(head.headers());
+        } catch (MalformedMessageException e) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, stream.id(), e.getMessage());
+        }
+    }
+
+    private void onData(DataFrame frame, long now) throws IOException {
+        int id = frame.streamId();
+        int length = frame.flowControlledLength();
+        receiveWindow.take(length);
+        if (frame.data().length == 0 && !frame.endStream()) {
+            idleFrames.take(now);
+        }
+        Http2ClientStream stream = knownStream(id, "DATA");
+        if (stream == null || stream.isReset()) {
+            giveBack(null, length);
+            return;
+        }
+        if (!stream.hasFinalHead() || stream.isRemoteEnded()) {
+            giveBack(null, length);
+            throw new StreamException(stream.hasFinalHead() ? ErrorCode.STREAM_CLOSED : ErrorCode.PROTOCOL_ERROR, id,
+                    "DATA on stream " + id + (stream.hasFinalHead() ? " after it ended" : " before its response head"));
+        }
+        boolean kept;
+        try {
+            stream.receiveWindow.take(length);
+            kept = stream.receive(frame.data(), frame.endStream());
+        } catch (Http2Exception e) {
+            giveBack(null, length);
+            throw e;
+        }
+        if (!kept) {
+            giveBack(stream, length);
+        } else if (frame.padding() > 0) {
+            giveBack(stream, length - frame.data().length);
+        }
+    }
+
+    private void onWindowUpdate(WindowUpdateFrame frame) throws IOException {
+        int id = frame.streamId();
+        if (id == 0) {
+            output.expandConnection(frame.increment());
+            return;
+        }
+        Http2ClientStream stream = knownStream(id, "WINDOW_UPDATE");
+        if (stream != null) {
+            output.expandStream(stream, frame.increment());
+        }
+    }
+
+    private void onReset(ResetFrame frame) throws IOException {
+        int id = frame.streamId();
+        Http2ClientStream stream = knownStream(id, "RST_STREAM");
+        if (stream == null || stream.isReset()) {
+            return;
+        }
+        boolean complete = stream.isRemoteEnded(); // the whole response came: it stays readable (§8.1)
+        if (frame.errorCode().equals(ErrorCode.REFUSED_STREAM)) {
+            stream.refusedUnprocessed();
+        }
+        output.resetByPeer(stream, frame.errorCode());
+        if (!complete) {
+            giveBack(null, stream.discardBuffered());
+        }
+    }
+
+    /**
+     * §6.8: the server takes no new streams; those above its last stream id were not processed and may go again
+     * elsewhere. The connection closes once the streams it still serves are done.
+     */
+    private void onGoAway(GoAwayFrame frame) {
+        String debug = frame.debugData().length == 0 ? ""
+                : " (" + new String(frame.debugData(), 0, Math.min(frame.debugData().length, 256),
+                        StandardCharsets.UTF_8) + ")";
+        String why = "the server sent GOAWAY " + frame.errorCode() + debug;
+        goAwayLastStreamId = Math.min(goAwayLastStreamId, frame.lastStreamId());
+        retire(why);
+        for (Http2ClientStream stream : streams.values()) {
+            if (stream.id() > frame.lastStreamId()) {
+                stream.refusedUnprocessed();
+                stream.connectionEnded(why + " and did not process the request");
+            }
+        }
+        if (isIdle()) {
+            close(why);
+        }
+    }
+
+    /**
+     * The stream a frame names, or null for one that ended here. A frame on a stream never opened is a connection
+     * error (§5.1): even ids are the server's, which cannot open any with push disabled.
+     */
+    private Http2ClientStream knownStream(int id, String frameType) throws ConnectionException {
+        Http2ClientStream stream = streams.get(id);
+        if (stream == null && (id % 2 == 0 || id > highestOpened)) {
+            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, frameType + " on stream " + id
+                    + ", which was never opened (RFC 9113 §5.1)");
+        }
+        return stream;
+    }
+
+    /** Fails a stream on our side: the call gets {@code cause}, the server RST_STREAM with {@code code}. */
+    private void failStream(int id, ErrorCode code, IOException cause) {
+        Http2ClientStream stream = streams.get(id);
+        if (stream == null) {
+            if (id != 0 && id % 2 == 1 && id <= highestOpened) {
+                return; // ended here already
+            }
+            try {
+                output.reset(id, code);
+            } catch (IOException e) {
+                LOG.log(DEBUG, () -> "[" + socket + "] reset " + id + ": " + e);
+            }
+            return;
+        }
+        stream.failed(cause);
+        output.reset(stream, code);
+        try {
+            giveBack(null, stream.discardBuffered());
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[" + socket + "] credit of a failed stream: " + e);
+        }
+    }
+
+    /** Takes no new streams from now on. */
+    private void retire(String reason) {
+        lock.lock();
+        try {
+            if (retired != null) {
+                return;
+            }
+            retired = reason;
+        } finally {
+            lock.unlock();
+        }
+        owner.http2Retired(this);
+    }
+
+    /**
+     * Closes the connection from any thread, with GOAWAY if no frame is being written: its streams fail, the reading
+     * thread ends.
+     */
+    void close(String reason) {
+        retire(reason);
+        if (!closed) {
+            output.tryGoAway(0);
+        }
+        socket.close(reason);
+    }
+
+    /** Ends the connection, on the reading thread: every stream fails, the socket closes, its buffers go back. */
+    private void end(String reason, IOException streamsFailure) {
+        retire(reason);
+        closed = true;
+        output.end(reason);
+        for (Http2ClientStream stream : streams.values()) {
+            if (streamsFailure != null) {
+                stream.failed(streamsFailure);
+            }
+            stream.connectionEnded("the HTTP/2 connection to " + origin() + " ended: " + reason);
+        }
+        socket.close(reason);
+        output.release(); // unless a writer still holds it: then the collector takes it
+        socket.input().release();
+        owner.http2Closed(this);
+        LOG.log(DEBUG, () -> "[" + socket + "] HTTP/2 connection ended: " + reason);
+    }
+
+    @Override
+    public String toString() {
+        return socket + " h2";
+    }
+}

@@ -1,0 +1,199 @@
+package dev.wisp.client.internal;
+
+import dev.wisp.client.ConnectionClosedException;
+import dev.wisp.client.HttpCallException;
+import dev.wisp.client.TimeoutExceededException;
+import dev.wisp.client.TimeoutExceededException.Timeout;
+import dev.wisp.client.internal.Failures.Phase;
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.Headers;
+import dev.wisp.core.RequestHead;
+import dev.wisp.core.ResponseHead;
+import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.RequestFields;
+import dev.wisp.http2.hpack.HpackField;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One request and its response on a stream of a shared {@link Http2ClientConnection}. The request head goes out as
+ * HEADERS (RFC 9113 §8.3.1, from the same fields an HTTP/1.1 request would carry, less the connection-specific
+ * ones), the body as DATA within the server's flow-control windows, and the response arrives through the stream.
+ * Timeouts are the stream's own: a read waits at most {@code readTimeout}, the call ends at {@code callTimeout}, and
+ * either resets only this stream; a cancel resets it too. The connection goes on for the other calls.
+ *
+ * <p>Threads: as {@link Exchange}.
+ */
+public final class Http2Exchange extends Exchange implements ClientSweeper.Sweepable {
+    private final Http2ClientConnection connection;
+    private final boolean reused;
+    private volatile Http2ClientStream stream;
+    /** The call's deadline, enforced by the sweeper, passed: the stream was reset for it. */
+    private volatile boolean callTimedOut;
+
+    private Http2Exchange(Http2ClientConnection connection, CallContext call) {
+        super(call);
+        this.connection = connection;
+        this.reused = connection.hasCarriedStreams();
+        call.clock().connection(connection.socket().setup(), reused);
+    }
+
+    /**
+     * Starts an exchange on a stream the call reserved on the connection.
+     *
+     * @throws dev.wisp.client.CallCanceledException if the call was canceled meanwhile; the place is given back
+     */
+    static Http2Exchange start(Http2ClientConnection connection, CallContext call) throws HttpCallException {
+        Http2Exchange exchange = new Http2Exchange(connection, call);
+        call.blockedOn(() -> exchange.abort("call canceled"));
+        if (call.isCanceled()) {
+            exchange.abort("call canceled");
+            throw call.canceledException();
+        }
+        if (call.deadlineNanos() != 0) {
+            ClientSweeper.instance().watch(exchange);
+        }
+        return exchange;
+    }
+
+    @Override
+    public boolean isReused() {
+        return reused;
+    }
+
+    @Override
+    public boolean wasRefusedUnprocessed() {
+        Http2ClientStream current = stream;
+        return current == null || current.wasRefusedUnprocessed() && !hasResponseStarted();
+    }
+
+    @Override
+    void writeRequestHead(long bodyLength) throws IOException {
+        RequestHead head = RequestHeads.of(call.request(), call.config(), bodyLength);
+        List<HpackField> fields = RequestFields.encode(head, call.request().origin().scheme());
+        synchronized (this) { // an abort from another thread ends either no stream or this one
+            if (ended.get()) {
+                throw new InterruptedIOException("exchange ended before its request went out");
+            }
+            stream = connection.open(head.method(), fields, bodyLength == 0);
+        }
+        Events.fire(events, listener -> listener.requestHeadersSent(call.request(), head));
+    }
+
+    @Override
+    OutputStream newBodyStream(long bodyLength) {
+        return new Http2RequestBodyStream(connection.output(), stream, bodyLength, call.config().bufferBytes());
+    }
+
+    @Override
+    void flushRequest() {
+        // Http2Output flushes every frame it writes.
+    }
+
+    /** The request's END_STREAM never goes out: the stream is reset once the response was read (§8.1). */
+    @Override
+    void bodyRefused() {
+    }
+
+    @Override
+    void awaitFirstResponseByte() throws IOException {
+        stream.awaitHead(waitNanos(), false);
+    }
+
+    @Override
+    ResponseHead readHead() throws IOException {
+        return stream.awaitHead(waitNanos(), true);
+    }
+
+    /** How long a read may wait: the read timeout, or less if the call's deadline comes sooner. */
+    long waitNanos() {
+        long read = call.config().readTimeout().toNanos();
+        long deadline = call.deadlineNanos();
+        return deadline == 0 ? read : Math.max(0, Math.min(read, deadline - System.nanoTime()));
+    }
+
+    @Override
+    public BodyInputStream openBody(ResponseHead response) throws HttpCallException {
+        ExchangeBodyStream body = new ExchangeBodyStream(this, new Http2ResponseBody(this, connection, stream));
+        if (body.isFinished()) {
+            complete();
+        }
+        return body;
+    }
+
+    @Override
+    void complete() {
+        if (ended.compareAndSet(false, true)) {
+            call.clock().end();
+            end();
+            Events.fire(events, listener -> listener.finished(call.request(), call.clock().timing()));
+        }
+    }
+
+    @Override
+    HttpCallException fail(IOException e, Phase phase) {
+        HttpCallException mapped = map(e, phase);
+        if (ended.compareAndSet(false, true)) {
+            call.clock().end();
+            end();
+            reportFailure(mapped, phase);
+        }
+        return mapped;
+    }
+
+    private HttpCallException map(IOException e, Phase phase) {
+        if (e instanceof HttpCallException typed) {
+            return typed;
+        }
+        if (call.isCanceled()) {
+            return call.canceledException();
+        }
+        String what = call.request() + " " + phase.where;
+        if (callTimedOut || e instanceof Http2ReadTimeoutException && call.deadlineNanos() != 0
+                && System.nanoTime() - call.deadlineNanos() >= 0) {
+            return new TimeoutExceededException(Timeout.CALL, what, call.config().callTimeout().orElse(Duration.ZERO));
+        }
+        if (e instanceof Http2ReadTimeoutException) {
+            return new TimeoutExceededException(Timeout.READ, what, call.config().readTimeout());
+        }
+        if (e instanceof Http2StreamEndedException ended) {
+            return new ConnectionClosedException(ended.getMessage() + " (" + phase.where + ")", false, e);
+        }
+        return Failures.map(e, call, connection.socket(), phase);
+    }
+
+    @Override
+    public void abort(String reason) {
+        if (ended.compareAndSet(false, true)) {
+            call.clock().end();
+            end();
+        }
+    }
+
+    /** Gives the stream's place back: resets it if it is still open either way. */
+    private synchronized void end() {
+        ClientSweeper.instance().unwatch(this);
+        connection.release(stream);
+    }
+
+    /** Resets the stream once the call's deadline passed; its blocked read or write fails. */
+    @Override
+    public void sweep(long nowNanos) {
+        long deadline = call.deadlineNanos();
+        if (deadline != 0 && nowNanos - deadline > 0 && !callTimedOut) {
+            callTimedOut = true;
+            Http2ClientStream current = stream;
+            if (current != null) {
+                connection.output().reset(current, ErrorCode.CANCEL);
+            }
+        }
+    }
+
+    /** The trailers of the response, once its body was read. */
+    Headers trailers() {
+        return stream.trailers();
+    }
+}

@@ -1,0 +1,244 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.core.Version;
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.server.ServerRequest;
+import dev.wisp.server.ServerResponse;
+import dev.wisp.testing.TestCertificate;
+import dev.wisp.testing.TestCertificate.KeyType;
+import dev.wisp.testing.TestCertificates;
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsIdentity;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The client over HTTP/2 against Wisp's own server: h2 chosen by ALPN over TLS, and h2c by prior knowledge in
+ * plaintext. Bodies every way, trailers, interim responses, many calls sharing one connection, the server's stream
+ * limit, cancels and timeouts that end one stream only.
+ */
+class Http2WispServerIT {
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+    private static final TestCertificate CA = TestCertificates.ca(KeyType.EC);
+    private static final TestCertificate CERTIFICATE = TestCertificates.server(CA, KeyType.EC);
+
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private Server server;
+    private Client client;
+    private boolean tls;
+
+    private void start(String mode, ServerConfig.Builder serverConfig, ClientConfig.Builder clientConfig) {
+        tls = mode.equals("h2");
+        Router router = Router.builder()
+                .get("/hello", (request, response) -> response.send("hello " + request.head().version() + "\n"))
+                .any("/echo", Http2WispServerIT::echo)
+                .get("/trailers", (request, response) -> {
+                    response.trailer("X-Checksum", "abc");
+                    try (OutputStream out = response.outputStream()) {
+                        out.write("part one, ".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        out.write("part two".getBytes(StandardCharsets.US_ASCII));
+                    }
+                })
+                .get("/large", (request, response) -> response.send(bytes(3_000_000, 7)))
+                .get("/gate", (request, response) -> {
+                    try {
+                        gate.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    response.send("opened");
+                })
+                .build();
+        serverConfig.port(0).http2(true);
+        if (tls) {
+            serverConfig.tls(TlsConfig.builder()
+                    .identity(TlsIdentity.pem(CERTIFICATE.chainPem(), CERTIFICATE.keys().pkcs8Pem())).build());
+            clientConfig.tls(TlsConfig.builder().trustedCertificatesPem(CA.certificatePem()).build());
+        } else {
+            clientConfig.http2(Http2Mode.PRIOR_KNOWLEDGE);
+        }
+        server = Server.create(serverConfig.build(), router).start();
+        client = Client.create(clientConfig.build());
+    }
+
+    private void start(String mode) {
+        start(mode, ServerConfig.builder(), ClientConfig.builder());
+    }
+
+    @AfterEach
+    void stop() {
+        gate.countDown();
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void echo(ServerRequest request, ServerResponse response) throws IOException {
+        response.header("X-Method", request.method().name());
+        response.header("X-Length", request.headers().firstOrNull("Content-Length") + "");
+        response.send(request.bodyBytes());
+    }
+
+    private String url(String path) {
+        return (tls ? "https://localhost:" : "http://127.0.0.1:") + server.port() + path;
+    }
+
+    private static byte[] bytes(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void getsOverHttp2AndReusesTheConnection(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode);
+            try (Response first = client.send(Request.get(url("/hello")))) {
+                assertEquals(Version.HTTP_2, first.version());
+                assertEquals("hello HTTP/2\n", first.text());
+                assertFalse(first.timing().connectionReused());
+                if (tls) {
+                    assertEquals("h2", first.tlsSession().orElseThrow().alpnProtocol().orElseThrow());
+                }
+            }
+            try (Response second = client.send(Request.get(url("/hello")))) {
+                assertEquals("hello HTTP/2\n", second.text());
+                assertTrue(second.timing().connectionReused());
+            }
+            assertEquals(1, client.openConnections());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void sendsBodiesOfEveryKindAndReadsLargeOnes(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode);
+            byte[] body = bytes(200_000, 1);
+            Response put = client.send(Request.builder(url("/echo")).method("PUT").body(body).build());
+            assertEquals("PUT", put.headers().firstOrNull("X-Method"));
+            assertEquals("200000", put.headers().firstOrNull("X-Length"));
+            assertArrayEquals(body, put.bytes());
+
+            byte[] streamed = bytes(70_000, 2);
+            Response unknownLength = client.send(Request.builder(url("/echo")).method("POST")
+                    .body(new ByteArrayInputStream(streamed), -1).build());
+            assertEquals("null", unknownLength.headers().firstOrNull("X-Length"));
+            assertArrayEquals(streamed, unknownLength.bytes());
+
+            Response empty = client.send(Request.builder(url("/echo")).method("POST").build());
+            assertEquals("0", empty.headers().firstOrNull("X-Length"));
+            assertEquals("", empty.text());
+
+            assertArrayEquals(bytes(3_000_000, 7), client.send(Request.get(url("/large"))).bytes());
+
+            Response head = client.send(Request.builder(url("/large")).method("HEAD").build());
+            assertEquals("3000000", head.headers().firstOrNull("Content-Length"));
+            assertEquals(0, head.bytes().length);
+            assertEquals(1, client.openConnections());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void readsTrailersAndStreamsARequestBody(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode);
+            try (Response response = client.send(Request.get(url("/trailers")))) {
+                assertEquals("part one, part two", response.text());
+                assertEquals("abc", response.trailers().firstOrNull("X-Checksum"));
+            }
+            try (StreamingRequest upload = client.open(Request.builder(url("/echo")).method("POST").build(), -1)) {
+                upload.body().write("piece one, ".getBytes(StandardCharsets.US_ASCII));
+                upload.body().flush();
+                upload.body().write("piece two".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("piece one, piece two", upload.response().text());
+            }
+            Response continued = client.send(Request.builder(url("/echo")).method("POST").body("after continue")
+                    .expectContinue(true).build());
+            assertEquals("after continue", continued.text());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void runsManyCallsAtOnceOnOneConnection(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode);
+            List<CompletableFuture<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                calls.add(client.sendAsync(Request.builder(url("/echo")).method("POST").body("call " + i).build()));
+            }
+            for (int i = 0; i < 50; i++) {
+                assertEquals("call " + i, calls.get(i).get(20, TimeUnit.SECONDS).text());
+            }
+            assertEquals(1, client.openConnections());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void waitsForAStreamWhenTheServerLimitIsReachedThenGoesOn(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode, ServerConfig.builder().maxConcurrentStreams(2),
+                    ClientConfig.builder().maxConnectionsPerOrigin(1));
+            CompletableFuture<Response> first = client.sendAsync(Request.get(url("/gate")));
+            CompletableFuture<Response> second = client.sendAsync(Request.get(url("/gate")));
+            CompletableFuture<Response> third = client.sendAsync(Request.get(url("/hello")));
+            Thread.sleep(300);
+            assertFalse(third.isDone(), "a third stream waits while the server allows two");
+            gate.countDown();
+            assertEquals("opened", first.get(10, TimeUnit.SECONDS).text());
+            assertEquals("opened", second.get(10, TimeUnit.SECONDS).text());
+            assertEquals("hello HTTP/2\n", third.get(10, TimeUnit.SECONDS).text());
+            assertEquals(1, client.openConnections());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void aReadTimeoutOrCancelEndsOneStreamAndTheConnectionGoesOn(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode, ServerConfig.builder(), ClientConfig.builder().readTimeout(Duration.ofMillis(300)));
+            TimeoutExceededException timeout = assertThrows(TimeoutExceededException.class,
+                    () -> client.send(Request.get(url("/gate"))));
+            assertEquals(TimeoutExceededException.Timeout.READ, timeout.timeout());
+            Call call = client.call(Request.get(url("/gate")));
+            CompletableFuture<Response> pending = call.executeAsync();
+            Thread.sleep(100);
+            call.cancel();
+            assertThrows(Exception.class, () -> pending.get(5, TimeUnit.SECONDS));
+            try (Response after = client.send(Request.get(url("/hello")))) {
+                assertEquals("hello HTTP/2\n", after.text());
+                assertTrue(after.timing().connectionReused());
+            }
+            assertEquals(1, client.openConnections());
+        });
+    }
+}
