@@ -64,12 +64,14 @@ class OpensslClientTlsIT {
             String flag = version.equals("TLSv1.2") ? "-tls1_2" : "-tls1_3";
             try (OpensslPeer peer = OpensslPeer.start(directory, server.chain(), server.key(), flag,
                     "-alpn", "h2,http/1.1");
-                    Client client = Client.create(ClientConfig.builder().tls(trustingCa().build()).build())) {
+                    Client client = Client.create(ClientConfig.builder().tls(trustingCa().build())
+                            .http2(Http2Mode.OFF).build())) {
                 Response first = get(client, peer);
                 assertEquals(200, first.statusCode());
                 TlsSessionInfo session = first.tlsSession().orElseThrow();
                 assertEquals(version, session.protocol());
-                assertEquals(Optional.of("http/1.1"), session.alpnProtocol(), "the client offers http/1.1 only");
+                assertEquals(Optional.of("http/1.1"), session.alpnProtocol(),
+                        "with HTTP/2 off the client offers http/1.1 only");
                 assertEquals("CN=localhost", session.peerCertificates().getFirst().getSubjectX500Principal().getName());
                 assertFalse(session.resumed());
                 assertFalse(first.timing().tlsResumed());
@@ -79,6 +81,31 @@ class OpensslClientTlsIT {
                 assertFalse(second.timing().connectionReused());
                 assertTrue(second.timing().tlsResumed(), second.timing().toString());
                 assertTrue(second.tlsSession().orElseThrow().resumed());
+            }
+        });
+    }
+
+    @Test
+    void offersHttp2AndHttp11AndSpeaksHttp11WhenTheServerChoosesIt() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (OpensslPeer peer = OpensslPeer.start(directory, server.chain(), server.key(), "-alpn", "http/1.1");
+                    Client client = Client.create(ClientConfig.builder().tls(trustingCa().build()).build())) {
+                Response response = get(client, peer);
+                assertEquals(200, response.statusCode());
+                assertEquals(Optional.of("http/1.1"), response.tlsSession().orElseThrow().alpnProtocol());
+            }
+        });
+    }
+
+    @Test
+    void failsClearlyWhenAServerChoosesHttp2AndDoesNotSpeakIt() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (OpensslPeer peer = OpensslPeer.start(directory, server.chain(), server.key(), "-alpn", "h2");
+                    Client client = Client.create(ClientConfig.builder().tls(trustingCa().build())
+                            .connectTimeout(Duration.ofSeconds(1)).build())) {
+                TimeoutExceededException e = assertThrows(TimeoutExceededException.class, () -> get(client, peer));
+                assertEquals(TimeoutExceededException.Timeout.CONNECT, e.timeout());
+                assertTrue(e.getMessage().contains("HTTP/2"), e.getMessage());
             }
         });
     }

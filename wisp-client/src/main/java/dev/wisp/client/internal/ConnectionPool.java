@@ -200,8 +200,9 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private Http2ClientConnection share(Http1ClientConnection socket, CallContext call) throws IOException {
         Origin origin = socket.origin();
         Http2ClientConnection shared;
+        long deadline = call.deadlineWithin(config.connectTimeout());
         try {
-            shared = Http2ClientConnection.start(socket, config, this, call.deadlineWithin(config.connectTimeout()));
+            shared = Http2ClientConnection.start(socket, config, this, deadline);
         } catch (IOException | RuntimeException e) {
             lock.lock();
             try {
@@ -210,6 +211,11 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 wakeFirstInLine();
             } finally {
                 lock.unlock();
+            }
+            call.checkNotCanceled();
+            if (socket.expired() != null) {
+                throw connector.timeout(call, deadline, "the HTTP/2 preface (SETTINGS) of " + origin
+                        + ", which chose HTTP/2");
             }
             if (e instanceof IOException io) {
                 throw Failures.map(io, call, socket, Failures.Phase.AWAITING_RESPONSE);
@@ -466,20 +472,15 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             if (!expired.isEmpty()) {
                 wakeFirstInLine();
             }
-            for (Http2ClientConnection connection : http2Open) {
-                if (connection.isIdle() && nowNanos - connection.idleSinceNanos() > keepWarm) {
-                    expiredHttp2.add(connection);
-                }
-            }
+            expiredHttp2.addAll(http2Open);
         } finally {
             lock.unlock();
         }
+        expiredHttp2.removeIf(connection -> !connection.retireIfIdleLongerThan(keepWarm, nowNanos));
         for (Http1ClientConnection connection : expired) {
             LOG.log(DEBUG, () -> "[" + connection + "] idle longer than keepWarm");
             connection.close("idle longer than keepWarm");
         }
-        // An HTTP/2 connection is idle while it has no stream; one that gets one meanwhile fails it, as a connection
-        // the server closes as idle would, and the call goes again if it may.
         expiredHttp2.forEach(connection -> connection.close("idle longer than keepWarm"));
     }
 

@@ -302,13 +302,23 @@ public final class Http2ClientConnection {
         }
     }
 
-    long idleSinceNanos() {
+    /**
+     * Takes no new streams from now on if none has been open for longer than {@code keepWarmNanos}: the caller then
+     * closes it. Decided under the lock that reserves streams, so that no call gets a stream of a connection closing
+     * as idle.
+     */
+    boolean retireIfIdleLongerThan(long keepWarmNanos, long nowNanos) {
         lock.lock();
         try {
-            return idleSinceNanos;
+            if (activeStreams > 0 || retired != null || nowNanos - idleSinceNanos <= keepWarmNanos) {
+                return false;
+            }
+            retired = "idle longer than keepWarm";
         } finally {
             lock.unlock();
         }
+        owner.http2Retired(this);
+        return true;
     }
 
     boolean isClosed() {

@@ -33,6 +33,8 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     private volatile Http2ClientStream stream;
     /** The call's deadline, enforced by the sweeper, passed: the stream was reset for it. */
     private volatile boolean callTimedOut;
+    /** The connection took no new stream, so the request head never went out. */
+    private volatile boolean headRefused;
 
     private Http2Exchange(Http2ClientConnection connection, CallContext call) {
         super(call);
@@ -67,7 +69,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     @Override
     public boolean wasRefusedUnprocessed() {
         Http2ClientStream current = stream;
-        return current == null || current.wasRefusedUnprocessed() && !hasResponseStarted();
+        return current == null ? headRefused : current.wasRefusedUnprocessed() && !hasResponseStarted();
     }
 
     @Override
@@ -78,7 +80,12 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
             if (ended.get()) {
                 throw new InterruptedIOException("exchange ended before its request went out");
             }
-            stream = connection.open(head.method(), fields, bodyLength == 0);
+            try {
+                stream = connection.open(head.method(), fields, bodyLength == 0);
+            } catch (Http2StreamEndedException e) {
+                headRefused = e.wasRefusedUnprocessed();
+                throw e;
+            }
         }
         Events.fire(events, listener -> listener.requestHeadersSent(call.request(), head));
     }
