@@ -168,6 +168,7 @@ final class Http1ServerResponse extends ExchangeResponse {
     }
 
     /** Sends whatever the handler left unsent, ends the body and flushes. Called by the exchange. */
+    @Override
     void finish() throws IOException {
         if (state == State.OPEN) {
             send();
