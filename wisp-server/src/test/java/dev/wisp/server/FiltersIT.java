@@ -3,10 +3,12 @@ package dev.wisp.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wisp.core.Body;
 import dev.wisp.core.Status;
 import dev.wisp.testing.RawResponse;
+import dev.wisp.testing.TestTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -25,8 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Filters around the whole server, over a real socket: what a filter sees after {@code next} is the status and
  * content length the client receives, for routes, the router's own 404 and 405, the server's refusals (400 for a
- * framing it refuses, 413 for a declared or a read body over the limit, 417) and a handler's failure; a filter may
- * answer alone, and may wrap the response body.
+ * framing it refuses, 413 for a declared or a read body over the limit, 417, over HTTP/1.1 and HTTP/2 alike) and a
+ * handler's failure; a filter may answer alone, and may wrap the response body.
  */
 class FiltersIT {
     private static final BlockingQueue<String> SEEN = new LinkedBlockingQueue<>();
@@ -60,7 +62,7 @@ class FiltersIT {
         };
         Filter shout = (request, response, next) -> next.handle(request,
                 request.queryParameter("shout").isPresent() ? new Shouting(response) : response);
-        server = TestServers.start(TestServers.config().maxRequestBodyBytes(100),
+        server = TestServers.start(TestServers.config().http2(true).maxRequestBodyBytes(100),
                 HttpService.builder(router).filter(record).filter(guard).filter(shout).build());
     }
 
@@ -113,6 +115,21 @@ class FiltersIT {
         RawResponse expectation = exchange("GET /hello HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n\r\n");
         assertEquals(417, expectation.status());
         assertEquals("GET /hello 417 " + expectation.body().length, seen());
+    }
+
+    @Test
+    void seesTheServersRefusalsOfAnHttp2Request() {
+        assumeFalse(TestTransport.isTls(), "the peer speaks h2c with prior knowledge");
+        Http2TestPeer.talk(server, peer -> {
+            peer.headers(1, false, Http2TestPeer.request("POST", "/echo", "content-length", "101"));
+            Http2TestPeer.Response declared = peer.expectResponse(1);
+            assertEquals(413, declared.status());
+            assertEquals("POST /echo 413 " + declared.body().length, seen());
+            peer.headers(3, true, Http2TestPeer.request("GET", "/hello", "expect", "magic"));
+            Http2TestPeer.Response expectation = peer.expectResponse(3);
+            assertEquals(417, expectation.status());
+            assertEquals("GET /hello 417 " + expectation.body().length, seen());
+        });
     }
 
     @Test

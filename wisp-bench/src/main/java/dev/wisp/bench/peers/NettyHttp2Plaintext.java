@@ -1,10 +1,8 @@
 package dev.wisp.bench.peers;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -17,9 +15,6 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
@@ -50,31 +45,20 @@ public final class NettyHttp2Plaintext {
     }
 
     static AutoCloseable start(int port) throws InterruptedException {
-        return start(port, null);
+        return NettyTransport.servePlaintext(port, null, NettyHttp2Plaintext::handlers);
     }
 
     static AutoCloseable startTls(int port, PeerLauncher.TlsFiles tls) throws Exception {
-        return start(port, SslContextBuilder.forServer(tls.chain().toFile(), tls.key().toFile())
-                .sslProvider(SslProvider.JDK)
+        return NettyTransport.servePlaintext(port, NettyTransport.jdkTls(tls)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                         ApplicationProtocolNames.HTTP_2))
-                .build());
+                .build(), NettyHttp2Plaintext::handlers);
     }
 
-    /** Serves h2c when {@code ssl} is null, else h2 over TLS. */
-    private static AutoCloseable start(int port, SslContext ssl) throws InterruptedException {
-        ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(13).writeBytes(Plaintext.body()));
-        return NettyTransport.serve(port, new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                if (ssl != null) {
-                    ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                }
-                ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new PlaintextHandler(body));
-            }
-        });
+    private static ChannelHandler[] handlers(ByteBuf body) {
+        return new ChannelHandler[] {Http2FrameCodecBuilder.forServer().build(), new PlaintextHandler(body)};
     }
 
     /** Answers each request whose HEADERS frame ends its stream (a GET); every other frame is released. */

@@ -3,9 +3,8 @@ package dev.wisp.bench.peers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -18,9 +17,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
@@ -50,27 +46,15 @@ public final class NettyPlaintext {
     }
 
     static AutoCloseable start(int port) throws InterruptedException {
-        return start(port, null);
+        return NettyTransport.servePlaintext(port, null, NettyPlaintext::handlers);
     }
 
     static AutoCloseable startTls(int port, PeerLauncher.TlsFiles tls) throws Exception {
-        return start(port, SslContextBuilder.forServer(tls.chain().toFile(), tls.key().toFile())
-                .sslProvider(SslProvider.JDK)
-                .build());
+        return NettyTransport.servePlaintext(port, NettyTransport.jdkTls(tls).build(), NettyPlaintext::handlers);
     }
 
-    /** Serves plaintext when {@code ssl} is null, else HTTPS. */
-    private static AutoCloseable start(int port, SslContext ssl) throws InterruptedException {
-        ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(13).writeBytes(Plaintext.body()));
-        return NettyTransport.serve(port, new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                if (ssl != null) {
-                    ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                }
-                ch.pipeline().addLast(new HttpServerCodec(), new PlaintextHandler(body));
-            }
-        });
+    private static ChannelHandler[] handlers(ByteBuf body) {
+        return new ChannelHandler[] {new HttpServerCodec(), new PlaintextHandler(body)};
     }
 
     /** Answers each request head; the codec's content parts carry nothing for a GET and are released. */

@@ -32,7 +32,8 @@ import java.util.zip.Deflater;
  * §15.4.5), so a cache matches the 304 to the response it stored. A body of known length up to 64 KiB is compressed in
  * memory and sent with its Content-Length; a longer or streamed one is compressed as it is written, without a
  * Content-Length (chunked over HTTP/1.1), and a handler's {@code flush()} flushes the compressor. A HEAD request
- * gets the head a GET would: the same Content-Length for a body compressed in memory, none for a streamed one.
+ * gets the head a GET would: the same Content-Length for a body compressed in memory; for a streamed one none, and
+ * {@code Transfer-Encoding: chunked} over HTTP/1.1.
  *
  * <p>Immutable and thread-safe; build one with {@link #gzip()} or {@link #builder()}.
  */

@@ -93,6 +93,11 @@ final class ExchangeRequest implements ServerRequest {
         closeAtEnd = null;
     }
 
+    /** The id of the connection the request came on, for log lines. */
+    long connectionId() {
+        return connection.id();
+    }
+
     @Override
     public ConnectionInfo connection() {
         // Built on demand: few handlers ask, and building it reads the socket's local address.

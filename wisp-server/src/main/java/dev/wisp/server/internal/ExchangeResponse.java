@@ -137,6 +137,12 @@ abstract class ExchangeResponse implements ServerResponse {
         return status.allowsContent() && !requestMethod.equals(Method.HEAD);
     }
 
+    /**
+     * Sends whatever the handler left unsent and ends the response, as the protocol ends one. Called by the
+     * exchange, once the handler has returned.
+     */
+    abstract void finish() throws IOException;
+
     @Override
     public boolean isCommitted() {
         return state != State.OPEN;

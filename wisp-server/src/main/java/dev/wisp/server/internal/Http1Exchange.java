@@ -65,13 +65,12 @@ final class Http1Exchange {
         } catch (HttpProtocolException e) {
             return refuse(head, e);
         }
-        String expect = head.headers().firstOrNull(HeaderNames.EXPECT);
-        if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
-            // RFC 9110 §10.1.1: an expectation we cannot meet gets 417.
-            return refuse(head, new HttpProtocolException(Status.EXPECTATION_FAILED, "unsupported expectation: "
-                    + expect));
+        HttpProtocolException unmetExpectation = Refusals.unmetExpectation(head);
+        if (unmetExpectation != null) {
+            return refuse(head, unmetExpectation);
         }
-        ContinueBodyInputStream continuing = expect != null && head.version() == Version.HTTP_1_1
+        boolean expect = head.headers().contains(HeaderNames.EXPECT);
+        ContinueBodyInputStream continuing = expect && head.version() == Version.HTTP_1_1
                 && !body.isFinished() ? new ContinueBodyInputStream(body, this::sendContinue) : null;
         response = new Http1ServerResponse(out, head.method(), head.version(),
                 isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(body, continuing));
@@ -145,17 +144,8 @@ final class Http1Exchange {
         response = new Http1ServerResponse(connection.output(), head.method(), head.version(), false, () -> false);
         ExchangeRequest request = new ExchangeRequest(head, EmptyBodyInputStream.INSTANCE, Map.of(), connection,
                 context.config().maxRequestBodyBytes());
-        try {
-            connection.http1().service().filtered((unused, refused) -> {
-                throw refusal;
-            }).handle(request, response);
-            response.finish();
-        } catch (IOException | RuntimeException | Error e) {
-            LOG.log(DEBUG, () -> "[c" + connection.id() + "] filters failed on a refused request: " + e);
-            fail(response, refusal.status(), refusal.getMessage(), null);
-        } finally {
-            request.closeResources();
-        }
+        Refusals.answer(connection.http1().service(), request, response, refusal,
+                () -> fail(response, refusal.status(), refusal.getMessage(), null));
         return false;
     }
 

@@ -20,8 +20,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The {@link ServerResponse} of one HTTP/1.1 exchange. It owns the framing headers: Content-Length for bodies of
- * known length, chunked for streamed ones (or close-delimited for an HTTP/1.0 peer), Date, and Connection. The head
- * and a small body go out in one write when the exchange flushes.
+ * known length, chunked for streamed ones (or close-delimited for an HTTP/1.0 peer), Date, and Connection; a
+ * response to HEAD has the framing header its GET would have. The head and a small body go out in one write when the
+ * exchange flushes.
  *
  * A handler that sets {@code Connection: close} closes the connection after the response.
  *
@@ -93,6 +94,10 @@ final class Http1ServerResponse extends ExchangeResponse {
         if (!hasContent()) {
             if (!status.allowsContent()) {
                 headers.remove(HeaderNames.CONTENT_LENGTH);
+            } else if (length < 0 && requestVersion == Version.HTTP_1_1) {
+                // RFC 9110 §9.3.2: HEAD gets the fields its GET would, as it gets the GET's Content-Length; RFC 9112
+                // §6.1 lets Transfer-Encoding say that the GET's body would be chunked.
+                headers.add(CHUNKED);
             }
             bodyStream = OutputStream.nullOutputStream();
         } else if (length >= 0) {
@@ -168,6 +173,7 @@ final class Http1ServerResponse extends ExchangeResponse {
     }
 
     /** Sends whatever the handler left unsent, ends the body and flushes. Called by the exchange. */
+    @Override
     void finish() throws IOException {
         if (state == State.OPEN) {
             send();

@@ -71,13 +71,12 @@ final class Http2Exchange implements Runnable {
                     "maxRequestBodyBytes", maxBody));
             return;
         }
-        String expect = head.headers().firstOrNull(HeaderNames.EXPECT);
-        if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
-            // RFC 9110 §10.1.1: an expectation we cannot meet gets 417.
-            refuse(body, new HttpProtocolException(Status.EXPECTATION_FAILED, "unsupported expectation: " + expect));
+        HttpProtocolException unmetExpectation = Refusals.unmetExpectation(head);
+        if (unmetExpectation != null) {
+            refuse(body, unmetExpectation);
             return;
         }
-        if (expect != null && !body.isFinished()) {
+        if (head.headers().contains(HeaderNames.EXPECT) && !body.isFinished()) {
             body = new ContinueBodyInputStream(body, this::sendContinue);
         }
         RouteMatch match = connection.http2().router().resolve(head.method(), head.target());
@@ -110,17 +109,8 @@ final class Http2Exchange implements Runnable {
     private void refuse(BodyInputStream unread, HttpProtocolException refusal) {
         ExchangeRequest request = new ExchangeRequest(head, unread, Map.of(), connection,
                 context.config().maxRequestBodyBytes());
-        try {
-            connection.http2().service().filtered((unused, refused) -> {
-                throw refusal;
-            }).handle(request, response);
-            response.finish();
-        } catch (IOException | RuntimeException | Error e) {
-            LOG.log(DEBUG, () -> "[c" + connection.id() + "] filters failed on a refused request: " + e);
-            fail(refusal.status(), refusal.getMessage());
-        } finally {
-            request.closeResources();
-        }
+        Refusals.answer(connection.http2().service(), request, response, refusal,
+                () -> fail(refusal.status(), refusal.getMessage()));
     }
 
     /** Sends the interim 100 (Continue) before the first read of a body that waits for it, unless committed. */

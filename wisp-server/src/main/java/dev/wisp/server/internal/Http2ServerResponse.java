@@ -132,6 +132,7 @@ final class Http2ServerResponse extends ExchangeResponse {
     }
 
     /** Sends whatever the handler left unsent and ends the stream. Called by the exchange. */
+    @Override
     void finish() throws IOException {
         if (state == State.OPEN) {
             send();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.core.Headers;
 import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
@@ -25,7 +26,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -68,7 +71,7 @@ class CompressionIT {
                         .header("Content-Type", "text/plain").send(PAGE.getBytes(StandardCharsets.US_ASCII)))
                 .get("/files/*", FileHandler.of(root))
                 .build();
-        server = Server.create(ServerConfig.builder().port(0).build(),
+        server = Server.create(ServerConfig.builder().port(0).http2(true).build(),
                 HttpService.builder(router).filter(Compression.gzip()).build()).start();
     }
 
@@ -109,6 +112,34 @@ class CompressionIT {
         assertFalse(head.header("Content-Length").isPresent());
         RawResponse stream = get("GET /stream", "Accept-Encoding: gzip\r\n");
         assertEquals("{\"n\": 1}\n".repeat(100), gunzip(stream.body()));
+    }
+
+    @Test
+    void answersHeadWithTheFieldsItsGetHas() throws Exception {
+        // RFC 9110 §9.3.2, framing included (RFC 9112 §6.1): Transfer-Encoding where the GET's body is compressed
+        // as it goes out or streamed, Content-Length where it is compressed in memory or sent as it is.
+        for (String path : List.of("/files/big.txt", "/files/page.html", "/stream")) {
+            for (String acceptEncoding : List.of("", "Accept-Encoding: gzip\r\n")) {
+                RawResponse get = get("GET " + path, acceptEncoding);
+                RawResponse head = get("HEAD " + path, acceptEncoding);
+                assertEquals(fieldsButDate(get.headers()), fieldsButDate(head.headers()), path + " " + acceptEncoding);
+            }
+        }
+    }
+
+    @Test
+    void answersAnHttp2HeadWithTheFieldsItsGetHasAndNoTransferEncoding() throws Exception {
+        // RFC 9113 §8.2.2: HTTP/2 has no Transfer-Encoding, where the HTTP/1.1 HEAD says its GET would be chunked.
+        String curl = PeerTools.require("curl").toString();
+        List<String> h2 = List.of(curl, "-sS", "--http2-prior-knowledge", "-H", "Accept-Encoding: gzip");
+        String url = base() + "/files/big.txt";
+        PeerTools.Result get = PeerTools.run(Duration.ofSeconds(30), concat(h2, "-D", "-", "-o", "/dev/null", url));
+        PeerTools.Result head = PeerTools.run(Duration.ofSeconds(30), concat(h2, "-I", url));
+        assertEquals(0, head.exitCode(), head.stderr());
+        assertTrue(head.stdout().startsWith("HTTP/2 200"), head.stdout());
+        assertEquals("gzip", headerValue(head.stdout(), "content-encoding"));
+        assertEquals(linesButDate(get.stdout()), linesButDate(head.stdout()));
+        assertFalse(head.stdout().toLowerCase(Locale.ROOT).contains("transfer-encoding"), head.stdout());
     }
 
     @Test
@@ -241,6 +272,21 @@ class CompressionIT {
             response[0] = requestLine.startsWith("HEAD") ? peer.readResponseHead() : peer.readResponse();
         });
         return response[0];
+    }
+
+    private static Headers fieldsButDate(Headers headers) {
+        return headers.toBuilder().remove("Date").build();
+    }
+
+    /** curl's {@code -D -} output without its Date line. */
+    private static List<String> linesButDate(String curlHead) {
+        return curlHead.lines().filter(line -> !line.toLowerCase(Locale.ROOT).startsWith("date:")).toList();
+    }
+
+    private static List<String> concat(List<String> command, String... more) {
+        List<String> all = new ArrayList<>(command);
+        all.addAll(List.of(more));
+        return all;
     }
 
     private static String base() {
