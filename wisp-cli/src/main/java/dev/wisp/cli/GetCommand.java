@@ -3,11 +3,13 @@ package dev.wisp.cli;
 import dev.wisp.client.Client;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.CookieJar;
+import dev.wisp.client.Http2Mode;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
 import dev.wisp.client.Response;
 import dev.wisp.client.UnsupportedSocketOptionException;
 import dev.wisp.core.Headers;
+import dev.wisp.core.Version;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -41,7 +43,9 @@ final class GetCommand implements Command {
             new Option("--compressed", null, null, "ask for gzip or deflate and decode the body"),
             new Option("--max-time", "-m", "SECONDS", "limit the whole call, body included"),
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
-            new Option("--http1.1", null, null, "use HTTP/1.1 (the only version so far)"),
+            new Option("--http1.1", null, null, "use HTTP/1.1 only (ALPN offers http/1.1 alone)"),
+            new Option("--http2", null, null, "offer HTTP/2 over TLS by ALPN, the server chooses (the default)"),
+            new Option("--http2-prior-knowledge", null, null, "speak HTTP/2 from the first byte, h2c in plaintext"),
             new Option("--help", "-h", null, "show this help"));
     private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, RedirectOptions.OPTIONS, AuthOptions.OPTIONS,
             CookieOptions.OPTIONS, FormOptions.OPTIONS, SocketFlags.OPTIONS,
@@ -128,11 +132,22 @@ final class GetCommand implements Command {
         }
         RedirectOptions.apply(parsed, config);
         SocketFlags.apply(parsed, config);
+        config.http2(http2Mode(parsed));
         if (parsed.has("--verbose")) {
             config.eventListener(new VerboseListener(err));
         }
         ClientTlsOptions.tls(parsed).ifPresent(config::tls);
         return config.build();
+    }
+
+    /** The HTTP version options, one at most: as curl, HTTP/2 is offered over TLS unless --http1.1 says not to. */
+    private static Http2Mode http2Mode(Arguments parsed) throws UsageException {
+        List<String> chosen = Stream.of("--http1.1", "--http2", "--http2-prior-knowledge").filter(parsed::has).toList();
+        if (chosen.size() > 1) {
+            throw new UsageException(String.join(" and ", chosen) + " cannot be combined: choose one HTTP version");
+        }
+        return parsed.has("--http1.1") ? Http2Mode.OFF
+                : parsed.has("--http2-prior-knowledge") ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.NEGOTIATE;
     }
 
     private static int print(Response response, Arguments parsed, PrintStream out, PrintStream err)
@@ -200,9 +215,13 @@ final class GetCommand implements Command {
         };
     }
 
-    /** The status line and header fields as received, CRLF-terminated as curl prints them. */
+    /**
+     * The status line and header fields as received, CRLF-terminated as curl prints them; HTTP/2 has no reason
+     * phrase, so its line is the version and the code.
+     */
     private static String head(Response response) {
-        StringBuilder head = new StringBuilder(response.version().text()).append(' ').append(response.status())
+        StringBuilder head = new StringBuilder(response.version().text()).append(' ')
+                .append(response.version() == Version.HTTP_2 ? String.valueOf(response.statusCode()) : response.status())
                 .append("\r\n");
         Headers headers = response.headers();
         for (int i = 0; i < headers.size(); i++) {

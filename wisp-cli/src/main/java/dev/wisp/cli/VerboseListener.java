@@ -7,6 +7,7 @@ import dev.wisp.client.Timing;
 import dev.wisp.core.Headers;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Version;
 import dev.wisp.tls.TlsSessionInfo;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -45,7 +46,9 @@ final class VerboseListener implements EventListener {
 
     @Override
     public void responseHeaders(Request request, ResponseHead head) {
-        err.println("< " + head.version().text() + " " + head.status());
+        // HTTP/2 carries no reason phrase (RFC 9113 §8.3.2): the line shows what came, as curl's does.
+        err.println("< " + head.version().text() + " "
+                + (head.version() == Version.HTTP_2 ? String.valueOf(head.status().code()) : head.status()));
         print("< ", head.headers());
         err.println("<");
     }

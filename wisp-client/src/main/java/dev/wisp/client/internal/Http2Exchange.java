@@ -9,6 +9,7 @@ import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.Headers;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Version;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.RequestFields;
 import dev.wisp.http2.hpack.HpackField;
@@ -87,7 +88,19 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
                 throw e;
             }
         }
-        Events.fire(events, listener -> listener.requestHeadersSent(call.request(), head));
+        RequestHead sent = new RequestHead(head.method(), head.target(), Version.HTTP_2, regularFields(fields));
+        Events.fire(events, listener -> listener.requestHeadersSent(call.request(), sent));
+    }
+
+    /** The regular fields of a header block as sent (lowercase, without connection-specific ones), for events. */
+    private static Headers regularFields(List<HpackField> fields) {
+        Headers.Builder regular = Headers.builder();
+        for (HpackField field : fields) {
+            if (!field.name().startsWith(":")) {
+                regular.add(field.name(), field.value());
+            }
+        }
+        return regular.build();
     }
 
     @Override
