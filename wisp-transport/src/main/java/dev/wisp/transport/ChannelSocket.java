@@ -21,6 +21,8 @@ import java.util.Optional;
 final class ChannelSocket implements StreamSocket {
     /** A blocked call that no scan has seen yet. */
     private static final int UNSEEN = Integer.MIN_VALUE;
+    /** The timeout of the read that tells the end from nothing beside a write; see {@link #readBuffered}. */
+    private static final long END_CHECK_NANOS = 1_000_000;
 
     private final SocketChannel channel;
     /**
@@ -61,7 +63,7 @@ final class ChannelSocket implements StreamSocket {
 
     /**
      * Switches the channel to non-blocking mode for one read, and back before returning; while a write is under
-     * way, takes only what the kernel holds already instead ({@link #readBuffered}).
+     * way, takes what the kernel holds already, or tells the end of the stream, instead ({@link #readBuffered}).
      */
     @Override
     public int readNow(ByteBuffer destination) throws IOException {
@@ -77,12 +79,18 @@ final class ChannelSocket implements StreamSocket {
     }
 
     /**
-     * Reads what the kernel holds for this socket, without blocking and without switching the channel's blocking
-     * mode. Why: the JDK switches it only under both the read and the write lock, so a switch waits for a write
-     * blocked on a peer that reads slowly, and a reader that polls (say, for a close frame while a large message
-     * goes out) would wait with it. The bytes held are counted first ({@code FIONREAD}, under no lock a write takes);
-     * a blocking read then takes them at once. The count cannot tell the end of the stream from nothing yet, so both
-     * read as nothing here: the reader's next blocking read sees the end.
+     * Reads what the kernel holds for this socket without switching the channel's blocking mode. Why: the JDK
+     * switches it only under both the read and the write lock, so a switch waits for a write blocked on a peer that
+     * reads slowly, and a reader that polls (say, for a close frame while a large message goes out) would wait with
+     * it. The bytes held are counted first ({@code FIONREAD}, under no lock a write takes); a blocking read then
+     * takes them at once.
+     *
+     * <p>The count is 0 at the end of the stream too, which must not read as nothing: a connection whose poll found
+     * nothing hands its wait to the {@link InputWatcher}, which the ended input wakes at once, and back it came,
+     * again and again while the write lasted (an HTTP/2 connection's reading thread while a handler wrote to a peer
+     * that had closed its side). So when nothing is held, a read with the shortest timeout tells: the JDK's timed
+     * read takes the read lock only, and returns the end, or a byte, at once; only when nothing has come does it
+     * wait out its millisecond. A direct buffer, which that read cannot take, gets nothing.
      */
     private int readBuffered(ByteBuffer destination) throws IOException {
         Socket socket = channel.socket();
@@ -90,7 +98,7 @@ final class ChannelSocket implements StreamSocket {
             return -1;
         }
         if (bytesHeld() == 0) {
-            return 0;
+            return destination.hasArray() ? readWithin(destination, END_CHECK_NANOS) : 0;
         }
         return channel.read(destination);
     }
