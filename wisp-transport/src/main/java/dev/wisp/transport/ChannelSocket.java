@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A blocking {@link SocketChannel} as a {@link StreamSocket}. The channel's own blocking reads have no timeout:
@@ -23,6 +24,9 @@ final class ChannelSocket implements StreamSocket {
     private static final int UNSEEN = Integer.MIN_VALUE;
     /** The timeout of the read that tells the end from nothing beside a write; see {@link #readBuffered}. */
     private static final long END_CHECK_NANOS = 1_000_000;
+    /** The first and the longest pause of a write that finds a watched channel's buffer full; see {@link #write}. */
+    private static final long MIN_FULL_PAUSE_NANOS = 20_000;
+    private static final long MAX_FULL_PAUSE_NANOS = 1_000_000;
 
     private final SocketChannel channel;
     /**
@@ -124,6 +128,12 @@ final class ChannelSocket implements StreamSocket {
         }
     }
 
+    /**
+     * Writes, blocking until some bytes went out. A channel the {@link InputWatcher} holds for the reading side is
+     * non-blocking meanwhile, and a write there returns nothing while the socket's buffer is full: tried again at
+     * once, it spun until the peer read. It waits instead, a little longer each time up to a millisecond, until
+     * bytes go out or the channel blocks again; the write deadline still bounds it (the sweeper closes the socket).
+     */
     @Override
     public int write(ByteBuffer source) throws IOException {
         Thread thread = Thread.currentThread();
@@ -133,7 +143,13 @@ final class ChannelSocket implements StreamSocket {
             listIfNot();
         }
         try {
-            return channel.write(source);
+            int n = channel.write(source);
+            for (long pause = MIN_FULL_PAUSE_NANOS; n == 0 && source.hasRemaining();
+                    pause = Math.min(2 * pause, MAX_FULL_PAUSE_NANOS)) {
+                LockSupport.parkNanos(pause);
+                n = channel.write(source);
+            }
+            return n;
         } finally {
             writer = null;
         }
