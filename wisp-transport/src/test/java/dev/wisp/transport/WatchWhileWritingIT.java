@@ -18,12 +18,15 @@ import org.junit.jupiter.api.Test;
 /**
  * Another thread writes to a connection whose wait the {@link InputWatcher} holds, as an HTTP/2 handler or a
  * WebSocket sender does while the reading side waits without a thread: the write waits for a slow peer without
- * spinning on the channel the watcher made non-blocking.
+ * spinning on the channel the watcher made non-blocking, and a write blocked on a peer that does not read holds up
+ * no other connection's wait.
  */
 class WatchWhileWritingIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
     /** Far more than loopback's socket buffers hold, so the write waits until the peer reads. */
     private static final int BLOCKING_WRITE_BYTES = 64 << 20;
+    /** How long a task may take to run once its input arrived. */
+    private static final long PROMPT_MILLIS = 2_000;
 
     private InputWatcher watcher;
 
@@ -58,6 +61,24 @@ class WatchWhileWritingIT {
                 }
                 assertNull(writeEnded.get(10, TimeUnit.SECONDS), "the write went out once the peer read");
                 assertFalse(ran.await(100, TimeUnit.MILLISECONDS), "the watch still waits for input");
+            }
+        });
+    }
+
+    @Test
+    void aWriteBlockedOnAPeerThatDoesNotReadHoldsUpNoOtherWatch() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (PlainLoopback stalled = PlainLoopback.open(); PlainLoopback other = PlainLoopback.open()) {
+                CompletableFuture<Throwable> writeEnded = startWrite(stalled.transport);
+                awaitStalled(stalled.transport);
+                // Its watch waits for the write to hand over the channel, on the thread that hands the wait over.
+                Thread.ofVirtual().start(() -> watcher.watch(stalled.transport, () -> { }));
+
+                CountDownLatch ran = new CountDownLatch(1);
+                assertTrue(watcher.watch(other.transport, ran::countDown));
+                other.peer.write(ByteBuffer.wrap(new byte[] {'x'}));
+                assertTrue(ran.await(PROMPT_MILLIS, TimeUnit.MILLISECONDS), "the other connection's task ran");
+                assertFalse(writeEnded.isDone(), "the write was still blocked");
             }
         });
     }
