@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A blocking {@link SocketChannel} as a {@link StreamSocket}. The channel's own blocking reads have no timeout:
@@ -21,6 +22,11 @@ import java.util.Optional;
 final class ChannelSocket implements StreamSocket {
     /** A blocked call that no scan has seen yet. */
     private static final int UNSEEN = Integer.MIN_VALUE;
+    /** The timeout of the read that tells the end from nothing beside a write; see {@link #readBuffered}. */
+    private static final long END_CHECK_NANOS = 1_000_000;
+    /** The first and the longest pause of a write that finds a watched channel's buffer full; see {@link #write}. */
+    private static final long MIN_FULL_PAUSE_NANOS = 20_000;
+    private static final long MAX_FULL_PAUSE_NANOS = 1_000_000;
 
     private final SocketChannel channel;
     /**
@@ -61,7 +67,7 @@ final class ChannelSocket implements StreamSocket {
 
     /**
      * Switches the channel to non-blocking mode for one read, and back before returning; while a write is under
-     * way, takes only what the kernel holds already instead ({@link #readBuffered}).
+     * way, takes what the kernel holds already, or tells the end of the stream, instead ({@link #readBuffered}).
      */
     @Override
     public int readNow(ByteBuffer destination) throws IOException {
@@ -77,12 +83,18 @@ final class ChannelSocket implements StreamSocket {
     }
 
     /**
-     * Reads what the kernel holds for this socket, without blocking and without switching the channel's blocking
-     * mode. Why: the JDK switches it only under both the read and the write lock, so a switch waits for a write
-     * blocked on a peer that reads slowly, and a reader that polls (say, for a close frame while a large message
-     * goes out) would wait with it. The bytes held are counted first ({@code FIONREAD}, under no lock a write takes);
-     * a blocking read then takes them at once. The count cannot tell the end of the stream from nothing yet, so both
-     * read as nothing here: the reader's next blocking read sees the end.
+     * Reads what the kernel holds for this socket without switching the channel's blocking mode. Why: the JDK
+     * switches it only under both the read and the write lock, so a switch waits for a write blocked on a peer that
+     * reads slowly, and a reader that polls (say, for a close frame while a large message goes out) would wait with
+     * it. The bytes held are counted first ({@code FIONREAD}, under no lock a write takes); a blocking read then
+     * takes them at once.
+     *
+     * <p>The count is 0 at the end of the stream too, which must not read as nothing: a connection whose poll found
+     * nothing hands its wait to the {@link InputWatcher}, which the ended input wakes at once, and back it came,
+     * again and again while the write lasted (an HTTP/2 connection's reading thread while a handler wrote to a peer
+     * that had closed its side). So when nothing is held, a read with the shortest timeout tells: the JDK's timed
+     * read takes the read lock only, and returns the end, or a byte, at once; only when nothing has come does it
+     * wait out its millisecond. A direct buffer, which that read cannot take, gets nothing.
      */
     private int readBuffered(ByteBuffer destination) throws IOException {
         Socket socket = channel.socket();
@@ -90,7 +102,7 @@ final class ChannelSocket implements StreamSocket {
             return -1;
         }
         if (bytesHeld() == 0) {
-            return 0;
+            return destination.hasArray() ? readWithin(destination, END_CHECK_NANOS) : 0;
         }
         return channel.read(destination);
     }
@@ -116,6 +128,12 @@ final class ChannelSocket implements StreamSocket {
         }
     }
 
+    /**
+     * Writes, blocking until some bytes went out. A channel the {@link InputWatcher} holds for the reading side is
+     * non-blocking meanwhile, and a write there returns nothing while the socket's buffer is full: tried again at
+     * once, it spun until the peer read. It waits instead, a little longer each time up to a millisecond, until
+     * bytes go out or the channel blocks again; the write deadline still bounds it (the sweeper closes the socket).
+     */
     @Override
     public int write(ByteBuffer source) throws IOException {
         Thread thread = Thread.currentThread();
@@ -125,7 +143,13 @@ final class ChannelSocket implements StreamSocket {
             listIfNot();
         }
         try {
-            return channel.write(source);
+            int n = channel.write(source);
+            for (long pause = MIN_FULL_PAUSE_NANOS; n == 0 && source.hasRemaining();
+                    pause = Math.min(2 * pause, MAX_FULL_PAUSE_NANOS)) {
+                LockSupport.parkNanos(pause);
+                n = channel.write(source);
+            }
+            return n;
         } finally {
             writer = null;
         }

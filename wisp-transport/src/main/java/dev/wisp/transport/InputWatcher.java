@@ -34,11 +34,15 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safety: {@link #watch} and {@link #close()} may be called from any thread. Each watch ends exactly
  * once, by readiness, by the transport's {@link Transport#close()} or by this watcher's close, and its task runs
- * once. Starting a thread may fail (memory is short); the task is then tried again every few milliseconds, and
- * the failure is logged at most once a minute. A task that finds no spare ready gets a thread of its own, started
- * through {@link PlatformStarts}, so that under load it runs within a round of the busy threads. Once the watcher
- * has shut down, a task whose thread cannot start runs on the thread that found out. A selection that fails (a
- * stale key's EEXIST) does not end the watcher: its waits move to a new selector, with pauses while that fails too.
+ * once. Other threads may write to a watched transport (an HTTP/2 handler, a WebSocket sender): the channel's
+ * blocking mode, which the selection needs off, is switched on the connection's threads, by {@link #watch} and by
+ * the thread that runs the task, never on this one, since the JDK makes a switch wait for a write under way, and
+ * a write blocked on a peer that does not read held up every watch of the server. Starting a thread may fail
+ * (memory is short); the task is then tried again every few milliseconds, and the failure is logged at most once a
+ * minute. A task that finds no spare ready gets a thread of its own, started through {@link PlatformStarts}, so
+ * that under load it runs within a round of the busy threads. Once the watcher has shut down, a task whose thread
+ * cannot start runs on the thread that found out. A selection that fails (a stale key's EEXIST) does not end the
+ * watcher: its waits move to a new selector, with pauses while that fails too.
  *
  * <p>Over 500 lines: one thread's loop whose every step must survive a full heap or a failed selection and leave
  * the queues, the selector and the watches where the next turn finds them; the steps share that state, and split
@@ -163,14 +167,16 @@ public final class InputWatcher implements AutoCloseable {
     }
 
     /**
-     * Runs the task on a fresh thread once the transport's input can be read without waiting, and returns at
-     * once. The caller's thread must not use the transport after this returns true: the task owns it.
+     * Runs the task on a fresh thread once the transport's input can be read without waiting, and returns. The
+     * caller's thread must not use the transport after this returns true: the task owns it. The channel is made
+     * non-blocking here, which waits for a write under way on another thread to return.
      *
-     * @return false if this watcher cannot wait for the transport: it is closed, or the transport holds input
-     *     already (a byte read ahead, a TLS record or part of one); the caller then reads on its own thread
+     * @return false if this watcher cannot wait for the transport: it is closed, the transport holds input already
+     *     (a byte read ahead, a TLS record or part of one), its socket is not a channel, or the channel is closed;
+     *     the caller then reads on its own thread
      */
     public boolean watch(Transport transport, Runnable task) {
-        if (closed || transport.hasBufferedInput()) {
+        if (closed || transport.hasBufferedInput() || !madeNonBlocking(transport.channel())) {
             return false;
         }
         Watch watch = new Watch(transport, task);
@@ -373,13 +379,8 @@ public final class InputWatcher implements AutoCloseable {
     private void registerNew() {
         Watch watch;
         while ((watch = toRegister.peek()) != null) {
-            SocketChannel channel = watch.transport.channel();
             try {
-                if (channel == null) {
-                    throw new IllegalArgumentException("a socket the JDK did not open cannot be selected");
-                }
-                channel.configureBlocking(false);
-                channel.register(selector, SelectionKey.OP_READ, watch);
+                watch.transport.channel().register(selector, SelectionKey.OP_READ, watch);
                 toRegister.poll();
             } catch (IOException | RuntimeException e) {
                 // Closed meanwhile (its close ended the watch), or the channel cannot be selected: the task reads
@@ -433,10 +434,10 @@ public final class InputWatcher implements AutoCloseable {
 
     /**
      * Starts the tasks of the watches that ended in this turn. Their keys were cancelled; a selection removes
-     * them from the selector, and only then can their channels block again, as the tasks' reads expect. The
-     * selection may end more watches, which the next pass starts after a selection of their own. A watch leaves
-     * {@link #ended} only once its task has started: a start that fails for want of memory leaves it, and the
-     * ones after it, to the next turn.
+     * them from the selector, and only then can their channels block again, as the tasks' reads expect (each
+     * task's thread makes its channel block, see {@link Watch#run()}). The selection may end more watches, which
+     * the next pass starts after a selection of their own. A watch leaves {@link #ended} only once its task has
+     * started: a start that fails for want of memory leaves it, and the ones after it, to the next turn.
      */
     private void startEnded() throws IOException {
         while (!ended.isEmpty()) {
@@ -446,9 +447,7 @@ public final class InputWatcher implements AutoCloseable {
             int started = 0;
             try {
                 while (started < deregistered) {
-                    Watch watch = ended.get(started);
-                    restoreBlocking(watch.transport.channel());
-                    startTask(watch.task);
+                    startTask(ended.get(started));
                     started++;
                 }
             } finally {
@@ -471,10 +470,24 @@ public final class InputWatcher implements AutoCloseable {
         }
     }
 
-    private static void restoreBlocking(SocketChannel channel) {
+    /**
+     * Makes a channel non-blocking for its selection, on the thread that hands its wait over; false if it cannot
+     * be (not a channel, or closed).
+     */
+    private static boolean madeNonBlocking(SocketChannel channel) {
         if (channel == null) {
-            return; // never registered
+            return false; // a socket the JDK did not open cannot be selected
         }
+        try {
+            channel.configureBlocking(false);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(DEBUG, () -> "cannot watch a connection: " + e);
+            return false;
+        }
+    }
+
+    private static void restoreBlocking(SocketChannel channel) {
         try {
             channel.configureBlocking(true);
         } catch (IOException | RuntimeException e) {
@@ -538,14 +551,12 @@ public final class InputWatcher implements AutoCloseable {
             open.add(watch); // claimed once at most, like the others: one listed twice starts once
         }
         for (Watch each : ended) {
-            restoreBlocking(each.transport.channel());
-            startTask(each.task);
+            startTask(each);
         }
         ended.clear();
         for (Watch each : open) {
             if (each.claim()) {
-                restoreBlocking(each.transport.channel());
-                startTask(each.task);
+                startTask(each);
             }
         }
         startQueued();
@@ -604,15 +615,26 @@ public final class InputWatcher implements AutoCloseable {
 
     /**
      * One connection's wait: what to run, and whether the wait has ended. It ends once, whichever comes first of
-     * readiness, the transport's close and the watcher's close.
+     * readiness, the transport's close and the watcher's close; then it is started as its task's thread's work.
      */
-    final class Watch {
+    final class Watch implements Runnable {
         private final Transport transport;
         private final Runnable task;
 
         private Watch(Transport transport, Runnable task) {
             this.transport = transport;
             this.task = task;
+        }
+
+        /**
+         * Makes the channel block again and runs the task, on the task's thread: the switch waits for a write under
+         * way on another thread, which must not hold up the watcher's. The key is out of the selector by now, or the
+         * channel closed, which the task finds out.
+         */
+        @Override
+        public void run() {
+            restoreBlocking(transport.channel());
+            task.run();
         }
 
         /** Whether this wait has not ended yet. */
@@ -645,11 +667,11 @@ public final class InputWatcher implements AutoCloseable {
                 return;
             }
             if (closed) {
-                startTask(task);
+                startTask(this);
                 return;
             }
             // Started by the watcher, on its next turn, which also lets go of the closed channel's descriptor.
-            toStart.add(task);
+            toStart.add(this);
             selector.wakeup();
             if (closed) {
                 startQueued(); // the watcher ended meanwhile; a task started twice is not possible (queue poll)

@@ -29,8 +29,10 @@ public interface StreamSocket extends Closeable {
 
     /**
      * Reads what has arrived without blocking: the bytes read, 0 if nothing has, -1 at the end of the stream. It
-     * must not wait for a write blocked on another thread; where telling the end of the stream would take that
-     * wait, the end may read as 0, and the next {@link #read} sees it.
+     * must not wait for a write blocked on another thread; where telling the end of the stream from nothing would
+     * take that wait, it may wait up to a millisecond for input instead. Into a heap buffer the end reads as -1
+     * (a connection that took it for nothing would wait for input that has ended); into a direct one it may read
+     * as 0, and the next {@link #read} sees it.
      */
     int readNow(ByteBuffer destination) throws IOException;
 
