@@ -23,10 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #MAX_REQUESTS}; a worker stops at its first failure, which is counted and its message printed to
  * standard error.
  *
- * <p>Usage: {@code ClientLoad CLIENT SMALL_URL LARGE_URL WARMUP_SECONDS SECONDS CONCURRENCY}, CLIENT one of
- * {@code wisp okhttp jdk jetty apache}. Prints one line per test to standard output (a benchmark tool's
- * output): {@code TEST requests=N bytes=B nanos=T cpu_ticks=C errors=E}, where {@code cpu_ticks} is this
- * process's user + system time over the window, from {@code /proc/self/stat}.
+ * <p>Usage: {@code ClientLoad CLIENT SMALL_URL LARGE_URL WARMUP_SECONDS SECONDS CONCURRENCY [PROTOCOL]}, CLIENT
+ * one of {@code wisp okhttp jdk jetty apache}, PROTOCOL {@code http/1.1} (the default: plaintext URLs) or {@code h2}
+ * (HTTPS URLs, HTTP/2 chosen by ALPN; Apache HttpClient 5's classic API has no HTTP/2). Every response is checked
+ * to have come over PROTOCOL ({@link LoadProtocol}); one that did not fails its worker. Prints one line per test to
+ * standard output (a benchmark tool's output): {@code TEST requests=N bytes=B nanos=T cpu_ticks=C errors=E
+ * protocol=P}, where {@code cpu_ticks} is this process's user + system time over the window, from
+ * {@code /proc/self/stat}, and {@code P} the protocol every counted response came over.
  */
 public final class ClientLoad {
     static final int MAX_CONNECTIONS = 64;
@@ -42,40 +45,45 @@ public final class ClientLoad {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 6) {
+        if (args.length != 6 && args.length != 7) {
             throw new IllegalArgumentException(
-                    "usage: ClientLoad CLIENT SMALL_URL LARGE_URL WARMUP_SECONDS SECONDS CONCURRENCY");
+                    "usage: ClientLoad CLIENT SMALL_URL LARGE_URL WARMUP_SECONDS SECONDS CONCURRENCY [PROTOCOL]");
         }
         URI small = URI.create(args[1]);
         URI large = URI.create(args[2]);
         long warmup = Long.parseLong(args[3]);
         long seconds = Long.parseLong(args[4]);
         int concurrency = Integer.parseInt(args[5]);
-        try (LoadClient client = create(args[0])) {
-            test("sequential", client, small, 1, warmup, seconds);
-            test("concurrent", client, small, concurrency, warmup, seconds);
-            test("large", client, large, 1, warmup, seconds);
+        LoadProtocol protocol = args.length == 7 ? LoadProtocol.of(args[6]) : LoadProtocol.HTTP_1_1;
+        try (LoadClient client = create(args[0], protocol)) {
+            test("sequential", client, small, 1, warmup, seconds, protocol);
+            test("concurrent", client, small, concurrency, warmup, seconds, protocol);
+            test("large", client, large, 1, warmup, seconds, protocol);
         }
     }
 
-    private static LoadClient create(String name) throws Exception {
+    static LoadClient create(String name, LoadProtocol protocol) throws Exception {
+        if (name.equals("apache") && protocol == LoadProtocol.H2) {
+            throw new IllegalArgumentException("Apache HttpClient 5's classic API has no HTTP/2");
+        }
         return switch (name) {
-            case "wisp" -> new WispLoadClient();
-            case "okhttp" -> new OkHttpLoadClient();
-            case "jdk" -> new JdkLoadClient();
-            case "jetty" -> new JettyLoadClient();
+            case "wisp" -> new WispLoadClient(protocol);
+            case "okhttp" -> new OkHttpLoadClient(protocol);
+            case "jdk" -> new JdkLoadClient(protocol);
+            case "jetty" -> new JettyLoadClient(protocol);
             case "apache" -> new ApacheLoadClient();
             default -> throw new IllegalArgumentException(
                     "unknown client '" + name + "' (known: wisp okhttp jdk jetty apache)");
         };
     }
 
-    private static void test(String name, LoadClient client, URI uri, int workers, long warmup, long seconds)
-            throws Exception {
+    private static void test(String name, LoadClient client, URI uri, int workers, long warmup, long seconds,
+            LoadProtocol protocol) throws Exception {
         run(client, uri, workers, warmup);
         Window window = run(client, uri, workers, seconds);
-        System.out.printf(Locale.ROOT, "%s requests=%d bytes=%d nanos=%d cpu_ticks=%d errors=%d%n", name,
-                window.requests(), window.bytes(), window.nanos(), window.cpuTicks(), window.errors());
+        System.out.printf(Locale.ROOT, "%s requests=%d bytes=%d nanos=%d cpu_ticks=%d errors=%d protocol=%s%n",
+                name, window.requests(), window.bytes(), window.nanos(), window.cpuTicks(), window.errors(),
+                protocol.id());
         System.out.flush();
     }
 
