@@ -14,10 +14,16 @@ import java.io.IOException;
  * it was idle, after the stale check) gets one retry on a fresh connection when the request is idempotent
  * (RFC 9110 §9.2.2) and its body can be sent again; a request that is not is never sent twice, unless the server
  * said it did not process it: an HTTP/2 server that refused the stream, or left it out of its GOAWAY (RFC 9113
- * §8.7), gets any request again on another connection, once.
+ * §8.7), gets any request with a repeatable body again on another connection, up to four times.
  */
 public final class CallRunner {
     private static final System.Logger LOG = System.getLogger(CallRunner.class.getName());
+    /**
+     * How many times a request the server declared unprocessed goes again: safe whatever its method, and needed
+     * where servers end connections after a number of requests (nginx's keepalive_requests), since a retry can meet
+     * the next connection's GOAWAY too; bounded against a server that refuses everything.
+     */
+    private static final int MAX_UNPROCESSED_RETRIES = 4;
 
     private CallRunner() {
     }
@@ -41,16 +47,23 @@ public final class CallRunner {
     private static ExchangeResult attempt(ConnectionSource source, CallContext call) throws IOException {
         Request request = call.request();
         boolean retried = false;
+        int refusals = 0;
         while (true) {
             Exchange exchange = source.startExchange(call);
             try {
                 RequestSender.send(exchange);
                 return response(exchange);
             } catch (ConnectionClosedException e) {
-                if (exchange.wasRefusedUnprocessed() && !retried && request.isBodyRepeatable()) {
-                    LOG.log(DEBUG, () -> request + ": not processed by the server, sent again: " + e.getMessage());
-                    retried = true;
+                if (exchange.wasRefusedUnprocessed() && request.isBodyRepeatable()
+                        && refusals < MAX_UNPROCESSED_RETRIES) {
+                    int attempt = ++refusals;
+                    LOG.log(DEBUG, () -> request + ": not processed by the server, sent again (" + attempt + "): "
+                            + e.getMessage());
                     continue;
+                }
+                if (refusals > 0 && exchange.wasRefusedUnprocessed()) {
+                    throw new ConnectionClosedException(e.getMessage() + " (sent " + (refusals + 1) + " times)",
+                            true, e);
                 }
                 if (retried || !exchange.isReused() || exchange.hasResponseStarted()) {
                     throw retried ? new ConnectionClosedException(e.getMessage() + " (after one retry)", true, e) : e;

@@ -24,7 +24,7 @@ import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.PriorityFrame;
 import dev.wisp.http2.PushPromiseFrame;
-import dev.wisp.http2.ReceiveWindow;
+import dev.wisp.http2.ReceiveFlow;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.ResponseFields;
 import dev.wisp.http2.Settings;
@@ -82,7 +82,7 @@ public final class Http2ClientConnection {
     private final Http2Output output;
     private final FrameReader reader;
     private final HpackDecoder decoder;
-    private final ReceiveWindow receiveWindow = new ReceiveWindow(0, CONNECTION_WINDOW_BYTES);
+    private final ReceiveFlow receiveFlow;
     private final Map<Integer, Http2ClientStream> streams = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final FrameRateLimit idleFrames;
@@ -106,6 +106,7 @@ public final class Http2ClientConnection {
         this.owner = owner;
         this.output = new Http2Output(WireOutput.of(socket.transport().output(), socket.buffers()),
                 config.writeTimeout().toNanos());
+        this.receiveFlow = new ReceiveFlow(CONNECTION_WINDOW_BYTES, output);
         this.reader = new FrameReader(socket.input(), Settings.DEFAULT.maxFrameSize(),
                 2 * config.maxHeaderBytes() + 1024);
         this.decoder = new HpackDecoder(config.maxHeaderBytes(), config.maxHeaderBytes());
@@ -267,29 +268,24 @@ public final class Http2ClientConnection {
         }
     }
 
-    /** Gives back flow-control credit for content a call read; on its thread. */
-    void consumed(Http2ClientStream stream, int bytes) throws IOException {
-        giveBack(stream, bytes);
-    }
-
     /**
-     * Gives credit back to the connection's window, and to the stream's unless it is null or ended, announcing
-     * what is due in WINDOW_UPDATE frames.
+     * Gives back flow-control credit for content a call read, on its thread. Credit that cannot go out because the
+     * connection ended is lost with it: what the stream received stays readable, so the read goes on.
      */
-    private void giveBack(Http2ClientStream stream, int bytes) throws IOException {
-        if (bytes == 0) {
+    void consumed(Http2ClientStream stream, int bytes) {
+        if (closed) {
             return;
         }
-        int connectionIncrement = receiveWindow.giveBack(bytes);
-        if (connectionIncrement > 0) {
-            output.write(new WindowUpdateFrame(0, connectionIncrement));
+        try {
+            giveBack(stream, bytes);
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[" + socket + "] credit after the connection ended: " + e);
         }
-        if (stream != null && !stream.isRemoteEnded()) {
-            int streamIncrement = stream.receiveWindow.giveBack(bytes);
-            if (streamIncrement > 0) {
-                output.write(new WindowUpdateFrame(stream.id(), streamIncrement));
-            }
-        }
+    }
+
+    /** Gives credit back to the connection's window, and to the stream's unless it is null or ended. */
+    private void giveBack(Http2ClientStream stream, int bytes) throws IOException {
+        receiveFlow.giveBack(stream, bytes);
     }
 
     /** Whether no stream is open or reserved, and since when. */
@@ -454,7 +450,7 @@ public final class Http2ClientConnection {
     private void onData(DataFrame frame, long now) throws IOException {
         int id = frame.streamId();
         int length = frame.flowControlledLength();
-        receiveWindow.take(length);
+        receiveFlow.charge(frame);
         if (frame.data().length == 0 && !frame.endStream()) {
             idleFrames.take(now);
         }
@@ -468,19 +464,7 @@ public final class Http2ClientConnection {
             throw new StreamException(stream.hasFinalHead() ? ErrorCode.STREAM_CLOSED : ErrorCode.PROTOCOL_ERROR, id,
                     "DATA on stream " + id + (stream.hasFinalHead() ? " after it ended" : " before its response head"));
         }
-        boolean kept;
-        try {
-            stream.receiveWindow.take(length);
-            kept = stream.receive(frame.data(), frame.endStream());
-        } catch (Http2Exception e) {
-            giveBack(null, length);
-            throw e;
-        }
-        if (!kept) {
-            giveBack(stream, length);
-        } else if (frame.padding() > 0) {
-            giveBack(stream, length - frame.data().length);
-        }
+        receiveFlow.deliver(stream, frame);
     }
 
     private void onWindowUpdate(WindowUpdateFrame frame) throws IOException {

@@ -26,7 +26,7 @@ import dev.wisp.http2.Http2Exception;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.PriorityFrame;
 import dev.wisp.http2.PushPromiseFrame;
-import dev.wisp.http2.ReceiveWindow;
+import dev.wisp.http2.ReceiveFlow;
 import dev.wisp.http2.RequestFields;
 import dev.wisp.http2.ResponseFields;
 import dev.wisp.http2.ResetFrame;
@@ -91,7 +91,8 @@ final class Http2ServerConnection extends ServerConnection {
     private Http2Output output;
     private FrameReader reader;
     private final HpackDecoder decoder;
-    private final ReceiveWindow receiveWindow = new ReceiveWindow(0, Http2Connections.CONNECTION_WINDOW_BYTES);
+    /** Flow control of what the client sends; made with the output. */
+    private ReceiveFlow receiveFlow;
     private final Map<Integer, Http2ServerStream> streams = new ConcurrentHashMap<>();
     /** Guards {@link #activeStreams}, the idle state, {@link #recentResets} and {@link #recentCloses}. */
     private final ReentrantLock streamsLock = new ReentrantLock();
@@ -228,6 +229,7 @@ final class Http2ServerConnection extends ServerConnection {
         }
         output = new Http2Output(WireOutput.of(transport.output(), context.buffers()),
                 context.config().writeTimeout().toNanos());
+        receiveFlow = new ReceiveFlow(Http2Connections.CONNECTION_WINDOW_BYTES, output);
         Settings ours = http2.settings();
         reader = new FrameReader(input, ours.maxFrameSize(), 2 * context.config().maxHeaderBytes() + 1024);
         transport.readDeadline(now + context.config().headerTimeout().toNanos());
@@ -542,32 +544,20 @@ final class Http2ServerConnection extends ServerConnection {
         if (isIdle(id)) {
             throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "DATA on stream " + id + ", which is idle");
         }
-        int length = frame.flowControlledLength();
-        receiveWindow.take(length);
+        receiveFlow.charge(frame);
         if (frame.data().length == 0 && !frame.endStream()) {
             idleFrames.take(now);
         }
         Http2ServerStream stream = streams.get(id);
         if (stream == null || stream.isRemoteEnded()) {
-            giveBack(null, length);
+            giveBack(null, frame.flowControlledLength());
             if (stream == null && wasResetByUs(id)) {
                 return; // sent before the client saw our reset (§5.4.2)
             }
             throw new StreamException(ErrorCode.STREAM_CLOSED, id, "DATA on stream " + id + ", which is closed");
         }
-        boolean kept;
-        try {
-            stream.receiveWindow.take(length);
-            kept = stream.receive(frame.data(), frame.endStream());
-        } catch (Http2Exception e) {
-            giveBack(null, length);
-            throw e;
-        }
-        if (!kept) {
-            giveBack(stream, length); // dropped: the handler is done, or the stream was reset
-            closeIfLingering(stream);
-        } else if (frame.padding() > 0) {
-            giveBack(stream, length - frame.data().length);
+        if (!receiveFlow.deliver(stream, frame)) {
+            closeIfLingering(stream); // dropped: the handler is done, or the stream was reset
         }
     }
 
@@ -641,21 +631,9 @@ final class Http2ServerConnection extends ServerConnection {
         giveBack(stream, bytes);
     }
 
-    /**
-     * Gives credit back to the connection's window, and to the stream's unless it is null or ended, announcing
-     * what is due in WINDOW_UPDATE frames.
-     */
+    /** Gives credit back to the connection's window, and to the stream's unless it is null or ended. */
     private void giveBack(Http2ServerStream stream, int bytes) throws IOException {
-        int connectionIncrement = receiveWindow.giveBack(bytes);
-        if (connectionIncrement > 0) {
-            output.write(new WindowUpdateFrame(0, connectionIncrement));
-        }
-        if (stream != null && !stream.isRemoteEnded()) {
-            int streamIncrement = stream.receiveWindow.giveBack(bytes);
-            if (streamIncrement > 0) {
-                output.write(new WindowUpdateFrame(stream.id(), streamIncrement));
-            }
-        }
+        receiveFlow.giveBack(stream, bytes);
     }
 
     /**

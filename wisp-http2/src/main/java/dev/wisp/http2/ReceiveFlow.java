@@ -1,0 +1,77 @@
+package dev.wisp.http2;
+
+import java.io.IOException;
+
+/**
+ * The receiving side of one connection's flow control (RFC 9113 §5.2, §6.9): charges each DATA frame to the
+ * connection's window and its stream's, hands the content to the stream, and gives credit back in WINDOW_UPDATE
+ * frames once the application has read it, or at once for content nobody will read (padding, a dropped or refused
+ * frame). Shared by the server's and the client's connections.
+ *
+ * <p>Thread-safe: the reading thread charges and delivers, the application's threads give back.
+ */
+public final class ReceiveFlow {
+    private final ReceiveWindow connectionWindow;
+    private final Http2Output output;
+
+    /** @param connectionWindowSize the connection's receive window, as our preface announced it */
+    public ReceiveFlow(int connectionWindowSize, Http2Output output) {
+        this.connectionWindow = new ReceiveWindow(0, connectionWindowSize);
+        this.output = output;
+    }
+
+    /**
+     * Charges a DATA frame to the connection's window, before anything else is done with it.
+     *
+     * @throws Http2Exception FLOW_CONTROL_ERROR if the peer sent more than the window allowed
+     */
+    public void charge(DataFrame frame) throws Http2Exception {
+        connectionWindow.take(frame.flowControlledLength());
+    }
+
+    /**
+     * Hands a charged DATA frame's content to its stream, charging the stream's window; what the stream does not
+     * keep, and the padding, is credited back at once.
+     *
+     * @return whether the stream kept the content for its reader
+     * @throws Http2Exception if the stream's window is exceeded, or the content breaks its declared length; the
+     *     frame's credit is given back to the connection first
+     */
+    public boolean deliver(Http2Stream stream, DataFrame frame) throws IOException {
+        int length = frame.flowControlledLength();
+        boolean kept;
+        try {
+            stream.receiveWindow.take(length);
+            kept = stream.receive(frame.data(), frame.endStream());
+        } catch (Http2Exception e) {
+            giveBack(null, length);
+            throw e;
+        }
+        if (!kept) {
+            giveBack(stream, length);
+        } else if (frame.padding() > 0) {
+            giveBack(stream, length - frame.data().length);
+        }
+        return kept;
+    }
+
+    /**
+     * Gives credit back to the connection's window, and to the stream's unless it is null or ended, announcing
+     * what is due in WINDOW_UPDATE frames.
+     */
+    public void giveBack(Http2Stream stream, int bytes) throws IOException {
+        if (bytes == 0) {
+            return;
+        }
+        int connectionIncrement = connectionWindow.giveBack(bytes);
+        if (connectionIncrement > 0) {
+            output.write(new WindowUpdateFrame(0, connectionIncrement));
+        }
+        if (stream != null && !stream.isRemoteEnded()) {
+            int streamIncrement = stream.receiveWindow.giveBack(bytes);
+            if (streamIncrement > 0) {
+                output.write(new WindowUpdateFrame(stream.id(), streamIncrement));
+            }
+        }
+    }
+}
