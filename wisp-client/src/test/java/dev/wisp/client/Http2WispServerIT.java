@@ -62,6 +62,7 @@ class Http2WispServerIT {
                     }
                 })
                 .get("/large", (request, response) -> response.send(bytes(3_000_000, 7)))
+                .get("/medium", (request, response) -> response.send(bytes(500_000, 8)))
                 .get("/gate", (request, response) -> {
                     try {
                         gate.await(20, TimeUnit.SECONDS);
@@ -239,6 +240,25 @@ class Http2WispServerIT {
                 assertTrue(after.timing().connectionReused());
             }
             assertEquals(1, client.openConnections());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void readsAResponseItReceivedWholeAfterTheServerEndedTheConnection(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode);
+            for (int i = 0; i < 3; i++) { // credit owed to the connection, not yet due in a WINDOW_UPDATE
+                assertArrayEquals(bytes(500_000, 8), client.send(Request.get(url("/medium"))).bytes());
+            }
+            try (Response first = client.send(Request.get(url("/medium")));
+                    Response second = client.send(Request.get(url("/medium")))) {
+                // Each body fits its stream's window: both are here when the server stops, sends GOAWAY and closes,
+                // and reading them makes the connection's credit due.
+                server.stop(Duration.ofSeconds(5));
+                assertArrayEquals(bytes(500_000, 8), first.bytes());
+                assertArrayEquals(bytes(500_000, 8), second.bytes());
+            }
         });
     }
 }
