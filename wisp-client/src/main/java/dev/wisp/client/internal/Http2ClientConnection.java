@@ -27,6 +27,7 @@ import dev.wisp.http2.PushPromiseFrame;
 import dev.wisp.http2.ReceiveFlow;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.ResponseFields;
+import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.StreamException;
@@ -375,6 +376,12 @@ public final class Http2ClientConnection {
     }
 
     private void onSettings(SettingsFrame frame) throws IOException {
+        for (Setting setting : frame.settings()) {
+            if (setting.identifier() == Settings.ENABLE_PUSH && setting.value() != 0) {
+                throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
+                        "the server sent SETTINGS_ENABLE_PUSH 1, which only a client may (RFC 9113 §6.5.2)");
+            }
+        }
         Settings previous = peerSettings;
         peerSettings = previous.apply(frame);
         output.applyPeerSettings(previous, peerSettings, streams.values());
