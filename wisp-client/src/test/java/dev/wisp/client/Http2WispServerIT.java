@@ -21,6 +21,7 @@ import dev.wisp.tls.TlsIdentity;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -258,6 +260,21 @@ class Http2WispServerIT {
                 server.stop(Duration.ofSeconds(5));
                 assertArrayEquals(bytes(500_000, 8), first.bytes());
                 assertArrayEquals(bytes(500_000, 8), second.bytes());
+            }
+        });
+    }
+
+    @Test
+    void closesAnIdleHttp2ConnectionToMakeRoomForAnotherOrigin() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            start("h2c", ServerConfig.builder(), ClientConfig.builder().maxConnectionsPerOrigin(1).maxConnections(2)
+                    .connectTimeout(Duration.ofSeconds(2)).resolver((host, port) -> List.of(loopback)));
+            for (String host : List.of("one.test", "two.test", "three.test", "one.test")) {
+                try (Response response = client.send(Request.get("http://" + host + ":" + server.port() + "/hello"))) {
+                    assertEquals("hello HTTP/2\n", response.text(), host);
+                }
+                assertTrue(client.openConnections() <= 2, host + ": " + client.openConnections());
             }
         });
     }

@@ -359,23 +359,44 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         if (openPerOrigin.getOrDefault(origin, 0) >= config.maxConnectionsPerOrigin()) {
             return false;
         }
-        if (open >= config.maxConnections()) {
-            Http1ClientConnection evicted = oldestIdle();
-            if (evicted == null) {
-                return false;
-            }
-            idle.get(evicted.origin()).remove(evicted);
-            idleCount--;
-            uncount(evicted.origin());
-            Thread.ofVirtual().start(() -> {
-                evicted.close("closed to make room for another origin");
-                evicted.releaseBuffers();
-            });
+        if (open >= config.maxConnections() && !evictIdle()) {
+            return false;
         }
         open++;
         openPerOrigin.merge(origin, 1, Integer::sum);
         connecting.merge(origin, 1, Integer::sum);
         return true;
+    }
+
+    /**
+     * Closes an idle connection to make room under {@code maxConnections}: the HTTP/1.1 one idle the longest, else
+     * an HTTP/2 connection without streams. Under the lock; the close runs on a thread of its own.
+     *
+     * @return false if no connection is idle
+     */
+    private boolean evictIdle() {
+        String reason = "closed to make room for another origin";
+        Http1ClientConnection evicted = oldestIdle();
+        if (evicted != null) {
+            idle.get(evicted.origin()).remove(evicted);
+            idleCount--;
+            uncount(evicted.origin());
+            Thread.ofVirtual().start(() -> {
+                evicted.close(reason);
+                evicted.releaseBuffers();
+            });
+            return true;
+        }
+        long now = System.nanoTime();
+        for (Http2ClientConnection shared : http2Open) {
+            if (shared.retireIfIdleFor(0, now)) {
+                http2Open.remove(shared); // counted out now, not when it has closed
+                uncount(shared.origin());
+                Thread.ofVirtual().start(() -> shared.close(reason));
+                return true;
+            }
+        }
+        return false;
     }
 
     private void awaitRoom(Origin origin, Condition ticket, CallContext call, long deadline) throws IOException {
@@ -476,7 +497,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         } finally {
             lock.unlock();
         }
-        expiredHttp2.removeIf(connection -> !connection.retireIfIdleLongerThan(keepWarm, nowNanos));
+        expiredHttp2.removeIf(connection -> !connection.retireIfIdleFor(keepWarm, nowNanos));
         for (Http1ClientConnection connection : expired) {
             LOG.log(DEBUG, () -> "[" + connection + "] idle longer than keepWarm");
             connection.close("idle longer than keepWarm");

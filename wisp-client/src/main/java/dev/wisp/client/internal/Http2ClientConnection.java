@@ -300,17 +300,17 @@ public final class Http2ClientConnection {
     }
 
     /**
-     * Takes no new streams from now on if none has been open for longer than {@code keepWarmNanos}: the caller then
-     * closes it. Decided under the lock that reserves streams, so that no call gets a stream of a connection closing
-     * as idle.
+     * Takes no new streams from now on if none has been open for at least {@code idleNanos} (0: if none is open):
+     * the caller then closes it. Decided under the lock that reserves streams, so that no call gets a stream of a
+     * connection closing as idle.
      */
-    boolean retireIfIdleLongerThan(long keepWarmNanos, long nowNanos) {
+    boolean retireIfIdleFor(long idleNanos, long nowNanos) {
         lock.lock();
         try {
-            if (activeStreams > 0 || retired != null || nowNanos - idleSinceNanos <= keepWarmNanos) {
+            if (activeStreams > 0 || retired != null || nowNanos - idleSinceNanos < idleNanos) {
                 return false;
             }
-            retired = "idle longer than keepWarm";
+            retired = "idle";
         } finally {
             lock.unlock();
         }
@@ -328,6 +328,10 @@ public final class Http2ClientConnection {
         IOException streamsFailure = null;
         try {
             while (true) {
+                // Between frames the wait holds no buffer: an idle connection keeps none of the pool's.
+                if (!socket.input().awaitData()) {
+                    throw new EOFException("the server closed the connection");
+                }
                 try {
                     handle(reader.readFrame());
                 } catch (StreamException e) {
