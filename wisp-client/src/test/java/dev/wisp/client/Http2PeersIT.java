@@ -1,0 +1,157 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.wisp.core.Version;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The client's HTTP/2 against servers written elsewhere: nghttpd, h2o, nginx, node's {@code http2} and Jetty, each
+ * over TLS with ALPN h2 and in plaintext by prior knowledge (h2c). Large bodies both ways, which need flow control
+ * (the servers' windows are 64 KiB, ours 1 MiB a stream, 4 MiB the connection), HEAD, many calls at once on one
+ * connection, trailers, gzip. node's peer plays the harder cases in {@link Http2NodeIT}.
+ */
+class Http2PeersIT {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final byte[] LARGE = Http2Peer.large(Http2Peer.LARGE_BYTES);
+
+    @TempDir
+    Path directory;
+    private Http2Peer peer;
+    private Client client;
+
+    static Stream<Arguments> peers() {
+        return Stream.of("nghttpd", "h2o", "nginx", "node", "jetty")
+                .flatMap(name -> Stream.of(Arguments.of(name, "h2"), Arguments.of(name, "h2c")));
+    }
+
+    static Stream<Arguments> compressingPeers() {
+        return peers().filter(arguments -> List.of("h2o", "nginx", "node").contains(arguments.get()[0]));
+    }
+
+    private void start(String name, String mode) throws Exception {
+        boolean tls = mode.equals("h2");
+        peer = switch (name) {
+            case "nghttpd" -> Http2ServerPrograms.nghttpd(directory, tls);
+            case "h2o" -> Http2ServerPrograms.h2o(directory, tls);
+            case "nginx" -> Http2ServerPrograms.nginx(directory, tls);
+            case "node" -> NodeHttp2Peer.start(directory, tls).peer();
+            case "jetty" -> JettyHttp2Peer.start(tls);
+            default -> throw new IllegalArgumentException(name);
+        };
+        client = Client.create(peer.clientConfig(ClientConfig.builder()).build());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (peer != null) {
+            peer.close();
+        }
+    }
+
+    private void assertHttp2(Response response) {
+        assertEquals(Version.HTTP_2, response.version(), peer + ": " + response);
+        if (peer.isTls()) {
+            assertEquals("h2", response.tlsSession().orElseThrow().alpnProtocol().orElseThrow());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("peers")
+    void getsAndHeadsALargeBodyOnOneConnection(String name, String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(name, mode);
+            try (Response small = client.send(Request.get(peer.url("/index.html")))) {
+                assertHttp2(small);
+                assertEquals(200, small.statusCode());
+                assertEquals("hello peer\n", small.text());
+            }
+            try (Response large = client.send(Request.get(peer.url("/large.bin")))) {
+                assertHttp2(large);
+                assertArrayEquals(LARGE, large.bytes());
+                if (name.equals("nghttpd")) {
+                    assertEquals("nghttpd", large.trailers().firstOrNull("x-peer"), "its --trailer");
+                }
+            }
+            try (Response head = client.send(Request.builder(peer.url("/large.bin")).method("HEAD").build())) {
+                assertHttp2(head);
+                assertEquals(Integer.toString(Http2Peer.LARGE_BYTES), head.headers().firstOrNull("Content-Length"));
+                assertEquals(0, head.bytes().length);
+            }
+            assertEquals(1, client.openConnections());
+        });
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("peers")
+    void uploadsAndDownloadsBodiesLargerThanEveryWindow(String name, String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(name, mode);
+            byte[] body = Http2Peer.large(5_000_000);
+            assertArrayEquals(body, peer.upload(client, "first.bin", body));
+            byte[] second = Http2Peer.large(1_234_567);
+            assertArrayEquals(second, peer.upload(client, "second.bin", second));
+            assertEquals(1, client.openConnections());
+        });
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("peers")
+    void multiplexesManyCallsAtOnceOnOneConnection(String name, String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(name, mode);
+            List<CompletableFuture<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                calls.add(client.sendAsync(Request.get(peer.url(i % 8 == 0 ? "/large.bin" : "/index.html"))));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                try (Response response = calls.get(i).get(30, TimeUnit.SECONDS)) {
+                    assertHttp2(response);
+                    if (i % 8 == 0) {
+                        assertArrayEquals(LARGE, response.bytes());
+                    } else {
+                        assertEquals("hello peer\n", response.text());
+                    }
+                }
+            }
+            assertEquals(1, client.openConnections(), "every call on one connection");
+        });
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("compressingPeers")
+    void decodesAGzipEncodedResponse(String name, String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(name, mode);
+            try (Response raw = client.send(Request.builder(peer.url("/text.txt"))
+                    .header("Accept-Encoding", "gzip").build())) {
+                assertHttp2(raw);
+                assertEquals("gzip", raw.headers().firstOrNull("Content-Encoding"), "the server compresses");
+                assertNotEquals(Http2Peer.TEXT.length(), raw.bytes().length);
+            }
+            try (Response decoded = client.send(Request.builder(peer.url("/text.txt")).decompress(true).build())) {
+                assertHttp2(decoded);
+                assertEquals(Http2Peer.TEXT, decoded.text());
+                assertFalse(decoded.headers().contains("Content-Encoding"));
+            }
+        });
+    }
+}
