@@ -19,7 +19,6 @@ import dev.wisp.http2.FrameRateLimit;
 import dev.wisp.http2.FrameReader;
 import dev.wisp.http2.GoAwayFrame;
 import dev.wisp.http2.HeadersFrame;
-import dev.wisp.http2.Http2Exception;
 import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.PriorityFrame;
@@ -52,7 +51,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>One virtual thread reads the frames and hands each stream its response heads, content and trailers; the calls'
  * threads write through the shared {@link Http2Output}. What a stream may hold unread is bounded by its receive
- * window (1 MiB), the whole connection's by 4 MiB; credit goes back as the calls read. A server that breaks the
+ * window (1 MiB), whose credit goes back as its call reads; the connection's window (4 MiB) gets its credit back as
+ * the DATA arrives, so that responses no call reads yet cannot starve the one a call reads. A server that breaks the
  * protocol ends the connection with GOAWAY, a malformed response only its stream, each with the typed error the call
  * gets. Server push is refused in our SETTINGS (ENABLE_PUSH 0), and a PUSH_PROMISE is a connection error (§8.4).
  *
@@ -234,8 +234,8 @@ public final class Http2ClientConnection {
     }
 
     /**
-     * Ends a stream's part in the connection, on its exchange's thread: what it left unread goes back as credit, a
-     * stream still open either way is reset (CANCEL), and its place frees. Null for a reservation never opened.
+     * Ends a stream's part in the connection, on its exchange's thread: what it left unread is dropped, a stream
+     * still open either way is reset (CANCEL), and its place frees. Null for a reservation never opened.
      */
     void release(Http2ClientStream stream) {
         if (stream != null) {
@@ -243,11 +243,7 @@ public final class Http2ClientConnection {
                 output.reset(stream, ErrorCode.CANCEL);
             }
             streams.remove(stream.id());
-            try {
-                giveBack(null, stream.discardBuffered());
-            } catch (IOException e) {
-                LOG.log(DEBUG, () -> "[" + socket + "] credit for a released stream: " + e);
-            }
+            stream.discardBuffered();
         }
         boolean closeNow;
         lock.lock();
@@ -267,24 +263,22 @@ public final class Http2ClientConnection {
         }
     }
 
-    /** Gives back flow-control credit for content a call read; on its thread. */
+    /** Gives back the stream's flow-control credit for content a call read; on its thread. */
     void consumed(Http2ClientStream stream, int bytes) throws IOException {
-        giveBack(stream, bytes);
+        creditStream(stream, bytes);
     }
 
-    /**
-     * Gives credit back to the connection's window, and to the stream's unless it is null or ended, announcing
-     * what is due in WINDOW_UPDATE frames.
-     */
-    private void giveBack(Http2ClientStream stream, int bytes) throws IOException {
-        if (bytes == 0) {
-            return;
-        }
+    /** Gives credit back to the connection's window, announcing what is due in a WINDOW_UPDATE frame. */
+    private void creditConnection(int bytes) throws IOException {
         int connectionIncrement = receiveWindow.giveBack(bytes);
         if (connectionIncrement > 0) {
             output.write(new WindowUpdateFrame(0, connectionIncrement));
         }
-        if (stream != null && !stream.isRemoteEnded()) {
+    }
+
+    /** Gives credit back to a stream's window unless it ended, announcing what is due in a WINDOW_UPDATE frame. */
+    private void creditStream(Http2ClientStream stream, int bytes) throws IOException {
+        if (bytes > 0 && !stream.isRemoteEnded()) {
             int streamIncrement = stream.receiveWindow.giveBack(bytes);
             if (streamIncrement > 0) {
                 output.write(new WindowUpdateFrame(stream.id(), streamIncrement));
@@ -459,27 +453,22 @@ public final class Http2ClientConnection {
             idleFrames.take(now);
         }
         Http2ClientStream stream = knownStream(id, "DATA");
+        // The stream's window bounds what it holds unread. Were the connection's credit to wait for the calls to
+        // read too, responses no call reads yet could take all of it, and the one a call reads would never go on.
+        creditConnection(length);
         if (stream == null || stream.isReset()) {
-            giveBack(null, length);
             return;
         }
         if (!stream.hasFinalHead() || stream.isRemoteEnded()) {
-            giveBack(null, length);
             throw new StreamException(stream.hasFinalHead() ? ErrorCode.STREAM_CLOSED : ErrorCode.PROTOCOL_ERROR, id,
                     "DATA on stream " + id + (stream.hasFinalHead() ? " after it ended" : " before its response head"));
         }
-        boolean kept;
-        try {
-            stream.receiveWindow.take(length);
-            kept = stream.receive(frame.data(), frame.endStream());
-        } catch (Http2Exception e) {
-            giveBack(null, length);
-            throw e;
-        }
+        stream.receiveWindow.take(length);
+        boolean kept = stream.receive(frame.data(), frame.endStream());
         if (!kept) {
-            giveBack(stream, length);
+            creditStream(stream, length);
         } else if (frame.padding() > 0) {
-            giveBack(stream, length - frame.data().length);
+            creditStream(stream, length - frame.data().length);
         }
     }
 
@@ -507,7 +496,7 @@ public final class Http2ClientConnection {
         }
         output.resetByPeer(stream, frame.errorCode());
         if (!complete) {
-            giveBack(null, stream.discardBuffered());
+            stream.discardBuffered();
         }
     }
 
@@ -562,11 +551,7 @@ public final class Http2ClientConnection {
         }
         stream.failed(cause);
         output.reset(stream, code);
-        try {
-            giveBack(null, stream.discardBuffered());
-        } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[" + socket + "] credit of a failed stream: " + e);
-        }
+        stream.discardBuffered();
     }
 
     /** Takes no new streams from now on. */
