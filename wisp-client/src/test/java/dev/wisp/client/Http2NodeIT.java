@@ -107,6 +107,25 @@ class Http2NodeIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "h2c"})
+    void responsesThatCameWholeButAreUnreadLeaveTheServersStreamsToOtherCalls(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode, ClientConfig.builder().maxConnectionsPerOrigin(1).connectTimeout(Duration.ofSeconds(2)),
+                    "--max-streams", "2");
+            try (Response first = client.send(Request.get(peer.url("/index.html")));
+                    Response second = client.send(Request.get(peer.url("/index.html")))) {
+                // Both streams are closed once their responses ended (RFC 9113 §5.1.2): the server counts them no more.
+                try (Response third = client.send(Request.get(peer.url("/slow?ms=10")))) {
+                    assertEquals("slow 10", third.text());
+                }
+                assertEquals("hello peer\n", first.text());
+                assertEquals("hello peer\n", second.text());
+            }
+            assertEquals(1, client.openConnections());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
     void callsBeyondTheServersStreamLimitMayOpenMoreConnectionsAndNoneFails(String mode) {
         assertTimeoutPreemptively(LIMIT, () -> {
             start(mode, "--max-streams", "2");

@@ -38,8 +38,10 @@ import dev.wisp.http2.hpack.HpackField;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -89,8 +91,13 @@ public final class Http2ClientConnection {
     private volatile Settings peerSettings = Settings.DEFAULT;
     /** The id of the last stream opened, for telling a closed stream from an idle one (§5.1). */
     private volatile int highestOpened;
-    /** Streams counted against the server's limit: reserved by a call, or open. Guarded by the lock. */
+    /** Streams reserved by a call, or open, and not yet released by it. Guarded by the lock. */
     private int activeStreams;
+    /**
+     * Streams of {@link #activeStreams} closed both ways, whose calls have yet to read or release them: the server
+     * counts them no more against its limit (RFC 9113 §5.1.2), nor do we. Guarded by the lock.
+     */
+    private final Set<Http2ClientStream> closedUnreleased = new HashSet<>();
     /** Streams opened so far; guarded by the lock. */
     private long streamsOpened;
     /** The last stream id of the server's GOAWAY; streams above it were not processed. */
@@ -175,7 +182,7 @@ public final class Http2ClientConnection {
     boolean tryReserveStream() {
         lock.lock();
         try {
-            if (retired != null || activeStreams >= maxConcurrentStreams()) {
+            if (retired != null || activeStreams - closedUnreleased.size() >= maxConcurrentStreams()) {
                 return false;
             }
             activeStreams++;
@@ -248,6 +255,7 @@ public final class Http2ClientConnection {
         boolean closeNow;
         lock.lock();
         try {
+            closedUnreleased.remove(stream);
             activeStreams--;
             if (activeStreams == 0) {
                 idleSinceNanos = System.nanoTime();
@@ -347,8 +355,18 @@ public final class Http2ClientConnection {
     private void handle(Frame frame) throws IOException {
         long now = System.nanoTime();
         switch (frame) {
-            case HeadersFrame headers -> onHeaders(headers);
-            case DataFrame data -> onData(data, now);
+            case HeadersFrame headers -> {
+                onHeaders(headers);
+                if (headers.endStream()) {
+                    closedOnTheWire(headers.streamId());
+                }
+            }
+            case DataFrame data -> {
+                onData(data, now);
+                if (data.endStream()) {
+                    closedOnTheWire(data.streamId());
+                }
+            }
             case SettingsFrame settings -> {
                 if (!settings.ack()) {
                     idleFrames.take(now);
@@ -430,6 +448,23 @@ public final class Http2ClientConnection {
         if (frame.endStream()) {
             stream.receive(NO_BYTES, true);
         }
+    }
+
+    /**
+     * A stream the server ended whose request had ended too is closed: a call waiting for a stream may take its place
+     * while its own call has yet to read the response.
+     */
+    private void closedOnTheWire(int id) {
+        lock.lock();
+        try {
+            Http2ClientStream stream = streams.get(id); // null once released: the map is left before the lock
+            if (stream == null || !stream.isClosed() || !closedUnreleased.add(stream)) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        owner.http2CapacityChanged(this);
     }
 
     /** The length of the content to come: none for HEAD, 204 and 304 (§8.1.1), else the Content-Length, if any. */
