@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client's HTTP/2 against servers written elsewhere: nghttpd, h2o, nginx, node's {@code http2} and Jetty, each
@@ -151,6 +152,34 @@ class Http2PeersIT {
                 assertHttp2(decoded);
                 assertEquals(Http2Peer.TEXT, decoded.text());
                 assertFalse(decoded.headers().contains("Content-Encoding"));
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void callsPastNginxsRequestsPerConnectionGoOnANewConnection(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            // After 5 requests nginx sends GOAWAY naming the last stream it serves, and takes no stream more.
+            peer = Http2ServerPrograms.nginx(directory, mode.equals("h2"), "keepalive_requests 5;");
+            client = Client.create(peer.clientConfig(ClientConfig.builder()).build());
+            int connections = 0;
+            for (int i = 0; i < 12; i++) {
+                try (Response response = client.send(Request.get(peer.url("/index.html")))) {
+                    assertHttp2(response);
+                    assertEquals("hello peer\n", response.text());
+                    connections += response.timing().connectionReused() ? 0 : 1;
+                }
+            }
+            assertEquals(3, connections, "five calls a connection");
+            List<CompletableFuture<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(client.sendAsync(Request.get(peer.url("/index.html"))));
+            }
+            for (CompletableFuture<Response> call : calls) {
+                try (Response response = call.get(20, TimeUnit.SECONDS)) {
+                    assertEquals("hello peer\n", response.text());
+                }
             }
         });
     }

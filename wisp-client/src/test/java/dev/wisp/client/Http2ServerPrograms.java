@@ -75,6 +75,11 @@ final class Http2ServerPrograms {
      * h2c): gzip for text, uploads stored by WebDAV PUT under {@code /up/}.
      */
     static Http2Peer nginx(Path directory, boolean overTls) throws Exception {
+        return nginx(directory, overTls, "");
+    }
+
+    /** nginx as {@link #nginx(Path, boolean)} has it, with more directives in its HTTP/2 server block. */
+    static Http2Peer nginx(Path directory, boolean overTls, String moreDirectives) throws Exception {
         Http2Peer.writeContent(directory);
         int port = NginxPeer.freePort();
         TlsConfig tls = overTls ? TestTlsFiles.writeLocalhostCertificate(directory) : null;
@@ -87,8 +92,9 @@ final class Http2ServerPrograms {
                     client_max_body_size 16m;
                     keepalive_timeout 60s;
                     location /up/ { dav_methods PUT; }
+                    MORE
                 }
-                """.replace("PORT", Integer.toString(port)).replace("LISTEN", overTls ? "ssl http2" : "http2")
+                """.replace("MORE", moreDirectives).replace("PORT", Integer.toString(port)).replace("LISTEN", overTls ? "ssl http2" : "http2")
                 .replace("TLS", overTls ? "ssl_certificate %1$s/cert.pem; ssl_certificate_key %1$s/key.pem;" : ""));
         return new Http2Peer("nginx", port, tls, Http2Peer.Uploads.STORE, nginx);
     }
