@@ -75,7 +75,8 @@ function route(stream, headers) {
             stream.end('hello peer\n');
             break;
         case '/large.bin':
-            stream.respond({':status': 200, 'content-type': 'application/octet-stream', 'content-length': LARGE.length});
+            stream.respond({':status': 200, 'content-type': 'application/octet-stream',
+                'content-length': LARGE.length});
             stream.end(method === 'HEAD' ? undefined : LARGE);
             break;
         case '/text.txt':

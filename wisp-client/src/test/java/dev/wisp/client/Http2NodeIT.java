@@ -113,7 +113,7 @@ class Http2NodeIT {
                     "--max-streams", "2");
             try (Response first = client.send(Request.get(peer.url("/index.html")));
                     Response second = client.send(Request.get(peer.url("/index.html")))) {
-                // Both streams are closed once their responses ended (RFC 9113 §5.1.2): the server counts them no more.
+                // Both streams closed when their responses ended (RFC 9113 §5.1.2): the server counts them no more.
                 try (Response third = client.send(Request.get(peer.url("/slow?ms=10")))) {
                     assertEquals("slow 10", third.text());
                 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.Version;
 import java.nio.file.Path;
@@ -134,6 +135,31 @@ class Http2PeersIT {
                 }
             }
             assertEquals(1, client.openConnections(), "every call on one connection");
+        });
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("peers")
+    void closingAResponseInTheMiddleOfItsBodyLeavesTheOthersRunning(String name, String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(name, mode);
+            List<CompletableFuture<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                calls.add(client.sendAsync(Request.get(peer.url("/large.bin"))));
+            }
+            try (Response abandoned = calls.get(1).get(20, TimeUnit.SECONDS)) {
+                assertEquals(100_000, abandoned.body().readNBytes(100_000).length);
+            } // reset (CANCEL) with most of its body still to come
+            for (int i : new int[] {0, 2}) {
+                try (Response response = calls.get(i).get(20, TimeUnit.SECONDS)) {
+                    assertArrayEquals(LARGE, response.bytes());
+                }
+            }
+            try (Response after = client.send(Request.get(peer.url("/large.bin")))) {
+                assertArrayEquals(LARGE, after.bytes());
+                assertTrue(after.timing().connectionReused());
+            }
+            assertEquals(1, client.openConnections());
         });
     }
 

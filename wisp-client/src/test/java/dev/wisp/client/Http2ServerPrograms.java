@@ -94,7 +94,8 @@ final class Http2ServerPrograms {
                     location /up/ { dav_methods PUT; }
                     MORE
                 }
-                """.replace("MORE", moreDirectives).replace("PORT", Integer.toString(port)).replace("LISTEN", overTls ? "ssl http2" : "http2")
+                """.replace("MORE", moreDirectives).replace("PORT", Integer.toString(port))
+                .replace("LISTEN", overTls ? "ssl http2" : "http2")
                 .replace("TLS", overTls ? "ssl_certificate %1$s/cert.pem; ssl_certificate_key %1$s/key.pem;" : ""));
         return new Http2Peer("nginx", port, tls, Http2Peer.Uploads.STORE, nginx);
     }

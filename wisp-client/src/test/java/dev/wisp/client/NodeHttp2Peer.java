@@ -57,7 +57,8 @@ final class NodeHttp2Peer implements AutoCloseable {
         withPort.addAll(List.of("--port", Integer.toString(wantedPort)));
         process = PeerProcess.start(withPort, Map.of(), "listening on ", Duration.ofSeconds(20));
         List<String> lines = process.output().seen(); // the last one says where this process listens
-        String ready = lines.stream().filter(line -> line.startsWith("listening on ")).reduce((a, b) -> b).orElseThrow();
+        String ready = lines.stream().filter(line -> line.startsWith("listening on ")).reduce((a, b) -> b)
+                .orElseThrow();
         port = Integer.parseInt(ready.substring("listening on ".length()).trim());
     }
 
