@@ -209,4 +209,23 @@ class Http2PeersIT {
             }
         });
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void anAnswerBeforeTheUploadEndedIsTheResponse(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            // nginx answers 413 as soon as it sees the Content-Length, then resets the stream (RFC 9113 §8.1).
+            peer = Http2ServerPrograms.nginx(directory, mode.equals("h2"),
+                    "location /small/ { client_max_body_size 1k; dav_methods PUT; }");
+            client = Client.create(peer.clientConfig(ClientConfig.builder()).build());
+            try (Response refused = client.send(Request.builder(peer.url("/small/x.bin")).method("PUT")
+                    .body(Http2Peer.large(3_000_000)).build())) {
+                assertEquals(413, refused.statusCode());
+            }
+            try (Response after = client.send(Request.get(peer.url("/index.html")))) {
+                assertEquals("hello peer\n", after.text());
+            }
+            assertEquals(1, client.openConnections());
+        });
+    }
 }
