@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The client's HTTP/2 against servers written elsewhere: nghttpd, h2o, nginx, node's {@code http2} and Jetty, each
  * over TLS with ALPN h2 and in plaintext by prior knowledge (h2c). Large bodies both ways, which need flow control
  * (the servers' windows are 64 KiB, ours 1 MiB a stream, 4 MiB the connection), HEAD, many calls at once on one
- * connection, trailers, gzip. node's peer plays the harder cases in {@link Http2NodeIT}.
+ * connection, a response closed in the middle of its body, trailers, gzip; and with nginx, its GOAWAY after
+ * {@code keepalive_requests}, and its 413 before an upload ended. node's peer plays the harder cases in
+ * {@link Http2NodeIT}.
  */
 class Http2PeersIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
