@@ -8,16 +8,26 @@ import java.io.IOException;
  * frames once the application has read it, or at once for content nobody will read (padding, a dropped or refused
  * frame). Shared by the server's and the client's connections.
  *
+ * <p>Where the connection's credit goes back is the side's choice. A server gives it back as handlers read, so the
+ * request content a connection holds is bounded by the connection's window. A client gives it back as DATA
+ * arrives, and bounds what it holds by each stream's window: the responses its calls have not begun to read could
+ * otherwise take the whole connection window, and the one a call reads would stall behind them.
+ *
  * <p>Thread-safe: the reading thread charges and delivers, the application's threads give back.
  */
 public final class ReceiveFlow {
     private final ReceiveWindow connectionWindow;
     private final Http2Output output;
+    private final boolean connectionCreditOnArrival;
 
-    /** @param connectionWindowSize the connection's receive window, as our preface announced it */
-    public ReceiveFlow(int connectionWindowSize, Http2Output output) {
+    /**
+     * @param connectionWindowSize the connection's receive window, as our preface announced it
+     * @param connectionCreditOnArrival whether the connection's credit goes back as DATA arrives, not as it is read
+     */
+    public ReceiveFlow(int connectionWindowSize, Http2Output output, boolean connectionCreditOnArrival) {
         this.connectionWindow = new ReceiveWindow(0, connectionWindowSize);
         this.output = output;
+        this.connectionCreditOnArrival = connectionCreditOnArrival;
     }
 
     /**
@@ -25,8 +35,11 @@ public final class ReceiveFlow {
      *
      * @throws Http2Exception FLOW_CONTROL_ERROR if the peer sent more than the window allowed
      */
-    public void charge(DataFrame frame) throws Http2Exception {
+    public void charge(DataFrame frame) throws IOException {
         connectionWindow.take(frame.flowControlledLength());
+        if (connectionCreditOnArrival) {
+            creditConnection(frame.flowControlledLength());
+        }
     }
 
     /**
@@ -56,22 +69,28 @@ public final class ReceiveFlow {
     }
 
     /**
-     * Gives credit back to the connection's window, and to the stream's unless it is null or ended, announcing
-     * what is due in WINDOW_UPDATE frames.
+     * Gives credit back to the stream's window unless it is null or ended, and to the connection's unless that went
+     * back on arrival, announcing what is due in WINDOW_UPDATE frames.
      */
     public void giveBack(Http2Stream stream, int bytes) throws IOException {
-        if (bytes == 0) {
+        if (bytes <= 0) {
             return;
         }
-        int connectionIncrement = connectionWindow.giveBack(bytes);
-        if (connectionIncrement > 0) {
-            output.write(new WindowUpdateFrame(0, connectionIncrement));
+        if (!connectionCreditOnArrival) {
+            creditConnection(bytes);
         }
         if (stream != null && !stream.isRemoteEnded()) {
             int streamIncrement = stream.receiveWindow.giveBack(bytes);
             if (streamIncrement > 0) {
                 output.write(new WindowUpdateFrame(stream.id(), streamIncrement));
             }
+        }
+    }
+
+    private void creditConnection(int bytes) throws IOException {
+        int connectionIncrement = connectionWindow.giveBack(bytes);
+        if (connectionIncrement > 0) {
+            output.write(new WindowUpdateFrame(0, connectionIncrement));
         }
     }
 }

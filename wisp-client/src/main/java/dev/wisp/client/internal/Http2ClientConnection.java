@@ -19,7 +19,6 @@ import dev.wisp.http2.FrameRateLimit;
 import dev.wisp.http2.FrameReader;
 import dev.wisp.http2.GoAwayFrame;
 import dev.wisp.http2.HeadersFrame;
-import dev.wisp.http2.Http2Exception;
 import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.PriorityFrame;
@@ -40,8 +39,10 @@ import dev.wisp.http2.hpack.HpackField;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -53,7 +54,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>One virtual thread reads the frames and hands each stream its response heads, content and trailers; the calls'
  * threads write through the shared {@link Http2Output}. What a stream may hold unread is bounded by its receive
- * window (1 MiB), the whole connection's by 4 MiB; credit goes back as the calls read. A server that breaks the
+ * window (1 MiB), whose credit goes back as its call reads; the connection's window (4 MiB) gets its credit back as
+ * the DATA arrives, so that responses no call reads yet cannot starve the one a call reads. A server that breaks the
  * protocol ends the connection with GOAWAY, a malformed response only its stream, each with the typed error the call
  * gets. Server push is refused in our SETTINGS (ENABLE_PUSH 0), and a PUSH_PROMISE is a connection error (§8.4).
  *
@@ -90,8 +92,13 @@ public final class Http2ClientConnection {
     private volatile Settings peerSettings = Settings.DEFAULT;
     /** The id of the last stream opened, for telling a closed stream from an idle one (§5.1). */
     private volatile int highestOpened;
-    /** Streams counted against the server's limit: reserved by a call, or open. Guarded by the lock. */
+    /** Streams reserved by a call, or open, and not yet released by it. Guarded by the lock. */
     private int activeStreams;
+    /**
+     * Streams of {@link #activeStreams} closed both ways, whose calls have yet to read or release them: the server
+     * counts them no more against its limit (RFC 9113 §5.1.2), nor do we. Guarded by the lock.
+     */
+    private final Set<Http2ClientStream> closedUnreleased = new HashSet<>();
     /** Streams opened so far; guarded by the lock. */
     private long streamsOpened;
     /** The last stream id of the server's GOAWAY; streams above it were not processed. */
@@ -107,7 +114,7 @@ public final class Http2ClientConnection {
         this.owner = owner;
         this.output = new Http2Output(WireOutput.of(socket.transport().output(), socket.buffers()),
                 config.writeTimeout().toNanos());
-        this.receiveFlow = new ReceiveFlow(CONNECTION_WINDOW_BYTES, output);
+        this.receiveFlow = new ReceiveFlow(CONNECTION_WINDOW_BYTES, output, true);
         this.reader = new FrameReader(socket.input(), Settings.DEFAULT.maxFrameSize(),
                 2 * config.maxHeaderBytes() + 1024);
         this.decoder = new HpackDecoder(config.maxHeaderBytes(), config.maxHeaderBytes());
@@ -177,7 +184,7 @@ public final class Http2ClientConnection {
     boolean tryReserveStream() {
         lock.lock();
         try {
-            if (retired != null || activeStreams >= maxConcurrentStreams()) {
+            if (retired != null || activeStreams - closedUnreleased.size() >= maxConcurrentStreams()) {
                 return false;
             }
             activeStreams++;
@@ -236,8 +243,8 @@ public final class Http2ClientConnection {
     }
 
     /**
-     * Ends a stream's part in the connection, on its exchange's thread: what it left unread goes back as credit, a
-     * stream still open either way is reset (CANCEL), and its place frees. Null for a reservation never opened.
+     * Ends a stream's part in the connection, on its exchange's thread: what it left unread is dropped, a stream
+     * still open either way is reset (CANCEL), and its place frees. Null for a reservation never opened.
      */
     void release(Http2ClientStream stream) {
         if (stream != null) {
@@ -245,15 +252,12 @@ public final class Http2ClientConnection {
                 output.reset(stream, ErrorCode.CANCEL);
             }
             streams.remove(stream.id());
-            try {
-                giveBack(null, stream.discardBuffered());
-            } catch (IOException e) {
-                LOG.log(DEBUG, () -> "[" + socket + "] credit for a released stream: " + e);
-            }
+            stream.discardBuffered();
         }
         boolean closeNow;
         lock.lock();
         try {
+            closedUnreleased.remove(stream);
             activeStreams--;
             if (activeStreams == 0) {
                 idleSinceNanos = System.nanoTime();
@@ -354,8 +358,18 @@ public final class Http2ClientConnection {
     private void handle(Frame frame) throws IOException {
         long now = System.nanoTime();
         switch (frame) {
-            case HeadersFrame headers -> onHeaders(headers);
-            case DataFrame data -> onData(data, now);
+            case HeadersFrame headers -> {
+                onHeaders(headers);
+                if (headers.endStream()) {
+                    closedOnTheWire(headers.streamId());
+                }
+            }
+            case DataFrame data -> {
+                onData(data, now);
+                if (data.endStream()) {
+                    closedOnTheWire(data.streamId());
+                }
+            }
             case SettingsFrame settings -> {
                 if (!settings.ack()) {
                     idleFrames.take(now);
@@ -445,6 +459,23 @@ public final class Http2ClientConnection {
         }
     }
 
+    /**
+     * A stream the server ended whose request had ended too is closed: a call waiting for a stream may take its place
+     * while its own call has yet to read the response.
+     */
+    private void closedOnTheWire(int id) {
+        lock.lock();
+        try {
+            Http2ClientStream stream = streams.get(id); // null once released: the map is left before the lock
+            if (stream == null || !stream.isClosed() || !closedUnreleased.add(stream)) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        owner.http2CapacityChanged(this);
+    }
+
     /** The length of the content to come: none for HEAD, 204 and 304 (§8.1.1), else the Content-Length, if any. */
     private static long declaredLength(Http2ClientStream stream, ResponseHead head) throws StreamException {
         int code = head.status().code();
@@ -460,18 +491,15 @@ public final class Http2ClientConnection {
 
     private void onData(DataFrame frame, long now) throws IOException {
         int id = frame.streamId();
-        int length = frame.flowControlledLength();
         receiveFlow.charge(frame);
         if (frame.data().length == 0 && !frame.endStream()) {
             idleFrames.take(now);
         }
-        Http2ClientStream stream = knownStream(id, "DATA");
+        Http2ClientStream stream = knownStream(id, "DATA"); // its credit to the connection went back on arrival
         if (stream == null || stream.isReset()) {
-            giveBack(null, length);
             return;
         }
         if (!stream.hasFinalHead() || stream.isRemoteEnded()) {
-            giveBack(null, length);
             throw new StreamException(stream.hasFinalHead() ? ErrorCode.STREAM_CLOSED : ErrorCode.PROTOCOL_ERROR, id,
                     "DATA on stream " + id + (stream.hasFinalHead() ? " after it ended" : " before its response head"));
         }
@@ -502,7 +530,7 @@ public final class Http2ClientConnection {
         }
         output.resetByPeer(stream, frame.errorCode());
         if (!complete) {
-            giveBack(null, stream.discardBuffered());
+            stream.discardBuffered();
         }
     }
 
@@ -557,11 +585,7 @@ public final class Http2ClientConnection {
         }
         stream.failed(cause);
         output.reset(stream, code);
-        try {
-            giveBack(null, stream.discardBuffered());
-        } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[" + socket + "] credit of a failed stream: " + e);
-        }
+        stream.discardBuffered();
     }
 
     /** Takes no new streams from now on. */

@@ -8,7 +8,9 @@ import java.io.OutputStream;
  * A request body going out as DATA frames on an HTTP/2 stream: gathered into frames of up to {@code bufferBytes}
  * (the output splits them further to the server's frame size and waits for its flow-control windows); closing it
  * sends the rest with END_STREAM. A body of a declared length must match it, or it fails before anything wrong
- * goes out (the server would find the stream malformed, RFC 9113 §8.1.1).
+ * goes out (the server would find the stream malformed, RFC 9113 §8.1.1). A server that sent its whole response and
+ * then reset the stream with NO_ERROR wants no more of the body (§8.1): the rest is dropped, and the call reads the
+ * response.
  *
  * <p>Not thread-safe: the call's thread writes it.
  */
@@ -20,6 +22,8 @@ final class Http2RequestBodyStream extends OutputStream {
     private int count;
     private long written;
     private boolean closed;
+    /** The server answered and reset the stream with NO_ERROR: nothing more goes out. */
+    private boolean answered;
 
     /** @param length the declared length, or -1 for none */
     Http2RequestBodyStream(Http2Output output, Http2ClientStream stream, long length, int bufferBytes) {
@@ -77,7 +81,16 @@ final class Http2RequestBodyStream extends OutputStream {
     }
 
     private void send(boolean endStream) throws IOException {
-        output.writeData(stream, buffer, 0, count, endStream);
+        if (!answered) {
+            try {
+                output.writeData(stream, buffer, 0, count, endStream);
+            } catch (IOException e) {
+                if (!stream.wasAnsweredBeforeRequestEnded()) {
+                    throw e;
+                }
+                answered = true;
+            }
+        }
         count = 0;
     }
 }

@@ -229,7 +229,7 @@ final class Http2ServerConnection extends ServerConnection {
         }
         output = new Http2Output(WireOutput.of(transport.output(), context.buffers()),
                 context.config().writeTimeout().toNanos());
-        receiveFlow = new ReceiveFlow(Http2Connections.CONNECTION_WINDOW_BYTES, output);
+        receiveFlow = new ReceiveFlow(Http2Connections.CONNECTION_WINDOW_BYTES, output, false);
         Settings ours = http2.settings();
         reader = new FrameReader(input, ours.maxFrameSize(), 2 * context.config().maxHeaderBytes() + 1024);
         transport.readDeadline(now + context.config().headerTimeout().toNanos());

@@ -1,0 +1,131 @@
+// An HTTP/2 server on node's built-in http2 module, a peer of the client's interoperability tests (Http2NodePeer).
+// Arguments: [--port N] [--tls CERT KEY] [--max-streams N] [--goaway-after N]
+//   --port          0 (default) for an ephemeral port; prints "listening on PORT" once it listens, on 127.0.0.1
+//   --tls           h2 by ALPN over TLS; else h2c by prior knowledge
+//   --max-streams   SETTINGS_MAX_CONCURRENT_STREAMS
+//   --goaway-after  on the first connection, when its Nth stream arrives: GOAWAY (NO_ERROR) naming that stream as the
+//                   last one the server processes, after a first GOAWAY with the highest id as a notice (RFC 9113
+//                   §6.8); the streams it processes are answered, later ones are not
+// Routes (any method):
+//   /echo           the request body back; x-method, x-length (the request's content-length or "none")
+//   /trailers       a body in two parts, then trailers x-checksum: abc, x-parts: 2
+//   /index.html     "hello peer\n"
+//   /large.bin      3000000 bytes, byte i = (i * 31 + (i >> 8)) & 0xff; content-length set; nothing for HEAD
+//   /text.txt       a text (Http2Peer.TEXT), gzip-encoded when the request accepts gzip
+//   /slow?ms=N      "slow N" after N ms
+//   /stream         the id of its stream, and the connection's remote port, as text "stream ID port PORT"
+'use strict';
+const http2 = require('node:http2');
+const fs = require('node:fs');
+const zlib = require('node:zlib');
+
+const args = process.argv.slice(2);
+let port = 0, tls = null, maxStreams = undefined, goAwayAfter = 0;
+for (let i = 0; i < args.length; i++) {
+    switch (args[i]) {
+        case '--port': port = Number(args[++i]); break;
+        case '--tls': tls = {cert: fs.readFileSync(args[++i]), key: fs.readFileSync(args[++i])}; break;
+        case '--max-streams': maxStreams = Number(args[++i]); break;
+        case '--goaway-after': goAwayAfter = Number(args[++i]); break;
+        default: throw new Error('unknown argument ' + args[i]);
+    }
+}
+
+const TEXT = 'a text the server may compress, '.repeat(400);
+const LARGE = large(3000000);
+const settings = maxStreams === undefined ? {} : {maxConcurrentStreams: maxStreams};
+// Several large responses at once outgrow node's default 10 MB a session, past which it refuses new streams with
+// ENHANCE_YOUR_CALM.
+const options = {settings, maxSessionMemory: 100};
+const server = tls
+    ? http2.createSecureServer({...tls, ...options, allowHTTP1: false})
+    : http2.createServer(options);
+
+function large(length) {
+    const bytes = Buffer.alloc(length);
+    for (let i = 0; i < length; i++) {
+        bytes[i] = (i * 31 + (i >> 8)) & 0xff;
+    }
+    return bytes;
+}
+
+function route(stream, headers) {
+    const url = new URL(headers[':path'], 'http://peer');
+    const method = headers[':method'];
+    switch (url.pathname) {
+        case '/echo': {
+            const parts = [];
+            stream.on('data', (part) => parts.push(part));
+            stream.on('end', () => {
+                const body = Buffer.concat(parts);
+                stream.respond({':status': 200, 'x-method': method,
+                    'x-length': headers['content-length'] ?? 'none', 'content-length': body.length});
+                stream.end(body);
+            });
+            return;
+        }
+        case '/trailers':
+            stream.respond({':status': 200, 'content-type': 'text/plain'}, {waitForTrailers: true});
+            stream.on('wantTrailers', () => stream.sendTrailers({'x-checksum': 'abc', 'x-parts': '2'}));
+            stream.write('part one, ');
+            setTimeout(() => stream.end('part two'), 20);
+            break;
+        case '/index.html':
+            stream.respond({':status': 200, 'content-type': 'text/html'});
+            stream.end('hello peer\n');
+            break;
+        case '/large.bin':
+            stream.respond({':status': 200, 'content-type': 'application/octet-stream',
+                'content-length': LARGE.length});
+            stream.end(method === 'HEAD' ? undefined : LARGE);
+            break;
+        case '/text.txt':
+            if (/\bgzip\b/.test(headers['accept-encoding'] ?? '')) {
+                stream.respond({':status': 200, 'content-type': 'text/plain', 'content-encoding': 'gzip'});
+                stream.end(zlib.gzipSync(TEXT));
+            } else {
+                stream.respond({':status': 200, 'content-type': 'text/plain'});
+                stream.end(TEXT);
+            }
+            break;
+        case '/slow': {
+            const ms = Number(url.searchParams.get('ms'));
+            const timer = setTimeout(() => {
+                stream.respond({':status': 200});
+                stream.end('slow ' + ms);
+            }, ms);
+            stream.on('close', () => clearTimeout(timer));
+            break;
+        }
+        case '/stream':
+            stream.respond({':status': 200});
+            stream.end('stream ' + stream.id + ' port ' + stream.session.socket.remotePort);
+            break;
+        default:
+            stream.respond({':status': 404});
+            stream.end();
+    }
+    if (method !== 'POST' && method !== 'PUT') {
+        stream.resume();
+    }
+}
+
+let sessions = 0;
+server.on('session', (session) => {
+    session.on('error', () => {});
+    const first = ++sessions === 1;
+    let streams = 0;
+    session.on('stream', (stream) => {
+        streams++;
+        if (first && streams === goAwayAfter) {
+            session.goaway(http2.constants.NGHTTP2_NO_ERROR, 2 ** 31 - 1);
+            session.goaway(http2.constants.NGHTTP2_NO_ERROR, stream.id);
+        }
+    });
+});
+server.on('stream', (stream, headers) => {
+    stream.on('error', () => {}); // a stream the client reset
+    route(stream, headers);
+});
+server.listen(port, '127.0.0.1', () => console.log('listening on ' + server.address().port));
+process.on('SIGTERM', () => process.exit(0));
