@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.Version;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -208,6 +211,34 @@ class Http2PeersIT {
                 try (Response response = call.get(20, TimeUnit.SECONDS)) {
                     assertEquals("hello peer\n", response.text());
                 }
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void manyCallersPastNginxsRequestsPerConnectionAllGetTheirAnswers(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            // 32 callers against connections that serve 20 requests each: every GOAWAY leaves calls unprocessed,
+            // which go again, ahead of the newer calls, until a connection serves them.
+            peer = Http2ServerPrograms.nginx(directory, mode.equals("h2"), "keepalive_requests 20;");
+            client = Client.create(peer.clientConfig(ClientConfig.builder()).build());
+            List<CompletableFuture<Integer>> callers = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                callers.add(CompletableFuture.supplyAsync(() -> {
+                    int answered = 0;
+                    for (int j = 0; j < 12; j++) {
+                        try (Response response = client.send(Request.get(peer.url("/index.html")))) {
+                            answered += response.text().equals("hello peer\n") ? 1 : 0;
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                    return answered;
+                }, Executors.newVirtualThreadPerTaskExecutor()));
+            }
+            for (CompletableFuture<Integer> caller : callers) {
+                assertEquals(12, caller.get(40, TimeUnit.SECONDS));
             }
         });
     }

@@ -23,6 +23,8 @@ public final class CallContext {
     private volatile AutoCloseable blockedOn;
     /** The call's place in line on an explicit connection; null on a pool or before it is taken. */
     private volatile ConnectionTurns.Ticket ticket;
+    /** The server declared the call's last attempt unprocessed: it goes again, ahead of the calls waiting. */
+    private volatile boolean goingAgain;
 
     public CallContext(Request request, ClientConfig config) {
         this.request = request;
@@ -33,6 +35,16 @@ public final class CallContext {
 
     private static long nonZero(long nanos) {
         return nanos == 0 ? 1 : nanos;
+    }
+
+    /** Marks the call as going again after the server declared its attempt unprocessed (RFC 9113 §8.7). */
+    void goAgain() {
+        goingAgain = true;
+    }
+
+    /** Whether the call goes again after an attempt the server declared unprocessed. */
+    boolean isGoingAgain() {
+        return goingAgain;
     }
 
     public Request request() {

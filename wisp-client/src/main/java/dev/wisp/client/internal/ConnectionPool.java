@@ -132,7 +132,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                         reserved = candidate == null && !awaitsHttp2(origin) && reserve(origin);
                     }
                     if (candidate == null && !reserved) {
-                        ticket = ticket != null ? ticket : enqueue(origin);
+                        ticket = ticket != null ? ticket : enqueue(origin, call);
                         awaitRoom(origin, ticket, call, deadline);
                         continue;
                     }
@@ -290,13 +290,23 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         return queue == null || queue.peekFirst() == ticket;
     }
 
-    private Condition enqueue(Origin origin) throws RequestQueueFullException {
+    /**
+     * Puts the call in its origin's line: at the end, or at the front if it goes again after the server declared
+     * its attempt unprocessed. Servers that end connections after a number of requests process a new connection's
+     * first streams; a call sent again behind the newer ones would meet the refusal again and again.
+     */
+    private Condition enqueue(Origin origin, CallContext call) throws RequestQueueFullException {
         if (waiting >= config.maxQueuedRequests()) {
             throw new RequestQueueFullException("no connection to " + origin + " is free and "
                     + config.maxQueuedRequests() + " calls wait already (maxQueuedRequests)");
         }
         Condition ticket = lock.newCondition();
-        queues.computeIfAbsent(origin, o -> new ArrayDeque<>()).addLast(ticket);
+        Deque<Condition> queue = queues.computeIfAbsent(origin, o -> new ArrayDeque<>());
+        if (call.isGoingAgain()) {
+            queue.addFirst(ticket);
+        } else {
+            queue.addLast(ticket);
+        }
         waiting++;
         return ticket;
     }

@@ -44,6 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -106,6 +108,8 @@ public final class Http2ClientConnection {
     /** Why the connection takes no new streams: GOAWAY, an error, or closing; null while it does. */
     private volatile String retired;
     private volatile boolean closed;
+    /** Counted down when the reading thread has ended the connection. */
+    private final CountDownLatch ended = new CountDownLatch(1);
     private long idleSinceNanos;
 
     private Http2ClientConnection(Http1ClientConnection socket, ClientConfig config, Owner owner) {
@@ -219,12 +223,22 @@ public final class Http2ClientConnection {
             throw new Http2StreamEndedException("the HTTP/2 connection to " + origin() + " takes no new streams: "
                     + notTaking, true);
         }
-        Http2ClientStream stream = output.openStream((id, sendWindow) -> {
-            Http2ClientStream made = new Http2ClientStream(id, method, STREAM_WINDOW_BYTES, sendWindow);
-            streams.put(id, made);
-            highestOpened = id;
-            return made;
-        }, fields, endStream);
+        Http2ClientStream[] made = new Http2ClientStream[1];
+        Http2ClientStream stream;
+        try {
+            stream = output.openStream((id, sendWindow) -> {
+                made[0] = new Http2ClientStream(id, method, STREAM_WINDOW_BYTES, sendWindow);
+                streams.put(id, made[0]);
+                highestOpened = id;
+                return made[0];
+            }, fields, endStream);
+        } catch (IOException e) {
+            if (made[0] == null) { // the connection ended before a byte of the request went out
+                throw new Http2StreamEndedException(e.getMessage(), true);
+            }
+            streams.remove(made[0].id());
+            throw unprocessedPerGoAway(made[0], e);
+        }
         if (stream == null) {
             retire("stream ids used up");
             throw new Http2StreamEndedException("the HTTP/2 connection has used up its stream ids", true);
@@ -240,6 +254,24 @@ public final class Http2ClientConnection {
             stream.connectionEnded("the server sent GOAWAY and did not process the request");
         }
         return stream;
+    }
+
+    /**
+     * The failure of a request head that could not be written because the server closed the connection: if the
+     * server's GOAWAY, which its reading thread may not have reached yet, left the stream out, the request was not
+     * processed and may go again. Waits for the reading thread to reach the end of the input, briefly.
+     */
+    private IOException unprocessedPerGoAway(Http2ClientStream stream, IOException failure) {
+        try {
+            ended.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stream.id() > goAwayLastStreamId) {
+            return new Http2StreamEndedException(failure.getMessage() + "; the server's GOAWAY left the request out",
+                    true);
+        }
+        return failure;
     }
 
     /**
@@ -628,6 +660,7 @@ public final class Http2ClientConnection {
         socket.close(reason);
         output.release(); // unless a writer still holds it: then the collector takes it
         socket.input().release();
+        ended.countDown();
         owner.http2Closed(this);
         LOG.log(DEBUG, () -> "[" + socket + "] HTTP/2 connection ended: " + reason);
     }
