@@ -1,0 +1,283 @@
+package dev.wisp.client;
+
+import static dev.wisp.client.Http2ScriptedServer.failure;
+import static dev.wisp.client.Http2ScriptedServer.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.wisp.client.Http2ScriptedServer.Peer;
+import dev.wisp.client.Http2ScriptedServer.RequestHead;
+import dev.wisp.client.TimeoutExceededException.Timeout;
+import dev.wisp.http2.DataFrame;
+import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.Frame;
+import dev.wisp.http2.HeadersFrame;
+import dev.wisp.http2.PingFrame;
+import dev.wisp.http2.PushPromiseFrame;
+import dev.wisp.http2.SettingsFrame;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The HTTP/2 client against a broken or hostile server (RFC 9113), played by {@link Http2ScriptedServer}: a response
+ * that breaks the rules of a message fails its call and resets its stream while the connection serves the others; one
+ * that breaks the rules of the connection, or floods it, ends it with GOAWAY; every call gets the typed exception that
+ * says why, and none hangs.
+ */
+class Http2ClientDefencesIT {
+    private static final Duration LIMIT = Duration.ofSeconds(15);
+    private static final int STREAM_WINDOW = 1 << 20;
+
+    @AutoClose
+    private Http2ScriptedServer server;
+
+    private static void run(Executable test) {
+        assertTimeoutPreemptively(LIMIT, test);
+    }
+
+    @Test
+    void failsWithAConnectTimeoutWhenTheServerSendsNoSettings() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder().connectTimeout(Duration.ofMillis(300)));
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.accept();
+            assertEquals(Timeout.CONNECT, failure(call, TimeoutExceededException.class).timeout());
+            peer.awaitClosed();
+        });
+    }
+
+    /** Opens two calls on one connection and returns their request heads, the first call's first. */
+    private List<RequestHead> twoCalls(Peer[] peer, List<CompletableFuture<String>> calls) throws Exception {
+        calls.add(server.get("/first"));
+        peer[0] = server.handshake();
+        RequestHead first = peer[0].awaitRequest();
+        calls.add(server.get("/second"));
+        return List.of(first, peer[0].awaitRequest());
+    }
+
+    /**
+     * Plays {@code misbehave} on the first of two calls sharing a connection, and checks that it fails with the given
+     * exception and a RST_STREAM of the given code while the second call gets its response.
+     */
+    private <T extends Throwable> T failsOneStreamOnly(ClientConfig.Builder config, ErrorCode reset, Class<T> expected,
+            Misbehaviour misbehave) throws Exception {
+        server = Http2ScriptedServer.start(config);
+        Peer[] peer = new Peer[1];
+        List<CompletableFuture<String>> calls = new ArrayList<>();
+        List<RequestHead> heads = twoCalls(peer, calls);
+        int id = heads.get(0).streamId();
+        misbehave.play(peer[0], id);
+        peer[0].awaitReset(id, reset);
+        T failure = failure(calls.get(0), expected);
+        peer[0].respond(heads.get(1).streamId(), "fine");
+        assertEquals("200 fine", result(calls.get(1)));
+        server.servesNextCall(peer[0]);
+        return failure;
+    }
+
+    /** What the server does wrong on a stream. */
+    @FunctionalInterface
+    private interface Misbehaviour {
+        void play(Peer peer, int streamId) throws Exception;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"content-type text/plain", ":status 200 Content-Type text/plain",
+            ":status 200 connection keep-alive", ":status 200 transfer-encoding chunked", ":status 101",
+            ":status 200 :path /"})
+    void resetsAStreamWhoseResponseHeadIsMalformedAndServesTheOthers(String fields) {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> peer.headers(id, true, fields.split(" "))));
+    }
+
+    @Test
+    void failsACallWhoseHeaderSectionIsOverMaxHeaderBytes() {
+        run(() -> {
+            ResponseProtocolException e = failsOneStreamOnly(ClientConfig.builder().maxHeaderBytes(1024),
+                    ErrorCode.CANCEL, ResponseProtocolException.class,
+                    (peer, id) -> peer.headers(id, true, ":status", "200", "x-big", "x".repeat(2000)));
+            assertEquals(Optional.of("maxHeaderBytes"), e.limitName());
+        });
+    }
+
+    @Test
+    void failsACallWithMoreFieldsThanMaxHeaderCount() {
+        run(() -> {
+            String[] fields = new String[42];
+            fields[0] = ":status";
+            fields[1] = "200";
+            for (int i = 2; i < fields.length; i += 2) {
+                fields[i] = "x-field-" + i;
+                fields[i + 1] = "v";
+            }
+            ResponseProtocolException e = failsOneStreamOnly(ClientConfig.builder().maxHeaderCount(10),
+                    ErrorCode.CANCEL, ResponseProtocolException.class, (peer, id) -> peer.headers(id, true, fields));
+            assertEquals(Optional.of("maxHeaderCount"), e.limitName());
+        });
+    }
+
+    @Test
+    void resetsAStreamWhoseDataComesBeforeItsHead() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> peer.data(id, "early", true)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"123456", "1234"})
+    void resetsAStreamWhoseContentDiffersFromItsContentLength(String content) {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> {
+                    peer.headers(id, false, ":status", "200", "content-length", "5");
+                    peer.data(id, content, true);
+                }));
+    }
+
+    @Test
+    void resetsAStreamWhoseInterimResponseEndsIt() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> peer.headers(id, true, ":status", "103")));
+    }
+
+    @Test
+    void resetsAStreamWhoseTrailersDoNotEndIt() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> {
+                    peer.headers(id, false, ":status", "200");
+                    peer.data(id, "content", false);
+                    peer.headers(id, false, "x-checksum", "abc");
+                }));
+    }
+
+    @Test
+    void readsAFinalResponseAfterEarlyHints() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "103", "link", "</style.css>; rel=preload");
+            peer.respond(id, "after hints");
+            assertEquals("200 after hints", result(call));
+        });
+    }
+
+    @Test
+    void resetsAStreamThatGetsMoreDataThanItsWindow() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<Response> unread = server.client().sendAsync(Request.get(server.url("/")));
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "200");
+            sendData(peer, id, STREAM_WINDOW + 1);
+            peer.awaitReset(id, ErrorCode.FLOW_CONTROL_ERROR);
+            try (Response response = result(unread)) {
+                assertThrows(ResponseProtocolException.class, response::text);
+            }
+            server.servesNextCall(peer);
+        });
+    }
+
+    @Test
+    void servesOtherStreamsWhileResponsesNobodyReadsFillTheirWindows() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            List<CompletableFuture<Response>> unread = new ArrayList<>();
+            unread.add(server.client().sendAsync(Request.get(server.url("/0"))));
+            Peer peer = server.handshake();
+            List<Integer> ids = new ArrayList<>(List.of(peer.awaitRequest().streamId()));
+            for (int i = 1; i < 5; i++) {
+                unread.add(server.client().sendAsync(Request.get(server.url("/" + i))));
+                ids.add(peer.awaitRequest().streamId());
+            }
+            for (int id : ids) { // 5 MiB in all, more than the connection's first window of 4 MiB
+                peer.headers(id, false, ":status", "200");
+                sendData(peer, id, STREAM_WINDOW);
+            }
+            server.servesNextCall(peer); // the connection's window is no hostage of the streams' readers
+            unread.forEach(call -> call.join().close());
+        });
+    }
+
+    /** Sends {@code length} bytes of content in DATA frames of at most 16 KiB, without ending the stream. */
+    private static void sendData(Peer peer, int id, int length) throws IOException {
+        List<Frame> frames = new ArrayList<>();
+        for (int sent = 0; sent < length; sent += 16_384) {
+            frames.add(new DataFrame(id, new byte[Math.min(16_384, length - sent)], false));
+        }
+        peer.send(frames.toArray(Frame[]::new));
+    }
+
+    @Test
+    void endsTheConnectionOnAPushPromise() {
+        run(() -> connectionError(ErrorCode.PROTOCOL_ERROR, (peer, id) -> peer.send(new PushPromiseFrame(id, 2,
+                peer.block(":method", "GET", ":scheme", "http", ":authority", "x", ":path", "/pushed"), 0))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 5})
+    void endsTheConnectionOnAFrameOfAStreamNeverOpened(int stream) {
+        run(() -> connectionError(ErrorCode.PROTOCOL_ERROR, (peer, id) -> peer.headers(stream, true, ":status", "200")));
+    }
+
+    @Test
+    void endsTheConnectionOnDataOfAStreamNeverOpened() {
+        run(() -> connectionError(ErrorCode.PROTOCOL_ERROR, (peer, id) -> peer.data(id + 2, "x", true)));
+    }
+
+    @Test
+    void endsTheConnectionOnAHeaderBlockThatDoesNotDecode() {
+        run(() -> connectionError(ErrorCode.COMPRESSION_ERROR,
+                (peer, id) -> peer.send(new HeadersFrame(id, new byte[] {(byte) 0x80}, true))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PING", "SETTINGS"})
+    void endsTheConnectionWithEnhanceYourCalmOnAFlood(String type) {
+        run(() -> connectionError(ErrorCode.ENHANCE_YOUR_CALM, (peer, id) -> {
+            Frame[] flood = new Frame[1200];
+            for (int i = 0; i < flood.length; i++) {
+                flood[i] = type.equals("PING") ? new PingFrame(false, i) : new SettingsFrame(List.of());
+            }
+            peer.send(flood);
+        }));
+    }
+
+    /**
+     * Plays {@code misbehave} on a call's stream, and checks that the client ends the connection with this code, the
+     * call fails, and the next call goes to a new connection.
+     */
+    private void connectionError(ErrorCode code, Misbehaviour misbehave) throws Exception {
+        server = Http2ScriptedServer.start(ClientConfig.builder());
+        CompletableFuture<String> call = server.get("/");
+        Peer peer = server.handshake();
+        misbehave.play(peer, peer.awaitRequest().streamId());
+        peer.awaitGoAway(code);
+        failure(call, ResponseProtocolException.class);
+        server.servesNextCallOnANewConnection();
+    }
+
+    @Test
+    void failsACallWhoseConnectionClosesInTheMiddleOfItsResponse() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "200", "content-length", "100");
+            peer.data(id, "only ten b", false);
+            peer.close();
+            failure(call, ConnectionClosedException.class);
+        });
+    }
+}
