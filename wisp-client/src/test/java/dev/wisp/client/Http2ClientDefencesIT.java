@@ -111,6 +111,19 @@ class Http2ClientDefencesIT {
     }
 
     @Test
+    void failsACallWhoseHeaderBlockIsFarOverMaxHeaderBytes() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder().maxHeaderBytes(1024));
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, true, ":status", "200", "x-big", "x".repeat(10_000));
+            peer.awaitGoAway(ErrorCode.ENHANCE_YOUR_CALM);
+            assertEquals(Optional.of("maxHeaderBytes"), failure(call, ResponseProtocolException.class).limitName());
+        });
+    }
+
+    @Test
     void failsACallWithMoreFieldsThanMaxHeaderCount() {
         run(() -> {
             String[] fields = new String[42];

@@ -18,6 +18,7 @@ import dev.wisp.http2.Frame;
 import dev.wisp.http2.FrameRateLimit;
 import dev.wisp.http2.FrameReader;
 import dev.wisp.http2.GoAwayFrame;
+import dev.wisp.http2.HeaderBlockTooLargeException;
 import dev.wisp.http2.HeadersFrame;
 import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.PingFrame;
@@ -378,7 +379,8 @@ public final class Http2ClientConnection {
         } catch (ConnectionException e) {
             output.goAway(0, e.errorCode(), e.getMessage());
             reason = "HTTP/2 protocol error by the server: " + e.getMessage();
-            streamsFailure = new MalformedMessageException(reason);
+            streamsFailure = e instanceof HeaderBlockTooLargeException ? headerSectionTooLarge()
+                    : new MalformedMessageException(reason);
         } catch (EOFException e) {
             reason = retired != null ? retired : "the server closed the connection";
         } catch (IOException | RuntimeException e) {
@@ -450,8 +452,7 @@ public final class Http2ClientConnection {
                     && e.reason() != HpackException.Reason.STRING_TOO_LONG) {
                 throw new ConnectionException(ErrorCode.COMPRESSION_ERROR, e.getMessage());
             }
-            tooLarge = new MessageTooLargeException(Status.BAD_GATEWAY, "response header section", 
-                    config.maxHeaderBytes(), "maxHeaderBytes");
+            tooLarge = headerSectionTooLarge();
             fields = List.of();
         }
         Http2ClientStream stream = knownStream(id, "HEADERS");
@@ -506,6 +507,11 @@ public final class Http2ClientConnection {
             lock.unlock();
         }
         owner.http2CapacityChanged(this);
+    }
+
+    private MessageTooLargeException headerSectionTooLarge() {
+        return new MessageTooLargeException(Status.BAD_GATEWAY, "response header section", config.maxHeaderBytes(),
+                "maxHeaderBytes");
     }
 
     /** The length of the content to come: none for HEAD, 204 and 304 (§8.1.1), else the Content-Length, if any. */
