@@ -46,6 +46,18 @@ class Http2ClientDefencesIT {
     }
 
     @Test
+    void failsWhenTheServerPrefaceIsNotSettings() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.accept();
+            peer.send(new PingFrame(false, 7));
+            failure(call, ResponseProtocolException.class);
+            peer.awaitGoAway(ErrorCode.PROTOCOL_ERROR);
+        });
+    }
+
+    @Test
     void failsWithAConnectTimeoutWhenTheServerSendsNoSettings() {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder().connectTimeout(Duration.ofMillis(300)));

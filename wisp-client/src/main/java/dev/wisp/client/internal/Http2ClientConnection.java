@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Origin;
 import dev.wisp.core.ContentLength;
+import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.MessageTooLargeException;
 import dev.wisp.core.Method;
@@ -159,13 +160,18 @@ public final class Http2ClientConnection {
                 new WindowUpdateFrame(0, CONNECTION_WINDOW_BYTES - Settings.DEFAULT.initialWindowSize()));
         socket.transport().readDeadline(deadlineNanos);
         ClientSweeper.instance().watch(socket); // from now on for good: it enforces the write timeout
-        Frame first = reader.readFrame();
-        if (!(first instanceof SettingsFrame settings) || settings.ack()) {
-            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
-                    "the server's preface must begin with SETTINGS (RFC 9113 §3.4), not " + first);
+        try {
+            Frame first = reader.readFrame();
+            if (!(first instanceof SettingsFrame settings) || settings.ack()) {
+                throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
+                        "the server's preface must begin with SETTINGS (RFC 9113 §3.4), not " + first);
+            }
+            socket.transport().readDeadline(0);
+            onSettings(settings);
+        } catch (ConnectionException e) {
+            output.goAway(0, e.errorCode(), e.getMessage()); // §3.4: a connection error like any other
+            throw protocolError(e);
         }
-        socket.transport().readDeadline(0);
-        onSettings(settings);
     }
 
     public Origin origin() {
@@ -379,8 +385,7 @@ public final class Http2ClientConnection {
         } catch (ConnectionException e) {
             output.goAway(0, e.errorCode(), e.getMessage());
             reason = "HTTP/2 protocol error by the server: " + e.getMessage();
-            streamsFailure = e instanceof HeaderBlockTooLargeException ? headerSectionTooLarge()
-                    : new MalformedMessageException(reason);
+            streamsFailure = protocolError(e);
         } catch (EOFException e) {
             reason = retired != null ? retired : "the server closed the connection";
         } catch (IOException | RuntimeException e) {
@@ -507,6 +512,12 @@ public final class Http2ClientConnection {
             lock.unlock();
         }
         owner.http2CapacityChanged(this);
+    }
+
+    /** What the calls get when the server broke a rule of the connection: a header block past our limit names it. */
+    private HttpProtocolException protocolError(ConnectionException e) {
+        return e instanceof HeaderBlockTooLargeException ? headerSectionTooLarge()
+                : new MalformedMessageException("HTTP/2 protocol error by the server: " + e.getMessage());
     }
 
     private MessageTooLargeException headerSectionTooLarge() {
