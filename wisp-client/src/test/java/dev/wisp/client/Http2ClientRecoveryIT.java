@@ -33,6 +33,8 @@ import org.junit.jupiter.api.function.Executable;
  */
 class Http2ClientRecoveryIT {
     private static final Duration LIMIT = Duration.ofSeconds(15);
+    /** More than a stream's flow-control window of 65,535 bytes at first. */
+    private static final byte[] LARGE_BODY = new byte[100_000];
 
     @AutoClose
     private Http2ScriptedServer server;
@@ -104,6 +106,19 @@ class Http2ClientRecoveryIT {
             assertEquals("200 finished", result(call));
             first.awaitClosed();
             server.servesNextCallOnANewConnection();
+        });
+    }
+
+    @Test
+    void failsWithAWriteTimeoutWhenTheServerNeverOpensItsWindow() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder().writeTimeout(Duration.ofMillis(300)));
+            CompletableFuture<String> call = post("/", LARGE_BODY);
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            assertEquals(Timeout.WRITE, failure(call, TimeoutExceededException.class).timeout());
+            peer.awaitReset(id, ErrorCode.CANCEL);
+            servesAnotherCall(peer);
         });
     }
 

@@ -16,6 +16,7 @@ import dev.wisp.http2.hpack.HpackField;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 
@@ -178,6 +179,9 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
         }
         if (e instanceof Http2ReadTimeoutException) {
             return new TimeoutExceededException(Timeout.READ, what, call.config().readTimeout());
+        }
+        if (e instanceof SocketTimeoutException) { // the server's flow-control window stayed shut
+            return new TimeoutExceededException(Timeout.WRITE, what, call.config().writeTimeout());
         }
         if (e instanceof Http2StreamEndedException ended) {
             return new ConnectionClosedException(ended.getMessage() + " (" + phase.where + ")", false, e);
