@@ -110,6 +110,20 @@ class Http2ClientRecoveryIT {
     }
 
     @Test
+    void keepsACompleteResponseWhenTheServerResetsTheStreamStillSendingTheBody() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = post("/", LARGE_BODY);
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.respond(id, "enough");
+            peer.send(new ResetFrame(id, ErrorCode.NO_ERROR)); // RFC 9113 §8.1
+            assertEquals("200 enough", result(call));
+            servesAnotherCall(peer);
+        });
+    }
+
+    @Test
     void failsWithAWriteTimeoutWhenTheServerNeverOpensItsWindow() {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder().writeTimeout(Duration.ofMillis(300)));
