@@ -9,13 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.wisp.client.Http2ScriptedServer.Peer;
 import dev.wisp.client.Http2ScriptedServer.RequestHead;
 import dev.wisp.client.TimeoutExceededException.Timeout;
+import dev.wisp.http2.ContinuationFrame;
 import dev.wisp.http2.DataFrame;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.Frame;
+import dev.wisp.http2.FrameType;
 import dev.wisp.http2.HeadersFrame;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.PushPromiseFrame;
+import dev.wisp.http2.Setting;
+import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
+import dev.wisp.http2.WindowUpdateFrame;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +31,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -184,6 +190,49 @@ class Http2ClientDefencesIT {
     }
 
     @Test
+    void resetsAStreamWhoseSendWindowAWindowUpdateTakesBeyondTheMaximum() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.FLOW_CONTROL_ERROR,
+                ResponseProtocolException.class,
+                (peer, id) -> peer.send(new WindowUpdateFrame(id, Integer.MAX_VALUE))));
+    }
+
+    @Test
+    void resetsAStreamWithMoreInterimResponsesThanAllowed() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.CANCEL, ResponseProtocolException.class,
+                (peer, id) -> {
+                    for (int i = 0; i < 20; i++) {
+                        peer.headers(id, false, ":status", "103", "link", "</" + i + ".css>");
+                    }
+                }));
+    }
+
+    @Test
+    void resetsAStreamWhoseTrailersHoldAPseudoHeader() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> {
+                    peer.headers(id, false, ":status", "200");
+                    peer.headers(id, true, ":status", "200");
+                }));
+    }
+
+    @Test
+    void readsAHeaderBlockSplitOverContinuationFramesAndPaddedData() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "200", "x-large", "v".repeat(40_000)); // three frames
+            byte[] padded = new byte[1 + 1 + 254]; // pad length, one byte of content, padding
+            padded[0] = (byte) 254;
+            padded[1] = 'x';
+            peer.flood(FrameType.DATA.code(), id, padded, 5000, 0x8); // 1.3 MB, more than the stream's window
+            peer.data(id, "", true);
+            assertEquals("200 " + "x".repeat(5000), result(call));
+        });
+    }
+
+    @Test
     void readsAFinalResponseAfterEarlyHints() {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder());
@@ -234,6 +283,30 @@ class Http2ClientDefencesIT {
         });
     }
 
+    @Test
+    void givesBackTheCreditOfContentNobodyReads() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<Response> first = server.client().sendAsync(Request.get(server.url("/0")));
+            Peer peer = server.handshake();
+            CompletableFuture<Response> unread = first;
+            for (int i = 0; i < 3; i++) { // 6 MiB in all, more than the connection's window of 4 MiB
+                int id = peer.awaitRequest().streamId();
+                peer.headers(id, false, ":status", "200");
+                sendData(peer, id, STREAM_WINDOW);
+                result(unread).close();
+                peer.awaitReset(id, ErrorCode.CANCEL);
+                sendData(peer, id, STREAM_WINDOW); // in flight when the stream was reset
+                unread = server.client().sendAsync(Request.get(server.url("/" + (i + 1))));
+            }
+            int id = peer.awaitRequest().streamId();
+            peer.respond(id, "still open");
+            try (Response last = result(unread)) {
+                assertEquals("still open", last.text());
+            }
+        });
+    }
+
     /** Sends {@code length} bytes of content in DATA frames of at most 16 KiB, without ending the stream. */
     private static void sendData(Peer peer, int id, int length) throws IOException {
         List<Frame> frames = new ArrayList<>();
@@ -267,14 +340,59 @@ class Http2ClientDefencesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"PING", "SETTINGS"})
-    void endsTheConnectionWithEnhanceYourCalmOnAFlood(String type) {
+    @EnumSource(value = FrameType.class, names = {"PING", "SETTINGS", "PRIORITY", "DATA"})
+    void endsTheConnectionWithEnhanceYourCalmOnAFlood(FrameType type) {
         run(() -> connectionError(ErrorCode.ENHANCE_YOUR_CALM, (peer, id) -> {
-            Frame[] flood = new Frame[1200];
-            for (int i = 0; i < flood.length; i++) {
-                flood[i] = type.equals("PING") ? new PingFrame(false, i) : new SettingsFrame(List.of());
+            if (type == FrameType.DATA) {
+                peer.headers(id, false, ":status", "200");
             }
-            peer.send(flood);
+            byte[] payload = switch (type) {
+                case PING -> new byte[8];
+                case PRIORITY -> new byte[] {0, 0, 0, 0, 15};
+                default -> new byte[0]; // empty SETTINGS and empty DATA
+            };
+            peer.flood(type.code(), type == FrameType.PING || type == FrameType.SETTINGS ? 0 : id, payload, 1200);
+        }));
+    }
+
+    @Test
+    void endsTheConnectionWithEnhanceYourCalmOnAFloodOfUnknownFrames() {
+        run(() -> connectionError(ErrorCode.ENHANCE_YOUR_CALM, (peer, id) -> peer.flood(0x20, 0, new byte[0], 1200)));
+    }
+
+    @Test
+    void endsTheConnectionOnAFloodOfEmptyContinuationFrames() {
+        run(() -> {
+            ResponseProtocolException e = connectionError(ErrorCode.ENHANCE_YOUR_CALM, (peer, id) -> {
+                peer.sendFrame(FrameType.HEADERS.code(), 0, id, peer.block(":status", "200"));
+                peer.flood(FrameType.CONTINUATION.code(), id, new byte[0], 20_000);
+            });
+            assertEquals(Optional.of("maxHeaderBytes"), e.limitName());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DATA larger than 16384", "ENABLE_PUSH 2", "INITIAL_WINDOW_SIZE 2^31",
+            "WINDOW_UPDATE beyond 2^31-1", "CONTINUATION alone", "PING inside a header block"})
+    void endsTheConnectionOnAFrameThatBreaksTheRules(String frame) {
+        ErrorCode code = frame.startsWith("DATA") ? ErrorCode.FRAME_SIZE_ERROR
+                : frame.contains("WINDOW") ? ErrorCode.FLOW_CONTROL_ERROR : ErrorCode.PROTOCOL_ERROR;
+        run(() -> connectionError(code, (peer, id) -> {
+            switch (frame) {
+                case "DATA larger than 16384" -> {
+                    peer.headers(id, false, ":status", "200");
+                    peer.sendFrame(FrameType.DATA.code(), 0, id, new byte[16_385]);
+                }
+                case "ENABLE_PUSH 2" -> peer.send(new SettingsFrame(List.of(new Setting(Settings.ENABLE_PUSH, 2))));
+                case "INITIAL_WINDOW_SIZE 2^31" -> peer.send(new SettingsFrame(
+                        List.of(new Setting(Settings.INITIAL_WINDOW_SIZE, 1L << 31))));
+                case "WINDOW_UPDATE beyond 2^31-1" -> peer.send(new WindowUpdateFrame(0, Integer.MAX_VALUE));
+                case "CONTINUATION alone" -> peer.send(new ContinuationFrame(id, peer.block(":status", "200"), true));
+                default -> {
+                    peer.sendFrame(FrameType.HEADERS.code(), 0, id, peer.block(":status", "200"));
+                    peer.send(new PingFrame(false, 1));
+                }
+            }
         }));
     }
 
@@ -282,14 +400,15 @@ class Http2ClientDefencesIT {
      * Plays {@code misbehave} on a call's stream, and checks that the client ends the connection with this code, the
      * call fails, and the next call goes to a new connection.
      */
-    private void connectionError(ErrorCode code, Misbehaviour misbehave) throws Exception {
+    private ResponseProtocolException connectionError(ErrorCode code, Misbehaviour misbehave) throws Exception {
         server = Http2ScriptedServer.start(ClientConfig.builder());
         CompletableFuture<String> call = server.get("/");
         Peer peer = server.handshake();
         misbehave.play(peer, peer.awaitRequest().streamId());
         peer.awaitGoAway(code);
-        failure(call, ResponseProtocolException.class);
+        ResponseProtocolException failure = failure(call, ResponseProtocolException.class);
         server.servesNextCallOnANewConnection();
+        return failure;
     }
 
     @Test

@@ -79,6 +79,20 @@ class Http2ClientRecoveryIT {
     }
 
     @Test
+    void doesNotSendAgainAPostWhoseStreamTheServerReset() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = post("/", "once".getBytes(StandardCharsets.UTF_8));
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.awaitBody(id);
+            peer.send(new ResetFrame(id, ErrorCode.INTERNAL_ERROR));
+            assertFalse(failure(call, ConnectionClosedException.class).wasRequestRetried());
+            servesAnotherCall(peer);
+        });
+    }
+
+    @Test
     void sendsACallLeftOutOfAGoAwayAgainOnANewConnection() {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder());
@@ -148,6 +162,7 @@ class Http2ClientRecoveryIT {
             assertEquals("200 answered", result(answered));
             assertEquals(Timeout.READ, failure(silent, TimeoutExceededException.class).timeout());
             peer.awaitReset(id, ErrorCode.CANCEL);
+            peer.respond(id, "too late"); // §5.1: frames of a stream reset here are dropped
             servesAnotherCall(peer);
         });
     }
@@ -186,6 +201,19 @@ class Http2ClientRecoveryIT {
     private void servesAnotherCall(Peer peer) throws Exception {
         server.servesNextCall(peer);
         assertEquals(1, server.connections());
+    }
+
+    @Test
+    void failsWithAConnectTimeoutWhenTheServerAllowsNoStream() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder().maxConnectionsPerOrigin(1)
+                    .connectTimeout(Duration.ofMillis(300)));
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.handshake(new Setting(Settings.MAX_CONCURRENT_STREAMS, 0));
+            assertEquals(Timeout.CONNECT, failure(call, TimeoutExceededException.class).timeout());
+            peer.await(SettingsFrame.class, SettingsFrame::ack);
+            assertFalse(peer.hasUnreadInput(), "no stream was opened");
+        });
     }
 
     @Test

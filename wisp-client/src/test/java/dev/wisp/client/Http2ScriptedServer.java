@@ -310,11 +310,37 @@ final class Http2ScriptedServer implements AutoCloseable {
 
         /** Writes a frame from its parts, whatever they are: one our writer refuses to make. */
         void sendFrame(int type, int flags, int streamId, byte[] payload) throws IOException {
-            byte[] frame = ByteBuffer.allocate(9 + payload.length)
+            socket.getOutputStream().write(frameBytes(type, flags, streamId, payload));
+            socket.getOutputStream().flush();
+        }
+
+        private static byte[] frameBytes(int type, int flags, int streamId, byte[] payload) {
+            return ByteBuffer.allocate(9 + payload.length)
                     .put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length)
                     .put((byte) type).put((byte) flags).putInt(streamId).put(payload).array();
-            socket.getOutputStream().write(frame);
-            socket.getOutputStream().flush();
+        }
+
+        /**
+         * Writes the same frame {@code times} times in one go, as fast as the socket takes it; the client may close the
+         * connection before it read them all.
+         */
+        void flood(int type, int streamId, byte[] payload, int times) {
+            flood(type, streamId, payload, times, 0);
+        }
+
+        /** Writes the same frame, with these flags, {@code times} times in one go. */
+        void flood(int type, int streamId, byte[] payload, int times, int flags) {
+            byte[] frame = frameBytes(type, flags, streamId, payload);
+            ByteBuffer all = ByteBuffer.allocate(frame.length * times);
+            for (int i = 0; i < times; i++) {
+                all.put(frame);
+            }
+            try {
+                socket.getOutputStream().write(all.array());
+                socket.getOutputStream().flush();
+            } catch (IOException e) {
+                // the client ended the connection before the flood did
+            }
         }
 
         /** Closes the socket, as a server that goes away without a word. */
