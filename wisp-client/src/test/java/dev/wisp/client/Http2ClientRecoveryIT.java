@@ -17,6 +17,7 @@ import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
+import dev.wisp.http2.WindowUpdateFrame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -105,6 +106,23 @@ class Http2ClientRecoveryIT {
             assertEquals("200 second", result(call));
             first.awaitClosed();
             assertEquals(2, server.connections());
+        });
+    }
+
+    @Test
+    void sendsABodyCutShortByAGoAwayWholeOnANewConnection() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = post("/", LARGE_BODY);
+            Peer first = server.handshake();
+            first.awaitRequest();
+            first.send(new GoAwayFrame(0, ErrorCode.NO_ERROR, new byte[0])); // the body waits for the window
+            Peer second = server.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, LARGE_BODY.length));
+            int id = second.awaitRequest().streamId();
+            second.send(new WindowUpdateFrame(0, LARGE_BODY.length));
+            assertEquals(LARGE_BODY.length, second.awaitBody(id).length);
+            second.respond(id, "whole");
+            assertEquals("200 whole", result(call));
         });
     }
 

@@ -152,7 +152,7 @@ final class Http2ScriptedServer implements AutoCloseable {
     /** The exception a call failed with, checked to be of this type. */
     static <T extends Throwable> T failure(CompletableFuture<?> call, Class<T> type) {
         ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(WAIT.toMillis(), MILLISECONDS));
-        return assertInstanceOf(type, e.getCause());
+        return assertInstanceOf(type, e.getCause(), () -> "the call failed with " + e.getCause());
     }
 
     /** What a call that succeeded returned. */

@@ -274,6 +274,19 @@ public final class Http2Output {
         }
     }
 
+    /**
+     * Wakes the writers waiting for a window, so that one whose stream ended without a reset through here (a client's
+     * stream that the peer's GOAWAY left out) sees it at once rather than at the write timeout.
+     */
+    public void wakeWriters() {
+        lock.lock();
+        try {
+            windowOpened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Adds a WINDOW_UPDATE's increment to the connection's send window. */
     public void expandConnection(int increment) throws Http2Exception {
         lock.lock();

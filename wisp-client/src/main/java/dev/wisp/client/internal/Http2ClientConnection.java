@@ -600,6 +600,7 @@ public final class Http2ClientConnection {
                 stream.connectionEnded(why + " and did not process the request");
             }
         }
+        output.wakeWriters(); // a request body waiting for the window goes again elsewhere
         if (isIdle()) {
             close(why);
         }
