@@ -26,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * How the HTTP/2 client recovers when a server, played by {@link Http2ScriptedServer}, refuses, stops or stalls a
@@ -79,14 +81,15 @@ class Http2ClientRecoveryIT {
         });
     }
 
-    @Test
-    void doesNotSendAgainAPostWhoseStreamTheServerReset() {
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "POST"})
+    void doesNotSendAgainACallWhoseStreamTheServerReset(String method) {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder());
-            CompletableFuture<String> call = post("/", "once".getBytes(StandardCharsets.UTF_8));
-            Peer peer = server.handshake();
+            Peer peer = server.servesNextCallOnANewConnection(); // the call's connection is a reused one
+            CompletableFuture<String> call = method.equals("GET") ? server.get("/")
+                    : post("/", "once".getBytes(StandardCharsets.UTF_8));
             int id = peer.awaitRequest().streamId();
-            peer.awaitBody(id);
             peer.send(new ResetFrame(id, ErrorCode.INTERNAL_ERROR));
             assertFalse(failure(call, ConnectionClosedException.class).wasRequestRetried());
             servesAnotherCall(peer);
@@ -231,6 +234,56 @@ class Http2ClientRecoveryIT {
             assertEquals(Timeout.CONNECT, failure(call, TimeoutExceededException.class).timeout());
             peer.await(SettingsFrame.class, SettingsFrame::ack);
             assertFalse(peer.hasUnreadInput(), "no stream was opened");
+        });
+    }
+
+    @Test
+    void givesBackTheOnlyStreamOfEveryCallThatFailed() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder().maxConnectionsPerOrigin(1)
+                    .readTimeout(Duration.ofMillis(300)).connectTimeout(Duration.ofSeconds(2)));
+            CompletableFuture<String> malformed = server.get("/malformed");
+            Peer peer = server.handshake(new Setting(Settings.MAX_CONCURRENT_STREAMS, 1));
+            peer.headers(peer.awaitRequest().streamId(), true, ":status", "200", "Upper", "case");
+            failure(malformed, ResponseProtocolException.class);
+
+            CompletableFuture<String> reset = server.get("/reset");
+            peer.send(new ResetFrame(peer.awaitRequest().streamId(), ErrorCode.INTERNAL_ERROR));
+            failure(reset, ConnectionClosedException.class);
+
+            CompletableFuture<String> shortContent = server.get("/short");
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "200", "content-length", "10");
+            peer.data(id, "short", true);
+            failure(shortContent, ResponseProtocolException.class);
+
+            CompletableFuture<String> silent = server.get("/silent");
+            peer.awaitRequest();
+            failure(silent, TimeoutExceededException.class);
+
+            Call canceled = server.client().call(Request.get(server.url("/canceled")));
+            CompletableFuture<Response> pending = canceled.executeAsync();
+            peer.awaitRequest();
+            canceled.cancel();
+            failure(pending, CallCanceledException.class);
+            servesAnotherCall(peer);
+        });
+    }
+
+    @Test
+    void cancelsACallWaitingForAStream() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder().maxConnectionsPerOrigin(1));
+            CompletableFuture<String> first = server.get("/first");
+            Peer peer = server.handshake(new Setting(Settings.MAX_CONCURRENT_STREAMS, 1));
+            int id = peer.awaitRequest().streamId();
+            Call waiting = server.client().call(Request.get(server.url("/waiting")));
+            CompletableFuture<Response> pending = waiting.executeAsync();
+            waiting.cancel();
+            failure(pending, CallCanceledException.class);
+            peer.respond(id, "first");
+            assertEquals("200 first", result(first));
+            servesAnotherCall(peer);
         });
     }
 

@@ -119,16 +119,17 @@ final class Http2ScriptedServer implements AutoCloseable {
         servesNextCall(() -> peer);
     }
 
-    /** Checks that the client's next call is served on a new connection. */
-    void servesNextCallOnANewConnection() throws Exception {
-        servesNextCall(this::handshake);
+    /** Checks that the client's next call is served on a new connection, and returns that connection. */
+    Peer servesNextCallOnANewConnection() throws Exception {
+        return servesNextCall(this::handshake);
     }
 
-    private void servesNextCall(Callable<Peer> connection) throws Exception {
+    private Peer servesNextCall(Callable<Peer> connection) throws Exception {
         CompletableFuture<String> next = get("/next");
         Peer peer = connection.call();
         peer.respond(peer.awaitRequest().streamId(), "next");
         assertEquals("200 next", result(next));
+        return peer;
     }
 
     /** Sends a GET of this path as {@link #fetch(Request)} does. */

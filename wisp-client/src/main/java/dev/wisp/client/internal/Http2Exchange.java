@@ -68,6 +68,17 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
         return reused;
     }
 
+    /**
+     * Also true once the server reset the stream other than with REFUSED_STREAM: it had the request, and may have
+     * processed it, so the call does not go again as one that met a stale connection would.
+     */
+    @Override
+    public boolean hasResponseStarted() {
+        Http2ClientStream current = stream;
+        return super.hasResponseStarted()
+                || current != null && current.isResetByPeer() && !current.wasRefusedUnprocessed();
+    }
+
     @Override
     public boolean wasRefusedUnprocessed() {
         Http2ClientStream current = stream;
