@@ -112,7 +112,7 @@ class Http2ClientDefencesIT {
     @ParameterizedTest
     @ValueSource(strings = {"content-type text/plain", ":status 200 Content-Type text/plain",
             ":status 200 connection keep-alive", ":status 200 transfer-encoding chunked", ":status 101",
-            ":status 200 :path /"})
+            ":status 200 :path /", ":status 200 content-length abc", ":status 200 content-length 1 content-length 2"})
     void resetsAStreamWhoseResponseHeadIsMalformedAndServesTheOthers(String fields) {
         run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
                 ResponseProtocolException.class, (peer, id) -> peer.headers(id, true, fields.split(" "))));
