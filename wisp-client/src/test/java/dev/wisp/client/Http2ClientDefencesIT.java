@@ -24,9 +24,11 @@ import dev.wisp.http2.WindowUpdateFrame;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -141,18 +143,26 @@ class Http2ClientDefencesIT {
         });
     }
 
-    @Test
-    void failsACallWithMoreFieldsThanMaxHeaderCount() {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void failsACallWithMoreFieldsThanMaxHeaderCount(boolean inTrailers) {
         run(() -> {
-            String[] fields = new String[42];
-            fields[0] = ":status";
-            fields[1] = "200";
-            for (int i = 2; i < fields.length; i += 2) {
+            String[] fields = new String[40];
+            for (int i = 0; i < fields.length; i += 2) {
                 fields[i] = "x-field-" + i;
                 fields[i + 1] = "v";
             }
             ResponseProtocolException e = failsOneStreamOnly(ClientConfig.builder().maxHeaderCount(10),
-                    ErrorCode.CANCEL, ResponseProtocolException.class, (peer, id) -> peer.headers(id, true, fields));
+                    ErrorCode.CANCEL, ResponseProtocolException.class, (peer, id) -> {
+                        if (inTrailers) {
+                            peer.headers(id, false, ":status", "200");
+                            peer.data(id, "content", false);
+                            peer.headers(id, true, fields);
+                        } else {
+                            peer.headers(id, true, Stream.concat(Stream.of(":status", "200"), Arrays.stream(fields))
+                                    .toArray(String[]::new));
+                        }
+                    });
             assertEquals(Optional.of("maxHeaderCount"), e.limitName());
         });
     }

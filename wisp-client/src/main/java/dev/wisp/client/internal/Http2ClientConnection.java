@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Origin;
 import dev.wisp.core.ContentLength;
+import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.MessageTooLargeException;
@@ -473,14 +474,14 @@ public final class Http2ClientConnection {
                 throw new StreamException(ErrorCode.PROTOCOL_ERROR, id,
                         "a header block after the response head that does not end the stream (RFC 9113 §8.1)");
             }
-            stream.receiveTrailers(TrailerFields.decode(fields, id));
+            Headers trailers = TrailerFields.decode(fields, id);
+            if (!failsFieldCount(id, trailers.size(), "trailer")) {
+                stream.receiveTrailers(trailers);
+            }
             return;
         }
         ResponseHead head = ResponseFields.decode(fields, id);
-        if (head.headers().size() > config.maxHeaderCount()) {
-            failStream(id, ErrorCode.CANCEL, new MessageTooLargeException(Status.BAD_GATEWAY, "response with "
-                    + head.headers().size() + " header fields, more than maxHeaderCount ("
-                    + config.maxHeaderCount() + ")", "maxHeaderCount", config.maxHeaderCount()));
+        if (failsFieldCount(id, head.headers().size(), "header")) {
             return;
         }
         boolean isFinal = !head.status().isInformational();
@@ -512,6 +513,17 @@ public final class Http2ClientConnection {
             lock.unlock();
         }
         owner.http2CapacityChanged(this);
+    }
+
+    /** Fails the stream if a header or trailer section holds more fields than maxHeaderCount; returns whether. */
+    private boolean failsFieldCount(int id, int count, String section) {
+        if (count <= config.maxHeaderCount()) {
+            return false;
+        }
+        failStream(id, ErrorCode.CANCEL, new MessageTooLargeException(Status.BAD_GATEWAY, "response with " + count
+                + " " + section + " fields, more than maxHeaderCount (" + config.maxHeaderCount() + ")",
+                "maxHeaderCount", config.maxHeaderCount()));
+        return true;
     }
 
     /** What the calls get when the server broke a rule of the connection: a header block past our limit names it. */
