@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -207,6 +208,13 @@ class Http2ClientDefencesIT {
     }
 
     @Test
+    void resetsAStreamWhoseWindowUpdateIsZero() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class,
+                (peer, id) -> peer.sendFrame(FrameType.WINDOW_UPDATE.code(), 0, id, new byte[4])));
+    }
+
+    @Test
     void resetsAStreamWithMoreInterimResponsesThanAllowed() {
         run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.CANCEL, ResponseProtocolException.class,
                 (peer, id) -> {
@@ -343,10 +351,11 @@ class Http2ClientDefencesIT {
         run(() -> connectionError(ErrorCode.PROTOCOL_ERROR, (peer, id) -> peer.data(id + 2, "x", true)));
     }
 
-    @Test
-    void endsTheConnectionOnAHeaderBlockThatDoesNotDecode() {
+    @ParameterizedTest
+    @ValueSource(strings = {"80", "3fe13f88"}) // index 0; a table size update to 8,192, past our 4,096
+    void endsTheConnectionOnAHeaderBlockThatDoesNotDecode(String block) {
         run(() -> connectionError(ErrorCode.COMPRESSION_ERROR,
-                (peer, id) -> peer.send(new HeadersFrame(id, new byte[] {(byte) 0x80}, true))));
+                (peer, id) -> peer.send(new HeadersFrame(id, HexFormat.of().parseHex(block), true))));
     }
 
     @ParameterizedTest
