@@ -5,6 +5,7 @@ import dev.wisp.http2.hpack.HpackEncoder;
 import dev.wisp.http2.hpack.HpackField;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -175,8 +176,8 @@ public final class Http2Output {
      * Writes data as DATA frames as the send windows and the peer's SETTINGS_MAX_FRAME_SIZE admit, waiting for the
      * windows to open, and flushes.
      *
-     * @throws IOException if the stream was reset or the connection ended, or the windows stayed shut for the
-     *     write timeout
+     * @throws SocketTimeoutException if the windows stayed shut for the write timeout
+     * @throws IOException if the stream was reset or the connection ended
      */
     public void writeData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
             throws IOException {
@@ -211,8 +212,8 @@ public final class Http2Output {
                 return allowed;
             }
             if (nanos <= 0) {
-                throw new IOException("the peer kept its flow-control window shut for longer than the write"
-                        + " timeout");
+                throw new SocketTimeoutException("the peer kept its flow-control window shut for longer than the"
+                        + " write timeout");
             }
             frames.flush(); // what is buffered goes out before this thread waits
             try {
@@ -267,6 +268,19 @@ public final class Http2Output {
         lock.lock();
         try {
             stream.markReset(code, true);
+            windowOpened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Wakes the writers waiting for a window, so that one whose stream ended without a reset through here (a client's
+     * stream that the peer's GOAWAY left out) sees it at once rather than at the write timeout.
+     */
+    public void wakeWriters() {
+        lock.lock();
+        try {
             windowOpened.signalAll();
         } finally {
             lock.unlock();

@@ -5,6 +5,8 @@ import static java.lang.System.Logger.Level.DEBUG;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Origin;
 import dev.wisp.core.ContentLength;
+import dev.wisp.core.Headers;
+import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.MessageTooLargeException;
 import dev.wisp.core.Method;
@@ -18,6 +20,7 @@ import dev.wisp.http2.Frame;
 import dev.wisp.http2.FrameRateLimit;
 import dev.wisp.http2.FrameReader;
 import dev.wisp.http2.GoAwayFrame;
+import dev.wisp.http2.HeaderBlockTooLargeException;
 import dev.wisp.http2.HeadersFrame;
 import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.PingFrame;
@@ -158,13 +161,18 @@ public final class Http2ClientConnection {
                 new WindowUpdateFrame(0, CONNECTION_WINDOW_BYTES - Settings.DEFAULT.initialWindowSize()));
         socket.transport().readDeadline(deadlineNanos);
         ClientSweeper.instance().watch(socket); // from now on for good: it enforces the write timeout
-        Frame first = reader.readFrame();
-        if (!(first instanceof SettingsFrame settings) || settings.ack()) {
-            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
-                    "the server's preface must begin with SETTINGS (RFC 9113 §3.4), not " + first);
+        try {
+            Frame first = reader.readFrame();
+            if (!(first instanceof SettingsFrame settings) || settings.ack()) {
+                throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
+                        "the server's preface must begin with SETTINGS (RFC 9113 §3.4), not " + first);
+            }
+            socket.transport().readDeadline(0);
+            onSettings(settings);
+        } catch (ConnectionException e) {
+            output.goAway(0, e.errorCode(), e.getMessage()); // §3.4: a connection error like any other
+            throw protocolError(e);
         }
-        socket.transport().readDeadline(0);
-        onSettings(settings);
     }
 
     public Origin origin() {
@@ -378,7 +386,7 @@ public final class Http2ClientConnection {
         } catch (ConnectionException e) {
             output.goAway(0, e.errorCode(), e.getMessage());
             reason = "HTTP/2 protocol error by the server: " + e.getMessage();
-            streamsFailure = new MalformedMessageException(reason);
+            streamsFailure = protocolError(e);
         } catch (EOFException e) {
             reason = retired != null ? retired : "the server closed the connection";
         } catch (IOException | RuntimeException e) {
@@ -450,8 +458,7 @@ public final class Http2ClientConnection {
                     && e.reason() != HpackException.Reason.STRING_TOO_LONG) {
                 throw new ConnectionException(ErrorCode.COMPRESSION_ERROR, e.getMessage());
             }
-            tooLarge = new MessageTooLargeException(Status.BAD_GATEWAY, "response header section", 
-                    config.maxHeaderBytes(), "maxHeaderBytes");
+            tooLarge = headerSectionTooLarge();
             fields = List.of();
         }
         Http2ClientStream stream = knownStream(id, "HEADERS");
@@ -467,14 +474,14 @@ public final class Http2ClientConnection {
                 throw new StreamException(ErrorCode.PROTOCOL_ERROR, id,
                         "a header block after the response head that does not end the stream (RFC 9113 §8.1)");
             }
-            stream.receiveTrailers(TrailerFields.decode(fields, id));
+            Headers trailers = TrailerFields.decode(fields, id);
+            if (!failsFieldCount(id, trailers.size(), "trailer")) {
+                stream.receiveTrailers(trailers);
+            }
             return;
         }
         ResponseHead head = ResponseFields.decode(fields, id);
-        if (head.headers().size() > config.maxHeaderCount()) {
-            failStream(id, ErrorCode.CANCEL, new MessageTooLargeException(Status.BAD_GATEWAY, "response with "
-                    + head.headers().size() + " header fields, more than maxHeaderCount ("
-                    + config.maxHeaderCount() + ")", "maxHeaderCount", config.maxHeaderCount()));
+        if (failsFieldCount(id, head.headers().size(), "header")) {
             return;
         }
         boolean isFinal = !head.status().isInformational();
@@ -506,6 +513,28 @@ public final class Http2ClientConnection {
             lock.unlock();
         }
         owner.http2CapacityChanged(this);
+    }
+
+    /** Fails the stream if a header or trailer section holds more fields than maxHeaderCount; returns whether. */
+    private boolean failsFieldCount(int id, int count, String section) {
+        if (count <= config.maxHeaderCount()) {
+            return false;
+        }
+        failStream(id, ErrorCode.CANCEL, new MessageTooLargeException(Status.BAD_GATEWAY, "response with " + count
+                + " " + section + " fields, more than maxHeaderCount (" + config.maxHeaderCount() + ")",
+                "maxHeaderCount", config.maxHeaderCount()));
+        return true;
+    }
+
+    /** What the calls get when the server broke a rule of the connection: a header block past our limit names it. */
+    private HttpProtocolException protocolError(ConnectionException e) {
+        return e instanceof HeaderBlockTooLargeException ? headerSectionTooLarge()
+                : new MalformedMessageException("HTTP/2 protocol error by the server: " + e.getMessage());
+    }
+
+    private MessageTooLargeException headerSectionTooLarge() {
+        return new MessageTooLargeException(Status.BAD_GATEWAY, "response header section", config.maxHeaderBytes(),
+                "maxHeaderBytes");
     }
 
     /** The length of the content to come: none for HEAD, 204 and 304 (§8.1.1), else the Content-Length, if any. */
@@ -583,6 +612,7 @@ public final class Http2ClientConnection {
                 stream.connectionEnded(why + " and did not process the request");
             }
         }
+        output.wakeWriters(); // a request body waiting for the window goes again elsewhere
         if (isIdle()) {
             close(why);
         }

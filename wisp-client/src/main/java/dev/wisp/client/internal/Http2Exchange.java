@@ -16,6 +16,7 @@ import dev.wisp.http2.hpack.HpackField;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 
@@ -65,6 +66,17 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     @Override
     public boolean isReused() {
         return reused;
+    }
+
+    /**
+     * Also true once the server reset the stream other than with REFUSED_STREAM: it had the request, and may have
+     * processed it, so the call does not go again as one that met a stale connection would.
+     */
+    @Override
+    public boolean hasResponseStarted() {
+        Http2ClientStream current = stream;
+        return super.hasResponseStarted()
+                || current != null && current.isResetByPeer() && !current.wasRefusedUnprocessed();
     }
 
     @Override
@@ -178,6 +190,9 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
         }
         if (e instanceof Http2ReadTimeoutException) {
             return new TimeoutExceededException(Timeout.READ, what, call.config().readTimeout());
+        }
+        if (e instanceof SocketTimeoutException) { // the server's flow-control window stayed shut
+            return new TimeoutExceededException(Timeout.WRITE, what, call.config().writeTimeout());
         }
         if (e instanceof Http2StreamEndedException ended) {
             return new ConnectionClosedException(ended.getMessage() + " (" + phase.where + ")", false, e);

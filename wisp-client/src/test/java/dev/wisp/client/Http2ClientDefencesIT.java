@@ -1,0 +1,446 @@
+package dev.wisp.client;
+
+import static dev.wisp.client.Http2ScriptedServer.failure;
+import static dev.wisp.client.Http2ScriptedServer.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.wisp.client.Http2ScriptedServer.Peer;
+import dev.wisp.client.Http2ScriptedServer.RequestHead;
+import dev.wisp.client.TimeoutExceededException.Timeout;
+import dev.wisp.http2.ContinuationFrame;
+import dev.wisp.http2.DataFrame;
+import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.Frame;
+import dev.wisp.http2.FrameType;
+import dev.wisp.http2.HeadersFrame;
+import dev.wisp.http2.PingFrame;
+import dev.wisp.http2.PushPromiseFrame;
+import dev.wisp.http2.Setting;
+import dev.wisp.http2.Settings;
+import dev.wisp.http2.SettingsFrame;
+import dev.wisp.http2.WindowUpdateFrame;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The HTTP/2 client against a broken or hostile server (RFC 9113), played by {@link Http2ScriptedServer}: a response
+ * that breaks the rules of a message fails its call and resets its stream while the connection serves the others; one
+ * that breaks the rules of the connection, or floods it, ends it with GOAWAY; every call gets the typed exception that
+ * says why, and none hangs.
+ */
+class Http2ClientDefencesIT {
+    private static final Duration LIMIT = Duration.ofSeconds(15);
+    private static final int STREAM_WINDOW = 1 << 20;
+
+    @AutoClose
+    private Http2ScriptedServer server;
+
+    private static void run(Executable test) {
+        assertTimeoutPreemptively(LIMIT, test);
+    }
+
+    @Test
+    void failsWhenTheServerPrefaceIsNotSettings() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.accept();
+            peer.send(new PingFrame(false, 7));
+            failure(call, ResponseProtocolException.class);
+            peer.awaitGoAway(ErrorCode.PROTOCOL_ERROR);
+        });
+    }
+
+    @Test
+    void failsWithAConnectTimeoutWhenTheServerSendsNoSettings() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder().connectTimeout(Duration.ofMillis(300)));
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.accept();
+            assertEquals(Timeout.CONNECT, failure(call, TimeoutExceededException.class).timeout());
+            peer.awaitClosed();
+        });
+    }
+
+    /** Opens two calls on one connection and returns their request heads, the first call's first. */
+    private List<RequestHead> twoCalls(Peer[] peer, List<CompletableFuture<String>> calls) throws Exception {
+        calls.add(server.get("/first"));
+        peer[0] = server.handshake();
+        RequestHead first = peer[0].awaitRequest();
+        calls.add(server.get("/second"));
+        return List.of(first, peer[0].awaitRequest());
+    }
+
+    /**
+     * Plays {@code misbehave} on the first of two calls sharing a connection, and checks that it fails with the given
+     * exception and a RST_STREAM of the given code while the second call gets its response.
+     */
+    private <T extends Throwable> T failsOneStreamOnly(ClientConfig.Builder config, ErrorCode reset, Class<T> expected,
+            Misbehaviour misbehave) throws Exception {
+        server = Http2ScriptedServer.start(config);
+        Peer[] peer = new Peer[1];
+        List<CompletableFuture<String>> calls = new ArrayList<>();
+        List<RequestHead> heads = twoCalls(peer, calls);
+        int id = heads.get(0).streamId();
+        misbehave.play(peer[0], id);
+        peer[0].awaitReset(id, reset);
+        T failure = failure(calls.get(0), expected);
+        peer[0].respond(heads.get(1).streamId(), "fine");
+        assertEquals("200 fine", result(calls.get(1)));
+        server.servesNextCall(peer[0]);
+        return failure;
+    }
+
+    /** What the server does wrong on a stream. */
+    @FunctionalInterface
+    private interface Misbehaviour {
+        void play(Peer peer, int streamId) throws Exception;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"content-type text/plain", ":status 200 Content-Type text/plain",
+            ":status 200 connection keep-alive", ":status 200 transfer-encoding chunked", ":status 101",
+            ":status 200 :path /", ":status 200 content-length abc", ":status 200 content-length 1 content-length 2"})
+    void resetsAStreamWhoseResponseHeadIsMalformedAndServesTheOthers(String fields) {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> peer.headers(id, true, fields.split(" "))));
+    }
+
+    @Test
+    void failsACallWhoseHeaderSectionIsOverMaxHeaderBytes() {
+        run(() -> {
+            ResponseProtocolException e = failsOneStreamOnly(ClientConfig.builder().maxHeaderBytes(1024),
+                    ErrorCode.CANCEL, ResponseProtocolException.class,
+                    (peer, id) -> peer.headers(id, true, ":status", "200", "x-big", "x".repeat(2000)));
+            assertEquals(Optional.of("maxHeaderBytes"), e.limitName());
+        });
+    }
+
+    @Test
+    void failsACallWhoseHeaderBlockIsFarOverMaxHeaderBytes() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder().maxHeaderBytes(1024));
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, true, ":status", "200", "x-big", "x".repeat(10_000));
+            peer.awaitGoAway(ErrorCode.ENHANCE_YOUR_CALM);
+            assertEquals(Optional.of("maxHeaderBytes"), failure(call, ResponseProtocolException.class).limitName());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void failsACallWithMoreFieldsThanMaxHeaderCount(boolean inTrailers) {
+        run(() -> {
+            String[] fields = new String[40];
+            for (int i = 0; i < fields.length; i += 2) {
+                fields[i] = "x-field-" + i;
+                fields[i + 1] = "v";
+            }
+            ResponseProtocolException e = failsOneStreamOnly(ClientConfig.builder().maxHeaderCount(10),
+                    ErrorCode.CANCEL, ResponseProtocolException.class, (peer, id) -> {
+                        if (inTrailers) {
+                            peer.headers(id, false, ":status", "200");
+                            peer.data(id, "content", false);
+                            peer.headers(id, true, fields);
+                        } else {
+                            peer.headers(id, true, Stream.concat(Stream.of(":status", "200"), Arrays.stream(fields))
+                                    .toArray(String[]::new));
+                        }
+                    });
+            assertEquals(Optional.of("maxHeaderCount"), e.limitName());
+        });
+    }
+
+    @Test
+    void resetsAStreamWhoseDataComesBeforeItsHead() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> peer.data(id, "early", true)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"123456", "1234"})
+    void resetsAStreamWhoseContentDiffersFromItsContentLength(String content) {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> {
+                    peer.headers(id, false, ":status", "200", "content-length", "5");
+                    peer.data(id, content, true);
+                }));
+    }
+
+    @Test
+    void resetsAStreamWhoseInterimResponseEndsIt() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> peer.headers(id, true, ":status", "103")));
+    }
+
+    @Test
+    void resetsAStreamWhoseTrailersDoNotEndIt() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> {
+                    peer.headers(id, false, ":status", "200");
+                    peer.data(id, "content", false);
+                    peer.headers(id, false, "x-checksum", "abc");
+                }));
+    }
+
+    @Test
+    void resetsAStreamWhoseSendWindowAWindowUpdateTakesBeyondTheMaximum() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.FLOW_CONTROL_ERROR,
+                ResponseProtocolException.class,
+                (peer, id) -> peer.send(new WindowUpdateFrame(id, Integer.MAX_VALUE))));
+    }
+
+    @Test
+    void resetsAStreamWhoseWindowUpdateIsZero() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class,
+                (peer, id) -> peer.sendFrame(FrameType.WINDOW_UPDATE.code(), 0, id, new byte[4])));
+    }
+
+    @Test
+    void resetsAStreamWithMoreInterimResponsesThanAllowed() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.CANCEL, ResponseProtocolException.class,
+                (peer, id) -> {
+                    for (int i = 0; i < 20; i++) {
+                        peer.headers(id, false, ":status", "103", "link", "</" + i + ".css>");
+                    }
+                }));
+    }
+
+    @Test
+    void resetsAStreamWhoseTrailersHoldAPseudoHeader() {
+        run(() -> failsOneStreamOnly(ClientConfig.builder(), ErrorCode.PROTOCOL_ERROR,
+                ResponseProtocolException.class, (peer, id) -> {
+                    peer.headers(id, false, ":status", "200");
+                    peer.headers(id, true, ":status", "200");
+                }));
+    }
+
+    @Test
+    void readsAHeaderBlockSplitOverContinuationFramesAndPaddedData() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "200", "x-large", "v".repeat(40_000)); // three frames
+            byte[] padded = new byte[1 + 1 + 254]; // pad length, one byte of content, padding
+            padded[0] = (byte) 254;
+            padded[1] = 'x';
+            peer.flood(FrameType.DATA.code(), id, padded, 5000, 0x8); // 1.3 MB, more than the stream's window
+            peer.data(id, "", true);
+            assertEquals("200 " + "x".repeat(5000), result(call));
+        });
+    }
+
+    @Test
+    void readsAFinalResponseAfterEarlyHints() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "103", "link", "</style.css>; rel=preload");
+            peer.respond(id, "after hints");
+            assertEquals("200 after hints", result(call));
+        });
+    }
+
+    @Test
+    void resetsAStreamThatGetsMoreDataThanItsWindow() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<Response> unread = server.client().sendAsync(Request.get(server.url("/")));
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "200");
+            sendData(peer, id, STREAM_WINDOW + 1);
+            peer.awaitReset(id, ErrorCode.FLOW_CONTROL_ERROR);
+            try (Response response = result(unread)) {
+                assertThrows(ResponseProtocolException.class, response::text);
+            }
+            server.servesNextCall(peer);
+        });
+    }
+
+    @Test
+    void servesOtherStreamsWhileResponsesNobodyReadsFillTheirWindows() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            List<CompletableFuture<Response>> unread = new ArrayList<>();
+            unread.add(server.client().sendAsync(Request.get(server.url("/0"))));
+            Peer peer = server.handshake();
+            List<Integer> ids = new ArrayList<>(List.of(peer.awaitRequest().streamId()));
+            for (int i = 1; i < 5; i++) {
+                unread.add(server.client().sendAsync(Request.get(server.url("/" + i))));
+                ids.add(peer.awaitRequest().streamId());
+            }
+            for (int id : ids) { // 5 MiB in all, more than the connection's first window of 4 MiB
+                peer.headers(id, false, ":status", "200");
+                sendData(peer, id, STREAM_WINDOW);
+            }
+            server.servesNextCall(peer); // the connection's window is no hostage of the streams' readers
+            unread.forEach(call -> call.join().close());
+        });
+    }
+
+    @Test
+    void givesBackTheCreditOfContentNobodyReads() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<Response> first = server.client().sendAsync(Request.get(server.url("/0")));
+            Peer peer = server.handshake();
+            CompletableFuture<Response> unread = first;
+            for (int i = 0; i < 3; i++) { // 6 MiB in all, more than the connection's window of 4 MiB
+                int id = peer.awaitRequest().streamId();
+                peer.headers(id, false, ":status", "200");
+                sendData(peer, id, STREAM_WINDOW);
+                result(unread).close();
+                peer.awaitReset(id, ErrorCode.CANCEL);
+                sendData(peer, id, STREAM_WINDOW); // in flight when the stream was reset
+                unread = server.client().sendAsync(Request.get(server.url("/" + (i + 1))));
+            }
+            int id = peer.awaitRequest().streamId();
+            peer.respond(id, "still open");
+            try (Response last = result(unread)) {
+                assertEquals("still open", last.text());
+            }
+        });
+    }
+
+    /** Sends {@code length} bytes of content in DATA frames of at most 16 KiB, without ending the stream. */
+    private static void sendData(Peer peer, int id, int length) throws IOException {
+        List<Frame> frames = new ArrayList<>();
+        for (int sent = 0; sent < length; sent += 16_384) {
+            frames.add(new DataFrame(id, new byte[Math.min(16_384, length - sent)], false));
+        }
+        peer.send(frames.toArray(Frame[]::new));
+    }
+
+    @Test
+    void endsTheConnectionOnAPushPromise() {
+        run(() -> connectionError(ErrorCode.PROTOCOL_ERROR, (peer, id) -> peer.send(new PushPromiseFrame(id, 2,
+                peer.block(":method", "GET", ":scheme", "http", ":authority", "x", ":path", "/pushed"), 0))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 5})
+    void endsTheConnectionOnAFrameOfAStreamNeverOpened(int stream) {
+        run(() -> connectionError(ErrorCode.PROTOCOL_ERROR, (peer, id) -> peer.headers(stream, true, ":status", "200")));
+    }
+
+    @Test
+    void endsTheConnectionOnDataOfAStreamNeverOpened() {
+        run(() -> connectionError(ErrorCode.PROTOCOL_ERROR, (peer, id) -> peer.data(id + 2, "x", true)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"80", "3fe13f88"}) // index 0; a table size update to 8,192, past our 4,096
+    void endsTheConnectionOnAHeaderBlockThatDoesNotDecode(String block) {
+        run(() -> connectionError(ErrorCode.COMPRESSION_ERROR,
+                (peer, id) -> peer.send(new HeadersFrame(id, HexFormat.of().parseHex(block), true))));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FrameType.class, names = {"PING", "SETTINGS", "PRIORITY", "DATA"})
+    void endsTheConnectionWithEnhanceYourCalmOnAFlood(FrameType type) {
+        run(() -> connectionError(ErrorCode.ENHANCE_YOUR_CALM, (peer, id) -> {
+            if (type == FrameType.DATA) {
+                peer.headers(id, false, ":status", "200");
+            }
+            byte[] payload = switch (type) {
+                case PING -> new byte[8];
+                case PRIORITY -> new byte[] {0, 0, 0, 0, 15};
+                default -> new byte[0]; // empty SETTINGS and empty DATA
+            };
+            peer.flood(type.code(), type == FrameType.PING || type == FrameType.SETTINGS ? 0 : id, payload, 1200);
+        }));
+    }
+
+    @Test
+    void endsTheConnectionWithEnhanceYourCalmOnAFloodOfUnknownFrames() {
+        run(() -> connectionError(ErrorCode.ENHANCE_YOUR_CALM, (peer, id) -> peer.flood(0x20, 0, new byte[0], 1200)));
+    }
+
+    @Test
+    void endsTheConnectionOnAFloodOfEmptyContinuationFrames() {
+        run(() -> {
+            ResponseProtocolException e = connectionError(ErrorCode.ENHANCE_YOUR_CALM, (peer, id) -> {
+                peer.sendFrame(FrameType.HEADERS.code(), 0, id, peer.block(":status", "200"));
+                peer.flood(FrameType.CONTINUATION.code(), id, new byte[0], 20_000);
+            });
+            assertEquals(Optional.of("maxHeaderBytes"), e.limitName());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DATA larger than 16384", "ENABLE_PUSH 2", "INITIAL_WINDOW_SIZE 2^31",
+            "WINDOW_UPDATE beyond 2^31-1", "CONTINUATION alone", "PING inside a header block"})
+    void endsTheConnectionOnAFrameThatBreaksTheRules(String frame) {
+        ErrorCode code = frame.startsWith("DATA") ? ErrorCode.FRAME_SIZE_ERROR
+                : frame.contains("WINDOW") ? ErrorCode.FLOW_CONTROL_ERROR : ErrorCode.PROTOCOL_ERROR;
+        run(() -> connectionError(code, (peer, id) -> {
+            switch (frame) {
+                case "DATA larger than 16384" -> {
+                    peer.headers(id, false, ":status", "200");
+                    peer.sendFrame(FrameType.DATA.code(), 0, id, new byte[16_385]);
+                }
+                case "ENABLE_PUSH 2" -> peer.send(new SettingsFrame(List.of(new Setting(Settings.ENABLE_PUSH, 2))));
+                case "INITIAL_WINDOW_SIZE 2^31" -> peer.send(new SettingsFrame(
+                        List.of(new Setting(Settings.INITIAL_WINDOW_SIZE, 1L << 31))));
+                case "WINDOW_UPDATE beyond 2^31-1" -> peer.send(new WindowUpdateFrame(0, Integer.MAX_VALUE));
+                case "CONTINUATION alone" -> peer.send(new ContinuationFrame(id, peer.block(":status", "200"), true));
+                default -> {
+                    peer.sendFrame(FrameType.HEADERS.code(), 0, id, peer.block(":status", "200"));
+                    peer.send(new PingFrame(false, 1));
+                }
+            }
+        }));
+    }
+
+    /**
+     * Plays {@code misbehave} on a call's stream, and checks that the client ends the connection with this code, the
+     * call fails, and the next call goes to a new connection.
+     */
+    private ResponseProtocolException connectionError(ErrorCode code, Misbehaviour misbehave) throws Exception {
+        server = Http2ScriptedServer.start(ClientConfig.builder());
+        CompletableFuture<String> call = server.get("/");
+        Peer peer = server.handshake();
+        misbehave.play(peer, peer.awaitRequest().streamId());
+        peer.awaitGoAway(code);
+        ResponseProtocolException failure = failure(call, ResponseProtocolException.class);
+        server.servesNextCallOnANewConnection();
+        return failure;
+    }
+
+    @Test
+    void failsACallWhoseConnectionClosesInTheMiddleOfItsResponse() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "200", "content-length", "100");
+            peer.data(id, "only ten b", false);
+            peer.close();
+            failure(call, ConnectionClosedException.class);
+        });
+    }
+}

@@ -1,0 +1,352 @@
+package dev.wisp.client;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.wisp.core.BufferPool;
+import dev.wisp.core.WireInput;
+import dev.wisp.core.WireOutput;
+import dev.wisp.http2.DataFrame;
+import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.Frame;
+import dev.wisp.http2.FrameReader;
+import dev.wisp.http2.FrameWriter;
+import dev.wisp.http2.GoAwayFrame;
+import dev.wisp.http2.HeadersFrame;
+import dev.wisp.http2.ResetFrame;
+import dev.wisp.http2.Setting;
+import dev.wisp.http2.SettingsFrame;
+import dev.wisp.http2.hpack.HpackDecoder;
+import dev.wisp.http2.hpack.HpackEncoder;
+import dev.wisp.http2.hpack.HpackField;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Predicate;
+
+/**
+ * A scripted h2c server for the client's tests (RFC 9113), the mirror image of the server's scripted client peer: it
+ * accepts connections on loopback, and the test thread plays each one frame by frame through a {@link Peer}, writing
+ * valid frames with our {@link FrameWriter} and {@link HpackEncoder}, broken ones as raw bytes, and reading what the
+ * client sends with our {@link FrameReader} and {@link HpackDecoder}. Every wait is bounded by {@link #WAIT}, so a
+ * test fails rather than hangs. It starts and closes the client under test too, which speaks HTTP/2 to it by prior
+ * knowledge.
+ */
+final class Http2ScriptedServer implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final Client client;
+    private final ServerSocket listener;
+    private final BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    private Http2ScriptedServer(ClientConfig.Builder clientConfig) throws IOException {
+        listener = new ServerSocket();
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Thread.ofVirtual().name("h2-scripted-accept").start(() -> {
+            while (!listener.isClosed()) {
+                try {
+                    Socket socket = listener.accept();
+                    sockets.add(socket);
+                    accepted.add(socket);
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        client = Client.create(clientConfig.http2(Http2Mode.PRIOR_KNOWLEDGE).build());
+    }
+
+    /** Starts a server and the client under test, which speaks HTTP/2 to it by prior knowledge. */
+    static Http2ScriptedServer start(ClientConfig.Builder clientConfig) throws IOException {
+        return new Http2ScriptedServer(clientConfig);
+    }
+
+    Client client() {
+        return client;
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + listener.getLocalPort() + path;
+    }
+
+    /** The connections accepted so far. */
+    int connections() {
+        return sockets.size();
+    }
+
+    /** Waits for the client's next connection and reads its preface and SETTINGS; nothing is sent yet. */
+    Peer accept() throws Exception {
+        Socket socket = accepted.poll(WAIT.toMillis(), MILLISECONDS);
+        if (socket == null) {
+            fail("the client opened no connection within " + WAIT);
+        }
+        socket.setSoTimeout((int) WAIT.toMillis());
+        socket.setTcpNoDelay(true);
+        Peer peer = new Peer(socket);
+        peer.readPreface();
+        return peer;
+    }
+
+    /** Accepts the client's next connection and sends our SETTINGS with these parameters. */
+    Peer handshake(Setting... settings) throws Exception {
+        Peer peer = accept();
+        peer.send(new SettingsFrame(List.of(settings)));
+        return peer;
+    }
+
+    /** Checks that the client's next call is served on this connection. */
+    void servesNextCall(Peer peer) throws Exception {
+        servesNextCall(() -> peer);
+    }
+
+    /** Checks that the client's next call is served on a new connection, and returns that connection. */
+    Peer servesNextCallOnANewConnection() throws Exception {
+        return servesNextCall(this::handshake);
+    }
+
+    private Peer servesNextCall(Callable<Peer> connection) throws Exception {
+        CompletableFuture<String> next = get("/next");
+        Peer peer = connection.call();
+        peer.respond(peer.awaitRequest().streamId(), "next");
+        assertEquals("200 next", result(next));
+        return peer;
+    }
+
+    /** Sends a GET of this path as {@link #fetch(Request)} does. */
+    CompletableFuture<String> get(String path) {
+        return fetch(Request.get(url(path)));
+    }
+
+    /** Sends a call on a virtual thread and reads its whole response: its status code, a space, and its text. */
+    CompletableFuture<String> fetch(Request request) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (Response response = client.send(request)) {
+                result.complete(response.statusCode() + " " + response.text());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** The exception a call failed with, checked to be of this type. */
+    static <T extends Throwable> T failure(CompletableFuture<?> call, Class<T> type) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(WAIT.toMillis(), MILLISECONDS));
+        return assertInstanceOf(type, e.getCause(), () -> "the call failed with " + e.getCause());
+    }
+
+    /** What a call that succeeded returned. */
+    static <T> T result(CompletableFuture<T> call) throws Exception {
+        return call.get(WAIT.toMillis(), MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+        listener.close();
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+
+    /** A request head the client sent: its stream and fields. */
+    record RequestHead(int streamId, List<HpackField> fields, boolean endStream) {
+        String field(String name) {
+            return fields.stream().filter(f -> f.name().equals(name)).map(HpackField::value).findFirst().orElse(null);
+        }
+    }
+
+    /** One connection, played by the test thread: it writes exactly what the test asks and reads what comes. */
+    static final class Peer {
+        private final Socket socket;
+        private final WireInput in;
+        private final FrameReader reader;
+        private final FrameWriter writer;
+        private final HpackEncoder encoder = new HpackEncoder(4096);
+        private final HpackDecoder decoder = new HpackDecoder(1 << 20, 1 << 20);
+        /** Every frame read so far, for the failure message of an expectation not met. */
+        private final List<Frame> received = new ArrayList<>();
+
+        private Peer(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = WireInput.of(socket.getInputStream(), new BufferPool(32 * 1024, 2));
+            this.reader = new FrameReader(in, 16_384, 1 << 20);
+            this.writer = new FrameWriter(WireOutput.of(socket.getOutputStream(), new BufferPool(32 * 1024, 2)));
+        }
+
+        /** Reads the client's preface and the SETTINGS frame that must follow it. */
+        private void readPreface() throws IOException {
+            reader.readPreface();
+            Frame first = next();
+            if (!(first instanceof SettingsFrame settings) || settings.ack()) {
+                fail("the client's preface goes on with " + first + ", not SETTINGS");
+            }
+        }
+
+        /** Reads the next frame. */
+        Frame next() throws IOException {
+            Frame frame = reader.readFrame();
+            received.add(frame);
+            return frame;
+        }
+
+        /** Reads frames until one of the type that matches, failing if the connection ends first. */
+        <T extends Frame> T await(Class<T> type, Predicate<T> matches) throws IOException {
+            while (true) {
+                Frame frame;
+                try {
+                    frame = next();
+                } catch (EOFException | SocketException e) {
+                    throw new AssertionError("connection ended before " + type.getSimpleName() + "; received "
+                            + received, e);
+                }
+                if (type.isInstance(frame) && matches.test(type.cast(frame))) {
+                    return type.cast(frame);
+                }
+            }
+        }
+
+        /** Reads frames until the next request head; the block is decoded, so the table follows the client's. */
+        RequestHead awaitRequest() throws IOException {
+            HeadersFrame headers = await(HeadersFrame.class, h -> true);
+            try {
+                return new RequestHead(headers.streamId(), decoder.decode(headers.headerBlock()), headers.endStream());
+            } catch (IOException e) {
+                throw new AssertionError("the client's header block does not decode", e);
+            }
+        }
+
+        /** Reads frames until the RST_STREAM of this stream, and checks its code. */
+        void awaitReset(int streamId, ErrorCode code) throws IOException {
+            ResetFrame reset = await(ResetFrame.class, r -> r.streamId() == streamId);
+            assertEquals(code, reset.errorCode(), "RST_STREAM of stream " + streamId);
+        }
+
+        /** Reads frames until GOAWAY, checks its code, then until the client closes the connection. */
+        void awaitGoAway(ErrorCode code) throws IOException {
+            GoAwayFrame goAway = await(GoAwayFrame.class, g -> true);
+            assertEquals(code, goAway.errorCode(), "GOAWAY " + new String(goAway.debugData(), StandardCharsets.UTF_8));
+            awaitClosed();
+        }
+
+        /** Reads until the client closes the connection. */
+        void awaitClosed() throws IOException {
+            try {
+                while (true) {
+                    next();
+                }
+            } catch (EOFException | SocketException e) {
+                // closed, as expected
+            }
+        }
+
+        /** Reads frames until the whole request body of a stream came, and returns it. */
+        byte[] awaitBody(int streamId) throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            while (true) {
+                DataFrame data = await(DataFrame.class, d -> d.streamId() == streamId);
+                body.write(data.data());
+                if (data.endStream()) {
+                    return body.toByteArray();
+                }
+            }
+        }
+
+        /** Whether the client sent bytes not read yet. */
+        boolean hasUnreadInput() throws IOException {
+            return in.buffered() > 0 || socket.getInputStream().available() > 0;
+        }
+
+        void send(Frame... frames) throws IOException {
+            for (Frame frame : frames) {
+                writer.write(frame);
+            }
+            writer.flush();
+        }
+
+        /** Sends a header block of these fields, given as names and values in turn. */
+        void headers(int streamId, boolean endStream, String... namesAndValues) throws IOException {
+            send(new HeadersFrame(streamId, block(namesAndValues), endStream));
+        }
+
+        /** Encodes fields, given as names and values in turn, into a header block. */
+        byte[] block(String... namesAndValues) {
+            List<HpackField> fields = new ArrayList<>();
+            for (int i = 0; i < namesAndValues.length; i += 2) {
+                fields.add(new HpackField(namesAndValues[i], namesAndValues[i + 1]));
+            }
+            return encoder.encode(fields);
+        }
+
+        void data(int streamId, String text, boolean endStream) throws IOException {
+            send(new DataFrame(streamId, text.getBytes(StandardCharsets.UTF_8), endStream));
+        }
+
+        /** Sends a whole 200 response with this text as its content. */
+        void respond(int streamId, String text) throws IOException {
+            headers(streamId, false, ":status", "200", "content-length", String.valueOf(text.length()));
+            data(streamId, text, true);
+        }
+
+        /** Writes a frame from its parts, whatever they are: one our writer refuses to make. */
+        void sendFrame(int type, int flags, int streamId, byte[] payload) throws IOException {
+            socket.getOutputStream().write(frameBytes(type, flags, streamId, payload));
+            socket.getOutputStream().flush();
+        }
+
+        private static byte[] frameBytes(int type, int flags, int streamId, byte[] payload) {
+            return ByteBuffer.allocate(9 + payload.length)
+                    .put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length)
+                    .put((byte) type).put((byte) flags).putInt(streamId).put(payload).array();
+        }
+
+        /**
+         * Writes the same frame {@code times} times in one go, as fast as the socket takes it; the client may close the
+         * connection before it read them all.
+         */
+        void flood(int type, int streamId, byte[] payload, int times) {
+            flood(type, streamId, payload, times, 0);
+        }
+
+        /** Writes the same frame, with these flags, {@code times} times in one go. */
+        void flood(int type, int streamId, byte[] payload, int times, int flags) {
+            byte[] frame = frameBytes(type, flags, streamId, payload);
+            ByteBuffer all = ByteBuffer.allocate(frame.length * times);
+            for (int i = 0; i < times; i++) {
+                all.put(frame);
+            }
+            try {
+                socket.getOutputStream().write(all.array());
+                socket.getOutputStream().flush();
+            } catch (IOException e) {
+                // the client ended the connection before the flood did
+            }
+        }
+
+        /** Closes the socket, as a server that goes away without a word. */
+        void close() throws IOException {
+            socket.close();
+        }
+    }
+}
