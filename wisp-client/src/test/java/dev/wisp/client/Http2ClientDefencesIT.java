@@ -391,7 +391,7 @@ class Http2ClientDefencesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"DATA larger than 16384", "ENABLE_PUSH 2", "INITIAL_WINDOW_SIZE 2^31",
+    @ValueSource(strings = {"DATA larger than 16384", "ENABLE_PUSH 2", "ENABLE_PUSH 1", "INITIAL_WINDOW_SIZE 2^31",
             "WINDOW_UPDATE beyond 2^31-1", "CONTINUATION alone", "PING inside a header block"})
     void endsTheConnectionOnAFrameThatBreaksTheRules(String frame) {
         ErrorCode code = frame.startsWith("DATA") ? ErrorCode.FRAME_SIZE_ERROR
@@ -403,6 +403,7 @@ class Http2ClientDefencesIT {
                     peer.sendFrame(FrameType.DATA.code(), 0, id, new byte[16_385]);
                 }
                 case "ENABLE_PUSH 2" -> peer.send(new SettingsFrame(List.of(new Setting(Settings.ENABLE_PUSH, 2))));
+                case "ENABLE_PUSH 1" -> peer.send(new SettingsFrame(List.of(new Setting(Settings.ENABLE_PUSH, 1))));
                 case "INITIAL_WINDOW_SIZE 2^31" -> peer.send(new SettingsFrame(
                         List.of(new Setting(Settings.INITIAL_WINDOW_SIZE, 1L << 31))));
                 case "WINDOW_UPDATE beyond 2^31-1" -> peer.send(new WindowUpdateFrame(0, Integer.MAX_VALUE));
