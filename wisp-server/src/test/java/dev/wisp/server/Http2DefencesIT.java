@@ -9,6 +9,7 @@ import static dev.wisp.server.Http2TestPeer.bytes;
 import static dev.wisp.server.Http2TestPeer.concat;
 import static dev.wisp.server.Http2TestPeer.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -392,6 +393,30 @@ class Http2DefencesIT {
                 assertTrue(peer.received().stream().noneMatch(f -> f.streamId() == 3 && !f.is(FrameType.RST_STREAM)),
                         "stream 3, opened after GOAWAY, was not served: " + peer.received());
                 stopping.join();
+            }
+        });
+    }
+
+    @Test
+    void stopsGracefullyByHalfClosingAndWaitsForTheClientsClose() {
+        start(Http2TestServers.config());
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer peer = Http2TestPeer.start(server)) {
+                peer.get(1, "/slow");
+                entered.await();
+                Thread stopping = Thread.ofPlatform().start(() -> server.stop(Duration.ofSeconds(5)));
+                peer.expectGoAway(NO_ERROR);
+                release.countDown();
+                assertEquals("finished\n", peer.expectResponse(1).bodyText());
+                peer.expectClosed(); // the server's side ends after the last response...
+                // ...while ours stays open: what the client still sends (credit for what it read) is read, so no
+                // reset can destroy what the client has yet to read.
+                peer.send(new WindowUpdateFrame(0, 1024));
+                stopping.join(300);
+                assertTrue(stopping.isAlive(), "the server waits for the client to close its side");
+                peer.close();
+                stopping.join(5_000);
+                assertFalse(stopping.isAlive(), "the stop ends once the client closed");
             }
         });
     }

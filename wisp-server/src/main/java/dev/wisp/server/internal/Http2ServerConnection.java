@@ -759,10 +759,18 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /** Ends reading once no stream is left after a GOAWAY, so the reading thread closes the connection. */
+    /**
+     * After GOAWAY, once the last stream ended: half-closes the connection (under TLS after a close_notify), so that
+     * the client reads everything sent, then closes its side, which ends our input; the sweeper ends it after
+     * {@code lingerTimeout} if the client does not. Closing at once would leave the client's last frames (WINDOW_UPDATE
+     * for what it reads) unread here, and the kernel's reset for them could destroy responses the client has yet to
+     * read (see {@link LingeringClose}).
+     */
     private void closeIfNoStreams() {
         if (activeStreams() == 0) {
             try {
-                transport.shutdownInput();
+                transport.readDeadline(System.nanoTime() + context.config().lingerTimeout().toNanos());
+                transport.shutdownOutput();
             } catch (IOException e) {
                 abort("closing after GOAWAY failed");
             }
