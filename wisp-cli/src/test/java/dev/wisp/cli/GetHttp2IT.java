@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.cli.GetCommandIT.Run;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
@@ -14,9 +15,6 @@ import dev.wisp.testing.TestCertificate.KeyType;
 import dev.wisp.testing.TestCertificates;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsIdentity;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,9 +40,6 @@ class GetHttp2IT {
     private static Server secure;
     private static Server plain;
 
-    record Run(int exitCode, String stdout, String stderr) {
-    }
-
     @BeforeAll
     static void start() throws Exception {
         ca = Files.writeString(directory.resolve("ca.pem"), CA.certificatePem());
@@ -69,13 +64,7 @@ class GetHttp2IT {
     }
 
     private static Run wisp(String... arguments) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> command = new ArrayList<>(List.of("get"));
-        command.addAll(List.of(arguments));
-        int code = Main.run(command, new PrintStream(out, true, StandardCharsets.ISO_8859_1),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.ISO_8859_1), err.toString(StandardCharsets.UTF_8));
+        return GetCommandIT.wisp(arguments);
     }
 
     private static String curl(String... arguments) throws Exception {
@@ -97,13 +86,13 @@ class GetHttp2IT {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Run h2 = wisp("-i", "--cacert", ca.toString(), secureUrl());
             assertEquals(0, h2.exitCode(), h2.stderr());
-            assertTrue(h2.stdout().startsWith("HTTP/2 200\r\n"), h2.stdout());
-            assertTrue(h2.stdout().endsWith("\r\n\r\nhello over HTTP/2\n"), h2.stdout());
+            assertTrue(h2.text().startsWith("HTTP/2 200\r\n"), h2.text());
+            assertTrue(h2.text().endsWith("\r\n\r\nhello over HTTP/2\n"), h2.text());
             assertEquals("hello over HTTP/2\n", curl("--cacert", ca.toString(), secureUrl()));
 
             Run h1 = wisp("-i", "--http1.1", "--cacert", ca.toString(), secureUrl());
-            assertTrue(h1.stdout().startsWith("HTTP/1.1 200 OK\r\n"), h1.stdout());
-            assertTrue(h1.stdout().endsWith("hello over HTTP/1.1\n"), h1.stdout());
+            assertTrue(h1.text().startsWith("HTTP/1.1 200 OK\r\n"), h1.text());
+            assertTrue(h1.text().endsWith("hello over HTTP/1.1\n"), h1.text());
             assertEquals("hello over HTTP/1.1\n", curl("--http1.1", "--cacert", ca.toString(), secureUrl()));
         });
     }
@@ -113,17 +102,17 @@ class GetHttp2IT {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Run run = wisp("-v", "--http2-prior-knowledge", plainUrl());
             assertEquals(0, run.exitCode(), run.stderr());
-            assertEquals("hello over HTTP/2\n", run.stdout());
-            assertEquals(curl("--http2-prior-knowledge", plainUrl()), run.stdout());
+            assertEquals("hello over HTTP/2\n", run.text());
+            assertEquals(curl("--http2-prior-knowledge", plainUrl()), run.text());
             assertTrue(run.stderr().contains("> GET /hello HTTP/2\n"), run.stderr());
             assertTrue(run.stderr().contains("> user-agent: wisp/"), run.stderr());
             assertTrue(run.stderr().contains("< HTTP/2 200\n"), run.stderr());
 
             Run head = wisp("-I", "--http2-prior-knowledge", plainUrl());
-            assertTrue(head.stdout().startsWith("HTTP/2 200\r\n"), head.stdout());
-            assertTrue(head.stdout().endsWith("\r\n\r\n"), head.stdout());
+            assertTrue(head.text().startsWith("HTTP/2 200\r\n"), head.text());
+            assertTrue(head.text().endsWith("\r\n\r\n"), head.text());
 
-            assertEquals("hello over HTTP/1.1\n", wisp(plainUrl()).stdout(), "plaintext stays HTTP/1.1 unasked");
+            assertEquals("hello over HTTP/1.1\n", wisp(plainUrl()).text(), "plaintext stays HTTP/1.1 unasked");
         });
     }
 
