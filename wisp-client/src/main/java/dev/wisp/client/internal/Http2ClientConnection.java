@@ -42,14 +42,11 @@ import dev.wisp.http2.hpack.HpackField;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An HTTP/2 connection of the client (RFC 9113), shared by the calls to its origin: each exchange is a stream of its
@@ -63,6 +60,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * the DATA arrives, so that responses no call reads yet cannot starve the one a call reads. A server that breaks the
  * protocol ends the connection with GOAWAY, a malformed response only its stream, each with the typed error the call
  * gets. Server push is refused in our SETTINGS (ENABLE_PUSH 0), and a PUSH_PROMISE is a connection error (§8.4).
+ *
+ * <p>Longer than 500 lines: the reading thread's handling of each frame type is one state machine over the
+ * connection's streams and windows, kept in one place; the places for streams are {@link Http2StreamSlots}, the
+ * windows {@code ReceiveFlow} and {@code Http2Output}, each a class of its own.
  *
  * <p>Thread-safe.
  */
@@ -92,28 +93,16 @@ public final class Http2ClientConnection {
     private final HpackDecoder decoder;
     private final ReceiveFlow receiveFlow;
     private final Map<Integer, Http2ClientStream> streams = new ConcurrentHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Http2StreamSlots slots = new Http2StreamSlots();
     private final FrameRateLimit idleFrames;
     private volatile Settings peerSettings = Settings.DEFAULT;
     /** The id of the last stream opened, for telling a closed stream from an idle one (§5.1). */
     private volatile int highestOpened;
-    /** Streams reserved by a call, or open, and not yet released by it. Guarded by the lock. */
-    private int activeStreams;
-    /**
-     * Streams of {@link #activeStreams} closed both ways, whose calls have yet to read or release them: the server
-     * counts them no more against its limit (RFC 9113 §5.1.2), nor do we. Guarded by the lock.
-     */
-    private final Set<Http2ClientStream> closedUnreleased = new HashSet<>();
-    /** Streams opened so far; guarded by the lock. */
-    private long streamsOpened;
     /** The last stream id of the server's GOAWAY; streams above it were not processed. */
     private volatile int goAwayLastStreamId = Integer.MAX_VALUE;
-    /** Why the connection takes no new streams: GOAWAY, an error, or closing; null while it does. */
-    private volatile String retired;
     private volatile boolean closed;
     /** Counted down when the reading thread has ended the connection. */
     private final CountDownLatch ended = new CountDownLatch(1);
-    private long idleSinceNanos;
 
     private Http2ClientConnection(Http1ClientConnection socket, ClientConfig config, Owner owner) {
         this.socket = socket;
@@ -127,7 +116,6 @@ public final class Http2ClientConnection {
         this.decoder = new HpackDecoder(config.maxHeaderBytes(), config.maxHeaderBytes());
         this.idleFrames = new FrameRateLimit("frames that carry no response (PING, SETTINGS, PRIORITY, empty DATA)",
                 1000, 200, System.nanoTime());
-        this.idleSinceNanos = System.nanoTime();
     }
 
     /**
@@ -194,30 +182,12 @@ public final class Http2ClientConnection {
      * @return false if the call must look elsewhere
      */
     boolean tryReserveStream() {
-        lock.lock();
-        try {
-            if (retired != null || activeStreams - closedUnreleased.size() >= maxConcurrentStreams()) {
-                return false;
-            }
-            activeStreams++;
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private int maxConcurrentStreams() {
-        return (int) Math.min(peerSettings.maxConcurrentStreams(), Integer.MAX_VALUE);
+        return slots.tryReserve((int) Math.min(peerSettings.maxConcurrentStreams(), Integer.MAX_VALUE));
     }
 
     /** Whether the connection carried a stream before the next one. */
     boolean hasCarriedStreams() {
-        lock.lock();
-        try {
-            return streamsOpened > 0;
-        } finally {
-            lock.unlock();
-        }
+        return slots.hasCarriedStreams();
     }
 
     /**
@@ -226,7 +196,7 @@ public final class Http2ClientConnection {
      * @throws Http2StreamEndedException if the connection has no stream id left: the request was not sent
      */
     Http2ClientStream open(Method method, List<HpackField> fields, boolean endStream) throws IOException {
-        String notTaking = retired;
+        String notTaking = slots.retired();
         if (notTaking != null) {
             throw new Http2StreamEndedException("the HTTP/2 connection to " + origin() + " takes no new streams: "
                     + notTaking, true);
@@ -251,12 +221,7 @@ public final class Http2ClientConnection {
             retire("stream ids used up");
             throw new Http2StreamEndedException("the HTTP/2 connection has used up its stream ids", true);
         }
-        lock.lock();
-        try {
-            streamsOpened++;
-        } finally {
-            lock.unlock();
-        }
+        slots.opened();
         if (stream.id() > goAwayLastStreamId) { // a GOAWAY came while it opened, and its reader may have missed it
             stream.refusedUnprocessed();
             stream.connectionEnded("the server sent GOAWAY and did not process the request");
@@ -294,20 +259,8 @@ public final class Http2ClientConnection {
             streams.remove(stream.id());
             stream.discardBuffered();
         }
-        boolean closeNow;
-        lock.lock();
-        try {
-            closedUnreleased.remove(stream);
-            activeStreams--;
-            if (activeStreams == 0) {
-                idleSinceNanos = System.nanoTime();
-            }
-            closeNow = activeStreams == 0 && retired != null && !closed;
-        } finally {
-            lock.unlock();
-        }
-        if (closeNow) {
-            close(retired);
+        if (slots.release(stream) && !closed) {
+            close(slots.retired());
         } else {
             owner.http2CapacityChanged(this);
         }
@@ -333,14 +286,9 @@ public final class Http2ClientConnection {
         receiveFlow.giveBack(stream, bytes);
     }
 
-    /** Whether no stream is open or reserved, and since when. */
+    /** Whether no stream is open or reserved. */
     boolean isIdle() {
-        lock.lock();
-        try {
-            return activeStreams == 0;
-        } finally {
-            lock.unlock();
-        }
+        return slots.isIdle();
     }
 
     /**
@@ -349,14 +297,8 @@ public final class Http2ClientConnection {
      * connection closing as idle.
      */
     boolean retireIfIdleFor(long idleNanos, long nowNanos) {
-        lock.lock();
-        try {
-            if (activeStreams > 0 || retired != null || nowNanos - idleSinceNanos < idleNanos) {
-                return false;
-            }
-            retired = "idle";
-        } finally {
-            lock.unlock();
+        if (!slots.retireIfIdleFor(idleNanos, nowNanos)) {
+            return false;
         }
         owner.http2Retired(this);
         return true;
@@ -388,7 +330,7 @@ public final class Http2ClientConnection {
             reason = "HTTP/2 protocol error by the server: " + e.getMessage();
             streamsFailure = protocolError(e);
         } catch (EOFException e) {
-            reason = retired != null ? retired : "the server closed the connection";
+            reason = slots.retired() != null ? slots.retired() : "the server closed the connection";
         } catch (IOException | RuntimeException e) {
             reason = closed ? socket.closeReason() : String.valueOf(e.getMessage());
         }
@@ -503,16 +445,10 @@ public final class Http2ClientConnection {
      * while its own call has yet to read the response.
      */
     private void closedOnTheWire(int id) {
-        lock.lock();
-        try {
-            Http2ClientStream stream = streams.get(id); // null once released: the map is left before the lock
-            if (stream == null || !stream.isClosed() || !closedUnreleased.add(stream)) {
-                return;
-            }
-        } finally {
-            lock.unlock();
+        Http2ClientStream stream = streams.get(id); // null once released: its call left the map first
+        if (stream != null && stream.isClosed() && slots.closedOnTheWire(stream)) {
+            owner.http2CapacityChanged(this);
         }
-        owner.http2CapacityChanged(this);
     }
 
     /** Fails the stream if a header or trailer section holds more fields than maxHeaderCount; returns whether. */
@@ -652,16 +588,9 @@ public final class Http2ClientConnection {
 
     /** Takes no new streams from now on. */
     private void retire(String reason) {
-        lock.lock();
-        try {
-            if (retired != null) {
-                return;
-            }
-            retired = reason;
-        } finally {
-            lock.unlock();
+        if (slots.retire(reason)) {
+            owner.http2Retired(this);
         }
-        owner.http2Retired(this);
     }
 
     /**
