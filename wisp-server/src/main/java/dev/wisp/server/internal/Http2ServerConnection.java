@@ -2,12 +2,10 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
-import dev.wisp.core.ContentLength;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpDate;
 import dev.wisp.core.HttpProtocolException;
-import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
 import dev.wisp.core.WireInput;
@@ -33,7 +31,6 @@ import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.StreamException;
-import dev.wisp.http2.TrailerFields;
 import dev.wisp.http2.UnknownFrame;
 import dev.wisp.http2.WindowUpdateFrame;
 import dev.wisp.http2.hpack.HpackDecoder;
@@ -45,7 +42,6 @@ import dev.wisp.transport.IdleInput;
 import dev.wisp.transport.InputWatcher;
 import java.io.EOFException;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +69,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: the reading thread runs {@link #run()}; exchange threads call {@link #consumed} and
  * {@link #exchangeEnded}; the sweeper calls {@link #sweep}.
+ *
+ * <p>Over 500 lines: each frame type's handling is one state machine over the streams, kept in one place; what stands
+ * apart has a class of its own ({@link Http2HandlerPlaces}, {@link RecentStreamIds}, {@link Http2RequestLimits}).
  */
 final class Http2ServerConnection extends ServerConnection {
     private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
@@ -94,14 +93,12 @@ final class Http2ServerConnection extends ServerConnection {
     /** Flow control of what the client sends; made with the output. */
     private ReceiveFlow receiveFlow;
     private final Map<Integer, Http2ServerStream> streams = new ConcurrentHashMap<>();
-    /** Guards {@link #activeStreams}, the idle state, {@link #recentResets} and {@link #recentCloses}. */
+    /** Guards {@link #activeStreams} and the idle state. */
     private final ReentrantLock streamsLock = new ReentrantLock();
     private int activeStreams;
-    /** Handlers running, and exchanges waiting for one of their places; guarded by the streams lock. */
-    private int runningHandlers;
-    private final ArrayDeque<Http2Exchange> waitingExchanges = new ArrayDeque<>();
-    private final ArrayDeque<Integer> recentResets = new ArrayDeque<>();
-    private final ArrayDeque<Integer> recentCloses = new ArrayDeque<>();
+    private final Http2HandlerPlaces handlerPlaces;
+    private final RecentStreamIds recentResets = new RecentStreamIds(REMEMBERED_STREAMS);
+    private final RecentStreamIds recentCloses = new RecentStreamIds(REMEMBERED_STREAMS);
     private Settings peerSettings = Settings.DEFAULT;
     /**
      * The highest stream the client opened; written by the reading thread. Volatile, with {@link #goingAway}: a
@@ -129,6 +126,7 @@ final class Http2ServerConnection extends ServerConnection {
         this.input = input;
         int maxHeaderBytes = context.config().maxHeaderBytes();
         this.decoder = new HpackDecoder(maxHeaderBytes, maxHeaderBytes);
+        this.handlerPlaces = new Http2HandlerPlaces(http2.settings().maxConcurrentStreams());
     }
 
     @Override
@@ -355,17 +353,18 @@ final class Http2ServerConnection extends ServerConnection {
                 throw new StreamException(ErrorCode.ENHANCE_YOUR_CALM, id, "trailers on stream " + id + ": "
                         + tooLarge.getMessage());
             }
-            onTrailers(stream, frame, fields);
+            stream.receiveTrailerBlock(frame.endStream(), fields);
+            closeIfLingering(stream);
             return;
         }
         if ((id & 1) == 0) {
             throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "a client's stream has an odd number: " + id);
         }
         if (id <= lastStreamId) {
-            if (wasResetByUs(id)) {
+            if (recentResets.contains(id)) {
                 return;
             }
-            if (wasClosed(id)) {
+            if (recentCloses.contains(id)) {
                 throw new ConnectionException(ErrorCode.STREAM_CLOSED, "HEADERS on stream " + id + ", which is closed");
             }
             throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "HEADERS opening stream " + id
@@ -380,7 +379,7 @@ final class Http2ServerConnection extends ServerConnection {
         // twice the limit, so that streams opened and reset at once never run more (CVE-2023-44487).
         if (openStreams() >= limit || activeStreams() >= 2 * limit) {
             resets.take(now);
-            rememberReset(id);
+            recentResets.remember(id);
             output.reset(id, ErrorCode.REFUSED_STREAM);
             return;
         }
@@ -395,12 +394,12 @@ final class Http2ServerConnection extends ServerConnection {
             LOG.log(DEBUG, () -> "[c" + id() + "] malformed request: " + e.getMessage());
             throw e;
         }
-        HttpProtocolException pastLimit = pastLimit(head, fields);
+        HttpProtocolException pastLimit = Http2RequestLimits.pastLimit(context.config(), head, fields);
         if (pastLimit != null) {
             refuse(id, frame.endStream(), pastLimit.status(), pastLimit.getMessage(), now);
             return;
         }
-        long declaredLength = declaredLength(head, id);
+        long declaredLength = Http2RequestLimits.declaredLength(head, id);
         stream = new Http2ServerStream(id, declaredLength, Http2Connections.STREAM_WINDOW_BYTES,
                 output.initialStreamWindow(), frame.endStream());
         if (frame.endStream() && declaredLength > 0) {
@@ -415,24 +414,11 @@ final class Http2ServerConnection extends ServerConnection {
         runOrQueue(new Http2Exchange(context, this, stream, head));
     }
 
-    /**
-     * Runs a stream's exchange on a thread of its own, or queues it while {@code maxConcurrentStreams} handlers
-     * run: a stream closes (and frees its place in the client's count) as soon as its response ends, while its
-     * handler may still be returning, and a client may reset streams as fast as it opens them; so handlers are
-     * bounded apart from streams, and a stream over their bound waits rather than being refused.
-     */
+    /** Runs a stream's exchange on a thread of its own, or queues it while the handlers' places are taken. */
     private void runOrQueue(Http2Exchange exchange) {
-        streamsLock.lock();
-        try {
-            if (runningHandlers >= http2.settings().maxConcurrentStreams()) {
-                waitingExchanges.addLast(exchange);
-                return;
-            }
-            runningHandlers++;
-        } finally {
-            streamsLock.unlock();
+        if (handlerPlaces.takeOrQueue(exchange)) {
+            start(exchange);
         }
-        start(exchange);
     }
 
     private void start(Http2Exchange exchange) {
@@ -446,70 +432,14 @@ final class Http2ServerConnection extends ServerConnection {
 
     /** Frees a handler's place, and gives it to the next waiting exchange whose stream was not reset meanwhile. */
     private void handlerReturned() {
-        streamsLock.lock();
-        try {
-            runningHandlers--;
-        } finally {
-            streamsLock.unlock();
-        }
-        while (true) {
-            Http2Exchange next;
-            streamsLock.lock();
-            try {
-                if (waitingExchanges.isEmpty() || runningHandlers >= http2.settings().maxConcurrentStreams()) {
-                    return;
-                }
-                next = waitingExchanges.removeFirst();
-                if (!next.stream().isReset()) {
-                    runningHandlers++;
-                }
-            } finally {
-                streamsLock.unlock();
-            }
+        handlerPlaces.release();
+        for (Http2Exchange next; (next = handlerPlaces.next()) != null; ) {
             if (!next.stream().isReset()) {
                 start(next);
                 return;
             }
             endStream(next.stream()); // reset while it waited: its handler never runs
         }
-    }
-
-    private void onTrailers(Http2ServerStream stream, HeadersFrame frame, List<HpackField> fields)
-            throws IOException {
-        int id = stream.id();
-        if (stream.isRemoteEnded()) {
-            if (stream.isLocalEnded()) {
-                throw new ConnectionException(ErrorCode.STREAM_CLOSED, "HEADERS on stream " + id + ", which is closed");
-            }
-            throw new StreamException(ErrorCode.STREAM_CLOSED, id, "HEADERS on stream " + id
-                    + " after the client ended it");
-        }
-        if (!frame.endStream()) {
-            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "trailers on stream " + id
-                    + " without END_STREAM (RFC 9113 §8.1)");
-        }
-        stream.receiveTrailers(TrailerFields.decode(fields, id));
-        closeIfLingering(stream);
-    }
-
-    /**
-     * The limit of HTTP/1.1 a request crosses, as HTTP/2 carries it: {@code maxRequestLineBytes} for the method and
-     * {@code :path} (414), {@code maxHeaderCount} for the regular fields (431); null if none.
-     */
-    private HttpProtocolException pastLimit(RequestHead head, List<HpackField> fields) {
-        var config = context.config();
-        for (HpackField field : fields) {
-            if (field.name().equals(":path")
-                    && field.value().length() + head.method().toString().length() > config.maxRequestLineBytes()) {
-                return new HttpProtocolException(Status.URI_TOO_LONG, "path of " + field.value().length()
-                        + " bytes exceeds maxRequestLineBytes (" + config.maxRequestLineBytes() + ")");
-            }
-        }
-        if (head.headers().size() > config.maxHeaderCount()) {
-            return new HttpProtocolException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, head.headers().size()
-                    + " header fields exceed maxHeaderCount (" + config.maxHeaderCount() + ")");
-        }
-        return null;
     }
 
     /**
@@ -520,22 +450,13 @@ final class Http2ServerConnection extends ServerConnection {
     private void refuse(int id, boolean requestEnded, Status status, String why, long now) throws IOException {
         LOG.log(DEBUG, () -> "[c" + id() + "] " + status.code() + " on stream " + id + ": " + why);
         resets.take(now);
-        rememberReset(id);
+        recentResets.remember(id);
         Http2ServerStream refused = new Http2ServerStream(id, -1, Http2Connections.STREAM_WINDOW_BYTES,
                 output.initialStreamWindow(), true);
         Headers headers = Headers.of(HeaderNames.CONTENT_LENGTH, "0", HeaderNames.DATE, HttpDate.now());
         output.writeHeaders(refused, ResponseFields.encode(status, headers), true, true);
         if (!requestEnded) {
             output.reset(id, ErrorCode.NO_ERROR);
-        }
-    }
-
-    /** The request's Content-Length, or -1; RequestFields checked it, so a failure here is the codec's own bug. */
-    private static long declaredLength(RequestHead head, int id) throws StreamException {
-        try {
-            return ContentLength.of(head.headers());
-        } catch (MalformedMessageException e) {
-            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, e.getMessage());
         }
     }
 
@@ -551,7 +472,7 @@ final class Http2ServerConnection extends ServerConnection {
         Http2ServerStream stream = streams.get(id);
         if (stream == null || stream.isRemoteEnded()) {
             giveBack(null, frame.flowControlledLength());
-            if (stream == null && wasResetByUs(id)) {
+            if (stream == null && recentResets.contains(id)) {
                 return; // sent before the client saw our reset (§5.4.2)
             }
             throw new StreamException(ErrorCode.STREAM_CLOSED, id, "DATA on stream " + id + ", which is closed");
@@ -613,7 +534,7 @@ final class Http2ServerConnection extends ServerConnection {
     /** Resets a stream for a rule its frames broke, and counts it against {@link #resets}. */
     private void resetStream(int id, ErrorCode code, long now) throws IOException {
         resets.take(now);
-        rememberReset(id);
+        recentResets.remember(id);
         Http2ServerStream stream = streams.get(id);
         if (stream != null) {
             giveBack(null, stream.discardBuffered());
@@ -671,7 +592,7 @@ final class Http2ServerConnection extends ServerConnection {
     /** Forgets a stream whose exchange and request both ended, and frees its place; once per stream. */
     private void closeStream(Http2ServerStream stream) {
         if (stream.close()) {
-            remember(recentCloses, stream.id());
+            recentCloses.remember(stream.id());
             streams.remove(stream.id());
             streamEnded();
         }
@@ -689,9 +610,7 @@ final class Http2ServerConnection extends ServerConnection {
     private int openStreams() {
         int open = 0;
         for (Http2ServerStream stream : streams.values()) {
-            if (!stream.isClosed()) {
-                open++;
-            }
+            open += stream.isClosed() ? 0 : 1;
         }
         return open;
     }
@@ -777,38 +696,6 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    private void rememberReset(int id) {
-        remember(recentResets, id);
-    }
-
-    private boolean wasResetByUs(int id) {
-        return remembers(recentResets, id);
-    }
-
-    private boolean wasClosed(int id) {
-        return remembers(recentCloses, id);
-    }
-
-    private void remember(ArrayDeque<Integer> ids, int id) {
-        streamsLock.lock();
-        try {
-            if (ids.size() == REMEMBERED_STREAMS) {
-                ids.removeFirst();
-            }
-            ids.addLast(id);
-        } finally {
-            streamsLock.unlock();
-        }
-    }
-
-    private boolean remembers(ArrayDeque<Integer> ids, int id) {
-        streamsLock.lock();
-        try {
-            return ids.contains(id);
-        } finally {
-            streamsLock.unlock();
-        }
-    }
 
     /** Sends GOAWAY naming the last stream the client opened. */
     private void goAway(ErrorCode code, String debug) {
@@ -880,7 +767,7 @@ final class Http2ServerConnection extends ServerConnection {
             if (stream.lingerExpired(nowNanos) && stream.close()) {
                 try {
                     context.startThread(() -> {
-                        rememberReset(stream.id());
+                        recentResets.remember(stream.id());
                         output.reset(stream, ErrorCode.NO_ERROR);
                         streams.remove(stream.id());
                         streamEnded();

@@ -1,8 +1,14 @@
 package dev.wisp.server.internal;
 
+import dev.wisp.http2.ConnectionException;
 import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.Http2Exception;
 import dev.wisp.http2.Http2Stream;
+import dev.wisp.http2.StreamException;
+import dev.wisp.http2.TrailerFields;
+import dev.wisp.http2.hpack.HpackField;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -36,6 +42,29 @@ final class Http2ServerStream extends Http2Stream {
     @Override
     protected IOException readTimeoutException() {
         return new Http2BodyTimeoutException(id());
+    }
+
+    /**
+     * Takes a header block that came after the request head: trailers, which must end the request (RFC 9113 §8.1).
+     *
+     * @throws ConnectionException STREAM_CLOSED for a block on a stream closed both ways
+     * @throws StreamException STREAM_CLOSED after the client ended the request, PROTOCOL_ERROR without END_STREAM
+     *     or for fields trailers may not carry
+     */
+    void receiveTrailerBlock(boolean endStream, List<HpackField> fields) throws Http2Exception {
+        int id = id();
+        if (isRemoteEnded()) {
+            if (isLocalEnded()) {
+                throw new ConnectionException(ErrorCode.STREAM_CLOSED, "HEADERS on stream " + id + ", which is closed");
+            }
+            throw new StreamException(ErrorCode.STREAM_CLOSED, id, "HEADERS on stream " + id
+                    + " after the client ended it");
+        }
+        if (!endStream) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "trailers on stream " + id
+                    + " without END_STREAM (RFC 9113 §8.1)");
+        }
+        receiveTrailers(TrailerFields.decode(fields, id));
     }
 
     /** Whether the whole request was read: it ended and nothing is left unread. */
