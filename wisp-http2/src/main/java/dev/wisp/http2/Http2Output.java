@@ -140,16 +140,6 @@ public final class Http2Output {
         return stream;
     }
 
-    /** Whether a client may still open streams here: stream ids are not used up (§5.1.1). */
-    public boolean hasStreamIdsLeft() {
-        lock.lock();
-        try {
-            return nextStreamId <= Integer.MAX_VALUE;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * Encodes and writes a header block (a response head, an interim response or trailers).
      *

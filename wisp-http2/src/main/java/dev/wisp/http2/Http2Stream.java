@@ -273,15 +273,10 @@ public abstract class Http2Stream {
 
     /** Fails the stream because its connection ended: reads and writes throw from now on. */
     public final void connectionEnded() {
-        connectionEnded(ErrorCode.CANCEL);
-    }
-
-    /** Fails the stream because its connection ended, with the code its reads and writes report. */
-    public final void connectionEnded(ErrorCode code) {
         lock.lock();
         try {
             if (resetCode == null) {
-                resetCode = code;
+                resetCode = ErrorCode.CANCEL;
             }
             arrived.signalAll();
         } finally {

@@ -304,10 +304,6 @@ public final class Http2ClientConnection {
         return true;
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     /** The reading thread: frames until the connection ends. */
     private void readFrames() {
         String reason;
@@ -396,8 +392,7 @@ public final class Http2ClientConnection {
         try {
             fields = decoder.decode(frame.headerBlock());
         } catch (HpackException e) {
-            if (e.reason() != HpackException.Reason.HEADER_LIST_TOO_LARGE
-                    && e.reason() != HpackException.Reason.STRING_TOO_LONG) {
+            if (!e.isPastLimit()) {
                 throw new ConnectionException(ErrorCode.COMPRESSION_ERROR, e.getMessage());
             }
             tooLarge = headerSectionTooLarge();

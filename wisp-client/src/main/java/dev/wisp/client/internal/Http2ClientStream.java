@@ -150,6 +150,6 @@ final class Http2ClientStream extends Http2Stream {
     /** Fails the stream because its connection ended, for the reason given. */
     void connectionEnded(String reason) {
         connectionEndReason = reason;
-        connectionEnded(ErrorCode.CANCEL);
+        connectionEnded();
     }
 }

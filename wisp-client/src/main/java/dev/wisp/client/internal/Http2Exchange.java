@@ -226,9 +226,4 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
             }
         }
     }
-
-    /** The trailers of the response, once its body was read. */
-    Headers trailers() {
-        return stream.trailers();
-    }
 }

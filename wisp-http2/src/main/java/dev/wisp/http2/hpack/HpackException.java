@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * A header block that breaks RFC 7541 or crosses one of the decoder's limits. HTTP/2 answers it with a connection
- * error of type COMPRESSION_ERROR (RFC 9113 §4.3): once a block failed to decode, the peer's dynamic table and ours
- * may differ, so the decoder that threw it cannot be used again. {@link #reason()} says what was wrong; the message
- * says where, and for a limit which one.
+ * A header block that breaks RFC 7541 or crosses one of the decoder's limits. A block that breaks RFC 7541 is a
+ * connection error of type COMPRESSION_ERROR (RFC 9113 §4.3): the peer's dynamic table and ours may differ from then
+ * on, so the decoder that threw cannot be used again. A block that only crossed a limit ({@link #isPastLimit()}) was
+ * read to its end with its fields dropped, so the tables stay in step and only that message is refused.
+ * {@link #reason()} says what was wrong; the message says where, and for a limit which one.
  */
 public final class HpackException extends IOException {
     /** What was wrong with the header block. */
@@ -40,5 +41,13 @@ public final class HpackException extends IOException {
     /** What was wrong. */
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * Whether the block only crossed {@code maxStringLength} or {@code maxHeaderListSize}: the decoder read it to its
+     * end and goes on, and the message it carried is refused, not the connection.
+     */
+    public boolean isPastLimit() {
+        return reason == Reason.STRING_TOO_LONG || reason == Reason.HEADER_LIST_TOO_LARGE;
     }
 }

@@ -3,6 +3,7 @@ package dev.wisp.http2.hpack;
 import static dev.wisp.http2.hpack.RfcExamplesTest.fields;
 import static dev.wisp.http2.hpack.RfcExamplesTest.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.wisp.http2.hpack.HpackException.Reason;
@@ -154,5 +155,6 @@ class HpackDecoderErrorsTest {
         HpackException e = assertThrows(HpackException.class, () -> new HpackDecoder(4096, 4096).decode(hex(block)));
         assertEquals(reason, e.reason(), e.getMessage());
         assertEquals(message + " (at byte " + offset + ")", e.getMessage());
+        assertFalse(e.isPastLimit(), "a block that breaks RFC 7541 ends the connection");
     }
 }

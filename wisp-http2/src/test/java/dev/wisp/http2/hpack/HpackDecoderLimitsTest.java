@@ -3,6 +3,7 @@ package dev.wisp.http2.hpack;
 import static dev.wisp.http2.hpack.RfcExamplesTest.fields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.http2.hpack.HpackException.Reason;
 import java.util.Arrays;
@@ -39,6 +40,7 @@ class HpackDecoderLimitsTest {
         assertEquals(Reason.HEADER_LIST_TOO_LARGE, e.reason());
         assertEquals("header list of at least 68 bytes exceeds 67 bytes (maxHeaderListSize) (at byte 6)",
                 e.getMessage());
+        assertTrue(e.isPastLimit(), "a list past the limit refuses its message, not the connection");
     }
 
     @Test
@@ -60,6 +62,7 @@ class HpackDecoderLimitsTest {
         HpackException e = assertThrows(HpackException.class, () -> new HpackDecoder(4096, 99).decode(rawBlock));
         assertEquals(Reason.STRING_TOO_LONG, e.reason());
         assertEquals("string of 100 bytes exceeds 99 bytes (maxStringLength) (at byte 1)", e.getMessage());
+        assertTrue(e.isPastLimit(), "a string past the limit refuses its message, not the connection");
 
         // Huffman: 100 'a's take 63 bytes on the wire; the decoded length is what counts.
         String huffman = "a".repeat(100);

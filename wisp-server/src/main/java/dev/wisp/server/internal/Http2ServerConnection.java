@@ -337,8 +337,7 @@ final class Http2ServerConnection extends ServerConnection {
         try {
             fields = decoder.decode(frame.headerBlock());
         } catch (HpackException e) {
-            if (e.reason() != HpackException.Reason.HEADER_LIST_TOO_LARGE
-                    && e.reason() != HpackException.Reason.STRING_TOO_LONG) {
+            if (!e.isPastLimit()) {
                 throw new ConnectionException(ErrorCode.COMPRESSION_ERROR, e.getMessage());
             }
             tooLarge = e; // read whole: the decoder goes on, and only this message is refused
