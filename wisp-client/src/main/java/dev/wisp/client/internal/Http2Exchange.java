@@ -158,9 +158,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
 
     @Override
     void complete() {
-        if (ended.compareAndSet(false, true)) {
-            call.clock().end();
-            end();
+        if (end()) {
             Events.fire(events, listener -> listener.finished(call.request(), call.clock().timing()));
         }
     }
@@ -168,9 +166,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     @Override
     HttpCallException fail(IOException e, Phase phase) {
         HttpCallException mapped = map(e, phase);
-        if (ended.compareAndSet(false, true)) {
-            call.clock().end();
-            end();
+        if (end()) {
             reportFailure(mapped, phase);
         }
         return mapped;
@@ -202,16 +198,25 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
 
     @Override
     public void abort(String reason) {
-        if (ended.compareAndSet(false, true)) {
-            call.clock().end();
-            end();
-        }
+        end();
     }
 
-    /** Gives the stream's place back: resets it if it is still open either way. */
-    private synchronized void end() {
+    /**
+     * Ends the exchange, once: the call's clock stops and the stream's place goes back, the stream reset if it is
+     * still open either way.
+     *
+     * @return false if the exchange had ended already
+     */
+    private boolean end() {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        call.clock().end();
         ClientSweeper.instance().unwatch(this);
-        connection.release(stream);
+        synchronized (this) { // against writeRequestHead: either no stream was opened, or this one is released
+            connection.release(stream);
+        }
+        return true;
     }
 
     /** Resets the stream once the call's deadline passed; its blocked read or write fails. */
