@@ -114,6 +114,8 @@ final class Http2ServerConnection extends ServerConnection {
     /** Set once a GOAWAY went out: no stream opens after it, and the connection closes when the last one ends. */
     private volatile boolean goingAway;
     private volatile String goAwayReason;
+    /** Our GOAWAY was written (a half-close before it would lose it), or the client's came. */
+    private volatile boolean goAwayExchanged;
     /** Whether a wait of the input watcher ended with the end of the input; reading thread only. */
     private boolean watchSawEnd;
     /** When the last stream ended ({@link System#nanoTime()}). */
@@ -527,6 +529,7 @@ final class Http2ServerConnection extends ServerConnection {
         LOG.log(DEBUG, () -> "[c" + id() + "] client sent GOAWAY " + frame.errorCode());
         goingAway = true;
         goAwayReason = "client went away: " + frame.errorCode();
+        goAwayExchanged = true;
         closeIfNoStreams();
     }
 
@@ -678,14 +681,12 @@ final class Http2ServerConnection extends ServerConnection {
 
     /** Ends reading once no stream is left after a GOAWAY, so the reading thread closes the connection. */
     /**
-     * After GOAWAY, once the last stream ended: half-closes the connection (under TLS after a close_notify), so that
-     * the client reads everything sent, then closes its side, which ends our input; the sweeper ends it after
-     * {@code lingerTimeout} if the client does not. Closing at once would leave the client's last frames (WINDOW_UPDATE
-     * for what it reads) unread here, and the kernel's reset for them could destroy responses the client has yet to
-     * read (see {@link LingeringClose}).
+     * After the GOAWAY and the last stream: half-closes (under TLS after a close_notify) and waits, up to
+     * {@code lingerTimeout}, for the client to close: closing at once would leave its last frames unread here, and the
+     * kernel's reset for them could destroy responses it has yet to read (see {@link LingeringClose}).
      */
     private void closeIfNoStreams() {
-        if (activeStreams() == 0) {
+        if (goAwayExchanged && activeStreams() == 0) {
             try {
                 transport.readDeadline(System.nanoTime() + context.config().lingerTimeout().toNanos());
                 transport.shutdownOutput();
@@ -695,13 +696,13 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-
     /** Sends GOAWAY naming the last stream the client opened. */
     private void goAway(ErrorCode code, String debug) {
         goingAway = true;
         if (output != null) {
             output.goAway(lastStreamId, code, code.equals(ErrorCode.NO_ERROR) ? null : debug);
         }
+        goAwayExchanged = true;
     }
 
     /** Lets the client read our GOAWAY before the close; see {@link LingeringClose}. */
