@@ -67,8 +67,8 @@ final class GetCommand implements Command {
         return Option.usage("""
                 Usage: wisp get URL [options]
 
-                Sends one HTTP/1.1 request (TLS for https: URLs, verified against the JDK's CA certificates) and
-                writes the response body to stdout byte for byte. Exit codes follow curl: 6 host not found,
+                Sends one request (TLS for https: URLs, verified against the JDK's CA certificates; there HTTP/2
+                if the server chooses it, else HTTP/1.1) and writes the response body to stdout byte for byte. Exit codes follow curl: 6 host not found,
                 7 cannot connect, 8 invalid response, 22 HTTP error with --fail, 23 cannot write the output,
                 26 cannot read the data file, 28 timeout, 35 TLS handshake failed, 47 too many redirects, 56
                 connection closed, 58 bad client certificate or key file, 60 server certificate rejected, 77 bad CA
