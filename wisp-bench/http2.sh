@@ -12,6 +12,10 @@
 # window. Reports requests/s, p50/p99/p99.9/max, server CPU per request and how busy h2load's core was, as
 # min/median/max over the rounds, with ratios to the reference server.
 #
+# In the last round (in every round with LOAD=0), after the loads, the memory test of run.sh (memory.sh) holds
+# IDLE_CONNECTIONS idle HTTP/2 connections, each after one request (IdleConnections --http2), and divides the
+# growth of the server's live heap (JVMs, to the byte from a class histogram) and RSS by them.
+#
 # Servers: wisp (WispPlaintext with -Dwisp.bench.http2=true), netty (NettyHttp2Plaintext, Http2FrameCodec),
 # nghttpd (--no-tls, one worker, the body from a file), h2o (one thread, h2c, the body from a file), nginx (one
 # worker, `listen ... http2`, `return 200`). All answer GET /plaintext with the 13 bytes "Hello, World!". With
@@ -24,6 +28,10 @@
 #   ROUNDS             rounds (default 3); WARMUP (default 4), LOAD_WARMUP (default 2) and DURATION (default 6)
 #                      seconds
 #   TLS=1              h2 over TLS 1.3 (h2load's default) instead of h2c
+#   IDLE_CONNECTIONS   idle HTTP/2 connections held for the memory test (default 2000; 0 skips it)
+#   LOAD=0             the memory test only, in every round, each heap figure the second of two passes on the
+#                      same server (default 1: the loads, the memory test in the last round)
+#   IDLE_SETTLE_SECONDS  the pause before a memory test and before its measurement (memory.sh; default 3)
 #   BOOST=1            run in an own scheduling group at nice -20 (needs root), as latency.sh
 #   JVM_FLAGS, JAVA_HOME, SERVER_CPU, LOAD_CPU, PORT_BASE (default 19800), START_TIMEOUT, SKIP_BUILD=1, RESULTS
 #                      (default results/http2.md, with TLS=1 results/http2-tls.md)
@@ -48,22 +56,32 @@ START_TIMEOUT=${START_TIMEOUT:-30}
 QUIET_WAIT=0
 SKIP_BUILD=${SKIP_BUILD:-0}
 TLS=${TLS:-0}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-2000}
+LOAD=${LOAD:-1}
+IDLE_SETTLE_SECONDS=${IDLE_SETTLE_SECONDS:-3}
+HEAP_FROM_HISTOGRAM=${HEAP_FROM_HISTOGRAM:-1}  # memory.sh: the live heap to the byte
 SCHEME=$([[ $TLS == 1 ]] && echo https || echo http)
 RESULTS=${RESULTS:-$BENCH_DIR/results/http2$([[ $TLS == 1 ]] && echo -tls).md}
 
 declare -A H2_MAIN_CLASS=([wisp]=WispPlaintext [netty]=NettyHttp2Plaintext)
 declare -A H2_PORT_OFFSET=([wisp]=1 [netty]=2 [nghttpd]=3 [h2o]=4 [nginx]=5)
 declare -A H2_LABEL=([wisp]=Wisp [netty]="Netty 4.2" [nghttpd]=nghttpd [h2o]=h2o [nginx]=nginx)
+declare -A LABEL  # memory.sh's name for the labels
+for name in "${!H2_LABEL[@]}"; do LABEL[$name]=${H2_LABEL[$name]}; done
+declare -A RESPONSE_BYTES=()
 
 STARTED_PIDS=()
 NOTES=()
 WORK_DIR=$(mktemp -d -t wisp-bench-http2.XXXXXX)
 SAMPLES=$WORK_DIR/samples  # round server load rate p50 p99 p999 max cpu-us-per-request load-busy-percent
+MEMORY_SAMPLES=$WORK_DIR/memory  # round server heap-bytes-per-connection rss-KiB-per-connection
 CERT_DIR=$WORK_DIR/cert
 HZ=$(getconf CLK_TCK)
 
 # shellcheck source=lib.sh
 source "$BENCH_DIR/lib.sh"
+# shellcheck source=memory.sh
+source "$BENCH_DIR/memory.sh"
 
 write_h2o_config() {  # dir port: one thread, h2c (or TLS) on the port, the body from a file; h2o drops to nobody
     local ssl=""
@@ -194,11 +212,56 @@ measure_round() {  # round name -> one sample per load
         return
     fi
     log "round $round: ${H2_LABEL[$name]}"
-    h2load_run "$port" "${LOADS%% *}" 0 "$WARMUP"
-    for load in $LOADS; do
-        measure "$round" "$name" "$load" "$port"
-    done
+    if ((LOAD)); then
+        h2load_run "$port" "${LOADS%% *}" 0 "$WARMUP"
+        for load in $LOADS; do
+            measure "$round" "$name" "$load" "$port"
+        done
+    fi
+    (((round == ROUNDS || !LOAD) && IDLE_CONNECTIONS > 0)) && measure_idle "$round" "$name" "$port"
     stop_pid "$SERVER_PID"
+}
+
+measure_idle() {  # round name port: one memory figure of SERVER_PID, a line in MEMORY_SAMPLES
+    local round=$1 name=$2 port=$3 pass passes=$((LOAD ? 1 : 2)) rss holder_args=(--http2)
+    [[ $TLS == 1 ]] && holder_args+=(--tls "$CERT_DIR/chain.pem")
+    for ((pass = 1; pass <= passes; pass++)); do
+        # The server ends the connections of what ran before on threads of its own, which hold memory until done.
+        sleep "$IDLE_SETTLE_SECONDS"
+        HOLDER_ARGS="${holder_args[*]}" measure_idle_memory "$name" "$port" "$SERVER_PID"
+        # RSS from the first pass: native memory that the first pass's connections freed stays with the process.
+        ((pass == 1)) && rss=$RSS_PER_CONNECTION
+    done
+    log "${H2_LABEL[$name]}: heap $HEAP_BYTES_PER_CONNECTION bytes, RSS $rss KiB per idle HTTP/2 connection"
+    echo "$round $name $HEAP_BYTES_PER_CONNECTION $rss" >>"$MEMORY_SAMPLES"
+}
+
+idle_memory_report() {  # a row per server: median (min-max) over the rounds
+    [[ -s $MEMORY_SAMPLES ]] || return 0
+    local name
+    echo "## Memory per idle HTTP/2 connection ($IDLE_CONNECTIONS held, one request each)"
+    echo
+    if ((LOAD)); then
+        echo "In the last round, after the loads. Heap: live heap growth per connection in bytes (JVMs only)."
+    else
+        echo "In every round (no load): each heap figure the second of two passes on the same server, the first" \
+            "warming it; RSS from the first pass. Heap: live heap growth per connection in bytes (JVMs only)."
+    fi
+    echo "Median (min-max) over the rounds."
+    echo
+    echo "| server | heap bytes / conn | RSS KiB / conn |"
+    echo "|---|---:|---:|"
+    for name in $SERVERS; do
+        awk -v n="$name" -v label="${H2_LABEL[$name]}" "$STATS_AWK"'
+            $2 == n { if ($3 != "-") heap = heap " " $3; if ($4 != "-") rss = rss " " $4; seen = 1 }
+            END {
+                if (!seen) exit
+                h = heap == "" ? "-" : sprintf("%.0f (%.0f-%.0f)", median(heap), low(heap), high(heap))
+                r = rss == "" ? "-" : sprintf("%.1f (%.1f-%.1f)", median(rss), low(rss), high(rss))
+                printf "| %s | %s | %s |\n", label, h, r
+            }' "$MEMORY_SAMPLES"
+    done
+    echo
 }
 
 column_stats() {  # load column -> "name median min max" per server with samples
@@ -263,25 +326,35 @@ round_ratios() {  # Wisp's requests/s and requests per CPU-second over the refer
 }
 
 report() {
-    echo "# HTTP/2 ($([[ $TLS == 1 ]] && echo 'h2 over TLS' || echo h2c)) throughput, latency and CPU per request"
+    echo "# HTTP/2 ($([[ $TLS == 1 ]] && echo 'h2 over TLS' || echo h2c))" \
+        "$( ((LOAD)) && echo 'throughput, latency and CPU per request' || echo 'memory per idle connection')"
     echo
     report_context
     echo "- $(h2load --version 2>&1 | head -n 1), $(nghttpd --version 2>&1 | head -n 1)," \
         "$(h2o --version 2>&1 | head -n 1), $(nginx -v 2>&1 | sed 's/^nginx version: //')"
-    echo "- $ROUNDS rounds, servers interleaved; server on core $SERVER_CPU, \`h2load -t1\` on core $LOAD_CPU," \
-        "$([[ $TLS == 1 ]] && echo 'h2 by ALPN over TLS (h2load'"'"'s default, TLS 1.3), one ECDSA P-256 certificate' ||
-            echo 'h2c with prior knowledge'), GET /plaintext (13 bytes); a new server gets ${WARMUP}s of the first load," \
-        "then each load ${LOAD_WARMUP}s of warm-up and ${DURATION}s measured" \
-        "$([[ -n ${WISP_BENCH_BOOSTED:-} ]] && echo '; run at nice -20 in its own scheduling group')"
+    if ((LOAD)); then
+        echo "- $ROUNDS rounds, servers interleaved; server on core $SERVER_CPU, \`h2load -t1\` on core $LOAD_CPU," \
+            "$([[ $TLS == 1 ]] && echo 'h2 by ALPN over TLS (h2load'"'"'s default, TLS 1.3), one ECDSA P-256 certificate' ||
+                echo 'h2c with prior knowledge'), GET /plaintext (13 bytes); a new server gets ${WARMUP}s of the first load," \
+            "then each load ${LOAD_WARMUP}s of warm-up and ${DURATION}s measured" \
+            "$([[ -n ${WISP_BENCH_BOOSTED:-} ]] && echo '; run at nice -20 in its own scheduling group')"
+        echo
+        echo "Figures: median over the rounds (min-max for requests/s, max for the tail); latency from h2load's"
+        echo "per-request log (HEADERS sent to response complete); CPU = server CPU time (user + system) per request;"
+        echo "h2load busy = its CPU time over the load's seconds (near 100%: h2load, not the server, set the pace)."
+    else
+        echo "- $ROUNDS rounds, servers interleaved; server on core $SERVER_CPU, the connections' holder on core" \
+            "$LOAD_CPU, $([[ $TLS == 1 ]] && echo 'h2 by ALPN over TLS 1.3' || echo 'h2c with prior knowledge');" \
+            "the memory test only (LOAD=0)"
+    fi
     echo
-    echo "Figures: median over the rounds (min-max for requests/s, max for the tail); latency from h2load's"
-    echo "per-request log (HEADERS sent to response complete); CPU = server CPU time (user + system) per request;"
-    echo "h2load busy = its CPU time over the load's seconds (near 100%: h2load, not the server, set the pace)."
-    echo
-    for load in $LOADS; do
-        load_table "$load"
-    done
-    round_ratios
+    if ((LOAD)); then
+        for load in $LOADS; do
+            load_table "$load"
+        done
+        round_ratios
+    fi
+    idle_memory_report
     report_notes
 }
 

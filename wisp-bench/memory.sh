@@ -2,9 +2,10 @@
 # Idle-connection memory test, sourced by run.sh (uses its JAVA_HOME, CLASS_PATH, LOAD_CPU, WORK_DIR, LABEL,
 # NOTES, RESPONSE_BYTES, STARTED_PIDS, log and stop_pid).
 #
-# Before: full GC, live heap (JVMs) and RSS of the process that holds connections. Then IdleConnections opens
-# IDLE_CONNECTIONS keep-alive connections, one request each, and holds them. After: the same measurements, then a
-# probe of how many connections the server still keeps open; the difference is divided by that count.
+# Before: full GC, live heap (of a JVM; other servers get RSS alone) and RSS of the process that holds
+# connections. Then IdleConnections opens IDLE_CONNECTIONS keep-alive connections, one request each, and holds
+# them. After: the same measurements, then a probe of how many connections the server still keeps open; the
+# difference is divided by that count.
 # HOLDER_ARGS (default none) goes before the holder's own arguments (tls.sh: --tls CHAIN_PEM); HOLDER_CPUS
 # (default LOAD_CPU) is where the holder runs; HOLDER_SECONDS (default 300) is how long it lives at most.
 # IDLE_SETTLE_SECONDS (default 0) is a pause between the holder's ready and the measurement, for a server that keeps
@@ -27,6 +28,10 @@ heap_used_kib() {  # pid -> used heap in KiB right after a full GC (sum of the h
     timeout 60 "$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info 2>/dev/null |
         grep -oE 'total [0-9]+K, used [0-9]+K' | sed -E 's/.*used ([0-9]+)K/\1/' |
         awk '{sum += $1} END {if (NR == 0) exit 1; print sum}'
+}
+
+is_jvm() {  # pid -> 0 if the process is a Java VM, whose live heap jcmd can measure
+    [[ $(readlink "/proc/$1/exe" 2>/dev/null) == */java ]]
 }
 
 rss_kib() {  # pids... -> summed VmRSS in KiB
@@ -54,6 +59,8 @@ measure_idle_memory() {  # name port pid -> HEAP_PER_CONNECTION, RSS_PER_CONNECT
         pids=$(pgrep -P "$pid" | paste -sd ' ' -)  # the workers hold the connections, not the master
     else
         pids=$pid
+    fi
+    if is_jvm "$pid"; then
         heap_before=$(heap_used_kib "$pid") || { NOTES+=("$label: jcmd failed, no memory figures"); return 0; }
     fi
     # shellcheck disable=SC2086  # one or more PIDs
@@ -84,7 +91,7 @@ measure_idle_memory() {  # name port pid -> HEAP_PER_CONNECTION, RSS_PER_CONNECT
         NOTES+=("$label: only $opened of $IDLE_CONNECTIONS connections opened ($line)")
 
     sleep "${IDLE_SETTLE_SECONDS:-0}"
-    if [[ $name != nginx ]]; then
+    if [[ -n $heap_before ]]; then
         heap_after=$(heap_used_kib "$pid") || heap_after=""
     fi
     # shellcheck disable=SC2086

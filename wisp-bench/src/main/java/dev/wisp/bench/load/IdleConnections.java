@@ -38,8 +38,9 @@ import javax.net.ssl.TrustManagerFactory;
  * Opens N keep-alive connections to a server, completes one {@code GET /plaintext} on each, and holds them all
  * open and idle, so that the harness can measure the server's memory per idle connection.
  *
- * <p>Usage: {@code IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] HOST PORT COUNT
- * [MAX_SECONDS]}. With {@code --websocket} the one request is a WebSocket upgrade of PATH, answered with
+ * <p>Usage: {@code IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] [--http2] HOST PORT
+ * COUNT [MAX_SECONDS]}. With {@code --http2} the connections speak HTTP/2 ({@link Http2SingleRequest}): h2c with prior
+ * knowledge, or h2 chosen by ALPN with {@code --tls}. With {@code --websocket} the one request is a WebSocket upgrade of PATH, answered with
  * {@code 101}, after which the connection is a WebSocket that sends nothing (the peers of {@code websocket.sh}
  * never ping); {@code --deflate} offers permessage-deflate in that upgrade (RFC 7692, no parameters) and counts a
  * {@code 101} that does not accept it as a failure, so every connection held has agreed on compression;
@@ -84,14 +85,17 @@ public final class IdleConnections {
     private final boolean deflate;
     /** Whether each WebSocket echoes one message before it is held. */
     private final boolean message;
+    /** Whether the connections speak HTTP/2: h2 by ALPN over TLS, else h2c with prior knowledge. */
+    private final boolean http2;
 
     private IdleConnections(PrintStream out, SSLSocketFactory tls, String webSocketPath, boolean deflate,
-            boolean message) {
+            boolean message, boolean http2) {
         this.out = out;
         this.tls = tls;
         this.webSocketPath = webSocketPath;
         this.deflate = deflate;
         this.message = message;
+        this.http2 = http2;
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,6 +103,7 @@ public final class IdleConnections {
         String webSocketPath = null;
         boolean deflate = false;
         boolean message = false;
+        boolean http2 = false;
         while (args.length > 1 && args[0].startsWith("--")) {
             int used = 2;
             switch (args[0]) {
@@ -112,20 +117,24 @@ public final class IdleConnections {
                     message = true;
                     used = 1;
                 }
+                case "--http2" -> {
+                    http2 = true;
+                    used = 1;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[0]);
             }
             args = Arrays.copyOfRange(args, used, args.length);
         }
-        if (args.length < 3 || args.length > 4) {
+        if (args.length < 3 || args.length > 4 || http2 && webSocketPath != null) {
             throw new IllegalArgumentException(
-                    "usage: IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] HOST PORT"
-                            + " COUNT [MAX_SECONDS]");
+                    "usage: IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] [--http2]"
+                            + " HOST PORT COUNT [MAX_SECONDS]");
         }
         InetSocketAddress address = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         int count = Integer.parseInt(args[2]);
         long maxSeconds = args.length == 4 ? Long.parseLong(args[3]) : 600;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
-        new IdleConnections(System.out, tls, webSocketPath, deflate, message).run(address, count, deadline);
+        new IdleConnections(System.out, tls, webSocketPath, deflate, message, http2).run(address, count, deadline);
     }
 
     /** A client socket factory that trusts the certificates of one PEM file and nothing else. */
@@ -167,7 +176,7 @@ public final class IdleConnections {
         long start = System.nanoTime();
         String host = address.getHostString() + ":" + address.getPort();
         // The key is fixed: the server's answer is not checked beyond its status, so no fresh nonce is needed.
-        byte[] request = (webSocketPath == null
+        byte[] request = http2 ? Http2SingleRequest.request(host, tls != null) : (webSocketPath == null
                 ? "GET /plaintext HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: wisp-bench\r\nAccept: */*\r\n\r\n"
                 : "GET " + webSocketPath + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: wisp-bench\r\n"
                         + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
@@ -231,7 +240,8 @@ public final class IdleConnections {
                     Socket socket = tls == null ? channel.socket() : handshake(channel, address.getPort(), index);
                     socket.getOutputStream().write(request);
                     InputStream in = new BufferedInputStream(socket.getInputStream(), 512);
-                    responseBytes = readResponse(in, webSocketPath != null, deflate);
+                    responseBytes = http2 ? Http2SingleRequest.readResponse(in, socket.getOutputStream())
+                            : readResponse(in, webSocketPath != null, deflate);
                     if (message && webSocketPath != null) {
                         echoOneMessage(socket.getOutputStream(), in);
                     }
@@ -261,9 +271,15 @@ public final class IdleConnections {
         SSLSocket socket = (SSLSocket) tls.createSocket(channel.socket(), "idle-" + index, port, false);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setServerNames(List.of());
+        if (http2) {
+            parameters.setApplicationProtocols(new String[] {"h2"});
+        }
         socket.setSSLParameters(parameters);
         socket.setSoTimeout(READ_TIMEOUT_MILLIS);
         socket.startHandshake();
+        if (http2 && !"h2".equals(socket.getApplicationProtocol())) {
+            throw new IOException("the server did not choose h2 by ALPN");
+        }
         return socket;
     }
 
