@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Origin;
+import dev.wisp.client.RequestTooLargeException;
 import dev.wisp.core.ContentLength;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
@@ -194,6 +195,7 @@ public final class Http2ClientConnection {
      * Opens a reserved stream and sends its request head.
      *
      * @throws Http2StreamEndedException if the connection has no stream id left: the request was not sent
+     * @throws RequestTooLargeException if the head is larger than the server's SETTINGS_MAX_HEADER_LIST_SIZE: not sent
      */
     Http2ClientStream open(Method method, List<HpackField> fields, boolean endStream) throws IOException {
         String notTaking = slots.retired();
@@ -201,6 +203,7 @@ public final class Http2ClientConnection {
             throw new Http2StreamEndedException("the HTTP/2 connection to " + origin() + " takes no new streams: "
                     + notTaking, true);
         }
+        requireWithinHeaderListLimit(fields);
         Http2ClientStream[] made = new Http2ClientStream[1];
         Http2ClientStream stream;
         try {
@@ -227,6 +230,24 @@ public final class Http2ClientConnection {
             stream.connectionEnded("the server sent GOAWAY and did not process the request");
         }
         return stream;
+    }
+
+    /**
+     * Refuses a request head the server announced it would not take (RFC 9113 §6.5.2: the size of a header list is
+     * that of its fields, pseudo-header fields included, each its name, its value and 32 bytes), before any of it goes
+     * out: the server would answer it 431 or reset the stream, and the connection's HPACK state stays as it was.
+     */
+    private void requireWithinHeaderListLimit(List<HpackField> fields) throws RequestTooLargeException {
+        long limit = peerSettings.maxHeaderListSize();
+        long size = 0;
+        for (HpackField field : fields) {
+            size += field.size();
+        }
+        if (size > limit) {
+            throw new RequestTooLargeException("request header list of " + size + " bytes is larger than the " + limit
+                    + " bytes the server at " + origin() + " takes (SETTINGS_MAX_HEADER_LIST_SIZE); not sent",
+                    "SETTINGS_MAX_HEADER_LIST_SIZE", limit);
+        }
     }
 
     /**
