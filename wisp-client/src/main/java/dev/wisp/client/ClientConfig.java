@@ -22,8 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@link TimeoutExceededException} (HANDSHAKE), connection closed</td></tr>
  *   <tr><td>{@code readTimeout}</td><td>30 s</td><td>one read of the response waits longer: READ, connection
  *       closed</td></tr>
- *   <tr><td>{@code pongTimeout}</td><td>10 s</td><td>an HTTP/2 connection on which a read timed out gets a PING;
- *       nothing received for this long after it: the connection is dead, closed, and its calls fail with
+ *   <tr><td>{@code pongTimeout}</td><td>10 s</td><td>an HTTP/2 connection on which a read timed out, or that
+ *       received nothing for this long before a new call, gets a PING; nothing received for this long after it: the
+ *       connection is dead, closed, and its calls fail with
  *       {@link ConnectionClosedException} (a reused connection's idempotent calls go once more on a new one)</td></tr>
  *   <tr><td>{@code writeTimeout}</td><td>30 s</td><td>one write of the request waits longer: WRITE, connection
  *       closed</td></tr>
@@ -175,7 +176,10 @@ public final class ClientConfig {
         return readTimeout;
     }
 
-    /** How long an HTTP/2 connection may stay silent after a PING sent because a read timed out on it. */
+    /**
+     * How long an HTTP/2 connection may stay silent after a PING sent because a read timed out on it, or with a new
+     * call after it had been silent this long.
+     */
     public Duration pongTimeout() {
         return pongTimeout;
     }
@@ -356,7 +360,8 @@ public final class ClientConfig {
         }
 
         /**
-         * How long an HTTP/2 connection may stay silent after the PING it gets when a read on it timed out: a server
+         * How long an HTTP/2 connection may stay silent after the PING it gets when a read on it timed out, or with
+         * a new call after it had been silent this long (as Chrome checks a connection at risk of loss): a server
          * that vanished without closing the connection (a host gone, a NAT entry dropped) is found so, and the
          * connection replaced. As {@code WebSocketConfig.pongTimeout}, any frame received counts as an answer.
          */

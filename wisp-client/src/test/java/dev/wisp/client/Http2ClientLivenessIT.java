@@ -26,7 +26,7 @@ import org.junit.jupiter.api.function.Executable;
 /**
  * How the HTTP/2 client tells a live connection from a dead one, against {@link Http2ScriptedServer}: a server that
  * goes silent without closing the connection (a host gone, a NAT entry dropped) is found by the PING that follows a
- * read timeout, and its connection replaced; a slow server that answers the PING keeps its connection; a server that
+ * read timeout or with a call after a long quiet, and its connection replaced; a slow server that answers the PING keeps its connection; a server that
  * never acknowledges our SETTINGS ends its connection with SETTINGS_TIMEOUT (RFC 9113 §6.5.3).
  */
 class Http2ClientLivenessIT {
@@ -59,14 +59,20 @@ class Http2ClientLivenessIT {
         assertTrue(reason != null && reason.contains("pongTimeout"), "closed for " + reason);
     }
 
+    /** Serves the client's first call on its first connection, and returns that connection. */
+    private Peer firstConnection() throws Exception {
+        CompletableFuture<String> first = server.get("/first");
+        Peer peer = server.handshake();
+        peer.respond(peer.awaitRequest().streamId(), "first");
+        assertEquals("200 first", result(first));
+        return peer;
+    }
+
     @Test
     void replacesAConnectionWhoseServerWentSilentAndKeepsServingTheOrigin() {
         run(() -> {
             server = Http2ScriptedServer.start(config());
-            CompletableFuture<String> first = server.get("/first");
-            Peer live = server.handshake();
-            live.respond(live.awaitRequest().streamId(), "first");
-            assertEquals("200 first", result(first));
+            Peer live = firstConnection();
             for (int round = 1; round <= 3; round++) {
                 CompletableFuture<String> lost = server.get("/lost");
                 live.awaitRequest();
@@ -119,6 +125,34 @@ class Http2ClientLivenessIT {
             server.servesNextCall(peer);
             assertEquals(1, server.connections());
             assertEquals(1, server.client().openConnections());
+        });
+    }
+
+    @Test
+    void pingsWithTheNextCallAConnectionQuietForLongAndReplacesItIfDead() {
+        run(() -> {
+            server = Http2ScriptedServer.start(config().readTimeout(Duration.ofSeconds(10)));
+            Peer peer = firstConnection();
+            peer.goSilent();
+            assertNull(disconnects.poll(2 * PONG_TIMEOUT.toMillis(), MILLISECONDS), "quiet, and still open");
+            // Found dead within the pong timeout of the next call's PING, long before its read timeout: it goes again.
+            server.servesNextCallOnANewConnection();
+            awaitFoundDead();
+            assertEquals(1, server.client().openConnections());
+        });
+    }
+
+    @Test
+    void keepsAQuietConnectionThatAnswersThePingOfTheNextCall() {
+        run(() -> {
+            server = Http2ScriptedServer.start(config());
+            Peer peer = firstConnection();
+            assertNull(disconnects.poll(2 * PONG_TIMEOUT.toMillis(), MILLISECONDS), "quiet, and still open");
+            server.servesNextCall(peer);
+            peer.await(PingFrame.class, ping -> !ping.ack());
+            assertNull(disconnects.poll(2 * PONG_TIMEOUT.toMillis(), MILLISECONDS));
+            server.servesNextCall(peer);
+            assertEquals(1, server.connections());
         });
     }
 

@@ -64,7 +64,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A server must show it is there ({@link Http2Liveness}): it acknowledges our SETTINGS within connectTimeout, or
  * the connection ends with GOAWAY SETTINGS_TIMEOUT (§6.5.3); and when a read on a stream timed out, the connection
- * sends a PING, after which a connection that receives nothing for pongTimeout is dead. Either way it takes no new
+ * sends a PING, as it does with a new stream after it received nothing for pongTimeout; a connection that then
+ * receives nothing for pongTimeout is dead. Either way it takes no new
  * stream, and the sweeper's check closes the socket on a thread of its own, under the reading thread, which then
  * fails the streams as for any end of the connection.
  *
@@ -129,7 +130,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         this.reader = new FrameReader(socket.input(), Settings.DEFAULT.maxFrameSize(),
                 2 * config.maxHeaderBytes() + 1024);
         this.decoder = new HpackDecoder(config.maxHeaderBytes(), config.maxHeaderBytes());
-        this.liveness = new Http2Liveness(config.connectTimeout().toNanos(), config.pongTimeout().toNanos());
+        this.liveness = new Http2Liveness(config.connectTimeout().toNanos(), config.pongTimeout().toNanos(),
+                System.nanoTime());
         this.idleFrames = new FrameRateLimit("frames that carry no response (PING, SETTINGS, PRIORITY, empty DATA)",
                 1000, 200, System.nanoTime());
     }
@@ -242,6 +244,9 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             throw new Http2StreamEndedException("the HTTP/2 connection has used up its stream ids", true);
         }
         slots.opened();
+        if (liveness.startPingIfSilent(System.nanoTime())) { // a connection quiet for long may have died unnoticed
+            sendPing();
+        }
         if (stream.id() > goAwayLastStreamId) { // a GOAWAY came while it opened, and its reader may have missed it
             stream.refusedUnprocessed();
             stream.connectionEnded("the server sent GOAWAY and did not process the request");
@@ -378,18 +383,21 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     /**
      * A read on one of the connection's streams waited its whole read timeout. The server may have vanished without
      * a FIN, which nothing but a frame of its own can tell, so it gets a PING (unless one is out already): if nothing
-     * arrives within pongTimeout, the sweeper ends the connection. The PING goes out on a thread of its own, so that
-     * the call that timed out need not wait for a writer that holds the output.
+     * arrives within pongTimeout, the sweeper ends the connection.
      */
     void readTimedOut() {
-        if (closed || deadReason != null || !liveness.startPing(System.nanoTime())) {
-            return;
+        if (!closed && deadReason == null && liveness.startPing(System.nanoTime())) {
+            sendPing();
         }
+    }
+
+    /** Sends the PING on a thread of its own, so that no call waits for a writer that holds the output. */
+    private void sendPing() {
         Thread.ofVirtual().name("wisp-h2-ping-" + socket).start(() -> {
             try {
                 output.write(new PingFrame(false, LIVENESS_PING));
             } catch (IOException e) {
-                LOG.log(DEBUG, () -> "[" + socket + "] PING after a read timeout: " + e);
+                LOG.log(DEBUG, () -> "[" + socket + "] PING to see whether the server is there: " + e);
             }
         });
     }
@@ -433,7 +441,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
 
     private void handle(Frame frame) throws IOException {
         long now = System.nanoTime();
-        liveness.received();
+        liveness.received(now);
         switch (frame) {
             case HeadersFrame headers -> {
                 onHeaders(headers);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class Http2LivenessTest {
-    private final Http2Liveness liveness = new Http2Liveness(300, 100);
+    private final Http2Liveness liveness = new Http2Liveness(300, 100, 0);
 
     @Test
     void settingsAckIsOverdueOnlyPastItsTimeoutAndUntilAcknowledged() {
@@ -24,9 +24,18 @@ class Http2LivenessTest {
         assertFalse(liveness.startPing(0), "one is out already");
         assertFalse(liveness.isPongOverdue(50));
         assertTrue(liveness.isPongOverdue(51));
-        liveness.received();
+        liveness.received(60);
         assertFalse(liveness.isPongOverdue(1_000));
         assertTrue(liveness.startPing(0), "a time of 0 still counts as a PING out");
         assertTrue(liveness.isPongOverdue(102));
+    }
+
+    @Test
+    void pingsWithANewStreamOnlyAfterTheConnectionWasSilentForThePongTimeout() {
+        liveness.received(1_000);
+        assertFalse(liveness.startPingIfSilent(1_100));
+        assertTrue(liveness.startPingIfSilent(1_101));
+        assertFalse(liveness.startPingIfSilent(1_500), "one is out already");
+        assertTrue(liveness.isPongOverdue(1_202));
     }
 }
