@@ -65,9 +65,9 @@ import java.util.concurrent.TimeUnit;
  * <p>A server must show it is there ({@link Http2Liveness}): it acknowledges our SETTINGS within connectTimeout, or
  * the connection ends with GOAWAY SETTINGS_TIMEOUT (§6.5.3); and when a read on a stream timed out, the connection
  * sends a PING, as it does with a new stream after it received nothing for pongTimeout; a connection that then
- * receives nothing for pongTimeout is dead. Either way it takes no new
- * stream, and the sweeper's check closes the socket on a thread of its own, under the reading thread, which then
- * fails the streams as for any end of the connection.
+ * receives nothing for pongTimeout is dead. Either way it takes no new stream, and the sweeper's check closes the
+ * socket on a thread of its own, under the reading thread, which then fails the streams as for any end of the
+ * connection.
  *
  * <p>Longer than 500 lines: the reading thread's handling of each frame type is one state machine over the
  * connection's streams and windows, kept in one place; the places for streams are {@link Http2StreamSlots}, the
@@ -152,8 +152,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             socket.releaseBuffers();
             throw e;
         }
+        ClientSweeper.instance().watch(connection); // before the reading thread, whose end unwatches it
         Thread.ofVirtual().name("wisp-h2-" + socket).start(connection::readFrames);
-        ClientSweeper.instance().watch(connection);
         return connection;
     }
 
