@@ -7,6 +7,7 @@ import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.RedirectRefusedException;
 import dev.wisp.client.RequestQueueFullException;
+import dev.wisp.client.RequestTooLargeException;
 import dev.wisp.client.ResponseProtocolException;
 import dev.wisp.client.SocksProxyException;
 import dev.wisp.client.TimeoutExceededException;
@@ -61,6 +62,7 @@ final class ExitCodes {
             case WebSocketNeedsTunnelException e -> FAILURE;
             case TooManyRedirectsException e -> TOO_MANY_REDIRECTS;
             case RedirectRefusedException e -> FAILURE;
+            case RequestTooLargeException e -> FAILURE;
         };
     }
 }

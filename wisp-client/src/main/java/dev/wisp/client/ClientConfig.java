@@ -15,11 +15,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <caption>Timeouts, pool sizes and limits</caption>
  *   <tr><th>option</th><th>default</th><th>when crossed</th></tr>
  *   <tr><td>{@code connectTimeout}</td><td>10 s</td><td>DNS and TCP connect (and a proxy's tunnel) together, or
- *       the wait for a free pooled connection: {@link TimeoutExceededException} (CONNECT)</td></tr>
+ *       the wait for a free pooled connection: {@link TimeoutExceededException} (CONNECT); also an HTTP/2 server's
+ *       SETTINGS, and its acknowledgement of ours (RFC 9113 §6.5.3): GOAWAY SETTINGS_TIMEOUT,
+ *       {@link ResponseProtocolException}</td></tr>
  *   <tr><td>{@code tls().handshakeTimeout()}</td><td>10 s</td><td>the TLS handshake, once TCP is up:
  *       {@link TimeoutExceededException} (HANDSHAKE), connection closed</td></tr>
  *   <tr><td>{@code readTimeout}</td><td>30 s</td><td>one read of the response waits longer: READ, connection
  *       closed</td></tr>
+ *   <tr><td>{@code pongTimeout}</td><td>10 s</td><td>an HTTP/2 connection on which a read timed out, or that
+ *       received nothing for this long before a new call, gets a PING; nothing received for this long after it: the
+ *       connection is dead, closed, and its calls fail with
+ *       {@link ConnectionClosedException} (a reused connection's idempotent calls go once more on a new one)</td></tr>
  *   <tr><td>{@code writeTimeout}</td><td>30 s</td><td>one write of the request waits longer: WRITE, connection
  *       closed</td></tr>
  *   <tr><td>{@code callTimeout}</td><td>none (zero)</td><td>the whole call, body included, takes longer: CALL,
@@ -54,6 +60,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * alone for a {@link ClientConnection} and WebSockets, whatever the TLS configuration lists. The
  * {@link #tlsContext()} is made once per configuration, so all connections made with it share its session cache
  * and resume sessions with the same host and port.
+ *
+ * <p>Longer than 500 lines: each option is a field, an accessor, a builder setter and a check, and the options are
+ * kept together so that one page shows the client's whole configuration; the follow-ups are objects of their own.
  */
 public final class ClientConfig {
     /** TLS with the JDK's trust store, hostname verification, TLS 1.3 and 1.2. */
@@ -62,6 +71,7 @@ public final class ClientConfig {
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration pongTimeout;
     private final Duration writeTimeout;
     private final Duration callTimeout;
     private final Duration expectContinueTimeout;
@@ -92,6 +102,7 @@ public final class ClientConfig {
     private ClientConfig(Builder b) {
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
+        this.pongTimeout = b.pongTimeout;
         this.writeTimeout = b.writeTimeout;
         this.callTimeout = b.callTimeout;
         this.expectContinueTimeout = b.expectContinueTimeout;
@@ -130,6 +141,7 @@ public final class ClientConfig {
         Builder b = new Builder();
         b.connectTimeout = connectTimeout;
         b.readTimeout = readTimeout;
+        b.pongTimeout = pongTimeout;
         b.writeTimeout = writeTimeout;
         b.callTimeout = callTimeout;
         b.expectContinueTimeout = expectContinueTimeout;
@@ -162,6 +174,14 @@ public final class ClientConfig {
 
     public Duration readTimeout() {
         return readTimeout;
+    }
+
+    /**
+     * How long an HTTP/2 connection may stay silent after a PING sent because a read timed out on it, or with a new
+     * call after it had been silent this long.
+     */
+    public Duration pongTimeout() {
+        return pongTimeout;
     }
 
     public Duration writeTimeout() {
@@ -301,6 +321,7 @@ public final class ClientConfig {
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration pongTimeout = Duration.ofSeconds(10);
         private Duration writeTimeout = Duration.ofSeconds(30);
         private Duration callTimeout = Duration.ZERO;
         private Duration expectContinueTimeout = Duration.ofSeconds(1);
@@ -335,6 +356,17 @@ public final class ClientConfig {
 
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = Objects.requireNonNull(timeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * How long an HTTP/2 connection may stay silent after the PING it gets when a read on it timed out, or with
+         * a new call after it had been silent this long (as Chrome checks a connection at risk of loss): a server
+         * that vanished without closing the connection (a host gone, a NAT entry dropped) is found so, and the
+         * connection replaced. As {@code WebSocketConfig.pongTimeout}, any frame received counts as an answer.
+         */
+        public Builder pongTimeout(Duration timeout) {
+            this.pongTimeout = Objects.requireNonNull(timeout, "pongTimeout");
             return this;
         }
 
@@ -487,6 +519,7 @@ public final class ClientConfig {
         public ClientConfig build() {
             requirePositive(connectTimeout, "connectTimeout");
             requirePositive(readTimeout, "readTimeout");
+            requirePositive(pongTimeout, "pongTimeout");
             requirePositive(writeTimeout, "writeTimeout");
             requirePositive(keepWarm, "keepWarm");
             requirePositive(expectContinueTimeout, "expectContinueTimeout");

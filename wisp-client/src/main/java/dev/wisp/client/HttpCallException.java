@@ -10,7 +10,8 @@ import java.io.IOException;
 public abstract sealed class HttpCallException extends IOException permits UnresolvedHostException,
         ConnectRefusedException, ConnectFailedException, TlsHandshakeException, ResponseProtocolException,
         TimeoutExceededException, ConnectionClosedException, CallCanceledException, RequestQueueFullException,
-        WebSocketRefusedException, WebSocketNeedsTunnelException, TooManyRedirectsException, RedirectRefusedException {
+        WebSocketRefusedException, WebSocketNeedsTunnelException, TooManyRedirectsException, RedirectRefusedException,
+        RequestTooLargeException {
 
     HttpCallException(String message, Throwable cause) {
         super(message, cause);

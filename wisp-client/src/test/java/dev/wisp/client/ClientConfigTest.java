@@ -19,6 +19,7 @@ class ClientConfigTest {
         ClientConfig config = ClientConfig.defaults();
         assertEquals(Duration.ofSeconds(10), config.connectTimeout());
         assertEquals(Optional.empty(), config.callTimeout());
+        assertEquals(Duration.ofSeconds(10), config.pongTimeout());
         assertEquals(8, config.maxConnectionsPerOrigin());
         assertEquals(64, config.maxConnections());
         TlsConfig tls = config.tls();
@@ -39,9 +40,11 @@ class ClientConfigTest {
 
     @Test
     void derivesAVariantWithToBuilder() {
-        ClientConfig config = ClientConfig.builder().callTimeout(Duration.ofSeconds(3)).maxHeaderCount(7).build();
+        ClientConfig config = ClientConfig.builder().callTimeout(Duration.ofSeconds(3)).maxHeaderCount(7)
+                .pongTimeout(Duration.ofSeconds(2)).build();
         ClientConfig variant = config.toBuilder().maxConnections(100).build();
         assertEquals(Optional.of(Duration.ofSeconds(3)), variant.callTimeout());
+        assertEquals(Duration.ofSeconds(2), variant.pongTimeout());
         assertEquals(7, variant.maxHeaderCount());
         assertEquals(100, variant.maxConnections());
     }
@@ -52,6 +55,8 @@ class ClientConfigTest {
                 () -> ClientConfig.builder().maxConnections(4).build()).getMessage());
         assertEquals("readTimeout must be positive: PT0S", assertThrows(IllegalArgumentException.class,
                 () -> ClientConfig.builder().readTimeout(Duration.ZERO).build()).getMessage());
+        assertEquals("pongTimeout must be positive: PT0S", assertThrows(IllegalArgumentException.class,
+                () -> ClientConfig.builder().pongTimeout(Duration.ZERO).build()).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientConfig.builder()
                 .callTimeout(Duration.ofSeconds(-1)).build()).getMessage().startsWith("callTimeout"));
     }

@@ -5,6 +5,7 @@ import static dev.wisp.client.Http2ScriptedServer.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.client.Http2ScriptedServer.Peer;
 import dev.wisp.client.Http2ScriptedServer.RequestHead;
@@ -21,6 +22,7 @@ import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.WindowUpdateFrame;
+import dev.wisp.http2.hpack.HpackField;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -442,6 +444,38 @@ class Http2ClientDefencesIT {
             peer.data(id, "only ten b", false);
             peer.close();
             failure(call, ConnectionClosedException.class);
+        });
+    }
+
+    @Test
+    void refusesARequestHeadOverTheServersMaxHeaderListSizeAndServesTheNextCalls() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> first = server.get("/");
+            Peer peer = server.handshake();
+            RequestHead head = peer.awaitRequest();
+            peer.respond(head.streamId(), "first");
+            assertEquals("200 first", result(first));
+            // RFC 9113 §6.5.2: each field counts its name, its value and 32 bytes; a field of 1,000 bytes fits exactly.
+            long limit = head.fields().stream().mapToLong(HpackField::size).sum() + new HpackField("x-big",
+                    "x".repeat(1000)).size();
+            peer.send(new SettingsFrame(List.of(new Setting(Settings.MAX_HEADER_LIST_SIZE, limit))));
+            peer.await(SettingsFrame.class, SettingsFrame::ack);
+
+            CompletableFuture<String> over = server.fetch(Request.builder(server.url("/"))
+                    .header("x-big", "x".repeat(1001)).build());
+            RequestTooLargeException e = failure(over, RequestTooLargeException.class);
+            assertEquals("SETTINGS_MAX_HEADER_LIST_SIZE", e.limitName());
+            assertEquals(limit, e.limit());
+            assertTrue(e.getMessage().contains(limit + " bytes"), e.getMessage());
+
+            CompletableFuture<String> atLimit = server.fetch(Request.builder(server.url("/"))
+                    .header("x-big", "x".repeat(1000)).build());
+            RequestHead sent = peer.awaitRequest();
+            assertEquals("x".repeat(1000), sent.field("x-big"));
+            peer.respond(sent.streamId(), "fits");
+            assertEquals("200 fits", result(atLimit));
+            server.servesNextCall(peer);
         });
     }
 }

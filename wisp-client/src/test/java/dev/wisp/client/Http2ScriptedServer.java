@@ -16,6 +16,7 @@ import dev.wisp.http2.FrameReader;
 import dev.wisp.http2.FrameWriter;
 import dev.wisp.http2.GoAwayFrame;
 import dev.wisp.http2.HeadersFrame;
+import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.SettingsFrame;
@@ -25,11 +26,13 @@ import dev.wisp.http2.hpack.HpackField;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -48,7 +52,8 @@ import java.util.function.Predicate;
  * accepts connections on loopback, and the test thread plays each one frame by frame through a {@link Peer}, writing
  * valid frames with our {@link FrameWriter} and {@link HpackEncoder}, broken ones as raw bytes, and reading what the
  * client sends with our {@link FrameReader} and {@link HpackDecoder}. Every wait is bounded by {@link #WAIT}, so a
- * test fails rather than hangs. It starts and closes the client under test too, which speaks HTTP/2 to it by prior
+ * test fails rather than hangs. Like any live server, each connection acknowledges the client's SETTINGS in its
+ * handshake, and its PINGs as they come, on a reading thread of its own, until the test makes it go silent. It starts and closes the client under test too, which speaks HTTP/2 to it by prior
  * knowledge.
  */
 final class Http2ScriptedServer implements AutoCloseable {
@@ -104,13 +109,14 @@ final class Http2ScriptedServer implements AutoCloseable {
         socket.setTcpNoDelay(true);
         Peer peer = new Peer(socket);
         peer.readPreface();
+        peer.startReading();
         return peer;
     }
 
-    /** Accepts the client's next connection and sends our SETTINGS with these parameters. */
+    /** Accepts the client's next connection, sends our SETTINGS with these parameters and acknowledges the client's. */
     Peer handshake(Setting... settings) throws Exception {
         Peer peer = accept();
-        peer.send(new SettingsFrame(List.of(settings)));
+        peer.send(new SettingsFrame(List.of(settings)), SettingsFrame.ACK);
         return peer;
     }
 
@@ -187,6 +193,11 @@ final class Http2ScriptedServer implements AutoCloseable {
         private final HpackDecoder decoder = new HpackDecoder(1 << 20, 1 << 20);
         /** Every frame read so far, for the failure message of an expectation not met. */
         private final List<Frame> received = new ArrayList<>();
+        /** What the reading thread read and the test has yet to take: frames, then what ended the input. */
+        private final BlockingQueue<Object> unread = new LinkedBlockingQueue<>();
+        /** Our frames go out whole, whether the test or the reading thread (answering a PING) writes them. */
+        private final ReentrantLock writing = new ReentrantLock();
+        private volatile boolean silent;
 
         private Peer(Socket socket) throws IOException {
             this.socket = socket;
@@ -198,15 +209,61 @@ final class Http2ScriptedServer implements AutoCloseable {
         /** Reads the client's preface and the SETTINGS frame that must follow it. */
         private void readPreface() throws IOException {
             reader.readPreface();
-            Frame first = next();
+            Frame first = reader.readFrame(); // before the reading thread starts
+            received.add(first);
             if (!(first instanceof SettingsFrame settings) || settings.ack()) {
                 fail("the client's preface goes on with " + first + ", not SETTINGS");
             }
         }
 
-        /** Reads the next frame. */
+        /**
+         * Reads the client's frames on a thread of its own from now on, answering its PINGs at once, as servers do
+         * whatever their streams wait for; the test takes the frames in order through {@link #next()}.
+         */
+        private void startReading() throws IOException {
+            socket.setSoTimeout(0); // the test's waits are bounded in next()
+            Thread.ofVirtual().name("h2-scripted-reader").start(() -> {
+                try {
+                    while (true) {
+                        Frame frame = reader.readFrame();
+                        if (silent) {
+                            return; // it reads nothing more, as a server that vanished
+                        }
+                        if (frame instanceof PingFrame ping && !ping.ack()) {
+                            send(new PingFrame(true, ping.payload()));
+                        }
+                        unread.add(frame);
+                    }
+                } catch (IOException e) {
+                    unread.add(e);
+                }
+            });
+        }
+
+        /**
+         * Goes silent from now on, as a server whose host vanished or whose NAT entry was dropped: it reads nothing
+         * more, answers nothing (PINGs included) and keeps the socket open, sending no FIN.
+         */
+        void goSilent() {
+            silent = true;
+        }
+
+        /** Takes the next frame the client sent. */
         Frame next() throws IOException {
-            Frame frame = reader.readFrame();
+            Object next;
+            try {
+                next = unread.poll(WAIT.toMillis(), MILLISECONDS);
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException("interrupted waiting for a frame");
+            }
+            if (next == null) {
+                throw new SocketTimeoutException("no frame from the client within " + WAIT);
+            }
+            if (next instanceof IOException end) {
+                unread.add(end); // the input stays ended for whoever reads next
+                throw end;
+            }
+            Frame frame = (Frame) next;
             received.add(frame);
             return frame;
         }
@@ -273,16 +330,21 @@ final class Http2ScriptedServer implements AutoCloseable {
             }
         }
 
-        /** Whether the client sent bytes not read yet. */
+        /** Whether the client sent frames the test has not taken yet. */
         boolean hasUnreadInput() throws IOException {
-            return in.buffered() > 0 || socket.getInputStream().available() > 0;
+            return unread.peek() instanceof Frame || in.buffered() > 0 || socket.getInputStream().available() > 0;
         }
 
         void send(Frame... frames) throws IOException {
-            for (Frame frame : frames) {
-                writer.write(frame);
+            writing.lock();
+            try {
+                for (Frame frame : frames) {
+                    writer.write(frame);
+                }
+                writer.flush();
+            } finally {
+                writing.unlock();
             }
-            writer.flush();
         }
 
         /** Sends a header block of these fields, given as names and values in turn. */
@@ -311,8 +373,17 @@ final class Http2ScriptedServer implements AutoCloseable {
 
         /** Writes a frame from its parts, whatever they are: one our writer refuses to make. */
         void sendFrame(int type, int flags, int streamId, byte[] payload) throws IOException {
-            socket.getOutputStream().write(frameBytes(type, flags, streamId, payload));
-            socket.getOutputStream().flush();
+            writeRaw(frameBytes(type, flags, streamId, payload));
+        }
+
+        private void writeRaw(byte[] bytes) throws IOException {
+            writing.lock();
+            try {
+                socket.getOutputStream().write(bytes);
+                socket.getOutputStream().flush();
+            } finally {
+                writing.unlock();
+            }
         }
 
         private static byte[] frameBytes(int type, int flags, int streamId, byte[] payload) {
@@ -337,8 +408,7 @@ final class Http2ScriptedServer implements AutoCloseable {
                 all.put(frame);
             }
             try {
-                socket.getOutputStream().write(all.array());
-                socket.getOutputStream().flush();
+                writeRaw(all.array());
             } catch (IOException e) {
                 // the client ended the connection before the flood did
             }

@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Origin;
+import dev.wisp.client.RequestTooLargeException;
 import dev.wisp.core.ContentLength;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
@@ -61,17 +62,27 @@ import java.util.concurrent.TimeUnit;
  * protocol ends the connection with GOAWAY, a malformed response only its stream, each with the typed error the call
  * gets. Server push is refused in our SETTINGS (ENABLE_PUSH 0), and a PUSH_PROMISE is a connection error (§8.4).
  *
+ * <p>A server must show it is there ({@link Http2Liveness}): it acknowledges our SETTINGS within connectTimeout, or
+ * the connection ends with GOAWAY SETTINGS_TIMEOUT (§6.5.3); and when a read on a stream timed out, the connection
+ * sends a PING, as it does with a new stream after it received nothing for pongTimeout; a connection that then
+ * receives nothing for pongTimeout is dead. Either way it takes no new stream, and the sweeper's check closes the
+ * socket on a thread of its own, under the reading thread, which then fails the streams as for any end of the
+ * connection.
+ *
  * <p>Longer than 500 lines: the reading thread's handling of each frame type is one state machine over the
  * connection's streams and windows, kept in one place; the places for streams are {@link Http2StreamSlots}, the
- * windows {@code ReceiveFlow} and {@code Http2Output}, each a class of its own.
+ * windows {@code ReceiveFlow} and {@code Http2Output}, the deadlines of a live server {@link Http2Liveness}, each a
+ * class of its own.
  *
  * <p>Thread-safe.
  */
-public final class Http2ClientConnection {
+public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     private static final System.Logger LOG = System.getLogger(Http2ClientConnection.class.getName());
     static final int STREAM_WINDOW_BYTES = 1 << 20;
     static final int CONNECTION_WINDOW_BYTES = 4 << 20;
     private static final byte[] NO_BYTES = new byte[0];
+    /** The payload of the PING that asks whether the server is still there. */
+    private static final long LIVENESS_PING = 0x77697370L;
 
     /** Told when the connection can take more streams, and when it can take none ever again. */
     interface Owner {
@@ -81,7 +92,7 @@ public final class Http2ClientConnection {
         /** The connection takes no new stream any more (GOAWAY, an error, stream ids used up, closing). */
         void http2Retired(Http2ClientConnection connection);
 
-        /** The connection closed. */
+        /** The connection closed, or is closing for good; may be told twice. */
         void http2Closed(Http2ClientConnection connection);
     }
 
@@ -95,6 +106,11 @@ public final class Http2ClientConnection {
     private final Map<Integer, Http2ClientStream> streams = new ConcurrentHashMap<>();
     private final Http2StreamSlots slots = new Http2StreamSlots();
     private final FrameRateLimit idleFrames;
+    private final Http2Liveness liveness;
+    /** Why the connection was found dead (no SETTINGS ACK, nothing after a PING); null while it is not. */
+    private volatile String deadReason;
+    /** What its calls get then, if more than the connection's end: a connection error of the server's. */
+    private volatile IOException deadFailure;
     private volatile Settings peerSettings = Settings.DEFAULT;
     /** The id of the last stream opened, for telling a closed stream from an idle one (§5.1). */
     private volatile int highestOpened;
@@ -114,6 +130,8 @@ public final class Http2ClientConnection {
         this.reader = new FrameReader(socket.input(), Settings.DEFAULT.maxFrameSize(),
                 2 * config.maxHeaderBytes() + 1024);
         this.decoder = new HpackDecoder(config.maxHeaderBytes(), config.maxHeaderBytes());
+        this.liveness = new Http2Liveness(config.connectTimeout().toNanos(), config.pongTimeout().toNanos(),
+                System.nanoTime());
         this.idleFrames = new FrameRateLimit("frames that carry no response (PING, SETTINGS, PRIORITY, empty DATA)",
                 1000, 200, System.nanoTime());
     }
@@ -134,6 +152,7 @@ public final class Http2ClientConnection {
             socket.releaseBuffers();
             throw e;
         }
+        ClientSweeper.instance().watch(connection); // before the reading thread, whose end unwatches it
         Thread.ofVirtual().name("wisp-h2-" + socket).start(connection::readFrames);
         return connection;
     }
@@ -145,6 +164,7 @@ public final class Http2ClientConnection {
                 .initialWindowSize(STREAM_WINDOW_BYTES)
                 .maxHeaderListSize(config.maxHeaderBytes())
                 .build();
+        liveness.settingsSent(System.nanoTime());
         output.writePreface(true, new SettingsFrame(false, ours.differencesFrom(Settings.DEFAULT)),
                 new WindowUpdateFrame(0, CONNECTION_WINDOW_BYTES - Settings.DEFAULT.initialWindowSize()));
         socket.transport().readDeadline(deadlineNanos);
@@ -194,6 +214,7 @@ public final class Http2ClientConnection {
      * Opens a reserved stream and sends its request head.
      *
      * @throws Http2StreamEndedException if the connection has no stream id left: the request was not sent
+     * @throws RequestTooLargeException if the head is larger than the server's SETTINGS_MAX_HEADER_LIST_SIZE: not sent
      */
     Http2ClientStream open(Method method, List<HpackField> fields, boolean endStream) throws IOException {
         String notTaking = slots.retired();
@@ -201,6 +222,7 @@ public final class Http2ClientConnection {
             throw new Http2StreamEndedException("the HTTP/2 connection to " + origin() + " takes no new streams: "
                     + notTaking, true);
         }
+        requireWithinHeaderListLimit(fields);
         Http2ClientStream[] made = new Http2ClientStream[1];
         Http2ClientStream stream;
         try {
@@ -222,11 +244,32 @@ public final class Http2ClientConnection {
             throw new Http2StreamEndedException("the HTTP/2 connection has used up its stream ids", true);
         }
         slots.opened();
+        if (liveness.startPingIfSilent(System.nanoTime())) { // a connection quiet for long may have died unnoticed
+            sendPing();
+        }
         if (stream.id() > goAwayLastStreamId) { // a GOAWAY came while it opened, and its reader may have missed it
             stream.refusedUnprocessed();
             stream.connectionEnded("the server sent GOAWAY and did not process the request");
         }
         return stream;
+    }
+
+    /**
+     * Refuses a request head the server announced it would not take (RFC 9113 §6.5.2: the size of a header list is
+     * that of its fields, pseudo-header fields included, each its name, its value and 32 bytes), before any of it goes
+     * out: the server would answer it 431 or reset the stream, and the connection's HPACK state stays as it was.
+     */
+    private void requireWithinHeaderListLimit(List<HpackField> fields) throws RequestTooLargeException {
+        long limit = peerSettings.maxHeaderListSize();
+        long size = 0;
+        for (HpackField field : fields) {
+            size += field.size();
+        }
+        if (size > limit) {
+            throw new RequestTooLargeException("request header list of " + size + " bytes is larger than the " + limit
+                    + " bytes the server at " + origin() + " takes (SETTINGS_MAX_HEADER_LIST_SIZE); not sent",
+                    "SETTINGS_MAX_HEADER_LIST_SIZE", limit);
+        }
     }
 
     /**
@@ -330,11 +373,75 @@ public final class Http2ClientConnection {
         } catch (IOException | RuntimeException e) {
             reason = closed ? socket.closeReason() : String.valueOf(e.getMessage());
         }
+        if (deadReason != null) { // the socket was closed under the reading thread for it
+            reason = deadReason;
+            streamsFailure = deadFailure;
+        }
         end(reason, streamsFailure);
+    }
+
+    /**
+     * A read on one of the connection's streams waited its whole read timeout. The server may have vanished without
+     * a FIN, which nothing but a frame of its own can tell, so it gets a PING (unless one is out already): if nothing
+     * arrives within pongTimeout, the sweeper ends the connection.
+     */
+    void readTimedOut() {
+        if (!closed && deadReason == null && liveness.startPing(System.nanoTime())) {
+            sendPing();
+        }
+    }
+
+    /** Sends the PING on a thread of its own, so that no call waits for a writer that holds the output. */
+    private void sendPing() {
+        Thread.ofVirtual().name("wisp-h2-ping-" + socket).start(() -> {
+            try {
+                output.write(new PingFrame(false, LIVENESS_PING));
+            } catch (IOException e) {
+                LOG.log(DEBUG, () -> "[" + socket + "] PING to see whether the server is there: " + e);
+            }
+        });
+    }
+
+    /** Ends the connection whose server failed to show it is there in time; on the sweeper's thread, so not blocking. */
+    @Override
+    public void sweep(long nowNanos) {
+        if (liveness.isSettingsAckOverdue(nowNanos)) {
+            die("the server did not acknowledge our SETTINGS within connectTimeout ("
+                    + config.connectTimeout().toMillis() + " ms)", new ConnectionException(ErrorCode.SETTINGS_TIMEOUT,
+                    "SETTINGS not acknowledged within " + config.connectTimeout().toMillis()
+                            + " ms (RFC 9113 §6.5.3)"));
+        } else if (liveness.isPongOverdue(nowNanos)) {
+            die("the server sent nothing within pongTimeout (" + config.pongTimeout().toMillis()
+                    + " ms) of a PING: the connection is dead", null);
+        }
+    }
+
+    /**
+     * Ends a connection whose server is gone or broke §6.5.3: it takes no new stream from now on, and on a thread of
+     * its own (a write to a vanished server may block) GOAWAY goes out for a connection error, the pool counts the
+     * connection out, and the socket closes under the reading thread, which fails the streams.
+     */
+    private void die(String reason, ConnectionException error) {
+        if (deadReason != null || closed) {
+            return;
+        }
+        deadFailure = error == null ? null : protocolError(error);
+        deadReason = reason;
+        ClientSweeper.instance().unwatch(this);
+        retire(reason);
+        LOG.log(DEBUG, () -> "[" + socket + "] " + reason);
+        Thread.ofVirtual().name("wisp-h2-end-" + socket).start(() -> {
+            if (error != null) {
+                output.goAway(0, error.errorCode(), error.getMessage());
+            }
+            owner.http2Closed(this); // counted out now, before the socket's close is reported
+            socket.close(reason);
+        });
     }
 
     private void handle(Frame frame) throws IOException {
         long now = System.nanoTime();
+        liveness.received(now);
         switch (frame) {
             case HeadersFrame headers -> {
                 onHeaders(headers);
@@ -349,7 +456,9 @@ public final class Http2ClientConnection {
                 }
             }
             case SettingsFrame settings -> {
-                if (!settings.ack()) {
+                if (settings.ack()) {
+                    liveness.settingsAcknowledged();
+                } else {
                     idleFrames.take(now);
                     onSettings(settings);
                 }
@@ -604,6 +713,7 @@ public final class Http2ClientConnection {
     private void end(String reason, IOException streamsFailure) {
         retire(reason);
         closed = true;
+        ClientSweeper.instance().unwatch(this);
         output.end(reason);
         for (Http2ClientStream stream : streams.values()) {
             if (streamsFailure != null) {

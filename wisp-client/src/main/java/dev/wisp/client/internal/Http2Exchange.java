@@ -25,7 +25,8 @@ import java.util.List;
  * HEADERS (RFC 9113 §8.3.1, from the same fields an HTTP/1.1 request would carry, less the connection-specific
  * ones), the body as DATA within the server's flow-control windows, and the response arrives through the stream.
  * Timeouts are the stream's own: a read waits at most {@code readTimeout}, the call ends at {@code callTimeout}, and
- * either resets only this stream; a cancel resets it too. The connection goes on for the other calls.
+ * either resets only this stream; a cancel resets it too. The connection goes on for the other calls; a read timeout
+ * also has it ask the server, with a PING, whether it is still there.
  *
  * <p>Threads: as {@link Exchange}.
  */
@@ -185,6 +186,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
             return new TimeoutExceededException(Timeout.CALL, what, call.config().callTimeout().orElse(Duration.ZERO));
         }
         if (e instanceof Http2ReadTimeoutException) {
+            connection.readTimedOut(); // is the server still there?
             return new TimeoutExceededException(Timeout.READ, what, call.config().readTimeout());
         }
         if (e instanceof SocketTimeoutException) { // the server's flow-control window stayed shut
