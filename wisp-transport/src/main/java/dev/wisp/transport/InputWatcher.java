@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  * once. Other threads may write to a watched transport (an HTTP/2 handler, a WebSocket sender): the channel's
  * blocking mode, which the selection needs off, is switched on the connection's threads, by {@link #watch} and by
  * the thread that runs the task, never on this one, since the JDK makes a switch wait for a write under way, and
- * a write blocked on a peer that does not read held up every watch of the server. Starting a thread may fail
+ * a write blocked on a peer that does not read held up every watch of the server; {@link #watch} declines beside
+ * a write rather than wait for it. Starting a thread may fail
  * (memory is short); the task is then tried again every few milliseconds, and the failure is logged at most once a
  * minute. A task that finds no spare ready gets a thread of its own, started through {@link PlatformStarts}, so
  * that under load it runs within a round of the busy threads. Once the watcher has shut down, a task whose thread
@@ -169,14 +170,15 @@ public final class InputWatcher implements AutoCloseable {
     /**
      * Runs the task on a fresh thread once the transport's input can be read without waiting, and returns. The
      * caller's thread must not use the transport after this returns true: the task owns it. The channel is made
-     * non-blocking here, which waits for a write under way on another thread to return.
+     * non-blocking here, unless another thread is writing to it: the switch would wait for that write, which a peer
+     * that does not read holds up to the write timeout.
      *
      * @return false if this watcher cannot wait for the transport: it is closed, the transport holds input already
-     *     (a byte read ahead, a TLS record or part of one), its socket is not a channel, or the channel is closed;
-     *     the caller then reads on its own thread
+     *     (a byte read ahead, a TLS record or part of one), its socket is not a channel, the channel is closed, or a
+     *     write to it is under way; the caller then reads on its own thread
      */
     public boolean watch(Transport transport, Runnable task) {
-        if (closed || transport.hasBufferedInput() || !madeNonBlocking(transport.channel())) {
+        if (closed || transport.hasBufferedInput() || !madeNonBlocking(transport)) {
             return false;
         }
         Watch watch = new Watch(transport, task);
@@ -472,15 +474,12 @@ public final class InputWatcher implements AutoCloseable {
 
     /**
      * Makes a channel non-blocking for its selection, on the thread that hands its wait over; false if it cannot
-     * be (not a channel, or closed).
+     * be (not a channel, or closed), or not at once: a write is under way on another thread, which the switch would
+     * wait for.
      */
-    private static boolean madeNonBlocking(SocketChannel channel) {
-        if (channel == null) {
-            return false; // a socket the JDK did not open cannot be selected
-        }
+    private static boolean madeNonBlocking(Transport transport) {
         try {
-            channel.configureBlocking(false);
-            return true;
+            return transport.nonBlockingUnlessWriting();
         } catch (IOException | RuntimeException e) {
             LOG.log(DEBUG, () -> "cannot watch a connection: " + e);
             return false;

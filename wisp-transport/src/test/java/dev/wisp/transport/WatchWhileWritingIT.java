@@ -1,5 +1,6 @@
 package dev.wisp.transport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -71,13 +72,30 @@ class WatchWhileWritingIT {
             try (PlainLoopback stalled = PlainLoopback.open(); PlainLoopback other = PlainLoopback.open()) {
                 CompletableFuture<Throwable> writeEnded = startWrite(stalled.transport);
                 awaitStalled(stalled.transport);
-                // Its watch waits for the write to hand over the channel, on the thread that hands the wait over.
                 Thread.ofVirtual().start(() -> watcher.watch(stalled.transport, () -> { }));
 
                 CountDownLatch ran = new CountDownLatch(1);
                 assertTrue(watcher.watch(other.transport, ran::countDown));
                 other.peer.write(ByteBuffer.wrap(new byte[] {'x'}));
                 assertTrue(ran.await(PROMPT_MILLIS, TimeUnit.MILLISECONDS), "the other connection's task ran");
+                assertFalse(writeEnded.isDone(), "the write was still blocked");
+            }
+        });
+    }
+
+    @Test
+    void aWatchBesideABlockedWriteDeclinesAtOnceAndItsCallerReads() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (PlainLoopback stalled = PlainLoopback.open()) {
+                CompletableFuture<Throwable> writeEnded = startWrite(stalled.transport);
+                awaitStalled(stalled.transport);
+
+                CompletableFuture<Boolean> watched = new CompletableFuture<>();
+                Thread.ofVirtual().start(() -> watched.complete(watcher.watch(stalled.transport, () -> { })));
+                assertFalse(watched.get(PROMPT_MILLIS, TimeUnit.MILLISECONDS),
+                        "the watch declined, leaving the wait to its caller, rather than wait for the write");
+                stalled.peer.write(ByteBuffer.wrap(new byte[] {'x'}));
+                assertEquals('x', stalled.transport.input().read(), "the caller's own read took the byte");
                 assertFalse(writeEnded.isDone(), "the write was still blocked");
             }
         });
