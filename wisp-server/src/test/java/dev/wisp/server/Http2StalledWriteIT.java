@@ -128,7 +128,7 @@ class Http2StalledWriteIT {
         });
     }
 
-    /** A client that asks for a response far larger than the socket's buffers, with windows to match, and reads none. */
+    /** A client that asks for a response far larger than the socket's buffers, with windows to match, reading none. */
     private Http2TestPeer stall() throws Exception {
         Http2TestPeer stalled = Http2TestPeer.connect(server);
         stalled.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, MAX_WINDOW));

@@ -37,7 +37,7 @@ final class ChannelSocket implements StreamSocket {
     private volatile int readingSince;
     /**
      * The thread that may be blocked in a write, and since when the scans have seen it; null when none is. Set for
-     * platform threads too ({@link #readNow}); the scans wake virtual ones only.
+     * platform threads too ({@link #nonBlockingUnlessWriting}); the scans wake virtual ones only.
      */
     private volatile Thread writer;
     private volatile int writingSince;
@@ -165,7 +165,7 @@ final class ChannelSocket implements StreamSocket {
     public int write(ByteBuffer source) throws IOException {
         Thread thread = Thread.currentThread();
         writingSince = UNSEEN;
-        writer = thread; // a platform thread too, for readNow to see; only a virtual one is woken late
+        writer = thread; // a platform thread too, for a switch to see; only a virtual one is woken late
         if (thread.isVirtual()) {
             listIfNot();
         }
