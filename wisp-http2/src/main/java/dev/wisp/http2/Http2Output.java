@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -335,22 +336,45 @@ public final class Http2Output {
     public boolean goAway(int lastStreamId, ErrorCode code, String debug) {
         lock.lock();
         try {
-            if (ended != null) {
-                return false;
-            }
-            byte[] debugData = debug == null ? new byte[0] : debug.getBytes(StandardCharsets.UTF_8);
-            frames.write(new GoAwayFrame(lastStreamId, code, debugData));
-            frames.flush();
-            if (!code.equals(ErrorCode.NO_ERROR)) {
-                ended = "connection error sent: " + code;
-                windowOpened.signalAll();
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
+            return writeGoAway(lastStreamId, code, debug);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Sends GOAWAY as {@link #goAway(int, ErrorCode, String)} does, unless another writer holds the output for
+     * longer than this: for a connection that ends, whose writer may be blocked on a peer that stopped reading.
+     *
+     * @return false if it could not be sent, or not within the time
+     */
+    public boolean goAway(int lastStreamId, ErrorCode code, String debug, long patienceNanos) {
+        if (!tryLock(patienceNanos)) {
+            return false;
+        }
+        try {
+            return writeGoAway(lastStreamId, code, debug);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean writeGoAway(int lastStreamId, ErrorCode code, String debug) {
+        if (ended != null) {
+            return false;
+        }
+        try {
+            byte[] debugData = debug == null ? new byte[0] : debug.getBytes(StandardCharsets.UTF_8);
+            frames.write(new GoAwayFrame(lastStreamId, code, debugData));
+            frames.flush();
+        } catch (IOException e) {
+            return false;
+        }
+        if (!code.equals(ErrorCode.NO_ERROR)) {
+            ended = "connection error sent: " + code;
+            windowOpened.signalAll();
+        }
+        return true;
     }
 
     /**
@@ -378,12 +402,45 @@ public final class Http2Output {
     public void end(String reason) {
         lock.lock();
         try {
-            if (ended == null) {
-                ended = reason;
-            }
-            windowOpened.signalAll();
+            endLocked(reason);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the output as {@link #end(String)} does, unless another writer holds it for longer than this: a writer
+     * blocked on a peer that stopped reading holds it up to the write timeout. The caller then closes the
+     * connection, which fails that write, and ends the output with {@link #end(String)}.
+     *
+     * @return whether the output ended
+     */
+    public boolean tryEnd(String reason, long patienceNanos) {
+        if (!tryLock(patienceNanos)) {
+            return false;
+        }
+        try {
+            endLocked(reason);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void endLocked(String reason) {
+        if (ended == null) {
+            ended = reason;
+        }
+        windowOpened.signalAll();
+    }
+
+    /** Takes the lock within this time; false if another writer held it throughout, or this thread is interrupted. */
+    private boolean tryLock(long nanos) {
+        try {
+            return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

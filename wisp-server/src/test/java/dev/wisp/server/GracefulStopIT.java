@@ -23,6 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * returns in every case.
  */
 class GracefulStopIT {
+    /** Far more than loopback's socket buffers hold, so a response's write waits for a client that does not read. */
+    private static final int FLOOD_BYTES = 64 << 20;
+
     private final ConnectionEvents events = new ConnectionEvents();
     private final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -41,6 +44,10 @@ class GracefulStopIT {
                         return;
                     }
                     response.send("finished\n");
+                })
+                .get("/flood", (request, response) -> {
+                    entered.countDown();
+                    response.send(new byte[FLOOD_BYTES]);
                 })
                 .post("/read", (request, response) -> {
                     entered.countDown();
@@ -105,6 +112,18 @@ class GracefulStopIT {
             server.stop(Duration.ofMillis(100));
             assertEquals(0, server.connectionCount());
             assertTrue(peer.isClosedByPeer(CLOSE_WAIT));
+            assertEquals("server stopped", events.awaitClosed().reason());
+        });
+    }
+
+    @Test
+    void cutsOffAResponseBlockedOnAClientThatDoesNotReadAtTheEndOfTheGrace() {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /flood HTTP/1.1\r\nHost: x\r\n\r\n");
+            entered.await();
+            Thread.sleep(500); // the socket's buffers fill, and the write waits for the client, up to the write timeout
+            server.stop(Duration.ofMillis(100));
+            assertEquals(0, server.connectionCount());
             assertEquals("server stopped", events.awaitClosed().reason());
         });
     }

@@ -37,10 +37,15 @@ final class ChannelSocket implements StreamSocket {
     private volatile int readingSince;
     /**
      * The thread that may be blocked in a write, and since when the scans have seen it; null when none is. Set for
-     * platform threads too ({@link #readNow}); the scans wake virtual ones only.
+     * platform threads too ({@link #nonBlockingUnlessWriting}); the scans wake virtual ones only.
      */
     private volatile Thread writer;
     private volatile int writingSince;
+    /**
+     * Set while the reading thread switches the channel to non-blocking mode; a write that starts meanwhile waits
+     * for the switch to end. See {@link #nonBlockingUnlessWriting()}.
+     */
+    private volatile boolean switching;
     /** Whether {@link LateWakeups} lists this socket. */
     private volatile boolean listed;
     /**
@@ -71,14 +76,36 @@ final class ChannelSocket implements StreamSocket {
      */
     @Override
     public int readNow(ByteBuffer destination) throws IOException {
-        if (writer != null) {
+        if (!nonBlockingUnlessWriting()) {
             return readBuffered(destination);
         }
-        channel.configureBlocking(false);
         try {
             return channel.read(destination);
         } finally {
             channel.configureBlocking(true);
+        }
+    }
+
+    /**
+     * Makes the channel non-blocking, unless a write is under way: false then, at once. Why: the JDK switches the
+     * blocking mode only under the channel's write lock, so a switch beside a write blocked on a peer that does not
+     * read waited with it, up to the write timeout; the reading thread of an HTTP/2 connection, handing its wait to
+     * the {@link InputWatcher} while a handler wrote, read no frame meanwhile. A write and a switch each announce
+     * themselves before they look for the other ({@link #writer}, {@link #switching}), so at least one of them sees
+     * the other: the switch then gives up, or the write waits for it to end, which takes microseconds, as nothing
+     * else holds the locks the switch takes. A write that starts once the channel is non-blocking is one
+     * {@link #write} knows how to make. Called by the reading thread.
+     */
+    boolean nonBlockingUnlessWriting() throws IOException {
+        switching = true;
+        try {
+            if (writer != null) {
+                return false;
+            }
+            channel.configureBlocking(false);
+            return true;
+        } finally {
+            switching = false;
         }
     }
 
@@ -138,11 +165,14 @@ final class ChannelSocket implements StreamSocket {
     public int write(ByteBuffer source) throws IOException {
         Thread thread = Thread.currentThread();
         writingSince = UNSEEN;
-        writer = thread; // a platform thread too, for readNow to see; only a virtual one is woken late
+        writer = thread; // a platform thread too, for a switch to see; only a virtual one is woken late
         if (thread.isVirtual()) {
             listIfNot();
         }
         try {
+            while (switching) {
+                Thread.yield(); // the reading thread makes the channel non-blocking: see nonBlockingUnlessWriting
+            }
             int n = channel.write(source);
             for (long pause = MIN_FULL_PAUSE_NANOS; n == 0 && source.hasRemaining();
                     pause = Math.min(2 * pause, MAX_FULL_PAUSE_NANOS)) {

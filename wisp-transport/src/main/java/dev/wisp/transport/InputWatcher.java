@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  * once. Other threads may write to a watched transport (an HTTP/2 handler, a WebSocket sender): the channel's
  * blocking mode, which the selection needs off, is switched on the connection's threads, by {@link #watch} and by
  * the thread that runs the task, never on this one, since the JDK makes a switch wait for a write under way, and
- * a write blocked on a peer that does not read held up every watch of the server. Starting a thread may fail
+ * a write blocked on a peer that does not read held up every watch of the server; beside a write, {@link #watch}
+ * waits for input, not for the write. Starting a thread may fail
  * (memory is short); the task is then tried again every few milliseconds, and the failure is logged at most once a
  * minute. A task that finds no spare ready gets a thread of its own, started through {@link PlatformStarts}, so
  * that under load it runs within a round of the busy threads. Once the watcher has shut down, a task whose thread
@@ -54,6 +55,9 @@ public final class InputWatcher implements AutoCloseable {
     private static final long RETRY_MILLIS = 10;
     /** The longest pause between two tries after selections that failed; see {@link #selectionFailed}. */
     private static final long MAX_PAUSE_MILLIS = 500;
+    /** The first and the longest wait for input beside a write under way; see {@link #madeNonBlocking}. */
+    private static final long MIN_WRITE_PAUSE_MILLIS = 1;
+    private static final long MAX_WRITE_PAUSE_MILLIS = 1_000;
 
     /** How many threads wait, started, to run the next tasks; see {@link SpareThreads}. */
     private static final int SPARE_THREADS = 32;
@@ -169,14 +173,16 @@ public final class InputWatcher implements AutoCloseable {
     /**
      * Runs the task on a fresh thread once the transport's input can be read without waiting, and returns. The
      * caller's thread must not use the transport after this returns true: the task owns it. The channel is made
-     * non-blocking here, which waits for a write under way on another thread to return.
+     * non-blocking here; while another thread is writing to it, which the switch would wait for (a peer that does
+     * not read holds a write up to the write timeout), this waits for input instead, on the caller's thread, and
+     * hands the wait over once the write has ended (see {@link #madeNonBlocking}).
      *
      * @return false if this watcher cannot wait for the transport: it is closed, the transport holds input already
-     *     (a byte read ahead, a TLS record or part of one), its socket is not a channel, or the channel is closed;
-     *     the caller then reads on its own thread
+     *     (a byte read ahead, a TLS record or part of one), its socket is not a channel, the channel is closed, or
+     *     input arrived beside a write; the caller then reads on its own thread
      */
     public boolean watch(Transport transport, Runnable task) {
-        if (closed || transport.hasBufferedInput() || !madeNonBlocking(transport.channel())) {
+        if (closed || transport.hasBufferedInput() || !madeNonBlocking(transport)) {
             return false;
         }
         Watch watch = new Watch(transport, task);
@@ -472,14 +478,24 @@ public final class InputWatcher implements AutoCloseable {
 
     /**
      * Makes a channel non-blocking for its selection, on the thread that hands its wait over; false if it cannot
-     * be (not a channel, or closed).
+     * be (not a channel, or closed). Beside a write under way on another thread, which the switch would wait for
+     * (up to the write timeout when the peer does not read), the thread waits for input instead, and tries again
+     * after pauses that double from {@value #MIN_WRITE_PAUSE_MILLIS} ms to {@value #MAX_WRITE_PAUSE_MILLIS} ms:
+     * false as soon as input arrives (or the input ends, or the socket closes), for the caller to read it. Why not
+     * give up at once: a connection that left its wait to a plain read kept its thread until its peer's next bytes,
+     * for good on an idle one, where a write that ends within the first pause mostly is a response going out.
      */
-    private static boolean madeNonBlocking(SocketChannel channel) {
-        if (channel == null) {
+    private static boolean madeNonBlocking(Transport transport) {
+        if (transport.channel() == null) {
             return false; // a socket the JDK did not open cannot be selected
         }
         try {
-            channel.configureBlocking(false);
+            for (long pause = MIN_WRITE_PAUSE_MILLIS; !transport.nonBlockingUnlessWriting();
+                    pause = Math.min(2 * pause, MAX_WRITE_PAUSE_MILLIS)) {
+                if (transport.awaitInput(TimeUnit.MILLISECONDS.toNanos(pause))) {
+                    return false;
+                }
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(DEBUG, () -> "cannot watch a connection: " + e);

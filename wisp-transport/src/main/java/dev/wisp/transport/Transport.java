@@ -208,6 +208,18 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
         return WATCH.compareAndSet(this, waiting, null);
     }
 
+    /**
+     * Makes the socket's channel non-blocking for the {@link InputWatcher}'s selection, on the reading thread; false
+     * if it cannot be made so without waiting for a write under way on another thread (see
+     * {@link ChannelSocket#nonBlockingUnlessWriting()}), or the socket is no channel.
+     */
+    final boolean nonBlockingUnlessWriting() throws IOException {
+        if (socket instanceof ChannelSocket channelSocket) {
+            return channelSocket.nonBlockingUnlessWriting();
+        }
+        return false; // a socket the JDK did not open cannot be selected
+    }
+
     /** The socket's channel, for the {@link InputWatcher} to select on; null if it is not a channel. */
     final SocketChannel channel() {
         return channel;

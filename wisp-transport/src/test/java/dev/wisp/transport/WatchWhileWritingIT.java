@@ -1,5 +1,6 @@
 package dev.wisp.transport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -55,10 +56,7 @@ class WatchWhileWritingIT {
                 assertTrue(more < 10, "the write tried the full socket " + more + " times in 300 ms");
                 assertFalse(writeEnded.isDone(), "the write waits for the peer");
 
-                ByteBuffer sink = ByteBuffer.allocate(1 << 20);
-                for (long read = 0; read < BLOCKING_WRITE_BYTES; sink.clear()) {
-                    read += loopback.peer.read(sink);
-                }
+                readWhole(loopback);
                 assertNull(writeEnded.get(10, TimeUnit.SECONDS), "the write went out once the peer read");
                 assertFalse(ran.await(100, TimeUnit.MILLISECONDS), "the watch still waits for input");
             }
@@ -71,7 +69,6 @@ class WatchWhileWritingIT {
             try (PlainLoopback stalled = PlainLoopback.open(); PlainLoopback other = PlainLoopback.open()) {
                 CompletableFuture<Throwable> writeEnded = startWrite(stalled.transport);
                 awaitStalled(stalled.transport);
-                // Its watch waits for the write to hand over the channel, on the thread that hands the wait over.
                 Thread.ofVirtual().start(() -> watcher.watch(stalled.transport, () -> { }));
 
                 CountDownLatch ran = new CountDownLatch(1);
@@ -81,6 +78,56 @@ class WatchWhileWritingIT {
                 assertFalse(writeEnded.isDone(), "the write was still blocked");
             }
         });
+    }
+
+    @Test
+    void aWatchBesideABlockedWriteWaitsForInputNotForTheWrite() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (PlainLoopback stalled = PlainLoopback.open()) {
+                CompletableFuture<Throwable> writeEnded = startWrite(stalled.transport);
+                awaitStalled(stalled.transport);
+
+                CompletableFuture<Boolean> watched = startWatch(stalled.transport, () -> { });
+                stalled.peer.write(ByteBuffer.wrap(new byte[] {'x'}));
+                assertFalse(watched.get(PROMPT_MILLIS, TimeUnit.MILLISECONDS),
+                        "the watch left the input that arrived to its caller, rather than wait for the write");
+                assertEquals('x', stalled.transport.input().read(), "the caller's own read took the byte");
+                assertFalse(writeEnded.isDone(), "the write was still blocked");
+            }
+        });
+    }
+
+    @Test
+    void aWatchBesideAWriteHandsTheWaitOverOnceTheWriteEnds() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (PlainLoopback loopback = PlainLoopback.open()) {
+                CompletableFuture<Throwable> writeEnded = startWrite(loopback.transport);
+                awaitStalled(loopback.transport);
+                CountDownLatch ran = new CountDownLatch(1);
+                CompletableFuture<Boolean> watched = startWatch(loopback.transport, ran::countDown);
+
+                readWhole(loopback);
+                assertNull(writeEnded.get(10, TimeUnit.SECONDS), "the write went out once the peer read");
+                assertTrue(watched.get(10, TimeUnit.SECONDS), "the watcher took the wait once the write ended");
+                loopback.peer.write(ByteBuffer.wrap(new byte[] {'x'}));
+                assertTrue(ran.await(PROMPT_MILLIS, TimeUnit.MILLISECONDS), "the task ran when input arrived");
+            }
+        });
+    }
+
+    /** Hands the transport's wait to the watcher on a thread of its own, as a connection's thread does. */
+    private CompletableFuture<Boolean> startWatch(Transport transport, Runnable task) {
+        CompletableFuture<Boolean> watched = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> watched.complete(watcher.watch(transport, task)));
+        return watched;
+    }
+
+    /** Reads, as the peer, all that the write sends. */
+    private static void readWhole(PlainLoopback loopback) throws IOException {
+        ByteBuffer sink = ByteBuffer.allocate(1 << 20);
+        for (long read = 0; read < BLOCKING_WRITE_BYTES; sink.clear()) {
+            read += loopback.peer.read(sink);
+        }
     }
 
     /** Starts a write far larger than the socket's buffers, on a thread of its own. */

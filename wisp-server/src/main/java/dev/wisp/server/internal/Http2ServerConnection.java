@@ -183,7 +183,7 @@ final class Http2ServerConnection extends ServerConnection {
             }
         } catch (ConnectionException e) {
             reason = "HTTP/2 connection error " + e.errorCode() + ": " + e.getMessage();
-            goAway(e.errorCode(), e.getMessage());
+            goAway(e.errorCode(), e.getMessage(), Http2LastWrites.ENDING);
             linger();
         } catch (IOException | RuntimeException | Error e) {
             reason = failureReason(e);
@@ -294,7 +294,7 @@ final class Http2ServerConnection extends ServerConnection {
     /** Why the input ended, with the GOAWAY that belongs to it: a timeout, the end of a graceful close, the peer. */
     private String inputEnded() {
         if (settingsTimedOut) {
-            goAway(ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged in time");
+            goAway(ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged in time", Http2LastWrites.ENDING);
             return "SETTINGS not acknowledged in time";
         }
         if (goAwayReason != null) {
@@ -302,7 +302,7 @@ final class Http2ServerConnection extends ServerConnection {
         }
         if (isTimedOut()) {
             boolean idle = activeStreams() == 0;
-            goAway(ErrorCode.NO_ERROR, idle ? "idle timeout" : "timeout");
+            goAway(ErrorCode.NO_ERROR, idle ? "idle timeout" : "timeout", Http2LastWrites.ENDING);
             return idle ? "idle timeout" : "preface not received in time";
         }
         String forced = forcedCloseReason();
@@ -696,11 +696,11 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    /** Sends GOAWAY naming the last stream the client opened. */
-    private void goAway(ErrorCode code, String debug) {
+    /** Sends GOAWAY naming the last stream the client opened; see {@link Http2LastWrites} for the patience. */
+    private void goAway(ErrorCode code, String debug, long patienceNanos) {
         goingAway = true;
         if (output != null) {
-            output.goAway(lastStreamId, code, code.equals(ErrorCode.NO_ERROR) ? null : debug);
+            Http2LastWrites.goAway(output, transport, lastStreamId, code, debug, patienceNanos);
         }
         goAwayExchanged = true;
     }
@@ -718,7 +718,7 @@ final class Http2ServerConnection extends ServerConnection {
     /** Fails every stream still open, so their handlers stop, and closes. */
     private void end(String reason) {
         if (output != null) {
-            output.end(reason);
+            Http2LastWrites.end(output, transport, reason);
         }
         for (Http2ServerStream stream : streams.values()) {
             stream.connectionEnded();
@@ -739,7 +739,7 @@ final class Http2ServerConnection extends ServerConnection {
         goAwayReason = "server stopping";
         try {
             context.startThread(() -> {
-                goAway(ErrorCode.NO_ERROR, null);
+                goAway(ErrorCode.NO_ERROR, null, Http2LastWrites.GRACEFUL);
                 closeIfNoStreams();
             });
         } catch (RuntimeException | OutOfMemoryError e) {
