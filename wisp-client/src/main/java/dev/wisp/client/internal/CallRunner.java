@@ -72,9 +72,10 @@ public final class CallRunner {
                     throw retried ? new ConnectionClosedException(e.getMessage() + " (after one retry)", true, e) : e;
                 }
                 if (!request.method().isIdempotent() || !request.isBodyRepeatable()) {
-                    throw new ConnectionClosedException("the server closed the reused connection to "
-                            + request.origin() + " before answering; " + request.method() + " was not retried "
-                            + (request.method().isIdempotent() ? "(its body cannot be sent again)"
+                    // The cause says who ended it: the server, or this client on finding it dead (HTTP/2's PING).
+                    throw new ConnectionClosedException("the reused connection to " + request.origin()
+                            + " ended before answering (" + e.getMessage() + "); " + request.method()
+                            + " was not retried " + (request.method().isIdempotent() ? "(its body cannot be sent again)"
                             : "(not idempotent): it may or may not have been processed"), false, e);
                 }
                 LOG.log(DEBUG, () -> request + ": stale connection, retrying once: " + e.getMessage());
