@@ -192,6 +192,29 @@ public abstract class Http2Stream {
         }
     }
 
+    /**
+     * Waits at most this long for content to read, the end of the message or a reset: true if one is here, false
+     * if the time passed first.
+     */
+    public final boolean awaitContent(long nanos) throws InterruptedIOException {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (bufferedBytes == 0 && !remoteEnded && resetCode == null) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = arrived.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for HTTP/2 content");
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The bytes that can be read now without waiting. */
     public final int available() {
         lock.lock();
