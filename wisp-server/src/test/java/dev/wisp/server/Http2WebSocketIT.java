@@ -1,0 +1,235 @@
+package dev.wisp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.wisp.core.Version;
+import dev.wisp.testing.TestTransport;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.WebSocketMessage;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * WebSockets over HTTP/2 (RFC 8441) with Python's h2 as the client, {@code src/test/python/h2_websocket_client.py},
+ * which writes and reads the WebSocket frames itself, over h2c and over TLS (h2 by ALPN): the setting announced, an
+ * extended CONNECT answered 200 on the same routes as HTTP/1.1's upgrade, echoes both ways, masking enforced, the
+ * closing handshake ending the stream both ways, the client's reset ending the session, {@code :protocol} on a GET
+ * refused, the version checked, subprotocol and permessage-deflate agreed, a WebSocket beside ordinary streams on
+ * one connection, a WebSocket that reads nothing holding up its own stream only, and a server that stops.
+ */
+class Http2WebSocketIT {
+    /** What the server's WebSocket listeners saw: the protocol each was opened over, and how each ended. */
+    private final BlockingQueue<Version> opened = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> ended = new LinkedBlockingQueue<>();
+
+    @BeforeAll
+    static void requireH2() throws Exception {
+        assumeFalse(TestTransport.isTls(), "these tests choose TLS or plaintext per server themselves");
+        PythonH2.require();
+    }
+
+    private InteropServer start(boolean tls) {
+        AtomicReference<InteropServer> server = new AtomicReference<>();
+        CountDownLatch release = new CountDownLatch(1);
+        WebSocketConfig config = WebSocketConfig.builder().subprotocols(List.of("chat.v1", "chat.v2"))
+                .permessageDeflate(true).build();
+        Router.Builder routes = Router.builder()
+                .webSocket("/ws/echo", config, request -> {
+                    opened.add(request.protocol());
+                    return new WebSocketListener() {
+                        @Override
+                        public void onText(WebSocket webSocket, String text) throws IOException {
+                            if (text.equals("stop")) {
+                                Thread.ofVirtual().start(() -> server.get().close());
+                                return;
+                            }
+                            webSocket.sendText(text);
+                        }
+
+                        @Override
+                        public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
+                            webSocket.sendBinary(bytes);
+                        }
+
+                        @Override
+                        public void onClose(WebSocket webSocket, int code, String reason) {
+                            ended.add("close " + code);
+                        }
+
+                        @Override
+                        public void onError(WebSocket webSocket, IOException error) {
+                            ended.add("error " + error.getClass().getSimpleName());
+                        }
+                    };
+                })
+                .blockingWebSocket("/ws/stall", WebSocketConfig.defaults(), (request, webSocket) -> {
+                    opened.add(request.protocol());
+                    try {
+                        assertTrue(release.await(20, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                    Optional<WebSocketMessage> message = webSocket.receive();
+                    webSocket.sendText(Integer.toString(((WebSocketMessage.Binary) message.orElseThrow()).bytes()
+                            .length));
+                    ended.add(webSocket.receive().isEmpty() ? "close" : "more");
+                })
+                .get("/release", (request, response) -> {
+                    release.countDown();
+                    response.send("released\n");
+                });
+        server.set(InteropServer.start(tls, routes));
+        return server.get();
+    }
+
+    /** Runs the script's case against the server; returns its facts, the last value of each name. */
+    private static Map<String, String> run(InteropServer server, String scenario) throws Exception {
+        Map<String, String> facts = new LinkedHashMap<>();
+        PythonH2.run(server, "h2_websocket_client.py", scenario).forEach((name, values) -> facts.put(name,
+                values.get(values.size() - 1)));
+        return facts;
+    }
+
+    private String nextEnd() throws InterruptedException {
+        String end = ended.poll(10, TimeUnit.SECONDS);
+        assertNotNull(end, "the session ended");
+        return end;
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void echoesTextAndBinaryAndEndsTheStreamBothWaysAfterTheClosingHandshake(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "echo");
+            assertEquals("1", facts.get("enable-connect-protocol"), facts::toString);
+            assertEquals("200", facts.get("status"), facts::toString);
+            assertEquals("None", facts.get("accept-header"), "no Sec-WebSocket-Accept over HTTP/2 (RFC 8441 §5)");
+            assertEquals("1 hello over h2", facts.get("text"));
+            assertEquals("2 True 76800", facts.get("binary"));
+            assertEquals("1000", facts.get("close"));
+            assertEquals("True", facts.get("server-ended"), "END_STREAM after the close frame");
+            assertEquals(Version.HTTP_2, opened.poll(5, TimeUnit.SECONDS));
+            assertEquals("close 1000", nextEnd());
+            assertEquals(List.of(new InteropServer.Seen("/ws/echo", Version.HTTP_2, ConnectionProtocol.HTTP_2,
+                    server.seen().get(0).connectionId())), server.seen(), "the filters saw the CONNECT over HTTP/2");
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void failsAnUnmaskedFrameWith1002AndEndsTheStream(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "unmasked");
+            assertEquals("1002", facts.get("close"), facts::toString);
+            assertEquals("True", facts.get("server-ended"), facts::toString);
+            assertEquals("error WebSocketProtocolException", nextEnd());
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void endsTheSessionWhenTheClientResetsTheStreamAndTheConnectionGoesOn(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "reset");
+            assertEquals("before the reset", facts.get("text"), facts::toString);
+            assertEquals("200 hello over HTTP/2 on HTTP/2", facts.get("after"), facts::toString);
+            assertTrue(nextEnd().startsWith("error "), "the listener heard of a dropped connection");
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void resetsAGetWithProtocolAsMalformed(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "get");
+            assertEquals("1", facts.get("reset"), "RST_STREAM PROTOCOL_ERROR (RFC 8441 §4): " + facts);
+            assertEquals("None", facts.get("status"), facts::toString);
+            assertEquals("200", facts.get("after"), "a stream error only: " + facts);
+            assertEquals(null, opened.poll());
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void answersAMissingOrWrongVersionAsOverHttp1(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "versions");
+            assertEquals("400 13", facts.get("missing"), facts::toString);
+            assertEquals("426 13", facts.get("eight"), facts::toString);
+            assertEquals(null, opened.poll());
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void agreesOnASubprotocolAndPermessageDeflate(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "agree");
+            assertEquals("200", facts.get("status"), facts::toString);
+            assertEquals("chat.v1", facts.get("subprotocol"), "the server's preference");
+            assertTrue(facts.get("extensions").startsWith("permessage-deflate"), facts::toString);
+            assertEquals("True", facts.get("echo-compressed"), facts::toString);
+            assertEquals("True", facts.get("echo-matches"), facts::toString);
+            assertEquals("1000", facts.get("close"), facts::toString);
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void servesOrdinaryStreamsBesideAnOpenWebSocket(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "mux");
+            assertEquals("first", facts.get("first"), facts::toString);
+            assertEquals("10", facts.get("hellos"), facts::toString);
+            assertEquals(Integer.toString(InteropServer.LARGE.length), facts.get("large"), facts::toString);
+            assertEquals("second", facts.get("second"), facts::toString);
+            assertEquals("1000", facts.get("close"), facts::toString);
+            assertEquals(1, server.connectionIds().size(), "one connection: " + server.seen());
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void aWebSocketThatReadsNothingHoldsUpItsOwnStreamOnly(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "stall");
+            assertEquals("True", facts.get("blocked"), "the stream's window ran out: " + facts);
+            assertTrue(Integer.parseInt(facts.get("sent-before")) <= 256 * 1024, facts::toString);
+            assertEquals(Integer.toString(InteropServer.LARGE.length), facts.get("large"), facts::toString);
+            assertEquals(Integer.toString(1024 * 1024), facts.get("echoed-length"), facts::toString);
+            assertEquals("1000", facts.get("close"), facts::toString);
+            assertEquals("close", nextEnd());
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void aStoppingServerSends1001AndGoAway(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "stop");
+            assertEquals("1001", facts.get("close"), facts::toString);
+            assertEquals("True", facts.get("server-ended"), facts::toString);
+            assertEquals("None", facts.get("reset"), facts::toString);
+            assertEquals("0", facts.get("goaway"), "GOAWAY NO_ERROR: " + facts);
+            assertEquals("close 1001", nextEnd());
+            assertInstanceOf(Version.class, opened.poll());
+        }
+    }
+}
