@@ -8,6 +8,9 @@ case says otherwise. Cases:
 echo:      the server's SETTINGS_ENABLE_CONNECT_PROTOCOL; an extended CONNECT to /ws/echo, its status; a text and a
            binary message and their echoes; then a close 1000, the server's close frame, and END_STREAM both ways.
 unmasked:  an unmasked text frame: the server's close code (1002) and whether it ended the stream.
+too-large: a text message of 2,000 bytes to /ws/small (maxMessageBytes 1,024): as unmasked (1009).
+idle:      /ws/ping pings after 100 ms; we never answer: the ping, the server's reset of the stream when its pong
+           timeout passed, and a GET on the same connection after it.
 reset:     a message and its echo, then RST_STREAM CANCEL from us; then a GET on the same connection.
 get:       :protocol on a GET (h2's own check turned off): how the server answers the stream.
 versions:  an extended CONNECT without Sec-WebSocket-Version, then one with version 8: each status and the
@@ -219,14 +222,35 @@ def echo(client):
     print('server-ended', ended)
 
 
-def unmasked(client):
-    ws = client.connect('/ws/echo')
-    client.send(ws, frame(TEXT, b'no mask', masked=False))
+def failed(client, path, sent):
+    """Sends a frame the server must fail the WebSocket for: its close code, and whether it ended the stream."""
+    ws = client.connect(path)
+    client.send(ws, sent)
     answer = client.next_frame(ws)
     stream = client.stream(ws)
     client.until(lambda: stream.ended or stream.reset is not None)
     print('close', int.from_bytes(answer[3][:2], 'big') if answer and answer[2] == CLOSE else None)
     print('server-ended', stream.ended)
+
+
+def unmasked(client):
+    failed(client, '/ws/echo', frame(TEXT, b'no mask', masked=False))
+
+
+def too_large(client):
+    failed(client, '/ws/small', frame(TEXT, b'x' * 2000))
+
+
+def idle(client):
+    ws = client.connect('/ws/ping')
+    answer = client.next_frame(ws)
+    print('ping', answer is not None and answer[2] == PING)
+    stream = client.stream(ws)
+    client.until(lambda: stream.ended or stream.reset is not None)  # no pong from us: the server gives up
+    print('reset', stream.reset)
+    hello = client.get('/hello')
+    client.until(lambda: client.stream(hello).ended)
+    print('after', client.stream(hello).headers.get(':status'))
 
 
 def reset(client):
@@ -350,7 +374,7 @@ def main():
     port, case = int(sys.argv[1]), sys.argv[2]
     ca_file = sys.argv[3] if len(sys.argv) > 3 else None
     client = Client(port, ca_file, validate=case != 'get')
-    {'echo': echo, 'unmasked': unmasked, 'reset': reset, 'get': get, 'versions': versions, 'agree': agree,
+    {'echo': echo, 'unmasked': unmasked, 'too-large': too_large, 'idle': idle, 'reset': reset, 'get': get, 'versions': versions, 'agree': agree,
      'mux': mux, 'stop': stop, 'stall': stall}[case](client)
 
 

@@ -13,6 +13,7 @@ import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.WebSocketMessage;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,32 +54,12 @@ class Http2WebSocketIT {
         Router.Builder routes = Router.builder()
                 .webSocket("/ws/echo", config, request -> {
                     opened.add(request.protocol());
-                    return new WebSocketListener() {
-                        @Override
-                        public void onText(WebSocket webSocket, String text) throws IOException {
-                            if (text.equals("stop")) {
-                                Thread.ofVirtual().start(() -> server.get().close());
-                                return;
-                            }
-                            webSocket.sendText(text);
-                        }
-
-                        @Override
-                        public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
-                            webSocket.sendBinary(bytes);
-                        }
-
-                        @Override
-                        public void onClose(WebSocket webSocket, int code, String reason) {
-                            ended.add("close " + code);
-                        }
-
-                        @Override
-                        public void onError(WebSocket webSocket, IOException error) {
-                            ended.add("error " + error.getClass().getSimpleName());
-                        }
-                    };
+                    return echo(server);
                 })
+                .webSocket("/ws/small", WebSocketConfig.builder().maxFrameBytes(1024).maxMessageBytes(1024).build(),
+                        request -> echo(server))
+                .webSocket("/ws/ping", WebSocketConfig.builder().pingInterval(Duration.ofMillis(100))
+                        .pongTimeout(Duration.ofMillis(200)).build(), request -> echo(server))
                 .blockingWebSocket("/ws/stall", WebSocketConfig.defaults(), (request, webSocket) -> {
                     opened.add(request.protocol());
                     try {
@@ -97,6 +78,35 @@ class Http2WebSocketIT {
                 });
         server.set(InteropServer.start(tls, routes));
         return server.get();
+    }
+
+    /** Echoes text and binary messages, stops the server on "stop", and records how the session ended. */
+    private WebSocketListener echo(AtomicReference<InteropServer> server) {
+        return new WebSocketListener() {
+            @Override
+            public void onText(WebSocket webSocket, String text) throws IOException {
+                if (text.equals("stop")) {
+                    Thread.ofVirtual().start(() -> server.get().close());
+                    return;
+                }
+                webSocket.sendText(text);
+            }
+
+            @Override
+            public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
+                webSocket.sendBinary(bytes);
+            }
+
+            @Override
+            public void onClose(WebSocket webSocket, int code, String reason) {
+                ended.add("close " + code);
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, IOException error) {
+                ended.add("error " + error.getClass().getSimpleName());
+            }
+        };
     }
 
     /** Runs the script's case against the server; returns its facts, the last value of each name. */
@@ -140,6 +150,29 @@ class Http2WebSocketIT {
             assertEquals("1002", facts.get("close"), facts::toString);
             assertEquals("True", facts.get("server-ended"), facts::toString);
             assertEquals("error WebSocketProtocolException", nextEnd());
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void failsAMessagePastMaxMessageBytesWith1009(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "too-large");
+            assertEquals("1009", facts.get("close"), facts::toString);
+            assertEquals("True", facts.get("server-ended"), facts::toString);
+            assertTrue(nextEnd().startsWith("error "));
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void pingsAnIdleWebSocketAndResetsItsStreamWhenNoPongComes(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "idle");
+            assertEquals("True", facts.get("ping"), facts::toString);
+            assertEquals("8", facts.get("reset"), "RST_STREAM CANCEL: " + facts);
+            assertEquals("200", facts.get("after"), "the connection went on: " + facts);
+            assertEquals("error SocketTimeoutException", nextEnd());
         }
     }
 

@@ -4,12 +4,14 @@ import dev.wisp.core.WireInput;
 import dev.wisp.server.BlockingWebSocketHandler;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.server.ServerRequest;
+import dev.wisp.transport.Transport;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.Agreement;
 import dev.wisp.websocket.internal.IdleHandOff;
 import dev.wisp.websocket.internal.Role;
+import dev.wisp.websocket.internal.TransportChannel;
 import dev.wisp.websocket.internal.WebSocketSession;
 
 /**
@@ -31,7 +33,7 @@ import dev.wisp.websocket.internal.WebSocketSession;
  * on where it stopped. The sweeper calls {@link #sweep(long)}; the stopping server calls {@link #drainBusy()};
  * any thread may send on the WebSocket.
  */
-final class WebSocketServerConnection extends ServerConnection implements IdleHandOff {
+final class WebSocketServerConnection extends ServerConnection implements IdleHandOff, TransportChannel {
     // Few fields on purpose: an idle WebSocket's footprint is a headline number. The route's listener lives in the
     // session, and how the connection ended comes back from it.
     private final WebSocketSession session;
@@ -47,8 +49,14 @@ final class WebSocketServerConnection extends ServerConnection implements IdleHa
             ServerRequest request) {
         super(upgraded, null);
         this.blocking = listener == null ? new BlockingWebSocketServe(blockingHandler, request) : null;
-        this.session = new WebSocketSession(id(), transport, input, context.buffers(), Role.SERVER, config,
-                agreement, listener);
+        this.session = new WebSocketSession(id(), this, input, context.buffers(), Role.SERVER,
+                config, agreement, listener);
+    }
+
+    /** The session's channel is this connection's transport: no object more for an idle WebSocket to hold. */
+    @Override
+    public Transport transport() {
+        return transport;
     }
 
     @Override

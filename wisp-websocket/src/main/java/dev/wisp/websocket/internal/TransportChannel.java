@@ -7,52 +7,62 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * A WebSocket session's channel over a whole connection (RFC 6455 after an HTTP/1.1 upgrade): closing or aborting
- * it closes the transport. Thread-safe as the transport is.
+ * A WebSocket session's channel over a whole connection (RFC 6455 after an HTTP/1.1 upgrade): every method is the
+ * transport's, and closing or aborting closes it. An owner that holds the transport already (the server's WebSocket
+ * connection) implements it itself, so an idle WebSocket holds no object more for it; others use {@link #of}.
+ * Thread-safe as the transport is.
  */
-record TransportChannel(Transport transport) implements SessionChannel {
-    @Override
-    public InputStream input() {
-        return transport.input();
+public interface TransportChannel extends SessionChannel {
+    /** The transport the session runs over. */
+    Transport transport();
+
+    /** A channel over this transport. */
+    static TransportChannel of(Transport transport) {
+        return () -> transport;
     }
 
     @Override
-    public OutputStream output() {
-        return transport.output();
+    default InputStream input() {
+        return transport().input();
     }
 
     @Override
-    public void readDeadline(long deadlineNanos) {
-        transport.readDeadline(deadlineNanos);
+    default OutputStream output() {
+        return transport().output();
     }
 
     @Override
-    public long writeDeadlineNanos() {
-        return transport.writeDeadlineNanos();
+    default void readDeadline(long deadlineNanos) {
+        transport().readDeadline(deadlineNanos);
     }
 
     @Override
-    public boolean awaitInput(long nanos) throws IOException {
-        return transport.awaitInput(nanos);
+    default long writeDeadlineNanos() {
+        return transport().writeDeadlineNanos();
     }
 
     @Override
-    public void beforeWaiting() throws IOException {
-        NextInput.beforeWaiting(transport);
+    default boolean awaitInput(long nanos) throws IOException {
+        return transport().awaitInput(nanos);
     }
 
     @Override
-    public void shutdownOutput() throws IOException {
-        transport.shutdownOutput();
+    default void beforeWaiting() throws IOException {
+        NextInput.beforeWaiting(transport());
     }
 
     @Override
-    public void close(boolean closeSent) throws IOException {
-        transport.close();
+    default void shutdownOutput() throws IOException {
+        transport().shutdownOutput();
     }
 
     @Override
-    public void abort() throws IOException {
-        transport.close();
+    default void close(boolean closeSent) throws IOException {
+        transport().close();
+    }
+
+    @Override
+    default void abort() throws IOException {
+        transport().close();
     }
 }

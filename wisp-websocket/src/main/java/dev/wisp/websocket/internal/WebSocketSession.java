@@ -118,7 +118,7 @@ public final class WebSocketSession implements WebSocket {
      */
     public WebSocketSession(long connectionId, Transport transport, WireInput input, BufferPool pool, Role role,
             WebSocketConfig config, Agreement agreement, WebSocketListener listener) {
-        this(connectionId, new TransportChannel(Objects.requireNonNull(transport, "transport")), input, pool, role,
+        this(connectionId, TransportChannel.of(Objects.requireNonNull(transport, "transport")), input, pool, role,
                 config, agreement, listener);
     }
 
