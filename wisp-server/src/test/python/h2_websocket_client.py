@@ -21,9 +21,10 @@ mux:       a WebSocket on /ws/echo open while ten GET /hello and a GET /large ru
            before and after, and the close.
 stop:      a message "stop", on which the server stops: its close code (1001), GOAWAY, and whether the stream ended
            after we answered the close.
-stall:     /ws/stall reads nothing until /release is requested: 1 MiB sent on the WebSocket fills its stream's window,
-           and a GET /large on the same connection completes meanwhile; then /release, the rest goes through, and the
-           echo of its length comes back.
+stall:     five WebSockets on /ws/stall, which read nothing until /release is requested: a message of 1 MiB sent on
+           each fills its stream's window (five of 256 KiB: more than the connection's 1 MiB), and a POST /echo of
+           512 KiB on the same connection goes through meanwhile; then /release, the rest of each message goes
+           through, and the echo of each length comes back.
 
 Prints one "name value" line per fact; the Java test asserts on them. Every socket wait is bounded (20 s).
 """
@@ -38,6 +39,8 @@ import h2_interop_client
 from hyperframe.frame import DataFrame, Frame, GoAwayFrame, RstStreamFrame
 
 TEXT, BINARY, CLOSE, PING, PONG = 0x1, 0x2, 0x8, 0x9, 0xA
+STALLED = 5
+UPLOAD_BYTES = 512 * 1024
 
 
 def frame(opcode, payload, masked=True, rsv1=False):
@@ -346,28 +349,38 @@ def stop(client):
 
 
 def stall(client):
-    ws = client.connect('/ws/stall')
     payload = os.urandom(1024 * 1024)
     pending = frame(BINARY, payload)
-    sent = 0
-    # Send what the windows admit; the server reads nothing, so its stream window runs out.
-    while sent < len(pending):
-        window = min(client.conn.local_flow_control_window(ws), client.conn.max_outbound_frame_size)
-        if window == 0:
-            break
-        client.send(ws, pending[sent:sent + window])
-        sent += window
-    print('blocked', sent < len(pending))
-    print('sent-before', sent)
-    large = client.get('/large')
-    client.until(lambda: client.stream(large).ended)
-    print('large', len(client.stream(large).data))
+    sockets = {client.connect('/ws/stall'): 0 for _ in range(STALLED)}
+    # Send what the windows admit; the server reads nothing, so each stream's window runs out. When the
+    # connection's runs out first, wait for the server to give it back (it would not, if it waited for the reads).
+    for ws in sockets:
+        while sockets[ws] < len(pending):
+            window = min(client.conn.local_flow_control_window(ws), client.conn.max_outbound_frame_size)
+            if window == 0 and client.conn.outbound_flow_control_window == 0:
+                client.pump()
+                continue
+            if window == 0:
+                break
+            client.send(ws, pending[sockets[ws]:sockets[ws] + window])
+            sockets[ws] += window
+    print('blocked', sum(1 for sent in sockets.values() if sent < len(pending)))
+    print('sent-before', max(sockets.values()))
+    print('sent-in-all', sum(sockets.values()))
+    upload = os.urandom(UPLOAD_BYTES)
+    echo_id = client.conn.get_next_available_stream_id()
+    client.conn.send_headers(echo_id, client.request_headers('POST', '/echo')
+                             + [('content-length', str(len(upload)))])
+    client.send(echo_id, upload, end_stream=True)
+    client.until(lambda: client.stream(echo_id).ended)
+    print('upload', len(client.stream(echo_id).data), bytes(client.stream(echo_id).data) == upload)
     release = client.get('/release')
     client.until(lambda: client.stream(release).ended)
-    client.send(ws, pending[sent:])
-    fin, rsv1, opcode, answer = client.next_frame(ws)
-    print('echoed-length', answer.decode())
-    print('close', client.close(ws)[0])
+    for ws, sent in sockets.items():
+        client.send(ws, pending[sent:])
+    for ws in sockets:
+        print('echoed-length', client.next_frame(ws)[3].decode())
+        print('close', client.close(ws)[0])
 
 
 def main():

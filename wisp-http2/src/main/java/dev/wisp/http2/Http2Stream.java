@@ -37,6 +37,8 @@ public abstract class Http2Stream {
     private volatile ErrorCode resetCode;
     private volatile boolean resetByPeer;
     private volatile boolean localEnded;
+    /** The connection's credit for this stream's content goes back as it arrives; see {@link ReceiveFlow}. */
+    private volatile boolean connectionCreditedOnArrival;
 
     /**
      * @param declaredLength the Content-Length of the message arriving, or -1
@@ -213,6 +215,19 @@ public abstract class Http2Stream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * From now on the connection's credit for this stream's content goes back as the content arrives, not as it is
+     * read, for a stream that carries a long-lived tunnel; see {@link ReceiveFlow}. Call it on the reading thread
+     * before any content of the stream arrives.
+     */
+    public final void creditConnectionOnArrival() {
+        connectionCreditedOnArrival = true;
+    }
+
+    public final boolean isConnectionCreditedOnArrival() {
+        return connectionCreditedOnArrival;
     }
 
     /** The bytes that can be read now without waiting. */

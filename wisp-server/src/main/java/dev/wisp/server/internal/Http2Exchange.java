@@ -51,6 +51,11 @@ final class Http2Exchange implements Runnable {
         this.stream = stream;
         this.head = head;
         this.protocol = protocol.orElse(null);
+        if (this.protocol != null) {
+            // Made on the reading thread, before any of the stream's DATA: a tunnel, whose content the connection's
+            // window must not wait for (ReceiveFlow).
+            stream.creditConnectionOnArrival();
+        }
     }
 
     Http2ServerStream stream() {

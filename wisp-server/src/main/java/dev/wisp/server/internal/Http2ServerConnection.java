@@ -519,7 +519,7 @@ final class Http2ServerConnection extends ServerConnection {
         if (stream != null && !stream.isReset()) {
             resets.take(now);
             output.resetByPeer(stream, frame.errorCode());
-            giveBack(null, stream.discardBuffered());
+            receiveFlow.dropBuffered(stream);
             closeIfLingering(stream);
         }
     }
@@ -538,7 +538,7 @@ final class Http2ServerConnection extends ServerConnection {
         recentResets.remember(id);
         Http2ServerStream stream = streams.get(id);
         if (stream != null) {
-            giveBack(null, stream.discardBuffered());
+            receiveFlow.dropBuffered(stream);
         }
         if (stream == null || !output.reset(stream, code)) {
             output.reset(id, code); // a frame on a stream that ended or was reset still gets its answer
