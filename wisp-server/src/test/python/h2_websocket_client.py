@@ -19,6 +19,8 @@ agree:     subprotocols "chat.v2, chat.v1" and permessage-deflate offered: what 
            (RSV1) and its echo, compressed too.
 mux:       a WebSocket on /ws/echo open while ten GET /hello and a GET /large run on the same connection; a message
            before and after, and the close.
+limit:     with maxConcurrentStreams 1, a GET while a WebSocket is open: how it is answered (REFUSED_STREAM); then
+           the WebSocket's close, and a GET after it.
 stop:      a message "stop", on which the server stops: its close code (1001), GOAWAY, and whether the stream ended
            after we answered the close.
 stall:     five WebSockets on /ws/stall, which read nothing until /release is requested: a message of 1 MiB sent on
@@ -28,6 +30,7 @@ stall:     five WebSockets on /ws/stall, which read nothing until /release is re
 
 Prints one "name value" line per fact; the Java test asserts on them. Every socket wait is bounded (20 s).
 """
+import collections
 import os
 import sys
 import zlib
@@ -35,6 +38,7 @@ import zlib
 import h2.config
 import h2.connection
 import h2.events
+import h2.settings
 import h2_interop_client
 from hyperframe.frame import DataFrame, Frame, GoAwayFrame, RstStreamFrame
 
@@ -321,6 +325,20 @@ def mux(client):
     print('close', client.close(ws)[0])
 
 
+def limit(client):
+    ws = client.connect('/ws/echo')
+    print('max-concurrent-streams', client.conn.remote_settings.max_concurrent_streams)
+    # h2 keeps to the server's limit itself; lift its view of it, to play a client that does not.
+    client.conn.remote_settings._settings[h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS] = collections.deque([100])
+    refused = client.get('/hello')
+    client.until(lambda: client.stream(refused).reset is not None or client.stream(refused).ended)
+    print('refused', client.stream(refused).reset)
+    print('close', client.close(ws)[0])
+    hello = client.get('/hello')
+    client.until(lambda: client.stream(hello).ended or client.stream(hello).reset is not None)
+    print('after', client.stream(hello).headers.get(':status') if client.stream(hello).headers else None)
+
+
 def stop(client):
     ws = client.connect('/ws/echo')
     client.send(ws, frame(TEXT, b'stop'))
@@ -387,7 +405,7 @@ def main():
     port, case = int(sys.argv[1]), sys.argv[2]
     ca_file = sys.argv[3] if len(sys.argv) > 3 else None
     client = Client(port, ca_file, validate=case != 'get')
-    {'echo': echo, 'unmasked': unmasked, 'too-large': too_large, 'idle': idle, 'reset': reset, 'get': get, 'versions': versions, 'agree': agree,
+    {'echo': echo, 'limit': limit, 'unmasked': unmasked, 'too-large': too_large, 'idle': idle, 'reset': reset, 'get': get, 'versions': versions, 'agree': agree,
      'mux': mux, 'stop': stop, 'stall': stall}[case](client)
 
 

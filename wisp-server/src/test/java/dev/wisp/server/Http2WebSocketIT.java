@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,6 +49,10 @@ class Http2WebSocketIT {
     }
 
     private InteropServer start(boolean tls) {
+        return start(tls, config -> { });
+    }
+
+    private InteropServer start(boolean tls, Consumer<ServerConfig.Builder> adjust) {
         AtomicReference<InteropServer> server = new AtomicReference<>();
         CountDownLatch release = new CountDownLatch(1);
         WebSocketConfig config = WebSocketConfig.builder().subprotocols(List.of("chat.v1", "chat.v2"))
@@ -77,7 +82,7 @@ class Http2WebSocketIT {
                     release.countDown();
                     response.send("released\n");
                 });
-        server.set(InteropServer.start(tls, routes));
+        server.set(InteropServer.start(tls, routes, adjust));
         return server.get();
     }
 
@@ -255,6 +260,18 @@ class Http2WebSocketIT {
             for (int i = 0; i < 5; i++) {
                 assertEquals("close", nextEnd());
             }
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void anOpenWebSocketHoldsAPlaceUnderMaxConcurrentStreams(boolean tls) throws Exception {
+        try (InteropServer server = start(tls, config -> config.maxConcurrentStreams(1))) {
+            Map<String, String> facts = run(server, "limit");
+            assertEquals("1", facts.get("max-concurrent-streams"), facts::toString);
+            assertEquals("7", facts.get("refused"), "RST_STREAM REFUSED_STREAM: " + facts);
+            assertEquals("1000", facts.get("close"), facts::toString);
+            assertEquals("200", facts.get("after"), "the place came back with the WebSocket's end: " + facts);
         }
     }
 
