@@ -7,6 +7,8 @@ case says otherwise. Cases:
 
 echo:      the server's SETTINGS_ENABLE_CONNECT_PROTOCOL; an extended CONNECT to /ws/echo, its status; a text and a
            binary message and their echoes; then a close 1000, the server's close frame, and END_STREAM both ways.
+refused:   an extended CONNECT to /ws/refused, whose handler refuses it with 403: the status and the reason.
+bye:       a message "bye", on which the server closes with 1000: its close frame, our answer, and END_STREAM.
 unmasked:  an unmasked text frame: the server's close code (1002) and whether it ended the stream.
 too-large: a text message of 2,000 bytes to /ws/small (maxMessageBytes 1,024): as unmasked (1009).
 idle:      /ws/ping pings after 100 ms; we never answer: the ping, the server's reset of the stream when its pong
@@ -260,6 +262,26 @@ def idle(client):
     print('after', client.stream(hello).headers.get(':status'))
 
 
+def refused(client):
+    ws = client.connect('/ws/refused')
+    stream = client.stream(ws)
+    client.until(lambda: stream.ended or stream.reset is not None)
+    print('status', stream.headers.get(':status'))
+    print('body', stream.data.decode().strip())
+
+
+def bye(client):
+    ws = client.connect('/ws/echo')
+    client.send(ws, frame(TEXT, b'bye'))
+    answer = client.next_frame(ws)
+    print('close', int.from_bytes(answer[3][:2], 'big') if answer and answer[2] == CLOSE else None)
+    client.send(ws, frame(CLOSE, answer[3][:2]))
+    stream = client.stream(ws)
+    client.until(lambda: stream.ended or stream.reset is not None)
+    print('server-ended', stream.ended)
+    client.send(ws, b'', end_stream=True)
+
+
 def reset(client):
     ws = client.connect('/ws/echo')
     client.send(ws, frame(TEXT, b'before the reset'))
@@ -405,7 +427,7 @@ def main():
     port, case = int(sys.argv[1]), sys.argv[2]
     ca_file = sys.argv[3] if len(sys.argv) > 3 else None
     client = Client(port, ca_file, validate=case != 'get')
-    {'echo': echo, 'limit': limit, 'unmasked': unmasked, 'too-large': too_large, 'idle': idle, 'reset': reset, 'get': get, 'versions': versions, 'agree': agree,
+    {'echo': echo, 'refused': refused, 'bye': bye, 'limit': limit, 'unmasked': unmasked, 'too-large': too_large, 'idle': idle, 'reset': reset, 'get': get, 'versions': versions, 'agree': agree,
      'mux': mux, 'stop': stop, 'stall': stall}[case](client)
 
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.Status;
 import dev.wisp.core.Version;
 import dev.wisp.testing.TestTransport;
 import dev.wisp.websocket.WebSocket;
@@ -62,6 +64,9 @@ class Http2WebSocketIT {
                     opened.add(request.protocol());
                     return echo(server);
                 })
+                .webSocket("/ws/refused", config, request -> {
+                    throw new HttpProtocolException(Status.FORBIDDEN, "not for you");
+                })
                 .webSocket("/ws/small", WebSocketConfig.builder().maxFrameBytes(1024).maxMessageBytes(1024).build(),
                         request -> echo(server))
                 .webSocket("/ws/ping", WebSocketConfig.builder().pingInterval(Duration.ofMillis(100))
@@ -86,13 +91,20 @@ class Http2WebSocketIT {
         return server.get();
     }
 
-    /** Echoes text and binary messages, stops the server on "stop", and records how the session ended. */
+    /**
+     * Echoes text and binary messages, stops the server on "stop", closes on "bye", and records how the session
+     * ended.
+     */
     private WebSocketListener echo(AtomicReference<InteropServer> server) {
         return new WebSocketListener() {
             @Override
             public void onText(WebSocket webSocket, String text) throws IOException {
                 if (text.equals("stop")) {
                     Thread.ofVirtual().start(() -> server.get().close());
+                    return;
+                }
+                if (text.equals("bye")) {
+                    webSocket.close(1000, "bye");
                     return;
                 }
                 webSocket.sendText(text);
@@ -145,6 +157,28 @@ class Http2WebSocketIT {
             assertEquals("close 1000", nextEnd());
             assertEquals(List.of(new InteropServer.Seen("/ws/echo", Version.HTTP_2, ConnectionProtocol.HTTP_2,
                     server.seen().get(0).connectionId())), server.seen(), "the filters saw the CONNECT over HTTP/2");
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void endsTheStreamBothWaysWhenTheServerCloses(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "bye");
+            assertEquals("1000", facts.get("close"), facts::toString);
+            assertEquals("True", facts.get("server-ended"), "END_STREAM after the client's close: " + facts);
+            assertEquals("close 1000", nextEnd());
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void answersTheHandlersRefusalThroughTheFilters(boolean tls) throws Exception {
+        try (InteropServer server = start(tls)) {
+            Map<String, String> facts = run(server, "refused");
+            assertEquals("403", facts.get("status"), facts::toString);
+            assertEquals("not for you", facts.get("body"), facts::toString);
+            assertEquals(List.of("/ws/refused"), server.seen().stream().map(InteropServer.Seen::path).toList());
         }
     }
 
