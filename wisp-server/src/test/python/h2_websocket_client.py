@@ -23,6 +23,8 @@ mux:       a WebSocket on /ws/echo open while ten GET /hello and a GET /large ru
            before and after, and the close.
 limit:     with maxConcurrentStreams 1, a GET while a WebSocket is open: how it is answered (REFUSED_STREAM); then
            the WebSocket's close, and a GET after it.
+shut:      our stream windows at 0 (SETTINGS_INITIAL_WINDOW_SIZE), then a message to /ws/shut, answered with 64 KiB:
+           the server's reset of the stream once its write timeout passed, and what came before it.
 stop:      a message "stop", on which the server stops: its close code (1001), GOAWAY, and whether the stream ended
            after we answered the close.
 stall:     five WebSockets on /ws/stall, which read nothing until /release is requested: a message of 1 MiB sent on
@@ -361,6 +363,17 @@ def limit(client):
     print('after', client.stream(hello).headers.get(':status') if client.stream(hello).headers else None)
 
 
+def shut(client):
+    client.conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 0})
+    client.flush()
+    ws = client.connect('/ws/shut')
+    client.send(ws, frame(TEXT, b'big'))
+    stream = client.stream(ws)
+    client.until(lambda: stream.ended or stream.reset is not None)
+    print('reset', stream.reset)
+    print('received', len(stream.data))
+
+
 def stop(client):
     ws = client.connect('/ws/echo')
     client.send(ws, frame(TEXT, b'stop'))
@@ -427,7 +440,7 @@ def main():
     port, case = int(sys.argv[1]), sys.argv[2]
     ca_file = sys.argv[3] if len(sys.argv) > 3 else None
     client = Client(port, ca_file, validate=case != 'get')
-    {'echo': echo, 'refused': refused, 'bye': bye, 'limit': limit, 'unmasked': unmasked, 'too-large': too_large, 'idle': idle, 'reset': reset, 'get': get, 'versions': versions, 'agree': agree,
+    {'echo': echo, 'shut': shut, 'refused': refused, 'bye': bye, 'limit': limit, 'unmasked': unmasked, 'too-large': too_large, 'idle': idle, 'reset': reset, 'get': get, 'versions': versions, 'agree': agree,
      'mux': mux, 'stop': stop, 'stall': stall}[case](client)
 
 

@@ -83,6 +83,16 @@ class Http2WebSocketIT {
                             .length));
                     ended.add(webSocket.receive().isEmpty() ? "close" : "more");
                 })
+                .blockingWebSocket("/ws/shut", WebSocketConfig.defaults(), (request, webSocket) -> {
+                    webSocket.receive();
+                    try {
+                        webSocket.sendBinary(new byte[64 * 1024]);
+                    } catch (IOException e) {
+                        ended.add("send failed " + e.getClass().getSimpleName());
+                    }
+                    // A handler that goes on after its send failed: the reset stream ends its reads too.
+                    ended.add(webSocket.receive().isEmpty() ? "ended" : "more");
+                })
                 .get("/release", (request, response) -> {
                     release.countDown();
                     response.send("released\n");
@@ -306,6 +316,17 @@ class Http2WebSocketIT {
             assertEquals("7", facts.get("refused"), "RST_STREAM REFUSED_STREAM: " + facts);
             assertEquals("1000", facts.get("close"), facts::toString);
             assertEquals("200", facts.get("after"), "the place came back with the WebSocket's end: " + facts);
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void resetsTheStreamWhenTheClientKeepsItsWindowShutPastTheWriteTimeout(boolean tls) throws Exception {
+        try (InteropServer server = start(tls, config -> config.writeTimeout(Duration.ofMillis(300)))) {
+            Map<String, String> facts = run(server, "shut");
+            assertEquals("8", facts.get("reset"), "RST_STREAM CANCEL: " + facts);
+            assertEquals("0", facts.get("received"), facts::toString);
+            assertEquals("send failed SocketTimeoutException", nextEnd());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.wisp.websocket.internal.SessionChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.util.Objects;
 
 /**
@@ -28,8 +29,8 @@ final class Http2StreamChannel implements SessionChannel {
     private final Http2ServerStream stream;
     private final InputStream input = new StreamInput();
     private final OutputStream output = new StreamOutput();
-    /** The read deadline, 0 for none; the reading thread's. */
-    private long readDeadlineNanos;
+    /** The read deadline, 0 for none; set by whichever thread reads next. */
+    private volatile long readDeadlineNanos;
 
     Http2StreamChannel(Http2ServerConnection connection, Http2ServerStream stream) {
         this.connection = connection;
@@ -136,7 +137,14 @@ final class Http2StreamChannel implements SessionChannel {
         public void write(byte[] bytes, int offset, int length) throws IOException {
             Objects.checkFromIndexSize(offset, length, bytes.length);
             if (length > 0) {
-                connection.output().writeData(stream, bytes, offset, length, false);
+                try {
+                    connection.output().writeData(stream, bytes, offset, length, false);
+                } catch (SocketTimeoutException e) {
+                    // The client kept its window shut past the write timeout: as a late write closes a WebSocket's
+                    // connection over HTTP/1.1, it resets the stream here, which ends the session's reads too.
+                    abort();
+                    throw e;
+                }
             }
         }
     }
