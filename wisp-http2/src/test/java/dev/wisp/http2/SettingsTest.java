@@ -52,9 +52,11 @@ class SettingsTest {
         Settings enabled = Settings.DEFAULT.apply(new SettingsFrame(List.of(
                 new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 1))));
         assertTrue(enabled.enableConnectProtocol());
-        assertEquals(List.of(new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 1)), enabled.differencesFrom(Settings.DEFAULT));
+        assertEquals(List.of(new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 1)),
+                enabled.differencesFrom(Settings.DEFAULT));
         assertEquals(enabled, Settings.builder().enableConnectProtocol(true).build());
-        assertEquals(enabled, enabled.apply(new SettingsFrame(List.of(new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 1)))));
+        assertEquals(enabled, enabled.apply(new SettingsFrame(List.of(
+                new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 1)))));
         assertApplyFails(Settings.ENABLE_CONNECT_PROTOCOL, 2, ErrorCode.PROTOCOL_ERROR,
                 "SETTINGS_ENABLE_CONNECT_PROTOCOL must be 0 or 1, not 2");
         ConnectionException e = assertThrows(ConnectionException.class, () -> enabled.apply(new SettingsFrame(

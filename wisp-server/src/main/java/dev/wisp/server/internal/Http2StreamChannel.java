@@ -11,13 +11,13 @@ import java.net.SocketTimeoutException;
 import java.util.Objects;
 
 /**
- * A WebSocket session's channel over one HTTP/2 stream opened by an extended CONNECT (RFC 8441 §5): what the
- * session reads is the stream's DATA, what it writes goes out as DATA, both ways under flow control. What the
- * session reads goes back to the client as credit, so a session that reads slowly holds up its own stream only:
- * what it leaves unread is bounded by the stream's window (256 KiB), and the connection's credit for it went back
- * as it arrived ({@link dev.wisp.http2.Http2Stream#creditConnectionOnArrival()}). A write waits for the windows at most the server's write
- * timeout, as a response's does, and the stream is then reset. Closing after the close frame ends the stream (END_STREAM); an abort, or a close without the frame,
- * resets it with CANCEL.
+ * A WebSocket session's channel over one HTTP/2 stream opened by an extended CONNECT (RFC 8441 §5): what the session
+ * reads is the stream's DATA, what it writes goes out as DATA, both ways under flow control. What the session reads
+ * goes back to the client as credit, so a session that reads slowly holds up its own stream only: what it leaves unread
+ * is bounded by the stream's window (256 KiB), and the connection's credit for it went back as it arrived ({@link
+ * dev.wisp.http2.Http2Stream#creditConnectionOnArrival()}). A write waits for the windows at most the server's write
+ * timeout, as a response's does, and the stream is then reset. Closing after the close frame ends the stream
+ * (END_STREAM); an abort, or a close without the frame, resets it with CANCEL.
  *
  * <p>Threads: the session's reading thread reads, one sender at a time writes, any thread may abort.
  */

@@ -55,6 +55,7 @@ final class WebSocketUpgrade {
         if (route.handler().isEmpty()) {
             return null;
         }
-        return Objects.requireNonNull(route.handler().get().open(request), "the WebSocket handler returned no listener");
+        return Objects.requireNonNull(route.handler().get().open(request),
+                "the WebSocket handler returned no listener");
     }
 }

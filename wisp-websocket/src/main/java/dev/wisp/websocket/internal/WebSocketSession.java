@@ -28,12 +28,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * A WebSocket connection over a {@link SessionChannel}, after the opening handshake, for either role: a whole
  * {@link Transport} after an HTTP/1.1 upgrade, or a server's HTTP/2 stream after an extended CONNECT (RFC 8441).
  *
- * <p><b>Wiring.</b> The server (after answering 101, or 200 on an HTTP/2 stream) or the client (after checking the
- * 101) makes one with the channel, a {@link WireInput} over {@code channel.input()} that still holds any bytes read
- * past the HTTP head, the {@link Agreement} of the handshake, and a listener or none; then, on the connection's
- * (virtual) thread, either calls {@link #run()}, which reads until the connection ends, or hands the session to code that
- * calls {@link #receive()}. The owner's sweeper calls {@link #sweep(long)} on every tick: it sends idle pings and
- * enforces the close, pong and write timers ({@link SessionTimers}). The session closes the channel when it ends.
+ * <p><b>Wiring.</b> The server (after answering 101, or 200 on an HTTP/2 stream) or the client (after checking the 101)
+ * makes one with the channel, a {@link WireInput} over {@code channel.input()} that still holds any bytes read past the
+ * HTTP head, the {@link Agreement} of the handshake, and a listener or none; then, on the connection's (virtual)
+ * thread, either calls {@link #run()}, which reads until the connection ends, or hands the session to code that calls
+ * {@link #receive()}. The owner's sweeper calls {@link #sweep(long)} on every tick: it sends idle pings and enforces
+ * the close, pong and write timers ({@link SessionTimers}). The session closes the channel when it ends.
  *
  * <p><b>Threads.</b> One thread reads at a time: a listener's session is read by the connection's thread (one at a
  * time, by construction), one read with {@link #receive()} under the read lock; any thread may send, through the
