@@ -37,6 +37,8 @@ public abstract class Http2Stream {
     private volatile ErrorCode resetCode;
     private volatile boolean resetByPeer;
     private volatile boolean localEnded;
+    /** The connection's credit for this stream's content goes back as it arrives; see {@link ReceiveFlow}. */
+    private volatile boolean connectionCreditedOnArrival;
 
     /**
      * @param declaredLength the Content-Length of the message arriving, or -1
@@ -190,6 +192,42 @@ public abstract class Http2Stream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Waits at most this long for content to read, the end of the message or a reset: true if one is here, false
+     * if the time passed first.
+     */
+    public final boolean awaitContent(long nanos) throws InterruptedIOException {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (bufferedBytes == 0 && !remoteEnded && resetCode == null) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = arrived.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for HTTP/2 content");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * From now on the connection's credit for this stream's content goes back as the content arrives, not as it is
+     * read, for a stream that carries a long-lived tunnel; see {@link ReceiveFlow}. Call it on the reading thread
+     * before any content of the stream arrives.
+     */
+    public final void creditConnectionOnArrival() {
+        connectionCreditedOnArrival = true;
+    }
+
+    public final boolean isConnectionCreditedOnArrival() {
+        return connectionCreditedOnArrival;
     }
 
     /** The bytes that can be read now without waiting. */

@@ -11,7 +11,10 @@ import java.io.IOException;
  * <p>Where the connection's credit goes back is the side's choice. A server gives it back as handlers read, so the
  * request content a connection holds is bounded by the connection's window. A client gives it back as DATA
  * arrives, and bounds what it holds by each stream's window: the responses its calls have not begun to read could
- * otherwise take the whole connection window, and the one a call reads would stall behind them.
+ * otherwise take the whole connection window, and the one a call reads would stall behind them. A server's stream
+ * that carries a long-lived tunnel, a WebSocket (RFC 8441), is treated as a client's streams are
+ * ({@link Http2Stream#creditConnectionOnArrival()}): one that its application reads slowly, or not at all, would
+ * otherwise hold its window's worth of the connection's for as long as it lives.
  *
  * <p>Thread-safe: the reading thread charges and delivers, the application's threads give back.
  */
@@ -60,6 +63,9 @@ public final class ReceiveFlow {
             giveBack(null, length);
             throw e;
         }
+        if (!connectionCreditOnArrival && stream.isConnectionCreditedOnArrival()) {
+            creditConnection(length);
+        }
         if (!kept) {
             giveBack(stream, length);
         } else if (frame.padding() > 0) {
@@ -70,13 +76,14 @@ public final class ReceiveFlow {
 
     /**
      * Gives credit back to the stream's window unless it is null or ended, and to the connection's unless that went
-     * back on arrival, announcing what is due in WINDOW_UPDATE frames.
+     * back on arrival (for every stream, or for this one), announcing what is due in WINDOW_UPDATE frames. Content
+     * that a stream took must be given back with that stream, not null, so that its credit goes back once.
      */
     public void giveBack(Http2Stream stream, int bytes) throws IOException {
         if (bytes <= 0) {
             return;
         }
-        if (!connectionCreditOnArrival) {
+        if (!connectionCreditOnArrival && (stream == null || !stream.isConnectionCreditedOnArrival())) {
             creditConnection(bytes);
         }
         if (stream != null && !stream.isRemoteEnded()) {
@@ -84,6 +91,17 @@ public final class ReceiveFlow {
             if (streamIncrement > 0) {
                 output.write(new WindowUpdateFrame(stream.id(), streamIncrement));
             }
+        }
+    }
+
+    /**
+     * Drops the content a stream holds unread (it was reset, or is being) and gives the connection's credit for it
+     * back, unless it went back on arrival; the stream's own window does not matter any more.
+     */
+    public void dropBuffered(Http2Stream stream) throws IOException {
+        int bytes = stream.discardBuffered();
+        if (bytes > 0 && !connectionCreditOnArrival && !stream.isConnectionCreditedOnArrival()) {
+            creditConnection(bytes);
         }
     }
 

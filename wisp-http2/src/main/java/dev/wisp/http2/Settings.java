@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The six settings of RFC 9113 §6.5.2 on one side of a connection, immutable. Each side starts from
+ * The six settings of RFC 9113 §6.5.2 and RFC 8441's SETTINGS_ENABLE_CONNECT_PROTOCOL on one side of a connection,
+ * immutable. Each side starts from
  * {@link #DEFAULT}; a SETTINGS frame changes some of them ({@link #apply(SettingsFrame)}), and a side sends what it
  * changed ({@link #differencesFrom(Settings)}).
  *
@@ -18,6 +19,8 @@ import java.util.List;
  * <tr><td>{@code initialWindowSize}</td><td>0x4</td><td>65,535</td><td>0 to 2^31-1, else FLOW_CONTROL_ERROR</td></tr>
  * <tr><td>{@code maxFrameSize}</td><td>0x5</td><td>16,384</td><td>16,384 to 16,777,215, else PROTOCOL_ERROR</td></tr>
  * <tr><td>{@code maxHeaderListSize}</td><td>0x6</td><td>unlimited, shown as 2^32-1</td><td>0 to 2^32-1</td></tr>
+ * <tr><td>{@code enableConnectProtocol}</td><td>0x8</td><td>false (0)</td><td>0 or 1, and never 0 after 1, else
+ *     PROTOCOL_ERROR (RFC 8441 §3)</td></tr>
  * </table>
  * Settings with other identifiers are ignored (§6.5.2: "MUST ignore").
  */
@@ -28,6 +31,8 @@ public final class Settings {
     public static final int INITIAL_WINDOW_SIZE = 0x4;
     public static final int MAX_FRAME_SIZE = 0x5;
     public static final int MAX_HEADER_LIST_SIZE = 0x6;
+    /** RFC 8441 §3: the sender accepts the extended CONNECT ({@code :protocol}). */
+    public static final int ENABLE_CONNECT_PROTOCOL = 0x8;
 
     /** The value that stands for "unlimited": the largest a SETTINGS frame can carry. */
     public static final long UNLIMITED = 0xffff_ffffL;
@@ -39,7 +44,8 @@ public final class Settings {
     public static final int MAX_WINDOW_SIZE = Integer.MAX_VALUE;
 
     /** The settings every connection starts from (RFC 9113 §6.5.2). */
-    public static final Settings DEFAULT = new Settings(new long[] {0, 4096, 1, UNLIMITED, 65_535, 16_384, UNLIMITED});
+    public static final Settings DEFAULT = new Settings(new long[] {0, 4096, 1, UNLIMITED, 65_535, 16_384, UNLIMITED,
+            0, 0});
 
     /** Indexed by identifier; index 0 unused. */
     private final long[] values;
@@ -72,17 +78,28 @@ public final class Settings {
         return values[MAX_HEADER_LIST_SIZE];
     }
 
+    /** Whether the extended CONNECT of RFC 8441 may be sent to this side. */
+    public boolean enableConnectProtocol() {
+        return values[ENABLE_CONNECT_PROTOCOL] == 1;
+    }
+
     /**
      * The settings after a peer's SETTINGS frame, its parameters taken in order; unknown identifiers are ignored. An
      * acknowledgement changes nothing.
      *
-     * @throws ConnectionException if a value is outside what §6.5.2 allows
+     * @throws ConnectionException if a value is outside what §6.5.2 allows, or SETTINGS_ENABLE_CONNECT_PROTOCOL goes
+     *     back from 1 to 0 (RFC 8441 §3)
      */
     public Settings apply(SettingsFrame frame) throws ConnectionException {
         long[] next = values.clone();
         for (Setting setting : frame.settings()) {
             if (isKnown(setting.identifier())) {
                 check(setting.identifier(), setting.value());
+                if (setting.identifier() == ENABLE_CONNECT_PROTOCOL
+                        && next[ENABLE_CONNECT_PROTOCOL] > setting.value()) {
+                    throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
+                            "SETTINGS_ENABLE_CONNECT_PROTOCOL went back from 1 to 0 (RFC 8441 §3)");
+                }
                 next[setting.identifier()] = setting.value();
             }
         }
@@ -92,7 +109,7 @@ public final class Settings {
     /** The parameters to send to move a peer from {@code previous} to these settings, in identifier order. */
     public List<Setting> differencesFrom(Settings previous) {
         List<Setting> changes = new ArrayList<>();
-        for (int id = HEADER_TABLE_SIZE; id <= MAX_HEADER_LIST_SIZE; id++) {
+        for (int id = HEADER_TABLE_SIZE; id <= ENABLE_CONNECT_PROTOCOL; id++) {
             if (values[id] != previous.values[id]) {
                 changes.add(new Setting(id, values[id]));
             }
@@ -111,16 +128,18 @@ public final class Settings {
     }
 
     static boolean isKnown(int identifier) {
-        return identifier >= HEADER_TABLE_SIZE && identifier <= MAX_HEADER_LIST_SIZE;
+        return identifier >= HEADER_TABLE_SIZE && identifier <= MAX_HEADER_LIST_SIZE
+                || identifier == ENABLE_CONNECT_PROTOCOL;
     }
 
     /** Checks a known setting's value as RFC 9113 §6.5.2 asks of a receiver. */
     static void check(int identifier, long value) throws ConnectionException {
         switch (identifier) {
-            case ENABLE_PUSH -> {
+            case ENABLE_PUSH, ENABLE_CONNECT_PROTOCOL -> {
                 if (value > 1) {
-                    throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
-                            "SETTINGS_ENABLE_PUSH must be 0 or 1, not " + value);
+                    throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, (identifier == ENABLE_PUSH
+                            ? "SETTINGS_ENABLE_PUSH" : "SETTINGS_ENABLE_CONNECT_PROTOCOL") + " must be 0 or 1, not "
+                            + value);
                 }
             }
             case INITIAL_WINDOW_SIZE -> {
@@ -155,7 +174,8 @@ public final class Settings {
     public String toString() {
         return "Settings[headerTableSize=" + headerTableSize() + ", enablePush=" + enablePush()
                 + ", maxConcurrentStreams=" + maxConcurrentStreams() + ", initialWindowSize=" + initialWindowSize()
-                + ", maxFrameSize=" + maxFrameSize() + ", maxHeaderListSize=" + maxHeaderListSize() + "]";
+                + ", maxFrameSize=" + maxFrameSize() + ", maxHeaderListSize=" + maxHeaderListSize()
+                + ", enableConnectProtocol=" + enableConnectProtocol() + "]";
     }
 
     /** Builds {@link Settings}; each setter checks its value as §6.5.2 does. */
@@ -191,6 +211,12 @@ public final class Settings {
         /** {@link #UNLIMITED} for no limit. */
         public Builder maxHeaderListSize(long bytes) {
             return set(MAX_HEADER_LIST_SIZE, bytes, "maxHeaderListSize");
+        }
+
+        /** Whether this side accepts the extended CONNECT of RFC 8441. */
+        public Builder enableConnectProtocol(boolean enable) {
+            values[ENABLE_CONNECT_PROTOCOL] = enable ? 1 : 0;
+            return this;
         }
 
         private Builder set(int identifier, long value, String name) {

@@ -39,8 +39,8 @@ class FramePythonPeerTest {
                 Frames.MAX_FRAME, 64 * 1024);
         HpackDecoder decoder = new HpackDecoder(64 * 1024, 64 * 1024);
         reader.readPreface();
-        // h2's client settings; its SETTINGS_ENABLE_CONNECT_PROTOCOL (0x8, RFC 8441) is left out as unknown here.
-        assertEquals("SETTINGS 1=4096 2=1 4=65535 5=16384 3=100 6=65536", Frames.describe(reader.readFrame()));
+        // h2's client settings, with its SETTINGS_ENABLE_CONNECT_PROTOCOL (0x8, RFC 8441).
+        assertEquals("SETTINGS 1=4096 2=1 4=65535 5=16384 8=0 3=100 6=65536", Frames.describe(reader.readFrame()));
 
         HeadersFrame post = assertInstanceOf(HeadersFrame.class, reader.readFrame());
         assertEquals(1, post.streamId());

@@ -57,7 +57,7 @@ class FrameReaderTest {
 
     @Test
     void keepsKnownSettingsInOrderAndLeavesOutUnknownOnes() throws IOException {
-        byte[] bytes = wire().frame(0x4, 0, 0, "0001 00000000 0008 00000001 0005 00ffffff 0001 ffffffff 00ff 00000007")
+        byte[] bytes = wire().frame(0x4, 0, 0, "0001 00000000 0007 00000001 0005 00ffffff 0001 ffffffff 00ff 00000007")
                 .toBytes();
         assertEquals(List.of("SETTINGS 1=0 5=16777215 1=4294967295"), Frames.read(bytes));
         SettingsFrame frame = (SettingsFrame) reader(bytes).readFrame();

@@ -47,6 +47,25 @@ class SettingsTest {
     }
 
     @Test
+    void takesTheExtendedConnectSettingOfRfc8441AndRefusesItsWithdrawal() throws ConnectionException {
+        assertFalse(Settings.DEFAULT.enableConnectProtocol());
+        Settings enabled = Settings.DEFAULT.apply(new SettingsFrame(List.of(
+                new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 1))));
+        assertTrue(enabled.enableConnectProtocol());
+        assertEquals(List.of(new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 1)),
+                enabled.differencesFrom(Settings.DEFAULT));
+        assertEquals(enabled, Settings.builder().enableConnectProtocol(true).build());
+        assertEquals(enabled, enabled.apply(new SettingsFrame(List.of(
+                new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 1)))));
+        assertApplyFails(Settings.ENABLE_CONNECT_PROTOCOL, 2, ErrorCode.PROTOCOL_ERROR,
+                "SETTINGS_ENABLE_CONNECT_PROTOCOL must be 0 or 1, not 2");
+        ConnectionException e = assertThrows(ConnectionException.class, () -> enabled.apply(new SettingsFrame(
+                List.of(new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 0)))));
+        assertEquals(ErrorCode.PROTOCOL_ERROR, e.errorCode());
+        assertEquals("SETTINGS_ENABLE_CONNECT_PROTOCOL went back from 1 to 0 (RFC 8441 §3)", e.getMessage());
+    }
+
+    @Test
     void acceptsTheEdgesOfEachRange() throws ConnectionException {
         Settings settings = Settings.DEFAULT.apply(new SettingsFrame(List.of(
                 new Setting(Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE), new Setting(Settings.MAX_FRAME_SIZE,

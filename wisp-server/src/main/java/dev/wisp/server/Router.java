@@ -198,7 +198,8 @@ public final class Router {
         /**
          * Adds a WebSocket endpoint (RFC 6455) on GET: an upgrade request that passes the handshake checks and the
          * config's origin allow-list goes to the handler, which returns the connection's listener; any other
-         * request to the pattern gets the error {@link WebSocketRoute} describes. Over HTTPS it is wss.
+         * request to the pattern gets the error {@link WebSocketRoute} describes. Over HTTPS it is wss. With HTTP/2 on,
+         * the same route serves WebSockets over HTTP/2 too (RFC 8441's extended CONNECT, which browsers use).
          *
          * @throws IllegalArgumentException if the pattern is malformed
          */

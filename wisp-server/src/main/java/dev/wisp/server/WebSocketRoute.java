@@ -7,11 +7,12 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * The handler of a WebSocket route, as {@link Router#resolve} returns it. A connection whose protocol can switch
- * (HTTP/1.1) recognizes it and upgrades an acceptable request itself; every other request reaches
- * {@link #handle}, which answers why it cannot be upgraded: 426 with {@code Sec-WebSocket-Version: 13} for a
- * version other than 13, 426 with {@code Upgrade: websocket} for a plain GET, 403 for an origin outside the
- * allow-list, 400 for a malformed handshake (RFC 6455 §4.2.1).
+ * The handler of a WebSocket route, as {@link Router#resolve} returns it. A connection recognizes it and opens the
+ * WebSocket for an acceptable request itself: HTTP/1.1 for an upgrade (101), HTTP/2 for an extended CONNECT with
+ * {@code :protocol websocket} (RFC 8441; 200, the stream then carries the WebSocket), which it routes as a GET; every
+ * other request reaches {@link #handle}, which answers why it cannot be upgraded: 426 with
+ * {@code Sec-WebSocket-Version: 13} for a version other than 13, 426 with {@code Upgrade: websocket} for a plain GET,
+ * 403 for an origin outside the allow-list, 400 for a malformed handshake (RFC 6455 §4.2.1).
  *
  * <p>Immutable and thread-safe; made by {@link Router.Builder#webSocket} and
  * {@link Router.Builder#blockingWebSocket}.

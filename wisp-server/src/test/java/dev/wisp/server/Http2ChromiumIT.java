@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.TestTransport;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Headless Chromium loads a page over HTTPS from a server with HTTP/2 on: the page, its stylesheet, script and image,
  * and five requests its script makes at once all come over h2, as the server records and as the page's own Resource
- * Timing entries ({@code nextHopProtocol}) report back. The test CA is not in Chromium's store, so Chromium runs with
+ * Timing entries ({@code nextHopProtocol}) report back; a page's {@code new WebSocket('wss://...')} goes over the
+ * same h2 connection as an extended CONNECT (RFC 8441). The test CA is not in Chromium's store, so Chromium runs with
  * {@code --ignore-certificate-errors}: what is tested is the protocol, not the certificate.
  */
 class Http2ChromiumIT {
@@ -49,6 +53,19 @@ class Http2ChromiumIT {
               lines.push('texts ' + new Set(texts).size + ' ' + texts[0].trim());
               await fetch('/report', {method: 'POST', body: lines.join('\\n')});
             });
+            """;
+
+    private static final String WEBSOCKET_PAGE = """
+            <!doctype html>
+            <meta charset="utf-8">
+            <link rel="icon" href="data:,">
+            <script>
+              const socket = new WebSocket('wss://' + location.host + '/ws/echo');
+              let echo = '';
+              socket.onopen = () => socket.send('hello from chromium');
+              socket.onmessage = event => { echo = event.data; socket.close(1000); };
+              socket.onclose = event => fetch('/report', {method: 'POST', body: echo + '|closed ' + event.code});
+            </script>
             """;
 
     @TempDir
@@ -95,6 +112,45 @@ class Http2ChromiumIT {
                 assertEquals(Set.of("/page.html", "/style.css", "/app.js", "/dot.svg", "/hello", "/report"), paths);
                 assertTrue(server.seen().stream().allMatch(InteropServer.Seen::isHttp2), () -> "seen: "
                         + server.seen());
+                assertEquals(1, server.connectionIds().size(), () -> "one connection: " + server.seen());
+            }
+        });
+    }
+
+    @Test
+    void opensAWebSocketOverTheSameH2Connection() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path chromium = PeerTools.require("chromium");
+            BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
+            BlockingQueue<String> opened = new ArrayBlockingQueue<>(4);
+            Router.Builder routes = Router.builder()
+                    .get("/ws.html", (request, response) -> response
+                            .header("Content-Type", "text/html; charset=utf-8").send(WEBSOCKET_PAGE))
+                    .webSocket("/ws/echo", WebSocketConfig.defaults(), request -> {
+                        opened.add(request.protocol() + " " + request.method() + " " + request.connection().id());
+                        return new WebSocketListener() {
+                            @Override
+                            public void onText(WebSocket webSocket, String text) throws IOException {
+                                webSocket.sendText("echo " + text);
+                            }
+                        };
+                    })
+                    .post("/report", (request, response) -> {
+                        reports.add(request.bodyText());
+                        response.send("thanks\n");
+                    });
+            try (InteropServer server = InteropServer.start(true, routes)) {
+                Process browser = startChromium(chromium, "https://127.0.0.1:" + server.port() + "/ws.html");
+                try {
+                    String report = reports.poll(60, TimeUnit.SECONDS);
+                    assertNotNull(report, () -> "no report; chromium said: " + read(directory.resolve("chromium.log")));
+                    assertEquals("echo hello from chromium|closed 1000", report);
+                } finally {
+                    stop(browser);
+                }
+                long pageConnection = server.seen().get(0).connectionId();
+                // RFC 8441: Chromium sent an extended CONNECT on the page's own h2 connection.
+                assertEquals("HTTP/2 CONNECT " + pageConnection, opened.poll());
                 assertEquals(1, server.connectionIds().size(), () -> "one connection: " + server.seen());
             }
         });

@@ -62,9 +62,9 @@ class Http2MessagesIT {
                 Arguments.of("two :path", fields(":method", "GET", ":scheme", "http", ":path", "/hello",
                         ":path", "/hello")),
                 Arguments.of(":path without a leading slash", request("GET", "hello")),
-                // §8.5: CONNECT has :authority only; RFC 8441 §3: :protocol needs SETTINGS_ENABLE_CONNECT_PROTOCOL.
+                // §8.5: CONNECT has :authority only; RFC 8441 §4: :protocol only on CONNECT.
                 Arguments.of("CONNECT with :path", request("CONNECT", "/hello")),
-                Arguments.of(":protocol never enabled", fields(":method", "CONNECT", ":protocol", "websocket",
+                Arguments.of(":protocol on a GET", fields(":method", "GET", ":protocol", "websocket",
                         ":scheme", "http", ":path", "/hello", ":authority", "localhost")));
     }
 

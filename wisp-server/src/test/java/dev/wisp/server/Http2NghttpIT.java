@@ -73,11 +73,12 @@ class Http2NghttpIT {
             }
             // Our SETTINGS, as Http2Connections announces them, and the acknowledgements both ways.
             assertTrue(log.contains("""
-                    recv SETTINGS frame <length=18, flags=0x00, stream_id=0>
-                              (niv=3)
+                    recv SETTINGS frame <length=24, flags=0x00, stream_id=0>
+                              (niv=4)
                               [SETTINGS_MAX_CONCURRENT_STREAMS(0x03):100]
                               [SETTINGS_INITIAL_WINDOW_SIZE(0x04):262144]
                               [SETTINGS_MAX_HEADER_LIST_SIZE(0x06):16384]
+                              [SETTINGS_ENABLE_CONNECT_PROTOCOL(0x08):1]
                     """), log);
             assertEquals(1, count(log, "recv SETTINGS frame <length=0, flags=0x01, stream_id=0>"), log);
             assertEquals(1, count(log, "send SETTINGS frame <length=0, flags=0x01, stream_id=0>"), log);

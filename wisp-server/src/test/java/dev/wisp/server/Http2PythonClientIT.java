@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.TestTransport;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,41 +20,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against RFC 9113 itself (a DATA frame past the window is a FlowControlError that fails the script).
  */
 class Http2PythonClientIT {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
-
     @BeforeAll
     static void requireH2() throws Exception {
         assumeFalse(TestTransport.isTls(), "these tests choose TLS or plaintext per server themselves");
-        if (!Files.isExecutable(PYTHON)) {
-            PeerTools.missing(PYTHON + " is missing (Debian package python3)");
-        }
-        PeerTools.Result result = PeerTools.run(RUN_TIMEOUT, List.of(PYTHON.toString(), "-c", "import h2"));
-        if (result.exitCode() != 0) {
-            PeerTools.missing("Python's h2 is missing (Debian package python3-h2): " + result.stderr().strip());
-        }
+        PythonH2.require();
     }
 
-    /** Runs the script's case against the server; returns its facts, each {@code name value} line as an entry. */
     private static Map<String, List<String>> run(InteropServer server, String scenario) throws Exception {
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(),
-                Path.of("src", "test", "python", "h2_interop_client.py").toString(),
-                Integer.toString(server.port()), scenario));
-        if (server.isTls()) {
-            command.add(TestTls.file("ca.pem"));
-        }
-        PeerTools.Result result = PeerTools.run(RUN_TIMEOUT, command);
-        assertEquals(0, result.exitCode(), () -> "h2_interop_client.py " + scenario + " failed: " + result.stderr()
-                + result.stdout());
-        Map<String, List<String>> facts = new LinkedHashMap<>();
-        result.stdout().lines().forEach(line -> {
-            String[] pair = line.split(" ", 2);
-            facts.computeIfAbsent(pair[0], name -> new ArrayList<>()).add(pair.length > 1 ? pair[1] : "");
-        });
-        if (server.isTls()) {
-            assertEquals(List.of("h2"), facts.get("alpn"), "ALPN chose h2");
-        }
-        return facts;
+        return PythonH2.run(server, "h2_interop_client.py", scenario);
     }
 
     private static String fact(Map<String, List<String>> facts, String name) {

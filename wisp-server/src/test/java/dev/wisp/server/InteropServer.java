@@ -98,6 +98,11 @@ final class InteropServer implements AutoCloseable {
         return new InteropServer(tls, Router.builder(), adjust);
     }
 
+    /** Starts a server with these routes beside the shared ones, and its configuration adjusted. */
+    static InteropServer start(boolean tls, Router.Builder routes, Consumer<ServerConfig.Builder> adjust) {
+        return new InteropServer(tls, routes, adjust);
+    }
+
     int port() {
         return server.port();
     }

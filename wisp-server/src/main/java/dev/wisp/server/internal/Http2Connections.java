@@ -30,6 +30,9 @@ final class Http2Connections {
                 .maxConcurrentStreams(config.maxConcurrentStreams())
                 .initialWindowSize(STREAM_WINDOW_BYTES)
                 .maxHeaderListSize(config.maxHeaderBytes())
+                // RFC 8441: always, whether or not the routes have WebSocket endpoints; an extended CONNECT to a path
+                // without one gets the answer a CONNECT to it gets (404, 405), as HTTP/1.1's upgrade would.
+                .enableConnectProtocol(true)
                 .build();
     }
 

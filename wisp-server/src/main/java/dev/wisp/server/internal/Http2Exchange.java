@@ -12,15 +12,22 @@ import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.ResponseFields;
+import dev.wisp.server.Handler;
 import dev.wisp.server.RouteMatch;
+import dev.wisp.server.ServerRequest;
+import dev.wisp.server.ServerResponse;
+import dev.wisp.server.WebSocketRoute;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One request on an HTTP/2 stream and its response, on a virtual thread of its own: handles {@code Expect}, runs
  * the handler through the filters, turns its failures into a status while nothing is sent, or into a reset of the
  * stream once something is (RFC 9113 §8.1), and finishes the response. It answers as {@link Http1Exchange} does,
- * except that nothing ever closes the connection: an HTTP/2 exchange ends its stream only.
+ * except that nothing ever closes the connection: an HTTP/2 exchange ends its stream only. An extended CONNECT for a
+ * WebSocket route (RFC 8441) opens the WebSocket through the filters ({@link Http2WebSocketUpgrade}), which then
+ * runs on this thread until it ends.
  */
 final class Http2Exchange implements Runnable {
     private static final System.Logger LOG = System.getLogger(Http2Exchange.class.getName());
@@ -29,15 +36,26 @@ final class Http2Exchange implements Runnable {
     private final Http2ServerConnection connection;
     private final Http2ServerStream stream;
     private final RequestHead head;
+    /** The {@code :protocol} of an extended CONNECT (RFC 8441 §4), or null. */
+    private final String protocol;
     private byte[] buffer;
     private Http2ServerResponse response;
+    /** The WebSocket the request opened, or null. */
+    private Http2WebSocketStream webSocket;
 
+    /** @param protocol the {@code :protocol} of an extended CONNECT, or empty */
     Http2Exchange(ServerContext context, Http2ServerConnection connection, Http2ServerStream stream,
-            RequestHead head) {
+            RequestHead head, Optional<String> protocol) {
         this.context = context;
         this.connection = connection;
         this.stream = stream;
         this.head = head;
+        this.protocol = protocol.orElse(null);
+        if (this.protocol != null) {
+            // Made on the reading thread, before any of the stream's DATA: a tunnel, whose content the connection's
+            // window must not wait for (ReceiveFlow).
+            stream.creditConnectionOnArrival();
+        }
     }
 
     Http2ServerStream stream() {
@@ -79,11 +97,21 @@ final class Http2Exchange implements Runnable {
         if (head.headers().contains(HeaderNames.EXPECT) && !body.isFinished()) {
             body = new ContinueBodyInputStream(body, this::sendContinue);
         }
-        RouteMatch match = connection.http2().router().resolve(head.method(), head.target());
+        RouteMatch match = Http2WebSocketUpgrade.route(connection.http2().router(), head, protocol);
         ExchangeRequest request = new ExchangeRequest(head, body, match.pathParameters(), connection, maxBody);
+        Handler handler = match.handler();
+        if (protocol != null && handler instanceof WebSocketRoute route) {
+            handler = (filteredRequest, filteredResponse) -> openOrRefuse(route, filteredRequest, filteredResponse);
+        }
         try {
-            connection.http2().service().filtered(match.handler()).handle(request, response);
+            connection.http2().service().filtered(handler).handle(request, response);
             response.finish();
+            if (webSocket != null) {
+                // The WebSocket writes through its own buffers; the response's is not needed for its life.
+                context.buffers().release(buffer);
+                buffer = null;
+                webSocket.run();
+            }
         } catch (HttpProtocolException e) {
             fail(e.status(), e.getMessage());
         } catch (Http2StreamResetException e) {
@@ -102,6 +130,15 @@ final class Http2Exchange implements Runnable {
             fail(Status.INTERNAL_SERVER_ERROR, "internal server error");
         } finally {
             request.closeResources();
+        }
+    }
+
+    /** Opens a WebSocket if the request is an acceptable extended CONNECT; else the route answers why not. */
+    private void openOrRefuse(WebSocketRoute route, ServerRequest request, ServerResponse filteredResponse)
+            throws IOException {
+        webSocket = Http2WebSocketUpgrade.open(connection, stream, request, route, response);
+        if (webSocket == null) {
+            route.handle(request, filteredResponse);
         }
     }
 

@@ -20,7 +20,6 @@ import dev.wisp.http2.FrameReader;
 import dev.wisp.http2.FrameType;
 import dev.wisp.http2.GoAwayFrame;
 import dev.wisp.http2.HeadersFrame;
-import dev.wisp.http2.Http2Exception;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.PriorityFrame;
 import dev.wisp.http2.PushPromiseFrame;
@@ -390,7 +389,7 @@ final class Http2ServerConnection extends ServerConnection {
         }
         RequestHead head;
         try {
-            head = RequestFields.decode(fields, id);
+            head = RequestFields.decode(fields, id, http2.settings().enableConnectProtocol());
         } catch (StreamException e) {
             LOG.log(DEBUG, () -> "[c" + id() + "] malformed request: " + e.getMessage());
             throw e;
@@ -412,7 +411,7 @@ final class Http2ServerConnection extends ServerConnection {
             streams.remove(id);
             return;
         }
-        runOrQueue(new Http2Exchange(context, this, stream, head));
+        runOrQueue(new Http2Exchange(context, this, stream, head, RequestFields.extendedConnectProtocol(fields)));
     }
 
     /** Runs a stream's exchange on a thread of its own, or queues it while the handlers' places are taken. */
@@ -520,7 +519,7 @@ final class Http2ServerConnection extends ServerConnection {
         if (stream != null && !stream.isReset()) {
             resets.take(now);
             output.resetByPeer(stream, frame.errorCode());
-            giveBack(null, stream.discardBuffered());
+            receiveFlow.dropBuffered(stream);
             closeIfLingering(stream);
         }
     }
@@ -539,7 +538,7 @@ final class Http2ServerConnection extends ServerConnection {
         recentResets.remember(id);
         Http2ServerStream stream = streams.get(id);
         if (stream != null) {
-            giveBack(null, stream.discardBuffered());
+            receiveFlow.dropBuffered(stream);
         }
         if (stream == null || !output.reset(stream, code)) {
             output.reset(id, code); // a frame on a stream that ended or was reset still gets its answer
@@ -679,7 +678,6 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    /** Ends reading once no stream is left after a GOAWAY, so the reading thread closes the connection. */
     /**
      * After the GOAWAY and the last stream: half-closes (under TLS after a close_notify) and waits, up to
      * {@code lingerTimeout}, for the client to close: closing at once would leave its last frames unread here, and the
@@ -727,8 +725,8 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /**
-     * The server stops: GOAWAY tells the client that no new stream will be served, and the connection closes when
-     * the last one ends. Sent on a thread of its own, since the caller must not block.
+     * The server stops: GOAWAY tells the client that no new stream will be served, WebSockets get 1001, and the
+     * connection closes when the last stream ends. Sent on a thread of its own, since the caller must not block.
      */
     @Override
     void drainBusy() {
@@ -740,6 +738,7 @@ final class Http2ServerConnection extends ServerConnection {
         try {
             context.startThread(() -> {
                 goAway(ErrorCode.NO_ERROR, null, Http2LastWrites.GRACEFUL);
+                streams.values().forEach(Http2ServerStream::serverStopping);
                 closeIfNoStreams();
             });
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -757,13 +756,14 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /**
-     * Ends the connection when our SETTINGS went unacknowledged for the header timeout (§6.5.3), and cuts off the
-     * requests that lingered too long after their response, on a thread of their own since the sweeper must not
-     * block.
+     * Ends the connection when our SETTINGS went unacknowledged for the header timeout (§6.5.3), runs the WebSockets'
+     * timers, and cuts off the requests that lingered too long after their response, on a thread of their own since
+     * the sweeper must not block.
      */
     @Override
     void sweep(long nowNanos) {
         for (Http2ServerStream stream : streams.values()) {
+            stream.sweep(nowNanos);
             if (stream.lingerExpired(nowNanos) && stream.close()) {
                 try {
                     context.startThread(() -> {

@@ -2,8 +2,10 @@ package dev.wisp.server.internal;
 
 import dev.wisp.core.Body;
 import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
 import dev.wisp.core.HttpDate;
 import dev.wisp.core.Method;
+import dev.wisp.core.Status;
 import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.ResponseFields;
 import dev.wisp.http2.TrailerFields;
@@ -129,6 +131,23 @@ final class Http2ServerResponse extends ExchangeResponse {
         if (withTrailers) {
             output.writeHeaders(stream, TrailerFields.encode(trailers.build()), true, true);
         }
+    }
+
+    /**
+     * Answers an extended CONNECT that opened a tunnel, a WebSocket (RFC 8441 §5): 200 with these fields and
+     * without content fields, and the stream stays open for the tunnel's DATA, which this response no longer writes.
+     */
+    void acceptTunnel(Headers tunnel) throws IOException {
+        requireOpen();
+        state = State.DONE;
+        status = Status.OK;
+        for (String name : new String[] {HeaderNames.CONTENT_LENGTH, HeaderNames.CONTENT_TYPE,
+                HeaderNames.CONTENT_ENCODING}) {
+            headers.remove(name);
+        }
+        tunnel.forEach(headers::set);
+        headers.set(HttpDate.dateField());
+        output.writeHeaders(stream, ResponseFields.encode(status, headers.build()), false, true);
     }
 
     /** Sends whatever the handler left unsent and ends the stream. Called by the exchange. */

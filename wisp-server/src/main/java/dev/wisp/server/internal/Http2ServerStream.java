@@ -7,6 +7,8 @@ import dev.wisp.http2.Http2Stream;
 import dev.wisp.http2.StreamException;
 import dev.wisp.http2.TrailerFields;
 import dev.wisp.http2.hpack.HpackField;
+import dev.wisp.websocket.CloseCode;
+import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,12 +20,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its receive window, which comes back to the client as the handler reads. A stream whose handler is done while
  * its request goes on lingers: what still arrives is dropped until the request ends or a deadline passes.
  *
+ * <p>A stream opened by an extended CONNECT carries a WebSocket instead ({@link Http2WebSocketStream}): its DATA
+ * are the WebSocket's frames, and the stream passes the server's sweeps and stop on to the session.
+ *
  * <p>Thread-safe.
  */
 final class Http2ServerStream extends Http2Stream {
     /** Until when a stream whose response is complete waits for the rest of its request; 0 if it does not. */
     private volatile long lingerUntilNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The WebSocket this stream carries after an extended CONNECT (RFC 8441), or null. */
+    private volatile WebSocketSession webSocket;
 
     /**
      * @param declaredLength the request's Content-Length, or -1
@@ -91,6 +98,31 @@ final class Http2ServerStream extends Http2Stream {
     boolean lingerExpired(long nowNanos) {
         long deadline = lingerUntilNanos;
         return deadline != 0 && nowNanos - deadline > 0 && !closed.get();
+    }
+
+    /** Makes the stream carry a WebSocket session from now on; on the exchange's thread. */
+    void carry(WebSocketSession session) {
+        webSocket = session;
+    }
+
+    /** Checks the timers of the WebSocket this stream carries, if any; on the sweeper's thread, never blocking. */
+    void sweep(long nowNanos) {
+        WebSocketSession session = webSocket;
+        if (session != null) {
+            session.sweep(nowNanos);
+        }
+    }
+
+    /**
+     * The server stops: the WebSocket this stream carries, if any, starts its closing handshake with 1001 (going
+     * away), on a thread of its own since sending may wait for the client's window.
+     */
+    void serverStopping() {
+        WebSocketSession session = webSocket;
+        if (session != null) {
+            Thread.ofVirtual().name("wisp-ws-going-away").start(
+                    () -> session.goAway(CloseCode.GOING_AWAY, "server stopping"));
+        }
     }
 
     /** Marks the stream closed for good; true for the one caller that closed it. */

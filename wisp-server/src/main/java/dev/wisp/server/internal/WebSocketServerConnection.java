@@ -1,20 +1,18 @@
 package dev.wisp.server.internal;
 
-import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.ERROR;
-
 import dev.wisp.core.WireInput;
 import dev.wisp.server.BlockingWebSocketHandler;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.server.ServerRequest;
+import dev.wisp.transport.Transport;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.Agreement;
 import dev.wisp.websocket.internal.IdleHandOff;
 import dev.wisp.websocket.internal.Role;
+import dev.wisp.websocket.internal.TransportChannel;
 import dev.wisp.websocket.internal.WebSocketSession;
-import java.io.IOException;
 
 /**
  * A server connection after an HTTP/1.1 exchange switched it to WebSocket (RFC 6455): it takes the HTTP/1.1
@@ -35,22 +33,12 @@ import java.io.IOException;
  * on where it stopped. The sweeper calls {@link #sweep(long)}; the stopping server calls {@link #drainBusy()};
  * any thread may send on the WebSocket.
  */
-final class WebSocketServerConnection extends ServerConnection implements IdleHandOff {
-    private static final System.Logger LOG = System.getLogger(WebSocketServerConnection.class.getName());
-
+final class WebSocketServerConnection extends ServerConnection implements IdleHandOff, TransportChannel {
     // Few fields on purpose: an idle WebSocket's footprint is a headline number. The route's listener lives in the
     // session, and how the connection ended comes back from it.
     private final WebSocketSession session;
     /** The blocking handler with its upgrade request, or null for a listener's connection. */
-    private final BlockingServe blocking;
-
-    /**
-     * The blocking handler and the upgrade request it gets: kept only for a blocking route, since the request's
-     * head and headers, and through them the HTTP/1.1 connection, would otherwise stay on the heap of every idle
-     * WebSocket.
-     */
-    private record BlockingServe(BlockingWebSocketHandler handler, ServerRequest request) {
-    }
+    private final BlockingWebSocketServe blocking;
 
     /**
      * @param listener the route's listener for this connection, or null to run the blocking handler instead
@@ -60,9 +48,15 @@ final class WebSocketServerConnection extends ServerConnection implements IdleHa
             Agreement agreement, WebSocketListener listener, BlockingWebSocketHandler blockingHandler,
             ServerRequest request) {
         super(upgraded, null);
-        this.blocking = listener == null ? new BlockingServe(blockingHandler, request) : null;
-        this.session = new WebSocketSession(id(), transport, input, context.buffers(), Role.SERVER, config,
-                agreement, listener);
+        this.blocking = listener == null ? new BlockingWebSocketServe(blockingHandler, request) : null;
+        this.session = new WebSocketSession(id(), this, input, context.buffers(), Role.SERVER,
+                config, agreement, listener);
+    }
+
+    /** The session's channel is this connection's transport: no object more for an idle WebSocket to hold. */
+    @Override
+    public Transport transport() {
+        return transport;
     }
 
     @Override
@@ -83,7 +77,7 @@ final class WebSocketServerConnection extends ServerConnection implements IdleHa
             session.goAway(CloseCode.GOING_AWAY, "server stopping");
         }
         if (blocking != null) {
-            finish(serveBlocking());
+            finish(blocking.serve(session, id()));
         } else {
             finishIfEnded(session.run(this));
         }
@@ -125,35 +119,6 @@ final class WebSocketServerConnection extends ServerConnection implements IdleHa
     private void finish(String reason) {
         String forced = forcedCloseReason();
         close(forced != null ? forced : reason);
-    }
-
-    private String serveBlocking() {
-        try {
-            blocking.handler().serve(blocking.request(), session);
-            if (session.isOpen()) {
-                session.close(CloseCode.NORMAL_CLOSURE, "");
-            }
-            return "websocket handler returned";
-        } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[c" + id() + "] websocket handler ended: " + e);
-            // The handler's own failure gets 1011; after the session's (a protocol error, a drop) this sends nothing.
-            closeQuietly(CloseCode.INTERNAL_ERROR, "internal error");
-            return "websocket failed: " + e.getMessage();
-        } catch (RuntimeException e) {
-            LOG.log(ERROR, "[c" + id() + "] websocket handler failed", e);
-            closeQuietly(CloseCode.INTERNAL_ERROR, "internal error");
-            return "websocket handler failed: " + e;
-        } finally {
-            closeQuietly(CloseCode.NORMAL_CLOSURE, "");
-        }
-    }
-
-    private void closeQuietly(int code, String reason) {
-        try {
-            session.close(code, reason);
-        } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[c" + id() + "] websocket close: " + e.getMessage());
-        }
     }
 
     @Override

@@ -40,14 +40,22 @@ final class WebSocketUpgrade {
                 || connection.isDraining() || !request.body().isFinished()) {
             return null;
         }
-        WebSocketListener listener = null;
-        if (route.handler().isPresent()) {
-            listener = Objects.requireNonNull(route.handler().get().open(request),
-                    "the WebSocket handler returned no listener");
-        }
+        WebSocketListener listener = listener(route, request);
         response.switchProtocols(accept.headers());
         LOG.log(DEBUG, () -> "[c" + connection.id() + "] switched to websocket for " + request.path());
         return new WebSocketServerConnection(connection, connection.input(), route.config(), accept.agreement(),
                 listener, route.blockingHandler().orElse(null), request);
+    }
+
+    /**
+     * The listener the route's handler gives this WebSocket, which may still refuse it with a status; null for a
+     * blocking route.
+     */
+    static WebSocketListener listener(WebSocketRoute route, ServerRequest request) throws IOException {
+        if (route.handler().isEmpty()) {
+            return null;
+        }
+        return Objects.requireNonNull(route.handler().get().open(request),
+                "the WebSocket handler returned no listener");
     }
 }

@@ -33,6 +33,10 @@ import java.util.Set;
  * A subprotocol is chosen in the server's order of preference among those the client offered; none in common
  * means none chosen (the client then decides whether to go on). permessage-deflate is accepted if enabled and an
  * offer can be honoured; otherwise the answer has no extension.
+ *
+ * <p>Over HTTP/2 the opening handshake is an extended CONNECT with {@code :protocol websocket} (RFC 8441 §4, §5),
+ * which the connection checked and routed as a GET: steps 1 to 4 and 6 have no place there (no Upgrade, Connection
+ * nor Sec-WebSocket-Key; the answer is a 200 without Sec-WebSocket-Accept), and the others run as above.
  */
 public final class ServerHandshake {
     private static final String VERSION = "13";
@@ -43,6 +47,9 @@ public final class ServerHandshake {
     /** Decides the answer to an upgrade request. */
     public static UpgradeDecision decide(RequestHead request, WebSocketConfig config) {
         Headers headers = request.headers();
+        if (request.version() == Version.HTTP_2 && request.method().equals(Method.CONNECT)) {
+            return checkAndAccept(headers, null, config);
+        }
         if (request.method().equals(Method.HEAD)) {
             // RFC 9110 §9.3.2: HEAD is answered as GET would be, and a route that serves GET lists HEAD in Allow.
             // A HEAD is never an upgrade, so it gets the answer of a GET without one.
@@ -61,6 +68,15 @@ public final class ServerHandshake {
         if (!headers.containsToken("Connection", "upgrade")) {
             return reject(Status.BAD_REQUEST, "WebSocket upgrade needs the 'upgrade' token in Connection");
         }
+        List<String> keys = headers.all("Sec-WebSocket-Key");
+        return checkAndAccept(headers, keys, config);
+    }
+
+    /**
+     * The checks both protocols share, in order: the version, the key (HTTP/1.1 only: {@code keys} is null over
+     * HTTP/2), the origin, subprotocols and extensions; then the answer.
+     */
+    private static UpgradeDecision checkAndAccept(Headers headers, List<String> keys, WebSocketConfig config) {
         List<String> versions = headers.all("Sec-WebSocket-Version");
         if (versions.isEmpty()) {
             return reject(Status.BAD_REQUEST, "WebSocket upgrade without Sec-WebSocket-Version",
@@ -70,8 +86,7 @@ public final class ServerHandshake {
             return reject(Status.UPGRADE_REQUIRED, "unsupported Sec-WebSocket-Version; this server speaks 13",
                     "Sec-WebSocket-Version", VERSION);
         }
-        List<String> keys = headers.all("Sec-WebSocket-Key");
-        if (keys.size() != 1 || !HandshakeKeys.isValidKey(keys.get(0).trim())) {
+        if (keys != null && (keys.size() != 1 || !HandshakeKeys.isValidKey(keys.get(0).trim()))) {
             return reject(Status.BAD_REQUEST, keys.isEmpty() ? "WebSocket upgrade without Sec-WebSocket-Key"
                     : "Sec-WebSocket-Key must be one base64 value of 16 bytes");
         }
@@ -79,12 +94,13 @@ public final class ServerHandshake {
             return reject(Status.FORBIDDEN, "origin not allowed");
         }
         try {
-            return accept(headers, keys.get(0).trim(), config);
+            return accept(headers, keys == null ? null : keys.get(0).trim(), config);
         } catch (WebSocketHandshakeException e) {
             return reject(Status.BAD_REQUEST, e.getMessage());
         }
     }
 
+    /** @param key the Sec-WebSocket-Key, or null over HTTP/2, whose answer has no Upgrade, Connection nor Accept */
     private static UpgradeDecision accept(Headers request, String key, WebSocketConfig config)
             throws WebSocketHandshakeException {
         Optional<String> subprotocol = chooseSubprotocol(distinct(subprotocols(request)), config.subprotocols());
@@ -93,10 +109,12 @@ public final class ServerHandshake {
         if (config.permessageDeflate()) {
             deflate = PerMessageDeflate.negotiate(offers, config);
         }
-        Headers.Builder response = Headers.builder()
-                .add("Upgrade", "websocket")
-                .add("Connection", "Upgrade")
-                .add("Sec-WebSocket-Accept", HandshakeKeys.accept(key));
+        Headers.Builder response = Headers.builder();
+        if (key != null) {
+            response.add("Upgrade", "websocket")
+                    .add("Connection", "Upgrade")
+                    .add("Sec-WebSocket-Accept", HandshakeKeys.accept(key));
+        }
         subprotocol.ifPresent(chosen -> response.add("Sec-WebSocket-Protocol", chosen));
         deflate.ifPresent(agreed -> response.add("Sec-WebSocket-Extensions", agreed.response().toHeaderValue()));
         return new UpgradeDecision.Accept(response.build(), new Agreement(subprotocol, deflate));

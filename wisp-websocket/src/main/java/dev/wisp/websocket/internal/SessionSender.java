@@ -34,7 +34,7 @@ final class SessionSender extends FrameLock {
     private volatile boolean closedByApplication;
     private volatile boolean closeReceived;
 
-    /** @param session the session this sends for: its transport, role, agreement, timers and end */
+    /** @param session the session this sends for: its channel, role, agreement, timers and end */
     SessionSender(WebSocketSession session) {
         this.session = session;
     }
@@ -236,10 +236,10 @@ final class SessionSender extends FrameLock {
         }
     }
 
-    /** Frees the compressor when the session ends; the transport is closed already. */
+    /** Frees the compressor when the session ends; the channel is closed already. */
     void release() {
         if (session.deflate() != null) {
-            // A sender holding the lock fails fast now that the transport is closed.
+            // A sender holding the lock fails fast now that the channel is closed.
             lock();
             try {
                 if (deflater != null) {

@@ -5,7 +5,6 @@ import static java.lang.System.Logger.Level.DEBUG;
 import dev.wisp.core.BufferPool;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
-import dev.wisp.transport.NextInput;
 import dev.wisp.transport.Transport;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
@@ -26,15 +25,15 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A WebSocket connection over a {@link Transport}, after the opening handshake, for either role.
+ * A WebSocket connection over a {@link SessionChannel}, after the opening handshake, for either role: a whole
+ * {@link Transport} after an HTTP/1.1 upgrade, or a server's HTTP/2 stream after an extended CONNECT (RFC 8441).
  *
- * <p><b>Wiring.</b> The server (after answering 101) or the client (after checking the 101) makes one with the
- * transport, a {@link WireInput} over {@code transport.input()} that still holds any bytes read past the HTTP
- * head, the {@link Agreement} of the handshake, and a listener or none; then, on the connection's (virtual)
- * thread, either calls {@link #run()}, which reads until the connection ends, or hands the session to code that
- * calls {@link #receive()}. The owner's sweeper calls {@link #sweep(long)} on every tick: it sends idle pings and
- * enforces the close, pong and write timers ({@link SessionTimers}). The session closes the transport when it
- * ends.
+ * <p><b>Wiring.</b> The server (after answering 101, or 200 on an HTTP/2 stream) or the client (after checking the 101)
+ * makes one with the channel, a {@link WireInput} over {@code channel.input()} that still holds any bytes read past the
+ * HTTP head, the {@link Agreement} of the handshake, and a listener or none; then, on the connection's (virtual)
+ * thread, either calls {@link #run()}, which reads until the connection ends, or hands the session to code that calls
+ * {@link #receive()}. The owner's sweeper calls {@link #sweep(long)} on every tick: it sends idle pings and enforces
+ * the close, pong and write timers ({@link SessionTimers}). The session closes the channel when it ends.
  *
  * <p><b>Threads.</b> One thread reads at a time: a listener's session is read by the connection's thread (one at a
  * time, by construction), one read with {@link #receive()} under the read lock; any thread may send, through the
@@ -47,8 +46,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link #run(IdleHandOff)}), the read lock exists only for sessions read with {@link #receive()}, and the timers
  * only with idle pings or once something is late or closing.
  *
- * <p><b>Closing.</b> A received close frame is echoed with its code; then the server closes the TCP connection,
- * and the client waits for the server to close it (RFC 6455 §7.1.1), at most {@code closeTimeout}. A protocol
+ * <p><b>Closing.</b> A received close frame is echoed with its code; then the server closes the TCP connection (on
+ * HTTP/2, ends its stream), and the client waits for the server to close it (RFC 6455 §7.1.1), at most
+ * {@code closeTimeout}. A protocol
  * error sends the close frame with the error's code, then lingers (drains input until the peer closes or the
  * timer expires) so the peer reads the frame rather than a reset.
  *
@@ -74,7 +74,7 @@ public final class WebSocketSession implements WebSocket {
 
     /** The connection's number, for log lines; see {@link #logName()}. */
     private final long connectionId;
-    private final Transport transport;
+    private final SessionChannel channel;
     /** The owner's input at first, with any bytes read past the HTTP head; null between bursts. Reading thread. */
     private WireInput input;
     /** This side's role, as a boolean: with the fields around it, the session fits in one size class less. */
@@ -118,8 +118,19 @@ public final class WebSocketSession implements WebSocket {
      */
     public WebSocketSession(long connectionId, Transport transport, WireInput input, BufferPool pool, Role role,
             WebSocketConfig config, Agreement agreement, WebSocketListener listener) {
+        this(connectionId, TransportChannel.of(Objects.requireNonNull(transport, "transport")), input, pool, role,
+                config, agreement, listener);
+    }
+
+    /**
+     * A session over any channel, such as an HTTP/2 stream; otherwise as the constructor over a transport.
+     *
+     * @param input the reader over {@code channel.input()}, holding any bytes read past the HTTP head
+     */
+    public WebSocketSession(long connectionId, SessionChannel channel, WireInput input, BufferPool pool, Role role,
+            WebSocketConfig config, Agreement agreement, WebSocketListener listener) {
         this.connectionId = connectionId;
-        this.transport = Objects.requireNonNull(transport, "transport");
+        this.channel = Objects.requireNonNull(channel, "channel");
         this.input = Objects.requireNonNull(input, "input");
         this.isServer = Objects.requireNonNull(role, "role") == Role.SERVER;
         this.config = Objects.requireNonNull(config, "config");
@@ -130,12 +141,12 @@ public final class WebSocketSession implements WebSocket {
         this.readLock = listener == null ? new ReentrantLock() : null;
         this.timers = config.pingInterval().isZero() ? null : new SessionTimers(config);
         // HTTP's read deadlines do not apply any more: the idle policy is pings (sweep).
-        transport.readDeadline(0);
+        channel.readDeadline(0);
     }
 
     /**
      * Reads and dispatches events to the listener on the calling thread until the connection ends; then the
-     * transport is closed. Calls {@code onOpen} first and exactly one of {@code onClose} and {@code onError} last.
+     * channel is closed. Calls {@code onOpen} first and exactly one of {@code onClose} and {@code onError} last.
      */
     public void run() {
         run(null);
@@ -272,7 +283,7 @@ public final class WebSocketSession implements WebSocket {
         if (timedWaitsLeft > 0) {
             timedWaitsLeft--;
             try {
-                return !transport.awaitInput(KEEP_THREAD_NANOS);
+                return !channel.awaitInput(KEEP_THREAD_NANOS);
             } catch (IOException e) {
                 throw readFailed(e);
             }
@@ -298,12 +309,12 @@ public final class WebSocketSession implements WebSocket {
      * where {@link #awaitFrameBytes()} takes two (one byte, then the rest). The wait is short while the burst
      * lasts; the owner bounds how many connections wait so ({@link IdleHandOff#mayWaitHoldingBuffer()}). Before it
      * blocks, the thread lets the others go first on a crowded carrier, or polls briefly when alone on it
-     * ({@link NextInput#beforeWaiting}).
+     * ({@link SessionChannel#beforeWaiting}, over a transport {@code NextInput.beforeWaiting}).
      */
     private void fillFrameBytes() throws IOException {
         try {
             if (input().buffered() == 0) {
-                NextInput.beforeWaiting(transport);
+                channel.beforeWaiting();
             }
             input().fill();
         } catch (IOException e) {
@@ -400,7 +411,7 @@ public final class WebSocketSession implements WebSocket {
     /** The input, made anew (without reading ahead) after a wait that was handed off; see {@link #dropIdleState()}. */
     private WireInput input() {
         if (input == null) {
-            input = WireInput.of(transport.input(), pool);
+            input = WireInput.of(channel.input(), pool);
         }
         return input;
     }
@@ -425,7 +436,7 @@ public final class WebSocketSession implements WebSocket {
 
     /**
      * What a failed read or write reports: the timeout, if a timer aborted the session (the sweeper closed the
-     * transport, so the blocked call saw only a closed channel), else the failure itself.
+     * channel, so the blocked call saw only a closed one), else the failure itself.
      */
     IOException timedOutOr(IOException e) {
         SessionTimers running = timers;
@@ -457,7 +468,7 @@ public final class WebSocketSession implements WebSocket {
             if (!sender.isCloseSent()) {
                 sender.sendClose(code, CloseFrames.truncateReason(message));
             }
-            transport.shutdownOutput();
+            channel.shutdownOutput();
             lingerAndClose(true);
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] close frame not sent: " + e.getMessage());
@@ -472,7 +483,7 @@ public final class WebSocketSession implements WebSocket {
     private void lingerAndClose(boolean waitForPeer) {
         long closeDeadline = timers().startClosing(System.nanoTime());
         if (waitForPeer) {
-            transport.readDeadline(closeDeadline);
+            channel.readDeadline(closeDeadline);
             byte[] sink = new byte[512];
             try {
                 // Bounded by the peer's end of stream, the close deadline (sweep) and MAX_LINGER_BYTES.
@@ -539,8 +550,8 @@ public final class WebSocketSession implements WebSocket {
             return; // the reading thread completes the handshake when the peer's close frame arrives
         }
         try {
-            // Bounded by the close deadline, which sweep() enforces by closing the transport.
-            transport.readDeadline(closeDeadline);
+            // Bounded by the close deadline, which sweep() enforces by aborting the channel.
+            channel.readDeadline(closeDeadline);
             while (!terminated) {
                 next();
             }
@@ -560,7 +571,7 @@ public final class WebSocketSession implements WebSocket {
     /**
      * Starts the closing handshake on the owner's behalf (a server stopping: 1001 going away) without reading:
      * the reading thread completes it when the peer's close frame comes, and {@link #sweep(long)} closes the
-     * transport if it does not come within closeTimeout. Unlike {@link #close(int, String)} the application may
+     * channel if it does not come within closeTimeout. Unlike {@link #close(int, String)} the application may
      * still call close itself. Never waits for the peer, so it may be called while the owner holds a lock, from
      * any thread, except that sending the frame may wait for the socket up to the write timeout.
      */
@@ -571,20 +582,20 @@ public final class WebSocketSession implements WebSocket {
             }
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] close frame not sent: " + e.getMessage());
-            closeTransport();
+            abortChannel();
         }
     }
 
     /**
      * Checks the timers; the owner's sweeper calls it on every tick with {@link System#nanoTime()}. Never blocks.
-     * Closes the transport when the closing handshake, a write, or the answer to an idle ping is late; sends an
+     * Aborts the channel when the closing handshake, a write, or the answer to an idle ping is late; sends an
      * idle ping (from a fresh virtual thread) when nothing has been received for pingInterval.
      */
     public void sweep(long now) {
         if (terminated) {
             return;
         }
-        long writeDeadline = transport.writeDeadlineNanos();
+        long writeDeadline = channel.writeDeadlineNanos();
         SessionTimers running = timers;
         if (running == null) {
             if (writeDeadline == 0 || now - writeDeadline < 0) {
@@ -598,7 +609,7 @@ public final class WebSocketSession implements WebSocket {
             case ABORT -> {
                 SessionTimers aborted = running;
                 LOG.log(DEBUG, () -> "[" + logName() + "] websocket aborted: " + aborted.abortReason());
-                closeTransport();
+                abortChannel();
             }
         }
     }
@@ -612,13 +623,17 @@ public final class WebSocketSession implements WebSocket {
     }
 
     /**
-     * Ends the connection: closes the transport and frees the zlib streams and buffers. Idempotent. Called only
+     * Ends the connection: closes the channel and frees the zlib streams and buffers. Idempotent. Called only
      * by the reading thread (a listener's connection thread, or a holder of the read lock), which owns the input's
      * buffer and the inflater.
      */
     private void terminate() {
         terminated = true;
-        closeTransport();
+        try {
+            channel.close(sender.isCloseSent());
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "[" + logName() + "] close failed: " + e.getMessage());
+        }
         if (input != null) {
             input.release();
         }
@@ -645,18 +660,18 @@ public final class WebSocketSession implements WebSocket {
         return deflate;
     }
 
-    /** A new output over the transport, for the sender's frame writer. */
+    /** A new output over the channel, for the sender's frame writer. */
     WireOutput newOutput() {
-        return WireOutput.of(transport.output(), pool);
+        return WireOutput.of(channel.output(), pool);
     }
 
     boolean isTerminated() {
         return terminated;
     }
 
-    private void closeTransport() {
+    private void abortChannel() {
         try {
-            transport.close();
+            channel.abort();
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] close failed: " + e.getMessage());
         }

@@ -62,6 +62,26 @@ class ServerHandshakeTest {
     }
 
     @Test
+    void acceptsAnHttp2ExtendedConnectWithoutKeyUpgradeOrAccept() {
+        // RFC 8441 §5: no Upgrade, Connection or Sec-WebSocket-Key on the request, no Sec-WebSocket-Accept answered.
+        Headers http2 = Headers.of("sec-websocket-version", "13", "sec-websocket-protocol", "chat",
+                "sec-websocket-extensions", "permessage-deflate");
+        WebSocketConfig config = CONFIG.toBuilder().subprotocols(List.of("chat")).permessageDeflate(true).build();
+        UpgradeDecision.Accept accept = accepted(new RequestHead(Method.CONNECT, RequestTarget.origin("/chat"),
+                Version.HTTP_2, http2), config);
+        assertEquals(Headers.of("Sec-WebSocket-Protocol", "chat", "Sec-WebSocket-Extensions", "permessage-deflate"),
+                accept.headers());
+        assertEquals(Optional.of("chat"), accept.agreement().subprotocol());
+        UpgradeDecision.Reject missing = rejected(new RequestHead(Method.CONNECT, RequestTarget.origin("/chat"),
+                Version.HTTP_2, Headers.empty()), CONFIG);
+        assertEquals(400, missing.status().code());
+        assertEquals("13", missing.headers().firstOrNull("Sec-WebSocket-Version"));
+        UpgradeDecision.Reject old = rejected(new RequestHead(Method.CONNECT, RequestTarget.origin("/chat"),
+                Version.HTTP_2, Headers.of("sec-websocket-version", "8")), CONFIG);
+        assertEquals(426, old.status().code());
+    }
+
+    @Test
     void answersAPlainGetWith426AndUpgrade() {
         UpgradeDecision.Reject reject = rejected(request("Upgrade", "h2c"), CONFIG);
         assertEquals(426, reject.status().code());
