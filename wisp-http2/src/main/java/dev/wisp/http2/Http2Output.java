@@ -24,7 +24,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe.
  */
 public final class Http2Output {
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * The longest DATA frame written in one hold of the output, whatever the peer's SETTINGS_MAX_FRAME_SIZE (up to
+     * 16 MiB) admits: the others wait at most this long between two of a large body's frames.
+     */
+    private static final int MAX_HELD_FRAME = 64 * 1024;
+    /** Fair, so that a writer waiting for the output takes it before a large body's next frame. */
+    private final ReentrantLock lock = new ReentrantLock(true);
     /** Signalled when a send window grows, a stream is reset, or the connection ends. */
     private final Condition windowOpened = lock.newCondition();
     private final WireOutput out;
@@ -165,16 +171,19 @@ public final class Http2Output {
 
     /**
      * Writes data as DATA frames as the send windows and the peer's SETTINGS_MAX_FRAME_SIZE admit, waiting for the
-     * windows to open, and flushes.
+     * windows to open, and flushes. The output is taken for one frame at a time, and a writer waiting for it goes
+     * first (the lock is fair): another stream's message and the connection's acknowledgements go out between the
+     * frames of a large body rather than after it. Alone, the writer takes it again at once, and its frames collect in
+     * the buffer as before, no write of their own.
      *
      * @throws SocketTimeoutException if the windows stayed shut for the write timeout
      * @throws IOException if the stream was reset or the connection ended
      */
     public void writeData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
             throws IOException {
-        lock.lock();
-        try {
-            do {
+        do {
+            lock.lock();
+            try {
                 requireWritable(stream);
                 int allowed = length == 0 ? 0 : awaitWindow(stream, length);
                 boolean last = endStream && allowed == length;
@@ -186,10 +195,10 @@ public final class Http2Output {
                 if (last) {
                     stream.localEnded();
                 }
-            } while (length > 0);
-        } finally {
-            lock.unlock();
-        }
+            } finally {
+                lock.unlock();
+            }
+        } while (length > 0);
         flushSoon();
     }
 
@@ -198,7 +207,7 @@ public final class Http2Output {
         long nanos = writeTimeoutNanos;
         while (true) {
             int allowed = Math.min(Math.min(stream.sendWindow.size(), connectionWindow.size()),
-                    Math.min(wanted, frames.maxFrameSize()));
+                    Math.min(wanted, Math.min(frames.maxFrameSize(), MAX_HELD_FRAME)));
             if (allowed > 0) {
                 return allowed;
             }
