@@ -9,7 +9,10 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * A writer whose data the windows do not admit waits here, without the lock, until a WINDOW_UPDATE or a SETTINGS change opens them, its stream is reset, or the write
  * timeout passes.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. Longer than most classes, since the lock, the windows and the frames left for the lock's holder are
+ * one state, which only this class changes.
  */
 public final class Http2Output {
     /**
@@ -29,18 +33,28 @@ public final class Http2Output {
      * 16 MiB) admits: the others wait at most this long between two of a large body's frames.
      */
     private static final int MAX_HELD_FRAME = 64 * 1024;
+    /**
+     * The most frames of the connection's own left for the holder of the output: far more than an honest peer makes
+     * the connection answer while one write is blocked, bounded against one that floods it.
+     */
+    private static final int MAX_DEFERRED = 1024;
+    /** How long a writer waiting for a window goes without looking for frames left to it (see {@link #awaitWindow}). */
+    private static final long DEFERRED_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Fair, so that a writer waiting for the output takes it before a large body's next frame. */
     private final ReentrantLock lock = new ReentrantLock(true);
     /** Signalled when a send window grows, a stream is reset, or the connection ends. */
     private final Condition windowOpened = lock.newCondition();
+    /** Frames of the connection's own that found the output held, left for its holder to send (see {@link #write}). */
+    private final Queue<Frame> deferred = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger deferredCount = new AtomicInteger();
     private final WireOutput out;
     private final FrameWriter frames;
     private final HpackEncoder encoder = new HpackEncoder(Settings.DEFAULT.headerTableSize() > Integer.MAX_VALUE
             ? Integer.MAX_VALUE : (int) Settings.DEFAULT.headerTableSize());
     private final FlowWindow connectionWindow = new FlowWindow(0, Settings.DEFAULT.initialWindowSize());
     private final long writeTimeoutNanos;
-    /** The peer's SETTINGS_INITIAL_WINDOW_SIZE: the send window of each new stream. */
-    private int initialStreamWindow = Settings.DEFAULT.initialWindowSize();
+    /** The peer's SETTINGS_INITIAL_WINDOW_SIZE: the send window of each new stream; changed under the lock. */
+    private volatile int initialStreamWindow = Settings.DEFAULT.initialWindowSize();
     /** Why no more frames may go out, once the connection ended; null before. */
     private String ended;
     /** The id of the next stream a client opens (§5.1.1: odd, increasing); past 2^31-1 none can be opened. */
@@ -58,16 +72,69 @@ public final class Http2Output {
         this.writeTimeoutNanos = writeTimeoutNanos;
     }
 
-    /** Writes one frame and flushes it, with whatever other streams add meanwhile (see {@link #flushSoon}). */
+    /**
+     * Writes one frame and flushes it, with whatever other streams add meanwhile (see {@link #flushSoon}). A frame
+     * of the connection's own (an acknowledgement, a WINDOW_UPDATE, a RST_STREAM) does not wait for another writer
+     * that holds the output, which may be blocked on a peer that stopped reading: it is left for that writer to send
+     * as it lets go, and the caller (the connection's reading thread, most often) goes on reading frames. Past
+     * {@link #MAX_DEFERRED} such frames, the caller waits for the output as every writer does.
+     */
     public void write(Frame frame) throws IOException {
-        lock.lock();
+        if (!lock.tryLock()) {
+            if (deferredCount.get() < MAX_DEFERRED) {
+                deferredCount.incrementAndGet();
+                deferred.add(frame);
+                handOff(); // the holder may have let go meanwhile
+                return;
+            }
+            lock.lock();
+        }
         try {
             requireOpen();
+            writeDeferred();
             frames.write(frame);
         } finally {
-            lock.unlock();
+            unlock();
         }
         flushSoon();
+    }
+
+    /** Lets go of the output, then sends the frames left for its holder, if no other writer took it meanwhile. */
+    private void unlock() {
+        lock.unlock();
+        if (!deferred.isEmpty()) {
+            handOff();
+        }
+    }
+
+    /**
+     * Sends the frames left for the holder of the output, and flushes them, unless another writer holds it: that one
+     * sends them as it lets go. Their caller went on, so a write that fails here is for the connection to find.
+     */
+    private void handOff() {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            writeDeferred();
+            if (out.buffered() > 0) {
+                frames.flush();
+            }
+        } catch (IOException e) {
+            // the connection is failing; its reading thread or its next writer finds out
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Writes the frames left for the holder of the output, the lock held; none once the connection ended. */
+    private void writeDeferred() throws IOException {
+        for (Frame frame; (frame = deferred.poll()) != null; ) {
+            deferredCount.decrementAndGet();
+            if (ended == null) {
+                frames.write(frame);
+            }
+        }
     }
 
     /**
@@ -84,7 +151,7 @@ public final class Http2Output {
                 frames.flush();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -103,18 +170,16 @@ public final class Http2Output {
             frames.write(windowUpdate);
             frames.flush();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
-    /** The send window a new stream starts with. */
+    /**
+     * The send window a new stream starts with; read without the output, so that the reading thread opens a stream
+     * while another writer holds it.
+     */
     public int initialStreamWindow() {
-        lock.lock();
-        try {
-            return initialStreamWindow;
-        } finally {
-            lock.unlock();
-        }
+        return initialStreamWindow;
     }
 
     /**
@@ -141,7 +206,7 @@ public final class Http2Output {
                 stream.localEnded();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         flushSoon();
         return stream;
@@ -162,7 +227,7 @@ public final class Http2Output {
                 stream.localEnded();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         if (flush) {
             flushSoon();
@@ -196,7 +261,7 @@ public final class Http2Output {
                     stream.localEnded();
                 }
             } finally {
-                lock.unlock();
+                unlock();
             }
         } while (length > 0);
         flushSoon();
@@ -215,9 +280,12 @@ public final class Http2Output {
                 throw new SocketTimeoutException("the peer kept its flow-control window shut for longer than the"
                         + " write timeout");
             }
+            writeDeferred();
             frames.flush(); // what is buffered goes out before this thread waits
             try {
-                nanos = windowOpened.awaitNanos(nanos);
+                // A frame left for the holder just before this wait lets go of the output waits no longer than this.
+                long slice = Math.min(nanos, DEFERRED_CHECK_NANOS);
+                nanos -= slice - windowOpened.awaitNanos(slice);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for the flow-control window");
@@ -254,7 +322,7 @@ public final class Http2Output {
         } catch (IOException e) {
             return true; // the connection is failing; its reading thread finds out
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -270,7 +338,7 @@ public final class Http2Output {
             stream.markReset(code, true);
             windowOpened.signalAll();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -283,7 +351,7 @@ public final class Http2Output {
         try {
             windowOpened.signalAll();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -294,7 +362,7 @@ public final class Http2Output {
             connectionWindow.expand(increment);
             windowOpened.signalAll();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -305,7 +373,7 @@ public final class Http2Output {
             stream.sendWindow.expand(increment);
             windowOpened.signalAll();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -333,7 +401,7 @@ public final class Http2Output {
             frames.write(SettingsFrame.ACK);
             frames.flush();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -347,7 +415,7 @@ public final class Http2Output {
         try {
             return writeGoAway(lastStreamId, code, debug);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -364,7 +432,7 @@ public final class Http2Output {
         try {
             return writeGoAway(lastStreamId, code, debug);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -403,7 +471,7 @@ public final class Http2Output {
         } catch (IOException | RuntimeException e) {
             // closing anyway
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -413,7 +481,7 @@ public final class Http2Output {
         try {
             endLocked(reason);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -432,7 +500,7 @@ public final class Http2Output {
             endLocked(reason);
             return true;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -459,7 +527,7 @@ public final class Http2Output {
             try {
                 out.release();
             } finally {
-                lock.unlock();
+                unlock();
             }
         }
     }

@@ -12,6 +12,7 @@ import dev.wisp.http2.WindowUpdateFrame;
 import dev.wisp.testing.TestTransport;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A large response to a client whose flow-control windows are wide open (as browsers' are: MiBs per stream) shares
  * its connection: another stream's response and the acknowledgement of a PING sent while it is being written arrive
- * after what the sockets' buffers held then, not after the whole body. Before, the body's writer held the connection's
- * output from its first frame to its last.
+ * after what the sockets' buffers held then, not after the whole body; and while the body's write waits for a client
+ * that does not read, the connection goes on reading its frames. Before, the body's writer held the connection's
+ * output from its first frame to its last, and the reading thread waited for it to answer a PING.
  */
 class Http2FairOutputIT {
     /** Far more than loopback's socket buffers hold, so the body is being written when the other requests come. */
@@ -29,7 +31,11 @@ class Http2FairOutputIT {
     private static final int MAX_WINDOW = Integer.MAX_VALUE;
     private static final Duration LIMIT = Duration.ofSeconds(60);
 
+    /** Well below the write timeout, and generous for a loaded machine. */
+    private static final long PROMPT_SECONDS = 20;
+
     private final CountDownLatch writing = new CountDownLatch(1);
+    private final CountDownLatch probed = new CountDownLatch(1);
     private Server server;
 
     @BeforeAll
@@ -42,6 +48,10 @@ class Http2FairOutputIT {
         byte[] big = new byte[BIG_BYTES];
         server = Server.create(Http2TestServers.config().writeTimeout(LIMIT).port(0).build(), Router.builder()
                 .get("/small", (request, response) -> response.send("small\n"))
+                .get("/probe", (request, response) -> {
+                    probed.countDown();
+                    response.send("probe\n");
+                })
                 .get("/big", (request, response) -> {
                     writing.countDown();
                     response.send(big);
@@ -58,11 +68,7 @@ class Http2FairOutputIT {
     void aSmallResponseAndAPingAcknowledgementOvertakeALargeBody() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Http2TestPeer peer = Http2TestPeer.connect(server)) {
-                peer.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, MAX_WINDOW));
-                peer.send(new WindowUpdateFrame(0, MAX_WINDOW - Settings.DEFAULT.initialWindowSize()));
-                peer.get(1, "/big");
-                writing.await();
-                Thread.sleep(500); // the sockets' buffers fill while nothing is read
+                askForTheLargeBody(peer);
                 peer.get(3, "/small");
                 peer.send(new PingFrame(false, 42));
                 Thread.sleep(300); // the small response's writer and the PING's answer wait for the output
@@ -88,5 +94,38 @@ class Http2FairOutputIT {
                         + " bytes of the large response's " + BIG_BYTES);
             }
         });
+    }
+
+    @Test
+    void theConnectionGoesOnReadingFramesWhileALargeBodyWaitsForAClientThatDoesNotRead() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Http2TestPeer peer = Http2TestPeer.connect(server)) {
+                askForTheLargeBody(peer);
+                peer.send(new PingFrame(false, 42)); // its acknowledgement cannot go out now
+                peer.get(3, "/probe");
+                assertTrue(probed.await(PROMPT_SECONDS, TimeUnit.SECONDS), "the request after the PING was not read");
+
+                boolean acknowledged = false;
+                boolean answered = false;
+                while (!acknowledged || !answered) {
+                    Http2TestPeer.Received frame = peer.next();
+                    peer.received().clear();
+                    acknowledged |= frame.is(FrameType.PING) && frame.has(Http2TestPeer.ACK);
+                    answered |= frame.streamId() == 3 && frame.has(Http2TestPeer.END_STREAM);
+                }
+            }
+        });
+    }
+
+    /**
+     * Asks for the large body with windows wide enough for all of it, reading nothing: the sockets' buffers fill, and
+     * the body's writer waits for the client, holding the output.
+     */
+    private void askForTheLargeBody(Http2TestPeer peer) throws Exception {
+        peer.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, MAX_WINDOW));
+        peer.send(new WindowUpdateFrame(0, MAX_WINDOW - Settings.DEFAULT.initialWindowSize()));
+        peer.get(1, "/big");
+        writing.await();
+        Thread.sleep(500);
     }
 }
