@@ -1,10 +1,12 @@
 package dev.wisp.client;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.wisp.client.Http2ScriptedServer.Peer;
+import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.WindowUpdateFrame;
@@ -16,9 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An HTTP/2 request body whose write is blocked on a server that stopped reading (its windows wide open, the socket's
- * buffers full) holds the connection's output up to the write timeout: a connection error found meanwhile ends the
- * connection, and fails the call, within a second or so rather than at the write timeout. Before, its GOAWAY and the
- * end of the output waited for the blocked write.
+ * buffers full) holds the connection's output up to the write timeout: meanwhile the connection goes on reading the
+ * server's frames, and a connection error found ends the connection, and fails the call, within a second or so rather
+ * than at the write timeout. Before, the reading thread waited for the blocked write to answer a PING, and the
+ * connection's GOAWAY and the end of its output waited for it too.
  */
 class Http2ClientStalledWriteIT {
     /** Far more than loopback's socket buffers hold, so the body's write waits for the server. */
@@ -39,8 +42,7 @@ class Http2ClientStalledWriteIT {
         assertTimeoutPreemptively(LIMIT, () -> {
             server = Http2ScriptedServer.start(ClientConfig.builder().writeTimeout(WRITE_TIMEOUT)
                     .readTimeout(WRITE_TIMEOUT));
-            CompletableFuture<String> call = server.fetch(Request.builder(server.url("/upload")).method("POST")
-                    .body(new byte[BODY_BYTES]).build());
+            CompletableFuture<String> call = upload();
             Peer peer = server.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, MAX_WINDOW));
             peer.send(new WindowUpdateFrame(0, MAX_WINDOW - Settings.DEFAULT.initialWindowSize()));
             peer.awaitRequest();
@@ -50,5 +52,30 @@ class Http2ClientStalledWriteIT {
             peer.sendFrame(WINDOW_UPDATE, 0, 0, new byte[4]);
             assertThrows(ExecutionException.class, () -> call.get(PROMPT_SECONDS, SECONDS));
         });
+    }
+
+    @Test
+    void theConnectionGoesOnReadingFramesWhileTheBodyWriteIsBlocked() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder().writeTimeout(WRITE_TIMEOUT)
+                    .readTimeout(WRITE_TIMEOUT));
+            CompletableFuture<String> other = server.get("/other");
+            Peer peer = server.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, MAX_WINDOW));
+            peer.send(new WindowUpdateFrame(0, MAX_WINDOW - Settings.DEFAULT.initialWindowSize()));
+            int otherStream = peer.awaitRequest().streamId();
+            CompletableFuture<String> upload = upload();
+            peer.awaitRequest();
+            peer.pauseReading();
+            Thread.sleep(500); // the sockets' buffers fill, and the body's write waits for the server
+            peer.send(new PingFrame(false, 42)); // its acknowledgement cannot go out now
+            peer.respond(otherStream, "other");
+            assertEquals("200 other", other.get(PROMPT_SECONDS, SECONDS), "the response after the PING was not read");
+            peer.resumeReading();
+            upload.cancel(true);
+        });
+    }
+
+    private CompletableFuture<String> upload() {
+        return server.fetch(Request.builder(server.url("/upload")).method("POST").body(new byte[BODY_BYTES]).build());
     }
 }
