@@ -29,10 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Http2Output {
     /**
-     * The longest DATA frame written in one hold of the output, whatever the peer's SETTINGS_MAX_FRAME_SIZE (up to
-     * 16 MiB) admits: the others wait at most this long between two of a large body's frames.
+     * The most DATA written in one hold of the output, in frames of the peer's SETTINGS_MAX_FRAME_SIZE (16 KiB unless
+     * it asks for larger, up to 16 MiB): the other writers wait at most this long for a large body, and a body given
+     * whole hands the output over once every few frames rather than at each one.
      */
-    private static final int MAX_HELD_FRAME = 64 * 1024;
+    private static final int HELD_BYTES = 64 * 1024;
     /**
      * The most frames of the connection's own left for the holder of the output: far more than an honest peer makes
      * the connection answer while one write is blocked, bounded against one that floods it.
@@ -236,10 +237,10 @@ public final class Http2Output {
 
     /**
      * Writes data as DATA frames as the send windows and the peer's SETTINGS_MAX_FRAME_SIZE admit, waiting for the
-     * windows to open, and flushes. The output is taken for one frame at a time, and a writer waiting for it goes
-     * first (the lock is fair): another stream's message and the connection's acknowledgements go out between the
-     * frames of a large body rather than after it. Alone, the writer takes it again at once, and its frames collect in
-     * the buffer as before, no write of their own.
+     * windows to open, and flushes. The output is taken for {@link #HELD_BYTES} at a time, and a writer waiting for
+     * it goes first (the lock is fair): another stream's message and the connection's acknowledgements go out between
+     * the frames of a large body rather than after it. Alone, the writer takes it again at once, and its frames collect
+     * in the buffer as before, no write of their own.
      *
      * @throws SocketTimeoutException if the windows stayed shut for the write timeout
      * @throws IOException if the stream was reset or the connection ended
@@ -249,17 +250,21 @@ public final class Http2Output {
         do {
             lock.lock();
             try {
-                requireWritable(stream);
-                int allowed = length == 0 ? 0 : awaitWindow(stream, length);
-                boolean last = endStream && allowed == length;
-                frames.writeData(stream.id(), data, offset, allowed, last);
-                take(stream.sendWindow, allowed);
-                take(connectionWindow, allowed);
-                offset += allowed;
-                length -= allowed;
-                if (last) {
-                    stream.localEnded();
-                }
+                int held = 0;
+                do {
+                    requireWritable(stream);
+                    int allowed = length == 0 ? 0 : awaitWindow(stream, Math.min(length, HELD_BYTES - held));
+                    boolean last = endStream && allowed == length;
+                    frames.writeData(stream.id(), data, offset, allowed, last);
+                    take(stream.sendWindow, allowed);
+                    take(connectionWindow, allowed);
+                    offset += allowed;
+                    length -= allowed;
+                    held += allowed;
+                    if (last) {
+                        stream.localEnded();
+                    }
+                } while (length > 0 && held < HELD_BYTES);
             } finally {
                 unlock();
             }
@@ -272,7 +277,7 @@ public final class Http2Output {
         long nanos = writeTimeoutNanos;
         while (true) {
             int allowed = Math.min(Math.min(stream.sendWindow.size(), connectionWindow.size()),
-                    Math.min(wanted, Math.min(frames.maxFrameSize(), MAX_HELD_FRAME)));
+                    Math.min(wanted, frames.maxFrameSize()));
             if (allowed > 0) {
                 return allowed;
             }
