@@ -42,6 +42,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -198,6 +199,8 @@ final class Http2ScriptedServer implements AutoCloseable {
         /** Our frames go out whole, whether the test or the reading thread (answering a PING) writes them. */
         private final ReentrantLock writing = new ReentrantLock();
         private volatile boolean silent;
+        /** Counted down when the test lets the reading thread go on; null while it reads. */
+        private volatile CountDownLatch paused;
 
         private Peer(Socket socket) throws IOException {
             this.socket = socket;
@@ -225,6 +228,10 @@ final class Http2ScriptedServer implements AutoCloseable {
             Thread.ofVirtual().name("h2-scripted-reader").start(() -> {
                 try {
                     while (true) {
+                        CountDownLatch pause = paused;
+                        if (pause != null) {
+                            pause.await();
+                        }
                         Frame frame = reader.readFrame();
                         if (silent) {
                             return; // it reads nothing more, as a server that vanished
@@ -236,8 +243,23 @@ final class Http2ScriptedServer implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     unread.add(e);
+                } catch (InterruptedException e) {
+                    unread.add(new InterruptedIOException("interrupted while paused"));
                 }
             });
+        }
+
+        /**
+         * Stops reading after the frame being read, as a server on a slow link, until {@link #resumeReading()}: what
+         * the client sends fills the sockets' buffers.
+         */
+        void pauseReading() {
+            paused = new CountDownLatch(1);
+        }
+
+        void resumeReading() {
+            paused.countDown();
+            paused = null;
         }
 
         /**

@@ -9,7 +9,10 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,20 +24,38 @@ import java.util.concurrent.locks.ReentrantLock;
  * A writer whose data the windows do not admit waits here, without the lock, until a WINDOW_UPDATE or a SETTINGS change opens them, its stream is reset, or the write
  * timeout passes.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. Longer than most classes, since the lock, the windows and the frames left for the lock's holder are
+ * one state, which only this class changes.
  */
 public final class Http2Output {
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * The most DATA written in one hold of the output, in frames of the peer's SETTINGS_MAX_FRAME_SIZE (16 KiB unless
+     * it asks for larger, up to 16 MiB): the other writers wait at most this long for a large body, and a body given
+     * whole hands the output over once every few frames rather than at each one.
+     */
+    private static final int HELD_BYTES = 64 * 1024;
+    /**
+     * The most frames of the connection's own left for the holder of the output: far more than an honest peer makes
+     * the connection answer while one write is blocked, bounded against one that floods it.
+     */
+    private static final int MAX_DEFERRED = 1024;
+    /** How long a writer waiting for a window goes without looking for frames left to it (see {@link #awaitWindow}). */
+    private static final long DEFERRED_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Fair, so that a writer waiting for the output takes it before a large body's next frame. */
+    private final ReentrantLock lock = new ReentrantLock(true);
     /** Signalled when a send window grows, a stream is reset, or the connection ends. */
     private final Condition windowOpened = lock.newCondition();
+    /** Frames of the connection's own that found the output held, left for its holder to send (see {@link #write}). */
+    private final Queue<Frame> deferred = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger deferredCount = new AtomicInteger();
     private final WireOutput out;
     private final FrameWriter frames;
     private final HpackEncoder encoder = new HpackEncoder(Settings.DEFAULT.headerTableSize() > Integer.MAX_VALUE
             ? Integer.MAX_VALUE : (int) Settings.DEFAULT.headerTableSize());
     private final FlowWindow connectionWindow = new FlowWindow(0, Settings.DEFAULT.initialWindowSize());
     private final long writeTimeoutNanos;
-    /** The peer's SETTINGS_INITIAL_WINDOW_SIZE: the send window of each new stream. */
-    private int initialStreamWindow = Settings.DEFAULT.initialWindowSize();
+    /** The peer's SETTINGS_INITIAL_WINDOW_SIZE: the send window of each new stream; changed under the lock. */
+    private volatile int initialStreamWindow = Settings.DEFAULT.initialWindowSize();
     /** Why no more frames may go out, once the connection ended; null before. */
     private String ended;
     /** The id of the next stream a client opens (§5.1.1: odd, increasing); past 2^31-1 none can be opened. */
@@ -52,16 +73,69 @@ public final class Http2Output {
         this.writeTimeoutNanos = writeTimeoutNanos;
     }
 
-    /** Writes one frame and flushes it, with whatever other streams add meanwhile (see {@link #flushSoon}). */
+    /**
+     * Writes one frame and flushes it, with whatever other streams add meanwhile (see {@link #flushSoon}). A frame
+     * of the connection's own (an acknowledgement, a WINDOW_UPDATE, a RST_STREAM) does not wait for another writer
+     * that holds the output, which may be blocked on a peer that stopped reading: it is left for that writer to send
+     * as it lets go, and the caller (the connection's reading thread, most often) goes on reading frames. Past
+     * {@link #MAX_DEFERRED} such frames, the caller waits for the output as every writer does.
+     */
     public void write(Frame frame) throws IOException {
-        lock.lock();
+        if (!lock.tryLock()) {
+            if (deferredCount.get() < MAX_DEFERRED) {
+                deferredCount.incrementAndGet();
+                deferred.add(frame);
+                handOff(); // the holder may have let go meanwhile
+                return;
+            }
+            lock.lock();
+        }
         try {
             requireOpen();
+            writeDeferred();
             frames.write(frame);
         } finally {
-            lock.unlock();
+            unlock();
         }
         flushSoon();
+    }
+
+    /** Lets go of the output, then sends the frames left for its holder, if no other writer took it meanwhile. */
+    private void unlock() {
+        lock.unlock();
+        if (!deferred.isEmpty()) {
+            handOff();
+        }
+    }
+
+    /**
+     * Sends the frames left for the holder of the output, and flushes them, unless another writer holds it: that one
+     * sends them as it lets go. Their caller went on, so a write that fails here is for the connection to find.
+     */
+    private void handOff() {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            writeDeferred();
+            if (out.buffered() > 0) {
+                frames.flush();
+            }
+        } catch (IOException e) {
+            // the connection is failing; its reading thread or its next writer finds out
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Writes the frames left for the holder of the output, the lock held; none once the connection ended. */
+    private void writeDeferred() throws IOException {
+        for (Frame frame; (frame = deferred.poll()) != null; ) {
+            deferredCount.decrementAndGet();
+            if (ended == null) {
+                frames.write(frame);
+            }
+        }
     }
 
     /**
@@ -78,7 +152,7 @@ public final class Http2Output {
                 frames.flush();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -97,18 +171,16 @@ public final class Http2Output {
             frames.write(windowUpdate);
             frames.flush();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
-    /** The send window a new stream starts with. */
+    /**
+     * The send window a new stream starts with; read without the output, so that the reading thread opens a stream
+     * while another writer holds it.
+     */
     public int initialStreamWindow() {
-        lock.lock();
-        try {
-            return initialStreamWindow;
-        } finally {
-            lock.unlock();
-        }
+        return initialStreamWindow;
     }
 
     /**
@@ -135,7 +207,7 @@ public final class Http2Output {
                 stream.localEnded();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         flushSoon();
         return stream;
@@ -156,7 +228,7 @@ public final class Http2Output {
                 stream.localEnded();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         if (flush) {
             flushSoon();
@@ -165,31 +237,38 @@ public final class Http2Output {
 
     /**
      * Writes data as DATA frames as the send windows and the peer's SETTINGS_MAX_FRAME_SIZE admit, waiting for the
-     * windows to open, and flushes.
+     * windows to open, and flushes. The output is taken for {@link #HELD_BYTES} at a time, and a writer waiting for
+     * it goes first (the lock is fair): another stream's message and the connection's acknowledgements go out between
+     * the frames of a large body rather than after it. Alone, the writer takes it again at once, and its frames collect
+     * in the buffer as before, no write of their own.
      *
      * @throws SocketTimeoutException if the windows stayed shut for the write timeout
      * @throws IOException if the stream was reset or the connection ended
      */
     public void writeData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
             throws IOException {
-        lock.lock();
-        try {
-            do {
-                requireWritable(stream);
-                int allowed = length == 0 ? 0 : awaitWindow(stream, length);
-                boolean last = endStream && allowed == length;
-                frames.writeData(stream.id(), data, offset, allowed, last);
-                take(stream.sendWindow, allowed);
-                take(connectionWindow, allowed);
-                offset += allowed;
-                length -= allowed;
-                if (last) {
-                    stream.localEnded();
-                }
-            } while (length > 0);
-        } finally {
-            lock.unlock();
-        }
+        do {
+            lock.lock();
+            try {
+                int held = 0;
+                do {
+                    requireWritable(stream);
+                    int allowed = length == 0 ? 0 : awaitWindow(stream, Math.min(length, HELD_BYTES - held));
+                    boolean last = endStream && allowed == length;
+                    frames.writeData(stream.id(), data, offset, allowed, last);
+                    take(stream.sendWindow, allowed);
+                    take(connectionWindow, allowed);
+                    offset += allowed;
+                    length -= allowed;
+                    held += allowed;
+                    if (last) {
+                        stream.localEnded();
+                    }
+                } while (length > 0 && held < HELD_BYTES);
+            } finally {
+                unlock();
+            }
+        } while (length > 0);
         flushSoon();
     }
 
@@ -206,9 +285,12 @@ public final class Http2Output {
                 throw new SocketTimeoutException("the peer kept its flow-control window shut for longer than the"
                         + " write timeout");
             }
+            writeDeferred();
             frames.flush(); // what is buffered goes out before this thread waits
             try {
-                nanos = windowOpened.awaitNanos(nanos);
+                // A frame left for the holder just before this wait lets go of the output waits no longer than this.
+                long slice = Math.min(nanos, DEFERRED_CHECK_NANOS);
+                nanos -= slice - windowOpened.awaitNanos(slice);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for the flow-control window");
@@ -245,7 +327,7 @@ public final class Http2Output {
         } catch (IOException e) {
             return true; // the connection is failing; its reading thread finds out
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -261,7 +343,7 @@ public final class Http2Output {
             stream.markReset(code, true);
             windowOpened.signalAll();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -274,7 +356,7 @@ public final class Http2Output {
         try {
             windowOpened.signalAll();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -285,7 +367,7 @@ public final class Http2Output {
             connectionWindow.expand(increment);
             windowOpened.signalAll();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -296,7 +378,7 @@ public final class Http2Output {
             stream.sendWindow.expand(increment);
             windowOpened.signalAll();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -324,7 +406,7 @@ public final class Http2Output {
             frames.write(SettingsFrame.ACK);
             frames.flush();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -338,7 +420,7 @@ public final class Http2Output {
         try {
             return writeGoAway(lastStreamId, code, debug);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -355,7 +437,7 @@ public final class Http2Output {
         try {
             return writeGoAway(lastStreamId, code, debug);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -394,7 +476,7 @@ public final class Http2Output {
         } catch (IOException | RuntimeException e) {
             // closing anyway
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -404,7 +486,7 @@ public final class Http2Output {
         try {
             endLocked(reason);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -423,7 +505,7 @@ public final class Http2Output {
             endLocked(reason);
             return true;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -450,7 +532,7 @@ public final class Http2Output {
             try {
                 out.release();
             } finally {
-                lock.unlock();
+                unlock();
             }
         }
     }

@@ -24,6 +24,7 @@ import dev.wisp.http2.GoAwayFrame;
 import dev.wisp.http2.HeaderBlockTooLargeException;
 import dev.wisp.http2.HeadersFrame;
 import dev.wisp.http2.Http2Output;
+import dev.wisp.http2.LastWrites;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.PriorityFrame;
 import dev.wisp.http2.PushPromiseFrame;
@@ -365,8 +366,9 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
                 }
             }
         } catch (ConnectionException e) {
-            output.goAway(0, e.errorCode(), e.getMessage());
-            reason = "HTTP/2 protocol error by the server: " + e.getMessage();
+            String error = "HTTP/2 protocol error by the server: " + e.getMessage();
+            LastWrites.goAway(output, () -> socket.close(error), 0, e.errorCode(), e.getMessage(), LastWrites.ENDING);
+            reason = error;
             streamsFailure = protocolError(e);
         } catch (EOFException e) {
             reason = slots.retired() != null ? slots.retired() : "the server closed the connection";
@@ -432,7 +434,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         LOG.log(DEBUG, () -> "[" + socket + "] " + reason);
         Thread.ofVirtual().name("wisp-h2-end-" + socket).start(() -> {
             if (error != null) {
-                output.goAway(0, error.errorCode(), error.getMessage());
+                LastWrites.goAway(output, () -> socket.close(reason), 0, error.errorCode(), error.getMessage(),
+                        LastWrites.ENDING);
             }
             owner.http2Closed(this); // counted out now, before the socket's close is reported
             socket.close(reason);
@@ -714,7 +717,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         retire(reason);
         closed = true;
         ClientSweeper.instance().unwatch(this);
-        output.end(reason);
+        LastWrites.end(output, () -> socket.close(reason), reason);
         for (Http2ClientStream stream : streams.values()) {
             if (streamsFailure != null) {
                 stream.failed(streamsFailure);
