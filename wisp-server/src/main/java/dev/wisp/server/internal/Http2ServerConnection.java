@@ -20,6 +20,7 @@ import dev.wisp.http2.FrameReader;
 import dev.wisp.http2.FrameType;
 import dev.wisp.http2.GoAwayFrame;
 import dev.wisp.http2.HeadersFrame;
+import dev.wisp.http2.LastWrites;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.PriorityFrame;
 import dev.wisp.http2.PushPromiseFrame;
@@ -54,13 +55,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Defences, each ending the connection with GOAWAY ENHANCE_YOUR_CALM when crossed: open streams are bounded by
  * {@code maxConcurrentStreams} as RFC 9113 §5.1.2 counts them, and running handlers apart, by the same number (an
- * exchange over it waits for a place), so a client that opens and resets streams at once (CVE-2023-44487) cannot
- * run more handlers than that, nor have more than twice as many streams tracked; the resets it sends, with the
- * streams refused or reset for breaking rules, are bounded in rate ({@link #resets}); frames that cost work and carry no request (PING,
- * SETTINGS, PRIORITY, empty DATA, unknown types) are bounded in rate too ({@link #idleFrames}); a header block is
- * bounded by the reader before it is decoded (CONTINUATION floods), and its decoded size by HPACK, which drops the
- * fields past {@code maxHeaderBytes} as it reads (HPACK bombs): such a request gets 431 and the connection goes on. Request content held unread is bounded by the flow-control windows, which come back only as handlers
- * read.
+ * exchange over it waits for a place), so a client that opens and resets streams at once (CVE-2023-44487) cannot run
+ * more handlers than that, nor have more than twice as many streams tracked; the resets it sends, with the streams
+ * refused or reset for breaking rules, are bounded in rate ({@link #resets}); frames that cost work and carry no
+ * request (PING, SETTINGS, PRIORITY, empty DATA, unknown types) are bounded in rate too ({@link #idleFrames}); a
+ * header block is bounded by the reader before it is decoded (CONTINUATION floods), and its decoded size by HPACK,
+ * which drops the fields past {@code maxHeaderBytes} as it reads (HPACK bombs): such a request gets 431 and the
+ * connection goes on. Request content held unread is bounded by the flow-control windows, which come back only as
+ * handlers read.
  *
  * <p>Timeouts: the preface and the client's SETTINGS within {@code headerTimeout}; a connection without streams
  * closes after {@code idleTimeout} with GOAWAY; our SETTINGS must be acknowledged within {@code headerTimeout}
@@ -79,7 +81,7 @@ final class Http2ServerConnection extends ServerConnection {
      * dropped, and how many closed ones, so that HEADERS on one is told from HEADERS numbered below the last.
      */
     private static final int REMEMBERED_STREAMS = 64;
-    /** A stream that ended this soon before the connection ran out of work marks a burst; see {@link #waitsWithoutThread}. */
+    /** A stream that ended this soon before the connection had nothing to do marks a burst: see waitsWithoutThread. */
     private static final long BURST_WAIT_NANOS = 50_000_000;
     /** What {@link #serve()} returns when the input watcher took the wait: not a reason to close. */
     private static final String HANDED_OFF = "waiting without a thread";
@@ -151,8 +153,8 @@ final class Http2ServerConnection extends ServerConnection {
 
     /**
      * Goes on after the {@link InputWatcher} saw the socket become readable while the connection waited without a
-     * reading thread, on a fresh thread: a frame is arriving, the peer closed, the sweeper shut the input at the idle timeout, or
-     * another thread closed the connection. TLS records without a frame send the wait back to the watcher.
+     * reading thread, on a fresh thread: a frame is arriving, the peer closed, the sweeper shut the input at the idle
+     * timeout, or another thread closed the connection. TLS records without a frame send the wait back to the watcher.
      */
     private void resume() {
         onThisThread();
@@ -182,7 +184,7 @@ final class Http2ServerConnection extends ServerConnection {
             }
         } catch (ConnectionException e) {
             reason = "HTTP/2 connection error " + e.errorCode() + ": " + e.getMessage();
-            goAway(e.errorCode(), e.getMessage(), Http2LastWrites.ENDING);
+            goAway(e.errorCode(), e.getMessage(), LastWrites.ENDING);
             linger();
         } catch (IOException | RuntimeException | Error e) {
             reason = failureReason(e);
@@ -293,7 +295,7 @@ final class Http2ServerConnection extends ServerConnection {
     /** Why the input ended, with the GOAWAY that belongs to it: a timeout, the end of a graceful close, the peer. */
     private String inputEnded() {
         if (settingsTimedOut) {
-            goAway(ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged in time", Http2LastWrites.ENDING);
+            goAway(ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged in time", LastWrites.ENDING);
             return "SETTINGS not acknowledged in time";
         }
         if (goAwayReason != null) {
@@ -301,7 +303,7 @@ final class Http2ServerConnection extends ServerConnection {
         }
         if (isTimedOut()) {
             boolean idle = activeStreams() == 0;
-            goAway(ErrorCode.NO_ERROR, idle ? "idle timeout" : "timeout", Http2LastWrites.ENDING);
+            goAway(ErrorCode.NO_ERROR, idle ? "idle timeout" : "timeout", LastWrites.ENDING);
             return idle ? "idle timeout" : "preface not received in time";
         }
         String forced = forcedCloseReason();
@@ -623,11 +625,7 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    /**
-     * Counts a new stream, and leaves the idle state it may be in.
-     *
-     * @return false if another thread closed the connection while it was idle
-     */
+    /** Counts a new stream and leaves the idle state it may be in; false if another thread closed the connection. */
     private boolean streamStarted() {
         streamsLock.lock();
         try {
@@ -694,11 +692,11 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    /** Sends GOAWAY naming the last stream the client opened; see {@link Http2LastWrites} for the patience. */
+    /** Sends GOAWAY naming the last stream the client opened; see {@link LastWrites} for the patience. */
     private void goAway(ErrorCode code, String debug, long patienceNanos) {
         goingAway = true;
         if (output != null) {
-            Http2LastWrites.goAway(output, transport, lastStreamId, code, debug, patienceNanos);
+            LastWrites.goAway(output, transport, lastStreamId, code, debug, patienceNanos);
         }
         goAwayExchanged = true;
     }
@@ -716,7 +714,7 @@ final class Http2ServerConnection extends ServerConnection {
     /** Fails every stream still open, so their handlers stop, and closes. */
     private void end(String reason) {
         if (output != null) {
-            Http2LastWrites.end(output, transport, reason);
+            LastWrites.end(output, transport, reason);
         }
         for (Http2ServerStream stream : streams.values()) {
             stream.connectionEnded();
@@ -737,7 +735,7 @@ final class Http2ServerConnection extends ServerConnection {
         goAwayReason = "server stopping";
         try {
             context.startThread(() -> {
-                goAway(ErrorCode.NO_ERROR, null, Http2LastWrites.GRACEFUL);
+                goAway(ErrorCode.NO_ERROR, null, LastWrites.GRACEFUL);
                 streams.values().forEach(Http2ServerStream::serverStopping);
                 closeIfNoStreams();
             });
