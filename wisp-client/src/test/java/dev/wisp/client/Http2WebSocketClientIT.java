@@ -22,10 +22,12 @@ import dev.wisp.tls.TlsIdentity;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketMessage;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,9 @@ class Http2WebSocketClientIT {
     private static final WebSocketConfig CONFIG = WebSocketConfig.builder().permessageDeflate(true)
             .subprotocols(List.of("echo")).build();
 
+    private static final int LARGE = 3_000_000;
+    private static final int FLOOD_MESSAGES = 20;
+
     /** What the server's WebSocket handler saw: the protocol of each request, then its offered extensions. */
     private final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
     private Server server;
@@ -54,6 +59,10 @@ class Http2WebSocketClientIT {
     private boolean tls;
 
     private void start(String mode, ClientConfig.Builder clientConfig) {
+        start(mode, ServerConfig.builder(), clientConfig);
+    }
+
+    private void start(String mode, ServerConfig.Builder serverConfig, ClientConfig.Builder clientConfig) {
         tls = mode.equals("h2");
         Router router = Router.builder()
                 .get("/hello", (request, response) -> response.send("hello " + request.protocol()))
@@ -66,11 +75,24 @@ class Http2WebSocketClientIT {
                         }
                     }
                 })
+                .get("/large", (request, response) -> response.send(new byte[LARGE]))
+                .blockingWebSocket("/flood", CONFIG, (request, webSocket) -> {
+                    seen.add(request.protocol() + " flood");
+                    try {
+                        for (int i = 0; i < FLOOD_MESSAGES; i++) {
+                            webSocket.sendBinary(floodMessage(i));
+                        }
+                    } catch (IOException e) {
+                        seen.add("flood failed");
+                        throw e;
+                    }
+                    webSocket.receive();
+                })
                 .webSocket("/refused", CONFIG, request -> {
                     throw new HttpProtocolException(Status.FORBIDDEN, "not for you");
                 })
                 .build();
-        ServerConfig.Builder serverConfig = ServerConfig.builder().port(0).http2(true);
+        serverConfig.port(0).http2(true);
         if (tls) {
             serverConfig.tls(TlsConfig.builder()
                     .identity(TlsIdentity.pem(CERTIFICATE.chainPem(), CERTIFICATE.keys().pkcs8Pem())).build());
@@ -184,6 +206,62 @@ class Http2WebSocketClientIT {
                     assertEquals(Optional.of(new WebSocketMessage.Text("message " + i)), webSocket.receive());
                 }
             }
+        });
+    }
+
+    /** 128 KiB that do not compress, different for each message. */
+    private static byte[] floodMessage(int index) {
+        byte[] bytes = new byte[128 * 1024];
+        new Random(index).nextBytes(bytes);
+        return bytes;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "h2c"})
+    void aWebSocketThatReadsNothingLeavesTheConnectionToOtherCalls(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode, ClientConfig.builder());
+            callOverHttp2();
+            try (WebSocket webSocket = client.webSocket(url("ws", "/flood"), CONFIG)) {
+                assertEquals("HTTP/2 flood", seen.poll(5, TimeUnit.SECONDS));
+                for (int i = 0; i < 3; i++) { // 9 MB, more than the connection's window, while 2.5 MiB wait unread
+                    try (Response response = client.send(Request.get(url("http", "/large")))) {
+                        assertEquals(LARGE, response.bytes().length);
+                    }
+                }
+                for (int i = 0; i < FLOOD_MESSAGES; i++) {
+                    WebSocketMessage message = webSocket.receive().orElseThrow();
+                    assertArrayEquals(floodMessage(i), ((WebSocketMessage.Binary) message).bytes());
+                }
+                assertEquals(1, client.openConnections());
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "h2c"})
+    void serverResetOfTheStreamEndsTheSessionAndFreesItsPlace(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            // The server resets a WebSocket stream whose client keeps the window shut past its write timeout.
+            start(mode, ServerConfig.builder().writeTimeout(Duration.ofMillis(200))
+                    .maxConcurrentStreams(1), ClientConfig.builder());
+            callOverHttp2();
+            WebSocket webSocket = client.webSocket(url("ws", "/flood"), CONFIG);
+            assertEquals("HTTP/2 flood", seen.poll(5, TimeUnit.SECONDS));
+            assertEquals("flood failed", seen.poll(10, TimeUnit.SECONDS));
+            int received = 0;
+            IOException ended = null;
+            try {
+                while (webSocket.receive().isPresent()) {
+                    received++;
+                }
+            } catch (IOException e) {
+                ended = e;
+            }
+            assertTrue(received < FLOOD_MESSAGES, "received " + received);
+            assertNotNull(ended, "the session ended without an error");
+            assertFalse(webSocket.isOpen());
+            callOverHttp2(); // the reset stream gave back the connection's only place
         });
     }
 
