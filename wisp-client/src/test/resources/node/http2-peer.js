@@ -19,7 +19,9 @@
 //   /ws             an extended CONNECT with :protocol websocket: 200 (choosing the subprotocol "echo" if offered,
 //                   no extension), then every text or binary message back, a ping answered, a close echoed and the
 //                   stream ended; any other CONNECT there is answered 400
-//   /connects       how many CONNECT requests and HTTP/1.1 upgrades the server has seen: "connects N upgrades M"
+//   /connects       how many CONNECT requests and HTTP/1.1 upgrades the server has seen, and how many WebSocket
+//                   streams the client reset rather than end: "connects N upgrades M resets R", once every
+//                   WebSocket stream has closed (or after 5 s)
 'use strict';
 const http2 = require('node:http2');
 const fs = require('node:fs');
@@ -45,7 +47,7 @@ const settings = maxStreams === undefined ? {} : {maxConcurrentStreams: maxStrea
 if (webSocket) {
     settings.enableConnectProtocol = true;
 }
-let connects = 0, upgrades = 0;
+let connects = 0, upgrades = 0, resets = 0, openWebSockets = 0;
 // Several large responses at once outgrow node's default 10 MB a session, past which it refuses new streams with
 // ENHANCE_YOUR_CALM.
 const options = {settings, maxSessionMemory: 100};
@@ -110,6 +112,11 @@ function route(stream, headers) {
             const offered = (headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
             stream.respond(offered.includes('echo') ? {':status': 200, 'sec-websocket-protocol': 'echo'}
                 : {':status': 200});
+            openWebSockets++;
+            stream.on('close', () => {
+                openWebSockets--;
+                if (stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR) resets++;
+            });
             echoWebSocket(stream);
         } else {
             stream.respond({':status': 400});
@@ -118,10 +125,19 @@ function route(stream, headers) {
         return;
     }
     switch (url.pathname) {
-        case '/connects':
-            stream.respond({':status': 200});
-            stream.end('connects ' + connects + ' upgrades ' + upgrades);
+        case '/connects': {
+            const until = Date.now() + 5000;
+            const answer = () => {
+                if (openWebSockets > 0 && Date.now() < until) {
+                    setTimeout(answer, 10);
+                    return;
+                }
+                stream.respond({':status': 200});
+                stream.end('connects ' + connects + ' upgrades ' + upgrades + ' resets ' + resets);
+            };
+            answer();
             break;
+        }
         case '/echo': {
             const parts = [];
             stream.on('data', (part) => parts.push(part));
