@@ -70,6 +70,8 @@ class Http2WebSocketClientIT {
                     seen.add(request.protocol() + " " + request.headers().firstOrNull("Sec-WebSocket-Extensions"));
                     for (Optional<WebSocketMessage> message; (message = webSocket.receive()).isPresent(); ) {
                         switch (message.get()) {
+                            case WebSocketMessage.Text text when text.text().equals("bye") ->
+                                    webSocket.close(4000, "asked to");
                             case WebSocketMessage.Text text -> webSocket.sendText(text.text());
                             case WebSocketMessage.Binary binary -> webSocket.sendBinary(binary.bytes());
                         }
@@ -171,6 +173,13 @@ class Http2WebSocketClientIT {
             assertEquals("text one", events.next(5, TimeUnit.SECONDS));
             webSocket.close();
             assertEquals("close 1000", events.next(5, TimeUnit.SECONDS));
+            callOverHttp2();
+
+            WebSocket closedByServer = client.webSocket(url("ws", "/echo"), CONFIG, events);
+            assertEquals("open", events.next(5, TimeUnit.SECONDS));
+            closedByServer.sendText("bye");
+            assertEquals("close 4000", events.next(5, TimeUnit.SECONDS));
+            assertTrue(seen.poll(5, TimeUnit.SECONDS).startsWith("HTTP/2"));
             callOverHttp2();
         });
     }
