@@ -290,6 +290,25 @@ class Http2WebSocketClientIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"h2", "h2c"})
+    void opensItsOwnHttp1ConnectionWhenNoStreamPlaceIsFree(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode, ServerConfig.builder().maxConcurrentStreams(1), ClientConfig.builder());
+            callOverHttp2();
+            try (WebSocket first = client.webSocket(url("ws", "/echo"), CONFIG);
+                    WebSocket second = client.webSocket(url("ws", "/echo"), CONFIG)) {
+                assertTrue(seen.poll(5, TimeUnit.SECONDS).startsWith("HTTP/2"));
+                assertTrue(seen.poll(5, TimeUnit.SECONDS).startsWith("HTTP/1.1"));
+                second.sendText("beside");
+                assertEquals(Optional.of(new WebSocketMessage.Text("beside")), second.receive());
+                first.sendText("first");
+                assertEquals(Optional.of(new WebSocketMessage.Text("first")), first.receive());
+            }
+            callOverHttp2();
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "h2c"})
     void opensItsOwnHttp1ConnectionWithoutAPriorCallOrWhenTurnedOff(String mode) {
         assertTimeoutPreemptively(LIMIT, () -> {
             start(mode, ClientConfig.builder().webSocketsOverHttp2(false));
