@@ -21,6 +21,7 @@ import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsIdentity;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.WebSocketMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +56,7 @@ class Http2WebSocketClientIT {
 
     /** What the server's WebSocket handler saw: the protocol of each request, then its offered extensions. */
     private final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    private final CountDownLatch pinged = new CountDownLatch(2);
     private Server server;
     private Client client;
     private boolean tls;
@@ -89,6 +92,15 @@ class Http2WebSocketClientIT {
                         throw e;
                     }
                     webSocket.receive();
+                })
+                .webSocket("/pinged", CONFIG, request -> {
+                    seen.add(request.protocol() + " pinged");
+                    return new WebSocketListener() {
+                        @Override
+                        public void onPing(WebSocket webSocket, byte[] payload) {
+                            pinged.countDown();
+                        }
+                    };
                 })
                 .webSocket("/refused", CONFIG, request -> {
                     throw new HttpProtocolException(Status.FORBIDDEN, "not for you");
@@ -271,6 +283,22 @@ class Http2WebSocketClientIT {
             assertNotNull(ended, "the session ended without an error");
             assertFalse(webSocket.isOpen());
             callOverHttp2(); // the reset stream gave back the connection's only place
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "h2c"})
+    void sendsIdlePingsOverTheStream(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode, ClientConfig.builder());
+            callOverHttp2();
+            WebSocketConfig pinging = CONFIG.toBuilder().pingInterval(Duration.ofMillis(100)).build();
+            RecordingListener events = new RecordingListener(); // its thread reads the pongs
+            try (WebSocket webSocket = client.webSocket(url("ws", "/pinged"), pinging, events)) {
+                assertEquals("HTTP/2 pinged", seen.poll(5, TimeUnit.SECONDS));
+                assertTrue(pinged.await(10, TimeUnit.SECONDS), "the server heard fewer than two idle pings");
+                assertTrue(webSocket.isOpen(), "the server's pongs keep it open");
+            }
         });
     }
 
