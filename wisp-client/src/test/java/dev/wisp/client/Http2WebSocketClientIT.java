@@ -41,8 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The client's WebSockets over HTTP/2 (RFC 8441) against Wisp's own server, over h2 by ALPN and h2c by prior
  * knowledge: once a call made the pool's HTTP/2 connection, a WebSocket opens as a stream of it (the server sees an
  * HTTP/2 request, the client keeps one connection), echoes both ways with a subprotocol and permessage-deflate,
- * closes both ways, is refused with a typed status, ends when the server stops, and shares the connection with
- * ordinary calls; without a prior call, or with the option off, it opens its own HTTP/1.1 connection as before.
+ * closes from either side, is refused with a typed status, sends idle pings, ends when the server resets its stream
+ * or stops, and shares the connection with ordinary calls, even unread; without a prior call, with the option off,
+ * or with the server's only stream place taken, it opens its own HTTP/1.1 connection as before.
  */
 class Http2WebSocketClientIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
