@@ -1,5 +1,5 @@
 // An HTTP/2 server on node's built-in http2 module, a peer of the client's interoperability tests (Http2NodePeer).
-// Arguments: [--port N] [--tls CERT KEY] [--max-streams N] [--goaway-after N] [--websocket]
+// Arguments: [--port N] [--tls CERT KEY] [--max-streams N] [--goaway-after N] [--websocket [--no-pongs]]
 //   --port          0 (default) for an ephemeral port; prints "listening on PORT" once it listens, on 127.0.0.1
 //   --tls           h2 by ALPN over TLS; else h2c by prior knowledge
 //   --max-streams   SETTINGS_MAX_CONCURRENT_STREAMS
@@ -7,6 +7,7 @@
 //                   last one the server processes, after a first GOAWAY with the highest id as a notice (RFC 9113
 //                   §6.8); the streams it processes are answered, later ones are not
 //   --websocket     SETTINGS_ENABLE_CONNECT_PROTOCOL 1 (RFC 8441): WebSockets over HTTP/2 at /ws
+//   --no-pongs      a WebSocket's pings go unanswered, as from a peer that vanished
 //   --http1         over TLS, HTTP/1.1 too when ALPN chooses it, where /ws is a WebSocket upgrade (RFC 6455)
 // Routes (any method):
 //   /echo           the request body back; x-method, x-length (the request's content-length or "none")
@@ -28,7 +29,7 @@ const fs = require('node:fs');
 const zlib = require('node:zlib');
 
 const args = process.argv.slice(2);
-let port = 0, tls = null, maxStreams = undefined, goAwayAfter = 0, webSocket = false, http1 = false;
+let port = 0, tls = null, maxStreams = undefined, goAwayAfter = 0, webSocket = false, http1 = false, pongs = true;
 for (let i = 0; i < args.length; i++) {
     switch (args[i]) {
         case '--port': port = Number(args[++i]); break;
@@ -37,6 +38,7 @@ for (let i = 0; i < args.length; i++) {
         case '--goaway-after': goAwayAfter = Number(args[++i]); break;
         case '--websocket': webSocket = true; break;
         case '--http1': http1 = true; break;
+        case '--no-pongs': pongs = false; break;
         default: throw new Error('unknown argument ' + args[i]);
     }
 }
@@ -84,6 +86,7 @@ function echoWebSocket(stream) {
             const first = pending[0];
             pending = pending.subarray(offset + 4 + length);
             const opcode = first & 0x0f;
+            if (opcode === 9 && !pongs) continue;
             stream.write(frame(opcode === 9 ? 0x8a : first & 0x8f, payload));
             if (opcode === 8) {
                 stream.end();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The client's WebSockets against node's {@code http2} module (nghttp2 inside): with SETTINGS_ENABLE_CONNECT_PROTOCOL
  * announced, a WebSocket after a call is an extended CONNECT on the call's connection (over TLS and h2c), whose close
- * handshake ends the stream with END_STREAM both ways, not a reset; without it,
+ * handshake ends the stream with END_STREAM both ways, not a reset, and a pong that does not come resets it (CANCEL);
+ * without it,
  * the WebSocket goes over HTTP/1.1 on a connection of its own, as before, and no CONNECT reaches the server.
  */
 class Http2WebSocketNodeIT {
@@ -78,6 +81,24 @@ class Http2WebSocketNodeIT {
             }
             assertEquals(1, client.openConnections());
             assertEquals("connects 1 upgrades 0 resets 0", get("/connects"));
+        });
+    }
+
+    @Test
+    void resetsTheStreamWhenThePongIsLate() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(false, "--websocket", "--no-pongs");
+            assertEquals("hello peer\n", get("/index.html"));
+            RecordingListener events = new RecordingListener();
+            WebSocketConfig pinging = CONFIG.toBuilder().pingInterval(Duration.ofMillis(100))
+                    .pongTimeout(Duration.ofMillis(200)).build();
+            WebSocket webSocket = client.webSocket(peer.url("/ws"), pinging, events);
+            assertEquals("open", events.next(5, TimeUnit.SECONDS));
+            String ended = events.next(10, TimeUnit.SECONDS);
+            assertTrue(ended != null && ended.startsWith("error"), String.valueOf(ended));
+            assertFalse(webSocket.isOpen());
+            assertEquals("connects 1 upgrades 0 resets 1", get("/connects")); // RST_STREAM CANCEL
+            assertEquals(1, client.openConnections());
         });
     }
 
