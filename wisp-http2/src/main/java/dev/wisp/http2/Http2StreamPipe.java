@@ -14,7 +14,8 @@ import java.util.Objects;
  * slowly holds up its own stream only. A write waits for the windows at most the output's write timeout, and the
  * stream is then reset (CANCEL), as a late write closes a connection over HTTP/1.1.
  *
- * <p>Threads: one thread reads at a time, one writes at a time; any thread may {@link #abort()}.
+ * <p>Threads: one thread reads at a time, one writes at a time; any thread may {@link #abort()}. It starts no thread
+ * itself: the connection that owns the stream does.
  */
 public abstract class Http2StreamPipe {
     private static final byte[] EMPTY = new byte[0];
@@ -71,14 +72,10 @@ public abstract class Http2StreamPipe {
     }
 
     /**
-     * Resets the stream (CANCEL) on a thread of its own: the caller may be a sweeper, which must not wait for the
-     * output's lock. A blocked read or write then fails.
+     * Ends the stream at once from any thread, without waiting for the output's lock (the caller may be a sweeper):
+     * the connection resets it ({@link #reset()}) on a thread of its own, and a blocked read or write then fails.
      */
-    public final void abort() {
-        if (!stream.isClosed()) {
-            Thread.ofVirtual().name("wisp-h2-pipe-abort-" + stream.id()).start(this::reset);
-        }
-    }
+    public abstract void abort();
 
     /** Resets the stream (CANCEL) now, unless it is closed already. */
     protected final void reset() {
