@@ -6,6 +6,7 @@ import dev.wisp.client.internal.ConnectionPool;
 import dev.wisp.client.internal.ConnectionSource;
 import dev.wisp.client.internal.Connector;
 import dev.wisp.client.internal.FollowUpState;
+import dev.wisp.client.internal.Http2WebSocketOpener;
 import dev.wisp.client.internal.ReconnectingWebSocket;
 import dev.wisp.client.internal.WebSocketUpgrader;
 import dev.wisp.websocket.WebSocket;
@@ -114,7 +115,11 @@ public final class Client implements AutoCloseable {
      * {@code https:}) with this client's TLS settings, plaintext for {@code ws:} (and {@code http:}). The
      * listener's callbacks run on a virtual thread of their own.
      *
-     * @throws WebSocketRefusedException if the server answers with another status than 101
+     * <p>Where the pool holds an HTTP/2 connection to the origin already (an earlier call made it) whose server takes
+     * WebSockets over HTTP/2 (RFC 8441) and has a stream place free, the WebSocket is a stream of that connection
+     * instead, as browsers open it; {@link ClientConfig.Builder#webSocketsOverHttp2(boolean)} turns that off.
+     *
+     * @throws WebSocketRefusedException if the server answers with another status than 101 (2xx over HTTP/2)
      * @throws dev.wisp.websocket.WebSocketHandshakeException if its 101 is wrong
      * @throws HttpCallException if connecting fails
      * @throws IllegalArgumentException if the URL is not a ws, wss, http or https URL
@@ -166,6 +171,12 @@ public final class Client implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         WebSocketUpgrader.checkRequest(request);
         CallContext call = new CallContext(request, this.config);
+        if (this.config.webSocketsOverHttp2()) {
+            WebSocket overHttp2 = Http2WebSocketOpener.tryOpen(pool, request, config, listener, call);
+            if (overHttp2 != null) {
+                return overHttp2;
+            }
+        }
         return WebSocketUpgrader.upgrade(connector.connectForWebSocket(request.origin(), call), request, config,
                 listener, call);
     }

@@ -57,7 +57,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * verifies the host name, sends SNI for DNS names and offers TLS 1.3 and 1.2 only; CA certificates, a client
  * certificate for mutual TLS and the relaxations (each logged at WARNING) are set on the {@code TlsConfig}. ALPN
  * offers {@code h2} and {@code http/1.1} for a {@link Client}'s connections ({@link #http2()}), {@code http/1.1}
- * alone for a {@link ClientConnection} and WebSockets, whatever the TLS configuration lists. The
+ * alone for a {@link ClientConnection} and a WebSocket's own connection, whatever the TLS configuration lists (a
+ * WebSocket may share a pooled HTTP/2 connection instead, {@link #webSocketsOverHttp2()}). The
  * {@link #tlsContext()} is made once per configuration, so all connections made with it share its session cache
  * and resume sessions with the same host and port.
  *
@@ -97,6 +98,7 @@ public final class ClientConfig {
     private final ProxyConfig proxy;
     private final boolean pipelining;
     private final Http2Mode http2;
+    private final boolean webSocketsOverHttp2;
     private final Resolver resolver;
 
     private ClientConfig(Builder b) {
@@ -125,6 +127,7 @@ public final class ClientConfig {
         this.proxy = b.proxy;
         this.pipelining = b.pipelining;
         this.http2 = b.http2;
+        this.webSocketsOverHttp2 = b.webSocketsOverHttp2;
         this.resolver = b.resolver;
     }
 
@@ -164,6 +167,7 @@ public final class ClientConfig {
         b.proxy = proxy;
         b.pipelining = pipelining;
         b.http2 = http2;
+        b.webSocketsOverHttp2 = webSocketsOverHttp2;
         b.resolver = resolver;
         return b;
     }
@@ -312,6 +316,14 @@ public final class ClientConfig {
         return http2;
     }
 
+    /**
+     * Whether a {@link Client}'s WebSocket opens as a stream of an HTTP/2 connection its pool holds to the origin
+     * already, when the server takes WebSockets over HTTP/2 (RFC 8441); true unless set.
+     */
+    public boolean webSocketsOverHttp2() {
+        return webSocketsOverHttp2;
+    }
+
     /** How host names become addresses; {@link Resolver#SYSTEM} unless set. */
     public Resolver resolver() {
         return resolver;
@@ -344,6 +356,7 @@ public final class ClientConfig {
         private ProxyConfig proxy;
         private boolean pipelining;
         private Http2Mode http2 = Http2Mode.NEGOTIATE;
+        private boolean webSocketsOverHttp2 = true;
         private Resolver resolver = Resolver.SYSTEM;
 
         private Builder() {
@@ -506,6 +519,17 @@ public final class ClientConfig {
          */
         public Builder http2(Http2Mode mode) {
             this.http2 = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Whether a WebSocket opens as a stream of an HTTP/2 connection the client's pool holds to its origin
+         * already, as browsers do (RFC 8441), when that connection's server announced SETTINGS_ENABLE_CONNECT_PROTOCOL
+         * and has a stream place free; otherwise, or when false, it opens a connection of its own over HTTP/1.1.
+         * True by default; it matters only when {@link #http2(Http2Mode)} is not OFF.
+         */
+        public Builder webSocketsOverHttp2(boolean enabled) {
+            this.webSocketsOverHttp2 = enabled;
             return this;
         }
 

@@ -22,6 +22,7 @@ class ClientConfigTest {
         assertEquals(Duration.ofSeconds(10), config.pongTimeout());
         assertEquals(8, config.maxConnectionsPerOrigin());
         assertEquals(64, config.maxConnections());
+        assertTrue(config.webSocketsOverHttp2(), "WebSockets share a pooled HTTP/2 connection, as browsers'");
         TlsConfig tls = config.tls();
         assertEquals(List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2), tls.protocols());
         assertEquals(List.of(), tls.trustedCertificates(), "empty: the JDK's trust store");
@@ -41,8 +42,9 @@ class ClientConfigTest {
     @Test
     void derivesAVariantWithToBuilder() {
         ClientConfig config = ClientConfig.builder().callTimeout(Duration.ofSeconds(3)).maxHeaderCount(7)
-                .pongTimeout(Duration.ofSeconds(2)).build();
+                .pongTimeout(Duration.ofSeconds(2)).webSocketsOverHttp2(false).build();
         ClientConfig variant = config.toBuilder().maxConnections(100).build();
+        assertFalse(variant.webSocketsOverHttp2());
         assertEquals(Optional.of(Duration.ofSeconds(3)), variant.callTimeout());
         assertEquals(Duration.ofSeconds(2), variant.pongTimeout());
         assertEquals(7, variant.maxHeaderCount());

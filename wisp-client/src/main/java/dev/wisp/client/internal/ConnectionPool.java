@@ -165,6 +165,28 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         }
     }
 
+    /**
+     * A shared HTTP/2 connection to the origin whose server takes WebSockets as streams (RFC 8441's
+     * SETTINGS_ENABLE_CONNECT_PROTOCOL), with a stream reserved for one; null if none has a free place now. Never
+     * waits and never connects: a WebSocket without one opens a connection of its own.
+     */
+    public Http2ClientConnection reserveWebSocketStream(Origin origin) {
+        lock.lock();
+        try {
+            List<Http2ClientConnection> shared = closed ? null : http2.get(origin);
+            if (shared != null) {
+                for (Http2ClientConnection connection : shared) {
+                    if (connection.acceptsExtendedConnect() && connection.tryReserveStream()) {
+                        return connection;
+                    }
+                }
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A shared HTTP/2 connection to the origin with a stream reserved for the call, or null; under the lock. */
     private Http2ClientConnection reserveStream(Origin origin) {
         List<Http2ClientConnection> shared = http2.get(origin);

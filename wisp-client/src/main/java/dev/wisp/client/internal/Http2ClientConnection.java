@@ -206,6 +206,11 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         return slots.tryReserve((int) Math.min(peerSettings.maxConcurrentStreams(), Integer.MAX_VALUE));
     }
 
+    /** Whether the server announced SETTINGS_ENABLE_CONNECT_PROTOCOL: a WebSocket may open as a stream (RFC 8441). */
+    boolean acceptsExtendedConnect() {
+        return peerSettings.enableConnectProtocol();
+    }
+
     /** Whether the connection carried a stream before the next one. */
     boolean hasCarriedStreams() {
         return slots.hasCarriedStreams();

@@ -125,13 +125,19 @@ public final class WebSocketUpgrader {
         WebSocketSession session = new WebSocketSession(connection.id(), connection.transport(),
                 connection.input(), connection.buffers(), Role.CLIENT, offered, agreement, listener);
         ClientSweeper.instance().watch(new Swept(session, connection));
-        if (listener != null) {
-            Thread.ofVirtual().name("wisp-ws-k" + connection.id()).start(session::run);
-        }
+        startReading(session, connection.id(), listener);
         return session;
     }
 
-    private static WebSocketConfig withRequestSubprotocols(Request request, WebSocketConfig config) {
+    /** Starts the session's reading thread, which calls the listener; none for a WebSocket read with receive(). */
+    static void startReading(WebSocketSession session, long connectionId, WebSocketListener listener) {
+        if (listener != null) {
+            Thread.ofVirtual().name("wisp-ws-k" + connectionId).start(session::run);
+        }
+    }
+
+    /** The config with the subprotocols of the request's Sec-WebSocket-Protocol offered first. */
+    static WebSocketConfig withRequestSubprotocols(Request request, WebSocketConfig config) {
         List<String> requested = request.headers().all("Sec-WebSocket-Protocol");
         if (requested.isEmpty()) {
             return config;
@@ -148,7 +154,8 @@ public final class WebSocketUpgrader {
         return config.toBuilder().subprotocols(subprotocols.stream().distinct().toList()).build();
     }
 
-    private static RequestHead head(Request request, ClientConfig config, ClientHandshake handshake) {
+    /** The upgrade's GET: Host, the request's headers (less Sec-WebSocket-Protocol), User-Agent, the handshake's. */
+    static RequestHead head(Request request, ClientConfig config, ClientHandshake handshake) {
         Headers.Builder fields = Headers.builder();
         if (!request.headers().contains(HeaderNames.HOST)) {
             fields.add(HeaderNames.HOST, request.origin().hostField());
@@ -164,7 +171,7 @@ public final class WebSocketUpgrader {
     }
 
     /** The request's URL with a WebSocket's scheme (RFC 6455 §3), as callers write it: ws for http, wss for https. */
-    private static String webSocketUrl(Request request) {
+    static String webSocketUrl(Request request) {
         String url = request.uri().toString();
         if (url.startsWith("https:")) {
             return "wss:" + url.substring("https:".length());

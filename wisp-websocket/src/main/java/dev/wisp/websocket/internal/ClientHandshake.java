@@ -17,9 +17,14 @@ import java.util.Optional;
  * // send GET with handshake.requestHeaders() (and Host, and the caller's headers), read the response head
  * Agreement agreed = handshake.check(responseHead);   // throws WebSocketHandshakeException
  * }</pre>
+ *
+ * <p>Over HTTP/2 the request is an extended CONNECT with {@code :protocol websocket} (RFC 8441 §4, §5): it has no
+ * Upgrade, Connection nor Sec-WebSocket-Key, and the answer is any 2xx without Sec-WebSocket-Accept; the version,
+ * subprotocols and extensions go and are checked as over HTTP/1.1.
  */
 public final class ClientHandshake {
     private final WebSocketConfig config;
+    /** The Sec-WebSocket-Key sent; null over HTTP/2, which has none. */
     private final String key;
 
     private ClientHandshake(WebSocketConfig config, String key) {
@@ -32,21 +37,28 @@ public final class ClientHandshake {
         return new ClientHandshake(config, HandshakeKeys.newKey());
     }
 
-    /** The key this handshake sends. */
+    /** A handshake for an extended CONNECT on an HTTP/2 stream (RFC 8441), which sends no key. */
+    public static ClientHandshake overHttp2(WebSocketConfig config) {
+        return new ClientHandshake(config, null);
+    }
+
+    /** The key this handshake sends; null over HTTP/2. */
     public String key() {
         return key;
     }
 
     /**
-     * The headers the library owns in the upgrade request: Upgrade, Connection, Sec-WebSocket-Key,
-     * Sec-WebSocket-Version, and Sec-WebSocket-Protocol and Sec-WebSocket-Extensions when configured.
+     * The headers the library owns in the upgrade request: Upgrade, Connection, Sec-WebSocket-Key (these three over
+     * HTTP/1.1 only), Sec-WebSocket-Version, and Sec-WebSocket-Protocol and Sec-WebSocket-Extensions when configured.
      */
     public Headers requestHeaders() {
-        Headers.Builder headers = Headers.builder()
-                .add("Upgrade", "websocket")
-                .add("Connection", "Upgrade")
-                .add("Sec-WebSocket-Key", key)
-                .add("Sec-WebSocket-Version", "13");
+        Headers.Builder headers = Headers.builder();
+        if (key != null) {
+            headers.add("Upgrade", "websocket")
+                    .add("Connection", "Upgrade")
+                    .add("Sec-WebSocket-Key", key);
+        }
+        headers.add("Sec-WebSocket-Version", "13");
         if (!config.subprotocols().isEmpty()) {
             headers.add("Sec-WebSocket-Protocol", String.join(", ", config.subprotocols()));
         }
@@ -62,6 +74,13 @@ public final class ClientHandshake {
      * @throws WebSocketHandshakeException naming the first thing wrong with it
      */
     public Agreement check(ResponseHead response) throws WebSocketHandshakeException {
+        if (key == null) {
+            if (!response.status().isSuccess()) {
+                throw new WebSocketHandshakeException("expected a 2xx answer to the extended CONNECT, got "
+                        + response.status());
+            }
+            return agreement(response.headers());
+        }
         if (response.status().code() != Status.SWITCHING_PROTOCOLS.code()) {
             throw new WebSocketHandshakeException("expected 101 Switching Protocols, got " + response.status());
         }
@@ -76,6 +95,10 @@ public final class ClientHandshake {
         if (accepts.size() != 1 || !accepts.get(0).trim().equals(HandshakeKeys.accept(key))) {
             throw new WebSocketHandshakeException("Sec-WebSocket-Accept does not match the key sent");
         }
+        return agreement(headers);
+    }
+
+    private Agreement agreement(Headers headers) throws WebSocketHandshakeException {
         return new Agreement(checkSubprotocol(headers), checkExtensions(headers));
     }
 

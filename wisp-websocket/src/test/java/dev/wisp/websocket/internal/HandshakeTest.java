@@ -83,6 +83,29 @@ class HandshakeTest {
     }
 
     @Test
+    void clientOverHttp2SendsNoUpgradeNorKeyAndAgreesWithOurServersAnswer() throws WebSocketHandshakeException {
+        ClientHandshake client = ClientHandshake.overHttp2(CLIENT);
+        Headers request = client.requestHeaders();
+        assertEquals(List.of("Sec-WebSocket-Version", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"),
+                List.copyOf(request.names()));
+        RequestHead head = new RequestHead(Method.CONNECT, RequestTarget.origin("/"), Version.HTTP_2, request);
+        UpgradeDecision.Accept accept = (UpgradeDecision.Accept) ServerHandshake.decide(head, CLIENT);
+        Agreement agreed = client.check(new ResponseHead(Version.HTTP_2, Status.OK, accept.headers()));
+        assertEquals(Optional.of("chat"), agreed.subprotocol());
+        assertTrue(agreed.deflate().isPresent());
+    }
+
+    @Test
+    void clientOverHttp2RefusesAnAnswerOtherThan2xxAndWhatWasNotOffered() {
+        ClientHandshake client = ClientHandshake.overHttp2(CLIENT);
+        assertEquals("expected a 2xx answer to the extended CONNECT, got " + Status.SWITCHING_PROTOCOLS,
+                assertThrows(WebSocketHandshakeException.class, () -> client.check(new ResponseHead(Version.HTTP_2,
+                        Status.SWITCHING_PROTOCOLS, Headers.of()))).getMessage());
+        assertRefused(client, "the server chose a subprotocol that was not offered", Status.OK,
+                Headers.of("Sec-WebSocket-Protocol", "mqtt"));
+    }
+
+    @Test
     void refusesToOfferTheSameSubprotocolTwice() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> WebSocketConfig.builder().subprotocols(List.of("chat", "superchat", "chat")).build());

@@ -1,0 +1,96 @@
+package dev.wisp.client.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.wisp.http2.Http2StreamPipe;
+import dev.wisp.websocket.internal.SessionChannel;
+import dev.wisp.websocket.internal.WebSocketSession;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A client WebSocket session's channel over one stream of a shared {@link Http2ClientConnection}, opened by an
+ * extended CONNECT (RFC 8441 §5), its bytes the stream's DATA both ways ({@link Http2StreamPipe}). What the session
+ * reads goes back to the server as the stream's credit, so a WebSocket that reads nothing holds up its own stream
+ * only: the connection's credit went back as the content arrived (as for every stream of the client's), so the
+ * connection's other streams go on. A write waits for the windows at most the client's write timeout; the stream is
+ * then reset.
+ *
+ * <p>Closing after the close frames ends the stream with END_STREAM (the client has read the server's END_STREAM
+ * first, as it waits for the server's FIN over TCP, RFC 6455 §7.1.1); an abort, or a close without the frame, resets
+ * it with CANCEL. The stream holds one of the server's concurrent-stream places until the session ends, when it gives
+ * it back to the connection, once.
+ *
+ * <p>Threads: the session's reading thread reads and closes, one sender at a time writes; any thread may abort, and
+ * the client's sweeper runs the session's timers through {@link #sweep(long)}.
+ */
+final class Http2WebSocketChannel extends Http2StreamPipe implements SessionChannel, ClientSweeper.Sweepable {
+    private static final System.Logger LOG = System.getLogger(Http2WebSocketChannel.class.getName());
+
+    private final Http2ClientConnection connection;
+    private final Http2ClientStream stream;
+    private final AtomicBoolean released = new AtomicBoolean();
+    /** The session whose timers the sweeper runs; null until it starts. */
+    private volatile WebSocketSession session;
+
+    Http2WebSocketChannel(Http2ClientConnection connection, Http2ClientStream stream) {
+        super(connection.output(), stream);
+        this.connection = connection;
+        this.stream = stream;
+    }
+
+    /** Runs the session's timers (idle pings, the closing handshake) on the client's sweeper from now on. */
+    void watch(WebSocketSession running) {
+        session = running;
+        ClientSweeper.instance().watch(this);
+    }
+
+    @Override
+    protected void consumed(int bytes) {
+        connection.consumed(stream, bytes);
+    }
+
+    @Override
+    public void close(boolean closeSent) {
+        if (closeSent) {
+            try {
+                shutdownOutput();
+            } catch (IOException e) {
+                LOG.log(DEBUG, () -> "[" + connection + "] stream " + stream.id() + " not ended: " + e);
+            }
+        }
+        release(); // resets the stream unless it ended both ways
+    }
+
+    /** Resets the stream on a thread of its own: the caller may be the sweeper, which must not wait for the lock. */
+    @Override
+    public void abort() {
+        if (!stream.isClosed()) {
+            Thread.ofVirtual().name("wisp-h2-ws-abort-" + connection + "-" + stream.id()).start(this::reset);
+        }
+    }
+
+    /**
+     * Runs the session's timers; once the stream was reset (by either side, or its connection ended) gives its place
+     * back, as an HTTP/1.1 WebSocket's connection closes once its transport did, even if no thread reads the end.
+     */
+    @Override
+    public void sweep(long nowNanos) {
+        if (stream.isReset()) {
+            release();
+            return;
+        }
+        WebSocketSession running = session;
+        if (running != null) {
+            running.sweep(nowNanos);
+        }
+    }
+
+    /** Gives the stream's place back to the connection, resetting the stream if still open; once. */
+    void release() {
+        if (released.compareAndSet(false, true)) {
+            ClientSweeper.instance().unwatch(this);
+            connection.release(stream);
+        }
+    }
+}
