@@ -67,12 +67,12 @@ final class GetCommand implements Command {
         return Option.usage("""
                 Usage: wisp get URL [options]
 
-                Sends one request (TLS for https: URLs, verified against the JDK's CA certificates; there HTTP/2
-                if the server chooses it, else HTTP/1.1) and writes the response body to stdout byte for byte. Exit codes follow curl: 6 host not found,
-                7 cannot connect, 8 invalid response, 22 HTTP error with --fail, 23 cannot write the output,
-                26 cannot read the data file, 28 timeout, 35 TLS handshake failed, 47 too many redirects, 56
-                connection closed, 58 bad client certificate or key file, 60 server certificate rejected, 77 bad CA
-                certificate file; 1 for a refused redirect (https to http).
+                Sends one request (TLS for https: URLs, verified against the JDK's CA certificates; there HTTP/2 if
+                the server chooses it, else HTTP/1.1) and writes the response body to stdout byte for byte. Exit
+                codes follow curl: 6 host not found, 7 cannot connect, 8 invalid response, 22 HTTP error with
+                --fail, 23 cannot write the output, 26 cannot read the data file, 28 timeout, 35 TLS handshake
+                failed, 47 too many redirects, 56 connection closed, 58 bad client certificate or key file, 60
+                server certificate rejected, 77 bad CA certificate file; 1 for a refused redirect (https to http).
 
                 """, OPTIONS);
     }
@@ -221,7 +221,8 @@ final class GetCommand implements Command {
      */
     private static String head(Response response) {
         StringBuilder head = new StringBuilder(response.version().text()).append(' ')
-                .append(response.version() == Version.HTTP_2 ? String.valueOf(response.statusCode()) : response.status())
+                .append(response.version() == Version.HTTP_2 ? String.valueOf(response.statusCode())
+                        : response.status())
                 .append("\r\n");
         Headers headers = response.headers();
         for (int i = 0; i < headers.size(); i++) {
