@@ -40,6 +40,7 @@ import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.IdleInput;
 import dev.wisp.transport.InputWatcher;
+import dev.wisp.transport.NextInput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.List;
@@ -76,10 +77,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Http2ServerConnection extends ServerConnection {
     private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
-    /**
-     * How many streams reset by us are remembered, so that frames the client sent before it saw the reset are
-     * dropped, and how many closed ones, so that HEADERS on one is told from HEADERS numbered below the last.
-     */
+    /** Streams remembered as reset by us (late frames are dropped) and as closed (HEADERS on one is an error). */
     private static final int REMEMBERED_STREAMS = 64;
     /** A stream that ended this soon before the connection had nothing to do marks a burst: see waitsWithoutThread. */
     private static final long BURST_WAIT_NANOS = 50_000_000;
@@ -94,9 +92,9 @@ final class Http2ServerConnection extends ServerConnection {
     /** Flow control of what the client sends; made with the output. */
     private ReceiveFlow receiveFlow;
     private final Map<Integer, Http2ServerStream> streams = new ConcurrentHashMap<>();
-    /** Guards {@link #activeStreams} and the idle state. */
+    /** Guards the changes of {@link #activeStreams} and the idle state; the count is read without it. */
     private final ReentrantLock streamsLock = new ReentrantLock();
-    private int activeStreams;
+    private volatile int activeStreams;
     private final Http2HandlerPlaces handlerPlaces;
     private final RecentStreamIds recentResets = new RecentStreamIds(REMEMBERED_STREAMS);
     private final RecentStreamIds recentCloses = new RecentStreamIds(REMEMBERED_STREAMS);
@@ -121,6 +119,9 @@ final class Http2ServerConnection extends ServerConnection {
     private boolean watchSawEnd;
     /** When the last stream ended ({@link System#nanoTime()}). */
     private volatile long lastStreamEndedNanos = System.nanoTime() - BURST_WAIT_NANOS;
+    /** When the last wait for a frame began, and how long it lasted; reading thread only. */
+    private long waitStartedNanos;
+    private long lastWaitNanos = Long.MAX_VALUE;
 
     Http2ServerConnection(ServerConnection previous, Http2Connections http2, TlsSessionInfo session,
             WireInput input) {
@@ -158,6 +159,7 @@ final class Http2ServerConnection extends ServerConnection {
      */
     private void resume() {
         onThisThread();
+        lastWaitNanos = System.nanoTime() - waitStartedNanos;
         try {
             IdleInput arrived = transport.pollInput();
             if (arrived == IdleInput.EMPTY && watchInput()) {
@@ -193,24 +195,34 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /**
-     * Waits for the next frame when none is buffered (and our settings are acknowledged): in a burst of requests
-     * (a stream ended within 50 ms) up to 50 ms on this thread, since the next request mostly comes at once; else,
-     * and after that, through the server's input watcher, so that a connection holds no reading thread while
-     * nothing arrives, be it idle or with streams whose handlers run on their own threads (see
-     * {@link #waitWithoutThread}). Its deadlines hold meanwhile: the sweeper ends the wait at the idle timeout,
-     * and a graceful close or a SETTINGS timeout ends the input, which wakes it.
-     *
-     * @return whether the watcher took the wait: this thread must then leave the connection alone
+     * Waits for the next frame when none is buffered (and our settings are acknowledged), and says whether the watcher
+     * took the wait (this thread must then leave the connection alone). While a handler works and the last wait was
+     * short: in one untimed read on this thread, as an HTTP/1.1 burst waits, and bounded in number as those are (by
+     * {@code maxPooledBuffers}); through the watcher, one stream at a time per connection cost a third more CPU a
+     * request. In a burst of requests (a stream ended within 50 ms): up to 50 ms on this thread, as the next request
+     * mostly comes at once. Else, and after that, through the input watcher, so that an idle connection holds no
+     * reading thread ({@link #waitWithoutThread}); its deadlines hold meanwhile (the sweeper ends the wait at the idle
+     * timeout; a graceful close or a SETTINGS timeout ends the input, which wakes it).
      */
     private boolean waitsWithoutThread() throws IOException {
         if (input.buffered() > 0 || goingAway || !settingsAcknowledged || watchSawEnd || isTimedOut()
                 || settingsTimedOut || forcedCloseReason() != null) {
             return false; // an ended input is read to its end here, which tells why
         }
-        if (System.nanoTime() - lastStreamEndedNanos < BURST_WAIT_NANOS && transport.awaitInput(BURST_WAIT_NANOS)) {
-            return false;
+        waitStartedNanos = System.nanoTime();
+        if (activeStreams > 0 && lastWaitNanos < BURST_WAIT_NANOS && context.registry().tryKeepBufferWhileIdle()) {
+            try {
+                NextInput.beforeWaiting(transport, waitStartedNanos);
+                input.fill();
+            } finally {
+                context.registry().bufferKeptWhileIdleReturned();
+            }
+        } else if (waitStartedNanos - lastStreamEndedNanos >= BURST_WAIT_NANOS
+                || !transport.awaitInput(BURST_WAIT_NANOS)) {
+            return watchInput();
         }
-        return watchInput();
+        lastWaitNanos = System.nanoTime() - waitStartedNanos;
+        return false;
     }
 
     private boolean watchInput() {
@@ -302,7 +314,7 @@ final class Http2ServerConnection extends ServerConnection {
             return goAwayReason;
         }
         if (isTimedOut()) {
-            boolean idle = activeStreams() == 0;
+            boolean idle = activeStreams == 0;
             goAway(ErrorCode.NO_ERROR, idle ? "idle timeout" : "timeout", LastWrites.ENDING);
             return idle ? "idle timeout" : "preface not received in time";
         }
@@ -379,7 +391,7 @@ final class Http2ServerConnection extends ServerConnection {
         long limit = http2.settings().maxConcurrentStreams();
         // The limit counts open streams (§5.1.2); handlers still returning from closed ones are bounded apart, at
         // twice the limit, so that streams opened and reset at once never run more (CVE-2023-44487).
-        if (openStreams() >= limit || activeStreams() >= 2 * limit) {
+        if (openStreams() >= limit || activeStreams >= 2 * limit) {
             resets.take(now);
             recentResets.remember(id);
             output.reset(id, ErrorCode.REFUSED_STREAM);
@@ -601,10 +613,7 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    /**
-     * Whether a stream is idle (§5.1): numbered above every stream the client opened, or even, since the server
-     * never pushes and only it would open even streams.
-     */
+    /** Whether a stream is idle (§5.1): above every stream the client opened, or even (only a server opens those). */
     private boolean isIdle(int id) {
         return id > lastStreamId || (id & 1) == 0;
     }
@@ -667,22 +676,13 @@ final class Http2ServerConnection extends ServerConnection {
         transport.readDeadline(nowNanos + context.config().idleTimeout().toNanos());
     }
 
-    private int activeStreams() {
-        streamsLock.lock();
-        try {
-            return activeStreams;
-        } finally {
-            streamsLock.unlock();
-        }
-    }
-
     /**
      * After the GOAWAY and the last stream: half-closes (under TLS after a close_notify) and waits, up to
      * {@code lingerTimeout}, for the client to close: closing at once would leave its last frames unread here, and the
      * kernel's reset for them could destroy responses it has yet to read (see {@link LingeringClose}).
      */
     private void closeIfNoStreams() {
-        if (goAwayExchanged && activeStreams() == 0) {
+        if (goAwayExchanged && activeStreams == 0) {
             try {
                 transport.readDeadline(System.nanoTime() + context.config().lingerTimeout().toNanos());
                 transport.shutdownOutput();
