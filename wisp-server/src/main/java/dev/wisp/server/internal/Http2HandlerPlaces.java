@@ -13,7 +13,8 @@ import java.util.ArrayDeque;
 final class Http2HandlerPlaces {
     private final long limit;
     private int running;
-    private final ArrayDeque<Http2Exchange> waiting = new ArrayDeque<>();
+    /** Empty on nearly every connection, which keeps it for its life: small until exchanges do wait. */
+    private final ArrayDeque<Http2Exchange> waiting = new ArrayDeque<>(1);
 
     Http2HandlerPlaces(long limit) {
         this.limit = limit;

@@ -11,7 +11,8 @@ import java.util.ArrayDeque;
  */
 final class RecentStreamIds {
     private final int capacity;
-    private final ArrayDeque<Integer> ids = new ArrayDeque<>();
+    /** Small at first, growing up to the capacity: an idle connection keeps it, mostly with an id or two. */
+    private final ArrayDeque<Integer> ids = new ArrayDeque<>(2);
 
     RecentStreamIds(int capacity) {
         this.capacity = capacity;
