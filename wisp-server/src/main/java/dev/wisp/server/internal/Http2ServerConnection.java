@@ -722,10 +722,12 @@ final class Http2ServerConnection extends ServerConnection {
         close(reason);
     }
 
-    /**
-     * The server stops: GOAWAY tells the client that no new stream will be served, WebSockets get 1001, and the
-     * connection closes when the last stream ends. Sent on a thread of its own, since the caller must not block.
-     */
+    @Override
+    boolean drainsIdleAsBusy() {
+        return true;
+    }
+
+    /** The server stops: GOAWAY, 1001 to WebSockets, the close after the last stream; on a thread of its own. */
     @Override
     void drainBusy() {
         if (goingAway) {

@@ -263,9 +263,18 @@ abstract class ServerConnection implements Runnable {
     /** Closes the connection if idle, else lets it finish its work and close. */
     final void drain() {
         draining = true;
-        if (!closeIfIdle("server stopping")) {
+        if (drainsIdleAsBusy() || !closeIfIdle("server stopping")) {
             drainBusy();
         }
+    }
+
+    /**
+     * Whether a connection stopping while idle goes the busy one's way too, its protocol's goodbye first, rather
+     * than closing at once: where the peer sends frames unasked (HTTP/2's WINDOW_UPDATE for what it reads), closing
+     * with some unread makes the kernel reset the connection under responses the peer has yet to read.
+     */
+    boolean drainsIdleAsBusy() {
+        return false;
     }
 
     /**
