@@ -75,7 +75,11 @@ public abstract class Http2StreamPipe {
      * Ends the stream at once from any thread, without waiting for the output's lock (the caller may be a sweeper):
      * the connection resets it ({@link #reset()}) on a thread of its own, and a blocked read or write then fails.
      */
-    public abstract void abort();
+    public final void abort() {
+        if (!stream.isClosed()) {
+            Thread.ofVirtual().name("wisp-h2-stream-abort-" + stream.id()).start(this::reset);
+        }
+    }
 
     /** Resets the stream (CANCEL) now, unless it is closed already. */
     protected final void reset() {

@@ -62,14 +62,6 @@ final class Http2WebSocketChannel extends Http2StreamPipe implements SessionChan
         release(); // resets the stream unless it ended both ways
     }
 
-    /** Resets the stream on a thread of its own: the caller may be the sweeper, which must not wait for the lock. */
-    @Override
-    public void abort() {
-        if (!stream.isClosed()) {
-            Thread.ofVirtual().name("wisp-h2-ws-abort-" + connection + "-" + stream.id()).start(this::reset);
-        }
-    }
-
     /**
      * Runs the session's timers; once the stream was reset (by either side, or its connection ended) gives its place
      * back, as an HTTP/1.1 WebSocket's connection closes once its transport did, even if no thread reads the end.

@@ -46,12 +46,4 @@ final class Http2StreamChannel extends Http2StreamPipe implements SessionChannel
         }
         reset();
     }
-
-    /** Resets the stream on a thread of its own: the caller may be the sweeper, which must not wait for the lock. */
-    @Override
-    public void abort() {
-        if (!stream.isClosed()) {
-            Thread.ofVirtual().name("wisp-h2-ws-abort-" + connection.id() + "-" + stream.id()).start(this::reset);
-        }
-    }
 }
