@@ -39,6 +39,8 @@ public abstract class Http2Stream {
     private volatile boolean localEnded;
     /** The connection's credit for this stream's content goes back as it arrives; see {@link ReceiveFlow}. */
     private volatile boolean connectionCreditedOnArrival;
+    /** What runs once content, the end of the message or a reset is here ({@link #runWhenReadable}), or null. */
+    private Runnable whenReadable;
 
     /**
      * @param declaredLength the Content-Length of the message arriving, or -1
@@ -101,6 +103,7 @@ public abstract class Http2Stream {
      *     (§8.1.1)
      */
     public final boolean receive(byte[] data, boolean endStream) throws StreamException {
+        Runnable ready = null;
         lock.lock();
         try {
             receivedBytes += data.length;
@@ -108,22 +111,22 @@ public abstract class Http2Stream {
                 throw lengthMismatch();
             }
             remoteEnded |= endStream;
-            arrived.signalAll();
-            if (resetCode != null || discarding) {
-                return false;
-            }
-            if (data.length > 0) {
+            boolean kept = resetCode == null && !discarding;
+            if (kept && data.length > 0) {
                 chunks.add(data);
                 bufferedBytes += data.length;
             }
-            return true;
+            ready = wakeReader();
+            return kept;
         } finally {
             lock.unlock();
+            runIfAny(ready);
         }
     }
 
     /** Takes the trailers that end the message arriving, on the reading thread. */
     public final void receiveTrailers(Headers received) throws StreamException {
+        Runnable ready = null;
         lock.lock();
         try {
             if (declaredLength >= 0 && receivedBytes != declaredLength) {
@@ -131,9 +134,10 @@ public abstract class Http2Stream {
             }
             trailers = received;
             remoteEnded = true;
-            arrived.signalAll();
+            ready = wakeReader();
         } finally {
             lock.unlock();
+            runIfAny(ready);
         }
     }
 
@@ -218,6 +222,42 @@ public abstract class Http2Stream {
     }
 
     /**
+     * Leaves the wait for content, the end of the message or a reset to a task instead of a thread, for a stream
+     * that carries a long-lived tunnel: the task runs once, on the thread that brings one of them (the connection's
+     * reading thread, or whichever resets the stream or ends the connection), so it must start a thread of its own
+     * rather than read there. One task waits at a time.
+     *
+     * @return true if the task will run; false if content, the end or a reset is here already, to read at once
+     */
+    public final boolean runWhenReadable(Runnable task) {
+        lock.lock();
+        try {
+            if (bufferedBytes > 0 || remoteEnded || resetCode != null) {
+                return false;
+            }
+            whenReadable = task;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes a thread waiting for content, and takes the task waiting for it, if any; under the lock. */
+    private Runnable wakeReader() {
+        arrived.signalAll();
+        Runnable ready = whenReadable;
+        whenReadable = null;
+        return ready;
+    }
+
+    /** Runs the task {@link #wakeReader()} took, outside the lock. */
+    private static void runIfAny(Runnable ready) {
+        if (ready != null) {
+            ready.run();
+        }
+    }
+
+    /**
      * From now on the connection's credit for this stream's content goes back as the content arrives, not as it is
      * read, for a stream that carries a long-lived tunnel; see {@link ReceiveFlow}. Call it on the reading thread
      * before any content of the stream arrives.
@@ -297,29 +337,33 @@ public abstract class Http2Stream {
         if (resetCode != null || (localEnded && isRemoteEnded() && !byPeer)) {
             return false;
         }
+        Runnable ready;
         lock.lock();
         try {
             resetByPeer = byPeer;
             resetCode = code;
-            arrived.signalAll();
+            ready = wakeReader();
         } finally {
             lock.unlock();
         }
+        runIfAny(ready);
         resetOrEnded();
         return true;
     }
 
     /** Fails the stream because its connection ended: reads and writes throw from now on. */
     public final void connectionEnded() {
+        Runnable ready;
         lock.lock();
         try {
             if (resetCode == null) {
                 resetCode = ErrorCode.CANCEL;
             }
-            arrived.signalAll();
+            ready = wakeReader();
         } finally {
             lock.unlock();
         }
+        runIfAny(ready);
         resetOrEnded();
     }
 

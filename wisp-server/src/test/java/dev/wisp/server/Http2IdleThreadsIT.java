@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.TestTransport;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -52,7 +49,7 @@ class Http2IdleThreadsIT {
                     }
                 }
                 Thread.sleep(300); // past the 50 ms a connection waits on its own after a stream ends
-                long reading = readingThreads(folder.resolve("idle.txt"));
+                long reading = ThreadDumps.threadsIn(READING_LOOP, folder.resolve("idle.txt"));
                 assertTrue(reading <= maxPooledBuffers, reading + " reading threads while nothing arrives");
                 release.countDown();
                 for (int i = 0; i < CONNECTIONS; i += 2) {
@@ -65,14 +62,5 @@ class Http2IdleThreadsIT {
                 }
             }
         }
-    }
-
-    /** How many threads of this JVM are in an HTTP/2 connection's reading loop. */
-    private static long readingThreads(Path dump) throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        PeerTools.Result result = PeerTools.run(Duration.ofSeconds(30), List.of(jcmd.toString(),
-                Long.toString(ProcessHandle.current().pid()), "Thread.dump_to_file", "-format=text", dump.toString()));
-        assertEquals(0, result.exitCode(), result.stderr());
-        return Files.readAllLines(dump).stream().filter(line -> line.contains(READING_LOOP)).count();
     }
 }

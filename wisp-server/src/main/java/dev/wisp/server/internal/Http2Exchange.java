@@ -27,7 +27,8 @@ import java.util.Optional;
  * stream once something is (RFC 9113 §8.1), and finishes the response. It answers as {@link Http1Exchange} does,
  * except that nothing ever closes the connection: an HTTP/2 exchange ends its stream only. An extended CONNECT for a
  * WebSocket route (RFC 8441) opens the WebSocket through the filters ({@link Http2WebSocketUpgrade}), which then
- * runs on this thread until it ends.
+ * runs on this thread until it ends or leaves its wait for the next message to the stream ({@link
+ * Http2WebSocketStream}): the exchange then ends when the WebSocket does, on the thread that runs it last.
  */
 final class Http2Exchange implements Runnable {
     private static final System.Logger LOG = System.getLogger(Http2Exchange.class.getName());
@@ -64,9 +65,10 @@ final class Http2Exchange implements Runnable {
 
     @Override
     public void run() {
+        boolean ended = true;
         try {
             buffer = context.buffers().acquire();
-            serve();
+            ended = serve();
         } catch (RuntimeException | Error e) {
             LOG.log(ERROR, "[c" + connection.id() + "] HTTP/2 exchange failed on stream " + stream.id(), e);
             connection.output().reset(stream, ErrorCode.INTERNAL_ERROR);
@@ -74,11 +76,14 @@ final class Http2Exchange implements Runnable {
             if (buffer != null) {
                 context.buffers().release(buffer);
             }
-            connection.exchangeEnded(stream);
+            if (ended) {
+                connection.exchangeEnded(stream);
+            }
         }
     }
 
-    private void serve() {
+    /** @return whether the exchange ended; false if its WebSocket goes on on a thread of its own, which ends it */
+    private boolean serve() {
         long maxBody = context.config().maxRequestBodyBytes();
         BodyInputStream body = new Http2RequestBody(connection, stream, maxBody,
                 context.config().readTimeout().toNanos());
@@ -87,12 +92,12 @@ final class Http2Exchange implements Runnable {
             refuse(body, new MessageTooLargeException(Status.CONTENT_TOO_LARGE, "request body of "
                     + stream.declaredLength() + " bytes exceeds " + maxBody + " bytes (maxRequestBodyBytes)",
                     "maxRequestBodyBytes", maxBody));
-            return;
+            return true;
         }
         HttpProtocolException unmetExpectation = Refusals.unmetExpectation(head);
         if (unmetExpectation != null) {
             refuse(body, unmetExpectation);
-            return;
+            return true;
         }
         if (head.headers().contains(HeaderNames.EXPECT) && !body.isFinished()) {
             body = new ContinueBodyInputStream(body, this::sendContinue);
@@ -110,7 +115,7 @@ final class Http2Exchange implements Runnable {
                 // The WebSocket writes through its own buffers; the response's is not needed for its life.
                 context.buffers().release(buffer);
                 buffer = null;
-                webSocket.run();
+                return webSocket.start();
             }
         } catch (HttpProtocolException e) {
             fail(e.status(), e.getMessage());
@@ -131,6 +136,7 @@ final class Http2Exchange implements Runnable {
         } finally {
             request.closeResources();
         }
+        return true;
     }
 
     /** Opens a WebSocket if the request is an acceptable extended CONNECT; else the route answers why not. */

@@ -77,6 +77,6 @@ final class Http2WebSocketUpgrade {
                 accept.agreement(), listener);
         BlockingWebSocketServe blocking = listener == null
                 ? new BlockingWebSocketServe(route.blockingHandler().orElseThrow(), request) : null;
-        return new Http2WebSocketStream(connection, stream, session, blocking);
+        return new Http2WebSocketStream(context, connection, stream, session, blocking);
     }
 }

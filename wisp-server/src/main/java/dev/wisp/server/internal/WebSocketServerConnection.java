@@ -9,7 +9,6 @@ import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.Agreement;
-import dev.wisp.websocket.internal.IdleHandOff;
 import dev.wisp.websocket.internal.Role;
 import dev.wisp.websocket.internal.TransportChannel;
 import dev.wisp.websocket.internal.WebSocketSession;
@@ -33,7 +32,7 @@ import dev.wisp.websocket.internal.WebSocketSession;
  * on where it stopped. The sweeper calls {@link #sweep(long)}; the stopping server calls {@link #drainBusy()};
  * any thread may send on the WebSocket.
  */
-final class WebSocketServerConnection extends ServerConnection implements IdleHandOff, TransportChannel {
+final class WebSocketServerConnection extends ServerConnection implements ServerIdleHandOff, TransportChannel {
     // Few fields on purpose: an idle WebSocket's footprint is a headline number. The route's listener lives in the
     // session, and how the connection ended comes back from it.
     private final WebSocketSession session;
@@ -98,15 +97,9 @@ final class WebSocketServerConnection extends ServerConnection implements IdleHa
         exchangeEnded();
     }
 
-    /** As an HTTP/1.1 connection in a burst: at most {@code maxPooledBuffers} connections wait holding one. */
     @Override
-    public boolean mayWaitHoldingBuffer() {
-        return context.registry().tryKeepBufferWhileIdle();
-    }
-
-    @Override
-    public void waitHoldingBufferEnded() {
-        context.registry().bufferKeptWhileIdleReturned();
+    public ServerContext context() {
+        return context;
     }
 
     /** Closes the connection if the session ended; nothing if it handed its wait off (null). */
