@@ -13,7 +13,9 @@
 # server's live heap (after a full GC) by them; on Wisp's server then again with as many idle HTTP/1.1 keep-alive
 # connections (its echo peer answers GET /plaintext too), the figure an idle WebSocket should not exceed; then, on a
 # freshly started server, with permessage-deflate offered in every upgrade (a server that declines it gets no
-# figure) and one message echoed on each connection, so the server has made its compression contexts. With LOAD=0
+# figure) and one message echoed on each connection, so the server has made its compression contexts; on a server
+# whose peer speaks HTTP/2 (Wisp's), also idle WebSockets over HTTP/2 (RFC 8441, one on each h2c connection) and,
+# for comparison, idle h2c connections after one request. With LOAD=0
 # nothing is timed: no echo tests, and every round runs the memory tests, each heap figure the second of two passes
 # on the same server (the first warms it, as the load does otherwise), RSS from the first. Prints a Markdown report
 # and writes it to RESULTS. Stops only the processes it started, by PID.
@@ -64,10 +66,15 @@ declare -A PORT_OFFSET=([wisp]=1 [javaws]=2 [netty]=3 [jetty]=4)
 declare -A LABEL=([wisp]=Wisp [javaws]=Java-WebSocket [netty]=Netty [jetty]=Jetty)
 # The idle connections of the memory tests, as IdleConnections' options; "http" only on servers that answer
 # GET /plaintext (SERVES_HTTP).
-declare -A IDLE_KIND=([websocket]="--websocket /echo" [http]="" [deflate]="--websocket /echo --deflate --message")
+declare -A IDLE_KIND=([websocket]="--websocket /echo" [http]="" [deflate]="--websocket /echo --deflate --message"
+    [h2websocket]="--http2 --websocket /echo" [h2]="--http2")
 declare -A IDLE_LABEL=([websocket]="WebSocket" [http]="HTTP/1.1 keep-alive, same server"
-    [deflate]="WebSocket, permessage-deflate, one message echoed")
+    [deflate]="WebSocket, permessage-deflate, one message echoed"
+    [h2websocket]="WebSocket over HTTP/2 (RFC 8441, h2c), one a connection"
+    [h2]="HTTP/2 (h2c) after one request, same server")
 declare -A SERVES_HTTP=([wisp]=1)
+# Servers whose echo peer speaks HTTP/2 beside HTTP/1.1, and WebSockets over it: also measured so.
+declare -A SERVES_HTTP2=([wisp]=1)
 
 STARTED_PIDS=()
 NOTES=()
@@ -177,6 +184,10 @@ measure_server() {  # round name: start it, the load tests, the memory tests (in
             measure_idle "$round" "$name" "$port" websocket
             [[ -n ${SERVES_HTTP[$name]:-} ]] && measure_idle "$round" "$name" "$port" http
         fi
+        if [[ -n ${SERVES_HTTP2[$name]:-} ]]; then
+            measure_idle "$round" "$name" "$port" h2websocket
+            measure_idle "$round" "$name" "$port" h2
+        fi
         # A fresh server: the zlib streams' native memory shows in RSS only on a process that never had them.
         stop_pid "$SERVER_PID"
         start_server "$name" "$port"
@@ -264,7 +275,7 @@ idle_memory_report() {  # the memory tests: a row per server and kind of connect
     echo
     echo "| server | idle connection | heap bytes / conn | RSS KiB / conn |"
     echo "|---|---|---:|---:|"
-    for kind in websocket http deflate; do
+    for kind in websocket http deflate h2websocket h2; do
         for name in $SERVERS; do
             awk -v n="$name" -v k="$kind" -v label="${LABEL[$name]}" -v kind_label="${IDLE_LABEL[$kind]}" \
                 "$STATS_AWK"'

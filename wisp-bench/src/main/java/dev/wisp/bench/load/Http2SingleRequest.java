@@ -8,8 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * The least HTTP/2 client that opens a connection with one {@code GET /plaintext} and leaves it idle, for
- * {@link IdleConnections}: the connection preface with empty SETTINGS, the request as stream 1, then frames read
+ * The least HTTP/2 client that opens a connection with one {@code GET /plaintext}, or one WebSocket, and leaves it
+ * idle, for {@link IdleConnections}: the connection preface with empty SETTINGS, the request as stream 1, then frames read
  * until the response ends, acknowledging the server's SETTINGS on the way (a server may end a connection whose
  * client never does, RFC 9113 §6.5.3). Its HPACK is the static table and literals only, so no dynamic table is
  * kept on either side for the request; the response's status must be the static table's 200, which every
@@ -35,23 +35,40 @@ final class Http2SingleRequest {
     private Http2SingleRequest() {
     }
 
-    /** The preface, our SETTINGS (none changed) and a HEADERS frame for {@code GET /plaintext}, in one write. */
-    static byte[] request(String authority, boolean tls) {
+    /**
+     * The preface, our SETTINGS (none changed) and a HEADERS frame for {@code GET /plaintext}, in one write; or,
+     * with a WebSocket path, for an extended CONNECT that opens a WebSocket on stream 1 (RFC 8441), which stays open.
+     * The CONNECT goes with the preface, before the server's SETTINGS announce that it takes one: the servers it is
+     * sent to (Wisp's) always announce it.
+     */
+    static byte[] request(String authority, boolean tls, String webSocketPath) {
         ByteArrayOutputStream block = new ByteArrayOutputStream();
-        block.write(0x82); // :method GET
+        if (webSocketPath == null) {
+            block.write(0x82); // :method GET
+        } else {
+            literal(block, 2, "CONNECT"); // :method
+            literal(block, ":protocol", "websocket");
+        }
         block.write(tls ? 0x87 : 0x86); // :scheme https or http
-        literal(block, 4, "/plaintext"); // :path, literal without indexing, name from the static table
+        literal(block, 4, webSocketPath == null ? "/plaintext" : webSocketPath); // :path, name from the static table
         literal(block, 1, authority); // :authority
+        if (webSocketPath != null) {
+            literal(block, "sec-websocket-version", "13");
+        }
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(PREFACE);
         request.writeBytes(frameHeader(0, SETTINGS, 0, 0));
-        request.writeBytes(frameHeader(block.size(), HEADERS, END_STREAM | END_HEADERS, 1));
+        request.writeBytes(frameHeader(block.size(), HEADERS, (webSocketPath == null ? END_STREAM : 0) | END_HEADERS,
+                1));
         request.writeBytes(block.toByteArray());
         return request.toByteArray();
     }
 
-    /** Reads frames until stream 1 ends and returns the bytes read; fails on anything but a 200 that ends. */
-    static int readResponse(InputStream in, OutputStream out) throws IOException {
+    /**
+     * Reads frames until stream 1 ends, or for a WebSocket until its 200, and returns the bytes read; fails on
+     * anything but a 200 (that ends, unless it opens a WebSocket).
+     */
+    static int readResponse(InputStream in, OutputStream out, boolean webSocket) throws IOException {
         int bytes = 0;
         while (true) {
             byte[] header = in.readNBytes(FRAME_HEADER_BYTES);
@@ -79,7 +96,7 @@ final class Http2SingleRequest {
             } else if (type == HEADERS && stream == 1 && firstFieldByte(payload, flags) != STATUS_200) {
                 throw new IOException("the response's status is not an indexed 200");
             }
-            if ((type == DATA || type == HEADERS) && stream == 1 && (flags & END_STREAM) != 0) {
+            if ((type == DATA || type == HEADERS) && stream == 1 && ((flags & END_STREAM) != 0 || webSocket)) {
                 return bytes;
             }
         }
@@ -97,6 +114,17 @@ final class Http2SingleRequest {
         }
         block.write(nameIndex); // 0000xxxx: literal without indexing, indexed name (index below 15)
         block.write(bytes.length); // no Huffman coding
+        block.writeBytes(bytes);
+    }
+
+    /** A literal field without indexing and with a new name (0000 0000), neither Huffman coded. */
+    private static void literal(ByteArrayOutputStream block, String name, String value) {
+        block.write(0);
+        byte[] nameBytes = name.getBytes(US_ASCII);
+        block.write(nameBytes.length);
+        block.writeBytes(nameBytes);
+        byte[] bytes = value.getBytes(US_ASCII);
+        block.write(bytes.length);
         block.writeBytes(bytes);
     }
 

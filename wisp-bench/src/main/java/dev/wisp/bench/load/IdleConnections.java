@@ -41,7 +41,8 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>Usage: {@code IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] [--http2] HOST PORT
  * COUNT [MAX_SECONDS]}. With {@code --http2} the connections speak HTTP/2 ({@link Http2SingleRequest}): h2c with
  * prior knowledge, or h2 chosen by ALPN with {@code --tls}. With {@code --websocket} the one request is a WebSocket
- * upgrade of PATH, answered with {@code 101}, after which the connection is a WebSocket that sends nothing (the
+ * upgrade of PATH, answered with {@code 101} (over HTTP/2, an extended CONNECT of RFC 8441 answered with 200, the
+ * WebSocket then stream 1, without {@code --deflate} or {@code --message}), after which the connection is a WebSocket that sends nothing (the
  * peers of {@code websocket.sh} never ping); {@code --deflate} offers permessage-deflate in that upgrade (RFC 7692,
  * no parameters) and counts a {@code 101} that does not accept it as a failure, so every connection held has agreed
  * on compression; {@code --message} sends one short text message on each WebSocket and reads its echo before holding
@@ -125,7 +126,7 @@ public final class IdleConnections {
             }
             args = Arrays.copyOfRange(args, used, args.length);
         }
-        if (args.length < 3 || args.length > 4 || http2 && webSocketPath != null) {
+        if (args.length < 3 || args.length > 4 || http2 && (deflate || message)) {
             throw new IllegalArgumentException(
                     "usage: IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] [--http2]"
                             + " HOST PORT COUNT [MAX_SECONDS]");
@@ -176,7 +177,7 @@ public final class IdleConnections {
         long start = System.nanoTime();
         String host = address.getHostString() + ":" + address.getPort();
         // The key is fixed: the server's answer is not checked beyond its status, so no fresh nonce is needed.
-        byte[] request = http2 ? Http2SingleRequest.request(host, tls != null) : (webSocketPath == null
+        byte[] request = http2 ? Http2SingleRequest.request(host, tls != null, webSocketPath) : (webSocketPath == null
                 ? "GET /plaintext HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: wisp-bench\r\nAccept: */*\r\n\r\n"
                 : "GET " + webSocketPath + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: wisp-bench\r\n"
                         + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
@@ -240,7 +241,8 @@ public final class IdleConnections {
                     Socket socket = tls == null ? channel.socket() : handshake(channel, address.getPort(), index);
                     socket.getOutputStream().write(request);
                     InputStream in = new BufferedInputStream(socket.getInputStream(), 512);
-                    responseBytes = http2 ? Http2SingleRequest.readResponse(in, socket.getOutputStream())
+                    responseBytes = http2
+                            ? Http2SingleRequest.readResponse(in, socket.getOutputStream(), webSocketPath != null)
                             : readResponse(in, webSocketPath != null, deflate);
                     if (message && webSocketPath != null) {
                         echoOneMessage(socket.getOutputStream(), in);

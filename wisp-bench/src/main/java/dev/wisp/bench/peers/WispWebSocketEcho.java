@@ -17,7 +17,8 @@ import java.time.Duration;
  * <p>Configuration: {@link ServerConfig} and {@link WebSocketConfig} defaults (1 MiB messages, no idle ping, no
  * timeout while idle), bound to {@code 127.0.0.1}, with permessage-deflate accepted when offered (the load client
  * never offers it; the idle-memory test does, once). It answers {@code GET /plaintext} as the plaintext peer does,
- * so the idle-memory test can hold HTTP/1.1 keep-alive connections on the same server, for comparison.
+ * so the idle-memory test can hold HTTP/1.1 keep-alive connections on the same server, for comparison. HTTP/2 is on
+ * (h2c with prior knowledge beside HTTP/1.1), for WebSockets over HTTP/2 (RFC 8441) in the idle-memory test.
  */
 public final class WispWebSocketEcho {
 
@@ -51,6 +52,7 @@ public final class WispWebSocketEcho {
         Server server = Server.create(ServerConfig.builder()
                 .bindAddress(InetAddress.getByName(Plaintext.HOST))
                 .port(port)
+                .http2(true)
                 .build(), router);
         server.start();
         return () -> server.stop(Duration.ofSeconds(5));
