@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -313,7 +314,27 @@ class Http2ClientConformanceIT {
     // §5.1: frames on a stream the server ended, or that is closed
 
     @ParameterizedTest
-    @ValueSource(strings = {"DATA"})
+    @CsvSource({"DATA, read", "HEADERS, read", "DATA, unread", "HEADERS, unread"})
+    void endsTheConnectionWithStreamClosedOnAFrameAfterTheResponseEnded(String type, String response) {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<Response> call = server.client().sendAsync(Request.get(server.url("/")));
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.respond(id, "ended");
+            try (Response ended = result(call)) {
+                if (response.equals("read")) { // its call lets go of the stream
+                    assertEquals("ended", ended.text());
+                }
+                sendAfterTheEnd(peer, id, type);
+                assertEquals(0, peer.awaitGoAway(ErrorCode.STREAM_CLOSED).lastStreamId());
+            }
+            server.servesNextCallOnANewConnection();
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DATA", "HEADERS"})
     void resetsWithStreamClosedAFrameAfterTheResponseEndedWhileTheRequestGoesOut(String type) {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder());
@@ -325,6 +346,23 @@ class Http2ClientConformanceIT {
             sendAfterTheEnd(peer, id, type);
             peer.awaitReset(id, ErrorCode.STREAM_CLOSED);
             failure(call, ResponseProtocolException.class);
+            server.servesNextCall(peer);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DATA", "HEADERS"})
+    void resetsWithStreamClosedAFrameAfterTheServerResetTheStream(String type) {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.get("/");
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "200");
+            peer.send(new ResetFrame(id, ErrorCode.INTERNAL_ERROR));
+            failure(call, HttpCallException.class);
+            sendAfterTheEnd(peer, id, type);
+            peer.awaitReset(id, ErrorCode.STREAM_CLOSED);
             server.servesNextCall(peer);
         });
     }
