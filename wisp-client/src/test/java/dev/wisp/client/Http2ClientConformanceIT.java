@@ -294,7 +294,7 @@ class Http2ClientConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"PRIORITY of 4 bytes", "PRIORITY on itself"})
+    @ValueSource(strings = {"PRIORITY of 4 bytes", "PRIORITY on itself", "HEADERS depending on itself"})
     void resetsAStreamWhosePriorityBreaksTheRules(String frame) {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder());

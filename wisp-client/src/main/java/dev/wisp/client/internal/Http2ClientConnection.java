@@ -522,6 +522,10 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         if (closedStreams.dropsFrame("HEADERS", id, stream)) {
             return;
         }
+        if (frame.priority().isPresent() && frame.priority().get().streamDependency() == id) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "HEADERS making stream " + id
+                    + " depend on itself (RFC 9113 §5.3.1)");
+        }
         if (tooLarge != null) {
             failStream(id, ErrorCode.CANCEL, tooLarge);
             return;
