@@ -4,9 +4,11 @@ import static dev.wisp.client.Http2ScriptedServer.failure;
 import static dev.wisp.client.Http2ScriptedServer.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.client.Http2ScriptedServer.Misbehaviour;
 import dev.wisp.client.Http2ScriptedServer.Peer;
+import dev.wisp.client.Http2ScriptedServer.RequestHead;
 import dev.wisp.http2.ContinuationFrame;
 import dev.wisp.http2.DataFrame;
 import dev.wisp.http2.ErrorCode;
@@ -19,11 +21,13 @@ import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.WindowUpdateFrame;
+import dev.wisp.http2.hpack.HpackField;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AutoClose;
@@ -154,6 +158,12 @@ class Http2ClientConformanceIT {
                         settings(Settings.INITIAL_WINDOW_SIZE, 1L << 31)),
                 breaks("§6.5.2 SETTINGS_MAX_FRAME_SIZE 16383", protocol, settings(Settings.MAX_FRAME_SIZE, 16_383)),
                 breaks("§6.5.2 SETTINGS_MAX_FRAME_SIZE 2^24", protocol, settings(Settings.MAX_FRAME_SIZE, 1 << 24)),
+                breaks("RFC 8441 §3 SETTINGS_ENABLE_CONNECT_PROTOCOL 2", protocol,
+                        settings(Settings.ENABLE_CONNECT_PROTOCOL, 2)),
+                breaks("RFC 8441 §3 SETTINGS_ENABLE_CONNECT_PROTOCOL from 1 to 0", protocol, (peer, id) -> {
+                    peer.send(new SettingsFrame(List.of(new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 1))));
+                    peer.send(new SettingsFrame(List.of(new Setting(Settings.ENABLE_CONNECT_PROTOCOL, 0))));
+                }),
                 // §6.9: the connection's window
                 breaks("§6.9 WINDOW_UPDATE of 0 for the connection", protocol,
                         (peer, id) -> peer.sendFrame(WINDOW_UPDATE, 0, 0, new byte[4])),
@@ -212,6 +222,46 @@ class Http2ClientConformanceIT {
             });
             assertEquals(0, peer.awaitGoAway(ErrorCode.PROTOCOL_ERROR).lastStreamId());
             failure(call, ResponseProtocolException.class);
+        });
+    }
+
+    // §3.4, §6.5.2, §8.3.1: what the client sends
+
+    @Test
+    void sendsItsPrefaceWithPushDisabledAndRequestsWithTheirPseudoHeaderFieldsFirst() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.fetch(Request.builder(server.url("/path?q=1"))
+                    .header("X-Custom", "value").build());
+            Peer peer = server.handshake();
+            assertTrue(peer.clientSettings().settings().contains(new Setting(Settings.ENABLE_PUSH, 0)));
+            RequestHead head = peer.awaitRequest();
+            List<String> names = head.fields().stream().map(HpackField::name).toList();
+            assertEquals(Set.of(":method", ":scheme", ":authority", ":path"), Set.copyOf(names.subList(0, 4)));
+            assertTrue(names.subList(4, names.size()).stream().noneMatch(name -> name.startsWith(":")), names::toString);
+            assertTrue(names.stream().noneMatch(name -> Set.of("connection", "keep-alive", "transfer-encoding",
+                    "upgrade", "host").contains(name)), names::toString);
+            assertEquals(List.of("GET", "http", server.url("").substring("http://".length()), "/path?q=1", "value"),
+                    Stream.of(":method", ":scheme", ":authority", ":path", "x-custom").map(head::field).toList());
+            assertTrue(head.endStream());
+            peer.respond(head.streamId(), "sent");
+            assertEquals("200 sent", result(call));
+        });
+    }
+
+    @Test
+    void followsTheServersHeaderTableSizeWithASizeUpdate() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = server.get("/first");
+            Peer peer = server.handshake();
+            peer.respond(peer.awaitRequest().streamId(), "first");
+            assertEquals("200 first", result(call));
+            peer.send(new SettingsFrame(List.of(new Setting(Settings.HEADER_TABLE_SIZE, 0))));
+            peer.await(SettingsFrame.class, SettingsFrame::ack);
+            peer.headerTableSizeAcknowledged(0);
+            server.servesNextCall(peer); // its head starts with the update owed (RFC 7541 §4.2), or does not decode
+            server.servesNextCall(peer);
         });
     }
 

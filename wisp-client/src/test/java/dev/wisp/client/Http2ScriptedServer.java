@@ -311,6 +311,19 @@ final class Http2ScriptedServer implements AutoCloseable {
             silent = true;
         }
 
+        /** The SETTINGS frame of the client's preface. */
+        SettingsFrame clientSettings() {
+            return (SettingsFrame) received.getFirst();
+        }
+
+        /**
+         * Takes a SETTINGS_HEADER_TABLE_SIZE we sent as acknowledged: the client's next header block must start with a
+         * dynamic table size update within it (RFC 7541 §4.2), or {@link #awaitRequest()} fails.
+         */
+        void headerTableSizeAcknowledged(int size) {
+            decoder.applyTableSizeLimit(size);
+        }
+
         /** Takes the next frame the client sent. */
         Frame next() throws IOException {
             Object next;
