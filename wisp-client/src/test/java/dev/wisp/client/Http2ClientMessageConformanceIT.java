@@ -52,6 +52,14 @@ class Http2ClientMessageConformanceIT {
         return new MalformedCase(rule, (peer, id) -> peer.headers(id, true, fields));
     }
 
+    /** A response head, then trailers of these fields, names and values in turn. */
+    private static MalformedCase trailer(String rule, String... fields) {
+        return new MalformedCase(rule, (peer, id) -> {
+            peer.headers(id, false, ":status", "200");
+            peer.headers(id, true, fields);
+        });
+    }
+
     static Stream<MalformedCase> malformedResponses() {
         return Stream.of(
                 // §8.1: HEADERS, DATA, trailers that end the stream; interim responses before the final one
@@ -70,10 +78,7 @@ class Http2ClientMessageConformanceIT {
                     peer.data(id, "content", false);
                     peer.headers(id, false, "x-checksum", "abc");
                 }),
-                malformed("§8.1 a pseudo-header field in trailers", (peer, id) -> {
-                    peer.headers(id, false, ":status", "200");
-                    peer.headers(id, true, ":status", "200");
-                }),
+                trailer("§8.1 a pseudo-header field in trailers", ":status", "200"),
                 head("§8.6 status 101", ":status", "101"),
                 // §8.1.1: Content-Length and the content
                 malformed("§8.1.1 content beyond Content-Length", (peer, id) -> {
@@ -93,6 +98,11 @@ class Http2ClientMessageConformanceIT {
                     peer.headers(id, false, ":status", "304", "content-length", "1");
                     peer.data(id, "x", true);
                 }),
+                malformed("§8.1.1 trailers before all the content Content-Length said", (peer, id) -> {
+                    peer.headers(id, false, ":status", "200", "content-length", "5");
+                    peer.data(id, "12", false);
+                    peer.headers(id, true, "x-checksum", "abc");
+                }),
                 head("§8.1.1 Content-Length not a number", ":status", "200", "content-length", "abc"),
                 head("§8.1.1 Content-Lengths that differ", ":status", "200", "content-length", "1",
                         "content-length", "2"),
@@ -110,6 +120,8 @@ class Http2ClientMessageConformanceIT {
                 head("§8.2.2 proxy-connection", ":status", "200", "proxy-connection", "keep-alive"),
                 head("§8.2.2 transfer-encoding", ":status", "200", "transfer-encoding", "chunked"),
                 head("§8.2.2 upgrade", ":status", "200", "upgrade", "h2c"),
+                trailer("§8.2.1 an uppercase field name in trailers", "X-Checksum", "abc"),
+                trailer("§8.2.2 a connection-specific field in trailers", "transfer-encoding", "chunked"),
                 // §8.3, §8.3.2: pseudo-header fields of a response
                 head("§8.3.2 no :status", "content-type", "text/plain"),
                 head("§8.3.2 two :status", ":status", "200", ":status", "204"),
