@@ -327,15 +327,10 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             return;
         }
         try {
-            giveBack(stream, bytes);
+            receiveFlow.giveBack(stream, bytes);
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + socket + "] credit after the connection ended: " + e);
         }
-    }
-
-    /** Gives credit back to the connection's window, and to the stream's unless it is null or ended. */
-    private void giveBack(Http2ClientStream stream, int bytes) throws IOException {
-        receiveFlow.giveBack(stream, bytes);
     }
 
     /** Whether no stream is open or reserved. */
