@@ -139,6 +139,47 @@ final class Http2ScriptedServer implements AutoCloseable {
         return peer;
     }
 
+    /** What the server does wrong on a call's stream. */
+    @FunctionalInterface
+    interface Misbehaviour {
+        void play(Peer peer, int streamId) throws Exception;
+    }
+
+    /**
+     * Plays {@code misbehave} on the first of two calls sharing a connection, and checks that it fails with the given
+     * exception and a RST_STREAM of the given code while the second call gets its response, and the next call goes on
+     * the same connection.
+     */
+    <T extends Throwable> T failsOneStreamOnly(ErrorCode reset, Class<T> expected, Misbehaviour misbehave)
+            throws Exception {
+        CompletableFuture<String> first = get("/first");
+        Peer peer = handshake();
+        int id = peer.awaitRequest().streamId();
+        CompletableFuture<String> second = get("/second");
+        int secondId = peer.awaitRequest().streamId();
+        misbehave.play(peer, id);
+        peer.awaitReset(id, reset);
+        T failure = failure(first, expected);
+        peer.respond(secondId, "fine");
+        assertEquals("200 fine", result(second));
+        servesNextCall(peer);
+        return failure;
+    }
+
+    /**
+     * Plays {@code misbehave} on a call's stream, and checks that the client ends the connection with GOAWAY of this
+     * code (naming no stream of ours: a server opens none), the call fails, and the next call goes to a new connection.
+     */
+    ResponseProtocolException connectionError(ErrorCode code, Misbehaviour misbehave) throws Exception {
+        CompletableFuture<String> call = get("/");
+        Peer peer = handshake();
+        misbehave.play(peer, peer.awaitRequest().streamId());
+        assertEquals(0, peer.awaitGoAway(code).lastStreamId(), "GOAWAY's last stream id");
+        ResponseProtocolException failure = failure(call, ResponseProtocolException.class);
+        servesNextCallOnANewConnection();
+        return failure;
+    }
+
     /** Sends a GET of this path as {@link #fetch(Request)} does. */
     CompletableFuture<String> get(String path) {
         return fetch(Request.get(url(path)));
@@ -270,6 +311,19 @@ final class Http2ScriptedServer implements AutoCloseable {
             silent = true;
         }
 
+        /** The SETTINGS frame of the client's preface. */
+        SettingsFrame clientSettings() {
+            return (SettingsFrame) received.getFirst();
+        }
+
+        /**
+         * Takes a SETTINGS_HEADER_TABLE_SIZE we sent as acknowledged: the client's next header block must start with a
+         * dynamic table size update within it (RFC 7541 §4.2), or {@link #awaitRequest()} fails.
+         */
+        void headerTableSizeAcknowledged(int size) {
+            decoder.applyTableSizeLimit(size);
+        }
+
         /** Takes the next frame the client sent. */
         Frame next() throws IOException {
             Object next;
@@ -323,10 +377,11 @@ final class Http2ScriptedServer implements AutoCloseable {
         }
 
         /** Reads frames until GOAWAY, checks its code, then until the client closes the connection. */
-        void awaitGoAway(ErrorCode code) throws IOException {
+        GoAwayFrame awaitGoAway(ErrorCode code) throws IOException {
             GoAwayFrame goAway = await(GoAwayFrame.class, g -> true);
             assertEquals(code, goAway.errorCode(), "GOAWAY " + new String(goAway.debugData(), StandardCharsets.UTF_8));
             awaitClosed();
+            return goAway;
         }
 
         /** Reads until the client closes the connection. */

@@ -72,8 +72,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Longer than 500 lines: the reading thread's handling of each frame type is one state machine over the
  * connection's streams and windows, kept in one place; the places for streams are {@link Http2StreamSlots}, the
- * windows {@code ReceiveFlow} and {@code Http2Output}, the deadlines of a live server {@link Http2Liveness}, each a
- * class of its own.
+ * windows {@code ReceiveFlow} and {@code Http2Output}, the deadlines of a live server {@link Http2Liveness}, frames
+ * on ended streams {@link Http2ClosedStreams}, each a class of its own.
  *
  * <p>Thread-safe.
  */
@@ -107,6 +107,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     private final Map<Integer, Http2ClientStream> streams = new ConcurrentHashMap<>();
     private final Http2StreamSlots slots = new Http2StreamSlots();
     private final FrameRateLimit idleFrames;
+    private final Http2ClosedStreams closedStreams;
     private final Http2Liveness liveness;
     /** Why the connection was found dead (no SETTINGS ACK, nothing after a PING); null while it is not. */
     private volatile String deadReason;
@@ -135,6 +136,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
                 System.nanoTime());
         this.idleFrames = new FrameRateLimit("frames that carry no response (PING, SETTINGS, PRIORITY, empty DATA)",
                 1000, 200, System.nanoTime());
+        this.closedStreams = new Http2ClosedStreams(output, idleFrames);
     }
 
     /**
@@ -306,6 +308,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
                 output.reset(stream, ErrorCode.CANCEL);
             }
             streams.remove(stream.id());
+            closedStreams.released(stream);
             stream.discardBuffered();
         }
         if (slots.release(stream) && !closed) {
@@ -324,15 +327,10 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             return;
         }
         try {
-            giveBack(stream, bytes);
+            receiveFlow.giveBack(stream, bytes);
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + socket + "] credit after the connection ended: " + e);
         }
-    }
-
-    /** Gives credit back to the connection's window, and to the stream's unless it is null or ended. */
-    private void giveBack(Http2ClientStream stream, int bytes) throws IOException {
-        receiveFlow.giveBack(stream, bytes);
     }
 
     /** Whether no stream is open or reserved. */
@@ -516,8 +514,12 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             fields = List.of();
         }
         Http2ClientStream stream = knownStream(id, "HEADERS");
-        if (stream == null) {
-            return; // a stream that ended here: its answer comes late (§5.4.2)
+        if (closedStreams.dropsFrame("HEADERS", id, stream)) {
+            return;
+        }
+        if (frame.priority().isPresent() && frame.priority().get().streamDependency() == id) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "HEADERS making stream " + id
+                    + " depend on itself (RFC 9113 §5.3.1)");
         }
         if (tooLarge != null) {
             failStream(id, ErrorCode.CANCEL, tooLarge);
@@ -605,12 +607,11 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             idleFrames.take(now);
         }
         Http2ClientStream stream = knownStream(id, "DATA"); // its credit to the connection went back on arrival
-        if (stream == null || stream.isReset()) {
+        if (closedStreams.dropsFrame("DATA", id, stream)) {
             return;
         }
-        if (!stream.hasFinalHead() || stream.isRemoteEnded()) {
-            throw new StreamException(stream.hasFinalHead() ? ErrorCode.STREAM_CLOSED : ErrorCode.PROTOCOL_ERROR, id,
-                    "DATA on stream " + id + (stream.hasFinalHead() ? " after it ended" : " before its response head"));
+        if (!stream.hasFinalHead()) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "DATA on stream " + id + " before its response head");
         }
         receiveFlow.deliver(stream, frame);
     }
@@ -667,7 +668,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     }
 
     /**
-     * The stream a frame names, or null for one that ended here. A frame on a stream never opened is a connection
+     * The stream a frame names, or null for one its call let go of. A frame on a stream never opened is a connection
      * error (§5.1): even ids are the server's, which cannot open any with push disabled.
      */
     private Http2ClientStream knownStream(int id, String frameType) throws ConnectionException {
