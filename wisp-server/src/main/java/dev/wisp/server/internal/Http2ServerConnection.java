@@ -2,9 +2,6 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
-import dev.wisp.core.HeaderNames;
-import dev.wisp.core.Headers;
-import dev.wisp.core.HttpDate;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
@@ -26,7 +23,6 @@ import dev.wisp.http2.PriorityFrame;
 import dev.wisp.http2.PushPromiseFrame;
 import dev.wisp.http2.ReceiveFlow;
 import dev.wisp.http2.RequestFields;
-import dev.wisp.http2.ResponseFields;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
@@ -187,7 +183,7 @@ final class Http2ServerConnection extends ServerConnection {
         } catch (ConnectionException e) {
             reason = "HTTP/2 connection error " + e.errorCode() + ": " + e.getMessage();
             goAway(e.errorCode(), e.getMessage(), LastWrites.ENDING);
-            linger();
+            LingeringClose.linger(this);
         } catch (IOException | RuntimeException | Error e) {
             reason = failureReason(e);
         }
@@ -456,22 +452,12 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    /**
-     * Answers a request past a limit with its status (431, 414), as HTTP/1.1 does (RFC 9113 §10.5.1), and cuts off
-     * the rest of the request; the connection goes on. The answer has no content: HEADERS are not flow-controlled,
-     * so the reading thread never waits for the client's window here.
-     */
+    /** Answers a request past a limit with its status (see {@link Http2RequestLimits#answer}); counted as a reset. */
     private void refuse(int id, boolean requestEnded, Status status, String why, long now) throws IOException {
         LOG.log(DEBUG, () -> "[c" + id() + "] " + status.code() + " on stream " + id + ": " + why);
         resets.take(now);
         recentResets.remember(id);
-        Http2ServerStream refused = new Http2ServerStream(id, -1, Http2Connections.STREAM_WINDOW_BYTES,
-                output.initialStreamWindow(), true);
-        Headers headers = Headers.of(HeaderNames.CONTENT_LENGTH, "0", HeaderNames.DATE, HttpDate.now());
-        output.writeHeaders(refused, ResponseFields.encode(status, headers), true, true);
-        if (!requestEnded) {
-            output.reset(id, ErrorCode.NO_ERROR);
-        }
+        Http2RequestLimits.answer(output, id, requestEnded, status);
     }
 
     private void onData(DataFrame frame, long now) throws IOException {
@@ -485,7 +471,7 @@ final class Http2ServerConnection extends ServerConnection {
         }
         Http2ServerStream stream = streams.get(id);
         if (stream == null || stream.isRemoteEnded()) {
-            giveBack(null, frame.flowControlledLength());
+            receiveFlow.giveBack(null, frame.flowControlledLength());
             if (stream == null && recentResets.contains(id)) {
                 return; // sent before the client saw our reset (§5.4.2)
             }
@@ -564,11 +550,6 @@ final class Http2ServerConnection extends ServerConnection {
 
     /** Gives flow-control credit back for request content a handler read; on its thread. */
     void consumed(Http2ServerStream stream, int bytes) throws IOException {
-        giveBack(stream, bytes);
-    }
-
-    /** Gives credit back to the connection's window, and to the stream's unless it is null or ended. */
-    private void giveBack(Http2ServerStream stream, int bytes) throws IOException {
         receiveFlow.giveBack(stream, bytes);
     }
 
@@ -594,7 +575,7 @@ final class Http2ServerConnection extends ServerConnection {
             }
             int unread = stream.isRemoteEnded() ? stream.discardBuffered()
                     : stream.lingerUntil(System.nanoTime() + context.config().lingerTimeout().toNanos());
-            giveBack(stream, unread);
+            receiveFlow.giveBack(stream, unread);
             if (!stream.isRemoteEnded()) {
                 return; // the reading thread or the sweeper closes it
             }
@@ -677,18 +658,13 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /**
-     * After the GOAWAY and the last stream: half-closes (under TLS after a close_notify) and waits, up to
-     * {@code lingerTimeout}, for the client to close: closing at once would leave its last frames unread here, and the
-     * kernel's reset for them could destroy responses it has yet to read (see {@link LingeringClose}).
+     * After the GOAWAY and the last stream: half-closes and waits, up to {@code lingerTimeout}, for the client to
+     * close: closing at once would leave its last frames unread here, and the kernel's reset for them could destroy
+     * responses it has yet to read.
      */
     private void closeIfNoStreams() {
         if (goAwayExchanged && activeStreams == 0) {
-            try {
-                transport.readDeadline(System.nanoTime() + context.config().lingerTimeout().toNanos());
-                transport.shutdownOutput();
-            } catch (IOException e) {
-                abort("closing after GOAWAY failed");
-            }
+            LingeringClose.halfClose(this);
         }
     }
 
@@ -699,16 +675,6 @@ final class Http2ServerConnection extends ServerConnection {
             LastWrites.goAway(output, transport, lastStreamId, code, debug, patienceNanos);
         }
         goAwayExchanged = true;
-    }
-
-    /** Lets the client read our GOAWAY before the close; see {@link LingeringClose}. */
-    private void linger() {
-        if (isTimedOut() || transport.hasInputEnded()) {
-            return;
-        }
-        String outcome = LingeringClose.linger(transport, context.config().lingerTimeout().toNanos(),
-                context.config().maxLingerBytes());
-        LOG.log(DEBUG, () -> "[c" + id() + "] " + outcome);
     }
 
     /** Fails every stream still open, so their handlers stop, and closes. */
