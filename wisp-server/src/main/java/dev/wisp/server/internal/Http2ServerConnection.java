@@ -77,7 +77,7 @@ final class Http2ServerConnection extends ServerConnection {
     private static final int REMEMBERED_STREAMS = 64;
     /** A stream that ended this soon before the connection had nothing to do marks a burst: see waitsWithoutThread. */
     private static final long BURST_WAIT_NANOS = 50_000_000;
-    /** What {@link #serve()} returns when the input watcher took the wait: not a reason to close. */
+    /** What {@link #serve()} returns when the input watcher took the wait, or an eviction's close: not a reason. */
     private static final String HANDED_OFF = "waiting without a thread";
 
     private final Http2Connections http2;
@@ -158,7 +158,7 @@ final class Http2ServerConnection extends ServerConnection {
         lastWaitNanos = System.nanoTime() - waitStartedNanos;
         try {
             IdleInput arrived = transport.pollInput();
-            if (arrived == IdleInput.EMPTY && watchInput()) {
+            if (arrived == IdleInput.EMPTY && !isEvicted() && watchInput()) {
                 return;
             }
             watchSawEnd |= arrived == IdleInput.ENDED;
@@ -270,12 +270,18 @@ final class Http2ServerConnection extends ServerConnection {
      */
     private String serve() throws IOException {
         while (true) {
+            if (isEvicted()) {
+                return leaveEvicted();
+            }
             if (waitsWithoutThread()) {
                 return HANDED_OFF;
             }
             Frame frame;
             try {
                 frame = reader.readFrame();
+                if (isEvicted()) {
+                    return leaveEvicted(); // the frame is dropped with the rest
+                }
             } catch (StreamException e) {
                 if (isIdle(e.streamId()) && reader.lastFrameType() != FrameType.PRIORITY.code()) {
                     // §5.1: a frame other than HEADERS or PRIORITY on an idle stream is a connection error, and
@@ -285,7 +291,7 @@ final class Http2ServerConnection extends ServerConnection {
                 resetStream(e.streamId(), e.errorCode(), System.nanoTime());
                 continue;
             } catch (EOFException e) {
-                return inputEnded();
+                return isEvicted() ? leaveEvicted() : inputEnded();
             }
             long now = System.nanoTime();
             try {
@@ -419,6 +425,9 @@ final class Http2ServerConnection extends ServerConnection {
         streams.put(id, stream);
         if (!streamStarted()) {
             streams.remove(id);
+            if (isEvicted()) {
+                output.reset(id, ErrorCode.REFUSED_STREAM); // not processed (§8.7), though the GOAWAY will name it
+            }
             return;
         }
         runOrQueue(new Http2Exchange(context, this, stream, head, RequestFields.extendedConnectProtocol(fields)));
@@ -621,7 +630,7 @@ final class Http2ServerConnection extends ServerConnection {
         try {
             if (activeStreams++ == 0) {
                 transport.readDeadline(0);
-                if (isIdle() && leaveIdle() != null) {
+                if ((isIdle() || isEvicted()) && leaveIdle() != null) {
                     activeStreams--;
                     return false;
                 }
@@ -650,11 +659,11 @@ final class Http2ServerConnection extends ServerConnection {
 
     /** Marks the connection idle, so the registry may evict it, and arms the idle timeout; under the streams lock. */
     private void startIdle(long nowNanos) {
+        // First: once idle, an eviction may set its own deadline (the linger's) from another thread.
+        transport.readDeadline(nowNanos + context.config().idleTimeout().toNanos());
         if (!enterIdle(nowNanos)) {
             drainBusy(); // the server is stopping
-            return;
         }
-        transport.readDeadline(nowNanos + context.config().idleTimeout().toNanos());
     }
 
     /**
@@ -677,6 +686,13 @@ final class Http2ServerConnection extends ServerConnection {
         goAwayExchanged = true;
     }
 
+    /** Evicted, its GOAWAY on its way ({@link ServerConnection#evict}): reads no frame more; lingers till the end. */
+    private String leaveEvicted() {
+        input.release();
+        lingerEvicted();
+        return HANDED_OFF;
+    }
+
     /** Fails every stream still open, so their handlers stop, and closes. */
     private void end(String reason) {
         if (output != null) {
@@ -689,15 +705,15 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     @Override
-    boolean drainsIdleAsBusy() {
+    boolean closesIdleGracefully() {
         return true;
     }
 
     /** The server stops: GOAWAY, 1001 to WebSockets, the close after the last stream; on a thread of its own. */
     @Override
     void drainBusy() {
-        if (goingAway) {
-            return;
+        if (goingAway || isEvicted()) {
+            return; // an evicted connection takes its leave already
         }
         goingAway = true;
         goAwayReason = "server stopping";
@@ -710,6 +726,12 @@ final class Http2ServerConnection extends ServerConnection {
         } catch (RuntimeException | OutOfMemoryError e) {
             abort("server stopping");
         }
+    }
+
+    /** Evicted: GOAWAY naming the last stream the client opened (those after it may go again, §6.8). */
+    @Override
+    void sayLeaving() {
+        goAway(ErrorCode.NO_ERROR, null, LastWrites.ENDING);
     }
 
     /** An idle connection closed by another thread (an eviction, a stop) says so with GOAWAY first (§6.8). */
