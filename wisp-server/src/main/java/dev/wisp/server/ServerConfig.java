@@ -21,7 +21,8 @@ import java.util.OptionalInt;
  *   <tr><td>{@code maxRequestBodyBytes}</td><td>10 MiB</td><td>413 Content Too Large, connection closed; before
  *       the handler runs when Content-Length says so, else when the handler reads past it</td></tr>
  *   <tr><td>{@code maxChunkLineBytes}</td><td>1 KiB</td><td>400 (a chunk-size line with extensions)</td></tr>
- *   <tr><td>{@code maxConnections}</td><td>10,000</td><td>the least recently used idle connection is closed;
+ *   <tr><td>{@code maxConnections}</td><td>10,000</td><td>the least recently used idle connection is closed
+ *       (an HTTP/2 one gives its place at once, and goes with GOAWAY and a lingering close, up to 64 at once);
  *       if none is idle, {@code overflowPolicy}: wait, or 503</td></tr>
  *   <tr><td>{@code headerTimeout}</td><td>10 s</td><td>the whole request head must arrive within it from its
  *       first byte: 408 Request Timeout, connection closed</td></tr>

@@ -21,6 +21,7 @@ import dev.wisp.http2.hpack.HpackDecoder;
 import dev.wisp.http2.hpack.HpackEncoder;
 import dev.wisp.http2.hpack.HpackException;
 import dev.wisp.http2.hpack.HpackField;
+import dev.wisp.testing.TestTransport;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -131,12 +132,24 @@ final class Http2TestPeer implements AutoCloseable {
 
     /** Connects in plaintext (h2c with prior knowledge, once the test sends the preface). */
     static Http2TestPeer connect(Server server) throws IOException {
-        return new Http2TestPeer(open(server.port()));
+        return new Http2TestPeer(open(server.port(), 0));
+    }
+
+    /**
+     * Connects with a socket receive buffer of about this size (the kernel may round it), so that what the server
+     * sends beyond it stays in the server's socket until the test reads: plaintext, or TLS in a run that tests TLS.
+     */
+    static Http2TestPeer connect(Server server, int receiveBufferBytes) throws Exception {
+        Socket plain = open(server.port(), receiveBufferBytes);
+        return TestTransport.isTls() ? new Http2TestPeer(startTls(plain, server)) : new Http2TestPeer(plain);
     }
 
     /** Connects over TLS, offering only {@code h2} by ALPN, and completes the handshake. */
     static Http2TestPeer connectTls(Server server) throws Exception {
-        Socket plain = open(server.port());
+        return new Http2TestPeer(startTls(open(server.port(), 0), server));
+    }
+
+    private static SSLSocket startTls(Socket plain, Server server) throws Exception {
         SSLSocket tls = (SSLSocket) TestTls.trustingClientContext().getSocketFactory()
                 .createSocket(plain, "localhost", server.port(), true);
         SSLParameters parameters = tls.getSSLParameters();
@@ -144,7 +157,7 @@ final class Http2TestPeer implements AutoCloseable {
         tls.setSSLParameters(parameters);
         tls.startHandshake();
         assertEquals("h2", tls.getApplicationProtocol(), "ALPN chose h2");
-        return new Http2TestPeer(tls);
+        return tls;
     }
 
     /** Connects in plaintext, sends the preface and empty SETTINGS, and completes the settings exchange. */
@@ -172,9 +185,12 @@ final class Http2TestPeer implements AutoCloseable {
         });
     }
 
-    private static Socket open(int port) throws IOException {
+    private static Socket open(int port, int receiveBufferBytes) throws IOException {
         Socket socket = new Socket();
         try {
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes); // before connecting: it sets the window offered
+            }
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 3000);
             socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
             socket.setTcpNoDelay(true);
@@ -385,6 +401,11 @@ final class Http2TestPeer implements AutoCloseable {
                 fail("the server sent field '" + name + "' in " + frame + ": " + fields);
             }
         }
+    }
+
+    /** The port of our end of the connection, by which the server's connection events name it. */
+    int localPort() {
+        return socket.getLocalPort();
     }
 
     /** Every frame read so far. */

@@ -9,6 +9,8 @@ import javax.net.ssl.SSLSession;
 
 /** A {@link Transport} of plaintext bytes: the socket channel's own streams with their deadlines. */
 public final class PlainTransport extends Transport {
+    /** The scratch space of {@link #discardArrived(long)}, made per call: only a closing connection drops input. */
+    private static final int DISCARD_BYTES = 4096;
 
     private PlainTransport(StreamSocket socket, long writeTimeoutNanos) throws IOException {
         super(socket, writeTimeoutNanos);
@@ -71,6 +73,23 @@ public final class PlainTransport extends Transport {
             case 1 -> IdleInput.DATA;
             default -> IdleInput.ENDED;
         };
+    }
+
+    @Override
+    public long discardArrived(long maxBytes) throws IOException {
+        byte[] scratch = new byte[DISCARD_BYTES];
+        long dropped = 0;
+        while (dropped < maxBytes) {
+            int n = socketInput.readNow(scratch, 0, scratch.length);
+            if (n < 0) {
+                return -1;
+            }
+            if (n == 0) {
+                break;
+            }
+            dropped += n;
+        }
+        return dropped;
     }
 
     @Override

@@ -165,6 +165,29 @@ final class TlsInput extends InputStream {
     }
 
     /**
+     * Drops the plaintext of the records that have arrived whole, without blocking; see
+     * {@code Transport.discardArrived(long)}. Bounded in polls too, so that records without plaintext (post-handshake
+     * messages) cannot keep the caller here: it calls again when more has arrived.
+     */
+    long discardArrived(long maxBytes) throws IOException {
+        long dropped = 0;
+        for (int polls = 0; polls < MAX_POLLED_RECORDS && dropped < maxBytes; polls++) {
+            IdleInput arrived = poll();
+            if (plain != null) {
+                dropped += plain.remaining();
+                buffers.release(plain.array());
+                plain = null;
+            } else if (arrived == IdleInput.ENDED) {
+                ended = true;
+                return -1;
+            } else if (arrived == IdleInput.EMPTY) {
+                break;
+            }
+        }
+        return dropped;
+    }
+
+    /**
      * Takes one handshake step that needs the peer's bytes; for {@code TlsTransport.handshake()}.
      *
      * @throws EOFException if the peer closes before the handshake is done

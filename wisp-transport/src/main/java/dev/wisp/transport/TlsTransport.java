@@ -150,6 +150,11 @@ public final class TlsTransport extends Transport {
     }
 
     @Override
+    public long discardArrived(long maxBytes) throws IOException {
+        return input.discardArrived(maxBytes);
+    }
+
+    @Override
     public boolean hasBufferedInput() {
         return input.hasBuffered() || socketInput.hasPeeked();
     }

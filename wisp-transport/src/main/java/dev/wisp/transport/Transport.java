@@ -97,6 +97,18 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
     public abstract IdleInput pollInput() throws IOException;
 
     /**
+     * Reads and drops, without blocking, what has arrived: for a lingering close that waits for the peer's end of
+     * the stream through the {@link InputWatcher} rather than on a thread of its own. Under TLS, the records that
+     * have arrived whole are unwrapped and their application bytes dropped; a record that has arrived only in part
+     * stays buffered until the rest comes. Call it on the reading thread, between reads.
+     *
+     * @param maxBytes the most to drop in this call (a little more may go, a read's worth); the caller calls again
+     * @return the bytes dropped, or -1 once the input has ended (the peer's end, a close_notify, a shut input)
+     * @throws IOException if the socket fails, or a record does not decrypt
+     */
+    public abstract long discardArrived(long maxBytes) throws IOException;
+
+    /**
      * Whether input has been read from the socket and not yet consumed: a byte {@link #pollInput()} read ahead, a
      * TLS record or part of one. Waiting for the socket to become readable would then wait for bytes that are
      * here already. Call it on the reading thread.

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@link Transport#pollInput()} on a connection nobody reads: it tells data, nothing and a close apart without
  * blocking and without losing a byte; under TLS it consumes session tickets (the next connection resumes with
- * them), notices close_notify, and holds no record buffer when nothing is left.
+ * them), notices close_notify, and holds no record buffer when nothing is left. {@link Transport#discardArrived}
+ * drops what has arrived the same way, for a lingering close.
  */
 class IdlePollIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -162,6 +163,42 @@ class IdlePollIT {
                 closeNow.countDown();
                 assertEquals(IdleInput.ENDED, awaitNotEmpty(client));
                 assertTrue(client.hasInputEnded());
+            }
+            server.get(10, TimeUnit.SECONDS);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void discardsWhatArrivedWithoutBlockingThenTellsTheEnd(boolean tls) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            int sent = 100_000; // several TLS records
+            CountDownLatch closeNow = new CountDownLatch(1);
+            CompletableFuture<Void> server = serveOne(tls, transport -> {
+                transport.output().write(new byte[sent]);
+                closeNow.await();
+                transport.shutdownOutput();
+                transport.input().read();
+            });
+            try (Transport client = tls ? connectTls("TLSv1.3") : PlainTransport.of(
+                    SocketChannel.open(new InetSocketAddress("127.0.0.1", port())), WRITE_TIMEOUT)) {
+                long dropped = 0;
+                for (int i = 0; i < 1000 && dropped < sent; i++) {
+                    long n = client.discardArrived(Long.MAX_VALUE);
+                    assertTrue(n >= 0, "the input has not ended");
+                    dropped += n;
+                    Thread.sleep(n == 0 ? 10 : 0); // polling is the behaviour under test; bounded
+                }
+                assertEquals(sent, dropped);
+                assertEquals(0, client.discardArrived(Long.MAX_VALUE), "nothing more: it returns at once");
+                assertEquals(0, clientBuffers.inUse(), "no record buffer held");
+                closeNow.countDown();
+                long last = 0;
+                for (int i = 0; i < 1000 && last == 0; i++) {
+                    last = client.discardArrived(Long.MAX_VALUE);
+                    Thread.sleep(last == 0 ? 10 : 0);
+                }
+                assertEquals(-1, last, "the end of the stream");
             }
             server.get(10, TimeUnit.SECONDS);
         });

@@ -14,9 +14,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * the per-request path costs a volatile write (the idle timestamp), a volatile read (is anyone waiting?) and no
  * lock.
  *
+ * <p>An evicted connection whose protocol closes gracefully (HTTP/2: GOAWAY, then a lingering close that reads what
+ * the client still sends) gives its slot back at once, and is counted apart while it lingers, up to
+ * {@value #MAX_LINGERING} at once (or {@code maxConnections}, if fewer): past that, an evicted connection closes at
+ * once, so that evicting cannot be used to hold more sockets than that beyond the cap.
+ *
  * <p>Thread-safe: the accept thread admits, connection threads leave, {@code stop} closes.
  */
 public final class ConnectionRegistry {
+    /** The most evicted connections that linger at once before they close, beside the {@code maxConnections}. */
+    static final int MAX_LINGERING = 64;
     private final int maxConnections;
     private final OverflowPolicy overflowPolicy;
     /**
@@ -32,6 +39,9 @@ public final class ConnectionRegistry {
     /** Whether the accept thread waits for room; set before it scans, so no connection turning idle is missed. */
     private volatile boolean waiting;
     private int count;
+    /** Evicted connections that linger with their slot given back; at most maxLingering. */
+    private int lingering;
+    private final int maxLingering;
     private boolean closed;
     private final int maxIdleBuffers;
     /** Idle connections that wait holding their read buffer (a burst of requests); at most maxIdleBuffers. */
@@ -41,6 +51,7 @@ public final class ConnectionRegistry {
         this.maxConnections = maxConnections;
         this.overflowPolicy = overflowPolicy;
         this.maxIdleBuffers = maxIdleBuffers;
+        this.maxLingering = Math.min(MAX_LINGERING, maxConnections);
     }
 
     /** Asks whether an idle connection may keep its read buffer while it waits; if so, it must say when done. */
@@ -77,7 +88,12 @@ public final class ConnectionRegistry {
             while (count >= maxConnections && !closed) {
                 waiting = true;
                 ServerConnection victim = leastRecentlyUsedIdle();
-                if (victim != null && victim.evict()) {
+                if (victim != null && victim.evict(lingering < maxLingering)) {
+                    if (victim.isEvicted()) {
+                        count--; // its slot comes back now, as it lingers
+                        lingering++;
+                        continue;
+                    }
                     // Its slot comes back when its thread has closed it; wait for that, not for more idle ones.
                     int full = count;
                     while (count >= full && !closed) {
@@ -180,7 +196,22 @@ public final class ConnectionRegistry {
         } finally {
             listLock.unlock();
         }
-        release();
+        if (connection.isEvicted()) {
+            lingerEnded();
+        } else {
+            release();
+        }
+    }
+
+    /** Ends the count of an evicted connection that lingered, its slot given back already. */
+    private void lingerEnded() {
+        lock.lock();
+        try {
+            lingering--;
+            roomMayBeFree.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Calls the action for every open connection, holding the list lock. */
@@ -272,7 +303,7 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Waits until every connection has closed, at most for the timeout.
+     * Waits until every connection has closed, those that linger after an eviction too, at most for the timeout.
      *
      * @return whether none is left
      */
@@ -280,7 +311,7 @@ public final class ConnectionRegistry {
         long left = unit.toNanos(timeout);
         lock.lock();
         try {
-            while (count > 0) {
+            while (count > 0 || lingering > 0) {
                 if (left <= 0) {
                     return false;
                 }
@@ -292,7 +323,7 @@ public final class ConnectionRegistry {
         }
     }
 
-    /** The number of open connections. */
+    /** The number of open connections, not counting evicted ones that linger before they close. */
     public int size() {
         lock.lock();
         try {

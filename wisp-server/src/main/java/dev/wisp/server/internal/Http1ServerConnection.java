@@ -1,6 +1,5 @@
 package dev.wisp.server.internal;
 
-import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.HttpProtocolException;
@@ -283,7 +282,7 @@ final class Http1ServerConnection extends ServerConnection {
             head = http1.requestReader().readHead(input);
         } catch (HttpProtocolException e) {
             Http1ErrorResponses.send(output, e.status(), e.getMessage());
-            linger();
+            LingeringClose.linger(this);
             return "bad request: " + e.getMessage();
         } catch (EOFException e) {
             if (isTimedOut()) {
@@ -302,7 +301,7 @@ final class Http1ServerConnection extends ServerConnection {
             String forced = forcedCloseReason();
             String reason = forced != null ? forced : isTimedOut() ? "body read timeout" : "exchange asked to close";
             if (forced == null && exchange.hasUnreadBody()) {
-                linger();
+                LingeringClose.linger(this);
             }
             return reason;
         }
@@ -329,16 +328,6 @@ final class Http1ServerConnection extends ServerConnection {
             }
         }
         return true;
-    }
-
-    /** Lets the client read the answer before the close; see {@link LingeringClose}. */
-    private void linger() {
-        if (isTimedOut() || transport.hasInputEnded()) {
-            return; // the input is shut or ended already: nothing can arrive to cause a reset
-        }
-        String outcome = LingeringClose.linger(transport, context.config().lingerTimeout().toNanos(),
-                context.config().maxLingerBytes());
-        LOG.log(DEBUG, () -> "[c" + id() + "] " + outcome);
     }
 
     Http1Connections http1() {

@@ -1,22 +1,43 @@
 package dev.wisp.server.internal;
 
 import dev.wisp.core.ContentLength;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.HttpDate;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
 import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.Http2Output;
+import dev.wisp.http2.ResponseFields;
 import dev.wisp.http2.StreamException;
 import dev.wisp.http2.hpack.HpackField;
 import dev.wisp.server.ServerConfig;
+import java.io.IOException;
 import java.util.List;
 
 /**
  * The limits of HTTP/1.1 as an HTTP/2 request carries them, and its declared length: what the server checks of a
- * request head once the field rules of RFC 9113 §8 have passed it. Stateless.
+ * request head once the field rules of RFC 9113 §8 have passed it, and the answer to a request past them. Stateless.
  */
 final class Http2RequestLimits {
     private Http2RequestLimits() {
+    }
+
+    /**
+     * Answers a request past a limit with its status (431, 414), as HTTP/1.1 does (RFC 9113 §10.5.1), and cuts off
+     * the rest of the request; the connection goes on. The answer has no content: HEADERS are not flow-controlled,
+     * so the reading thread never waits for the client's window here.
+     */
+    static void answer(Http2Output output, int id, boolean requestEnded, Status status) throws IOException {
+        Http2ServerStream refused = new Http2ServerStream(id, -1, Http2Connections.STREAM_WINDOW_BYTES,
+                output.initialStreamWindow(), true);
+        Headers headers = Headers.of(HeaderNames.CONTENT_LENGTH, "0", HeaderNames.DATE, HttpDate.now());
+        output.writeHeaders(refused, ResponseFields.encode(status, headers), true, true);
+        if (!requestEnded) {
+            output.reset(id, ErrorCode.NO_ERROR);
+        }
     }
 
     /**

@@ -2,9 +2,6 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
-import dev.wisp.core.HeaderNames;
-import dev.wisp.core.Headers;
-import dev.wisp.core.HttpDate;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
@@ -26,7 +23,6 @@ import dev.wisp.http2.PriorityFrame;
 import dev.wisp.http2.PushPromiseFrame;
 import dev.wisp.http2.ReceiveFlow;
 import dev.wisp.http2.RequestFields;
-import dev.wisp.http2.ResponseFields;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
@@ -81,7 +77,7 @@ final class Http2ServerConnection extends ServerConnection {
     private static final int REMEMBERED_STREAMS = 64;
     /** A stream that ended this soon before the connection had nothing to do marks a burst: see waitsWithoutThread. */
     private static final long BURST_WAIT_NANOS = 50_000_000;
-    /** What {@link #serve()} returns when the input watcher took the wait: not a reason to close. */
+    /** What {@link #serve()} returns when the input watcher took the wait, or an eviction's close: not a reason. */
     private static final String HANDED_OFF = "waiting without a thread";
 
     private final Http2Connections http2;
@@ -162,7 +158,7 @@ final class Http2ServerConnection extends ServerConnection {
         lastWaitNanos = System.nanoTime() - waitStartedNanos;
         try {
             IdleInput arrived = transport.pollInput();
-            if (arrived == IdleInput.EMPTY && watchInput()) {
+            if (arrived == IdleInput.EMPTY && !isEvicted() && watchInput()) {
                 return;
             }
             watchSawEnd |= arrived == IdleInput.ENDED;
@@ -187,7 +183,7 @@ final class Http2ServerConnection extends ServerConnection {
         } catch (ConnectionException e) {
             reason = "HTTP/2 connection error " + e.errorCode() + ": " + e.getMessage();
             goAway(e.errorCode(), e.getMessage(), LastWrites.ENDING);
-            linger();
+            LingeringClose.linger(this);
         } catch (IOException | RuntimeException | Error e) {
             reason = failureReason(e);
         }
@@ -274,12 +270,18 @@ final class Http2ServerConnection extends ServerConnection {
      */
     private String serve() throws IOException {
         while (true) {
+            if (isEvicted()) {
+                return leaveEvicted();
+            }
             if (waitsWithoutThread()) {
                 return HANDED_OFF;
             }
             Frame frame;
             try {
                 frame = reader.readFrame();
+                if (isEvicted()) {
+                    return leaveEvicted(); // the frame is dropped with the rest
+                }
             } catch (StreamException e) {
                 if (isIdle(e.streamId()) && reader.lastFrameType() != FrameType.PRIORITY.code()) {
                     // §5.1: a frame other than HEADERS or PRIORITY on an idle stream is a connection error, and
@@ -289,7 +291,7 @@ final class Http2ServerConnection extends ServerConnection {
                 resetStream(e.streamId(), e.errorCode(), System.nanoTime());
                 continue;
             } catch (EOFException e) {
-                return inputEnded();
+                return isEvicted() ? leaveEvicted() : inputEnded();
             }
             long now = System.nanoTime();
             try {
@@ -423,6 +425,9 @@ final class Http2ServerConnection extends ServerConnection {
         streams.put(id, stream);
         if (!streamStarted()) {
             streams.remove(id);
+            if (isEvicted()) {
+                output.reset(id, ErrorCode.REFUSED_STREAM); // not processed (§8.7), though the GOAWAY will name it
+            }
             return;
         }
         runOrQueue(new Http2Exchange(context, this, stream, head, RequestFields.extendedConnectProtocol(fields)));
@@ -456,22 +461,12 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    /**
-     * Answers a request past a limit with its status (431, 414), as HTTP/1.1 does (RFC 9113 §10.5.1), and cuts off
-     * the rest of the request; the connection goes on. The answer has no content: HEADERS are not flow-controlled,
-     * so the reading thread never waits for the client's window here.
-     */
+    /** Answers a request past a limit with its status (see {@link Http2RequestLimits#answer}); counted as a reset. */
     private void refuse(int id, boolean requestEnded, Status status, String why, long now) throws IOException {
         LOG.log(DEBUG, () -> "[c" + id() + "] " + status.code() + " on stream " + id + ": " + why);
         resets.take(now);
         recentResets.remember(id);
-        Http2ServerStream refused = new Http2ServerStream(id, -1, Http2Connections.STREAM_WINDOW_BYTES,
-                output.initialStreamWindow(), true);
-        Headers headers = Headers.of(HeaderNames.CONTENT_LENGTH, "0", HeaderNames.DATE, HttpDate.now());
-        output.writeHeaders(refused, ResponseFields.encode(status, headers), true, true);
-        if (!requestEnded) {
-            output.reset(id, ErrorCode.NO_ERROR);
-        }
+        Http2RequestLimits.answer(output, id, requestEnded, status);
     }
 
     private void onData(DataFrame frame, long now) throws IOException {
@@ -485,7 +480,7 @@ final class Http2ServerConnection extends ServerConnection {
         }
         Http2ServerStream stream = streams.get(id);
         if (stream == null || stream.isRemoteEnded()) {
-            giveBack(null, frame.flowControlledLength());
+            receiveFlow.giveBack(null, frame.flowControlledLength());
             if (stream == null && recentResets.contains(id)) {
                 return; // sent before the client saw our reset (§5.4.2)
             }
@@ -564,11 +559,6 @@ final class Http2ServerConnection extends ServerConnection {
 
     /** Gives flow-control credit back for request content a handler read; on its thread. */
     void consumed(Http2ServerStream stream, int bytes) throws IOException {
-        giveBack(stream, bytes);
-    }
-
-    /** Gives credit back to the connection's window, and to the stream's unless it is null or ended. */
-    private void giveBack(Http2ServerStream stream, int bytes) throws IOException {
         receiveFlow.giveBack(stream, bytes);
     }
 
@@ -594,7 +584,7 @@ final class Http2ServerConnection extends ServerConnection {
             }
             int unread = stream.isRemoteEnded() ? stream.discardBuffered()
                     : stream.lingerUntil(System.nanoTime() + context.config().lingerTimeout().toNanos());
-            giveBack(stream, unread);
+            receiveFlow.giveBack(stream, unread);
             if (!stream.isRemoteEnded()) {
                 return; // the reading thread or the sweeper closes it
             }
@@ -640,7 +630,7 @@ final class Http2ServerConnection extends ServerConnection {
         try {
             if (activeStreams++ == 0) {
                 transport.readDeadline(0);
-                if (isIdle() && leaveIdle() != null) {
+                if ((isIdle() || isEvicted()) && leaveIdle() != null) {
                     activeStreams--;
                     return false;
                 }
@@ -669,26 +659,21 @@ final class Http2ServerConnection extends ServerConnection {
 
     /** Marks the connection idle, so the registry may evict it, and arms the idle timeout; under the streams lock. */
     private void startIdle(long nowNanos) {
+        // First: once idle, an eviction may set its own deadline (the linger's) from another thread.
+        transport.readDeadline(nowNanos + context.config().idleTimeout().toNanos());
         if (!enterIdle(nowNanos)) {
             drainBusy(); // the server is stopping
-            return;
         }
-        transport.readDeadline(nowNanos + context.config().idleTimeout().toNanos());
     }
 
     /**
-     * After the GOAWAY and the last stream: half-closes (under TLS after a close_notify) and waits, up to
-     * {@code lingerTimeout}, for the client to close: closing at once would leave its last frames unread here, and the
-     * kernel's reset for them could destroy responses it has yet to read (see {@link LingeringClose}).
+     * After the GOAWAY and the last stream: half-closes and waits, up to {@code lingerTimeout}, for the client to
+     * close: closing at once would leave its last frames unread here, and the kernel's reset for them could destroy
+     * responses it has yet to read.
      */
     private void closeIfNoStreams() {
         if (goAwayExchanged && activeStreams == 0) {
-            try {
-                transport.readDeadline(System.nanoTime() + context.config().lingerTimeout().toNanos());
-                transport.shutdownOutput();
-            } catch (IOException e) {
-                abort("closing after GOAWAY failed");
-            }
+            LingeringClose.halfClose(this);
         }
     }
 
@@ -701,14 +686,11 @@ final class Http2ServerConnection extends ServerConnection {
         goAwayExchanged = true;
     }
 
-    /** Lets the client read our GOAWAY before the close; see {@link LingeringClose}. */
-    private void linger() {
-        if (isTimedOut() || transport.hasInputEnded()) {
-            return;
-        }
-        String outcome = LingeringClose.linger(transport, context.config().lingerTimeout().toNanos(),
-                context.config().maxLingerBytes());
-        LOG.log(DEBUG, () -> "[c" + id() + "] " + outcome);
+    /** Evicted, its GOAWAY on its way ({@link ServerConnection#evict}): reads no frame more; lingers till the end. */
+    private String leaveEvicted() {
+        input.release();
+        lingerEvicted();
+        return HANDED_OFF;
     }
 
     /** Fails every stream still open, so their handlers stop, and closes. */
@@ -723,15 +705,15 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     @Override
-    boolean drainsIdleAsBusy() {
+    boolean closesIdleGracefully() {
         return true;
     }
 
     /** The server stops: GOAWAY, 1001 to WebSockets, the close after the last stream; on a thread of its own. */
     @Override
     void drainBusy() {
-        if (goingAway) {
-            return;
+        if (goingAway || isEvicted()) {
+            return; // an evicted connection takes its leave already
         }
         goingAway = true;
         goAwayReason = "server stopping";
@@ -744,6 +726,12 @@ final class Http2ServerConnection extends ServerConnection {
         } catch (RuntimeException | OutOfMemoryError e) {
             abort("server stopping");
         }
+    }
+
+    /** Evicted: GOAWAY naming the last stream the client opened (those after it may go again, §6.8). */
+    @Override
+    void sayLeaving() {
+        goAway(ErrorCode.NO_ERROR, null, LastWrites.ENDING);
     }
 
     /** An idle connection closed by another thread (an eviction, a stop) says so with GOAWAY first (§6.8). */

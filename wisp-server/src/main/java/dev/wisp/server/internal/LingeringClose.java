@@ -1,5 +1,7 @@
 package dev.wisp.server.internal;
 
+import static java.lang.System.Logger.Level.DEBUG;
+
 import dev.wisp.transport.Transport;
 import java.io.IOException;
 
@@ -16,9 +18,35 @@ import java.io.IOException;
  * by shutting the input, as for every other read.
  */
 final class LingeringClose {
+    private static final System.Logger LOG = System.getLogger(LingeringClose.class.getName());
     private static final int SCRATCH_BYTES = 4096;
 
     private LingeringClose() {
+    }
+
+    /** Lets the peer read what was sent before the close, on the connection's thread, within the server's limits. */
+    static void linger(ServerConnection connection) {
+        Transport transport = connection.transport;
+        if (connection.isTimedOut() || transport.hasInputEnded()) {
+            return; // the input is shut or ended already: nothing can arrive to cause a reset
+        }
+        String outcome = linger(transport, connection.context.config().lingerTimeout().toNanos(),
+                connection.context.config().maxLingerBytes());
+        LOG.log(DEBUG, () -> "[c" + connection.id() + "] " + outcome);
+    }
+
+    /**
+     * Half-closes (under TLS after a close_notify) and gives the peer {@code lingerTimeout} to close its side; the
+     * reading meanwhile is the protocol's. Any thread may call it.
+     */
+    static void halfClose(ServerConnection connection) {
+        try {
+            connection.transport.readDeadline(System.nanoTime()
+                    + connection.context.config().lingerTimeout().toNanos());
+            connection.transport.shutdownOutput();
+        } catch (IOException e) {
+            connection.abort("half-close failed");
+        }
     }
 
     /**

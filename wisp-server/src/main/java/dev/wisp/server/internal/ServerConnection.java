@@ -25,7 +25,9 @@ import java.util.Optional;
  * it with {@link #run()}, which serves the connection on its thread, and reports its state through
  * {@link #enterIdle(long)} and {@link #leaveIdle()}.
  *
- * <p>Its fields are kept few on purpose: an idle connection's footprint is a headline number.
+ * <p>Its fields are kept few on purpose: an idle connection's footprint is a headline number. Over 500 lines: the
+ * ways a connection ends (its close, an abort, an eviction, a drain, an orphan reclaimed) all turn on its one state
+ * field, which only this class changes.
  *
  * <p>Thread-safety: the protocol's thread (one at a time) runs {@link #run()}; the methods that end a connection
  * may be called from any thread and end a blocked read or write by shutting the input or closing the transport.
@@ -36,6 +38,12 @@ abstract class ServerConnection implements Runnable {
     private static final int BUSY = 0;
     private static final int IDLE = 1;
     private static final int CLOSING = 2;
+    /** Evicted, its slot given back; its reading side has yet to take up the lingering close ({@link #evict}). */
+    private static final int EVICTED = 3;
+    /** Evicted; its reading side reads and drops what the peer still sends, then closes ({@link EvictedLinger}). */
+    private static final int LINGERING = 4;
+    /** Why an evicted connection closes, however it ends. */
+    static final String EVICTED_REASON = "evicted to make room (least recently used)";
 
     static {
         try {
@@ -126,6 +134,9 @@ abstract class ServerConnection implements Runnable {
         }
         offThread();
         if (watcher.watch(transport, resume)) {
+            if ((int) STATE.getVolatile(this) == EVICTED) {
+                transport.expireWatch(); // an eviction that came as this wait began found no wait to end
+            }
             return true;
         }
         onThisThread();
@@ -169,6 +180,14 @@ abstract class ServerConnection implements Runnable {
 
     final boolean isIdle() {
         return (int) STATE.getVolatile(this) == IDLE;
+    }
+
+    /**
+     * Whether the connection was evicted to linger before it closes ({@link #evict}): it takes no new work, and its
+     * slot went back to the registry already.
+     */
+    final boolean isEvicted() {
+        return (int) STATE.getVolatile(this) >= EVICTED;
     }
 
     final long idleSinceNanos() {
@@ -249,31 +268,72 @@ abstract class ServerConnection implements Runnable {
      * block), and no thread can use the connection meanwhile: it has none.
      */
     final void reclaimOrphan() {
-        STATE.setVolatile(this, CLOSING);
+        markClosing();
         logQuietly(WARNING, "its thread ended without closing it; closed at its deadline", null);
         releaseResources(false);
         LostThreads.logUnlogged();
     }
 
-    /** Closes the connection if it is idle; called by the registry to make room. */
-    final boolean evict() {
-        return closeIfIdle("evicted to make room (least recently used)");
+    /**
+     * Ends the connection if it is idle; called by the registry, under its lock, to make room. Where the protocol
+     * {@link #closesIdleGracefully()} and the registry lets it linger, the connection gives its slot back at once,
+     * says it leaves in its protocol's words ({@link #sayLeaving()}) and half-closes, on a thread of its own, as
+     * the writes may wait; its reading side, woken from the input watcher or at its next frame, then reads and
+     * drops what the peer still sends until the peer closes ({@link #lingerEvicted()}). Else it closes at once.
+     *
+     * @param mayLinger whether the registry has room for one more evicted connection that lingers
+     * @return false if it is not idle (any more)
+     */
+    final boolean evict(boolean mayLinger) {
+        if (!mayLinger || !closesIdleGracefully()) {
+            return closeIfIdle(EVICTED_REASON);
+        }
+        if (!STATE.compareAndSet(this, IDLE, EVICTED)) {
+            return false;
+        }
+        try {
+            context.startThread(() -> {
+                sayLeaving();
+                LingeringClose.halfClose(this);
+            });
+        } catch (RuntimeException | OutOfMemoryError e) {
+            abort(EVICTED_REASON);
+        }
+        transport.expireWatch(); // also retried by a wait that begins meanwhile, see waitWithoutThread
+        return true;
+    }
+
+    /**
+     * Tells the peer, in the protocol's words, that the connection goes away (HTTP/2's GOAWAY), on a thread of its
+     * own: it may wait for the output. Nothing by default.
+     */
+    void sayLeaving() {
+    }
+
+    /**
+     * Ends an evicted connection on its reading thread, in place of reading on: reads and drops what the peer still
+     * sends until its end or {@code lingerTimeout}, then closes; see {@link EvictedLinger}.
+     */
+    final void lingerEvicted() {
+        STATE.setVolatile(this, LINGERING);
+        new EvictedLinger(this).run();
     }
 
     /** Closes the connection if idle, else lets it finish its work and close. */
     final void drain() {
         draining = true;
-        if (drainsIdleAsBusy() || !closeIfIdle("server stopping")) {
+        if (closesIdleGracefully() || !closeIfIdle("server stopping")) {
             drainBusy();
         }
     }
 
     /**
-     * Whether a connection stopping while idle goes the busy one's way too, its protocol's goodbye first, rather
-     * than closing at once: where the peer sends frames unasked (HTTP/2's WINDOW_UPDATE for what it reads), closing
-     * with some unread makes the kernel reset the connection under responses the peer has yet to read.
+     * Whether an idle connection that another thread ends (a stop, an eviction) takes its leave as a busy one does,
+     * its protocol's goodbye first and a lingering close, rather than closing at once: where the peer sends frames
+     * unasked (HTTP/2's WINDOW_UPDATE for what it reads), closing with some unread makes the kernel reset the
+     * connection under responses the peer has yet to read.
      */
-    boolean drainsIdleAsBusy() {
+    boolean closesIdleGracefully() {
         return false;
     }
 
@@ -291,12 +351,26 @@ abstract class ServerConnection implements Runnable {
      */
     final void abort(String reason) {
         closeReason = reason;
-        STATE.setVolatile(this, CLOSING);
+        markClosing();
         closeTransport();
         Thread running = thread;
         if (running != null) {
             running.interrupt();
         }
+    }
+
+    /**
+     * Marks the connection closing, unless it was evicted to linger: that state stays, as it tells the registry that
+     * the connection's slot went back already.
+     */
+    private void markClosing() {
+        int current;
+        do {
+            current = (int) STATE.getVolatile(this);
+            if (current >= EVICTED) {
+                return;
+            }
+        } while (!STATE.compareAndSet(this, current, CLOSING));
     }
 
     private boolean closeIfIdle(String reason) {
@@ -341,7 +415,7 @@ abstract class ServerConnection implements Runnable {
      * the write deadline like any other.
      */
     final void close(String reason) {
-        STATE.setVolatile(this, CLOSING);
+        markClosing();
         ConnectionInfo info = announced ? infoIfMemory() : null; // before the socket closes: its local address
         releaseResources(true);
         try {

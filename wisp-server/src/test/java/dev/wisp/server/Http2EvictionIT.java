@@ -1,0 +1,127 @@
+package dev.wisp.server;
+
+import static dev.wisp.http2.ErrorCode.NO_ERROR;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.http2.PingFrame;
+import dev.wisp.http2.Setting;
+import dev.wisp.http2.Settings;
+import dev.wisp.http2.WindowUpdateFrame;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An idle HTTP/2 connection evicted to make room for a new one (the server at {@code maxConnections}) goes away as
+ * on stop: GOAWAY, the end of its output, and its client's last frames read and dropped until the client closes,
+ * so that they cannot make the kernel reset the connection under what the client has yet to read. Over TLS too, in
+ * a run that tests TLS.
+ */
+class Http2EvictionIT {
+    /** More than the client's socket takes, so that the end of the response waits in the server's socket. */
+    private static final int RESPONSE_BYTES = 256 * 1024;
+    private static final int CLIENT_RECEIVE_BUFFER = 16 * 1024;
+    private static final int WIDE_WINDOW = 1 << 30;
+
+    private final byte[] large = new byte[RESPONSE_BYTES];
+    private final CountDownLatch responseWritten = new CountDownLatch(1);
+    private final ConnectionEvents events = new ConnectionEvents();
+    private Server server;
+
+    private void start(ServerConfig.Builder config) {
+        new Random(7).nextBytes(large);
+        server = TestServers.start(config.http2(true).connectionListener(events), Router.builder()
+                .get("/hello", (request, response) -> response.send("hello\n"))
+                .get("/large", (request, response) -> {
+                    response.send(large);
+                    responseWritten.countDown();
+                })
+                .build());
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void evictedConnectionsClientReadsItsResponseAndGoAwayThoughItSendsFramesAfterTheEviction() {
+        start(TestServers.config().maxConnections(1).lingerTimeout(Duration.ofSeconds(5)));
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer evicted = Http2TestPeer.connect(server, CLIENT_RECEIVE_BUFFER)) {
+                evicted.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, WIDE_WINDOW - 1));
+                evicted.send(new WindowUpdateFrame(0, WIDE_WINDOW));
+                evicted.get(1, "/large");
+                assertTrue(responseWritten.await(5, TimeUnit.SECONDS), "the response went to the sockets whole");
+                try (Http2TestPeer next = Http2TestPeer.connect(server, 0)) {
+                    next.handshake(); // served: the idle connection was evicted to make room
+                    // What a client sends as the eviction's GOAWAY reaches it (a WINDOW_UPDATE for what it read,
+                    // a PING): unread at a close, it made the kernel reset the connection, and the end of the
+                    // response, still in the server's socket, was lost with the GOAWAY.
+                    evicted.send(new WindowUpdateFrame(0, 1024), new PingFrame(false, 1));
+                    assertArrayEquals(large, evicted.expectResponse(1).body(), "the whole response");
+                    assertEquals(1, evicted.expectGoAwayAndClose(NO_ERROR).lastStreamId());
+                    next.get(1, "/hello");
+                    assertEquals("hello\n", next.expectResponse(1).bodyText());
+                }
+            }
+        });
+    }
+
+    @Test
+    void closesAnEvictedConnectionWhoseClientNeverClosesAtTheLingerTimeout() {
+        start(TestServers.config().maxConnections(1).lingerTimeout(Duration.ofMillis(300)));
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer evicted = Http2TestPeer.connect(server, 0)) {
+                evicted.handshake();
+                evicted.get(1, "/hello");
+                evicted.expectResponse(1);
+                long beforeEviction = System.nanoTime();
+                try (Http2TestPeer next = Http2TestPeer.connect(server, 0)) {
+                    next.handshake();
+                    assertEquals(1, evicted.expectGoAwayAndClose(NO_ERROR).lastStreamId()); // its output's end
+                    assertEquals(1, server.connectionCount(), "the evicted connection gave its slot back");
+                    ConnectionEvents.Closed closed = events.awaitClosed();
+                    assertEquals(evicted.localPort(), closed.connection().remoteAddress().getPort());
+                    assertEquals("evicted to make room (least recently used)", closed.reason());
+                    assertTrue(System.nanoTime() - beforeEviction >= TimeUnit.MILLISECONDS.toNanos(250),
+                            "closed after lingering, not at once");
+                }
+            }
+        });
+    }
+
+    @Test
+    void closesAnEvictedConnectionAtOnceWhileAsManyLingerAsTheServerAllows() {
+        // One connection at most: one evicted connection at most may linger.
+        start(TestServers.config().maxConnections(1).lingerTimeout(Duration.ofSeconds(30)));
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer lingering = Http2TestPeer.connect(server, 0)) {
+                lingering.handshake();
+                try (Http2TestPeer evicted = Http2TestPeer.connect(server, 0)) {
+                    evicted.handshake();
+                    lingering.expectGoAwayAndClose(NO_ERROR); // the end of the server's output; ours stays open
+                    try (Http2TestPeer next = Http2TestPeer.connect(server, 0)) {
+                        next.handshake();
+                        ConnectionEvents.Closed closed = events.awaitClosed();
+                        assertEquals(evicted.localPort(), closed.connection().remoteAddress().getPort(),
+                                "the second connection evicted closed at once");
+                        evicted.expectGoAwayAndClose(NO_ERROR);
+                        lingering.close();
+                        closed = events.awaitClosed();
+                        assertEquals(lingering.localPort(), closed.connection().remoteAddress().getPort(),
+                                "the first lingered until its client closed");
+                    }
+                }
+            }
+        });
+    }
+}
