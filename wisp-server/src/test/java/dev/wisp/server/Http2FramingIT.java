@@ -256,7 +256,8 @@ class Http2FramingIT {
                 } else {
                     peer.data(1, "late", true);
                 }
-                peer.expectStreamOrConnectionError(1, STREAM_CLOSED);
+                peer.expectReset(1, STREAM_CLOSED); // a stream error: the response is still to come (§5.1)
+                peer.expectStillOpen();
             });
         }
     }
@@ -285,7 +286,8 @@ class Http2FramingIT {
                 } else {
                     peer.data(1, "late", true);
                 }
-                peer.expectStreamOrConnectionError(1, STREAM_CLOSED);
+                // After the client's END_STREAM on a stream closed both ways: a connection error (§5.1, "closed").
+                peer.expectGoAwayAndClose(STREAM_CLOSED);
             });
         }
     }

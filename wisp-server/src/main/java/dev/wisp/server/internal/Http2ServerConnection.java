@@ -484,7 +484,11 @@ final class Http2ServerConnection extends ServerConnection {
             if (stream == null && recentResets.contains(id)) {
                 return; // sent before the client saw our reset (§5.4.2)
             }
-            throw new StreamException(ErrorCode.STREAM_CLOSED, id, "DATA on stream " + id + ", which is closed");
+            if (stream == null ? recentCloses.contains(id) : stream.isLocalEnded()) {
+                // After the client's END_STREAM on a stream closed both ways: a connection error (§5.1, "closed").
+                throw new ConnectionException(ErrorCode.STREAM_CLOSED, "DATA on stream " + id + ", which is closed");
+            }
+            throw new StreamException(ErrorCode.STREAM_CLOSED, id, "DATA on stream " + id + " after its request ended");
         }
         if (!receiveFlow.deliver(stream, frame)) {
             closeIfLingering(stream); // dropped: the handler is done, or the stream was reset
