@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class Http1ClientFuzzIT {
     private static final Pattern TARGET = Pattern.compile("^[A-Z]+ /c(\\d+)/e(\\d+) ");
+    /** A body longer than the client's buffers, which are made as small as they may be. */
+    private static final String LARGE_BODY = "0123456789abcdefghijklmnopqrstuvwxyz".repeat(84).substring(0, 3000);
     private static final List<Template> TEMPLATES = templates();
 
     /** A valid response to a request of this method, and what the client must make of it. */
@@ -80,8 +82,10 @@ class Http1ClientFuzzIT {
         Random random = new Random(FuzzBytes.SEED);
         ClientConfig config = ClientConfig.builder()
                 .readTimeout(Duration.ofMillis(400))
-                .maxHeaderBytes(1024)
+                .maxStatusLineBytes(64)
+                .maxHeaderBytes(2048)
                 .maxChunkLineBytes(64)
+                .bufferBytes(1024)
                 .redirectPolicy(RedirectPolicy.none())
                 .build();
         assertTimeoutPreemptively(FuzzBytes.RUN_BOUND, () -> {
@@ -199,6 +203,11 @@ class Http1ClientFuzzIT {
                         "old!", null, false),
                 template("GET", "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nX-A: 1\r\nX-A: 2\r\n\r\nnot found",
                         404, "not found", null, false),
+                template("GET", "HTTP/1.1 200 OK\r\nX-Long: " + "v".repeat(1000) + "\r\nContent-Length: 3000\r\n\r\n"
+                        + LARGE_BODY, 200, LARGE_BODY, null, false),
+                template("GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n"
+                        + LARGE_BODY.substring(0, 1000) + "\r\n7D0\r\n" + LARGE_BODY.substring(1000) + "\r\n0\r\n\r\n",
+                        200, LARGE_BODY, null, false),
                 new Template("GET", true, FuzzBytes.concat(("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
                         + "Transfer-Encoding: chunked\r\n\r\n").getBytes(ISO_8859_1), chunked(gzip("zipped text"))),
                         200, "zipped text", null, false));
