@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
  * and its frames.
  */
 class Http2ClientFuzzIT {
+    private static final int INITIAL_STREAM_WINDOW = 16;
+    private static final String REQUEST_BODY = "a request body longer than the window";
     @Test
     void endsEveryCallInAResponseOrATypedFailureAndKeepsWorking() {
         Random random = new Random(FuzzBytes.SEED);
@@ -62,12 +64,17 @@ class Http2ClientFuzzIT {
         List<CompletableFuture<FuzzOutcome>> calls = new ArrayList<>();
         for (int e = 1 + random.nextInt(3); e > 0; e--) {
             Template template = Http2ResponseScript.TEMPLATES.get(random.nextInt(Http2ResponseScript.TEMPLATES.size()));
-            calls.add(FuzzOutcome.start(client, Request.builder(server.url("/e" + templates.size()))
-                    .method(template.method()).build()));
+            Request.Builder request = Request.builder(server.url("/e" + templates.size())).method(template.method());
+            if (template.method().equals("POST")) {
+                request.body(REQUEST_BODY);
+            }
+            calls.add(FuzzOutcome.start(client, request.build()));
             templates.add(template);
         }
         Peer peer = server.accept();
-        peer.send(new SettingsFrame(List.of(new Setting(0x3, 100))), SettingsFrame.ACK);
+        // A stream window smaller than a request body: the client sends the rest once the script opens the window.
+        peer.send(new SettingsFrame(List.of(new Setting(0x3, 100), new Setting(0x4, INITIAL_STREAM_WINDOW))),
+                SettingsFrame.ACK);
         int[] streams = awaitRequests(server, peer, calls, where + ": the requests of " + templates);
         Http2ResponseScript script = new Http2ResponseScript(templates, streams, peer, random);
         String what = where + " (" + templates + " on streams " + Arrays.toString(streams) + ", answered "

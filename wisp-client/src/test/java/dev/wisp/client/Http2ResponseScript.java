@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The frames a fuzzing HTTP/2 server answers a case's requests with (RFC 9113): each response as HEADERS (split
- * into CONTINUATIONs or padded at times), DATA in one to three frames (some padded) and trailers, the responses
- * interleaved at random, with connection frames a live server sends in between (PING, WINDOW_UPDATE, SETTINGS,
- * PRIORITY, extension frames, and some that end streams: RST_STREAM, GOAWAY); then, in most cases, mutated at the
- * frame level (type, flags, stream, length, payload; frames dropped, repeated or swapped) and at times at the byte
- * level. Header blocks are encoded in the order they go out, so the peer's HPACK table matches the client's when
- * nothing is mutated.
+ * The frames a fuzzing HTTP/2 server answers a case's requests with (RFC 9113): for a request with a body, a
+ * WINDOW_UPDATE that lets the client send the rest of it; each response as HEADERS (split into CONTINUATIONs or
+ * padded at times), DATA in one to three frames (some padded) and trailers, the responses interleaved at random,
+ * with connection frames a live server sends in between (PING, WINDOW_UPDATE, SETTINGS, PRIORITY, extension frames,
+ * and some that end streams: RST_STREAM, GOAWAY); then, in most cases, mutated at the frame level (type, flags,
+ * stream, length, payload; frames dropped, repeated or swapped) and at times at the byte level. Header blocks are
+ * encoded in the order they go out, so the peer's HPACK table matches the client's when nothing is mutated.
  */
 final class Http2ResponseScript {
     private static final int DATA = 0x0;
@@ -32,6 +32,9 @@ final class Http2ResponseScript {
     private static final int END_HEADERS = 0x4;
     private static final int PADDED = 0x8;
 
+    /** What the server adds to a stream's window for a request body: more than the rest of any body sent. */
+    static final int REQUEST_WINDOW_INCREMENT = 1024;
+
     /** A response the client must read as sent when nothing around it is broken. */
     record Template(String method, boolean interim, int status, String body, String trailer, boolean length) {
     }
@@ -43,7 +46,8 @@ final class Http2ResponseScript {
             new Template("GET", false, 204, "", null, false),
             new Template("GET", true, 200, "after hints", null, true),
             new Template("GET", false, 404, "not found", null, true),
-            new Template("HEAD", false, 200, "", null, true));
+            new Template("HEAD", false, 200, "", null, true),
+            new Template("POST", false, 200, "stored", null, true));
 
     /** One frame as it goes on the wire; its length field may lie by {@code lengthDelta}. */
     record RawFrame(int type, int flags, int streamId, byte[] payload, int lengthDelta) {
@@ -69,7 +73,7 @@ final class Http2ResponseScript {
     private record Step(int exchange, Part part) {
     }
 
-    private enum Part { INTERIM, HEAD, DATA, TRAILER, NOISE }
+    private enum Part { WINDOW, INTERIM, HEAD, DATA, TRAILER, NOISE }
 
     final List<RawFrame> frames = new ArrayList<>();
     /** Whether any frame or byte was mutated, or a frame sent that ends streams: only then may calls fail. */
@@ -108,6 +112,9 @@ final class Http2ResponseScript {
         for (int e = 0; e < templates.size(); e++) {
             Template template = templates.get(e);
             List<Step> steps = new ArrayList<>();
+            if (template.method().equals("POST")) {
+                steps.add(new Step(e, Part.WINDOW));
+            }
             if (template.interim()) {
                 steps.add(new Step(e, Part.INTERIM));
             }
@@ -137,6 +144,8 @@ final class Http2ResponseScript {
     private static List<RawFrame> part(Template template, Part part, int stream, Peer peer, Random random) {
         boolean bodyFollows = !template.body().isEmpty() || template.trailer() != null;
         return switch (part) {
+            case WINDOW -> List.of(new RawFrame(WINDOW_UPDATE, 0, stream, ByteBuffer.allocate(4)
+                    .putInt(REQUEST_WINDOW_INCREMENT).array()));
             case INTERIM -> headerBlock(peer.block(":status", "103", "link", "</style.css>; rel=preload"), 0,
                     stream, random);
             case HEAD -> headerBlock(template.length()
