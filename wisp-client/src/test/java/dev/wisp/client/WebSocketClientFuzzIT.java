@@ -26,7 +26,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Test;
+import java.util.zip.Deflater;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Seeded mutations of valid WebSocket traffic from a server (RFC 6455), after a valid handshake over a real socket:
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * minimal or too long, control frames over 125 bytes, invalid UTF-8 in text and in the close reason) and at the byte
  * level. The client must deliver the messages as sent when nothing was mutated, and otherwise deliver messages until
  * it fails the connection with 1002, 1007 or 1009, sending that code in its close frame, or reports the connection
- * closed, all within a bound. The seed is {@code wisp.fuzz.seed}, the number of cases
+ * closed, all within a bound. The same again with permessage-deflate agreed (RFC 7692): messages compressed, and
+ * one that inflates beyond the limit (1009). The seed is {@code wisp.fuzz.seed}, the number of cases
  * {@code wisp.fuzz.socketIterations}; a failure names the seed, the case and its bytes.
  */
 class WebSocketClientFuzzIT {
@@ -66,20 +69,21 @@ class WebSocketClientFuzzIT {
     private record Mutation(byte[] bytes, int expectedCode) {
     }
 
-    @Test
-    void deliversValidMessagesOrFailsWithTheRightCloseCode() {
+    @ParameterizedTest(name = "permessage-deflate {0}")
+    @ValueSource(booleans = {false, true})
+    void deliversValidMessagesOrFailsWithTheRightCloseCode(boolean deflate) {
         Random random = new Random(FuzzBytes.SEED);
         WebSocketConfig config = WebSocketConfig.builder().maxFrameBytes(512).maxMessageBytes(1024)
-                .closeTimeout(Duration.ofMillis(300)).build();
+                .permessageDeflate(deflate).closeTimeout(Duration.ofMillis(300)).build();
         assertTimeoutPreemptively(FuzzBytes.RUN_BOUND, () -> {
             try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                     Client client = Client.create()) {
                 int failures = 0;
                 for (int i = 0; i < FuzzBytes.ITERATIONS; i++) {
-                    Script script = script(random);
+                    Script script = script(random, deflate);
                     String what = "seed " + FuzzBytes.SEED + ", case " + i + ": " + script;
                     CompletableFuture<Integer> closeCode = CompletableFuture.supplyAsync(() -> serve(listener,
-                            script.wire()));
+                            script.wire(), deflate));
                     failures += receiveAll(client.webSocket("ws://127.0.0.1:" + listener.getLocalPort() + "/",
                             config), script, closeCode, what) ? 1 : 0;
                 }
@@ -136,10 +140,11 @@ class WebSocketClientFuzzIT {
      * Answers the next upgrade, writes the frames and ends its output, then returns the code of the client's close
      * frame, or -1 if the client closed the connection without one.
      */
-    private static int serve(ServerSocket listener, byte[] wire) {
+    private static int serve(ServerSocket listener, byte[] wire, boolean deflate) {
         try (Socket socket = listener.accept()) {
             socket.setSoTimeout((int) FuzzOutcome.CALL_BOUND.toMillis());
-            ScriptedWebSocketServer.answerUpgrade(socket);
+            ScriptedWebSocketServer.answerUpgrade(socket, deflate
+                    ? "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n" : "");
             try {
                 socket.getOutputStream().write(wire);
                 socket.shutdownOutput();
@@ -174,40 +179,49 @@ class WebSocketClientFuzzIT {
         }
     }
 
-    private static Script script(Random random) {
+    private static Script script(Random random, boolean deflate) {
         List<Frame> frames = new ArrayList<>();
         List<Object> messages = new ArrayList<>();
+        boolean bomb = false;
         for (int n = 1 + random.nextInt(4); n > 0; n--) {
-            switch (random.nextInt(6)) {
+            switch (random.nextInt(deflate ? 7 : 6)) {
                 case 0 -> {
-                    frames.add(new Frame(0x81, "hello".getBytes(UTF_8)));
+                    frames.addAll(message(0x1, "hello".getBytes(UTF_8), 0, deflate));
                     messages.add("hello");
                 }
                 case 1 -> {
-                    frames.add(new Frame(0x02, new byte[] {1, 2}));
+                    List<Frame> fragments = message(0x2, new byte[] {1, 2, 3, 4}, 2, deflate);
+                    frames.add(fragments.getFirst());
                     frames.add(new Frame(0x89, "ping".getBytes(UTF_8)));
-                    frames.add(new Frame(0x80, new byte[] {3, 4}));
+                    frames.addAll(fragments.subList(1, fragments.size()));
                     messages.add("01020304");
                 }
                 case 2 -> {
-                    byte[] text = "h\u00e9llo \u20ac".getBytes(UTF_8);
-                    frames.add(new Frame(0x01, Arrays.copyOf(text, 8)));
-                    frames.add(new Frame(0x80, Arrays.copyOfRange(text, 8, text.length)));
+                    frames.addAll(message(0x1, "h\u00e9llo \u20ac".getBytes(UTF_8), 8, deflate));
                     messages.add("h\u00e9llo \u20ac");
                 }
                 case 3 -> frames.add(new Frame(0x8a, new byte[0]));
                 case 4 -> {
-                    frames.add(new Frame(0x81, LONG_TEXT.getBytes(UTF_8)));
+                    frames.addAll(message(0x1, LONG_TEXT.getBytes(UTF_8), 0, deflate));
                     messages.add(LONG_TEXT);
                 }
-                default -> {
-                    frames.add(new Frame(0x82, new byte[0]));
+                case 5 -> {
+                    frames.addAll(message(0x2, new byte[0], 0, deflate));
                     messages.add("");
+                }
+                default -> {
+                    // A few bytes that inflate beyond maxMessageBytes: 1009 (RFC 6455 §7.4.1).
+                    frames.addAll(message(0x1, "a".repeat(4000).getBytes(UTF_8), 0, true));
+                    bomb = true;
                 }
             }
         }
         frames.add(new Frame(0x88, FuzzBytes.concat(new byte[] {0x03, (byte) 0xe8}, "bye".getBytes(UTF_8))));
         boolean mutated = random.nextInt(10) < 8;
+        if (bomb && !mutated) {
+            List<byte[]> whole = frames.stream().map(Frame::bytes).toList();
+            return new Script(FuzzBytes.concat(whole.toArray(byte[][]::new)), messages, true, 1009);
+        }
         if (mutated && random.nextInt(4) == 0) {
             List<byte[]> whole = frames.stream().map(Frame::bytes).toList();
             return new Script(FuzzBytes.mutate(FuzzBytes.concat(whole.toArray(byte[][]::new)), random), messages,
@@ -220,12 +234,41 @@ class WebSocketClientFuzzIT {
             if (f == broken) {
                 Mutation mutation = mutate(frames.get(f), random);
                 parts.add(mutation.bytes());
-                expectedCode = mutation.expectedCode();
+                expectedCode = bomb ? 0 : mutation.expectedCode(); // which break the client meets first depends
             } else {
                 parts.add(frames.get(f).bytes());
             }
         }
         return new Script(FuzzBytes.concat(parts.toArray(byte[][]::new)), messages, mutated, expectedCode);
+    }
+
+    /**
+     * The frames of a data message: one, or two when {@code cut} is more than 0 (the second a continuation from that
+     * byte of the payload on). Compressed, the payload is the message deflated (RFC 7692 §7.2.1) and the first frame
+     * has RSV1 set.
+     */
+    private static List<Frame> message(int opcode, byte[] message, int cut, boolean deflate) {
+        byte[] payload = deflate ? deflate(message) : message;
+        int first = opcode | (deflate ? 0x40 : 0);
+        if (cut <= 0) {
+            return List.of(new Frame(0x80 | first, payload));
+        }
+        int at = Math.min(cut, payload.length);
+        return List.of(new Frame(first, Arrays.copyOf(payload, at)),
+                new Frame(0x80, Arrays.copyOfRange(payload, at, payload.length)));
+    }
+
+    /** The bytes as one message deflated with its own context, without the 00 00 ff ff tail of the flush. */
+    private static byte[] deflate(byte[] message) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            deflater.setInput(message);
+            byte[] out = new byte[message.length + 64];
+            int length = deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+            return Arrays.copyOf(out, length - 4);
+        } finally {
+            deflater.end();
+        }
     }
 
     /**
@@ -240,7 +283,10 @@ class WebSocketClientFuzzIT {
         boolean control = (first & 0x08) != 0;
         boolean wholeText = first == 0x81 || first == 0x88;
         return switch (random.nextInt(9)) {
-            case 0 -> new Mutation(new Frame(first | 0x10 << random.nextInt(3), payload).bytes(), 1002);
+            case 0 -> {
+                int reserved = first | 0x10 << random.nextInt(3);
+                yield new Mutation(new Frame(reserved, payload).bytes(), reserved != first ? 1002 : 0);
+            }
             case 1 -> {
                 int opcode = random.nextInt(16);
                 boolean reserved = (opcode >= 3 && opcode <= 7) || opcode >= 0xb;
