@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,12 +20,19 @@ record FuzzOutcome(int status, String body, String trailer, Throwable failure) {
 
     /** Starts the call on a virtual thread of its own, which reads the whole body and closes the response. */
     static CompletableFuture<FuzzOutcome> start(Client client, Request request) {
+        return of(client.sendAsync(request));
+    }
+
+    /** The outcome of a call started with {@code sendAsync}: its whole body read on a virtual thread of its own. */
+    static CompletableFuture<FuzzOutcome> of(CompletableFuture<Response> call) {
         CompletableFuture<FuzzOutcome> outcome = new CompletableFuture<>();
         Thread.ofVirtual().name("fuzz-call").start(() -> {
-            try (Response response = client.send(request)) {
+            try (Response response = call.join()) {
                 String body = new String(response.bytes(), ISO_8859_1);
                 outcome.complete(new FuzzOutcome(response.statusCode(), body,
                         response.trailers().firstOrNull("X-Trailer"), null));
+            } catch (CompletionException e) {
+                outcome.complete(new FuzzOutcome(0, null, null, e.getCause()));
             } catch (Throwable e) {
                 outcome.complete(new FuzzOutcome(0, null, null, e));
             }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
@@ -77,34 +78,34 @@ class Http1ClientFuzzIT {
         }
     }
 
+    private static final ClientConfig CONFIG = ClientConfig.builder()
+            .readTimeout(Duration.ofMillis(400))
+            .maxStatusLineBytes(64)
+            .maxHeaderBytes(2048)
+            .maxChunkLineBytes(64)
+            .bufferBytes(1024)
+            .expectContinueTimeout(Duration.ofMillis(50))
+            .redirectPolicy(RedirectPolicy.none())
+            .build();
+
     private static volatile Case current;
 
     @Test
     void endsEveryCallInAResponseOrATypedFailureAndKeepsWorking() {
         Random random = new Random(FuzzBytes.SEED);
-        ClientConfig config = ClientConfig.builder()
-                .readTimeout(Duration.ofMillis(400))
-                .maxStatusLineBytes(64)
-                .maxHeaderBytes(2048)
-                .maxChunkLineBytes(64)
-                .bufferBytes(1024)
-                .expectContinueTimeout(Duration.ofMillis(50))
-                .redirectPolicy(RedirectPolicy.none())
-                .build();
         assertTimeoutPreemptively(FuzzBytes.RUN_BOUND, () -> {
             try (ScriptedServer fuzzing = ScriptedServer.start(Http1ClientFuzzIT::play);
                     ScriptedServer good = ScriptedServer.start(Http1ClientFuzzIT::answerOk)) {
-                Client client = Client.create(config);
-                int verified = 0;
-                int failed = 0;
+                Client client = Client.create(CONFIG);
+                Counts counts = new Counts();
                 for (int i = 0; i < FuzzBytes.ITERATIONS; i++) {
                     Case fuzzCase = newCase(i, random);
                     current = fuzzCase;
                     String where = "seed " + FuzzBytes.SEED + ", case " + i;
                     for (int e = 0; e < fuzzCase.exchanges.size(); e++) {
-                        FuzzOutcome outcome = call(client, fuzzing, fuzzCase, e, where);
-                        verified += check(fuzzCase, e, outcome, where) ? 1 : 0;
-                        failed += outcome.failure() != null ? 1 : 0;
+                        counts.add(fuzzCase, e, FuzzOutcome.await(FuzzOutcome.start(client,
+                                request(fuzzing, fuzzCase, e)), where + ", call " + e + " of " + fuzzCase.exchanges),
+                                where);
                     }
                     assertEquals(client.idleConnections(), client.openConnections(),
                             where + ": a connection is still in use after every response closed");
@@ -112,13 +113,62 @@ class Http1ClientFuzzIT {
                         assertEquals("ok", response.text(), where + ": a call to a good server");
                     }
                 }
-                assertTrue(verified >= FuzzBytes.ITERATIONS / 10 && failed >= FuzzBytes.ITERATIONS / 10,
-                        verified + " responses read as sent, " + failed + " calls failed: the cases are too alike");
+                counts.assertVaried();
                 client.close();
                 Eventually.assertEventually(() -> fuzzing.openConnections() + good.openConnections() == 0,
                         () -> "connections left open after the client closed");
             }
         });
+    }
+
+    /**
+     * The same cases on a {@link ClientConnection} that pipelines (RFC 9112 §9.3.2): a case's calls go out at once, in
+     * order, on one connection, and a response broken or cut fails the calls behind it, typed.
+     */
+    @Test
+    void endsEveryPipelinedCallInAResponseOrATypedFailure() {
+        Random random = new Random(FuzzBytes.SEED);
+        ClientConfig pipelining = CONFIG.toBuilder().pipelining(true).build();
+        assertTimeoutPreemptively(FuzzBytes.RUN_BOUND, () -> {
+            try (ScriptedServer fuzzing = ScriptedServer.start(Http1ClientFuzzIT::play)) {
+                Counts counts = new Counts();
+                for (int i = 0; i < FuzzBytes.ITERATIONS; i++) {
+                    Case fuzzCase = newCase(i, random);
+                    current = fuzzCase;
+                    String where = "seed " + FuzzBytes.SEED + ", pipelined case " + i;
+                    List<CompletableFuture<FuzzOutcome>> calls = new ArrayList<>();
+                    try (ClientConnection connection = ClientConnection.connect(
+                            Origin.plaintext("127.0.0.1", fuzzing.port()), pipelining)) {
+                        for (int e = 0; e < fuzzCase.exchanges.size(); e++) {
+                            calls.add(FuzzOutcome.of(connection.sendAsync(request(fuzzing, fuzzCase, e))));
+                        }
+                        for (int e = 0; e < calls.size(); e++) {
+                            counts.add(fuzzCase, e, FuzzOutcome.await(calls.get(e), where + ", call " + e + " of "
+                                    + fuzzCase.exchanges), where);
+                        }
+                    }
+                }
+                counts.assertVaried();
+                Eventually.assertEventually(() -> fuzzing.openConnections() == 0,
+                        () -> fuzzing.openConnections() + " connections left open after every one closed");
+            }
+        });
+    }
+
+    /** How many calls read a response as sent and how many failed, so that a run shows it tried both. */
+    private static final class Counts {
+        int verified;
+        int failed;
+
+        void add(Case fuzzCase, int exchange, FuzzOutcome outcome, String where) {
+            verified += check(fuzzCase, exchange, outcome, where) ? 1 : 0;
+            failed += outcome.failure() != null ? 1 : 0;
+        }
+
+        void assertVaried() {
+            assertTrue(verified >= FuzzBytes.ITERATIONS / 10 && failed >= FuzzBytes.ITERATIONS / 10,
+                    verified + " responses read as sent, " + failed + " calls failed: the cases are too alike");
+        }
     }
 
     private static Case newCase(int number, Random random) {
@@ -134,16 +184,14 @@ class Http1ClientFuzzIT {
         return new Case(number, List.copyOf(exchanges));
     }
 
-    private static FuzzOutcome call(Client client, ScriptedServer server, Case fuzzCase, int exchange, String where)
-            throws Exception {
+    private static Request request(ScriptedServer server, Case fuzzCase, int exchange) {
         Template template = fuzzCase.exchanges.get(exchange).template();
         Request.Builder request = Request.builder(server.url("/c" + fuzzCase.number + "/e" + exchange))
                 .method(template.method()).decompress(template.decompress());
         if (template.method().equals("POST")) {
             request.body(REQUEST_BODY).expectContinue(true);
         }
-        return FuzzOutcome.await(FuzzOutcome.start(client, request.build()), where + ", call " + exchange + " of "
-                + fuzzCase.exchanges);
+        return request.build();
     }
 
     /** Checks a call's outcome, and says whether it was a response the server sent valid and whole. */
@@ -184,9 +232,21 @@ class Http1ClientFuzzIT {
             }
             clean &= !exchange.mutated();
             if (exchange.closes()) {
+                closeGracefully(socket);
                 return;
             }
         }
+    }
+
+    /**
+     * Ends the output, then reads what the client still sends (requests pipelined behind the last response) until it
+     * closes, as RFC 9112 §9.6 asks of a server: a close with unread input would reset the connection and could
+     * destroy the response before the client read it.
+     */
+    private static void closeGracefully(Socket socket) throws IOException {
+        socket.shutdownOutput();
+        socket.setSoTimeout(1000);
+        socket.getInputStream().transferTo(OutputStream.nullOutputStream());
     }
 
     private static void answerOk(Socket socket, int index, ScriptedServer self) throws IOException {
