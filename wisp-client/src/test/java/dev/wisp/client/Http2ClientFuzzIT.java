@@ -38,6 +38,7 @@ class Http2ClientFuzzIT {
         ClientConfig.Builder config = ClientConfig.builder()
                 .connectTimeout(Duration.ofSeconds(1))
                 .readTimeout(Duration.ofMillis(400))
+                .writeTimeout(Duration.ofMillis(400)) // bounds a request body's wait for a window kept shut
                 .pongTimeout(Duration.ofMillis(400))
                 .maxHeaderBytes(1024)
                 .redirectPolicy(RedirectPolicy.none());
