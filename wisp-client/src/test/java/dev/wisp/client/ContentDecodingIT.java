@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code decompress(true)} on encoded bodies real servers rarely send: empty ones, which decode to nothing as curl's
- * {@code --compressed} has them, truncated ones, and ones whose framing breaks after the encoded bytes end. (nginx's answer to HEAD is in {@link NginxIT}.)
+ * {@code --compressed} has them, truncated ones, and ones whose framing breaks after the encoded bytes end. (nginx's
+ * answer to HEAD is in {@link NginxIT}.)
  */
 class ContentDecodingIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
