@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code decompress(true)} on encoded bodies real servers rarely send: empty ones, which decode to nothing as curl's
- * {@code --compressed} has them, and truncated ones. (nginx's answer to HEAD is in {@link NginxIT}.)
+ * {@code --compressed} has them, truncated ones, and ones whose framing breaks after the encoded bytes end. (nginx's
+ * answer to HEAD is in {@link NginxIT}.)
  */
 class ContentDecodingIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -41,5 +47,36 @@ class ContentDecodingIT {
                 assertEquals("response body is not valid gzip: it ends early", e.getMessage());
             }
         });
+    }
+
+    @Test
+    void failsWithTheFramingErrorWhenTheBodyBreaksAfterAWholeGzipMember() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            byte[] member = gzip("zipped text");
+            try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> {
+                self.readHead(socket.getInputStream());
+                OutputStream out = socket.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + Integer.toHexString(member.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(member);
+                // The last chunk's trailer section breaks: the gzip reader, looking for a next member, meets it.
+                out.write("\r\n0\r\n\rbroken\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }); Client client = Client.create()) {
+                Response response = client.send(Request.builder(server.url("/gzip")).decompress(true).build());
+                ResponseProtocolException e = assertThrows(ResponseProtocolException.class, response::bytes);
+                assertEquals("invalid response from " + Origin.plaintext("127.0.0.1", server.port())
+                        + ": bare CR in trailer section", e.getMessage());
+                assertEquals(0, client.openConnections());
+            }
+        });
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.US_ASCII));
+        }
+        return bytes.toByteArray();
     }
 }

@@ -100,6 +100,13 @@ final class Http2ScriptedServer implements AutoCloseable {
         return sockets.size();
     }
 
+    /** Closes the connections the client opened that no test took with {@link #accept()}. */
+    void closeUnaccepted() throws IOException {
+        for (Socket socket = accepted.poll(); socket != null; socket = accepted.poll()) {
+            socket.close();
+        }
+    }
+
     /** Waits for the client's next connection and reads its preface and SETTINGS; nothing is sent yet. */
     Peer accept() throws Exception {
         Socket socket = accepted.poll(WAIT.toMillis(), MILLISECONDS);
@@ -344,6 +351,17 @@ final class Http2ScriptedServer implements AutoCloseable {
             return frame;
         }
 
+        /** The frames the client sent that the test has not taken yet, without waiting for more. */
+        List<Frame> takeUnread() {
+            List<Frame> frames = new ArrayList<>();
+            while (unread.peek() instanceof Frame) {
+                Frame frame = (Frame) unread.poll();
+                received.add(frame);
+                frames.add(frame);
+            }
+            return frames;
+        }
+
         /** Reads frames until one of the type that matches, failing if the connection ends first. */
         <T extends Frame> T await(Class<T> type, Predicate<T> matches) throws IOException {
             while (true) {
@@ -450,10 +468,11 @@ final class Http2ScriptedServer implements AutoCloseable {
 
         /** Writes a frame from its parts, whatever they are: one our writer refuses to make. */
         void sendFrame(int type, int flags, int streamId, byte[] payload) throws IOException {
-            writeRaw(frameBytes(type, flags, streamId, payload));
+            sendBytes(frameBytes(type, flags, streamId, payload));
         }
 
-        private void writeRaw(byte[] bytes) throws IOException {
+        /** Writes bytes as they are, whole frames or not. */
+        void sendBytes(byte[] bytes) throws IOException {
             writing.lock();
             try {
                 socket.getOutputStream().write(bytes);
@@ -485,7 +504,7 @@ final class Http2ScriptedServer implements AutoCloseable {
                 all.put(frame);
             }
             try {
-                writeRaw(all.array());
+                sendBytes(all.array());
             } catch (IOException e) {
                 // the client ended the connection before the flood did
             }

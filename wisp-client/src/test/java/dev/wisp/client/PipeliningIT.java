@@ -26,12 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP/1.1 pipelining on an explicit connection: requests go out before the first response is read (a peer that
  * reads every request first and only then answers shows it on the wire), responses are matched in order, a
  * non-idempotent request waits for the pipeline to drain, and a connection that fails mid-pipeline fails the
- * unanswered calls clearly. Against Wisp's server and nginx too.
+ * unanswered calls clearly, and a stalled answer to a request waiting for 100 Continue times out. Against Wisp's
+ * server and nginx too.
  */
 class PipeliningIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
     private static final ClientConfig PIPELINING = ClientConfig.builder().pipelining(true)
             .readTimeout(Duration.ofSeconds(5)).build();
+    private static final ClientConfig STALLING = PIPELINING.toBuilder().readTimeout(Duration.ofMillis(200))
+            .expectContinueTimeout(Duration.ofMillis(50)).build();
 
     @Test
     void writesEveryRequestBeforeTheFirstResponseIsRead() {
@@ -130,6 +133,36 @@ class PipeliningIT {
                 assertFalse(connection.isConnected());
             }
         });
+    }
+
+    @Test
+    void aStalledAnswerToARequestWaitingFor100ContinueTimesOut() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            // The head is read on a thread of its own while the body waits for 100 Continue, which never comes.
+            try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> {
+                        self.readHead(socket.getInputStream());
+                        socket.getInputStream().readNBytes(4);
+                        socket.getInputStream().read();
+                    });
+                    ClientConnection connection = ClientConnection.connect(
+                            Origin.plaintext("127.0.0.1", server.port()), STALLING)) {
+                CompletableFuture<Response> post = connection.sendAsync(Request.builder(server.url("/post"))
+                        .method("POST").body("body").expectContinue(true).build());
+                assertEquals(TimeoutExceededException.Timeout.READ, assertInstanceOf(TimeoutExceededException.class,
+                        failure(post)).timeout());
+            }
+        });
+    }
+
+    /** What a call failed with, within a few seconds. */
+    private static Throwable failure(CompletableFuture<Response> call) throws Exception {
+        try {
+            Response response = call.get(5, TimeUnit.SECONDS);
+            response.close();
+            throw new AssertionError("the call got a response: " + response);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
     }
 
     @Test

@@ -26,6 +26,7 @@ final class ScriptedServer implements AutoCloseable {
 
     private final ServerSocket listener;
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger playing = new AtomicInteger();
     private final List<String> heads = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
@@ -38,11 +39,14 @@ final class ScriptedServer implements AutoCloseable {
                     Socket socket = listener.accept();
                     sockets.add(socket);
                     int index = accepted.getAndIncrement();
+                    playing.incrementAndGet();
                     Thread.ofVirtual().start(() -> {
                         try (socket) {
                             script.play(socket, index, this);
                         } catch (Exception e) {
                             // the client closed first; the test checks what the client saw
+                        } finally {
+                            playing.decrementAndGet();
                         }
                     });
                 } catch (IOException e) {
@@ -66,6 +70,11 @@ final class ScriptedServer implements AutoCloseable {
 
     int connections() {
         return accepted.get();
+    }
+
+    /** The connections whose script is still playing: those neither side has closed yet, for a script that reads on. */
+    int openConnections() {
+        return playing.get();
     }
 
     /** The request heads read so far, in order, each without its final empty line. */

@@ -23,6 +23,11 @@ final class ScriptedWebSocketServer {
 
     /** Reads the upgrade request on the socket and answers it with 101 Switching Protocols. */
     static void answerUpgrade(Socket socket) throws IOException {
+        answerUpgrade(socket, "");
+    }
+
+    /** Answers the upgrade with 101 and these further header lines, each ending in CRLF (an extension agreed). */
+    static void answerUpgrade(Socket socket, String headerLines) throws IOException {
         String head = readHead(socket.getInputStream());
         Matcher key = KEY.matcher(head);
         if (!key.find()) {
@@ -37,7 +42,7 @@ final class ScriptedWebSocketServer {
         }
         socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + Base64.getEncoder().encodeToString(digest)
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "\r\n" + headerLines + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String readHead(InputStream in) throws IOException {

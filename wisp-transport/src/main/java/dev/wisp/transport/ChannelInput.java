@@ -22,6 +22,8 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
     private final StreamSocket socket;
     private volatile long deadlineNanos;
     private long perReadTimeoutNanos;
+    /** Whether {@link #deadlineNanos} was set by {@link #deadline(long)}, rather than by the read waiting under it. */
+    private volatile boolean absoluteDeadline;
     private boolean ended;
     /** A byte {@link #peekNow()} read, returned first by the next read; -1 when none. */
     private int peeked = -1;
@@ -33,13 +35,20 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
     /** Every read until the next call must finish by this absolute {@link System#nanoTime()} deadline. */
     void deadline(long nanos) {
         perReadTimeoutNanos = 0;
+        absoluteDeadline = true;
         deadlineNanos = nanos;
     }
 
-    /** Each read, from now on, may block for at most this long. */
+    /**
+     * Each read, from now on, may block for at most this long. A read already waiting (on another thread) keeps the
+     * deadline it started with: clearing it would let that read wait forever.
+     */
     void perReadTimeout(long nanos) {
         perReadTimeoutNanos = nanos;
-        deadlineNanos = 0;
+        if (absoluteDeadline) {
+            absoluteDeadline = false;
+            deadlineNanos = 0;
+        }
     }
 
     /** Whether a read found the end of the stream: the peer closed its side, or the sweeper shut the input. */

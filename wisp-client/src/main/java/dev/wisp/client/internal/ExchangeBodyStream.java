@@ -1,5 +1,6 @@
 package dev.wisp.client.internal;
 
+import dev.wisp.client.HttpCallException;
 import dev.wisp.client.internal.Failures.Phase;
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.Headers;
@@ -16,6 +17,11 @@ final class ExchangeBodyStream extends BodyInputStream {
     private final Exchange exchange;
     private final BodyInputStream framed;
     private volatile boolean done;
+    /**
+     * What a read failed with, thrown again by later reads: a reader above may swallow the first one (a gzip stream
+     * looking for a next member does) and read on.
+     */
+    private HttpCallException failure;
 
     ExchangeBodyStream(Exchange exchange, BodyInputStream framed) {
         this.exchange = exchange;
@@ -26,6 +32,9 @@ final class ExchangeBodyStream extends BodyInputStream {
     @Override
     public int read(byte[] bytes, int offset, int length) throws IOException {
         if (done) {
+            if (failure != null) {
+                throw failure;
+            }
             if (!framed.isFinished()) {
                 throw new IOException("response body is closed");
             }
@@ -36,7 +45,8 @@ final class ExchangeBodyStream extends BodyInputStream {
             n = framed.read(bytes, offset, length);
         } catch (IOException e) {
             done = true;
-            throw exchange.fail(e, Phase.READING_BODY);
+            failure = exchange.fail(e, Phase.READING_BODY);
+            throw failure;
         }
         if (n > 0) {
             Events.fire(exchange.call().config().eventListener(),
