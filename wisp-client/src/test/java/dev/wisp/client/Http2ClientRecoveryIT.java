@@ -2,6 +2,7 @@ package dev.wisp.client;
 
 import static dev.wisp.client.Http2ScriptedServer.failure;
 import static dev.wisp.client.Http2ScriptedServer.result;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -109,6 +111,27 @@ class Http2ClientRecoveryIT {
             assertEquals("200 second", result(call));
             first.awaitClosed();
             assertEquals(2, server.connections());
+        });
+    }
+
+    @Test
+    void sendsAGetAgainOnceWhenItsNewConnectionEndsUnderItAfterServingAnother() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            // Both calls start on the new connection before it carried a stream; it serves one, then ends without
+            // GOAWAY under the other, which the server may have seen: as on a reused connection, the GET goes again.
+            CompletableFuture<String> first = server.get("/first");
+            CompletableFuture<String> second = server.get("/second");
+            Peer peer = server.handshake();
+            int answered = peer.awaitRequest().streamId();
+            peer.awaitRequest();
+            peer.respond(answered, "answered");
+            CompletableFuture.anyOf(first, second).get(Http2ScriptedServer.WAIT.toMillis(), MILLISECONDS);
+            peer.close();
+            Peer next = server.handshake();
+            next.respond(next.awaitRequest().streamId(), "again");
+            assertEquals(List.of("200 again", "200 answered"), Stream.of(result(first), result(second)).sorted()
+                    .toList());
         });
     }
 

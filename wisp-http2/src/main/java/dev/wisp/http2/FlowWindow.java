@@ -1,5 +1,9 @@
 package dev.wisp.http2;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.LongFunction;
+
 /**
  * One flow-control window (RFC 9113 §5.2, §6.9): of a stream, or of the whole connection (stream 0), on the sending
  * or the receiving side. DATA frames {@link #consume(int)} it, WINDOW_UPDATE frames {@link #expand(int)} it, and a new
@@ -10,11 +14,23 @@ package dev.wisp.http2;
  * stream for a stream's window, of the connection for the connection's window and for any window a settings change
  * pushes beyond.
  *
- * <p>Not thread-safe: the connection guards its windows with its own lock.
+ * <p>Thread-safe: each change is atomic, so that a connection's reading thread applies the peer's WINDOW_UPDATE and
+ * SETTINGS while a writer, holding the connection's output, takes from the window.
  */
 public final class FlowWindow {
+    private static final VarHandle SIZE;
+
+    static {
+        try {
+            SIZE = MethodHandles.lookup().findVarHandle(FlowWindow.class, "size", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final int streamId;
-    private int size;
+    @SuppressWarnings("unused") // changed through SIZE
+    private volatile int size;
 
     /**
      * @param streamId the stream whose window this is, 0 for the connection's
@@ -53,11 +69,8 @@ public final class FlowWindow {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must not be negative: " + bytes);
         }
-        if (bytes > size) {
-            throw error(ErrorCode.FLOW_CONTROL_ERROR, bytes + " bytes of DATA exceed the flow-control window of "
-                    + size + " bytes on " + where());
-        }
-        size -= bytes;
+        add(-bytes, next -> next < 0 ? error(ErrorCode.FLOW_CONTROL_ERROR, bytes + " bytes of DATA exceed the"
+                + " flow-control window of " + (next + bytes) + " bytes on " + where()) : null);
     }
 
     /**
@@ -71,12 +84,8 @@ public final class FlowWindow {
         if (increment <= 0) {
             throw new IllegalArgumentException("increment must be 1 to 2^31-1: " + increment);
         }
-        long next = (long) size + increment;
-        if (next > Settings.MAX_WINDOW_SIZE) {
-            throw error(ErrorCode.FLOW_CONTROL_ERROR, "WINDOW_UPDATE of " + increment + " takes the window of "
-                    + where() + " to " + next + ", beyond 2^31-1");
-        }
-        size = (int) next;
+        add(increment, next -> next > Settings.MAX_WINDOW_SIZE ? error(ErrorCode.FLOW_CONTROL_ERROR, "WINDOW_UPDATE of "
+                + increment + " takes the window of " + where() + " to " + next + ", beyond 2^31-1") : null);
     }
 
     /**
@@ -87,18 +96,35 @@ public final class FlowWindow {
      *         connection error whichever stream it hits
      */
     public void shift(int delta) throws ConnectionException {
-        long next = (long) size + delta;
-        if (next > Settings.MAX_WINDOW_SIZE) {
-            throw new ConnectionException(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE change of "
-                    + delta + " takes the window of " + where() + " to " + next + ", beyond 2^31-1");
-        }
-        if (next < Integer.MIN_VALUE) {
+        add(delta, next -> {
+            if (next > Settings.MAX_WINDOW_SIZE) {
+                return new ConnectionException(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE change of "
+                        + delta + " takes the window of " + where() + " to " + next + ", beyond 2^31-1");
+            }
             // Unreachable by RFC arithmetic (a window never drops below minus what is in flight), kept so an int
             // never wraps.
-            throw new ConnectionException(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE change of "
-                    + delta + " takes the window of " + where() + " to " + next + ", below -2^31");
-        }
-        size = (int) next;
+            return next < Integer.MIN_VALUE ? new ConnectionException(ErrorCode.FLOW_CONTROL_ERROR,
+                    "SETTINGS_INITIAL_WINDOW_SIZE change of " + delta + " takes the window of " + where() + " to "
+                    + next + ", below -2^31") : null;
+        });
+    }
+
+    /**
+     * Adds to the window atomically, unless the size it would reach breaks a rule.
+     *
+     * @param broken the error for the size it would reach, or null if that size is allowed
+     */
+    private <E extends Http2Exception> void add(int delta, LongFunction<E> broken) throws E {
+        int current;
+        long next;
+        do {
+            current = size;
+            next = (long) current + delta;
+            E error = broken.apply(next);
+            if (error != null) {
+                throw error;
+            }
+        } while (!SIZE.compareAndSet(this, current, (int) next));
     }
 
     private String where() {

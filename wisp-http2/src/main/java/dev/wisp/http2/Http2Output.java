@@ -21,8 +21,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection's reading thread (acknowledgements, resets, GOAWAY) and from the streams' own threads (the messages
  * they send: a server's responses, a client's requests). It owns what must change in the order frames go out: the
  * HPACK encoder's table, and the send windows of flow control (RFC 9113 §5.2), the connection's and each stream's.
- * A writer whose data the windows do not admit waits here, without the lock, until a WINDOW_UPDATE or a SETTINGS change opens them, its stream is reset, or the write
- * timeout passes.
+ * A writer whose data the windows do not admit lets go of the output and waits here until a WINDOW_UPDATE or a
+ * SETTINGS change opens them, its stream is reset, or the write timeout passes.
+ *
+ * <p>The connection's reading thread never waits for a writer that holds the output, which may be blocked on a peer
+ * that stopped reading: the windows change atomically, without the output's lock (a WINDOW_UPDATE, the window part of
+ * SETTINGS, a reset), and the frames it must send (acknowledgements, resets) are left for the holder when it finds
+ * the output held.
  *
  * <p>Thread-safe. Longer than most classes, since the lock, the windows and the frames left for the lock's holder are
  * one state, which only this class changes.
@@ -39,14 +44,23 @@ public final class Http2Output {
      * the connection answer while one write is blocked, bounded against one that floods it.
      */
     private static final int MAX_DEFERRED = 1024;
-    /** How long a writer waiting for a window goes without looking for frames left to it (see {@link #awaitWindow}). */
-    private static final long DEFERRED_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Fair, so that a writer waiting for the output takes it before a large body's next frame. */
     private final ReentrantLock lock = new ReentrantLock(true);
+    /**
+     * Held for no I/O, only to change {@link #windowChanges} and the streams' windows with the initial one: the
+     * writers waiting for a window wait on its condition, and the reading thread wakes them without the output's lock.
+     * Taken after the output's lock when both are, never before.
+     */
+    private final ReentrantLock windowLock = new ReentrantLock();
     /** Signalled when a send window grows, a stream is reset, or the connection ends. */
-    private final Condition windowOpened = lock.newCondition();
-    /** Frames of the connection's own that found the output held, left for its holder to send (see {@link #write}). */
-    private final Queue<Frame> deferred = new ConcurrentLinkedQueue<>();
+    private final Condition windowOpened = windowLock.newCondition();
+    /** How many such changes came, for a writer to tell whether one came since it looked at the windows. */
+    private volatile long windowChanges;
+    /**
+     * What the connection must send or do that found the output held, left for its holder (see {@link #write}): a
+     * {@link Frame}, or the peer's settings to apply to what goes out and acknowledge ({@link PeerSettings}).
+     */
+    private final Queue<Object> deferred = new ConcurrentLinkedQueue<>();
     private final AtomicInteger deferredCount = new AtomicInteger();
     private final WireOutput out;
     private final FrameWriter frames;
@@ -67,6 +81,10 @@ public final class Http2Output {
         S create(int id, int initialSendWindow);
     }
 
+    /** The peer's settings that change what goes out, applied by the output's holder before it acknowledges them. */
+    private record PeerSettings(int maxFrameSize, long headerTableSize, boolean headerTableChanged) {
+    }
+
     public Http2Output(WireOutput out, long writeTimeoutNanos) {
         this.out = out;
         this.frames = new FrameWriter(out);
@@ -81,14 +99,8 @@ public final class Http2Output {
      * {@link #MAX_DEFERRED} such frames, the caller waits for the output as every writer does.
      */
     public void write(Frame frame) throws IOException {
-        if (!lock.tryLock()) {
-            if (deferredCount.get() < MAX_DEFERRED) {
-                deferredCount.incrementAndGet();
-                deferred.add(frame);
-                handOff(); // the holder may have let go meanwhile
-                return;
-            }
-            lock.lock();
+        if (!lockOrDefer(frame)) {
+            return;
         }
         try {
             requireOpen();
@@ -98,6 +110,26 @@ public final class Http2Output {
             unlock();
         }
         flushSoon();
+    }
+
+    /**
+     * Takes the output if it is free, else leaves a frame or settings for its holder; past {@link #MAX_DEFERRED} left
+     * so, waits for the output as every writer does.
+     *
+     * @return whether the caller holds the output; false if the item was left for the holder
+     */
+    private boolean lockOrDefer(Object item) {
+        if (lock.tryLock()) {
+            return true;
+        }
+        if (deferredCount.get() >= MAX_DEFERRED) {
+            lock.lock();
+            return true;
+        }
+        deferredCount.incrementAndGet();
+        deferred.add(item);
+        handOff(); // the holder may have let go meanwhile
+        return false;
     }
 
     /** Lets go of the output, then sends the frames left for its holder, if no other writer took it meanwhile. */
@@ -130,10 +162,14 @@ public final class Http2Output {
 
     /** Writes the frames left for the holder of the output, the lock held; none once the connection ended. */
     private void writeDeferred() throws IOException {
-        for (Frame frame; (frame = deferred.poll()) != null; ) {
+        for (Object item; (item = deferred.poll()) != null; ) {
             deferredCount.decrementAndGet();
             if (ended == null) {
-                frames.write(frame);
+                switch (item) {
+                    case Frame frame -> frames.write(frame);
+                    case PeerSettings settings -> applyAndAcknowledge(settings);
+                    default -> throw new IllegalStateException("left for the holder: " + item);
+                }
             }
         }
     }
@@ -200,7 +236,12 @@ public final class Http2Output {
             if (nextStreamId > Integer.MAX_VALUE) {
                 return null;
             }
-            stream = newStream.create((int) nextStreamId, initialStreamWindow);
+            windowLock.lock(); // a SETTINGS change shifts the windows of the streams made so far, this one included
+            try {
+                stream = newStream.create((int) nextStreamId, initialStreamWindow);
+            } finally {
+                windowLock.unlock();
+            }
             nextStreamId += 2;
             frames.write(new HeadersFrame(stream.id(), encoder.encode(fields), endStream));
             if (endStream) {
@@ -272,10 +313,15 @@ public final class Http2Output {
         flushSoon();
     }
 
-    /** Waits until the windows admit some of {@code wanted} bytes; returns how many, at most a frame's worth. */
+    /**
+     * Waits until the windows admit some of {@code wanted} bytes; returns how many, at most a frame's worth. Called
+     * holding the output, it lets go of it while it waits (the frames left for the holder go out then, and the other
+     * writers go on), and holds it again when it returns.
+     */
     private int awaitWindow(Http2Stream stream, int wanted) throws IOException {
         long nanos = writeTimeoutNanos;
         while (true) {
+            long seen = windowChanges; // first: a change after this wakes the wait below
             int allowed = Math.min(Math.min(stream.sendWindow.size(), connectionWindow.size()),
                     Math.min(wanted, frames.maxFrameSize()));
             if (allowed > 0) {
@@ -287,15 +333,40 @@ public final class Http2Output {
             }
             writeDeferred();
             frames.flush(); // what is buffered goes out before this thread waits
+            unlock();
             try {
-                // A frame left for the holder just before this wait lets go of the output waits no longer than this.
-                long slice = Math.min(nanos, DEFERRED_CHECK_NANOS);
-                nanos -= slice - windowOpened.awaitNanos(slice);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the flow-control window");
+                nanos = awaitWindowChange(seen, nanos);
+            } finally {
+                lock.lock();
             }
             requireWritable(stream);
+        }
+    }
+
+    /** Waits, without the output, until a window may have changed since {@code seen}; returns the time left. */
+    private long awaitWindowChange(long seen, long nanos) throws InterruptedIOException {
+        windowLock.lock();
+        try {
+            while (windowChanges == seen && nanos > 0) {
+                nanos = windowOpened.awaitNanos(nanos);
+            }
+            return nanos;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the flow-control window");
+        } finally {
+            windowLock.unlock();
+        }
+    }
+
+    /** Wakes the writers waiting for a window: one may have opened, a stream was reset, or the connection ended. */
+    private void windowsChanged() {
+        windowLock.lock();
+        try {
+            windowChanges++;
+            windowOpened.signalAll();
+        } finally {
+            windowLock.unlock();
         }
     }
 
@@ -313,22 +384,16 @@ public final class Http2Output {
      * @return whether this call reset the stream
      */
     public boolean reset(Http2Stream stream, ErrorCode code) {
-        lock.lock();
-        try {
-            if (!stream.markReset(code, false)) {
-                return false;
-            }
-            windowOpened.signalAll();
-            if (ended == null) {
-                frames.write(new ResetFrame(stream.id(), code));
-                frames.flush();
-            }
-            return true;
-        } catch (IOException e) {
-            return true; // the connection is failing; its reading thread finds out
-        } finally {
-            unlock();
+        if (!stream.markReset(code, false)) {
+            return false;
         }
+        windowsChanged();
+        try {
+            write(new ResetFrame(stream.id(), code)); // left for the holder, if the output is held
+        } catch (IOException e) {
+            // the connection ended or is failing; its reading thread finds out
+        }
+        return true;
     }
 
     /** Sends RST_STREAM for a stream that has no state here (refused, or malformed before it began). */
@@ -338,13 +403,8 @@ public final class Http2Output {
 
     /** Marks a stream reset by the peer and wakes its writer. */
     public void resetByPeer(Http2Stream stream, ErrorCode code) {
-        lock.lock();
-        try {
-            stream.markReset(code, true);
-            windowOpened.signalAll();
-        } finally {
-            unlock();
-        }
+        stream.markReset(code, true);
+        windowsChanged();
     }
 
     /**
@@ -352,62 +412,68 @@ public final class Http2Output {
      * stream that the peer's GOAWAY left out) sees it at once rather than at the write timeout.
      */
     public void wakeWriters() {
-        lock.lock();
-        try {
-            windowOpened.signalAll();
-        } finally {
-            unlock();
-        }
+        windowsChanged();
     }
 
-    /** Adds a WINDOW_UPDATE's increment to the connection's send window. */
+    /** Adds a WINDOW_UPDATE's increment to the connection's send window; without the output's lock. */
     public void expandConnection(int increment) throws Http2Exception {
-        lock.lock();
-        try {
-            connectionWindow.expand(increment);
-            windowOpened.signalAll();
-        } finally {
-            unlock();
-        }
+        connectionWindow.expand(increment);
+        windowsChanged();
     }
 
-    /** Adds a WINDOW_UPDATE's increment to a stream's send window. */
+    /** Adds a WINDOW_UPDATE's increment to a stream's send window; without the output's lock. */
     public void expandStream(Http2Stream stream, int increment) throws Http2Exception {
-        lock.lock();
-        try {
-            stream.sendWindow.expand(increment);
-            windowOpened.signalAll();
-        } finally {
-            unlock();
-        }
+        stream.sendWindow.expand(increment);
+        windowsChanged();
     }
 
     /**
-     * Applies the peer's new settings to what is sent from now on and acknowledges them (§6.5.3): the frame size,
-     * the HPACK table size, and every open stream's window shifted by the change of the initial window (§6.9.2).
+     * Applies the peer's new settings and acknowledges them (§6.5.3): every open stream's window is shifted by the
+     * change of the initial window (§6.9.2) at once, without the output's lock; the frame size and the HPACK table
+     * size, which change what goes out, are applied with the acknowledgement, which is left for the holder of the
+     * output if another writer holds it (the peer relies on neither before the acknowledgement).
+     *
+     * @throws ConnectionException FLOW_CONTROL_ERROR if the change takes a stream's window beyond 2^31-1
+     * @throws IOException if the connection ended
      */
     public void applyPeerSettings(Settings previous, Settings next, Collection<? extends Http2Stream> streams)
             throws IOException {
-        lock.lock();
-        try {
-            requireOpen();
-            frames.maxFrameSize(next.maxFrameSize());
-            if (next.headerTableSize() != previous.headerTableSize()) {
-                encoder.applyTableSizeLimit((int) Math.min(next.headerTableSize(), Settings.DEFAULT.headerTableSize()));
-            }
-            int delta = next.initialWindowSize() - previous.initialWindowSize();
-            if (delta != 0) {
+        int delta = next.initialWindowSize() - previous.initialWindowSize();
+        if (delta != 0) {
+            windowLock.lock(); // with the streams a writer makes meanwhile (openStream)
+            try {
                 for (Http2Stream stream : streams) {
                     stream.sendWindow.shift(delta);
                 }
                 initialStreamWindow = next.initialWindowSize();
-                windowOpened.signalAll();
+            } finally {
+                windowLock.unlock();
             }
-            frames.write(SettingsFrame.ACK);
+            windowsChanged();
+        }
+        PeerSettings settings = new PeerSettings(next.maxFrameSize(), next.headerTableSize(),
+                next.headerTableSize() != previous.headerTableSize());
+        if (!lockOrDefer(settings)) {
+            return;
+        }
+        try {
+            requireOpen();
+            writeDeferred();
+            applyAndAcknowledge(settings);
             frames.flush();
         } finally {
             unlock();
         }
+    }
+
+    /** Applies the settings that change what goes out, and writes the acknowledgement; the lock held. */
+    private void applyAndAcknowledge(PeerSettings settings) throws IOException {
+        frames.maxFrameSize(settings.maxFrameSize());
+        if (settings.headerTableChanged()) {
+            encoder.applyTableSizeLimit((int) Math.min(settings.headerTableSize(),
+                    Settings.DEFAULT.headerTableSize()));
+        }
+        frames.write(SettingsFrame.ACK);
     }
 
     /**
@@ -454,7 +520,7 @@ public final class Http2Output {
         }
         if (!code.equals(ErrorCode.NO_ERROR)) {
             ended = "connection error sent: " + code;
-            windowOpened.signalAll();
+            windowsChanged();
         }
         return true;
     }
@@ -513,7 +579,7 @@ public final class Http2Output {
         if (ended == null) {
             ended = reason;
         }
-        windowOpened.signalAll();
+        windowsChanged();
     }
 
     /** Takes the lock within this time; false if another writer held it throughout, or this thread is interrupted. */

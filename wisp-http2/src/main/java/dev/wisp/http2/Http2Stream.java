@@ -329,7 +329,8 @@ public abstract class Http2Stream {
     }
 
     /**
-     * Marks the stream reset and wakes its reader; the caller holds the output's lock.
+     * Marks the stream reset and wakes its reader; atomic, so that the connection's reading thread marks it without
+     * the output's lock.
      *
      * @return whether this call reset it, a stream that was neither reset nor ended before
      */

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.FrameType;
+import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
+import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.WindowUpdateFrame;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.TestTransport;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +27,10 @@ import org.junit.jupiter.api.Test;
 /**
  * An HTTP/2 handler whose write is blocked on a client that does not read (its window wide open, its socket's buffer
  * full), up to the write timeout: the server's other connections go on meanwhile, and the connection ends promptly
- * when it has to (a connection error, the client's end, the server's stop), not when the write times out.
+ * when it has to (a connection error, the client's end, the server's stop), not when the write times out; and its
+ * reading thread goes on taking the client's frames: a SETTINGS (applied at once, acknowledged once the output is
+ * free), a WINDOW_UPDATE and a RST_STREAM each made it wait for the output, so the request that followed them waited
+ * too.
  *
  * <p>Before, the reading side, woken by the client's end beside the write, could not tell the end from nothing and
  * handed its wait back to the input watcher, whose thread then waited for the write to switch the channel's
@@ -42,6 +50,7 @@ class Http2StalledWriteIT {
     private static final int WINDOW_UPDATE = 0x8;
 
     private final CountDownLatch writing = new CountDownLatch(1);
+    private final CountDownLatch nextServed = new CountDownLatch(1);
     private final CompletableFuture<String> http2Closed = new CompletableFuture<>();
     private Server server;
 
@@ -64,6 +73,10 @@ class Http2StalledWriteIT {
         server = Server.create(Http2TestServers.config().writeTimeout(WRITE_TIMEOUT).connectionListener(listener)
                 .port(0).build(), Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
+                .get("/next", (request, response) -> {
+                    nextServed.countDown();
+                    response.send("next\n");
+                })
                 .get("/flood", (request, response) -> {
                     writing.countDown();
                     response.send(flood);
@@ -124,6 +137,47 @@ class Http2StalledWriteIT {
                 long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
                 assertTrue(seconds < PROMPT_SECONDS, "the stop took " + seconds + " s");
                 http2Closed.get(PROMPT_SECONDS, TimeUnit.SECONDS);
+            }
+        });
+    }
+
+    @Test
+    void takesARequestAfterSettingsAndAcknowledgesThemOnceTheOutputIsFree() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Http2TestPeer stalled = stall()) {
+                stalled.send(new SettingsFrame(List.of(new Setting(Settings.INITIAL_WINDOW_SIZE, MAX_WINDOW - 1))));
+                stalled.get(3, "/next");
+                assertTrue(nextServed.await(PROMPT_SECONDS, TimeUnit.SECONDS), "the request after SETTINGS was taken");
+                while (true) { // bounded by the flood's end, and each read by the peer's read timeout
+                    Http2TestPeer.Received frame = stalled.next();
+                    if (frame.is(FrameType.SETTINGS) && frame.has(Http2TestPeer.ACK)) {
+                        break;
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void takesARequestAfterAWindowUpdate() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Http2TestPeer stalled = stall()) {
+                stalled.send(new WindowUpdateFrame(0, 1), new WindowUpdateFrame(1, 1));
+                stalled.get(3, "/next");
+                assertTrue(nextServed.await(PROMPT_SECONDS, TimeUnit.SECONDS),
+                        "the request after WINDOW_UPDATE was taken");
+            }
+        });
+    }
+
+    @Test
+    void takesARequestAfterAResetOfTheBlockedStream() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Http2TestPeer stalled = stall()) {
+                stalled.send(new ResetFrame(1, ErrorCode.CANCEL));
+                stalled.get(3, "/next");
+                assertTrue(nextServed.await(PROMPT_SECONDS, TimeUnit.SECONDS),
+                        "the request after RST_STREAM was taken");
             }
         });
     }

@@ -218,6 +218,11 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         return slots.hasCarriedStreams();
     }
 
+    /** How many streams the connection opened so far. */
+    long streamsOpened() {
+        return slots.openedCount();
+    }
+
     /**
      * Opens a reserved stream and sends its request head.
      *

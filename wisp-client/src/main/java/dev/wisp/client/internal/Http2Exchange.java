@@ -64,9 +64,14 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
         return exchange;
     }
 
+    /**
+     * Also true once the connection carried another stream, though it had carried none when this call started: the
+     * calls that start together on a new connection share it, and one that ends under this call's request after
+     * serving others ended as a reused connection does, which an idempotent call may meet again elsewhere.
+     */
     @Override
     public boolean isReused() {
-        return reused;
+        return reused || connection.streamsOpened() > (stream != null ? 1 : 0);
     }
 
     /**

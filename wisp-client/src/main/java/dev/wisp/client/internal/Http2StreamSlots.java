@@ -54,9 +54,14 @@ final class Http2StreamSlots {
 
     /** Whether the connection carried a stream before. */
     boolean hasCarriedStreams() {
+        return openedCount() > 0;
+    }
+
+    /** How many streams the connection opened. */
+    long openedCount() {
         lock.lock();
         try {
-            return opened > 0;
+            return opened;
         } finally {
             lock.unlock();
         }
