@@ -738,7 +738,7 @@ final class Http2ServerConnection extends ServerConnection {
         goAway(ErrorCode.NO_ERROR, null, LastWrites.ENDING);
     }
 
-    /** An idle connection closed by another thread (an eviction, a stop) says so with GOAWAY first (§6.8). */
+    /** An idle connection evicted at once, when no more may linger, says so with GOAWAY first (§6.8). */
     @Override
     void sayClosingIdle() {
         Http2Output out = output;
