@@ -87,12 +87,16 @@ final class Http2ClosedStreams {
 
     /** How a stream ended, or null while the server may still send on it. */
     private static Ending endingOf(Http2ClientStream stream) {
+        // The ends are read before the reset: a call's thread may reset its stream between the reads, and read the
+        // other way round that reset would pass for an end of both sides (both count a reset stream as closed).
+        boolean closed = stream.isClosed();
+        boolean remoteEnded = stream.isRemoteEnded();
         if (stream.isReset()) {
             return stream.isResetByPeer() ? Ending.RESET_BY_SERVER : Ending.RESET_HERE;
         }
-        if (stream.isClosed()) {
+        if (closed) {
             return Ending.CLOSED;
         }
-        return stream.isRemoteEnded() ? Ending.ENDED_BY_SERVER : null;
+        return remoteEnded ? Ending.ENDED_BY_SERVER : null;
     }
 }
