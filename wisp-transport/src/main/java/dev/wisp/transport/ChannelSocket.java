@@ -31,7 +31,7 @@ final class ChannelSocket implements StreamSocket {
     private final SocketChannel channel;
     /**
      * The virtual thread that may be blocked in a read, and since when the scans have seen it blocked
-     * ({@link LateWakeups#nowMillis()}, or {@link #UNSEEN}); null when none is.
+     * ({@link LateWakeups#nowTicks()}, or {@link #UNSEEN}); null when none is.
      */
     private volatile Thread reader;
     private volatile int readingSince;
@@ -223,7 +223,7 @@ final class ChannelSocket implements StreamSocket {
         if (blockedReader != null && readSince == UNSEEN) {
             readingSince = stamp(now);
         } else if (blockedReader != null && LateWakeups.passedMark(now - readSince, sinceLastScan)
-                && (now - readSince >= LateWakeups.WAKE_BLIND_MILLIS || inputWaiting())) {
+                && (now - readSince >= LateWakeups.WAKE_BLIND_TICKS || inputWaiting())) {
             PlatformWakeups.wake(blockedReader);
             woken = true;
         }

@@ -32,12 +32,12 @@ class LateWakeupsTest {
 
     @Test
     void aThreadIsWokenAtTheFirstMarkAndAtEachDoublingOfIt() {
-        int scan = LateWakeups.SCAN_MILLIS;
-        int first = LateWakeups.FIRST_MILLIS;
+        int scan = LateWakeups.SCAN_TICKS;
+        int first = LateWakeups.FIRST_TICKS;
 
         assertFalse(LateWakeups.passedMark(first - 1, scan), "before the first mark");
         assertTrue(LateWakeups.passedMark(first, scan));
-        assertFalse(LateWakeups.passedMark(first + scan, scan), "once per mark");
+        assertFalse(LateWakeups.passedMark(3 * first, scan), "once per mark");
         assertTrue(LateWakeups.passedMark(2 * first + scan - 1, scan), "crossed within the last scan");
         assertFalse(LateWakeups.passedMark(3 * first, scan));
         assertTrue(LateWakeups.passedMark(4 * first, scan));
@@ -47,9 +47,9 @@ class LateWakeupsTest {
 
     @Test
     void theScansSpaceOutWhenManySocketsAreListed() {
-        assertEquals(LateWakeups.SCAN_MILLIS, LateWakeups.periodAfter(0));
-        assertEquals(LateWakeups.SCAN_MILLIS, LateWakeups.periodAfter(64), "a busy server's connections");
-        assertEquals(39, LateWakeups.periodAfter(10_000), "ten thousand slow clients: about 256 sockets a millisecond");
+        assertEquals(LateWakeups.SCAN_TICKS, LateWakeups.periodAfter(0));
+        assertEquals(LateWakeups.SCAN_TICKS, LateWakeups.periodAfter(64), "a busy server's connections");
+        assertEquals(156, LateWakeups.periodAfter(10_000), "ten thousand slow clients: 64 sockets a tick, 41 ms");
     }
 
     @Test
@@ -58,7 +58,7 @@ class LateWakeupsTest {
             ChannelSocket socket = loopback.socket();
             SocketChannel peer = loopback.peer();
             Thread reader = blockedReader(socket);
-            int now = LateWakeups.nowMillis();
+            int now = LateWakeups.nowTicks();
             int scan = 0;
             for (; scan < 2 * LateWakeups.DROP_AFTER_SCANS; scan++) {
                 socket.wakeLate(now + scan, 1); // early wake-ups too: the read retries and blocks again
@@ -78,17 +78,17 @@ class LateWakeupsTest {
 
     @Test
     void aReadWithNothingToReadIsWokenOnlyOnceItHasWaitedLong() throws Exception {
-        // At a moderate load, reads woken at 2 and 4 ms that had nothing to read cost more CPU than the requests.
+        // At a moderate load, reads woken early that had nothing to read cost more CPU than the requests.
         try (Loopback loopback = Loopback.open()) {
             ChannelSocket socket = loopback.socket();
             SocketChannel peer = loopback.peer();
             Thread reader = blockedReader(socket);
-            int now = LateWakeups.nowMillis();
+            int now = LateWakeups.nowTicks();
             assertFalse(socket.wakeLate(now, 1), "the first scan stamps the wait");
-            for (int waited = 1; waited < LateWakeups.WAKE_BLIND_MILLIS; waited++) {
-                assertFalse(socket.wakeLate(now + waited, 1), "nothing to read: not woken after " + waited + " ms");
+            for (int waited = 1; waited < LateWakeups.WAKE_BLIND_TICKS; waited++) {
+                assertFalse(socket.wakeLate(now + waited, 1), "nothing to read: not woken after " + waited + " ticks");
             }
-            assertTrue(socket.wakeLate(now + LateWakeups.WAKE_BLIND_MILLIS, 1),
+            assertTrue(socket.wakeLate(now + LateWakeups.WAKE_BLIND_TICKS, 1),
                     "woken at the mark after a long wait, whatever the socket holds (the count misses the end)");
 
             peer.write(ByteBuffer.wrap(new byte[] {42}));
