@@ -83,4 +83,17 @@ final class CarrierLoad {
         }
         return others;
     }
+
+    /**
+     * Whether {@value #EXCHANGES} exchanges ended within {@value #CROWDED_NANOS} ns before this time, on whichever
+     * threads: the carrier has had no time to run anything else, the JDK's poller included.
+     */
+    static boolean isCrowded(long now) {
+        for (int i = 0; i < EXCHANGES; i++) {
+            if (now - ENDED.getOpaque(i) > CROWDED_NANOS) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

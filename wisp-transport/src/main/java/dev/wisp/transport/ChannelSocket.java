@@ -212,7 +212,7 @@ final class ChannelSocket implements StreamSocket {
      *
      * @return whether a thread was woken
      */
-    boolean wakeLate(int now, int sinceLastScan) {
+    boolean wakeLate(int now, int sinceLastScan, int firstMark) {
         if (!channel.isOpen()) {
             LateWakeups.unlist(this);
             return false;
@@ -222,7 +222,7 @@ final class ChannelSocket implements StreamSocket {
         int readSince = readingSince;
         if (blockedReader != null && readSince == UNSEEN) {
             readingSince = stamp(now);
-        } else if (blockedReader != null && LateWakeups.passedMark(now - readSince, sinceLastScan)
+        } else if (blockedReader != null && LateWakeups.passedMark(now - readSince, sinceLastScan, firstMark)
                 && (now - readSince >= LateWakeups.WAKE_BLIND_TICKS || inputWaiting())) {
             PlatformWakeups.wake(blockedReader);
             woken = true;
@@ -232,7 +232,7 @@ final class ChannelSocket implements StreamSocket {
         if (blockedWriter != null && writeSince == UNSEEN) {
             writingSince = stamp(now);
         } else if (blockedWriter != null && blockedWriter.isVirtual()
-                && LateWakeups.passedMark(now - writeSince, sinceLastScan)) {
+                && LateWakeups.passedMark(now - writeSince, sinceLastScan, firstMark)) {
             PlatformWakeups.wake(blockedWriter);
             woken = true;
         }

@@ -13,13 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its own. Under a steady load that can take seconds, and every socket of that poller waits with it (measured: in
  * about a third of the HTTPS keep-alive runs, 15 of 64 connections waited 2 s in a read while their requests had
  * arrived). So the busy connections, which run on exactly the carrier that is busy, look here after each exchange
- * ({@link BusyThreads#exchangeEnded()}): every tick ({@value #TICK_NANOS} ns, about a quarter of a millisecond) one
- * of them goes over the threads blocked in socket calls and unparks those that have waited {@value #FIRST_TICKS}
- * tick, then again at twice, four times that and so on; a wait counts from the first scan that sees it (so a
- * blocking call reads no clock), which makes the first wake-up come one to two ticks after the call blocked. An
- * unparked thread retries its call: it goes on if the socket is ready, and parks again otherwise, at the cost of a
- * call that finds nothing, a few times per wait however long. When no connection is busy, the carrier is free to
- * run the poller, nobody looks here, and nothing is woken early.
+ * ({@link BusyThreads#exchangeEnded()}): every {@value #SCAN_TICKS} ticks (of {@value #TICK_NANOS} ns, about a
+ * quarter of a millisecond each) one of them goes over the threads blocked in socket calls and unparks those that
+ * have waited {@value #FIRST_TICKS} ticks, then again at twice, four times that and so on; a wait counts from the
+ * first scan that sees it (so a blocking call reads no clock), which makes the first wake-up come 2 to 4 ms after the
+ * call blocked. On a crowded carrier ({@link CarrierLoad#isCrowded(long)}: several exchanges within a quarter of a
+ * millisecond, the poller's wake-ups starved) they look every tick, and wake a thread from its first tick, one to two
+ * ticks after it blocked. An unparked thread retries its call: it goes on if the socket is ready, and parks again
+ * otherwise, at the cost of a call that finds nothing, a few times per wait however long. When no connection is
+ * busy, the carrier is free to run the poller, nobody looks here, and nothing is woken early.
  *
  * <p>The {@link TimeoutSweeper} scans too, at each of its own ticks, and every
  * {@value TimeoutSweeper#LATE_SCAN_MILLIS} ms while its scans find threads to wake. That is for a poller that will
@@ -40,7 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 0.7% of the requests, which then wait for these wake-ups. With the first one at 20 ms, those requests took 20 to
  * 30 ms and made the run's worst latency; with it at 2 to 4 ms they made the run's 99th percentile, 2.8 to 3.5 ms
  * against Netty's 2.0 to 2.8 in the same rounds; at one to two ticks it was 2.0 to 2.1 ms in each of five rounds,
- * and the CPU per request did not change measurably.
+ * and the CPU per request did not change measurably. Why only on a crowded carrier: at a moderate load (a fixed
+ * 10,000 requests/s over 64 connections) the poller is not late, and looks every tick cost 9% more CPU per request,
+ * in counts of bytes that found none and wake-ups the poller made as well.
  *
  * <p>A socket is listed while a thread may be blocked on it, and dropped by the scans once none has been for
  * {@value #DROP_AFTER_SCANS} of them, or when its wait goes to the {@link InputWatcher}: an idle connection that
@@ -50,8 +54,12 @@ final class LateWakeups {
     /** The clock's unit, 2^18 ns: a shift of {@link System#nanoTime()} makes the time. */
     static final long TICK_NANOS = 1L << 18;
     private static final int TICK_SHIFT = 18;
-    static final int SCAN_TICKS = 1;
-    static final int FIRST_TICKS = 1;
+    /** Every how many ticks the busy threads look, and after how many a blocked thread is first woken. */
+    static final int SCAN_TICKS = 4;
+    static final int FIRST_TICKS = 8;
+    /** The same on a crowded carrier. */
+    static final int CROWDED_SCAN_TICKS = 1;
+    static final int CROWDED_FIRST_TICKS = 1;
     /**
      * Until a read has waited this long, its thread is woken only if its socket holds bytes; from then on at each
      * mark, whatever the socket holds (the end of the stream, which the count of bytes cannot tell from nothing).
@@ -98,9 +106,9 @@ final class LateWakeups {
     }
 
     /**
-     * Goes over the listed sockets if no one has for the scan period: {@value #SCAN_TICKS} tick, or longer when many
-     * sockets are listed ({@link #periodAfter}). For busy virtual threads to call, with the {@link System#nanoTime()}
-     * they read, and for the {@link TimeoutSweeper} at each of its ticks.
+     * Goes over the listed sockets if no one has for the scan period: {@value #SCAN_TICKS} ticks, one on a crowded
+     * carrier, or longer when many sockets are listed ({@link #periodAfter}). For busy virtual threads to call, with
+     * the {@link System#nanoTime()} they read, and for the {@link TimeoutSweeper} at each of its ticks.
      *
      * @return whether the scan woke a thread
      */
@@ -110,40 +118,42 @@ final class LateWakeups {
         if (now - last < scanPeriodTicks || !LAST_SCAN_TICKS.compareAndSet(last, now)) {
             return false;
         }
+        boolean crowded = CarrierLoad.isCrowded(nanoTime);
+        int firstMark = crowded ? CROWDED_FIRST_TICKS : FIRST_TICKS;
         int seen = 0;
         boolean woken = false;
         for (ChannelSocket socket : LISTED) {
-            woken |= socket.wakeLate(now, now - last);
+            woken |= socket.wakeLate(now, now - last, firstMark);
             seen++;
         }
-        scanPeriodTicks = periodAfter(seen);
+        scanPeriodTicks = periodAfter(seen, crowded ? CROWDED_SCAN_TICKS : SCAN_TICKS);
         return woken;
     }
 
     /**
-     * The period until the next scan after one that went over this many sockets, in ticks: {@value #SCAN_TICKS}
-     * for up to {@value #SOCKETS_PER_TICK} of them, and a tick more for each {@value #SOCKETS_PER_TICK} beyond, so
-     * that the scans take about the same share of the carrier however many threads are blocked (thousands of slow
+     * The period until the next scan after one that went over this many sockets, in ticks: the given one for up to
+     * {@value #SOCKETS_PER_TICK} of them, and at least a tick for each {@value #SOCKETS_PER_TICK} beyond, so that
+     * the scans take about the same share of the carrier however many threads are blocked (thousands of slow
      * clients each holding a read open, say). Their first wake-ups come later then, in proportion.
      */
-    static int periodAfter(int socketsSeen) {
-        return Math.max(SCAN_TICKS, socketsSeen / SOCKETS_PER_TICK);
+    static int periodAfter(int socketsSeen, int periodTicks) {
+        return Math.max(periodTicks, socketsSeen / SOCKETS_PER_TICK);
     }
 
     /**
      * Whether a wait of this length in ticks, seen now and not at the scan this long ago, passed one of the marks at
-     * which a blocked thread is woken: {@value #FIRST_TICKS} tick, then each doubling of it. Doubling keeps what a
-     * thread blocked for long on a quiet socket costs small: a few wake-ups in all, not one per scan.
+     * which a blocked thread is woken: the first mark, then each doubling of it. Doubling keeps what a thread blocked
+     * for long on a quiet socket costs small: a few wake-ups in all, not one per scan.
      */
-    static boolean passedMark(int waitedTicks, int sinceLastScanTicks) {
-        return mark(waitedTicks) > mark(waitedTicks - sinceLastScanTicks);
+    static boolean passedMark(int waitedTicks, int sinceLastScanTicks, int firstMark) {
+        return mark(waitedTicks, firstMark) > mark(waitedTicks - sinceLastScanTicks, firstMark);
     }
 
     /** -1 before the first mark, 0 after it, 1 after twice it, 2 after four times it... */
-    private static int mark(int waitedTicks) {
-        if (waitedTicks < FIRST_TICKS) {
+    private static int mark(int waitedTicks, int firstMark) {
+        if (waitedTicks < firstMark) {
             return -1;
         }
-        return 31 - Integer.numberOfLeadingZeros(waitedTicks / FIRST_TICKS);
+        return 31 - Integer.numberOfLeadingZeros(waitedTicks / firstMark);
     }
 }

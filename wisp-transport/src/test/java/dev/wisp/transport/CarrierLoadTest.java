@@ -41,4 +41,17 @@ class CarrierLoadTest {
         assertFalse(CarrierLoad.isAlone(now, caller));
         assertFalse(CarrierLoad.isCrowded(now + 300_000, caller), "the exchanges ended too long ago");
     }
+
+    @Test
+    void exchangesCloseTogetherOnWhicheverThreadsLeaveTheCarrierNoTimeForTheJdksPoller() {
+        long now = System.nanoTime();
+        for (int i = 0; i < 4; i++) {
+            CarrierLoad.exchangeEnded(now + i * 50_000L);
+        }
+
+        assertTrue(CarrierLoad.isCrowded(now + 250_000), "one thread's exchanges count too");
+        assertFalse(CarrierLoad.isCrowded(now + 260_000), "the first of them ended too long ago");
+        CarrierLoad.exchangeEnded(now + 200_000);
+        assertTrue(CarrierLoad.isCrowded(now + 300_000), "the four last ones");
+    }
 }

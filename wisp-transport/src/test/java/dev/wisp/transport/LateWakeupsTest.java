@@ -32,24 +32,26 @@ class LateWakeupsTest {
 
     @Test
     void aThreadIsWokenAtTheFirstMarkAndAtEachDoublingOfIt() {
-        int scan = LateWakeups.SCAN_TICKS;
-        int first = LateWakeups.FIRST_TICKS;
+        assertMarks(LateWakeups.SCAN_TICKS, LateWakeups.FIRST_TICKS);
+        assertMarks(LateWakeups.CROWDED_SCAN_TICKS, LateWakeups.CROWDED_FIRST_TICKS);
+    }
 
-        assertFalse(LateWakeups.passedMark(first - 1, scan), "before the first mark");
-        assertTrue(LateWakeups.passedMark(first, scan));
-        assertFalse(LateWakeups.passedMark(3 * first, scan), "once per mark");
-        assertTrue(LateWakeups.passedMark(2 * first + scan - 1, scan), "crossed within the last scan");
-        assertFalse(LateWakeups.passedMark(3 * first, scan));
-        assertTrue(LateWakeups.passedMark(4 * first, scan));
-        assertTrue(LateWakeups.passedMark(8 * first + scan / 2, scan));
-        assertFalse(LateWakeups.passedMark(12 * first, scan));
+    private static void assertMarks(int scan, int first) {
+        assertFalse(LateWakeups.passedMark(first - 1, scan, first), "before the first mark");
+        assertTrue(LateWakeups.passedMark(first, scan, first));
+        assertTrue(LateWakeups.passedMark(first + scan - 1, scan, first), "crossed within the last scan");
+        assertFalse(LateWakeups.passedMark(3 * first, 1, first), "once per mark");
+        assertTrue(LateWakeups.passedMark(2 * first + scan - 1, scan, first), "the second mark");
+        assertTrue(LateWakeups.passedMark(4 * first, 1, first));
+        assertTrue(LateWakeups.passedMark(8 * first, 1, first));
+        assertFalse(LateWakeups.passedMark(12 * first, 1, first));
     }
 
     @Test
-    void theScansSpaceOutWhenManySocketsAreListed() {
-        assertEquals(LateWakeups.SCAN_TICKS, LateWakeups.periodAfter(0));
-        assertEquals(LateWakeups.SCAN_TICKS, LateWakeups.periodAfter(64), "a busy server's connections");
-        assertEquals(156, LateWakeups.periodAfter(10_000), "ten thousand slow clients: 64 sockets a tick, 41 ms");
+    void aCrowdedCarrierIsLookedAtEveryTickAndAnotherAboutEveryMillisecond() {
+        assertEquals(1, LateWakeups.CROWDED_SCAN_TICKS);
+        assertEquals(1_000_000, LateWakeups.SCAN_TICKS * LateWakeups.TICK_NANOS, 50_000);
+        assertEquals(2_000_000, LateWakeups.FIRST_TICKS * LateWakeups.TICK_NANOS, 100_000);
     }
 
     @Test
@@ -61,17 +63,17 @@ class LateWakeupsTest {
             int now = LateWakeups.nowTicks();
             int scan = 0;
             for (; scan < 2 * LateWakeups.DROP_AFTER_SCANS; scan++) {
-                socket.wakeLate(now + scan, 1); // early wake-ups too: the read retries and blocks again
+                socket.wakeLate(now + scan, 1, 1); // early wake-ups too: the read retries and blocks again
             }
             assertTrue(LateWakeups.isListed(socket), "kept while its thread is blocked");
 
             peer.write(ByteBuffer.wrap(new byte[] {42}));
             reader.join();
             for (int i = 1; i < LateWakeups.DROP_AFTER_SCANS; i++) {
-                socket.wakeLate(now + scan++, 1);
+                socket.wakeLate(now + scan++, 1, 1);
             }
             assertTrue(LateWakeups.isListed(socket), "kept while its next call may soon come");
-            socket.wakeLate(now + scan, 1);
+            socket.wakeLate(now + scan, 1, 1);
             assertFalse(LateWakeups.isListed(socket), "dropped after scans that found no thread blocked");
         }
     }
@@ -84,11 +86,11 @@ class LateWakeupsTest {
             SocketChannel peer = loopback.peer();
             Thread reader = blockedReader(socket);
             int now = LateWakeups.nowTicks();
-            assertFalse(socket.wakeLate(now, 1), "the first scan stamps the wait");
+            assertFalse(socket.wakeLate(now, 1, 1), "the first scan stamps the wait");
             for (int waited = 1; waited < LateWakeups.WAKE_BLIND_TICKS; waited++) {
-                assertFalse(socket.wakeLate(now + waited, 1), "nothing to read: not woken after " + waited + " ticks");
+                assertFalse(socket.wakeLate(now + waited, 1, 1), "nothing to read: not woken after " + waited + " ticks");
             }
-            assertTrue(socket.wakeLate(now + LateWakeups.WAKE_BLIND_TICKS, 1),
+            assertTrue(socket.wakeLate(now + LateWakeups.WAKE_BLIND_TICKS, 1, 1),
                     "woken at the mark after a long wait, whatever the socket holds (the count misses the end)");
 
             peer.write(ByteBuffer.wrap(new byte[] {42}));
