@@ -10,7 +10,7 @@
 # min/median/max over the rounds, with ratios to the reference server; and, during the closed loop, how long a new
 # connection waits for its first answer (NewConnectionProbe, one every 100 ms, beside the load generator). With
 # FLAME=1 it also records a CPU flame graph of Wisp under the closed-loop load (async-profiler, attached for 10 s)
-# next to the results.
+# next to the results, or under a fixed rate with FLAME_RATE.
 #
 # Settings (environment):
 #   SERVERS            servers in order (default: wisp netty); REFERENCE the server the fixed rate comes from
@@ -19,7 +19,9 @@
 #   CONNECTIONS        connections (default 64); FIXED_FRACTION (default 0.5)
 #   BOOST=1            run in an own scheduling group at nice -20 (needs root): on a machine that other work
 #                      keeps busy, the measured processes then get their cores nearly to themselves
-#   FLAME=1            also record the flame graph (async-profiler's agent, one of wisp-bench's dependencies)
+#   FLAME=1            also record the flame graph (async-profiler's agent, one of wisp-bench's dependencies);
+#                      FLAME_RATE=N records it at N requests/s instead (wisp-flame-fixed.svg); ROUNDS=0 records
+#                      only the flame graph
 #   JVM_FLAGS, JAVA_HOME, SERVER_CPU, LOAD_CPU, PORT_BASE (default 19500), SKIP_BUILD=1, RESULTS (default
 #                      results/latency.md)
 set -uo pipefail
@@ -37,6 +39,7 @@ DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-64}
 FIXED_FRACTION=${FIXED_FRACTION:-0.5}
 FLAME=${FLAME:-0}
+FLAME_RATE=${FLAME_RATE:-0}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PORT_BASE=${PORT_BASE:-19500}
@@ -161,8 +164,8 @@ measure_round() {  # round name -> max and fixed samples
     stop_pid "$SERVER_PID"
 }
 
-record_flame_graph() {  # Wisp under the closed-loop load, sampled by async-profiler (from target/lib) while it runs
-    local port=$((PORT_BASE + PORT_OFFSET[wisp])) profile=$WORK_DIR/wisp.collapsed load_pid agent arch
+record_flame_graph() {  # Wisp under the load (FLAME_RATE), sampled by async-profiler (from target/lib) while it runs
+    local port=$((PORT_BASE + PORT_OFFSET[wisp])) profile=$WORK_DIR/wisp.collapsed load_pid agent arch load svg
     arch=$([[ $(uname -m) == aarch64 ]] && echo linux-arm64 || echo linux-x64)
     (cd "$WORK_DIR" && "$JAVA_HOME/bin/jar" xf "$(ls "$BENCH_DIR"/target/lib/async-profiler-*.jar)" \
         "$arch/libasyncProfiler.so") 2>/dev/null
@@ -170,8 +173,13 @@ record_flame_graph() {  # Wisp under the closed-loop load, sampled by async-prof
     [[ -f $agent ]] || { NOTES+=("no flame graph: no async-profiler in target/lib"); return; }
     start_server wisp "$port" -XX:+EnableDynamicAgentLoading
     await_answer "$SERVER_PID" "$port" || { stop_pid "$SERVER_PID"; return; }
-    log "flame graph: Wisp under closed-loop load"
-    rate_load "$port" 0 "$WARMUP" 12 >/dev/null &
+    if ((FLAME_RATE > 0)); then
+        load="a fixed $FLAME_RATE requests/s" svg=wisp-flame-fixed.svg
+    else
+        load="closed loop" svg=wisp-flame.svg
+    fi
+    log "flame graph: Wisp under the load ($load)"
+    rate_load "$port" "$FLAME_RATE" "$WARMUP" 12 >/dev/null &
     load_pid=$!
     STARTED_PIDS+=("$load_pid")
     sleep $((WARMUP + 1))
@@ -183,8 +191,8 @@ record_flame_graph() {  # Wisp under the closed-loop load, sampled by async-prof
     stop_pid "$SERVER_PID"
     [[ -s $profile ]] || { NOTES+=("no flame graph: the profiler wrote nothing"); return; }
     "$JAVA_HOME/bin/java" -cp "$CLASS_PATH" dev.wisp.bench.load.FlameGraph --collapsed \
-        "Wisp, plaintext keep-alive, $CONNECTIONS connections, closed loop, $(date -u '+%Y-%m-%d')" \
-        <"$profile" >"$(dirname "$RESULTS")/wisp-flame.svg"
+        "Wisp, plaintext keep-alive, $CONNECTIONS connections, $load, $(date -u '+%Y-%m-%d')" \
+        <"$profile" >"$(dirname "$RESULTS")/$svg"
 }
 
 summary() {  # mode column -> "median (min-max)" per server, one line each: name value
@@ -251,7 +259,7 @@ report() {
     table max "Closed loop (maximum throughput)"
     table fixed "Fixed rate ($FIXED_FRACTION x ${LABEL[$REFERENCE]}'s maximum)"
     new_connections_table
-    if [[ -f $(dirname "$RESULTS")/wisp-flame.svg && $FLAME == 1 ]]; then
+    if [[ -f $(dirname "$RESULTS")/wisp-flame.svg && $FLAME == 1 && $FLAME_RATE == 0 ]]; then
         echo "Flame graph of Wisp under the closed-loop load: [wisp-flame.svg](wisp-flame.svg)."
         echo
     fi
