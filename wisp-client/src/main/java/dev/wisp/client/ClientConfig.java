@@ -1,6 +1,7 @@
 package dev.wisp.client;
 
 import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsContext;
 import java.time.Duration;
 import java.util.Objects;
@@ -66,8 +67,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * kept together so that one page shows the client's whole configuration; the follow-ups are objects of their own.
  */
 public final class ClientConfig {
-    /** TLS with the JDK's trust store, hostname verification, TLS 1.3 and 1.2. */
-    private static final TlsConfig DEFAULT_TLS = TlsConfig.builder().build();
+    /**
+     * TLS with the JDK's trust store, hostname verification, TLS 1.3 and 1.2; null while it could not be made. Made
+     * when the class loads, so that the JDK's crypto starts while the application does, and made again at first use
+     * if that failed: reading the trust store and the JDK's crypto policy takes file descriptors, and a class whose
+     * initializer fails is unusable for the rest of the JVM's life (a client first used while the descriptor table
+     * was full could not even be made for plaintext once descriptors came back).
+     */
+    private static volatile TlsConfig defaultTls = tryDefaultTls();
     private static final ClientConfig DEFAULTS = builder().build();
 
     private final Duration connectTimeout;
@@ -245,9 +252,35 @@ public final class ClientConfig {
         return userAgent;
     }
 
-    /** The TLS configuration of {@code https} connections. */
+    /**
+     * The TLS configuration of {@code https} connections.
+     *
+     * @throws dev.wisp.tls.TlsConfigException if none was set and the default cannot be made: the JDK could not
+     *     read its trust store or start its crypto (a full descriptor table, say)
+     */
     public TlsConfig tls() {
-        return tls;
+        return tls != null ? tls : defaultTls();
+    }
+
+    private static TlsConfig defaultTls() {
+        TlsConfig made = defaultTls;
+        if (made == null) {
+            try {
+                made = TlsConfig.builder().build();
+            } catch (RuntimeException | LinkageError e) {
+                throw new TlsConfigException("the default TLS configuration cannot be made: " + e, e);
+            }
+            defaultTls = made; // two threads may both make it: the same configuration, the last one kept
+        }
+        return made;
+    }
+
+    private static TlsConfig tryDefaultTls() {
+        try {
+            return TlsConfig.builder().build();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
     }
 
     /**
@@ -263,7 +296,7 @@ public final class ClientConfig {
             tlsContextLock.lock();
             try {
                 if (tlsContext == null) {
-                    tlsContext = TlsContext.create(tls);
+                    tlsContext = TlsContext.create(tls());
                 }
                 made = tlsContext;
             } finally {
@@ -348,7 +381,8 @@ public final class ClientConfig {
         private int bufferBytes = 16 * 1024;
         private EventListener eventListener = EventListener.NONE;
         private String userAgent = "wisp";
-        private TlsConfig tls = DEFAULT_TLS;
+        /** Null for the default, made when first needed ({@link ClientConfig#tls()}). */
+        private TlsConfig tls;
         private RedirectPolicy redirectPolicy = RedirectPolicy.follow();
         private CookieJar cookieJar;
         private RetryPolicy retryPolicy = RetryPolicy.none();

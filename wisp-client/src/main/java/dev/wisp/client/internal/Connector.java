@@ -20,7 +20,6 @@ import dev.wisp.client.TlsHandshakeException;
 import dev.wisp.client.UnresolvedHostException;
 import dev.wisp.core.BufferPool;
 import dev.wisp.core.DirectBufferPool;
-import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.PlainTransport;
 import dev.wisp.transport.StreamSocket;
@@ -74,7 +73,6 @@ public final class Connector {
 
     private final ClientConfig config;
 
-    private final TlsContext tls;
     private final BufferPool buffers;
     private final DirectBufferPool readAheadBuffers;
     private final EventListener events;
@@ -82,7 +80,6 @@ public final class Connector {
 
     public Connector(ClientConfig config) {
         this.config = config;
-        this.tls = config.tlsContext();
         this.buffers = new BufferPool(config.bufferBytes(), 32);
         this.readAheadBuffers = new DirectBufferPool(READ_AHEAD_BYTES, MAX_POOLED_READ_AHEAD);
         this.events = config.eventListener();
@@ -164,7 +161,7 @@ public final class Connector {
             Transport transport = origin.isTls()
                     ? TlsTransport.of(socket, newEngine(origin, offerHttp2), tlsBuffers(), writeTimeout)
                     : PlainTransport.of(socket, writeTimeout);
-            connection = new Http1ClientConnection(info, transport, origin.isTls() ? tls : null, buffers,
+            connection = new Http1ClientConnection(info, transport, origin.isTls() ? config.tlsContext() : null, buffers,
                     readAheadBuffers, events);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
@@ -186,7 +183,7 @@ public final class Connector {
 
     /** A client engine for the origin, offering HTTP/2 and HTTP/1.1 over ALPN, or HTTP/1.1 alone. */
     private SSLEngine newEngine(Origin origin, boolean offerHttp2) {
-        SSLEngine engine = tls.newClientEngine(origin.host(), origin.port());
+        SSLEngine engine = config.tlsContext().newClientEngine(origin.host(), origin.port());
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setApplicationProtocols(offerHttp2 ? ALPN_HTTP2 : ALPN_HTTP1);
         engine.setSSLParameters(parameters);
@@ -223,7 +220,7 @@ public final class Connector {
         } finally {
             ClientSweeper.instance().unwatch(connection);
         }
-        TlsSessionInfo session = tls.handshakeCompleted(transport.engine(), started);
+        TlsSessionInfo session = config.tlsContext().handshakeCompleted(transport.engine(), started);
         Events.fire(events, listener -> listener.tlsHandshakeDone(connection.info(), session));
         return session;
     }
@@ -418,7 +415,7 @@ public final class Connector {
         if (made == null) {
             synchronized (this) {
                 if (tlsBuffers == null) {
-                    tlsBuffers = TlsBuffers.forContext(tls.sslContext(), 32);
+                    tlsBuffers = TlsBuffers.forContext(config.tlsContext().sslContext(), 32);
                 }
                 made = tlsBuffers;
             }
