@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
+import dev.wisp.testing.ChildJava;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -85,7 +84,7 @@ class ReadmeExamplesTest {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         StringWriter messages = new StringWriter();
-        List<String> options = List.of("-classpath", classPath(), "-d", output.toString(), "-proc:none",
+        List<String> options = List.of("-classpath", ChildJava.classPath(), "-d", output.toString(), "-proc:none",
                 "-Xlint:none");
         boolean compiled = compiler.getTask(messages, null, diagnostics, options, null, List.of(source)).call();
         StringBuilder report = new StringBuilder(example + " does not compile:\n");
@@ -117,13 +116,6 @@ class ReadmeExamplesTest {
         return body.stream().filter(line -> line.startsWith("public "))
                 .map(line -> line.replaceAll("^public (final |abstract |sealed )*(class|record|interface|enum) "
                         + "(\\w+).*", "$3")).findFirst();
-    }
-
-    /** Everything the tests run with: the Wisp modules (on the module path under surefire) and JUnit. */
-    private static String classPath() {
-        return Stream.of("jdk.module.path", "java.class.path").map(System::getProperty)
-                .filter(path -> path != null && !path.isEmpty()).reduce((a, b) -> a + File.pathSeparator + b)
-                .orElse("");
     }
 
     private static final class Source extends SimpleJavaFileObject {

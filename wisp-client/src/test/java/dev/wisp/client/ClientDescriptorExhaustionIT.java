@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.ChildJava;
 import dev.wisp.testing.OutputLines;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -39,11 +39,9 @@ class ClientDescriptorExhaustionIT {
     void start() throws Exception {
         server = Server.create(ServerConfig.builder().port(0).build(),
                 Router.builder().get("/hello", (request, response) -> response.send("hello")).build()).start();
-        String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
-                System.getProperty("java.class.path", ""));
-        child = new ProcessBuilder(List.of("prlimit", "--nofile=" + MAX_DESCRIPTORS,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp", classPath,
-                LowDescriptorClient.class.getName())).start();
+        List<String> command = new ArrayList<>(List.of("prlimit", "--nofile=" + MAX_DESCRIPTORS));
+        command.addAll(ChildJava.command(LowDescriptorClient.class, "-Xmx64m"));
+        child = new ProcessBuilder(command).start();
         commands = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
         replies = OutputLines.follow(child.getInputStream());
         log = OutputLines.follow(child.getErrorStream());

@@ -2,10 +2,9 @@ package dev.wisp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.wisp.testing.ChildJava;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.PriorityObservingNamespace;
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,12 +56,9 @@ class SocketPriorityOnTheWireIT {
 
     /** The probe in a child JVM on this test's class and module paths, started through the prefix. */
     private static List<String> probe(List<String> prefix, String... settings) {
-        String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
-                System.getProperty("java.class.path", ""));
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx64m", "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
-                SocketPriorityProbe.class.getName()));
+        command.addAll(ChildJava.command(SocketPriorityProbe.class, "-XX:+UseSerialGC", "-Xmx64m",
+                "--enable-native-access=ALL-UNNAMED"));
         command.addAll(List.of(settings));
         return command;
     }

@@ -2,12 +2,10 @@ package dev.wisp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.wisp.testing.ChildJava;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.TosReflectingNamespace;
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +18,8 @@ class TypeOfServiceOnTheWireIT {
 
     @Test
     void theAcceptedSocketSeesExactlyTheTypeOfServiceAskedForAndZeroWithoutIt() throws Exception {
-        String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
-                System.getProperty("java.class.path", ""));
-        PeerTools.Result result = TosReflectingNamespace.run(Duration.ofSeconds(60), List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-Xmx64m",
-                "-cp", classPath, TypeOfServiceProbe.class.getName()));
+        PeerTools.Result result = TosReflectingNamespace.run(Duration.ofSeconds(60),
+                ChildJava.command(TypeOfServiceProbe.class, "-XX:+UseSerialGC", "-Xmx64m"));
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("""
                 none 0

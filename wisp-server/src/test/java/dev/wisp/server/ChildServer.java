@@ -1,8 +1,8 @@
 package dev.wisp.server;
 
+import dev.wisp.testing.ChildJava;
 import dev.wisp.testing.OutputLines;
 import dev.wisp.testing.TestTransport;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,12 +50,9 @@ final class ChildServer implements AutoCloseable {
     }
 
     private static List<String> java(String maxHeap, Class<?> main) {
-        String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
-                System.getProperty("java.class.path", ""));
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx" + maxHeap, "-Dwisp.test.tls=" + TestTransport.isTls(),
-                "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n",
-                "-cp", classPath, main.getName());
+        return ChildJava.command(main, "-XX:+UseSerialGC", "-Xmx" + maxHeap,
+                "-Dwisp.test.tls=" + TestTransport.isTls(),
+                "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n");
     }
 
     int port() {
