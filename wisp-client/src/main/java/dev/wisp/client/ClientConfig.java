@@ -265,11 +265,7 @@ public final class ClientConfig {
     private static TlsConfig defaultTls() {
         TlsConfig made = defaultTls;
         if (made == null) {
-            try {
-                made = TlsConfig.builder().build();
-            } catch (RuntimeException | LinkageError e) {
-                throw new TlsConfigException("the default TLS configuration cannot be made: " + e, e);
-            }
+            made = newDefaultTls();
             defaultTls = made; // two threads may both make it: the same configuration, the last one kept
         }
         return made;
@@ -277,9 +273,18 @@ public final class ClientConfig {
 
     private static TlsConfig tryDefaultTls() {
         try {
+            return newDefaultTls();
+        } catch (TlsConfigException e) {
+            return null;
+        }
+    }
+
+    /** @throws TlsConfigException if the JDK cannot read its trust store or start its crypto */
+    private static TlsConfig newDefaultTls() {
+        try {
             return TlsConfig.builder().build();
         } catch (RuntimeException | LinkageError e) {
-            return null;
+            throw new TlsConfigException("the default TLS configuration cannot be made: " + e, e);
         }
     }
 

@@ -74,14 +74,15 @@ final class CarrierLoad {
      * of them on a thread other than the caller.
      */
     static boolean isCrowded(long now, Thread caller) {
-        boolean others = false;
-        for (int i = 0; i < EXCHANGES; i++) {
-            if (now - ENDED.getOpaque(i) > CROWDED_NANOS) {
-                return false;
-            }
-            others |= ENDED_ON.getOpaque(i) != caller;
+        if (!isCrowded(now)) {
+            return false;
         }
-        return others;
+        for (int i = 0; i < EXCHANGES; i++) {
+            if (ENDED_ON.getOpaque(i) != caller) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
