@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A server in a child JVM, so a test can exhaust its resources without touching its own: {@link LowDescriptorServer}
- * started under {@code prlimit --nofile=N} to fill its descriptor table, {@link LowMemoryServer} with a small heap to
- * fill. Its standard output carries the replies, its standard error the log, one line per record.
+ * started under {@code prlimit --nofile=N} to fill its descriptor table, {@link CommandServer} with a small heap to
+ * fill or with one carrier to keep busy. Its standard output carries the replies, its standard error the log, one
+ * line per record.
  */
 final class ChildServer implements AutoCloseable {
     /** How long a reply may take on a slow, loaded machine. */
@@ -44,15 +45,23 @@ final class ChildServer implements AutoCloseable {
         return new ChildServer(new ProcessBuilder(command).start());
     }
 
-    /** Starts {@link LowMemoryServer} with a heap of this size ({@code -Xmx}, as "48m"). */
+    /** Starts {@link CommandServer} with a heap of this size ({@code -Xmx}, as "48m"). */
     static ChildServer startLowMemory(String maxHeap) throws IOException, InterruptedException {
-        return new ChildServer(new ProcessBuilder(java(maxHeap, LowMemoryServer.class)).start());
+        return new ChildServer(new ProcessBuilder(java(maxHeap, CommandServer.class)).start());
     }
 
-    private static List<String> java(String maxHeap, Class<?> main) {
-        return ChildJava.command(main, "-XX:+UseSerialGC", "-Xmx" + maxHeap,
+    /** Starts {@link CommandServer} with one carrier thread for every virtual thread. */
+    static ChildServer startOneCarrier() throws IOException, InterruptedException {
+        return new ChildServer(new ProcessBuilder(java("64m", CommandServer.class,
+                "-Djdk.virtualThreadScheduler.parallelism=1")).start());
+    }
+
+    private static List<String> java(String maxHeap, Class<?> main, String... moreOptions) {
+        List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx" + maxHeap,
                 "-Dwisp.test.tls=" + TestTransport.isTls(),
-                "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n");
+                "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n"));
+        options.addAll(List.of(moreOptions));
+        return ChildJava.command(main, options.toArray(String[]::new));
     }
 
     int port() {

@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A server whose heap fills up, in a child JVM with a small one ({@link LowMemoryServer}), and stays full for a
+ * A server whose heap fills up, in a child JVM with a small one ({@link CommandServer}), and stays full for a
  * while, as requests arrive on an open connection (which the input watcher holds) and on new ones: nothing that
  * needs memory can go on meanwhile, a virtual thread's park included. Once memory is back, the same listener accepts
  * and serves, the timeouts fire, every connection ends once its peer has gone (by its timeout at the latest), and no

@@ -185,6 +185,17 @@ final class ChannelSocket implements StreamSocket {
         }
     }
 
+    @Override
+    public boolean isReadBlocked() {
+        return reader != null;
+    }
+
+    @Override
+    public boolean isWriteBlocked() {
+        Thread blocked = writer;
+        return blocked != null && blocked.isVirtual();
+    }
+
     private void startReading() {
         Thread thread = Thread.currentThread();
         if (thread.isVirtual()) {

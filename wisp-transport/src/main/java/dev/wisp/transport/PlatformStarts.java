@@ -40,7 +40,7 @@ public final class PlatformStarts {
     }
 
     private static final Queue<Pending> PENDING = new ConcurrentLinkedQueue<>();
-    private static final Thread RELAY = RelayThread.start("wisp-start-relay", () -> startSome(Integer.MAX_VALUE));
+    private static final RelayThread RELAY = RelayThread.start("wisp-start-relay", () -> startSome(Integer.MAX_VALUE));
 
     private PlatformStarts() {
     }
@@ -58,7 +58,7 @@ public final class PlatformStarts {
             return;
         }
         PENDING.add(new Pending(thread, onFailure));
-        LockSupport.unpark(RELAY);
+        RELAY.unpark();
     }
 
     /** For the step-aside resumer: starts the next {@value #PER_ROUND} threads. */

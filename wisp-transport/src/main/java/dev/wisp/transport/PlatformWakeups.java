@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class PlatformWakeups {
     private static final Queue<Thread> PENDING = new ConcurrentLinkedQueue<>();
-    private static final Thread RELAY = RelayThread.start("wisp-wakeup-relay", PlatformWakeups::relay);
+    private static final RelayThread RELAY = RelayThread.start("wisp-wakeup-relay", PlatformWakeups::relay);
 
     private PlatformWakeups() {
     }
@@ -30,7 +30,7 @@ final class PlatformWakeups {
             return;
         }
         PENDING.add(thread);
-        LockSupport.unpark(RELAY);
+        RELAY.unpark();
     }
 
     /** Wakes the threads platform threads left here; cheap when there are none. For virtual threads to call. */

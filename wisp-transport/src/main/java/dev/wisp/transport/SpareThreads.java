@@ -106,6 +106,20 @@ public final class SpareThreads implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Wakes every spare that waits for a task, to find none and wait again: one parked on its carrier (see
+     * {@link InputWatcher}) frees the carrier. Allocates an iterator; fails quietly when memory is short.
+     */
+    void nudge() {
+        try {
+            for (Spare spare : ready) {
+                LockSupport.unpark(spare.thread);
+            }
+        } catch (RuntimeException | Error e) {
+            // memory is short: the next nudge tries again
+        }
+    }
+
     /** Ends the spares that wait; those still starting end when they first run. */
     @Override
     public void close() {

@@ -70,4 +70,20 @@ public interface StreamSocket extends Closeable {
 
     /** The channel to select on for readiness, or empty if the socket is not a selectable channel. */
     Optional<SocketChannel> channel();
+
+    /**
+     * Whether a virtual thread is blocked in a read of this socket now; false for a socket that does not keep
+     * track of its callers.
+     */
+    default boolean isReadBlocked() {
+        return false;
+    }
+
+    /**
+     * Whether a virtual thread is blocked in a write to this socket now; false for a socket that does not keep
+     * track of its callers.
+     */
+    default boolean isWriteBlocked() {
+        return false;
+    }
 }

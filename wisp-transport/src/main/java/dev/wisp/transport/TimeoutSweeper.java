@@ -16,7 +16,8 @@ import java.util.function.LongConsumer;
  * arming a timer on every read.
  *
  * <p>Each tick also wakes the reads and writes that the JDK's poller is late to wake, or will never wake because
- * it died, and does so every {@value #LATE_SCAN_MILLIS} ms as long as it finds some ({@link LateWakeups}).
+ * it died, and does so every {@value #LATE_SCAN_MILLIS} ms as long as it finds some ({@link LateWakeups}); and
+ * once a second it wakes the relays that pass platform threads' starts and wake-ups on ({@link RelayThread}).
  *
  * <p>{@link #run()} runs on the sweeper's own thread until {@link #close()}.
  */
@@ -30,6 +31,13 @@ public final class TimeoutSweeper implements Runnable {
     private final long tickMillis;
     private volatile boolean closed;
     private volatile Thread thread;
+    /**
+     * How often the relays are woken, so that one whose pass failed tries again, and one that parked its carrier
+     * frees it ({@link RelayThread}).
+     */
+    private static final long RELAY_NUDGE_NANOS = 1_000_000_000L;
+    /** When the relays were last woken; the sweeper's thread only. */
+    private long lastRelayNudge = System.nanoTime();
     /** Whether the last sweep failed; the sweeper's thread only. */
     private boolean failing;
 
@@ -79,6 +87,10 @@ public final class TimeoutSweeper implements Runnable {
                 nextSweep = now + TimeUnit.MILLISECONDS.toNanos(tickMillis);
             }
             lateWoken = wakeLateQuietly(now);
+            if (now - lastRelayNudge >= RELAY_NUDGE_NANOS) {
+                lastRelayNudge = now;
+                RelayThread.nudgeAll(now);
+            }
         }
     }
 

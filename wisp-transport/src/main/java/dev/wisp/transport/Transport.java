@@ -159,6 +159,16 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
         return socketOutput.deadlineNanos();
     }
 
+    /** Whether a virtual thread is blocked in a read of the socket now. */
+    public final boolean isReadBlocked() {
+        return socket.isReadBlocked();
+    }
+
+    /** Whether a virtual thread is blocked in a write to the socket now. */
+    public final boolean isWriteBlocked() {
+        return socket.isWriteBlocked();
+    }
+
     /** Ends reading: a blocked read returns the end of the stream. The output stays usable. */
     public final void shutdownInput() throws IOException {
         socket.shutdownInput();
@@ -242,8 +252,12 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
         return outputShut;
     }
 
-    /** Shuts the socket's output. */
-    final void shutdownSocketOutput() throws IOException {
+    /**
+     * Shuts the socket's output at once: the peer reads the end of the stream, without TLS's close_notify, which a
+     * write under way would hold up. Also for a connection whose thread is lost: the JDK holds a channel's close
+     * back until the calls blocked on it end, so that the peer would not learn of it.
+     */
+    public final void shutdownSocketOutput() throws IOException {
         socket.shutdownOutput();
         outputShut = true;
     }

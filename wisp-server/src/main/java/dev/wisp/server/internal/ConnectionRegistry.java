@@ -279,26 +279,26 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Expires the connections whose read deadline has passed, and frees one a tick that no thread will serve again
-     * ({@link ServerConnection#reclaimOrphan()}); called by the sweeper. Allocates nothing (no lambda capturing the
+     * Expires the connections whose read deadline has passed, and frees one a tick that its thread left behind
+     * ({@link ServerConnection#reclaim()}); called by the sweeper. Allocates nothing (no lambda capturing the
      * time), so that deadlines still fire while the heap is full.
      */
     public void expireLate(long nowNanos) {
-        ServerConnection orphan = null;
+        ServerConnection leftBehind = null;
         listLock.lock();
         try {
             for (ServerConnection connection = head; connection != null; connection = connection.next) {
-                if (connection.expireIfLate(nowNanos) && orphan == null) {
-                    orphan = connection;
+                if (connection.expireIfLate(nowNanos) && leftBehind == null) {
+                    leftBehind = connection;
                 }
             }
         } finally {
             listLock.unlock();
         }
-        if (orphan != null) {
+        if (leftBehind != null) {
             // After the list lock, whose holder must not take the count's lock (admit() takes them the other way);
-            // one a tick, so that no list is made. Orphans are rare: a thread that died of a full heap.
-            orphan.reclaimOrphan();
+            // one a tick, so that no list is made. Rare: a thread that died of a full heap, or that the JDK lost.
+            leftBehind.reclaim();
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * standard error, and under a full heap only the first line came out ({@code Exception in thread "wisp-conn"}),
  * with nothing to tell where the error came from. Here it is logged with its trace; failing that, the first such
  * error is kept, without allocating, and logged when the sweeper frees the connection the thread left behind
- * ({@link ServerConnection#reclaimOrphan()}), by which time memory is mostly back.
+ * ({@link ServerConnection#reclaim()}), by which time memory is mostly back.
  */
 final class LostThreads implements Thread.UncaughtExceptionHandler {
     static final LostThreads HANDLER = new LostThreads();

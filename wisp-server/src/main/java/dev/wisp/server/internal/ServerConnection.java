@@ -42,6 +42,11 @@ abstract class ServerConnection implements Runnable {
     private static final int EVICTED = 3;
     /** Evicted; its reading side reads and drops what the peer still sends, then closes ({@link EvictedLinger}). */
     private static final int LINGERING = 4;
+    /**
+     * How long after a deadline ended a read or write its thread may still be blocked there before it counts as lost
+     * ({@link #isLost}).
+     */
+    private static final long LOST_AFTER_NANOS = 5_000_000_000L;
     /** Why an evicted connection closes, however it ends. */
     static final String EVICTED_REASON = "evicted to make room (least recently used)";
 
@@ -213,12 +218,13 @@ abstract class ServerConnection implements Runnable {
      * with 408). Ends a write whose deadline has passed by closing the connection, since a shut input would not
      * end it.
      *
-     * @return whether the connection is orphaned, its read deadline passed with no thread to serve it: the caller
-     *     then calls {@link #reclaimOrphan()}, outside the registry's locks
+     * @return whether the connection is left behind, its read deadline passed with no thread to serve it, or a
+     *     deadline long past with its thread still blocked where the deadline should have woken it: the caller
+     *     then calls {@link #reclaim()}, outside the registry's locks
      */
     final boolean expireIfLate(long nowNanos) {
         long deadline = transport.readDeadlineNanos();
-        boolean orphaned = false;
+        boolean leftBehind = false;
         if (deadline != 0 && nowNanos - deadline > 0) {
             if (!timedOut) {
                 timedOut = true; // first: the thread that the shut input wakes asks whether it timed out
@@ -233,15 +239,42 @@ abstract class ServerConnection implements Runnable {
                 // after the input was shut, or whose ending was lost for want of memory. Ended again, until it is.
                 transport.expireWatch();
             } else {
-                orphaned = isOrphaned();
+                // Its thread still blocked in the read the deadline ended, or no thread took up the wait's end.
+                leftBehind = isOrphaned()
+                        || isLost(nowNanos - deadline, transport.isReadBlocked() || thread == null);
             }
+        } else if (deadline == 0 && isNeverServed()) {
+            leftBehind = true;
         }
         long writeDeadline = transport.writeDeadlineNanos();
         if (writeDeadline != 0 && nowNanos - writeDeadline > 0) {
             abort("write timeout");
+            leftBehind |= isLost(nowNanos - writeDeadline, transport.isWriteBlocked());
         }
         sweep(nowNanos);
-        return orphaned;
+        return leftBehind;
+    }
+
+    /**
+     * Whether the connection's thread is lost: still blocked in the read or write whose deadline passed this long
+     * ago, although the sweeper ended that call then (shut the input, closed the socket), which returns as soon
+     * as the thread runs. The JDK can lose a virtual thread for good: on JDK 25 a timed park that meets a full
+     * heap as it parks (its timer cannot be made) is never scheduled again, whatever unparks it. A thread kept
+     * from every carrier that long (handlers that compute and never block) looks the same, and is treated alike:
+     * its connection had timed out.
+     */
+    private static boolean isLost(long sinceDeadlineNanos, boolean stillBlocked) {
+        return stillBlocked && sinceDeadlineNanos > LOST_AFTER_NANOS;
+    }
+
+    /**
+     * Whether no thread has served the connection {@link #LOST_AFTER_NANOS} after it was accepted: the thread
+     * started for it never ran, lost as {@link #isLost} tells, or kept from every carrier that long. It has no
+     * deadline yet (its thread sets the first), so nothing else would ever end it.
+     */
+    private boolean isNeverServed() {
+        return thread == null && !announced
+                && System.currentTimeMillis() - openedAtMillis > LOST_AFTER_NANOS / 1_000_000;
     }
 
     /**
@@ -263,15 +296,35 @@ abstract class ServerConnection implements Runnable {
     }
 
     /**
-     * Frees what an orphaned connection holds, on the sweeper's thread: a read deadline that passed and shut the
-     * input woke no thread, so it would stay open and counted for good. Nothing is written (the sweeper must not
-     * block), and no thread can use the connection meanwhile: it has none.
+     * Frees what a connection left behind holds ({@link #expireIfLate}), on the sweeper's thread: it would stay
+     * open and counted for good. Nothing is written (the sweeper must not block). An orphan's thread has ended,
+     * so everything goes. Otherwise a thread may still come (a lost one that runs again after all, one kept from
+     * the carriers until now), so the buffers stay for it to use and give back, and it closes the connection as any
+     * thread does, its place already freed. A descriptor with a call blocked on it stays open until that call ends
+     * (the JDK closes a channel only then), but the peer is told the connection ended.
      */
-    final void reclaimOrphan() {
+    final void reclaim() {
         markClosing();
-        logQuietly(WARNING, "its thread ended without closing it; closed at its deadline", null);
-        releaseResources(false);
-        LostThreads.logUnlogged();
+        if (isOrphaned()) {
+            logQuietly(WARNING, "its thread ended without closing it; closed at its deadline", null);
+            releaseResources(false);
+            LostThreads.logUnlogged();
+            return;
+        }
+        if (thread == null) {
+            logQuietly(WARNING, "no thread served it for " + LOST_AFTER_NANOS / 1_000_000_000
+                    + " s (one that could not start, or that the JVM lost for want of memory); closed", null);
+        } else {
+            logQuietly(WARNING, "its thread did not come back from a wait that its deadline ended "
+                    + LOST_AFTER_NANOS / 1_000_000_000 + " s before; closed", null);
+        }
+        context.registry().remove(this); // first, so that a peer told of the close finds its place free
+        try {
+            transport.shutdownSocketOutput(); // the close below waits for the thread's blocked call to end
+        } catch (IOException | RuntimeException | Error e) {
+            debugQuietly("shutting the output failed: ", e);
+        }
+        closeTransport();
     }
 
     /**

@@ -8,24 +8,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A server for {@link MemoryExhaustionIT} to run in a child JVM with a small heap: GET /hello, and POST /echo, which
- * reads the whole body into memory. It prints {@code port N} once listening, then obeys one-byte commands on its
- * standard input, read and answered without allocating, since the heap may be full: {@code f} fills the heap until
- * not even a small array fits, and holds it (answer {@code F}); {@code r} lets it go (answer {@code R}); {@code c}
- * prints the number of open connections (answer {@code C} and the count). The end of its input stops it.
+ * A server in a child JVM that a test steers through one-byte commands on its standard input: GET /hello; POST
+ * /echo, which reads the whole body into memory; and GET /spin, which keeps its thread computing, never blocking,
+ * until told to stop (at most a minute), so that with one carrier no other virtual thread runs meanwhile. It prints
+ * {@code port N} once listening; each command is read and answered without allocating, since the heap may be full:
+ * {@code f} fills the heap until not even a small array fits, and holds it (answer {@code F}); {@code r} lets it
+ * go (answer {@code R}); {@code s} ends the spins (answer {@code S}); {@code c} prints the number of open
+ * connections (answer {@code C} and the count). The end of its input stops it. Used with a small heap by
+ * {@link MemoryExhaustionIT}, with one carrier by {@link LostThreadIT}.
  */
-public final class LowMemoryServer {
+public final class CommandServer {
     /** Room enough for the arrays that fill a heap of some tens of MiB down to its last bytes. */
     private static final int MAX_HELD = 1 << 18;
     private static final List<Object> HELD = new ArrayList<>(MAX_HELD);
+    private static final long MAX_SPIN_NANOS = 60_000_000_000L;
+    private static volatile boolean spinsEnd;
 
-    private LowMemoryServer() {
+    private CommandServer() {
     }
 
     public static void main(String[] args) throws IOException {
         Router router = Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .post("/echo", (request, response) -> response.send(request.body().readAllBytes()))
+                .get("/spin", (request, response) -> response.send(spin()))
                 .build();
         // Short timeouts: under a full heap a connection's thread may be stuck until one fires (see the test).
         // Over TLS in a run that tests TLS (the parent passes its setting on), so that handshakes meet the full heap.
@@ -49,6 +55,12 @@ public final class LowMemoryServer {
                     out.write('\n');
                     out.flush();
                 }
+                case 's' -> {
+                    spinsEnd = true;
+                    out.write('S');
+                    out.write('\n');
+                    out.flush();
+                }
                 case 'c' -> out.println("C" + server.connectionCount());
                 default -> {
                     // a line end, or noise: nothing to do
@@ -57,6 +69,15 @@ public final class LowMemoryServer {
         }
         server.stop(Duration.ZERO);
         out.println("stopped");
+    }
+
+    /** Computes until the test ends the spins, or a minute has passed; how long it took, in whole seconds. */
+    private static String spin() {
+        long start = System.nanoTime();
+        while (!spinsEnd && System.nanoTime() - start < MAX_SPIN_NANOS) {
+            Thread.onSpinWait();
+        }
+        return (System.nanoTime() - start) / 1_000_000_000 + " s\n";
     }
 
     /** Allocates ever smaller arrays until none fits; the list's room was made beforehand, so adding never grows it. */
