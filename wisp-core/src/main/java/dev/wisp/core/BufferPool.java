@@ -4,7 +4,8 @@ package dev.wisp.core;
  * A bounded pool of equal-sized byte arrays, so that a connection holds a read or write buffer only while it
  * is working on a message and an idle connection holds none. When the pool is empty, {@link #acquire()}
  * allocates; when it is full, {@link #release(byte[])} drops the array for the garbage collector. The pool
- * therefore never blocks and never grows past {@code maxPooled} arrays.
+ * therefore never blocks and never grows past {@code maxPooled} arrays; and {@link #trim()}, called now and then,
+ * drops the arrays nobody took meanwhile, so that what a burst left behind goes back once it is over.
  *
  * <p>Thread-safe.
  */
@@ -40,6 +41,16 @@ public final class BufferPool {
             throw new IllegalArgumentException("buffer of " + buffer.length + " bytes is not from this pool");
         }
         free.push(buffer);
+    }
+
+    /**
+     * Drops the free buffers that no {@link #acquire()} took since the last trim: a pool trimmed every second holds
+     * at most what the last second's work needed at once.
+     *
+     * @return how many were dropped
+     */
+    public int trim() {
+        return free.trim();
     }
 
     /** How many free buffers the pool holds now. */

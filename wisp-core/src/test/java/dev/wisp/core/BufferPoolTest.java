@@ -40,6 +40,28 @@ class BufferPoolTest {
     }
 
     @Test
+    void aTrimDropsTheBuffersNobodyTookSinceTheLastOne() {
+        BufferPool pool = new BufferPool(64, 4);
+        byte[][] burst = {pool.acquire(), pool.acquire(), pool.acquire(), pool.acquire()};
+        for (byte[] buffer : burst) {
+            pool.release(buffer);
+        }
+        assertEquals(0, pool.trim(), "each was taken since the pool began");
+        assertEquals(4, pool.pooled());
+
+        byte[] taken = pool.acquire(); // the last released: the top of the stack
+        pool.release(taken);
+        assertEquals(3, pool.trim(), "the three below it sat untaken");
+        assertEquals(1, pool.pooled());
+        assertSame(taken, pool.acquire(), "the one in use stays");
+        pool.release(taken);
+        assertEquals(0, pool.trim(), "taken since the last trim");
+
+        assertEquals(1, pool.trim(), "untaken since");
+        assertEquals(0, pool.pooled());
+    }
+
+    @Test
     void aPoolOfZeroKeepsNothing() {
         BufferPool pool = new BufferPool(64, 0);
         pool.release(pool.acquire());

@@ -87,7 +87,7 @@ public final class Server implements AutoCloseable {
             }
             inputWatcher = startInputWatcher();
             context.inputWatcher(inputWatcher);
-            sweeper = new TimeoutSweeper(context.registry()::expireLate, timeouts())
+            sweeper = new TimeoutSweeper(context::sweep, timeouts())
                     .start("wisp-timeouts-" + port());
             ports.start();
             LOG.log(INFO, () -> "listening on " + context.localAddress()

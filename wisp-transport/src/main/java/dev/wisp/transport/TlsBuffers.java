@@ -80,6 +80,11 @@ public final class TlsBuffers {
         return inUse.get();
     }
 
+    /** Drops the free buffers that nobody took since the last trim; see {@link BufferPool#trim()}. */
+    public int trim() {
+        return pool.trim();
+    }
+
     /** How many free buffers the pool holds now. */
     public int pooled() {
         return pool.pooled();

@@ -4,6 +4,7 @@ import dev.wisp.core.BufferPool;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.transport.InputWatcher;
+import dev.wisp.transport.TlsBuffers;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadFactory;
 
@@ -13,8 +14,14 @@ import java.util.concurrent.ThreadFactory;
  * which are thread-safe.
  */
 public final class ServerContext {
+    /** How often the buffer pools drop what the work since the last time left unused. */
+    private static final long TRIM_NANOS = 1_000_000_000L;
     private final ServerConfig config;
     private final BufferPool buffers;
+    /** The TLS port's record buffers, once it has them; trimmed with the pool. */
+    private volatile TlsBuffers tlsBuffers;
+    /** When the pools were last trimmed; the sweeper's thread only. */
+    private long lastTrimNanos = System.nanoTime();
     private final ConnectionRegistry registry;
     /**
      * Makes every connection's threads. They share one name: a name per thread would be a string kept by every
@@ -98,5 +105,28 @@ public final class ServerContext {
 
     public ConnectionRegistry registry() {
         return registry;
+    }
+
+    /** Records the TLS port's record buffers, to be trimmed with the pool. */
+    void tlsBuffers(TlsBuffers buffers) {
+        this.tlsBuffers = buffers;
+    }
+
+    /**
+     * The timeout sweeper's work, each tick: expires what is late, and about once a second trims the buffer pools,
+     * so that the buffers a burst of connections left in them go back once it is over (up to {@code
+     * maxPooledBuffers} of each kind, 512 KiB of read and write buffers and as many TLS records by default).
+     * Allocates nothing, so that deadlines still fire while the heap is full.
+     */
+    public void sweep(long nowNanos) {
+        registry.expireLate(nowNanos);
+        if (nowNanos - lastTrimNanos >= TRIM_NANOS) {
+            lastTrimNanos = nowNanos;
+            buffers.trim();
+            TlsBuffers records = tlsBuffers;
+            if (records != null) {
+                records.trim();
+            }
+        }
     }
 }

@@ -29,6 +29,7 @@ final class TlsConnections implements ConnectionFactory {
         this.tls = tls;
         this.http1 = http1;
         this.buffers = TlsBuffers.forContext(tls.sslContext(), context.config().maxPooledBuffers());
+        context.tlsBuffers(buffers);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.wisp.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.BufferPool;
 import dev.wisp.server.ServerConfig;
@@ -52,6 +53,31 @@ class IdleConnectionBuffersIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void theSweepGivesBackWhatABurstLeftInThePool() throws IOException {
+        BufferPool pool = context.buffers();
+        for (int i = 0; i < SEEDED; i++) {
+            pool.release(new byte[pool.bufferSize()]); // as a burst of connections leaves them
+        }
+        long second = TimeUnit.SECONDS.toNanos(1);
+        long now = System.nanoTime();
+        context.sweep(now + second);
+        assertEquals(SEEDED, pool.pooled(), "a trim keeps what it cannot know to be unused");
+
+        try (RawPeer peer = RawPeer.connect(context.localAddress().getPort())) {
+            peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("hello\n", peer.readResponse().bodyText());
+        }
+        awaitPooled(pool, SEEDED); // the connection's thread gave its buffers back
+        context.sweep(now + second / 2 * 3);
+        assertEquals(SEEDED, pool.pooled(), "trimmed at most once a second");
+        context.sweep(now + 2 * second);
+        int kept = pool.pooled();
+        assertTrue(kept >= 1 && kept <= 2, "kept what the request took, dropped the rest: " + kept);
+        context.sweep(now + 3 * second);
+        assertEquals(0, pool.pooled(), "then what it did not take again");
     }
 
     @Test
