@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
@@ -270,7 +271,9 @@ final class ChannelSocket implements StreamSocket {
 
     /** How many bytes the kernel holds for this socket ({@code FIONREAD}); takes no lock a read or write holds. */
     private int bytesHeld() throws IOException {
-        return channel.socket().getInputStream().available();
+        // A stream made for the call, not the channel's socket view: the channel keeps that one once made, 80 bytes
+        // that every idle connection whose bytes were ever counted would hold.
+        return Channels.newInputStream(channel).available();
     }
 
     private static int stamp(int now) {

@@ -48,6 +48,9 @@ final class Http1ServerConnection extends ServerConnection {
     private long waitEndedNanos;
     private boolean firstWait = true;
     private boolean firstRequest = true;
+    /** Whether the next {@link #run()} resumes after a wait in the input watcher; set before the wait begins. */
+    private boolean resumeOnRun;
+    /** Null while the input watcher holds the wait: made again by the thread that resumes. */
     private WireInput input;
     private WireOutput output;
     /** The connection that took this one over after a 101; set once, just before this one's loop ends. */
@@ -73,11 +76,17 @@ final class Http1ServerConnection extends ServerConnection {
      * Serves requests on this thread until the connection closes or goes idle outside a burst of requests. Then
      * the wait goes to the server's {@link InputWatcher} and this thread ends: a parked virtual thread keeps its
      * frames on the heap, and the frames of this loop, compiled with the exchange inlined, would cost every idle
-     * connection a few KiB. The watcher starts {@link #resume()} on a fresh thread when the next request
-     * arrives. A connection in a burst waits here, where the next request soon comes, holding its read buffer.
+     * connection a few KiB. The watcher runs the connection again on a fresh thread when the next request
+     * arrives, which goes on in {@link #resume()}. A connection in a burst waits here, where the next request soon
+     * comes, holding its read buffer.
      */
     @Override
     public void run() {
+        if (resumeOnRun) {
+            resumeOnRun = false;
+            resume();
+            return;
+        }
         onThisThread();
         String reason;
         try {
@@ -127,6 +136,7 @@ final class Http1ServerConnection extends ServerConnection {
         onThisThread();
         String reason;
         try {
+            open();
             IdleInput arrived = transport.pollInput();
             if (arrived == IdleInput.EMPTY && watchInput()) {
                 return; // records without a request: the wait goes on, without a thread
@@ -142,25 +152,37 @@ final class Http1ServerConnection extends ServerConnection {
         close(reason);
     }
 
-    /** Hands the wait to the server's input watcher; see {@link #waitWithoutThread}. */
+    /**
+     * Hands the wait to the server's input watcher ({@link #waitWithoutThread}), which runs this connection when
+     * input comes: {@link #run()} then resumes. The streams go for the wait, the read buffer back to the pool (the
+     * input holds no byte now: a request in a buffer is served before any wait), so that an idle connection holds
+     * little; the thread that resumes makes them again.
+     */
     private boolean watchInput() {
-        input.releaseIfEmpty(); // the read buffer goes back to the pool for the wait
-        return waitWithoutThread(this::resume);
+        WireInput waitingInput = input;
+        WireOutput waitingOutput = output;
+        waitingInput.releaseIfEmpty();
+        input = null;
+        output = null;
+        resumeOnRun = true;
+        if (waitWithoutThread(this)) {
+            return true;
+        }
+        resumeOnRun = false;
+        input = waitingInput;
+        output = waitingOutput;
+        return false;
     }
 
     /**
-     * Whether the next request is here or comes soon enough to wait for it on this thread rather than through the
-     * watcher, for the two waits whose length says nothing of a burst yet. Before the first request: whether it
-     * arrived with the connection, as it mostly has by the time its thread runs (after a TLS handshake, in the
-     * same flight as the Finished message). Before the second: whether it comes within 50 ms, since a client
-     * that reuses the connection mostly sends it at once; this one wait arms a timer. Other waits outside a
-     * burst go to the watcher at once.
+     * Whether the next request is here already, for the two waits whose length says nothing of a burst yet: then
+     * this thread reads it rather than the watcher's next. Before the first request it mostly is, by the time the
+     * connection's thread runs (after a TLS handshake, in the same flight as the Finished message). Before the
+     * second, if the client sent it at once. A poll, not a wait with a timeout: a timed read needs the channel's
+     * socket view, which the channel then keeps for good, 80 bytes that every idle connection would hold.
      */
-    private boolean requestArrivesSoon() throws IOException {
-        if (firstWait) {
-            return transport.pollInput() != IdleInput.EMPTY;
-        }
-        return lastWaitNanos == Long.MAX_VALUE && transport.awaitInput(BURST_WAIT_NANOS);
+    private boolean requestArrived() throws IOException {
+        return lastWaitNanos == Long.MAX_VALUE && transport.pollInput() != IdleInput.EMPTY;
     }
 
     private boolean startThread(Runnable task) {
@@ -173,7 +195,7 @@ final class Http1ServerConnection extends ServerConnection {
         }
     }
 
-    /** Sets up the streams and tells the listener. */
+    /** Sets up the streams, and tells the listener the first time. */
     private void open() {
         announceOpened();
         input = WireInput.of(transport.input(), context.buffers());
@@ -194,7 +216,7 @@ final class Http1ServerConnection extends ServerConnection {
      * so it reads each request at once (first, on a carrier that other connections crowd, it lets them go ahead,
      * and alone on its carrier it polls briefly: {@link NextInput#beforeWaiting}); the registry lets at most
      * {@code maxPooledBuffers} connections do that, which bounds the memory idle connections hold. Any other
-     * wait goes to the input watcher, unless the request is here or comes soon ({@link #requestArrivesSoon()}),
+     * wait goes to the input watcher, unless the request is here already ({@link #requestArrived()}),
      * and holds no buffer: one byte is read into a one-byte array and the request goes on in a pooled buffer, at
      * the price of a second read.
      *
@@ -213,7 +235,7 @@ final class Http1ServerConnection extends ServerConnection {
             if (keepBuffer) {
                 NextInput.beforeWaiting(transport, nowNanos);
                 arrived = input.fill();
-            } else if (!requestArrivesSoon() && watchInput()) {
+            } else if (!requestArrived() && watchInput()) {
                 return HANDED_OFF;
             } else {
                 // A read ended by evict() or abort() throws; failureReason() then reports why it was ended.
