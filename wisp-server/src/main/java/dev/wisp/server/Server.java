@@ -165,6 +165,11 @@ public final class Server implements AutoCloseable {
         return context.registry().size();
     }
 
+    /** The open connections as the timeout sweeper sees them, one line; for tests. */
+    String describeConnections() {
+        return context.registry().describe(System.nanoTime());
+    }
+
     /**
      * Stops the server: stops accepting, closes idle connections, lets exchanges in flight finish within the
      * grace period (their connections close after them), then closes whatever is left and interrupts the handlers

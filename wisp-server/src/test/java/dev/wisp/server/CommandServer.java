@@ -8,14 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A server in a child JVM that a test steers through one-byte commands on its standard input: GET /hello; POST
- * /echo, which reads the whole body into memory; and GET /spin, which keeps its thread computing, never blocking,
- * until told to stop (at most a minute), so that with one carrier no other virtual thread runs meanwhile. It prints
- * {@code port N} once listening; each command is read and answered without allocating, since the heap may be full:
- * {@code f} fills the heap until not even a small array fits, and holds it (answer {@code F}); {@code r} lets it
- * go (answer {@code R}); {@code s} ends the spins (answer {@code S}); {@code c} prints the number of open
- * connections (answer {@code C} and the count). The end of its input stops it. Used with a small heap by
- * {@link MemoryExhaustionIT}, with one carrier by {@link LostThreadIT}.
+ * A server in a child JVM that a test steers through one-byte commands on its standard input: GET /hello; POST /echo,
+ * which reads the whole body into memory; and GET /spin, which keeps its thread computing, never blocking, until told
+ * to stop (at most a minute), so that with one carrier no other virtual thread runs meanwhile. It prints {@code port N}
+ * once listening; each command is read and answered without allocating, since the heap may be full: {@code f} fills the
+ * heap until not even a small array fits, and holds it (answer {@code F}); {@code r} lets it go (answer {@code R});
+ * {@code s} ends the spins (answer {@code S}); {@code c} prints the number of open connections (answer {@code C} and
+ * the count); {@code d} describes them (answer {@code D} and a line). The end of its input stops it. Used with a small
+ * heap by {@link MemoryExhaustionIT}, with one carrier by {@link LostThreadIT}.
  */
 public final class CommandServer {
     /** Room enough for the arrays that fill a heap of some tens of MiB down to its last bytes. */
@@ -62,6 +62,7 @@ public final class CommandServer {
                     out.flush();
                 }
                 case 'c' -> out.println("C" + server.connectionCount());
+                case 'd' -> out.println("D " + server.describeConnections());
                 default -> {
                     // a line end, or noise: nothing to do
                 }

@@ -157,7 +157,8 @@ class MemoryExhaustionIT {
             Thread.sleep(200);
         }
         if (open > 0) {
-            System.err.println("connections still open; log: " + child.logLines() + "\nthreads:\n" + child.threadDump());
+            System.err.println("connections still open: " + child.command("d") + "\nlog: " + child.logLines()
+                    + "\nthreads:\n" + child.threadDump());
         }
         return open;
     }

@@ -323,6 +323,22 @@ public final class ConnectionRegistry {
         }
     }
 
+    /**
+     * What the registry holds, one line: the counts, then each connection listed ({@link ServerConnection#describe});
+     * for a test to tell why a connection stays counted.
+     */
+    public String describe(long nowNanos) {
+        StringBuilder text = new StringBuilder();
+        lock.lock();
+        try {
+            text.append("count=").append(count).append(" lingering=").append(lingering);
+        } finally {
+            lock.unlock();
+        }
+        forEach(connection -> text.append("; ").append(connection.describe(nowNanos)));
+        return text.toString();
+    }
+
     /** The number of open connections, not counting evicted ones that linger before they close. */
     public int size() {
         lock.lock();

@@ -118,6 +118,7 @@ final class Http1ServerConnection extends ServerConnection {
             // stack and thread-locals, left by the exchange, would stay with the new connection while it waits.
             context.registry().replace(this, switchedTo);
             switchedTo.announceSwitched();
+            switchedTo.offThread(); // this thread ends: until the new one runs, the sweeper must not see it as ended
             if (!startThread(switchedTo)) {
                 switchedTo.run();
             }

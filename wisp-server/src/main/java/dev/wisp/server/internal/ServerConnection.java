@@ -243,8 +243,8 @@ abstract class ServerConnection implements Runnable {
                 leftBehind = isOrphaned()
                         || isLost(nowNanos - deadline, transport.isReadBlocked() || thread == null);
             }
-        } else if (deadline == 0 && isNeverServed()) {
-            leftBehind = true;
+        } else if (deadline == 0 && (isNeverServed() || isOrphaned())) {
+            leftBehind = true; // no deadline would ever end it: a thread that died between reads, or never ran
         }
         long writeDeadline = transport.writeDeadlineNanos();
         if (writeDeadline != 0 && nowNanos - writeDeadline > 0) {
@@ -277,6 +277,17 @@ abstract class ServerConnection implements Runnable {
                 && System.currentTimeMillis() - openedAtMillis > LOST_AFTER_NANOS / 1_000_000;
     }
 
+    /** The connection's state as the sweeper sees it, for {@link ConnectionRegistry#describe}. */
+    final String describe(long nowNanos) {
+        Thread last = thread;
+        long deadline = transport.readDeadlineNanos();
+        return "c" + id + " " + getClass().getSimpleName() + " state=" + (int) STATE.getVolatile(this)
+                + " thread=" + (last == null ? "none" : last.getState())
+                + " readDeadline=" + (deadline == 0 ? "none" : (deadline - nowNanos) / 1_000_000 + "ms")
+                + " watched=" + transport.isWatched() + " readBlocked=" + transport.isReadBlocked()
+                + " timedOut=" + timedOut + " announced=" + announced;
+    }
+
     /**
      * Runs the protocol's own timers on the sweeper's thread, every tick (a WebSocket's idle pings, dead-peer and
      * closing timeouts); nothing for HTTP/1.1, whose timeouts are all read and write deadlines. Must not block.
@@ -287,8 +298,9 @@ abstract class ServerConnection implements Runnable {
     /**
      * Whether no thread will ever serve the connection again: the thread that served it last has ended, and no
      * wait of the input watcher will start another. A thread always closes its connection, hands it to the watcher
-     * or to the next protocol before it ends; one that did not died of an error that even the close could not
-     * survive (a full heap fails whatever allocates next, the log line of an uncaught error included).
+     * or to the next protocol before it ends (forgetting itself as the connection's thread); one that did not died
+     * of an error that even the close could not survive (a full heap fails whatever allocates next, the log line of
+     * an uncaught error included).
      */
     private boolean isOrphaned() {
         Thread last = thread;
@@ -306,7 +318,7 @@ abstract class ServerConnection implements Runnable {
     final void reclaim() {
         markClosing();
         if (isOrphaned()) {
-            logQuietly(WARNING, "its thread ended without closing it; closed at its deadline", null);
+            logQuietly(WARNING, "its thread ended without closing it; closed", null);
             releaseResources(false);
             LostThreads.logUnlogged();
             return;
