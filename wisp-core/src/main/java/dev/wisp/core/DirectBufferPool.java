@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
  * memory is costly to allocate and is freed only by the garbage collector, so a buffer is kept for the next
  * reader rather than dropped. As with {@link BufferPool}, {@link #acquire()} allocates when the pool is empty and
  * {@link #release(ByteBuffer)} drops the buffer when it is full: the pool never blocks nor grows past
- * {@code maxPooled} buffers.
+ * {@code maxPooled} buffers; and {@link #trim()}, called now and then, drops those nobody took meanwhile, so that
+ * what a burst left goes back once it is over.
  *
  * <p>Thread-safe.
  */
@@ -43,6 +44,16 @@ public final class DirectBufferPool {
             throw new IllegalArgumentException("buffer of " + buffer.capacity() + " bytes is not from this pool");
         }
         free.push(buffer);
+    }
+
+    /**
+     * Drops the free buffers that no {@link #acquire()} took since the last trim, for the garbage collector to free
+     * their memory; see {@link BufferPool#trim()}.
+     *
+     * @return how many were dropped
+     */
+    public int trim() {
+        return free.trim();
     }
 
     /** How many free buffers the pool holds now. */

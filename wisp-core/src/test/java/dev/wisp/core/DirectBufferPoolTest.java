@@ -54,4 +54,14 @@ class DirectBufferPoolTest {
         assertEquals("maxPooled must not be negative: -1", negative.getMessage());
         assertEquals(0, pool.pooled());
     }
+
+    @Test
+    void aTrimDropsTheBuffersNobodyTookSinceTheLastOne() {
+        DirectBufferPool pool = new DirectBufferPool(1024, 4);
+        pool.release(pool.acquire());
+        pool.release(ByteBuffer.allocateDirect(1024));
+        assertEquals(0, pool.trim(), "the first trim knows of no time untaken");
+        assertEquals(2, pool.trim());
+        assertEquals(0, pool.pooled());
+    }
 }

@@ -506,9 +506,10 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         }
     }
 
-    /** Closes idle connections past their keep-warm time. */
+    /** Closes idle connections past their keep-warm time, and has the connector trim its buffer pools. */
     @Override
     public void sweep(long nowNanos) {
+        connector.trimBuffers(nowNanos);
         long keepWarm = config.keepWarm().toNanos();
         Deque<Http1ClientConnection> expired = new ArrayDeque<>();
         List<Http2ClientConnection> expiredHttp2 = new ArrayList<>();

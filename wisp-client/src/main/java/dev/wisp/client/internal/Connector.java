@@ -68,8 +68,13 @@ public final class Connector {
      * off from 256 KiB, which still fits the L2 cache its bytes are copied out of.
      */
     private static final int READ_AHEAD_BYTES = 256 * 1024;
-    /** Read-ahead buffers kept for the next download: 4 MiB of direct memory at most, once downloads are done. */
+    /**
+     * Read-ahead buffers kept for the next download: 4 MiB of direct memory at most, once downloads are done, and
+     * for about a second ({@link #trimBuffers}).
+     */
     private static final int MAX_POOLED_READ_AHEAD = 16;
+    /** How often the pools drop the buffers nobody took since the last time. */
+    private static final long TRIM_NANOS = 1_000_000_000L;
 
     private final ClientConfig config;
 
@@ -77,6 +82,8 @@ public final class Connector {
     private final DirectBufferPool readAheadBuffers;
     private final EventListener events;
     private volatile TlsBuffers tlsBuffers;
+    /** When the pools were last trimmed; the sweeper's thread only. */
+    private long lastTrimNanos = System.nanoTime();
 
     public Connector(ClientConfig config) {
         this.config = config;
@@ -87,6 +94,34 @@ public final class Connector {
 
     public ClientConfig config() {
         return config;
+    }
+
+    /**
+     * For the pool's sweep, every tick: about once a second, the buffer pools (read and write, read-ahead, TLS
+     * records) drop the buffers that nobody took since the last time, so that what a burst of calls left in them,
+     * up to 4 MiB of direct memory, goes back once it is over.
+     */
+    void trimBuffers(long nowNanos) {
+        if (nowNanos - lastTrimNanos < TRIM_NANOS) {
+            return;
+        }
+        lastTrimNanos = nowNanos;
+        buffers.trim();
+        readAheadBuffers.trim();
+        TlsBuffers records = tlsBuffers;
+        if (records != null) {
+            records.trim();
+        }
+    }
+
+    /** The pool of read and write buffers that this connector's connections share. */
+    BufferPool buffers() {
+        return buffers;
+    }
+
+    /** The pool of direct buffers that plaintext bodies are read ahead into. */
+    DirectBufferPool readAheadBuffers() {
+        return readAheadBuffers;
     }
 
     /**
