@@ -25,10 +25,13 @@ import org.junit.jupiter.api.Test;
  * of the first OutOfMemoryError, the listener's pause waited for good (a timed wait short of memory for its queue
  * node), the watcher's selection failed for good (a JDK class first initialized under the full heap), the start
  * relay died (no new connection was served again), and a connection waiting in the watcher stayed open and counted
- * (its registration had failed midway).
+ * (its registration had failed midway). Later, with both cores loaded, about 1 run in 6: a spare and a relay parked
+ * on their carriers (their stacks could not be saved) and nothing ran again; the JDK left a relay and connections'
+ * threads parked for good; a thread died between reads, with no deadline that would free its connection (see
+ * {@link LostThreadIT} for what the server does about threads that do not come back).
  *
  * <p>Not checked: that no connection's thread died. One still may, about 1 run in 16, of an error whose trace the
- * full heap keeps from being printed; the sweeper frees its connection at its deadline.
+ * full heap keeps from being printed; the sweeper frees its connection.
  *
  * <p>Not checked: the requests that arrived meanwhile. The JDK may lose a connection that a full heap met in
  * {@code accept()} (its {@code finishAccept} closes the new socket on an Exception, not an Error); such a
