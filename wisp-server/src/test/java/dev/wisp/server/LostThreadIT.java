@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,10 +58,11 @@ class LostThreadIT {
                     assertEquals("C1", child.command("c"));
                 }
                 assertEquals(0, openConnectionsEventually(child));
-                assertEquals(1, child.logLines().stream().filter(line -> line.contains("did not come back")).count(),
-                        "one connection was left in a read: " + child.logLines());
-                assertEquals(2, child.logLines().stream().filter(line -> line.contains("no thread served it")).count(),
-                        "two had no thread: " + child.logLines());
+                List<String> told = child.logLines().stream()
+                        .filter(line -> line.contains("did not come back") || line.contains("no thread served it"))
+                        .toList();
+                assertEquals(1, told.size(), "one line for the three, at most one a minute: " + child.logLines());
+                assertTrue(told.getFirst().endsWith("(logged again at most once a minute)"), told.getFirst());
             }
         });
     }

@@ -10,6 +10,7 @@ import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.BusyThreads;
 import dev.wisp.transport.InputWatcher;
+import dev.wisp.transport.LogLimit;
 import dev.wisp.transport.Transport;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -47,6 +48,8 @@ abstract class ServerConnection implements Runnable {
      * ({@link #isLost}).
      */
     private static final long LOST_AFTER_NANOS = 5_000_000_000L;
+    /** The lines that tell of connections left behind ({@link #warnLeftBehind}). */
+    private static final LogLimit LEFT_BEHIND_LINES = LogLimit.perMinute();
     /** Why an evicted connection closes, however it ends. */
     static final String EVICTED_REASON = "evicted to make room (least recently used)";
 
@@ -318,17 +321,17 @@ abstract class ServerConnection implements Runnable {
     final void reclaim() {
         markClosing();
         if (isOrphaned()) {
-            logQuietly(WARNING, "its thread ended without closing it; closed", null);
+            warnLeftBehind("its thread ended without closing it; closed");
             releaseResources(false);
             LostThreads.logUnlogged();
             return;
         }
         if (thread == null) {
-            logQuietly(WARNING, "no thread served it for " + LOST_AFTER_NANOS / 1_000_000_000
-                    + " s (one that could not start, or that the JVM lost for want of memory); closed", null);
+            warnLeftBehind("no thread served it for " + LOST_AFTER_NANOS / 1_000_000_000
+                    + " s (one that could not start, or that the JVM lost for want of memory); closed");
         } else {
-            logQuietly(WARNING, "its thread did not come back from a wait that its deadline ended "
-                    + LOST_AFTER_NANOS / 1_000_000_000 + " s before; closed", null);
+            warnLeftBehind("its thread did not come back from a wait that its deadline ended "
+                    + LOST_AFTER_NANOS / 1_000_000_000 + " s before; closed");
         }
         context.registry().remove(this); // first, so that a peer told of the close finds its place free
         try {
@@ -586,6 +589,22 @@ abstract class ServerConnection implements Runnable {
             LOG.log(level, "[c" + id + "] " + what, e);
         } catch (RuntimeException | Error stillShort) {
             // a line lost; what matters, the close, is done
+        }
+    }
+
+    /**
+     * Tells of a connection left behind ({@link #reclaim()}), once a minute at most: a full heap may leave many, each
+     * of which would be a line.
+     */
+    private void warnLeftBehind(String what) {
+        long now = System.nanoTime();
+        if (!LEFT_BEHIND_LINES.take(now)) {
+            return;
+        }
+        try {
+            LOG.log(WARNING, "[c" + id + "] " + what + " (logged again at most once a minute)");
+        } catch (RuntimeException | Error stillShort) {
+            LEFT_BEHIND_LINES.giveBack(now); // a line lost: the next one may go out
         }
     }
 
