@@ -61,9 +61,6 @@ public final class InputWatcher implements AutoCloseable {
 
     /** How many threads wait, started, to run the next tasks; see {@link SpareThreads}. */
     private static final int SPARE_THREADS = 32;
-    /** How often the spare threads are woken to wait again; see {@link #nudgeWaitingThreads}. */
-    private static final long NUDGE_NANOS = 1_000_000_000L;
-    private static final long NUDGE_MILLIS = NUDGE_NANOS / 1_000_000;
 
     /**
      * The selector; replaced by {@link #rebuildSelector()} after a turn that ran out of memory or a selection that
@@ -79,8 +76,6 @@ public final class InputWatcher implements AutoCloseable {
     private boolean selectionFailedSince;
     /** The pause before the next try after a selection failed; 0 after a turn that went well. */
     private long failurePauseMillis;
-    /** When the waiting threads were last woken ({@link System#nanoTime()}); the watcher's thread only. */
-    private long lastNudge = System.nanoTime();
     private final SpareThreads threads;
     /** Watches to register; the selector's own thread registers them, so no other thread touches the selector. */
     private final Queue<Watch> toRegister = new ConcurrentLinkedQueue<>();
@@ -260,26 +255,21 @@ public final class InputWatcher implements AutoCloseable {
         expireQueued();
         if (ended.isEmpty()) { // a registration that failed has ended its watch: start it without waiting
             throwSelectionFault();
-            selector.select(onReady, toStart.isEmpty() ? NUDGE_MILLIS : RETRY_MILLIS);
+            selector.select(onReady, toStart.isEmpty() ? 0 : RETRY_MILLIS);
         }
         startEnded();
         startQueuedOnTurn();
-        nudgeWaitingThreads();
     }
 
     /**
-     * Wakes the spare threads about once a second, each to find no task and wait again. Why: a virtual thread that
-     * cannot unmount as it parks (its stack could not be saved, the heap being full) parks its carrier with it
-     * until it is unparked, and a spare waits for as long as no task comes: a spare and a relay parked so after a
-     * full heap kept both carriers of a server from every other virtual thread once memory was back, and it
-     * answered nothing. The {@link TimeoutSweeper} wakes the relays.
+     * Wakes the spare threads, each to find no task and wait again; for the server's timeout sweep, about once a
+     * second. Why: a virtual thread that cannot unmount as it parks (its stack could not be saved, the heap being
+     * full) parks its carrier with it until it is unparked, and a spare waits for as long as no task comes: a spare
+     * and a relay parked so after a full heap kept both carriers of a server from every other virtual thread once
+     * memory was back, and it answered nothing. The {@link TimeoutSweeper} wakes the relays.
      */
-    private void nudgeWaitingThreads() {
-        long now = System.nanoTime();
-        if (now - lastNudge >= NUDGE_NANOS) {
-            lastNudge = now;
-            threads.nudge();
-        }
+    public void nudgeSpares() {
+        threads.nudge();
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadFactory;
  * which are thread-safe.
  */
 public final class ServerContext {
-    /** How often the buffer pools drop what the work since the last time left unused. */
+    /** How often the buffer pools drop what the work since the last time left unused, and spares are woken. */
     private static final long TRIM_NANOS = 1_000_000_000L;
     private final ServerConfig config;
     private final BufferPool buffers;
@@ -115,8 +115,9 @@ public final class ServerContext {
     /**
      * The timeout sweeper's work, each tick: expires what is late, and about once a second trims the buffer pools,
      * so that the buffers a burst of connections left in them go back once it is over (up to {@code
-     * maxPooledBuffers} of each kind, 512 KiB of read and write buffers and as many TLS records by default).
-     * Allocates nothing, so that deadlines still fire while the heap is full.
+     * maxPooledBuffers} of each kind, 512 KiB of read and write buffers and as many TLS records by default), and
+     * wakes the input watcher's idle spare threads ({@link InputWatcher#nudgeSpares}). Allocates nothing but the
+     * spares' iterator, so that deadlines still fire while the heap is full.
      */
     public void sweep(long nowNanos) {
         registry.expireLate(nowNanos);
@@ -126,6 +127,10 @@ public final class ServerContext {
             TlsBuffers records = tlsBuffers;
             if (records != null) {
                 records.trim();
+            }
+            InputWatcher watcher = inputWatcher;
+            if (watcher != null) {
+                watcher.nudgeSpares();
             }
         }
     }
