@@ -82,6 +82,28 @@ final class ChildServer implements AutoCloseable {
         return reply;
     }
 
+    /** The server's count of open connections ({@link CommandServer}'s {@code c}). */
+    int openConnections() throws InterruptedException {
+        return Integer.parseInt(command("c").substring(1));
+    }
+
+    /**
+     * The server's count of open connections once it drops to 0, or what it still is after this long; when some are
+     * left, what the server says of them, its log and its threads go to standard error, for the failure's report.
+     */
+    int openConnectionsEventually(Duration within) throws InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        int open;
+        while ((open = openConnections()) > 0 && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        if (open > 0) {
+            System.err.println("connections still open: " + command("d") + "\nlog: " + logLines() + "\nthreads:\n"
+                    + threadDump());
+        }
+        return open;
+    }
+
     /** Waits for a log line that contains the text, and returns it; null if none came within the timeout. */
     String awaitLog(String text, Duration timeout) throws InterruptedException {
         return log.poll(line -> line.contains(text), timeout);

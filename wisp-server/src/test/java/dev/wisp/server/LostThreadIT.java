@@ -51,13 +51,14 @@ class LostThreadIT {
                     assertEquals("S", child.command("s"));
                     assertEquals(200, spinner.readResponse().status(), "the spin ends");
                 }
-                assertEquals(0, openConnectionsEventually(child), "every connection ended, none counted twice");
+                assertEquals(0, child.openConnectionsEventually(CLOSED_WITHIN),
+                        "every connection ended, none counted twice");
                 try (RawPeer peer = RawPeer.connect(child.port())) {
                     peer.send(HELLO);
                     assertEquals(200, peer.readResponse().status());
                     assertEquals("C1", child.command("c"));
                 }
-                assertEquals(0, openConnectionsEventually(child));
+                assertEquals(0, child.openConnectionsEventually(CLOSED_WITHIN));
                 List<String> told = child.logLines().stream()
                         .filter(line -> line.contains("did not come back") || line.contains("no thread served it"))
                         .toList();
@@ -75,15 +76,5 @@ class LostThreadIT {
         } catch (SocketException reset) {
             return true;
         }
-    }
-
-    /** The server's count of open connections once it drops to 0, or what it still is after 30 s. */
-    private static int openConnectionsEventually(ChildServer child) throws InterruptedException {
-        long end = System.nanoTime() + CLOSED_WITHIN.toNanos();
-        int open;
-        while ((open = Integer.parseInt(child.command("c").substring(1))) > 0 && System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
-        return open;
     }
 }

@@ -107,7 +107,8 @@ class MemoryExhaustionIT {
                     }
                     assertEquals(408, status);
                 }
-                assertEquals(0, openConnectionsEventually(child), "connections still counted once every peer left");
+                assertEquals(0, child.openConnectionsEventually(EVENTUALLY),
+                        "connections still counted once every peer left");
                 List<String> died = child.logLines().stream().filter(MemoryExhaustionIT::ownThreadDied).toList();
                 assertEquals(List.of(), died, "a thread of the server's own ended with an uncaught error");
             }
@@ -147,23 +148,6 @@ class MemoryExhaustionIT {
         }
         throw new AssertionError("no answer to GET /hello once memory was back: " + failures + "; log: "
                 + child.logLines() + "; threads:\n" + child.threadDump());
-    }
-
-    /**
-     * The server's count of open connections once it drops to 0, or what it still is after {@link #EVENTUALLY}: a
-     * connection that the full heap met must end too, by its timeout at the latest (3 s).
-     */
-    private static int openConnectionsEventually(ChildServer child) throws InterruptedException {
-        long end = System.nanoTime() + EVENTUALLY.toNanos();
-        int open;
-        while ((open = Integer.parseInt(child.command("c").substring(1))) > 0 && System.nanoTime() < end) {
-            Thread.sleep(200);
-        }
-        if (open > 0) {
-            System.err.println("connections still open: " + child.command("d") + "\nlog: " + child.logLines()
-                    + "\nthreads:\n" + child.threadDump());
-        }
-        return open;
     }
 
     private static byte[] echoRequest(int bodyBytes) {
