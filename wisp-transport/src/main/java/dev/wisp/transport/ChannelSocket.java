@@ -222,9 +222,11 @@ final class ChannelSocket implements StreamSocket {
      * would wait in the scheduler's queue for platform threads' wake-ups, and a busy thread's later unpark of it
      * would then do nothing.
      *
+     * @param pollerLate whether the JDK's poller is late now ({@link PollerProbe}): only then is a read woken at the
+     *     marks before {@link LateWakeups#WAKE_BLIND_TICKS}, and only if its socket holds bytes
      * @return whether a thread was woken
      */
-    boolean wakeLate(int now, int sinceLastScan, int firstMark) {
+    boolean wakeLate(int now, int sinceLastScan, int firstMark, boolean pollerLate) {
         if (!channel.isOpen()) {
             LateWakeups.unlist(this);
             return false;
@@ -235,7 +237,7 @@ final class ChannelSocket implements StreamSocket {
         if (blockedReader != null && readSince == UNSEEN) {
             readingSince = stamp(now);
         } else if (blockedReader != null && LateWakeups.passedMark(now - readSince, sinceLastScan, firstMark)
-                && (now - readSince >= LateWakeups.WAKE_BLIND_TICKS || inputWaiting())) {
+                && (now - readSince >= LateWakeups.WAKE_BLIND_TICKS || pollerLate && inputWaiting())) {
             PlatformWakeups.wake(blockedReader);
             woken = true;
         }

@@ -17,7 +17,8 @@ import java.util.function.LongConsumer;
  *
  * <p>Each tick also wakes the reads and writes that the JDK's poller is late to wake, or will never wake because
  * it died, and does so every {@value #LATE_SCAN_MILLIS} ms as long as it finds some ({@link LateWakeups}); and
- * once a second it wakes the relays that pass platform threads' starts and wake-ups on ({@link RelayThread}).
+ * once a second it wakes the relays that pass platform threads' starts and wake-ups on ({@link RelayThread}), and
+ * the thread of the probe that tells whether the poller is late ({@link PollerProbe}).
  *
  * <p>{@link #run()} runs on the sweeper's own thread until {@link #close()}.
  */
@@ -90,6 +91,7 @@ public final class TimeoutSweeper implements Runnable {
             if (now - lastRelayNudge >= RELAY_NUDGE_NANOS) {
                 lastRelayNudge = now;
                 RelayThread.nudgeAll(now);
+                PollerProbe.shared().nudge();
             }
         }
     }

@@ -63,17 +63,17 @@ class LateWakeupsTest {
             int now = LateWakeups.nowTicks();
             int scan = 0;
             for (; scan < 2 * LateWakeups.DROP_AFTER_SCANS; scan++) {
-                socket.wakeLate(now + scan, 1, 1); // early wake-ups too: the read retries and blocks again
+                socket.wakeLate(now + scan, 1, 1, true); // early wake-ups too: the read retries and blocks again
             }
             assertTrue(LateWakeups.isListed(socket), "kept while its thread is blocked");
 
             peer.write(ByteBuffer.wrap(new byte[] {42}));
             reader.join();
             for (int i = 1; i < LateWakeups.DROP_AFTER_SCANS; i++) {
-                socket.wakeLate(now + scan++, 1, 1);
+                socket.wakeLate(now + scan++, 1, 1, true);
             }
             assertTrue(LateWakeups.isListed(socket), "kept while its next call may soon come");
-            socket.wakeLate(now + scan, 1, 1);
+            socket.wakeLate(now + scan, 1, 1, true);
             assertFalse(LateWakeups.isListed(socket), "dropped after scans that found no thread blocked");
         }
     }
@@ -86,11 +86,12 @@ class LateWakeupsTest {
             SocketChannel peer = loopback.peer();
             Thread reader = blockedReader(socket);
             int now = LateWakeups.nowTicks();
-            assertFalse(socket.wakeLate(now, 1, 1), "the first scan stamps the wait");
+            assertFalse(socket.wakeLate(now, 1, 1, true), "the first scan stamps the wait");
             for (int waited = 1; waited < LateWakeups.WAKE_BLIND_TICKS; waited++) {
-                assertFalse(socket.wakeLate(now + waited, 1, 1), "nothing to read: not woken after " + waited + " ticks");
+                assertFalse(socket.wakeLate(now + waited, 1, 1, true),
+                        "nothing to read: not woken after " + waited + " ticks");
             }
-            assertTrue(socket.wakeLate(now + LateWakeups.WAKE_BLIND_TICKS, 1, 1),
+            assertTrue(socket.wakeLate(now + LateWakeups.WAKE_BLIND_TICKS, 1, 1, true),
                     "woken at the mark after a long wait, whatever the socket holds (the count misses the end)");
 
             peer.write(ByteBuffer.wrap(new byte[] {42}));
