@@ -1,11 +1,10 @@
 package dev.wisp.server;
 
+import dev.wisp.testing.HeapFiller;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A server in a child JVM that a test steers through one-byte commands on its standard input: GET /hello; POST /echo,
@@ -18,9 +17,7 @@ import java.util.List;
  * heap by {@link MemoryExhaustionIT}, with one carrier by {@link LostThreadIT}.
  */
 public final class CommandServer {
-    /** Room enough for the arrays that fill a heap of some tens of MiB down to its last bytes. */
-    private static final int MAX_HELD = 1 << 18;
-    private static final List<Object> HELD = new ArrayList<>(MAX_HELD);
+    private static final HeapFiller HEAP = new HeapFiller();
     private static final long MAX_SPIN_NANOS = 60_000_000_000L;
     private static volatile boolean spinsEnd;
 
@@ -43,14 +40,13 @@ public final class CommandServer {
         for (int command; (command = commands.read()) >= 0; ) {
             switch (command) {
                 case 'f' -> {
-                    fill();
+                    HEAP.fill();
                     out.write('F');
                     out.write('\n');
                     out.flush();
                 }
                 case 'r' -> {
-                    HELD.clear();
-                    System.gc();
+                    HEAP.release();
                     out.write('R');
                     out.write('\n');
                     out.flush();
@@ -79,18 +75,5 @@ public final class CommandServer {
             Thread.onSpinWait();
         }
         return (System.nanoTime() - start) / 1_000_000_000 + " s\n";
-    }
-
-    /** Allocates ever smaller arrays until none fits; the list's room was made beforehand, so adding never grows it. */
-    private static void fill() {
-        for (int size = 1 << 20; size >= 16; size /= 2) {
-            try {
-                while (HELD.size() < MAX_HELD) {
-                    HELD.add(new byte[size]);
-                }
-            } catch (OutOfMemoryError full) {
-                // on to smaller arrays
-            }
-        }
     }
 }

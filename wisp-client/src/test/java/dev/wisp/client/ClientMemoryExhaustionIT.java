@@ -1,0 +1,94 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.ChildJava;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client whose heap fills up while calls are under way, and stays full for a while: once memory is back, each call
+ * has ended, in a response or a typed failure (an {@link OutOfMemoryError} counts as one), none hangs; the client
+ * works again by itself, and no connection stays checked out of its pool for good: once the calls after are done,
+ * every connection open is idle in the pool. The client runs in a child JVM with a small heap
+ * ({@link LowMemoryClient}), its calls on platform threads made before the heap fills (a virtual thread that parks
+ * under a full heap may never be scheduled again on JDK 25, whatever the client does); the server is this JVM's, and
+ * answers with a body large enough that reading it needs memory.
+ */
+class ClientMemoryExhaustionIT {
+    private static final int BODY_BYTES = 256 * 1024;
+    private static final int CALLS = 12;
+    /** How long the heap stays full while the calls go on. */
+    private static final Duration FULL = Duration.ofSeconds(3);
+    private static final int PER_ORIGIN = 2;
+    private static final Pattern OUTCOMES =
+            Pattern.compile("ok (\\d+) io (\\d+) error (\\d+) other (\\d+) running (\\d+)");
+
+    private Server server;
+    private CommandChild child;
+
+    @BeforeEach
+    void start() throws Exception {
+        byte[] body = new byte[BODY_BYTES];
+        server = Server.create(ServerConfig.builder().port(0).build(), Router.builder()
+                .get("/big", (request, response) -> response.send(body))
+                .get("/hello", (request, response) -> response.send("hello"))
+                .build()).start();
+        List<String> command = new ArrayList<>(ChildJava.command(LowMemoryClient.class, "-Xmx48m"));
+        command.addAll(List.of(url("/big"), url("/hello"), String.valueOf(PER_ORIGIN), String.valueOf(CALLS)));
+        child = CommandChild.start(command);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (child != null) {
+            child.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void callsUnderAFullHeapEndAndTheClientServesAgainOnceMemoryIsBack() throws Exception {
+        assertEquals("client made", child.command("c"));
+        assertEquals("status 200 " + BODY_BYTES, child.command("b"), "every class the calls need loaded");
+        assertEquals("armed", child.command("a"));
+
+        assertEquals("F", child.command("f"));
+        assertEquals("X", child.command("x"));
+        Thread.sleep(FULL.toMillis());
+        assertEquals("R", child.command("r"));
+        String waited = child.command("w");
+        String outcomes = child.command("o");
+        assertEquals("W", waited, () -> "calls still under way 30 s after memory came back: " + outcomes);
+        Matcher counts = OUTCOMES.matcher(outcomes);
+        assertTrue(counts.matches(), outcomes);
+        assertEquals("0", counts.group(4), () -> "each call ends in a response or a typed failure: " + outcomes);
+        assertTrue(Integer.parseInt(counts.group(1)) < CALLS, () -> "the full heap met none of the calls: " + outcomes);
+
+        for (int i = 0; i < 3 * PER_ORIGIN; i++) {
+            int call = i;
+            assertEquals("status 200 " + BODY_BYTES, child.command("b"),
+                    () -> "call " + call + " after memory came back; " + child.command("n"));
+        }
+        assertEquals("status 200 5", child.command("s"));
+        String connections = child.command("n");
+        assertTrue(connections.matches("open ([1-" + PER_ORIGIN + "]) idle \\1"),
+                () -> "every connection open is back in the pool, none checked out for good: " + connections);
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + server.port() + path;
+    }
+}
