@@ -7,14 +7,22 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.ChildJava;
+import dev.wisp.testing.TestCertificate;
+import dev.wisp.testing.TestCertificate.KeyType;
+import dev.wisp.testing.TestCertificates;
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsIdentity;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A client whose heap fills up while calls are under way, and stays full for a while: once memory is back, each call
@@ -23,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * every connection open is idle in the pool. The client runs in a child JVM with a small heap
  * ({@link LowMemoryClient}), its calls on platform threads made before the heap fills (a virtual thread that parks
  * under a full heap may never be scheduled again on JDK 25, whatever the client does); the server is this JVM's, and
- * answers with a body large enough that reading it needs memory.
+ * answers with a body large enough that reading it needs memory; plaintext and over TLS, where records are decrypted
+ * into the full heap.
  */
 class ClientMemoryExhaustionIT {
     private static final int BODY_BYTES = 256 * 1024;
@@ -34,18 +43,32 @@ class ClientMemoryExhaustionIT {
     private static final Pattern OUTCOMES =
             Pattern.compile("ok (\\d+) io (\\d+) error (\\d+) other (\\d+) running (\\d+)");
 
+    private static final TestCertificate CA = TestCertificates.ca(KeyType.EC);
+    private static final TestCertificate SERVER = TestCertificates.server(CA, KeyType.EC);
+
     private Server server;
     private CommandChild child;
 
-    @BeforeEach
-    void start() throws Exception {
+    /** Starts the server, over TLS or not, and the child client that calls it. */
+    private void start(boolean overTls, Path directory) throws Exception {
         byte[] body = new byte[BODY_BYTES];
-        server = Server.create(ServerConfig.builder().port(0).build(), Router.builder()
+        ServerConfig.Builder config = ServerConfig.builder().port(0);
+        if (overTls) {
+            config.tls(TlsConfig.builder().identity(TlsIdentity.pem(SERVER.chainPem(), SERVER.keys().pkcs8Pem()))
+                    .build());
+        }
+        server = Server.create(config.build(), Router.builder()
                 .get("/big", (request, response) -> response.send(body))
                 .get("/hello", (request, response) -> response.send("hello"))
                 .build()).start();
+        String origin = (overTls ? "https://localhost:" : "http://127.0.0.1:") + server.port();
         List<String> command = new ArrayList<>(ChildJava.command(LowMemoryClient.class, "-Xmx48m"));
-        command.addAll(List.of(url("/big"), url("/hello"), String.valueOf(PER_ORIGIN), String.valueOf(CALLS)));
+        command.addAll(List.of(origin + "/big", origin + "/hello", String.valueOf(PER_ORIGIN), String.valueOf(CALLS)));
+        if (overTls) {
+            Path ca = directory.resolve("ca.pem");
+            Files.writeString(ca, CA.certificatePem());
+            command.add(ca.toString());
+        }
         child = CommandChild.start(command);
     }
 
@@ -59,8 +82,11 @@ class ClientMemoryExhaustionIT {
         }
     }
 
-    @Test
-    void callsUnderAFullHeapEndAndTheClientServesAgainOnceMemoryIsBack() throws Exception {
+    @ParameterizedTest(name = "over TLS: {0}")
+    @ValueSource(booleans = {false, true})
+    void callsUnderAFullHeapEndAndTheClientServesAgainOnceMemoryIsBack(boolean overTls, @TempDir Path directory)
+            throws Exception {
+        start(overTls, directory);
         assertEquals("client made", child.command("c"));
         assertEquals("status 200 " + BODY_BYTES, child.command("b"), "every class the calls need loaded");
         assertEquals("armed", child.command("a"));
@@ -86,9 +112,5 @@ class ClientMemoryExhaustionIT {
         String connections = child.command("n");
         assertTrue(connections.matches("open ([1-" + PER_ORIGIN + "]) idle \\1"),
                 () -> "every connection open is back in the pool, none checked out for good: " + connections);
-    }
-
-    private String url(String path) {
-        return "http://127.0.0.1:" + server.port() + path;
     }
 }

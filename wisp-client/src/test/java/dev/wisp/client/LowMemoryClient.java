@@ -1,9 +1,11 @@
 package dev.wisp.client;
 
 import dev.wisp.testing.HeapFiller;
+import dev.wisp.tls.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A client in a JVM of its own with a small heap, started by {@link ClientMemoryExhaustionIT}, that fills its heap on
  * command while calls are under way. Its arguments: the URL of a large body, the URL of a small one, the most
- * connections per origin, and how many calls to arm. Commands are single bytes on standard input, read and (when the
- * heap may be full) answered without allocating:
+ * connections per origin, how many calls to arm, and for https: URLs the PEM file of the CA to trust. Commands are
+ * single bytes on standard input, read and (when the heap may be full) answered without allocating:
  * <ul>
  *   <li>{@code c}: makes the {@link Client}; answers {@code client made}.</li>
  *   <li>{@code b} and {@code s}: one call for the large or the small body; answers {@code status CODE LENGTH} (of the
@@ -48,6 +50,8 @@ public final class LowMemoryClient {
         String smallUrl = args[1];
         int perOrigin = Integer.parseInt(args[2]);
         int calls = Integer.parseInt(args[3]);
+        // The CA to trust, as a PEM file, when the URLs are https: ones.
+        TlsConfig tls = args.length > 4 ? TlsConfig.builder().trustedCertificates(Path.of(args[4])).build() : null;
         PrintStream out = System.out;
         InputStream commands = System.in;
         Client client = null;
@@ -59,8 +63,9 @@ public final class LowMemoryClient {
         for (int command; (command = commands.read()) >= 0; ) {
             switch (command) {
                 case 'c' -> {
-                    client = Client.create(ClientConfig.builder().connectTimeout(Duration.ofSeconds(5))
-                            .readTimeout(Duration.ofSeconds(5)).maxConnectionsPerOrigin(perOrigin).build());
+                    ClientConfig.Builder config = ClientConfig.builder().connectTimeout(Duration.ofSeconds(5))
+                            .readTimeout(Duration.ofSeconds(5)).maxConnectionsPerOrigin(perOrigin);
+                    client = Client.create((tls == null ? config : config.tls(tls)).build());
                     out.println("client made");
                 }
                 case 'b' -> out.println(get(client, bigUrl));
