@@ -36,9 +36,7 @@ public final class TimeoutSweeper implements Runnable {
      * How often the relays are woken, so that one whose pass failed tries again, and one that parked its carrier
      * frees it ({@link RelayThread}).
      */
-    private static final long RELAY_NUDGE_NANOS = 1_000_000_000L;
-    /** When the relays were last woken; the sweeper's thread only. */
-    private long lastRelayNudge = System.nanoTime();
+    private final Cadence relayNudges = new Cadence(Duration.ofSeconds(1));
     /** Whether the last sweep failed; the sweeper's thread only. */
     private boolean failing;
 
@@ -88,8 +86,7 @@ public final class TimeoutSweeper implements Runnable {
                 nextSweep = now + TimeUnit.MILLISECONDS.toNanos(tickMillis);
             }
             lateWoken = wakeLateQuietly(now);
-            if (now - lastRelayNudge >= RELAY_NUDGE_NANOS) {
-                lastRelayNudge = now;
+            if (relayNudges.isDue(now)) {
                 RelayThread.nudgeAll(now);
                 PollerProbe.shared().nudge();
             }

@@ -21,6 +21,7 @@ import dev.wisp.client.UnresolvedHostException;
 import dev.wisp.core.BufferPool;
 import dev.wisp.core.DirectBufferPool;
 import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.transport.Cadence;
 import dev.wisp.transport.PlainTransport;
 import dev.wisp.transport.StreamSocket;
 import dev.wisp.transport.TlsBuffers;
@@ -74,7 +75,7 @@ public final class Connector {
      */
     private static final int MAX_POOLED_READ_AHEAD = 16;
     /** How often the pools drop the buffers nobody took since the last time. */
-    private static final long TRIM_NANOS = 1_000_000_000L;
+    private static final Duration TRIM_PERIOD = Duration.ofSeconds(1);
 
     private final ClientConfig config;
 
@@ -82,8 +83,8 @@ public final class Connector {
     private final DirectBufferPool readAheadBuffers;
     private final EventListener events;
     private volatile TlsBuffers tlsBuffers;
-    /** When the pools were last trimmed; the sweeper's thread only. */
-    private long lastTrimNanos = System.nanoTime();
+    /** When the pools are trimmed; the sweeper's thread only. */
+    private final Cadence trims = new Cadence(TRIM_PERIOD);
 
     public Connector(ClientConfig config) {
         this.config = config;
@@ -102,10 +103,9 @@ public final class Connector {
      * up to 4 MiB of direct memory, goes back once it is over.
      */
     void trimBuffers(long nowNanos) {
-        if (nowNanos - lastTrimNanos < TRIM_NANOS) {
+        if (!trims.isDue(nowNanos)) {
             return;
         }
-        lastTrimNanos = nowNanos;
         buffers.trim();
         readAheadBuffers.trim();
         TlsBuffers records = tlsBuffers;

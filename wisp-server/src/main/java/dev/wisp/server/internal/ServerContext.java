@@ -3,9 +3,11 @@ package dev.wisp.server.internal;
 import dev.wisp.core.BufferPool;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.tls.TlsContext;
+import dev.wisp.transport.Cadence;
 import dev.wisp.transport.InputWatcher;
 import dev.wisp.transport.TlsBuffers;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -15,13 +17,13 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class ServerContext {
     /** How often the buffer pools drop what the work since the last time left unused, and spares are woken. */
-    private static final long TRIM_NANOS = 1_000_000_000L;
+    private static final Duration TRIM_PERIOD = Duration.ofSeconds(1);
     private final ServerConfig config;
     private final BufferPool buffers;
     /** The TLS port's record buffers, once it has them; trimmed with the pool. */
     private volatile TlsBuffers tlsBuffers;
-    /** When the pools were last trimmed; the sweeper's thread only. */
-    private long lastTrimNanos = System.nanoTime();
+    /** When the pools are trimmed and the spares woken; the sweeper's thread only. */
+    private final Cadence trims = new Cadence(TRIM_PERIOD);
     private final ConnectionRegistry registry;
     /**
      * Makes every connection's threads. They share one name: a name per thread would be a string kept by every
@@ -121,8 +123,7 @@ public final class ServerContext {
      */
     public void sweep(long nowNanos) {
         registry.expireLate(nowNanos);
-        if (nowNanos - lastTrimNanos >= TRIM_NANOS) {
-            lastTrimNanos = nowNanos;
+        if (trims.isDue(nowNanos)) {
             buffers.trim();
             TlsBuffers records = tlsBuffers;
             if (records != null) {
