@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LateWakeups {
     /** The clock's unit, 2^18 ns: a shift of {@link System#nanoTime()} makes the time. */
     static final long TICK_NANOS = 1L << 18;
-    private static final int TICK_SHIFT = 18;
+    static final int TICK_SHIFT = 18;
     /** Every how many ticks the busy threads look, and after how many a blocked thread is first woken. */
     static final int SCAN_TICKS = 4;
     static final int FIRST_TICKS = 8;
@@ -72,9 +72,16 @@ final class LateWakeups {
     static final int SOCKETS_PER_TICK = 64;
 
     private static final Set<ChannelSocket> LISTED = ConcurrentHashMap.newKeySet();
+
     private static final AtomicInteger LAST_SCAN_TICKS = new AtomicInteger(nowTicks());
     /** The time from one scan to the next, set by each scan from how many sockets it went over. */
     private static volatile int scanPeriodTicks = SCAN_TICKS;
+
+    static {
+        // The probe's class is initialized with this one (at the first blocking read, while memory is to spare):
+        // first initialized under a full heap, a class is unusable for good, and the scans use it.
+        PollerProbe.shared();
+    }
 
     private LateWakeups() {
     }

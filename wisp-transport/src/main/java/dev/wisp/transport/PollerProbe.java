@@ -61,7 +61,10 @@ final class PollerProbe {
     /** A probe whose receiving thread the factory makes, a virtual one for the probe to mean anything. */
     PollerProbe(ThreadFactory receivers) {
         this.receivers = receivers;
-        int now = LateWakeups.nowTicks();
+        // The time in ticks as LateWakeups reads it, through its constant only: calling it would initialize that
+        // class from this one's initialization, whose own initialization initializes this one (a thread doing one
+        // while another does the other would wait for good).
+        int now = (int) (System.nanoTime() >> LateWakeups.TICK_SHIFT);
         this.lastSend = new AtomicInteger(now - PROBE_EVERY_TICKS);
         this.lateUntil = now;
     }

@@ -56,6 +56,9 @@ public final class TimeoutSweeper implements Runnable {
             }
         }
         this.tickMillis = Math.max(10, Math.min(1000, shortest.toMillis() / 4));
+        // Initialized now, with memory to spare: a class first initialized under a full heap is unusable for good,
+        // and the sweeper's loop uses this one.
+        PollerProbe.shared();
     }
 
     /** Starts the sweeper on a daemon platform thread of this name. */
@@ -87,9 +90,18 @@ public final class TimeoutSweeper implements Runnable {
             }
             lateWoken = wakeLateQuietly(now);
             if (relayNudges.isDue(now)) {
-                RelayThread.nudgeAll(now);
-                PollerProbe.shared().nudge();
+                nudgeQuietly(now);
             }
+        }
+    }
+
+    /** Wakes the relays and the poller probe's thread, should the JDK have left one parked for good. */
+    private static void nudgeQuietly(long now) {
+        try {
+            RelayThread.nudgeAll(now);
+            PollerProbe.shared().nudge();
+        } catch (RuntimeException | Error e) {
+            // out of memory, say: the next second nudges again
         }
     }
 
