@@ -7,6 +7,8 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.ChildJava;
+import dev.wisp.testing.CommandProcess;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -20,10 +22,11 @@ import org.junit.jupiter.api.Test;
  * touches nothing here; the server is this JVM's.
  */
 class ClientDescriptorExhaustionIT {
+    private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
     private static final int MAX_DESCRIPTORS = 256;
 
     private Server server;
-    private CommandChild child;
+    private CommandProcess child;
 
     @BeforeEach
     void start() throws Exception {
@@ -31,7 +34,8 @@ class ClientDescriptorExhaustionIT {
                 Router.builder().get("/hello", (request, response) -> response.send("hello")).build()).start();
         List<String> command = new ArrayList<>(List.of("prlimit", "--nofile=" + MAX_DESCRIPTORS));
         command.addAll(ChildJava.command(LowDescriptorClient.class, "-Xmx64m"));
-        child = CommandChild.start(command);
+        child = CommandProcess.start(command, REPLY_WAIT);
+        child.awaitReply("ready"::equals, "'ready'");
     }
 
     @AfterEach

@@ -7,6 +7,7 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.ChildJava;
+import dev.wisp.testing.CommandProcess;
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificate.KeyType;
 import dev.wisp.testing.TestCertificates;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * into the full heap.
  */
 class ClientMemoryExhaustionIT {
+    private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
     private static final int BODY_BYTES = 256 * 1024;
     private static final int CALLS = 12;
     /** How long the heap stays full while the calls go on. */
@@ -47,7 +49,7 @@ class ClientMemoryExhaustionIT {
     private static final TestCertificate SERVER = TestCertificates.server(CA, KeyType.EC);
 
     private Server server;
-    private CommandChild child;
+    private CommandProcess child;
 
     /** Starts the server, over TLS or not, and the child client that calls it. */
     private void start(boolean overTls, Path directory) throws Exception {
@@ -69,7 +71,8 @@ class ClientMemoryExhaustionIT {
             Files.writeString(ca, CA.certificatePem());
             command.add(ca.toString());
         }
-        child = CommandChild.start(command);
+        child = CommandProcess.start(command, REPLY_WAIT);
+        child.awaitReply("ready"::equals, "'ready'");
     }
 
     @AfterEach
@@ -106,11 +109,21 @@ class ClientMemoryExhaustionIT {
         for (int i = 0; i < 3 * PER_ORIGIN; i++) {
             int call = i;
             assertEquals("status 200 " + BODY_BYTES, child.command("b"),
-                    () -> "call " + call + " after memory came back; " + child.command("n"));
+                    () -> "call " + call + " after memory came back; " + connectionsQuietly());
         }
         assertEquals("status 200 5", child.command("s"));
         String connections = child.command("n");
         assertTrue(connections.matches("open ([1-" + PER_ORIGIN + "]) idle \\1"),
                 () -> "every connection open is back in the pool, none checked out for good: " + connections);
+    }
+
+    /** The client's connections, for a failure's message. */
+    private String connectionsQuietly() {
+        try {
+            return child.command("n");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
     }
 }

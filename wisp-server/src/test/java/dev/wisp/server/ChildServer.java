@@ -1,11 +1,9 @@
 package dev.wisp.server;
 
 import dev.wisp.testing.ChildJava;
-import dev.wisp.testing.OutputLines;
+import dev.wisp.testing.CommandProcess;
 import dev.wisp.testing.TestTransport;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,18 +21,13 @@ final class ChildServer implements AutoCloseable {
     /** How long a reply may take on a slow, loaded machine. */
     private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
 
-    private final Process process;
-    private final PrintStream commands;
-    private final OutputLines replies;
-    private final OutputLines log;
+    private final CommandProcess process;
     private final int port;
 
-    private ChildServer(Process process) throws InterruptedException {
-        this.process = process;
-        this.commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
-        this.replies = OutputLines.follow(process.getInputStream());
-        this.log = OutputLines.follow(process.getErrorStream());
-        this.port = Integer.parseInt(awaitReply("port ").substring("port ".length()));
+    private ChildServer(List<String> command) throws IOException, InterruptedException {
+        this.process = CommandProcess.start(command, REPLY_WAIT);
+        this.port = Integer.parseInt(process.awaitReply(line -> line.startsWith("port "), "'port ...'")
+                .substring("port ".length()));
     }
 
     /** Starts the server with at most this many descriptors, serving the directory under /files/. */
@@ -42,18 +35,17 @@ final class ChildServer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("prlimit", "--nofile=" + maxDescriptors));
         command.addAll(java("64m", LowDescriptorServer.class));
         command.add(files.toString());
-        return new ChildServer(new ProcessBuilder(command).start());
+        return new ChildServer(command);
     }
 
     /** Starts {@link CommandServer} with a heap of this size ({@code -Xmx}, as "48m"). */
     static ChildServer startLowMemory(String maxHeap) throws IOException, InterruptedException {
-        return new ChildServer(new ProcessBuilder(java(maxHeap, CommandServer.class)).start());
+        return new ChildServer(java(maxHeap, CommandServer.class));
     }
 
     /** Starts {@link CommandServer} with one carrier thread for every virtual thread. */
     static ChildServer startOneCarrier() throws IOException, InterruptedException {
-        return new ChildServer(new ProcessBuilder(java("64m", CommandServer.class,
-                "-Djdk.virtualThreadScheduler.parallelism=1")).start());
+        return new ChildServer(java("64m", CommandServer.class, "-Djdk.virtualThreadScheduler.parallelism=1"));
     }
 
     private static List<String> java(String maxHeap, Class<?> main, String... moreOptions) {
@@ -70,16 +62,7 @@ final class ChildServer implements AutoCloseable {
 
     /** Sends a command and waits for its reply. */
     String command(String command) throws InterruptedException {
-        commands.println(command);
-        return awaitReply("");
-    }
-
-    private String awaitReply(String prefix) throws InterruptedException {
-        String reply = replies.poll(line -> line.startsWith(prefix), REPLY_WAIT);
-        if (reply == null) {
-            throw new AssertionError("no reply '" + prefix + "...' from the child server; its log: " + log.seen());
-        }
-        return reply;
+        return process.command(command);
     }
 
     /** The server's count of open connections ({@link CommandServer}'s {@code c}). */
@@ -106,7 +89,7 @@ final class ChildServer implements AutoCloseable {
 
     /** Waits for a log line that contains the text, and returns it; null if none came within the timeout. */
     String awaitLog(String text, Duration timeout) throws InterruptedException {
-        return log.poll(line -> line.contains(text), timeout);
+        return process.awaitLog(text, timeout);
     }
 
     /**
@@ -132,15 +115,12 @@ final class ChildServer implements AutoCloseable {
 
     /** Every log line so far, in order. */
     List<String> logLines() {
-        return log.seen();
+        return process.logLines();
     }
 
     /** Ends its input, which stops it; kills it if it has not exited within a few seconds. */
     @Override
     public void close() throws InterruptedException {
-        commands.close();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+        process.close();
     }
 }
