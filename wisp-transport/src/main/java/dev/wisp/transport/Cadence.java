@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * Says when a chore that a thread passing by often does now and then is due again: at most once a period. The
  * server's sweep trims its buffer pools so, a client's pool sweep its connector's, and the timeout sweeper wakes the
- * relays so. Reads no clock: the caller gives the {@link System#nanoTime()} it read.
+ * relays so. Asking reads no clock: the caller gives the {@link System#nanoTime()} it read.
  *
  * <p>Not thread-safe: one thread asks (the sweeper's, in each use).
  */
