@@ -3,7 +3,9 @@ package dev.wisp.transport;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -56,9 +58,25 @@ public final class TimeoutSweeper implements Runnable {
             }
         }
         this.tickMillis = Math.max(10, Math.min(1000, shortest.toMillis() / 4));
-        // Initialized now, with memory to spare: a class first initialized under a full heap is unusable for good,
-        // and the sweeper's loop uses this one.
-        PollerProbe.shared();
+        initializeWhatTheLoopUses();
+    }
+
+    /**
+     * Initializes, with memory to spare, the classes the loop uses: a class first initialized under a full heap is
+     * unusable for good. Seen: a client that made its calls on platform threads first used the wake-up relay when
+     * a scan woke a read under a full heap, and from then on no scan woke any read; its HTTP/2 connection's reading
+     * thread, which the JDK's poller (dead by then) did not wake either, never read again.
+     */
+    private static void initializeWhatTheLoopUses() {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try {
+            for (Class<?> used : List.of(LateWakeups.class, PollerProbe.class, CarrierLoad.class,
+                    PlatformWakeups.class, RelayThread.class)) {
+                lookup.ensureInitialized(used);
+            }
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("classes of this package", e);
+        }
     }
 
     /** Starts the sweeper on a daemon platform thread of this name. */
