@@ -222,8 +222,9 @@ final class ChannelSocket implements StreamSocket {
      * would wait in the scheduler's queue for platform threads' wake-ups, and a busy thread's later unpark of it
      * would then do nothing.
      *
-     * @param pollerLate whether the JDK's poller is late now ({@link PollerProbe}): only then is a read woken at the
-     *     marks before {@link LateWakeups#WAKE_BLIND_TICKS}, and only if its socket holds bytes
+     * @param pollerLate whether the JDK's poller is late now ({@link PollerProbe}): only then is a read woken before
+     *     {@link LateWakeups#WAKE_BLIND_TICKS} or between the marks, and only if its socket holds bytes
+     *     ({@link #isReadWakeDue})
      * @return whether a thread was woken
      */
     boolean wakeLate(int now, int sinceLastScan, int firstMark, boolean pollerLate) {
@@ -236,8 +237,7 @@ final class ChannelSocket implements StreamSocket {
         int readSince = readingSince;
         if (blockedReader != null && readSince == UNSEEN) {
             readingSince = stamp(now);
-        } else if (blockedReader != null && LateWakeups.passedMark(now - readSince, sinceLastScan, firstMark)
-                && (now - readSince >= LateWakeups.WAKE_BLIND_TICKS || pollerLate && inputWaiting())) {
+        } else if (blockedReader != null && isReadWakeDue(now - readSince, sinceLastScan, firstMark, pollerLate)) {
             PlatformWakeups.wake(blockedReader);
             woken = true;
         }
@@ -260,13 +260,31 @@ final class ChannelSocket implements StreamSocket {
     }
 
     /**
+     * Whether a read blocked this long is to be woken now: at the marks, whatever the socket holds once it has waited
+     * {@link LateWakeups#WAKE_BLIND_TICKS}, and before that only while the poller is late and if bytes wait; and
+     * while the poller is late, a read that has waited that long at each scan if bytes wait. Why the last: the
+     * marks double, so a read that waited long would see its bytes only at a mark as far off as its wait so far (a
+     * pooled HTTP/2 connection's reading thread, idle for seconds, then waited seconds for a response that had
+     * arrived, after its client's heap had filled and killed the JDK's poller). The count of bytes is one system
+     * call per such read and scan, made only while a probe finds the poller late.
+     */
+    boolean isReadWakeDue(int waited, int sinceLastScan, int firstMark, boolean pollerLate) {
+        boolean atMark = LateWakeups.passedMark(waited, sinceLastScan, firstMark);
+        if (atMark && waited >= LateWakeups.WAKE_BLIND_TICKS) {
+            return true;
+        }
+        return pollerLate && (atMark || waited >= LateWakeups.WAKE_BLIND_TICKS) && inputWaiting();
+    }
+
+    /**
      * Whether the kernel holds bytes for this socket (FIONREAD, under no lock a blocked read holds), or cannot say
-     * (the input shut, the socket closed): a wake-up then finds something to do.
+     * (the input shut, the socket closed; no memory for the count, or for the first use of the JDK's class that
+     * makes it): a wake-up then finds something to do. Never throws: a scan goes on to the other sockets.
      */
     private boolean inputWaiting() {
         try {
             return bytesHeld() > 0;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return true;
         }
     }

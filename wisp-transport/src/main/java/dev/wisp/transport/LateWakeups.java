@@ -37,7 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request, most woken reads had nothing to read, and each wake-up costs a park, a read that finds nothing and a new
  * registration with the poller (measured at a fixed 10,000 requests/s over 64 connections, server on one core:
  * 16% less CPU). And it counts them only while {@link PollerProbe} finds the poller late: where the poller is on
- * time, the counts found requests it was about to hand over anyway, two counts per request at that load.
+ * time, the counts found requests it was about to hand over anyway, two counts per request at that load. While it
+ * is late, a read that has waited past {@value #WAKE_BLIND_TICKS} ticks has its bytes counted at every scan, not
+ * only at the marks, which double: with a dead poller, a read that had waited seconds would otherwise see its bytes
+ * only seconds after they came.
  *
  * <p>Why so soon: even in a steady closed loop (64 keep-alive connections, one core) the poller is late for about
  * 0.7% of the requests, which then wait for these wake-ups. With the first one at 20 ms, those requests took 20 to

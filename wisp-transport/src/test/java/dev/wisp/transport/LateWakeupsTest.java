@@ -100,6 +100,31 @@ class LateWakeupsTest {
     }
 
     @Test
+    void whileThePollerIsLateAReadThatWaitedLongSeesItsBytesAtTheNextScanNotAtTheNextMark() throws Exception {
+        // A dead poller wakes no one: a read that waited seconds would see its bytes only at a mark seconds away.
+        int longWait = LateWakeups.WAKE_BLIND_TICKS * 40 + 3; // between two marks
+        try (Loopback quiet = Loopback.open(); Loopback arrived = Loopback.open()) {
+            arrived.peer().write(ByteBuffer.wrap(new byte[] {42}));
+            awaitBytesHeld(arrived.socket());
+            assertTrue(arrived.socket().isReadWakeDue(longWait, 1, 1, true), "bytes wait, the poller is late");
+            assertFalse(arrived.socket().isReadWakeDue(longWait, 1, 1, false), "the poller is on time: it wakes");
+            assertFalse(quiet.socket().isReadWakeDue(longWait, 1, 1, true), "nothing to read: only at the marks");
+            assertTrue(quiet.socket().isReadWakeDue(LateWakeups.WAKE_BLIND_TICKS * 64, 1, 1, true), "a mark");
+            assertFalse(arrived.socket().isReadWakeDue(3, 1, 1, true),
+                    "a read that has not waited long: at the marks only, which come often then");
+        }
+    }
+
+    /** Waits until the kernel holds bytes for the socket. */
+    private static void awaitBytesHeld(ChannelSocket socket) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!socket.isReadWakeDue(LateWakeups.WAKE_BLIND_TICKS + 3, 1, 1, true)) {
+            assertTrue(System.nanoTime() - deadline < 0, "no byte arrived");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
     void aSocketWhoseWaitGoesToTheInputWatcherIsDropped() throws Exception {
         try (Loopback loopback = Loopback.open();
                 PlainTransport transport = PlainTransport.of(loopback.socket(), TimeUnit.SECONDS.toNanos(10));
