@@ -208,7 +208,10 @@ public final class Client implements AutoCloseable {
         return pool.openCount(origin);
     }
 
-    /** Idle connections kept for reuse now. */
+    /**
+     * Connections open now that carry no call: HTTP/1.1 connections kept for reuse, and HTTP/2 connections with no
+     * stream open.
+     */
     public int idleConnections() {
         return pool.idleCount();
     }

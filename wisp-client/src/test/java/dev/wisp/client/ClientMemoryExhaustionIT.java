@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A client whose heap fills up while calls are under way, and stays full for a while: once memory is back, each call
@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@link LowMemoryClient}), its calls on platform threads made before the heap fills (a virtual thread that parks
  * under a full heap may never be scheduled again on JDK 25, whatever the client does); the server is this JVM's, and
  * answers with a body large enough that reading it needs memory; plaintext and over TLS, where records are decrypted
- * into the full heap.
+ * into the full heap; over HTTP/1.1, a connection per call, and over HTTP/2 (h2c and h2), where the calls share a
+ * connection whose reading thread hands each stream its frames, and whose end must end every stream on it.
  */
 class ClientMemoryExhaustionIT {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
@@ -51,10 +52,24 @@ class ClientMemoryExhaustionIT {
     private Server server;
     private CommandProcess child;
 
-    /** Starts the server, over TLS or not, and the child client that calls it. */
-    private void start(boolean overTls, Path directory) throws Exception {
+    /** How the child client reaches the server. */
+    enum Wire {
+        HTTP1(false, false), HTTP1_TLS(true, false), H2C(false, true), H2(true, true);
+
+        final boolean tls;
+        final boolean http2;
+
+        Wire(boolean tls, boolean http2) {
+            this.tls = tls;
+            this.http2 = http2;
+        }
+    }
+
+    /** Starts the server and the child client that calls it. */
+    private void start(Wire wire, Path directory) throws Exception {
+        boolean overTls = wire.tls;
         byte[] body = new byte[BODY_BYTES];
-        ServerConfig.Builder config = ServerConfig.builder().port(0);
+        ServerConfig.Builder config = ServerConfig.builder().port(0).http2(wire.http2);
         if (overTls) {
             config.tls(TlsConfig.builder().identity(TlsIdentity.pem(SERVER.chainPem(), SERVER.keys().pkcs8Pem()))
                     .build());
@@ -65,7 +80,8 @@ class ClientMemoryExhaustionIT {
                 .build()).start();
         String origin = (overTls ? "https://localhost:" : "http://127.0.0.1:") + server.port();
         List<String> command = new ArrayList<>(ChildJava.command(LowMemoryClient.class, "-Xmx48m"));
-        command.addAll(List.of(origin + "/big", origin + "/hello", String.valueOf(PER_ORIGIN), String.valueOf(CALLS)));
+        command.addAll(List.of(origin + "/big", origin + "/hello", String.valueOf(PER_ORIGIN), String.valueOf(CALLS),
+                wire.http2 ? "http2" : "http1"));
         if (overTls) {
             Path ca = directory.resolve("ca.pem");
             Files.writeString(ca, CA.certificatePem());
@@ -85,11 +101,11 @@ class ClientMemoryExhaustionIT {
         }
     }
 
-    @ParameterizedTest(name = "over TLS: {0}")
-    @ValueSource(booleans = {false, true})
-    void callsUnderAFullHeapEndAndTheClientServesAgainOnceMemoryIsBack(boolean overTls, @TempDir Path directory)
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Wire.class)
+    void callsUnderAFullHeapEndAndTheClientServesAgainOnceMemoryIsBack(Wire wire, @TempDir Path directory)
             throws Exception {
-        start(overTls, directory);
+        start(wire, directory);
         assertEquals("client made", child.command("c"));
         assertEquals("status 200 " + BODY_BYTES, child.command("b"), "every class the calls need loaded");
         assertEquals("armed", child.command("a"));
@@ -117,10 +133,10 @@ class ClientMemoryExhaustionIT {
                 () -> "every connection open is back in the pool, none checked out for good: " + connections);
     }
 
-    /** The client's connections, for a failure's message. */
+    /** The client's connections and log, for a failure's message. */
     private String connectionsQuietly() {
         try {
-            return child.command("n");
+            return child.command("n") + "; the client's log: " + child.logLines();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "(interrupted)";

@@ -15,7 +15,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A client in a JVM of its own with a small heap, started by {@link ClientMemoryExhaustionIT}, that fills its heap on
  * command while calls are under way. Its arguments: the URL of a large body, the URL of a small one, the most
- * connections per origin, how many calls to arm, and for https: URLs the PEM file of the CA to trust. Commands are
+ * connections per origin, how many calls to arm, {@code http2} for HTTP/2 ({@link Http2Mode#PRIOR_KNOWLEDGE}: h2c in
+ * plaintext, h2 by ALPN over TLS) or {@code http1} for HTTP/1.1 alone, and for https: URLs the PEM file of the CA to
+ * trust. Commands are
  * single bytes on standard input, read and (when the heap may be full) answered without allocating:
  * <ul>
  *   <li>{@code c}: makes the {@link Client}; answers {@code client made}.</li>
@@ -29,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  *       sends nothing but {@code r}: even a thread that only waits may need memory (to deoptimize a compiled
  *       frame, say).</li>
  *   <li>{@code o}: how the armed calls ended: {@code ok N io N error N other N running N}.</li>
- *   <li>{@code n}: the client's connections, {@code open N idle N}.</li>
+ *   <li>{@code n}: the client's connections, {@code open N idle N} (idle: carrying no call).</li>
  * </ul>
  * The end of its input stops it.
  */
@@ -50,8 +52,9 @@ public final class LowMemoryClient {
         String smallUrl = args[1];
         int perOrigin = Integer.parseInt(args[2]);
         int calls = Integer.parseInt(args[3]);
+        Http2Mode http2 = args[4].equals("http2") ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.OFF;
         // The CA to trust, as a PEM file, when the URLs are https: ones.
-        TlsConfig tls = args.length > 4 ? TlsConfig.builder().trustedCertificates(Path.of(args[4])).build() : null;
+        TlsConfig tls = args.length > 5 ? TlsConfig.builder().trustedCertificates(Path.of(args[5])).build() : null;
         PrintStream out = System.out;
         InputStream commands = System.in;
         Client client = null;
@@ -64,7 +67,7 @@ public final class LowMemoryClient {
             switch (command) {
                 case 'c' -> {
                     ClientConfig.Builder config = ClientConfig.builder().connectTimeout(Duration.ofSeconds(5))
-                            .readTimeout(Duration.ofSeconds(5)).maxConnectionsPerOrigin(perOrigin);
+                            .readTimeout(Duration.ofSeconds(5)).maxConnectionsPerOrigin(perOrigin).http2(http2);
                     client = Client.create((tls == null ? config : config.tls(tls)).build());
                     out.println("client made");
                 }

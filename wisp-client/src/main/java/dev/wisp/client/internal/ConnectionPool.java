@@ -573,8 +573,17 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         return locked(() -> openPerOrigin.getOrDefault(origin, 0));
     }
 
+    /** Connections open now that carry no exchange: HTTP/1.1 ones kept for reuse, HTTP/2 ones with no stream open. */
     public int idleCount() {
-        return locked(() -> idleCount);
+        return locked(() -> {
+            int idleShared = 0;
+            for (Http2ClientConnection shared : http2Open) {
+                if (shared.isIdle()) {
+                    idleShared++;
+                }
+            }
+            return idleCount + idleShared;
+        });
     }
 
     private int locked(java.util.function.IntSupplier read) {

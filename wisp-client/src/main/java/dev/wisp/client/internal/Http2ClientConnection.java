@@ -119,6 +119,11 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     /** The last stream id of the server's GOAWAY; streams above it were not processed. */
     private volatile int goAwayLastStreamId = Integer.MAX_VALUE;
     private volatile boolean closed;
+    /**
+     * The {@link Error} (a full heap's, above all) that ended the reading thread before it could end the connection:
+     * the sweeper ends it then ({@link #endForFailedReader}).
+     */
+    private volatile Error readerFailure;
     /** Counted down when the reading thread has ended the connection. */
     private final CountDownLatch ended = new CountDownLatch(1);
 
@@ -356,8 +361,21 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         return true;
     }
 
-    /** The reading thread: frames until the connection ends. */
+    /**
+     * The reading thread: frames until the connection ends. Should it end on an {@link Error} (a full heap fails
+     * whatever allocates next, and a frame's handling does), the sweeper ends the connection at its next tick: left
+     * open without a reader, the connection would take calls that no response ever reaches, and keep its streams'
+     * calls waiting until their read timeouts.
+     */
     private void readFrames() {
+        try {
+            readFramesUntilTheEnd();
+        } catch (Error e) {
+            readerFailure = e;
+        }
+    }
+
+    private void readFramesUntilTheEnd() {
         String reason;
         IOException streamsFailure = null;
         try {
@@ -415,7 +433,10 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     /** Ends the connection whose server failed to show it is there in time; on the sweeper's thread, so not blocking. */
     @Override
     public void sweep(long nowNanos) {
-        if (liveness.isSettingsAckOverdue(nowNanos)) {
+        Error failure = readerFailure;
+        if (failure != null) {
+            endForFailedReader(failure);
+        } else if (liveness.isSettingsAckOverdue(nowNanos)) {
             die("the server did not acknowledge our SETTINGS within connectTimeout ("
                     + config.connectTimeout().toMillis() + " ms)", new ConnectionException(ErrorCode.SETTINGS_TIMEOUT,
                     "SETTINGS not acknowledged within " + config.connectTimeout().toMillis()
@@ -423,6 +444,25 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         } else if (liveness.isPongOverdue(nowNanos)) {
             die("the server sent nothing within pongTimeout (" + config.pongTimeout().toMillis()
                     + " ms) of a PING: the connection is dead", null);
+        }
+    }
+
+    /**
+     * Ends the connection whose reading thread failed, on a thread of its own (the end may wait for a writer): its
+     * streams fail, the pool counts it out. Without memory for that thread or for the end, the next sweep tries again.
+     */
+    private void endForFailedReader(Error failure) {
+        readerFailure = null;
+        try {
+            Thread.ofVirtual().name("wisp-h2-end-" + socket).start(() -> {
+                try {
+                    end("its reading thread failed: " + failure, null);
+                } catch (RuntimeException | Error e) {
+                    readerFailure = failure;
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            readerFailure = failure;
         }
     }
 
@@ -437,7 +477,6 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         }
         deadFailure = error == null ? null : protocolError(error);
         deadReason = reason;
-        ClientSweeper.instance().unwatch(this);
         retire(reason);
         LOG.log(DEBUG, () -> "[" + socket + "] " + reason);
         Thread.ofVirtual().name("wisp-h2-end-" + socket).start(() -> {
@@ -724,10 +763,13 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     }
 
     /** Ends the connection, on the reading thread: every stream fails, the socket closes, its buffers go back. */
+    /**
+     * Ends the connection: once by the reading thread, or again by the sweeper should an {@link Error} have cut the
+     * first end short (each step may be taken twice), which is why the sweeper lets go of it last.
+     */
     private void end(String reason, IOException streamsFailure) {
         retire(reason);
         closed = true;
-        ClientSweeper.instance().unwatch(this);
         LastWrites.end(output, () -> socket.close(reason), reason);
         for (Http2ClientStream stream : streams.values()) {
             if (streamsFailure != null) {
@@ -740,6 +782,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         socket.input().release();
         ended.countDown();
         owner.http2Closed(this);
+        ClientSweeper.instance().unwatch(this);
         LOG.log(DEBUG, () -> "[" + socket + "] HTTP/2 connection ended: " + reason);
     }
 
