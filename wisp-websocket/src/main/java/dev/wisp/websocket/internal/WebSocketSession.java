@@ -147,6 +147,9 @@ public final class WebSocketSession implements WebSocket {
     /**
      * Reads and dispatches events to the listener on the calling thread until the connection ends; then the
      * channel is closed. Calls {@code onOpen} first and exactly one of {@code onClose} and {@code onError} last.
+     *
+     * @throws Error an error that ended the connection when there was no memory left to tell the listener of it;
+     *     see {@link #tellFailure}
      */
     public void run() {
         run(null);
@@ -233,6 +236,11 @@ public final class WebSocketSession implements WebSocket {
                 return ended;
             }
             return listenerFailed(e);
+        } catch (Error e) {
+            if (ended != null) {
+                return ended; // onClose threw: the listener has heard of the end already
+            }
+            return failedOnError(e);
         } finally {
             if (!handedOff) {
                 terminate();
@@ -250,6 +258,46 @@ public final class WebSocketSession implements WebSocket {
         IOException failure = e instanceof IOException thrown ? thrown : new IOException("listener failed: " + e, e);
         listener.onError(this, failure);
         return "websocket failed: " + failure.getMessage();
+    }
+
+    /**
+     * Fails the connection with 1011 after an {@link Error} on the reading thread (a full heap fails whatever
+     * allocates next: a frame's payload, a message, the listener's own work) and tells the listener, whose
+     * application would otherwise take the WebSocket for open (and a reconnecting one would never reconnect).
+     *
+     * @throws Error the same error, should there be no memory to tell the listener: the owner then tells it later
+     *     with {@link #tellFailure}
+     */
+    private String failedOnError(Error e) {
+        try {
+            fail(CloseCode.INTERNAL_ERROR, "internal error");
+        } catch (RuntimeException | Error again) {
+            // no memory for the close frame either: the connection closes without it
+        }
+        tellFailure(e);
+        return "websocket failed: " + e;
+    }
+
+    /**
+     * Tells the listener that the connection failed on this {@link Error}: what the reading thread does, and what
+     * its owner does later if the reading thread had no memory left to.
+     *
+     * @throws Error if there is still no memory to
+     */
+    public void tellFailure(Error e) {
+        tellFailure(new IOException("websocket failed: " + e, e));
+    }
+
+    /**
+     * Tells the listener that the connection failed, for an owner that saw it end without its reading thread (one
+     * the JDK lost, say).
+     */
+    public void tellFailure(IOException failure) {
+        try {
+            listener.onError(this, failure);
+        } catch (RuntimeException thrown) {
+            LOG.log(DEBUG, () -> "[" + logName() + "] websocket listener failed in onError", thrown);
+        }
     }
 
     /**
