@@ -11,7 +11,7 @@ import dev.wisp.testing.CommandProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,9 @@ class ClientDescriptorExhaustionIT {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
     private static final int MAX_DESCRIPTORS = 256;
 
+    @AutoClose
     private Server server;
+    @AutoClose
     private CommandProcess child;
 
     @BeforeEach
@@ -36,16 +38,6 @@ class ClientDescriptorExhaustionIT {
         command.addAll(ChildJava.command(LowDescriptorClient.class, "-Xmx64m"));
         child = CommandProcess.start(command, REPLY_WAIT);
         child.awaitReply("ready"::equals, "'ready'");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (child != null) {
-            child.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

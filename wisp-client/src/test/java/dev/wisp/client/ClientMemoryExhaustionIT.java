@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,7 +49,9 @@ class ClientMemoryExhaustionIT {
     private static final TestCertificate CA = TestCertificates.ca(KeyType.EC);
     private static final TestCertificate SERVER = TestCertificates.server(CA, KeyType.EC);
 
+    @AutoClose
     private Server server;
+    @AutoClose
     private CommandProcess child;
 
     /** How the child client reaches the server. */
@@ -89,16 +91,6 @@ class ClientMemoryExhaustionIT {
         }
         child = CommandProcess.start(command, REPLY_WAIT);
         child.awaitReply("ready"::equals, "'ready'");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (child != null) {
-            child.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     @ParameterizedTest(name = "{0}")

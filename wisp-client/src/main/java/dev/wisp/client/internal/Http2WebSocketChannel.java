@@ -32,6 +32,8 @@ final class Http2WebSocketChannel extends Http2StreamPipe implements SessionChan
     private final AtomicBoolean released = new AtomicBoolean();
     /** The session whose timers the sweeper runs; null until it starts. */
     private volatile WebSocketSession session;
+    /** The session's reading thread; null until it starts. */
+    private volatile WebSocketReading reading;
 
     Http2WebSocketChannel(Http2ClientConnection connection, Http2ClientStream stream) {
         super(connection.output(), stream);
@@ -40,8 +42,9 @@ final class Http2WebSocketChannel extends Http2StreamPipe implements SessionChan
     }
 
     /** Runs the session's timers (idle pings, the closing handshake) on the client's sweeper from now on. */
-    void watch(WebSocketSession running) {
+    void watch(WebSocketSession running, WebSocketReading readingThread) {
         session = running;
+        reading = readingThread;
         ClientSweeper.instance().watch(this);
     }
 
@@ -68,6 +71,17 @@ final class Http2WebSocketChannel extends Http2StreamPipe implements SessionChan
      */
     @Override
     public void sweep(long nowNanos) {
+        WebSocketReading thread = reading;
+        if (thread != null) {
+            thread.tellIfUntold();
+        }
+        if (released.get()) {
+            if (thread != null) {
+                thread.connectionClosed(nowNanos);
+            }
+            unwatchOnceFinished();
+            return;
+        }
         if (stream.isReset()) {
             release();
             return;
@@ -78,11 +92,21 @@ final class Http2WebSocketChannel extends Http2StreamPipe implements SessionChan
         }
     }
 
-    /** Gives the stream's place back to the connection, resetting the stream if still open; once. */
+    /**
+     * Gives the stream's place back to the connection, resetting the stream if still open; once. The sweeper lets go
+     * of the channel once its reading thread, if any, has ended and the listener heard of the end.
+     */
     void release() {
         if (released.compareAndSet(false, true)) {
-            ClientSweeper.instance().unwatch(this);
             connection.release(stream);
+        }
+        unwatchOnceFinished();
+    }
+
+    private void unwatchOnceFinished() {
+        WebSocketReading thread = reading;
+        if (thread == null || !thread.isUnfinished()) {
+            ClientSweeper.instance().unwatch(this);
         }
     }
 }

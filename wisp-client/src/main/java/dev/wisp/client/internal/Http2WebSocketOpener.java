@@ -118,9 +118,10 @@ public final class Http2WebSocketOpener {
         WebSocketSession session = new WebSocketSession(id, channel,
                 WireInput.of(channel.input(), connection.socket().buffers()), connection.socket().buffers(),
                 Role.CLIENT, offered, agreement, listener);
-        channel.watch(session);
+        WebSocketReading reading = new WebSocketReading(session);
+        channel.watch(session, reading);
         LOG.log(DEBUG, () -> "[" + connection + "] stream " + stream.id() + " opened a websocket");
-        WebSocketUpgrader.startReading(session, id, listener);
+        reading.start(listener, id);
         return session;
     }
 

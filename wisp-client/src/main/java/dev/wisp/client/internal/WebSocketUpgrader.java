@@ -124,16 +124,10 @@ public final class WebSocketUpgrader {
         LOG.log(DEBUG, () -> "[" + connection + "] switched to websocket");
         WebSocketSession session = new WebSocketSession(connection.id(), connection.transport(),
                 connection.input(), connection.buffers(), Role.CLIENT, offered, agreement, listener);
-        ClientSweeper.instance().watch(new Swept(session, connection));
-        startReading(session, connection.id(), listener);
+        WebSocketReading reading = new WebSocketReading(session);
+        ClientSweeper.instance().watch(new Swept(session, connection, reading));
+        reading.start(listener, connection.id());
         return session;
-    }
-
-    /** Starts the session's reading thread, which calls the listener; none for a WebSocket read with receive(). */
-    static void startReading(WebSocketSession session, long connectionId, WebSocketListener listener) {
-        if (listener != null) {
-            Thread.ofVirtual().name("wisp-ws-k" + connectionId).start(session::run);
-        }
     }
 
     /** The config with the subprotocols of the request's Sec-WebSocket-Protocol offered first. */
@@ -192,13 +186,21 @@ public final class WebSocketUpgrader {
     }
 
     /** Runs the session's timers on the client's sweeper until its connection has closed. */
-    private record Swept(WebSocketSession session, Http1ClientConnection connection)
+    /**
+     * The session's timers, and the connection closed once its transport is, after the reading thread ended and its
+     * listener heard of the end ({@link WebSocketReading}).
+     */
+    private record Swept(WebSocketSession session, Http1ClientConnection connection, WebSocketReading reading)
             implements ClientSweeper.Sweepable {
         @Override
         public void sweep(long nowNanos) {
+            reading.tellIfUntold();
             if (!connection.transport().isOpen()) {
                 connection.close("websocket ended");
-                ClientSweeper.instance().unwatch(this);
+                reading.connectionClosed(nowNanos);
+                if (!reading.isUnfinished()) {
+                    ClientSweeper.instance().unwatch(this);
+                }
                 return;
             }
             session.sweep(nowNanos);

@@ -1,0 +1,108 @@
+package dev.wisp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.ChildJava;
+import dev.wisp.testing.CommandProcess;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client whose WebSockets take large messages while its heap is full: once memory is back, each of them either
+ * still works (a text sent is echoed) or its listener heard of its end ({@code onError}, {@code onClose}); none is
+ * left open to the application and dead, which is what a reading thread ended by an {@link OutOfMemoryError} made
+ * of it (and a reconnecting WebSocket, which reconnects when told, never reconnected). A new WebSocket works. The
+ * client runs in a child JVM with a small heap ({@link LowMemoryWebSockets}); the server is this JVM's, and sends
+ * each WebSocket messages of 256 KiB, one after another, as the client's heap fills and while it is full. Over
+ * HTTP/1.1, a connection each. Not over HTTP/2: there the WebSockets share a connection whose reading thread JDK 25
+ * may lose under the full heap (runnable, never scheduled), and nothing then ends that connection while only
+ * WebSockets use it; calls on it end it, by their read timeout and an unanswered PING.
+ */
+class ClientWebSocketMemoryExhaustionIT {
+    private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
+    private static final int WEB_SOCKETS = 4;
+    private static final int MAX_MESSAGES_EACH = 2_000;
+    private static final byte[] LARGE = new byte[256 * 1024];
+    /** How long the heap stays full while the messages go out. */
+    private static final Duration FULL = Duration.ofSeconds(3);
+
+    private final List<WebSocket> serverSides = new CopyOnWriteArrayList<>();
+    private volatile boolean sending = true;
+    @AutoClose
+    private Server server;
+    @AutoClose
+    private CommandProcess child;
+
+    @Test
+    void webSocketsUnderAFullHeapWorkOrTellTheirEndOnceMemoryIsBack() throws Exception {
+        server = Server.create(ServerConfig.builder().port(0).build(),
+                Router.builder()
+                        .get("/hello", (request, response) -> response.send("hello"))
+                        .webSocket("/echo", WebSocketConfig.defaults(), request -> new WebSocketListener() {
+                            @Override
+                            public void onOpen(WebSocket webSocket) {
+                                serverSides.add(webSocket);
+                            }
+
+                            @Override
+                            public void onText(WebSocket webSocket, String text) throws IOException {
+                                webSocket.sendText(text);
+                            }
+                        })
+                        .build()).start();
+        List<String> command = new ArrayList<>(ChildJava.command(LowMemoryWebSockets.class, "-Xmx48m"));
+        command.addAll(List.of("ws://127.0.0.1:" + server.port() + "/echo", String.valueOf(WEB_SOCKETS), "http1",
+                "http://127.0.0.1:" + server.port() + "/hello"));
+        child = CommandProcess.start(command, REPLY_WAIT);
+        assertEquals("opened " + WEB_SOCKETS, child.command("o"));
+        assertEquals("told 0 echoed " + WEB_SOCKETS + " silent 0", child.command("e"), "every WebSocket works");
+
+        // The messages flow as the heap fills, so that the reading threads are at work, not parked, when it is full.
+        List<Thread> senders = new ArrayList<>();
+        for (WebSocket serverSide : serverSides) {
+            senders.add(Thread.ofVirtual().start(() -> sendLarge(serverSide)));
+        }
+        assertEquals("F", child.command("f"));
+        Thread.sleep(FULL.toMillis());
+        sending = false;
+        assertEquals("R", child.command("r"));
+        for (Thread sender : senders) {
+            sender.join(Duration.ofSeconds(30));
+        }
+
+        String outcome = child.command("e");
+        assertEquals(0, silent(outcome), () -> "WebSockets open to the application and dead: " + outcome
+                + "; the client's log: " + child.logLines());
+        assertEquals("new echoed", child.command("n"), () -> "the client's log: " + child.logLines());
+    }
+
+    /**
+     * Sends large messages until the heap is let go (at most {@value #MAX_MESSAGES_EACH}), stopping at the first
+     * that fails: the WebSocket ended, which the client must hear of.
+     */
+    private void sendLarge(WebSocket serverSide) {
+        try {
+            for (int i = 0; i < MAX_MESSAGES_EACH && sending; i++) {
+                serverSide.sendBinary(LARGE);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client ended it
+        }
+    }
+
+    private static int silent(String outcome) {
+        String[] words = outcome.split(" ");
+        return Integer.parseInt(words[words.length - 1]);
+    }
+}
