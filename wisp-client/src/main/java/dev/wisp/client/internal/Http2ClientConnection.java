@@ -84,6 +84,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     private static final byte[] NO_BYTES = new byte[0];
     /** The payload of the PING that asks whether the server is still there. */
     private static final long LIVENESS_PING = 0x77697370L;
+    /** How long after the connection died its reading thread may take to end it before it counts as lost. */
+    static final long READER_LOST_MILLIS = 5_000;
 
     /** Told when the connection can take more streams, and when it can take none ever again. */
     interface Owner {
@@ -124,6 +126,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * the sweeper ends it then ({@link #endForFailedReader}).
      */
     private volatile Error readerFailure;
+    /** When the sweeper first saw the connection {@link #die dead}, or 0; the sweeper's only. */
+    private long diedAtNanos;
     /** Counted down when the reading thread has ended the connection. */
     private final CountDownLatch ended = new CountDownLatch(1);
 
@@ -436,6 +440,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         Error failure = readerFailure;
         if (failure != null) {
             endForFailedReader(failure);
+        } else if (deadReason != null) {
+            endIfReaderLost(nowNanos);
         } else if (liveness.isSettingsAckOverdue(nowNanos)) {
             die("the server did not acknowledge our SETTINGS within connectTimeout ("
                     + config.connectTimeout().toMillis() + " ms)", new ConnectionException(ErrorCode.SETTINGS_TIMEOUT,
@@ -463,6 +469,31 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             });
         } catch (RuntimeException | Error e) {
             readerFailure = failure;
+        }
+    }
+
+    /**
+     * Ends a connection that {@link #die died} if its reading thread has not ended it {@value #READER_LOST_MILLIS}
+     * ms later, which the socket's close makes it do at once otherwise: JDK 25 can leave a virtual thread woken as
+     * the heap fills runnable and never scheduled, and the streams' calls would then wait for their own timeouts
+     * and the pool would count the connection in. The end runs on a thread of its own, and again after as long
+     * should it fail.
+     */
+    private void endIfReaderLost(long nowNanos) {
+        if (ended.getCount() == 0) {
+            return;
+        }
+        if (diedAtNanos == 0) {
+            diedAtNanos = nowNanos | 1;
+        } else if (nowNanos - diedAtNanos > READER_LOST_MILLIS * 1_000_000L) {
+            diedAtNanos = nowNanos | 1;
+            String reason = deadReason + "; its reading thread did not end";
+            IOException streamsFailure = deadFailure;
+            try {
+                Thread.ofVirtual().name("wisp-h2-end-" + socket).start(() -> end(reason, streamsFailure));
+            } catch (RuntimeException | Error e) {
+                // no thread to spare yet: tried again after as long
+            }
         }
     }
 
