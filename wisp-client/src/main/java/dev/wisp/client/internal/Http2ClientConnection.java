@@ -793,10 +793,10 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         socket.close(reason);
     }
 
-    /** Ends the connection, on the reading thread: every stream fails, the socket closes, its buffers go back. */
     /**
-     * Ends the connection: once by the reading thread, or again by the sweeper should an {@link Error} have cut the
-     * first end short (each step may be taken twice), which is why the sweeper lets go of it last.
+     * Ends the connection: every stream fails, the socket closes, its buffers go back. On the reading thread, or on
+     * one the sweeper starts when the reading thread failed or was lost; an end that an {@link Error} cut short is
+     * made again (each step may be taken twice), which is why the sweeper lets go of the connection last.
      */
     private void end(String reason, IOException streamsFailure) {
         retire(reason);

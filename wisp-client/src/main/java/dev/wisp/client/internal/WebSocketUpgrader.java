@@ -185,10 +185,9 @@ public final class WebSocketUpgrader {
         return body.readNBytes(MAX_REFUSAL_BODY);
     }
 
-    /** Runs the session's timers on the client's sweeper until its connection has closed. */
     /**
-     * The session's timers, and the connection closed once its transport is, after the reading thread ended and its
-     * listener heard of the end ({@link WebSocketReading}).
+     * Runs the session's timers on the client's sweeper until its connection has closed, and its reading thread has
+     * ended and the listener heard of the end ({@link WebSocketReading}).
      */
     private record Swept(WebSocketSession session, Http1ClientConnection connection, WebSocketReading reading)
             implements ClientSweeper.Sweepable {
