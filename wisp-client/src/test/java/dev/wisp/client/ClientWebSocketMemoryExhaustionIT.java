@@ -16,7 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A client whose WebSockets take large messages while its heap is full: once memory is back, each of them either
@@ -25,9 +26,8 @@ import org.junit.jupiter.api.Test;
  * of it (and a reconnecting WebSocket, which reconnects when told, never reconnected). A new WebSocket works. The
  * client runs in a child JVM with a small heap ({@link LowMemoryWebSockets}); the server is this JVM's, and sends
  * each WebSocket messages of 256 KiB, one after another, as the client's heap fills and while it is full. Over
- * HTTP/1.1, a connection each. Not over HTTP/2: there the WebSockets share a connection whose reading thread JDK 25
- * may lose under the full heap (runnable, never scheduled), and nothing then ends that connection while only
- * WebSockets use it; calls on it end it, by their read timeout and an unanswered PING.
+ * HTTP/1.1, a connection each, and over h2c, streams of one connection (RFC 8441), whose reading thread hands each
+ * WebSocket its frames.
  */
 class ClientWebSocketMemoryExhaustionIT {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
@@ -44,9 +44,10 @@ class ClientWebSocketMemoryExhaustionIT {
     @AutoClose
     private CommandProcess child;
 
-    @Test
-    void webSocketsUnderAFullHeapWorkOrTellTheirEndOnceMemoryIsBack() throws Exception {
-        server = Server.create(ServerConfig.builder().port(0).build(),
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"http1", "http2"})
+    void webSocketsUnderAFullHeapWorkOrTellTheirEndOnceMemoryIsBack(String protocol) throws Exception {
+        server = Server.create(ServerConfig.builder().port(0).http2(protocol.equals("http2")).build(),
                 Router.builder()
                         .get("/hello", (request, response) -> response.send("hello"))
                         .webSocket("/echo", WebSocketConfig.defaults(), request -> new WebSocketListener() {
@@ -62,7 +63,7 @@ class ClientWebSocketMemoryExhaustionIT {
                         })
                         .build()).start();
         List<String> command = new ArrayList<>(ChildJava.command(LowMemoryWebSockets.class, "-Xmx48m"));
-        command.addAll(List.of("ws://127.0.0.1:" + server.port() + "/echo", String.valueOf(WEB_SOCKETS), "http1",
+        command.addAll(List.of("ws://127.0.0.1:" + server.port() + "/echo", String.valueOf(WEB_SOCKETS), protocol,
                 "http://127.0.0.1:" + server.port() + "/hello"));
         child = CommandProcess.start(command, REPLY_WAIT);
         assertEquals("opened " + WEB_SOCKETS, child.command("o"));

@@ -107,11 +107,15 @@ public final class LowMemoryWebSockets {
     private static String echoEach(WebSocket[] webSockets, AtomicIntegerArray states) {
         for (int i = 0; i < webSockets.length; i++) {
             if (states.get(i) == OPEN) {
-                try {
-                    webSockets[i].sendText(PING);
-                } catch (IOException e) {
-                    // a WebSocket that ended: its listener should hear of it
-                }
+                WebSocket webSocket = webSockets[i];
+                // On threads of their own: a send may wait for the server's flow-control window over HTTP/2.
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        webSocket.sendText(PING);
+                    } catch (IOException e) {
+                        // a WebSocket that ended: its listener should hear of it
+                    }
+                });
             }
         }
         long deadline = System.nanoTime() + ECHO_WAIT_NANOS;
