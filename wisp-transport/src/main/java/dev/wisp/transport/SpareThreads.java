@@ -179,13 +179,23 @@ public final class SpareThreads implements AutoCloseable {
             }
         }
 
-        /** Puts the spare back among the ready ones, if memory allows; else it stays parked, one thread lost. */
+        /**
+         * Puts the spare back among the ready ones, if memory allows; else the spare is to end (the count already
+         * left it out). Not listed, it would wait for good where no nudge reaches it, and one that parked on its
+         * carrier (its stack could not be saved) would hold the carrier for good: two held both carriers of a
+         * server, and nothing ran once memory was back. Woken directly, such a spare needs no memory to go on.
+         */
         private void waitAgain() {
             try {
                 ready.addFirst(this);
                 spares.incrementAndGet();
             } catch (RuntimeException | Error stillShort) {
-                // the spare waits for good; the count already left it out
+                task = NONE;
+                try {
+                    LockSupport.unpark(thread);
+                } catch (RuntimeException | Error stillShortToo) {
+                    // parked as usual and not woken: a lost thread, which holds no carrier
+                }
             }
         }
 
