@@ -38,9 +38,9 @@ final class ChildServer implements AutoCloseable {
         return new ChildServer(command);
     }
 
-    /** Starts {@link CommandServer} with a heap of this size ({@code -Xmx}, as "48m"). */
-    static ChildServer startLowMemory(String maxHeap) throws IOException, InterruptedException {
-        return new ChildServer(java(maxHeap, CommandServer.class));
+    /** Starts {@link CommandServer} with a heap of this size ({@code -Xmx}, as "48m") and these JVM options. */
+    static ChildServer startLowMemory(String maxHeap, String... options) throws IOException, InterruptedException {
+        return new ChildServer(java(maxHeap, CommandServer.class, options));
     }
 
     /** Starts {@link CommandServer} with one carrier thread for every virtual thread. */

@@ -32,8 +32,10 @@ public final class CommandServer {
                 .build();
         // Short timeouts: under a full heap a connection's thread may be stuck until one fires (see the test).
         // Over TLS in a run that tests TLS (the parent passes its setting on), so that handshakes meet the full heap.
+        // HTTP/2 beside HTTP/1.1 with -Dwisp.test.http2=true.
         Server server = TestServers.start(ServerConfig.builder().headerTimeout(Duration.ofSeconds(2))
-                .readTimeout(Duration.ofSeconds(3)).idleTimeout(Duration.ofSeconds(3)), router);
+                .readTimeout(Duration.ofSeconds(3)).idleTimeout(Duration.ofSeconds(3))
+                .http2(Boolean.getBoolean("wisp.test.http2")), router);
         PrintStream out = System.out;
         out.println("port " + server.port());
         InputStream commands = System.in;

@@ -5,15 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
+import dev.wisp.testing.TestTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A server whose heap fills up, in a child JVM with a small one ({@link CommandServer}), and stays full for a
@@ -113,6 +121,73 @@ class MemoryExhaustionIT {
                 assertEquals(List.of(), died, "a thread of the server's own ended with an uncaught error");
             }
         });
+    }
+
+    /**
+     * The same over HTTP/2 (h2c, or h2 by ALPN in the run over TLS), where requests are streams of a few connections
+     * whose reading threads hand each stream its frames and run a handler per stream: nghttp2's h2load posts 256 KiB
+     * bodies on 8 streams at a time of 2 connections as the heap is full. Once memory is back, a new connection's
+     * streams are all answered, every connection ends once its peer has gone, and no thread of the server's own died.
+     */
+    @Test
+    void http2StreamsUnderAFullHeapEndAndTheServerServesThemOnceMemoryIsBack(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String h2load = PeerTools.require("h2load").toString();
+            Path body = Files.write(directory.resolve("body"), new byte[ECHO_BODY_BYTES]);
+            try (ChildServer child = ChildServer.startLowMemory("48m", "-Dwisp.test.http2=true")) {
+                String url = (TestTransport.isTls() ? "https://localhost:" : "http://127.0.0.1:") + child.port()
+                        + "/echo";
+                List<String> posts = List.of(h2load, "-d", body.toString(), "-N", "5s", url);
+                assertEquals(4, answered(posts, 4, 1, 4), "every class the answers need is loaded first");
+
+                assertEquals("F", child.command("f"));
+                Process meanwhile = new ProcessBuilder(with(posts, 16, 2, 8)).redirectErrorStream(true)
+                        .redirectOutput(directory.resolve("meanwhile.txt").toFile()).start();
+                Thread.sleep(3_000);
+                assertEquals("R", child.command("r"));
+                if (!meanwhile.waitFor(EVENTUALLY.toSeconds(), TimeUnit.SECONDS)) {
+                    meanwhile.destroyForcibly();
+                    fail("h2load still ran 30 s after memory came back: " + Files.readString(
+                            directory.resolve("meanwhile.txt")) + "; log: " + child.logLines());
+                }
+
+                assertEquals(4, answeredEventually(posts, child), "streams answered once memory was back");
+                assertEquals(0, child.openConnectionsEventually(EVENTUALLY),
+                        "connections still counted once every peer left");
+                List<String> died = child.logLines().stream().filter(MemoryExhaustionIT::ownThreadDied).toList();
+                assertEquals(List.of(), died, "a thread of the server's own ended with an uncaught error");
+            }
+        });
+    }
+
+    /** How many of h2load's requests were answered with 2xx. */
+    private static int answered(List<String> command, int requests, int clients, int streams)
+            throws IOException, InterruptedException {
+        PeerTools.Result result = PeerTools.run(EVENTUALLY, with(command, requests, clients, streams));
+        Matcher answered = Pattern.compile("(\\d+) 2xx").matcher(result.stdout());
+        return answered.find() ? Integer.parseInt(answered.group(1)) : -1;
+    }
+
+    private static int answeredEventually(List<String> command, ChildServer child) throws Exception {
+        long end = System.nanoTime() + EVENTUALLY.toNanos();
+        int answered;
+        do {
+            answered = answered(command, 4, 1, 4);
+        } while (answered != 4 && System.nanoTime() < end);
+        if (answered != 4) {
+            throw new AssertionError("h2load's 4 streams not all answered once memory was back: " + answered
+                    + "; log: " + child.logLines() + "; threads:\n" + child.threadDump());
+        }
+        return answered;
+    }
+
+    /** The h2load command with its counts: requests in all, connections, streams at a time on each. */
+    private static List<String> with(List<String> command, int requests, int clients, int streams) {
+        List<String> full = new ArrayList<>(command.subList(0, 1));
+        full.addAll(List.of("-n", String.valueOf(requests), "-c", String.valueOf(clients), "-m",
+                String.valueOf(streams)));
+        full.addAll(command.subList(1, command.size()));
+        return full;
     }
 
     /**
