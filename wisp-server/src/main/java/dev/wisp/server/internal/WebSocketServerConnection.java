@@ -5,6 +5,7 @@ import dev.wisp.server.BlockingWebSocketHandler;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.transport.Transport;
+import java.io.IOException;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
@@ -80,6 +81,19 @@ final class WebSocketServerConnection extends ServerConnection implements Server
         } else {
             finishIfEnded(session.run(this));
         }
+    }
+
+    /**
+     * Closes the transport (the session's timers abort a WebSocket whose peer did not answer a ping or finish the
+     * closing handshake in time, or does not read), and gives the connection a read deadline of now: a WebSocket has
+     * no deadline of its own, so were its thread lost (JDK 25 can leave a virtual thread that is woken as the heap
+     * fills never scheduled again) nothing would ever free it. With the deadline the sweeper reclaims it, as any
+     * connection, if no thread has closed it 5 s later.
+     */
+    @Override
+    public void abort() throws IOException {
+        transport.readDeadline(System.nanoTime());
+        transport.close();
     }
 
     /**
