@@ -48,7 +48,6 @@ class ClientWebSocketMemoryExhaustionIT {
     void webSocketsUnderAFullHeapWorkOrTellTheirEndOnceMemoryIsBack() throws Exception {
         server = Server.create(ServerConfig.builder().port(0).build(),
                 Router.builder()
-                        .get("/hello", (request, response) -> response.send("hello"))
                         .webSocket("/echo", WebSocketConfig.defaults(), request -> new WebSocketListener() {
                             @Override
                             public void onOpen(WebSocket webSocket) {
@@ -62,8 +61,7 @@ class ClientWebSocketMemoryExhaustionIT {
                         })
                         .build()).start();
         List<String> command = new ArrayList<>(ChildJava.command(LowMemoryWebSockets.class, "-Xmx48m"));
-        command.addAll(List.of("ws://127.0.0.1:" + server.port() + "/echo", String.valueOf(WEB_SOCKETS), "http1",
-                "http://127.0.0.1:" + server.port() + "/hello"));
+        command.addAll(List.of("ws://127.0.0.1:" + server.port() + "/echo", String.valueOf(WEB_SOCKETS)));
         child = CommandProcess.start(command, REPLY_WAIT);
         assertEquals("opened " + WEB_SOCKETS, child.command("o"));
         assertEquals("told 0 echoed " + WEB_SOCKETS + " silent 0", child.command("e"), "every WebSocket works");

@@ -14,10 +14,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A client in a JVM of its own with a small heap, started by {@link ClientWebSocketMemoryExhaustionIT}, whose
- * WebSockets take large messages while its heap is full. Its arguments: the URL of an echo endpoint, how many
- * WebSockets to open, {@code http2} for WebSockets over an h2c connection (RFC 8441) or {@code http1} for one
- * connection each, and a URL to GET first (which opens the pool's HTTP/2 connection that the WebSockets share). Commands are single bytes on standard input, answered on standard output without allocating when
- * the heap may be full:
+ * WebSockets take large messages while its heap is full. Its arguments: the URL of an echo endpoint and how many
+ * WebSockets to open. Commands are single bytes on standard input, answered on standard output without allocating
+ * when the heap may be full:
  * <ul>
  *   <li>{@code o}: opens the WebSockets, each with a listener that only counts; answers {@code opened N}.</li>
  *   <li>{@code f}: fills the heap until not even a small array fits, and holds it ({@code F}); {@code r}: lets it
@@ -44,12 +43,10 @@ public final class LowMemoryWebSockets {
     public static void main(String[] args) throws Exception {
         String url = args[0];
         int count = Integer.parseInt(args[1]);
-        Http2Mode http2 = args[2].equals("http2") ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.OFF;
-        String firstUrl = args[3];
         PrintStream out = System.out;
         InputStream commands = System.in;
         Client client = Client.create(ClientConfig.builder().connectTimeout(Duration.ofSeconds(5))
-                .readTimeout(Duration.ofSeconds(5)).http2(http2).build());
+                .readTimeout(Duration.ofSeconds(5)).build());
         // Idle pings end a connection whose reading thread no longer reads (lost by the JDK under the full heap).
         WebSocketConfig config = WebSocketConfig.builder().maxMessageBytes(1 << 20)
                 .pingInterval(Duration.ofSeconds(1)).pongTimeout(Duration.ofSeconds(2)).build();
@@ -58,9 +55,6 @@ public final class LowMemoryWebSockets {
         for (int command; (command = commands.read()) >= 0; ) {
             switch (command) {
                 case 'o' -> {
-                    try (Response first = client.send(Request.get(firstUrl))) {
-                        first.bytes();
-                    }
                     for (int i = 0; i < count; i++) {
                         webSockets[i] = client.webSocket(url, config, new Counting(states, i));
                     }
