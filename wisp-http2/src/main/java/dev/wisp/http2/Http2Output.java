@@ -25,9 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * SETTINGS change opens them, its stream is reset, or the write timeout passes.
  *
  * <p>The connection's reading thread never waits for a writer that holds the output, which may be blocked on a peer
- * that stopped reading: the windows change atomically, without the output's lock (a WINDOW_UPDATE, the window part of
- * SETTINGS, a reset), and the frames it must send (acknowledgements, resets) are left for the holder when it finds
- * the output held.
+ * that stopped reading: a WINDOW_UPDATE and a reset change the windows atomically, without the output's lock, and
+ * what it must send (acknowledgements, with the change of SETTINGS that takes effect where its acknowledgement goes
+ * out, and resets) is left for the holder when it finds the output held.
  *
  * <p>Thread-safe. Longer than most classes, since the lock, the windows and the frames left for the lock's holder are
  * one state, which only this class changes.
@@ -68,7 +68,10 @@ public final class Http2Output {
             ? Integer.MAX_VALUE : (int) Settings.DEFAULT.headerTableSize());
     private final FlowWindow connectionWindow = new FlowWindow(0, Settings.DEFAULT.initialWindowSize());
     private final long writeTimeoutNanos;
-    /** The peer's SETTINGS_INITIAL_WINDOW_SIZE: the send window of each new stream; changed under the lock. */
+    /**
+     * The peer's SETTINGS_INITIAL_WINDOW_SIZE, as last acknowledged: the send window of each new stream; changed under
+     * both locks.
+     */
     private volatile int initialStreamWindow = Settings.DEFAULT.initialWindowSize();
     /** Why no more frames may go out, once the connection ended; null before. */
     private String ended;
@@ -81,8 +84,13 @@ public final class Http2Output {
         S create(int id, int initialSendWindow);
     }
 
-    /** The peer's settings that change what goes out, applied by the output's holder before it acknowledges them. */
-    private record PeerSettings(int maxFrameSize, long headerTableSize, boolean headerTableChanged) {
+    /**
+     * The peer's settings that change what goes out, applied by the output's holder as it writes their
+     * acknowledgement: the change of the initial window to every stream's window, and the new initial window for the
+     * streams made after.
+     */
+    private record PeerSettings(int maxFrameSize, long headerTableSize, boolean headerTableChanged,
+            int initialWindow, int initialWindowDelta, Collection<? extends Http2Stream> streams) {
     }
 
     public Http2Output(WireOutput out, long writeTimeoutNanos) {
@@ -212,11 +220,25 @@ public final class Http2Output {
     }
 
     /**
-     * The send window a new stream starts with; read without the output, so that the reading thread opens a stream
-     * while another writer holds it.
+     * The send window a new stream starts with; read without the output. For a stream that may send DATA, make it with
+     * {@link #acceptStream} instead, which orders it with a change of the initial window.
      */
     public int initialStreamWindow() {
         return initialStreamWindow;
+    }
+
+    /**
+     * Makes a stream the peer opened, with the send window it starts with, and registers it with its connection,
+     * without the output: a SETTINGS change of the initial window then either finds the stream registered and shifts
+     * its window, or comes before and gives it the new initial window, never neither.
+     */
+    public <S extends Http2Stream> S acceptStream(int id, NewStream<S> newStream) {
+        windowLock.lock();
+        try {
+            return newStream.create(id, initialStreamWindow);
+        } finally {
+            windowLock.unlock();
+        }
     }
 
     /**
@@ -428,31 +450,29 @@ public final class Http2Output {
     }
 
     /**
-     * Applies the peer's new settings and acknowledges them (§6.5.3): every open stream's window is shifted by the
-     * change of the initial window (§6.9.2) at once, without the output's lock; the frame size and the HPACK table
-     * size, which change what goes out, are applied with the acknowledgement, which is left for the holder of the
-     * output if another writer holds it (the peer relies on neither before the acknowledgement).
+     * Applies the peer's new settings and acknowledges them (§6.5.3), at once if the output is free, else left for its
+     * holder (the reading thread never waits for a writer, which may be blocked on a peer that stopped reading). The
+     * change of the initial window shifts every open stream's window (§6.9.2) at the point where the acknowledgement
+     * goes out, under the output's lock: the peer counts every DATA frame before the acknowledgement against the old
+     * windows and every one after it against the new, as a peer that applies its settings once they are acknowledged
+     * does. A window shifted earlier let a writer send, before the acknowledgement, DATA that only a raised window
+     * allowed; one shifted later, after it, DATA that a lowered one forbade.
      *
+     * @param streams the connection's open streams, a live view: those registered by the time the settings apply
      * @throws ConnectionException FLOW_CONTROL_ERROR if the change takes a stream's window beyond 2^31-1
      * @throws IOException if the connection ended
      */
     public void applyPeerSettings(Settings previous, Settings next, Collection<? extends Http2Stream> streams)
             throws IOException {
         int delta = next.initialWindowSize() - previous.initialWindowSize();
-        if (delta != 0) {
-            windowLock.lock(); // with the streams a writer makes meanwhile (openStream)
-            try {
-                for (Http2Stream stream : streams) {
-                    stream.sendWindow.shift(delta);
-                }
-                initialStreamWindow = next.initialWindowSize();
-            } finally {
-                windowLock.unlock();
+        for (Http2Stream stream : streams) {
+            if (delta > 0 && stream.sendWindow.size() + (long) delta > Settings.MAX_WINDOW_SIZE) {
+                throw new ConnectionException(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE change of "
+                        + delta + " takes the window of stream " + stream.id() + " beyond 2^31-1");
             }
-            windowsChanged();
         }
         PeerSettings settings = new PeerSettings(next.maxFrameSize(), next.headerTableSize(),
-                next.headerTableSize() != previous.headerTableSize());
+                next.headerTableSize() != previous.headerTableSize(), next.initialWindowSize(), delta, streams);
         if (!lockOrDefer(settings)) {
             return;
         }
@@ -474,6 +494,36 @@ public final class Http2Output {
                     Settings.DEFAULT.headerTableSize()));
         }
         frames.write(SettingsFrame.ACK);
+        if (settings.initialWindowDelta() != 0) {
+            shiftStreamWindows(settings);
+        }
+    }
+
+    /**
+     * Shifts the open streams' windows by the change of the initial window, the lock held. A WINDOW_UPDATE that came
+     * after the SETTINGS, while they waited for the holder, may have raised a window so that the shift takes it beyond
+     * 2^31-1, which the reading thread's check could not see: that ends the connection as the check would have.
+     */
+    private void shiftStreamWindows(PeerSettings settings) {
+        ConnectionException beyondMaximum = null;
+        int highestStream = 0;
+        windowLock.lock();
+        try {
+            for (Http2Stream stream : settings.streams()) {
+                highestStream = Math.max(highestStream, stream.id());
+                stream.sendWindow.shift(settings.initialWindowDelta());
+            }
+            initialStreamWindow = settings.initialWindow();
+        } catch (ConnectionException e) {
+            beyondMaximum = e;
+        } finally {
+            windowLock.unlock();
+        }
+        if (beyondMaximum != null) {
+            writeGoAway(highestStream, beyondMaximum.errorCode(), beyondMaximum.getMessage()); // ends the output
+        } else {
+            windowsChanged();
+        }
     }
 
     /**

@@ -416,13 +416,16 @@ final class Http2ServerConnection extends ServerConnection {
             return;
         }
         long declaredLength = Http2RequestLimits.declaredLength(head, id);
-        stream = new Http2ServerStream(id, declaredLength, Http2Connections.STREAM_WINDOW_BYTES,
-                output.initialStreamWindow(), frame.endStream());
         if (frame.endStream() && declaredLength > 0) {
             throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "request on stream " + id
                     + " ended with its head, where Content-Length said " + declaredLength);
         }
-        streams.put(id, stream);
+        stream = output.acceptStream(id, (streamId, sendWindow) -> {
+            Http2ServerStream made = new Http2ServerStream(streamId, declaredLength,
+                    Http2Connections.STREAM_WINDOW_BYTES, sendWindow, frame.endStream());
+            streams.put(streamId, made);
+            return made;
+        });
         if (!streamStarted()) {
             streams.remove(id);
             if (isEvicted()) {
