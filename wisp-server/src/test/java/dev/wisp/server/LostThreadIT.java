@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.ScriptedWebSocketPeer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -19,8 +20,10 @@ import org.junit.jupiter.api.Test;
  * unparks it; {@link MemoryExhaustionIT} met it, about once in five runs on a loaded machine), which no test can
  * cause on purpose; here the threads are kept from the only carrier instead ({@link ChildServer#startOneCarrier()}),
  * which looks the same from outside, and let go afterwards, so that their own closes, after the server freed their
- * places, are seen to count nothing twice. Three connections, each waiting where a thread was lost: in a read that
- * its deadline ended, in the input watcher whose wait its idle timeout ended, and not yet started.
+ * places, are seen to count nothing twice. Four connections, each waiting where a thread was lost: in a read that
+ * its deadline ended, in the input watcher whose wait its idle timeout ended, not yet started, and a WebSocket's
+ * read that its pong timeout ended (the JDK closes a socket only once the calls blocked on it end, so the peer
+ * learns of the close from the output shut before it).
  */
 class LostThreadIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -33,20 +36,27 @@ class LostThreadIT {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             try (ChildServer child = ChildServer.startOneCarrier()) {
                 try (RawPeer idle = RawPeer.connect(child.port()); RawPeer stuck = RawPeer.connect(child.port());
-                        RawPeer spinner = RawPeer.connect(child.port())) {
+                        RawPeer spinner = RawPeer.connect(child.port());
+                        ScriptedWebSocketPeer webSocket = ScriptedWebSocketPeer.open(child.port(), "/ws")) {
                     idle.send(HELLO);
                     assertEquals(200, idle.readResponse().status());
                     stuck.send("GET /hello HTTP/1.1\r\nHost: x\r\n"); // the head never ends
-                    Thread.sleep(1_000); // one waits in the input watcher, the other in a read for the rest
+                    webSocket.sendText("warm");
+                    assertEquals("warm", webSocket.read().text()); // its thread reads on for the next message
+                    Thread.sleep(1_000); // one waits in the input watcher, the others in a read for the rest
                     spinner.send("GET /spin HTTP/1.1\r\nHost: x\r\n\r\n"); // from now on no other thread runs
                     try (Socket unserved = new Socket(InetAddress.getLoopbackAddress(), child.port())) {
+                        // Its pings (1 s) go unanswered: the pong timeout (2 s) aborts it.
+                        assertTrue(webSocket.isEndedByPeer(CLOSED_WITHIN), "WebSocket not closed while its thread"
+                                + " cannot run its read; log: " + child.logLines());
                         assertTrue(stuck.isClosedByPeer(CLOSED_WITHIN), "not closed while its thread cannot run"
                                 + " its read; log: " + child.logLines());
                         assertTrue(idle.isClosedByPeer(CLOSED_WITHIN), "not closed while no thread can take up its"
                                 + " wait's end; log: " + child.logLines());
                         assertTrue(isClosedByPeer(unserved), "not closed while its thread cannot start; log: "
                                 + child.logLines());
-                        assertEquals("C1", child.command("c"), "their places are free while their threads wait");
+                        assertEquals(1, openConnectionsWithin(child, 1, CLOSED_WITHIN),
+                                "their places are free while their threads wait");
                     }
                     assertEquals("S", child.command("s"));
                     assertEquals(200, spinner.readResponse().status(), "the spin ends");
@@ -62,10 +72,24 @@ class LostThreadIT {
                 List<String> told = child.logLines().stream()
                         .filter(line -> line.contains("did not come back") || line.contains("no thread served it"))
                         .toList();
-                assertEquals(1, told.size(), "one line for the three, at most one a minute: " + child.logLines());
+                assertEquals(1, told.size(), "one line for the four, at most one a minute: " + child.logLines());
                 assertTrue(told.getFirst().endsWith("(logged again at most once a minute)"), told.getFirst());
             }
         });
+    }
+
+    /** The server's count of open connections once it drops to the count, or what it still is after this long. */
+    private static int openConnectionsWithin(ChildServer child, int count, Duration within)
+            throws InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        int open;
+        while ((open = child.openConnections()) > count && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        if (open > count) {
+            System.err.println("connections still open: " + child.command("d") + "\nlog: " + child.logLines());
+        }
+        return open;
     }
 
     /** Whether the server closes a connection on which nothing was sent, without a byte, within the time. */

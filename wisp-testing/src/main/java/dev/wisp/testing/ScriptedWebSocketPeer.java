@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ByteArrayOutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -176,6 +177,31 @@ public final class ScriptedWebSocketPeer implements AutoCloseable {
     /** Whether the server closes the connection within the timeout (end of stream or reset). */
     public boolean isClosedByPeer(Duration timeout) throws IOException {
         return peer.isClosedByPeer(timeout);
+    }
+
+    /**
+     * Whether the server ends the connection within the timeout, leaving its pings unanswered: true when a read ends
+     * the stream or fails, false when the time passes first.
+     *
+     * @throws AssertionError if a frame other than a ping arrives
+     */
+    public boolean isEndedByPeer(Duration timeout) throws IOException {
+        long end = System.nanoTime() + timeout.toNanos();
+        try {
+            long left;
+            while ((left = end - System.nanoTime()) > 0 && peer.isReadable(Duration.ofNanos(left))) {
+                Frame frame = read();
+                if (frame.opcode() != PING) {
+                    throw new AssertionError("expected the connection to end, but the server sent a frame of opcode "
+                            + frame.opcode() + ": " + frame.text());
+                }
+            }
+            return false;
+        } catch (SocketTimeoutException e) {
+            throw e; // a frame begun and not finished is no end
+        } catch (IOException e) {
+            return true; // the end of the stream, a reset, or over TLS an end without close_notify
+        }
     }
 
     private static int readByte(InputStream in) throws IOException {

@@ -88,11 +88,17 @@ final class WebSocketServerConnection extends ServerConnection implements Server
      * closing handshake in time, or does not read), and gives the connection a read deadline of now: a WebSocket has
      * no deadline of its own, so were its thread lost (JDK 25 can leave a virtual thread that is woken as the heap
      * fills never scheduled again) nothing would ever free it. With the deadline the sweeper reclaims it, as any
-     * connection, if no thread has closed it 5 s later.
+     * connection, if no thread has closed it 5 s later. The timer that aborts stays due and aborts again at every
+     * tick until a thread ends the session, so the deadline is set once: moved on at each tick, it would never be
+     * 5 s old.
      */
     @Override
     public void abort() throws IOException {
-        transport.readDeadline(System.nanoTime());
+        long now = System.nanoTime();
+        long deadline = transport.readDeadlineNanos();
+        if (deadline == 0 || deadline - now > 0) {
+            transport.readDeadline(now);
+        }
         transport.close();
     }
 
