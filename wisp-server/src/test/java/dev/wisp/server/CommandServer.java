@@ -1,6 +1,9 @@
 package dev.wisp.server;
 
 import dev.wisp.testing.HeapFiller;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -8,7 +11,8 @@ import java.time.Duration;
 
 /**
  * A server in a child JVM that a test steers through one-byte commands on its standard input: GET /hello; POST /echo,
- * which reads the whole body into memory; and GET /spin, which keeps its thread computing, never blocking, until told
+ * which reads the whole body into memory; a WebSocket at /ws that echoes texts and pings when idle (every second,
+ * closed 2 s after an unanswered ping); and GET /spin, which keeps its thread computing, never blocking, until told
  * to stop (at most a minute), so that with one carrier no other virtual thread runs meanwhile. It prints {@code port N}
  * once listening; each command is read and answered without allocating, since the heap may be full: {@code f} fills the
  * heap until not even a small array fits, and holds it (answer {@code F}); {@code r} lets it go (answer {@code R});
@@ -29,6 +33,14 @@ public final class CommandServer {
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .post("/echo", (request, response) -> response.send(request.body().readAllBytes()))
                 .get("/spin", (request, response) -> response.send(spin()))
+                // Idle pings end a WebSocket whose thread no longer reads (one the JDK lost under a full heap).
+                .webSocket("/ws", WebSocketConfig.builder().pingInterval(Duration.ofSeconds(1))
+                        .pongTimeout(Duration.ofSeconds(2)).build(), request -> new WebSocketListener() {
+                            @Override
+                            public void onText(WebSocket webSocket, String text) throws IOException {
+                                webSocket.sendText(text);
+                            }
+                        })
                 .build();
         // Short timeouts: under a full heap a connection's thread may be stuck until one fires (see the test).
         // Over TLS in a run that tests TLS (the parent passes its setting on), so that handshakes meet the full heap.
