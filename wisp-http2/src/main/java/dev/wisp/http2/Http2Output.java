@@ -58,7 +58,8 @@ public final class Http2Output {
     private volatile long windowChanges;
     /**
      * What the connection must send or do that found the output held, left for its holder (see {@link #write}): a
-     * {@link Frame}, or the peer's settings to apply to what goes out and acknowledge ({@link PeerSettings}).
+     * {@link Frame}, a header block to encode ({@link OwnHeaders}), or the peer's settings to apply to what goes out
+     * and acknowledge ({@link PeerSettings}).
      */
     private final Queue<Object> deferred = new ConcurrentLinkedQueue<>();
     private final AtomicInteger deferredCount = new AtomicInteger();
@@ -84,6 +85,10 @@ public final class Http2Output {
         S create(int id, int initialSendWindow);
     }
 
+    /** A header block of the connection's own, which whoever writes it encodes then. */
+    private record OwnHeaders(int streamId, List<HpackField> fields, boolean endStream) {
+    }
+
     /**
      * The peer's settings that change what goes out, applied by the output's holder as it writes their
      * acknowledgement: the change of the initial window to every stream's window, and the new initial window for the
@@ -107,13 +112,27 @@ public final class Http2Output {
      * {@link #MAX_DEFERRED} such frames, the caller waits for the output as every writer does.
      */
     public void write(Frame frame) throws IOException {
-        if (!lockOrDefer(frame)) {
+        writeOrLeave(frame);
+    }
+
+    /**
+     * Encodes and writes a header block of the connection's own, for a stream that has no state here: the answer the
+     * reading thread gives a request past a limit. Like {@link #write(Frame)}, it does not wait for another writer that
+     * holds the output; whoever writes it encodes it then, so that the HPACK table changes in the order blocks go out.
+     */
+    public void writeHeaders(int streamId, List<HpackField> fields, boolean endStream) throws IOException {
+        writeOrLeave(new OwnHeaders(streamId, fields, endStream));
+    }
+
+    /** Writes something of the connection's own and flushes it, or leaves it for the holder of the output. */
+    private void writeOrLeave(Object item) throws IOException {
+        if (!lockOrDefer(item)) {
             return;
         }
         try {
             requireOpen();
             writeDeferred();
-            frames.write(frame);
+            writeItem(item);
         } finally {
             unlock();
         }
@@ -173,12 +192,19 @@ public final class Http2Output {
         for (Object item; (item = deferred.poll()) != null; ) {
             deferredCount.decrementAndGet();
             if (ended == null) {
-                switch (item) {
-                    case Frame frame -> frames.write(frame);
-                    case PeerSettings settings -> applyAndAcknowledge(settings);
-                    default -> throw new IllegalStateException("left for the holder: " + item);
-                }
+                writeItem(item);
             }
+        }
+    }
+
+    /** Writes a frame, a header block or a settings acknowledgement of the connection's own; the lock held. */
+    private void writeItem(Object item) throws IOException {
+        switch (item) {
+            case Frame frame -> frames.write(frame);
+            case OwnHeaders headers -> frames.write(new HeadersFrame(headers.streamId(),
+                    encoder.encode(headers.fields()), headers.endStream()));
+            case PeerSettings settings -> applyAndAcknowledge(settings);
+            default -> throw new IllegalStateException("left for the holder: " + item);
         }
     }
 
@@ -471,19 +497,8 @@ public final class Http2Output {
                         + delta + " takes the window of stream " + stream.id() + " beyond 2^31-1");
             }
         }
-        PeerSettings settings = new PeerSettings(next.maxFrameSize(), next.headerTableSize(),
-                next.headerTableSize() != previous.headerTableSize(), next.initialWindowSize(), delta, streams);
-        if (!lockOrDefer(settings)) {
-            return;
-        }
-        try {
-            requireOpen();
-            writeDeferred();
-            applyAndAcknowledge(settings);
-            frames.flush();
-        } finally {
-            unlock();
-        }
+        writeOrLeave(new PeerSettings(next.maxFrameSize(), next.headerTableSize(),
+                next.headerTableSize() != previous.headerTableSize(), next.initialWindowSize(), delta, streams));
     }
 
     /** Applies the settings that change what goes out, and writes the acknowledgement; the lock held. */

@@ -28,13 +28,12 @@ final class Http2RequestLimits {
     /**
      * Answers a request past a limit with its status (431, 414), as HTTP/1.1 does (RFC 9113 §10.5.1), and cuts off
      * the rest of the request; the connection goes on. The answer has no content: HEADERS are not flow-controlled,
-     * so the reading thread never waits for the client's window here.
+     * so the reading thread never waits for the client's window here, nor for a handler's write that holds the
+     * output (the answer is left for that writer to send).
      */
     static void answer(Http2Output output, int id, boolean requestEnded, Status status) throws IOException {
-        Http2ServerStream refused = new Http2ServerStream(id, -1, Http2Connections.STREAM_WINDOW_BYTES,
-                output.initialStreamWindow(), true);
         Headers headers = Headers.of(HeaderNames.CONTENT_LENGTH, "0", HeaderNames.DATE, HttpDate.now());
-        output.writeHeaders(refused, ResponseFields.encode(status, headers), true, true);
+        output.writeHeaders(id, ResponseFields.encode(status, headers), true);
         if (!requestEnded) {
             output.reset(id, ErrorCode.NO_ERROR);
         }

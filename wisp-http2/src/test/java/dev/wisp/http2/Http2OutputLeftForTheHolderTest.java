@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.WireOutput;
+import dev.wisp.http2.hpack.HpackField;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,11 +22,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where a change of the peer's SETTINGS_INITIAL_WINDOW_SIZE takes effect in what goes out (RFC 9113 §6.5.3, §6.9.2):
+ * What the connection sends of its own while a writer holds its output: left for that writer, in order. Above all,
+ * where a change of the peer's SETTINGS_INITIAL_WINDOW_SIZE takes effect in what goes out (RFC 9113 §6.5.3, §6.9.2):
  * at its acknowledgement. The peer counts every DATA frame before the acknowledgement against its old windows and
  * every one after against its new ones, as Python's h2 does, which ends the connection on a frame that breaks them.
  */
-class Http2OutputSettingsTest {
+class Http2OutputLeftForTheHolderTest {
     private static final byte[] BODY = new byte[100];
     /** Four frames of the default size, 16,384 bytes. */
     private static final byte[] LARGE_BODY = new byte[60_000];
@@ -114,6 +116,28 @@ class Http2OutputSettingsTest {
         assertEquals(200_000, before.sendWindow.size());
         assertEquals(200_000, accept(3).sendWindow.size());
         assertEquals(200_000, output.initialStreamWindow());
+    }
+
+    @Test
+    void aHeaderBlockOfTheConnectionsOwnIsLeftForTheHolderAndEncodedInTheOrderItGoesOut() throws Exception {
+        TestStream stream = accept(1);
+        sink.holdWrites();
+        Future<Void> body = write(stream, LARGE_BODY);
+        sink.awaitBlocked();
+        List<HpackField> refusal = List.of(new HpackField(":status", "431"), new HpackField("content-length", "0"));
+        output.writeHeaders(3, refusal, true); // the reading thread: does not wait for the blocked writer
+        output.writeHeaders(5, refusal, true);
+        sink.open();
+        body.get(5, TimeUnit.SECONDS);
+
+        List<String> frames = sink.frames();
+        assertEquals(List.of("DATA 1 16384 bytes", "DATA 1 16384 bytes", "DATA 1 16384 bytes",
+                "DATA 1 10848 bytes END_STREAM"), frames.subList(0, 4));
+        assertTrue(frames.get(4).startsWith("HEADERS 3 ") && frames.get(4).endsWith(" END_STREAM"), frames::toString);
+        assertTrue(frames.get(5).startsWith("HEADERS 5 "), frames::toString);
+        // The second block refers to the first one's entries in the dynamic table: encoded in order, it is shorter.
+        assertTrue(frames.get(5).length() < frames.get(4).length(), frames::toString);
+        assertEquals(6, frames.size());
     }
 
     @Test
