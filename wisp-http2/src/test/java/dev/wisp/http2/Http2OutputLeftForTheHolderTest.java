@@ -51,9 +51,7 @@ class Http2OutputLeftForTheHolderTest {
         Settings narrow = settings(20_000);
         output.applyPeerSettings(Settings.DEFAULT, narrow, streams.values());
         TestStream stream = accept(1);
-        sink.holdWrites();
-        Future<Void> body = write(stream, LARGE_BODY); // blocked on the peer in its first frame, the output held
-        sink.awaitBlocked();
+        Future<Void> body = writeBlockedInItsFirstFrame(stream);
 
         output.applyPeerSettings(narrow, settings(1_000_000), streams.values()); // the reading thread: no wait
         sink.open();
@@ -68,9 +66,7 @@ class Http2OutputLeftForTheHolderTest {
     @Test
     void aWindowLoweredWhileAWriterHoldsTheOutputClosesAtTheAcknowledgement() throws Exception {
         TestStream stream = accept(1);
-        sink.holdWrites();
-        Future<Void> body = write(stream, LARGE_BODY);
-        sink.awaitBlocked();
+        Future<Void> body = writeBlockedInItsFirstFrame(stream);
 
         output.applyPeerSettings(Settings.DEFAULT, settings(0), streams.values());
         sink.open();
@@ -121,9 +117,7 @@ class Http2OutputLeftForTheHolderTest {
     @Test
     void aHeaderBlockOfTheConnectionsOwnIsLeftForTheHolderAndEncodedInTheOrderItGoesOut() throws Exception {
         TestStream stream = accept(1);
-        sink.holdWrites();
-        Future<Void> body = write(stream, LARGE_BODY);
-        sink.awaitBlocked();
+        Future<Void> body = writeBlockedInItsFirstFrame(stream);
         List<HpackField> refusal = List.of(new HpackField(":status", "431"), new HpackField("content-length", "0"));
         output.writeHeaders(3, refusal, true); // the reading thread: does not wait for the blocked writer
         output.writeHeaders(5, refusal, true);
@@ -168,6 +162,14 @@ class Http2OutputLeftForTheHolderTest {
             streams.put(streamId, stream);
             return stream;
         });
+    }
+
+    /** Writes {@link #LARGE_BODY} on a thread of its own, which holds the output blocked on the peer in a frame. */
+    private Future<Void> writeBlockedInItsFirstFrame(TestStream stream) throws InterruptedException {
+        sink.holdWrites();
+        Future<Void> body = write(stream, LARGE_BODY);
+        sink.awaitBlocked();
+        return body;
     }
 
     private Future<Void> write(TestStream stream) {
