@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
  * unparks it; {@link MemoryExhaustionIT} met it, about once in five runs on a loaded machine), which no test can
  * cause on purpose; here the threads are kept from the only carrier instead ({@link ChildServer#startOneCarrier()}),
  * which looks the same from outside, and let go afterwards, so that their own closes, after the server freed their
- * places, are seen to count nothing twice. Four connections, each waiting where a thread was lost: in a read that
- * its deadline ended, in the input watcher whose wait its idle timeout ended, not yet started, and a WebSocket's
- * read that its pong timeout ended (the JDK closes a socket only once the calls blocked on it end, so the peer
- * learns of the close from the output shut before it).
+ * places, are seen to count nothing twice. Five connections, each waiting where a thread was lost: in a read that
+ * its deadline ended, in the input watcher whose wait its idle timeout ended, not yet started, and two WebSockets
+ * that their pong timeout ended, one waiting in the input watcher, one in a read (the JDK closes a socket only once
+ * the calls blocked on it end, so the peer learns of the close from the output shut before it).
  */
 class LostThreadIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -37,18 +37,25 @@ class LostThreadIT {
             try (ChildServer child = ChildServer.startOneCarrier()) {
                 try (RawPeer idle = RawPeer.connect(child.port()); RawPeer stuck = RawPeer.connect(child.port());
                         RawPeer spinner = RawPeer.connect(child.port());
-                        ScriptedWebSocketPeer webSocket = ScriptedWebSocketPeer.open(child.port(), "/ws")) {
+                        ScriptedWebSocketPeer webSocket = ScriptedWebSocketPeer.open(child.port(), "/ws");
+                        ScriptedWebSocketPeer busyWebSocket = ScriptedWebSocketPeer.open(child.port(), "/ws")) {
                     idle.send(HELLO);
                     assertEquals(200, idle.readResponse().status());
                     stuck.send("GET /hello HTTP/1.1\r\nHost: x\r\n"); // the head never ends
                     webSocket.sendText("warm");
-                    assertEquals("warm", webSocket.read().text()); // its thread reads on for the next message
-                    Thread.sleep(1_000); // one waits in the input watcher, the others in a read for the rest
+                    assertEquals("warm", webSocket.read().text()); // its next wait goes to the input watcher
+                    for (String text : List.of("one", "two")) { // in a burst: its thread waits in a read
+                        busyWebSocket.sendText(text);
+                        assertEquals(text, busyWebSocket.read().text());
+                    }
+                    Thread.sleep(1_000); // two wait in the input watcher, the others in a read for the rest
                     spinner.send("GET /spin HTTP/1.1\r\nHost: x\r\n\r\n"); // from now on no other thread runs
                     try (Socket unserved = new Socket(InetAddress.getLoopbackAddress(), child.port())) {
-                        // Its pings (1 s) go unanswered: the pong timeout (2 s) aborts it.
-                        assertTrue(webSocket.isEndedByPeer(CLOSED_WITHIN), "WebSocket not closed while its thread"
-                                + " cannot run its read; log: " + child.logLines());
+                        // Their pings (1 s) go unanswered: the pong timeout (2 s) aborts them.
+                        assertTrue(webSocket.isEndedByPeer(CLOSED_WITHIN), "WebSocket not closed while no thread"
+                                + " can take up its wait's end; log: " + child.logLines());
+                        assertTrue(busyWebSocket.isEndedByPeer(CLOSED_WITHIN), "WebSocket not closed while its"
+                                + " thread cannot run its read; log: " + child.logLines());
                         assertTrue(stuck.isClosedByPeer(CLOSED_WITHIN), "not closed while its thread cannot run"
                                 + " its read; log: " + child.logLines());
                         assertTrue(idle.isClosedByPeer(CLOSED_WITHIN), "not closed while no thread can take up its"
@@ -72,7 +79,7 @@ class LostThreadIT {
                 List<String> told = child.logLines().stream()
                         .filter(line -> line.contains("did not come back") || line.contains("no thread served it"))
                         .toList();
-                assertEquals(1, told.size(), "one line for the four, at most one a minute: " + child.logLines());
+                assertEquals(1, told.size(), "one line for the five, at most one a minute: " + child.logLines());
                 assertTrue(told.getFirst().endsWith("(logged again at most once a minute)"), told.getFirst());
             }
         });

@@ -182,10 +182,19 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
     /**
      * Closes the socket at once; a blocked read or write on it ends with an exception. Idempotent. Sends no
      * close_notify: a thread blocked writing may hold the record lock; {@link #shutdownOutput()} is the graceful
-     * way.
+     * way. The socket's output is shut first, unless it was: the JDK closes a channel in blocking mode only once the
+     * virtual threads blocked on it have returned, so without that a peer would not learn of the close while such a
+     * thread waits for a carrier, and never if the JDK lost the thread under a full heap.
      */
     @Override
     public final void close() throws IOException {
+        if (!outputShut && socket.isOpen()) {
+            try {
+                shutdownSocketOutput();
+            } catch (IOException | RuntimeException e) {
+                // not connected, reset, or closed meanwhile: the close is what counts
+            }
+        }
         socket.close();
         InputWatcher.Watch waiting = watch;
         if (waiting != null) {
@@ -254,10 +263,9 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
 
     /**
      * Shuts the socket's output at once: the peer reads the end of the stream, without TLS's close_notify, which a
-     * write under way would hold up. Also for a connection whose thread is lost: the JDK holds a channel's close
-     * back until the calls blocked on it end, so that the peer would not learn of it.
+     * write under way would hold up.
      */
-    public final void shutdownSocketOutput() throws IOException {
+    final void shutdownSocketOutput() throws IOException {
         socket.shutdownOutput();
         outputShut = true;
     }

@@ -334,12 +334,7 @@ abstract class ServerConnection implements Runnable {
                     + LOST_AFTER_NANOS / 1_000_000_000 + " s before; closed");
         }
         context.registry().remove(this); // first, so that a peer told of the close finds its place free
-        try {
-            transport.shutdownSocketOutput(); // the close below waits for the thread's blocked call to end
-        } catch (IOException | RuntimeException | Error e) {
-            debugQuietly("shutting the output failed: ", e);
-        }
-        closeTransport();
+        closeTransport(); // which shuts the output first: the JDK's close waits for the thread's blocked call to end
     }
 
     /**
