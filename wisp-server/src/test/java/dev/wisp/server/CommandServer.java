@@ -18,7 +18,8 @@ import java.time.Duration;
  * heap until not even a small array fits, and holds it (answer {@code F}); {@code r} lets it go (answer {@code R});
  * {@code s} ends the spins (answer {@code S}); {@code c} prints the number of open connections (answer {@code C} and
  * the count); {@code d} describes them (answer {@code D} and a line). The end of its input stops it. Used with a small
- * heap by {@link MemoryExhaustionIT}, with one carrier by {@link LostThreadIT}.
+ * heap by {@link MemoryExhaustionIT} and {@link WebSocketMemoryExhaustionIT}, with one carrier by
+ * {@link LostThreadIT}.
  */
 public final class CommandServer {
     private static final HeapFiller HEAP = new HeapFiller();
