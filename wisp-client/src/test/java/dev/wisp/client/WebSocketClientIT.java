@@ -12,24 +12,32 @@ import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificate.KeyType;
 import dev.wisp.testing.TestCertificates;
+import dev.wisp.testing.ThreadDumps;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsIdentity;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.WebSocketMessage;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The client's WebSockets against Wisp's own server, over ws and wss: by URL with a listener or blocking, the
- * upgrade of a connection that carried HTTP requests first (and HTTP refused on it afterwards), and refusals.
+ * upgrade of a connection that carried HTTP requests first (and HTTP refused on it afterwards), and refusals. Idle
+ * WebSockets read by a listener park no thread: their waits for the next frame go to the client's input watcher,
+ * and a fresh thread reads the frame when it comes, from the server unasked as well as in answer (counted in a dump
+ * of this JVM's threads, virtual ones included).
  */
 class WebSocketClientIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -37,6 +45,11 @@ class WebSocketClientIT {
     private static final TestCertificate SERVER = TestCertificates.server(CA, KeyType.EC);
     private static final WebSocketConfig CONFIG = WebSocketConfig.builder().permessageDeflate(true)
             .subprotocols(List.of("echo")).build();
+    private static final int IDLE_WEBSOCKETS = 12;
+    /** A frame of the session's reading loop, which a thread waiting for a frame has on its stack. */
+    private static final String READING_LOOP = "WebSocketSession.read(";
+    /** The names of the client's WebSocket threads (the server's, in this JVM too, are others). */
+    private static final String CLIENT_THREADS = "wisp-ws-";
 
     private Server server;
     private Client client;
@@ -56,6 +69,16 @@ class WebSocketClientIT {
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .get("/hostile", (request, response) -> // a terminal title, then a clear screen
                         response.send("\u001b]0;owned\u0007\u001b[2J" + "x".repeat(100)))
+                .webSocket("/idle", WebSocketConfig.defaults(), request -> new WebSocketListener() {
+                    @Override
+                    public void onText(WebSocket webSocket, String text) throws IOException {
+                        if (text.equals("push later")) {
+                            Thread.ofVirtual().start(() -> pushLater(webSocket));
+                        } else {
+                            webSocket.sendText(text);
+                        }
+                    }
+                })
                 .blockingWebSocket("/echo", CONFIG, (request, webSocket) -> {
                     for (Optional<WebSocketMessage> message; (message = webSocket.receive()).isPresent(); ) {
                         if (message.get() instanceof WebSocketMessage.Text text) {
@@ -90,6 +113,51 @@ class WebSocketClientIT {
             webSocket.close();
             assertEquals("close 1000", events.next(5, TimeUnit.SECONDS));
         });
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void idleWebSocketsHoldNoThreadAndHearWhatComesNext(boolean tls, @TempDir Path folder) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            String base = start(tls);
+            List<WebSocket> webSockets = new ArrayList<>();
+            List<RecordingListener> events = new ArrayList<>();
+            for (int i = 0; i < IDLE_WEBSOCKETS; i++) {
+                RecordingListener listener = new RecordingListener();
+                webSockets.add(client.webSocket(base + "/idle", WebSocketConfig.defaults(), listener));
+                events.add(listener);
+                assertEquals("open", listener.next(5, TimeUnit.SECONDS));
+            }
+            exchange(webSockets, events, "first");
+            Thread.sleep(300); // past the 50 ms a new session waits on its own thread, twice
+            long reading = ThreadDumps.threadsIn(READING_LOOP, CLIENT_THREADS, folder.resolve("idle.txt"));
+            assertEquals(0, reading, reading + " threads in a WebSocket's reading loop while nothing arrives");
+
+            exchange(webSockets, events, "second");
+            for (WebSocket webSocket : webSockets) {
+                webSocket.sendText("push later"); // the server sends "pushed" 300 ms on, while this one is idle
+            }
+            for (RecordingListener listener : events) {
+                assertEquals("text pushed", listener.next(5, TimeUnit.SECONDS));
+            }
+            Thread.sleep(300);
+            assertEquals(0, ThreadDumps.threadsIn(READING_LOOP, CLIENT_THREADS, folder.resolve("idle-again.txt")));
+            for (int i = 0; i < IDLE_WEBSOCKETS; i++) {
+                webSockets.get(i).close();
+                assertEquals("close 1000", events.get(i).next(5, TimeUnit.SECONDS));
+            }
+        });
+    }
+
+    /** Each WebSocket sends the text and hears it echoed. */
+    private static void exchange(List<WebSocket> webSockets, List<RecordingListener> events, String text)
+            throws IOException, InterruptedException {
+        for (WebSocket webSocket : webSockets) {
+            webSocket.sendText(text);
+        }
+        for (RecordingListener listener : events) {
+            assertEquals("text " + text, listener.next(5, TimeUnit.SECONDS));
+        }
     }
 
     @ParameterizedTest(name = "tls={0}")
@@ -161,5 +229,14 @@ class WebSocketClientIT {
                 Request.builder(base + "/echo").header("Sec-WebSocket-Key", "x").build(), CONFIG));
         assertEquals("the WebSocket upgrade sets Sec-WebSocket-Key itself; remove it from the request",
                 refused.getMessage());
+    }
+
+    private static void pushLater(WebSocket webSocket) {
+        try {
+            Thread.sleep(300);
+            webSocket.sendText("pushed");
+        } catch (IOException | InterruptedException e) {
+            // the test finds the text missing
+        }
     }
 }

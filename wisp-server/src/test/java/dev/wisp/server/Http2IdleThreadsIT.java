@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wisp.testing.TestTransport;
+import dev.wisp.testing.ThreadDumps;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

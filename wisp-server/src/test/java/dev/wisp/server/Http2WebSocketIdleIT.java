@@ -9,6 +9,7 @@ import dev.wisp.http2.FrameType;
 import dev.wisp.http2.hpack.HpackField;
 import dev.wisp.testing.ScriptedWebSocketPeer;
 import dev.wisp.testing.TestTransport;
+import dev.wisp.testing.ThreadDumps;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;

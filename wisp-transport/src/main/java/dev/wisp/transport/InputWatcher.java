@@ -59,7 +59,7 @@ public final class InputWatcher implements AutoCloseable {
     private static final long MIN_WRITE_PAUSE_MILLIS = 1;
     private static final long MAX_WRITE_PAUSE_MILLIS = 1_000;
 
-    /** How many threads wait, started, to run the next tasks; see {@link SpareThreads}. */
+    /** How many threads wait, started, to run the next tasks, unless told otherwise; see {@link SpareThreads}. */
     private static final int SPARE_THREADS = 32;
 
     /**
@@ -121,9 +121,9 @@ public final class InputWatcher implements AutoCloseable {
     /** The selector whose selections fail with {@link #selectionFault}; null: every selector, new ones too. */
     private volatile Selector faultySelector;
 
-    private InputWatcher(Selector selector, ThreadFactory threads) {
+    private InputWatcher(Selector selector, ThreadFactory threads, int spareThreads) {
         this.selector = selector;
-        this.threads = new SpareThreads(threads, SPARE_THREADS);
+        this.threads = new SpareThreads(threads, spareThreads);
     }
 
     /**
@@ -140,6 +140,14 @@ public final class InputWatcher implements AutoCloseable {
      * @throws IOException if no selector can be opened (descriptors are short)
      */
     public static InputWatcher start(String threadName, ThreadFactory threads) throws IOException {
+        return start(threadName, threads, SPARE_THREADS);
+    }
+
+    /**
+     * As {@link #start(String, ThreadFactory)}, keeping this many spare threads: fewer where the tasks are few and
+     * no load crowds the carriers (a client's WebSockets).
+     */
+    public static InputWatcher start(String threadName, ThreadFactory threads, int spareThreads) throws IOException {
         Selector selector = Selector.open();
         try {
             warmUp(selector);
@@ -147,7 +155,7 @@ public final class InputWatcher implements AutoCloseable {
             selector.close();
             throw e;
         }
-        InputWatcher watcher = new InputWatcher(selector, threads);
+        InputWatcher watcher = new InputWatcher(selector, threads, spareThreads);
         Thread.ofPlatform().name(threadName).daemon().start(watcher::run);
         return watcher;
     }

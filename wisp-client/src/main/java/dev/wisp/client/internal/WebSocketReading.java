@@ -1,6 +1,7 @@
 package dev.wisp.client.internal;
 
 import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.internal.IdleHandOff;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
 
@@ -39,21 +40,33 @@ final class WebSocketReading {
     /**
      * Starts the session's reading loop on a virtual thread of its own, if it has a listener (a WebSocket read with
      * {@code receive()} has no reading thread).
+     *
+     * @param handOff where an idle wait for a frame may go, or null to wait on the reading thread
      */
-    void start(WebSocketListener listener, long connectionId) {
+    void start(WebSocketListener listener, long connectionId, IdleHandOff handOff) {
         if (listener == null) {
             return;
         }
         running = true;
-        Thread.ofVirtual().name("wisp-ws-k" + connectionId).start(() -> {
-            try {
-                session.run();
-            } catch (Error e) {
-                untold = e;
-            } finally {
-                running = false;
+        Thread.ofVirtual().name("wisp-ws-k" + connectionId).start(() -> read(handOff));
+    }
+
+    /**
+     * Runs the session's reading loop until the connection ends or the hand-off takes its wait for a frame, whose
+     * task calls this again on a fresh thread once the wait is over. The reading counts as running meanwhile: a
+     * wait that no thread comes back to is a lost thread, as a read that never returns is.
+     */
+    void read(IdleHandOff handOff) {
+        boolean handedOff = false;
+        try {
+            handedOff = session.run(handOff) == null;
+        } catch (Error e) {
+            untold = e;
+        } finally {
+            if (!handedOff) {
+                running = false; // untouched once handed off: the thread that goes on may have ended already
             }
-        });
+        }
     }
 
     /** Whether the reading thread still runs, or the listener has yet to hear of the end. */

@@ -23,11 +23,14 @@ import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.http1.Http1Limits;
 import dev.wisp.http1.Http1ResponseReader;
 import dev.wisp.http1.UntilCloseBodyInputStream;
+import dev.wisp.transport.BusyThreads;
+import dev.wisp.transport.InputWatcher;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketHandshakeException;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.Agreement;
 import dev.wisp.websocket.internal.ClientHandshake;
+import dev.wisp.websocket.internal.IdleHandOff;
 import dev.wisp.websocket.internal.Role;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
@@ -125,8 +128,9 @@ public final class WebSocketUpgrader {
         WebSocketSession session = new WebSocketSession(connection.id(), connection.transport(),
                 connection.input(), connection.buffers(), Role.CLIENT, offered, agreement, listener);
         WebSocketReading reading = new WebSocketReading(session);
-        ClientSweeper.instance().watch(new Swept(session, connection, reading));
-        reading.start(listener, connection.id());
+        Swept swept = new Swept(session, connection, reading);
+        ClientSweeper.instance().watch(swept);
+        reading.start(listener, connection.id(), swept);
         return session;
     }
 
@@ -187,10 +191,44 @@ public final class WebSocketUpgrader {
 
     /**
      * Runs the session's timers on the client's sweeper until its connection has closed, and its reading thread has
-     * ended and the listener heard of the end ({@link WebSocketReading}).
+     * ended and the listener heard of the end ({@link WebSocketReading}); and hands an idle wait for a frame to the
+     * client's input watcher, so that an idle WebSocket parks no thread ({@link ClientInputWatcher}).
      */
-    private record Swept(WebSocketSession session, Http1ClientConnection connection, WebSocketReading reading)
-            implements ClientSweeper.Sweepable {
+    private static final class Swept implements ClientSweeper.Sweepable, IdleHandOff {
+        private final WebSocketSession session;
+        private final Http1ClientConnection connection;
+        private final WebSocketReading reading;
+        /** What the input watcher runs once a wait it holds is over; made once, not at every wait. */
+        private final Runnable resume;
+
+        Swept(WebSocketSession session, Http1ClientConnection connection, WebSocketReading reading) {
+            this.session = session;
+            this.connection = connection;
+            this.reading = reading;
+            this.resume = () -> reading.read(this);
+        }
+
+        @Override
+        public boolean waitElsewhere() {
+            InputWatcher watcher = ClientInputWatcher.instance().watcher();
+            return watcher != null && watcher.watch(connection.transport(), resume);
+        }
+
+        @Override
+        public boolean mayWaitHoldingBuffer() {
+            return ClientInputWatcher.instance().mayHoldBuffer();
+        }
+
+        @Override
+        public void waitHoldingBufferEnded() {
+            ClientInputWatcher.instance().bufferGiven();
+        }
+
+        @Override
+        public void messageArrived() {
+            BusyThreads.exchangeEnded(); // on a busy client's carrier, for the threads waiting behind it
+        }
+
         @Override
         public void sweep(long nowNanos) {
             reading.tellIfUntold();

@@ -1,0 +1,45 @@
+package dev.wisp.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/** Counts what this JVM's threads are doing, virtual ones included, from a dump ({@code jcmd Thread.dump_to_file}). */
+public final class ThreadDumps {
+    private ThreadDumps() {
+    }
+
+    /**
+     * How many threads have a frame whose line contains the text, such as {@code "Http2ServerConnection.serve("}.
+     *
+     * @param dump where the dump goes: a file that does not exist yet
+     */
+    public static long threadsIn(String frame, Path dump) throws Exception {
+        return threadsIn(frame, "", dump);
+    }
+
+    /**
+     * How many threads whose name begins with the prefix have a frame whose line contains the text: in a JVM where
+     * a server's threads run beside a client's, those of one side.
+     *
+     * @param dump where the dump goes: a file that does not exist yet
+     */
+    public static long threadsIn(String frame, String namePrefix, Path dump) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        PeerTools.Result result = PeerTools.run(Duration.ofSeconds(30), List.of(jcmd.toString(),
+                Long.toString(ProcessHandle.current().pid()), "Thread.dump_to_file", "-format=text", dump.toString()));
+        assertEquals(0, result.exitCode(), result.stderr());
+        String quotedName = "\"" + namePrefix;
+        // One thread a block: a header line ("#12 \"name\" virtual WAITING ..."), then its frames.
+        return Arrays.stream(Files.readString(dump).split("\n\\s*\n"))
+                .map(String::strip)
+                .filter(thread -> thread.startsWith("#")
+                        && thread.lines().findFirst().orElseThrow().contains(quotedName))
+                .filter(thread -> thread.contains(frame))
+                .count();
+    }
+}
