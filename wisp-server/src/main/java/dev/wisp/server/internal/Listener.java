@@ -12,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Accepts connections on one server socket and starts each on its own virtual thread, after the
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Listener implements Runnable {
     private static final System.Logger LOG = System.getLogger(Listener.class.getName());
+    /** The pause after memory ran out while a failure was handled. */
+    private static final long MEMORY_RETRY_NANOS = 10_000_000;
 
     private final ServerContext context;
     private final ServerSocketChannel serverChannel;
@@ -46,57 +49,66 @@ public final class Listener implements Runnable {
     @Override
     public void run() {
         while (!closed) {
-            SocketChannel socket;
             try {
-                socket = serverChannel.accept();
-            } catch (IOException e) {
-                if (closed || !serverChannel.isOpen()) {
-                    if (!closed) {
-                        LOG.log(ERROR, "the server socket was closed; the listener stops", e);
-                    }
-                    return;
-                }
-                // A full descriptor table and its kin pass; the listener must outlive them.
-                backoff.failed(e);
-                if (!backoff.pause()) {
-                    return;
-                }
-                continue;
-            } catch (OutOfMemoryError | LinkageError e) {
-                // The heap is full: whatever thread allocates next fails, this one too (a class or call site that
-                // could not load for want of memory fails as a linkage error). It passes as the handlers' memory
-                // is collected; the listener pauses until then, as it does for descriptors.
-                if (!pauseForMemory(e)) {
-                    return;
-                }
-                continue;
-            }
-            backoff.succeeded();
-            try {
-                admit(socket);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closeQuietly(socket);
-                return;
-            } catch (ThreadNotStarted e) {
-                // Memory is short: the connection whose thread could not start is closed, and the next waits a
-                // little in the backlog.
-                threadBackoff.failed(e.getCause());
-                if (!threadBackoff.pause()) {
+                if (!acceptOne()) {
                     return;
                 }
             } catch (OutOfMemoryError | LinkageError e) {
-                // admit() closed the socket and gave its place back
-                if (!pauseForMemory(e)) {
-                    return;
-                }
-                continue;
-            } catch (IOException | RuntimeException e) {
-                LOG.log(WARNING, "could not start a connection", e);
-                closeQuietly(socket);
+                // Memory ran out again while a failure was handled (its log line, its pause): nothing here
+                // allocates, and the next turn tries again. The listener must outlive a full heap.
+                LockSupport.parkNanos(MEMORY_RETRY_NANOS);
             }
-            memoryBackoff.succeeded();
         }
+    }
+
+    /**
+     * Accepts one connection and admits it, or handles why it could not.
+     *
+     * @return false if the listener is to stop: closed, interrupted, or its server socket closed
+     */
+    private boolean acceptOne() {
+        SocketChannel socket;
+        try {
+            socket = serverChannel.accept();
+        } catch (IOException e) {
+            if (closed || !serverChannel.isOpen()) {
+                if (!closed) {
+                    LOG.log(ERROR, "the server socket was closed; the listener stops", e);
+                }
+                return false;
+            }
+            // A full descriptor table and its kin pass; the listener must outlive them.
+            backoff.failed(e);
+            return backoff.pause();
+        } catch (OutOfMemoryError | LinkageError e) {
+            // The heap is full: whatever thread allocates next fails, this one too (a class or call site that
+            // could not load for want of memory fails as a linkage error). It passes as the handlers' memory
+            // is collected; the listener pauses until then, as it does for descriptors.
+            return pauseForMemory(e);
+        }
+        backoff.succeeded();
+        try {
+            admit(socket);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(socket);
+            return false;
+        } catch (ThreadNotStarted e) {
+            // Memory is short: the connection whose thread could not start is closed, and the next waits a
+            // little in the backlog.
+            threadBackoff.failed(e.getCause());
+            if (!threadBackoff.pause()) {
+                return false;
+            }
+        } catch (OutOfMemoryError | LinkageError e) {
+            // admit() closed the socket and gave its place back
+            return pauseForMemory(e);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(WARNING, "could not start a connection", e);
+            closeQuietly(socket);
+        }
+        memoryBackoff.succeeded();
+        return true;
     }
 
     private boolean pauseForMemory(Error e) {
