@@ -17,6 +17,7 @@ import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificate.KeyType;
 import dev.wisp.testing.TestCertificates;
+import dev.wisp.testing.ThreadDumps;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsIdentity;
 import dev.wisp.websocket.WebSocket;
@@ -25,7 +26,9 @@ import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.WebSocketMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -34,6 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -173,6 +177,41 @@ class Http2WebSocketClientIT {
                 assertFalse(webSocket.isOpen());
             }
             callOverHttp2(); // the connection outlives the WebSocket's stream
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "h2c"})
+    void idleWebSocketsOnTheSharedConnectionHoldNoThread(String mode, @TempDir Path folder) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(mode, ClientConfig.builder());
+            callOverHttp2();
+            List<WebSocket> webSockets = new ArrayList<>();
+            List<RecordingListener> events = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                RecordingListener listener = new RecordingListener();
+                webSockets.add(client.webSocket(url("ws", "/echo"), CONFIG, listener));
+                events.add(listener);
+                assertEquals("open", listener.next(5, TimeUnit.SECONDS));
+            }
+            for (String text : List.of("first", "second")) {
+                for (WebSocket webSocket : webSockets) {
+                    webSocket.sendText(text);
+                }
+                for (RecordingListener listener : events) {
+                    assertEquals("text " + text, listener.next(5, TimeUnit.SECONDS));
+                }
+                Thread.sleep(300); // past the 50 ms a new session waits on its own thread, twice
+                // The client's WebSocket threads are named wisp-ws-...; the server's, in this JVM too, are others.
+                assertEquals(0, ThreadDumps.threadsIn("WebSocketSession.read(", "wisp-ws-",
+                        folder.resolve(text + ".txt")), "threads in a WebSocket's reading loop while nothing arrives");
+            }
+            assertEquals(1, client.openConnections());
+            for (int i = 0; i < webSockets.size(); i++) {
+                webSockets.get(i).close();
+                assertEquals("close 1000", events.get(i).next(5, TimeUnit.SECONDS));
+            }
+            callOverHttp2();
         });
     }
 

@@ -3,6 +3,7 @@ package dev.wisp.client.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.http2.Http2StreamPipe;
+import dev.wisp.websocket.internal.IdleHandOff;
 import dev.wisp.websocket.internal.SessionChannel;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
@@ -21,10 +22,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * it with CANCEL. The stream holds one of the server's concurrent-stream places until the session ends, when it gives
  * it back to the connection, once.
  *
+ * <p>An idle session read by a listener parks no thread: its wait for the next frame is left to the stream
+ * ({@link dev.wisp.http2.Http2Stream#runWhenReadable}), and the connection's reading thread, which brings the stream's
+ * next DATA (or its end, or a reset), starts the session again on a fresh thread, as the server does.
+ *
  * <p>Threads: the session's reading thread reads and closes, one sender at a time writes; any thread may abort, and
  * the client's sweeper runs the session's timers through {@link #sweep(long)}.
  */
-final class Http2WebSocketChannel extends Http2StreamPipe implements SessionChannel, ClientSweeper.Sweepable {
+final class Http2WebSocketChannel extends Http2StreamPipe
+        implements SessionChannel, ClientSweeper.Sweepable, IdleHandOff {
     private static final System.Logger LOG = System.getLogger(Http2WebSocketChannel.class.getName());
 
     private final Http2ClientConnection connection;
@@ -39,6 +45,39 @@ final class Http2WebSocketChannel extends Http2StreamPipe implements SessionChan
         super(connection.output(), stream);
         this.connection = connection;
         this.stream = stream;
+    }
+
+    @Override
+    public boolean waitElsewhere() {
+        return stream.runWhenReadable(this::resume);
+    }
+
+    /**
+     * On the connection's reading thread, which brought the stream's next DATA, its end or a reset: it must not
+     * block. A thread that cannot start (memory is short) resets the stream; the reading, which counts as running
+     * while its wait is left to the stream, is then told to the listener as lost ({@link WebSocketReading}).
+     */
+    private void resume() {
+        try {
+            Thread.ofVirtual().name("wisp-ws-client").start(() -> reading.read(this));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            release();
+        }
+    }
+
+    @Override
+    public boolean mayWaitHoldingBuffer() {
+        return ClientInputWatcher.instance().mayHoldBuffer();
+    }
+
+    @Override
+    public void waitHoldingBufferEnded() {
+        ClientInputWatcher.instance().bufferGiven();
+    }
+
+    /** Nothing: the streams of a connection take their turns through its frames, not through this. */
+    @Override
+    public void messageArrived() {
     }
 
     /** Runs the session's timers (idle pings, the closing handshake) on the client's sweeper from now on. */

@@ -121,7 +121,7 @@ public final class Http2WebSocketOpener {
         WebSocketReading reading = new WebSocketReading(session);
         channel.watch(session, reading);
         LOG.log(DEBUG, () -> "[" + connection + "] stream " + stream.id() + " opened a websocket");
-        reading.start(listener, id, null); // its stream, not a socket: no input watcher can wait for it
+        reading.start(listener, id, channel);
         return session;
     }
 
