@@ -3,7 +3,6 @@ package dev.wisp.client.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.http2.Http2StreamPipe;
-import dev.wisp.websocket.internal.IdleHandOff;
 import dev.wisp.websocket.internal.SessionChannel;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
@@ -30,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the client's sweeper runs the session's timers through {@link #sweep(long)}.
  */
 final class Http2WebSocketChannel extends Http2StreamPipe
-        implements SessionChannel, ClientSweeper.Sweepable, IdleHandOff {
+        implements SessionChannel, ClientSweeper.Sweepable, ClientIdleHandOff {
     private static final System.Logger LOG = System.getLogger(Http2WebSocketChannel.class.getName());
 
     private final Http2ClientConnection connection;
@@ -63,16 +62,6 @@ final class Http2WebSocketChannel extends Http2StreamPipe
         } catch (RuntimeException | OutOfMemoryError e) {
             release();
         }
-    }
-
-    @Override
-    public boolean mayWaitHoldingBuffer() {
-        return ClientInputWatcher.instance().mayHoldBuffer();
-    }
-
-    @Override
-    public void waitHoldingBufferEnded() {
-        ClientInputWatcher.instance().bufferGiven();
     }
 
     /** Nothing: the streams of a connection take their turns through its frames, not through this. */

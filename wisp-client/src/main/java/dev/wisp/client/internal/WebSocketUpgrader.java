@@ -30,7 +30,6 @@ import dev.wisp.websocket.WebSocketHandshakeException;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.Agreement;
 import dev.wisp.websocket.internal.ClientHandshake;
-import dev.wisp.websocket.internal.IdleHandOff;
 import dev.wisp.websocket.internal.Role;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
@@ -194,7 +193,7 @@ public final class WebSocketUpgrader {
      * ended and the listener heard of the end ({@link WebSocketReading}); and hands an idle wait for a frame to the
      * client's input watcher, so that an idle WebSocket parks no thread ({@link ClientInputWatcher}).
      */
-    private static final class Swept implements ClientSweeper.Sweepable, IdleHandOff {
+    private static final class Swept implements ClientSweeper.Sweepable, ClientIdleHandOff {
         private final WebSocketSession session;
         private final Http1ClientConnection connection;
         private final WebSocketReading reading;
@@ -214,17 +213,7 @@ public final class WebSocketUpgrader {
             return watcher != null && watcher.watch(connection.transport(), resume);
         }
 
-        @Override
-        public boolean mayWaitHoldingBuffer() {
-            return ClientInputWatcher.instance().mayHoldBuffer();
-        }
-
-        @Override
-        public void waitHoldingBufferEnded() {
-            ClientInputWatcher.instance().bufferGiven();
-        }
-
-        @Override
+            @Override
         public void messageArrived() {
             BusyThreads.exchangeEnded(); // on a busy client's carrier, for the threads waiting behind it
         }
