@@ -101,7 +101,8 @@ class MemoryExhaustionIT {
                     peer.send(echo);
                     assertTrue(peer.isReadable(EVENTUALLY), "no answer to a body read once memory was back; log: "
                             + child.logLines() + "; threads:\n" + child.threadDump());
-                    assertEquals(200, peer.readResponse().status());
+                    RawResponse answer = peer.readResponse();
+                    assertEquals(200, answer.status(), () -> answer.text() + "\nlog: " + child.logLines());
                 }
                 try (RawPeer slow = RawPeer.connect(child.port())) {
                     slow.send("GET /hello HTTP/1.1\r\nHost: x\r\n"); // the head never ends
