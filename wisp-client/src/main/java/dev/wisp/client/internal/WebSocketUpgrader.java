@@ -213,7 +213,7 @@ public final class WebSocketUpgrader {
             return watcher != null && watcher.watch(connection.transport(), resume);
         }
 
-            @Override
+        @Override
         public void messageArrived() {
             BusyThreads.exchangeEnded(); // on a busy client's carrier, for the threads waiting behind it
         }
