@@ -491,10 +491,12 @@ public final class Http2Output {
     public void applyPeerSettings(Settings previous, Settings next, Collection<? extends Http2Stream> streams)
             throws IOException {
         int delta = next.initialWindowSize() - previous.initialWindowSize();
-        for (Http2Stream stream : streams) {
-            if (delta > 0 && stream.sendWindow.size() + (long) delta > Settings.MAX_WINDOW_SIZE) {
-                throw new ConnectionException(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE change of "
-                        + delta + " takes the window of stream " + stream.id() + " beyond 2^31-1");
+        if (delta > 0) {
+            for (Http2Stream stream : streams) {
+                if (stream.sendWindow.size() + (long) delta > Settings.MAX_WINDOW_SIZE) {
+                    throw new ConnectionException(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE change"
+                            + " of " + delta + " takes the window of stream " + stream.id() + " beyond 2^31-1");
+                }
             }
         }
         writeOrLeave(new PeerSettings(next.maxFrameSize(), next.headerTableSize(),
