@@ -44,6 +44,11 @@ public final class Http2Output {
      * the connection answer while one write is blocked, bounded against one that floods it.
      */
     private static final int MAX_DEFERRED = 1024;
+    /**
+     * How long {@link #tryGoAway} waits for the output: a holder's small write of its own takes microseconds, and the
+     * caller may hold a lock of the server's (its registry's, evicting or stopping).
+     */
+    private static final long IDLE_GOAWAY_PATIENCE_NANOS = 2_000_000;
     /** Fair, so that a writer waiting for the output takes it before a large body's next frame. */
     private final ReentrantLock lock = new ReentrantLock(true);
     /**
@@ -593,12 +598,14 @@ public final class Http2Output {
     }
 
     /**
-     * Sends GOAWAY NO_ERROR if no other writer holds the output, for an idle connection that another thread closes:
-     * a frame of 17 bytes (a TLS record a little longer) to a connection with nothing in flight goes to the socket's
-     * send buffer at once.
+     * Sends GOAWAY NO_ERROR unless another writer holds the output for longer than {@link #IDLE_GOAWAY_PATIENCE_NANOS},
+     * for an idle connection that another thread closes: a frame of 17 bytes (a TLS record a little longer) to a
+     * connection with nothing in flight goes to the socket's send buffer at once. The connection's reading thread may
+     * hold the output as it does so, for an acknowledgement of its own (a PING's): idle means no stream, not no
+     * frame. Without the wait, a close that came while it did went without its GOAWAY.
      */
     public void tryGoAway(int lastStreamId) {
-        if (!lock.tryLock()) {
+        if (!tryLock(IDLE_GOAWAY_PATIENCE_NANOS)) {
             return;
         }
         try {

@@ -782,8 +782,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     }
 
     /**
-     * Closes the connection from any thread, with GOAWAY if no frame is being written: its streams fail, the reading
-     * thread ends.
+     * Closes the connection from any thread, with GOAWAY unless a frame is being written for longer than a moment
+     * ({@link Http2Output#tryGoAway}): its streams fail, the reading thread ends.
      */
     void close(String reason) {
         retire(reason);
