@@ -96,11 +96,11 @@ public final class Http2Output {
 
     /**
      * The peer's settings that change what goes out, applied by the output's holder as it writes their
-     * acknowledgement: the change of the initial window to every stream's window, and the new initial window for the
-     * streams made after.
+     * acknowledgement: the new initial window to the streams made after, and its change from the one acknowledged
+     * before to every open stream's window.
      */
     private record PeerSettings(int maxFrameSize, long headerTableSize, boolean headerTableChanged,
-            int initialWindow, int initialWindowDelta, Collection<? extends Http2Stream> streams) {
+            int initialWindow, Collection<? extends Http2Stream> streams) {
     }
 
     public Http2Output(WireOutput out, long writeTimeoutNanos) {
@@ -248,14 +248,6 @@ public final class Http2Output {
         } finally {
             unlock();
         }
-    }
-
-    /**
-     * The send window a new stream starts with; read without the output. For a stream that may send DATA, make it with
-     * {@link #acceptStream} instead, which orders it with a change of the initial window.
-     */
-    public int initialStreamWindow() {
-        return initialStreamWindow;
     }
 
     /**
@@ -505,7 +497,7 @@ public final class Http2Output {
             }
         }
         writeOrLeave(new PeerSettings(next.maxFrameSize(), next.headerTableSize(),
-                next.headerTableSize() != previous.headerTableSize(), next.initialWindowSize(), delta, streams));
+                next.headerTableSize() != previous.headerTableSize(), next.initialWindowSize(), streams));
     }
 
     /** Applies the settings that change what goes out, and writes the acknowledgement; the lock held. */
@@ -516,7 +508,7 @@ public final class Http2Output {
                     Settings.DEFAULT.headerTableSize()));
         }
         frames.write(SettingsFrame.ACK);
-        if (settings.initialWindowDelta() != 0) {
+        if (settings.initialWindow() != initialStreamWindow) {
             shiftStreamWindows(settings);
         }
     }
@@ -527,13 +519,14 @@ public final class Http2Output {
      * 2^31-1, which the reading thread's check could not see: that ends the connection as the check would have.
      */
     private void shiftStreamWindows(PeerSettings settings) {
+        int delta = settings.initialWindow() - initialStreamWindow; // settings apply in the order they came
         ConnectionException beyondMaximum = null;
         int highestStream = 0;
         windowLock.lock();
         try {
             for (Http2Stream stream : settings.streams()) {
                 highestStream = Math.max(highestStream, stream.id());
-                stream.sendWindow.shift(settings.initialWindowDelta());
+                stream.sendWindow.shift(delta);
             }
             initialStreamWindow = settings.initialWindow();
         } catch (ConnectionException e) {

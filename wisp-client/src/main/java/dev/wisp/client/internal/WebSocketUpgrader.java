@@ -191,26 +191,21 @@ public final class WebSocketUpgrader {
     /**
      * Runs the session's timers on the client's sweeper until its connection has closed, and its reading thread has
      * ended and the listener heard of the end ({@link WebSocketReading}); and hands an idle wait for a frame to the
-     * client's input watcher, so that an idle WebSocket parks no thread ({@link ClientInputWatcher}).
+     * client's input watcher, so that an idle WebSocket parks no thread ({@link ClientInputWatcher}). It is itself
+     * the task the watcher runs once the wait is over: an object made for each wait would be held by every idle one.
      */
-    private static final class Swept implements ClientSweeper.Sweepable, ClientIdleHandOff {
-        private final WebSocketSession session;
-        private final Http1ClientConnection connection;
-        private final WebSocketReading reading;
-        /** What the input watcher runs once a wait it holds is over; made once, not at every wait. */
-        private final Runnable resume;
-
-        Swept(WebSocketSession session, Http1ClientConnection connection, WebSocketReading reading) {
-            this.session = session;
-            this.connection = connection;
-            this.reading = reading;
-            this.resume = () -> reading.read(this);
-        }
-
+    private record Swept(WebSocketSession session, Http1ClientConnection connection, WebSocketReading reading)
+            implements ClientSweeper.Sweepable, ClientIdleHandOff, Runnable {
         @Override
         public boolean waitElsewhere() {
             InputWatcher watcher = ClientInputWatcher.instance().watcher();
-            return watcher != null && watcher.watch(connection.transport(), resume);
+            return watcher != null && watcher.watch(connection.transport(), this);
+        }
+
+        /** Goes on reading once the watcher's wait is over, on the fresh thread it started. */
+        @Override
+        public void run() {
+            reading.read(this);
         }
 
         @Override

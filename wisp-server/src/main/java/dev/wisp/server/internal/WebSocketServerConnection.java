@@ -5,7 +5,6 @@ import dev.wisp.server.BlockingWebSocketHandler;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.transport.Transport;
-import java.io.IOException;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
@@ -13,6 +12,7 @@ import dev.wisp.websocket.internal.Agreement;
 import dev.wisp.websocket.internal.Role;
 import dev.wisp.websocket.internal.TransportChannel;
 import dev.wisp.websocket.internal.WebSocketSession;
+import java.io.IOException;
 
 /**
  * A server connection after an HTTP/1.1 exchange switched it to WebSocket (RFC 6455): it takes the HTTP/1.1
