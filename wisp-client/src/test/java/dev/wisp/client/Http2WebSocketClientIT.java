@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
 import dev.wisp.core.Version;
 import dev.wisp.server.Router;
@@ -25,14 +26,17 @@ import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.WebSocketMessage;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -304,8 +308,9 @@ class Http2WebSocketClientIT {
     void serverResetOfTheStreamEndsTheSessionAndFreesItsPlace(String mode) {
         assertTimeoutPreemptively(LIMIT, () -> {
             // The server resets a WebSocket stream whose client keeps the window shut past its write timeout.
+            ConnectionEvents connections = new ConnectionEvents();
             start(mode, ServerConfig.builder().writeTimeout(Duration.ofMillis(200))
-                    .maxConcurrentStreams(1), ClientConfig.builder());
+                    .maxConcurrentStreams(1), ClientConfig.builder().eventListener(connections));
             callOverHttp2();
             WebSocket webSocket = client.webSocket(url("ws", "/flood"), CONFIG);
             assertEquals("HTTP/2 flood", seen.poll(5, TimeUnit.SECONDS));
@@ -322,8 +327,42 @@ class Http2WebSocketClientIT {
             assertTrue(received < FLOOD_MESSAGES, "received " + received);
             assertNotNull(ended, "the session ended without an error");
             assertFalse(webSocket.isOpen());
-            callOverHttp2(); // the reset stream gave back the connection's only place
+            try (Response response = client.send(Request.get(url("http", "/hello")))) {
+                assertEquals("hello HTTP/2", response.text());
+            }
+            // the reset stream gave back the connection's only place
+            assertEquals(1, client.openConnections(), connections::toString);
         });
+    }
+
+    /** What the client did with its connections and calls, for a failure's message. */
+    private static final class ConnectionEvents implements EventListener {
+        private final Queue<String> events = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void connected(ConnectionInfo connection, InetSocketAddress remote) {
+            events.add("connected " + connection.id());
+        }
+
+        @Override
+        public void requestHeadersSent(Request request, RequestHead head) {
+            events.add("sent " + head.method() + " " + head.target());
+        }
+
+        @Override
+        public void failed(Request request, IOException error) {
+            events.add("failed " + request + ": " + error);
+        }
+
+        @Override
+        public void disconnected(ConnectionInfo connection, String reason) {
+            events.add("disconnected " + connection.id() + ": " + reason);
+        }
+
+        @Override
+        public String toString() {
+            return String.join("; ", events);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -635,7 +635,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      */
     private void closedOnTheWire(int id) {
         Http2ClientStream stream = streams.get(id); // null once released: its call left the map first
-        if (stream != null && stream.isClosed() && slots.closedOnTheWire(stream)) {
+        if (stream != null && stream.isClosed() && slots.closedOnTheWire(stream, () -> streams.get(id) == stream)) {
             owner.http2CapacityChanged(this);
         }
     }

@@ -3,6 +3,7 @@ package dev.wisp.client.internal;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The places for streams on one HTTP/2 client connection: how many calls hold one (reserved, or open and not yet
@@ -68,14 +69,19 @@ final class Http2StreamSlots {
     }
 
     /**
-     * A stream closed both ways before its call released it: its place is free for another call.
+     * A stream closed both ways before its call released it: its place is free for another call. The reading thread
+     * that saw the end races the call that lets go of the stream, so whether it is still held is asked under this
+     * lock: a stream counted here after its release would stay counted, and the connection would take a stream more
+     * than the server allows, each time.
      *
+     * @param unreleased whether the stream's call has yet to release it; a call removes its stream from where this
+     *     looks before it calls {@link #release}
      * @return whether that freed a place now
      */
-    boolean closedOnTheWire(Http2ClientStream stream) {
+    boolean closedOnTheWire(Http2ClientStream stream, BooleanSupplier unreleased) {
         lock.lock();
         try {
-            return closedUnreleased.add(stream);
+            return unreleased.getAsBoolean() && closedUnreleased.add(stream);
         } finally {
             lock.unlock();
         }
