@@ -1,27 +1,41 @@
 package dev.wisp.client;
 
+import dev.wisp.testing.ThreadDumps;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A client in a JVM of its own, started by {@link ClientDescriptorExhaustionIT} under {@code prlimit --nofile}, that
  * fills its descriptor table on command. Commands on standard input, one reply line each on standard output:
  * {@code fill} (open sockets until the table is full), {@code free N}, {@code client} (make a {@link Client} with a
- * new configuration), {@code get URL} ({@code status CODE REASON BODY} or {@code error TYPE: MESSAGE}).
+ * new configuration), {@code get URL} ({@code status CODE REASON BODY} or {@code error TYPE: MESSAGE}), {@code ws URL}
+ * (open a WebSocket with a listener), {@code send TEXT} (send it on that WebSocket after a pause: {@code echo TEXT}
+ * once the listener heard it back), {@code reading} (how many of the client's threads are in a WebSocket's reading loop, a
+ * moment after the last message: {@code reading N}).
  */
 public final class LowDescriptorClient {
     private LowDescriptorClient() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         Deque<SocketChannel> held = new ArrayDeque<>();
         Client client = null;
+        WebSocket webSocket = null;
+        BlockingQueue<String> heard = new LinkedBlockingQueue<>();
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("ready");
         String line;
@@ -53,6 +67,34 @@ public final class LowDescriptorClient {
                             System.out.println("status " + response.status() + " " + response.text());
                         }
                     }
+                    case "ws" -> {
+                        webSocket = client.webSocket(words[1], WebSocketConfig.defaults(), new WebSocketListener() {
+                            @Override
+                            public void onText(WebSocket session, String text) {
+                                heard.add(text);
+                            }
+
+                            @Override
+                            public void onError(WebSocket session, IOException error) {
+                                heard.add("failure " + error);
+                            }
+                        });
+                        System.out.println("open");
+                    }
+                    case "send" -> {
+                        Thread.sleep(300); // a wait past 50 ms: the next one is handed to the input watcher
+                        webSocket.sendText(words[1]);
+                        String echo = heard.poll(10, TimeUnit.SECONDS);
+                        System.out.println(echo != null ? "echo " + echo : "error no echo within 10 s");
+                    }
+                    case "reading" -> {
+                        Thread.sleep(300); // past the 50 ms a WebSocket waits on its thread after a message
+                        Path dump = Files.createTempDirectory("wisp-dump").resolve("threads.txt");
+                        System.out.println("reading " + ThreadDumps.threadsIn("WebSocketSession.read(", "wisp-ws-", dump));
+                    }
+                    case "watcher" -> System.out.println(Thread.getAllStackTraces().keySet().stream()
+                            .anyMatch(thread -> thread.getName().equals("wisp-client-watcher"))
+                            ? "watcher running" : "no watcher");
                     default -> System.out.println("error unknown command " + words[0]);
                 }
             } catch (Throwable e) {

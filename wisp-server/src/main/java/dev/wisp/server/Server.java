@@ -8,6 +8,7 @@ import dev.wisp.server.internal.ServerPorts;
 import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.transport.InputWatcher;
+import dev.wisp.transport.JdkWarmUp;
 import dev.wisp.transport.TimeoutSweeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,6 +80,7 @@ public final class Server implements AutoCloseable {
                 throw new IllegalStateException("server was already started");
             }
             started = true;
+            JdkWarmUp.runIfSpare();
             try {
                 ports = ServerPorts.open(context, service);
             } catch (RuntimeException e) {

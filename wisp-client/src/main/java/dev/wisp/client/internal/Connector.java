@@ -22,6 +22,7 @@ import dev.wisp.core.BufferPool;
 import dev.wisp.core.DirectBufferPool;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Cadence;
+import dev.wisp.transport.JdkWarmUp;
 import dev.wisp.transport.PlainTransport;
 import dev.wisp.transport.StreamSocket;
 import dev.wisp.transport.TlsBuffers;
@@ -87,6 +88,7 @@ public final class Connector {
     private final Cadence trims = new Cadence(TRIM_PERIOD);
 
     public Connector(ClientConfig config) {
+        JdkWarmUp.runIfSpare();
         this.config = config;
         this.buffers = new BufferPool(config.bufferBytes(), 32);
         this.readAheadBuffers = new DirectBufferPool(READ_AHEAD_BYTES, MAX_POOLED_READ_AHEAD);
@@ -159,6 +161,7 @@ public final class Connector {
      */
     private Http1ClientConnection connect(Origin origin, CallContext call, Object attachment, boolean alwaysTunnel,
             boolean offerHttp2) throws IOException {
+        JdkWarmUp.runIfSpare(); // if the table was full when the client was made
         ConnectionInfo info = new ConnectionInfo(Http1ClientConnection.nextId(), origin, attachment);
         long deadline = call.deadlineWithin(config.connectTimeout());
         long start = System.nanoTime();

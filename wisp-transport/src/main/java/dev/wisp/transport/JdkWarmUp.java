@@ -1,0 +1,112 @@
+package dev.wisp.transport;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.IOException;
+import java.nio.channels.Pipe;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts, while the process has descriptors and memory to spare, the JDK services that start once per JVM at their
+ * first use and stay broken for good if that start fails: the poller that wakes virtual threads waiting on sockets,
+ * and what logging a line needs. Run when a server starts and when a client or connection is made, not at first use,
+ * which may come with the descriptor table full.
+ *
+ * <ul>
+ * <li>The JDK opens its poller's epoll descriptors and threads in the initializer of its class
+ *     ({@code sun.nio.ch.Poller}). If that fails, the class is unusable for the rest of the JVM's life, and every
+ *     later wait of a virtual thread on a socket fails ({@code NoClassDefFoundError}), long after descriptors came
+ *     back. Seen: a client whose calls had run on platform threads opened a WebSocket while the table was full, and
+ *     its reading thread, the first virtual thread to wait, failed the WebSocket.
+ * <li>The time zone rules ({@code lib/tzdb.dat}), which every log line's time stamp reads: loaded first while the
+ *     table was full, they failed for good, and so did every line logged after it through the JDK's logging
+ *     ({@code SimpleFormatter}), silently. Seen: a client's first warning, that descriptors ran out, was the first
+ *     line it logged, and no line of that process ever went out. The logging backend, which reads its
+ *     configuration file at first use, starts here too.
+ * </ul>
+ *
+ * <p>A start is tried only with more descriptors free than the poller opens, held and let go just before, so that
+ * trying cannot be what breaks a service; short of them it is left for the next try or the first use, as before.
+ * Thread-safe.
+ */
+public final class JdkWarmUp {
+    private static final System.Logger LOG = System.getLogger(JdkWarmUp.class.getName());
+    private static final String POLLER_CLASS = "sun.nio.ch.Poller";
+    /** The time stamp of {@code java.util.logging.SimpleFormatter}'s default format. */
+    private static final String TIME_STAMP = "%1$tb %1$td, %1$tY %1$tl:%1$tM:%1$tS %1$Tp";
+    /** Descriptors past those the poller opens: an epoll instance per reader (one per core, up to 32) and writer. */
+    private static final int SPARE_DESCRIPTORS = 8;
+
+    private static volatile boolean done;
+
+    private JdkWarmUp() {
+    }
+
+    /** Starts the services unless they started, or descriptors or memory are short now; never throws. */
+    public static void runIfSpare() {
+        if (done) {
+            return;
+        }
+        synchronized (JdkWarmUp.class) {
+            if (!done && haveSpare()) {
+                startPoller();
+                prepareLogging();
+                done = true;
+            }
+        }
+    }
+
+    /** Whether the descriptors and memory the services need are free now; they are free again on return. */
+    private static boolean haveSpare() {
+        int pipes = (Math.min(Runtime.getRuntime().availableProcessors(), 32) + SPARE_DESCRIPTORS) / 2;
+        List<Pipe> held = new ArrayList<>(pipes);
+        try {
+            for (int i = 0; i < pipes; i++) {
+                held.add(Pipe.open());
+            }
+            return true;
+        } catch (IOException | OutOfMemoryError e) {
+            return false;
+        } finally {
+            for (Pipe pipe : held) {
+                closeQuietly(pipe);
+            }
+        }
+    }
+
+    private static void startPoller() {
+        try {
+            Class.forName(POLLER_CLASS, true, null);
+        } catch (ClassNotFoundException e) {
+            // Another JDK's design: nothing to start ahead.
+        } catch (LinkageError | OutOfMemoryError e) {
+            LOG.log(WARNING, "the JDK's poller for virtual threads failed to start, or failed before: virtual threads"
+                    + " cannot wait on sockets in this JVM", e);
+        }
+    }
+
+    /** The backend, and the time zone rules and month names of a time stamp as the JDK's logging formats it. */
+    private static void prepareLogging() {
+        try {
+            LOG.isLoggable(WARNING);
+            String.format(TIME_STAMP, ZonedDateTime.now());
+        } catch (RuntimeException | Error e) {
+            // Short of what it needs after all: logging fails as it would have, and says so if it can.
+        }
+    }
+
+    private static void closeQuietly(Pipe pipe) {
+        try {
+            pipe.source().close();
+        } catch (IOException e) {
+            // nothing held
+        }
+        try {
+            pipe.sink().close();
+        } catch (IOException e) {
+            // nothing held
+        }
+    }
+}
