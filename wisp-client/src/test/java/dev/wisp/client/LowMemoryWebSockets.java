@@ -7,6 +7,7 @@ import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -43,10 +44,16 @@ public final class LowMemoryWebSockets {
     public static void main(String[] args) throws Exception {
         String url = args[0];
         int count = Integer.parseInt(args[1]);
+        boolean h2c = args.length > 2 && args[2].equals("h2c");
         PrintStream out = System.out;
         InputStream commands = System.in;
         Client client = Client.create(ClientConfig.builder().connectTimeout(Duration.ofSeconds(5))
-                .readTimeout(Duration.ofSeconds(5)).build());
+                .readTimeout(Duration.ofSeconds(5)).http2(h2c ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.NEGOTIATE).build());
+        if (h2c) { // the call that makes the HTTP/2 connection the WebSockets share
+            try (Response response = client.send(Request.get("http://" + URI.create(url).getAuthority() + "/hello"))) {
+                response.text();
+            }
+        }
         // Idle pings end a connection whose reading thread no longer reads (lost by the JDK under the full heap).
         WebSocketConfig config = WebSocketConfig.builder().maxMessageBytes(1 << 20)
                 .pingInterval(Duration.ofSeconds(1)).pongTimeout(Duration.ofSeconds(2)).build();

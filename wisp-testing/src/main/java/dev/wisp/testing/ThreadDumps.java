@@ -29,17 +29,28 @@ public final class ThreadDumps {
      * @param dump where the dump goes: a file that does not exist yet
      */
     public static long threadsIn(String frame, String namePrefix, Path dump) throws Exception {
+        return threadsNamed(namePrefix, ProcessHandle.current().pid(), dump).stream()
+                .filter(thread -> thread.contains(frame))
+                .count();
+    }
+
+    /**
+     * The threads of a JVM, this one or another, whose name begins with the prefix: each its header line ("#12
+     * \"name\" virtual WAITING ...") and its frames, for a failure's message.
+     *
+     * @param dump where the dump goes: a file that does not exist yet
+     */
+    public static List<String> threadsNamed(String namePrefix, long pid, Path dump) throws Exception {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         PeerTools.Result result = PeerTools.run(Duration.ofSeconds(30), List.of(jcmd.toString(),
-                Long.toString(ProcessHandle.current().pid()), "Thread.dump_to_file", "-format=text", dump.toString()));
+                Long.toString(pid), "Thread.dump_to_file", "-format=text", dump.toString()));
         assertEquals(0, result.exitCode(), result.stderr());
         String quotedName = "\"" + namePrefix;
-        // One thread a block: a header line ("#12 \"name\" virtual WAITING ..."), then its frames.
+        // One thread a block: a header line, then its frames.
         return Arrays.stream(Files.readString(dump).split("\n\\s*\n"))
                 .map(String::strip)
                 .filter(thread -> thread.startsWith("#")
                         && thread.lines().findFirst().orElseThrow().contains(quotedName))
-                .filter(thread -> thread.contains(frame))
-                .count();
+                .toList();
     }
 }

@@ -86,6 +86,12 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     private static final long LIVENESS_PING = 0x77697370L;
     /** How long after the connection died its reading thread may take to end it before it counts as lost. */
     static final long READER_LOST_MILLIS = 5_000;
+    /**
+     * How long the reading thread may be out of a read of the socket while no frame arrives before it counts as lost:
+     * handling a frame takes it microseconds, and it never waits for the output; the server's connections give a
+     * thread as long past its deadline.
+     */
+    static final long READER_AWAY_MILLIS = 5_000;
 
     /** Told when the connection can take more streams, and when it can take none ever again. */
     interface Owner {
@@ -450,7 +456,21 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         } else if (liveness.isPongOverdue(nowNanos)) {
             die("the server sent nothing within pongTimeout (" + config.pongTimeout().toMillis()
                     + " ms) of a PING: the connection is dead", null);
+        } else if (isReaderAway(nowNanos)) {
+            die("its reading thread was out of a read for " + READER_AWAY_MILLIS + " ms while no frame arrived: lost",
+                    null);
         }
+    }
+
+    /**
+     * Whether the reading thread is lost, though it did not end: out of a read of the socket for long, in no wait of
+     * its own. JDK 25 can leave a virtual thread that is woken as the heap fills runnable and never scheduled; seen
+     * after memory came back, the reading thread woken from a wait for a stream's lock: the connection took new
+     * streams whose responses nobody read, each call waiting its read timeout, and pongTimeout more for the PING.
+     */
+    private boolean isReaderAway(long nowNanos) {
+        return ended.getCount() != 0 && !socket.transport().isReadBlocked()
+                && liveness.isSilentFor(READER_AWAY_MILLIS * 1_000_000L, nowNanos);
     }
 
     /**

@@ -65,6 +65,11 @@ final class Http2Liveness {
         return nowNanos - lastReceivedNanos > pongTimeoutNanos && startPing(nowNanos);
     }
 
+    /** Whether no frame arrived for longer than this. */
+    boolean isSilentFor(long nanos, long nowNanos) {
+        return nowNanos - lastReceivedNanos > nanos;
+    }
+
     /** Whether the server has not acknowledged our SETTINGS within the timeout. */
     boolean isSettingsAckOverdue(long nowNanos) {
         long sent = settingsSentNanos;

@@ -61,6 +61,8 @@ final class NativeSocket implements StreamSocket {
     private final Arena arena = Arena.ofShared();
     private MemorySegment readBuffer;
     private MemorySegment writeBuffer;
+    /** Whether a thread waits in a read now: an HTTP/2 connection's reading thread that is not counts as lost. */
+    private volatile boolean readBlocked;
     /** Set by the connect, before the socket is handed to other threads. */
     private InetSocketAddress remote;
     private InetSocketAddress local;
@@ -202,7 +204,20 @@ final class NativeSocket implements StreamSocket {
 
     @Override
     public int read(ByteBuffer destination) throws IOException {
-        return destination.hasRemaining() ? (int) offCarrier(() -> receive(destination, 0)) : 0;
+        if (!destination.hasRemaining()) {
+            return 0;
+        }
+        readBlocked = true;
+        try {
+            return (int) offCarrier(() -> receive(destination, 0));
+        } finally {
+            readBlocked = false;
+        }
+    }
+
+    @Override
+    public boolean isReadBlocked() {
+        return readBlocked;
     }
 
     @Override
@@ -214,6 +229,7 @@ final class NativeSocket implements StreamSocket {
     @Override
     public int readWithin(ByteBuffer destination, long nanos) throws IOException {
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, nanos / 1_000_000));
+        readBlocked = true;
         try {
             long ready = offCarrier(() -> using(() -> Libc.poll(fd, Libc.POLLIN, millis)));
             if (ready < 0 && ready != -Libc.EINTR) {
@@ -222,6 +238,8 @@ final class NativeSocket implements StreamSocket {
             return ready > 0 ? readNow(destination) : 0;
         } catch (ClosedChannelException e) {
             throw new SocketException("Socket closed");
+        } finally {
+            readBlocked = false;
         }
     }
 
