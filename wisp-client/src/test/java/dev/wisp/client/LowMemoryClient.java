@@ -81,16 +81,16 @@ public final class LowMemoryClient {
                 }
                 case 'f' -> {
                     HEAP.fill();
-                    letter(out, 'F');
+                    HeapFiller.say(out, 'F');
                 }
                 case 'x' -> {
                     fire.countDown();
-                    letter(out, 'X');
+                    HeapFiller.say(out, 'X');
                 }
-                case 'w' -> letter(out, awaitAll(done) ? 'W' : 'H');
+                case 'w' -> HeapFiller.say(out, awaitAll(done) ? 'W' : 'H');
                 case 'r' -> {
                     HEAP.release();
-                    letter(out, 'R');
+                    HeapFiller.say(out, 'R');
                 }
                 case 'o' -> out.println(describe(outcomes));
                 case 'n' -> out.println("open " + client.openConnections() + " idle " + client.idleConnections());
@@ -163,11 +163,5 @@ public final class LowMemoryClient {
         }
         return "ok " + counts[OK] + " io " + counts[IO] + " error " + counts[ERROR] + " other " + counts[OTHER]
                 + " running " + counts[RUNNING];
-    }
-
-    private static void letter(PrintStream out, char letter) {
-        out.write(letter);
-        out.write('\n');
-        out.flush();
     }
 }

@@ -69,11 +69,11 @@ public final class LowMemoryWebSockets {
                 }
                 case 'f' -> {
                     HEAP.fill();
-                    letter(out, 'F');
+                    HeapFiller.say(out, 'F');
                 }
                 case 'r' -> {
                     HEAP.release();
-                    letter(out, 'R');
+                    HeapFiller.say(out, 'R');
                 }
                 case 'e' -> out.println(echoEach(webSockets, states));
                 case 'n' -> out.println(openAndEcho(client, url, config));
@@ -146,11 +146,5 @@ public final class LowMemoryWebSockets {
         } catch (IOException | RuntimeException e) {
             return "new failed: " + e;
         }
-    }
-
-    private static void letter(PrintStream out, char letter) {
-        out.write(letter);
-        out.write('\n');
-        out.flush();
     }
 }

@@ -1,5 +1,6 @@
 package dev.wisp.testing;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,16 @@ public final class HeapFiller {
                 // on to smaller arrays
             }
         }
+    }
+
+    /**
+     * Writes a letter and a line end, allocating nothing: how a child answers while its heap may be full. Here, in a
+     * class loaded before the heap fills, as the first use of a class may fail for good on a full heap.
+     */
+    public static void say(PrintStream out, char letter) {
+        out.write(letter);
+        out.write('\n');
+        out.flush();
     }
 
     /** Lets the arrays go, and asks for a collection. */

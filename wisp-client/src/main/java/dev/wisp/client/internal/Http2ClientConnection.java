@@ -480,7 +480,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     private void endForFailedReader(Error failure) {
         readerFailure = null;
         try {
-            Thread.ofVirtual().name("wisp-h2-end-" + socket).start(() -> {
+            startEndThread(() -> {
                 try {
                     end("its reading thread failed: " + failure, null);
                 } catch (RuntimeException | Error e) {
@@ -510,11 +510,16 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             String reason = deadReason + "; its reading thread did not end";
             IOException streamsFailure = deadFailure;
             try {
-                Thread.ofVirtual().name("wisp-h2-end-" + socket).start(() -> end(reason, streamsFailure));
+                startEndThread(() -> end(reason, streamsFailure));
             } catch (RuntimeException | Error e) {
                 // no thread to spare yet: tried again after as long
             }
         }
+    }
+
+    /** Runs a part of the connection's end on a thread of its own; throws if memory is short for one. */
+    private void startEndThread(Runnable task) {
+        Thread.ofVirtual().name("wisp-h2-end-" + socket).start(task);
     }
 
     /**
@@ -530,7 +535,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         deadReason = reason;
         retire(reason);
         LOG.log(DEBUG, () -> "[" + socket + "] " + reason);
-        Thread.ofVirtual().name("wisp-h2-end-" + socket).start(() -> {
+        startEndThread(() -> {
             if (error != null) {
                 LastWrites.goAway(output, () -> socket.close(reason), 0, error.errorCode(), error.getMessage(),
                         LastWrites.ENDING);
