@@ -367,6 +367,9 @@ public final class Http2Output {
         long nanos = writeTimeoutNanos;
         while (true) {
             long seen = windowChanges; // first: a change after this wakes the wait below
+            // Then the reset and the end, which wake the writers as a window change does: one signalled before the
+            // count above is seen here, where a check before the count would miss it and wait out the write timeout.
+            requireWritable(stream);
             int allowed = Math.min(Math.min(stream.sendWindow.size(), connectionWindow.size()),
                     Math.min(wanted, frames.maxFrameSize()));
             if (allowed > 0) {
@@ -384,7 +387,6 @@ public final class Http2Output {
             } finally {
                 lock.lock();
             }
-            requireWritable(stream);
         }
     }
 
