@@ -41,6 +41,7 @@ import dev.wisp.http2.WindowUpdateFrame;
 import dev.wisp.http2.hpack.HpackDecoder;
 import dev.wisp.http2.hpack.HpackException;
 import dev.wisp.http2.hpack.HpackField;
+import dev.wisp.transport.Transport;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -467,9 +468,12 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * its own. JDK 25 can leave a virtual thread that is woken as the heap fills runnable and never scheduled; seen
      * after memory came back, the reading thread woken from a wait for a stream's lock: the connection took new
      * streams whose responses nobody read, each call waiting its read timeout, and pongTimeout more for the PING.
+     * A write blocked on the socket may be the reading thread's own (an acknowledgement, when no other writer held
+     * the output) on a server that stopped reading for a while: that wait is the write timeout's to judge.
      */
     private boolean isReaderAway(long nowNanos) {
-        return ended.getCount() != 0 && !socket.transport().isReadBlocked()
+        Transport transport = socket.transport();
+        return ended.getCount() != 0 && !transport.isReadBlocked() && !transport.isWriteBlocked()
                 && liveness.isSilentFor(READER_AWAY_MILLIS * 1_000_000L, nowNanos);
     }
 

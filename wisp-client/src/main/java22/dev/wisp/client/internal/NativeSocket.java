@@ -63,6 +63,8 @@ final class NativeSocket implements StreamSocket {
     private MemorySegment writeBuffer;
     /** Whether a thread waits in a read now: an HTTP/2 connection's reading thread that is not counts as lost. */
     private volatile boolean readBlocked;
+    /** Whether a thread waits in a write now. */
+    private volatile boolean writeBlocked;
     /** Set by the connect, before the socket is handed to other threads. */
     private InetSocketAddress remote;
     private InetSocketAddress local;
@@ -277,7 +279,20 @@ final class NativeSocket implements StreamSocket {
 
     @Override
     public int write(ByteBuffer source) throws IOException {
-        return source.hasRemaining() ? (int) offCarrier(() -> send(source)) : 0;
+        if (!source.hasRemaining()) {
+            return 0;
+        }
+        writeBlocked = true;
+        try {
+            return (int) offCarrier(() -> send(source));
+        } finally {
+            writeBlocked = false;
+        }
+    }
+
+    @Override
+    public boolean isWriteBlocked() {
+        return writeBlocked;
     }
 
     /** One {@code send}: at least one byte, or an exception. */
