@@ -90,8 +90,9 @@ class ClientWebSocketMemoryExhaustionIT {
                 + "; the client's log: " + child.logLines());
         String opened = child.command("n");
         if (!opened.equals("new echoed")) {
+            List<String> threads = ThreadDumps.threadsNamed("wisp-", child.pid(), folder.resolve("threads.txt"));
             fail(opened + "; the client's log: " + child.logLines() + "; its threads:\n"
-                    + String.join("\n\n", ThreadDumps.threadsNamed("wisp-", child.pid(), folder.resolve("threads.txt"))));
+                    + String.join("\n\n", threads));
         }
     }
 

@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * {@code fill} (open sockets until the table is full), {@code free N}, {@code client} (make a {@link Client} with a
  * new configuration), {@code get URL} ({@code status CODE REASON BODY} or {@code error TYPE: MESSAGE}), {@code ws URL}
  * (open a WebSocket with a listener), {@code send TEXT} (send it on that WebSocket after a pause: {@code echo TEXT}
- * once the listener heard it back), {@code reading} (how many of the client's threads are in a WebSocket's reading loop, a
- * moment after the last message: {@code reading N}).
+ * once the listener heard it back), {@code reading} (how many of the client's threads are in a WebSocket's reading
+ * loop, a moment after the last message: {@code reading N}), {@code watcher} (whether the client's input watcher
+ * runs).
  */
 public final class LowDescriptorClient {
     private LowDescriptorClient() {
@@ -89,8 +90,12 @@ public final class LowDescriptorClient {
                     }
                     case "reading" -> {
                         Thread.sleep(300); // past the 50 ms a WebSocket waits on its thread after a message
-                        Path dump = Files.createTempDirectory("wisp-dump").resolve("threads.txt");
-                        System.out.println("reading " + ThreadDumps.threadsIn("WebSocketSession.read(", "wisp-ws-", dump));
+                        Path folder = Files.createTempDirectory("wisp-dump");
+                        Path dump = folder.resolve("threads.txt");
+                        long reading = ThreadDumps.threadsIn("WebSocketSession.read(", "wisp-ws-", dump);
+                        Files.delete(dump);
+                        Files.delete(folder);
+                        System.out.println("reading " + reading);
                     }
                     case "watcher" -> System.out.println(Thread.getAllStackTraces().keySet().stream()
                             .anyMatch(thread -> thread.getName().equals("wisp-client-watcher"))

@@ -15,9 +15,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A client in a JVM of its own with a small heap, started by {@link ClientWebSocketMemoryExhaustionIT}, whose
- * WebSockets take large messages while its heap is full. Its arguments: the URL of an echo endpoint and how many
- * WebSockets to open. Commands are single bytes on standard input, answered on standard output without allocating
- * when the heap may be full:
+ * WebSockets take large messages while its heap is full. Its arguments: the URL of an echo endpoint, how many
+ * WebSockets to open, and {@code h2c} for them to share an HTTP/2 connection (made by a call to {@code /hello} of
+ * the same server) rather than take one each. Commands are single bytes on standard input, answered on standard
+ * output without allocating when the heap may be full:
  * <ul>
  *   <li>{@code o}: opens the WebSockets, each with a listener that only counts; answers {@code opened N}.</li>
  *   <li>{@code f}: fills the heap until not even a small array fits, and holds it ({@code F}); {@code r}: lets it
@@ -48,7 +49,8 @@ public final class LowMemoryWebSockets {
         PrintStream out = System.out;
         InputStream commands = System.in;
         Client client = Client.create(ClientConfig.builder().connectTimeout(Duration.ofSeconds(5))
-                .readTimeout(Duration.ofSeconds(5)).http2(h2c ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.NEGOTIATE).build());
+                .readTimeout(Duration.ofSeconds(5)).http2(h2c ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.NEGOTIATE)
+                .build());
         if (h2c) { // the call that makes the HTTP/2 connection the WebSockets share
             try (Response response = client.send(Request.get("http://" + URI.create(url).getAuthority() + "/hello"))) {
                 response.text();

@@ -51,8 +51,8 @@ public final class JdkWarmUp {
         }
         synchronized (JdkWarmUp.class) {
             if (!done && haveSpare()) {
+                prepareLogging(); // first, so that a poller that fails to start can say so
                 startPoller();
-                prepareLogging();
                 done = true;
             }
         }

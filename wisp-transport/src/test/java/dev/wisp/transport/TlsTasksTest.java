@@ -2,6 +2,7 @@ package dev.wisp.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InterruptedIOException;
@@ -50,16 +51,21 @@ class TlsTasksTest {
     void anInterruptedWaitEndsWithAnInterruptedIoExceptionAndKeepsTheInterrupt() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-        whileBusy(server -> onVirtualThread(() -> {
-            Thread.currentThread().interrupt(); // as abort() interrupts a connection's thread
-            try {
-                TlsTasks.run(server);
-            } catch (InterruptedIOException e) {
-                failure.set(e);
-            }
-            stillInterrupted.set(Thread.currentThread().isInterrupted());
-        }));
+        // Again while the pool's thread ran the task before the interrupted thread came to wait for it: no wait, no
+        // InterruptedIOException (seen once in a clean-clone run).
+        for (int attempt = 0; attempt < 10 && failure.get() == null; attempt++) {
+            whileBusy(server -> onVirtualThread(() -> {
+                Thread.currentThread().interrupt(); // as abort() interrupts a connection's thread
+                try {
+                    TlsTasks.run(server);
+                } catch (InterruptedIOException e) {
+                    failure.set(e);
+                }
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }));
+        }
 
+        assertNotNull(failure.get(), "the wait for the pool's thread was never interrupted");
         assertTrue(failure.get().getMessage().contains("TLS handshake"), failure.get().getMessage());
         assertEquals(Boolean.TRUE, stillInterrupted.get());
     }

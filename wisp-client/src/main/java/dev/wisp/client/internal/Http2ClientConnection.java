@@ -89,7 +89,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     static final long READER_LOST_MILLIS = 5_000;
     /**
      * How long the reading thread may be out of a read of the socket while no frame arrives before it counts as lost:
-     * handling a frame takes it microseconds, and it never waits for the output; the server's connections give a
+     * handling a frame takes it microseconds, and it never waits for another writer; the server's connections give a
      * thread as long past its deadline.
      */
     static final long READER_AWAY_MILLIS = 5_000;
