@@ -23,6 +23,7 @@ import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.hpack.HpackDecoder;
 import dev.wisp.http2.hpack.HpackEncoder;
 import dev.wisp.http2.hpack.HpackField;
+import dev.wisp.testing.ThreadDumps;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -35,6 +36,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +48,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
@@ -195,7 +199,7 @@ final class Http2ScriptedServer implements AutoCloseable {
     /** Sends a call on a virtual thread and reads its whole response: its status code, a space, and its text. */
     CompletableFuture<String> fetch(Request request) {
         CompletableFuture<String> result = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
+        Thread.ofVirtual().name("wisp-test-call").start(() -> {
             try (Response response = client.send(request)) {
                 result.complete(response.statusCode() + " " + response.text());
             } catch (Throwable e) {
@@ -211,9 +215,15 @@ final class Http2ScriptedServer implements AutoCloseable {
         return assertInstanceOf(type, e.getCause(), () -> "the call failed with " + e.getCause());
     }
 
-    /** What a call that succeeded returned. */
+    /** What a call that succeeded returned; if it did not end in time, where the call and the client's threads are. */
     static <T> T result(CompletableFuture<T> call) throws Exception {
-        return call.get(WAIT.toMillis(), MILLISECONDS);
+        try {
+            return call.get(WAIT.toMillis(), MILLISECONDS);
+        } catch (TimeoutException e) {
+            Path dump = Files.createTempDirectory("wisp-dump").resolve("threads.txt");
+            throw new AssertionError("the call did not end within " + WAIT + "; the call's and the client's threads:\n"
+                    + String.join("\n\n", ThreadDumps.threadsNamed("wisp-", ProcessHandle.current().pid(), dump)), e);
+        }
     }
 
     @Override
