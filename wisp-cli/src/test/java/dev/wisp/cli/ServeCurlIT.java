@@ -47,7 +47,14 @@ class ServeCurlIT {
         }
         Files.writeString(directory.resolve("hello.txt"), "hello world\n");
         Files.createDirectory(directory.resolve("sub"));
-        server = ServeCommand.start(List.of(directory.toString(), "--port", "0"),
+        serve();
+    }
+
+    /** Starts {@code wisp serve} on the directory with these options more. */
+    private void serve(String... options) throws IOException, UsageException {
+        List<String> arguments = new ArrayList<>(List.of(directory.toString(), "--port", "0"));
+        arguments.addAll(List.of(options));
+        server = ServeCommand.start(arguments,
                 new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
         base = "https://localhost:" + server.port();
     }
@@ -88,6 +95,19 @@ class ServeCurlIT {
             String head = curl("-i", "-r", "6-", base + "/hello.txt");
             assertTrue(head.startsWith("HTTP/1.1 206 Partial Content\r\n"), head);
             assertTrue(head.contains("\r\nContent-Range: bytes 6-11/12\r\n"), head);
+            assertTrue(head.endsWith("\r\n\r\nworld\n"), head);
+        });
+    }
+
+    @Test
+    void fetchesRangesOverHttp2() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            server.close();
+            serve("--http2");
+            assertEquals("hello", curl("--http2", "-r", "0-4", base + "/hello.txt"));
+            String head = curl("--http2", "-i", "-r", "6-", base + "/hello.txt");
+            assertTrue(head.startsWith("HTTP/2 206 \r\n"), head);
+            assertTrue(head.contains("\r\ncontent-range: bytes 6-11/12\r\n"), head);
             assertTrue(head.endsWith("\r\n\r\nworld\n"), head);
         });
     }

@@ -13,6 +13,7 @@ import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
+import dev.wisp.server.files.FileHandler;
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificate.KeyType;
 import dev.wisp.testing.TestCertificates;
@@ -22,30 +23,39 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client over HTTP/2 against Wisp's own server: h2 chosen by ALPN over TLS, and h2c by prior knowledge in
  * plaintext. Bodies every way, trailers, interim responses, many calls sharing one connection, the server's stream
- * limit, cancels and timeouts that end one stream only.
+ * limit, cancels and timeouts that end one stream only, a video player's seeks in a large file.
  */
 class Http2WispServerIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
+    private static final int VIDEO_BYTES = 16 << 20;
     private static final TestCertificate CA = TestCertificates.ca(KeyType.EC);
     private static final TestCertificate CERTIFICATE = TestCertificates.server(CA, KeyType.EC);
 
     private final CountDownLatch gate = new CountDownLatch(1);
+    @TempDir
+    private Path folder;
     private Server server;
     private Client client;
     private boolean tls;
@@ -64,6 +74,7 @@ class Http2WispServerIT {
                     }
                 })
                 .get("/large", (request, response) -> response.send(bytes(3_000_000, 7)))
+                .get("/files/*", FileHandler.of(folder))
                 .get("/medium", (request, response) -> response.send(bytes(500_000, 8)))
                 .get("/gate", (request, response) -> {
                     try {
@@ -115,6 +126,49 @@ class Http2WispServerIT {
         byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
         return bytes;
+    }
+
+    /**
+     * A video player's seeks: it asks for the whole file from its start, reads a little and drops the rest (the
+     * stream is reset under a response still going out), then asks for ranges further on, on the same connection.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void servesRangesOfALargeFileAsAVideoPlayerSeeks(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            byte[] video = bytes(VIDEO_BYTES, 9);
+            Files.write(folder.resolve("video.mp4"), video);
+            AtomicInteger connects = new AtomicInteger();
+            start(mode, ServerConfig.builder(), ClientConfig.builder().eventListener(new EventListener() {
+                @Override
+                public void connected(ConnectionInfo connection, InetSocketAddress remote) {
+                    connects.incrementAndGet();
+                }
+            }));
+            try (Response whole = client.send(ranged("bytes=0-"))) {
+                assertEquals(206, whole.statusCode());
+                assertEquals("bytes 0-" + (VIDEO_BYTES - 1) + "/" + VIDEO_BYTES,
+                        whole.headers().firstOrNull("Content-Range"));
+                assertEquals(Version.HTTP_2, whole.version());
+                assertArrayEquals(Arrays.copyOf(video, 65_536), whole.body().readNBytes(65_536));
+            }
+            for (int seek : new int[] {VIDEO_BYTES / 2 + 12_345, VIDEO_BYTES / 5, VIDEO_BYTES - 100_000}) {
+                try (Response part = client.send(ranged("bytes=" + seek + "-"))) {
+                    assertEquals(206, part.statusCode());
+                    assertEquals("bytes " + seek + "-" + (VIDEO_BYTES - 1) + "/" + VIDEO_BYTES,
+                            part.headers().firstOrNull("Content-Range"));
+                    assertArrayEquals(Arrays.copyOfRange(video, seek, seek + 100_000), part.body().readNBytes(100_000));
+                }
+            }
+            try (Response tail = client.send(ranged("bytes=-1000"))) {
+                assertArrayEquals(Arrays.copyOfRange(video, VIDEO_BYTES - 1000, VIDEO_BYTES), tail.bytes());
+            }
+            assertEquals(1, connects.get(), "the resets ended streams, not the connection");
+        });
+    }
+
+    private Request ranged(String range) {
+        return Request.builder(url("/files/video.mp4")).header("Range", range).build();
     }
 
     @ParameterizedTest
