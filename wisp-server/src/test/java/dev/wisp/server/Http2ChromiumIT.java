@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.wisp.server.files.FileHandler;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.TestTransport;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Headless Chromium loads a page over HTTPS from a server with HTTP/2 on: the page, its stylesheet, script and image,
  * and five requests its script makes at once all come over h2, as the server records and as the page's own Resource
  * Timing entries ({@code nextHopProtocol}) report back; a page's {@code new WebSocket('wss://...')} goes over the
- * same h2 connection as an extended CONNECT (RFC 8441). The test CA is not in Chromium's store, so Chromium runs with
+ * same h2 connection as an extended CONNECT (RFC 8441); a media element that seeks far past what it loaded asks for
+ * a range from there, on the same connection. The test CA is not in Chromium's store, so Chromium runs with
  * {@code --ignore-certificate-errors}: what is tested is the protocol, not the certificate.
  */
 class Http2ChromiumIT {
@@ -67,6 +73,28 @@ class Http2ChromiumIT {
               socket.onclose = event => fetch('/report', {method: 'POST', body: echo + '|closed ' + event.code});
             </script>
             """;
+
+    /**
+     * An audio element that loads only its file's start, then seeks to four fifths of it and says where it got: the
+     * seek lies far past what was loaded, so Chromium asks for a range from there, as a video player does.
+     */
+    private static final String MEDIA_PAGE = """
+            <!doctype html>
+            <meta charset="utf-8">
+            <link rel="icon" href="data:,">
+            <audio id="player" src="/media/tone.wav" preload="metadata" muted></audio>
+            <script>
+              const player = document.getElementById('player');
+              const report = text => fetch('/report', {method: 'POST', body: text});
+              player.addEventListener('loadedmetadata', () => { player.currentTime = player.duration * 0.8; });
+              player.addEventListener('seeked', () => report('seeked ' + Math.round(player.currentTime) + ' of '
+                  + Math.round(player.duration)));
+              player.addEventListener('error', () => report('error ' + (player.error && player.error.code)));
+            </script>
+            """;
+    private static final int MEDIA_SECONDS = 120;
+    /** 16-bit stereo at 48 kHz. */
+    private static final int MEDIA_BYTES_PER_SECOND = 48_000 * 2 * 2;
 
     @TempDir
     Path directory;
@@ -154,6 +182,62 @@ class Http2ChromiumIT {
                 assertEquals(1, server.connectionIds().size(), () -> "one connection: " + server.seen());
             }
         });
+    }
+
+    @Test
+    void seeksInAMediaFileOverH2() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path chromium = PeerTools.require("chromium");
+            Path media = Files.createDirectory(directory.resolve("media"));
+            Files.write(media.resolve("tone.wav"), wave(MEDIA_SECONDS));
+            FileHandler files = FileHandler.of(media);
+            BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
+            List<String> ranges = new CopyOnWriteArrayList<>();
+            Router.Builder routes = Router.builder()
+                    .get("/media.html", (request, response) -> response
+                            .header("Content-Type", "text/html; charset=utf-8").send(MEDIA_PAGE))
+                    .get("/media/*", (request, response) -> {
+                        ranges.add(request.protocol() + " " + request.headers().firstOrNull("Range"));
+                        files.handle(request, response);
+                    })
+                    .post("/report", (request, response) -> {
+                        reports.add(request.bodyText());
+                        response.send("thanks\n");
+                    });
+            try (InteropServer server = InteropServer.start(true, routes)) {
+                Process browser = startChromium(chromium, "https://127.0.0.1:" + server.port() + "/media.html");
+                try {
+                    String report = reports.poll(60, TimeUnit.SECONDS);
+                    assertNotNull(report, () -> "no report; chromium said: " + read(directory.resolve("chromium.log")));
+                    assertEquals("seeked " + MEDIA_SECONDS * 4 / 5 + " of " + MEDIA_SECONDS, report, ranges::toString);
+                } finally {
+                    stop(browser);
+                }
+                assertTrue(ranges.stream().allMatch(range -> range.startsWith("HTTP/2 bytes=")), ranges::toString);
+                long seekedTo = 44L + (long) MEDIA_SECONDS * 4 / 5 * MEDIA_BYTES_PER_SECOND;
+                assertTrue(ranges.stream().anyMatch(range -> rangeStart(range) > seekedTo / 2), () -> "no range"
+                        + " asked from near the seek's position (byte " + seekedTo + "): " + ranges);
+                assertEquals(1, server.connectionIds().size(), () -> "one connection: " + server.seen());
+            }
+        });
+    }
+
+    /** The first byte of an open range as the test records it ("HTTP/2 bytes=123-"), or -1. */
+    private static long rangeStart(String range) {
+        int from = range.indexOf("bytes=") + "bytes=".length();
+        int dash = range.indexOf('-', from);
+        return from < "bytes=".length() || dash < 0 ? -1 : Long.parseLong(range.substring(from, dash));
+    }
+
+    /** A WAV file of silence, 16-bit stereo PCM at 48 kHz: a media file any browser plays, made without a tool. */
+    private static byte[] wave(int seconds) {
+        int data = seconds * MEDIA_BYTES_PER_SECOND;
+        ByteBuffer wav = ByteBuffer.allocate(44 + data).order(ByteOrder.LITTLE_ENDIAN);
+        wav.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + data);
+        wav.put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 2)
+                .putInt(48_000).putInt(MEDIA_BYTES_PER_SECOND).putShort((short) 4).putShort((short) 16);
+        wav.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data);
+        return wav.array();
     }
 
     private Process startChromium(Path chromium, String page) throws IOException {
