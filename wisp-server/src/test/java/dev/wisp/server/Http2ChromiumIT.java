@@ -119,22 +119,13 @@ class Http2ChromiumIT {
                     .get("/dot.svg", (request, response) -> response.header("Content-Type", "image/svg+xml")
                             .send("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\">"
                                     + "<circle cx=\"4\" cy=\"4\" r=\"4\"/></svg>"))
-                    .post("/report", (request, response) -> {
-                        reports.add(request.bodyText());
-                        response.send("thanks\n");
-                    });
+                    .post("/report", reportInto(reports));
             try (InteropServer server = InteropServer.start(true, routes)) {
-                Process browser = startChromium(chromium, "https://127.0.0.1:" + server.port() + "/page.html");
-                try {
-                    String report = reports.poll(60, TimeUnit.SECONDS);
-                    assertNotNull(report, () -> "no report; chromium said: " + read(directory.resolve("chromium.log")));
-                    List<String> lines = report.lines().sorted().toList();
-                    assertEquals(List.of("/app.js h2", "/dot.svg h2", "/hello h2", "/hello h2", "/hello h2",
-                            "/hello h2", "/hello h2", "/style.css h2", "navigation h2",
-                            "texts 1 hello over HTTP/2 on HTTP/2"), lines, report);
-                } finally {
-                    stop(browser);
-                }
+                String report = reportOf(chromium, server, "/page.html", reports);
+                List<String> lines = report.lines().sorted().toList();
+                assertEquals(List.of("/app.js h2", "/dot.svg h2", "/hello h2", "/hello h2", "/hello h2",
+                        "/hello h2", "/hello h2", "/style.css h2", "navigation h2",
+                        "texts 1 hello over HTTP/2 on HTTP/2"), lines, report);
                 Set<String> paths = server.seen().stream().map(InteropServer.Seen::path)
                         .collect(Collectors.toCollection(TreeSet::new));
                 assertEquals(Set.of("/page.html", "/style.css", "/app.js", "/dot.svg", "/hello", "/report"), paths);
@@ -163,19 +154,9 @@ class Http2ChromiumIT {
                             }
                         };
                     })
-                    .post("/report", (request, response) -> {
-                        reports.add(request.bodyText());
-                        response.send("thanks\n");
-                    });
+                    .post("/report", reportInto(reports));
             try (InteropServer server = InteropServer.start(true, routes)) {
-                Process browser = startChromium(chromium, "https://127.0.0.1:" + server.port() + "/ws.html");
-                try {
-                    String report = reports.poll(60, TimeUnit.SECONDS);
-                    assertNotNull(report, () -> "no report; chromium said: " + read(directory.resolve("chromium.log")));
-                    assertEquals("echo hello from chromium|closed 1000", report);
-                } finally {
-                    stop(browser);
-                }
+                assertEquals("echo hello from chromium|closed 1000", reportOf(chromium, server, "/ws.html", reports));
                 long pageConnection = server.seen().get(0).connectionId();
                 // RFC 8441: Chromium sent an extended CONNECT on the page's own h2 connection.
                 assertEquals("HTTP/2 CONNECT " + pageConnection, opened.poll());
@@ -200,19 +181,10 @@ class Http2ChromiumIT {
                         ranges.add(request.protocol() + " " + request.headers().firstOrNull("Range"));
                         files.handle(request, response);
                     })
-                    .post("/report", (request, response) -> {
-                        reports.add(request.bodyText());
-                        response.send("thanks\n");
-                    });
+                    .post("/report", reportInto(reports));
             try (InteropServer server = InteropServer.start(true, routes)) {
-                Process browser = startChromium(chromium, "https://127.0.0.1:" + server.port() + "/media.html");
-                try {
-                    String report = reports.poll(60, TimeUnit.SECONDS);
-                    assertNotNull(report, () -> "no report; chromium said: " + read(directory.resolve("chromium.log")));
-                    assertEquals("seeked " + MEDIA_SECONDS * 4 / 5 + " of " + MEDIA_SECONDS, report, ranges::toString);
-                } finally {
-                    stop(browser);
-                }
+                assertEquals("seeked " + MEDIA_SECONDS * 4 / 5 + " of " + MEDIA_SECONDS,
+                        reportOf(chromium, server, "/media.html", reports), ranges::toString);
                 assertTrue(ranges.stream().allMatch(range -> range.startsWith("HTTP/2 bytes=")), ranges::toString);
                 long seekedTo = 44L + (long) MEDIA_SECONDS * 4 / 5 * MEDIA_BYTES_PER_SECOND;
                 assertTrue(ranges.stream().anyMatch(range -> rangeStart(range) > seekedTo / 2), () -> "no range"
@@ -238,6 +210,27 @@ class Http2ChromiumIT {
                 .putInt(48_000).putInt(MEDIA_BYTES_PER_SECOND).putShort((short) 4).putShort((short) 16);
         wav.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data);
         return wav.array();
+    }
+
+    /** The route a page posts its report to. */
+    private static Handler reportInto(BlockingQueue<String> reports) {
+        return (request, response) -> {
+            reports.add(request.bodyText());
+            response.send("thanks\n");
+        };
+    }
+
+    /** Opens the page of the server in Chromium and returns the first report it posts, within 60 s. */
+    private String reportOf(Path chromium, InteropServer server, String page, BlockingQueue<String> reports)
+            throws IOException, InterruptedException {
+        Process browser = startChromium(chromium, "https://127.0.0.1:" + server.port() + page);
+        try {
+            String report = reports.poll(60, TimeUnit.SECONDS);
+            assertNotNull(report, () -> "no report; chromium said: " + read(directory.resolve("chromium.log")));
+            return report;
+        } finally {
+            stop(browser);
+        }
     }
 
     private Process startChromium(Path chromium, String page) throws IOException {
