@@ -39,7 +39,13 @@ public final class JdkWarmUp {
     /** Descriptors past those the poller opens: an epoll instance per reader (one per core, up to 32) and writer. */
     private static final int SPARE_DESCRIPTORS = 8;
 
+    /** Tries at most this often while descriptors are short: each try holds some for a moment, others may need them. */
+    private static final long RETRY_NANOS = 1_000_000_000L;
+
     private static volatile boolean done;
+    /** When the last try found too few descriptors free; guarded by the class. */
+    private static long shortAtNanos;
+    private static boolean wasShort;
 
     private JdkWarmUp() {
     }
@@ -50,11 +56,18 @@ public final class JdkWarmUp {
             return;
         }
         synchronized (JdkWarmUp.class) {
-            if (!done && haveSpare()) {
-                prepareLogging(); // first, so that a poller that fails to start can say so
-                startPoller();
-                done = true;
+            long now = System.nanoTime();
+            if (done || wasShort && now - shortAtNanos < RETRY_NANOS) {
+                return;
             }
+            if (!haveSpare()) {
+                wasShort = true;
+                shortAtNanos = now;
+                return;
+            }
+            prepareLogging(); // first, so that a poller that fails to start can say so
+            startPoller();
+            done = true;
         }
     }
 
