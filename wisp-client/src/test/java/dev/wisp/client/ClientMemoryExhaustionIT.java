@@ -11,6 +11,7 @@ import dev.wisp.testing.CommandProcess;
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificate.KeyType;
 import dev.wisp.testing.TestCertificates;
+import dev.wisp.testing.ThreadDumps;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsIdentity;
 import java.nio.file.Files;
@@ -117,7 +118,7 @@ class ClientMemoryExhaustionIT {
         for (int i = 0; i < 3 * PER_ORIGIN; i++) {
             int call = i;
             assertEquals("status 200 " + BODY_BYTES, child.command("b"),
-                    () -> "call " + call + " after memory came back; " + connectionsQuietly());
+                    () -> "call " + call + " after memory came back; " + connectionsQuietly(directory));
         }
         assertEquals("status 200 5", child.command("s"));
         String connections = child.command("n");
@@ -125,13 +126,18 @@ class ClientMemoryExhaustionIT {
                 () -> "every connection open is back in the pool, none checked out for good: " + connections);
     }
 
-    /** The client's connections and log, for a failure's message. */
-    private String connectionsQuietly() {
+    /** The client's connections, log and threads, for a failure's message. */
+    private String connectionsQuietly(Path directory) {
         try {
-            return child.command("n") + "; the client's log: " + child.logLines();
+            String connections = child.command("n");
+            List<String> threads = ThreadDumps.threadsNamed("wisp-", child.pid(), directory.resolve("dump.txt"));
+            return connections + "; the client's log: " + child.logLines() + "; its threads:\n"
+                    + String.join("\n\n", threads);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "(interrupted)";
+        } catch (Exception e) {
+            return "(no dump: " + e + ")";
         }
     }
 }
