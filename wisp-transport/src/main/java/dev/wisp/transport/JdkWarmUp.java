@@ -43,9 +43,8 @@ public final class JdkWarmUp {
     private static final long RETRY_NANOS = 1_000_000_000L;
 
     private static volatile boolean done;
-    /** When the last try found too few descriptors free; guarded by the class. */
+    /** When the last try found too few descriptors free, never 0; 0 before any did. Guarded by the class. */
     private static long shortAtNanos;
-    private static boolean wasShort;
 
     private JdkWarmUp() {
     }
@@ -57,12 +56,11 @@ public final class JdkWarmUp {
         }
         synchronized (JdkWarmUp.class) {
             long now = System.nanoTime();
-            if (done || wasShort && now - shortAtNanos < RETRY_NANOS) {
+            if (done || shortAtNanos != 0 && now - shortAtNanos < RETRY_NANOS) {
                 return;
             }
             if (!haveSpare()) {
-                wasShort = true;
-                shortAtNanos = now;
+                shortAtNanos = now | 1;
                 return;
             }
             prepareLogging(); // first, so that a poller that fails to start can say so
