@@ -338,8 +338,7 @@ public final class Http2Output {
             try {
                 int held = 0;
                 do {
-                    requireWritable(stream);
-                    int allowed = length == 0 ? 0 : awaitWindow(stream, Math.min(length, HELD_BYTES - held));
+                    int allowed = awaitWindow(stream, Math.min(length, HELD_BYTES - held));
                     boolean last = endStream && allowed == length;
                     frames.writeData(stream.id(), data, offset, allowed, last);
                     take(stream.sendWindow, allowed);
@@ -359,9 +358,12 @@ public final class Http2Output {
     }
 
     /**
-     * Waits until the windows admit some of {@code wanted} bytes; returns how many, at most a frame's worth. Called
-     * holding the output, it lets go of it while it waits (the frames left for the holder go out then, and the other
-     * writers go on), and holds it again when it returns.
+     * Waits until the windows admit some of {@code wanted} bytes; returns how many, at most a frame's worth, and 0 at
+     * once for none (an empty DATA frame, END_STREAM alone, takes no window). Called holding the output, it lets go of
+     * it while it waits (the frames left for the holder go out then, and the other writers go on), and holds it again
+     * when it returns.
+     *
+     * @throws IOException if the stream was reset or the connection ended
      */
     private int awaitWindow(Http2Stream stream, int wanted) throws IOException {
         long nanos = writeTimeoutNanos;
@@ -370,6 +372,9 @@ public final class Http2Output {
             // Then the reset and the end, which wake the writers as a window change does: one signalled before the
             // count above is seen here, where a check before the count would miss it and wait out the write timeout.
             requireWritable(stream);
+            if (wanted == 0) {
+                return 0;
+            }
             int allowed = Math.min(Math.min(stream.sendWindow.size(), connectionWindow.size()),
                     Math.min(wanted, frames.maxFrameSize()));
             if (allowed > 0) {
