@@ -2,16 +2,21 @@ package dev.wisp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.wisp.testing.ScriptedWebSocketPeer;
 import dev.wisp.testing.ScriptedWebSocketPeer.Frame;
+import dev.wisp.testing.ThreadDumps;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,21 +67,29 @@ class WebSocketMemoryExhaustionIT {
                         sender.join(Duration.ofNanos(Math.max(1, sendersEnd - System.nanoTime())));
                     }
 
-                    int silent = 0;
+                    List<String> silent = new ArrayList<>();
                     for (Client client : clients) {
                         // On threads of their own: a send waits while the server does not read.
                         Thread.ofVirtual().start(() -> client.sendText("again"));
                     }
                     long answersEnd = System.nanoTime() + ANSWER_WAIT.toNanos();
-                    for (Client client : clients) {
+                    for (int i = 0; i < clients.size(); i++) {
                         String seen;
                         do {
-                            seen = client.next(answersEnd);
+                            seen = clients.get(i).next(answersEnd);
                         } while (seen != null && !seen.equals("again") && !seen.equals(CLOSED));
-                        silent += seen == null ? 1 : 0;
+                        if (seen == null) {
+                            silent.add(i + " (" + clients.get(i).sends() + ", sender "
+                                    + (senders.get(i).isAlive() ? "still sending" : "done") + ")");
+                        }
                     }
-                    assertEquals(0, silent, () -> "WebSockets open and dead once memory was back; log: "
-                            + child.logLines() + "; threads:\n" + child.threadDump());
+                    if (!silent.isEmpty()) {
+                        String told = child.command("d");
+                        fail("WebSockets open and dead once memory was back: " + silent + " of " + clients.size()
+                                + " (in the order opened); the server's connections: " + told + "; log: "
+                                + child.logLines() + "; the clients' threads:\n" + clientThreads()
+                                + "\nthe server's threads:\n" + child.threadDump());
+                    }
                 } finally {
                     for (Client client : clients) {
                         client.close();
@@ -92,14 +105,25 @@ class WebSocketMemoryExhaustionIT {
         });
     }
 
+    /** What this JVM's threads that serve the clients are doing, for a failure's message. */
+    private static String clientThreads() throws Exception {
+        Path dump = Files.createTempDirectory("wisp-test").resolve("threads.txt");
+        return String.join("\n\n", ThreadDumps.threadsNamed("", ProcessHandle.current().pid(), dump).stream()
+                .filter(thread -> thread.contains(Client.class.getName()))
+                .toList());
+    }
+
     /**
      * A scripted WebSocket whose frames a thread of its own reads: it answers pings, and queues texts and the end
-     * ({@link #CLOSED}, for a close frame or the connection's end). Sends take turns with its pongs.
+     * ({@link #CLOSED}, for a close frame or the connection's end). Sends take turns with its pongs, which go out on
+     * threads of their own, so that the reading never waits for a send.
      */
     private static final class Client {
         private final ScriptedWebSocketPeer peer;
         private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
         volatile boolean sending = true;
+        private final AtomicInteger sent = new AtomicInteger();
+        private final AtomicInteger failed = new AtomicInteger();
 
         Client(ScriptedWebSocketPeer peer) {
             this.peer = peer;
@@ -111,7 +135,11 @@ class WebSocketMemoryExhaustionIT {
                 while (true) {
                     Frame frame = peer.read();
                     switch (frame.opcode()) {
-                        case ScriptedWebSocketPeer.PING -> send(ScriptedWebSocketPeer.PONG, frame.payload());
+                        // On a thread of its own: a send may wait for good behind a sender blocked in a write
+                        // that a server whose thread the JDK lost never reads, and this thread must go on reading
+                        // to see the end the server then sends.
+                        case ScriptedWebSocketPeer.PING -> Thread.ofVirtual().start(
+                                () -> send(ScriptedWebSocketPeer.PONG, frame.payload()));
                         case ScriptedWebSocketPeer.TEXT -> received.add(frame.text());
                         case ScriptedWebSocketPeer.CLOSE -> {
                             received.add(CLOSED);
@@ -143,10 +171,17 @@ class WebSocketMemoryExhaustionIT {
         private synchronized boolean send(int opcode, byte[] payload) {
             try {
                 peer.send(true, opcode, payload);
+                sent.incrementAndGet();
                 return true;
             } catch (IOException e) {
+                failed.incrementAndGet();
                 return false; // the server closed it: the reading thread sees the end
             }
+        }
+
+        /** How many frames were sent and how many sends failed, for a failure's message. */
+        String sends() {
+            return "sent " + sent.get() + " failed " + failed.get();
         }
 
         /** The next text or {@link #CLOSED}; null if none came within 20 s. */
