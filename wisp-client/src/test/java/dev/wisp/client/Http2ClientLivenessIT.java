@@ -28,12 +28,17 @@ import org.junit.jupiter.api.function.Executable;
  * goes silent without closing the connection (a host gone, a NAT entry dropped) is found by the PING that follows a
  * read timeout or with a call after a long quiet, and its connection replaced; a slow server that answers the PING
  * keeps its connection; a server that never acknowledges our SETTINGS ends its connection with SETTINGS_TIMEOUT
- * (RFC 9113 §6.5.3).
+ * (RFC 9113 §6.5.3); and a connection whose reading thread is not scheduled while frames wait for it is ended.
  */
 class Http2ClientLivenessIT {
     private static final Duration LIMIT = Duration.ofSeconds(15);
     private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
     private static final Duration PONG_TIMEOUT = Duration.ofMillis(200);
+    /**
+     * How long the carriers are kept busy: the client looks once a second, and ends the connection once 5 s of looks
+     * found the reading thread blocked while the socket held bytes; room for a slow machine.
+     */
+    private static final Duration HOG = Duration.ofSeconds(8);
 
     @AutoClose
     private Http2ScriptedServer server;
@@ -155,6 +160,24 @@ class Http2ClientLivenessIT {
             assertNull(disconnects.poll(2 * PONG_TIMEOUT.toMillis(), MILLISECONDS));
             server.servesNextCall(peer);
             assertEquals(1, server.connections());
+        });
+    }
+
+    @Test
+    void endsAConnectionWhoseReadingThreadIsNotScheduledWhileFramesWait() {
+        assertTimeoutPreemptively(LIMIT.plus(HOG), () -> {
+            server = Http2ScriptedServer.start(config());
+            Peer peer = firstConnection();
+            try (CarrierHog hog = CarrierHog.start()) {
+                // The reading thread, blocked in its read, cannot run to take the PING: as one the JDK lost.
+                peer.send(new PingFrame(false, 7));
+                Thread.sleep(HOG.toMillis());
+            }
+            String reason = disconnects.poll(Http2ScriptedServer.WAIT.toMillis(), MILLISECONDS);
+            assertTrue(reason != null && reason.contains("blocked in a read"), "closed for " + reason);
+            server.servesNextCallOnANewConnection();
+            assertEquals(1, server.client().openConnections());
+            assertEquals(2, server.connections());
         });
     }
 

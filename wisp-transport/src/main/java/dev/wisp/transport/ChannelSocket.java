@@ -289,6 +289,15 @@ final class ChannelSocket implements StreamSocket {
         }
     }
 
+    @Override
+    public boolean holdsUnreadBytes() {
+        try {
+            return bytesHeld() > 0;
+        } catch (IOException | RuntimeException | Error e) {
+            return false;
+        }
+    }
+
     /** How many bytes the kernel holds for this socket ({@code FIONREAD}); takes no lock a read or write holds. */
     private int bytesHeld() throws IOException {
         // A stream made for the call, not the channel's socket view: the channel keeps that one once made, 80 bytes

@@ -86,4 +86,13 @@ public interface StreamSocket extends Closeable {
     default boolean isWriteBlocked() {
         return false;
     }
+
+    /**
+     * Whether the kernel holds bytes for this socket that no read has taken yet ({@code FIONREAD}); false when it
+     * holds none, or the socket cannot tell (closed, shut, or no memory for the count). Takes no lock that a
+     * blocked read or write holds; never throws.
+     */
+    default boolean holdsUnreadBytes() {
+        return false;
+    }
 }

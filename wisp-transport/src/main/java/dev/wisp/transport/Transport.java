@@ -169,6 +169,14 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
         return socket.isWriteBlocked();
     }
 
+    /**
+     * Whether the kernel holds bytes for the socket that no read has taken (under TLS, records); false if it cannot
+     * tell. A read blocked while it does has not been scheduled since they came. Never throws.
+     */
+    public final boolean holdsUnreadBytes() {
+        return socket.holdsUnreadBytes();
+    }
+
     /** Ends reading: a blocked read returns the end of the stream. The output stays usable. */
     public final void shutdownInput() throws IOException {
         socket.shutdownInput();

@@ -93,6 +93,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * thread as long past its deadline.
      */
     static final long READER_AWAY_MILLIS = 5_000;
+    /** How often the sweeper asks whether the socket holds bytes that a blocked read has not taken. */
+    private static final long UNREAD_CHECK_NANOS = 1_000_000_000L;
 
     /** Told when the connection can take more streams, and when it can take none ever again. */
     interface Owner {
@@ -135,6 +137,13 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     private volatile Error readerFailure;
     /** When the sweeper first saw the connection {@link #die dead}, or 0; the sweeper's only. */
     private long diedAtNanos;
+    /** When the sweeper last asked whether a blocked read leaves bytes unread; the sweeper's only. */
+    private long unreadCheckedNanos = System.nanoTime();
+    /**
+     * Since when every such check found the reading thread blocked in a read while the socket held bytes, or 0; the
+     * sweeper's only.
+     */
+    private long unreadSinceNanos;
     /** Counted down when the reading thread has ended the connection. */
     private final CountDownLatch ended = new CountDownLatch(1);
 
@@ -460,6 +469,9 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         } else if (isReaderAway(nowNanos)) {
             die("its reading thread was out of a read for " + READER_AWAY_MILLIS + " ms while no frame arrived: lost",
                     null);
+        } else if (isReaderAsleep(nowNanos)) {
+            die("its reading thread stayed blocked in a read for " + READER_AWAY_MILLIS + " ms while the socket held"
+                    + " bytes and no frame arrived: lost", null);
         }
     }
 
@@ -475,6 +487,31 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         Transport transport = socket.transport();
         return ended.getCount() != 0 && !transport.isReadBlocked() && !transport.isWriteBlocked()
                 && liveness.isSilentFor(READER_AWAY_MILLIS * 1_000_000L, nowNanos);
+    }
+
+    /**
+     * Whether the reading thread is lost inside its read: blocked there, though the socket has held bytes for it at
+     * every check, once a second, for {@link #READER_AWAY_MILLIS}, and no frame arrived meanwhile. A read returns as
+     * soon as bytes come, so its thread was never scheduled since: JDK 25 can leave a virtual thread woken as the
+     * heap fills runnable for good (the calls on the connection then each waited out their read timeout, and the
+     * PING those sent was never read either). One {@code FIONREAD} a second, only while the connection is silent.
+     */
+    private boolean isReaderAsleep(long nowNanos) {
+        if (nowNanos - unreadCheckedNanos < UNREAD_CHECK_NANOS) {
+            return false;
+        }
+        unreadCheckedNanos = nowNanos;
+        Transport transport = socket.transport();
+        if (ended.getCount() == 0 || !transport.isReadBlocked()
+                || !liveness.isSilentFor(UNREAD_CHECK_NANOS, nowNanos) || !transport.holdsUnreadBytes()) {
+            unreadSinceNanos = 0;
+            return false;
+        }
+        if (unreadSinceNanos == 0) {
+            unreadSinceNanos = nowNanos;
+            return false;
+        }
+        return nowNanos - unreadSinceNanos >= READER_AWAY_MILLIS * 1_000_000L;
     }
 
     /**

@@ -53,6 +53,8 @@ final class Libc {
     static final int IPV6_TCLASS = 67;
     /** {@code ioctl} request that sets a descriptor non-blocking (non-zero) or blocking (zero). */
     static final long FIONBIO = 0x5421;
+    /** {@code ioctl} request that counts the bytes a descriptor holds to be read. */
+    static final long FIONREAD = 0x541B;
     static final int EPERM = 1;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
@@ -172,6 +174,18 @@ final class Libc {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment on = arena.allocateFrom(JAVA_INT, nonBlocking ? 1 : 0);
             return (int) result((int) IOCTL.invokeExact(state, fd, FIONBIO, on), state);
+        } catch (Throwable e) {
+            throw failed("ioctl", e);
+        }
+    }
+
+    /** How many bytes the descriptor holds to be read, or -errno. */
+    static int bytesReadable(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment count = arena.allocate(JAVA_INT);
+            int result = (int) result((int) IOCTL.invokeExact(state, fd, FIONREAD, count), state);
+            return result < 0 ? result : count.get(JAVA_INT, 0);
         } catch (Throwable e) {
             throw failed("ioctl", e);
         }

@@ -223,6 +223,15 @@ final class NativeSocket implements StreamSocket {
     }
 
     @Override
+    public boolean holdsUnreadBytes() {
+        try {
+            return using(() -> Libc.bytesReadable(fd)) > 0;
+        } catch (IOException | RuntimeException | Error e) {
+            return false;
+        }
+    }
+
+    @Override
     public int readNow(ByteBuffer destination) throws IOException {
         return destination.hasRemaining() ? (int) receive(destination, Libc.MSG_DONTWAIT) : 0;
     }
