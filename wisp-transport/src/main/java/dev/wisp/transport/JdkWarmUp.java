@@ -4,15 +4,18 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import java.io.IOException;
 import java.nio.channels.Pipe;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Starts, while the process has descriptors and memory to spare, the JDK services that start once per JVM at their
- * first use and stay broken for good if that start fails: the poller that wakes virtual threads waiting on sockets,
- * and what logging a line needs. Run when a server starts and when a client or connection is made, not at first use,
- * which may come with the descriptor table full.
+ * Starts, while the process has descriptors, memory and threads to spare, the JDK services that start at their first
+ * use and break for good, or lose a thread, if that start fails: the poller that wakes virtual threads waiting on
+ * sockets, the timer thread of virtual threads' timed waits, and what logging a line needs. Run when a server starts
+ * and when a client or connection is made, not at first use, which may come with the descriptor table full or no
+ * thread left to start.
  *
  * <ul>
  * <li>The JDK opens its poller's epoll descriptors and threads in the initializer of its class
@@ -25,6 +28,11 @@ import java.util.List;
  *     ({@code SimpleFormatter}), silently. Seen: a client's first warning, that descriptors ran out, was the first
  *     line it logged, and no line of that process ever went out. The logging backend, which reads its
  *     configuration file at first use, starts here too.
+ * <li>The platform thread that ends virtual threads' timed waits (JDK 25: the scheduler's
+ *     {@code ForkJoinPool-1-delayScheduler}), started by the first timed wait. If no thread can be started then (the
+ *     process's or the system's thread limit), that wait's virtual thread is lost for good: the failure comes as it
+ *     parks, and leaves it never scheduled again. Seen: under a thread limit, a server's first timed wait (a read with
+ *     a timeout) failed to start the thread.
  * </ul>
  *
  * <p>A start is tried only with more descriptors free than the poller opens, held and let go just before, so that
@@ -41,6 +49,10 @@ public final class JdkWarmUp {
 
     /** Tries at most this often while descriptors are short: each try holds some for a moment, others may need them. */
     private static final long RETRY_NANOS = 1_000_000_000L;
+    /** The timed wait that starts the JDK's timer thread: any will do. */
+    private static final long TIMED_WAIT_NANOS = 1_000_000L;
+    /** How long the timed wait may take to end: longer only if its thread was lost, or the machine is stalled. */
+    private static final Duration TIMER_START_WAIT = Duration.ofSeconds(5);
 
     private static volatile boolean done;
     /** When the last try found too few descriptors free, never 0; 0 before any did. Guarded by the class. */
@@ -65,7 +77,11 @@ public final class JdkWarmUp {
             }
             prepareLogging(); // first, so that a poller that fails to start can say so
             startPoller();
-            done = true;
+            if (startTimerThread()) {
+                done = true;
+            } else {
+                shortAtNanos = now | 1;
+            }
         }
     }
 
@@ -95,6 +111,25 @@ public final class JdkWarmUp {
         } catch (LinkageError | OutOfMemoryError e) {
             LOG.log(WARNING, "the JDK's poller for virtual threads failed to start, or failed before: virtual threads"
                     + " cannot wait on sockets in this JVM", e);
+        }
+    }
+
+    /**
+     * Makes a virtual thread wait with a timeout, which starts the thread that ends such waits; false if it may not
+     * have. Only once a platform thread could be started just before: should that start fail, the waiting thread
+     * would be lost, so the wait for it is bounded too.
+     */
+    private static boolean startTimerThread() {
+        try {
+            Thread.ofPlatform().daemon().name("wisp-warm-up").start(() -> { }).join();
+            Thread waiter = Thread.ofVirtual().name("wisp-warm-up")
+                    .start(() -> LockSupport.parkNanos(TIMED_WAIT_NANOS));
+            return waiter.join(TIMER_START_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller's to handle; a later try starts the thread
+            return false;
+        } catch (RuntimeException | Error e) {
+            return false; // no thread can be started now (a thread limit, or no memory for its stack)
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,6 +13,14 @@ import java.util.concurrent.locks.LockSupport;
  * so under load the waiter runs among its carrier's own work rather than after all of it.
  */
 public final class PlatformThreadCalls {
+    private static final System.Logger LOG = System.getLogger(PlatformThreadCalls.class.getName());
+    private static final LogLimit REFUSALS = LogLimit.perMinute("a pool of platform threads refused a call (",
+            "); calls run on their own virtual threads while it does (logged again at most once a minute)");
+    /** How long after a refusal calls run here without asking the pool. */
+    private static final long REFUSED_PAUSE_NANOS = 1_000_000_000L;
+    /** When a pool last refused a call that could run here; a second before the class loaded at first. */
+    private static volatile long refusedAtNanos = System.nanoTime() - REFUSED_PAUSE_NANOS;
+
     private PlatformThreadCalls() {
     }
 
@@ -29,8 +38,38 @@ public final class PlatformThreadCalls {
      *     interrupted) and the interrupt status cleared, as {@link java.util.concurrent.Future#get()} does
      */
     public static <T> T call(Executor pool, IoCall<T> call) throws IOException, InterruptedException {
+        return call(pool, call, false);
+    }
+
+    /**
+     * As {@link #call}, but runs the call on the calling thread should the pool refuse it: when no thread can be
+     * started for it (the process's or the system's limit on threads, or no memory for a thread's stack), a pool
+     * below its size fails the task at once, though the call could run here, holding a carrier for a while. For
+     * calls that compute; a call that blocks would hold the carrier for as long as it blocks. For a second after a
+     * refusal, calls run here without asking (each failed start costs a system call and a line of the JVM's own
+     * log). The first refusal in a minute is logged.
+     */
+    public static <T> T callHereIfRefused(Executor pool, IoCall<T> call) throws IOException, InterruptedException {
+        return call(pool, call, true);
+    }
+
+    private static <T> T call(Executor pool, IoCall<T> call, boolean hereIfRefused)
+            throws IOException, InterruptedException {
         WokenWhenDone<T> done = new WokenWhenDone<>(call, Thread.currentThread());
-        pool.execute(done);
+        if (hereIfRefused && System.nanoTime() - refusedAtNanos < REFUSED_PAUSE_NANOS) {
+            done.run();
+        } else {
+            try {
+                pool.execute(done);
+            } catch (RejectedExecutionException | OutOfMemoryError refused) {
+                if (!hereIfRefused) {
+                    throw refused;
+                }
+                refusedAtNanos = System.nanoTime();
+                REFUSALS.warn(LOG, refused);
+                done.run(); // runs the call once, here or on the pool, should the pool have queued it after all
+            }
+        }
         while (!done.isDone()) {
             LockSupport.park(done);
             if (Thread.interrupted()) {

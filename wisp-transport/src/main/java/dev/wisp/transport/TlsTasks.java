@@ -26,7 +26,8 @@ import javax.net.ssl.SSLEngine;
  * fills the first with costly work; a handshake that has come that far then finishes on the second at once instead
  * of queueing behind every newer one (measured before: a client's first request waited up to 1.6 s behind the
  * key exchanges of connections opened after it). The waiting thread is woken through {@link PlatformWakeups}
- * ({@link PlatformThreadCalls}).
+ * ({@link PlatformThreadCalls}). A pool's threads start at its first tasks; should no thread start then (a limit on
+ * the process's threads), a task runs in place instead, and the handshake goes on.
  */
 final class TlsTasks {
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -102,7 +103,7 @@ final class TlsTasks {
 
     private static void runOn(ExecutorService pool, Runnable task) throws InterruptedIOException {
         try {
-            PlatformThreadCalls.call(pool, () -> {
+            PlatformThreadCalls.callHereIfRefused(pool, () -> {
                 task.run();
                 return null;
             });
