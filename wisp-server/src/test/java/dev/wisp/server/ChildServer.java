@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A server in a child JVM, so a test can exhaust its resources without touching its own: {@link LowDescriptorServer}
  * started under {@code prlimit --nofile=N} to fill its descriptor table, {@link CommandServer} with a small heap to
- * fill or with one carrier to keep busy. Its standard output carries the replies, its standard error the log, one
+ * fill, with one carrier to keep busy, or as it is, to limit its threads. Its standard output carries the replies, its standard error the log, one
  * line per record.
  */
 final class ChildServer implements AutoCloseable {
@@ -43,6 +43,11 @@ final class ChildServer implements AutoCloseable {
         return new ChildServer(java(maxHeap, CommandServer.class, options));
     }
 
+    /** Starts {@link CommandServer} as it is, for a limit set from outside ({@link dev.wisp.testing.ThreadLimit}). */
+    static ChildServer start() throws IOException, InterruptedException {
+        return new ChildServer(java("64m", CommandServer.class));
+    }
+
     /** Starts {@link CommandServer} with one carrier thread for every virtual thread. */
     static ChildServer startOneCarrier() throws IOException, InterruptedException {
         return new ChildServer(java("64m", CommandServer.class, "-Djdk.virtualThreadScheduler.parallelism=1"));
@@ -58,6 +63,10 @@ final class ChildServer implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** Sends a command and waits for its reply. */
