@@ -3,21 +3,9 @@ package dev.wisp.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wisp.server.Router;
-import dev.wisp.server.Server;
-import dev.wisp.server.ServerConfig;
-import dev.wisp.testing.ChildJava;
-import dev.wisp.testing.CommandProcess;
-import dev.wisp.testing.TestCertificate;
-import dev.wisp.testing.TestCertificate.KeyType;
-import dev.wisp.testing.TestCertificates;
 import dev.wisp.testing.ThreadDumps;
-import dev.wisp.tls.TlsConfig;
-import dev.wisp.tls.TlsIdentity;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,8 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * connection whose reading thread hands each stream its frames, and whose end must end every stream on it.
  */
 class ClientMemoryExhaustionIT {
-    private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
-    private static final int BODY_BYTES = 256 * 1024;
+    private static final int BODY_BYTES = ChildClient.BODY_BYTES;
     private static final int CALLS = 12;
     /** How long the heap stays full while the calls go on. */
     private static final Duration FULL = Duration.ofSeconds(3);
@@ -47,58 +34,14 @@ class ClientMemoryExhaustionIT {
     private static final Pattern OUTCOMES =
             Pattern.compile("ok (\\d+) io (\\d+) error (\\d+) other (\\d+) running (\\d+)");
 
-    private static final TestCertificate CA = TestCertificates.ca(KeyType.EC);
-    private static final TestCertificate SERVER = TestCertificates.server(CA, KeyType.EC);
-
     @AutoClose
-    private Server server;
-    @AutoClose
-    private CommandProcess child;
-
-    /** How the child client reaches the server. */
-    enum Wire {
-        HTTP1(false, false), HTTP1_TLS(true, false), H2C(false, true), H2(true, true);
-
-        final boolean tls;
-        final boolean http2;
-
-        Wire(boolean tls, boolean http2) {
-            this.tls = tls;
-            this.http2 = http2;
-        }
-    }
-
-    /** Starts the server and the child client that calls it. */
-    private void start(Wire wire, Path directory) throws Exception {
-        boolean overTls = wire.tls;
-        byte[] body = new byte[BODY_BYTES];
-        ServerConfig.Builder config = ServerConfig.builder().port(0).http2(wire.http2);
-        if (overTls) {
-            config.tls(TlsConfig.builder().identity(TlsIdentity.pem(SERVER.chainPem(), SERVER.keys().pkcs8Pem()))
-                    .build());
-        }
-        server = Server.create(config.build(), Router.builder()
-                .get("/big", (request, response) -> response.send(body))
-                .get("/hello", (request, response) -> response.send("hello"))
-                .build()).start();
-        String origin = (overTls ? "https://localhost:" : "http://127.0.0.1:") + server.port();
-        List<String> command = new ArrayList<>(ChildJava.command(LowMemoryClient.class, "-Xmx48m"));
-        command.addAll(List.of(origin + "/big", origin + "/hello", String.valueOf(PER_ORIGIN), String.valueOf(CALLS),
-                wire.http2 ? "http2" : "http1"));
-        if (overTls) {
-            Path ca = directory.resolve("ca.pem");
-            Files.writeString(ca, CA.certificatePem());
-            command.add(ca.toString());
-        }
-        child = CommandProcess.start(command, REPLY_WAIT);
-        child.awaitReply("ready"::equals, "'ready'");
-    }
+    private ChildClient child;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Wire.class)
-    void callsUnderAFullHeapEndAndTheClientServesAgainOnceMemoryIsBack(Wire wire, @TempDir Path directory)
-            throws Exception {
-        start(wire, directory);
+    @EnumSource(ChildClient.Wire.class)
+    void callsUnderAFullHeapEndAndTheClientServesAgainOnceMemoryIsBack(ChildClient.Wire wire,
+            @TempDir Path directory) throws Exception {
+        child = ChildClient.start(wire, directory, "48m", PER_ORIGIN, CALLS);
         assertEquals("client made", child.command("c"));
         assertEquals("status 200 " + BODY_BYTES, child.command("b"), "every class the calls need loaded");
         assertEquals("armed", child.command("a"));

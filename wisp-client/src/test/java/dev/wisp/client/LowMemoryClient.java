@@ -7,14 +7,20 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A client in a JVM of its own with a small heap, started by {@link ClientMemoryExhaustionIT}, that fills its heap on
- * command while calls are under way. Its arguments: the URL of a large body, the URL of a small one, the most
+ * A client in a JVM of its own ({@link ChildClient}), with a small heap, started by {@link ClientMemoryExhaustionIT},
+ * that fills its heap on command while calls are under way, or with its threads limited, by
+ * {@link ClientThreadExhaustionIT}. Its arguments: the URL of a large body, the URL of a small one, the most
  * connections per origin, how many calls to arm, {@code http2} for HTTP/2 ({@link Http2Mode#PRIOR_KNOWLEDGE}: h2c in
  * plaintext, h2 by ALPN over TLS) or {@code http1} for HTTP/1.1 alone, and for https: URLs the PEM file of the CA to
  * trust. Commands are
@@ -32,6 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  *       frame, say).</li>
  *   <li>{@code o}: how the armed calls ended: {@code ok N io N error N other N running N}.</li>
  *   <li>{@code n}: the client's connections, {@code open N idle N} (idle: carrying no call).</li>
+ *   <li>{@code v}: as many calls for the small body as there are calls to arm, at once, each on a virtual thread of
+ *       its own; answers how each ended, as {@code s} does, joined by {@code " | "}.</li>
  * </ul>
  * The end of its input stops it.
  */
@@ -94,6 +102,7 @@ public final class LowMemoryClient {
                 }
                 case 'o' -> out.println(describe(outcomes));
                 case 'n' -> out.println("open " + client.openConnections() + " idle " + client.idleConnections());
+                case 'v' -> out.println(getAtOnce(client, smallUrl, calls));
                 default -> {
                     // a line end, or noise: nothing to do
                 }
@@ -130,6 +139,21 @@ public final class LowMemoryClient {
         } catch (Throwable e) {
             return "error " + e.getClass().getSimpleName() + ": " + e.getMessage();
         }
+    }
+
+    /** Makes the calls at once, each on a virtual thread, and tells how each ended, as {@link #get} does. */
+    private static String getAtOnce(Client client, String url, int count) throws Exception {
+        List<Future<String>> calls = new ArrayList<>();
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                calls.add(callers.submit(() -> get(client, url)));
+            }
+        }
+        List<String> outcomes = new ArrayList<>();
+        for (Future<String> call : calls) {
+            outcomes.add(call.get());
+        }
+        return String.join(" | ", outcomes);
     }
 
     /** A platform thread, made before the heap fills, that makes one call once fired and notes how it ended. */

@@ -45,7 +45,8 @@ final class ChildServer implements AutoCloseable {
 
     /** Starts {@link CommandServer} as it is, for a limit set from outside ({@link dev.wisp.testing.ThreadLimit}). */
     static ChildServer start() throws IOException, InterruptedException {
-        return new ChildServer(java("64m", CommandServer.class));
+        // The JVM's own warnings (a thread it could not start) go with the log, not among the replies.
+        return new ChildServer(java("64m", CommandServer.class, "-Xlog:disable", "-Xlog:all=warning:stderr"));
     }
 
     /** Starts {@link CommandServer} with one carrier thread for every virtual thread. */
