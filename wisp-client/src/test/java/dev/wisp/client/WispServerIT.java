@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The client against Wisp's own server: methods, bodies every way, keep-alive, trailers, decoding, streaming. */
 class WispServerIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final int LARGE_BYTES = 1 << 20;
 
     private final CountDownLatch slowBodyGate = new CountDownLatch(1);
     private Server server;
@@ -43,6 +44,7 @@ class WispServerIT {
     void start() {
         Router router = Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
+                .get("/large", (request, response) -> response.send(new byte[LARGE_BYTES]))
                 .route(Method.of("PURGE"), "/echo", WispServerIT::echo)
                 .any("/echo", WispServerIT::echo)
                 .get("/trailers", (request, response) -> {
@@ -206,6 +208,24 @@ class WispServerIT {
             assertEquals(1, client.openConnections());
             abandoned.close();
             assertEquals(0, client.openConnections());
+        });
+    }
+
+    @Test
+    void keepsTheConnectionOfABodyLeftUnreadWhenTheRestIsAtHandAndClosesItOtherwise() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            for (int i = 0; i < 3; i++) { // a health check: the status alone
+                try (Response checked = client.send(Request.get(url("/hello")))) {
+                    assertEquals(200, checked.statusCode());
+                    assertEquals(i > 0, checked.timing().connectionReused());
+                }
+                assertEquals(1, client.openConnections());
+                assertEquals(1, client.idleConnections());
+            }
+            try (Response large = client.send(Request.get(url("/large")))) {
+                assertEquals(String.valueOf(LARGE_BYTES), large.headers().firstOrNull("Content-Length"));
+            }
+            assertEquals(0, client.openConnections(), "a megabyte left unread is not read to keep the connection");
         });
     }
 

@@ -5,17 +5,24 @@ import dev.wisp.client.internal.Failures.Phase;
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.Headers;
 import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The response body of an exchange, framing removed: reports each read as a {@code bodyChunk} event, completes the
  * exchange at the end of the body (the connection goes back to its owner), and turns a failure into the typed
- * exception. Closing it before the end closes the connection: the unread rest cannot be skipped safely.
+ * exception. Closing it before the end keeps the connection if the rest is at hand already, read and dropped;
+ * otherwise it closes the connection: the unread rest cannot be skipped safely, nor waited for.
  *
- * <p>Not thread-safe: one thread reads it; {@link #close()} from another thread aborts the exchange.
+ * <p>One thread reads it; {@link #close()} from another thread during a read aborts the exchange.
  */
 final class ExchangeBodyStream extends BodyInputStream {
+    /** The most a close reads and drops to keep the connection; as the server's {@code maxDrainBytes}. */
+    private static final long MAX_DROPPED_BYTES = 64 * 1024;
+    private static final int DROP_CHUNK_BYTES = 8192;
     private final Exchange exchange;
     private final BodyInputStream framed;
+    /** Held by a read, so that a close on another thread cancels it rather than reads beside it. */
+    private final ReentrantLock reading = new ReentrantLock();
     private volatile boolean done;
     /**
      * What a read failed with, thrown again by later reads: a reader above may swallow the first one (a gzip stream
@@ -31,6 +38,15 @@ final class ExchangeBodyStream extends BodyInputStream {
 
     @Override
     public int read(byte[] bytes, int offset, int length) throws IOException {
+        reading.lock();
+        try {
+            return readFramed(bytes, offset, length);
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    private int readFramed(byte[] bytes, int offset, int length) throws IOException {
         if (done) {
             if (failure != null) {
                 throw failure;
@@ -82,9 +98,38 @@ final class ExchangeBodyStream extends BodyInputStream {
     /** Ends the exchange: complete if the body was read, else the connection closes. */
     @Override
     public void close() {
-        if (!done) {
+        if (!done && !droppedTheRestAtHand()) {
             done = true;
             exchange.abort("response body closed before its end");
+        }
+    }
+
+    /**
+     * Reads and drops the rest of the body if the connection holds it already (up to {@value #MAX_DROPPED_BYTES}
+     * bytes), which ends the exchange as a read to the end does: a response whose status alone was wanted (a health
+     * check) keeps its connection rather than costing a new one each time, and a local port waiting out TIME_WAIT
+     * for a minute. Never waits for bytes: a rest that has yet to come, or whose framing is not at hand (a chunked
+     * body's last chunk), closes the connection as before. False if the body did not end.
+     */
+    private boolean droppedTheRestAtHand() {
+        if (!reading.tryLock()) {
+            return false; // a read is under way on another thread: this close cancels it
+        }
+        try {
+            byte[] sink = null;
+            long dropped = 0;
+            int atHand;
+            while (!done && dropped < MAX_DROPPED_BYTES && (atHand = framed.available()) > 0) {
+                if (sink == null) {
+                    sink = new byte[DROP_CHUNK_BYTES];
+                }
+                dropped += read(sink, 0, Math.min(atHand, sink.length));
+            }
+            return done;
+        } catch (IOException e) {
+            return true; // the read failed the exchange, which ended its connection
+        } finally {
+            reading.unlock();
         }
     }
 }
