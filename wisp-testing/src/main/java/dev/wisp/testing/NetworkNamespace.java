@@ -40,6 +40,25 @@ final class NetworkNamespace {
                 return head
             """;
 
+    /**
+     * The start of a python3 peer that listens on {@code 127.0.0.1} at the port (its socket is {@code server}), then
+     * forks: the parent prints the child's process id and exits, as {@link #run} wants, and the child goes on with
+     * standard output closed; with {@link #READ_HEAD} and the modules {@code os}, {@code socket} and {@code sys}.
+     */
+    static String listeningPeer(int port) {
+        return READ_HEAD + """
+                import os, socket, sys
+                server = socket.socket()
+                server.bind(("127.0.0.1", %d))
+                server.listen(16)
+                child = os.fork()
+                if child:
+                    print(child)
+                    sys.exit(0)
+                os.dup2(os.open(os.devnull, os.O_RDWR), 1)
+                """.formatted(port);
+    }
+
     private NetworkNamespace() {
     }
 

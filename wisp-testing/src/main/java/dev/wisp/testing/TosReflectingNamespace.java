@@ -22,16 +22,7 @@ public final class TosReflectingNamespace {
     /** The peer's port; the namespace is new, so nothing else holds it. */
     public static final int PORT = 8000;
 
-    private static final String PEER = NetworkNamespace.READ_HEAD + """
-            import os, socket, sys
-            server = socket.socket()
-            server.bind(("127.0.0.1", %d))
-            server.listen(16)
-            child = os.fork()
-            if child:
-                print(child)
-                sys.exit(0)
-            os.dup2(os.open(os.devnull, os.O_RDWR), 1)
+    private static final String PEER = NetworkNamespace.listeningPeer(PORT) + """
             server.settimeout(60)
             while True:
                 connection, _ = server.accept()
@@ -39,10 +30,10 @@ public final class TosReflectingNamespace {
                 connection.settimeout(10)
                 read_head(connection)
                 body = str(tos).encode()
-                connection.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: %%d\\r\\nConnection: close\\r\\n\\r\\n"
-                        %% len(body) + body)
+                connection.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: %d\\r\\nConnection: close\\r\\n\\r\\n"
+                        % len(body) + body)
                 connection.close()
-            """.formatted(PORT);
+            """;
 
     private TosReflectingNamespace() {
     }

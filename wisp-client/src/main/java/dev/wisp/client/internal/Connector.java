@@ -30,6 +30,7 @@ import dev.wisp.transport.TlsTransport;
 import dev.wisp.transport.Transport;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -396,7 +397,19 @@ public final class Connector {
         if (last instanceof ConnectException) {
             throw new ConnectRefusedException("connection to " + where + " refused", last);
         }
-        throw new ConnectFailedException("cannot connect to " + where + ": " + last.getMessage(), last);
+        throw new ConnectFailedException("cannot connect to " + where + ": " + last.getMessage()
+                + portsHint(last, options), last);
+    }
+
+    /**
+     * What a connect that found no local address and port free most likely met, when none was asked for: the
+     * ephemeral ports ran out (EADDRNOTAVAIL), which connections closed by this side hold for a minute in TIME_WAIT.
+     */
+    private static String portsHint(IOException failure, SocketOptions options) {
+        return failure instanceof BindException && options.localAddress().isEmpty() && options.localPort() == 0
+                ? " (no local port was free: connections opened and closed faster than the system's range of"
+                        + " ports allows, each held for a while in TIME_WAIT, or too many open at once)"
+                : "";
     }
 
     /** Connects to a Unix domain socket: the connect completes or fails at once, so it needs no timeout. */
