@@ -50,10 +50,11 @@ final class ChildClient implements AutoCloseable {
 
     /**
      * Starts the server and the child client that calls it, with a heap of this size ({@code -Xmx}, as "48m"), at most
-     * {@code perOrigin} connections per origin and {@code calls} calls to arm; the child's CA file goes to the
-     * directory.
+     * {@code perOrigin} connections per origin, {@code calls} calls to arm and these options of its JVM; the child's CA
+     * file goes to the directory.
      */
-    static ChildClient start(Wire wire, Path directory, String maxHeap, int perOrigin, int calls) throws Exception {
+    static ChildClient start(Wire wire, Path directory, String maxHeap, int perOrigin, int calls,
+            String... jvmOptions) throws Exception {
         byte[] body = new byte[BODY_BYTES];
         ServerConfig.Builder config = ServerConfig.builder().port(0).http2(wire.http2);
         if (wire.tls) {
@@ -67,8 +68,11 @@ final class ChildClient implements AutoCloseable {
         try {
             String origin = (wire.tls ? "https://localhost:" : "http://127.0.0.1:") + server.port();
             // The JVM's own warnings (a thread it could not start) go with the log, not among the replies.
-            List<String> command = new ArrayList<>(ChildJava.command(LowMemoryClient.class, "-Xmx" + maxHeap,
-                    "-Xlog:disable", "-Xlog:all=warning:stderr"));
+            List<String> options = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Xlog:disable",
+                    "-Xlog:all=warning:stderr"));
+            options.addAll(List.of(jvmOptions));
+            List<String> command = new ArrayList<>(ChildJava.command(LowMemoryClient.class,
+                    options.toArray(String[]::new)));
             command.addAll(List.of(origin + "/big", origin + "/hello", String.valueOf(perOrigin),
                     String.valueOf(calls), wire.http2 ? "http2" : "http1"));
             if (wire.tls) {

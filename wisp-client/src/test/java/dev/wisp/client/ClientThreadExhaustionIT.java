@@ -8,6 +8,7 @@ import dev.wisp.testing.ThreadLimit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,6 +47,34 @@ class ClientThreadExhaustionIT {
                 limit.lift();
                 assertEquals(allAnswered, child.command("v"), () -> "calls once threads are back; log: "
                         + child.logLines());
+            }
+        });
+    }
+
+    /**
+     * A socket with a priority is the client's own (native calls), whose blocking calls run on platform threads: with
+     * none to start, a call fails with a typed error that says so, rather than hold a carrier for as long as it
+     * blocks or fail with an {@link OutOfMemoryError}; once threads are back, calls go through.
+     */
+    @Test
+    void callsOnSocketsWithAPriorityFailClearlyWhileNoThreadCanStart(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (ChildClient child = ChildClient.start(ChildClient.Wire.HTTP1, directory, "64m", CALLS, CALLS,
+                    "-Dwisp.test.priority=6");
+                    ThreadLimit limit = ThreadLimit.of(child.pid())) {
+                assertEquals("client made", child.command("c"));
+                limit.reach();
+                String outcomes = child.command("v");
+                long failed = 0;
+                for (String outcome : outcomes.split(" \\| ")) {
+                    boolean typed = outcome.startsWith("error ConnectFailedException: ")
+                            && outcome.contains("no thread could be started for a blocking call");
+                    assertTrue(outcome.equals("status 200 5") || typed, outcome);
+                    failed += typed ? 1 : 0;
+                }
+                assertTrue(failed > 0, () -> "the calls met the limit: " + outcomes);
+                limit.lift();
+                assertEquals(String.join(" | ", Collections.nCopies(CALLS, "status 200 5")), child.command("v"));
             }
         });
     }

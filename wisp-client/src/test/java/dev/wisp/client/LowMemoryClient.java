@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link ClientThreadExhaustionIT}. Its arguments: the URL of a large body, the URL of a small one, the most
  * connections per origin, how many calls to arm, {@code http2} for HTTP/2 ({@link Http2Mode#PRIOR_KNOWLEDGE}: h2c in
  * plaintext, h2 by ALPN over TLS) or {@code http1} for HTTP/1.1 alone, and for https: URLs the PEM file of the CA to
- * trust. Commands are
+ * trust; {@code -Dwisp.test.priority=N} gives its sockets that priority (native sockets). Commands are
  * single bytes on standard input, read and (when the heap may be full) answered without allocating:
  * <ul>
  *   <li>{@code c}: makes the {@link Client}; answers {@code client made}.</li>
@@ -45,6 +45,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class LowMemoryClient {
     private static final HeapFiller HEAP = new HeapFiller();
+    /** The sockets' priority ({@code -Dwisp.test.priority}): native sockets rather than the JDK's channels. */
+    private static final Integer PRIORITY = Integer.getInteger("wisp.test.priority");
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int RUNNING = 0;
     private static final int OK = 1;
@@ -76,6 +78,9 @@ public final class LowMemoryClient {
                 case 'c' -> {
                     ClientConfig.Builder config = ClientConfig.builder().connectTimeout(Duration.ofSeconds(5))
                             .readTimeout(Duration.ofSeconds(5)).maxConnectionsPerOrigin(perOrigin).http2(http2);
+                    if (PRIORITY != null) {
+                        config.socketOptions(SocketOptions.builder().priority(PRIORITY).build());
+                    }
                     client = Client.create((tls == null ? config : config.tls(tls)).build());
                     out.println("client made");
                 }

@@ -38,7 +38,16 @@ public final class PlatformThreadCalls {
      *     interrupted) and the interrupt status cleared, as {@link java.util.concurrent.Future#get()} does
      */
     public static <T> T call(Executor pool, IoCall<T> call) throws IOException, InterruptedException {
-        return call(pool, call, false);
+        return call(pool, call, IfRefused.THROW);
+    }
+
+    /**
+     * As {@link #call}, but a pool that refuses the call (no thread can be started for it: the process's or the
+     * system's limit on threads, or no memory for a thread's stack) fails it with an {@link IOException} that says
+     * so, rather than an {@link OutOfMemoryError}: for calls that block, which must not run on a carrier instead.
+     */
+    public static <T> T callOrFailIfRefused(Executor pool, IoCall<T> call) throws IOException, InterruptedException {
+        return call(pool, call, IfRefused.FAIL);
     }
 
     /**
@@ -50,20 +59,28 @@ public final class PlatformThreadCalls {
      * log). The first refusal in a minute is logged.
      */
     public static <T> T callHereIfRefused(Executor pool, IoCall<T> call) throws IOException, InterruptedException {
-        return call(pool, call, true);
+        return call(pool, call, IfRefused.RUN_HERE);
     }
 
-    private static <T> T call(Executor pool, IoCall<T> call, boolean hereIfRefused)
+    /** What a call does when its pool refuses it. */
+    private enum IfRefused { THROW, RUN_HERE, FAIL }
+
+    private static <T> T call(Executor pool, IoCall<T> call, IfRefused ifRefused)
             throws IOException, InterruptedException {
         WokenWhenDone<T> done = new WokenWhenDone<>(call, Thread.currentThread());
-        if (hereIfRefused && System.nanoTime() - refusedAtNanos < REFUSED_PAUSE_NANOS) {
+        if (ifRefused == IfRefused.RUN_HERE && System.nanoTime() - refusedAtNanos < REFUSED_PAUSE_NANOS) {
             done.run();
         } else {
             try {
                 pool.execute(done);
             } catch (RejectedExecutionException | OutOfMemoryError refused) {
-                if (!hereIfRefused) {
+                if (ifRefused == IfRefused.THROW) {
                     throw refused;
+                }
+                if (ifRefused == IfRefused.FAIL) {
+                    done.cancel(false); // should the pool have queued it after all
+                    throw new IOException("no thread could be started for a blocking call (" + refused.getMessage()
+                            + ")", refused);
                 }
                 refusedAtNanos = System.nanoTime();
                 REFUSALS.warn(LOG, refused);

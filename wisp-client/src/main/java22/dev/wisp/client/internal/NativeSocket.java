@@ -428,7 +428,7 @@ final class NativeSocket implements StreamSocket {
             return call.run();
         }
         try {
-            return PlatformThreadCalls.call(BLOCKING, call::run);
+            return PlatformThreadCalls.callOrFailIfRefused(BLOCKING, call::run);
         } catch (InterruptedException e) {
             // As an interruptible channel does: the socket closes, which ends the call on the other thread.
             close();
