@@ -34,9 +34,16 @@ final class ReadAhead {
      * arrives. Call it only when nothing is buffered.
      *
      * @return false at the end of the stream
+     * @throws NoDirectBufferException if no direct buffer could be had, before anything was read
      */
     boolean fill(long run) throws IOException {
-        ByteBuffer fresh = pool.acquire();
+        ByteBuffer fresh;
+        try {
+            fresh = pool.acquire();
+        } catch (OutOfMemoryError e) {
+            // Direct memory is short (-XX:MaxDirectMemorySize), which the heap may not be.
+            throw new NoDirectBufferException(e);
+        }
         boolean filled = false;
         try {
             fresh.limit((int) Math.min(fresh.capacity(), run));
@@ -79,6 +86,15 @@ final class ReadAhead {
         if (buffer != null) {
             pool.release(buffer);
             buffer = null;
+        }
+    }
+
+    /** No direct buffer could be had for a read ahead: the caller reads without one. */
+    static final class NoDirectBufferException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NoDirectBufferException(OutOfMemoryError cause) {
+            super("no direct buffer for a read ahead: " + cause.getMessage(), cause);
         }
     }
 }

@@ -231,7 +231,8 @@ public final class WireInput {
      * Reads up to len bytes of a run of {@code run} bytes (at least len) that all belong to the message being
      * read, such as the rest of a body: when nothing is buffered and this reader has a direct pool, up to
      * {@code run} bytes are read from the channel at once, and the later reads of the run are served from them.
-     * Never reads past the run, so the next message stays on the wire.
+     * Never reads past the run, so the next message stays on the wire. Should direct memory be short, the read
+     * goes on without a direct buffer.
      *
      * @return the number of bytes read, or -1 at the end of the stream
      */
@@ -244,7 +245,11 @@ public final class WireInput {
         }
         Objects.checkFromIndexSize(offset, length, destination.length);
         releaseIfEmpty();
-        return ahead.fill(run) ? ahead.take(destination, offset, length) : -1;
+        try {
+            return ahead.fill(run) ? ahead.take(destination, offset, length) : -1;
+        } catch (ReadAhead.NoDirectBufferException e) {
+            return read(destination, offset, length); // slower, in more reads, and as correct
+        }
     }
 
     /**
