@@ -45,6 +45,11 @@ class WispServerIT {
         Router router = Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .get("/large", (request, response) -> response.send(new byte[LARGE_BYTES]))
+                .get("/chunked", (request, response) -> {
+                    try (OutputStream out = response.outputStream()) { // one write at the end: head, chunk, last chunk
+                        out.write("hello chunked\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                })
                 .route(Method.of("PURGE"), "/echo", WispServerIT::echo)
                 .any("/echo", WispServerIT::echo)
                 .get("/trailers", (request, response) -> {
@@ -214,9 +219,10 @@ class WispServerIT {
     @Test
     void keepsTheConnectionOfABodyLeftUnreadWhenTheRestIsAtHandAndClosesItOtherwise() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            for (int i = 0; i < 3; i++) { // a health check: the status alone
-                try (Response checked = client.send(Request.get(url("/hello")))) {
+            for (int i = 0; i < 6; i++) { // a health check: the status alone
+                try (Response checked = client.send(Request.get(url(i % 2 == 0 ? "/hello" : "/chunked")))) {
                     assertEquals(200, checked.statusCode());
+                    assertEquals(i % 2 == 0 ? null : "chunked", checked.headers().firstOrNull("Transfer-Encoding"));
                     assertEquals(i > 0, checked.timing().connectionReused());
                 }
                 assertEquals(1, client.openConnections());

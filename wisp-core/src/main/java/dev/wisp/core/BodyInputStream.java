@@ -33,4 +33,12 @@ public abstract class BodyInputStream extends InputStream {
 
     /** Whether the whole body has been read. */
     public abstract boolean isFinished();
+
+    /**
+     * Whether the rest of the body, its framing included, is in memory already, so that reading it to its end
+     * waits for nothing; false when that cannot be told cheaply. Never reads.
+     */
+    public boolean isRestBuffered() {
+        return isFinished();
+    }
 }

@@ -181,6 +181,92 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
         state = State.SIZE;
     }
 
+    /**
+     * Whether the rest of the body is in the buffer already: what is left of this chunk, each chunk after it, the
+     * last chunk and the trailer section, as far as their framing can be told without reading (a malformed rest that
+     * is complete counts, and fails when read). False when some bytes are held outside the buffer (read ahead).
+     */
+    @Override
+    public boolean isRestBuffered() {
+        int limit = in.limit();
+        if (state == State.DONE) {
+            return true;
+        }
+        if (limit - in.position() != in.buffered()) {
+            return false;
+        }
+        byte[] buffer = in.buffer();
+        int i = in.position();
+        State at = state;
+        long left = remaining;
+        while (true) {
+            switch (at) {
+                case DATA -> {
+                    if (limit - i < left) {
+                        return false;
+                    }
+                    i += (int) left;
+                    at = State.DATA_END;
+                }
+                case DATA_END -> {
+                    if (i < limit && buffer[i] == '\r') {
+                        i++;
+                    }
+                    if (i >= limit || buffer[i] != '\n') {
+                        return false;
+                    }
+                    i++;
+                    at = State.SIZE;
+                }
+                case SIZE -> {
+                    int lf = lineFeed(buffer, i, limit);
+                    if (lf < 0 || Character.digit(buffer[i], 16) < 0) {
+                        return false;
+                    }
+                    long size = 0;
+                    for (int j = i; j < lf && Character.digit(buffer[j], 16) >= 0; j++) {
+                        if (size > (Long.MAX_VALUE >> 4)) {
+                            return false;
+                        }
+                        size = size << 4 | Character.digit(buffer[j], 16);
+                    }
+                    i = lf + 1;
+                    if (size == 0) {
+                        return isFieldSectionBuffered(buffer, i, limit);
+                    }
+                    left = size;
+                    at = State.DATA;
+                }
+                case DONE -> {
+                    return true;
+                }
+            }
+        }
+    }
+
+    /** Whether field lines and the blank line that ends them lie wholly between {@code i} and {@code limit}. */
+    private static boolean isFieldSectionBuffered(byte[] buffer, int i, int limit) {
+        while (true) {
+            int lf = lineFeed(buffer, i, limit);
+            if (lf < 0) {
+                return false;
+            }
+            if (lf == i || lf == i + 1 && buffer[i] == '\r') {
+                return true;
+            }
+            i = lf + 1;
+        }
+    }
+
+    private static int lineFeed(byte[] buffer, int from, int limit) {
+        for (int i = from; i < limit; i++) {
+            if (buffer[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Override
     public int available() {
         return state == State.DATA ? (int) Math.min(in.buffered(), remaining) : 0;

@@ -52,6 +52,11 @@ public final class FixedLengthBodyInputStream extends BodyInputStream {
         return n;
     }
 
+    @Override
+    public boolean isRestBuffered() {
+        return in.buffered() >= remaining;
+    }
+
     private EOFException truncated() {
         return new EOFException("stream ended " + remaining + " bytes before the end of a " + length + "-byte body");
     }

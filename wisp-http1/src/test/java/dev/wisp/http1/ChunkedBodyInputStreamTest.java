@@ -49,6 +49,33 @@ class ChunkedBodyInputStreamTest {
         assertRejected(MalformedMessageException.class, 400, message, wire, LIMITS, Long.MAX_VALUE);
     }
 
+    /** Whether a chunked body over these bytes, all of them in the buffer, tells its rest is buffered. */
+    private static boolean restBuffered(String wire) {
+        return new ChunkedBodyInputStream(WireInput.of(Ascii.bytes(wire)), LIMITS, Long.MAX_VALUE).isRestBuffered();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5\r\nhello\r\n0\r\n\r\n", "5\r\nhello\r\n0\r\n\r\nGET / HTTP/1.1",
+            "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 1\r\nX-Other: 2\r\n\r\n", "5\nhello\n0\n\n",
+            "0\r\n\r\n"})
+    void tellsARestThatIsWhollyBufferedWithoutReadingIt(String wire) throws Exception {
+        assertTrue(restBuffered(wire));
+        WireInput in = WireInput.of(Ascii.bytes(wire));
+        ChunkedBodyInputStream body = new ChunkedBodyInputStream(in, LIMITS, Long.MAX_VALUE);
+        assertEquals(wire.length(), in.buffered(), "nothing read");
+        body.read();
+        assertTrue(body.isRestBuffered(), "after a byte of it");
+        Bodies.readAll(body, 3);
+        assertTrue(body.isRestBuffered(), "at its end");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "5", "5\r\nhel", "5\r\nhello", "5\r\nhello\r\n", "5\r\nhello\r\n0\r\n",
+            "5\r\nhello\r\n0\r\nX-Sum: 1\r\n", "5\r\nhello\r\n0\r\nX-Sum: 1", "ff\r\nshort\r\n0\r\n\r\n"})
+    void tellsARestThatHasYetToComeAsNotBuffered(String wire) {
+        assertFalse(restBuffered(wire));
+    }
+
     @Test
     void decodesChunksAndLeavesWhatFollowsForTheNextMessage() throws Exception {
         String rest = Feeding.read("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\nGET", in -> {

@@ -53,6 +53,17 @@ class DelimitedBodyInputStreamsTest {
     }
 
     @Test
+    void tellsWhetherTheRestOfAFixedLengthBodyIsBuffered() throws Exception {
+        assertTrue(new FixedLengthBodyInputStream(WireInput.of(Ascii.bytes("hello")), 5).isRestBuffered());
+        assertTrue(new FixedLengthBodyInputStream(WireInput.of(Ascii.bytes("helloGET")), 5).isRestBuffered());
+        FixedLengthBodyInputStream cutShort = new FixedLengthBodyInputStream(WireInput.of(Ascii.bytes("hel")), 5);
+        assertFalse(cutShort.isRestBuffered());
+        cutShort.read();
+        assertFalse(cutShort.isRestBuffered(), "two bytes of four left are there");
+        assertTrue(new FixedLengthBodyInputStream(WireInput.of(new byte[0]), 0).isRestBuffered());
+    }
+
+    @Test
     void aZeroLengthBodyIsFinishedAtOnce() throws Exception {
         FixedLengthBodyInputStream body = new FixedLengthBodyInputStream(WireInput.of(new byte[0]), 0);
 

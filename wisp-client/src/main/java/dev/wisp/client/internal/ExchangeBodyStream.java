@@ -105,25 +105,25 @@ final class ExchangeBodyStream extends BodyInputStream {
     }
 
     /**
-     * Reads and drops the rest of the body if the connection holds it already (up to {@value #MAX_DROPPED_BYTES}
-     * bytes), which ends the exchange as a read to the end does: a response whose status alone was wanted (a health
-     * check) keeps its connection rather than costing a new one each time, and a local port waiting out TIME_WAIT
-     * for a minute. Never waits for bytes: a rest that has yet to come, or whose framing is not at hand (a chunked
-     * body's last chunk), closes the connection as before. False if the body did not end.
+     * Reads and drops the rest of the body if the connection holds it already, framing included (up to
+     * {@value #MAX_DROPPED_BYTES} bytes), which ends the exchange as a read to the end does: a response whose status
+     * alone was wanted (a health check) keeps its connection rather than costing a new one each time, and a local
+     * port waiting out TIME_WAIT for a minute. Never waits for bytes: a rest that has yet to come closes the
+     * connection as before. False if the body did not end.
      */
     private boolean droppedTheRestAtHand() {
         if (!reading.tryLock()) {
             return false; // a read is under way on another thread: this close cancels it
         }
         try {
-            byte[] sink = null;
+            if (!framed.isRestBuffered()) {
+                return false;
+            }
+            byte[] sink = new byte[DROP_CHUNK_BYTES];
             long dropped = 0;
-            int atHand;
-            while (!done && dropped < MAX_DROPPED_BYTES && (atHand = framed.available()) > 0) {
-                if (sink == null) {
-                    sink = new byte[DROP_CHUNK_BYTES];
-                }
-                dropped += read(sink, 0, Math.min(atHand, sink.length));
+            int n;
+            while (!done && dropped < MAX_DROPPED_BYTES && (n = read(sink, 0, sink.length)) > 0) {
+                dropped += n;
             }
             return done;
         } catch (IOException e) {
