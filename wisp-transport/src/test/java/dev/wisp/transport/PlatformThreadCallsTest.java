@@ -9,14 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A call run on a platform thread for a waiting virtual thread: its result, its failure, an interrupted wait. */
+/**
+ * A call run on a platform thread for a waiting virtual thread: its result, its failure, a pool that refuses it, an
+ * interrupted wait.
+ */
 class PlatformThreadCallsTest {
     private final ExecutorService pool = Executors.newFixedThreadPool(1, Thread.ofPlatform().daemon().factory());
 
@@ -52,6 +57,31 @@ class PlatformThreadCallsTest {
                 () -> PlatformThreadCalls.call(pool, () -> {
                     throw failedIo;
                 })));
+    }
+
+    @Test
+    void aCallThePoolRefusesRunsOnTheCallingThreadOrFailsAsAsked() throws Exception {
+        String noThread = "unable to create native thread: possibly out of memory or process/resource limits reached";
+        AtomicInteger asked = new AtomicInteger();
+        Executor refusing = task -> {
+            asked.incrementAndGet();
+            throw new OutOfMemoryError(noThread);
+        };
+        Thread caller = Thread.currentThread();
+
+        long before = System.nanoTime();
+        assertSame(caller, PlatformThreadCalls.callHereIfRefused(refusing, Thread::currentThread));
+        assertSame(caller, PlatformThreadCalls.callHereIfRefused(refusing, Thread::currentThread));
+        if (System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(500)) {
+            assertEquals(1, asked.get(), "for a second after a refusal, the pool is not asked");
+        }
+
+        int askedBefore = asked.get();
+        IOException failed = assertThrows(IOException.class,
+                () -> PlatformThreadCalls.callOrFailIfRefused(refusing, () -> "never run"));
+        assertEquals("no thread could be started for a blocking call (" + noThread + ")", failed.getMessage());
+        assertEquals(askedBefore + 1, asked.get(), "a blocking call asks the pool every time");
+        assertThrows(OutOfMemoryError.class, () -> PlatformThreadCalls.call(refusing, () -> "never run"));
     }
 
     @Test
