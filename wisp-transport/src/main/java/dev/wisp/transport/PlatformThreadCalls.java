@@ -62,6 +62,11 @@ public final class PlatformThreadCalls {
         return call(pool, call, IfRefused.RUN_HERE);
     }
 
+    /** Forgets the last refusal, so that the next call asks its pool again; for tests that made one. */
+    static void forgetRefusal() {
+        refusedAtNanos = System.nanoTime() - REFUSED_PAUSE_NANOS;
+    }
+
     /** What a call does when its pool refuses it. */
     private enum IfRefused { THROW, RUN_HERE, FAIL }
 

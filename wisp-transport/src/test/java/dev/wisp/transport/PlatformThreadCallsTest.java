@@ -28,6 +28,7 @@ class PlatformThreadCallsTest {
     @AfterEach
     void stop() {
         pool.shutdownNow();
+        PlatformThreadCalls.forgetRefusal(); // else the TLS tasks of the tests after would run in place for a second
     }
 
     @Test
