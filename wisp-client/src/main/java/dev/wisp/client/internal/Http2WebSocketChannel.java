@@ -6,7 +6,7 @@ import dev.wisp.http2.Http2StreamPipe;
 import dev.wisp.websocket.internal.SessionChannel;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A client WebSocket session's channel over one stream of a shared {@link Http2ClientConnection}, opened by an
@@ -31,10 +31,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Http2WebSocketChannel extends Http2StreamPipe
         implements SessionChannel, ClientSweeper.Sweepable, ClientIdleHandOff {
     private static final System.Logger LOG = System.getLogger(Http2WebSocketChannel.class.getName());
+    private static final int HELD = 0;
+    private static final int RELEASING = 1;
+    private static final int RELEASED = 2;
+    /** The most a close waits for a release under way on another thread, which takes microseconds. */
+    private static final long RELEASE_WAIT_NANOS = 1_000_000_000L;
 
     private final Http2ClientConnection connection;
     private final Http2ClientStream stream;
-    private final AtomicBoolean released = new AtomicBoolean();
+    /** Whether the stream's place is {@link #HELD}, being given back, or {@link #RELEASED}. */
+    private final AtomicInteger place = new AtomicInteger(HELD);
     /** The session whose timers the sweeper runs; null until it starts. */
     private volatile WebSocketSession session;
     /** The session's reading thread; null until it starts. */
@@ -91,6 +97,19 @@ final class Http2WebSocketChannel extends Http2StreamPipe
             }
         }
         release(); // resets the stream unless it ended both ways
+        awaitReleased();
+    }
+
+    /**
+     * Waits until the place is back, should the sweeper be giving it back at this moment (the stream was reset): the
+     * session tells the application of its end once this returns, and the application's next call on the origin
+     * must find the place free, not the connection full (a second connection opened then).
+     */
+    private void awaitReleased() {
+        long end = System.nanoTime() + RELEASE_WAIT_NANOS;
+        while (place.get() != RELEASED && System.nanoTime() - end < 0) {
+            Thread.yield();
+        }
     }
 
     /**
@@ -103,7 +122,7 @@ final class Http2WebSocketChannel extends Http2StreamPipe
         if (thread != null) {
             thread.tellIfUntold();
         }
-        if (released.get()) {
+        if (place.get() != HELD) {
             if (thread != null) {
                 thread.connectionClosed(nowNanos);
             }
@@ -125,8 +144,12 @@ final class Http2WebSocketChannel extends Http2StreamPipe
      * of the channel once its reading thread, if any, has ended and the listener heard of the end.
      */
     void release() {
-        if (released.compareAndSet(false, true)) {
-            connection.release(stream);
+        if (place.compareAndSet(HELD, RELEASING)) {
+            try {
+                connection.release(stream);
+            } finally {
+                place.set(RELEASED);
+            }
         }
         unwatchOnceFinished();
     }
