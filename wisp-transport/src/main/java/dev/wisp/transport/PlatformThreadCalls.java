@@ -31,35 +31,30 @@ public final class PlatformThreadCalls {
     }
 
     /**
-     * Runs the call on one of the pool's threads and waits for its result.
+     * Runs the call on one of the pool's threads and waits for its result. A pool that refuses the call (no thread
+     * can be started for it: the process's or the system's limit on threads, or no memory for a thread's stack)
+     * fails it with an {@link IOException} that says so, rather than an {@link OutOfMemoryError}: for calls that
+     * block, which must not run on a carrier instead.
      *
-     * @throws IOException what the call threw; a runtime exception or error it threw is rethrown as it is
+     * @throws IOException what the call threw, or the refusal; a runtime exception or error the call threw is
+     *     rethrown as it is
      * @throws InterruptedException if the waiting thread is interrupted; the call is cancelled (its thread
      *     interrupted) and the interrupt status cleared, as {@link java.util.concurrent.Future#get()} does
      */
-    public static <T> T call(Executor pool, IoCall<T> call) throws IOException, InterruptedException {
-        return call(pool, call, IfRefused.THROW);
-    }
-
-    /**
-     * As {@link #call}, but a pool that refuses the call (no thread can be started for it: the process's or the
-     * system's limit on threads, or no memory for a thread's stack) fails it with an {@link IOException} that says
-     * so, rather than an {@link OutOfMemoryError}: for calls that block, which must not run on a carrier instead.
-     */
     public static <T> T callOrFailIfRefused(Executor pool, IoCall<T> call) throws IOException, InterruptedException {
-        return call(pool, call, IfRefused.FAIL);
+        return call(pool, call, false);
     }
 
     /**
-     * As {@link #call}, but runs the call on the calling thread should the pool refuse it: when no thread can be
-     * started for it (the process's or the system's limit on threads, or no memory for a thread's stack), a pool
-     * below its size fails the task at once, though the call could run here, holding a carrier for a while. For
+     * As {@link #callOrFailIfRefused}, but runs the call on the calling thread should the pool refuse it: when no
+     * thread can be started for it (the process's or the system's limit on threads, or no memory for a thread's stack),
+     * a pool below its size fails the task at once, though the call could run here, holding a carrier for a while. For
      * calls that compute; a call that blocks would hold the carrier for as long as it blocks. For a second after a
-     * refusal, calls run here without asking (each failed start costs a system call and a line of the JVM's own
-     * log). The first refusal in a minute is logged.
+     * refusal, calls run here without asking (each failed start costs a system call and a line of the JVM's own log).
+     * The first refusal in a minute is logged.
      */
     public static <T> T callHereIfRefused(Executor pool, IoCall<T> call) throws IOException, InterruptedException {
-        return call(pool, call, IfRefused.RUN_HERE);
+        return call(pool, call, true);
     }
 
     /** Forgets the last refusal, so that the next call asks its pool again; for tests that made one. */
@@ -67,22 +62,16 @@ public final class PlatformThreadCalls {
         refusedAtNanos = System.nanoTime() - REFUSED_PAUSE_NANOS;
     }
 
-    /** What a call does when its pool refuses it. */
-    private enum IfRefused { THROW, RUN_HERE, FAIL }
-
-    private static <T> T call(Executor pool, IoCall<T> call, IfRefused ifRefused)
+    private static <T> T call(Executor pool, IoCall<T> call, boolean hereIfRefused)
             throws IOException, InterruptedException {
         WokenWhenDone<T> done = new WokenWhenDone<>(call, Thread.currentThread());
-        if (ifRefused == IfRefused.RUN_HERE && System.nanoTime() - refusedAtNanos < REFUSED_PAUSE_NANOS) {
+        if (hereIfRefused && System.nanoTime() - refusedAtNanos < REFUSED_PAUSE_NANOS) {
             done.run();
         } else {
             try {
                 pool.execute(done);
             } catch (RejectedExecutionException | OutOfMemoryError refused) {
-                if (ifRefused == IfRefused.THROW) {
-                    throw refused;
-                }
-                if (ifRefused == IfRefused.FAIL) {
+                if (!hereIfRefused) {
                     done.cancel(false); // should the pool have queued it after all
                     throw new IOException("no thread could be started for a blocking call (" + refused.getMessage()
                             + ")", refused);

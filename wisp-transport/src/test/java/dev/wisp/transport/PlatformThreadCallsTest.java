@@ -36,7 +36,7 @@ class PlatformThreadCallsTest {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread.ofVirtual().start(() -> {
             try {
-                result.set(PlatformThreadCalls.call(pool, () -> Thread.currentThread().isVirtual()));
+                result.set(PlatformThreadCalls.callOrFailIfRefused(pool, () -> Thread.currentThread().isVirtual()));
             } catch (Exception e) {
                 result.set(e);
             }
@@ -51,11 +51,11 @@ class PlatformThreadCallsTest {
         IOException failedIo = new IOException("the call's I/O failed");
 
         assertSame(thrown, assertThrows(IllegalStateException.class,
-                () -> PlatformThreadCalls.call(pool, () -> {
+                () -> PlatformThreadCalls.callOrFailIfRefused(pool, () -> {
                     throw thrown;
                 })));
         assertSame(failedIo, assertThrows(IOException.class,
-                () -> PlatformThreadCalls.call(pool, () -> {
+                () -> PlatformThreadCalls.callOrFailIfRefused(pool, () -> {
                     throw failedIo;
                 })));
     }
@@ -82,7 +82,6 @@ class PlatformThreadCallsTest {
                 () -> PlatformThreadCalls.callOrFailIfRefused(refusing, () -> "never run"));
         assertEquals("no thread could be started for a blocking call (" + noThread + ")", failed.getMessage());
         assertEquals(askedBefore + 1, asked.get(), "a blocking call asks the pool every time");
-        assertThrows(OutOfMemoryError.class, () -> PlatformThreadCalls.call(refusing, () -> "never run"));
     }
 
     @Test
@@ -93,7 +92,7 @@ class PlatformThreadCallsTest {
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
         Thread waiter = Thread.ofVirtual().start(() -> {
             try {
-                PlatformThreadCalls.call(pool, () -> {
+                PlatformThreadCalls.callOrFailIfRefused(pool, () -> {
                     running.countDown();
                     try {
                         Thread.sleep(TimeUnit.SECONDS.toMillis(30));
