@@ -21,7 +21,8 @@
 #                      keeps busy, the measured processes then get their cores nearly to themselves
 #   FLAME=1            also record the flame graph (async-profiler's agent, one of wisp-bench's dependencies);
 #                      FLAME_RATE=N records it at N requests/s instead (wisp-flame-fixed.svg); ROUNDS=0 records
-#                      only the flame graph
+#                      only the flame graph; FLAME_SERVER the server it profiles (default wisp), in the graph's
+#                      name ($FLAME_SERVER-flame.svg)
 #   JVM_FLAGS, JAVA_HOME, SERVER_CPU, LOAD_CPU, PORT_BASE (default 19500), SKIP_BUILD=1, RESULTS (default
 #                      results/latency.md)
 set -uo pipefail
@@ -40,6 +41,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 FIXED_FRACTION=${FIXED_FRACTION:-0.5}
 FLAME=${FLAME:-0}
 FLAME_RATE=${FLAME_RATE:-0}
+FLAME_SERVER=${FLAME_SERVER:-wisp}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PORT_BASE=${PORT_BASE:-19500}
@@ -69,7 +71,7 @@ start_server() {  # name port [extra JVM flags...] -> SERVER_PID (nginx: the mas
             -e "$WORK_DIR/nginx/error.log" >"$WORK_DIR/$name.log" 2>&1 &
     else
         # shellcheck disable=SC2086  # JVM_FLAGS is a list of flags
-        taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" $JVM_FLAGS "$@" -cp "$CLASS_PATH" \
+        taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" $JVM_FLAGS ${PEER_FLAGS[$name]:-} "$@" -cp "$CLASS_PATH" \
             "dev.wisp.bench.peers.${MAIN_CLASS[$name]}" "$port" >"$WORK_DIR/$name.log" 2>&1 &
     fi
     SERVER_PID=$!
@@ -165,20 +167,21 @@ measure_round() {  # round name -> max and fixed samples
 }
 
 record_flame_graph() {  # Wisp under the load (FLAME_RATE), sampled by async-profiler (from target/lib) while it runs
-    local port=$((PORT_BASE + PORT_OFFSET[wisp])) profile=$WORK_DIR/wisp.collapsed load_pid agent arch load svg
+    local server=$FLAME_SERVER
+    local port=$((PORT_BASE + PORT_OFFSET[$server])) profile=$WORK_DIR/$server.collapsed load_pid agent arch load svg
     arch=$([[ $(uname -m) == aarch64 ]] && echo linux-arm64 || echo linux-x64)
     (cd "$WORK_DIR" && "$JAVA_HOME/bin/jar" xf "$(ls "$BENCH_DIR"/target/lib/async-profiler-*.jar)" \
         "$arch/libasyncProfiler.so") 2>/dev/null
     agent=$WORK_DIR/$arch/libasyncProfiler.so
     [[ -f $agent ]] || { NOTES+=("no flame graph: no async-profiler in target/lib"); return; }
-    start_server wisp "$port" -XX:+EnableDynamicAgentLoading
+    start_server "$server" "$port" -XX:+EnableDynamicAgentLoading
     await_answer "$SERVER_PID" "$port" || { stop_pid "$SERVER_PID"; return; }
     if ((FLAME_RATE > 0)); then
-        load="a fixed $FLAME_RATE requests/s" svg=wisp-flame-fixed.svg
+        load="a fixed $FLAME_RATE requests/s" svg=$server-flame-fixed.svg
     else
-        load="closed loop" svg=wisp-flame.svg
+        load="closed loop" svg=$server-flame.svg
     fi
-    log "flame graph: Wisp under the load ($load)"
+    log "flame graph: ${LABEL[$server]} under the load ($load)"
     rate_load "$port" "$FLAME_RATE" "$WARMUP" 12 >/dev/null &
     load_pid=$!
     STARTED_PIDS+=("$load_pid")
@@ -190,8 +193,9 @@ record_flame_graph() {  # Wisp under the load (FLAME_RATE), sampled by async-pro
     wait "$load_pid"
     stop_pid "$SERVER_PID"
     [[ -s $profile ]] || { NOTES+=("no flame graph: the profiler wrote nothing"); return; }
+    [[ -n ${KEEP_PROFILE:-} ]] && cp "$profile" "$KEEP_PROFILE"
     "$JAVA_HOME/bin/java" -cp "$CLASS_PATH" dev.wisp.bench.load.FlameGraph --collapsed \
-        "Wisp, plaintext keep-alive, $CONNECTIONS connections, $load, $(date -u '+%Y-%m-%d')" \
+        "${LABEL[$server]}, plaintext keep-alive, $CONNECTIONS connections, $load, $(date -u '+%Y-%m-%d')" \
         <"$profile" >"$(dirname "$RESULTS")/$svg"
 }
 
@@ -259,8 +263,9 @@ report() {
     table max "Closed loop (maximum throughput)"
     table fixed "Fixed rate ($FIXED_FRACTION x ${LABEL[$REFERENCE]}'s maximum)"
     new_connections_table
-    if [[ -f $(dirname "$RESULTS")/wisp-flame.svg && $FLAME == 1 && $FLAME_RATE == 0 ]]; then
-        echo "Flame graph of Wisp under the closed-loop load: [wisp-flame.svg](wisp-flame.svg)."
+    if [[ -f $(dirname "$RESULTS")/$FLAME_SERVER-flame.svg && $FLAME == 1 && $FLAME_RATE == 0 ]]; then
+        echo "Flame graph of ${LABEL[$FLAME_SERVER]} under the closed-loop load:" \
+            "[$FLAME_SERVER-flame.svg]($FLAME_SERVER-flame.svg)."
         echo
     fi
     report_notes
@@ -278,7 +283,7 @@ main() {
             measure_round "$round" "$name"
         done
     done
-    [[ $FLAME == 1 && " $SERVERS " == *" wisp "* ]] && record_flame_graph
+    [[ $FLAME == 1 && " $SERVERS " == *" $FLAME_SERVER "* ]] && record_flame_graph
     report | tee "$RESULTS"
 }
 

@@ -54,7 +54,7 @@ start_server() {  # name port -> SERVER_PID
             -e "$WORK_DIR/nginx/error.log" >"$WORK_DIR/$name.log" 2>&1 &
     else
         # shellcheck disable=SC2086  # JVM_FLAGS is a list of flags
-        taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$CLASS_PATH" \
+        taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" $JVM_FLAGS ${PEER_FLAGS[$name]:-} -cp "$CLASS_PATH" \
             "dev.wisp.bench.peers.${MAIN_CLASS[$name]}" "$port" >"$WORK_DIR/$name.log" 2>&1 &
     fi
     SERVER_PID=$!

@@ -35,6 +35,8 @@ final class ServeCommand implements Command {
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
             new Option("--http2", null, null, "also speak HTTP/2: h2 by ALPN over TLS, h2c by prior knowledge in plain"),
+            new Option("--carrier-loops", null, "N", "run connections on N event loops of Wisp's own, one per core"
+                    + " is usual (default 0: on the JDK's scheduler)"),
             new Option("--help", "-h", null, "show this help")),
             Stream.concat(ServeFilters.OPTIONS.stream(), ServeTls.OPTIONS.stream())).toList();
 
@@ -114,7 +116,8 @@ final class ServeCommand implements Command {
                 .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))
                 .bindAddress(bindAddress)
                 .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE))
-                .http2(arguments.has("--http2"));
+                .http2(arguments.has("--http2"))
+                .carrierLoops(arguments.intValue("--carrier-loops", 0, 0, 1024));
         ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
         ServerConfig config = builder.build();
         Router router = Router.builder()

@@ -64,6 +64,12 @@ import java.util.OptionalInt;
  * past it 431, and the connection goes on),
  * {@code idleTimeout} a connection without streams, {@code readTimeout} a wait for a body's next DATA, and
  * {@code writeTimeout} also a wait for the client to open its flow-control window.
+ *
+ * <p>Scheduling: {@code carrierLoops(n)} runs the connections' virtual threads on {@code n} event loops of Wisp's own
+ * (0, the default: on the JDK's scheduler), each a platform thread that waits in a selector for its connections'
+ * sockets and runs their threads itself, as a Netty event loop does; see {@code CarrierLoops} in the transport.
+ * It needs the JVM option {@code --add-opens java.base/java.lang=ALL-UNNAMED}; {@code start()} fails without it.
+ * The system property {@code wisp.server.carrierLoops} sets the default, for an application that does not choose.
  */
 public final class ServerConfig {
     private final InetAddress bindAddress;
@@ -91,6 +97,7 @@ public final class ServerConfig {
     private final boolean redirectToHttps;
     private final Duration tlsFileWatchInterval;
     private final boolean http2;
+    private final int carrierLoops;
     private final int maxConcurrentStreams;
 
     private ServerConfig(Builder builder) {
@@ -119,6 +126,7 @@ public final class ServerConfig {
         this.redirectToHttps = builder.redirectToHttps;
         this.tlsFileWatchInterval = builder.tlsFileWatchInterval;
         this.http2 = builder.http2;
+        this.carrierLoops = builder.carrierLoops;
         this.maxConcurrentStreams = builder.maxConcurrentStreams;
     }
 
@@ -244,6 +252,11 @@ public final class ServerConfig {
         return http2;
     }
 
+    /** How many carrier loops run the connections' threads; 0 when the JDK's scheduler does. */
+    public int carrierLoops() {
+        return carrierLoops;
+    }
+
     public int maxConcurrentStreams() {
         return maxConcurrentStreams;
     }
@@ -275,6 +288,7 @@ public final class ServerConfig {
         private boolean redirectToHttps = true;
         private Duration tlsFileWatchInterval = Duration.ZERO;
         private boolean http2;
+        private int carrierLoops = Integer.getInteger("wisp.server.carrierLoops", 0);
         private int maxConcurrentStreams = 100;
 
         private Builder() {
@@ -306,6 +320,7 @@ public final class ServerConfig {
             redirectToHttps = config.redirectToHttps;
             tlsFileWatchInterval = config.tlsFileWatchInterval;
             http2 = config.http2;
+            carrierLoops = config.carrierLoops;
             maxConcurrentStreams = config.maxConcurrentStreams;
         }
 
@@ -440,6 +455,16 @@ public final class ServerConfig {
             return this;
         }
 
+        /**
+         * Runs the connections' virtual threads on this many carrier loops of Wisp's own instead of the JDK's
+         * scheduler; 0 (the default) for the JDK's. One per core is the usual choice. Needs the JVM option
+         * {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
+         */
+        public Builder carrierLoops(int carrierLoops) {
+            this.carrierLoops = carrierLoops;
+            return this;
+        }
+
         /** Whether to serve HTTP/2 beside HTTP/1.1: by ALPN over TLS, by prior knowledge in plaintext. */
         public Builder http2(boolean http2) {
             this.http2 = http2;
@@ -470,6 +495,7 @@ public final class ServerConfig {
                     "maxChunkLineBytes must be positive and fit with its CRLF in bufferBytes (" + bufferBytes
                             + "): " + maxChunkLineBytes);
             check(maxPooledBuffers >= 0, "maxPooledBuffers must not be negative: " + maxPooledBuffers);
+            check(carrierLoops >= 0, "carrierLoops must not be negative: " + carrierLoops);
             check(maxDrainBytes >= 0, "maxDrainBytes must not be negative: " + maxDrainBytes);
             check(maxLingerBytes >= 0, "maxLingerBytes must not be negative: " + maxLingerBytes);
             checkTimeout(lingerTimeout, "lingerTimeout");

@@ -1,11 +1,9 @@
 package dev.wisp.transport;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
@@ -20,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * sees it blocked stamps the time, so its wait counts from at most one scan period late, and a read or write that
  * does not block, most of them under load, costs two field writes.
  */
-final class ChannelSocket implements StreamSocket {
+final class ChannelSocket extends ChannelStreamSocket {
     /** A blocked call that no scan has seen yet. */
     private static final int UNSEEN = Integer.MIN_VALUE;
     /** The timeout of the read that tells the end from nothing beside a write; see {@link #readBuffered}. */
@@ -29,7 +27,6 @@ final class ChannelSocket implements StreamSocket {
     private static final long MIN_FULL_PAUSE_NANOS = 20_000;
     private static final long MAX_FULL_PAUSE_NANOS = 1_000_000;
 
-    private final SocketChannel channel;
     /**
      * The virtual thread that may be blocked in a read, and since when the scans have seen it blocked
      * ({@link LateWakeups#nowTicks()}, or {@link #UNSEEN}); null when none is.
@@ -58,7 +55,7 @@ final class ChannelSocket implements StreamSocket {
     private int scansUnblocked;
 
     ChannelSocket(SocketChannel channel) {
-        this.channel = channel;
+        super(channel);
     }
 
     @Override
@@ -289,21 +286,6 @@ final class ChannelSocket implements StreamSocket {
         }
     }
 
-    @Override
-    public boolean holdsUnreadBytes() {
-        try {
-            return bytesHeld() > 0;
-        } catch (IOException | RuntimeException | Error e) {
-            return false;
-        }
-    }
-
-    /** How many bytes the kernel holds for this socket ({@code FIONREAD}); takes no lock a read or write holds. */
-    private int bytesHeld() throws IOException {
-        // A stream made for the call, not the channel's socket view: the channel keeps that one once made, 80 bytes
-        // that every idle connection whose bytes were ever counted would hold.
-        return Channels.newInputStream(channel).available();
-    }
 
     private static int stamp(int now) {
         return now == UNSEEN ? now + 1 : now;
@@ -332,15 +314,6 @@ final class ChannelSocket implements StreamSocket {
         channel.shutdownInput();
     }
 
-    @Override
-    public void shutdownOutput() throws IOException {
-        channel.shutdownOutput();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return channel.isOpen();
-    }
 
     @Override
     public void close() throws IOException {
@@ -348,24 +321,6 @@ final class ChannelSocket implements StreamSocket {
         LateWakeups.unlist(this);
     }
 
-    /** A Unix domain socket has no IP address: its path stands as an unresolved host name, port 0. */
-    @Override
-    public InetSocketAddress remoteAddress() throws IOException {
-        return channel.getRemoteAddress() instanceof InetSocketAddress inet ? inet
-                : InetSocketAddress.createUnresolved(String.valueOf(channel.getRemoteAddress()), 0);
-    }
-
-    @Override
-    public Optional<InetSocketAddress> localAddress() {
-        if (!channel.isOpen()) {
-            return Optional.empty();
-        }
-        try {
-            return channel.getLocalAddress() instanceof InetSocketAddress inet ? Optional.of(inet) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty(); // closed meanwhile
-        }
-    }
 
     @Override
     public Optional<SocketChannel> channel() {

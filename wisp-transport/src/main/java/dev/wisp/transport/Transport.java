@@ -222,11 +222,30 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
         if (waiting != null) {
             waiting.expire();
         }
+        if (socket instanceof LoopSocket loopSocket) {
+            loopSocket.endWatch();
+        }
     }
 
-    /** Whether the input watcher holds this transport's wait. */
+    /** Whether the input watcher, or the socket's carrier loop, holds this transport's wait. */
     public final boolean isWatched() {
-        return watch != null;
+        return watch != null || socket instanceof LoopSocket loopSocket && loopSocket.isWatched();
+    }
+
+    /** Whether the socket waits in a {@link CarrierLoop}, whose threads run on that loop. */
+    public final boolean isOnCarrierLoop() {
+        return socket instanceof LoopSocket;
+    }
+
+    /**
+     * Waits for input without a thread, in the socket's {@link CarrierLoop}: the task runs on a fresh virtual thread
+     * of the loop once input comes, the input is shut or the transport closes, as {@link InputWatcher#watch} runs
+     * it for other sockets. The caller's thread must not use the transport after true.
+     *
+     * @return false if the socket is on no carrier loop, or input is here already: the caller reads
+     */
+    public final boolean watchOnCarrierLoop(Runnable task) {
+        return socket instanceof LoopSocket loopSocket && !hasBufferedInput() && loopSocket.watch(task);
     }
 
     /** Records the watcher's wait this transport is in; no thread blocks on the socket while it lasts. */

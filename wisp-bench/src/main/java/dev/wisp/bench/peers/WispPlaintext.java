@@ -38,6 +38,12 @@ public final class WispPlaintext {
                 .build()));
     }
 
+    /** {@code -Dwisp.bench.carrierLoops}: a count, or {@code auto} for one per processor the JVM may use; none: 0. */
+    private static int carrierLoops() {
+        String value = System.getProperty("wisp.bench.carrierLoops", "0");
+        return value.equals("auto") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(value);
+    }
+
     private static AutoCloseable start(int port, ServerConfig.Builder config) throws Exception {
         byte[] body = Plaintext.body();
         Router router = Router.builder()
@@ -48,6 +54,7 @@ public final class WispPlaintext {
                 .build();
         Server server = Server.create(config
                 .http2(Boolean.getBoolean("wisp.bench.http2"))
+                .carrierLoops(carrierLoops())
                 .bindAddress(InetAddress.getByName(Plaintext.HOST))
                 .port(port)
                 .build(), router);

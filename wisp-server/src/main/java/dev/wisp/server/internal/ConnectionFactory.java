@@ -1,5 +1,6 @@
 package dev.wisp.server.internal;
 
+import dev.wisp.transport.StreamSocket;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 
@@ -13,11 +14,12 @@ import java.nio.channels.SocketChannel;
 interface ConnectionFactory {
 
     /**
-     * Makes the connection for an accepted socket; the caller registers and starts it.
+     * Makes the connection for an accepted socket (the channel as the server runs it, see
+     * {@link ServerContext#socket}); the caller registers and starts it.
      *
      * @throws IOException if the socket is no longer usable
      */
-    ServerConnection open(SocketChannel channel, long id) throws IOException;
+    ServerConnection open(StreamSocket socket, long id) throws IOException;
 
     /** Refuses a socket because the server is full, in the protocol's words if it has any, and closes it. */
     void refuse(SocketChannel channel);

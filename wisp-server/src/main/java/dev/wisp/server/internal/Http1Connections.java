@@ -10,6 +10,7 @@ import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.PlainTransport;
+import dev.wisp.transport.StreamSocket;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 
@@ -65,9 +66,9 @@ final class Http1Connections implements ConnectionFactory {
     }
 
     @Override
-    public ServerConnection open(SocketChannel channel, long id) throws IOException {
+    public ServerConnection open(StreamSocket socket, long id) throws IOException {
         return new Http1ServerConnection(context, this,
-                PlainTransport.of(channel, context.config().writeTimeout().toNanos()), id);
+                PlainTransport.of(socket, context.config().writeTimeout().toNanos()), id);
     }
 
     /** Answers 503 on a thread of its own, so a peer that does not read cannot stall accepting. */

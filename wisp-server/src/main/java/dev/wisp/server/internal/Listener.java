@@ -4,7 +4,9 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.wisp.transport.LoopSocket;
 import dev.wisp.transport.PlatformStarts;
+import dev.wisp.transport.StreamSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -127,8 +129,10 @@ public final class Listener implements Runnable {
         }
         long id = ids.incrementAndGet();
         ServerConnection connection;
+        StreamSocket streamSocket;
         try {
-            connection = connections.open(socket, id);
+            streamSocket = context.socket(socket);
+            connection = connections.open(streamSocket, id);
         } catch (IOException | RuntimeException | Error e) {
             context.registry().release();
             closeQuietly(socket);
@@ -146,6 +150,11 @@ public final class Listener implements Runnable {
         try {
             // No executor: the registry counts and awaits connection threads, and an executor's task wrapper
             // and thread set would cost every idle connection memory.
+            if (streamSocket instanceof LoopSocket onLoop) {
+                onLoop.newThread(connection).start(); // its loop runs it among its own, at its next turn
+                threadBackoff.succeeded();
+                return;
+            }
             thread = context.connectionThreads().newThread(connection);
         } catch (RuntimeException | OutOfMemoryError e) {
             context.registry().remove(connection);

@@ -137,11 +137,11 @@ abstract class ServerConnection implements Runnable {
      */
     final boolean waitWithoutThread(Runnable resume) {
         InputWatcher watcher = context.inputWatcher();
-        if (watcher == null) {
+        if (watcher == null && !transport.isOnCarrierLoop()) {
             return false;
         }
         offThread();
-        if (watcher.watch(transport, resume)) {
+        if (transport.isOnCarrierLoop() ? transport.watchOnCarrierLoop(resume) : watcher.watch(transport, resume)) {
             if ((int) STATE.getVolatile(this) == EVICTED) {
                 transport.expireWatch(); // an eviction that came as this wait began found no wait to end
             }
@@ -153,10 +153,13 @@ abstract class ServerConnection implements Runnable {
 
     /**
      * For the connection's thread to call after each exchange or message: under load, it passes on the wake-ups of
-     * the threads waiting behind it, connections that woke from idle among them (see {@link BusyThreads}).
+     * the threads waiting behind it, connections that woke from idle among them (see {@link BusyThreads}). On a
+     * carrier loop there are none to pass on: the loop's own selection wakes its threads, and no JDK poller is late.
+     *
+     * @return the {@link System#nanoTime()} read here
      */
     final long exchangeEnded() {
-        return BusyThreads.exchangeEnded();
+        return transport.isOnCarrierLoop() ? System.nanoTime() : BusyThreads.exchangeEnded();
     }
 
     /**

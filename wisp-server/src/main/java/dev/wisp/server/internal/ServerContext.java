@@ -4,9 +4,13 @@ import dev.wisp.core.BufferPool;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.transport.Cadence;
+import dev.wisp.transport.CarrierLoops;
 import dev.wisp.transport.InputWatcher;
+import dev.wisp.transport.StreamSocket;
 import dev.wisp.transport.TlsBuffers;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
@@ -33,6 +37,8 @@ public final class ServerContext {
     private volatile InetSocketAddress localAddress;
     private volatile TlsContext tls;
     private volatile InputWatcher inputWatcher;
+    /** The loops that run the connections' threads, or null for the JDK's scheduler; set once, before accepting. */
+    private volatile CarrierLoops carrierLoops;
 
     public ServerContext(ServerConfig config) {
         this(config, Thread.ofVirtual().name("wisp-conn").uncaughtExceptionHandler(LostThreads.HANDLER).factory());
@@ -80,6 +86,24 @@ public final class ServerContext {
         this.inputWatcher = watcher;
     }
 
+    /**
+     * Starts the carrier loops the configuration asks for, which the connections accepted from now on run on.
+     *
+     * @throws IllegalStateException if the JVM does not let Wisp schedule virtual threads (the message says how to)
+     * @throws IOException if a loop's selector cannot be opened
+     */
+    public CarrierLoops startCarrierLoops(String name) throws IOException {
+        CarrierLoops loops = CarrierLoops.start(config.carrierLoops(), name, LostThreads.HANDLER, "wisp-conn");
+        carrierLoops = loops;
+        return loops;
+    }
+
+    /** The socket an accepted channel becomes: on the next carrier loop, if the server has them. */
+    StreamSocket socket(SocketChannel channel) throws IOException {
+        CarrierLoops loops = carrierLoops;
+        return loops != null ? loops.socket(channel) : StreamSocket.of(channel);
+    }
+
     /** The watcher that holds idle connections without a thread, or null before start. */
     InputWatcher inputWatcher() {
         return inputWatcher;
@@ -98,7 +122,9 @@ public final class ServerContext {
      */
     void startThread(Runnable task) {
         InputWatcher watcher = inputWatcher;
-        if (watcher != null) {
+        if (carrierLoops != null) {
+            connectionThreads.newThread(task).start(); // from a loop's thread, on that loop: the JDK passes it on
+        } else if (watcher != null) {
             watcher.startThread(task);
         } else {
             connectionThreads.newThread(task).start();

@@ -3,6 +3,7 @@ package dev.wisp.server.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.tls.TlsContext;
+import dev.wisp.transport.StreamSocket;
 import dev.wisp.transport.TlsBuffers;
 import dev.wisp.transport.TlsTransport;
 import java.io.IOException;
@@ -33,8 +34,8 @@ final class TlsConnections implements ConnectionFactory {
     }
 
     @Override
-    public ServerConnection open(SocketChannel channel, long id) throws IOException {
-        TlsTransport transport = TlsTransport.of(channel, tls.newServerEngine(), buffers,
+    public ServerConnection open(StreamSocket socket, long id) throws IOException {
+        TlsTransport transport = TlsTransport.of(socket, tls.newServerEngine(), buffers,
                 context.config().writeTimeout().toNanos());
         return new TlsHandshakeConnection(context, this, transport, id);
     }

@@ -1,0 +1,196 @@
+package dev.wisp.transport;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.IOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+/**
+ * One platform thread that is both the carrier of its virtual threads and the selector their sockets wait in, as
+ * a Netty event loop both waits in {@code epoll_wait} and runs the handlers: a connection's thread blocked in a
+ * {@link LoopSocket} read is woken by this thread's own selection and runs next on this same thread, without the
+ * JDK's pollers and without waking another thread. Per request that is one selection, one read and one write,
+ * where the JDK's own scheduler takes its poller's platform and virtual threads, a re-arm of the socket and the
+ * carrier's sleep and wake-up.
+ *
+ * <p>The scheduler is the JDK's hidden one-argument constructor of its virtual thread builder (see
+ * {@link CarrierLoops#available()}); every virtual thread started from one of this loop's threads runs on this
+ * loop too, as the JDK gives a new virtual thread its parent's scheduler.
+ *
+ * <p>Thread-safety: {@link #execute} and {@link #wakeUp()} may be called from any thread; the selection and the
+ * local queue are this loop's thread's own.
+ */
+final class CarrierLoop implements Executor {
+    private static final System.Logger LOG = System.getLogger(CarrierLoop.class.getName());
+    /** The pause after a turn that failed (a full heap, a failed selection) before the next. */
+    private static final long FAILURE_PAUSE_NANOS = 1_000_000;
+
+    private final Selector selector;
+    private final Thread thread;
+    /**
+     * Makes a builder of virtual threads on this loop, named and with their handler; a builder is not thread-safe,
+     * so one is made per thread.
+     */
+    private final Function<Executor, Thread.Builder.OfVirtual> builders;
+    /** Tasks scheduled by this loop's own thread, in order; that thread only. */
+    private final ArrayDeque<Runnable> local = new ArrayDeque<>(64);
+    /** Tasks scheduled by other threads. */
+    private final Queue<Runnable> remote = new ConcurrentLinkedQueue<>();
+    /** Whether the loop's thread is in, or about to enter, a selection that waits. */
+    private volatile boolean sleeping;
+    private volatile boolean closed;
+    private final LogLimit failures = LogLimit.perMinute("a carrier loop's turn failed; it goes on (logged again at"
+            + " most once a minute): ", "");
+
+    CarrierLoop(String name, Function<Executor, Thread.Builder.OfVirtual> builders) throws IOException {
+        this.selector = Selector.open();
+        this.builders = builders;
+        this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** A virtual thread that runs on this loop, not started. */
+    Thread newThread(Runnable task) {
+        return builders.apply(this).unstarted(task);
+    }
+
+    /**
+     * Registers the channel, made non-blocking, with this loop's selector, for a {@link LoopSocket}; with no interest
+     * yet, so that no readiness reaches the socket before it has its key.
+     */
+    SelectionKey register(SocketChannel channel, LoopSocket socket) throws IOException {
+        channel.configureBlocking(false);
+        return channel.register(selector, 0, socket);
+    }
+
+    /**
+     * Schedules a virtual thread's continuation (the JDK calls this for every start and wake-up of a thread on this
+     * loop). Once the loop has closed, the continuation runs on the common pool, so that no thread is stranded.
+     */
+    @Override
+    public void execute(Runnable task) {
+        if (Thread.currentThread() == thread) {
+            local.add(task);
+            return;
+        }
+        remote.add(task);
+        if (closed) {
+            drainRemoteElsewhere();
+            return;
+        }
+        wakeUp();
+    }
+
+    /** Ends a selection that waits, so the loop looks at what changed: a task, a key's interest, a closed key. */
+    void wakeUp() {
+        if (sleeping) {
+            sleeping = false;
+            selector.wakeup();
+        }
+    }
+
+    /** Stops the loop once it has run what it holds; threads scheduled after run on the common pool. */
+    void close() {
+        closed = true;
+        selector.wakeup();
+    }
+
+    boolean isLoopThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                turn();
+            } catch (ClosedSelectorException e) {
+                break;
+            } catch (IOException | RuntimeException | Error e) {
+                failures.warn(LOG, e);
+                LockSupport.parkNanos(FAILURE_PAUSE_NANOS);
+            }
+        }
+        try {
+            runLocal();
+            selector.close();
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.log(WARNING, "closing a carrier loop failed", e);
+        } finally {
+            drainRemoteElsewhere();
+        }
+    }
+
+    /** Runs what is queued, then selects: without waiting if work is left, else until a socket or a task comes. */
+    private void turn() throws IOException {
+        runLocal();
+        int ready;
+        if (!local.isEmpty() || !remote.isEmpty()) {
+            ready = selector.selectNow();
+        } else {
+            sleeping = true;
+            // A task queued after the flag was set wakes the selection; one queued before it is seen here.
+            ready = remote.isEmpty() ? selector.select() : selector.selectNow();
+            sleeping = false;
+        }
+        if (ready > 0) {
+            Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+            while (keys.hasNext()) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                if (key.isValid()) {
+                    ((LoopSocket) key.attachment()).ready(key.readyOps());
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs the tasks queued so far, the remote ones first moved over; those they queue in turn wait for the next
+     * turn, after a selection, so that sockets that became ready are not starved by threads that keep yielding.
+     */
+    private void runLocal() {
+        Runnable task;
+        while ((task = remote.poll()) != null) {
+            local.add(task);
+        }
+        for (int count = local.size(); count > 0; count--) {
+            task = local.poll();
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                failures.warn(LOG, e); // the JDK's continuation does not throw; a failure here is the JDK's
+            }
+        }
+    }
+
+    private void drainRemoteElsewhere() {
+        Runnable task;
+        while ((task = remote.poll()) != null) {
+            ForkJoinPool.commonPool().execute(task);
+        }
+    }
+
+    /** Starts a virtual thread of this loop for a task, from the loop's thread (a {@link LoopSocket}'s wait). */
+    void startTask(Runnable task) {
+        try {
+            builders.apply(this).unstarted(task).start();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            failures.warn(LOG, e);
+            ForkJoinPool.commonPool().execute(() -> startTask(task));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.wisp.transport;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A group of {@link CarrierLoop}s, one per core by default, that connections are spread over as they are accepted:
+ * each connection's virtual threads then run on its loop, and its socket waits in that loop's selection.
+ *
+ * <p>Available only where the JVM lets Wisp give virtual threads a scheduler of its own: JDK 21 and later keep that
+ * constructor of their virtual thread builder out of the public API, and it can be reached only with
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (or {@code =dev.wisp.transport} on the module path); the
+ * {@code wisp} command's jar opens it in its manifest. Without it, {@link #available()} says so and connections run
+ * on the JDK's own scheduler, as before.
+ */
+public final class CarrierLoops implements AutoCloseable {
+    private static final MethodHandle BUILDER = builderConstructor();
+
+    private final CarrierLoop[] loops;
+    private final AtomicInteger next = new AtomicInteger();
+
+    private CarrierLoops(CarrierLoop[] loops) {
+        this.loops = loops;
+    }
+
+    /** Whether this JVM lets virtual threads run on carrier loops (see the class comment). */
+    public static boolean available() {
+        return BUILDER != null;
+    }
+
+    /** What to add to the JVM's command line for {@link #available()}, for an error message. */
+    public static String howToEnable() {
+        Module module = CarrierLoops.class.getModule();
+        return "--add-opens java.base/java.lang=" + (module.isNamed() ? module.getName() : "ALL-UNNAMED");
+    }
+
+    /**
+     * Opens and starts this many loops.
+     *
+     * @param count how many loops; 0 for one per available processor
+     * @param name the loops' thread names' prefix; each loop's thread is {@code name-N}
+     * @param handler the uncaught exception handler of the connections' virtual threads
+     * @param threadName the name of the connections' virtual threads
+     * @throws IllegalStateException if {@link #available()} is false
+     * @throws IOException if a selector cannot be opened (descriptors are short)
+     */
+    public static CarrierLoops start(int count, String name, Thread.UncaughtExceptionHandler handler,
+            String threadName) throws IOException {
+        if (!available()) {
+            throw new IllegalStateException("carrier loops need the JVM option " + howToEnable());
+        }
+        int size = count > 0 ? count : Runtime.getRuntime().availableProcessors();
+        CarrierLoop[] loops = new CarrierLoop[size];
+        try {
+            for (int i = 0; i < size; i++) {
+                loops[i] = new CarrierLoop(name + "-" + i, scheduler -> builder(scheduler)
+                        .name(threadName)
+                        .uncaughtExceptionHandler(handler));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            for (CarrierLoop loop : loops) {
+                if (loop != null) {
+                    loop.close();
+                }
+            }
+            throw e;
+        }
+        for (CarrierLoop loop : loops) {
+            loop.start();
+        }
+        return new CarrierLoops(loops);
+    }
+
+    /**
+     * A stream socket on the next loop, in turn, for a connection just accepted or connected, and a virtual
+     * thread on that loop to serve it. The channel becomes non-blocking and stays so.
+     */
+    public LoopSocket socket(SocketChannel channel) throws IOException {
+        CarrierLoop loop = loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+        return new LoopSocket(channel, loop);
+    }
+
+    /** How many loops there are. */
+    public int size() {
+        return loops.length;
+    }
+
+    /** Stops the loops; threads of theirs woken later run on the common pool. */
+    @Override
+    public void close() {
+        for (CarrierLoop loop : loops) {
+            loop.close();
+        }
+    }
+
+    private static Thread.Builder.OfVirtual builder(Executor scheduler) {
+        try {
+            return (Thread.Builder.OfVirtual) BUILDER.invoke(scheduler);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The JDK's virtual thread builder's constructor that takes a scheduler, or null if it cannot be reached. */
+    private static MethodHandle builderConstructor() {
+        try {
+            Class<?> type = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            Constructor<?> constructor = type.getDeclaredConstructor(Executor.class);
+            constructor.setAccessible(true);
+            MethodHandle handle = MethodHandles.lookup().unreflectConstructor(constructor);
+            return handle.asType(MethodType.methodType(Object.class, Executor.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // not opened to us (InaccessibleObjectException), or a JDK without it
+        }
+    }
+}
