@@ -84,6 +84,12 @@ report_context() {  # the first lines of a report: date, machine and its load, W
         "$(cut -d ' ' -f 1-3 /proc/loadavg)"
     echo "- Wisp: commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "- JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p); JVM flags: \`$JVM_FLAGS\`"
+    local name
+    declare -p PEER_FLAGS &>/dev/null || return 0
+    for name in ${SERVERS:-}; do  # a server's own flags, from plaintext-servers.sh where the script has it
+        [[ -n ${PEER_FLAGS[$name]:-} ]] && echo "- ${LABEL[$name]}: also \`${PEER_FLAGS[$name]}\`"
+    done
+    return 0
 }
 
 report_notes() {  # the NOTES array as a Markdown list, when there are any

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.testing.AbstractSocketPeer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WispJarIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Pattern SERVING = Pattern.compile("Serving (.+) on https://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Pattern PLAIN_SERVING = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/");
 
     private static ProcessBuilder wisp(String... arguments) {
         return WispProcess.command(arguments);
@@ -103,6 +105,37 @@ class WispJarIT {
                 assertTrue(process.waitFor(10, TimeUnit.SECONDS));
             } finally {
                 process.destroyForcibly();
+            }
+        });
+    }
+
+    /**
+     * The jar opens {@code java.lang} in its manifest for the carrier loops, so {@code --carrier-loops} serves with
+     * no JVM option; its connections run on the loops' threads (named in a thread dump).
+     */
+    @Test
+    void servesOnCarrierLoopsWithNoJvmOption(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Files.writeString(directory.resolve("hello.txt"), "hello world\n");
+            try (WispProcess wisp = WispProcess.start(wisp("serve", directory.toString(), "--plain", "--port", "0",
+                    "--carrier-loops", "2"))) {
+                Matcher serving = PLAIN_SERVING.matcher(wisp.awaitOut("Serving ", TIMEOUT));
+                assertTrue(serving.find(), serving.toString());
+                int port = Integer.parseInt(serving.group(1));
+                for (int i = 0; i < 3; i++) { // on each loop in turn, and a third on the first again
+                    try (Socket socket = new Socket("127.0.0.1", port)) {
+                        socket.getOutputStream().write("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
+                        assertTrue(response.endsWith("\r\n\r\nhello world\n"), response);
+                    }
+                }
+                Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(wisp.pid()), "Thread.print").redirectErrorStream(true).start();
+                String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(dump.waitFor(10, TimeUnit.SECONDS));
+                assertTrue(threads.contains("\"wisp-loop-" + port + "-1\""), threads);
             }
         });
     }

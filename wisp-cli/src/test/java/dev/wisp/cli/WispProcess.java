@@ -67,7 +67,12 @@ final class WispProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Kills the process if a test left it running. */
+    /** The process's id, for a tool that attaches to it. */
+    long pid() {
+        return process.pid();
+    }
+
+        /** Kills the process if a test left it running. */
     @Override
     public void close() {
         process.destroyForcibly();
