@@ -8,12 +8,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -50,6 +50,8 @@ final class CarrierLoop implements Executor {
     /** Whether the loop's thread is in, or about to enter, a selection that waits. */
     private volatile boolean sleeping;
     private volatile boolean closed;
+    /** {@link #ready}, made once rather than at every selection. */
+    private final Consumer<SelectionKey> onReady = CarrierLoop::ready;
     private final LogLimit failures = LogLimit.perMinute("a carrier loop's turn failed; it goes on (logged again at"
             + " most once a minute): ", "");
 
@@ -137,24 +139,24 @@ final class CarrierLoop implements Executor {
     /** Runs what is queued, then selects: without waiting if work is left, else until a socket or a task comes. */
     private void turn() throws IOException {
         runLocal();
-        int ready;
         if (!local.isEmpty() || !remote.isEmpty()) {
-            ready = selector.selectNow();
+            selector.selectNow(onReady);
         } else {
             sleeping = true;
             // A task queued after the flag was set wakes the selection; one queued before it is seen here.
-            ready = remote.isEmpty() ? selector.select() : selector.selectNow();
+            if (remote.isEmpty()) {
+                selector.select(onReady);
+            } else {
+                selector.selectNow(onReady);
+            }
             sleeping = false;
         }
-        if (ready > 0) {
-            Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-            while (keys.hasNext()) {
-                SelectionKey key = keys.next();
-                keys.remove();
-                if (key.isValid()) {
-                    ((LoopSocket) key.attachment()).ready(key.readyOps());
-                }
-            }
+    }
+
+    /** A ready key, handed over by the selection itself: no selected-key set to fill and empty on every turn. */
+    private static void ready(SelectionKey key) {
+        if (key.isValid()) {
+            ((LoopSocket) key.attachment()).ready(key.readyOps());
         }
     }
 

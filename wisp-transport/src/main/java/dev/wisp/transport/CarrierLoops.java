@@ -1,5 +1,7 @@
 package dev.wisp.transport;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on the JDK's own scheduler, as before.
  */
 public final class CarrierLoops implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CarrierLoops.class.getName());
     private static final MethodHandle BUILDER = builderConstructor();
 
     private final CarrierLoop[] loops;
@@ -73,6 +76,15 @@ public final class CarrierLoops implements AutoCloseable {
         }
         for (CarrierLoop loop : loops) {
             loop.start();
+        }
+        for (CarrierLoop loop : loops) {
+            // The JDK ends the timed waits of threads on a scheduler of one's own with a timer thread of its own
+            // ("VirtualThread-unparker"), one per loop's thread on a large machine, started at the first such wait:
+            // should that start fail (a thread limit), the waiting thread would be lost for good. So, now.
+            if (!JdkWarmUp.startTimerThread(loop::newThread)) {
+                LOG.log(WARNING, "the JDK's timer for carrier loops did not start; a timed wait on a loop may be"
+                        + " lost if it cannot start later");
+            }
         }
         return new CarrierLoops(loops);
     }

@@ -9,6 +9,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * Starts, while the process has descriptors, memory and threads to spare, the JDK services that start at their first
@@ -77,7 +78,7 @@ public final class JdkWarmUp {
             }
             prepareLogging(); // first, so that a poller that fails to start can say so
             startPoller();
-            if (startTimerThread()) {
+            if (startTimerThread(task -> Thread.ofVirtual().name("wisp-warm-up").unstarted(task))) {
                 done = true;
             } else {
                 shortAtNanos = now | 1;
@@ -117,13 +118,15 @@ public final class JdkWarmUp {
     /**
      * Makes a virtual thread wait with a timeout, which starts the thread that ends such waits; false if it may not
      * have. Only once a platform thread could be started just before: should that start fail, the waiting thread
-     * would be lost, so the wait for it is bounded too.
+     * would be lost, so the wait for it is bounded too. The JDK has one such timer per scheduler kind: the default
+     * scheduler's, and the one for every other scheduler ({@link CarrierLoops}), whose threads this makes with
+     * {@code virtualThreads}.
      */
-    private static boolean startTimerThread() {
+    static boolean startTimerThread(Function<Runnable, Thread> virtualThreads) {
         try {
             Thread.ofPlatform().daemon().name("wisp-warm-up").start(() -> { }).join();
-            Thread waiter = Thread.ofVirtual().name("wisp-warm-up")
-                    .start(() -> LockSupport.parkNanos(TIMED_WAIT_NANOS));
+            Thread waiter = virtualThreads.apply(() -> LockSupport.parkNanos(TIMED_WAIT_NANOS));
+            waiter.start();
             return waiter.join(TIMER_START_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the caller's to handle; a later try starts the thread
