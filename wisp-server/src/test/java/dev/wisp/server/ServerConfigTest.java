@@ -34,7 +34,8 @@ class ServerConfigTest {
                 bad("idleTimeout", builder -> builder.idleTimeout(Duration.ofMillis(-1))),
                 bad("readTimeout", builder -> builder.readTimeout(Duration.ofDays(30))),
                 bad("writeTimeout", builder -> builder.writeTimeout(Duration.ZERO)),
-                bad("maxConcurrentStreams", builder -> builder.maxConcurrentStreams(0)));
+                bad("maxConcurrentStreams", builder -> builder.maxConcurrentStreams(0)),
+                bad("carrierLoops", builder -> builder.carrierLoops(-1)));
     }
 
     private static Arguments bad(String option, UnaryOperator<ServerConfig.Builder> change) {
@@ -65,6 +66,12 @@ class ServerConfigTest {
         assertEquals(true, config.toBuilder().build().http2());
         assertEquals(1, config.toBuilder().build().maxConcurrentStreams());
         assertEquals(100, ServerConfig.builder().build().maxConcurrentStreams());
+    }
+
+    @Test
+    void runsOnTheJdksSchedulerUnlessAskedAndKeepsTheLoopsThroughToBuilder() {
+        assertEquals(0, ServerConfig.builder().build().carrierLoops()); // no wisp.server.carrierLoops in this run
+        assertEquals(3, ServerConfig.builder().carrierLoops(3).build().toBuilder().build().carrierLoops());
     }
 
     @Test

@@ -20,9 +20,9 @@ import java.util.function.Function;
  * One platform thread that is both the carrier of its virtual threads and the selector their sockets wait in, as
  * a Netty event loop both waits in {@code epoll_wait} and runs the handlers: a connection's thread blocked in a
  * {@link LoopSocket} read is woken by this thread's own selection and runs next on this same thread, without the
- * JDK's pollers and without waking another thread. Per request that is one selection, one read and one write,
- * where the JDK's own scheduler takes its poller's platform and virtual threads, a re-arm of the socket and the
- * carrier's sleep and wake-up.
+ * JDK's pollers and without waking another thread. Per request that is a read, a write and a share of one
+ * selection, where the JDK's own scheduler takes its poller's platform and virtual threads, a re-arm of the socket
+ * and the carrier's sleep and wake-up.
  *
  * <p>The scheduler is the JDK's hidden one-argument constructor of its virtual thread builder (see
  * {@link CarrierLoops#available()}); every virtual thread started from one of this loop's threads runs on this
@@ -109,10 +109,6 @@ final class CarrierLoop implements Executor {
     void close() {
         closed = true;
         selector.wakeup();
-    }
-
-    boolean isLoopThread() {
-        return Thread.currentThread() == thread;
     }
 
     private void run() {
