@@ -7,7 +7,6 @@ import dev.wisp.server.internal.ServerContext;
 import dev.wisp.server.internal.ServerPorts;
 import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsContext;
-import dev.wisp.transport.CarrierLoops;
 import dev.wisp.transport.InputWatcher;
 import dev.wisp.transport.JdkWarmUp;
 import dev.wisp.transport.TimeoutSweeper;
@@ -48,7 +47,6 @@ public final class Server implements AutoCloseable {
     private volatile ServerPorts ports;
     private TimeoutSweeper sweeper;
     private InputWatcher inputWatcher;
-    private CarrierLoops carrierLoops;
     private boolean started;
     private boolean stopped;
 
@@ -92,7 +90,7 @@ public final class Server implements AutoCloseable {
             inputWatcher = startInputWatcher();
             context.inputWatcher(inputWatcher);
             if (config.carrierLoops() > 0) {
-                carrierLoops = startCarrierLoops();
+                startCarrierLoops();
             }
             sweeper = new TimeoutSweeper(context::sweep, timeouts())
                     .start("wisp-timeouts-" + port());
@@ -201,14 +199,14 @@ public final class Server implements AutoCloseable {
             }
             sweeper.close();
             inputWatcher.close();
-            closeCarrierLoops();
+            context.closeCarrierLoops();
             LOG.log(INFO, () -> "stopped listening on " + context.localAddress());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             context.registry().closeAll();
             sweeper.close();
             inputWatcher.close();
-            closeCarrierLoops();
+            context.closeCarrierLoops();
         } finally {
             lifecycle.unlock();
         }
@@ -233,9 +231,9 @@ public final class Server implements AutoCloseable {
      *
      * @throws IllegalStateException if the JVM does not let Wisp schedule virtual threads (the message says how to)
      */
-    private CarrierLoops startCarrierLoops() throws IOException {
+    private void startCarrierLoops() throws IOException {
         try {
-            return context.startCarrierLoops("wisp-loop-" + port());
+            context.startCarrierLoops("wisp-loop-" + port());
         } catch (IOException | RuntimeException e) {
             inputWatcher.close();
             try {
@@ -244,12 +242,6 @@ public final class Server implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             throw e;
-        }
-    }
-
-    private void closeCarrierLoops() {
-        if (carrierLoops != null) {
-            carrierLoops.close();
         }
     }
 

@@ -92,10 +92,16 @@ public final class ServerContext {
      * @throws IllegalStateException if the JVM does not let Wisp schedule virtual threads (the message says how to)
      * @throws IOException if a loop's selector cannot be opened
      */
-    public CarrierLoops startCarrierLoops(String name) throws IOException {
-        CarrierLoops loops = CarrierLoops.start(config.carrierLoops(), name, LostThreads.HANDLER, "wisp-conn");
-        carrierLoops = loops;
-        return loops;
+    public void startCarrierLoops(String name) throws IOException {
+        carrierLoops = CarrierLoops.start(config.carrierLoops(), name, LostThreads.HANDLER, "wisp-conn");
+    }
+
+    /** Stops the carrier loops, if the server has them; once every connection has ended. */
+    public void closeCarrierLoops() {
+        CarrierLoops loops = carrierLoops;
+        if (loops != null) {
+            loops.close();
+        }
     }
 
     /** The socket an accepted channel becomes: on the next carrier loop, if the server has them. */
