@@ -94,7 +94,7 @@ class ClientWebSocketMemoryExhaustionIT {
         String opened = child.command("n");
         if (!opened.equals("new echoed")) {
             List<String> threads = ThreadDumps.threadsNamed("wisp-", child.pid(), folder.resolve("threads.txt"));
-            fail(opened + "; the client's log: " + child.logLines() + "; its threads:\n"
+            fail(protocol + ": " + opened + "; the client's log: " + child.logLines() + "; its threads:\n"
                     + String.join("\n\n", threads));
         }
     }

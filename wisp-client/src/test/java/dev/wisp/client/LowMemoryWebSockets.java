@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -136,15 +137,36 @@ public final class LowMemoryWebSockets {
         return "told " + told + " echoed " + echoed + " silent " + (webSockets.length - told - echoed);
     }
 
+    /** Opens a WebSocket once memory is back, so its listener may allocate to say how it ended. */
     private static String openAndEcho(Client client, String url, WebSocketConfig config) {
         AtomicIntegerArray state = new AtomicIntegerArray(1);
-        try (WebSocket webSocket = client.webSocket(url, config, new Counting(state, 0))) {
+        AtomicReference<String> end = new AtomicReference<>();
+        Counting counting = new Counting(state, 0);
+        WebSocketListener telling = new WebSocketListener() {
+            @Override
+            public void onText(WebSocket webSocket, String text) {
+                counting.onText(webSocket, text);
+            }
+
+            @Override
+            public void onClose(WebSocket webSocket, int code, String reason) {
+                end.compareAndSet(null, "closed " + code + " " + reason);
+                counting.onClose(webSocket, code, reason);
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, IOException error) {
+                end.compareAndSet(null, "error " + error);
+                counting.onError(webSocket, error);
+            }
+        };
+        try (WebSocket webSocket = client.webSocket(url, config, telling)) {
             webSocket.sendText(PING);
             long deadline = System.nanoTime() + ECHO_WAIT_NANOS;
             while (state.get(0) == OPEN && System.nanoTime() - deadline < 0) {
                 LockSupport.parkNanos(5_000_000);
             }
-            return state.get(0) == ECHOED ? "new echoed" : "new " + (state.get(0) == TOLD ? "ended" : "silent");
+            return state.get(0) == ECHOED ? "new echoed" : "new " + (state.get(0) == TOLD ? "ended: " + end : "silent");
         } catch (IOException | RuntimeException e) {
             return "new failed: " + e;
         }

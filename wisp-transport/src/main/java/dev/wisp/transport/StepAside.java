@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * requeue themselves would never reach. Parked and woken from a virtual thread, the listed threads then queue among
  * the carrier's own work again. Should the resumer still not have run after {@value #RESCUE_MILLIS} ms (work that
  * keeps the carrier busy without stepping aside), a busy thread wakes the listed ones instead
- * ({@link #resumeIfLate}).
+ * ({@link #resumeIfLate}), or the {@link TimeoutSweeper}'s thread at its next tick, should the resumer never run at
+ * all.
  *
  * <p>Each resumer first starts a few of the threads that platform threads handed over ({@link PlatformStarts}): the
  * next resumer queues behind them, so they run after the next round, and new connections take turns with the
@@ -44,8 +45,7 @@ final class StepAside {
     /** Parks the calling virtual thread until the threads ready before it have run; see the class comment. */
     static void stepAside() {
         ASIDE.add(Thread.currentThread());
-        if (!RESUMER_PENDING.get() && RESUMER_PENDING.compareAndSet(false, true)) {
-            resumerStartedAt = System.nanoTime();
+        if (claimResumer(System.nanoTime())) {
             try {
                 Thread.ofVirtual().name("wisp-step-aside").start(StepAside::resume);
             } catch (RuntimeException | Error e) {
@@ -58,8 +58,22 @@ final class StepAside {
     }
 
     /**
+     * Marks a resumer as pending, started at this time, unless one is pending already; the caller that gets true
+     * starts it. One that then never runs (a virtual thread the JDK lost under a full heap, or ended by an
+     * {@link Error} before it ran) is late from {@value #RESCUE_MILLIS} ms on, and {@link #resumeIfLate} stands in.
+     */
+    static boolean claimResumer(long now) {
+        if (!RESUMER_PENDING.get() && RESUMER_PENDING.compareAndSet(false, true)) {
+            resumerStartedAt = now;
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Wakes the listed threads if a resumer was started this long ago and has not run. For busy virtual threads
-     * to call, with the {@link System#nanoTime()} they read; cheap when no resumer is pending or it is recent. (Read
+     * and the sweeper's thread to call, with the {@link System#nanoTime()} they read; cheap when no resumer is pending
+     * or it is recent. (Read
      * just as a resumer is started, the time may still be the last one's: the wake-ups then come early, which does
      * no harm.)
      */
@@ -71,14 +85,18 @@ final class StepAside {
 
     /**
      * Starts a round's worth of handed-over threads and wakes every listed thread. Clearing the resumer first means
-     * a thread listed after the wake-ups has a resumer of its own started.
+     * a thread listed after the wake-ups has a resumer of its own started. The wake-ups happen whatever the starts
+     * throw (an {@link Error} of a full heap): a resumer left pending would keep every later thread aside.
      */
     private static void resume() {
-        PlatformStarts.startRound();
-        RESUMER_PENDING.set(false);
-        Thread thread;
-        while ((thread = ASIDE.poll()) != null) {
-            LockSupport.unpark(thread);
+        try {
+            PlatformStarts.startRound();
+        } finally {
+            RESUMER_PENDING.set(false);
+            Thread thread;
+            while ((thread = ASIDE.poll()) != null) {
+                LockSupport.unpark(thread);
+            }
         }
     }
 }

@@ -20,7 +20,8 @@ import java.util.function.LongConsumer;
  * <p>Each tick also wakes the reads and writes that the JDK's poller is late to wake, or will never wake because
  * it died, and does so every {@value #LATE_SCAN_MILLIS} ms as long as it finds some ({@link LateWakeups}); and
  * once a second it wakes the relays that pass platform threads' starts and wake-ups on ({@link RelayThread}), and
- * the thread of the probe that tells whether the poller is late ({@link PollerProbe}).
+ * the thread of the probe that tells whether the poller is late ({@link PollerProbe}). It wakes the threads that
+ * stepped aside when their resumer is late ({@link StepAside}): one the JDK never ran would keep them aside for good.
  *
  * <p>{@link #run()} runs on the sweeper's own thread until {@link #close()}.
  */
@@ -71,7 +72,7 @@ public final class TimeoutSweeper implements Runnable {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         try {
             for (Class<?> used : List.of(LateWakeups.class, PollerProbe.class, CarrierLoad.class,
-                    PlatformWakeups.class, RelayThread.class)) {
+                    PlatformWakeups.class, RelayThread.class, StepAside.class)) {
                 lookup.ensureInitialized(used);
             }
         } catch (IllegalAccessException e) {
@@ -123,13 +124,25 @@ public final class TimeoutSweeper implements Runnable {
         }
     }
 
-    /** Scans for the reads and writes the JDK's poller left waiting; see {@link LateWakeups}. */
+    /**
+     * Scans for the reads and writes the JDK's poller left waiting ({@link LateWakeups}), and wakes the threads
+     * aside whose resumer is late ({@link StepAside}).
+     *
+     * @return whether the scan found late wake-ups
+     */
     private static boolean wakeLateQuietly(long now) {
+        boolean found;
         try {
-            return LateWakeups.wakeLate(now);
+            found = LateWakeups.wakeLate(now);
         } catch (RuntimeException | Error e) {
-            return false; // out of memory, say: the next tick scans again
+            found = false; // out of memory, say: the next tick scans again
         }
+        try {
+            StepAside.resumeIfLate(now);
+        } catch (RuntimeException | Error e) {
+            // out of memory while starting the handed-over threads; the threads aside are woken all the same
+        }
+        return found;
     }
 
     /**

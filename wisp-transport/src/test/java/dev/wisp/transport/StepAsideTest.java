@@ -1,5 +1,8 @@
 package dev.wisp.transport;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A thread that steps aside lets the threads ready before it run first, and goes on after them, also while other
- * threads keep the only carrier busy. Each case runs in a JVM with one carrier, where the order is the scheduler's
- * and not a race between carriers.
+ * threads keep the only carrier busy, and also when its resumer never runs. Each case about order runs in a JVM with
+ * one carrier, where the order is the scheduler's and not a race between carriers.
  */
 class StepAsideTest {
 
@@ -22,6 +25,27 @@ class StepAsideTest {
     @Test
     void itGoesOnWhileOtherThreadsKeepTheCarrierBusy() throws Exception {
         OneCarrier.assertPrints(BusyCarrier.RESUMED, BusyCarrier.class);
+    }
+
+    /**
+     * A resumer that never runs (the JDK lost its virtual thread under a full heap; claimed here and not started)
+     * kept every thread that stepped aside after it parked for good, since a resumer pending is not started again:
+     * a client's idle WebSockets stopped reading, and a new one died by its pong timeout. The sweeper's tick wakes
+     * them.
+     */
+    @Test
+    void aSweeperWakesTheThreadsAsideWhenTheirResumerNeverRuns() throws Exception {
+        assertTrue(StepAside.claimResumer(System.nanoTime() - Duration.ofSeconds(1).toNanos()),
+                "no resumer pending before the test");
+        Thread stepping = Thread.ofVirtual().start(StepAside::stepAside);
+        OneCarrier.awaitParked(stepping);
+        assertFalse(stepping.join(Duration.ofMillis(200)), "nothing but the sweeper wakes it");
+        TimeoutSweeper sweeper = new TimeoutSweeper(now -> { }, Duration.ofMillis(40)).start("wisp-test-sweeper");
+        try {
+            assertTrue(stepping.join(Duration.ofSeconds(5)), "the thread aside went on");
+        } finally {
+            sweeper.close();
+        }
     }
 
     /**
