@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +55,8 @@ class Http2WispServerIT {
     private static final TestCertificate CERTIFICATE = TestCertificates.server(CA, KeyType.EC);
 
     private final CountDownLatch gate = new CountDownLatch(1);
+    /** How many requests wait at the gate. */
+    private final Semaphore atGate = new Semaphore(0);
     @TempDir
     private Path folder;
     private Server server;
@@ -77,6 +80,7 @@ class Http2WispServerIT {
                 .get("/files/*", FileHandler.of(folder))
                 .get("/medium", (request, response) -> response.send(bytes(500_000, 8)))
                 .get("/gate", (request, response) -> {
+                    atGate.release();
                     try {
                         gate.await(20, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
@@ -267,6 +271,8 @@ class Http2WispServerIT {
                     ClientConfig.builder().maxConnectionsPerOrigin(1));
             CompletableFuture<Response> first = client.sendAsync(Request.get(url("/gate")));
             CompletableFuture<Response> second = client.sendAsync(Request.get(url("/gate")));
+            // Both held at the gate first: calls sent at once race for the streams, and /hello could win one.
+            assertTrue(atGate.tryAcquire(2, 10, TimeUnit.SECONDS), "two streams at the gate");
             CompletableFuture<Response> third = client.sendAsync(Request.get(url("/hello")));
             Thread.sleep(300);
             assertFalse(third.isDone(), "a third stream waits while the server allows two");
