@@ -35,8 +35,8 @@ final class ServeCommand implements Command {
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
             new Option("--http2", null, null, "also speak HTTP/2: h2 by ALPN over TLS, h2c by prior knowledge in plain"),
-            new Option("--carrier-loops", null, "N", "run connections on N event loops of Wisp's own, one per core"
-                    + " is usual (default 0: on the JDK's scheduler)"),
+            new Option("--carrier-loops", null, "N", "run connections on N event loops of Wisp's own (default: one"
+                    + " per core where the JVM allows it, as the wisp jar does; 0: on the JDK's scheduler)"),
             new Option("--help", "-h", null, "show this help")),
             Stream.concat(ServeFilters.OPTIONS.stream(), ServeTls.OPTIONS.stream())).toList();
 
@@ -117,7 +117,7 @@ final class ServeCommand implements Command {
                 .bindAddress(bindAddress)
                 .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE))
                 .http2(arguments.has("--http2"))
-                .carrierLoops(arguments.intValue("--carrier-loops", 0, 0, 1024));
+                .carrierLoops(carrierLoops(arguments, out));
         ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
         ServerConfig config = builder.build();
         Router router = Router.builder()
@@ -134,6 +134,27 @@ final class ServeCommand implements Command {
         out.println("Serving " + directory + " on " + url(transport.scheme(), config.bindAddress(), server.port()));
         transport.printStarted(server, config.bindAddress(), out);
         return server;
+    }
+
+    /**
+     * The carrier loops asked for, else one per processor where this JVM can run them (they measure best: the
+     * README's "Latency and CPU per request"), else none, said in a line since it costs CPU per request; the system
+     * property {@code wisp.server.carrierLoops}, when set, chooses instead.
+     */
+    private static int carrierLoops(Arguments arguments, PrintStream out) throws UsageException {
+        if (arguments.has("--carrier-loops")) {
+            return arguments.intValue("--carrier-loops", 0, 0, 1024);
+        }
+        Integer property = Integer.getInteger("wisp.server.carrierLoops");
+        if (property != null) {
+            return property;
+        }
+        if (ServerConfig.carrierLoopsAvailable()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        out.println("Connections run on the JDK's scheduler: carrier loops need the JVM option "
+                + ServerConfig.carrierLoopsJvmOption());
+        return 0;
     }
 
     private static InetAddress bindAddress(String text) throws UsageException {

@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,33 +113,89 @@ class WispJarIT {
     }
 
     /**
-     * The jar opens {@code java.lang} in its manifest for the carrier loops, so {@code --carrier-loops} serves with
-     * no JVM option; its connections run on the loops' threads (named in a thread dump).
+     * The jar opens {@code java.lang} in its manifest for the carrier loops, so {@code wisp serve} runs its
+     * connections on them, one per processor, with no JVM option and no word about it; its connections run on the
+     * loops' threads (named in a thread dump).
      */
     @Test
-    void servesOnCarrierLoopsWithNoJvmOption(@TempDir Path directory) {
+    void servesOnCarrierLoopsByDefault(@TempDir Path directory) {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            Files.writeString(directory.resolve("hello.txt"), "hello world\n");
-            try (WispProcess wisp = WispProcess.start(wisp("serve", directory.toString(), "--plain", "--port", "0",
-                    "--carrier-loops", "2"))) {
-                Matcher serving = PLAIN_SERVING.matcher(wisp.awaitOut("Serving ", TIMEOUT));
-                assertTrue(serving.find(), serving.toString());
-                int port = Integer.parseInt(serving.group(1));
-                for (int i = 0; i < 3; i++) { // on each loop in turn, and a third on the first again
-                    try (Socket socket = new Socket("127.0.0.1", port)) {
-                        socket.getOutputStream().write("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                                .getBytes(StandardCharsets.US_ASCII));
-                        String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                        assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
-                        assertTrue(response.endsWith("\r\n\r\nhello world\n"), response);
-                    }
-                }
-                Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        Long.toString(wisp.pid()), "Thread.print").redirectErrorStream(true).start();
-                String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(dump.waitFor(10, TimeUnit.SECONDS));
-                assertTrue(threads.contains("\"wisp-loop-" + port + "-1\""), threads);
+            try (WispProcess wisp = WispProcess.start(wisp("serve", directory.toString(), "--plain", "--port", "0"))) {
+                String firstLine = wisp.awaitOut("", TIMEOUT);
+                assertTrue(firstLine.startsWith("Serving "), firstLine);
+                int port = served(firstLine, directory);
+                assertTrue(threads(wisp).contains("\"wisp-loop-" + port + "-0\""));
             }
         });
+    }
+
+    /** {@code --carrier-loops N} chooses how many loops: each connection goes to the next loop in turn. */
+    @Test
+    void servesOnAsManyCarrierLoopsAsAsked(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (WispProcess wisp = WispProcess.start(wisp("serve", directory.toString(), "--plain", "--port", "0",
+                    "--carrier-loops", "3"))) {
+                int port = served(wisp.awaitOut("Serving ", TIMEOUT), directory);
+                String threads = threads(wisp);
+                for (int loop = 0; loop < 3; loop++) {
+                    assertTrue(threads.contains("\"wisp-loop-" + port + "-" + loop + "\""), threads);
+                }
+                assertFalse(threads.contains("\"wisp-loop-" + port + "-3\""), threads);
+            }
+        });
+    }
+
+    /**
+     * Started from the jar's classes without its manifest ({@code java -cp}), nothing opens java.lang: {@code wisp
+     * serve} says its connections run on the JDK's scheduler and which JVM option would give it the loops, and
+     * serves. {@code --carrier-loops 0} chooses the JDK's scheduler, without a word.
+     */
+    @Test
+    void servesOnTheJdksSchedulerWhereTheJvmDoesNotAllowLoops(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            List<String> classPath = new ArrayList<>(wisp("serve").command().subList(0, 1));
+            classPath.addAll(List.of("-cp", System.getProperty("wisp.jar", "target/wisp.jar"), "dev.wisp.cli.Main",
+                    "serve", directory.toString(), "--plain", "--port", "0"));
+            try (WispProcess wisp = WispProcess.start(new ProcessBuilder(classPath))) {
+                assertEquals("Connections run on the JDK's scheduler: carrier loops need the JVM option"
+                        + " --add-opens java.base/java.lang=ALL-UNNAMED", wisp.awaitOut("", TIMEOUT));
+                int port = served(wisp.awaitOut("Serving ", TIMEOUT), directory);
+                assertFalse(threads(wisp).contains("\"wisp-loop-" + port), "no loop threads");
+            }
+            try (WispProcess wisp = WispProcess.start(wisp("serve", directory.toString(), "--plain", "--port", "0",
+                    "--carrier-loops", "0"))) {
+                String firstLine = wisp.awaitOut("", TIMEOUT);
+                assertTrue(firstLine.startsWith("Serving "), firstLine);
+                int port = served(firstLine, directory);
+                assertFalse(threads(wisp).contains("\"wisp-loop-" + port), "no loop threads");
+            }
+        });
+    }
+
+    /** Has the server that printed this line serve a file three times; returns its port. */
+    private static int served(String servingLine, Path directory) throws Exception {
+        Files.writeString(directory.resolve("hello.txt"), "hello world\n");
+        Matcher serving = PLAIN_SERVING.matcher(servingLine);
+        assertTrue(serving.find(), serving.toString());
+        int port = Integer.parseInt(serving.group(1));
+        for (int i = 0; i < 3; i++) { // on each loop in turn where there are several
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
+                assertTrue(response.endsWith("\r\n\r\nhello world\n"), response);
+            }
+        }
+        return port;
+    }
+
+    /** A thread dump of the process, by the JDK's jcmd. */
+    private static String threads(WispProcess wisp) throws Exception {
+        Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(wisp.pid()), "Thread.print").redirectErrorStream(true).start();
+        String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(dump.waitFor(10, TimeUnit.SECONDS));
+        return threads;
     }
 }

@@ -1,6 +1,7 @@
 package dev.wisp.server;
 
 import dev.wisp.tls.TlsConfig;
+import dev.wisp.transport.CarrierLoops;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -255,6 +256,16 @@ public final class ServerConfig {
     /** How many carrier loops run the connections' threads; 0 when the JDK's scheduler does. */
     public int carrierLoops() {
         return carrierLoops;
+    }
+
+    /** Whether this JVM can run {@link Builder#carrierLoops carrier loops}: it opens java.lang to Wisp. */
+    public static boolean carrierLoopsAvailable() {
+        return CarrierLoops.available();
+    }
+
+    /** The JVM option that makes carrier loops available, for a message to the user. */
+    public static String carrierLoopsJvmOption() {
+        return CarrierLoops.howToEnable();
     }
 
     public int maxConcurrentStreams() {
