@@ -125,6 +125,8 @@ class WispJarIT {
                 assertTrue(firstLine.startsWith("Serving "), firstLine);
                 int port = served(firstLine, directory);
                 assertTrue(threads(wisp).contains("\"wisp-loop-" + port + "-0\""));
+                assertTrue(wisp.outSeen().stream().noneMatch(line -> line.startsWith("Connections ")),
+                        wisp.outSeen()::toString);
             }
         });
     }
@@ -157,9 +159,9 @@ class WispJarIT {
             classPath.addAll(List.of("-cp", System.getProperty("wisp.jar", "target/wisp.jar"), "dev.wisp.cli.Main",
                     "serve", directory.toString(), "--plain", "--port", "0"));
             try (WispProcess wisp = WispProcess.start(new ProcessBuilder(classPath))) {
-                assertEquals("Connections run on the JDK's scheduler: carrier loops need the JVM option"
-                        + " --add-opens java.base/java.lang=ALL-UNNAMED", wisp.awaitOut("", TIMEOUT));
                 int port = served(wisp.awaitOut("Serving ", TIMEOUT), directory);
+                assertEquals("Connections run on the JDK's scheduler: carrier loops need the JVM option"
+                        + " --add-opens java.base/java.lang=ALL-UNNAMED", wisp.awaitOut("Connections ", TIMEOUT));
                 assertFalse(threads(wisp).contains("\"wisp-loop-" + port), "no loop threads");
             }
             try (WispProcess wisp = WispProcess.start(wisp("serve", directory.toString(), "--plain", "--port", "0",
@@ -168,6 +170,8 @@ class WispJarIT {
                 assertTrue(firstLine.startsWith("Serving "), firstLine);
                 int port = served(firstLine, directory);
                 assertFalse(threads(wisp).contains("\"wisp-loop-" + port), "no loop threads");
+                assertTrue(wisp.outSeen().stream().noneMatch(line -> line.startsWith("Connections ")),
+                        wisp.outSeen()::toString);
             }
         });
     }

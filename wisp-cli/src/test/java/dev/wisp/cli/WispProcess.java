@@ -50,6 +50,11 @@ final class WispProcess implements AutoCloseable {
         return out.await(text, timeout);
     }
 
+    /** Every line of standard output read so far, those waited for included. */
+    List<String> outSeen() {
+        return out.seen();
+    }
+
     /** Waits for a line of standard error (the log) that contains the text; fails the test after the timeout. */
     String awaitErr(String text, Duration timeout) throws InterruptedException {
         return err.await(text, timeout);
