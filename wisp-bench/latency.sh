@@ -19,6 +19,7 @@
 #   CONNECTIONS        connections (default 64); FIXED_FRACTION (default 0.5)
 #   BOOST=1            run in an own scheduling group at nice -20 (needs root): on a machine that other work
 #                      keeps busy, the measured processes then get their cores nearly to themselves
+#   SYSCALLS=1         also count the server's system calls per request (perf stat, from Debian's linux-perf)
 #   FLAME=1            also record the flame graph (async-profiler's agent, one of wisp-bench's dependencies);
 #                      FLAME_RATE=N records it at N requests/s instead (wisp-flame-fixed.svg); ROUNDS=0 records
 #                      only the flame graph; FLAME_SERVER the server it profiles (default wisp), in the graph's
@@ -40,6 +41,7 @@ DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-64}
 FIXED_FRACTION=${FIXED_FRACTION:-0.5}
 FLAME=${FLAME:-0}
+SYSCALLS=${SYSCALLS:-0}
 FLAME_RATE=${FLAME_RATE:-0}
 FLAME_SERVER=${FLAME_SERVER:-wisp}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -56,7 +58,9 @@ source "$BENCH_DIR/plaintext-servers.sh"
 STARTED_PIDS=()
 NOTES=()
 WORK_DIR=$(mktemp -d -t wisp-bench-latency.XXXXXX)
-SAMPLES=$WORK_DIR/samples  # round server mode rate p50 p99 p999 max cpu-us-per-request
+# round server mode rate p50 p99 p999 max cpu-us-per-request kernel-percent syscalls-per-request|- [new connections
+# p50 p99 max, closed loop only]
+SAMPLES=$WORK_DIR/samples
 HZ=$(getconf CLK_TCK)
 
 # shellcheck source=lib.sh
@@ -88,9 +92,14 @@ await_answer() {  # pid port -> 0 once GET /plaintext answers "Hello, World!"
     return 1
 }
 
-server_ticks() {
+server_ticks() {  # -> "total system" CPU ticks of the server and its children
     # shellcheck disable=SC2046  # a list of PIDs
-    process_jiffies "$SERVER_PID" $(pgrep -P "$SERVER_PID")
+    process_jiffies_split "$SERVER_PID" $(pgrep -P "$SERVER_PID")
+}
+
+count_syscalls() {  # seconds -> the server's system calls in that time on stdout (perf stat), or nothing
+    timeout --kill-after=5 $(($1 + 10)) perf stat -x , -e raw_syscalls:sys_enter -p "$SERVER_PID" -- sleep "$1" \
+        2>&1 >/dev/null | awk -F , '$3 == "raw_syscalls:sys_enter" && $1 ~ /^[0-9]+$/ {print $1}'
 }
 
 rate_load() {  # port rate warmup duration -> RateLoad's result line on stdout
@@ -110,11 +119,17 @@ new_connection_probe() {  # port duration -> NewConnectionProbe's result line in
 }
 
 measure() {  # round name mode port rate -> one line in SAMPLES; MEASURED_RATE
-    local round=$1 name=$2 mode=$3 port=$4 rate=$5 t0 t1 line requests cpu sampler prober probe=""
+    local round=$1 name=$2 mode=$3 port=$4 rate=$5 t0 t1 line requests cpu kernel sampler prober counter
+    local probe="" syscalls="-"
     # 3 s for the load generator's own JIT; the server's CPU is counted from their end (give or take the load
     # generator's JVM start), so that it matches the requests of the measured window.
     (sleep 3 && server_ticks >"$WORK_DIR/ticks-at-start") &
     sampler=$!
+    if [[ $SYSCALLS == 1 ]]; then
+        # The same window, less a second at its end for the load generator's own finish.
+        (sleep 3 && count_syscalls $((DURATION - 1)) >"$WORK_DIR/syscalls") &
+        counter=$!
+    fi
     if [[ $mode == max ]]; then
         # New connections while the closed loop keeps the server busy: their first answer's wait.
         (sleep 4 && new_connection_probe "$port" $((DURATION - 2))) &
@@ -128,6 +143,10 @@ measure() {  # round name mode port rate -> one line in SAMPLES; MEASURED_RATE
         probe=$(cat "$WORK_DIR/probe" 2>/dev/null)
     fi
     t0=$(cat "$WORK_DIR/ticks-at-start")
+    if [[ $SYSCALLS == 1 ]]; then
+        wait "$counter"
+        syscalls=$(cat "$WORK_DIR/syscalls" 2>/dev/null)
+    fi
     requests=$(field "$line" requests)
     if [[ -z $requests || $requests -eq 0 ]]; then
         NOTES+=("round $round, ${LABEL[$name]} $mode: no answer (${line:-load generator failed})")
@@ -135,12 +154,19 @@ measure() {  # round name mode port rate -> one line in SAMPLES; MEASURED_RATE
         return
     fi
     [[ $(field "$line" errors) != 0 ]] && NOTES+=("round $round, ${LABEL[$name]} $mode: $(field "$line" errors) errors")
-    cpu=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v q="$requests" 'BEGIN {printf "%.2f", t * 1e6 / hz / q}')
+    read -r -a t0 <<<"$t0"
+    read -r -a t1 <<<"$t1"
+    cpu=$(awk -v t=$((t1[0] - t0[0])) -v hz="$HZ" -v q="$requests" 'BEGIN {printf "%.2f", t * 1e6 / hz / q}')
+    kernel=$(awk -v t=$((t1[0] - t0[0])) -v s=$((t1[1] - t0[1])) 'BEGIN {printf "%.0f", (t > 0 ? 100 * s / t : 0)}')
+    # Counted over DURATION - 1 of the DURATION seconds the requests were counted in.
+    [[ $syscalls =~ ^[0-9]+$ ]] && syscalls=$(awk -v c="$syscalls" -v q="$requests" -v d="$DURATION" \
+        'BEGIN {printf "%.2f", c / (q * (d - 1) / d)}') || syscalls="-"
     echo "$round $name $mode $(field "$line" rate) $(field "$line" p50_ms) $(field "$line" p99_ms)" \
-        "$(field "$line" p999_ms) $(field "$line" max_ms) $cpu $(field "$probe" new_p50_ms) $(field "$probe" new_p99_ms)" \
-        "$(field "$probe" new_max_ms)" >>"$SAMPLES"
-    tail -n 1 "$SAMPLES" | awk '{printf "    %-6s %-5s %8.0f req/s  p50 %7s  p99 %7s  p99.9 %7s  max %8s ms  %6s us CPU/req%s\n",
-        $2, $3, $4, $5, $6, $7, $8, $9, (NF > 9 ? sprintf("  new connections p50 %s p99 %s max %s ms", $10, $11, $12) : "")}' >&2
+        "$(field "$line" p999_ms) $(field "$line" max_ms) $cpu $kernel $syscalls $(field "$probe" new_p50_ms)" \
+        "$(field "$probe" new_p99_ms) $(field "$probe" new_max_ms)" >>"$SAMPLES"
+    tail -n 1 "$SAMPLES" | awk '{printf "    %-6s %-5s %8.0f req/s  p50 %7s  p99 %7s  p99.9 %7s  max %8s ms  %6s us CPU/req" \
+        "  kernel %s%%  syscalls/req %s%s\n", $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+        (NF > 11 ? sprintf("  new connections p50 %s p99 %s max %s ms", $12, $13, $14) : "")}' >&2
     [[ -n $probe && $(field "$probe" new_errors) != 0 ]] &&
         NOTES+=("round $round, ${LABEL[$name]}: $(field "$probe" new_errors) new connections failed")
     MEASURED_RATE=$(field "$line" rate)
@@ -208,11 +234,12 @@ summary() {  # mode column -> "median (min-max)" per server, one line each: name
 }
 
 table() {  # mode title
-    local mode=$1 name median min max p50 p99 p999 mx cpu reference_cpu ratio
+    local mode=$1 name median min max p50 p99 p999 mx cpu kernel reference_cpu ratio
     echo "## $2"
     echo
-    echo "| server | req/s | p50 ms | p99 ms | p99.9 ms | max ms | CPU us/req | req per CPU-s vs ${LABEL[$REFERENCE]} |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| server | req/s | p50 ms | p99 ms | p99.9 ms | max ms | CPU us/req | kernel share |" \
+        "$([[ $SYSCALLS == 1 ]] && echo 'syscalls/req |') req per CPU-s vs ${LABEL[$REFERENCE]} |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|$([[ $SYSCALLS == 1 ]] && echo '---:|')---:|"
     reference_cpu=$(summary "$mode" 9 | awk -v r="$REFERENCE" '$1 == r {print $2}')
     for name in $SERVERS; do
         read -r _ median min max < <(summary "$mode" 4 | grep "^$name ") || continue
@@ -221,9 +248,11 @@ table() {  # mode title
         read -r _ p999 _ p999max < <(summary "$mode" 7 | grep "^$name ")
         mx=$(summary "$mode" 8 | awk -v n="$name" '$1 == n {print $4}')
         cpu=$(summary "$mode" 9 | awk -v n="$name" '$1 == n {print $2}')
+        kernel="$(summary "$mode" 10 | awk -v n="$name" '$1 == n {print $2}')% |"
+        [[ $SYSCALLS == 1 ]] && kernel+=" $(summary "$mode" 11 | awk -v n="$name" '$1 == n {print $2}') |"
         ratio=$(awk -v a="$reference_cpu" -v b="$cpu" 'BEGIN {if (a > 0 && b > 0) printf "%.2f", a / b; else print "-"}')
-        printf "| %s | %.0f (%.0f-%.0f) | %s | %s (max %s) | %s (max %s) | %s | %s | %s |\n" "${LABEL[$name]}" \
-            "$median" "$min" "$max" "$p50" "$p99" "$p99max" "$p999" "$p999max" "$mx" "$cpu" "$ratio"
+        printf "| %s | %.0f (%.0f-%.0f) | %s | %s (max %s) | %s (max %s) | %s | %s | %s %s |\n" "${LABEL[$name]}" \
+            "$median" "$min" "$max" "$p50" "$p99" "$p99max" "$p999" "$p999max" "$mx" "$cpu" "$kernel" "$ratio"
     done
     echo
 }
@@ -238,10 +267,10 @@ new_connections_table() {
     echo "| server | p50 ms | p99 ms | max ms |"
     echo "|---|---:|---:|---:|"
     for name in $SERVERS; do
-        p50=$(summary max 10 | awk -v n="$name" '$1 == n {print $2}')
+        p50=$(summary max 12 | awk -v n="$name" '$1 == n {print $2}')
         [[ -n $p50 ]] || continue
-        read -r _ p99 _ _ < <(summary max 11 | grep "^$name ")
-        mx=$(summary max 12 | awk -v n="$name" '$1 == n {print $4}')
+        read -r _ p99 _ _ < <(summary max 13 | grep "^$name ")
+        mx=$(summary max 14 | awk -v n="$name" '$1 == n {print $4}')
         printf "| %s | %s | %s | %s |\n" "${LABEL[$name]}" "$p50" "$p99" "$mx"
     done
     echo
@@ -258,7 +287,8 @@ report() {
         "latency counted from when each request was due"
     echo
     echo "Figures: median over the rounds (min-max for requests/s, max for the tail); CPU = server CPU time"
-    echo "(user + system) per request."
+    echo "(user + system) per request; kernel share = the system part of it$([[ $SYSCALLS == 1 ]] &&
+        echo "; syscalls/req = the server's system calls (perf stat) per request")."
     echo
     table max "Closed loop (maximum throughput)"
     table fixed "Fixed rate ($FIXED_FRACTION x ${LABEL[$REFERENCE]}'s maximum)"
@@ -274,6 +304,10 @@ report() {
 main() {
     local round name ordered
     begin_run taskset curl
+    if [[ $SYSCALLS == 1 ]] && ! command -v perf >/dev/null; then
+        log "SYSCALLS=1 needs perf (Debian's linux-perf)"
+        exit 1
+    fi
     : >"$SAMPLES"
     # The reference server goes first in every round: the fixed rate of the round comes from it.
     ordered="$REFERENCE $(tr ' ' '\n' <<<"$SERVERS" | grep -vx "$REFERENCE" | tr '\n' ' ')"

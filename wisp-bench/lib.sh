@@ -148,12 +148,17 @@ cpu_jiffies() {  # -> "busy total" for the whole machine, in USER_HZ ticks
 }
 
 process_jiffies() {  # pids... -> their utime + stime, in USER_HZ ticks
-    local pid fields total=0
+    process_jiffies_split "$@" | cut -d ' ' -f 1
+}
+
+process_jiffies_split() {  # pids... -> "total system": their utime + stime, and their stime alone, in USER_HZ ticks
+    local pid fields total=0 system=0
     for pid in "$@"; do
         read -r -a fields < <(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
         total=$((total + fields[11] + fields[12]))
+        system=$((system + fields[12]))
     done
-    echo "$total"
+    echo "$total $system"
 }
 
 children_jiffies() {  # file written by `times` -> CPU ticks of the shell's reaped children (user + system)
