@@ -1,19 +1,17 @@
 package dev.wisp.transport;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
  * A thread that steps aside lets the threads ready before it run first, and goes on after them, also while other
- * threads keep the only carrier busy, and also when its resumer never runs. Each case about order runs in a JVM with
- * one carrier, where the order is the scheduler's and not a race between carriers.
+ * threads keep the only carrier busy, and also when its resumer never runs. Each case runs in a JVM of its own, with
+ * one carrier where the order is the scheduler's and not a race between carriers.
  */
 class StepAsideTest {
 
@@ -31,21 +29,11 @@ class StepAsideTest {
      * A resumer that never runs (the JDK lost its virtual thread under a full heap; claimed here and not started)
      * kept every thread that stepped aside after it parked for good, since a resumer pending is not started again:
      * a client's idle WebSockets stopped reading, and a new one died by its pong timeout. The sweeper's tick wakes
-     * them.
+     * them. In a JVM of its own, where no other thread wakes threads aside.
      */
     @Test
     void aSweeperWakesTheThreadsAsideWhenTheirResumerNeverRuns() throws Exception {
-        assertTrue(StepAside.claimResumer(System.nanoTime() - Duration.ofSeconds(1).toNanos()),
-                "no resumer pending before the test");
-        Thread stepping = Thread.ofVirtual().start(StepAside::stepAside);
-        OneCarrier.awaitParked(stepping);
-        assertFalse(stepping.join(Duration.ofMillis(200)), "nothing but the sweeper wakes it");
-        TimeoutSweeper sweeper = new TimeoutSweeper(now -> { }, Duration.ofMillis(40)).start("wisp-test-sweeper");
-        try {
-            assertTrue(stepping.join(Duration.ofSeconds(5)), "the thread aside went on");
-        } finally {
-            sweeper.close();
-        }
+        ChildJvm.assertPrints(LostResumer.WOKEN, LostResumer.class);
     }
 
     /**
@@ -74,6 +62,30 @@ class StepAsideTest {
             stepping.join(Duration.ofSeconds(10));
             other.join(Duration.ofSeconds(10));
             System.out.println(order);
+        }
+    }
+
+    /**
+     * A thread steps aside behind a resumer claimed a second ago and never started; prints {@link #WOKEN} if it
+     * stayed aside until a sweeper ran and went on within 5 s of it.
+     */
+    static final class LostResumer {
+        static final String WOKEN = "woken by the sweeper";
+
+        public static void main(String[] args) throws Exception {
+            if (!StepAside.claimResumer(System.nanoTime() - TimeUnit.SECONDS.toNanos(1))) {
+                throw new AssertionError("a resumer was pending before the test");
+            }
+            Thread stepping = Thread.ofVirtual().start(StepAside::stepAside);
+            OneCarrier.awaitParked(stepping);
+            if (stepping.join(Duration.ofMillis(200))) {
+                System.out.println("went on before any sweeper ran");
+                return;
+            }
+            TimeoutSweeper sweeper = new TimeoutSweeper(now -> { }, Duration.ofMillis(40)).start("wisp-test-sweeper");
+            boolean woken = stepping.join(Duration.ofSeconds(5));
+            sweeper.close();
+            System.out.println(woken ? WOKEN : "still aside");
         }
     }
 
