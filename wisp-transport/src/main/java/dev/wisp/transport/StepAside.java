@@ -72,10 +72,9 @@ final class StepAside {
 
     /**
      * Wakes the listed threads if a resumer was started this long ago and has not run. For busy virtual threads
-     * and the sweeper's thread to call, with the {@link System#nanoTime()} they read; cheap when no resumer is pending
-     * or it is recent. (Read
-     * just as a resumer is started, the time may still be the last one's: the wake-ups then come early, which does
-     * no harm.)
+     * and the sweeper's thread to call, with the {@link System#nanoTime()} they read; cheap when no resumer is
+     * pending or it is recent. (Read just as a resumer is started, the time may still be the last one's: the
+     * wake-ups then come early, which does no harm.)
      */
     static void resumeIfLate(long now) {
         if (RESUMER_PENDING.get() && now - resumerStartedAt > RESCUE_NANOS) {
