@@ -3,6 +3,7 @@ package dev.wisp.bench.load;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -11,8 +12,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * An HTTP/1.1 load generator for one URL over keep-alive connections, in two modes:
@@ -41,6 +42,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RateLoad {
     private static final int MAX_QUEUED_PER_CONNECTION = 1 << 16;
+    /** Requests per second a closed loop is sized for (its recorder grows past it, with a copy, if ever needed). */
+    private static final int CLOSED_LOOP_RATE_BOUND = 600_000;
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(US_ASCII);
 
     private final InetSocketAddress address;
@@ -80,17 +83,20 @@ public final class RateLoad {
                 SocketChannel channel = SocketChannel.open(address);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 channel.configureBlocking(false);
-                all[i] = new Connection(channel);
+                all[i] = new Connection(channel, request);
                 channel.register(selector, SelectionKey.OP_READ, all[i]);
             }
-            Recorder recorder = new Recorder((long) Math.max(1, rate) * (durationNanos / 1_000_000_000L + 1));
+            // Sized for the whole window at once: an array that grew as it filled was copied while the load ran, a
+            // stall (tens of ms for millions of latencies) that was charged to the server.
+            long window = Math.max(warmupNanos, durationNanos) / 1_000_000_000L + 1;
+            Recorder recorder = new Recorder((long) (rate > 0 ? rate : CLOSED_LOOP_RATE_BOUND) * window);
             long start = System.nanoTime();
             long measureFrom = start + warmupNanos;
             Pump pump = new Pump(selector, all, recorder, start, measureFrom + durationNanos);
             if (rate <= 0) {
                 for (Connection connection : all) {
                     connection.enqueue(start);
-                    connection.sendIfIdle(request);
+                    connection.sendIfIdle();
                 }
             }
             // The warm-up runs the very loop that measures, and what it records is then dropped. A loop that began
@@ -120,6 +126,8 @@ public final class RateLoad {
         long due;
         long dealt;
 
+        final Consumer<SelectionKey> onReady = this::ready;
+
         Pump(Selector selector, Connection[] all, Recorder recorder, long start, long end) {
             this.selector = selector;
             this.all = all;
@@ -138,36 +146,40 @@ public final class RateLoad {
                     while (due - now <= 0 && due - end < 0) {
                         Connection connection = all[(int) (dealt++ % connections)];
                         connection.enqueue(due);
-                        connection.sendIfIdle(request);
+                        connection.sendIfIdle();
                         due += intervalNanos;
                     }
                 }
                 long waitNanos = rate > 0 ? due - System.nanoTime() : TimeUnit.MILLISECONDS.toNanos(10);
+                // Ready keys handed to a consumer made once: a selected-key set and its iterator allocate on every
+                // selection, and the garbage collections they cause pause the generator, which counts as latency.
                 if (waitNanos > 1_500_000) {
-                    selector.select(Math.max(1, waitNanos / 1_000_000 - 1));
+                    selector.select(onReady, Math.max(1, waitNanos / 1_000_000 - 1));
                 } else {
-                    selector.selectNow();
+                    selector.selectNow(onReady);
                 }
-                now = System.nanoTime();
-                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-                while (keys.hasNext()) {
-                    SelectionKey key = keys.next();
-                    keys.remove();
-                    Connection connection = (Connection) key.attachment();
-                    long answeredDue;
-                    while ((answeredDue = connection.readResponse(now)) != Connection.NONE) {
-                        if (answeredDue == Connection.FAILED) {
-                            recorder.error();
-                            key.cancel();
-                            break;
-                        }
-                        recorder.record(connection, now - answeredDue);
-                        if (rate <= 0 && now - end < 0) {
-                            connection.enqueue(now);
-                        }
-                        connection.sendIfIdle(request);
+            }
+        }
+
+        private void ready(SelectionKey key) {
+            long now = System.nanoTime();
+            Connection connection = (Connection) key.attachment();
+            long answeredDue;
+            try {
+                while ((answeredDue = connection.readResponse(now)) != Connection.NONE) {
+                    if (answeredDue == Connection.FAILED) {
+                        recorder.error();
+                        key.cancel();
+                        break;
                     }
+                    recorder.record(connection, now - answeredDue);
+                    if (rate <= 0 && now - end < 0) {
+                        connection.enqueue(now);
+                    }
+                    connection.sendIfIdle();
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }
@@ -187,8 +199,12 @@ public final class RateLoad {
         long recorded;
         long worstNanos;
 
-        Connection(SocketChannel channel) {
+        /** The request, wrapped once and rewound for each send. */
+        final ByteBuffer out;
+
+        Connection(SocketChannel channel, byte[] request) {
             this.channel = channel;
+            this.out = ByteBuffer.wrap(request);
         }
 
         void enqueue(long dueNanos) {
@@ -206,11 +222,11 @@ public final class RateLoad {
             queue[(head + size++) % queue.length] = dueNanos;
         }
 
-        void sendIfIdle(byte[] request) throws IOException {
+        void sendIfIdle() throws IOException {
             if (inFlight || size == 0 || !channel.isOpen()) {
                 return;
             }
-            ByteBuffer out = ByteBuffer.wrap(request);
+            out.rewind();
             while (out.hasRemaining()) {
                 if (channel.write(out) == 0) {
                     Thread.onSpinWait(); // a 40-byte request into an empty socket buffer; never long
