@@ -26,8 +26,6 @@ import java.util.concurrent.CountDownLatch;
  */
 final class ServeCommand implements Command {
     static final Duration GRACE = Duration.ofSeconds(5);
-    /** The server's own default for its carrier loops, which an explicit choice here must not override. */
-    private static final String CARRIER_LOOPS_PROPERTY = "wisp.server.carrierLoops";
 
     private static final List<Option> OPTIONS = Stream.concat(Stream.of(
             new Option("--port", "-p", "N", "port to listen on; 0 picks a free one (default 8443, or 8080 plain)"),
@@ -118,8 +116,16 @@ final class ServeCommand implements Command {
                 .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))
                 .bindAddress(bindAddress)
                 .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE))
-                .http2(arguments.has("--http2"))
-                .carrierLoops(carrierLoops(arguments));
+                .http2(arguments.has("--http2"));
+        // Unless chosen here or by the server's system property (the builder's default then), one loop per processor
+        // where this JVM can run them: they measure best (the README's "Latency and CPU per request").
+        boolean loopsByDefault = !arguments.has("--carrier-loops")
+                && System.getProperty(ServerConfig.CARRIER_LOOPS_PROPERTY) == null;
+        if (arguments.has("--carrier-loops")) {
+            builder.carrierLoops(arguments.intValue("--carrier-loops", 0, 0, 1024));
+        } else if (loopsByDefault && ServerConfig.carrierLoopsAvailable()) {
+            builder.carrierLoops(Runtime.getRuntime().availableProcessors());
+        }
         ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
         ServerConfig config = builder.build();
         Router router = Router.builder()
@@ -135,28 +141,11 @@ final class ServeCommand implements Command {
         Server server = Server.create(config, ServeFilters.service(router, arguments, out)).start();
         out.println("Serving " + directory + " on " + url(transport.scheme(), config.bindAddress(), server.port()));
         transport.printStarted(server, config.bindAddress(), out);
-        if (config.carrierLoops() == 0 && !arguments.has("--carrier-loops")
-                && System.getProperty(CARRIER_LOOPS_PROPERTY) == null) {
+        if (loopsByDefault && !ServerConfig.carrierLoopsAvailable()) { // said, since it costs CPU per request
             out.println("Connections run on the JDK's scheduler: carrier loops need the JVM option "
                     + ServerConfig.carrierLoopsJvmOption());
         }
         return server;
-    }
-
-    /**
-     * The carrier loops asked for, else one per processor where this JVM can run them (they measure best: the
-     * README's "Latency and CPU per request"), else none (said in a line once the server runs, since it costs CPU
-     * per request); the system property {@code wisp.server.carrierLoops}, when set, chooses instead.
-     */
-    private static int carrierLoops(Arguments arguments) throws UsageException {
-        if (arguments.has("--carrier-loops")) {
-            return arguments.intValue("--carrier-loops", 0, 0, 1024);
-        }
-        Integer property = Integer.getInteger(CARRIER_LOOPS_PROPERTY);
-        if (property != null) {
-            return property;
-        }
-        return ServerConfig.carrierLoopsAvailable() ? Runtime.getRuntime().availableProcessors() : 0;
     }
 
     private static InetAddress bindAddress(String text) throws UsageException {

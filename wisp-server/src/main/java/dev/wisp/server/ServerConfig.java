@@ -73,6 +73,9 @@ import java.util.OptionalInt;
  * The system property {@code wisp.server.carrierLoops} sets the default, for an application that does not choose.
  */
 public final class ServerConfig {
+    /** The system property whose value, when set, is the builder's default {@code carrierLoops}. */
+    public static final String CARRIER_LOOPS_PROPERTY = "wisp.server.carrierLoops";
+
     private final InetAddress bindAddress;
     private final int port;
     private final int backlog;
@@ -299,7 +302,7 @@ public final class ServerConfig {
         private boolean redirectToHttps = true;
         private Duration tlsFileWatchInterval = Duration.ZERO;
         private boolean http2;
-        private int carrierLoops = Integer.getInteger("wisp.server.carrierLoops", 0);
+        private int carrierLoops = Integer.getInteger(CARRIER_LOOPS_PROPERTY, 0);
         private int maxConcurrentStreams = 100;
 
         private Builder() {

@@ -58,7 +58,7 @@ final class ChildServer implements AutoCloseable {
         List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx" + maxHeap,
                 "-Dwisp.test.tls=" + TestTransport.isTls(),
                 "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n"));
-        String carrierLoops = System.getProperty("wisp.server.carrierLoops");
+        String carrierLoops = System.getProperty(ServerConfig.CARRIER_LOOPS_PROPERTY);
         if (carrierLoops != null) { // the child's server on carrier loops too, as this run's are
             options.addAll(List.of("-Dwisp.server.carrierLoops=" + carrierLoops,
                     "--add-opens", "java.base/java.lang=ALL-UNNAMED"));

@@ -78,9 +78,11 @@ public final class CarrierLoops implements AutoCloseable {
             loop.start();
         }
         for (CarrierLoop loop : loops) {
-            // The JDK ends the timed waits of threads on a scheduler of one's own with a timer thread of its own
-            // ("VirtualThread-unparker"), one per loop's thread on a large machine, started at the first such wait:
-            // should that start fail (a thread limit), the waiting thread would be lost for good. So, now.
+            // The JDK ends the timed waits of threads on a scheduler of one's own with timer threads of its own
+            // ("VirtualThread-unparker"), started at the first wait each takes: should that start fail (a thread
+            // limit), the waiting thread would be lost for good. So, now. JDK 25 has one such timer per four
+            // processors (a power of two), chosen by the waiting thread's id, so a wait per loop starts one of them
+            // for certain and the others only by chance of the ids.
             if (!JdkWarmUp.startTimerThread(loop::newThread)) {
                 LOG.log(WARNING, "the JDK's timer for carrier loops did not start; a timed wait on a loop may be"
                         + " lost if it cannot start later");

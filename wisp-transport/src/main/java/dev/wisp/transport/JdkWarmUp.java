@@ -118,9 +118,9 @@ public final class JdkWarmUp {
     /**
      * Makes a virtual thread wait with a timeout, which starts the thread that ends such waits; false if it may not
      * have. Only once a platform thread could be started just before: should that start fail, the waiting thread
-     * would be lost, so the wait for it is bounded too. The JDK has one such timer per scheduler kind: the default
-     * scheduler's, and the one for every other scheduler ({@link CarrierLoops}), whose threads this makes with
-     * {@code virtualThreads}.
+     * would be lost, so the wait for it is bounded too. The default scheduler's waits are ended by its own timer;
+     * those of every other scheduler ({@link CarrierLoops}, whose threads this makes with {@code virtualThreads}) by
+     * JDK-wide timers, one per four processors, picked by thread id: this starts the one of the waiting thread.
      */
     static boolean startTimerThread(Function<Runnable, Thread> virtualThreads) {
         try {
