@@ -47,6 +47,14 @@ class ConnectionLimitIT {
                         .build());
     }
 
+    private void awaitIdleConnections(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        while (server.describeConnections().split("state=idle", -1).length - 1 != expected) {
+            assertTrue(System.nanoTime() < deadline, server.describeConnections());
+            Thread.sleep(1);
+        }
+    }
+
     private CountDownLatch release(String name) {
         return releases.computeIfAbsent(name, key -> new CountDownLatch(1));
     }
@@ -64,7 +72,11 @@ class ConnectionLimitIT {
             try (RawPeer first = RawPeer.connect(server.port()); RawPeer second = RawPeer.connect(server.port())) {
                 hello(first);
                 hello(second);
+                // A connection counts as idle from just after its response is written, a moment after the peer may
+                // have read it: wait for that, so that second's idle time is sure to be older than first's next one.
+                awaitIdleConnections(2);
                 hello(first);
+                awaitIdleConnections(2);
                 try (RawPeer third = RawPeer.connect(server.port())) {
                     hello(third);
                     ConnectionEvents.Closed evicted = events.awaitClosed();

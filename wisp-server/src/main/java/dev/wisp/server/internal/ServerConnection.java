@@ -48,6 +48,8 @@ abstract class ServerConnection implements Runnable {
      * ({@link #isLost}).
      */
     private static final long LOST_AFTER_NANOS = 5_000_000_000L;
+    /** The states' names, by value, for {@link #describe}. */
+    private static final String[] STATE_NAMES = {"busy", "idle", "closing", "evicted", "lingering"};
     /** The lines that tell of connections left behind ({@link #warnLeftBehind}). */
     private static final LogLimit LEFT_BEHIND_LINES = LogLimit.perMinute();
     /** Why an evicted connection closes, however it ends. */
@@ -287,7 +289,7 @@ abstract class ServerConnection implements Runnable {
     final String describe(long nowNanos) {
         Thread last = thread;
         long deadline = transport.readDeadlineNanos();
-        return "c" + id + " " + getClass().getSimpleName() + " state=" + (int) STATE.getVolatile(this)
+        return "c" + id + " " + getClass().getSimpleName() + " state=" + STATE_NAMES[(int) STATE.getVolatile(this)]
                 + " thread=" + (last == null ? "none" : last.getState())
                 + " readDeadline=" + (deadline == 0 ? "none" : (deadline - nowNanos) / 1_000_000 + "ms")
                 + " watched=" + transport.isWatched() + " readBlocked=" + transport.isReadBlocked()
