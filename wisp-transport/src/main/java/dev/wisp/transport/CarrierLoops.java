@@ -81,8 +81,8 @@ public final class CarrierLoops implements AutoCloseable {
             // The JDK ends the timed waits of threads on a scheduler of one's own with timer threads of its own
             // ("VirtualThread-unparker"), started at the first wait each takes: should that start fail (a thread
             // limit), the waiting thread would be lost for good. So, now. JDK 25 has one such timer per four
-            // processors (a power of two), chosen by the waiting thread's id, so a wait per loop starts one of them
-            // for certain and the others only by chance of the ids.
+            // processors (a power of two), picked by the id of the carrier thread the wait unmounts from: a loop's
+            // waits all go to one timer, which one wait on the loop starts.
             if (!JdkWarmUp.startTimerThread(loop::newThread)) {
                 LOG.log(WARNING, "the JDK's timer for carrier loops did not start; a timed wait on a loop may be"
                         + " lost if it cannot start later");

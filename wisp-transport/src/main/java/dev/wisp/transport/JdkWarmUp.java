@@ -120,7 +120,8 @@ public final class JdkWarmUp {
      * have. Only once a platform thread could be started just before: should that start fail, the waiting thread
      * would be lost, so the wait for it is bounded too. The default scheduler's waits are ended by its own timer;
      * those of every other scheduler ({@link CarrierLoops}, whose threads this makes with {@code virtualThreads}) by
-     * JDK-wide timers, one per four processors, picked by thread id: this starts the one of the waiting thread.
+     * JDK-wide timers, one per four processors, picked by the id of the carrier thread: this starts the one of
+     * the carrier the waiting thread runs on.
      */
     static boolean startTimerThread(Function<Runnable, Thread> virtualThreads) {
         try {

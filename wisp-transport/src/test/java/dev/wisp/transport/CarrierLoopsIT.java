@@ -69,6 +69,14 @@ class CarrierLoopsIT {
     }
 
     @Test
+    void startingLoopsStartsTheJdksTimersForTheirTimedWaits() throws Exception {
+        // On 16 processors the JDK has four such timers, one picked per carrier thread: the loops' start must start
+        // each loop's, as no timed wait on a loop could, later, if no thread may be started then.
+        ChildJvm.assertPrints("0 started by waits on " + LoopTimers.LOOPS + " loops", LoopTimers.class,
+                "-XX:ActiveProcessorCount=16", "--add-opens", "java.base/java.lang=ALL-UNNAMED");
+    }
+
+    @Test
     void aReadWaitsForBytesOnTheLoopsOwnThread() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             CompletableFuture<String> read = onLoop(() -> {
