@@ -50,6 +50,11 @@ final class CarrierLoop implements Executor {
     /** Whether the loop's thread is in, or about to enter, a selection that waits. */
     private volatile boolean sleeping;
     private volatile boolean closed;
+    /**
+     * When this loop's last selection returned ({@link System#nanoTime()}): the clock of the threads it runs until the
+     * next, read once per turn rather than by each of them, as nginx reads the time once per wake-up.
+     */
+    private volatile long turnNanos = System.nanoTime();
     /** {@link #ready}, made once rather than at every selection. */
     private final Consumer<SelectionKey> onReady = CarrierLoop::ready;
     private final LogLimit failures = LogLimit.perMinute("a carrier loop's turn failed; it goes on (logged again at"
@@ -147,6 +152,15 @@ final class CarrierLoop implements Executor {
             }
             sleeping = false;
         }
+        turnNanos = System.nanoTime();
+    }
+
+    /**
+     * The {@link System#nanoTime()} this loop's last selection returned at: behind the time by the length of the turn
+     * so far, microseconds, or as long as a task has computed without blocking in it.
+     */
+    long clockNanos() {
+        return turnNanos;
     }
 
     /** A ready key, handed over by the selection itself: no selected-key set to fill and empty on every turn. */

@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
  * every byte before returning, so a peer that stops reading would hold the write, and the connection's thread,
  * forever. Writes go out in slices of at most {@link #SLICE} bytes, each under a fresh deadline that the
  * {@link TimeoutSweeper} enforces by closing the connection; a peer that reads slowly but steadily is not cut off.
+ * On a socket that can try a write without blocking ({@link StreamSocket#writeNow}), the deadline is set only when
+ * a slice must wait.
  *
  * <p>One thread writes and sets the deadline at a time; the sweeper reads it.
  */
@@ -55,16 +57,24 @@ final class ChannelOutput extends OutputStream {
             for (int done = 0; done < length; ) {
                 int slice = Math.min(SLICE, length - done);
                 ByteBuffer buffer = ByteBuffer.wrap(bytes, offset + done, slice);
-                deadlineNanos = System.nanoTime() + timeoutNanos;
-                while (buffer.hasRemaining()) {
-                    socket.write(buffer);
+                // What the socket takes at once needs no deadline, nor a clock read for one: only a wait does.
+                if (socket.writeNow(buffer) >= 0) {
                     writeCalls++;
+                }
+                if (buffer.hasRemaining()) {
+                    deadlineNanos = System.nanoTime() + timeoutNanos;
+                    do {
+                        socket.write(buffer);
+                        writeCalls++;
+                    } while (buffer.hasRemaining());
                 }
                 done += slice;
                 written += slice;
             }
         } finally {
-            deadlineNanos = 0;
+            if (deadlineNanos != 0) {
+                deadlineNanos = 0;
+            }
         }
     }
 }

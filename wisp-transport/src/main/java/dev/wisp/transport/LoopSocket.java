@@ -115,6 +115,16 @@ public final class LoopSocket extends ChannelStreamSocket {
     }
 
     @Override
+    public long clockNanos() {
+        return loop.clockNanos();
+    }
+
+    @Override
+    public int writeNow(ByteBuffer source) throws IOException {
+        return channel.write(source);
+    }
+
+    @Override
     public int write(ByteBuffer source) throws IOException {
         while (true) {
             int count = channel.write(source);

@@ -47,6 +47,23 @@ public interface StreamSocket extends Closeable {
     /** Writes some of the buffer's bytes, blocking until at least one went out; the count written. */
     int write(ByteBuffer source) throws IOException;
 
+    /**
+     * Writes what the socket takes now, without blocking: the count written, maybe 0; or -1, having tried nothing,
+     * where a try would cost more than it saves (a blocking channel would switch modes for it).
+     */
+    default int writeNow(ByteBuffer source) throws IOException {
+        return -1;
+    }
+
+    /**
+     * The {@link System#nanoTime()} for this socket's own thread to time its deadlines and idle waits by; a
+     * {@link LoopSocket}'s is its loop's turn's, read once for every thread the turn runs
+     * ({@link CarrierLoop#clockNanos}).
+     */
+    default long clockNanos() {
+        return System.nanoTime();
+    }
+
     /** Ends reading: a blocked read returns the end of the stream. */
     void shutdownInput() throws IOException;
 

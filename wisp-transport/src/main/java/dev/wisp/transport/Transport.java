@@ -232,6 +232,16 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
         return watch != null || socket instanceof LoopSocket loopSocket && loopSocket.isWatched();
     }
 
+    /**
+     * The {@link System#nanoTime()} for the connection's own thread to time deadlines and idle waits by, as cheap as
+     * the socket can make it: on a carrier loop, the time the loop's turn began, read once for all the threads the
+     * turn runs, and so behind by as long as the turn has run (microseconds; longer while a handler computes on the
+     * loop): for timeouts, not for measuring.
+     */
+    public final long clockNanos() {
+        return socket.clockNanos();
+    }
+
     /** Whether the socket waits in a {@link CarrierLoop}, whose threads run on that loop. */
     public final boolean isOnCarrierLoop() {
         return socket instanceof LoopSocket;

@@ -270,7 +270,7 @@ final class Http1ServerConnection extends ServerConnection {
      * @return null when a request is arriving, else why the connection must close
      */
     private String endIdleWait(boolean arrived) throws IOException {
-        waitEndedNanos = System.nanoTime();
+        waitEndedNanos = transport.clockNanos();
         lastWaitNanos = firstWait ? Long.MAX_VALUE : waitEndedNanos - idleSinceNanos();
         firstWait = false;
         String closedMeanwhile = leaveIdle();

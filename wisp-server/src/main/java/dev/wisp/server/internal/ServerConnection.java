@@ -158,10 +158,11 @@ abstract class ServerConnection implements Runnable {
      * the threads waiting behind it, connections that woke from idle among them (see {@link BusyThreads}). On a
      * carrier loop there are none to pass on: the loop's own selection wakes its threads, and no JDK poller is late.
      *
-     * @return the {@link System#nanoTime()} read here
+     * @return the {@link System#nanoTime()} read here, or on a loop the loop's clock
+     *     ({@link dev.wisp.transport.Transport#clockNanos})
      */
     final long exchangeEnded() {
-        return transport.isOnCarrierLoop() ? System.nanoTime() : BusyThreads.exchangeEnded();
+        return transport.isOnCarrierLoop() ? transport.clockNanos() : BusyThreads.exchangeEnded();
     }
 
     /**
