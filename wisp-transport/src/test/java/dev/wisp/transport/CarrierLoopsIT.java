@@ -94,6 +94,22 @@ class CarrierLoopsIT {
     }
 
     @Test
+    void aThreadOnALoopReadsTheTimeTheLoopsTurnBegan() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            CompletableFuture<long[]> clocks = onLoop(() -> {
+                socket.read(ByteBuffer.allocate(64)); // parks: the turn that finds the bytes wakes it
+                return new long[] {socket.clockNanos(), System.nanoTime()};
+            });
+            await(socket::isReadBlocked);
+            long sentAt = System.nanoTime();
+            send("x");
+            long[] afterRead = clocks.get();
+            assertTrue(afterRead[0] - sentAt > 0, "the clock is that of the turn that found the bytes");
+            assertTrue(afterRead[1] - afterRead[0] >= 0, "and not ahead of the time");
+        });
+    }
+
+    @Test
     void aReadThatTookAllTheKernelHeldStillSeesBytesThatCameBeforeItsNextRead() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             send("one");
