@@ -282,7 +282,7 @@ report() {
     echo "# Latency and CPU per request"
     echo
     report_context
-    echo "- $ROUNDS rounds, servers interleaved; server on core $SERVER_CPU, RateLoad on core $LOAD_CPU," \
+    echo "- $ROUNDS rounds, servers interleaved (${LABEL[$REFERENCE]} first, the others taking turns after it); server on core $SERVER_CPU, RateLoad on core $LOAD_CPU," \
         "$CONNECTIONS keep-alive connections, GET /plaintext (13 bytes), ${WARMUP}s warm-up, ${DURATION}s measured" \
         "$([[ -n ${WISP_BENCH_BOOSTED:-} ]] && echo '; run at nice -20 in its own scheduling group')"
     echo "- max: closed loop; fixed: open loop at $FIXED_FRACTION of ${LABEL[$REFERENCE]}'s max of the same round," \
@@ -304,19 +304,21 @@ report() {
 }
 
 main() {
-    local round name ordered
+    local round name others i
     begin_run taskset curl
     if [[ $SYSCALLS == 1 ]] && ! command -v perf >/dev/null; then
         log "SYSCALLS=1 needs perf (Debian's linux-perf)"
         exit 1
     fi
     : >"$SAMPLES"
-    # The reference server goes first in every round: the fixed rate of the round comes from it.
-    ordered="$REFERENCE $(tr ' ' '\n' <<<"$SERVERS" | grep -vx "$REFERENCE" | tr '\n' ' ')"
+    # The reference server goes first in every round: the fixed rate of the round comes from it. The others take
+    # turns at following it, so that none is always measured right after the reference, or always last.
+    read -r -a others <<<"$(tr ' ' '\n' <<<"$SERVERS" | grep -vx "$REFERENCE" | tr '\n' ' ')"
     for ((round = 1; round <= ROUNDS; round++)); do
         FIXED_RATE=""
-        for name in $ordered; do
-            measure_round "$round" "$name"
+        measure_round "$round" "$REFERENCE"
+        for ((i = 0; i < ${#others[@]}; i++)); do
+            measure_round "$round" "${others[(i + round - 1) % ${#others[@]}]}"
         done
     done
     [[ $FLAME == 1 && " $SERVERS " == *" $FLAME_SERVER "* ]] && record_flame_graph
