@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.testing.LogCapture;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
+import dev.wisp.transport.CarrierLoops;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * tests with every server on carrier loops (the {@code carrier-loops} run of the failsafe plugin).
  */
 class CarrierLoopsIT {
+    /** How long /compute holds its loop's thread: past {@link CarrierLoops#LONG_TURN} and a sweeper's tick. */
+    private static final long COMPUTE_NANOS = CarrierLoops.LONG_TURN.toNanos() * 2;
     private static Server server;
 
     @BeforeAll
@@ -33,6 +38,14 @@ class CarrierLoopsIT {
                 .get("/sleep", (request, response) -> {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_500)); // a timed wait, as a sleep
                     response.send("slept");
+                })
+                .get("/compute", (request, response) -> {
+                    long end = System.nanoTime() + COMPUTE_NANOS; // holds its loop's thread all along
+                    long spins = 0;
+                    while (System.nanoTime() - end < 0) {
+                        spins++;
+                    }
+                    response.send(spins > 0 ? "computed" : "none");
                 })
                 .build());
     }
@@ -77,6 +90,21 @@ class CarrierLoopsIT {
                 assertTrue(millis < 1_000, "answered while the handler sleeps: " + millis + " ms");
             }
             sleeper.join();
+        });
+    }
+
+    @Test
+    void aHandlerThatHoldsItsLoopsThreadIsLoggedAndOneThatWaitsIsNot() {
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (LogCapture log = LogCapture.of(CarrierLoops.class.getName())) {
+                RawPeer.talk(server.port(), peer -> assertEquals("slept", get(peer, "/sleep")));
+                assertEquals(List.of(), log.records(), "a handler that waits lets its loop go on");
+                RawPeer.talk(server.port(), peer -> assertEquals("computed", get(peer, "/compute")));
+                assertEquals(1, log.records().size(), "said once, while the handler computed");
+                String message = log.records().get(0).getMessage();
+                assertTrue(message.startsWith("carrier loop wisp-loop-" + server.port() + "-"), message);
+                assertTrue(message.contains(" has been running one turn for "), message);
+            }
         });
     }
 

@@ -35,6 +35,8 @@ final class CarrierLoop implements Executor {
     private static final System.Logger LOG = System.getLogger(CarrierLoop.class.getName());
     /** The pause after a turn that failed (a full heap, a failed selection) before the next. */
     private static final long FAILURE_PAUSE_NANOS = 1_000_000;
+    /** No turn, for {@link #watchTurn}: the loop waited in its selection. Not a time, in practice. */
+    private static final long NO_TURN = Long.MIN_VALUE;
 
     private final Selector selector;
     private final Thread thread;
@@ -55,6 +57,10 @@ final class CarrierLoop implements Executor {
      * next, read once per turn rather than by each of them, as nginx reads the time once per wake-up.
      */
     private volatile long turnNanos = System.nanoTime();
+    /** The turn the last {@link #watchTurn} saw running, or {@link #NO_TURN}; the sweeper's thread only. */
+    private long watchedTurn = NO_TURN;
+    /** The last turn {@link #watchTurn} reported; the sweeper's thread only. */
+    private long reportedTurn = NO_TURN;
     /** {@link #ready}, made once rather than at every selection. */
     private final Consumer<SelectionKey> onReady = CarrierLoop::ready;
     private final LogLimit failures = LogLimit.perMinute("a carrier loop's turn failed; it goes on (logged again at"
@@ -142,17 +148,18 @@ final class CarrierLoop implements Executor {
         runLocal();
         if (!local.isEmpty() || !remote.isEmpty()) {
             selector.selectNow(onReady);
-        } else {
-            sleeping = true;
-            // A task queued after the flag was set wakes the selection; one queued before it is seen here.
-            if (remote.isEmpty()) {
-                selector.select(onReady);
-            } else {
-                selector.selectNow(onReady);
-            }
-            sleeping = false;
+            turnNanos = System.nanoTime();
+            return;
         }
-        turnNanos = System.nanoTime();
+        sleeping = true;
+        // A task queued after the flag was set wakes the selection; one queued before it is seen here.
+        if (remote.isEmpty()) {
+            selector.select(onReady);
+        } else {
+            selector.selectNow(onReady);
+        }
+        turnNanos = System.nanoTime(); // first: a watch that sees the loop awake sees the turn it woke to
+        sleeping = false;
     }
 
     /**
@@ -161,6 +168,29 @@ final class CarrierLoop implements Executor {
      */
     long clockNanos() {
         return turnNanos;
+    }
+
+    /**
+     * For the sweeper, at each of its ticks: how long this loop's current turn has run, if it is a turn that had
+     * already run {@code limitNanos} at the last watch, and was not reported before; else -1. A turn that long means
+     * a thread on the loop computes or blocks its carrier. The turn must have been that old at the watch before, not
+     * only now, so that a pause of the whole JVM (a garbage collection) between two watches does not count.
+     */
+    long watchTurn(long nowNanos, long lastWatchNanos, long limitNanos) {
+        boolean awake = !sleeping;
+        long turn = turnNanos;
+        long seen = watchedTurn;
+        watchedTurn = awake ? turn : NO_TURN;
+        if (!awake || turn != seen || lastWatchNanos - turn < limitNanos || turn == reportedTurn) {
+            return -1;
+        }
+        reportedTurn = turn;
+        return nowNanos - turn;
+    }
+
+    /** This loop's thread's name. */
+    String name() {
+        return thread.getName();
     }
 
     /** A ready key, handed over by the selection itself: no selected-key set to fill and empty on every turn. */

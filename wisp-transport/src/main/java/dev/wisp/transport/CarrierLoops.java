@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,8 +26,17 @@ public final class CarrierLoops implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CarrierLoops.class.getName());
     private static final MethodHandle BUILDER = builderConstructor();
 
+    /**
+     * How long one turn of a loop may run before {@link #watchTurns} says so: a loop's turn runs the threads it woke,
+     * each until it waits, which takes microseconds, unless a thread computes or blocks its carrier meanwhile.
+     */
+    public static final Duration LONG_TURN = Duration.ofSeconds(1);
+
     private final CarrierLoop[] loops;
     private final AtomicInteger next = new AtomicInteger();
+    private final LogLimit longTurns = LogLimit.perMinute();
+    /** When {@link #watchTurns} last ran; its thread's only. */
+    private long lastWatchNanos = System.nanoTime();
 
     private CarrierLoops(CarrierLoop[] loops) {
         this.loops = loops;
@@ -98,6 +108,32 @@ public final class CarrierLoops implements AutoCloseable {
     public LoopSocket socket(SocketChannel channel) throws IOException {
         CarrierLoop loop = loops[Math.floorMod(next.getAndIncrement(), loops.length)];
         return new LoopSocket(channel, loop);
+    }
+
+    /**
+     * Logs a warning, at most once a minute, for a loop whose turn has run {@link #LONG_TURN} or longer: a thread on
+     * it computes, or blocks its carrier (a file read, a lock, a native call), and the loop's other connections wait
+     * meanwhile. For one thread to call at each of its ticks (a server's timeout sweeper), well within
+     * {@code LONG_TURN} of each other; a turn is reported a tick after it is found that long, so that a pause of the
+     * whole JVM is not taken for one. Allocates nothing unless it logs.
+     */
+    public void watchTurns(long nowNanos) {
+        long lastWatch = lastWatchNanos;
+        lastWatchNanos = nowNanos;
+        for (CarrierLoop loop : loops) {
+            long turnNanos = loop.watchTurn(nowNanos, lastWatch, LONG_TURN.toNanos());
+            if (turnNanos >= 0 && longTurns.take(nowNanos)) {
+                try {
+                    LOG.log(WARNING, "carrier loop " + loop.name() + " has been running one turn for "
+                            + turnNanos / 1_000_000 + " ms: a thread on it computes, or blocks its carrier (a file"
+                            + " read, a lock, a native call), and the loop's other connections wait meanwhile; a"
+                            + " thread dump (jcmd <pid> Thread.dump_to_file <file>) shows which thread is mounted on "
+                            + loop.name() + " (logged at most once a minute)");
+                } catch (RuntimeException | Error e) {
+                    longTurns.giveBack(nowNanos); // no memory for the line: the next tick tries again
+                }
+            }
+        }
     }
 
     /** How many loops there are. */

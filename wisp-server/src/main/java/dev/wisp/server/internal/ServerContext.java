@@ -150,11 +150,16 @@ public final class ServerContext {
      * The timeout sweeper's work, each tick: expires what is late, and about once a second trims the buffer pools,
      * so that the buffers a burst of connections left in them go back once it is over (up to {@code
      * maxPooledBuffers} of each kind, 512 KiB of read and write buffers and as many TLS records by default), and
-     * wakes the input watcher's idle spare threads ({@link InputWatcher#nudgeSpares}). Allocates nothing but the
+     * wakes the input watcher's idle spare threads ({@link InputWatcher#nudgeSpares}); and says when a carrier loop
+     * runs one turn too long ({@link CarrierLoops#watchTurns}). Allocates nothing but the
      * spares' iterator, so that deadlines still fire while the heap is full.
      */
     public void sweep(long nowNanos) {
         registry.expireLate(nowNanos);
+        CarrierLoops loops = carrierLoops;
+        if (loops != null) {
+            loops.watchTurns(nowNanos);
+        }
         if (trims.isDue(nowNanos)) {
             buffers.trim();
             TlsBuffers records = tlsBuffers;
