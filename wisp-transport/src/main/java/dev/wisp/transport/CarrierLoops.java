@@ -126,9 +126,10 @@ public final class CarrierLoops implements AutoCloseable {
                 try {
                     LOG.log(WARNING, "carrier loop " + loop.name() + " has been running one turn for "
                             + turnNanos / 1_000_000 + " ms: a thread on it computes, or blocks its carrier (a file"
-                            + " read, a lock, a native call), and the loop's other connections wait meanwhile; a"
-                            + " thread dump (jcmd <pid> Thread.dump_to_file <file>) shows which thread is mounted on "
-                            + loop.name() + " (logged at most once a minute)");
+                            + " read, a lock, a native call), or more work came at once than it runs in that time;"
+                            + " the loop's other connections wait meanwhile. A thread dump (jcmd <pid>"
+                            + " Thread.dump_to_file <file>) shows which thread is mounted on " + loop.name()
+                            + " (logged at most once a minute)");
                 } catch (RuntimeException | Error e) {
                     longTurns.giveBack(nowNanos); // no memory for the line: the next tick tries again
                 }

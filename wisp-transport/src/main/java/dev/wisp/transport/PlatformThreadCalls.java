@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -71,6 +72,7 @@ public final class PlatformThreadCalls {
             try {
                 pool.execute(done);
             } catch (RejectedExecutionException | OutOfMemoryError refused) {
+                handBackStranded(pool);
                 if (!hereIfRefused) {
                     done.cancel(false); // should the pool have queued it after all
                     throw new IOException("no thread could be started for a blocking call (" + refused.getMessage()
@@ -82,6 +84,16 @@ public final class PlatformThreadCalls {
             }
         }
         while (!done.isDone()) {
+            if (done.stranded) {
+                if (hereIfRefused) {
+                    done.run(); // here, unless a thread of the pool has started it after all
+                } else if (done.cancel(false)) {
+                    throw new IOException("no thread could be started for a blocking call (the pool queued it,"
+                            + " then could start no thread to run it)");
+                }
+                done.stranded = false; // done, or running on the pool: wait for it as for any other
+                continue;
+            }
             LockSupport.park(done);
             if (Thread.interrupted()) {
                 done.cancel(true);
@@ -105,9 +117,28 @@ public final class PlatformThreadCalls {
         }
     }
 
+    /**
+     * Hands the calls a pool left queued with no thread to run them back to their callers. A fixed pool counts a thread
+     * it is starting as one of its own, so a call made meanwhile is queued for it to take; should that start fail, and
+     * no other thread of the pool be left, the call waits in the queue until a later call starts one, if any ever
+     * does. Seen: TLS handshakes stuck for good while no thread could start.
+     */
+    private static void handBackStranded(Executor pool) {
+        if (!(pool instanceof ThreadPoolExecutor executor) || executor.getPoolSize() > 0) {
+            return; // a thread of the pool will take what is queued
+        }
+        for (Runnable queued : executor.getQueue()) {
+            if (queued instanceof WokenWhenDone<?> call && executor.getQueue().remove(call)) {
+                call.strand();
+            }
+        }
+    }
+
     /** A task that wakes its waiting thread when it ends, however it ends. */
     private static final class WokenWhenDone<T> extends FutureTask<T> {
         private final Thread waiter;
+        /** Whether the pool dropped it from its queue, with no thread to run it, for its caller to take back. */
+        volatile boolean stranded;
 
         WokenWhenDone(IoCall<T> call, Thread waiter) {
             super(call::call);
@@ -117,6 +148,11 @@ public final class PlatformThreadCalls {
         @Override
         protected void done() {
             PlatformWakeups.wake(waiter);
+        }
+
+        void strand() {
+            stranded = true;
+            LockSupport.unpark(waiter);
         }
     }
 }

@@ -12,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,6 +84,85 @@ class PlatformThreadCallsTest {
                 () -> PlatformThreadCalls.callOrFailIfRefused(refusing, () -> "never run"));
         assertEquals("no thread could be started for a blocking call (" + noThread + ")", failed.getMessage());
         assertEquals(askedBefore + 1, asked.get(), "a blocking call asks the pool every time");
+    }
+
+    @Test
+    void aCallQueuedWhileThePoolsLastThreadFailedToStartIsTakenBackByItsCaller() throws Exception {
+        StallingPool stalling = new StallingPool();
+        AtomicReference<Object> first = new AtomicReference<>();
+        AtomicReference<Object> second = new AtomicReference<>();
+        // The first call makes the pool start its one thread; the second, meanwhile, goes into its queue, for that
+        // thread to take; then the start fails, and no thread is left to take it.
+        Thread firstCaller = stalling.call(first, true);
+        assertTrue(stalling.starting.await(10, TimeUnit.SECONDS));
+        Thread secondCaller = stalling.call(second, true);
+        stalling.failStartOnceQueued();
+
+        assertTrue(firstCaller.join(java.time.Duration.ofSeconds(10)), "the first call ended");
+        assertTrue(secondCaller.join(java.time.Duration.ofSeconds(10)), "the queued call ended");
+        assertSame(firstCaller, first.get(), "ran on its caller's thread");
+        assertSame(secondCaller, second.get(), "ran on its caller's thread");
+    }
+
+    @Test
+    void aBlockingCallQueuedWhileThePoolsLastThreadFailedToStartFails() throws Exception {
+        StallingPool stalling = new StallingPool();
+        AtomicReference<Object> first = new AtomicReference<>();
+        AtomicReference<Object> second = new AtomicReference<>();
+        Thread firstCaller = stalling.call(first, false);
+        assertTrue(stalling.starting.await(10, TimeUnit.SECONDS));
+        Thread secondCaller = stalling.call(second, false);
+        stalling.failStartOnceQueued();
+
+        assertTrue(firstCaller.join(java.time.Duration.ofSeconds(10)), "the first call ended");
+        assertTrue(secondCaller.join(java.time.Duration.ofSeconds(10)), "the queued call ended");
+        assertInstanceOf(IOException.class, first.get());
+        IOException queued = assertInstanceOf(IOException.class, second.get());
+        assertTrue(queued.getMessage().startsWith("no thread could be started for a blocking call"),
+                queued.getMessage());
+        assertEquals(0, stalling.pool.getQueue().size(), "nothing left queued");
+    }
+
+    /**
+     * A pool of one thread whose making waits until told to fail, as a thread's start fails when none can start: the
+     * pool counts the thread as its own from before it is made until the failure.
+     */
+    private static final class StallingPool {
+        final CountDownLatch starting = new CountDownLatch(1);
+        private final CountDownLatch fail = new CountDownLatch(1);
+        final ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    starting.countDown();
+                    try {
+                        fail.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new OutOfMemoryError("unable to create native thread: possibly out of memory or"
+                            + " process/resource limits reached");
+                });
+
+        /** A virtual thread that makes a call on the pool, in place if refused or failing, and records the outcome. */
+        Thread call(AtomicReference<Object> outcome, boolean hereIfRefused) {
+            return Thread.ofVirtual().start(() -> {
+                try {
+                    outcome.set(hereIfRefused
+                            ? PlatformThreadCalls.callHereIfRefused(pool, Thread::currentThread)
+                            : PlatformThreadCalls.callOrFailIfRefused(pool, Thread::currentThread));
+                } catch (Exception e) {
+                    outcome.set(e);
+                }
+            });
+        }
+
+        void failStartOnceQueued() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pool.getQueue().isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "the second call was queued");
+                Thread.sleep(1);
+            }
+            fail.countDown();
+        }
     }
 
     @Test
