@@ -91,17 +91,9 @@ class PlatformThreadCallsTest {
         StallingPool stalling = new StallingPool();
         AtomicReference<Object> first = new AtomicReference<>();
         AtomicReference<Object> second = new AtomicReference<>();
-        // The first call makes the pool start its one thread; the second, meanwhile, goes into its queue, for that
-        // thread to take; then the start fails, and no thread is left to take it.
-        Thread firstCaller = stalling.call(first, true);
-        assertTrue(stalling.starting.await(10, TimeUnit.SECONDS));
-        Thread secondCaller = stalling.call(second, true);
-        stalling.failStartOnceQueued();
-
-        assertTrue(firstCaller.join(java.time.Duration.ofSeconds(10)), "the first call ended");
-        assertTrue(secondCaller.join(java.time.Duration.ofSeconds(10)), "the queued call ended");
-        assertSame(firstCaller, first.get(), "ran on its caller's thread");
-        assertSame(secondCaller, second.get(), "ran on its caller's thread");
+        Thread[] callers = stalling.callTwiceTheSecondQueuedAsTheStartFails(first, second, true);
+        assertSame(callers[0], first.get(), "ran on its caller's thread");
+        assertSame(callers[1], second.get(), "ran on its caller's thread");
     }
 
     @Test
@@ -109,13 +101,7 @@ class PlatformThreadCallsTest {
         StallingPool stalling = new StallingPool();
         AtomicReference<Object> first = new AtomicReference<>();
         AtomicReference<Object> second = new AtomicReference<>();
-        Thread firstCaller = stalling.call(first, false);
-        assertTrue(stalling.starting.await(10, TimeUnit.SECONDS));
-        Thread secondCaller = stalling.call(second, false);
-        stalling.failStartOnceQueued();
-
-        assertTrue(firstCaller.join(java.time.Duration.ofSeconds(10)), "the first call ended");
-        assertTrue(secondCaller.join(java.time.Duration.ofSeconds(10)), "the queued call ended");
+        stalling.callTwiceTheSecondQueuedAsTheStartFails(first, second, false);
         assertInstanceOf(IOException.class, first.get());
         IOException queued = assertInstanceOf(IOException.class, second.get());
         assertTrue(queued.getMessage().startsWith("no thread could be started for a blocking call"),
@@ -155,13 +141,25 @@ class PlatformThreadCallsTest {
             });
         }
 
-        void failStartOnceQueued() throws InterruptedException {
+        /**
+         * Makes a first call, which makes the pool start its one thread, and a second meanwhile, which goes into the
+         * queue for that thread to take; then the start fails, and no thread is left to take it. Returns the two
+         * callers once both calls ended.
+         */
+        Thread[] callTwiceTheSecondQueuedAsTheStartFails(AtomicReference<Object> first,
+                AtomicReference<Object> second, boolean hereIfRefused) throws InterruptedException {
+            Thread firstCaller = call(first, hereIfRefused);
+            assertTrue(starting.await(10, TimeUnit.SECONDS));
+            Thread secondCaller = call(second, hereIfRefused);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (pool.getQueue().isEmpty()) {
                 assertTrue(System.nanoTime() < deadline, "the second call was queued");
                 Thread.sleep(1);
             }
             fail.countDown();
+            assertTrue(firstCaller.join(java.time.Duration.ofSeconds(10)), "the first call ended");
+            assertTrue(secondCaller.join(java.time.Duration.ofSeconds(10)), "the queued call ended");
+            return new Thread[] {firstCaller, secondCaller};
         }
     }
 
