@@ -127,10 +127,14 @@ public final class PlatformThreadCalls {
         if (!(pool instanceof ThreadPoolExecutor executor) || executor.getPoolSize() > 0) {
             return; // a thread of the pool will take what is queued
         }
-        for (Runnable queued : executor.getQueue()) {
-            if (queued instanceof WokenWhenDone<?> call && executor.getQueue().remove(call)) {
-                call.strand();
+        try {
+            for (Runnable queued : executor.getQueue()) {
+                if (queued instanceof WokenWhenDone<?> call && executor.getQueue().remove(call)) {
+                    call.strand();
+                }
             }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // no memory for the queue's iterator: the next refusal tries again
         }
     }
 
