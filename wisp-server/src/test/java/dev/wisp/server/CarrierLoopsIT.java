@@ -116,10 +116,6 @@ class CarrierLoopsIT {
     }
 
     private static void awaitDescribed(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!server.describeConnections().contains(text)) {
-            assertTrue(System.nanoTime() < deadline, server.describeConnections());
-            Thread.sleep(5);
-        }
+        TestServers.awaitDescribed(server, connections -> connections.contains(text), Duration.ofSeconds(5));
     }
 }

@@ -48,11 +48,8 @@ class ConnectionLimitIT {
     }
 
     private void awaitIdleConnections(int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-        while (server.describeConnections().split("state=idle", -1).length - 1 != expected) {
-            assertTrue(System.nanoTime() < deadline, server.describeConnections());
-            Thread.sleep(1);
-        }
+        TestServers.awaitDescribed(server, connections -> connections.split("state=idle", -1).length - 1 == expected,
+                CLOSE_WAIT);
     }
 
     private CountDownLatch release(String name) {

@@ -1,9 +1,12 @@
 package dev.wisp.server;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
 import dev.wisp.testing.TestTransport;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 /** Starts servers for socket tests: loopback, an ephemeral port, and the routes most tests need. */
 final class TestServers {
@@ -14,6 +17,19 @@ final class TestServers {
     static final Duration CLOSE_WAIT = RawPeer.CLOSE_WAIT;
 
     private TestServers() {
+    }
+
+    /**
+     * Waits until the server's connections, as its sweeper sees them ({@link Server#describeConnections()}), are
+     * as the condition wants; fails with what they are if they are not within this time.
+     */
+    static void awaitDescribed(Server server, Predicate<String> condition, Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.test(server.describeConnections())) {
+            assertTrue(System.nanoTime() < deadline, server.describeConnections());
+            Thread.sleep(1);
+        }
     }
 
     /** A configuration for an ephemeral port on the loopback address, to adjust before starting. */
