@@ -106,8 +106,8 @@ rate_load() {  # port rate warmup duration -> RateLoad's result line on stdout
     # Its latency array is allocated once, straight in the old generation, and its loop allocates next to nothing,
     # so that no garbage collection pauses it while it measures (a pause counts as the server's latency).
     timeout --kill-after=5 $(($3 + $4 + 60)) taskset -c "$LOAD_CPU" "$JAVA_HOME/bin/java" -Xms1g -Xmx1g \
-        -XX:+UseSerialGC -XX:PretenureSizeThreshold=1m -cp "$CLASS_PATH" dev.wisp.bench.load.RateLoad 127.0.0.1 "$1" /plaintext --connections "$CONNECTIONS" \
-        --rate "$2" --warmup "$3" --duration "$4"
+        -XX:+UseSerialGC -XX:PretenureSizeThreshold=1m -cp "$CLASS_PATH" dev.wisp.bench.load.RateLoad 127.0.0.1 "$1" \
+        /plaintext --connections "$CONNECTIONS" --rate "$2" --warmup "$3" --duration "$4"
 }
 
 field() {  # line name -> value of name=value
@@ -282,7 +282,8 @@ report() {
     echo "# Latency and CPU per request"
     echo
     report_context
-    echo "- $ROUNDS rounds, servers interleaved (${LABEL[$REFERENCE]} first, the others taking turns after it); server on core $SERVER_CPU, RateLoad on core $LOAD_CPU," \
+    echo "- $ROUNDS rounds, servers interleaved (${LABEL[$REFERENCE]} first, the others taking turns after it);" \
+        "server on core $SERVER_CPU, RateLoad on core $LOAD_CPU," \
         "$CONNECTIONS keep-alive connections, GET /plaintext (13 bytes), ${WARMUP}s warm-up, ${DURATION}s measured" \
         "$([[ -n ${WISP_BENCH_BOOSTED:-} ]] && echo '; run at nice -20 in its own scheduling group')"
     echo "- max: closed loop; fixed: open loop at $FIXED_FRACTION of ${LABEL[$REFERENCE]}'s max of the same round," \
