@@ -12,6 +12,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -49,6 +50,10 @@ final class CarrierLoop implements Executor {
     private final ArrayDeque<Runnable> local = new ArrayDeque<>(64);
     /** Tasks scheduled by other threads. */
     private final Queue<Runnable> remote = new ConcurrentLinkedQueue<>();
+    /** Tasks whose thread failed to start, the last first, linked through {@link LoopTask#next}. */
+    private final AtomicReference<LoopTask> failedStarts = new AtomicReference<>();
+    /** The {@link #turnNanos} of the last try of the {@link #failedStarts}; the loop's thread only. */
+    private long startsRetriedNanos = System.nanoTime() - FAILURE_PAUSE_NANOS;
     /** Whether the loop's thread is in, or about to enter, a selection that waits. */
     private volatile boolean sleeping;
     private volatile boolean closed;
@@ -65,6 +70,8 @@ final class CarrierLoop implements Executor {
     private final Consumer<SelectionKey> onReady = CarrierLoop::ready;
     private final LogLimit failures = LogLimit.perMinute("a carrier loop's turn failed; it goes on (logged again at"
             + " most once a minute): ", "");
+    private final LogLimit startFailures = LogLimit.perMinute("a carrier loop could not start a connection's thread;"
+            + " it tries again (logged again at most once a minute): ", "");
 
     CarrierLoop(String name, Function<Executor, Thread.Builder.OfVirtual> builders) throws IOException {
         this.selector = Selector.open();
@@ -96,9 +103,13 @@ final class CarrierLoop implements Executor {
      */
     @Override
     public void execute(Runnable task) {
-        if (Thread.currentThread() == thread) {
-            local.add(task);
-            return;
+        if (Thread.currentThread() == thread && !closed) {
+            try {
+                local.add(task);
+                return;
+            } catch (OutOfMemoryError e) {
+                // the local queue could not grow; a node of the remote one is smaller
+            }
         }
         remote.add(task);
         if (closed) {
@@ -134,6 +145,7 @@ final class CarrierLoop implements Executor {
             }
         }
         try {
+            retryFailedStarts();
             runLocal();
             selector.close();
         } catch (IOException | RuntimeException | Error e) {
@@ -145,6 +157,10 @@ final class CarrierLoop implements Executor {
 
     /** Runs what is queued, then selects: without waiting if work is left, else until a socket or a task comes. */
     private void turn() throws IOException {
+        if (failedStarts.get() != null && turnNanos - startsRetriedNanos >= FAILURE_PAUSE_NANOS) {
+            startsRetriedNanos = turnNanos;
+            retryFailedStarts();
+        }
         runLocal();
         if (!local.isEmpty() || !remote.isEmpty()) {
             selector.selectNow(onReady);
@@ -153,10 +169,12 @@ final class CarrierLoop implements Executor {
         }
         sleeping = true;
         // A task queued after the flag was set wakes the selection; one queued before it is seen here.
-        if (remote.isEmpty()) {
-            selector.select(onReady);
-        } else {
+        if (!remote.isEmpty()) {
             selector.selectNow(onReady);
+        } else if (failedStarts.get() != null) {
+            selector.select(onReady, FAILURE_PAUSE_NANOS / 1_000_000); // to try them again
+        } else {
+            selector.select(onReady);
         }
         turnNanos = System.nanoTime(); // first: a watch that sees the loop awake sees the turn it woke to
         sleeping = false;
@@ -206,8 +224,9 @@ final class CarrierLoop implements Executor {
      */
     private void runLocal() {
         Runnable task;
-        while ((task = remote.poll()) != null) {
-            local.add(task);
+        while ((task = remote.peek()) != null) {
+            local.add(task); // first: should the queue fail to grow, the task stays in the other
+            remote.poll();
         }
         for (int count = local.size(); count > 0; count--) {
             task = local.poll();
@@ -226,13 +245,33 @@ final class CarrierLoop implements Executor {
         }
     }
 
-    /** Starts a virtual thread of this loop for a task, from the loop's thread (a {@link LoopSocket}'s wait). */
-    void startTask(Runnable task) {
+    /**
+     * Starts a virtual thread of this loop for a task (a {@link LoopSocket}'s wait without a thread), from any
+     * thread. If the thread cannot start (the heap is full), the loop keeps the task and tries again at its next
+     * turns, a {@link #FAILURE_PAUSE_NANOS} apart, until it starts: a wait that readiness ended has no other way back.
+     */
+    void startTask(LoopTask task) {
         try {
-            builders.apply(this).unstarted(task).start();
+            builders.apply(this).unstarted(task.task).start();
         } catch (RuntimeException | OutOfMemoryError e) {
-            failures.warn(LOG, e);
-            ForkJoinPool.commonPool().execute(() -> startTask(task));
+            startFailures.warn(LOG, e);
+            LoopTask first;
+            do {
+                first = failedStarts.get();
+                task.next = first;
+            } while (!failedStarts.compareAndSet(first, task));
+            wakeUp(); // from another thread: a loop that sleeps would not see the task until its next readiness
+        }
+    }
+
+    /** Tries again to start the tasks whose start failed; those that fail again are kept for the next try. */
+    private void retryFailedStarts() {
+        LoopTask task = failedStarts.getAndSet(null);
+        while (task != null) {
+            LoopTask next = task.next;
+            task.next = null;
+            startTask(task);
+            task = next;
         }
     }
 }

@@ -150,7 +150,8 @@ public final class CarrierLoops implements AutoCloseable {
         }
     }
 
-    private static Thread.Builder.OfVirtual builder(Executor scheduler) {
+    /** The JDK's builder of virtual threads that run on the scheduler; {@link #available()} must be true. */
+    static Thread.Builder.OfVirtual builder(Executor scheduler) {
         try {
             return (Thread.Builder.OfVirtual) BUILDER.invoke(scheduler);
         } catch (RuntimeException | Error e) {

@@ -33,7 +33,7 @@ public final class LoopSocket extends ChannelStreamSocket {
 
     private final CarrierLoop loop;
     private final SelectionKey key;
-    /** Null, {@link #READY}, the {@link Thread} parked for a read, or the {@link Watch} of a wait without a thread. */
+    /** Null, {@link #READY}, the {@link Thread} parked for a read, or the {@link LoopTask} of a wait without a thread. */
     private final AtomicReference<Object> readWait = new AtomicReference<>();
     /** Null, or the thread parked until the socket can take more. */
     private final AtomicReference<Thread> writeWait = new AtomicReference<>();
@@ -258,8 +258,8 @@ public final class LoopSocket extends ChannelStreamSocket {
     private void wake(Object waiting) {
         if (waiting instanceof Thread reader) {
             LockSupport.unpark(reader);
-        } else if (waiting instanceof Watch watch) {
-            loop.startTask(watch.task());
+        } else if (waiting instanceof LoopTask watch) {
+            loop.startTask(watch);
         }
     }
 
@@ -270,7 +270,7 @@ public final class LoopSocket extends ChannelStreamSocket {
      * @return false if input is known to be there already: the caller reads
      */
     boolean watch(Runnable task) {
-        if (!readWait.compareAndSet(null, new Watch(task))) {
+        if (!readWait.compareAndSet(null, new LoopTask(task))) {
             return false;
         }
         drained = false;
@@ -280,14 +280,14 @@ public final class LoopSocket extends ChannelStreamSocket {
 
     /** Whether a task waits for input without a thread ({@link #watch}). */
     boolean isWatched() {
-        return readWait.get() instanceof Watch;
+        return readWait.get() instanceof LoopTask;
     }
 
     /** Ends a wait without a thread at once, as if input had come: its task runs and finds what ended it. */
     void endWatch() {
         Object waiting = readWait.get();
-        if (waiting instanceof Watch watch && readWait.compareAndSet(watch, null)) {
-            loop.startTask(watch.task());
+        if (waiting instanceof LoopTask watch && readWait.compareAndSet(watch, null)) {
+            loop.startTask(watch);
         }
     }
 
@@ -338,12 +338,5 @@ public final class LoopSocket extends ChannelStreamSocket {
     @Override
     public boolean isWriteBlocked() {
         return writeWait.get() != null;
-    }
-
-    /**
-     * A wait without a thread, in {@link #readWait}: a task of its own type, since a parked {@link Thread} is a
-     * {@link Runnable} too and must not be taken for one.
-     */
-    private record Watch(Runnable task) {
     }
 }
