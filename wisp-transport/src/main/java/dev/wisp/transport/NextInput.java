@@ -37,7 +37,7 @@ public final class NextInput {
     /** {@link #beforeWaiting(Transport)} with the {@link System#nanoTime()} the caller has just read. */
     public static void beforeWaiting(Transport transport, long now) throws IOException {
         Thread thread = Thread.currentThread();
-        if (!thread.isVirtual() || transport.isOnCarrierLoop()) { // a loop's own selection wakes it at once
+        if (!thread.isVirtual() || transport.isOnCarrierLoop()) { // a loop wakes it at once, or it goes last there
             return;
         }
         if (CarrierLoad.isCrowded(now, thread)) {

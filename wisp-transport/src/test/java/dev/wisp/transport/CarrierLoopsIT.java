@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterAll;
@@ -117,6 +118,32 @@ class CarrierLoopsIT {
             send("two"); // before the next read, which waits for readiness rather than reading first
             Thread.sleep(50);
             assertEquals("two", onLoop(() -> readString(64)).get());
+        });
+    }
+
+    @Test
+    void onACrowdedLoopAReadGoesLastAndStillWaitsForBytesThatComeLater() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            AtomicBoolean crowding = new AtomicBoolean(true);
+            try {
+                for (int i = 0; i < CarrierLoop.CROWDED_TASKS; i++) {
+                    onLoop(() -> {
+                        while (crowding.get()) {
+                            Thread.yield(); // each turn of the loop runs this thread again
+                        }
+                        return null;
+                    });
+                }
+                send("one");
+                // The second read goes last with the read interest off, finds nothing, and must turn it back on
+                // to wait: else no selection reports "two".
+                CompletableFuture<String> reads = onLoop(() -> readString(64) + " " + readString(64));
+                await(socket::isReadBlocked);
+                send("two");
+                assertEquals("one two", reads.get());
+            } finally {
+                crowding.set(false);
+            }
         });
     }
 
