@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * HTTP dates (RFC 9110 §5.6.7): IMF-fixdate to send, and all three historic formats to receive.
- * {@link #now()} and {@link #dateField()} cache the current second's text, since every response carries a Date.
+ * {@link #now()} and {@link #dateField()} cache the current second's text, since every response carries a Date;
+ * {@link #dateField(long)} also spares the clock's read.
  *
  * <p>Thread-safe.
  */
@@ -38,10 +39,11 @@ public final class HttpDate {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     };
 
-    private record Cached(long second, String text, HeaderField field) {
+    /** The current second's text and field, and the {@link System#nanoTime()} the second ends at. */
+    private record Cached(long second, String text, HeaderField field, long endNanos) {
     }
 
-    private static volatile Cached cached = new Cached(Long.MIN_VALUE, "", null);
+    private static volatile Cached cached = made(System.currentTimeMillis());
 
     private HttpDate() {
     }
@@ -77,15 +79,39 @@ public final class HttpDate {
         return current().field;
     }
 
-    private static Cached current() {
-        long second = System.currentTimeMillis() / 1000;
+    /**
+     * {@link #dateField()} for a {@link System#nanoTime()} the caller has read anyway (a carrier loop's clock, read
+     * once per turn), which spares a read of the wall clock while the second it is in lasts: the wall clock is read
+     * once a second, and a step of it is seen at the next second.
+     */
+    public static HeaderField dateField(long nowNanos) {
         Cached current = cached;
-        if (current.second != second) {
-            String text = format(Instant.ofEpochSecond(second));
-            current = new Cached(second, text, new HeaderField(HeaderNames.DATE, text));
+        return nowNanos - current.endNanos < 0 ? current.field : current().field;
+    }
+
+    private static Cached current() {
+        long millis = System.currentTimeMillis();
+        Cached current = cached;
+        if (current.second != Math.floorDiv(millis, 1000)) {
+            current = made(millis);
             cached = current;
         }
         return current;
+    }
+
+    /**
+     * The cache for the second of the wall clock's {@code millis}. Its end on the monotonic clock errs early, never
+     * late: the wall clock is read again after the monotonic one and counts whole milliseconds, and the two may run
+     * apart by a fraction of a millisecond a second while the wall clock is slewed; a millisecond more is taken off
+     * for each. A reading past the end reads the wall clock, which tells whether the second has ended.
+     */
+    private static Cached made(long millis) {
+        long second = Math.floorDiv(millis, 1000);
+        String text = format(Instant.ofEpochSecond(second));
+        long nanos = System.nanoTime();
+        long leftMillis = (second + 1) * 1000 - System.currentTimeMillis() - 2;
+        long endNanos = nanos + leftMillis * 1_000_000L;
+        return new Cached(second, text, new HeaderField(HeaderNames.DATE, text), endNanos);
     }
 
     /** Parses IMF-fixdate, RFC 850 or asctime dates; empty if the text is none of them. */

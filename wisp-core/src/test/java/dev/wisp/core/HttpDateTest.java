@@ -74,4 +74,23 @@ class HttpDateTest {
         HeaderField again = HttpDate.dateField();
         assertTrue(again == field || !again.value().equals(field.value()), "a second field for the same second");
     }
+
+    @Test
+    void theDateFieldForAMonotonicReadingFollowsTheWallClocksSecondAcrossItsEnds() {
+        long until = System.nanoTime() + 2_300_000_000L; // two ends of a second, at least
+        int seconds = 0;
+        String last = "";
+        while (System.nanoTime() - until < 0) {
+            long before = Instant.now().getEpochSecond();
+            String value = HttpDate.dateField(System.nanoTime()).value();
+            long after = Instant.now().getEpochSecond();
+            long dated = HttpDate.parse(value).orElseThrow().getEpochSecond();
+            assertTrue(dated >= before && dated <= after, value + " between " + before + " and " + after);
+            if (!value.equals(last)) {
+                seconds++;
+                last = value;
+            }
+        }
+        assertTrue(seconds >= 3, seconds + " seconds seen");
+    }
 }

@@ -72,7 +72,7 @@ final class Http1Exchange {
         boolean expect = head.headers().contains(HeaderNames.EXPECT);
         ContinueBodyInputStream continuing = expect && head.version() == Version.HTTP_1_1
                 && !body.isFinished() ? new ContinueBodyInputStream(body, this::sendContinue) : null;
-        response = new Http1ServerResponse(out, head.method(), head.version(),
+        response = new Http1ServerResponse(out, connection.transport, head.method(), head.version(),
                 isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(body, continuing));
         RouteMatch match = connection.http1().router().resolve(head.method(), head.target());
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
@@ -141,7 +141,8 @@ final class Http1Exchange {
      * then closes.
      */
     private boolean refuse(RequestHead head, HttpProtocolException refusal) {
-        response = new Http1ServerResponse(connection.output(), head.method(), head.version(), false, () -> false);
+        response = new Http1ServerResponse(connection.output(), connection.transport, head.method(), head.version(),
+                false, () -> false);
         ExchangeRequest request = new ExchangeRequest(head, EmptyBodyInputStream.INSTANCE, Map.of(), connection,
                 context.config().maxRequestBodyBytes());
         Refusals.answer(connection.http1().service(), request, response, refusal,

@@ -14,6 +14,7 @@ import dev.wisp.http1.ChunkedBodyOutputStream;
 import dev.wisp.http1.FixedLengthBodyOutputStream;
 import dev.wisp.http1.Http1HeadWriter;
 import dev.wisp.server.ServerResponse;
+import dev.wisp.transport.Transport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.function.BooleanSupplier;
@@ -40,6 +41,8 @@ final class Http1ServerResponse extends ExchangeResponse {
             new HeaderField(HeaderNames.CONNECTION, "upgrade, keep-alive");
 
     private final WireOutput out;
+    /** Whose clock dates the response: on a carrier loop, read once per turn rather than per response. */
+    private final Transport transport;
     private final Version requestVersion;
     private OutputStream bodyStream;
     private final BooleanSupplier mayKeepAlive;
@@ -51,10 +54,11 @@ final class Http1ServerResponse extends ExchangeResponse {
      * @param mayKeepAlive asked when the head is written, whether the exchange can still keep the connection; so
      *     a handler that commits early still gets a Connection header that tells what will happen
      */
-    Http1ServerResponse(WireOutput out, Method requestMethod, Version requestVersion, boolean keepAlive,
-            BooleanSupplier mayKeepAlive) {
+    Http1ServerResponse(WireOutput out, Transport transport, Method requestMethod, Version requestVersion,
+            boolean keepAlive, BooleanSupplier mayKeepAlive) {
         super(requestMethod);
         this.out = out;
+        this.transport = transport;
         this.requestVersion = requestVersion;
         this.keepAlive = keepAlive;
         this.mayKeepAlive = mayKeepAlive;
@@ -117,7 +121,7 @@ final class Http1ServerResponse extends ExchangeResponse {
         if (keepAlive && !mayKeepAlive.getAsBoolean()) {
             keepAlive = false;
         }
-        headers.set(HttpDate.dateField());
+        headers.set(HttpDate.dateField(transport.clockNanos()));
         HeaderField connection = connectionField();
         if (connection != null) {
             headers.set(connection);
