@@ -49,7 +49,9 @@ public final class LoopSocket extends ChannelStreamSocket {
 
     private final CarrierLoop loop;
     private final SelectionKey key;
-    /** Null, {@link #READY}, the {@link Thread} parked for a read, or the {@link LoopTask} of a wait without a thread. */
+    /**
+     * Null, {@link #READY}, the {@link Thread} parked for a read, or the {@link LoopTask} of a wait without a thread.
+     */
     private final AtomicReference<Object> readWait = new AtomicReference<>();
     /** Null, or the thread parked until the socket can take more. */
     private final AtomicReference<Thread> writeWait = new AtomicReference<>();
@@ -76,10 +78,10 @@ public final class LoopSocket extends ChannelStreamSocket {
 
     @Override
     public int read(ByteBuffer destination) throws IOException {
-        boolean afterOthers = false;
+        boolean wentLast = false;
         if (drained) {
             drained = false;
-            afterOthers = awaitNextInput();
+            wentLast = awaitNextInput();
         }
         while (true) {
             int room = destination.remaining();
@@ -91,8 +93,8 @@ public final class LoopSocket extends ChannelStreamSocket {
                 }
                 return count;
             }
-            if (afterOthers) {
-                afterOthers = false;
+            if (wentLast) {
+                wentLast = false;
                 waitsBeforeGoingLast = MISSED_GOING_LAST_PAUSE;
             }
             awaitReadable(0);
