@@ -4,9 +4,11 @@ import dev.wisp.core.Body;
 import dev.wisp.core.HeaderField;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
+import dev.wisp.core.HttpDate;
 import dev.wisp.core.Method;
 import dev.wisp.core.Status;
 import dev.wisp.server.ServerResponse;
+import dev.wisp.transport.Transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -26,13 +28,21 @@ abstract class ExchangeResponse implements ServerResponse {
             new HeaderField(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
 
     final Method requestMethod;
+    /** Whose clock dates the response: on a carrier loop, read once per turn rather than per response. */
+    private final Transport transport;
     Status status = Status.OK;
     final Headers.Builder headers = Headers.builder();
     Headers.Builder trailers;
     State state = State.OPEN;
 
-    ExchangeResponse(Method requestMethod) {
+    ExchangeResponse(Transport transport, Method requestMethod) {
+        this.transport = transport;
         this.requestMethod = requestMethod;
+    }
+
+    /** Sets the Date field to now, by the connection's clock. */
+    final void setDate() {
+        headers.set(HttpDate.dateField(transport.clockNanos()));
     }
 
     @Override

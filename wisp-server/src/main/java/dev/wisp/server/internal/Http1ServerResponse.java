@@ -4,7 +4,6 @@ import dev.wisp.core.Body;
 import dev.wisp.core.HeaderField;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
-import dev.wisp.core.HttpDate;
 import dev.wisp.core.Method;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.core.Status;
@@ -41,8 +40,6 @@ final class Http1ServerResponse extends ExchangeResponse {
             new HeaderField(HeaderNames.CONNECTION, "upgrade, keep-alive");
 
     private final WireOutput out;
-    /** Whose clock dates the response: on a carrier loop, read once per turn rather than per response. */
-    private final Transport transport;
     private final Version requestVersion;
     private OutputStream bodyStream;
     private final BooleanSupplier mayKeepAlive;
@@ -56,9 +53,8 @@ final class Http1ServerResponse extends ExchangeResponse {
      */
     Http1ServerResponse(WireOutput out, Transport transport, Method requestMethod, Version requestVersion,
             boolean keepAlive, BooleanSupplier mayKeepAlive) {
-        super(requestMethod);
+        super(transport, requestMethod);
         this.out = out;
-        this.transport = transport;
         this.requestVersion = requestVersion;
         this.keepAlive = keepAlive;
         this.mayKeepAlive = mayKeepAlive;
@@ -121,7 +117,7 @@ final class Http1ServerResponse extends ExchangeResponse {
         if (keepAlive && !mayKeepAlive.getAsBoolean()) {
             keepAlive = false;
         }
-        headers.set(HttpDate.dateField(transport.clockNanos()));
+        setDate();
         HeaderField connection = connectionField();
         if (connection != null) {
             headers.set(connection);

@@ -87,7 +87,8 @@ final class Http2Exchange implements Runnable {
         long maxBody = context.config().maxRequestBodyBytes();
         BodyInputStream body = new Http2RequestBody(connection, stream, maxBody,
                 context.config().readTimeout().toNanos());
-        response = new Http2ServerResponse(connection.output(), stream, head.method(), buffer);
+        response = new Http2ServerResponse(connection.output(), connection.transport, stream, head.method(),
+                buffer);
         if (stream.declaredLength() > maxBody) {
             refuse(body, new MessageTooLargeException(Status.CONTENT_TOO_LARGE, "request body of "
                     + stream.declaredLength() + " bytes exceeds " + maxBody + " bytes (maxRequestBodyBytes)",
@@ -179,7 +180,8 @@ final class Http2Exchange implements Runnable {
             return;
         }
         try {
-            Http2ServerResponse answer = new Http2ServerResponse(connection.output(), stream, head.method(), buffer);
+            Http2ServerResponse answer = new Http2ServerResponse(connection.output(), connection.transport, stream,
+                    head.method(), buffer);
             answer.status(status).send(message + "\n");
         } catch (IOException | RuntimeException e) {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] error answer failed on stream " + stream.id() + ": "

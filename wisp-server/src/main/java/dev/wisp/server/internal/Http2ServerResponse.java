@@ -3,13 +3,13 @@ package dev.wisp.server.internal;
 import dev.wisp.core.Body;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
-import dev.wisp.core.HttpDate;
 import dev.wisp.core.Method;
 import dev.wisp.core.Status;
 import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.ResponseFields;
 import dev.wisp.http2.TrailerFields;
 import dev.wisp.server.ServerResponse;
+import dev.wisp.transport.Transport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
@@ -34,8 +34,9 @@ final class Http2ServerResponse extends ExchangeResponse {
     private int buffered;
 
     /** @param buffer where small writes gather into one DATA frame; as long as the frames may be */
-    Http2ServerResponse(Http2Output output, Http2ServerStream stream, Method requestMethod, byte[] buffer) {
-        super(requestMethod);
+    Http2ServerResponse(Http2Output output, Transport transport, Http2ServerStream stream, Method requestMethod,
+            byte[] buffer) {
+        super(transport, requestMethod);
         this.output = output;
         this.stream = stream;
         this.buffer = buffer;
@@ -70,7 +71,7 @@ final class Http2ServerResponse extends ExchangeResponse {
         if (!status.allowsContent()) {
             headers.remove(HeaderNames.CONTENT_LENGTH);
         }
-        headers.set(HttpDate.dateField());
+        setDate();
         boolean endStream = complete || !hasContent();
         boolean withTrailers = endStream && trailers != null && hasContent();
         output.writeHeaders(stream, ResponseFields.encode(status, headers.build()), endStream && !withTrailers,
@@ -146,7 +147,7 @@ final class Http2ServerResponse extends ExchangeResponse {
             headers.remove(name);
         }
         tunnel.forEach(headers::set);
-        headers.set(HttpDate.dateField());
+        setDate();
         output.writeHeaders(stream, ResponseFields.encode(status, headers.build()), false, true);
     }
 
