@@ -38,10 +38,14 @@ import java.util.function.Consumer;
  * arrives in the measured window counts, whenever its request was due.
  *
  * <p>Prints one line: {@code rate=… requests=… p50_ms=… p90_ms=… p99_ms=… p999_ms=… max_ms=… errors=…
- * conn_requests_min=… conn_requests_max=… conn_worst_ms_median=… conn_worst_ms_max=…}.
+ * conn_requests_min=… conn_requests_max=… conn_worst_ms_median=… conn_worst_ms_max=… generator_pause_ms=…};
+ * the last is the generator's own longest pause in the measured window (its loop came round that much later than
+ * it should have): a latency at least that long is the load generator's, or the machine's, not only the server's.
  */
 public final class RateLoad {
     private static final int MAX_QUEUED_PER_CONNECTION = 1 << 16;
+    /** How long each call of the warm-up runs the loop; see {@link #run}. */
+    private static final long WARMUP_SLICE_NANOS = 1_000_000;
     /** Requests per second a closed loop is sized for (its recorder grows past it, with a copy, if ever needed). */
     private static final int CLOSED_LOOP_RATE_BOUND = 600_000;
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(US_ASCII);
@@ -102,16 +106,22 @@ public final class RateLoad {
             // The warm-up runs the very loop that measures, and what it records is then dropped. A loop that began
             // to record only at the window's start took a branch there that its compiled form had never seen: the
             // JIT dropped that code (an uncommon trap) and the loop ran interpreted until recompiled, a stall that
-            // would be charged to the server.
-            pump.runUntil(measureFrom);
+            // would be charged to the server. The warm-up calls the loop a slice at a time, so that the JIT compiles
+            // the method itself: run in one call, only its loop was compiled (on the stack, for that call), and the
+            // measuring call began interpreted, 10 ms of stalls at the window's start.
+            for (long now = start; now - measureFrom < 0; now = System.nanoTime()) {
+                pump.runUntil(now + WARMUP_SLICE_NANOS - measureFrom < 0 ? now + WARMUP_SLICE_NANOS : measureFrom);
+            }
             recorder.restart(all);
+            pump.longestPauseNanos = 0;
             pump.runUntil(pump.end);
             long stoppedAt = System.nanoTime();
             for (Connection connection : all) {
                 connection.chargeUnanswered(recorder, stoppedAt);
                 connection.channel.close();
             }
-            out.println(recorder.summary(all, Math.min(durationNanos, stoppedAt - measureFrom)));
+            out.println(recorder.summary(all, Math.min(durationNanos, stoppedAt - measureFrom))
+                    + String.format(" generator_pause_ms=%.3f", pump.longestPauseNanos / 1e6));
         }
     }
 
@@ -125,6 +135,13 @@ public final class RateLoad {
         final long intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
         long due;
         long dealt;
+        /** When the loop should next come round: now, or the end of the wait it asked its selection for. */
+        long backBy;
+        /**
+         * The longest the loop came round later than {@link #backBy} in the measured window: a pause of the generator
+         * itself (its process descheduled, or the machine stalled), charged to the server as latency all the same.
+         */
+        long longestPauseNanos;
 
         final Consumer<SelectionKey> onReady = this::ready;
 
@@ -134,12 +151,15 @@ public final class RateLoad {
             this.recorder = recorder;
             this.due = start;
             this.end = end;
+            this.backBy = start;
         }
 
         void runUntil(long until) throws IOException {
             while (true) {
                 long now = System.nanoTime();
+                longestPauseNanos = Math.max(longestPauseNanos, now - backBy);
                 if (now - until >= 0) {
+                    backBy = now;
                     return;
                 }
                 if (rate > 0) {
@@ -154,8 +174,11 @@ public final class RateLoad {
                 // Ready keys handed to a consumer made once: a selected-key set and its iterator allocate on every
                 // selection, and the garbage collections they cause pause the generator, which counts as latency.
                 if (waitNanos > 1_500_000) {
-                    selector.select(onReady, Math.max(1, waitNanos / 1_000_000 - 1));
+                    long waitMillis = Math.max(1, waitNanos / 1_000_000 - 1);
+                    backBy = System.nanoTime() + waitMillis * 1_000_000;
+                    selector.select(onReady, waitMillis);
                 } else {
+                    backBy = System.nanoTime();
                     selector.selectNow(onReady);
                 }
             }
