@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wisp.testing.RawPeer;
@@ -57,10 +56,7 @@ class ServeLocaleIT {
             assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")),
                     "this JVM passes arguments to its children in UTF-8");
             Path wispScript = ROOT.resolve("bin/wisp");
-            Path jar = Path.of(System.getProperty("wisp.jar", "target/wisp.jar")).toAbsolutePath();
-            Process check = new ProcessBuilder(ROOT.resolve("bin/jar-stale").toString(), ROOT.toString(),
-                    jar.toString()).inheritIO().start();
-            assumeFalse(check.waitFor() == 0, "the jar is older than the sources: bin/wisp would build it again");
+            WispProcess.assumeBinWispRunsTheBuiltJar();
             Path named = Files.createDirectory(Path.of(URI.create(directory.toUri() + "d%C3%A9j%C3%A0")));
             createFiles(named);
             ProcessBuilder command = new ProcessBuilder(wispScript.toString(), "serve", named.toString(), "--plain",

@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wisp.testing.OutputLines;
 import java.io.IOException;
@@ -34,6 +35,18 @@ final class WispProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString()));
         command.addAll(List.of(arguments));
         return new ProcessBuilder(command);
+    }
+
+    /**
+     * Skips the test unless {@code bin/wisp} would run the jar the build made as it is: one older than the sources
+     * it would build again, which a test must not wait for.
+     */
+    static void assumeBinWispRunsTheBuiltJar() throws IOException, InterruptedException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Path jar = Path.of(System.getProperty("wisp.jar", "target/wisp.jar")).toAbsolutePath();
+        Process check = new ProcessBuilder(root.resolve("bin/jar-stale").toString(), root.toString(),
+                jar.toString()).inheritIO().start();
+        assumeFalse(check.waitFor() == 0, "the jar is older than the sources: bin/wisp would build it again");
     }
 
     static WispProcess start(String... arguments) throws IOException {
