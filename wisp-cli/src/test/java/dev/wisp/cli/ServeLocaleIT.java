@@ -30,7 +30,6 @@ class ServeLocaleIT {
     private static final Pattern SERVING = Pattern.compile("Serving (.+) on http://127\\.0\\.0\\.1:(\\d+)/");
     private static final String NAME = "caf\u00e9 \u2615.txt";
     private static final String LINK = "./caf%C3%A9%20%E2%98%95.txt";
-    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
     @TempDir
     Path directory;
@@ -55,12 +54,9 @@ class ServeLocaleIT {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")),
                     "this JVM passes arguments to its children in UTF-8");
-            Path wispScript = ROOT.resolve("bin/wisp");
-            WispProcess.assumeBinWispRunsTheBuiltJar();
             Path named = Files.createDirectory(Path.of(URI.create(directory.toUri() + "d%C3%A9j%C3%A0")));
             createFiles(named);
-            ProcessBuilder command = new ProcessBuilder(wispScript.toString(), "serve", named.toString(), "--plain",
-                    "--port", "0");
+            ProcessBuilder command = WispProcess.binWisp("serve", named.toString(), "--plain", "--port", "0");
             try (WispProcess wisp = WispProcess.start(inCLocale(command))) {
                 Matcher serving = serving(wisp);
                 assertEquals(named.toString(), serving.group(1));

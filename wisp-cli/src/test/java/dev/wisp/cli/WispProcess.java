@@ -38,15 +38,19 @@ final class WispProcess implements AutoCloseable {
     }
 
     /**
-     * Skips the test unless {@code bin/wisp} would run the jar the build made as it is: one older than the sources
-     * it would build again, which a test must not wait for.
+     * The command line that runs {@code bin/wisp} with these arguments, as a user in a checkout runs it. Skips the
+     * test unless that script would run the jar the build made as it is: one older than the sources it would build
+     * again, which a test must not wait for.
      */
-    static void assumeBinWispRunsTheBuiltJar() throws IOException, InterruptedException {
+    static ProcessBuilder binWisp(String... arguments) throws IOException, InterruptedException {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path jar = Path.of(System.getProperty("wisp.jar", "target/wisp.jar")).toAbsolutePath();
         Process check = new ProcessBuilder(root.resolve("bin/jar-stale").toString(), root.toString(),
                 jar.toString()).inheritIO().start();
         assumeFalse(check.waitFor() == 0, "the jar is older than the sources: bin/wisp would build it again");
+        List<String> command = new ArrayList<>(List.of(root.resolve("bin/wisp").toString()));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command);
     }
 
     static WispProcess start(String... arguments) throws IOException {

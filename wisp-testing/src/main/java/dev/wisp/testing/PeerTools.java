@@ -114,10 +114,23 @@ public final class PeerTools {
      */
     public static Result runWithInput(Duration timeout, List<String> command, String input)
             throws IOException, InterruptedException {
+        return runWithInput(timeout, new ProcessBuilder(command), input);
+    }
+
+    /**
+     * {@link #run(Duration, List)} for a command line with settings of its own (an environment variable, a working
+     * folder); its output and error redirections are replaced.
+     */
+    public static Result run(Duration timeout, ProcessBuilder command) throws IOException, InterruptedException {
+        return runWithInput(timeout, command, "");
+    }
+
+    private static Result runWithInput(Duration timeout, ProcessBuilder command, String input)
+            throws IOException, InterruptedException {
         Path stdout = Files.createTempFile("wisp-peer-", ".out");
         Path stderr = Files.createTempFile("wisp-peer-", ".err");
         try {
-            Process process = new ProcessBuilder(command)
+            Process process = command
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile())
                     .start();
@@ -126,7 +139,7 @@ public final class PeerTools {
             }
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
-                Assertions.fail(String.join(" ", command) + " still running after " + timeout + "; killed");
+                Assertions.fail(String.join(" ", command.command()) + " still running after " + timeout + "; killed");
             }
             return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.ISO_8859_1),
                     Files.readString(stderr, StandardCharsets.ISO_8859_1));
