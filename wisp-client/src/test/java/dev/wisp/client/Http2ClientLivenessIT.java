@@ -39,6 +39,8 @@ class Http2ClientLivenessIT {
      * found the reading thread blocked while the socket held bytes; room for a slow machine.
      */
     private static final Duration HOG = Duration.ofSeconds(8);
+    /** How long a call on a connection whose reading thread is lost may wait to fail: found lost after about 7 s. */
+    private static final Duration LOST_CALL_WAIT = Duration.ofSeconds(20);
 
     @AutoClose
     private Http2ScriptedServer server;
@@ -178,6 +180,36 @@ class Http2ClientLivenessIT {
             server.servesNextCallOnANewConnection();
             assertEquals(1, server.client().openConnections());
             assertEquals(2, server.connections());
+        });
+    }
+
+    /**
+     * A call waiting on a connection whose reading thread is lost fails as soon as the connection is found so, without
+     * waiting for that thread or for its own read timeout: the carriers stay busy until it has failed.
+     */
+    @Test
+    void failsTheCallsOfAConnectionWhoseReadingThreadIsLostWithoutWaitingForIt() {
+        assertTimeoutPreemptively(LIMIT.plus(LOST_CALL_WAIT), () -> {
+            Duration longWait = Duration.ofSeconds(60);
+            server = Http2ScriptedServer.start(config().readTimeout(longWait).pongTimeout(longWait));
+            Peer peer = firstConnection();
+            CompletableFuture<Throwable> post = new CompletableFuture<>();
+            Thread.ofPlatform().name("test-post").start(() -> { // a platform thread, which the busy carriers let run
+                try (Response response = server.client().send(Request.builder(server.url("/post")).method("POST")
+                        .body("not idempotent").build())) {
+                    post.complete(null);
+                } catch (Throwable e) {
+                    post.complete(e);
+                }
+            });
+            peer.awaitRequest();
+            try (CarrierHog hog = CarrierHog.start()) {
+                peer.send(new PingFrame(false, 7));
+                Throwable failure = post.get(LOST_CALL_WAIT.toMillis(), MILLISECONDS);
+                assertTrue(failure instanceof ConnectionClosedException closed
+                        && closed.getMessage().contains("blocked in a read")
+                        && closed.getMessage().contains("POST was not retried"), String.valueOf(failure));
+            }
         });
     }
 

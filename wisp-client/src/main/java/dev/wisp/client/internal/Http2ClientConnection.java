@@ -69,7 +69,7 @@ import java.util.concurrent.TimeUnit;
  * sends a PING, as it does with a new stream after it received nothing for pongTimeout; a connection that then
  * receives nothing for pongTimeout is dead. Either way it takes no new stream, and the sweeper's check closes the
  * socket on a thread of its own, under the reading thread, which then fails the streams as for any end of the
- * connection.
+ * connection; where that thread is what was found lost, the thread of the end fails them itself.
  *
  * <p>Longer than 500 lines: the reading thread's handling of each frame type is one state machine over the
  * connection's streams and windows, kept in one place; the places for streams are {@link Http2StreamSlots}, the
@@ -467,11 +467,11 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             die("the server sent nothing within pongTimeout (" + config.pongTimeout().toMillis()
                     + " ms) of a PING: the connection is dead", null);
         } else if (isReaderAway(nowNanos)) {
-            die("its reading thread was out of a read for " + READER_AWAY_MILLIS + " ms while no frame arrived: lost",
-                    null);
+            dieWithoutReader("its reading thread was out of a read for " + READER_AWAY_MILLIS
+                    + " ms while no frame arrived: lost");
         } else if (isReaderAsleep(nowNanos)) {
-            die("its reading thread stayed blocked in a read for " + READER_AWAY_MILLIS + " ms while the socket held"
-                    + " bytes and no frame arrived: lost", null);
+            dieWithoutReader("its reading thread stayed blocked in a read for " + READER_AWAY_MILLIS
+                    + " ms while the socket held bytes and no frame arrived: lost");
         }
     }
 
@@ -569,21 +569,45 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * connection out, and the socket closes under the reading thread, which fails the streams.
      */
     private void die(String reason, ConnectionException error) {
+        if (markDead(reason, error)) {
+            startEndThread(() -> {
+                if (error != null) {
+                    LastWrites.goAway(output, () -> socket.close(reason), 0, error.errorCode(), error.getMessage(),
+                            LastWrites.ENDING);
+                }
+                owner.http2Closed(this); // counted out now, before the socket's close is reported
+                socket.close(reason);
+            });
+        }
+    }
+
+    /**
+     * Ends a connection whose reading thread is lost, on a platform thread of its own: the end {@link #die} leaves to
+     * that thread, its streams failed at once. Waiting {@value #READER_LOST_MILLIS} ms more for a thread known lost
+     * kept the calls on the connection waiting out their read timeouts; failed now, before any of their responses
+     * began, an idempotent call goes once more on a new connection, as on any reused connection that ended. A
+     * platform thread, as the scheduler that lost one virtual thread may be short of carriers for another.
+     */
+    private void dieWithoutReader(String reason) {
+        if (markDead(reason, null)) {
+            Thread.ofPlatform().name("wisp-h2-end-" + socket).daemon().start(() -> end(reason, null));
+        }
+    }
+
+    /**
+     * Marks the connection dead unless it is already, or closed: it takes no new stream from now on.
+     *
+     * @return whether this call marked it, and ends it
+     */
+    private boolean markDead(String reason, ConnectionException error) {
         if (deadReason != null || closed) {
-            return;
+            return false;
         }
         deadFailure = error == null ? null : protocolError(error);
         deadReason = reason;
         retire(reason);
         LOG.log(DEBUG, () -> "[" + socket + "] " + reason);
-        startEndThread(() -> {
-            if (error != null) {
-                LastWrites.goAway(output, () -> socket.close(reason), 0, error.errorCode(), error.getMessage(),
-                        LastWrites.ENDING);
-            }
-            owner.http2Closed(this); // counted out now, before the socket's close is reported
-            socket.close(reason);
-        });
+        return true;
     }
 
     private void handle(Frame frame) throws IOException {
