@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wisp.server.Server;
 import dev.wisp.testing.PeerTools;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +18,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * testssl.sh, an independent TLS scanner, against {@code wisp serve} as a user first runs it (HTTPS, the
  * self-signed certificate): protocols, cipher categories, forward secrecy, server preferences, server defaults and
  * certificate, HTTP headers and every vulnerability check. Nothing may be rated above LOW but the findings listed in
- * {@link #EXCLUDED}, which are about the certificate being self-signed and nothing else. About two minutes.
+ * {@link #EXCLUDED}, which are about the certificate being self-signed and nothing else. About two minutes, mostly
+ * testssl's own handshakes and processes: it runs beside the other classes, {@code wisp serve} in a process of its
+ * own with a configuration folder of its own, as the others may set this JVM's.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class TestsslIT {
     /** Two minutes on a quiet machine; over five were seen with parallel builds beside it. */
     private static final Duration SCAN_TIMEOUT = Duration.ofMinutes(10);
     private static final Set<String> ABOVE_LOW = Set.of("MEDIUM", "HIGH", "CRITICAL");
+    private static final Pattern SERVING = Pattern.compile("Serving .+ on https://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Duration EVENTUALLY = Duration.ofSeconds(30);
 
     /** Finding ids allowed above LOW, each with the text its finding must hold and why it is allowed. */
     private static final Map<String, String> EXCLUDED = Map.of(
@@ -56,11 +60,14 @@ class TestsslIT {
         Files.writeString(www.resolve("index.html"), "<!doctype html><title>wisp</title>\n");
         Path json = directory.resolve("testssl.json");
         List<Map<String, String>> findings;
-        try (Server server = ServeCommand.start(List.of(www.toString(), "--port", "0"),
-                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))) {
+        ProcessBuilder serve = WispProcess.command("serve", www.toString(), "--port", "0");
+        serve.environment().put(ConfigFolder.VARIABLE, Files.createDirectory(directory.resolve("config")).toString());
+        try (WispProcess wisp = WispProcess.start(serve)) {
+            Matcher serving = SERVING.matcher(wisp.awaitOut("Serving ", EVENTUALLY));
+            assertTrue(serving.matches(), serving.toString());
             PeerTools.Result result = PeerTools.run(SCAN_TIMEOUT, List.of(testssl, "--quiet", "--color", "0",
                     "--warnings", "off", "--nodns", "none", "--jsonfile", json.toString(),
-                    "-p", "-s", "-f", "-P", "-S", "-h", "-U", "127.0.0.1:" + server.port()));
+                    "-p", "-s", "-f", "-P", "-S", "-h", "-U", "127.0.0.1:" + serving.group(1)));
             assertTrue(Files.exists(json), "no JSON written:\n" + result.stdout() + result.stderr());
             findings = parse(Files.readString(json, StandardCharsets.UTF_8));
         }

@@ -19,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Seeded mutations of valid HTTP/1.1 responses (RFC 9112), played by a scripted server over real sockets: each case
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * client closes every connection. The seed is {@code wisp.fuzz.seed}, the number of cases
  * {@code wisp.fuzz.socketIterations}; a failure names the seed, the case and its bytes.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes (it mostly waits out read timeouts)
 class Http1ClientFuzzIT {
     private static final Pattern TARGET = Pattern.compile("^[A-Z]+ /c(\\d+)/e(\\d+) ");
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)");
@@ -91,6 +94,7 @@ class Http1ClientFuzzIT {
     private static volatile Case current;
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD) // the tests share the case being played
     void endsEveryCallInAResponseOrATypedFailureAndKeepsWorking() {
         Random random = new Random(FuzzBytes.SEED);
         assertTimeoutPreemptively(FuzzBytes.RUN_BOUND, () -> {
@@ -126,6 +130,7 @@ class Http1ClientFuzzIT {
      * order, on one connection, and a response broken or cut fails the calls behind it, typed.
      */
     @Test
+    @Execution(ExecutionMode.SAME_THREAD) // the tests share the case being played
     void endsEveryPipelinedCallInAResponseOrATypedFailure() {
         Random random = new Random(FuzzBytes.SEED);
         ClientConfig pipelining = CONFIG.toBuilder().pipelining(true).build();

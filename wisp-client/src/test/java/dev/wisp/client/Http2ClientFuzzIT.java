@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Seeded mutations of valid HTTP/2 responses (RFC 9113), played over h2c by {@link Http2ScriptedServer}: each case
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * {@code wisp.fuzz.seed}, the number of cases {@code wisp.fuzz.socketIterations}; a failure names the seed, the case
  * and its frames.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes (it mostly waits out read timeouts)
 class Http2ClientFuzzIT {
     private static final int INITIAL_STREAM_WINDOW = 16;
     private static final String REQUEST_BODY = "a request body longer than the window";

@@ -22,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * How the HTTP/2 client tells a live connection from a dead one, against {@link Http2ScriptedServer}: a server that
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.function.Executable;
  * keeps its connection; a server that never acknowledges our SETTINGS ends its connection with SETTINGS_TIMEOUT
  * (RFC 9113 §6.5.3); and a connection whose reading thread is not scheduled while frames wait for it is ended.
  */
+@Isolated("CarrierHog stops every virtual thread of this JVM: no other test may run meanwhile")
 class Http2ClientLivenessIT {
     private static final Duration LIMIT = Duration.ofSeconds(15);
     private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
