@@ -30,18 +30,21 @@ public final class CommandServer {
     }
 
     public static void main(String[] args) throws IOException {
+        WebSocketListener echo = new WebSocketListener() {
+            @Override
+            public void onText(WebSocket webSocket, String text) throws IOException {
+                webSocket.sendText(text);
+            }
+        };
         Router router = Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .post("/echo", (request, response) -> response.send(request.body().readAllBytes()))
                 .get("/spin", (request, response) -> response.send(spin()))
                 // Idle pings end a WebSocket whose thread no longer reads (one the JDK lost under a full heap).
                 .webSocket("/ws", WebSocketConfig.builder().pingInterval(Duration.ofSeconds(1))
-                        .pongTimeout(Duration.ofSeconds(2)).build(), request -> new WebSocketListener() {
-                            @Override
-                            public void onText(WebSocket webSocket, String text) throws IOException {
-                                webSocket.sendText(text);
-                            }
-                        })
+                        .pongTimeout(Duration.ofSeconds(2)).build(), request -> echo)
+                // No pings: a WebSocket with no deadline at all while it waits.
+                .webSocket("/ws-quiet", WebSocketConfig.builder().build(), request -> echo)
                 .build();
         // Short timeouts: under a full heap a connection's thread may be stuck until one fires (see the test).
         // Over TLS in a run that tests TLS (the parent passes its setting on), so that handshakes meet the full heap.

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * An HTTP/2 handler whose write is blocked on a client that does not read (its window wide open, its socket's buffer
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * blocking mode, holding up every waiting connection of the server; then the reading side itself waited for the
  * write to switch it, and read no frame; then the connection's end waited for the write to let go of the output.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes (it mostly waits); its own tests one after another
 class Http2StalledWriteIT {
     /** Far more than loopback's socket buffers hold, so the handler's write waits for the client. */
     private static final int FLOOD_BYTES = 64 << 20;
@@ -90,6 +93,7 @@ class Http2StalledWriteIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aWriteBlockedOnAClientThatDoesNotReadHoldsUpNoOtherWaitingConnection() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (RawPeer idle = RawPeer.connect(server.port())) {
@@ -104,6 +108,7 @@ class Http2StalledWriteIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aConnectionErrorFromAClientThatDoesNotReadEndsTheConnectionAtOnce() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (RawPeer other = RawPeer.connect(server.port()); Http2TestPeer stalled = stall()) {
@@ -117,6 +122,7 @@ class Http2StalledWriteIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aClientThatEndsItsSideWithoutReadingIsClosedAtOnce() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (RawPeer other = RawPeer.connect(server.port()); Http2TestPeer stalled = stall()) {
@@ -129,6 +135,7 @@ class Http2StalledWriteIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aStopWithAShortGraceClosesAConnectionWhoseClientDoesNotRead() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Http2TestPeer stalled = stall()) {
@@ -142,6 +149,7 @@ class Http2StalledWriteIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void takesARequestAfterSettingsAndAcknowledgesThemOnceTheOutputIsFree() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Http2TestPeer stalled = stall()) {
@@ -159,6 +167,7 @@ class Http2StalledWriteIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void takesARequestAfterAWindowUpdate() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Http2TestPeer stalled = stall()) {
@@ -171,6 +180,7 @@ class Http2StalledWriteIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void takesARequestAfterAResetOfTheBlockedStream() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Http2TestPeer stalled = stall()) {

@@ -13,6 +13,8 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Connections that no thread comes back to: the server closes them and frees their places. The JDK can lose a
@@ -20,11 +22,13 @@ import org.junit.jupiter.api.Test;
  * unparks it; {@link MemoryExhaustionIT} met it, about once in five runs on a loaded machine), which no test can
  * cause on purpose; here the threads are kept from the only carrier instead ({@link ChildServer#startOneCarrier()}),
  * which looks the same from outside, and let go afterwards, so that their own closes, after the server freed their
- * places, are seen to count nothing twice. Five connections, each waiting where a thread was lost: in a read that
- * its deadline ended, in the input watcher whose wait its idle timeout ended, not yet started, and two WebSockets
- * that their pong timeout ended, one waiting in the input watcher, one in a read (the JDK closes a socket only once
- * the calls blocked on it end, so the peer learns of the close from the output shut before it).
+ * places, are seen to count nothing twice. Six connections, each waiting where a thread was lost: in a read that
+ * its deadline ended, in the input watcher whose wait its idle timeout ended, not yet started, two WebSockets that
+ * their pong timeout ended, one waiting in the input watcher, one in a read (the JDK closes a socket only once the
+ * calls blocked on it end, so the peer learns of the close from the output shut before it), and a WebSocket without
+ * pings whose wait in the input watcher ended as a message came, with no deadline, and no thread took it up.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a server in a process of its own
 class LostThreadIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** The timeouts (2 and 3 s), the 5 s a thread has to come back, the sweeper's tick, room for a slow machine. */
@@ -38,24 +42,30 @@ class LostThreadIT {
                 try (RawPeer idle = RawPeer.connect(child.port()); RawPeer stuck = RawPeer.connect(child.port());
                         RawPeer spinner = RawPeer.connect(child.port());
                         ScriptedWebSocketPeer webSocket = ScriptedWebSocketPeer.open(child.port(), "/ws");
-                        ScriptedWebSocketPeer busyWebSocket = ScriptedWebSocketPeer.open(child.port(), "/ws")) {
+                        ScriptedWebSocketPeer busyWebSocket = ScriptedWebSocketPeer.open(child.port(), "/ws");
+                        ScriptedWebSocketPeer quietWebSocket = ScriptedWebSocketPeer.open(child.port(), "/ws-quiet")) {
                     idle.send(HELLO);
                     assertEquals(200, idle.readResponse().status());
                     stuck.send("GET /hello HTTP/1.1\r\nHost: x\r\n"); // the head never ends
                     webSocket.sendText("warm");
                     assertEquals("warm", webSocket.read().text()); // its next wait goes to the input watcher
+                    quietWebSocket.sendText("warm");
+                    assertEquals("warm", quietWebSocket.read().text());
                     for (String text : List.of("one", "two")) { // in a burst: its thread waits in a read
                         busyWebSocket.sendText(text);
                         assertEquals(text, busyWebSocket.read().text());
                     }
                     Thread.sleep(1_000); // two wait in the input watcher, the others in a read for the rest
                     spinner.send("GET /spin HTTP/1.1\r\nHost: x\r\n\r\n"); // from now on no other thread runs
+                    quietWebSocket.sendText("unread"); // its wait ends, with no deadline, and no thread takes it up
                     try (Socket unserved = new Socket(InetAddress.getLoopbackAddress(), child.port())) {
                         // Their pings (1 s) go unanswered: the pong timeout (2 s) aborts them.
                         assertTrue(webSocket.isEndedByPeer(CLOSED_WITHIN), "WebSocket not closed while no thread"
                                 + " can take up its wait's end; log: " + child.logLines());
                         assertTrue(busyWebSocket.isEndedByPeer(CLOSED_WITHIN), "WebSocket not closed while its"
                                 + " thread cannot run its read; log: " + child.logLines());
+                        assertTrue(quietWebSocket.isEndedByPeer(CLOSED_WITHIN), "WebSocket without pings not"
+                                + " closed while no thread can take up its wait's end; log: " + child.logLines());
                         assertTrue(stuck.isClosedByPeer(CLOSED_WITHIN), "not closed while its thread cannot run"
                                 + " its read; log: " + child.logLines());
                         assertTrue(idle.isClosedByPeer(CLOSED_WITHIN), "not closed while no thread can take up its"
@@ -79,7 +89,7 @@ class LostThreadIT {
                 List<String> told = child.logLines().stream()
                         .filter(line -> line.contains("did not come back") || line.contains("no thread served it"))
                         .toList();
-                assertEquals(1, told.size(), "one line for the five, at most one a minute: " + child.logLines());
+                assertEquals(1, told.size(), "one line for the six, at most one a minute: " + child.logLines());
                 assertTrue(told.getFirst().endsWith("(logged again at most once a minute)"), told.getFirst());
             }
         });

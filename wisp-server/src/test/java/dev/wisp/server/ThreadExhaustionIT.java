@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A server that can start no thread ({@link CommandServer} in a child JVM whose cgroup allows it no more threads than
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * task the pool cannot start a thread for runs on the connection's own thread, and the first such refusal is logged.
  * Once threads are back, the pool starts its threads, and nothing of the server's own died. Plaintext and over TLS.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a server in a process of its own
 class ThreadExhaustionIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final int CONNECTIONS = 16;

@@ -79,6 +79,14 @@ abstract class ServerConnection implements Runnable {
     private final TlsSessionInfo tlsSession;
     /** Whether the listener heard of the opening: only then does it hear of the closing. */
     private boolean announced;
+    /** How many threads have taken the connection up ({@link #onThisThread}), for {@link #isResumeLost}. */
+    private volatile int threadsTaken;
+    /**
+     * Since when the sweeper has seen the connection with no thread and out of the input watcher, with no thread
+     * taking it up meanwhile ({@link #threadsTaken} as it was then); 0 while it has not. The sweeper's own.
+     */
+    private long threadlessSinceNanos;
+    private int threadsTakenThen;
     /** Links in the registry's list of open connections; guarded by the registry's list lock. */
     ServerConnection previous;
     ServerConnection next;
@@ -121,6 +129,7 @@ abstract class ServerConnection implements Runnable {
     /** Records the running thread, for {@link #abort(String)}; call first thing on every thread that serves. */
     final void onThisThread() {
         thread = Thread.currentThread();
+        threadsTaken++; // one thread at a time serves
     }
 
     /**
@@ -252,7 +261,7 @@ abstract class ServerConnection implements Runnable {
                 leftBehind = isOrphaned()
                         || isLost(nowNanos - deadline, transport.isReadBlocked() || thread == null);
             }
-        } else if (deadline == 0 && (isNeverServed() || isOrphaned())) {
+        } else if (deadline == 0 && (isNeverServed() || isOrphaned() || isResumeLost(nowNanos))) {
             leftBehind = true; // no deadline would ever end it: a thread that died between reads, or never ran
         }
         long writeDeadline = transport.writeDeadlineNanos();
@@ -284,6 +293,29 @@ abstract class ServerConnection implements Runnable {
     private boolean isNeverServed() {
         return thread == null && !announced
                 && System.currentTimeMillis() - openedAtMillis > LOST_AFTER_NANOS / 1_000_000;
+    }
+
+    /**
+     * Whether the input watcher ended the connection's wait without a deadline (a WebSocket's, an HTTP/2
+     * connection's without an idle timeout) {@link #LOST_AFTER_NANOS} ago and no thread has taken it up since: the
+     * thread started for it lost as {@link #isLost} tells, or never started. Nothing else would ever end it (seen: a
+     * WebSocket after a full heap, on carrier loops, counted open for good after its peer had gone). A thread takes a
+     * woken connection up within microseconds, so two looks of the sweeper that find it without one, with no thread
+     * counted between them, are one wait that no thread ended.
+     */
+    private boolean isResumeLost(long nowNanos) {
+        int state = (int) STATE.getVolatile(this);
+        if (thread != null || !announced || transport.isWatched() || state != BUSY && state != IDLE) {
+            threadlessSinceNanos = 0;
+            return false;
+        }
+        int taken = threadsTaken;
+        if (threadlessSinceNanos == 0 || taken != threadsTakenThen) {
+            threadlessSinceNanos = nowNanos | 1;
+            threadsTakenThen = taken;
+            return false;
+        }
+        return nowNanos - threadlessSinceNanos > LOST_AFTER_NANOS;
     }
 
     /** The connection's state as the sweeper sees it, for {@link ConnectionRegistry#describe}. */

@@ -19,8 +19,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Files that change while they are served, with the JDK's HttpClient as the client. */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, for files to change
 class FileChangesIT {
     private static final int MAX_REQUESTS = 20_000;
     private static final long MAX_NANOS = 4_000_000_000L;
