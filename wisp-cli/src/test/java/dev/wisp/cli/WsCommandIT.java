@@ -18,6 +18,8 @@ import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -145,14 +147,17 @@ class WsCommandIT {
         assertTimeoutPreemptively(LIMIT, () -> {
             Path server = PeerTools.require("libwebsockets-test-server");
             int port = PeerProcess.freePort();
+            Pipe printed = Pipe.open();
             try (PeerProcess lws = PeerProcess.start(List.of(server.toString(), "-p", String.valueOf(port), "-i",
                     "lo"), Map.of(), "LWS:", Duration.ofSeconds(20)).awaitListening(port);
                     PipedOutputStream typing = new PipedOutputStream();
                     PipedInputStream stdin = new PipedInputStream(typing);
-                    PipedInputStream printed = new PipedInputStream(1 << 16);
-                    PrintStream stdout = new PrintStream(new PipedOutputStream(printed), true,
+                    // An OS pipe, not a PipedInputStream: that fails a read ("Write end dead") once the thread that
+                    // wrote last has ended, and each message here is printed by the thread that its arrival started.
+                    InputStream printedIn = Channels.newInputStream(printed.source());
+                    PrintStream stdout = new PrintStream(Channels.newOutputStream(printed.sink()), true,
                             StandardCharsets.UTF_8)) {
-                OutputLines lines = OutputLines.follow(printed);
+                OutputLines lines = OutputLines.follow(printedIn);
                 List<String> arguments = List.of("ws://127.0.0.1:" + port + "/", "--subprotocol",
                         "dumb-increment-protocol");
                 Thread client = Thread.ofVirtual().start(() -> {
