@@ -155,7 +155,7 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
         ChunkExtensions.check(buffer, i, end, start);
         in.skip(lf + 1 - start);
         if (size == 0) {
-            trailers = FieldSectionReader.read(in, limits, type, "trailer section");
+            trailers = new FieldSectionReader(limits, type, "trailer section").read(in);
             state = State.DONE;
             return;
         }

@@ -15,26 +15,40 @@ import java.io.IOException;
  * no control characters in values. An obsolete line folding (obs-fold, §5.2) is rejected in a request, as a server
  * may (the strict choice: folded lines are a request smuggling vector), and replaced by a space in a response, as a
  * user agent must.
+ *
+ * <p>Immutable and thread-safe.
  */
 final class FieldSectionReader {
-    private FieldSectionReader() {
-    }
+    private final Http1Limits limits;
+    private final Http1MessageType type;
+    private final String what;
+    private final Status tooLarge;
+    /** Made once with the reader, not per section: a head's reader is made once per connection. */
+    private final LineScanner.TooLong tooLong;
 
     /**
      * @param type the kind of message, which decides the status of a too-large section
      * @param what "header section" or "trailer section", for messages
+     */
+    FieldSectionReader(Http1Limits limits, Http1MessageType type, String what) {
+        this.limits = limits;
+        this.type = type;
+        this.what = what;
+        this.tooLarge = type.tooLargeStatus(Status.REQUEST_HEADER_FIELDS_TOO_LARGE);
+        int maxHeaderBytes = limits.maxHeaderBytes();
+        this.tooLong = bufferBytes -> bufferBytes == 0
+                ? sectionTooLarge(tooLarge, what, maxHeaderBytes) : lineTooLarge(tooLarge, what, bufferBytes);
+    }
+
+    /**
      * @throws MalformedMessageException for a malformed field line
      * @throws MessageTooLargeException (431 in a request, 502 in a response) when the section crosses
      *     maxHeaderBytes or maxHeaderCount
      */
-    static Headers read(WireInput in, Http1Limits limits, Http1MessageType type, String what) throws IOException {
-        Status tooLarge = type.tooLargeStatus(Status.REQUEST_HEADER_FIELDS_TOO_LARGE);
+    Headers read(WireInput in) throws IOException {
         Headers.Builder headers = Headers.builder();
         int total = 0;
         int maxHeaderBytes = limits.maxHeaderBytes();
-        // One for the section, not one per field line.
-        LineScanner.TooLong tooLong = bufferBytes -> bufferBytes == 0
-                ? sectionTooLarge(tooLarge, what, maxHeaderBytes) : lineTooLarge(tooLarge, what, bufferBytes);
         while (true) {
             int remaining = maxHeaderBytes - total;
             int lf = LineScanner.scanLine(in, remaining, tooLong);

@@ -54,11 +54,13 @@ public final class Http1RequestReader {
     private final Http1Limits limits;
     /** Made once, not per request line. */
     private final LineScanner.TooLong requestLineTooLong;
+    private final FieldSectionReader headerSection;
 
     public Http1RequestReader(Http1Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.requestLineTooLong = bufferBytes -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
                 limits.maxStartLineBytes(), Http1MessageType.REQUEST.startLineLimitName());
+        this.headerSection = new FieldSectionReader(limits, Http1MessageType.REQUEST, "header section");
     }
 
     /**
@@ -101,7 +103,7 @@ public final class Http1RequestReader {
         in.skip(lf + 1 - start);
 
         RequestTarget target = parseTarget(method, rawTarget);
-        Headers headers = FieldSectionReader.read(in, limits, Http1MessageType.REQUEST, "header section");
+        Headers headers = headerSection.read(in);
         checkHost(version, target, headers);
         return new RequestHead(method, target, version, headers);
     }

@@ -22,9 +22,11 @@ import java.util.Objects;
  */
 public final class Http1ResponseReader {
     private final Http1Limits limits;
+    private final FieldSectionReader headerSection;
 
     public Http1ResponseReader(Http1Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.headerSection = new FieldSectionReader(limits, Http1MessageType.RESPONSE, "header section");
     }
 
     /**
@@ -97,7 +99,7 @@ public final class Http1ResponseReader {
             }
         }
         in.skip(lf + 1 - start);
-        Headers headers = FieldSectionReader.read(in, limits, Http1MessageType.RESPONSE, "header section");
+        Headers headers = headerSection.read(in);
         return new ResponseHead(version, status, headers);
     }
 
