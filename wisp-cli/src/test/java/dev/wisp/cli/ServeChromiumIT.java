@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.server.Server;
+import dev.wisp.testing.HeadlessChromium;
 import dev.wisp.testing.PeerTools;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -63,7 +64,7 @@ class ServeChromiumIT {
     @Test
     void listingAndScriptedPageWorkInChromium() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            Path chromium = PeerTools.require("chromium");
+            PeerTools.require("chromium");
             Files.writeString(directory.resolve("check.html"), PAGE);
             Files.writeString(directory.resolve("check.js"), SCRIPT);
             Path files = Files.createDirectories(directory.resolve("files/sub"));
@@ -77,12 +78,9 @@ class ServeChromiumIT {
             Server server = ServeCommand.start(List.of(directory.toString(), "--plain", "--port", "0"),
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             try {
-                Path profile = Files.createTempDirectory(directory, "chromium-");
-                PeerTools.Result result = PeerTools.run(Duration.ofSeconds(75), List.of(chromium.toString(),
-                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile,
-                        "--virtual-time-budget=20000", "--dump-dom",
-                        "http://127.0.0.1:" + server.port() + "/check.html"));
+                PeerTools.Result result = HeadlessChromium.run(Duration.ofSeconds(75), directory,
+                        "http://127.0.0.1:" + server.port() + "/check.html", "--virtual-time-budget=20000",
+                        "--dump-dom");
                 String dom = new String(result.stdout().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
                 int start = dom.indexOf("<pre id=\"out\">");
                 assertTrue(start >= 0, () -> "no page in: " + dom + result.stderr());

@@ -2,12 +2,12 @@ package dev.wisp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.PeerProcess;
+import dev.wisp.testing.HeadlessChromium;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificate.KeyType;
@@ -17,7 +17,6 @@ import dev.wisp.tls.TlsIdentity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -139,7 +138,7 @@ class WebSocketEchoPeersIT {
     @Test
     void echoesToHeadlessChromium() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            Path chromium = PeerTools.require("chromium");
+            PeerTools.require("chromium");
             BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
             try (Server reportServer = Server.create(ServerConfig.builder().port(0).build(), Router.builder()
                     .get("/report", (request, response) -> {
@@ -148,31 +147,12 @@ class WebSocketEchoPeersIT {
                     }).build()).start()) {
                 String page = "http://127.0.0.1:" + server.port() + "/ws.html?message=from+chromium&report="
                         + "http://127.0.0.1:" + reportServer.port() + "/report";
-                Path profile = Files.createTempDirectory(directory, "chromium-");
-                Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox",
-                        "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
-                        "--no-first-run", "--user-data-dir=" + profile, page)
-                        .redirectErrorStream(true).redirectOutput(directory.resolve("chromium.log").toFile())
-                        .start();
-                try {
+                try (HeadlessChromium browser = HeadlessChromium.open(directory, page)) {
                     String echoed = reports.poll(45, TimeUnit.SECONDS);
                     assertEquals("from chromium", echoed,
-                            () -> "no report from the page; chromium said: " + read(directory.resolve("chromium.log")));
-                } finally {
-                    browser.descendants().forEach(ProcessHandle::destroy);
-                    browser.destroy();
-                    assertTrue(browser.waitFor(10, TimeUnit.SECONDS) || browser.destroyForcibly().waitFor(10,
-                            TimeUnit.SECONDS));
+                            () -> "no report from the page; chromium said: " + browser.log());
                 }
             }
         });
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (java.io.IOException e) {
-            return "(unreadable: " + e + ")";
-        }
     }
 }

@@ -2,12 +2,12 @@ package dev.wisp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.server.forms.FormConfig;
 import dev.wisp.server.forms.Forms;
 import dev.wisp.server.forms.MultipartForm;
 import dev.wisp.server.forms.Part;
+import dev.wisp.testing.HeadlessChromium;
 import dev.wisp.testing.PeerTools;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ class ChromiumFormIT {
     @Test
     void readsAFormWithAFileChromiumSubmits() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            Path chromium = PeerTools.require("chromium");
+            PeerTools.require("chromium");
             BlockingQueue<String> submitted = new ArrayBlockingQueue<>(4);
             FormConfig config = FormConfig.builder().memoryThresholdBytes(16 * 1024).tempDirectory(uploads).build();
             try (Server server = Server.create(TestServers.config().build(), Router.builder()
@@ -64,17 +64,11 @@ class ChromiumFormIT {
                         response.send("thanks\n");
                     })
                     .build()).start()) {
-                Process browser = startChromium(chromium, "http://127.0.0.1:" + server.port() + "/form.html");
-                try {
+                try (HeadlessChromium browser = HeadlessChromium.open(directory,
+                        "http://127.0.0.1:" + server.port() + "/form.html")) {
                     String description = submitted.poll(45, TimeUnit.SECONDS);
                     assertEquals("who=Zo\u00eb \u2603 | upload r\u00e9sum\u00e9.bin application/octet-stream 100000"
-                            + " in a file, bytes as sent", description, () -> "chromium said: "
-                            + read(directory.resolve("chromium.log")));
-                } finally {
-                    browser.descendants().forEach(ProcessHandle::destroy);
-                    browser.destroy();
-                    assertTrue(browser.waitFor(10, TimeUnit.SECONDS) || browser.destroyForcibly().waitFor(10,
-                            TimeUnit.SECONDS));
+                            + " in a file, bytes as sent", description, () -> "chromium said: " + browser.log());
                 }
             }
             try (Stream<Path> left = Files.list(uploads)) {
@@ -93,22 +87,5 @@ class ChromiumFormIT {
         return "who=" + form.fields().first("who").orElse("?") + " | upload " + upload.filename().orElse("?") + " "
                 + upload.head().contentType().orElse("?") + " " + upload.size()
                 + (upload.isInMemory() ? " in memory" : " in a file") + (asSent ? ", bytes as sent" : ", bytes differ");
-    }
-
-    private Process startChromium(Path chromium, String page) throws IOException {
-        Path profile = Files.createTempDirectory(directory, "chromium-");
-        return new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-dev-shm-usage", "--no-first-run",
-                "--user-data-dir=" + profile, page)
-                .redirectErrorStream(true).redirectOutput(directory.resolve("chromium.log").toFile())
-                .start();
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
     }
 }

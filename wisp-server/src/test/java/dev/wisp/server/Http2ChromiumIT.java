@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wisp.server.files.FileHandler;
+import dev.wisp.testing.HeadlessChromium;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.TestTransport;
 import dev.wisp.websocket.WebSocket;
@@ -107,7 +108,7 @@ class Http2ChromiumIT {
     @Test
     void loadsAPageAndItsResourcesOverH2() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            Path chromium = PeerTools.require("chromium");
+            PeerTools.require("chromium");
             BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
             Router.Builder routes = Router.builder()
                     .get("/page.html", (request, response) -> response
@@ -121,7 +122,7 @@ class Http2ChromiumIT {
                                     + "<circle cx=\"4\" cy=\"4\" r=\"4\"/></svg>"))
                     .post("/report", reportInto(reports));
             try (InteropServer server = InteropServer.start(true, routes)) {
-                String report = reportOf(chromium, server, "/page.html", reports);
+                String report = reportOf(server, "/page.html", reports);
                 List<String> lines = report.lines().sorted().toList();
                 assertEquals(List.of("/app.js h2", "/dot.svg h2", "/hello h2", "/hello h2", "/hello h2",
                         "/hello h2", "/hello h2", "/style.css h2", "navigation h2",
@@ -139,7 +140,7 @@ class Http2ChromiumIT {
     @Test
     void opensAWebSocketOverTheSameH2Connection() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            Path chromium = PeerTools.require("chromium");
+            PeerTools.require("chromium");
             BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
             BlockingQueue<String> opened = new ArrayBlockingQueue<>(4);
             Router.Builder routes = Router.builder()
@@ -156,7 +157,7 @@ class Http2ChromiumIT {
                     })
                     .post("/report", reportInto(reports));
             try (InteropServer server = InteropServer.start(true, routes)) {
-                assertEquals("echo hello from chromium|closed 1000", reportOf(chromium, server, "/ws.html", reports));
+                assertEquals("echo hello from chromium|closed 1000", reportOf(server, "/ws.html", reports));
                 long pageConnection = server.seen().get(0).connectionId();
                 // RFC 8441: Chromium sent an extended CONNECT on the page's own h2 connection.
                 assertEquals("HTTP/2 CONNECT " + pageConnection, opened.poll());
@@ -168,7 +169,7 @@ class Http2ChromiumIT {
     @Test
     void seeksInAMediaFileOverH2() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            Path chromium = PeerTools.require("chromium");
+            PeerTools.require("chromium");
             Path media = Files.createDirectory(directory.resolve("media"));
             Files.write(media.resolve("tone.wav"), wave(MEDIA_SECONDS));
             FileHandler files = FileHandler.of(media);
@@ -184,7 +185,7 @@ class Http2ChromiumIT {
                     .post("/report", reportInto(reports));
             try (InteropServer server = InteropServer.start(true, routes)) {
                 assertEquals("seeked " + MEDIA_SECONDS * 4 / 5 + " of " + MEDIA_SECONDS,
-                        reportOf(chromium, server, "/media.html", reports), ranges::toString);
+                        reportOf(server, "/media.html", reports), ranges::toString);
                 assertTrue(ranges.stream().allMatch(range -> range.startsWith("HTTP/2 bytes=")), ranges::toString);
                 long seekedTo = 44L + (long) MEDIA_SECONDS * 4 / 5 * MEDIA_BYTES_PER_SECOND;
                 assertTrue(ranges.stream().anyMatch(range -> rangeStart(range) > seekedTo / 2), () -> "no range"
@@ -221,38 +222,13 @@ class Http2ChromiumIT {
     }
 
     /** Opens the page of the server in Chromium and returns the first report it posts, within 60 s. */
-    private String reportOf(Path chromium, InteropServer server, String page, BlockingQueue<String> reports)
+    private String reportOf(InteropServer server, String page, BlockingQueue<String> reports)
             throws IOException, InterruptedException {
-        Process browser = startChromium(chromium, "https://127.0.0.1:" + server.port() + page);
-        try {
+        try (HeadlessChromium browser = HeadlessChromium.open(directory, "https://127.0.0.1:" + server.port() + page,
+                "--ignore-certificate-errors")) {
             String report = reports.poll(60, TimeUnit.SECONDS);
-            assertNotNull(report, () -> "no report; chromium said: " + read(directory.resolve("chromium.log")));
+            assertNotNull(report, () -> "no report; chromium said: " + browser.log());
             return report;
-        } finally {
-            stop(browser);
-        }
-    }
-
-    private Process startChromium(Path chromium, String page) throws IOException {
-        Path profile = Files.createTempDirectory(directory, "chromium-");
-        return new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-dev-shm-usage", "--no-first-run",
-                "--ignore-certificate-errors", "--user-data-dir=" + profile, page)
-                .redirectErrorStream(true).redirectOutput(directory.resolve("chromium.log").toFile())
-                .start();
-    }
-
-    private static void stop(Process browser) throws InterruptedException {
-        browser.descendants().forEach(ProcessHandle::destroy);
-        browser.destroy();
-        assertTrue(browser.waitFor(10, TimeUnit.SECONDS) || browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS));
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
         }
     }
 }
