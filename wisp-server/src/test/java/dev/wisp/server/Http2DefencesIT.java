@@ -42,12 +42,15 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every limit of the HTTP/2 server crossed by a scripted peer, with the answer asserted: floods of resets (rapid
- * reset, CVE-2023-44487), PING, SETTINGS, empty DATA and CONTINUATION (CVE-2024-27316), HPACK bombs and header
- * blocks over the limit, streams past {@code maxConcurrentStreams}, a flow-control window never opened, request
- * bodies too large or too slow, idle connections, SETTINGS never acknowledged, and a graceful stop.
+ * reset, CVE-2023-44487, and resets the client provokes, CVE-2025-8671), PING, SETTINGS, empty DATA and CONTINUATION
+ * (CVE-2024-27316), HPACK bombs and header blocks over the limit, streams past {@code maxConcurrentStreams}, a
+ * flow-control window never opened, request bodies too large or too slow, idle connections, SETTINGS never
+ * acknowledged, and a graceful stop.
  */
 class Http2DefencesIT {
     private static final int MAX_STREAMS = 4;
@@ -72,8 +75,12 @@ class Http2DefencesIT {
     }
 
     private Server start(ServerConfig.Builder config) {
+        return start(config, MAX_STREAMS);
+    }
+
+    private Server start(ServerConfig.Builder config, int maxStreams) {
         byte[] large = new byte[Http2TestServers.LARGE_BYTES];
-        server = Server.create(config.maxConcurrentStreams(MAX_STREAMS).port(0).build(), Router.builder()
+        server = Server.create(config.maxConcurrentStreams(maxStreams).port(0).build(), Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .post("/echo", (request, response) -> response.send(request.bodyBytes()))
                 .get("/large", (request, response) -> {
@@ -155,6 +162,61 @@ class Http2DefencesIT {
             assertTrue(mostRunning.get() >= 1 && mostRunning.get() <= MAX_STREAMS,
                     mostRunning.get() + " handlers ran at once");
         });
+    }
+
+    /**
+     * "MadeYouReset" (CVE-2025-8671): the client never resets a stream itself, but follows each request with a frame
+     * that makes the server reset it (a stream error), which a limit on the client's own resets would not count; each
+     * reset frees the stream's place while its handler runs on. With room for every stream of the flood, only the
+     * limit on resets can end it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ResetProvoker.class)
+    void endsAFloodOfStreamsTheClientMakesTheServerReset(ResetProvoker provoker) {
+        int flood = 2000;
+        start(Http2TestServers.config(), flood);
+        Http2TestPeer.talk(server, peer -> {
+            byte[] block = peer.encode(request("GET", "/slow"));
+            byte[] again = peer.encode(request("GET", "/slow"));
+            Thread sender = flood(peer, flood, i -> {
+                int id = 2 * i + 1;
+                byte[] headers = Http2TestPeer.frameBytes(FrameType.HEADERS.code(), END_HEADERS | END_STREAM, id,
+                        i == 0 ? block : again);
+                return concat(headers, provoker.frame(id));
+            });
+            peer.expectGoAway(ENHANCE_YOUR_CALM);
+            sender.join();
+            assertTrue(mostRunning.get() >= 1 && mostRunning.get() < flood / 4,
+                    mostRunning.get() + " handlers ran at once");
+        });
+    }
+
+    /** Frames on an open request's stream that the server must answer with a stream error (RST_STREAM). */
+    enum ResetProvoker {
+        /** RFC 9113 §6.9: an increment of 0 is a stream error (PROTOCOL_ERROR). */
+        WINDOW_UPDATE_OF_ZERO {
+            @Override
+            byte[] frame(int streamId) {
+                return Http2TestPeer.frameBytes(FrameType.WINDOW_UPDATE.code(), 0, streamId, new byte[4]);
+            }
+        },
+        /** RFC 9113 §6.9.1: a window past 2^31-1 is a stream error (FLOW_CONTROL_ERROR). */
+        WINDOW_UPDATE_PAST_THE_LARGEST_WINDOW {
+            @Override
+            byte[] frame(int streamId) {
+                return Http2TestPeer.frameBytes(FrameType.WINDOW_UPDATE.code(), 0, streamId,
+                        new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+            }
+        },
+        /** RFC 9113 §5.1: DATA after END_STREAM (a half-closed, remote stream) is a stream error (STREAM_CLOSED). */
+        DATA_AFTER_THE_END_OF_THE_STREAM {
+            @Override
+            byte[] frame(int streamId) {
+                return Http2TestPeer.frameBytes(FrameType.DATA.code(), 0, streamId, new byte[] {'x'});
+            }
+        };
+
+        abstract byte[] frame(int streamId);
     }
 
     @Test
