@@ -37,12 +37,18 @@ class Http2ClientLivenessIT {
     private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
     private static final Duration PONG_TIMEOUT = Duration.ofMillis(200);
     /**
-     * How long the carriers are kept busy: the client looks once a second, and ends the connection once 5 s of looks
+     * How long the carriers are kept busy: the client looks once a second, and ends the connection once 2 s of looks
      * found the reading thread blocked while the socket held bytes; room for a slow machine.
      */
-    private static final Duration HOG = Duration.ofSeconds(8);
-    /** How long a call on a connection whose reading thread is lost may wait to fail: found lost after about 7 s. */
+    private static final Duration HOG = Duration.ofSeconds(6);
+    /** How long a call on a connection whose reading thread is lost may wait to fail: found lost after about 4 s. */
     private static final Duration LOST_CALL_WAIT = Duration.ofSeconds(20);
+    /**
+     * How soon after the bytes came a reading thread blocked in its read must be found lost: the client's looks, once a
+     * second, need 2 s of them to find the bytes unread, the first once the connection has been silent for a second.
+     * A first call after a full heap must not wait out a read timeout of 5 s on such a connection.
+     */
+    private static final Duration FOUND_ASLEEP_WITHIN = Duration.ofMillis(4_900);
 
     @AutoClose
     private Http2ScriptedServer server;
@@ -187,7 +193,8 @@ class Http2ClientLivenessIT {
 
     /**
      * A call waiting on a connection whose reading thread is lost fails as soon as the connection is found so, without
-     * waiting for that thread or for its own read timeout: the carriers stay busy until it has failed.
+     * waiting for that thread or for its own read timeout, and it is found so within {@link #FOUND_ASLEEP_WITHIN}: the
+     * carriers stay busy until the call has failed.
      */
     @Test
     void failsTheCallsOfAConnectionWhoseReadingThreadIsLostWithoutWaitingForIt() {
@@ -207,7 +214,10 @@ class Http2ClientLivenessIT {
             peer.awaitRequest();
             try (CarrierHog hog = CarrierHog.start()) {
                 peer.send(new PingFrame(false, 7));
+                long sentNanos = System.nanoTime();
                 Throwable failure = post.get(LOST_CALL_WAIT.toMillis(), MILLISECONDS);
+                Duration waited = Duration.ofNanos(System.nanoTime() - sentNanos);
+                assertTrue(waited.compareTo(FOUND_ASLEEP_WITHIN) < 0, "found lost after " + waited);
                 assertTrue(failure instanceof ConnectionClosedException closed
                         && closed.getMessage().contains("blocked in a read")
                         && closed.getMessage().contains("POST was not retried"), String.valueOf(failure));

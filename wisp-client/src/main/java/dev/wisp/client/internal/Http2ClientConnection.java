@@ -93,6 +93,14 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * thread as long past its deadline.
      */
     static final long READER_AWAY_MILLIS = 5_000;
+    /**
+     * How long the reading thread may stay blocked in a read while the socket holds bytes for it before it counts as
+     * lost. Shorter than {@link #READER_AWAY_MILLIS}: a read returns as soon as bytes come, and the sweeper's own late
+     * wake-ups unpark a blocked read meanwhile should the JDK's poller be late or dead; a thread still there after two
+     * seconds of that was never scheduled. At 5 s, the first call after a full heap, on a connection whose reader was
+     * lost as the heap filled, waited out a read timeout of 5 s before the connection was found lost.
+     */
+    static final long READER_ASLEEP_MILLIS = 2_000;
     /** How often the sweeper asks whether the socket holds bytes that a blocked read has not taken. */
     private static final long UNREAD_CHECK_NANOS = 1_000_000_000L;
 
@@ -470,7 +478,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             dieWithoutReader("its reading thread was out of a read for " + READER_AWAY_MILLIS
                     + " ms while no frame arrived: lost");
         } else if (isReaderAsleep(nowNanos)) {
-            dieWithoutReader("its reading thread stayed blocked in a read for " + READER_AWAY_MILLIS
+            dieWithoutReader("its reading thread stayed blocked in a read for " + READER_ASLEEP_MILLIS
                     + " ms while the socket held bytes and no frame arrived: lost");
         }
     }
@@ -491,7 +499,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
 
     /**
      * Whether the reading thread is lost inside its read: blocked there, though the socket has held bytes for it at
-     * every check, once a second, for {@link #READER_AWAY_MILLIS}, and no frame arrived meanwhile. A read returns as
+     * every check, once a second, for {@link #READER_ASLEEP_MILLIS}, and no frame arrived meanwhile. A read returns as
      * soon as bytes come, so its thread was never scheduled since: JDK 25 can leave a virtual thread woken as the
      * heap fills runnable for good (the calls on the connection then each waited out their read timeout, and the
      * PING those sent was never read either). One {@code FIONREAD} a second, only while the connection is silent.
@@ -511,7 +519,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             unreadSinceNanos = nowNanos;
             return false;
         }
-        return nowNanos - unreadSinceNanos >= READER_AWAY_MILLIS * 1_000_000L;
+        return nowNanos - unreadSinceNanos >= READER_ASLEEP_MILLIS * 1_000_000L;
     }
 
     /**
