@@ -267,8 +267,9 @@ idle_memory_report() {  # a row per server: median (min-max) over the rounds
 column_stats() {  # load column -> "name median min max" per server with samples
     local name
     for name in $SERVERS; do
-        awk -v n="$name" -v l="$1" -v c="$2" '$2 == n && $3 == l {print $c}' "$SAMPLES" | sort -g |
-            awk -v n="$name" '{v[NR] = $1} END {if (NR) printf "%s %s %s %s\n", n, v[int((NR + 1) / 2)], v[1], v[NR]}'
+        awk -v n="$name" -v l="$1" -v c="$2" '$2 == n && $3 == l {print $c}' "$SAMPLES" |
+            awk -v n="$name" "$STATS_AWK"'{all = all " " $1}
+                END {if (NR) printf "%s %s %s %s\n", n, median(all), low(all), high(all)}'
     done
 }
 

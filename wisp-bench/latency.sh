@@ -236,8 +236,9 @@ record_flame_graph() {  # Wisp under the load (FLAME_RATE), sampled by async-pro
 summary() {  # mode column -> "median (min-max)" per server, one line each: name value
     local mode=$1 column=$2 name
     for name in $SERVERS; do
-        awk -v n="$name" -v m="$mode" -v c="$column" '$2 == n && $3 == m {print $c}' "$SAMPLES" | sort -g |
-            awk -v n="$name" '{v[NR] = $1} END {if (NR) printf "%s %s %s %s\n", n, v[int((NR + 1) / 2)], v[1], v[NR]}'
+        awk -v n="$name" -v m="$mode" -v c="$column" '$2 == n && $3 == m {print $c}' "$SAMPLES" |
+            awk -v n="$name" "$STATS_AWK"'{all = all " " $1}
+                END {if (NR) printf "%s %s %s %s\n", n, median(all), low(all), high(all)}'
     done
 }
 
