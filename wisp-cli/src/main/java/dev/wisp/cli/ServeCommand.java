@@ -34,7 +34,9 @@ final class ServeCommand implements Command {
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
-            new Option("--http2", null, null, "also speak HTTP/2: h2 by ALPN over TLS, h2c by prior knowledge in plain"),
+            new Option("--http1.1", null, null, "speak HTTP/1.1 only (default: HTTP/2 as well, h2 by ALPN over TLS"
+                    + " and h2c by prior knowledge in plain)"),
+            new Option("--http2", null, null, "speak HTTP/2 as well (the default; kept for scripts that ask)"),
             new Option("--carrier-loops", null, "N", "run connections on N event loops of Wisp's own (default: one"
                     + " per core where the JVM allows it, as the wisp jar does; 0: on the JDK's scheduler)"),
             new Option("--help", "-h", null, "show this help")),
@@ -55,8 +57,8 @@ final class ServeCommand implements Command {
         StringBuilder usage = new StringBuilder("""
                 Usage: wisp serve [DIR] [options]
 
-                Serves the files under DIR (default: the current directory) over HTTP/1.1: index.html or a
-                listing for directories, ETag and Last-Modified, conditional and range requests. Any request
+                Serves the files under DIR (default: the current directory) over HTTP/1.1 and HTTP/2: index.html
+                or a listing for directories, ETag and Last-Modified, conditional and range requests. Any request
                 to /echo is answered with the request itself, /ws is a WebSocket echo and /ws.html a page that
                 talks to it; each hides a file of that name. Ctrl-C stops the server, letting busy connections
                 finish within the grace period; a second Ctrl-C stops it at once.
@@ -108,6 +110,9 @@ final class ServeCommand implements Command {
         if (positionals.size() > 1) {
             throw new UsageException("expected at most one DIR, got " + String.join(" ", positionals));
         }
+        if (arguments.has("--http1.1") && arguments.has("--http2")) {
+            throw new UsageException("--http1.1 and --http2 cannot be combined: choose one");
+        }
         Path directory = Path.of(positionals.isEmpty() ? "." : positionals.get(0)).toAbsolutePath().normalize();
         FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing"))
                 .hiddenFiles(arguments.has("--hidden")).build();
@@ -116,7 +121,7 @@ final class ServeCommand implements Command {
                 .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))
                 .bindAddress(bindAddress)
                 .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE))
-                .http2(arguments.has("--http2"));
+                .http2(!arguments.has("--http1.1"));
         // Unless chosen here or by the server's system property (the builder's default then), one loop per processor
         // where this JVM can run them: they measure best (the README's "Latency and CPU per request").
         boolean loopsByDefault = !arguments.has("--carrier-loops")

@@ -84,6 +84,7 @@ class MainTest {
         assertTrue(out().contains("      --no-listing  "), out());
         assertTrue(out().contains("      --cert FILE  "), out());
         assertTrue(out().contains("      --plain  "), out());
+        assertTrue(out().contains("      --http1.1  "), out());
     }
 
     /** The paths the server answers itself hide files of the same name, so the help names each of them. */
@@ -128,6 +129,7 @@ class MainTest {
         "--http-port 70000         | option --http-port must be a number from 0 to 65535: '70000'",
         "--http-port 8443          | option --http-port must differ from the HTTPS port 8443",
         "-p 9000 --http-port 9000  | option --http-port must differ from the HTTPS port 9000",
+        "--http1.1 --http2         | --http1.1 and --http2 cannot be combined: choose one",
     })
     void badServeArgumentsAreUsageErrors(String arguments, String message) {
         String[] words = ("serve " + arguments).split(" ");

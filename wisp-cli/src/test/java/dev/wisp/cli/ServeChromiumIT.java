@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,7 @@ class ServeChromiumIT {
                   lines.push(a.textContent + ' ' + response.status + ' ' + response.headers.get('content-type')
                       + ' ' + (await response.text()).trim());
                 }
+                lines.push('protocol ' + performance.getEntriesByType('navigation')[0].nextHopProtocol);
               } catch (e) {
                 lines.push('error ' + e);
               }
@@ -63,6 +65,21 @@ class ServeChromiumIT {
 
     @Test
     void listingAndScriptedPageWorkInChromium() {
+        listingAndScriptedPageWork(List.of("--plain"), "http", List.of(), "http/1.1");
+    }
+
+    /**
+     * Over HTTPS, as {@code wisp serve} runs by default, the browser and the server agree on HTTP/2. Its self-signed
+     * certificate is not in Chromium's store, hence {@code --ignore-certificate-errors}: what is tested here is the
+     * protocol, not the certificate.
+     */
+    @Test
+    void listingAndScriptedPageWorkInChromiumOverHttp2() {
+        listingAndScriptedPageWork(List.of(), "https", List.of("--ignore-certificate-errors"), "h2");
+    }
+
+    private void listingAndScriptedPageWork(List<String> serveOptions, String scheme, List<String> chromiumFlags,
+            String protocol) {
         assertTimeoutPreemptively(LIMIT, () -> {
             PeerTools.require("chromium");
             Files.writeString(directory.resolve("check.html"), PAGE);
@@ -75,12 +92,15 @@ class ServeChromiumIT {
             Files.writeString(files.resolve("zeta.py"), "print(1)\n");
             Files.writeString(files.resolve("Alpha.txt"), "a\n");
             Files.writeString(files.resolve(".secret"), "s\n");
-            Server server = ServeCommand.start(List.of(directory.toString(), "--plain", "--port", "0"),
+            List<String> arguments = new ArrayList<>(List.of(directory.toString(), "--port", "0"));
+            arguments.addAll(serveOptions);
+            Server server = ServeCommand.start(arguments,
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             try {
+                List<String> flags = new ArrayList<>(chromiumFlags);
+                flags.addAll(List.of("--virtual-time-budget=20000", "--dump-dom"));
                 PeerTools.Result result = HeadlessChromium.run(Duration.ofSeconds(75), directory,
-                        "http://127.0.0.1:" + server.port() + "/check.html", "--virtual-time-budget=20000",
-                        "--dump-dom");
+                        scheme + "://127.0.0.1:" + server.port() + "/check.html", flags.toArray(String[]::new));
                 String dom = new String(result.stdout().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
                 int start = dom.indexOf("<pre id=\"out\">");
                 assertTrue(start >= 0, () -> "no page in: " + dom + result.stderr());
@@ -93,7 +113,8 @@ class ServeChromiumIT {
                         Alpha.txt 200 text/plain; charset=utf-8 a
                         caf\u00e9 \u2615.txt 200 text/plain; charset=utf-8 coffee
                         Main.java 200 text/plain; charset=utf-8 class Main {}
-                        zeta.py 200 text/plain; charset=utf-8 print(1)""", report, result.stderr());
+                        zeta.py 200 text/plain; charset=utf-8 print(1)
+                        protocol\s""" + protocol, report, result.stderr());
             } finally {
                 server.stop(Duration.ZERO);
             }
