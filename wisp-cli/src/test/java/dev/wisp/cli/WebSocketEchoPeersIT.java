@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
@@ -151,6 +152,35 @@ class WebSocketEchoPeersIT {
                     String echoed = reports.poll(45, TimeUnit.SECONDS);
                     assertEquals("from chromium", echoed,
                             () -> "no report from the page; chromium said: " + browser.log());
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code wisp serve} as it runs by default, over HTTPS with HTTP/2: Chromium loads /ws.html over h2 and opens the
+     * page's WebSocket on that connection (RFC 8441), then reports the echo to /echo on it, as the access log shows.
+     * Its self-signed certificate is not in Chromium's store, hence {@code --ignore-certificate-errors}.
+     */
+    @Test
+    void echoesToHeadlessChromiumOverHttp2() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            PeerTools.require("chromium");
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            try (Server https = ServeCommand.start(List.of(directory.toString(), "--port", "0"),
+                    new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+                String page = "https://127.0.0.1:" + https.port() + "/ws.html?message=from+chromium&report=/echo";
+                try (HeadlessChromium browser = HeadlessChromium.open(directory, page, "--ignore-certificate-errors")) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+                    while (!printed.toString(StandardCharsets.UTF_8).contains("/echo?echoed=")
+                            && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
+                    String log = printed.toString(StandardCharsets.UTF_8);
+                    assertTrue(log.contains("\"GET /ws.html?message=from+chromium&report=/echo HTTP/2\" 200 "),
+                            () -> log + "\nchromium said: " + browser.log());
+                    assertTrue(log.contains("\"CONNECT /ws HTTP/2\" 200 "), log);
+                    assertTrue(log.contains("\"GET /echo?echoed=from%20chromium HTTP/2\" 200 "), log);
                 }
             }
         });
