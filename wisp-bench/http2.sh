@@ -16,7 +16,7 @@
 # IDLE_CONNECTIONS idle HTTP/2 connections, each after one request (IdleConnections --http2), and divides the
 # growth of the server's live heap (JVMs, to the byte from a class histogram) and RSS by them.
 #
-# Servers: wisp (WispPlaintext with -Dwisp.bench.http2=true), netty (NettyHttp2Plaintext, Http2FrameCodec),
+# Servers: wisp (WispPlaintext with -Dwisp.bench.http2=true; wisp-loops the same on its carrier loops), netty (NettyHttp2Plaintext, Http2FrameCodec),
 # nghttpd (--no-tls, one worker, the body from a file), h2o (one thread, h2c, the body from a file), nginx (one
 # worker, `listen ... http2`, `return 200`). All answer GET /plaintext with the 13 bytes "Hello, World!". With
 # TLS=1 every server gets the same self-signed ECDSA P-256 certificate, made for the run (as tls.sh does).
@@ -63,9 +63,12 @@ HEAP_FROM_HISTOGRAM=${HEAP_FROM_HISTOGRAM:-1}  # memory.sh: the live heap to the
 SCHEME=$([[ $TLS == 1 ]] && echo https || echo http)
 RESULTS=${RESULTS:-$BENCH_DIR/results/http2$([[ $TLS == 1 ]] && echo -tls).md}
 
-declare -A H2_MAIN_CLASS=([wisp]=WispPlaintext [netty]=NettyHttp2Plaintext)
-declare -A H2_PORT_OFFSET=([wisp]=1 [netty]=2 [nghttpd]=3 [h2o]=4 [nginx]=5)
-declare -A H2_LABEL=([wisp]=Wisp [netty]="Netty 4.2" [nghttpd]=nghttpd [h2o]=h2o [nginx]=nginx)
+declare -A H2_MAIN_CLASS=([wisp]=WispPlaintext [wisp-loops]=WispPlaintext [netty]=NettyHttp2Plaintext)
+declare -A H2_PORT_OFFSET=([wisp]=1 [netty]=2 [nghttpd]=3 [h2o]=4 [nginx]=5 [wisp-loops]=6)
+declare -A H2_LABEL=([wisp]=Wisp [wisp-loops]="Wisp (carrier loops)" [netty]="Netty 4.2" [nghttpd]=nghttpd [h2o]=h2o
+    [nginx]=nginx)
+# wisp-loops: Wisp on its carrier loops (ServerConfig.carrierLoops, one per core the server may use)
+declare -A H2_PEER_FLAGS=([wisp-loops]="--add-opens java.base/java.lang=ALL-UNNAMED -Dwisp.bench.carrierLoops=auto")
 declare -A LABEL  # memory.sh's name for the labels
 for name in "${!H2_LABEL[@]}"; do LABEL[$name]=${H2_LABEL[$name]}; done
 declare -A RESPONSE_BYTES=()
@@ -113,9 +116,10 @@ start_server() {  # name port -> SERVER_PID
         nghttpd_args+=("$port")
     fi
     case $name in
-        wisp | netty)
-            # shellcheck disable=SC2086  # JVM_FLAGS is a list of flags
-            taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" $JVM_FLAGS -Dwisp.bench.http2=true -cp "$CLASS_PATH" \
+        wisp | wisp-loops | netty)
+            # shellcheck disable=SC2086  # JVM_FLAGS and the peer's flags are lists of flags
+            taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" $JVM_FLAGS ${H2_PEER_FLAGS[$name]:-} \
+                -Dwisp.bench.http2=true -cp "$CLASS_PATH" \
                 "dev.wisp.bench.peers.${H2_MAIN_CLASS[$name]}" "$port" "${tls_args[@]}" >"$WORK_DIR/$name.log" 2>&1 &
             ;;
         nghttpd)
