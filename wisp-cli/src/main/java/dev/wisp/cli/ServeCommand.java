@@ -34,9 +34,8 @@ final class ServeCommand implements Command {
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
-            new Option("--http1.1", null, null, "speak HTTP/1.1 only (default: HTTP/2 as well, h2 by ALPN over TLS"
-                    + " and h2c by prior knowledge in plain)"),
-            new Option("--http2", null, null, "speak HTTP/2 as well (the default; kept for scripts that ask)"),
+            new Option("--http1.1", null, null, "speak HTTP/1.1 only (default: HTTP/2 too, h2 over TLS, h2c in plain)"),
+            new Option("--http2", null, null, "speak HTTP/2 too (the default; kept for scripts that ask)"),
             new Option("--carrier-loops", null, "N", "run connections on N event loops of Wisp's own (default: one"
                     + " per core where the JVM allows it, as the wisp jar does; 0: on the JDK's scheduler)"),
             new Option("--help", "-h", null, "show this help")),
