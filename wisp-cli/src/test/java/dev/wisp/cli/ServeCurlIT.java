@@ -10,6 +10,7 @@ import dev.wisp.server.Server;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,35 @@ class ServeCurlIT {
             assertEquals("1.1", curl("--http2", "-o", "/dev/null", "-w", "%{http_version}", base + "/hello.txt"),
                     "curl offers h2 by ALPN; the server chooses HTTP/1.1");
         });
+    }
+
+    /**
+     * In plaintext, h2c by prior knowledge beside HTTP/1.1; with --http1.1 the preface is an HTTP/1.1 request of a
+     * version not served: 505.
+     */
+    @Test
+    void speaksH2cByPriorKnowledgeInPlaintext() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            server.close();
+            serve("--plain");
+            String plain = "http://127.0.0.1:" + server.port() + "/hello.txt";
+            assertEquals("2 hello world\n", curl("--http2-prior-knowledge", "-w", "%{http_version} ", "-o", "/dev/null",
+                    plain) + curl("--http2-prior-knowledge", plain));
+            assertEquals("1.1", curl("-o", "/dev/null", "-w", "%{http_version}", plain));
+            assertEquals(4, firstBytesAfterPreface()[3], "a SETTINGS frame (type 4) answers the preface");
+            server.close();
+            serve("--plain", "--http1.1");
+            assertEquals("HTTP/1.1 505", new String(firstBytesAfterPreface(), StandardCharsets.ISO_8859_1));
+        });
+    }
+
+    /** Sends the HTTP/2 connection preface (RFC 9113 §3.4) and returns the first 12 bytes of the answer. */
+    private byte[] firstBytesAfterPreface() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return socket.getInputStream().readNBytes(12);
+        }
     }
 
     @Test
