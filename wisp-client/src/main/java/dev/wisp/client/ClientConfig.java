@@ -3,6 +3,7 @@ package dev.wisp.client;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsContext;
+import dev.wisp.transport.JdkWarmUp;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,13 +69,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ClientConfig {
     /**
-     * TLS with the JDK's trust store, hostname verification, TLS 1.3 and 1.2; null while it could not be made. Made
-     * when the class loads, so that the JDK's crypto starts while the application does, and made again at first use
-     * if that failed: reading the trust store and the JDK's crypto policy takes file descriptors, and a class whose
-     * initializer fails is unusable for the rest of the JVM's life (a client first used while the descriptor table
-     * was full could not even be made for plaintext once descriptors came back).
+     * TLS with the JDK's trust store, hostname verification, TLS 1.3 and 1.2; null until a configuration without TLS
+     * of its own first needs it, or while it could not be made. Made at first use, not when the class loads: starting
+     * the JDK's crypto and reading its trust store takes about a quarter of a second and the trust store's
+     * certificates stay in the heap, which a client that only speaks plaintext (a device's local services, {@code
+     * wisp get http://...}) should not pay for; and reading them takes file descriptors, which a class initializer
+     * must not depend on (one that fails leaves the class unusable for the rest of the JVM's life).
      */
-    private static volatile TlsConfig defaultTls = tryDefaultTls();
+    private static volatile TlsConfig defaultTls;
     private static final ClientConfig DEFAULTS = builder().build();
 
     private final Duration connectTimeout;
@@ -265,18 +267,17 @@ public final class ClientConfig {
     private static TlsConfig defaultTls() {
         TlsConfig made = defaultTls;
         if (made == null) {
+            // The JDK's crypto starts once: started with no descriptor to read its policy files, it stays broken
+            // for the JVM's life (JDK 25). Short of them, this connection fails and the next one tries again.
+            if (!JdkWarmUp.haveSpare()) {
+                throw new TlsConfigException("TLS was not started: the descriptor table is full (Too many open"
+                        + " files), and the JDK's crypto, started so, would stay broken; the next TLS connection"
+                        + " tries again");
+            }
             made = newDefaultTls();
             defaultTls = made; // two threads may both make it: the same configuration, the last one kept
         }
         return made;
-    }
-
-    private static TlsConfig tryDefaultTls() {
-        try {
-            return newDefaultTls();
-        } catch (TlsConfigException e) {
-            return null;
-        }
     }
 
     /** @throws TlsConfigException if the JDK cannot read its trust store or start its crypto */

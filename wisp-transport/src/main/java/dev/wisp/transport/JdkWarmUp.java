@@ -86,8 +86,12 @@ public final class JdkWarmUp {
         }
     }
 
-    /** Whether the descriptors and memory the services need are free now; they are free again on return. */
-    private static boolean haveSpare() {
+    /**
+     * Whether the descriptors and memory the services need are free now; they are free again on return. For a
+     * service of the JDK's that starts at first use and breaks for good if that start fails, as these do (the JDK's
+     * crypto, say), to start only when this holds.
+     */
+    public static boolean haveSpare() {
         int pipes = (Math.min(Runtime.getRuntime().availableProcessors(), 32) + SPARE_DESCRIPTORS) / 2;
         List<Pipe> held = new ArrayList<>(pipes);
         try {
