@@ -19,16 +19,21 @@ public final class Main {
     private Main() {
     }
 
-    /** Runs the command line; exits the JVM with the exit code unless it is 0. */
+    /** Runs the command line, then ends the process with its exit code. */
     public static void main(String[] args) {
         // One line per log record instead of java.util.logging's default two, unless the user chose a format.
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
         }
         int code = run(Arrays.asList(args), System.out, System.err);
-        if (code != 0) {
-            System.exit(code);
+        if (args.length > 0 && args[0].equals("serve")) {
+            // serve stops through its shutdown hook and signal handlers: the JVM's own way out
+            if (code != 0) {
+                System.exit(code);
+            }
+            return;
         }
+        ProcessExit.exit(code);
     }
 
     /** Runs the command line and returns its exit code. */

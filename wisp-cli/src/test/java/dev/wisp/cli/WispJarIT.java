@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.AbstractSocketPeer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -14,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -58,6 +62,45 @@ class WispJarIT {
                 assertEquals("", err);
                 assertEquals("GET /jar on connection 1 for device.local", out);
                 assertEquals(0, process.exitValue());
+            }
+        });
+    }
+
+    /**
+     * {@code get} ends the process through the C library once done (the Java 22 {@link ProcessExit}): every byte of
+     * a body without a final newline still reaches standard output or the {@code -o} file, with the exit code.
+     */
+    @Test
+    void getEndsWithEveryByteOutAndItsExitCode(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            byte[] body = new byte[300_001];
+            for (int i = 0; i < body.length; i++) {
+                body[i] = (byte) ('a' + i % 26);
+            }
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), Router.builder()
+                    .get("/body", (request, response) -> response.send(body)).build()).start()) {
+                String base = "http://127.0.0.1:" + server.port();
+                Process toStdout = wisp("get", base + "/body").start();
+                byte[] out = toStdout.getInputStream().readAllBytes();
+                String err = new String(toStdout.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(toStdout.waitFor(10, TimeUnit.SECONDS));
+                assertEquals(0, toStdout.exitValue(), err);
+                assertEquals("", err);
+                assertTrue(Arrays.equals(body, out), () -> out.length + " bytes of " + body.length);
+
+                Path file = directory.resolve("body.bin");
+                Process toFile = wisp("get", "-s", "-o", file.toString(), base + "/body").start();
+                assertTrue(toFile.waitFor(10, TimeUnit.SECONDS));
+                assertEquals(0, toFile.exitValue());
+                assertTrue(Arrays.equals(body, Files.readAllBytes(file)));
+
+                Process missing = wisp("get", "--fail", base + "/missing").start();
+                byte[] nothing = missing.getInputStream().readAllBytes();
+                String failure = new String(missing.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(missing.waitFor(10, TimeUnit.SECONDS));
+                assertEquals(22, missing.exitValue(), failure);
+                assertEquals(0, nothing.length);
+                assertEquals("wisp get: the requested URL returned error: 404\n", failure);
             }
         });
     }
