@@ -1,7 +1,13 @@
 # Sourced by the scripts in bin/: exports JAVA_HOME as a JDK 21 or newer (Wisp's minimum), keeping a
 # suitable JAVA_HOME that is already set.
+# The JDK's release file names its version without starting a JVM (a tenth of a second); java -version otherwise.
 is_jdk21() {
-    [ -x "$1/bin/javac" ] && "$1/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'
+    [ -x "$1/bin/javac" ] || return 1
+    if grep -q '^JAVA_VERSION=' "$1/release" 2>/dev/null; then
+        grep -qE '^JAVA_VERSION="(2[1-9]|[3-9][0-9])' "$1/release"
+    else
+        "$1/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'
+    fi
 }
 if [ -z "${JAVA_HOME:-}" ] || ! is_jdk21 "$JAVA_HOME"; then
     JAVA_HOME=
