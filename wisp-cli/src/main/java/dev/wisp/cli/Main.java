@@ -26,14 +26,12 @@ public final class Main {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
         }
         int code = run(Arrays.asList(args), System.out, System.err);
-        if (args.length > 0 && args[0].equals("serve")) {
-            // serve stops through its shutdown hook and signal handlers: the JVM's own way out
-            if (code != 0) {
-                System.exit(code);
-            }
-            return;
+        if (args.length == 0 || !args[0].equals("serve")) {
+            ProcessExit.endAtOnce(code); // serve stops through its shutdown hook and signal handlers: the JVM's way
         }
-        ProcessExit.exit(code);
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
     /** Runs the command line and returns its exit code. */

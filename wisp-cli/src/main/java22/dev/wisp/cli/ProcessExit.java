@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import java.io.File;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
@@ -17,26 +18,25 @@ import java.util.Optional;
  * {@code bin/wisp}), whose manifest grants it. Started some other way, or if the call cannot be made, the process
  * exits the JVM's way.
  */
+@SuppressWarnings("restricted")
 final class ProcessExit {
     private ProcessExit() {
     }
 
-    /** Ends the process with the exit code. */
-    static void exit(int code) {
+    /** Ends the process with the exit code where it can; returns where it cannot, for the JVM to exit its own way. */
+    static void endAtOnce(int code) {
         System.out.flush();
         System.err.flush();
-        if (!System.out.checkError() && !System.err.checkError()) {
-            exitCall().ifPresent(exit -> {
-                try {
-                    exit.invokeExact(code);
-                } catch (Throwable e) {
-                    // the JVM's way, below
-                }
-            });
+        if (System.out.checkError() || System.err.checkError()) {
+            return;
         }
-        if (code != 0) {
-            System.exit(code);
-        }
+        exitCall().ifPresent(exit -> {
+            try {
+                exit.invokeExact(code);
+            } catch (Throwable e) {
+                // the JVM's way, then
+            }
+        });
     }
 
     private static Optional<MethodHandle> exitCall() {
@@ -59,7 +59,7 @@ final class ProcessExit {
     private static boolean startedAsJar() {
         String classPath = System.getProperty("java.class.path", "");
         String command = System.getProperty("sun.java.command", "");
-        return classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)
+        return classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)
                 && (command.equals(classPath) || command.startsWith(classPath + " "));
     }
 }
