@@ -67,8 +67,6 @@ declare -A H2_MAIN_CLASS=([wisp]=WispPlaintext [wisp-loops]=WispPlaintext [netty
 declare -A H2_PORT_OFFSET=([wisp]=1 [netty]=2 [nghttpd]=3 [h2o]=4 [nginx]=5 [wisp-loops]=6)
 declare -A H2_LABEL=([wisp]=Wisp [wisp-loops]="Wisp (carrier loops)" [netty]="Netty 4.2" [nghttpd]=nghttpd [h2o]=h2o
     [nginx]=nginx)
-# wisp-loops: Wisp on its carrier loops (ServerConfig.carrierLoops, one per core the server may use)
-declare -A H2_PEER_FLAGS=([wisp-loops]="--add-opens java.base/java.lang=ALL-UNNAMED -Dwisp.bench.carrierLoops=auto")
 declare -A LABEL  # memory.sh's name for the labels
 for name in "${!H2_LABEL[@]}"; do LABEL[$name]=${H2_LABEL[$name]}; done
 declare -A RESPONSE_BYTES=()
@@ -83,6 +81,7 @@ HZ=$(getconf CLK_TCK)
 
 # shellcheck source=lib.sh
 source "$BENCH_DIR/lib.sh"
+declare -A H2_PEER_FLAGS=([wisp-loops]="$WISP_LOOPS_FLAGS")  # Wisp on its carrier loops
 # shellcheck source=memory.sh
 source "$BENCH_DIR/memory.sh"
 

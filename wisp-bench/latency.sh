@@ -52,9 +52,6 @@ QUIET_WAIT=0
 SKIP_BUILD=${SKIP_BUILD:-0}
 RESULTS=${RESULTS:-$BENCH_DIR/results/latency.md}
 
-# shellcheck source=plaintext-servers.sh
-source "$BENCH_DIR/plaintext-servers.sh"
-
 STARTED_PIDS=()
 NOTES=()
 WORK_DIR=$(mktemp -d -t wisp-bench-latency.XXXXXX)
@@ -65,6 +62,8 @@ HZ=$(getconf CLK_TCK)
 
 # shellcheck source=lib.sh
 source "$BENCH_DIR/lib.sh"
+# shellcheck source=plaintext-servers.sh
+source "$BENCH_DIR/plaintext-servers.sh"
 
 start_server() {  # name port [extra JVM flags...] -> SERVER_PID (nginx: the master)
     local name=$1 port=$2

@@ -9,6 +9,9 @@
 SERVER_JVM_FLAGS="-Xms512m -Xmx512m -XX:+UseParallelGC"
 SERVER_JVM_FLAGS+=" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 JVM_FLAGS=${JVM_FLAGS:-$SERVER_JVM_FLAGS}
+# Wisp on its carrier loops (ServerConfig.carrierLoops, one per core the server may use): the opening they need,
+# and WispPlaintext's choice of them. The peers named wisp-loops run with these besides.
+WISP_LOOPS_FLAGS="--add-opens java.base/java.lang=ALL-UNNAMED -Dwisp.bench.carrierLoops=auto"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 

@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034  # tables read by the scripts that source this file
 # The plaintext peers of run.sh and latency.sh: each one's main class in dev.wisp.bench.peers, its port offset
-# from the script's PORT_BASE, its name in reports, and JVM flags of its own. wisp-loops is Wisp with its carrier
+# from the script's PORT_BASE, its name in reports, and JVM flags of its own (sourced after lib.sh). wisp-loops is Wisp with its carrier
 # loops (ServerConfig.carrierLoops, one per core the server may use).
 declare -A MAIN_CLASS=(
     [wisp]=WispPlaintext [wisp-loops]=WispPlaintext [netty]=NettyPlaintext [jetty]=JettyPlaintext [undertow]=UndertowPlaintext
@@ -10,4 +10,4 @@ declare -A LABEL=(
     [wisp]=Wisp [wisp-loops]="Wisp (carrier loops)" [netty]=Netty [jetty]=Jetty [undertow]=Undertow
     [helidon]=Helidon [jdk]="JDK HttpServer"
     [nginx]=nginx)
-declare -A PEER_FLAGS=([wisp-loops]="--add-opens java.base/java.lang=ALL-UNNAMED -Dwisp.bench.carrierLoops=auto")
+declare -A PEER_FLAGS=([wisp-loops]="$WISP_LOOPS_FLAGS")  # lib.sh's, sourced before this file

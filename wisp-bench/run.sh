@@ -34,9 +34,6 @@ RETRIES=${RETRIES:-1}
 SKIP_BUILD=${SKIP_BUILD:-0}
 RESULTS=${RESULTS:-$BENCH_DIR/results/latest.md}
 
-# shellcheck source=plaintext-servers.sh
-source "$BENCH_DIR/plaintext-servers.sh"
-
 STARTED_PIDS=()
 ROWS=()
 NOTES=()
@@ -45,6 +42,8 @@ WORK_DIR=$(mktemp -d -t wisp-bench.XXXXXX)
 
 # shellcheck source=lib.sh
 source "$BENCH_DIR/lib.sh"
+# shellcheck source=plaintext-servers.sh
+source "$BENCH_DIR/plaintext-servers.sh"
 
 start_server() {  # name port -> SERVER_PID
     local name=$1 port=$2
