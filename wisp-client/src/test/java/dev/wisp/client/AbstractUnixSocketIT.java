@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.RequestHead;
 import dev.wisp.testing.AbstractSocketPeer;
+import dev.wisp.testing.OpenSockets;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketMessage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,14 +186,14 @@ class AbstractUnixSocketIT {
         });
     }
 
-    /** Each connection's descriptor is closed with it: none is left once many have come and gone. */
+    /** Each connection's socket is closed with it: none is left once many have come and gone. */
     @Test
     void leavesNoDescriptorOpen() {
         assertTimeoutPreemptively(LIMIT, () -> {
             openAndClose(5); // loads the classes and starts the threads that stay
-            long before = openDescriptors();
+            long before = OpenSockets.unixSocketsOfThisProcess();
             openAndClose(100);
-            assertEquals(before, openDescriptors());
+            assertEquals(before, OpenSockets.unixSocketsOfThisProcess());
         });
     }
 
@@ -207,11 +206,6 @@ class AbstractUnixSocketIT {
         }
     }
 
-    private static long openDescriptors() throws IOException {
-        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
-            return descriptors.count();
-        }
-    }
 
     @Test
     void refusesAProxyAndANameTooLong() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.testing.BlackHoleListener;
+import dev.wisp.testing.OpenSockets;
 import dev.wisp.tls.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,12 +15,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +36,7 @@ class ConnectTimeoutsIT {
                     Client client = Client.create(ClientConfig.builder().connectTimeout(Duration.ofMillis(400))
                             .build())) {
                 String url = "http://127.0.0.1:" + blackHole.port() + "/";
-                long descriptors = openDescriptors();
+                long fillers = OpenSockets.tcpConnectionsTo(blackHole.port());
                 long start = System.nanoTime();
                 TimeoutExceededException e = assertThrows(TimeoutExceededException.class,
                         () -> client.send(Request.get(url)));
@@ -48,7 +46,7 @@ class ConnectTimeoutsIT {
                         e.getMessage());
                 assertTrue(millis >= 380 && millis < 3000, millis + " ms");
                 assertEquals(0, client.openConnections());
-                assertTrue(openDescriptors() <= descriptors, "no socket left open");
+                assertEquals(fillers, OpenSockets.tcpConnectionsTo(blackHole.port()), "no socket left open");
             }
         });
     }
@@ -57,12 +55,12 @@ class ConnectTimeoutsIT {
     void anExplicitConnectionThatIsNeverAnsweredEndsAtTheConnectTimeout() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (BlackHoleListener blackHole = BlackHoleListener.open(InetAddress.getByName("127.0.0.1"))) {
-                long descriptors = openDescriptors();
+                long fillers = OpenSockets.tcpConnectionsTo(blackHole.port());
                 TimeoutExceededException e = assertThrows(TimeoutExceededException.class,
                         () -> ClientConnection.connect(Origin.plaintext("127.0.0.1", blackHole.port()),
                                 ClientConfig.builder().connectTimeout(Duration.ofMillis(300)).build()));
                 assertEquals(Timeout.CONNECT, e.timeout());
-                assertTrue(openDescriptors() <= descriptors, "no socket left open");
+                assertEquals(fillers, OpenSockets.tcpConnectionsTo(blackHole.port()), "no socket left open");
             }
         });
     }
@@ -133,10 +131,4 @@ class ConnectTimeoutsIT {
         engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
     }
 
-    /** The number of file descriptors this process has open: sockets included. */
-    private static long openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        }
-    }
 }
