@@ -115,7 +115,12 @@ public final class Call {
     private Response run() throws IOException {
         try {
             ExchangeResult result = CallChain.execute(source, context, state);
-            return new Response(context.request(), result, context.clock());
+            try {
+                return new Response(context.request(), result, context.clock());
+            } catch (RuntimeException | Error e) {
+                result.abandon();
+                throw e;
+            }
         } finally {
             // A call that failed before its turn gives its place up, so the calls behind it do not wait for it.
             context.abandonTicket();

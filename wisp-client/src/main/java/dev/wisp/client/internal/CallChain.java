@@ -57,8 +57,8 @@ public final class CallChain {
                         announce(call, request, head, next, true);
                     }
                 }
-            } catch (IOException | RuntimeException e) {
-                result.body().close();
+            } catch (IOException | RuntimeException | Error e) {
+                result.abandon();
                 CallRunner.failed(call, e instanceof IOException io ? io : new IOException(e));
                 throw e;
             }

@@ -55,6 +55,9 @@ public final class CallRunner {
             try {
                 RequestSender.send(exchange);
                 return response(exchange);
+            } catch (RuntimeException | Error e) {
+                exchange.abandon();
+                throw e;
             } catch (ConnectionClosedException e) {
                 if (exchange.wasRefusedUnprocessed() && request.isBodyRepeatable()
                         && refusals < MAX_UNPROCESSED_RETRIES) {
@@ -93,7 +96,12 @@ public final class CallRunner {
     public static Exchange open(ConnectionSource source, CallContext call, long bodyLength) throws IOException {
         try {
             Exchange exchange = source.startExchange(call);
-            exchange.writeHead(bodyLength);
+            try {
+                exchange.writeHead(bodyLength);
+            } catch (RuntimeException | Error e) {
+                exchange.abandon();
+                throw e;
+            }
             return exchange;
         } catch (IOException e) {
             call.clock().end();

@@ -56,6 +56,8 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private final Set<Origin> http1Origins = new HashSet<>();
     /** Connections being made, per origin. */
     private final Map<Origin, Integer> connecting = new HashMap<>();
+    /** Connections whose giving back failed, taken back by the sweeper. */
+    private final UnreleasedConnections unreleased = new UnreleasedConnections();
     private int open;
     private int idleCount;
     private int waiting;
@@ -91,6 +93,37 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
 
     /** A connection for one exchange, or a stream reserved on a shared one. */
     private record Lease(Http1ClientConnection http1, Http2ClientConnection http2) {
+    }
+
+    /**
+     * The lease of a connection taken out of the pool; should even that fail (under a full heap), the connection
+     * goes back closed rather than stay checked out with nobody to give it back.
+     */
+    private Lease leaseOf(Http1ClientConnection connection) {
+        try {
+            return new Lease(connection, null);
+        } catch (RuntimeException | Error e) {
+            giveBackUnused(connection);
+            throw e;
+        }
+    }
+
+    /** Whether an idle connection taken out is stale; a failure of the check gives it back closed. */
+    private boolean isStale(Http1ClientConnection connection) {
+        try {
+            return connection.isStale();
+        } catch (RuntimeException | Error e) {
+            giveBackUnused(connection);
+            throw e;
+        }
+    }
+
+    private void giveBackUnused(Http1ClientConnection connection) {
+        try {
+            connection.close("the call failed unexpectedly");
+        } finally {
+            release(connection);
+        }
     }
 
     /**
@@ -144,10 +177,11 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                     lock.unlock();
                 }
                 if (candidate == null) {
-                    return new Lease(connectReserved(origin, call), null);
+                    candidate = connectReserved(origin, call);
+                    return leaseOf(candidate);
                 }
-                if (!candidate.isStale()) {
-                    return new Lease(candidate, null);
+                if (!isStale(candidate)) {
+                    return leaseOf(candidate);
                 }
                 candidate.close("closed by the server while idle");
                 candidate.releaseBuffers();
@@ -225,7 +259,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         long deadline = call.deadlineWithin(config.connectTimeout());
         try {
             shared = Http2ClientConnection.start(socket, config, this, deadline);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             lock.lock();
             try {
                 connected(origin);
@@ -233,6 +267,9 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 wakeFirstInLine();
             } finally {
                 lock.unlock();
+            }
+            if (e instanceof Error) {
+                throw e;
             }
             call.checkNotCanceled();
             if (socket.expired() != null) {
@@ -465,22 +502,38 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         return oldest;
     }
 
+    /**
+     * Takes a connection back. Should that fail before the connection is idle or counted out (a full heap refuses
+     * even the lock's queue node), it goes to {@link #unreleased} and the sweeper takes it back later: the exchange
+     * that gave it back has ended, and nothing else would.
+     */
     @Override
     public void release(Http1ClientConnection connection) {
-        boolean keep;
-        lock.lock();
+        boolean keep = false;
+        boolean taken = false;
         try {
-            keep = !closed && connection.isReusable();
-            if (keep) {
-                connection.idleSince(System.nanoTime());
-                idle.computeIfAbsent(connection.origin(), o -> new ArrayDeque<>()).addFirst(connection);
-                idleCount++;
-            } else {
-                uncount(connection.origin());
+            lock.lock();
+            try {
+                keep = !closed && connection.isReusable();
+                if (keep) {
+                    Deque<Http1ClientConnection> list = idle.computeIfAbsent(connection.origin(),
+                            o -> new ArrayDeque<>());
+                    connection.idleSince(System.nanoTime());
+                    list.addFirst(connection);
+                    idleCount++;
+                } else {
+                    uncount(connection.origin());
+                }
+                taken = true;
+                wakeFirstInLine();
+            } finally {
+                lock.unlock();
             }
-            wakeFirstInLine();
-        } finally {
-            lock.unlock();
+        } catch (RuntimeException | Error e) {
+            if (!taken) {
+                unreleased.push(connection);
+            }
+            throw e;
         }
         if (!keep) {
             connection.close(closed ? "client closed" : "not reusable");
@@ -499,8 +552,9 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     }
 
     private void uncount(Origin origin) {
+        Integer left = openPerOrigin.merge(origin, -1, (a, b) -> a + b == 0 ? null : a + b); // may allocate: first
         open--;
-        if (openPerOrigin.merge(origin, -1, (a, b) -> a + b == 0 ? null : a + b) == null) {
+        if (left == null) {
             http1Origins.remove(origin); // what the next connection chooses is learned anew
             http2Origins.remove(origin);
         }
@@ -509,6 +563,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     /** Closes idle connections past their keep-warm time, and has the connector trim its buffer pools. */
     @Override
     public void sweep(long nowNanos) {
+        unreleased.releaseTo(this);
         connector.trimBuffers(nowNanos);
         long keepWarm = config.keepWarm().toNanos();
         Deque<Http1ClientConnection> expired = new ArrayDeque<>();

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
     /** Interim responses accepted before the final one; a server sending more is broken or hostile. */
     private static final int MAX_INTERIM_RESPONSES = 16;
+    private static final String ABANDONED = "the call failed unexpectedly";
 
     final CallContext call;
     final EventListener events;
@@ -223,6 +224,16 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
 
     /** Ends the exchange from any thread, at once; a blocked read or write of the call fails. */
     public abstract void abort(String reason);
+
+    /**
+     * Ends the exchange after a failure that no step mapped (an {@link Error}, such as an {@link OutOfMemoryError}
+     * under a full heap, or a bug) and that would otherwise leave its connection checked out for good: the
+     * connection closes and goes back to its owner. Does nothing to an exchange that ended already. The reason is a
+     * constant: making a message may fail as well when the heap is full.
+     */
+    public final void abandon() {
+        abort(ABANDONED);
+    }
 
     /** Fires the event of a call that failed in the response body; earlier failures are reported by the runner. */
     final void reportFailure(HttpCallException mapped, Phase phase) {

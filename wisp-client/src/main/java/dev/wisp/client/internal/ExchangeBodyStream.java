@@ -63,6 +63,10 @@ final class ExchangeBodyStream extends BodyInputStream {
             done = true;
             failure = exchange.fail(e, Phase.READING_BODY);
             throw failure;
+        } catch (RuntimeException | Error e) {
+            done = true;
+            exchange.abandon();
+            throw e;
         }
         if (n > 0) {
             Events.fire(exchange.call().config().eventListener(),
@@ -95,12 +99,20 @@ final class ExchangeBodyStream extends BodyInputStream {
         return framed.isFinished();
     }
 
-    /** Ends the exchange: complete if the body was read, else the connection closes. */
+    /**
+     * Ends the exchange: complete if the body was read, else the connection closes, whatever the attempt to drop
+     * the rest met (under a full heap, its buffer may not be had).
+     */
     @Override
     public void close() {
-        if (!done && !droppedTheRestAtHand()) {
-            done = true;
-            exchange.abort("response body closed before its end");
+        boolean ended = done;
+        try {
+            ended = ended || droppedTheRestAtHand();
+        } finally {
+            if (!ended) {
+                done = true;
+                exchange.abort("response body closed before its end");
+            }
         }
     }
 

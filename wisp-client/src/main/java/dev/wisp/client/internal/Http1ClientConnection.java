@@ -58,6 +58,8 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private boolean reusable = true;
     private long idleSinceNanos;
+    /** The next connection kept by {@link UnreleasedConnections}, which links them through this field. */
+    Http1ClientConnection nextUnreleased;
     /** Whether the server agreed to HTTP/2 (ALPN), or is known to speak it: an HTTP/2 connection takes it over. */
     private volatile boolean http2;
 
@@ -253,7 +255,8 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
 
     /**
      * Closes the socket at once, from any thread; a blocked read or write on it fails. Idempotent: the first
-     * reason is the one reported.
+     * reason is the one reported. The socket closes even if a step before fails (under a full heap): no second
+     * call would close it.
      */
     public void close(String reason) {
         if (!closed.compareAndSet(false, true)) {
@@ -261,14 +264,17 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
         }
         closeReason = reason;
         reusable = false;
-        ClientSweeper.instance().unwatch(this);
-        if (tls != null) {
-            transport.tlsSession().ifPresent(tls::connectionClosed);
-        }
         try {
-            transport.close();
-        } catch (IOException e) {
-            LOG.log(DEBUG, () -> "[k" + id + "] close: " + e);
+            ClientSweeper.instance().unwatch(this);
+            if (tls != null) {
+                transport.tlsSession().ifPresent(tls::connectionClosed);
+            }
+        } finally {
+            try {
+                transport.close();
+            } catch (IOException e) {
+                LOG.log(DEBUG, () -> "[k" + id + "] close: " + e);
+            }
         }
         LOG.log(DEBUG, () -> "[k" + id + "] closed: " + reason);
         Events.fire(events, listener -> listener.disconnected(info, reason));

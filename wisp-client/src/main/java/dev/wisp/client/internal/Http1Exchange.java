@@ -60,7 +60,18 @@ public final class Http1Exchange extends Exchange {
     /** Starts an exchange on a connection that is now the call's alone. */
     public static Http1Exchange start(Http1ClientConnection connection, ConnectionOwner owner, CallContext call)
             throws HttpCallException {
-        Http1Exchange exchange = new Http1Exchange(connection, owner, call);
+        Http1Exchange exchange;
+        try {
+            exchange = new Http1Exchange(connection, owner, call);
+        } catch (RuntimeException | Error e) {
+            // no exchange to give the connection back: it goes back here, closed, or it stays checked out for good
+            try {
+                connection.close("the call failed unexpectedly");
+            } finally {
+                owner.release(connection);
+            }
+            throw e;
+        }
         owner.started(exchange);
         if (call.isCanceled()) {
             exchange.abort("call canceled");
@@ -211,43 +222,61 @@ public final class Http1Exchange extends Exchange {
                 config.maxChunkLineBytes());
     }
 
-    /** The response body was read to its end: the connection goes back to its owner, kept if it can be. */
+    /**
+     * The response body was read to its end: the connection goes back to its owner, kept if it can be. Should a step
+     * before fail (a full heap), the connection closes and goes back all the same.
+     */
     @Override
     void complete() {
-        if (connection.input().buffered() > 0 && connection.exchangesInFlight() <= 1) {
-            connection.doNotReuse(); // bytes after the response that nobody asked for (none pipelined behind it)
+        try {
+            if (connection.input().buffered() > 0 && connection.exchangesInFlight() <= 1) {
+                connection.doNotReuse(); // bytes after the response that nobody asked for (none pipelined behind it)
+            }
+            call.clock().end();
+            connection.endExchange();
+            connection.releaseBuffers();
+            Events.fire(events, listener -> listener.finished(call.request(), call.clock().timing()));
+        } catch (RuntimeException | Error e) {
+            abandon();
+            throw e;
         }
-        call.clock().end();
-        connection.endExchange();
-        connection.releaseBuffers();
-        Events.fire(events, listener -> listener.finished(call.request(), call.clock().timing()));
         giveBack();
     }
 
     /** A failure on the call's thread: maps it, closes the connection and gives it back. */
     @Override
     HttpCallException fail(IOException e, Phase phase) {
-        HttpCallException mapped = Failures.map(e, call, connection, phase);
-        connection.close(mapped.getMessage());
-        call.clock().end();
-        connection.endExchange();
-        connection.releaseBuffers();
-        reportFailure(mapped, phase);
+        HttpCallException mapped;
+        try {
+            mapped = Failures.map(e, call, connection, phase);
+            connection.close(mapped.getMessage());
+            call.clock().end();
+            connection.endExchange();
+            connection.releaseBuffers();
+            reportFailure(mapped, phase);
+        } catch (RuntimeException | Error unexpected) {
+            abandon();
+            throw unexpected;
+        }
         giveBack();
         return mapped;
     }
 
     /**
      * Ends the exchange from any thread: the connection closes at once and goes back to its owner before this
-     * returns. It claims the giving back before it closes: the close makes the call's thread fail, and that thread
-     * would otherwise give the connection back itself, possibly after this returned.
+     * returns, even if a step of the closing fails. It claims the giving back before it closes: the close makes the
+     * call's thread fail, and that thread would otherwise give the connection back itself, possibly after this
+     * returned.
      */
     @Override
     public void abort(String reason) {
         if (ended.compareAndSet(false, true)) {
-            connection.close(reason);
-            call.clock().end();
-            handBack();
+            try {
+                connection.close(reason);
+                call.clock().end();
+            } finally {
+                handBack();
+            }
         }
     }
 

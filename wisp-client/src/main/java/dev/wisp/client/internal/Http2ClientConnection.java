@@ -180,17 +180,25 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      */
     static Http2ClientConnection start(Http1ClientConnection socket, ClientConfig config, Owner owner,
             long deadlineNanos) throws IOException {
-        Http2ClientConnection connection = new Http2ClientConnection(socket, config, owner);
+        Http2ClientConnection connection = null;
         try {
+            connection = new Http2ClientConnection(socket, config, owner);
             connection.open(deadlineNanos);
-        } catch (IOException | RuntimeException e) {
-            socket.close("HTTP/2 preface failed: " + e.getMessage());
-            socket.releaseBuffers();
+            ClientSweeper.instance().watch(connection); // before the reading thread, whose end unwatches it
+            Thread.ofVirtual().name("wisp-h2-" + socket).start(connection::readFrames);
+            return connection;
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                if (connection != null) {
+                    ClientSweeper.instance().unwatch(connection);
+                }
+            } finally {
+                // an Error (a full heap) gets a constant reason: making a message may fail as well
+                socket.close(e instanceof Error ? "HTTP/2 failed to start" : "HTTP/2 preface failed: " + e.getMessage());
+                socket.releaseBuffers();
+            }
             throw e;
         }
-        ClientSweeper.instance().watch(connection); // before the reading thread, whose end unwatches it
-        Thread.ofVirtual().name("wisp-h2-" + socket).start(connection::readFrames);
-        return connection;
     }
 
     private void open(long deadlineNanos) throws IOException {

@@ -210,7 +210,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
 
     /**
      * Ends the exchange, once: the call's clock stops and the stream's place goes back, the stream reset if it is
-     * still open either way.
+     * still open either way; the place goes back even if a step before fails (under a full heap).
      *
      * @return false if the exchange had ended already
      */
@@ -218,10 +218,13 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
-        call.clock().end();
-        ClientSweeper.instance().unwatch(this);
-        synchronized (this) { // against writeRequestHead: either no stream was opened, or this one is released
-            connection.release(stream);
+        try {
+            call.clock().end();
+            ClientSweeper.instance().unwatch(this);
+        } finally {
+            synchronized (this) { // against writeRequestHead: either no stream was opened, or this one is released
+                connection.release(stream);
+            }
         }
         return true;
     }
