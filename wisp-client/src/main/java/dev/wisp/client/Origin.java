@@ -57,6 +57,21 @@ public record Origin(boolean isTls, String host, int port) {
         return new Origin(tls, host, port);
     }
 
+    /*
+     * equals and hashCode written out: a record's own go through method handles, whose first calls, and the
+     * customization that comes after a hundred or so, take memory. An origin is the key of the pool's maps, looked up
+     * while a connection is given back, which must work under a full heap (ClientMemoryExhaustionIT).
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Origin that && isTls == that.isTls && port == that.port && host.equals(that.host);
+    }
+
+    @Override
+    public int hashCode() {
+        return (host.hashCode() * 31 + port) * 2 + (isTls ? 1 : 0);
+    }
+
     /** The scheme, {@code https} or {@code http}. */
     public String scheme() {
         return isTls ? "https" : "http";

@@ -2,6 +2,7 @@ package dev.wisp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,18 @@ class OriginTest {
         assertEquals(Origin.plaintext("::1", 8080), Origin.of(URI.create("http://[::1]:8080/")));
         assertTrue(Origin.of(URI.create("https://x/")).isTls());
         assertFalse(Origin.of(URI.create("http://x/")).isTls());
+    }
+
+    @Test
+    void isEqualToAnotherOriginOfTheSameSchemeHostAndPortOnly() {
+        Origin origin = Origin.tls("Example.com", 8443);
+        assertEquals(Origin.tls("example.COM", 8443), origin);
+        assertEquals(Origin.tls("example.com", 8443).hashCode(), origin.hashCode());
+        assertNotEquals(Origin.plaintext("example.com", 8443), origin);
+        assertNotEquals(Origin.tls("example.org", 8443), origin);
+        assertNotEquals(Origin.tls("example.com", 443), origin);
+        assertNotEquals(Origin.plaintext("example.com", 8443).hashCode(), origin.hashCode());
+        assertNotEquals(origin, "https://example.com:8443");
     }
 
     @Test

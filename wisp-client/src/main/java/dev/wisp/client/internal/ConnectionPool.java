@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The persistent connections of a client, per origin: at most {@code maxConnectionsPerOrigin} open to one origin
@@ -39,6 +41,18 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ConnectionPool implements ConnectionSource, ClientSweeper.Sweepable,
         Http2ClientConnection.Owner {
     private static final System.Logger LOG = System.getLogger(ConnectionPool.class.getName());
+    /*
+     * What giving a connection back runs, made when the class loads, for the first connection given back may come
+     * under a full heap: a lambda's call site is linked, and a string literal made, where it first runs, which takes
+     * memory. Hence fields, and reasons that are no compile-time constants (String.valueOf).
+     */
+    /** Counts one down in a map of counts, removing the count at zero. */
+    private static final BiFunction<Integer, Integer, Integer> COUNT_DOWN = (a, b) -> a + b == 0 ? null : a + b;
+    private static final Function<Origin, Deque<Http1ClientConnection>> NEW_IDLE_LIST = o -> new ArrayDeque<>();
+    private static final Function<Origin, List<Http2ClientConnection>> NEW_SHARED_LIST = o -> new ArrayList<>();
+    private static final String UNEXPECTED_FAILURE = String.valueOf(Exchange.UNEXPECTED_FAILURE);
+    private static final String CLIENT_CLOSED = String.valueOf("client closed");
+    private static final String NOT_REUSABLE = String.valueOf("not reusable");
 
     private final Connector connector;
     private final ClientConfig config;
@@ -120,7 +134,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
 
     private void giveBackUnused(Http1ClientConnection connection) {
         try {
-            connection.close("the call failed unexpectedly");
+            connection.close(UNEXPECTED_FAILURE);
         } finally {
             release(connection);
         }
@@ -286,14 +300,17 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         lock.lock();
         try {
             refused = closed;
+            addShared(origin, shared, refused);
             connected(origin);
-            http2Open.add(shared);
-            if (!refused) {
-                http2.computeIfAbsent(origin, o -> new ArrayList<>()).add(shared);
-            }
             reserved = !refused && shared.tryReserveStream();
-            wakeFirstInLine();
+        } catch (RuntimeException | Error e) {
+            // a full heap refused the lists' room: the connection is given up, as one whose preface failed
+            connected(origin);
+            uncount(origin);
+            shared.close(UNEXPECTED_FAILURE); // only here under the lock: a socket's close does not wait
+            throw e;
         } finally {
+            wakeFirstInLine();
             lock.unlock();
         }
         if (refused) {
@@ -301,6 +318,23 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             throw new IllegalStateException("client is closed");
         }
         return reserved ? shared : null;
+    }
+
+    /** Adds a new HTTP/2 connection to the open ones and, unless refused, to the origin's shared ones; or neither. */
+    private void addShared(Origin origin, Http2ClientConnection shared, boolean refused) {
+        http2Open.add(shared);
+        if (!refused) {
+            try {
+                http2.computeIfAbsent(origin, NEW_SHARED_LIST).add(shared);
+            } catch (RuntimeException | Error e) {
+                http2Open.remove(shared);
+                List<Http2ClientConnection> list = http2.get(origin);
+                if (list != null && list.isEmpty()) {
+                    http2.remove(origin);
+                }
+                throw e;
+            }
+        }
     }
 
     @Override
@@ -384,10 +418,17 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         }
     }
 
-    /** Wakes the first waiting call of every origin: a connection was freed or closed. */
+    /**
+     * Wakes the first waiting call of every origin: a connection was freed or closed. Never throws: it runs after the
+     * counts changed, and a waiting call looks again within 50 ms unwoken, should a full heap refuse the iterator.
+     */
     private void wakeFirstInLine() {
-        for (Deque<Condition> queue : queues.values()) {
-            queue.peekFirst().signal();
+        try {
+            for (Deque<Condition> queue : queues.values()) {
+                queue.peekFirst().signal();
+            }
+        } catch (RuntimeException | Error e) {
+            // see above
         }
     }
 
@@ -399,25 +440,40 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         } finally {
             lock.lock();
             try {
-                if (connection == null) {
+                noteConnected(origin, connection);
+            } catch (RuntimeException | Error e) {
+                if (connection != null) { // a full heap refused the note of its protocol: given up, as if it failed
                     connected(origin);
                     uncount(origin);
-                } else if (connection.speaksHttp2()) {
-                    http2Origins.add(origin); // still connecting: calls wait until HTTP/2 is up, see share()
-                } else {
-                    connected(origin);
-                    http1Origins.add(origin);
+                    connection.close(UNEXPECTED_FAILURE); // only here under the lock: a socket's close does not wait
                 }
-                wakeFirstInLine(); // calls that waited for this connection to learn its protocol go on
+                throw e;
             } finally {
+                wakeFirstInLine(); // calls that waited for this connection to learn its protocol go on
                 lock.unlock();
             }
         }
     }
 
+    /**
+     * Notes a connection made (and the protocol its server chose) or failed, under the lock. What takes memory comes
+     * first, so that nothing changed if it fails.
+     */
+    private void noteConnected(Origin origin, Http1ClientConnection connection) {
+        if (connection == null) {
+            connected(origin);
+            uncount(origin);
+        } else if (connection.speaksHttp2()) {
+            http2Origins.add(origin); // still connecting: calls wait until HTTP/2 is up, see share()
+        } else {
+            http1Origins.add(origin);
+            connected(origin);
+        }
+    }
+
     /** A connection being made to the origin is made, or failed; under the lock. */
     private void connected(Origin origin) {
-        connecting.merge(origin, -1, (a, b) -> a + b == 0 ? null : a + b);
+        connecting.merge(origin, -1, COUNT_DOWN);
     }
 
     /** Counts a new connection to the origin if the caps allow, closing another origin's idle one if needed. */
@@ -431,9 +487,15 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         if (open >= config.maxConnections() && !evictIdle()) {
             return false;
         }
-        open++;
+        // The maps first: an origin's first entry takes memory, and if a full heap refuses it nothing has changed.
         openPerOrigin.merge(origin, 1, Integer::sum);
-        connecting.merge(origin, 1, Integer::sum);
+        try {
+            connecting.merge(origin, 1, Integer::sum);
+        } catch (RuntimeException | Error e) {
+            openPerOrigin.merge(origin, -1, COUNT_DOWN);
+            throw e;
+        }
+        open++;
         return true;
     }
 
@@ -450,7 +512,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             idle.get(evicted.origin()).remove(evicted);
             idleCount--;
             uncount(evicted.origin());
-            Thread.ofVirtual().start(() -> {
+            closeAside(() -> {
                 evicted.close(reason);
                 evicted.releaseBuffers();
             });
@@ -461,11 +523,23 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             if (shared.retireIfIdleFor(0, now)) {
                 http2Open.remove(shared); // counted out now, not when it has closed
                 uncount(shared.origin());
-                Thread.ofVirtual().start(() -> shared.close(reason));
+                closeAside(() -> shared.close(reason));
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Closes a connection counted out on a thread of its own, not to close under the lock; here after all should
+     * the thread not start (a full heap), for a connection counted out must not stay open.
+     */
+    private static void closeAside(Runnable close) {
+        try {
+            Thread.ofVirtual().start(close);
+        } catch (RuntimeException | Error e) {
+            close.run();
+        }
     }
 
     private void awaitRoom(Origin origin, Condition ticket, CallContext call, long deadline) throws IOException {
@@ -516,8 +590,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             try {
                 keep = !closed && connection.isReusable();
                 if (keep) {
-                    Deque<Http1ClientConnection> list = idle.computeIfAbsent(connection.origin(),
-                            o -> new ArrayDeque<>());
+                    Deque<Http1ClientConnection> list = idle.computeIfAbsent(connection.origin(), NEW_IDLE_LIST);
                     connection.idleSince(System.nanoTime());
                     list.addFirst(connection);
                     idleCount++;
@@ -536,7 +609,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             throw e;
         }
         if (!keep) {
-            connection.close(closed ? "client closed" : "not reusable");
+            connection.close(closed ? CLIENT_CLOSED : NOT_REUSABLE);
         }
     }
 
@@ -552,7 +625,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     }
 
     private void uncount(Origin origin) {
-        Integer left = openPerOrigin.merge(origin, -1, (a, b) -> a + b == 0 ? null : a + b); // may allocate: first
+        Integer left = openPerOrigin.merge(origin, -1, COUNT_DOWN); // before open--: if it fails, nothing changed
         open--;
         if (left == null) {
             http1Origins.remove(origin); // what the next connection chooses is learned anew

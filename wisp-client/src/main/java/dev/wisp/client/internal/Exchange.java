@@ -33,7 +33,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
     /** Interim responses accepted before the final one; a server sending more is broken or hostile. */
     private static final int MAX_INTERIM_RESPONSES = 16;
-    private static final String ABANDONED = "the call failed unexpectedly";
+    /**
+     * Why a connection closes when a call failed where no step expected it: under a full heap, say. No compile-time
+     * constant, on purpose: a string literal is made where it first runs, which takes memory; a field's value is made
+     * when the class loads.
+     */
+    static final String UNEXPECTED_FAILURE = String.valueOf("the call failed unexpectedly");
 
     final CallContext call;
     final EventListener events;
@@ -232,7 +237,7 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
      * constant: making a message may fail as well when the heap is full.
      */
     public final void abandon() {
-        abort(ABANDONED);
+        abort(UNEXPECTED_FAILURE);
     }
 
     /** Fires the event of a call that failed in the response body; earlier failures are reported by the runner. */

@@ -19,6 +19,8 @@ final class ExchangeBodyStream extends BodyInputStream {
     /** The most a close reads and drops to keep the connection; as the server's {@code maxDrainBytes}. */
     private static final long MAX_DROPPED_BYTES = 64 * 1024;
     private static final int DROP_CHUNK_BYTES = 8192;
+    /** A field, not a literal, for a close under a full heap: see {@link Exchange#UNEXPECTED_FAILURE}. */
+    private static final String CLOSED_EARLY = String.valueOf("response body closed before its end");
     private final Exchange exchange;
     private final BodyInputStream framed;
     /** Held by a read, so that a close on another thread cancels it rather than reads beside it. */
@@ -111,7 +113,7 @@ final class ExchangeBodyStream extends BodyInputStream {
         } finally {
             if (!ended) {
                 done = true;
-                exchange.abort("response body closed before its end");
+                exchange.abort(CLOSED_EARLY);
             }
         }
     }

@@ -66,7 +66,7 @@ public final class Http1Exchange extends Exchange {
         } catch (RuntimeException | Error e) {
             // no exchange to give the connection back: it goes back here, closed, or it stays checked out for good
             try {
-                connection.close("the call failed unexpectedly");
+                connection.close(UNEXPECTED_FAILURE);
             } finally {
                 owner.release(connection);
             }

@@ -193,8 +193,9 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
                     ClientSweeper.instance().unwatch(connection);
                 }
             } finally {
-                // an Error (a full heap) gets a constant reason: making a message may fail as well
-                socket.close(e instanceof Error ? "HTTP/2 failed to start" : "HTTP/2 preface failed: " + e.getMessage());
+                // an Error (a full heap) gets a reason made beforehand: making a message may fail as well
+                socket.close(e instanceof Error ? Exchange.UNEXPECTED_FAILURE : "HTTP/2 preface failed: "
+                        + e.getMessage());
                 socket.releaseBuffers();
             }
             throw e;

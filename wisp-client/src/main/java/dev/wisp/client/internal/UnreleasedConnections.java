@@ -1,23 +1,25 @@
 package dev.wisp.client.internal;
 
-import java.util.concurrent.atomic.AtomicReference;
-
 /**
  * Connections whose giving back to their owner failed, kept for another try without allocating anything (a full
- * heap is what makes the giving back fail): a lock-free stack linked through the connections themselves.
+ * heap is what makes the giving back fail): a stack linked through the connections themselves. A monitor guards it,
+ * not an atomic reference: the first compare-and-set at a call site links a method handle, which takes memory.
  *
  * <p>Thread-safe.
  */
 final class UnreleasedConnections {
-    private final AtomicReference<Http1ClientConnection> top = new AtomicReference<>();
+    private Http1ClientConnection top;
 
     /** Keeps a connection that nobody holds any more for {@link #releaseTo(ConnectionOwner)}. */
-    void push(Http1ClientConnection connection) {
-        Http1ClientConnection below;
-        do {
-            below = top.get();
-            connection.nextUnreleased = below;
-        } while (!top.compareAndSet(below, connection));
+    synchronized void push(Http1ClientConnection connection) {
+        connection.nextUnreleased = top;
+        top = connection;
+    }
+
+    private synchronized Http1ClientConnection takeAll() {
+        Http1ClientConnection all = top;
+        top = null;
+        return all;
     }
 
     /**
@@ -25,7 +27,7 @@ final class UnreleasedConnections {
      * and the others still go back.
      */
     void releaseTo(ConnectionOwner owner) {
-        Http1ClientConnection connection = top.getAndSet(null);
+        Http1ClientConnection connection = takeAll();
         while (connection != null) {
             Http1ClientConnection next = connection.nextUnreleased;
             connection.nextUnreleased = null;
