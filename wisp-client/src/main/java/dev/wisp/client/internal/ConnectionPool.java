@@ -35,8 +35,9 @@ import java.util.function.Function;
  *
  * <p>Thread-safe. One lock guards the counts and the idle lists; it is never held during I/O (connecting, the
  * stale check and closing happen outside it). Every HTTP/1.1 connection counted as open is either idle here or
- * leased to exactly one exchange, which gives it back once through {@link #release(Http1ClientConnection)}; an
- * HTTP/2 connection counts as open until it closes.
+ * leased to exactly one exchange, which gives it back once through {@link #release(Http1ClientConnection)} (or
+ * its watch does, should its caller drop it unfinished: {@link ExchangeLeaks}); an HTTP/2 connection counts as open
+ * until it closes.
  */
 public final class ConnectionPool implements ConnectionSource, ClientSweeper.Sweepable,
         Http2ClientConnection.Owner {
@@ -72,6 +73,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private final Map<Origin, Integer> connecting = new HashMap<>();
     /** Connections whose giving back failed, taken back by the sweeper. */
     private final UnreleasedConnections unreleased = new UnreleasedConnections();
+    private final ExchangeLeaks leaks = new ExchangeLeaks();
     private int open;
     private int idleCount;
     private int waiting;
@@ -93,16 +95,27 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         while (true) {
             Lease lease = lease(origin, call);
             if (lease.http2() != null) {
-                return Http2Exchange.start(lease.http2(), call);
+                return watched(Http2Exchange.start(lease.http2(), call));
             }
             if (!lease.http1().speaksHttp2()) {
-                return Http1Exchange.start(lease.http1(), this, call);
+                return watched(Http1Exchange.start(lease.http1(), this, call));
             }
             Http2ClientConnection shared = share(lease.http1(), call);
             if (shared != null) {
-                return Http2Exchange.start(shared, call);
+                return watched(Http2Exchange.start(shared, call));
             }
         }
+    }
+
+    /** The exchange, watched in case its caller drops it unfinished (see {@link ExchangeLeaks}). */
+    private Exchange watched(Exchange exchange) {
+        try {
+            leaks.watch(exchange, exchange.endWhenDropped());
+        } catch (RuntimeException | Error e) {
+            exchange.abandon();
+            throw e;
+        }
+        return exchange;
     }
 
     /** A connection for one exchange, or a stream reserved on a shared one. */
@@ -637,6 +650,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     @Override
     public void sweep(long nowNanos) {
         unreleased.releaseTo(this);
+        leaks.endDropped(nowNanos);
         connector.trimBuffers(nowNanos);
         long keepWarm = config.keepWarm().toNanos();
         Deque<Http1ClientConnection> expired = new ArrayDeque<>();

@@ -42,8 +42,10 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
 
     final CallContext call;
     final EventListener events;
-    /** Whether the exchange has ended: completed, failed or aborted. */
+    /** Whether the exchange has ended: completed, failed or aborted; or, dropped unfinished, by its watch. */
     final AtomicBoolean ended = new AtomicBoolean();
+    /** The watch that ends the exchange should its caller drop it unfinished; null for an explicit connection's. */
+    private volatile ExchangeLeaks.Watch watch;
     private volatile boolean responseStarted;
     private ExchangeBodyWriter bodyWriter;
     private ResponseHead earlyHead;
@@ -229,6 +231,36 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
 
     /** Ends the exchange from any thread, at once; a blocked read or write of the call fails. */
     public abstract void abort(String reason);
+
+    /**
+     * Marks the exchange ended, once, and lets go of its watch.
+     *
+     * @return whether this call marked it: false if it had ended already
+     */
+    final boolean markEnded() {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        ExchangeLeaks.Watch current = watch;
+        if (current != null) {
+            current.forget();
+        }
+        return true;
+    }
+
+    /** Sets the watch of an exchange just started; one that ended meanwhile needs none. */
+    final void watchedBy(ExchangeLeaks.Watch watch) {
+        this.watch = watch;
+        if (ended.get()) {
+            watch.forget();
+        }
+    }
+
+    /**
+     * What ends the exchange once its caller dropped it unfinished and it is garbage: the same as an abort, as a task
+     * that holds none of the exchange.
+     */
+    abstract Runnable endWhenDropped();
 
     /**
      * Ends the exchange after a failure that no step mapped (an {@link Error}, such as an {@link OutOfMemoryError}

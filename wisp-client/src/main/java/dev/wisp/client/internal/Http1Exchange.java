@@ -41,6 +41,7 @@ import java.io.OutputStream;
  * its owner exactly once, whichever happens first.
  */
 public final class Http1Exchange extends Exchange {
+    private static final String DROPPED = "its response was dropped unfinished";
     private final Http1ClientConnection connection;
     private final ConnectionOwner owner;
     private final boolean reused;
@@ -270,7 +271,7 @@ public final class Http1Exchange extends Exchange {
      */
     @Override
     public void abort(String reason) {
-        if (ended.compareAndSet(false, true)) {
+        if (markEnded()) {
             try {
                 connection.close(reason);
                 call.clock().end();
@@ -281,9 +282,26 @@ public final class Http1Exchange extends Exchange {
     }
 
     private void giveBack() {
-        if (ended.compareAndSet(false, true)) {
+        if (markEnded()) {
             handBack();
         }
+    }
+
+    @Override
+    Runnable endWhenDropped() {
+        return endWhenDropped(connection, owner);
+    }
+
+    /** Static: the task must not hold the exchange. */
+    private static Runnable endWhenDropped(Http1ClientConnection connection, ConnectionOwner owner) {
+        return () -> {
+            try {
+                connection.close(DROPPED);
+                connection.releaseBuffers(); // the thread that used them last is gone with the exchange
+            } finally {
+                owner.release(connection);
+            }
+        };
     }
 
     private void handBack() {

@@ -34,6 +34,8 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     private final Http2ClientConnection connection;
     private final boolean reused;
     private volatile Http2ClientStream stream;
+    /** What releases the stream should the call drop the exchange unfinished: knows the stream, not the exchange. */
+    private final StreamRelease dropped;
     /** The call's deadline, enforced by the sweeper, passed: the stream was reset for it. */
     private volatile boolean callTimedOut;
     /** The connection took no new stream, so the request head never went out. */
@@ -42,6 +44,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     private Http2Exchange(Http2ClientConnection connection, CallContext call) {
         super(call);
         this.connection = connection;
+        this.dropped = new StreamRelease(connection);
         this.reused = connection.hasCarriedStreams();
         call.clock().connection(connection.socket().setup(), reused);
     }
@@ -101,6 +104,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
             }
             try {
                 stream = connection.open(head.method(), fields, bodyLength == 0);
+                dropped.stream = stream;
             } catch (Http2StreamEndedException e) {
                 headRefused = e.wasRefusedUnprocessed();
                 throw e;
@@ -215,7 +219,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
      * @return false if the exchange had ended already
      */
     private boolean end() {
-        if (!ended.compareAndSet(false, true)) {
+        if (!markEnded()) {
             return false;
         }
         try {
@@ -229,12 +233,33 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
         return true;
     }
 
+    @Override
+    Runnable endWhenDropped() {
+        return dropped;
+    }
+
+    /** Releases the stream of an exchange dropped unfinished (resetting it if open), or its place if none opened. */
+    private static final class StreamRelease implements Runnable {
+        private final Http2ClientConnection connection;
+        private volatile Http2ClientStream stream;
+
+        StreamRelease(Http2ClientConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void run() {
+            connection.release(stream);
+        }
+    }
+
     /** Resets the stream once the call's deadline passed; its blocked read or write fails. */
     @Override
     public void sweep(long nowNanos) {
         long deadline = call.deadlineNanos();
         if (deadline != 0 && nowNanos - deadline > 0 && !callTimedOut) {
             callTimedOut = true;
+            ClientSweeper.instance().unwatch(this); // nothing more to enforce; a caller who drops it lets it go
             Http2ClientStream current = stream;
             if (current != null) {
                 connection.output().reset(current, ErrorCode.CANCEL);
