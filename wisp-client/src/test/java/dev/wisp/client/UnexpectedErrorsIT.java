@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * An {@link Error} thrown in the middle of a call, where no step expects one (what a full heap throws anywhere; here
  * a listener that throws one, at each step in turn), fails that call with it, and its connection does not stay
  * checked out of the pool: it goes back, closed or kept, and with one connection per origin the next call gets it
- * at once rather than waiting out its connect timeout for a free one. {@link ClientMemoryExhaustionIT} does the
- * same under a real full heap, where the step that fails is a matter of chance.
+ * at once rather than waiting out its connect timeout for a free one; on an explicit connection the next call goes on
+ * (or, the connection closed, says so) rather than wait for its turn for good. {@link ClientMemoryExhaustionIT} does
+ * the same under a real full heap, where the step that fails is a matter of chance.
  */
 class UnexpectedErrorsIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -52,6 +53,34 @@ class UnexpectedErrorsIT {
                 }
                 long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
                 assertTrue(millis < 2000, "the next call waited " + millis + " ms for a free connection");
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Step.class)
+    void anErrorOnAnExplicitConnectionEndsItsCallAndTheNextCallGoesOn(Step step) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            AtomicBoolean armed = new AtomicBoolean(true);
+            ClientConfig config = ClientConfig.builder().eventListener(new ThrowingListener(step, armed)).build();
+            try (ScriptedServer server = ScriptedServer.start(UnexpectedErrorsIT::answerEachRequest);
+                    ClientConnection connection = ClientConnection.connect(Origin.plaintext("127.0.0.1",
+                            server.port()), config)) {
+                AssertionError thrown = assertThrows(AssertionError.class, () -> {
+                    try (Response response = connection.send(Request.get(server.url("/first")))) {
+                        response.text();
+                    }
+                });
+                assertEquals("thrown at " + step, thrown.getMessage());
+                if (!connection.isConnected()) { // closed by the error: the next call says so, and a reconnect serves
+                    ConnectionClosedException closed = assertThrows(ConnectionClosedException.class,
+                            () -> connection.send(Request.get(server.url("/second"))));
+                    assertTrue(closed.getMessage().contains("the call failed unexpectedly"), closed.getMessage());
+                    connection.reconnect();
+                }
+                try (Response response = connection.send(Request.get(server.url("/third")))) {
+                    assertEquals("hello", response.text());
+                }
             }
         });
     }

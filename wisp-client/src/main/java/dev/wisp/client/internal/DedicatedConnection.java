@@ -22,6 +22,9 @@ import java.util.Optional;
  * <p>Thread-safe.
  */
 public final class DedicatedConnection implements ConnectionSource {
+    /** A field, not a literal, for a release under a full heap: see {@link Exchange#UNEXPECTED_FAILURE}. */
+    private static final String NOT_REUSABLE = String.valueOf("not reusable after the last response");
+
     private final Origin origin;
     private final Connector connector;
     private final ConnectionTurns turns = new ConnectionTurns();
@@ -148,10 +151,13 @@ public final class DedicatedConnection implements ConnectionSource {
 
     @Override
     public void release(Http1ClientConnection released) {
-        if (!released.isReusable()) {
-            released.close(released.isClosed() ? released.closeReason() : "not reusable after the last response");
+        try {
+            if (!released.isReusable()) {
+                released.close(released.isClosed() ? released.closeReason() : NOT_REUSABLE);
+            }
+        } finally {
+            turns.release(); // even should the close fail (a full heap): the calls behind would wait for good
         }
-        turns.release();
     }
 
     @Override
@@ -162,13 +168,16 @@ public final class DedicatedConnection implements ConnectionSource {
         }
         boolean heldWriteTurn = pipeline.finished(exchange);
         Http1ClientConnection released = exchange.connection();
-        // A request pipelined behind this one may have asked to close after its response: the last one closes.
-        if (!released.isReusable() && (released.isClosed() || pipeline.isEmpty())) {
-            released.close(released.isClosed() ? released.closeReason() : "not reusable after the last response");
-            pipeline.connectionClosed();
-        }
-        if (heldWriteTurn) {
-            turns.release();
+        try {
+            // A request pipelined behind this one may have asked to close after its response: the last one closes.
+            if (!released.isReusable() && (released.isClosed() || pipeline.isEmpty())) {
+                released.close(released.isClosed() ? released.closeReason() : NOT_REUSABLE);
+                pipeline.connectionClosed();
+            }
+        } finally {
+            if (heldWriteTurn) {
+                turns.release();
+            }
         }
     }
 
