@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * Responses that their callers drop unfinished, neither read to the end nor closed, do not hold what they hold for
  * good: once they are garbage, the pool's sweeper closes the HTTP/1.1 connection, or releases the HTTP/2 stream,
  * and warns. Without that, a client with one connection per origin waits out its connect timeout on the next call,
- * and an HTTP/2 connection runs out of streams. The test asks the collector to run until it has found them.
+ * an explicit connection's next call waits for its turn for good, and an HTTP/2 connection runs out of streams. The test asks the collector to run until it has found them.
  */
 class DroppedResponsesIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -44,6 +44,25 @@ class DroppedResponsesIT {
                     assertEquals(200_000, response.bytes().length);
                 }
                 assertEquals(2, server.connections());
+                assertOneWarning(log.records(), "a response from http://127.0.0.1:" + server.port() + " was dropped");
+            }
+        });
+    }
+
+    @Test
+    void anExplicitConnectionWhoseResponseWasDroppedClosesAndServesAgainAfterAReconnect() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ScriptedServer server = ScriptedServer.start(DroppedResponsesIT::answerWithALargeBody);
+                    ClientConnection connection = ClientConnection.connect(Origin.plaintext("127.0.0.1",
+                            server.port()), ClientConfig.builder().build());
+                    LogCapture log = LogCapture.of(LEAKS_LOGGER)) {
+                assertEquals(200, dropResponse(connection, server.url("/dropped")));
+
+                collectUntil(() -> !connection.isConnected(), "the dropped response's connection closed");
+                connection.reconnect(); // takes the turn the dropped response held
+                try (Response response = connection.send(Request.get(server.url("/next")))) {
+                    assertEquals(200_000, response.bytes().length);
+                }
                 assertOneWarning(log.records(), "a response from http://127.0.0.1:" + server.port() + " was dropped");
             }
         });
@@ -78,6 +97,10 @@ class DroppedResponsesIT {
     /** Sends a request and drops its response unread and unclosed: nothing refers to it once this returns. */
     private static int dropResponse(Client client, String url) throws Exception {
         return client.send(Request.get(url)).statusCode();
+    }
+
+    private static int dropResponse(ClientConnection connection, String url) throws Exception {
+        return connection.send(Request.get(url)).statusCode();
     }
 
     private static void collectUntil(BooleanSupplier condition, String what) {

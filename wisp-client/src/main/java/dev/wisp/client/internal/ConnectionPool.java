@@ -73,7 +73,6 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private final Map<Origin, Integer> connecting = new HashMap<>();
     /** Connections whose giving back failed, taken back by the sweeper. */
     private final UnreleasedConnections unreleased = new UnreleasedConnections();
-    private final ExchangeLeaks leaks = new ExchangeLeaks();
     private int open;
     private int idleCount;
     private int waiting;
@@ -108,14 +107,8 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     }
 
     /** The exchange, watched in case its caller drops it unfinished (see {@link ExchangeLeaks}). */
-    private Exchange watched(Exchange exchange) {
-        try {
-            leaks.watch(exchange, exchange.endWhenDropped());
-        } catch (RuntimeException | Error e) {
-            exchange.abandon();
-            throw e;
-        }
-        return exchange;
+    private static Exchange watched(Exchange exchange) {
+        return ExchangeLeaks.instance().watch(exchange);
     }
 
     /** A connection for one exchange, or a stream reserved on a shared one. */
@@ -650,7 +643,6 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     @Override
     public void sweep(long nowNanos) {
         unreleased.releaseTo(this);
-        leaks.endDropped(nowNanos);
         connector.trimBuffers(nowNanos);
         long keepWarm = config.keepWarm().toNanos();
         Deque<Http1ClientConnection> expired = new ArrayDeque<>();

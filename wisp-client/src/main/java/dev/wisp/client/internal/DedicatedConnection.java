@@ -94,6 +94,17 @@ public final class DedicatedConnection implements ConnectionSource {
     }
 
     /**
+     * Starts the call's exchange on the connection once its turn comes, watched in case its caller drops it
+     * unfinished ({@link ExchangeLeaks}), which would hold the turn of the calls behind for good. A pipelined one is
+     * not: giving its place back takes the exchange itself.
+     */
+    @Override
+    public Exchange startExchange(CallContext call) throws IOException {
+        Http1Exchange exchange = Http1Exchange.start(acquire(call.request().origin(), call), this, call);
+        return pipeline == null ? ExchangeLeaks.instance().watch(exchange) : exchange;
+    }
+
+    /**
      * Takes the write turn; a barrier (a request that is not pipelined, an upgrade) also waits until every
      * earlier response has been read.
      */

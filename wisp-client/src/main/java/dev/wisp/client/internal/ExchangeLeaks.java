@@ -7,31 +7,35 @@ import dev.wisp.client.Origin;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Notices the exchanges of a pool that their callers dropped unfinished: a {@code Response} neither read to its end
+ * Notices the exchanges that their callers dropped unfinished: a {@code Response} neither read to its end
  * nor closed holds its HTTP/1.1 connection, or its HTTP/2 stream and the body buffered for it, for good, and a pool
  * that leaks connections so ends up with calls waiting for one until they time out. Each exchange is watched through
  * a weak reference; once it is garbage without having ended, the sweeper ends what it held (the connection closes,
- * the stream is reset) and a warning says so, at most once a minute, as OkHttp does for a leaked connection.
+ * the stream is reset) and a warning says so, at most once a minute per origin, as OkHttp does for a leaked
+ * connection.
  *
- * <p>Thread-safe; {@link #endDropped(long)} on the sweeper's thread only.
+ * <p>One per process, swept by the {@link ClientSweeper}; thread-safe.
  */
-final class ExchangeLeaks {
+final class ExchangeLeaks implements ClientSweeper.Sweepable {
     private static final System.Logger LOG = System.getLogger(ExchangeLeaks.class.getName());
     private static final long WARNING_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private static final ExchangeLeaks INSTANCE = new ExchangeLeaks();
 
     private final ReferenceQueue<Exchange> dropped = new ReferenceQueue<>();
     /** The watches of the exchanges under way: a reference is queued only while it is itself reachable. */
     private final Set<Watch> watching = ConcurrentHashMap.newKeySet();
-    /** The sweeper's thread only. */
-    private long lastWarningNanos;
-    private int unwarned;
-    private boolean warned;
+    /** Per origin, when its last warning was given, and the drops since; the sweeper's thread only. */
+    private final Map<Origin, Long> lastWarnings = new HashMap<>();
+    private final Map<Origin, Integer> unwarned = new HashMap<>();
 
     /** The watch of one exchange: what ending it takes, held apart from the exchange, which is gone by then. */
     final class Watch extends WeakReference<Exchange> {
@@ -52,20 +56,35 @@ final class ExchangeLeaks {
         }
     }
 
-    /**
-     * Watches an exchange just started.
-     *
-     * @param end what ends the exchange without it: it must hold none of the exchange, or the exchange is never
-     *     garbage
-     */
-    void watch(Exchange exchange, Runnable end) {
-        Watch watch = new Watch(exchange, end);
-        watching.add(watch);
-        exchange.watchedBy(watch);
+    private ExchangeLeaks() {
+        ClientSweeper.instance().watch(this); // for good: found when the first exchange is watched
     }
 
-    /** Ends the exchanges found garbage without having ended, and warns of them. */
-    void endDropped(long nowNanos) {
+    static ExchangeLeaks instance() {
+        return INSTANCE;
+    }
+
+    /**
+     * Watches an exchange just started, which {@link Exchange#endWhenDropped()} ends should its caller drop it; should
+     * the watch fail (a full heap), the exchange is abandoned.
+     *
+     * @return the exchange
+     */
+    <E extends Exchange> E watch(E exchange) {
+        try {
+            Watch watch = new Watch(exchange, exchange.endWhenDropped());
+            watching.add(watch);
+            exchange.watchedBy(watch);
+        } catch (RuntimeException | Error e) {
+            exchange.abandon();
+            throw e;
+        }
+        return exchange;
+    }
+
+    /** Ends the exchanges found garbage without having ended, and warns of them; the sweeper's thread only. */
+    @Override
+    public void sweep(long nowNanos) {
         for (Reference<? extends Exchange> reference; (reference = dropped.poll()) != null; ) {
             Watch watch = (Watch) reference;
             if (watching.remove(watch) && watch.ended.compareAndSet(false, true)) {
@@ -79,18 +98,20 @@ final class ExchangeLeaks {
         }
     }
 
+    /** Warns of a drop, at most once a minute per origin, counting the drops in between. */
     private void warn(Origin origin, long nowNanos) {
-        unwarned++;
-        if (warned && nowNanos - lastWarningNanos < WARNING_PERIOD_NANOS) {
+        int drops = unwarned.merge(origin, 1, Integer::sum);
+        Long last = lastWarnings.get(origin);
+        if (last != null && nowNanos - last < WARNING_PERIOD_NANOS) {
             return;
         }
-        LOG.log(WARNING, (unwarned == 1 ? "a response from " + origin + " was"
-                : unwarned + " responses (the last from " + origin + ") were")
-                + " dropped without being closed or read to the end: what each held (an HTTP/1.1 connection, or an"
-                + " HTTP/2 stream and its buffered body) was ended only once it was garbage. Close every Response,"
-                + " with try-with-resources.");
-        warned = true;
-        lastWarningNanos = nowNanos;
-        unwarned = 0;
+        LOG.log(WARNING, (drops == 1 ? "a response from " + origin + " was" : drops + " responses from " + origin
+                + " were") + " dropped without being closed or read to the end: what each held (an HTTP/1.1"
+                + " connection, or an HTTP/2 stream and its buffered body) was ended only once it was garbage. Close"
+                + " every Response, with try-with-resources.");
+        unwarned.remove(origin);
+        lastWarnings.put(origin, nowNanos);
+        lastWarnings.entrySet().removeIf(entry -> nowNanos - entry.getValue() >= WARNING_PERIOD_NANOS
+                && !unwarned.containsKey(entry.getKey()));
     }
 }
