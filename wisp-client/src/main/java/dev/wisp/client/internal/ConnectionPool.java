@@ -49,8 +49,9 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      */
     /** Counts one down in a map of counts, removing the count at zero. */
     private static final BiFunction<Integer, Integer, Integer> COUNT_DOWN = (a, b) -> a + b == 0 ? null : a + b;
-    private static final Function<Origin, Deque<Http1ClientConnection>> NEW_IDLE_LIST = o -> new ArrayDeque<>();
     private static final Function<Origin, List<Http2ClientConnection>> NEW_SHARED_LIST = o -> new ArrayList<>();
+    /** The most room an idle list is made with; one for more connections per origin may grow past it. */
+    private static final int MAX_IDLE_ROOM = 64;
     private static final String UNEXPECTED_FAILURE = String.valueOf(Exchange.UNEXPECTED_FAILURE);
     private static final String CLIENT_CLOSED = String.valueOf("client closed");
     private static final String NOT_REUSABLE = String.valueOf("not reusable");
@@ -59,6 +60,11 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private final ClientConfig config;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Origin, Deque<Http1ClientConnection>> idle = new HashMap<>();
+    /**
+     * Makes an origin's idle list with room for every connection it may hold: an ArrayDeque that grows stores the
+     * element first, and growing under a full heap would lose it. Made here, as the fields above, before any heap fills.
+     */
+    private final Function<Origin, Deque<Http1ClientConnection>> newIdleList;
     /** The calls waiting for a connection, per origin, in the order they came. */
     private final Map<Origin, Deque<Condition>> queues = new HashMap<>();
     private final Map<Origin, Integer> openPerOrigin = new HashMap<>();
@@ -81,6 +87,8 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     public ConnectionPool(Connector connector) {
         this.connector = connector;
         this.config = connector.config();
+        int room = Math.min(config.maxConnectionsPerOrigin(), MAX_IDLE_ROOM);
+        this.newIdleList = origin -> new ArrayDeque<>(room);
         ClientSweeper.instance().watch(this);
     }
 
@@ -596,7 +604,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             try {
                 keep = !closed && connection.isReusable();
                 if (keep) {
-                    Deque<Http1ClientConnection> list = idle.computeIfAbsent(connection.origin(), NEW_IDLE_LIST);
+                    Deque<Http1ClientConnection> list = idle.computeIfAbsent(connection.origin(), newIdleList);
                     connection.idleSince(System.nanoTime());
                     list.addFirst(connection);
                     idleCount++;
