@@ -16,14 +16,12 @@ import java.io.IOException;
  *       JDK's poller, which takes a platform thread's wake-up, a scheduling of the poller's virtual thread and one
  *       of this thread. Measured with one keep-alive connection, server on one core: twice the requests a second
  *       and half the CPU time per request. A peer that falls quiet costs one poll period, once: its next wait is no
- *       longer alone. A peer that keeps sending, but each request more than the poll's time after the answer,
- *       makes polls that find nothing skip ever more waits ({@link PollBackoff}).</li>
+ *       longer alone.</li>
  *   <li>Otherwise the thread blocks in its read at once.</li>
  * </ul>
  */
 public final class NextInput {
     static final int POLL_MICROS = 50;
-    private static final PollBackoff ALONE_POLLS = new PollBackoff();
 
     private NextInput() {
     }
@@ -44,8 +42,8 @@ public final class NextInput {
         }
         if (CarrierLoad.isCrowded(now, thread)) {
             StepAside.stepAside();
-        } else if (CarrierLoad.isAlone(now, thread) && ALONE_POLLS.shouldPoll()) {
-            ALONE_POLLS.polled(pollFor(transport, now, POLL_MICROS * 1_000L));
+        } else if (CarrierLoad.isAlone(now, thread)) {
+            pollFor(transport, now, POLL_MICROS * 1_000L);
         }
     }
 
