@@ -13,6 +13,20 @@ public interface ConnectionOwner {
      */
     void release(Http1ClientConnection connection);
 
+    /**
+     * Closes a connection held by no exchange any more (or by none yet), gives its buffers back and takes it back;
+     * taken back even should the close fail (a full heap), or it would stay checked out for good. Only on the thread
+     * that used the connection last, or once that thread can no longer touch it.
+     */
+    default void releaseClosed(Http1ClientConnection connection, String reason) {
+        try {
+            connection.close(reason);
+            connection.releaseBuffers();
+        } finally {
+            release(connection);
+        }
+    }
+
     /** Takes back the connection of an exchange that is done; exactly once per exchange, from any thread. */
     default void release(Http1Exchange exchange) {
         release(exchange.connection());

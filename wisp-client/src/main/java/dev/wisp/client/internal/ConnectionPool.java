@@ -131,7 +131,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         try {
             return new Lease(connection, null);
         } catch (RuntimeException | Error e) {
-            giveBackUnused(connection);
+            releaseClosed(connection, UNEXPECTED_FAILURE);
             throw e;
         }
     }
@@ -141,16 +141,8 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         try {
             return connection.isStale();
         } catch (RuntimeException | Error e) {
-            giveBackUnused(connection);
+            releaseClosed(connection, UNEXPECTED_FAILURE);
             throw e;
-        }
-    }
-
-    private void giveBackUnused(Http1ClientConnection connection) {
-        try {
-            connection.close(UNEXPECTED_FAILURE);
-        } finally {
-            release(connection);
         }
     }
 
@@ -211,9 +203,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 if (!isStale(candidate)) {
                     return leaseOf(candidate);
                 }
-                candidate.close("closed by the server while idle");
-                candidate.releaseBuffers();
-                forget(candidate);
+                releaseClosed(candidate, "closed by the server while idle");
             }
         } finally {
             if (ticket != null) {
@@ -591,8 +581,8 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     }
 
     /**
-     * Takes a connection back. Should that fail before the connection is idle or counted out (a full heap refuses
-     * even the lock's queue node), it goes to {@link #unreleased} and the sweeper takes it back later: the exchange
+     * Takes a connection back. Should that fail before the connection is idle or counted out (a full heap refuses a
+     * new origin's idle list, say), it goes to {@link #unreleased} and the sweeper takes it back later: the exchange
      * that gave it back has ended, and nothing else would.
      */
     @Override
@@ -624,17 +614,6 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         }
         if (!keep) {
             connection.close(closed ? CLIENT_CLOSED : NOT_REUSABLE);
-        }
-    }
-
-    /** Forgets a connection taken out of the idle list that turned out stale. */
-    private void forget(Http1ClientConnection connection) {
-        lock.lock();
-        try {
-            uncount(connection.origin());
-            wakeFirstInLine();
-        } finally {
-            lock.unlock();
         }
     }
 

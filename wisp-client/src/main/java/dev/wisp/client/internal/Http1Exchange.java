@@ -65,12 +65,7 @@ public final class Http1Exchange extends Exchange {
         try {
             exchange = new Http1Exchange(connection, owner, call);
         } catch (RuntimeException | Error e) {
-            // no exchange to give the connection back: it goes back here, closed, or it stays checked out for good
-            try {
-                connection.close(UNEXPECTED_FAILURE);
-            } finally {
-                owner.release(connection);
-            }
+            owner.releaseClosed(connection, UNEXPECTED_FAILURE); // no exchange to give it back
             throw e;
         }
         owner.started(exchange);
@@ -292,16 +287,9 @@ public final class Http1Exchange extends Exchange {
         return endWhenDropped(connection, owner);
     }
 
-    /** Static: the task must not hold the exchange. */
+    /** Static: the task must not hold the exchange. The thread that used the buffers last is gone with it. */
     private static Runnable endWhenDropped(Http1ClientConnection connection, ConnectionOwner owner) {
-        return () -> {
-            try {
-                connection.close(DROPPED);
-                connection.releaseBuffers(); // the thread that used them last is gone with the exchange
-            } finally {
-                owner.release(connection);
-            }
-        };
+        return () -> owner.releaseClosed(connection, DROPPED);
     }
 
     private void handBack() {

@@ -33,9 +33,11 @@ import java.util.List;
 public final class Http2Exchange extends Exchange implements ClientSweeper.Sweepable {
     private final Http2ClientConnection connection;
     private final boolean reused;
-    private volatile Http2ClientStream stream;
-    /** What releases the stream should the call drop the exchange unfinished: knows the stream, not the exchange. */
-    private final StreamRelease dropped;
+    /**
+     * The stream, once opened; held apart from the exchange, as what releases it should the call drop the exchange
+     * unfinished (which must not hold the exchange).
+     */
+    private final OpenedStream opened;
     /** The call's deadline, enforced by the sweeper, passed: the stream was reset for it. */
     private volatile boolean callTimedOut;
     /** The connection took no new stream, so the request head never went out. */
@@ -44,7 +46,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     private Http2Exchange(Http2ClientConnection connection, CallContext call) {
         super(call);
         this.connection = connection;
-        this.dropped = new StreamRelease(connection);
+        this.opened = new OpenedStream(connection);
         this.reused = connection.hasCarriedStreams();
         call.clock().connection(connection.socket().setup(), reused);
     }
@@ -74,7 +76,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
      */
     @Override
     public boolean isReused() {
-        return reused || connection.streamsOpened() > (stream != null ? 1 : 0);
+        return reused || connection.streamsOpened() > (stream() != null ? 1 : 0);
     }
 
     /**
@@ -83,14 +85,14 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
      */
     @Override
     public boolean hasResponseStarted() {
-        Http2ClientStream current = stream;
+        Http2ClientStream current = stream();
         return super.hasResponseStarted()
                 || current != null && current.isResetByPeer() && !current.wasRefusedUnprocessed();
     }
 
     @Override
     public boolean wasRefusedUnprocessed() {
-        Http2ClientStream current = stream;
+        Http2ClientStream current = stream();
         return current == null ? headRefused : current.wasRefusedUnprocessed() && !hasResponseStarted();
     }
 
@@ -103,8 +105,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
                 throw new InterruptedIOException("exchange ended before its request went out");
             }
             try {
-                stream = connection.open(head.method(), fields, bodyLength == 0);
-                dropped.stream = stream;
+                opened.stream = connection.open(head.method(), fields, bodyLength == 0);
             } catch (Http2StreamEndedException e) {
                 headRefused = e.wasRefusedUnprocessed();
                 throw e;
@@ -127,7 +128,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
 
     @Override
     OutputStream newBodyStream(long bodyLength) {
-        return new Http2RequestBodyStream(connection.output(), stream, bodyLength, call.config().bufferBytes());
+        return new Http2RequestBodyStream(connection.output(), stream(), bodyLength, call.config().bufferBytes());
     }
 
     @Override
@@ -142,12 +143,12 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
 
     @Override
     void awaitFirstResponseByte() throws IOException {
-        stream.awaitHead(waitNanos(), false);
+        stream().awaitHead(waitNanos(), false);
     }
 
     @Override
     ResponseHead readHead() throws IOException {
-        return stream.awaitHead(waitNanos(), true);
+        return stream().awaitHead(waitNanos(), true);
     }
 
     /** How long a read may wait: the read timeout, or less if the call's deadline comes sooner. */
@@ -159,7 +160,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
 
     @Override
     public BodyInputStream openBody(ResponseHead response) throws HttpCallException {
-        ExchangeBodyStream body = new ExchangeBodyStream(this, new Http2ResponseBody(this, connection, stream));
+        ExchangeBodyStream body = new ExchangeBodyStream(this, new Http2ResponseBody(this, connection, stream()));
         if (body.isFinished()) {
             complete();
         }
@@ -227,7 +228,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
             ClientSweeper.instance().unwatch(this);
         } finally {
             synchronized (this) { // against writeRequestHead: either no stream was opened, or this one is released
-                connection.release(stream);
+                connection.release(stream());
             }
         }
         return true;
@@ -235,15 +236,23 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
 
     @Override
     Runnable endWhenDropped() {
-        return dropped;
+        return opened;
     }
 
-    /** Releases the stream of an exchange dropped unfinished (resetting it if open), or its place if none opened. */
-    private static final class StreamRelease implements Runnable {
+    /** The stream the exchange opened, or null before; null also when the server took no new stream. */
+    private Http2ClientStream stream() {
+        return opened.stream;
+    }
+
+    /**
+     * The stream an exchange opened, and, run, what releases it when the exchange was dropped unfinished (resetting
+     * it if open), or the exchange's place if no stream opened.
+     */
+    private static final class OpenedStream implements Runnable {
         private final Http2ClientConnection connection;
         private volatile Http2ClientStream stream;
 
-        StreamRelease(Http2ClientConnection connection) {
+        OpenedStream(Http2ClientConnection connection) {
             this.connection = connection;
         }
 
@@ -260,7 +269,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
         if (deadline != 0 && nowNanos - deadline > 0 && !callTimedOut) {
             callTimedOut = true;
             ClientSweeper.instance().unwatch(this); // nothing more to enforce; a caller who drops it lets it go
-            Http2ClientStream current = stream;
+            Http2ClientStream current = stream();
             if (current != null) {
                 connection.output().reset(current, ErrorCode.CANCEL);
             }
