@@ -1,6 +1,8 @@
 package dev.wisp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +13,8 @@ import dev.wisp.testing.LogCapture;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -22,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * Responses that their callers drop unfinished, neither read to the end nor closed, do not hold what they hold for
  * good: once they are garbage, the pool's sweeper closes the HTTP/1.1 connection, or releases the HTTP/2 stream,
  * and warns. Without that, a client with one connection per origin waits out its connect timeout on the next call,
- * an explicit connection's next call waits for its turn for good, and an HTTP/2 connection runs out of streams. The test asks the collector to run until it has found them.
+ * an explicit connection's next call waits for its turn for good (pipelined, for its turn to read), and an HTTP/2
+ * connection runs out of streams. The tests ask the collector to run until it has found them.
  */
 class DroppedResponsesIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -60,6 +65,35 @@ class DroppedResponsesIT {
 
                 collectUntil(() -> !connection.isConnected(), "the dropped response's connection closed");
                 connection.reconnect(); // takes the turn the dropped response held
+                try (Response response = connection.send(Request.get(server.url("/next")))) {
+                    assertEquals(200_000, response.bytes().length);
+                }
+                assertOneWarning(log.records(), "a response from http://127.0.0.1:" + server.port() + " was dropped");
+            }
+        });
+    }
+
+    @Test
+    void aPipelinedConnectionWhoseResponseWasDroppedFailsTheCallBehindItClearlyAndServesAgainAfterAReconnect() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ClientConfig pipelining = ClientConfig.builder().pipelining(true).build();
+            try (ScriptedServer server = ScriptedServer.start(DroppedResponsesIT::answerWithALargeBody);
+                    ClientConnection connection = ClientConnection.connect(Origin.plaintext("127.0.0.1",
+                            server.port()), pipelining);
+                    LogCapture log = LogCapture.of(LEAKS_LOGGER)) {
+                assertEquals(200, dropResponse(connection, server.url("/dropped")));
+                // Written at once, pipelined behind the dropped response, whose unread body is in its way for good.
+                CompletableFuture<Response> behind = connection.sendAsync(Request.get(server.url("/behind")));
+                while (server.heads().size() < 2) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
+
+                collectUntil(() -> !connection.isConnected(), "the dropped response's connection closed");
+                ExecutionException failed = assertThrows(ExecutionException.class,
+                        () -> behind.get(10, TimeUnit.SECONDS));
+                assertInstanceOf(ConnectionClosedException.class, failed.getCause());
+                assertTrue(failed.getCause().getMessage().contains("dropped"), failed.getCause().getMessage());
+                connection.reconnect(); // takes the write turn the calls before gave back
                 try (Response response = connection.send(Request.get(server.url("/next")))) {
                     assertEquals(200_000, response.bytes().length);
                 }

@@ -27,6 +27,16 @@ public interface ConnectionOwner {
         }
     }
 
+    /**
+     * What ends an exchange of this owner once its caller dropped it unfinished and it is garbage: the connection
+     * closes and comes back. The task holds none of the exchange; the thread that used the connection last is gone
+     * with it.
+     */
+    default Runnable endWhenDropped(Http1Exchange exchange, String reason) {
+        Http1ClientConnection connection = exchange.connection();
+        return () -> releaseClosed(connection, reason);
+    }
+
     /** Takes back the connection of an exchange that is done; exactly once per exchange, from any thread. */
     default void release(Http1Exchange exchange) {
         release(exchange.connection());

@@ -95,13 +95,13 @@ public final class DedicatedConnection implements ConnectionSource {
 
     /**
      * Starts the call's exchange on the connection once its turn comes, watched in case its caller drops it
-     * unfinished ({@link ExchangeLeaks}), which would hold the turn of the calls behind for good. A pipelined one is
-     * not: giving its place back takes the exchange itself.
+     * unfinished ({@link ExchangeLeaks}), which would hold the turn of the calls behind for good, or, pipelined, the
+     * turn to read of the responses behind its own.
      */
     @Override
     public Exchange startExchange(CallContext call) throws IOException {
         Http1Exchange exchange = Http1Exchange.start(acquire(call.request().origin(), call), this, call);
-        return pipeline == null ? ExchangeLeaks.instance().watch(exchange) : exchange;
+        return ExchangeLeaks.instance().watch(exchange);
     }
 
     /**
@@ -175,10 +175,34 @@ public final class DedicatedConnection implements ConnectionSource {
     public void release(Http1Exchange exchange) {
         if (pipeline == null) {
             release(exchange.connection());
-            return;
+        } else {
+            release(exchange.connection(), exchange.pipelinePlace());
         }
-        boolean heldWriteTurn = pipeline.finished(exchange);
-        Http1ClientConnection released = exchange.connection();
+    }
+
+    /**
+     * Pipelined, a dropped exchange's connection closes (its response, unread, is in the way of those behind it, which
+     * fail) and its place is given back; the buffers stay, as the calls behind may still touch them.
+     */
+    @Override
+    public Runnable endWhenDropped(Http1Exchange exchange, String reason) {
+        if (pipeline == null) {
+            return ConnectionSource.super.endWhenDropped(exchange, reason);
+        }
+        Http1ClientConnection connection = exchange.connection();
+        Http1Pipeline.Place place = exchange.pipelinePlace();
+        return () -> {
+            try {
+                connection.close(reason);
+                connection.endExchange();
+            } finally {
+                release(connection, place);
+            }
+        };
+    }
+
+    private void release(Http1ClientConnection released, Http1Pipeline.Place place) {
+        boolean heldWriteTurn = pipeline.finished(place);
         try {
             // A request pipelined behind this one may have asked to close after its response: the last one closes.
             if (!released.isReusable() && (released.isClosed() || pipeline.isEmpty())) {
@@ -195,7 +219,7 @@ public final class DedicatedConnection implements ConnectionSource {
     @Override
     public void started(Http1Exchange exchange) {
         if (pipeline != null) {
-            pipeline.started(exchange);
+            exchange.placedAt(pipeline.started());
         }
     }
 

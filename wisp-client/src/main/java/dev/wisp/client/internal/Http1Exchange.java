@@ -47,6 +47,8 @@ public final class Http1Exchange extends Exchange {
     private final boolean reused;
     private final Http1ResponseReader reader;
     private RequestHead head;
+    /** Its place in the line of a pipelined connection; null on any other. */
+    private Http1Pipeline.Place pipelinePlace;
 
     private Http1Exchange(Http1ClientConnection connection, ConnectionOwner owner, CallContext call) {
         super(call);
@@ -78,6 +80,15 @@ public final class Http1Exchange extends Exchange {
 
     Http1ClientConnection connection() {
         return connection;
+    }
+
+    Http1Pipeline.Place pipelinePlace() {
+        return pipelinePlace;
+    }
+
+    /** Its owner pipelines requests: the exchange is in the line at this place. */
+    void placedAt(Http1Pipeline.Place place) {
+        this.pipelinePlace = place;
     }
 
     @Override
@@ -284,12 +295,7 @@ public final class Http1Exchange extends Exchange {
 
     @Override
     Runnable endWhenDropped() {
-        return endWhenDropped(connection, owner);
-    }
-
-    /** Static: the task must not hold the exchange. The thread that used the buffers last is gone with it. */
-    private static Runnable endWhenDropped(Http1ClientConnection connection, ConnectionOwner owner) {
-        return () -> owner.releaseClosed(connection, DROPPED);
+        return owner.endWhenDropped(this, DROPPED);
     }
 
     private void handBack() {

@@ -4,9 +4,6 @@ import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.Request;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,10 +27,18 @@ final class Http1Pipeline {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /** Exchanges begun and not yet given back, in the order their requests were written. */
-    private final ArrayDeque<Http1Exchange> inOrder = new ArrayDeque<>();
-    /** Exchanges that passed the write turn on once their request was written. */
-    private final Set<Http1Exchange> passedWriteTurn = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The places of the exchanges begun and not yet given back, in the order their requests were written. */
+    private final ArrayDeque<Place> inOrder = new ArrayDeque<>();
+
+    /**
+     * An exchange's place in the line, apart from the exchange: the line must not keep an exchange that its caller
+     * dropped unfinished from being found garbage ({@link ExchangeLeaks}), and giving such an exchange's place back
+     * then takes the place alone.
+     */
+    static final class Place {
+        /** Whether the exchange passed the write turn on once its request was written; under the lock. */
+        private boolean passedWriteTurn;
+    }
 
     /** Whether the request may go out while earlier responses are still to come, and others after it. */
     static boolean isPipelineable(Request request) {
@@ -66,14 +71,20 @@ final class Http1Pipeline {
         }
     }
 
-    /** The exchange's request is about to be written: its response comes after those of the ones before it. */
-    void started(Http1Exchange exchange) {
+    /**
+     * An exchange's request is about to be written: its response comes after those of the ones before it.
+     *
+     * @return the exchange's place in the line
+     */
+    Place started() {
+        Place place = new Place();
         lock.lock();
         try {
-            inOrder.addLast(exchange);
+            inOrder.addLast(place);
         } finally {
             lock.unlock();
         }
+        return place;
     }
 
     /** Whether the exchange's request, now written, lets the next request go out before its response. */
@@ -83,7 +94,7 @@ final class Http1Pipeline {
         }
         lock.lock();
         try {
-            passedWriteTurn.add(exchange);
+            exchange.pipelinePlace().passedWriteTurn = true;
             return true;
         } finally {
             lock.unlock();
@@ -100,7 +111,7 @@ final class Http1Pipeline {
         Http1ClientConnection connection = exchange.connection();
         lock.lock();
         try {
-            while (inOrder.peekFirst() != exchange && !connection.isClosed()) {
+            while (inOrder.peekFirst() != exchange.pipelinePlace() && !connection.isClosed()) {
                 await(exchange.call(), connector, "waiting for the responses pipelined before " + exchange.request());
             }
         } finally {
@@ -114,16 +125,17 @@ final class Http1Pipeline {
     }
 
     /**
-     * The exchange is done (its response read, or failed): the next one may read.
+     * The exchange at this place is done (its response read, or failed, or its caller dropped it): the next one may
+     * read.
      *
      * @return whether it still held the write turn, which the owner now passes on
      */
-    boolean finished(Http1Exchange exchange) {
+    boolean finished(Place place) {
         lock.lock();
         try {
-            inOrder.remove(exchange);
+            inOrder.remove(place);
             changed.signalAll();
-            return !passedWriteTurn.remove(exchange);
+            return !place.passedWriteTurn;
         } finally {
             lock.unlock();
         }
