@@ -10,6 +10,7 @@ import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.GoAwayFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.SettingsFrame;
+import dev.wisp.testing.FuzzBytes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

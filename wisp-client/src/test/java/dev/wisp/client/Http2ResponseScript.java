@@ -3,6 +3,7 @@ package dev.wisp.client;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import dev.wisp.client.Http2ScriptedServer.Peer;
+import dev.wisp.testing.FuzzBytes;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

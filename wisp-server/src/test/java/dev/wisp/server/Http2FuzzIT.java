@@ -19,10 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,10 +48,10 @@ class Http2FuzzIT {
                 for (int i = 0; i < CONNECTIONS; i++) {
                     frames += fuzzOneConnection(server, random, "seed " + SEED + ", connection " + i);
                     assertServes(server, "after connection " + i + " of seed " + SEED);
-                    assertNoErrorLogged(log.records(), "connection " + i + " of seed " + SEED);
+                    log.assertNoErrors("connection " + i + " of seed " + SEED);
                 }
                 assertTrue(frames >= 2 * CONNECTIONS, frames + " frames sent");
-                awaitNoConnections(server);
+                TestServers.awaitNoConnections(server);
             });
         } finally {
             server.stop(Duration.ZERO);
@@ -170,22 +166,5 @@ class Http2FuzzIT {
             peer.get(1, "/hello");
             assertEquals("hello\n", peer.expectResponse(1).bodyText(), when);
         });
-    }
-
-    private static void assertNoErrorLogged(List<LogRecord> records, String where) {
-        for (LogRecord record : records) {
-            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                fail(where + ": the server logged an error: " + record.getMessage(), record.getThrown());
-            }
-        }
-    }
-
-    /** The server closes its side after the client's; polls briefly, as there is nothing to wait on. */
-    private static void awaitNoConnections(Server server) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.connectionCount() > 0 && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        assertEquals(0, server.connectionCount(), "connections left open");
     }
 }

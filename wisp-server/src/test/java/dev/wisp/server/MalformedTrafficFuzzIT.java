@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +75,7 @@ class MalformedTrafficFuzzIT {
                 }
                 assertServesAValidRequest("after input " + escape(request));
             }
-            awaitNoConnections();
+            TestServers.awaitNoConnections(server);
         });
     }
 
@@ -147,14 +145,5 @@ class MalformedTrafficFuzzIT {
             out.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b));
         }
         return out.toString();
-    }
-
-    /** The server closes its side after the client's; polls briefly, as there is nothing to wait on. */
-    private static void awaitNoConnections() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.connectionCount() > 0 && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        assertTrue(server.connectionCount() == 0, server.connectionCount() + " connections left open");
     }
 }

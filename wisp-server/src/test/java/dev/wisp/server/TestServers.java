@@ -1,11 +1,14 @@
 package dev.wisp.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
 import dev.wisp.testing.TestTransport;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /** Starts servers for socket tests: loopback, an ephemeral port, and the routes most tests need. */
@@ -30,6 +33,18 @@ final class TestServers {
             assertTrue(System.nanoTime() < deadline, server.describeConnections());
             Thread.sleep(1);
         }
+    }
+
+    /**
+     * Waits until the server counts no connection: it closes its side after the client's, and there is nothing to
+     * wait on, so this polls, for 5 s at most.
+     */
+    static void awaitNoConnections(Server server) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.connectionCount() > 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertEquals(0, server.connectionCount(), "connections left open");
     }
 
     /** A configuration for an ephemeral port on the loopback address, to adjust before starting. */

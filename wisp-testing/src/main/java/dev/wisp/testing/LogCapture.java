@@ -3,8 +3,10 @@ package dev.wisp.testing;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * The records a {@code java.util.logging} logger publishes while this is open, for a test to check what the code
@@ -42,6 +44,15 @@ public final class LogCapture implements AutoCloseable {
     /** The records so far, in order; a live view. */
     public List<LogRecord> records() {
         return records;
+    }
+
+    /** Fails the test if anything was logged as an error ({@code SEVERE}) so far: a bug of the code under test. */
+    public void assertNoErrors(String where) {
+        for (LogRecord record : records) {
+            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                Assertions.fail(where + ": logged as an error: " + record.getMessage(), record.getThrown());
+            }
+        }
     }
 
     @Override

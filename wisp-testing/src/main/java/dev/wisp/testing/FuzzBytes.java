@@ -1,4 +1,4 @@
-package dev.wisp.client;
+package dev.wisp.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,15 +8,15 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Seeded byte-level mutations of valid messages for the client's fuzz tests, and the splitting of what a scripted
- * server writes into several writes. The run's seed is {@code wisp.fuzz.seed}, and how many cases a test plays is
- * {@code wisp.fuzz.socketIterations}, as for the server's socket fuzz tests.
+ * Seeded byte-level mutations of valid messages for the fuzz tests that play traffic over a socket, and the splitting
+ * of what a scripted peer writes into several writes. The run's seed is {@code wisp.fuzz.seed}, and how many cases a
+ * test plays is {@code wisp.fuzz.socketIterations}.
  */
-final class FuzzBytes {
-    static final long SEED = Long.getLong("wisp.fuzz.seed", 20261201L);
-    static final int ITERATIONS = Integer.getInteger("wisp.fuzz.socketIterations", 300);
+public final class FuzzBytes {
+    public static final long SEED = Long.getLong("wisp.fuzz.seed", 20261201L);
+    public static final int ITERATIONS = Integer.getInteger("wisp.fuzz.socketIterations", 300);
     /** What a whole run may take: two minutes at the default, a second a case in a longer run. */
-    static final Duration RUN_BOUND = Duration.ofSeconds(Math.max(120, ITERATIONS));
+    public static final Duration RUN_BOUND = Duration.ofSeconds(Math.max(120, ITERATIONS));
     /** Bytes that mean something in HTTP and WebSocket messages, more likely to reach a parser's corners. */
     private static final byte[] SPECIAL = " \t\r\n:;,=\"\\/0123456789aAfFxX-+\0\u007f\u0080\u00ff"
             .getBytes(StandardCharsets.ISO_8859_1);
@@ -25,7 +25,7 @@ final class FuzzBytes {
     }
 
     /** One to three mutations: a bit flipped, a byte replaced, inserted or removed, a cut, a range repeated. */
-    static byte[] mutate(byte[] valid, Random random) {
+    public static byte[] mutate(byte[] valid, Random random) {
         byte[] bytes = valid.clone();
         int mutations = 1 + random.nextInt(3);
         for (int m = 0; m < mutations && bytes.length > 0; m++) {
@@ -45,7 +45,7 @@ final class FuzzBytes {
     }
 
     /** The bytes cut at up to three random places, for a server that writes (and flushes) each piece alone. */
-    static List<byte[]> split(byte[] bytes, Random random) {
+    public static List<byte[]> split(byte[] bytes, Random random) {
         int[] cuts = random.ints(random.nextInt(4), 0, bytes.length + 1).sorted().toArray();
         List<byte[]> pieces = new ArrayList<>();
         int from = 0;
@@ -57,7 +57,8 @@ final class FuzzBytes {
         return pieces;
     }
 
-    static byte[] concat(byte[]... parts) {
+    /** The parts one after another, in one array. */
+    public static byte[] concat(byte[]... parts) {
         int length = 0;
         for (byte[] part : parts) {
             length += part.length;
@@ -72,7 +73,7 @@ final class FuzzBytes {
     }
 
     /** The bytes as a Java string literal would show them, for a failure message to replay from. */
-    static String escape(byte[] bytes) {
+    public static String escape(byte[] bytes) {
         StringBuilder out = new StringBuilder();
         for (byte value : bytes) {
             int b = value & 0xff;
