@@ -1,9 +1,19 @@
 package dev.wisp.cli;
 
+import dev.wisp.tls.PublicKeyPin;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsIdentity;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,8 +22,9 @@ import java.util.Optional;
  * {@code --cacert FILE} (CA certificates in PEM that replace the JDK's trust store), {@code --cert FILE} and
  * {@code --key FILE} (a client certificate chain and its key, in PEM, for mutual TLS; without {@code --key} the key
  * is read from the certificate file, as curl does) and {@code -k/--insecure} ({@link
- * TlsConfig.Builder#insecureTrustAll()}, which logs its WARNING). {@code --connect-timeout} is the handshake's
- * timeout too, as curl's covers the handshake.
+ * TlsConfig.Builder#insecureTrustAll()}, which logs its WARNING), {@code --pinnedpubkey} (public keys required of
+ * every server the command reaches, {@link TlsConfig.Builder#pinPublicKeys}). {@code --connect-timeout} is the
+ * handshake's timeout too, as curl's covers the handshake.
  */
 final class ClientTlsOptions {
     /** The options, for the commands that make TLS connections. */
@@ -21,7 +32,9 @@ final class ClientTlsOptions {
             new Option("--cacert", null, "FILE", "verify the server with the CA certificates of this PEM file"),
             new Option("--cert", "-E", "FILE", "client certificate (PEM) for mutual TLS; its key too if no --key"),
             new Option("--key", null, "FILE", "private key (PEM) of the --cert certificate"),
-            new Option("--insecure", "-k", null, "do not verify the server's certificate or name (unsafe)"));
+            new Option("--insecure", "-k", null, "do not verify the server's certificate or name (unsafe)"),
+            new Option("--pinnedpubkey", null, "HASHES|FILE", "require this public key of the server: sha256//BASE64"
+                    + " hashes separated by ;, or a PEM or DER file of the key (or of a certificate)"));
 
     private ClientTlsOptions() {
     }
@@ -50,7 +63,7 @@ final class ClientTlsOptions {
     static Optional<TlsConfig> tls(Arguments parsed) throws UsageException, TlsFileException {
         boolean limitsHandshake = parsed.has("--connect-timeout");
         if (!parsed.has("--cacert") && !parsed.has("--cert") && !parsed.has("--key") && !parsed.has("--insecure")
-                && !limitsHandshake) {
+                && !parsed.has("--pinnedpubkey") && !limitsHandshake) {
             return Optional.empty();
         }
         if (parsed.has("--key") && !parsed.has("--cert")) {
@@ -73,6 +86,9 @@ final class ClientTlsOptions {
         if (parsed.has("--insecure")) {
             tls.insecureTrustAll();
         }
+        if (parsed.has("--pinnedpubkey")) {
+            tls.pinPublicKeys("*", pins(parsed.value("--pinnedpubkey").orElseThrow()));
+        }
         if (limitsHandshake) {
             // curl's --connect-timeout covers the TLS handshake; the client's connectTimeout ends when TCP is up.
             tls.handshakeTimeout(ClientFlags.seconds(parsed, "--connect-timeout"));
@@ -82,6 +98,50 @@ final class ClientTlsOptions {
         } catch (TlsConfigException e) {
             throw new TlsFileException("CA certificates " + parsed.value("--cacert").orElse("") + ": "
                     + e.getMessage(), ExitCodes.CA_FILE_FAILED);
+        }
+    }
+
+    /**
+     * curl's {@code --pinnedpubkey} value as pins: {@code sha256//} hashes separated by {@code ;}, or a file of the
+     * key in PEM ({@code PUBLIC KEY}) or DER, or of a certificate whose key it is.
+     */
+    private static String[] pins(String value) throws UsageException {
+        if (value.startsWith("sha256//")) {
+            String[] pins = value.split(";");
+            for (String pin : pins) {
+                try {
+                    PublicKeyPin.of("*", pin.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("option --pinnedpubkey: " + e.getMessage());
+                }
+            }
+            return Arrays.stream(pins).map(String::strip).toArray(String[]::new);
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(Path.of(value));
+        } catch (IOException | InvalidPathException e) {
+            throw new UsageException("option --pinnedpubkey: cannot read the public key file " + value + ": " + e);
+        }
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        try {
+            if (text.contains("-----BEGIN PUBLIC KEY-----")) {
+                String body = text.substring(text.indexOf("-----BEGIN PUBLIC KEY-----") + 26,
+                        text.indexOf("-----END PUBLIC KEY-----"));
+                return new String[] {PublicKeyPin.pinOfKey(Base64.getMimeDecoder().decode(body))};
+            }
+            try {
+                return new String[] {PublicKeyPin.pinOf(CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(bytes)))};
+            } catch (CertificateException e) {
+                if (text.contains("-----BEGIN")) {
+                    throw new UsageException("option --pinnedpubkey: " + value + " holds neither a PEM PUBLIC KEY"
+                            + " nor a certificate");
+                }
+                return new String[] {PublicKeyPin.pinOfKey(bytes)}; // DER: the key's SubjectPublicKeyInfo
+            }
+        } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
+            throw new UsageException("option --pinnedpubkey: " + value + " is not a PEM public key: " + e.getMessage());
         }
     }
 }

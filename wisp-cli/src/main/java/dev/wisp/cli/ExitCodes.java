@@ -16,6 +16,7 @@ import dev.wisp.client.TooManyRedirectsException;
 import dev.wisp.client.UnresolvedHostException;
 import dev.wisp.client.WebSocketNeedsTunnelException;
 import dev.wisp.client.WebSocketRefusedException;
+import dev.wisp.tls.PublicKeyPinException;
 
 /**
  * The exit codes of {@code wisp get} and {@code wisp ws}: curl's numbers for the same conditions, so scripts
@@ -41,6 +42,7 @@ final class ExitCodes {
     static final int LOCAL_CERTIFICATE_FAILED = 58;
     static final int CERTIFICATE_REJECTED = 60;
     static final int CA_FILE_FAILED = 77;
+    static final int PINNED_KEY_MISMATCH = 90;
     static final int PROXY_FAILED = 97;
 
     private ExitCodes() {
@@ -53,7 +55,8 @@ final class ExitCodes {
             case SocksProxyException e -> PROXY_FAILED;
             case ConnectFailedException e -> CONNECT_FAILED;
             case TimeoutExceededException e -> TIMEOUT;
-            case TlsHandshakeException e -> e.isCertificateRejected() ? CERTIFICATE_REJECTED : TLS_FAILED;
+            case TlsHandshakeException e -> isPinMismatch(e) ? PINNED_KEY_MISMATCH
+                    : e.isCertificateRejected() ? CERTIFICATE_REJECTED : TLS_FAILED;
             case ResponseProtocolException e -> BAD_RESPONSE;
             case ConnectionClosedException e -> RECEIVE_FAILED;
             case CallCanceledException e -> FAILURE;
@@ -64,5 +67,15 @@ final class ExitCodes {
             case RedirectRefusedException e -> FAILURE;
             case RequestTooLargeException e -> FAILURE;
         };
+    }
+
+    /** Whether the server's chain held no key that {@code --pinnedpubkey} pinned. */
+    private static boolean isPinMismatch(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof PublicKeyPinException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

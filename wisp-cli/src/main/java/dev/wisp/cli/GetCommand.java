@@ -72,7 +72,8 @@ final class GetCommand implements Command {
                 codes follow curl: 6 host not found, 7 cannot connect, 8 invalid response, 22 HTTP error with
                 --fail, 23 cannot write the output, 26 cannot read the data file, 28 timeout, 35 TLS handshake
                 failed, 47 too many redirects, 56 connection closed, 58 bad client certificate or key file, 60
-                server certificate rejected, 77 bad CA certificate file; 1 for a refused redirect (https to http).
+                server certificate rejected, 77 bad CA certificate file, 90 no --pinnedpubkey key in the server's
+                chain; 1 for a refused redirect (https to http).
 
                 """, OPTIONS);
     }

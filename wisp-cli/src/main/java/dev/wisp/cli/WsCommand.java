@@ -64,7 +64,7 @@ final class WsCommand implements Command {
                 the closing handshake is done. Exit codes: 0 closed with 1000, 1001 or no status, 1 the
                 connection failed, 3 the server closed with any other status (it is printed with the reason),
                 7 cannot connect, 8 bad handshake answer, 22 upgrade refused (the status is printed), 35/60 TLS
-                failures.
+                failures, 90 no --pinnedpubkey key in the server's chain.
 
                 """, OPTIONS);
     }

@@ -8,6 +8,7 @@ import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificate.KeyType;
 import dev.wisp.testing.TestCertificates;
+import dev.wisp.tls.PublicKeyPin;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code wisp get} with curl's TLS flags against {@code openssl s_server -www}, exit codes compared with curl's:
  * {@code --cacert}, {@code -k}, {@code --cert} and {@code --key} for a server requiring client certificates,
- * unusable files, and {@code --connect-timeout} for a handshake that never ends.
+ * unusable files, {@code --pinnedpubkey} (hashes, and the key in PEM and DER), and {@code --connect-timeout} for a
+ * handshake that never ends.
  */
 class GetTlsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -40,6 +43,7 @@ class GetTlsIT {
     private static Path ca;
     private static Path clientCert;
     private static Path clientKey;
+    private static TestCertificate server;
     private static Process plain;
     private static Process mutual;
     private static String plainUrl;
@@ -52,7 +56,7 @@ class GetTlsIT {
     @BeforeAll
     static void start() throws Exception {
         ca = Files.writeString(directory.resolve("ca.pem"), CA.certificatePem());
-        TestCertificate server = TestCertificates.server(CA, KeyType.EC);
+        server = TestCertificates.server(CA, KeyType.EC);
         Path serverCert = Files.writeString(directory.resolve("server.pem"), server.chainPem());
         Path serverKey = Files.writeString(directory.resolve("server-key.pem"), server.keys().pkcs8Pem());
         TestCertificate client = TestCertificates.client(CA, "wisp-get", KeyType.EC);
@@ -168,6 +172,40 @@ class GetTlsIT {
             assertTrue(badKey.stderr().contains("missing.pem"), badKey.stderr());
             both(77, "--cacert", missing, plainUrl);
             assertEquals(2, wisp("--key", clientKey.toString(), plainUrl).exitCode(), "--key needs --cert");
+        });
+    }
+
+    @Test
+    void pinnedPubkeyRequiresTheServersKeyAsCurlsDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String right = "sha256//" + PublicKeyPin.pinOf(server.certificate()).substring("sha256/".length());
+            String wrong = "sha256//" + Base64.getEncoder().encodeToString(new byte[32]);
+            both(0, "--cacert", ca.toString(), "--pinnedpubkey", right, plainUrl);
+            both(0, "--cacert", ca.toString(), "--pinnedpubkey", wrong + ";" + right, plainUrl);
+            Run mismatch = both(90, "--cacert", ca.toString(), "--pinnedpubkey", wrong, plainUrl);
+            assertTrue(mismatch.stderr().contains("none of the public keys of the server's chain is pinned for"
+                    + " localhost") && mismatch.stderr().contains(right.replace("//", "/")), mismatch.stderr());
+            both(90, "-k", "--pinnedpubkey", wrong, plainUrl);
+            both(60, "--pinnedpubkey", right, plainUrl); // a pin is checked on top of the usual checks
+
+            Path publicKey = Files.writeString(directory.resolve("server-public.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                    + Base64.getMimeEncoder().encodeToString(server.keyPair().getPublic().getEncoded())
+                    + "\n-----END PUBLIC KEY-----\n");
+            both(0, "--cacert", ca.toString(), "--pinnedpubkey", publicKey.toString(), plainUrl);
+            Path der = Files.write(directory.resolve("server-public.der"),
+                    server.keyPair().getPublic().getEncoded());
+            both(0, "--cacert", ca.toString(), "--pinnedpubkey", der.toString(), plainUrl);
+            // The CA's key: curl pins the server's own key only; wisp, as OkHttp, any key of the chain up to the CA.
+            Path caKey = Files.write(directory.resolve("ca-public.der"), CA.keyPair().getPublic().getEncoded());
+            assertEquals(0, wisp("--cacert", ca.toString(), "--pinnedpubkey", caKey.toString(), plainUrl).exitCode());
+            assertEquals(90, curl("--cacert", ca.toString(), "--pinnedpubkey", caKey.toString(), plainUrl));
+            Path otherKey = Files.write(directory.resolve("other-public.der"),
+                    TestCertificates.ca(KeyType.EC).keyPair().getPublic().getEncoded());
+            both(90, "--cacert", ca.toString(), "--pinnedpubkey", otherKey.toString(), plainUrl);
+
+            Run malformed = wisp("--pinnedpubkey", "sha256//short", plainUrl);
+            assertEquals(2, malformed.exitCode(), malformed.stderr());
+            assertTrue(malformed.stderr().contains("--pinnedpubkey"), malformed.stderr());
         });
     }
 

@@ -47,6 +47,7 @@ import java.util.Optional;
  * <tr><td>{@code sessionCacheSize}</td><td>{@value #DEFAULT_SESSION_CACHE_SIZE}</td><td>sessions cached</td></tr>
  * <tr><td>{@code sessionTimeout}</td><td>24 h</td><td>resumable for; 1 s to 7 days (the ticket limit)</td></tr>
  * <tr><td>{@code handshakeTimeout}</td><td>10 s</td><td>for the transport: the whole handshake within it</td></tr>
+ * <tr><td>{@code pinPublicKeys}</td><td>none</td><td>client: public keys required of some hosts' servers</td></tr>
  * <tr><td>{@code allowSelfSigned}, {@code skipHostnameVerification}, {@code allowExpired},
  *     {@code insecureTrustAll}</td><td>off</td><td>client relaxations, each logged at WARNING at build</td></tr>
  * </table>
@@ -77,6 +78,7 @@ public final class TlsConfig {
     final boolean skipHostnameVerification;
     final boolean allowExpired;
     final boolean insecureTrustAll;
+    final List<PublicKeyPin> publicKeyPins;
     final TlsMaterial material;
 
     private TlsConfig(Builder builder) {
@@ -96,6 +98,7 @@ public final class TlsConfig {
         skipHostnameVerification = builder.skipHostnameVerification;
         allowExpired = builder.allowExpired;
         insecureTrustAll = builder.insecureTrustAll;
+        publicKeyPins = List.copyOf(builder.publicKeyPins);
         TlsConfigChecks.check(this);
         material = TlsMaterial.load(this);
         TlsConfigChecks.warnRelaxations(this);
@@ -109,6 +112,11 @@ public final class TlsConfig {
     /** A builder holding this configuration's options, to derive a variant. */
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /** The public keys a client requires of the servers of some hosts; empty when none are pinned. */
+    public List<PublicKeyPin> publicKeyPins() {
+        return publicKeyPins;
     }
 
     /** The identities, the first being the default; empty when none is set (a client without a certificate). */
@@ -218,6 +226,7 @@ public final class TlsConfig {
         private boolean skipHostnameVerification;
         private boolean allowExpired;
         private boolean insecureTrustAll;
+        private final List<PublicKeyPin> publicKeyPins = new ArrayList<>();
 
         private Builder() {
             cipherSuites = CipherSuites.recommended();
@@ -240,6 +249,7 @@ public final class TlsConfig {
             skipHostnameVerification = config.skipHostnameVerification;
             allowExpired = config.allowExpired;
             insecureTrustAll = config.insecureTrustAll;
+            publicKeyPins.addAll(config.publicKeyPins);
         }
 
         /** Adds an identity; the first added is the default. */
@@ -372,6 +382,26 @@ public final class TlsConfig {
         /** Client relaxation: accept any server certificate for any host. Logged at WARNING. Never in production. */
         public Builder insecureTrustAll() {
             insecureTrustAll = true;
+            return this;
+        }
+
+        /**
+         * Client: requires, of the servers of the hosts the pattern matches, a chain that holds one of these public
+         * keys ({@link PublicKeyPin}: {@code "sha256/"} and the hash of the key in base64, as OkHttp pins, or
+         * {@code "sha256//"} and the hash, as curl does). Checked after the handshake, on top of the usual checks,
+         * which still apply; no relaxation lifts it. Pins of several patterns that match a host all count.
+         *
+         * @throws IllegalArgumentException if the pattern or a pin is malformed, or no pin is given
+         */
+        public Builder pinPublicKeys(String hostPattern, String... pins) {
+            if (pins.length == 0) {
+                throw new IllegalArgumentException("no public key pinned for " + hostPattern);
+            }
+            List<PublicKeyPin> parsed = new ArrayList<>();
+            for (String pin : pins) {
+                parsed.add(PublicKeyPin.of(hostPattern, pin));
+            }
+            publicKeyPins.addAll(parsed);
             return this;
         }
 

@@ -158,6 +158,18 @@ public final class TlsContext {
     }
 
     /**
+     * Checks the server's chain, and the trusted certificate that issued it, against the public keys pinned for the
+     * host ({@link TlsConfig#publicKeyPins()}), after a client's handshake: the host as the connection was made to it, or the configured server name in its
+     * place, as for the host name's check.
+     *
+     * @throws PublicKeyPinException if pins apply to the host and none of the chain's keys is pinned
+     */
+    public void checkPublicKeyPins(String host, SSLSession session) throws PublicKeyPinException {
+        PublicKeyPins.check(config.publicKeyPins, config.serverName != null ? config.serverName : host, session,
+                () -> inUse.trust().getAcceptedIssuers());
+    }
+
+    /**
      * Tells the context that an engine's handshake is complete and returns the session's facts.
      *
      * @param handshakeStarted when the transport began the handshake, to tell a resumed session from a new one

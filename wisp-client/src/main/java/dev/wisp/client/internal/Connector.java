@@ -20,6 +20,7 @@ import dev.wisp.client.TlsHandshakeException;
 import dev.wisp.client.UnresolvedHostException;
 import dev.wisp.core.BufferPool;
 import dev.wisp.core.DirectBufferPool;
+import dev.wisp.tls.PublicKeyPinException;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Cadence;
 import dev.wisp.transport.JdkWarmUp;
@@ -49,6 +50,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Makes new connections: DNS, then TCP to each address in turn, within {@code connectTimeout}, then the TLS
@@ -258,6 +260,13 @@ public final class Connector {
             throw Failures.tlsHandshakeFailed(origin, e);
         } finally {
             ClientSweeper.instance().unwatch(connection);
+        }
+        try {
+            config.tlsContext().checkPublicKeyPins(origin.host(), transport.engine().getSession());
+        } catch (PublicKeyPinException e) {
+            connection.close("public key pin mismatch");
+            connection.releaseBuffers();
+            throw Failures.tlsHandshakeFailed(origin, new SSLPeerUnverifiedException(e.getMessage(), e));
         }
         TlsSessionInfo session = config.tlsContext().handshakeCompleted(transport.engine(), started);
         Events.fire(events, listener -> listener.tlsHandshakeDone(connection.info(), session));
