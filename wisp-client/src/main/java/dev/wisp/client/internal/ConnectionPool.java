@@ -66,7 +66,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      */
     private final Function<Origin, Deque<Http1ClientConnection>> newIdleList;
     /** The calls waiting for a connection, per origin, in the order they came. */
-    private final Map<Origin, Deque<Condition>> queues = new HashMap<>();
+    private final WaitingCalls waitingCalls = new WaitingCalls();
     private final Map<Origin, Integer> openPerOrigin = new HashMap<>();
     /** The HTTP/2 connections per origin that take new streams. */
     private final Map<Origin, List<Http2ClientConnection>> http2 = new HashMap<>();
@@ -81,7 +81,6 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private final UnreleasedConnections unreleased = new UnreleasedConnections();
     private int open;
     private int idleCount;
-    private int waiting;
     private boolean closed;
 
     public ConnectionPool(Connector connector) {
@@ -176,7 +175,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 lock.lock();
                 try {
                     boolean reserved = false;
-                    if (hasTurn(origin, ticket)) {
+                    if (waitingCalls.hasTurn(origin, ticket)) {
                         Http2ClientConnection shared = reserveStream(origin);
                         if (shared != null) {
                             return new Lease(null, shared);
@@ -190,7 +189,8 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                         continue;
                     }
                     if (reserved) {
-                        leave(origin, ticket); // the connect may take long: the next in line goes on meanwhile
+                        // The connect may take long: the next in line goes on meanwhile.
+                        waitingCalls.leave(origin, ticket);
                         ticket = null;
                     }
                 } finally {
@@ -209,7 +209,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             if (ticket != null) {
                 lock.lock();
                 try {
-                    leave(origin, ticket);
+                    waitingCalls.leave(origin, ticket);
                 } finally {
                     lock.unlock();
                 }
@@ -282,7 +282,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             try {
                 connected(origin);
                 uncount(origin);
-                wakeFirstInLine();
+                waitingCalls.wakeFirstInLine();
             } finally {
                 lock.unlock();
             }
@@ -314,7 +314,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             shared.close(UNEXPECTED_FAILURE); // only here under the lock: a socket's close does not wait
             throw e;
         } finally {
-            wakeFirstInLine();
+            waitingCalls.wakeFirstInLine();
             lock.unlock();
         }
         if (refused) {
@@ -345,7 +345,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     public void http2CapacityChanged(Http2ClientConnection connection) {
         lock.lock();
         try {
-            wakeFirstInLine();
+            waitingCalls.wakeFirstInLine();
         } finally {
             lock.unlock();
         }
@@ -371,20 +371,10 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             if (http2Open.remove(connection)) {
                 uncount(connection.origin());
             }
-            wakeFirstInLine();
+            waitingCalls.wakeFirstInLine();
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Whether the call may take a connection now: calls that wait for one are served in the order they came, so
-     * one that arrives (or wakes) while others of its origin wait goes behind them, and a waiting call that time
-     * after time loses the race to later ones cannot time out while connections are given back.
-     */
-    private boolean hasTurn(Origin origin, Condition ticket) {
-        Deque<Condition> queue = queues.get(origin);
-        return queue == null || queue.peekFirst() == ticket;
     }
 
     /**
@@ -393,47 +383,13 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      * first streams; a call sent again behind the newer ones would meet the refusal again and again.
      */
     private Condition enqueue(Origin origin, CallContext call) throws RequestQueueFullException {
-        if (waiting >= config.maxQueuedRequests()) {
+        if (waitingCalls.count() >= config.maxQueuedRequests()) {
             throw new RequestQueueFullException("no connection to " + origin + " is free and "
                     + config.maxQueuedRequests() + " calls wait already (maxQueuedRequests)");
         }
         Condition ticket = lock.newCondition();
-        Deque<Condition> queue = queues.computeIfAbsent(origin, o -> new ArrayDeque<>());
-        if (call.isGoingAgain()) {
-            queue.addFirst(ticket);
-        } else {
-            queue.addLast(ticket);
-        }
-        waiting++;
+        waitingCalls.add(origin, ticket, call.isGoingAgain());
         return ticket;
-    }
-
-    /** Takes the call out of its origin's queue, if it is in it, and wakes the one now first. */
-    private void leave(Origin origin, Condition ticket) {
-        Deque<Condition> queue = queues.get(origin);
-        if (ticket == null || queue == null || !queue.remove(ticket)) {
-            return;
-        }
-        waiting--;
-        if (queue.isEmpty()) {
-            queues.remove(origin);
-        } else {
-            queue.peekFirst().signal();
-        }
-    }
-
-    /**
-     * Wakes the first waiting call of every origin: a connection was freed or closed. Never throws: it runs after the
-     * counts changed, and a waiting call looks again within 50 ms unwoken, should a full heap refuse the iterator.
-     */
-    private void wakeFirstInLine() {
-        try {
-            for (Deque<Condition> queue : queues.values()) {
-                queue.peekFirst().signal();
-            }
-        } catch (RuntimeException | Error e) {
-            // see above
-        }
     }
 
     private Http1ClientConnection connectReserved(Origin origin, CallContext call) throws IOException {
@@ -453,7 +409,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 }
                 throw e;
             } finally {
-                wakeFirstInLine(); // calls that waited for this connection to learn its protocol go on
+                waitingCalls.wakeFirstInLine(); // calls that waited for this connection to learn its protocol go on
                 lock.unlock();
             }
         }
@@ -602,7 +558,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                     uncount(connection.origin());
                 }
                 taken = true;
-                wakeFirstInLine();
+                waitingCalls.wakeFirstInLine();
             } finally {
                 lock.unlock();
             }
@@ -645,7 +601,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 }
             }
             if (!expired.isEmpty()) {
-                wakeFirstInLine();
+                waitingCalls.wakeFirstInLine();
             }
             expiredHttp2.addAll(http2Open);
         } finally {
@@ -675,7 +631,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 list.clear();
             }
             idleCount = 0;
-            wakeFirstInLine();
+            waitingCalls.wakeFirstInLine();
         } finally {
             lock.unlock();
         }
