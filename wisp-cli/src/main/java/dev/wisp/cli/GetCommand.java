@@ -3,6 +3,7 @@ package dev.wisp.cli;
 import dev.wisp.client.Client;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.CookieJar;
+import dev.wisp.client.EventListener;
 import dev.wisp.client.Http2Mode;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -38,6 +40,8 @@ final class GetCommand implements Command {
             new Option("--include", "-i", null, "print the status line and headers before the body"),
             new Option("--head", "-I", null, "send HEAD and print the status line and headers"),
             new Option("--verbose", "-v", null, "print request and response heads and timing on stderr"),
+            new Option("--write-out", "-w", "FORMAT", "write FORMAT to stdout once done, with curl's %{http_code},"
+                    + " %{time_total}, %{size_download}, %header{NAME}...; @FILE reads it from a file"),
             new Option("--silent", "-s", null, "print no progress and no error messages"),
             new Option("--fail", "-f", null, "exit 22, printing no body, when the status is 400 or more"),
             new Option("--compressed", null, null, "ask for gzip or deflate and decode the body"),
@@ -89,12 +93,13 @@ final class GetCommand implements Command {
             throw new UsageException("expected one URL, got " + parsed.positionals().size());
         }
         boolean silent = parsed.has("--silent");
+        WriteOut writeOut = parsed.has("--write-out") ? WriteOut.of(parsed.value("--write-out").orElseThrow()) : null;
         Request request;
         ClientConfig config;
         CookieJar jar;
         try {
             Request.Builder requestBuilder = GetRequests.builder(parsed.positionals().getFirst(), parsed);
-            ClientConfig.Builder configBuilder = config(parsed, err).toBuilder();
+            ClientConfig.Builder configBuilder = config(parsed, err, writeOut).toBuilder();
             jar = CookieOptions.apply(parsed, configBuilder, requestBuilder);
             request = requestBuilder.build();
             config = configBuilder.build();
@@ -105,27 +110,43 @@ final class GetCommand implements Command {
             report(err, silent, e.getMessage());
             return e.exitCode();
         }
+        long started = System.nanoTime();
+        Response answered = null;
+        Printed printed = new Printed(ExitCodes.FAILURE, 0);
+        String error = null;
         try (Client client = Client.create(config); Response response = client.send(request)) {
-            int code = print(response, parsed, out, err);
+            answered = response;
+            printed = print(response, parsed, out, err);
             CookieOptions.save(parsed, jar, err, silent);
-            return code;
         } catch (HttpCallException e) {
-            report(err, silent, e.getMessage());
-            return ExitCodes.of(e);
+            error = e.getMessage();
+            printed = new Printed(ExitCodes.of(e), printed.bytes());
         } catch (OutputException e) {
-            report(err, silent, e.getMessage());
-            return ExitCodes.WRITE_ERROR;
+            error = e.getMessage();
+            printed = new Printed(ExitCodes.WRITE_ERROR, printed.bytes());
         } catch (UnsupportedSocketOptionException e) {
             // The socket could not be made as asked (a TOS byte the kernel keeps otherwise): no connection.
-            report(err, silent, e.getMessage());
-            return ExitCodes.CONNECT_FAILED;
+            error = e.getMessage();
+            printed = new Printed(ExitCodes.CONNECT_FAILED, printed.bytes());
         } catch (IOException e) {
-            report(err, silent, e.getMessage());
-            return ExitCodes.FAILURE;
+            error = e.getMessage();
+            printed = new Printed(ExitCodes.FAILURE, printed.bytes());
         }
+        if (error != null) {
+            report(err, silent, error);
+        }
+        if (writeOut != null) {
+            writeOut.write(new WriteOut.Outcome(request, answered, printed.bytes(),
+                    Duration.ofNanos(System.nanoTime() - started), printed.exitCode(), error), out, err);
+        }
+        return printed.exitCode();
     }
 
-    private static ClientConfig config(Arguments parsed, PrintStream err)
+    /** How printing the response ended: the exit code, and the body's bytes written. */
+    private record Printed(int exitCode, long bytes) {
+    }
+
+    private static ClientConfig config(Arguments parsed, PrintStream err, WriteOut writeOut)
             throws UsageException, ClientTlsOptions.TlsFileException {
         ClientConfig.Builder config = ClientFlags.configure(parsed);
         if (parsed.has("--max-time")) {
@@ -134,8 +155,15 @@ final class GetCommand implements Command {
         RedirectOptions.apply(parsed, config);
         SocketFlags.apply(parsed, config);
         config.http2(http2Mode(parsed));
+        List<EventListener> listeners = new ArrayList<>();
         if (parsed.has("--verbose")) {
-            config.eventListener(new VerboseListener(err));
+            listeners.add(new VerboseListener(err));
+        }
+        if (writeOut != null) {
+            listeners.add(writeOut.events());
+        }
+        if (!listeners.isEmpty()) {
+            config.eventListener(Listeners.all(listeners));
         }
         ClientTlsOptions.tls(parsed).ifPresent(config::tls);
         return config.build();
@@ -151,13 +179,14 @@ final class GetCommand implements Command {
                 : parsed.has("--http2-prior-knowledge") ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.NEGOTIATE;
     }
 
-    private static int print(Response response, Arguments parsed, PrintStream out, PrintStream err)
+    private static Printed print(Response response, Arguments parsed, PrintStream out, PrintStream err)
             throws IOException {
         boolean failed = parsed.has("--fail") && response.statusCode() >= 400;
         if (failed) {
             report(err, parsed.has("--silent"), "the requested URL returned error: " + response.statusCode());
-            return ExitCodes.HTTP_ERROR;
+            return new Printed(ExitCodes.HTTP_ERROR, 0);
         }
+        long bytes;
         OutputStream stdout = failing(out);
         // With -o the head goes into the file before the body, as curl writes it.
         byte[] head = parsed.has("--include") || parsed.has("--head")
@@ -167,7 +196,8 @@ final class GetCommand implements Command {
                 Path file = Path.of(parsed.value("--output").orElseThrow());
                 try (OutputStream target = Files.newOutputStream(file)) {
                     target.write(head);
-                    Progress.copy(response, target, !parsed.has("--silent") && System.console() != null, err);
+                    bytes = Progress.copy(response, target, !parsed.has("--silent") && System.console() != null,
+                            err);
                 } catch (HttpCallException e) {
                     throw e;
                 } catch (IOException e) {
@@ -175,12 +205,12 @@ final class GetCommand implements Command {
                 }
             } else {
                 stdout.write(head);
-                response.transferTo(stdout);
+                bytes = response.transferTo(stdout);
             }
         } finally {
             stdout.flush();
         }
-        return ExitCodes.OK;
+        return new Printed(ExitCodes.OK, bytes);
     }
 
     /**

@@ -12,6 +12,8 @@ import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.AbstractSocketPeer;
 import dev.wisp.testing.Socks5Peer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -229,6 +232,58 @@ class GetFollowUpsIT {
             assertEquals(47, ours.exitCode());
             assertEquals(theirs.exitCode(), ours.exitCode());
             assertTrue(ours.stderr().contains("more than 3 redirects"), ours.stderr());
+        });
+    }
+
+    @Test
+    void writesOutAsCurlDoes(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String format = "%{http_code} %{response_code} %{http_version} %{content_type} %{size_download}"
+                    + " %{num_redirects} %{url} %{url_effective} [%{redirect_url}] %{method} %{remote_ip}"
+                    + " %{remote_port} [%header{Location}] %{exitcode} 100%%\\n";
+            String[][] cases = {{base + "/moved"}, {"-L", base + "/moved"}, {"-L", "-d", "x", base + "/moved"},
+                {"-I", base + "/seen"}};
+            for (String[] arguments : cases) {
+                List<String> common = new ArrayList<>(List.of("-o", "/dev/null", "-w", format));
+                common.addAll(List.of(arguments));
+                List<String> theirs = new ArrayList<>(List.of("-s"));
+                theirs.addAll(common);
+                GetCommandIT.Run expected = curl(theirs.toArray(String[]::new));
+                GetCommandIT.Run ours = wisp(common.toArray(String[]::new));
+                assertEquals(expected.text(), ours.text(), String.join(" ", arguments));
+                assertEquals(expected.exitCode(), ours.exitCode(), String.join(" ", arguments));
+            }
+
+            // Past --max-redirs curl still writes out the last redirect's response; wisp, which has none, as if no
+            // response came.
+            assertEquals("000 47\n", wisp("-L", "--max-redirs", "2", "-w", "%{http_code} %{exitcode}\\n",
+                    base + "/loop").text());
+
+            String refused;
+            try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                refused = "http://127.0.0.1:" + closed.getLocalPort() + "/";
+            }
+            assertEquals("000 7\n", wisp("-s", "-w", "%{http_code} %{exitcode}\\n", refused).text());
+            assertEquals("000 7\n", curl("-s", "-w", "%{http_code} %{exitcode}\\n", refused).text());
+
+            String[] times = wisp("-o", "/dev/null", "-w", "%{time_namelookup} %{time_connect} %{time_starttransfer}"
+                    + " %{time_total}", base + "/seen").text().split(" ");
+            assertEquals(4, times.length);
+            double connect = Double.parseDouble(times[1]);
+            double firstByte = Double.parseDouble(times[2]);
+            double total = Double.parseDouble(times[3]);
+            assertTrue(connect <= firstByte && firstByte <= total && total > 0, String.join(" ", times));
+
+            GetCommandIT.Run verbose = wisp("-v", "-L", "-o", "/dev/null", "-w", "%{num_redirects} %{remote_port}",
+                    base + "/moved");
+            assertEquals("1 " + server.port(), verbose.text(), "-w beside -v: both see the call's events");
+            assertTrue(verbose.stderr().contains("< HTTP/1.1 303 See Other\n"), verbose.stderr());
+
+            Path formatFile = Files.writeString(directory.resolve("format.txt"), "%{http_code}\\n");
+            assertEquals("200\n", wisp("-o", "/dev/null", "-w", "@" + formatFile, base + "/seen").text());
+            GetCommandIT.Run unknown = wisp("-o", "/dev/null", "-w", "[%{nothing}]", base + "/seen");
+            assertEquals("[]", unknown.text());
+            assertTrue(unknown.stderr().contains("unknown --write-out variable: 'nothing'"), unknown.stderr());
         });
     }
 }
