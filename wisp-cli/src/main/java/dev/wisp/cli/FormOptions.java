@@ -104,12 +104,20 @@ final class FormOptions {
 
     /** curl's escaping: RFC 3986's unreserved characters kept, space as '+', every other byte as %XX. */
     private static String encode(String text) {
+        return percentEncode(text, true);
+    }
+
+    /**
+     * Percent-encoding of the text's UTF-8 bytes: RFC 3986's unreserved characters kept, space as '+' in a form
+     * (else as %20), every other byte as %XX.
+     */
+    static String percentEncode(String text, boolean spaceAsPlus) {
         StringBuilder out = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
             if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
                 out.append((char) c);
-            } else if (c == ' ') {
+            } else if (c == ' ' && spaceAsPlus) {
                 out.append('+');
             } else {
                 out.append(String.format(Locale.ROOT, "%%%02X", c));

@@ -14,15 +14,18 @@ import dev.wisp.core.Version;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -36,7 +39,16 @@ final class GetCommand implements Command {
             new Option("--header", "-H", "'NAME: VALUE'", "add a request header; repeatable"),
             new Option("--data", "-d", "DATA", "send DATA (@FILE: the file without CR and LF) as a form POST"),
             new Option("--data-binary", null, "DATA", "send DATA, or @FILE exactly as it is, as a POST"),
+            new Option("--data-raw", null, "DATA", "send DATA as -d does, an @ in it as it is"),
+            new Option("--json", null, "DATA", "send DATA (@FILE: the file) as a JSON POST, asking for JSON back"),
+            new Option("--get", "-G", null, "put the -d data in the URL's query and send a GET"),
+            new Option("--upload-file", "-T", "FILE", "send FILE as a PUT (to the URL, or its name after a final /)"),
+            new Option("--user-agent", "-A", "NAME", "send this User-Agent"),
+            new Option("--referer", "-e", "URL", "send this Referer"),
+            new Option("--range", "-r", "RANGE", "ask for these bytes only (Range: bytes=RANGE)"),
             new Option("--output", "-o", "FILE", "write the body to FILE (progress shown on a terminal)"),
+            new Option("--remote-name", "-O", null, "write the body to a file named as the URL's last segment"),
+            new Option("--output-dir", null, "DIR", "the folder for -o and -O files"),
             new Option("--include", "-i", null, "print the status line and headers before the body"),
             new Option("--head", "-I", null, "send HEAD and print the status line and headers"),
             new Option("--verbose", "-v", null, "print request and response heads and timing on stderr"),
@@ -92,6 +104,9 @@ final class GetCommand implements Command {
         if (parsed.positionals().size() != 1) {
             throw new UsageException("expected one URL, got " + parsed.positionals().size());
         }
+        if (parsed.has("--remote-name") && parsed.has("--output")) {
+            throw new UsageException("-o and -O cannot be combined: choose the file or let the URL name it");
+        }
         boolean silent = parsed.has("--silent");
         WriteOut writeOut = parsed.has("--write-out") ? WriteOut.of(parsed.value("--write-out").orElseThrow()) : null;
         Request request;
@@ -116,7 +131,7 @@ final class GetCommand implements Command {
         String error = null;
         try (Client client = Client.create(config); Response response = client.send(request)) {
             answered = response;
-            printed = print(response, parsed, out, err);
+            printed = print(response, request.uri(), parsed, out, err);
             CookieOptions.save(parsed, jar, err, silent);
         } catch (HttpCallException e) {
             error = e.getMessage();
@@ -179,7 +194,7 @@ final class GetCommand implements Command {
                 : parsed.has("--http2-prior-knowledge") ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.NEGOTIATE;
     }
 
-    private static Printed print(Response response, Arguments parsed, PrintStream out, PrintStream err)
+    private static Printed print(Response response, URI url, Arguments parsed, PrintStream out, PrintStream err)
             throws IOException {
         boolean failed = parsed.has("--fail") && response.statusCode() >= 400;
         if (failed) {
@@ -192,8 +207,9 @@ final class GetCommand implements Command {
         byte[] head = parsed.has("--include") || parsed.has("--head")
                 ? head(response).getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
         try {
-            if (parsed.has("--output") && !parsed.value("--output").orElseThrow().equals("-")) {   // -: stdout
-                Path file = Path.of(parsed.value("--output").orElseThrow());
+            Optional<Path> output = outputFile(parsed, url);
+            if (output.isPresent()) {
+                Path file = output.get();
                 try (OutputStream target = Files.newOutputStream(file)) {
                     target.write(head);
                     bytes = Progress.copy(response, target, !parsed.has("--silent") && System.console() != null,
@@ -211,6 +227,32 @@ final class GetCommand implements Command {
             stdout.flush();
         }
         return new Printed(ExitCodes.OK, bytes);
+    }
+
+    /**
+     * The file that -o names ({@code -}: none, stdout), or -O (the URL's last path segment, as it is in the URL), in
+     * --output-dir's folder unless it is absolute; empty for stdout.
+     */
+    private static Optional<Path> outputFile(Arguments parsed, URI url) throws OutputException {
+        String name;
+        if (parsed.has("--remote-name")) {
+            String path = url.getRawPath() == null ? "" : url.getRawPath();
+            name = path.substring(path.lastIndexOf('/') + 1);
+            if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+                throw new OutputException("no file name in " + url + " for -O (--remote-name)");
+            }
+        } else if (parsed.has("--output") && !parsed.value("--output").orElseThrow().equals("-")) {
+            name = parsed.value("--output").orElseThrow();
+        } else {
+            return Optional.empty();
+        }
+        try {
+            Path file = Path.of(name);
+            Optional<String> folder = parsed.value("--output-dir");
+            return Optional.of(folder.isEmpty() || file.isAbsolute() ? file : Path.of(folder.get()).resolve(file));
+        } catch (InvalidPathException e) {
+            throw new OutputException("cannot write " + name + ": " + e.getReason());
+        }
     }
 
     /**

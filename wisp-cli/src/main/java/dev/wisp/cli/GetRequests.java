@@ -10,8 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
-/** Builds the request of {@code wisp get} from its arguments, with curl's meanings for -X, -H, -d and -I. */
+/**
+ * Builds the request of {@code wisp get} from its arguments, with curl's meanings for -X, -H, -d (and --data-binary,
+ * --data-raw, --data-urlencode), --json, -G, -T, -A, -e, -r and -I.
+ */
 final class GetRequests {
     private GetRequests() {
     }
@@ -34,15 +38,56 @@ final class GetRequests {
             throw new UsageException("not an http or https URL: '" + url + "' (" + e.getMessage() + ")");
         }
         addHeaders(request, parsed);
+        addNamedHeaders(request, parsed);
         byte[] data = withUrlencoded(data(parsed), FormOptions.urlencodedPieces(parsed));
-        if (data != null && parsed.has("--form")) {
-            throw new UsageException("-F cannot be combined with -d, --data-binary or --data-urlencode");
+        long bodies = Stream.of(data != null, parsed.has("--form"), parsed.has("--json"), parsed.has("--upload-file"))
+                .filter(Boolean::booleanValue).count();
+        if (bodies > 1) {
+            throw new UsageException("choose one body: -d (and --data-*), -F, --json or -T");
         }
-        if (data != null) {
+        if (data != null && parsed.has("--get")) {
+            // curl's -G: the data goes into the query, after any the URL has.
+            String query = new String(data, StandardCharsets.ISO_8859_1);
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            try {
+                request.uri(URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + path + "?"
+                        + (uri.getRawQuery() == null ? query : uri.getRawQuery() + "&" + query)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("option --get: the data does not fit in a URL: " + e.getMessage());
+            }
+        } else if (data != null) {
             request.method("POST").body(data);
             // curl labels every data option's body a form, --data-binary's too, unless told otherwise.
             if (!hasHeader(parsed, "Content-Type")) {
                 request.header("Content-Type", "application/x-www-form-urlencoded");
+            }
+        }
+        if (parsed.has("--json")) {
+            ByteArrayOutputStream json = new ByteArrayOutputStream();
+            for (String piece : parsed.values("--json")) {
+                json.writeBytes(piece(piece, true));
+            }
+            request.method("POST").body(json.toByteArray());
+            for (String name : List.of("Content-Type", "Accept")) {
+                if (!hasHeader(parsed, name)) {
+                    request.header(name, "application/json");
+                }
+            }
+        }
+        if (parsed.has("--upload-file")) {
+            Path file = Path.of(parsed.value("--upload-file").orElseThrow());
+            try {
+                request.method("PUT").body(file);
+                // curl asks whether to send an upload first (-H 'Expect:' turns it off, as in curl).
+                request.expectContinue(!removesHeader(parsed, "Expect"));
+            } catch (IOException e) {
+                throw new DataFileException("cannot read upload file " + file + ": " + e.getMessage());
+            }
+            String path = uri.getRawPath();
+            if (path == null || path.isEmpty() || path.endsWith("/")) {
+                // curl's -T to a folder URL: the file's name is appended.
+                String name = FormOptions.percentEncode(file.getFileName().toString(), false);
+                request.uri(uri.resolve((path == null || path.isEmpty() ? "/" : "") + name));
             }
         }
         FormOptions.applyMultipart(parsed, request);
@@ -86,6 +131,21 @@ final class GetRequests {
         }
     }
 
+    /** -A, -e and -r: a field each, unless a --header option names it already (that one wins, as in curl). */
+    private static void addNamedHeaders(Request.Builder request, Arguments parsed) throws UsageException {
+        String[][] named = {{"--user-agent", "User-Agent", ""}, {"--referer", "Referer", ""},
+            {"--range", "Range", "bytes="}};
+        for (String[] option : named) {
+            if (parsed.has(option[0]) && !hasHeader(parsed, option[1]) && !removesHeader(parsed, option[1])) {
+                try {
+                    request.header(option[1], option[2] + parsed.value(option[0]).orElseThrow());
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("option " + option[0] + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
     /** Whether a 'Name:' header option asks that no field of this name be sent. */
     static boolean removesHeader(Arguments parsed, String name) {
         return parsed.values("--header").stream().anyMatch(header -> header.strip().equalsIgnoreCase(name + ":"));
@@ -96,7 +156,7 @@ final class GetRequests {
      * is none.
      */
     private static byte[] data(Arguments parsed) throws DataFileException {
-        List<Map.Entry<String, String>> pieces = parsed.values(Set.of("--data", "--data-binary"));
+        List<Map.Entry<String, String>> pieces = parsed.values(Set.of("--data", "--data-binary", "--data-raw"));
         if (pieces.isEmpty()) {
             return null;
         }
@@ -105,7 +165,10 @@ final class GetRequests {
             if (i > 0) {
                 body.write('&');
             }
-            body.writeBytes(piece(pieces.get(i).getValue(), pieces.get(i).getKey().equals("--data-binary")));
+            String option = pieces.get(i).getKey();
+            String text = pieces.get(i).getValue();
+            body.writeBytes(option.equals("--data-raw") ? text.getBytes(StandardCharsets.UTF_8)
+                    : piece(text, option.equals("--data-binary")));
         }
         return body.toByteArray();
     }

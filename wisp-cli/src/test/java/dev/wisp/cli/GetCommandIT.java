@@ -124,6 +124,13 @@ class GetCommandIT {
                 {"-d", "a=1", "-d", "b=2", "--data-binary", "@" + directory.resolve("form.txt"), "-d", "c=3"},
                 {"--data-binary", "@" + directory.resolve("form.txt")},
                 {"-H", "X-Empty;", "-H", "X-Gone:", "-d", "z"},
+                {"--data-raw", "@not-a-file&x=1", "-d", "y=2"},
+                {"-G", "-d", "q=1", "--data-urlencode", "r=a b&c"},
+                {"--json", "{\"a\": 1}"},
+                {"--json", "@" + directory.resolve("form.txt"), "-H", "Content-Type: application/vnd.api+json"},
+                {"-X", "PATCH", "--json", "[]"},
+                {"-T", directory.resolve("form.txt").toString()},
+                {"-e", "http://referrer.example/page", "-r", "0-9"},
             };
             for (String[] options : cases) {
                 List<String> arguments = new ArrayList<>(List.of(options));
@@ -133,6 +140,62 @@ class GetCommandIT {
                 String fromCurl = curl(arguments.toArray(String[]::new)).text();
                 assertEquals(withoutAgent(fromCurl), withoutAgent(fromWisp), String.join(" ", options));
             }
+        });
+    }
+
+    @Test
+    void sendsTheNamedFieldsOfAAndJsonAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            for (String[] options : new String[][] {{"-A", "agent/1.0"}, {"--json", "{}"}}) {
+                List<String> arguments = new ArrayList<>(List.of(options));
+                arguments.add(base + "/echo");
+                List<String> ours = wisp(arguments.toArray(String[]::new)).text().lines()
+                        .filter(line -> line.startsWith("User-Agent:") || line.startsWith("Accept:")).toList();
+                arguments.addFirst("-s");
+                List<String> theirs = curl(arguments.toArray(String[]::new)).text().lines()
+                        .filter(line -> line.startsWith("User-Agent:") || line.startsWith("Accept:")).toList();
+                if (options[0].equals("-A")) {
+                    assertTrue(ours.contains("User-Agent: agent/1.0"), ours.toString());
+                    assertTrue(theirs.contains("User-Agent: agent/1.0"), theirs.toString());
+                } else {
+                    assertTrue(ours.contains("Accept: application/json"), ours.toString());
+                    assertTrue(theirs.contains("Accept: application/json"), theirs.toString());
+                }
+            }
+        });
+    }
+
+    @Test
+    void uploadsToAFolderUrlUnderTheFilesNameAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path upload = Files.writeString(directory.resolve("up load.txt"), "up\n");
+            String[] arguments = {"-o", "/dev/null", "-w", "%{method} %{url_effective}", "-T", upload.toString(),
+                base + "/"};
+            Run ours = wisp(arguments);
+            assertEquals("PUT " + base + "/up%20load.txt", ours.text(), ours.stderr());
+            List<String> theirs = new ArrayList<>(List.of(arguments));
+            theirs.addFirst("-s");
+            assertEquals(curl(theirs.toArray(String[]::new)).text(), ours.text());
+        });
+    }
+
+    @Test
+    void namesTheFileAfterTheUrlWithRemoteNameAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path ours = Files.createDirectory(directory.resolve("ours"));
+            Path theirs = Files.createDirectory(directory.resolve("theirs"));
+            assertEquals(0, wisp("-O", "--output-dir", ours.toString(), base + "/data.bin").exitCode());
+            assertEquals(0, curl("-s", "-O", "--output-dir", theirs.toString(), base + "/data.bin").exitCode());
+            assertArrayEquals(binary, Files.readAllBytes(ours.resolve("data.bin")));
+            assertArrayEquals(Files.readAllBytes(theirs.resolve("data.bin")),
+                    Files.readAllBytes(ours.resolve("data.bin")));
+
+            Run nameless = wisp("-O", "--output-dir", ours.toString(), base + "/");
+            assertEquals(curl("-s", "-O", "--output-dir", theirs.toString(), base + "/").exitCode(),
+                    nameless.exitCode());
+            assertEquals(23, nameless.exitCode());
+            assertTrue(nameless.stderr().contains("no file name"), nameless.stderr());
+            assertEquals(2, wisp("-O", "-o", "x", base + "/data.bin").exitCode(), "-o and -O together");
         });
     }
 
