@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * A command's arguments split into options and positional arguments. Options are {@code --name value},
- * {@code --name=value}, an alias such as {@code -p value}, or a flag; {@code --} ends the options, and a lone
+ * {@code --name=value}, an alias such as {@code -p value}, or a flag; short ones may come together as curl takes
+ * them ({@code -fsSL}, {@code -sSo FILE}, {@code -ofile}); {@code --} ends the options, and a lone
  * {@code -} is positional. A repeated option keeps its last value for {@link #value(String)}, and every value for
  * {@link #values(String)}; {@link #values(Set)} gives the values of several options in the order they were given.
  *
@@ -49,6 +50,10 @@ final class Arguments {
                 positionals.add(argument);
                 continue;
             }
+            if (isCluster(argument, accepted)) {
+                i = putCluster(options, argument, arguments, i, accepted);
+                continue;
+            }
             int equals = argument.startsWith("--") ? argument.indexOf('=') : -1;
             String name = equals < 0 ? argument : argument.substring(0, equals);
             Option option = find(accepted, name);
@@ -66,6 +71,44 @@ final class Arguments {
             }
         }
         return new Arguments(options, positionals);
+    }
+
+    /** Whether the argument is several short options in one, as curl's {@code -fsSL}: no option has its name. */
+    private static boolean isCluster(String argument, List<Option> accepted) {
+        return !argument.startsWith("--") && argument.length() > 2
+                && accepted.stream().noneMatch(option -> option.isNamed(argument));
+    }
+
+    /**
+     * Puts the short options of a cluster: flags, and at most one option that takes a value, whose value is the rest
+     * of the cluster ({@code -ofile}) or else the next argument ({@code -sSo file}), as curl reads them.
+     *
+     * @return the index of the last argument used
+     */
+    private static int putCluster(List<Map.Entry<String, String>> options, String cluster, List<String> arguments,
+            int index, List<Option> accepted) throws UsageException {
+        for (int c = 1; c < cluster.length(); c++) {
+            Option option;
+            try {
+                option = find(accepted, "-" + cluster.charAt(c));
+            } catch (UsageException e) {
+                throw new UsageException("unknown option '-" + cluster.charAt(c) + "' in '" + cluster + "'");
+            }
+            if (!option.takesValue()) {
+                put(options, option, "");
+                continue;
+            }
+            if (c + 1 < cluster.length()) {
+                put(options, option, cluster.substring(c + 1));
+                return index;
+            }
+            if (index + 1 < arguments.size()) {
+                put(options, option, arguments.get(index + 1));
+                return index + 1;
+            }
+            throw new UsageException("option " + option.name() + " needs a value " + option.valueName());
+        }
+        return index;
     }
 
     private static void put(List<Map.Entry<String, String>> options, Option option, String value) {

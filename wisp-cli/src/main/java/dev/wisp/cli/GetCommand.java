@@ -55,7 +55,11 @@ final class GetCommand implements Command {
             new Option("--write-out", "-w", "FORMAT", "write FORMAT to stdout once done, with curl's %{http_code},"
                     + " %{time_total}, %{size_download}, %header{NAME}...; @FILE reads it from a file"),
             new Option("--silent", "-s", null, "print no progress and no error messages"),
+            new Option("--show-error", "-S", null, "with -s, still print error messages"),
             new Option("--fail", "-f", null, "exit 22, printing no body, when the status is 400 or more"),
+            new Option("--fail-with-body", null, null, "exit 22 when the status is 400 or more, printing the body"),
+            new Option("--dump-header", "-D", "FILE", "write the status line and headers to FILE (-: stdout)"),
+            new Option("--create-dirs", null, null, "create the folders of the -o file that do not exist"),
             new Option("--compressed", null, null, "ask for gzip or deflate and decode the body"),
             new Option("--max-time", "-m", "SECONDS", "limit the whole call, body included"),
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
@@ -107,7 +111,7 @@ final class GetCommand implements Command {
         if (parsed.has("--remote-name") && parsed.has("--output")) {
             throw new UsageException("-o and -O cannot be combined: choose the file or let the URL name it");
         }
-        boolean silent = parsed.has("--silent");
+        boolean silent = parsed.has("--silent") && !parsed.has("--show-error");
         WriteOut writeOut = parsed.has("--write-out") ? WriteOut.of(parsed.value("--write-out").orElseThrow()) : null;
         Request request;
         ClientConfig config;
@@ -196,11 +200,15 @@ final class GetCommand implements Command {
 
     private static Printed print(Response response, URI url, Arguments parsed, PrintStream out, PrintStream err)
             throws IOException {
-        boolean failed = parsed.has("--fail") && response.statusCode() >= 400;
+        boolean silent = parsed.has("--silent") && !parsed.has("--show-error");
+        boolean failed = (parsed.has("--fail") || parsed.has("--fail-with-body")) && response.statusCode() >= 400;
         if (failed) {
-            report(err, parsed.has("--silent"), "the requested URL returned error: " + response.statusCode());
-            return new Printed(ExitCodes.HTTP_ERROR, 0);
+            report(err, silent, "the requested URL returned error: " + response.statusCode());
+            if (!parsed.has("--fail-with-body")) {
+                return new Printed(ExitCodes.HTTP_ERROR, 0);
+            }
         }
+        dumpHeader(response, parsed, out);
         long bytes;
         OutputStream stdout = failing(out);
         // With -o the head goes into the file before the body, as curl writes it.
@@ -210,6 +218,13 @@ final class GetCommand implements Command {
             Optional<Path> output = outputFile(parsed, url);
             if (output.isPresent()) {
                 Path file = output.get();
+                if (parsed.has("--create-dirs") && file.toAbsolutePath().getParent() != null) {
+                    try {
+                        Files.createDirectories(file.toAbsolutePath().getParent());
+                    } catch (IOException e) {
+                        throw new OutputException("cannot create the folder of " + file + ": " + reason(e));
+                    }
+                }
                 try (OutputStream target = Files.newOutputStream(file)) {
                     target.write(head);
                     bytes = Progress.copy(response, target, !parsed.has("--silent") && System.console() != null,
@@ -226,7 +241,28 @@ final class GetCommand implements Command {
         } finally {
             stdout.flush();
         }
-        return new Printed(ExitCodes.OK, bytes);
+        return new Printed(failed ? ExitCodes.HTTP_ERROR : ExitCodes.OK, bytes);
+    }
+
+    /** -D: the status line and header fields, as -i prints them, to a file or ({@code -}) to stdout. */
+    private static void dumpHeader(Response response, Arguments parsed, PrintStream out) throws IOException {
+        Optional<String> target = parsed.value("--dump-header");
+        if (target.isEmpty()) {
+            return;
+        }
+        byte[] head = head(response).getBytes(StandardCharsets.ISO_8859_1);
+        if (target.get().equals("-")) {
+            OutputStream stdout = failing(out);
+            stdout.write(head);
+            stdout.flush();
+            return;
+        }
+        try {
+            Files.write(Path.of(target.get()), head);
+        } catch (IOException | InvalidPathException e) {
+            throw new OutputException("cannot write " + target.get() + ": "
+                    + (e instanceof IOException io ? reason(io) : e.getMessage()));
+        }
     }
 
     /**

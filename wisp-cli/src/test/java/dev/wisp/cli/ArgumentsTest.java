@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -49,5 +50,24 @@ class ArgumentsTest {
     @Test
     void valueMayLookLikeAnOption() throws UsageException {
         assertEquals(Optional.of("-q"), Arguments.parse(List.of("-p", "-q"), OPTIONS).value("--port"));
+    }
+
+    @Test
+    void takesShortOptionsTogetherAsCurlDoes() throws UsageException {
+        List<Option> options = List.of(new Option("--fail", "-f", null, "fail"), new Option("--silent", "-s", null,
+                "silent"), new Option("--output", "-o", "FILE", "output"), new Option("--port", "-p", "N", "port"));
+        Arguments flags = Arguments.parse(List.of("-fs", "url"), options);
+        assertTrue(flags.has("--fail") && flags.has("--silent"));
+        assertEquals(List.of("url"), flags.positionals());
+        Arguments valueNext = Arguments.parse(List.of("-fso", "out.txt", "url"), options);
+        assertEquals(Optional.of("out.txt"), valueNext.value("--output"));
+        assertEquals(List.of("url"), valueNext.positionals());
+        Arguments valueJoined = Arguments.parse(List.of("-sofile-s", "url"), options);
+        assertEquals(Optional.of("file-s"), valueJoined.value("--output"), "the rest of the cluster is the value");
+        assertEquals(Optional.of("80"), Arguments.parse(List.of("-p80"), options).value("--port"));
+
+        UsageException unknown = assertThrows(UsageException.class, () -> Arguments.parse(List.of("-fx"), options));
+        assertEquals("unknown option '-x' in '-fx'", unknown.getMessage());
+        assertThrows(UsageException.class, () -> Arguments.parse(List.of("-fo"), options), "-o needs its value");
     }
 }

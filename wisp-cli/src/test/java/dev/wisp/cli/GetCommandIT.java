@@ -200,6 +200,55 @@ class GetCommandIT {
     }
 
     @Test
+    void takesShortOptionsTogetherAndShowsErrorsWithCapitalSAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Run ours = wisp("-fsSL", base + "/missing");
+            Run theirs = curl("-fsSL", base + "/missing");
+            assertEquals(22, ours.exitCode());
+            assertEquals(theirs.exitCode(), ours.exitCode());
+            assertTrue(ours.stderr().contains("404") && theirs.stderr().contains("404"), ours.stderr());
+            assertEquals("", wisp("-fs", base + "/missing").stderr());
+            assertEquals("", curl("-fs", base + "/missing").stderr());
+
+            Path spaced = directory.resolve("spaced.txt");
+            Path joined = directory.resolve("joined.txt");
+            assertEquals(0, wisp("-sSo", spaced.toString(), base + "/hello.txt").exitCode());
+            assertEquals(0, wisp("-so" + joined, base + "/hello.txt").exitCode());
+            assertEquals("hello world\n", Files.readString(spaced));
+            assertEquals("hello world\n", Files.readString(joined));
+            Run unknown = wisp("-fz", base + "/hello.txt");
+            assertEquals(2, unknown.exitCode());
+            assertTrue(unknown.stderr().contains("'-z' in '-fz'"), unknown.stderr());
+        });
+    }
+
+    @Test
+    void failsWithBodyDumpsHeadersAndCreatesFoldersAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Run ours = wisp("--fail-with-body", base + "/missing");
+            Run theirs = curl("-s", "--fail-with-body", base + "/missing");
+            assertEquals(22, ours.exitCode());
+            assertEquals(theirs.exitCode(), ours.exitCode());
+            assertFalse(ours.text().isEmpty());
+            assertEquals(theirs.text(), ours.text(), "the error page, printed");
+
+            assertEquals(withoutDate(curl("-s", "-D", "-", base + "/hello.txt").text()),
+                    withoutDate(wisp("-D", "-", base + "/hello.txt").text()));
+            Path ourHead = directory.resolve("our-head.txt");
+            Path theirHead = directory.resolve("their-head.txt");
+            assertEquals("hello world\n", wisp("-D", ourHead.toString(), base + "/hello.txt").text());
+            curl("-s", "-D", theirHead.toString(), base + "/hello.txt");
+            assertEquals(withoutDate(Files.readString(theirHead)), withoutDate(Files.readString(ourHead)));
+
+            Path nested = directory.resolve("a").resolve("b").resolve("hello.txt");
+            assertEquals(23, wisp("-o", nested.toString(), base + "/hello.txt").exitCode());
+            assertEquals(23, curl("-s", "-o", nested.toString(), base + "/hello.txt").exitCode());
+            assertEquals(0, wisp("--create-dirs", "-o", nested.toString(), base + "/hello.txt").exitCode());
+            assertEquals("hello world\n", Files.readString(nested));
+        });
+    }
+
+    @Test
     void sendsNoUserAgentForAnEmptyHeaderOptionAsCurlDoes() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             for (Run run : List.of(wisp("-H", "User-Agent:", base + "/echo"),
