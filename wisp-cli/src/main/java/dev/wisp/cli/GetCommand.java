@@ -132,31 +132,31 @@ final class GetCommand implements Command {
         long started = System.nanoTime();
         Response answered = null;
         Printed printed = new Printed(ExitCodes.FAILURE, 0);
-        String error = null;
+        Exception failure = null;
         try (Client client = Client.create(config); Response response = client.send(request)) {
             answered = response;
             printed = print(response, request.uri(), parsed, out, err);
             CookieOptions.save(parsed, jar, err, silent);
         } catch (HttpCallException e) {
-            error = e.getMessage();
+            failure = e;
             printed = new Printed(ExitCodes.of(e), printed.bytes());
         } catch (OutputException e) {
-            error = e.getMessage();
+            failure = e;
             printed = new Printed(ExitCodes.WRITE_ERROR, printed.bytes());
         } catch (UnsupportedSocketOptionException e) {
+            failure = e;
             // The socket could not be made as asked (a TOS byte the kernel keeps otherwise): no connection.
-            error = e.getMessage();
             printed = new Printed(ExitCodes.CONNECT_FAILED, printed.bytes());
         } catch (IOException e) {
-            error = e.getMessage();
+            failure = e;
             printed = new Printed(ExitCodes.FAILURE, printed.bytes());
         }
-        if (error != null) {
-            report(err, silent, error);
+        if (failure != null) {
+            report(err, silent, failure.getMessage());
         }
         if (writeOut != null) {
             writeOut.write(new WriteOut.Outcome(request, answered, printed.bytes(),
-                    Duration.ofNanos(System.nanoTime() - started), printed.exitCode(), error), out, err);
+                    Duration.ofNanos(System.nanoTime() - started), printed.exitCode(), failure), out, err);
         }
         return printed.exitCode();
     }

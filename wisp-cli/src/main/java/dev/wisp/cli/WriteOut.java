@@ -5,6 +5,7 @@ import dev.wisp.client.EventListener;
 import dev.wisp.client.Request;
 import dev.wisp.client.Response;
 import dev.wisp.client.Timing;
+import dev.wisp.client.TooManyRedirectsException;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.core.Version;
 import java.io.IOException;
@@ -51,8 +52,26 @@ final class WriteOut {
         return new WriteOut(format);
     }
 
-    /** What the transfer came to, for the variables. */
-    record Outcome(Request request, Response response, long bytes, Duration elapsed, int exitCode, String error) {
+    /**
+     * What the transfer came to, for the variables.
+     *
+     * @param request the request as the command made it
+     * @param response the response, or null if the call failed before one
+     * @param failure what the call failed with, or null
+     */
+    record Outcome(Request request, Response response, long bytes, Duration elapsed, int exitCode,
+            Exception failure) {
+        /** The last response head: the response's, or that of the redirect past --max-redirs; null for none. */
+        ResponseHead head() {
+            return response != null ? response.head()
+                    : failure instanceof TooManyRedirectsException tooMany ? tooMany.response() : null;
+        }
+
+        /** The last request sent: the one the response or the last redirect answered, else the command's. */
+        Request last() {
+            return response != null ? response.request()
+                    : failure instanceof TooManyRedirectsException tooMany ? tooMany.request() : request;
+        }
     }
 
     /** Writes the format filled in with the outcome; warnings go to {@code err}. */
@@ -81,7 +100,7 @@ final class WriteOut {
             } else if (format.startsWith("%header{", i) && format.indexOf('}', i) > 0) {
                 int end = format.indexOf('}', i);
                 String name = format.substring(i + "%header{".length(), end);
-                if (outcome.response() != null) {
+                if (outcome.response() != null) { // as curl's: a failed transfer gives no fields
                     text.append(String.join(", ", outcome.response().headers().all(name)));
                 }
                 i = end + 1;
@@ -97,20 +116,21 @@ final class WriteOut {
     /** A variable's value, or null for a name curl does not know either (or that this command does not fill). */
     private String variable(String name, Outcome outcome) {
         Response response = outcome.response();
+        ResponseHead head = outcome.head();
         Timing timing = response != null ? response.timing() : null;
         return switch (name) {
             case "http_code", "response_code" ->
-                    response == null ? "000" : String.format(Locale.ROOT, "%03d", response.statusCode());
-            case "http_version" -> response == null ? "0" : response.version() == Version.HTTP_2 ? "2"
-                    : response.version().text().substring("HTTP/".length());
+                    head == null ? "000" : String.format(Locale.ROOT, "%03d", head.status().code());
+            case "http_version" -> head == null ? "0" : head.version() == Version.HTTP_2 ? "2"
+                    : head.version().text().substring("HTTP/".length());
             case "size_download" -> Long.toString(outcome.bytes());
-            case "content_type" -> response == null ? "" : response.headers().firstOrNull("Content-Type") == null
-                    ? "" : response.headers().firstOrNull("Content-Type");
+            case "content_type" -> head == null || head.headers().firstOrNull("Content-Type") == null ? ""
+                    : head.headers().firstOrNull("Content-Type");
             case "url" -> outcome.request().uri().toString();
-            case "url_effective" -> (response != null ? response.request() : outcome.request()).uri().toString();
-            case "redirect_url" -> redirectUrl(response);
+            case "url_effective" -> outcome.last().uri().toString();
+            case "redirect_url" -> redirectUrl(head, outcome.last());
             case "num_redirects" -> Integer.toString(redirects);
-            case "method" -> (response != null ? response.request() : outcome.request()).method().toString();
+            case "method" -> outcome.last().method().toString();
             case "remote_ip" -> remote == null ? "" : remote.getAddress().getHostAddress();
             case "remote_port" -> remote == null ? "" : Integer.toString(remote.getPort());
             case "time_namelookup" -> seconds(timing == null ? Duration.ZERO : timing.dns());
@@ -122,22 +142,22 @@ final class WriteOut {
             case "time_starttransfer" -> seconds(timing == null ? Duration.ZERO : timing.timeToFirstByte());
             case "time_total" -> seconds(timing == null ? outcome.elapsed() : timing.total());
             case "exitcode" -> Integer.toString(outcome.exitCode());
-            case "errormsg" -> outcome.error() == null ? "" : outcome.error();
+            case "errormsg" -> outcome.failure() == null ? "" : String.valueOf(outcome.failure().getMessage());
             default -> null;
         };
     }
 
     /** Where a redirect that was not followed would have gone: its Location, resolved against the request's URL. */
-    private static String redirectUrl(Response response) {
-        if (response == null || response.statusCode() / 100 != 3) {
+    private static String redirectUrl(ResponseHead head, Request request) {
+        if (head == null || head.status().code() / 100 != 3) {
             return "";
         }
-        String location = response.headers().firstOrNull("Location");
+        String location = head.headers().firstOrNull("Location");
         if (location == null) {
             return "";
         }
         try {
-            return response.request().uri().resolve(URI.create(location)).toString();
+            return request.uri().resolve(URI.create(location)).toString();
         } catch (IllegalArgumentException e) {
             return "";
         }

@@ -242,7 +242,7 @@ class GetFollowUpsIT {
                     + " %{num_redirects} %{url} %{url_effective} [%{redirect_url}] %{method} %{remote_ip}"
                     + " %{remote_port} [%header{Location}] %{exitcode} 100%%\\n";
             String[][] cases = {{base + "/moved"}, {"-L", base + "/moved"}, {"-L", "-d", "x", base + "/moved"},
-                {"-I", base + "/seen"}};
+                {"-I", base + "/seen"}, {"-L", "--max-redirs", "2", base + "/loop"}};
             for (String[] arguments : cases) {
                 List<String> common = new ArrayList<>(List.of("-o", "/dev/null", "-w", format));
                 common.addAll(List.of(arguments));
@@ -253,11 +253,6 @@ class GetFollowUpsIT {
                 assertEquals(expected.text(), ours.text(), String.join(" ", arguments));
                 assertEquals(expected.exitCode(), ours.exitCode(), String.join(" ", arguments));
             }
-
-            // Past --max-redirs curl still writes out the last redirect's response; wisp, which has none, as if no
-            // response came.
-            assertEquals("000 47\n", wisp("-L", "--max-redirs", "2", "-w", "%{http_code} %{exitcode}\\n",
-                    base + "/loop").text());
 
             String refused;
             try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

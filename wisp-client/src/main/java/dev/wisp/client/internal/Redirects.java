@@ -52,7 +52,7 @@ final class Redirects {
         URI target = target(request.uri(), head.headers().firstOrNull("Location"));
         if (followed >= policy.maxRedirects()) {
             throw new TooManyRedirectsException("more than " + policy.maxRedirects()
-                    + " redirects (maxRedirects); the last, " + head.status().code() + ", to " + target);
+                    + " redirects (maxRedirects); the last, " + head.status().code() + ", to " + target, request, head);
         }
         String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
