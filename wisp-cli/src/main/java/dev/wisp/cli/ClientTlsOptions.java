@@ -4,16 +4,10 @@ import dev.wisp.tls.PublicKeyPin;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsIdentity;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -87,7 +81,11 @@ final class ClientTlsOptions {
             tls.insecureTrustAll();
         }
         if (parsed.has("--pinnedpubkey")) {
-            tls.pinPublicKeys("*", pins(parsed.value("--pinnedpubkey").orElseThrow()));
+            try {
+                tls.pinPublicKeys("*", pins(parsed.value("--pinnedpubkey").orElseThrow()));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("option --pinnedpubkey: " + e.getMessage());
+            }
         }
         if (limitsHandshake) {
             // curl's --connect-timeout covers the TLS handshake; the client's connectTimeout ends when TCP is up.
@@ -103,45 +101,18 @@ final class ClientTlsOptions {
 
     /**
      * curl's {@code --pinnedpubkey} value as pins: {@code sha256//} hashes separated by {@code ;}, or a file of the
-     * key in PEM ({@code PUBLIC KEY}) or DER, or of a certificate whose key it is.
+     * key ({@link PublicKeyPin#pinOfFile}).
+     *
+     * @throws IllegalArgumentException if the file holds no public key
      */
     private static String[] pins(String value) throws UsageException {
         if (value.startsWith("sha256//")) {
-            String[] pins = value.split(";");
-            for (String pin : pins) {
-                try {
-                    PublicKeyPin.of("*", pin.strip());
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException("option --pinnedpubkey: " + e.getMessage());
-                }
-            }
-            return Arrays.stream(pins).map(String::strip).toArray(String[]::new);
+            return Arrays.stream(value.split(";")).map(String::strip).toArray(String[]::new);
         }
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(Path.of(value));
+            return new String[] {PublicKeyPin.pinOfFile(Path.of(value))};
         } catch (IOException | InvalidPathException e) {
             throw new UsageException("option --pinnedpubkey: cannot read the public key file " + value + ": " + e);
-        }
-        String text = new String(bytes, StandardCharsets.US_ASCII);
-        try {
-            if (text.contains("-----BEGIN PUBLIC KEY-----")) {
-                String body = text.substring(text.indexOf("-----BEGIN PUBLIC KEY-----") + 26,
-                        text.indexOf("-----END PUBLIC KEY-----"));
-                return new String[] {PublicKeyPin.pinOfKey(Base64.getMimeDecoder().decode(body))};
-            }
-            try {
-                return new String[] {PublicKeyPin.pinOf(CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(bytes)))};
-            } catch (CertificateException e) {
-                if (text.contains("-----BEGIN")) {
-                    throw new UsageException("option --pinnedpubkey: " + value + " holds neither a PEM PUBLIC KEY"
-                            + " nor a certificate");
-                }
-                return new String[] {PublicKeyPin.pinOfKey(bytes)}; // DER: the key's SubjectPublicKeyInfo
-            }
-        } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
-            throw new UsageException("option --pinnedpubkey: " + value + " is not a PEM public key: " + e.getMessage());
         }
     }
 }

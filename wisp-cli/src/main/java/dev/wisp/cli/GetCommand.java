@@ -111,7 +111,7 @@ final class GetCommand implements Command {
         if (parsed.has("--remote-name") && parsed.has("--output")) {
             throw new UsageException("-o and -O cannot be combined: choose the file or let the URL name it");
         }
-        boolean silent = parsed.has("--silent") && !parsed.has("--show-error");
+        boolean silent = isSilent(parsed);
         WriteOut writeOut = parsed.has("--write-out") ? WriteOut.of(parsed.value("--write-out").orElseThrow()) : null;
         Request request;
         ClientConfig config;
@@ -200,7 +200,7 @@ final class GetCommand implements Command {
 
     private static Printed print(Response response, URI url, Arguments parsed, PrintStream out, PrintStream err)
             throws IOException {
-        boolean silent = parsed.has("--silent") && !parsed.has("--show-error");
+        boolean silent = isSilent(parsed);
         boolean failed = (parsed.has("--fail") || parsed.has("--fail-with-body")) && response.statusCode() >= 400;
         if (failed) {
             report(err, silent, "the requested URL returned error: " + response.statusCode());
@@ -348,6 +348,11 @@ final class GetCommand implements Command {
             case FileSystemException other when other.getReason() != null -> other.getReason();
             default -> e.getMessage();
         };
+    }
+
+    /** Whether error messages are silenced: -s without -S. */
+    private static boolean isSilent(Arguments parsed) {
+        return parsed.has("--silent") && !parsed.has("--show-error");
     }
 
     private static void report(PrintStream err, boolean silent, String message) {

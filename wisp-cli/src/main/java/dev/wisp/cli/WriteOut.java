@@ -18,6 +18,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * curl's {@code -w}/{@code --write-out FORMAT}: once the transfer has ended, or failed, the format is written to
@@ -124,8 +125,8 @@ final class WriteOut {
             case "http_version" -> head == null ? "0" : head.version() == Version.HTTP_2 ? "2"
                     : head.version().text().substring("HTTP/".length());
             case "size_download" -> Long.toString(outcome.bytes());
-            case "content_type" -> head == null || head.headers().firstOrNull("Content-Type") == null ? ""
-                    : head.headers().firstOrNull("Content-Type");
+            case "content_type" -> head == null ? ""
+                    : Objects.requireNonNullElse(head.headers().firstOrNull("Content-Type"), "");
             case "url" -> outcome.request().uri().toString();
             case "url_effective" -> outcome.last().uri().toString();
             case "redirect_url" -> redirectUrl(head, outcome.last());

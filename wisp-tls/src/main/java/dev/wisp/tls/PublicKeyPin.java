@@ -1,11 +1,23 @@
 package dev.wisp.tls;
 
+import dev.wisp.tls.internal.PemException;
+import dev.wisp.tls.internal.PemParser;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -25,6 +37,7 @@ import java.util.Locale;
 public record PublicKeyPin(String hostPattern, byte[] sha256) {
     private static final int SHA256_BYTES = 32;
     private static final String EVERY_HOST = "*";
+    private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "EdDSA");
 
     /**
      * Parses a pin: {@code sha256/} then the hash in base64, as OkHttp writes it, or {@code sha256//} then the hash,
@@ -62,6 +75,66 @@ public record PublicKeyPin(String hostPattern, byte[] sha256) {
     /** The pin of a public key given as its DER encoding (SubjectPublicKeyInfo), as a PEM {@code PUBLIC KEY} holds. */
     public static String pinOfKey(byte[] subjectPublicKeyInfo) {
         return "sha256/" + Base64.getEncoder().encodeToString(sha256Of(subjectPublicKeyInfo));
+    }
+
+    /**
+     * The pin of the public key a file holds, as curl's {@code --pinnedpubkey} reads one: a PEM {@code PUBLIC KEY},
+     * or a certificate whose key it is (PEM or DER), or the key's DER SubjectPublicKeyInfo.
+     *
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if it holds no public key
+     */
+    public static String pinOfFile(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        List<PemParser.Block> blocks;
+        try {
+            blocks = PemParser.parse(bytes, file.toString());
+        } catch (PemException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        for (PemParser.Block block : blocks) {
+            switch (block.label()) {
+                case "PUBLIC KEY" -> {
+                    return pinOfKey(checkedKey(block.der(), file));
+                }
+                case "CERTIFICATE" -> {
+                    return pinOf(certificate(block.der(), file));
+                }
+                default -> {
+                    // a private key, parameters: not what is pinned
+                }
+            }
+        }
+        if (!blocks.isEmpty()) {
+            throw new IllegalArgumentException(file + " holds neither a PEM PUBLIC KEY nor a CERTIFICATE");
+        }
+        try {
+            return pinOf(CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(bytes)));
+        } catch (CertificateException e) {
+            return pinOfKey(checkedKey(bytes, file)); // DER: the key's SubjectPublicKeyInfo
+        }
+    }
+
+    private static Certificate certificate(byte[] der, Path file) {
+        try {
+            return CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("the certificate in " + file + " does not parse: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** The bytes, once a key factory of the JDK has read them as a SubjectPublicKeyInfo. */
+    private static byte[] checkedKey(byte[] der, Path file) {
+        for (String algorithm : KEY_ALGORITHMS) {
+            try {
+                KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
+                return der;
+            } catch (GeneralSecurityException e) {
+                // not a key of this algorithm
+            }
+        }
+        throw new IllegalArgumentException(file + " holds no public key of " + String.join(", ", KEY_ALGORITHMS));
     }
 
     /** Whether the pin applies to this host (a name or an address, as the client connects to it). */

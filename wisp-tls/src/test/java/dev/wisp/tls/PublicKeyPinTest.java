@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,6 +42,28 @@ class PublicKeyPinTest {
         assertEquals(PublicKeyPin.of("example.com", "sha256/" + base64),
                 PublicKeyPin.of("example.com", "sha256//" + base64));
         assertFalse(okHttp.isKeyOf(Fixtures.CA.certificate()));
+    }
+
+    @Test
+    void readsTheKeyOfAFileAsCurlDoes(@TempDir Path directory) throws Exception {
+        String pin = PublicKeyPin.pinOf(Fixtures.SERVER_EC.certificate());
+        byte[] key = Fixtures.SERVER_EC.keyPair().getPublic().getEncoded();
+        Path pem = Fixtures.write(directory, "key.pem", "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(key) + "\n-----END PUBLIC KEY-----\n");
+        Path certificate = Fixtures.write(directory, "cert.pem", Fixtures.SERVER_EC.certificatePem());
+        Path derKey = Files.write(directory.resolve("key.der"), key);
+        Path derCertificate = Files.write(directory.resolve("cert.der"),
+                Fixtures.SERVER_EC.certificate().getEncoded());
+        for (Path file : List.of(pem, certificate, derKey, derCertificate)) {
+            assertEquals(pin, PublicKeyPin.pinOfFile(file), file.toString());
+        }
+
+        Path privateKey = Fixtures.write(directory, "private.pem", Fixtures.SERVER_EC.keys().pkcs8Pem());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PublicKeyPin.pinOfFile(privateKey))
+                .getMessage().contains("neither a PEM PUBLIC KEY nor a CERTIFICATE"));
+        Path garbage = Files.write(directory.resolve("garbage.der"), new byte[] {1, 2, 3});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PublicKeyPin.pinOfFile(garbage))
+                .getMessage().contains("holds no public key"));
     }
 
     @Test
