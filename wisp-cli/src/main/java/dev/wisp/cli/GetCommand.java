@@ -9,8 +9,6 @@ import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
 import dev.wisp.client.Response;
 import dev.wisp.client.UnsupportedSocketOptionException;
-import dev.wisp.core.Headers;
-import dev.wisp.core.Version;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -22,7 +20,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -131,38 +128,46 @@ final class GetCommand implements Command {
         }
         long started = System.nanoTime();
         Response answered = null;
-        Printed printed = new Printed(ExitCodes.FAILURE, 0);
+        int exitCode = ExitCodes.FAILURE;
         Exception failure = null;
-        try (Client client = Client.create(config); Response response = client.send(request)) {
-            answered = response;
-            printed = print(response, request.uri(), parsed, out, err);
-            CookieOptions.save(parsed, jar, err, silent);
+        try (Client client = Client.create(config)) {
+            started = System.nanoTime(); // as curl's clock, from the request on
+            try (Response response = client.send(request)) {
+                answered = response;
+                exitCode = print(response, request.uri(), parsed, out, err);
+                CookieOptions.save(parsed, jar, err, silent);
+            }
         } catch (HttpCallException e) {
             failure = e;
-            printed = new Printed(ExitCodes.of(e), printed.bytes());
+            exitCode = ExitCodes.of(e);
         } catch (OutputException e) {
             failure = e;
-            printed = new Printed(ExitCodes.WRITE_ERROR, printed.bytes());
+            exitCode = ExitCodes.WRITE_ERROR;
         } catch (UnsupportedSocketOptionException e) {
             failure = e;
             // The socket could not be made as asked (a TOS byte the kernel keeps otherwise): no connection.
-            printed = new Printed(ExitCodes.CONNECT_FAILED, printed.bytes());
+            exitCode = ExitCodes.CONNECT_FAILED;
         } catch (IOException e) {
             failure = e;
-            printed = new Printed(ExitCodes.FAILURE, printed.bytes());
+            exitCode = ExitCodes.FAILURE;
         }
         if (failure != null) {
             report(err, silent, failure.getMessage());
         }
         if (writeOut != null) {
-            writeOut.write(new WriteOut.Outcome(request, answered, printed.bytes(),
-                    Duration.ofNanos(System.nanoTime() - started), printed.exitCode(), failure), out, err);
+            writeOut.write(new WriteOut.Outcome(request, answered, started, exitCode, failure,
+                    effectiveFileName(parsed, request.uri())), out, err);
         }
-        return printed.exitCode();
+        return exitCode;
     }
 
-    /** How printing the response ended: the exit code, and the body's bytes written. */
-    private record Printed(int exitCode, long bytes) {
+    /** The file the body went to, as -w's filename_effective names it; empty for standard output. */
+    private static String effectiveFileName(Arguments parsed, URI url) {
+        try {
+            return outputFile(parsed, url).map(Path::toString).orElse("");
+        } catch (OutputException noName) {
+            return "";
+        }
     }
 
     private static ClientConfig config(Arguments parsed, PrintStream err, WriteOut writeOut)
@@ -198,22 +203,22 @@ final class GetCommand implements Command {
                 : parsed.has("--http2-prior-knowledge") ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.NEGOTIATE;
     }
 
-    private static Printed print(Response response, URI url, Arguments parsed, PrintStream out, PrintStream err)
+    /** Writes the response where the options say; returns the exit code. */
+    private static int print(Response response, URI url, Arguments parsed, PrintStream out, PrintStream err)
             throws IOException {
         boolean silent = isSilent(parsed);
         boolean failed = (parsed.has("--fail") || parsed.has("--fail-with-body")) && response.statusCode() >= 400;
         if (failed) {
             report(err, silent, "the requested URL returned error: " + response.statusCode());
             if (!parsed.has("--fail-with-body")) {
-                return new Printed(ExitCodes.HTTP_ERROR, 0);
+                return ExitCodes.HTTP_ERROR;
             }
         }
         dumpHeader(response, parsed, out);
-        long bytes;
         OutputStream stdout = failing(out);
         // With -o the head goes into the file before the body, as curl writes it.
         byte[] head = parsed.has("--include") || parsed.has("--head")
-                ? head(response).getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
+                ? HeadText.of(response.head()).getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
         try {
             Optional<Path> output = outputFile(parsed, url);
             if (output.isPresent()) {
@@ -227,8 +232,7 @@ final class GetCommand implements Command {
                 }
                 try (OutputStream target = Files.newOutputStream(file)) {
                     target.write(head);
-                    bytes = Progress.copy(response, target, !parsed.has("--silent") && System.console() != null,
-                            err);
+                    Progress.copy(response, target, !parsed.has("--silent") && System.console() != null, err);
                 } catch (HttpCallException e) {
                     throw e;
                 } catch (IOException e) {
@@ -236,12 +240,12 @@ final class GetCommand implements Command {
                 }
             } else {
                 stdout.write(head);
-                bytes = response.transferTo(stdout);
+                response.transferTo(stdout);
             }
         } finally {
             stdout.flush();
         }
-        return new Printed(failed ? ExitCodes.HTTP_ERROR : ExitCodes.OK, bytes);
+        return failed ? ExitCodes.HTTP_ERROR : ExitCodes.OK;
     }
 
     /** -D: the status line and header fields, as -i prints them, to a file or ({@code -}) to stdout. */
@@ -250,7 +254,7 @@ final class GetCommand implements Command {
         if (target.isEmpty()) {
             return;
         }
-        byte[] head = head(response).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] head = HeadText.of(response.head()).getBytes(StandardCharsets.ISO_8859_1);
         if (target.get().equals("-")) {
             OutputStream stdout = failing(out);
             stdout.write(head);
@@ -328,18 +332,6 @@ final class GetCommand implements Command {
      * The status line and header fields as received, CRLF-terminated as curl prints them; HTTP/2 has no reason
      * phrase, so its line is the version and the code.
      */
-    private static String head(Response response) {
-        StringBuilder head = new StringBuilder(response.version().text()).append(' ')
-                .append(response.version() == Version.HTTP_2 ? String.valueOf(response.statusCode())
-                        : response.status())
-                .append("\r\n");
-        Headers headers = response.headers();
-        for (int i = 0; i < headers.size(); i++) {
-            head.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
-        }
-        return head.append("\r\n").toString();
-    }
-
     /** Why a file could not be written: a file system exception's message is often the path alone. */
     private static String reason(IOException e) {
         return switch (e) {

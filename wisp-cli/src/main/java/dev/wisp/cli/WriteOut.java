@@ -6,8 +6,9 @@ import dev.wisp.client.Request;
 import dev.wisp.client.Response;
 import dev.wisp.client.Timing;
 import dev.wisp.client.TooManyRedirectsException;
+import dev.wisp.core.Headers;
+import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
-import dev.wisp.core.Version;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -17,24 +18,60 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * curl's {@code -w}/{@code --write-out FORMAT}: once the transfer has ended, or failed, the format is written to
  * standard output with its {@code %{variable}}s and {@code %header{name}}s filled in, {@code \n}, {@code \r} and
  * {@code \t} as those characters and {@code %%} as {@code %}; {@code @FILE} reads the format from a file. The
  * variables are curl's, among them {@code http_code} ({@code 000} when no response came), {@code size_download},
- * {@code time_total} and the other times, {@code url_effective}, {@code num_redirects} and {@code remote_ip}. An
- * unknown variable is written as nothing, with a warning on standard error, as curl does.
+ * {@code time_total} and the other times, {@code url_effective}, {@code num_redirects}, {@code remote_ip} and
+ * {@code json}; {@code %{stderr}} and {@code %{stdout}} switch where the rest goes, and {@code %{onerror}} ends the
+ * output there unless the transfer failed. An unknown variable is written as nothing, with a warning on standard
+ * error, as curl does.
  *
- * <p>It listens to the call's events ({@link #events()}) for what a response does not carry: the address connected
- * to, the redirects followed.
+ * <p>It listens to the call's events ({@link #events()}) for what a response does not carry: the addresses
+ * connected, the redirects followed, the bytes that went each way.
  */
 final class WriteOut {
+    /** Variables written as JSON numbers by {@code %{json}}, as curl writes them; the others are strings. */
+    private static final List<String> NUMBERS = List.of("exitcode", "http_code", "local_port", "num_connects",
+            "num_headers", "num_redirects", "remote_port", "response_code", "size_download", "size_header",
+            "size_request", "size_upload", "speed_download", "speed_upload", "urlnum");
+    /** Variables {@code %{json}} writes as null when they are empty, as curl does. */
+    private static final List<String> NULL_WHEN_EMPTY = List.of("content_type", "errormsg", "filename_effective",
+            "redirect_url", "referer");
+    /** The names {@code %{json}} holds: every variable but those that steer the output. */
+    private static final List<String> VARIABLES = List.of("content_type", "errormsg", "exitcode",
+            "filename_effective", "http_code", "http_version", "local_ip", "local_port", "method", "num_connects",
+            "num_headers", "num_redirects", "redirect_url", "referer", "remote_ip", "remote_port", "response_code",
+            "scheme", "size_download", "size_header", "size_request", "size_upload", "speed_download",
+            "speed_upload", "time_appconnect", "time_connect", "time_namelookup", "time_pretransfer", "time_redirect",
+            "time_starttransfer", "time_total", "url", "url_effective", "urlnum");
+
     private final String format;
     private volatile InetSocketAddress remote;
+    private volatile InetSocketAddress local;
     private volatile int redirects;
+    private volatile int connects;
+    /** When the last redirect was followed (System.nanoTime), or 0; and when the head after it came. */
+    private volatile long redirectedNanos;
+    private volatile long lastHeadNanos;
+    /** The fields of the last head as received, before a decoded body's Content-Encoding and Length went. */
+    private volatile int lastHeadFields;
+    /** Every response head's bytes, the redirects' too. */
+    private final AtomicLong headerBytes = new AtomicLong();
+    /** Every request's head and body bytes; the last request's body bytes. */
+    private final AtomicLong requestBytes = new AtomicLong();
+    private final AtomicLong uploadBytes = new AtomicLong();
+    /** The last response's body bytes as received, before any decoding: a new head starts the count again. */
+    private final AtomicLong downloadBytes = new AtomicLong();
 
     private WriteOut(String format) {
         this.format = format;
@@ -58,10 +95,12 @@ final class WriteOut {
      *
      * @param request the request as the command made it
      * @param response the response, or null if the call failed before one
+     * @param startNanos when the transfer started ({@link System#nanoTime()})
      * @param failure what the call failed with, or null
+     * @param fileName the file the body was written to, or empty for standard output
      */
-    record Outcome(Request request, Response response, long bytes, Duration elapsed, int exitCode,
-            Exception failure) {
+    record Outcome(Request request, Response response, long startNanos, int exitCode, Exception failure,
+            String fileName) {
         /** The last response head: the response's, or that of the redirect past --max-redirs; null for none. */
         ResponseHead head() {
             return response != null ? response.head()
@@ -75,8 +114,10 @@ final class WriteOut {
         }
     }
 
-    /** Writes the format filled in with the outcome; warnings go to {@code err}. */
+    /** Writes the format filled in with the outcome to {@code out}, or {@code err} after {@code %{stderr}}. */
     void write(Outcome outcome, PrintStream out, PrintStream err) {
+        long endNanos = System.nanoTime();
+        PrintStream target = out;
         StringBuilder text = new StringBuilder();
         int i = 0;
         while (i < format.length()) {
@@ -91,13 +132,28 @@ final class WriteOut {
             } else if (format.startsWith("%{", i) && format.indexOf('}', i) > 0) {
                 int end = format.indexOf('}', i);
                 String name = format.substring(i + 2, end);
-                String value = variable(name, outcome);
-                if (value == null) {
-                    err.println("wisp get: unknown --write-out variable: '" + name + "'");
-                } else {
-                    text.append(value);
-                }
                 i = end + 1;
+                switch (name) {
+                    case "stdout", "stderr" -> {
+                        flush(text, target);
+                        target = name.equals("stdout") ? out : err;
+                    }
+                    case "onerror" -> {
+                        if (outcome.exitCode() == ExitCodes.OK) {
+                            i = format.length(); // the rest is written only for a failed transfer
+                        }
+                    }
+                    case "json" -> text.append(json(outcome, endNanos));
+                    case "header_json" -> text.append(headerJson(outcome.response()));
+                    default -> {
+                        String value = variable(name, outcome, endNanos);
+                        if (value == null) {
+                            err.println("wisp get: unknown --write-out variable: '" + name + "'");
+                        } else {
+                            text.append(value);
+                        }
+                    }
+                }
             } else if (format.startsWith("%header{", i) && format.indexOf('}', i) > 0) {
                 int end = format.indexOf('}', i);
                 String name = format.substring(i + "%header{".length(), end);
@@ -110,42 +166,124 @@ final class WriteOut {
                 i++;
             }
         }
-        out.print(text);
-        out.flush();
+        flush(text, target);
+    }
+
+    private static void flush(StringBuilder text, PrintStream target) {
+        target.print(text);
+        target.flush();
+        text.setLength(0);
     }
 
     /** A variable's value, or null for a name curl does not know either (or that this command does not fill). */
-    private String variable(String name, Outcome outcome) {
+    private String variable(String name, Outcome outcome, long endNanos) {
         Response response = outcome.response();
         ResponseHead head = outcome.head();
         Timing timing = response != null ? response.timing() : null;
+        Duration total = timing != null ? timing.total() : Duration.ofNanos(endNanos - outcome.startNanos());
         return switch (name) {
             case "http_code", "response_code" ->
                     head == null ? "000" : String.format(Locale.ROOT, "%03d", head.status().code());
-            case "http_version" -> head == null ? "0" : head.version() == Version.HTTP_2 ? "2"
-                    : head.version().text().substring("HTTP/".length());
-            case "size_download" -> Long.toString(outcome.bytes());
+            case "http_version" -> head == null ? "0" : switch (head.version()) { // curl's names
+                case HTTP_1_0 -> "1";
+                case HTTP_2 -> "2";
+                default -> head.version().text().substring("HTTP/".length());
+            };
+            case "scheme" -> outcome.last().uri().getScheme().toUpperCase(Locale.ROOT);
+            case "size_download" -> Long.toString(downloadBytes.get());
+            case "size_header" -> Long.toString(headerBytes.get());
+            case "size_request" -> Long.toString(requestBytes.get());
+            case "size_upload" -> Long.toString(uploadBytes.get());
+            case "speed_download" -> perSecond(downloadBytes.get(), total);
+            case "speed_upload" -> perSecond(uploadBytes.get(), total);
+            case "num_headers" -> Integer.toString(head == null ? 0 : lastHeadFields);
+            case "num_connects" -> Integer.toString(connects);
+            case "num_redirects" -> Integer.toString(redirects);
             case "content_type" -> head == null ? ""
-                    : Objects.requireNonNullElse(head.headers().firstOrNull("Content-Type"), "");
+                    : Optional.ofNullable(head.headers().firstOrNull("Content-Type")).orElse("");
             case "url" -> outcome.request().uri().toString();
             case "url_effective" -> outcome.last().uri().toString();
+            case "urlnum" -> "0"; // one URL a command
             case "redirect_url" -> redirectUrl(head, outcome.last());
-            case "num_redirects" -> Integer.toString(redirects);
+            case "referer" -> Optional.ofNullable(outcome.last().headers().firstOrNull("Referer")).orElse("");
+            case "filename_effective" -> outcome.fileName();
             case "method" -> outcome.last().method().toString();
-            case "remote_ip" -> remote == null ? "" : remote.getAddress().getHostAddress();
-            case "remote_port" -> remote == null ? "" : Integer.toString(remote.getPort());
+            case "remote_ip" -> remote == null || remote.isUnresolved() ? "" : remote.getAddress().getHostAddress();
+            case "remote_port" -> remote == null || remote.isUnresolved() ? "" : Integer.toString(remote.getPort());
+            case "local_ip" -> local == null ? "" : local.getAddress().getHostAddress();
+            case "local_port" -> local == null ? "" : Integer.toString(local.getPort());
+            // Past a redirect curl times the phases from the start of the last request, and the redirects apart.
             case "time_namelookup" -> seconds(timing == null ? Duration.ZERO : timing.dns());
             case "time_connect" -> seconds(timing == null ? Duration.ZERO : timing.dns().plus(timing.connect()));
             case "time_appconnect" -> seconds(timing == null || timing.tls().isZero() ? Duration.ZERO
                     : timing.dns().plus(timing.connect()).plus(timing.tls()));
             case "time_pretransfer" -> seconds(timing == null ? Duration.ZERO
                     : timing.dns().plus(timing.connect()).plus(timing.tls()));
-            case "time_starttransfer" -> seconds(timing == null ? Duration.ZERO : timing.timeToFirstByte());
-            case "time_total" -> seconds(timing == null ? outcome.elapsed() : timing.total());
+            case "time_starttransfer" -> seconds(timing == null ? Duration.ZERO
+                    : redirectedNanos == 0 ? timing.timeToFirstByte()
+                    : Duration.ofNanos(Math.max(0, lastHeadNanos - redirectedNanos)));
+            case "time_redirect" -> seconds(redirectedNanos == 0 ? Duration.ZERO
+                    : Duration.ofNanos(redirectedNanos - outcome.startNanos()));
+            case "time_total" -> seconds(total);
             case "exitcode" -> Integer.toString(outcome.exitCode());
             case "errormsg" -> outcome.failure() == null ? "" : String.valueOf(outcome.failure().getMessage());
             default -> null;
         };
+    }
+
+    /** {@code %{json}}: every variable, by name, as curl writes it. */
+    private String json(Outcome outcome, long endNanos) {
+        Map<String, String> members = new TreeMap<>();
+        for (String name : VARIABLES) {
+            String value = variable(name, outcome, endNanos);
+            members.put(name, name.startsWith("time_") ? value
+                    : NUMBERS.contains(name) ? (value.isEmpty() ? "0" : Long.toString(Long.parseLong(value)))
+                    : value.isEmpty() && NULL_WHEN_EMPTY.contains(name) ? "null" : jsonString(value));
+        }
+        StringBuilder json = new StringBuilder("{");
+        members.forEach((name, value) -> json.append(jsonString(name)).append(':').append(value).append(','));
+        json.setLength(json.length() - 1);
+        return json.append('}').toString();
+    }
+
+    /** {@code %{header_json}}: the last response's fields, lowercase names with their values in order, as curl's. */
+    private static String headerJson(Response response) {
+        if (response == null) {
+            return "{}"; // curl writes nothing when no response came
+        }
+        Map<String, StringBuilder> fields = new LinkedHashMap<>();
+        Headers headers = response.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            StringBuilder values = fields.computeIfAbsent(headers.name(i).toLowerCase(Locale.ROOT),
+                    name -> new StringBuilder());
+            values.append(values.isEmpty() ? "" : ",").append(jsonString(headers.value(i)));
+        }
+        StringBuilder json = new StringBuilder("{");
+        fields.forEach((name, values) -> json.append(json.length() > 1 ? ",\n" : "").append(jsonString(name))
+                .append(":[").append(values).append(']'));
+        return json.append("\n}").toString();
+    }
+
+    private static String jsonString(String value) {
+        StringBuilder json = new StringBuilder("\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        return json.append('"').toString();
     }
 
     /** Where a redirect that was not followed would have gone: its Location, resolved against the request's URL. */
@@ -169,18 +307,56 @@ final class WriteOut {
         return String.format(Locale.ROOT, "%.6f", duration.toNanos() / 1e9);
     }
 
-    /** The events of the call that give what a response does not carry: the address connected to, the redirects. */
+    /** Bytes per second over the whole transfer, a whole number, as curl's speeds. */
+    private static String perSecond(long bytes, Duration total) {
+        return Long.toString(total.isZero() ? 0 : (long) (bytes / (total.toNanos() / 1e9)));
+    }
+
+    /** The events of the call that give what a response does not carry. */
     EventListener events() {
         return new EventListener() {
             @Override
-            public void connected(ConnectionInfo connection, InetSocketAddress address) {
-                remote = address;
+            public void connected(ConnectionInfo connection, InetSocketAddress remoteAddress,
+                    Optional<InetSocketAddress> localAddress) {
+                remote = remoteAddress;
+                local = localAddress.orElse(null);
+                connects++;
+            }
+
+            @Override
+            public void requestHeadersSent(Request request, RequestHead head) {
+                requestBytes.addAndGet(length(HeadText.of(head)));
+                uploadBytes.set(0); // as curl's, the last request's body alone
+            }
+
+            @Override
+            public void requestBodySent(Request request, long bytes) {
+                requestBytes.addAndGet(bytes);
+                uploadBytes.addAndGet(bytes);
+            }
+
+            @Override
+            public void responseHeaders(Request request, ResponseHead head) {
+                headerBytes.addAndGet(length(HeadText.of(head)));
+                lastHeadFields = head.headers().size();
+                downloadBytes.set(0);
+                lastHeadNanos = System.nanoTime();
+            }
+
+            @Override
+            public void bodyChunk(Request request, int bytes) {
+                downloadBytes.addAndGet(bytes);
             }
 
             @Override
             public void redirected(Request request, ResponseHead response, Request following) {
                 redirects++;
+                redirectedNanos = System.nanoTime();
             }
         };
+    }
+
+    private static long length(String head) {
+        return head.getBytes(StandardCharsets.ISO_8859_1).length;
     }
 }

@@ -96,6 +96,30 @@ class GetCommandIT {
     }
 
     @Test
+    void writesOutTheBytesReceivedAsCurlDoesOverEitherVersion() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Files.writeString(directory.resolve("big.txt"), "compressible words\n".repeat(5_000));
+            String format = "%{size_download} %{size_header} %{num_headers} %{http_version} %{speed_download}";
+            for (String version : List.of("--http1.1", "--http2-prior-knowledge")) {
+                // Received gzipped, written decoded: the bytes received count, and the fields as they came.
+                String[] arguments = {version, "--compressed", "-o", "/dev/null", "-w", format, base + "/big.txt"};
+                String[] ours = wisp(arguments).text().split(" ");
+                String[] theirs = curl(with(arguments, "-s")).text().split(" ");
+                assertTrue(Long.parseLong(ours[0]) < 5_000, "the body as received, gzipped: " + ours[0]);
+                assertEquals(List.of(theirs).subList(0, 4), List.of(ours).subList(0, 4), version);
+                assertTrue(Long.parseLong(ours[4]) > 0, "a speed: " + ours[4]);
+            }
+        });
+    }
+
+    /** The arguments with more before them. */
+    static String[] with(String[] arguments, String... before) {
+        List<String> all = new ArrayList<>(List.of(before));
+        all.addAll(List.of(arguments));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     void printsTheHeadWithIncludeAndHeadAsCurlDoesToStdoutOrTheOutputFile() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             assertEquals(withoutDate(curl("-s", "-i", base + "/hello.txt").text()),

@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import static dev.wisp.cli.GetCommandIT.curl;
 import static dev.wisp.cli.GetCommandIT.wisp;
+import static dev.wisp.cli.GetCommandIT.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,8 +131,9 @@ class GetFollowUpsIT {
             try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
                 port = probe.getLocalPort();
             }
-            assertEquals("127.0.0.3 " + port + "\n",
-                    wisp("--interface", "127.0.0.3", "--local-port", String.valueOf(port), base + "/peer").text());
+            // What the server saw, then what -w says of this end.
+            assertEquals("127.0.0.3 " + port + "\n127.0.0.3 " + port, wisp("--interface", "127.0.0.3", "--local-port",
+                    String.valueOf(port), "-w", "%{local_ip} %{local_port}", base + "/peer").text());
             assertEquals(7, wisp("-6", base + "/peer").exitCode(), "no IPv6 address for 127.0.0.1");
             assertEquals(2, wisp("--interface", "eth0", base + "/peer").exitCode());
             assertEquals(2, wisp("-x", "socks4://127.0.0.1:1", base + "/peer").exitCode());
@@ -240,11 +246,15 @@ class GetFollowUpsIT {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             String format = "%{http_code} %{response_code} %{http_version} %{content_type} %{size_download}"
                     + " %{num_redirects} %{url} %{url_effective} [%{redirect_url}] %{method} %{remote_ip}"
-                    + " %{remote_port} [%header{Location}] %{exitcode} 100%%\\n";
+                    + " %{remote_port} [%header{Location}] %{exitcode} %{scheme} %{size_header} %{size_request}"
+                    + " %{size_upload} %{num_headers} %{num_connects} %{filename_effective} %{urlnum} [%{referer}]"
+                    + " 100%%\\n";
             String[][] cases = {{base + "/moved"}, {"-L", base + "/moved"}, {"-L", "-d", "x", base + "/moved"},
-                {"-I", base + "/seen"}, {"-L", "--max-redirs", "2", base + "/loop"}};
+                {"-I", base + "/seen"}, {"-L", "--max-redirs", "2", base + "/loop"}, {"-e", "http://a/", base + "/seen"}};
             for (String[] arguments : cases) {
-                List<String> common = new ArrayList<>(List.of("-o", "/dev/null", "-w", format));
+                // The same request head as curl's, so that the bytes sent compare too.
+                List<String> common = new ArrayList<>(List.of("-A", "t", "-H", "Accept: */*", "-o", "/dev/null",
+                        "-w", format));
                 common.addAll(List.of(arguments));
                 List<String> theirs = new ArrayList<>(List.of("-s"));
                 theirs.addAll(common);
@@ -268,6 +278,15 @@ class GetFollowUpsIT {
             double firstByte = Double.parseDouble(times[2]);
             double total = Double.parseDouble(times[3]);
             assertTrue(connect <= firstByte && firstByte <= total && total > 0, String.join(" ", times));
+            // Past a redirect the first byte is timed from the last request, the redirects apart, as curl times them.
+            String[] redirected = wisp("-L", "-o", "/dev/null", "-w", "%{time_redirect} %{time_starttransfer}"
+                    + " %{time_total}", base + "/moved").text().split(" ");
+            double redirect = Double.parseDouble(redirected[0]);
+            double lastFirstByte = Double.parseDouble(redirected[1]);
+            double redirectedTotal = Double.parseDouble(redirected[2]);
+            assertTrue(redirect > 0 && redirect <= redirectedTotal
+                    && lastFirstByte <= redirectedTotal - redirect + 0.001, String.join(" ", redirected));
+            assertEquals("0.000000", wisp("-o", "/dev/null", "-w", "%{time_redirect}", base + "/seen").text());
 
             GetCommandIT.Run verbose = wisp("-v", "-L", "-o", "/dev/null", "-w", "%{num_redirects} %{remote_port}",
                     base + "/moved");
@@ -280,5 +299,55 @@ class GetFollowUpsIT {
             assertEquals("[]", unknown.text());
             assertTrue(unknown.stderr().contains("unknown --write-out variable: 'nothing'"), unknown.stderr());
         });
+    }
+
+    @Test
+    void writesOutJsonAndToEitherStreamAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String refused;
+            try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                refused = "http://127.0.0.1:" + closed.getLocalPort() + "/";
+            }
+            // Every member wisp writes is curl's, and the same but for the times, the ports and the message.
+            for (String[] arguments : new String[][] {{"-L", base + "/moved"}, {"-d", "x", base + "/seen"},
+                {refused}}) {
+                Map<String, String> ours = jsonMembers(wisp(with(arguments, "-w", "%{json}")).text());
+                Map<String, String> theirs = jsonMembers(curl(with(arguments, "-s", "-w", "%{json}")).text());
+                assertTrue(ours.size() >= 30, ours.toString());
+                for (Map.Entry<String, String> member : ours.entrySet()) {
+                    String name = member.getKey();
+                    assertTrue(theirs.containsKey(name), name + " is not curl's: " + theirs.keySet());
+                    if (!name.startsWith("time_") && !name.startsWith("speed_") && !name.equals("local_port")
+                            && !name.equals("errormsg") && !name.equals("size_request") && !name.equals("scheme")) {
+                        assertEquals(theirs.get(name), member.getValue(), name + " of " + String.join(" ", arguments));
+                    }
+                }
+            }
+            // Both answer with a Date, which may differ by a second.
+            String[] headerJson = {"-o", "/dev/null", "-w", "%{header_json}", base + "/seen"};
+            assertEquals(curl(with(headerJson, "-s")).text().replaceAll("\"date\":\\[[^\\]]*\\]", "DATE"),
+                    wisp(headerJson).text().replaceAll("\"date\":\\[[^\\]]*\\]", "DATE"));
+
+            String[] streams = {"-o", "/dev/null", "-w", "a%{stderr}b%{stdout}c%{onerror}d", base + "/seen"};
+            GetCommandIT.Run ours = wisp(streams);
+            GetCommandIT.Run theirs = curl(with(streams, "-s"));
+            assertEquals("ac", ours.text());
+            assertEquals(theirs.text(), ours.text());
+            assertEquals("b", ours.stderr());
+            assertEquals(theirs.stderr(), ours.stderr());
+            String[] failing = {"-s", "-w", "a%{onerror}b", refused};
+            assertEquals("ab", wisp(failing).text(), "what follows %{onerror} is written for a failure only");
+            assertEquals(curl(failing).text(), wisp(failing).text());
+        });
+    }
+
+    /** The members of a flat JSON object as their names and their values' text, strings with their quotes. */
+    private static Map<String, String> jsonMembers(String json) {
+        Map<String, String> members = new TreeMap<>();
+        Matcher member = Pattern.compile("\"(\\w+)\":(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}]*)").matcher(json);
+        while (member.find()) {
+            members.put(member.group(1), member.group(2));
+        }
+        return members;
     }
 }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Sees what a client does, as it happens: connection events name the connection ({@link ConnectionInfo}: its id,
@@ -32,6 +33,17 @@ public interface EventListener {
 
     /** @param remote the peer (the proxy, through one); a Unix domain socket's path as an unresolved address */
     default void connected(ConnectionInfo connection, InetSocketAddress remote) {
+    }
+
+    /**
+     * The same event with this end's address too, which is what the client calls; by default it calls
+     * {@link #connected(ConnectionInfo, InetSocketAddress)}, so a listener overrides one or the other.
+     *
+     * @param local the socket's own address: the port the system chose (or {@link SocketOptions}' local port) and
+     *     the address it is bound to; empty on a Unix domain socket
+     */
+    default void connected(ConnectionInfo connection, InetSocketAddress remote, Optional<InetSocketAddress> local) {
+        connected(connection, remote);
     }
 
     /**

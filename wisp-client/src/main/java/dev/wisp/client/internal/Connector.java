@@ -44,6 +44,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -197,7 +198,8 @@ public final class Connector {
         long connectedAt = System.nanoTime();
         try {
             InetSocketAddress remote = socket.remoteAddress();
-            Events.fire(events, listener -> listener.connected(info, remote));
+            Optional<InetSocketAddress> local = socket.localAddress();
+            Events.fire(events, listener -> listener.connected(info, remote, local));
             long writeTimeout = config.writeTimeout().toNanos();
             Transport transport = origin.isTls()
                     ? TlsTransport.of(socket, newEngine(origin, offerHttp2), tlsBuffers(), writeTimeout)
