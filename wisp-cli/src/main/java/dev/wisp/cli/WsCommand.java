@@ -17,13 +17,15 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
  * {@code wisp ws URL}: an interactive WebSocket client, as websocat is. Each line of standard input goes out as a
  * text message (binary with {@code --binary}); each message received is printed on a line of its own. It ends
- * when the peer closes, or when standard input ends and the closing handshake is done.
+ * when the peer closes, or when standard input ends and the closing handshake is done; {@code -n} waits for the
+ * peer's close instead, and {@code --max-messages N} (or {@code -1}) closes once N messages came, as websocat's
+ * {@code -n1}.
  *
  * <p>Threads: the caller's thread waits for the end; a virtual thread reads standard input and sends; the
  * WebSocket's own thread prints what arrives.
@@ -34,7 +36,13 @@ final class WsCommand implements Command {
             new Option("--subprotocol", null, "NAME", "offer this subprotocol; repeatable, in order of preference"),
             new Option("--binary", null, null, "send each line as a binary message (without its line end)"),
             new Option("--no-compression", null, null, "do not offer permessage-deflate"),
+            new Option("--no-close", "-n", null, "when standard input ends, wait for the server to close"),
+            new Option("--max-messages", null, "N", "close (1000) once N messages have been received"),
+            new Option("--one-message", "-1", null, "close once one message has been received (--max-messages 1)"),
+            new Option("--ping-interval", null, "SECONDS", "ping when nothing was received for this long; no pong"
+                    + " within 10 s ends the connection"),
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
+            new Option("--verbose", "-v", null, "print the upgrade's request and response heads on stderr"),
             new Option("--help", "-h", null, "show this help")), ClientTlsOptions.OPTIONS.stream()).toList();
 
     private final InputStream input;
@@ -61,7 +69,8 @@ final class WsCommand implements Command {
                 Opens a WebSocket (ws: plaintext, wss: TLS verified against the JDK's CA certificates). Each
                 line of standard input is sent as a text message; each message received is printed on its own
                 line (binary ones as their bytes). Ends when the server closes, or when standard input ends and
-                the closing handshake is done. Exit codes: 0 closed with 1000, 1001 or no status, 1 the
+                the closing handshake is done (with --no-close, when the server closes; with --max-messages N,
+                once N messages came and the closing handshake is done). Exit codes: 0 closed with 1000, 1001 or no status, 1 the
                 connection failed, 3 the server closed with any other status (it is printed with the reason),
                 7 cannot connect, 8 bad handshake answer, 22 upgrade refused (the status is printed), 35/60 TLS
                 failures, 90 no --pinnedpubkey key in the server's chain.
@@ -80,9 +89,18 @@ final class WsCommand implements Command {
             throw new UsageException("expected one URL, got " + parsed.positionals().size());
         }
         Request request = request(parsed.positionals().getFirst(), parsed);
+        int maxMessages = parsed.has("--one-message") ? 1
+                : parsed.intValue("--max-messages", 0, 1, Integer.MAX_VALUE);
+        if (parsed.has("--one-message") && parsed.has("--max-messages")) {
+            throw new UsageException("-1 and --max-messages cannot be combined: choose one count");
+        }
         WebSocketConfig config;
         try {
-            config = WebSocketConfig.builder()
+            WebSocketConfig.Builder builder = WebSocketConfig.builder();
+            if (parsed.has("--ping-interval")) {
+                builder.pingInterval(ClientFlags.seconds(parsed, "--ping-interval"));
+            }
+            config = builder
                     .subprotocols(parsed.values("--subprotocol"))
                     .permessageDeflate(!parsed.has("--no-compression"))
                     .maxFrameBytes(16 << 20)
@@ -92,8 +110,11 @@ final class WsCommand implements Command {
             // Only the subprotocols come from the command line; the other options are constants.
             throw new UsageException("option --subprotocol: " + e.getMessage());
         }
-        Printer printer = new Printer(out, err);
+        Printer printer = new Printer(out, err, maxMessages);
         ClientConfig.Builder clientConfig = ClientFlags.configure(parsed);
+        if (parsed.has("--verbose")) {
+            clientConfig.eventListener(new VerboseListener(err));
+        }
         try {
             ClientTlsOptions.tls(parsed).ifPresent(clientConfig::tls);
         } catch (ClientTlsOptions.TlsFileException e) {
@@ -102,7 +123,8 @@ final class WsCommand implements Command {
         }
         try (Client client = Client.create(clientConfig.build())) {
             WebSocket webSocket = open(client, request, config, printer);
-            Thread.ofVirtual().name("wisp-ws-stdin").start(() -> sendLines(webSocket, parsed.has("--binary"), err));
+            Thread.ofVirtual().name("wisp-ws-stdin").start(() -> sendLines(webSocket, parsed.has("--binary"),
+                    !parsed.has("--no-close"), err));
             printer.ended.await();
             return printer.exitCode;
         } catch (HttpCallException e) {
@@ -144,8 +166,8 @@ final class WsCommand implements Command {
         }
     }
 
-    /** Sends each line of standard input; closes with 1000 when it ends. */
-    private void sendLines(WebSocket webSocket, boolean binary, PrintStream err) {
+    /** Sends each line of standard input; closes with 1000 when it ends, if told to. */
+    private void sendLines(WebSocket webSocket, boolean binary, boolean closeAtEnd, PrintStream err) {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null && webSocket.isOpen(); ) {
                 if (binary) {
@@ -154,7 +176,9 @@ final class WsCommand implements Command {
                     webSocket.sendText(line);
                 }
             }
-            webSocket.close(CloseCode.NORMAL_CLOSURE, "");
+            if (closeAtEnd) {
+                webSocket.close(CloseCode.NORMAL_CLOSURE, "");
+            }
         } catch (IOException | IllegalStateException e) {
             if (webSocket.isOpen()) {
                 err.println("wisp ws: " + e.getMessage());
@@ -162,29 +186,61 @@ final class WsCommand implements Command {
         }
     }
 
-    /** Prints what arrives and notes how the connection ended. */
+    /**
+     * Prints what arrives and notes how the connection ended; past the most messages it is to print, it closes and
+     * prints no more. The WebSocket's one thread calls it.
+     */
     private static final class Printer implements WebSocketListener {
         private final PrintStream out;
         private final PrintStream err;
+        /** The most messages to print, 0 for no limit. */
+        private final int maxMessages;
         private final CountDownLatch ended = new CountDownLatch(1);
         private volatile int exitCode = ExitCodes.OK;
+        private int received;
 
-        Printer(PrintStream out, PrintStream err) {
+        Printer(PrintStream out, PrintStream err, int maxMessages) {
             this.out = out;
             this.err = err;
+            this.maxMessages = maxMessages;
         }
 
         @Override
         public void onText(WebSocket webSocket, String text) {
-            out.println(text);
-            out.flush();
+            if (take(webSocket)) {
+                out.println(text);
+                out.flush();
+                closeIfLast(webSocket);
+            }
         }
 
         @Override
         public void onBinary(WebSocket webSocket, byte[] bytes) {
-            out.write(bytes, 0, bytes.length);
-            out.println();
-            out.flush();
+            if (take(webSocket)) {
+                out.write(bytes, 0, bytes.length);
+                out.println();
+                out.flush();
+                closeIfLast(webSocket);
+            }
+        }
+
+        /** Whether a message that arrived is one to print: those after the last one are not. */
+        private boolean take(WebSocket webSocket) {
+            if (maxMessages > 0 && received == maxMessages) {
+                return false; // it came before the server saw our close
+            }
+            received++;
+            return true;
+        }
+
+        private void closeIfLast(WebSocket webSocket) {
+            if (received == maxMessages) {
+                try {
+                    webSocket.close(CloseCode.NORMAL_CLOSURE, "");
+                } catch (IOException | IllegalStateException e) {
+                    // closed meanwhile: onClose or onError says how
+                }
+            }
         }
 
         /**

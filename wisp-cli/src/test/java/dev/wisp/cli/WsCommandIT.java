@@ -11,7 +11,10 @@ import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.OutputLines;
 import dev.wisp.testing.PeerProcess;
 import dev.wisp.testing.PeerTools;
+import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.WebSocketMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -26,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +40,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code wisp ws} in-process: against {@code wisp serve}'s echo (lines out, echoes printed, a clean close when
  * stdin ends), a refused upgrade, a server closing with a clean or an error status (the exit code), a header the
  * upgrade owns or a bad subprotocol (usage errors), and libwebsockets' test server (its dumb-increment protocol
- * counts up).
+ * counts up; {@code --max-messages} ends the session); {@code -n} waiting for a late answer, {@code -v}'s heads and
+ * {@code --ping-interval}'s pings.
  */
 class WsCommandIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -183,5 +189,101 @@ class WsCommandIT {
                 client.join();
             }
         });
+    }
+
+    @Test
+    void closesOnceTheMessagesCameWithMaxMessagesFromTheLibwebsocketsTestServer() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path server = PeerTools.require("libwebsockets-test-server");
+            int port = PeerProcess.freePort();
+            try (PeerProcess lws = PeerProcess.start(List.of(server.toString(), "-p", String.valueOf(port), "-i",
+                    "lo"), Map.of(), "LWS:", Duration.ofSeconds(20)).awaitListening(port);
+                    PipedOutputStream typing = new PipedOutputStream();
+                    PipedInputStream stdin = new PipedInputStream(typing)) {
+                // Standard input stays open: the count ends the session, with a close the server answers.
+                int code = ws(stdin, "ws://127.0.0.1:" + port + "/", "--subprotocol", "dumb-increment-protocol",
+                        "--max-messages", "5");
+                assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+                List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+                assertEquals(5, lines.size(), lines.toString());
+                int first = Integer.parseInt(lines.getFirst());
+                for (int i = 1; i < 5; i++) {
+                    assertEquals(String.valueOf(first + i), lines.get(i));
+                }
+            }
+        });
+    }
+
+    @Test
+    void waitsForALateAnswerWithNoCloseAndShowsTheUpgradeWithVerbose() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Router router = Router.builder()
+                    .blockingWebSocket("/late", WebSocketConfig.defaults(), (request, webSocket) -> {
+                        String asked = ((WebSocketMessage.Text) webSocket.receive().orElseThrow()).text();
+                        try {
+                            Thread.sleep(300); // standard input has long ended
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        webSocket.sendText("late " + asked);
+                        webSocket.sendText("and more");
+                        while (webSocket.receive().isPresent()) {
+                            // until the client closes
+                        }
+                    })
+                    .build();
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start()) {
+                InputStream stdin = new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8));
+                int code = ws(stdin, "-vn1", "ws://127.0.0.1:" + server.port() + "/late");
+                String said = err.toString(StandardCharsets.UTF_8);
+                assertEquals(0, code, said);
+                assertEquals("late hello\n", out.toString(StandardCharsets.UTF_8));
+                assertTrue(said.contains("> GET /late HTTP/1.1\n") && said.contains("> Upgrade: websocket\n")
+                        && said.contains("< HTTP/1.1 101 Switching Protocols\n"), said);
+            }
+        });
+    }
+
+    @Test
+    void pingsAnIdleServerWithPingInterval() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            CountDownLatch pinged = new CountDownLatch(2);
+            Router router = Router.builder()
+                    .webSocket("/quiet", WebSocketConfig.defaults(), request -> new WebSocketListener() {
+                        @Override
+                        public void onPing(WebSocket webSocket, byte[] payload) {
+                            pinged.countDown();
+                        }
+                    })
+                    .build();
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start();
+                    PipedOutputStream typing = new PipedOutputStream();
+                    PipedInputStream stdin = new PipedInputStream(typing)) {
+                Thread client = Thread.ofVirtual().start(() -> {
+                    try {
+                        ws(stdin, "--ping-interval", "0.2", "ws://127.0.0.1:" + server.port() + "/quiet");
+                    } catch (UsageException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                assertTrue(pinged.await(5, TimeUnit.SECONDS), "no pings from an idle wisp ws");
+                typing.close();
+                client.join();
+                assertEquals("", err.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--max-messages,0       | option --max-messages must be a number from 1 to 2147483647: '0'",
+            "-1,--max-messages,2    | -1 and --max-messages cannot be combined: choose one count",
+            "--ping-interval,soon   | option --ping-interval must be a positive number of seconds: 'soon'"})
+    void answersABadCountOrIntervalWithAUsageError(String arguments, String message) {
+        List<String> all = new ArrayList<>(List.of(arguments.split(",")));
+        all.add("ws://127.0.0.1:1/ws");
+        UsageException e = assertThrows(UsageException.class,
+                () -> ws(InputStream.nullInputStream(), all.toArray(String[]::new)));
+        assertEquals(message, e.getMessage());
     }
 }

@@ -20,7 +20,8 @@ import java.util.Optional;
  * {@code requestHeadersSent, requestBodySent} (when there is a body), {@code responseHeaders}, {@code bodyChunk}
  * per read, then {@code finished} or {@code failed}; {@code disconnected} whenever a connection closes. A call that
  * follows a redirect or answers an authentication challenge repeats the sequence for each hop, after a
- * {@code redirected} or {@code authenticating} event.
+ * {@code redirected} or {@code authenticating} event. A WebSocket's opening gives {@code requestHeadersSent} for its
+ * upgrade request (or its extended CONNECT over HTTP/2) and {@code responseHeaders} for the answer.
  */
 public interface EventListener {
     /** The listener that does nothing. */

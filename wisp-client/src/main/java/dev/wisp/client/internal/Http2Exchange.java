@@ -116,7 +116,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     }
 
     /** The regular fields of a header block as sent (lowercase, without connection-specific ones), for events. */
-    private static Headers regularFields(List<HpackField> fields) {
+    static Headers regularFields(List<HpackField> fields) {
         Headers.Builder regular = Headers.builder();
         for (HpackField field : fields) {
             if (!field.name().startsWith(":")) {

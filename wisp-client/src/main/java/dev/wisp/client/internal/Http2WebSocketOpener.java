@@ -10,6 +10,7 @@ import dev.wisp.client.WebSocketRefusedException;
 import dev.wisp.core.Method;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Version;
 import dev.wisp.core.WireInput;
 import dev.wisp.http2.RequestFields;
 import dev.wisp.http2.hpack.HpackField;
@@ -63,8 +64,14 @@ public final class Http2WebSocketOpener {
         ClientHandshake handshake = ClientHandshake.overHttp2(offered);
         Http2ClientStream stream = null;
         try {
-            stream = connection.open(Method.CONNECT, fields(request, call, handshake), false);
+            RequestHead get = WebSocketUpgrader.head(request, call.config(), handshake);
+            List<HpackField> fields = fields(get, request);
+            stream = connection.open(Method.CONNECT, fields, false);
+            RequestHead sent = new RequestHead(Method.CONNECT, get.target(), Version.HTTP_2,
+                    Http2Exchange.regularFields(fields));
+            Events.fire(call.config().eventListener(), events -> events.requestHeadersSent(request, sent));
             ResponseHead response = finalHead(stream, call);
+            Events.fire(call.config().eventListener(), events -> events.responseHeaders(request, response));
             if (!response.status().isSuccess()) {
                 throw new WebSocketRefusedException(WebSocketUpgrader.webSocketUrl(request), response.status(),
                         response.headers(), refusalBody(connection, stream, call));
@@ -93,8 +100,7 @@ public final class Http2WebSocketOpener {
      * The extended CONNECT's fields (RFC 8441 §4): the upgrade's GET as HTTP/2 encodes it, with CONNECT for its
      * method and {@code :protocol} among the pseudo-header fields.
      */
-    private static List<HpackField> fields(Request request, CallContext call, ClientHandshake handshake) {
-        RequestHead get = WebSocketUpgrader.head(request, call.config(), handshake);
+    private static List<HpackField> fields(RequestHead get, Request request) {
         RequestHead connect = new RequestHead(Method.CONNECT, get.target(), get.version(), get.headers());
         List<HpackField> fields = RequestFields.encode(connect, request.origin().scheme());
         fields.add(1, new HpackField(":protocol", "websocket"));

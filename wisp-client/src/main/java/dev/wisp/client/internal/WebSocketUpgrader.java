@@ -103,9 +103,11 @@ public final class WebSocketUpgrader {
             RequestHead head = head(request, clientConfig, handshake);
             Http1HeadWriter.writeRequestHead(connection.output(), head);
             connection.output().flush();
+            Events.fire(clientConfig.eventListener(), events -> events.requestHeadersSent(request, head));
             Http1Limits limits = new Http1Limits(clientConfig.maxStatusLineBytes(), clientConfig.maxHeaderBytes(),
                     clientConfig.maxHeaderCount(), clientConfig.maxChunkLineBytes());
             ResponseHead response = new Http1ResponseReader(limits).readHead(connection.input());
+            Events.fire(clientConfig.eventListener(), events -> events.responseHeaders(request, response));
             if (response.status().code() != 101) {
                 throw new WebSocketRefusedException(webSocketUrl(request), response.status(), response.headers(),
                         refusalBody(connection, response, limits));
