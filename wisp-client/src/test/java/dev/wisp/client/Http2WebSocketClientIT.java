@@ -314,6 +314,8 @@ class Http2WebSocketClientIT {
             callOverHttp2();
             WebSocket webSocket = client.webSocket(url("ws", "/flood"), CONFIG);
             assertEquals("HTTP/2 flood", seen.poll(5, TimeUnit.SECONDS));
+            // The listener saw the extended CONNECT go out, as it sees a call's request.
+            assertTrue(connections.toString().contains("sent CONNECT /flood"), connections::toString);
             assertEquals("flood failed", seen.poll(10, TimeUnit.SECONDS));
             int received = 0;
             IOException ended = null;
