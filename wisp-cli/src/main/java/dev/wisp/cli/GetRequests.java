@@ -74,6 +74,9 @@ final class GetRequests {
                 }
             }
         }
+        if (!parsed.has("--json") && !hasHeader(parsed, "Accept") && !removesHeader(parsed, "Accept")) {
+            request.header("Accept", "*/*"); // as curl: some servers answer a request without Accept otherwise
+        }
         if (parsed.has("--upload-file")) {
             Path file = Path.of(parsed.value("--upload-file").orElseThrow());
             try {
@@ -204,6 +207,6 @@ final class GetRequests {
 
     private static boolean hasHeader(Arguments parsed, String name) {
         return parsed.values("--header").stream().anyMatch(header -> header.regionMatches(true, 0, name + ":", 0,
-                name.length() + 1));
+                name.length() + 1) || header.strip().equalsIgnoreCase(name + ";"));
     }
 }

@@ -168,7 +168,7 @@ class GetCommandIT {
     }
 
     @Test
-    void sendsTheNamedFieldsOfAAndJsonAsCurlDoes() {
+    void sendsTheNamedFieldsOfAAndJsonAndAcceptAsCurlDoes() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             for (String[] options : new String[][] {{"-A", "agent/1.0"}, {"--json", "{}"}}) {
                 List<String> arguments = new ArrayList<>(List.of(options));
@@ -186,6 +186,20 @@ class GetCommandIT {
                     assertTrue(theirs.contains("Accept: application/json"), theirs.toString());
                 }
             }
+            // Accept: */* unless told otherwise, as curl sends it.
+            for (String[] options : new String[][] {{}, {"-H", "Accept:"}, {"-H", "Accept: text/html"},
+                {"-H", "Accept;"}, {"--json", "{}"}}) {
+                List<String> arguments = new ArrayList<>(List.of(options));
+                arguments.add(base + "/echo");
+                List<String> ours = wisp(arguments.toArray(String[]::new)).text().lines()
+                        .filter(line -> line.startsWith("Accept:")).toList();
+                arguments.addFirst("-s");
+                List<String> theirs = curl(arguments.toArray(String[]::new)).text().lines()
+                        .filter(line -> line.startsWith("Accept:")).toList();
+                assertEquals(theirs, ours, String.join(" ", options));
+            }
+            assertEquals(List.of("Accept: */*"), wisp(base + "/echo").text().lines()
+                    .filter(line -> line.startsWith("Accept:")).toList());
         });
     }
 
