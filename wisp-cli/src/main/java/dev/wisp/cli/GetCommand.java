@@ -328,10 +328,6 @@ final class GetCommand implements Command {
         };
     }
 
-    /**
-     * The status line and header fields as received, CRLF-terminated as curl prints them; HTTP/2 has no reason
-     * phrase, so its line is the version and the code.
-     */
     /** Why a file could not be written: a file system exception's message is often the path alone. */
     private static String reason(IOException e) {
         return switch (e) {

@@ -70,10 +70,10 @@ final class WsCommand implements Command {
                 line of standard input is sent as a text message; each message received is printed on its own
                 line (binary ones as their bytes). Ends when the server closes, or when standard input ends and
                 the closing handshake is done (with --no-close, when the server closes; with --max-messages N,
-                once N messages came and the closing handshake is done). Exit codes: 0 closed with 1000, 1001 or no status, 1 the
-                connection failed, 3 the server closed with any other status (it is printed with the reason),
-                7 cannot connect, 8 bad handshake answer, 22 upgrade refused (the status is printed), 35/60 TLS
-                failures, 90 no --pinnedpubkey key in the server's chain.
+                once N messages came and the closing handshake is done). Exit codes: 0 closed with 1000, 1001
+                or no status, 1 the connection failed, 3 the server closed with any other status (it is printed
+                with the reason), 7 cannot connect, 8 bad handshake answer, 22 upgrade refused (the status is
+                printed), 35/60 TLS failures, 90 no --pinnedpubkey key in the server's chain.
 
                 """, OPTIONS);
     }
@@ -207,7 +207,7 @@ final class WsCommand implements Command {
 
         @Override
         public void onText(WebSocket webSocket, String text) {
-            if (take(webSocket)) {
+            if (take()) {
                 out.println(text);
                 out.flush();
                 closeIfLast(webSocket);
@@ -216,7 +216,7 @@ final class WsCommand implements Command {
 
         @Override
         public void onBinary(WebSocket webSocket, byte[] bytes) {
-            if (take(webSocket)) {
+            if (take()) {
                 out.write(bytes, 0, bytes.length);
                 out.println();
                 out.flush();
@@ -225,7 +225,7 @@ final class WsCommand implements Command {
         }
 
         /** Whether a message that arrived is one to print: those after the last one are not. */
-        private boolean take(WebSocket webSocket) {
+        private boolean take() {
             if (maxMessages > 0 && received == maxMessages) {
                 return false; // it came before the server saw our close
             }
