@@ -1,0 +1,91 @@
+package dev.wisp.proxy;
+
+import dev.wisp.core.Ascii;
+import dev.wisp.core.HeaderValidation;
+import dev.wisp.core.Headers;
+import dev.wisp.core.Version;
+import java.net.InetAddress;
+import java.net.Inet6Address;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The header fields a proxy forwards: a message's end-to-end fields (RFC 9110 §7.6.1 drops the hop-by-hop ones, and
+ * those its {@code Connection} fields name), {@code Via} (§7.6.3), and the fields that tell the upstream who asked
+ * ({@code X-Forwarded-*}, RFC 7239's {@code Forwarded}).
+ */
+final class ProxyFields {
+    /**
+     * Fields that describe one hop, never forwarded: RFC 9110's, the obsolete {@code Proxy-Connection}, the proxy
+     * credentials meant for this hop, and HTTP/2's upgrade settings.
+     */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+            "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "http2-settings");
+    /** Fields about the client that only a trusted proxy before this one may have set. */
+    static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
+            "x-forwarded-host", "x-forwarded-port");
+
+    private ProxyFields() {
+    }
+
+    /**
+     * The end-to-end fields of a message, less those named in {@code alsoDropped} (lowercase). Several
+     * {@code Cookie} fields, as HTTP/2 may split one (RFC 9113 §8.2.3), become one, joined with "; ".
+     */
+    static Headers.Builder endToEnd(Headers headers, Set<String> alsoDropped) {
+        Set<String> dropped = new HashSet<>(alsoDropped);
+        for (String value : headers.all("Connection")) {
+            for (String option : value.split(",")) {
+                dropped.add(Ascii.toLowerCase(option.strip()));
+            }
+        }
+        Headers.Builder kept = Headers.builder();
+        StringBuilder cookies = null;
+        for (int i = 0; i < headers.size(); i++) {
+            String name = Ascii.toLowerCase(headers.name(i));
+            if (HOP_BY_HOP.contains(name) || dropped.contains(name)) {
+                continue;
+            }
+            if (name.equals("cookie")) {
+                cookies = cookies == null ? new StringBuilder(headers.value(i))
+                        : cookies.append("; ").append(headers.value(i));
+            } else {
+                kept.add(headers.name(i), headers.value(i));
+            }
+        }
+        if (cookies != null) {
+            kept.add("Cookie", cookies.toString());
+        }
+        return kept;
+    }
+
+    /** A {@code Via} entry for a message received over the version (RFC 9110 §7.6.3): "1.1 wisp", "2 wisp". */
+    static String via(Version received, String pseudonym) {
+        String protocol = switch (received) {
+            case HTTP_1_0 -> "1.0";
+            case HTTP_1_1 -> "1.1";
+            case HTTP_2 -> "2";
+        };
+        return protocol + " " + pseudonym;
+    }
+
+    /** The client's address as {@code X-Forwarded-For} writes it: IPv6 without brackets. */
+    static String address(InetAddress address) {
+        return address.getHostAddress().replaceFirst("%.*$", "");
+    }
+
+    /** One element of RFC 7239's {@code Forwarded}: {@code for}, {@code proto} and {@code host}, quoted as needed. */
+    static String forwardedElement(InetAddress client, String scheme, String host) {
+        String node = address(client);
+        String forNode = client instanceof Inet6Address ? "\"[" + node + "]\"" : node;
+        StringBuilder element = new StringBuilder("for=").append(forNode).append(";proto=").append(scheme);
+        if (host != null) {
+            element.append(";host=").append(HeaderValidation.isToken(host) ? host : quoted(host));
+        }
+        return element.toString();
+    }
+
+    private static String quoted(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,380 @@
+package dev.wisp.proxy;
+
+import dev.wisp.client.Client;
+import dev.wisp.client.ClientConfig;
+import dev.wisp.client.HttpCallException;
+import dev.wisp.client.RedirectPolicy;
+import dev.wisp.client.Request;
+import dev.wisp.client.Response;
+import dev.wisp.client.RetryPolicy;
+import dev.wisp.client.TimeoutExceededException;
+import dev.wisp.core.Ascii;
+import dev.wisp.core.Body;
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.HeaderValidation;
+import dev.wisp.core.Headers;
+import dev.wisp.core.Method;
+import dev.wisp.core.Status;
+import dev.wisp.server.Handler;
+import dev.wisp.server.ServerRequest;
+import dev.wisp.server.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A reverse proxy: a {@link Handler} that forwards each request to one upstream server over a {@link Client} and
+ * relays its answer, streaming both bodies as they come (a body is never held whole in memory), as nginx's
+ * {@code proxy_pass} and Jetty's {@code ProxyHandler} do.
+ *
+ * <pre>{@code
+ * ReverseProxy api = ReverseProxy.builder("http://127.0.0.1:9000").stripPrefix("/api").build();
+ * Router router = Router.builder()
+ *         .any("/api/*", api)                         // GET /api/users?id=7 goes upstream as GET /users?id=7
+ *         .get("/*", FileHandler.of(Path.of("www")))
+ *         .build();
+ * }</pre>
+ *
+ * <p><b>What is forwarded.</b> The method, the path below the prefix (appended to the upstream URI's own path, byte
+ * for byte as the client sent it) and the query; every end-to-end header field: the hop-by-hop ones (RFC 9110
+ * §7.6.1: {@code Connection} and the fields it names, {@code Keep-Alive}, {@code TE}, {@code Transfer-Encoding},
+ * {@code Upgrade}, {@code Proxy-Authorization}, {@code Proxy-Connection}) are dropped, as is {@code Expect} (the
+ * server answers 100 itself when the body is first read). {@code Host} is the upstream's unless
+ * {@link Builder#preserveHost(boolean)}. A {@code Via} entry is added both ways (§7.6.3), and the client's address,
+ * scheme and host as {@link ForwardedHeaders} says; such fields the client sent are removed first unless
+ * {@link Builder#trustForwardedHeaders(boolean) trusted} (a client could otherwise claim any address). Bodies keep
+ * their length, or go chunked when it is not known; content codings pass untouched; trailers are relayed. The
+ * answer's status and end-to-end fields come back as they are, but for a {@code Location} that points into the
+ * upstream, which is pointed at the proxy ({@link Builder#rewriteLocation(boolean)}).
+ *
+ * <p><b>Failures.</b> An upstream that cannot be reached, or that answers with a broken head, gives 502 (Bad
+ * Gateway); one that does not answer within the client's read timeout gives 504 (Gateway Timeout); the reason is
+ * logged (at most once every 10 s), not told to the client. A body that breaks once the answer has begun cuts the
+ * client's response short (the connection closes, a chunked body without its last chunk), so that a truncated body
+ * never looks whole. A client whose own body is malformed or over the server's limit gets the server's answer for it
+ * (400, 413), not a 502. Requests are never retried upstream, redirects never followed, cookies never stored: the
+ * proxy's client is configured so whatever {@link ClientConfig} it is given.
+ *
+ * <p>Immutable and thread-safe. It owns its client unless given one with {@link Builder#client(Client)}: close it
+ * when done.
+ */
+public final class ReverseProxy implements Handler, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ReverseProxy.class.getName());
+    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+    /** Fields the proxy sets or the client frames; never copied from the client's request. */
+    private static final Set<String> REQUEST_OWN = Set.of("host", "expect", "content-length");
+    /** Fields of the answer the server writes for itself. */
+    private static final Set<String> RESPONSE_OWN = Set.of("content-length", "date");
+
+    private final Upstream upstream;
+    private final String prefix;
+    private final boolean preserveHost;
+    private final ForwardedHeaders forwardedHeaders;
+    private final boolean trustForwardedHeaders;
+    private final String via;
+    private final boolean rewriteLocation;
+    private final Client client;
+    private final boolean ownsClient;
+    private final FailureLog failureLog = new FailureLog(LOG, LOG_INTERVAL_NANOS);
+
+    private ReverseProxy(Builder b) {
+        this.upstream = b.upstream;
+        this.prefix = b.prefix;
+        this.preserveHost = b.preserveHost;
+        this.forwardedHeaders = b.forwardedHeaders;
+        this.trustForwardedHeaders = b.trustForwardedHeaders;
+        this.via = b.via;
+        this.rewriteLocation = b.rewriteLocation;
+        this.ownsClient = b.client == null;
+        this.client = b.client != null ? b.client : Client.create(forProxying(b.clientConfig));
+    }
+
+    /** A proxy to the upstream with the defaults; see {@link #builder(String)}. */
+    public static ReverseProxy to(String upstream) {
+        return builder(upstream).build();
+    }
+
+    /**
+     * Starts a proxy to the upstream: an {@code http} or {@code https} URI, whose path, if any, is prepended to
+     * every forwarded path ({@code https://api.internal/v1} sends {@code /users} as {@code /v1/users}).
+     *
+     * @throws IllegalArgumentException if it is not such a URI, or has a query, fragment or user information
+     */
+    public static Builder builder(String upstream) {
+        return builder(URI.create(upstream));
+    }
+
+    /** See {@link #builder(String)}. */
+    public static Builder builder(URI upstream) {
+        Upstream parsed = Upstream.of(Objects.requireNonNull(upstream, "upstream"));
+        if (!parsed.scheme().startsWith("http")) {
+            throw new IllegalArgumentException("a reverse proxy's upstream is http or https (WebSocketRelay takes ws"
+                    + " and wss): " + upstream);
+        }
+        return new Builder(parsed);
+    }
+
+    /**
+     * The configuration a proxy's client runs with: the caller's, without what a proxy must not do on its own:
+     * follow redirects, retry, keep cookies, decode bodies or send a User-Agent of its own.
+     */
+    static ClientConfig forProxying(ClientConfig config) {
+        return config.toBuilder()
+                .redirectPolicy(RedirectPolicy.none())
+                .retryPolicy(RetryPolicy.none())
+                .userAgent("")
+                .build();
+    }
+
+    @Override
+    public void handle(ServerRequest request, ServerResponse response) throws IOException {
+        String rawPath = request.target().rawPath();
+        if (!Upstream.isUnder(rawPath, prefix)) {
+            response.status(Status.NOT_FOUND).send("not found\n");
+            return;
+        }
+        DownstreamBody body = new DownstreamBody(request.body());
+        Request forwarded = forwardedRequest(request, rawPath.substring(prefix.length()), body);
+        Response answer;
+        try {
+            answer = client.send(forwarded);
+        } catch (HttpCallException e) {
+            if (body.failure() != null) {
+                throw body.failure(); // the client's fault: the server answers it (400, 413) or it has gone
+            }
+            failureLog.log(e);
+            boolean timeout = e instanceof TimeoutExceededException;
+            response.status(timeout ? Status.GATEWAY_TIMEOUT : Status.BAD_GATEWAY)
+                    .send(timeout ? "the upstream server did not answer in time\n"
+                            : "the upstream server could not be reached or answered wrongly\n");
+            return;
+        }
+        try (answer) {
+            relay(request, response, answer);
+        }
+    }
+
+    private Request forwardedRequest(ServerRequest request, String rawRemainder, DownstreamBody body) {
+        Headers received = request.headers();
+        Set<String> dropped = new HashSet<>(REQUEST_OWN);
+        if (!trustForwardedHeaders) {
+            dropped.addAll(ProxyFields.FORWARDING);
+        }
+        Headers.Builder fields = ProxyFields.endToEnd(received, dropped);
+        String host = received.firstOrNull(HeaderNames.HOST);
+        if (preserveHost && host != null) {
+            fields.set(HeaderNames.HOST, host);
+        }
+        if (!via.isEmpty()) {
+            fields.add("Via", ProxyFields.via(request.protocol(), via));
+        }
+        addForwardingFields(request, fields, host);
+        Request.Builder forwarded = Request.builder(upstream.uri(rawRemainder, request.target().rawQuery().orElse(null)))
+                .method(request.method())
+                .headers(fields.build())
+                .decompress(false);
+        BodyInputStream content = request.body();
+        long length = received.firstAsLong(HeaderNames.CONTENT_LENGTH).orElse(-1);
+        if (length > 0 || length < 0 && !content.isFinished()) {
+            forwarded.body(body, length);
+        } else if (length == 0) {
+            forwarded.body(Body.empty());
+        }
+        return forwarded.build();
+    }
+
+    private void addForwardingFields(ServerRequest request, Headers.Builder fields, String host) {
+        String scheme = request.connection().tls().isPresent() ? "https" : "http";
+        InetAddress peer = request.connection().remoteAddress().getAddress();
+        if (forwardedHeaders.sendsXForwarded()) {
+            String address = ProxyFields.address(peer);
+            String before = trustForwardedHeaders ? fields.firstOrNull("X-Forwarded-For") : null;
+            if (before != null) {
+                String all = String.join(", ", fields.build().all("X-Forwarded-For"));
+                fields.set("X-Forwarded-For", all + ", " + address);
+            } else {
+                fields.set("X-Forwarded-For", address);
+            }
+            if (!fields.contains("X-Forwarded-Proto")) {
+                fields.set("X-Forwarded-Proto", scheme);
+            }
+            if (host != null && !fields.contains("X-Forwarded-Host")) {
+                fields.set("X-Forwarded-Host", host);
+            }
+        }
+        if (forwardedHeaders.sendsForwarded()) {
+            fields.add("Forwarded", ProxyFields.forwardedElement(peer, scheme, host));
+        }
+    }
+
+    private void relay(ServerRequest request, ServerResponse response, Response answer) throws IOException {
+        Headers received = answer.headers();
+        Headers.Builder fields = ProxyFields.endToEnd(received, RESPONSE_OWN);
+        String location = fields.firstOrNull(HeaderNames.LOCATION);
+        String host = request.headers().firstOrNull(HeaderNames.HOST);
+        if (rewriteLocation && location != null && host != null) {
+            String publicOrigin = (request.connection().tls().isPresent() ? "https://" : "http://") + host;
+            upstream.publicLocation(location, publicOrigin, prefix)
+                    .ifPresent(rewritten -> fields.set(HeaderNames.LOCATION, rewritten));
+        }
+        if (!via.isEmpty()) {
+            fields.add("Via", ProxyFields.via(answer.version(), via));
+        }
+        response.status(answer.statusCode());
+        fields.build().forEach(response::header);
+        long length = received.firstAsLong(HeaderNames.CONTENT_LENGTH).orElse(-1);
+        boolean framedByLength = length >= 0 && !received.contains(HeaderNames.TRANSFER_ENCODING);
+        if (framedByLength && (answer.statusCode() != 304)) {
+            response.setHeader(HeaderNames.CONTENT_LENGTH, Long.toString(length));
+        }
+        try (OutputStream out = response.outputStream()) {
+            if (!request.method().equals(Method.HEAD)) {
+                copy(answer.body(), out);
+                answer.trailers().forEach(response::trailer);
+            }
+        }
+    }
+
+    private static void copy(InputStream from, OutputStream to) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        for (int n; (n = from.read(buffer)) >= 0; ) {
+            to.write(buffer, 0, n);
+            if (n > 0 && from.available() == 0) {
+                to.flush(); // nothing more at hand: what came goes on now, not when a buffer fills
+            }
+        }
+    }
+
+    /** Closes the client, unless it was given with {@link Builder#client(Client)}. */
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReverseProxy[" + upstream.uri("", null) + (prefix.isEmpty() ? "" : ", prefix " + prefix) + "]";
+    }
+
+    /** Options of a {@link ReverseProxy}; every one has a default. */
+    public static final class Builder {
+        private final Upstream upstream;
+        private String prefix = "";
+        private boolean preserveHost;
+        private ForwardedHeaders forwardedHeaders = ForwardedHeaders.X_FORWARDED;
+        private boolean trustForwardedHeaders;
+        private String via = "wisp";
+        private boolean rewriteLocation = true;
+        private ClientConfig clientConfig = ClientConfig.defaults();
+        private Client client;
+
+        private Builder(Upstream upstream) {
+            this.upstream = upstream;
+        }
+
+        /**
+         * The path prefix the proxy is mounted at, removed before forwarding: with {@code "/api"}, {@code /api/users}
+         * goes upstream as {@code /users} (under the upstream URI's path). A request outside it is answered 404.
+         * Default: none, every path goes as it is.
+         *
+         * @throws IllegalArgumentException if it does not start with "/"
+         */
+        public Builder stripPrefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (!prefix.isEmpty() && !prefix.startsWith("/")) {
+                throw new IllegalArgumentException("prefix must start with '/': " + prefix);
+            }
+            String trimmed = prefix;
+            while (trimmed.endsWith("/")) {
+                trimmed = trimmed.substring(0, trimmed.length() - 1);
+            }
+            this.prefix = trimmed;
+            return this;
+        }
+
+        /**
+         * True forwards the client's {@code Host}, for upstreams that serve several names or build links from it;
+         * default false: the upstream's own host and port, as nginx does.
+         */
+        public Builder preserveHost(boolean preserve) {
+            this.preserveHost = preserve;
+            return this;
+        }
+
+        /** Which fields tell the upstream the client's address, scheme and host. Default {@code X_FORWARDED}. */
+        public Builder forwardedHeaders(ForwardedHeaders headers) {
+            this.forwardedHeaders = Objects.requireNonNull(headers, "headers");
+            return this;
+        }
+
+        /**
+         * True keeps the {@code Forwarded} and {@code X-Forwarded-*} fields the client sent and adds to them, for a
+         * proxy behind another proxy that sets them; default false removes them, since any client could send them.
+         */
+        public Builder trustForwardedHeaders(boolean trust) {
+            this.trustForwardedHeaders = trust;
+            return this;
+        }
+
+        /**
+         * The name the proxy gives itself in {@code Via} (RFC 9110 §7.6.3), "wisp" by default; empty sends none.
+         *
+         * @throws IllegalArgumentException if it is not a token
+         */
+        public Builder via(String pseudonym) {
+            Objects.requireNonNull(pseudonym, "pseudonym");
+            if (!pseudonym.isEmpty() && !HeaderValidation.isToken(pseudonym)) {
+                throw new IllegalArgumentException("Via pseudonym must be a token: " + Ascii.escape(pseudonym));
+            }
+            this.via = pseudonym;
+            return this;
+        }
+
+        /**
+         * Whether a {@code Location} that points into the upstream is pointed at the proxy (scheme and
+         * {@code Host} the client used, under the prefix). Default true.
+         */
+        public Builder rewriteLocation(boolean rewrite) {
+            this.rewriteLocation = rewrite;
+            return this;
+        }
+
+        /**
+         * The configuration of the client the proxy makes: timeouts (the read timeout bounds the wait for the
+         * upstream's answer: 504 past it), TLS (the upstream's certificate is verified as any client's), pool sizes,
+         * HTTP/2. Redirects, retries, decoding and the User-Agent are turned off whatever it says.
+         *
+         * @throws IllegalArgumentException if it has a cookie jar
+         */
+        public Builder clientConfig(ClientConfig config) {
+            Objects.requireNonNull(config, "config");
+            if (config.cookieJar().isPresent()) {
+                throw new IllegalArgumentException("a proxy's client keeps no cookies: the clients' pass through it");
+            }
+            this.clientConfig = config;
+            this.client = null;
+            return this;
+        }
+
+        /**
+         * A client to forward with, shared and not closed by the proxy; it should not follow redirects, retry,
+         * keep cookies or decode bodies (see {@link #clientConfig(ClientConfig)}).
+         */
+        public Builder client(Client client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        public ReverseProxy build() {
+            return new ReverseProxy(this);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.wisp.proxy;
+
+import dev.wisp.client.Origin;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where a proxy forwards to: an origin and a base path, and the mapping of a request's path under the proxy's prefix
+ * to the upstream's path and back (for a redirect's {@code Location}). Immutable.
+ *
+ * @param origin the upstream server
+ * @param basePath the upstream path that the proxy's prefix maps to: empty, or starting with "/" and not ending with
+ *     one
+ * @param scheme the upstream's scheme for building URIs ({@code ws}/{@code wss} for a WebSocket relay)
+ */
+record Upstream(Origin origin, String basePath, String scheme) {
+    /**
+     * The upstream of a base URI such as {@code http://127.0.0.1:9000} or {@code https://api.internal/v1/}.
+     *
+     * @throws IllegalArgumentException if it is not an absolute http(s) or ws(s) URI with a host, or has a query,
+     *     fragment or user information
+     */
+    static Upstream of(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String httpScheme = switch (scheme) {
+            case "http", "ws" -> "http";
+            case "https", "wss" -> "https";
+            default -> throw new IllegalArgumentException("upstream must be an http, https, ws or wss URI: " + uri);
+        };
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("upstream must not have a query, fragment or user information: " + uri);
+        }
+        Origin origin;
+        try {
+            origin = Origin.of(new URI(httpScheme, null, uri.getHost(), uri.getPort(), null, null, null));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("upstream is not a valid URI: " + uri, e);
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return new Upstream(origin, path, scheme);
+    }
+
+    /** The upstream's URI for a request path below the prefix (raw, starting with "/" or empty) and raw query. */
+    URI uri(String rawRemainder, String rawQuery) {
+        String path = basePath + rawRemainder;
+        if (path.isEmpty()) {
+            path = "/";
+        }
+        String name = origin.host().indexOf(':') >= 0 ? "[" + origin.host() + "]" : origin.host();
+        return URI.create(scheme + "://" + name + ":" + origin.port() + path + (rawQuery == null ? "" : "?" + rawQuery));
+    }
+
+    /**
+     * A redirect's {@code Location} that points into the upstream, pointed at the proxy instead, as nginx's default
+     * {@code proxy_redirect} does: an absolute URI on the upstream's origin under its base path becomes the same
+     * path under the proxy's prefix on the origin clients reach the proxy by. Empty if it points elsewhere (relative
+     * references are left as they are).
+     *
+     * @param publicOrigin the scheme and authority clients reach the proxy by, as {@code https://example.com}
+     * @param prefix the proxy's path prefix: empty, or starting with "/" and not ending with one
+     */
+    Optional<String> publicLocation(String location, String publicOrigin, String prefix) {
+        URI uri;
+        try {
+            uri = new URI(location);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawUserInfo() != null) {
+            return Optional.empty();
+        }
+        Origin target;
+        try {
+            target = Origin.of(uri);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (!target.equals(origin) || !isUnder(path, basePath)) {
+            return Optional.empty();
+        }
+        String publicPath = prefix + path.substring(basePath.length());
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        String fragment = uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment();
+        return Optional.of(publicOrigin + (publicPath.isEmpty() ? "/" : publicPath) + query + fragment);
+    }
+
+    /** Whether the raw path is the prefix itself or below it, on a segment boundary; every path is under "". */
+    static boolean isUnder(String path, String prefix) {
+        return prefix.isEmpty() || path.equals(prefix)
+                || path.startsWith(prefix) && path.charAt(prefix.length()) == '/';
+    }
+}

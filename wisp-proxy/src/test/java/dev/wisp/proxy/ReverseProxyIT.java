@@ -1,0 +1,390 @@
+package dev.wisp.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.client.Client;
+import dev.wisp.client.ClientConfig;
+import dev.wisp.client.Http2Mode;
+import dev.wisp.client.Request;
+import dev.wisp.client.Response;
+import dev.wisp.core.Status;
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.PeerTools;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proxy between real clients (curl, Wisp's client) and an upstream Wisp server that tells what it received:
+ * paths, fields, bodies both ways, redirects, failures of the upstream and of the client.
+ */
+class ReverseProxyIT {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final byte[] LARGE = new byte[5 * 1024 * 1024 + 17];
+
+    static {
+        new Random(7).nextBytes(LARGE);
+    }
+
+    private Server upstream;
+    private final List<Server> proxies = new ArrayList<>();
+    private final List<ReverseProxy> handlers = new ArrayList<>();
+    private final Client client = Client.create(ClientConfig.builder().http2(Http2Mode.OFF).build());
+
+    @TempDir
+    Path temp;
+
+    @BeforeEach
+    void startUpstream() {
+        Router router = Router.builder()
+                .any("/v1/echo/*", (request, response) -> {
+                    StringBuilder told = new StringBuilder(request.method() + " " + request.target().raw() + "\n");
+                    request.headers().forEach((name, value) -> told.append(name).append(": ").append(value)
+                            .append('\n'));
+                    byte[] body = request.bodyBytes();
+                    told.append("body ").append(body.length).append(' ').append(sha256(body)).append('\n');
+                    told.append("framing ").append(request.headers().firstOrNull("Transfer-Encoding")).append('\n');
+                    response.send(told.toString());
+                })
+                .get("/v1/large", (request, response) -> response.header("Content-Type", "application/octet-stream")
+                        .send(LARGE))
+                .get("/v1/streamed", (request, response) -> {
+                    response.header("X-Kept", "yes").header("Connection", "X-Dropped").header("X-Dropped", "no")
+                            .header("Keep-Alive", "timeout=5");
+                    try (OutputStream out = response.outputStream()) {
+                        for (int i = 0; i < 3; i++) {
+                            out.write(("part " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        }
+                        response.trailer("X-Checksum", "abc");
+                    }
+                })
+                .get("/v1/gzipped", (request, response) -> {
+                    response.header("Content-Encoding", "gzip").header("Content-Type", "text/plain")
+                            .send(gzip("hello gzip\n".repeat(100)));
+                })
+                .get("/v1/moved", (request, response) -> response.status(Status.FOUND)
+                        .header("Location", "http://127.0.0.1:" + upstream.port() + "/v1/echo/target?q=1")
+                        .send())
+                .get("/v1/elsewhere", (request, response) -> response.status(Status.FOUND)
+                        .header("Location", "https://example.com/v1/echo/x").send())
+                .get("/v1/empty", (request, response) -> response.status(Status.NO_CONTENT).send())
+                .get("/v1/slow", (request, response) -> {
+                    sleep(Duration.ofSeconds(3));
+                    response.send("late\n");
+                })
+                .build();
+        upstream = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).build(), router).start();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        proxies.forEach(server -> server.stop(Duration.ZERO));
+        handlers.forEach(ReverseProxy::close);
+        upstream.stop(Duration.ZERO);
+    }
+
+    /** A proxy server mounting the handler at /api/*, forwarding to the upstream's /v1. */
+    private String proxy(ReverseProxy.Builder builder) {
+        return proxy(builder, ServerConfig.builder());
+    }
+
+    private String proxy(ReverseProxy.Builder builder, ServerConfig.Builder config) {
+        return proxy(builder, config, "/api/*");
+    }
+
+    private String proxy(ReverseProxy.Builder builder, ServerConfig.Builder config, String route) {
+        ReverseProxy handler = builder.stripPrefix("/api").build();
+        handlers.add(handler);
+        Server server = Server.create(config.bindAddress(LOOPBACK).port(0).build(),
+                Router.builder().any(route, handler).build()).start();
+        proxies.add(server);
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    private ReverseProxy.Builder toUpstream() {
+        return ReverseProxy.builder("http://127.0.0.1:" + upstream.port() + "/v1/");
+    }
+
+    @Test
+    void forwardsThePathBelowThePrefixByteForByteWithTheQuery() throws Exception {
+        String base = proxy(toUpstream());
+        String told = curl("-s", base + "/api/echo/a%2Fb/%7E%20c?x=1&y=%20&z").stdout();
+        assertTrue(told.startsWith("GET /v1/echo/a%2Fb/%7E%20c?x=1&y=%20&z\n"), told);
+        String everything = proxy(toUpstream(), ServerConfig.builder(), "/*");
+        assertEquals("not found\n404", curl("-s", "-w", "%{http_code}", everything + "/apix/echo").stdout());
+        assertTrue(curl("-s", everything + "/api/echo/y").stdout().startsWith("GET /v1/echo/y\n"));
+    }
+
+    @Test
+    void dropsHopByHopFieldsAndThoseConnectionNames() throws Exception {
+        String base = proxy(toUpstream());
+        String told = curl("-s", "-H", "Connection: keep-alive, X-Secret", "-H", "X-Secret: 1", "-H", "Keep-Alive: 5",
+                "-H", "TE: trailers", "-H", "Proxy-Authorization: Basic Zm9vOmJhcg==", "-H", "Upgrade: h2c",
+                "-H", "Expect: 100-continue", "-H", "X-Kept: yes", base + "/api/echo/x").stdout().toLowerCase();
+        for (String field : List.of("x-secret", "keep-alive", "te:", "proxy-authorization", "upgrade", "expect",
+                "connection")) {
+            assertFalse(told.contains("\n" + field), field + " reached the upstream:\n" + told);
+        }
+        assertTrue(told.contains("\nx-kept: yes\n"), told);
+    }
+
+    @Test
+    void setsHostViaAndTheForwardedFieldsReplacingTheClients() throws Exception {
+        String base = proxy(toUpstream());
+        String told = curl("-s", "-H", "X-Forwarded-For: 6.6.6.6", "-H", "Forwarded: for=6.6.6.6",
+                "-H", "X-Forwarded-Host: evil", base + "/api/echo/x").stdout();
+        assertTrue(told.contains("\nHost: 127.0.0.1:" + upstream.port() + "\n"), told);
+        assertTrue(told.contains("\nVia: 1.1 wisp\n"), told);
+        assertTrue(told.contains("\nX-Forwarded-For: 127.0.0.1\n"), told);
+        assertTrue(told.contains("\nX-Forwarded-Proto: http\n"), told);
+        assertTrue(told.contains("\nX-Forwarded-Host: " + base.substring("http://".length()) + "\n"), told);
+        assertFalse(told.contains("6.6.6.6"), told);
+        assertFalse(told.contains("evil"), told);
+        assertFalse(told.toLowerCase().contains("\nforwarded:"), told);
+    }
+
+    @Test
+    void trustedForwardedFieldsAreAddedToAndTheStandardOneCanBeChosen() throws Exception {
+        String base = proxy(toUpstream().trustForwardedHeaders(true).forwardedHeaders(ForwardedHeaders.BOTH)
+                .preserveHost(true).via("edge-1"));
+        String told = curl("-s", "-H", "X-Forwarded-For: 203.0.113.9", "-H", "X-Forwarded-Proto: https",
+                "-H", "Forwarded: for=203.0.113.9;proto=https", "-H", "Via: 1.0 front", base + "/api/echo/x")
+                .stdout();
+        String authority = base.substring("http://".length());
+        assertTrue(told.contains("\nHost: " + authority + "\n"), told);
+        assertTrue(told.contains("\nX-Forwarded-For: 203.0.113.9, 127.0.0.1\n"), told);
+        assertTrue(told.contains("\nX-Forwarded-Proto: https\n"), told);
+        assertTrue(told.contains("\nForwarded: for=203.0.113.9;proto=https\n"), told);
+        assertTrue(told.contains("\nForwarded: for=127.0.0.1;proto=http;host=\"" + authority + "\"\n"), told);
+        assertTrue(told.contains("\nVia: 1.0 front\n"), told);
+        assertTrue(told.contains("\nVia: 1.1 edge-1\n"), told);
+    }
+
+    @Test
+    void requestBodiesStreamWithTheirLengthOrChunked() throws Exception {
+        String base = proxy(toUpstream(), ServerConfig.builder().maxRequestBodyBytes(64L << 20));
+        Path file = Files.write(temp.resolve("large.bin"), LARGE);
+        String expected = "body " + LARGE.length + " " + sha256(LARGE) + "\n";
+        String fixed = curl("-s", "--data-binary", "@" + file, base + "/api/echo/up").stdout();
+        assertTrue(fixed.contains(expected), fixed);
+        assertTrue(fixed.contains("\nContent-Length: " + LARGE.length + "\n"), fixed);
+        String chunked = curl("-s", "-H", "Transfer-Encoding: chunked", "--data-binary", "@" + file,
+                base + "/api/echo/up").stdout();
+        assertTrue(chunked.contains(expected), chunked);
+        assertTrue(chunked.contains("framing chunked\n"), chunked);
+        String none = curl("-s", base + "/api/echo/none").stdout();
+        assertTrue(none.contains("body 0 "), none);
+        assertFalse(none.contains("Content-Length"), none);
+        assertTrue(none.contains("framing null\n"), none);
+    }
+
+    @Test
+    void responsesStreamWithTheirFieldsLengthTrailersAndCodings() throws Exception {
+        String base = proxy(toUpstream());
+        Run large = curl("-s", "-D", "-", "-o", temp.resolve("got.bin").toString(), base + "/api/large");
+        assertArrayEquals(LARGE, Files.readAllBytes(temp.resolve("got.bin")));
+        assertTrue(large.stdout().contains("\nContent-Length: " + LARGE.length + "\r\n"), large.stdout());
+        assertTrue(large.stdout().contains("\nVia: 1.1 wisp\r\n"), large.stdout());
+
+        try (Response streamed = client.send(Request.get(base + "/api/streamed"))) {
+            assertEquals("part 0\npart 1\npart 2\n", streamed.text());
+            assertEquals("abc", streamed.trailers().firstOrNull("X-Checksum"));
+            assertEquals("chunked", streamed.headers().firstOrNull("Transfer-Encoding"));
+        }
+        try (ServerSocket raw = new ServerSocket(0, 8, LOOPBACK)) {
+            Thread.ofVirtual().start(() -> answer(raw, "HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Dropped\r\n"
+                    + "X-Dropped: no\r\nKeep-Alive: timeout=5\r\nProxy-Authenticate: Basic\r\nX-Kept: yes\r\n"
+                    + "Content-Length: 3\r\n\r\nhi\n", false));
+            String rawBase = proxy(ReverseProxy.builder("http://127.0.0.1:" + raw.getLocalPort()));
+            try (Response answer = client.send(Request.get(rawBase + "/api/fields"))) {
+                assertEquals("hi\n", answer.text());
+                assertEquals("yes", answer.headers().firstOrNull("X-Kept"));
+                for (String dropped : List.of("X-Dropped", "Keep-Alive", "Proxy-Authenticate", "Connection")) {
+                    assertEquals(null, answer.headers().firstOrNull(dropped), dropped);
+                }
+            }
+        }
+
+        Run gzipped = curl("-s", "--compressed", "-D", temp.resolve("head.txt").toString(), base + "/api/gzipped");
+        assertEquals("hello gzip\n".repeat(100), gzipped.stdout());
+        assertTrue(Files.readString(temp.resolve("head.txt")).contains("Content-Encoding: gzip"));
+        assertArrayEquals(gzip("hello gzip\n".repeat(100)), curlBytes("-s", base + "/api/gzipped"));
+    }
+
+    @Test
+    void headAndNoContentKeepTheirFields() throws Exception {
+        String base = proxy(toUpstream());
+        Run head = curl("-s", "-I", base + "/api/large");
+        assertTrue(head.stdout().contains("\nContent-Length: " + LARGE.length + "\r\n"), head.stdout());
+        Run empty = curl("-s", "-D", "-", base + "/api/empty");
+        assertTrue(empty.stdout().startsWith("HTTP/1.1 204"), empty.stdout());
+    }
+
+    @Test
+    void redirectsIntoTheUpstreamPointAtTheProxy() throws Exception {
+        String base = proxy(toUpstream());
+        Run moved = curl("-s", "-o", "/dev/null", "-w", "%{redirect_url}", base + "/api/moved");
+        assertEquals(base + "/api/echo/target?q=1", moved.stdout());
+        Run followed = curl("-s", "-L", base + "/api/moved");
+        assertTrue(followed.stdout().startsWith("GET /v1/echo/target?q=1\n"), followed.stdout());
+        assertEquals("https://example.com/v1/echo/x",
+                curl("-s", "-o", "/dev/null", "-w", "%{redirect_url}", base + "/api/elsewhere").stdout());
+        String kept = proxy(toUpstream().rewriteLocation(false));
+        assertEquals("http://127.0.0.1:" + upstream.port() + "/v1/echo/target?q=1",
+                curl("-s", "-o", "/dev/null", "-w", "%{redirect_url}", kept + "/api/moved").stdout());
+    }
+
+    @Test
+    void anUpstreamDownIsBadGatewayAndASlowOneGatewayTimeout() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
+            closed = socket.getLocalPort();
+        }
+        String down = proxy(ReverseProxy.builder("http://127.0.0.1:" + closed));
+        Run refused = curl("-s", "-w", "\n%{http_code}", down + "/api/x");
+        assertTrue(refused.stdout().endsWith("\n502"), refused.stdout());
+        assertFalse(refused.stdout().contains(Integer.toString(closed)), "the upstream's address is not told");
+
+        String slow = proxy(toUpstream().clientConfig(ClientConfig.builder()
+                .readTimeout(Duration.ofMillis(500)).build()));
+        Run late = curl("-s", "-w", "\n%{http_code}", slow + "/api/slow");
+        assertTrue(late.stdout().endsWith("\n504"), late.stdout());
+    }
+
+    @Test
+    void anUpstreamBodyCutShortCutsTheClientsShort() throws Exception {
+        for (String head : List.of("Content-Length: 1000\r\n", "Transfer-Encoding: chunked\r\n")) {
+            try (ServerSocket broken = new ServerSocket(0, 8, LOOPBACK)) {
+                String body = head.startsWith("Transfer") ? "a\r\n0123456789\r\n" : "0123456789";
+                Thread.ofVirtual().start(() -> answer(broken, "HTTP/1.1 200 OK\r\n" + head + "\r\n" + body, true));
+                String base = proxy(ReverseProxy.builder("http://127.0.0.1:" + broken.getLocalPort()));
+                Run cut = curl("-s", "-o", "/dev/null", base + "/api/cut");
+                assertEquals(18, cut.code(), head + "curl must see a partial body: " + cut.stderr());
+            }
+        }
+    }
+
+    @Test
+    void aClientsBodyOverTheLimitIsTheServersAnswerNotTheUpstreams() throws Exception {
+        String base = proxy(toUpstream(), ServerConfig.builder().maxRequestBodyBytes(1024));
+        Path file = Files.write(temp.resolve("large.bin"), LARGE);
+        Run fixed = curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + file,
+                base + "/api/echo/up");
+        assertEquals("413", fixed.stdout());
+        Run chunked = curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Transfer-Encoding: chunked",
+                "--data-binary", "@" + file, base + "/api/echo/up");
+        assertEquals("413", chunked.stdout());
+    }
+
+    @Test
+    void http2ClientsAreForwardedToAnHttp11Upstream() throws Exception {
+        String base = proxy(toUpstream(), ServerConfig.builder().http2(true));
+        Run h2 = curl("-s", "--http2-prior-knowledge", "-w", "%{http_version}", "--data-binary", "hello",
+                base + "/api/echo/h2");
+        assertTrue(h2.stdout().contains("\nVia: 2 wisp\n"), h2.stdout());
+        assertTrue(h2.stdout().contains("body 5 " + sha256("hello".getBytes(StandardCharsets.US_ASCII))),
+                h2.stdout());
+        assertTrue(h2.stdout().endsWith("2"), h2.stdout());
+        try (Client h2c = Client.create(ClientConfig.builder().http2(Http2Mode.PRIOR_KNOWLEDGE).build());
+                Response answer = h2c.send(Request.builder(base + "/api/echo/cookies")
+                        .header("Cookie", "a=1").header("Cookie", "b=2")
+                        .body(new ByteArrayInputStream(LARGE), -1).build())) {
+            String told = answer.text();
+            assertTrue(told.contains("\nCookie: a=1; b=2\n"), told);
+            assertTrue(told.contains("body " + LARGE.length + " " + sha256(LARGE)), told);
+            assertNotEquals(null, answer.headers().firstOrNull("Via"));
+        }
+    }
+
+    /** Answers one request with the bytes given, then closes (a body cut short if they do not end it). */
+    private static void answer(ServerSocket listener, String response, boolean pause) {
+        try (Socket socket = listener.accept()) {
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().contains("\r\n\r\n")) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    return;
+                }
+                head.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            if (pause) {
+                sleep(Duration.ofMillis(200));
+            }
+        } catch (IOException e) {
+            // the test sees what the client got
+        }
+    }
+
+    record Run(int code, String stdout, String stderr) {
+    }
+
+    private static Run curl(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString(), "--max-time", "20"));
+        command.addAll(List.of(arguments));
+        PeerTools.Result result = PeerTools.run(Duration.ofSeconds(30), command);
+        return new Run(result.exitCode(), result.stdout(), result.stderr());
+    }
+
+    private static byte[] curlBytes(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString(), "--max-time", "20"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        process.waitFor();
+        return out;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
