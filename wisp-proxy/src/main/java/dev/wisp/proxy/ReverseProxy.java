@@ -10,7 +10,6 @@ import dev.wisp.client.RetryPolicy;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.core.Ascii;
 import dev.wisp.core.Body;
-import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
@@ -19,12 +18,11 @@ import dev.wisp.core.Status;
 import dev.wisp.server.Handler;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
+import dev.wisp.websocket.WebSocketConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -72,25 +70,14 @@ public final class ReverseProxy implements Handler, AutoCloseable {
     /** Fields of the answer the server writes for itself. */
     private static final Set<String> RESPONSE_OWN = Set.of("content-length", "date");
 
-    private final Upstream upstream;
-    private final String prefix;
-    private final boolean preserveHost;
-    private final ForwardedHeaders forwardedHeaders;
-    private final boolean trustForwardedHeaders;
-    private final String via;
-    private final boolean rewriteLocation;
+    private final Forwarding forwarding;
     private final Client client;
     private final boolean ownsClient;
     private final FailureLog failureLog = new FailureLog(LOG, LOG_INTERVAL_NANOS);
 
     private ReverseProxy(Builder b) {
-        this.upstream = b.upstream;
-        this.prefix = b.prefix;
-        this.preserveHost = b.preserveHost;
-        this.forwardedHeaders = b.forwardedHeaders;
-        this.trustForwardedHeaders = b.trustForwardedHeaders;
-        this.via = b.via;
-        this.rewriteLocation = b.rewriteLocation;
+        this.forwarding = new Forwarding(b.upstream, b.prefix, b.preserveHost, b.forwardedHeaders,
+                b.trustForwardedHeaders, b.via, b.rewriteLocation);
         this.ownsClient = b.client == null;
         this.client = b.client != null ? b.client : Client.create(forProxying(b.clientConfig));
     }
@@ -134,13 +121,13 @@ public final class ReverseProxy implements Handler, AutoCloseable {
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws IOException {
-        String rawPath = request.target().rawPath();
-        if (!Upstream.isUnder(rawPath, prefix)) {
+        URI target = forwarding.upstreamUri(request).orElse(null);
+        if (target == null) {
             response.status(Status.NOT_FOUND).send("not found\n");
             return;
         }
         DownstreamBody body = new DownstreamBody(request.body());
-        Request forwarded = forwardedRequest(request, rawPath.substring(prefix.length()), body);
+        Request forwarded = forwardedRequest(request, target, body);
         Response answer;
         try {
             answer = client.send(forwarded);
@@ -160,28 +147,13 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         }
     }
 
-    private Request forwardedRequest(ServerRequest request, String rawRemainder, DownstreamBody body) {
-        Headers received = request.headers();
-        Set<String> dropped = new HashSet<>(REQUEST_OWN);
-        if (!trustForwardedHeaders) {
-            dropped.addAll(ProxyFields.FORWARDING);
-        }
-        Headers.Builder fields = ProxyFields.endToEnd(received, dropped);
-        String host = received.firstOrNull(HeaderNames.HOST);
-        if (preserveHost && host != null) {
-            fields.set(HeaderNames.HOST, host);
-        }
-        if (!via.isEmpty()) {
-            fields.add("Via", ProxyFields.via(request.protocol(), via));
-        }
-        addForwardingFields(request, fields, host);
-        Request.Builder forwarded = Request.builder(upstream.uri(rawRemainder, request.target().rawQuery().orElse(null)))
+    private Request forwardedRequest(ServerRequest request, URI target, DownstreamBody body) {
+        Request.Builder forwarded = Request.builder(target)
                 .method(request.method())
-                .headers(fields.build())
+                .headers(forwarding.requestFields(request, REQUEST_OWN))
                 .decompress(false);
-        BodyInputStream content = request.body();
-        long length = received.firstAsLong(HeaderNames.CONTENT_LENGTH).orElse(-1);
-        if (length > 0 || length < 0 && !content.isFinished()) {
+        long length = request.headers().firstAsLong(HeaderNames.CONTENT_LENGTH).orElse(-1);
+        if (length > 0 || length < 0 && !request.body().isFinished()) {
             forwarded.body(body, length);
         } else if (length == 0) {
             forwarded.body(Body.empty());
@@ -189,48 +161,12 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         return forwarded.build();
     }
 
-    private void addForwardingFields(ServerRequest request, Headers.Builder fields, String host) {
-        String scheme = request.connection().tls().isPresent() ? "https" : "http";
-        InetAddress peer = request.connection().remoteAddress().getAddress();
-        if (forwardedHeaders.sendsXForwarded()) {
-            String address = ProxyFields.address(peer);
-            String before = trustForwardedHeaders ? fields.firstOrNull("X-Forwarded-For") : null;
-            if (before != null) {
-                String all = String.join(", ", fields.build().all("X-Forwarded-For"));
-                fields.set("X-Forwarded-For", all + ", " + address);
-            } else {
-                fields.set("X-Forwarded-For", address);
-            }
-            if (!fields.contains("X-Forwarded-Proto")) {
-                fields.set("X-Forwarded-Proto", scheme);
-            }
-            if (host != null && !fields.contains("X-Forwarded-Host")) {
-                fields.set("X-Forwarded-Host", host);
-            }
-        }
-        if (forwardedHeaders.sendsForwarded()) {
-            fields.add("Forwarded", ProxyFields.forwardedElement(peer, scheme, host));
-        }
-    }
-
     private void relay(ServerRequest request, ServerResponse response, Response answer) throws IOException {
         Headers received = answer.headers();
-        Headers.Builder fields = ProxyFields.endToEnd(received, RESPONSE_OWN);
-        String location = fields.firstOrNull(HeaderNames.LOCATION);
-        String host = request.headers().firstOrNull(HeaderNames.HOST);
-        if (rewriteLocation && location != null && host != null) {
-            String publicOrigin = (request.connection().tls().isPresent() ? "https://" : "http://") + host;
-            upstream.publicLocation(location, publicOrigin, prefix)
-                    .ifPresent(rewritten -> fields.set(HeaderNames.LOCATION, rewritten));
-        }
-        if (!via.isEmpty()) {
-            fields.add("Via", ProxyFields.via(answer.version(), via));
-        }
         response.status(answer.statusCode());
-        fields.build().forEach(response::header);
+        forwarding.responseFields(request, received, answer.version(), RESPONSE_OWN).forEach(response::header);
         long length = received.firstAsLong(HeaderNames.CONTENT_LENGTH).orElse(-1);
-        boolean framedByLength = length >= 0 && !received.contains(HeaderNames.TRANSFER_ENCODING);
-        if (framedByLength && (answer.statusCode() != 304)) {
+        if (length >= 0 && !received.contains(HeaderNames.TRANSFER_ENCODING) && answer.statusCode() != 304) {
             response.setHeader(HeaderNames.CONTENT_LENGTH, Long.toString(length));
         }
         try (OutputStream out = response.outputStream()) {
@@ -251,6 +187,16 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         }
     }
 
+    /**
+     * A WebSocket route's handler that relays WebSockets to this proxy's upstream ({@code ws:} for {@code http:},
+     * {@code wss:} for {@code https:}), with this proxy's path mapping, forwarded fields and client.
+     *
+     * @param config the route's configuration, used for both sides: limits, pings, compression, subprotocols
+     */
+    public WebSocketRelay webSocketRelay(WebSocketConfig config) {
+        return new WebSocketRelay(forwarding, client, Objects.requireNonNull(config, "config"), failureLog);
+    }
+
     /** Closes the client, unless it was given with {@link Builder#client(Client)}. */
     @Override
     public void close() {
@@ -261,7 +207,8 @@ public final class ReverseProxy implements Handler, AutoCloseable {
 
     @Override
     public String toString() {
-        return "ReverseProxy[" + upstream.uri("", null) + (prefix.isEmpty() ? "" : ", prefix " + prefix) + "]";
+        return "ReverseProxy[" + forwarding.upstream().uri("", null)
+                + (forwarding.prefix().isEmpty() ? "" : ", prefix " + forwarding.prefix()) + "]";
     }
 
     /** Options of a {@link ReverseProxy}; every one has a default. */

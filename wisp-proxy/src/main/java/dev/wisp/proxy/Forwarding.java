@@ -1,0 +1,97 @@
+package dev.wisp.proxy;
+
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.Version;
+import dev.wisp.server.ServerRequest;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How a proxy's requests and answers change on their way through it, shared by HTTP exchanges and WebSocket
+ * openings: the path mapped from the prefix to the upstream, the fields forwarded, {@code Via}, the fields that tell
+ * the upstream who asked, and {@code Location} pointed back at the proxy. Immutable.
+ */
+record Forwarding(Upstream upstream, String prefix, boolean preserveHost, ForwardedHeaders forwardedHeaders,
+        boolean trustForwardedHeaders, String via, boolean rewriteLocation) {
+
+    /** The upstream URI for the request, or empty if its path is not under the prefix. */
+    Optional<URI> upstreamUri(ServerRequest request) {
+        String rawPath = request.target().rawPath();
+        if (!Upstream.isUnder(rawPath, prefix)) {
+            return Optional.empty();
+        }
+        return Optional.of(upstream.uri(rawPath.substring(prefix.length()), request.target().rawQuery().orElse(null)));
+    }
+
+    /**
+     * The fields the request goes upstream with: its end-to-end ones less {@code ownFields} (lowercase; what the
+     * client or the WebSocket handshake sets itself), {@code Host} if preserved, {@code Via}, and the forwarding
+     * fields (the client's ones dropped unless trusted).
+     */
+    Headers requestFields(ServerRequest request, Set<String> ownFields) {
+        Headers received = request.headers();
+        Set<String> dropped = new HashSet<>(ownFields);
+        if (!trustForwardedHeaders) {
+            dropped.addAll(ProxyFields.FORWARDING);
+        }
+        Headers.Builder fields = ProxyFields.endToEnd(received, dropped);
+        String host = received.firstOrNull(HeaderNames.HOST);
+        if (preserveHost && host != null) {
+            fields.set(HeaderNames.HOST, host);
+        }
+        if (!via.isEmpty()) {
+            fields.add("Via", ProxyFields.via(request.protocol(), via));
+        }
+        addForwardingFields(request, fields, host);
+        return fields.build();
+    }
+
+    private void addForwardingFields(ServerRequest request, Headers.Builder fields, String host) {
+        String scheme = scheme(request);
+        InetAddress peer = request.connection().remoteAddress().getAddress();
+        if (forwardedHeaders.sendsXForwarded()) {
+            String address = ProxyFields.address(peer);
+            if (trustForwardedHeaders && fields.contains("X-Forwarded-For")) {
+                String before = String.join(", ", fields.build().all("X-Forwarded-For"));
+                fields.set("X-Forwarded-For", before + ", " + address);
+            } else {
+                fields.set("X-Forwarded-For", address);
+            }
+            if (!fields.contains("X-Forwarded-Proto")) {
+                fields.set("X-Forwarded-Proto", scheme);
+            }
+            if (host != null && !fields.contains("X-Forwarded-Host")) {
+                fields.set("X-Forwarded-Host", host);
+            }
+        }
+        if (forwardedHeaders.sendsForwarded()) {
+            fields.add("Forwarded", ProxyFields.forwardedElement(peer, scheme, host));
+        }
+    }
+
+    /**
+     * The fields the answer goes back with: its end-to-end ones less {@code ownFields} (lowercase), {@code Location}
+     * pointed at the proxy, and {@code Via}.
+     */
+    Headers responseFields(ServerRequest request, Headers answer, Version answerVersion, Set<String> ownFields) {
+        Headers.Builder fields = ProxyFields.endToEnd(answer, ownFields);
+        String location = fields.firstOrNull(HeaderNames.LOCATION);
+        String host = request.headers().firstOrNull(HeaderNames.HOST);
+        if (rewriteLocation && location != null && host != null) {
+            upstream.publicLocation(location, scheme(request) + "://" + host, prefix)
+                    .ifPresent(rewritten -> fields.set(HeaderNames.LOCATION, rewritten));
+        }
+        if (!via.isEmpty()) {
+            fields.add("Via", ProxyFields.via(answerVersion, via));
+        }
+        return fields.build();
+    }
+
+    private static String scheme(ServerRequest request) {
+        return request.connection().tls().isPresent() ? "https" : "http";
+    }
+}

@@ -1,0 +1,119 @@
+package dev.wisp.proxy;
+
+import dev.wisp.client.Client;
+import dev.wisp.client.HttpCallException;
+import dev.wisp.client.Request;
+import dev.wisp.client.TimeoutExceededException;
+import dev.wisp.client.WebSocketRefusedException;
+import dev.wisp.core.Headers;
+import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.Status;
+import dev.wisp.server.ServerRequest;
+import dev.wisp.server.WebSocketHandler;
+import dev.wisp.websocket.CloseCode;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketHandshakeException;
+import dev.wisp.websocket.WebSocketListener;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Relays WebSockets to the upstream of a {@link ReverseProxy}, made by {@link ReverseProxy#webSocketRelay}: each
+ * WebSocket a client opens on its route opens one to the upstream first (same path mapping and forwarded fields as
+ * the proxy's requests), and only then is the client's accepted; from there every message goes across whole, each
+ * way, and a close is passed on with its code and reason. Each side keeps its own pings, limits and compression.
+ *
+ * <pre>{@code
+ * WebSocketRelay chat = api.webSocketRelay(WebSocketConfig.builder().subprotocols(List.of("chat.v2")).build());
+ * Router router = Router.builder()
+ *         .webSocket("/api/chat", chat.config(), chat)     // before the proxy's catch-all route
+ *         .any("/api/*", api)
+ *         .build();
+ * }</pre>
+ *
+ * <p>A subprotocol is chosen among the configuration's, in its order, from those the client offers, as any Wisp
+ * WebSocket route does; the upstream is offered only that one and must agree, or the client is refused (502).
+ * An upstream that refuses the WebSocket with a 4xx status refuses the client's with the same status (a 401 stays a
+ * 401); one that cannot be reached or answers otherwise gives 502, one that does not answer in time 504. If the
+ * upstream's connection fails, the client's closes with 1014 (Bad Gateway).
+ *
+ * <p>Immutable and thread-safe; it uses its proxy's client.
+ */
+public final class WebSocketRelay implements WebSocketHandler {
+    /** The fields the WebSocket handshake and the client set for themselves. */
+    private static final Set<String> HANDSHAKE_OWN = Set.of("host", "expect", "content-length", "sec-websocket-key",
+            "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "sec-websocket-accept");
+
+    private final Forwarding forwarding;
+    private final Client client;
+    private final WebSocketConfig config;
+    private final FailureLog failureLog;
+
+    WebSocketRelay(Forwarding forwarding, Client client, WebSocketConfig config, FailureLog failureLog) {
+        this.forwarding = forwarding;
+        this.client = client;
+        this.config = config;
+        this.failureLog = failureLog;
+    }
+
+    /** The configuration to give the route: both sides' limits, pings and compression, and its subprotocols. */
+    public WebSocketConfig config() {
+        return config;
+    }
+
+    @Override
+    public WebSocketListener open(ServerRequest request) throws IOException {
+        URI target = forwarding.upstreamUri(request)
+                .orElseThrow(() -> new HttpProtocolException(Status.NOT_FOUND, "not found"));
+        Optional<String> subprotocol = chosenSubprotocol(request.headers(), config.subprotocols());
+        Headers.Builder fields = forwarding.requestFields(request, HANDSHAKE_OWN).toBuilder();
+        subprotocol.ifPresent(chosen -> fields.set("Sec-WebSocket-Protocol", chosen));
+        Request opening = Request.builder(target).headers(fields.build()).build();
+        WebSocketPipe pipe = new WebSocketPipe();
+        WebSocket upstream;
+        try {
+            upstream = client.webSocket(opening, config.toBuilder().subprotocols(List.of()).build(),
+                    pipe.upstreamListener);
+        } catch (WebSocketRefusedException e) {
+            failureLog.log(e);
+            int code = e.status().code();
+            throw code >= 400 && code < 500 ? new HttpProtocolException(e.status(), "refused by the upstream server")
+                    : new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server refused the WebSocket");
+        } catch (TimeoutExceededException e) {
+            failureLog.log(e);
+            throw new HttpProtocolException(Status.GATEWAY_TIMEOUT, "the upstream server did not answer in time");
+        } catch (HttpCallException | WebSocketHandshakeException e) {
+            failureLog.log(e);
+            throw new HttpProtocolException(Status.BAD_GATEWAY,
+                    "the upstream server could not be reached or answered wrongly");
+        }
+        pipe.upstreamOpened(upstream);
+        if (!upstream.subprotocol().equals(subprotocol)) {
+            upstream.close(CloseCode.PROTOCOL_ERROR, "subprotocol not agreed");
+            throw new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server chose another subprotocol");
+        }
+        return pipe.downstreamListener;
+    }
+
+    /**
+     * The subprotocol the server accepts the client's WebSocket with: the first of the route's that the client
+     * offered (RFC 6455 §4.2.2; names compared exactly).
+     */
+    static Optional<String> chosenSubprotocol(Headers request, List<String> supported) {
+        List<String> offered = request.all("Sec-WebSocket-Protocol").stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::strip)
+                .toList();
+        return supported.stream().filter(offered::contains).findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketRelay[" + forwarding.upstream().uri("", null) + "]";
+    }
+}
