@@ -29,10 +29,10 @@ import java.util.Set;
  * way, and a close is passed on with its code and reason. Each side keeps its own pings, limits and compression.
  *
  * <pre>{@code
- * WebSocketRelay chat = api.webSocketRelay(WebSocketConfig.builder().subprotocols(List.of("chat.v2")).build());
+ * WebSocketRelay relay = api.webSocketRelay(WebSocketConfig.builder().subprotocols(List.of("chat.v2")).build());
  * Router router = Router.builder()
- *         .webSocket("/api/chat", chat.config(), chat)     // before the proxy's catch-all route
- *         .any("/api/*", api)
+ *         .webSocket("/api/*", relay.config(), relay, api)  // WebSockets relayed, any other GET proxied
+ *         .any("/api/*", api)                               // every other method
  *         .build();
  * }</pre>
  *

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.client.Client;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Http2Mode;
+import dev.wisp.client.Request;
+import dev.wisp.client.Response;
 import dev.wisp.client.WebSocketRefusedException;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
@@ -85,7 +87,10 @@ class WebSocketRelayIT {
         proxy = ReverseProxy.builder(upstream).stripPrefix("/ws").build();
         WebSocketRelay relay = proxy.webSocketRelay(CONFIG);
         return Server.create(ServerConfig.builder().bindAddress(InetAddress.getLoopbackAddress()).port(0)
-                .http2(true).build(), Router.builder().webSocket("/ws/*", relay.config(), relay).build()).start();
+                .http2(true).build(), Router.builder()
+                        .webSocket("/ws/*", relay.config(), relay, proxy) // a plain GET goes to the proxy
+                        .any("/ws/*", proxy)
+                        .build()).start();
     }
 
     @AfterEach
@@ -147,7 +152,11 @@ class WebSocketRelayIT {
             try (Client client = Client.create(ClientConfig.builder().http2(Http2Mode.PRIOR_KNOWLEDGE).build())) {
                 String base = "http://127.0.0.1:" + proxyServer.port();
                 // A first call makes the HTTP/2 connection that the WebSocket then opens a stream on.
-                client.send(dev.wisp.client.Request.get(base + "/ws/none")).close();
+                try (Response plain = client.send(Request.get(base + "/ws/none"))) {
+                    // ws's server answers a request that is no upgrade with 426: it went upstream, through the proxy.
+                    assertEquals(426, plain.statusCode());
+                    assertEquals("1.1 wisp", plain.headers().firstOrNull("Via"));
+                }
                 assertEquals(1, client.openConnections());
                 Events events = new Events();
                 WebSocket ws = client.webSocket(base.replace("http", "ws") + "/ws/h2", CONFIG, events);

@@ -205,7 +205,22 @@ public final class Router {
          */
         public Builder webSocket(String pattern, WebSocketConfig config, WebSocketHandler handler) {
             return route(Method.GET, pattern, new WebSocketRoute(Objects.requireNonNull(config, "config"),
-                    Objects.requireNonNull(handler, "handler"), null));
+                    Objects.requireNonNull(handler, "handler"), null, null));
+        }
+
+        /**
+         * Adds a WebSocket endpoint that shares its path with plain HTTP: a request that does not ask for a WebSocket
+         * (no {@code Upgrade: websocket}, no extended CONNECT) goes to {@code otherRequests}, as it would on a route of
+         * its own; one that asks for a WebSocket is opened or refused as {@link #webSocket} says. For a reverse
+         * proxy's prefix, or an API whose resources also stream over WebSocket.
+         *
+         * @throws IllegalArgumentException if the pattern is malformed
+         */
+        public Builder webSocket(String pattern, WebSocketConfig config, WebSocketHandler handler,
+                Handler otherRequests) {
+            return route(Method.GET, pattern, new WebSocketRoute(Objects.requireNonNull(config, "config"),
+                    Objects.requireNonNull(handler, "handler"), null,
+                    Objects.requireNonNull(otherRequests, "otherRequests")));
         }
 
         /**
@@ -214,7 +229,7 @@ public final class Router {
          */
         public Builder blockingWebSocket(String pattern, WebSocketConfig config, BlockingWebSocketHandler handler) {
             return route(Method.GET, pattern, new WebSocketRoute(Objects.requireNonNull(config, "config"), null,
-                    Objects.requireNonNull(handler, "handler")));
+                    Objects.requireNonNull(handler, "handler"), null));
         }
 
         public Router build() {

@@ -1,5 +1,7 @@
 package dev.wisp.server;
 
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Method;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.internal.ServerHandshake;
 import dev.wisp.websocket.internal.UpgradeDecision;
@@ -12,7 +14,8 @@ import java.util.Optional;
  * {@code :protocol websocket} (RFC 8441; 200, the stream then carries the WebSocket), which it routes as a GET; every
  * other request reaches {@link #handle}, which answers why it cannot be upgraded: 426 with
  * {@code Sec-WebSocket-Version: 13} for a version other than 13, 426 with {@code Upgrade: websocket} for a plain GET,
- * 403 for an origin outside the allow-list, 400 for a malformed handshake (RFC 6455 §4.2.1).
+ * 403 for an origin outside the allow-list, 400 for a malformed handshake (RFC 6455 §4.2.1). On a route made with a
+ * handler of other requests, a request that does not ask for a WebSocket at all goes to that handler instead.
  *
  * <p>Immutable and thread-safe; made by {@link Router.Builder#webSocket} and
  * {@link Router.Builder#blockingWebSocket}.
@@ -21,11 +24,15 @@ public final class WebSocketRoute implements Handler {
     private final WebSocketConfig config;
     private final WebSocketHandler handler;
     private final BlockingWebSocketHandler blockingHandler;
+    /** Where a request that does not ask for a WebSocket goes; null to refuse it with 426. */
+    private final Handler otherRequests;
 
-    WebSocketRoute(WebSocketConfig config, WebSocketHandler handler, BlockingWebSocketHandler blockingHandler) {
+    WebSocketRoute(WebSocketConfig config, WebSocketHandler handler, BlockingWebSocketHandler blockingHandler,
+            Handler otherRequests) {
         this.config = config;
         this.handler = handler;
         this.blockingHandler = blockingHandler;
+        this.otherRequests = otherRequests;
     }
 
     /** The settings of this route's connections. */
@@ -43,9 +50,16 @@ public final class WebSocketRoute implements Handler {
         return Optional.ofNullable(blockingHandler);
     }
 
-    /** Answers a request that is not upgraded here with the reason (see the class comment). */
+    /**
+     * Answers a request that is not upgraded here with the reason (see the class comment); one that does not ask for
+     * a WebSocket at all goes to the route's handler of other requests, if it has one.
+     */
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws IOException {
+        if (otherRequests != null && !asksForWebSocket(request)) {
+            otherRequests.handle(request, response);
+            return;
+        }
         switch (ServerHandshake.decide(request.head(), config)) {
             case UpgradeDecision.Reject reject -> {
                 response.status(reject.status());
@@ -57,5 +71,11 @@ public final class WebSocketRoute implements Handler {
                     response.status(request.body().isFinished() ? 503 : 400).send(request.body().isFinished()
                             ? "server stopping: no WebSocket upgrade\n" : "a WebSocket upgrade request has no body\n");
         }
+    }
+
+    /** An HTTP/1.1 upgrade to websocket, or an HTTP/2 extended CONNECT (the only CONNECT routed here). */
+    private static boolean asksForWebSocket(ServerRequest request) {
+        return request.method().equals(Method.CONNECT)
+                || request.headers().containsToken(HeaderNames.UPGRADE, "websocket");
     }
 }

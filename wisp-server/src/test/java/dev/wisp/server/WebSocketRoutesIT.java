@@ -85,6 +85,12 @@ class WebSocketRoutesIT {
                         }
                     };
                 })
+                .webSocket("/shared", CONFIG, request -> new WebSocketListener() {
+                    @Override
+                    public void onText(WebSocket webSocket, String text) throws IOException {
+                        webSocket.sendText("shared " + text);
+                    }
+                }, (request, response) -> response.send("plain " + request.method() + "\n"))
                 .blockingWebSocket("/blocking", CONFIG, (request, webSocket) -> {
                     for (Optional<WebSocketMessage> message = webSocket.receive(); message.isPresent();
                             message = webSocket.receive()) {
@@ -191,6 +197,31 @@ class WebSocketRoutesIT {
             assertEquals("upgrade", response.header("Connection").orElseThrow());
             peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals(200, peer.readResponse().status(), "the connection stays usable after a refusal");
+        });
+    }
+
+    @Test
+    void aRouteSharedWithPlainHttpSendsWhatDoesNotAskForAWebSocketToItsOtherHandler() {
+        startServer();
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            RawPeer.talk(server.port(), peer -> {
+                peer.send("GET /shared HTTP/1.1\r\nHost: x\r\n\r\n");
+                RawResponse plain = peer.readResponse();
+                assertEquals(200, plain.status());
+                assertEquals("plain GET\n", plain.bodyText());
+                peer.send("HEAD /shared HTTP/1.1\r\nHost: x\r\n\r\n");
+                RawResponse head = peer.readResponseHead();
+                assertEquals(200, head.status());
+                assertEquals("11", head.header("Content-Length").orElseThrow(), "plain HEAD\\n");
+                // Asking for a WebSocket wrongly is still the route's refusal, not the other handler's answer.
+                peer.send("GET /shared HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: " + ScriptedWebSocketPeer.KEY + "\r\nSec-WebSocket-Version: 8\r\n\r\n");
+                assertEquals(426, peer.readResponse().status());
+            });
+            try (var peer = ScriptedWebSocketPeer.open(server.port(), "/shared")) {
+                peer.sendText("hi");
+                assertEquals("shared hi", peer.read().text());
+            }
         });
     }
 
