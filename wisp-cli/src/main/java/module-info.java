@@ -6,6 +6,7 @@
 module dev.wisp.cli {
     requires dev.wisp.server;
     requires dev.wisp.client;
+    requires dev.wisp.proxy;
     // sun.misc.Signal, for a graceful stop on Ctrl-C with its messages intact; see StopSignals.
     requires jdk.unsupported;
 }

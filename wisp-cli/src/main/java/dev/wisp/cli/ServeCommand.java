@@ -39,7 +39,7 @@ final class ServeCommand implements Command {
             new Option("--carrier-loops", null, "N", "run connections on N event loops of Wisp's own (default: one"
                     + " per core where the JVM allows it, as the wisp jar does; 0: on the JDK's scheduler)"),
             new Option("--help", "-h", null, "show this help")),
-            Stream.concat(ServeFilters.OPTIONS.stream(), ServeTls.OPTIONS.stream())).toList();
+            Stream.of(ServeFilters.OPTIONS, ServeProxies.OPTIONS, ServeTls.OPTIONS).flatMap(List::stream)).toList();
 
     @Override
     public String name() {
@@ -59,8 +59,10 @@ final class ServeCommand implements Command {
                 Serves the files under DIR (default: the current directory) over HTTP/1.1 and HTTP/2: index.html
                 or a listing for directories, ETag and Last-Modified, conditional and range requests. Any request
                 to /echo is answered with the request itself, /ws is a WebSocket echo and /ws.html a page that
-                talks to it; each hides a file of that name. Ctrl-C stops the server, letting busy connections
-                finish within the grace period; a second Ctrl-C stops it at once.
+                talks to it; each hides a file of that name. --proxy sends a path prefix to another server
+                instead (requests and WebSockets), as a front-end's development server proxies its API. Ctrl-C
+                stops the server, letting busy connections finish within the grace period; a second Ctrl-C stops
+                it at once.
 
                 HTTPS by default, with a self-signed certificate for localhost made on first use and kept in
                 $WISP_CONFIG_HOME, else $XDG_CONFIG_HOME/wisp, else ~/.config/wisp (made again when it nears
@@ -132,7 +134,9 @@ final class ServeCommand implements Command {
         }
         ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
         ServerConfig config = builder.build();
-        Router router = Router.builder()
+        Router.Builder routes = Router.builder();
+        ServeProxies.addRoutes(routes, arguments);
+        Router router = routes
                 .any("/echo", new EchoHandler())
                 .webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open)
                 .get("/ws.html", WebSocketEcho::page)

@@ -1,0 +1,86 @@
+package dev.wisp.cli;
+
+import dev.wisp.client.ClientConfig;
+import dev.wisp.proxy.ReverseProxy;
+import dev.wisp.proxy.WebSocketRelay;
+import dev.wisp.server.Router;
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsConfigException;
+import dev.wisp.websocket.WebSocketConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reverse proxies of {@code wisp serve}: {@code --proxy PREFIX=URL} sends every request under PREFIX, and every
+ * WebSocket, to URL with PREFIX taken off ({@code --proxy /api=http://127.0.0.1:9000} sends {@code /api/users} as
+ * {@code /users}; {@code =http://127.0.0.1:9000/api} keeps it), as a front-end's development server proxies its
+ * API. Such routes come before the files and {@code /echo}. {@code --proxy-cacert FILE} verifies https upstreams with
+ * these CA certificates instead of the JDK's.
+ */
+final class ServeProxies {
+    static final List<Option> OPTIONS = List.of(
+            new Option("--proxy", null, "PREFIX=URL", "send requests and WebSockets under PREFIX to URL, PREFIX"
+                    + " taken off (repeatable; e.g. /api=http://127.0.0.1:9000)"),
+            new Option("--proxy-cacert", null, "FILE", "verify https upstreams of --proxy with the CA"
+                    + " certificates of this PEM file"));
+    /** Both sides of a relayed WebSocket: messages up to 16 MiB, as a browser's page may send large ones. */
+    private static final WebSocketConfig WEBSOCKETS = WebSocketConfig.builder().maxFrameBytes(16 << 20)
+            .maxMessageBytes(16 << 20).build();
+
+    private ServeProxies() {
+    }
+
+    /**
+     * Adds a route per {@code --proxy} to the router, and returns the proxies, which the caller closes when the
+     * server stops.
+     *
+     * @throws UsageException for a value that is not PREFIX=URL with an http(s) URL, or an unreadable CA file
+     */
+    static List<ReverseProxy> addRoutes(Router.Builder router, Arguments arguments) throws UsageException {
+        List<String> values = arguments.values("--proxy");
+        if (values.isEmpty()) {
+            if (arguments.has("--proxy-cacert")) {
+                throw new UsageException("option --proxy-cacert needs --proxy");
+            }
+            return List.of();
+        }
+        ClientConfig client = clientConfig(arguments);
+        List<ReverseProxy> proxies = new ArrayList<>();
+        for (String value : values) {
+            int equals = value.indexOf('=');
+            String prefix = equals < 0 ? "" : value.substring(0, equals);
+            if (!prefix.startsWith("/")) {
+                throw new UsageException("option --proxy: expected PREFIX=URL with PREFIX starting with '/', got '"
+                        + value + "'");
+            }
+            ReverseProxy proxy;
+            try {
+                proxy = ReverseProxy.builder(URI.create(value.substring(equals + 1))).stripPrefix(prefix)
+                        .clientConfig(client).build();
+            } catch (IllegalArgumentException e) {
+                proxies.forEach(ReverseProxy::close);
+                throw new UsageException("option --proxy " + value + ": " + e.getMessage());
+            }
+            proxies.add(proxy);
+            WebSocketRelay relay = proxy.webSocketRelay(WEBSOCKETS);
+            String pattern = prefix.endsWith("/") ? prefix + "*" : prefix + "/*";
+            router.webSocket(pattern, relay.config(), relay, proxy).any(pattern, proxy);
+        }
+        return proxies;
+    }
+
+    private static ClientConfig clientConfig(Arguments arguments) throws UsageException {
+        String caFile = arguments.value("--proxy-cacert").orElse(null);
+        if (caFile == null) {
+            return ClientConfig.defaults();
+        }
+        try {
+            return ClientConfig.builder().tls(TlsConfig.builder().trustedCertificates(Path.of(caFile)).build())
+                    .build();
+        } catch (TlsConfigException e) {
+            throw new UsageException("option --proxy-cacert: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.wisp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.client.Client;
+import dev.wisp.server.Server;
+import dev.wisp.testing.PeerProcess;
+import dev.wisp.testing.PeerTools;
+import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketMessage;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code wisp serve --proxy}: nginx as the upstream and curl as the client (both peers nobody here wrote), and a
+ * second {@code wisp serve} as the upstream of a WebSocket.
+ */
+class ServeProxyIT {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path directory;
+    private final List<Server> servers = new ArrayList<>();
+    private Process nginx;
+
+    @AfterEach
+    void stop() throws Exception {
+        servers.forEach(Server::close);
+        if (nginx != null) {
+            PeerTools.stop(nginx);
+        }
+    }
+
+    private Server serve(String... options) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(directory.toString(), "--plain", "--port", "0", "--quiet"));
+        arguments.addAll(List.of(options));
+        Server server = ServeCommand.start(arguments,
+                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+        servers.add(server);
+        return server;
+    }
+
+    /** nginx serving www/ on a free port: files, and a directory it redirects to with a slash. */
+    private int startNginx(byte[] data) throws Exception {
+        Path root = Files.createDirectories(directory.resolve("nginx"));
+        Files.createDirectories(root.resolve("www/docs"));
+        Files.createDirectories(root.resolve("logs"));
+        Files.write(root.resolve("www/data.bin"), data);
+        Files.writeString(root.resolve("www/docs/index.html"), "<p>docs</p>\n");
+        int port = PeerProcess.freePort();
+        Files.writeString(root.resolve("nginx.conf"), """
+                daemon off;
+                master_process off;
+                worker_processes 1;
+                error_log %1$s/logs/error.log warn;
+                pid %1$s/nginx.pid;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    client_body_temp_path %1$s/body;
+                    proxy_temp_path %1$s/proxy;
+                    fastcgi_temp_path %1$s/fastcgi;
+                    uwsgi_temp_path %1$s/uwsgi;
+                    scgi_temp_path %1$s/scgi;
+                    types { text/html html; application/octet-stream bin; }
+                    server {
+                        listen 127.0.0.1:%2$d;
+                        root %1$s/www;
+                        location = /headers { return 200 "$http_x_forwarded_for $http_via $host\\n"; }
+                    }
+                }
+                """.formatted(root, port));
+        nginx = PeerTools.startListening(List.of(PeerTools.require("nginx").toString(), "-p", root.toString(),
+                "-c", root.resolve("nginx.conf").toString()), port, root.resolve("logs/stderr.log"));
+        return port;
+    }
+
+    @Test
+    void sendsAPrefixToNginxAndServesTheRestFromFiles() throws Exception {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            byte[] data = new byte[3 * 1024 * 1024 + 5];
+            new Random(11).nextBytes(data);
+            int nginxPort = startNginx(data);
+            Files.writeString(directory.resolve("local.txt"), "local file\n");
+            Server server = serve("--proxy", "/up=http://127.0.0.1:" + nginxPort);
+            String base = "http://127.0.0.1:" + server.port();
+
+            assertArrayEquals(data, curlBytes(base + "/up/data.bin"));
+            assertEquals("local file\n", curl("-s", base + "/local.txt"));
+            String range = curl("-s", "-D", "-", "-r", "10-19", base + "/up/data.bin");
+            assertTrue(range.startsWith("HTTP/1.1 206"), range);
+            assertTrue(range.toLowerCase().contains("content-range: bytes 10-19/" + data.length), range);
+            // nginx's own redirect to the directory with a slash points at nginx; the proxy points it at itself.
+            assertEquals(base + "/up/docs/", curl("-s", "-o", "/dev/null", "-w", "%{redirect_url}",
+                    base + "/up/docs"));
+            assertEquals("<p>docs</p>\n", curl("-s", "-L", base + "/up/docs"));
+            assertEquals("127.0.0.1 1.1 wisp 127.0.0.1\n", curl("-s", base + "/up/headers"));
+        });
+    }
+
+    @Test
+    void relaysWebSocketsUnderThePrefix() throws Exception {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Server upstream = serve();
+            Server front = serve("--proxy", "/up/=http://127.0.0.1:" + upstream.port());
+            try (Client client = Client.create()) {
+                WebSocket webSocket = client.webSocket("ws://127.0.0.1:" + front.port() + "/up/ws",
+                        WebSocketConfig.defaults());
+                webSocket.sendText("through the proxy");
+                WebSocketMessage echoed = webSocket.receive().orElseThrow();
+                assertEquals("through the proxy", ((WebSocketMessage.Text) echoed).text());
+                webSocket.close();
+            }
+            assertTrue(curl("-s", "http://127.0.0.1:" + front.port() + "/up/echo").startsWith("GET /echo "));
+        });
+    }
+
+    @Test
+    void refusesAProxyThatIsNotPrefixEqualsUrl() {
+        for (String bad : List.of("api=http://127.0.0.1:1", "/api=ftp://host/", "/api", "/api=http://h/?q")) {
+            assertThrows(UsageException.class, () -> serve("--proxy", bad), bad);
+        }
+        assertThrows(UsageException.class, () -> serve("--proxy-cacert", "ca.pem"));
+    }
+
+    private static String curl(String... arguments) throws Exception {
+        return new String(curlBytes(arguments), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] curlBytes(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString(), "--max-time", "20"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        process.waitFor();
+        return out;
+    }
+}
