@@ -74,11 +74,11 @@ final class ServeProxies {
     private static ClientConfig clientConfig(Arguments arguments) throws UsageException {
         String caFile = arguments.value("--proxy-cacert").orElse(null);
         if (caFile == null) {
-            return ClientConfig.defaults();
+            return ReverseProxy.defaultClientConfig();
         }
         try {
-            return ClientConfig.builder().tls(TlsConfig.builder().trustedCertificates(Path.of(caFile)).build())
-                    .build();
+            return ReverseProxy.defaultClientConfig().toBuilder()
+                    .tls(TlsConfig.builder().trustedCertificates(Path.of(caFile)).build()).build();
         } catch (TlsConfigException e) {
             throw new UsageException("option --proxy-cacert: " + e.getMessage());
         }

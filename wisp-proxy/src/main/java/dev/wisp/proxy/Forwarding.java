@@ -2,6 +2,7 @@ package dev.wisp.proxy;
 
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
+import dev.wisp.core.Status;
 import dev.wisp.core.Version;
 import dev.wisp.server.ServerRequest;
 import java.net.InetAddress;
@@ -17,6 +18,24 @@ import java.util.Set;
  */
 record Forwarding(Upstream upstream, String prefix, boolean preserveHost, ForwardedHeaders forwardedHeaders,
         boolean trustForwardedHeaders, String via, boolean rewriteLocation) {
+
+    /**
+     * How many proxies a request may have passed, by its {@code Via} entries, before this one refuses it: a proxy
+     * sent to itself (by a mistake in its upstream, or in the upstream's own proxying) would otherwise forward its
+     * own requests until connections or threads ran out (RFC 9110 §7.6.3 asks to be protected from such a loop).
+     */
+    static final int MAX_HOPS = 16;
+    /** The answer past {@link #MAX_HOPS}: 508 (Loop Detected). */
+    static final Status LOOP_DETECTED = Status.of(508, "Loop Detected");
+
+    /** Whether the request has passed {@link #MAX_HOPS} proxies or more. */
+    static boolean isLooping(ServerRequest request) {
+        int entries = 0;
+        for (String value : request.headers().all("Via")) {
+            entries += value.split(",").length;
+        }
+        return entries >= MAX_HOPS;
+    }
 
     /** The upstream URI for the request, or empty if its path is not under the prefix. */
     Optional<URI> upstreamUri(ServerRequest request) {

@@ -51,7 +51,9 @@ import java.util.Set;
  * answer's status and end-to-end fields come back as they are, but for a {@code Location} that points into the
  * upstream, which is pointed at the proxy ({@link Builder#rewriteLocation(boolean)}).
  *
- * <p><b>Failures.</b> An upstream that cannot be reached, or that answers with a broken head, gives 502 (Bad
+ * <p><b>Failures.</b> A request that has passed 16 proxies already (by its {@code Via} entries) is answered 508
+ * (Loop Detected): a proxy whose upstream is, in the end, itself would otherwise forward until its resources ran
+ * out. An upstream that cannot be reached, or that answers with a broken head, gives 502 (Bad
  * Gateway); one that does not answer within the client's read timeout gives 504 (Gateway Timeout); the reason is
  * logged (at most once every 10 s), not told to the client. A body that breaks once the answer has begun cuts the
  * client's response short (the connection closes, a chunked body without its last chunk), so that a truncated body
@@ -69,6 +71,11 @@ public final class ReverseProxy implements Handler, AutoCloseable {
     private static final Set<String> REQUEST_OWN = Set.of("host", "expect", "content-length");
     /** Fields of the answer the server writes for itself. */
     private static final Set<String> RESPONSE_OWN = Set.of("content-length", "date");
+    /**
+     * The connections the default client may open to the upstream: each exchange holds one for its whole length over
+     * HTTP/1.1 (a slow download, a long poll), so a client's usual 8 per origin would queue the proxy's traffic.
+     */
+    static final int DEFAULT_CONNECTIONS = 1024;
 
     private final Forwarding forwarding;
     private final Client client;
@@ -108,6 +115,17 @@ public final class ReverseProxy implements Handler, AutoCloseable {
     }
 
     /**
+     * The configuration of a proxy's client unless {@link Builder#clientConfig} gives another: the client's defaults
+     * but for its pool, which may open up to 1,024 connections to the upstream (a client's default is 8 per origin),
+     * since each exchange holds one for its whole length over HTTP/1.1. Derive from it to change one setting, such
+     * as the trusted certificates of an https upstream.
+     */
+    public static ClientConfig defaultClientConfig() {
+        return ClientConfig.builder().maxConnectionsPerOrigin(DEFAULT_CONNECTIONS).maxConnections(DEFAULT_CONNECTIONS)
+                .build();
+    }
+
+    /**
      * The configuration a proxy's client runs with: the caller's, without what a proxy must not do on its own:
      * follow redirects, retry, keep cookies, decode bodies or send a User-Agent of its own.
      */
@@ -124,6 +142,11 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         URI target = forwarding.upstreamUri(request).orElse(null);
         if (target == null) {
             response.status(Status.NOT_FOUND).send("not found\n");
+            return;
+        }
+        if (Forwarding.isLooping(request)) {
+            response.status(Forwarding.LOOP_DETECTED).send("the request passed " + Forwarding.MAX_HOPS
+                    + " proxies or more: a loop?\n");
             return;
         }
         DownstreamBody body = new DownstreamBody(request.body());
@@ -220,7 +243,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         private boolean trustForwardedHeaders;
         private String via = "wisp";
         private boolean rewriteLocation = true;
-        private ClientConfig clientConfig = ClientConfig.defaults();
+        private ClientConfig clientConfig = defaultClientConfig();
         private Client client;
 
         private Builder(Upstream upstream) {
@@ -297,7 +320,9 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         /**
          * The configuration of the client the proxy makes: timeouts (the read timeout bounds the wait for the
          * upstream's answer: 504 past it), TLS (the upstream's certificate is verified as any client's), pool sizes,
-         * HTTP/2. Redirects, retries, decoding and the User-Agent are turned off whatever it says.
+         * HTTP/2. Redirects, retries, decoding and the User-Agent are turned off whatever it says. Default:
+         * {@link ReverseProxy#defaultClientConfig()}, whose pool is sized for a proxy; one given here is taken as
+         * it is, so derive it from that one or size its pool for the proxy's traffic.
          *
          * @throws IllegalArgumentException if it has a cookie jar
          */

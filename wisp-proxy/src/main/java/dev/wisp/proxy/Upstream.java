@@ -52,7 +52,8 @@ record Upstream(Origin origin, String basePath, String scheme) {
             path = "/";
         }
         String name = origin.host().indexOf(':') >= 0 ? "[" + origin.host() + "]" : origin.host();
-        return URI.create(scheme + "://" + name + ":" + origin.port() + path + (rawQuery == null ? "" : "?" + rawQuery));
+        String query = rawQuery == null ? "" : "?" + rawQuery;
+        return URI.create(scheme + "://" + name + ":" + origin.port() + path + query);
     }
 
     /**

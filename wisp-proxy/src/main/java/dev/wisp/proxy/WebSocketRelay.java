@@ -70,6 +70,10 @@ public final class WebSocketRelay implements WebSocketHandler {
     public WebSocketListener open(ServerRequest request) throws IOException {
         URI target = forwarding.upstreamUri(request)
                 .orElseThrow(() -> new HttpProtocolException(Status.NOT_FOUND, "not found"));
+        if (Forwarding.isLooping(request)) {
+            throw new HttpProtocolException(Forwarding.LOOP_DETECTED, "the request passed " + Forwarding.MAX_HOPS
+                    + " proxies or more: a loop?");
+        }
         Optional<String> subprotocol = chosenSubprotocol(request.headers(), config.subprotocols());
         Headers.Builder fields = forwarding.requestFields(request, HANDSHAKE_OWN).toBuilder();
         subprotocol.ifPresent(chosen -> fields.set("Sec-WebSocket-Protocol", chosen));

@@ -322,6 +322,22 @@ class ReverseProxyIT {
         }
     }
 
+    @Test
+    void aProxySentToItselfStopsAtTheHopLimit() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
+            port = socket.getLocalPort();
+        }
+        ReverseProxy handler = ReverseProxy.builder("http://127.0.0.1:" + port).build();
+        handlers.add(handler);
+        Server self = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(port).build(),
+                Router.builder().any("/*", handler).build()).start();
+        proxies.add(self);
+        Run loop = curl("-s", "-w", "\n%{http_code}", "http://127.0.0.1:" + port + "/x");
+        assertTrue(loop.stdout().endsWith("\n508"), loop.stdout());
+        assertTrue(loop.stdout().contains("passed 16 proxies"), loop.stdout());
+    }
+
     /** Answers one request with the bytes given, then closes (a body cut short if they do not end it). */
     private static void answer(ServerSocket listener, String response, boolean pause) {
         try (Socket socket = listener.accept()) {

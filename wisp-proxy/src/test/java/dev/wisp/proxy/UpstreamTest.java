@@ -23,7 +23,8 @@ class UpstreamTest {
 
     @Test
     void refusesWhatIsNotABaseUri() {
-        for (String bad : new String[] {"ftp://host/", "http://host/?q", "http://user@host/", "http://host/#f", "/path"}) {
+        for (String bad : new String[] {"ftp://host/", "http://host/?q", "http://user@host/", "http://host/#f",
+                "/path"}) {
             assertThrows(IllegalArgumentException.class, () -> Upstream.of(URI.create(bad)), bad);
         }
     }
