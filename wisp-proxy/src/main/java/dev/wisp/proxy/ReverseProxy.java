@@ -76,6 +76,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
      * HTTP/1.1 (a slow download, a long poll), so a client's usual 8 per origin would queue the proxy's traffic.
      */
     static final int DEFAULT_CONNECTIONS = 1024;
+    private static final int COPY_BUFFER_BYTES = 16 * 1024;
 
     private final Forwarding forwarding;
     private final Client client;
@@ -194,14 +195,15 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         }
         try (OutputStream out = response.outputStream()) {
             if (!request.method().equals(Method.HEAD)) {
-                copy(answer.body(), out);
+                copy(answer.body(), out, length);
                 answer.trailers().forEach(response::trailer);
             }
         }
     }
 
-    private static void copy(InputStream from, OutputStream to) throws IOException {
-        byte[] buffer = new byte[16 * 1024];
+    /** Copies a body as it comes, with a buffer no larger than the body when its length is known. */
+    private static void copy(InputStream from, OutputStream to, long length) throws IOException {
+        byte[] buffer = new byte[(int) Math.clamp(length < 0 ? COPY_BUFFER_BYTES : length, 1, COPY_BUFFER_BYTES)];
         for (int n; (n = from.read(buffer)) >= 0; ) {
             to.write(buffer, 0, n);
             if (n > 0 && from.available() == 0) {
