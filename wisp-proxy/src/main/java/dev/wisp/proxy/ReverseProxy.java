@@ -107,12 +107,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
 
     /** See {@link #builder(String)}. */
     public static Builder builder(URI upstream) {
-        Upstream parsed = Upstream.of(Objects.requireNonNull(upstream, "upstream"));
-        if (!parsed.scheme().startsWith("http")) {
-            throw new IllegalArgumentException("a reverse proxy's upstream is http or https (WebSocketRelay takes ws"
-                    + " and wss): " + upstream);
-        }
-        return new Builder(parsed);
+        return new Builder(Upstream.of(Objects.requireNonNull(upstream, "upstream")));
     }
 
     /**

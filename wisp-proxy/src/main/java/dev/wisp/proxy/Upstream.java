@@ -3,7 +3,6 @@ package dev.wisp.proxy;
 import dev.wisp.client.Origin;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -13,36 +12,24 @@ import java.util.Optional;
  * @param origin the upstream server
  * @param basePath the upstream path that the proxy's prefix maps to: empty, or starting with "/" and not ending with
  *     one
- * @param scheme the upstream's scheme for building URIs ({@code ws}/{@code wss} for a WebSocket relay)
  */
-record Upstream(Origin origin, String basePath, String scheme) {
+record Upstream(Origin origin, String basePath) {
     /**
      * The upstream of a base URI such as {@code http://127.0.0.1:9000} or {@code https://api.internal/v1/}.
      *
-     * @throws IllegalArgumentException if it is not an absolute http(s) or ws(s) URI with a host, or has a query,
+     * @throws IllegalArgumentException if it is not an absolute http or https URI with a host, or has a query,
      *     fragment or user information
      */
     static Upstream of(URI uri) {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        String httpScheme = switch (scheme) {
-            case "http", "ws" -> "http";
-            case "https", "wss" -> "https";
-            default -> throw new IllegalArgumentException("upstream must be an http, https, ws or wss URI: " + uri);
-        };
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("upstream must not have a query, fragment or user information: " + uri);
         }
-        Origin origin;
-        try {
-            origin = Origin.of(new URI(httpScheme, null, uri.getHost(), uri.getPort(), null, null, null));
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("upstream is not a valid URI: " + uri, e);
-        }
+        Origin origin = Origin.of(uri);
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        return new Upstream(origin, path, scheme);
+        return new Upstream(origin, path);
     }
 
     /** The upstream's URI for a request path below the prefix (raw, starting with "/" or empty) and raw query. */
@@ -53,7 +40,7 @@ record Upstream(Origin origin, String basePath, String scheme) {
         }
         String name = origin.host().indexOf(':') >= 0 ? "[" + origin.host() + "]" : origin.host();
         String query = rawQuery == null ? "" : "?" + rawQuery;
-        return URI.create(scheme + "://" + name + ":" + origin.port() + path + query);
+        return URI.create(origin.scheme() + "://" + name + ":" + origin.port() + path + query);
     }
 
     /**
