@@ -338,6 +338,25 @@ class ReverseProxyIT {
         assertTrue(loop.stdout().contains("passed 16 proxies"), loop.stdout());
     }
 
+    @Test
+    void connectionsMadeOnAStoppedServersLoopsAreClosedWithThemAndTheClientGoesOn() throws Exception {
+        try (Client shared = Client.create(ReverseProxy.defaultClientConfig())) {
+            ReverseProxy handler = toUpstream().stripPrefix("/api").client(shared).build();
+            Server onLoops = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).carrierLoops(2).build(),
+                    Router.builder().any("/api/*", handler).build()).start();
+            Run first = curl("-s", "http://127.0.0.1:" + onLoops.port() + "/api/echo/loop");
+            assertTrue(first.stdout().startsWith("GET /v1/echo/loop\n"), first.stdout());
+            assertEquals(1, shared.idleConnections(), "the upstream connection the handler made is pooled");
+            onLoops.stop(Duration.ZERO);
+            // Its socket waited in a loop that has stopped: closed with it, so this call does not wait on it for good.
+            long start = System.nanoTime();
+            try (Response direct = shared.send(Request.get("http://127.0.0.1:" + upstream.port() + "/v1/echo/after"))) {
+                assertTrue(direct.text().startsWith("GET /v1/echo/after\n"));
+            }
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "the call waited for the stopped loop");
+        }
+    }
+
     /** Answers one request with the bytes given, then closes (a body cut short if they do not end it). */
     private static void answer(ServerSocket listener, String response, boolean pause) {
         try (Socket socket = listener.accept()) {

@@ -131,6 +131,11 @@ final class CarrierLoop implements Executor {
         }
     }
 
+    /** Whether the loop still runs: not closed. */
+    boolean isOpen() {
+        return !closed;
+    }
+
     /** Stops the loop once it has run what it holds; threads scheduled after run on the common pool. */
     void close() {
         closed = true;
@@ -151,11 +156,29 @@ final class CarrierLoop implements Executor {
         try {
             retryFailedStarts();
             runLocal();
+            closeSockets();
             selector.close();
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(WARNING, "closing a carrier loop failed", e);
         } finally {
             drainRemoteElsewhere();
+        }
+    }
+
+    /**
+     * Closes the sockets still registered once the loop has stopped: their waits could never be woken again. A
+     * server's connections have ended by then; what is left is the connections its handlers made to other servers
+     * (a client's pooled ones), which their pool then finds closed.
+     */
+    private void closeSockets() {
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof LoopSocket socket) {
+                try {
+                    socket.close();
+                } catch (IOException | RuntimeException e) {
+                    // closed as far as it can be; its waits were woken
+                }
+            }
         }
     }
 

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CarrierLoops implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CarrierLoops.class.getName());
     private static final MethodHandle BUILDER = builderConstructor();
+    /** The scheduler of a virtual thread, read from the JDK's field; null where it cannot be reached. */
+    private static final MethodHandle SCHEDULER = schedulerGetter();
 
     /**
      * How long one turn of a loop may run before {@link #watchTurns} says so: a loop's turn runs the threads it woke,
@@ -147,6 +149,45 @@ public final class CarrierLoops implements AutoCloseable {
     public void close() {
         for (CarrierLoop loop : loops) {
             loop.close();
+        }
+    }
+
+    /**
+     * A stream socket for a connection the current thread has just made, on the current thread's loop if it runs on a
+     * carrier loop that is open (a handler of a server on loops, calling another server): its waits then take place in
+     * that loop's selection, as the loop's own connections' do, rather than go through the JDK's poller and back.
+     * Null if the thread runs elsewhere; the channel is then left as it is.
+     */
+    public static LoopSocket socketOnCurrentLoop(SocketChannel channel) throws IOException {
+        CarrierLoop loop = currentLoop();
+        return loop == null ? null : new LoopSocket(channel, loop);
+    }
+
+    /** The open loop the current virtual thread runs on, or null. */
+    private static CarrierLoop currentLoop() {
+        Thread current = Thread.currentThread();
+        if (SCHEDULER == null || !current.isVirtual()) {
+            return null;
+        }
+        try {
+            return (Object) SCHEDULER.invoke(current) instanceof CarrierLoop loop && loop.isOpen() ? loop : null;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    /** The getter of the JDK's virtual thread's scheduler field, or null if it cannot be reached. */
+    private static MethodHandle schedulerGetter() {
+        try {
+            Class<?> type = Class.forName("java.lang.VirtualThread");
+            java.lang.reflect.Field field = type.getDeclaredField("scheduler");
+            field.setAccessible(true);
+            return MethodHandles.lookup().unreflectGetter(field)
+                    .asType(MethodType.methodType(Object.class, Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // not opened to us, or a JDK whose virtual threads keep it elsewhere
         }
     }
 

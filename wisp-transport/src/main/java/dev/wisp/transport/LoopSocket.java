@@ -113,6 +113,32 @@ public final class LoopSocket extends ChannelStreamSocket {
     }
 
     /**
+     * Makes the next read, if the last one took all the kernel held, wait for the loop to find the socket readable
+     * rather than go last on a crowded loop: for an answer the peer has yet to make (a client's response), which going
+     * last would mostly not find there, at the cost of turning the read interest off and on again. Reading thread only.
+     */
+    void nextReadAwaitsReadiness() {
+        if (waitsBeforeGoingLast == 0) {
+            waitsBeforeGoingLast = 1;
+        }
+    }
+
+    /**
+     * True after a read that took all the kernel held, while the key's read interest is on and the loop's selection
+     * has reported nothing: input, or the end of the stream, would have been reported (the key is level-triggered).
+     * What arrived since the loop's last selection is not known yet.
+     */
+    @Override
+    public boolean knowsNothingArrived() {
+        try {
+            return drained && readWait.get() == null && (key.interestOps() & SelectionKey.OP_READ) != 0
+                    && channel.isOpen() && loop.isOpen();
+        } catch (CancelledKeyException e) {
+            return false;
+        }
+    }
+
+    /**
      * Waits, after a read that took all the kernel held, until the next read may find bytes: on a crowded loop by
      * going last (see the class comment), else for the loop to find the socket readable.
      *

@@ -76,6 +76,11 @@ public final class PlainTransport extends Transport {
     }
 
     @Override
+    public boolean knowsNothingArrived() {
+        return !socketInput.hasPeeked() && !socketInput.hasEnded() && socket().knowsNothingArrived();
+    }
+
+    @Override
     public long discardArrived(long maxBytes) throws IOException {
         byte[] scratch = new byte[DISCARD_BYTES];
         long dropped = 0;

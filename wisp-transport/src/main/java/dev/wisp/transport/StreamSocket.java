@@ -85,6 +85,15 @@ public interface StreamSocket extends Closeable {
     /** Our IP address, or empty (a Unix socket has none; a closed socket neither). */
     Optional<InetSocketAddress> localAddress();
 
+    /**
+     * Whether the socket knows, without a system call, that nothing has arrived since its last read took all the
+     * kernel held: true only where a selection would have reported input or the end of the stream meanwhile (a
+     * {@link LoopSocket} whose loop watches it); false when it cannot tell, and a read must look.
+     */
+    default boolean knowsNothingArrived() {
+        return false;
+    }
+
     /** The channel to select on for readiness, or empty if the socket is not a selectable channel. */
     Optional<SocketChannel> channel();
 

@@ -97,6 +97,31 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
     public abstract IdleInput pollInput() throws IOException;
 
     /**
+     * Whether it is known, without a system call, that nothing has arrived on an idle connection since its last read:
+     * then {@link #pollInput()} would find it {@link IdleInput#EMPTY}. False when only a look can tell (the usual
+     * case); see {@link StreamSocket#knowsNothingArrived()}.
+     */
+    public boolean knowsNothingArrived() {
+        return false;
+    }
+
+    /**
+     * For a thread about to wait for an answer the peer has yet to make (a client's response to the request it has
+     * just sent): on a carrier loop, its read waits for the socket to be readable rather than go last (see
+     * {@link LoopSocket}); elsewhere nothing changes.
+     */
+    public void nextReadAwaitsAnswer() {
+        if (socket instanceof LoopSocket onLoop) {
+            onLoop.nextReadAwaitsReadiness();
+        }
+    }
+
+    /** The socket under the transport. */
+    final StreamSocket socket() {
+        return socket;
+    }
+
+    /**
      * Reads and drops, without blocking, what has arrived: for a lingering close that waits for the peer's end of
      * the stream through the {@link InputWatcher} rather than on a thread of its own. Under TLS, the records that
      * have arrived whole are unwrapped and their application bytes dropped; a record that has arrived only in part

@@ -24,6 +24,7 @@ import dev.wisp.tls.PublicKeyPinException;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Cadence;
 import dev.wisp.transport.JdkWarmUp;
+import dev.wisp.transport.CarrierLoops;
 import dev.wisp.transport.PlainTransport;
 import dev.wisp.transport.StreamSocket;
 import dev.wisp.transport.TlsBuffers;
@@ -138,7 +139,7 @@ public final class Connector {
      *     TimeoutExceededException (CONNECT or CALL), CallCanceledException
      */
     public Http1ClientConnection connect(Origin origin, CallContext call) throws IOException {
-        return connect(origin, call, null, false, config.http2() != Http2Mode.OFF);
+        return connect(origin, call, null, false, config.http2() != Http2Mode.OFF, true);
     }
 
     /**
@@ -146,7 +147,7 @@ public final class Connector {
      * too (RFC 6455 §4.1), since a forward proxy takes requests in absolute-form and would not relay the upgrade.
      */
     public Http1ClientConnection connectForWebSocket(Origin origin, CallContext call) throws IOException {
-        return connect(origin, call, null, true, false);
+        return connect(origin, call, null, true, false, false);
     }
 
     /**
@@ -155,16 +156,20 @@ public final class Connector {
      * @param attachment the user's object, or null for none
      */
     public Http1ClientConnection connect(Origin origin, CallContext call, Object attachment) throws IOException {
-        return connect(origin, call, attachment, false, false);
+        return connect(origin, call, attachment, false, false, false);
     }
 
     /**
      * @param alwaysTunnel whether an HTTP proxy tunnels an http origin too, as it always does an https one
      * @param offerHttp2 whether the connection may speak HTTP/2: offered by ALPN over TLS, by prior knowledge in
      *     plaintext if so configured
+     * @param mayWaitOnLoop whether the socket may wait in the calling thread's carrier loop, if it runs on one (a
+     *     server's handler): for a pool's connections, whose exchanges then wake on that loop without a detour
+     *     through the JDK's poller; not for a WebSocket or an explicit connection, which may wait without a thread
+     *     in the client's input watcher
      */
     private Http1ClientConnection connect(Origin origin, CallContext call, Object attachment, boolean alwaysTunnel,
-            boolean offerHttp2) throws IOException {
+            boolean offerHttp2, boolean mayWaitOnLoop) throws IOException {
         JdkWarmUp.runIfSpare(); // if the table was full when the client was made
         ConnectionInfo info = new ConnectionInfo(Http1ClientConnection.nextId(), origin, attachment);
         long deadline = call.deadlineWithin(config.connectTimeout());
@@ -185,6 +190,9 @@ public final class Connector {
             Events.fire(events, listener -> listener.dnsResolved(info, addresses));
         }
         StreamSocket socket = openSocketRetrying(peer, info, addresses, call, deadline);
+        if (mayWaitOnLoop) {
+            socket = onCurrentLoop(socket);
+        }
         Http1ClientConnection connection;
         boolean tunneled = proxy != null && (!proxy.forwardsRequests(origin) || alwaysTunnel);
         try {
@@ -222,6 +230,21 @@ public final class Connector {
         }
         LOG.log(DEBUG, () -> "[" + connection + "] connected");
         return connection;
+    }
+
+    /** The socket moved to the calling thread's carrier loop if it runs on one and the socket can select; else it. */
+    private static StreamSocket onCurrentLoop(StreamSocket socket) throws IOException {
+        SocketChannel channel = socket.channel().orElse(null);
+        if (channel == null) {
+            return socket;
+        }
+        try {
+            StreamSocket onLoop = CarrierLoops.socketOnCurrentLoop(channel);
+            return onLoop != null ? onLoop : socket;
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(socket);
+            throw e;
+        }
     }
 
     /** A client engine for the origin, offering HTTP/2 and HTTP/1.1 over ALPN, or HTTP/1.1 alone. */

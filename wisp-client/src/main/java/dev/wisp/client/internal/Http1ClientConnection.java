@@ -221,6 +221,9 @@ public final class Http1ClientConnection implements ClientSweeper.Sweepable {
         if (closed.get() || transport.hasInputEnded() || input.buffered() > 0) {
             return true;
         }
+        if (transport.knowsNothingArrived()) {
+            return false; // its loop would have seen the server's close: no read that would find nothing
+        }
         try {
             return switch (transport.pollInput()) {
                 case EMPTY -> false;

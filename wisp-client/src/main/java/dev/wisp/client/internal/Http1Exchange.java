@@ -144,6 +144,7 @@ public final class Http1Exchange extends Exchange {
     @Override
     void awaitFirstResponseByte() throws IOException {
         if (connection.input().buffered() == 0) {
+            connection.transport().nextReadAwaitsAnswer();
             NextInput.beforeWaiting(connection.transport());
         }
         if (!connection.input().awaitData()) {
