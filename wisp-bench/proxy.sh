@@ -13,7 +13,7 @@
 # Settings (environment):
 #   PROXIES            proxies in order (default: nginx wisp wisp-jdk)
 #   ROUNDS             interleaved rounds (default 3)
-#   WARMUP, DURATION   seconds of each load's warm-up and measured window (default 5, 10)
+#   WARMUP, DURATION   seconds of each load's warm-up and measured window (default 10, 10)
 #   CONNECTIONS        wrk's connections (default 64)
 #   BODY_BYTES         size of the second test's body (default 65536)
 #   JVM_FLAGS          flags of Wisp's JVM (default: lib.sh's); JAVA_HOME a JDK 21+ (default: JDK 25)
@@ -27,7 +27,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(dirname "$BENCH_DIR")
 PROXIES=${PROXIES:-"nginx wisp wisp-jdk"}
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-10}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 BODY_BYTES=${BODY_BYTES:-65536}

@@ -16,6 +16,10 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.TestCertificate;
+import dev.wisp.testing.TestCertificates;
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsIdentity;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -336,6 +340,28 @@ class ReverseProxyIT {
         Run loop = curl("-s", "-w", "\n%{http_code}", "http://127.0.0.1:" + port + "/x");
         assertTrue(loop.stdout().endsWith("\n508"), loop.stdout());
         assertTrue(loop.stdout().contains("passed 16 proxies"), loop.stdout());
+    }
+
+    @Test
+    void anHttpsUpstreamIsVerifiedAndItsHttp2ConnectionShared() throws Exception {
+        TestCertificate ca = TestCertificates.ca(TestCertificate.KeyType.EC);
+        TestCertificate certificate = TestCertificates.server(ca, TestCertificate.KeyType.EC);
+        Server secure = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).http2(true)
+                .tls(TlsConfig.builder().identity(TlsIdentity.pem(certificate.chainPem(),
+                        certificate.keys().pkcs8Pem())).build()).build(),
+                Router.builder().any("/v1/*", (request, response) -> response.send(request.protocol() + " "
+                        + request.target().raw() + " " + request.bodyText().length() + "\n")).build()).start();
+        proxies.add(secure);
+        String upstreamUri = "https://localhost:" + secure.port() + "/v1";
+        String base = proxy(ReverseProxy.builder(upstreamUri).clientConfig(ReverseProxy.defaultClientConfig()
+                .toBuilder().tls(TlsConfig.builder().trustedCertificatesPem(ca.certificatePem()).build()).build()));
+        for (int i = 0; i < 3; i++) {
+            assertEquals("HTTP/2 /v1/x?i=" + i + " 5\n", curl("-s", "--data-binary", "hello", base + "/api/x?i=" + i)
+                    .stdout());
+        }
+        // The JDK's trust store does not know the test CA: the upstream's certificate is refused, a 502.
+        String unverified = proxy(ReverseProxy.builder(upstreamUri));
+        assertEquals("502", curl("-s", "-o", "/dev/null", "-w", "%{http_code}", unverified + "/api/x").stdout());
     }
 
     @Test
