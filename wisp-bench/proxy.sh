@@ -19,11 +19,14 @@
 #   JVM_FLAGS          flags of Wisp's JVM (default: lib.sh's); JAVA_HOME a JDK 21+ (default: JDK 25)
 #   PROXY_CPU, LOAD_CPU  cores for the proxy and for wrk and the upstream (default 0 and 1)
 #   PORT               first port (default 19301: the upstream; the proxy listens on the next one)
+#   BOOST=1            run in a scheduling group of its own at nice -20 (see boost.sh)
 #   START_TIMEOUT, QUIET_WAIT (default 30, 10); SKIP_BUILD=1 uses wisp-cli/target/wisp.jar as it is;
 #   RESULTS            output file (default results/proxy.md)
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=boost.sh
+source "$BENCH_DIR/boost.sh"
 ROOT_DIR=$(dirname "$BENCH_DIR")
 PROXIES=${PROXIES:-"nginx wisp wisp-jdk"}
 ROUNDS=${ROUNDS:-3}
@@ -75,11 +78,16 @@ start_upstream() {  # -> UPSTREAM_PID, on LOAD_CPU
     local dir=$WORK_DIR/upstream
     mkdir -p "$dir/files"
     head -c "$BODY_BYTES" /dev/urandom >"$dir/files/body.bin"
-    NGINX_LOCATIONS="location /files/ { root $dir; }" write_nginx_config "$dir" "$PORT"
+    # nginx's worker runs as an unprivileged user when started by root: it must be able to reach the file
+    chmod a+rx "$WORK_DIR" "$dir" "$dir/files" && chmod a+r "$dir/files/body.bin"
+    NGINX_LOCATIONS="location /files/ { root $dir; sendfile on; tcp_nopush on; }" write_nginx_config "$dir" "$PORT"
     taskset -c "$LOAD_CPU" nginx -p "$dir" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
     UPSTREAM_PID=$!
     STARTED_PIDS+=("$UPSTREAM_PID")
     await_port "$UPSTREAM_PID" "$PORT" || { log "the upstream nginx did not start"; exit 1; }
+    local size
+    size=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$PORT/files/body.bin")
+    [[ $size == "200 $BODY_BYTES" ]] || { log "the upstream does not serve the body: $size"; exit 1; }
 }
 
 start_proxy() {  # name port -> PROXY_PID, pinned to PROXY_CPU
@@ -186,7 +194,7 @@ main() {
     ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
     LOAD_START=$(cut -d ' ' -f 1-3 /proc/loadavg)
     choose_java
-    install_tools wrk nginx
+    install_tools wrk nginx curl
     build_jar
     start_upstream
     local round name port=$((PORT + 1))

@@ -16,6 +16,8 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.RawResponse;
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificates;
 import dev.wisp.tls.TlsConfig;
@@ -55,6 +57,7 @@ class ReverseProxyIT {
     }
 
     private Server upstream;
+    private final List<String> forwardedTargets = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Server> proxies = new ArrayList<>();
     private final List<ReverseProxy> handlers = new ArrayList<>();
     private final Client client = Client.create(ClientConfig.builder().http2(Http2Mode.OFF).build());
@@ -66,6 +69,7 @@ class ReverseProxyIT {
     void startUpstream() {
         Router router = Router.builder()
                 .any("/v1/echo/*", (request, response) -> {
+                    forwardedTargets.add(request.target().raw());
                     StringBuilder told = new StringBuilder(request.method() + " " + request.target().raw() + "\n");
                     request.headers().forEach((name, value) -> told.append(name).append(": ").append(value)
                             .append('\n'));
@@ -340,6 +344,50 @@ class ReverseProxyIT {
         Run loop = curl("-s", "-w", "\n%{http_code}", "http://127.0.0.1:" + port + "/x");
         assertTrue(loop.stdout().endsWith("\n508"), loop.stdout());
         assertTrue(loop.stdout().contains("passed 16 proxies"), loop.stdout());
+    }
+
+    /**
+     * Request smuggling's families sent to the proxy: each is refused by the proxy's server with 400 (or 501), and no
+     * request reaches the upstream but the one a well-framed request carries, so no request hides inside another's
+     * body on the way (the client frames what it forwards itself).
+     */
+    @Test
+    void smuggledRequestsNeverReachTheUpstream() throws Exception {
+        String base = proxy(toUpstream());
+        int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+        String hidden = "GET /api/echo/hidden HTTP/1.1\r\nHost: x\r\n\r\n";
+        List<String> attacks = List.of(
+                "POST /api/echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: " + (5 + hidden.length())
+                        + "\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + hidden,
+                "POST /api/echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\n"
+                        + hidden,
+                "POST /api/echo/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n"
+                        + hidden,
+                "POST /api/echo/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n" + hidden,
+                "POST /api/echo/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n" + hidden,
+                "POST /api/echo/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\nhello!!\r\n0\r\n\r\n" + hidden,
+                "GET /api/echo/a HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n" + hidden);
+        for (String attack : attacks) {
+            forwardedTargets.clear();
+            try (RawPeer peer = RawPeer.connect(port)) {
+                peer.send(attack);
+                RawResponse answer = peer.readResponse();
+                assertTrue(answer.status() == 400 || answer.status() == 501, answer.status() + " for " + attack);
+                assertTrue(peer.isClosedByPeer(Duration.ofSeconds(5)), "closed after refusing: " + attack);
+            }
+            assertEquals(List.of(), forwardedTargets, attack);
+        }
+        // A well-framed request with a body that looks like a request: forwarded once, its body as a body.
+        forwardedTargets.clear();
+        try (RawPeer peer = RawPeer.connect(port)) {
+            peer.send("POST /api/echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: " + hidden.length() + "\r\n\r\n"
+                    + hidden);
+            RawResponse answer = peer.readResponse();
+            assertEquals(200, answer.status());
+            assertTrue(answer.bodyText().contains("body " + hidden.length() + " "), answer.bodyText());
+        }
+        assertEquals(List.of("/v1/echo/a"), forwardedTargets);
     }
 
     @Test
