@@ -57,6 +57,7 @@ class ReverseProxyIT {
     }
 
     private Server upstream;
+    private final java.util.concurrent.CountDownLatch endlessEnded = new java.util.concurrent.CountDownLatch(1);
     private final List<String> forwardedTargets = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Server> proxies = new ArrayList<>();
     private final List<ReverseProxy> handlers = new ArrayList<>();
@@ -101,6 +102,17 @@ class ReverseProxyIT {
                 .get("/v1/elsewhere", (request, response) -> response.status(Status.FOUND)
                         .header("Location", "https://example.com/v1/echo/x").send())
                 .get("/v1/empty", (request, response) -> response.status(Status.NO_CONTENT).send())
+                .get("/v1/endless", (request, response) -> {
+                    byte[] chunk = new byte[8192];
+                    try (OutputStream out = response.outputStream()) {
+                        while (true) {
+                            out.write(chunk);
+                        }
+                    } catch (IOException e) {
+                        endlessEnded.countDown(); // the proxy let go of the upstream's connection
+                        throw e;
+                    }
+                })
                 .get("/v1/slow", (request, response) -> {
                     sleep(Duration.ofSeconds(3));
                     response.send("late\n");
@@ -344,6 +356,25 @@ class ReverseProxyIT {
         Run loop = curl("-s", "-w", "\n%{http_code}", "http://127.0.0.1:" + port + "/x");
         assertTrue(loop.stdout().endsWith("\n508"), loop.stdout());
         assertTrue(loop.stdout().contains("passed 16 proxies"), loop.stdout());
+    }
+
+    @Test
+    void aClientThatGoesAwayMidBodyReleasesTheUpstreamConnection() throws Exception {
+        try (Client shared = Client.create(ReverseProxy.defaultClientConfig())) {
+            String base = proxy(toUpstream().client(shared));
+            int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+            try (RawPeer peer = RawPeer.connect(port)) {
+                peer.send("GET /api/endless HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals(200, peer.readResponseHead().status());
+            } // gone, with megabytes on their way
+            assertTrue(endlessEnded.await(10, java.util.concurrent.TimeUnit.SECONDS),
+                    "the upstream's endless body was not cut off");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (shared.openConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, shared.openConnections(), "the upstream connection of the abandoned body was closed");
+        }
     }
 
     /**
