@@ -1,5 +1,6 @@
 /**
- * The {@code wisp} command: {@code wisp serve} runs a file, echo and WebSocket echo server, {@code wisp get} sends
+ * The {@code wisp} command: {@code wisp serve} runs a file, echo and WebSocket echo server (and a reverse proxy for
+ * the prefixes given with {@code --proxy}), {@code wisp get} sends
  * a request as curl does, {@code wisp ws} talks to a WebSocket.
  * The build packs it with every Wisp module into one runnable jar.
  */

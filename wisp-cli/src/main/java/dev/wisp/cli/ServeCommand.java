@@ -135,7 +135,7 @@ final class ServeCommand implements Command {
         ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
         ServerConfig config = builder.build();
         Router.Builder routes = Router.builder();
-        ServeProxies.addRoutes(routes, arguments);
+        List<String> proxied = ServeProxies.addRoutes(routes, arguments);
         Router router = routes
                 .any("/echo", new EchoHandler())
                 .webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open)
@@ -149,6 +149,7 @@ final class ServeCommand implements Command {
         Server server = Server.create(config, ServeFilters.service(router, arguments, out)).start();
         out.println("Serving " + directory + " on " + url(transport.scheme(), config.bindAddress(), server.port()));
         transport.printStarted(server, config.bindAddress(), out);
+        proxied.forEach(out::println);
         if (loopsByDefault && !ServerConfig.carrierLoopsAvailable()) { // said, since it costs CPU per request
             out.println("Connections run on the JDK's scheduler: carrier loops need the JVM option "
                     + ServerConfig.carrierLoopsJvmOption());

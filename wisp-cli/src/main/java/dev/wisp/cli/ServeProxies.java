@@ -33,12 +33,12 @@ final class ServeProxies {
     }
 
     /**
-     * Adds a route per {@code --proxy} to the router, and returns the proxies, which the caller closes when the
-     * server stops.
+     * Adds a route per {@code --proxy} to the router, and returns a line for each, to print once serving: what goes
+     * where. The proxies live as long as the process.
      *
      * @throws UsageException for a value that is not PREFIX=URL with an http(s) URL, or an unreadable CA file
      */
-    static List<ReverseProxy> addRoutes(Router.Builder router, Arguments arguments) throws UsageException {
+    static List<String> addRoutes(Router.Builder router, Arguments arguments) throws UsageException {
         List<String> values = arguments.values("--proxy");
         if (values.isEmpty()) {
             if (arguments.has("--proxy-cacert")) {
@@ -48,6 +48,7 @@ final class ServeProxies {
         }
         ClientConfig client = clientConfig(arguments);
         List<ReverseProxy> proxies = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
         for (String value : values) {
             int equals = value.indexOf('=');
             String prefix = equals < 0 ? "" : value.substring(0, equals);
@@ -67,8 +68,10 @@ final class ServeProxies {
             WebSocketRelay relay = proxy.webSocketRelay(WEBSOCKETS);
             String pattern = prefix.endsWith("/") ? prefix + "*" : prefix + "/*";
             router.webSocket(pattern, relay.config(), relay, proxy).any(pattern, proxy);
+            lines.add("Proxying " + (prefix.endsWith("/") ? prefix : prefix + "/") + " to "
+                    + value.substring(equals + 1) + " (requests and WebSockets)");
         }
-        return proxies;
+        return lines;
     }
 
     private static ClientConfig clientConfig(Arguments arguments) throws UsageException {

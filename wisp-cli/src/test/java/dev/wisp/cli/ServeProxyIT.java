@@ -13,7 +13,6 @@ import dev.wisp.testing.PeerTools;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketMessage;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,11 +45,12 @@ class ServeProxyIT {
         }
     }
 
+    private final java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+
     private Server serve(String... options) throws Exception {
         List<String> arguments = new ArrayList<>(List.of(directory.toString(), "--plain", "--port", "0", "--quiet"));
         arguments.addAll(List.of(options));
-        Server server = ServeCommand.start(arguments,
-                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+        Server server = ServeCommand.start(arguments, new PrintStream(printed, true, StandardCharsets.UTF_8));
         servers.add(server);
         return server;
     }
@@ -99,6 +99,8 @@ class ServeProxyIT {
             Files.writeString(directory.resolve("local.txt"), "local file\n");
             Server server = serve("--proxy", "/up=http://127.0.0.1:" + nginxPort);
             String base = "http://127.0.0.1:" + server.port();
+            assertTrue(printed.toString(StandardCharsets.UTF_8).contains("Proxying /up/ to http://127.0.0.1:"
+                    + nginxPort + " (requests and WebSockets)\n"), printed.toString(StandardCharsets.UTF_8));
 
             assertArrayEquals(data, curlBytes(base + "/up/data.bin"));
             assertEquals("local file\n", curl("-s", base + "/local.txt"));
