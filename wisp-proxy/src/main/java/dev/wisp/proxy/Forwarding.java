@@ -86,6 +86,9 @@ record Forwarding(Upstream upstream, String prefix, boolean preserveHost, Forwar
             if (host != null && !fields.contains("X-Forwarded-Host")) {
                 fields.set("X-Forwarded-Host", host);
             }
+            if (!prefix.isEmpty() && !fields.contains("X-Forwarded-Prefix")) {
+                fields.set("X-Forwarded-Prefix", prefix); // the path taken off, for links the upstream builds
+            }
         }
         if (forwardedHeaders.sendsForwarded()) {
             fields.add("Forwarded", ProxyFields.forwardedElement(peer, scheme, host));

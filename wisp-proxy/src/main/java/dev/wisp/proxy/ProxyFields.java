@@ -23,7 +23,7 @@ final class ProxyFields {
             "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "http2-settings");
     /** Fields about the client that only a trusted proxy before this one may have set. */
     static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
-            "x-forwarded-host", "x-forwarded-port");
+            "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix");
 
     private ProxyFields() {
     }

@@ -184,6 +184,7 @@ class ReverseProxyIT {
         assertTrue(told.contains("\nX-Forwarded-For: 127.0.0.1\n"), told);
         assertTrue(told.contains("\nX-Forwarded-Proto: http\n"), told);
         assertTrue(told.contains("\nX-Forwarded-Host: " + base.substring("http://".length()) + "\n"), told);
+        assertTrue(told.contains("\nX-Forwarded-Prefix: /api\n"), told);
         assertFalse(told.contains("6.6.6.6"), told);
         assertFalse(told.contains("evil"), told);
         assertFalse(told.toLowerCase().contains("\nforwarded:"), told);
