@@ -16,13 +16,13 @@ import java.util.List;
  * The reverse proxies of {@code wisp serve}: {@code --proxy PREFIX=URL} sends every request under PREFIX, and every
  * WebSocket, to URL with PREFIX taken off ({@code --proxy /api=http://127.0.0.1:9000} sends {@code /api/users} as
  * {@code /users}; {@code =http://127.0.0.1:9000/api} keeps it), as a front-end's development server proxies its
- * API. Such routes come before the files and {@code /echo}. {@code --proxy-cacert FILE} verifies https upstreams with
+ * API; several URLs separated by commas share the requests in turn. Such routes come before the files and {@code /echo}. {@code --proxy-cacert FILE} verifies https upstreams with
  * these CA certificates instead of the JDK's.
  */
 final class ServeProxies {
     static final List<Option> OPTIONS = List.of(
             new Option("--proxy", null, "PREFIX=URL", "send requests and WebSockets under PREFIX to URL, PREFIX"
-                    + " taken off (repeatable; e.g. /api=http://127.0.0.1:9000)"),
+                    + " taken off (repeatable; e.g. /api=http://127.0.0.1:9000; URL,URL... to share them in turn)"),
             new Option("--proxy-cacert", null, "FILE", "verify https upstreams of --proxy with the CA"
                     + " certificates of this PEM file"));
     /** Both sides of a relayed WebSocket: messages up to 16 MiB, as a browser's page may send large ones. */
@@ -58,8 +58,12 @@ final class ServeProxies {
             }
             ReverseProxy proxy;
             try {
-                proxy = ReverseProxy.builder(URI.create(value.substring(equals + 1))).stripPrefix(prefix)
-                        .clientConfig(client).build();
+                String[] urls = value.substring(equals + 1).split(",");
+                ReverseProxy.Builder builder = ReverseProxy.builder(URI.create(urls[0].strip()));
+                for (int i = 1; i < urls.length; i++) {
+                    builder.alsoTo(urls[i].strip());
+                }
+                proxy = builder.stripPrefix(prefix).clientConfig(client).build();
             } catch (IllegalArgumentException e) {
                 proxies.forEach(ReverseProxy::close);
                 throw new UsageException("option --proxy " + value + ": " + e.getMessage());

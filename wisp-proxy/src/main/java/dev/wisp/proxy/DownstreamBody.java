@@ -11,9 +11,15 @@ import java.io.InputStream;
 final class DownstreamBody extends InputStream {
     private final InputStream body;
     private volatile IOException failure;
+    private volatile boolean read;
 
     DownstreamBody(InputStream body) {
         this.body = body;
+    }
+
+    /** Whether anything was read: a body read even in part cannot be sent to another upstream. */
+    boolean wasRead() {
+        return read;
     }
 
     /** Why reading the client's body failed, or null if it did not. */
@@ -23,6 +29,7 @@ final class DownstreamBody extends InputStream {
 
     @Override
     public int read() throws IOException {
+        read = true;
         try {
             return body.read();
         } catch (IOException e) {
@@ -33,6 +40,7 @@ final class DownstreamBody extends InputStream {
 
     @Override
     public int read(byte[] destination, int offset, int length) throws IOException {
+        read = true;
         try {
             return body.read(destination, offset, length);
         } catch (IOException e) {

@@ -16,7 +16,7 @@ import java.util.Set;
  * openings: the path mapped from the prefix to the upstream, the fields forwarded, {@code Via}, the fields that tell
  * the upstream who asked, and {@code Location} pointed back at the proxy. Immutable.
  */
-record Forwarding(Upstream upstream, String prefix, boolean preserveHost, ForwardedHeaders forwardedHeaders,
+record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, ForwardedHeaders forwardedHeaders,
         boolean trustForwardedHeaders, String via, boolean rewriteLocation) {
 
     /**
@@ -37,13 +37,21 @@ record Forwarding(Upstream upstream, String prefix, boolean preserveHost, Forwar
         return entries >= MAX_HOPS;
     }
 
-    /** The upstream URI for the request, or empty if its path is not under the prefix. */
-    Optional<URI> upstreamUri(ServerRequest request) {
+    /** What of a request's target goes upstream: the raw path below the prefix, and the raw query or null. */
+    record Target(String rawRemainder, String rawQuery) {
+        /** The target's URI on that upstream. */
+        URI at(Upstream upstream) {
+            return upstream.uri(rawRemainder, rawQuery);
+        }
+    }
+
+    /** What of the request's target goes upstream, or empty if its path is not under the prefix. */
+    Optional<Target> target(ServerRequest request) {
         String rawPath = request.target().rawPath();
         if (!Upstream.isUnder(rawPath, prefix)) {
             return Optional.empty();
         }
-        return Optional.of(upstream.uri(rawPath.substring(prefix.length()), request.target().rawQuery().orElse(null)));
+        return Optional.of(new Target(rawPath.substring(prefix.length()), request.target().rawQuery().orElse(null)));
     }
 
     /**
@@ -104,8 +112,13 @@ record Forwarding(Upstream upstream, String prefix, boolean preserveHost, Forwar
         String location = fields.firstOrNull(HeaderNames.LOCATION);
         String host = request.headers().firstOrNull(HeaderNames.HOST);
         if (rewriteLocation && location != null && host != null) {
-            upstream.publicLocation(location, scheme(request) + "://" + host, prefix)
-                    .ifPresent(rewritten -> fields.set(HeaderNames.LOCATION, rewritten));
+            for (Upstream upstream : upstreams.members()) {
+                Optional<String> rewritten = upstream.publicLocation(location, scheme(request) + "://" + host, prefix);
+                if (rewritten.isPresent()) {
+                    fields.set(HeaderNames.LOCATION, rewritten.get());
+                    break;
+                }
+            }
         }
         if (!via.isEmpty()) {
             fields.add("Via", ProxyFields.via(answerVersion, via));

@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -84,7 +86,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
     private final FailureLog failureLog = new FailureLog(LOG, LOG_INTERVAL_NANOS);
 
     private ReverseProxy(Builder b) {
-        this.forwarding = new Forwarding(b.upstream, b.prefix, b.preserveHost, b.forwardedHeaders,
+        this.forwarding = new Forwarding(new Upstreams(b.upstreams), b.prefix, b.preserveHost, b.forwardedHeaders,
                 b.trustForwardedHeaders, b.via, b.rewriteLocation);
         this.ownsClient = b.client == null;
         this.client = b.client != null ? b.client : Client.create(forProxying(b.clientConfig));
@@ -135,7 +137,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws IOException {
-        URI target = forwarding.upstreamUri(request).orElse(null);
+        Forwarding.Target target = forwarding.target(request).orElse(null);
         if (target == null) {
             response.status(Status.NOT_FOUND).send("not found\n");
             return;
@@ -146,23 +148,35 @@ public final class ReverseProxy implements Handler, AutoCloseable {
             return;
         }
         DownstreamBody body = new DownstreamBody(request.body());
-        Request forwarded = forwardedRequest(request, target, body);
-        Response answer;
-        try {
-            answer = client.send(forwarded);
-        } catch (HttpCallException e) {
-            if (body.failure() != null) {
-                throw body.failure(); // the client's fault: the server answers it (400, 413) or it has gone
+        Upstreams upstreams = forwarding.upstreams();
+        List<Upstream> candidates = upstreams.order();
+        for (int i = 0; i < candidates.size(); i++) {
+            Upstream upstream = candidates.get(i);
+            Response answer;
+            try {
+                answer = client.send(forwardedRequest(request, target.at(upstream), body));
+            } catch (HttpCallException e) {
+                if (body.failure() != null) {
+                    throw body.failure(); // the client's fault: the server answers it (400, 413) or it has gone
+                }
+                failureLog.log(e);
+                if (Upstreams.failedToConnect(e)) {
+                    upstreams.failed(upstream);
+                    if (i + 1 < candidates.size() && !body.wasRead()) {
+                        continue; // nothing was sent: the next upstream takes the request
+                    }
+                }
+                boolean timeout = e instanceof TimeoutExceededException;
+                response.status(timeout ? Status.GATEWAY_TIMEOUT : Status.BAD_GATEWAY)
+                        .send(timeout ? "the upstream server did not answer in time\n"
+                                : "the upstream server could not be reached or answered wrongly\n");
+                return;
             }
-            failureLog.log(e);
-            boolean timeout = e instanceof TimeoutExceededException;
-            response.status(timeout ? Status.GATEWAY_TIMEOUT : Status.BAD_GATEWAY)
-                    .send(timeout ? "the upstream server did not answer in time\n"
-                            : "the upstream server could not be reached or answered wrongly\n");
+            upstreams.answered(upstream);
+            try (answer) {
+                relay(request, response, answer);
+            }
             return;
-        }
-        try (answer) {
-            relay(request, response, answer);
         }
     }
 
@@ -227,13 +241,13 @@ public final class ReverseProxy implements Handler, AutoCloseable {
 
     @Override
     public String toString() {
-        return "ReverseProxy[" + forwarding.upstream().uri("", null)
+        return "ReverseProxy[" + forwarding.upstreams().members().getFirst().uri("", null)
                 + (forwarding.prefix().isEmpty() ? "" : ", prefix " + forwarding.prefix()) + "]";
     }
 
     /** Options of a {@link ReverseProxy}; every one has a default. */
     public static final class Builder {
-        private final Upstream upstream;
+        private final List<Upstream> upstreams = new ArrayList<>();
         private String prefix = "";
         private boolean preserveHost;
         private ForwardedHeaders forwardedHeaders = ForwardedHeaders.X_FORWARDED;
@@ -244,7 +258,22 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         private Client client;
 
         private Builder(Upstream upstream) {
-            this.upstream = upstream;
+            upstreams.add(upstream);
+        }
+
+        /**
+         * Another upstream server for the same paths (an {@code http} or {@code https} URI, with a base path of its
+         * own if it has one): requests are spread over them in turn, as nginx's {@code upstream} block does. One
+         * that cannot be connected to (refused, unreachable, no such host, a failed TLS handshake, the connect timeout)
+         * is left out for 10 s, and the request that found it so goes to the next one, since nothing of it was sent;
+         * once every one is left out, all are tried again. A request whose body had begun to be sent is not tried
+         * again (a 502). An upstream's WebSockets are spread the same way.
+         *
+         * @throws IllegalArgumentException as {@link ReverseProxy#builder(String)}
+         */
+        public Builder alsoTo(String upstream) {
+            upstreams.add(Upstream.of(URI.create(upstream)));
+            return this;
         }
 
         /**

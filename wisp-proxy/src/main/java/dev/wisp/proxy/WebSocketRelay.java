@@ -16,7 +16,6 @@ import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketHandshakeException;
 import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
-import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -68,7 +67,7 @@ public final class WebSocketRelay implements WebSocketHandler {
 
     @Override
     public WebSocketListener open(ServerRequest request) throws IOException {
-        URI target = forwarding.upstreamUri(request)
+        Forwarding.Target target = forwarding.target(request)
                 .orElseThrow(() -> new HttpProtocolException(Status.NOT_FOUND, "not found"));
         if (Forwarding.isLooping(request)) {
             throw new HttpProtocolException(Forwarding.LOOP_DETECTED, "the request passed " + Forwarding.MAX_HOPS
@@ -77,31 +76,47 @@ public final class WebSocketRelay implements WebSocketHandler {
         Optional<String> subprotocol = chosenSubprotocol(request.headers(), config.subprotocols());
         Headers.Builder fields = forwarding.requestFields(request, HANDSHAKE_OWN).toBuilder();
         subprotocol.ifPresent(chosen -> fields.set("Sec-WebSocket-Protocol", chosen));
-        Request opening = Request.builder(target).headers(fields.build()).build();
-        WebSocketPipe pipe = new WebSocketPipe();
-        WebSocket upstream;
-        try {
-            upstream = client.webSocket(opening, config.toBuilder().subprotocols(List.of()).build(),
-                    pipe.upstreamListener);
-        } catch (WebSocketRefusedException e) {
-            failureLog.log(e);
-            int code = e.status().code();
-            throw code >= 400 && code < 500 ? new HttpProtocolException(e.status(), "refused by the upstream server")
-                    : new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server refused the WebSocket");
-        } catch (TimeoutExceededException e) {
-            failureLog.log(e);
-            throw new HttpProtocolException(Status.GATEWAY_TIMEOUT, "the upstream server did not answer in time");
-        } catch (HttpCallException | WebSocketHandshakeException e) {
-            failureLog.log(e);
-            throw new HttpProtocolException(Status.BAD_GATEWAY,
-                    "the upstream server could not be reached or answered wrongly");
+        Upstreams upstreams = forwarding.upstreams();
+        List<Upstream> candidates = upstreams.order();
+        for (int i = 0; ; i++) {
+            Upstream upstream = candidates.get(i);
+            Request opening = Request.builder(target.at(upstream)).headers(fields.build()).build();
+            WebSocketPipe pipe = new WebSocketPipe();
+            WebSocket opened;
+            try {
+                opened = client.webSocket(opening, config.toBuilder().subprotocols(List.of()).build(),
+                        pipe.upstreamListener);
+            } catch (WebSocketRefusedException e) {
+                failureLog.log(e);
+                upstreams.answered(upstream);
+                int code = e.status().code();
+                throw code >= 400 && code < 500
+                        ? new HttpProtocolException(e.status(), "refused by the upstream server")
+                        : new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server refused the WebSocket");
+            } catch (HttpCallException e) {
+                failureLog.log(e);
+                if (Upstreams.failedToConnect(e)) {
+                    upstreams.failed(upstream);
+                    if (i + 1 < candidates.size()) {
+                        continue;
+                    }
+                }
+                throw e instanceof TimeoutExceededException
+                        ? new HttpProtocolException(Status.GATEWAY_TIMEOUT, "the upstream server did not answer in time")
+                        : new HttpProtocolException(Status.BAD_GATEWAY,
+                                "the upstream server could not be reached or answered wrongly");
+            } catch (WebSocketHandshakeException e) {
+                failureLog.log(e);
+                throw new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server answered wrongly");
+            }
+            upstreams.answered(upstream);
+            pipe.upstreamOpened(opened);
+            if (!opened.subprotocol().equals(subprotocol)) {
+                opened.close(CloseCode.PROTOCOL_ERROR, "subprotocol not agreed");
+                throw new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server chose another subprotocol");
+            }
+            return pipe.downstreamListener;
         }
-        pipe.upstreamOpened(upstream);
-        if (!upstream.subprotocol().equals(subprotocol)) {
-            upstream.close(CloseCode.PROTOCOL_ERROR, "subprotocol not agreed");
-            throw new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server chose another subprotocol");
-        }
-        return pipe.downstreamListener;
     }
 
     /**
@@ -118,6 +133,6 @@ public final class WebSocketRelay implements WebSocketHandler {
 
     @Override
     public String toString() {
-        return "WebSocketRelay[" + forwarding.upstream().uri("", null) + "]";
+        return "WebSocketRelay[" + forwarding.upstreams().members().getFirst().uri("", null) + "]";
     }
 }

@@ -360,6 +360,35 @@ class ReverseProxyIT {
     }
 
     @Test
+    void requestsAreSpreadOverUpstreamsAndOneThatRefusesIsLeftOut() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
+            closed = socket.getLocalPort();
+        }
+        Server second = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).build(),
+                Router.builder().any("/v2/*", (request, response) -> response.send("second "
+                        + request.target().raw() + " " + request.bodyBytes().length + "\n")).build()).start();
+        proxies.add(second);
+        String base = proxy(ReverseProxy.builder("http://127.0.0.1:" + closed + "/v0")
+                .alsoTo("http://127.0.0.1:" + upstream.port() + "/v1")
+                .alsoTo("http://127.0.0.1:" + second.port() + "/v2"));
+        int first = 0;
+        int other = 0;
+        for (int i = 0; i < 8; i++) {
+            Run answer = curl("-s", "--data-binary", "12345", base + "/api/echo/" + i);
+            if (answer.stdout().startsWith("POST /v1/echo/" + i + "\n")) {
+                assertTrue(answer.stdout().contains("body 5 "), answer.stdout());
+                first++;
+            } else {
+                assertEquals("second /v2/echo/" + i + " 5\n", answer.stdout());
+                other++;
+            }
+        }
+        assertEquals(8, first + other);
+        assertTrue(first >= 3 && other >= 3, "spread in turn: " + first + " and " + other);
+    }
+
+    @Test
     void aClientThatGoesAwayMidBodyReleasesTheUpstreamConnection() throws Exception {
         try (Client shared = Client.create(ReverseProxy.defaultClientConfig())) {
             String base = proxy(toUpstream().client(shared));
