@@ -29,8 +29,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A reverse proxy: a {@link Handler} that forwards each request to one upstream server over a {@link Client} and
- * relays its answer, streaming both bodies as they come (a body is never held whole in memory), as nginx's
+ * A reverse proxy: a {@link Handler} that forwards each request to an upstream server (or to several in turn, see
+ * {@link Builder#alsoTo}) over a {@link Client} and relays its answer, streaming both bodies as they come (a body is never held whole in memory), as nginx's
  * {@code proxy_pass} and Jetty's {@code ProxyHandler} do.
  *
  * <pre>{@code
@@ -60,8 +60,9 @@ import java.util.Set;
  * logged (at most once every 10 s), not told to the client. A body that breaks once the answer has begun cuts the
  * client's response short (the connection closes, a chunked body without its last chunk), so that a truncated body
  * never looks whole. A client whose own body is malformed or over the server's limit gets the server's answer for it
- * (400, 413), not a 502. Requests are never retried upstream, redirects never followed, cookies never stored: the
- * proxy's client is configured so whatever {@link ClientConfig} it is given.
+ * (400, 413), not a 502. A request is sent again only to another upstream, when the first could not even be
+ * connected to; redirects are never followed, cookies never stored: the proxy's client is configured so whatever
+ * {@link ClientConfig} it is given (one with a cookie jar is refused).
  *
  * <p>Immutable and thread-safe. It owns its client unless given one with {@link Builder#client(Client)}: close it
  * when done.
