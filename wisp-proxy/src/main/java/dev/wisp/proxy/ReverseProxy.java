@@ -153,9 +153,19 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         List<Upstream> candidates = upstreams.order();
         for (int i = 0; i < candidates.size(); i++) {
             Upstream upstream = candidates.get(i);
+            Request forwarded;
+            try {
+                forwarded = forwardedRequest(request, target.at(upstream), body);
+            } catch (IllegalArgumentException e) {
+                // Taken by the server's parser but no URI (a query's "%2", say): nothing an upstream could be sent.
+                // (The message would name the upstream's address: not told.)
+                response.status(Status.BAD_REQUEST).send("the request target is not a URI that can be forwarded"
+                        + " (RFC 3986)\n");
+                return;
+            }
             Response answer;
             try {
-                answer = client.send(forwardedRequest(request, target.at(upstream), body));
+                answer = client.send(forwarded);
             } catch (HttpCallException e) {
                 if (body.failure() != null) {
                     throw body.failure(); // the client's fault: the server answers it (400, 413) or it has gone

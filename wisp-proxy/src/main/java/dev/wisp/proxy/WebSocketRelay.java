@@ -80,7 +80,13 @@ public final class WebSocketRelay implements WebSocketHandler {
         List<Upstream> candidates = upstreams.order();
         for (int i = 0; ; i++) {
             Upstream upstream = candidates.get(i);
-            Request opening = Request.builder(target.at(upstream)).headers(fields.build()).build();
+            Request opening;
+            try {
+                opening = Request.builder(target.at(upstream)).headers(fields.build()).build();
+            } catch (IllegalArgumentException e) {
+                throw new HttpProtocolException(Status.BAD_REQUEST, "the request target is not a URI that can be"
+                        + " forwarded (RFC 3986)");
+            }
             WebSocketPipe pipe = new WebSocketPipe();
             WebSocket opened;
             try {

@@ -156,6 +156,9 @@ class ReverseProxyIT {
         String base = proxy(toUpstream());
         String told = curl("-s", base + "/api/echo/a%2Fb/%7E%20c?x=1&y=%20&z").stdout();
         assertTrue(told.startsWith("GET /v1/echo/a%2Fb/%7E%20c?x=1&y=%20&z\n"), told);
+        Run badEscape = curl("-s", "-w", "\n%{http_code}", base + "/api/echo/x?y=%2");
+        assertTrue(badEscape.stdout().endsWith("(RFC 3986)\n\n400"), badEscape.stdout());
+        assertFalse(badEscape.stdout().contains(Integer.toString(upstream.port())), badEscape.stdout());
         String everything = proxy(toUpstream(), ServerConfig.builder(), "/*");
         assertEquals("not found\n404", curl("-s", "-w", "%{http_code}", everything + "/apix/echo").stdout());
         assertTrue(curl("-s", everything + "/api/echo/y").stdout().startsWith("GET /v1/echo/y\n"));
@@ -314,7 +317,9 @@ class ReverseProxyIT {
     @Test
     void aClientsBodyOverTheLimitIsTheServersAnswerNotTheUpstreams() throws Exception {
         String base = proxy(toUpstream(), ServerConfig.builder().maxRequestBodyBytes(1024));
-        Path file = Files.write(temp.resolve("large.bin"), LARGE);
+        // 64 KiB: over the limit, and within what the server's lingering close drains (maxLingerBytes, 1 MiB) so
+        // that curl, still sending, reads the 413 rather than a reset.
+        Path file = Files.write(temp.resolve("large.bin"), java.util.Arrays.copyOf(LARGE, 64 * 1024));
         Run fixed = curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + file,
                 base + "/api/echo/up");
         assertEquals("413", fixed.stdout());
