@@ -93,9 +93,11 @@ public final class WebSocketRelay implements WebSocketHandler {
                 opened = client.webSocket(opening, config.toBuilder().subprotocols(List.of()).build(),
                         pipe.upstreamListener);
             } catch (WebSocketRefusedException e) {
-                failureLog.log(e);
                 upstreams.answered(upstream);
                 int code = e.status().code();
+                if (code < 400 || code >= 500) {
+                    failureLog.log(e); // a 4xx is the upstream's answer to the client (a 401), not its failure
+                }
                 throw code >= 400 && code < 500
                         ? new HttpProtocolException(e.status(), "refused by the upstream server")
                         : new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server refused the WebSocket");
