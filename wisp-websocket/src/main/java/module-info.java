@@ -8,5 +8,6 @@ module dev.wisp.websocket {
     requires dev.wisp.transport;
 
     exports dev.wisp.websocket;
-    exports dev.wisp.websocket.internal to dev.wisp.server, dev.wisp.client, dev.wisp.testing, dev.wisp.bench;
+    exports dev.wisp.websocket.internal to dev.wisp.server, dev.wisp.client, dev.wisp.proxy, dev.wisp.testing,
+            dev.wisp.bench;
 }

@@ -150,12 +150,10 @@ class ServeProxyIT {
         return new String(curlBytes(arguments), StandardCharsets.UTF_8);
     }
 
+    /** curl's output as bytes: {@link PeerTools} reads it as ISO-8859-1, one char a byte. */
     private static byte[] curlBytes(String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString(), "--max-time", "20"));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        process.waitFor();
-        return out;
+        return PeerTools.run(Duration.ofSeconds(30), command).stdout().getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -149,13 +149,14 @@ public final class ReverseProxy implements Handler, AutoCloseable {
             return;
         }
         DownstreamBody body = new DownstreamBody(request.body());
+        Headers fields = forwarding.requestFields(request, REQUEST_OWN);
         Upstreams upstreams = forwarding.upstreams();
         List<Upstream> candidates = upstreams.order();
         for (int i = 0; i < candidates.size(); i++) {
             Upstream upstream = candidates.get(i);
             Request forwarded;
             try {
-                forwarded = forwardedRequest(request, target.at(upstream), body);
+                forwarded = forwardedRequest(request, target.at(upstream), fields, body);
             } catch (IllegalArgumentException e) {
                 // Taken by the server's parser but no URI (a query's "%2", say): nothing an upstream could be sent.
                 // (The message would name the upstream's address: not told.)
@@ -191,10 +192,10 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         }
     }
 
-    private Request forwardedRequest(ServerRequest request, URI target, DownstreamBody body) {
+    private static Request forwardedRequest(ServerRequest request, URI target, Headers fields, DownstreamBody body) {
         Request.Builder forwarded = Request.builder(target)
                 .method(request.method())
-                .headers(forwarding.requestFields(request, REQUEST_OWN))
+                .headers(fields)
                 .decompress(false);
         long length = request.headers().firstAsLong(HeaderNames.CONTENT_LENGTH).orElse(-1);
         if (length > 0 || length < 0 && !request.body().isFinished()) {

@@ -41,17 +41,13 @@ final class WebSocketPipe {
         @Override
         public void onText(WebSocket from, String text) throws IOException {
             WebSocket to = awaitDownstream();
-            if (to.isOpen()) {
-                send(to, () -> to.sendText(text));
-            }
+            send(to, () -> to.sendText(text));
         }
 
         @Override
         public void onBinary(WebSocket from, byte[] bytes) throws IOException {
             WebSocket to = awaitDownstream();
-            if (to.isOpen()) {
-                send(to, () -> to.sendBinary(bytes));
-            }
+            send(to, () -> to.sendBinary(bytes));
         }
 
         @Override
@@ -75,17 +71,13 @@ final class WebSocketPipe {
         @Override
         public void onText(WebSocket from, String text) throws IOException {
             WebSocket to = upstream.join();
-            if (to.isOpen()) {
-                send(to, () -> to.sendText(text));
-            }
+            send(to, () -> to.sendText(text));
         }
 
         @Override
         public void onBinary(WebSocket from, byte[] bytes) throws IOException {
             WebSocket to = upstream.join();
-            if (to.isOpen()) {
-                send(to, () -> to.sendBinary(bytes));
-            }
+            send(to, () -> to.sendBinary(bytes));
         }
 
         @Override
@@ -114,8 +106,14 @@ final class WebSocketPipe {
         void run() throws IOException;
     }
 
-    /** Sends; a failure because the other side has just closed drops the message, as its close is under way. */
+    /**
+     * Sends, unless the other side has closed; a failure because it has just closed drops the message too, as its
+     * close is under way.
+     */
     private static void send(WebSocket to, Send send) throws IOException {
+        if (!to.isOpen()) {
+            return;
+        }
         try {
             send.run();
         } catch (IOException e) {

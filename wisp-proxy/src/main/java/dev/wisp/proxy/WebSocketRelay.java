@@ -15,8 +15,9 @@ import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketHandshakeException;
 import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.internal.ServerHandshake;
+import dev.wisp.websocket.internal.UpgradeDecision;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -73,7 +74,9 @@ public final class WebSocketRelay implements WebSocketHandler {
             throw new HttpProtocolException(Forwarding.LOOP_DETECTED, "the request passed " + Forwarding.MAX_HOPS
                     + " proxies or more: a loop?");
         }
-        Optional<String> subprotocol = chosenSubprotocol(request.headers(), config.subprotocols());
+        // The server's own choice, as it answers the client with it (this runs only for a request it accepted).
+        Optional<String> subprotocol = ServerHandshake.decide(request.head(), config)
+                instanceof UpgradeDecision.Accept accept ? accept.agreement().subprotocol() : Optional.empty();
         Headers.Builder fields = forwarding.requestFields(request, HANDSHAKE_OWN).toBuilder();
         subprotocol.ifPresent(chosen -> fields.set("Sec-WebSocket-Protocol", chosen));
         Upstreams upstreams = forwarding.upstreams();
@@ -125,18 +128,6 @@ public final class WebSocketRelay implements WebSocketHandler {
             }
             return pipe.downstreamListener;
         }
-    }
-
-    /**
-     * The subprotocol the server accepts the client's WebSocket with: the first of the route's that the client
-     * offered (RFC 6455 §4.2.2; names compared exactly).
-     */
-    static Optional<String> chosenSubprotocol(Headers request, List<String> supported) {
-        List<String> offered = request.all("Sec-WebSocket-Protocol").stream()
-                .flatMap(value -> Arrays.stream(value.split(",")))
-                .map(String::strip)
-                .toList();
-        return supported.stream().filter(offered::contains).findFirst();
     }
 
     @Override

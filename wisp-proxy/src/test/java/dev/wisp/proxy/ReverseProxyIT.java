@@ -530,13 +530,9 @@ class ReverseProxyIT {
         return new Run(result.exitCode(), result.stdout(), result.stderr());
     }
 
+    /** curl's output as bytes: {@link PeerTools} reads it as ISO-8859-1, one char a byte. */
     private static byte[] curlBytes(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString(), "--max-time", "20"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        process.waitFor();
-        return out;
+        return curl(arguments).stdout().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     static String sha256(byte[] bytes) {
