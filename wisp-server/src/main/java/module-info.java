@@ -15,4 +15,5 @@ module dev.wisp.server {
     exports dev.wisp.server.files;
     exports dev.wisp.server.filters;
     exports dev.wisp.server.forms;
+    exports dev.wisp.server.sse;
 }

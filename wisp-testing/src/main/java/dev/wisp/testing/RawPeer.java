@@ -140,6 +140,25 @@ public final class RawPeer implements AutoCloseable {
     }
 
     /**
+     * Reads, one char per byte, until what was read ends with the marker, and returns it all; for a body that streams
+     * without end (server-sent events). Waits at most {@link #DEFAULT_TIMEOUT} for each byte.
+     *
+     * @throws java.io.EOFException if the server closes first
+     */
+    public String readUntil(String marker) throws IOException {
+        StringBuilder read = new StringBuilder();
+        while (read.length() < marker.length() || !read.substring(read.length() - marker.length()).equals(marker)) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("closed before '" + Ascii.escape(marker) + "'; read: '"
+                        + Ascii.escape(read) + "'");
+            }
+            read.append((char) b);
+        }
+        return read.toString();
+    }
+
+    /**
      * Whether the server closes the connection within the timeout: true when a read ends the stream (or finds it
      * reset), false when the timeout passes first.
      *

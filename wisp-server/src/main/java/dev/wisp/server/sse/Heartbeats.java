@@ -1,0 +1,64 @@
+package dev.wisp.server.sse;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Sends the heartbeats of every open event stream in the process from one virtual thread that looks at them in
+ * turn, so that a quiet stream costs no thread of its own; it runs while some stream is open. A heartbeat that is
+ * due is written by a short-lived virtual thread of its own, since a write can block for as long as the client
+ * takes to read (up to the server's write timeout), which must hold up no other stream's.
+ */
+final class Heartbeats {
+    static final Heartbeats SHARED = new Heartbeats();
+
+    private static final long MAX_TICK_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final long MIN_TICK_NANOS = Duration.ofMillis(10).toNanos();
+
+    private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
+    /** The ticking thread, null while none runs; guarded by this object. */
+    private Thread ticker;
+
+    private Heartbeats() {
+    }
+
+    void add(EventStream stream) {
+        streams.add(stream);
+        Thread running;
+        synchronized (this) {
+            if (ticker == null) {
+                ticker = Thread.ofVirtual().name("wisp-sse-heartbeats").start(this::tick);
+            }
+            running = ticker;
+        }
+        // A stream whose interval is shorter than the ticker's current pause is looked at in time.
+        LockSupport.unpark(running);
+    }
+
+    void remove(EventStream stream) {
+        streams.remove(stream);
+    }
+
+    private void tick() {
+        while (true) {
+            long now = System.nanoTime();
+            long pause = MAX_TICK_NANOS;
+            for (EventStream stream : streams) {
+                long interval = stream.heartbeatIntervalNanos();
+                pause = Math.min(pause, Math.max(MIN_TICK_NANOS, interval / 4));
+                if (now - stream.lastWriteNanos() >= interval) {
+                    stream.startHeartbeat();
+                }
+            }
+            synchronized (this) {
+                if (streams.isEmpty()) {
+                    ticker = null;
+                    return;
+                }
+            }
+            LockSupport.parkNanos(pause);
+        }
+    }
+}
