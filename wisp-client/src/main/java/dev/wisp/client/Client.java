@@ -111,6 +111,28 @@ public final class Client implements AutoCloseable {
     }
 
     /**
+     * Opens a stream of server-sent events from the URL with the default {@link EventSourceConfig}; see
+     * {@link #eventSource(Request, EventSourceConfig)}.
+     */
+    public EventSource eventSource(String url) throws IOException {
+        return eventSource(Request.get(url), EventSourceConfig.defaults());
+    }
+
+    /**
+     * Opens a stream of server-sent events, as a browser's {@code EventSource} does: the request (a GET, usually)
+     * is sent with {@code Accept: text/event-stream}, over this client's pool (HTTP/2 included) and with its
+     * options, redirects, cookies and credentials; later reconnections send it again, with {@code Last-Event-ID}.
+     * The first connection must succeed.
+     *
+     * @throws EventSourceRefusedException if the server answers with anything but an event stream (a 204 is no
+     *         failure: the source returned has ended)
+     * @throws HttpCallException if the first connection fails
+     */
+    public EventSource eventSource(Request request, EventSourceConfig config) throws IOException {
+        return EventSource.open(this, request, config);
+    }
+
+    /**
      * Opens a WebSocket (RFC 6455) on a connection of its own, never pooled: TLS for {@code wss:} (and
      * {@code https:}) with this client's TLS settings, plaintext for {@code ws:} (and {@code http:}). The
      * listener's callbacks run on a virtual thread of their own.

@@ -40,11 +40,24 @@ public final class EventStreamReader {
     private String type = "";
     /** Bytes of the fields this event keeps so far, for the limit. */
     private long eventBytes;
-    private String lastEventId = "";
+    /** The id the event being read will carry: the last {@code id} field so far. */
+    private String idBuffer;
+    /** The id of the last event dispatched, or set by a blank line after an {@code id} field without data. */
+    private String lastEventId;
     private Duration retry;
 
     public EventStreamReader(InputStream in, int maxEventBytes) {
+        this(in, maxEventBytes, "");
+    }
+
+    /**
+     * A reader of a stream that goes on from another: a client's reconnection, whose last event id stays what the
+     * stream before it set until this one sets another.
+     */
+    public EventStreamReader(InputStream in, int maxEventBytes, String lastEventId) {
         this.in = Objects.requireNonNull(in, "in");
+        this.lastEventId = Objects.requireNonNull(lastEventId, "lastEventId");
+        this.idBuffer = lastEventId;
         if (maxEventBytes < 1) {
             throw new IllegalArgumentException("maxEventBytes must be positive: " + maxEventBytes);
         }
@@ -67,7 +80,10 @@ public final class EventStreamReader {
         return Optional.empty();
     }
 
-    /** The last event id the stream has set so far, empty if none: what {@code Last-Event-ID} sends on reconnect. */
+    /**
+     * The id of the last event the stream ended with a blank line, empty if none: what {@code Last-Event-ID} sends on
+     * reconnect.
+     */
     public String lastEventId() {
         return lastEventId;
     }
@@ -175,7 +191,7 @@ public final class EventStreamReader {
             }
             case "id" -> {
                 if (value.indexOf('\0') < 0) {
-                    lastEventId = value;
+                    idBuffer = value;
                 }
             }
             case "retry" -> {
@@ -199,6 +215,9 @@ public final class EventStreamReader {
     }
 
     private ServerSentEvent dispatch() {
+        // An id takes effect at the blank line, even one that ends no event: an id in an event the stream ends in
+        // the middle of is not the last one received.
+        lastEventId = idBuffer;
         if (!hasData) {
             type = "";
             eventBytes = 0;

@@ -123,6 +123,20 @@ class EventStreamReaderTest {
     }
 
     @Test
+    void takesAnIdOnlyAtTheBlankLine() throws IOException {
+        EventStreamReader reader = reader("id: 1\ndata: a\n\nid: 2\ndata: cut");
+        assertEquals(Optional.of(new ServerSentEvent(null, "a", "1")), reader.next());
+        assertEquals(Optional.empty(), reader.next());
+        assertEquals("1", reader.lastEventId(), "the id of an event the stream ended in the middle of");
+        EventStreamReader idAlone = reader("id: 5\n\n");
+        assertEquals(Optional.empty(), idAlone.next());
+        assertEquals("5", idAlone.lastEventId(), "a blank line after an id without data");
+        EventStreamReader goingOn = new EventStreamReader(new ByteArrayInputStream(
+                "data: b\n\n".getBytes(StandardCharsets.UTF_8)), 64, "7");
+        assertEquals(Optional.of(new ServerSentEvent(null, "b", "7")), goingOn.next());
+    }
+
+    @Test
     void ignoresAnIdWithNul() throws IOException {
         assertEquals(List.of(new ServerSentEvent(null, "a", "1"), new ServerSentEvent(null, "b", "1")),
                 readEveryWay("id: 1\ndata: a\n\nid: 2\u0000\ndata: b\n\n"));
