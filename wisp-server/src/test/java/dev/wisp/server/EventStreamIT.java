@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wisp.core.ServerSentEvent;
+import dev.wisp.server.filters.Compression;
 import dev.wisp.server.sse.EventStream;
 import dev.wisp.server.sse.EventStreamClosedException;
 import dev.wisp.server.sse.EventStreamConfig;
@@ -201,6 +202,37 @@ class EventStreamIT {
                     } finally {
                         curl.destroyForcibly();
                     }
+                }
+            }
+        });
+    }
+
+    @Test
+    void gzippedEventsStillComeOneByOne() {
+        assumeFalse(TestTransport.isTls(), "curl is given a plaintext URL");
+        assertTimeoutPreemptively(LIMIT, () -> {
+            BlockingQueue<String> go = new ArrayBlockingQueue<>(4);
+            Router router = Router.builder().get("/events", (request, response) -> {
+                try (EventStream events = EventStream.open(request, response, QUICK)) {
+                    events.send("first");
+                    await(go);
+                    events.send("second");
+                }
+            }).build();
+            HttpService service = HttpService.builder(router).filter(Compression.gzip()).build();
+            try (Server server = TestServers.start(TestServers.config(), service)) {
+                Process curl = new ProcessBuilder(PeerTools.require("curl").toString(), "-sSN", "--compressed",
+                        "-D", "-", "--max-time", "15", "http://127.0.0.1:" + server.port() + "/events").start();
+                try {
+                    OutputLines lines = OutputLines.follow(curl.getInputStream());
+                    lines.await("data: first", Duration.ofSeconds(10));
+                    go.add("go");
+                    lines.await("data: second", Duration.ofSeconds(10));
+                    assertTrue(curl.waitFor(10, TimeUnit.SECONDS));
+                    assertTrue(lines.seen().stream().anyMatch(line -> line.strip().equalsIgnoreCase(
+                            "Content-Encoding: gzip")), () -> "not gzipped: " + lines.seen());
+                } finally {
+                    curl.destroyForcibly();
                 }
             }
         });
