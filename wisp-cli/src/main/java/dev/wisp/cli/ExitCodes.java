@@ -3,6 +3,7 @@ package dev.wisp.cli;
 import dev.wisp.client.CallCanceledException;
 import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
+import dev.wisp.client.EventSourceRefusedException;
 import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.RedirectRefusedException;
@@ -62,6 +63,7 @@ final class ExitCodes {
             case CallCanceledException e -> FAILURE;
             case RequestQueueFullException e -> FAILURE;
             case WebSocketRefusedException e -> HTTP_ERROR;
+            case EventSourceRefusedException e -> HTTP_ERROR;
             case WebSocketNeedsTunnelException e -> FAILURE;
             case TooManyRedirectsException e -> TOO_MANY_REDIRECTS;
             case RedirectRefusedException e -> FAILURE;

@@ -57,4 +57,9 @@ public class ForwardingServerRequest implements ServerRequest {
     public void closeAtEnd(Closeable resource) {
         delegate.closeAtEnd(resource);
     }
+
+    @Override
+    public void onServerStop(Runnable action) {
+        delegate.onServerStop(action);
+    }
 }

@@ -192,6 +192,7 @@ public final class Server implements AutoCloseable {
             stopped = true;
             ports.close();
             context.registry().drain();
+            context.runStopActions();
             if (!context.registry().awaitEmpty(grace.toNanos(), TimeUnit.NANOSECONDS)) {
                 LOG.log(WARNING, "connections still busy after the grace period of " + grace + "; closing them");
                 context.registry().closeAll();

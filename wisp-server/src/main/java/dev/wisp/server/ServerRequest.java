@@ -132,4 +132,12 @@ public interface ServerRequest {
      * Uploads spilled to temporary files use it, so no file outlives its request.
      */
     void closeAtEnd(Closeable resource);
+
+    /**
+     * Runs the action, on a thread of its own, when the server starts to stop while this exchange is in flight (at
+     * once if it has begun): for a response that streams until told otherwise, an event stream say, to end itself
+     * rather than hold the stop for its whole grace period. Nothing runs for an exchange that has ended. Call it from
+     * the exchange's own thread, as {@link #closeAtEnd} is.
+     */
+    void onServerStop(Runnable action);
 }

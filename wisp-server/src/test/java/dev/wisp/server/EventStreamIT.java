@@ -128,6 +128,33 @@ class EventStreamIT {
     }
 
     @Test
+    void aServerThatStopsEndsItsStreamsWithoutWaitingOutTheGrace() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            CountDownLatch ended = new CountDownLatch(1);
+            Router router = Router.builder().get("/events", (request, response) -> {
+                try (EventStream events = EventStream.open(request, response)) {
+                    events.send("hello");
+                    events.awaitClosed();
+                    ended.countDown();
+                }
+            }).build();
+            Server server = TestServers.start(router);
+            try (RawPeer peer = RawPeer.connect(server.port())) {
+                peer.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+                peer.readResponseHead();
+                peer.readUntil("data: hello\n\n\r\n");
+                // A grace longer than the test's limit: a stop that waited it out would fail the test.
+                server.stop(Duration.ofSeconds(60));
+                assertEquals("0\r\n\r\n", peer.readUntil("0\r\n\r\n"), "the stream's end, properly framed");
+                assertTrue(ended.await(5, TimeUnit.SECONDS), "awaitClosed did not return");
+                assertTrue(peer.isClosedByPeer(Duration.ofSeconds(5)));
+            } finally {
+                server.stop(Duration.ZERO);
+            }
+        });
+    }
+
+    @Test
     void refusesSendsOnceTheStreamEnded() {
         assertTimeoutPreemptively(LIMIT, () -> {
             BlockingQueue<String> outcome = new ArrayBlockingQueue<>(1);

@@ -77,6 +77,14 @@ final class ExchangeRequest implements ServerRequest {
         closeAtEnd.add(resource);
     }
 
+    @Override
+    public void onServerStop(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        StopActions actions = connection.context.stopActions();
+        closeAtEnd(() -> actions.remove(action));
+        actions.add(action);
+    }
+
     /** Closes what {@link #closeAtEnd} collected, last first; called once, as the exchange ends. */
     void closeResources() {
         if (closeAtEnd == null) {

@@ -37,6 +37,7 @@ public final class ServerContext {
     private volatile InetSocketAddress localAddress;
     private volatile TlsContext tls;
     private volatile InputWatcher inputWatcher;
+    private final StopActions stopActions = new StopActions();
     /** The loops that run the connections' threads, or null for the JDK's scheduler; set once, before accepting. */
     private volatile CarrierLoops carrierLoops;
 
@@ -55,6 +56,15 @@ public final class ServerContext {
 
     ServerConfig config() {
         return config;
+    }
+
+    StopActions stopActions() {
+        return stopActions;
+    }
+
+    /** Runs what exchanges in flight asked to run as the server stops; see {@code ServerRequest.onServerStop}. */
+    public void runStopActions() {
+        stopActions.runAll();
     }
 
     BufferPool buffers() {

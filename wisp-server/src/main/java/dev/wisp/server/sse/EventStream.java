@@ -42,8 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * write and proxies do not end a quiet stream as idle.
  *
  * <p>The stream ends when the handler closes it or returns, when a write fails (the client left; its cause is logged
- * at DEBUG), when {@link #close()} is called from any thread, or when the server stops (after its grace period, it
- * interrupts the handler's thread). After the end, {@code send} throws {@link EventStreamClosedException},
+ * at DEBUG), when {@link #close()} is called from any thread, or when the server starts to stop (which closes it,
+ * so that the client reconnects, to another instance say, without waiting for the grace period). After the end, {@code send} throws {@link EventStreamClosedException},
  * {@code offer} returns false and {@code awaitClosed} returns.
  *
  * <p>Thread-safe: sends from any thread take turns, each event whole.
@@ -119,6 +119,7 @@ public final class EventStream implements AutoCloseable {
         if (!config.heartbeatInterval().isZero()) {
             Heartbeats.SHARED.add(stream);
         }
+        request.onServerStop(stream::close);
         return stream;
     }
 
