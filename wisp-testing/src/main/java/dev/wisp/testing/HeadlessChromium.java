@@ -78,6 +78,7 @@ public final class HeadlessChromium implements AutoCloseable {
         Path profile = Files.createTempDirectory(directory, "chromium-profile-");
         List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox",
                 "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-breakpad", "--disable-crash-reporter",
                 "--user-data-dir=" + profile));
         command.addAll(flags);
         command.add(page);
@@ -101,12 +102,35 @@ public final class HeadlessChromium implements AutoCloseable {
      */
     @Override
     public void close() throws InterruptedException, IOException {
-        process.descendants().forEach(ProcessHandle::destroy);
+        List<ProcessHandle> children = process.descendants().toList();
+        children.forEach(ProcessHandle::destroy);
         process.destroy();
         boolean ended = process.waitFor(10, TimeUnit.SECONDS)
                 || process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        // The renderers and helpers write to the profile in the test's folder until they end: the test's cleanup
+        // must not find them still writing (seen once, JUnit failing to delete the folder).
+        for (ProcessHandle child : children) {
+            ended &= awaitEnd(child);
+        }
         deleteTree(temporary);
         assertTrue(ended, "chromium did not stop");
+    }
+
+    private static boolean awaitEnd(ProcessHandle child) throws InterruptedException {
+        try {
+            child.onExit().get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            child.destroyForcibly();
+            try {
+                child.onExit().get(10, TimeUnit.SECONDS);
+                return true;
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException again) {
+                return false;
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
     }
 
     private static void deleteTree(Path folder) throws IOException {
