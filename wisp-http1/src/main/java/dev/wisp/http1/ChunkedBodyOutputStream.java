@@ -86,12 +86,16 @@ public final class ChunkedBodyOutputStream extends OutputStream {
         out.write(CRLF);
     }
 
-    /** Ends the gathered chunk and flushes the {@link WireOutput}, so the peer sees everything written so far. */
+    /**
+     * Ends the gathered chunk and flushes the {@link WireOutput}, so the peer sees everything written so far. The
+     * gathering array is let go: a body that flushes and then waits (an event stream between events) holds none.
+     */
     @Override
     public void flush() throws IOException {
         if (!finished) {
             writePending();
         }
+        pending = null;
         out.flush();
     }
 

@@ -73,7 +73,8 @@ final class Http1Exchange {
         ContinueBodyInputStream continuing = expect && head.version() == Version.HTTP_1_1
                 && !body.isFinished() ? new ContinueBodyInputStream(body, this::sendContinue) : null;
         response = new Http1ServerResponse(out, connection.transport, head.method(), head.version(),
-                isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(body, continuing));
+                isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(body, continuing),
+                connection.input(), body);
         RouteMatch match = connection.http1().router().resolve(head.method(), head.target());
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
                 match.pathParameters(), connection, context.config().maxRequestBodyBytes());
@@ -142,7 +143,7 @@ final class Http1Exchange {
      */
     private boolean refuse(RequestHead head, HttpProtocolException refusal) {
         response = new Http1ServerResponse(connection.output(), connection.transport, head.method(), head.version(),
-                false, () -> false);
+                false, () -> false, null, null);
         ExchangeRequest request = new ExchangeRequest(head, EmptyBodyInputStream.INSTANCE, Map.of(), connection,
                 context.config().maxRequestBodyBytes());
         Refusals.answer(connection.http1().service(), request, response, refusal,

@@ -1,6 +1,7 @@
 package dev.wisp.server.internal;
 
 import dev.wisp.core.Body;
+import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HeaderField;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
@@ -8,6 +9,7 @@ import dev.wisp.core.Method;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.core.Status;
 import dev.wisp.core.Version;
+import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
 import dev.wisp.http1.ChunkedBodyOutputStream;
 import dev.wisp.http1.FixedLengthBodyOutputStream;
@@ -26,7 +28,8 @@ import java.util.function.BooleanSupplier;
  *
  * A handler that sets {@code Connection: close} closes the connection after the response.
  *
- * <p>Used by the exchange's thread only. Calls: status and headers, then one of {@code send} or
+ * <p>Used by one thread at a time: the exchange's, or another the handler hands its body stream to in turn (an event
+ * stream's publishers, under its lock). Calls: status and headers, then one of {@code send} or
  * {@code outputStream}; then the exchange calls {@link #finish()}.
  */
 final class Http1ServerResponse extends ExchangeResponse {
@@ -43,6 +46,9 @@ final class Http1ServerResponse extends ExchangeResponse {
     private final Version requestVersion;
     private OutputStream bodyStream;
     private final BooleanSupplier mayKeepAlive;
+    /** The connection's input and the request's body, for {@link #releaseReadBufferWhileStreaming()}; null for none. */
+    private final WireInput input;
+    private final BodyInputStream requestBody;
     private boolean keepAlive;
     private long contentBytes;
 
@@ -50,14 +56,19 @@ final class Http1ServerResponse extends ExchangeResponse {
      * @param keepAlive whether the request asked to keep the connection
      * @param mayKeepAlive asked when the head is written, whether the exchange can still keep the connection; so
      *     a handler that commits early still gets a Connection header that tells what will happen
+     * @param input the connection's input, whose buffer a streamed body that flushes lets go of once the request body
+     *     is read whole; null to keep it
+     * @param requestBody the request's body; null with no input
      */
     Http1ServerResponse(WireOutput out, Transport transport, Method requestMethod, Version requestVersion,
-            boolean keepAlive, BooleanSupplier mayKeepAlive) {
+            boolean keepAlive, BooleanSupplier mayKeepAlive, WireInput input, BodyInputStream requestBody) {
         super(transport, requestMethod);
         this.out = out;
         this.requestVersion = requestVersion;
         this.keepAlive = keepAlive;
         this.mayKeepAlive = mayKeepAlive;
+        this.input = input;
+        this.requestBody = requestBody;
     }
 
     @Override
@@ -196,6 +207,18 @@ final class Http1ServerResponse extends ExchangeResponse {
         return bodyStream;
     }
 
+    /**
+     * After the handler flushed a streamed body: once the request body is read whole and nothing more is buffered, no
+     * one reads the connection until the exchange ends, so its read buffer goes back to the pool (a long-lived stream,
+     * an event stream say, would hold one for its whole life otherwise). Only then, since another thread may be the
+     * one flushing.
+     */
+    private void releaseReadBufferWhileStreaming() {
+        if (input != null && requestBody.isFinished()) {
+            input.releaseIfEmpty();
+        }
+    }
+
     /** The handler's view of the body stream: writes go to the framing stream; close ends the body. */
     private static final class ResponseBodyStream extends OutputStream {
         private final Http1ServerResponse response;
@@ -220,6 +243,7 @@ final class Http1ServerResponse extends ExchangeResponse {
         public void flush() throws IOException {
             response.bodyStream().flush();
             response.out.flush();
+            response.releaseReadBufferWhileStreaming();
         }
 
         @Override

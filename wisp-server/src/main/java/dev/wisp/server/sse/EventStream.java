@@ -64,6 +64,10 @@ public final class EventStream implements AutoCloseable {
     private volatile boolean open;
     private volatile long lastWriteNanos;
     private final AtomicBoolean heartbeatRunning = new AtomicBoolean();
+    /** The handler's thread, which closes the stream before the exchange ends the response. */
+    private final Thread owner = Thread.currentThread();
+    /** Whether the body stream was closed; guarded by {@link #writeLock}. */
+    private boolean outClosed;
 
     private EventStream(ServerRequest request, EventStreamConfig config, OutputStream out, boolean open) {
         this.request = request;
@@ -120,6 +124,8 @@ public final class EventStream implements AutoCloseable {
             Heartbeats.SHARED.add(stream);
         }
         request.onServerStop(stream::close);
+        // A handler that returned without closing the stream: no more heartbeats or sends from then on.
+        request.closeAtEnd(stream::end);
         return stream;
     }
 
@@ -264,26 +270,37 @@ public final class EventStream implements AutoCloseable {
     /**
      * Ends the stream: events still queued are dropped, and the thread in {@link #awaitClosed()} returns. The
      * response ends as it should (its last chunk over HTTP/1.1, the end of its stream over HTTP/2) now, or, while a
-     * write is under way, when the handler returns. Idempotent; any thread.
+     * write is under way on another thread, when the handler closes the stream. Idempotent; any thread.
+     *
+     * <p>The handler must close it before it returns (try-with-resources): on the handler's thread, close waits for a
+     * write under way (a heartbeat's, a publisher's), which must not meet the end of the response that the exchange
+     * writes once the handler has returned.
      */
     @Override
     public void close() {
-        boolean wasOpen;
         stateLock.lock();
         try {
-            wasOpen = open;
             endLocked();
         } finally {
             stateLock.unlock();
         }
-        if (wasOpen && writeLock.tryLock()) {
-            try {
+        if (out == null) {
+            return;
+        }
+        if (Thread.currentThread() == owner) {
+            writeLock.lock();
+        } else if (!writeLock.tryLock()) {
+            return;
+        }
+        try {
+            if (!outClosed) {
+                outClosed = true;
                 out.close();
-            } catch (IOException e) {
-                LOG.log(DEBUG, () -> "event stream to " + request.connection().remoteAddress() + " ended: " + e);
-            } finally {
-                writeLock.unlock();
             }
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "event stream to " + request.connection().remoteAddress() + " ended: " + e);
+        } finally {
+            writeLock.unlock();
         }
     }
 
