@@ -38,8 +38,10 @@ import javax.net.ssl.TrustManagerFactory;
  * Opens N keep-alive connections to a server, completes one {@code GET /plaintext} on each, and holds them all
  * open and idle, so that the harness can measure the server's memory per idle connection.
  *
- * <p>Usage: {@code IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] [--http2] HOST PORT
- * COUNT [MAX_SECONDS]}. With {@code --http2} the connections speak HTTP/2 ({@link Http2SingleRequest}): h2c with
+ * <p>Usage: {@code IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--events PATH] [--deflate] [--message]
+ * [--http2] HOST PORT COUNT [MAX_SECONDS]}. With {@code --events} the one request is a GET of PATH for server-sent
+ * events, and the connection is held as an open event stream once its head and first event have come (HTTP/1.1,
+ * chunked). With {@code --http2} the connections speak HTTP/2 ({@link Http2SingleRequest}): h2c with
  * prior knowledge, or h2 chosen by ALPN with {@code --tls}. With {@code --websocket} the one request is a WebSocket
  * upgrade of PATH, answered with {@code 101} (over HTTP/2, an extended CONNECT of RFC 8441 answered with 200, the
  * WebSocket then stream 1, without {@code --deflate} or {@code --message}), after which the connection is a WebSocket that sends nothing (the
@@ -86,12 +88,15 @@ public final class IdleConnections {
     private final boolean deflate;
     /** Whether each WebSocket echoes one message before it is held. */
     private final boolean message;
+    /** The path of an event stream that each connection holds open, or null. */
+    private final String eventsPath;
     /** Whether the connections speak HTTP/2: h2 by ALPN over TLS, else h2c with prior knowledge. */
     private final boolean http2;
 
-    private IdleConnections(PrintStream out, SSLSocketFactory tls, String webSocketPath, boolean deflate,
-            boolean message, boolean http2) {
+    private IdleConnections(PrintStream out, SSLSocketFactory tls, String webSocketPath, String eventsPath,
+            boolean deflate, boolean message, boolean http2) {
         this.out = out;
+        this.eventsPath = eventsPath;
         this.tls = tls;
         this.webSocketPath = webSocketPath;
         this.deflate = deflate;
@@ -102,6 +107,7 @@ public final class IdleConnections {
     public static void main(String[] args) throws Exception {
         SSLSocketFactory tls = null;
         String webSocketPath = null;
+        String eventsPath = null;
         boolean deflate = false;
         boolean message = false;
         boolean http2 = false;
@@ -110,6 +116,7 @@ public final class IdleConnections {
             switch (args[0]) {
                 case "--tls" -> tls = trusting(Path.of(args[1]));
                 case "--websocket" -> webSocketPath = args[1];
+                case "--events" -> eventsPath = args[1];
                 case "--deflate" -> {
                     deflate = true;
                     used = 1;
@@ -126,16 +133,17 @@ public final class IdleConnections {
             }
             args = Arrays.copyOfRange(args, used, args.length);
         }
-        if (args.length < 3 || args.length > 4 || http2 && (deflate || message)) {
-            throw new IllegalArgumentException(
-                    "usage: IdleConnections [--tls CHAIN_PEM] [--websocket PATH] [--deflate] [--message] [--http2]"
-                            + " HOST PORT COUNT [MAX_SECONDS]");
+        if (args.length < 3 || args.length > 4 || http2 && (deflate || message || eventsPath != null)
+                || eventsPath != null && webSocketPath != null) {
+            throw new IllegalArgumentException("usage: IdleConnections [--tls CHAIN_PEM] [--websocket PATH]"
+                    + " [--events PATH] [--deflate] [--message] [--http2] HOST PORT COUNT [MAX_SECONDS]");
         }
         InetSocketAddress address = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         int count = Integer.parseInt(args[2]);
         long maxSeconds = args.length == 4 ? Long.parseLong(args[3]) : 600;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
-        new IdleConnections(System.out, tls, webSocketPath, deflate, message, http2).run(address, count, deadline);
+        new IdleConnections(System.out, tls, webSocketPath, eventsPath, deflate, message, http2)
+                .run(address, count, deadline);
     }
 
     /** A client socket factory that trusts the certificates of one PEM file and nothing else. */
@@ -178,7 +186,9 @@ public final class IdleConnections {
         String host = address.getHostString() + ":" + address.getPort();
         // The key is fixed: the server's answer is not checked beyond its status, so no fresh nonce is needed.
         byte[] request = http2 ? Http2SingleRequest.request(host, tls != null, webSocketPath) : (webSocketPath == null
-                ? "GET /plaintext HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: wisp-bench\r\nAccept: */*\r\n\r\n"
+                ? "GET " + (eventsPath == null ? "/plaintext" : eventsPath) + " HTTP/1.1\r\nHost: " + host
+                        + "\r\nUser-Agent: wisp-bench\r\nAccept: " + (eventsPath == null ? "*/*" : "text/event-stream")
+                        + "\r\n\r\n"
                 : "GET " + webSocketPath + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: wisp-bench\r\n"
                         + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
@@ -243,6 +253,7 @@ public final class IdleConnections {
                     InputStream in = new BufferedInputStream(socket.getInputStream(), 512);
                     responseBytes = http2
                             ? Http2SingleRequest.readResponse(in, socket.getOutputStream(), webSocketPath != null)
+                            : eventsPath != null ? readEventStreamStart(in)
                             : readResponse(in, webSocketPath != null, deflate);
                     if (message && webSocketPath != null) {
                         echoOneMessage(socket.getOutputStream(), in);
@@ -316,6 +327,31 @@ public final class IdleConnections {
         int contentLength = contentLength(text);
         in.readNBytes(contentLength);
         return length + contentLength;
+    }
+
+    /** Reads an event stream's head (200) and its first event, up to the blank line that ends it. */
+    private static int readEventStreamStart(InputStream in) throws IOException {
+        byte[] start = new byte[MAX_HEAD_BYTES];
+        int length = 0;
+        int headEnd = -1;
+        while (headEnd < 0 || !new String(start, headEnd, length - headEnd, US_ASCII).contains("\n\n")) {
+            if (length == start.length) {
+                throw new IOException("no event within " + MAX_HEAD_BYTES + " bytes");
+            }
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed before the first event");
+            }
+            start[length++] = (byte) b;
+            if (headEnd < 0 && length >= 4 && endsWithBlankLine(start, length)) {
+                headEnd = length;
+                String head = new String(start, 0, length, US_ASCII);
+                if (!head.startsWith("HTTP/1.1 200 ")) {
+                    throw new IOException("unexpected status line: " + head.lines().findFirst().orElse(""));
+                }
+            }
+        }
+        return length;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.wisp.bench.peers;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.server.sse.EventStream;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsIdentity;
 import java.net.InetAddress;
@@ -14,6 +15,9 @@ import java.time.Duration;
  * <p>Configuration: {@link ServerConfig} defaults, bound to {@code 127.0.0.1}. HTTPS mode: the same, plus
  * {@link TlsConfig} defaults (TLS 1.3 and 1.2, the JDK's cipher suites, session resumption on) with one PEM
  * identity, over Wisp's SSLEngine transport.
+ *
+ * <p>{@code GET /events} is an event stream ({@link EventStream}) that sends one event and stays open, for the
+ * memory of an open stream ({@code IdleConnections --events /events}).
  *
  * <p>With the system property {@code wisp.bench.http2=true} ({@code -Dwisp.bench.http2=true}) the same server
  * also speaks HTTP/2 ({@code ServerConfig.http2(true)}): h2c with prior knowledge in plaintext, h2 by ALPN over
@@ -50,6 +54,12 @@ public final class WispPlaintext {
                 .get(Plaintext.PATH, (request, response) -> {
                     response.header("Content-Type", Plaintext.CONTENT_TYPE);
                     response.send(body);
+                })
+                .get("/events", (request, response) -> {
+                    try (EventStream events = EventStream.open(request, response)) {
+                        events.send("hello");
+                        events.awaitClosed();
+                    }
                 })
                 .build();
         Server server = Server.create(config
