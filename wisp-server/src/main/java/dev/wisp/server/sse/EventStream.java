@@ -78,7 +78,10 @@ public final class EventStream implements AutoCloseable {
         this.lastWriteNanos = System.nanoTime();
     }
 
-    /** Opens a stream with the default configuration; see {@link #open(ServerRequest, ServerResponse, EventStreamConfig)}. */
+    /**
+     * Opens a stream with the default configuration; see
+     * {@link #open(ServerRequest, ServerResponse, EventStreamConfig)}.
+     */
     public static EventStream open(ServerRequest request, ServerResponse response) throws IOException {
         return open(request, response, EventStreamConfig.defaults());
     }
@@ -145,18 +148,7 @@ public final class EventStream implements AutoCloseable {
      */
     public void send(ServerSentEvent event) throws IOException {
         Objects.requireNonNull(event, "event");
-        writeLock.lock();
-        try {
-            checkOpen();
-            writer.write(event);
-            flush();
-        } catch (EventStreamClosedException e) {
-            throw e;
-        } catch (IOException e) {
-            throw failed(e);
-        } finally {
-            writeLock.unlock();
-        }
+        write(writer -> writer.write(event));
     }
 
     /** Sends a {@code message} event with this data; see {@link #send(ServerSentEvent)}. */
@@ -167,27 +159,27 @@ public final class EventStream implements AutoCloseable {
     /** Sends a comment, which clients ignore; see {@link #send(ServerSentEvent)}. */
     public void comment(String text) throws IOException {
         Objects.requireNonNull(text, "text");
-        writeLock.lock();
-        try {
-            checkOpen();
-            writer.comment(text);
-            flush();
-        } catch (EventStreamClosedException e) {
-            throw e;
-        } catch (IOException e) {
-            throw failed(e);
-        } finally {
-            writeLock.unlock();
-        }
+        write(writer -> writer.comment(text));
     }
 
     /** Tells the client how long to wait before it reconnects; see {@link #send(ServerSentEvent)}. */
     public void retry(Duration delay) throws IOException {
         Objects.requireNonNull(delay, "delay");
+        write(writer -> writer.retry(delay));
+    }
+
+    /** One block of the stream, written whole. */
+    @FunctionalInterface
+    private interface Block {
+        void writeTo(EventStreamWriter writer) throws IOException;
+    }
+
+    /** Writes the block and flushes, in turn with the other writers; a failure ends the stream. */
+    private void write(Block block) throws IOException {
         writeLock.lock();
         try {
             checkOpen();
-            writer.retry(delay);
+            block.writeTo(writer);
             flush();
         } catch (EventStreamClosedException e) {
             throw e;
