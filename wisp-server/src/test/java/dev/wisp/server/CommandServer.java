@@ -1,5 +1,7 @@
 package dev.wisp.server;
 
+import dev.wisp.server.sse.EventStream;
+import dev.wisp.server.sse.EventStreamConfig;
 import dev.wisp.testing.HeapFiller;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
@@ -45,6 +47,14 @@ public final class CommandServer {
                         .pongTimeout(Duration.ofSeconds(2)).build(), request -> echo)
                 // No pings: a WebSocket with no deadline at all while it waits.
                 .webSocket("/ws-quiet", WebSocketConfig.builder().build(), request -> echo)
+                // An event stream with quick heartbeats, which find a client that left (one under the full heap too).
+                .get("/events", (request, response) -> {
+                    try (EventStream events = EventStream.open(request, response, EventStreamConfig.builder()
+                            .heartbeatInterval(Duration.ofMillis(200)).build())) {
+                        events.send("hello");
+                        events.awaitClosed();
+                    }
+                })
                 .build();
         // Short timeouts: under a full heap a connection's thread may be stuck until one fires (see the test).
         // Over TLS in a run that tests TLS (the parent passes its setting on), so that handshakes meet the full heap.

@@ -327,6 +327,9 @@ public final class EventStream implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     failed(e);
+                } catch (RuntimeException | Error e) {
+                    // A full heap: the stream goes on, and the ticker tries again at its next turn.
+                    LOG.log(DEBUG, () -> "a heartbeat failed: " + e);
                 } finally {
                     writeLock.unlock();
                 }

@@ -1,5 +1,7 @@
 package dev.wisp.server.sse;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,10 +18,14 @@ final class Heartbeats {
 
     private static final long MAX_TICK_NANOS = Duration.ofSeconds(1).toNanos();
     private static final long MIN_TICK_NANOS = Duration.ofMillis(10).toNanos();
+    private static final long FAILURE_LOG_NANOS = Duration.ofMinutes(1).toNanos();
+    private static final System.Logger LOG = System.getLogger(Heartbeats.class.getName());
 
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     /** The ticking thread, null while none runs; guarded by this object. */
     private Thread ticker;
+    /** When a failed turn was last logged; the ticking thread's own. */
+    private long lastFailureLogNanos;
 
     private Heartbeats() {
     }
@@ -43,14 +49,13 @@ final class Heartbeats {
 
     private void tick() {
         while (true) {
-            long now = System.nanoTime();
             long pause = MAX_TICK_NANOS;
-            for (EventStream stream : streams) {
-                long interval = stream.heartbeatIntervalNanos();
-                pause = Math.min(pause, Math.max(MIN_TICK_NANOS, interval / 4));
-                if (now - stream.lastWriteNanos() >= interval) {
-                    stream.startHeartbeat();
-                }
+            try {
+                pause = beatWhereDue();
+            } catch (RuntimeException | Error e) {
+                // A full heap (a heartbeat's thread that could not start, say) must not end the ticking for good:
+                // it goes on, and the streams it missed get their heartbeat at a later turn.
+                failed(e);
             }
             synchronized (this) {
                 if (streams.isEmpty()) {
@@ -59,6 +64,33 @@ final class Heartbeats {
                 }
             }
             LockSupport.parkNanos(pause);
+        }
+    }
+
+    /** Starts the heartbeats that are due; returns how long to pause before the next look. */
+    private long beatWhereDue() {
+        long now = System.nanoTime();
+        long pause = MAX_TICK_NANOS;
+        for (EventStream stream : streams) {
+            long interval = stream.heartbeatIntervalNanos();
+            pause = Math.min(pause, Math.max(MIN_TICK_NANOS, interval / 4));
+            if (now - stream.lastWriteNanos() >= interval) {
+                stream.startHeartbeat();
+            }
+        }
+        return pause;
+    }
+
+    /** Logs a failed turn once a minute at most. */
+    private void failed(Throwable e) {
+        long now = System.nanoTime();
+        if (lastFailureLogNanos == 0 || now - lastFailureLogNanos > FAILURE_LOG_NANOS) {
+            lastFailureLogNanos = now;
+            try {
+                LOG.log(WARNING, "sending heartbeats failed; trying again: " + e);
+            } catch (RuntimeException | Error logFailed) {
+                // Nothing left to tell it with; the next turn tries again all the same.
+            }
         }
     }
 }
