@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -63,7 +63,8 @@ public final class EventStream implements AutoCloseable {
     private ArrayDeque<ServerSentEvent> queue;
     private volatile boolean open;
     private volatile long lastWriteNanos;
-    private final AtomicBoolean heartbeatRunning = new AtomicBoolean();
+    /** When the heartbeat under way started, 0 for none. */
+    private final AtomicLong heartbeatStarted = new AtomicLong();
     /** The handler's thread, which closes the stream before the exchange ends the response. */
     private final Thread owner = Thread.currentThread();
     /** Whether the body stream was closed; guarded by {@link #writeLock}. */
@@ -304,15 +305,23 @@ public final class EventStream implements AutoCloseable {
         return config.heartbeatInterval().toNanos();
     }
 
-    /** Writes a heartbeat from a thread of its own, unless one is under way or a write is (which proves as much). */
+    /**
+     * Writes a heartbeat from a thread of its own, unless one started less than an interval ago. One started longer
+     * ago is no bar: its thread may be blocked in a write to a slow client, in which case the new one finds the
+     * stream busy and leaves at once, or lost, as JDK 25 may lose a virtual thread that starts as the heap fills up,
+     * in which case the new one writes.
+     */
     void startHeartbeat() {
-        if (!heartbeatRunning.compareAndSet(false, true)) {
+        long now = System.nanoTime();
+        long started = heartbeatStarted.get();
+        if (started != 0 && now - started < heartbeatIntervalNanos()
+                || !heartbeatStarted.compareAndSet(started, now == 0 ? 1 : now)) {
             return;
         }
         try {
             Thread.ofVirtual().name("wisp-sse-heartbeat").start(this::heartbeat);
         } catch (RuntimeException | Error e) {
-            heartbeatRunning.set(false);
+            heartbeatStarted.set(0);
             throw e;
         }
     }
@@ -335,7 +344,7 @@ public final class EventStream implements AutoCloseable {
                 }
             }
         } finally {
-            heartbeatRunning.set(false);
+            heartbeatStarted.set(0);
         }
     }
 

@@ -8,10 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Sends the heartbeats of every open event stream in the process from one virtual thread that looks at them in
- * turn, so that a quiet stream costs no thread of its own; it runs while some stream is open. A heartbeat that is
- * due is written by a short-lived virtual thread of its own, since a write can block for as long as the client
- * takes to read (up to the server's write timeout), which must hold up no other stream's.
+ * Sends the heartbeats of every open event stream in the process from one thread that looks at them in turn, so
+ * that a quiet stream costs no thread of its own; it runs while some stream is open. A heartbeat that is due is
+ * written by a short-lived virtual thread of its own, since a write can block for as long as the client takes to
+ * read (up to the server's write timeout), which must hold up no other stream's.
+ *
+ * <p>The ticking thread is a platform thread: a virtual thread's timed park needs a timer that a full heap can keep
+ * from being made, and JDK 25 then never schedules the thread again (seen in {@code EventStreamMemoryExhaustionIT}:
+ * no heartbeat ever after). If it cannot start (no thread left to start), streams go without heartbeats until the
+ * next stream that opens tries again.
  */
 final class Heartbeats {
     static final Heartbeats SHARED = new Heartbeats();
@@ -24,7 +29,7 @@ final class Heartbeats {
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     /** The ticking thread, null while none runs; guarded by this object. */
     private Thread ticker;
-    /** When a failed turn was last logged; the ticking thread's own. */
+    /** When a failure was last logged; guarded by this object. */
     private long lastFailureLogNanos;
 
     private Heartbeats() {
@@ -35,7 +40,12 @@ final class Heartbeats {
         Thread running;
         synchronized (this) {
             if (ticker == null) {
-                ticker = Thread.ofVirtual().name("wisp-sse-heartbeats").start(this::tick);
+                try {
+                    ticker = Thread.ofPlatform().name("wisp-sse-heartbeats").daemon().start(this::tick);
+                } catch (RuntimeException | Error e) {
+                    failed(e);
+                    return;
+                }
             }
             running = ticker;
         }
@@ -81,8 +91,8 @@ final class Heartbeats {
         return pause;
     }
 
-    /** Logs a failed turn once a minute at most. */
-    private void failed(Throwable e) {
+    /** Logs a failed turn, or a ticker that could not start, once a minute at most. */
+    private synchronized void failed(Throwable e) {
         long now = System.nanoTime();
         if (lastFailureLogNanos == 0 || now - lastFailureLogNanos > FAILURE_LOG_NANOS) {
             lastFailureLogNanos = now;
