@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Heap per open event stream on Wisp's server, beside an idle HTTP/1.1 keep-alive connection, class by class.
+# Heap per open event stream (server-sent events): Wisp's server against Undertow's and Helidon's, and beside an idle
+# HTTP/1.1 keep-alive connection on Wisp's, class by class.
 #
-# Starts Wisp's bench peer (WispPlaintext: GET /events is an EventStream that sends one event and stays open) on
-# SERVER_CPU; IdleConnections on LOAD_CPU opens COUNT connections of a kind and holds them; the class histogram after
-# a full GC, less the one before, divided by COUNT, is what each one holds. A warm-up pass of each kind first, then
-# ROUNDS rounds of: COUNT event streams, then COUNT keep-alive connections. Between the two, a pause longer than the
-# streams' heartbeat interval (15 s), so that the streams whose clients left have found out and ended.
-# Histograms go to WORK_DIR (default: a fresh temporary folder, printed). Stops only the processes it started.
+# Starts the peers on SERVER_CPU, each with GET /events, a stream that sends one event and stays open: Wisp's
+# (WispPlaintext: an EventStream waiting in awaitClosed, heartbeats every 15 s), Undertow's (UndertowEvents: its
+# asynchronous ServerSentEventHandler, heartbeats every 15 s) and Helidon's (HelidonEvents: an SseSink on the
+# request's virtual thread, which then waits). IdleConnections on LOAD_CPU opens COUNT connections of a kind and
+# holds them; the class histogram after a full GC, less the one before, divided by COUNT, is what each one holds. A
+# warm-up pass of each first, then ROUNDS rounds of: COUNT event streams on each server in turn, then COUNT keep-alive
+# connections on Wisp's, after a pause of 35 s, longer than two of Wisp's heartbeat intervals (the first write to a
+# socket whose client closed goes through, the second fails), so that the streams whose clients left have found out
+# and ended before Wisp's next pass. (Helidon's streams never end, and each figure is the difference within one pass,
+# in which what earlier passes left counts on both sides.) Histograms go to WORK_DIR (default: a fresh temporary
+# folder, printed). Stops only the processes it started.
 #
-# Settings (environment): COUNT (2000), ROUNDS (3), PORT (19181), SERVER_CPU (0), LOAD_CPU (1),
-# SKIP_BUILD=1 to use the jars in target/.
+# Settings (environment): COUNT (2000), ROUNDS (3), PORT (19181: Wisp; Undertow and Helidon the next two),
+# SERVER_CPU (0), LOAD_CPU (1), SKIP_BUILD=1 to use the jars in target/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -26,31 +32,42 @@ fi
 class_path="$here/target/wisp-bench.jar:$here/target/lib/*"
 jcmd="$JAVA_HOME/bin/jcmd"
 
-taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" -Xms512m -Xmx512m -XX:+UseParallelGC -cp "$class_path" \
-    dev.wisp.bench.peers.WispPlaintext "$PORT" > "$WORK_DIR/peer.log" 2>&1 &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-    sleep 0.1
+declare -A port=([wisp]=$PORT [undertow]=$((PORT + 1)) [helidon]=$((PORT + 2)))
+declare -A main=([wisp]=WispPlaintext [undertow]=UndertowEvents [helidon]=HelidonEvents)
+declare -A pid=()
+stop_peers() {
+    local name
+    for name in "${!pid[@]}"; do
+        kill "${pid[$name]}" 2>/dev/null || true
+    done
+}
+trap stop_peers EXIT
+for name in wisp undertow helidon; do
+    taskset -c "$SERVER_CPU" "$JAVA_HOME/bin/java" -Xms512m -Xmx512m -XX:+UseParallelGC -cp "$class_path" \
+        "dev.wisp.bench.peers.${main[$name]}" "${port[$name]}" > "$WORK_DIR/$name.log" 2>&1 &
+    pid[$name]=$!
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/${port[$name]}") 2>/dev/null && break
+        sleep 0.1
+    done
 done
 
-histogram() {  # name -> the histogram's total bytes; the histogram itself in WORK_DIR/name.txt
-    timeout 60 "$jcmd" "$server_pid" GC.run > /dev/null
-    timeout 120 "$jcmd" "$server_pid" GC.class_histogram > "$WORK_DIR/$1.txt"
-    awk '$1 == "Total" {print $3}' "$WORK_DIR/$1.txt"
+histogram() {  # server name -> the histogram's total bytes; the histogram itself in WORK_DIR/name.txt
+    timeout 60 "$jcmd" "${pid[$1]}" GC.run > /dev/null
+    timeout 120 "$jcmd" "${pid[$1]}" GC.class_histogram > "$WORK_DIR/$2.txt"
+    awk '$1 == "Total" {print $3}' "$WORK_DIR/$2.txt"
 }
 
-hold() {  # name holder-options... -> bytes per connection held, from histograms before and after
-    local name=$1 before after line
-    shift
-    before=$(histogram "$name-before")
+hold() {  # server name holder-options... -> bytes per connection held, from histograms before and after
+    local server=$1 name=$2 before after line
+    shift 2
+    before=$(histogram "$server" "$name-before")
     coproc HOLDER { taskset -c "$LOAD_CPU" "$JAVA_HOME/bin/java" -cp "$class_path" \
-        dev.wisp.bench.load.IdleConnections "$@" 127.0.0.1 "$PORT" "$COUNT" 300; }
+        dev.wisp.bench.load.IdleConnections "$@" 127.0.0.1 "${port[$server]}" "$COUNT" 300; }
     read -r -t 180 line <&"${HOLDER[0]}"
     [[ $line == "ready opened=$COUNT failed=0"* ]] || { echo "$name: $line" >&2; exit 1; }
     sleep 1
-    after=$(histogram "$name-after")
+    after=$(histogram "$server" "$name-after")
     echo check >&"${HOLDER[1]}"
     read -r -t 30 line <&"${HOLDER[0]}"
     [[ $line == "open $COUNT" ]] || { echo "$name: the server closed some: $line" >&2; exit 1; }
@@ -64,16 +81,21 @@ stack_chunks() {  # name -> bytes of virtual thread stacks per connection held
         paste -sd ' ' | awk -v n="$COUNT" '{printf "%.0f", ($2 - $1) / n}'
 }
 
-hold warm-events --events /events > /dev/null
-sleep 17
-hold warm-plain > /dev/null
-echo "| round | open event stream, bytes of heap | of which virtual thread stack | idle keep-alive connection |"
-echo "|---|---:|---:|---:|"
+for name in wisp undertow helidon; do
+    hold "$name" "warm-$name" --events /events > /dev/null
+done
+sleep 35
+hold wisp warm-plain > /dev/null
+echo "| round | Wisp: open event stream, bytes of heap | of which virtual thread stack | Undertow | Helidon |" \
+    "Wisp: idle keep-alive connection |"
+echo "|---|---:|---:|---:|---:|---:|"
 for round in $(seq 1 "$ROUNDS"); do
-    events=$(hold "events-$round" --events /events)
-    sleep 17
-    plain=$(hold "plain-$round")
-    echo "| $round | $events | $(stack_chunks "events-$round") | $plain |"
+    wisp=$(hold wisp "events-wisp-$round" --events /events)
+    undertow=$(hold undertow "events-undertow-$round" --events /events)
+    helidon=$(hold helidon "events-helidon-$round" --events /events)
+    sleep 35
+    plain=$(hold wisp "plain-$round")
+    echo "| $round | $wisp | $(stack_chunks "events-wisp-$round") | $undertow | $helidon | $plain |"
 done
 echo
 echo "histograms: $WORK_DIR"

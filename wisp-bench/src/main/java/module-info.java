@@ -24,6 +24,8 @@ module dev.wisp.bench {
     requires io.netty.transport.classes.epoll;
     requires io.helidon.http;
     requires io.helidon.webserver;
+    requires io.helidon.webserver.sse;
+    requires io.helidon.http.sse;
     requires org.eclipse.jetty.server;
     requires org.eclipse.jetty.util;
     requires undertow.core;
