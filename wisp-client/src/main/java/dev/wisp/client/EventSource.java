@@ -179,12 +179,7 @@ public final class EventSource implements AutoCloseable {
 
     /** The policy's delay, from the stream's own reconnection time if it set one. */
     private Duration delay(ReconnectPolicy policy, int attempt) {
-        if (retry == null) {
-            return policy.delay(attempt);
-        }
-        Duration initial = retry.compareTo(policy.maxDelay()) > 0 ? policy.maxDelay() : retry;
-        return ReconnectPolicy.builder().initialDelay(initial).maxDelay(policy.maxDelay())
-                .multiplier(policy.multiplier()).jitter(policy.jitter()).build().delay(attempt);
+        return retry == null ? policy.delay(attempt) : policy.delay(attempt, retry);
     }
 
     /** Sends the request and takes the stream it answers with, or ends the source on a 204. */

@@ -3,7 +3,6 @@ package dev.wisp.client;
 import dev.wisp.core.Ascii;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The server answered an {@link EventSource}'s request with something other than an event stream: a status other
@@ -25,9 +24,7 @@ public final class EventSourceRefusedException extends HttpCallException {
 
     private static String describe(Headers headers, byte[] body) {
         String type = headers.firstOrNull("Content-Type");
-        String text = new String(body, 0, Math.min(body.length, 2 * Ascii.MAX_ECHO), StandardCharsets.UTF_8).strip();
-        return (type == null ? ", no Content-Type" : ", Content-Type " + Ascii.escape(type))
-                + (text.isEmpty() ? "" : " (" + Ascii.escape(text) + ")");
+        return (type == null ? ", no Content-Type" : ", Content-Type " + Ascii.escape(type)) + quoteBody(body);
     }
 
     /** The status the server answered. */

@@ -1,6 +1,8 @@
 package dev.wisp.client;
 
+import dev.wisp.core.Ascii;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A call failed; the subclass names what failed, and the message says where (host, port, which limit or
@@ -15,5 +17,14 @@ public abstract sealed class HttpCallException extends IOException permits Unres
 
     HttpCallException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * The start of a refusal's body, for a message: escaped and cut as any peer text quoted in an error, so that a
+     * hostile server cannot write control sequences to the terminal or log that shows it; empty for a blank body.
+     */
+    static String quoteBody(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 2 * Ascii.MAX_ECHO), StandardCharsets.UTF_8).strip();
+        return text.isEmpty() ? "" : " (" + Ascii.escape(text) + ")";
     }
 }

@@ -60,6 +60,14 @@ public final class ReconnectPolicy {
 
     /** The wait before attempt number {@code attempt} (1 for the first after a drop), jitter included. */
     public Duration delay(int attempt) {
+        return delay(attempt, initialDelay);
+    }
+
+    /**
+     * The wait before attempt number {@code attempt} from another initial delay: an event stream's own reconnection
+     * time ({@code retry}), which replaces the policy's as browsers let it; growth, bound and jitter are the policy's.
+     */
+    Duration delay(int attempt, Duration initialDelay) {
         double nanos = initialDelay.toNanos() * Math.pow(multiplier, Math.max(0, attempt - 1));
         nanos = Math.min(nanos, maxDelay.toNanos());
         nanos *= 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);

@@ -1,9 +1,7 @@
 package dev.wisp.client;
 
-import dev.wisp.core.Ascii;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The server answered a WebSocket upgrade request with a status other than 101 Switching Protocols: it has no
@@ -16,19 +14,10 @@ public final class WebSocketRefusedException extends HttpCallException {
     private final byte[] body;
 
     public WebSocketRefusedException(String target, Status status, Headers headers, byte[] body) {
-        super("WebSocket upgrade of " + target + " refused: " + status + describe(body), null);
+        super("WebSocket upgrade of " + target + " refused: " + status + quoteBody(body), null);
         this.status = status;
         this.headers = headers;
         this.body = body.clone();
-    }
-
-    /**
-     * The start of the body, for the message: escaped and cut as any peer text quoted in an error, so a hostile
-     * server cannot write control sequences to the terminal or log that shows the message.
-     */
-    private static String describe(byte[] body) {
-        String text = new String(body, 0, Math.min(body.length, 2 * Ascii.MAX_ECHO), StandardCharsets.UTF_8).strip();
-        return text.isEmpty() ? "" : " (" + Ascii.escape(text) + ")";
     }
 
     /** The status the server answered. */

@@ -144,16 +144,13 @@ public final class EventStreamReader {
     }
 
     private void append(byte b) throws IOException {
+        if (lineLength == maxEventBytes) {
+            throw tooLarge();
+        }
         if (lineLength == line.length) {
-            if (lineLength >= maxEventBytes) {
-                throw tooLarge();
-            }
             line = Arrays.copyOf(line, (int) Math.min((long) maxEventBytes, 2L * line.length));
         }
         line[lineLength++] = b;
-        if (lineLength > maxEventBytes) {
-            throw tooLarge();
-        }
     }
 
     private MessageTooLargeException tooLarge() {

@@ -38,7 +38,7 @@ class EventStreamIT {
     @Test
     void sendsTheHeadAtOnceThenEachEventAsItIsSent() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            CountDownLatch headRead = new CountDownLatch(1);
+            BlockingQueue<String> headRead = new ArrayBlockingQueue<>(1);
             Router router = Router.builder().get("/events", (request, response) -> {
                 try (EventStream events = EventStream.open(request, response,
                         EventStreamConfig.builder().retry(Duration.ofMillis(1500)).build())) {
@@ -56,7 +56,7 @@ class EventStreamIT {
                 assertEquals("no-store", head.header("Cache-Control").orElseThrow());
                 assertEquals("chunked", head.header("Transfer-Encoding").orElseThrow());
                 assertTrue(peer.readUntil("retry: 1500\n\n\r\n").endsWith("retry: 1500\n\n\r\n"));
-                headRead.countDown();
+                headRead.add("read");
                 assertEquals("event: tick\nid: 1\ndata: one\ndata: two\n\n\r\n",
                         chunkData(peer.readUntil("\n\n\r\n")));
                 assertEquals(": between\n\r\n", chunkData(peer.readUntil("\n\r\n")));
@@ -272,17 +272,6 @@ class EventStreamIT {
         String data = chunk.substring(lineEnd + 2);
         assertEquals(size + 2, data.length(), "chunk size of " + chunk);
         return data;
-    }
-
-    private static void await(CountDownLatch latch) throws IOException {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new IOException("the test did not go on");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
     }
 
     private static void await(BlockingQueue<String> go) throws IOException {

@@ -302,6 +302,20 @@ public final class IdleConnections {
      * {@code deflate} asks for it.
      */
     private static int readResponse(InputStream in, boolean upgrade, boolean deflate) throws IOException {
+        String text = readHead(in, upgrade ? "HTTP/1.1 101 " : "HTTP/1.1 200 ");
+        if (upgrade) {
+            if (deflate && !text.toLowerCase(Locale.ROOT).contains("permessage-deflate")) {
+                throw new IOException("the server did not accept permessage-deflate");
+            }
+            return text.length();
+        }
+        int contentLength = contentLength(text);
+        in.readNBytes(contentLength);
+        return text.length() + contentLength;
+    }
+
+    /** Reads a response head, up to its blank line, and checks that it starts with the status line given. */
+    private static String readHead(InputStream in, String statusLineStart) throws IOException {
         byte[] head = new byte[MAX_HEAD_BYTES];
         int length = 0;
         while (length < 4 || !endsWithBlankLine(head, length)) {
@@ -315,43 +329,27 @@ public final class IdleConnections {
             head[length++] = (byte) b;
         }
         String text = new String(head, 0, length, US_ASCII);
-        if (!text.startsWith(upgrade ? "HTTP/1.1 101 " : "HTTP/1.1 200 ")) {
+        if (!text.startsWith(statusLineStart)) {
             throw new IOException("unexpected status line: " + text.lines().findFirst().orElse(""));
         }
-        if (upgrade) {
-            if (deflate && !text.toLowerCase(Locale.ROOT).contains("permessage-deflate")) {
-                throw new IOException("the server did not accept permessage-deflate");
-            }
-            return length;
-        }
-        int contentLength = contentLength(text);
-        in.readNBytes(contentLength);
-        return length + contentLength;
+        return text;
     }
 
     /** Reads an event stream's head (200) and its first event, up to the blank line that ends it. */
     private static int readEventStreamStart(InputStream in) throws IOException {
-        byte[] start = new byte[MAX_HEAD_BYTES];
-        int length = 0;
-        int headEnd = -1;
-        while (headEnd < 0 || !new String(start, headEnd, length - headEnd, US_ASCII).contains("\n\n")) {
-            if (length == start.length) {
+        int length = readHead(in, "HTTP/1.1 200 ").length();
+        StringBuilder event = new StringBuilder();
+        while (event.length() < 2 || !event.substring(event.length() - 2).equals("\n\n")) {
+            if (event.length() == MAX_HEAD_BYTES) {
                 throw new IOException("no event within " + MAX_HEAD_BYTES + " bytes");
             }
             int b = in.read();
             if (b < 0) {
                 throw new IOException("connection closed before the first event");
             }
-            start[length++] = (byte) b;
-            if (headEnd < 0 && length >= 4 && endsWithBlankLine(start, length)) {
-                headEnd = length;
-                String head = new String(start, 0, length, US_ASCII);
-                if (!head.startsWith("HTTP/1.1 200 ")) {
-                    throw new IOException("unexpected status line: " + head.lines().findFirst().orElse(""));
-                }
-            }
+            event.append((char) b);
         }
-        return length;
+        return length + event.length();
     }
 
     /**
