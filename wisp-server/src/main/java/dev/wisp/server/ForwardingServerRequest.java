@@ -62,4 +62,9 @@ public class ForwardingServerRequest implements ServerRequest {
     public void onServerStop(Runnable action) {
         delegate.onServerStop(action);
     }
+
+    @Override
+    public boolean hasClientLeft() {
+        return delegate.hasClientLeft();
+    }
 }

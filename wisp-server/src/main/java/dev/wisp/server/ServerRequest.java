@@ -140,4 +140,17 @@ public interface ServerRequest {
      * the exchange's own thread, as {@link #closeAtEnd} is.
      */
     void onServerStop(Runnable action);
+
+    /**
+     * Whether the client is known to have left: over HTTP/2, it reset the request's stream or its connection ended;
+     * over HTTP/1.1, its side of the connection ended (closed or half-closed, which the server cannot tell apart
+     * without writing). Looks without blocking and takes nothing the client sent. For a handler that answers late (a
+     * long poll, an event stream, a long computation) to give up on a client that no longer waits, where a write
+     * would find out only once it fails: over TCP, the first write after a close still goes through.
+     *
+     * <p>False when it cannot tell: over HTTP/1.1 until the request's body has been read whole, and while bytes the
+     * client sent after it (a pipelined request) are unread. Call it from a thread that writes the response, never
+     * while another thread reads the request's body.
+     */
+    boolean hasClientLeft();
 }

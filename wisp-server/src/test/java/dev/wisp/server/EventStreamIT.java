@@ -91,6 +91,38 @@ class EventStreamIT {
     }
 
     @Test
+    void aHeartbeatFindsAClientThatLeftWithoutWritingToIt() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            BlockingQueue<Long> sent = new ArrayBlockingQueue<>(1);
+            Router router = Router.builder().get("/events", (request, response) -> {
+                try (EventStream events = EventStream.open(request, response,
+                        EventStreamConfig.builder().heartbeatInterval(Duration.ofMillis(300)).build())) {
+                    events.send("hi");
+                    events.awaitClosed();
+                }
+            }).build();
+            HttpService service = HttpService.builder(router).filter((request, response, next) -> {
+                try {
+                    next.handle(request, response);
+                } finally {
+                    sent.add(response.contentBytesSent());
+                }
+            }).build();
+            try (Server server = TestServers.start(TestServers.config(), service)) {
+                try (RawPeer peer = RawPeer.connect(server.port())) {
+                    peer.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+                    peer.readResponseHead();
+                    assertEquals("data: hi\n\n\r\n", chunkData(peer.readUntil("\n\n\r\n")));
+                }
+                // The first heartbeat after the close looks before it writes: nothing goes to the gone client,
+                // where a write would still have gone through and only the next one failed.
+                assertEquals(Long.valueOf("data: hi\n\n".length()), sent.poll(10, TimeUnit.SECONDS));
+                TestServers.awaitNoConnections(server);
+            }
+        });
+    }
+
+    @Test
     void endsTheStreamOfAClientThatDoesNotKeepUp() {
         assertTimeoutPreemptively(LIMIT, () -> {
             AtomicReference<EventStream> opened = new AtomicReference<>();

@@ -28,17 +28,19 @@ final class ExchangeRequest implements ServerRequest {
     private final BodyInputStream body;
     private final Map<String, String> pathParameters;
     private final ServerConnection connection;
+    private final ClientPresence presence;
     private ConnectionInfo connectionInfo;
     private final long maxBodyBytes;
     /** What closes when the exchange ends; null until something asks. */
     private List<Closeable> closeAtEnd;
 
     ExchangeRequest(RequestHead head, BodyInputStream body, Map<String, String> pathParameters,
-            ServerConnection connection, long maxBodyBytes) {
+            ServerConnection connection, ClientPresence presence, long maxBodyBytes) {
         this.head = head;
         this.body = body;
         this.pathParameters = pathParameters;
         this.connection = connection;
+        this.presence = presence;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -83,6 +85,11 @@ final class ExchangeRequest implements ServerRequest {
         StopActions actions = connection.context.stopActions();
         closeAtEnd(() -> actions.remove(action));
         actions.add(action);
+    }
+
+    @Override
+    public boolean hasClientLeft() {
+        return presence.hasClientLeft();
     }
 
     /** Closes what {@link #closeAtEnd} collected, last first; called once, as the exchange ends. */

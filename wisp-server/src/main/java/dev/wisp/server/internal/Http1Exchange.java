@@ -22,6 +22,7 @@ import dev.wisp.server.RouteMatch;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
 import dev.wisp.server.WebSocketRoute;
+import dev.wisp.transport.IdleInput;
 import java.io.IOException;
 import java.util.Map;
 
@@ -33,7 +34,7 @@ import java.util.Map;
  *
  * <p>Runs on the connection's thread; one instance per exchange.
  */
-final class Http1Exchange {
+final class Http1Exchange implements ClientPresence {
     private static final System.Logger LOG = System.getLogger(Http1Exchange.class.getName());
 
     private final ServerContext context;
@@ -77,7 +78,7 @@ final class Http1Exchange {
                 connection.input(), body);
         RouteMatch match = connection.http1().router().resolve(head.method(), head.target());
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
-                match.pathParameters(), connection, context.config().maxRequestBodyBytes());
+                match.pathParameters(), connection, this, context.config().maxRequestBodyBytes());
         try {
             return runHandler(head, match, request, continuing);
         } finally {
@@ -145,10 +146,30 @@ final class Http1Exchange {
         response = new Http1ServerResponse(connection.output(), connection.transport, head.method(), head.version(),
                 false, () -> false, null, null);
         ExchangeRequest request = new ExchangeRequest(head, EmptyBodyInputStream.INSTANCE, Map.of(), connection,
-                context.config().maxRequestBodyBytes());
+                this, context.config().maxRequestBodyBytes());
         Refusals.answer(connection.http1().service(), request, response, refusal,
                 () -> fail(response, refusal.status(), refusal.getMessage(), null));
         return false;
+    }
+
+    /**
+     * Looks at the connection's input without blocking, once the body is read and nothing after it is buffered: the
+     * end of the stream says the client left; a byte that arrived stays for the next read. A failed look (a reset,
+     * the connection closed) says so too.
+     */
+    @Override
+    public boolean hasClientLeft() {
+        if (connection.hasInputEnded()) {
+            return true;
+        }
+        if (body == null || !body.isFinished() || connection.input().buffered() > 0) {
+            return false;
+        }
+        try {
+            return connection.transport.pollInput() == IdleInput.ENDED;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /**

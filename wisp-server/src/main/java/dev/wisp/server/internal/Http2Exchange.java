@@ -30,7 +30,7 @@ import java.util.Optional;
  * runs on this thread until it ends or leaves its wait for the next message to the stream ({@link
  * Http2WebSocketStream}): the exchange then ends when the WebSocket does, on the thread that runs it last.
  */
-final class Http2Exchange implements Runnable {
+final class Http2Exchange implements Runnable, ClientPresence {
     private static final System.Logger LOG = System.getLogger(Http2Exchange.class.getName());
 
     private final ServerContext context;
@@ -104,7 +104,7 @@ final class Http2Exchange implements Runnable {
             body = new ContinueBodyInputStream(body, this::sendContinue);
         }
         RouteMatch match = Http2WebSocketUpgrade.route(connection.http2().router(), head, protocol);
-        ExchangeRequest request = new ExchangeRequest(head, body, match.pathParameters(), connection, maxBody);
+        ExchangeRequest request = new ExchangeRequest(head, body, match.pathParameters(), connection, this, maxBody);
         Handler handler = match.handler();
         if (protocol != null && handler instanceof WebSocketRoute route) {
             handler = (filteredRequest, filteredResponse) -> openOrRefuse(route, filteredRequest, filteredResponse);
@@ -140,6 +140,12 @@ final class Http2Exchange implements Runnable {
         return true;
     }
 
+    /** The client reset the stream, or the connection ended (which resets every stream): nothing more can reach it. */
+    @Override
+    public boolean hasClientLeft() {
+        return stream.isReset();
+    }
+
     /** Opens a WebSocket if the request is an acceptable extended CONNECT; else the route answers why not. */
     private void openOrRefuse(WebSocketRoute route, ServerRequest request, ServerResponse filteredResponse)
             throws IOException {
@@ -151,7 +157,7 @@ final class Http2Exchange implements Runnable {
 
     /** Answers a request refused before any handler, through the filters, so they see the refusal. */
     private void refuse(BodyInputStream unread, HttpProtocolException refusal) {
-        ExchangeRequest request = new ExchangeRequest(head, unread, Map.of(), connection,
+        ExchangeRequest request = new ExchangeRequest(head, unread, Map.of(), connection, this,
                 context.config().maxRequestBodyBytes());
         Refusals.answer(connection.http2().service(), request, response, refusal,
                 () -> fail(refusal.status(), refusal.getMessage()));

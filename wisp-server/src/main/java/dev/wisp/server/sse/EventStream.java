@@ -38,11 +38,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * read; {@link #offer} never blocks (a publisher with many clients must not wait for the slowest) and queues the
  * event for the thread in {@link #awaitClosed()} to write, up to {@code maxQueuedEvents}, past which the client is
  * too slow and its stream ends. A heartbeat comment goes out whenever nothing was sent for
- * {@code heartbeatInterval}, from a thread shared by every stream, so that a client that left is found by the failed
- * write and proxies do not end a quiet stream as idle.
+ * {@code heartbeatInterval}, from a thread shared by every stream, so that proxies do not end a quiet stream as idle
+ * and a client that left is found: each heartbeat first asks {@link ServerRequest#hasClientLeft()}, as a send does
+ * at most once a second, since over TCP the first write after the client closed still goes through.
  *
- * <p>The stream ends when the handler closes it or returns, when a write fails (the client left; its cause is logged
- * at DEBUG), when {@link #close()} is called from any thread, or when the server starts to stop (which closes it,
+ * <p>The stream ends when the handler closes it or returns, when the client left (found so, or by a failed write;
+ * logged at DEBUG), when {@link #close()} is called from any thread, or when the server starts to stop (which closes it,
  * so that the client reconnects, to another instance say, without waiting for the grace period). After the end, {@code send} throws {@link EventStreamClosedException},
  * {@code offer} returns false and {@code awaitClosed} returns.
  *
@@ -50,6 +51,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class EventStream implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventStream.class.getName());
+    /** How often a send looks whether the client left, at most: a look is a system call. */
+    private static final long LOOK_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final ServerRequest request;
     private final EventStreamConfig config;
@@ -69,6 +72,8 @@ public final class EventStream implements AutoCloseable {
     private final Thread owner = Thread.currentThread();
     /** Whether the body stream was closed; guarded by {@link #writeLock}. */
     private boolean outClosed;
+    /** When {@link #clientLeft()} last looked; guarded by {@link #writeLock}. */
+    private long lastLookNanos;
 
     private EventStream(ServerRequest request, EventStreamConfig config, OutputStream out, boolean open) {
         this.request = request;
@@ -77,6 +82,7 @@ public final class EventStream implements AutoCloseable {
         this.writer = out == null ? null : new EventStreamWriter(out);
         this.open = open;
         this.lastWriteNanos = System.nanoTime();
+        this.lastLookNanos = lastWriteNanos;
     }
 
     /**
@@ -180,6 +186,9 @@ public final class EventStream implements AutoCloseable {
         writeLock.lock();
         try {
             checkOpen();
+            if (System.nanoTime() - lastLookNanos >= LOOK_NANOS && clientLeft()) {
+                throw new EventStreamClosedException("the event stream has ended: the client left");
+            }
             block.writeTo(writer);
             flush();
         } catch (EventStreamClosedException e) {
@@ -330,7 +339,7 @@ public final class EventStream implements AutoCloseable {
         try {
             if (writeLock.tryLock()) {
                 try {
-                    if (open && System.nanoTime() - lastWriteNanos >= heartbeatIntervalNanos()) {
+                    if (open && System.nanoTime() - lastWriteNanos >= heartbeatIntervalNanos() && !clientLeft()) {
                         writer.comment("");
                         flush();
                     }
@@ -351,6 +360,17 @@ public final class EventStream implements AutoCloseable {
     private void flush() throws IOException {
         out.flush();
         lastWriteNanos = System.nanoTime();
+    }
+
+    /** Looks whether the client left, and ends the stream if it did. Under {@link #writeLock}. */
+    private boolean clientLeft() {
+        lastLookNanos = System.nanoTime();
+        if (!request.hasClientLeft()) {
+            return false;
+        }
+        LOG.log(DEBUG, () -> "event stream to " + request.connection().remoteAddress() + " ended: the client left");
+        end();
+        return true;
     }
 
     private void checkOpen() throws EventStreamClosedException {

@@ -11,8 +11,8 @@ import java.util.Optional;
  * <caption>Options</caption>
  * <tr><th>option</th><th>default</th><th>what it does</th></tr>
  * <tr><td>{@code heartbeatInterval}</td><td>15 s</td><td>a comment line is sent when nothing was sent for this long,
- * so that proxies and the client's read timeout do not end a quiet stream, and a client that left is found (the
- * write fails); {@link Duration#ZERO} sends none</td></tr>
+ * so that proxies and the client's read timeout do not end a quiet stream, and a client that left is found (each
+ * heartbeat first asks {@code ServerRequest.hasClientLeft()}); {@link Duration#ZERO} sends none</td></tr>
  * <tr><td>{@code maxQueuedEvents}</td><td>256</td><td>events {@link EventStream#offer} may queue for a client;
  * one more ends the stream of a client that does not keep up, rather than hold memory without end</td></tr>
  * <tr><td>{@code retry}</td><td>none</td><td>sent first, as the {@code retry} field: how long the client waits
