@@ -31,6 +31,8 @@ final class ServeCommand implements Command {
             new Option("--port", "-p", "N", "port to listen on; 0 picks a free one (default 8443, or 8080 plain)"),
             new Option("--bind", "-b", "ADDR", "address to listen on (default 127.0.0.1; 0.0.0.0 for all)"),
             new Option("--max-connections", null, "N", "connections open at once (default 10000)"),
+            new Option("--max-connections-per-client", null, "N", "connections one client (an IPv4 address, an IPv6"
+                    + " /64) may hold open; more are refused (default: no limit)"),
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
@@ -122,6 +124,7 @@ final class ServeCommand implements Command {
                 .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))
                 .bindAddress(bindAddress)
                 .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE))
+                .maxConnectionsPerClient(arguments.intValue("--max-connections-per-client", 0, 0, Integer.MAX_VALUE))
                 .http2(!arguments.has("--http1.1"));
         // Unless chosen here or by the server's system property (the builder's default then), one loop per processor
         // where this JVM can run them: they measure best (the README's "Latency and CPU per request").

@@ -118,6 +118,7 @@ class MainTest {
         "--port abc              | option --port must be a number from 0 to 65535: 'abc'",
         "--port=70000            | option --port must be a number from 0 to 65535: '70000'",
         "--max-connections 0     | option --max-connections must be a number from 1 to 2147483647: '0'",
+        "--max-connections-per-client -1 | option --max-connections-per-client must be a number from 0 to 2147483647: '-1'",
         "--no-listing=yes        | option --no-listing takes no value",
         "a b                     | expected at most one DIR, got a b",
         "--bind [::1               | option --bind: unknown address '[::1'",

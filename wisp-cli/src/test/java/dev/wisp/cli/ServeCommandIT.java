@@ -169,6 +169,20 @@ class ServeCommandIT {
     }
 
     @Test
+    void refusesAClientOverItsConnectionLimit() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--plain", "--quiet", "--max-connections-per-client", "1");
+                    Socket held = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                held.setSoTimeout(5_000);
+                held.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+                assertEquals('H', held.getInputStream().read(), "the first connection is served");
+                String refused = exchange(server, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertTrue(refused.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), refused);
+            }
+        });
+    }
+
+    @Test
     void stopsListeningWhenStopped() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Server server = start("--plain");

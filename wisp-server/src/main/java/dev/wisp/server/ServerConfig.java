@@ -25,6 +25,9 @@ import java.util.OptionalInt;
  *   <tr><td>{@code maxConnections}</td><td>10,000</td><td>the least recently used idle connection is closed
  *       (an HTTP/2 one gives its place at once, and goes with GOAWAY and a lingering close, up to 64 at once);
  *       if none is idle, {@code overflowPolicy}: wait, or 503</td></tr>
+ *   <tr><td>{@code maxConnectionsPerClient}</td><td>0: no limit</td><td>a client (an IPv4 address, or an IPv6
+ *       /64) that holds this many open connections already has its next one refused as a full server's are (503 in
+ *       plaintext, closed over TLS), logged at WARNING once a minute at most</td></tr>
  *   <tr><td>{@code headerTimeout}</td><td>10 s</td><td>the whole request head must arrive within it from its
  *       first byte: 408 Request Timeout, connection closed</td></tr>
  *   <tr><td>{@code idleTimeout}</td><td>60 s</td><td>a keep-alive connection with no new request: 408,
@@ -81,6 +84,7 @@ public final class ServerConfig {
     private final int backlog;
     private final int maxConnections;
     private final OverflowPolicy overflowPolicy;
+    private final int maxConnectionsPerClient;
     private final int maxRequestLineBytes;
     private final int maxHeaderBytes;
     private final int maxHeaderCount;
@@ -110,6 +114,7 @@ public final class ServerConfig {
         this.backlog = builder.backlog;
         this.maxConnections = builder.maxConnections;
         this.overflowPolicy = builder.overflowPolicy;
+        this.maxConnectionsPerClient = builder.maxConnectionsPerClient;
         this.maxRequestLineBytes = builder.maxRequestLineBytes;
         this.maxHeaderBytes = builder.maxHeaderBytes;
         this.maxHeaderCount = builder.maxHeaderCount;
@@ -167,6 +172,11 @@ public final class ServerConfig {
 
     public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
+    }
+
+    /** The most connections one client may hold open at once; 0 for no limit. */
+    public int maxConnectionsPerClient() {
+        return maxConnectionsPerClient;
     }
 
     public int maxRequestLineBytes() {
@@ -282,6 +292,7 @@ public final class ServerConfig {
         private int backlog = 1024;
         private int maxConnections = 10_000;
         private OverflowPolicy overflowPolicy = OverflowPolicy.WAIT;
+        private int maxConnectionsPerClient;
         private int maxRequestLineBytes = 4 * 1024;
         private int maxHeaderBytes = 16 * 1024;
         private int maxHeaderCount = 100;
@@ -314,6 +325,7 @@ public final class ServerConfig {
             backlog = config.backlog;
             maxConnections = config.maxConnections;
             overflowPolicy = config.overflowPolicy;
+            maxConnectionsPerClient = config.maxConnectionsPerClient;
             maxRequestLineBytes = config.maxRequestLineBytes;
             maxHeaderBytes = config.maxHeaderBytes;
             maxHeaderCount = config.maxHeaderCount;
@@ -355,6 +367,17 @@ public final class ServerConfig {
 
         public Builder maxConnections(int maxConnections) {
             this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Limits the connections one client may hold open at once, so that no client can take the places
+         * {@code maxConnections} shares among all (or have other clients' idle connections closed to make room for
+         * its own). A client is an IPv4 address, or an IPv6 /64 prefix, as a host mostly owns a whole /64. Clients
+         * behind one NAT or proxy share a limit. 0, the default, sets none.
+         */
+        public Builder maxConnectionsPerClient(int maxConnectionsPerClient) {
+            this.maxConnectionsPerClient = maxConnectionsPerClient;
             return this;
         }
 
@@ -498,6 +521,8 @@ public final class ServerConfig {
             check(port >= 0 && port <= 65535, "port must be 0..65535: " + port);
             check(backlog > 0, "backlog must be positive: " + backlog);
             check(maxConnections > 0, "maxConnections must be positive: " + maxConnections);
+            check(maxConnectionsPerClient >= 0,
+                    "maxConnectionsPerClient must not be negative: " + maxConnectionsPerClient);
             check(bufferBytes >= 256, "bufferBytes must be at least 256: " + bufferBytes);
             check(maxRequestLineBytes > 0 && maxRequestLineBytes + 2 <= bufferBytes,
                     "maxRequestLineBytes must be positive and fit with its CRLF in bufferBytes (" + bufferBytes

@@ -21,6 +21,16 @@ import org.junit.jupiter.api.Test;
  * one; when none is idle, {@link OverflowPolicy} decides between waiting for a slot and answering 503.
  */
 class ConnectionLimitIT {
+    /** The answer to a connection refused for want of room, as {@code RawResponse.text()} shows it. */
+    static final String REFUSED = """
+            HTTP/1.1 503 Service Unavailable\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Length: 21\r
+            Date: <date>\r
+            Connection: close\r
+            \r
+            too many connections
+            """;
     private final ConnectionEvents events = new ConnectionEvents();
     /** Released once for each /block/{name} request that entered its handler. */
     private final Semaphore entered = new Semaphore(0);
@@ -96,15 +106,7 @@ class ConnectionLimitIT {
                 block(second, "b");
                 entered.acquire(2);
                 try (RawPeer third = RawPeer.connect(server.port())) {
-                    assertEquals("""
-                            HTTP/1.1 503 Service Unavailable\r
-                            Content-Type: text/plain; charset=utf-8\r
-                            Content-Length: 21\r
-                            Date: <date>\r
-                            Connection: close\r
-                            \r
-                            too many connections
-                            """, third.readLastResponse().text());
+                    assertEquals(REFUSED, third.readLastResponse().text());
                 }
                 release("a").countDown();
                 release("b").countDown();

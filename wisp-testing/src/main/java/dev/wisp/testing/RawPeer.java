@@ -58,8 +58,19 @@ public final class RawPeer implements AutoCloseable {
 
     /** Connects to a port on 127.0.0.1, over TLS in a run that tests TLS ({@link TestTransport}). */
     public static RawPeer connect(int port) throws IOException {
+        return connect(null, port);
+    }
+
+    /**
+     * Connects to a port on 127.0.0.1 from another loopback address (127.0.0.2, say: a second client as the server
+     * sees it), or from any if null; over TLS in a run that tests TLS.
+     */
+    public static RawPeer connect(InetAddress from, int port) throws IOException {
         Socket socket = new Socket();
         try {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                     (int) DEFAULT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());

@@ -44,11 +44,15 @@ public final class ConnectionRegistry {
     private final int maxLingering;
     private boolean closed;
     private final int maxIdleBuffers;
+    /** Each client's open connections, for maxConnectionsPerClient; null when there is no such limit. */
+    private final ClientConnections clients;
     /** Idle connections that wait holding their read buffer (a burst of requests); at most maxIdleBuffers. */
     private final AtomicInteger idleBuffers = new AtomicInteger();
 
-    ConnectionRegistry(int maxConnections, OverflowPolicy overflowPolicy, int maxIdleBuffers) {
+    ConnectionRegistry(int maxConnections, OverflowPolicy overflowPolicy, int maxIdleBuffers,
+            int maxConnectionsPerClient) {
         this.maxConnections = maxConnections;
+        this.clients = maxConnectionsPerClient > 0 ? new ClientConnections(maxConnectionsPerClient) : null;
         this.overflowPolicy = overflowPolicy;
         this.maxIdleBuffers = maxIdleBuffers;
         this.maxLingering = Math.min(MAX_LINGERING, maxConnections);
@@ -74,6 +78,11 @@ public final class ConnectionRegistry {
     /** Ends a wait that {@link #tryKeepBufferWhileIdle()} allowed. */
     void bufferKeptWhileIdleReturned() {
         idleBuffers.decrementAndGet();
+    }
+
+    /** The open connections of each client; null when {@code maxConnectionsPerClient} does not limit them. */
+    ClientConnections clients() {
+        return clients;
     }
 
     /**
@@ -167,6 +176,8 @@ public final class ConnectionRegistry {
             }
             replacement.linked = true;
             replacement.draining |= old.draining;
+            replacement.client = old.client;
+            old.client = null;
             old.previous = null;
             old.next = null;
             old.linked = false;
@@ -196,10 +207,19 @@ public final class ConnectionRegistry {
         } finally {
             listLock.unlock();
         }
+        releaseClient(connection.client);
+        connection.client = null;
         if (connection.isEvicted()) {
             lingerEnded();
         } else {
             release();
+        }
+    }
+
+    /** Gives back the client's place that a connection which closed, or never started, held; nothing for null. */
+    void releaseClient(ClientConnections.Client client) {
+        if (client != null) {
+            clients.release(client);
         }
     }
 

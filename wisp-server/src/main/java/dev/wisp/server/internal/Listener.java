@@ -8,6 +8,7 @@ import dev.wisp.transport.LoopSocket;
 import dev.wisp.transport.PlatformStarts;
 import dev.wisp.transport.StreamSocket;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -38,6 +39,8 @@ public final class Listener implements Runnable {
             "starting connections' threads");
     /** For a heap too full to accept a connection or set it up. */
     private final AcceptBackoff memoryBackoff = new AcceptBackoff("admitting a connection", "admitting connections");
+    /** Tells of the connections refused for maxConnectionsPerClient, once a minute at most. */
+    private final RefusedClients refusedClients;
     /** Why the last connection thread that could not start failed, for this thread to log and pause on. */
     private final AtomicReference<Throwable> startFailure = new AtomicReference<>();
     private volatile boolean closed;
@@ -46,6 +49,7 @@ public final class Listener implements Runnable {
         this.context = context;
         this.serverChannel = serverChannel;
         this.connections = connections;
+        this.refusedClients = new RefusedClients(context.config().maxConnectionsPerClient());
     }
 
     @Override
@@ -119,7 +123,25 @@ public final class Listener implements Runnable {
     }
 
     private void admit(SocketChannel socket) throws InterruptedException, IOException, ThreadNotStarted {
+        ClientConnections.Client client = null;
+        ClientConnections clients = context.registry().clients();
+        if (clients != null) {
+            InetAddress address;
+            try {
+                address = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
+            } catch (IOException | RuntimeException | Error e) {
+                closeQuietly(socket); // reset before it was accepted, or no memory to ask: nothing to serve
+                throw e;
+            }
+            client = clients.take(address);
+            if (client == null) {
+                refusedClients.log(address);
+                connections.refuse(socket);
+                return;
+            }
+        }
         if (!context.registry().admit()) {
+            context.registry().releaseClient(client);
             if (closed) {
                 closeQuietly(socket);
             } else {
@@ -134,10 +156,12 @@ public final class Listener implements Runnable {
             streamSocket = context.socket(socket);
             connection = connections.open(streamSocket, id);
         } catch (IOException | RuntimeException | Error e) {
+            context.registry().releaseClient(client);
             context.registry().release();
             closeQuietly(socket);
             throw e;
         }
+        connection.client = client;
         context.registry().add(connection);
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -91,6 +91,8 @@ abstract class ServerConnection implements Runnable {
     ServerConnection previous;
     ServerConnection next;
     boolean linked;
+    /** The client whose place this connection takes, for maxConnectionsPerClient; null without that limit. */
+    ClientConnections.Client client;
 
     ServerConnection(ServerContext context, Transport transport, long id) {
         this.context = context;

@@ -51,7 +51,7 @@ public final class ServerContext {
         this.connectionThreads = connectionThreads;
         this.buffers = new BufferPool(config.bufferBytes(), config.maxPooledBuffers());
         this.registry = new ConnectionRegistry(config.maxConnections(), config.overflowPolicy(),
-                config.maxPooledBuffers());
+                config.maxPooledBuffers(), config.maxConnectionsPerClient());
     }
 
     ServerConfig config() {
