@@ -3,6 +3,7 @@ package dev.wisp.cli;
 import dev.wisp.client.CallCanceledException;
 import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
+import dev.wisp.client.DownloadFailedException;
 import dev.wisp.client.EventSourceRefusedException;
 import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.HttpCallException;
@@ -43,6 +44,7 @@ final class ExitCodes {
     static final int LOCAL_CERTIFICATE_FAILED = 58;
     static final int CERTIFICATE_REJECTED = 60;
     static final int CA_FILE_FAILED = 77;
+    static final int FILE_TOO_LARGE = 63;
     static final int PINNED_KEY_MISMATCH = 90;
     static final int PROXY_FAILED = 97;
 
@@ -68,6 +70,11 @@ final class ExitCodes {
             case TooManyRedirectsException e -> TOO_MANY_REDIRECTS;
             case RedirectRefusedException e -> FAILURE;
             case RequestTooLargeException e -> FAILURE;
+            case DownloadFailedException e -> switch (e.reason()) {
+                case REFUSED -> HTTP_ERROR;
+                case TOO_LARGE -> FILE_TOO_LARGE;
+                case DIGEST_MISMATCH -> FAILURE;
+            };
         };
     }
 

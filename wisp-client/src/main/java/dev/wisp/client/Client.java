@@ -13,6 +13,7 @@ import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -130,6 +131,37 @@ public final class Client implements AutoCloseable {
      */
     public EventSource eventSource(Request request, EventSourceConfig config) throws IOException {
         return EventSource.open(this, request, config);
+    }
+
+    /**
+     * Downloads the URL to the file with the default {@link DownloadConfig}; see
+     * {@link #download(Request, Path, DownloadConfig)}.
+     */
+    public DownloadResult download(String url, Path file) throws IOException {
+        return download(Request.get(url), file, DownloadConfig.defaults());
+    }
+
+    /**
+     * Downloads a file, resuming where an earlier download stopped, as a device fetches a firmware image over a link
+     * that drops. The body goes to {@code FILE.part} beside the file, with {@code FILE.part.meta} saying what it
+     * holds; once whole (and its SHA-256 checked, if one is expected) it is renamed to the file, replacing one of that
+     * name. A request that fails partway, or a 408, 429 or 5xx that may pass, is followed after the retry policy's
+     * wait by one for the rest, {@code Range: bytes=N-} with {@code If-Range} naming the version begun: the server
+     * sends the rest (206), or all of it when its file has changed (200), which then starts over. A download that
+     * gives up, or whose process ends, leaves the part for the next download of the same URL to the same file to go
+     * on from. A server that gives neither a strong ETag nor a strong Last-Modified cannot be resumed safely: its
+     * file is fetched from the start each time. Runs on the calling thread; the request is a GET without a
+     * {@code Range}, sent with this client's options, redirects, cookies and credentials.
+     *
+     * @throws DownloadFailedException if the server refuses it (a status such as 404), the file is larger than
+     *         {@code maxBytes}, or its SHA-256 is not the one expected; nothing is kept then
+     * @throws HttpCallException the last failure, once {@code retryPolicy}'s failed attempts in a row are used up; the
+     *         part is kept
+     * @throws IllegalStateException if another download to the file is under way
+     * @throws IOException if the file cannot be written: the part is kept
+     */
+    public DownloadResult download(Request request, Path file, DownloadConfig config) throws IOException {
+        return Download.run(this, request, file, config);
     }
 
     /**

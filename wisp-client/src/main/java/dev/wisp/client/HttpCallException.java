@@ -13,7 +13,7 @@ public abstract sealed class HttpCallException extends IOException permits Unres
         ConnectRefusedException, ConnectFailedException, TlsHandshakeException, ResponseProtocolException,
         TimeoutExceededException, ConnectionClosedException, CallCanceledException, RequestQueueFullException,
         WebSocketRefusedException, WebSocketNeedsTunnelException, TooManyRedirectsException, RedirectRefusedException,
-        RequestTooLargeException, EventSourceRefusedException {
+        RequestTooLargeException, EventSourceRefusedException, DownloadFailedException {
 
     HttpCallException(String message, Throwable cause) {
         super(message, cause);
