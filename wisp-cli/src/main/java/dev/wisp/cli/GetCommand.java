@@ -44,6 +44,8 @@ final class GetCommand implements Command {
             new Option("--referer", "-e", "URL", "send this Referer"),
             new Option("--range", "-r", "RANGE", "ask for these bytes only (Range: bytes=RANGE)"),
             new Option("--output", "-o", "FILE", "write the body to FILE (progress shown on a terminal)"),
+            new Option("--continue-at", "-C", "-", "with -o or -O: go on from what an earlier run left in"
+                    + " FILE.part (asking for the rest of the same version: Range, If-Range); FILE only once whole"),
             new Option("--remote-name", "-O", null, "write the body to a file named as the URL's last segment"),
             new Option("--output-dir", null, "DIR", "the folder for -o and -O files"),
             new Option("--include", "-i", null, "print the status line and headers before the body"),
@@ -109,6 +111,10 @@ final class GetCommand implements Command {
         if (parsed.has("--remote-name") && parsed.has("--output")) {
             throw new UsageException("-o and -O cannot be combined: choose the file or let the URL name it");
         }
+        if (parsed.has("--continue-at")) {
+            GetDownload.check(parsed, parsed.has("--remote-name")
+                    || parsed.has("--output") && !parsed.value("--output").orElseThrow().equals("-"));
+        }
         boolean silent = isSilent(parsed);
         WriteOut writeOut = parsed.has("--write-out") ? WriteOut.of(parsed.value("--write-out").orElseThrow()) : null;
         Request request;
@@ -126,6 +132,16 @@ final class GetCommand implements Command {
         } catch (ClientTlsOptions.TlsFileException e) {
             report(err, silent, e.getMessage());
             return e.exitCode();
+        }
+        if (parsed.has("--continue-at")) {
+            try {
+                Path file = outputFile(parsed, request.uri()).orElseThrow();
+                createFolders(parsed, file);
+                return GetDownload.run(parsed, request, config, file, err);
+            } catch (OutputException e) {
+                report(err, silent, e.getMessage());
+                return ExitCodes.WRITE_ERROR;
+            }
         }
         long started = System.nanoTime();
         Response answered = null;
@@ -224,13 +240,7 @@ final class GetCommand implements Command {
             Optional<Path> output = outputFile(parsed, url);
             if (output.isPresent()) {
                 Path file = output.get();
-                if (parsed.has("--create-dirs") && file.toAbsolutePath().getParent() != null) {
-                    try {
-                        Files.createDirectories(file.toAbsolutePath().getParent());
-                    } catch (IOException e) {
-                        throw new OutputException("cannot create the folder of " + file + ": " + reason(e));
-                    }
-                }
+                createFolders(parsed, file);
                 try (OutputStream target = Files.newOutputStream(file)) {
                     target.write(head);
                     Progress.copy(response, target, !parsed.has("--silent") && System.console() != null, err);
@@ -247,6 +257,17 @@ final class GetCommand implements Command {
             stdout.flush();
         }
         return failed ? ExitCodes.HTTP_ERROR : ExitCodes.OK;
+    }
+
+    /** --create-dirs: the folders of the output file that do not exist. */
+    private static void createFolders(Arguments parsed, Path file) throws OutputException {
+        if (parsed.has("--create-dirs") && file.toAbsolutePath().getParent() != null) {
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            } catch (IOException e) {
+                throw new OutputException("cannot create the folder of " + file + ": " + reason(e));
+            }
+        }
     }
 
     /** -D: the status line and header fields, as -i prints them, to a file or ({@code -}) to stdout. */

@@ -142,6 +142,9 @@ class MainTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "get --bogus       | wisp get: unknown option '--bogus'",
+        "get -C 100 -o f http://x/ | wisp get: option --continue-at takes '-' only: it goes on from what an earlier run left",
+        "get -C - http://x/        | wisp get: option --continue-at needs a file: -o FILE or -O",
+        "get -C - -o f -i http://x/ | wisp get: option --continue-at cannot go with --include",
         "ws --connect-timeout | wisp ws: option --connect-timeout needs a value SECONDS",
     })
     void everyCommandReportsUsageErrorsInTwoLines(String arguments, String message) {
