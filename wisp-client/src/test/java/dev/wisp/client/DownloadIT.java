@@ -12,6 +12,8 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.server.files.FileHandler;
+import dev.wisp.testing.SmallDisk;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -264,6 +266,30 @@ class DownloadIT {
                 assertEquals(2, result.requests());
                 assertEquals(List.of("null", "null"), ranges, "a part nothing vouches for is never resumed");
                 assertTrue(result.bytesReceived() > firmware.length, "the first bytes came twice");
+            }
+        });
+    }
+
+    @Test
+    void aFullDiskStopsItAndTheNextGoesOnOnceThereIsRoom() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            byte[] firmware = content(10, 1024 * 1024);
+            try (NginxPeer nginx = nginx(firmware); SmallDisk disk = SmallDisk.mount(directory, 1536);
+                    Client client = Client.create()) {
+                Path filler = disk.path().resolve("logs");
+                Files.write(filler, new byte[768 * 1024]); // the disk holds the rest, not the whole file
+                Path file = disk.path().resolve("firmware.bin");
+                Path part = disk.path().resolve("firmware.bin.part");
+                IOException full = assertThrows(IOException.class,
+                        () -> client.download(Request.get(nginx.url("/firmware.bin")), file, CONFIG));
+                assertFalse(full instanceof HttpCallException, "a write failure, not the network's: " + full);
+                long kept = Files.size(part);
+                assertTrue(kept > 0 && kept < firmware.length, kept + " bytes kept");
+                Files.delete(filler);
+                DownloadResult result = client.download(Request.get(nginx.url("/firmware.bin")), file, CONFIG);
+                assertEquals(new DownloadResult(file, firmware.length, kept, firmware.length - kept, 1), result);
+                assertArrayEquals(firmware, Files.readAllBytes(file));
+                assertFalse(Files.exists(part));
             }
         });
     }
