@@ -114,7 +114,7 @@ final class Download {
         long declared = response.body().length();
         switch (status.code()) {
             case 200 -> {
-                checkSize(part, declared, response);
+                checkSize(part, declared);
                 part.begin(validatorOf(response.headers()), declared);
             }
             case 206 -> {
@@ -126,8 +126,12 @@ final class Download {
                             + " other than the rest asked for (" + Ascii.escape(String.valueOf(
                             response.headers().firstOrNull(HeaderNames.CONTENT_RANGE))) + ")", null, null));
                 }
-                checkSize(part, range.length(), response);
-                part.lengthKnown(range.length());
+                checkSize(part, range.length());
+                if (part.size() == 0) {
+                    part.begin(validatorOf(response.headers()), range.length()); // a range of its own accord
+                } else {
+                    part.lengthKnown(range.length());
+                }
             }
             case 416 -> {
                 ContentRange range = ContentRange.parse(response.headers().firstOrNull(HeaderNames.CONTENT_RANGE));
@@ -175,7 +179,7 @@ final class Download {
         return Outcome.COMPLETE;
     }
 
-    private void checkSize(PartialDownload part, long length, Response response) throws IOException {
+    private void checkSize(PartialDownload part, long length) throws IOException {
         if (length > config.maxBytes()) {
             part.restart();
             throw tooLarge(length + " bytes,");
