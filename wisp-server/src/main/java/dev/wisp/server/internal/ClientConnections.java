@@ -1,18 +1,15 @@
 package dev.wisp.server.internal;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import dev.wisp.server.ClientAddress;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * How many connections each client holds open, for {@code maxConnectionsPerClient}: so that one client (a
  * misbehaving one, or an attacker's) cannot take the places that {@code maxConnections} shares among all, nor make
- * the server evict other clients' idle connections to fit its own. A client is an IPv4 address or, as one host
- * mostly owns a whole IPv6 /64 and can pick any address in it, an IPv6 /64 prefix.
+ * the server evict other clients' idle connections to fit its own. A client is a {@link ClientAddress}: an IPv4
+ * address, or an IPv6 /64 prefix.
  *
  * <p>Thread-safe: the accept threads take places, connection threads give them back. Giving one back allocates
  * nothing, so a connection that closes while the heap is full still frees its client's place.
@@ -46,7 +43,7 @@ final class ClientConnections {
      *     {@code maxConnectionsPerClient} already
      */
     Client take(InetAddress address) {
-        InetAddress key = keyOf(address);
+        InetAddress key = ClientAddress.of(address);
         lock.lock();
         try {
             Client client = clients.get(key);
@@ -77,7 +74,7 @@ final class ClientConnections {
 
     /** How many connections the client of this address holds open now; for tests. */
     int open(InetAddress address) {
-        InetAddress key = keyOf(address);
+        InetAddress key = ClientAddress.of(address);
         lock.lock();
         try {
             Client client = clients.get(key);
@@ -94,29 +91,6 @@ final class ClientConnections {
             return clients.size();
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** The client of this address as a log line names it: an IPv4 address, or an IPv6 /64 prefix. */
-    static String describe(InetAddress address) {
-        InetAddress key = keyOf(address);
-        return key instanceof Inet6Address ? key.getHostAddress() + "/64" : key.getHostAddress();
-    }
-
-    /**
-     * The client an address belongs to: an IPv4 address itself (the JDK gives an IPv4 address mapped into IPv6, as
-     * a dual-stack socket sees it, as IPv4), an IPv6 address its /64 prefix.
-     */
-    static InetAddress keyOf(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            return address;
-        }
-        byte[] bytes = address.getAddress();
-        Arrays.fill(bytes, 8, 16, (byte) 0);
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("16 bytes are an IPv6 address", e);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.wisp.server.ClientAddress;
 import dev.wisp.transport.LogLimit;
 import java.net.InetAddress;
 
@@ -31,7 +32,7 @@ final class RefusedClients {
         try {
             LOG.log(WARNING, "refused " + refused + " connection" + (refused == 1 ? "" : "s")
                     + " of clients that held maxConnectionsPerClient (" + maxPerClient + ") already, the last from "
-                    + ClientConnections.describe(address) + " (logged again at most once a minute)");
+                    + ClientAddress.describe(address) + " (logged again at most once a minute)");
             refused = 0;
         } catch (RuntimeException | Error e) {
             limit.giveBack(now); // no memory for the line: the next refusal tries again
