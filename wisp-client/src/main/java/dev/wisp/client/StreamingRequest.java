@@ -3,8 +3,10 @@ package dev.wisp.client;
 import dev.wisp.client.internal.CallContext;
 import dev.wisp.client.internal.CallRunner;
 import dev.wisp.client.internal.Exchange;
+import dev.wisp.core.Headers;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Objects;
 
 /**
  * A request whose body the caller writes piece by piece, as esp_http_client's open / write / fetch_headers /
@@ -19,6 +21,8 @@ import java.io.OutputStream;
  *     try (Response response = upload.response()) { ... }
  * }
  * }</pre>
+ *
+ * <p>Trailer fields may follow the body ({@link #response(Headers)}), over HTTP/2 and chunked HTTP/1.1.
  *
  * <p>Not thread-safe, except {@link #cancel()}. Never retried: the body cannot be sent again.
  */
@@ -47,11 +51,28 @@ public final class StreamingRequest implements AutoCloseable {
      * @throws IOException if a fixed-length body was written short
      */
     public Response response() throws IOException {
+        return response(Headers.empty());
+    }
+
+    /**
+     * Ends the body with trailer fields after it, and waits for the response head: over HTTP/2, and over HTTP/1.1
+     * for a body opened chunked (-1); a body of announced length over HTTP/1.1 has no place for them.
+     *
+     * @throws IllegalStateException if the trailers cannot be sent: an HTTP/1.1 body of announced length
+     * @throws HttpCallException saying what failed
+     * @throws IOException if a fixed-length body was written short
+     */
+    public Response response(Headers trailers) throws IOException {
+        Objects.requireNonNull(trailers, "trailers");
         if (response != null) {
             return response;
         }
+        if (!trailers.isEmpty() && !exchange.bodyWriter().carriesTrailers()) {
+            throw new IllegalStateException("a body of announced length over HTTP/1.1 has no place for trailers:"
+                    + " open it with -1 (chunked)");
+        }
         try {
-            exchange.bodyWriter().finish();
+            exchange.bodyWriter().finish(trailers);
             response = new Response(context.request(), CallRunner.response(exchange), context.clock());
         } catch (IOException e) {
             exchange.abort("request failed: " + e.getMessage());

@@ -23,6 +23,16 @@ public interface Body {
     /** Writes the whole content to out, without closing it. */
     void writeTo(OutputStream out) throws IOException;
 
+    /**
+     * The trailer fields to send after the content, asked once {@link #writeTo} has returned, so that a body whose
+     * trailers come at its end (one relayed as it arrives) can give them then. They go where the framing has a place
+     * for them, chunked HTTP/1.1 and HTTP/2, and are dropped where it has none (a length announced over HTTP/1.1).
+     * None by default.
+     */
+    default Headers trailers() {
+        return Headers.empty();
+    }
+
     /** The empty body. */
     static Body empty() {
         return BytesBody.EMPTY;

@@ -49,9 +49,9 @@ import java.util.Set;
  * {@link Builder#preserveHost(boolean)}. A {@code Via} entry is added both ways (§7.6.3), and the client's address,
  * scheme and host as {@link ForwardedHeaders} says; such fields the client sent are removed first unless
  * {@link Builder#trustForwardedHeaders(boolean) trusted} (a client could otherwise claim any address). Bodies keep
- * their length, or go chunked when it is not known; content codings pass untouched; trailers are relayed. The
- * answer's status and end-to-end fields come back as they are, but for a {@code Location} that points into the
- * upstream, which is pointed at the proxy ({@link Builder#rewriteLocation(boolean)}).
+ * their length, or go chunked when it is not known; content codings pass untouched; trailers are relayed, the
+ * request's too. The answer's status and end-to-end fields come back as they are, but for a {@code Location} that
+ * points into the upstream, which is pointed at the proxy ({@link Builder#rewriteLocation(boolean)}).
  *
  * <p><b>Failures.</b> A request that has passed 16 proxies already (by its {@code Via} entries) is answered 508
  * (Loop Detected): a proxy whose upstream is, in the end, itself would otherwise forward until its resources ran
@@ -199,7 +199,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
                 .decompress(false);
         long length = request.headers().firstAsLong(HeaderNames.CONTENT_LENGTH).orElse(-1);
         if (length > 0 || length < 0 && !request.body().isFinished()) {
-            forwarded.body(body, length);
+            forwarded.body(new RelayedBody(body, length, request.body()));
         } else if (length == 0) {
             forwarded.body(Body.empty());
         }

@@ -11,6 +11,8 @@ import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Http2Mode;
 import dev.wisp.client.Request;
 import dev.wisp.client.Response;
+import dev.wisp.client.StreamingRequest;
+import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
@@ -79,6 +81,9 @@ class ReverseProxyIT {
                     told.append("framing ").append(request.headers().firstOrNull("Transfer-Encoding")).append('\n');
                     response.send(told.toString());
                 })
+                .post("/v1/trailers", (request, response) -> response.send(request.bodyBytes().length + " "
+                        + request.trailers().firstOrNull("X-Checksum") + " "
+                        + request.headers().firstOrNull("Transfer-Encoding") + "\n"))
                 .get("/v1/large", (request, response) -> response.header("Content-Type", "application/octet-stream")
                         .send(LARGE))
                 .get("/v1/streamed", (request, response) -> {
@@ -226,6 +231,22 @@ class ReverseProxyIT {
         assertTrue(none.contains("body 0 "), none);
         assertFalse(none.contains("Content-Length"), none);
         assertTrue(none.contains("framing null\n"), none);
+    }
+
+    @Test
+    void aRequestsTrailersAreRelayedFromHttp11AndHttp2Clients() throws Exception {
+        String base = proxy(toUpstream(), ServerConfig.builder().http2(true));
+        try (Client h2c = Client.create(ClientConfig.builder().http2(Http2Mode.PRIOR_KNOWLEDGE).build())) {
+            for (Client sender : List.of(client, h2c)) {
+                try (StreamingRequest upload = sender.open(Request.builder(base + "/api/trailers").method("POST")
+                        .build(), -1)) {
+                    upload.body().write(new byte[5000]);
+                    try (Response answer = upload.response(Headers.of("X-Checksum", "crc32=1234"))) {
+                        assertEquals("5000 crc32=1234 chunked\n", answer.text(), answer.version().toString());
+                    }
+                }
+            }
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
 import dev.wisp.client.internal.Failures.Phase;
 import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.Headers;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.ResponseHead;
 import java.io.IOException;
@@ -105,6 +106,12 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
 
     /** Sends what the request body stream gathered to the server. */
     abstract void flushRequest() throws IOException;
+
+    /** Ends a body {@link #newBodyStream} framed, with trailer fields where the framing has a place for them. */
+    abstract void endBody(OutputStream framed, Headers trailers) throws IOException;
+
+    /** Whether a body {@link #newBodyStream} framed has a place for trailer fields after it. */
+    abstract boolean carriesTrailers(OutputStream framed);
 
     /** The whole request is written (and flushed): the next request may go out before its response arrives. */
     void requestWritten() {

@@ -1,6 +1,7 @@
 package dev.wisp.client.internal;
 
 import dev.wisp.client.internal.Failures.Phase;
+import dev.wisp.core.Headers;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -62,12 +63,22 @@ public final class ExchangeBodyWriter extends OutputStream {
      * @throws IOException if a fixed-length body is short (the connection is then closed), or the write fails
      */
     public void finish() throws IOException {
+        finish(Headers.empty());
+    }
+
+    /**
+     * Ends the body with these trailer fields (sent where the framing has a place for them: chunked HTTP/1.1 and
+     * HTTP/2; dropped after a length announced over HTTP/1.1) and flushes it. Idempotent.
+     *
+     * @throws IOException if a fixed-length body is short (the connection is then closed), or the write fails
+     */
+    public void finish(Headers trailers) throws IOException {
         if (finished) {
             return;
         }
         finished = true;
         try {
-            framed.close();
+            exchange.endBody(framed, trailers);
             exchange.flushRequest();
         } catch (IOException e) {
             throw exchange.fail(e, Phase.SENDING);
@@ -75,6 +86,11 @@ public final class ExchangeBodyWriter extends OutputStream {
         long bytes = written;
         Events.fire(exchange.call().config().eventListener(),
                 listener -> listener.requestBodySent(exchange.request(), bytes));
+    }
+
+    /** Whether trailer fields may follow the body: chunked HTTP/1.1, or HTTP/2. */
+    public boolean carriesTrailers() {
+        return exchange.carriesTrailers(framed);
     }
 
     /** Ends the body; same as {@link #finish()}. */

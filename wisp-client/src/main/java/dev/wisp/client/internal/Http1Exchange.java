@@ -121,6 +121,21 @@ public final class Http1Exchange extends Exchange {
         connection.output().flush();
     }
 
+    /** Trailers end a chunked body; a body of announced length has no place for them. */
+    @Override
+    boolean carriesTrailers(OutputStream framed) {
+        return framed instanceof ChunkedBodyOutputStream;
+    }
+
+    @Override
+    void endBody(OutputStream framed, Headers trailers) throws IOException {
+        if (framed instanceof ChunkedBodyOutputStream chunked) {
+            chunked.finish(trailers);
+        } else {
+            framed.close();
+        }
+    }
+
     @Override
     void requestWritten() {
         owner.requestWritten(this);

@@ -136,6 +136,16 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
         // Http2Output flushes every frame it writes.
     }
 
+    @Override
+    boolean carriesTrailers(OutputStream framed) {
+        return true;
+    }
+
+    @Override
+    void endBody(OutputStream framed, Headers trailers) throws IOException {
+        ((Http2RequestBodyStream) framed).finish(trailers);
+    }
+
     /** The request's END_STREAM never goes out: the stream is reset once the response was read (§8.1). */
     @Override
     void bodyRefused() {

@@ -1,6 +1,8 @@
 package dev.wisp.client.internal;
 
+import dev.wisp.core.Headers;
 import dev.wisp.http2.Http2Output;
+import dev.wisp.http2.TrailerFields;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -69,6 +71,11 @@ final class Http2RequestBodyStream extends OutputStream {
     /** Sends the rest with END_STREAM. */
     @Override
     public void close() throws IOException {
+        finish(Headers.empty());
+    }
+
+    /** Sends the rest, then the trailer fields with END_STREAM (or, without any, the rest with END_STREAM). */
+    void finish(Headers trailers) throws IOException {
         if (closed) {
             return;
         }
@@ -77,7 +84,16 @@ final class Http2RequestBodyStream extends OutputStream {
                     + length);
         }
         closed = true;
-        send(true);
+        if (trailers.isEmpty()) {
+            send(true);
+            return;
+        }
+        if (count > 0) {
+            send(false);
+        }
+        if (!answered) {
+            output.writeHeaders(stream, TrailerFields.encode(trailers), true, true);
+        }
     }
 
     private void send(boolean endStream) throws IOException {

@@ -40,7 +40,7 @@ public final class RequestSender {
             exchange.abort("request body source failed");
             throw e;
         }
-        writer.finish();
+        writer.finish(body.trailers());
         exchange.requestWritten();
     }
 
