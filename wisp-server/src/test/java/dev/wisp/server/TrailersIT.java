@@ -2,9 +2,11 @@ package dev.wisp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.wisp.core.Body;
 import dev.wisp.core.Headers;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +33,22 @@ class TrailersIT {
                         response.trailer("Server-Timing", "db;dur=5");
                     }
                 })
+                .get("/body", (request, response) -> response.send(new Body() {
+                    @Override
+                    public long length() {
+                        return -1;
+                    }
+
+                    @Override
+                    public void writeTo(OutputStream out) throws IOException {
+                        out.write("made\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+
+                    @Override
+                    public Headers trailers() {
+                        return Headers.of("Checksum", "m1");
+                    }
+                }))
                 .build());
     }
 
@@ -81,6 +99,16 @@ class TrailersIT {
                     \r
                     """, response.text());
             assertEquals(Headers.of("Checksum", "abc123", "Server-Timing", "db;dur=5"), response.trailers());
+        });
+    }
+
+    @Test
+    void sendsTheTrailersOfABodyAfterIt() {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /body HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponse response = peer.readResponse();
+            assertEquals("made\n", response.bodyText());
+            assertEquals(Headers.of("Checksum", "m1"), response.trailers());
         });
     }
 
