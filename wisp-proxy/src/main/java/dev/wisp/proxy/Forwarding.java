@@ -48,10 +48,11 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
     /** What of the request's target goes upstream, or empty if its path is not under the prefix. */
     Optional<Target> target(ServerRequest request) {
         String rawPath = request.target().rawPath();
-        if (!Upstream.isUnder(rawPath, prefix)) {
+        int under = Upstream.lengthUnder(rawPath, prefix);
+        if (under < 0) {
             return Optional.empty();
         }
-        return Optional.of(new Target(rawPath.substring(prefix.length()), request.target().rawQuery().orElse(null)));
+        return Optional.of(new Target(rawPath.substring(under), request.target().rawQuery().orElse(null)));
     }
 
     /**

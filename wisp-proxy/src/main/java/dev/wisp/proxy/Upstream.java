@@ -3,6 +3,7 @@ package dev.wisp.proxy;
 import dev.wisp.client.Origin;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -69,18 +70,41 @@ record Upstream(Origin origin, String basePath) {
             return Optional.empty();
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (!target.equals(origin) || !isUnder(path, basePath)) {
+        int under = lengthUnder(path, basePath);
+        if (!target.equals(origin) || under < 0) {
             return Optional.empty();
         }
-        String publicPath = prefix + path.substring(basePath.length());
+        String publicPath = prefix + path.substring(under);
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
         String fragment = uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment();
         return Optional.of(publicOrigin + (publicPath.isEmpty() ? "/" : publicPath) + query + fragment);
     }
 
-    /** Whether the raw path is the prefix itself or below it, on a segment boundary; every path is under "". */
-    static boolean isUnder(String path, String prefix) {
-        return prefix.isEmpty() || path.equals(prefix)
-                || path.startsWith(prefix) && path.charAt(prefix.length()) == '/';
+    /**
+     * How much of the raw path the prefix takes, when the path is the prefix itself or below it on a segment
+     * boundary; -1 when it is not. An unreserved character the path has percent-encoded ({@code /a%70i} for
+     * {@code /api}) is the same character (RFC 3986 §6.2.2.2), as the router, which matches decoded paths, takes
+     * it; an encoded slash ({@code %2F}) is data, never a segment's end.
+     */
+    static int lengthUnder(String path, String prefix) {
+        int at = 0;
+        for (int i = 0; i < prefix.length(); i++) {
+            char wanted = prefix.charAt(i);
+            if (at < path.length() && path.charAt(at) == wanted) {
+                at++;
+            } else if (at + 2 < path.length() && path.charAt(at) == '%' && isUnreserved(wanted)
+                    && HexFormat.isHexDigit(path.charAt(at + 1)) && HexFormat.isHexDigit(path.charAt(at + 2))
+                    && HexFormat.fromHexDigits(path, at + 1, at + 3) == wanted) {
+                at += 3;
+            } else {
+                return -1;
+            }
+        }
+        return at == path.length() || prefix.isEmpty() || path.charAt(at) == '/' ? at : -1;
+    }
+
+    private static boolean isUnreserved(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                || c == '_' || c == '~';
     }
 }

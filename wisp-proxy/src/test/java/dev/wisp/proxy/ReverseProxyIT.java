@@ -167,6 +167,11 @@ class ReverseProxyIT {
         String everything = proxy(toUpstream(), ServerConfig.builder(), "/*");
         assertEquals("not found\n404", curl("-s", "-w", "%{http_code}", everything + "/apix/echo").stdout());
         assertTrue(curl("-s", everything + "/api/echo/y").stdout().startsWith("GET /v1/echo/y\n"));
+        // The prefix with an unreserved character percent-encoded is the prefix (RFC 3986 §6.2.2.2), as the router
+        // matched it; the rest goes as it came. An encoded slash is no segment's end.
+        String encoded = curl("-s", base + "/a%70i/echo/%7Ez?q").stdout();
+        assertTrue(encoded.startsWith("GET /v1/echo/%7Ez?q\n"), encoded);
+        assertEquals("404", curl("-s", "-o", "/dev/null", "-w", "%{http_code}", everything + "/api%2Fecho").stdout());
     }
 
     @Test

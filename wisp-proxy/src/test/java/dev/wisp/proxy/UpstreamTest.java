@@ -1,9 +1,7 @@
 package dev.wisp.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.Optional;
@@ -31,10 +29,23 @@ class UpstreamTest {
 
     @Test
     void pathsUnderAPrefixEndOnASegment() {
-        assertTrue(Upstream.isUnder("/api", "/api"));
-        assertTrue(Upstream.isUnder("/api/x", "/api"));
-        assertFalse(Upstream.isUnder("/apix", "/api"));
-        assertTrue(Upstream.isUnder("/anything", ""));
+        assertEquals(4, Upstream.lengthUnder("/api", "/api"));
+        assertEquals(4, Upstream.lengthUnder("/api/x", "/api"));
+        assertEquals(-1, Upstream.lengthUnder("/apix", "/api"));
+        assertEquals(-1, Upstream.lengthUnder("/ap", "/api"));
+        assertEquals(0, Upstream.lengthUnder("/anything", ""));
+    }
+
+    @Test
+    void anUnreservedCharacterPercentEncodedIsItself() {
+        assertEquals(6, Upstream.lengthUnder("/a%70i/x", "/api"), "RFC 3986 §6.2.2.2");
+        assertEquals(6, Upstream.lengthUnder("/a%70i", "/api"));
+        assertEquals(8, Upstream.lengthUnder("/%61%50i/x", "/aPi"), "either case of hex digits, each its letter");
+        assertEquals(-1, Upstream.lengthUnder("/a%50i", "/api"), "P is not p");
+        assertEquals(-1, Upstream.lengthUnder("/api%2Fx", "/api"), "an encoded slash ends no segment");
+        assertEquals(-1, Upstream.lengthUnder("/a%2Fi", "/a/i"), "nor stands for one");
+        assertEquals(-1, Upstream.lengthUnder("/a%7", "/api"));
+        assertEquals(-1, Upstream.lengthUnder("/a%zzi", "/api"));
     }
 
     @Test
