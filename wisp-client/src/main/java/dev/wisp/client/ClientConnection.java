@@ -2,8 +2,9 @@ package dev.wisp.client;
 
 import dev.wisp.client.internal.CallContext;
 import dev.wisp.client.internal.Connector;
-import dev.wisp.client.internal.FollowUpState;
 import dev.wisp.client.internal.DedicatedConnection;
+import dev.wisp.client.internal.FollowUpState;
+import dev.wisp.core.Version;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
@@ -30,6 +31,15 @@ import java.util.concurrent.CompletableFuture;
  * up. With {@link ClientConfig.Builder#pipelining(boolean) pipelining}, an idempotent request goes out as soon as
  * the one before it is written, in the same order, and its call then waits for the responses before its own. {@link #disconnect()} and {@link Call#cancel()} may come from any thread and take effect at
  * once.
+ *
+ * <p><b>HTTP/2.</b> With {@link Http2Mode#PRIOR_KNOWLEDGE} in its configuration, the connection offers HTTP/2 (by ALPN
+ * over TLS, where the server may still choose HTTP/1.1; from the first byte in plaintext, h2c) and, where it is
+ * spoken ({@link #protocol()}), its calls run at once as streams of it, each as soon as the server's
+ * {@code SETTINGS_MAX_CONCURRENT_STREAMS} leaves a place (waiting for one at most the connect timeout), rather than in
+ * turn; pipelining does not apply. {@link #upgradeToWebSocket} then opens the WebSocket as a stream (RFC 8441), beside
+ * which the connection goes on carrying requests, if the server announced {@code SETTINGS_ENABLE_CONNECT_PROTOCOL}.
+ * A request the server refused unprocessed (REFUSED_STREAM) goes again on the same connection. The default,
+ * {@link Http2Mode#NEGOTIATE}, keeps an explicit connection to HTTP/1.1, as a connection meant for an upgrade must be.
  *
  * <p><b>Errors.</b> A network error, a timeout or a broken response closes the connection and the failing call
  * says why; so does a response that ends the connection ({@code Connection: close}, a non-persistent request).
@@ -90,6 +100,14 @@ public final class ClientConnection implements AutoCloseable {
 
     public ClientConfig config() {
         return config;
+    }
+
+    /**
+     * The protocol the current connection speaks: {@link Version#HTTP_2} where the configuration asked for it
+     * ({@link Http2Mode#PRIOR_KNOWLEDGE}) and the server took it, else {@link Version#HTTP_1_1}.
+     */
+    public Version protocol() {
+        return connection.isHttp2() ? Version.HTTP_2 : Version.HTTP_1_1;
     }
 
     /** Whether the connection is open (the server may still have closed it without our knowing yet). */
@@ -163,6 +181,9 @@ public final class ClientConnection implements AutoCloseable {
      * the connection speaks WebSocket: an HTTP request on it throws {@link IllegalStateException} until
      * {@link #reconnect()}. The request may set any header but those the upgrade owns (Connection, Upgrade,
      * Sec-WebSocket-Key, -Accept, -Version; -Extensions comes from {@link WebSocketConfig#permessageDeflate()}).
+     * Over HTTP/2 ({@link #protocol()}) the WebSocket is a stream of the connection instead (RFC 8441), which goes on
+     * carrying requests; a server that did not announce {@code SETTINGS_ENABLE_CONNECT_PROTOCOL} takes none
+     * ({@link IllegalStateException}).
      *
      * <p>Through an HTTP proxy, only a connection to an {@code https:} origin can be upgraded: it is a
      * {@code CONNECT} tunnel. One to an {@code http:} origin carries requests to the proxy in absolute-form, and a

@@ -156,7 +156,16 @@ public final class Connector {
      * @param attachment the user's object, or null for none
      */
     public Http1ClientConnection connect(Origin origin, CallContext call, Object attachment) throws IOException {
-        return connect(origin, call, attachment, false, false, false);
+        return connect(origin, call, attachment, false);
+    }
+
+    /**
+     * A new connection to the origin carrying the user's attachment, which may speak HTTP/2 if {@code offerHttp2}:
+     * offered by ALPN over TLS, by prior knowledge in plaintext; {@link Http1ClientConnection#speaksHttp2()} says.
+     */
+    public Http1ClientConnection connect(Origin origin, CallContext call, Object attachment, boolean offerHttp2)
+            throws IOException {
+        return connect(origin, call, attachment, false, offerHttp2, false);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.wisp.client.internal;
 
 import dev.wisp.client.ConnectionClosedException;
+import dev.wisp.client.Http2Mode;
 import dev.wisp.client.Origin;
 import dev.wisp.client.Request;
 import dev.wisp.tls.TlsSessionInfo;
@@ -29,6 +30,8 @@ public final class DedicatedConnection implements ConnectionSource {
     private final Connector connector;
     private final ConnectionTurns turns = new ConnectionTurns();
     private volatile Http1ClientConnection connection;
+    /** The connection when it speaks HTTP/2, in place of {@link #connection}; null over HTTP/1.1. */
+    private volatile DedicatedHttp2 http2;
     private volatile String closeReason = "not connected";
     /** Whether the connection now speaks WebSocket; HTTP requests are refused until a reconnect. */
     private volatile boolean upgraded;
@@ -56,7 +59,17 @@ public final class DedicatedConnection implements ConnectionSource {
         takeTurn(call);
         try {
             disconnect("reconnect");
-            connection = connector.connect(origin, call, attachment);
+            boolean offerHttp2 = connector.config().http2() == Http2Mode.PRIOR_KNOWLEDGE;
+            Http1ClientConnection made = connector.connect(origin, call, attachment, offerHttp2);
+            if (made.speaksHttp2()) {
+                DedicatedHttp2 started = new DedicatedHttp2(origin);
+                started.start(made, connector, call);
+                http2 = started;
+                connection = null;
+            } else {
+                connection = made;
+                http2 = null;
+            }
             upgraded = false;
         } finally {
             turns.release();
@@ -65,6 +78,11 @@ public final class DedicatedConnection implements ConnectionSource {
 
     /** Closes the connection at once, from any thread; an exchange in progress fails. */
     public void disconnect(String reason) {
+        DedicatedHttp2 overHttp2 = http2;
+        if (overHttp2 != null) {
+            overHttp2.close(reason);
+            closeReason = reason;
+        }
         Http1ClientConnection current = connection;
         if (current != null) {
             current.close(reason);
@@ -74,13 +92,26 @@ public final class DedicatedConnection implements ConnectionSource {
 
     /** The TLS session of the current connection; empty for plaintext or before the first connect. */
     public Optional<TlsSessionInfo> tlsSession() {
+        DedicatedHttp2 overHttp2 = http2;
+        if (overHttp2 != null) {
+            return overHttp2.tlsSession();
+        }
         Http1ClientConnection current = connection;
         return current == null ? Optional.empty() : current.tlsSession();
     }
 
     public boolean isConnected() {
+        DedicatedHttp2 overHttp2 = http2;
+        if (overHttp2 != null) {
+            return overHttp2.isConnected();
+        }
         Http1ClientConnection current = connection;
         return current != null && !current.isClosed();
+    }
+
+    /** Whether the current connection speaks HTTP/2: its calls run at once, as streams. */
+    public boolean isHttp2() {
+        return http2 != null;
     }
 
     @Override
@@ -100,8 +131,20 @@ public final class DedicatedConnection implements ConnectionSource {
      */
     @Override
     public Exchange startExchange(CallContext call) throws IOException {
+        DedicatedHttp2 overHttp2 = http2;
+        if (overHttp2 != null) {
+            requireOrigin(call.request().origin());
+            call.abandonTicket(); // streams take no turns: a place in line would hold up a reconnect
+            return ExchangeLeaks.instance().watch(Http2Exchange.start(overHttp2.reserveStream(call, connector), call));
+        }
         Http1Exchange exchange = Http1Exchange.start(acquire(call.request().origin(), call), this, call);
         return ExchangeLeaks.instance().watch(exchange);
+    }
+
+    private void requireOrigin(Origin requested) {
+        if (!requested.equals(origin)) {
+            throw new IllegalArgumentException("request is for " + requested + ", this connection goes to " + origin);
+        }
     }
 
     /**
@@ -109,9 +152,7 @@ public final class DedicatedConnection implements ConnectionSource {
      * earlier response has been read.
      */
     private Http1ClientConnection acquire(Origin requested, CallContext call, boolean barrier) throws IOException {
-        if (!requested.equals(origin)) {
-            throw new IllegalArgumentException("request is for " + requested + ", this connection goes to " + origin);
-        }
+        requireOrigin(requested);
         takeTurn(call);
         if (barrier) {
             try {
@@ -150,6 +191,10 @@ public final class DedicatedConnection implements ConnectionSource {
      */
     public WebSocketSession upgrade(Request request, WebSocketConfig config, WebSocketListener listener,
             CallContext call) throws IOException {
+        DedicatedHttp2 overHttp2 = http2;
+        if (overHttp2 != null) {
+            return openOverHttp2(overHttp2, request, config, listener, call);
+        }
         Http1ClientConnection current = acquire(request.origin(), call, pipeline != null);
         try {
             WebSocketSession session = WebSocketUpgrader.upgrade(current, request, config, listener, call);
@@ -158,6 +203,28 @@ public final class DedicatedConnection implements ConnectionSource {
         } finally {
             turns.release();
         }
+    }
+
+    /**
+     * Opens the WebSocket as a stream of the HTTP/2 connection (RFC 8441), which goes on carrying requests beside
+     * it.
+     */
+    private WebSocketSession openOverHttp2(DedicatedHttp2 overHttp2, Request request, WebSocketConfig config,
+            WebSocketListener listener, CallContext call) throws IOException {
+        requireOrigin(request.origin());
+        Http2ClientConnection reserved = overHttp2.reserveStream(call, connector);
+        if (!reserved.acceptsExtendedConnect()) {
+            reserved.release(null);
+            throw new IllegalStateException("the server of the HTTP/2 connection to " + origin + " takes no"
+                    + " WebSockets (it did not announce SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441); connect over"
+                    + " HTTP/1.1 to upgrade");
+        }
+        WebSocketSession session = Http2WebSocketOpener.open(reserved, request, config, listener, call);
+        if (session == null) {
+            throw new ConnectionClosedException("the server of the HTTP/2 connection to " + origin + " did not"
+                    + " process the WebSocket's CONNECT", false, null);
+        }
+        return session;
     }
 
     @Override
@@ -239,7 +306,7 @@ public final class DedicatedConnection implements ConnectionSource {
 
     @Override
     public void reserveTurn(CallContext call) {
-        if (call.ticket() == null) {
+        if (call.ticket() == null && http2 == null) {
             call.holdTicket(turns.take());
         }
     }

@@ -250,6 +250,11 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         return slots.tryReserve((int) Math.min(peerSettings.maxConcurrentStreams(), Integer.MAX_VALUE));
     }
 
+    /** Why the connection takes no new stream (GOAWAY, an error, closing); null while it takes them. */
+    String retiredReason() {
+        return slots.retired();
+    }
+
     /** Whether the server announced SETTINGS_ENABLE_CONNECT_PROTOCOL: a WebSocket may open as a stream (RFC 8441). */
     boolean acceptsExtendedConnect() {
         return peerSettings.enableConnectProtocol();

@@ -60,6 +60,18 @@ public final class Http2WebSocketOpener {
         if (connection == null) {
             return null;
         }
+        return open(connection, request, config, listener, call);
+    }
+
+    /**
+     * Opens the WebSocket on a stream reserved on the connection, whose server takes extended CONNECT.
+     *
+     * @return the session, or null if the server did not process the CONNECT (the place is given back)
+     * @throws WebSocketRefusedException if the server answered with another status than 2xx
+     * @throws WebSocketHandshakeException if the 2xx agrees to a subprotocol or extension not offered
+     */
+    static WebSocketSession open(Http2ClientConnection connection, Request request, WebSocketConfig config,
+            WebSocketListener listener, CallContext call) throws IOException {
         WebSocketConfig offered = WebSocketUpgrader.withRequestSubprotocols(request, config);
         ClientHandshake handshake = ClientHandshake.overHttp2(offered);
         Http2ClientStream stream = null;
