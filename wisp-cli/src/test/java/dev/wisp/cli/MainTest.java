@@ -118,6 +118,8 @@ class MainTest {
         "--port abc              | option --port must be a number from 0 to 65535: 'abc'",
         "--port=70000            | option --port must be a number from 0 to 65535: '70000'",
         "--max-connections 0     | option --max-connections must be a number from 1 to 2147483647: '0'",
+        "--rate-limit 10         | option --rate-limit must be N/s or N/m, with ,BURST if wanted (10/s, 600/m,20): '10'",
+        "--rate-limit 0/s        | option --rate-limit must be N/s or N/m, with ,BURST if wanted (10/s, 600/m,20): '0/s'",
         "--max-connections-per-client -1 | option --max-connections-per-client must be a number from 0 to 2147483647: '-1'",
         "--no-listing=yes        | option --no-listing takes no value",
         "a b                     | expected at most one DIR, got a b",

@@ -183,6 +183,20 @@ class ServeCommandIT {
     }
 
     @Test
+    void limitsTheRateOfAClient() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--plain", "--quiet", "--rate-limit", "1/m,1")) {
+                String request = "GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+                assertTrue(exchange(server, request).startsWith("HTTP/1.1 200 OK\r\n"));
+                assertTrue(exchange(server, request).startsWith("HTTP/1.1 200 OK\r\n"), "the burst of one");
+                String limited = exchange(server, request);
+                assertTrue(limited.startsWith("HTTP/1.1 429 Too Many Requests\r\n"), limited);
+                assertTrue(limited.contains("\r\nRetry-After: "), limited);
+            }
+        });
+    }
+
+    @Test
     void stopsListeningWhenStopped() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Server server = start("--plain");
