@@ -133,6 +133,28 @@ class DownloadIT {
     }
 
     @Test
+    void aPartOfAnotherUrlOrWithABrokenMetaIsStartedAgain() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            byte[] firmware = content(12, SIZE);
+            try (NginxPeer nginx = nginx(firmware);
+                    CuttingRelay relay = CuttingRelay.start(nginx.port(), 1_000_000, 2);
+                    Client client = Client.create()) {
+                stopHalfway(relay);
+                DownloadResult otherUrl = client.download(Request.get(nginx.url("/firmware.bin")), target(), CONFIG);
+                assertEquals(0, otherUrl.resumedFrom(), "the part was of the relay's URL");
+                Files.delete(target());
+                stopHalfway(relay);
+                Path meta = directory.resolve("firmware.bin.part.meta");
+                Files.writeString(meta, Files.readString(meta).replace("length", "size"));
+                DownloadResult broken = client.download(Request.get(relay.url("/firmware.bin")), target(), CONFIG);
+                assertEquals(0, broken.resumedFrom(), "a meta with a line it does not know");
+                assertArrayEquals(firmware, Files.readAllBytes(target()));
+                assertNoPart();
+            }
+        });
+    }
+
+    @Test
     void startsOverWhenTheServersFileChanged() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (NginxPeer nginx = nginx(content(3, SIZE));

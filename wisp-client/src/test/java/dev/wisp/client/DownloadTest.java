@@ -3,9 +3,11 @@ package dev.wisp.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.Headers;
 import java.nio.file.Path;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** What a download sends and takes, without sockets: its checks, Content-Range and the validator. */
@@ -19,6 +21,27 @@ class DownloadTest {
         for (String bad : new String[] {null, "", "bytes", "items 0-1/2", "bytes 1-0/5", "bytes 0-5/5", "bytes */*",
                 "bytes -1-2/5", "bytes 0-1", "bytes 0-1/x", "bytes 0-1/ 5", "bytes 0-1/1234567890123456789"}) {
             assertNull(ContentRange.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void contentRangeTakesNothingMalformedWhateverComes() {
+        Random random = new Random(12);
+        String alphabet = "bytes 0123456789-*/ x";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder(random.nextBoolean() ? "bytes " : "");
+            for (int n = random.nextInt(16); n > 0; n--) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            ContentRange range = ContentRange.parse(text.toString());
+            if (range != null) {
+                String rebuilt = range.first() < 0 ? "bytes */" + range.length()
+                        : "bytes " + range.first() + "-" + range.last() + "/"
+                        + (range.length() < 0 ? "*" : Long.toString(range.length()));
+                assertEquals(rebuilt, text.toString().replaceAll("(?<=[ /-])0+(?=[0-9])", ""), "read back");
+                assertTrue(range.first() < 0 || range.first() <= range.last()
+                        && (range.length() < 0 || range.last() < range.length()), text::toString);
+            }
         }
     }
 
