@@ -120,7 +120,8 @@ final class Download {
             case 206 -> {
                 ContentRange range = ContentRange.parse(response.headers().firstOrNull(HeaderNames.CONTENT_RANGE));
                 if (range == null || range.first() != part.size() || range.length() < 0
-                        || part.length() >= 0 && range.length() != part.length()) {
+                        || part.length() >= 0 && range.length() != part.length()
+                        || isOtherVersion(part.validator(), validatorOf(response.headers()))) {
                     part.restart(); // not the rest asked for: the whole file next time
                     return failed(new ResponseProtocolException("the server sent a range of " + request.uri()
                             + " other than the rest asked for (" + Ascii.escape(String.valueOf(
@@ -250,6 +251,11 @@ final class Download {
         }
         return wait.isNegative() ? Duration.ZERO : wait.compareTo(config.maxRetryAfter()) > 0
                 ? config.maxRetryAfter() : wait;
+    }
+
+    /** Whether two entity tags name different versions; false when either is not an entity tag. */
+    private static boolean isOtherVersion(String held, String sent) {
+        return held != null && sent != null && held.startsWith("\"") && sent.startsWith("\"") && !held.equals(sent);
     }
 
     /**

@@ -22,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -265,6 +266,43 @@ class DownloadIT {
                     assertFalse(Files.exists(target()));
                     assertNoPart();
                 }
+            }
+        });
+    }
+
+    @Test
+    void aServerThatIgnoresIfRangeIsCaughtByItsNewTag() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            byte[] first = content(13, 200_000);
+            byte[] second = content(14, 200_000);
+            List<String> asked = new CopyOnWriteArrayList<>();
+            Router router = Router.builder().get("/fickle.bin", (request, response) -> {
+                String range = request.headers().firstOrNull("Range");
+                asked.add(String.valueOf(range));
+                if (asked.size() == 1) { // v1, cut halfway
+                    response.setHeader("ETag", "\"v1\"").setHeader("Content-Length", String.valueOf(first.length));
+                    OutputStream out = response.outputStream();
+                    out.write(first, 0, 80_000);
+                    out.flush();
+                    throw new IOException("the link drops");
+                }
+                if (range != null) { // the rest of v2, whatever If-Range said
+                    int from = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
+                    response.status(Status.PARTIAL_CONTENT).setHeader("ETag", "\"v2\"")
+                            .setHeader("Content-Range", "bytes " + from + "-" + (second.length - 1) + "/"
+                                    + second.length)
+                            .send(Arrays.copyOfRange(second, from, second.length));
+                    return;
+                }
+                response.setHeader("ETag", "\"v2\"").send(second);
+            }).build();
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start();
+                    Client client = Client.create()) {
+                DownloadResult result = client.download(
+                        Request.get("http://127.0.0.1:" + server.port() + "/fickle.bin"), target(), CONFIG);
+                assertArrayEquals(second, Files.readAllBytes(target()), "never v1's start with v2's rest");
+                assertEquals(List.of("null", "bytes=80000-", "null"), asked);
+                assertEquals(3, result.requests());
             }
         });
     }
