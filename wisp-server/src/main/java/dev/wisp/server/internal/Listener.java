@@ -129,11 +129,11 @@ public final class Listener implements Runnable {
             InetAddress address;
             try {
                 address = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
+                client = clients.take(address);
             } catch (IOException | RuntimeException | Error e) {
-                closeQuietly(socket); // reset before it was accepted, or no memory to ask: nothing to serve
+                closeQuietly(socket); // reset before it was accepted, or no memory to count it: nothing to serve
                 throw e;
             }
-            client = clients.take(address);
             if (client == null) {
                 refusedClients.log(address);
                 connections.refuse(socket);
