@@ -3,7 +3,6 @@ package dev.wisp.server.internal;
 import dev.wisp.server.ClientAddress;
 import java.net.InetAddress;
 import java.util.HashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * How many connections each client holds open, for {@code maxConnectionsPerClient}: so that one client (a
@@ -18,7 +17,7 @@ final class ClientConnections {
     /** One client's open connections; the connections it counts hold it, so giving back needs no lookup. */
     static final class Client {
         private final InetAddress key;
-        /** Guarded by the lock of the {@link ClientConnections} that made it. */
+        /** Guarded by the monitor of the {@link ClientConnections} that made it. */
         private int open;
 
         private Client(InetAddress key) {
@@ -28,8 +27,7 @@ final class ClientConnections {
     }
 
     private final int maxPerClient;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** The clients with a connection open; guarded by {@link #lock}. */
+    /** The clients with a connection open; guarded by this object's monitor. */
     private final HashMap<InetAddress, Client> clients = new HashMap<>();
 
     ClientConnections(int maxPerClient) {
@@ -44,8 +42,7 @@ final class ClientConnections {
      */
     Client take(InetAddress address) {
         InetAddress key = ClientAddress.of(address);
-        lock.lock();
-        try {
+        synchronized (this) {
             Client client = clients.get(key);
             if (client == null) {
                 client = new Client(key);
@@ -55,42 +52,30 @@ final class ClientConnections {
             }
             client.open++;
             return client;
-        } finally {
-            lock.unlock();
         }
     }
 
-    /** Gives back a place that {@link #take} gave; once. */
-    void release(Client client) {
-        lock.lock();
-        try {
-            if (--client.open == 0) {
-                clients.remove(client.key);
-            }
-        } finally {
-            lock.unlock();
+    /**
+     * Gives back a place that {@link #take} gave; once. A monitor, not a lock: a contended lock takes a queue node
+     * from the heap, and a place a full heap kept from coming back would be its client's for good.
+     */
+    synchronized void release(Client client) {
+        if (--client.open == 0) {
+            clients.remove(client.key);
         }
     }
 
     /** How many connections the client of this address holds open now; for tests. */
     int open(InetAddress address) {
         InetAddress key = ClientAddress.of(address);
-        lock.lock();
-        try {
+        synchronized (this) {
             Client client = clients.get(key);
             return client == null ? 0 : client.open;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** How many clients hold a connection open now; for tests. */
-    int clients() {
-        lock.lock();
-        try {
-            return clients.size();
-        } finally {
-            lock.unlock();
-        }
+    synchronized int clients() {
+        return clients.size();
     }
 }
