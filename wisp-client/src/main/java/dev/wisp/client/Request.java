@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,6 +34,7 @@ public final class Request {
     private final boolean expectContinue;
     private final boolean decompress;
     private final Credentials credentials;
+    private final Duration timeout;
 
     private Request(Builder builder) {
         this.method = builder.method;
@@ -45,6 +47,7 @@ public final class Request {
         this.expectContinue = builder.expectContinue;
         this.decompress = builder.decompress;
         this.credentials = builder.credentials;
+        this.timeout = builder.timeout;
     }
 
     /** A builder for a GET of this URI. */
@@ -71,6 +74,7 @@ public final class Request {
         builder.body = body;
         builder.bodyRepeatable = bodyRepeatable;
         builder.credentials = credentials;
+        builder.timeout = timeout;
         return builder.persistent(persistent).expectContinue(expectContinue).decompress(decompress);
     }
 
@@ -121,6 +125,11 @@ public final class Request {
         return Optional.ofNullable(credentials);
     }
 
+    /** This request's own call timeout, in place of the client's {@code callTimeout}; empty for the client's. */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
     /** The request target on the wire: the URI's raw path (at least "/") and query. */
     public String target() {
         return targetOf(uri);
@@ -147,6 +156,7 @@ public final class Request {
         private boolean expectContinue;
         private boolean decompress;
         private Credentials credentials;
+        private Duration timeout;
 
         private Builder(URI uri) {
             uri(uri);
@@ -285,6 +295,22 @@ public final class Request {
          */
         public Builder decompress(boolean decompress) {
             this.decompress = decompress;
+            return this;
+        }
+
+        /**
+         * Bounds this call, body included, in place of the client's {@code callTimeout} (longer or shorter, set or
+         * not there), as the JDK's {@code HttpRequest.Builder.timeout}: a long download and quick API calls can share
+         * one client. Its follow-ups (redirects, answers to challenges) share the deadline.
+         *
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            }
+            this.timeout = timeout;
             return this;
         }
 

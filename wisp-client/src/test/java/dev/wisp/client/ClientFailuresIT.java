@@ -96,6 +96,32 @@ class ClientFailuresIT {
     }
 
     @Test
+    void aRequestsOwnTimeoutReplacesTheClients() throws Exception {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> {
+                        socket.getInputStream().read(new byte[4096]);
+                        ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n0123456789");
+                        Thread.sleep(700);
+                        ScriptedServer.write(socket, "0123456789");
+                    });
+                    Client client = Client.create(SHORT.toBuilder().readTimeout(Duration.ofSeconds(5))
+                            .callTimeout(Duration.ofMillis(400)).build())) {
+                Request patient = Request.builder(server.url("/")).timeout(Duration.ofSeconds(5)).build();
+                try (Response response = client.send(patient)) {
+                    assertEquals(20, response.bytes().length, "a longer timeout than the client's");
+                }
+                Request hasty = Request.builder(server.url("/")).timeout(Duration.ofMillis(300)).build();
+                Response response = client.send(hasty);
+                TimeoutExceededException e = assertThrows(TimeoutExceededException.class, response::bytes);
+                assertEquals(Timeout.CALL, e.timeout());
+                assertTrue(e.getMessage().endsWith("exceeded 300 ms (callTimeout)"), e.getMessage());
+                assertThrows(IllegalArgumentException.class,
+                        () -> Request.builder(server.url("/")).timeout(Duration.ZERO));
+            }
+        });
+    }
+
+    @Test
     void reportsAWriteTimeoutWhenTheServerReadsNothing() throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {
             CountDownLatch hold = new CountDownLatch(1);

@@ -19,6 +19,8 @@ public final class CallContext {
     private final ClientConfig config;
     private final CallClock clock = new CallClock();
     private final long deadlineNanos;
+    /** The request's own timeout, or the client's; null for none. */
+    private final Duration callTimeout;
     private volatile boolean canceled;
     private volatile AutoCloseable blockedOn;
     /** The call's place in line on an explicit connection; null on a pool or before it is taken. */
@@ -29,8 +31,13 @@ public final class CallContext {
     public CallContext(Request request, ClientConfig config) {
         this.request = request;
         this.config = config;
-        Duration callTimeout = config.callTimeout().orElse(null);
+        this.callTimeout = request.timeout().or(config::callTimeout).orElse(null);
         this.deadlineNanos = callTimeout == null ? 0 : nonZero(clock.startNanos() + callTimeout.toNanos());
+    }
+
+    /** The call's timeout: its request's own, or the client's {@code callTimeout}; zero for none. */
+    public Duration callTimeout() {
+        return callTimeout == null ? Duration.ZERO : callTimeout;
     }
 
     private static long nonZero(long nanos) {

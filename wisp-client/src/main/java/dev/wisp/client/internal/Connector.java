@@ -288,7 +288,7 @@ public final class Connector {
             if (connection.expired() != null) {
                 String what = "TLS handshake with " + origin.host() + ":" + origin.port();
                 throw call.isCallDeadline(deadline)
-                        ? new TimeoutExceededException(Timeout.CALL, what, config.callTimeout().orElseThrow())
+                        ? new TimeoutExceededException(Timeout.CALL, what, call.callTimeout())
                         : new TimeoutExceededException(Timeout.HANDSHAKE, what, config.tls().handshakeTimeout());
             }
             throw Failures.tlsHandshakeFailed(origin, e);
@@ -500,7 +500,7 @@ public final class Connector {
 
     TimeoutExceededException timeout(CallContext call, long deadline, String what) {
         return call.isCallDeadline(deadline)
-                ? new TimeoutExceededException(Timeout.CALL, what, config.callTimeout().orElseThrow())
+                ? new TimeoutExceededException(Timeout.CALL, what, call.callTimeout())
                 : new TimeoutExceededException(Timeout.CONNECT, what, config.connectTimeout());
     }
 

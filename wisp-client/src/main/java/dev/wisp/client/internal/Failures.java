@@ -105,7 +105,7 @@ final class Failures {
             case HANDSHAKE -> call.config().tls().handshakeTimeout();
             case READ -> call.config().readTimeout();
             case WRITE -> call.config().writeTimeout();
-            case CALL -> call.config().callTimeout().orElse(Duration.ZERO);
+            case CALL -> call.callTimeout();
         };
     }
 }

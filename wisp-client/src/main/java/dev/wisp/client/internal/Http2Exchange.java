@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -203,7 +202,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
         String what = call.request() + " " + phase.where;
         if (callTimedOut || e instanceof Http2ReadTimeoutException && call.deadlineNanos() != 0
                 && System.nanoTime() - call.deadlineNanos() >= 0) {
-            return new TimeoutExceededException(Timeout.CALL, what, call.config().callTimeout().orElse(Duration.ZERO));
+            return new TimeoutExceededException(Timeout.CALL, what, call.callTimeout());
         }
         if (e instanceof Http2ReadTimeoutException) {
             connection.readTimedOut(); // is the server still there?
