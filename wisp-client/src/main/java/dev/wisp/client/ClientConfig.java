@@ -59,7 +59,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * verifies the host name, sends SNI for DNS names and offers TLS 1.3 and 1.2 only; CA certificates, a client
  * certificate for mutual TLS and the relaxations (each logged at WARNING) are set on the {@code TlsConfig}. ALPN
  * offers {@code h2} and {@code http/1.1} for a {@link Client}'s connections ({@link #http2()}), {@code http/1.1}
- * alone for a {@link ClientConnection} and a WebSocket's own connection, whatever the TLS configuration lists (a
+ * alone for a WebSocket's own connection and for a {@link ClientConnection} unless {@link Http2Mode#PRIOR_KNOWLEDGE},
+ * whatever the TLS configuration lists (a
  * WebSocket may share a pooled HTTP/2 connection instead, {@link #webSocketsOverHttp2()}). The
  * {@link #tlsContext()} is made once per configuration, so all connections made with it share its session cache
  * and resume sessions with the same host and port.
