@@ -158,6 +158,8 @@ public final class Client implements AutoCloseable {
      * @throws HttpCallException the last failure, once {@code retryPolicy}'s failed attempts in a row are used up; the
      *         part is kept
      * @throws IllegalStateException if another download to the file is under way
+     * @throws IllegalArgumentException if the request is not a GET, has a body, sets {@code Range} or
+     *         {@code If-Range}, or asks to decompress
      * @throws IOException if the file cannot be written: the part is kept
      */
     public DownloadResult download(Request request, Path file, DownloadConfig config) throws IOException {
