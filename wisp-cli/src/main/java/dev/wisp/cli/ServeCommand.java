@@ -116,6 +116,7 @@ final class ServeCommand implements Command {
         if (arguments.has("--http1.1") && arguments.has("--http2")) {
             throw new UsageException("--http1.1 and --http2 cannot be combined: choose one");
         }
+        ServeFilters.check(arguments);
         Path directory = Path.of(positionals.isEmpty() ? "." : positionals.get(0)).toAbsolutePath().normalize();
         FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing"))
                 .hiddenFiles(arguments.has("--hidden")).build();

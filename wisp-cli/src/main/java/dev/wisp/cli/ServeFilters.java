@@ -50,6 +50,18 @@ final class ServeFilters {
         return service.filter(Compression.gzip()).build();
     }
 
+    /**
+     * Checks the filters' options, before anything is made: a usage error must come before a certificate is.
+     *
+     * @throws UsageException if {@code --rate-limit} is not of its form
+     */
+    static void check(Arguments arguments) throws UsageException {
+        Optional<String> rate = arguments.value("--rate-limit");
+        if (rate.isPresent()) {
+            rateLimit(rate.get());
+        }
+    }
+
     /** {@code N/s}, {@code N/m}, either with {@code ,BURST}. */
     private static RateLimit rateLimit(String text) throws UsageException {
         Matcher form = RATE.matcher(text);
