@@ -87,6 +87,13 @@ abstract class ExchangeResponse implements ServerResponse {
         return headers.build();
     }
 
+    /** Adds a body's trailer fields; none for most, and then nothing is made (a bound method reference would be). */
+    final void addTrailers(Headers bodyTrailers) {
+        if (!bodyTrailers.isEmpty()) {
+            bodyTrailers.forEach(this::trailer);
+        }
+    }
+
     @Override
     public ServerResponse trailer(String name, String value) {
         if (state == State.DONE) {

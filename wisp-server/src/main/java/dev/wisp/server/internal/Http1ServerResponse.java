@@ -82,7 +82,7 @@ final class Http1ServerResponse extends ExchangeResponse {
         commit(length);
         if (hasContent()) {
             body.writeTo(new ResponseBodyStream(this));
-            body.trailers().forEach(this::trailer);
+            addTrailers(body.trailers());
         }
         endBody();
     }

@@ -51,7 +51,7 @@ final class Http2ServerResponse extends ExchangeResponse {
         }
         commit(false);
         body.writeTo(new BodyStream());
-        body.trailers().forEach(this::trailer);
+        addTrailers(body.trailers());
         endBody();
     }
 
