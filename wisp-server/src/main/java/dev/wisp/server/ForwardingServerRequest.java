@@ -67,4 +67,9 @@ public class ForwardingServerRequest implements ServerRequest {
     public boolean hasClientLeft() {
         return delegate.hasClientLeft();
     }
+
+    @Override
+    public void onClientLeft(Runnable action) {
+        delegate.onClientLeft(action);
+    }
 }

@@ -153,4 +153,13 @@ public interface ServerRequest {
      * while another thread reads the request's body.
      */
     boolean hasClientLeft();
+
+    /**
+     * Runs the action once, on a thread of its own, when the client is found to have left while this exchange is in
+     * flight: over HTTP/2 at once, when it resets the request's stream or its connection ends; over HTTP/1.1, where the
+     * server reads nothing while a handler answers, when {@link #hasClientLeft()} finds it so. For a response that
+     * streams until told otherwise (an event stream closes itself so) or a computation worth abandoning. Nothing runs
+     * once the exchange has ended.
+     */
+    void onClientLeft(Runnable action);
 }

@@ -12,6 +12,7 @@ import dev.wisp.testing.TestTransport;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,13 @@ class ClientLeftIT {
 
     /** A long poll: looks every 10 ms until the client left or the wait is over, and reports what it found. */
     private static Router longPoll(BlockingQueue<String> seen, Duration wait) {
+        return longPoll(seen, wait, new CountDownLatch(1));
+    }
+
+    /** The same, counting {@code told} down when {@link ServerRequest#onClientLeft} runs. */
+    private static Router longPoll(BlockingQueue<String> seen, Duration wait, CountDownLatch told) {
         return Router.builder().get("/poll", (request, response) -> {
+            request.onClientLeft(told::countDown);
             seen.add("started " + request.hasClientLeft());
             long end = System.nanoTime() + wait.toNanos();
             while (!request.hasClientLeft() && System.nanoTime() < end) {
@@ -40,12 +47,14 @@ class ClientLeftIT {
     void aLongPollFindsAClientThatClosedOverHttp1() {
         assertTimeoutPreemptively(LIMIT, () -> {
             BlockingQueue<String> seen = new ArrayBlockingQueue<>(4);
-            try (Server server = TestServers.start(longPoll(seen, Duration.ofSeconds(10)))) {
+            CountDownLatch told = new CountDownLatch(1);
+            try (Server server = TestServers.start(longPoll(seen, Duration.ofSeconds(10), told))) {
                 try (RawPeer peer = RawPeer.connect(server.port())) {
                     peer.send("GET /poll HTTP/1.1\r\nHost: x\r\n\r\n");
                     assertEquals("started false", seen.poll(10, TimeUnit.SECONDS));
                 }
                 assertEquals("left true", seen.poll(5, TimeUnit.SECONDS), "the client's close was not found");
+                assertTrue(told.await(5, TimeUnit.SECONDS), "onClientLeft, once a look found it");
                 TestServers.awaitNoConnections(server);
             }
         });
@@ -56,8 +65,9 @@ class ClientLeftIT {
         assumeFalse(TestTransport.isTls(), "curl is given a plaintext URL");
         assertTimeoutPreemptively(LIMIT, () -> {
             BlockingQueue<String> seen = new ArrayBlockingQueue<>(4);
+            CountDownLatch told = new CountDownLatch(1);
             try (Server server = TestServers.start(TestServers.config().http2(true), longPoll(seen,
-                    Duration.ofSeconds(10)))) {
+                    Duration.ofSeconds(10), told))) {
                 Process curl = new ProcessBuilder(PeerTools.require("curl").toString(), "-sS",
                         "--http2-prior-knowledge", "--max-time", "1",
                         "http://127.0.0.1:" + server.port() + "/poll").start();
@@ -65,6 +75,7 @@ class ClientLeftIT {
                     assertEquals("started false", seen.poll(10, TimeUnit.SECONDS));
                     assertTrue(curl.waitFor(10, TimeUnit.SECONDS));
                     assertEquals("left true", seen.poll(5, TimeUnit.SECONDS), "curl's close was not found");
+                    assertTrue(told.await(5, TimeUnit.SECONDS), "onClientLeft, as the stream was reset");
                 } finally {
                     curl.destroyForcibly();
                 }

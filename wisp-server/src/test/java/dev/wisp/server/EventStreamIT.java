@@ -123,6 +123,32 @@ class EventStreamIT {
     }
 
     @Test
+    void anHttp2ClientThatLeavesEndsItsStreamAtOnce() {
+        assumeFalse(TestTransport.isTls(), "curl is given a plaintext URL");
+        assertTimeoutPreemptively(LIMIT, () -> {
+            CountDownLatch ended = new CountDownLatch(1);
+            Router router = Router.builder().get("/events", (request, response) -> {
+                try (EventStream events = EventStream.open(request, response,
+                        EventStreamConfig.builder().heartbeatInterval(Duration.ofMinutes(1)).build())) {
+                    events.send("hi");
+                    events.awaitClosed();
+                    ended.countDown();
+                }
+            }).build();
+            try (Server server = TestServers.start(TestServers.config().http2(true), router)) {
+                Process curl = new ProcessBuilder(PeerTools.require("curl").toString(), "-sSN",
+                        "--http2-prior-knowledge", "http://127.0.0.1:" + server.port() + "/events").start();
+                try {
+                    OutputLines.follow(curl.getInputStream()).await("data: hi", Duration.ofSeconds(10));
+                } finally {
+                    curl.destroy(); // its connection closes: the stream is reset, long before the next heartbeat
+                }
+                assertTrue(ended.await(5, TimeUnit.SECONDS), "the stream outlived its HTTP/2 client");
+            }
+        });
+    }
+
+    @Test
     void endsTheStreamOfAClientThatDoesNotKeepUp() {
         assertTimeoutPreemptively(LIMIT, () -> {
             AtomicReference<EventStream> opened = new AtomicReference<>();

@@ -6,4 +6,7 @@ import dev.wisp.server.ServerRequest;
 interface ClientPresence {
     /** See {@link ServerRequest#hasClientLeft()}. */
     boolean hasClientLeft();
+
+    /** See {@link ServerRequest#onClientLeft(Runnable)}. */
+    void onClientLeft(Runnable action);
 }

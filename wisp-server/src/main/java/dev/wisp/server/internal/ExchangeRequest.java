@@ -92,6 +92,11 @@ final class ExchangeRequest implements ServerRequest {
         return presence.hasClientLeft();
     }
 
+    @Override
+    public void onClientLeft(Runnable action) {
+        presence.onClientLeft(Objects.requireNonNull(action, "action"));
+    }
+
     /** Closes what {@link #closeAtEnd} collected, last first; called once, as the exchange ends. */
     void closeResources() {
         if (closeAtEnd == null) {

@@ -47,6 +47,8 @@ final class Http1Exchange implements ClientPresence {
     private BodyInputStream body;
     /** The connection that takes over after a 101, or null. */
     private ServerConnection switchedTo;
+    /** What runs when a look finds the client gone; null for nothing. Changed under this object's monitor. */
+    private volatile Runnable whenClientLeft;
 
     Http1Exchange(ServerContext context, Http1ServerConnection connection) {
         this.context = context;
@@ -82,6 +84,9 @@ final class Http1Exchange implements ClientPresence {
         try {
             return runHandler(head, match, request, continuing);
         } finally {
+            if (whenClientLeft != null) {
+                whenClientLeft = null; // the exchange has ended: nothing runs from now on
+            }
             request.closeResources();
         }
     }
@@ -159,6 +164,19 @@ final class Http1Exchange implements ClientPresence {
      */
     @Override
     public boolean hasClientLeft() {
+        boolean left = lookForClientLeft();
+        if (left && whenClientLeft != null) {
+            Runnable actions;
+            synchronized (this) {
+                actions = whenClientLeft;
+                whenClientLeft = null;
+            }
+            ClientLeftActions.start(actions);
+        }
+        return left;
+    }
+
+    private boolean lookForClientLeft() {
         if (connection.hasInputEnded()) {
             return true;
         }
@@ -170,6 +188,12 @@ final class Http1Exchange implements ClientPresence {
         } catch (IOException e) {
             return true;
         }
+    }
+
+    /** Over HTTP/1.1, the action runs when a look ({@link #hasClientLeft()}) finds the client gone. */
+    @Override
+    public synchronized void onClientLeft(Runnable action) {
+        whenClientLeft = ClientLeftActions.then(whenClientLeft, action);
     }
 
     /**

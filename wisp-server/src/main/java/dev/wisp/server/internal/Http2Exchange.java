@@ -135,6 +135,7 @@ final class Http2Exchange implements Runnable, ClientPresence {
                     + head.target().path(), e);
             fail(Status.INTERNAL_SERVER_ERROR, "internal server error");
         } finally {
+            stream.exchangeEnded();
             request.closeResources();
         }
         return true;
@@ -144,6 +145,11 @@ final class Http2Exchange implements Runnable, ClientPresence {
     @Override
     public boolean hasClientLeft() {
         return stream.isReset();
+    }
+
+    @Override
+    public void onClientLeft(Runnable action) {
+        stream.onClientLeft(action);
     }
 
     /** Opens a WebSocket if the request is an acceptable extended CONNECT; else the route answers why not. */
@@ -161,6 +167,7 @@ final class Http2Exchange implements Runnable, ClientPresence {
                 context.config().maxRequestBodyBytes());
         Refusals.answer(connection.http2().service(), request, response, refusal,
                 () -> fail(refusal.status(), refusal.getMessage()));
+        stream.exchangeEnded();
     }
 
     /** Sends the interim 100 (Continue) before the first read of a body that waits for it, unless committed. */

@@ -31,6 +31,8 @@ final class Http2ServerStream extends Http2Stream {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The WebSocket this stream carries after an extended CONNECT (RFC 8441), or null. */
     private volatile WebSocketSession webSocket;
+    /** What runs once the client resets the stream or the connection ends; null for nothing. Changed under this. */
+    private volatile Runnable whenClientLeft;
 
     /**
      * @param declaredLength the request's Content-Length, or -1
@@ -39,6 +41,40 @@ final class Http2ServerStream extends Http2Stream {
      */
     Http2ServerStream(int id, long declaredLength, int receiveWindowSize, int sendWindowSize, boolean remoteEnded) {
         super(id, declaredLength, receiveWindowSize, sendWindowSize, remoteEnded);
+    }
+
+    /**
+     * Runs the action, on a thread of its own, once the client resets the stream or the connection ends; at once if
+     * either happened already. For {@code ServerRequest.onClientLeft}, while the exchange is in flight.
+     */
+    void onClientLeft(Runnable action) {
+        synchronized (this) {
+            if (!isReset()) {
+                whenClientLeft = ClientLeftActions.then(whenClientLeft, action);
+                return;
+            }
+        }
+        ClientLeftActions.start(action);
+    }
+
+    /** Forgets what {@link #onClientLeft} registered: the exchange has ended. */
+    void exchangeEnded() {
+        if (whenClientLeft != null) {
+            whenClientLeft = null;
+        }
+    }
+
+    @Override
+    protected void resetOrEnded() {
+        if (whenClientLeft == null) {
+            return;
+        }
+        Runnable actions;
+        synchronized (this) {
+            actions = whenClientLeft;
+            whenClientLeft = null;
+        }
+        ClientLeftActions.start(actions);
     }
 
     @Override

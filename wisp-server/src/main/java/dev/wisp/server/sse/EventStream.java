@@ -39,8 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * event for the thread in {@link #awaitClosed()} to write, up to {@code maxQueuedEvents}, past which the client is
  * too slow and its stream ends. A heartbeat comment goes out whenever nothing was sent for
  * {@code heartbeatInterval}, from a thread shared by every stream, so that proxies do not end a quiet stream as idle
- * and a client that left is found: each heartbeat first asks {@link ServerRequest#hasClientLeft()}, as a send does
- * at most once a second, since over TCP the first write after the client closed still goes through.
+ * and a client that left is found: over HTTP/2 at once ({@link ServerRequest#onClientLeft}); over HTTP/1.1 each
+ * heartbeat first asks {@link ServerRequest#hasClientLeft()}, as a send does at most once a second, since over TCP the
+ * first write after the client closed still goes through.
  *
  * <p>The stream ends when the handler closes it or returns, when the client left (found so, or by a failed write;
  * logged at DEBUG), when {@link #close()} is called from any thread, or when the server starts to stop (which closes it,
@@ -134,6 +135,8 @@ public final class EventStream implements AutoCloseable {
             Heartbeats.SHARED.add(stream);
         }
         request.onServerStop(stream::close);
+        // Over HTTP/2 a client that resets the stream or drops the connection ends it at once.
+        request.onClientLeft(stream::close);
         // A handler that returned without closing the stream: no more heartbeats or sends from then on.
         request.closeAtEnd(stream::end);
         return stream;
