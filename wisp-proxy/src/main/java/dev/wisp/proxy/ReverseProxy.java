@@ -186,6 +186,9 @@ public final class ReverseProxy implements Handler, AutoCloseable {
             }
             upstreams.answered(upstream);
             try (answer) {
+                // A client that leaves (at once over HTTP/2) ends the relay, and the upstream's answer with it: a
+                // long answer, an event stream say, need not wait for its next bytes to find nobody reads them.
+                request.onClientLeft(answer::close);
                 relay(request, response, answer);
             }
             return;

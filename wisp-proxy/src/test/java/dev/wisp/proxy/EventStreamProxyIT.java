@@ -12,6 +12,7 @@ import dev.wisp.client.Http2Mode;
 import dev.wisp.client.ReconnectPolicy;
 import dev.wisp.client.Request;
 import dev.wisp.core.ServerSentEvent;
+import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
@@ -25,6 +26,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -87,6 +89,44 @@ class EventStreamProxyIT {
                 upstream.stop(Duration.ZERO);
             }
             assertTrue(upstreamSaw.isEmpty(), upstreamSaw::toString);
+        });
+    }
+
+    @Test
+    void anHttp2ClientThatLeavesEndsTheRelayAtOnce() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Router upstreamRoutes = Router.builder().get("/v1/events", (request, response) -> {
+                try (EventStream events = EventStream.open(request, response,
+                        EventStreamConfig.builder().heartbeatInterval(Duration.ofMinutes(1)).build())) {
+                    events.send("first");
+                    events.awaitClosed(); // quiet: no heartbeat for a minute
+                }
+            }).build();
+            Server upstream = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).build(),
+                    upstreamRoutes).start();
+            ReverseProxy proxy = ReverseProxy.builder("http://127.0.0.1:" + upstream.port() + "/v1/")
+                    .stripPrefix("/api").build();
+            CountDownLatch relayEnded = new CountDownLatch(1);
+            HttpService front = HttpService.builder(Router.builder().any("/api/*", proxy).build())
+                    .filter((request, response, next) -> {
+                        try {
+                            next.handle(request, response);
+                        } finally {
+                            relayEnded.countDown();
+                        }
+                    }).build();
+            Server frontServer = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).http2(true)
+                    .build(), front).start();
+            try (Client client = Client.create(ClientConfig.builder().http2(Http2Mode.PRIOR_KNOWLEDGE).build())) {
+                EventSource source = client.eventSource("http://127.0.0.1:" + frontServer.port() + "/api/events");
+                assertEquals("first", source.next().orElseThrow().data());
+                source.close(); // the stream is reset
+                assertTrue(relayEnded.await(5, TimeUnit.SECONDS), "the relay waited for the upstream's next bytes");
+            } finally {
+                frontServer.stop(Duration.ZERO);
+                proxy.close();
+                upstream.stop(Duration.ZERO);
+            }
         });
     }
 
