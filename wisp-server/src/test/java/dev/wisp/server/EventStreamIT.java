@@ -96,7 +96,7 @@ class EventStreamIT {
             BlockingQueue<Long> sent = new ArrayBlockingQueue<>(1);
             Router router = Router.builder().get("/events", (request, response) -> {
                 try (EventStream events = EventStream.open(request, response,
-                        EventStreamConfig.builder().heartbeatInterval(Duration.ofMillis(300)).build())) {
+                        EventStreamConfig.builder().heartbeatInterval(Duration.ofSeconds(1)).build())) {
                     events.send("hi");
                     events.awaitClosed();
                 }
