@@ -1,5 +1,7 @@
 package dev.wisp.client;
 
+import dev.wisp.core.Ascii;
+
 /**
  * A {@code Content-Range} field of bytes (RFC 9110 §14.4): the range sent, {@code bytes FIRST-LAST/LENGTH}, or, in a
  * 416, the length alone, {@code bytes *}{@code /LENGTH}.
@@ -22,33 +24,19 @@ record ContentRange(long first, long last, long length) {
         }
         String range = spec.substring(0, slash);
         String total = spec.substring(slash + 1);
-        long length = total.equals("*") ? -1 : digits(total);
-        if (length == -2) {
+        long length = total.equals("*") ? -1 : Ascii.parseDigits(total);
+        if (length < 0 && !total.equals("*")) {
             return null;
         }
         if (range.equals("*")) {
             return length < 0 ? null : new ContentRange(-1, -1, length);
         }
         int dash = range.indexOf('-');
-        long first = dash < 0 ? -2 : digits(range.substring(0, dash));
-        long last = dash < 0 ? -2 : digits(range.substring(dash + 1));
+        long first = dash < 0 ? -1 : Ascii.parseDigits(range.substring(0, dash));
+        long last = dash < 0 ? -1 : Ascii.parseDigits(range.substring(dash + 1));
         if (first < 0 || last < first || length >= 0 && last >= length) {
             return null;
         }
         return new ContentRange(first, last, length);
-    }
-
-    /** A non-negative decimal of at most 18 digits; -2 if it is not one. */
-    private static long digits(String text) {
-        if (text.isEmpty() || text.length() > 18) {
-            return -2;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -2;
-            }
-        }
-        return Long.parseLong(text);
     }
 }

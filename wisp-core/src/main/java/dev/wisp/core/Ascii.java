@@ -2,12 +2,33 @@ package dev.wisp.core;
 
 import java.nio.charset.StandardCharsets;
 
-/** ASCII helpers shared by the codecs: case folding and safe echoing of peer input in error messages. */
+/**
+ * ASCII helpers shared by the codecs: case folding, decimal numbers, and safe echoing of peer input in error messages.
+ */
 public final class Ascii {
     /** At most this many bytes of peer input appear in an error message. */
     public static final int MAX_ECHO = 64;
 
     private Ascii() {
+    }
+
+    /**
+     * A decimal number as HTTP writes one, {@code 1*DIGIT}, of at most 18 digits so that it fits a long; -1 if the text
+     * is not one (signs, spaces and other characters included).
+     */
+    public static long parseDigits(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /** Lower-cases ASCII letters only, leaving other characters alone (header names are ASCII tokens). */

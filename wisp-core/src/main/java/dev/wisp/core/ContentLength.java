@@ -33,7 +33,7 @@ public final class ContentLength {
     public static long fold(String name, String field, long earlier) throws MalformedMessageException {
         long length = earlier;
         for (String value : field.split(",", -1)) {
-            long parsed = parse(value.strip());
+            long parsed = Ascii.parseDigits(value.strip());
             if (parsed < 0) {
                 throw new MalformedMessageException("invalid " + name + ": '" + Ascii.escape(field) + "'");
             }
@@ -41,22 +41,6 @@ public final class ContentLength {
                 throw new MalformedMessageException("differing " + name + " values: " + length + " and " + parsed);
             }
             length = parsed;
-        }
-        return length;
-    }
-
-    /** The decimal number, or -1 if it is not one of at most 18 digits. */
-    private static long parse(String value) {
-        if (value.isEmpty() || value.length() > 18) {
-            return -1;
-        }
-        long length = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            length = length * 10 + (c - '0');
         }
         return length;
     }

@@ -169,18 +169,8 @@ public final class Headers {
     /** The first value of this header as a non-negative decimal number, if present and valid. */
     public OptionalLong firstAsLong(String name) {
         String value = firstOrNull(name);
-        if (value == null || value.isEmpty() || value.length() > 18) {
-            return OptionalLong.empty();
-        }
-        long result = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                return OptionalLong.empty();
-            }
-            result = result * 10 + (c - '0');
-        }
-        return OptionalLong.of(result);
+        long result = value == null ? -1 : Ascii.parseDigits(value);
+        return result < 0 ? OptionalLong.empty() : OptionalLong.of(result);
     }
 
     /** The distinct names, in order of first occurrence, as first written. */
