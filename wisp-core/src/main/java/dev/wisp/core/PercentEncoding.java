@@ -114,7 +114,7 @@ public final class PercentEncoding {
     }
 
     /** RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~". */
-    static boolean isUnreserved(int c) {
+    public static boolean isUnreserved(int c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '-' || c == '.' || c == '_' || c == '~';
     }

@@ -1,6 +1,7 @@
 package dev.wisp.proxy;
 
 import dev.wisp.client.Origin;
+import dev.wisp.core.PercentEncoding;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HexFormat;
@@ -92,7 +93,7 @@ record Upstream(Origin origin, String basePath) {
             char wanted = prefix.charAt(i);
             if (at < path.length() && path.charAt(at) == wanted) {
                 at++;
-            } else if (at + 2 < path.length() && path.charAt(at) == '%' && isUnreserved(wanted)
+            } else if (at + 2 < path.length() && path.charAt(at) == '%' && PercentEncoding.isUnreserved(wanted)
                     && HexFormat.isHexDigit(path.charAt(at + 1)) && HexFormat.isHexDigit(path.charAt(at + 2))
                     && HexFormat.fromHexDigits(path, at + 1, at + 3) == wanted) {
                 at += 3;
@@ -101,10 +102,5 @@ record Upstream(Origin origin, String basePath) {
             }
         }
         return at == path.length() || prefix.isEmpty() || path.charAt(at) == '/' ? at : -1;
-    }
-
-    private static boolean isUnreserved(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
-                || c == '_' || c == '~';
     }
 }
