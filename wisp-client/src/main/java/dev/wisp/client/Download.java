@@ -249,8 +249,8 @@ final class Download {
             }
             wait = Duration.between(Instant.now(), date.get());
         }
-        return wait.isNegative() ? Duration.ZERO : wait.compareTo(config.maxRetryAfter()) > 0
-                ? config.maxRetryAfter() : wait;
+        Duration longest = config.retryPolicy().maxDelay();
+        return wait.isNegative() ? Duration.ZERO : wait.compareTo(longest) > 0 ? longest : wait;
     }
 
     /** Whether two entity tags name different versions; false when either is not an entity tag. */
@@ -275,7 +275,7 @@ final class Download {
         }
         Optional<Instant> modified = HttpDate.parse(lastModified);
         Optional<Instant> sent = HttpDate.parse(date);
-        if (modified.isEmpty() || sent.isEmpty() || Duration.between(modified.get(), sent.get()).getSeconds() < 1) {
+        if (modified.isEmpty() || sent.isEmpty() || !HttpDate.isStrongLastModified(modified.get(), sent.get())) {
             return null;
         }
         return lastModified;

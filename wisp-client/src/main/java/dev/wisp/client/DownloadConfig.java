@@ -1,7 +1,6 @@
 package dev.wisp.client;
 
 import dev.wisp.core.Ascii;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -105,10 +104,5 @@ public final class DownloadConfig {
             }
             return new DownloadConfig(this);
         }
-    }
-
-    /** The longest a {@code Retry-After} is waited for: the policy's longest delay. */
-    Duration maxRetryAfter() {
-        return retryPolicy.maxDelay();
     }
 }

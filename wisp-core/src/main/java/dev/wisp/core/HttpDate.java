@@ -114,6 +114,15 @@ public final class HttpDate {
         return new Cached(second, text, new HeaderField(HeaderNames.DATE, text), endNanos);
     }
 
+    /**
+     * Whether a Last-Modified date is a strong validator (RFC 9110 §8.8.2.2): a date names a whole second, and only
+     * once that second is over when the response is sent (its Date at least a second later) can the resource no
+     * longer change within it, so that no two versions share the date.
+     */
+    public static boolean isStrongLastModified(Instant lastModified, Instant date) {
+        return !date.isBefore(lastModified.plusSeconds(1));
+    }
+
     /** Parses IMF-fixdate, RFC 850 or asctime dates; empty if the text is none of them. */
     public static Optional<Instant> parse(String text) {
         for (DateTimeFormatter format : new DateTimeFormatter[] {IMF_FIXDATE, RFC_850, ASCTIME}) {

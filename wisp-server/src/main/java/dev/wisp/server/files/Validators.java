@@ -84,13 +84,11 @@ record Validators(String etag, Instant lastModified, Instant now) {
     }
 
     /**
-     * Whether Last-Modified is a strong validator (RFC 9110 §8.8.2.2): a date names a whole second, and only once
-     * that second is over (Last-Modified at least one second before the Date of this response, which is not before
-     * {@code now}) can the file no longer change within it, so two versions cannot share the date. Until then the
-     * date is weak, and §13.1.5 makes an If-Range holding it false.
+     * Whether Last-Modified is a strong validator ({@link HttpDate#isStrongLastModified}, the Date of this response not
+     * being before {@code now}). Until it is, §13.1.5 makes an If-Range holding the date false.
      */
     private boolean isLastModifiedStrong() {
-        return !now.isBefore(lastModified.plusSeconds(1));
+        return HttpDate.isStrongLastModified(lastModified, now);
     }
 
     /** A date header, if present once and valid; §13.1.3 and §13.1.4 say to ignore it otherwise. */
