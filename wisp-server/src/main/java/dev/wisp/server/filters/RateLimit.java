@@ -9,12 +9,11 @@ import dev.wisp.server.Filter;
 import dev.wisp.server.Handler;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
-import dev.wisp.transport.LogLimit;
+import dev.wisp.transport.CountingLogLimit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -48,8 +47,7 @@ public final class RateLimit implements Filter {
     private final LongSupplier clock;
     private final ArrivalTimes times;
     private final String description;
-    private final LogLimit logLimit = LogLimit.perMinute();
-    private final AtomicLong refused = new AtomicLong();
+    private final CountingLogLimit logLimit = new CountingLogLimit();
 
     private RateLimit(Builder builder) {
         this.key = builder.key;
@@ -82,9 +80,8 @@ public final class RateLimit implements Filter {
 
     private void refuse(ServerRequest request, ServerResponse response, Object client, long wait, long now)
             throws IOException {
-        long count = refused.incrementAndGet();
-        if (logLimit.take(now)) {
-            refused.addAndGet(-count);
+        long count = logLimit.count(now);
+        if (count > 0) {
             LOG.log(WARNING, "answered " + count + " request" + (count == 1 ? "" : "s") + " with 429 for " + description
                     + (wait == ArrivalTimes.FULL ? "; the last from a new client while every place was taken ("
                     + times.size() + " clients)" : "; the last from " + describe(client))
