@@ -116,7 +116,7 @@ final class ServeCommand implements Command {
         if (arguments.has("--http1.1") && arguments.has("--http2")) {
             throw new UsageException("--http1.1 and --http2 cannot be combined: choose one");
         }
-        ServeFilters.check(arguments);
+        ServeFilters filters = ServeFilters.of(arguments, out);
         Path directory = Path.of(positionals.isEmpty() ? "." : positionals.get(0)).toAbsolutePath().normalize();
         FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing"))
                 .hiddenFiles(arguments.has("--hidden")).build();
@@ -150,7 +150,7 @@ final class ServeCommand implements Command {
                     files.handle(request, response);
                 })
                 .build();
-        Server server = Server.create(config, ServeFilters.service(router, arguments, out)).start();
+        Server server = Server.create(config, filters.service(router)).start();
         out.println("Serving " + directory + " on " + url(transport.scheme(), config.bindAddress(), server.port()));
         transport.printStarted(server, config.bindAddress(), out);
         proxied.forEach(out::println);

@@ -29,37 +29,41 @@ final class ServeFilters {
     private static final Pattern RATE = Pattern.compile("([0-9]{1,9})/([sm])(?:,([0-9]{1,9}))?");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
-    private ServeFilters() {
+    private final boolean quiet;
+    /** The rate limit asked for, or null. */
+    private final RateLimit rateLimit;
+    private final PrintStream out;
+
+    private ServeFilters(boolean quiet, RateLimit rateLimit, PrintStream out) {
+        this.quiet = quiet;
+        this.rateLimit = rateLimit;
+        this.out = out;
     }
 
     /**
-     * The routes behind the filters the arguments ask for: the access log outermost (a 429 is logged too), the rate
-     * limit, then compression.
+     * The filters the arguments ask for, read before anything is made: a usage error must come before a certificate
+     * is.
      *
      * @throws UsageException if {@code --rate-limit} is not of its form
      */
-    static HttpService service(Router router, Arguments arguments, PrintStream out) throws UsageException {
+    static ServeFilters of(Arguments arguments, PrintStream out) throws UsageException {
+        Optional<String> rate = arguments.value("--rate-limit");
+        return new ServeFilters(arguments.has("--quiet"), rate.isPresent() ? rateLimit(rate.get()) : null, out);
+    }
+
+    /**
+     * The routes behind the filters: the access log outermost (a 429 is logged too), the rate limit, then
+     * compression.
+     */
+    HttpService service(Router router) {
         HttpService.Builder service = HttpService.builder(router);
-        if (!arguments.has("--quiet")) {
+        if (!quiet) {
             service.filter(AccessLog.to(line -> out.println(LocalDateTime.now().format(TIME) + " " + line)));
         }
-        Optional<String> rate = arguments.value("--rate-limit");
-        if (rate.isPresent()) {
-            service.filter(rateLimit(rate.get()));
+        if (rateLimit != null) {
+            service.filter(rateLimit);
         }
         return service.filter(Compression.gzip()).build();
-    }
-
-    /**
-     * Checks the filters' options, before anything is made: a usage error must come before a certificate is.
-     *
-     * @throws UsageException if {@code --rate-limit} is not of its form
-     */
-    static void check(Arguments arguments) throws UsageException {
-        Optional<String> rate = arguments.value("--rate-limit");
-        if (rate.isPresent()) {
-            rateLimit(rate.get());
-        }
     }
 
     /** {@code N/s}, {@code N/m}, either with {@code ,BURST}. */
