@@ -143,7 +143,7 @@ class Http2FlowControlIT {
             Setting none = new Setting(Settings.HEADER_TABLE_SIZE, 0);
             Setting back = new Setting(Settings.HEADER_TABLE_SIZE, 4096);
             peer.send(new SettingsFrame(List.of(none)), new SettingsFrame(List.of(back)));
-            peer.applyAcknowledged(none, back); // RFC 7541 §4.2: the next block must signal 0 first
+            peer.awaitAcknowledged(2, none, back); // RFC 7541 §4.2: the next block must signal 0 first
             for (int id = 3; id <= 7; id += 2) {
                 peer.get(id, "/hello");
                 assertEquals("hello\n", peer.expectResponse(id).bodyText());

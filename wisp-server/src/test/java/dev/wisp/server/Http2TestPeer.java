@@ -226,6 +226,22 @@ final class Http2TestPeer implements AutoCloseable {
     }
 
     /**
+     * Waits for the server's acknowledgement of this many SETTINGS frames of ours, then applies their settings: until
+     * then the server may still send what the settings before allowed (RFC 9113 §6.5.3). Frames before the
+     * acknowledgements are skipped.
+     */
+    void awaitAcknowledged(int frames, Setting... settings) throws IOException {
+        int acked = 0;
+        while (acked < frames) {
+            Received frame = next();
+            if (frame.is(FrameType.SETTINGS) && frame.has(ACK)) {
+                acked++;
+            }
+        }
+        applyAcknowledged(settings);
+    }
+
+    /**
      * Applies settings of ours the server acknowledged: the largest frame it may send, and the HPACK table size its
      * encoder must shrink to (RFC 7541 §4.2, which the decoder then checks).
      */
