@@ -1,5 +1,6 @@
 package dev.wisp.server;
 
+import dev.wisp.testing.RunFolder;
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificate.KeyType;
 import dev.wisp.testing.TestCertificates;
@@ -28,7 +29,7 @@ final class TestTls {
     static synchronized Path files() {
         if (directory == null) {
             try {
-                Path made = Files.createTempDirectory("wisp-https-test");
+                Path made = RunFolder.create("wisp-https-test");
                 Files.writeString(made.resolve("ca.pem"), CA.certificatePem());
                 Files.writeString(made.resolve("server.pem"), SERVER.chainPem());
                 Files.writeString(made.resolve("server-key.pem"), SERVER.keys().pkcs8Pem());

@@ -1,5 +1,6 @@
 package dev.wisp.transport;
 
+import dev.wisp.testing.RunFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ final class TestTls {
 
     static synchronized Path directory() throws IOException, InterruptedException {
         if (directory == null) {
-            Path made = Files.createTempDirectory("wisp-transport-tls");
+            Path made = RunFolder.create("wisp-transport-tls");
             String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
             Process process = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "server",
                     "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2", "-dname", "CN=localhost",
