@@ -31,12 +31,32 @@ public final class RequestTarget {
         ASTERISK
     }
 
-    /** RFC 3986 pchar (unreserved, pct-encoded, sub-delims, ':' and '@') plus '/', by ASCII code. */
+    /**
+     * The characters browsers send unencoded that RFC 3986 leaves out: the WHATWG URL standard's percent-encode sets
+     * spare them in a query (PHP's and JSON:API's {@code ?filter[name]=x}) and some of them in a path
+     * ({@code /photo[1].jpg}), and every common server takes them, so a strict refusal would only break those pages
+     * (over HTTP/2 as a reset stream the user cannot read). None of them delimits anything in HTTP.
+     */
+    private static final String BROWSER_QUERY_CHARS = "[]{}|^`\\";
+    /**
+     * As above, in a path: what a browser leaves unencoded there (braces and the backtick it encodes, and the
+     * backslash some file systems and servers take for a separator it turns into a slash).
+     */
+    private static final String BROWSER_PATH_CHARS = "[]|^";
+
+    /**
+     * RFC 3986 pchar (unreserved, pct-encoded, sub-delims, ':' and '@') plus '/' and the characters browsers send
+     * unencoded in a path, by ASCII code.
+     */
     private static final boolean[] PATH_CHARS = new boolean[128];
+    /** The path's characters, '?' and the characters browsers send unencoded in a query, by ASCII code. */
+    private static final boolean[] QUERY_CHARS = new boolean[128];
 
     static {
         for (char c = 0; c < PATH_CHARS.length; c++) {
-            PATH_CHARS[c] = PercentEncoding.isUnreserved(c) || "%/:@!$&'()*+,;=".indexOf(c) >= 0;
+            boolean pchar = PercentEncoding.isUnreserved(c) || "%/:@!$&'()*+,;=".indexOf(c) >= 0;
+            PATH_CHARS[c] = pchar || BROWSER_PATH_CHARS.indexOf(c) >= 0;
+            QUERY_CHARS[c] = pchar || c == '?' || BROWSER_QUERY_CHARS.indexOf(c) >= 0;
         }
     }
 
@@ -67,7 +87,8 @@ public final class RequestTarget {
     /**
      * Parses a request target in origin, absolute or asterisk form, as found in a request line.
      *
-     * @throws MalformedMessageException if it is none of them or has characters RFC 3986 forbids
+     * @throws MalformedMessageException if it is none of them or has characters RFC 3986 forbids, other than those
+     *     browsers send unencoded ({@code [ ] | ^}, and in a query also {@code { } ` \})
      */
     public static RequestTarget parse(String raw) throws MalformedMessageException {
         Objects.requireNonNull(raw, "raw");
@@ -90,6 +111,7 @@ public final class RequestTarget {
                 throw new MalformedMessageException("request target has userinfo in its authority: '"
                         + Ascii.escape(raw) + "'");
             }
+            checkHostAndPort(authority, raw);
             String rest = raw.substring(pathStart);
             String pathAndQuery = rest.startsWith("/") ? rest : "/" + rest;
             return parsePathAndQuery(Form.ABSOLUTE, raw, scheme, authority, pathAndQuery, StandardCharsets.UTF_8);
@@ -114,6 +136,7 @@ public final class RequestTarget {
             }
         }
         checkAuthority(raw, raw);
+        checkHostAndPort(raw, raw);
         return new RequestTarget(Form.AUTHORITY, raw, null, raw, "", null, List.of(), false);
     }
 
@@ -159,14 +182,15 @@ public final class RequestTarget {
         if (rawQuery != null) {
             for (int i = 0; i < rawQuery.length(); i++) {
                 char c = rawQuery.charAt(i);
-                if (!isPathChar(c) && c != '?') {
+                if (c >= QUERY_CHARS.length || !QUERY_CHARS[c]) {
                     throw new MalformedMessageException("request target has a forbidden character in its query: '"
                             + Ascii.escape(raw) + "'");
                 }
             }
         }
         List<String> segments = decodeSegments(rawPath, escaped, raw, charset);
-        boolean trailingSlash = rawPath.length() > 1 && rawPath.endsWith("/") && !segments.isEmpty();
+        boolean trailingSlash = rawPath.length() > 1 && (rawPath.endsWith("/") || endsWithDotSegment(rawPath, charset))
+                && !segments.isEmpty();
         return new RequestTarget(form, raw, scheme, authority, rawPath, rawQuery, segments, trailingSlash);
     }
 
@@ -210,6 +234,24 @@ public final class RequestTarget {
         return List.copyOf(segments);
     }
 
+    /**
+     * Whether the path's last segment is "." or "..", encoded or not: RFC 3986 §5.2.4 leaves a trailing slash for
+     * it ({@code /a/b/.} is {@code /a/b/}, {@code /a/b/..} is {@code /a/}), so that a file's path with a dot after it
+     * is not the file.
+     */
+    private static boolean endsWithDotSegment(String rawPath, Charset charset) throws MalformedMessageException {
+        char last = rawPath.charAt(rawPath.length() - 1);
+        if (last != '.' && last != 'e' && last != 'E') {
+            return false;
+        }
+        String segment = rawPath.substring(rawPath.lastIndexOf('/') + 1);
+        if (segment.length() > 6) {
+            return false;
+        }
+        String decoded = decode(segment, segment.indexOf('%') >= 0, charset);
+        return isDot(decoded) || isDotDot(decoded);
+    }
+
     private static String decode(String segment, boolean escaped, Charset charset)
             throws MalformedMessageException {
         return escaped ? PercentEncoding.decode(segment, false, charset) : segment;
@@ -227,7 +269,7 @@ public final class RequestTarget {
         return new MalformedMessageException("request path climbs above the root: '" + Ascii.escape(raw) + "'");
     }
 
-    /** RFC 3986 pchar (unreserved, pct-encoded, sub-delims, ':' and '@') plus '/'. */
+    /** See {@link #PATH_CHARS}. */
     private static boolean isPathChar(char c) {
         return c < PATH_CHARS.length && PATH_CHARS[c];
     }
@@ -260,6 +302,13 @@ public final class RequestTarget {
                 throw new MalformedMessageException("request target has a forbidden character in its authority: '"
                         + Ascii.escape(raw) + "'");
             }
+        }
+    }
+
+    private static void checkHostAndPort(String authority, String raw) throws MalformedMessageException {
+        if (!Authority.isValid(authority)) {
+            throw new MalformedMessageException("request target's authority is not host[:port]: '"
+                    + Ascii.escape(raw) + "'");
         }
     }
 

@@ -110,7 +110,12 @@ class RequestTargetTest {
     @CsvSource({
         "/a/./b, /a/b",
         "/a/../b, /b",
-        "/a/b/.., /a",
+        "/a/b/.., /a/",
+        "/a/b/%2E%2e, /a/",
+        "/a.txt/., /a.txt/",
+        "/sub/%2e, /sub/",
+        "/a/.., /",
+        "/., /",
         "/a/%2e%2e/b, /b",
         "/a/%2E%2e/b, /b",
         "/a/%2e/b, /a/b",
@@ -157,8 +162,8 @@ class RequestTargetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/a b", "/a#frag", "/a\"b", "/a<b>", "/a\\b", "/a{b}", "/a|b", "/a^b", "/a`b", "/a\rb",
-        "/a\0b", "/é"})
+    @ValueSource(strings = {"/a b", "/a#frag", "/a\"b", "/a<b>", "/a\\b", "/a{b}", "/a`b", "/a\rb", "/a\0b", "/é",
+        "/a\u007fb"})
     void rejectsForbiddenCharactersInThePath(String raw) {
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> RequestTarget.parse(raw));
 
@@ -167,12 +172,28 @@ class RequestTargetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/?a b", "/?a#b", "/?a\"b", "/?a\nb"})
+    @ValueSource(strings = {"/?a b", "/?a#b", "/?a\"b", "/?a\nb", "/?a<b>", "/?é", "/?a\u007fb"})
     void rejectsForbiddenCharactersInTheQuery(String raw) {
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> RequestTarget.parse(raw));
 
         assertEquals("request target has a forbidden character in its query: '" + Ascii.escape(raw) + "'",
                 e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ' ', value = {
+        "/photo[1].jpg /photo[1].jpg",
+        "/a|b^c /a|b^c",
+        "/a%5B1%5D /a[1]",
+    })
+    void acceptsWhatBrowsersSendUnencodedInAPath(String raw, String path) throws Exception {
+        assertEquals(path, RequestTarget.parse(raw).path());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"filter[name]=x", "a[]=1&a[]=2", "q={a}", "x=a|b^c`d\\e"})
+    void acceptsWhatBrowsersSendUnencodedInAQuery(String query) throws Exception {
+        assertEquals(query, RequestTarget.parse("/search?" + query).rawQuery().orElseThrow());
     }
 
     @ParameterizedTest
@@ -188,6 +209,8 @@ class RequestTargetTest {
         "é://h/|request target '\\xe9://h/' is not in origin, absolute or asterisk form",
         "://h/|request target '://h/' is not in origin, absolute or asterisk form",
         "http://user:pass@h/|request target has userinfo in its authority: 'http://user:pass@h/'",
+        "http://h:abc/|request target's authority is not host[:port]: 'http://h:abc/'",
+        "http://[::1/|request target's authority is not host[:port]: 'http://[::1/'",
         "http://evil.example@good.example/|request target has userinfo in its authority: "
                 + "'http://evil.example@good.example/'",
     })

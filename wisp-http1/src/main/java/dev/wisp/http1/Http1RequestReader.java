@@ -1,6 +1,7 @@
 package dev.wisp.http1;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.Authority;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
@@ -28,15 +29,6 @@ import java.util.Objects;
 public final class Http1RequestReader {
     /** RFC 9112 §2.2: ignore at least one empty line before the request line; we ignore a few, no more. */
     private static final int MAX_LEADING_EMPTY_LINES = 4;
-
-    /** Characters a Host field value may hold: visible ASCII except those that would end or change a URI host. */
-    private static final boolean[] HOST_CHARS = new boolean[128];
-
-    static {
-        for (char c = '!'; c < 0x7f; c++) {
-            HOST_CHARS[c] = "/?#@\\\"<>{}|^`".indexOf(c) < 0;
-        }
-    }
 
     /** The standard methods, most frequent first, and their names as bytes. */
     private static final Method[] STANDARD_METHODS = {
@@ -178,11 +170,8 @@ public final class Http1RequestReader {
             return;
         }
         String host = headers.firstOrNull(HeaderNames.HOST);
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (c >= HOST_CHARS.length || !HOST_CHARS[c]) {
-                throw new MalformedMessageException("invalid Host header field: '" + Ascii.escape(host) + "'");
-            }
+        if (!Authority.isValid(host)) {
+            throw new MalformedMessageException("invalid Host header field: '" + Ascii.escape(host) + "'");
         }
     }
 

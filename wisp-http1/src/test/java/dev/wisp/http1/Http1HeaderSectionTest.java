@@ -198,7 +198,7 @@ class Http1HeaderSectionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"a b", "a/b", "a?b", "a#b", "user@host", "a\\b", "a\"b", "a<b", "a{b", "a|b", "a^b", "a`b",
-        "caf\u00e9"})
+        "caf\u00e9", "x:abc", "::1", "[::1", "x:1:2", "[zz]", "x:65536"})
     void rejectsAnInvalidHost(String host) {
         assertMalformed("invalid Host header field: '" + Ascii.escape(host) + "'", "Host: " + host + "\r\n");
     }

@@ -3,6 +3,7 @@ package dev.wisp.http2;
 import static dev.wisp.http2.FieldRules.malformed;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.Authority;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
 import dev.wisp.core.MalformedMessageException;
@@ -18,14 +19,6 @@ import java.util.List;
  */
 final class RequestControlData {
     /** Characters an authority may hold, as the HTTP/1 reader allows in Host: visible ASCII that ends no host. */
-    private static final boolean[] AUTHORITY_CHARS = new boolean[128];
-
-    static {
-        for (char c = '!'; c < 0x7f; c++) {
-            AUTHORITY_CHARS[c] = "/?#@\\\"<>{}|^`".indexOf(c) < 0;
-        }
-    }
-
     private final int streamId;
     private Method method;
     private String scheme;
@@ -219,12 +212,9 @@ final class RequestControlData {
             throw malformed(Section.REQUEST, streamId, what + " '" + Ascii.escape(authority) + "' has userinfo",
                     "RFC 9113 §8.3.1");
         }
-        for (int i = 0; i < authority.length(); i++) {
-            char c = authority.charAt(i);
-            if (c >= AUTHORITY_CHARS.length || !AUTHORITY_CHARS[c]) {
-                throw malformed(Section.REQUEST, streamId, what + " '" + Ascii.escape(authority)
-                        + "' is not host[:port]", "RFC 9110 §7.2");
-            }
+        if (!Authority.isValid(authority)) {
+            throw malformed(Section.REQUEST, streamId, what + " '" + Ascii.escape(authority) + "' is not host[:port]",
+                    "RFC 9110 §7.2");
         }
     }
 }

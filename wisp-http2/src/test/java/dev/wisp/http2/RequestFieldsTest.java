@@ -68,6 +68,10 @@ class RequestFieldsTest {
                 () -> RequestFields.decode(with(GET, ":authority", ""), 1));
         assertMalformed(M + ":authority 'a b' is not host[:port] (RFC 9110 §7.2)",
                 () -> RequestFields.decode(with(GET, ":authority", "a b"), 1));
+        assertMalformed(M + ":authority 'x:abc' is not host[:port] (RFC 9110 §7.2)",
+                () -> RequestFields.decode(with(GET, ":authority", "x:abc"), 1));
+        assertMalformed(M + ":authority '[::1' is not host[:port] (RFC 9110 §7.2)",
+                () -> RequestFields.decode(with(GET, ":authority", "[::1"), 1));
     }
 
     @Test

@@ -1,0 +1,26 @@
+package dev.wisp.core;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AuthorityTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"", "example.com", "example.com:8080", "localhost:0", "x:65535", "x:", "127.0.0.1:443",
+        "999.1.1.1", "a-b_c~d.e", "%41b", "sub!$&'()*+,;=", "[::1]", "[::1]:8443", "[::]", "[1::]", "[::ffff:1.2.3.4]",
+        "[1:2:3:4:5:6:7:8]", "[1:2:3:4:5:6:1.2.3.4]", "[1::8]", "[fe80::1:2]:80", "[v1.a:b]", "[V1F.x]"})
+    void acceptsHostAndPort(String authority) {
+        assertTrue(Authority.isValid(authority), authority);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x:abc", "::1", "[::1", "::1]", "x:1:2", "[zz]", "[]", "a b", "u@x", "x/y", "x?", "x#",
+        "x:65536", "x:123456", "%4", "%zz", "é", "[::1]x", "[::1]:x", "[1:2:3:4:5:6:7:8:9]", "[1:2:3:4:5:6:7]",
+        "[1::2::3]", "[:1]", "[1:]", "[12345::]", "[::1.2.3]", "[::1.2.3.256]", "[::01.2.3.4]", "[1.2.3.4]",
+        "[::1%25eth0]", "[v.x]", "[v1.]", "[v1]", "x\\y", "[1:2:3:4:5:6:7:1.2.3.4]"})
+    void refusesWhatIsNotHostAndPort(String authority) {
+        assertFalse(Authority.isValid(authority), authority);
+    }
+}
