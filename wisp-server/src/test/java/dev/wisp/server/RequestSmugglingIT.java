@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Requests whose framing two parsers could read differently (RFC 9112 §6.1, §6.3, §7.1, §2.2, §5.1, §5.2): each
@@ -147,6 +148,27 @@ class RequestSmugglingIT {
             peer.send(chunked("5;name=value\r\nhello\r\nA ; q=\"x\"\r\n0123456789\r\n0\r\n\r\n") + SMUGGLED);
             assertEquals("hello0123456789", peer.readResponse().bodyText());
             assertEquals("smuggled\n", peer.readResponse().bodyText(), "the next request on a sound connection");
+        });
+    }
+    @ParameterizedTest
+    @ValueSource(strings = {"HEAD /%zz HTTP/1.1\r\nHost: x\r\n\r\n", "HEAD /hello HTTP/1.1\r\n\r\n",
+        "HEAD /hello HTTP/1.1\r\nHost: x:abc\r\n\r\n", "HEAD /hello HTTP/1.1\r\nX-A : b\r\nHost: x\r\n\r\n"})
+    void refusesAHeadRequestWithoutContent(String request) {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(request);
+            String text = peer.readAll();
+            assertTrue(text.startsWith("HTTP/1.1 400 Bad Request\r\n"), text);
+            assertTrue(text.contains("\r\nContent-Length: "), text);
+            assertTrue(text.endsWith("\r\n\r\n"), "RFC 9110 §9.3.2: no content after the head of a HEAD's answer: "
+                    + text);
+        });
+    }
+
+    @Test
+    void takesWhatBrowsersSendUnencodedInATarget() {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello?filter[name]=x&a[]=1&b={|^`\\} HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n");
+            assertEquals("hello\n", peer.readResponse().bodyText());
         });
     }
 }

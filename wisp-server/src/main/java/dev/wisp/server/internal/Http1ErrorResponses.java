@@ -21,6 +21,14 @@ final class Http1ErrorResponses {
 
     /** Writes and flushes an error response with {@code Connection: close}; failures to write are ignored. */
     static void send(WireOutput out, Status status, String message) {
+        send(out, status, message, false);
+    }
+
+    /**
+     * As {@link #send(WireOutput, Status, String)}; for a HEAD request without the content, whose length the head
+     * still gives (RFC 9110 §9.3.2).
+     */
+    static void send(WireOutput out, Status status, String message, boolean headRequest) {
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
         Headers headers = Headers.of(
                 HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8",
@@ -30,7 +38,9 @@ final class Http1ErrorResponses {
         try {
             out.release();
             Http1HeadWriter.writeResponseHead(out, new ResponseHead(Version.HTTP_1_1, status, headers));
-            out.write(body);
+            if (!headRequest) {
+                out.write(body);
+            }
             out.flush();
         } catch (IOException e) {
             // The peer may be gone already; the connection closes either way.

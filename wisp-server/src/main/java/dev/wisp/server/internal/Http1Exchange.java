@@ -8,6 +8,7 @@ import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.Method;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
 import dev.wisp.core.Version;
@@ -271,7 +272,8 @@ final class Http1Exchange implements ClientPresence {
      */
     private boolean fail(Http1ServerResponse response, Status status, String message, IOException cause) {
         if (!response.isCommitted() || connection.bytesWritten() == writtenBeforeResponse) {
-            Http1ErrorResponses.send(connection.output(), status, message);
+            Http1ErrorResponses.send(connection.output(), status, message,
+                    response.requestMethod.equals(Method.HEAD));
         } else {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] response cut short after commit: " + message
                     + (cause == null ? "" : " (" + cause + ")"));

@@ -35,6 +35,7 @@ final class Http1ServerConnection extends ServerConnection {
     private static final String SWITCHED = "switched protocols";
     /** The first bytes of the HTTP/2 connection preface, {@code PRI *}. */
     private static final byte[] PREFACE_START = {'P', 'R', 'I', ' ', '*'};
+    private static final byte[] HEAD_METHOD = {'H', 'E', 'A', 'D', ' '};
     /** What {@link #awaitRequest} returns when the input watcher took the wait: not a reason to close. */
     private static final String HANDED_OFF = "waiting without a thread";
 
@@ -301,15 +302,18 @@ final class Http1ServerConnection extends ServerConnection {
             }
         }
         RequestHead head;
+        boolean headRequest = false;
         try {
+            headRequest = startsWith(HEAD_METHOD);
             head = http1.requestReader().readHead(input);
         } catch (HttpProtocolException e) {
-            Http1ErrorResponses.send(output, e.status(), e.getMessage());
+            Http1ErrorResponses.send(output, e.status(), e.getMessage(), headRequest);
             LingeringClose.linger(this);
             return "bad request: " + e.getMessage();
         } catch (EOFException e) {
             if (isTimedOut()) {
-                Http1ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "request head not received in time");
+                Http1ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "request head not received in time",
+                        headRequest);
                 return "header timeout";
             }
             return "peer closed mid-request";
@@ -337,16 +341,25 @@ final class Http1ServerConnection extends ServerConnection {
      * HTTP/2 connection reads the rest of the preface and refuses what differs.
      */
     private boolean startsWithHttp2Preface() throws IOException {
-        for (int i = 0; i < PREFACE_START.length; i++) {
+        return startsWith(PREFACE_START);
+    }
+
+    /**
+     * Whether the input starts with these bytes, reading only as far as it takes to tell: a first byte that differs
+     * answers at once. The request's method is so known before its head is read, for "HEAD ": a refusal of a head
+     * the reader fails on then sends no content (RFC 9110 §9.3.2).
+     */
+    private boolean startsWith(byte[] prefix) throws IOException {
+        for (int i = 0; i < prefix.length; i++) {
             while (input.limit() - input.position() <= i) {
-                if (input.limit() - input.position() > 0 && input.buffer()[input.position()] != PREFACE_START[0]) {
+                if (input.limit() - input.position() > 0 && input.buffer()[input.position()] != prefix[0]) {
                     return false;
                 }
                 if (!input.fill()) {
                     return false;
                 }
             }
-            if (input.buffer()[input.position() + i] != PREFACE_START[i]) {
+            if (input.buffer()[input.position() + i] != prefix[i]) {
                 return false;
             }
         }
