@@ -20,7 +20,7 @@ import java.util.Locale;
  * the root.
  *
  * <p>Left out: entries that lead outside the root (through links), that are neither file nor directory, hidden
- * (dot) files unless the handler serves them, and names that could not be requested: a name that is empty or a dot
+ * (dot) files and links to them unless the handler serves them, and names that could not be requested: a name that is empty or a dot
  * segment, or one whose bytes are not UTF-8 ({@link FileNames}).
  *
  * <p>Names are HTML-escaped; links are percent-encoded (UTF-8) and start with {@code ./}, so a name such as
@@ -131,7 +131,7 @@ final class DirectoryListing {
                     continue;
                 }
                 Path real = root.inside(path);
-                if (real == null) {
+                if (real == null || (!showsHidden && root.leadsToHidden(real))) {
                     continue;
                 }
                 BasicFileAttributes attributes;

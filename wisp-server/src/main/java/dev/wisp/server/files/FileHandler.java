@@ -43,7 +43,8 @@ import java.util.Optional;
  *   <li><b>Hidden files.</b> A name that starts with a dot ({@code .git}, {@code .env}) is neither listed nor served,
  *       nor is anything under such a directory: a 404, as the JDK's {@code jwebserver} answers (nginx only leaves
  *       them out of its listings; python's http.server shows them). Such files are mostly repositories, keys and
- *       settings, put in the tree but never meant for the web. {@link Builder#hiddenFiles(boolean)} serves and
+ *       settings, put in the tree but never meant for the web; a link with a plain name that leads to one, or into
+ *       one, is treated as it is. {@link Builder#hiddenFiles(boolean)} serves and
  *       lists them like any other, for a {@code .well-known} folder say.
  *   <li><b>Open failures.</b> A file or directory that resolved but then cannot be opened is not a 404: the server
  *       may not read it, or may not enter a directory inside the root on the way to it (a misconfiguration), is a
@@ -158,6 +159,9 @@ public final class FileHandler implements Handler {
         Path path;
         try {
             path = segments == null ? null : rootDirectory.resolve(segments);
+            if (path != null && !hiddenFiles && rootDirectory.leadsToHidden(path)) {
+                path = null;
+            }
         } catch (AccessDeniedException e) {
             Path denied = e.getFile() == null ? rootDirectory.realPath() : Path.of(e.getFile());
             FileOpenFailures.answer(response, denied, e, () -> notFound(request, response));

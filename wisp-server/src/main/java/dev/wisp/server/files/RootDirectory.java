@@ -89,6 +89,20 @@ final class RootDirectory {
     }
 
     /**
+     * Whether the real path of something inside the root lies under a hidden name there: a link with a plain name
+     * can lead to {@code .env} or into {@code .git}, which the rule on hidden names keeps from the web whatever the
+     * name it is asked by.
+     */
+    boolean leadsToHidden(Path real) {
+        for (Path name : realPath.relativize(real)) {
+            if (DirectoryListing.isHidden(name.toString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether a decoded segment names one entry of a directory. Dot segments are gone after
      * {@link dev.wisp.core.RequestTarget} parsing, but a decoded {@code %2F}, {@code %5C} or {@code %00} is not, and
      * must not become a separator or truncate the name.

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Directories: trailing-slash redirects, index files and the HTML listing. */
 class DirectoryListingIT {
@@ -141,6 +142,27 @@ class DirectoryListingIT {
     }
 
     @Test
+    void treatsALinkToADotFileAsTheDotFile() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path git = Files.createDirectories(server.root.resolve(".secrets"));
+            Files.writeString(git.resolve("key"), "secret\n");
+            Files.createSymbolicLink(server.root.resolve("visible-env"), Path.of(".hidden"));
+            Files.createSymbolicLink(server.root.resolve("secrets"), Path.of(".secrets"));
+            try {
+                assertEquals(404, server.get("/visible-env").status());
+                assertEquals(404, server.get("/secrets/key").status());
+                assertEquals(404, server.get("/secrets/").status());
+                String html = server.get("/").text();
+                assertFalse(html.contains("visible-env"), html);
+                assertFalse(html.contains("secrets"), html);
+            } finally {
+                Files.delete(server.root.resolve("visible-env"));
+                Files.delete(server.root.resolve("secrets"));
+            }
+        });
+    }
+
+    @Test
     void linksOfListingLeadToTheFiles() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             assertEquals("x", server.get("/docs/%3Cscript%3E.txt").text());
@@ -200,8 +222,6 @@ class DirectoryListingIT {
         "/docs          | ./docs/",
         "/docs/sub      | ./sub/",
         "/site?x=1&y    | ./site/?x=1&y",
-        "/docs/.        | /docs/",
-        "/docs/sub/..   | /docs/",
         "/docs/..       | /",
         "/.?x=1         | /?x=1",
         "/%3Cb%3E       | ./%3Cb%3E/",
@@ -215,6 +235,22 @@ class DirectoryListingIT {
             assertEquals(301, response.status());
             assertEquals(location, response.header("Location"));
         });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/docs/.", "/docs/sub/..", "/docs/%2e"})
+    void servesADirectoryAtAPathEndingInADotSegment(String target) {
+        // RFC 3986 §5.2.4: a last dot segment leaves a trailing slash, so this is /docs/ itself.
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response response = server.get(target);
+            assertEquals(200, response.status());
+            assertTrue(response.text().contains("a&amp;b.txt"), response.text());
+        });
+    }
+
+    @Test
+    void refusesAFileAtAPathEndingInADotSegment() {
+        assertTimeoutPreemptively(TIMEOUT, () -> assertEquals(404, server.get("/docs/a&b.txt/.").status()));
     }
 
     @Test
