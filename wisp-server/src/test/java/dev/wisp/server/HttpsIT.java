@@ -166,11 +166,25 @@ class HttpsIT {
     }
 
     @Test
-    void plaintextRequestOnTheHttpsPortFailsTheHandshakeAndCloses() {
+    void answersAPlaintextRequestOnTheHttpsPortWithAReadable400AndCountsTheFailedHandshake() throws Exception {
+        String curl = PeerTools.require("curl").toString();
+        try (Server server = startHttps(TestServers.config())) {
+            PeerTools.Result result = PeerTools.run(Duration.ofSeconds(20), List.of(curl, "-sS", "-w", "%{http_code}",
+                    "http://127.0.0.1:" + server.port() + "/hello"));
+            assertEquals(0, result.exitCode(), result.stderr());
+            assertEquals("This port speaks HTTPS: ask for the https:// URL.\n400", result.stdout());
+            awaitHandshakeFailures(server, 1);
+            assertEquals(0, server.connectionCount());
+        }
+    }
+
+    @Test
+    void stillAnswersATlsClientHelloThatIsNotPlaintextWithAnAlertOnly() {
         assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
             try (Server server = startHttps(TestServers.config());
                     Socket socket = new Socket("127.0.0.1", server.port())) {
-                socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                // An application data record before any handshake: the engine's business, not plaintext.
+                socket.getOutputStream().write(new byte[] {0x17, 0x03, 0x03, 0x00, 0x01, 0x00});
                 byte[] answer = socket.getInputStream().readAllBytes();
                 assertNotEquals("HTTP", new String(answer, 0, Math.min(4, answer.length), StandardCharsets.US_ASCII));
                 awaitHandshakeFailures(server, 1);

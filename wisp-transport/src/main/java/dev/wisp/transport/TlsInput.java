@@ -43,6 +43,8 @@ final class TlsInput extends InputStream {
     /** Plaintext not yet read, in read mode; null when none. */
     private ByteBuffer plain;
     private boolean ended;
+    /** Set once a server's first byte from its peer could start a TLS record: see {@link PlaintextPeerException}. */
+    private boolean peerSpokeTls;
 
     TlsInput(SSLEngine engine, ChannelInput raw, TlsOutput output, TlsBuffers buffers) {
         this.engine = engine;
@@ -196,6 +198,12 @@ final class TlsInput extends InputStream {
         while (true) {
             if (net == null && readMoreOfHandshake() < 0) {
                 throw new EOFException("peer closed the connection during the TLS handshake");
+            }
+            if (!engine.getUseClientMode() && !peerSpokeTls && net.hasRemaining()) {
+                if (PlaintextPeerException.isPlaintextStart(net.get(net.position()))) {
+                    throw new PlaintextPeerException();
+                }
+                peerSpokeTls = true;
             }
             SSLEngineResult result = unwrapOnce();
             switch (result.getStatus()) {

@@ -108,6 +108,18 @@ public final class TlsTransport extends Transport {
         handshaken = true;
     }
 
+    /**
+     * Answers a peer that spoke plaintext to this TLS server ({@link PlaintextPeerException} from
+     * {@link #handshake()}) with these bytes, outside TLS, and ends the output: what a person who typed
+     * {@code http://} for an HTTPS port can read (nginx and Go answer so). What the peer sent was read with its first
+     * bytes, mostly all of a request, so the close that follows finds little unread.
+     */
+    public void answerPlaintextPeer(byte[] answer) throws IOException {
+        socketOutput.write(answer, 0, answer.length);
+        socketOutput.flush();
+        shutdownSocketOutput();
+    }
+
     /** Tells the peer why the handshake failed, if the engine has an alert to send; best effort. */
     private void sendAlert() {
         try {

@@ -1,10 +1,14 @@
 package dev.wisp.server.internal;
 
+import dev.wisp.core.HttpDate;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.transport.PlaintextPeerException;
 import dev.wisp.transport.TlsTransport;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * A connection of an HTTPS port during its TLS handshake. The handshake runs on the connection's own virtual
@@ -45,6 +49,9 @@ final class TlsHandshakeConnection extends ServerConnection {
                 throw new IOException("handshake completed as its deadline passed");
             }
         } catch (IOException | RuntimeException | Error e) {
+            if (e instanceof PlaintextPeerException) {
+                answerPlaintextPeer();
+            }
             String reason = reasonOf(e);
             close(OutOfMemory.REASON.equals(reason) ? reason : "TLS handshake failed: " + reason);
             // Counted once closed, so a count seen from outside never includes a connection still open.
@@ -64,6 +71,24 @@ final class TlsHandshakeConnection extends ServerConnection {
         }
         context.registry().replace(this, next);
         next.run();
+    }
+
+    /**
+     * Answers an {@code http://} request sent to this HTTPS port with a 400 the client can show, in plaintext, as
+     * nginx ("The plain HTTP request was sent to HTTPS port") and Go do, rather than a TLS alert that curl reports as
+     * a malformed response and a browser as an empty one. Best effort: the connection closes either way.
+     */
+    private void answerPlaintextPeer() {
+        byte[] body = "This port speaks HTTPS: ask for the https:// URL.\n".getBytes(StandardCharsets.US_ASCII);
+        String head = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+                + body.length + "\r\nDate: " + HttpDate.now() + "\r\nConnection: close\r\n\r\n";
+        byte[] answer = Arrays.copyOf(head.getBytes(StandardCharsets.US_ASCII), head.length() + body.length);
+        System.arraycopy(body, 0, answer, head.length(), body.length);
+        try {
+            ((TlsTransport) transport).answerPlaintextPeer(answer);
+        } catch (IOException | RuntimeException e) {
+            // The peer may be gone already.
+        }
     }
 
     /**
