@@ -1,6 +1,7 @@
 package dev.wisp.server;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,14 @@ public final class PathPattern {
             parameters.put(WILDCARD, String.join("/", segments.subList(literals.length, size)));
         }
         return parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
+
+    /**
+     * Whether this pattern matches exactly the paths the other does, whatever its parameters are named:
+     * {@code /users/{id}} and {@code /users/{name}} do.
+     */
+    boolean matchesAsOften(PathPattern other) {
+        return wildcard == other.wildcard && Arrays.equals(literals, other.literals);
     }
 
     @Override

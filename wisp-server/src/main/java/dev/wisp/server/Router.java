@@ -140,11 +140,18 @@ public final class Router {
         /**
          * Adds a route.
          *
-         * @throws IllegalArgumentException if the pattern is malformed
+         * @throws IllegalArgumentException if the pattern is malformed, or a route added before has the same method
+         *     and a pattern that matches the same paths: the first would answer every request, and this one never
          */
         public Builder route(Method method, String pattern, Handler handler) {
-            routes.add(new Route(Objects.requireNonNull(method, "method"), PathPattern.parse(pattern),
-                    Objects.requireNonNull(handler, "handler")));
+            Route route = new Route(Objects.requireNonNull(method, "method"), PathPattern.parse(pattern),
+                    Objects.requireNonNull(handler, "handler"));
+            Route earlier = shadowing(method, route.pattern);
+            if (earlier != null) {
+                throw new IllegalArgumentException("route " + method + " " + pattern + " would never be reached: "
+                        + method + " " + earlier.pattern + " was added before it and matches the same paths");
+            }
+            routes.add(route);
             return this;
         }
 
@@ -168,13 +175,30 @@ public final class Router {
             return route(Method.PATCH, pattern, handler);
         }
 
-        /** Adds the handler for GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS and TRACE on the pattern. */
+        /**
+         * Adds the handler for GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS and TRACE on the pattern, but for the
+         * methods a route added before already takes there: {@code webSocket("/api/*", ...)} then
+         * {@code any("/api/*", api)} leaves GET to the WebSocket route and gives the other methods to {@code api}.
+         */
         public Builder any(String pattern, Handler handler) {
+            PathPattern parsed = PathPattern.parse(pattern);
             for (Method method : List.of(Method.GET, Method.HEAD, Method.POST, Method.PUT, Method.DELETE,
                     Method.PATCH, Method.OPTIONS, Method.TRACE)) {
-                route(method, pattern, handler);
+                if (shadowing(method, parsed) == null) {
+                    route(method, pattern, handler);
+                }
             }
             return this;
+        }
+
+        /** The route added before that takes this method on the paths the pattern matches, or null. */
+        private Route shadowing(Method method, PathPattern pattern) {
+            for (Route earlier : routes) {
+                if (earlier.method.equals(method) && earlier.pattern.matchesAsOften(pattern)) {
+                    return earlier;
+                }
+            }
+            return null;
         }
 
         /**

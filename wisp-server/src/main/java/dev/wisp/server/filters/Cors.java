@@ -1,6 +1,7 @@
 package dev.wisp.server.filters;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.Authority;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Method;
 import dev.wisp.core.Status;
@@ -58,7 +59,7 @@ public final class Cors implements Filter {
     @Override
     public void filter(ServerRequest request, ServerResponse response, Handler next) throws IOException {
         String origin = request.headers().firstOrNull("Origin");
-        boolean echoesOrigin = !anyOrigin || credentials;
+        boolean echoesOrigin = !anyOrigin;
         if (echoesOrigin) {
             response.header(HeaderNames.VARY, "Origin");
         }
@@ -116,12 +117,40 @@ public final class Cors implements Filter {
         private Builder() {
         }
 
-        /** Origins allowed, as {@code scheme://host[:port]}; {@code "*"} for any. None unless set. */
+        /**
+         * Origins allowed, as a browser sends them: {@code scheme://host[:port]}, without a path or a trailing slash;
+         * {@code "*"} for any, or {@code "null"} for the opaque origin of a sandboxed frame or a local file. None
+         * unless set.
+         *
+         * @throws IllegalArgumentException for a value no browser sends as an origin (no scheme, a path), which would
+         *     never match
+         */
         public Builder allowedOrigins(String... origins) {
             for (String origin : origins) {
-                this.origins.add(Ascii.toLowerCase(Objects.requireNonNull(origin, "origin")));
+                Objects.requireNonNull(origin, "origin");
+                if (!origin.equals("*") && !origin.equals("null") && !isSerializedOrigin(origin)) {
+                    throw new IllegalArgumentException("not an origin as a browser sends it (scheme://host[:port]): '"
+                            + Ascii.escape(origin) + "'");
+                }
+                this.origins.add(Ascii.toLowerCase(origin));
             }
             return this;
+        }
+
+        /** The Fetch standard's serialized origin: a scheme, "://" and a host with an optional port, nothing else. */
+        private static boolean isSerializedOrigin(String origin) {
+            int separator = origin.indexOf("://");
+            if (separator <= 0 || separator + 3 == origin.length()) {
+                return false;
+            }
+            for (int i = 0; i < separator; i++) {
+                char c = origin.charAt(i);
+                boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) {
+                    return false;
+                }
+            }
+            return Authority.isValid(origin.substring(separator + 3));
         }
 
         /** Methods a preflight may ask for, in place of GET, HEAD and POST. */
@@ -160,7 +189,16 @@ public final class Cors implements Filter {
             return this;
         }
 
+        /**
+         * @throws IllegalStateException if any origin ({@code "*"}) is allowed with credentials: that would hand every
+         *     site a user visits the user's cookies' answers (the Fetch standard itself refuses {@code *} with
+         *     credentials, and echoing each origin back instead is that same hole); list the origins
+         */
         public Cors build() {
+            if (credentials && origins.contains("*")) {
+                throw new IllegalStateException("allowCredentials(true) with allowedOrigins(\"*\") would let any site "
+                        + "read answers made with the user's cookies: list the origins allowed instead");
+            }
             return new Cors(this);
         }
     }
