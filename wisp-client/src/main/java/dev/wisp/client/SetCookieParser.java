@@ -85,15 +85,40 @@ final class SetCookieParser {
             if (!matches) {
                 return null;
             }
-            hostOnly = host.equals(domainAttribute) && suffixes.isPublicSuffix(domainAttribute);
+            // An address names one host: a Domain equal to it makes no domain cookie (RFC 6265bis §5.7 step 9).
+            hostOnly = host.equals(domainAttribute)
+                    && (suffixes.isPublicSuffix(domainAttribute) || CookieRules.isIpAddress(host));
             domain = domainAttribute;
         }
         // RFC 6265bis §5.7 step 14: a Secure cookie is only taken from a secure origin.
         if (secure && !"https".equalsIgnoreCase(uri.getScheme())) {
             return null;
         }
+        if (!keepsItsPrefix(name, secure, domainAttribute != null, path)) {
+            return null;
+        }
         return new Cookie(name, value, domain, hostOnly, path != null ? path : defaultPath(uri), expires, secure,
                 httpOnly, sameSite);
+    }
+
+    /**
+     * RFC 6265bis §4.1.3: a name that starts with {@code __Secure-} promises a Secure cookie, one with
+     * {@code __Host-} a Secure cookie of this host alone, for every path (no Domain, Path "/"); a cookie that does not
+     * keep its name's promise is ignored (step 20 and 21 of §5.7), as browsers and curl do, so that a plaintext
+     * response or a sibling domain cannot plant one. The prefixes compare without case, as browsers now do.
+     */
+    private static boolean keepsItsPrefix(String name, boolean secure, boolean hasDomain, String path) {
+        if (startsWithIgnoringCase(name, "__Secure-")) {
+            return secure;
+        }
+        if (startsWithIgnoringCase(name, "__Host-")) {
+            return secure && !hasDomain && "/".equals(path);
+        }
+        return true;
+    }
+
+    private static boolean startsWithIgnoringCase(String text, String prefix) {
+        return text.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
     /** §5.2.2: whole seconds; zero or less means at once; anything else makes the attribute ignored. */

@@ -67,6 +67,22 @@ class CookieJarTest {
     }
 
     @Test
+    void takesPrefixedCookiesOnlyWhenTheyKeepTheirPrefixesPromise() {
+        jar.receive(SHOP, List.of("__Host-ok=1; Secure; Path=/", "__Host-nosecure=2; Path=/",
+                "__Host-dom=3; Secure; Path=/; Domain=shop.example", "__Host-path=4; Secure; Path=/cart",
+                "__host-case=5; Path=/", "__Secure-ok=6; Secure", "__Secure-no=7", "__SECURE-case=8"));
+        jar.receive(URI.create("http://www.shop.example/"), List.of("__Host-plain=9; Path=/"));
+        assertEquals(List.of("__Host-ok", "__Secure-ok"), jar.cookies().stream().map(Cookie::name).sorted().toList());
+    }
+
+    @Test
+    void keepsACookieForAnAddressHostOnly() {
+        jar.receive(URI.create("http://127.0.0.1:8080/"), List.of("a=1; Domain=127.0.0.1"));
+        assertTrue(jar.cookies().getFirst().hostOnly());
+        assertEquals("a=1", header("http://127.0.0.1/"));
+    }
+
+    @Test
     void expiresByMaxAgeBeforeExpiresAndRemovesOnAPastDate() {
         jar.receive(SHOP, List.of("a=1; Expires=Wed, 01 Jan 2098 00:00:00 GMT; Max-Age=60",
                 "b=2; Expires=Fri, 01-Jan-2100 00:00:00 GMT", "c=3; Max-Age=0", "d=4; expires=garbage"));
