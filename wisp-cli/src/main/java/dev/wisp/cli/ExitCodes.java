@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import dev.wisp.client.CallCanceledException;
+import dev.wisp.client.ClientClosedException;
 import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectRefusedException;
 import dev.wisp.client.DownloadFailedException;
@@ -64,6 +65,7 @@ final class ExitCodes {
             case ConnectionClosedException e -> RECEIVE_FAILED;
             case CallCanceledException e -> FAILURE;
             case RequestQueueFullException e -> FAILURE;
+            case ClientClosedException e -> FAILURE;
             case WebSocketRefusedException e -> HTTP_ERROR;
             case EventSourceRefusedException e -> HTTP_ERROR;
             case WebSocketNeedsTunnelException e -> FAILURE;

@@ -35,8 +35,8 @@ import java.util.concurrent.CompletableFuture;
  * non-blocking read); when the server closes it just after, an idempotent request with a repeatable body is sent
  * once more on a fresh connection, and any other request fails with {@link ConnectionClosedException}.
  *
- * <p>Thread-safe. Closing it closes idle connections and refuses new calls; responses still open keep their
- * connection until they are closed.
+ * <p>Thread-safe. Closing it closes idle connections and refuses new calls; calls on the wire run to their end, and
+ * responses still open keep their connection until they are closed (see {@link #close()}).
  */
 public final class Client implements AutoCloseable {
     private final ClientConfig config;
@@ -272,7 +272,12 @@ public final class Client implements AutoCloseable {
         return pool.idleCount();
     }
 
-    /** Closes idle connections and refuses new calls; open responses keep their connections until closed. */
+    /**
+     * Closes idle connections and refuses new calls. A call with no connection or HTTP/2 stream yet, waiting for one
+     * or made after, fails with {@link ClientClosedException} (an asynchronous call's callback gets it): its request
+     * was not sent. Calls on the wire run to their end: an HTTP/1.1 connection closes once its response is read or
+     * closed, and an HTTP/2 connection takes no new stream and closes once its last stream has ended.
+     */
     @Override
     public void close() {
         pool.close();

@@ -13,7 +13,7 @@ public abstract sealed class HttpCallException extends IOException permits Unres
         ConnectRefusedException, ConnectFailedException, TlsHandshakeException, ResponseProtocolException,
         TimeoutExceededException, ConnectionClosedException, CallCanceledException, RequestQueueFullException,
         WebSocketRefusedException, WebSocketNeedsTunnelException, TooManyRedirectsException, RedirectRefusedException,
-        RequestTooLargeException, EventSourceRefusedException, DownloadFailedException {
+        RequestTooLargeException, EventSourceRefusedException, DownloadFailedException, ClientClosedException {
 
     HttpCallException(String message, Throwable cause) {
         super(message, cause);

@@ -2,6 +2,7 @@ package dev.wisp.client.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.wisp.client.ClientClosedException;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Http2Mode;
 import dev.wisp.client.Origin;
@@ -81,7 +82,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private final UnreleasedConnections unreleased = new UnreleasedConnections();
     private int open;
     private int idleCount;
-    private boolean closed;
+    private volatile boolean closed;
 
     public ConnectionPool(Connector connector) {
         this.connector = connector;
@@ -174,6 +175,9 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 Http1ClientConnection candidate = null;
                 lock.lock();
                 try {
+                    if (closed) {
+                        throw clientClosed(call);
+                    }
                     boolean reserved = false;
                     if (waitingCalls.hasTurn(origin, ticket)) {
                         Http2ClientConnection shared = reserveStream(origin);
@@ -198,6 +202,10 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 }
                 if (candidate == null) {
                     candidate = connectReserved(origin, call);
+                    if (closed && !candidate.speaksHttp2()) { // an HTTP/2 one is refused by share()
+                        releaseClosed(candidate, CLIENT_CLOSED);
+                        throw clientClosed(call);
+                    }
                     return leaseOf(candidate);
                 }
                 if (!isStale(candidate)) {
@@ -318,8 +326,8 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             lock.unlock();
         }
         if (refused) {
-            shared.close("client closed");
-            throw new IllegalStateException("client is closed");
+            shared.close(CLIENT_CLOSED);
+            throw clientClosed(call);
         }
         return reserved ? shared : null;
     }
@@ -438,9 +446,6 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
 
     /** Counts a new connection to the origin if the caps allow, closing another origin's idle one if needed. */
     private boolean reserve(Origin origin) {
-        if (closed) {
-            throw new IllegalStateException("client is closed");
-        }
         if (openPerOrigin.getOrDefault(origin, 0) >= config.maxConnectionsPerOrigin()) {
             return false;
         }
@@ -615,7 +620,20 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         expiredHttp2.forEach(connection -> connection.close("idle longer than keepWarm"));
     }
 
-    /** Closes every idle connection and refuses new calls; leased connections close when given back. */
+    /**
+     * What a call gets that has no connection or stream yet when the client is closed, or is made after: it was not
+     * sent. An exception of the call's family, so that an asynchronous call hands it to its callback.
+     */
+    private static ClientClosedException clientClosed(CallContext call) {
+        return new ClientClosedException("the client was closed before " + call.request()
+                + " had a connection; not sent");
+    }
+
+    /**
+     * Closes every idle connection and refuses new calls; the calls waiting for a connection fail. Calls on the wire
+     * finish: a leased HTTP/1.1 connection closes when given back, an HTTP/2 connection takes no new stream and
+     * closes once its last stream has ended.
+     */
     public void close() {
         Deque<Http1ClientConnection> all = new ArrayDeque<>();
         List<Http2ClientConnection> shared;
@@ -631,13 +649,13 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                 list.clear();
             }
             idleCount = 0;
-            waitingCalls.wakeFirstInLine();
+            waitingCalls.wakeAll();
         } finally {
             lock.unlock();
         }
         ClientSweeper.instance().unwatch(this);
-        all.forEach(connection -> connection.close("client closed"));
-        shared.forEach(connection -> connection.close("client closed"));
+        all.forEach(connection -> connection.close(CLIENT_CLOSED));
+        shared.forEach(connection -> connection.closeWhenIdle(CLIENT_CLOSED));
     }
 
     /** Connections open now: idle plus in use. */

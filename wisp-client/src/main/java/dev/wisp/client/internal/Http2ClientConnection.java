@@ -404,6 +404,17 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     }
 
     /**
+     * Takes no new streams from now on and closes once the streams it carries have ended, at once if it carries none;
+     * their calls run to their end meanwhile. The last stream's release closes it ({@link #release}).
+     */
+    void closeWhenIdle(String reason) {
+        retire(reason);
+        if (isIdle()) {
+            close(reason);
+        }
+    }
+
+    /**
      * The reading thread: frames until the connection ends. Should it end on an {@link Error} (a full heap fails
      * whatever allocates next, and a frame's handling does), the sweeper ends the connection at its next tick: left
      * open without a reader, the connection would take calls that no response ever reaches, and keep its streams'

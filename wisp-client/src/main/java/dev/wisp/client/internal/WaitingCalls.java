@@ -95,6 +95,13 @@ final class WaitingCalls {
         }
     }
 
+    /** Wakes every waiting call, of every origin: the client closed, and none of them will get a connection. */
+    void wakeAll() {
+        for (Deque<Condition> line : lines.values()) {
+            line.forEach(Condition::signal);
+        }
+    }
+
     private void wakeFirstOrForget(Origin origin, Deque<Condition> line, boolean wake) {
         if (line.isEmpty()) {
             lines.remove(origin);
