@@ -150,6 +150,42 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
     /** The server answered before the body was invited, which therefore stays unsent. */
     abstract void bodyRefused();
 
+    /**
+     * After the request body's write failed, reads the final response head that may have come meanwhile: RFC 9112
+     * §9.5 has a client that sends a body watch for a response, since a server may answer before reading it all
+     * (a 413 for a body past its limit) and then close, which breaks the body's write. The body then stays unsent
+     * and the connection is not reused; {@link #readResponseHead()} returns the head and the body is read as framed.
+     *
+     * @return whether a final head was read; if not, the write's failure stands
+     */
+    final boolean readEarlyAnswer(IOException writeFailure) {
+        if (pendingFirstHead != null || !mayHoldEarlyAnswer(writeFailure)) {
+            return false; // a read of the first head still runs after the wait for 100 Continue: it gets the answer
+        }
+        try {
+            ResponseHead head = readFirstHead();
+            for (int i = 1; !isFinal(head); i++) {
+                if (i == MAX_INTERIM_RESPONSES) {
+                    return false;
+                }
+                head = readHead();
+            }
+            earlyHead(head);
+            return true;
+        } catch (IOException e) {
+            writeFailure.addSuppressed(e);
+            return false;
+        }
+    }
+
+    /**
+     * Whether a response may wait on the connection whose request body's write failed this way: not over HTTP/2, where
+     * a stream's answer arrives on its own, nor after a timeout or a cancel.
+     */
+    boolean mayHoldEarlyAnswer(IOException writeFailure) {
+        return false;
+    }
+
     /** Sets the read of the first head still running after the wait for 100 Continue ended. */
     void pendingFirstHead(CompletableFuture<ResponseHead> pending) {
         this.pendingFirstHead = pending;

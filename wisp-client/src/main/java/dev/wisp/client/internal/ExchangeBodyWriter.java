@@ -1,5 +1,6 @@
 package dev.wisp.client.internal;
 
+import dev.wisp.client.HttpCallException;
 import dev.wisp.client.internal.Failures.Phase;
 import dev.wisp.core.Headers;
 import java.io.IOException;
@@ -7,8 +8,10 @@ import java.io.OutputStream;
 
 /**
  * The request body of an exchange as an {@link OutputStream}, framed as its protocol does (in HTTP/1.1 with the
- * length announced in the head, or chunked; in HTTP/2 as DATA frames). A failure to write closes the connection and is thrown as the typed exception. {@link #finish()} ends
- * the body (checking a fixed length was met) and flushes it to the server.
+ * length announced in the head, or chunked; in HTTP/2 as DATA frames). A failure to write closes the connection and
+ * is thrown as the typed exception, unless the server had answered already ({@link Exchange#readEarlyAnswer}): then
+ * the rest of the body is dropped, and the response is read as usual. {@link #finish()} ends the body (checking a
+ * fixed length was met) and flushes it to the server.
  *
  * <p>Not thread-safe: the call's thread writes it.
  */
@@ -17,6 +20,10 @@ public final class ExchangeBodyWriter extends OutputStream {
     private final OutputStream framed;
     private long written;
     private boolean finished;
+    /** Whether the server answered before the body was all sent: what is written now is dropped. */
+    private boolean answeredEarly;
+    /** Whether a write after an early answer fails rather than drops the bytes, to stop a whole body's source. */
+    private boolean stopsWhenAnswered;
 
     /**
      * @param framed the protocol's framing of the body; closing it ends the body
@@ -38,22 +45,51 @@ public final class ExchangeBodyWriter extends OutputStream {
         if (finished) {
             throw new IllegalStateException("request body is finished");
         }
-        try {
-            framed.write(bytes, offset, length);
-        } catch (IOException e) {
-            throw exchange.fail(e, Phase.SENDING);
+        if (!answeredEarly) {
+            try {
+                framed.write(bytes, offset, length);
+            } catch (IOException e) {
+                sendFailed(e);
+            }
+        }
+        if (answeredEarly && stopsWhenAnswered) {
+            throw new IOException("the server answered before the request body was sent; the rest is not sent");
         }
         written += length;
+    }
+
+    /**
+     * Has a write after the server's early answer fail, rather than drop its bytes: a whole body's writer stops then,
+     * instead of reading its source to the end for nothing. A caller's streamed body goes on, dropped.
+     */
+    void stopWhenAnswered() {
+        stopsWhenAnswered = true;
+    }
+
+    /** Whether the server answered before the body was all sent; its rest was not sent. */
+    boolean wasAnsweredEarly() {
+        return answeredEarly;
+    }
+
+    /** A write failed: the exchange fails, unless a response came first. */
+    private void sendFailed(IOException e) throws HttpCallException {
+        if (!exchange.readEarlyAnswer(e)) {
+            throw exchange.fail(e, Phase.SENDING);
+        }
+        answeredEarly = true;
     }
 
     /** Sends what was written so far, without ending the body. */
     @Override
     public void flush() throws IOException {
+        if (answeredEarly) {
+            return;
+        }
         try {
             framed.flush();
             exchange.flushRequest();
         } catch (IOException e) {
-            throw exchange.fail(e, Phase.SENDING);
+            sendFailed(e);
         }
     }
 
@@ -77,11 +113,15 @@ public final class ExchangeBodyWriter extends OutputStream {
             return;
         }
         finished = true;
+        if (answeredEarly) {
+            return;
+        }
         try {
             exchange.endBody(framed, trailers);
             exchange.flushRequest();
         } catch (IOException e) {
-            throw exchange.fail(e, Phase.SENDING);
+            sendFailed(e);
+            return;
         }
         long bytes = written;
         Events.fire(exchange.call().config().eventListener(),

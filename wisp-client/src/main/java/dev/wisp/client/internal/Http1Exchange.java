@@ -146,6 +146,16 @@ public final class Http1Exchange extends Exchange {
         owner.awaitTurnToRead(this);
     }
 
+    /**
+     * Only a failure of the socket itself (a reset, a broken pipe), never a timeout or a cancel, and only when this
+     * exchange's response is the next on the connection (a pipelined one may have others before it).
+     */
+    @Override
+    boolean mayHoldEarlyAnswer(IOException writeFailure) {
+        return !(writeFailure instanceof HttpCallException) && !call.isCanceled() && connection.expired() == null
+                && connection.exchangesInFlight() <= 1;
+    }
+
     /** The connection holds the unsent body's place: it cannot carry another exchange. */
     @Override
     void bodyRefused() {

@@ -31,11 +31,15 @@ public final class RequestSender {
             return;
         }
         ExchangeBodyWriter writer = exchange.bodyWriter();
+        writer.stopWhenAnswered();
         try {
             body.writeTo(writer);
         } catch (HttpCallException e) {
             throw e;
         } catch (IOException e) {
+            if (writer.wasAnsweredEarly()) {
+                return; // the write stopped the body's source: the server's answer is read next
+            }
             // The body's own source failed (a file, a stream): the connection holds half a request.
             exchange.abort("request body source failed");
             throw e;
