@@ -9,6 +9,7 @@ import dev.wisp.client.EventSourceRefusedException;
 import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.RedirectRefusedException;
+import dev.wisp.client.RequestBodyLengthException;
 import dev.wisp.client.RequestQueueFullException;
 import dev.wisp.client.RequestTooLargeException;
 import dev.wisp.client.ResponseProtocolException;
@@ -66,6 +67,7 @@ final class ExitCodes {
             case CallCanceledException e -> FAILURE;
             case RequestQueueFullException e -> FAILURE;
             case ClientClosedException e -> FAILURE;
+            case RequestBodyLengthException e -> FAILURE;
             case WebSocketRefusedException e -> HTTP_ERROR;
             case EventSourceRefusedException e -> HTTP_ERROR;
             case WebSocketNeedsTunnelException e -> FAILURE;

@@ -13,7 +13,8 @@ public abstract sealed class HttpCallException extends IOException permits Unres
         ConnectRefusedException, ConnectFailedException, TlsHandshakeException, ResponseProtocolException,
         TimeoutExceededException, ConnectionClosedException, CallCanceledException, RequestQueueFullException,
         WebSocketRefusedException, WebSocketNeedsTunnelException, TooManyRedirectsException, RedirectRefusedException,
-        RequestTooLargeException, EventSourceRefusedException, DownloadFailedException, ClientClosedException {
+        RequestTooLargeException, EventSourceRefusedException, DownloadFailedException, ClientClosedException,
+        RequestBodyLengthException {
 
     HttpCallException(String message, Throwable cause) {
         super(message, cause);

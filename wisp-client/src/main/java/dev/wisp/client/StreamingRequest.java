@@ -38,7 +38,8 @@ public final class StreamingRequest implements AutoCloseable {
 
     /**
      * The request body. Writes go out as they fill a buffer ({@code flush()} sends them at once); a failure to
-     * write is an {@link HttpCallException} and closes the connection.
+     * write is an {@link HttpCallException} and closes the connection, and a write past the length the body was
+     * opened with is a {@link RequestBodyLengthException}.
      */
     public OutputStream body() {
         return exchange.bodyWriter();
@@ -48,7 +49,8 @@ public final class StreamingRequest implements AutoCloseable {
      * Ends the body (a fixed-length body must be complete) and waits for the response head.
      *
      * @throws HttpCallException saying what failed
-     * @throws IOException if a fixed-length body was written short
+     * @throws RequestBodyLengthException if a body opened with a length was written short (a write past it fails
+     *         with this too)
      */
     public Response response() throws IOException {
         return response(Headers.empty());
@@ -60,7 +62,8 @@ public final class StreamingRequest implements AutoCloseable {
      *
      * @throws IllegalStateException if the trailers cannot be sent: an HTTP/1.1 body of announced length
      * @throws HttpCallException saying what failed
-     * @throws IOException if a fixed-length body was written short
+     * @throws RequestBodyLengthException if a body opened with a length was written short (a write past it fails
+     *         with this too)
      */
     public Response response(Headers trailers) throws IOException {
         Objects.requireNonNull(trailers, "trailers");

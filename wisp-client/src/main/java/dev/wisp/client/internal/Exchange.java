@@ -95,7 +95,7 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
         } catch (IOException e) {
             throw fail(e, Phase.SENDING);
         }
-        bodyWriter = new ExchangeBodyWriter(this, newBodyStream(bodyLength), bodyLength == 0);
+        bodyWriter = new ExchangeBodyWriter(this, newBodyStream(bodyLength), bodyLength);
     }
 
     /** Writes the head and fires the event that it was sent. */

@@ -1,6 +1,7 @@
 package dev.wisp.client.internal;
 
 import dev.wisp.client.HttpCallException;
+import dev.wisp.client.RequestBodyLengthException;
 import dev.wisp.client.internal.Failures.Phase;
 import dev.wisp.core.Headers;
 import java.io.IOException;
@@ -10,14 +11,16 @@ import java.io.OutputStream;
  * The request body of an exchange as an {@link OutputStream}, framed as its protocol does (in HTTP/1.1 with the
  * length announced in the head, or chunked; in HTTP/2 as DATA frames). A failure to write closes the connection and
  * is thrown as the typed exception, unless the server had answered already ({@link Exchange#readEarlyAnswer}): then
- * the rest of the body is dropped, and the response is read as usual. {@link #finish()} ends the body (checking a
- * fixed length was met) and flushes it to the server.
+ * the rest of the body is dropped, and the response is read as usual. A body of declared length that runs past it,
+ * or ends short of it, fails with {@link RequestBodyLengthException} over either protocol. {@link #finish()} ends
+ * the body and flushes it to the server.
  *
  * <p>Not thread-safe: the call's thread writes it.
  */
 public final class ExchangeBodyWriter extends OutputStream {
     private final Exchange exchange;
     private final OutputStream framed;
+    private final long declaredLength;
     private long written;
     private boolean finished;
     /** Whether the server answered before the body was all sent: what is written now is dropped. */
@@ -27,12 +30,12 @@ public final class ExchangeBodyWriter extends OutputStream {
 
     /**
      * @param framed the protocol's framing of the body; closing it ends the body
-     * @param empty whether the head said there is no body
+     * @param declaredLength the length the head announced, or -1 for none (chunked, or an HTTP/2 body without one)
      */
-    ExchangeBodyWriter(Exchange exchange, OutputStream framed, boolean empty) {
+    ExchangeBodyWriter(Exchange exchange, OutputStream framed, long declaredLength) {
         this.exchange = exchange;
         this.framed = framed;
-        this.finished = empty;
+        this.declaredLength = declaredLength;
     }
 
     @Override
@@ -44,6 +47,9 @@ public final class ExchangeBodyWriter extends OutputStream {
     public void write(byte[] bytes, int offset, int length) throws IOException {
         if (finished) {
             throw new IllegalStateException("request body is finished");
+        }
+        if (declaredLength >= 0 && written + length > declaredLength) {
+            throw lengthMismatch("request body runs past", written + length);
         }
         if (!answeredEarly) {
             try {
@@ -71,6 +77,16 @@ public final class ExchangeBodyWriter extends OutputStream {
         return answeredEarly;
     }
 
+    /**
+     * The body does not match its declared length: the caller's or the body source's fault, told apart from the
+     * network's, since no retry would help. The same whatever the protocol, checked here before the framing sees
+     * it; the exchange ends as its protocol allows (the HTTP/1.1 connection closes, the HTTP/2 stream is reset).
+     */
+    private HttpCallException lengthMismatch(String what, long bytes) {
+        return exchange.fail(new RequestBodyLengthException(what + " its declared length of " + declaredLength
+                + " bytes (" + bytes + " bytes written)", declaredLength), Phase.SENDING);
+    }
+
     /** A write failed: the exchange fails, unless a response came first. */
     private void sendFailed(IOException e) throws HttpCallException {
         if (!exchange.readEarlyAnswer(e)) {
@@ -96,7 +112,8 @@ public final class ExchangeBodyWriter extends OutputStream {
     /**
      * Ends the body and flushes it. Idempotent.
      *
-     * @throws IOException if a fixed-length body is short (the connection is then closed), or the write fails
+     * @throws RequestBodyLengthException if a body of declared length is short
+     * @throws IOException if the write fails
      */
     public void finish() throws IOException {
         finish(Headers.empty());
@@ -106,15 +123,19 @@ public final class ExchangeBodyWriter extends OutputStream {
      * Ends the body with these trailer fields (sent where the framing has a place for them: chunked HTTP/1.1 and
      * HTTP/2; dropped after a length announced over HTTP/1.1) and flushes it. Idempotent.
      *
-     * @throws IOException if a fixed-length body is short (the connection is then closed), or the write fails
+     * @throws RequestBodyLengthException if a body of declared length is short
+     * @throws IOException if the write fails
      */
     public void finish(Headers trailers) throws IOException {
         if (finished) {
             return;
         }
         finished = true;
-        if (answeredEarly) {
-            return;
+        if (answeredEarly || declaredLength == 0) {
+            return; // the rest stays unsent; or the head, announcing no body, ended the request (END_STREAM in HTTP/2)
+        }
+        if (declaredLength >= 0 && written < declaredLength) {
+            throw lengthMismatch("request body ended short of", written);
         }
         try {
             exchange.endBody(framed, trailers);
