@@ -215,6 +215,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         socket.transport().readDeadline(deadlineNanos);
         ClientSweeper.instance().watch(socket); // from now on for good: it enforces the write timeout
         try {
+            Http1AnswerToPreface.reject(socket.input(), origin().isTls());
             Frame first = reader.readFrame();
             if (!(first instanceof SettingsFrame settings) || settings.ack()) {
                 throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
