@@ -37,8 +37,9 @@ final class Http1AnswerToPreface {
                 HTTP1.length)) {
             return;
         }
-        throw new MalformedMessageException("the server answered in HTTP/1.x (\"" + statusLine(input) + "\"): it does "
-                + (tls ? "not speak HTTP/2, although it chose h2 by ALPN" : "not speak HTTP/2 with prior knowledge (h2c)"));
+        String doesNot = tls ? "speak HTTP/2, although it chose h2 by ALPN" : "speak HTTP/2 with prior knowledge (h2c)";
+        throw new MalformedMessageException("the server answered in HTTP/1.x (\"" + statusLine(input)
+                + "\"): it does not " + doesNot);
     }
 
     /** The status line, for the message: as much of it as comes, up to its end or what a message quotes. */
