@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.core.HeaderValidation;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsContext;
@@ -492,9 +493,16 @@ public final class ClientConfig {
             return this;
         }
 
-        /** The {@code User-Agent} sent when a request sets none; empty: no {@code User-Agent} is sent. */
+        /**
+         * The {@code User-Agent} sent when a request sets none; empty: no {@code User-Agent} is sent. Checked here, as
+         * a request's headers are, rather than at the first call, after a connection was opened for it.
+         *
+         * @throws IllegalArgumentException if it holds CR, LF or another control character, or begins or ends with
+         *     whitespace
+         */
         public Builder userAgent(String userAgent) {
-            this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
+            Objects.requireNonNull(userAgent, "userAgent");
+            this.userAgent = HeaderValidation.requireValue("User-Agent", userAgent);
             return this;
         }
 

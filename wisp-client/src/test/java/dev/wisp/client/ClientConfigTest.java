@@ -52,6 +52,17 @@ class ClientConfigTest {
     }
 
     @Test
+    void refusesAUserAgentThatWouldBreakTheHead() {
+        assertEquals("value of header User-Agent has forbidden characters: 'x\\r\\nX-Evil: 1'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ClientConfig.builder().userAgent("x\r\nX-Evil: 1")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ClientConfig.builder().userAgent(" wisp"));
+        assertEquals("", ClientConfig.builder().userAgent("").build().userAgent(), "empty: none is sent");
+        String latin1 = "probe/1.0 (\u00e9t\u00e9)";
+        assertEquals(latin1, ClientConfig.builder().userAgent(latin1).build().userAgent());
+    }
+
+    @Test
     void namesTheOptionOutOfRange() {
         assertEquals("maxConnections must be at least 8: 4", assertThrows(IllegalArgumentException.class,
                 () -> ClientConfig.builder().maxConnections(4).build()).getMessage());
