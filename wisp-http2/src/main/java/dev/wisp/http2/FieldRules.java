@@ -1,6 +1,7 @@
 package dev.wisp.http2;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.ConnectionOptions;
 import dev.wisp.core.ContentLength;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
@@ -8,6 +9,7 @@ import dev.wisp.core.MalformedMessageException;
 import dev.wisp.http2.hpack.HpackField;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The rules HTTP/2 sets on the regular fields of every field section (RFC 9113 §8.2), shared by
@@ -141,7 +143,7 @@ final class FieldRules {
      * (§8.2.3).
      */
     static void encodeRegular(Headers headers, boolean splitCookies, String dropped, List<HpackField> out) {
-        List<String> named = connectionOptions(headers);
+        Set<String> named = ConnectionOptions.of(headers);
         for (int i = 0; i < headers.size(); i++) {
             String name = Ascii.toLowerCase(headers.name(i));
             String value = headers.value(i);
@@ -157,21 +159,6 @@ final class FieldRules {
                 out.add(new HpackField(name, value));
             }
         }
-    }
-
-    /** The field names a Connection field lists, lowercased: connection-specific too (RFC 9110 §7.6.1). */
-    private static List<String> connectionOptions(Headers headers) {
-        List<String> values = headers.all("connection");
-        if (values.isEmpty()) {
-            return List.of();
-        }
-        List<String> names = new ArrayList<>();
-        for (String value : values) {
-            for (String option : value.split(",")) {
-                names.add(Ascii.toLowerCase(option.strip()));
-            }
-        }
-        return names;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.wisp.proxy;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.ConnectionOptions;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Version;
@@ -34,11 +35,7 @@ final class ProxyFields {
      */
     static Headers.Builder endToEnd(Headers headers, Set<String> alsoDropped) {
         Set<String> dropped = new HashSet<>(alsoDropped);
-        for (String value : headers.all("Connection")) {
-            for (String option : value.split(",")) {
-                dropped.add(Ascii.toLowerCase(option.strip()));
-            }
-        }
+        dropped.addAll(ConnectionOptions.of(headers));
         Headers.Builder kept = Headers.builder();
         StringBuilder cookies = null;
         for (int i = 0; i < headers.size(); i++) {

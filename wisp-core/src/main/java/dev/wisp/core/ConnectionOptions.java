@@ -1,0 +1,29 @@
+package dev.wisp.core;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The field names a message's {@code Connection} fields list (RFC 9110 §7.6.1): fields of the connection, not of
+ * the message, which a proxy or an HTTP/2 sender leaves out with {@code Connection} itself. Stateless.
+ */
+public final class ConnectionOptions {
+    private ConnectionOptions() {
+    }
+
+    /** The names listed, lowercase; empty without a {@code Connection} field. */
+    public static Set<String> of(Headers headers) {
+        List<String> values = headers.all(HeaderNames.CONNECTION);
+        if (values.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        for (String value : values) {
+            for (String option : value.split(",")) {
+                names.add(Ascii.toLowerCase(option.strip()));
+            }
+        }
+        return names;
+    }
+}
