@@ -5,6 +5,7 @@ import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.Headers;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.MessageTooLargeException;
+import dev.wisp.core.ProhibitedTrailerFields;
 import dev.wisp.core.Status;
 import dev.wisp.core.WireInput;
 import java.io.EOFException;
@@ -12,7 +13,8 @@ import java.io.IOException;
 
 /**
  * A chunked body (RFC 9112 §7.1), decoded: chunk sizes, extensions and the final CRLFs are checked and removed,
- * and the trailer section is parsed into {@link #trailers()} when the last chunk has been read.
+ * and the trailer section is parsed into {@link #trailers()} when the last chunk has been read, without the fields
+ * that have no place in it ({@link ProhibitedTrailerFields}).
  *
  * <pre>
  * chunked-body   = *chunk last-chunk trailer-section CRLF
@@ -155,7 +157,9 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
         ChunkExtensions.check(buffer, i, end, start);
         in.skip(lf + 1 - start);
         if (size == 0) {
-            trailers = new FieldSectionReader(limits, type, "trailer section").read(in);
+            // RFC 9110 §6.5.2: a field that has no place in trailers is not merged nor shown; the rest is kept.
+            trailers = ProhibitedTrailerFields.removeFrom(
+                    new FieldSectionReader(limits, type, "trailer section").read(in));
             state = State.DONE;
             return;
         }

@@ -1,6 +1,7 @@
 package dev.wisp.http1;
 
 import dev.wisp.core.Headers;
+import dev.wisp.core.ProhibitedTrailerFields;
 import dev.wisp.core.WireOutput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -99,7 +100,10 @@ public final class ChunkedBodyOutputStream extends OutputStream {
         out.flush();
     }
 
-    /** Writes what is gathered, then the last chunk and the trailer section. Further writes are refused. */
+    /**
+     * Writes what is gathered, then the last chunk and the trailer section, without the fields that have no place in
+     * it ({@link ProhibitedTrailerFields}, RFC 9110 §6.5.1). Further writes are refused.
+     */
     public void finish(Headers trailers) throws IOException {
         if (finished) {
             return;
@@ -107,7 +111,7 @@ public final class ChunkedBodyOutputStream extends OutputStream {
         writePending();
         finished = true;
         out.write(LAST_CHUNK);
-        Http1HeadWriter.writeFields(out, trailers);
+        Http1HeadWriter.writeFields(out, ProhibitedTrailerFields.removeFrom(trailers));
         out.write(CRLF);
     }
 

@@ -158,7 +158,7 @@ class ChunkedBodyInputStreamTest {
 
     @Test
     void exposesTrailersOnceTheBodyHasBeenRead() throws Exception {
-        Headers trailers = Feeding.read("3\r\nabc\r\n0\r\nX-Checksum: 1\r\nx-checksum: 2\r\nExpires: never\r\n\r\n",
+        Headers trailers = Feeding.read("3\r\nabc\r\n0\r\nX-Checksum: 1\r\nx-checksum: 2\r\nServer-Timing: a\r\n\r\n",
                 in -> {
                     ChunkedBodyInputStream body = new ChunkedBodyInputStream(in, LIMITS, Long.MAX_VALUE);
                     assertEquals('a', body.read());
@@ -167,7 +167,16 @@ class ChunkedBodyInputStreamTest {
                     return body.trailers();
                 });
 
-        assertEquals(Headers.of("X-Checksum", "1", "x-checksum", "2", "Expires", "never"), trailers);
+        assertEquals(Headers.of("X-Checksum", "1", "x-checksum", "2", "Server-Timing", "a"), trailers);
+    }
+
+    @Test
+    void dropsTrailerFieldsThatHaveNoPlaceInTrailersAndKeepsTheRest() throws Exception {
+        Bodies.Body body = decode("3\r\nabc\r\n0\r\nContent-Length: 50\r\nX-Checksum: 1\r\n"
+                + "Transfer-Encoding: chunked\r\nHost: evil\r\nConnection: close, X-Hop\r\nX-Hop: 1\r\n"
+                + "Authorization: Basic eA==\r\nSet-Cookie: evil=1\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n");
+
+        assertEquals(new Bodies.Body("abc", Headers.of("X-Checksum", "1", "X-Forwarded-For", "6.6.6.6")), body);
     }
 
     @Test
