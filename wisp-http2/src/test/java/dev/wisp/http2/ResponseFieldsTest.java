@@ -90,4 +90,19 @@ class ResponseFieldsTest {
         assertMalformed("malformed trailers on stream 1: pseudo-header field ':status' in trailers (RFC 9113 §8.1)",
                 () -> TrailerFields.decode(of(":status", "200", "grpc-status", "0"), 1));
     }
+
+    @Test
+    void dropsFieldsThatHaveNoPlaceInTrailersBothWays() throws StreamException {
+        assertEquals(Headers.of("x-checksum", "abc", "x-forwarded-for", "6.6.6.6"), TrailerFields.decode(of(
+                "content-length", "50", "x-checksum", "abc", "host", "evil", "authorization", "Basic eA==",
+                "te", "trailers", "set-cookie", "evil=1", "x-forwarded-for", "6.6.6.6"), 1));
+        assertEquals(of("x-checksum", "abc"), TrailerFields.encode(Headers.of("Content-Length", "99",
+                "X-Checksum", "abc", "Set-Cookie", "evil=1", "Content-Type", "text/html", "TE", "trailers")));
+    }
+
+    @Test
+    void keepsTreatingConnectionSpecificFieldsInTrailersAsMalformed() {
+        assertMalformed("malformed trailers on stream 1: connection-specific field 'transfer-encoding'"
+                + " (RFC 9113 §8.2.2)", () -> TrailerFields.decode(of("transfer-encoding", "chunked"), 1));
+    }
 }

@@ -730,7 +730,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
                         "a header block after the response head that does not end the stream (RFC 9113 §8.1)");
             }
             Headers trailers = TrailerFields.decode(fields, id);
-            if (!failsFieldCount(id, trailers.size(), "trailer")) {
+            // The fields received count, not those kept: the prohibited ones are dropped from the trailers.
+            if (!failsFieldCount(id, fields.size(), "trailer")) {
                 stream.receiveTrailers(trailers);
             }
             return;
