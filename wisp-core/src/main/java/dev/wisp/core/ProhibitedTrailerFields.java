@@ -47,24 +47,33 @@ public final class ProhibitedTrailerFields {
      * the connection's, RFC 9110 §7.6.1); the others in their order. The same instance when none is dropped.
      */
     public static Headers removeFrom(Headers trailers) {
-        if (!hasAnyToDrop(trailers)) {
+        return removeFrom(trailers, Set.of());
+    }
+
+    /**
+     * As {@link #removeFrom(Headers)}, and without the fields named in {@code alsoRemoved} (lowercase): those a
+     * sender sets in the head alone, such as a proxy's forwarding fields.
+     */
+    public static Headers removeFrom(Headers trailers, Set<String> alsoRemoved) {
+        if (!hasAnyToDrop(trailers, alsoRemoved)) {
             return trailers;
         }
         Set<String> named = ConnectionOptions.of(trailers);
         Headers.Builder kept = Headers.builder();
         for (int i = 0; i < trailers.size(); i++) {
-            String name = trailers.name(i);
-            if (!isProhibited(name) && !named.contains(Ascii.toLowerCase(name))) {
-                kept.add(name, trailers.value(i));
+            String name = Ascii.toLowerCase(trailers.name(i));
+            if (!NAMES.contains(name) && !named.contains(name) && !alsoRemoved.contains(name)) {
+                kept.add(trailers.name(i), trailers.value(i));
             }
         }
         return kept.build();
     }
 
     /** Without a prohibited field there is no Connection either: the common case allocates nothing. */
-    private static boolean hasAnyToDrop(Headers trailers) {
+    private static boolean hasAnyToDrop(Headers trailers, Set<String> alsoRemoved) {
         for (int i = 0; i < trailers.size(); i++) {
-            if (isProhibited(trailers.name(i))) {
+            String name = Ascii.toLowerCase(trailers.name(i));
+            if (NAMES.contains(name) || alsoRemoved.contains(name)) {
                 return true;
             }
         }

@@ -4,6 +4,7 @@ import dev.wisp.core.Ascii;
 import dev.wisp.core.ConnectionOptions;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
+import dev.wisp.core.ProhibitedTrailerFields;
 import dev.wisp.core.Version;
 import java.net.InetAddress;
 import java.net.Inet6Address;
@@ -25,6 +26,8 @@ final class ProxyFields {
     /** Fields about the client that only a trusted proxy before this one may have set. */
     static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
             "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix");
+    /** The fields the proxy sets in a head, never relayed in trailers. */
+    private static final Set<String> HEAD_ONLY = withVia(FORWARDING);
 
     private ProxyFields() {
     }
@@ -54,6 +57,22 @@ final class ProxyFields {
             kept.add("Cookie", cookies.toString());
         }
         return kept;
+    }
+
+    /**
+     * The trailer fields a proxy relays, either way: none that no trailer section may hold (the server and client drop
+     * those already where they read and write trailers), nor the forwarding fields and {@code Via}, which the proxy
+     * sets in the head and nowhere else (in trailers they would get round its removal of the client's, for an
+     * upstream that merges trailers into the head).
+     */
+    static Headers relayedTrailers(Headers trailers) {
+        return ProhibitedTrailerFields.removeFrom(trailers, HEAD_ONLY);
+    }
+
+    private static Set<String> withVia(Set<String> names) {
+        Set<String> all = new HashSet<>(names);
+        all.add("via");
+        return Set.copyOf(all);
     }
 
     /** A {@code Via} entry for a message received over the version (RFC 9110 §7.6.3): "1.1 wisp", "2 wisp". */

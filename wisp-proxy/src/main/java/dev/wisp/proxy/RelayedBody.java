@@ -8,7 +8,8 @@ import java.io.OutputStream;
 
 /**
  * The client's request body as the upstream request's: its bytes as they come, then the trailer fields that came
- * after them, which the client sends only where the framing has a place for them (chunked HTTP/1.1, HTTP/2).
+ * after them, which the client sends only where the framing has a place for them (chunked HTTP/1.1, HTTP/2), less
+ * the forwarding fields ({@link ProxyFields#relayedTrailers}).
  *
  * @param content the body as the upstream call reads it
  * @param length its length, or -1 when it is not known
@@ -22,6 +23,6 @@ record RelayedBody(DownstreamBody content, long length, BodyInputStream source) 
 
     @Override
     public Headers trailers() {
-        return source.trailers();
+        return ProxyFields.relayedTrailers(source.trailers());
     }
 }

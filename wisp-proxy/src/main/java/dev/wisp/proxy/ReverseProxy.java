@@ -50,7 +50,9 @@ import java.util.Set;
  * scheme and host as {@link ForwardedHeaders} says; such fields the client sent are removed first unless
  * {@link Builder#trustForwardedHeaders(boolean) trusted} (a client could otherwise claim any address). Bodies keep
  * their length, or go chunked when it is not known; content codings pass untouched; trailers are relayed, the
- * request's too. The answer's status and end-to-end fields come back as they are, but for a {@code Location} that
+ * request's too, but for the fields no trailer section may hold (framing, routing, authentication and the rest of
+ * RFC 9110 §6.5.1, which the server and client drop themselves) and the forwarding fields and {@code Via}, which
+ * belong in the head the proxy sets. The answer's status and end-to-end fields come back as they are, but for a {@code Location} that
  * points into the upstream, which is pointed at the proxy ({@link Builder#rewriteLocation(boolean)}).
  *
  * <p><b>Failures.</b> A request that has passed 16 proxies already (by its {@code Via} entries) is answered 508
@@ -220,7 +222,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         try (OutputStream out = response.outputStream()) {
             if (!request.method().equals(Method.HEAD)) {
                 copy(answer.body(), out, length);
-                answer.trailers().forEach(response::trailer);
+                ProxyFields.relayedTrailers(answer.trailers()).forEach(response::trailer);
             }
         }
     }

@@ -26,6 +26,15 @@ class ProxyFieldsTest {
     }
 
     @Test
+    void relaysTrailersWithoutForwardingFieldsViaOrFieldsNoTrailerMayHold() {
+        Headers trailers = Headers.of("X-Checksum", "abc", "X-Forwarded-For", "6.6.6.6", "Forwarded", "for=6.6.6.6",
+                "x-forwarded-proto", "https", "Via", "1.1 evil", "Content-Length", "50", "Host", "evil",
+                "Server-Timing", "db;dur=5");
+        assertEquals(Headers.of("X-Checksum", "abc", "Server-Timing", "db;dur=5"),
+                ProxyFields.relayedTrailers(trailers));
+    }
+
+    @Test
     void writesViaAndForwardedAsTheRfcsSay() throws Exception {
         assertEquals("2 edge", ProxyFields.via(Version.HTTP_2, "edge"));
         assertEquals("1.0 wisp", ProxyFields.via(Version.HTTP_1_0, "wisp"));
