@@ -101,7 +101,10 @@ public final class Response implements AutoCloseable {
         }
     }
 
-    /** The trailer fields; empty until the body has been read to its end. */
+    /**
+     * The trailer fields; empty until the body has been read to its end. Fields no trailer section may hold
+     * ({@link dev.wisp.core.ProhibitedTrailerFields}) are dropped, the rest kept.
+     */
     public Headers trailers() {
         return body.trailers();
     }

@@ -58,7 +58,8 @@ public final class StreamingRequest implements AutoCloseable {
 
     /**
      * Ends the body with trailer fields after it, and waits for the response head: over HTTP/2, and over HTTP/1.1
-     * for a body opened chunked (-1); a body of announced length over HTTP/1.1 has no place for them.
+     * for a body opened chunked (-1); a body of announced length over HTTP/1.1 has no place for them. Fields no
+     * trailer section may hold ({@link dev.wisp.core.ProhibitedTrailerFields}) are left out.
      *
      * @throws IllegalStateException if the trailers cannot be sent: an HTTP/1.1 body of announced length
      * @throws HttpCallException saying what failed

@@ -27,7 +27,7 @@ public interface Body {
      * The trailer fields to send after the content, asked once {@link #writeTo} has returned, so that a body whose
      * trailers come at its end (one relayed as it arrives) can give them then. They go where the framing has a place
      * for them, chunked HTTP/1.1 and HTTP/2, and are dropped where it has none (a length announced over HTTP/1.1).
-     * None by default.
+     * Fields no trailer section may hold ({@link ProhibitedTrailerFields}) are left out. None by default.
      */
     default Headers trailers() {
         return Headers.empty();

@@ -28,7 +28,10 @@ public abstract class BodyInputStream extends InputStream {
     /** The content length if the message stated it, else -1. */
     public abstract long length();
 
-    /** The trailer fields; empty until the whole body has been read, and for messages without trailers. */
+    /**
+     * The trailer fields; empty until the whole body has been read, and for messages without trailers. Fields no
+     * trailer section may hold ({@link ProhibitedTrailerFields}) are not among them: they were dropped as read.
+     */
     public abstract Headers trailers();
 
     /** Whether the whole body has been read. */

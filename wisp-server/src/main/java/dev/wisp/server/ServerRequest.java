@@ -105,7 +105,10 @@ public interface ServerRequest {
         return new String(bodyBytes(), charset);
     }
 
-    /** Trailer fields; known once the body has been read to its end, empty before. */
+    /**
+     * Trailer fields; known once the body has been read to its end, empty before. Fields no trailer section may hold
+     * ({@link dev.wisp.core.ProhibitedTrailerFields}) are dropped, the rest kept.
+     */
     default Headers trailers() {
         return body().trailers();
     }

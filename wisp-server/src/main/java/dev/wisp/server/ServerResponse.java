@@ -60,7 +60,9 @@ public interface ServerResponse {
 
     /**
      * Adds a trailer field, sent after a streamed body (chunked HTTP/1.1, or HTTP/2). Trailers of a body sent
-     * with Content-Length are dropped, as RFC 9110 §6.5 allows. May be called until the body is finished.
+     * with Content-Length are dropped, as RFC 9110 §6.5 allows, and so are fields no trailer section may hold
+     * ({@link dev.wisp.core.ProhibitedTrailerFields}: Content-Length, Host, Set-Cookie, ...). May be called until the
+     * body is finished.
      */
     ServerResponse trailer(String name, String value);
 
