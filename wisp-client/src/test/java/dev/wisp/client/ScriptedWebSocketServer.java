@@ -45,7 +45,8 @@ final class ScriptedWebSocketServer {
                 + "\r\n" + headerLines + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    /** Reads a request head up to its empty line. */
+    static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();

@@ -3,13 +3,13 @@ package dev.wisp.client.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.client.ClientConfig;
+import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
 import dev.wisp.client.ResponseProtocolException;
 import dev.wisp.client.WebSocketRefusedException;
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
-import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Method;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.RequestTarget;
@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The client's side of the switch to WebSocket on an HTTP/1.1 connection, fresh or carrying requests already
@@ -88,6 +87,9 @@ public final class WebSocketUpgrader {
      *
      * @param listener where events go, or null for a WebSocket read with {@code receive()}
      * @throws WebSocketRefusedException if the server answered with another status than 101
+     * @throws dev.wisp.client.TimeoutExceededException if the answer did not come within readTimeout
+     * @throws ResponseProtocolException if the answer is not an HTTP response head
+     * @throws HttpCallException for the client's other failures (a closed connection, a failed TLS handshake)
      * @throws WebSocketHandshakeException if the 101 is wrong (accept value, an extension or subprotocol not offered)
      */
     public static WebSocketSession upgrade(Http1ClientConnection connection, Request request, WebSocketConfig config,
@@ -99,10 +101,12 @@ public final class WebSocketUpgrader {
         connection.doNotReuse();
         connection.beginExchange(call.deadlineNanos(), clientConfig.readTimeout().toNanos());
         Agreement agreement;
+        Failures.Phase phase = Failures.Phase.SENDING;
         try {
             RequestHead head = head(request, clientConfig, handshake);
             Http1HeadWriter.writeRequestHead(connection.output(), head);
             connection.output().flush();
+            phase = Failures.Phase.AWAITING_RESPONSE;
             Events.fire(clientConfig.eventListener(), events -> events.requestHeadersSent(request, head));
             Http1Limits limits = new Http1Limits(clientConfig.maxStatusLineBytes(), clientConfig.maxHeaderBytes(),
                     clientConfig.maxHeaderCount(), clientConfig.maxChunkLineBytes());
@@ -113,15 +117,16 @@ public final class WebSocketUpgrader {
                         refusalBody(connection, response, limits));
             }
             agreement = handshake.check(response);
-        } catch (HttpProtocolException e) {
-            connection.close("WebSocket upgrade failed: " + e.getMessage());
-            throw new ResponseProtocolException(e.getMessage(), null, e);
-        } catch (SSLHandshakeException e) {
-            connection.close("WebSocket upgrade failed: " + e.getMessage());
-            throw Failures.tlsHandshakeFailed(connection.origin(), e); // TLS 1.3: our certificate refused
-        } catch (IOException | RuntimeException e) {
+        } catch (WebSocketHandshakeException | RuntimeException e) {
             connection.close("WebSocket upgrade failed: " + e.getMessage());
             throw e;
+        } catch (IOException e) {
+            // As any call's: the timeout that expired, a broken head, a failed TLS handshake (TLS 1.3: our
+            // certificate refused at the first read) or a closed connection, typed, rather than the bare read
+            // failure a timeout leaves once the sweeper has closed the socket.
+            HttpCallException failure = Failures.map(e, call, connection, phase);
+            connection.close("WebSocket upgrade failed: " + failure.getMessage());
+            throw failure;
         } finally {
             connection.endExchange();
         }
