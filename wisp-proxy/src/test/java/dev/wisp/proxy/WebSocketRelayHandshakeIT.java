@@ -1,0 +1,111 @@
+package dev.wisp.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wisp.client.Client;
+import dev.wisp.client.WebSocketRefusedException;
+import dev.wisp.server.Router;
+import dev.wisp.server.Server;
+import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.LogCapture;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay's answer to a client when the upstream takes the WebSocket upgrade but never answers it (504, as the
+ * proxy's plain requests get), or answers with bytes that are no HTTP (502); either way the upstream's failure is
+ * logged as a warning, and the client is not told the upstream's address.
+ */
+class WebSocketRelayHandshakeIT {
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    @Test
+    void anUpstreamThatNeverAnswersTheUpgradeIsAGatewayTimeout() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            CountDownLatch release = new CountDownLatch(1);
+            try (ServerSocket upstream = new ServerSocket(0, 8, LOOPBACK)) {
+                Thread.ofVirtual().start(() -> answer(upstream, null, release));
+                try {
+                    assertRefusedWith(504, upstream, "before the response exceeded 200 ms (readTimeout)");
+                } finally {
+                    release.countDown();
+                }
+            }
+        });
+    }
+
+    @Test
+    void anUpstreamThatAnswersNoHttpIsABadGateway() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ServerSocket upstream = new ServerSocket(0, 8, LOOPBACK)) {
+                Thread.ofVirtual().start(() -> answer(upstream, "SSH-2.0-OpenSSH_9.6\r\n\r\n",
+                        new CountDownLatch(0)));
+                assertRefusedWith(502, upstream, "malformed status line");
+            }
+        });
+    }
+
+    /** Opens a WebSocket through a relay to the upstream and checks the status it is refused with and the log. */
+    private static void assertRefusedWith(int status, ServerSocket upstream, String logged) throws Exception {
+        try (LogCapture log = LogCapture.of(ReverseProxy.class.getName());
+                ReverseProxy proxy = ReverseProxy.builder("http://127.0.0.1:" + upstream.getLocalPort())
+                        .clientConfig(ReverseProxy.defaultClientConfig().toBuilder()
+                                .readTimeout(Duration.ofMillis(200)).build())
+                        .build();
+                Server server = relayServer(proxy);
+                Client client = Client.create()) {
+            WebSocketRefusedException refused = assertThrows(WebSocketRefusedException.class,
+                    () -> client.webSocket("ws://127.0.0.1:" + server.port() + "/x", WebSocketConfig.defaults(),
+                            new WebSocketListener() { }));
+            assertEquals(status, refused.status().code());
+            String body = new String(refused.body(), StandardCharsets.UTF_8);
+            assertTrue(!body.contains(Integer.toString(upstream.getLocalPort())), body);
+            LogRecord warning = log.records().stream().filter(r -> r.getLevel() == Level.WARNING).findFirst()
+                    .orElseThrow(() -> new AssertionError("no warning logged"));
+            assertTrue(warning.getMessage().startsWith("upstream failed: ")
+                    && warning.getMessage().contains(logged), warning.getMessage());
+        }
+    }
+
+    private static Server relayServer(ReverseProxy proxy) {
+        WebSocketRelay relay = proxy.webSocketRelay(WebSocketConfig.defaults());
+        return Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).build(),
+                Router.builder().webSocket("/*", relay.config(), relay, proxy).build()).start();
+    }
+
+    /**
+     * Reads one request head, writes the answer if there is one, then holds the connection until released (an
+     * upstream that says nothing) or closes it.
+     */
+    private static void answer(ServerSocket upstream, String answer, CountDownLatch release) {
+        try (Socket socket = upstream.accept()) {
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            for (int b; !head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0; ) {
+                head.append((char) b);
+            }
+            if (answer != null) {
+                socket.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
+            release.await();
+        } catch (IOException | InterruptedException e) {
+            // the test has what it needs
+        }
+    }
+}
