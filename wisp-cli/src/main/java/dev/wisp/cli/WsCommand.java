@@ -73,7 +73,8 @@ final class WsCommand implements Command {
                 once N messages came and the closing handshake is done). Exit codes: 0 closed with 1000, 1001
                 or no status, 1 the connection failed, 3 the server closed with any other status (it is printed
                 with the reason), 7 cannot connect, 8 bad handshake answer, 22 upgrade refused (the status is
-                printed), 35/60 TLS failures, 90 no --pinnedpubkey key in the server's chain.
+                printed), 28 no answer to the upgrade within 30 s, 35/60 TLS failures, 56 the connection closed
+                before the upgrade's answer, 90 no --pinnedpubkey key in the server's chain.
 
                 """, OPTIONS);
     }

@@ -17,10 +17,14 @@ import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.WebSocketMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +42,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code wisp ws} in-process: against {@code wisp serve}'s echo (lines out, echoes printed, a clean close when
- * stdin ends), a refused upgrade, a server closing with a clean or an error status (the exit code), a header the
- * upgrade owns or a bad subprotocol (usage errors), and libwebsockets' test server (its dumb-increment protocol
+ * stdin ends), a refused upgrade, an upgrade answered with half a status line (exit 56), a server closing with a
+ * clean or an error status (the exit code), a header the upgrade owns or a bad subprotocol (usage errors), and
+ * libwebsockets' test server (its dumb-increment protocol
  * counts up; {@code --max-messages} ends the session); {@code -n} waiting for a late answer, {@code -v}'s heads and
  * {@code --ping-interval}'s pings.
  */
@@ -81,6 +86,27 @@ class WsCommandIT {
                 int code = ws(InputStream.nullInputStream(), "ws://127.0.0.1:" + server.port() + "/nowhere");
                 assertEquals(22, code);
                 assertTrue(err.toString(StandardCharsets.UTF_8).contains("refused: 404"),
+                        err.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @Test
+    void exitsWith56AndSaysWhyWhenTheUpgradesAnswerIsCutShort() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                Thread.ofVirtual().start(() -> {
+                    try (Socket socket = listener.accept()) {
+                        socket.getInputStream().read(new byte[4096]); // the upgrade request, or enough of it
+                        socket.getOutputStream().write("HTTP/1.1 10".getBytes(StandardCharsets.US_ASCII));
+                    } catch (IOException e) {
+                        // the test sees what the client made of it
+                    }
+                });
+                int code = ws(InputStream.nullInputStream(), "ws://127.0.0.1:" + listener.getLocalPort() + "/x");
+                assertEquals(56, code, err.toString(StandardCharsets.UTF_8));
+                assertEquals("wisp ws: connection to http://127.0.0.1:" + listener.getLocalPort() + " closed before"
+                        + " the response: stream ended in the middle of a line\n",
                         err.toString(StandardCharsets.UTF_8));
             }
         });
