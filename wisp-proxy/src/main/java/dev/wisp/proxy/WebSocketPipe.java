@@ -2,7 +2,9 @@ package dev.wisp.proxy;
 
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
-import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.internal.CloseAnsweringListener;
+import dev.wisp.websocket.internal.Incoming;
+import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -13,92 +15,149 @@ import java.util.concurrent.TimeoutException;
 /**
  * Relays one WebSocket's messages between the client's connection (downstream) and the upstream's, each way on the
  * reading thread of the side they came from, so that a side that reads slowly slows the other one's reading down
- * rather than fill memory. Each side answers its own pings; a close is passed on with its code and reason.
+ * rather than fill memory. Each side answers its own pings.
+ *
+ * <p>A close is one closing handshake end to end (RFC 6455 §5.5.1, §7.1.2): the close frame of the side that starts
+ * it goes on to the other side, with its code and reason (none for a close frame without a code, §7.1.5), and is
+ * answered only once the other side's close has come back, with that one's code and reason; messages still on their
+ * way go across meanwhile, both ways. A side that does not close within closeTimeout, or fails, no longer holds the
+ * answer up: it is then the code received, as a session echoes it.
  */
 final class WebSocketPipe {
     /** How long an upstream message waits for the client's side to open before the upstream is let go. */
     private static final Duration OPEN_WAIT = Duration.ofSeconds(10);
 
-    private final CompletableFuture<WebSocket> downstream = new CompletableFuture<>();
-    private final CompletableFuture<WebSocket> upstream = new CompletableFuture<>();
+    private final Duration closeTimeout;
+    private final Side downstream = new Side();
+    private final Side upstream = new Side();
 
-    WebSocketPipe() {
+    /** @param closeTimeout how long a close waits for the other side's, as a session waits for its peer's */
+    WebSocketPipe(Duration closeTimeout) {
+        this.closeTimeout = closeTimeout;
         // The 101 to the client may never go out (its connection failed): the upstream is then closed.
-        downstream.orTimeout(OPEN_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((opened, failure) -> {
+        downstream.socket.orTimeout(OPEN_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((opened, failure) -> {
             if (failure != null) {
-                upstream.thenAccept(up -> closeQuietly(up, CloseCode.GOING_AWAY, "client side never opened"));
+                upstream.socket.thenAccept(up -> closeQuietly(up, CloseCode.GOING_AWAY, "client side never opened"));
             }
         });
     }
 
-    /** The upstream's side, once its handshake is done. */
+    /**
+     * The upstream's side, once its handshake is done: a session of the proxy's client, as a listener's WebSocket
+     * always is, whose close can be an empty one.
+     */
     void upstreamOpened(WebSocket webSocket) {
-        upstream.complete(webSocket);
+        upstream.socket.complete((WebSocketSession) webSocket);
     }
 
     /** Hears the upstream and sends to the client. */
-    final WebSocketListener upstreamListener = new WebSocketListener() {
+    final CloseAnsweringListener upstreamListener = new CloseAnsweringListener() {
         @Override
         public void onText(WebSocket from, String text) throws IOException {
-            WebSocket to = awaitDownstream();
+            WebSocket to = awaitOpen(downstream);
             send(to, () -> to.sendText(text));
         }
 
         @Override
         public void onBinary(WebSocket from, byte[] bytes) throws IOException {
-            WebSocket to = awaitDownstream();
+            WebSocket to = awaitOpen(downstream);
             send(to, () -> to.sendBinary(bytes));
         }
 
         @Override
+        public Incoming.Close answerClose(WebSocket from, Incoming.Close close) {
+            return relayClose(upstream, downstream, close);
+        }
+
+        @Override
         public void onClose(WebSocket from, int code, String reason) {
-            downstream.thenAccept(to -> closeQuietly(to, relayedCode(code), reason));
+            closed(upstream, downstream, new Incoming.Close(code, reason));
         }
 
         @Override
         public void onError(WebSocket from, IOException error) {
-            downstream.thenAccept(to -> closeQuietly(to, CloseCode.BAD_GATEWAY, "upstream connection failed"));
+            failed(upstream, downstream, CloseCode.BAD_GATEWAY, "upstream connection failed");
         }
     };
 
     /** Hears the client and sends to the upstream. */
-    final WebSocketListener downstreamListener = new WebSocketListener() {
+    final CloseAnsweringListener downstreamListener = new CloseAnsweringListener() {
         @Override
         public void onOpen(WebSocket webSocket) {
-            downstream.complete(webSocket);
+            downstream.socket.complete((WebSocketSession) webSocket); // the server's session, on a Wisp route
         }
 
         @Override
         public void onText(WebSocket from, String text) throws IOException {
-            WebSocket to = upstream.join();
+            WebSocket to = upstream.socket.join();
             send(to, () -> to.sendText(text));
         }
 
         @Override
         public void onBinary(WebSocket from, byte[] bytes) throws IOException {
-            WebSocket to = upstream.join();
+            WebSocket to = upstream.socket.join();
             send(to, () -> to.sendBinary(bytes));
         }
 
         @Override
+        public Incoming.Close answerClose(WebSocket from, Incoming.Close close) {
+            return relayClose(downstream, upstream, close);
+        }
+
+        @Override
         public void onClose(WebSocket from, int code, String reason) {
-            upstream.thenAccept(to -> closeQuietly(to, relayedCode(code), reason));
+            closed(downstream, upstream, new Incoming.Close(code, reason));
         }
 
         @Override
         public void onError(WebSocket from, IOException error) {
-            upstream.thenAccept(to -> closeQuietly(to, CloseCode.GOING_AWAY, "client connection failed"));
+            failed(downstream, upstream, CloseCode.GOING_AWAY, "client connection failed");
         }
     };
 
-    private WebSocket awaitDownstream() throws IOException {
+    /**
+     * One side started the closing handshake: passes its close on to the other side and waits for that one's, the
+     * answer, at most closeTimeout; meanwhile the other side's reading thread relays what it still sends. Both sides
+     * may start at once: each close then answers the other.
+     */
+    private Incoming.Close relayClose(Side from, Side to, Incoming.Close close) {
+        from.close.complete(close);
+        Incoming.Close answer = null;
         try {
-            return downstream.get(OPEN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            WebSocketSession other = awaitOpen(to);
+            closeQuietly(other, close.code(), close.reason());
+            answer = to.close.get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            // the other side never opened, or did not close in time: no answer to wait for
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while the client's side opened", e);
+        }
+        return answer != null ? answer : new Incoming.Close(close.code(), "");
+    }
+
+    /**
+     * A side's closing handshake is over: one the other side started, whose answer this was, or one this side's
+     * session began on its own (a server stopping sends 1001), which goes on to the other side.
+     */
+    private static void closed(Side side, Side other, Incoming.Close close) {
+        side.close.complete(close);
+        other.socket.thenAccept(to -> closeQuietly(to, close.code(), close.reason()));
+    }
+
+    /** A side's connection failed: no close will come from it, and the other side is closed with this code. */
+    private static void failed(Side side, Side other, int code, String reason) {
+        side.close.complete(null);
+        other.socket.thenAccept(to -> closeQuietly(to, code, reason));
+    }
+
+    private static WebSocketSession awaitOpen(Side side) throws IOException {
+        try {
+            return side.socket.get(OPEN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the other side of the WebSocket opened", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("the client's side of the WebSocket never opened", e);
+            throw new IOException("the other side of the WebSocket never opened", e);
         }
     }
 
@@ -107,34 +166,34 @@ final class WebSocketPipe {
     }
 
     /**
-     * Sends, unless the other side has closed; a failure because it has just closed drops the message too, as its
-     * close is under way.
+     * Sends, also to a side whose close has come but is not answered yet (what it reads before the answer is its
+     * own); a message the side can no longer take, as its close has gone out or its connection ended, is dropped.
      */
     private static void send(WebSocket to, Send send) throws IOException {
-        if (!to.isOpen()) {
-            return;
-        }
         try {
             send.run();
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             if (to.isOpen()) {
                 throw e;
             }
         }
     }
 
-    /** A code one side received, as the other side can send it: those never sent on the wire become 1000. */
-    static int relayedCode(int code) {
-        return CloseCode.isValidOnWire(code) ? code : CloseCode.NORMAL_CLOSURE;
-    }
-
-    private static void closeQuietly(WebSocket webSocket, int code, String reason) {
+    /** Starts the side's closing handshake with this close, unless its close is under way or it ended. */
+    private static void closeQuietly(WebSocketSession webSocket, int code, String reason) {
         try {
             if (webSocket.isOpen()) {
-                webSocket.close(code, reason);
+                webSocket.closeAsRelayed(code, reason);
             }
         } catch (IOException | RuntimeException e) {
             // already closing or closed: nothing more to pass on
         }
+    }
+
+    /** One side's WebSocket, and its close once that has come. */
+    private static final class Side {
+        final CompletableFuture<WebSocketSession> socket = new CompletableFuture<>();
+        /** The side's close frame, or null if its connection failed before one came. */
+        final CompletableFuture<Incoming.Close> close = new CompletableFuture<>();
     }
 }

@@ -26,7 +26,9 @@ import java.util.Set;
  * Relays WebSockets to the upstream of a {@link ReverseProxy}, made by {@link ReverseProxy#webSocketRelay}: each
  * WebSocket a client opens on its route opens one to the upstream first (same path mapping and forwarded fields as
  * the proxy's requests), and only then is the client's accepted; from there every message goes across whole, each
- * way, and a close is passed on with its code and reason. Each side keeps its own pings, limits and compression.
+ * way. A close is passed on with its code and reason (or none, for a close frame without a code), and answered
+ * with the other side's close once that came, so that messages still on their way are not lost; at most the
+ * configuration's closeTimeout later, it is answered anyway. Each side keeps its own pings, limits and compression.
  *
  * <pre>{@code
  * WebSocketRelay relay = api.webSocketRelay(WebSocketConfig.builder().subprotocols(List.of("chat.v2")).build());
@@ -90,7 +92,7 @@ public final class WebSocketRelay implements WebSocketHandler {
                 throw new HttpProtocolException(Status.BAD_REQUEST, "the request target is not a URI that can be"
                         + " forwarded (RFC 3986)");
             }
-            WebSocketPipe pipe = new WebSocketPipe();
+            WebSocketPipe pipe = new WebSocketPipe(config.closeTimeout());
             WebSocket opened;
             try {
                 opened = client.webSocket(opening, config.toBuilder().subprotocols(List.of()).build(),

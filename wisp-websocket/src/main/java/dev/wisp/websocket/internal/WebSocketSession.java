@@ -46,7 +46,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link #run(IdleHandOff)}), the read lock exists only for sessions read with {@link #receive()}, and the timers
  * only with idle pings or once something is late or closing.
  *
- * <p><b>Closing.</b> A received close frame is echoed with its code; then the server closes the TCP connection (on
+ * <p><b>Closing.</b> A received close frame is echoed with its code (a {@link CloseAnsweringListener}, a relay's,
+ * answers it itself once its other side has closed); then the server closes the TCP connection (on
  * HTTP/2, ends its stream), and the client waits for the server to close it (RFC 6455 §7.1.1), at most
  * {@code closeTimeout}. A protocol
  * error sends the close frame with the error's code, then lingers (drains input until the peer closes or the
@@ -496,9 +497,12 @@ public final class WebSocketSession implements WebSocket {
         sender.closeReceived();
         boolean answered = true;
         if (!sender.isCloseSent()) {
-            // RFC 6455 §5.5.1: answer with a close frame, typically echoing the code received.
+            // RFC 6455 §5.5.1: answer with a close frame, typically echoing the code received; a relay answers
+            // with the close of its other side, once that has come.
+            Incoming.Close answer = listener instanceof CloseAnsweringListener relay
+                    ? relay.answerClose(this, close) : new Incoming.Close(close.code(), "");
             try {
-                sender.sendClose(close.code(), "");
+                sender.sendClose(answer.code(), answer.reason());
             } catch (IOException e) {
                 // §7.1.5: the close code is the one received. A peer that is gone (a reset right after its close
                 // frame) cannot read the answer, and that does not turn its close into a failure.
@@ -589,7 +593,20 @@ public final class WebSocketSession implements WebSocket {
     @Override
     public void close(int code, String reason) throws IOException {
         CloseFrames.requireSendable(code);
-        CloseFrames.payload(code, reason); // checks the reason before anything is sent
+        closeWith(code, reason);
+    }
+
+    /**
+     * Starts the closing handshake with a close that another WebSocket received, for a relay: as
+     * {@link #close(int, String)}, but {@link CloseCode#NO_STATUS_RECEIVED} sends a close frame without a code, as
+     * the one received had none (RFC 6455 §7.1.5).
+     */
+    public void closeAsRelayed(int code, String reason) throws IOException {
+        closeWith(code, reason);
+    }
+
+    private void closeWith(int code, String reason) throws IOException {
+        CloseFrames.payload(code, reason); // checks the code and reason before anything is sent
         if (!sender.sendApplicationClose(code, reason)) {
             return;
         }
