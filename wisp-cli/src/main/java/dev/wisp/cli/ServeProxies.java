@@ -25,7 +25,10 @@ final class ServeProxies {
                     + " taken off (repeatable; e.g. /api=http://127.0.0.1:9000; URL,URL... to share them in turn)"),
             new Option("--proxy-cacert", null, "FILE", "verify https upstreams of --proxy with the CA"
                     + " certificates of this PEM file"));
-    /** Both sides of a relayed WebSocket: messages up to 16 MiB, as a browser's page may send large ones. */
+    /**
+     * Both sides of a relayed WebSocket: messages up to 16 MiB, as a browser's page may send large ones; no
+     * subprotocols of its own, so that those the client offers all go to the upstream, which chooses.
+     */
     private static final WebSocketConfig WEBSOCKETS = WebSocketConfig.builder().maxFrameBytes(16 << 20)
             .maxMessageBytes(16 << 20).build();
 

@@ -242,7 +242,8 @@ public final class ReverseProxy implements Handler, AutoCloseable {
      * A WebSocket route's handler that relays WebSockets to this proxy's upstream ({@code ws:} for {@code http:},
      * {@code wss:} for {@code https:}), with this proxy's path mapping, forwarded fields and client.
      *
-     * @param config the route's configuration, used for both sides: limits, pings, compression, subprotocols
+     * @param config the route's configuration, used for both sides: limits, pings, compression; its subprotocols,
+     *     if it lists any, are the only ones of the client's offered to the upstream
      */
     public WebSocketRelay webSocketRelay(WebSocketConfig config) {
         return new WebSocketRelay(forwarding, client, Objects.requireNonNull(config, "config"), failureLog);

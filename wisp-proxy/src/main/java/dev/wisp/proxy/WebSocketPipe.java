@@ -4,9 +4,11 @@ import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.internal.CloseAnsweringListener;
 import dev.wisp.websocket.internal.Incoming;
+import dev.wisp.websocket.internal.SubprotocolChoosingListener;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -80,8 +82,13 @@ final class WebSocketPipe {
         }
     };
 
-    /** Hears the client and sends to the upstream. */
-    final CloseAnsweringListener downstreamListener = new CloseAnsweringListener() {
+    /** Hears the client and sends to the upstream; the server answers the client with the upstream's subprotocol. */
+    final ClientSideListener downstreamListener = new ClientSideListener() {
+        @Override
+        public Optional<String> subprotocol() {
+            return upstream.socket.join().subprotocol(); // the upstream has opened before the client is answered
+        }
+
         @Override
         public void onOpen(WebSocket webSocket) {
             downstream.socket.complete((WebSocketSession) webSocket); // the server's session, on a Wisp route
@@ -159,6 +166,10 @@ final class WebSocketPipe {
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("the other side of the WebSocket never opened", e);
         }
+    }
+
+    /** What the listener of the client's side does: relay closes, and choose the upstream's subprotocol. */
+    interface ClientSideListener extends CloseAnsweringListener, SubprotocolChoosingListener {
     }
 
     private interface Send {

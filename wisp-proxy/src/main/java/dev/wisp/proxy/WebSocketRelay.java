@@ -10,16 +10,13 @@ import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Status;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.WebSocketHandler;
-import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketHandshakeException;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.ServerHandshake;
-import dev.wisp.websocket.internal.UpgradeDecision;
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,8 +35,9 @@ import java.util.Set;
  *         .build();
  * }</pre>
  *
- * <p>A subprotocol is chosen among the configuration's, in its order, from those the client offers, as any Wisp
- * WebSocket route does; the upstream is offered only that one and must agree, or the client is refused (502).
+ * <p>The subprotocols the client offers are offered to the upstream (only those the configuration lists, if it
+ * lists any), and the client is answered with the upstream's choice, or none if it chose none, over HTTP/1.1 and
+ * HTTP/2 alike.
  * An upstream that refuses the WebSocket with a 4xx status refuses the client's with the same status (a 401 stays a
  * 401); one that cannot be reached or answers otherwise gives 502, one that does not answer in time 504. If the
  * upstream's connection fails, the client's closes with 1014 (Bad Gateway).
@@ -76,18 +74,15 @@ public final class WebSocketRelay implements WebSocketHandler {
             throw new HttpProtocolException(Forwarding.LOOP_DETECTED, "the request passed " + Forwarding.MAX_HOPS
                     + " proxies or more: a loop?");
         }
-        // The server's own choice, as it answers the client with it (this runs only for a request it accepted).
-        Optional<String> subprotocol = ServerHandshake.decide(request.head(), config)
-                instanceof UpgradeDecision.Accept accept ? accept.agreement().subprotocol() : Optional.empty();
-        Headers.Builder fields = forwarding.requestFields(request, HANDSHAKE_OWN).toBuilder();
-        subprotocol.ifPresent(chosen -> fields.set("Sec-WebSocket-Protocol", chosen));
+        WebSocketConfig offering = config.toBuilder().subprotocols(offered(request)).build();
+        Headers fields = forwarding.requestFields(request, HANDSHAKE_OWN);
         Upstreams upstreams = forwarding.upstreams();
         List<Upstream> candidates = upstreams.order();
         for (int i = 0; ; i++) {
             Upstream upstream = candidates.get(i);
             Request opening;
             try {
-                opening = Request.builder(target.at(upstream)).headers(fields.build()).build();
+                opening = Request.builder(target.at(upstream)).headers(fields).build();
             } catch (IllegalArgumentException e) {
                 throw new HttpProtocolException(Status.BAD_REQUEST, "the request target is not a URI that can be"
                         + " forwarded (RFC 3986)");
@@ -95,8 +90,7 @@ public final class WebSocketRelay implements WebSocketHandler {
             WebSocketPipe pipe = new WebSocketPipe(config.closeTimeout());
             WebSocket opened;
             try {
-                opened = client.webSocket(opening, config.toBuilder().subprotocols(List.of()).build(),
-                        pipe.upstreamListener);
+                opened = client.webSocket(opening, offering, pipe.upstreamListener);
             } catch (WebSocketRefusedException e) {
                 upstreams.answered(upstream);
                 int code = e.status().code();
@@ -124,12 +118,25 @@ public final class WebSocketRelay implements WebSocketHandler {
             }
             upstreams.answered(upstream);
             pipe.upstreamOpened(opened);
-            if (!opened.subprotocol().equals(subprotocol)) {
-                opened.close(CloseCode.PROTOCOL_ERROR, "subprotocol not agreed");
-                throw new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server chose another subprotocol");
-            }
             return pipe.downstreamListener;
         }
+    }
+
+    /**
+     * The subprotocols to offer the upstream: those the client offered, in its order, less those the configuration
+     * does not list, if it lists any. The upstream chooses, and the client is answered with its choice (the
+     * client's handshake takes only one it offered).
+     */
+    private List<String> offered(ServerRequest request) throws HttpProtocolException {
+        List<String> offered;
+        try {
+            offered = ServerHandshake.subprotocols(request.headers());
+        } catch (WebSocketHandshakeException e) {
+            // The server's own check refuses such an offer before the route runs; kept for a request made otherwise.
+            throw new HttpProtocolException(Status.BAD_REQUEST, e.getMessage());
+        }
+        List<String> allowed = config.subprotocols();
+        return allowed.isEmpty() ? offered : offered.stream().filter(allowed::contains).toList();
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,11 +36,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * WebSockets through the proxy's relay to node's {@code ws} as the upstream (a peer nobody here wrote), opened by
  * Wisp's client over HTTP/1.1 and HTTP/2: messages both ways, closes both ways with their codes, the upstream's
- * refusal, subprotocols, and an upstream that drops its connection.
+ * refusal, the client's subprotocols offered upstream and the upstream's choice (or none) answered, and an upstream
+ * that drops its connection.
  */
 class WebSocketRelayIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
@@ -84,8 +88,12 @@ class WebSocketRelayIT {
     }
 
     private Server relayTo(String upstream) {
+        return relayTo(upstream, CONFIG);
+    }
+
+    private Server relayTo(String upstream, WebSocketConfig config) {
         proxy = ReverseProxy.builder(upstream).stripPrefix("/ws").build();
-        WebSocketRelay relay = proxy.webSocketRelay(CONFIG);
+        WebSocketRelay relay = proxy.webSocketRelay(config);
         return Server.create(ServerConfig.builder().bindAddress(InetAddress.getLoopbackAddress()).port(0)
                 .http2(true).build(), Router.builder()
                         .webSocket("/ws/*", relay.config(), relay, proxy) // a plain GET goes to the proxy
@@ -172,17 +180,52 @@ class WebSocketRelayIT {
         });
     }
 
+    @ParameterizedTest(name = "over HTTP/2: {0}")
+    @ValueSource(booleans = {false, true})
+    void theClientsSubprotocolsAreOfferedUpstreamAndItsChoiceIsTheAnswer(boolean http2) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            proxyServer.stop(Duration.ZERO);
+            proxy.close();
+            // As wisp serve --proxy relays: the route lists no subprotocols of its own.
+            proxyServer = relayTo("http://127.0.0.1:" + nodePort + "/v1", WebSocketConfig.defaults());
+            try (Client client = Client.create(http2
+                    ? ClientConfig.builder().http2(Http2Mode.PRIOR_KNOWLEDGE).build() : ClientConfig.defaults())) {
+                String base = "http://127.0.0.1:" + proxyServer.port();
+                if (http2) {
+                    try (Response plain = client.send(Request.get(base + "/ws/none"))) {
+                        assertEquals(426, plain.statusCode()); // the HTTP/2 connection the WebSocket goes on
+                    }
+                }
+                WebSocketConfig offering = WebSocketConfig.builder().subprotocols(List.of("graphql-ws", "chat"))
+                        .build();
+                Events events = new Events();
+                WebSocket ws = client.webSocket(base.replace("http", "ws") + "/ws/gql", offering, events);
+                assertEquals("graphql-ws", ws.subprotocol().orElseThrow());
+                String hello = events.text();
+                assertTrue(hello.contains("\"protocol\":\"graphql-ws\""), hello);
+                assertTrue(hello.contains(http2 ? "\"via\":\"2 wisp\"" : "\"via\":\"1.1 wisp\""), hello);
+                ws.close();
+
+                Events noneChosen = new Events();
+                WebSocket plain = client.webSocket(base.replace("http", "ws") + "/ws/noproto", offering,
+                        noneChosen);
+                assertEquals(Optional.empty(), plain.subprotocol(), "the upstream chose none: so does the answer");
+                assertTrue(noneChosen.text().contains("\"protocol\":\"\""));
+                plain.sendText("still relayed");
+                assertEquals("still relayed", noneChosen.text());
+                plain.close();
+            }
+        });
+    }
+
     @Test
-    void theUpstreamsRefusalAndDisagreementRefuseTheClient() {
+    void theUpstreamsRefusalRefusesTheClient() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Client client = Client.create()) {
                 String base = "ws://127.0.0.1:" + proxyServer.port();
                 WebSocketRefusedException denied = assertThrows(WebSocketRefusedException.class,
                         () -> client.webSocket(base + "/ws/deny", CONFIG, new Events()));
                 assertEquals(401, denied.status().code());
-                WebSocketRefusedException noProtocol = assertThrows(WebSocketRefusedException.class,
-                        () -> client.webSocket(base + "/ws/noproto", CONFIG, new Events()));
-                assertEquals(502, noProtocol.status().code());
             }
             int closed;
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -67,14 +67,15 @@ final class Http2WebSocketUpgrade {
             return null;
         }
         WebSocketListener listener = WebSocketUpgrade.listener(route, request);
-        response.acceptTunnel(accept.headers());
+        UpgradeDecision.Accept answer = accept.choosingBy(listener); // a relay answers with its upstream's choice
+        response.acceptTunnel(answer.headers());
         LOG.log(DEBUG, () -> "[c" + connection.id() + "] stream " + stream.id() + " opened a websocket for "
                 + request.path());
         Http2StreamChannel channel = new Http2StreamChannel(connection, stream);
         ServerContext context = connection.http2().context();
         WebSocketSession session = new WebSocketSession(connection.id(), channel,
                 WireInput.of(channel.input(), context.buffers()), context.buffers(), Role.SERVER, route.config(),
-                accept.agreement(), listener);
+                answer.agreement(), listener);
         BlockingWebSocketServe blocking = listener == null
                 ? new BlockingWebSocketServe(route.blockingHandler().orElseThrow(), request) : null;
         return new Http2WebSocketStream(context, connection, stream, session, blocking);

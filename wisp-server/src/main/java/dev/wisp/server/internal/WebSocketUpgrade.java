@@ -41,9 +41,10 @@ final class WebSocketUpgrade {
             return null;
         }
         WebSocketListener listener = listener(route, request);
-        response.switchProtocols(accept.headers());
+        UpgradeDecision.Accept answer = accept.choosingBy(listener); // a relay answers with its upstream's choice
+        response.switchProtocols(answer.headers());
         LOG.log(DEBUG, () -> "[c" + connection.id() + "] switched to websocket for " + request.path());
-        return new WebSocketServerConnection(connection, connection.input(), route.config(), accept.agreement(),
+        return new WebSocketServerConnection(connection, connection.input(), route.config(), answer.agreement(),
                 listener, route.blockingHandler().orElse(null), request);
     }
 

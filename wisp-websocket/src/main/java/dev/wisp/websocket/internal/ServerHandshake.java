@@ -125,7 +125,7 @@ public final class ServerHandshake {
      *
      * @throws WebSocketHandshakeException if an element is not a token
      */
-    static List<String> subprotocols(Headers headers) throws WebSocketHandshakeException {
+    public static List<String> subprotocols(Headers headers) throws WebSocketHandshakeException {
         List<String> offered = new ArrayList<>();
         for (String value : headers.all("Sec-WebSocket-Protocol")) {
             for (String element : value.split(",", -1)) {

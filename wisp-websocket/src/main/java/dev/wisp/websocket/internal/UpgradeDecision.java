@@ -2,9 +2,13 @@ package dev.wisp.websocket.internal;
 
 import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
+import dev.wisp.websocket.WebSocketListener;
+import java.util.Optional;
 
 /** A server's answer to an upgrade request: 101 with these headers, or an HTTP error that says why. */
 public sealed interface UpgradeDecision {
+    /** The field that names the subprotocol offered or chosen (RFC 6455 §11.3.4). */
+    String SUBPROTOCOL_FIELD = "Sec-WebSocket-Protocol";
 
     /**
      * The upgrade is accepted: answer 101 with these headers, then run a session.
@@ -14,6 +18,20 @@ public sealed interface UpgradeDecision {
      */
     record Accept(Headers headers, Agreement agreement)
             implements UpgradeDecision {
+
+        /**
+         * This answer with the subprotocol the listener chose, if it is a {@link SubprotocolChoosingListener} (a
+         * relay's), in place of the one chosen among the route's; else this answer.
+         */
+        public Accept choosingBy(WebSocketListener listener) {
+            if (!(listener instanceof SubprotocolChoosingListener choosing)) {
+                return this;
+            }
+            Optional<String> subprotocol = choosing.subprotocol();
+            Headers.Builder answer = headers.toBuilder().remove(SUBPROTOCOL_FIELD);
+            subprotocol.ifPresent(chosen -> answer.add(SUBPROTOCOL_FIELD, chosen));
+            return new Accept(answer.build(), new Agreement(subprotocol, agreement.deflate()));
+        }
     }
 
     /**
