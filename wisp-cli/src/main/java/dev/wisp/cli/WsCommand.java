@@ -10,10 +10,8 @@ import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketHandshakeException;
 import dev.wisp.websocket.WebSocketListener;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,7 +32,7 @@ final class WsCommand implements Command {
     private static final List<Option> OPTIONS = Stream.concat(Stream.of(
             new Option("--header", "-H", "'NAME: VALUE'", "add a header to the upgrade request; repeatable"),
             new Option("--subprotocol", null, "NAME", "offer this subprotocol; repeatable, in order of preference"),
-            new Option("--binary", null, null, "send each line as a binary message (without its line end)"),
+            new Option("--binary", null, null, "send each line's bytes as a binary message (without its line end)"),
             new Option("--no-compression", null, null, "do not offer permessage-deflate"),
             new Option("--no-close", "-n", null, "when standard input ends, wait for the server to close"),
             new Option("--max-messages", null, "N", "close (1000) once N messages have been received"),
@@ -66,15 +64,18 @@ final class WsCommand implements Command {
         return Option.usage("""
                 Usage: wisp ws URL [options]
 
-                Opens a WebSocket (ws: plaintext, wss: TLS verified against the JDK's CA certificates). Each
-                line of standard input is sent as a text message; each message received is printed on its own
-                line (binary ones as their bytes). Ends when the server closes, or when standard input ends and
-                the closing handshake is done (with --no-close, when the server closes; with --max-messages N,
-                once N messages came and the closing handshake is done). Exit codes: 0 closed with 1000, 1001
-                or no status, 1 the connection failed, 3 the server closed with any other status (it is printed
-                with the reason), 7 cannot connect, 8 bad handshake answer, 22 upgrade refused (the status is
-                printed), 28 no answer to the upgrade within 30 s, 35/60 TLS failures, 56 the connection closed
-                before the upgrade's answer, 90 no --pinnedpubkey key in the server's chain.
+                Opens a WebSocket (ws: plaintext, wss: TLS verified against the JDK's CA
+                certificates). Each line of standard input is sent as a text message (it must be
+                UTF-8), or with --binary its bytes as they are as a binary message; each message
+                received is printed on its own line (binary ones as their bytes). Ends when the
+                server closes, or when standard input ends and the closing handshake is done (with
+                --no-close, when the server closes; with --max-messages N, once N messages came and
+                the closing handshake is done). Exit codes: 0 closed with 1000, 1001 or no status, 1
+                the connection failed or a text line was not UTF-8, 3 the server closed with any
+                other status (it is printed with the reason), 7 cannot connect, 8 bad handshake
+                answer, 22 upgrade refused (the status is printed), 28 no answer to the upgrade
+                within 30 s, 35/60 TLS failures, 56 the connection closed before the upgrade's
+                answer, 90 no --pinnedpubkey key in the server's chain.
 
                 """, OPTIONS);
     }
@@ -125,9 +126,9 @@ final class WsCommand implements Command {
         try (Client client = Client.create(clientConfig.build())) {
             WebSocket webSocket = open(client, request, config, printer);
             Thread.ofVirtual().name("wisp-ws-stdin").start(() -> sendLines(webSocket, parsed.has("--binary"),
-                    !parsed.has("--no-close"), err));
+                    !parsed.has("--no-close"), printer));
             printer.ended.await();
-            return printer.exitCode;
+            return printer.inputFailed ? ExitCodes.FAILURE : printer.exitCode;
         } catch (HttpCallException e) {
             err.println("wisp ws: " + e.getMessage());
             return ExitCodes.of(e);
@@ -167,22 +168,41 @@ final class WsCommand implements Command {
         }
     }
 
-    /** Sends each line of standard input; closes with 1000 when it ends, if told to. */
-    private void sendLines(WebSocket webSocket, boolean binary, boolean closeAtEnd, PrintStream err) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8))) {
-            for (String line; (line = lines.readLine()) != null && webSocket.isOpen(); ) {
+    /**
+     * Sends each line of standard input, in binary mode its bytes as they are; closes with 1000 when it ends, if
+     * told to. A text line that is not UTF-8 ends the session (1000) with an error: the exit code is 1.
+     */
+    private void sendLines(WebSocket webSocket, boolean binary, boolean closeAtEnd, Printer printer) {
+        InputLines lines = new InputLines(input);
+        try (input) {
+            while (webSocket.isOpen()) {
                 if (binary) {
-                    webSocket.sendBinary(line.getBytes(StandardCharsets.UTF_8));
+                    byte[] line = lines.next();
+                    if (line == null) {
+                        break;
+                    }
+                    webSocket.sendBinary(line);
                 } else {
+                    String line = lines.nextText();
+                    if (line == null) {
+                        break;
+                    }
                     webSocket.sendText(line);
                 }
             }
             if (closeAtEnd) {
                 webSocket.close(CloseCode.NORMAL_CLOSURE, "");
             }
+        } catch (InputLines.NotUtf8Exception e) {
+            printer.inputFailed(e.getMessage());
+            try {
+                webSocket.close(CloseCode.NORMAL_CLOSURE, "");
+            } catch (IOException | IllegalStateException closing) {
+                // closed meanwhile: the session ends either way
+            }
         } catch (IOException | IllegalStateException e) {
             if (webSocket.isOpen()) {
-                err.println("wisp ws: " + e.getMessage());
+                printer.err.println("wisp ws: " + e.getMessage());
             }
         }
     }
@@ -198,6 +218,8 @@ final class WsCommand implements Command {
         private final int maxMessages;
         private final CountDownLatch ended = new CountDownLatch(1);
         private volatile int exitCode = ExitCodes.OK;
+        /** Whether standard input had a line that could not be sent; the exit code is then 1. */
+        private volatile boolean inputFailed;
         private int received;
 
         Printer(PrintStream out, PrintStream err, int maxMessages) {
@@ -223,6 +245,12 @@ final class WsCommand implements Command {
                 out.flush();
                 closeIfLast(webSocket);
             }
+        }
+
+        /** Standard input had a line that could not be sent: says why; the session is closing. */
+        void inputFailed(String why) {
+            err.println("wisp ws: " + why);
+            inputFailed = true;
         }
 
         /** Whether a message that arrived is one to print: those after the last one are not. */

@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -42,11 +43,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code wisp ws} in-process: against {@code wisp serve}'s echo (lines out, echoes printed, a clean close when
- * stdin ends), a refused upgrade, an upgrade answered with half a status line (exit 56), a server closing with a
- * clean or an error status (the exit code), a header the upgrade owns or a bad subprotocol (usage errors), and
- * libwebsockets' test server (its dumb-increment protocol
- * counts up; {@code --max-messages} ends the session); {@code -n} waiting for a late answer, {@code -v}'s heads and
- * {@code --ping-interval}'s pings.
+ * stdin ends; with --binary any bytes, and a text line that is not UTF-8 refused), a refused upgrade, an upgrade
+ * answered with half a status line (exit 56), a server closing with a clean or an error status (the exit code), a
+ * header the upgrade owns or a bad subprotocol (usage errors), and libwebsockets' test server (its dumb-increment
+ * protocol counts up; {@code --max-messages} ends the session); {@code -n} waiting for a late answer, {@code -v}'s
+ * heads and {@code --ping-interval}'s pings.
  */
 class WsCommandIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -75,6 +76,34 @@ class WsCommandIT {
                 int code = ws(stdin, "ws://127.0.0.1:" + server.port() + "/ws");
                 assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
                 assertEquals("one\ntwo ☃\n", out.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @Test
+    void sendsEachLinesBytesAsTheyAreWithBinary() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Server server = serve()) {
+                // Not UTF-8, a CR kept inside a line, a CRLF line end; the echoes are printed as their bytes.
+                byte[] lines = {(byte) 0xff, (byte) 0xfe, '\n', 'a', '\r', 'b', '\r', '\n', (byte) 0x80};
+                int code = ws(new ByteArrayInputStream(lines), "--binary", "ws://127.0.0.1:" + server.port() + "/ws");
+                assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+                assertArrayEquals(new byte[] {(byte) 0xff, (byte) 0xfe, '\n', 'a', '\r', 'b', '\n', (byte) 0x80, '\n'},
+                        out.toByteArray());
+            }
+        });
+    }
+
+    @Test
+    void refusesATextLineThatIsNotUtf8RatherThanSendReplacementCharacters() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Server server = serve()) {
+                byte[] lines = {'o', 'k', '\n', (byte) 0xff, (byte) 0xfe, '\n', 'n', 'e', 'v', 'e', 'r', '\n'};
+                int code = ws(new ByteArrayInputStream(lines), "ws://127.0.0.1:" + server.port() + "/ws");
+                assertEquals(1, code, err.toString(StandardCharsets.UTF_8));
+                assertEquals("wisp ws: line 2 of standard input is not UTF-8; --binary sends its bytes as they are\n",
+                        err.toString(StandardCharsets.UTF_8));
+                assertEquals("ok\n", out.toString(StandardCharsets.UTF_8));
             }
         });
     }
