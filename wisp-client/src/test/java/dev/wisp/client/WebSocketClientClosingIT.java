@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.wisp.websocket.CloseCode;
+import dev.wisp.websocket.CloseStatus;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import java.io.IOException;
@@ -38,6 +40,8 @@ class WebSocketClientClosingIT {
                 // reports the close, although the echo of the close frame can no longer be sent.
                 assertEquals(Optional.empty(), webSocket.receive());
                 assertFalse(webSocket.isOpen());
+                assertEquals(Optional.of(new CloseStatus(CloseCode.GOING_AWAY, "bye")), webSocket.peerCloseStatus(),
+                        "receive()'s empty answer alone does not tell which close came");
             }
         });
     }

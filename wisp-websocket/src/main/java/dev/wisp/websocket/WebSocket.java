@@ -87,4 +87,11 @@ public interface WebSocket extends AutoCloseable {
 
     /** Whether no close frame has been sent or received and the connection has not failed. */
     boolean isOpen();
+
+    /**
+     * The peer's close frame, once it has arrived: after {@link #receive()} returned empty, the code and reason the
+     * peer closed with (a listener gets them in {@code onClose}). Empty while none has come, and for a connection that
+     * ended without one (it failed, or only this side's close went out and timed out).
+     */
+    Optional<CloseStatus> peerCloseStatus();
 }

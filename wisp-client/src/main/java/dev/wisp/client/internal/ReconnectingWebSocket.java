@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.client.ReconnectPolicy;
 import dev.wisp.client.WebSocketRefusedException;
+import dev.wisp.websocket.CloseStatus;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.WebSocketMessage;
@@ -167,6 +168,12 @@ public final class ReconnectingWebSocket implements WebSocket {
     @Override
     public boolean isOpen() {
         return !closed && current().isOpen();
+    }
+
+    /** The peer's close frame on the connection now in use, once it has come. */
+    @Override
+    public Optional<CloseStatus> peerCloseStatus() {
+        return current().peerCloseStatus();
     }
 
     /** Passes one connection's events on with the reconnecting WebSocket in its place, and notes its end. */

@@ -7,6 +7,7 @@ import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
 import dev.wisp.transport.Transport;
 import dev.wisp.websocket.CloseCode;
+import dev.wisp.websocket.CloseStatus;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
@@ -98,6 +99,8 @@ public final class WebSocketSession implements WebSocket {
     /** Sends frames and keeps the close flags; it is the frame lock too. */
     private final SessionSender sender = new SessionSender(this);
     private volatile boolean terminated;
+    /** The peer's close frame, once read; see {@link #peerCloseStatus()}. */
+    private volatile CloseStatus peerCloseStatus;
     /**
      * The timers, made when first needed: at once with idle pings, else by the closing handshake or a late write,
      * so that a session without pings that is not closing holds none. Made once, by a compare-and-set.
@@ -383,6 +386,11 @@ public final class WebSocketSession implements WebSocket {
     }
 
     @Override
+    public Optional<CloseStatus> peerCloseStatus() {
+        return Optional.ofNullable(peerCloseStatus);
+    }
+
+    @Override
     public Optional<WebSocketMessage> receive() throws IOException {
         if (listener != null) {
             throw new IllegalStateException("this WebSocket has a listener: messages go to it");
@@ -494,6 +502,7 @@ public final class WebSocketSession implements WebSocket {
     }
 
     private void closeReceived(Incoming.Close close) {
+        peerCloseStatus = new CloseStatus(close.code(), close.reason());
         sender.closeReceived();
         boolean answered = true;
         if (!sender.isCloseSent()) {
