@@ -9,6 +9,7 @@ import dev.wisp.tls.TlsConfigException;
 import dev.wisp.websocket.WebSocketConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,8 +30,13 @@ final class ServeProxies {
      * Both sides of a relayed WebSocket: messages up to 16 MiB, as a browser's page may send large ones; no
      * subprotocols of its own, so that those the client offers all go to the upstream, which chooses.
      */
+    /**
+     * The relayed WebSockets: messages up to 16 MiB, and a ping after 30 s of silence on either side (a peer that
+     * does not answer within the pong timeout ends the relay), so that a client gone without a word (a laptop shut,
+     * a network changed) does not hold its upstream WebSocket open for good.
+     */
     private static final WebSocketConfig WEBSOCKETS = WebSocketConfig.builder().maxFrameBytes(16 << 20)
-            .maxMessageBytes(16 << 20).build();
+            .maxMessageBytes(16 << 20).pingInterval(Duration.ofSeconds(30)).build();
 
     private ServeProxies() {
     }

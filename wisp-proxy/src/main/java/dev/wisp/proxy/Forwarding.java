@@ -60,6 +60,14 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
      * client or the WebSocket handshake sets itself), {@code Host} if preserved, {@code Via}, and the forwarding
      * fields (the client's ones dropped unless trusted).
      */
+    /**
+     * The host the client asked for: an absolute-form target's authority, which RFC 9112 §3.2.2 has a server take in
+     * place of the Host field, else the Host field (over HTTP/2, the {@code :authority}); null for neither.
+     */
+    private static String requestHost(ServerRequest request) {
+        return request.target().authority().orElseGet(() -> request.headers().firstOrNull(HeaderNames.HOST));
+    }
+
     Headers requestFields(ServerRequest request, Set<String> ownFields) {
         Headers received = request.headers();
         Set<String> dropped = new HashSet<>(ownFields);
@@ -67,7 +75,7 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
             dropped.addAll(ProxyFields.FORWARDING);
         }
         Headers.Builder fields = ProxyFields.endToEnd(received, dropped);
-        String host = received.firstOrNull(HeaderNames.HOST);
+        String host = requestHost(request);
         if (preserveHost && host != null) {
             fields.set(HeaderNames.HOST, host);
         }
@@ -111,7 +119,7 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
     Headers responseFields(ServerRequest request, Headers answer, Version answerVersion, Set<String> ownFields) {
         Headers.Builder fields = ProxyFields.endToEnd(answer, ownFields);
         String location = fields.firstOrNull(HeaderNames.LOCATION);
-        String host = request.headers().firstOrNull(HeaderNames.HOST);
+        String host = requestHost(request);
         if (rewriteLocation && location != null && host != null) {
             for (Upstream upstream : upstreams.members()) {
                 Optional<String> rewritten = upstream.publicLocation(location, scheme(request) + "://" + host, prefix);

@@ -299,12 +299,20 @@ public final class ReverseProxy implements Handler, AutoCloseable {
          * goes upstream as {@code /users} (under the upstream URI's path). A request outside it is answered 404.
          * Default: none, every path goes as it is.
          *
-         * @throws IllegalArgumentException if it does not start with "/"
+         * @throws IllegalArgumentException if it does not start with "/", or holds a route pattern's star or braces
+         *     (the route's {@code /api/*} given for its prefix {@code /api}: no request path starts with it), or a
+         *     query or fragment
          */
         public Builder stripPrefix(String prefix) {
             Objects.requireNonNull(prefix, "prefix");
             if (!prefix.isEmpty() && !prefix.startsWith("/")) {
                 throw new IllegalArgumentException("prefix must start with '/': " + prefix);
+            }
+            for (char c : "*{}?#".toCharArray()) {
+                if (prefix.indexOf(c) >= 0) {
+                    throw new IllegalArgumentException("prefix must be a plain path, not a route pattern ('" + c
+                            + "'): " + prefix + (c == '*' ? " (the route /api/* has the prefix /api)" : ""));
+                }
             }
             String trimmed = prefix;
             while (trimmed.endsWith("/")) {

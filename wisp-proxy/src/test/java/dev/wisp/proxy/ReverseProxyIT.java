@@ -204,6 +204,14 @@ class ReverseProxyIT {
     }
 
     @Test
+    void forwardsTheHostOfAnAbsoluteFormTargetRatherThanTheHostField() throws Exception {
+        String base = proxy(toUpstream());
+        // RFC 9112 §3.2.2: the target's authority is the host asked for; the Host field is to be ignored.
+        String told = curl("-s", "--request-target", "http://shop.example:8080/api/echo/x", base + "/").stdout();
+        assertTrue(told.contains("\nX-Forwarded-Host: shop.example:8080\n"), told);
+    }
+
+    @Test
     void trustedForwardedFieldsAreAddedToAndTheStandardOneCanBeChosen() throws Exception {
         String base = proxy(toUpstream().trustForwardedHeaders(true).forwardedHeaders(ForwardedHeaders.BOTH)
                 .preserveHost(true).via("edge-1"));
