@@ -142,14 +142,14 @@ class Client(h2_interop_client.Client):
         while not condition():
             self.pump()
 
-    def connect(self, path, extra=(), version='13'):
+    def connect(self, path, extra=(), version='13', end_stream=False):
         """Sends an extended CONNECT; returns its stream id once the response head came (or the stream ended)."""
         stream_id = self.conn.get_next_available_stream_id()
         headers = [(':method', 'CONNECT'), (':protocol', 'websocket'), (':scheme', self.scheme),
                    (':path', path), (':authority', self.authority)]
         if version is not None:
             headers.append(('sec-websocket-version', version))
-        self.conn.send_headers(stream_id, headers + list(extra))
+        self.conn.send_headers(stream_id, headers + list(extra), end_stream=end_stream)
         self.flush()
         stream = self.stream(stream_id)
         self.until(lambda: stream.headers is not None or stream.reset is not None)
@@ -311,8 +311,8 @@ def get(client):
 
 
 def versions(client):
-    for name, version in (('missing', None), ('eight', '8')):
-        ws = client.connect('/ws/echo', version=version)
+    for name, version, ended in (('missing', None, False), ('eight', '8', False), ('ended', '13', True)):
+        ws = client.connect('/ws/echo', version=version, end_stream=ended)
         stream = client.stream(ws)
         client.until(lambda: stream.ended or stream.reset is not None)
         print(name, stream.headers.get(':status'), stream.headers.get('sec-websocket-version'))

@@ -251,11 +251,13 @@ class Http2WebSocketIT {
 
     @ParameterizedTest(name = "tls={0}")
     @ValueSource(booleans = {false, true})
-    void answersAMissingOrWrongVersionAsOverHttp1(boolean tls) throws Exception {
+    void answersAMissingOrWrongVersionAsOverHttp1AndAnEndedStreamWith400(boolean tls) throws Exception {
         try (InteropServer server = start(tls)) {
             Map<String, String> facts = run(server, "versions");
             assertEquals("400 13", facts.get("missing"), facts::toString);
             assertEquals("426 13", facts.get("eight"), facts::toString);
+            assertEquals("400 None", facts.get("ended"), "a CONNECT that ended its stream is refused in words: "
+                    + facts);
             assertEquals(null, opened.poll());
         }
     }

@@ -7,6 +7,7 @@ import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.MessageTooLargeException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
@@ -155,6 +156,12 @@ final class Http2Exchange implements Runnable, ClientPresence {
     /** Opens a WebSocket if the request is an acceptable extended CONNECT; else the route answers why not. */
     private void openOrRefuse(WebSocketRoute route, ServerRequest request, ServerResponse filteredResponse)
             throws IOException {
+        if (stream.isRemoteEnded()) {
+            // The client's side of the stream ended with its request: a WebSocket over it could never hear from the
+            // client, so refuse it in words rather than accept it and reset the stream.
+            throw new MalformedMessageException("extended CONNECT ended its stream: a WebSocket needs the "
+                    + "client's side of the stream open (RFC 8441 §4)");
+        }
         webSocket = Http2WebSocketUpgrade.open(connection, stream, request, route, response);
         if (webSocket == null) {
             route.handle(request, filteredResponse);
