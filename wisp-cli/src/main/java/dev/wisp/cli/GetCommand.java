@@ -10,6 +10,7 @@ import dev.wisp.client.Request;
 import dev.wisp.client.Response;
 import dev.wisp.client.UnsupportedSocketOptionException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -34,12 +35,15 @@ final class GetCommand implements Command {
     private static final List<Option> BASE_OPTIONS = List.of(
             new Option("--request", "-X", "METHOD", "request method (default GET, or POST with data)"),
             new Option("--header", "-H", "'NAME: VALUE'", "add a request header; repeatable"),
-            new Option("--data", "-d", "DATA", "send DATA (@FILE: the file without CR and LF) as a form POST"),
-            new Option("--data-binary", null, "DATA", "send DATA, or @FILE exactly as it is, as a POST"),
+            new Option("--data", "-d", "DATA",
+                    "send DATA (@FILE: the file without CR and LF, @-: stdin) as a form POST"),
+            new Option("--data-binary", null, "DATA", "send DATA, or @FILE (@-: stdin) exactly as it is, as a POST"),
             new Option("--data-raw", null, "DATA", "send DATA as -d does, an @ in it as it is"),
-            new Option("--json", null, "DATA", "send DATA (@FILE: the file) as a JSON POST, asking for JSON back"),
+            new Option("--json", null, "DATA",
+                    "send DATA (@FILE: the file, @-: stdin) as a JSON POST, asking for JSON back"),
             new Option("--get", "-G", null, "put the -d data in the URL's query and send a GET"),
-            new Option("--upload-file", "-T", "FILE", "send FILE as a PUT (to the URL, or its name after a final /)"),
+            new Option("--upload-file", "-T", "FILE",
+                    "send FILE as a PUT (to the URL, or its name after a final /); -: stdin, chunked"),
             new Option("--user-agent", "-A", "NAME", "send this User-Agent"),
             new Option("--referer", "-e", "URL", "send this Referer"),
             new Option("--range", "-r", "RANGE", "ask for these bytes only (Range: bytes=RANGE)"),
@@ -71,6 +75,13 @@ final class GetCommand implements Command {
             CookieOptions.OPTIONS, FormOptions.OPTIONS, SocketFlags.OPTIONS,
             ClientTlsOptions.OPTIONS)
             .flatMap(List::stream).toList();
+
+    private final InputStream stdin;
+
+    /** A command that reads standard input from {@code stdin}, for {@code -d @-}, --json @- and -T -. */
+    GetCommand(InputStream stdin) {
+        this.stdin = stdin;
+    }
 
     @Override
     public String name() {
@@ -121,7 +132,7 @@ final class GetCommand implements Command {
         ClientConfig config;
         CookieJar jar;
         try {
-            Request.Builder requestBuilder = GetRequests.builder(parsed.positionals().getFirst(), parsed);
+            Request.Builder requestBuilder = GetRequests.builder(parsed.positionals().getFirst(), parsed, stdin);
             ClientConfig.Builder configBuilder = config(parsed, err, writeOut).toBuilder();
             jar = CookieOptions.apply(parsed, configBuilder, requestBuilder);
             request = requestBuilder.build();

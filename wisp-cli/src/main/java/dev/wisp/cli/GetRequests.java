@@ -3,6 +3,7 @@ package dev.wisp.cli;
 import dev.wisp.client.Request;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * Builds the request of {@code wisp get} from its arguments, with curl's meanings for -X, -H, -d (and --data-binary,
- * --data-raw, --data-urlencode), --json, -G, -T, -A, -e, -r and -I.
+ * --data-raw, --data-urlencode), --json, -G, -T, -A, -e, -r and -I. As curl, {@code @-} for data and {@code -} for
+ * -T name standard input.
  */
 final class GetRequests {
     private GetRequests() {
@@ -27,8 +29,9 @@ final class GetRequests {
         }
     }
 
-    /** The request builder, for options handled elsewhere to add to. */
-    static Request.Builder builder(String url, Arguments parsed) throws UsageException, DataFileException {
+    /** The request builder, for options handled elsewhere to add to; {@code stdin} is read for {@code @-} and -T -. */
+    static Request.Builder builder(String url, Arguments parsed, InputStream stdin)
+            throws UsageException, DataFileException {
         URI uri;
         Request.Builder request;
         try {
@@ -39,7 +42,7 @@ final class GetRequests {
         }
         addHeaders(request, parsed);
         addNamedHeaders(request, parsed);
-        byte[] data = withUrlencoded(data(parsed), FormOptions.urlencodedPieces(parsed));
+        byte[] data = withUrlencoded(data(parsed, stdin), FormOptions.urlencodedPieces(parsed));
         long bodies = Stream.of(data != null, parsed.has("--form"), parsed.has("--json"), parsed.has("--upload-file"))
                 .filter(Boolean::booleanValue).count();
         if (bodies > 1) {
@@ -65,7 +68,7 @@ final class GetRequests {
         if (parsed.has("--json")) {
             ByteArrayOutputStream json = new ByteArrayOutputStream();
             for (String piece : parsed.values("--json")) {
-                json.writeBytes(piece(piece, true));
+                json.writeBytes(piece(piece, true, stdin));
             }
             request.method("POST").body(json.toByteArray());
             for (String name : List.of("Content-Type", "Accept")) {
@@ -77,7 +80,10 @@ final class GetRequests {
         if (!parsed.has("--json") && !hasHeader(parsed, "Accept") && !removesHeader(parsed, "Accept")) {
             request.header("Accept", "*/*"); // as curl: some servers answer a request without Accept otherwise
         }
-        if (parsed.has("--upload-file")) {
+        if (parsed.has("--upload-file") && parsed.value("--upload-file").orElseThrow().equals("-")) {
+            // curl's -T -: standard input, its length unknown, so sent chunked.
+            request.method("PUT").body(stdin, -1).expectContinue(!removesHeader(parsed, "Expect"));
+        } else if (parsed.has("--upload-file")) {
             Path file = Path.of(parsed.value("--upload-file").orElseThrow());
             try {
                 request.method("PUT").body(file);
@@ -158,7 +164,7 @@ final class GetRequests {
      * The body of every -d and --data-binary, joined with '&' in the order given as curl does, or null when there
      * is none.
      */
-    private static byte[] data(Arguments parsed) throws DataFileException {
+    private static byte[] data(Arguments parsed, InputStream stdin) throws DataFileException {
         List<Map.Entry<String, String>> pieces = parsed.values(Set.of("--data", "--data-binary", "--data-raw"));
         if (pieces.isEmpty()) {
             return null;
@@ -171,22 +177,25 @@ final class GetRequests {
             String option = pieces.get(i).getKey();
             String text = pieces.get(i).getValue();
             body.writeBytes(option.equals("--data-raw") ? text.getBytes(StandardCharsets.UTF_8)
-                    : piece(text, option.equals("--data-binary")));
+                    : piece(text, option.equals("--data-binary"), stdin));
         }
         return body.toByteArray();
     }
 
-    /** One data option's bytes: its text, or a file named with @, which -d reads without its CR and LF. */
-    private static byte[] piece(String text, boolean binary) throws DataFileException {
+    /**
+     * One data option's bytes: its text, or a file named with @ ({@code @-}: standard input, to its end), which -d
+     * reads without its CR and LF.
+     */
+    private static byte[] piece(String text, boolean binary, InputStream stdin) throws DataFileException {
         if (!text.startsWith("@")) {
             return text.getBytes(StandardCharsets.UTF_8);
         }
-        Path file = Path.of(text.substring(1));
+        String name = text.substring(1);
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = name.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(name));
         } catch (IOException e) {
-            throw new DataFileException("cannot read data file " + file + ": " + e.getMessage());
+            throw new DataFileException("cannot read data file " + name + ": " + e.getMessage());
         }
         if (binary) {
             return bytes;

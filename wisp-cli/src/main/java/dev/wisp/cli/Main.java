@@ -13,7 +13,7 @@ import java.util.Properties;
  * failures.
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(new ServeCommand(), new GetCommand(),
+    private static final List<Command> COMMANDS = List.of(new ServeCommand(), new GetCommand(System.in),
             new WsCommand(System.in));
 
     private Main() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Server;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.SmallDisk;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -165,6 +166,38 @@ class GetCommandIT {
                 assertEquals(withoutAgent(fromCurl), withoutAgent(fromWisp), String.join(" ", options));
             }
         });
+    }
+
+    @Test
+    void readsStandardInputForDataJsonAndUploadsAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String input = "a=1\r\n&b=2\n";
+            String[][] cases = {{"-d", "@-"}, {"--data-binary", "@-"}, {"--json", "@-"}, {"-T", "-"},
+                {"-d", "x=0", "--data-binary", "@-"}};
+            for (String[] options : cases) {
+                List<String> arguments = new ArrayList<>(List.of(options));
+                arguments.add(base + "/echo");
+                Run ours = wispWithInput(input, arguments.toArray(String[]::new));
+                assertEquals(0, ours.exitCode(), ours.stderr());
+                arguments.addFirst("-s");
+                List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString()));
+                command.addAll(arguments);
+                String theirs = PeerTools.runWithInput(TIMEOUT, command, input).stdout();
+                assertEquals(withoutAgent(theirs), withoutAgent(ours.text()), String.join(" ", options));
+            }
+            assertTrue(wispWithInput(input, "-T", "-", base + "/echo").text().contains("Transfer-Encoding: chunked"),
+                    "standard input has no length known before it ends");
+        });
+    }
+
+    /** {@link #wisp} with this text (ISO-8859-1) on standard input. */
+    private static Run wispWithInput(String input, String... arguments) throws UsageException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new GetCommand(new ByteArrayInputStream(input.getBytes(StandardCharsets.ISO_8859_1)))
+                .run(List.of(arguments), new PrintStream(out, true, StandardCharsets.ISO_8859_1),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
