@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.InvalidPathException;
@@ -52,8 +51,8 @@ final class GetCommand implements Command {
                     + " FILE.part (asking for the rest of the same version: Range, If-Range); FILE only once whole"),
             new Option("--remote-name", "-O", null, "write the body to a file named as the URL's last segment"),
             new Option("--output-dir", null, "DIR", "the folder for -o and -O files"),
-            new Option("--include", "-i", null, "print the status line and headers before the body"),
-            new Option("--head", "-I", null, "send HEAD and print the status line and headers"),
+            new Option("--include", "-i", null, "print the status line and headers before the body (each hop's)"),
+            new Option("--head", "-I", null, "send HEAD and print the status line and headers (each hop's)"),
             new Option("--verbose", "-v", null, "print request and response heads and timing on stderr"),
             new Option("--write-out", "-w", "FORMAT", "write FORMAT to stdout once done, with curl's %{http_code},"
                     + " %{time_total}, %{size_download}, %header{NAME}...; @FILE reads it from a file"),
@@ -131,9 +130,10 @@ final class GetCommand implements Command {
         Request request;
         ClientConfig config;
         CookieJar jar;
+        ReceivedHeads heads = new ReceivedHeads();
         try {
             Request.Builder requestBuilder = GetRequests.builder(parsed.positionals().getFirst(), parsed, stdin);
-            ClientConfig.Builder configBuilder = config(parsed, err, writeOut).toBuilder();
+            ClientConfig.Builder configBuilder = config(parsed, err, writeOut, heads).toBuilder();
             jar = CookieOptions.apply(parsed, configBuilder, requestBuilder);
             request = requestBuilder.build();
             config = configBuilder.build();
@@ -162,7 +162,7 @@ final class GetCommand implements Command {
             started = System.nanoTime(); // as curl's clock, from the request on
             try (Response response = client.send(request)) {
                 answered = response;
-                exitCode = print(response, request.uri(), parsed, out, err);
+                exitCode = print(response, heads, request.uri(), parsed, out, err);
                 CookieOptions.save(parsed, jar, err, silent);
             }
         } catch (HttpCallException e) {
@@ -198,7 +198,7 @@ final class GetCommand implements Command {
         }
     }
 
-    private static ClientConfig config(Arguments parsed, PrintStream err, WriteOut writeOut)
+    private static ClientConfig config(Arguments parsed, PrintStream err, WriteOut writeOut, ReceivedHeads heads)
             throws UsageException, ClientTlsOptions.TlsFileException {
         ClientConfig.Builder config = ClientFlags.configure(parsed);
         if (parsed.has("--max-time")) {
@@ -207,16 +207,14 @@ final class GetCommand implements Command {
         RedirectOptions.apply(parsed, config);
         SocketFlags.apply(parsed, config);
         config.http2(http2Mode(parsed));
-        List<EventListener> listeners = new ArrayList<>();
+        List<EventListener> listeners = new ArrayList<>(List.of(heads));
         if (parsed.has("--verbose")) {
             listeners.add(new VerboseListener(err));
         }
         if (writeOut != null) {
             listeners.add(writeOut.events());
         }
-        if (!listeners.isEmpty()) {
-            config.eventListener(Listeners.all(listeners));
-        }
+        config.eventListener(Listeners.all(listeners));
         ClientTlsOptions.tls(parsed).ifPresent(config::tls);
         return config.build();
     }
@@ -231,9 +229,9 @@ final class GetCommand implements Command {
                 : parsed.has("--http2-prior-knowledge") ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.NEGOTIATE;
     }
 
-    /** Writes the response where the options say; returns the exit code. */
-    private static int print(Response response, URI url, Arguments parsed, PrintStream out, PrintStream err)
-            throws IOException {
+    /** Writes the response, and with -i, -I or -D each head received, where the options say; returns the exit code. */
+    private static int print(Response response, ReceivedHeads heads, URI url, Arguments parsed, PrintStream out,
+            PrintStream err) throws IOException {
         boolean silent = isSilent(parsed);
         boolean failed = (parsed.has("--fail") || parsed.has("--fail-with-body")) && response.statusCode() >= 400;
         if (failed) {
@@ -242,11 +240,11 @@ final class GetCommand implements Command {
                 return ExitCodes.HTTP_ERROR;
             }
         }
-        dumpHeader(response, parsed, out);
+        byte[] allHeads = heads.text(response.head());
+        dumpHeader(allHeads, parsed, out);
         OutputStream stdout = failing(out);
-        // With -o the head goes into the file before the body, as curl writes it.
-        byte[] head = parsed.has("--include") || parsed.has("--head")
-                ? HeadText.of(response.head()).getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
+        // With -o the heads go into the file before the body, as curl writes them.
+        byte[] head = parsed.has("--include") || parsed.has("--head") ? allHeads : new byte[0];
         try {
             Optional<Path> output = outputFile(parsed, url);
             if (output.isPresent()) {
@@ -281,13 +279,12 @@ final class GetCommand implements Command {
         }
     }
 
-    /** -D: the status line and header fields, as -i prints them, to a file or ({@code -}) to stdout. */
-    private static void dumpHeader(Response response, Arguments parsed, PrintStream out) throws IOException {
+    /** -D: the heads' status lines and header fields, as -i prints them, to a file or ({@code -}) to stdout. */
+    private static void dumpHeader(byte[] head, Arguments parsed, PrintStream out) throws IOException {
         Optional<String> target = parsed.value("--dump-header");
         if (target.isEmpty()) {
             return;
         }
-        byte[] head = HeadText.of(response.head()).getBytes(StandardCharsets.ISO_8859_1);
         if (target.get().equals("-")) {
             OutputStream stdout = failing(out);
             stdout.write(head);

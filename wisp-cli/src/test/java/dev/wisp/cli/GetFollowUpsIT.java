@@ -85,6 +85,29 @@ class GetFollowUpsIT {
     }
 
     @Test
+    void printsTheHeadOfEveryHopWithIncludeHeadAndDumpHeaderAsCurlDoes(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String[][] cases = {{"-i", "-L", base + "/moved"}, {"-I", "-L", base + "/set"},
+                {"-D", "-", "-L", base + "/set"}, {"-i", "--anyauth", "-u", "u:p", base + "/basic"}};
+            for (String[] arguments : cases) {
+                String ours = withoutDate(wisp(arguments).text());
+                assertEquals(withoutDate(curl(with(arguments, "-s")).text()), ours, String.join(" ", arguments));
+            }
+            assertTrue(wisp("-I", "-L", base + "/set").text().contains("\r\nLocation: /cookies\r\n"));
+            Path ours = directory.resolve("ours");
+            Path theirs = directory.resolve("theirs");
+            wisp("-D", ours.toString(), "-L", base + "/moved");
+            curl("-s", "-D", theirs.toString(), "-L", base + "/moved");
+            assertEquals(withoutDate(Files.readString(theirs)), withoutDate(Files.readString(ours)));
+        });
+    }
+
+    /** The Date field differs from one response to the next. */
+    private static String withoutDate(String head) {
+        return head.replaceAll("(?mi)^Date: .*\r\n", "");
+    }
+
+    @Test
     void sendsCredentialsAsCurlDoes() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             String basic = "Basic dTpwOnc=\n";

@@ -1,0 +1,39 @@
+package dev.wisp.cli;
+
+import dev.wisp.client.EventListener;
+import dev.wisp.client.Request;
+import dev.wisp.core.ResponseHead;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Every final response head of a call as it came off the wire, in order: those of the redirects and authentication
+ * challenges followed, then the last. What {@code -i}, {@code -I} and {@code -D} print, as curl prints each hop's
+ * head; and the last head before the client's decoding of a {@code --compressed} body took its
+ * {@code Content-Encoding} and {@code Content-Length} away. Heads may arrive on a connection's thread, so they are
+ * kept in a concurrent list.
+ */
+final class ReceivedHeads implements EventListener {
+    private final List<ResponseHead> heads = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void responseHeaders(Request request, ResponseHead head) {
+        heads.add(head);
+    }
+
+    /** The last head received, or the fallback when none came through this listener. */
+    ResponseHead last(ResponseHead fallback) {
+        return heads.isEmpty() ? fallback : heads.getLast();
+    }
+
+    /**
+     * Every head as {@link HeadText}, one after the other, each ending with its blank line, as curl writes them; the
+     * fallback alone when none came through this listener.
+     */
+    byte[] text(ResponseHead fallback) {
+        StringBuilder text = new StringBuilder();
+        (heads.isEmpty() ? List.of(fallback) : heads).forEach(head -> text.append(HeadText.of(head)));
+        return text.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+}
