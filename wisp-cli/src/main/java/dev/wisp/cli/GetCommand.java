@@ -245,6 +245,8 @@ final class GetCommand implements Command {
         OutputStream stdout = failing(out);
         // With -o the heads go into the file before the body, as curl writes them.
         byte[] head = parsed.has("--include") || parsed.has("--head") ? allHeads : new byte[0];
+        // curl's -I prints the heads alone whatever method -X sends; a body that comes is left unread.
+        boolean headOnly = parsed.has("--head");
         try {
             Optional<Path> output = outputFile(parsed, url);
             if (output.isPresent()) {
@@ -252,7 +254,9 @@ final class GetCommand implements Command {
                 createFolders(parsed, file);
                 try (OutputStream target = Files.newOutputStream(file)) {
                     target.write(head);
-                    Progress.copy(response, target, !parsed.has("--silent") && System.console() != null, err);
+                    if (!headOnly) {
+                        Progress.copy(response, target, !parsed.has("--silent") && System.console() != null, err);
+                    }
                 } catch (HttpCallException e) {
                     throw e;
                 } catch (IOException e) {
@@ -260,7 +264,9 @@ final class GetCommand implements Command {
                 }
             } else {
                 stdout.write(head);
-                response.transferTo(stdout);
+                if (!headOnly) {
+                    response.transferTo(stdout);
+                }
             }
         } finally {
             stdout.flush();

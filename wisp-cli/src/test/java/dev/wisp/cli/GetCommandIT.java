@@ -127,6 +127,10 @@ class GetCommandIT {
                     withoutDate(wisp("-i", base + "/hello.txt").text()));
             assertEquals(withoutDate(curl("-s", "-I", base + "/hello.txt").text()),
                     withoutDate(wisp("-I", base + "/hello.txt").text()));
+            assertEquals(withoutDate(curl("-s", "-I", "-X", "GET", base + "/hello.txt").text()),
+                    withoutDate(wisp("-I", "-X", "GET", base + "/hello.txt").text()), "-I prints no body");
+            assertEquals(withoutDate(curl("-s", "-I", "-G", "-d", "q=1", base + "/hello.txt").text()),
+                    withoutDate(wisp("-I", "-G", "-d", "q=1", base + "/hello.txt").text()), "-G keeps HEAD");
             for (String option : List.of("-i", "-I")) {
                 Path fromCurl = directory.resolve("curl" + option);
                 Path fromWisp = directory.resolve("wisp" + option);
