@@ -48,6 +48,10 @@ final class GetRequests {
         if (bodies > 1) {
             throw new UsageException("choose one body: -d (and --data-*), -F, --json or -T");
         }
+        if (bodies > 0 && parsed.has("--head") && !(data != null && parsed.has("--get"))) {
+            throw new UsageException("you can only select one HTTP request method: you asked for both "
+                    + bodyMethod(parsed) + " and HEAD (-I, --head)");
+        }
         if (data != null && parsed.has("--get")) {
             // curl's -G: the data goes into the query, after any the URL has.
             String query = new String(data, StandardCharsets.ISO_8859_1);
@@ -153,6 +157,13 @@ final class GetRequests {
                 }
             }
         }
+    }
+
+    /** The method a body option asks for and the option, as curl names them when -I asks for HEAD too. */
+    private static String bodyMethod(Arguments parsed) {
+        return parsed.has("--upload-file") ? "PUT (-T, --upload-file)"
+                : parsed.has("--form") ? "multipart formpost (-F, --form)"
+                : parsed.has("--json") ? "POST (--json)" : "POST (-d, --data)";
     }
 
     /** Whether a 'Name:' header option asks that no field of this name be sent. */

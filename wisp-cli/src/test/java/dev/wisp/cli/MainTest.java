@@ -147,6 +147,12 @@ class MainTest {
         "get -C 100 -o f http://x/ | wisp get: option --continue-at takes '-' only: it goes on from what an earlier run left",
         "get -C - http://x/        | wisp get: option --continue-at needs a file: -o FILE or -O",
         "get -C - -o f -i http://x/ | wisp get: option --continue-at cannot go with --include",
+        "get -I -d x=1 http://x/   | wisp get: you can only select one HTTP request method: you asked for both POST"
+                + " (-d, --data) and HEAD (-I, --head)",
+        "get -F a=b -I http://x/   | wisp get: you can only select one HTTP request method: you asked for both"
+                + " multipart formpost (-F, --form) and HEAD (-I, --head)",
+        "get -I -T f http://x/     | wisp get: you can only select one HTTP request method: you asked for both PUT"
+                + " (-T, --upload-file) and HEAD (-I, --head)",
         "ws --connect-timeout | wisp ws: option --connect-timeout needs a value SECONDS",
     })
     void everyCommandReportsUsageErrorsInTwoLines(String arguments, String message) {
