@@ -63,8 +63,11 @@ final class WriteOut {
     /** When the last redirect was followed (System.nanoTime), or 0; and when the head after it came. */
     private volatile long redirectedNanos;
     private volatile long lastHeadNanos;
-    /** The fields of the last head as received, before a decoded body's Content-Encoding and Length went. */
-    private volatile int lastHeadFields;
+    /**
+     * The last head as received, before a decoded body's Content-Encoding and Length went: what curl's
+     * {@code num_headers}, {@code %header{}} and {@code header_json} read.
+     */
+    private volatile ResponseHead lastHead;
     /** Every response head's bytes, the redirects' too. */
     private final AtomicLong headerBytes = new AtomicLong();
     /** Every request's head and body bytes; the last request's body bytes. */
@@ -144,7 +147,7 @@ final class WriteOut {
                         }
                     }
                     case "json" -> text.append(json(outcome, endNanos));
-                    case "header_json" -> text.append(headerJson(outcome.response()));
+                    case "header_json" -> text.append(headerJson(outcome.response() == null ? null : lastHead));
                     default -> {
                         String value = variable(name, outcome, endNanos);
                         if (value == null) {
@@ -158,7 +161,7 @@ final class WriteOut {
                 int end = format.indexOf('}', i);
                 String name = format.substring(i + "%header{".length(), end);
                 if (outcome.response() != null) { // as curl's: a failed transfer gives no fields
-                    text.append(String.join(", ", outcome.response().headers().all(name)));
+                    text.append(String.join(", ", received(outcome).headers().all(name)));
                 }
                 i = end + 1;
             } else {
@@ -196,7 +199,7 @@ final class WriteOut {
             case "size_upload" -> Long.toString(uploadBytes.get());
             case "speed_download" -> perSecond(downloadBytes.get(), total);
             case "speed_upload" -> perSecond(uploadBytes.get(), total);
-            case "num_headers" -> Integer.toString(head == null ? 0 : lastHeadFields);
+            case "num_headers" -> Integer.toString(head == null ? 0 : received(outcome).headers().size());
             case "num_connects" -> Integer.toString(connects);
             case "num_redirects" -> Integer.toString(redirects);
             case "content_type" -> head == null ? ""
@@ -247,12 +250,12 @@ final class WriteOut {
     }
 
     /** {@code %{header_json}}: the last response's fields, lowercase names with their values in order, as curl's. */
-    private static String headerJson(Response response) {
-        if (response == null) {
+    private static String headerJson(ResponseHead head) {
+        if (head == null) {
             return "{}"; // curl writes nothing when no response came
         }
         Map<String, StringBuilder> fields = new LinkedHashMap<>();
-        Headers headers = response.headers();
+        Headers headers = head.headers();
         for (int i = 0; i < headers.size(); i++) {
             StringBuilder values = fields.computeIfAbsent(headers.name(i).toLowerCase(Locale.ROOT),
                     name -> new StringBuilder());
@@ -302,6 +305,12 @@ final class WriteOut {
         }
     }
 
+    /** The last head as received, or the outcome's when none came through the events (a redirect past the limit). */
+    private ResponseHead received(Outcome outcome) {
+        ResponseHead head = lastHead;
+        return head != null ? head : outcome.head();
+    }
+
     /** Seconds with six decimals, as curl writes times. */
     private static String seconds(Duration duration) {
         return String.format(Locale.ROOT, "%.6f", duration.toNanos() / 1e9);
@@ -338,7 +347,7 @@ final class WriteOut {
             @Override
             public void responseHeaders(Request request, ResponseHead head) {
                 headerBytes.addAndGet(length(HeadText.of(head)));
-                lastHeadFields = head.headers().size();
+                lastHead = head;
                 downloadBytes.set(0);
                 lastHeadNanos = System.nanoTime();
             }

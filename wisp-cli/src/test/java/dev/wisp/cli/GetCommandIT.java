@@ -113,6 +113,20 @@ class GetCommandIT {
         });
     }
 
+    @Test
+    void printsTheHeadAsReceivedWithCompressedAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Files.writeString(directory.resolve("big.txt"), "compressible words\n".repeat(500));
+            String[] arguments = {"--compressed", "-D", "-", "-o", "/dev/null", "-w",
+                "%header{content-encoding} %header{content-length} %{num_headers}", base + "/big.txt"};
+            String ours = wisp(arguments).text();
+            assertEquals(withoutDate(curl(with(arguments, "-s")).text()), withoutDate(ours));
+            assertTrue(ours.contains("\r\nContent-Encoding: gzip\r\n"), ours);
+            long fields = ours.substring(0, ours.indexOf("\r\n\r\n")).lines().count() - 1;
+            assertTrue(ours.endsWith(" " + fields), "-D and %{num_headers} agree: " + ours);
+        });
+    }
+
     /** The arguments with more before them. */
     static String[] with(String[] arguments, String... before) {
         List<String> all = new ArrayList<>(List.of(before));
