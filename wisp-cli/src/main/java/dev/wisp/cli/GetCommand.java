@@ -163,6 +163,9 @@ final class GetCommand implements Command {
             try (Response response = client.send(request)) {
                 answered = response;
                 exitCode = print(response, heads, request.uri(), parsed, out, err);
+                if (exitCode == ExitCodes.HTTP_ERROR) {
+                    failure = new FailedStatusException(response.statusCode());
+                }
                 CookieOptions.save(parsed, jar, err, silent);
             }
         } catch (HttpCallException e) {
@@ -232,13 +235,9 @@ final class GetCommand implements Command {
     /** Writes the response, and with -i, -I or -D each head received, where the options say; returns the exit code. */
     private static int print(Response response, ReceivedHeads heads, URI url, Arguments parsed, PrintStream out,
             PrintStream err) throws IOException {
-        boolean silent = isSilent(parsed);
         boolean failed = (parsed.has("--fail") || parsed.has("--fail-with-body")) && response.statusCode() >= 400;
-        if (failed) {
-            report(err, silent, "the requested URL returned error: " + response.statusCode());
-            if (!parsed.has("--fail-with-body")) {
-                return ExitCodes.HTTP_ERROR;
-            }
+        if (failed && !parsed.has("--fail-with-body")) {
+            return ExitCodes.HTTP_ERROR;
         }
         byte[] allHeads = heads.text(response.head());
         dumpHeader(allHeads, parsed, out);
@@ -382,6 +381,13 @@ final class GetCommand implements Command {
     private static void report(PrintStream err, boolean silent, String message) {
         if (!silent) {
             err.println("wisp get: " + message);
+        }
+    }
+
+    /** -f and a status of 400 or more: curl's words, which -w's errormsg gives too. */
+    static final class FailedStatusException extends IOException {
+        FailedStatusException(int status) {
+            super("The requested URL returned error: " + status);
         }
     }
 

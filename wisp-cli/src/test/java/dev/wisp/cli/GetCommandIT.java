@@ -320,6 +320,11 @@ class GetCommandIT {
             assertEquals(theirs.exitCode(), ours.exitCode());
             assertFalse(ours.text().isEmpty());
             assertEquals(theirs.text(), ours.text(), "the error page, printed");
+            String[] failing = {"-f", "-w", "[%{errormsg}] %{exitcode}", base + "/missing"};
+            assertEquals(curl(with(failing, "-s")).text(), wisp(failing).text());
+            // Where curl 7.88 writes its generic "HTTP response code said error", the message that -f gives.
+            assertEquals("not found\n[The requested URL returned error: 404] 22",
+                    wisp("--fail-with-body", "-w", "[%{errormsg}] %{exitcode}", base + "/missing").text());
 
             assertEquals(withoutDate(curl("-s", "-D", "-", base + "/hello.txt").text()),
                     withoutDate(wisp("-D", "-", base + "/hello.txt").text()));

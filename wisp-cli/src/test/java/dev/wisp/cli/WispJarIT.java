@@ -100,7 +100,7 @@ class WispJarIT {
                 assertTrue(missing.waitFor(10, TimeUnit.SECONDS));
                 assertEquals(22, missing.exitValue(), failure);
                 assertEquals(0, nothing.length);
-                assertEquals("wisp get: the requested URL returned error: 404\n", failure);
+                assertEquals("wisp get: The requested URL returned error: 404\n", failure);
             }
         });
     }
