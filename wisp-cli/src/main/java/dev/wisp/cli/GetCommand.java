@@ -64,7 +64,7 @@ final class GetCommand implements Command {
             new Option("--create-dirs", null, null, "create the folders of the -o file that do not exist"),
             new Option("--compressed", null, null, "ask for gzip or deflate and decode the body"),
             new Option("--no-buffer", "-N", null, "write the body as it arrives (as is always done; for event streams)"),
-            new Option("--max-time", "-m", "SECONDS", "limit the whole call, body included"),
+            new Option("--max-time", "-m", "SECONDS", "limit the whole run, body and -C's retries included"),
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
             new Option("--http1.1", null, null, "use HTTP/1.1 only (ALPN offers http/1.1 alone)"),
             new Option("--http2", null, null, "offer HTTP/2 over TLS by ALPN, the server chooses (the default)"),

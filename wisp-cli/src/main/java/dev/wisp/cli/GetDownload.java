@@ -7,10 +7,12 @@ import dev.wisp.client.HttpCallException;
 import dev.wisp.client.ReconnectPolicy;
 import dev.wisp.client.Request;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code wisp get -C - -o FILE URL}: the body to a file that a later run goes on with, through
@@ -22,6 +24,9 @@ final class GetDownload {
     private static final List<String> EXCLUSIVE = List.of("--include", "--head", "--dump-header", "--range",
             "--compressed", "--write-out", "--request", "--data", "--data-binary", "--data-raw", "--json", "--get",
             "--upload-file", "--form", "--data-urlencode");
+
+    /** How long an interrupted download may take to close its part before the command ends without it. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private GetDownload() {
     }
@@ -51,10 +56,18 @@ final class GetDownload {
         ReconnectPolicy.Builder retries = ReconnectPolicy.builder().initialDelay(Duration.ofSeconds(1));
         retries.maxAttempts(parsed.intValue("--retry", 4, 0, 1000) + 1);
         DownloadConfig download = DownloadConfig.builder().retryPolicy(retries.build()).build();
+        Duration limit = parsed.has("--max-time") ? ClientFlags.seconds(parsed, "--max-time") : null;
         boolean silent = parsed.has("--silent") && !parsed.has("--show-error");
         try (Client client = Client.create(config)) {
-            client.download(request, file, download);
+            if (limit == null) {
+                client.download(request, file, download);
+            } else {
+                downloadWithin(limit, client, request, file, download);
+            }
             return ExitCodes.OK;
+        } catch (RunTimedOutException e) {
+            report(err, silent, e.getMessage() + "; the bytes so far are kept in " + file + ".part");
+            return ExitCodes.TIMEOUT;
         } catch (HttpCallException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.of(e);
@@ -64,6 +77,51 @@ final class GetDownload {
         } catch (IllegalStateException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.FAILURE;
+        }
+    }
+
+    /**
+     * The download, ended at --max-time: curl's -m limits the whole run, so the requests, the waits between them and
+     * the retries all fit in it (each request's own limit, the call timeout, alone would let every retry take it
+     * again). It runs on a virtual thread that the deadline interrupts, which closes a socket it is blocked on and
+     * ends a wait; the thread is waited for, so the part is closed and unlocked before the command ends.
+     */
+    private static void downloadWithin(Duration limit, Client client, Request request, Path file,
+            DownloadConfig download) throws IOException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread worker = Thread.ofVirtual().name("wisp-get-download").start(() -> {
+            try {
+                client.download(request, file, download);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        try {
+            if (!worker.join(limit)) {
+                worker.interrupt();
+                worker.join(STOP_GRACE);
+                if (worker.isAlive() || failure.get() != null) { // it may have ended whole as the time was up
+                    throw new RunTimedOutException(limit);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            worker.interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+        switch (failure.get()) {
+            case null -> { }
+            case IOException e -> throw e;
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            case Throwable e -> throw new IOException(e);
+        }
+    }
+
+    /** --max-time passed before the download was whole. */
+    private static final class RunTimedOutException extends IOException {
+        RunTimedOutException(Duration limit) {
+            super("the download took longer than --max-time (" + limit.toMillis() / 1000.0 + " s)");
         }
     }
 

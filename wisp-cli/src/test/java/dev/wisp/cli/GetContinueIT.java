@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.Status;
 import dev.wisp.server.Router;
@@ -21,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +83,44 @@ class GetContinueIT {
                 assertFalse(Files.exists(directory.resolve("fw.bin.part")));
                 assertEquals(List.of("null null", "bytes=150000- \"v1\""), asked);
                 assertEquals(1, err.toString(StandardCharsets.UTF_8).lines().count(), "the first run's failure alone");
+            }
+        });
+    }
+
+    @Test
+    void maxTimeEndsTheWholeRunRetriesIncludedKeepingThePart() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            CountDownLatch release = new CountDownLatch(1);
+            List<String> asked = new CopyOnWriteArrayList<>();
+            // Ten bytes of a hundred, then nothing: every request times out, and each would be followed by another.
+            Router router = Router.builder().get("/slow.bin", (request, response) -> {
+                asked.add(String.valueOf(request.headers().firstOrNull("Range")));
+                response.setHeader("ETag", "\"v1\"").setHeader("Content-Length", "100");
+                OutputStream out = response.outputStream();
+                out.write(new byte[10]);
+                out.flush();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }).build();
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start()) {
+                String url = "http://127.0.0.1:" + server.port() + "/slow.bin";
+                Path file = directory.resolve("slow.bin");
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                long started = System.nanoTime();
+                int code = Main.run(List.of("get", "-C", "-", "-m", "0.5", "-o", file.toString(), url),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                assertEquals(ExitCodes.TIMEOUT, code, err.toString(StandardCharsets.UTF_8));
+                assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "-m 0.5 bounds the run, not each request: "
+                        + took + ", " + asked);
+                assertEquals(10, Files.size(directory.resolve("slow.bin.part")), "the bytes so far are kept");
+                assertFalse(Files.exists(file));
+            } finally {
+                release.countDown();
             }
         });
     }
