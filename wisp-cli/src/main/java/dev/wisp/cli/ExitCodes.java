@@ -45,6 +45,8 @@ final class ExitCodes {
     static final int RECEIVE_FAILED = 56;
     static final int LOCAL_CERTIFICATE_FAILED = 58;
     static final int CERTIFICATE_REJECTED = 60;
+    /** {@code --compressed}: a content coding not known, or a body that does not decode. */
+    static final int BAD_CONTENT_ENCODING = 61;
     static final int CA_FILE_FAILED = 77;
     static final int FILE_TOO_LARGE = 63;
     static final int PINNED_KEY_MISMATCH = 90;

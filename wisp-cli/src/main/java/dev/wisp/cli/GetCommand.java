@@ -102,8 +102,8 @@ final class GetCommand implements Command {
                 codes follow curl: 6 host not found, 7 cannot connect, 8 invalid response, 22 HTTP error with
                 --fail, 23 cannot write the output, 26 cannot read the data file, 28 timeout, 35 TLS handshake
                 failed, 47 too many redirects, 56 connection closed, 58 bad client certificate or key file, 60
-                server certificate rejected, 77 bad CA certificate file, 90 no --pinnedpubkey key in the server's
-                chain; 1 for a refused redirect (https to http).
+                server certificate rejected, 61 a --compressed body that does not decode, 77 bad CA certificate
+                file, 90 no --pinnedpubkey key in the server's chain; 1 for a refused redirect (https to http).
 
                 """, OPTIONS);
     }
@@ -174,6 +174,9 @@ final class GetCommand implements Command {
         } catch (OutputException e) {
             failure = e;
             exitCode = ExitCodes.WRITE_ERROR;
+        } catch (ContentCodings.BadContentEncodingException e) {
+            failure = e;
+            exitCode = ExitCodes.BAD_CONTENT_ENCODING;
         } catch (UnsupportedSocketOptionException e) {
             failure = e;
             // The socket could not be made as asked (a TOS byte the kernel keeps otherwise): no connection.
@@ -254,9 +257,12 @@ final class GetCommand implements Command {
                 try (OutputStream target = Files.newOutputStream(file)) {
                     target.write(head);
                     if (!headOnly) {
-                        Progress.copy(response, target, !parsed.has("--silent") && System.console() != null, err);
+                        // The length received says nothing of the decoded length that the bar counts.
+                        long total = parsed.has("--compressed") ? -1 : response.body().length();
+                        Progress.copy(body(response, parsed), total, target,
+                                !parsed.has("--silent") && System.console() != null, err);
                     }
-                } catch (HttpCallException e) {
+                } catch (HttpCallException | ContentCodings.BadContentEncodingException e) {
                     throw e;
                 } catch (IOException e) {
                     throw new OutputException("cannot write " + file + ": " + reason(e));
@@ -264,13 +270,20 @@ final class GetCommand implements Command {
             } else {
                 stdout.write(head);
                 if (!headOnly) {
-                    response.transferTo(stdout);
+                    try (InputStream body = body(response, parsed)) {
+                        body.transferTo(stdout);
+                    }
                 }
             }
         } finally {
             stdout.flush();
         }
         return failed ? ExitCodes.HTTP_ERROR : ExitCodes.OK;
+    }
+
+    /** The body as it is to be written: with --compressed, decoded from every coding it came in. */
+    private static InputStream body(Response response, Arguments parsed) throws IOException {
+        return parsed.has("--compressed") ? ContentCodings.decode(response.head(), response.body()) : response.body();
     }
 
     /** --create-dirs: the folders of the output file that do not exist. */

@@ -115,7 +115,11 @@ final class GetRequests {
             }
         }
         AuthOptions.apply(parsed, request);
-        return request.decompress(parsed.has("--compressed"));
+        if (parsed.has("--compressed") && !hasHeader(parsed, "Accept-Encoding")
+                && !removesHeader(parsed, "Accept-Encoding")) {
+            request.header("Accept-Encoding", "gzip, deflate"); // decoded by ContentCodings, not the client
+        }
+        return request;
     }
 
     /**

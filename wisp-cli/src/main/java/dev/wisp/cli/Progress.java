@@ -1,6 +1,5 @@
 package dev.wisp.cli;
 
-import dev.wisp.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,12 +13,13 @@ final class Progress {
     private Progress() {
     }
 
-    static long copy(Response response, OutputStream target, boolean show, PrintStream err) throws IOException {
-        long total = response.body().length();
+    /** Copies the body, of {@code total} bytes as received (-1: not known), drawing its progress if {@code show}. */
+    static long copy(InputStream source, long total, OutputStream target, boolean show, PrintStream err)
+            throws IOException {
         long copied = 0;
         long drawn = 0;
         byte[] buffer = new byte[64 * 1024];
-        try (InputStream body = response.body()) {
+        try (InputStream body = source) {
             int n;
             while ((n = body.read(buffer)) >= 0) {
                 target.write(buffer, 0, n);
