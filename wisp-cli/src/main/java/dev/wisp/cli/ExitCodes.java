@@ -33,14 +33,20 @@ final class ExitCodes {
     static final int USAGE = 2;
     /** {@code wisp ws}: the server closed the WebSocket with a status other than 1000, 1001 or none (1005). */
     static final int CLOSED_WITH_ERROR = 3;
+    /** {@code wisp get}: the URL, or a redirect's Location, is not one a request can go to (curl's 3 too). */
+    static final int URL_MALFORMED = 3;
     static final int UNRESOLVED_HOST = 6;
     static final int CONNECT_FAILED = 7;
     static final int BAD_RESPONSE = 8;
+    /** The body ended before its Content-Length or last chunk: what was written is a part of it. */
+    static final int PARTIAL_FILE = 18;
     static final int HTTP_ERROR = 22;
     static final int WRITE_ERROR = 23;
     static final int READ_ERROR = 26;
     static final int TIMEOUT = 28;
     static final int TOO_MANY_REDIRECTS = 47;
+    /** The server closed the connection without a byte of response. */
+    static final int GOT_NOTHING = 52;
     static final int TLS_FAILED = 35;
     static final int RECEIVE_FAILED = 56;
     static final int LOCAL_CERTIFICATE_FAILED = 58;

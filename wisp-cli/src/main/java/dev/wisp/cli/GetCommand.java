@@ -99,11 +99,13 @@ final class GetCommand implements Command {
 
                 Sends one request (TLS for https: URLs, verified against the JDK's CA certificates; there HTTP/2 if
                 the server chooses it, else HTTP/1.1) and writes the response body to stdout byte for byte. Exit
-                codes follow curl: 6 host not found, 7 cannot connect, 8 invalid response, 22 HTTP error with
-                --fail, 23 cannot write the output, 26 cannot read the data file, 28 timeout, 35 TLS handshake
-                failed, 47 too many redirects, 56 connection closed, 58 bad client certificate or key file, 60
-                server certificate rejected, 61 a --compressed body that does not decode, 77 bad CA certificate
-                file, 90 no --pinnedpubkey key in the server's chain; 1 for a refused redirect (https to http).
+                codes follow curl: 3 malformed URL, 6 host not found, 7 cannot connect, 8 invalid response, 18
+                body cut short, 22 HTTP error with --fail, 23 cannot write the output, 26 cannot read the data
+                file, 28 timeout, 35 TLS handshake failed, 47 too many redirects, 52 empty reply, 56 connection
+                broken or tunnel refused, 58 bad client certificate or key file, 60 server certificate rejected, 61
+                a --compressed body that does not decode, 77 bad CA certificate file, 90 no --pinnedpubkey key in
+                the server's chain; 1 for a protocol other than http and https, or a refused redirect (https to
+                http).
 
                 """, OPTIONS);
     }
@@ -137,6 +139,9 @@ final class GetCommand implements Command {
             jar = CookieOptions.apply(parsed, configBuilder, requestBuilder);
             request = requestBuilder.build();
             config = configBuilder.build();
+        } catch (GetRequests.BadUrlException e) {
+            report(err, silent, e.getMessage());
+            return e.exitCode();
         } catch (GetRequests.DataFileException | CookieOptions.CookieFileException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.READ_ERROR;
@@ -170,7 +175,7 @@ final class GetCommand implements Command {
             }
         } catch (HttpCallException e) {
             failure = e;
-            exitCode = ExitCodes.of(e);
+            exitCode = GetExitCodes.of(e, answered != null, heads);
         } catch (OutputException e) {
             failure = e;
             exitCode = ExitCodes.WRITE_ERROR;

@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import dev.wisp.client.Client;
 import dev.wisp.client.ClientConfig;
+import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.DownloadConfig;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.ReconnectPolicy;
@@ -9,6 +10,7 @@ import dev.wisp.client.Request;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,7 +72,8 @@ final class GetDownload {
             return ExitCodes.TIMEOUT;
         } catch (HttpCallException e) {
             report(err, silent, e.getMessage());
-            return ExitCodes.of(e);
+            // A body cut short, as curl's 18, when the bytes so far are kept; the next run goes on from them.
+            return e instanceof ConnectionClosedException && hasPart(file) ? ExitCodes.PARTIAL_FILE : ExitCodes.of(e);
         } catch (IOException e) {
             report(err, silent, "cannot write " + file + ": " + e.getMessage());
             return ExitCodes.WRITE_ERROR;
@@ -115,6 +118,14 @@ final class GetDownload {
             case RuntimeException e -> throw e;
             case Error e -> throw e;
             case Throwable e -> throw new IOException(e);
+        }
+    }
+
+    private static boolean hasPart(Path file) {
+        try {
+            return Files.size(Path.of(file + ".part")) > 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -29,16 +30,38 @@ final class GetRequests {
         }
     }
 
+    /**
+     * The URL cannot be sent to: curl's exit 1 for a scheme other than http and https (an unsupported protocol), 3
+     * for a malformed URL, a port out of range among them.
+     */
+    static final class BadUrlException extends Exception {
+        private final int exitCode;
+
+        BadUrlException(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+    }
+
     /** The request builder, for options handled elsewhere to add to; {@code stdin} is read for {@code @-} and -T -. */
     static Request.Builder builder(String url, Arguments parsed, InputStream stdin)
-            throws UsageException, DataFileException {
+            throws UsageException, DataFileException, BadUrlException {
         URI uri;
         Request.Builder request;
         try {
             uri = URI.create(url.contains("://") ? url : "http://" + url);
+            String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new BadUrlException(ExitCodes.FAILURE, "protocol '" + uri.getScheme() + "' is not supported"
+                        + " (http and https are): '" + url + "'");
+            }
             request = Request.builder(uri);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("not an http or https URL: '" + url + "' (" + e.getMessage() + ")");
+            throw new BadUrlException(ExitCodes.URL_MALFORMED, "malformed URL '" + url + "': " + e.getMessage());
         }
         addHeaders(request, parsed);
         addNamedHeaders(request, parsed);

@@ -16,10 +16,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class ReceivedHeads implements EventListener {
     private final List<ResponseHead> heads = new CopyOnWriteArrayList<>();
+    /** Whether the last head was followed up: its redirect's next request made, or its challenge answered. */
+    private volatile boolean lastFollowed;
 
     @Override
     public void responseHeaders(Request request, ResponseHead head) {
         heads.add(head);
+        lastFollowed = false;
+    }
+
+    @Override
+    public void redirected(Request request, ResponseHead response, Request next) {
+        lastFollowed = true;
+    }
+
+    @Override
+    public void authenticating(Request request, ResponseHead response, Request next) {
+        lastFollowed = true;
+    }
+
+    /** Whether the last head is a redirect with a Location that no request followed: one the client refused. */
+    boolean isLastRedirectUnfollowed() {
+        ResponseHead last = heads.isEmpty() ? null : heads.getLast();
+        return last != null && last.status().code() / 100 == 3 && last.headers().contains("Location") && !lastFollowed;
     }
 
     /** The last head received, or the fallback when none came through this listener. */

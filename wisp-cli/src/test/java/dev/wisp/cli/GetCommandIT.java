@@ -495,7 +495,7 @@ class GetCommandIT {
     }
 
     /** Answers every connection with the same bytes once its request head has arrived, until the listener closes. */
-    private static void answerEach(ServerSocket listener, String response) {
+    static void answerEach(ServerSocket listener, String response) {
         while (true) {
             try (Socket socket = listener.accept()) {
                 InputStream in = socket.getInputStream();

@@ -73,7 +73,7 @@ class GetContinueIT {
                 PrintStream out = new PrintStream(new ByteArrayOutputStream());
                 int first = Main.run(List.of("get", "-C", "-", "--retry", "0", "-o", file.toString(), url), out,
                         errors);
-                assertEquals(ExitCodes.RECEIVE_FAILED, first, err.toString(StandardCharsets.UTF_8));
+                assertEquals(ExitCodes.PARTIAL_FILE, first, err.toString(StandardCharsets.UTF_8));
                 assertFalse(Files.exists(file), "the file is made only whole");
                 assertEquals(150_000, Files.size(directory.resolve("fw.bin.part")));
 

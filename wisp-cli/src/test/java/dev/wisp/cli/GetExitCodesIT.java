@@ -1,0 +1,61 @@
+package dev.wisp.cli;
+
+import static dev.wisp.cli.GetCommandIT.answerEach;
+import static dev.wisp.cli.GetCommandIT.curl;
+import static dev.wisp.cli.GetCommandIT.wisp;
+import static dev.wisp.cli.GetCommandIT.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** {@code wisp get}'s exit codes where curl tells apart failures that one exception of the client covers. */
+class GetExitCodesIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void exitsAsCurlDoesForCutBodiesEmptyRepliesRefusedTunnelsAndBadRedirects() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String[][] cases = {
+                {"18", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"},
+                {"18", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc"},
+                {"52", ""},
+                {"3", "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:99999/\r\nContent-Length: 0\r\n\r\n", "-L"},
+                {"56", "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\n"
+                        + "Content-Length: 0\r\n\r\n", "-x"},
+                {"56", "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n", "-x"},
+            };
+            for (String[] answer : cases) {
+                try (ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+                    Thread.ofVirtual().start(() -> answerEach(listener, answer[1]));
+                    String peer = "http://127.0.0.1:" + listener.getLocalPort() + "/";
+                    String[] arguments = answer.length < 3 ? new String[] {peer}
+                            : answer[2].equals("-x") ? new String[] {"-x", peer, "https://example.invalid/"}
+                            : new String[] {answer[2], peer};
+                    GetCommandIT.Run ours = wisp(arguments);
+                    GetCommandIT.Run theirs = curl(with(arguments, "-s"));
+                    assertEquals(Integer.parseInt(answer[0]), ours.exitCode(), answer[1] + ": " + ours.stderr());
+                    assertEquals(theirs.exitCode(), ours.exitCode(), answer[1]);
+                    assertEquals(theirs.text(), ours.text(), answer[1]);
+                }
+            }
+        });
+    }
+
+    @Test
+    void exitsAsCurlDoesForAPortOutOfRangeAndAnotherProtocol() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            for (String url : new String[] {"http://127.0.0.1:99999/", "htp://127.0.0.1/"}) {
+                assertEquals(curl("-s", url).exitCode(), wisp(url).exitCode(), url);
+            }
+            assertEquals(3, wisp("http://127.0.0.1:99999/").exitCode());
+            GetCommandIT.Run ftp = wisp("ftp://127.0.0.1/file");
+            assertEquals(1, ftp.exitCode(), "an unsupported protocol, as curl built without FTP says");
+            assertEquals("wisp get: protocol 'ftp' is not supported (http and https are): 'ftp://127.0.0.1/file'\n",
+                    ftp.stderr());
+        });
+    }
+}
