@@ -398,7 +398,7 @@ final class GetCommand implements Command {
 
     private static void report(PrintStream err, boolean silent, String message) {
         if (!silent) {
-            err.println("wisp get: " + message);
+            err.println("wisp get: " + FlagNames.in(message));
         }
     }
 

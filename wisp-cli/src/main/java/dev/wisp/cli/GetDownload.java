@@ -138,7 +138,7 @@ final class GetDownload {
 
     private static void report(PrintStream err, boolean silent, String message) {
         if (!silent) {
-            err.println("wisp get: " + message);
+            err.println("wisp get: " + FlagNames.in(message));
         }
     }
 }

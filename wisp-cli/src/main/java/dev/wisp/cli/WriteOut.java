@@ -229,7 +229,8 @@ final class WriteOut {
                     : Duration.ofNanos(redirectedNanos - outcome.startNanos()));
             case "time_total" -> seconds(total);
             case "exitcode" -> Integer.toString(outcome.exitCode());
-            case "errormsg" -> outcome.failure() == null ? "" : String.valueOf(outcome.failure().getMessage());
+            case "errormsg" -> outcome.failure() == null ? ""
+                    : String.valueOf(FlagNames.in(outcome.failure().getMessage()));
             default -> null;
         };
     }

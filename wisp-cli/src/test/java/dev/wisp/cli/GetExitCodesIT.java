@@ -5,7 +5,9 @@ import static dev.wisp.cli.GetCommandIT.curl;
 import static dev.wisp.cli.GetCommandIT.wisp;
 import static dev.wisp.cli.GetCommandIT.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -40,6 +42,11 @@ class GetExitCodesIT {
                     assertEquals(Integer.parseInt(answer[0]), ours.exitCode(), answer[1] + ": " + ours.stderr());
                     assertEquals(theirs.exitCode(), ours.exitCode(), answer[1]);
                     assertEquals(theirs.text(), ours.text(), answer[1]);
+                    assertFalse(ours.stderr().contains("ProxyConfig"), "the client's API is no flag: " + ours.stderr());
+                    if (answer[1].startsWith("HTTP/1.1 407")) {
+                        assertTrue(ours.stderr().contains("no credentials given for it (-U/--proxy-user, or"
+                                + " user:password@ in the -x URL)"), ours.stderr());
+                    }
                 }
             }
         });

@@ -46,6 +46,8 @@ class GetHttp2IT {
         TestCertificate certificate = TestCertificates.server(CA, KeyType.EC);
         Router router = Router.builder()
                 .get("/hello", (request, response) -> response.send("hello over " + request.head().version() + "\n"))
+                .get("/down", (request, response) -> response.status(302)
+                        .header("Location", "http://127.0.0.1:" + plain.port() + "/hello").send(""))
                 .build();
         secure = Server.create(ServerConfig.builder().port(0).http2(true).tls(TlsConfig.builder()
                 .identity(TlsIdentity.pem(certificate.chainPem(), certificate.keys().pkcs8Pem())).build()).build(),
@@ -79,6 +81,19 @@ class GetHttp2IT {
 
     private static String plainUrl() {
         return "http://127.0.0.1:" + plain.port() + "/hello";
+    }
+
+    @Test
+    void namesTheFlagThatAllowsARefusedDowngrade() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String down = "https://localhost:" + secure.port() + "/down";
+            Run refused = wisp("-L", "-w", "%{errormsg}", "--cacert", ca.toString(), down);
+            assertEquals(1, refused.exitCode(), refused.stderr());
+            assertTrue(refused.stderr().endsWith("; allow it with --allow-downgrade\n"), refused.stderr());
+            assertTrue(refused.text().endsWith("; allow it with --allow-downgrade"), refused.text());
+            assertEquals("hello over HTTP/1.1\n",
+                    wisp("-L", "--allow-downgrade", "--cacert", ca.toString(), down).text());
+        });
     }
 
     @Test

@@ -217,7 +217,7 @@ class GetTlsIT {
                 String url = "https://127.0.0.1:" + silent.getLocalPort() + "/";
                 Run run = both(28, "--connect-timeout", "0.3", url);
                 assertEquals("wisp get: TLS handshake with 127.0.0.1:" + silent.getLocalPort()
-                        + " exceeded 300 ms (handshakeTimeout)\n", run.stderr());
+                        + " exceeded 300 ms (--connect-timeout)\n", run.stderr());
             }
         });
     }
