@@ -244,16 +244,18 @@ final class GetCommand implements Command {
     private static int print(Response response, ReceivedHeads heads, URI url, Arguments parsed, PrintStream out,
             PrintStream err) throws IOException {
         boolean failed = (parsed.has("--fail") || parsed.has("--fail-with-body")) && response.statusCode() >= 400;
-        if (failed && !parsed.has("--fail-with-body")) {
-            return ExitCodes.HTTP_ERROR;
-        }
+        // As curl's, -f drops the body of a failed response, not its head: -D and -i still show why.
+        boolean failedWithoutBody = failed && !parsed.has("--fail-with-body");
         byte[] allHeads = heads.text(response.head());
         dumpHeader(allHeads, parsed, out);
-        OutputStream stdout = failing(out);
         // With -o the heads go into the file before the body, as curl writes them.
         byte[] head = parsed.has("--include") || parsed.has("--head") ? allHeads : new byte[0];
+        if (failedWithoutBody && head.length == 0) {
+            return ExitCodes.HTTP_ERROR; // nothing to write: no -o file is made
+        }
+        OutputStream stdout = failing(out);
         // curl's -I prints the heads alone whatever method -X sends; a body that comes is left unread.
-        boolean headOnly = parsed.has("--head");
+        boolean headOnly = parsed.has("--head") || failedWithoutBody;
         try {
             Optional<Path> output = outputFile(parsed, url);
             if (output.isPresent()) {

@@ -321,6 +321,13 @@ class GetCommandIT {
             assertEquals(theirs.exitCode(), ours.exitCode());
             assertFalse(ours.text().isEmpty());
             assertEquals(theirs.text(), ours.text(), "the error page, printed");
+            for (String[] headed : new String[][] {{"-f", "-i"}, {"-f", "-D", "-"}, {"-f", "-I"}}) {
+                String[] arguments = with(new String[] {base + "/missing"}, headed);
+                Run headOnly = wisp(arguments);
+                assertEquals(22, headOnly.exitCode());
+                assertTrue(headOnly.text().startsWith("HTTP/1.1 404 "), "the head, as curl's: " + headOnly.text());
+                assertEquals(withoutDate(curl(with(arguments, "-s")).text()), withoutDate(headOnly.text()));
+            }
             String[] failing = {"-f", "-w", "[%{errormsg}] %{exitcode}", base + "/missing"};
             assertEquals(curl(with(failing, "-s")).text(), wisp(failing).text());
             // Where curl 7.88 writes its generic "HTTP response code said error", the message that -f gives.
