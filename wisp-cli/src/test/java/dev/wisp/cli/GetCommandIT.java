@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -470,35 +469,6 @@ class GetCommandIT {
                 }
             }
         });
-    }
-
-    @Test
-    void decodesEveryContentCodingWithCompressedOrExits61AsCurlDoes() {
-        assertTimeoutPreemptively(TIMEOUT, () -> {
-            byte[] twice = gzip(gzip("hello\n".getBytes(StandardCharsets.ISO_8859_1)));
-            String[][] cases = {{"gzip, gzip", new String(twice, StandardCharsets.ISO_8859_1)},
-                {"gzip", "not gzip at all"}, {"foo", "hello\n"}, {"identity", "hello\n"}, {"gzip", ""}};
-            for (String[] coding : cases) {
-                String response = "HTTP/1.1 200 OK\r\nContent-Encoding: " + coding[0] + "\r\nContent-Length: "
-                        + coding[1].length() + "\r\nConnection: close\r\n\r\n" + coding[1];
-                try (ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
-                    Thread.ofVirtual().start(() -> answerEach(listener, response));
-                    String url = "http://127.0.0.1:" + listener.getLocalPort() + "/";
-                    Run ours = wisp("--compressed", url);
-                    Run theirs = curl("-s", "--compressed", url);
-                    assertEquals(theirs.exitCode(), ours.exitCode(), coding[0] + ": " + ours.stderr());
-                    assertEquals(theirs.text(), ours.text(), coding[0]);
-                }
-            }
-        });
-    }
-
-    private static byte[] gzip(byte[] bytes) throws IOException {
-        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(zipped)) {
-            out.write(bytes);
-        }
-        return zipped.toByteArray();
     }
 
     /** Answers every connection with the same bytes once its request head has arrived, until the listener closes. */
