@@ -1,11 +1,10 @@
 package dev.wisp.cli;
 
-import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.HttpCallException;
 import dev.wisp.client.ProxyAuthenticationException;
+import dev.wisp.client.ProxyTunnelRefusedException;
 import dev.wisp.client.ResponseProtocolException;
-import java.io.EOFException;
 
 /**
  * The exit code of a failed {@code wisp get} call where curl tells apart what one exception type of the client
@@ -25,33 +24,11 @@ final class GetExitCodes {
     static int of(HttpCallException failure, boolean answered, ReceivedHeads heads) {
         return switch (failure) {
             case ConnectionClosedException e when answered -> ExitCodes.PARTIAL_FILE;
-            case ConnectionClosedException e when isEmptyReply(e) -> ExitCodes.GOT_NOTHING;
+            case ConnectionClosedException e when e.isEmptyReply() -> ExitCodes.GOT_NOTHING;
             case ProxyAuthenticationException e -> ExitCodes.RECEIVE_FAILED;
-            case ConnectFailedException e when isTunnelRefused(e) -> ExitCodes.RECEIVE_FAILED;
+            case ProxyTunnelRefusedException e -> ExitCodes.RECEIVE_FAILED;
             case ResponseProtocolException e when heads.isLastRedirectUnfollowed() -> ExitCodes.URL_MALFORMED;
             default -> ExitCodes.of(failure);
         };
-    }
-
-    /**
-     * The server closed the connection before a byte of the response: the read of the head met the end of the
-     * stream at once. The client says so in its message's phase, "before the response" (a head cut partway is "in
-     * the response head"), with the end of stream as the cause.
-     */
-    private static boolean isEmptyReply(ConnectionClosedException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root instanceof EOFException && String.valueOf(e.getMessage()).contains(" before the response");
-    }
-
-    /**
-     * The proxy answered CONNECT with a status other than 2xx. The client has no type of its own for that: it is a
-     * {@link ConnectFailedException} that names the proxy and that no socket failure caused.
-     */
-    private static boolean isTunnelRefused(ConnectFailedException e) {
-        return e.getClass() == ConnectFailedException.class && e.getCause() == null
-                && String.valueOf(e.getMessage()).startsWith("proxy ");
     }
 }

@@ -6,7 +6,7 @@ package dev.wisp.client;
  * that catching this still catches a proxy that wants credentials or refused a SOCKS request.
  */
 public sealed class ConnectFailedException extends HttpCallException
-        permits ProxyAuthenticationException, SocksProxyException {
+        permits ProxyAuthenticationException, ProxyTunnelRefusedException, SocksProxyException {
     public ConnectFailedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -1,6 +1,7 @@
 package dev.wisp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,13 +157,15 @@ class ClientFailuresIT {
     }
 
     @Test
-    void reportsATruncatedChunkedBodyAndAResetMidBody() throws Exception {
+    void reportsATruncatedChunkedBodyAResetMidBodyAndAnEmptyReply() throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> {
                         self.readHead(socket.getInputStream());
                         if (index == 0) {
                             ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                                     + "5\r\nhello\r\n");
+                        } else if (index > 1) {
+                            socket.shutdownOutput(); // read the request, answer nothing: an empty reply
                         } else {
                             ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nabc");
                             socket.setSoLinger(true, 0);
@@ -176,6 +179,10 @@ class ClientFailuresIT {
                 ConnectionClosedException reset = fails(ConnectionClosedException.class, client,
                         Request.get(server.url("/")));
                 assertTrue(reset.getMessage().contains("in the middle of the response body"), reset.getMessage());
+                ConnectionClosedException empty = fails(ConnectionClosedException.class, client,
+                        Request.get(server.url("/")));
+                assertTrue(empty.isEmptyReply(), empty.getMessage());
+                assertFalse(truncated.isEmptyReply() || reset.isEmptyReply());
             }
         });
     }

@@ -9,6 +9,7 @@ import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.client.TlsHandshakeException;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MessageTooLargeException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
@@ -58,8 +59,17 @@ final class Failures {
                     + protocol.getMessage(), limitName, protocol);
         }
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        boolean emptyReply = phase == Phase.AWAITING_RESPONSE && rootCause(e) instanceof EOFException;
         return new ConnectionClosedException("connection to " + connection.origin() + " closed " + phase.where
-                + ": " + detail, false, e);
+                + ": " + detail, false, emptyReply, e);
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /**

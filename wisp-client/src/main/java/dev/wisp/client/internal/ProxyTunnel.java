@@ -4,14 +4,15 @@ import dev.wisp.client.ConnectFailedException;
 import dev.wisp.client.Origin;
 import dev.wisp.client.ProxyAuthenticationException;
 import dev.wisp.client.ProxyConfig;
+import dev.wisp.client.ProxyTunnelRefusedException;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.core.WireInput;
 import dev.wisp.http1.Http1Limits;
 import dev.wisp.http1.Http1ResponseReader;
+import dev.wisp.transport.StreamSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import dev.wisp.transport.StreamSocket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Opens a {@code CONNECT} tunnel through an HTTP proxy (RFC 9110 §9.3.6) on a freshly connected socket: sends the
  * request, reads the proxy's response head a byte at a time (so nothing of the tunnel is read ahead), and accepts
- * only a 2xx; a 407 is a {@link ProxyAuthenticationException} carrying the head. Runs on the calling thread, before the connection has a transport.
+ * only a 2xx; a 407 is a {@link ProxyAuthenticationException} carrying the head, another status a
+ * {@link ProxyTunnelRefusedException}. Runs on the calling thread, before the connection has a transport.
  */
 final class ProxyTunnel {
     /** The most a proxy's answer to CONNECT may take up. */
@@ -53,8 +55,9 @@ final class ProxyTunnel {
             throw new ProxyAuthenticationException(proxy, parse(head, proxy), proxy.hasCredentials());
         }
         if (parts[1].charAt(0) != '2') {
-            throw new ConnectFailedException("proxy " + proxy.host() + ":" + proxy.port() + " refused CONNECT to "
-                    + authority + ": " + shown(statusLine.substring(parts[0].length() + 1)), null);
+            throw new ProxyTunnelRefusedException("proxy " + proxy.host() + ":" + proxy.port()
+                    + " refused CONNECT to " + authority + ": " + shown(statusLine.substring(parts[0].length() + 1)),
+                    Integer.parseInt(parts[1]));
         }
     }
 
