@@ -6,6 +6,7 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,11 +15,13 @@ import dev.wisp.client.Http2ScriptedServer.RequestHead;
 import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.GoAwayFrame;
+import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.WindowUpdateFrame;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -179,6 +182,35 @@ class Http2ClientRecoveryIT {
             assertEquals("200 enough", result(call));
             servesAnotherCall(peer);
         });
+    }
+
+    @Test
+    void readsTheContentThatCameBeforeTheServerResetTheStream() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<Response> call = server.client().sendAsync(Request.get(server.url("/")));
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "200");
+            try (Response response = result(call)) {
+                peer.data(id, "the first part", false);
+                peer.send(new ResetFrame(id, ErrorCode.INTERNAL_ERROR), new PingFrame(false, 1));
+                peer.await(PingFrame.class, PingFrame::ack); // the client took the reset before the content is read
+                assertEquals("the first part", readUntilItFails(response, ConnectionClosedException.class));
+            }
+            servesAnotherCall(peer);
+        });
+    }
+
+    /** Reads a response's body until the read fails as expected; returns what it read before. */
+    private static String readUntilItFails(Response response, Class<? extends IOException> expected) {
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        assertThrows(expected, () -> {
+            for (int b; (b = response.body().read()) != -1; ) {
+                read.write(b);
+            }
+        });
+        return read.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -834,14 +834,12 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         if (stream == null || stream.isReset()) {
             return;
         }
-        boolean complete = stream.isRemoteEnded(); // the whole response came: it stays readable (§8.1)
         if (frame.errorCode().equals(ErrorCode.REFUSED_STREAM)) {
             stream.refusedUnprocessed();
         }
+        // The content that came stays readable: a whole response must not be discarded (§8.1), and the part of one
+        // is read up to the reset, whose error the read then gets, as when the connection ends under a download.
         output.resetByPeer(stream, frame.errorCode());
-        if (!complete) {
-            stream.discardBuffered();
-        }
     }
 
     /**
