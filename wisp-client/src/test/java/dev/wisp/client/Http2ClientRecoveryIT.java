@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.client.Http2ScriptedServer.Peer;
 import dev.wisp.client.Http2ScriptedServer.RequestHead;
 import dev.wisp.client.TimeoutExceededException.Timeout;
+import dev.wisp.http2.DataFrame;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.GoAwayFrame;
 import dev.wisp.http2.PingFrame;
@@ -23,8 +24,10 @@ import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.WindowUpdateFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -171,15 +174,40 @@ class Http2ClientRecoveryIT {
     }
 
     @Test
-    void keepsACompleteResponseWhenTheServerResetsTheStreamStillSendingTheBody() {
+    void stopsTheBodyAndKeepsTheWholeResponseWhenTheServerResetsTheStreamWithNoError() {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder());
-            CompletableFuture<String> call = post("/", LARGE_BODY);
+            CountingSource source = new CountingSource(10 * LARGE_BODY.length);
+            CompletableFuture<String> call = server.fetch(Request.builder(server.url("/")).method("POST")
+                    .body(source, source.length).build());
             Peer peer = server.handshake();
             int id = peer.awaitRequest().streamId();
+            awaitWindowOfBody(peer, id); // the body's write now waits for the window
             peer.respond(id, "enough");
             peer.send(new ResetFrame(id, ErrorCode.NO_ERROR)); // RFC 9113 §8.1
             assertEquals("200 enough", result(call));
+            assertTrue(source.taken < source.length, "the body was read to its end from its source");
+            servesAnotherCall(peer);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0x0, 0x2}) // NO_ERROR, which asks for no more of the body (RFC 9113 §8.1); INTERNAL_ERROR
+    void readsThePartOfAResponseThatCameBeforeTheServerResetTheStreamStillSendingTheBody(int code) {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<Response> call = server.client().sendAsync(Request.builder(server.url("/"))
+                    .method("POST").body(LARGE_BODY).build());
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            awaitWindowOfBody(peer, id);
+            peer.headers(id, false, ":status", "200", "content-length", "17");
+            peer.data(id, "all of it, no end", false); // the length announced, but no END_STREAM
+            peer.send(new ResetFrame(id, new ErrorCode(code)));
+            try (Response response = result(call)) {
+                assertEquals(200, response.statusCode());
+                assertEquals("all of it, no end", readUntilItFails(response, ConnectionClosedException.class));
+            }
             servesAnotherCall(peer);
         });
     }
@@ -202,6 +230,13 @@ class Http2ClientRecoveryIT {
         });
     }
 
+    /** Reads DATA of a request until the server's first window of 65,535 bytes is spent. */
+    private static void awaitWindowOfBody(Peer peer, int id) throws IOException {
+        for (int received = 0; received < 65_535; ) {
+            received += peer.await(DataFrame.class, data -> data.streamId() == id).data().length;
+        }
+    }
+
     /** Reads a response's body until the read fails as expected; returns what it read before. */
     private static String readUntilItFails(Response response, Class<? extends IOException> expected) {
         ByteArrayOutputStream read = new ByteArrayOutputStream();
@@ -211,6 +246,32 @@ class Http2ClientRecoveryIT {
             }
         });
         return read.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A request body's source of zeros that counts what was read of it. */
+    private static final class CountingSource extends InputStream {
+        final long length;
+        volatile long taken;
+
+        CountingSource(long length) {
+            this.length = length;
+        }
+
+        @Override
+        public int read() {
+            return read(new byte[1], 0, 1) == -1 ? -1 : 0;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int count) {
+            int n = (int) Math.min(count, length - taken);
+            if (n <= 0) {
+                return -1;
+            }
+            Arrays.fill(bytes, offset, offset + n, (byte) 0);
+            taken += n;
+            return n;
+        }
     }
 
     @Test

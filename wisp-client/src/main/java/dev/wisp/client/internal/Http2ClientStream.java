@@ -139,14 +139,6 @@ final class Http2ClientStream extends Http2Stream {
         return refusedUnprocessed;
     }
 
-    /**
-     * Whether the server reset the stream with NO_ERROR once its whole response was out: it asks for no more of the
-     * request, without error, and the response stands (RFC 9113 §8.1).
-     */
-    boolean wasAnsweredBeforeRequestEnded() {
-        return isResetByPeer() && ErrorCode.NO_ERROR.equals(resetCode()) && isRemoteEnded();
-    }
-
     /** Fails the stream because its connection ended, for the reason given. */
     void connectionEnded(String reason) {
         connectionEndReason = reason;

@@ -150,6 +150,20 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     void bodyRefused() {
     }
 
+    /**
+     * Only once the server reset the stream after the final response head came: with NO_ERROR after a whole response,
+     * to stop the body (RFC 9113 §8.1), or with any code after part of one, which is then read as a download cut by
+     * the same reset would be. The head is queued already, so nothing waits. Not when this side reset it (a cancel,
+     * the call's timeout, a malformed response), nor when the connection ended, whose writers may learn it before its
+     * streams do.
+     */
+    @Override
+    boolean mayHoldEarlyAnswer(IOException writeFailure) {
+        Http2ClientStream current = stream();
+        return current != null && current.isResetByPeer() && current.hasFinalHead()
+                && !(writeFailure instanceof HttpCallException) && !call.isCanceled() && !callTimedOut && !ended.get();
+    }
+
     @Override
     void awaitFirstResponseByte() throws IOException {
         stream().awaitHead(waitNanos(), false);

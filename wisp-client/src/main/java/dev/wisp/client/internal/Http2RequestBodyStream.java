@@ -10,9 +10,8 @@ import java.io.OutputStream;
  * A request body going out as DATA frames on an HTTP/2 stream: gathered into frames of up to {@code bufferBytes}
  * (the output splits them further to the server's frame size and waits for its flow-control windows); closing it
  * sends the rest with END_STREAM. A body of a declared length must match it, or it fails before anything wrong
- * goes out (the server would find the stream malformed, RFC 9113 §8.1.1). A server that sent its whole response and
- * then reset the stream with NO_ERROR wants no more of the body (§8.1): the rest is dropped, and the call reads the
- * response.
+ * goes out (the server would find the stream malformed, RFC 9113 §8.1.1). A write to a stream the server reset fails;
+ * the {@link ExchangeBodyWriter} above then looks for the response that came before the reset.
  *
  * <p>Not thread-safe: the call's thread writes it.
  */
@@ -24,8 +23,6 @@ final class Http2RequestBodyStream extends OutputStream {
     private int count;
     private long written;
     private boolean closed;
-    /** The server answered and reset the stream with NO_ERROR: nothing more goes out. */
-    private boolean answered;
 
     /** @param length the declared length, or -1 for none */
     Http2RequestBodyStream(Http2Output output, Http2ClientStream stream, long length, int bufferBytes) {
@@ -91,22 +88,11 @@ final class Http2RequestBodyStream extends OutputStream {
         if (count > 0) {
             send(false);
         }
-        if (!answered) {
-            output.writeHeaders(stream, TrailerFields.encode(trailers), true, true);
-        }
+        output.writeHeaders(stream, TrailerFields.encode(trailers), true, true);
     }
 
     private void send(boolean endStream) throws IOException {
-        if (!answered) {
-            try {
-                output.writeData(stream, buffer, 0, count, endStream);
-            } catch (IOException e) {
-                if (!stream.wasAnsweredBeforeRequestEnded()) {
-                    throw e;
-                }
-                answered = true;
-            }
-        }
+        output.writeData(stream, buffer, 0, count, endStream);
         count = 0;
     }
 }
