@@ -30,8 +30,8 @@ import java.util.OptionalInt;
  *       plaintext, closed over TLS), logged at WARNING once a minute at most</td></tr>
  *   <tr><td>{@code headerTimeout}</td><td>10 s</td><td>the whole request head must arrive within it from its
  *       first byte: 408 Request Timeout, connection closed</td></tr>
- *   <tr><td>{@code idleTimeout}</td><td>60 s</td><td>a keep-alive connection with no new request: 408,
- *       connection closed</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>60 s</td><td>a keep-alive connection with no byte of a new request:
+ *       closed without a response, as no request began (a 408 could cross the client's next request)</td></tr>
  *   <tr><td>{@code readTimeout}</td><td>30 s</td><td>a body read that waits longer: 408 if the response is not
  *       committed, connection closed</td></tr>
  *   <tr><td>{@code writeTimeout}</td><td>30 s</td><td>a peer that takes no part of a response write (64 KiB at

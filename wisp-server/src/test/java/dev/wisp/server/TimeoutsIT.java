@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The timeouts of {@link ServerConfig}, each crossed with a short setting: a head that does not arrive in time as
- * a whole (slowloris), a keep-alive connection with no next request, a body that stops coming, and a peer that
- * stops reading the response.
+ * a whole (slowloris), a keep-alive connection with no next request (closed without a response), a body that stops
+ * coming, and a peer that stops reading the response.
  */
 class TimeoutsIT {
     private static final Duration TIMEOUT = Duration.ofMillis(150);
@@ -87,21 +87,25 @@ class TimeoutsIT {
         });
     }
 
+    /** No request began, so none is answered: a 408 could cross the client's next request and pass for its answer. */
     @Test
-    void answers408AndClosesAnIdleKeepAliveConnection() {
+    void closesAnIdleKeepAliveConnectionWithoutAResponse() {
         RawPeer.talk(server.port(), peer -> {
             peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals("hello\n", peer.readResponse().bodyText());
             long start = System.nanoTime();
-            assertTimedOut(peer, start, "idle connection closed");
+            assertTrue(peer.isClosedCleanlyByPeer(TIMEOUT.plusMillis(LATE_MILLIS)), "still open");
+            assertWithinBounds(start);
             assertEquals("idle timeout", events.awaitClosed().reason());
         });
     }
 
     @Test
-    void closesAConnectionThatNeverSendsARequest() {
+    void closesAConnectionThatNeverSendsARequestWithoutAResponse() {
         RawPeer.talk(server.port(), peer -> {
-            assertEquals(408, peer.readLastResponse().status());
+            long start = System.nanoTime();
+            assertTrue(peer.isClosedCleanlyByPeer(TIMEOUT.plusMillis(LATE_MILLIS)), "still open");
+            assertWithinBounds(start);
         });
     }
 

@@ -177,6 +177,21 @@ public final class RawPeer implements AutoCloseable {
      *     a response to a request it should never have read; the message shows them
      */
     public boolean isClosedByPeer(Duration timeout) throws IOException {
+        return awaitClose(timeout, true);
+    }
+
+    /**
+     * Whether the server closes the connection cleanly within the timeout, without a reset: true when a read ends the
+     * stream (over TLS after the server's close_notify), false when the timeout passes first.
+     *
+     * @throws AssertionError if the server sends bytes instead, as {@link #isClosedByPeer} does, or resets the
+     *     connection
+     */
+    public boolean isClosedCleanlyByPeer(Duration timeout) throws IOException {
+        return awaitClose(timeout, false);
+    }
+
+    private boolean awaitClose(Duration timeout, boolean resetCounts) throws IOException {
         socket.setSoTimeout(Math.max(1, (int) timeout.toMillis()));
         try {
             int b = in.read();
@@ -191,6 +206,9 @@ public final class RawPeer implements AutoCloseable {
             return false;
         } catch (SocketException e) {
             // A server that closes with unread request bytes in its receive buffer resets the connection.
+            if (!resetCounts) {
+                throw new AssertionError("expected a clean close, but the connection was reset: " + e.getMessage());
+            }
             return true;
         } finally {
             if (!socket.isClosed()) {

@@ -133,7 +133,7 @@ class InputWatcherIT {
             assertEquals(-1, peerRuns.take().firstByte());
             timedOut.shutdownInput(); // as the sweeper does at a deadline
             assertEquals(-1, sweptRuns.take().firstByte());
-            assertTrue(timedOut.isOpen(), "a shut input leaves the connection open, for the 408");
+            assertTrue(timedOut.isOpen(), "a shut input leaves the connection open, for a last answer (408, GOAWAY)");
             closedByPeer.close();
             timedOut.close();
         });

@@ -265,12 +265,15 @@ final class Http1ServerConnection extends ServerConnection {
     }
 
     /**
-     * Marks the connection busy after an idle wait, and answers 408 if the wait timed out.
+     * Marks the connection busy after an idle wait. A wait that the idle timeout ended closes the connection without
+     * a response, as nginx, HAProxy, Go and Jetty close it: no request had begun, so there is nothing to answer, and a
+     * 408 sent unasked can cross the client's next request on the wire and be read as its answer, where a close
+     * without one is what a client retries on a new connection (RFC 9112 §9.3.1, §9.5).
      *
      * @param arrived whether bytes arrived (false: the input ended)
      * @return null when a request is arriving, else why the connection must close
      */
-    private String endIdleWait(boolean arrived) throws IOException {
+    private String endIdleWait(boolean arrived) {
         waitEndedNanos = transport.clockNanos();
         lastWaitNanos = firstWait ? Long.MAX_VALUE : waitEndedNanos - idleSinceNanos();
         firstWait = false;
@@ -279,8 +282,7 @@ final class Http1ServerConnection extends ServerConnection {
             return closedMeanwhile;
         }
         if (isTimedOut()) {
-            Http1ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "idle connection closed");
-            return "idle timeout";
+            return "idle timeout"; // also for a byte that came as the deadline passed: a request that crossed the close
         }
         return arrived ? null : "peer closed";
     }

@@ -235,8 +235,8 @@ abstract class ServerConnection implements Runnable {
 
     /**
      * Ends a read whose deadline has passed by shutting the input; the protocol answers as it sees fit (HTTP/1.1
-     * with 408). Ends a write whose deadline has passed by closing the connection, since a shut input would not
-     * end it.
+     * with 408 for a head or body, a close without a word when idle; HTTP/2 with GOAWAY). Ends a write whose
+     * deadline has passed by closing the connection, since a shut input would not end it.
      *
      * @return whether the connection is left behind, its read deadline passed with no thread to serve it, or a
      *     deadline long past with its thread still blocked where the deadline should have woken it: the caller
