@@ -47,8 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       trailers</td></tr>
  *   <tr><td>{@code maxHeaderCount}</td><td>200</td><td>{@link ResponseProtocolException}; also for trailers</td></tr>
  *   <tr><td>{@code maxChunkLineBytes}</td><td>1 KiB</td><td>{@link ResponseProtocolException}</td></tr>
- *   <tr><td>{@code bufferBytes}</td><td>16 KiB</td><td>the size of each pooled read and write buffer; a status
- *       line or field line must fit in one</td></tr>
+ *   <tr><td>{@code bufferBytes}</td><td>16 KiB</td><td>the size of each pooled read and write buffer; a longer
+ *       status line or field line, within its limit above, is read into an array of its own, dropped once the line
+ *       is read</td></tr>
  * </table>
  *
  * <p>Follow-ups and connection options are each one immutable object, set by one builder method:

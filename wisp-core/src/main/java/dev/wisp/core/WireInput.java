@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * <p>Over a stream, the buffer comes from a {@link BufferPool} when bytes first arrive and goes back with
  * {@link #releaseIfEmpty()}, so a connection waiting for its next message holds no buffer: {@link #awaitData()}
- * waits for one byte without a buffer.
+ * waits for one byte without a buffer. A line longer than a pooled buffer gets a larger array of its own
+ * ({@link #growTo(int)}), held only until what is left of it fits in a pooled buffer again.
  *
  * <p>Given a {@link DirectBufferPool} and a stream that is also a {@link ReadableByteChannel}, it reads the rest of
  * a body ahead into a direct buffer ({@link #read(byte[], int, int, long)}), at most the bytes its caller says
@@ -89,11 +90,50 @@ public final class WireInput {
     }
 
     /**
-     * The most bytes the buffer holds: the longest line a codec can scan in place. Unbounded over a byte array,
-     * which is in place whole: a line without an end there is cut off by the end of the input, not by the buffer.
+     * The most bytes the buffer holds: the longest line a codec can scan in place, unless it grows the buffer
+     * ({@link #growTo(int)}). Unbounded over a byte array, which is in place whole: a line without an end there is
+     * cut off by the end of the input, not by the buffer.
      */
     public int capacity() {
-        return in == null ? Integer.MAX_VALUE : pool.bufferSize();
+        if (in == null) {
+            return Integer.MAX_VALUE;
+        }
+        return buffer != null ? buffer.length : pool.bufferSize();
+    }
+
+    /**
+     * Lets the buffer hold this many unconsumed bytes, for a line longer than a pooled buffer that a codec allows (a
+     * header field up to the header limit): the buffered bytes move to the start of an array of that size. The
+     * array is not pooled, so that the pool's buffers stay small: the pooled buffer goes back at once, and the large
+     * array is dropped for a pooled buffer again at the first {@link #fill()} that finds its unconsumed bytes fit in
+     * one, or when it empties ({@link #releaseIfEmpty()}). A connection so holds it only while a long line is read.
+     * Nothing happens over a byte array, or when the buffer is that large already.
+     */
+    public void growTo(int bytes) {
+        if (in == null || bytes <= capacity()) {
+            return;
+        }
+        takeBufferForWaitingByte();
+        moveTo(new byte[bytes]);
+    }
+
+    /** Moves the unconsumed bytes to the start of this array, which becomes the buffer; the old one is let go. */
+    private void moveTo(byte[] destination) {
+        int unconsumed = limit - position;
+        if (buffer != null) {
+            System.arraycopy(buffer, position, destination, 0, unconsumed);
+            giveBack(buffer);
+        }
+        buffer = destination;
+        position = 0;
+        limit = unconsumed;
+    }
+
+    /** Returns a buffer to the pool if it came from there; an array grown for a long line is dropped. */
+    private void giveBack(byte[] array) {
+        if (array.length == pool.bufferSize()) {
+            pool.release(array);
+        }
     }
 
     /** Marks n buffered bytes as consumed. */
@@ -125,6 +165,8 @@ public final class WireInput {
             buffer = pool.acquire();
             position = 0;
             limit = 0;
+        } else if (buffer.length != pool.bufferSize() && limit - position < pool.bufferSize()) {
+            moveTo(pool.acquire()); // the long line that grew the buffer is consumed: back to a pooled one
         } else if (limit == buffer.length) {
             if (position == 0) {
                 throw new IllegalStateException("buffer is full: " + buffer.length + " unconsumed bytes");
@@ -271,7 +313,7 @@ public final class WireInput {
     /** Returns the buffer to the pool if nothing is buffered, so an idle connection holds none. */
     public void releaseIfEmpty() {
         if (buffer != null && position == limit && in != null) {
-            pool.release(buffer);
+            giveBack(buffer);
             buffer = null;
             position = 0;
             limit = 0;
@@ -281,7 +323,7 @@ public final class WireInput {
     /** Returns the buffer to the pool whatever it holds; for a connection that is closing. */
     public void release() {
         if (buffer != null && in != null) {
-            pool.release(buffer);
+            giveBack(buffer);
         }
         if (ahead != null) {
             ahead.release();

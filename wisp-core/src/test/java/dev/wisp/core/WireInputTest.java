@@ -138,6 +138,36 @@ class WireInputTest {
     }
 
     @Test
+    void growsForALongLineAndTakesAPooledBufferAgainOnceWhatIsLeftFitsInOne() throws Exception {
+        WireInput in = WireInput.of(ScriptedInputStream.of("x".repeat(64), "y".repeat(36), "next"), pool);
+        in.fill();
+        in.growTo(128);
+
+        assertEquals(128, in.capacity());
+        assertEquals(1, pool.pooled(), "the pooled buffer went back as the line moved out of it");
+        assertTrue(in.fill());
+        assertEquals("x".repeat(64) + "y".repeat(36), new String(in.buffer(), 0, 100, StandardCharsets.US_ASCII));
+        in.skip(99);
+        assertTrue(in.fill());
+        assertEquals(64, in.capacity(), "the long line is consumed: a pooled buffer again");
+        assertEquals(0, pool.pooled());
+        assertEquals("ynext", new String(in.buffer(), in.position(), in.buffered(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void dropsAGrownBufferRatherThanPoolingIt() throws Exception {
+        WireInput in = WireInput.of(ScriptedInputStream.of("x".repeat(64)), pool);
+        in.fill();
+        in.growTo(100);
+        in.skip(64);
+        in.releaseIfEmpty();
+
+        assertNull(in.buffer());
+        assertEquals(1, pool.pooled(), "only the pooled buffer it grew from");
+        assertEquals(64, in.capacity());
+    }
+
+    @Test
     void largeReadsBypassTheBufferWhenNothingIsBuffered() throws Exception {
         byte[] body = new byte[100];
         for (int i = 0; i < body.length; i++) {

@@ -135,7 +135,7 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
     }
 
     private void readSizeLine() throws IOException {
-        int lf = LineScanner.scanLine(in, limits.maxChunkLineBytes(), bufferBytes -> new MalformedMessageException(
+        int lf = LineScanner.scanLine(in, limits.maxChunkLineBytes(), () -> new MalformedMessageException(
                 "chunk-size line exceeds " + limits.maxChunkLineBytes() + " bytes (maxChunkLineBytes)"));
         byte[] buffer = in.buffer();
         int start = in.position();

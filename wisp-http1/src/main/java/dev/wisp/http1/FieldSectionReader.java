@@ -36,8 +36,7 @@ final class FieldSectionReader {
         this.what = what;
         this.tooLarge = type.tooLargeStatus(Status.REQUEST_HEADER_FIELDS_TOO_LARGE);
         int maxHeaderBytes = limits.maxHeaderBytes();
-        this.tooLong = bufferBytes -> bufferBytes == 0
-                ? sectionTooLarge(tooLarge, what, maxHeaderBytes) : lineTooLarge(tooLarge, what, bufferBytes);
+        this.tooLong = () -> sectionTooLarge(tooLarge, what, maxHeaderBytes);
     }
 
     /**
@@ -77,11 +76,6 @@ final class FieldSectionReader {
             }
             in.skip(lf + 1 - start);
         }
-    }
-
-    private static MessageTooLargeException lineTooLarge(Status status, String what, int bufferBytes) {
-        return new MessageTooLargeException(status, "a field line of the " + what
-                + " exceeds the " + bufferBytes + "-byte read buffer (bufferBytes)", "bufferBytes", bufferBytes);
     }
 
     private static MessageTooLargeException sectionTooLarge(Status status, String what, int limit) {

@@ -19,7 +19,8 @@ package dev.wisp.http1;
  *
  * <p>The same limits serve both sides; {@link Http1MessageType} decides the status and names in the errors.
  *
- * <p>A single line must also fit in the {@link dev.wisp.core.WireInput} buffer, which is scanned in place.
+ * <p>Lines are scanned in place in the {@link dev.wisp.core.WireInput} buffer; one longer than the buffer grows it
+ * for itself, up to the line's limit here, and the buffer shrinks back once the line is consumed.
  *
  * @param maxStartLineBytes the longest request or status line, without CRLF
  * @param maxHeaderBytes the most bytes of field lines, with their CRLFs, in one head or trailer section

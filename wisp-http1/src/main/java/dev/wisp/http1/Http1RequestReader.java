@@ -50,7 +50,7 @@ public final class Http1RequestReader {
 
     public Http1RequestReader(Http1Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.requestLineTooLong = bufferBytes -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
+        this.requestLineTooLong = () -> new MessageTooLargeException(Status.URI_TOO_LONG, "request line",
                 limits.maxStartLineBytes(), Http1MessageType.REQUEST.startLineLimitName());
         this.headerSection = new FieldSectionReader(limits, Http1MessageType.REQUEST, "header section");
     }

@@ -41,7 +41,7 @@ public final class Http1ResponseReader {
      */
     public ResponseHead readHead(WireInput in) throws IOException {
         int lf = LineScanner.scanLine(in, limits.maxStartLineBytes(),
-                bufferBytes -> new MessageTooLargeException(Status.BAD_GATEWAY, "status line",
+                () -> new MessageTooLargeException(Status.BAD_GATEWAY, "status line",
                         limits.maxStartLineBytes(), Http1MessageType.RESPONSE.startLineLimitName()));
         byte[] buffer = in.buffer();
         int start = in.position();

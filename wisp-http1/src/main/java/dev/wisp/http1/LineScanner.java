@@ -8,7 +8,9 @@ import java.io.IOException;
 /**
  * Finds the end of the next line in a {@link WireInput}'s buffer, filling it as needed, without copying. A line
  * ends at LF; a CR directly before it belongs to the terminator (RFC 9112 §2.2 lets a recipient accept a bare LF,
- * and we do); any other CR is a bare CR, which the field and start-line checks reject.
+ * and we do); any other CR is a bare CR, which the field and start-line checks reject. A line longer than the read
+ * buffer and within its limit grows the buffer for itself ({@link WireInput#growTo}), so that the limit a
+ * configuration gives holds for one line too, not only for the read buffer's size.
  */
 final class LineScanner {
     private LineScanner() {
@@ -18,7 +20,7 @@ final class LineScanner {
      * Makes sure a whole line is buffered and returns the index of its LF in {@code in.buffer()}.
      *
      * @param maxLength the longest line allowed, without its terminator
-     * @param tooLong thrown, filled in, when the line is longer than maxLength or than the read buffer
+     * @param tooLong thrown, filled in, when the line is longer than maxLength
      * @throws EOFException if the stream ends before the line does
      */
     static int scanLine(WireInput in, int maxLength, TooLong tooLong) throws IOException {
@@ -35,17 +37,19 @@ final class LineScanner {
                             length--;
                         }
                         if (length > maxLength) {
-                            throw tooLong.create(0);
+                            throw tooLong.create();
                         }
                         return i;
                     }
                 }
                 scanned = end - start;
                 if (scanned > maxLength + 1) {
-                    throw tooLong.create(0);
+                    throw tooLong.create();
                 }
                 if (scanned >= in.capacity()) {
-                    throw tooLong.create(in.capacity());
+                    // Within its limit (at most maxLength and CRLF), doubling at each step: a line a little past
+                    // the buffer does not take an array of the whole limit.
+                    in.growTo((int) Math.min(maxLength + 2L, 2L * in.capacity()));
                 }
             }
             if (!in.fill()) {
@@ -65,11 +69,7 @@ final class LineScanner {
     /** Makes the exception for a line that is too long; called only when one is. */
     @FunctionalInterface
     interface TooLong {
-        /**
-         * @param bufferBytes 0 when the line crossed its own limit; else the size of the read buffer it overflowed
-         *     while still within that limit
-         */
-        IOException create(int bufferBytes);
+        IOException create();
     }
 
     /** Fails on the first bare CR in a line's content. */

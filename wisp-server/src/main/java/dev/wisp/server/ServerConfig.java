@@ -44,9 +44,11 @@ import java.util.OptionalInt;
  *   <tr><td>{@code maxLingerBytes}</td><td>1 MiB</td><td>the most that lingering close reads and drops; past it
  *       the connection closes at once (the client may then see a reset)</td></tr>
  * </table>
- * {@code bufferBytes} (8 KiB) is the size of each pooled read or write buffer; a request line or a single field
- * line must fit in one. At most {@code maxPooledBuffers} (64) free buffers are kept for reuse, and at most as many
- * idle connections in a burst of requests keep their read buffer while they wait.
+ * {@code bufferBytes} (8 KiB) is the size of each pooled read or write buffer; a request line must fit in one, and a
+ * field line longer than one is read into an array of its own, up to {@code maxHeaderBytes}, dropped once the line
+ * is read (so a head with one field near the limit is taken as HTTP/2 takes it). At most {@code maxPooledBuffers}
+ * (64) free buffers are kept for reuse, and at most as many idle connections in a burst of requests keep their read
+ * buffer while they wait.
  *
  * <p>A connection switched to WebSocket by a route ({@link Router.Builder#webSocket}) leaves the HTTP limits and
  * timeouts above behind, {@code writeTimeout} apart: its own are in its route's

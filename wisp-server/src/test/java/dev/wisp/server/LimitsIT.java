@@ -83,6 +83,37 @@ class LimitsIT {
         return "GET /x HTTP/1.1\r\n" + host + fill + "\r\n";
     }
 
+    /**
+     * One field line longer than the read buffer (8 KiB by default) is taken up to maxHeaderBytes (16 KiB), as over
+     * HTTP/2; one byte past the limit is 431. The connection goes on to its next request after the long head.
+     */
+    @Test
+    void servesOneFieldLongerThanTheReadBufferUpToMaxHeaderBytes() {
+        ServerConfig defaults = ServerConfig.builder().build();
+        int limit = defaults.maxHeaderBytes();
+        assertTrue(limit > defaults.bufferBytes() + 1024, "a field line at the limit overflows the read buffer");
+        Server wide = TestServers.start(TestServers.config(), Router.builder()
+                .get("/*", (request, response) -> response.send(request.headers().first("X-Fill").orElse("").length()
+                        + " bytes\n"))
+                .build());
+        try {
+            RawPeer.talk(wide.port(), peer -> {
+                peer.send(getWithFieldBytes(limit));
+                assertEquals(limit - "Host: x\r\nX-Fill: \r\n".length() + " bytes\n", peer.readResponse().bodyText());
+                peer.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals("0 bytes\n", peer.readResponse().bodyText());
+            });
+            RawPeer.talk(wide.port(), peer -> {
+                peer.send(getWithFieldBytes(limit + 1));
+                RawResponse response = peer.readLastResponse();
+                assertEquals(431, response.status(), response::text);
+                assertEquals("header section exceeds " + limit + " bytes (maxHeaderBytes)\n", response.bodyText());
+            });
+        } finally {
+            wide.stop(Duration.ZERO);
+        }
+    }
+
     @Test
     void servesHeaderCountAtLimitAndAnswers431OneFieldPast() {
         String atLimit = "Host: x\r\n" + "X-A: 1\r\n".repeat(MAX_HEADER_COUNT - 1);
