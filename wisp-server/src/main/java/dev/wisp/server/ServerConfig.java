@@ -66,10 +66,11 @@ import java.util.OptionalInt;
  * RFC 9113 §3.3; the deprecated {@code Upgrade: h2c} is not taken up). The same routes and filters serve both.
  * {@code maxConcurrentStreams} (100) is the SETTINGS_MAX_CONCURRENT_STREAMS a connection announces; a stream past
  * it is refused (REFUSED_STREAM). It also bounds the handlers a connection runs at once, counted until they return
- * (also after the client reset their stream): a stream over that waits for a place. {@code maxHeaderBytes} bounds a request's decoded header list (SETTINGS_MAX_HEADER_LIST_SIZE;
- * past it 431, and the connection goes on),
- * {@code idleTimeout} a connection without streams, {@code readTimeout} a wait for a body's next DATA, and
- * {@code writeTimeout} also a wait for the client to open its flow-control window.
+ * (also after the client reset their stream): a stream over that waits for a place. {@code maxHeaderBytes} bounds
+ * a request's decoded header list (SETTINGS_MAX_HEADER_LIST_SIZE; past it 431, and the connection goes on),
+ * {@code idleTimeout} a connection without streams, {@code headerTimeout} also each frame from its first byte (a
+ * header block with its CONTINUATION frames; past it GOAWAY PROTOCOL_ERROR), {@code readTimeout} a wait for a body's
+ * next DATA, and {@code writeTimeout} also a wait for the client to open its flow-control window.
  *
  * <p>Scheduling: {@code carrierLoops(n)} runs the connections' virtual threads on {@code n} event loops of Wisp's own
  * (0, the default: on the JDK's scheduler), each a platform thread that waits in a selector for its connections'

@@ -34,6 +34,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,13 +45,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every limit of the HTTP/2 server crossed by a scripted peer, with the answer asserted: floods of resets (rapid
  * reset, CVE-2023-44487, and resets the client provokes, CVE-2025-8671), PING, SETTINGS, empty DATA and CONTINUATION
  * (CVE-2024-27316), HPACK bombs and header blocks over the limit, streams past {@code maxConcurrentStreams}, a
  * flow-control window never opened, request bodies too large or too slow, idle connections, SETTINGS never
- * acknowledged, and a graceful stop.
+ * acknowledged, frames that stop halfway, and a graceful stop.
  */
 class Http2DefencesIT {
     private static final int MAX_STREAMS = 4;
@@ -436,6 +438,33 @@ class Http2DefencesIT {
                 peer.send(new SettingsFrame(List.of()));
                 peer.expectGoAwayAndClose(ErrorCode.SETTINGS_TIMEOUT);
             }
+        });
+    }
+
+    /**
+     * Half a frame, or a HEADERS whose block no CONTINUATION ends, must come whole within headerTimeout, as an
+     * HTTP/1.1 head must: it held an idle connection for the whole idleTimeout, and one with a stream open for good.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"half a frame", "a header block without its end", "half a frame beside a stream"})
+    void endsAConnectionWhoseFrameStopsHalfwayAtTheHeaderTimeout(String sent) {
+        ServerConfig.Builder config = Http2TestServers.config().headerTimeout(Duration.ofMillis(300));
+        talk(config.idleTimeout(Duration.ofSeconds(5)), peer -> {
+            int lastStream = 0;
+            if (sent.endsWith("beside a stream")) {
+                peer.get(1, "/slow");
+                entered.await();
+                lastStream = 1;
+            }
+            long started = System.nanoTime();
+            if (sent.startsWith("half")) {
+                peer.sendBytes(Arrays.copyOf(bytesOf(new PingFrame(false, 7)), 12)); // the header and 3 of 8 bytes
+            } else {
+                peer.sendFrame(FrameType.HEADERS.code(), 0, 1, peer.encode(request("GET", "/hello"))); // no END_HEADERS
+            }
+            assertEquals(lastStream, peer.expectGoAwayAndClose(ErrorCode.PROTOCOL_ERROR).lastStreamId());
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(elapsed >= 250 && elapsed < 2_000, "ended after " + elapsed + " ms");
         });
     }
 

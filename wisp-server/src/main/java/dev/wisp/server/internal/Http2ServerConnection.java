@@ -63,13 +63,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Timeouts: the preface and the client's SETTINGS within {@code headerTimeout}; a connection without streams
  * closes after {@code idleTimeout} with GOAWAY; our SETTINGS must be acknowledged within {@code headerTimeout}
- * (SETTINGS_TIMEOUT).
+ * (SETTINGS_TIMEOUT); a frame, a header block with its CONTINUATION frames, must arrive whole within
+ * {@code headerTimeout} from its first byte, as an HTTP/1.1 head must (GOAWAY PROTOCOL_ERROR). Both are
+ * {@link Http2HeaderTimeout}'s.
  *
  * <p>Threads: the reading thread runs {@link #run()}; exchange threads call {@link #consumed} and
  * {@link #exchangeEnded}; the sweeper calls {@link #sweep}.
  *
  * <p>Over 500 lines: each frame type's handling is one state machine over the streams, kept in one place; what stands
- * apart has a class of its own ({@link Http2HandlerPlaces}, {@link RecentStreamIds}, {@link Http2RequestLimits}).
+ * apart has a class of its own ({@link Http2HandlerPlaces}, {@link RecentStreamIds}, {@link Http2RequestLimits},
+ * {@link Http2HeaderTimeout}).
  */
 final class Http2ServerConnection extends ServerConnection {
     private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
@@ -102,10 +105,7 @@ final class Http2ServerConnection extends ServerConnection {
     private volatile int lastStreamId;
     private FrameRateLimit resets;
     private FrameRateLimit idleFrames;
-    private volatile long settingsSentNanos;
-    private volatile boolean settingsAcknowledged;
-    /** Set by the sweeper when our SETTINGS went unacknowledged too long; the reading thread then ends. */
-    private volatile boolean settingsTimedOut;
+    private final Http2HeaderTimeout headerTimeout = new Http2HeaderTimeout();
     /** Set once a GOAWAY went out: no stream opens after it, and the connection closes when the last one ends. */
     private volatile boolean goingAway;
     private volatile String goAwayReason;
@@ -201,8 +201,8 @@ final class Http2ServerConnection extends ServerConnection {
      * timeout; a graceful close or a SETTINGS timeout ends the input, which wakes it).
      */
     private boolean waitsWithoutThread() throws IOException {
-        if (input.buffered() > 0 || goingAway || !settingsAcknowledged || watchSawEnd || isTimedOut()
-                || settingsTimedOut || forcedCloseReason() != null) {
+        if (input.buffered() > 0 || goingAway || !headerTimeout.isSettingsAcknowledged() || watchSawEnd
+                || isTimedOut() || headerTimeout.late() != null || forcedCloseReason() != null) {
             return false; // an ended input is read to its end here, which tells why
         }
         waitStartedNanos = System.nanoTime();
@@ -242,7 +242,7 @@ final class Http2ServerConnection extends ServerConnection {
         Settings ours = http2.settings();
         reader = new FrameReader(input, ours.maxFrameSize(), 2 * context.config().maxHeaderBytes() + 1024);
         transport.readDeadline(now + context.config().headerTimeout().toNanos());
-        settingsSentNanos = now;
+        headerTimeout.settingsSent(now);
         output.writePreface(false, new SettingsFrame(false, ours.differencesFrom(Settings.DEFAULT)),
                 new WindowUpdateFrame(0, Http2Connections.CONNECTION_WINDOW_BYTES
                         - Settings.DEFAULT.initialWindowSize()));
@@ -278,7 +278,7 @@ final class Http2ServerConnection extends ServerConnection {
             }
             Frame frame;
             try {
-                frame = reader.readFrame();
+                frame = headerTimeout.readFrame(input, reader, transport);
                 if (isEvicted()) {
                     return leaveEvicted(); // the frame is dropped with the rest
                 }
@@ -308,9 +308,10 @@ final class Http2ServerConnection extends ServerConnection {
 
     /** Why the input ended, with the GOAWAY that belongs to it: a timeout, the end of a graceful close, the peer. */
     private String inputEnded() {
-        if (settingsTimedOut) {
-            goAway(ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged in time", LastWrites.ENDING);
-            return "SETTINGS not acknowledged in time";
+        Http2HeaderTimeout.Late late = headerTimeout.late();
+        if (late != null) {
+            goAway(late.code, late.reason, LastWrites.ENDING);
+            return late.reason;
         }
         if (goAwayReason != null) {
             return goAwayReason;
@@ -500,7 +501,7 @@ final class Http2ServerConnection extends ServerConnection {
 
     private void onSettings(SettingsFrame frame, long now) throws IOException {
         if (frame.ack()) {
-            settingsAcknowledged = true;
+            headerTimeout.settingsAcknowledged();
             return;
         }
         idleFrames.take(now);
@@ -751,9 +752,9 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /**
-     * Ends the connection when our SETTINGS went unacknowledged for the header timeout (§6.5.3), runs the WebSockets'
-     * timers, and cuts off the requests that lingered too long after their response, on a thread of their own since
-     * the sweeper must not block.
+     * Ends the connection when our SETTINGS went unacknowledged for the header timeout, or a frame has been arriving
+     * for longer ({@link Http2HeaderTimeout}); runs the WebSockets' timers, and cuts off the requests that lingered
+     * too long after their response, on a thread of their own since the sweeper must not block.
      */
     @Override
     void sweep(long nowNanos) {
@@ -772,13 +773,12 @@ final class Http2ServerConnection extends ServerConnection {
                 }
             }
         }
-        if (!settingsAcknowledged && !settingsTimedOut && settingsSentNanos != 0
-                && nowNanos - settingsSentNanos > context.config().headerTimeout().toNanos()) {
-            settingsTimedOut = true;
+        Http2HeaderTimeout.Late late = headerTimeout.expire(nowNanos, context.config().headerTimeout().toNanos());
+        if (late != null) {
             try {
-                transport.shutdownInput();
+                transport.shutdownInput(); // the reading thread finds the end of its input, and says why
             } catch (IOException e) {
-                abort("SETTINGS not acknowledged in time");
+                abort(late.reason);
             }
         }
     }
