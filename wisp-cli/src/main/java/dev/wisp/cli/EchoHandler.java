@@ -1,26 +1,45 @@
 package dev.wisp.cli;
 
+import dev.wisp.core.Ascii;
 import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Method;
 import dev.wisp.server.Handler;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
  * Answers 200 {@code text/plain} with the request it received: the request line, the header fields as received,
  * a blank line, then the body, byte for byte. The body is read whole first, so one over the server's limit gets a
- * clean 413.
+ * clean 413. A TRACE is answered without the fields that may hold secrets ({@link #isHiddenFromTrace}).
  */
 final class EchoHandler implements Handler {
+    /**
+     * What a TRACE echo leaves out, by lowercase name: RFC 9110 §9.3.8 says the response SHOULD exclude the fields
+     * likely to hold sensitive data. Credentials, and what proxies on the way added about the client and the network
+     * (the {@code X-Forwarded-} family by prefix), as the servlet API's {@code doTrace} leaves them out. TRACE is the
+     * method whose reflection cross-site tracing used to read an HttpOnly cookie or a browser's credentials; the
+     * other methods echo every field, which is what this endpoint is for when a request's fields are in question.
+     */
+    private static final Set<String> HIDDEN_FROM_TRACE = Set.of("authorization", "proxy-authorization", "cookie",
+            "forwarded", "x-real-ip", "x-api-key", "x-auth-token", "x-csrf-token", "x-xsrf-token");
+    private static final String FORWARDED_PREFIX = "x-forwarded-";
+
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws IOException {
         byte[] body = request.bodyBytes();
+        boolean trace = request.method().equals(Method.TRACE);
         StringBuilder head = new StringBuilder(256)
                 .append(request.method()).append(' ').append(request.target().raw()).append(' ')
                 .append(request.protocol().text()).append('\n');
-        request.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append('\n'));
+        request.headers().forEach((name, value) -> {
+            if (!trace || !isHiddenFromTrace(name)) {
+                head.append(name).append(": ").append(value).append('\n');
+            }
+        });
         head.append('\n');
         // Field values may hold obs-text bytes, which ISO-8859-1 gives back unchanged.
         ByteArrayOutputStream echo = new ByteArrayOutputStream(head.length() + body.length);
@@ -30,5 +49,10 @@ final class EchoHandler implements Handler {
         response.header(HeaderNames.CONTENT_TYPE, "text/plain")
                 .header("X-Content-Type-Options", "nosniff")
                 .send(echo.toByteArray());
+    }
+
+    private static boolean isHiddenFromTrace(String name) {
+        String lower = Ascii.toLowerCase(name);
+        return HIDDEN_FROM_TRACE.contains(lower) || lower.startsWith(FORWARDED_PREFIX);
     }
 }

@@ -143,6 +143,34 @@ class ServeCommandIT {
         });
     }
 
+    /** RFC 9110 §9.3.8: a TRACE response leaves out the fields likely to hold secrets; other methods echo them. */
+    @Test
+    void echoOfATraceLeavesOutCredentialsAndForwardingFields() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--plain", "--quiet")) {
+                String fields = """
+                        Host: example\r
+                        Authorization: Basic dXNlcjpzZWNyZXQ=\r
+                        Proxy-Authorization: Bearer proxy-secret\r
+                        Cookie: session=secret\r
+                        X-Forwarded-For: 10.0.0.7\r
+                        Forwarded: for=10.0.0.7\r
+                        x-api-key: key-secret\r
+                        X-Thing: kept\r
+                        Connection: close\r
+                        \r
+                        """;
+                String traced = exchange(server, "TRACE /echo HTTP/1.1\r\n" + fields);
+                assertTrue(traced.startsWith("HTTP/1.1 200 OK\r\n"), traced);
+                assertTrue(traced.endsWith("\r\n\r\nTRACE /echo HTTP/1.1\nHost: example\nX-Thing: kept\n"
+                        + "Connection: close\n\n"), traced);
+                String got = exchange(server, "GET /echo HTTP/1.1\r\n" + fields);
+                assertTrue(got.contains("\nAuthorization: Basic dXNlcjpzZWNyZXQ=\nProxy-Authorization: "), got);
+                assertTrue(got.contains("\nCookie: session=secret\n"), got);
+            }
+        });
+    }
+
     @Test
     void servesFilesOfTheDirectory() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
