@@ -4,6 +4,7 @@ import dev.wisp.core.WireInput;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.Frame;
 import dev.wisp.http2.FrameReader;
+import dev.wisp.http2.FrameType;
 import dev.wisp.transport.Transport;
 import java.io.EOFException;
 import java.io.IOException;
@@ -27,7 +28,7 @@ final class Http2HeaderTimeout {
         // connection can only end, which is what a connection error is (§5.4.1), and a client told that all was well
         // would send the same request as slowly again. PROTOCOL_ERROR, as nginx ends a connection whose frame its
         // client_header_timeout cut off.
-        FRAME(ErrorCode.PROTOCOL_ERROR, "frame not received whole within headerTimeout");
+        FRAME(ErrorCode.PROTOCOL_ERROR, "frame not received whole within headerTimeout (readTimeout for DATA)");
 
         final ErrorCode code;
         final String reason;
@@ -45,6 +46,11 @@ final class Http2HeaderTimeout {
     private volatile long settingsSentNanos;
     /** Since when the frame being read has been arriving, made odd likewise; 0 between frames. */
     private volatile long frameBeganNanos;
+    /**
+     * Whether that frame is DATA, which is bounded by {@code readTimeout} instead: request content on a slow link
+     * (16 KiB a frame by default) is a body read, as an HTTP/1.1 body's, not a head that must come at once.
+     */
+    private volatile boolean frameIsData;
     private volatile Late late;
 
     void settingsSent(long nowNanos) {
@@ -71,6 +77,9 @@ final class Http2HeaderTimeout {
         if (input.buffered() == 0 && !input.fill()) {
             throw new EOFException("stream ended between frames");
         }
+        // the type is the frame header's fourth byte; a DATA frame whose first three bytes came alone counts as a
+        // head until its next read, which is rare enough to leave
+        frameIsData = input.buffered() > 3 && input.buffer()[input.position() + 3] == FrameType.DATA.code();
         frameBeganNanos = transport.clockNanos() | 1;
         try {
             return reader.readFrame();
@@ -88,8 +97,9 @@ final class Http2HeaderTimeout {
      * For the sweeper: what is late now and was not before, or null.
      *
      * @param timeoutNanos {@code headerTimeout}
+     * @param dataTimeoutNanos {@code readTimeout}, for a DATA frame
      */
-    Late expire(long nowNanos, long timeoutNanos) {
+    Late expire(long nowNanos, long timeoutNanos, long dataTimeoutNanos) {
         if (late != null) {
             return null;
         }
@@ -98,7 +108,7 @@ final class Http2HeaderTimeout {
             late = Late.SETTINGS;
         } else {
             long frameBegan = frameBeganNanos;
-            if (frameBegan != 0 && nowNanos - frameBegan > timeoutNanos) {
+            if (frameBegan != 0 && nowNanos - frameBegan > (frameIsData ? dataTimeoutNanos : timeoutNanos)) {
                 late = Late.FRAME;
             }
         }

@@ -64,7 +64,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Timeouts: the preface and the client's SETTINGS within {@code headerTimeout}; a connection without streams
  * closes after {@code idleTimeout} with GOAWAY; our SETTINGS must be acknowledged within {@code headerTimeout}
  * (SETTINGS_TIMEOUT); a frame, a header block with its CONTINUATION frames, must arrive whole within
- * {@code headerTimeout} from its first byte, as an HTTP/1.1 head must (GOAWAY PROTOCOL_ERROR). Both are
+ * {@code headerTimeout} from its first byte, as an HTTP/1.1 head must, a DATA frame within {@code readTimeout}
+ * (GOAWAY PROTOCOL_ERROR). Both are
  * {@link Http2HeaderTimeout}'s.
  *
  * <p>Threads: the reading thread runs {@link #run()}; exchange threads call {@link #consumed} and
@@ -773,7 +774,8 @@ final class Http2ServerConnection extends ServerConnection {
                 }
             }
         }
-        Http2HeaderTimeout.Late late = headerTimeout.expire(nowNanos, context.config().headerTimeout().toNanos());
+        Http2HeaderTimeout.Late late = headerTimeout.expire(nowNanos, context.config().headerTimeout().toNanos(),
+                context.config().readTimeout().toNanos());
         if (late != null) {
             try {
                 transport.shutdownInput(); // the reading thread finds the end of its input, and says why
