@@ -3,7 +3,6 @@ package dev.wisp.server.files;
 import static dev.wisp.server.files.FileServerFixture.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +26,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 class FileChangesIT {
     private static final int MAX_REQUESTS = 20_000;
     private static final long MAX_NANOS = 4_000_000_000L;
+    /** Asked for past MAX_NANOS if need be: a machine busy with other work made fewer than 100 in that time. */
+    private static final int MIN_REQUESTS = 100;
 
     @RegisterExtension
     final FileServerFixture server = new FileServerFixture();
@@ -58,7 +59,8 @@ class FileChangesIT {
             try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                 HttpRequest request = HttpRequest.newBuilder(URI.create(server.url("/changing.txt"))).build();
                 long start = System.nanoTime();
-                while (requests < MAX_REQUESTS && System.nanoTime() - start < MAX_NANOS) {
+                while (requests < MAX_REQUESTS
+                        && (requests < MIN_REQUESTS || System.nanoTime() - start < MAX_NANOS)) {
                     HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                     requests++;
                     if (response.statusCode() == 503) {
@@ -75,7 +77,6 @@ class FileChangesIT {
                 writing.set(false);
                 writer.join();
             }
-            assertTrue(requests > 100, "only " + requests + " requests");
             assertEquals(List.of(), mismatches, "of " + requests + " requests");
         });
     }
