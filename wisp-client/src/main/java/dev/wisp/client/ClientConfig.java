@@ -6,6 +6,8 @@ import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.transport.JdkWarmUp;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -108,6 +110,8 @@ public final class ClientConfig {
     private final RetryPolicy retryPolicy;
     private final SocketOptions socketOptions;
     private final ProxyConfig proxy;
+    /** The proxies of {@link Builder#proxy(String, ProxyConfig)}, by scheme, in place of {@link #proxy}. */
+    private final Map<String, ProxyConfig> schemeProxies;
     private final boolean pipelining;
     private final Http2Mode http2;
     private final boolean webSocketsOverHttp2;
@@ -137,6 +141,7 @@ public final class ClientConfig {
         this.retryPolicy = b.retryPolicy;
         this.socketOptions = b.socketOptions;
         this.proxy = b.proxy;
+        this.schemeProxies = Map.copyOf(b.schemeProxies);
         this.pipelining = b.pipelining;
         this.http2 = b.http2;
         this.webSocketsOverHttp2 = b.webSocketsOverHttp2;
@@ -177,6 +182,7 @@ public final class ClientConfig {
         b.retryPolicy = retryPolicy;
         b.socketOptions = socketOptions;
         b.proxy = proxy;
+        b.schemeProxies.putAll(schemeProxies);
         b.pipelining = pipelining;
         b.http2 = http2;
         b.webSocketsOverHttp2 = webSocketsOverHttp2;
@@ -335,14 +341,21 @@ public final class ClientConfig {
         return socketOptions;
     }
 
-    /** The proxy (HTTP or SOCKS5) every connection goes through; empty (direct connections) unless set. */
+    /**
+     * The proxy (HTTP or SOCKS5) every connection goes through, unless {@link Builder#proxy(String, ProxyConfig)}
+     * set another for its origin's scheme; empty (direct connections) unless set.
+     */
     public Optional<ProxyConfig> proxy() {
         return Optional.ofNullable(proxy);
     }
 
-    /** The proxy connections to this origin go through: empty without one, or when its bypass list names the host. */
+    /**
+     * The proxy connections to this origin go through: the one for its scheme, else the one for every connection;
+     * empty without one, or when its bypass list names the host.
+     */
     public Optional<ProxyConfig> proxyFor(Origin origin) {
-        return proxy == null || proxy.bypasses(origin.host()) ? Optional.empty() : Optional.of(proxy);
+        ProxyConfig chosen = schemeProxies.getOrDefault(origin.scheme(), proxy);
+        return chosen == null || chosen.bypasses(origin.host()) ? Optional.empty() : Optional.of(chosen);
     }
 
     /**
@@ -397,6 +410,7 @@ public final class ClientConfig {
         private RetryPolicy retryPolicy = RetryPolicy.none();
         private SocketOptions socketOptions = SocketOptions.defaults();
         private ProxyConfig proxy;
+        private final Map<String, ProxyConfig> schemeProxies = new HashMap<>();
         private boolean pipelining;
         private Http2Mode http2 = Http2Mode.NEGOTIATE;
         private boolean webSocketsOverHttp2 = true;
@@ -546,6 +560,23 @@ public final class ClientConfig {
          */
         public Builder proxy(ProxyConfig proxy) {
             this.proxy = Objects.requireNonNull(proxy, "proxy");
+            return this;
+        }
+
+        /**
+         * A proxy for the origins of one scheme, {@code http} or {@code https} (a WebSocket's {@code ws} and
+         * {@code wss} are theirs), in place of {@link #proxy(ProxyConfig)}'s for them, as curl's {@code http_proxy}
+         * and {@code https_proxy} stand beside {@code all_proxy}: a redirect to the other scheme goes through that
+         * scheme's proxy, or the one for every connection, or none.
+         *
+         * @throws IllegalArgumentException for a scheme other than http and https
+         */
+        public Builder proxy(String scheme, ProxyConfig proxy) {
+            Objects.requireNonNull(scheme, "scheme");
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("scheme must be http or https: " + scheme);
+            }
+            schemeProxies.put(scheme, Objects.requireNonNull(proxy, "proxy"));
             return this;
         }
 

@@ -131,20 +131,24 @@ public final class ProxyConfig {
 
     /**
      * This proxy, bypassed for the hosts of a list in curl's {@code --noproxy} / {@code NO_PROXY} form: names
-     * separated by commas (spaces around them ignored); a name matches itself and every name under it
-     * ({@code example.com} and {@code .example.com} both match {@code example.com} and {@code www.example.com}, not
-     * {@code badexample.com}); an IP address matches itself (IPv6 with or without brackets); {@code *} alone
-     * matches every host. Case does not matter. Ranges in CIDR notation are not understood and match nothing.
+     * separated by commas or blanks; a name matches itself and every name under it ({@code example.com} and
+     * {@code .example.com} both match {@code example.com} and {@code www.example.com}, not {@code badexample.com});
+     * an IP address matches itself only (IPv6 with or without brackets); a list that is {@code *} alone matches every
+     * host (a {@code *} among other names matches none, as in curl). Case does not matter. Ranges in CIDR notation
+     * are not understood and match nothing.
      */
     public ProxyConfig withBypass(String noProxyList) {
         Objects.requireNonNull(noProxyList, "noProxyList");
+        if (noProxyList.strip().equals("*")) {
+            return new ProxyConfig(type, host, port, credentials, List.of("*"));
+        }
         List<String> hosts = new ArrayList<>();
-        for (String entry : noProxyList.split(",")) {
-            String name = normalized(entry.strip());
+        for (String entry : noProxyList.split("[,\\s]+")) {
+            String name = normalized(entry);
             while (name.startsWith(".")) {
                 name = name.substring(1);
             }
-            if (!name.isEmpty()) {
+            if (!name.isEmpty() && !name.equals("*")) {
                 hosts.add(name);
             }
         }
@@ -154,8 +158,10 @@ public final class ProxyConfig {
     /** Whether a connection to this host goes around the proxy, by the {@link #withBypass(String) bypass list}. */
     public boolean bypasses(String originHost) {
         String name = normalized(originHost);
+        // An address is no domain: 10.0.0.1 is not "under" 0.0.1.
+        boolean isAddress = name.contains(":") || name.matches("[0-9.]+");
         for (String entry : bypass) {
-            if (entry.equals("*") || name.equals(entry) || name.endsWith("." + entry)) {
+            if (entry.equals("*") || name.equals(entry) || !isAddress && name.endsWith("." + entry)) {
                 return true;
             }
         }

@@ -42,6 +42,21 @@ class ClientOptionsTest {
     }
 
     @Test
+    void aSchemesProxyStandsInForTheOneForEveryConnection() {
+        ProxyConfig all = ProxyConfig.http("all", 3128);
+        ProxyConfig tls = ProxyConfig.http("tls", 3128).withBypass("direct.test");
+        ClientConfig config = ClientConfig.builder().proxy(all).proxy("https", tls).build().toBuilder().build();
+        assertEquals(Optional.of(all), config.proxyFor(Origin.plaintext("a.test", 80)));
+        assertEquals(Optional.of(tls), config.proxyFor(Origin.tls("a.test", 443)));
+        assertEquals(Optional.empty(), config.proxyFor(Origin.tls("direct.test", 443)), "the scheme's own bypass list");
+        ClientConfig httpOnly = ClientConfig.builder().proxy("http", all).build();
+        assertEquals(Optional.of(all), httpOnly.proxyFor(Origin.plaintext("a.test", 80)));
+        assertEquals(Optional.empty(), httpOnly.proxyFor(Origin.tls("a.test", 443)));
+        assertEquals("scheme must be http or https: ftp", assertThrows(IllegalArgumentException.class,
+                () -> ClientConfig.builder().proxy("ftp", all)).getMessage());
+    }
+
+    @Test
     void readsProxyUrlsAsCurlDoes() {
         ProxyConfig proxy = ProxyConfig.of("us%40r:p%3Ass@Proxy.Local");
         assertEquals("proxy.local", proxy.host());

@@ -13,7 +13,8 @@ class ProxyConfigTest {
 
     @Test
     void aNameMatchesItselfAndTheNamesUnderItWithOrWithoutALeadingDot() {
-        for (String list : new String[] {"example.com", ".example.com", " other.test , EXAMPLE.com."}) {
+        for (String list : new String[] {"example.com", ".example.com", " other.test , EXAMPLE.com.",
+            "other.test EXAMPLE.com"}) {
             ProxyConfig proxy = PROXY.withBypass(list);
             assertTrue(proxy.bypasses("example.com"), list);
             assertTrue(proxy.bypasses("www.Example.COM"), list);
@@ -31,7 +32,10 @@ class ProxyConfigTest {
         assertTrue(proxy.bypasses("[::1]"));
         assertFalse(proxy.bypasses("127.0.0.2"));
         assertFalse(proxy.bypasses("10.1.2.3"), "CIDR ranges are not understood");
+        assertFalse(PROXY.withBypass("0.0.1").bypasses("127.0.0.1"), "nor under a part of one");
         assertTrue(PROXY.withBypass("*").bypasses("anything.example"));
+        assertTrue(PROXY.withBypass(" * ").bypasses("anything.example"));
+        assertFalse(PROXY.withBypass("other.test,*").bypasses("anything.example"), "curl's * stands alone");
         assertFalse(PROXY.withBypass("").bypasses("anything.example"));
         assertFalse(PROXY.bypasses("localhost"), "no list, no bypass");
     }
