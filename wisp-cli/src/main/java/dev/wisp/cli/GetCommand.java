@@ -22,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -71,15 +72,20 @@ final class GetCommand implements Command {
             new Option("--http2-prior-knowledge", null, null, "speak HTTP/2 from the first byte, h2c in plaintext"),
             new Option("--help", "-h", null, "show this help"));
     private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, RedirectOptions.OPTIONS, AuthOptions.OPTIONS,
-            CookieOptions.OPTIONS, FormOptions.OPTIONS, SocketFlags.OPTIONS,
+            CookieOptions.OPTIONS, FormOptions.OPTIONS, SocketFlags.OPTIONS, ProxyOptions.OPTIONS,
             ClientTlsOptions.OPTIONS)
             .flatMap(List::stream).toList();
 
     private final InputStream stdin;
+    private final Map<String, String> environment;
 
-    /** A command that reads standard input from {@code stdin}, for {@code -d @-}, --json @- and -T -. */
-    GetCommand(InputStream stdin) {
+    /**
+     * A command that reads standard input from {@code stdin}, for {@code -d @-}, --json @- and -T -, and its proxy
+     * variables ({@code http_proxy}, {@code NO_PROXY}...) from {@code environment}.
+     */
+    GetCommand(InputStream stdin, Map<String, String> environment) {
         this.stdin = stdin;
+        this.environment = Map.copyOf(environment);
     }
 
     @Override
@@ -135,7 +141,9 @@ final class GetCommand implements Command {
         ReceivedHeads heads = new ReceivedHeads();
         try {
             Request.Builder requestBuilder = GetRequests.builder(parsed.positionals().getFirst(), parsed, stdin);
+            String scheme = requestBuilder.build().uri().getScheme();
             ClientConfig.Builder configBuilder = config(parsed, err, writeOut, heads).toBuilder();
+            ProxyOptions.apply(parsed, environment, scheme, configBuilder);
             jar = CookieOptions.apply(parsed, configBuilder, requestBuilder);
             request = requestBuilder.build();
             config = configBuilder.build();
@@ -148,6 +156,9 @@ final class GetCommand implements Command {
         } catch (ClientTlsOptions.TlsFileException e) {
             report(err, silent, e.getMessage());
             return e.exitCode();
+        } catch (ProxyOptions.ProxyVariableException e) {
+            report(err, silent, e.getMessage());
+            return ExitCodes.CONNECT_FAILED;
         }
         if (parsed.has("--continue-at")) {
             try {

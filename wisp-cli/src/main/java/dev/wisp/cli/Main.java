@@ -13,8 +13,8 @@ import java.util.Properties;
  * failures.
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(new ServeCommand(), new GetCommand(System.in),
-            new WsCommand(System.in));
+    private static final List<Command> COMMANDS = List.of(new ServeCommand(),
+            new GetCommand(System.in, System.getenv()), new WsCommand(System.in));
 
     private Main() {
     }

@@ -1,7 +1,6 @@
 package dev.wisp.cli;
 
 import dev.wisp.client.ClientConfig;
-import dev.wisp.client.ProxyConfig;
 import dev.wisp.client.Resolver;
 import dev.wisp.client.RetryPolicy;
 import dev.wisp.client.SocketOptions;
@@ -19,10 +18,8 @@ import java.util.Map;
  * Linux abstract name) replace TCP, {@code --interface ADDR} and {@code --local-port N} bind the socket,
  * {@code --ip-tos} sets the IP type of service, {@code --resolve} pins a host and port to addresses,
  * {@code -4}/{@code -6} keep to one address family, {@code --retry N} retries a refused or failed connection up
- * to N times with exponential backoff and jitter from 1 s (curl's start), at most 10 minutes a wait;
- * {@code -x URL} goes through an HTTP or SOCKS5 proxy (port 1080 unless given, as curl), {@code --socks5 HOST:PORT}
- * and {@code --socks5-hostname HOST:PORT} through a SOCKS5 proxy given the origin's address or its name,
- * {@code -U} gives the proxy's credentials, {@code --noproxy LIST} names the hosts reached without it.
+ * to N times with exponential backoff and jitter from 1 s (curl's start), at most 10 minutes a wait. The proxy
+ * options are {@link ProxyOptions}.
  */
 final class SocketFlags {
     static final List<Option> OPTIONS = List.of(
@@ -37,53 +34,9 @@ final class SocketFlags {
                     + " (repeatable)"),
             new Option("--ipv4", "-4", null, "connect to IPv4 addresses only"),
             new Option("--ipv6", "-6", null, "connect to IPv6 addresses only"),
-            new Option("--retry", null, "N", "retry a refused or failed connection N times, backing off from 1 s"),
-            new Option("--proxy", "-x", "URL", "go through the proxy http://, socks5:// (the client resolves the"
-                    + " host) or socks5h:// (the proxy does) [user:password@]host[:port]"),
-            new Option("--socks5", null, "HOST:PORT", "go through this SOCKS5 proxy, sending the host's address"),
-            new Option("--socks5-hostname", null, "HOST:PORT", "go through this SOCKS5 proxy, sending the host's"
-                    + " name"),
-            new Option("--proxy-user", "-U", "USER:PASSWORD", "credentials for the proxy (Basic, or SOCKS5"
-                    + " username/password)"),
-            new Option("--noproxy", null, "LIST", "hosts reached without the proxy: names (and the names under"
-                    + " them), addresses, or *"));
+            new Option("--retry", null, "N", "retry a refused or failed connection N times, backing off from 1 s"));
 
     private SocketFlags() {
-    }
-
-    private static ProxyConfig proxy(Arguments parsed) throws UsageException {
-        List<String> given = new ArrayList<>();
-        for (String flag : List.of("--proxy", "--socks5", "--socks5-hostname")) {
-            if (parsed.has(flag)) {
-                given.add(flag);
-            }
-        }
-        if (given.size() > 1) {
-            throw new UsageException("options " + String.join(" and ", given) + " exclude each other");
-        }
-        String flag = given.getFirst();
-        String value = parsed.value(flag).orElseThrow();
-        try {
-            ProxyConfig proxy = ProxyConfig.of(switch (flag) {
-                case "--socks5" -> "socks5://" + value;
-                case "--socks5-hostname" -> "socks5h://" + value;
-                default -> value;
-            });
-            if (parsed.has("--proxy-user")) {
-                String pair = parsed.value("--proxy-user").orElseThrow();
-                int colon = pair.indexOf(':');
-                if (colon < 0) {
-                    throw new UsageException("option --proxy-user needs USER:PASSWORD");
-                }
-                proxy = proxy.withCredentials(pair.substring(0, colon), pair.substring(colon + 1));
-            }
-            if (parsed.has("--noproxy")) {
-                proxy = proxy.withBypass(parsed.value("--noproxy").orElseThrow());
-            }
-            return proxy;
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("option " + flag + ": " + e.getMessage());
-        }
     }
 
     /** curl's {@code --ip-tos}: the RFC 1349 names (MINCOST for LOWCOST as curl allows) or a number. */
@@ -160,9 +113,6 @@ final class SocketFlags {
         } catch (IllegalArgumentException e) {
             throw new UsageException("option " + (parsed.has("--abstract-unix-socket") ? "--abstract-unix-socket"
                     : "--unix-socket") + ": " + e.getMessage());
-        }
-        if (parsed.has("--proxy") || parsed.has("--socks5") || parsed.has("--socks5-hostname")) {
-            config.proxy(proxy(parsed));
         }
         if (parsed.has("--resolve")) {
             config.resolver(resolver(parsed.values("--resolve")));

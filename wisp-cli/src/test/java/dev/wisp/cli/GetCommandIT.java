@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -212,7 +213,7 @@ class GetCommandIT {
     private static Run wispWithInput(String input, String... arguments) throws UsageException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new GetCommand(new ByteArrayInputStream(input.getBytes(StandardCharsets.ISO_8859_1)))
+        int code = new GetCommand(new ByteArrayInputStream(input.getBytes(StandardCharsets.ISO_8859_1)), Map.of())
                 .run(List.of(arguments), new PrintStream(out, true, StandardCharsets.ISO_8859_1),
                         new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
