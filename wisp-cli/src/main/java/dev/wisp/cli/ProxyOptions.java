@@ -93,9 +93,12 @@ final class ProxyOptions {
         }
     }
 
-    /** The proxy with -U's credentials and the bypass list, if given. */
+    /**
+     * The proxy with -U's credentials and the bypass list, if given; as curl, a 407 to a forwarded request is the
+     * response to show (and exit 0 with, or 22 with -f), not a failure.
+     */
     private static ProxyConfig finish(ProxyConfig proxy, Arguments parsed, String noProxy) throws UsageException {
-        ProxyConfig finished = proxy;
+        ProxyConfig finished = proxy.withChallengesReturned();
         if (parsed.has("--proxy-user")) {
             String pair = parsed.value("--proxy-user").orElseThrow();
             int colon = pair.indexOf(':');

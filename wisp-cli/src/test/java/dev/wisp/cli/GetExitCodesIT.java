@@ -14,12 +14,15 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** {@code wisp get}'s exit codes where curl tells apart failures that one exception of the client covers. */
+/**
+ * {@code wisp get}'s exit codes where curl tells apart failures that one exception of the client covers, and where
+ * it takes for an answer what the client takes for a failure (a proxy's 407 to a request it was to forward).
+ */
 class GetExitCodesIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @Test
-    void exitsAsCurlDoesForCutBodiesEmptyRepliesRefusedTunnelsAndBadRedirects() {
+    void exitsAsCurlDoesForCutBodiesEmptyRepliesProxyRefusalsAndBadRedirects() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             String[][] cases = {
                 {"18", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"},
@@ -29,12 +32,17 @@ class GetExitCodesIT {
                 {"56", "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\n"
                         + "Content-Length: 0\r\n\r\n", "-x"},
                 {"56", "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n", "-x"},
+                // To a request it was to forward (not a CONNECT), the proxy's 407 is the response, as curl has it.
+                {"0", "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\n"
+                        + "Content-Length: 14\r\n\r\nproxy says no\n", "-x", "-i"},
+                {"22", "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n", "-x", "-f"},
             };
             for (String[] answer : cases) {
                 try (ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
                     Thread.ofVirtual().start(() -> answerEach(listener, answer[1]));
                     String peer = "http://127.0.0.1:" + listener.getLocalPort() + "/";
                     String[] arguments = answer.length < 3 ? new String[] {peer}
+                            : answer.length == 4 ? new String[] {answer[3], "-x", peer, "http://example.invalid/"}
                             : answer[2].equals("-x") ? new String[] {"-x", peer, "https://example.invalid/"}
                             : new String[] {answer[2], peer};
                     GetCommandIT.Run ours = wisp(arguments);
@@ -43,7 +51,7 @@ class GetExitCodesIT {
                     assertEquals(theirs.exitCode(), ours.exitCode(), answer[1]);
                     assertEquals(theirs.text(), ours.text(), answer[1]);
                     assertFalse(ours.stderr().contains("ProxyConfig"), "the client's API is no flag: " + ours.stderr());
-                    if (answer[1].startsWith("HTTP/1.1 407")) {
+                    if (answer[1].startsWith("HTTP/1.1 407") && answer.length == 3) {
                         assertTrue(ours.stderr().contains("no credentials given for it (-U/--proxy-user, or"
                                 + " user:password@ in the -x URL)"), ours.stderr());
                     }

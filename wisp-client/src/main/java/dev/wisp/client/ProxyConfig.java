@@ -16,7 +16,8 @@ import java.util.Optional;
  * (RFC 9112 §3.2.2), except a WebSocket, which a tunnel carries whatever the scheme (RFC 6455 §4.1). Proxy
  * credentials go only to the proxy, as {@code Proxy-Authorization: Basic}: on the {@code CONNECT} for a tunnel, on
  * each request otherwise; never to an origin. A {@code 407} from the proxy fails
- * the call with {@link ProxyAuthenticationException}, carrying the proxy's response head.
+ * the call with {@link ProxyAuthenticationException}, carrying the proxy's response head (unless
+ * {@link #withChallengesReturned()}, for a forwarded request).
  *
  * <p>A SOCKS5 proxy (RFC 1928): every origin, http or https, through a SOCKS {@code CONNECT}, with requests in
  * origin-form and TLS end to end (the certificate checked against the origin's name). {@link Type#SOCKS5} resolves
@@ -46,13 +47,16 @@ public final class ProxyConfig {
     private final Credentials credentials;
     /** Hosts reached directly: lower case, without leading dots; "*" for all. */
     private final List<String> bypass;
+    private final boolean returnsChallenges;
 
-    private ProxyConfig(Type type, String host, int port, Credentials credentials, List<String> bypass) {
+    private ProxyConfig(Type type, String host, int port, Credentials credentials, List<String> bypass,
+            boolean returnsChallenges) {
         this.type = type;
         this.host = host;
         this.port = port;
         this.credentials = credentials;
         this.bypass = bypass;
+        this.returnsChallenges = returnsChallenges;
     }
 
     /**
@@ -79,7 +83,7 @@ public final class ProxyConfig {
         if (host.isEmpty() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("proxy needs a host and a port 1..65535: " + host + ":" + port);
         }
-        return new ProxyConfig(type, host.toLowerCase(Locale.ROOT), port, null, List.of());
+        return new ProxyConfig(type, host.toLowerCase(Locale.ROOT), port, null, List.of(), false);
     }
 
     /**
@@ -126,7 +130,7 @@ public final class ProxyConfig {
                 }
             }
         }
-        return new ProxyConfig(type, host, port, Credentials.basic(user, password), bypass);
+        return new ProxyConfig(type, host, port, Credentials.basic(user, password), bypass, returnsChallenges);
     }
 
     /**
@@ -140,7 +144,7 @@ public final class ProxyConfig {
     public ProxyConfig withBypass(String noProxyList) {
         Objects.requireNonNull(noProxyList, "noProxyList");
         if (noProxyList.strip().equals("*")) {
-            return new ProxyConfig(type, host, port, credentials, List.of("*"));
+            return new ProxyConfig(type, host, port, credentials, List.of("*"), returnsChallenges);
         }
         List<String> hosts = new ArrayList<>();
         for (String entry : noProxyList.split("[,\\s]+")) {
@@ -152,7 +156,7 @@ public final class ProxyConfig {
                 hosts.add(name);
             }
         }
-        return new ProxyConfig(type, host, port, credentials, List.copyOf(hosts));
+        return new ProxyConfig(type, host, port, credentials, List.copyOf(hosts), returnsChallenges);
     }
 
     /** Whether a connection to this host goes around the proxy, by the {@link #withBypass(String) bypass list}. */
@@ -175,6 +179,22 @@ public final class ProxyConfig {
             name = name.substring(1, name.length() - 1);
         }
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    /**
+     * This proxy, with a {@code 407} it answers to a request it was to forward (an http origin's, in absolute-form)
+     * returned as the call's response, as curl does, rather than failing the call with
+     * {@link ProxyAuthenticationException}: for a tool that shows whatever came back. A caller that takes it for the
+     * origin's answer is misled, hence not the default. A refused {@code CONNECT} still fails the call: no response
+     * of the origin can follow it.
+     */
+    public ProxyConfig withChallengesReturned() {
+        return new ProxyConfig(type, host, port, credentials, bypass, true);
+    }
+
+    /** Whether a {@code 407} to a forwarded request is returned as the response: {@link #withChallengesReturned()}. */
+    public boolean returnsChallenges() {
+        return returnsChallenges;
     }
 
     /** Whether the proxy has credentials to send. */

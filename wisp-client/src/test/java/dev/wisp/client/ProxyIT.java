@@ -149,6 +149,17 @@ class ProxyIT {
                 assertTrue(refused.credentialsRefused());
                 assertTrue(refused.getMessage().endsWith("it refused the credentials given"), refused.getMessage());
             }
+            ProxyConfig returning = ProxyConfig.http("127.0.0.1", proxy.port()).withChallengesReturned();
+            try (Client client = Client.create(config.toBuilder().proxy(returning).build())) {
+                try (Response response = client.send(Request.get("http://127.0.0.1:" + origin.port() + "/seen"))) {
+                    assertEquals(407, response.statusCode(), "the proxy's answer, as curl shows it");
+                    assertTrue(response.headers().contains("Proxy-Authenticate"));
+                    assertFalse(response.text().contains("via"), "the origin's body is not there");
+                }
+                assertThrows(ProxyAuthenticationException.class,
+                        () -> client.send(Request.get("https://localhost:" + tlsOrigin.port() + "/")),
+                        "a refused tunnel still fails: nothing of the origin can follow it");
+            }
         });
     }
 

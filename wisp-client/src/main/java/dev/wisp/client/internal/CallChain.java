@@ -72,13 +72,14 @@ public final class CallChain {
 
     /**
      * A 407 on a request sent through an HTTP proxy (absolute-form, for http): the proxy wants credentials it was not
-     * given, or refused those it was, and the origin never saw the request.
+     * given, or refused those it was, and the origin never saw the request. Returned as the response instead when
+     * the proxy's configuration asks for it.
      */
     private static void refuseProxyChallenge(CallContext call, Request request, ResponseHead head)
             throws ProxyAuthenticationException {
         if (head.status().code() == 407) {
             ProxyConfig proxy = call.config().proxyFor(request.origin()).orElse(null);
-            if (proxy != null && proxy.forwardsRequests(request.origin())) {
+            if (proxy != null && proxy.forwardsRequests(request.origin()) && !proxy.returnsChallenges()) {
                 throw new ProxyAuthenticationException(proxy, head, proxy.hasCredentials());
             }
         }
