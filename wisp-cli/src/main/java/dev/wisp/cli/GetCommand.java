@@ -80,8 +80,9 @@ final class GetCommand implements Command {
     private final Map<String, String> environment;
 
     /**
-     * A command that reads standard input from {@code stdin}, for {@code -d @-}, --json @- and -T -, and its proxy
-     * variables ({@code http_proxy}, {@code NO_PROXY}...) from {@code environment}.
+     * A command that reads standard input from {@code stdin}, for {@code -d @-}, --json @-, -T -, -F name=@- and
+     * --data-urlencode name@-, and its proxy variables ({@code http_proxy}, {@code NO_PROXY}...) from
+     * {@code environment}.
      */
     GetCommand(InputStream stdin, Map<String, String> environment) {
         this.stdin = stdin;

@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * Builds the request of {@code wisp get} from its arguments, with curl's meanings for -X, -H, -d (and --data-binary,
- * --data-raw, --data-urlencode), --json, -G, -T, -A, -e, -r and -I. As curl, {@code @-} for data and {@code -} for
- * -T name standard input.
+ * --data-raw, --data-urlencode), --json, -G, -T, -A, -e, -r and -I. As curl, {@code @-} for data (and
+ * --data-urlencode's {@code name@-}, -F's {@code @-} and {@code <-}) and {@code -} for -T name standard input.
  */
 final class GetRequests {
     private GetRequests() {
@@ -65,7 +65,7 @@ final class GetRequests {
         }
         addHeaders(request, parsed);
         addNamedHeaders(request, parsed);
-        byte[] data = withUrlencoded(data(parsed, stdin), FormOptions.urlencodedPieces(parsed));
+        byte[] data = withUrlencoded(data(parsed, stdin), FormOptions.urlencodedPieces(parsed, stdin));
         long bodies = Stream.of(data != null, parsed.has("--form"), parsed.has("--json"), parsed.has("--upload-file"))
                 .filter(Boolean::booleanValue).count();
         if (bodies > 1) {
@@ -126,7 +126,7 @@ final class GetRequests {
                 request.uri(uri.resolve((path == null || path.isEmpty() ? "/" : "") + name));
             }
         }
-        FormOptions.applyMultipart(parsed, request);
+        FormOptions.applyMultipart(parsed, request, stdin);
         if (parsed.has("--head")) {
             request.method("HEAD");
         }
@@ -228,18 +228,21 @@ final class GetRequests {
         if (!text.startsWith("@")) {
             return text.getBytes(StandardCharsets.UTF_8);
         }
-        String name = text.substring(1);
-        byte[] bytes;
-        try {
-            bytes = name.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(name));
-        } catch (IOException e) {
-            throw new DataFileException("cannot read data file " + name + ": " + e.getMessage());
-        }
+        byte[] bytes = readData(text.substring(1), stdin);
         if (binary) {
             return bytes;
         }
         return new String(bytes, StandardCharsets.ISO_8859_1).replace("\r", "").replace("\n", "")
                 .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The bytes of a data file, or of standard input to its end for {@code -}, as curl reads {@code @FILE}. */
+    static byte[] readData(String name, InputStream stdin) throws DataFileException {
+        try {
+            return name.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(name));
+        } catch (IOException e) {
+            throw new DataFileException("cannot read data file " + name + ": " + e.getMessage());
+        }
     }
 
     /** curl joins the -d data and each --data-urlencode piece with '&'. */

@@ -9,12 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.PeerTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,6 +127,26 @@ class FormsIT {
             String[] data = {"-d", "raw=1", "--data-urlencode", "name=J\u00fcrgen K+1", "--data-urlencode",
                     "=only value", "--data-urlencode", "q@" + file};
             assertEquals(curl(concat(data, "-s", url + "/echo")).text(), wisp(concat(data, url + "/echo")).text());
+        });
+    }
+
+    @Test
+    void readsStandardInputForFormsAndUrlencodedDataAsCurl() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String input = "a b&c\r\n\u00ff line two\n"; // a byte that is no UTF-8 is encoded as it is
+            String[][] cases = {{"-F", "in=@-", "/parts"}, {"-F", "in=@-;filename=n.txt", "/parts"},
+                {"-F", "in=@-;type=text/x-log", "/parts"}, {"-F", "in=<-", "-F", "x=1", "/parts"},
+                {"--data-urlencode", "@-", "/echo"}, {"-d", "raw=1", "--data-urlencode", "q@-", "/echo"}};
+            for (String[] each : cases) {
+                String[] arguments = java.util.Arrays.copyOf(each, each.length);
+                arguments[each.length - 1] = url + each[each.length - 1];
+                GetCommandIT.Run ours = GetCommandIT.wispWithInput(input, arguments);
+                assertEquals(0, ours.exitCode(), ours.stderr());
+                List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString(), "-s"));
+                command.addAll(List.of(arguments));
+                assertEquals(PeerTools.runWithInput(TIMEOUT, command, input).stdout(), ours.text(),
+                        String.join(" ", each));
+            }
         });
     }
 

@@ -210,7 +210,7 @@ class GetCommandIT {
     }
 
     /** {@link #wisp} with this text (ISO-8859-1) on standard input. */
-    private static Run wispWithInput(String input, String... arguments) throws UsageException {
+    static Run wispWithInput(String input, String... arguments) throws UsageException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new GetCommand(new ByteArrayInputStream(input.getBytes(StandardCharsets.ISO_8859_1)), Map.of())

@@ -15,9 +15,9 @@ import java.util.Objects;
 
 /**
  * A {@code multipart/form-data} body (RFC 7578; libwebsockets' {@code LCCSCF_HTTP_MULTIPART_MIME}): text fields and
- * files, in order. Files are streamed from disk when the body is written, never held in memory; their sizes are
- * read at {@link Builder#build()} so the body has a Content-Length, and a file whose size then changes fails the
- * write.
+ * files, in order. Files are streamed from disk when the body is written, never held in memory (unless given as
+ * bytes, as what was read from a pipe); their sizes are read at {@link Builder#build()} so the body has a
+ * Content-Length, and a file whose size then changes fails the write.
  *
  * <p>The boundary is {@code wisp-} and 32 random letters and digits (190 bits), checked against every field at
  * build time (a new one is drawn if a field holds it) and against every file as it streams: a file that holds the
@@ -151,7 +151,8 @@ public final class MultipartBody {
 
     /** Builds a {@link MultipartBody}; not thread-safe. */
     public static final class Builder {
-        private record Field(String name, String value, Path file, String filename, String contentType) {
+        /** A text field (content, no filename), a file given as bytes (content) or a file on disk (file). */
+        private record Field(String name, byte[] content, Path file, String filename, String contentType) {
         }
 
         private final List<Field> fields = new ArrayList<>();
@@ -162,7 +163,12 @@ public final class MultipartBody {
 
         /** A text field, sent as UTF-8. */
         public Builder field(String name, String value) {
-            fields.add(new Field(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"),
+            return field(name, Objects.requireNonNull(value, "value").getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A text field whose bytes are given as they are to be sent (read from a file, or not UTF-8); copied. */
+        public Builder field(String name, byte[] value) {
+            fields.add(new Field(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value").clone(),
                     null, null, null));
             return this;
         }
@@ -172,9 +178,23 @@ public final class MultipartBody {
             return file(name, file, String.valueOf(file.getFileName()), "application/octet-stream");
         }
 
-        /** A file with the filename and media type to announce. */
+        /**
+         * A file with the filename and media type to announce; an empty type sends no {@code Content-Type} (RFC 7578
+         * §4.4: the receiver takes {@code text/plain} then).
+         */
         public Builder file(String name, Path file, String filename, String contentType) {
             fields.add(new Field(Objects.requireNonNull(name, "name"), null, Objects.requireNonNull(file, "file"),
+                    Objects.requireNonNull(filename, "filename"), checkedType(contentType)));
+            return this;
+        }
+
+        /**
+         * A file whose content is given, such as one read from standard input, with the filename and media type to
+         * announce (an empty type: no {@code Content-Type}). The bytes are copied.
+         */
+        public Builder file(String name, byte[] content, String filename, String contentType) {
+            byte[] copy = Objects.requireNonNull(content, "content").clone();
+            fields.add(new Field(Objects.requireNonNull(name, "name"), copy, null,
                     Objects.requireNonNull(filename, "filename"), checkedType(contentType)));
             return this;
         }
@@ -195,7 +215,7 @@ public final class MultipartBody {
 
         /**
          * @throws IOException if a file's size cannot be read
-         * @throws IllegalArgumentException if a fixed boundary occurs in a text field
+         * @throws IllegalArgumentException if a fixed boundary occurs in a text field or a file given as bytes
          */
         public MultipartBody build() throws IOException {
             String chosen = boundary;
@@ -212,14 +232,18 @@ public final class MultipartBody {
             for (Field field : fields) {
                 StringBuilder head = new StringBuilder("--").append(chosen).append("\r\n")
                         .append("Content-Disposition: form-data; name=\"").append(escape(field.name)).append('"');
-                if (field.file == null) {
+                if (field.filename == null) {
                     head.append("\r\n\r\n");
-                    parts.add(new Part(bytes(head), field.value.getBytes(StandardCharsets.UTF_8), null, 0));
-                } else {
-                    head.append("; filename=\"").append(escape(field.filename)).append("\"\r\n")
-                            .append("Content-Type: ").append(field.contentType).append("\r\n\r\n");
-                    parts.add(new Part(bytes(head), null, field.file, Files.size(field.file)));
+                    parts.add(new Part(bytes(head), field.content, null, 0));
+                    continue;
                 }
+                head.append("; filename=\"").append(escape(field.filename)).append("\"\r\n");
+                if (!field.contentType.isEmpty()) {
+                    head.append("Content-Type: ").append(field.contentType).append("\r\n");
+                }
+                head.append("\r\n");
+                parts.add(field.file == null ? new Part(bytes(head), field.content, null, 0)
+                        : new Part(bytes(head), null, field.file, Files.size(field.file)));
             }
             return new MultipartBody(chosen, parts);
         }
@@ -227,7 +251,8 @@ public final class MultipartBody {
         private boolean occursInFields(String candidate) {
             String delimiter = "--" + candidate;
             return fields.stream().anyMatch(field -> field.name.contains(delimiter)
-                    || field.value != null && field.value.contains(delimiter)
+                    || field.content != null
+                    && new String(field.content, StandardCharsets.ISO_8859_1).contains(delimiter)
                     || field.filename != null && field.filename.contains(delimiter));
         }
 
@@ -246,7 +271,8 @@ public final class MultipartBody {
 
         private static String checkedType(String contentType) {
             Objects.requireNonNull(contentType, "contentType");
-            if (!contentType.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+(\\s*;[^\\r\\n]*)?")) {
+            String token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+            if (!contentType.isEmpty() && !contentType.matches(token + "/" + token + "(\\s*;[^\\r\\n]*)?")) {
                 throw new IllegalArgumentException("not a media type: '" + contentType + "'");
             }
             return contentType;

@@ -48,6 +48,35 @@ class MultipartBodyTest {
     }
 
     @Test
+    void sendsFieldsAndFilesGivenAsBytesWithOrWithoutAType() throws IOException {
+        byte[] content = "piped\n".getBytes(StandardCharsets.UTF_8);
+        MultipartBody body = MultipartBody.builder().boundary("XyZ").file("in", content, "-", "")
+                .file("typed", content, "n.txt", "text/plain").field("raw", content).build();
+        content[0] = 'X';
+        assertEquals("""
+                --XyZ\r
+                Content-Disposition: form-data; name="in"; filename="-"\r
+                \r
+                piped
+                \r
+                --XyZ\r
+                Content-Disposition: form-data; name="typed"; filename="n.txt"\r
+                Content-Type: text/plain\r
+                \r
+                piped
+                \r
+                --XyZ\r
+                Content-Disposition: form-data; name="raw"\r
+                \r
+                piped
+                \r
+                --XyZ--\r
+                """, written(body));
+        assertThrows(IllegalArgumentException.class, () -> MultipartBody.builder().boundary("XyZ")
+                .file("in", "a--XyZ".getBytes(StandardCharsets.UTF_8), "-", "").build());
+    }
+
+    @Test
     void drawsARandomBoundaryEachTime() throws IOException {
         String first = MultipartBody.builder().field("a", "b").build().boundary();
         assertTrue(first.matches("wisp-[A-Za-z0-9]{32}"), first);
