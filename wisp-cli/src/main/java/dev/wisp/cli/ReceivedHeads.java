@@ -8,16 +8,21 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Every final response head of a call as it came off the wire, in order: those of the redirects and authentication
- * challenges followed, then the last. What {@code -i}, {@code -I} and {@code -D} print, as curl prints each hop's
- * head; and the last head before the client's decoding of a {@code --compressed} body took its
- * {@code Content-Encoding} and {@code Content-Length} away. Heads may arrive on a connection's thread, so they are
- * kept in a concurrent list.
+ * Every response head of a call as it came off the wire, in order: those of the redirects and authentication
+ * challenges followed, then the last, each after the interim ones that came before it ({@code 100 Continue},
+ * {@code 103 Early Hints}). What {@code -i}, {@code -I} and {@code -D} print, as curl prints each hop's heads; and the
+ * last head before the client's decoding of a {@code --compressed} body took its {@code Content-Encoding} and
+ * {@code Content-Length} away. Heads may arrive on a connection's thread, so they are kept in a concurrent list.
  */
 final class ReceivedHeads implements EventListener {
     private final List<ResponseHead> heads = new CopyOnWriteArrayList<>();
     /** Whether the last head was followed up: its redirect's next request made, or its challenge answered. */
     private volatile boolean lastFollowed;
+
+    @Override
+    public void interimResponse(Request request, ResponseHead head) {
+        heads.add(head);
+    }
 
     @Override
     public void responseHeaders(Request request, ResponseHead head) {
@@ -39,11 +44,6 @@ final class ReceivedHeads implements EventListener {
     boolean isLastRedirectUnfollowed() {
         ResponseHead last = heads.isEmpty() ? null : heads.getLast();
         return last != null && last.status().code() / 100 == 3 && last.headers().contains("Location") && !lastFollowed;
-    }
-
-    /** The last head received, or the fallback when none came through this listener. */
-    ResponseHead last(ResponseHead fallback) {
-        return heads.isEmpty() ? fallback : heads.getLast();
     }
 
     /**

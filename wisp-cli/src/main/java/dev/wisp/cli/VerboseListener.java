@@ -45,6 +45,11 @@ final class VerboseListener implements EventListener {
     }
 
     @Override
+    public void interimResponse(Request request, ResponseHead head) {
+        responseHeaders(request, head); // as curl shows a 100 Continue: a head like any other
+    }
+
+    @Override
     public void responseHeaders(Request request, ResponseHead head) {
         // HTTP/2 carries no reason phrase (RFC 9113 §8.3.2): the line shows what came, as curl's does.
         err.println("< " + head.version().text() + " "

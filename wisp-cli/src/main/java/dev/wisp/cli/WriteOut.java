@@ -346,6 +346,11 @@ final class WriteOut {
             }
 
             @Override
+            public void interimResponse(Request request, ResponseHead head) {
+                headerBytes.addAndGet(length(HeadText.of(head))); // curl counts a 100 Continue's head too
+            }
+
+            @Override
             public void responseHeaders(Request request, ResponseHead head) {
                 headerBytes.addAndGet(length(HeadText.of(head)));
                 lastHead = head;

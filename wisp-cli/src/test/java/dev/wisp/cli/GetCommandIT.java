@@ -256,16 +256,19 @@ class GetCommandIT {
     }
 
     @Test
-    void uploadsToAFolderUrlUnderTheFilesNameAsCurlDoes() {
+    void uploadsAsCurlDoesToAFolderUrlAndWithThe100ContinueHeadPrintedAndCounted() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Path upload = Files.writeString(directory.resolve("up load.txt"), "up\n");
             String[] arguments = {"-o", "/dev/null", "-w", "%{method} %{url_effective}", "-T", upload.toString(),
                 base + "/"};
             Run ours = wisp(arguments);
             assertEquals("PUT " + base + "/up%20load.txt", ours.text(), ours.stderr());
-            List<String> theirs = new ArrayList<>(List.of(arguments));
-            theirs.addFirst("-s");
-            assertEquals(curl(theirs.toArray(String[]::new)).text(), ours.text());
+            assertEquals(curl(with(arguments, "-s")).text(), ours.text());
+            // -i prints the interim head before the final one and -w's size_header counts it, as curl's do.
+            String[] echo = {"-i", "-A", "t", "-w", "%{size_header}", "-T", upload.toString(), base + "/echo"};
+            Run echoed = wisp(echo);
+            assertTrue(echoed.text().startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"), echoed.text());
+            assertEquals(withoutDate(curl(with(echo, "-s")).text()), withoutDate(echoed.text()));
         });
     }
 

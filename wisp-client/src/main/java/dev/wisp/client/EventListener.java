@@ -17,8 +17,9 @@ import java.util.Optional;
  * is logged and otherwise ignored.
  *
  * <p>Order for one call on a new connection: {@code dnsResolved, connected, tlsHandshakeDone} (TLS only),
- * {@code requestHeadersSent, requestBodySent} (when there is a body), {@code responseHeaders}, {@code bodyChunk}
- * per read, then {@code finished} or {@code failed}; {@code disconnected} whenever a connection closes. A call that
+ * {@code requestHeadersSent, requestBodySent} (when there is a body), {@code interimResponse} for each 1xx that comes
+ * first (a {@code 100 Continue} before the body it invites), {@code responseHeaders}, {@code bodyChunk} per read,
+ * then {@code finished} or {@code failed}; {@code disconnected} whenever a connection closes. A call that
  * follows a redirect or answers an authentication challenge repeats the sequence for each hop, after a
  * {@code redirected} or {@code authenticating} event. A WebSocket's opening gives {@code requestHeadersSent} for its
  * upgrade request (or its extended CONNECT over HTTP/2) and {@code responseHeaders} for the answer.
@@ -73,6 +74,15 @@ public interface EventListener {
     default void requestBodySent(Request request, long bytes) {
     }
 
+    /**
+     * An interim response came before the final one (RFC 9110 §15.2): {@code 100 Continue}, {@code 103 Early Hints}
+     * and the like, never {@code 101}, which is final. The call goes on reading; {@code responseHeaders} follows
+     * for the final head. May run on a thread of the call's own while it waits for {@code 100 Continue}.
+     */
+    default void interimResponse(Request request, ResponseHead head) {
+    }
+
+    /** The final response head came: not an {@link #interimResponse interim} one. */
     default void responseHeaders(Request request, ResponseHead head) {
     }
 

@@ -3,18 +3,22 @@ package dev.wisp.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.wisp.core.ResponseHead;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
  * Interim responses around {@code Expect: 100-continue} (RFC 9110 §10.1.1, §15.2): a {@code 103 Early Hints} is
  * no invitation to send the body, {@code 100 Continue} is, and a final answer before it means the body is not
- * wanted. The peer reports whether body bytes came while it waited (a read with a short timeout).
+ * wanted; a listener is told of each interim head. The peer reports whether body bytes came while it waited (a read
+ * with a short timeout).
  */
 class InterimResponsesIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -58,9 +62,21 @@ class InterimResponsesIT {
     }
 
     @Test
-    void sendsTheBodyAfter100ContinueThatFollowsAn103() {
+    void sendsTheBodyAfter100ContinueThatFollowsAn103AndTellsEachInterimHead() {
         assertTimeoutPreemptively(LIMIT, () -> {
             AtomicReference<String> afterHints = new AtomicReference<>();
+            List<String> seen = new CopyOnWriteArrayList<>();
+            EventListener heads = new EventListener() {
+                @Override
+                public void interimResponse(Request request, ResponseHead head) {
+                    seen.add("interim " + head.status());
+                }
+
+                @Override
+                public void responseHeaders(Request request, ResponseHead head) {
+                    seen.add("final " + head.status());
+                }
+            };
             try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> {
                         InputStream in = socket.getInputStream();
                         self.readHead(in);
@@ -72,9 +88,11 @@ class InterimResponsesIT {
                                 + "Content-Length: " + body.length + "\r\n\r\n"
                                 + new String(body, StandardCharsets.ISO_8859_1));
                     });
-                    Client client = Client.create(PATIENT)) {
+                    Client client = Client.create(PATIENT.toBuilder().eventListener(heads).build())) {
                 assertEquals("payload", client.send(post(server)).text());
                 assertEquals("held", afterHints.get());
+                assertEquals(List.of("interim 103 Early Hints", "interim 100 Continue", "interim 103 Early Hints",
+                        "final 200 OK"), seen, "each interim head is told to the listener, in order");
             }
         });
     }

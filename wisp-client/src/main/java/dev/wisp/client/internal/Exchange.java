@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@link #writeHead(long)} sends the request head;</li>
  *   <li>the body goes out through {@link #bodyWriter()} ({@link RequestSender} does this for a whole body, with
  *       {@code 100-continue} when asked);</li>
- *   <li>{@link #readResponseHead()} reads the final response head (interim 1xx skipped) and
+ *   <li>{@link #readResponseHead()} reads the final response head (interim 1xx told to the listener, skipped) and
  *       {@link #openBody(ResponseHead)} the body;</li>
  *   <li>the body's end {@linkplain #complete() completes} the exchange, or a failure {@linkplain
  *       #fail(IOException, Phase) ends} it.</li>
@@ -169,7 +169,7 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
                 if (i == MAX_INTERIM_RESPONSES) {
                     return false;
                 }
-                head = readHead();
+                head = nextHead();
             }
             earlyHead(head);
             return true;
@@ -208,7 +208,7 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
         awaitFirstResponseByte();
         call.clock().firstByte();
         responseStarted = true;
-        return readHead();
+        return nextHead();
     }
 
     /**
@@ -221,6 +221,15 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
     /** Reads the next response head from the wire, interim or final. */
     abstract ResponseHead readHead() throws IOException;
 
+    /** Reads the next response head, interim or final; an interim one is told to the listener as it comes. */
+    private ResponseHead nextHead() throws IOException {
+        ResponseHead head = readHead();
+        if (!isFinal(head)) {
+            Events.fire(events, listener -> listener.interimResponse(call.request(), head));
+        }
+        return head;
+    }
+
     /**
      * Reads heads until {@code 100 Continue} or a final one, for a body held until it is invited: another interim
      * response, such as {@code 103 Early Hints}, is no invitation (RFC 9110 §10.1.1, §15.2.4).
@@ -231,7 +240,7 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
             if (i == MAX_INTERIM_RESPONSES) {
                 throw tooManyInterimResponses();
             }
-            response = readHead();
+            response = nextHead();
         }
         return response;
     }
@@ -239,7 +248,7 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
     /** Reads heads until a final one. */
     private ResponseHead readFinalHead() throws IOException {
         for (int i = 0; i < MAX_INTERIM_RESPONSES; i++) {
-            ResponseHead response = readHead();
+            ResponseHead response = nextHead();
             if (isFinal(response)) {
                 return announce(response);
             }
