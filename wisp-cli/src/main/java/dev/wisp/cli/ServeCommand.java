@@ -13,6 +13,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.concurrent.CountDownLatch;
 
@@ -26,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
  */
 final class ServeCommand implements Command {
     static final Duration GRACE = Duration.ofSeconds(5);
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})([KkMmGg]?)");
 
     private static final List<Option> OPTIONS = Stream.concat(Stream.of(
             new Option("--port", "-p", "N", "port to listen on; 0 picks a free one (default 8443, or 8080 plain)"),
@@ -33,6 +38,8 @@ final class ServeCommand implements Command {
             new Option("--max-connections", null, "N", "connections open at once (default 10000)"),
             new Option("--max-connections-per-client", null, "N", "connections one client (an IPv4 address, an IPv6"
                     + " /64) may hold open; more are refused (default: no limit)"),
+            new Option("--max-request-body", null, "SIZE", "the largest request body taken, uploads through --proxy"
+                    + " and to /echo included; larger gets 413: bytes, or with K, M or G (default 10M)"),
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
@@ -118,6 +125,7 @@ final class ServeCommand implements Command {
             throw new UsageException("--http1.1 and --http2 cannot be combined: choose one");
         }
         ServeFilters filters = ServeFilters.of(arguments, out);
+        OptionalLong maxRequestBody = byteSize(arguments, "--max-request-body");
         Path directory = Path.of(positionals.isEmpty() ? "." : positionals.get(0)).toAbsolutePath().normalize();
         FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing"))
                 .hiddenFiles(arguments.has("--hidden")).build();
@@ -128,6 +136,7 @@ final class ServeCommand implements Command {
                 .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE))
                 .maxConnectionsPerClient(arguments.intValue("--max-connections-per-client", 0, 0, Integer.MAX_VALUE))
                 .http2(!arguments.has("--http1.1"));
+        maxRequestBody.ifPresent(builder::maxRequestBodyBytes);
         // Unless chosen here or by the server's system property (the builder's default then), one loop per processor
         // where this JVM can run them: they measure best (the README's "Latency and CPU per request").
         boolean loopsByDefault = !arguments.has("--carrier-loops")
@@ -160,6 +169,33 @@ final class ServeCommand implements Command {
                     + ServerConfig.carrierLoopsJvmOption());
         }
         return server;
+    }
+
+    /**
+     * A size in bytes: a whole number, or one followed by K, M or G (KiB, MiB, GiB), as curl's {@code --max-filesize}
+     * takes it; empty if the option was not given.
+     */
+    static OptionalLong byteSize(Arguments arguments, String name) throws UsageException {
+        String text = arguments.value(name).orElse(null);
+        if (text == null) {
+            return OptionalLong.empty();
+        }
+        Matcher size = SIZE.matcher(text);
+        try {
+            if (size.matches()) {
+                int shift = switch (size.group(2).toUpperCase(Locale.ROOT)) {
+                    case "K" -> 10;
+                    case "M" -> 20;
+                    case "G" -> 30;
+                    default -> 0;
+                };
+                return OptionalLong.of(Math.multiplyExact(Long.parseLong(size.group(1)), 1L << shift));
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            // too large: reported below
+        }
+        throw new UsageException("option " + name + " must be a number of bytes, or with K, M or G (10M): '" + text
+                + "'");
     }
 
     private static InetAddress bindAddress(String text) throws UsageException {

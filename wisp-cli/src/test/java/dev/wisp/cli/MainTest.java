@@ -133,6 +133,11 @@ class MainTest {
         "--http-port 8443          | option --http-port must differ from the HTTPS port 8443",
         "-p 9000 --http-port 9000  | option --http-port must differ from the HTTPS port 9000",
         "--http1.1 --http2         | --http1.1 and --http2 cannot be combined: choose one",
+        "--max-request-body 10X    | option --max-request-body must be a number of bytes, or with K, M or G (10M): '10X'",
+        "--max-request-body -1     | option --max-request-body must be a number of bytes, or with K, M or G (10M): '-1'",
+        // Before the certificate files are read (or a certificate made), as every usage error.
+        "--cert no.pem --key no.pem --max-request-body 9999999999G | option --max-request-body must be a number of"
+                + " bytes, or with K, M or G (10M): '9999999999G'",
     })
     void badServeArgumentsAreUsageErrors(String arguments, String message) {
         String[] words = ("serve " + arguments).split(" ");

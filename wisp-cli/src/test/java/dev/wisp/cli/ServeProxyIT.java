@@ -139,6 +139,26 @@ class ServeProxyIT {
     }
 
     @Test
+    void takesUploadsUpToMaxRequestBodyThroughTheProxy() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Path upload = Files.write(directory.resolve("upload.bin"), new byte[11 << 20]); // past the 10 MiB default
+            Server upstream = serve("--max-request-body", "12M");
+            String route = "/up=http://127.0.0.1:" + upstream.port();
+            Server limited = serve("--proxy", route);
+            Server raised = serve("--proxy", route, "--max-request-body", "12M");
+            String[] post = {"-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + upload};
+            assertEquals("413", curl(with(post, "http://127.0.0.1:" + limited.port() + "/up/echo")));
+            assertEquals("200", curl(with(post, "http://127.0.0.1:" + raised.port() + "/up/echo")));
+        });
+    }
+
+    private static String[] with(String[] arguments, String last) {
+        String[] all = java.util.Arrays.copyOf(arguments, arguments.length + 1);
+        all[arguments.length] = last;
+        return all;
+    }
+
+    @Test
     void refusesAProxyThatIsNotPrefixEqualsUrl() {
         for (String bad : List.of("api=http://127.0.0.1:1", "/api=ftp://host/", "/api", "/api=http://h/?q")) {
             assertThrows(UsageException.class, () -> serve("--proxy", bad), bad);
