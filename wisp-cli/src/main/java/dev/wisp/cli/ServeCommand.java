@@ -146,10 +146,11 @@ final class ServeCommand implements Command {
         } else if (loopsByDefault && ServerConfig.carrierLoopsAvailable()) {
             builder.carrierLoops(Runtime.getRuntime().availableProcessors());
         }
-        ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
-        ServerConfig config = builder.build();
+        // The proxies' usage errors come before a certificate is made, as every other option's do.
         Router.Builder routes = Router.builder();
         List<String> proxied = ServeProxies.addRoutes(routes, arguments);
+        ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
+        ServerConfig config = builder.build();
         Router router = routes
                 .any("/echo", new EchoHandler())
                 .webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open)

@@ -138,6 +138,8 @@ class MainTest {
         // Before the certificate files are read (or a certificate made), as every usage error.
         "--cert no.pem --key no.pem --max-request-body 9999999999G | option --max-request-body must be a number of"
                 + " bytes, or with K, M or G (10M): '9999999999G'",
+        "--cert no.pem --key no.pem --proxy api | option --proxy: expected PREFIX=URL with PREFIX starting with '/',"
+                + " got 'api'",
     })
     void badServeArgumentsAreUsageErrors(String arguments, String message) {
         String[] words = ("serve " + arguments).split(" ");
