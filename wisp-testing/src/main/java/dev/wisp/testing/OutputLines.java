@@ -29,7 +29,10 @@ public final class OutputLines {
     /** Starts reading the stream, as UTF-8, until it ends. */
     public static OutputLines follow(InputStream stream) {
         OutputLines lines = new OutputLines();
-        Thread.ofVirtual().name("output-lines").start(() -> {
+        // A platform thread: a read of a process's pipe holds a virtual thread's carrier for as long as it waits (the
+        // JDK adds no carrier for it), so the two readers of one child process held both carriers of a 2-core
+        // machine and no virtual thread of the test ran again (TestsslIT's scans, waiting in Process.waitFor).
+        Thread.ofPlatform().daemon().name("output-lines").start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
                     lines.pending.add(line);
