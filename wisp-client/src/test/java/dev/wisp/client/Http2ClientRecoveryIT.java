@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -191,9 +192,29 @@ class Http2ClientRecoveryIT {
         });
     }
 
+    /** How a server cuts off the response it began while the request body still goes out. */
+    private enum Cut {
+        RESET_NO_ERROR, // which asks for no more of the body (RFC 9113 §8.1)
+        RESET_INTERNAL_ERROR,
+        GOAWAY_AND_CLOSE, // a GOAWAY that includes the stream
+        CLOSE;
+
+        void play(Peer peer, int id) throws IOException {
+            switch (this) {
+                case RESET_NO_ERROR -> peer.send(new ResetFrame(id, ErrorCode.NO_ERROR));
+                case RESET_INTERNAL_ERROR -> peer.send(new ResetFrame(id, ErrorCode.INTERNAL_ERROR));
+                case GOAWAY_AND_CLOSE -> {
+                    peer.send(new GoAwayFrame(id, ErrorCode.NO_ERROR, new byte[0]));
+                    peer.close();
+                }
+                case CLOSE -> peer.close();
+            }
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(ints = {0x0, 0x2}) // NO_ERROR, which asks for no more of the body (RFC 9113 §8.1); INTERNAL_ERROR
-    void readsThePartOfAResponseThatCameBeforeTheServerResetTheStreamStillSendingTheBody(int code) {
+    @EnumSource(Cut.class)
+    void readsThePartOfAResponseThatCameBeforeTheServerCutItOffStillSendingTheBody(Cut cut) {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder());
             CompletableFuture<Response> call = server.client().sendAsync(Request.builder(server.url("/"))
@@ -203,13 +224,39 @@ class Http2ClientRecoveryIT {
             awaitWindowOfBody(peer, id);
             peer.headers(id, false, ":status", "200", "content-length", "17");
             peer.data(id, "all of it, no end", false); // the length announced, but no END_STREAM
-            peer.send(new ResetFrame(id, new ErrorCode(code)));
+            cut.play(peer, id);
             try (Response response = result(call)) {
                 assertEquals(200, response.statusCode());
                 assertEquals("all of it, no end", readUntilItFails(response, ConnectionClosedException.class));
             }
-            servesAnotherCall(peer);
+            servesAnotherCallAfter(cut, peer);
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Cut.class, names = {"GOAWAY_AND_CLOSE", "CLOSE"})
+    void returnsAWholeResponseThatCameBeforeTheConnectionEndedUnderTheBody(Cut cut) {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<String> call = post("/", LARGE_BODY);
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            awaitWindowOfBody(peer, id);
+            peer.headers(id, false, ":status", "413", "content-length", "9");
+            peer.data(id, "too large", true);
+            cut.play(peer, id);
+            assertEquals("413 too large", result(call));
+            servesAnotherCallAfter(cut, peer);
+        });
+    }
+
+    /** Checks that the client goes on after a cut: on the same connection after a reset, else on a new one. */
+    private void servesAnotherCallAfter(Cut cut, Peer peer) throws Exception {
+        if (cut == Cut.GOAWAY_AND_CLOSE || cut == Cut.CLOSE) {
+            server.servesNextCallOnANewConnection();
+        } else {
+            servesAnotherCall(peer);
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.WindowUpdateFrame;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * buffers full) holds the connection's output up to the write timeout: meanwhile the connection goes on reading the
  * server's frames, and a connection error found ends the connection, and fails the call, within a second or so rather
  * than at the write timeout. Before, the reading thread waited for the blocked write to answer a PING, and the
- * connection's GOAWAY and the end of its output waited for it too.
+ * connection's GOAWAY and the end of its output waited for it too. A response that came before the server closed the
+ * connection under the blocked write is returned, though the write failed first.
  */
 class Http2ClientStalledWriteIT {
     /** Far more than loopback's socket buffers hold, so the body's write waits for the server. */
@@ -40,11 +42,9 @@ class Http2ClientStalledWriteIT {
     @Test
     void aConnectionErrorWhileTheBodyWriteIsBlockedFailsTheCallAtOnce() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            server = Http2ScriptedServer.start(ClientConfig.builder().writeTimeout(WRITE_TIMEOUT)
-                    .readTimeout(WRITE_TIMEOUT));
+            startServer();
             CompletableFuture<String> call = upload();
-            Peer peer = server.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, MAX_WINDOW));
-            peer.send(new WindowUpdateFrame(0, MAX_WINDOW - Settings.DEFAULT.initialWindowSize()));
+            Peer peer = handshakeWideOpen();
             peer.awaitRequest();
             peer.goSilent();
             Thread.sleep(500); // the sockets' buffers fill, and the body's write waits for the server
@@ -57,11 +57,9 @@ class Http2ClientStalledWriteIT {
     @Test
     void theConnectionGoesOnReadingFramesWhileTheBodyWriteIsBlocked() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            server = Http2ScriptedServer.start(ClientConfig.builder().writeTimeout(WRITE_TIMEOUT)
-                    .readTimeout(WRITE_TIMEOUT));
+            startServer();
             CompletableFuture<String> other = server.get("/other");
-            Peer peer = server.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, MAX_WINDOW));
-            peer.send(new WindowUpdateFrame(0, MAX_WINDOW - Settings.DEFAULT.initialWindowSize()));
+            Peer peer = handshakeWideOpen();
             int otherStream = peer.awaitRequest().streamId();
             CompletableFuture<String> upload = upload();
             peer.awaitRequest();
@@ -73,6 +71,34 @@ class Http2ClientStalledWriteIT {
             peer.resumeReading();
             upload.cancel(true);
         });
+    }
+
+    @Test
+    void returnsTheResponseThatCameBeforeTheConnectionEndedUnderTheBlockedBodyWrite() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            startServer();
+            CompletableFuture<String> call = upload();
+            Peer peer = handshakeWideOpen();
+            int id = peer.awaitRequest().streamId();
+            peer.pauseReading(); // the body's write fills the sockets' buffers and waits for the server
+            peer.headers(id, false, ":status", "413", "content-length", "9");
+            peer.data(id, "too large", true);
+            peer.close(); // with the body unread: the client's write fails with a reset, or a broken pipe
+            assertEquals("413 too large", call.get(PROMPT_SECONDS, SECONDS));
+            peer.resumeReading();
+        });
+    }
+
+    private void startServer() throws IOException {
+        server = Http2ScriptedServer.start(ClientConfig.builder().writeTimeout(WRITE_TIMEOUT)
+                .readTimeout(WRITE_TIMEOUT));
+    }
+
+    /** Accepts the client's connection with every flow-control window wide open: only the sockets hold a write back. */
+    private Peer handshakeWideOpen() throws Exception {
+        Peer peer = server.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, MAX_WINDOW));
+        peer.send(new WindowUpdateFrame(0, MAX_WINDOW - Settings.DEFAULT.initialWindowSize()));
+        return peer;
     }
 
     private CompletableFuture<String> upload() {

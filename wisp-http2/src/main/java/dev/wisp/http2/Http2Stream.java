@@ -352,12 +352,18 @@ public abstract class Http2Stream {
         return true;
     }
 
-    /** Fails the stream because its connection ended: reads and writes throw from now on. */
-    public final void connectionEnded() {
+    /**
+     * Fails the stream because its connection ended: reads and writes throw from now on.
+     *
+     * @return whether the stream was still live: reset by neither side before
+     */
+    public final boolean connectionEnded() {
         Runnable ready;
+        boolean live;
         lock.lock();
         try {
-            if (resetCode == null) {
+            live = resetCode == null;
+            if (live) {
                 resetCode = ErrorCode.CANCEL;
             }
             ready = wakeReader();
@@ -366,6 +372,7 @@ public abstract class Http2Stream {
         }
         runIfAny(ready);
         resetOrEnded();
+        return live;
     }
 
     /**

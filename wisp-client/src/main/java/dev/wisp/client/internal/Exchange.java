@@ -154,7 +154,8 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
      * After the request body's write failed, reads the final response head that may have come meanwhile: RFC 9112
      * §9.5 has a client that sends a body watch for a response, since a server may answer before reading it all
      * (a 413 for a body past its limit) and then close, which breaks the body's write; an HTTP/2 server resets the
-     * stream instead (RFC 9113 §8.1). The body then stays unsent (over HTTP/1.1 the connection is not reused);
+     * stream instead (RFC 9113 §8.1), or ends the connection as well. The body then stays unsent (over HTTP/1.1 the
+     * connection is not reused);
      * {@link #readResponseHead()} returns the head and the body is read as framed, up to where it was cut off.
      *
      * @return whether a final head was read; if not, the write's failure stands

@@ -101,6 +101,11 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * lost as the heap filled, waited out a read timeout of 5 s before the connection was found lost.
      */
     static final long READER_ASLEEP_MILLIS = 2_000;
+    /**
+     * How long a writer that the connection's end failed waits for the reading thread to handle what came before the
+     * end: it reads frames already in the socket's buffer, which takes it far less.
+     */
+    private static final long READER_END_WAIT_MILLIS = 1_000;
     /** How often the sweeper asks whether the socket holds bytes that a blocked read has not taken. */
     private static final long UNREAD_CHECK_NANOS = 1_000_000_000L;
 
@@ -310,7 +315,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         }
         if (stream.id() > goAwayLastStreamId) { // a GOAWAY came while it opened, and its reader may have missed it
             stream.refusedUnprocessed();
-            stream.connectionEnded("the server sent GOAWAY and did not process the request");
+            stream.connectionEnded("the server sent GOAWAY and did not process the request", false);
         }
         return stream;
     }
@@ -339,16 +344,24 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * processed and may go again. Waits for the reading thread to reach the end of the input, briefly.
      */
     private IOException unprocessedPerGoAway(Http2ClientStream stream, IOException failure) {
-        try {
-            ended.await(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitReaderEnd();
         if (stream.id() > goAwayLastStreamId) {
             return new Http2StreamEndedException(failure.getMessage() + "; the server's GOAWAY left the request out",
                     true);
         }
         return failure;
+    }
+
+    /**
+     * Waits, for a second at most, until the reading thread has ended the connection: a writer that the connection's
+     * end failed may learn of it before that thread has read and handled all that the server sent before the end.
+     */
+    void awaitReaderEnd() {
+        try {
+            ended.await(READER_END_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -432,6 +445,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     private void readFramesUntilTheEnd() {
         String reason;
         IOException streamsFailure = null;
+        boolean byServer;
         try {
             while (true) {
                 // Between frames the wait holds no buffer: an idle connection keeps none of the pool's.
@@ -450,16 +464,20 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             LastWrites.goAway(output, () -> socket.close(error), 0, e.errorCode(), e.getMessage(), LastWrites.ENDING);
             reason = error;
             streamsFailure = protocolError(e);
+            byServer = true;
         } catch (EOFException e) {
             reason = slots.retired() != null ? slots.retired() : "the server closed the connection";
+            byServer = socket.closeReason() == null;
         } catch (IOException | RuntimeException e) {
             reason = closed ? socket.closeReason() : String.valueOf(e.getMessage());
+            byServer = socket.closeReason() == null && e instanceof IOException; // a reset, say, not a close here
         }
         if (deadReason != null) { // the socket was closed under the reading thread for it
             reason = deadReason;
             streamsFailure = deadFailure;
+            byServer = false;
         }
-        end(reason, streamsFailure);
+        end(reason, streamsFailure, byServer);
     }
 
     /**
@@ -557,7 +575,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         try {
             startEndThread(() -> {
                 try {
-                    end("its reading thread failed: " + failure, null);
+                    end("its reading thread failed: " + failure, null, false);
                 } catch (RuntimeException | Error e) {
                     readerFailure = failure;
                 }
@@ -585,7 +603,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             String reason = deadReason + "; its reading thread did not end";
             IOException streamsFailure = deadFailure;
             try {
-                startEndThread(() -> end(reason, streamsFailure));
+                startEndThread(() -> end(reason, streamsFailure, false));
             } catch (RuntimeException | Error e) {
                 // no thread to spare yet: tried again after as long
             }
@@ -624,7 +642,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      */
     private void dieWithoutReader(String reason) {
         if (markDead(reason, null)) {
-            Thread.ofPlatform().name("wisp-h2-end-" + socket).daemon().start(() -> end(reason, null));
+            Thread.ofPlatform().name("wisp-h2-end-" + socket).daemon().start(() -> end(reason, null, false));
         }
     }
 
@@ -856,7 +874,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         for (Http2ClientStream stream : streams.values()) {
             if (stream.id() > frame.lastStreamId()) {
                 stream.refusedUnprocessed();
-                stream.connectionEnded(why + " and did not process the request");
+                stream.connectionEnded(why + " and did not process the request", false);
             }
         }
         output.wakeWriters(); // a request body waiting for the window goes again elsewhere
@@ -920,8 +938,11 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * Ends the connection: every stream fails, the socket closes, its buffers go back. On the reading thread, or on
      * one the sweeper starts when the reading thread failed or was lost; an end that an {@link Error} cut short is
      * made again (each step may be taken twice), which is why the sweeper lets go of the connection last.
+     *
+     * @param byServer whether the server ended it (closed it, or broke the protocol): a response it began before on
+     *     a stream whose request body still went out is its answer ({@link Http2ClientStream#wasAnsweredThenCutOff})
      */
-    private void end(String reason, IOException streamsFailure) {
+    private void end(String reason, IOException streamsFailure, boolean byServer) {
         retire(reason);
         closed = true;
         LastWrites.end(output, () -> socket.close(reason), reason);
@@ -929,7 +950,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             if (streamsFailure != null) {
                 stream.failed(streamsFailure);
             }
-            stream.connectionEnded("the HTTP/2 connection to " + origin() + " ended: " + reason);
+            stream.connectionEnded("the HTTP/2 connection to " + origin() + " ended: " + reason, byServer);
         }
         socket.close(reason);
         output.release(); // unless a writer still holds it: then the collector takes it

@@ -28,6 +28,8 @@ final class Http2ClientStream extends Http2Stream {
     private volatile boolean refusedUnprocessed;
     /** Why the connection ended under the stream, for the error the call gets; null while it lives. */
     private volatile String connectionEndReason;
+    /** Whether the server ended the connection while the stream was live: neither side had reset it. */
+    private volatile boolean cutByServer;
 
     private final Method method;
 
@@ -139,9 +141,29 @@ final class Http2ClientStream extends Http2Stream {
         return refusedUnprocessed;
     }
 
-    /** Fails the stream because its connection ended, for the reason given. */
-    void connectionEnded(String reason) {
+    /**
+     * Fails the stream because its connection ended, for the reason given.
+     *
+     * @param byServer whether the server ended it (its close, or a connection error of its own), not this side
+     */
+    void connectionEnded(String reason, boolean byServer) {
         connectionEndReason = reason;
-        connectionEnded();
+        cutByServer = connectionEnded() && byServer;
+    }
+
+    /**
+     * Whether the stream may yet turn out to have been cut off by the server's end of the connection: it is live, or
+     * its connection ended under it. Not once this side reset it, nor when the server left it out of its GOAWAY.
+     */
+    boolean mayBeCutByConnectionEnd() {
+        return !refusedUnprocessed && (!isReset() || connectionEndReason != null);
+    }
+
+    /**
+     * Whether the final response head came and then the server cut the stream off: it reset the stream, or ended the
+     * connection under it while the stream was live; what came is its answer, read up to the cut.
+     */
+    boolean wasAnsweredThenCutOff() {
+        return hasFinalHead() && (isResetByPeer() || cutByServer && !refusedUnprocessed);
     }
 }

@@ -151,17 +151,29 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     }
 
     /**
-     * Only once the server reset the stream after the final response head came: with NO_ERROR after a whole response,
-     * to stop the body (RFC 9113 §8.1), or with any code after part of one, which is then read as a download cut by
-     * the same reset would be. The head is queued already, so nothing waits. Not when this side reset it (a cancel,
-     * the call's timeout, a malformed response), nor when the connection ended, whose writers may learn it before its
-     * streams do.
+     * Only once the server cut the stream off after the final response head came: it reset the stream, with NO_ERROR
+     * after a whole response to stop the body (RFC 9113 §8.1), or with any code after part of one; or it ended the
+     * connection (its close, with or without GOAWAY, or a connection error of its own), as an HTTP/1.1 server that
+     * answers early and closes does. What came is then read as a download cut by the same end would be. The head is
+     * queued already; a write that the connection's end failed may have learned of it before the reading thread
+     * handled all that came before, so that thread's end is awaited, briefly. Not when this side reset the stream (a
+     * cancel, the call's timeout, a malformed response) or ended the connection, nor when the flow-control window
+     * stayed shut for the write timeout.
      */
     @Override
     boolean mayHoldEarlyAnswer(IOException writeFailure) {
         Http2ClientStream current = stream();
-        return current != null && current.isResetByPeer() && current.hasFinalHead()
-                && !(writeFailure instanceof HttpCallException) && !call.isCanceled() && !callTimedOut && !ended.get();
+        if (current == null || writeFailure instanceof HttpCallException
+                || writeFailure instanceof SocketTimeoutException || call.isCanceled() || callTimedOut || ended.get()) {
+            return false;
+        }
+        if (!current.isResetByPeer()) {
+            if (!current.mayBeCutByConnectionEnd()) {
+                return false;
+            }
+            connection.awaitReaderEnd();
+        }
+        return current.wasAnsweredThenCutOff();
     }
 
     @Override

@@ -10,8 +10,8 @@ import java.io.OutputStream;
  * A request body going out as DATA frames on an HTTP/2 stream: gathered into frames of up to {@code bufferBytes}
  * (the output splits them further to the server's frame size and waits for its flow-control windows); closing it
  * sends the rest with END_STREAM. A body of a declared length must match it, or it fails before anything wrong
- * goes out (the server would find the stream malformed, RFC 9113 §8.1.1). A write to a stream the server reset fails;
- * the {@link ExchangeBodyWriter} above then looks for the response that came before the reset.
+ * goes out (the server would find the stream malformed, RFC 9113 §8.1.1). A write to a stream the server reset, or
+ * whose connection ended, fails; the {@link ExchangeBodyWriter} above then looks for the response that came before.
  *
  * <p>Not thread-safe: the call's thread writes it.
  */
