@@ -276,7 +276,10 @@ public final class Client implements AutoCloseable {
      * Closes idle connections and refuses new calls. A call with no connection or HTTP/2 stream yet, waiting for one
      * or made after, fails with {@link ClientClosedException} (an asynchronous call's callback gets it): its request
      * was not sent. Calls on the wire run to their end: an HTTP/1.1 connection closes once its response is read or
-     * closed, and an HTTP/2 connection takes no new stream and closes once its last stream has ended.
+     * closed, and an HTTP/2 connection takes no new stream and closes once its last stream has ended. Returns once the
+     * idle connections have closed, over either protocol ({@link #openConnections()} no longer counts them): an idle
+     * HTTP/2 connection is waited for until its reading thread has ended it, which takes it a moment, for a second at
+     * most.
      */
     @Override
     public void close() {

@@ -21,12 +21,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link Client#close()} while calls run: those on the wire finish, over HTTP/1.1 and HTTP/2 alike, and those that
  * have no connection yet fail with {@link ClientClosedException}, each call's callback run once. Before, close() reset
  * the HTTP/2 streams in flight, and a call that went on waiting for a connection died with an IllegalStateException on
- * its own thread, its callback never run.
+ * its own thread, its callback never run. The idle connections have closed once close() returns, HTTP/2 ones too, which
+ * were counted open for a moment after.
  */
 class ClientCloseIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -125,6 +128,25 @@ class ClientCloseIT {
             assertEquals(List.of("200 done", "200 done", "200 done"), outcomes.awaitAll());
             assertEquals(3, outcomes.calls().get(), "each callback runs once");
             assertEventually(() -> client.openConnections() == 0, () -> "the connection closed after its streams");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void closesTheIdleConnectionsBeforeItReturns(boolean http2) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            String url = start(http2);
+            gate.countDown();
+            for (int round = 0; round < 5; round++) { // the end of an HTTP/2 connection's reading thread raced close()
+                Client client = Client.create(ClientConfig.builder()
+                        .http2(http2 ? Http2Mode.PRIOR_KNOWLEDGE : Http2Mode.OFF).build());
+                try (Response response = client.send(Request.get(url))) {
+                    assertEquals("done", response.text());
+                }
+                assertEquals(1, client.idleConnections());
+                client.close();
+                assertEquals(0, client.openConnections(), "open connections once close() returned, round " + round);
+            }
         });
     }
 

@@ -632,7 +632,8 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     /**
      * Closes every idle connection and refuses new calls; the calls waiting for a connection fail. Calls on the wire
      * finish: a leased HTTP/1.1 connection closes when given back, an HTTP/2 connection takes no new stream and
-     * closes once its last stream has ended.
+     * closes once its last stream has ended. Returns once the idle connections have closed and are counted out, an
+     * HTTP/2 one once its reading thread has ended it, which it does at once; should one be lost, after a second.
      */
     public void close() {
         Deque<Http1ClientConnection> all = new ArrayDeque<>();
@@ -655,7 +656,11 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         }
         ClientSweeper.instance().unwatch(this);
         all.forEach(connection -> connection.close(CLIENT_CLOSED));
-        shared.forEach(connection -> connection.closeWhenIdle(CLIENT_CLOSED));
+        shared.removeIf(connection -> !connection.closeWhenIdle(CLIENT_CLOSED));
+        long deadline = System.nanoTime() + Http2ClientConnection.READER_END_WAIT_NANOS;
+        for (Http2ClientConnection closing : shared) {
+            closing.awaitEnd(deadline - System.nanoTime());
+        }
     }
 
     /** Connections open now: idle plus in use. */

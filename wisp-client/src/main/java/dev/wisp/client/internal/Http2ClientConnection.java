@@ -102,10 +102,11 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      */
     static final long READER_ASLEEP_MILLIS = 2_000;
     /**
-     * How long a writer that the connection's end failed waits for the reading thread to handle what came before the
-     * end: it reads frames already in the socket's buffer, which takes it far less.
+     * How long a thread that waits for the reading thread to end the connection waits at most: a writer that the
+     * connection's end failed, for what came before the end, or a client's close, for the connections it closed. The
+     * reading thread takes far less: what it still reads is in the socket's buffer already, or nothing.
      */
-    private static final long READER_END_WAIT_MILLIS = 1_000;
+    static final long READER_END_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How often the sweeper asks whether the socket holds bytes that a blocked read has not taken. */
     private static final long UNREAD_CHECK_NANOS = 1_000_000_000L;
 
@@ -157,7 +158,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * sweeper's only.
      */
     private long unreadSinceNanos;
-    /** Counted down when the reading thread has ended the connection. */
+    /** Counted down when the reading thread has ended the connection, and its owner was told. */
     private final CountDownLatch ended = new CountDownLatch(1);
 
     private Http2ClientConnection(Http1ClientConnection socket, ClientConfig config, Owner owner) {
@@ -357,10 +358,21 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * end failed may learn of it before that thread has read and handled all that the server sent before the end.
      */
     void awaitReaderEnd() {
+        awaitEnd(READER_END_WAIT_NANOS);
+    }
+
+    /**
+     * Waits at most this long until the reading thread has ended the connection: its streams failed, its socket
+     * closed, its owner told.
+     *
+     * @return whether it has
+     */
+    boolean awaitEnd(long nanos) {
         try {
-            ended.await(READER_END_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            return ended.await(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return ended.getCount() == 0;
         }
     }
 
@@ -420,12 +432,16 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     /**
      * Takes no new streams from now on and closes once the streams it carries have ended, at once if it carries none;
      * their calls run to their end meanwhile. The last stream's release closes it ({@link #release}).
+     *
+     * @return whether it carried none and closes now: {@link #awaitEnd} tells when it has ended
      */
-    void closeWhenIdle(String reason) {
+    boolean closeWhenIdle(String reason) {
         retire(reason);
         if (isIdle()) {
             close(reason);
+            return true;
         }
+        return false;
     }
 
     /**
@@ -955,8 +971,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         socket.close(reason);
         output.release(); // unless a writer still holds it: then the collector takes it
         socket.input().release();
+        owner.http2Closed(this); // before the end is counted down: a client's close waits for the count to drop
         ended.countDown();
-        owner.http2Closed(this);
         ClientSweeper.instance().unwatch(this);
         LOG.log(DEBUG, () -> "[" + socket + "] HTTP/2 connection ended: " + reason);
     }
