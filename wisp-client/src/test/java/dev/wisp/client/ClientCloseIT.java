@@ -2,14 +2,21 @@ package dev.wisp.client;
 
 import static dev.wisp.client.Eventually.assertEventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.wisp.client.Http2ScriptedServer.Peer;
+import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.Frame;
+import dev.wisp.http2.GoAwayFrame;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * have no connection yet fail with {@link ClientClosedException}, each call's callback run once. Before, close() reset
  * the HTTP/2 streams in flight, and a call that went on waiting for a connection died with an IllegalStateException on
  * its own thread, its callback never run. The idle connections have closed once close() returns, HTTP/2 ones too, which
- * were counted open for a moment after.
+ * were counted open for a moment after; an HTTP/2 connection still in use says at once with GOAWAY that no stream
+ * follows, where it said so only as it closed.
  */
 class ClientCloseIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -128,6 +136,33 @@ class ClientCloseIT {
             assertEquals(List.of("200 done", "200 done", "200 done"), outcomes.awaitAll());
             assertEquals(3, outcomes.calls().get(), "each callback runs once");
             assertEventually(() -> client.openConnections() == 0, () -> "the connection closed after its streams");
+        });
+    }
+
+    @Test
+    void tellsTheServerWithGoAwayAtOnceThatNoStreamFollowsOnAnHttp2ConnectionStillInUse() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Http2ScriptedServer scripted = Http2ScriptedServer.start(ClientConfig.builder())) {
+                CompletableFuture<String> call = scripted.get("/");
+                Peer peer = scripted.handshake();
+                int id = peer.awaitRequest().streamId();
+                scripted.client().close();
+                GoAwayFrame goAway = peer.await(GoAwayFrame.class, frame -> true); // before the stream has ended
+                assertEquals(ErrorCode.NO_ERROR, goAway.errorCode());
+                assertEquals(0, goAway.lastStreamId(), "RFC 9113 §6.8: a client processes no stream of the server's");
+                peer.respond(id, "finished");
+                assertEquals("200 finished", Http2ScriptedServer.result(call));
+                List<Frame> after = new ArrayList<>();
+                try {
+                    while (true) {
+                        after.add(peer.next());
+                    }
+                } catch (EOFException | SocketException e) {
+                    // the client closed the connection after its last stream
+                }
+                assertFalse(after.stream().anyMatch(GoAwayFrame.class::isInstance), "GOAWAY again: " + after);
+                assertEventually(() -> scripted.client().openConnections() == 0, () -> "the connection closed");
+            }
         });
     }
 

@@ -50,6 +50,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * An HTTP/2 connection of the client (RFC 9113), shared by the calls to its origin: each exchange is a stream of its
@@ -144,6 +146,11 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     /** The last stream id of the server's GOAWAY; streams above it were not processed. */
     private volatile int goAwayLastStreamId = Integer.MAX_VALUE;
     private volatile boolean closed;
+    /**
+     * Whether our GOAWAY NO_ERROR went out, or is on its way: taken by whichever sends it first, the retirement that
+     * tells the server no stream follows or the close, so that it goes once.
+     */
+    private final AtomicBoolean goAwaySent = new AtomicBoolean();
     /**
      * The {@link Error} (a full heap's, above all) that ended the reading thread before it could end the connection:
      * the sweeper ends it then ({@link #endForFailedReader}).
@@ -308,6 +315,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         }
         if (stream == null) {
             retire("stream ids used up");
+            sayNoStreamFollows();
             throw new Http2StreamEndedException("the HTTP/2 connection has used up its stream ids", true);
         }
         slots.opened();
@@ -431,7 +439,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
 
     /**
      * Takes no new streams from now on and closes once the streams it carries have ended, at once if it carries none;
-     * their calls run to their end meanwhile. The last stream's release closes it ({@link #release}).
+     * their calls run to their end meanwhile, and the server learns at once that no stream follows
+     * ({@link #sayNoStreamFollows}). The last stream's release closes it ({@link #release}).
      *
      * @return whether it carried none and closes now: {@link #awaitEnd} tells when it has ended
      */
@@ -441,7 +450,21 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             close(reason);
             return true;
         }
+        sayNoStreamFollows();
         return false;
+    }
+
+    /**
+     * Tells the server, as the connection retires while its streams still run, that no stream follows: GOAWAY
+     * NO_ERROR with last stream id 0, since a client processes no stream of the server's (RFC 9113 §6.8). Netty's
+     * connection sends it so as it starts to close, and closes after its last stream. Sent only with that close, the
+     * GOAWAY told the server nothing the close itself did not; now the server knows the connection is done with once
+     * it has answered. The close sends no other. On a thread of its own, not to wait for a writer that holds the
+     * output.
+     */
+    private void sayNoStreamFollows() {
+        writeAside("goaway", new GoAwayFrame(0, ErrorCode.NO_ERROR, NO_BYTES),
+                () -> goAwaySent.compareAndSet(false, true));
     }
 
     /**
@@ -507,13 +530,24 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         }
     }
 
-    /** Sends the PING on a thread of its own, so that no call waits for a writer that holds the output. */
+    /** Sends a PING that asks whether the server is still there. */
     private void sendPing() {
-        Thread.ofVirtual().name("wisp-h2-ping-" + socket).start(() -> {
+        writeAside("ping", new PingFrame(false, LIVENESS_PING), () -> true);
+    }
+
+    /**
+     * Writes a frame of the connection's own on a thread of its own, if it is still wanted there, so that no call waits
+     * for a writer that holds the output, which may be blocked on a server that stopped reading. A failure to write is
+     * the connection's end, which its reading thread finds.
+     */
+    private void writeAside(String name, Frame frame, BooleanSupplier wanted) {
+        Thread.ofVirtual().name("wisp-h2-" + name + "-" + socket).start(() -> {
             try {
-                output.write(new PingFrame(false, LIVENESS_PING));
+                if (wanted.getAsBoolean()) {
+                    output.write(frame);
+                }
             } catch (IOException e) {
-                LOG.log(DEBUG, () -> "[" + socket + "] PING to see whether the server is there: " + e);
+                LOG.log(DEBUG, () -> "[" + socket + "] " + frame + ": " + e);
             }
         });
     }
@@ -939,12 +973,13 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     }
 
     /**
-     * Closes the connection from any thread, with GOAWAY unless a frame is being written for longer than a moment
-     * ({@link Http2Output#tryGoAway}): its streams fail, the reading thread ends.
+     * Closes the connection from any thread, with GOAWAY unless one went out as it retired ({@link
+     * #sayNoStreamFollows}) or a frame is being written for longer than a moment ({@link Http2Output#tryGoAway}): its
+     * streams fail, the reading thread ends.
      */
     void close(String reason) {
         retire(reason);
-        if (!closed) {
+        if (!closed && goAwaySent.compareAndSet(false, true)) {
             output.tryGoAway(0);
         }
         socket.close(reason);
