@@ -19,11 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Headless Chromium submits a real HTML form with a file input: the page's script puts a file in the input (a
  * script may set an input's files from a DataTransfer) and submits the form, as a user's click would.
  */
+// A browser that mostly starts and loads: it runs beside the other classes, on a server of its own.
+@Execution(ExecutionMode.CONCURRENT)
 class ChromiumFormIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
     private static final String PAGE = """

@@ -18,6 +18,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * TLS: typed and multi-line events with ids, then, when the stream ends, it connects again after the {@code retry}
  * the stream set and sends the last id it received in {@code Last-Event-ID}, and the stream goes on from there.
  */
+// A browser that mostly starts and loads: it runs beside the other classes, on a server of its own.
+@Execution(ExecutionMode.CONCURRENT)
 class EventStreamChromiumIT {
     private static final Duration LIMIT = Duration.ofSeconds(90);
     private static final String PAGE = """

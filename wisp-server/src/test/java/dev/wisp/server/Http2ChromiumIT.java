@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Headless Chromium loads a page over HTTPS from a server with HTTP/2 on: the page, its stylesheet, script and image,
@@ -40,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a range from there, on the same connection. The test CA is not in Chromium's store, so Chromium runs with
  * {@code --ignore-certificate-errors}: what is tested is the protocol, not the certificate.
  */
+// A browser that mostly starts and loads: it runs beside the other classes, on a server of its own.
+@Execution(ExecutionMode.CONCURRENT)
 class Http2ChromiumIT {
     private static final Duration LIMIT = Duration.ofSeconds(90);
     private static final String PAGE = """
