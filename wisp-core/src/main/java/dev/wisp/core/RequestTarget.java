@@ -99,7 +99,7 @@ public final class RequestTarget {
             return parsePathAndQuery(Form.ORIGIN, raw, null, null, raw, StandardCharsets.UTF_8);
         }
         int colon = raw.indexOf("://");
-        if (colon > 0 && isScheme(raw, colon)) {
+        if (colon > 0 && Scheme.isValid(raw.substring(0, colon))) {
             String scheme = Ascii.toLowerCase(raw.substring(0, colon));
             int authorityStart = colon + 3;
             int pathStart = indexOfAny(raw, authorityStart, "/?");
@@ -272,24 +272,6 @@ public final class RequestTarget {
     /** See {@link #PATH_CHARS}. */
     private static boolean isPathChar(char c) {
         return c < PATH_CHARS.length && PATH_CHARS[c];
-    }
-
-    /** RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), ASCII only. */
-    private static boolean isScheme(String raw, int end) {
-        if (!isAsciiLetter(raw.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < end; i++) {
-            char c = raw.charAt(i);
-            if (!(isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isAsciiLetter(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private static void checkAuthority(String authority, String raw) throws MalformedMessageException {

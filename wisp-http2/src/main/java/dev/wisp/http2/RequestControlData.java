@@ -9,6 +9,7 @@ import dev.wisp.core.Headers;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.Method;
 import dev.wisp.core.RequestTarget;
+import dev.wisp.core.Scheme;
 import dev.wisp.http2.FieldRules.Section;
 import dev.wisp.http2.hpack.HpackField;
 import java.util.List;
@@ -88,22 +89,13 @@ final class RequestControlData {
         }
     }
 
-    /** RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). */
+    /** RFC 9113 §8.3.1: :scheme is a URI scheme (RFC 3986 §3.1). */
     private String checkScheme(String value) throws StreamException {
-        boolean valid = !value.isEmpty() && isLetter(value.charAt(0));
-        for (int i = 1; i < value.length() && valid; i++) {
-            char c = value.charAt(i);
-            valid = isLetter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
-        }
-        if (!valid) {
+        if (!Scheme.isValid(value)) {
             throw malformed(Section.REQUEST, streamId, ":scheme '" + Ascii.escape(value) + "' is not a scheme",
                     "RFC 9113 §8.3.1");
         }
         return value;
-    }
-
-    private static boolean isLetter(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     boolean isHttp() {

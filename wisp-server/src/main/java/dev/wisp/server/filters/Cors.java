@@ -4,6 +4,7 @@ import dev.wisp.core.Ascii;
 import dev.wisp.core.Authority;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Method;
+import dev.wisp.core.Scheme;
 import dev.wisp.core.Status;
 import dev.wisp.server.Filter;
 import dev.wisp.server.Handler;
@@ -140,17 +141,8 @@ public final class Cors implements Filter {
         /** The Fetch standard's serialized origin: a scheme, "://" and a host with an optional port, nothing else. */
         private static boolean isSerializedOrigin(String origin) {
             int separator = origin.indexOf("://");
-            if (separator <= 0 || separator + 3 == origin.length()) {
-                return false;
-            }
-            for (int i = 0; i < separator; i++) {
-                char c = origin.charAt(i);
-                boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-                if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) {
-                    return false;
-                }
-            }
-            return Authority.isValid(origin.substring(separator + 3));
+            return separator > 0 && separator + 3 < origin.length() && Scheme.isValid(origin.substring(0, separator))
+                    && Authority.isValid(origin.substring(separator + 3));
         }
 
         /** Methods a preflight may ask for, in place of GET, HEAD and POST. */
