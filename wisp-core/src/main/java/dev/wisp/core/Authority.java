@@ -45,6 +45,21 @@ public final class Authority {
         return hostEnd == length || isPort(authority, hostEnd + 1, length);
     }
 
+    /**
+     * Whether the text has a character that no part of an authority may have (RFC 3986 §3.2: userinfo, host and port
+     * together allow unreserved, sub-delims, {@code :[]@%} and nothing else): a space, a quote, a non-ASCII letter.
+     * It says why a text is not valid when that is the reason; {@link #isValid} alone decides.
+     */
+    static boolean hasForbiddenCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c >= NAME_CHARS.length || !NAME_CHARS[c]) && ":[]@%".indexOf(c) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Where a registered name ends (at ':' or the end), or -1 if a character or escape is not a name's. */
     private static int regNameEnd(String text) {
         for (int i = 0; i < text.length(); i++) {

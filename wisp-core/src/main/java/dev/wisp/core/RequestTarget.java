@@ -105,13 +105,6 @@ public final class RequestTarget {
             int pathStart = indexOfAny(raw, authorityStart, "/?");
             String authority = raw.substring(authorityStart, pathStart);
             checkAuthority(authority, raw);
-            if (authority.indexOf('@') >= 0) {
-                // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated and hides the real host; as CONNECT
-                // targets and Host fields already do, treat it as an error.
-                throw new MalformedMessageException("request target has userinfo in its authority: '"
-                        + Ascii.escape(raw) + "'");
-            }
-            checkHostAndPort(authority, raw);
             String rest = raw.substring(pathStart);
             String pathAndQuery = rest.startsWith("/") ? rest : "/" + rest;
             return parsePathAndQuery(Form.ABSOLUTE, raw, scheme, authority, pathAndQuery, StandardCharsets.UTF_8);
@@ -136,7 +129,6 @@ public final class RequestTarget {
             }
         }
         checkAuthority(raw, raw);
-        checkHostAndPort(raw, raw);
         return new RequestTarget(Form.AUTHORITY, raw, null, raw, "", null, List.of(), false);
     }
 
@@ -274,24 +266,28 @@ public final class RequestTarget {
         return c < PATH_CHARS.length && PATH_CHARS[c];
     }
 
+    /**
+     * The authority must be {@code host[:port]} ({@link Authority}); when it is not, the message says why, the
+     * plainest reason first.
+     */
     private static void checkAuthority(String authority, String raw) throws MalformedMessageException {
         if (authority.isEmpty()) {
             throw new MalformedMessageException("request target has an empty authority: '" + Ascii.escape(raw) + "'");
         }
-        for (int i = 0; i < authority.length(); i++) {
-            char c = authority.charAt(i);
-            if (!PercentEncoding.isUnreserved(c) && ":[]@%!$&'()*+,;=".indexOf(c) < 0) {
-                throw new MalformedMessageException("request target has a forbidden character in its authority: '"
-                        + Ascii.escape(raw) + "'");
-            }
+        if (Authority.isValid(authority)) {
+            return;
         }
-    }
-
-    private static void checkHostAndPort(String authority, String raw) throws MalformedMessageException {
-        if (!Authority.isValid(authority)) {
-            throw new MalformedMessageException("request target's authority is not host[:port]: '"
-                    + Ascii.escape(raw) + "'");
+        String problem;
+        if (Authority.hasForbiddenCharacter(authority)) {
+            problem = "request target has a forbidden character in its authority";
+        } else if (authority.indexOf('@') >= 0) {
+            // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated and hides the real host; as CONNECT
+            // targets and Host fields already do, treat it as an error.
+            problem = "request target has userinfo in its authority";
+        } else {
+            problem = "request target's authority is not host[:port]";
         }
+        throw new MalformedMessageException(problem + ": '" + Ascii.escape(raw) + "'");
     }
 
     private static int indexOfAny(String text, int from, String chars) {
