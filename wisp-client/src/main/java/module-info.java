@@ -13,4 +13,5 @@ module dev.wisp.client {
     requires dev.wisp.http2;
 
     exports dev.wisp.client;
+    exports dev.wisp.client.internal to dev.wisp.cli;
 }

@@ -9,6 +9,7 @@ import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
 import dev.wisp.client.Response;
 import dev.wisp.client.UnsupportedSocketOptionException;
+import dev.wisp.client.internal.BadContentEncodingException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -191,7 +192,7 @@ final class GetCommand implements Command {
         } catch (OutputException e) {
             failure = e;
             exitCode = ExitCodes.WRITE_ERROR;
-        } catch (ContentCodings.BadContentEncodingException e) {
+        } catch (BadContentEncodingException e) {
             failure = e;
             exitCode = ExitCodes.BAD_CONTENT_ENCODING;
         } catch (UnsupportedSocketOptionException e) {
@@ -281,7 +282,7 @@ final class GetCommand implements Command {
                         Progress.copy(body(response, parsed), total, target,
                                 !parsed.has("--silent") && System.console() != null, err);
                     }
-                } catch (HttpCallException | ContentCodings.BadContentEncodingException e) {
+                } catch (HttpCallException | BadContentEncodingException e) {
                     throw e;
                 } catch (IOException e) {
                     throw new OutputException("cannot write " + file + ": " + reason(e));
