@@ -1,5 +1,6 @@
 package dev.wisp.client.internal;
 
+import dev.wisp.core.HeaderValidation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ final class AuthChallengeParser {
 
         private String token() {
             int start = at;
-            while (at < text.length() && isTokenChar(text.charAt(at))) {
+            while (at < text.length() && HeaderValidation.isTokenChar(text.charAt(at))) {
                 at++;
             }
             return at > start ? text.substring(start, at) : null;
@@ -101,7 +102,7 @@ final class AuthChallengeParser {
         /** A token, or the characters of a token68 before its padding ('/' and '+' besides token characters). */
         private String token68() {
             int start = at;
-            while (at < text.length() && (isTokenChar(text.charAt(at)) || text.charAt(at) == '/'
+            while (at < text.length() && (HeaderValidation.isTokenChar(text.charAt(at)) || text.charAt(at) == '/'
                     || text.charAt(at) == '+')) {
                 at++;
             }
@@ -138,10 +139,6 @@ final class AuthChallengeParser {
                 at++;
             }
             return comma;
-        }
-
-        private static boolean isTokenChar(char c) {
-            return c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
         }
     }
 }
