@@ -178,13 +178,14 @@ class GetTlsIT {
     @Test
     void pinnedPubkeyRequiresTheServersKeyAsCurlsDoes() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            String right = "sha256//" + PublicKeyPin.pinOf(server.certificate()).substring("sha256/".length());
+            String pin = PublicKeyPin.pinOf(server.certificate());
+            String right = "sha256//" + pin.substring("sha256/".length());
             String wrong = "sha256//" + Base64.getEncoder().encodeToString(new byte[32]);
             both(0, "--cacert", ca.toString(), "--pinnedpubkey", right, plainUrl);
             both(0, "--cacert", ca.toString(), "--pinnedpubkey", wrong + ";" + right, plainUrl);
             Run mismatch = both(90, "--cacert", ca.toString(), "--pinnedpubkey", wrong, plainUrl);
             assertTrue(mismatch.stderr().contains("none of the public keys of the server's chain is pinned for"
-                    + " localhost") && mismatch.stderr().contains(right.replace("//", "/")), mismatch.stderr());
+                    + " localhost") && mismatch.stderr().contains(pin), mismatch.stderr());
             both(90, "-k", "--pinnedpubkey", wrong, plainUrl);
             both(60, "--pinnedpubkey", right, plainUrl); // a pin is checked on top of the usual checks
 
