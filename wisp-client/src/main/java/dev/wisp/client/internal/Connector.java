@@ -56,8 +56,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Makes new connections: DNS, then TCP to each address in turn, within {@code connectTimeout}, then the TLS
- * handshake within the TLS configuration's {@code handshakeTimeout} (each bounded by the call's deadline, if sooner). Each phase is timed and reported as an event, and
- * each failure becomes its typed exception. TLS engines come from the configuration's {@link TlsContext}, made
+ * handshake within the TLS configuration's {@code handshakeTimeout} (each bounded by the call's deadline, if
+ * sooner). Each phase is timed and reported as an event, and each failure becomes its typed exception. TLS engines
+ * come from the configuration's {@code TlsContext}, made
  * for the origin's host and port: SNI, hostname verification and the session to resume all follow from them.
  *
  * <p>Thread-safe: each call runs on the calling thread; the DNS lookup runs on a virtual thread of its own so
@@ -135,8 +136,9 @@ public final class Connector {
      * A new connection to the origin for a pool, ready for its first exchange: over TLS, ALPN offers HTTP/2 too unless
      * the configuration turns it off; {@link Http1ClientConnection#speaksHttp2()} says whether the server took it.
      *
-     * @throws UnresolvedHostException, ConnectRefusedException, ConnectFailedException, TlsHandshakeException,
-     *     TimeoutExceededException (CONNECT or CALL), CallCanceledException
+     * @throws IOException as {@code UnresolvedHostException}, {@code ConnectRefusedException},
+     *     {@code ConnectFailedException}, {@code TlsHandshakeException}, {@code TimeoutExceededException} (CONNECT or
+     *     CALL) or {@code CallCanceledException}
      */
     public Http1ClientConnection connect(Origin origin, CallContext call) throws IOException {
         return connect(origin, call, null, false, config.http2() != Http2Mode.OFF, true);
