@@ -12,6 +12,7 @@ import dev.wisp.client.RedirectRefusedException;
 import dev.wisp.client.RequestBodyLengthException;
 import dev.wisp.client.RequestQueueFullException;
 import dev.wisp.client.RequestTooLargeException;
+import dev.wisp.client.ResponseTooLargeException;
 import dev.wisp.client.ResponseProtocolException;
 import dev.wisp.client.SocksProxyException;
 import dev.wisp.client.TimeoutExceededException;
@@ -82,6 +83,7 @@ final class ExitCodes {
             case TooManyRedirectsException e -> TOO_MANY_REDIRECTS;
             case RedirectRefusedException e -> FAILURE;
             case RequestTooLargeException e -> FAILURE;
+            case ResponseTooLargeException e -> FILE_TOO_LARGE;
             case DownloadFailedException e -> switch (e.reason()) {
                 case REFUSED -> HTTP_ERROR;
                 case TOO_LARGE -> FILE_TOO_LARGE;

@@ -116,7 +116,8 @@ public final class Call {
         try {
             ExchangeResult result = CallChain.execute(source, context, state);
             try {
-                return new Response(context.request(), result, context.clock());
+                return new Response(context.request(), result, context.clock(),
+                        context.config().maxBufferedBodyBytes());
             } catch (RuntimeException | Error e) {
                 result.abandon();
                 throw e;

@@ -49,6 +49,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       trailers</td></tr>
  *   <tr><td>{@code maxHeaderCount}</td><td>200</td><td>{@link ResponseProtocolException}; also for trailers</td></tr>
  *   <tr><td>{@code maxChunkLineBytes}</td><td>1 KiB</td><td>{@link ResponseProtocolException}</td></tr>
+ *   <tr><td>{@code maxBufferedBodyBytes}</td><td>10 MiB</td><td>{@link Response#bytes()} or {@link Response#text()}
+ *       would hold a longer body in memory: {@link ResponseTooLargeException}, connection closed; a body read as a
+ *       stream ({@link Response#body()}, {@link Response#toFile}) has no limit</td></tr>
  *   <tr><td>{@code bufferBytes}</td><td>16 KiB</td><td>the size of each pooled read and write buffer; a longer
  *       status line or field line, within its limit above, is read into an array of its own, dropped once the line
  *       is read</td></tr>
@@ -98,6 +101,7 @@ public final class ClientConfig {
     private final int maxHeaderBytes;
     private final int maxHeaderCount;
     private final int maxChunkLineBytes;
+    private final int maxBufferedBodyBytes;
     private final int bufferBytes;
     private final EventListener eventListener;
     private final String userAgent;
@@ -132,6 +136,7 @@ public final class ClientConfig {
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxHeaderCount = b.maxHeaderCount;
         this.maxChunkLineBytes = b.maxChunkLineBytes;
+        this.maxBufferedBodyBytes = b.maxBufferedBodyBytes;
         this.bufferBytes = b.bufferBytes;
         this.eventListener = b.eventListener;
         this.userAgent = b.userAgent;
@@ -173,6 +178,7 @@ public final class ClientConfig {
         b.maxHeaderBytes = maxHeaderBytes;
         b.maxHeaderCount = maxHeaderCount;
         b.maxChunkLineBytes = maxChunkLineBytes;
+        b.maxBufferedBodyBytes = maxBufferedBodyBytes;
         b.bufferBytes = bufferBytes;
         b.eventListener = eventListener;
         b.userAgent = userAgent;
@@ -249,6 +255,10 @@ public final class ClientConfig {
 
     public int maxChunkLineBytes() {
         return maxChunkLineBytes;
+    }
+
+    public int maxBufferedBodyBytes() {
+        return maxBufferedBodyBytes;
     }
 
     public int bufferBytes() {
@@ -400,6 +410,8 @@ public final class ClientConfig {
         private int maxHeaderBytes = 64 * 1024;
         private int maxHeaderCount = 200;
         private int maxChunkLineBytes = 1024;
+        /** As the server's default {@code maxRequestBody}: a body past it is one to stream, not to hold. */
+        private int maxBufferedBodyBytes = 10 * 1024 * 1024;
         private int bufferBytes = 16 * 1024;
         private EventListener eventListener = EventListener.NONE;
         private String userAgent = "wisp";
@@ -495,6 +507,15 @@ public final class ClientConfig {
 
         public Builder maxChunkLineBytes(int bytes) {
             this.maxChunkLineBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The longest body {@link Response#bytes()} and {@link Response#text()} read into memory; a longer one fails
+         * with {@link ResponseTooLargeException} (a decoded body counts its decoded bytes). Streams have no limit.
+         */
+        public Builder maxBufferedBodyBytes(int bytes) {
+            this.maxBufferedBodyBytes = bytes;
             return this;
         }
 
@@ -638,6 +659,7 @@ public final class ClientConfig {
             requireAtLeast(maxHeaderBytes, 1, "maxHeaderBytes");
             requireAtLeast(maxHeaderCount, 1, "maxHeaderCount");
             requireAtLeast(maxChunkLineBytes, 1, "maxChunkLineBytes");
+            requireAtLeast(maxBufferedBodyBytes, 0, "maxBufferedBodyBytes");
             requireAtLeast(bufferBytes, 1024, "bufferBytes");
             return new ClientConfig(this);
         }

@@ -14,7 +14,7 @@ public abstract sealed class HttpCallException extends IOException permits Unres
         TimeoutExceededException, ConnectionClosedException, CallCanceledException, RequestQueueFullException,
         WebSocketRefusedException, WebSocketNeedsTunnelException, TooManyRedirectsException, RedirectRefusedException,
         RequestTooLargeException, EventSourceRefusedException, DownloadFailedException, ClientClosedException,
-        RequestBodyLengthException {
+        RequestBodyLengthException, ResponseTooLargeException {
 
     HttpCallException(String message, Throwable cause) {
         super(message, cause);

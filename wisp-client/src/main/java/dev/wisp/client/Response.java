@@ -28,12 +28,14 @@ public final class Response implements AutoCloseable {
     private final ResponseHead head;
     private final BodyInputStream body;
     private final CallClock clock;
+    private final int maxBufferedBodyBytes;
 
-    Response(Request request, ExchangeResult result, CallClock clock) {
+    Response(Request request, ExchangeResult result, CallClock clock, int maxBufferedBodyBytes) {
         this.request = request;
         this.head = result.head();
         this.body = result.body();
         this.clock = clock;
+        this.maxBufferedBodyBytes = maxBufferedBodyBytes;
     }
 
     public Request request() {
@@ -75,11 +77,30 @@ public final class Response implements AutoCloseable {
         return body;
     }
 
-    /** Reads the whole body into memory. */
+    /**
+     * Reads the whole body into memory.
+     *
+     * @throws ResponseTooLargeException if the body is longer than {@link ClientConfig#maxBufferedBodyBytes()}:
+     *     known from its announced length before any of it is read, else from its bytes; the connection closes
+     */
     public byte[] bytes() throws IOException {
         try (body) {
-            return body.readAllBytes();
+            long length = body.length();
+            if (length > maxBufferedBodyBytes) {
+                throw tooLarge(length + " bytes");
+            }
+            byte[] bytes = body.readNBytes(maxBufferedBodyBytes);
+            if (bytes.length == maxBufferedBodyBytes && body.read() >= 0) {
+                throw tooLarge("longer than " + maxBufferedBodyBytes + " bytes");
+            }
+            return bytes;
         }
+    }
+
+    private ResponseTooLargeException tooLarge(String size) {
+        return new ResponseTooLargeException("the response body of " + request + " is " + size
+                + ", over maxBufferedBodyBytes (" + maxBufferedBodyBytes + "): read it as a stream with body(),"
+                + " transferTo() or toFile()", maxBufferedBodyBytes);
     }
 
     /** Reads the whole body as text, in the charset of Content-Type (UTF-8 when it names none). */

@@ -77,7 +77,8 @@ public final class StreamingRequest implements AutoCloseable {
         }
         try {
             exchange.bodyWriter().finish(trailers);
-            response = new Response(context.request(), CallRunner.response(exchange), context.clock());
+            response = new Response(context.request(), CallRunner.response(exchange), context.clock(),
+                    context.config().maxBufferedBodyBytes());
         } catch (IOException e) {
             exchange.abort("request failed: " + e.getMessage());
             throw e;
