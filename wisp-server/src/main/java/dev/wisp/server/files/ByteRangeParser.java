@@ -14,9 +14,10 @@ import java.util.List;
  * range-spec   = first-pos "-" [ last-pos ]  /  "-" suffix-length
  * </pre>
  * A header that does not parse, or names another unit, is ignored, so the whole file is sent with 200 (§14.2). A
- * range is satisfiable if any of it lies within the file (its end is clipped to the last byte); one past the end,
- * and every range of an empty file, is not, and is left out. No satisfiable range at all is a 416; one is a
- * single part; several are a multipart answer, in the order asked.
+ * range is satisfiable if any of it lies within the file (its end is clipped to the last byte); one past the end is
+ * not, and is left out. No satisfiable range at all is a 416; one is a single part; several are a multipart answer,
+ * in the order asked. Of an empty file only a suffix of non-zero length is satisfiable (§14.1.1), and no
+ * Content-Range can name a part of nothing: the file is then sent whole, an empty 200, as nginx and Apache answer.
  *
  * <p>Against amplification (a few bytes of header asking for the same bytes many times over, §17.15), a set of more
  * than {@link #MAX_RANGES} ranges, or one whose satisfiable ranges overlap, is ignored and the whole file sent
@@ -51,7 +52,8 @@ final class ByteRangeParser {
                 case RangeSelection.Part part -> parts.add(part);
                 case RangeSelection.Unsatisfiable unsatisfiable -> { }
                 default -> {
-                    return new RangeSelection.Whole(); // one invalid range-spec makes the whole set invalid
+                    // one invalid range-spec makes the whole set invalid; a suffix of an empty file is sent whole
+                    return new RangeSelection.Whole();
                 }
             }
         }
@@ -87,8 +89,11 @@ final class ByteRangeParser {
                 return new RangeSelection.Whole();
             }
             // A suffix: the last n bytes, or the whole file if it is shorter.
-            if (last == 0 || size == 0) {
+            if (last == 0) {
                 return new RangeSelection.Unsatisfiable();
+            }
+            if (size == 0) {
+                return new RangeSelection.Whole();
             }
             return new RangeSelection.Part(Math.max(0, size - last), size - 1);
         }

@@ -65,12 +65,26 @@ class FileHandlerRangeIT {
         });
     }
 
-    @Test
-    void anyRangeOfEmptyFileIsNotSatisfiable() {
+    @ParameterizedTest
+    @ValueSource(strings = {"bytes=0-", "bytes=0-0", "bytes=-0"})
+    void aPositionOfAnEmptyFileIsNotSatisfiable(String range) {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            Response response = server.get("/empty.txt", "Range: bytes=0-");
+            Response response = server.get("/empty.txt", "Range: " + range);
             assertEquals(416, response.status());
             assertEquals("bytes */0", response.header("Content-Range"));
+        });
+    }
+
+    /** RFC 9110 §14.1.1: a suffix is satisfiable even of an empty file, but no 206 can carry a part of nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bytes=-5", "bytes=0-,-1"})
+    void aSuffixOfAnEmptyFileGetsTheEmptyFileWhole(String range) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Response response = server.get("/empty.txt", "Range: " + range);
+            assertEquals(200, response.status());
+            assertNull(response.header("Content-Range"));
+            assertEquals("0", response.header("Content-Length"));
+            assertEquals(0, response.body().length);
         });
     }
 
