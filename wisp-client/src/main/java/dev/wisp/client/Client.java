@@ -48,7 +48,8 @@ public final class Client implements AutoCloseable {
         this.config = config;
         this.connector = new Connector(config);
         this.pool = new ConnectionPool(connector);
-        this.state = new FollowUpState(config.cookieJar().orElse(null));
+        this.state = new FollowUpState(config.cookieJar().orElse(null),
+                config.credentialsProvider().orElse(null));
     }
 
     /** A client with this configuration. */

@@ -111,6 +111,7 @@ public final class ClientConfig {
     // Follow-ups and connection options, each one object set by one builder method.
     private final RedirectPolicy redirectPolicy;
     private final CookieJar cookieJar;
+    private final CredentialsProvider credentialsProvider;
     private final RetryPolicy retryPolicy;
     private final SocketOptions socketOptions;
     private final ProxyConfig proxy;
@@ -143,6 +144,7 @@ public final class ClientConfig {
         this.tls = b.tls;
         this.redirectPolicy = b.redirectPolicy;
         this.cookieJar = b.cookieJar;
+        this.credentialsProvider = b.credentialsProvider;
         this.retryPolicy = b.retryPolicy;
         this.socketOptions = b.socketOptions;
         this.proxy = b.proxy;
@@ -185,6 +187,7 @@ public final class ClientConfig {
         b.tls = tls;
         b.redirectPolicy = redirectPolicy;
         b.cookieJar = cookieJar;
+        b.credentialsProvider = credentialsProvider;
         b.retryPolicy = retryPolicy;
         b.socketOptions = socketOptions;
         b.proxy = proxy;
@@ -341,6 +344,11 @@ public final class ClientConfig {
         return Optional.ofNullable(cookieJar);
     }
 
+    /** The credentials for requests without their own, by origin; none by default. */
+    public Optional<CredentialsProvider> credentialsProvider() {
+        return Optional.ofNullable(credentialsProvider);
+    }
+
     /** Whether failed connection attempts are retried; {@link RetryPolicy#none()} unless set. */
     public RetryPolicy retryPolicy() {
         return retryPolicy;
@@ -419,6 +427,7 @@ public final class ClientConfig {
         private TlsConfig tls;
         private RedirectPolicy redirectPolicy = RedirectPolicy.follow();
         private CookieJar cookieJar;
+        private CredentialsProvider credentialsProvider;
         private RetryPolicy retryPolicy = RetryPolicy.none();
         private SocketOptions socketOptions = SocketOptions.defaults();
         private ProxyConfig proxy;
@@ -558,6 +567,15 @@ public final class ClientConfig {
         }
 
         /** The cookie jar to keep and send cookies with, shared by every call; none by default. */
+        /**
+         * Credentials for the requests that have none of their own, asked for by origin; a redirect to another origin
+         * gets that origin's. See {@link CredentialsProvider}.
+         */
+        public Builder credentialsProvider(CredentialsProvider provider) {
+            this.credentialsProvider = Objects.requireNonNull(provider, "credentialsProvider");
+            return this;
+        }
+
         public Builder cookieJar(CookieJar jar) {
             this.cookieJar = Objects.requireNonNull(jar, "cookieJar");
             return this;

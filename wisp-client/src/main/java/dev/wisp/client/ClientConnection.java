@@ -56,7 +56,8 @@ public final class ClientConnection implements AutoCloseable {
         this.config = config;
         this.attachment = attachment;
         this.connection = new DedicatedConnection(origin, new Connector(config), attachment);
-        this.state = new FollowUpState(config.cookieJar().orElse(null));
+        this.state = new FollowUpState(config.cookieJar().orElse(null),
+                config.credentialsProvider().orElse(null));
     }
 
     /**

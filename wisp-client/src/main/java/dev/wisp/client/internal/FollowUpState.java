@@ -2,6 +2,7 @@ package dev.wisp.client.internal;
 
 import dev.wisp.client.CookieJar;
 import dev.wisp.client.Credentials;
+import dev.wisp.client.CredentialsProvider;
 import dev.wisp.client.Origin;
 import dev.wisp.client.Request;
 import dev.wisp.core.ResponseHead;
@@ -13,17 +14,24 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What a client remembers between the hops and calls it runs, and what it adds to each request: credentials as
  * their scheme asks (Basic and Bearer at once; Digest once a challenge gave a nonce, with the next nonce count),
- * cookies from the jar, and the answer to a {@code 401} challenge. One per {@code Client} or {@code ClientConnection}.
+ * cookies from the jar, and the answer to a {@code 401} challenge. A request without credentials of its own has its
+ * origin's from the client's {@link CredentialsProvider}, if it has one. One per {@code Client} or
+ * {@code ClientConnection}.
  *
  * <p>Thread-safe: the Digest sessions are in a concurrent map, one per origin (the last realm that challenged).
  */
 public final class FollowUpState {
     private final Map<Origin, DigestSession> digests = new ConcurrentHashMap<>();
     private final CookieJar cookies;
+    private final CredentialsProvider credentialsProvider;
 
-    /** @param cookies the jar shared by the client's calls, or null for none */
-    public FollowUpState(CookieJar cookies) {
+    /**
+     * @param cookies the jar shared by the client's calls, or null for none
+     * @param credentialsProvider the credentials of requests without their own, or null for none
+     */
+    public FollowUpState(CookieJar cookies, CredentialsProvider credentialsProvider) {
         this.cookies = cookies;
+        this.credentialsProvider = credentialsProvider;
     }
 
     /**
@@ -47,7 +55,7 @@ public final class FollowUpState {
     }
 
     private Request withCredentials(Request request) throws IOException {
-        Credentials credentials = request.credentials().orElse(null);
+        Credentials credentials = credentials(request);
         if (credentials == null || request.headers().contains("Authorization")) {
             return request;
         }
@@ -63,6 +71,14 @@ public final class FollowUpState {
                 : request.toBuilder().setHeader("Authorization", authorization).build();
     }
 
+    /** The request's own credentials, else its origin's from the provider; null for none. */
+    private Credentials credentials(Request request) {
+        if (request.credentials().isPresent() || credentialsProvider == null) {
+            return request.credentials().orElse(null);
+        }
+        return credentialsProvider.credentials(request.origin()).orElse(null);
+    }
+
     /** Learns from a response head: its cookies go in the jar. */
     void received(Request request, ResponseHead head) {
         if (cookies != null && head.headers().contains("Set-Cookie")) {
@@ -75,7 +91,7 @@ public final class FollowUpState {
      * it (Digest, or with {@link Credentials#any} Digest or Basic) and a body that can be sent again.
      */
     Request answerChallenge(Request request, ResponseHead head) throws IOException {
-        Credentials credentials = request.credentials().orElse(null);
+        Credentials credentials = credentials(request);
         if (head.status().code() != 401 || credentials == null
                 || request.body().length() != 0 && !request.isBodyRepeatable()) {
             return null;
