@@ -36,14 +36,22 @@ final class AuthOptions {
         if (colon < 0) {
             throw new UsageException("option --user needs USER:PASSWORD (no password prompt)");
         }
-        String user = pair.substring(0, colon);
-        String password = pair.substring(colon + 1);
         try {
-            request.credentials(parsed.has("--basic") ? Credentials.basic(user, password)
-                    : parsed.has("--digest") ? Credentials.digest(user, password)
-                    : Credentials.any(user, password));
+            request.credentials(credentials(parsed, pair.substring(0, colon), pair.substring(colon + 1)));
         } catch (IllegalArgumentException e) {
             throw new UsageException("option --user: " + e.getMessage());
         }
+    }
+
+    /**
+     * Credentials in the scheme the flags choose: Basic at once with {@code --basic}, Digest only with
+     * {@code --digest}, else whichever the server asks for.
+     *
+     * @throws IllegalArgumentException if the user or password cannot be sent
+     */
+    static Credentials credentials(Arguments parsed, String user, String password) {
+        return parsed.has("--basic") ? Credentials.basic(user, password)
+                : parsed.has("--digest") ? Credentials.digest(user, password)
+                : Credentials.any(user, password);
     }
 }

@@ -73,7 +73,7 @@ final class GetCommand implements Command {
             new Option("--http2-prior-knowledge", null, null, "speak HTTP/2 from the first byte, h2c in plaintext"),
             new Option("--help", "-h", null, "show this help"));
     private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, RedirectOptions.OPTIONS, AuthOptions.OPTIONS,
-            CookieOptions.OPTIONS, FormOptions.OPTIONS, SocketFlags.OPTIONS, ProxyOptions.OPTIONS,
+            NetrcOptions.OPTIONS, CookieOptions.OPTIONS, FormOptions.OPTIONS, SocketFlags.OPTIONS, ProxyOptions.OPTIONS,
             ClientTlsOptions.OPTIONS)
             .flatMap(List::stream).toList();
 
@@ -147,12 +147,15 @@ final class GetCommand implements Command {
             ClientConfig.Builder configBuilder = config(parsed, err, writeOut, heads).toBuilder();
             ProxyOptions.apply(parsed, environment, scheme, configBuilder);
             jar = CookieOptions.apply(parsed, configBuilder, requestBuilder);
+            NetrcOptions.apply(parsed, environment, GetRequests.uri(parsed.positionals().getFirst()), configBuilder,
+                    requestBuilder);
             request = requestBuilder.build();
             config = configBuilder.build();
         } catch (GetRequests.BadUrlException e) {
             report(err, silent, e.getMessage());
             return e.exitCode();
-        } catch (GetRequests.DataFileException | CookieOptions.CookieFileException e) {
+        } catch (GetRequests.DataFileException | CookieOptions.CookieFileException
+                | NetrcOptions.NetrcFileException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.READ_ERROR;
         } catch (ClientTlsOptions.TlsFileException e) {

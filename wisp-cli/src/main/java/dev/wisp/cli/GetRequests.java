@@ -47,13 +47,22 @@ final class GetRequests {
         }
     }
 
+    /**
+     * The URL as given, userinfo included, {@code http://} added when it names no scheme.
+     *
+     * @throws IllegalArgumentException if it is not a URI
+     */
+    static URI uri(String url) {
+        return URI.create(url.contains("://") ? url : "http://" + url);
+    }
+
     /** The request builder, for options handled elsewhere to add to; {@code stdin} is read for {@code @-} and -T -. */
     static Request.Builder builder(String url, Arguments parsed, InputStream stdin)
             throws UsageException, DataFileException, BadUrlException {
         URI uri;
         Request.Builder request;
         try {
-            uri = URI.create(url.contains("://") ? url : "http://" + url);
+            uri = uri(url);
             String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
                 throw new BadUrlException(ExitCodes.FAILURE, "protocol '" + uri.getScheme() + "' is not supported"
