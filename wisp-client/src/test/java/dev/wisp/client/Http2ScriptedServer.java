@@ -524,5 +524,24 @@ final class Http2ScriptedServer implements AutoCloseable {
         void close() throws IOException {
             socket.close();
         }
+
+        /**
+         * Ends the reading thread, shutting the socket's input, and waits until it has ended: the JDK closes a socket
+         * that a virtual thread is blocked reading only once that thread runs again, which it cannot while
+         * {@link CarrierHog} keeps the carriers busy; without a reader, {@link #reset()} then takes effect at once.
+         */
+        void stopReading() throws IOException {
+            socket.shutdownInput();
+            awaitClosed();
+        }
+
+        /**
+         * Closes the socket with a TCP reset (SO_LINGER 0), as a server that closes with the client's bytes unread
+         * does: what it sent before stays readable to the client, and the client's next write fails at once.
+         */
+        void reset() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
     }
 }

@@ -53,6 +53,11 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private static final Function<Origin, List<Http2ClientConnection>> NEW_SHARED_LIST = o -> new ArrayList<>();
     /** The most room an idle list is made with; one for more connections per origin may grow past it. */
     private static final int MAX_IDLE_ROOM = 64;
+    /**
+     * How long a client's close waits for the HTTP/2 connections it closed to end: their reading threads take far
+     * less, as what they still read is in the sockets' buffers already, or nothing.
+     */
+    private static final long HTTP2_END_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final String UNEXPECTED_FAILURE = String.valueOf(Exchange.UNEXPECTED_FAILURE);
     private static final String CLIENT_CLOSED = String.valueOf("client closed");
     private static final String NOT_REUSABLE = String.valueOf("not reusable");
@@ -657,7 +662,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         ClientSweeper.instance().unwatch(this);
         all.forEach(connection -> connection.close(CLIENT_CLOSED));
         shared.removeIf(connection -> !connection.closeWhenIdle(CLIENT_CLOSED));
-        long deadline = System.nanoTime() + Http2ClientConnection.READER_END_WAIT_NANOS;
+        long deadline = System.nanoTime() + HTTP2_END_WAIT_NANOS;
         for (Http2ClientConnection closing : shared) {
             closing.awaitEnd(deadline - System.nanoTime());
         }

@@ -103,12 +103,6 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * lost as the heap filled, waited out a read timeout of 5 s before the connection was found lost.
      */
     static final long READER_ASLEEP_MILLIS = 2_000;
-    /**
-     * How long a thread that waits for the reading thread to end the connection waits at most: a writer that the
-     * connection's end failed, for what came before the end, or a client's close, for the connections it closed. The
-     * reading thread takes far less: what it still reads is in the socket's buffer already, or nothing.
-     */
-    static final long READER_END_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How often the sweeper asks whether the socket holds bytes that a blocked read has not taken. */
     private static final long UNREAD_CHECK_NANOS = 1_000_000_000L;
 
@@ -288,6 +282,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * Opens a reserved stream and sends its request head.
      *
      * @throws Http2StreamEndedException if the connection has no stream id left: the request was not sent
+     * @throws Http2HeadUnwrittenException if the head could not be written: {@link #unprocessedPerGoAway} decides
      * @throws RequestTooLargeException if the head is larger than the server's SETTINGS_MAX_HEADER_LIST_SIZE: not sent
      */
     Http2ClientStream open(Method method, List<HpackField> fields, boolean endStream) throws IOException {
@@ -311,7 +306,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
                 throw new Http2StreamEndedException(e.getMessage(), true);
             }
             streams.remove(made[0].id());
-            throw unprocessedPerGoAway(made[0], e);
+            throw new Http2HeadUnwrittenException(made[0].id(), e);
         }
         if (stream == null) {
             retire("stream ids used up");
@@ -348,25 +343,21 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     }
 
     /**
-     * The failure of a request head that could not be written because the server closed the connection: if the
-     * server's GOAWAY, which its reading thread may not have reached yet, left the stream out, the request was not
-     * processed and may go again. Waits for the reading thread to reach the end of the input, briefly.
+     * What a call gets for a request head the connection could not write ({@link #open}): if the server's GOAWAY left
+     * the stream out, the request was not processed and may go again (§6.8), else the write's failure, with which it
+     * may have been. The server ended the connection after its GOAWAY, and the call's thread learned of the end before
+     * the reading thread read that far, which on a busy machine may take it seconds: so the decision waits until the
+     * reading thread has ended the connection, which it does as soon as it runs, the socket being broken; one that is
+     * lost the sweeper ends within seconds. At most {@code waitNanos} (the call's read timeout, or what is left of its
+     * deadline): past that, the failure stands, and a reused connection's retry rules apply as to any.
      */
-    private IOException unprocessedPerGoAway(Http2ClientStream stream, IOException failure) {
-        awaitReaderEnd();
-        if (stream.id() > goAwayLastStreamId) {
-            return new Http2StreamEndedException(failure.getMessage() + "; the server's GOAWAY left the request out",
+    IOException unprocessedPerGoAway(Http2HeadUnwrittenException unwritten, long waitNanos) {
+        awaitEnd(waitNanos);
+        if (unwritten.streamId() > goAwayLastStreamId) {
+            return new Http2StreamEndedException(unwritten.getMessage() + "; the server's GOAWAY left the request out",
                     true);
         }
-        return failure;
-    }
-
-    /**
-     * Waits, for a second at most, until the reading thread has ended the connection: a writer that the connection's
-     * end failed may learn of it before that thread has read and handled all that the server sent before the end.
-     */
-    void awaitReaderEnd() {
-        awaitEnd(READER_END_WAIT_NANOS);
+        return unwritten.failure();
     }
 
     /**

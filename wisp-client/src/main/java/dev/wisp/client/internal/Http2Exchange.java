@@ -99,16 +99,24 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     void writeRequestHead(long bodyLength) throws IOException {
         RequestHead head = RequestHeads.of(call.request(), call.config(), bodyLength);
         List<HpackField> fields = RequestFields.encode(head, call.request().origin().scheme());
+        Http2HeadUnwrittenException unwritten = null;
         synchronized (this) { // an abort from another thread ends either no stream or this one
             if (ended.get()) {
                 throw new InterruptedIOException("exchange ended before its request went out");
             }
             try {
                 opened.stream = connection.open(head.method(), fields, bodyLength == 0);
+            } catch (Http2HeadUnwrittenException e) {
+                unwritten = e;
             } catch (Http2StreamEndedException e) {
                 headRefused = e.wasRefusedUnprocessed();
                 throw e;
             }
+        }
+        if (unwritten != null) { // decided outside the lock: it waits for the reading thread, and an abort need not
+            IOException decided = connection.unprocessedPerGoAway(unwritten, waitNanos());
+            headRefused = decided instanceof Http2StreamEndedException refused && refused.wasRefusedUnprocessed();
+            throw decided;
         }
         RequestHead sent = new RequestHead(head.method(), head.target(), Version.HTTP_2, regularFields(fields));
         Events.fire(events, listener -> listener.requestHeadersSent(call.request(), sent));
@@ -156,9 +164,9 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
      * connection (its close, with or without GOAWAY, or a connection error of its own), as an HTTP/1.1 server that
      * answers early and closes does. What came is then read as a download cut by the same end would be. The head is
      * queued already; a write that the connection's end failed may have learned of it before the reading thread
-     * handled all that came before, so that thread's end is awaited, briefly. Not when this side reset the stream (a
-     * cancel, the call's timeout, a malformed response) or ended the connection, nor when the flow-control window
-     * stayed shut for the write timeout.
+     * handled all that came before, so that thread's end is awaited, as long as a read of the head would wait. Not
+     * when this side reset the stream (a cancel, the call's timeout, a malformed response) or ended the connection,
+     * nor when the flow-control window stayed shut for the write timeout.
      */
     @Override
     boolean mayHoldEarlyAnswer(IOException writeFailure) {
@@ -171,7 +179,7 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
             if (!current.mayBeCutByConnectionEnd()) {
                 return false;
             }
-            connection.awaitReaderEnd();
+            connection.awaitEnd(waitNanos());
         }
         return current.wasAnsweredThenCutOff();
     }

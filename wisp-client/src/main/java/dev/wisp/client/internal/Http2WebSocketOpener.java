@@ -78,7 +78,11 @@ public final class Http2WebSocketOpener {
         try {
             RequestHead get = WebSocketUpgrader.head(request, call.config(), handshake);
             List<HpackField> fields = fields(get, request);
-            stream = connection.open(Method.CONNECT, fields, false);
+            try {
+                stream = connection.open(Method.CONNECT, fields, false);
+            } catch (Http2HeadUnwrittenException e) {
+                throw connection.unprocessedPerGoAway(e, call.config().readTimeout().toNanos());
+            }
             RequestHead sent = new RequestHead(Method.CONNECT, get.target(), Version.HTTP_2,
                     Http2Exchange.regularFields(fields));
             Events.fire(call.config().eventListener(), events -> events.requestHeadersSent(request, sent));
