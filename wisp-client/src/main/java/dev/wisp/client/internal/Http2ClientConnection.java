@@ -5,7 +5,6 @@ import static java.lang.System.Logger.Level.DEBUG;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Origin;
 import dev.wisp.client.RequestTooLargeException;
-import dev.wisp.core.ContentLength;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MalformedMessageException;
@@ -41,7 +40,6 @@ import dev.wisp.http2.WindowUpdateFrame;
 import dev.wisp.http2.hpack.HpackDecoder;
 import dev.wisp.http2.hpack.HpackException;
 import dev.wisp.http2.hpack.HpackField;
-import dev.wisp.transport.Transport;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,45 +64,25 @@ import java.util.function.BooleanSupplier;
  * protocol ends the connection with GOAWAY, a malformed response only its stream, each with the typed error the call
  * gets. Server push is refused in our SETTINGS (ENABLE_PUSH 0), and a PUSH_PROMISE is a connection error (§8.4).
  *
- * <p>A server must show it is there ({@link Http2Liveness}): it acknowledges our SETTINGS within connectTimeout, or
- * the connection ends with GOAWAY SETTINGS_TIMEOUT (§6.5.3); and when a read on a stream timed out, the connection
- * sends a PING, as it does with a new stream after it received nothing for pongTimeout; a connection that then
- * receives nothing for pongTimeout is dead. Either way it takes no new stream, and the sweeper's check closes the
- * socket on a thread of its own, under the reading thread, which then fails the streams as for any end of the
- * connection; where that thread is what was found lost, the thread of the end fails them itself.
+ * <p>A server must show it is there ({@link Http2Liveness}): it acknowledges our SETTINGS within connectTimeout, and
+ * when a read on a stream timed out, or with a new stream after it received nothing for pongTimeout, the connection
+ * sends a PING that it must answer within pongTimeout; {@link Http2LivenessSweep} ends the connection otherwise.
  *
  * <p>Longer than 500 lines: the reading thread's handling of each frame type is one state machine over the
  * connection's streams and windows, kept in one place; the places for streams are {@link Http2StreamSlots}, the
- * windows {@code ReceiveFlow} and {@code Http2Output}, the deadlines of a live server {@link Http2Liveness}, frames
- * on ended streams {@link Http2ClosedStreams}, each a class of its own.
+ * windows {@code ReceiveFlow} and {@code Http2Output}, the deadlines of a live server {@link Http2Liveness}, what the
+ * sweeper does when they pass or the reading thread is lost {@link Http2LivenessSweep}, frames on ended streams
+ * {@link Http2ClosedStreams}, each a class of its own.
  *
  * <p>Thread-safe.
  */
-public final class Http2ClientConnection implements ClientSweeper.Sweepable {
+public final class Http2ClientConnection {
     private static final System.Logger LOG = System.getLogger(Http2ClientConnection.class.getName());
     static final int STREAM_WINDOW_BYTES = 1 << 20;
     static final int CONNECTION_WINDOW_BYTES = 4 << 20;
     private static final byte[] NO_BYTES = new byte[0];
     /** The payload of the PING that asks whether the server is still there. */
     private static final long LIVENESS_PING = 0x77697370L;
-    /** How long after the connection died its reading thread may take to end it before it counts as lost. */
-    static final long READER_LOST_MILLIS = 5_000;
-    /**
-     * How long the reading thread may be out of a read of the socket while no frame arrives before it counts as lost:
-     * handling a frame takes it microseconds, and it never waits for another writer; the server's connections give a
-     * thread as long past its deadline.
-     */
-    static final long READER_AWAY_MILLIS = 5_000;
-    /**
-     * How long the reading thread may stay blocked in a read while the socket holds bytes for it before it counts as
-     * lost. Shorter than {@link #READER_AWAY_MILLIS}: a read returns as soon as bytes come, and the sweeper's own late
-     * wake-ups unpark a blocked read meanwhile should the JDK's poller be late or dead; a thread still there after two
-     * seconds of that was never scheduled. At 5 s, the first call after a full heap, on a connection whose reader was
-     * lost as the heap filled, waited out a read timeout of 5 s before the connection was found lost.
-     */
-    static final long READER_ASLEEP_MILLIS = 2_000;
-    /** How often the sweeper asks whether the socket holds bytes that a blocked read has not taken. */
-    private static final long UNREAD_CHECK_NANOS = 1_000_000_000L;
 
     /** Told when the connection can take more streams, and when it can take none ever again. */
     interface Owner {
@@ -130,10 +108,6 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     private final FrameRateLimit idleFrames;
     private final Http2ClosedStreams closedStreams;
     private final Http2Liveness liveness;
-    /** Why the connection was found dead (no SETTINGS ACK, nothing after a PING); null while it is not. */
-    private volatile String deadReason;
-    /** What its calls get then, if more than the connection's end: a connection error of the server's. */
-    private volatile IOException deadFailure;
     private volatile Settings peerSettings = Settings.DEFAULT;
     /** The id of the last stream opened, for telling a closed stream from an idle one (§5.1). */
     private volatile int highestOpened;
@@ -145,20 +119,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * tells the server no stream follows or the close, so that it goes once.
      */
     private final AtomicBoolean goAwaySent = new AtomicBoolean();
-    /**
-     * The {@link Error} (a full heap's, above all) that ended the reading thread before it could end the connection:
-     * the sweeper ends it then ({@link #endForFailedReader}).
-     */
-    private volatile Error readerFailure;
-    /** When the sweeper first saw the connection {@link #die dead}, or 0; the sweeper's only. */
-    private long diedAtNanos;
-    /** When the sweeper last asked whether a blocked read leaves bytes unread; the sweeper's only. */
-    private long unreadCheckedNanos = System.nanoTime();
-    /**
-     * Since when every such check found the reading thread blocked in a read while the socket held bytes, or 0; the
-     * sweeper's only.
-     */
-    private long unreadSinceNanos;
+    /** Finds the connection dead, its server gone or its reading thread failed or lost, and ends it. */
+    private final Http2LivenessSweep livenessSweep;
     /** Counted down when the reading thread has ended the connection, and its owner was told. */
     private final CountDownLatch ended = new CountDownLatch(1);
 
@@ -177,6 +139,8 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         this.idleFrames = new FrameRateLimit("frames that carry no response (PING, SETTINGS, PRIORITY, empty DATA)",
                 1000, 200, System.nanoTime());
         this.closedStreams = new Http2ClosedStreams(output, idleFrames);
+        this.livenessSweep = new Http2LivenessSweep(new Swept(), liveness, socket.transport(), config,
+                socket.toString());
     }
 
     /**
@@ -191,13 +155,14 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         try {
             connection = new Http2ClientConnection(socket, config, owner);
             connection.open(deadlineNanos);
-            ClientSweeper.instance().watch(connection); // before the reading thread, whose end unwatches it
+            // before the reading thread, whose end unwatches it
+            ClientSweeper.instance().watch(connection.livenessSweep);
             Thread.ofVirtual().name("wisp-h2-" + socket).start(connection::readFrames);
             return connection;
         } catch (IOException | RuntimeException | Error e) {
             try {
                 if (connection != null) {
-                    ClientSweeper.instance().unwatch(connection);
+                    ClientSweeper.instance().unwatch(connection.livenessSweep);
                 }
             } finally {
                 // an Error (a full heap) gets a reason made beforehand: making a message may fail as well
@@ -468,7 +433,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         try {
             readFramesUntilTheEnd();
         } catch (Error e) {
-            readerFailure = e;
+            livenessSweep.readerFailed(e);
         }
     }
 
@@ -502,9 +467,9 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
             reason = closed ? socket.closeReason() : String.valueOf(e.getMessage());
             byServer = socket.closeReason() == null && e instanceof IOException; // a reset, say, not a close here
         }
-        if (deadReason != null) { // the socket was closed under the reading thread for it
-            reason = deadReason;
-            streamsFailure = deadFailure;
+        if (livenessSweep.isDead()) { // the socket was closed under the reading thread for it
+            reason = livenessSweep.deadReason();
+            streamsFailure = livenessSweep.deadFailure();
             byServer = false;
         }
         end(reason, streamsFailure, byServer);
@@ -516,7 +481,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
      * arrives within pongTimeout, the sweeper ends the connection.
      */
     void readTimedOut() {
-        if (!closed && deadReason == null && liveness.startPing(System.nanoTime())) {
+        if (!closed && !livenessSweep.isDead() && liveness.startPing(System.nanoTime())) {
             sendPing();
         }
     }
@@ -543,164 +508,42 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         });
     }
 
-    /** Ends the connection whose server failed to show it is there in time; on the sweeper's thread, so not blocking. */
-    @Override
-    public void sweep(long nowNanos) {
-        Error failure = readerFailure;
-        if (failure != null) {
-            endForFailedReader(failure);
-        } else if (deadReason != null) {
-            endIfReaderLost(nowNanos);
-        } else if (liveness.isSettingsAckOverdue(nowNanos)) {
-            die("the server did not acknowledge our SETTINGS within connectTimeout ("
-                    + config.connectTimeout().toMillis() + " ms)", new ConnectionException(ErrorCode.SETTINGS_TIMEOUT,
-                    "SETTINGS not acknowledged within " + config.connectTimeout().toMillis()
-                            + " ms (RFC 9113 §6.5.3)"));
-        } else if (liveness.isPongOverdue(nowNanos)) {
-            die("the server sent nothing within pongTimeout (" + config.pongTimeout().toMillis()
-                    + " ms) of a PING: the connection is dead", null);
-        } else if (isReaderAway(nowNanos)) {
-            dieWithoutReader("its reading thread was out of a read for " + READER_AWAY_MILLIS
-                    + " ms while no frame arrived: lost");
-        } else if (isReaderAsleep(nowNanos)) {
-            dieWithoutReader("its reading thread stayed blocked in a read for " + READER_ASLEEP_MILLIS
-                    + " ms while the socket held bytes and no frame arrived: lost");
+    /** What the liveness sweep does to the connection, through its private steps. */
+    private final class Swept implements Http2LivenessSweep.Connection {
+        @Override
+        public boolean hasEnded() {
+            return ended.getCount() == 0;
         }
-    }
 
-    /**
-     * Whether the reading thread is lost, though it did not end: out of a read of the socket for long, in no wait of
-     * its own. JDK 25 can leave a virtual thread that is woken as the heap fills runnable and never scheduled; seen
-     * after memory came back, the reading thread woken from a wait for a stream's lock: the connection took new
-     * streams whose responses nobody read, each call waiting its read timeout, and pongTimeout more for the PING.
-     * A write blocked on the socket may be the reading thread's own (an acknowledgement, when no other writer held
-     * the output) on a server that stopped reading for a while: that wait is the write timeout's to judge.
-     */
-    private boolean isReaderAway(long nowNanos) {
-        Transport transport = socket.transport();
-        return ended.getCount() != 0 && !transport.isReadBlocked() && !transport.isWriteBlocked()
-                && liveness.isSilentFor(READER_AWAY_MILLIS * 1_000_000L, nowNanos);
-    }
+        @Override
+        public boolean isClosed() {
+            return closed;
+        }
 
-    /**
-     * Whether the reading thread is lost inside its read: blocked there, though the socket has held bytes for it at
-     * every check, once a second, for {@link #READER_ASLEEP_MILLIS}, and no frame arrived meanwhile. A read returns as
-     * soon as bytes come, so its thread was never scheduled since: JDK 25 can leave a virtual thread woken as the
-     * heap fills runnable for good (the calls on the connection then each waited out their read timeout, and the
-     * PING those sent was never read either). One {@code FIONREAD} a second, only while the connection is silent.
-     */
-    private boolean isReaderAsleep(long nowNanos) {
-        if (nowNanos - unreadCheckedNanos < UNREAD_CHECK_NANOS) {
-            return false;
+        @Override
+        public void retire(String reason) {
+            Http2ClientConnection.this.retire(reason);
         }
-        unreadCheckedNanos = nowNanos;
-        Transport transport = socket.transport();
-        if (ended.getCount() == 0 || !transport.isReadBlocked()
-                || !liveness.isSilentFor(UNREAD_CHECK_NANOS, nowNanos) || !transport.holdsUnreadBytes()) {
-            unreadSinceNanos = 0;
-            return false;
-        }
-        if (unreadSinceNanos == 0) {
-            unreadSinceNanos = nowNanos;
-            return false;
-        }
-        return nowNanos - unreadSinceNanos >= READER_ASLEEP_MILLIS * 1_000_000L;
-    }
 
-    /**
-     * Ends the connection whose reading thread failed, on a thread of its own (the end may wait for a writer): its
-     * streams fail, the pool counts it out. Without memory for that thread or for the end, the next sweep tries again.
-     */
-    private void endForFailedReader(Error failure) {
-        readerFailure = null;
-        try {
-            startEndThread(() -> {
-                try {
-                    end("its reading thread failed: " + failure, null, false);
-                } catch (RuntimeException | Error e) {
-                    readerFailure = failure;
-                }
-            });
-        } catch (RuntimeException | Error e) {
-            readerFailure = failure;
+        @Override
+        public IOException protocolError(ConnectionException error) {
+            return Http2ClientConnection.this.protocolError(error);
         }
-    }
 
-    /**
-     * Ends a connection that {@link #die died} if its reading thread has not ended it {@value #READER_LOST_MILLIS}
-     * ms later, which the socket's close makes it do at once otherwise: JDK 25 can leave a virtual thread woken as
-     * the heap fills runnable and never scheduled, and the streams' calls would then wait for their own timeouts
-     * and the pool would count the connection in. The end runs on a thread of its own, and again after as long
-     * should it fail.
-     */
-    private void endIfReaderLost(long nowNanos) {
-        if (ended.getCount() == 0) {
-            return;
-        }
-        if (diedAtNanos == 0) {
-            diedAtNanos = nowNanos | 1;
-        } else if (nowNanos - diedAtNanos > READER_LOST_MILLIS * 1_000_000L) {
-            diedAtNanos = nowNanos | 1;
-            String reason = deadReason + "; its reading thread did not end";
-            IOException streamsFailure = deadFailure;
-            try {
-                startEndThread(() -> end(reason, streamsFailure, false));
-            } catch (RuntimeException | Error e) {
-                // no thread to spare yet: tried again after as long
+        @Override
+        public void closeDead(String reason, ConnectionException error) {
+            if (error != null) {
+                LastWrites.goAway(output, () -> socket.close(reason), 0, error.errorCode(), error.getMessage(),
+                        LastWrites.ENDING);
             }
+            owner.http2Closed(Http2ClientConnection.this); // counted out now, before the socket's close is reported
+            socket.close(reason);
         }
-    }
 
-    /** Runs a part of the connection's end on a thread of its own; throws if memory is short for one. */
-    private void startEndThread(Runnable task) {
-        Thread.ofVirtual().name("wisp-h2-end-" + socket).start(task);
-    }
-
-    /**
-     * Ends a connection whose server is gone or broke §6.5.3: it takes no new stream from now on, and on a thread of
-     * its own (a write to a vanished server may block) GOAWAY goes out for a connection error, the pool counts the
-     * connection out, and the socket closes under the reading thread, which fails the streams.
-     */
-    private void die(String reason, ConnectionException error) {
-        if (markDead(reason, error)) {
-            startEndThread(() -> {
-                if (error != null) {
-                    LastWrites.goAway(output, () -> socket.close(reason), 0, error.errorCode(), error.getMessage(),
-                            LastWrites.ENDING);
-                }
-                owner.http2Closed(this); // counted out now, before the socket's close is reported
-                socket.close(reason);
-            });
+        @Override
+        public void end(String reason, IOException streamsFailure) {
+            Http2ClientConnection.this.end(reason, streamsFailure, false);
         }
-    }
-
-    /**
-     * Ends a connection whose reading thread is lost, on a platform thread of its own: the end {@link #die} leaves to
-     * that thread, its streams failed at once. Waiting {@value #READER_LOST_MILLIS} ms more for a thread known lost
-     * kept the calls on the connection waiting out their read timeouts; failed now, before any of their responses
-     * began, an idempotent call goes once more on a new connection, as on any reused connection that ended. A
-     * platform thread, as the scheduler that lost one virtual thread may be short of carriers for another.
-     */
-    private void dieWithoutReader(String reason) {
-        if (markDead(reason, null)) {
-            Thread.ofPlatform().name("wisp-h2-end-" + socket).daemon().start(() -> end(reason, null, false));
-        }
-    }
-
-    /**
-     * Marks the connection dead unless it is already, or closed: it takes no new stream from now on.
-     *
-     * @return whether this call marked it, and ends it
-     */
-    private boolean markDead(String reason, ConnectionException error) {
-        if (deadReason != null || closed) {
-            return false;
-        }
-        deadFailure = error == null ? null : protocolError(error);
-        deadReason = reason;
-        retire(reason);
-        LOG.log(DEBUG, () -> "[" + socket + "] " + reason);
-        return true;
     }
 
     private void handle(Frame frame) throws IOException {
@@ -805,7 +648,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
                     "an interim response that ends the stream (RFC 9113 §8.1)");
         }
         if (isFinal) {
-            stream.declareLength(declaredLength(stream, head));
+            stream.declareLength(stream.declaredLength(head));
         }
         stream.receiveHead(head, isFinal);
         if (frame.endStream()) {
@@ -844,19 +687,6 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
     private MessageTooLargeException headerSectionTooLarge() {
         return new MessageTooLargeException(Status.BAD_GATEWAY, "response header section", config.maxHeaderBytes(),
                 "maxHeaderBytes");
-    }
-
-    /** The length of the content to come: none for HEAD, 204 and 304 (§8.1.1), else the Content-Length, if any. */
-    private static long declaredLength(Http2ClientStream stream, ResponseHead head) throws StreamException {
-        int code = head.status().code();
-        if (stream.method().equals(Method.HEAD) || code == 204 || code == 304) {
-            return 0;
-        }
-        try {
-            return ContentLength.of(head.headers());
-        } catch (MalformedMessageException e) {
-            throw new StreamException(ErrorCode.PROTOCOL_ERROR, stream.id(), e.getMessage());
-        }
     }
 
     private void onData(DataFrame frame, long now) throws IOException {
@@ -999,7 +829,7 @@ public final class Http2ClientConnection implements ClientSweeper.Sweepable {
         socket.input().release();
         owner.http2Closed(this); // before the end is counted down: a client's close waits for the count to drop
         ended.countDown();
-        ClientSweeper.instance().unwatch(this);
+        ClientSweeper.instance().unwatch(livenessSweep);
         LOG.log(DEBUG, () -> "[" + socket + "] HTTP/2 connection ended: " + reason);
     }
 

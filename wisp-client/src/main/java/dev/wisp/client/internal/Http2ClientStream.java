@@ -1,9 +1,12 @@
 package dev.wisp.client.internal;
 
+import dev.wisp.core.ContentLength;
+import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.Method;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.Http2Stream;
+import dev.wisp.http2.StreamException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
@@ -41,6 +44,19 @@ final class Http2ClientStream extends Http2Stream {
     /** The request's method: a response to HEAD has no content, whatever its Content-Length says. */
     Method method() {
         return method;
+    }
+
+    /** The length of the content to come: none for HEAD, 204 and 304 (§8.1.1), else the Content-Length, if any. */
+    long declaredLength(ResponseHead head) throws StreamException {
+        int code = head.status().code();
+        if (method.equals(Method.HEAD) || code == 204 || code == 304) {
+            return 0;
+        }
+        try {
+            return ContentLength.of(head.headers());
+        } catch (MalformedMessageException e) {
+            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id(), e.getMessage());
+        }
     }
 
     @Override
