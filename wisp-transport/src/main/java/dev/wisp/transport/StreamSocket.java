@@ -24,6 +24,14 @@ public interface StreamSocket extends Closeable {
         return new ChannelSocket(channel);
     }
 
+    /**
+     * The plaintext of a TLS connection whose handshake is done as a {@link StreamSocket}, which then owns it: for a
+     * transport inside it, such as TLS to an origin through an HTTPS proxy's tunnel. It has no channel to select on.
+     */
+    static StreamSocket insideTls(TlsTransport tls) {
+        return new TlsPlaintextSocket(tls);
+    }
+
     /** Reads what has arrived, blocking until something has: the bytes read, or -1 at the end of the stream. */
     int read(ByteBuffer destination) throws IOException;
 
