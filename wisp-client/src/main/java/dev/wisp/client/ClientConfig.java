@@ -360,7 +360,7 @@ public final class ClientConfig {
     }
 
     /**
-     * The proxy (HTTP or SOCKS5) every connection goes through, unless {@link Builder#proxy(String, ProxyConfig)}
+     * The proxy (HTTP, HTTPS or SOCKS5) every connection goes through, unless {@link Builder#proxy(String, ProxyConfig)}
      * set another for its origin's scheme; empty (direct connections) unless set.
      */
     public Optional<ProxyConfig> proxy() {
@@ -594,8 +594,8 @@ public final class ClientConfig {
         }
 
         /**
-         * A proxy for every connection: HTTP (CONNECT for https and WebSockets, absolute-form for http) or SOCKS5
-         * (a SOCKS CONNECT for both); none by default.
+         * A proxy for every connection: HTTP or HTTPS (CONNECT for https and WebSockets, absolute-form for http;
+         * an HTTPS proxy's inside TLS to the proxy) or SOCKS5 (a SOCKS CONNECT for both); none by default.
          */
         public Builder proxy(ProxyConfig proxy) {
             this.proxy = Objects.requireNonNull(proxy, "proxy");

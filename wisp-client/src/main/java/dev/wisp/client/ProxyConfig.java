@@ -1,5 +1,7 @@
 package dev.wisp.client;
 
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A proxy every connection of a client goes through, of one of three {@link Type types}.
@@ -18,6 +21,15 @@ import java.util.Optional;
  * each request otherwise; never to an origin. A {@code 407} from the proxy fails
  * the call with {@link ProxyAuthenticationException}, carrying the proxy's response head (unless
  * {@link #withChallengesReturned()}, for a forwarded request).
+ *
+ * <p>An HTTPS proxy ({@code https://}, curl's {@code -x https://}): an HTTP proxy spoken to over TLS, so that
+ * nothing between the client and the proxy reads the requests, the credentials or the origin's name. The proxy's
+ * certificate is checked as an origin's is, by {@link #tls()}: the JDK's trust store and the proxy's host name by
+ * default ({@link #withTls(TlsConfig)} to trust a CA file, as curl's {@code --proxy-cacert}, or relax it, as its
+ * {@code --proxy-insecure}); a failure is a {@link TlsHandshakeException} that names the proxy. Inside that TLS
+ * everything is as through an HTTP proxy: an https origin through a {@code CONNECT} tunnel, with a TLS session of
+ * its own to the origin inside the proxy's (TLS inside TLS, verified against the origin's name by the client's
+ * own TLS configuration), an http origin in absolute-form. ALPN offers the proxy {@code http/1.1} alone.
  *
  * <p>A SOCKS5 proxy (RFC 1928): every origin, http or https, through a SOCKS {@code CONNECT}, with requests in
  * origin-form and TLS end to end (the certificate checked against the origin's name). {@link Type#SOCKS5} resolves
@@ -35,6 +47,8 @@ public final class ProxyConfig {
     public enum Type {
         /** An HTTP proxy: {@code http://}. */
         HTTP,
+        /** An HTTP proxy spoken to over TLS: {@code https://}. */
+        HTTPS,
         /** A SOCKS5 proxy given the origin's address, resolved by the client: {@code socks5://}. */
         SOCKS5,
         /** A SOCKS5 proxy given the origin's name, resolved by the proxy: {@code socks5h://}. */
@@ -48,15 +62,20 @@ public final class ProxyConfig {
     /** Hosts reached directly: lower case, without leading dots; "*" for all. */
     private final List<String> bypass;
     private final boolean returnsChallenges;
+    /** The TLS to an HTTPS proxy; null for the other types. */
+    private final TlsConfig tls;
+    private final ReentrantLock tlsContextLock = new ReentrantLock();
+    private volatile TlsContext tlsContext;
 
     private ProxyConfig(Type type, String host, int port, Credentials credentials, List<String> bypass,
-            boolean returnsChallenges) {
+            boolean returnsChallenges, TlsConfig tls) {
         this.type = type;
         this.host = host;
         this.port = port;
         this.credentials = credentials;
         this.bypass = bypass;
         this.returnsChallenges = returnsChallenges;
+        this.tls = tls;
     }
 
     /**
@@ -66,6 +85,16 @@ public final class ProxyConfig {
      */
     public static ProxyConfig http(String host, int port) {
         return of(Type.HTTP, host, port);
+    }
+
+    /**
+     * An HTTPS proxy at this host and port: TLS to the proxy, its certificate verified against the JDK's trust
+     * store and this host name ({@link #withTls(TlsConfig)} to change that).
+     *
+     * @throws IllegalArgumentException for an empty host or a port outside 1..65535
+     */
+    public static ProxyConfig https(String host, int port) {
+        return of(Type.HTTPS, host, port);
     }
 
     /**
@@ -83,30 +112,34 @@ public final class ProxyConfig {
         if (host.isEmpty() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("proxy needs a host and a port 1..65535: " + host + ":" + port);
         }
-        return new ProxyConfig(type, host.toLowerCase(Locale.ROOT), port, null, List.of(), false);
+        return new ProxyConfig(type, host.toLowerCase(Locale.ROOT), port, null, List.of(), false,
+                type == Type.HTTPS ? TlsConfig.builder().build() : null);
     }
 
     /**
-     * A proxy from a URL such as {@code http://user:password@proxy.local:3128}, {@code socks5://proxy.local} or
-     * {@code socks5h://user:password@proxy.local:1080} (curl's {@code -x}); without a scheme, http; the port
-     * defaults to 1080 as curl's does.
+     * A proxy from a URL such as {@code http://user:password@proxy.local:3128}, {@code https://proxy.local},
+     * {@code socks5://proxy.local} or {@code socks5h://user:password@proxy.local:1080} (curl's {@code -x}); without
+     * a scheme, http; the port defaults to 443 for https and 1080 for the others, as curl's does.
      *
-     * @throws IllegalArgumentException for a scheme other than http, socks5 or socks5h, or a URL without a host
+     * @throws IllegalArgumentException for a scheme other than http, https, socks5 or socks5h, or a URL without a
+     *     host
      */
     public static ProxyConfig of(String url) {
         URI uri = URI.create(url.contains("://") ? url : "http://" + url);
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         Type type = switch (scheme) {
             case "http" -> Type.HTTP;
+            case "https" -> Type.HTTPS;
             case "socks5" -> Type.SOCKS5;
             case "socks5h" -> Type.SOCKS5_HOSTNAME;
             default -> null;
         };
         if (type == null || uri.getHost() == null) {
-            throw new IllegalArgumentException("proxy URL must be http://, socks5:// or socks5h://host[:port]: "
-                    + uri.getScheme() + "://" + uri.getHost());
+            throw new IllegalArgumentException("proxy URL must be http://, https://, socks5:// or socks5h://"
+                    + "host[:port]: " + uri.getScheme() + "://" + uri.getHost());
         }
-        ProxyConfig proxy = of(type, uri.getHost(), uri.getPort() < 0 ? 1080 : uri.getPort());
+        int defaultPort = type == Type.HTTPS ? 443 : 1080;
+        ProxyConfig proxy = of(type, uri.getHost(), uri.getPort() < 0 ? defaultPort : uri.getPort());
         if (uri.getRawUserInfo() != null) {
             Credentials given = UserInfo.credentials(uri.getRawUserInfo());
             proxy = proxy.withCredentials(given.user(), given.secret());
@@ -115,13 +148,13 @@ public final class ProxyConfig {
     }
 
     /**
-     * This proxy with credentials for it: Basic for an HTTP proxy, username/password (RFC 1929) for SOCKS5, where
+     * This proxy with credentials for it: Basic for an HTTP or HTTPS proxy, username/password (RFC 1929) for SOCKS5, where
      * each must fit in 255 bytes of UTF-8.
      *
      * @throws IllegalArgumentException for SOCKS5 credentials that are empty or too long
      */
     public ProxyConfig withCredentials(String user, String password) {
-        if (type != Type.HTTP) {
+        if (isSocks()) {
             for (String part : new String[] {user, password}) {
                 int length = part.getBytes(StandardCharsets.UTF_8).length;
                 if (length < 1 || length > 255) {
@@ -130,7 +163,7 @@ public final class ProxyConfig {
                 }
             }
         }
-        return new ProxyConfig(type, host, port, Credentials.basic(user, password), bypass, returnsChallenges);
+        return new ProxyConfig(type, host, port, Credentials.basic(user, password), bypass, returnsChallenges, tls);
     }
 
     /**
@@ -144,7 +177,7 @@ public final class ProxyConfig {
     public ProxyConfig withBypass(String noProxyList) {
         Objects.requireNonNull(noProxyList, "noProxyList");
         if (noProxyList.strip().equals("*")) {
-            return new ProxyConfig(type, host, port, credentials, List.of("*"), returnsChallenges);
+            return new ProxyConfig(type, host, port, credentials, List.of("*"), returnsChallenges, tls);
         }
         List<String> hosts = new ArrayList<>();
         for (String entry : noProxyList.split("[,\\s]+")) {
@@ -156,7 +189,7 @@ public final class ProxyConfig {
                 hosts.add(name);
             }
         }
-        return new ProxyConfig(type, host, port, credentials, List.copyOf(hosts), returnsChallenges);
+        return new ProxyConfig(type, host, port, credentials, List.copyOf(hosts), returnsChallenges, tls);
     }
 
     /** Whether a connection to this host goes around the proxy, by the {@link #withBypass(String) bypass list}. */
@@ -189,7 +222,54 @@ public final class ProxyConfig {
      * of the origin can follow it.
      */
     public ProxyConfig withChallengesReturned() {
-        return new ProxyConfig(type, host, port, credentials, bypass, true);
+        return new ProxyConfig(type, host, port, credentials, bypass, true, tls);
+    }
+
+    /**
+     * This HTTPS proxy with another TLS configuration for the connection to the proxy: its trust (a CA file, as
+     * curl's {@code --proxy-cacert}), protocols, relaxations ({@code insecureTrustAll()}, as curl's
+     * {@code --proxy-insecure}). The default is {@code TlsConfig}'s: the JDK's trust store, the host name verified,
+     * TLS 1.2 and 1.3. Its ALPN protocols are not used: the client offers the proxy {@code http/1.1} alone. The
+     * client's own TLS configuration is for the origins and does not apply here, nor this one to them.
+     *
+     * @throws IllegalStateException if this is not an HTTPS proxy
+     */
+    public ProxyConfig withTls(TlsConfig tlsConfig) {
+        Objects.requireNonNull(tlsConfig, "tlsConfig");
+        if (type != Type.HTTPS) {
+            throw new IllegalStateException("only an https:// proxy has a TLS configuration, not " + this);
+        }
+        return new ProxyConfig(type, host, port, credentials, bypass, returnsChallenges, tlsConfig);
+    }
+
+    /** The TLS configuration of the connection to an HTTPS proxy; empty for the other types. */
+    public Optional<TlsConfig> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /**
+     * The TLS context made from {@link #tls()}, once per configuration, so that the connections to the proxy share
+     * its session cache.
+     *
+     * @throws IllegalStateException if this is not an HTTPS proxy
+     */
+    public TlsContext tlsContext() {
+        if (tls == null) {
+            throw new IllegalStateException("only an https:// proxy has a TLS context, not " + this);
+        }
+        TlsContext made = tlsContext;
+        if (made == null) {
+            tlsContextLock.lock();
+            try {
+                if (tlsContext == null) {
+                    tlsContext = TlsContext.create(tls);
+                }
+                made = tlsContext;
+            } finally {
+                tlsContextLock.unlock();
+            }
+        }
+        return made;
     }
 
     /** Whether a {@code 407} to a forwarded request is returned as the response: {@link #withChallengesReturned()}. */
@@ -209,15 +289,21 @@ public final class ProxyConfig {
 
     /** Whether this is a SOCKS5 proxy, of either type. */
     public boolean isSocks() {
-        return type != Type.HTTP;
+        return type == Type.SOCKS5 || type == Type.SOCKS5_HOSTNAME;
+    }
+
+    /** Whether the connection to the proxy itself is TLS: an HTTPS proxy. */
+    public boolean isTls() {
+        return type == Type.HTTPS;
     }
 
     /**
      * Whether requests to the origin are sent to this proxy in absolute-form (RFC 9112 §3.2.2), which is the case
-     * for an HTTP proxy and an http origin; otherwise (an https origin, a SOCKS proxy) they go through a tunnel.
+     * for an HTTP or HTTPS proxy and an http origin; otherwise (an https origin, a SOCKS proxy) they go through a
+     * tunnel.
      */
     public boolean forwardsRequests(Origin origin) {
-        return type == Type.HTTP && !origin.isTls();
+        return !isSocks() && !origin.isTls();
     }
 
     /** The user and password for the proxy, if it has credentials. */
@@ -233,9 +319,9 @@ public final class ProxyConfig {
         return port;
     }
 
-    /** The {@code Proxy-Authorization} value, if this is an HTTP proxy with credentials. */
+    /** The {@code Proxy-Authorization} value, if this is an HTTP or HTTPS proxy with credentials. */
     public Optional<String> authorization() {
-        return type == Type.HTTP ? Optional.ofNullable(credentials).map(Credentials::basicAuthorization)
+        return !isSocks() ? Optional.ofNullable(credentials).map(Credentials::basicAuthorization)
                 : Optional.empty();
     }
 
@@ -243,6 +329,7 @@ public final class ProxyConfig {
     public String toString() {
         String kind = switch (type) {
             case HTTP -> "http";
+            case HTTPS -> "https";
             case SOCKS5 -> "socks5";
             case SOCKS5_HOSTNAME -> "socks5h";
         };

@@ -2,9 +2,13 @@ package dev.wisp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.tls.TlsConfig;
+import dev.wisp.tls.TlsVersion;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Proxy URLs as curl's -x takes them, and the bypass list's rules, as curl's --noproxy and NO_PROXY have them. */
@@ -59,7 +63,7 @@ class ProxyConfigTest {
     void refusesOtherSchemesAndSocksCredentialsRfc1929CannotCarry() {
         IllegalArgumentException scheme = assertThrows(IllegalArgumentException.class,
                 () -> ProxyConfig.of("socks4://proxy.local"));
-        assertEquals("proxy URL must be http://, socks5:// or socks5h://host[:port]: socks4://proxy.local",
+        assertEquals("proxy URL must be http://, https://, socks5:// or socks5h://host[:port]: socks4://proxy.local",
                 scheme.getMessage());
         ProxyConfig socks = ProxyConfig.socks5("proxy.local", 1080, false);
         assertThrows(IllegalArgumentException.class, () -> socks.withCredentials("", "secret"));
@@ -71,11 +75,38 @@ class ProxyConfigTest {
     }
 
     @Test
-    void onlyAnHttpProxyForwardsRequestsAndOnlyForAnHttpOrigin() {
+    void readsHttpsUrlsWithCurlsDefaultPortAndTheDefaultTrustAndKeepsTheirTlsThroughEveryChange() {
+        ProxyConfig https = ProxyConfig.of("HTTPS://user:secret@Proxy.local");
+        assertEquals(ProxyConfig.Type.HTTPS, https.type());
+        assertEquals(443, https.port(), "curl's default port for an https:// proxy");
+        assertTrue(https.isTls());
+        assertFalse(https.isSocks());
+        assertEquals("Basic dXNlcjpzZWNyZXQ=", https.authorization().orElseThrow());
+        TlsConfig tls = https.tls().orElseThrow();
+        assertTrue(tls.trustedCertificates().isEmpty(), "the JDK's trust store");
+        assertFalse(tls.skipsHostnameVerification() || tls.trustsAll() || tls.allowsSelfSigned());
+        assertEquals(List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2), tls.protocols());
+        TlsConfig insecure = TlsConfig.builder().insecureTrustAll().build();
+        ProxyConfig changed = https.withTls(insecure).withBypass("a.test").withChallengesReturned()
+                .withCredentials("u", "p");
+        assertSame(insecure, changed.tls().orElseThrow());
+        assertSame(changed.tlsContext(), changed.tlsContext(), "one context, one session cache");
+        assertEquals("https proxy proxy.local:443 (with credentials) bypassed for a.test", changed.toString());
+        assertTrue(ProxyConfig.http("proxy.local", 3128).tls().isEmpty());
+        IllegalStateException notTls = assertThrows(IllegalStateException.class,
+                () -> ProxyConfig.http("proxy.local", 3128).withTls(insecure));
+        assertEquals("only an https:// proxy has a TLS configuration, not http proxy proxy.local:3128",
+                notTls.getMessage());
+    }
+
+    @Test
+    void onlyAnHttpOrHttpsProxyForwardsRequestsAndOnlyForAnHttpOrigin() {
         Origin http = Origin.plaintext("origin.test", 80);
         Origin https = Origin.tls("origin.test", 443);
         assertTrue(PROXY.forwardsRequests(http));
         assertFalse(PROXY.forwardsRequests(https), "an https origin is reached through a CONNECT tunnel");
+        assertTrue(ProxyConfig.https("proxy.local", 443).forwardsRequests(http));
+        assertFalse(ProxyConfig.https("proxy.local", 443).forwardsRequests(https));
         for (String url : new String[] {"socks5://proxy.local", "socks5h://proxy.local"}) {
             assertFalse(ProxyConfig.of(url).forwardsRequests(http), url);
             assertFalse(ProxyConfig.of(url).forwardsRequests(https), url);

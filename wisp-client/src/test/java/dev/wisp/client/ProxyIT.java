@@ -10,6 +10,7 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.TestCertificate;
+import dev.wisp.testing.TinyproxyPeer;
 import dev.wisp.testing.TestCertificate.KeyType;
 import dev.wisp.testing.TestCertificates;
 import dev.wisp.tls.TlsConfig;
@@ -53,9 +54,18 @@ class ProxyIT {
     }
 
     private static Router router() {
+        return router(false);
+    }
+
+    /**
+     * The origins of the proxy tests: {@code /seen} tells the Via and Proxy-Authorization fields it got (and the
+     * protocol, if {@code showsProtocol}); {@code /echo} is a WebSocket that answers "echo " and the text.
+     */
+    static Router router(boolean showsProtocol) {
         return Router.builder()
-                .get("/seen", (request, response) -> response.send("via " + request.headers().firstOrNull("Via")
-                        + ", proxy auth " + request.headers().firstOrNull("Proxy-Authorization")))
+                .get("/seen", (request, response) -> response.send((showsProtocol ? request.protocol() + " " : "")
+                        + "via " + request.headers().firstOrNull("Via") + ", proxy auth "
+                        + request.headers().firstOrNull("Proxy-Authorization")))
                 .webSocket("/echo", WebSocketConfig.defaults(), request -> new WebSocketListener() {
                     @Override
                     public void onText(WebSocket webSocket, String text) throws IOException {

@@ -21,6 +21,7 @@ import dev.wisp.client.UnresolvedHostException;
 import dev.wisp.core.BufferPool;
 import dev.wisp.core.DirectBufferPool;
 import dev.wisp.tls.PublicKeyPinException;
+import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.Cadence;
 import dev.wisp.transport.JdkWarmUp;
@@ -50,6 +51,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -201,12 +203,16 @@ public final class Connector {
             Events.fire(events, listener -> listener.dnsResolved(info, addresses));
         }
         StreamSocket socket = openSocketRetrying(peer, info, addresses, call, deadline);
-        if (mayWaitOnLoop) {
+        boolean proxyTls = proxy != null && proxy.isTls();
+        if (mayWaitOnLoop && !proxyTls) {
             socket = onCurrentLoop(socket);
         }
         Http1ClientConnection connection;
         boolean tunneled = proxy != null && (!proxy.forwardsRequests(origin) || alwaysTunnel);
         try {
+            if (proxyTls) {
+                socket = proxyTls(socket, proxy, call);
+            }
             if (tunneled) {
                 tunnel(socket, origin, socksTarget, proxy, call, deadline);
             }
@@ -260,11 +266,60 @@ public final class Connector {
 
     /** A client engine for the origin, offering HTTP/2 and HTTP/1.1 over ALPN, or HTTP/1.1 alone. */
     private SSLEngine newEngine(Origin origin, boolean offerHttp2) {
-        SSLEngine engine = config.tlsContext().newClientEngine(origin.host(), origin.port());
+        return newEngine(config.tlsContext(), origin.host(), origin.port(), offerHttp2 ? ALPN_HTTP2 : ALPN_HTTP1);
+    }
+
+    private static SSLEngine newEngine(TlsContext context, String host, int port, String[] alpn) {
+        SSLEngine engine = context.newClientEngine(host, port);
         SSLParameters parameters = engine.getSSLParameters();
-        parameters.setApplicationProtocols(offerHttp2 ? ALPN_HTTP2 : ALPN_HTTP1);
+        parameters.setApplicationProtocols(alpn);
         engine.setSSLParameters(parameters);
         return engine;
+    }
+
+    /**
+     * TLS to an HTTPS proxy on the freshly connected socket, by the proxy's own TLS configuration, with its own
+     * handshake timeout (bounded by the call's deadline): the socket the tunnel or the forwarded requests then
+     * use, whose bytes are that TLS connection's plaintext. ALPN offers {@code http/1.1} alone, as curl does.
+     *
+     * @throws IOException as {@code TlsHandshakeException} naming the proxy, {@code TimeoutExceededException}
+     *     (HANDSHAKE or CALL) or {@code CallCanceledException}
+     */
+    private StreamSocket proxyTls(StreamSocket socket, ProxyConfig proxy, CallContext call) throws IOException {
+        TlsContext context = proxy.tlsContext();
+        String endpoint = "proxy " + proxy.host() + ":" + proxy.port();
+        TlsTransport tls = TlsTransport.of(socket, newEngine(context, proxy.host(), proxy.port(), ALPN_HTTP1),
+                tlsBuffers(), config.writeTimeout().toNanos());
+        Duration limit = context.config().handshakeTimeout();
+        long deadline = call.deadlineWithin(limit);
+        AtomicBoolean expired = new AtomicBoolean();
+        // Ends a handshake the proxy stalls: the socket's close ends the blocked read.
+        ClientSweeper.Sweepable sweep = now -> {
+            if (now - deadline >= 0 && expired.compareAndSet(false, true)) {
+                closeQuietly(tls::close);
+            }
+        };
+        call.blockedOn(tls);
+        ClientSweeper.instance().watch(sweep);
+        try {
+            tls.handshake();
+            context.checkPublicKeyPins(proxy.host(), tls.engine().getSession());
+        } catch (PublicKeyPinException e) {
+            closeQuietly(tls::close);
+            throw Failures.tlsHandshakeFailed(endpoint, new SSLPeerUnverifiedException(e.getMessage(), e));
+        } catch (IOException e) {
+            closeQuietly(tls::close);
+            call.checkNotCanceled();
+            if (expired.get()) {
+                String what = "TLS handshake with " + endpoint;
+                throw call.isCallDeadline(deadline) ? new TimeoutExceededException(Timeout.CALL, what,
+                        call.callTimeout()) : new TimeoutExceededException(Timeout.HANDSHAKE, what, limit);
+            }
+            throw Failures.tlsHandshakeFailed(endpoint, e);
+        } finally {
+            ClientSweeper.instance().unwatch(sweep);
+        }
+        return StreamSocket.insideTls(tls);
     }
 
     /**

@@ -80,9 +80,14 @@ final class Failures {
      * @param e what the handshake or the first read threw; other than an {@link SSLException}, the peer closed
      */
     static TlsHandshakeException tlsHandshakeFailed(Origin origin, IOException e) {
+        return tlsHandshakeFailed(origin.host() + ":" + origin.port(), e);
+    }
+
+    /** A failed TLS handshake with this endpoint: an origin's host and port, or an HTTPS proxy's, so named. */
+    static TlsHandshakeException tlsHandshakeFailed(String endpoint, IOException e) {
         String reason = e instanceof SSLException ? innermostMessage(e)
                 : "the server closed the connection during the handshake";
-        return new TlsHandshakeException(origin.host() + ":" + origin.port(), reason, isCertificateRejected(e), e);
+        return new TlsHandshakeException(endpoint, reason, isCertificateRejected(e), e);
     }
 
     /**
