@@ -14,6 +14,8 @@ import dev.wisp.client.RequestQueueFullException;
 import dev.wisp.client.RequestTooLargeException;
 import dev.wisp.client.ResponseTooLargeException;
 import dev.wisp.client.ResponseProtocolException;
+import dev.wisp.client.ProxyAuthenticationException;
+import dev.wisp.client.ProxyTunnelRefusedException;
 import dev.wisp.client.SocksProxyException;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.TlsHandshakeException;
@@ -67,6 +69,9 @@ final class ExitCodes {
             case UnresolvedHostException e -> UNRESOLVED_HOST;
             case ConnectRefusedException e -> CONNECT_FAILED;
             case SocksProxyException e -> PROXY_FAILED;
+            // curl: a proxy that refused the tunnel is a receive failure (56), not a failure to connect (7).
+            case ProxyAuthenticationException e -> RECEIVE_FAILED;
+            case ProxyTunnelRefusedException e -> RECEIVE_FAILED;
             case ConnectFailedException e -> CONNECT_FAILED;
             case TimeoutExceededException e -> TIMEOUT;
             case TlsHandshakeException e -> isPinMismatch(e) ? PINNED_KEY_MISMATCH

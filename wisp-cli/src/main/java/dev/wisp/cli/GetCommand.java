@@ -143,9 +143,8 @@ final class GetCommand implements Command {
         ReceivedHeads heads = new ReceivedHeads();
         try {
             Request.Builder requestBuilder = GetRequests.builder(parsed.positionals().getFirst(), parsed, stdin);
-            String scheme = requestBuilder.build().uri().getScheme();
             ClientConfig.Builder configBuilder = config(parsed, err, writeOut, heads).toBuilder();
-            ProxyOptions.apply(parsed, environment, scheme, configBuilder);
+            ProxyOptions.apply(parsed, environment, requestBuilder.build().uri(), configBuilder);
             jar = CookieOptions.apply(parsed, configBuilder, requestBuilder);
             NetrcOptions.apply(parsed, environment, GetRequests.uri(parsed.positionals().getFirst()), configBuilder,
                     requestBuilder);

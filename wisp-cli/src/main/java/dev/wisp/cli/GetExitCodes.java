@@ -2,16 +2,13 @@ package dev.wisp.cli;
 
 import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.HttpCallException;
-import dev.wisp.client.ProxyAuthenticationException;
-import dev.wisp.client.ProxyTunnelRefusedException;
 import dev.wisp.client.ResponseProtocolException;
 
 /**
  * The exit code of a failed {@code wisp get} call where curl tells apart what one exception type of the client
  * covers, from when it failed: a body cut short (18) is not a connection closed before any answer (52), nor one that
- * broke otherwise (56); a proxy that refused the tunnel is a receive failure (56), not a failure to connect (7); a
- * redirect whose Location cannot be gone to is a malformed URL (3), not an invalid response (8). Everything else is
- * {@link ExitCodes#of}.
+ * broke otherwise (56); a redirect whose Location cannot be gone to is a malformed URL (3), not an invalid response
+ * (8). Everything else is {@link ExitCodes#of}.
  */
 final class GetExitCodes {
     private GetExitCodes() {
@@ -25,8 +22,6 @@ final class GetExitCodes {
         return switch (failure) {
             case ConnectionClosedException e when answered -> ExitCodes.PARTIAL_FILE;
             case ConnectionClosedException e when e.isEmptyReply() -> ExitCodes.GOT_NOTHING;
-            case ProxyAuthenticationException e -> ExitCodes.RECEIVE_FAILED;
-            case ProxyTunnelRefusedException e -> ExitCodes.RECEIVE_FAILED;
             case ResponseProtocolException e when heads.isLastRedirectUnfollowed() -> ExitCodes.URL_MALFORMED;
             default -> ExitCodes.of(failure);
         };

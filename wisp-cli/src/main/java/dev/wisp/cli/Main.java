@@ -14,7 +14,7 @@ import java.util.Properties;
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(new ServeCommand(),
-            new GetCommand(System.in, System.getenv()), new WsCommand(System.in));
+            new GetCommand(System.in, System.getenv()), new WsCommand(System.in, System.getenv()));
 
     private Main() {
     }

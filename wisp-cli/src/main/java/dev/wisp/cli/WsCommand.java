@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -41,12 +42,19 @@ final class WsCommand implements Command {
                     + " within 10 s ends the connection"),
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
             new Option("--verbose", "-v", null, "print the upgrade's request and response heads on stderr"),
-            new Option("--help", "-h", null, "show this help")), ClientTlsOptions.OPTIONS.stream()).toList();
+            new Option("--help", "-h", null, "show this help")),
+            Stream.concat(ClientTlsOptions.OPTIONS.stream(), ProxyOptions.OPTIONS.stream())).toList();
 
     private final InputStream input;
+    private final Map<String, String> environment;
 
-    WsCommand(InputStream input) {
+    /**
+     * A command that reads the lines to send from {@code input}, and its proxy variables ({@code http_proxy} for
+     * ws:, {@code https_proxy} for wss:, {@code all_proxy}, {@code no_proxy}...) from {@code environment}.
+     */
+    WsCommand(InputStream input, Map<String, String> environment) {
         this.input = input;
+        this.environment = Map.copyOf(environment);
     }
 
     @Override
@@ -75,7 +83,10 @@ final class WsCommand implements Command {
                 other status (it is printed with the reason), 7 cannot connect, 8 bad handshake
                 answer, 22 upgrade refused (the status is printed), 28 no answer to the upgrade
                 within 30 s, 35/60 TLS failures, 56 the connection closed before the upgrade's
-                answer, 90 no --pinnedpubkey key in the server's chain.
+                answer, 90 no --pinnedpubkey key in the server's chain. Through a proxy (-x, or
+                http_proxy for ws: and https_proxy for wss: as curl reads them, all_proxy, no_proxy),
+                the WebSocket goes through a CONNECT tunnel (a SOCKS5 one for socks5://); 56 if the
+                proxy refuses it, 7 if a proxy variable names no proxy.
 
                 """, OPTIONS);
     }
@@ -119,9 +130,13 @@ final class WsCommand implements Command {
         }
         try {
             ClientTlsOptions.tls(parsed).ifPresent(clientConfig::tls);
+            ProxyOptions.apply(parsed, environment, request.uri(), clientConfig);
         } catch (ClientTlsOptions.TlsFileException e) {
             err.println("wisp ws: " + e.getMessage());
             return e.exitCode();
+        } catch (ProxyOptions.ProxyVariableException e) {
+            err.println("wisp ws: " + e.getMessage());
+            return ExitCodes.CONNECT_FAILED;
         }
         try (Client client = Client.create(clientConfig.build())) {
             WebSocket webSocket = open(client, request, config, printer);

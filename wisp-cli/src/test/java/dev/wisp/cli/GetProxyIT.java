@@ -93,6 +93,9 @@ class GetProxyIT {
                 {direct, Map.of("http_proxy", proxyA, "NO_PROXY", "*"), List.of()},
                 {throughA, Map.of("http_proxy", proxyA, "NO_PROXY", "0.0.1"), List.of()},
                 {direct, Map.of("https_proxy", "ftp://127.0.0.1:1"), List.of()},
+                // A variable that names no proxy is not read for a host the proxy is bypassed for.
+                {direct, Map.of("http_proxy", "ftp://127.0.0.1:1", "no_proxy", "127.0.0.1"), List.of()},
+                {direct, Map.of("http_proxy", "ftp://127.0.0.1:1"), List.of("--noproxy", "127.0.0.1")},
             };
             for (Object[] each : cases) {
                 @SuppressWarnings("unchecked")
@@ -133,6 +136,21 @@ class GetProxyIT {
             assertEquals(curl(unknownScheme, toOrigin).exitCode(), refused.exitCode());
             assertTrue(refused.stderr().startsWith("wisp get: environment variable http_proxy: proxy URL must be"),
                     refused.stderr());
+            // The message names the variable as it was set, upper case too.
+            Object[][] upperCase = {
+                {"ALL_PROXY", toOrigin},
+                {"HTTPS_PROXY", List.of("https://localhost:" + originPort + "/x")},
+            };
+            for (Object[] each : upperCase) {
+                Map<String, String> environment = Map.of((String) each[0], "ftp://" + proxyA);
+                @SuppressWarnings("unchecked")
+                List<String> arguments = (List<String>) each[1];
+                GetCommandIT.Run ours = wisp(environment, arguments);
+                assertEquals(7, ours.exitCode(), ours.stderr());
+                assertEquals(curl(environment, arguments).exitCode(), ours.exitCode());
+                assertTrue(ours.stderr().startsWith("wisp get: environment variable " + each[0]
+                        + ": proxy URL must be"), ours.stderr());
+            }
         });
     }
 
@@ -155,7 +173,7 @@ class GetProxyIT {
         }
     }
 
-    private static GetCommandIT.Run wisp(Map<String, String> environment, List<String> arguments) throws Exception {
+    static GetCommandIT.Run wisp(Map<String, String> environment, List<String> arguments) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new GetCommand(new ByteArrayInputStream(new byte[0]), environment).run(arguments,
@@ -165,7 +183,7 @@ class GetProxyIT {
     }
 
     /** curl with these variables alone for its proxies: those of this process's environment are taken away. */
-    private static GetCommandIT.Run curl(Map<String, String> environment, List<String> arguments) throws Exception {
+    static GetCommandIT.Run curl(Map<String, String> environment, List<String> arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString(), "-s"));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -58,8 +58,8 @@ class WsCommandIT {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int ws(InputStream stdin, String... arguments) throws UsageException {
-        return new WsCommand(stdin).run(List.of(arguments), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new WsCommand(stdin, Map.of()).run(List.of(arguments),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private Server serve() throws UsageException {
@@ -223,7 +223,8 @@ class WsCommandIT {
                         "dumb-increment-protocol");
                 Thread client = Thread.ofVirtual().start(() -> {
                     try {
-                        new WsCommand(stdin).run(arguments, stdout, new PrintStream(err, true, StandardCharsets.UTF_8));
+                        new WsCommand(stdin, Map.of()).run(arguments, stdout,
+                                new PrintStream(err, true, StandardCharsets.UTF_8));
                     } catch (UsageException e) {
                         throw new AssertionError(e);
                     }

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.HttpsProxyPeer;
 import dev.wisp.testing.PeerTools;
-import dev.wisp.testing.StunnelPeer;
-import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificate.KeyType;
+import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificates;
 import dev.wisp.testing.TinyproxyPeer;
 import dev.wisp.tls.TlsConfig;
@@ -42,8 +42,7 @@ class HttpsProxyIT {
     static Path directory;
     private static TestCertificate ca;
     private static Path caFile;
-    private static TinyproxyPeer tinyproxy;
-    private static StunnelPeer stunnel;
+    private static HttpsProxyPeer stunnel;
     private static Server origin;
     private static Server tlsOrigin;
 
@@ -51,12 +50,7 @@ class HttpsProxyIT {
     static void start() throws Exception {
         ca = TestCertificates.ca(KeyType.EC);
         caFile = Files.writeString(directory.resolve("ca.pem"), ca.certificatePem());
-        TestCertificate proxyCertificate = TestCertificates.server(ca, KeyType.EC, "localhost");
-        Path certificate = Files.writeString(directory.resolve("proxy.pem"), proxyCertificate.chainPem());
-        Path key = Files.writeString(directory.resolve("proxy-key.pem"), proxyCertificate.keys().pkcs8Pem());
-        tinyproxy = TinyproxyPeer.start(Files.createDirectories(directory.resolve("tinyproxy")));
-        stunnel = StunnelPeer.start(Files.createDirectories(directory.resolve("stunnel")), tinyproxy.port(),
-                certificate, key);
+        stunnel = HttpsProxyPeer.start(directory, ca, true);
         origin = Server.create(ServerConfig.builder().port(0).build(), ProxyIT.router(true)).start();
         TestCertificate originCertificate = TestCertificates.server(ca, KeyType.EC);
         tlsOrigin = Server.create(ServerConfig.builder().port(0).http2(true).tls(TlsConfig.builder()
@@ -66,11 +60,7 @@ class HttpsProxyIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable peer : new AutoCloseable[] {stunnel, tinyproxy, origin, tlsOrigin}) {
-            if (peer != null) {
-                peer.close();
-            }
-        }
+        PeerTools.closeAll(stunnel, origin, tlsOrigin);
     }
 
     /** The proxy by the name its certificate has, with tinyproxy's credentials, trusting the test's CA. */

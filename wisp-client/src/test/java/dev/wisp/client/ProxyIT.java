@@ -9,10 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
-import dev.wisp.testing.TestCertificate;
-import dev.wisp.testing.TinyproxyPeer;
+import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.TestCertificate.KeyType;
+import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificates;
+import dev.wisp.testing.TinyproxyPeer;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsIdentity;
 import dev.wisp.websocket.WebSocket;
@@ -77,11 +78,7 @@ class ProxyIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable peer : new AutoCloseable[] {proxy, tlsOrigin, origin}) {
-            if (peer != null) {
-                peer.close();
-            }
-        }
+        PeerTools.closeAll(proxy, tlsOrigin, origin);
     }
 
     private static ProxyConfig withCredentials() {

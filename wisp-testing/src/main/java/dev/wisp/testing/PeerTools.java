@@ -92,6 +92,15 @@ public final class PeerTools {
         return process;
     }
 
+    /** Closes what a test class started, in order, passing over what was not started (null). */
+    public static void closeAll(AutoCloseable... peers) throws Exception {
+        for (AutoCloseable peer : peers) {
+            if (peer != null) {
+                peer.close();
+            }
+        }
+    }
+
     /** Stops a server program started for a test: asks it to end, and kills it if it has not within 5 s. */
     public static void stop(Process process) throws InterruptedException {
         process.destroy();

@@ -3,6 +3,7 @@ package dev.wisp.testing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,10 +18,12 @@ public final class TinyproxyPeer implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path log;
 
-    private TinyproxyPeer(Process process, int port) {
+    private TinyproxyPeer(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
     /** tinyproxy requiring {@link #USER} and {@link #PASSWORD}, its files in the directory. */
@@ -41,9 +44,10 @@ public final class TinyproxyPeer implements AutoCloseable {
                 MaxClients 20
                 Allow 127.0.0.1
                 """.formatted(port) + (requireCredentials ? "BasicAuth " + USER + " " + PASSWORD + "\n" : ""));
+        Path log = directory.resolve("tinyproxy.log");
         Process process = PeerTools.startListening(List.of(tinyproxy.toString(), "-d", "-c",
-                directory.resolve("tinyproxy.conf").toString()), port, directory.resolve("tinyproxy.log"));
-        return new TinyproxyPeer(process, port);
+                directory.resolve("tinyproxy.conf").toString()), port, log);
+        return new TinyproxyPeer(process, port, log);
     }
 
     /** A loopback port free now, for a program that takes its port on the command line or in a file. */
@@ -55,6 +59,18 @@ public final class TinyproxyPeer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * The request lines tinyproxy has logged so far, in order ({@code CONNECT host:port HTTP/1.1}, or a forwarded
+     * request's): what reached it, whether or not it let it through.
+     */
+    public List<String> requests() throws IOException {
+        String marker = "): ";
+        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+                .filter(line -> line.contains("Request (file descriptor"))
+                .map(line -> line.substring(line.indexOf(marker) + marker.length()))
+                .toList();
     }
 
     @Override
