@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A proxy every connection of a client goes through, of one of three {@link Type types}.
+ * A proxy every connection of a client goes through, of one of the {@link Type types}.
  *
  * <p>An HTTP proxy: https origins through a {@code CONNECT} tunnel (RFC 9110
  * §9.3.6; the proxy sees only the host and port, TLS runs end to end), http origins with requests in absolute-form
