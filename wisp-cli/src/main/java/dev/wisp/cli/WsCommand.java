@@ -43,7 +43,8 @@ final class WsCommand implements Command {
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
             new Option("--verbose", "-v", null, "print the upgrade's request and response heads on stderr"),
             new Option("--help", "-h", null, "show this help")),
-            Stream.concat(ClientTlsOptions.OPTIONS.stream(), ProxyOptions.OPTIONS.stream())).toList();
+            Stream.of(AuthOptions.OPTIONS, ClientTlsOptions.OPTIONS, ProxyOptions.OPTIONS).flatMap(List::stream))
+            .toList();
 
     private final InputStream input;
     private final Map<String, String> environment;
@@ -167,6 +168,7 @@ final class WsCommand implements Command {
             throw new UsageException("not a ws or wss URL: '" + url + "'");
         }
         GetRequests.addHeaders(request, parsed);
+        AuthOptions.apply(parsed, request);
         return request.build();
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
@@ -32,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -173,6 +175,36 @@ class WsCommandIT {
                 assertEquals(exitCode, code, err.toString(StandardCharsets.UTF_8));
                 assertEquals(closeCode == 1000 ? "" : "wisp ws: closed by the server: " + closeCode + " closing\n",
                         err.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    /** -u answers the server's challenge to the upgrade, as wisp get's -u answers a request's. */
+    @Test
+    void answersTheUpgradesChallengeWithUser() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Router router = Router.builder()
+                    .blockingWebSocket("/private", WebSocketConfig.defaults(), (request, webSocket) -> {
+                        String authorization = request.headers().firstOrNull("Authorization");
+                        webSocket.sendText(new String(Base64.getDecoder().decode(
+                                authorization.substring("Basic ".length())), StandardCharsets.UTF_8));
+                        webSocket.close(1000, "");
+                    })
+                    .build();
+            HttpService service = HttpService.builder(router).filter((request, response, next) -> {
+                if (request.headers().contains("Authorization")) {
+                    next.handle(request, response);
+                } else {
+                    response.status(401).header("WWW-Authenticate", "Basic realm=\"ws\"").send("");
+                }
+            }).build();
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), service).start()) {
+                String url = "ws://127.0.0.1:" + server.port() + "/private";
+                assertEquals(22, ws(InputStream.nullInputStream(), "-n", url), err.toString(StandardCharsets.UTF_8));
+                out.reset();
+                int code = ws(InputStream.nullInputStream(), "-n", "-u", "alice:secret", url);
+                assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+                assertEquals("alice:secret\n", out.toString(StandardCharsets.UTF_8));
             }
         });
     }

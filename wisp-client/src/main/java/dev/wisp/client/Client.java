@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.client.internal.CallChain;
 import dev.wisp.client.internal.CallContext;
 import dev.wisp.client.internal.CallRunner;
 import dev.wisp.client.internal.ConnectionPool;
@@ -227,15 +228,17 @@ public final class Client implements AutoCloseable {
             throws IOException {
         Objects.requireNonNull(config, "config");
         WebSocketUpgrader.checkRequest(request);
-        CallContext call = new CallContext(request, this.config);
-        if (this.config.webSocketsOverHttp2()) {
-            WebSocket overHttp2 = Http2WebSocketOpener.tryOpen(pool, request, config, listener, call);
-            if (overHttp2 != null) {
-                return overHttp2;
+        return CallChain.openWebSocket(request, this.config, state, sent -> {
+            CallContext call = new CallContext(sent, this.config);
+            if (this.config.webSocketsOverHttp2()) {
+                WebSocket overHttp2 = Http2WebSocketOpener.tryOpen(pool, sent, config, listener, call);
+                if (overHttp2 != null) {
+                    return overHttp2;
+                }
             }
-        }
-        return WebSocketUpgrader.upgrade(connector.connectForWebSocket(request.origin(), call), request, config,
-                listener, call);
+            return WebSocketUpgrader.upgrade(connector.connectForWebSocket(sent.origin(), call), sent, config,
+                    listener, call);
+        });
     }
 
     /**

@@ -202,13 +202,22 @@ public final class ClientConnection implements AutoCloseable {
             throws IOException {
         Objects.requireNonNull(listener, "listener");
         checkTunnelled();
-        return connection.upgrade(request, config, listener, new CallContext(request, this.config));
+        return upgrade(request, config, listener);
     }
 
     /** Upgrades this connection to a WebSocket read with {@link WebSocket#receive()}; see the listener variant. */
     public WebSocket upgradeToWebSocket(Request request, WebSocketConfig config) throws IOException {
         checkTunnelled();
-        return connection.upgrade(request, config, null, new CallContext(request, this.config));
+        return upgrade(request, config, null);
+    }
+
+    /**
+     * The upgrade with the request's credentials and the jar's cookies, as {@link Client#webSocket} sends them; a
+     * {@code 401} is not answered, as a refused upgrade closes the connection.
+     */
+    private WebSocket upgrade(Request request, WebSocketConfig config, WebSocketListener listener) throws IOException {
+        Request sent = state.prepare(request);
+        return connection.upgrade(sent, config, listener, new CallContext(sent, this.config));
     }
 
     /**

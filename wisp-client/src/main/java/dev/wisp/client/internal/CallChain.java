@@ -2,11 +2,14 @@ package dev.wisp.client.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.wisp.client.ClientConfig;
 import dev.wisp.client.ProxyAuthenticationException;
 import dev.wisp.client.ProxyConfig;
 import dev.wisp.client.Request;
+import dev.wisp.client.WebSocketRefusedException;
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.ResponseHead;
+import dev.wisp.core.Version;
 import java.io.IOException;
 
 /**
@@ -67,6 +70,34 @@ public final class CallChain {
             }
             drain(result.body());
             call.followUp(next);
+        }
+    }
+
+    /** One attempt at a WebSocket's opening handshake with the request as it goes out. */
+    @FunctionalInterface
+    public interface WebSocketOpening<T> {
+        T open(Request request) throws IOException;
+    }
+
+    /**
+     * Opens a WebSocket with the follow-ups its handshake allows: the credentials and the jar's cookies a call would
+     * send, and one answer to a {@code 401} challenge (Digest, or Basic for {@link dev.wisp.client.Credentials#any});
+     * no redirects (RFC 6455 §4.1 lets a client follow them, and browsers do not). A refusal's cookies go in the jar.
+     */
+    public static <T> T openWebSocket(Request request, ClientConfig config, FollowUpState state,
+            WebSocketOpening<T> opening) throws IOException {
+        Request prepared = state.prepare(request);
+        try {
+            return opening.open(prepared);
+        } catch (WebSocketRefusedException refused) {
+            ResponseHead head = new ResponseHead(Version.HTTP_1_1, refused.status(), refused.headers());
+            state.received(prepared, head);
+            Request answer = state.answerChallenge(prepared, head);
+            if (answer == null) {
+                throw refused;
+            }
+            Events.fire(config.eventListener(), listener -> listener.authenticating(prepared, head, answer));
+            return opening.open(answer);
         }
     }
 

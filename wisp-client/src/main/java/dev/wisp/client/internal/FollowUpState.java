@@ -38,7 +38,7 @@ public final class FollowUpState {
      * The request as it goes out: with the jar's cookies for its URI after any {@code Cookie} field of its own, and
      * its {@code Authorization} when its credentials can say it now.
      */
-    Request prepare(Request request) throws IOException {
+    public Request prepare(Request request) throws IOException {
         return withCredentials(withCookies(request));
     }
 
