@@ -18,6 +18,11 @@ import java.util.concurrent.TimeUnit;
  * line per record.
  */
 final class ChildServer implements AutoCloseable {
+    /**
+     * The lock of the test classes that fill a child server's heap, which run beside the others but one at a time:
+     * two heaps full at once would load the machine, and the classes beside them, the more.
+     */
+    static final String FULL_HEAP = "a child server's full heap";
     /** How long a reply may take on a slow, loaded machine. */
     private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
 

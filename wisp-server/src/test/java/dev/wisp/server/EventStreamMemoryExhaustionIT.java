@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Open event streams while a server's heap is full ({@link CommandServer} in a child JVM with a small heap): the
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * them. Before, a heartbeat thread that could not start ended the shared ticking for good: no stream had a heartbeat
  * again, and none whose client left ever ended.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a server in a process of its own
+@ResourceLock(ChildServer.FULL_HEAP)
 class EventStreamMemoryExhaustionIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);

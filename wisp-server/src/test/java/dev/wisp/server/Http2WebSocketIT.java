@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * refused, the version checked, subprotocol and permessage-deflate agreed, a WebSocket beside ordinary streams on
  * one connection, WebSockets that read nothing holding up their own streams only, and a server that stops.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes, its cases too: they mostly wait for Python to start
 class Http2WebSocketIT {
     /** What the server's WebSocket listeners saw: the protocol each was opened over, and how each ended. */
     private final BlockingQueue<Version> opened = new LinkedBlockingQueue<>();

@@ -22,6 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A server whose heap fills up, in a child JVM with a small one ({@link CommandServer}), and stays full for a
@@ -45,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code accept()} (its {@code finishAccept} closes the new socket on an Exception, not an Error); such a
  * connection was never counted.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a server in a process of its own
+@ResourceLock(ChildServer.FULL_HEAP)
 class MemoryExhaustionIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** How long "eventually" may take on a slow, loaded machine. */

@@ -18,6 +18,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A server whose heap fills up ({@link CommandServer} in a child JVM with a small heap) while its WebSockets take
@@ -26,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * Plaintext and over TLS. The WebSockets ping when idle, and the peers here answer, so that a WebSocket whose thread
  * JDK 25 lost under the full heap (runnable, never scheduled again) ends by its pong timeout.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a server in a process of its own
+@ResourceLock(ChildServer.FULL_HEAP)
 class WebSocketMemoryExhaustionIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(150);
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);
