@@ -54,6 +54,11 @@ class MemoryExhaustionIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** How long "eventually" may take on a slow, loaded machine. */
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);
+    /**
+     * How long a TLS handshake with the full heap is waited for: it does not end while the heap is full (the server
+     * cannot make its answer), and the heap stays full until the client gives up.
+     */
+    private static final Duration FULL_HEAP_HANDSHAKE = Duration.ofSeconds(1);
     private static final String HELLO = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
     private static final int ECHO_BODY_BYTES = 256 * 1024;
 
@@ -86,7 +91,7 @@ class MemoryExhaustionIT {
                     for (int i = 0; i < 8; i++) { // new connections to a full heap
                         RawPeer peer;
                         try {
-                            peer = RawPeer.connect(child.port());
+                            peer = RawPeer.connect(child.port(), FULL_HEAP_HANDSHAKE);
                         } catch (IOException handshakeFailed) {
                             break; // over TLS: the handshake met the full heap, and the next would too
                         }

@@ -66,14 +66,25 @@ public final class RawPeer implements AutoCloseable {
      * sees it), or from any if null; over TLS in a run that tests TLS.
      */
     public static RawPeer connect(InetAddress from, int port) throws IOException {
+        return connect(from, port, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Connects to a port on 127.0.0.1, over TLS in a run that tests TLS, waiting at most this long for the connection,
+     * the handshake and each read: for a server that may not answer at all, such as one whose heap is full.
+     */
+    public static RawPeer connect(int port, Duration timeout) throws IOException {
+        return connect(null, port, timeout);
+    }
+
+    private static RawPeer connect(InetAddress from, int port, Duration timeout) throws IOException {
         Socket socket = new Socket();
         try {
             if (from != null) {
                 socket.bind(new InetSocketAddress(from, 0));
             }
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-                    (int) DEFAULT_TIMEOUT.toMillis());
-            socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
             socket.setTcpNoDelay(true);
             return new RawPeer(TestTransport.isTls() ? TestTransport.wrapTls(socket) : socket);
         } catch (IOException e) {
