@@ -23,6 +23,11 @@ import java.util.List;
  */
 final class ChildClient implements AutoCloseable {
     static final int BODY_BYTES = 256 * 1024;
+    /**
+     * The lock of the test classes that fill a child client's heap, which run beside the others but one at a time:
+     * two heaps full at once would load the machine, and the classes beside them, the more.
+     */
+    static final String FULL_HEAP = "a child client's full heap";
     private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
     private static final TestCertificate CA = TestCertificates.ca(KeyType.EC);
     private static final TestCertificate SERVER = TestCertificates.server(CA, KeyType.EC);

@@ -18,6 +18,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A client whose process runs out of file descriptors fails its calls that need a new connection with a typed
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * client runs in a child JVM ({@link LowDescriptorClient}) under {@code prlimit --nofile}, so that filling its table
  * touches nothing here; the server is this JVM's.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a client in a process of its own
 class ClientDescriptorExhaustionIT {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
     private static final int MAX_DESCRIPTORS = 256;

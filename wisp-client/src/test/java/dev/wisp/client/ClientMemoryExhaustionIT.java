@@ -11,6 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,6 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * into the full heap; over HTTP/1.1, a connection per call, and over HTTP/2 (h2c and h2), where the calls share a
  * connection whose reading thread hands each stream its frames, and whose end must end every stream on it.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a client in a process of its own
+@ResourceLock(ChildClient.FULL_HEAP)
 class ClientMemoryExhaustionIT {
     private static final int BODY_BYTES = ChildClient.BODY_BYTES;
     private static final int CALLS = 12;

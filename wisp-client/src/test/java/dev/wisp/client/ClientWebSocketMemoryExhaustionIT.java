@@ -21,6 +21,9 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,6 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * read, and none in 19 after; a clean-clone run then left one WebSocket of four open and silent, and since they also
  * notice one lost inside its read (woken by bytes, never run), none in 35.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a client in a process of its own
+@ResourceLock(ChildClient.FULL_HEAP)
 class ClientWebSocketMemoryExhaustionIT {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
     private static final int WEB_SOCKETS = 4;

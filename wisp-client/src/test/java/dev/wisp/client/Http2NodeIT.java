@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * GOAWAY while calls run, a restart between calls, and a cancel among calls sharing the connection. Over TLS with
  * ALPN h2, and h2c by prior knowledge.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes, its cases too: they mostly wait, on servers in processes of their own
 class Http2NodeIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
 

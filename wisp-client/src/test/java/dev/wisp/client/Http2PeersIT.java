@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code keepalive_requests}, and its 413 before an upload ended. node's peer plays the harder cases in
  * {@link Http2NodeIT}.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes, its cases too: they mostly wait, on servers in processes of their own
 class Http2PeersIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
     private static final byte[] LARGE = Http2Peer.large(Http2Peer.LARGE_BYTES);
