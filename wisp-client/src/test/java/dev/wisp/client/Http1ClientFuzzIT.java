@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * client closes every connection. The seed is {@code wisp.fuzz.seed}, the number of cases
  * {@code wisp.fuzz.socketIterations}; a failure names the seed, the case and its bytes.
  */
-@Execution(ExecutionMode.CONCURRENT) // beside the other classes (it mostly waits out read timeouts)
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes, its two tests too (they mostly wait out read timeouts)
 class Http1ClientFuzzIT {
     private static final Pattern TARGET = Pattern.compile("^[A-Z]+ /c(\\d+)/e(\\d+) ");
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)");
@@ -92,20 +93,18 @@ class Http1ClientFuzzIT {
             .redirectPolicy(RedirectPolicy.none())
             .build();
 
-    private static volatile Case current;
-
     @Test
-    @Execution(ExecutionMode.SAME_THREAD) // the tests share the case being played
     void endsEveryCallInAResponseOrATypedFailureAndKeepsWorking() {
         Random random = new Random(FuzzBytes.SEED);
+        AtomicReference<Case> current = new AtomicReference<>();
         assertTimeoutPreemptively(FuzzBytes.RUN_BOUND, () -> {
-            try (ScriptedServer fuzzing = ScriptedServer.start(Http1ClientFuzzIT::play);
+            try (ScriptedServer fuzzing = ScriptedServer.start((socket, index, self) -> play(socket, self, current));
                     ScriptedServer good = ScriptedServer.start(Http1ClientFuzzIT::answerOk)) {
                 Client client = Client.create(CONFIG);
                 Counts counts = new Counts();
                 for (int i = 0; i < FuzzBytes.ITERATIONS; i++) {
                     Case fuzzCase = newCase(i, random);
-                    current = fuzzCase;
+                    current.set(fuzzCase);
                     String where = "seed " + FuzzBytes.SEED + ", case " + i;
                     for (int e = 0; e < fuzzCase.exchanges.size(); e++) {
                         counts.add(fuzzCase, e, FuzzOutcome.await(FuzzOutcome.start(client,
@@ -131,16 +130,16 @@ class Http1ClientFuzzIT {
      * order, on one connection, and a response broken or cut fails the calls behind it, typed.
      */
     @Test
-    @Execution(ExecutionMode.SAME_THREAD) // the tests share the case being played
     void endsEveryPipelinedCallInAResponseOrATypedFailure() {
         Random random = new Random(FuzzBytes.SEED);
         ClientConfig pipelining = CONFIG.toBuilder().pipelining(true).build();
+        AtomicReference<Case> current = new AtomicReference<>();
         assertTimeoutPreemptively(FuzzBytes.RUN_BOUND, () -> {
-            try (ScriptedServer fuzzing = ScriptedServer.start(Http1ClientFuzzIT::play)) {
+            try (ScriptedServer fuzzing = ScriptedServer.start((socket, index, self) -> play(socket, self, current))) {
                 Counts counts = new Counts();
                 for (int i = 0; i < FuzzBytes.ITERATIONS; i++) {
                     Case fuzzCase = newCase(i, random);
-                    current = fuzzCase;
+                    current.set(fuzzCase);
                     String where = "seed " + FuzzBytes.SEED + ", pipelined case " + i;
                     List<CompletableFuture<FuzzOutcome>> calls = new ArrayList<>();
                     try (ClientConnection connection = ClientConnection.connect(
@@ -212,15 +211,18 @@ class Http1ClientFuzzIT {
         return true;
     }
 
-    /** The fuzzing server's script: answers each request with the exchange its target names, in the current case. */
-    private static void play(Socket socket, int index, ScriptedServer self) throws IOException {
+    /**
+     * The fuzzing server's script: answers each request with the exchange its target names, in the case its test
+     * plays now (each test has its own, so the two run at once).
+     */
+    private static void play(Socket socket, ScriptedServer self, AtomicReference<Case> current) throws IOException {
         socket.setTcpNoDelay(true);
         OutputStream out = socket.getOutputStream();
         boolean clean = true;
         while (true) {
             String head = self.readHead(socket.getInputStream());
             Matcher target = TARGET.matcher(head);
-            Case fuzzCase = current;
+            Case fuzzCase = current.get();
             if (!target.find() || Integer.parseInt(target.group(1)) != fuzzCase.number) {
                 return;
             }
