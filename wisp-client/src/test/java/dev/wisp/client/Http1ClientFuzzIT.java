@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * {@code wisp.fuzz.socketIterations}; a failure names the seed, the case and its bytes.
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the other classes, its two tests too (they mostly wait out read timeouts)
+@Order(1) // the longest of the module: started first
 class Http1ClientFuzzIT {
     private static final Pattern TARGET = Pattern.compile("^[A-Z]+ /c(\\d+)/e(\\d+) ");
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)");

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * and its frames.
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the other classes (it mostly waits out read timeouts)
+@Order(1) // the longest of the module: started first
 class Http2ClientFuzzIT {
     private static final int INITIAL_STREAM_WINDOW = 16;
     private static final String REQUEST_BODY = "a request body longer than the window";
