@@ -129,9 +129,15 @@ final class WebSocketServerConnection extends ServerConnection implements Server
         }
     }
 
+    /**
+     * Closes with the reason another thread gave, if one ended the connection, else the session's. A WebSocket has a
+     * read deadline only while it closes (HTTP's are dropped at the upgrade), so a connection the sweeper ended for
+     * its deadline was lingering after the session's own end, whose reason (a pongTimeout, a protocol error) says
+     * why: the sweeper's "timeout" (when a TLS input could not be shut, and was closed) must not replace it.
+     */
     private void finish(String reason) {
         String forced = forcedCloseReason();
-        close(forced != null ? forced : reason);
+        close(forced != null && !isTimedOut() ? forced : reason);
     }
 
     @Override
