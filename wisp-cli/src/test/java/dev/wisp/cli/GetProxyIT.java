@@ -128,6 +128,18 @@ class GetProxyIT {
                 assertEquals(curl(environment, arguments).exitCode(), ours.exitCode());
                 String connect = "CONNECT localhost:" + originPort + " HTTP/1.1";
                 assertEquals(List.of(connect, connect), seen);
+                // https_proxy before HTTPS_PROXY, and HTTPS_PROXY alone, as curl reads them: the refusing proxy is
+                // asked each time, the other never (Wisp servers would answer CONNECT otherwise).
+                String refusing = "127.0.0.1:" + tunnels.getLocalPort();
+                List<String> https = List.of("https://localhost:" + originPort + "/x");
+                for (Map<String, String> variables : List.of(Map.of("https_proxy", refusing, "HTTPS_PROXY", proxyB),
+                        Map.of("HTTPS_PROXY", refusing, "all_proxy", proxyB))) {
+                    seen.clear();
+                    GetCommandIT.Run through = wisp(variables, https);
+                    assertEquals(56, through.exitCode(), variables + ": " + through.stderr());
+                    assertEquals(curl(variables, https).exitCode(), through.exitCode(), variables.toString());
+                    assertEquals(List.of(connect, connect), seen, variables.toString());
+                }
             }
             List<String> toOrigin = List.of("http://127.0.0.1:" + originPort + "/x");
             Map<String, String> unknownScheme = Map.of("http_proxy", "ftp://" + proxyA);

@@ -18,6 +18,8 @@ import dev.wisp.tls.TlsIdentity;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketMessage;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,6 +153,27 @@ class HttpsProxyIT {
             PeerTools.Result curl = curlWith(List.of("-x", "https://localhost:" + stunnel.port(), "--cacert",
                     caFile.toString(), "https://localhost:" + tlsOrigin.port() + "/seen"));
             assertEquals(60, curl.exitCode(), curl.stderr());
+        });
+    }
+
+    @Test
+    void givesUpOnAProxyThatNeverAnswersTheHandshakeWithinItsTimeout() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            // The kernel completes the TCP connection into the backlog; nobody reads the ClientHello.
+            try (ServerSocket silent = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+                ProxyConfig proxy = ProxyConfig.https("localhost", silent.getLocalPort())
+                        .withTls(TlsConfig.builder().handshakeTimeout(Duration.ofMillis(200)).build());
+                try (Client client = Client.create(ClientConfig.builder().proxy(proxy).build())) {
+                    long start = System.nanoTime();
+                    TimeoutExceededException late = assertThrows(TimeoutExceededException.class,
+                            () -> client.send(Request.get("http://127.0.0.1:" + origin.port() + "/seen")));
+                    long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                    assertEquals(TimeoutExceededException.Timeout.HANDSHAKE, late.timeout());
+                    assertEquals("TLS handshake with proxy localhost:" + silent.getLocalPort() + " exceeded 200 ms"
+                            + " (handshakeTimeout)", late.getMessage());
+                    assertTrue(waited >= 190 && waited < 5_000, "waited " + waited + " ms");
+                }
+            }
         });
     }
 
