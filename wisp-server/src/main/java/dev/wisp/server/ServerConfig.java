@@ -66,7 +66,9 @@ import java.util.OptionalInt;
  * RFC 9113 §3.3; the deprecated {@code Upgrade: h2c} is not taken up). The same routes and filters serve both.
  * {@code maxConcurrentStreams} (100) is the SETTINGS_MAX_CONCURRENT_STREAMS a connection announces; a stream past
  * it is refused (REFUSED_STREAM). It also bounds the handlers a connection runs at once, counted until they return
- * (also after the client reset their stream): a stream over that waits for a place. {@code maxHeaderBytes} bounds
+ * (also after the client reset their stream): a stream over that waits for a place. {@code maxStreamResets} (200 at
+ * once, 20 a second) bounds the streams a client resets, or makes the server reset or refuse, on one connection: past
+ * it GOAWAY ENHANCE_YOUR_CALM. {@code maxHeaderBytes} bounds
  * a request's decoded header list (SETTINGS_MAX_HEADER_LIST_SIZE; past it 431, and the connection goes on),
  * {@code idleTimeout} a connection without streams, {@code headerTimeout} also each frame from its first byte (a
  * header block with its CONTINUATION frames; past it GOAWAY PROTOCOL_ERROR), {@code readTimeout} a wait for a body's
@@ -110,6 +112,8 @@ public final class ServerConfig {
     private final boolean http2;
     private final int carrierLoops;
     private final int maxConcurrentStreams;
+    private final int maxStreamResetBurst;
+    private final int maxStreamResetsPerSecond;
 
     private ServerConfig(Builder builder) {
         this.bindAddress = builder.bindAddress;
@@ -140,6 +144,8 @@ public final class ServerConfig {
         this.http2 = builder.http2;
         this.carrierLoops = builder.carrierLoops;
         this.maxConcurrentStreams = builder.maxConcurrentStreams;
+        this.maxStreamResetBurst = builder.maxStreamResetBurst;
+        this.maxStreamResetsPerSecond = builder.maxStreamResetsPerSecond;
     }
 
     public static Builder builder() {
@@ -288,6 +294,16 @@ public final class ServerConfig {
         return maxConcurrentStreams;
     }
 
+    /** How many HTTP/2 stream resets a connection takes at once; see {@link Builder#maxStreamResets}. */
+    public int maxStreamResetBurst() {
+        return maxStreamResetBurst;
+    }
+
+    /** How many HTTP/2 stream resets a second a connection takes for good; see {@link Builder#maxStreamResets}. */
+    public int maxStreamResetsPerSecond() {
+        return maxStreamResetsPerSecond;
+    }
+
     /** Builds a {@link ServerConfig}; every option has a default, checked together in {@link #build()}. */
     public static final class Builder {
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
@@ -318,6 +334,8 @@ public final class ServerConfig {
         private boolean http2;
         private int carrierLoops = Integer.getInteger(CARRIER_LOOPS_PROPERTY, 0);
         private int maxConcurrentStreams = 100;
+        private int maxStreamResetBurst = 200;
+        private int maxStreamResetsPerSecond = 20;
 
         private Builder() {
         }
@@ -351,6 +369,8 @@ public final class ServerConfig {
             http2 = config.http2;
             carrierLoops = config.carrierLoops;
             maxConcurrentStreams = config.maxConcurrentStreams;
+            maxStreamResetBurst = config.maxStreamResetBurst;
+            maxStreamResetsPerSecond = config.maxStreamResetsPerSecond;
         }
 
         public Builder bindAddress(InetAddress bindAddress) {
@@ -518,6 +538,21 @@ public final class ServerConfig {
         }
 
         /**
+         * How many HTTP/2 streams a client may reset on one connection, counting those the server resets or refuses
+         * because of the client (a stream error, a stream past {@code maxConcurrentStreams}): {@code burst} at once,
+         * and {@code perSecond} for good, as a token bucket. Past it the connection ends with GOAWAY
+         * ENHANCE_YOUR_CALM: the defence against the "rapid reset" of CVE-2023-44487 and the "MadeYouReset" of
+         * CVE-2025-8671, which cost the server a stream's work each for nothing. The defaults (200 and 20) leave a
+         * browser room to cancel a page's requests at once; a server behind a gateway that multiplexes many users'
+         * cancellations on one connection may need more.
+         */
+        public Builder maxStreamResets(int burst, int perSecond) {
+            this.maxStreamResetBurst = burst;
+            this.maxStreamResetsPerSecond = perSecond;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException naming the first option out of range
          */
         public ServerConfig build() {
@@ -552,6 +587,8 @@ public final class ServerConfig {
                     "tls needs a certificate and key (an identity) to serve HTTPS");
             check(!tlsFileWatchInterval.isNegative(), "tlsFileWatchInterval must not be negative");
             check(maxConcurrentStreams > 0, "maxConcurrentStreams must be positive: " + maxConcurrentStreams);
+            check(maxStreamResetBurst > 0 && maxStreamResetsPerSecond > 0, "maxStreamResets must be positive: "
+                    + maxStreamResetBurst + " at once, " + maxStreamResetsPerSecond + " a second");
             return new ServerConfig(this);
         }
 

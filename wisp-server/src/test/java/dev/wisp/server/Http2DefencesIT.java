@@ -148,22 +148,57 @@ class Http2DefencesIT {
     @Test
     void endsARapidResetFloodAndNeverRunsMoreHandlersThanMaxConcurrentStreams() {
         talk(Http2TestServers.config(), peer -> {
-            byte[] block = peer.encode(request("GET", "/slow"));
-            byte[] again = peer.encode(request("GET", "/slow")); // indexed from here on
-            byte[] reset = bytesOf(new ResetFrame(1, ErrorCode.CANCEL));
-            Thread sender = flood(peer, 2000, i -> {
-                int id = 2 * i + 1;
-                byte[] headers = Http2TestPeer.frameBytes(FrameType.HEADERS.code(), END_HEADERS | END_STREAM, id,
-                        i == 0 ? block : again);
-                reset[8] = (byte) id;
-                reset[7] = (byte) (id >>> 8);
-                return concat(headers, reset);
-            });
+            IntFunction<byte[]> requestThenReset = requestsThenResets(peer, "/slow");
+            Thread sender = flood(peer, 2000, requestThenReset);
             peer.expectGoAway(ENHANCE_YOUR_CALM);
             sender.join();
             assertTrue(mostRunning.get() >= 1 && mostRunning.get() <= MAX_STREAMS,
                     mostRunning.get() + " handlers ran at once");
         });
+    }
+
+    /** A client that cancels more requests at once than the default allows (200) is let be where the server allows it. */
+    @Test
+    void takesAsManyResetsAtOnceAsMaxStreamResetsAllows() {
+        int resets = 300;
+        talk(Http2TestServers.config().maxStreamResets(resets + 10, 20), peer -> {
+            IntFunction<byte[]> requestThenReset = requestsThenResets(peer, "/hello");
+            for (int i = 0; i < resets; i++) {
+                peer.sendBytes(requestThenReset.apply(i));
+            }
+            int next = 2 * resets + 1;
+            peer.get(next, "/hello");
+            assertEquals("hello\n", peer.expectResponse(next).bodyText());
+        });
+    }
+
+    @Test
+    void endsTheConnectionPastALowerMaxStreamResets() {
+        talk(Http2TestServers.config().maxStreamResets(5, 1), peer -> {
+            IntFunction<byte[]> requestThenReset = requestsThenResets(peer, "/hello");
+            for (int i = 0; i < 6; i++) {
+                peer.sendBytes(requestThenReset.apply(i));
+            }
+            peer.expectGoAway(ENHANCE_YOUR_CALM);
+        });
+    }
+
+    /**
+     * The bytes of the {@code i}th request for this path (stream {@code 2i + 1}) followed by its RST_STREAM CANCEL, as
+     * a client that cancels at once sends them; to be taken in order, as the HPACK encoder's table is.
+     */
+    private static IntFunction<byte[]> requestsThenResets(Http2TestPeer peer, String path) throws IOException {
+        byte[] block = peer.encode(request("GET", path));
+        byte[] again = peer.encode(request("GET", path)); // indexed from here on
+        byte[] reset = bytesOf(new ResetFrame(1, ErrorCode.CANCEL));
+        return i -> {
+            int id = 2 * i + 1;
+            byte[] headers = Http2TestPeer.frameBytes(FrameType.HEADERS.code(), END_HEADERS | END_STREAM, id,
+                    i == 0 ? block : again);
+            reset[8] = (byte) id;
+            reset[7] = (byte) (id >>> 8);
+            return concat(headers, reset);
+        };
     }
 
     /**

@@ -35,6 +35,8 @@ class ServerConfigTest {
                 bad("readTimeout", builder -> builder.readTimeout(Duration.ofDays(30))),
                 bad("writeTimeout", builder -> builder.writeTimeout(Duration.ZERO)),
                 bad("maxConcurrentStreams", builder -> builder.maxConcurrentStreams(0)),
+                bad("maxStreamResets", builder -> builder.maxStreamResets(0, 20)),
+                bad("maxStreamResets", builder -> builder.maxStreamResets(200, 0)),
                 bad("carrierLoops", builder -> builder.carrierLoops(-1)));
     }
 
@@ -66,6 +68,16 @@ class ServerConfigTest {
         assertEquals(true, config.toBuilder().build().http2());
         assertEquals(1, config.toBuilder().build().maxConcurrentStreams());
         assertEquals(100, ServerConfig.builder().build().maxConcurrentStreams());
+    }
+
+    @Test
+    void boundsStreamResetsAt200AtOnceAnd20ASecondUnlessToldAndKeepsTheBoundThroughToBuilder() {
+        ServerConfig defaults = ServerConfig.builder().build();
+        assertEquals(200, defaults.maxStreamResetBurst());
+        assertEquals(20, defaults.maxStreamResetsPerSecond());
+        ServerConfig config = ServerConfig.builder().maxStreamResets(1000, 100).build().toBuilder().build();
+        assertEquals(1000, config.maxStreamResetBurst());
+        assertEquals(100, config.maxStreamResetsPerSecond());
     }
 
     @Test

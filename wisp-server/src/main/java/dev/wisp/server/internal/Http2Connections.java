@@ -1,6 +1,7 @@
 package dev.wisp.server.internal;
 
 import dev.wisp.core.WireInput;
+import dev.wisp.http2.FrameRateLimit;
 import dev.wisp.http2.Settings;
 import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
@@ -34,6 +35,13 @@ final class Http2Connections {
                 // without one gets the answer a CONNECT to it gets (404, 405), as HTTP/1.1's upgrade would.
                 .enableConnectProtocol(true)
                 .build();
+    }
+
+    /** A new connection's bound on the streams its client resets or makes the server reset, full at {@code nowNanos}. */
+    FrameRateLimit resetLimit(long nowNanos) {
+        var config = context.config();
+        return new FrameRateLimit("streams reset or refused", config.maxStreamResetBurst(),
+                config.maxStreamResetsPerSecond(), nowNanos);
     }
 
     /** The settings each connection announces in its preface. */

@@ -231,7 +231,7 @@ final class Http2ServerConnection extends ServerConnection {
     private void open() throws IOException {
         announceOpened();
         long now = System.nanoTime();
-        resets = new FrameRateLimit("streams reset or refused", 200, 20, now);
+        resets = http2.resetLimit(now);
         idleFrames = new FrameRateLimit("frames that carry no request (PING, SETTINGS, PRIORITY, empty DATA)",
                 1000, 200, now);
         if (input == null) {
