@@ -14,21 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.wisp.core.WireOutput;
 import dev.wisp.http2.ConnectionPreface;
 import dev.wisp.http2.DataFrame;
 import dev.wisp.http2.ErrorCode;
-import dev.wisp.http2.Frame;
 import dev.wisp.http2.FrameType;
-import dev.wisp.http2.FrameWriter;
 import dev.wisp.http2.PingFrame;
-import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.WindowUpdateFrame;
 import dev.wisp.testing.TestTransport;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,12 +34,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -124,150 +117,18 @@ class Http2DefencesIT {
         Http2TestPeer.talk(server, conversation);
     }
 
-    /** Sends frames until the server stops reading, on a thread of its own; a failed write ends it quietly. */
-    private static Thread flood(Http2TestPeer peer, int count, IntFunction<byte[]> frame) {
-        return Thread.ofVirtual().start(() -> {
-            try {
-                for (int i = 0; i < count; i++) {
-                    peer.sendBytes(frame.apply(i));
-                }
-            } catch (IOException e) {
-                // the server closed: what it sent before is what the test reads
-            }
-        });
-    }
-
-    private static byte[] bytesOf(Frame frame) throws IOException {
-        var out = new ByteArrayOutputStream();
-        var writer = new FrameWriter(WireOutput.of(out));
-        writer.write(frame);
-        writer.flush();
-        return out.toByteArray();
-    }
-
-    @Test
-    void endsARapidResetFloodAndNeverRunsMoreHandlersThanMaxConcurrentStreams() {
-        talk(Http2TestServers.config(), peer -> {
-            IntFunction<byte[]> requestThenReset = requestsThenResets(peer, "/slow");
-            Thread sender = flood(peer, 2000, requestThenReset);
-            peer.expectGoAway(ENHANCE_YOUR_CALM);
-            sender.join();
-            assertTrue(mostRunning.get() >= 1 && mostRunning.get() <= MAX_STREAMS,
-                    mostRunning.get() + " handlers ran at once");
-        });
-    }
-
-    /** A client that cancels more requests at once than the default allows (200) is let be where the server allows it. */
-    @Test
-    void takesAsManyResetsAtOnceAsMaxStreamResetsAllows() {
-        int resets = 300;
-        talk(Http2TestServers.config().maxStreamResets(resets + 10, 20), peer -> {
-            IntFunction<byte[]> requestThenReset = requestsThenResets(peer, "/hello");
-            for (int i = 0; i < resets; i++) {
-                peer.sendBytes(requestThenReset.apply(i));
-            }
-            int next = 2 * resets + 1;
-            peer.get(next, "/hello");
-            assertEquals("hello\n", peer.expectResponse(next).bodyText());
-        });
-    }
-
-    @Test
-    void endsTheConnectionPastALowerMaxStreamResets() {
-        talk(Http2TestServers.config().maxStreamResets(5, 1), peer -> {
-            IntFunction<byte[]> requestThenReset = requestsThenResets(peer, "/hello");
-            for (int i = 0; i < 6; i++) {
-                peer.sendBytes(requestThenReset.apply(i));
-            }
-            peer.expectGoAway(ENHANCE_YOUR_CALM);
-        });
-    }
-
-    /**
-     * The bytes of the {@code i}th request for this path (stream {@code 2i + 1}) followed by its RST_STREAM CANCEL, as
-     * a client that cancels at once sends them; to be taken in order, as the HPACK encoder's table is.
-     */
-    private static IntFunction<byte[]> requestsThenResets(Http2TestPeer peer, String path) throws IOException {
-        byte[] block = peer.encode(request("GET", path));
-        byte[] again = peer.encode(request("GET", path)); // indexed from here on
-        byte[] reset = bytesOf(new ResetFrame(1, ErrorCode.CANCEL));
-        return i -> {
-            int id = 2 * i + 1;
-            byte[] headers = Http2TestPeer.frameBytes(FrameType.HEADERS.code(), END_HEADERS | END_STREAM, id,
-                    i == 0 ? block : again);
-            reset[8] = (byte) id;
-            reset[7] = (byte) (id >>> 8);
-            return concat(headers, reset);
-        };
-    }
-
-    /**
-     * "MadeYouReset" (CVE-2025-8671): the client never resets a stream itself, but follows each request with a frame
-     * that makes the server reset it (a stream error), which a limit on the client's own resets would not count; each
-     * reset frees the stream's place while its handler runs on. With room for every stream of the flood, only the
-     * limit on resets can end it.
-     */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(ResetProvoker.class)
-    void endsAFloodOfStreamsTheClientMakesTheServerReset(ResetProvoker provoker) {
-        int flood = 2000;
-        start(Http2TestServers.config(), flood);
-        Http2TestPeer.talk(server, peer -> {
-            byte[] block = peer.encode(request("GET", "/slow"));
-            byte[] again = peer.encode(request("GET", "/slow"));
-            Thread sender = flood(peer, flood, i -> {
-                int id = 2 * i + 1;
-                byte[] headers = Http2TestPeer.frameBytes(FrameType.HEADERS.code(), END_HEADERS | END_STREAM, id,
-                        i == 0 ? block : again);
-                return concat(headers, provoker.frame(id));
-            });
-            peer.expectGoAway(ENHANCE_YOUR_CALM);
-            sender.join();
-            assertTrue(mostRunning.get() >= 1 && mostRunning.get() < flood / 4,
-                    mostRunning.get() + " handlers ran at once");
-        });
-    }
-
-    /** Frames on an open request's stream that the server must answer with a stream error (RST_STREAM). */
-    enum ResetProvoker {
-        /** RFC 9113 §6.9: an increment of 0 is a stream error (PROTOCOL_ERROR). */
-        WINDOW_UPDATE_OF_ZERO {
-            @Override
-            byte[] frame(int streamId) {
-                return Http2TestPeer.frameBytes(FrameType.WINDOW_UPDATE.code(), 0, streamId, new byte[4]);
-            }
-        },
-        /** RFC 9113 §6.9.1: a window past 2^31-1 is a stream error (FLOW_CONTROL_ERROR). */
-        WINDOW_UPDATE_PAST_THE_LARGEST_WINDOW {
-            @Override
-            byte[] frame(int streamId) {
-                return Http2TestPeer.frameBytes(FrameType.WINDOW_UPDATE.code(), 0, streamId,
-                        new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
-            }
-        },
-        /** RFC 9113 §5.1: DATA after END_STREAM (a half-closed, remote stream) is a stream error (STREAM_CLOSED). */
-        DATA_AFTER_THE_END_OF_THE_STREAM {
-            @Override
-            byte[] frame(int streamId) {
-                return Http2TestPeer.frameBytes(FrameType.DATA.code(), 0, streamId, new byte[] {'x'});
-            }
-        };
-
-        abstract byte[] frame(int streamId);
-    }
-
     @Test
     void endsFloodsOfFramesThatCarryNoRequest() throws Exception {
-        byte[] ping = bytesOf(new PingFrame(false, 7));
-        byte[] settings = bytesOf(new SettingsFrame(List.of()));
+        byte[] ping = Http2Floods.bytesOf(new PingFrame(false, 7));
+        byte[] settings = Http2Floods.bytesOf(new SettingsFrame(List.of()));
         byte[] priority = Http2TestPeer.frameBytes(FrameType.PRIORITY.code(), 0, 3, bytes(0, 0, 0, 0, 15));
         byte[] unknown = Http2TestPeer.frameBytes(0x20, 0, 0, new byte[0]);
-        byte[] emptyData = bytesOf(new DataFrame(1, new byte[0], false));
+        byte[] emptyData = Http2Floods.bytesOf(new DataFrame(1, new byte[0], false));
         start(Http2TestServers.config());
         for (byte[] frame : List.of(ping, settings, priority, unknown, emptyData)) {
             Http2TestPeer.talk(server, peer -> {
                 peer.headers(1, false, request("POST", "/echo"));
-                Thread sender = flood(peer, 5000, i -> frame);
+                Thread sender = Http2Floods.flood(peer, 5000, i -> frame);
                 peer.expectGoAwayAndClose(ENHANCE_YOUR_CALM);
                 sender.join();
             });
@@ -279,7 +140,7 @@ class Http2DefencesIT {
         talk(Http2TestServers.config(), peer -> {
             peer.sendFrame(FrameType.HEADERS.code(), 0, 1, peer.encode(request("GET", "/hello")));
             byte[] empty = Http2TestPeer.frameBytes(FrameType.CONTINUATION.code(), 0, 1, new byte[0]);
-            Thread sender = flood(peer, 100_000, i -> empty);
+            Thread sender = Http2Floods.flood(peer, 100_000, i -> empty);
             peer.expectGoAwayAndClose(ENHANCE_YOUR_CALM);
             sender.join();
         });
@@ -500,7 +361,8 @@ class Http2DefencesIT {
                 // a frame header announcing 100 bytes of stream 1, then 10 of them
                 peer.sendBytes(new byte[] {0, 0, 100, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
             } else if (sent.startsWith("half")) {
-                peer.sendBytes(Arrays.copyOf(bytesOf(new PingFrame(false, 7)), 12)); // the header and 3 of 8 bytes
+                // the frame header and 3 of the PING's 8 bytes
+                peer.sendBytes(Arrays.copyOf(Http2Floods.bytesOf(new PingFrame(false, 7)), 12));
             } else {
                 peer.sendFrame(FrameType.HEADERS.code(), 0, 1, peer.encode(request("GET", "/hello"))); // no END_HEADERS
             }
