@@ -49,6 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The proxy between real clients (curl, Wisp's client) and an upstream Wisp server that tells what it received:
  * paths, fields, bodies both ways, redirects, failures of the upstream and of the client.
+ *
+ * <p>Over 500 lines: the cases share one upstream whose routes each tell a part of what the proxy forwarded, and
+ * splitting them would repeat it; the proxy's trailers, event streams and WebSockets have classes of their own.
  */
 class ReverseProxyIT {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();

@@ -68,8 +68,8 @@ import java.util.OptionalInt;
  * it is refused (REFUSED_STREAM). It also bounds the handlers a connection runs at once, counted until they return
  * (also after the client reset their stream): a stream over that waits for a place. {@code maxStreamResets} (200 at
  * once, 20 a second) bounds the streams a client resets, or makes the server reset or refuse, on one connection: past
- * it GOAWAY ENHANCE_YOUR_CALM. {@code maxHeaderBytes} bounds
- * a request's decoded header list (SETTINGS_MAX_HEADER_LIST_SIZE; past it 431, and the connection goes on),
+ * it GOAWAY ENHANCE_YOUR_CALM. {@code maxHeaderBytes} bounds a request's decoded header list
+ * (SETTINGS_MAX_HEADER_LIST_SIZE; past it 431, and the connection goes on),
  * {@code idleTimeout} a connection without streams, {@code headerTimeout} also each frame from its first byte (a
  * header block with its CONTINUATION frames; past it GOAWAY PROTOCOL_ERROR), {@code readTimeout} a wait for a body's
  * next DATA, and {@code writeTimeout} also a wait for the client to open its flow-control window.
@@ -79,6 +79,9 @@ import java.util.OptionalInt;
  * sockets and runs their threads itself, as a Netty event loop does; see {@code CarrierLoops} in the transport.
  * It needs the JVM option {@code --add-opens java.base/java.lang=ALL-UNNAMED}; {@code start()} fails without it.
  * The system property {@code wisp.server.carrierLoops} sets the default, for an application that does not choose.
+ *
+ * <p>Over 500 lines: each option is a field, an accessor, a builder setter and a check, and the options are read
+ * together, so they stay in one place rather than in groups a user would have to know.
  */
 public final class ServerConfig {
     /** The system property whose value, when set, is the builder's default {@code carrierLoops}. */

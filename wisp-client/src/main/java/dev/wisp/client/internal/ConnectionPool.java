@@ -39,6 +39,10 @@ import java.util.function.Function;
  * leased to exactly one exchange, which gives it back once through {@link #release(Http1ClientConnection)} (or
  * its watch does, should its caller drop it unfinished: {@link ExchangeLeaks}); an HTTP/2 connection counts as open
  * until it closes.
+ *
+ * <p>Over 500 lines: the counts, the idle lists, the shared HTTP/2 connections and the calls waiting for any of them
+ * are one state under one lock, and each way in or out of it (lease, share, release, evict, sweep, close) must keep
+ * the counts true; the queue of waiting calls is {@link WaitingCalls}.
  */
 public final class ConnectionPool implements ConnectionSource, ClientSweeper.Sweepable,
         Http2ClientConnection.Owner {
