@@ -9,11 +9,8 @@ import dev.wisp.client.ConnectRefusedException;
 import dev.wisp.client.ConnectionInfo;
 import dev.wisp.client.EventListener;
 import dev.wisp.client.Http2Mode;
-import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Origin;
 import dev.wisp.client.ProxyConfig;
-import dev.wisp.client.RetryPolicy;
-import dev.wisp.client.SocketOptions;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.client.TlsHandshakeException;
@@ -33,16 +30,11 @@ import dev.wisp.transport.TlsTransport;
 import dev.wisp.transport.Transport;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -57,11 +49,12 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * Makes new connections: DNS, then TCP to each address in turn, within {@code connectTimeout}, then the TLS
+ * Makes new connections: DNS, then TCP to each address in turn ({@link SocketOpener}), within {@code connectTimeout},
+ * then a proxy's TLS and tunnel if there is one, then the TLS
  * handshake within the TLS configuration's {@code handshakeTimeout} (each bounded by the call's deadline, if
  * sooner). Each phase is timed and reported as an event, and each failure becomes its typed exception. TLS engines
- * come from the configuration's {@code TlsContext}, made
- * for the origin's host and port: SNI, hostname verification and the session to resume all follow from them.
+ * come from the configuration's {@code TlsContext}, made for the origin's host and port: SNI, hostname verification
+ * and the session to resume all follow from them.
  *
  * <p>Thread-safe: each call runs on the calling thread; the DNS lookup runs on a virtual thread of its own so
  * that its wait can be bounded.
@@ -91,6 +84,7 @@ public final class Connector {
     private final BufferPool buffers;
     private final DirectBufferPool readAheadBuffers;
     private final EventListener events;
+    private final SocketOpener sockets;
     private volatile TlsBuffers tlsBuffers;
     /** When the pools are trimmed; the sweeper's thread only. */
     private final Cadence trims = new Cadence(TRIM_PERIOD);
@@ -101,6 +95,7 @@ public final class Connector {
         this.buffers = new BufferPool(config.bufferBytes(), 32);
         this.readAheadBuffers = new DirectBufferPool(READ_AHEAD_BYTES, MAX_POOLED_READ_AHEAD);
         this.events = config.eventListener();
+        this.sockets = new SocketOpener(config, events, this);
     }
 
     public ClientConfig config() {
@@ -202,7 +197,7 @@ public final class Connector {
         if (!unix) {
             Events.fire(events, listener -> listener.dnsResolved(info, addresses));
         }
-        StreamSocket socket = openSocketRetrying(peer, info, addresses, call, deadline);
+        StreamSocket socket = sockets.open(peer, info, addresses, call, deadline);
         boolean proxyTls = proxy != null && proxy.isTls();
         if (mayWaitOnLoop && !proxyTls) {
             socket = onCurrentLoop(socket);
@@ -426,135 +421,6 @@ public final class Connector {
         }
     }
 
-    /** Opens a socket, retrying refused or failed attempts as the retry policy says, within the deadline. */
-    private StreamSocket openSocketRetrying(Origin origin, ConnectionInfo info, List<InetAddress> addresses,
-            CallContext call, long deadline) throws IOException {
-        RetryPolicy policy = config.retryPolicy();
-        for (int retry = 1; ; retry++) {
-            try {
-                return openSocket(origin, addresses, call, deadline);
-            } catch (ConnectRefusedException | ConnectFailedException e) {
-                Duration delay = policy.delayBefore(retry);
-                if (retry > policy.maxRetries() || deadline - System.nanoTime() - delay.toNanos() <= 0) {
-                    if (retry == 1) {
-                        throw e;
-                    }
-                    String message = e.getMessage() + " (" + retry + " attempts)";
-                    throw e instanceof ConnectRefusedException ? new ConnectRefusedException(message, e.getCause())
-                            : new ConnectFailedException(message, e.getCause());
-                }
-                int next = retry;
-                Events.fire(events, listener -> listener.connectRetry(info, next, delay, e));
-                LOG.log(DEBUG, () -> origin + ": " + e.getMessage() + "; retry " + next + " in " + delay);
-                pause(delay, call);
-            }
-        }
-    }
-
-    /** Waits between attempts in short steps, so that a cancel ends the wait at once. */
-    private static void pause(Duration delay, CallContext call) throws IOException {
-        long end = System.nanoTime() + delay.toNanos();
-        try {
-            for (long left = delay.toNanos(); left > 0; left = end - System.nanoTime()) {
-                call.checkNotCanceled();
-                Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 20)));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw call.canceledException();
-        }
-        call.checkNotCanceled();
-    }
-
-    private StreamSocket openSocket(Origin origin, List<InetAddress> resolved, CallContext call, long deadline)
-            throws IOException {
-        SocketOptions options = config.socketOptions();
-        if (options.unixSocket().isPresent()) {
-            return StreamSocket.of(openUnixChannel(origin, options.unixSocket().get(), call));
-        }
-        if (options.abstractUnixSocket().isPresent()) {
-            return openAbstractUnixSocket(origin, options.abstractUnixSocket().get(), call);
-        }
-        List<InetAddress> addresses = options.order(resolved);
-        if (addresses.isEmpty()) {
-            throw new ConnectFailedException("cannot connect to " + origin.host() + ":" + origin.port() + ": none of "
-                    + resolved.stream().map(InetAddress::getHostAddress).toList() + " is allowed by ipPreference "
-                    + options.ipPreference(), null);
-        }
-        IOException last;
-        ConnectionRace race = new ConnectionRace(addresses, origin.port(), options, call, deadline);
-        try {
-            return race.connect();
-        } catch (SocketTimeoutException e) {
-            throw timeout(call, deadline, "connect to " + origin.host() + ":" + origin.port());
-        } catch (IOException e) {
-            call.checkNotCanceled();
-            last = e;
-        }
-        // The address whose attempt failed last: the failure below is its own.
-        String where = origin.host() + ":" + origin.port() + " ("
-                + race.lastFailed().orElse(addresses.getFirst()).getHostAddress() + ")";
-        if (last instanceof ConnectException) {
-            throw new ConnectRefusedException("connection to " + where + " refused", last);
-        }
-        throw new ConnectFailedException("cannot connect to " + where + ": " + last.getMessage()
-                + portsHint(last, options), last);
-    }
-
-    /**
-     * What a connect that found no local address and port free most likely met, when none was asked for: the
-     * ephemeral ports ran out (EADDRNOTAVAIL), which connections closed by this side hold for a minute in TIME_WAIT.
-     */
-    private static String portsHint(IOException failure, SocketOptions options) {
-        return failure instanceof BindException && options.localAddress().isEmpty() && options.localPort() == 0
-                ? " (no local port was free: connections opened and closed faster than the system's range of"
-                        + " ports allows, each held for a while in TIME_WAIT, or too many open at once)"
-                : "";
-    }
-
-    /** Connects to a Unix domain socket: the connect completes or fails at once, so it needs no timeout. */
-    private static SocketChannel openUnixChannel(Origin origin, Path path, CallContext call) throws IOException {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        call.blockedOn(channel);
-        try {
-            channel.connect(UnixDomainSocketAddress.of(path));
-            call.checkNotCanceled();
-            return channel;
-        } catch (IOException e) {
-            closeQuietly(channel);
-            call.checkNotCanceled();
-            throw unixConnectFailed("Unix socket " + path + " (for " + origin.host() + ")", e);
-        }
-    }
-
-    /**
-     * Connects to a Linux abstract Unix socket name, through native calls (see {@link AbstractUnixSockets}). As a
-     * path's, the connect is not timed: it completes or fails at once, unless the listener's backlog is full.
-     */
-    private static StreamSocket openAbstractUnixSocket(Origin origin, String name, CallContext call)
-            throws IOException {
-        StreamSocket socket;
-        try {
-            socket = AbstractUnixSockets.connect(name);
-        } catch (IOException e) {
-            call.checkNotCanceled();
-            throw unixConnectFailed("abstract Unix socket @" + name + " (for " + origin.host() + ")", e);
-        }
-        call.blockedOn(socket);
-        if (call.isCanceled()) {
-            closeQuietly(socket);
-            call.checkNotCanceled();
-        }
-        return socket;
-    }
-
-    private static HttpCallException unixConnectFailed(String where, IOException e) {
-        if (e instanceof ConnectException || e.getMessage() != null && e.getMessage().contains("refused")) {
-            return new ConnectRefusedException("connection to " + where + " refused", e);
-        }
-        return new ConnectFailedException("cannot connect to " + where + ": " + e.getMessage(), e);
-    }
-
     TimeoutExceededException timeout(CallContext call, long deadline, String what) {
         return call.isCallDeadline(deadline)
                 ? new TimeoutExceededException(Timeout.CALL, what, call.callTimeout())
@@ -574,7 +440,7 @@ public final class Connector {
         return made;
     }
 
-    private static void closeQuietly(Closeable channel) {
+    static void closeQuietly(Closeable channel) {
         try {
             channel.close();
         } catch (IOException e) {
