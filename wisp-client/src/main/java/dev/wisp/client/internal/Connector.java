@@ -50,9 +50,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Makes new connections: DNS, then TCP to each address in turn ({@link SocketOpener}), within {@code connectTimeout},
- * then a proxy's TLS and tunnel if there is one, then the TLS
- * handshake within the TLS configuration's {@code handshakeTimeout} (each bounded by the call's deadline, if
- * sooner). Each phase is timed and reported as an event, and each failure becomes its typed exception. TLS engines
+ * then a proxy's TLS and tunnel if there is one, then the TLS handshake within the TLS configuration's
+ * {@code handshakeTimeout} (each bounded by the call's deadline, if sooner). Each phase is timed and reported as an event, and each failure becomes its typed exception. TLS engines
  * come from the configuration's {@code TlsContext}, made for the origin's host and port: SNI, hostname verification
  * and the session to resume all follow from them.
  *
