@@ -177,6 +177,9 @@ public final class Client implements AutoCloseable {
      * WebSockets over HTTP/2 (RFC 8441) and has a stream place free, the WebSocket is a stream of that connection
      * instead, as browsers open it; {@link ClientConfig.Builder#webSocketsOverHttp2(boolean)} turns that off.
      *
+     * <p>The opening handshake carries what a call would (credentials, the cookie jar's cookies) and answers one
+     * {@code 401} challenge; the answer's {@code Set-Cookie} fields go in the jar, whether it agrees or refuses.
+     *
      * @throws WebSocketRefusedException if the server answers with another status than 101 (2xx over HTTP/2)
      * @throws dev.wisp.websocket.WebSocketHandshakeException if its 101 is wrong
      * @throws HttpCallException if connecting fails
@@ -231,13 +234,13 @@ public final class Client implements AutoCloseable {
         return CallChain.openWebSocket(request, this.config, state, sent -> {
             CallContext call = new CallContext(sent, this.config);
             if (this.config.webSocketsOverHttp2()) {
-                WebSocket overHttp2 = Http2WebSocketOpener.tryOpen(pool, sent, config, listener, call);
+                WebSocket overHttp2 = Http2WebSocketOpener.tryOpen(pool, sent, config, listener, call, state);
                 if (overHttp2 != null) {
                     return overHttp2;
                 }
             }
             return WebSocketUpgrader.upgrade(connector.connectForWebSocket(sent.origin(), call), sent, config,
-                    listener, call);
+                    listener, call, state);
         });
     }
 

@@ -184,7 +184,8 @@ public final class ClientConnection implements AutoCloseable {
      * Sec-WebSocket-Key, -Accept, -Version; -Extensions comes from {@link WebSocketConfig#permessageDeflate()}).
      * Over HTTP/2 ({@link #protocol()}) the WebSocket is a stream of the connection instead (RFC 8441), which goes on
      * carrying requests; a server that did not announce {@code SETTINGS_ENABLE_CONNECT_PROTOCOL} takes none
-     * ({@link IllegalStateException}).
+     * ({@link IllegalStateException}). The upgrade carries the request's credentials and the cookie jar's cookies,
+     * and the answer's {@code Set-Cookie} fields go in the jar, whether it agrees or refuses.
      *
      * <p>Through an HTTP proxy, only a connection to an {@code https:} origin can be upgraded: it is a
      * {@code CONNECT} tunnel. One to an {@code http:} origin carries requests to the proxy in absolute-form, and a
@@ -212,12 +213,13 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     /**
-     * The upgrade with the request's credentials and the jar's cookies, as {@link Client#webSocket} sends them; a
-     * {@code 401} is not answered, as a refused upgrade closes the connection.
+     * The upgrade with the request's credentials and the jar's cookies, as {@link Client#webSocket} sends them, and
+     * the answer's cookies kept in the jar, whether it agrees or refuses; a {@code 401} is not answered, as a refused
+     * upgrade closes the connection.
      */
     private WebSocket upgrade(Request request, WebSocketConfig config, WebSocketListener listener) throws IOException {
         Request sent = state.prepare(request);
-        return connection.upgrade(sent, config, listener, new CallContext(sent, this.config));
+        return connection.upgrade(sent, config, listener, new CallContext(sent, this.config), state);
     }
 
     /**

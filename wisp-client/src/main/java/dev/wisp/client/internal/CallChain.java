@@ -82,7 +82,8 @@ public final class CallChain {
     /**
      * Opens a WebSocket with the follow-ups its handshake allows: the credentials and the jar's cookies a call would
      * send, and one answer to a {@code 401} challenge (Digest, or Basic for {@link dev.wisp.client.Credentials#any});
-     * no redirects (RFC 6455 §4.1 lets a client follow them, and browsers do not). A refusal's cookies go in the jar.
+     * no redirects (RFC 6455 §4.1 lets a client follow them, and browsers do not). The opening keeps each answer's
+     * cookies in the jar, a refusal's as a 101's ({@link WebSocketUpgrader#answered}).
      */
     public static <T> T openWebSocket(Request request, ClientConfig config, FollowUpState state,
             WebSocketOpening<T> opening) throws IOException {
@@ -91,7 +92,6 @@ public final class CallChain {
             return opening.open(prepared);
         } catch (WebSocketRefusedException refused) {
             ResponseHead head = new ResponseHead(Version.HTTP_1_1, refused.status(), refused.headers());
-            state.received(prepared, head);
             Request answer = state.answerChallenge(prepared, head);
             if (answer == null) {
                 throw refused;

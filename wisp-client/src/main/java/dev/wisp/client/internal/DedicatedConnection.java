@@ -187,17 +187,18 @@ public final class DedicatedConnection implements ConnectionSource {
      * Upgrades the connection to WebSocket once its turn comes; from then on HTTP requests on it are refused.
      *
      * @param listener where events go, or null for a blocking WebSocket
+     * @param state the jar the answer's cookies go in
      * @throws dev.wisp.client.ConnectionClosedException if the connection is closed (or was not persistent)
      */
     public WebSocketSession upgrade(Request request, WebSocketConfig config, WebSocketListener listener,
-            CallContext call) throws IOException {
+            CallContext call, FollowUpState state) throws IOException {
         DedicatedHttp2 overHttp2 = http2;
         if (overHttp2 != null) {
-            return openOverHttp2(overHttp2, request, config, listener, call);
+            return openOverHttp2(overHttp2, request, config, listener, call, state);
         }
         Http1ClientConnection current = acquire(request.origin(), call, pipeline != null);
         try {
-            WebSocketSession session = WebSocketUpgrader.upgrade(current, request, config, listener, call);
+            WebSocketSession session = WebSocketUpgrader.upgrade(current, request, config, listener, call, state);
             upgraded = true;
             return session;
         } finally {
@@ -210,7 +211,7 @@ public final class DedicatedConnection implements ConnectionSource {
      * it.
      */
     private WebSocketSession openOverHttp2(DedicatedHttp2 overHttp2, Request request, WebSocketConfig config,
-            WebSocketListener listener, CallContext call) throws IOException {
+            WebSocketListener listener, CallContext call, FollowUpState state) throws IOException {
         requireOrigin(request.origin());
         Http2ClientConnection reserved = overHttp2.reserveStream(call, connector);
         if (!reserved.acceptsExtendedConnect()) {
@@ -219,7 +220,7 @@ public final class DedicatedConnection implements ConnectionSource {
                     + " WebSockets (it did not announce SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441); connect over"
                     + " HTTP/1.1 to upgrade");
         }
-        WebSocketSession session = Http2WebSocketOpener.open(reserved, request, config, listener, call);
+        WebSocketSession session = Http2WebSocketOpener.open(reserved, request, config, listener, call, state);
         if (session == null) {
             throw new ConnectionClosedException("the server of the HTTP/2 connection to " + origin + " did not"
                     + " process the WebSocket's CONNECT", false, null);

@@ -55,23 +55,24 @@ public final class Http2WebSocketOpener {
      * @throws WebSocketHandshakeException if the 2xx agrees to a subprotocol or extension not offered
      */
     public static WebSocketSession tryOpen(ConnectionPool pool, Request request, WebSocketConfig config,
-            WebSocketListener listener, CallContext call) throws IOException {
+            WebSocketListener listener, CallContext call, FollowUpState state) throws IOException {
         Http2ClientConnection connection = pool.reserveWebSocketStream(request.origin());
         if (connection == null) {
             return null;
         }
-        return open(connection, request, config, listener, call);
+        return open(connection, request, config, listener, call, state);
     }
 
     /**
-     * Opens the WebSocket on a stream reserved on the connection, whose server takes extended CONNECT.
+     * Opens the WebSocket on a stream reserved on the connection, whose server takes extended CONNECT. The answer's
+     * cookies go in the jar, as a 101's do ({@link WebSocketUpgrader#answered}).
      *
      * @return the session, or null if the server did not process the CONNECT (the place is given back)
      * @throws WebSocketRefusedException if the server answered with another status than 2xx
      * @throws WebSocketHandshakeException if the 2xx agrees to a subprotocol or extension not offered
      */
     static WebSocketSession open(Http2ClientConnection connection, Request request, WebSocketConfig config,
-            WebSocketListener listener, CallContext call) throws IOException {
+            WebSocketListener listener, CallContext call, FollowUpState state) throws IOException {
         WebSocketConfig offered = WebSocketUpgrader.withRequestSubprotocols(request, config);
         ClientHandshake handshake = ClientHandshake.overHttp2(offered);
         Http2ClientStream stream = null;
@@ -87,7 +88,7 @@ public final class Http2WebSocketOpener {
                     Http2Exchange.regularFields(fields));
             Events.fire(call.config().eventListener(), events -> events.requestHeadersSent(request, sent));
             ResponseHead response = finalHead(stream, call);
-            Events.fire(call.config().eventListener(), events -> events.responseHeaders(request, response));
+            WebSocketUpgrader.answered(call, state, request, response);
             if (!response.status().isSuccess()) {
                 throw new WebSocketRefusedException(WebSocketUpgrader.webSocketUrl(request), response.status(),
                         response.headers(), refusalBody(connection, stream, call));

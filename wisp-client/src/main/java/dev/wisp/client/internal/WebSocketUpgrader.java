@@ -83,9 +83,11 @@ public final class WebSocketUpgrader {
 
     /**
      * Upgrades the connection: on success, it speaks WebSocket from now on, and a listener's callbacks run on a
-     * virtual thread of their own. On failure the connection is closed.
+     * virtual thread of their own. On failure the connection is closed. The answer's cookies go in the jar
+     * ({@link #answered}).
      *
      * @param listener where events go, or null for a WebSocket read with {@code receive()}
+     * @param state the client's cookie jar, through which the answer's {@code Set-Cookie} fields are kept
      * @throws WebSocketRefusedException if the server answered with another status than 101
      * @throws dev.wisp.client.TimeoutExceededException if the answer did not come within readTimeout
      * @throws ResponseProtocolException if the answer is not an HTTP response head
@@ -93,7 +95,7 @@ public final class WebSocketUpgrader {
      * @throws WebSocketHandshakeException if the 101 is wrong (accept value, an extension or subprotocol not offered)
      */
     public static WebSocketSession upgrade(Http1ClientConnection connection, Request request, WebSocketConfig config,
-            WebSocketListener listener, CallContext call) throws IOException {
+            WebSocketListener listener, CallContext call, FollowUpState state) throws IOException {
         checkRequest(request);
         ClientConfig clientConfig = call.config();
         WebSocketConfig offered = withRequestSubprotocols(request, config);
@@ -111,7 +113,7 @@ public final class WebSocketUpgrader {
             Http1Limits limits = new Http1Limits(clientConfig.maxStatusLineBytes(), clientConfig.maxHeaderBytes(),
                     clientConfig.maxHeaderCount(), clientConfig.maxChunkLineBytes());
             ResponseHead response = new Http1ResponseReader(limits).readHead(connection.input());
-            Events.fire(clientConfig.eventListener(), events -> events.responseHeaders(request, response));
+            answered(call, state, request, response);
             if (response.status().code() != 101) {
                 throw new WebSocketRefusedException(webSocketUrl(request), response.status(), response.headers(),
                         refusalBody(connection, response, limits));
@@ -138,6 +140,17 @@ public final class WebSocketUpgrader {
         ClientSweeper.instance().watch(swept);
         reading.start(listener, connection.id(), swept);
         return session;
+    }
+
+    /**
+     * Takes in the answer to an opening handshake as soon as its head is read, over either protocol and whatever it
+     * says (a 101, a 2xx over HTTP/2, a refusal, an answer the checks then fail): the event, and its
+     * {@code Set-Cookie} fields to the jar, as a browser's WebSocket keeps them (the Fetch standard stores a
+     * response's cookies as its headers arrive, before the WebSocket checks it).
+     */
+    static void answered(CallContext call, FollowUpState state, Request request, ResponseHead response) {
+        Events.fire(call.config().eventListener(), events -> events.responseHeaders(request, response));
+        state.received(request, response);
     }
 
     /** The config with the subprotocols of the request's Sec-WebSocket-Protocol offered first. */
