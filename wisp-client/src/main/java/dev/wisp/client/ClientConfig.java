@@ -566,16 +566,16 @@ public final class ClientConfig {
             return this;
         }
 
-        /** The cookie jar to keep and send cookies with, shared by every call; none by default. */
         /**
-         * Credentials for the requests that have none of their own, asked for by origin; a redirect to another origin
-         * gets that origin's. See {@link CredentialsProvider}.
+         * Credentials for the requests that have none of their own, asked for by origin, at most once per call and
+         * origin; a redirect to another origin gets that origin's. See {@link CredentialsProvider}.
          */
         public Builder credentialsProvider(CredentialsProvider provider) {
             this.credentialsProvider = Objects.requireNonNull(provider, "credentialsProvider");
             return this;
         }
 
+        /** The cookie jar to keep and send cookies with, shared by every call; none by default. */
         public Builder cookieJar(CookieJar jar) {
             this.cookieJar = Objects.requireNonNull(jar, "cookieJar");
             return this;

@@ -218,7 +218,7 @@ public final class ClientConnection implements AutoCloseable {
      * upgrade closes the connection.
      */
     private WebSocket upgrade(Request request, WebSocketConfig config, WebSocketListener listener) throws IOException {
-        Request sent = state.prepare(request);
+        Request sent = state.forCall().prepare(request);
         return connection.upgrade(sent, config, listener, new CallContext(sent, this.config), state);
     }
 

@@ -8,8 +8,11 @@ import java.util.Optional;
  * JDK's {@code Authenticator} gives its client one. A redirect to another origin drops the request's credentials,
  * so that they never reach a host they were not meant for; the provider is then asked for the new origin's.
  *
- * <p>Called on a call's own thread, once per request sent (each hop of its redirects and a challenge's answer
- * included), and by many calls at once: it must be thread-safe and quick, and must not make calls of its own.
+ * <p>Asked at most once per call and origin, on the call's own thread, when the call first needs that origin's
+ * credentials: the answer, credentials or none, holds for the rest of the call (its redirect hops to that origin, the
+ * answer to a {@code 401} challenge, a WebSocket's opening handshake and its answer to a challenge); a redirect to
+ * another origin asks for that origin's, and the next call asks again. Many calls ask at once: it must be thread-safe
+ * and quick, and must not make calls of its own.
  */
 @FunctionalInterface
 public interface CredentialsProvider {

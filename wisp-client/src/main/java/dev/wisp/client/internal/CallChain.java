@@ -35,7 +35,8 @@ public final class CallChain {
         boolean challengeAnswered = false;
         // The request as the caller (or the last redirect) made it; what goes out adds credentials and cookies.
         Request plain = call.request();
-        call.followUp(state.prepare(plain));
+        FollowUpState.CallFollowUps followUps = state.forCall();
+        call.followUp(followUps.prepare(plain));
         while (true) {
             Request request = call.request();
             ExchangeResult result = CallRunner.execute(source, call);
@@ -44,7 +45,7 @@ public final class CallChain {
             try {
                 refuseProxyChallenge(call, request, head);
                 state.received(request, head);
-                next = challengeAnswered ? null : state.answerChallenge(request, head);
+                next = challengeAnswered ? null : followUps.answerChallenge(request, head);
                 challengeAnswered = next != null;
                 if (next != null) {
                     announce(call, request, head, next, false);
@@ -56,7 +57,7 @@ public final class CallChain {
                     if (redirected != null) {
                         redirects++;
                         plain = redirected;
-                        next = state.prepare(redirected);
+                        next = followUps.prepare(redirected);
                         announce(call, request, head, next, true);
                     }
                 }
@@ -87,12 +88,13 @@ public final class CallChain {
      */
     public static <T> T openWebSocket(Request request, ClientConfig config, FollowUpState state,
             WebSocketOpening<T> opening) throws IOException {
-        Request prepared = state.prepare(request);
+        FollowUpState.CallFollowUps followUps = state.forCall();
+        Request prepared = followUps.prepare(request);
         try {
             return opening.open(prepared);
         } catch (WebSocketRefusedException refused) {
             ResponseHead head = new ResponseHead(Version.HTTP_1_1, refused.status(), refused.headers());
-            Request answer = state.answerChallenge(prepared, head);
+            Request answer = followUps.answerChallenge(prepared, head);
             if (answer == null) {
                 throw refused;
             }
