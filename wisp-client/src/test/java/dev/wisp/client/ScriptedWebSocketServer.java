@@ -29,20 +29,23 @@ final class ScriptedWebSocketServer {
     /** Answers the upgrade with 101 and these further header lines, each ending in CRLF (an extension agreed). */
     static void answerUpgrade(Socket socket, String headerLines) throws IOException {
         String head = readHead(socket.getInputStream());
-        Matcher key = KEY.matcher(head);
+        socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept(head) + "\r\n" + headerLines + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The Sec-WebSocket-Accept value that answers the key of this request head (RFC 6455 §4.2.2, item 5.4). */
+    static String accept(String requestHead) throws IOException {
+        Matcher key = KEY.matcher(requestHead);
         if (!key.find()) {
-            throw new IOException("no Sec-WebSocket-Key in " + head);
+            throw new IOException("no Sec-WebSocket-Key in " + requestHead);
         }
-        byte[] digest;
         try {
-            digest = MessageDigest.getInstance("SHA-1").digest((key.group(1)
-                    + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1").digest((key.group(1)
+                    + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + Base64.getEncoder().encodeToString(digest)
-                + "\r\n" + headerLines + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Reads a request head up to its empty line. */

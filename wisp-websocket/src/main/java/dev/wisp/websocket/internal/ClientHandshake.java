@@ -85,17 +85,39 @@ public final class ClientHandshake {
             throw new WebSocketHandshakeException("expected 101 Switching Protocols, got " + response.status());
         }
         Headers headers = response.headers();
+        // Field names and the two tokens match in any case (RFC 6455 §4.1, items 2 and 3 of the answer's checks).
         if (!headers.containsToken("Upgrade", "websocket")) {
-            throw new WebSocketHandshakeException("101 response without Upgrade: websocket");
+            throw new WebSocketHandshakeException("101 response without Upgrade: websocket (" + shown(headers,
+                    "Upgrade") + ")");
         }
         if (!headers.containsToken("Connection", "upgrade")) {
-            throw new WebSocketHandshakeException("101 response without the 'upgrade' token in Connection");
+            throw new WebSocketHandshakeException("101 response without the 'upgrade' token in Connection ("
+                    + shown(headers, "Connection") + ")");
         }
         List<String> accepts = headers.all("Sec-WebSocket-Accept");
-        if (accepts.size() != 1 || !accepts.get(0).trim().equals(HandshakeKeys.accept(key))) {
+        if (accepts.isEmpty()) {
+            throw new WebSocketHandshakeException("101 response without Sec-WebSocket-Accept");
+        }
+        if (accepts.size() > 1) {
+            throw new WebSocketHandshakeException("101 response with " + accepts.size()
+                    + " Sec-WebSocket-Accept fields");
+        }
+        if (!accepts.get(0).trim().equals(HandshakeKeys.accept(key))) {
             throw new WebSocketHandshakeException("Sec-WebSocket-Accept does not match the key sent");
         }
         return agreement(headers);
+    }
+
+    /** A field as the answer had it, for a message ({@link #shown(String)}). */
+    private static String shown(Headers headers, String name) {
+        List<String> values = headers.all(name);
+        return values.isEmpty() ? "no " + name + " field" : name + ": " + shown(String.join(", ", values));
+    }
+
+    /** The server's text for a message: at most 64 characters, control characters as '?'. */
+    private static String shown(String text) {
+        String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     private Agreement agreement(Headers headers) throws WebSocketHandshakeException {
@@ -107,8 +129,14 @@ public final class ClientHandshake {
         if (chosen.isEmpty()) {
             return Optional.empty();
         }
-        if (chosen.size() > 1 || !config.subprotocols().contains(chosen.get(0))) {
-            throw new WebSocketHandshakeException("the server chose a subprotocol that was not offered");
+        if (chosen.size() > 1) {
+            throw new WebSocketHandshakeException("the server chose more than one subprotocol: "
+                    + shown(String.join(", ", chosen)));
+        }
+        if (!config.subprotocols().contains(chosen.get(0))) {
+            throw new WebSocketHandshakeException("the server chose a subprotocol that was not offered: "
+                    + shown(chosen.get(0)) + " (offered: " + (config.subprotocols().isEmpty() ? "none"
+                    : String.join(", ", config.subprotocols())) + ")");
         }
         return Optional.of(chosen.get(0));
     }
@@ -118,12 +146,16 @@ public final class ClientHandshake {
         if (answered.isEmpty()) {
             return Optional.empty();
         }
-        WebSocketExtension extension = answered.get(0);
-        if (answered.size() > 1 || !config.permessageDeflate()
-                || !extension.name().equalsIgnoreCase(PerMessageDeflate.NAME)) {
-            throw new WebSocketHandshakeException("the server answered an extension that was not offered: "
-                    + extension.name());
+        for (WebSocketExtension extension : answered) {
+            if (!config.permessageDeflate() || !extension.name().equalsIgnoreCase(PerMessageDeflate.NAME)) {
+                throw new WebSocketHandshakeException("the server answered an extension that was not offered: "
+                        + shown(extension.name()));
+            }
         }
-        return Optional.of(PerMessageDeflate.accepted(extension, config));
+        if (answered.size() > 1) {
+            // RFC 7692 §5: a server accepts one offer of permessage-deflate at most.
+            throw new WebSocketHandshakeException("the server answered permessage-deflate more than once");
+        }
+        return Optional.of(PerMessageDeflate.accepted(answered.get(0), config));
     }
 }

@@ -70,16 +70,37 @@ class HandshakeTest {
         String accept = HandshakeKeys.accept(client.key());
         Headers good = Headers.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", accept);
         assertRefused(client, "expected 101 Switching Protocols, got " + Status.FORBIDDEN, Status.FORBIDDEN, good);
-        assertRefused(client, "101 response without Upgrade: websocket", Status.SWITCHING_PROTOCOLS,
+        assertRefused(client, "101 response without Upgrade: websocket (Upgrade: h2c)", Status.SWITCHING_PROTOCOLS,
                 good.toBuilder().set("Upgrade", "h2c").build());
-        assertRefused(client, "101 response without the 'upgrade' token in Connection", Status.SWITCHING_PROTOCOLS,
-                good.toBuilder().remove("Connection").build());
+        assertRefused(client, "101 response without Upgrade: websocket (no Upgrade field)",
+                Status.SWITCHING_PROTOCOLS, good.toBuilder().remove("Upgrade").build());
+        assertRefused(client, "101 response without the 'upgrade' token in Connection (no Connection field)",
+                Status.SWITCHING_PROTOCOLS, good.toBuilder().remove("Connection").build());
+        assertRefused(client, "101 response without the 'upgrade' token in Connection (Connection: "
+                + "x".repeat(64) + "...)", Status.SWITCHING_PROTOCOLS,
+                good.toBuilder().set("Connection", "x".repeat(100)).build());
+        assertRefused(client, "101 response without Sec-WebSocket-Accept", Status.SWITCHING_PROTOCOLS,
+                good.toBuilder().remove("Sec-WebSocket-Accept").build());
         assertRefused(client, "Sec-WebSocket-Accept does not match the key sent", Status.SWITCHING_PROTOCOLS,
                 good.toBuilder().set("Sec-WebSocket-Accept", HandshakeKeys.accept(HandshakeKeys.newKey())).build());
-        assertRefused(client, "the server chose a subprotocol that was not offered", Status.SWITCHING_PROTOCOLS,
-                good.toBuilder().add("Sec-WebSocket-Protocol", "mqtt").build());
+        assertRefused(client, "101 response with 2 Sec-WebSocket-Accept fields", Status.SWITCHING_PROTOCOLS,
+                good.toBuilder().add("Sec-WebSocket-Accept", accept).build());
+        assertRefused(client, "the server chose a subprotocol that was not offered: mqtt (offered: chat)",
+                Status.SWITCHING_PROTOCOLS, good.toBuilder().add("Sec-WebSocket-Protocol", "mqtt").build());
+        assertRefused(client, "the server chose more than one subprotocol: chat, chat", Status.SWITCHING_PROTOCOLS,
+                good.toBuilder().add("Sec-WebSocket-Protocol", "chat, chat").build());
         assertRefused(client, "the server answered an extension that was not offered: x-foo",
                 Status.SWITCHING_PROTOCOLS, good.toBuilder().add("Sec-WebSocket-Extensions", "x-foo").build());
+        assertRefused(client, "the server answered an extension that was not offered: x-foo",
+                Status.SWITCHING_PROTOCOLS, good.toBuilder().add("Sec-WebSocket-Extensions",
+                        "permessage-deflate, x-foo").build());
+        assertRefused(client, "the server answered permessage-deflate more than once", Status.SWITCHING_PROTOCOLS,
+                good.toBuilder().add("Sec-WebSocket-Extensions", "permessage-deflate, permessage-deflate").build());
+        ClientHandshake offeringNone = ClientHandshake.start(WebSocketConfig.defaults());
+        assertRefused(offeringNone, "the server chose a subprotocol that was not offered: chat (offered: none)",
+                Status.SWITCHING_PROTOCOLS, Headers.of("Upgrade", "websocket", "Connection", "Upgrade",
+                        "Sec-WebSocket-Accept", HandshakeKeys.accept(offeringNone.key()), "Sec-WebSocket-Protocol",
+                        "chat"));
     }
 
     @Test
@@ -101,7 +122,7 @@ class HandshakeTest {
         assertEquals("expected a 2xx answer to the extended CONNECT, got " + Status.SWITCHING_PROTOCOLS,
                 assertThrows(WebSocketHandshakeException.class, () -> client.check(new ResponseHead(Version.HTTP_2,
                         Status.SWITCHING_PROTOCOLS, Headers.of()))).getMessage());
-        assertRefused(client, "the server chose a subprotocol that was not offered", Status.OK,
+        assertRefused(client, "the server chose a subprotocol that was not offered: mqtt (offered: chat)", Status.OK,
                 Headers.of("Sec-WebSocket-Protocol", "mqtt"));
     }
 
