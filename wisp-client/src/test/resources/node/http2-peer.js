@@ -19,7 +19,8 @@
 //   /stream         the id of its stream, and the connection's remote port, as text "stream ID port PORT"
 //   /ws             an extended CONNECT with :protocol websocket: 200 (choosing the subprotocol "echo" if offered,
 //                   no extension), then every text or binary message back, a ping answered, a close echoed and the
-//                   stream ended; any other CONNECT there is answered 400
+//                   stream ended; any other CONNECT there is answered 400. ?choose=P answers subprotocol P and
+//                   ?extension=E extension E, offered or not
 //   /connects       how many CONNECT requests and HTTP/1.1 upgrades the server has seen, and how many WebSocket
 //                   streams the client reset rather than end: "connects N upgrades M resets R", once every
 //                   WebSocket stream has closed (or after 5 s)
@@ -113,8 +114,10 @@ function route(stream, headers) {
         if (url.pathname === '/ws' && headers[':protocol'] === 'websocket'
                 && headers['sec-websocket-version'] === '13') {
             const offered = (headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-            stream.respond(offered.includes('echo') ? {':status': 200, 'sec-websocket-protocol': 'echo'}
-                : {':status': 200});
+            const chosen = url.searchParams.get('choose') ?? (offered.includes('echo') ? 'echo' : null);
+            const extension = url.searchParams.get('extension');
+            stream.respond({':status': 200, ...(chosen === null ? {} : {'sec-websocket-protocol': chosen}),
+                ...(extension === null ? {} : {'sec-websocket-extensions': extension})});
             openWebSockets++;
             stream.on('close', () => {
                 openWebSockets--;

@@ -3,11 +3,13 @@ package dev.wisp.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketHandshakeException;
 import dev.wisp.websocket.WebSocketMessage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,13 +20,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client's WebSockets against node's {@code http2} module (nghttp2 inside): with SETTINGS_ENABLE_CONNECT_PROTOCOL
  * announced, a WebSocket after a call is an extended CONNECT on the call's connection (over TLS and h2c), whose close
- * handshake ends the stream with END_STREAM both ways, not a reset, and a pong that does not come resets it (CANCEL);
- * without it,
+ * handshake ends the stream with END_STREAM both ways, not a reset, and a pong that does not come resets it (CANCEL),
+ * as does a 200 that agrees to a subprotocol or an extension not offered, while the connection goes on; without it,
  * the WebSocket goes over HTTP/1.1 on a connection of its own, as before, and no CONNECT reaches the server.
  */
 class Http2WebSocketNodeIT {
@@ -99,6 +102,22 @@ class Http2WebSocketNodeIT {
             assertFalse(webSocket.isOpen());
             assertEquals("connects 1 upgrades 0 resets 1", get("/connects")); // RST_STREAM CANCEL
             assertEquals(1, client.openConnections());
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "/ws?choose=mqtt | the server chose a subprotocol that was not offered: mqtt (offered: echo)",
+            "/ws?extension=x-foo | the server answered an extension that was not offered: x-foo"})
+    void resetsTheStreamOfAnAnswerThatAgreesToWhatWasNotOffered(String path, String message) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            start(false, "--websocket");
+            assertEquals("hello peer\n", get("/index.html"));
+            WebSocketHandshakeException e = assertThrows(WebSocketHandshakeException.class,
+                    () -> client.webSocket(peer.url(path), CONFIG));
+            assertEquals(message, e.getMessage());
+            assertEquals("connects 1 upgrades 0 resets 1", get("/connects")); // RST_STREAM CANCEL
+            assertEquals(1, client.openConnections(), "the connection goes on");
         });
     }
 
