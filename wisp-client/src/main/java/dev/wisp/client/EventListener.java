@@ -16,7 +16,8 @@ import java.util.Optional;
  * caller's, or the call's virtual thread), so they must be quick and must not block; an exception thrown by one
  * is logged and otherwise ignored.
  *
- * <p>Order for one call on a new connection: {@code dnsResolved, connected, tlsHandshakeDone} (TLS only),
+ * <p>Order for one call on a new connection: {@code dnsResolved, tunnelOpened} (through a proxy's tunnel),
+ * {@code connected, tlsHandshakeDone} (TLS only),
  * {@code requestHeadersSent, requestBodySent} (when there is a body), {@code interimResponse} for each 1xx that comes
  * first (a {@code 100 Continue} before the body it invites), {@code responseHeaders}, {@code bodyChunk} per read,
  * then {@code finished} or {@code failed}; {@code disconnected} whenever a connection closes. A call that
@@ -54,6 +55,15 @@ public interface EventListener {
      * @param retry which retry comes next, from 1
      */
     default void connectRetry(ConnectionInfo connection, int retry, Duration delay, IOException cause) {
+    }
+
+    /**
+     * An HTTP or HTTPS proxy opened a tunnel for a new connection: it answered the {@code CONNECT} with this 2xx head
+     * (curl's {@code %{http_connect}}). Comes before {@code connected}. A refusal is no event but the call's failure,
+     * {@link ProxyTunnelRefusedException} or {@link ProxyAuthenticationException}, which carry the status; a SOCKS
+     * proxy's tunnel has no head and no event.
+     */
+    default void tunnelOpened(ConnectionInfo connection, ResponseHead response) {
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.wisp.client.TlsHandshakeException;
 import dev.wisp.client.UnresolvedHostException;
 import dev.wisp.core.BufferPool;
 import dev.wisp.core.DirectBufferPool;
+import dev.wisp.core.ResponseHead;
 import dev.wisp.tls.PublicKeyPinException;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
@@ -208,7 +209,10 @@ public final class Connector {
                 socket = proxyTls(socket, proxy, call);
             }
             if (tunneled) {
-                tunnel(socket, origin, socksTarget, proxy, call, deadline);
+                ResponseHead answer = tunnel(socket, origin, socksTarget, proxy, call, deadline);
+                if (answer != null) {
+                    Events.fire(events, listener -> listener.tunnelOpened(info, answer));
+                }
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
@@ -369,8 +373,9 @@ public final class Connector {
      * Opens a tunnel to the origin through the proxy, mapping its failures: an HTTP CONNECT, or a SOCKS5 CONNECT.
      *
      * @param socksTarget the origin's address for a socks5:// proxy; null to send the name
+     * @return an HTTP proxy's answer to the CONNECT; null for a SOCKS5 proxy
      */
-    private void tunnel(StreamSocket socket, Origin origin, InetAddress socksTarget, ProxyConfig proxy,
+    private ResponseHead tunnel(StreamSocket socket, Origin origin, InetAddress socksTarget, ProxyConfig proxy,
             CallContext call, long deadline) throws IOException {
         String what = (proxy.isSocks() ? "SOCKS5 CONNECT to " : "CONNECT to ") + origin.host() + ":" + origin.port()
                 + " through " + proxy;
@@ -378,9 +383,9 @@ public final class Connector {
             if (proxy.isSocks()) {
                 call.blockedOn(socket);
                 SocksTunnel.open(socket, origin, socksTarget, proxy, deadline);
-            } else {
-                ProxyTunnel.open(socket, origin, proxy, deadline);
+                return null;
             }
+            return ProxyTunnel.open(socket, origin, proxy, deadline);
         } catch (SocketTimeoutException e) {
             call.checkNotCanceled();
             throw timeout(call, deadline, what);

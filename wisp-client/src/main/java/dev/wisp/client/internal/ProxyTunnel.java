@@ -31,10 +31,11 @@ final class ProxyTunnel {
     }
 
     /**
+     * @return the proxy's 2xx answer
      * @throws ConnectFailedException if the proxy refuses (the status line says why) or breaks the protocol
      * @throws SocketTimeoutException if it does not answer by the deadline
      */
-    static void open(StreamSocket socket, Origin origin, ProxyConfig proxy, long deadline) throws IOException {
+    static ResponseHead open(StreamSocket socket, Origin origin, ProxyConfig proxy, long deadline) throws IOException {
         String authority = (origin.host().indexOf(':') >= 0 ? "[" + origin.host() + "]" : origin.host()) + ":"
                 + origin.port();
         StringBuilder request = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
@@ -59,6 +60,7 @@ final class ProxyTunnel {
                     + " refused CONNECT to " + authority + ": " + shown(statusLine.substring(parts[0].length() + 1)),
                     Integer.parseInt(parts[1]));
         }
+        return parse(head, proxy);
     }
 
     /** At most 64 characters of the proxy's text, control characters escaped. */
