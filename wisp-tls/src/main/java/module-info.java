@@ -5,4 +5,5 @@
  */
 module dev.wisp.tls {
     exports dev.wisp.tls;
+    exports dev.wisp.tls.internal to dev.wisp.cli;
 }

@@ -136,7 +136,8 @@ final class GetCommand implements Command {
                     || parsed.has("--output") && !parsed.value("--output").orElseThrow().equals("-"));
         }
         boolean silent = isSilent(parsed);
-        WriteOut writeOut = parsed.has("--write-out") ? WriteOut.of(parsed.value("--write-out").orElseThrow()) : null;
+        WriteOut writeOut = parsed.has("--write-out")
+                ? WriteOut.of(parsed.value("--write-out").orElseThrow(), parsed.has("--insecure")) : null;
         Request request;
         ClientConfig config;
         CookieJar jar;

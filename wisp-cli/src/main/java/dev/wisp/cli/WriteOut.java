@@ -2,6 +2,8 @@ package dev.wisp.cli;
 
 import dev.wisp.client.ConnectionInfo;
 import dev.wisp.client.EventListener;
+import dev.wisp.client.ProxyAuthenticationException;
+import dev.wisp.client.ProxyTunnelRefusedException;
 import dev.wisp.client.Request;
 import dev.wisp.client.Response;
 import dev.wisp.client.Timing;
@@ -9,6 +11,7 @@ import dev.wisp.client.TooManyRedirectsException;
 import dev.wisp.core.Headers;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
+import dev.wisp.tls.TlsSessionInfo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -17,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * standard output with its {@code %{variable}}s and {@code %header{name}}s filled in, {@code \n}, {@code \r} and
  * {@code \t} as those characters and {@code %%} as {@code %}; {@code @FILE} reads the format from a file. The
  * variables are curl's, among them {@code http_code} ({@code 000} when no response came), {@code size_download},
- * {@code time_total} and the other times, {@code url_effective}, {@code num_redirects}, {@code remote_ip} and
- * {@code json}; {@code %{stderr}} and {@code %{stdout}} switch where the rest goes, and {@code %{onerror}} ends the
+ * {@code time_total} and the other times, {@code url_effective}, {@code num_redirects}, {@code remote_ip}, the
+ * server's chain ({@code certs}, {@link CertificateText}; {@code num_certs}; {@code ssl_verify_result},
+ * {@link VerifyResult}), a proxy's answer to CONNECT ({@code http_connect}) and {@code json}; {@code %{stderr}} and {@code %{stdout}} switch where the rest goes, and {@code %{onerror}} ends the
  * output there unless the transfer failed. An unknown variable is written as nothing, with a warning on standard
  * error, as curl does.
  *
@@ -41,25 +46,32 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class WriteOut {
     /** Variables written as JSON numbers by {@code %{json}}, as curl writes them; the others are strings. */
-    private static final List<String> NUMBERS = List.of("exitcode", "http_code", "local_port", "num_connects",
-            "num_headers", "num_redirects", "remote_port", "response_code", "size_download", "size_header",
-            "size_request", "size_upload", "speed_download", "speed_upload", "urlnum");
+    private static final List<String> NUMBERS = List.of("exitcode", "http_code", "http_connect", "local_port",
+            "num_certs", "num_connects", "num_headers", "num_redirects", "remote_port", "response_code",
+            "size_download", "size_header", "size_request", "size_upload", "speed_download", "speed_upload",
+            "ssl_verify_result", "urlnum");
     /** Variables {@code %{json}} writes as null when they are empty, as curl does. */
     private static final List<String> NULL_WHEN_EMPTY = List.of("content_type", "errormsg", "filename_effective",
             "redirect_url", "referer");
     /** The names {@code %{json}} holds: every variable but those that steer the output. */
-    private static final List<String> VARIABLES = List.of("content_type", "errormsg", "exitcode",
-            "filename_effective", "http_code", "http_version", "local_ip", "local_port", "method", "num_connects",
-            "num_headers", "num_redirects", "redirect_url", "referer", "remote_ip", "remote_port", "response_code",
-            "scheme", "size_download", "size_header", "size_request", "size_upload", "speed_download",
-            "speed_upload", "time_appconnect", "time_connect", "time_namelookup", "time_pretransfer", "time_redirect",
+    private static final List<String> VARIABLES = List.of("certs", "content_type", "errormsg", "exitcode",
+            "filename_effective", "http_code", "http_connect", "http_version", "local_ip", "local_port", "method",
+            "num_certs", "num_connects", "num_headers", "num_redirects", "redirect_url", "referer", "remote_ip",
+            "remote_port", "response_code", "scheme", "size_download", "size_header", "size_request", "size_upload",
+            "speed_download", "speed_upload", "ssl_verify_result", "time_appconnect", "time_connect", "time_namelookup", "time_pretransfer", "time_redirect",
             "time_starttransfer", "time_total", "url", "url_effective", "urlnum");
 
     private final String format;
+    /** Whether -k let the server's chain in unverified. */
+    private final boolean insecure;
     private volatile InetSocketAddress remote;
     private volatile InetSocketAddress local;
     private volatile int redirects;
     private volatile int connects;
+    /** The status of the last CONNECT a proxy answered with 2xx; 0 for none. */
+    private volatile int tunnelStatus;
+    /** The server's chain on the last TLS connection made. */
+    private volatile List<X509Certificate> lastChain = List.of();
     /** When the last redirect was followed (System.nanoTime), or 0; and when the head after it came. */
     private volatile long redirectedNanos;
     private volatile long lastHeadNanos;
@@ -76,12 +88,17 @@ final class WriteOut {
     /** The last response's body bytes as received, before any decoding: a new head starts the count again. */
     private final AtomicLong downloadBytes = new AtomicLong();
 
-    private WriteOut(String format) {
+    private WriteOut(String format, boolean insecure) {
         this.format = format;
+        this.insecure = insecure;
     }
 
-    /** The option's value as a format: the text itself, or {@code @FILE}'s content. */
-    static WriteOut of(String value) throws UsageException {
+    /**
+     * The option's value as a format: the text itself, or {@code @FILE}'s content.
+     *
+     * @param insecure whether {@code -k} lets any server chain in, which {@code %{ssl_verify_result}} then judges
+     */
+    static WriteOut of(String value, boolean insecure) throws UsageException {
         String format = value;
         if (value.startsWith("@")) {
             try {
@@ -90,7 +107,7 @@ final class WriteOut {
                 throw new UsageException("option --write-out: cannot read " + value.substring(1) + ": " + e);
             }
         }
-        return new WriteOut(format);
+        return new WriteOut(format, insecure);
     }
 
     /**
@@ -231,8 +248,37 @@ final class WriteOut {
             case "exitcode" -> Integer.toString(outcome.exitCode());
             case "errormsg" -> outcome.failure() == null ? ""
                     : String.valueOf(FlagNames.in(outcome.failure().getMessage()));
+            case "certs" -> CertificateText.of(chain(outcome));
+            case "num_certs" -> Integer.toString(chain(outcome).size());
+            case "ssl_verify_result" -> Integer.toString(verifyResult(outcome));
+            case "http_connect" -> String.format(Locale.ROOT, "%03d", tunnelStatus(outcome.failure()));
             default -> null;
         };
+    }
+
+    /** The server's chain on the connection of the response, or on the last one made when none came. */
+    private List<X509Certificate> chain(Outcome outcome) {
+        return outcome.response() == null ? lastChain : outcome.response().tlsSession()
+                .map(TlsSessionInfo::peerCertificates).orElse(List.of());
+    }
+
+    /** OpenSSL's code for the chain's verification: a failed one's, or with -k what verifying it would have said. */
+    private int verifyResult(Outcome outcome) {
+        int failed = outcome.failure() == null ? VerifyResult.OK : VerifyResult.ofFailure(outcome.failure());
+        return failed != VerifyResult.OK || !insecure ? failed : VerifyResult.unverified(chain(outcome));
+    }
+
+    /** The status a proxy answered the last CONNECT with: a refusal's, else the last tunnel's; 0 for none. */
+    private int tunnelStatus(Exception failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProxyTunnelRefusedException refused) {
+                return refused.status();
+            }
+            if (cause instanceof ProxyAuthenticationException challenged) {
+                return challenged.response().status().code();
+            }
+        }
+        return tunnelStatus;
     }
 
     /** {@code %{json}}: every variable, by name, as curl writes it. */
@@ -331,6 +377,16 @@ final class WriteOut {
                 remote = remoteAddress;
                 local = localAddress.orElse(null);
                 connects++;
+            }
+
+            @Override
+            public void tunnelOpened(ConnectionInfo connection, ResponseHead response) {
+                tunnelStatus = response.status().code();
+            }
+
+            @Override
+            public void tlsHandshakeDone(ConnectionInfo connection, TlsSessionInfo session) {
+                lastChain = session.peerCertificates();
             }
 
             @Override

@@ -83,6 +83,26 @@ class GetHttpsProxyIT {
     }
 
     @Test
+    void writesTheProxysAnswerToConnectAndTheOriginsChainAsCurlDoes() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            // Through a tunnel, the CONNECT's status and the origin's chain; forwarded, no CONNECT, and where curl
+            // writes the proxy's chain for want of an origin's, wisp writes none.
+            Object[][] cases = {
+                {"200 1 0", "200 1 0", "https://localhost:" + tlsOrigin.port() + "/seen"},
+                {"000 0 0", "000 1 0", "http://127.0.0.1:" + origin.port() + "/seen"},
+            };
+            for (Object[] each : cases) {
+                List<String> arguments = List.of("-x", proxy("localhost"), "--proxy-cacert", caFile.toString(),
+                        "--cacert", caFile.toString(), "-o", "/dev/null", "-w",
+                        "%{http_connect} %{num_certs} %{ssl_verify_result}", (String) each[2]);
+                GetCommandIT.Run ours = GetProxyIT.wisp(Map.of(), arguments);
+                assertEquals(each[0], ours.text(), arguments + ": " + ours.stderr());
+                assertEquals(each[1], GetProxyIT.curl(Map.of(), arguments).text(), arguments.toString());
+            }
+        });
+    }
+
+    @Test
     void failsAsCurlDoesWhenTheProxysCertificateDoesNotVerify() {
         assertTimeoutPreemptively(LIMIT, () -> {
             String http = "http://127.0.0.1:" + origin.port() + "/seen";

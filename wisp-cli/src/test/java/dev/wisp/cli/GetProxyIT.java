@@ -140,6 +140,11 @@ class GetProxyIT {
                     assertEquals(curl(variables, https).exitCode(), through.exitCode(), variables.toString());
                     assertEquals(List.of(connect, connect), seen, variables.toString());
                 }
+                // -w's http_connect is the refusal's status, as curl's.
+                List<String> written = List.of("-w", "%{http_connect} %{http_code}", https.getFirst());
+                Map<String, String> refusingProxy = Map.of("https_proxy", refusing);
+                assertEquals("502 000", wisp(refusingProxy, written).text());
+                assertEquals(curl(refusingProxy, written).text(), wisp(refusingProxy, written).text());
             }
             List<String> toOrigin = List.of("http://127.0.0.1:" + originPort + "/x");
             Map<String, String> unknownScheme = Map.of("http_proxy", "ftp://" + proxyA);

@@ -147,7 +147,8 @@ public final class DerReader {
         }
     }
 
-    private byte[] primitive(int tag) {
+    /** Reads a primitive element with the given tag (a string, or a context tag) and returns its content. */
+    public byte[] primitive(int tag) {
         int length = header(tag);
         byte[] content = Arrays.copyOfRange(bytes, position, position + length);
         position += length;
