@@ -35,7 +35,7 @@ final class ProxyOptions {
             new Option("--proxy-user", "-U", "USER:PASSWORD", "credentials for the proxy (Basic, or SOCKS5"
                     + " username/password)"),
             new Option("--noproxy", null, "LIST", "hosts reached without the proxy: names (and the names under"
-                    + " them), addresses, or *; in place of the environment's no_proxy"),
+                    + " them), addresses, CIDR ranges, or *; in place of the environment's no_proxy"),
             new Option("--proxy-cacert", null, "FILE", "verify an https:// proxy with the CA certificates of this PEM"
                     + " file"),
             new Option("--proxy-insecure", null, null, "do not verify an https:// proxy's certificate or name"

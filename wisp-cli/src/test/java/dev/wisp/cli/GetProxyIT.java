@@ -92,6 +92,12 @@ class GetProxyIT {
                 {throughA, Map.of("http_proxy", proxyA, "NO_PROXY", "other.test,*"), List.of()},
                 {direct, Map.of("http_proxy", proxyA, "NO_PROXY", "*"), List.of()},
                 {throughA, Map.of("http_proxy", proxyA, "NO_PROXY", "0.0.1"), List.of()},
+                // CIDR ranges (curl 7.86 and later), for an address host.
+                {direct, Map.of("http_proxy", proxyA, "NO_PROXY", "127.0.0.0/8"), List.of()},
+                {direct, Map.of("NO_PROXY", "10.0.0.0/8, 127.0.0.0/24"), List.of("-x", proxyA)},
+                {throughA, Map.of("http_proxy", proxyA, "NO_PROXY", "127.0.0.2/32,127.0.1.0/24"), List.of()},
+                {direct, Map.of("http_proxy", proxyA), List.of("--noproxy", "127.0.0.0/8")},
+                {throughA, Map.of("http_proxy", proxyA, "NO_PROXY", "127.0.0.1/33"), List.of()},
                 {direct, Map.of("https_proxy", "ftp://127.0.0.1:1"), List.of()},
                 // A variable that names no proxy is not read for a host the proxy is bypassed for.
                 {direct, Map.of("http_proxy", "ftp://127.0.0.1:1", "no_proxy", "127.0.0.1"), List.of()},

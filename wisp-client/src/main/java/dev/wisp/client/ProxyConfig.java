@@ -170,9 +170,10 @@ public final class ProxyConfig {
      * This proxy, bypassed for the hosts of a list in curl's {@code --noproxy} / {@code NO_PROXY} form: names
      * separated by commas or blanks; a name matches itself and every name under it ({@code example.com} and
      * {@code .example.com} both match {@code example.com} and {@code www.example.com}, not {@code badexample.com});
-     * an IP address matches itself only (IPv6 with or without brackets); a list that is {@code *} alone matches every
-     * host (a {@code *} among other names matches none, as in curl). Case does not matter. Ranges in CIDR notation
-     * are not understood and match nothing.
+     * an IP address matches itself only (IPv6 with or without brackets), and a range in CIDR notation
+     * ({@code 10.0.0.0/8}, {@code fd00::/8}, as curl 7.86 and later) the addresses in it, when the host is an address
+     * literal (a name is not resolved for it); a list that is {@code *} alone matches every host (a {@code *} among
+     * other names matches none, as in curl). Case does not matter.
      */
     public ProxyConfig withBypass(String noProxyList) {
         Objects.requireNonNull(noProxyList, "noProxyList");
@@ -195,10 +196,11 @@ public final class ProxyConfig {
     /** Whether a connection to this host goes around the proxy, by the {@link #withBypass(String) bypass list}. */
     public boolean bypasses(String originHost) {
         String name = normalized(originHost);
-        // An address is no domain: 10.0.0.1 is not "under" 0.0.1.
-        boolean isAddress = name.contains(":") || name.matches("[0-9.]+");
+        // An address is no domain (10.0.0.1 is not "under" 0.0.1): it is compared with the address entries alone.
+        byte[] address = AddressRange.literal(name);
         for (String entry : bypass) {
-            if (entry.equals("*") || name.equals(entry) || !isAddress && name.endsWith("." + entry)) {
+            if (entry.equals("*") || (address != null ? AddressRange.matches(entry, address)
+                    : name.equals(entry) || name.endsWith("." + entry))) {
                 return true;
             }
         }

@@ -35,13 +35,44 @@ class ProxyConfigTest {
         assertTrue(proxy.bypasses("::1"));
         assertTrue(proxy.bypasses("[::1]"));
         assertFalse(proxy.bypasses("127.0.0.2"));
-        assertFalse(proxy.bypasses("10.1.2.3"), "CIDR ranges are not understood");
+        assertTrue(proxy.bypasses("10.1.2.3"), "a CIDR range");
         assertFalse(PROXY.withBypass("0.0.1").bypasses("127.0.0.1"), "nor under a part of one");
         assertTrue(PROXY.withBypass("*").bypasses("anything.example"));
         assertTrue(PROXY.withBypass(" * ").bypasses("anything.example"));
         assertFalse(PROXY.withBypass("other.test,*").bypasses("anything.example"), "curl's * stands alone");
         assertFalse(PROXY.withBypass("").bypasses("anything.example"));
         assertFalse(PROXY.bypasses("localhost"), "no list, no bypass");
+    }
+
+    @Test
+    void cidrRangesMatchTheAddressesInThemAsCurlReadsThem() {
+        ProxyConfig proxy = PROXY.withBypass("192.168.0.0/16, 10.1.2.128/25 fd00::/8,::1/128, 2001:db8::/33");
+        for (String inside : new String[] {"192.168.0.1", "192.168.255.255", "10.1.2.128", "10.1.2.255", "fd12::1",
+            "[fdff:ffff::]", "::1", "0:0:0:0:0:0:0:1", "2001:db8:7fff::1"}) {
+            assertTrue(proxy.bypasses(inside), inside);
+        }
+        for (String outside : new String[] {"192.169.0.1", "10.1.2.127", "10.1.3.128", "fe00::1", "::2",
+            "2001:db8:8000::1", "localhost", "192.168.example"}) {
+            assertFalse(proxy.bypasses(outside), outside);
+        }
+        // A name is not resolved for a range, as in curl.
+        assertFalse(PROXY.withBypass("127.0.0.0/8").bypasses("localhost"));
+        // As curl reads a prefix: none or 0 is the address alone, one too long matches nothing, digits end it.
+        assertTrue(PROXY.withBypass("127.0.0.1/0").bypasses("127.0.0.1"));
+        assertFalse(PROXY.withBypass("0.0.0.0/0").bypasses("127.0.0.1"));
+        assertFalse(PROXY.withBypass("::/0").bypasses("::1"));
+        assertFalse(PROXY.withBypass("127.0.0.1/33").bypasses("127.0.0.1"));
+        assertFalse(PROXY.withBypass("::1/129").bypasses("::1"));
+        assertTrue(PROXY.withBypass("127.0.0.0/8x").bypasses("127.9.9.9"));
+        assertFalse(PROXY.withBypass("127.0.0.0/").bypasses("127.0.0.1"));
+        assertTrue(PROXY.withBypass("127.0.0.0/1").bypasses("1.2.3.4"));
+        assertFalse(PROXY.withBypass("127.0.0.0/1").bypasses("128.0.0.0"));
+        // IPv4 and IPv6 entries each match their own family; an IPv4-mapped IPv6 host is IPv6.
+        assertFalse(PROXY.withBypass("127.0.0.0/8").bypasses("::ffff:127.0.0.1"));
+        assertTrue(PROXY.withBypass("::ffff:0:0/96").bypasses("::ffff:127.0.0.1"));
+        assertFalse(PROXY.withBypass("::ffff:0:0/96").bypasses("127.0.0.1"));
+        // Leading zeros are no dotted decimal (inet_pton): such a host is a name, such an entry matches nothing.
+        assertFalse(PROXY.withBypass("127.000.0.1").bypasses("127.0.0.1"));
     }
 
     @Test
