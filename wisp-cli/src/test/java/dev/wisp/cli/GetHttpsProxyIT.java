@@ -14,7 +14,6 @@ import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificates;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsIdentity;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,20 +33,20 @@ class GetHttpsProxyIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
     @TempDir
     static Path directory;
-    private static Path caFile;
+    /** The proxy's CA, which issues the TLS origin's certificate too. */
+    private static String caFile;
     private static HttpsProxyPeer stunnel;
     private static Server origin;
     private static Server tlsOrigin;
 
     @BeforeAll
     static void start() throws Exception {
-        TestCertificate ca = TestCertificates.ca(KeyType.EC);
-        caFile = Files.writeString(directory.resolve("ca.pem"), ca.certificatePem());
-        stunnel = HttpsProxyPeer.start(directory, ca, false);
+        stunnel = HttpsProxyPeer.start(directory, false);
+        caFile = stunnel.caFile().toString();
         Router router = Router.builder().get("/seen", (request, response) -> response.send(request.protocol()
                 + " via " + request.headers().firstOrNull("Via") + "\n")).build();
         origin = Server.create(ServerConfig.builder().port(0).build(), router).start();
-        TestCertificate originCertificate = TestCertificates.server(ca, KeyType.EC);
+        TestCertificate originCertificate = TestCertificates.server(stunnel.ca(), KeyType.EC);
         tlsOrigin = Server.create(ServerConfig.builder().port(0).http2(true).tls(TlsConfig.builder()
                 .identity(TlsIdentity.pem(originCertificate.chainPem(), originCertificate.keys().pkcs8Pem()))
                 .build()).build(), router).start();
@@ -69,14 +68,14 @@ class GetHttpsProxyIT {
             String https = "https://localhost:" + tlsOrigin.port() + "/seen";
             String forwarded = "HTTP/1.1 via 1.1 ";
             Object[][] cases = {
-                {forwarded, Map.of(), List.of("-x", proxy("localhost"), "--proxy-cacert", caFile.toString(), http)},
-                {forwarded, Map.of("http_proxy", proxy("localhost")), List.of("--proxy-cacert", caFile.toString(),
+                {forwarded, Map.of(), List.of("-x", proxy("localhost"), "--proxy-cacert", caFile, http)},
+                {forwarded, Map.of("http_proxy", proxy("localhost")), List.of("--proxy-cacert", caFile,
                     http)},
                 {forwarded, Map.of("ALL_PROXY", proxy("127.0.0.1")), List.of("--proxy-insecure", http)},
                 {"HTTP/2 via null\n", Map.of("HTTPS_PROXY", proxy("localhost")), List.of("--proxy-cacert",
-                    caFile.toString(), "--cacert", caFile.toString(), https)},
+                    caFile, "--cacert", caFile, https)},
                 {"HTTP/2 via null\n", Map.of(), List.of("-x", proxy("127.0.0.1"), "--proxy-insecure", "--cacert",
-                    caFile.toString(), https)},
+                    caFile, https)},
             };
             assertLikeCurl(0, cases);
         });
@@ -92,8 +91,8 @@ class GetHttpsProxyIT {
                 {"000 0 0", "000 1 0", "http://127.0.0.1:" + origin.port() + "/seen"},
             };
             for (Object[] each : cases) {
-                List<String> arguments = List.of("-x", proxy("localhost"), "--proxy-cacert", caFile.toString(),
-                        "--cacert", caFile.toString(), "-o", "/dev/null", "-w",
+                List<String> arguments = List.of("-x", proxy("localhost"), "--proxy-cacert", caFile,
+                        "--cacert", caFile, "-o", "/dev/null", "-w",
                         "%{http_connect} %{num_certs} %{ssl_verify_result}", (String) each[2]);
                 GetCommandIT.Run ours = GetProxyIT.wisp(Map.of(), arguments);
                 assertEquals(each[0], ours.text(), arguments + ": " + ours.stderr());
@@ -111,11 +110,11 @@ class GetHttpsProxyIT {
             // A certificate for localhost, the proxy reached as 127.0.0.1.
             assertLikeCurl(60, new Object[][] {{"TLS handshake with proxy 127.0.0.1:" + stunnel.port()
                     + " failed: No subject alternative names matching IP address 127.0.0.1", Map.of(),
-                List.of("-x", proxy("127.0.0.1"), "--proxy-cacert", caFile.toString(), http)}});
+                List.of("-x", proxy("127.0.0.1"), "--proxy-cacert", caFile, http)}});
             // --cacert and -k are for the origin: the proxy is checked against the JDK's CA certificates.
             assertLikeCurl(60, new Object[][] {
                 {"unable to find valid certification path", Map.of("https_proxy", proxy("localhost")),
-                    List.of("--cacert", caFile.toString(), https)},
+                    List.of("--cacert", caFile, https)},
                 {"unable to find valid certification path", Map.of(), List.of("-x", proxy("localhost"), "-k", http)},
             });
             assertLikeCurl(77, new Object[][] {{"proxy CA certificates " + missing, Map.of(),

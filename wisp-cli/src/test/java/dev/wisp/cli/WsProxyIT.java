@@ -13,6 +13,7 @@ import dev.wisp.testing.TestCertificates;
 import dev.wisp.testing.TinyproxyPeer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -120,20 +121,23 @@ class WsProxyIT {
         });
     }
 
+    /** {@code wisp serve}'s arguments for TLS with a certificate for localhost from this CA. */
+    private List<String> serveWithCertificateOf(TestCertificate ca) throws IOException {
+        TestCertificate certificate = TestCertificates.server(ca, KeyType.EC);
+        Path chain = Files.writeString(directory.resolve("cert.pem"), certificate.chainPem());
+        Path key = Files.writeString(directory.resolve("key.pem"), certificate.keys().pkcs8Pem());
+        return List.of(directory.resolve("www").toString(), "--port", "0", "--cert", chain.toString(), "--key",
+                key.toString());
+    }
+
     @Test
     void opensWssThroughAnHttpsProxy() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            TestCertificate ca = TestCertificates.ca(KeyType.EC);
-            Path caFile = Files.writeString(directory.resolve("ca.pem"), ca.certificatePem());
-            TestCertificate certificate = TestCertificates.server(ca, KeyType.EC);
-            Path chain = Files.writeString(directory.resolve("cert.pem"), certificate.chainPem());
-            Path key = Files.writeString(directory.resolve("key.pem"), certificate.keys().pkcs8Pem());
-            List<String> serve = List.of(directory.resolve("www").toString(), "--port", "0", "--cert",
-                    chain.toString(), "--key", key.toString());
             try (HttpsProxyPeer stunnel = HttpsProxyPeer.start(Files.createDirectories(directory.resolve("https")),
-                    ca, true);
-                    Server tls = ServeCommand.start(serve, new PrintStream(new ByteArrayOutputStream(), true,
-                            StandardCharsets.UTF_8))) {
+                    true);
+                    Server tls = ServeCommand.start(serveWithCertificateOf(stunnel.ca()), new PrintStream(
+                            new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+                Path caFile = stunnel.caFile();
                 List<String> arguments = new ArrayList<>(List.of("--proxy-cacert", caFile.toString(), "--cacert",
                         caFile.toString(), "wss://localhost:" + tls.port() + "/ws"));
                 String proxy = "https://" + credentials + "localhost:" + stunnel.port();

@@ -20,7 +20,6 @@ import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketMessage;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +41,6 @@ class HttpsProxyIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
     @TempDir
     static Path directory;
-    private static TestCertificate ca;
     private static Path caFile;
     private static HttpsProxyPeer stunnel;
     private static Server origin;
@@ -50,11 +48,10 @@ class HttpsProxyIT {
 
     @BeforeAll
     static void start() throws Exception {
-        ca = TestCertificates.ca(KeyType.EC);
-        caFile = Files.writeString(directory.resolve("ca.pem"), ca.certificatePem());
-        stunnel = HttpsProxyPeer.start(directory, ca, true);
+        stunnel = HttpsProxyPeer.start(directory, true);
+        caFile = stunnel.caFile();
         origin = Server.create(ServerConfig.builder().port(0).build(), ProxyIT.router(true)).start();
-        TestCertificate originCertificate = TestCertificates.server(ca, KeyType.EC);
+        TestCertificate originCertificate = TestCertificates.server(stunnel.ca(), KeyType.EC);
         tlsOrigin = Server.create(ServerConfig.builder().port(0).http2(true).tls(TlsConfig.builder()
                 .identity(TlsIdentity.pem(originCertificate.chainPem(), originCertificate.keys().pkcs8Pem()))
                 .build()).build(), ProxyIT.router(true)).start();
@@ -72,7 +69,7 @@ class HttpsProxyIT {
     }
 
     private static ClientConfig.Builder trustingOrigins() {
-        return ClientConfig.builder().tls(TlsConfig.builder().trustedCertificatesPem(ca.certificatePem()).build());
+        return ClientConfig.builder().tls(TlsConfig.builder().trustedCertificatesPem(stunnel.ca().certificatePem()).build());
     }
 
     @Test

@@ -7,25 +7,31 @@ import java.nio.file.Path;
 /**
  * An HTTPS proxy of real peers, curl's {@code -x https://}: {@link StunnelPeer} ending TLS with a certificate for
  * {@code localhost} alone (not 127.0.0.1, so that the proxy reached by its address fails the name's check) issued by
- * a CA of the test's, in front of {@link TinyproxyPeer}. Stopped by its processes' handles.
+ * a CA of its own, in front of {@link TinyproxyPeer}. The CA, in a PEM file too, is for a test to trust the proxy
+ * with and to issue its origins' certificates. Stopped by its processes' handles.
  */
 public final class HttpsProxyPeer implements AutoCloseable {
     private final TinyproxyPeer tinyproxy;
     private final StunnelPeer stunnel;
+    private final TestCertificate ca;
+    private final Path caFile;
 
-    private HttpsProxyPeer(TinyproxyPeer tinyproxy, StunnelPeer stunnel) {
+    private HttpsProxyPeer(TinyproxyPeer tinyproxy, StunnelPeer stunnel, TestCertificate ca, Path caFile) {
         this.tinyproxy = tinyproxy;
         this.stunnel = stunnel;
+        this.ca = ca;
+        this.caFile = caFile;
     }
 
     /**
-     * Both peers, their files in the directory.
+     * Both peers, their files in the directory, with a new EC CA that issues the proxy's certificate.
      *
-     * @param ca the CA that issues the proxy's certificate
      * @param requireCredentials whether tinyproxy wants {@link TinyproxyPeer#USER} and {@link TinyproxyPeer#PASSWORD}
      */
-    public static HttpsProxyPeer start(Path directory, TestCertificate ca, boolean requireCredentials)
+    public static HttpsProxyPeer start(Path directory, boolean requireCredentials)
             throws IOException, InterruptedException {
+        TestCertificate ca = TestCertificates.ca(TestCertificate.KeyType.EC);
+        Path caFile = Files.writeString(directory.resolve("ca.pem"), ca.certificatePem());
         TestCertificate certificate = TestCertificates.server(ca, TestCertificate.KeyType.EC, "localhost");
         Path chain = Files.writeString(directory.resolve("proxy.pem"), certificate.chainPem());
         Path key = Files.writeString(directory.resolve("proxy-key.pem"), certificate.keys().pkcs8Pem());
@@ -33,7 +39,7 @@ public final class HttpsProxyPeer implements AutoCloseable {
                 requireCredentials);
         try {
             return new HttpsProxyPeer(tinyproxy, StunnelPeer.start(
-                    Files.createDirectories(directory.resolve("stunnel")), tinyproxy.port(), chain, key));
+                    Files.createDirectories(directory.resolve("stunnel")), tinyproxy.port(), chain, key), ca, caFile);
         } catch (IOException | InterruptedException | RuntimeException e) {
             tinyproxy.close();
             throw e;
@@ -43,6 +49,16 @@ public final class HttpsProxyPeer implements AutoCloseable {
     /** The port TLS is accepted on. */
     public int port() {
         return stunnel.port();
+    }
+
+    /** The CA that issued the proxy's certificate. */
+    public TestCertificate ca() {
+        return ca;
+    }
+
+    /** The CA's certificate in a PEM file, for {@code --proxy-cacert} and the like. */
+    public Path caFile() {
+        return caFile;
     }
 
     /** The proxy behind the TLS, for its log. */
