@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.ClosedAfterTest;
 import dev.wisp.testing.PeerTools;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,9 +20,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GetNetrcIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final List<Server> servers = new ArrayList<>();
+    @RegisterExtension
+    final ClosedAfterTest servers = new ClosedAfterTest();
     @TempDir
     private Path home;
     private int portA;
@@ -60,14 +62,7 @@ class GetNetrcIT {
             byte[] pair = Base64.getDecoder().decode(authorization.substring("Basic ".length()));
             response.send(new String(pair, StandardCharsets.UTF_8) + "\n");
         }).build();
-        Server server = Server.create(ServerConfig.builder().port(0).build(), router).start();
-        servers.add(server);
-        return server.port();
-    }
-
-    @AfterEach
-    void stop() {
-        servers.forEach(Server::close);
+        return servers.add(Server.create(ServerConfig.builder().port(0).build(), router).start()).port();
     }
 
     @Test

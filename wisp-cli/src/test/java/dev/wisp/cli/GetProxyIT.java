@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.ClosedAfterTest;
 import dev.wisp.testing.PeerTools;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -25,9 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code wisp get}'s proxy as curl chooses it: from the options, else from the environment ({@code http_proxy},
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.Test;
 class GetProxyIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final List<Server> servers = new ArrayList<>();
+    @RegisterExtension
+    final ClosedAfterTest servers = new ClosedAfterTest();
     private String proxyA;
     private String proxyB;
     private int originPort;
@@ -59,14 +61,7 @@ class GetProxyIT {
             }
             response.send(name + " saw " + line + "\n");
         }).build();
-        Server server = Server.create(ServerConfig.builder().port(0).build(), router).start();
-        servers.add(server);
-        return server.port();
-    }
-
-    @AfterEach
-    void stop() {
-        servers.forEach(Server::close);
+        return servers.add(Server.create(ServerConfig.builder().port(0).build(), router).start()).port();
     }
 
     @Test

@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.ClosedAfterTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link ClientConfig.Builder#credentialsProvider}: each request without credentials of its own authenticates with
@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class CredentialsProviderIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
 
-    private final List<Server> servers = new ArrayList<>();
+    @RegisterExtension
+    final ClosedAfterTest servers = new ClosedAfterTest();
     /** The port of the server that the other one's {@code /back} redirects to. */
     private volatile int firstPort;
 
@@ -50,14 +51,7 @@ class CredentialsProviderIT {
             response.send(new String(Base64.getDecoder().decode(authorization.substring("Basic ".length())),
                     StandardCharsets.UTF_8));
         }).build();
-        Server server = Server.create(ServerConfig.builder().port(0).build(), router).start();
-        servers.add(server);
-        return server.port();
-    }
-
-    @AfterEach
-    void stop() {
-        servers.forEach(Server::close);
+        return servers.add(Server.create(ServerConfig.builder().port(0).build(), router).start()).port();
     }
 
     @Test
