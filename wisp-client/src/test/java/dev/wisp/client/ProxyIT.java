@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.core.ResponseHead;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
@@ -107,13 +108,26 @@ class ProxyIT {
     @Test
     void tunnelsHttpsThroughConnectAndVerifiesTheOrigin() {
         assertTimeoutPreemptively(LIMIT, () -> {
+            // Each tunnel is an event with tinyproxy's answer, before the connection to the origin is up.
+            List<String> events = new CopyOnWriteArrayList<>();
             ClientConfig config = ClientConfig.builder().proxy(withCredentials())
-                    .tls(tlsOrigin.trustingTls()).build();
+                    .tls(tlsOrigin.trustingTls()).eventListener(new EventListener() {
+                        @Override
+                        public void tunnelOpened(ConnectionInfo connection, ResponseHead response) {
+                            events.add(connection.origin().port() + " " + response.status().code());
+                        }
+
+                        @Override
+                        public void connected(ConnectionInfo connection, InetSocketAddress remote) {
+                            events.add("connected");
+                        }
+                    }).build();
             try (Client client = Client.create(config)) {
                 Response response = client.send(Request.get("https://localhost:" + tlsOrigin.port() + "/"));
                 assertEquals(200, response.statusCode());
                 assertTrue(response.text().contains("s_server"));
             }
+            assertEquals(List.of(tlsOrigin.port() + " 200", "connected"), events);
         });
     }
 
