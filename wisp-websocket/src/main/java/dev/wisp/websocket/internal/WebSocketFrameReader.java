@@ -163,7 +163,7 @@ public final class WebSocketFrameReader {
 
     private Incoming readControl(FrameHeader header) throws IOException {
         byte[] payload = new byte[(int) header.length()];
-        readPayload(header, payload, 0);
+        readPayload(header, payload, 0, null);
         return switch (header.opcode()) {
             case PING -> new Incoming.Ping(payload);
             case PONG -> new Incoming.Pong(payload);
@@ -190,21 +190,21 @@ public final class WebSocketFrameReader {
         int start = message.size();
         if (messageCompressed) {
             byte[] compressed = new byte[length];
-            readPayload(header, compressed, 0);
+            readPayload(header, compressed, 0, null);
             inflater.inflate(compressed, 0, length, message, maxMessageBytes);
+            if (header.fin()) {
+                inflater.finish(message, maxMessageBytes);
+            }
+            if (utf8 != null && !utf8.feed(message.array(), start, message.size() - start)) {
+                throw notUtf8();
+            }
         } else {
             if (length > maxMessageBytes - message.size()) {
                 throw messageTooBig();
             }
             message.reserve(length);
-            readPayload(header, message.array(), message.size());
+            readPayload(header, message.array(), message.size(), utf8);
             message.commit(length);
-        }
-        if (header.fin() && messageCompressed) {
-            inflater.finish(message, maxMessageBytes);
-        }
-        if (messageOpcode == Opcode.TEXT && !utf8.feed(message.array(), start, message.size() - start)) {
-            throw new WebSocketProtocolException(INVALID_PAYLOAD, "text message is not valid UTF-8");
         }
         return header.fin() ? completeMessage() : null;
     }
@@ -227,16 +227,33 @@ public final class WebSocketFrameReader {
         }
     }
 
-    private void readPayload(FrameHeader header, byte[] destination, int offset) throws IOException {
+    /**
+     * Reads a frame's payload and unmasks it, piece by piece as the bytes arrive; text is checked as UTF-8 on each
+     * piece, so a frame whose payload turns invalid fails at that byte, not once the frame is whole (RFC 6455 §8.1
+     * allows failing as soon as the text cannot be valid; the Autobahn cases 6.4.3 and 6.4.4 expect it).
+     *
+     * @param utf8 the check of the text message the payload belongs to, or null for bytes that are not checked here
+     */
+    private void readPayload(FrameHeader header, byte[] destination, int offset, Utf8Validator utf8)
+            throws IOException {
         int length = (int) header.length();
-        try {
-            in.readFully(destination, offset, length);
-        } catch (EOFException e) {
-            throw new EOFException("stream ended inside a frame payload");
+        for (int done = 0; done < length; ) {
+            int n = in.read(destination, offset + done, length - done);
+            if (n < 0) {
+                throw new EOFException("stream ended inside a frame payload");
+            }
+            if (header.masked()) {
+                Masking.apply(destination, offset + done, n, header.maskKey(), done);
+            }
+            if (utf8 != null && !utf8.feed(destination, offset + done, n)) {
+                throw notUtf8();
+            }
+            done += n;
         }
-        if (header.masked()) {
-            Masking.apply(destination, offset, length, header.maskKey(), 0);
-        }
+    }
+
+    private static WebSocketProtocolException notUtf8() {
+        return new WebSocketProtocolException(INVALID_PAYLOAD, "text message is not valid UTF-8");
     }
 
     private int requireByte() throws IOException {

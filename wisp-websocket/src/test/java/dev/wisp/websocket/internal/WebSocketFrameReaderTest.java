@@ -107,6 +107,16 @@ class WebSocketFrameReaderTest {
     }
 
     @Test
+    void rejectsInvalidUtf8AsSoonAsItArrivesInsideAFrame() {
+        // The Autobahn case 6.4.3: f4 90 starts a code point above U+10FFFF; the rest of the frame never comes.
+        byte[] frame = frames().masked(0x81, Wire.hex("cebae1bdb9cf83cebcceb5 f4908080 65646974656421")).toBytes();
+        assertServerRejects(1007, "text message is not valid UTF-8", Arrays.copyOf(frame, 6 + 11 + 2));
+        byte[] fragments = frames().masked(0x01, Wire.hex("cebae1bdb9cf83cebcceb5"))
+                .masked(0x00, Wire.hex("f4908080")).masked(0x80, Wire.hex("656469")).toBytes();
+        assertServerRejects(1007, "text message is not valid UTF-8", Arrays.copyOf(fragments, 6 + 11 + 6 + 2));
+    }
+
+    @Test
     void rejectsTextEndingInsideACharacter() {
         byte[] wire = frames().masked(0x81, Wire.hex("41 e2 82")).toBytes();
         assertServerRejects(1007, "text message ends inside a UTF-8 sequence", wire);
