@@ -9,9 +9,7 @@ import dev.wisp.testing.FuzzBytes;
 import dev.wisp.testing.LogCapture;
 import dev.wisp.testing.ScriptedWebSocketPeer;
 import dev.wisp.testing.WebSocketFuzzScript;
-import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
-import dev.wisp.websocket.WebSocketListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -49,7 +47,7 @@ class WebSocketFuzzIT {
         Random random = new Random(FuzzBytes.SEED);
         WebSocketConfig config = WebSocketConfig.builder().maxFrameBytes(512).maxMessageBytes(1024)
                 .permessageDeflate(deflate).closeTimeout(Duration.ofMillis(300)).build();
-        Server server = TestServers.start(Router.builder().webSocket("/ws", config, request -> new Echo()).build());
+        Server server = TestServers.start(Router.builder().webSocket("/ws", config, request -> new EchoListener()).build());
         try (LogCapture log = LogCapture.of("dev.wisp")) {
             assertTimeoutPreemptively(FuzzBytes.RUN_BOUND, () -> {
                 int failures = 0;
@@ -161,18 +159,5 @@ class WebSocketFuzzIT {
             return new Answer(received, -1); // ended without a close frame
         }
         return new Answer(received, -1);
-    }
-
-    /** Echoes every message as it came, text as text and binary as binary. */
-    private static final class Echo implements WebSocketListener {
-        @Override
-        public void onText(WebSocket webSocket, String text) throws IOException {
-            webSocket.sendText(text);
-        }
-
-        @Override
-        public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
-            webSocket.sendBinary(bytes);
-        }
     }
 }

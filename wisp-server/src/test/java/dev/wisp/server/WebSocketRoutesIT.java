@@ -63,20 +63,10 @@ class WebSocketRoutesIT {
                     }
                     seen.add("room=" + request.pathParameter("room").orElseThrow() + " remote="
                             + request.connection().remoteAddress().getAddress().getHostAddress());
-                    return new WebSocketListener() {
+                    return new EchoListener() {
                         @Override
                         public void onOpen(WebSocket webSocket) {
                             seen.add("subprotocol=" + webSocket.subprotocol().orElse("none"));
-                        }
-
-                        @Override
-                        public void onText(WebSocket webSocket, String text) throws IOException {
-                            webSocket.sendText(text);
-                        }
-
-                        @Override
-                        public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
-                            webSocket.sendBinary(bytes);
                         }
 
                         @Override

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Assertions;
 
@@ -108,6 +109,13 @@ public final class ScriptedWebSocketPeer implements AutoCloseable {
         peer.send(frame(fin, 0, opcode, payload, true));
     }
 
+    /** Sends bytes in writes of at most {@code chop} bytes each, as a peer whose frames arrive in pieces. */
+    public void sendInChops(byte[] bytes, int chop) throws IOException {
+        for (int at = 0; at < bytes.length; at += chop) {
+            peer.send(Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + chop)));
+        }
+    }
+
     /** The bytes of one frame, masked with a random key if asked, with any reserved bits (0-7) set. */
     public static byte[] frame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -161,6 +169,30 @@ public final class ScriptedWebSocketPeer implements AutoCloseable {
             payload[i] ^= key[i & 3];
         }
         return new Frame((first & 0x80) != 0, first >> 4 & 7, first & 0x0f, masked, payload);
+    }
+
+    /**
+     * Reads the frames of one data message and returns it as one frame: the first frame's opcode and reserved bits,
+     * the payloads joined.
+     *
+     * @throws AssertionError if a control frame or a frame out of sequence arrives first
+     */
+    public Frame readMessage() throws IOException {
+        Frame first = read();
+        if (first.opcode() != TEXT && first.opcode() != BINARY) {
+            throw new AssertionError("expected a data message, got a frame of opcode " + first.opcode());
+        }
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        payload.writeBytes(first.payload());
+        Frame frame = first;
+        while (!frame.fin()) {
+            frame = read();
+            if (frame.opcode() != CONTINUATION) {
+                throw new AssertionError("expected a continuation frame, got a frame of opcode " + frame.opcode());
+            }
+            payload.writeBytes(frame.payload());
+        }
+        return new Frame(true, first.rsv(), first.opcode(), first.masked(), payload.toByteArray());
     }
 
     /** Reads frames until a close frame and returns it. */
