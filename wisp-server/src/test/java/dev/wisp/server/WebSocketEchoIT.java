@@ -7,6 +7,7 @@ import static dev.wisp.testing.ScriptedWebSocketPeer.PING;
 import static dev.wisp.testing.ScriptedWebSocketPeer.PONG;
 import static dev.wisp.testing.ScriptedWebSocketPeer.TEXT;
 import static dev.wisp.testing.FuzzBytes.concat;
+import static dev.wisp.testing.ScriptedWebSocketPeer.fragments;
 import static dev.wisp.testing.ScriptedWebSocketPeer.frame;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -144,7 +145,7 @@ class WebSocketEchoIT {
                     frame(false, 0, CONTINUATION, "middle frame payload".getBytes(UTF_8), true),
                     frame(true, 0, CONTINUATION, new byte[0], true)));
             assertMessage(TEXT, "middle frame payload".getBytes(UTF_8), peer.readMessage());
-            peer.raw().send(fragments(TEXT, text, 1));
+            peer.raw().send(fragments(TEXT, 0, text, 1));
             assertMessage(TEXT, text, peer.readMessage());
         });
     }
@@ -156,9 +157,9 @@ class WebSocketEchoIT {
         byte[] binary = new byte[LIMIT];
         Arrays.fill(binary, (byte) 0xfe);
         talk(peer -> {
-            peer.raw().send(fragments(TEXT, text, frameBytes));
+            peer.raw().send(fragments(TEXT, 0, text, frameBytes));
             assertMessage(TEXT, text, peer.readMessage());
-            peer.raw().send(fragments(BINARY, binary, frameBytes));
+            peer.raw().send(fragments(BINARY, 0, binary, frameBytes));
             assertMessage(BINARY, binary, peer.readMessage());
         });
     }
@@ -176,7 +177,7 @@ class WebSocketEchoIT {
     @ParameterizedTest(name = "frames of {0} bytes")
     @ValueSource(ints = {65_536, 1 << 20})
     void failsAMessageOneByteOverTheDefaultLimitWith1009(int frameBytes) {
-        assertFailsWith1009(fragments(BINARY, new byte[LIMIT + 1], frameBytes));
+        assertFailsWith1009(fragments(BINARY, 0, new byte[LIMIT + 1], frameBytes));
     }
 
     @Test
@@ -199,7 +200,7 @@ class WebSocketEchoIT {
     void echoesATextOf65536BytesInFragmentsOf1300() {
         byte[] text = "*".repeat(65_536).getBytes(UTF_8);
         talk(peer -> {
-            peer.raw().send(fragments(TEXT, text, 1300));
+            peer.raw().send(fragments(TEXT, 0, text, 1300));
             assertMessage(TEXT, text, peer.readMessage());
         });
     }
@@ -233,19 +234,6 @@ class WebSocketEchoIT {
                 assertTrue(peer.isClosedByPeer(Duration.ofSeconds(5)));
             }
         });
-    }
-
-    /** The message as masked frames of at most {@code frameBytes} each: a data frame, then continuations. */
-    static byte[] fragments(int opcode, byte[] message, int frameBytes) {
-        ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        int at = 0;
-        do {
-            int end = Math.min(message.length, at + frameBytes);
-            wire.writeBytes(frame(end == message.length, 0, at == 0 ? opcode : CONTINUATION,
-                    Arrays.copyOfRange(message, at, end), true));
-            at = end;
-        } while (at < message.length);
-        return wire.toByteArray();
     }
 
     private static void assertMessage(int opcode, byte[] payload, ScriptedWebSocketPeer.Frame message) {

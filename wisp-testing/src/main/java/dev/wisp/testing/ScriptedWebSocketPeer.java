@@ -144,6 +144,22 @@ public final class ScriptedWebSocketPeer implements AutoCloseable {
         return out.toByteArray();
     }
 
+    /**
+     * A message as masked frames of at most {@code frameBytes} payload bytes each: a data frame with the reserved bits
+     * (RSV1 for a compressed message: 4), then continuations.
+     */
+    public static byte[] fragments(int opcode, int rsv, byte[] payload, int frameBytes) {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        int at = 0;
+        do {
+            int end = (int) Math.min(payload.length, (long) at + frameBytes);
+            wire.writeBytes(frame(end == payload.length, at == 0 ? rsv : 0, at == 0 ? opcode : CONTINUATION,
+                    Arrays.copyOfRange(payload, at, end), true));
+            at = end;
+        } while (at < payload.length);
+        return wire.toByteArray();
+    }
+
     /** Reads the next frame. */
     public Frame read() throws IOException {
         InputStream in = peer.input();
