@@ -145,7 +145,7 @@ class WebSocketEchoIT {
                     frame(false, 0, CONTINUATION, "middle frame payload".getBytes(UTF_8), true),
                     frame(true, 0, CONTINUATION, new byte[0], true)));
             assertMessage(TEXT, "middle frame payload".getBytes(UTF_8), peer.readMessage());
-            peer.raw().send(fragments(TEXT, 0, text, 1));
+            peer.raw().send(fragments(TEXT, 0, text, 1, true));
             assertMessage(TEXT, text, peer.readMessage());
         });
     }
@@ -157,9 +157,9 @@ class WebSocketEchoIT {
         byte[] binary = new byte[LIMIT];
         Arrays.fill(binary, (byte) 0xfe);
         talk(peer -> {
-            peer.raw().send(fragments(TEXT, 0, text, frameBytes));
+            peer.raw().send(fragments(TEXT, 0, text, frameBytes, true));
             assertMessage(TEXT, text, peer.readMessage());
-            peer.raw().send(fragments(BINARY, 0, binary, frameBytes));
+            peer.raw().send(fragments(BINARY, 0, binary, frameBytes, true));
             assertMessage(BINARY, binary, peer.readMessage());
         });
     }
@@ -177,7 +177,7 @@ class WebSocketEchoIT {
     @ParameterizedTest(name = "frames of {0} bytes")
     @ValueSource(ints = {65_536, 1 << 20})
     void failsAMessageOneByteOverTheDefaultLimitWith1009(int frameBytes) {
-        assertFailsWith1009(fragments(BINARY, 0, new byte[LIMIT + 1], frameBytes));
+        assertFailsWith1009(fragments(BINARY, 0, new byte[LIMIT + 1], frameBytes, true));
     }
 
     @Test
@@ -200,7 +200,7 @@ class WebSocketEchoIT {
     void echoesATextOf65536BytesInFragmentsOf1300() {
         byte[] text = "*".repeat(65_536).getBytes(UTF_8);
         talk(peer -> {
-            peer.raw().send(fragments(TEXT, 0, text, 1300));
+            peer.raw().send(fragments(TEXT, 0, text, 1300, true));
             assertMessage(TEXT, text, peer.readMessage());
         });
     }

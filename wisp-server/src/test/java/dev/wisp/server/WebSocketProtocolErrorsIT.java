@@ -71,7 +71,7 @@ class WebSocketProtocolErrorsIT {
                 Arguments.of("a close reason of 124 bytes", ScriptedWebSocketPeer.frame(true, 0, CLOSE,
                         concat(new byte[] {3, (byte) 0xe8}, "*".repeat(124).getBytes(UTF_8)), true), 1002),
                 Arguments.of("invalid UTF-8 in text of one-byte fragments", ScriptedWebSocketPeer.fragments(TEXT, 0,
-                        HexFormat.of().parseHex(INVALID_UTF8), 1), 1007),
+                        HexFormat.of().parseHex(INVALID_UTF8), 1, true), 1007),
                 Arguments.of("a close frame of one byte", ScriptedWebSocketPeer.frame(true, 0, CLOSE, new byte[] {3},
                         true), 1002),
                 Arguments.of("a close reason that is not UTF-8", ScriptedWebSocketPeer.frame(true, 0, CLOSE,

@@ -145,16 +145,16 @@ public final class ScriptedWebSocketPeer implements AutoCloseable {
     }
 
     /**
-     * A message as masked frames of at most {@code frameBytes} payload bytes each: a data frame with the reserved bits
-     * (RSV1 for a compressed message: 4), then continuations.
+     * A message as frames of at most {@code frameBytes} payload bytes each, masked as a client's or not as a server's:
+     * a data frame with the reserved bits (RSV1 for a compressed message: 4), then continuations.
      */
-    public static byte[] fragments(int opcode, int rsv, byte[] payload, int frameBytes) {
+    public static byte[] fragments(int opcode, int rsv, byte[] payload, int frameBytes, boolean masked) {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         int at = 0;
         do {
             int end = (int) Math.min(payload.length, (long) at + frameBytes);
             wire.writeBytes(frame(end == payload.length, at == 0 ? rsv : 0, at == 0 ? opcode : CONTINUATION,
-                    Arrays.copyOfRange(payload, at, end), true));
+                    Arrays.copyOfRange(payload, at, end), masked));
             at = end;
         } while (at < payload.length);
         return wire.toByteArray();
@@ -162,7 +162,11 @@ public final class ScriptedWebSocketPeer implements AutoCloseable {
 
     /** Reads the next frame. */
     public Frame read() throws IOException {
-        InputStream in = peer.input();
+        return read(peer.input());
+    }
+
+    /** Reads the next frame, masked or not, from any stream: the server's side of a test of a client, too. */
+    public static Frame read(InputStream in) throws IOException {
         int first = readByte(in);
         int second = readByte(in);
         long length = second & 0x7f;
