@@ -5,13 +5,9 @@ import static java.lang.System.Logger.Level.DEBUG;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Origin;
 import dev.wisp.client.RequestTooLargeException;
-import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MalformedMessageException;
-import dev.wisp.core.MessageTooLargeException;
 import dev.wisp.core.Method;
-import dev.wisp.core.ResponseHead;
-import dev.wisp.core.Status;
 import dev.wisp.core.WireOutput;
 import dev.wisp.http2.ConnectionException;
 import dev.wisp.http2.DataFrame;
@@ -29,16 +25,12 @@ import dev.wisp.http2.PriorityFrame;
 import dev.wisp.http2.PushPromiseFrame;
 import dev.wisp.http2.ReceiveFlow;
 import dev.wisp.http2.ResetFrame;
-import dev.wisp.http2.ResponseFields;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.StreamException;
-import dev.wisp.http2.TrailerFields;
 import dev.wisp.http2.UnknownFrame;
 import dev.wisp.http2.WindowUpdateFrame;
-import dev.wisp.http2.hpack.HpackDecoder;
-import dev.wisp.http2.hpack.HpackException;
 import dev.wisp.http2.hpack.HpackField;
 import java.io.EOFException;
 import java.io.IOException;
@@ -68,11 +60,12 @@ import java.util.function.BooleanSupplier;
  * when a read on a stream timed out, or with a new stream after it received nothing for pongTimeout, the connection
  * sends a PING that it must answer within pongTimeout; {@link Http2LivenessSweep} ends the connection otherwise.
  *
- * <p>Longer than 500 lines: the reading thread's handling of each frame type is one state machine over the
- * connection's streams and windows, kept in one place; the places for streams are {@link Http2StreamSlots}, the
- * windows {@code ReceiveFlow} and {@code Http2Output}, the deadlines of a live server {@link Http2Liveness}, what the
- * sweeper does when they pass or the reading thread is lost {@link Http2LivenessSweep}, frames on ended streams
- * {@link Http2ClosedStreams}, each a class of its own.
+ * <p>Longer than 500 lines: the connection's life, from the prefaces through the GOAWAYs either way to its end, is
+ * one state machine over its streams, kept in one place; what the reading thread does with the frames on streams is
+ * {@link Http2StreamFrames}, the places for streams {@link Http2StreamSlots}, the windows {@code ReceiveFlow} and
+ * {@code Http2Output}, the deadlines of a live server {@link Http2Liveness}, what the sweeper does when they pass or
+ * the reading thread is lost {@link Http2LivenessSweep}, frames on ended streams {@link Http2ClosedStreams}, each a
+ * class of its own.
  *
  * <p>Thread-safe.
  */
@@ -101,12 +94,13 @@ public final class Http2ClientConnection {
     private final Owner owner;
     private final Http2Output output;
     private final FrameReader reader;
-    private final HpackDecoder decoder;
     private final ReceiveFlow receiveFlow;
     private final Map<Integer, Http2ClientStream> streams = new ConcurrentHashMap<>();
     private final Http2StreamSlots slots = new Http2StreamSlots();
     private final FrameRateLimit idleFrames;
     private final Http2ClosedStreams closedStreams;
+    /** What the reading thread does with the frames on streams: HEADERS, DATA, RST_STREAM, WINDOW_UPDATE. */
+    private final Http2StreamFrames streamFrames;
     private final Http2Liveness liveness;
     private volatile Settings peerSettings = Settings.DEFAULT;
     /** The id of the last stream opened, for telling a closed stream from an idle one (§5.1). */
@@ -133,12 +127,13 @@ public final class Http2ClientConnection {
         this.receiveFlow = new ReceiveFlow(CONNECTION_WINDOW_BYTES, output, true);
         this.reader = new FrameReader(socket.input(), Settings.DEFAULT.maxFrameSize(),
                 2 * config.maxHeaderBytes() + 1024);
-        this.decoder = new HpackDecoder(config.maxHeaderBytes(), config.maxHeaderBytes());
         this.liveness = new Http2Liveness(config.connectTimeout().toNanos(), config.pongTimeout().toNanos(),
                 System.nanoTime());
         this.idleFrames = new FrameRateLimit("frames that carry no response (PING, SETTINGS, PRIORITY, empty DATA)",
                 1000, 200, System.nanoTime());
         this.closedStreams = new Http2ClosedStreams(output, idleFrames);
+        this.streamFrames = new Http2StreamFrames(config, streams, () -> highestOpened, receiveFlow, output,
+                idleFrames, closedStreams, socket.toString());
         this.livenessSweep = new Http2LivenessSweep(new Swept(), liveness, socket.transport(), config,
                 socket.toString());
     }
@@ -450,7 +445,7 @@ public final class Http2ClientConnection {
                 try {
                     handle(reader.readFrame());
                 } catch (StreamException e) {
-                    failStream(e.streamId(), e.errorCode(),
+                    streamFrames.failStream(e.streamId(), e.errorCode(),
                             new MalformedMessageException("invalid HTTP/2 response: " + e.getMessage()));
                 }
             }
@@ -551,13 +546,13 @@ public final class Http2ClientConnection {
         liveness.received(now);
         switch (frame) {
             case HeadersFrame headers -> {
-                onHeaders(headers);
+                streamFrames.onHeaders(headers);
                 if (headers.endStream()) {
                     closedOnTheWire(headers.streamId());
                 }
             }
             case DataFrame data -> {
-                onData(data, now);
+                streamFrames.onData(data, now);
                 if (data.endStream()) {
                     closedOnTheWire(data.streamId());
                 }
@@ -570,8 +565,9 @@ public final class Http2ClientConnection {
                     onSettings(settings);
                 }
             }
-            case WindowUpdateFrame update -> onWindowUpdate(update);
-            case ResetFrame reset -> onReset(reset);
+            case WindowUpdateFrame update when update.streamId() == 0 -> output.expandConnection(update.increment());
+            case WindowUpdateFrame update -> streamFrames.onWindowUpdate(update);
+            case ResetFrame reset -> streamFrames.onReset(reset);
             case PingFrame ping -> {
                 if (!ping.ack()) {
                     idleFrames.take(now);
@@ -600,62 +596,6 @@ public final class Http2ClientConnection {
         owner.http2CapacityChanged(this);
     }
 
-    private void onHeaders(HeadersFrame frame) throws IOException {
-        int id = frame.streamId();
-        // The block changes the decoder's table whatever becomes of the stream, so it is decoded first.
-        List<HpackField> fields;
-        MessageTooLargeException tooLarge = null;
-        try {
-            fields = decoder.decode(frame.headerBlock());
-        } catch (HpackException e) {
-            if (!e.isPastLimit()) {
-                throw new ConnectionException(ErrorCode.COMPRESSION_ERROR, e.getMessage());
-            }
-            tooLarge = headerSectionTooLarge();
-            fields = List.of();
-        }
-        Http2ClientStream stream = knownStream(id, "HEADERS");
-        if (closedStreams.dropsFrame("HEADERS", id, stream)) {
-            return;
-        }
-        if (frame.priority().isPresent() && frame.priority().get().streamDependency() == id) {
-            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "HEADERS making stream " + id
-                    + " depend on itself (RFC 9113 §5.3.1)");
-        }
-        if (tooLarge != null) {
-            failStream(id, ErrorCode.CANCEL, tooLarge);
-            return;
-        }
-        if (stream.hasFinalHead()) {
-            if (!frame.endStream()) {
-                throw new StreamException(ErrorCode.PROTOCOL_ERROR, id,
-                        "a header block after the response head that does not end the stream (RFC 9113 §8.1)");
-            }
-            Headers trailers = TrailerFields.decode(fields, id);
-            // The fields received count, not those kept: the prohibited ones are dropped from the trailers.
-            if (!failsFieldCount(id, fields.size(), "trailer")) {
-                stream.receiveTrailers(trailers);
-            }
-            return;
-        }
-        ResponseHead head = ResponseFields.decode(fields, id);
-        if (failsFieldCount(id, head.headers().size(), "header")) {
-            return;
-        }
-        boolean isFinal = !head.status().isInformational();
-        if (!isFinal && frame.endStream()) {
-            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id,
-                    "an interim response that ends the stream (RFC 9113 §8.1)");
-        }
-        if (isFinal) {
-            stream.declareLength(stream.declaredLength(head));
-        }
-        stream.receiveHead(head, isFinal);
-        if (frame.endStream()) {
-            stream.receive(NO_BYTES, true);
-        }
-    }
-
     /**
      * A stream the server ended whose request had ended too is closed: a call waiting for a stream may take its place
      * while its own call has yet to read the response.
@@ -667,68 +607,10 @@ public final class Http2ClientConnection {
         }
     }
 
-    /** Fails the stream if a header or trailer section holds more fields than maxHeaderCount; returns whether. */
-    private boolean failsFieldCount(int id, int count, String section) {
-        if (count <= config.maxHeaderCount()) {
-            return false;
-        }
-        failStream(id, ErrorCode.CANCEL, new MessageTooLargeException(Status.BAD_GATEWAY, "response with " + count
-                + " " + section + " fields, more than maxHeaderCount (" + config.maxHeaderCount() + ")",
-                "maxHeaderCount", config.maxHeaderCount()));
-        return true;
-    }
-
     /** What the calls get when the server broke a rule of the connection: a header block past our limit names it. */
     private HttpProtocolException protocolError(ConnectionException e) {
-        return e instanceof HeaderBlockTooLargeException ? headerSectionTooLarge()
+        return e instanceof HeaderBlockTooLargeException ? streamFrames.headerSectionTooLarge()
                 : new MalformedMessageException("HTTP/2 protocol error by the server: " + e.getMessage());
-    }
-
-    private MessageTooLargeException headerSectionTooLarge() {
-        return new MessageTooLargeException(Status.BAD_GATEWAY, "response header section", config.maxHeaderBytes(),
-                "maxHeaderBytes");
-    }
-
-    private void onData(DataFrame frame, long now) throws IOException {
-        int id = frame.streamId();
-        receiveFlow.charge(frame);
-        if (frame.data().length == 0 && !frame.endStream()) {
-            idleFrames.take(now);
-        }
-        Http2ClientStream stream = knownStream(id, "DATA"); // its credit to the connection went back on arrival
-        if (closedStreams.dropsFrame("DATA", id, stream)) {
-            return;
-        }
-        if (!stream.hasFinalHead()) {
-            throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "DATA on stream " + id + " before its response head");
-        }
-        receiveFlow.deliver(stream, frame);
-    }
-
-    private void onWindowUpdate(WindowUpdateFrame frame) throws IOException {
-        int id = frame.streamId();
-        if (id == 0) {
-            output.expandConnection(frame.increment());
-            return;
-        }
-        Http2ClientStream stream = knownStream(id, "WINDOW_UPDATE");
-        if (stream != null) {
-            output.expandStream(stream, frame.increment());
-        }
-    }
-
-    private void onReset(ResetFrame frame) throws IOException {
-        int id = frame.streamId();
-        Http2ClientStream stream = knownStream(id, "RST_STREAM");
-        if (stream == null || stream.isReset()) {
-            return;
-        }
-        if (frame.errorCode().equals(ErrorCode.REFUSED_STREAM)) {
-            stream.refusedUnprocessed();
-        }
-        // The content that came stays readable: a whole response must not be discarded (§8.1), and the part of one
-        // is read up to the reset, whose error the read then gets, as when the connection ends under a download.
-        output.resetByPeer(stream, frame.errorCode());
     }
 
     /**
@@ -752,38 +634,6 @@ public final class Http2ClientConnection {
         if (isIdle()) {
             close(why);
         }
-    }
-
-    /**
-     * The stream a frame names, or null for one its call let go of. A frame on a stream never opened is a connection
-     * error (§5.1): even ids are the server's, which cannot open any with push disabled.
-     */
-    private Http2ClientStream knownStream(int id, String frameType) throws ConnectionException {
-        Http2ClientStream stream = streams.get(id);
-        if (stream == null && (id % 2 == 0 || id > highestOpened)) {
-            throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, frameType + " on stream " + id
-                    + ", which was never opened (RFC 9113 §5.1)");
-        }
-        return stream;
-    }
-
-    /** Fails a stream on our side: the call gets {@code cause}, the server RST_STREAM with {@code code}. */
-    private void failStream(int id, ErrorCode code, IOException cause) {
-        Http2ClientStream stream = streams.get(id);
-        if (stream == null) {
-            if (id != 0 && id % 2 == 1 && id <= highestOpened) {
-                return; // ended here already
-            }
-            try {
-                output.reset(id, code);
-            } catch (IOException e) {
-                LOG.log(DEBUG, () -> "[" + socket + "] reset " + id + ": " + e);
-            }
-            return;
-        }
-        stream.failed(cause);
-        output.reset(stream, code);
-        stream.discardBuffered();
     }
 
     /** Takes no new streams from now on. */
