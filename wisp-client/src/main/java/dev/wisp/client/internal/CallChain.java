@@ -28,15 +28,21 @@ public final class CallChain {
     private CallChain() {
     }
 
-    /** Sends the request and its follow-ups; returns the last response. */
+    /**
+     * Sends the request and its follow-ups; returns the last response. Each hop is prepared ({@link
+     * FollowUpState.CallFollowUps#prepare}) from the request as the caller, a redirect or the answer to a challenge
+     * made it, once the previous answer's cookies are in the jar: a session or CSRF cookie set on a 401 or a 302
+     * goes out on the hop that follows it.
+     */
     public static ExchangeResult execute(ConnectionSource source, CallContext call, FollowUpState state)
             throws IOException {
         int redirects = 0;
         boolean challengeAnswered = false;
-        // The request as the caller (or the last redirect) made it; what goes out adds credentials and cookies.
+        // The request as the caller (or the last redirect) made it, and this hop's before its cookies and credentials.
         Request plain = call.request();
+        Request hop = plain;
         FollowUpState.CallFollowUps followUps = state.forCall();
-        call.followUp(followUps.prepare(plain));
+        call.followUp(followUps.prepare(hop));
         while (true) {
             Request request = call.request();
             ExchangeResult result = CallRunner.execute(source, call);
@@ -45,21 +51,23 @@ public final class CallChain {
             try {
                 refuseProxyChallenge(call, request, head);
                 state.received(request, head);
-                next = challengeAnswered ? null : followUps.answerChallenge(request, head);
-                challengeAnswered = next != null;
-                if (next != null) {
-                    announce(call, request, head, next, false);
-                } else {
-                    Request redirected = Redirects.next(plain, head, call.config().redirectPolicy(), redirects);
-                    if (redirected != null && !source.reaches(redirected.origin())) {
+                hop = challengeAnswered ? null : followUps.answerChallenge(hop, head);
+                challengeAnswered = hop != null;
+                boolean redirect = false;
+                if (hop == null) {
+                    hop = Redirects.next(plain, head, call.config().redirectPolicy(), redirects);
+                    if (hop != null && !source.reaches(hop.origin())) {
                         return result; // an explicit connection cannot go to another origin
                     }
-                    if (redirected != null) {
+                    if (hop != null) {
                         redirects++;
-                        plain = redirected;
-                        next = followUps.prepare(redirected);
-                        announce(call, request, head, next, true);
+                        plain = hop;
+                        redirect = true;
                     }
+                }
+                next = hop == null ? null : followUps.prepare(hop);
+                if (next != null) {
+                    announce(call, request, head, next, redirect);
                 }
             } catch (IOException | RuntimeException | Error e) {
                 result.abandon();
@@ -94,12 +102,14 @@ public final class CallChain {
             return opening.open(prepared);
         } catch (WebSocketRefusedException refused) {
             ResponseHead head = new ResponseHead(Version.HTTP_1_1, refused.status(), refused.headers());
-            Request answer = followUps.answerChallenge(prepared, head);
+            Request answer = followUps.answerChallenge(request, head);
             if (answer == null) {
                 throw refused;
             }
-            Events.fire(config.eventListener(), listener -> listener.authenticating(prepared, head, answer));
-            return opening.open(answer);
+            // Prepared now, as a call's hop is: the refusal's cookies are in the jar (WebSocketUpgrader#answered).
+            Request retry = followUps.prepare(answer);
+            Events.fire(config.eventListener(), listener -> listener.authenticating(prepared, head, retry));
+            return opening.open(retry);
         }
     }
 

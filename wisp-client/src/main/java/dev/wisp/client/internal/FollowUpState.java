@@ -108,7 +108,9 @@ public final class FollowUpState {
 
         /**
          * The request that answers a {@code 401} challenge, or null: when the request has credentials that can answer
-         * it (Digest, or with {@link Credentials#any} Digest or Basic) and a body that can be sent again.
+         * it (Digest, or with {@link Credentials#any} Digest or Basic) and a body that can be sent again. Takes and
+         * gives a request before {@link #prepare}, which the answer goes through once the challenge's cookies are in
+         * the jar, so that it carries them and none twice.
          */
         Request answerChallenge(Request request, ResponseHead head) throws IOException {
             if (head.status().code() != 401) {
