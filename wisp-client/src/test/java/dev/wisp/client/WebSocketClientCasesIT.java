@@ -42,11 +42,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What the Autobahn catalogue's fuzzing server probes in a client that echoes every message, written as our own: a
  * scripted server on a real loopback socket answers the upgrade, sends frames (unmasked, as a server does) and reads
- * the client's (masked) frames back. Pings among the fragments of a message are answered before it ends (5.19), text
- * that turns invalid UTF-8 is failed with 1007 at that byte, inside a frame whose rest never comes (6.4), reserved
- * bits and opcodes after an echo get 1002 and no pong (3, 4), a close code that may not be sent gets 1002 and a valid
- * one is echoed (7.7, 7.9), messages up to the 1 MiB default arrive in frames large and small and one byte more gets
- * 1009 (9), and compressed messages are echoed with the windows the server's permessage-deflate answer set (12, 13).
+ * the client's (masked) frames back. Pings are answered with their payloads, in order, and unsolicited pongs with
+ * nothing (2); pings among the fragments of a message are answered before it ends (5.19); text that turns invalid
+ * UTF-8 is failed with 1007 at that byte, inside a frame whose rest never comes (6.4); reserved bits and opcodes after
+ * an echo get 1002 and no pong (3, 4); frames after the server's close are not answered (7.1), a close code that may
+ * not be sent gets 1002 and a valid one is echoed (7.7, 7.9); messages up to the 1 MiB default arrive in frames large
+ * and small and one byte more gets 1009 (9); compressed messages are echoed with the windows the server's
+ * permessage-deflate answer set (12, 13).
  */
 class WebSocketClientCasesIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -70,15 +72,18 @@ class WebSocketClientCasesIT {
 
         /** Sends a close with 1000 and expects the client's 1000 back. */
         void closeNormally() throws IOException {
-            write(ScriptedWebSocketPeer.frame(true, 0, CLOSE, new byte[] {3, (byte) 0xe8}, false));
+            write(closeFrame(1000));
             assertEquals(1000, read().closeCode());
         }
 
+        /** Fails if the client sends a byte within the wait; the end of its stream is silence too. */
         void assertSilentFor(Duration wait) throws IOException {
             socket.setSoTimeout((int) wait.toMillis());
             try {
                 int b = in.read();
-                throw new AssertionError("the client sent " + b);
+                if (b >= 0) {
+                    throw new AssertionError("the client sent a byte " + b);
+                }
             } catch (SocketTimeoutException e) {
                 // nothing came, as it should
             } finally {
@@ -98,6 +103,47 @@ class WebSocketClientCasesIT {
             assertFrame(PONG, "pongme 2!", server.read());
             assertFrame(TEXT, "fragment1fragment2fragment3fragment4", server.read());
             server.closeNormally();
+        });
+    }
+
+    @Test
+    void answersEachPingWithItsPayloadInOrderAndUnsolicitedPongsWithNothing() {
+        byte[] fe125 = new byte[125];
+        Arrays.fill(fe125, (byte) 0xfe);
+        byte[][] payloads = {new byte[0], "Hello, world!".getBytes(UTF_8), HexFormat.of().parseHex("00fffefdfcfb00ff"),
+            fe125};
+        converse(WebSocketConfig.defaults(), server -> {
+            server.write(frame(true, PONG, ""), frame(true, PONG, "unsolicited pong payload"));
+            for (byte[] payload : payloads) {
+                server.write(ScriptedWebSocketPeer.frame(true, 0, PING, payload, false));
+                assertPong(payload, server.read());
+            }
+            byte[] tenPings = new byte[0];
+            for (int i = 0; i < 10; i++) {
+                tenPings = FuzzBytes.concat(tenPings, frame(true, PING, "payload-" + i));
+            }
+            for (byte b : tenPings) {
+                server.write(new byte[] {b}); // octet by octet
+            }
+            for (int i = 0; i < 10; i++) {
+                assertPong(("payload-" + i).getBytes(UTF_8), server.read());
+            }
+            server.closeNormally();
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a second close", "a ping", "a text"})
+    void answersTheServersCloseWith1000AndNothingThatFollowsIt(String what) {
+        byte[] after = switch (what) {
+            case "a second close" -> closeFrame(1000);
+            case "a ping" -> frame(true, PING, "after the close");
+            default -> frame(true, TEXT, "after the close");
+        };
+        converse(WebSocketConfig.defaults(), server -> {
+            server.write(closeFrame(1000), after);
+            assertEquals(1000, server.read().closeCode());
+            server.assertSilentFor(Duration.ofMillis(300));
         });
     }
 
@@ -150,7 +196,7 @@ class WebSocketClientCasesIT {
     @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535})
     void answersACloseCodeThatMayNotBeSentWith1002(int code) {
         converse(WebSocketConfig.defaults(), server -> {
-            server.write(ScriptedWebSocketPeer.frame(true, 0, CLOSE, new byte[] {(byte) (code >> 8), (byte) code}, false));
+            server.write(closeFrame(code));
             assertEquals(1002, server.read().closeCode());
         });
     }
@@ -159,7 +205,7 @@ class WebSocketClientCasesIT {
     @ValueSource(ints = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999})
     void echoesAValidCloseCode(int code) {
         converse(WebSocketConfig.defaults(), server -> {
-            server.write(ScriptedWebSocketPeer.frame(true, 0, CLOSE, new byte[] {(byte) (code >> 8), (byte) code}, false));
+            server.write(closeFrame(code));
             assertEquals(code, server.read().closeCode());
         });
     }
@@ -254,6 +300,10 @@ class WebSocketClientCasesIT {
         }
     }
 
+    private static byte[] closeFrame(int code) {
+        return ScriptedWebSocketPeer.frame(true, 0, CLOSE, new byte[] {(byte) (code >> 8), (byte) code}, false);
+    }
+
     static byte[] frame(boolean fin, int opcode, String payload) {
         return ScriptedWebSocketPeer.frame(fin, 0, opcode, payload.getBytes(UTF_8), false);
     }
@@ -261,6 +311,12 @@ class WebSocketClientCasesIT {
     /** The message as a server's (unmasked) frames of at most {@code frameBytes} each. */
     static byte[] fragments(int opcode, byte[] message, int frameBytes) {
         return ScriptedWebSocketPeer.fragments(opcode, 0, message, frameBytes, false);
+    }
+
+    private static void assertPong(byte[] payload, Frame frame) {
+        assertEquals(PONG, frame.opcode(), "a pong");
+        assertTrue(frame.masked(), "a client's frames are masked");
+        assertArrayEquals(payload, frame.payload());
     }
 
     static void assertFrame(int opcode, String payload, Frame frame) {
