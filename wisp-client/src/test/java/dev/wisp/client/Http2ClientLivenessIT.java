@@ -13,6 +13,7 @@ import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.SettingsFrame;
+import dev.wisp.testing.CarrierHog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,6 +11,7 @@ import dev.wisp.client.Http2ScriptedServer.Peer;
 import dev.wisp.client.Http2ScriptedServer.RequestHead;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.GoAwayFrame;
+import dev.wisp.testing.CarrierHog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -23,6 +23,7 @@ import dev.wisp.http2.SettingsFrame;
 import dev.wisp.http2.hpack.HpackDecoder;
 import dev.wisp.http2.hpack.HpackEncoder;
 import dev.wisp.http2.hpack.HpackField;
+import dev.wisp.testing.CarrierHog;
 import dev.wisp.testing.ThreadDumps;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

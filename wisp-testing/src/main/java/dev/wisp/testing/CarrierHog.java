@@ -1,4 +1,4 @@
-package dev.wisp.client;
+package dev.wisp.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
  * Keeps every carrier of this JVM's virtual threads busy until closed, so that no other virtual thread runs
  * meanwhile: woken or not, a virtual thread then looks from outside as one the JDK lost (JDK 25 can leave a thread
  * woken as the heap fills runnable and never scheduled again), which no test can cause on purpose. Platform threads
- * (the client's sweeper, the test's own) go on.
+ * (a client's or a server's sweeper, the test's own) go on.
  */
-final class CarrierHog implements AutoCloseable {
+public final class CarrierHog implements AutoCloseable {
     private final List<Thread> spinners = new ArrayList<>();
     private volatile boolean spinning = true;
 
@@ -19,7 +19,7 @@ final class CarrierHog implements AutoCloseable {
     }
 
     /** Starts a spinning thread for each carrier, and one more for each that the scheduler may have added. */
-    static CarrierHog start() throws InterruptedException {
+    public static CarrierHog start() throws InterruptedException {
         int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
                 Runtime.getRuntime().availableProcessors());
         CarrierHog hog = new CarrierHog();
