@@ -167,7 +167,10 @@ public final class ScriptedWebSocketPeer implements AutoCloseable {
 
     /** Reads the next frame, masked or not, from any stream: the server's side of a test of a client, too. */
     public static Frame read(InputStream in) throws IOException {
-        int first = readByte(in);
+        int first = in.read();
+        if (first < 0) {
+            throw new EOFException("connection closed before a frame");
+        }
         int second = readByte(in);
         long length = second & 0x7f;
         if (length == 126) {

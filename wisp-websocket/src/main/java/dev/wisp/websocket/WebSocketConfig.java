@@ -21,8 +21,9 @@ import java.util.Objects;
  *   <tr><td>{@code closeTimeout}</td><td>5 s</td><td>the peer does not answer our close frame, or does not close
  *       the connection after the handshake: the connection is closed</td></tr>
  *   <tr><td>{@code pingInterval}</td><td>0 (off)</td><td>nothing received for this long: a ping is sent</td></tr>
- *   <tr><td>{@code pongTimeout}</td><td>10 s</td><td>no frame received within this time after an idle ping:
- *       the peer is taken for dead and the connection closed (1006)</td></tr>
+ *   <tr><td>{@code pongTimeout}</td><td>10 s</td><td>no frame received within this time after an idle ping was
+ *       written (not when it was due: a ping late to go out does not count against the peer): the peer is taken
+ *       for dead and the connection closed (1006)</td></tr>
  * </table>
  */
 public final class WebSocketConfig {

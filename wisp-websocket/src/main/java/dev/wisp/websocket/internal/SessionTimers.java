@@ -7,16 +7,21 @@ import dev.wisp.websocket.WebSocketConfig;
  * and the write deadline of the transport. They hold only timestamps; the owner's sweeper asks {@link #due} on
  * every tick what is late, and the session acts on the answer.
  *
- * <p>Thread-safety: the reading thread records arrivals, any sending thread starts the close timer, and the
- * sweeper reads them; every field is volatile and each is written by one kind of thread only, except the close
- * deadline, which the first writer sets.
+ * <p>The pong timer starts when the idle ping is written, not when the sweeper asks for it: the ping goes out from
+ * a thread of its own, which a loaded machine may run late, and a peer is never taken for dead before a ping
+ * reached it (nor is the connection closed under that ping's frame); a ping the peer does not take is bounded by
+ * the write deadline.
+ *
+ * <p>Thread-safety: the reading thread records arrivals, the pinging thread the ping's write, any sending thread
+ * starts the close timer, and the sweeper reads them; every field is volatile; an arrival clears the ping's state,
+ * which the sweeper and the pinging thread set, and the first writer sets the close deadline.
  */
 final class SessionTimers {
     /** What the sweeper must do now. */
     enum Action {
         /** Nothing is late. */
         NONE,
-        /** Nothing was received for pingInterval: send an idle ping (the timer now waits for its answer). */
+        /** Nothing was received for pingInterval: send an idle ping, then call {@link #pingWritten}. */
         PING,
         /** A deadline passed: close the transport; {@link #abortReason()} says which. */
         ABORT
@@ -24,8 +29,10 @@ final class SessionTimers {
 
     private final WebSocketConfig config;
     private volatile long lastReceivedNanos = System.nanoTime();
-    /** When the idle ping went out, or 0 when none is awaiting an answer. */
+    /** When the idle ping was written, or 0 when none is awaiting an answer. */
     private volatile long pingSentNanos;
+    /** Whether an idle ping was asked for and awaits an arrival (its answer, or any frame). */
+    private volatile boolean pingPending;
     /** When the closing handshake must be over, or 0 while none is under way. */
     private volatile long closeDeadlineNanos;
     /** Why the sweeper closed the transport, reported instead of the read's exception. */
@@ -38,7 +45,15 @@ final class SessionTimers {
     /** A frame arrived: the connection is alive, and any idle ping is answered. */
     void received(long nowNanos) {
         lastReceivedNanos = nowNanos;
+        pingPending = false;
         pingSentNanos = 0;
+    }
+
+    /** The idle ping asked for by {@link Action#PING} is written: its answer is due within pongTimeout from now. */
+    void pingWritten(long nowNanos) {
+        if (pingPending) {
+            pingSentNanos = nowNanos;
+        }
     }
 
     /** Starts the close timer unless it runs already; returns its deadline. */
@@ -84,8 +99,8 @@ final class SessionTimers {
             if (nowNanos - pingSent >= config.pongTimeout().toNanos()) {
                 return abort("no answer to a ping within " + config.pongTimeout().toMillis() + " ms (pongTimeout)");
             }
-        } else if (nowNanos - lastReceivedNanos >= interval) {
-            pingSentNanos = nowNanos;
+        } else if (!pingPending && nowNanos - lastReceivedNanos >= interval) {
+            pingPending = true;
             return Action.PING;
         }
         return Action.NONE;

@@ -691,6 +691,7 @@ public final class WebSocketSession implements WebSocket {
     private void sendIdlePing() {
         try {
             sender.sendControl(Opcode.PING, new byte[0]);
+            timers().pingWritten(System.nanoTime());
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] idle ping not sent: " + e.getMessage());
         }
