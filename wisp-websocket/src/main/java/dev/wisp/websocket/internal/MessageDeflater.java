@@ -6,8 +6,9 @@ import java.util.zip.Deflater;
  * Compresses outgoing messages for permessage-deflate (RFC 7692 §7.2.1): raw DEFLATE, each fragment ended with a
  * sync flush, and the 0x00 0x00 0xff 0xff the flush leaves at the end of the message removed.
  *
- * <p>java.util.zip compresses with a 15-bit window only, so this side can honour no smaller
- * {@code *_max_window_bits} for its own direction; the negotiation declines such offers.
+ * <p>java.util.zip compresses with a 15-bit window only. A smaller {@code *_max_window_bits} for this side's
+ * direction is honoured by compressing with literals only ({@link Deflater#HUFFMAN_ONLY}): no back-references, so no
+ * window at all.
  *
  * <p>The zlib stream holds native memory; {@link #close()} frees it and must be called when the connection ends.
  *
@@ -26,7 +27,22 @@ public final class MessageDeflater implements AutoCloseable {
      * @param level the zlib compression level, 0-9 or {@link Deflater#DEFAULT_COMPRESSION}
      */
     public MessageDeflater(boolean noContextTakeover, int level) {
+        this(noContextTakeover, level, false);
+    }
+
+    /**
+     * @param noContextTakeover whether every message starts with an empty window
+     * @param level the zlib compression level, 0-9 or {@link Deflater#DEFAULT_COMPRESSION}
+     * @param literalsOnly whether to refer to no earlier byte: the peer allowed a window under 15 bits
+     */
+    public MessageDeflater(boolean noContextTakeover, int level, boolean literalsOnly) {
         this.deflater = new Deflater(level, true);
+        if (literalsOnly) {
+            deflater.setStrategy(Deflater.HUFFMAN_ONLY); // zlib keeps the strategy across reset()
+            // The JDK applies a new strategy in the next deflate call, which then compresses nothing: make that call
+            // here, with no input, so that every later call compresses.
+            deflater.deflate(new byte[1], 0, 1, Deflater.NO_FLUSH);
+        }
         this.noContextTakeover = noContextTakeover;
     }
 

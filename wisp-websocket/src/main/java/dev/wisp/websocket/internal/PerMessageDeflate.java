@@ -14,10 +14,11 @@ import java.util.zip.Deflater;
  * The permessage-deflate extension (RFC 7692) as agreed for one connection, and its negotiation.
  *
  * <p><b>Window bits.</b> java.util.zip compresses with a 15-bit window only, and inflates data made with any
- * window up to 15 bits. So this side accepts any window for what the peer sends, and for what it sends itself only
- * 15 bits: a server declines an offer whose {@code server_max_window_bits} is below 15 (answering without the
- * extension, or with a later offer), and a client never offers {@code client_max_window_bits}, so a server may not
- * ask it for a smaller window.
+ * window up to 15 bits. So this side accepts any window for what the peer sends. A server asked for a smaller
+ * window ({@code server_max_window_bits} 8-14) agrees and compresses with no LZ77 window at all: literals only,
+ * Huffman-coded ({@link Deflater#HUFFMAN_ONLY}), which refer to no earlier byte and so fit any window (RFC 7692
+ * §7.1.2.1 limits how far back the sender refers), at a cost in compression. A client never offers
+ * {@code client_max_window_bits}, so a server may not ask it for a smaller window.
  *
  * @param serverNoContextTakeover the server compresses each message with an empty window
  * @param clientNoContextTakeover the client compresses each message with an empty window
@@ -31,7 +32,7 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
     private static final String SERVER_MAX_WINDOW_BITS = "server_max_window_bits";
     private static final String CLIENT_MAX_WINDOW_BITS = "client_max_window_bits";
     /**
-     * Every agreement a server can make (a stated window is always 15 bits), made once: each connection that agrees
+     * Every agreement a server can make, made once: each connection that agrees
      * on permessage-deflate keeps its agreement, and an idle connection should keep nothing of its own it can share.
      */
     private static final List<PerMessageDeflate> SERVER_AGREEMENTS = serverAgreements();
@@ -75,11 +76,11 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
                     }
                 }
                 case SERVER_MAX_WINDOW_BITS -> {
-                    // We cannot make our Deflater's window smaller than 15 bits.
-                    if (windowBits(parameter.value()) != 15) {
+                    serverMaxWindowBits = windowBits(parameter.value());
+                    if (serverMaxWindowBits < 0) {
                         return Optional.empty();
                     }
-                    serverMaxWindowBits = 15; // §7.1.2.1: an offered limit must be answered
+                    // §7.1.2.1: an offered limit must be answered; under 15 bits, we send literals only.
                 }
                 case CLIENT_MAX_WINDOW_BITS -> {
                     // The client allows us to limit its window; we need not, any window inflates here.
@@ -102,7 +103,7 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
         List<PerMessageDeflate> agreements = new ArrayList<>();
         for (boolean serverNoContextTakeover : new boolean[] {false, true}) {
             for (boolean clientNoContextTakeover : new boolean[] {false, true}) {
-                for (int serverMaxWindowBits : new int[] {0, 15}) {
+                for (int serverMaxWindowBits : new int[] {0, 8, 9, 10, 11, 12, 13, 14, 15}) {
                     agreements.add(new PerMessageDeflate(serverNoContextTakeover, clientNoContextTakeover,
                             serverMaxWindowBits));
                 }
@@ -174,7 +175,8 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
     /** The compressor for what this side sends. */
     public MessageDeflater newDeflater(Role role) {
         boolean reset = role == Role.SERVER ? serverNoContextTakeover : clientNoContextTakeover;
-        return new MessageDeflater(reset, Deflater.DEFAULT_COMPRESSION);
+        boolean smallWindow = role == Role.SERVER && serverMaxWindowBits != 0 && serverMaxWindowBits < 15;
+        return new MessageDeflater(reset, Deflater.DEFAULT_COMPRESSION, smallWindow);
     }
 
     /** The decompressor for what the peer sends. */

@@ -2,10 +2,14 @@ package dev.wisp.websocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,6 +32,8 @@ class PerMessageDeflateTest {
         "permessage-deflate; client_no_context_takeover             | permessage-deflate; client_no_context_takeover",
         "permessage-deflate; server_max_window_bits=15              | permessage-deflate; server_max_window_bits=15",
         "permessage-deflate; server_max_window_bits=\"15\"          | permessage-deflate; server_max_window_bits=15",
+        "permessage-deflate; server_max_window_bits=9               | permessage-deflate; server_max_window_bits=9",
+        "permessage-deflate; server_max_window_bits=8               | permessage-deflate; server_max_window_bits=8",
         "PerMessage-Deflate                                         | permessage-deflate",
         "x-webkit-deflate-frame, permessage-deflate                 | permessage-deflate",
     })
@@ -37,8 +43,8 @@ class PerMessageDeflateTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "permessage-deflate; server_max_window_bits=10",
         "permessage-deflate; server_max_window_bits",
+        "permessage-deflate; server_max_window_bits=7",
         "permessage-deflate; server_max_window_bits=16",
         "permessage-deflate; server_max_window_bits=015",
         "permessage-deflate; client_max_window_bits=7",
@@ -54,7 +60,7 @@ class PerMessageDeflateTest {
     @Test
     void fallsBackToALaterOffer() throws WebSocketHandshakeException {
         assertEquals("permessage-deflate", answer(
-                "permessage-deflate; server_max_window_bits=10, permessage-deflate", ON));
+                "permessage-deflate; server_max_window_bits=16, permessage-deflate", ON));
     }
 
     @Test
@@ -97,6 +103,31 @@ class PerMessageDeflateTest {
             MessageBuffer out = new MessageBuffer();
             deflater.deflate(Wire.utf8("Hello"), 0, 5, true, out);
             assertEquals("f248cdc9c90700", Wire.hex(out.toByteArray()));
+        }
+    }
+
+    @Test
+    void compressesWithLiteralsOnlyForAWindowUnder15Bits() throws DataFormatException {
+        byte[] message = Wire.utf8("abc".repeat(1000));
+        byte[] small = serverSends(new PerMessageDeflate(false, false, 9), message);
+        byte[] full = serverSends(new PerMessageDeflate(false, false, 15), message);
+        // Back-references make 3000 bytes of "abc" a few bytes; literals take at least a bit each.
+        assertTrue(full.length < 40, full.length + " bytes with a 15-bit window");
+        assertTrue(small.length >= 3000 / 8, small.length + " bytes with a 9-bit window");
+        Inflater inflater = new Inflater(true);
+        inflater.setInput(Wire.hex(Wire.hex(small) + "0000ffff"));
+        byte[] inflated = new byte[3001];
+        assertEquals(3000, inflater.inflate(inflated));
+        assertEquals("abc".repeat(1000), new String(inflated, 0, 3000, StandardCharsets.UTF_8));
+        inflater.end();
+    }
+
+    /** One message as the server compresses it under this agreement. */
+    private static byte[] serverSends(PerMessageDeflate agreed, byte[] message) {
+        try (MessageDeflater deflater = agreed.newDeflater(Role.SERVER)) {
+            MessageBuffer out = new MessageBuffer();
+            deflater.deflate(message, 0, message.length, true, out);
+            return out.toByteArray();
         }
     }
 
