@@ -17,15 +17,17 @@ import java.util.zip.Deflater;
  * window up to 15 bits. So this side accepts any window for what the peer sends. A server asked for a smaller
  * window ({@code server_max_window_bits} 8-14) agrees and compresses with no LZ77 window at all: literals only,
  * Huffman-coded ({@link Deflater#HUFFMAN_ONLY}), which refer to no earlier byte and so fit any window (RFC 7692
- * §7.1.2.1 limits how far back the sender refers), at a cost in compression. A client never offers
- * {@code client_max_window_bits}, so a server may not ask it for a smaller window.
+ * §7.1.2.1 limits how far back the sender refers), at a cost in compression. For the same reason a client offers
+ * {@code client_max_window_bits}, and compresses with literals only if the server answers with a window under 15
+ * bits (§7.1.2.2).
  *
  * @param serverNoContextTakeover the server compresses each message with an empty window
  * @param clientNoContextTakeover the client compresses each message with an empty window
  * @param serverMaxWindowBits the server's window as stated in the answer, or 0 if not stated (then 15)
+ * @param clientMaxWindowBits the client's window as the server's answer limits it, or 0 if not stated (then 15)
  */
 public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientNoContextTakeover,
-        int serverMaxWindowBits) {
+        int serverMaxWindowBits, int clientMaxWindowBits) {
     public static final String NAME = "permessage-deflate";
     private static final String SERVER_NO_CONTEXT_TAKEOVER = "server_no_context_takeover";
     private static final String CLIENT_NO_CONTEXT_TAKEOVER = "client_no_context_takeover";
@@ -36,6 +38,12 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
      * on permessage-deflate keeps its agreement, and an idle connection should keep nothing of its own it can share.
      */
     private static final List<PerMessageDeflate> SERVER_AGREEMENTS = serverAgreements();
+
+    /** An agreement that leaves the client's window as it is, as every server's agreement does. */
+    public PerMessageDeflate(boolean serverNoContextTakeover, boolean clientNoContextTakeover,
+            int serverMaxWindowBits) {
+        this(serverNoContextTakeover, clientNoContextTakeover, serverMaxWindowBits, 0);
+    }
 
     /**
      * A server's choice among a client's offers: the first permessage-deflate offer it can honour, or empty to
@@ -128,10 +136,15 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
         return new WebSocketExtension(NAME, parameters);
     }
 
-    /** A client's offer, from its configuration. */
+    /**
+     * A client's offer, from its configuration, with {@code client_max_window_bits}: any window the server asks for
+     * is honoured (literals only under 15 bits).
+     */
     public static WebSocketExtension offer(WebSocketConfig config) {
-        return new PerMessageDeflate(config.serverNoContextTakeover(), config.clientNoContextTakeover(), 0)
-                .response();
+        List<WebSocketExtension.Parameter> parameters = new ArrayList<>(new PerMessageDeflate(
+                config.serverNoContextTakeover(), config.clientNoContextTakeover(), 0).response().parameters());
+        parameters.add(new WebSocketExtension.Parameter(CLIENT_MAX_WINDOW_BITS, null));
+        return new WebSocketExtension(NAME, parameters);
     }
 
     /**
@@ -144,6 +157,7 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
         boolean serverNoContextTakeover = false;
         boolean clientNoContextTakeover = config.clientNoContextTakeover();
         int serverMaxWindowBits = 0;
+        int clientMaxWindowBits = 0;
         Set<String> seen = new HashSet<>();
         for (WebSocketExtension.Parameter parameter : answer.parameters()) {
             String name = parameter.name().toLowerCase(Locale.ROOT);
@@ -159,7 +173,12 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
                         throw refused("has an invalid server_max_window_bits");
                     }
                 }
-                case CLIENT_MAX_WINDOW_BITS -> throw refused("sets client_max_window_bits, which was not offered");
+                case CLIENT_MAX_WINDOW_BITS -> {
+                    clientMaxWindowBits = windowBits(parameter.value()); // §7.1.2.2: the answer gives a value
+                    if (clientMaxWindowBits < 0) {
+                        throw refused("has an invalid client_max_window_bits");
+                    }
+                }
                 default -> throw refused("has an unknown parameter " + name);
             }
             if ((name.endsWith("context_takeover")) && parameter.value() != null) {
@@ -169,13 +188,15 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
         if (config.serverNoContextTakeover() && !serverNoContextTakeover) {
             throw refused("drops server_no_context_takeover, which was offered");
         }
-        return new PerMessageDeflate(serverNoContextTakeover, clientNoContextTakeover, serverMaxWindowBits);
+        return new PerMessageDeflate(serverNoContextTakeover, clientNoContextTakeover, serverMaxWindowBits,
+                clientMaxWindowBits);
     }
 
-    /** The compressor for what this side sends. */
+    /** The compressor for what this side sends: literals only if its window was limited under 15 bits. */
     public MessageDeflater newDeflater(Role role) {
         boolean reset = role == Role.SERVER ? serverNoContextTakeover : clientNoContextTakeover;
-        boolean smallWindow = role == Role.SERVER && serverMaxWindowBits != 0 && serverMaxWindowBits < 15;
+        int windowBits = role == Role.SERVER ? serverMaxWindowBits : clientMaxWindowBits;
+        boolean smallWindow = windowBits != 0 && windowBits < 15;
         return new MessageDeflater(reset, Deflater.DEFAULT_COMPRESSION, smallWindow);
     }
 

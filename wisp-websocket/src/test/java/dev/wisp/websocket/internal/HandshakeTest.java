@@ -53,7 +53,7 @@ class HandshakeTest {
     void clientAcceptsWhatOurServerAnswers() throws WebSocketHandshakeException {
         ClientHandshake client = ClientHandshake.start(CLIENT);
         Headers request = client.requestHeaders();
-        assertEquals("permessage-deflate", request.firstOrNull("Sec-WebSocket-Extensions"));
+        assertEquals("permessage-deflate; client_max_window_bits", request.firstOrNull("Sec-WebSocket-Extensions"));
         RequestHead head = new RequestHead(Method.GET, RequestTarget.origin("/"), Version.HTTP_1_1,
                 request.toBuilder().add("Host", "h").build());
         UpgradeDecision.Accept accept = (UpgradeDecision.Accept) ServerHandshake.decide(head,

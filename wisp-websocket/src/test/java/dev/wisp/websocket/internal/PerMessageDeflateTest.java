@@ -71,11 +71,13 @@ class PerMessageDeflateTest {
     }
 
     @Test
-    void clientOffersNoWindowLimitAndChecksTheAnswer() throws WebSocketHandshakeException {
-        assertEquals("permessage-deflate", PerMessageDeflate.offer(ON).toHeaderValue());
+    void clientOffersToTakeAnyWindowLimitAndChecksTheAnswer() throws WebSocketHandshakeException {
+        assertEquals("permessage-deflate; client_max_window_bits", PerMessageDeflate.offer(ON).toHeaderValue());
         WebSocketConfig config = ON.toBuilder().serverNoContextTakeover(true).build();
-        assertEquals("permessage-deflate; server_no_context_takeover",
+        assertEquals("permessage-deflate; server_no_context_takeover; client_max_window_bits",
                 PerMessageDeflate.offer(config).toHeaderValue());
+        assertEquals(new PerMessageDeflate(false, false, 0, 9), accepted("permessage-deflate; client_max_window_bits=9",
+                ON));
         assertEquals(new PerMessageDeflate(true, true, 9), accepted(
                 "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=9",
                 config));
@@ -84,8 +86,10 @@ class PerMessageDeflateTest {
 
     @Test
     void clientRefusesAnswersItDidNotAllow() {
-        assertRefused("the server's permessage-deflate answer sets client_max_window_bits, which was not offered",
-                "permessage-deflate; client_max_window_bits=10", ON);
+        assertRefused("the server's permessage-deflate answer has an invalid client_max_window_bits",
+                "permessage-deflate; client_max_window_bits", ON);
+        assertRefused("the server's permessage-deflate answer has an invalid client_max_window_bits",
+                "permessage-deflate; client_max_window_bits=16", ON);
         assertRefused("the server's permessage-deflate answer drops server_no_context_takeover, which was offered",
                 "permessage-deflate", ON.toBuilder().serverNoContextTakeover(true).build());
         assertRefused("the server's permessage-deflate answer has an unknown parameter x", "permessage-deflate; x", ON);
@@ -109,8 +113,10 @@ class PerMessageDeflateTest {
     @Test
     void compressesWithLiteralsOnlyForAWindowUnder15Bits() throws DataFormatException {
         byte[] message = Wire.utf8("abc".repeat(1000));
-        byte[] small = serverSends(new PerMessageDeflate(false, false, 9), message);
-        byte[] full = serverSends(new PerMessageDeflate(false, false, 15), message);
+        byte[] small = sends(Role.SERVER, new PerMessageDeflate(false, false, 9), message);
+        byte[] full = sends(Role.SERVER, new PerMessageDeflate(false, false, 15), message);
+        assertEquals(Wire.hex(small), Wire.hex(sends(Role.CLIENT, new PerMessageDeflate(false, false, 0, 9), message)),
+                "a client whose window was limited to 9 bits");
         // Back-references make 3000 bytes of "abc" a few bytes; literals take at least a bit each.
         assertTrue(full.length < 40, full.length + " bytes with a 15-bit window");
         assertTrue(small.length >= 3000 / 8, small.length + " bytes with a 9-bit window");
@@ -122,9 +128,9 @@ class PerMessageDeflateTest {
         inflater.end();
     }
 
-    /** One message as the server compresses it under this agreement. */
-    private static byte[] serverSends(PerMessageDeflate agreed, byte[] message) {
-        try (MessageDeflater deflater = agreed.newDeflater(Role.SERVER)) {
+    /** One message as this side compresses it under this agreement. */
+    private static byte[] sends(Role role, PerMessageDeflate agreed, byte[] message) {
+        try (MessageDeflater deflater = agreed.newDeflater(role)) {
             MessageBuffer out = new MessageBuffer();
             deflater.deflate(message, 0, message.length, true, out);
             return out.toByteArray();
