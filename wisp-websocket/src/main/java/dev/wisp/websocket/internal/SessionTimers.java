@@ -1,6 +1,8 @@
 package dev.wisp.websocket.internal;
 
 import dev.wisp.websocket.WebSocketConfig;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The timers of one WebSocket session: the idle ping and its dead-peer timeout, the closing handshake's deadline,
@@ -13,8 +15,10 @@ import dev.wisp.websocket.WebSocketConfig;
  * the write deadline.
  *
  * <p>Thread-safety: the reading thread records arrivals, the pinging thread the ping's write, any sending thread
- * starts the close timer, and the sweeper reads them; every field is volatile; an arrival clears the ping's state,
- * which the sweeper and the pinging thread set, and the first writer sets the close deadline.
+ * starts the close timer, and the sweeper reads them; every field is volatile. The ping's state is one field: the
+ * sweeper asks for a ping, the pinging thread stamps its write only if no arrival cleared it meanwhile (a
+ * compare-and-set, since the answer may come before the writing thread returns), and the first writer sets the
+ * close deadline.
  */
 final class SessionTimers {
     /** What the sweeper must do now. */
@@ -27,12 +31,24 @@ final class SessionTimers {
         ABORT
     }
 
+    /** {@link #ping} when no idle ping awaits an answer. */
+    private static final long NO_PING = 0;
+    /** {@link #ping} when an idle ping was asked for and is not written yet. */
+    private static final long PING_ASKED = Long.MIN_VALUE;
+    private static final VarHandle PING;
+
+    static {
+        try {
+            PING = MethodHandles.lookup().findVarHandle(SessionTimers.class, "ping", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final WebSocketConfig config;
     private volatile long lastReceivedNanos = System.nanoTime();
-    /** When the idle ping was written, or 0 when none is awaiting an answer. */
-    private volatile long pingSentNanos;
-    /** Whether an idle ping was asked for and awaits an arrival (its answer, or any frame). */
-    private volatile boolean pingPending;
+    /** {@link #NO_PING}, {@link #PING_ASKED}, or when the idle ping awaiting an answer was written. */
+    private volatile long ping;
     /** When the closing handshake must be over, or 0 while none is under way. */
     private volatile long closeDeadlineNanos;
     /** Why the sweeper closed the transport, reported instead of the read's exception. */
@@ -45,15 +61,21 @@ final class SessionTimers {
     /** A frame arrived: the connection is alive, and any idle ping is answered. */
     void received(long nowNanos) {
         lastReceivedNanos = nowNanos;
-        pingPending = false;
-        pingSentNanos = 0;
+        ping = NO_PING;
     }
 
-    /** The idle ping asked for by {@link Action#PING} is written: its answer is due within pongTimeout from now. */
+    /**
+     * The idle ping asked for by {@link Action#PING} is written: its answer is due within pongTimeout from now,
+     * unless a frame arrived since it was asked for.
+     */
     void pingWritten(long nowNanos) {
-        if (pingPending) {
-            pingSentNanos = nowNanos;
-        }
+        long written = nowNanos == NO_PING || nowNanos == PING_ASKED ? nowNanos + 1 : nowNanos;
+        PING.compareAndSet(this, PING_ASKED, written);
+    }
+
+    /** The idle ping asked for was not written (its thread did not start, or the write failed): none is due. */
+    void pingNotWritten() {
+        PING.compareAndSet(this, PING_ASKED, NO_PING);
     }
 
     /** Starts the close timer unless it runs already; returns its deadline. */
@@ -94,14 +116,13 @@ final class SessionTimers {
         if (interval == 0 || closeSent) {
             return Action.NONE;
         }
-        long pingSent = pingSentNanos;
-        if (pingSent != 0) {
-            if (nowNanos - pingSent >= config.pongTimeout().toNanos()) {
-                return abort("no answer to a ping within " + config.pongTimeout().toMillis() + " ms (pongTimeout)");
+        long pingWritten = ping;
+        if (pingWritten == NO_PING) {
+            if (nowNanos - lastReceivedNanos >= interval && PING.compareAndSet(this, NO_PING, PING_ASKED)) {
+                return Action.PING;
             }
-        } else if (!pingPending && nowNanos - lastReceivedNanos >= interval) {
-            pingPending = true;
-            return Action.PING;
+        } else if (pingWritten != PING_ASKED && nowNanos - pingWritten >= config.pongTimeout().toNanos()) {
+            return abort("no answer to a ping within " + config.pongTimeout().toMillis() + " ms (pongTimeout)");
         }
         return Action.NONE;
     }

@@ -679,7 +679,14 @@ public final class WebSocketSession implements WebSocket {
         }
         switch (running.due(now, writeDeadline, sender.isCloseSent())) {
             case NONE -> { }
-            case PING -> Thread.ofVirtual().name("wisp-ws-ping-" + logName()).start(this::sendIdlePing);
+            case PING -> {
+                try {
+                    Thread.ofVirtual().name("wisp-ws-ping-" + logName()).start(this::sendIdlePing);
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    running.pingNotWritten(); // the next tick asks again
+                    throw e;
+                }
+            }
             case ABORT -> {
                 SessionTimers aborted = running;
                 LOG.log(DEBUG, () -> "[" + logName() + "] websocket aborted: " + aborted.abortReason());
@@ -693,6 +700,7 @@ public final class WebSocketSession implements WebSocket {
             sender.sendControl(Opcode.PING, new byte[0]);
             timers().pingWritten(System.nanoTime());
         } catch (IOException e) {
+            timers().pingNotWritten();
             LOG.log(DEBUG, () -> "[" + logName() + "] idle ping not sent: " + e.getMessage());
         }
     }
