@@ -27,6 +27,7 @@ public final class CommandServer {
     private static final HeapFiller HEAP = new HeapFiller();
     private static final long MAX_SPIN_NANOS = 60_000_000_000L;
     private static volatile boolean spinsEnd;
+    private static volatile int spinsBegun;
 
     private CommandServer() {
     }
@@ -86,6 +87,7 @@ public final class CommandServer {
                     out.flush();
                 }
                 case 'c' -> out.println("C" + server.connectionCount());
+                case 'p' -> out.println("P" + spinsBegun);
                 case 'd' -> out.println("D " + server.describeConnections());
                 default -> {
                     // a line end, or noise: nothing to do
@@ -98,6 +100,7 @@ public final class CommandServer {
 
     /** Computes until the test ends the spins, or a minute has passed; how long it took, in whole seconds. */
     private static String spin() {
+        spinsBegun++; // one spin at a time, in the tests that spin
         long start = System.nanoTime();
         while (!spinsEnd && System.nanoTime() - start < MAX_SPIN_NANOS) {
             Thread.onSpinWait();

@@ -57,9 +57,11 @@ class LostThreadIT {
                     }
                     Thread.sleep(1_000); // two wait in the input watcher, the others in a read for the rest
                     spinner.send("GET /spin HTTP/1.1\r\nHost: x\r\n\r\n"); // from now on no other thread runs
+                    awaitSpinning(child);
                     quietWebSocket.sendText("unread"); // its wait ends, with no deadline, and no thread takes it up
                     try (Socket unserved = new Socket(InetAddress.getLoopbackAddress(), child.port())) {
-                        // Their pings (1 s) go unanswered: the pong timeout (2 s) aborts them.
+                        // Their pings (1 s) go unanswered, the pong timeout (2 s) aborts them; a ping asked for once
+                        // the spin began has no thread to write it, and is given 5 s more.
                         assertTrue(webSocket.isEndedByPeer(CLOSED_WITHIN), "WebSocket not closed while no thread"
                                 + " can take up its wait's end; log: " + child.logLines());
                         assertTrue(busyWebSocket.isEndedByPeer(CLOSED_WITHIN), "WebSocket not closed while its"
@@ -93,6 +95,15 @@ class LostThreadIT {
                 assertTrue(told.getFirst().endsWith("(logged again at most once a minute)"), told.getFirst());
             }
         });
+    }
+
+    /** Waits until the spin holds the one carrier, so that what the test sends next finds no thread to serve it. */
+    private static void awaitSpinning(ChildServer child) throws InterruptedException {
+        long end = System.nanoTime() + CLOSED_WITHIN.toNanos();
+        while (!child.command("p").equals("P1")) {
+            assertTrue(System.nanoTime() < end, "the spin did not begin");
+            Thread.sleep(10);
+        }
     }
 
     /** The server's count of open connections once it drops to the count, or what it still is after this long. */

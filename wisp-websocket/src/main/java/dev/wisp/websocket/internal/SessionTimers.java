@@ -12,7 +12,10 @@ import java.lang.invoke.VarHandle;
  * <p>The pong timer starts when the idle ping is written, not when the sweeper asks for it: the ping goes out from
  * a thread of its own, which a loaded machine may run late, and a peer is never taken for dead before a ping
  * reached it (nor is the connection closed under that ping's frame); a ping the peer does not take is bounded by
- * the write deadline.
+ * the write deadline. A ping that no thread writes at all, because the JVM is short of threads, memory or a carrier
+ * (a handler that never parks holds it), is bounded too: {@link #UNWRITTEN_PING_GRACE_NANOS} past its pongTimeout
+ * from its first ask, the session is aborted as one that no thread serves, as the server closes its other such
+ * connections.
  *
  * <p>Thread-safety: the reading thread records arrivals, the pinging thread the ping's write, any sending thread
  * starts the close timer, and the sweeper reads them; every field is volatile. The ping's state is one field: the
@@ -31,6 +34,11 @@ final class SessionTimers {
         ABORT
     }
 
+    /**
+     * How much longer than pongTimeout an idle ping may stay unwritten after it was first asked for: far past any
+     * thread a loaded machine runs late, and as long as the server gives a connection's lost thread.
+     */
+    static final long UNWRITTEN_PING_GRACE_NANOS = 5_000_000_000L;
     /** {@link #ping} when no idle ping awaits an answer. */
     private static final long NO_PING = 0;
     /** {@link #ping} when an idle ping was asked for and is not written yet. */
@@ -49,6 +57,8 @@ final class SessionTimers {
     private volatile long lastReceivedNanos = System.nanoTime();
     /** {@link #NO_PING}, {@link #PING_ASKED}, or when the idle ping awaiting an answer was written. */
     private volatile long ping;
+    /** When the idle ping not yet answered was first asked for (asked again if its write failed); 0 for none. */
+    private volatile long pingFirstAskedNanos;
     /** When the closing handshake must be over, or 0 while none is under way. */
     private volatile long closeDeadlineNanos;
     /** Why the sweeper closed the transport, reported instead of the read's exception. */
@@ -61,6 +71,7 @@ final class SessionTimers {
     /** A frame arrived: the connection is alive, and any idle ping is answered. */
     void received(long nowNanos) {
         lastReceivedNanos = nowNanos;
+        pingFirstAskedNanos = 0; // before the ping's state, which the sweeper reads first
         ping = NO_PING;
     }
 
@@ -117,11 +128,24 @@ final class SessionTimers {
             return Action.NONE;
         }
         long pingWritten = ping;
-        if (pingWritten == NO_PING) {
-            if (nowNanos - lastReceivedNanos >= interval && PING.compareAndSet(this, NO_PING, PING_ASKED)) {
-                return Action.PING;
+        long pongTimeout = config.pongTimeout().toNanos();
+        if (pingWritten == NO_PING || pingWritten == PING_ASKED) {
+            long firstAsked = pingFirstAskedNanos;
+            // A frame since the ask (the stamp may be a moment old) shows a live peer and a thread that read it.
+            if (firstAsked != 0 && lastReceivedNanos - firstAsked < 0
+                    && nowNanos - firstAsked >= pongTimeout + UNWRITTEN_PING_GRACE_NANOS) {
+                return abort("no thread wrote the idle ping within " + config.pongTimeout().toMillis()
+                        + " ms (pongTimeout) and 5 s of its ask (the JVM short of threads, memory or a carrier)");
             }
-        } else if (pingWritten != PING_ASKED && nowNanos - pingWritten >= config.pongTimeout().toNanos()) {
+            if (pingWritten == NO_PING && nowNanos - lastReceivedNanos >= interval) {
+                if (firstAsked == 0) {
+                    pingFirstAskedNanos = nowNanos == 0 ? 1 : nowNanos; // never 0
+                }
+                if (PING.compareAndSet(this, NO_PING, PING_ASKED)) {
+                    return Action.PING;
+                }
+            }
+        } else if (nowNanos - pingWritten >= pongTimeout) {
             return abort("no answer to a ping within " + config.pongTimeout().toMillis() + " ms (pongTimeout)");
         }
         return Action.NONE;

@@ -50,4 +50,36 @@ class SessionTimersTest {
         timers.pingNotWritten();
         assertEquals(Action.PING, due(110));
     }
+
+    /** No thread to write it (a carrier held for good, no memory to start one): the session is not kept for ever. */
+    @Test
+    void abortsWhenNoThreadWritesThePingWithinPongTimeoutAndTheGraceOfItsFirstAsk() {
+        timers.received(start);
+        assertEquals(Action.PING, due(100));
+        assertEquals(Action.NONE, due(5_299));
+        assertEquals(Action.ABORT, due(5_300));
+        assertEquals("no thread wrote the idle ping within 200 ms (pongTimeout) and 5 s of its ask (the JVM short of"
+                + " threads, memory or a carrier)", timers.abortReason());
+    }
+
+    @Test
+    void boundsAPingAskedAgainAfterFailedStartsFromItsFirstAsk() {
+        timers.received(start);
+        assertEquals(Action.PING, due(100));
+        timers.pingNotWritten();
+        assertEquals(Action.PING, due(3_000));
+        timers.pingNotWritten();
+        assertEquals(Action.ABORT, due(5_300));
+    }
+
+    @Test
+    void aFrameAfterTheAskEndsTheBoundOfAnUnwrittenPing() {
+        timers.received(start);
+        assertEquals(Action.PING, due(100));
+        timers.received(start + 150 * MS); // the peer spoke: a thread read it, so one will write the ping
+        assertEquals(Action.NONE, due(240));
+        assertEquals(Action.PING, due(250));
+        assertEquals(Action.NONE, due(5_349), "timed from the new ask");
+        assertEquals(Action.ABORT, due(5_450));
+    }
 }
