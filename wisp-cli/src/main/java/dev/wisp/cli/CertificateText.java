@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import dev.wisp.tls.internal.DerException;
 import dev.wisp.tls.internal.DerReader;
+import dev.wisp.tls.internal.PemWriter;
 import java.math.BigInteger;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -142,10 +142,8 @@ final class CertificateText {
             signature.append(HexFormat.of().toHexDigits(b)).append(':');
         }
         line(text, "Signature", signature.toString());
-        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(certificate.getEncoded());
         // curl writes the PEM without its "Cert:" name.
-        text.append("-----BEGIN CERTIFICATE-----\n").append(base64).append("\n-----END CERTIFICATE-----\n");
+        text.append(PemWriter.write("CERTIFICATE", certificate.getEncoded()));
     }
 
     /** A line as curl writes it: a newline added unless the value ends with one. */
