@@ -13,4 +13,8 @@ final class ProcessExit {
     /** Ends the process with the exit code where it can; returns where it cannot, for the JVM to exit its own way. */
     static void endAtOnce(int code) {
     }
+
+    /** Nothing to link here: see {@link #endAtOnce}. */
+    static void link() {
+    }
 }

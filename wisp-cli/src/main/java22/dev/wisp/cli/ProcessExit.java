@@ -27,7 +27,7 @@ final class ProcessExit {
     static void endAtOnce(int code) {
         System.out.flush();
         System.err.flush();
-        if (System.out.checkError() || System.err.checkError()) {
+        if (System.out.checkError() || System.err.checkError() || !startedAsJar()) {
             return;
         }
         exitCall().ifPresent(exit -> {
@@ -39,10 +39,15 @@ final class ProcessExit {
         });
     }
 
+    /**
+     * Links the call without making it: the startup cache's training run ({@link StartupTraining}) ends the JVM's way,
+     * which is when the cache is written, and the link is most of this class's cost at exit.
+     */
+    static void link() {
+        exitCall();
+    }
+
     private static Optional<MethodHandle> exitCall() {
-        if (!startedAsJar()) {
-            return Optional.empty();
-        }
         try {
             Linker linker = Linker.nativeLinker();
             return linker.defaultLookup().find("_exit")
