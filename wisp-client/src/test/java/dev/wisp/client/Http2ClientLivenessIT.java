@@ -180,6 +180,30 @@ class Http2ClientLivenessIT {
         });
     }
 
+    /**
+     * The server's SETTINGS that opens the connection is a frame heard from it: a handshake slower than the pong timeout
+     * does not make the first call send a PING, as if the connection had been quiet since it was made.
+     */
+    @Test
+    void sendsNoPingWithTheFirstCallAfterASlowOpeningSettings() {
+        run(() -> {
+            server = Http2ScriptedServer.start(config());
+            CompletableFuture<String> first = server.get("/first");
+            Peer peer = server.accept();
+            Thread.sleep(3 * PONG_TIMEOUT.toMillis());
+            peer.send(new SettingsFrame(List.of())); // acknowledged below, after the call's head
+            int id = peer.awaitRequest().streamId();
+            peer.send(SettingsFrame.ACK);
+            peer.respond(id, "first");
+            assertEquals("200 first", result(first));
+            peer.send(new PingFrame(false, 42)); // its answer comes after anything the client sent before it
+            peer.await(PingFrame.class, ping -> ping.ack() && ping.payload() == 42);
+            assertEquals(List.of(), peer.received().stream()
+                    .filter(frame -> frame instanceof PingFrame ping && !ping.ack()).toList());
+            assertNull(disconnects.poll(2 * PONG_TIMEOUT.toMillis(), MILLISECONDS));
+        });
+    }
+
     @Test
     void endsAConnectionWhoseReadingThreadIsNotScheduledWhileFramesWait() {
         assertTimeoutPreemptively(LIMIT.plus(HOG), () -> {

@@ -365,6 +365,11 @@ final class Http2ScriptedServer implements AutoCloseable {
             return frame;
         }
 
+        /** Every frame the client sent that the test has taken so far, in order. */
+        List<Frame> received() {
+            return List.copyOf(received);
+        }
+
         /** The frames the client sent that the test has not taken yet, without waiting for more. */
         List<Frame> takeUnread() {
             List<Frame> frames = new ArrayList<>();

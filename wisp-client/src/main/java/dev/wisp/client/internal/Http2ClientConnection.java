@@ -189,6 +189,7 @@ public final class Http2ClientConnection {
                         "the server's preface must begin with SETTINGS (RFC 9113 §3.4), not " + first);
             }
             socket.transport().readDeadline(0);
+            liveness.received(System.nanoTime()); // heard from: a slow handshake is no quiet connection
             onSettings(settings);
         } catch (ConnectionException e) {
             output.goAway(0, e.errorCode(), e.getMessage()); // §3.4: a connection error like any other
