@@ -2,7 +2,6 @@ package dev.wisp.cli;
 
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
-import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
@@ -13,31 +12,19 @@ import java.io.InputStream;
  * came (text as text, binary as binary), with permessage-deflate when the client offers it, and a page at
  * {@code /ws.html} whose script talks to it from a browser.
  */
-final class WebSocketEcho implements WebSocketListener {
+final class WebSocketEcho {
     /** Messages up to 16 MiB, so the echo takes what test tools send; compression when offered. */
     static final WebSocketConfig CONFIG = WebSocketConfig.builder()
             .maxFrameBytes(16 << 20)
             .maxMessageBytes(16 << 20)
             .permessageDeflate(true)
             .build();
-    private static final WebSocketEcho INSTANCE = new WebSocketEcho();
-
     private WebSocketEcho() {
     }
 
-    /** The listener of every echo connection: it keeps no state, so one serves them all. */
+    /** The listener of every echo connection: the library's, which keeps no state. */
     static WebSocketListener open(ServerRequest request) {
-        return INSTANCE;
-    }
-
-    @Override
-    public void onText(WebSocket webSocket, String text) throws IOException {
-        webSocket.sendText(text);
-    }
-
-    @Override
-    public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
-        webSocket.sendBinary(bytes);
+        return WebSocketListener.echo();
     }
 
     /** Serves the test page, {@code ws.html} from the jar. */

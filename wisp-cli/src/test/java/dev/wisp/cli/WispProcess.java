@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Its standard output and error are followed as {@link OutputLines}, so a test waits for a line with a timeout.
  */
 final class WispProcess implements AutoCloseable {
+    private static boolean startupCacheMade;
     private final Process process;
     private final OutputLines out;
     private final OutputLines err;
@@ -48,9 +49,28 @@ final class WispProcess implements AutoCloseable {
         Process check = new ProcessBuilder(root.resolve("bin/jar-stale").toString(), root.toString(),
                 jar.toString()).inheritIO().start();
         assumeFalse(check.waitFor() == 0, "the jar is older than the sources: bin/wisp would build it again");
+        makeStartupCache(root, jar);
         List<String> command = new ArrayList<>(List.of(root.resolve("bin/wisp").toString()));
         command.addAll(List.of(arguments));
         return new ProcessBuilder(command);
+    }
+
+    /**
+     * Has {@code bin/startup-cache} make the jar's startup cache, once per test run, before the first {@code bin/wisp}
+     * of a test: its training run, seconds long on a busy machine, is not what a test's timeouts are for.
+     */
+    private static synchronized void makeStartupCache(Path root, Path jar) throws IOException, InterruptedException {
+        if (!startupCacheMade) {
+            String withTheJdkBinWispPicks = "source \"$1/bin/jdk.sh\" && exec \"$1/bin/startup-cache\" \"$2\"";
+            Process make = new ProcessBuilder("bash", "-c", withTheJdkBinWispPicks, "make-startup-cache",
+                    root.toString(), jar.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            if (!make.waitFor(3, TimeUnit.MINUTES)) {
+                make.destroyForcibly();
+            }
+            startupCacheMade = true;
+        }
     }
 
     static WispProcess start(String... arguments) throws IOException {

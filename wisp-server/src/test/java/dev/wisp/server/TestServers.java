@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
 import dev.wisp.testing.TestTransport;
+import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -50,6 +52,11 @@ final class TestServers {
     /** A configuration for an ephemeral port on the loopback address, to adjust before starting. */
     static ServerConfig.Builder config() {
         return ServerConfig.builder().port(0);
+    }
+
+    /** A started server with the library's WebSocket echo ({@link WebSocketListener#echo()}) at {@code /ws}. */
+    static Server startWebSocketEcho(WebSocketConfig config) {
+        return start(Router.builder().webSocket("/ws", config, request -> WebSocketListener.echo()).build());
     }
 
     static Server start(Router router) {

@@ -35,7 +35,7 @@ class WebSocketDeflateOffersIT {
 
     @BeforeAll
     static void start() {
-        server = EchoListener.serve(WebSocketConfig.builder().permessageDeflate(true).build());
+        server = TestServers.startWebSocketEcho(WebSocketConfig.builder().permessageDeflate(true).build());
     }
 
     @AfterAll

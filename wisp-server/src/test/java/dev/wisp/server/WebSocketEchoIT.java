@@ -42,7 +42,7 @@ class WebSocketEchoIT {
 
     @BeforeAll
     static void start() {
-        server = EchoListener.serve(WebSocketConfig.defaults());
+        server = TestServers.startWebSocketEcho(WebSocketConfig.defaults());
     }
 
     @AfterAll

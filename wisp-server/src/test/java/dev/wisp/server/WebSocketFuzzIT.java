@@ -10,6 +10,7 @@ import dev.wisp.testing.LogCapture;
 import dev.wisp.testing.ScriptedWebSocketPeer;
 import dev.wisp.testing.WebSocketFuzzScript;
 import dev.wisp.websocket.WebSocketConfig;
+import dev.wisp.websocket.WebSocketListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -47,7 +48,7 @@ class WebSocketFuzzIT {
         Random random = new Random(FuzzBytes.SEED);
         WebSocketConfig config = WebSocketConfig.builder().maxFrameBytes(512).maxMessageBytes(1024)
                 .permessageDeflate(deflate).closeTimeout(Duration.ofMillis(300)).build();
-        Server server = TestServers.start(Router.builder().webSocket("/ws", config, request -> new EchoListener()).build());
+        Server server = TestServers.start(Router.builder().webSocket("/ws", config, request -> WebSocketListener.echo()).build());
         try (LogCapture log = LogCapture.of("dev.wisp")) {
             assertTimeoutPreemptively(FuzzBytes.RUN_BOUND, () -> {
                 int failures = 0;

@@ -43,7 +43,7 @@ class WebSocketProtocolErrorsIT {
 
     @BeforeEach
     void start() {
-        server = EchoListener.serve(WebSocketConfig.defaults());
+        server = TestServers.startWebSocketEcho(WebSocketConfig.defaults());
     }
 
     @AfterEach

@@ -63,10 +63,21 @@ class WebSocketRoutesIT {
                     }
                     seen.add("room=" + request.pathParameter("room").orElseThrow() + " remote="
                             + request.connection().remoteAddress().getAddress().getHostAddress());
-                    return new EchoListener() {
+                    WebSocketListener echo = WebSocketListener.echo();
+                    return new WebSocketListener() {
                         @Override
                         public void onOpen(WebSocket webSocket) {
                             seen.add("subprotocol=" + webSocket.subprotocol().orElse("none"));
+                        }
+
+                        @Override
+                        public void onText(WebSocket webSocket, String text) throws IOException {
+                            echo.onText(webSocket, text);
+                        }
+
+                        @Override
+                        public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
+                            echo.onBinary(webSocket, bytes);
                         }
 
                         @Override

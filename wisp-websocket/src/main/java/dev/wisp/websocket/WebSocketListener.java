@@ -12,6 +12,15 @@ import java.io.IOException;
  */
 public interface WebSocketListener {
 
+    /**
+     * A listener that sends every message back as it came, text as text and binary as binary, from the connection's
+     * reading thread: an echo endpoint, for trying a client or checking a path through proxies (as {@code wisp serve}'s
+     * {@code /ws}). It keeps no state; one serves every connection.
+     */
+    static WebSocketListener echo() {
+        return WebSocketEchoListener.INSTANCE;
+    }
+
     /** The connection is open; messages may be sent. */
     default void onOpen(WebSocket webSocket) {
     }

@@ -3,15 +3,13 @@ package dev.wisp.bench.peers;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
-import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 
 /**
- * Wisp WebSocket echo peer: a {@code Router.webSocket} route whose listener sends each message back from the
+ * Wisp WebSocket echo peer: a {@code Router.webSocket} route whose listener ({@code WebSocketListener.echo()}) sends each message back from the
  * connection's own virtual thread.
  *
  * <p>Configuration: {@link ServerConfig} and {@link WebSocketConfig} defaults (1 MiB messages, no idle ping, no
@@ -30,24 +28,14 @@ public final class WispWebSocketEcho {
     }
 
     static AutoCloseable start(int port) throws Exception {
-        WebSocketListener echo = new WebSocketListener() {
-            @Override
-            public void onText(WebSocket webSocket, String text) throws IOException {
-                webSocket.sendText(text);
-            }
-
-            @Override
-            public void onBinary(WebSocket webSocket, byte[] bytes) throws IOException {
-                webSocket.sendBinary(bytes);
-            }
-        };
         byte[] body = Plaintext.body();
         Router router = Router.builder()
                 .get(Plaintext.PATH, (request, response) -> {
                     response.header("Content-Type", Plaintext.CONTENT_TYPE);
                     response.send(body);
                 })
-                .webSocket(WebSocketEcho.PATH, WebSocketConfig.builder().permessageDeflate(true).build(), request -> echo)
+                .webSocket(WebSocketEcho.PATH, WebSocketConfig.builder().permessageDeflate(true).build(),
+                        request -> WebSocketListener.echo())
                 .build();
         Server server = Server.create(ServerConfig.builder()
                 .bindAddress(InetAddress.getByName(Plaintext.HOST))
