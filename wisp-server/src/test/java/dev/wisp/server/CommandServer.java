@@ -3,7 +3,6 @@ package dev.wisp.server;
 import dev.wisp.server.sse.EventStream;
 import dev.wisp.server.sse.EventStreamConfig;
 import dev.wisp.testing.HeapFiller;
-import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
@@ -33,12 +32,7 @@ public final class CommandServer {
     }
 
     public static void main(String[] args) throws IOException {
-        WebSocketListener echo = new WebSocketListener() {
-            @Override
-            public void onText(WebSocket webSocket, String text) throws IOException {
-                webSocket.sendText(text);
-            }
-        };
+        WebSocketListener echo = WebSocketListener.echo();
         Router router = Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .post("/echo", (request, response) -> response.send(request.body().readAllBytes()))

@@ -15,11 +15,9 @@ import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.ScriptedWebSocketPeer;
 import dev.wisp.testing.ScriptedWebSocketPeer.Frame;
 import dev.wisp.testing.TestTransport;
-import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.zip.Deflater;
@@ -37,12 +35,7 @@ class WebSocketConnectionsIT {
             .maxMessageBytes(1500)
             .permessageDeflate(true)
             .build();
-    private static final WebSocketListener ECHO = new WebSocketListener() {
-        @Override
-        public void onText(WebSocket webSocket, String text) throws IOException {
-            webSocket.sendText(text);
-        }
-    };
+    private static final WebSocketListener ECHO = WebSocketListener.echo();
 
     private final ConnectionEvents events = new ConnectionEvents();
     private Server server;

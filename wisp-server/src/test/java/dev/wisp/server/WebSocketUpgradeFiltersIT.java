@@ -9,10 +9,8 @@ import dev.wisp.server.filters.AccessLog;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
 import dev.wisp.testing.ScriptedWebSocketPeer;
-import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,12 +33,7 @@ class WebSocketUpgradeFiltersIT {
     void start() {
         Router router = Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
-                .webSocket("/ws", WebSocketConfig.defaults(), request -> new WebSocketListener() {
-                    @Override
-                    public void onText(WebSocket webSocket, String text) throws IOException {
-                        webSocket.sendText(text);
-                    }
-                })
+                .webSocket("/ws", WebSocketConfig.defaults(), request -> WebSocketListener.echo())
                 .build();
         Filter recording = (request, response, next) -> {
             seen.add("request " + request.method() + " " + request.path() + " upgrade="
