@@ -80,13 +80,7 @@ final class ClientTlsOptions {
         if (parsed.has("--insecure")) {
             tls.insecureTrustAll();
         }
-        if (parsed.has("--pinnedpubkey")) {
-            try {
-                tls.pinPublicKeys("*", pins(parsed.value("--pinnedpubkey").orElseThrow()));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("option --pinnedpubkey: " + e.getMessage());
-            }
-        }
+        pinPublicKeys(tls, parsed, "--pinnedpubkey");
         if (limitsHandshake) {
             // curl's --connect-timeout covers the TLS handshake; the client's connectTimeout ends when TCP is up.
             tls.handshakeTimeout(ClientFlags.seconds(parsed, "--connect-timeout"));
@@ -99,20 +93,31 @@ final class ClientTlsOptions {
         }
     }
 
+    /** Requires the public keys of curl's {@code --pinnedpubkey} (or {@code --proxy-pinnedpubkey}), if given. */
+    static void pinPublicKeys(TlsConfig.Builder tls, Arguments parsed, String option) throws UsageException {
+        if (parsed.has(option)) {
+            try {
+                tls.pinPublicKeys("*", pins(parsed.value(option).orElseThrow(), option));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("option " + option + ": " + e.getMessage());
+            }
+        }
+    }
+
     /**
-     * curl's {@code --pinnedpubkey} value as pins: {@code sha256//} hashes separated by {@code ;}, or a file of the
-     * key ({@link PublicKeyPin#pinOfFile}).
+     * The option's value as pins: {@code sha256//} hashes separated by {@code ;}, or a file of the key
+     * ({@link PublicKeyPin#pinOfFile}).
      *
      * @throws IllegalArgumentException if the file holds no public key
      */
-    private static String[] pins(String value) throws UsageException {
+    private static String[] pins(String value, String option) throws UsageException {
         if (value.startsWith("sha256//")) {
             return Arrays.stream(value.split(";")).map(String::strip).toArray(String[]::new);
         }
         try {
             return new String[] {PublicKeyPin.pinOfFile(Path.of(value))};
         } catch (IOException | InvalidPathException e) {
-            throw new UsageException("option --pinnedpubkey: cannot read the public key file " + value + ": " + e);
+            throw new UsageException("option " + option + ": cannot read the public key file " + value + ": " + e);
         }
     }
 }

@@ -21,8 +21,9 @@ import java.util.Map;
  * https, as for curl. {@code -U} gives the chosen proxy's credentials; {@code --noproxy LIST}, else
  * {@code no_proxy} or {@code NO_PROXY}, names the hosts reached without it, whichever way it was chosen. An HTTPS
  * proxy's certificate is verified against the JDK's CA certificates and the proxy's name, or by
- * {@code --proxy-cacert FILE}'s, or not at all with {@code --proxy-insecure}; the origin's TLS options
- * ({@code --cacert}, {@code -k}) do not apply to the proxy, nor these to the origin, as in curl.
+ * {@code --proxy-cacert FILE}'s, or not at all with {@code --proxy-insecure}, and {@code --proxy-pinnedpubkey}
+ * requires one of its public keys; the origin's TLS options ({@code --cacert}, {@code -k}, {@code --pinnedpubkey}) do
+ * not apply to the proxy, nor these to the origin, as in curl.
  */
 final class ProxyOptions {
     static final List<Option> OPTIONS = List.of(
@@ -39,7 +40,9 @@ final class ProxyOptions {
             new Option("--proxy-cacert", null, "FILE", "verify an https:// proxy with the CA certificates of this PEM"
                     + " file"),
             new Option("--proxy-insecure", null, null, "do not verify an https:// proxy's certificate or name"
-                    + " (unsafe)"));
+                    + " (unsafe)"),
+            new Option("--proxy-pinnedpubkey", null, "HASHES|FILE", "require this public key of an https:// proxy:"
+                    + " sha256//BASE64[;sha256//...], or a PEM or DER public key file"));
     private static final List<String> FLAGS = List.of("--proxy", "--socks5", "--socks5-hostname");
 
     private ProxyOptions() {
@@ -123,11 +126,13 @@ final class ProxyOptions {
     }
 
     /**
-     * The TLS to an https:// proxy that {@code --proxy-cacert}, {@code --proxy-insecure} and
-     * {@code --connect-timeout} ask for (which covers the proxy's handshake too, as curl's); null for the default.
+     * The TLS to an https:// proxy that {@code --proxy-cacert}, {@code --proxy-insecure},
+     * {@code --proxy-pinnedpubkey} and {@code --connect-timeout} ask for (which covers the proxy's handshake too, as
+     * curl's); null for the default.
      */
     private static TlsConfig proxyTls(Arguments parsed) throws UsageException, ClientTlsOptions.TlsFileException {
-        if (!parsed.has("--proxy-cacert") && !parsed.has("--proxy-insecure") && !parsed.has("--connect-timeout")) {
+        if (!parsed.has("--proxy-cacert") && !parsed.has("--proxy-insecure") && !parsed.has("--proxy-pinnedpubkey")
+                && !parsed.has("--connect-timeout")) {
             return null;
         }
         TlsConfig.Builder tls = TlsConfig.builder();
@@ -135,6 +140,7 @@ final class ProxyOptions {
         if (parsed.has("--proxy-insecure")) {
             tls.insecureTrustAll();
         }
+        ClientTlsOptions.pinPublicKeys(tls, parsed, "--proxy-pinnedpubkey");
         if (parsed.has("--connect-timeout")) {
             tls.handshakeTimeout(ClientFlags.seconds(parsed, "--connect-timeout"));
         }

@@ -3,6 +3,9 @@ package dev.wisp.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 /**
  * An HTTPS proxy of real peers, curl's {@code -x https://}: {@link StunnelPeer} ending TLS with a certificate for
@@ -15,12 +18,15 @@ public final class HttpsProxyPeer implements AutoCloseable {
     private final StunnelPeer stunnel;
     private final TestCertificate ca;
     private final Path caFile;
+    private final TestCertificate certificate;
 
-    private HttpsProxyPeer(TinyproxyPeer tinyproxy, StunnelPeer stunnel, TestCertificate ca, Path caFile) {
+    private HttpsProxyPeer(TinyproxyPeer tinyproxy, StunnelPeer stunnel, TestCertificate ca, Path caFile,
+            TestCertificate certificate) {
         this.tinyproxy = tinyproxy;
         this.stunnel = stunnel;
         this.ca = ca;
         this.caFile = caFile;
+        this.certificate = certificate;
     }
 
     /**
@@ -39,7 +45,8 @@ public final class HttpsProxyPeer implements AutoCloseable {
                 requireCredentials);
         try {
             return new HttpsProxyPeer(tinyproxy, StunnelPeer.start(
-                    Files.createDirectories(directory.resolve("stunnel")), tinyproxy.port(), chain, key), ca, caFile);
+                    Files.createDirectories(directory.resolve("stunnel")), tinyproxy.port(), chain, key), ca, caFile,
+                    certificate);
         } catch (IOException | InterruptedException | RuntimeException e) {
             tinyproxy.close();
             throw e;
@@ -59,6 +66,20 @@ public final class HttpsProxyPeer implements AutoCloseable {
     /** The CA's certificate in a PEM file, for {@code --proxy-cacert} and the like. */
     public Path caFile() {
         return caFile;
+    }
+
+    /**
+     * The proxy's public key as curl's {@code --proxy-pinnedpubkey} takes it: {@code sha256//} and the base64 of the
+     * SHA-256 of its SubjectPublicKeyInfo, computed here with the JDK alone.
+     */
+    public String publicKeyPin() {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(certificate.certificate().getPublicKey()
+                    .getEncoded());
+            return "sha256//" + Base64.getEncoder().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** The proxy behind the TLS, for its log. */
