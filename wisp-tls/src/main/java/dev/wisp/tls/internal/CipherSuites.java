@@ -1,10 +1,13 @@
 package dev.wisp.tls.internal;
 
+import java.security.KeyManagementException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * The cipher suites Wisp allows: the TLS 1.3 suites (all AEAD, all forward secret) and the TLS 1.2 suites with an
@@ -16,14 +19,14 @@ public final class CipherSuites {
 
     /** The JDK's enabled default suites that Wisp allows, in the JDK's order of preference. */
     public static List<String> recommended() {
-        return Arrays.stream(defaultContext().getDefaultSSLParameters().getCipherSuites())
+        return Arrays.stream(BareContext.INSTANCE.getDefaultSSLParameters().getCipherSuites())
                 .filter(CipherSuites::isAllowed)
                 .toList();
     }
 
     /** Every suite this JDK supports, enabled by default or not. */
     public static Set<String> supported() {
-        return Set.of(defaultContext().getSupportedSSLParameters().getCipherSuites());
+        return Set.of(BareContext.INSTANCE.getSupportedSSLParameters().getCipherSuites());
     }
 
     /** Whether a suite is TLS 1.3, or TLS 1.2 with ECDHE (forward secrecy) and an AEAD cipher. */
@@ -37,11 +40,22 @@ public final class CipherSuites {
         return suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_");
     }
 
-    private static SSLContext defaultContext() {
-        try {
-            return SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no default TLS context", e);
+    /**
+     * A TLS context with no key or trust material, made once, for the suites' names: the JDK's default context would
+     * do, but making it loads the default trust store (some 150 certificates parsed: 60 to 110 ms at a
+     * command's start) and key managers, which a configuration with its own CA file, or none, never uses.
+     */
+    private static final class BareContext {
+        static final SSLContext INSTANCE = make();
+
+        private static SSLContext make() {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(new KeyManager[0], new TrustManager[0], null);
+                return context;
+            } catch (NoSuchAlgorithmException | KeyManagementException e) {
+                throw new IllegalStateException("this JDK has no TLS context", e);
+            }
         }
     }
 }
