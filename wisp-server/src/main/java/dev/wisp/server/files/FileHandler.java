@@ -93,6 +93,7 @@ public final class FileHandler implements Handler {
     private final boolean directoryListing;
     private final boolean hiddenFiles;
     private final Handler notFound;
+    private final String fallbackFile;
 
     private FileHandler(Builder builder, RootDirectory rootDirectory) {
         this.root = builder.root;
@@ -101,6 +102,7 @@ public final class FileHandler implements Handler {
         this.directoryListing = builder.directoryListing;
         this.hiddenFiles = builder.hiddenFiles;
         this.notFound = builder.notFound;
+        this.fallbackFile = builder.fallbackFile;
     }
 
     /**
@@ -121,7 +123,7 @@ public final class FileHandler implements Handler {
     /** A builder holding this handler's configuration. */
     public Builder toBuilder() {
         return new Builder(root).indexFile(indexFile).directoryListing(directoryListing)
-                .hiddenFiles(hiddenFiles).notFound(notFound);
+                .hiddenFiles(hiddenFiles).notFound(notFound).fallbackFile(fallbackFile);
     }
 
     /** The root directory as configured. */
@@ -132,6 +134,11 @@ public final class FileHandler implements Handler {
     /** The file served for a directory that has one; empty if directories are only listed. */
     public Optional<String> indexFile() {
         return Optional.ofNullable(indexFile);
+    }
+
+    /** The page served for a browser's navigation to a path with nothing to serve; empty if none. */
+    public Optional<String> fallbackFile() {
+        return Optional.ofNullable(fallbackFile);
     }
 
     /** Whether a directory without an index file gets an HTML listing (else 404). */
@@ -276,13 +283,18 @@ public final class FileHandler implements Handler {
      */
     private void serveFile(ServerRequest request, ServerResponse response, Path file,
             BasicFileAttributes attributes) throws IOException {
+        serveFile(request, response, file, attributes, () -> notFound(request, response));
+    }
+
+    private void serveFile(ServerRequest request, ServerResponse response, Path file, BasicFileAttributes attributes,
+            FileOpenFailures.NotFound gone) throws IOException {
         BasicFileAttributes before = attributes;
         for (int attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
             FileChannel channel;
             try {
                 channel = FileChannel.open(file, StandardOpenOption.READ);
             } catch (IOException e) {
-                FileOpenFailures.answer(response, file, e, () -> notFound(request, response));
+                FileOpenFailures.answer(response, file, e, gone);
                 return;
             }
             try (channel) {
@@ -296,12 +308,12 @@ public final class FileHandler implements Handler {
                 before = opened;
             }
             if (before == null || !before.isRegularFile()) {
-                notFound(request, response);
+                gone.answer();
                 return;
             }
         }
         FileOpenFailures.answer(response, file, new IOException("it changed each of " + OPEN_ATTEMPTS
-                + " times it was opened"), () -> notFound(request, response));
+                + " times it was opened"), gone);
     }
 
     private static boolean isSameVersion(BasicFileAttributes before, BasicFileAttributes after) {
@@ -317,7 +329,23 @@ public final class FileHandler implements Handler {
         }
     }
 
+    /**
+     * Answers a path with nothing to serve: with the fallback page if one is set and the request is a browser's
+     * navigation to it ({@link PageFallback}), else 404. A page that is gone by the time it is opened is a 404 too.
+     */
     private void notFound(ServerRequest request, ServerResponse response) throws IOException {
+        if (fallbackFile != null && PageFallback.applies(request)) {
+            Path page = rootDirectory.inside(FileNames.child(rootDirectory.realPath(), fallbackFile));
+            BasicFileAttributes attributes = page == null ? null : attributes(page);
+            if (attributes != null && attributes.isRegularFile()) {
+                serveFile(request, response, page, attributes, () -> answerNotFound(request, response));
+                return;
+            }
+        }
+        answerNotFound(request, response);
+    }
+
+    private void answerNotFound(ServerRequest request, ServerResponse response) throws IOException {
         response.status(Status.NOT_FOUND);
         notFound.handle(request, response);
     }
@@ -329,6 +357,7 @@ public final class FileHandler implements Handler {
         private boolean directoryListing = true;
         private boolean hiddenFiles;
         private Handler notFound = (request, response) -> response.send("not found\n");
+        private String fallbackFile;
 
         private Builder(Path root) {
             this.root = root;
@@ -368,6 +397,25 @@ public final class FileHandler implements Handler {
          */
         public Builder notFound(Handler handler) {
             this.notFound = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * A file under the root (such as {@code index.html}) served, 200, for a path with nothing to serve that a
+         * browser navigates to, as a single-page application's router needs: the page's script reads the path and
+         * shows what it names, so a link to {@code /orders/42} or a reload there works. Such a request is a GET or
+         * HEAD whose last path segment has no dot (a missing {@code app.js} or {@code logo.png} stays a 404) and whose
+         * {@code Accept} admits HTML ({@code text/html}, {@code text/*} or {@code *}{@code /*}, or no Accept at all);
+         * others get the 404. The page is served as any file is (validators, conditional requests, ranges). None unless
+         * set; {@code null} for none.
+         *
+         * @throws IllegalArgumentException if it is not a plain file name
+         */
+        public Builder fallbackFile(String fallbackFile) {
+            if (fallbackFile != null && !RootDirectory.isSafeSegment(fallbackFile)) {
+                throw new IllegalArgumentException("fallbackFile must be a plain file name: '" + fallbackFile + "'");
+            }
+            this.fallbackFile = fallbackFile;
             return this;
         }
 

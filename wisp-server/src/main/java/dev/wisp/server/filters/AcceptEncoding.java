@@ -1,6 +1,7 @@
 package dev.wisp.server.filters;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.Weights;
 
 /**
  * What an {@code Accept-Encoding} field (RFC 9110 §12.5.3) allows: gzip, and whether the identity coding is
@@ -26,7 +27,7 @@ record AcceptEncoding(boolean acceptsGzip, boolean refusesIdentity) {
         for (String member : field.split(",")) {
             String[] parts = member.split(";");
             String coding = Ascii.toLowerCase(parts[0].strip());
-            double q = weight(parts);
+            double q = Weights.of(parts);
             switch (coding) {
                 case "gzip", "x-gzip" -> gzip = Math.max(gzip, q);
                 case "*" -> any = q;
@@ -38,21 +39,5 @@ record AcceptEncoding(boolean acceptsGzip, boolean refusesIdentity) {
         boolean acceptsGzip = gzip >= 0 ? gzip > 0 : any > 0;
         boolean refusesIdentity = identity >= 0 ? identity == 0 : any == 0;
         return new AcceptEncoding(acceptsGzip, refusesIdentity);
-    }
-
-    /** The member's weight: 1 without one, 0 for a malformed one (RFC 9110 §12.4.2: 0 to 1, three decimals). */
-    private static double weight(String[] parts) {
-        for (int i = 1; i < parts.length; i++) {
-            String parameter = parts[i].strip();
-            if (parameter.length() >= 2 && (parameter.charAt(0) == 'q' || parameter.charAt(0) == 'Q')
-                    && parameter.charAt(1) == '=') {
-                String value = parameter.substring(2).strip();
-                if (!value.matches("0(\\.\\d{0,3})?|1(\\.0{0,3})?")) {
-                    return 0;
-                }
-                return Double.parseDouble(value.endsWith(".") ? value + "0" : value);
-            }
-        }
-        return 1;
     }
 }
