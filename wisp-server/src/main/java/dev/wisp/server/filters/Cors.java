@@ -39,6 +39,7 @@ public final class Cors implements Filter {
     private final boolean anyOrigin;
     private final List<String> methods;
     private final Set<String> headers;
+    private final boolean anyHeader;
     private final List<String> exposedHeaders;
     private final boolean credentials;
     private final Duration maxAge;
@@ -48,6 +49,7 @@ public final class Cors implements Filter {
         this.anyOrigin = builder.origins.contains("*");
         this.methods = List.copyOf(builder.methods);
         this.headers = Set.copyOf(builder.headers);
+        this.anyHeader = builder.headers.contains("*");
         this.exposedHeaders = List.copyOf(builder.exposedHeaders);
         this.credentials = builder.credentials;
         this.maxAge = builder.maxAge;
@@ -89,7 +91,7 @@ public final class Cors implements Filter {
         List<String> names = requested.isBlank() ? List.of()
                 : List.of(requested.split(",")).stream().map(String::strip).filter(name -> !name.isEmpty()).toList();
         if (origin == null || !methods.contains(method)
-                || !names.stream().allMatch(name -> headers.contains(Ascii.toLowerCase(name)))) {
+                || !anyHeader && !names.stream().allMatch(name -> headers.contains(Ascii.toLowerCase(name)))) {
             response.status(Status.FORBIDDEN).send("CORS preflight refused\n");
             return;
         }
@@ -152,7 +154,11 @@ public final class Cors implements Filter {
             return this;
         }
 
-        /** Request header names a preflight may ask for; none unless set. */
+        /**
+         * Request header names a preflight may ask for; none unless set. {@code "*"} allows any it asks for, each
+         * named back in {@code Access-Control-Allow-Headers} (never the wildcard itself, which a browser takes
+         * literally for a request with credentials, and which never covers {@code Authorization}).
+         */
         public Builder allowedHeaders(String... headers) {
             for (String header : headers) {
                 this.headers.add(Ascii.toLowerCase(header));

@@ -82,9 +82,31 @@ class CorsIT {
         assertEquals("GET, HEAD, PUT, OPTIONS", options.header("Allow").orElseThrow());
     }
 
+    @Test
+    void allowsAnyRequestedHeaderWithTheWildcardNamingEachBack() throws Exception {
+        Router router = Router.builder().put("/data", (request, response) -> response.send("stored\n")).build();
+        Cors cors = Cors.builder().allowedOrigins("*").allowedMethods("PUT").allowedHeaders("*").build();
+        try (Server any = Server.create(ServerConfig.builder().port(0).build(),
+                HttpService.builder(router).filter(cors).build()).start()) {
+            RawResponse response = exchange(any, "OPTIONS /data HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:5173"
+                    + "\r\nAccess-Control-Request-Method: PUT\r\n"
+                    + "Access-Control-Request-Headers: authorization, x-trace-id\r\n\r\n");
+            assertEquals(204, response.status());
+            assertEquals("*", response.header("Access-Control-Allow-Origin").orElseThrow());
+            assertEquals("authorization, x-trace-id", response.header("Access-Control-Allow-Headers").orElseThrow());
+            RawResponse refused = exchange(any, "OPTIONS /data HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:5173"
+                    + "\r\nAccess-Control-Request-Method: DELETE\r\nAccess-Control-Request-Headers: x-a\r\n\r\n");
+            assertEquals(403, refused.status(), "the methods are still a list");
+        }
+    }
+
     private static RawResponse exchange(String request) throws Exception {
+        return exchange(server, request);
+    }
+
+    private static RawResponse exchange(Server target, String request) throws Exception {
         RawResponse[] response = new RawResponse[1];
-        RawPeer.talk(server.port(), peer -> {
+        RawPeer.talk(target.port(), peer -> {
             peer.send(request);
             response[0] = peer.readResponse();
         });
