@@ -41,6 +41,8 @@ final class ServeCommand implements Command {
             new Option("--max-request-body", null, "SIZE", "the largest request body taken, uploads through --proxy"
                     + " and to /echo included; larger gets 413: bytes, or with K, M or G (default 10M)"),
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
+            new Option("--spa", null, null, "answer a browser's navigation to a path with no file (no dot in its last"
+                    + " segment) with /index.html, for a single-page app's router; missing assets stay 404"),
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
             new Option("--http1.1", null, null, "speak HTTP/1.1 only (default: HTTP/2 too, h2 over TLS, h2c in plain)"),
@@ -128,7 +130,8 @@ final class ServeCommand implements Command {
         OptionalLong maxRequestBody = byteSize(arguments, "--max-request-body");
         Path directory = Path.of(positionals.isEmpty() ? "." : positionals.get(0)).toAbsolutePath().normalize();
         FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing"))
-                .hiddenFiles(arguments.has("--hidden")).build();
+                .hiddenFiles(arguments.has("--hidden")).fallbackFile(arguments.has("--spa") ? "index.html" : null)
+                .build();
         InetAddress bindAddress = bindAddress(arguments.value("--bind").orElse("127.0.0.1"));
         ServerConfig.Builder builder = ServerConfig.builder()
                 .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))

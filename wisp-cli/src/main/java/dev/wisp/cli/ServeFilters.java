@@ -4,11 +4,13 @@ import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.server.filters.AccessLog;
 import dev.wisp.server.filters.Compression;
+import dev.wisp.server.filters.Cors;
 import dev.wisp.server.filters.RateLimit;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -18,13 +20,18 @@ import java.util.regex.Pattern;
  * The filters of {@code wisp serve} and their options: the access log, one line per request on standard output
  * (as python's http.server and jwebserver print), unless {@code --quiet}; inside it, gzip for the text types a
  * client accepts it for ({@link Compression}), so the log counts the bytes sent; a {@link RateLimit} per client if
- * asked.
+ * asked; {@link Cors} for the origins {@code --cors} lists.
  */
 final class ServeFilters {
     static final List<Option> OPTIONS = List.of(
             new Option("--quiet", "-q", null, "do not print a line per request"),
             new Option("--rate-limit", null, "N/s|N/m[,BURST]", "answer 429 to a client (an IPv4 address, an IPv6"
-                    + " /64) past N requests a second (or a minute), BURST more at once (default 0)"));
+                    + " /64) past N requests a second (or a minute), BURST more at once (default 0)"),
+            new Option("--cors", null, "ORIGINS", "let pages from these origins (scheme://host[:port], separated by"
+                    + " commas; * for any, without cookies) call this server: preflights answered for any method and"
+                    + " header, answers readable"));
+    /** The methods {@code --cors} lets a page use: those of a REST API. */
+    private static final String[] CORS_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
 
     private static final Pattern RATE = Pattern.compile("([0-9]{1,9})/([sm])(?:,([0-9]{1,9}))?");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
@@ -32,11 +39,14 @@ final class ServeFilters {
     private final boolean quiet;
     /** The rate limit asked for, or null. */
     private final RateLimit rateLimit;
+    /** The cross-origin requests allowed, or null. */
+    private final Cors cors;
     private final PrintStream out;
 
-    private ServeFilters(boolean quiet, RateLimit rateLimit, PrintStream out) {
+    private ServeFilters(boolean quiet, RateLimit rateLimit, Cors cors, PrintStream out) {
         this.quiet = quiet;
         this.rateLimit = rateLimit;
+        this.cors = cors;
         this.out = out;
     }
 
@@ -44,16 +54,18 @@ final class ServeFilters {
      * The filters the arguments ask for, read before anything is made: a usage error must come before a certificate
      * is.
      *
-     * @throws UsageException if {@code --rate-limit} is not of its form
+     * @throws UsageException if {@code --rate-limit} or {@code --cors} is not of its form
      */
     static ServeFilters of(Arguments arguments, PrintStream out) throws UsageException {
         Optional<String> rate = arguments.value("--rate-limit");
-        return new ServeFilters(arguments.has("--quiet"), rate.isPresent() ? rateLimit(rate.get()) : null, out);
+        Optional<String> origins = arguments.value("--cors");
+        return new ServeFilters(arguments.has("--quiet"), rate.isPresent() ? rateLimit(rate.get()) : null,
+                origins.isPresent() ? cors(origins.get()) : null, out);
     }
 
     /**
-     * The routes behind the filters: the access log outermost (a 429 is logged too), the rate limit, then
-     * compression.
+     * The routes behind the filters: the access log outermost (a 429 is logged too), the rate limit, CORS (its
+     * preflights counted by the limit), then compression.
      */
     HttpService service(Router router) {
         HttpService.Builder service = HttpService.builder(router);
@@ -63,7 +75,28 @@ final class ServeFilters {
         if (rateLimit != null) {
             service.filter(rateLimit);
         }
+        if (cors != null) {
+            service.filter(cors);
+        }
         return service.filter(Compression.gzip()).build();
+    }
+
+    /**
+     * {@code --cors ORIGINS}: the listed origins with their cookies (a page's {@code credentials: 'include'}), or any
+     * origin without them: the Fetch standard allows no other way for {@code *}, and echoing every origin back with
+     * cookies would let any site read what the user's cookies unlock.
+     */
+    private static Cors cors(String text) throws UsageException {
+        List<String> origins = Arrays.stream(text.split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
+        if (origins.isEmpty()) {
+            throw new UsageException("option --cors needs origins, such as http://localhost:5173, or *");
+        }
+        try {
+            return Cors.builder().allowedOrigins(origins.toArray(String[]::new)).allowedMethods(CORS_METHODS)
+                    .allowedHeaders("*").allowCredentials(!origins.contains("*")).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UsageException("option --cors: " + e.getMessage());
+        }
     }
 
     /** {@code N/s}, {@code N/m}, either with {@code ,BURST}. */
