@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -168,11 +169,19 @@ final class ServeCommand implements Command {
         out.println("Serving " + directory + " on " + url(transport.scheme(), config.bindAddress(), server.port()));
         transport.printStarted(server, config.bindAddress(), out);
         proxied.forEach(out::println);
+        clearTextPasswords(filters.asksForPasswords(), transport.scheme(), config.bindAddress()).ifPresent(out::println);
         if (loopsByDefault && !ServerConfig.carrierLoopsAvailable()) { // said, since it costs CPU per request
             out.println("Connections run on the JDK's scheduler: carrier loops need the JVM option "
                     + ServerConfig.carrierLoopsJvmOption());
         }
         return server;
+    }
+
+    /** The warning for passwords that would cross a network in clear text: --auth with --plain off loopback. */
+    static Optional<String> clearTextPasswords(boolean asksForPasswords, String scheme, InetAddress bindAddress) {
+        return asksForPasswords && scheme.equals("http") && !bindAddress.isLoopbackAddress()
+                ? Optional.of("Passwords cross the network in clear text over --plain: --auth is for HTTPS")
+                : Optional.empty();
     }
 
     /**

@@ -3,10 +3,16 @@ package dev.wisp.cli;
 import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.server.filters.AccessLog;
+import dev.wisp.server.filters.BasicAuth;
 import dev.wisp.server.filters.Compression;
 import dev.wisp.server.filters.Cors;
 import dev.wisp.server.filters.RateLimit;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -20,7 +26,7 @@ import java.util.regex.Pattern;
  * The filters of {@code wisp serve} and their options: the access log, one line per request on standard output
  * (as python's http.server and jwebserver print), unless {@code --quiet}; inside it, gzip for the text types a
  * client accepts it for ({@link Compression}), so the log counts the bytes sent; a {@link RateLimit} per client if
- * asked; {@link Cors} for the origins {@code --cors} lists.
+ * asked; {@link Cors} for the origins {@code --cors} lists; {@link BasicAuth} for the users {@code --auth} gives.
  */
 final class ServeFilters {
     static final List<Option> OPTIONS = List.of(
@@ -29,7 +35,9 @@ final class ServeFilters {
                     + " /64) past N requests a second (or a minute), BURST more at once (default 0)"),
             new Option("--cors", null, "ORIGINS", "let pages from these origins (scheme://host[:port], separated by"
                     + " commas; * for any, without cookies) call this server: preflights answered for any method and"
-                    + " header, answers readable"));
+                    + " header, answers readable"),
+            new Option("--auth", null, "USER:PASSWORD|@FILE", "ask for a user's password (HTTP Basic) before"
+                    + " anything is served; @FILE holds one USER:PASSWORD a line"));
     /** The methods {@code --cors} lets a page use: those of a REST API. */
     private static final String[] CORS_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
 
@@ -41,12 +49,15 @@ final class ServeFilters {
     private final RateLimit rateLimit;
     /** The cross-origin requests allowed, or null. */
     private final Cors cors;
+    /** The users let in, or null for anyone. */
+    private final BasicAuth auth;
     private final PrintStream out;
 
-    private ServeFilters(boolean quiet, RateLimit rateLimit, Cors cors, PrintStream out) {
+    private ServeFilters(boolean quiet, RateLimit rateLimit, Cors cors, BasicAuth auth, PrintStream out) {
         this.quiet = quiet;
         this.rateLimit = rateLimit;
         this.cors = cors;
+        this.auth = auth;
         this.out = out;
     }
 
@@ -54,18 +65,26 @@ final class ServeFilters {
      * The filters the arguments ask for, read before anything is made: a usage error must come before a certificate
      * is.
      *
-     * @throws UsageException if {@code --rate-limit} or {@code --cors} is not of its form
+     * @throws UsageException if {@code --rate-limit}, {@code --cors} or {@code --auth} is not of its form, or the
+     *     file of {@code --auth} cannot be read
      */
     static ServeFilters of(Arguments arguments, PrintStream out) throws UsageException {
         Optional<String> rate = arguments.value("--rate-limit");
         Optional<String> origins = arguments.value("--cors");
+        Optional<String> users = arguments.value("--auth");
         return new ServeFilters(arguments.has("--quiet"), rate.isPresent() ? rateLimit(rate.get()) : null,
-                origins.isPresent() ? cors(origins.get()) : null, out);
+                origins.isPresent() ? cors(origins.get()) : null, users.isPresent() ? auth(users.get()) : null, out);
+    }
+
+    /** Whether a password is asked for: one that should then cross the network only over TLS. */
+    boolean asksForPasswords() {
+        return auth != null;
     }
 
     /**
      * The routes behind the filters: the access log outermost (a 429 is logged too), the rate limit, CORS (its
-     * preflights counted by the limit), then compression.
+     * preflights counted by the limit, and answered before the password is asked for, as a browser sends them
+     * without it), the password, then compression.
      */
     HttpService service(Router router) {
         HttpService.Builder service = HttpService.builder(router);
@@ -77,6 +96,9 @@ final class ServeFilters {
         }
         if (cors != null) {
             service.filter(cors);
+        }
+        if (auth != null) {
+            service.filter(auth);
         }
         return service.filter(Compression.gzip()).build();
     }
@@ -97,6 +119,38 @@ final class ServeFilters {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UsageException("option --cors: " + e.getMessage());
         }
+    }
+
+    /** {@code --auth USER:PASSWORD}, or {@code @FILE} with one such line per user (blank lines and # comments aside). */
+    private static BasicAuth auth(String value) throws UsageException {
+        List<String> pairs;
+        if (value.startsWith("@")) {
+            try {
+                pairs = Files.readAllLines(Path.of(value.substring(1)), StandardCharsets.UTF_8).stream()
+                        .filter(line -> !line.isBlank() && !line.strip().startsWith("#")).toList();
+            } catch (IOException | InvalidPathException e) {
+                throw new UsageException("option --auth: cannot read " + value.substring(1) + ": " + e);
+            }
+            if (pairs.isEmpty()) {
+                throw new UsageException("option --auth: " + value.substring(1) + " holds no USER:PASSWORD line");
+            }
+        } else {
+            pairs = List.of(value);
+        }
+        BasicAuth.Builder auth = BasicAuth.builder("wisp serve");
+        for (String pair : pairs) {
+            int colon = pair.indexOf(':');
+            if (colon < 0) {
+                throw new UsageException("option --auth needs USER:PASSWORD" + (value.startsWith("@")
+                        ? " on each line of " + value.substring(1) : ""));
+            }
+            try {
+                auth.user(pair.substring(0, colon), pair.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("option --auth: " + e.getMessage());
+            }
+        }
+        return auth.build();
     }
 
     /** {@code N/s}, {@code N/m}, either with {@code ,BURST}. */
