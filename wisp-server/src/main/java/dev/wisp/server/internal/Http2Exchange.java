@@ -40,7 +40,6 @@ final class Http2Exchange implements Runnable, ClientPresence {
     private final RequestHead head;
     /** The {@code :protocol} of an extended CONNECT (RFC 8441 §4), or null. */
     private final String protocol;
-    private byte[] buffer;
     private Http2ServerResponse response;
     /** The WebSocket the request opened, or null. */
     private Http2WebSocketStream webSocket;
@@ -68,14 +67,13 @@ final class Http2Exchange implements Runnable, ClientPresence {
     public void run() {
         boolean ended = true;
         try {
-            buffer = context.buffers().acquire();
             ended = serve();
         } catch (RuntimeException | Error e) {
             LOG.log(ERROR, "[c" + connection.id() + "] HTTP/2 exchange failed on stream " + stream.id(), e);
             connection.output().reset(stream, ErrorCode.INTERNAL_ERROR);
         } finally {
-            if (buffer != null) {
-                context.buffers().release(buffer);
+            if (response != null) {
+                response.releaseBuffer();
             }
             if (ended) {
                 connection.exchangeEnded(stream);
@@ -89,7 +87,7 @@ final class Http2Exchange implements Runnable, ClientPresence {
         BodyInputStream body = new Http2RequestBody(connection, stream, maxBody,
                 context.config().readTimeout().toNanos());
         response = new Http2ServerResponse(connection.output(), connection.transport, stream, head.method(),
-                buffer);
+                context.buffers());
         if (stream.declaredLength() > maxBody) {
             refuse(body, new MessageTooLargeException(Status.CONTENT_TOO_LARGE, "request body of "
                     + stream.declaredLength() + " bytes exceeds " + maxBody + " bytes (maxRequestBodyBytes)",
@@ -115,8 +113,7 @@ final class Http2Exchange implements Runnable, ClientPresence {
             response.finish();
             if (webSocket != null) {
                 // The WebSocket writes through its own buffers; the response's is not needed for its life.
-                context.buffers().release(buffer);
-                buffer = null;
+                response.releaseBuffer();
                 return webSocket.start();
             }
         } catch (HttpProtocolException e) {
@@ -201,8 +198,12 @@ final class Http2Exchange implements Runnable, ClientPresence {
         }
         try {
             Http2ServerResponse answer = new Http2ServerResponse(connection.output(), connection.transport, stream,
-                    head.method(), buffer);
-            answer.status(status).send(message + "\n");
+                    head.method(), context.buffers());
+            try {
+                answer.status(status).send(message + "\n");
+            } finally {
+                answer.releaseBuffer();
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] error answer failed on stream " + stream.id() + ": "
                     + e);

@@ -1,6 +1,7 @@
 package dev.wisp.server.internal;
 
 import dev.wisp.core.Body;
+import dev.wisp.core.BufferPool;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Method;
@@ -25,21 +26,30 @@ import java.util.Objects;
  * {@code outputStream}; then the exchange calls {@link #finish()}.
  */
 final class Http2ServerResponse extends ExchangeResponse {
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final Http2Output output;
     private final Http2ServerStream stream;
-    private final byte[] buffer;
+    private final BufferPool buffers;
+    /**
+     * Where small writes gather into one DATA frame: none until the first write, then one of exactly the declared
+     * length for a body shorter than a pooled buffer (13 bytes for a 13-byte answer, where a pooled buffer of 8 KiB
+     * each for hundreds of streams at once mostly had to be allocated, zeroed and collected), else a pooled one.
+     */
+    private byte[] buffer;
+    private boolean pooled;
     /** The Content-Length the head declared, or -1. */
     private long contentLength = -1;
     private long contentBytes;
     private int buffered;
 
-    /** @param buffer where small writes gather into one DATA frame; as long as the frames may be */
+    /** @param buffers where a buffer for the body's writes comes from; its buffers are as long as a frame may be */
     Http2ServerResponse(Http2Output output, Transport transport, Http2ServerStream stream, Method requestMethod,
-            byte[] buffer) {
+            BufferPool buffers) {
         super(transport, requestMethod);
         this.output = output;
         this.stream = stream;
-        this.buffer = buffer;
+        this.buffers = buffers;
     }
 
     @Override
@@ -96,6 +106,7 @@ final class Http2ServerResponse extends ExchangeResponse {
             throw new IOException("response body longer than its Content-Length of " + contentLength + " bytes");
         }
         contentBytes += length;
+        byte[] buffer = gatherBuffer();
         if (length <= buffer.length - buffered) {
             System.arraycopy(bytes, offset, buffer, buffered, length);
             buffered += length;
@@ -110,12 +121,33 @@ final class Http2ServerResponse extends ExchangeResponse {
         }
     }
 
+    private byte[] gatherBuffer() {
+        if (buffer == null) {
+            if (contentLength >= 0 && contentLength < buffers.bufferSize()) {
+                buffer = new byte[(int) contentLength]; // the writes past it fail above
+            } else {
+                buffer = buffers.acquire();
+                pooled = true;
+            }
+        }
+        return buffer;
+    }
+
     private void flushBuffer(boolean endStream) throws IOException {
         if (buffered > 0 || endStream) {
             int count = buffered;
             buffered = 0;
-            output.writeData(stream, buffer, 0, count, endStream);
+            output.writeData(stream, buffer == null ? NO_BYTES : buffer, 0, count, endStream);
         }
+    }
+
+    /** Gives a pooled buffer back, once the exchange is done with this response. */
+    void releaseBuffer() {
+        if (pooled) {
+            pooled = false;
+            buffers.release(buffer);
+        }
+        buffer = null;
     }
 
     /** Ends the body: what is buffered goes out, then the trailers if there are any. */
