@@ -1,5 +1,6 @@
 package dev.wisp.http2.hpack;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -74,16 +75,18 @@ final class StaticTable {
         {"www-authenticate", ""},
     };
 
-    /** The lowest index of each name. */
-    private static final Map<String, Integer> NAME_INDEX = new HashMap<>();
-    /** The index of each name and value pair, keyed by name, NUL, value: unambiguous, since no static name holds
-     *  a NUL and {@link #indexOf} looks the name up first. */
-    private static final Map<String, Integer> FIELD_INDEX = new HashMap<>();
+    /**
+     * The indexes of the entries of each name, lowest first: a name has one to seven ({@code :status}), so a field is
+     * found by its name's hash and a few comparisons of its value, with nothing built per lookup.
+     */
+    private static final Map<String, int[]> INDEXES_BY_NAME = new HashMap<>();
 
     static {
-        for (int i = LENGTH; i >= 1; i--) {
-            NAME_INDEX.put(ENTRIES[i][0], i);
-            FIELD_INDEX.put(ENTRIES[i][0] + '\0' + ENTRIES[i][1], i);
+        for (int i = 1; i <= LENGTH; i++) {
+            int[] known = INDEXES_BY_NAME.getOrDefault(ENTRIES[i][0], new int[0]);
+            int[] more = Arrays.copyOf(known, known.length + 1);
+            more[known.length] = i;
+            INDEXES_BY_NAME.put(ENTRIES[i][0], more);
         }
     }
 
@@ -102,14 +105,20 @@ final class StaticTable {
 
     /** The index of the entry with this name and value, or 0. */
     static int indexOf(String name, String value) {
-        if (!NAME_INDEX.containsKey(name)) {
-            return 0;
+        int[] indexes = INDEXES_BY_NAME.get(name);
+        if (indexes != null) {
+            for (int index : indexes) {
+                if (ENTRIES[index][1].equals(value)) {
+                    return index;
+                }
+            }
         }
-        return FIELD_INDEX.getOrDefault(name + '\0' + value, 0);
+        return 0;
     }
 
     /** The lowest index of an entry with this name, or 0. */
     static int indexOfName(String name) {
-        return NAME_INDEX.getOrDefault(name, 0);
+        int[] indexes = INDEXES_BY_NAME.get(name);
+        return indexes == null ? 0 : indexes[0];
     }
 }
