@@ -71,9 +71,12 @@ final class DynamicTable {
 
     /** The index of the newest entry with this name and value, or 0. */
     int indexOf(String name, String value) {
+        int nameHash = name.hashCode(); // strings keep their hash: an int compared per entry before any equals
+        int valueHash = value.hashCode();
         for (int index = 1; index <= length; index++) {
             int slot = slot(index);
-            if (names[slot].equals(name) && values[slot].equals(value)) {
+            if (names[slot].hashCode() == nameHash && values[slot].hashCode() == valueHash
+                    && names[slot].equals(name) && values[slot].equals(value)) {
                 return index;
             }
         }
@@ -82,8 +85,10 @@ final class DynamicTable {
 
     /** The index of the newest entry with this name, or 0. */
     int indexOfName(String name) {
+        int nameHash = name.hashCode();
         for (int index = 1; index <= length; index++) {
-            if (names[slot(index)].equals(name)) {
+            String entry = names[slot(index)];
+            if (entry.hashCode() == nameHash && entry.equals(name)) {
                 return index;
             }
         }

@@ -83,8 +83,6 @@ public final class HpackEncoder {
         count = 0;
         writeSizeUpdates();
         for (HpackField field : fields) {
-            checkLatin1(field.name(), field);
-            checkLatin1(field.value(), field);
             writeField(field);
         }
         return Arrays.copyOf(out, count);
@@ -150,7 +148,15 @@ public final class HpackEncoder {
         return index;
     }
 
+    /**
+     * Writes a field whose value goes as a string, after checking that its strings are bytes: before anything of it
+     * is written or added to the table. A field found whole in a table needs no check: its strings are the entry's.
+     */
     private void writeLiteral(int pattern, int prefixBits, int nameIndex, HpackField field) {
+        if (nameIndex == 0) {
+            checkLatin1(field.name(), field);
+        }
+        checkLatin1(field.value(), field);
         writeInteger(pattern, prefixBits, nameIndex);
         if (nameIndex == 0) {
             writeString(field.name());

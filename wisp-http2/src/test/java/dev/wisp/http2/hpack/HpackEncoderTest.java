@@ -128,6 +128,10 @@ class HpackEncoderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> encoder.encode(fields("x-name", "caf\u00e9\u20ac")));
         assertEquals("field x-name holds char U+20ac, above 255; HPACK carries bytes", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(fields("x-caf\u20ac", "v")), "a new name");
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(fields("authorization", "\u20ac")),
+                "a field never indexed");
+        assertEquals(0L, encoder.table().size(), "nothing of a refused field is added to the table");
         assertThrows(IllegalArgumentException.class, () -> new HpackEncoder(-1));
     }
 }
