@@ -219,13 +219,9 @@ public final class FileHandler implements Handler {
                     .send("moved to the directory's path with a trailing slash\n");
             return;
         }
-        if (indexFile != null) {
-            Path index = rootDirectory.inside(FileNames.child(directory, indexFile));
-            BasicFileAttributes attributes = index == null ? null : attributes(index);
-            if (attributes != null && attributes.isRegularFile()) {
-                serveFile(request, response, index, attributes);
-                return;
-            }
+        if (indexFile != null && serveNamedFile(request, response, directory, indexFile,
+                () -> notFound(request, response))) {
+            return;
         }
         if (!directoryListing) {
             notFound(request, response);
@@ -334,15 +330,26 @@ public final class FileHandler implements Handler {
      * navigation to it ({@link PageFallback}), else 404. A page that is gone by the time it is opened is a 404 too.
      */
     private void notFound(ServerRequest request, ServerResponse response) throws IOException {
-        if (fallbackFile != null && PageFallback.applies(request)) {
-            Path page = rootDirectory.inside(FileNames.child(rootDirectory.realPath(), fallbackFile));
-            BasicFileAttributes attributes = page == null ? null : attributes(page);
-            if (attributes != null && attributes.isRegularFile()) {
-                serveFile(request, response, page, attributes, () -> answerNotFound(request, response));
-                return;
-            }
+        if (fallbackFile != null && PageFallback.applies(request) && serveNamedFile(request, response,
+                rootDirectory.realPath(), fallbackFile, () -> answerNotFound(request, response))) {
+            return;
         }
         answerNotFound(request, response);
+    }
+
+    /**
+     * Serves the regular file of this name in the directory (an index file, the fallback page) if there is one inside
+     * the root; false, with nothing answered, if there is none.
+     */
+    private boolean serveNamedFile(ServerRequest request, ServerResponse response, Path directory, String name,
+            FileOpenFailures.NotFound gone) throws IOException {
+        Path file = rootDirectory.inside(FileNames.child(directory, name));
+        BasicFileAttributes attributes = file == null ? null : attributes(file);
+        if (attributes == null || !attributes.isRegularFile()) {
+            return false;
+        }
+        serveFile(request, response, file, attributes, gone);
+        return true;
     }
 
     private void answerNotFound(ServerRequest request, ServerResponse response) throws IOException {
