@@ -37,7 +37,6 @@ final class Http2ServerResponse extends ExchangeResponse {
      * each for hundreds of streams at once mostly had to be allocated, zeroed and collected), else a pooled one.
      */
     private byte[] buffer;
-    private boolean pooled;
     /** The Content-Length the head declared, or -1. */
     private long contentLength = -1;
     private long contentBytes;
@@ -127,7 +126,6 @@ final class Http2ServerResponse extends ExchangeResponse {
                 buffer = new byte[(int) contentLength]; // the writes past it fail above
             } else {
                 buffer = buffers.acquire();
-                pooled = true;
             }
         }
         return buffer;
@@ -141,10 +139,12 @@ final class Http2ServerResponse extends ExchangeResponse {
         }
     }
 
-    /** Gives a pooled buffer back, once the exchange is done with this response. */
+    /**
+     * Gives a pooled buffer back, once the exchange is done with this response: one of the pool's size, since a buffer
+     * of a declared length is always shorter.
+     */
     void releaseBuffer() {
-        if (pooled) {
-            pooled = false;
+        if (buffer != null && buffer.length == buffers.bufferSize()) {
             buffers.release(buffer);
         }
         buffer = null;
