@@ -4,6 +4,7 @@ import dev.wisp.client.ClientConfig;
 import dev.wisp.proxy.ReverseProxy;
 import dev.wisp.proxy.WebSocketRelay;
 import dev.wisp.server.Router;
+import dev.wisp.server.filters.Cors;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsConfigException;
 import dev.wisp.websocket.WebSocketConfig;
@@ -18,7 +19,8 @@ import java.util.List;
  * WebSocket, to URL with PREFIX taken off ({@code --proxy /api=http://127.0.0.1:9000} sends {@code /api/users} as
  * {@code /users}; {@code =http://127.0.0.1:9000/api} keeps it), as a front-end's development server proxies its
  * API; several URLs separated by commas share the requests in turn. Such routes come before the files and {@code /echo}. {@code --proxy-cacert FILE} verifies https upstreams with
- * these CA certificates instead of the JDK's.
+ * these CA certificates instead of the JDK's. With {@code --cors}, the upstream's CORS fields are not relayed:
+ * the filter in front sets them.
  */
 final class ServeProxies {
     static final List<Option> OPTIONS = List.of(
@@ -27,13 +29,10 @@ final class ServeProxies {
             new Option("--proxy-cacert", null, "FILE", "verify https upstreams of --proxy with the CA"
                     + " certificates of this PEM file"));
     /**
-     * Both sides of a relayed WebSocket: messages up to 16 MiB, as a browser's page may send large ones; no
-     * subprotocols of its own, so that those the client offers all go to the upstream, which chooses.
-     */
-    /**
-     * The relayed WebSockets: messages up to 16 MiB, and a ping after 30 s of silence on either side (a peer that
-     * does not answer within the pong timeout ends the relay), so that a client gone without a word (a laptop shut,
-     * a network changed) does not hold its upstream WebSocket open for good.
+     * The relayed WebSockets: messages up to 16 MiB, as a browser's page may send large ones; no subprotocols of its
+     * own, so that those the client offers all go to the upstream, which chooses; and a ping after 30 s of silence on
+     * either side (a peer that does not answer within the pong timeout ends the relay), so that a client gone without
+     * a word (a laptop shut, a network changed) does not hold its upstream WebSocket open for good.
      */
     private static final WebSocketConfig WEBSOCKETS = WebSocketConfig.builder().maxFrameBytes(16 << 20)
             .maxMessageBytes(16 << 20).pingInterval(Duration.ofSeconds(30)).build();
@@ -71,6 +70,10 @@ final class ServeProxies {
                 ReverseProxy.Builder builder = ReverseProxy.builder(URI.create(urls[0].strip()));
                 for (int i = 1; i < urls.length; i++) {
                     builder.alsoTo(urls[i].strip());
+                }
+                if (arguments.has("--cors")) {
+                    // The Cors filter in front answers for CORS; the upstream's own fields would go out beside its.
+                    builder.hideResponseFields(Cors.RESPONSE_FIELDS.toArray(String[]::new));
                 }
                 proxy = builder.stripPrefix(prefix).clientConfig(client).build();
             } catch (IllegalArgumentException e) {

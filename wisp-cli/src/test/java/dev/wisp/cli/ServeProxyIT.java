@@ -82,6 +82,11 @@ class ServeProxyIT {
                         listen 127.0.0.1:%2$d;
                         root %1$s/www;
                         location = /headers { return 200 "$http_x_forwarded_for $http_via $host\\n"; }
+                        location = /cors {
+                            add_header Access-Control-Allow-Origin "*";
+                            add_header Access-Control-Expose-Headers "X-Upstream";
+                            return 200 "cors\\n";
+                        }
                     }
                 }
                 """.formatted(root, port));
@@ -112,6 +117,25 @@ class ServeProxyIT {
                     base + "/up/docs"));
             assertEquals("<p>docs</p>\n", curl("-s", "-L", base + "/up/docs"));
             assertEquals("127.0.0.1 1.1 wisp 127.0.0.1\n", curl("-s", base + "/up/headers"));
+        });
+    }
+
+    @Test
+    void withCorsTheUpstreamsCorsFieldsAreLeftOutForTheFilters() throws Exception {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            int nginxPort = startNginx(new byte[1]);
+            String route = "/up=http://127.0.0.1:" + nginxPort;
+            Server plain = serve("--proxy", route);
+            Server withCors = serve("--proxy", route, "--cors", "http://app.test");
+            String[] fromApp = {"-s", "-D", "-", "-H", "Origin: http://app.test"};
+            String relayed = curl(with(fromApp, "http://127.0.0.1:" + plain.port() + "/up/cors"));
+            assertTrue(relayed.contains("\r\nAccess-Control-Allow-Origin: *\r\n"), relayed);
+            String filtered = curl(with(fromApp, "http://127.0.0.1:" + withCors.port() + "/up/cors"));
+            assertTrue(filtered.endsWith("\r\n\r\ncors\n"), filtered);
+            // One of each, the filter's: a browser refuses an answer with two.
+            assertEquals(List.of("Access-Control-Allow-Origin: http://app.test",
+                    "Access-Control-Allow-Credentials: true"), filtered.lines()
+                    .filter(line -> line.startsWith("Access-Control-")).toList(), filtered);
         });
     }
 

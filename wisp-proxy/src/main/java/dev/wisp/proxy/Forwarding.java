@@ -14,10 +14,13 @@ import java.util.Set;
 /**
  * How a proxy's requests and answers change on their way through it, shared by HTTP exchanges and WebSocket
  * openings: the path mapped from the prefix to the upstream, the fields forwarded, {@code Via}, the fields that tell
- * the upstream who asked, and {@code Location} pointed back at the proxy. Immutable.
+ * the upstream who asked, {@code Location} pointed back at the proxy, and the upstream's fields the proxy hides.
+ * Immutable.
+ *
+ * @param hiddenResponseFields lowercase names of the upstream's answer fields never relayed, in its head or trailers
  */
 record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, ForwardedHeaders forwardedHeaders,
-        boolean trustForwardedHeaders, String via, boolean rewriteLocation) {
+        boolean trustForwardedHeaders, String via, boolean rewriteLocation, Set<String> hiddenResponseFields) {
 
     /**
      * How many proxies a request may have passed, by its {@code Via} entries, before this one refuses it: a proxy
@@ -56,11 +59,6 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
     }
 
     /**
-     * The fields the request goes upstream with: its end-to-end ones less {@code ownFields} (lowercase; what the
-     * client or the WebSocket handshake sets itself), {@code Host} if preserved, {@code Via}, and the forwarding
-     * fields (the client's ones dropped unless trusted).
-     */
-    /**
      * The host the client asked for: an absolute-form target's authority, which RFC 9112 §3.2.2 has a server take in
      * place of the Host field, else the Host field (over HTTP/2, the {@code :authority}); null for neither.
      */
@@ -68,6 +66,11 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
         return request.target().authority().orElseGet(() -> request.headers().firstOrNull(HeaderNames.HOST));
     }
 
+    /**
+     * The fields the request goes upstream with: its end-to-end ones less {@code ownFields} (lowercase; what the
+     * client or the WebSocket handshake sets itself), {@code Host} if preserved, {@code Via}, and the forwarding
+     * fields (the client's ones dropped unless trusted).
+     */
     Headers requestFields(ServerRequest request, Set<String> ownFields) {
         Headers received = request.headers();
         Set<String> dropped = new HashSet<>(ownFields);
@@ -113,11 +116,13 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
     }
 
     /**
-     * The fields the answer goes back with: its end-to-end ones less {@code ownFields} (lowercase), {@code Location}
-     * pointed at the proxy, and {@code Via}.
+     * The fields the answer goes back with: its end-to-end ones less {@code ownFields} (lowercase) and the hidden
+     * ones, {@code Location} pointed at the proxy, and {@code Via}.
      */
     Headers responseFields(ServerRequest request, Headers answer, Version answerVersion, Set<String> ownFields) {
-        Headers.Builder fields = ProxyFields.endToEnd(answer, ownFields);
+        Set<String> dropped = new HashSet<>(ownFields);
+        dropped.addAll(hiddenResponseFields);
+        Headers.Builder fields = ProxyFields.endToEnd(answer, dropped);
         String location = fields.firstOrNull(HeaderNames.LOCATION);
         String host = requestHost(request);
         if (rewriteLocation && location != null && host != null) {
@@ -133,6 +138,11 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
             fields.add("Via", ProxyFields.via(answerVersion, via));
         }
         return fields.build();
+    }
+
+    /** The answer's trailer fields relayed: those {@link ProxyFields#relayedTrailers} relays, less the hidden ones. */
+    Headers responseTrailers(Headers trailers) {
+        return ProxyFields.relayedTrailers(trailers, hiddenResponseFields);
     }
 
     private static String scheme(ServerRequest request) {

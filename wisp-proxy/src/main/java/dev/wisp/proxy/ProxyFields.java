@@ -69,6 +69,16 @@ final class ProxyFields {
         return ProhibitedTrailerFields.removeFrom(trailers, HEAD_ONLY);
     }
 
+    /** As {@link #relayedTrailers(Headers)}, and without the fields named in {@code alsoDropped} (lowercase). */
+    static Headers relayedTrailers(Headers trailers, Set<String> alsoDropped) {
+        if (alsoDropped.isEmpty()) {
+            return relayedTrailers(trailers);
+        }
+        Set<String> dropped = new HashSet<>(HEAD_ONLY);
+        dropped.addAll(alsoDropped);
+        return ProhibitedTrailerFields.removeFrom(trailers, dropped);
+    }
+
     private static Set<String> withVia(Set<String> names) {
         Set<String> all = new HashSet<>(names);
         all.add("via");

@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -90,7 +91,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
 
     private ReverseProxy(Builder b) {
         this.forwarding = new Forwarding(new Upstreams(b.upstreams), b.prefix, b.preserveHost, b.forwardedHeaders,
-                b.trustForwardedHeaders, b.via, b.rewriteLocation);
+                b.trustForwardedHeaders, b.via, b.rewriteLocation, Set.copyOf(b.hiddenResponseFields));
         this.ownsClient = b.client == null;
         this.client = b.client != null ? b.client : Client.create(forProxying(b.clientConfig));
     }
@@ -222,7 +223,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         try (OutputStream out = response.outputStream()) {
             if (!request.method().equals(Method.HEAD)) {
                 copy(answer.body(), out, length);
-                ProxyFields.relayedTrailers(answer.trailers()).forEach(response::trailer);
+                forwarding.responseTrailers(answer.trailers()).forEach(response::trailer);
             }
         }
     }
@@ -272,6 +273,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         private boolean trustForwardedHeaders;
         private String via = "wisp";
         private boolean rewriteLocation = true;
+        private final Set<String> hiddenResponseFields = new HashSet<>();
         private ClientConfig clientConfig = defaultClientConfig();
         private Client client;
 
@@ -366,6 +368,26 @@ public final class ReverseProxy implements Handler, AutoCloseable {
          */
         public Builder rewriteLocation(boolean rewrite) {
             this.rewriteLocation = rewrite;
+            return this;
+        }
+
+        /**
+         * Fields of the upstream's answers not relayed to the client, in their head or trailers, as nginx's
+         * {@code proxy_hide_header}: those the server's own filters set for every answer (a {@code Cors} filter's
+         * {@code Access-Control-Allow-Origin} in front of an upstream that sets one too would otherwise go out
+         * twice, which a browser refuses), or that tell more than the upstream should (its {@code Server},
+         * {@code X-Powered-By}). Adds to the names given before; none by default.
+         *
+         * @throws IllegalArgumentException for a name that is not a token
+         */
+        public Builder hideResponseFields(String... names) {
+            for (String name : names) {
+                Objects.requireNonNull(name, "name");
+                if (!HeaderValidation.isToken(name)) {
+                    throw new IllegalArgumentException("not a field name: " + Ascii.escape(name));
+                }
+                hiddenResponseFields.add(Ascii.toLowerCase(name));
+            }
             return this;
         }
 

@@ -29,4 +29,11 @@ class ReverseProxyBuilderTest {
     void takesAPlainPath(String prefix) {
         assertDoesNotThrow(() -> ReverseProxy.builder("http://127.0.0.1:9000").stripPrefix(prefix).build());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "X Secret", "X-Secret:", "Caf\u00e9"})
+    void refusesAHiddenFieldThatIsNoFieldName(String name) {
+        assertThrows(IllegalArgumentException.class,
+                () -> ReverseProxy.builder("http://127.0.0.1:9000").hideResponseFields("Server", name));
+    }
 }

@@ -14,9 +14,11 @@ import dev.wisp.client.Response;
 import dev.wisp.client.StreamingRequest;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
+import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.server.filters.Cors;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
@@ -31,6 +33,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +101,14 @@ class ReverseProxyIT {
                             out.flush();
                         }
                         response.trailer("X-Checksum", "abc");
+                    }
+                })
+                .get("/v1/decorated", (request, response) -> {
+                    response.header("Server", "upstream/1.0").header("X-Powered-By", "php")
+                            .header("Access-Control-Allow-Origin", "*").header("X-Kept", "yes");
+                    try (OutputStream out = response.outputStream()) {
+                        out.write("decorated\n".getBytes(StandardCharsets.US_ASCII));
+                        response.trailer("X-Checksum", "abc").trailer("X-Secret", "s3");
                     }
                 })
                 .get("/v1/gzipped", (request, response) -> {
@@ -296,6 +307,37 @@ class ReverseProxyIT {
         assertEquals("hello gzip\n".repeat(100), gzipped.stdout());
         assertTrue(Files.readString(temp.resolve("head.txt")).contains("Content-Encoding: gzip"));
         assertArrayEquals(gzip("hello gzip\n".repeat(100)), curlBytes("-s", base + "/api/gzipped"));
+    }
+
+    @Test
+    void hiddenFieldsOfTheUpstreamsAnswerAreLeftOutOfItsHeadAndTrailers() throws Exception {
+        String relayed = proxy(toUpstream());
+        try (Response answer = client.send(Request.get(relayed + "/api/decorated"))) {
+            assertEquals("decorated\n", answer.text());
+            assertEquals(List.of("upstream/1.0"), answer.headers().all("Server"));
+            assertEquals("s3", answer.trailers().firstOrNull("X-Secret"));
+        }
+        // A Cors filter in front of a proxy: without the upstream's field, the browser sees one answer for CORS.
+        Cors cors = Cors.builder().allowedOrigins("http://app.test").build();
+        ReverseProxy hiding = toUpstream().hideResponseFields("server", "X-POWERED-BY").hideResponseFields(
+                Cors.RESPONSE_FIELDS.toArray(String[]::new)).hideResponseFields("x-secret").stripPrefix("/api").build();
+        handlers.add(hiding);
+        Server front = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).build(),
+                HttpService.builder(Router.builder().any("/api/*", hiding).build()).filter(cors).build()).start();
+        proxies.add(front);
+        try (Response answer = client.send(Request.builder(URI.create("http://127.0.0.1:" + front.port()
+                + "/api/decorated")).header("Origin", "http://app.test").build())) {
+            assertEquals("decorated\n", answer.text());
+            assertEquals(List.of("http://app.test"), answer.headers().all("Access-Control-Allow-Origin"));
+            assertEquals(List.of(), answer.headers().all("Server"));
+            assertEquals(List.of(), answer.headers().all("X-Powered-By"));
+            assertEquals("yes", answer.headers().firstOrNull("X-Kept"));
+            assertEquals("abc", answer.trailers().firstOrNull("X-Checksum"));
+            assertEquals(null, answer.trailers().firstOrNull("X-Secret"));
+        }
+        Run curled = curl("-s", "-D", "-", "-o", "/dev/null", "-H", "Origin: http://app.test",
+                "http://127.0.0.1:" + front.port() + "/api/decorated");
+        assertEquals(1, curled.stdout().split("Access-Control-Allow-Origin: ", -1).length - 1, curled.stdout());
     }
 
     @Test

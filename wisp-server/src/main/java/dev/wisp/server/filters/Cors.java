@@ -32,6 +32,18 @@ import java.util.Set;
  */
 public final class Cors implements Filter {
     private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
+    private static final String ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials";
+    private static final String EXPOSE_HEADERS = "Access-Control-Expose-Headers";
+    private static final String ALLOW_METHODS = "Access-Control-Allow-Methods";
+    private static final String ALLOW_HEADERS = "Access-Control-Allow-Headers";
+    private static final String MAX_AGE = "Access-Control-Max-Age";
+    /**
+     * The response fields of the CORS protocol, each of which the filter sets for itself. A browser refuses an answer
+     * with two {@code Access-Control-Allow-Origin} fields: a handler behind this filter that relays another server's
+     * answers (a reverse proxy) should leave that server's out.
+     */
+    public static final List<String> RESPONSE_FIELDS = List.of(ALLOW_ORIGIN, ALLOW_CREDENTIALS, EXPOSE_HEADERS,
+            ALLOW_METHODS, ALLOW_HEADERS, MAX_AGE);
     private static final String REQUEST_METHOD = "Access-Control-Request-Method";
     private static final String REQUEST_HEADERS = "Access-Control-Request-Headers";
 
@@ -75,10 +87,10 @@ public final class Cors implements Filter {
         if (allowed) {
             response.setHeader(ALLOW_ORIGIN, echoesOrigin ? origin : "*");
             if (credentials) {
-                response.setHeader("Access-Control-Allow-Credentials", "true");
+                response.setHeader(ALLOW_CREDENTIALS, "true");
             }
             if (!exposedHeaders.isEmpty()) {
-                response.setHeader("Access-Control-Expose-Headers", String.join(", ", exposedHeaders));
+                response.setHeader(EXPOSE_HEADERS, String.join(", ", exposedHeaders));
             }
         }
         next.handle(request, response);
@@ -97,14 +109,14 @@ public final class Cors implements Filter {
         }
         response.status(Status.NO_CONTENT)
                 .setHeader(ALLOW_ORIGIN, echoesOrigin ? origin : "*")
-                .setHeader("Access-Control-Allow-Methods", String.join(", ", methods));
+                .setHeader(ALLOW_METHODS, String.join(", ", methods));
         if (!names.isEmpty()) {
-            response.setHeader("Access-Control-Allow-Headers", String.join(", ", names));
+            response.setHeader(ALLOW_HEADERS, String.join(", ", names));
         }
         if (credentials) {
-            response.setHeader("Access-Control-Allow-Credentials", "true");
+            response.setHeader(ALLOW_CREDENTIALS, "true");
         }
-        response.setHeader("Access-Control-Max-Age", Long.toString(maxAge.toSeconds()));
+        response.setHeader(MAX_AGE, Long.toString(maxAge.toSeconds()));
         response.send();
     }
 
