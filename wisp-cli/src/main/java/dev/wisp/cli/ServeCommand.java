@@ -36,6 +36,8 @@ final class ServeCommand implements Command {
     private static final List<Option> OPTIONS = Stream.concat(Stream.of(
             new Option("--port", "-p", "N", "port to listen on; 0 picks a free one (default 8443, or 8080 plain)"),
             new Option("--bind", "-b", "ADDR", "address to listen on (default 127.0.0.1; 0.0.0.0 for all)"),
+            new Option("--unix-socket", null, "PATH", "listen on a Unix domain socket at PATH instead of a port (a"
+                    + " stale one there is replaced; removed at stop)"),
             new Option("--max-connections", null, "N", "connections open at once (default 10000)"),
             new Option("--max-connections-per-client", null, "N", "connections one client (an IPv4 address, an IPv6"
                     + " /64) may hold open; more are refused (default: no limit)"),
@@ -141,6 +143,8 @@ final class ServeCommand implements Command {
                 .maxConnectionsPerClient(arguments.intValue("--max-connections-per-client", 0, 0, Integer.MAX_VALUE))
                 .http2(!arguments.has("--http1.1"));
         maxRequestBody.ifPresent(builder::maxRequestBodyBytes);
+        Optional<Path> unixSocket = unixSocket(arguments);
+        unixSocket.ifPresent(builder::unixSocket);
         // Unless chosen here or by the server's system property (the builder's default then), one loop per processor
         // where this JVM can run them: they measure best (the README's "Latency and CPU per request").
         boolean loopsByDefault = !arguments.has("--carrier-loops")
@@ -166,7 +170,9 @@ final class ServeCommand implements Command {
                 })
                 .build();
         Server server = Server.create(config, filters.service(router)).start();
-        out.println("Serving " + directory + " on " + url(transport.scheme(), config.bindAddress(), server.port()));
+        out.println("Serving " + directory + " on " + unixSocket.map(path -> "unix:" + path + " (curl --unix-socket "
+                + path + " " + transport.scheme() + "://localhost/)").orElseGet(() -> url(transport.scheme(),
+                config.bindAddress(), server.port())));
         transport.printStarted(server, config.bindAddress(), out);
         proxied.forEach(out::println);
         clearTextPasswords(filters.asksForPasswords(), transport.scheme(), config.bindAddress()).ifPresent(out::println);
@@ -175,6 +181,20 @@ final class ServeCommand implements Command {
                     + ServerConfig.carrierLoopsJvmOption());
         }
         return server;
+    }
+
+    /** {@code --unix-socket PATH}, refused beside the options of a TCP port. */
+    private static Optional<Path> unixSocket(Arguments arguments) throws UsageException {
+        Optional<String> path = arguments.value("--unix-socket");
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String tcp : List.of("--port", "--bind", "--http-port")) {
+            if (arguments.has(tcp)) {
+                throw new UsageException("option --unix-socket listens instead of a port: it cannot go with " + tcp);
+            }
+        }
+        return Optional.of(Path.of(path.get()).toAbsolutePath());
     }
 
     /** The warning for passwords that would cross a network in clear text: --auth with --plain off loopback. */

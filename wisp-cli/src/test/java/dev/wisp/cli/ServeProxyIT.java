@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.client.Client;
 import dev.wisp.server.Server;
+import dev.wisp.testing.NginxConfig;
 import dev.wisp.testing.PeerProcess;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.websocket.WebSocket;
@@ -63,33 +64,19 @@ class ServeProxyIT {
         Files.write(root.resolve("www/data.bin"), data);
         Files.writeString(root.resolve("www/docs/index.html"), "<p>docs</p>\n");
         int port = PeerProcess.freePort();
-        Files.writeString(root.resolve("nginx.conf"), """
-                daemon off;
-                master_process off;
-                worker_processes 1;
-                error_log %1$s/logs/error.log warn;
-                pid %1$s/nginx.pid;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    types { text/html html; application/octet-stream bin; }
-                    server {
-                        listen 127.0.0.1:%2$d;
-                        root %1$s/www;
-                        location = /headers { return 200 "$http_x_forwarded_for $http_via $host\\n"; }
-                        location = /cors {
-                            add_header Access-Control-Allow-Origin "*";
-                            add_header Access-Control-Expose-Headers "X-Upstream";
-                            return 200 "cors\\n";
-                        }
+        Files.writeString(root.resolve("nginx.conf"), NginxConfig.around(root, """
+                types { text/html html; application/octet-stream bin; }
+                server {
+                    listen 127.0.0.1:%1$d;
+                    root %2$s/www;
+                    location = /headers { return 200 "$http_x_forwarded_for $http_via $host\\n"; }
+                    location = /cors {
+                        add_header Access-Control-Allow-Origin "*";
+                        add_header Access-Control-Expose-Headers "X-Upstream";
+                        return 200 "cors\\n";
                     }
                 }
-                """.formatted(root, port));
+                """.formatted(port, root)));
         nginx = PeerTools.startListening(List.of(PeerTools.require("nginx").toString(), "-p", root.toString(),
                 "-c", root.resolve("nginx.conf").toString()), port, root.resolve("logs/stderr.log"));
         return port;

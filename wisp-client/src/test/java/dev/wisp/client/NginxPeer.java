@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.testing.NginxConfig;
 import dev.wisp.testing.PeerTools;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -57,34 +58,20 @@ final class NginxPeer implements AutoCloseable {
         Path root = Files.createDirectories(directory.resolve("www"));
         Files.createDirectories(directory.resolve("logs"));
         int port = freePort();
-        Files.writeString(directory.resolve("nginx.conf"), """
-                daemon off;
-                master_process off;
-                worker_processes 1;
-                error_log %1$s/logs/error.log warn;
-                pid %1$s/nginx.pid;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    keepalive_timeout 1s;
-                    gzip on;
-                    gzip_types text/plain;
-                    gzip_min_length 0;
-                    types { text/plain txt; application/octet-stream bin; }
-                    server {
-                        listen 127.0.0.1:%2$d%4$s;
-                        %5$s
-                        root %1$s/www;
-                        location = /hello { return 200 "hello from nginx\\n"; }
-                    }
-                    %3$s
+        Files.writeString(directory.resolve("nginx.conf"), NginxConfig.around(directory, """
+                keepalive_timeout 1s;
+                gzip on;
+                gzip_types text/plain;
+                gzip_min_length 0;
+                types { text/plain txt; application/octet-stream bin; }
+                server {
+                    listen 127.0.0.1:%2$d%4$s;
+                    %5$s
+                    root %1$s/www;
+                    location = /hello { return 200 "hello from nginx\\n"; }
                 }
-                """.formatted(directory, port, moreHttpConfig.formatted(directory), tls.isEmpty() ? "" : " ssl", tls));
+                %3$s
+                """.formatted(directory, port, moreHttpConfig.formatted(directory), tls.isEmpty() ? "" : " ssl", tls)));
         Process process = new ProcessBuilder(List.of(nginx.toString(), "-p", directory.toString(), "-c",
                 directory.resolve("nginx.conf").toString())).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("logs/stdout.log").toFile()).start();

@@ -93,17 +93,17 @@ public final class Server implements AutoCloseable {
                 startCarrierLoops();
             }
             sweeper = new TimeoutSweeper(context::sweep, timeouts())
-                    .start("wisp-timeouts-" + port());
+                    .start("wisp-timeouts-" + threadSuffix());
             ports.start();
-            LOG.log(INFO, () -> "listening on " + context.localAddress()
+            LOG.log(INFO, () -> "listening on " + listeningOn()
                     + (config.tls().isPresent() ? " (https)" : "")
                     + ports.plaintextPort().stream().mapToObj(p -> ", plaintext on port " + p).findFirst()
                             .orElse(""));
             return this;
         } catch (IOException e) {
             stopped = true;
-            throw new UncheckedIOException("cannot listen on " + config.bindAddress().getHostAddress() + ":"
-                    + config.port() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + config.unixSocket().map(path -> "unix:" + path)
+                    .orElse(config.bindAddress().getHostAddress() + ":" + config.port()) + ": " + e.getMessage(), e);
         } finally {
             lifecycle.unlock();
         }
@@ -112,9 +112,14 @@ public final class Server implements AutoCloseable {
     /**
      * The port the server listens on: the configured one, or the one picked for port 0.
      *
-     * @throws IllegalStateException if the server has not started
+     * @throws IllegalStateException if the server has not started, or listens on a Unix domain socket (see
+     *     {@link ServerConfig#unixSocket()})
      */
     public int port() {
+        if (config.unixSocket().isPresent()) {
+            throw new IllegalStateException("the server listens on the Unix domain socket " + config.unixSocket()
+                    .get() + ", not on a port");
+        }
         InetSocketAddress address = context.localAddress();
         if (address == null) {
             throw new IllegalStateException("server has not started");
@@ -201,7 +206,7 @@ public final class Server implements AutoCloseable {
             sweeper.close();
             inputWatcher.close();
             context.closeCarrierLoops();
-            LOG.log(INFO, () -> "stopped listening on " + context.localAddress());
+            LOG.log(INFO, () -> "stopped listening on " + listeningOn());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             context.registry().closeAll();
@@ -213,10 +218,20 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** What the server's threads are named after: its port, or "unix" for a Unix domain socket. */
+    private String threadSuffix() {
+        return config.unixSocket().isPresent() ? "unix" : Integer.toString(port());
+    }
+
+    /** Where the server listens, for its log lines. */
+    private String listeningOn() {
+        return config.unixSocket().map(path -> "unix:" + path).orElseGet(() -> String.valueOf(context.localAddress()));
+    }
+
     /** Starts the watcher of idle connections; without one (no descriptor for its selector) nothing listens. */
     private InputWatcher startInputWatcher() throws IOException {
         try {
-            return InputWatcher.start("wisp-idle-" + port(), context.connectionThreads());
+            return InputWatcher.start("wisp-idle-" + threadSuffix(), context.connectionThreads());
         } catch (IOException e) {
             try {
                 ports.close();
@@ -234,7 +249,7 @@ public final class Server implements AutoCloseable {
      */
     private void startCarrierLoops() throws IOException {
         try {
-            context.startCarrierLoops("wisp-loop-" + port());
+            context.startCarrierLoops("wisp-loop-" + threadSuffix());
         } catch (IOException | RuntimeException e) {
             inputWatcher.close();
             try {

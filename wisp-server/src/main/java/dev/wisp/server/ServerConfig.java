@@ -3,6 +3,8 @@ package dev.wisp.server;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.transport.CarrierLoops;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,6 +60,7 @@ import java.util.OptionalInt;
  * <p>Transport: plaintext by default. With {@code tls(TlsConfig)} the port serves HTTPS (the TLS options, the
  * handshake timeout among them, are in {@link TlsConfig}); {@code plaintextPort} then also serves plaintext on a
  * second port, which redirects every request to HTTPS (308) unless {@code redirectToHttps(false)}.
+ * {@code unixSocket(path)} listens on a Unix domain socket instead of a TCP port, with every protocol and option.
  * {@code tlsFileWatchInterval} (off by default) reloads the key material when its files change, for new
  * connections.
  *
@@ -86,9 +89,12 @@ import java.util.OptionalInt;
 public final class ServerConfig {
     /** The system property whose value, when set, is the builder's default {@code carrierLoops}. */
     public static final String CARRIER_LOOPS_PROPERTY = "wisp.server.carrierLoops";
+    /** The longest path a Unix domain socket may have on Linux: {@code sun_path} less its terminating NUL. */
+    private static final int MAX_UNIX_SOCKET_PATH_BYTES = 107;
 
     private final InetAddress bindAddress;
     private final int port;
+    private final Path unixSocket;
     private final int backlog;
     private final int maxConnections;
     private final OverflowPolicy overflowPolicy;
@@ -121,6 +127,7 @@ public final class ServerConfig {
     private ServerConfig(Builder builder) {
         this.bindAddress = builder.bindAddress;
         this.port = builder.port;
+        this.unixSocket = builder.unixSocket;
         this.backlog = builder.backlog;
         this.maxConnections = builder.maxConnections;
         this.overflowPolicy = builder.overflowPolicy;
@@ -172,6 +179,14 @@ public final class ServerConfig {
     /** The port to listen on; 0 picks a free one, readable from {@link Server#port()} after start. */
     public int port() {
         return port;
+    }
+
+    /**
+     * The Unix domain socket the server listens on instead of a TCP port, if one was set; see
+     * {@link Builder#unixSocket(Path)}.
+     */
+    public Optional<Path> unixSocket() {
+        return Optional.ofNullable(unixSocket);
     }
 
     public int backlog() {
@@ -311,6 +326,7 @@ public final class ServerConfig {
     public static final class Builder {
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
         private int port = 8080;
+        private Path unixSocket;
         private int backlog = 1024;
         private int maxConnections = 10_000;
         private OverflowPolicy overflowPolicy = OverflowPolicy.WAIT;
@@ -346,6 +362,7 @@ public final class ServerConfig {
         private Builder(ServerConfig config) {
             bindAddress = config.bindAddress;
             port = config.port;
+            unixSocket = config.unixSocket;
             backlog = config.backlog;
             maxConnections = config.maxConnections;
             overflowPolicy = config.overflowPolicy;
@@ -376,6 +393,7 @@ public final class ServerConfig {
             maxStreamResetsPerSecond = config.maxStreamResetsPerSecond;
         }
 
+        /** The address to listen on; see {@link ServerConfig#bindAddress()}. Not used with a Unix domain socket. */
         public Builder bindAddress(InetAddress bindAddress) {
             this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
             return this;
@@ -383,6 +401,24 @@ public final class ServerConfig {
 
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Listens on a Unix domain socket at this path instead of on {@code bindAddress} and {@code port}, as nginx's
+         * {@code listen unix:} and libwebsockets' {@code LWS_SERVER_OPTION_UNIX_SOCK}: for a server that only local
+         * processes may reach, guarded by the file's permissions rather than by a port anyone on the host can connect
+         * to (an application behind nginx's {@code proxy_pass http://unix:...}, a device daemon's local API). Every
+         * protocol and option serves there as on TCP: HTTP/1.1, HTTP/2 (prior knowledge in plaintext, ALPN over
+         * TLS), WebSocket, TLS. The file is made at start, with the permissions the process's umask leaves; a file
+         * left there by a server that has gone (a socket nobody listens on) is replaced, while one a live server
+         * listens on, or a file that is no socket, makes {@code start()} fail. It is removed at stop, unless another
+         * server has replaced it meanwhile. A peer on a Unix socket has no address: {@link ConnectionInfo} gives the
+         * loopback address and port 0 for both ends, so the per-client limits count every local peer as one client,
+         * as loopback ones are. {@code null} (the default) listens on TCP.
+         */
+        public Builder unixSocket(Path unixSocket) {
+            this.unixSocket = unixSocket;
             return this;
         }
 
@@ -586,6 +622,11 @@ public final class ServerConfig {
             check(plaintextPort < 0 || tls != null, "plaintextPort needs tls: a plaintext server has one port");
             check(plaintextPort < 0 || plaintextPort <= 65535, "plaintextPort must be 0..65535: " + plaintextPort);
             check(plaintextPort <= 0 || plaintextPort != port, "plaintextPort must differ from port: " + port);
+            check(unixSocket == null || plaintextPort < 0,
+                    "plaintextPort needs a TCP port: a server on a Unix domain socket listens there alone");
+            check(unixSocket == null || unixSocket.toString().getBytes(StandardCharsets.UTF_8).length
+                    <= MAX_UNIX_SOCKET_PATH_BYTES, "unixSocket path must be at most " + MAX_UNIX_SOCKET_PATH_BYTES
+                    + " bytes (the kernel's limit): " + unixSocket);
             check(tls == null || !tls.identities().isEmpty(),
                     "tls needs a certificate and key (an identity) to serve HTTPS");
             check(!tlsFileWatchInterval.isNegative(), "tlsFileWatchInterval must not be negative");

@@ -3,6 +3,7 @@ package dev.wisp.transport;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
@@ -26,6 +27,9 @@ final class ChannelSocket extends ChannelStreamSocket {
     /** The first and the longest pause of a write that finds a watched channel's buffer full; see {@link #write}. */
     private static final long MIN_FULL_PAUSE_NANOS = 20_000;
     private static final long MAX_FULL_PAUSE_NANOS = 1_000_000;
+    /** The first and the longest pause between the looks of a timed read on a Unix domain socket. */
+    private static final long MIN_LOOK_PAUSE_NANOS = 20_000;
+    private static final long MAX_LOOK_PAUSE_NANOS = 1_000_000;
 
     /**
      * The virtual thread that may be blocked in a read, and since when the scans have seen it blocked
@@ -53,9 +57,17 @@ final class ChannelSocket extends ChannelStreamSocket {
      * scans only; two that overlap may miscount, which drops the socket a scan early or late.
      */
     private int scansUnblocked;
+    /**
+     * Whether the channel has a socket view ({@link SocketChannel#socket()}), which reads with a timeout: a TCP
+     * channel does, a Unix domain one does not.
+     */
+    private final boolean socketView;
+    /** Whether {@link #shutdownInput()} was called, for a channel without a socket view to tell. */
+    private volatile boolean inputShut;
 
     ChannelSocket(SocketChannel channel) {
         super(channel);
+        this.socketView = channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY);
     }
 
     @Override
@@ -122,8 +134,7 @@ final class ChannelSocket extends ChannelStreamSocket {
      * wait out its millisecond. A direct buffer, which that read cannot take, gets nothing.
      */
     private int readBuffered(ByteBuffer destination) throws IOException {
-        Socket socket = channel.socket();
-        if (socket.isInputShutdown()) {
+        if (socketView ? channel.socket().isInputShutdown() : inputShut) {
             return -1;
         }
         if (bytesHeld() == 0) {
@@ -135,6 +146,9 @@ final class ChannelSocket extends ChannelStreamSocket {
     /** The channel's socket view reads with a timeout, which the channel's own reads lack. */
     @Override
     public int readWithin(ByteBuffer destination, long nanos) throws IOException {
+        if (!socketView) {
+            return lookWithin(destination, nanos);
+        }
         Socket socket = channel.socket();
         socket.setSoTimeout((int) Math.max(1, nanos / 1_000_000));
         startReading();
@@ -150,6 +164,38 @@ final class ChannelSocket extends ChannelStreamSocket {
         } finally {
             reader = null;
             socket.setSoTimeout(0);
+        }
+    }
+
+    /**
+     * A timed read without a socket view (a Unix domain socket): looks at what the kernel holds, and for the end of
+     * the stream with a read that cannot block (unless a write is under way), pausing a little longer each time, until
+     * something comes or the time is up. A timed read is for a short wait (a millisecond beside a write) or a rare one.
+     */
+    private int lookWithin(ByteBuffer destination, long nanos) throws IOException {
+        long deadline = System.nanoTime() + nanos;
+        for (long pause = MIN_LOOK_PAUSE_NANOS; ; pause = Math.min(2 * pause, MAX_LOOK_PAUSE_NANOS)) {
+            if (inputShut) {
+                return -1;
+            }
+            if (bytesHeld() > 0) {
+                return channel.read(destination); // takes what is held without waiting
+            }
+            if (nonBlockingUnlessWriting()) {
+                try {
+                    int n = channel.read(destination);
+                    if (n != 0) {
+                        return n;
+                    }
+                } finally {
+                    channel.configureBlocking(true);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return 0;
+            }
+            LockSupport.parkNanos(Math.min(pause, left));
         }
     }
 
@@ -311,6 +357,7 @@ final class ChannelSocket extends ChannelStreamSocket {
 
     @Override
     public void shutdownInput() throws IOException {
+        inputShut = true;
         channel.shutdownInput();
     }
 

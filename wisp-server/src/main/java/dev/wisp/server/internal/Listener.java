@@ -128,7 +128,9 @@ public final class Listener implements Runnable {
         if (clients != null) {
             InetAddress address;
             try {
-                address = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
+                // A Unix domain socket's peer has no address: it is on this host, as a loopback one is.
+                address = socket.getRemoteAddress() instanceof InetSocketAddress inet ? inet.getAddress()
+                        : UnixSocketFile.LOCAL_PEER.getAddress();
                 client = clients.take(address);
             } catch (IOException | RuntimeException | Error e) {
                 closeQuietly(socket); // reset before it was accepted, or no memory to count it: nothing to serve
@@ -164,7 +166,9 @@ public final class Listener implements Runnable {
         connection.client = client;
         context.registry().add(connection);
         try {
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (socket.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) { // not on a Unix socket
+                socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
         } catch (IOException | RuntimeException | Error e) {
             context.registry().remove(connection);
             closeQuietly(socket);

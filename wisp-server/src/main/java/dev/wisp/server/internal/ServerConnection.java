@@ -587,7 +587,11 @@ abstract class ServerConnection implements Runnable {
     /** Builds the connection's description; not kept, since an idle connection should hold little. */
     ConnectionInfo info() {
         InetSocketAddress local = transport.localAddress().orElse(context.localAddress());
-        return new ConnectionInfo(id, transport.remoteAddress(), local, Instant.ofEpochMilli(openedAtMillis),
+        InetSocketAddress remote = transport.remoteAddress();
+        if (remote.isUnresolved()) {
+            remote = UnixSocketFile.LOCAL_PEER; // a Unix domain socket's peer, which has no address
+        }
+        return new ConnectionInfo(id, remote, local, Instant.ofEpochMilli(openedAtMillis),
                 protocol(), Optional.ofNullable(tlsSession));
     }
 

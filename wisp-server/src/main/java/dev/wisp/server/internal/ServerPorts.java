@@ -19,7 +19,8 @@ import java.util.OptionalInt;
 
 /**
  * The ports a server listens on and what each serves: one port of plaintext HTTP/1.1; or one HTTPS port, with
- * optionally a second, plaintext one that redirects to it (or serves the same routes). Owns the listener threads
+ * optionally a second, plaintext one that redirects to it (or serves the same routes); or, in place of the one
+ * port, a Unix domain socket. Owns the listener threads
  * and, under TLS, the {@link TlsContext} and its file watcher.
  *
  * <p>Used under the server's lifecycle lock: {@link #open} and {@link #start()} once, {@link #close()} once.
@@ -37,6 +38,7 @@ public final class ServerPorts {
     private TlsContext tls;
     private TlsConnections tlsConnections;
     private TlsFileWatcher watcher;
+    private UnixSocketFile unixSocketFile;
     private int port;
     private int plaintextPort = -1;
 
@@ -61,9 +63,17 @@ public final class ServerPorts {
 
     private void bind(ServerContext context, HttpService service) throws IOException {
         ServerConfig config = context.config();
-        ServerSocketChannel main = bind(config, config.port());
-        port = ((InetSocketAddress) main.getLocalAddress()).getPort();
-        context.localAddress((InetSocketAddress) main.getLocalAddress());
+        ServerSocketChannel main;
+        if (config.unixSocket().isPresent()) {
+            unixSocketFile = new UnixSocketFile(config.unixSocket().get());
+            main = unixSocketFile.bind(config.backlog());
+            channels.add(main);
+            context.localAddress(UnixSocketFile.LOCAL_PEER);
+        } else {
+            main = bind(config, config.port());
+            port = ((InetSocketAddress) main.getLocalAddress()).getPort();
+            context.localAddress((InetSocketAddress) main.getLocalAddress());
+        }
         Http1Connections http1 = new Http1Connections(context, service);
         if (config.tls().isEmpty()) {
             listeners.add(new Listener(context, main, http1));
@@ -132,12 +142,12 @@ public final class ServerPorts {
     /** Starts a listener thread per port. */
     public void start() {
         for (Listener listener : listeners) {
-            String name = "wisp-listener-" + listener.port();
+            String name = "wisp-listener-" + (unixSocketFile != null ? "unix" : listener.port());
             threads.add(Thread.ofPlatform().name(name).daemon(false).start(listener));
         }
     }
 
-    /** The main port: HTTPS under TLS, else plaintext. */
+    /** The main port: HTTPS under TLS, else plaintext; 0 on a Unix domain socket. */
     public int port() {
         return port;
     }
@@ -178,6 +188,9 @@ public final class ServerPorts {
             } catch (IOException e) {
                 LOG.log(WARNING, "closing a server socket failed", e);
             }
+        }
+        if (unixSocketFile != null) {
+            unixSocketFile.remove();
         }
     }
 }
