@@ -23,6 +23,23 @@ public final class ThreadDumps {
     }
 
     /**
+     * Takes dumps until no thread has a frame whose line contains the text, or the time is up, for a wait that a
+     * loaded machine may take longer to reach than a fixed sleep allows: the count of the last dump.
+     *
+     * @param folder where the dumps go, as {@code name-0.txt}, {@code name-1.txt}, ...
+     */
+    public static long awaitNoneIn(String frame, Path folder, String name, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (int i = 0; ; i++) {
+            long count = threadsIn(frame, folder.resolve(name + "-" + i + ".txt"));
+            if (count == 0 || System.nanoTime() - deadline > 0) {
+                return count;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
      * How many threads whose name begins with the prefix have a frame whose line contains the text: in a JVM where
      * a server's threads run beside a client's, those of one side.
      *
