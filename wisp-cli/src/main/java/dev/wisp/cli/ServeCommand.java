@@ -3,6 +3,7 @@ package dev.wisp.cli;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.server.StatsHandler;
 import dev.wisp.server.files.FileHandler;
 import dev.wisp.tls.TlsConfigException;
 import java.io.PrintStream;
@@ -20,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code wisp serve [DIR]}: serves the files under DIR with {@link FileHandler}, and answers {@code /echo}, for any
@@ -43,6 +45,8 @@ final class ServeCommand implements Command {
                     + " /64) may hold open; more are refused (default: no limit)"),
             new Option("--max-request-body", null, "SIZE", "the largest request body taken, uploads through --proxy"
                     + " and to /echo included; larger gets 413: bytes, or with K, M or G (default 10M)"),
+            new Option("--metrics", null, "PATH", "serve the server's counts at PATH (e.g. /metrics) for Prometheus to"
+                    + " scrape: connections, and responses by status class"),
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
             new Option("--spa", null, null, "answer a browser's navigation to a path with no file (no dot in its last"
                     + " segment) with /index.html, for a single-page app's router; missing assets stay 404"),
@@ -75,7 +79,8 @@ final class ServeCommand implements Command {
                 to /echo is answered with the request itself (a TRACE without the fields that may hold secrets:
                 Authorization, Cookie, Forwarded, ...), /ws is a WebSocket echo and /ws.html a page that
                 talks to it; each hides a file of that name. --proxy sends a path prefix to another server
-                instead (requests and WebSockets), as a front-end's development server proxies its API. Ctrl-C
+                instead (requests and WebSockets), as a front-end's development server proxies its API; with
+                --proxy /=URL every path goes there, and no files are served. Ctrl-C
                 stops the server, letting busy connections finish within the grace period; a second Ctrl-C stops
                 it at once.
 
@@ -154,25 +159,39 @@ final class ServeCommand implements Command {
         } else if (loopsByDefault && ServerConfig.carrierLoopsAvailable()) {
             builder.carrierLoops(Runtime.getRuntime().availableProcessors());
         }
-        // The proxies' usage errors come before a certificate is made, as every other option's do.
+        // The routes' usage errors come before a certificate is made, as every other option's do; the counts' route
+        // before the proxies', so that a proxy of "/" does not take it.
         Router.Builder routes = Router.builder();
+        AtomicReference<Server> started = new AtomicReference<>();
+        Optional<String> metrics = arguments.value("--metrics");
+        if (metrics.isPresent()) {
+            if (!metrics.get().startsWith("/")) {
+                throw new UsageException("option --metrics needs a path starting with '/', such as /metrics");
+            }
+            routes.get(metrics.get(), StatsHandler.prometheus(() -> started.get().stats()));
+        }
         List<String> proxied = ServeProxies.addRoutes(routes, arguments);
         ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
         ServerConfig config = builder.build();
-        Router router = routes
-                .any("/echo", new EchoHandler())
-                .webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open)
-                .get("/ws.html", WebSocketEcho::page)
-                .get("/*", (request, response) -> {
-                    // Each file goes out with its own type: nosniff keeps a browser from running a text file as a page.
-                    response.header("X-Content-Type-Options", "nosniff");
-                    files.handle(request, response);
-                })
-                .build();
-        Server server = Server.create(config, filters.service(router)).start();
-        out.println("Serving " + directory + " on " + unixSocket.map(path -> "unix:" + path + " (curl --unix-socket "
-                + path + " " + transport.scheme() + "://localhost/)").orElseGet(() -> url(transport.scheme(),
-                config.bindAddress(), server.port())));
+        // A proxy of "/" takes every path: the files, /echo and /ws would never be reached.
+        boolean everyPathProxied = ServeProxies.takesEveryPath(arguments);
+        if (!everyPathProxied) {
+            routes.any("/echo", new EchoHandler())
+                    .webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open)
+                    .get("/ws.html", WebSocketEcho::page)
+                    .get("/*", (request, response) -> {
+                        // Each file goes out with its own type: nosniff keeps a browser from running a text file as
+                        // a page.
+                        response.header("X-Content-Type-Options", "nosniff");
+                        files.handle(request, response);
+                    });
+        }
+        Server server = Server.create(config, filters.service(routes.build())).start();
+        started.set(server);
+        String where = unixSocket.map(path -> "unix:" + path + " (curl --unix-socket " + path + " "
+                + transport.scheme() + "://localhost/)").orElseGet(() -> url(transport.scheme(), config.bindAddress(),
+                server.port()));
+        out.println((everyPathProxied ? "Listening" : "Serving " + directory) + " on " + where);
         transport.printStarted(server, config.bindAddress(), out);
         proxied.forEach(out::println);
         clearTextPasswords(filters.asksForPasswords(), transport.scheme(), config.bindAddress()).ifPresent(out::println);

@@ -90,6 +90,20 @@ final class ServeProxies {
         return lines;
     }
 
+    /**
+     * Whether a {@code --proxy} takes every path ({@code /=URL}): {@code wisp serve} is then a reverse proxy in front
+     * of one server, and serves no files of its own.
+     */
+    static boolean takesEveryPath(Arguments arguments) {
+        for (String value : arguments.values("--proxy")) {
+            int equals = value.indexOf('=');
+            if (equals > 0 && value.substring(0, equals).replaceAll("/+$", "").isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static ClientConfig clientConfig(Arguments arguments) throws UsageException {
         String caFile = arguments.value("--proxy-cacert").orElse(null);
         if (caFile == null) {

@@ -127,6 +127,26 @@ class ServeProxyIT {
     }
 
     @Test
+    void aProxyOfEveryPathServesNoFilesAndTheMetricsComeFirst() throws Exception {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            int nginxPort = startNginx(new byte[7]);
+            Server server = serve("--proxy", "/=http://127.0.0.1:" + nginxPort, "--metrics", "/metrics");
+            String base = "http://127.0.0.1:" + server.port();
+            String said = printed.toString(StandardCharsets.UTF_8);
+            assertTrue(said.startsWith("Listening on " + base + "/\nProxying / to http://127.0.0.1:" + nginxPort
+                    + " (requests and WebSockets)\n"), said);
+            assertEquals(7, curlBytes(base + "/data.bin").length);
+            assertEquals("404", curl("-s", "-o", "/dev/null", "-w", "%{http_code}", base + "/none"));
+            String scraped = curl("-s", base + "/metrics");
+            assertTrue(scraped.contains("\nwisp_responses_total{class=\"2xx\"} 1\n"), scraped);
+            assertTrue(scraped.contains("\nwisp_responses_total{class=\"4xx\"} 1\n"), scraped);
+            assertTrue(scraped.contains("\nwisp_connections_accepted_total 3\n"), scraped);
+            UsageException e = assertThrows(UsageException.class, () -> serve("--metrics", "metrics"));
+            assertEquals("option --metrics needs a path starting with '/', such as /metrics", e.getMessage());
+        });
+    }
+
+    @Test
     void relaysWebSocketsUnderThePrefix() throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {
             Server upstream = serve();

@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.server.internal.ServerContext;
+import dev.wisp.server.internal.ServerCounters;
 import dev.wisp.server.internal.ServerPorts;
 import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsContext;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,6 +51,7 @@ public final class Server implements AutoCloseable {
     private InputWatcher inputWatcher;
     private boolean started;
     private boolean stopped;
+    private volatile Instant startedAt;
 
     private Server(ServerConfig config, HttpService service) {
         this.config = config;
@@ -94,6 +97,7 @@ public final class Server implements AutoCloseable {
             }
             sweeper = new TimeoutSweeper(context::sweep, timeouts())
                     .start("wisp-timeouts-" + threadSuffix());
+            startedAt = Instant.now();
             ports.start();
             LOG.log(INFO, () -> "listening on " + listeningOn()
                     + (config.tls().isPresent() ? " (https)" : "")
@@ -173,6 +177,23 @@ public final class Server implements AutoCloseable {
     /** The number of open connections. */
     public int connectionCount() {
         return context.registry().size();
+    }
+
+    /**
+     * The server's counts now: open connections, those accepted and refused since start, failed TLS handshakes, and
+     * the final responses sent by class. Cheap enough to call per request of a metrics scrape; the counts are summed
+     * as they are, each a moment apart from the others.
+     *
+     * @throws IllegalStateException if the server has not started
+     */
+    public ServerStats stats() {
+        Instant started = startedAt;
+        if (started == null) {
+            throw new IllegalStateException("server has not started");
+        }
+        ServerCounters counters = context.counters();
+        return new ServerStats(started, connectionCount(), counters.acceptedConnections(),
+                counters.refusedConnections(), tlsHandshakeFailures(), counters.responses());
     }
 
     /** The open connections as the timeout sweeper sees them, one line; for tests. */

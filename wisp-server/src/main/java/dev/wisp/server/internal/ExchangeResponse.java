@@ -35,14 +35,28 @@ abstract class ExchangeResponse implements ServerResponse {
     Headers.Builder trailers;
     State state = State.OPEN;
 
-    ExchangeResponse(Transport transport, Method requestMethod) {
+    private final ServerCounters counters;
+
+    ExchangeResponse(Transport transport, Method requestMethod, ServerCounters counters) {
         this.transport = transport;
         this.requestMethod = requestMethod;
+        this.counters = counters;
     }
 
-    /** Sets the Date field to now, by the connection's clock. */
-    final void setDate() {
+    /** Sets the Date field to now, by the connection's clock, and counts the response: its head goes out now. */
+    final void stampHead() {
         headers.set(HttpDate.dateField(transport.clockNanos()));
+        countHead();
+    }
+
+    /** Counts the response in the server's stats: its head goes out now. */
+    final void countHead() {
+        counters.responded(status.code());
+    }
+
+    /** Takes the response out of the counts: its head, stamped, was dropped before reaching the client. */
+    final void uncount() {
+        counters.withdrawn(status.code());
     }
 
     @Override

@@ -79,7 +79,7 @@ final class Http1Connections implements ConnectionFactory {
             try (PlainTransport transport = PlainTransport.of(channel, context.config().writeTimeout().toNanos())) {
                 // A 503 fits in the socket's send buffer, so its write does not wait for the peer.
                 WireOutput out = WireOutput.of(transport.output(), context.buffers());
-                Http1ErrorResponses.send(out, Status.SERVICE_UNAVAILABLE, "too many connections");
+                Http1ErrorResponses.send(out, Status.SERVICE_UNAVAILABLE, "too many connections", context.counters());
             } catch (IOException e) {
                 LOG.log(DEBUG, () -> "503 failed: " + e);
             }

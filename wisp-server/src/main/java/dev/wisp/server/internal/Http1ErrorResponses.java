@@ -19,16 +19,20 @@ final class Http1ErrorResponses {
     private Http1ErrorResponses() {
     }
 
-    /** Writes and flushes an error response with {@code Connection: close}; failures to write are ignored. */
-    static void send(WireOutput out, Status status, String message) {
-        send(out, status, message, false);
+    /**
+     * Writes and flushes an error response with {@code Connection: close}, counted as sent; failures to write are
+     * ignored.
+     */
+    static void send(WireOutput out, Status status, String message, ServerCounters counters) {
+        send(out, status, message, false, counters);
     }
 
     /**
-     * As {@link #send(WireOutput, Status, String)}; for a HEAD request without the content, whose length the head
-     * still gives (RFC 9110 §9.3.2).
+     * As {@link #send(WireOutput, Status, String, ServerCounters)}; for a HEAD request without the content, whose
+     * length the head still gives (RFC 9110 §9.3.2).
      */
-    static void send(WireOutput out, Status status, String message, boolean headRequest) {
+    static void send(WireOutput out, Status status, String message, boolean headRequest, ServerCounters counters) {
+        counters.responded(status.code());
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
         Headers headers = Headers.of(
                 HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8",

@@ -78,7 +78,7 @@ final class Http1Exchange implements ClientPresence {
                 && !body.isFinished() ? new ContinueBodyInputStream(body, this::sendContinue) : null;
         response = new Http1ServerResponse(out, connection.transport, head.method(), head.version(),
                 isKeepAliveRequested(head) && !connection.isDraining(), () -> mayKeepAlive(body, continuing),
-                connection.input(), body);
+                connection.input(), body, context.counters());
         RouteMatch match = connection.http1().router().resolve(head.method(), head.target());
         ExchangeRequest request = new ExchangeRequest(head, continuing != null ? continuing : body,
                 match.pathParameters(), connection, this, context.config().maxRequestBodyBytes());
@@ -150,7 +150,7 @@ final class Http1Exchange implements ClientPresence {
      */
     private boolean refuse(RequestHead head, HttpProtocolException refusal) {
         response = new Http1ServerResponse(connection.output(), connection.transport, head.method(), head.version(),
-                false, () -> false, null, null);
+                false, () -> false, null, null, context.counters());
         ExchangeRequest request = new ExchangeRequest(head, EmptyBodyInputStream.INSTANCE, Map.of(), connection,
                 this, context.config().maxRequestBodyBytes());
         Refusals.answer(connection.http1().service(), request, response, refusal,
@@ -272,8 +272,11 @@ final class Http1Exchange implements ClientPresence {
      */
     private boolean fail(Http1ServerResponse response, Status status, String message, IOException cause) {
         if (!response.isCommitted() || connection.bytesWritten() == writtenBeforeResponse) {
+            if (response.isCommitted()) {
+                response.uncount(); // its head is dropped with the output's buffer
+            }
             Http1ErrorResponses.send(connection.output(), status, message,
-                    response.requestMethod.equals(Method.HEAD));
+                    response.requestMethod.equals(Method.HEAD), context.counters());
         } else {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] response cut short after commit: " + message
                     + (cause == null ? "" : " (" + cause + ")"));

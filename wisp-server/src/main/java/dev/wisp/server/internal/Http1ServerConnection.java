@@ -309,13 +309,13 @@ final class Http1ServerConnection extends ServerConnection {
             headRequest = startsWith(HEAD_METHOD);
             head = http1.requestReader().readHead(input);
         } catch (HttpProtocolException e) {
-            Http1ErrorResponses.send(output, e.status(), e.getMessage(), headRequest);
+            Http1ErrorResponses.send(output, e.status(), e.getMessage(), headRequest, context.counters());
             LingeringClose.linger(this);
             return "bad request: " + e.getMessage();
         } catch (EOFException e) {
             if (isTimedOut()) {
                 Http1ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "request head not received in time",
-                        headRequest);
+                        headRequest, context.counters());
                 return "header timeout";
             }
             return "peer closed mid-request";

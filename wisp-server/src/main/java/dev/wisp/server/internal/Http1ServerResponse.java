@@ -61,8 +61,9 @@ final class Http1ServerResponse extends ExchangeResponse {
      * @param requestBody the request's body; null with no input
      */
     Http1ServerResponse(WireOutput out, Transport transport, Method requestMethod, Version requestVersion,
-            boolean keepAlive, BooleanSupplier mayKeepAlive, WireInput input, BodyInputStream requestBody) {
-        super(transport, requestMethod);
+            boolean keepAlive, BooleanSupplier mayKeepAlive, WireInput input, BodyInputStream requestBody,
+            ServerCounters counters) {
+        super(transport, requestMethod, counters);
         this.out = out;
         this.requestVersion = requestVersion;
         this.keepAlive = keepAlive;
@@ -129,7 +130,7 @@ final class Http1ServerResponse extends ExchangeResponse {
         if (keepAlive && !mayKeepAlive.getAsBoolean()) {
             keepAlive = false;
         }
-        setDate();
+        stampHead();
         HeaderField connection = connectionField();
         if (connection != null) {
             headers.set(connection);
@@ -167,6 +168,7 @@ final class Http1ServerResponse extends ExchangeResponse {
             headers.remove(name);
         }
         switching.forEach(headers::set);
+        countHead();
         Http1HeadWriter.writeResponseHead(out, new ResponseHead(Version.HTTP_1_1, status, headers.build()));
         out.flush();
     }

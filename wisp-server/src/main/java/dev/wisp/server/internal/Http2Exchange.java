@@ -87,7 +87,7 @@ final class Http2Exchange implements Runnable, ClientPresence {
         BodyInputStream body = new Http2RequestBody(connection, stream, maxBody,
                 context.config().readTimeout().toNanos());
         response = new Http2ServerResponse(connection.output(), connection.transport, stream, head.method(),
-                context.buffers());
+                context.buffers(), context.counters());
         if (stream.declaredLength() > maxBody) {
             refuse(body, new MessageTooLargeException(Status.CONTENT_TOO_LARGE, "request body of "
                     + stream.declaredLength() + " bytes exceeds " + maxBody + " bytes (maxRequestBodyBytes)",
@@ -198,7 +198,7 @@ final class Http2Exchange implements Runnable, ClientPresence {
         }
         try {
             Http2ServerResponse answer = new Http2ServerResponse(connection.output(), connection.transport, stream,
-                    head.method(), context.buffers());
+                    head.method(), context.buffers(), context.counters());
             try {
                 answer.status(status).send(message + "\n");
             } finally {

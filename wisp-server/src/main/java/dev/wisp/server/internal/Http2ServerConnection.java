@@ -472,6 +472,7 @@ final class Http2ServerConnection extends ServerConnection {
         resets.take(now);
         recentResets.remember(id);
         Http2RequestLimits.answer(output, id, requestEnded, status);
+        context.counters().responded(status.code());
     }
 
     private void onData(DataFrame frame, long now) throws IOException {

@@ -44,8 +44,8 @@ final class Http2ServerResponse extends ExchangeResponse {
 
     /** @param buffers where a buffer for the body's writes comes from; its buffers are as long as a frame may be */
     Http2ServerResponse(Http2Output output, Transport transport, Http2ServerStream stream, Method requestMethod,
-            BufferPool buffers) {
-        super(transport, requestMethod);
+            BufferPool buffers, ServerCounters counters) {
+        super(transport, requestMethod, counters);
         this.output = output;
         this.stream = stream;
         this.buffers = buffers;
@@ -81,7 +81,7 @@ final class Http2ServerResponse extends ExchangeResponse {
         if (!status.allowsContent()) {
             headers.remove(HeaderNames.CONTENT_LENGTH);
         }
-        setDate();
+        stampHead();
         boolean endStream = complete || !hasContent();
         boolean withTrailers = endStream && trailers != null && hasContent();
         output.writeHeaders(stream, ResponseFields.encode(status, headers.build()), endStream && !withTrailers,
@@ -180,7 +180,7 @@ final class Http2ServerResponse extends ExchangeResponse {
             headers.remove(name);
         }
         tunnel.forEach(headers::set);
-        setDate();
+        stampHead();
         output.writeHeaders(stream, ResponseFields.encode(status, headers.build()), false, true);
     }
 

@@ -138,6 +138,7 @@ public final class Listener implements Runnable {
             }
             if (client == null) {
                 refusedClients.log(address);
+                context.counters().refused();
                 connections.refuse(socket);
                 return;
             }
@@ -147,6 +148,7 @@ public final class Listener implements Runnable {
             if (closed) {
                 closeQuietly(socket);
             } else {
+                context.counters().refused();
                 connections.refuse(socket);
             }
             return;
@@ -165,6 +167,7 @@ public final class Listener implements Runnable {
         }
         connection.client = client;
         context.registry().add(connection);
+        context.counters().accepted();
         try {
             if (socket.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) { // not on a Unix socket
                 socket.setOption(StandardSocketOptions.TCP_NODELAY, true);

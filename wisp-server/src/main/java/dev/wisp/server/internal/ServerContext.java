@@ -38,6 +38,7 @@ public final class ServerContext {
     private volatile TlsContext tls;
     private volatile InputWatcher inputWatcher;
     private final StopActions stopActions = new StopActions();
+    private final ServerCounters counters = new ServerCounters();
     /** The loops that run the connections' threads, or null for the JDK's scheduler; set once, before accepting. */
     private volatile CarrierLoops carrierLoops;
 
@@ -60,6 +61,11 @@ public final class ServerContext {
 
     StopActions stopActions() {
         return stopActions;
+    }
+
+    /** What the server counts for {@code Server.stats()}. */
+    public ServerCounters counters() {
+        return counters;
     }
 
     /** Runs what exchanges in flight asked to run as the server stops; see {@code ServerRequest.onServerStop}. */
