@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.Status;
+import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@code Server.stats()} and {@link StatsHandler}: connections accepted and refused, and final responses by class,
  * counted over HTTP/1.1 and h2c from curl and raw sockets, handlers' answers and the server's own (a 400 for a
  * malformed request, a 431 over HTTP/2, a 503 to a client past its limit, a 500 for a handler that threw, a 101);
- * and the Prometheus text a scrape reads.
+ * and the Prometheus text a scrape reads, checked by Prometheus's promtool.
  */
 class ServerStatsIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
@@ -108,6 +109,11 @@ class ServerStatsIT {
                 assertTrue(line.startsWith("# HELP wisp_") || line.startsWith("# TYPE wisp_")
                         || SAMPLE.matcher(line).matches(), line);
             }
+            // Prometheus's own checker of the format, its lint included (help text, counters' names, units).
+            PeerTools.Result checked = PeerTools.runWithInput(Duration.ofSeconds(30),
+                    List.of(PeerTools.require("promtool").toString(), "check", "metrics"), scrape.body());
+            assertEquals(0, checked.exitCode(), checked.stdout() + checked.stderr());
+            assertEquals("", checked.stdout() + checked.stderr());
             assertTrue(scrape.body().contains("""
                     # TYPE wisp_responses_total counter
                     wisp_responses_total{class="1xx"} 1
