@@ -43,7 +43,8 @@ final class WsCommand implements Command {
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
             new Option("--verbose", "-v", null, "print the upgrade's request and response heads on stderr"),
             new Option("--help", "-h", null, "show this help")),
-            Stream.of(AuthOptions.OPTIONS, ClientTlsOptions.OPTIONS, ProxyOptions.OPTIONS).flatMap(List::stream))
+            Stream.of(AuthOptions.OPTIONS, ClientTlsOptions.OPTIONS, SocketFlags.OPTIONS, ProxyOptions.OPTIONS)
+                    .flatMap(List::stream))
             .toList();
 
     private final InputStream input;
@@ -126,6 +127,7 @@ final class WsCommand implements Command {
         }
         Printer printer = new Printer(out, err, maxMessages);
         ClientConfig.Builder clientConfig = ClientFlags.configure(parsed);
+        SocketFlags.apply(parsed, clientConfig);
         if (parsed.has("--verbose")) {
             clientConfig.eventListener(new VerboseListener(err));
         }

@@ -10,6 +10,7 @@ import dev.wisp.server.Server;
 import dev.wisp.testing.NginxConfig;
 import dev.wisp.testing.PeerProcess;
 import dev.wisp.testing.PeerTools;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,13 +19,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code wisp serve --unix-socket}: nginx in front of it ({@code proxy_pass http://unix:...}), curl straight to the
- * socket over HTTPS, and the options of a TCP port refused beside it.
+ * socket over HTTPS, {@code wisp ws} and {@code wisp get} with {@code --unix-socket}, and the options of a TCP port
+ * refused beside it.
  */
 class ServeUnixSocketIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
@@ -83,6 +86,29 @@ class ServeUnixSocketIT {
                     said.indexOf(", or compare"));
             assertEquals("over tls\n2", curl("-s", "--unix-socket", socket.toString(), "--cacert", certificate,
                     "-w", "%{http_version}", "https://localhost/page.txt"));
+        });
+    }
+
+    @Test
+    void wispWsAndWispGetTalkOverTheSocket() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Files.createDirectories(directory.resolve("www"));
+            Files.writeString(directory.resolve("www/page.txt"), "got over a unix socket\n");
+            Path socket = directory.resolve("ws.sock");
+            serve("--plain", "--unix-socket", socket.toString());
+            ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+            int exit = new WsCommand(new ByteArrayInputStream("hello\nsocket\n".getBytes(StandardCharsets.UTF_8)),
+                    Map.of()).run(List.of("--unix-socket", socket.toString(), "ws://localhost/ws"),
+                    new PrintStream(echoed, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(),
+                    true, StandardCharsets.UTF_8));
+            assertEquals(0, exit);
+            assertEquals("hello\nsocket\n", echoed.toString(StandardCharsets.UTF_8));
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            GetCommand get = new GetCommand(new ByteArrayInputStream(new byte[0]), Map.of());
+            assertEquals(0, get.run(List.of("-s", "--unix-socket", socket.toString(), "http://localhost/page.txt"),
+                    new PrintStream(got, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+            assertEquals("got over a unix socket\n", got.toString(StandardCharsets.UTF_8));
         });
     }
 
