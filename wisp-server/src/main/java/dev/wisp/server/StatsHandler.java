@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  */
 public final class StatsHandler implements Handler {
     /** The exposition format's media type. */
-    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Supplier<ServerStats> stats;
 

@@ -66,6 +66,8 @@ final class UnixSocketFile {
             throw new IOException(path + " exists and is not a socket: left as it is");
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            // Without blocking: a live server whose backlog is full would hold a blocking connect until it accepts.
+            probe.configureBlocking(false);
             probe.connect(UnixDomainSocketAddress.of(path));
         } catch (ConnectException refused) {
             Files.deleteIfExists(path); // nobody listens: a socket left by a server that has gone
