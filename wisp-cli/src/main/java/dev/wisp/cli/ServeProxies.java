@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import dev.wisp.client.ClientConfig;
+import dev.wisp.client.SocketOptions;
 import dev.wisp.proxy.ReverseProxy;
 import dev.wisp.proxy.WebSocketRelay;
 import dev.wisp.server.Router;
@@ -13,19 +14,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The reverse proxies of {@code wisp serve}: {@code --proxy PREFIX=URL} sends every request under PREFIX, and every
  * WebSocket, to URL with PREFIX taken off ({@code --proxy /api=http://127.0.0.1:9000} sends {@code /api/users} as
  * {@code /users}; {@code =http://127.0.0.1:9000/api} keeps it), as a front-end's development server proxies its
- * API; several URLs separated by commas share the requests in turn. Such routes come before the files and {@code /echo}. {@code --proxy-cacert FILE} verifies https upstreams with
+ * API; several URLs separated by commas share the requests in turn; {@code http://unix:SOCKET:} is an upstream on a
+ * Unix domain socket ({@link UnixUpstream}). Such routes come before the files and {@code /echo}. {@code --proxy-cacert FILE} verifies https upstreams with
  * these CA certificates instead of the JDK's. With {@code --cors}, the upstream's CORS fields are not relayed:
  * the filter in front sets them.
  */
 final class ServeProxies {
     static final List<Option> OPTIONS = List.of(
             new Option("--proxy", null, "PREFIX=URL", "send requests and WebSockets under PREFIX to URL, PREFIX"
-                    + " taken off (repeatable; e.g. /api=http://127.0.0.1:9000; URL,URL... to share them in turn)"),
+                    + " taken off (repeatable; e.g. /api=http://127.0.0.1:9000; URL,URL... to share them in turn;"
+                    + " http://unix:SOCKET: for a Unix domain socket, as nginx writes it)"),
             new Option("--proxy-cacert", null, "FILE", "verify https upstreams of --proxy with the CA"
                     + " certificates of this PEM file"));
     /**
@@ -67,7 +72,13 @@ final class ServeProxies {
             ReverseProxy proxy;
             try {
                 String[] urls = value.substring(equals + 1).split(",");
-                ReverseProxy.Builder builder = ReverseProxy.builder(URI.create(urls[0].strip()));
+                UnixUpstream unix = UnixUpstream.parse(urls[0].strip());
+                if (unix != null && urls.length > 1) {
+                    throw new IllegalArgumentException("an upstream on a Unix domain socket is the only one of its"
+                            + " prefix");
+                }
+                ReverseProxy.Builder builder = ReverseProxy.builder(unix != null ? unix.uri() : URI.create(urls[0]
+                        .strip()));
                 for (int i = 1; i < urls.length; i++) {
                     builder.alsoTo(urls[i].strip());
                 }
@@ -75,7 +86,9 @@ final class ServeProxies {
                     // The Cors filter in front answers for CORS; the upstream's own fields would go out beside its.
                     builder.hideResponseFields(Cors.RESPONSE_FIELDS.toArray(String[]::new));
                 }
-                proxy = builder.stripPrefix(prefix).clientConfig(client).build();
+                proxy = builder.stripPrefix(prefix).clientConfig(unix != null ? client.toBuilder()
+                        .socketOptions(SocketOptions.builder().unixSocket(unix.socket()).build()).build() : client)
+                        .build();
             } catch (IllegalArgumentException e) {
                 proxies.forEach(ReverseProxy::close);
                 throw new UsageException("option --proxy " + value + ": " + e.getMessage());
@@ -102,6 +115,33 @@ final class ServeProxies {
             }
         }
         return false;
+    }
+
+    /**
+     * An upstream on a Unix domain socket, written as nginx's {@code proxy_pass} writes one:
+     * {@code http://unix:/run/app.sock:} or {@code http://unix:/run/app.sock:/base} ({@code https} for TLS over it,
+     * the certificate verified for localhost). Requests go to {@code localhost} over that socket.
+     */
+    record UnixUpstream(Path socket, URI uri) {
+        private static final Pattern FORM = Pattern.compile("(https?)://unix:([^:]+):(.*)");
+
+        /**
+         * The upstream of a URL in that form, or null for any other URL.
+         *
+         * @throws IllegalArgumentException if the base path after the socket does not start with "/"
+         */
+        static UnixUpstream parse(String url) {
+            Matcher form = FORM.matcher(url);
+            if (!form.matches()) {
+                return null;
+            }
+            String base = form.group(3);
+            if (!base.isEmpty() && !base.startsWith("/")) {
+                throw new IllegalArgumentException("expected " + form.group(1) + "://unix:SOCKET: or "
+                        + form.group(1) + "://unix:SOCKET:/PATH, got '" + url + "'");
+            }
+            return new UnixUpstream(Path.of(form.group(2)), URI.create(form.group(1) + "://localhost" + base));
+        }
     }
 
     private static ClientConfig clientConfig(Arguments arguments) throws UsageException {

@@ -113,6 +113,42 @@ class ServeUnixSocketIT {
     }
 
     @Test
+    void proxiesToAnUpstreamOnAUnixSocketAsNginxWritesIt() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Files.createDirectories(directory.resolve("www"));
+            Files.writeString(directory.resolve("www/page.txt"), "from the upstream's socket\n");
+            Path socket = directory.resolve("upstream.sock");
+            serve("--plain", "--unix-socket", socket.toString());
+            Server front = serve("--plain", "--port", "0", "--proxy", "/app=http://unix:" + socket + ":");
+            String base = "http://127.0.0.1:" + front.port();
+            assertEquals("from the upstream's socket\n", curl("-s", base + "/app/page.txt"));
+            String echo = curl("-s", base + "/app/echo");
+            assertTrue(echo.startsWith("GET /echo HTTP/1.1\n"), echo);
+            assertTrue(echo.contains("\nHost: localhost\n"), echo);
+            assertTrue(echo.contains("\nX-Forwarded-For: 127.0.0.1\n"), echo);
+            ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+            int exit = new WsCommand(new ByteArrayInputStream("relayed\n".getBytes(StandardCharsets.UTF_8)),
+                    Map.of()).run(List.of("ws://127.0.0.1:" + front.port() + "/app/ws"),
+                    new PrintStream(echoed, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(),
+                    true, StandardCharsets.UTF_8));
+            assertEquals(0, exit);
+            assertEquals("relayed\n", echoed.toString(StandardCharsets.UTF_8));
+            // A base path after the socket, as nginx's proxy_pass http://unix:/path:/base takes it.
+            Server based = serve("--plain", "--port", "0", "--proxy", "/files=http://unix:" + socket + ":/");
+            assertEquals("from the upstream's socket\n", curl("-s", "http://127.0.0.1:" + based.port()
+                    + "/files/page.txt"));
+            UsageException shared = assertThrows(UsageException.class, () -> serve("--plain", "--port", "0",
+                    "--proxy", "/x=http://unix:" + socket + ":,http://127.0.0.1:9"));
+            assertTrue(shared.getMessage().endsWith("an upstream on a Unix domain socket is the only one of its"
+                    + " prefix"), shared.getMessage());
+            UsageException noSlash = assertThrows(UsageException.class, () -> serve("--plain", "--port", "0",
+                    "--proxy", "/y=http://unix:" + socket + ":base"));
+            assertTrue(noSlash.getMessage().contains("expected http://unix:SOCKET: or http://unix:SOCKET:/PATH"),
+                    noSlash.getMessage());
+        });
+    }
+
+    @Test
     void refusesTheOptionsOfATcpPortBesideIt() throws Exception {
         Files.createDirectories(directory.resolve("www"));
         for (String tcp : List.of("--port", "--bind", "--http-port")) {
