@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
  * WebSocket, to URL with PREFIX taken off ({@code --proxy /api=http://127.0.0.1:9000} sends {@code /api/users} as
  * {@code /users}; {@code =http://127.0.0.1:9000/api} keeps it), as a front-end's development server proxies its
  * API; several URLs separated by commas share the requests in turn; {@code http://unix:SOCKET:} is an upstream on a
- * Unix domain socket ({@link UnixUpstream}). Such routes come before the files and {@code /echo}. {@code --proxy-cacert FILE} verifies https upstreams with
- * these CA certificates instead of the JDK's. With {@code --cors}, the upstream's CORS fields are not relayed:
- * the filter in front sets them.
+ * Unix domain socket ({@link UnixUpstream}). Such routes come before the files and {@code /echo}.
+ * {@code --proxy-cacert FILE} verifies https upstreams with these CA certificates instead of the JDK's. With
+ * {@code --cors}, the upstream's CORS fields are not relayed: the filter in front sets them.
  */
 final class ServeProxies {
     static final List<Option> OPTIONS = List.of(

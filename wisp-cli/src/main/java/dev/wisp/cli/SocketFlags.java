@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The connection flags of {@code wisp get} and {@code wisp ws}: {@code --unix-socket PATH} and {@code --abstract-unix-socket NAME} (a
- * Linux abstract name) replace TCP, {@code --interface ADDR} and {@code --local-port N} bind the socket,
- * {@code --ip-tos} sets the IP type of service, {@code --resolve} pins a host and port to addresses,
- * {@code -4}/{@code -6} keep to one address family, {@code --retry N} retries a refused or failed connection up
- * to N times with exponential backoff and jitter from 1 s (curl's start), at most 10 minutes a wait. The proxy
- * options are {@link ProxyOptions}.
+ * The connection flags of {@code wisp get} and {@code wisp ws}: {@code --unix-socket PATH} and
+ * {@code --abstract-unix-socket NAME} (a Linux abstract name) replace TCP, {@code --interface ADDR} and
+ * {@code --local-port N} bind the socket, {@code --ip-tos} sets the IP type of service, {@code --resolve} pins a host
+ * and port to addresses, {@code -4}/{@code -6} keep to one address family, {@code --retry N} retries a refused or
+ * failed connection up to N times with exponential backoff and jitter from 1 s (curl's start), at most 10 minutes a
+ * wait. The proxy options are {@link ProxyOptions}.
  */
 final class SocketFlags {
     static final List<Option> OPTIONS = List.of(

@@ -13,7 +13,8 @@ public final class NginxConfig {
     /**
      * A whole configuration around these {@code http} directives (server blocks, and any others).
      *
-     * @param folder where nginx keeps its pid, its error log in {@code logs/} (which must exist) and its temporary files
+     * @param folder where nginx keeps its pid, its error log in {@code logs/} (which must exist) and its temporary
+     *     files
      */
     public static String around(Path folder, String httpDirectives) {
         return """
