@@ -141,6 +141,11 @@ class ServeProxyIT {
             assertTrue(scraped.contains("\nwisp_responses_total{class=\"2xx\"} 1\n"), scraped);
             assertTrue(scraped.contains("\nwisp_responses_total{class=\"4xx\"} 1\n"), scraped);
             assertTrue(scraped.contains("\nwisp_connections_accepted_total 3\n"), scraped);
+            // Behind the filters: --auth asks for the password there too.
+            Server guarded = serve("--metrics", "/metrics", "--auth", "scraper:s3cret");
+            String guardedMetrics = "http://127.0.0.1:" + guarded.port() + "/metrics";
+            assertEquals("401", curl("-s", "-o", "/dev/null", "-w", "%{http_code}", guardedMetrics));
+            assertTrue(curl("-s", "-u", "scraper:s3cret", guardedMetrics).contains("\nwisp_connections_open 1\n"));
             UsageException e = assertThrows(UsageException.class, () -> serve("--metrics", "metrics"));
             assertEquals("option --metrics needs a path starting with '/', such as /metrics", e.getMessage());
         });

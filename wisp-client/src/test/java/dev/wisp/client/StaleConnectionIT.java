@@ -10,12 +10,16 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
  * The stale keep-alive problem, for real: a server closes a connection the client keeps idle. Noticed before
- * reuse when the close has arrived; when it comes just after the request went out, an idempotent request is
- * retried once on a new connection and a POST fails clearly without being sent twice.
+ * reuse when the close has arrived; when it comes just after the request went out, an idempotent request goes again
+ * on the next connection (the next pooled one that has ended too, then a new one) and a POST fails clearly without
+ * being sent twice.
  */
 class StaleConnectionIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -70,6 +74,38 @@ class StaleConnectionIT {
                 assertEquals(2, server.connections());
                 assertEquals(3, server.heads().size());
                 assertTrue(server.heads().get(2).startsWith("PUT /two"), server.heads().get(2));
+            }
+        });
+    }
+
+    @Test
+    void goesAgainWhileEachPooledConnectionItMeetsHasEnded() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            // Two connections answer one request each, at once (so that both are pooled), then end under the next.
+            CountDownLatch bothOpen = new CountDownLatch(2);
+            try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> {
+                var in = socket.getInputStream();
+                self.readHead(in);
+                if (index < 2) {
+                    bothOpen.countDown();
+                    bothOpen.await();
+                }
+                ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                if (index < 2) {
+                    self.readHead(in);
+                }
+            }); Client client = Client.create()) {
+                List<CompletableFuture<Response>> first = List.of(client.sendAsync(Request.get(server.url("/a"))),
+                        client.sendAsync(Request.get(server.url("/b"))));
+                for (CompletableFuture<Response> answer : first) {
+                    assertEquals("ok", answer.join().text());
+                }
+                assertEquals(2, client.idleConnections());
+                Response third = client.send(Request.get(server.url("/c")));
+                assertEquals("ok", third.text());
+                assertFalse(third.timing().connectionReused());
+                assertEquals(3, server.connections());
+                assertEquals(5, server.heads().size(), server.heads().toString());
             }
         });
     }

@@ -17,10 +17,11 @@ import java.util.Set;
  * the upstream who asked, {@code Location} pointed back at the proxy, and the upstream's fields the proxy hides.
  * Immutable.
  *
- * @param hiddenResponseFields lowercase names of the upstream's answer fields never relayed, in its head or trailers
+ * @param droppedResponseFields lowercase names of the upstream's answer fields never relayed, in its head or trailers:
+ *     those the server writes itself, and those the proxy hides
  */
 record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, ForwardedHeaders forwardedHeaders,
-        boolean trustForwardedHeaders, String via, boolean rewriteLocation, Set<String> hiddenResponseFields) {
+        boolean trustForwardedHeaders, String via, boolean rewriteLocation, Set<String> droppedResponseFields) {
 
     /**
      * How many proxies a request may have passed, by its {@code Via} entries, before this one refuses it: a proxy
@@ -116,13 +117,11 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
     }
 
     /**
-     * The fields the answer goes back with: its end-to-end ones less {@code ownFields} (lowercase) and the hidden
-     * ones, {@code Location} pointed at the proxy, and {@code Via}.
+     * The fields the answer goes back with: its end-to-end ones less the dropped ones, {@code Location} pointed at the
+     * proxy, and {@code Via}.
      */
-    Headers responseFields(ServerRequest request, Headers answer, Version answerVersion, Set<String> ownFields) {
-        Set<String> dropped = new HashSet<>(ownFields);
-        dropped.addAll(hiddenResponseFields);
-        Headers.Builder fields = ProxyFields.endToEnd(answer, dropped);
+    Headers responseFields(ServerRequest request, Headers answer, Version answerVersion) {
+        Headers.Builder fields = ProxyFields.endToEnd(answer, droppedResponseFields);
         String location = fields.firstOrNull(HeaderNames.LOCATION);
         String host = requestHost(request);
         if (rewriteLocation && location != null && host != null) {
@@ -140,9 +139,9 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
         return fields.build();
     }
 
-    /** The answer's trailer fields relayed: those {@link ProxyFields#relayedTrailers} relays, less the hidden ones. */
+    /** The answer's trailer fields relayed: those {@link ProxyFields#relayedTrailers} relays, less the dropped ones. */
     Headers responseTrailers(Headers trailers) {
-        return ProxyFields.relayedTrailers(trailers, hiddenResponseFields);
+        return ProxyFields.relayedTrailers(trailers, droppedResponseFields);
     }
 
     private static String scheme(ServerRequest request) {

@@ -91,9 +91,16 @@ public final class ReverseProxy implements Handler, AutoCloseable {
 
     private ReverseProxy(Builder b) {
         this.forwarding = new Forwarding(new Upstreams(b.upstreams), b.prefix, b.preserveHost, b.forwardedHeaders,
-                b.trustForwardedHeaders, b.via, b.rewriteLocation, Set.copyOf(b.hiddenResponseFields));
+                b.trustForwardedHeaders, b.via, b.rewriteLocation, droppedResponseFields(b.hiddenResponseFields));
         this.ownsClient = b.client == null;
         this.client = b.client != null ? b.client : Client.create(forProxying(b.clientConfig));
+    }
+
+    /** The fields of an answer never relayed: those the server writes itself, and those the builder hid. */
+    private static Set<String> droppedResponseFields(Set<String> hidden) {
+        Set<String> dropped = new HashSet<>(RESPONSE_OWN);
+        dropped.addAll(hidden);
+        return Set.copyOf(dropped);
     }
 
     /** A proxy to the upstream with the defaults; see {@link #builder(String)}. */
@@ -215,7 +222,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
     private void relay(ServerRequest request, ServerResponse response, Response answer) throws IOException {
         Headers received = answer.headers();
         response.status(answer.statusCode());
-        forwarding.responseFields(request, received, answer.version(), RESPONSE_OWN).forEach(response::header);
+        forwarding.responseFields(request, received, answer.version()).forEach(response::header);
         long length = received.firstAsLong(HeaderNames.CONTENT_LENGTH).orElse(-1);
         if (length >= 0 && !received.contains(HeaderNames.TRANSFER_ENCODING) && answer.statusCode() != 304) {
             response.setHeader(HeaderNames.CONTENT_LENGTH, Long.toString(length));

@@ -26,6 +26,13 @@ public final class CallRunner {
      * after 10). Bounded against a server that refuses everything.
      */
     private static final int MAX_UNPROCESSED_RETRIES = 10;
+    /**
+     * How many times an idempotent request with a repeatable body goes again when a reused connection ended before
+     * answering: each time on the next connection the pool gives, which may have been ended too (a server restarted
+     * under several idle connections; HTTP/2 connections each ended after a number of requests, whose GOAWAY a reset
+     * took with it). A connection opened for the call that fails so is not one of these: that failure stands.
+     */
+    private static final int MAX_STALE_RETRIES = 3;
 
     private CallRunner() {
     }
@@ -48,7 +55,7 @@ public final class CallRunner {
 
     private static ExchangeResult attempt(ConnectionSource source, CallContext call) throws IOException {
         Request request = call.request();
-        boolean retried = false;
+        int staleRetries = 0;
         int refusals = 0;
         while (true) {
             Exchange exchange = source.startExchange(call);
@@ -71,8 +78,9 @@ public final class CallRunner {
                     throw new ConnectionClosedException(e.getMessage() + " (sent " + (refusals + 1) + " times)",
                             true, e);
                 }
-                if (retried || !exchange.isReused() || exchange.hasResponseStarted()) {
-                    throw retried ? new ConnectionClosedException(e.getMessage() + " (after one retry)", true, e) : e;
+                if (!exchange.isReused() || exchange.hasResponseStarted() || staleRetries == MAX_STALE_RETRIES) {
+                    throw staleRetries > 0 ? new ConnectionClosedException(e.getMessage() + " (after " + staleRetries
+                            + (staleRetries == 1 ? " retry)" : " retries)"), true, e) : e;
                 }
                 if (!request.method().isIdempotent() || !request.isBodyRepeatable()) {
                     // The cause says who ended it: the server, or this client on finding it dead (HTTP/2's PING).
@@ -81,8 +89,8 @@ public final class CallRunner {
                             + " was not retried " + (request.method().isIdempotent() ? "(its body cannot be sent again)"
                             : "(not idempotent): it may or may not have been processed"), false, e);
                 }
-                LOG.log(DEBUG, () -> request + ": stale connection, retrying once: " + e.getMessage());
-                retried = true;
+                int retry = ++staleRetries;
+                LOG.log(DEBUG, () -> request + ": stale connection, retrying (" + retry + "): " + e.getMessage());
             }
         }
     }
