@@ -170,12 +170,11 @@ final class ServeCommand implements Command {
             }
             routes.get(metrics.get(), StatsHandler.prometheus(() -> started.get().stats()));
         }
-        List<String> proxied = ServeProxies.addRoutes(routes, arguments);
+        ServeProxies.Routes proxied = ServeProxies.addRoutes(routes, arguments);
         ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
         ServerConfig config = builder.build();
         // A proxy of "/" takes every path: the files, /echo and /ws would never be reached.
-        boolean everyPathProxied = ServeProxies.takesEveryPath(arguments);
-        if (!everyPathProxied) {
+        if (!proxied.everyPath()) {
             routes.any("/echo", new EchoHandler())
                     .webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open)
                     .get("/ws.html", WebSocketEcho::page)
@@ -191,9 +190,9 @@ final class ServeCommand implements Command {
         String where = unixSocket.map(path -> "unix:" + path + " (curl --unix-socket " + path + " "
                 + transport.scheme() + "://localhost/)").orElseGet(() -> url(transport.scheme(), config.bindAddress(),
                 server.port()));
-        out.println((everyPathProxied ? "Listening" : "Serving " + directory) + " on " + where);
+        out.println((proxied.everyPath() ? "Listening" : "Serving " + directory) + " on " + where);
         transport.printStarted(server, config.bindAddress(), out);
-        proxied.forEach(out::println);
+        proxied.lines().forEach(out::println);
         clearTextPasswords(filters.asksForPasswords(), transport.scheme(), config.bindAddress()).ifPresent(out::println);
         if (loopsByDefault && !ServerConfig.carrierLoopsAvailable()) { // said, since it costs CPU per request
             out.println("Connections run on the JDK's scheduler: carrier loops need the JVM option "

@@ -46,22 +46,32 @@ final class ServeProxies {
     }
 
     /**
-     * Adds a route per {@code --proxy} to the router, and returns a line for each, to print once serving: what goes
-     * where. The proxies live as long as the process.
+     * The routes {@link #addRoutes} added.
+     *
+     * @param lines what goes where, a line for each route, to print once serving
+     * @param everyPath whether a route takes every path ({@code /=URL}): {@code wisp serve} is then a reverse proxy in
+     *     front of one server, and serves no files of its own
+     */
+    record Routes(List<String> lines, boolean everyPath) {
+    }
+
+    /**
+     * Adds a route per {@code --proxy} to the router. The proxies live as long as the process.
      *
      * @throws UsageException for a value that is not PREFIX=URL with an http(s) URL, or an unreadable CA file
      */
-    static List<String> addRoutes(Router.Builder router, Arguments arguments) throws UsageException {
+    static Routes addRoutes(Router.Builder router, Arguments arguments) throws UsageException {
         List<String> values = arguments.values("--proxy");
         if (values.isEmpty()) {
             if (arguments.has("--proxy-cacert")) {
                 throw new UsageException("option --proxy-cacert needs --proxy");
             }
-            return List.of();
+            return new Routes(List.of(), false);
         }
         ClientConfig client = clientConfig(arguments);
         List<ReverseProxy> proxies = new ArrayList<>();
         List<String> lines = new ArrayList<>();
+        boolean everyPath = false;
         for (String value : values) {
             int equals = value.indexOf('=');
             String prefix = equals < 0 ? "" : value.substring(0, equals);
@@ -97,24 +107,11 @@ final class ServeProxies {
             WebSocketRelay relay = proxy.webSocketRelay(WEBSOCKETS);
             String pattern = prefix.endsWith("/") ? prefix + "*" : prefix + "/*";
             router.webSocket(pattern, relay.config(), relay, proxy).any(pattern, proxy);
+            everyPath |= pattern.equals("/*");
             lines.add("Proxying " + (prefix.endsWith("/") ? prefix : prefix + "/") + " to "
                     + value.substring(equals + 1) + " (requests and WebSockets)");
         }
-        return lines;
-    }
-
-    /**
-     * Whether a {@code --proxy} takes every path ({@code /=URL}): {@code wisp serve} is then a reverse proxy in front
-     * of one server, and serves no files of its own.
-     */
-    static boolean takesEveryPath(Arguments arguments) {
-        for (String value : arguments.values("--proxy")) {
-            int equals = value.indexOf('=');
-            if (equals > 0 && value.substring(0, equals).replaceAll("/+$", "").isEmpty()) {
-                return true;
-            }
-        }
-        return false;
+        return new Routes(List.copyOf(lines), everyPath);
     }
 
     /**

@@ -25,17 +25,19 @@ public final class ServerCounters {
 
     /** A final response's head went out (a 101 included), or was handed to the socket to go out. */
     void responded(int statusCode) {
-        int statusClass = statusCode / 100 - 1;
-        if (statusClass >= 0 && statusClass < responses.length) {
-            responses[statusClass].increment();
-        }
+        addToClass(statusCode, 1);
     }
 
     /** A response counted by {@link #responded} never went out after all. */
     void withdrawn(int statusCode) {
+        addToClass(statusCode, -1);
+    }
+
+    /** Adds to the count of the status's class; a status past 599, which a handler may set, is in none. */
+    private void addToClass(int statusCode, int delta) {
         int statusClass = statusCode / 100 - 1;
         if (statusClass >= 0 && statusClass < responses.length) {
-            responses[statusClass].decrement();
+            responses[statusClass].add(delta);
         }
     }
 
