@@ -60,11 +60,10 @@ class ServeProxyIT {
     private int startNginx(byte[] data) throws Exception {
         Path root = Files.createDirectories(directory.resolve("nginx"));
         Files.createDirectories(root.resolve("www/docs"));
-        Files.createDirectories(root.resolve("logs"));
         Files.write(root.resolve("www/data.bin"), data);
         Files.writeString(root.resolve("www/docs/index.html"), "<p>docs</p>\n");
         int port = PeerProcess.freePort();
-        Files.writeString(root.resolve("nginx.conf"), NginxConfig.around(root, """
+        nginx = NginxConfig.startListening(root, port, """
                 types { text/html html; application/octet-stream bin; }
                 server {
                     listen 127.0.0.1:%1$d;
@@ -76,9 +75,7 @@ class ServeProxyIT {
                         return 200 "cors\\n";
                     }
                 }
-                """.formatted(port, root)));
-        nginx = PeerTools.startListening(List.of(PeerTools.require("nginx").toString(), "-p", root.toString(),
-                "-c", root.resolve("nginx.conf").toString()), port, root.resolve("logs/stderr.log"));
+                """.formatted(port, root));
         return port;
     }
 

@@ -96,19 +96,10 @@ class ServeUnixSocketIT {
             Files.writeString(directory.resolve("www/page.txt"), "got over a unix socket\n");
             Path socket = directory.resolve("ws.sock");
             serve("--plain", "--unix-socket", socket.toString());
-            ByteArrayOutputStream echoed = new ByteArrayOutputStream();
-            int exit = new WsCommand(new ByteArrayInputStream("hello\nsocket\n".getBytes(StandardCharsets.UTF_8)),
-                    Map.of()).run(List.of("--unix-socket", socket.toString(), "ws://localhost/ws"),
-                    new PrintStream(echoed, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(),
-                    true, StandardCharsets.UTF_8));
-            assertEquals(0, exit);
-            assertEquals("hello\nsocket\n", echoed.toString(StandardCharsets.UTF_8));
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            GetCommand get = new GetCommand(new ByteArrayInputStream(new byte[0]), Map.of());
-            assertEquals(0, get.run(List.of("-s", "--unix-socket", socket.toString(), "http://localhost/page.txt"),
-                    new PrintStream(got, true, StandardCharsets.UTF_8),
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
-            assertEquals("got over a unix socket\n", got.toString(StandardCharsets.UTF_8));
+            assertEquals("hello\nsocket\n", printed(new WsCommand(input("hello\nsocket\n"), Map.of()),
+                    "--unix-socket", socket.toString(), "ws://localhost/ws"));
+            assertEquals("got over a unix socket\n", printed(new GetCommand(input(""), Map.of()), "-s",
+                    "--unix-socket", socket.toString(), "http://localhost/page.txt"));
         });
     }
 
@@ -126,13 +117,8 @@ class ServeUnixSocketIT {
             assertTrue(echo.startsWith("GET /echo HTTP/1.1\n"), echo);
             assertTrue(echo.contains("\nHost: localhost\n"), echo);
             assertTrue(echo.contains("\nX-Forwarded-For: 127.0.0.1\n"), echo);
-            ByteArrayOutputStream echoed = new ByteArrayOutputStream();
-            int exit = new WsCommand(new ByteArrayInputStream("relayed\n".getBytes(StandardCharsets.UTF_8)),
-                    Map.of()).run(List.of("ws://127.0.0.1:" + front.port() + "/app/ws"),
-                    new PrintStream(echoed, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(),
-                    true, StandardCharsets.UTF_8));
-            assertEquals(0, exit);
-            assertEquals("relayed\n", echoed.toString(StandardCharsets.UTF_8));
+            assertEquals("relayed\n", printed(new WsCommand(input("relayed\n"), Map.of()),
+                    "ws://127.0.0.1:" + front.port() + "/app/ws"));
             // A base path after the socket, as nginx's proxy_pass http://unix:/path:/base takes it.
             Server based = serve("--plain", "--port", "0", "--proxy", "/files=http://unix:" + socket + ":/");
             assertEquals("from the upstream's socket\n", curl("-s", "http://127.0.0.1:" + based.port()
@@ -160,18 +146,28 @@ class ServeUnixSocketIT {
 
     /** nginx on a free port, proxying everything to the socket. */
     private int startNginx(Path socket) throws Exception {
-        Path root = Files.createDirectories(directory.resolve("nginx"));
-        Files.createDirectories(root.resolve("logs"));
         int port = PeerProcess.freePort();
-        Files.writeString(root.resolve("nginx.conf"), NginxConfig.around(root, """
+        nginx = NginxConfig.startListening(directory.resolve("nginx"), port, """
                 server {
                     listen 127.0.0.1:%d;
                     location / { proxy_pass http://unix:%s:; }
                 }
-                """.formatted(port, socket)));
-        nginx = PeerTools.startListening(List.of(PeerTools.require("nginx").toString(), "-p", root.toString(),
-                "-c", root.resolve("nginx.conf").toString()), port, root.resolve("logs/stderr.log"));
+                """.formatted(port, socket));
         return port;
+    }
+
+    private static ByteArrayInputStream input(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What a command printed on standard output, once it exited 0. */
+    private static String printed(Command command, String... arguments) throws UsageException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = command.run(List.of(arguments), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static String curl(String... arguments) throws Exception {

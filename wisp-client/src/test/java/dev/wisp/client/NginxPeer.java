@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * nginx on loopback, with a configuration written to a temporary directory: static files (some large), a server
@@ -54,11 +53,9 @@ final class NginxPeer implements AutoCloseable {
 
     /** @param tls the main server block's TLS directives; empty for plaintext */
     private static NginxPeer start(Path directory, String tls, String moreHttpConfig) throws Exception {
-        Path nginx = PeerTools.require("nginx");
         Path root = Files.createDirectories(directory.resolve("www"));
-        Files.createDirectories(directory.resolve("logs"));
         int port = freePort();
-        Files.writeString(directory.resolve("nginx.conf"), NginxConfig.around(directory, """
+        Process process = NginxConfig.startListening(directory, port, """
                 keepalive_timeout 1s;
                 gzip on;
                 gzip_types text/plain;
@@ -71,18 +68,8 @@ final class NginxPeer implements AutoCloseable {
                     location = /hello { return 200 "hello from nginx\\n"; }
                 }
                 %3$s
-                """.formatted(directory, port, moreHttpConfig.formatted(directory), tls.isEmpty() ? "" : " ssl", tls)));
-        Process process = new ProcessBuilder(List.of(nginx.toString(), "-p", directory.toString(), "-c",
-                directory.resolve("nginx.conf").toString())).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("logs/stdout.log").toFile()).start();
-        NginxPeer peer = new NginxPeer(process, port, root);
-        try {
-            PeerTools.awaitListening(process, port, directory.resolve("logs/stdout.log"));
-        } catch (IOException e) {
-            peer.close();
-            throw e;
-        }
-        return peer;
+                """.formatted(directory, port, moreHttpConfig.formatted(directory), tls.isEmpty() ? "" : " ssl", tls));
+        return new NginxPeer(process, port, root);
     }
 
     /** A loopback port free now, for a server block of nginx's. */

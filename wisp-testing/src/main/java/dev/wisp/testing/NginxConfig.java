@@ -1,6 +1,8 @@
 package dev.wisp.testing;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The text of an nginx configuration for a test's own nginx: one process in the foreground, its logs, pid and
@@ -16,6 +18,17 @@ public final class NginxConfig {
      * @param folder where nginx keeps its pid, its error log in {@code logs/} (which must exist) and its temporary
      *     files
      */
+    /**
+     * Starts nginx with the configuration {@link #around} makes of these directives, written to {@code nginx.conf} in
+     * the folder (made if missing, with its {@code logs/}), and returns once it listens on the port.
+     */
+    public static Process startListening(Path folder, int port, String httpDirectives) throws Exception {
+        Files.createDirectories(folder.resolve("logs"));
+        Files.writeString(folder.resolve("nginx.conf"), around(folder, httpDirectives));
+        return PeerTools.startListening(List.of(PeerTools.require("nginx").toString(), "-p", folder.toString(),
+                "-c", folder.resolve("nginx.conf").toString()), port, folder.resolve("logs/stderr.log"));
+    }
+
     public static String around(Path folder, String httpDirectives) {
         return """
                 daemon off;
