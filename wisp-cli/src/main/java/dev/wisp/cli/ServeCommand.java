@@ -4,6 +4,7 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.server.StatsHandler;
+import dev.wisp.server.filters.RequestTimer;
 import dev.wisp.server.files.FileHandler;
 import dev.wisp.tls.TlsConfigException;
 import java.io.PrintStream;
@@ -46,7 +47,7 @@ final class ServeCommand implements Command {
             new Option("--max-request-body", null, "SIZE", "the largest request body taken, uploads through --proxy"
                     + " and to /echo included; larger gets 413: bytes, or with K, M or G (default 10M)"),
             new Option("--metrics", null, "PATH", "serve the server's counts at PATH (e.g. /metrics) for Prometheus to"
-                    + " scrape: connections, and responses by status class"),
+                    + " scrape: connections, responses by status class, and a histogram of how long requests took"),
             new Option("--no-listing", null, null, "404 for directories without index.html, instead of a listing"),
             new Option("--spa", null, null, "answer a browser's navigation to a path with no file (no dot in its last"
                     + " segment) with /index.html, for a single-page app's router; missing assets stay 404"),
@@ -164,11 +165,13 @@ final class ServeCommand implements Command {
         Router.Builder routes = Router.builder();
         AtomicReference<Server> started = new AtomicReference<>();
         Optional<String> metrics = arguments.value("--metrics");
+        RequestTimer timer = null;
         if (metrics.isPresent()) {
             if (!metrics.get().startsWith("/")) {
                 throw new UsageException("option --metrics needs a path starting with '/', such as /metrics");
             }
-            routes.get(metrics.get(), StatsHandler.prometheus(() -> started.get().stats()));
+            timer = RequestTimer.create();
+            routes.get(metrics.get(), StatsHandler.prometheus(() -> started.get().stats(), timer::durations));
         }
         ServeProxies.Routes proxied = ServeProxies.addRoutes(routes, arguments);
         ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
@@ -185,7 +188,7 @@ final class ServeCommand implements Command {
                         files.handle(request, response);
                     });
         }
-        Server server = Server.create(config, filters.service(routes.build())).start();
+        Server server = Server.create(config, filters.service(routes.build(), timer)).start();
         started.set(server);
         String where = unixSocket.map(path -> "unix:" + path + " (curl --unix-socket " + path + " "
                 + transport.scheme() + "://localhost/)").orElseGet(() -> url(transport.scheme(), config.bindAddress(),

@@ -7,6 +7,7 @@ import dev.wisp.server.filters.BasicAuth;
 import dev.wisp.server.filters.Compression;
 import dev.wisp.server.filters.Cors;
 import dev.wisp.server.filters.RateLimit;
+import dev.wisp.server.filters.RequestTimer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -82,14 +83,20 @@ final class ServeFilters {
     }
 
     /**
-     * The routes behind the filters: the access log outermost (a 429 is logged too), the rate limit, CORS (its
-     * preflights counted by the limit, and answered before the password is asked for, as a browser sends them
-     * without it), the password, then compression.
+     * The routes behind the filters: the access log outermost (a 429 is logged too), the timer of {@code --metrics}
+     * (which times the 429s and 401s too, and not the printing of a line), the rate limit, CORS (its preflights
+     * counted by the limit, and answered before the password is asked for, as a browser sends them without it), the
+     * password, then compression.
+     *
+     * @param timer the timer of {@code --metrics}, or null
      */
-    HttpService service(Router router) {
+    HttpService service(Router router, RequestTimer timer) {
         HttpService.Builder service = HttpService.builder(router);
         if (!quiet) {
             service.filter(AccessLog.to(line -> out.println(LocalDateTime.now().format(TIME) + " " + line)));
+        }
+        if (timer != null) {
+            service.filter(timer);
         }
         if (rateLimit != null) {
             service.filter(rateLimit);

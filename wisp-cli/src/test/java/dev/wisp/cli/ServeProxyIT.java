@@ -138,6 +138,9 @@ class ServeProxyIT {
             assertTrue(scraped.contains("\nwisp_responses_total{class=\"2xx\"} 1\n"), scraped);
             assertTrue(scraped.contains("\nwisp_responses_total{class=\"4xx\"} 1\n"), scraped);
             assertTrue(scraped.contains("\nwisp_connections_accepted_total 3\n"), scraped);
+            // Timed: the file and the 404 ended, the scrape is under way.
+            assertTrue(scraped.contains("\nwisp_request_duration_seconds_count 2\n"), scraped);
+            assertTrue(scraped.contains("\nwisp_requests_in_flight 1\n"), scraped);
             // Behind the filters: --auth asks for the password there too.
             Server guarded = serve("--metrics", "/metrics", "--auth", "scraper:s3cret");
             String guardedMetrics = "http://127.0.0.1:" + guarded.port() + "/metrics";

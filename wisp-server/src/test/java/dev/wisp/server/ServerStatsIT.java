@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.Status;
+import dev.wisp.server.filters.RequestTimer;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -127,6 +130,99 @@ class ServerStatsIT {
             assertTrue(scrape.body().contains("\nwisp_connections_refused_total 1\n"), scrape.body());
             assertEquals(6, server.stats().responses().successful(), "the scrape's answer is counted too");
         });
+    }
+
+    /**
+     * A {@link RequestTimer}'s histogram in the same scrape: an answer slower than a bucket's bound is counted above
+     * it, and a handler still at work, like the scrape itself, is in flight.
+     */
+    @Test
+    void servesTheDurationsOfExchangesAsAHistogram() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            AtomicReference<Server> started = new AtomicReference<>();
+            RequestTimer timer = RequestTimer.create();
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Router router = Router.builder()
+                    .get("/ok", (request, response) -> response.send("ok\n"))
+                    .get("/slow", (request, response) -> {
+                        sleep(120);
+                        response.send("slow\n");
+                    })
+                    .get("/held", (request, response) -> {
+                        entered.countDown();
+                        awaitUninterruptibly(release);
+                        response.send("held\n");
+                    })
+                    .get("/metrics", StatsHandler.prometheus(() -> started.get().stats(), timer::durations))
+                    .build();
+            server = Server.create(ServerConfig.builder().port(0).http2(true).build(),
+                    HttpService.builder(router).filter(timer).build()).start();
+            started.set(server);
+            String base = "http://127.0.0.1:" + server.port();
+            TestCurl.run("-s", "-o", "/dev/null", base + "/ok", "-o", "/dev/null", base + "/missing", "-o",
+                    "/dev/null", base + "/slow");
+            TestCurl.run("-s", "-o", "/dev/null", "--http2-prior-knowledge", base + "/ok");
+            awaitCount(timer, 4); // a client may have its answer a moment before the filter has counted it
+            Thread held = Thread.ofVirtual().start(() -> {
+                try {
+                    TestCurl.run("-s", "-o", "/dev/null", base + "/held");
+                } catch (IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            entered.await();
+
+            String scrape = TestCurl.run("-s", base + "/metrics").stdout();
+            release.countDown();
+            held.join();
+            PeerTools.Result checked = PeerTools.runWithInput(Duration.ofSeconds(30),
+                    List.of(PeerTools.require("promtool").toString(), "check", "metrics"), scrape);
+            assertEquals(0, checked.exitCode(), checked.stdout() + checked.stderr());
+            assertEquals("", checked.stdout() + checked.stderr());
+            assertTrue(scrape.contains("# TYPE wisp_request_duration_seconds histogram\n"), scrape);
+            // Four ended (the 404 too); the slow one took more than 0.1 s, and all of them less than 10 s.
+            assertTrue(scrape.contains("\nwisp_request_duration_seconds_count 4\n"), scrape);
+            assertTrue(scrape.contains("\nwisp_request_duration_seconds_bucket{le=\"+Inf\"} 4\n"), scrape);
+            assertTrue(scrape.contains("\nwisp_request_duration_seconds_bucket{le=\"10\"} 4\n"), scrape);
+            long withinATenth = sample(scrape, "wisp_request_duration_seconds_bucket{le=\"0.1\"}");
+            assertTrue(withinATenth <= 3, scrape);
+            assertTrue(sample(scrape, "wisp_request_duration_seconds_bucket{le=\"0.001\"}") <= withinATenth, scrape);
+            assertTrue(scrape.contains("\nwisp_requests_in_flight 2\n"), "the held one and the scrape: " + scrape);
+
+            awaitCount(timer, 6);
+            RequestDurations after = timer.durations();
+            assertTrue(after.sum().compareTo(Duration.ofMillis(120)) > 0, after.toString());
+            assertEquals(0, after.inFlight());
+        });
+    }
+
+    private static long sample(String scrape, String name) {
+        return scrape.lines().filter(line -> line.startsWith(name + " ")).mapToLong(
+                line -> Long.parseLong(line.substring(name.length() + 1))).findFirst().orElseThrow();
+    }
+
+    private static void awaitCount(RequestTimer timer, long count) throws InterruptedException {
+        while (timer.durations().count() < count) {
+            Thread.sleep(5);
+        }
+        assertEquals(count, timer.durations().count());
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
