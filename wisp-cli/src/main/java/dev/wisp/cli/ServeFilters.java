@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
 final class ServeFilters {
     static final List<Option> OPTIONS = List.of(
             new Option("--quiet", "-q", null, "do not print a line per request"),
+            new Option("--log-format", null, "wisp|combined|common", "the line printed per request: wisp (the"
+                    + " default: the local time, then address, request line, status, bytes, duration, User-Agent), or"
+                    + " Apache's and nginx's combined or common log format, which GoAccess and other log readers take"),
             new Option("--rate-limit", null, "N/s|N/m[,BURST]", "answer 429 to a client (an IPv4 address, an IPv6"
                     + " /64) past N requests a second (or a minute), BURST more at once (default 0)"),
             new Option("--cors", null, "ORIGINS", "let pages from these origins (scheme://host[:port], separated by"
@@ -45,7 +48,8 @@ final class ServeFilters {
     private static final Pattern RATE = Pattern.compile("([0-9]{1,9})/([sm])(?:,([0-9]{1,9}))?");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
-    private final boolean quiet;
+    /** The format of the line printed per request, or null for none. */
+    private final AccessLog.Format logFormat;
     /** The rate limit asked for, or null. */
     private final RateLimit rateLimit;
     /** The cross-origin requests allowed, or null. */
@@ -54,8 +58,8 @@ final class ServeFilters {
     private final BasicAuth auth;
     private final PrintStream out;
 
-    private ServeFilters(boolean quiet, RateLimit rateLimit, Cors cors, BasicAuth auth, PrintStream out) {
-        this.quiet = quiet;
+    private ServeFilters(AccessLog.Format logFormat, RateLimit rateLimit, Cors cors, BasicAuth auth, PrintStream out) {
+        this.logFormat = logFormat;
         this.rateLimit = rateLimit;
         this.cors = cors;
         this.auth = auth;
@@ -73,8 +77,25 @@ final class ServeFilters {
         Optional<String> rate = arguments.value("--rate-limit");
         Optional<String> origins = arguments.value("--cors");
         Optional<String> users = arguments.value("--auth");
-        return new ServeFilters(arguments.has("--quiet"), rate.isPresent() ? rateLimit(rate.get()) : null,
+        return new ServeFilters(logFormat(arguments), rate.isPresent() ? rateLimit(rate.get()) : null,
                 origins.isPresent() ? cors(origins.get()) : null, users.isPresent() ? auth(users.get()) : null, out);
+    }
+
+    /** {@code --log-format}, or null for {@code --quiet}. */
+    private static AccessLog.Format logFormat(Arguments arguments) throws UsageException {
+        Optional<String> format = arguments.value("--log-format");
+        if (arguments.has("--quiet")) {
+            if (format.isPresent()) {
+                throw new UsageException("option --log-format: no line is printed with --quiet");
+            }
+            return null;
+        }
+        return switch (format.orElse("wisp")) {
+            case "wisp" -> AccessLog.Format.WISP;
+            case "combined" -> AccessLog.Format.COMBINED;
+            case "common" -> AccessLog.Format.COMMON;
+            default -> throw new UsageException("option --log-format must be wisp, combined or common");
+        };
     }
 
     /** Whether a password is asked for: one that should then cross the network only over TLS. */
@@ -92,8 +113,10 @@ final class ServeFilters {
      */
     HttpService service(Router router, RequestTimer timer) {
         HttpService.Builder service = HttpService.builder(router);
-        if (!quiet) {
+        if (logFormat == AccessLog.Format.WISP) {
             service.filter(AccessLog.to(line -> out.println(LocalDateTime.now().format(TIME) + " " + line)));
+        } else if (logFormat != null) {
+            service.filter(AccessLog.builder().format(logFormat).to(out::println).build()); // the line has its time
         }
         if (timer != null) {
             service.filter(timer);

@@ -100,6 +100,40 @@ class ServeCommandIT {
     }
 
     @Test
+    void printsTheCombinedOrCommonLogFormatWhenAsked() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String time = "\\[\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\]";
+            try (Server server = start("--plain", "--log-format", "combined")) {
+                printed.reset();
+                exchange(server, "GET /missing.txt HTTP/1.1\r\nHost: x\r\nUser-Agent: test/1\r\n"
+                        + "Referer: http://app.test/\r\nConnection: close\r\n\r\n");
+                String line = awaitPrinted();
+                assertTrue(line.matches("127\\.0\\.0\\.1 - - " + time
+                        + " \"GET /missing.txt HTTP/1.1\" 404 10 \"http://app.test/\" \"test/1\"\n"), line);
+            }
+            try (Server server = start("--plain", "--log-format", "common")) {
+                printed.reset();
+                exchange(server, "GET /missing.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                String line = awaitPrinted();
+                assertTrue(line.matches("127\\.0\\.0\\.1 - - " + time + " \"GET /missing.txt HTTP/1.1\" 404 10\n"),
+                        line);
+            }
+            assertEquals("option --log-format must be wisp, combined or common", assertThrows(UsageException.class,
+                    () -> start("--plain", "--log-format", "json")).getMessage());
+            assertEquals("option --log-format: no line is printed with --quiet", assertThrows(UsageException.class,
+                    () -> start("--plain", "--quiet", "--log-format", "common")).getMessage());
+        });
+    }
+
+    /** What the server printed, once a whole line is there: the access log's line may follow the response. */
+    private String awaitPrinted() throws InterruptedException {
+        while (!printed.toString(StandardCharsets.UTF_8).endsWith("\n")) {
+            Thread.sleep(5);
+        }
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void compressesTextForAClientThatAcceptsGzip() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Files.writeString(directory.resolve("notes.txt"), "a line of notes\n".repeat(100));

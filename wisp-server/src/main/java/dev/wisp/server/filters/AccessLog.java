@@ -3,12 +3,18 @@ package dev.wisp.server.filters;
 import static java.lang.System.Logger.Level.INFO;
 
 import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Version;
 import dev.wisp.server.Filter;
 import dev.wisp.server.Handler;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -26,40 +32,84 @@ import java.util.function.Consumer;
  * response was committed, or on an I/O failure, is logged with the status it had and {@code aborted} after the
  * user agent.
  *
+ * <p>For the tools that read web servers' logs (GoAccess, AWStats, a log shipper's Apache parser), the
+ * {@linkplain Format#COMBINED combined} and {@linkplain Format#COMMON common} log formats of Apache and nginx:
+ *
+ * <pre>
+ * 127.0.0.1 - alice [05/Dec/2026:09:50:00 +0000] "GET /index.html HTTP/1.1" 200 1043 "https://app.example/" "curl/8.5.0"
+ * </pre>
+ *
+ * <p>where the user is that of the request's Basic credentials ({@link BasicAuth#user}, as Apache's {@code %u}: the
+ * name sent, also on a 401), the time is when the exchange reached the filter, and HTTP/2 is written
+ * {@code HTTP/2.0}, as Apache and nginx write it; escaped as above, with no {@code aborted}, which those formats
+ * have no place for.
+ *
  * <p>The server logs nothing per request unless this filter is added. By default the lines go to the
  * {@code System.Logger} named {@code dev.wisp.server.access} at INFO; add it first (outermost) to time and count
- * what the other filters do too. Thread-safe.
+ * what the other filters do too. Immutable and thread-safe.
  */
 public final class AccessLog implements Filter {
     /** The name of the logger the lines go to by default. */
     public static final String LOGGER_NAME = "dev.wisp.server.access";
 
+    /** What a line holds, and in which order. */
+    public enum Format {
+        /**
+         * Wisp's own, the default: address, request line, status, content bytes, duration, User-Agent, and
+         * {@code aborted} for an exchange that failed after its response was committed.
+         */
+        WISP,
+        /** The common log format (NCSA, Apache's {@code common}): address, user, time, request line, status, bytes. */
+        COMMON,
+        /** The combined log format (Apache's {@code combined}, nginx's default): the common one, Referer, User-Agent. */
+        COMBINED
+    }
+
+    /** Apache's {@code %t}: English month names whatever the default locale, the zone as an offset. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
+
+    private final Format format;
     private final Consumer<String> sink;
+    private final ZoneId zone;
 
-    private AccessLog(Consumer<String> sink) {
-        this.sink = sink;
+    private AccessLog(Builder builder) {
+        this.format = builder.format;
+        this.sink = builder.sink != null ? builder.sink : toLogger();
+        this.zone = builder.zone;
     }
 
-    /** Logs to the {@code System.Logger} {@value #LOGGER_NAME} at INFO. */
+    /** Logs in Wisp's format to the {@code System.Logger} {@value #LOGGER_NAME} at INFO. */
     public static AccessLog create() {
-        System.Logger logger = System.getLogger(LOGGER_NAME);
-        return new AccessLog(line -> logger.log(INFO, line));
+        return builder().build();
     }
 
-    /** Hands each line to the sink, on the exchange's thread; the sink must be thread-safe. */
+    /** Hands each line, in Wisp's format, to the sink, on the exchange's thread; the sink must be thread-safe. */
     public static AccessLog to(Consumer<String> sink) {
-        return new AccessLog(Objects.requireNonNull(sink, "sink"));
+        return builder().to(sink).build();
+    }
+
+    /** A builder of an access log in Wisp's format, to the {@code System.Logger}, in the system's time zone. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static Consumer<String> toLogger() {
+        System.Logger logger = System.getLogger(LOGGER_NAME);
+        return line -> logger.log(INFO, line);
     }
 
     @Override
     public void filter(ServerRequest request, ServerResponse response, Handler next) throws IOException {
+        long startMillis = format == Format.WISP ? 0 : System.currentTimeMillis();
         long start = System.nanoTime();
         boolean completed = false;
         try {
             next.handle(request, response);
             completed = true;
         } finally {
-            sink.accept(line(request, response, System.nanoTime() - start, completed));
+            sink.accept(format == Format.WISP
+                    ? line(request, response, System.nanoTime() - start, completed)
+                    : apacheLine(request, response, ZonedDateTime.ofInstant(Instant.ofEpochMilli(startMillis), zone)));
         }
     }
 
@@ -74,12 +124,44 @@ public final class AccessLog implements Filter {
                 .append(response.status().code()).append(' ')
                 .append(response.contentBytesSent()).append(' ')
                 .append(nanos / 1_000_000).append("ms \"");
-        escape(userAgent == null ? "-" : userAgent, line);
+        escape(orDash(userAgent), line);
         line.append('"');
         if (!completed) {
             line.append(" aborted");
         }
         return line.toString();
+    }
+
+    /** A line of the common or the combined log format. */
+    String apacheLine(ServerRequest request, ServerResponse response, ZonedDateTime started) {
+        StringBuilder line = new StringBuilder(160)
+                .append(request.connection().remoteAddress().getAddress().getHostAddress())
+                .append(" - ");
+        escape(BasicAuth.user(request).orElse("-"), line);
+        line.append(" [").append(TIME.format(started)).append("] \"").append(request.method()).append(' ');
+        escape(request.target().raw(), line);
+        // As Apache and nginx name it, and the tools that read their logs expect.
+        line.append(' ').append(request.protocol() == Version.HTTP_2 ? "HTTP/2.0" : request.protocol().text())
+                .append("\" ").append(response.status().code()).append(' ');
+        long bytes = response.contentBytesSent();
+        if (bytes == 0) {
+            line.append('-'); // Apache's %b
+        } else {
+            line.append(bytes);
+        }
+        if (format == Format.COMBINED) {
+            line.append(" \"");
+            escape(orDash(request.headers().firstOrNull(HeaderNames.REFERER)), line);
+            line.append("\" \"");
+            escape(orDash(request.headers().firstOrNull(HeaderNames.USER_AGENT)), line);
+            line.append('"');
+        }
+        return line.toString();
+    }
+
+    /** A field's value, or the formats' dash for none. */
+    private static String orDash(String value) {
+        return value == null ? "-" : value;
     }
 
     private static void escape(String text, StringBuilder out) {
@@ -94,6 +176,41 @@ public final class AccessLog implements Filter {
             } else {
                 out.append(c);
             }
+        }
+    }
+
+    /** Builds an {@link AccessLog}; not thread-safe, the log it builds is. */
+    public static final class Builder {
+        private Format format = Format.WISP;
+        private Consumer<String> sink;
+        private ZoneId zone = ZoneId.systemDefault();
+
+        private Builder() {
+        }
+
+        /** What each line holds; {@link Format#WISP} by default. */
+        public Builder format(Format format) {
+            this.format = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /**
+         * Hands each line to the sink, on the exchange's thread, instead of the {@code System.Logger}; the sink must be
+         * thread-safe.
+         */
+        public Builder to(Consumer<String> sink) {
+            this.sink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** The zone of the common and combined formats' times; the system's by default. */
+        public Builder zone(ZoneId zone) {
+            this.zone = Objects.requireNonNull(zone, "zone");
+            return this;
+        }
+
+        public AccessLog build() {
+            return new AccessLog(this);
         }
     }
 }
