@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * {@linkplain Format#COMBINED combined} and {@linkplain Format#COMMON common} log formats of Apache and nginx:
  *
  * <pre>
- * 127.0.0.1 - alice [05/Dec/2026:09:50:00 +0000] "GET /index.html HTTP/1.1" 200 1043 "https://app.example/" "curl/8.5.0"
+ * 127.0.0.1 - alice [05/Dec/2026:09:50:00 +0000] "GET /index.html HTTP/1.1" 200 1043 "https://app.test/" "curl/8"
  * </pre>
  *
  * <p>where the user is that of the request's Basic credentials ({@link BasicAuth#user}, as Apache's {@code %u}: the
@@ -61,7 +61,7 @@ public final class AccessLog implements Filter {
         WISP,
         /** The common log format (NCSA, Apache's {@code common}): address, user, time, request line, status, bytes. */
         COMMON,
-        /** The combined log format (Apache's {@code combined}, nginx's default): the common one, Referer, User-Agent. */
+        /** The combined log format (Apache's {@code combined}, nginx's default): the common one, Referer, UA. */
         COMBINED
     }
 
@@ -137,7 +137,8 @@ public final class AccessLog implements Filter {
         StringBuilder line = new StringBuilder(160)
                 .append(request.connection().remoteAddress().getAddress().getHostAddress())
                 .append(" - ");
-        escape(BasicAuth.user(request).orElse("-"), line);
+        // An empty name (credentials of ":password") would leave the field empty, and the readers a field short.
+        escape(BasicAuth.user(request).filter(user -> !user.isEmpty()).orElse("-"), line);
         line.append(" [").append(TIME.format(started)).append("] \"").append(request.method()).append(' ');
         escape(request.target().raw(), line);
         // As Apache and nginx name it, and the tools that read their logs expect.

@@ -77,7 +77,8 @@ class AccessLogFormatsIT {
         List<String> lines = new ArrayList<>();
         lines.add(assertLine(combined, "127\\.0\\.0\\.1 - alice " + TIME
                 + " \"GET /hello\\?x=1 HTTP/1\\.1\" 200 6 \"https://app\\.example/page\" \"raw/1\\.0\""));
-        lines.add(assertLine(combined, "127\\.0\\.0\\.1 - - " + TIME + " \"HEAD /hello HTTP/1\\.1\" 200 - \"-\" \"-\""));
+        lines.add(assertLine(combined, "127\\.0\\.0\\.1 - - " + TIME
+                + " \"HEAD /hello HTTP/1\\.1\" 200 - \"-\" \"-\""));
         lines.add(assertLine(combined, "127\\.0\\.0\\.1 - - " + TIME
                 + " \"GET /nowhere HTTP/1\\.1\" 404 \\d+ \"-\" \"say \\\\\"hi\\\\\"\""));
         lines.add(assertLine(combined, "127\\.0\\.0\\.1 - - " + TIME
