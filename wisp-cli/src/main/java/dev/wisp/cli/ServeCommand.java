@@ -52,6 +52,8 @@ final class ServeCommand implements Command {
             new Option("--spa", null, null, "answer a browser's navigation to a path with no file (no dot in its last"
                     + " segment) with /index.html, for a single-page app's router; missing assets stay 404"),
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
+            new Option("--precompressed", null, null, "serve app.js.br, app.js.zst or app.js.gz stored beside app.js"
+                    + " in its place, coded, to a client that accepts the coding (as nginx's gzip_static)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
             new Option("--http1.1", null, null, "speak HTTP/1.1 only (default: HTTP/2 too, h2 over TLS, h2c in plain)"),
             new Option("--http2", null, null, "speak HTTP/2 too (the default; kept for scripts that ask)"),
@@ -140,6 +142,7 @@ final class ServeCommand implements Command {
         Path directory = Path.of(positionals.isEmpty() ? "." : positionals.get(0)).toAbsolutePath().normalize();
         FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing"))
                 .hiddenFiles(arguments.has("--hidden")).fallbackFile(arguments.has("--spa") ? "index.html" : null)
+                .precompressed(arguments.has("--precompressed") ? List.of("br", "zstd", "gzip") : List.of())
                 .build();
         InetAddress bindAddress = bindAddress(arguments.value("--bind").orElse("127.0.0.1"));
         ServerConfig.Builder builder = ServerConfig.builder()

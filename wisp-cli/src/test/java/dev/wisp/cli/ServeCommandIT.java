@@ -147,6 +147,27 @@ class ServeCommandIT {
     }
 
     @Test
+    void servesAStoredCopyInTheCodingAClientAcceptsWhenAsked() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Files.writeString(directory.resolve("app.js"), "let notes = 1;\n".repeat(100));
+            Files.writeString(directory.resolve("app.js.br"), "stored br copy");
+            Files.writeString(directory.resolve("app.js.gz"), "stored gzip copy");
+            String request = "GET /app.js HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n"
+                    + "Connection: close\r\n\r\n";
+            try (Server server = start("--plain", "--quiet", "--precompressed")) {
+                String response = exchange(server, request);
+                assertTrue(response.contains("\r\nContent-Encoding: br\r\n"), response);
+                assertTrue(response.endsWith("\r\n\r\nstored br copy"), response);
+            }
+            try (Server server = start("--plain", "--quiet")) {
+                String response = exchange(server, request);
+                assertTrue(response.contains("\r\nContent-Encoding: gzip\r\n"), response);
+                assertTrue(!response.contains("stored"), "compressed by the filter, copies left alone: " + response);
+            }
+        });
+    }
+
+    @Test
     void echoAnswersWithTheRequest() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             try (Server server = start("--plain")) {

@@ -1,5 +1,6 @@
 package dev.wisp.server.files;
 
+import dev.wisp.core.AcceptEncoding;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.Method;
@@ -10,6 +11,7 @@ import dev.wisp.server.Handler;
 import dev.wisp.server.PathPattern;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
+import dev.wisp.server.filters.Compression;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -62,6 +64,9 @@ import java.util.Optional;
  *       {@link dev.wisp.server.filters.Compression} compresses by default, 304 and multi-range 206 included, has
  *       {@code Vary: Accept-Encoding}: behind that filter the 200 has it, and RFC 9110 §15.4.5 wants it on the 304
  *       too, where the filter cannot see the type.
+ *   <li><b>Precompressed copies</b> ({@link Builder#precompressed}, off unless set): {@code app.js.br},
+ *       {@code app.js.zst} or {@code app.js.gz} stored beside {@code app.js} is served in its place, coded, to a
+ *       client that accepts the coding, as nginx's {@code gzip_static} does.
  *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match and If-Unmodified-Since give 412; If-None-Match (weak
  *       comparison, {@code *}) and, without it, If-Modified-Since give 304 (a date later than the server's clock
  *       is ignored).
@@ -94,6 +99,7 @@ public final class FileHandler implements Handler {
     private final boolean hiddenFiles;
     private final Handler notFound;
     private final String fallbackFile;
+    private final Precompressed precompressed;
 
     private FileHandler(Builder builder, RootDirectory rootDirectory) {
         this.root = builder.root;
@@ -103,6 +109,7 @@ public final class FileHandler implements Handler {
         this.hiddenFiles = builder.hiddenFiles;
         this.notFound = builder.notFound;
         this.fallbackFile = builder.fallbackFile;
+        this.precompressed = builder.precompressed;
     }
 
     /**
@@ -123,7 +130,8 @@ public final class FileHandler implements Handler {
     /** A builder holding this handler's configuration. */
     public Builder toBuilder() {
         return new Builder(root).indexFile(indexFile).directoryListing(directoryListing)
-                .hiddenFiles(hiddenFiles).notFound(notFound).fallbackFile(fallbackFile);
+                .hiddenFiles(hiddenFiles).notFound(notFound).fallbackFile(fallbackFile)
+                .precompressed(precompressed.codings());
     }
 
     /** The root directory as configured. */
@@ -149,6 +157,11 @@ public final class FileHandler implements Handler {
     /** Whether names that start with a dot are served and listed (else they are a 404 and left out of listings). */
     public boolean servesHiddenFiles() {
         return hiddenFiles;
+    }
+
+    /** The codings of the stored copies served in place of a file, in order of preference; empty if none are. */
+    public List<String> precompressedCodings() {
+        return precompressed.codings();
     }
 
     @Override
@@ -284,6 +297,22 @@ public final class FileHandler implements Handler {
 
     private void serveFile(ServerRequest request, ServerResponse response, Path file, BasicFileAttributes attributes,
             FileOpenFailures.NotFound gone) throws IOException {
+        String storedName = FileNames.nameOf(file);
+        String name = Objects.requireNonNullElse(storedName, file.getFileName().toString());
+        String contentType = ContentTypes.forFileName(name);
+        String storedCoding = ContentTypes.contentEncodingFor(name);
+        boolean variesByEncoding = storedCoding == null
+                && (precompressed.isEnabled() || Compression.isCompressibleByDefault(contentType));
+        if (storedCoding == null && storedName != null) {
+            Precompressed.Copy copy = precompressed.select(AcceptEncoding.parse(request.headers().all(
+                    HeaderNames.ACCEPT_ENCODING)), file, name, attributes, rootDirectory, hiddenFiles);
+            if (copy != null && sendCopy(request, response, copy,
+                    new FileResponses.Representation(contentType, copy.coding(), true))) {
+                return;
+            }
+        }
+        FileResponses.Representation representation =
+                new FileResponses.Representation(contentType, storedCoding, variesByEncoding);
         BasicFileAttributes before = attributes;
         for (int attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
             FileChannel channel;
@@ -296,9 +325,8 @@ public final class FileHandler implements Handler {
             try (channel) {
                 BasicFileAttributes opened = attributes(file);
                 if (opened != null && isSameVersion(before, opened) && channel.size() == opened.size()) {
-                    String name = Objects.requireNonNullElse(FileNames.nameOf(file), file.getFileName().toString());
                     FileResponses.send(request, response, channel, Validators.of(opened, Instant.now()),
-                            ContentTypes.forFileName(name), ContentTypes.contentEncodingFor(name));
+                            representation);
                     return;
                 }
                 before = opened;
@@ -310,6 +338,30 @@ public final class FileHandler implements Handler {
         }
         FileOpenFailures.answer(response, file, new IOException("it changed each of " + OPEN_ATTEMPTS
                 + " times it was opened"), gone);
+    }
+
+    /**
+     * Answers from a stored coded copy if it opens as the version found; false, with nothing answered, if it does
+     * not (gone, changed or not to be opened), and the file itself is served instead: whatever made the copy fail
+     * is then met, and answered, on the file.
+     */
+    private static boolean sendCopy(ServerRequest request, ServerResponse response, Precompressed.Copy copy,
+            FileResponses.Representation representation) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(copy.path(), StandardOpenOption.READ);
+        } catch (IOException e) {
+            return false;
+        }
+        try (channel) {
+            BasicFileAttributes opened = attributes(copy.path());
+            if (opened == null || !isSameVersion(copy.attributes(), opened) || channel.size() != opened.size()) {
+                return false;
+            }
+            FileResponses.send(request, response, channel, Validators.of(opened, Instant.now(), copy.coding()),
+                    representation);
+            return true;
+        }
     }
 
     private static boolean isSameVersion(BasicFileAttributes before, BasicFileAttributes after) {
@@ -365,6 +417,7 @@ public final class FileHandler implements Handler {
         private boolean hiddenFiles;
         private Handler notFound = (request, response) -> response.send("not found\n");
         private String fallbackFile;
+        private Precompressed precompressed = Precompressed.NONE;
 
         private Builder(Path root) {
             this.root = root;
@@ -423,6 +476,29 @@ public final class FileHandler implements Handler {
                 throw new IllegalArgumentException("fallbackFile must be a plain file name: '" + fallbackFile + "'");
             }
             this.fallbackFile = fallbackFile;
+            return this;
+        }
+
+        /**
+         * Serves a file's coded copy stored beside it, made when the site is built, to a client that accepts its
+         * coding: {@code app.js.br} for {@code br}, {@code app.js.zst} for {@code zstd}, {@code app.js.gz} for
+         * {@code gzip}, with the file's Content-Type, the copy's {@code Content-Encoding}, length and bytes (ranges
+         * count them), an ETag of its own that names the coding, and {@code Vary: Accept-Encoding} on every answer from
+         * a file under this handler. Of the codings the client accepts, the one it weighs highest is served, ties going
+         * to the earlier one here; a copy older than its file (left stale by a change) is passed over, and so is one
+         * outside the root or hidden, as the file would be. The copy's bytes are sent as they are, never checked.
+         * None unless set; {@code FileHandler.builder(root).precompressed("br", "zstd", "gzip")} serves all three.
+         *
+         * @throws IllegalArgumentException for a coding other than {@code br}, {@code zstd} and {@code gzip}, or one
+         *     named twice
+         */
+        public Builder precompressed(String... codings) {
+            return precompressed(List.of(codings));
+        }
+
+        /** {@link #precompressed(String...)} from a list; an empty list for none. */
+        public Builder precompressed(List<String> codings) {
+            this.precompressed = Precompressed.of(List.copyOf(codings));
             return this;
         }
 

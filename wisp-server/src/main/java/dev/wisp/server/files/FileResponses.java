@@ -6,7 +6,6 @@ import dev.wisp.core.Method;
 import dev.wisp.core.Status;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
-import dev.wisp.server.filters.Compression;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.List;
@@ -20,18 +19,30 @@ final class FileResponses {
     }
 
     /**
+     * What the bytes of a file stand for.
+     *
+     * @param contentType the media type, from the file's name
+     * @param contentEncoding the coding the bytes are in ({@code gzip} for {@code .svgz} or a stored {@code .gz}
+     *     copy), or null
+     * @param variesByEncoding whether the answers for this path depend on Accept-Encoding (a compression filter in
+     *     front of a compressible type, or stored coded copies), so that each of them, 304 and 206 included, must
+     *     say so in {@code Vary} (RFC 9110 §15.4.5, §15.3.7): neither a 304 (no Content-Type) nor a
+     *     multipart/byteranges 206 shows a filter the type it stands for
+     */
+    record Representation(String contentType, String contentEncoding, boolean variesByEncoding) {
+    }
+
+    /**
      * Answers a GET or HEAD for an open file.
      *
      * @param channel the file, open for reading; the caller closes it after this returns
-     * @param contentEncoding the coding the file is stored in ({@code gzip} for {@code .svgz}), or null
      */
     static void send(ServerRequest request, ServerResponse response, FileChannel channel, Validators validators,
-            String contentType, String contentEncoding) throws IOException {
+            Representation representation) throws IOException {
+        String contentType = representation.contentType();
+        String contentEncoding = representation.contentEncoding();
         response.header(HeaderNames.ETAG, validators.etag());
-        if (contentEncoding == null && Compression.isCompressibleByDefault(contentType)) {
-            // A compression filter in front varies the 200 of this type by Accept-Encoding, and RFC 9110 §15.4.5
-            // wants that Vary on the 304 too (§15.3.7, on a 206); it cannot see the type on a 304 (no Content-Type)
-            // or a multipart/byteranges 206, so every answer from the file says it, filter or not.
+        if (representation.variesByEncoding()) {
             response.header(HeaderNames.VARY, HeaderNames.ACCEPT_ENCODING);
         }
         switch (validators.evaluate(request.headers())) {

@@ -35,8 +35,20 @@ record Validators(String etag, Instant lastModified, Instant now) {
      * Date; held as If-Modified-Since, such a date would make any later change look not modified.
      */
     static Validators of(BasicFileAttributes attributes, Instant now) {
+        return of(attributes, now, null);
+    }
+
+    /**
+     * The validators of a stored coded copy of a file, whose entity tag names the coding too ({@code "5-1a-br"}), so
+     * that no copy can share a tag with the file or another copy whatever their sizes and times (RFC 9110 §8.8.3: a
+     * strong tag stands for one representation's bytes).
+     *
+     * @param coding the copy's content coding, or null for the file itself
+     */
+    static Validators of(BasicFileAttributes attributes, Instant now, String coding) {
         long modifiedMicros = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
-        String etag = "\"" + Long.toHexString(attributes.size()) + "-" + Long.toHexString(modifiedMicros) + "\"";
+        String etag = "\"" + Long.toHexString(attributes.size()) + "-" + Long.toHexString(modifiedMicros)
+                + (coding == null ? "" : "-" + coding) + "\"";
         Instant modified = attributes.lastModifiedTime().toInstant();
         return new Validators(etag, (modified.isAfter(now) ? now : modified).truncatedTo(ChronoUnit.SECONDS), now);
     }

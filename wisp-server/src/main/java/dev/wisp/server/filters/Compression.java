@@ -1,5 +1,6 @@
 package dev.wisp.server.filters;
 
+import dev.wisp.core.AcceptEncoding;
 import dev.wisp.core.Ascii;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.server.Filter;
@@ -64,7 +65,7 @@ public final class Compression implements Filter {
 
     @Override
     public void filter(ServerRequest request, ServerResponse response, Handler next) throws IOException {
-        AcceptEncoding accepted = AcceptEncoding.parse(joined(request, HeaderNames.ACCEPT_ENCODING));
+        AcceptEncoding accepted = AcceptEncoding.parse(request.headers().all(HeaderNames.ACCEPT_ENCODING));
         next.handle(request, new GzipResponse(response, request.method(), accepted,
                 joined(request, HeaderNames.IF_NONE_MATCH), this));
     }

@@ -1,5 +1,6 @@
 package dev.wisp.server.filters;
 
+import dev.wisp.core.AcceptEncoding;
 import dev.wisp.core.Body;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Method;
@@ -84,7 +85,7 @@ final class GzipResponse extends ForwardingServerResponse {
             // the 200 would have had on a 206, or a cache could answer a gzip client with identity bytes.
             return false;
         }
-        if (!accepted.acceptsGzip() || (length >= 0 && length < settings.minimumBytes()
+        if (!accepted.accepts("gzip") || (length >= 0 && length < settings.minimumBytes()
                 && !accepted.refusesIdentity())) {
             return false;
         }
@@ -103,7 +104,7 @@ final class GzipResponse extends ForwardingServerResponse {
      */
     private void describeGzipCopy() {
         String etag = headers().firstOrNull(HeaderNames.ETAG);
-        if (etag != null && etag.startsWith("\"") && ifNoneMatch != null && accepted.acceptsGzip()
+        if (etag != null && etag.startsWith("\"") && ifNoneMatch != null && accepted.accepts("gzip")
                 && ifNoneMatch.contains("W/" + etag)) {
             addVary();
             weakenEtag();

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -48,6 +49,8 @@ class CompressionIT {
             + "<circle cx=\"5\" cy=\"5\" r=\"4\"/>".repeat(40) + "</svg>\n";
     @TempDir
     static Path root;
+    /** A stored copy of page.html, made at another level than the filter's. */
+    private static byte[] storedGzipPage;
     private static Server server;
 
     @BeforeAll
@@ -56,6 +59,8 @@ class CompressionIT {
         Files.writeString(root.resolve("big.txt"), BIG);
         Files.writeString(root.resolve("small.txt"), "tiny\n");
         Files.write(root.resolve("drawing.svgz"), gzip(SVG));
+        storedGzipPage = gzip(PAGE, Deflater.BEST_SPEED);
+        Files.write(root.resolve("page.html.gz"), storedGzipPage);
         Files.write(root.resolve("image.png"), PAGE.getBytes(StandardCharsets.US_ASCII));
         Router router = Router.builder()
                 .get("/stream", (request, response) -> {
@@ -70,6 +75,7 @@ class CompressionIT {
                 .get("/coded", (request, response) -> response.header("Content-Encoding", "br")
                         .header("Content-Type", "text/plain").send(PAGE.getBytes(StandardCharsets.US_ASCII)))
                 .get("/files/*", FileHandler.of(root))
+                .get("/stored/*", FileHandler.builder(root).precompressed("gzip").build())
                 .build();
         server = Server.create(ServerConfig.builder().port(0).http2(true).build(),
                 HttpService.builder(router).filter(Compression.gzip()).build()).start();
@@ -238,6 +244,23 @@ class CompressionIT {
     }
 
     @Test
+    void aStoredCopyPassesTheFilterAsItIsWithOneVary() throws Exception {
+        RawResponse stored = get("GET /stored/page.html", "Accept-Encoding: gzip\r\n");
+        assertEquals("gzip", stored.header("Content-Encoding").orElseThrow());
+        assertArrayEquals(storedGzipPage, stored.body(), "the stored copy, not compressed again nor anew");
+        assertEquals(List.of("Accept-Encoding"), stored.headers().all("Vary"));
+        assertTrue(stored.header("ETag").orElseThrow().matches("\"[0-9a-f]+-[0-9a-f]+-gzip\""), "the copy's own tag");
+        assertEquals(String.valueOf(storedGzipPage.length), stored.header("Content-Length").orElseThrow());
+
+        RawResponse identity = get("GET /stored/page.html", "");
+        assertEquals(PAGE, new String(identity.body(), StandardCharsets.US_ASCII));
+        assertEquals(List.of("Accept-Encoding"), identity.headers().all("Vary"));
+        RawResponse compressed = get("GET /stored/big.txt", "Accept-Encoding: gzip\r\n");
+        assertEquals(BIG, gunzip(compressed.body()), "a file without a copy is compressed by the filter");
+        assertEquals(List.of("Accept-Encoding"), compressed.headers().all("Vary"));
+    }
+
+    @Test
     void curlDecompresses() throws Exception {
         String curl = PeerTools.require("curl").toString();
         String base = "http://127.0.0.1:" + server.port();
@@ -302,8 +325,16 @@ class CompressionIT {
     }
 
     private static byte[] gzip(String text) throws IOException {
+        return gzip(text, Deflater.DEFAULT_COMPRESSION);
+    }
+
+    private static byte[] gzip(String text, int level) throws IOException {
         ByteArrayOutputStream coded = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(coded)) {
+        try (GZIPOutputStream out = new GZIPOutputStream(coded) {
+            {
+                def.setLevel(level);
+            }
+        }) {
             out.write(text.getBytes(StandardCharsets.US_ASCII));
         }
         return coded.toByteArray();
