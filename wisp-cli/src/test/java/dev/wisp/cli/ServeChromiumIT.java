@@ -120,4 +120,55 @@ class ServeChromiumIT {
             }
         });
     }
+
+    /**
+     * {@code --precompressed}: each script of the page exists as the file itself and as stored copies made by the real
+     * tools, each copy saying which it is, so the page shows what Chromium was sent and that it decoded it. Over
+     * HTTPS Chromium offers {@code gzip, deflate, br, zstd}, and the server's order puts {@code br} first; a file with
+     * only a gzip copy comes from that one.
+     */
+    @Test
+    void chromiumDecodesTheStoredCopiesItIsSent() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            PeerTools.require("chromium");
+            Files.writeString(directory.resolve("coded.html"), """
+                    <!DOCTYPE html>
+                    <html><head><meta charset="utf-8"><title>coded</title></head>
+                    <body><pre id="out">running</pre><script src="first.js"></script><script src="second.js"></script>
+                    </body></html>
+                    """);
+            storeWithCopies("first.js", "first", "br", "zstd", "gzip");
+            storeWithCopies("second.js", "second", "gzip");
+            Server server = ServeCommand.start(List.of(directory.toString(), "--port", "0", "--precompressed"),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            try {
+                PeerTools.Result result = HeadlessChromium.run(Duration.ofSeconds(75), directory,
+                        "https://127.0.0.1:" + server.port() + "/coded.html", "--ignore-certificate-errors",
+                        "--virtual-time-budget=20000", "--dump-dom");
+                String dom = result.stdout();
+                int start = dom.indexOf("<pre id=\"out\">");
+                assertTrue(start >= 0, () -> "no page in: " + dom + result.stderr());
+                assertEquals("first from br\nsecond from gzip", dom.substring(start + 14, dom.indexOf("</pre>", start)),
+                        result.stderr());
+            } finally {
+                server.stop(Duration.ZERO);
+            }
+        });
+    }
+
+    /** A script that adds a line naming itself and its coding, stored as is and in a copy per coding. */
+    private void storeWithCopies(String name, String label, String... codings) throws Exception {
+        String line = "document.getElementById('out').textContent = (document.getElementById('out').textContent"
+                + " === 'running' ? '' : document.getElementById('out').textContent + '\\n') + '" + label + " from ";
+        Files.writeString(directory.resolve(name), line + "identity';\n");
+        for (String coding : codings) {
+            Path source = Files.writeString(directory.resolve(coding + "-" + name), line + coding + "';\n");
+            String tool = coding.equals("gzip") ? "gzip" : coding.equals("br") ? "brotli" : "zstd";
+            String suffix = coding.equals("gzip") ? ".gz" : coding.equals("br") ? ".br" : ".zst";
+            PeerTools.Result made = PeerTools.run(Duration.ofSeconds(10), List.of(PeerTools.require(tool).toString(),
+                    "-c", source.toString()));
+            assertEquals(0, made.exitCode(), made.stderr());
+            Files.write(directory.resolve(name + suffix), made.stdout().getBytes(StandardCharsets.ISO_8859_1));
+        }
+    }
 }
