@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.core.Headers;
 import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.server.filters.AccessLog;
@@ -8,6 +9,7 @@ import dev.wisp.server.filters.Compression;
 import dev.wisp.server.filters.Cors;
 import dev.wisp.server.filters.RateLimit;
 import dev.wisp.server.filters.RequestTimer;
+import dev.wisp.server.filters.ResponseHeaders;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,8 @@ import java.util.regex.Pattern;
  * The filters of {@code wisp serve} and their options: the access log, one line per request on standard output
  * (as python's http.server and jwebserver print), unless {@code --quiet}; inside it, gzip for the text types a
  * client accepts it for ({@link Compression}), so the log counts the bytes sent; a {@link RateLimit} per client if
- * asked; {@link Cors} for the origins {@code --cors} lists; {@link BasicAuth} for the users {@code --auth} gives.
+ * asked; {@link Cors} for the origins {@code --cors} lists; {@link BasicAuth} for the users {@code --auth} gives;
+ * {@link ResponseHeaders} for the fields of {@code --header}.
  */
 final class ServeFilters {
     static final List<Option> OPTIONS = List.of(
@@ -41,7 +44,10 @@ final class ServeFilters {
                     + " commas; * for any, without cookies) call this server: preflights answered for any method and"
                     + " header, answers readable"),
             new Option("--auth", null, "USER:PASSWORD|@FILE", "ask for a user's password (HTTP Basic) before"
-                    + " anything is served; @FILE holds one USER:PASSWORD a line"));
+                    + " anything is served; @FILE holds one USER:PASSWORD a line"),
+            new Option("--header", "-H", "'NAME: VALUE'", "give every answer this field, unless it has its own of"
+                    + " that name (a proxied server's, say); repeat for more: -H 'Cross-Origin-Opener-Policy:"
+                    + " same-origin' -H 'Cross-Origin-Embedder-Policy: require-corp' for SharedArrayBuffer"));
     /** The methods {@code --cors} lets a page use: those of a REST API. */
     private static final String[] CORS_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
 
@@ -56,13 +62,17 @@ final class ServeFilters {
     private final Cors cors;
     /** The users let in, or null for anyone. */
     private final BasicAuth auth;
+    /** The fields of {@code --header}, or null for none. */
+    private final ResponseHeaders headers;
     private final PrintStream out;
 
-    private ServeFilters(AccessLog.Format logFormat, RateLimit rateLimit, Cors cors, BasicAuth auth, PrintStream out) {
+    private ServeFilters(AccessLog.Format logFormat, RateLimit rateLimit, Cors cors, BasicAuth auth,
+            ResponseHeaders headers, PrintStream out) {
         this.logFormat = logFormat;
         this.rateLimit = rateLimit;
         this.cors = cors;
         this.auth = auth;
+        this.headers = headers;
         this.out = out;
     }
 
@@ -70,15 +80,38 @@ final class ServeFilters {
      * The filters the arguments ask for, read before anything is made: a usage error must come before a certificate
      * is.
      *
-     * @throws UsageException if {@code --rate-limit}, {@code --cors} or {@code --auth} is not of its form, or the
-     *     file of {@code --auth} cannot be read
+     * @throws UsageException if {@code --rate-limit}, {@code --cors}, {@code --auth} or {@code --header} is not of
+     *     its form, or the file of {@code --auth} cannot be read
      */
     static ServeFilters of(Arguments arguments, PrintStream out) throws UsageException {
         Optional<String> rate = arguments.value("--rate-limit");
         Optional<String> origins = arguments.value("--cors");
         Optional<String> users = arguments.value("--auth");
+        List<String> fields = arguments.values("--header");
         return new ServeFilters(logFormat(arguments), rate.isPresent() ? rateLimit(rate.get()) : null,
-                origins.isPresent() ? cors(origins.get()) : null, users.isPresent() ? auth(users.get()) : null, out);
+                origins.isPresent() ? cors(origins.get()) : null, users.isPresent() ? auth(users.get()) : null,
+                fields.isEmpty() ? null : responseHeaders(fields), out);
+    }
+
+    /** {@code --header 'NAME: VALUE'}, each given. */
+    private static ResponseHeaders responseHeaders(List<String> lines) throws UsageException {
+        Headers.Builder fields = Headers.builder();
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new UsageException("option --header needs 'NAME: VALUE': '" + line + "'");
+            }
+            try {
+                fields.add(line.substring(0, colon), line.substring(colon + 1).strip());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("option --header: " + e.getMessage());
+            }
+        }
+        try {
+            return ResponseHeaders.of(fields.build());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --header: " + e.getMessage());
+        }
     }
 
     /** {@code --log-format}, or null for {@code --quiet}. */
@@ -120,6 +153,9 @@ final class ServeFilters {
         }
         if (timer != null) {
             service.filter(timer);
+        }
+        if (headers != null) {
+            service.filter(headers);
         }
         if (rateLimit != null) {
             service.filter(rateLimit);

@@ -98,13 +98,9 @@ class ServeChromiumIT {
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             try {
                 List<String> flags = new ArrayList<>(chromiumFlags);
-                flags.addAll(List.of("--virtual-time-budget=20000", "--dump-dom"));
-                PeerTools.Result result = HeadlessChromium.run(Duration.ofSeconds(75), directory,
-                        scheme + "://127.0.0.1:" + server.port() + "/check.html", flags.toArray(String[]::new));
-                String dom = new String(result.stdout().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-                int start = dom.indexOf("<pre id=\"out\">");
-                assertTrue(start >= 0, () -> "no page in: " + dom + result.stderr());
-                String report = dom.substring(start + 14, dom.indexOf("</pre>", start));
+                flags.add("--virtual-time-budget=20000");
+                String report = pageReport(scheme + "://127.0.0.1:" + server.port() + "/check.html",
+                        flags.toArray(String[]::new));
                 assertEquals("""
                         title Index of /files/
                         table collapse
@@ -114,7 +110,7 @@ class ServeChromiumIT {
                         caf\u00e9 \u2615.txt 200 text/plain; charset=utf-8 coffee
                         Main.java 200 text/plain; charset=utf-8 class Main {}
                         zeta.py 200 text/plain; charset=utf-8 print(1)
-                        protocol\s""" + protocol, report, result.stderr());
+                        protocol\s""" + protocol, report);
             } finally {
                 server.stop(Duration.ZERO);
             }
@@ -142,18 +138,62 @@ class ServeChromiumIT {
             Server server = ServeCommand.start(List.of(directory.toString(), "--port", "0", "--precompressed"),
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             try {
-                PeerTools.Result result = HeadlessChromium.run(Duration.ofSeconds(75), directory,
-                        "https://127.0.0.1:" + server.port() + "/coded.html", "--ignore-certificate-errors",
-                        "--virtual-time-budget=20000", "--dump-dom");
-                String dom = result.stdout();
-                int start = dom.indexOf("<pre id=\"out\">");
-                assertTrue(start >= 0, () -> "no page in: " + dom + result.stderr());
-                assertEquals("first from br\nsecond from gzip", dom.substring(start + 14, dom.indexOf("</pre>", start)),
-                        result.stderr());
+                assertEquals("first from br\nsecond from gzip", pageReport("https://127.0.0.1:" + server.port()
+                        + "/coded.html", "--ignore-certificate-errors", "--virtual-time-budget=20000"));
             } finally {
                 server.stop(Duration.ZERO);
             }
         });
+    }
+
+    /**
+     * {@code --header}: a page served with {@code Cross-Origin-Opener-Policy} and {@code Cross-Origin-Embedder-Policy}
+     * is cross-origin isolated in Chromium, and may make a {@code SharedArrayBuffer} (as WebAssembly threads need);
+     * without them it is not.
+     */
+    @Test
+    void headersOfTheCommandLineMakeAPageCrossOriginIsolated() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            PeerTools.require("chromium");
+            Files.writeString(directory.resolve("isolated.html"), """
+                    <!DOCTYPE html>
+                    <html><head><meta charset="utf-8"><title>isolated</title></head>
+                    <body><pre id="out">running</pre><script src="isolated.js"></script></body></html>
+                    """);
+            Files.writeString(directory.resolve("isolated.js"), "document.getElementById('out').textContent ="
+                    + " 'isolated ' + self.crossOriginIsolated + ', shared memory ' + (typeof SharedArrayBuffer);\n");
+            assertEquals("isolated true, shared memory function", isolation("-H",
+                    "Cross-Origin-Opener-Policy: same-origin", "--header", "Cross-Origin-Embedder-Policy: require-corp"));
+            assertEquals("isolated false, shared memory undefined", isolation());
+        });
+    }
+
+    /** What isolated.html reports when served with these options. */
+    private String isolation(String... options) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(directory.toString(), "--port", "0", "--plain", "--quiet"));
+        arguments.addAll(List.of(options));
+        Server server = ServeCommand.start(arguments,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            return pageReport("http://127.0.0.1:" + server.port() + "/isolated.html", "--virtual-time-budget=10000");
+        } finally {
+            server.stop(Duration.ZERO);
+        }
+    }
+
+    /**
+     * Opens the page in headless Chromium and returns what its scripts wrote into its {@code <pre id="out">}, read from
+     * the DOM Chromium prints once they are done.
+     */
+    private String pageReport(String url, String... flags) throws Exception {
+        List<String> all = new ArrayList<>(List.of(flags));
+        all.add("--dump-dom");
+        PeerTools.Result result = HeadlessChromium.run(Duration.ofSeconds(75), directory, url,
+                all.toArray(String[]::new));
+        String dom = new String(result.stdout().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        int start = dom.indexOf("<pre id=\"out\">");
+        assertTrue(start >= 0, () -> "no page in: " + dom + result.stderr());
+        return dom.substring(start + 14, dom.indexOf("</pre>", start));
     }
 
     /** A script that adds a line naming itself and its coding, stored as is and in a copy per coding. */

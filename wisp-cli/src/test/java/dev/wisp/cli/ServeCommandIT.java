@@ -168,6 +168,30 @@ class ServeCommandIT {
     }
 
     @Test
+    void givesEveryAnswerTheFieldsOfHeaderUnlessItHasItsOwn() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Files.writeString(directory.resolve("hello.txt"), "hello\n");
+            try (Server server = start("--plain", "--quiet", "-H", "Cache-Control: max-age=60", "--header",
+                    "X-Content-Type-Options:nosniff", "--rate-limit", "1/m")) {
+                String file = exchange(server, "GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertTrue(file.contains("\r\nCache-Control: max-age=60\r\n"), file);
+                assertTrue(file.contains("\r\nX-Content-Type-Options: nosniff\r\n"), file);
+                String limited = exchange(server, "GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertTrue(limited.startsWith("HTTP/1.1 429 "), limited);
+                assertTrue(limited.contains("\r\nCache-Control: max-age=60\r\n"), "a 429 has them too: " + limited);
+            }
+        });
+    }
+
+    @Test
+    void refusesAHeaderNotOfItsForm() {
+        for (String header : List.of("no colon", ": empty name", "Bad Name: x", "Content-Length: 5", "X: a\u0001b")) {
+            UsageException refused = assertThrows(UsageException.class, () -> start("--plain", "-H", header));
+            assertTrue(refused.getMessage().startsWith("option --header"), refused.getMessage());
+        }
+    }
+
+    @Test
     void echoAnswersWithTheRequest() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             try (Server server = start("--plain")) {
