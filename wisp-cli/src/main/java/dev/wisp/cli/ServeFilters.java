@@ -35,9 +35,10 @@ import java.util.regex.Pattern;
 final class ServeFilters {
     static final List<Option> OPTIONS = List.of(
             new Option("--quiet", "-q", null, "do not print a line per request"),
-            new Option("--log-format", null, "wisp|combined|common", "the line printed per request: wisp (the"
-                    + " default: the local time, then address, request line, status, bytes, duration, User-Agent), or"
-                    + " Apache's and nginx's combined or common log format, which GoAccess and other log readers take"),
+            new Option("--log-format", null, "wisp|combined|common|json", "the line printed per request: wisp"
+                    + " (the default: the local time, then address, request line, status, bytes, duration, User-Agent),"
+                    + " Apache's and nginx's combined or common log format, which GoAccess and other log readers take,"
+                    + " or a JSON object per line for log shippers"),
             new Option("--rate-limit", null, "N/s|N/m[,BURST]", "answer 429 to a client (an IPv4 address, an IPv6"
                     + " /64) past N requests a second (or a minute), BURST more at once (default 0)"),
             new Option("--cors", null, "ORIGINS", "let pages from these origins (scheme://host[:port], separated by"
@@ -127,7 +128,8 @@ final class ServeFilters {
             case "wisp" -> AccessLog.Format.WISP;
             case "combined" -> AccessLog.Format.COMBINED;
             case "common" -> AccessLog.Format.COMMON;
-            default -> throw new UsageException("option --log-format must be wisp, combined or common");
+            case "json" -> AccessLog.Format.JSON;
+            default -> throw new UsageException("option --log-format must be wisp, combined, common or json");
         };
     }
 

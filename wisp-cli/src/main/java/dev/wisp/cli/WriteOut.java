@@ -9,6 +9,7 @@ import dev.wisp.client.Response;
 import dev.wisp.client.Timing;
 import dev.wisp.client.TooManyRedirectsException;
 import dev.wisp.core.Headers;
+import dev.wisp.core.JsonStrings;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.tls.TlsSessionInfo;
@@ -288,10 +289,10 @@ final class WriteOut {
             String value = variable(name, outcome, endNanos);
             members.put(name, name.startsWith("time_") ? value
                     : NUMBERS.contains(name) ? (value.isEmpty() ? "0" : Long.toString(Long.parseLong(value)))
-                    : value.isEmpty() && NULL_WHEN_EMPTY.contains(name) ? "null" : jsonString(value));
+                    : value.isEmpty() && NULL_WHEN_EMPTY.contains(name) ? "null" : JsonStrings.quote(value));
         }
         StringBuilder json = new StringBuilder("{");
-        members.forEach((name, value) -> json.append(jsonString(name)).append(':').append(value).append(','));
+        members.forEach((name, value) -> json.append(JsonStrings.quote(name)).append(':').append(value).append(','));
         json.setLength(json.length() - 1);
         return json.append('}').toString();
     }
@@ -306,35 +307,14 @@ final class WriteOut {
         for (int i = 0; i < headers.size(); i++) {
             StringBuilder values = fields.computeIfAbsent(headers.name(i).toLowerCase(Locale.ROOT),
                     name -> new StringBuilder());
-            values.append(values.isEmpty() ? "" : ",").append(jsonString(headers.value(i)));
+            values.append(values.isEmpty() ? "" : ",").append(JsonStrings.quote(headers.value(i)));
         }
         StringBuilder json = new StringBuilder("{");
-        fields.forEach((name, values) -> json.append(json.length() > 1 ? ",\n" : "").append(jsonString(name))
+        fields.forEach((name, values) -> json.append(json.length() > 1 ? ",\n" : "").append(JsonStrings.quote(name))
                 .append(":[").append(values).append(']'));
         return json.append("\n}").toString();
     }
 
-    private static String jsonString(String value) {
-        StringBuilder json = new StringBuilder("\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        return json.append('"').toString();
-    }
 
     /** Where a redirect that was not followed would have gone: its Location, resolved against the request's URL. */
     private static String redirectUrl(ResponseHead head, Request request) {

@@ -100,7 +100,7 @@ class ServeCommandIT {
     }
 
     @Test
-    void printsTheCombinedOrCommonLogFormatWhenAsked() {
+    void printsTheCombinedCommonOrJsonLogFormatWhenAsked() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             String time = "\\[\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\]";
             try (Server server = start("--plain", "--log-format", "combined")) {
@@ -118,8 +118,17 @@ class ServeCommandIT {
                 assertTrue(line.matches("127\\.0\\.0\\.1 - - " + time + " \"GET /missing.txt HTTP/1.1\" 404 10\n"),
                         line);
             }
-            assertEquals("option --log-format must be wisp, combined or common", assertThrows(UsageException.class,
-                    () -> start("--plain", "--log-format", "json")).getMessage());
+            try (Server server = start("--plain", "--log-format", "json")) {
+                printed.reset();
+                exchange(server, "GET /missing.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                String line = awaitPrinted();
+                assertTrue(line.matches("\\{\"time\":\"[-0-9T:.]+(Z|[+-]\\d\\d:\\d\\d)\",\"remote_addr\":\"127\\.0\\.0\\.1\","
+                        + "\"user\":null,\"method\":\"GET\",\"host\":\"x\",\"uri\":\"/missing\\.txt\","
+                        + "\"protocol\":\"HTTP/1\\.1\",\"status\":404,\"bytes_sent\":10,\"duration_ms\":\\d+\\.\\d{3},"
+                        + "\"referer\":null,\"user_agent\":null,\"completed\":true}\n"), line);
+            }
+            assertEquals("option --log-format must be wisp, combined, common or json",
+                    assertThrows(UsageException.class, () -> start("--plain", "--log-format", "xml")).getMessage());
             assertEquals("option --log-format: no line is printed with --quiet", assertThrows(UsageException.class,
                     () -> start("--plain", "--quiet", "--log-format", "common")).getMessage());
         });

@@ -42,7 +42,8 @@ import java.util.function.Consumer;
  * <p>where the user is that of the request's Basic credentials ({@link BasicAuth#user}, as Apache's {@code %u}: the
  * name sent, also on a 401), the time is when the exchange reached the filter, and HTTP/2 is written
  * {@code HTTP/2.0}, as Apache and nginx write it; escaped as above, with no {@code aborted}, which those formats
- * have no place for.
+ * have no place for. For log shippers, {@linkplain Format#JSON JSON}: one object per line, with the same fields and
+ * the host, the duration and whether the exchange completed.
  *
  * <p>The server logs nothing per request unless this filter is added. By default the lines go to the
  * {@code System.Logger} named {@code dev.wisp.server.access} at INFO; add it first (outermost) to time and count
@@ -62,7 +63,13 @@ public final class AccessLog implements Filter {
         /** The common log format (NCSA, Apache's {@code common}): address, user, time, request line, status, bytes. */
         COMMON,
         /** The combined log format (Apache's {@code combined}, nginx's default): the common one, Referer, UA. */
-        COMBINED
+        COMBINED,
+        /**
+         * One JSON object per line, for log shippers (Loki, Elasticsearch, Vector) and GoAccess: time, address,
+         * user, method, host, target, protocol, status, bytes, duration in milliseconds, Referer, User-Agent, and
+         * whether the exchange completed.
+         */
+        JSON
     }
 
     /** Apache's {@code %t}: English month names whatever the default locale, the zone as an offset. */
@@ -107,10 +114,17 @@ public final class AccessLog implements Filter {
             next.handle(request, response);
             completed = true;
         } finally {
-            sink.accept(format == Format.WISP
-                    ? line(request, response, System.nanoTime() - start, completed)
-                    : apacheLine(request, response, ZonedDateTime.ofInstant(Instant.ofEpochMilli(startMillis), zone)));
+            long nanos = System.nanoTime() - start;
+            sink.accept(switch (format) {
+                case WISP -> line(request, response, nanos, completed);
+                case COMMON, COMBINED -> apacheLine(request, response, started(startMillis));
+                case JSON -> JsonLogLine.of(request, response, started(startMillis), nanos, completed);
+            });
         }
+    }
+
+    private ZonedDateTime started(long startMillis) {
+        return ZonedDateTime.ofInstant(Instant.ofEpochMilli(startMillis), zone);
     }
 
     static String line(ServerRequest request, ServerResponse response, long nanos, boolean completed) {
@@ -204,7 +218,7 @@ public final class AccessLog implements Filter {
             return this;
         }
 
-        /** The zone of the common and combined formats' times; the system's by default. */
+        /** The zone of the common, combined and JSON formats' times; the system's by default. */
         public Builder zone(ZoneId zone) {
             this.zone = Objects.requireNonNull(zone, "zone");
             return this;

@@ -69,10 +69,7 @@ class AccessLogFormatsIT {
             peer.send("GET /nowhere HTTP/1.1\r\nHost: x\r\nUser-Agent: say \"hi\"\r\n\r\n");
             assertEquals(404, peer.readResponse().status());
         });
-        PeerTools.Result curl = PeerTools.run(Duration.ofSeconds(30), List.of(PeerTools.require("curl").toString(),
-                "-s", "-o", "/dev/null", "-A", "curl/h2", "--http2-prior-knowledge",
-                "http://127.0.0.1:" + server.port() + "/hello"));
-        assertEquals(0, curl.exitCode(), curl.stderr());
+        curlOverH2c("/hello");
 
         List<String> lines = new ArrayList<>();
         lines.add(assertLine(combined, "127\\.0\\.0\\.1 - alice " + TIME
@@ -99,6 +96,72 @@ class AccessLogFormatsIT {
         assertEquals(0, number(json, "failed_requests"), "lines GoAccess could not read");
         assertTrue(json.contains("\"data\": \"\\/hello\""), "/hello among the requests");
         assertTrue(json.contains("\"data\": \"app.example\""), "app.example among the referring sites");
+    }
+
+    @Test
+    void writesJsonLinesThatJqAndGoAccessRead() throws Exception {
+        BlockingQueue<String> json = new LinkedBlockingQueue<>();
+        Router router = Router.builder().get("/hello", (request, response) -> response.send("hello\n")).build();
+        server = Server.create(ServerConfig.builder().port(0).http2(true).build(), HttpService.builder(router)
+                .filter(AccessLog.builder().format(AccessLog.Format.JSON).zone(ZoneOffset.UTC).to(json::add).build())
+                .build()).start();
+        String user = "a\"b\\c\nd\u0001\u00e9\ud83d\ude00";
+        String credentials = Base64.getEncoder().encodeToString((user + ":pw").getBytes(StandardCharsets.UTF_8));
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /hello?x=1 HTTP/1.1\r\nHost: app.test\r\nReferer: https://app.example/page\r\n"
+                    + "Authorization: Basic " + credentials + "\r\n\r\n");
+            assertEquals(200, peer.readResponse().status());
+            peer.send("GET /nowhere HTTP/1.1\r\nHost: x\r\nUser-Agent: say \"hi\"\t\u009b\u00e9\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(404, peer.readResponse().status());
+        });
+        curlOverH2c("/hello");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String line = json.poll(5, TimeUnit.SECONDS);
+            assertNotNull(line, "no line logged");
+            assertTrue(line.matches("\\{\"time\":\"\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z\",.*"), line);
+            assertTrue(line.chars().allMatch(c -> c >= 0x20 && (c < 0x7f || c > 0x9f)), "no control character: " + line);
+            lines.add(line);
+        }
+        Path log = Files.write(directory.resolve("access.json"), lines, StandardCharsets.UTF_8);
+
+        // jq parses each line as JSON and gives back the fields as they were sent.
+        PeerTools.Result fields = PeerTools.run(Duration.ofSeconds(30), List.of(PeerTools.require("jq").toString(),
+                "-r", "[.remote_addr, .user // \"-\", .method, .host // \"-\", .uri, .protocol, .status, .bytes_sent,"
+                        + " (.duration_ms | type), .referer // \"-\", .user_agent // \"-\", .completed] | @json",
+                log.toString()));
+        assertEquals(0, fields.exitCode(), fields.stderr());
+        List<String> parsed = new String(fields.stdout().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)
+                .lines().toList();
+        assertEquals(List.of(
+                "[\"127.0.0.1\",\"a\\\"b\\\\c\\nd\\u0001\u00e9\ud83d\ude00\",\"GET\",\"app.test\",\"/hello?x=1\",\"HTTP/1.1\","
+                        + "200,6,\"number\",\"https://app.example/page\",\"-\",true]",
+                "[\"127.0.0.1\",\"-\",\"GET\",\"x\",\"/nowhere\",\"HTTP/1.1\",404,22,\"number\",\"-\","
+                        + "\"say \\\"hi\\\"\\t\u009b\u00e9\",true]",
+                "[\"127.0.0.1\",\"-\",\"GET\",\"127.0.0.1:" + server.port() + "\",\"/hello\",\"HTTP/2.0\",200,6,"
+                        + "\"number\",\"-\",\"curl/h2\",true]"), parsed);
+
+        // GoAccess's JSON log format takes every line as a valid request.
+        Path report = directory.resolve("report.json");
+        PeerTools.Result read = PeerTools.run(Duration.ofSeconds(30), List.of(PeerTools.require("goaccess").toString(),
+                log.toString(), "--no-global-config", "--date-format=%Y-%m-%d", "--time-format=%H:%M:%S",
+                "--log-format={\"time\":\"%dT%t.%^\",\"remote_addr\":\"%h\",\"user\":\"%e\",\"method\":\"%m\","
+                        + "\"host\":\"%v\",\"uri\":\"%U\",\"protocol\":\"%H\",\"status\":\"%s\",\"bytes_sent\":\"%b\","
+                        + "\"duration_ms\":\"%L\",\"referer\":\"%R\",\"user_agent\":\"%u\",\"completed\":\"%^\"}",
+                "-o", report.toString()));
+        assertEquals(0, read.exitCode(), read.stdout() + read.stderr());
+        String goaccess = Files.readString(report);
+        assertEquals(3, number(goaccess, "valid_requests"), "requests GoAccess took");
+        assertEquals(0, number(goaccess, "failed_requests"), "lines GoAccess could not read");
+    }
+
+    /** Asks for the path with curl over h2c, as {@code curl/h2}. */
+    private void curlOverH2c(String path) throws Exception {
+        PeerTools.Result curl = PeerTools.run(Duration.ofSeconds(30), List.of(PeerTools.require("curl").toString(),
+                "-s", "-o", "/dev/null", "-A", "curl/h2", "--http2-prior-knowledge",
+                "http://127.0.0.1:" + server.port() + path));
+        assertEquals(0, curl.exitCode(), curl.stderr());
     }
 
     private static String assertLine(BlockingQueue<String> lines, String regex) throws InterruptedException {

@@ -1,0 +1,57 @@
+package dev.wisp.server.filters;
+
+import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
+import dev.wisp.core.JsonStrings;
+import dev.wisp.core.Version;
+import dev.wisp.server.ServerRequest;
+import dev.wisp.server.ServerResponse;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The access log's line in {@link AccessLog.Format#JSON}: one JSON object (RFC 8259) per exchange, on one line, for
+ * log shippers and for GoAccess's JSON format:
+ *
+ * <pre>
+ * {"time":"2026-12-05T12:30:00.123Z","remote_addr":"127.0.0.1","user":null,"method":"GET","host":"x.test",
+ *  "uri":"/a?b=1","protocol":"HTTP/1.1","status":200,"bytes_sent":6,"duration_ms":1.234,"referer":null,
+ *  "user_agent":"curl/8","completed":true}
+ * </pre>
+ * (on one line). A field the request lacks is {@code null}. Strings are written by {@link JsonStrings}, so that the
+ * line is valid UTF-8 and a terminal showing it obeys no escape sequence a client sent. Stateless.
+ */
+final class JsonLogLine {
+    /** ISO 8601 to the millisecond, with the zone's offset ({@code Z} for UTC). */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX");
+
+    private JsonLogLine() {
+    }
+
+    static String of(ServerRequest request, ServerResponse response, ZonedDateTime started, long nanos,
+            boolean completed) {
+        Headers headers = request.headers();
+        StringBuilder line = new StringBuilder(256).append('{');
+        field(line, "time", TIME.format(started));
+        field(line.append(','), "remote_addr", request.connection().remoteAddress().getAddress().getHostAddress());
+        field(line.append(','), "user", BasicAuth.user(request).orElse(null));
+        field(line.append(','), "method", request.method().toString());
+        field(line.append(','), "host", headers.firstOrNull(HeaderNames.HOST));
+        field(line.append(','), "uri", request.target().raw());
+        field(line.append(','), "protocol", request.protocol() == Version.HTTP_2 ? "HTTP/2.0"
+                : request.protocol().text());
+        line.append(",\"status\":").append(response.status().code());
+        line.append(",\"bytes_sent\":").append(response.contentBytesSent());
+        long micros = nanos / 1_000;
+        long fraction = micros % 1_000;
+        line.append(",\"duration_ms\":").append(micros / 1_000).append('.')
+                .append(fraction < 100 ? fraction < 10 ? "00" : "0" : "").append(fraction);
+        field(line.append(','), "referer", headers.firstOrNull(HeaderNames.REFERER));
+        field(line.append(','), "user_agent", headers.firstOrNull(HeaderNames.USER_AGENT));
+        return line.append(",\"completed\":").append(completed).append('}').toString();
+    }
+
+    private static void field(StringBuilder line, String name, String value) {
+        JsonStrings.append(line.append('"').append(name).append("\":"), value);
+    }
+}
