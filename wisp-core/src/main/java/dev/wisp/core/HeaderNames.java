@@ -2,6 +2,7 @@ package dev.wisp.core;
 
 /** Names of the header fields Wisp itself reads or writes, in their conventional spelling. */
 public final class HeaderNames {
+    public static final String ACCEPT = "Accept";
     public static final String ACCEPT_ENCODING = "Accept-Encoding";
     public static final String ACCEPT_RANGES = "Accept-Ranges";
     public static final String ALLOW = "Allow";

@@ -1,5 +1,7 @@
 package dev.wisp.server.files;
 
+import dev.wisp.core.HttpDate;
+import dev.wisp.core.JsonStrings;
 import dev.wisp.core.PercentEncoding;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -14,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The HTML index of a directory: one page with a small inline stylesheet and no script. Subdirectories come first,
+ * The index of a directory, as HTML or as JSON ({@link #renderJson}). The HTML is one page with a small inline stylesheet and no script. Subdirectories come first,
  * then files, each in case-insensitive name order; sizes in binary units with the exact byte count as a tooltip
  * ({@code title}); modification times in ISO 8601, UTC, to the second. A link to the parent unless the directory is
  * the root.
@@ -91,6 +93,38 @@ final class DirectoryListing {
         }
         html.append("</table>\n</body>\n</html>\n");
         return html.toString();
+    }
+
+    /**
+     * Renders the listing as JSON, in the shape of nginx's {@code autoindex_format json}, so that what reads those
+     * reads these: an array of the entries in the HTML listing's order, each on its line, with its name, its type
+     * ({@code directory} or {@code file}), its modification time as an HTTP date, and a file's size in bytes:
+     *
+     * <pre>
+     * [
+     * { "name":"docs", "type":"directory", "mtime":"Sat, 05 Dec 2026 12:00:00 GMT" },
+     * { "name":"a.txt", "type":"file", "mtime":"Sat, 05 Dec 2026 12:00:00 GMT", "size":12 }
+     * ]
+     * </pre>
+     * No entry for the parent. Names are written by {@link JsonStrings}.
+     *
+     * @param directory the real path of the directory
+     * @param showsHidden whether to list names that start with a dot
+     */
+    static String renderJson(RootDirectory root, Path directory, boolean showsHidden) throws IOException {
+        StringBuilder json = new StringBuilder(1024).append("[\n");
+        List<Entry> entries = entries(root, directory, showsHidden);
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            JsonStrings.append(json.append("{ \"name\":"), entry.name());
+            json.append(", \"type\":\"").append(entry.isDirectory() ? "directory" : "file")
+                    .append("\", \"mtime\":\"").append(HttpDate.format(entry.modified())).append('"');
+            if (!entry.isDirectory()) {
+                json.append(", \"size\":").append(entry.size());
+            }
+            json.append(" }").append(i < entries.size() - 1 ? ",\n" : "\n");
+        }
+        return json.append("]\n").toString();
     }
 
     /**

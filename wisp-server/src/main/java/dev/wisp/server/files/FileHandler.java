@@ -1,5 +1,6 @@
 package dev.wisp.server.files;
 
+import dev.wisp.core.Accept;
 import dev.wisp.core.AcceptEncoding;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.MalformedMessageException;
@@ -79,7 +80,9 @@ import java.util.Optional;
  *       (RFC 9110 §13.1.5, §8.8.2.2).
  *   <li><b>Directories.</b> A directory path without a trailing slash is redirected (301) to the slash form with a
  *       relative Location. Then the index file ({@code index.html} unless configured) is served if present; else an
- *       HTML listing, unless listing is turned off, when it is a 404.
+ *       HTML listing, unless listing is turned off, when it is a 404; a client that weighs {@code application/json}
+ *       above {@code text/html} in its {@code Accept} gets the listing as JSON, in the shape of nginx's
+ *       {@code autoindex_format json} (both with {@code Vary: Accept}).
  *   <li>Only GET and HEAD; other methods get 405 with {@code Allow: GET, HEAD} (mounted with
  *       {@code Router.Builder.get}, the router already answers them).
  * </ul>
@@ -240,15 +243,25 @@ public final class FileHandler implements Handler {
             notFound(request, response);
             return;
         }
-        String html;
+        // A client that weighs JSON above HTML (a script's Accept: application/json) gets the JSON listing; a browser,
+        // curl's */* and a request without Accept get the page.
+        Accept accept = Accept.parse(request.headers().all(HeaderNames.ACCEPT));
+        boolean json = accept.weight("application/json") > accept.weight("text/html");
+        String listing;
         try {
-            html = DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot, hiddenFiles);
+            listing = json ? DirectoryListing.renderJson(rootDirectory, directory, hiddenFiles)
+                    : DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot, hiddenFiles);
         } catch (IOException e) {
             FileOpenFailures.answer(response, directory, e, () -> notFound(request, response));
             return;
         }
-        response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
-                .header("Content-Security-Policy", DirectoryListing.CONTENT_SECURITY_POLICY).send(html);
+        response.header(HeaderNames.VARY, HeaderNames.ACCEPT);
+        if (json) {
+            response.header(HeaderNames.CONTENT_TYPE, "application/json").send(listing);
+        } else {
+            response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+                    .header("Content-Security-Policy", DirectoryListing.CONTENT_SECURITY_POLICY).send(listing);
+        }
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.wisp.server.files;
 
-import dev.wisp.core.Ascii;
-import dev.wisp.core.Weights;
+import dev.wisp.core.Accept;
+import dev.wisp.core.HeaderNames;
 import dev.wisp.server.ServerRequest;
 import java.util.List;
 
@@ -9,7 +9,8 @@ import java.util.List;
  * Which requests for a path with nothing to serve get a single-page application's page
  * ({@link FileHandler.Builder#fallbackFile}): a browser's navigation, not a script's or a tag's fetch of a missing
  * file. The same rules as the history fallback of front-end development servers: no dot in the last path segment
- * (an asset's name has its extension), and an {@code Accept} that admits HTML with a weight above 0, or none.
+ * (an asset's name has its extension), and an {@code Accept} that admits HTML with a weight above 0 ({@link Accept}:
+ * the most specific range decides), or none.
  * Stateless.
  */
 final class PageFallback {
@@ -22,24 +23,6 @@ final class PageFallback {
         if (!segments.isEmpty() && segments.getLast().indexOf('.') >= 0) {
             return false;
         }
-        List<String> accepts = request.headers().all("Accept");
-        if (accepts.isEmpty()) {
-            return true;
-        }
-        for (String value : accepts) {
-            for (String range : value.split(",")) {
-                if (admitsHtml(range)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Whether one media range of an Accept field ({@code type/subtype;params}) admits text/html. */
-    private static boolean admitsHtml(String range) {
-        String[] parts = range.split(";");
-        String type = Ascii.toLowerCase(parts[0].strip());
-        return (type.equals("text/html") || type.equals("text/*") || type.equals("*/*")) && Weights.of(parts) > 0;
+        return Accept.parse(request.headers().all(HeaderNames.ACCEPT)).accepts("text/html");
     }
 }
