@@ -163,7 +163,8 @@ class ServeChromiumIT {
             Files.writeString(directory.resolve("isolated.js"), "document.getElementById('out').textContent ="
                     + " 'isolated ' + self.crossOriginIsolated + ', shared memory ' + (typeof SharedArrayBuffer);\n");
             assertEquals("isolated true, shared memory function", isolation("-H",
-                    "Cross-Origin-Opener-Policy: same-origin", "--header", "Cross-Origin-Embedder-Policy: require-corp"));
+                    "Cross-Origin-Opener-Policy: same-origin",
+                    "--header", "Cross-Origin-Embedder-Policy: require-corp"));
             assertEquals("isolated false, shared memory undefined", isolation());
         });
     }

@@ -122,8 +122,9 @@ class ServeCommandIT {
                 printed.reset();
                 exchange(server, "GET /missing.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                 String line = awaitPrinted();
-                assertTrue(line.matches("\\{\"time\":\"[-0-9T:.]+(Z|[+-]\\d\\d:\\d\\d)\",\"remote_addr\":\"127\\.0\\.0\\.1\","
-                        + "\"user\":null,\"method\":\"GET\",\"host\":\"x\",\"uri\":\"/missing\\.txt\","
+                assertTrue(line.matches("\\{\"time\":\"[-0-9T:.]+(Z|[+-]\\d\\d:\\d\\d)\","
+                        + "\"remote_addr\":\"127\\.0\\.0\\.1\",\"user\":null,\"method\":\"GET\",\"host\":\"x\","
+                        + "\"uri\":\"/missing\\.txt\","
                         + "\"protocol\":\"HTTP/1\\.1\",\"status\":404,\"bytes_sent\":10,\"duration_ms\":\\d+\\.\\d{3},"
                         + "\"referer\":null,\"user_agent\":null,\"completed\":true}\n"), line);
             }

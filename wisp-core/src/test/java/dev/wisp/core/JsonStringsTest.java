@@ -9,9 +9,11 @@ class JsonStringsTest {
     @Test
     void escapesWhatJsonRequiresAndTheControlsATerminalObeys() {
         assertEquals("\"plain text, caf\u00e9 \u20ac\"", JsonStrings.quote("plain text, caf\u00e9 \u20ac"));
-        assertEquals("\"a\\\"b\\\\c\\nd\\re\\tf\\u0000\\u001b[31m\"", JsonStrings.quote("a\"b\\c\nd\re\tf\0\u001b[31m"));
+        assertEquals("\"a\\\"b\\\\c\\nd\\re\\tf\\u0000\\u001b[31m\"",
+                JsonStrings.quote("a\"b\\c\nd\re\tf\0\u001b[31m"));
         assertEquals("\"\\u007f\\u0080\\u009b\u00a0\"", JsonStrings.quote("\u007f\u0080\u009b\u00a0"));
-        assertEquals("\"\\ud83d\\ude00 \\udc00\"", JsonStrings.quote("\ud83d\ude00 \udc00"), "surrogates, paired or not");
+        assertEquals("\"\\ud83d\\ude00 \\udc00\"", JsonStrings.quote("\ud83d\ude00 \udc00"),
+                "surrogates, paired or not");
         assertEquals("null", JsonStrings.append(new StringBuilder(), null).toString());
     }
 

@@ -16,14 +16,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The index of a directory, as HTML or as JSON ({@link #renderJson}). The HTML is one page with a small inline stylesheet and no script. Subdirectories come first,
- * then files, each in case-insensitive name order; sizes in binary units with the exact byte count as a tooltip
- * ({@code title}); modification times in ISO 8601, UTC, to the second. A link to the parent unless the directory is
- * the root.
+ * The index of a directory, as HTML or as JSON ({@link #renderJson}). The HTML is one page with a small inline
+ * stylesheet and no script. Subdirectories come first, then files, each in case-insensitive name order; sizes in binary
+ * units with the exact byte count as a tooltip ({@code title}); modification times in ISO 8601, UTC, to the second. A
+ * link to the parent unless the directory is the root.
  *
  * <p>Left out: entries that lead outside the root (through links), that are neither file nor directory, hidden
- * (dot) files and links to them unless the handler serves them, and names that could not be requested: a name that is empty or a dot
- * segment, or one whose bytes are not UTF-8 ({@link FileNames}).
+ * (dot) files and links to them unless the handler serves them, and names that could not be requested: a name that is
+ * empty or a dot segment, or one whose bytes are not UTF-8 ({@link FileNames}).
  *
  * <p>Names are HTML-escaped; links are percent-encoded (UTF-8) and start with {@code ./}, so a name such as
  * {@code javascript:x} is a path, never a scheme.

@@ -91,7 +91,8 @@ class DirectoryListingJsonIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "Accept: */*", "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    @ValueSource(strings = {"", "Accept: */*",
+        "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
         "Accept: application/json;q=0.5, text/html", "Accept: application/json, text/html"})
     void aBrowserCurlAndATieGetThePage(String accept) {
         assertTimeoutPreemptively(TIMEOUT, () -> {

@@ -121,7 +121,8 @@ class AccessLogFormatsIT {
             String line = json.poll(5, TimeUnit.SECONDS);
             assertNotNull(line, "no line logged");
             assertTrue(line.matches("\\{\"time\":\"\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z\",.*"), line);
-            assertTrue(line.chars().allMatch(c -> c >= 0x20 && (c < 0x7f || c > 0x9f)), "no control character: " + line);
+            assertTrue(line.chars().allMatch(c -> c >= 0x20 && (c < 0x7f || c > 0x9f)),
+                    "no control character: " + line);
             lines.add(line);
         }
         Path log = Files.write(directory.resolve("access.json"), lines, StandardCharsets.UTF_8);
@@ -135,8 +136,8 @@ class AccessLogFormatsIT {
         List<String> parsed = new String(fields.stdout().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)
                 .lines().toList();
         assertEquals(List.of(
-                "[\"127.0.0.1\",\"a\\\"b\\\\c\\nd\\u0001\u00e9\ud83d\ude00\",\"GET\",\"app.test\",\"/hello?x=1\",\"HTTP/1.1\","
-                        + "200,6,\"number\",\"https://app.example/page\",\"-\",true]",
+                "[\"127.0.0.1\",\"a\\\"b\\\\c\\nd\\u0001\u00e9\ud83d\ude00\",\"GET\",\"app.test\","
+                        + "\"/hello?x=1\",\"HTTP/1.1\",200,6,\"number\",\"https://app.example/page\",\"-\",true]",
                 "[\"127.0.0.1\",\"-\",\"GET\",\"x\",\"/nowhere\",\"HTTP/1.1\",404,22,\"number\",\"-\","
                         + "\"say \\\"hi\\\"\\t\u009b\u00e9\",true]",
                 "[\"127.0.0.1\",\"-\",\"GET\",\"127.0.0.1:" + server.port() + "\",\"/hello\",\"HTTP/2.0\",200,6,"
