@@ -37,6 +37,7 @@ Prints one "name value" line per fact; the Java test asserts on them. Every sock
 import collections
 import os
 import sys
+import time
 import zlib
 
 import h2.config
@@ -436,12 +437,37 @@ def stall(client):
         print('close', client.close(ws)[0])
 
 
+def count(client):
+    """The server's count of open WebSockets as two open on one connection, and as each ends."""
+    def open_now(expected):
+        # A stream's end reaches the count a moment after the client sees it: ask until it shows, for at most 5 s.
+        for _ in range(100):
+            stream_id = client.get('/websockets-open')
+            client.until(lambda: client.stream(stream_id).ended)
+            value = client.stream(stream_id).data.decode().strip()
+            if value == expected:
+                break
+            time.sleep(0.05)
+        return value
+    first = client.connect('/ws/echo')
+    second = client.connect('/ws/echo')
+    for ws in (first, second):
+        client.send(ws, frame(TEXT, b'here'))
+        client.next_frame(ws)
+    print('open', open_now('2'))
+    print('close', client.close(first)[0])
+    print('open-after-close', open_now('1'))
+    client.conn.reset_stream(second, error_code=8)
+    client.flush()
+    print('open-after-reset', open_now('0'))
+
+
 def main():
     port, case = int(sys.argv[1]), sys.argv[2]
     ca_file = sys.argv[3] if len(sys.argv) > 3 else None
     client = Client(port, ca_file, validate=case != 'get')
     {'echo': echo, 'shut': shut, 'refused': refused, 'bye': bye, 'limit': limit, 'unmasked': unmasked, 'too-large': too_large, 'idle': idle, 'reset': reset, 'get': get, 'versions': versions, 'agree': agree,
-     'mux': mux, 'stop': stop, 'stall': stall}[case](client)
+     'mux': mux, 'stop': stop, 'stall': stall, 'count': count}[case](client)
 
 
 if __name__ == '__main__':

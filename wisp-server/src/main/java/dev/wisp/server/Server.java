@@ -180,9 +180,10 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * The server's counts now: open connections, those accepted and refused since start, failed TLS handshakes, and
-     * the final responses sent by class. Cheap enough to call per request of a metrics scrape; the counts are summed
-     * as they are, each a moment apart from the others.
+     * The server's counts now: open connections and WebSockets, connections accepted and refused since start, failed
+     * TLS handshakes, and the final responses sent by class. Cheap enough to call per request of a metrics scrape
+     * (the WebSockets are counted by a walk of the open connections); the counts are taken as they are, each a moment
+     * apart from the others.
      *
      * @throws IllegalStateException if the server has not started
      */
@@ -192,8 +193,9 @@ public final class Server implements AutoCloseable {
             throw new IllegalStateException("server has not started");
         }
         ServerCounters counters = context.counters();
-        return new ServerStats(started, connectionCount(), counters.acceptedConnections(),
-                counters.refusedConnections(), tlsHandshakeFailures(), counters.responses());
+        return new ServerStats(started, connectionCount(), context.registry().openWebSockets(),
+                counters.acceptedConnections(), counters.refusedConnections(), tlsHandshakeFailures(),
+                counters.responses());
     }
 
     /** The open connections as the timeout sweeper sees them, one line; for tests. */

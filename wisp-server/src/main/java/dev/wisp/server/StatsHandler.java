@@ -68,6 +68,8 @@ public final class StatsHandler implements Handler {
                 .append(BigDecimal.valueOf(stats.startedAt().toEpochMilli(), 3).toPlainString()).append('\n');
         metric(text, "wisp_connections_open", "gauge", "Connections open now, of every protocol.");
         text.append("wisp_connections_open ").append(stats.openConnections()).append('\n');
+        metric(text, "wisp_websockets_open", "gauge", "WebSockets open now, over HTTP/1.1 and HTTP/2.");
+        text.append("wisp_websockets_open ").append(stats.openWebSockets()).append('\n');
         metric(text, "wisp_connections_accepted_total", "counter", "Connections accepted and served since start.");
         text.append("wisp_connections_accepted_total ").append(stats.acceptedConnections()).append('\n');
         metric(text, "wisp_connections_refused_total", "counter",

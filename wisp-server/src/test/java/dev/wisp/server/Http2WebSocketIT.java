@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,7 +100,9 @@ class Http2WebSocketIT {
                 .get("/release", (request, response) -> {
                     release.countDown();
                     response.send("released\n");
-                });
+                })
+                .get("/websockets-open", (request, response) -> response.send(server.get().stats()
+                        .openWebSockets() + "\n"));
         server.set(InteropServer.start(tls, routes, adjust));
         return server.get();
     }
@@ -152,6 +155,18 @@ class Http2WebSocketIT {
         String end = ended.poll(10, TimeUnit.SECONDS);
         assertNotNull(end, "the session ended");
         return end;
+    }
+
+    /** {@link Server#stats()} counts the WebSockets open on the streams of a connection, and no more once they end. */
+    @Test
+    void theServersStatsCountTheWebSocketsOpenOnStreams() throws Exception {
+        try (InteropServer server = start(false)) {
+            Map<String, String> facts = run(server, "count");
+            assertEquals("2", facts.get("open"), facts.toString());
+            assertEquals("1000", facts.get("close"), facts.toString());
+            assertEquals("1", facts.get("open-after-close"), facts.toString());
+            assertEquals("0", facts.get("open-after-reset"), facts.toString());
+        }
     }
 
     @ParameterizedTest(name = "tls={0}")

@@ -107,6 +107,10 @@ final class InteropServer implements AutoCloseable {
         return server.port();
     }
 
+    ServerStats stats() {
+        return server.stats();
+    }
+
     boolean isTls() {
         return tls;
     }

@@ -86,6 +86,12 @@ class ServerStatsIT {
                 peer.send("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
                 assertEquals(101, peer.readResponseHead().status());
+                // The connection takes its WebSocket's place in the server's registry a moment after the 101 went out.
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (server.stats().openWebSockets() == 0 && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(10);
+                }
+                assertEquals(1, server.stats().openWebSockets(), "the switched connection");
             });
             TestServers.awaitNoConnections(server); // the WebSocket's too, before the per-client limit counts
             // Past the per-client limit of 2: the third connection is refused with a 503.
@@ -104,6 +110,7 @@ class ServerStatsIT {
             assertEquals(7, stats.acceptedConnections(), stats.toString());
             assertEquals(1, stats.refusedConnections(), stats.toString());
             assertEquals(0, stats.openConnections());
+            assertEquals(0, stats.openWebSockets());
             assertEquals(0, stats.tlsHandshakeFailures());
 
             PeerScrape scrape = PeerScrape.of(TestCurl.run("-s", "-D", "-", base + "/metrics").stdout());
@@ -126,6 +133,8 @@ class ServerStatsIT {
                     wisp_responses_total{class="5xx"} 2
                     """), scrape.body());
             assertTrue(scrape.body().contains("\nwisp_connections_open 1\n"), "the scrape's own connection");
+            assertTrue(scrape.body().contains("\n# TYPE wisp_websockets_open gauge\nwisp_websockets_open 0\n"),
+                    scrape.body());
             assertTrue(scrape.body().contains("\nwisp_connections_accepted_total 8\n"), scrape.body());
             assertTrue(scrape.body().contains("\nwisp_connections_refused_total 1\n"), scrape.body());
             assertEquals(6, server.stats().responses().successful(), "the scrape's answer is counted too");

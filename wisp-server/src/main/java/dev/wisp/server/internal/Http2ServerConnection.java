@@ -135,6 +135,17 @@ final class Http2ServerConnection extends ServerConnection {
         return ConnectionProtocol.HTTP_2;
     }
 
+    @Override
+    int openWebSockets() {
+        int open = 0;
+        for (Http2ServerStream stream : streams.values()) {
+            if (stream.carriesWebSocket()) {
+                open++;
+            }
+        }
+        return open;
+    }
+
     Http2Connections http2() {
         return http2;
     }

@@ -136,6 +136,11 @@ final class Http2ServerStream extends Http2Stream {
         return deadline != 0 && nowNanos - deadline > 0 && !closed.get();
     }
 
+    /** Whether the stream carries a WebSocket (RFC 8441) and has not ended. */
+    boolean carriesWebSocket() {
+        return webSocket != null && !closed.get();
+    }
+
     /** Makes the stream carry a WebSocket session from now on; on the exchange's thread. */
     void carry(WebSocketSession session) {
         webSocket = session;

@@ -121,6 +121,11 @@ abstract class ServerConnection implements Runnable {
     /** The protocol this connection speaks, for {@link ConnectionInfo}. */
     abstract ConnectionProtocol protocol();
 
+    /** The WebSockets open on this connection now: one on a switched HTTP/1.1 connection, any on HTTP/2 streams. */
+    int openWebSockets() {
+        return 0;
+    }
+
     /** Gives back whatever buffers the protocol holds; called once, when the connection has closed. */
     abstract void releaseBuffers();
 

@@ -65,6 +65,11 @@ final class WebSocketServerConnection extends ServerConnection implements Server
     }
 
     @Override
+    int openWebSockets() {
+        return 1;
+    }
+
+    @Override
     void releaseBuffers() {
         // The session gives back its read buffer and its zlib streams when it ends.
     }
