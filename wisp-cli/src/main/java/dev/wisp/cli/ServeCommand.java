@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.server.Handler;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
@@ -52,6 +53,8 @@ final class ServeCommand implements Command {
             new Option("--spa", null, null, "answer a browser's navigation to a path with no file (no dot in its last"
                     + " segment) with /index.html, for a single-page app's router; missing assets stay 404"),
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
+            new Option("--upload", null, null, "let PUT store files under DIR and DELETE remove them (curl -T FILE"
+                    + " URL); on an address other hosts reach, only with --auth"),
             new Option("--precompressed", null, null, "serve app.js.br, app.js.zst or app.js.gz stored beside app.js"
                     + " in its place, coded, to a client that accepts the coding (as nginx's gzip_static)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),
@@ -143,8 +146,13 @@ final class ServeCommand implements Command {
         FileHandler files = FileHandler.builder(directory).directoryListing(!arguments.has("--no-listing"))
                 .hiddenFiles(arguments.has("--hidden")).fallbackFile(arguments.has("--spa") ? "index.html" : null)
                 .precompressed(arguments.has("--precompressed") ? List.of("br", "zstd", "gzip") : List.of())
-                .build();
+                .writable(arguments.has("--upload")).build();
         InetAddress bindAddress = bindAddress(arguments.value("--bind").orElse("127.0.0.1"));
+        if (files.isWritable() && !bindAddress.isLoopbackAddress() && !arguments.has("--unix-socket")
+                && !filters.asksForPasswords()) {
+            throw new UsageException("--upload on an address other hosts reach needs --auth: anyone there could"
+                    + " change the files");
+        }
         ServerConfig.Builder builder = ServerConfig.builder()
                 .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))
                 .bindAddress(bindAddress)
@@ -181,15 +189,19 @@ final class ServeCommand implements Command {
         ServerConfig config = builder.build();
         // A proxy of "/" takes every path: the files, /echo and /ws would never be reached.
         if (!proxied.everyPath()) {
+            Handler served = (request, response) -> {
+                // Each file goes out with its own type: nosniff keeps a browser from running a text file as a page.
+                response.header("X-Content-Type-Options", "nosniff");
+                files.handle(request, response);
+            };
             routes.any("/echo", new EchoHandler())
                     .webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open)
-                    .get("/ws.html", WebSocketEcho::page)
-                    .get("/*", (request, response) -> {
-                        // Each file goes out with its own type: nosniff keeps a browser from running a text file as
-                        // a page.
-                        response.header("X-Content-Type-Options", "nosniff");
-                        files.handle(request, response);
-                    });
+                    .get("/ws.html", WebSocketEcho::page);
+            if (files.isWritable()) {
+                routes.any("/*", served); // PUT and DELETE too
+            } else {
+                routes.get("/*", served);
+            }
         }
         Server server = Server.create(config, filters.service(routes.build(), timer)).start();
         started.set(server);

@@ -194,6 +194,31 @@ class ServeCommandIT {
     }
 
     @Test
+    void uploadLetsPutStoreFilesAndDeleteRemoveThem() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--plain", "--quiet", "--upload")) {
+                String stored = exchange(server, "PUT /notes.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n"
+                        + "Connection: close\r\n\r\nnotes\n");
+                assertTrue(stored.startsWith("HTTP/1.1 201 Created\r\n"), stored);
+                assertEquals("notes\n", Files.readString(directory.resolve("notes.txt")));
+                String deleted = exchange(server, "DELETE /notes.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertTrue(deleted.startsWith("HTTP/1.1 204 No Content\r\n"), deleted);
+                assertTrue(Files.notExists(directory.resolve("notes.txt")));
+            }
+            try (Server server = start("--plain", "--quiet")) {
+                String refused = exchange(server, "PUT /notes.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n"
+                        + "Connection: close\r\n\r\nnotes\n");
+                assertTrue(refused.startsWith("HTTP/1.1 405 "), refused);
+                assertTrue(Files.notExists(directory.resolve("notes.txt")));
+            }
+            UsageException open = assertThrows(UsageException.class,
+                    () -> start("--plain", "--upload", "--bind", "0.0.0.0"));
+            assertTrue(open.getMessage().startsWith("--upload on an address other hosts reach needs --auth"),
+                    open.getMessage());
+        });
+    }
+
+    @Test
     void refusesAHeaderNotOfItsForm() {
         for (String header : List.of("no colon", ": empty name", "Bad Name: x", "Content-Length: 5", "X: a\u0001b")) {
             UsageException refused = assertThrows(UsageException.class, () -> start("--plain", "-H", header));

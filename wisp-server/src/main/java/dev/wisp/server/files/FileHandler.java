@@ -84,7 +84,8 @@ import java.util.Optional;
  *       above {@code text/html} in its {@code Accept} gets the listing as JSON, in the shape of nginx's
  *       {@code autoindex_format json} (both with {@code Vary: Accept}).
  *   <li>Only GET and HEAD; other methods get 405 with {@code Allow: GET, HEAD} (mounted with
- *       {@code Router.Builder.get}, the router already answers them).
+ *       {@code Router.Builder.get}, the router already answers them). With {@link Builder#writable}, PUT stores a
+ *       file and DELETE removes one.
  * </ul>
  *
  * <p>Immutable and thread-safe; one instance serves any number of exchanges at once. Make one with {@link #of} or
@@ -92,6 +93,7 @@ import java.util.Optional;
  */
 public final class FileHandler implements Handler {
     private static final String ALLOWED_METHODS = "GET, HEAD";
+    private static final String WRITABLE_METHODS = "GET, HEAD, PUT, DELETE";
     /** How many times a file that changes as it is opened is opened again before the answer is a 503. */
     private static final int OPEN_ATTEMPTS = 3;
 
@@ -103,6 +105,8 @@ public final class FileHandler implements Handler {
     private final Handler notFound;
     private final String fallbackFile;
     private final Precompressed precompressed;
+    /** PUT and DELETE, or null if the handler only reads. */
+    private final FileWrites writes;
 
     private FileHandler(Builder builder, RootDirectory rootDirectory) {
         this.root = builder.root;
@@ -113,6 +117,7 @@ public final class FileHandler implements Handler {
         this.notFound = builder.notFound;
         this.fallbackFile = builder.fallbackFile;
         this.precompressed = builder.precompressed;
+        this.writes = builder.writable ? new FileWrites(rootDirectory, builder.hiddenFiles) : null;
     }
 
     /**
@@ -134,7 +139,7 @@ public final class FileHandler implements Handler {
     public Builder toBuilder() {
         return new Builder(root).indexFile(indexFile).directoryListing(directoryListing)
                 .hiddenFiles(hiddenFiles).notFound(notFound).fallbackFile(fallbackFile)
-                .precompressed(precompressed.codings());
+                .precompressed(precompressed.codings()).writable(writes != null);
     }
 
     /** The root directory as configured. */
@@ -162,6 +167,11 @@ public final class FileHandler implements Handler {
         return hiddenFiles;
     }
 
+    /** Whether PUT stores files and DELETE removes them ({@link Builder#writable}). */
+    public boolean isWritable() {
+        return writes != null;
+    }
+
     /** The codings of the stored copies served in place of a file, in order of preference; empty if none are. */
     public List<String> precompressedCodings() {
         return precompressed.codings();
@@ -170,8 +180,17 @@ public final class FileHandler implements Handler {
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws IOException {
         Method method = request.method();
+        if (writes != null && method.equals(Method.PUT)) {
+            writes.put(request, response, relativeSegments(request));
+            return;
+        }
+        if (writes != null && method.equals(Method.DELETE)) {
+            writes.delete(request, response, relativeSegments(request));
+            return;
+        }
         if (!method.equals(Method.GET) && !method.equals(Method.HEAD)) {
-            response.status(Status.METHOD_NOT_ALLOWED).header(HeaderNames.ALLOW, ALLOWED_METHODS)
+            response.status(Status.METHOD_NOT_ALLOWED)
+                    .header(HeaderNames.ALLOW, writes != null ? WRITABLE_METHODS : ALLOWED_METHODS)
                     .send(method + " is not allowed\n");
             return;
         }
@@ -431,6 +450,7 @@ public final class FileHandler implements Handler {
         private Handler notFound = (request, response) -> response.send("not found\n");
         private String fallbackFile;
         private Precompressed precompressed = Precompressed.NONE;
+        private boolean writable;
 
         private Builder(Path root) {
             this.root = root;
@@ -512,6 +532,23 @@ public final class FileHandler implements Handler {
         /** {@link #precompressed(String...)} from a list; an empty list for none. */
         public Builder precompressed(List<String> codings) {
             this.precompressed = Precompressed.of(List.copyOf(codings));
+            return this;
+        }
+
+        /**
+         * Whether PUT stores the request's content as the file at its path (201 for a new file, 204 for one
+         * replaced, atomically) and DELETE removes a file (204), with their preconditions, as esp_http_server's file
+         * server uploads and deletes; off unless set. The handler must then be mounted for those methods too
+         * ({@code Router.Builder.any}), and the routes should be behind authentication: anyone who reaches them can
+         * change the tree. A PUT's content goes to a hidden temporary file beside its file, forced to the disk, then
+         * takes the file's place in one rename, so a reader sees the old file or the new one whole; its folder must
+         * exist (else 409), a folder is never replaced nor removed (409), coded content is refused (415), a partial
+         * PUT too (400); {@code If-Match}, {@code If-None-Match: *} and {@code If-Unmodified-Since} are honoured (412);
+         * names are confined as for reads, a link is never written through nor replaced (403), and a full disk is a
+         * 507 that leaves nothing behind.
+         */
+        public Builder writable(boolean writable) {
+            this.writable = writable;
             return this;
         }
 

@@ -83,6 +83,31 @@ record Validators(String etag, Instant lastModified, Instant now) {
     }
 
     /**
+     * Evaluates the preconditions of a PUT or DELETE against the file as it is, or against no file ({@code current}
+     * null): RFC 9110 §13.2.2 for a method other than GET and HEAD, where a false condition is always a 412 and
+     * If-Modified-Since does not apply. If-Match names a current file ({@code *}) or its tag, by strong comparison;
+     * If-None-Match ({@code *}: "only if there is none", the lost-update check of a create) by weak comparison.
+     *
+     * @return whether the write may go ahead
+     */
+    static boolean writeMayProceed(Validators current, Headers headers) {
+        List<String> ifMatch = headers.all(HeaderNames.IF_MATCH);
+        if (!ifMatch.isEmpty()) {
+            if (current == null || (!EntityTags.isAny(ifMatch) && !EntityTags.matches(ifMatch, current.etag, false))) {
+                return false;
+            }
+        } else if (current != null) {
+            Optional<Instant> since = date(headers, HeaderNames.IF_UNMODIFIED_SINCE);
+            if (since.isPresent() && current.lastModified.isAfter(since.get())) {
+                return false;
+            }
+        }
+        List<String> ifNoneMatch = headers.all(HeaderNames.IF_NONE_MATCH);
+        return ifNoneMatch.isEmpty() || current == null
+                || (!EntityTags.isAny(ifNoneMatch) && !EntityTags.matches(ifNoneMatch, current.etag, true));
+    }
+
+    /**
      * Whether an If-Range value still describes the file (RFC 9110 §13.1.5): an entity tag by strong comparison,
      * or a date that is a strong validator and equal to Last-Modified. Anything else means the Range is ignored and
      * the whole file is sent.
