@@ -28,8 +28,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * PUT and DELETE of files under a {@link FileHandler}'s root ({@link FileHandler.Builder#writable}), as esp_http_server's
- * file server example uploads and deletes, and as WebDAV servers answer the two methods.
+ * PUT and DELETE of files under a {@link FileHandler}'s root ({@link FileHandler.Builder#writable}), as
+ * esp_http_server's file server example uploads and deletes, and as WebDAV servers answer the two methods.
  *
  * <ul>
  *   <li><b>PUT</b> stores the request's content as the file at the path: 201 Created for a new file, 204 No Content
