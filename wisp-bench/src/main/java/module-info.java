@@ -3,9 +3,9 @@
  * plaintext peer servers (Wisp, Netty, Jetty, Undertow, Helidon, the JDK's HTTP server; Wisp, Netty and Jetty
  * also over HTTPS) and the idle-connection holder that the load harnesses {@code run.sh} and {@code tls.sh}
  * start; the client load drivers of {@code client.sh} (Wisp, OkHttp, the JDK's HttpClient, Jetty's HttpClient,
- * Apache HttpClient 5; all but Apache's also over HTTP/2); the WebSocket echo peers (Wisp, Java-WebSocket, Netty, Jetty) and the WebSocket load
- * client of {@code websocket.sh}; the HTTP/2 peers of {@code http2.sh} (Wisp's plaintext peer with HTTP/2 on,
- * Netty's HTTP/2 codec).
+ * Apache HttpClient 5; all but Apache's also over HTTP/2); the WebSocket echo peers (Wisp, Java-WebSocket, Netty,
+ * Jetty) and the WebSocket load client of {@code websocket.sh}; the HTTP/2 peers of {@code http2.sh} (Wisp's plaintext
+ * peer with HTTP/2 on, Netty's HTTP/2 codec).
  * Never released; the scripts run it from the class path ({@code java -cp target/wisp-bench.jar:target/lib/*}).
  */
 module dev.wisp.bench {

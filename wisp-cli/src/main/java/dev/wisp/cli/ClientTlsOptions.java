@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The TLS options of {@code wisp get} and {@code wisp ws}, named as curl names them, turned into the client's {@link TlsConfig}:
- * {@code --cacert FILE} (CA certificates in PEM that replace the JDK's trust store), {@code --cert FILE} and
- * {@code --key FILE} (a client certificate chain and its key, in PEM, for mutual TLS; without {@code --key} the key
+ * The TLS options of {@code wisp get} and {@code wisp ws}, named as curl names them, turned into the client's {@link
+ * TlsConfig}: {@code --cacert FILE} (CA certificates in PEM that replace the JDK's trust store), {@code --cert FILE}
+ * and {@code --key FILE} (a client certificate chain and its key, in PEM, for mutual TLS; without {@code --key} the key
  * is read from the certificate file, as curl does) and {@code -k/--insecure} ({@link
  * TlsConfig.Builder#insecureTrustAll()}, which logs its WARNING), {@code --pinnedpubkey} (public keys required of
  * every server the command reaches, {@link TlsConfig.Builder#pinPublicKeys}). {@code --connect-timeout} is the

@@ -211,7 +211,8 @@ final class ServeCommand implements Command {
         out.println((proxied.everyPath() ? "Listening" : "Serving " + directory) + " on " + where);
         transport.printStarted(server, config.bindAddress(), out);
         proxied.lines().forEach(out::println);
-        clearTextPasswords(filters.asksForPasswords(), transport.scheme(), config.bindAddress()).ifPresent(out::println);
+        clearTextPasswords(filters.asksForPasswords(), transport.scheme(),
+                config.bindAddress()).ifPresent(out::println);
         if (loopsByDefault && !ServerConfig.carrierLoopsAvailable()) { // said, since it costs CPU per request
             out.println("Connections run on the JDK's scheduler: carrier loops need the JVM option "
                     + ServerConfig.carrierLoopsJvmOption());

@@ -189,7 +189,9 @@ final class ServeFilters {
         }
     }
 
-    /** {@code --auth USER:PASSWORD}, or {@code @FILE} with one such line per user (blank lines and # comments aside). */
+    /**
+     * {@code --auth USER:PASSWORD}, or {@code @FILE} with one such line per user (blank lines and # comments aside).
+     */
     private static BasicAuth auth(String value) throws UsageException {
         List<String> pairs;
         if (value.startsWith("@")) {

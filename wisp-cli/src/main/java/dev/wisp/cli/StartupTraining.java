@@ -67,7 +67,8 @@ public final class StartupTraining {
                     return 1;
                 }
             }
-            for (String url : List.of(secure.replace("https", "wss") + "/ws", cleartext.replace("http", "ws") + "/ws")) {
+            for (String url : List.of(secure.replace("https", "wss") + "/ws",
+                    cleartext.replace("http", "ws") + "/ws")) {
                 WsCommand ws = new WsCommand(new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)),
                         Map.of());
                 if (ws.run(List.of("-1", "--cacert", certificate, url), quiet, quiet) != ExitCodes.OK) {

@@ -26,8 +26,9 @@ final class VerboseListener implements EventListener {
     @Override
     public void connected(ConnectionInfo connection, InetSocketAddress remote) {
         // A Unix domain socket has no IP address: its path comes as an unresolved host.
-        err.println("* Connected to " + connection.origin().host() + " (" + (remote.isUnresolved() ? remote.getHostString()
-                : remote.getAddress().getHostAddress()) + ") port " + remote.getPort());
+        err.println("* Connected to " + connection.origin().host() + " ("
+                + (remote.isUnresolved() ? remote.getHostString() : remote.getAddress().getHostAddress())
+                + ") port " + remote.getPort());
     }
 
     @Override

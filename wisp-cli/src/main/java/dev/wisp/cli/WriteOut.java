@@ -38,9 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * variables are curl's, among them {@code http_code} ({@code 000} when no response came), {@code size_download},
  * {@code time_total} and the other times, {@code url_effective}, {@code num_redirects}, {@code remote_ip}, the
  * server's chain ({@code certs}, {@link CertificateText}; {@code num_certs}; {@code ssl_verify_result},
- * {@link VerifyResult}), a proxy's answer to CONNECT ({@code http_connect}) and {@code json}; {@code %{stderr}} and {@code %{stdout}} switch where the rest goes, and {@code %{onerror}} ends the
- * output there unless the transfer failed. An unknown variable is written as nothing, with a warning on standard
- * error, as curl does.
+ * {@link VerifyResult}), a proxy's answer to CONNECT ({@code http_connect}) and {@code json}; {@code %{stderr}} and
+ * {@code %{stdout}} switch where the rest goes, and {@code %{onerror}} ends the output there unless the transfer
+ * failed. An unknown variable is written as nothing, with a warning on standard error, as curl does.
  *
  * <p>It listens to the call's events ({@link #events()}) for what a response does not carry: the addresses
  * connected, the redirects followed, the bytes that went each way.
@@ -59,7 +59,8 @@ final class WriteOut {
             "filename_effective", "http_code", "http_connect", "http_version", "local_ip", "local_port", "method",
             "num_certs", "num_connects", "num_headers", "num_redirects", "redirect_url", "referer", "remote_ip",
             "remote_port", "response_code", "scheme", "size_download", "size_header", "size_request", "size_upload",
-            "speed_download", "speed_upload", "ssl_verify_result", "time_appconnect", "time_connect", "time_namelookup", "time_pretransfer", "time_redirect",
+            "speed_download", "speed_upload", "ssl_verify_result", "time_appconnect", "time_connect", "time_namelookup",
+                    "time_pretransfer", "time_redirect",
             "time_starttransfer", "time_total", "url", "url_effective", "urlnum");
 
     private final String format;

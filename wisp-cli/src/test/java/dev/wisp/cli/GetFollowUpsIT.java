@@ -35,7 +35,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code wisp get}'s follow-up and connection flags (redirects, auth, cookies, binding) against Wisp's server, with curl as the reference. */
+/**
+ * {@code wisp get}'s follow-up and connection flags (redirects, auth, cookies, binding) against Wisp's server, with
+ * curl as the reference.
+ */
 class GetFollowUpsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -128,7 +131,8 @@ class GetFollowUpsIT {
             Path ours = directory.resolve("ours.txt");
             Path theirs = directory.resolve("theirs.txt");
             assertEquals("id=7; lang=en\n", wisp("-L", "-c", ours.toString(), base + "/set").text());
-            assertEquals("id=7; lang=en\n", sortedCookies(curl("-s", "-L", "-c", theirs.toString(), base + "/set").text()),
+            assertEquals("id=7; lang=en\n",
+                    sortedCookies(curl("-s", "-L", "-c", theirs.toString(), base + "/set").text()),
                     "curl sends the same cookies, in an order of its own");
             assertEquals(cookieLines(theirs), cookieLines(ours));
             assertEquals("id=7; lang=en\n", sortedCookies(wisp("-b", theirs.toString(), base + "/cookies").text()));
@@ -273,7 +277,8 @@ class GetFollowUpsIT {
                     + " %{size_upload} %{num_headers} %{num_connects} %{filename_effective} %{urlnum} [%{referer}]"
                     + " 100%%\\n";
             String[][] cases = {{base + "/moved"}, {"-L", base + "/moved"}, {"-L", "-d", "x", base + "/moved"},
-                {"-I", base + "/seen"}, {"-L", "--max-redirs", "2", base + "/loop"}, {"-e", "http://a/", base + "/seen"}};
+                {"-I", base + "/seen"}, {"-L", "--max-redirs", "2", base + "/loop"},
+                {"-e", "http://a/", base + "/seen"}};
             for (String[] arguments : cases) {
                 // The same request head as curl's, so that the bytes sent compare too.
                 List<String> common = new ArrayList<>(List.of("-A", "t", "-H", "Accept: */*", "-o", "/dev/null",

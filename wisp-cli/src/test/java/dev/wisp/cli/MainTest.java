@@ -118,9 +118,12 @@ class MainTest {
         "--port abc              | option --port must be a number from 0 to 65535: 'abc'",
         "--port=70000            | option --port must be a number from 0 to 65535: '70000'",
         "--max-connections 0     | option --max-connections must be a number from 1 to 2147483647: '0'",
-        "--rate-limit 10         | option --rate-limit must be N/s or N/m, with ,BURST if wanted (10/s, 600/m,20): '10'",
-        "--rate-limit 0/s        | option --rate-limit must be N/s or N/m, with ,BURST if wanted (10/s, 600/m,20): '0/s'",
-        "--max-connections-per-client -1 | option --max-connections-per-client must be a number from 0 to 2147483647: '-1'",
+        "--rate-limit 10         | option --rate-limit must be N/s or N/m, with ,BURST if wanted"
+                + " (10/s, 600/m,20): '10'",
+        "--rate-limit 0/s        | option --rate-limit must be N/s or N/m, with ,BURST if wanted"
+                + " (10/s, 600/m,20): '0/s'",
+        "--max-connections-per-client -1 | option --max-connections-per-client must be a number from 0 to"
+                + " 2147483647: '-1'",
         "--no-listing=yes        | option --no-listing takes no value",
         "a b                     | expected at most one DIR, got a b",
         "--bind [::1               | option --bind: unknown address '[::1'",
@@ -133,8 +136,10 @@ class MainTest {
         "--http-port 8443          | option --http-port must differ from the HTTPS port 8443",
         "-p 9000 --http-port 9000  | option --http-port must differ from the HTTPS port 9000",
         "--http1.1 --http2         | --http1.1 and --http2 cannot be combined: choose one",
-        "--max-request-body 10X    | option --max-request-body must be a number of bytes, or with K, M or G (10M): '10X'",
-        "--max-request-body -1     | option --max-request-body must be a number of bytes, or with K, M or G (10M): '-1'",
+        "--max-request-body 10X    | option --max-request-body must be a number of bytes, or with K, M or G"
+                + " (10M): '10X'",
+        "--max-request-body -1     | option --max-request-body must be a number of bytes, or with K, M or G"
+                + " (10M): '-1'",
         // Before the certificate files are read (or a certificate made), as every usage error.
         "--cert no.pem --key no.pem --max-request-body 9999999999G | option --max-request-body must be a number of"
                 + " bytes, or with K, M or G (10M): '9999999999G'",
@@ -151,7 +156,8 @@ class MainTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "get --bogus       | wisp get: unknown option '--bogus'",
-        "get -C 100 -o f http://x/ | wisp get: option --continue-at takes '-' only: it goes on from what an earlier run left",
+        "get -C 100 -o f http://x/ | wisp get: option --continue-at takes '-' only: it goes on from what an"
+                + " earlier run left",
         "get -C - http://x/        | wisp get: option --continue-at needs a file: -o FILE or -O",
         "get -C - -o f -i http://x/ | wisp get: option --continue-at cannot go with --include",
         "get -I -d x=1 http://x/   | wisp get: you can only select one HTTP request method: you asked for both POST"

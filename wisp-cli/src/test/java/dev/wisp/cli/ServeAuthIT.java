@@ -76,7 +76,8 @@ class ServeAuthIT {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             assertEquals(ExitCodes.USAGE, Main.run(List.of("serve", directory.toString(), "--plain", "--port", "0",
                     usage.get(0), usage.get(1)), quiet(), new PrintStream(err, true, StandardCharsets.UTF_8)));
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains(usage.get(2)), err.toString(StandardCharsets.UTF_8));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains(usage.get(2)),
+                    err.toString(StandardCharsets.UTF_8));
         }
     }
 

@@ -167,7 +167,8 @@ class ServeProxyIT {
             assertTrue(curl("-s", "http://127.0.0.1:" + front.port() + "/up/echo").startsWith("GET /echo "));
             // Two upstreams, one of them refusing: every request is answered by the other.
             int closed = PeerProcess.freePort();
-            Server shared = serve("--proxy", "/up=http://127.0.0.1:" + closed + ", http://127.0.0.1:" + upstream.port());
+            Server shared = serve("--proxy", "/up=http://127.0.0.1:" + closed + ", http://127.0.0.1:"
+                    + upstream.port());
             for (int i = 0; i < 4; i++) {
                 assertTrue(curl("-s", "http://127.0.0.1:" + shared.port() + "/up/echo").startsWith("GET /echo "));
             }

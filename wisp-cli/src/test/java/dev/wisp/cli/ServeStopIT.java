@@ -63,7 +63,8 @@ class ServeStopIT {
     void reportsATransferCutAfterTheGracePeriodItWasGiven() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             createLargeFile();
-            try (WispProcess wisp = WispProcess.start("serve", directory.toString(), "--plain", "--port", "0", "--grace", "1");
+            try (WispProcess wisp = WispProcess.start("serve", directory.toString(), "--plain", "--port", "0",
+                    "--grace", "1");
                     Socket download = startDownload(wisp)) {
                 wisp.signal("TERM");
                 assertEquals("Stopping: waiting up to 1 s for 1 open connection; press Ctrl-C again to stop now",

@@ -360,8 +360,8 @@ public final class ClientConfig {
     }
 
     /**
-     * The proxy (HTTP, HTTPS or SOCKS5) every connection goes through, unless {@link Builder#proxy(String, ProxyConfig)}
-     * set another for its origin's scheme; empty (direct connections) unless set.
+     * The proxy (HTTP, HTTPS or SOCKS5) every connection goes through, unless {@link Builder#proxy(String,
+     * ProxyConfig)} set another for its origin's scheme; empty (direct connections) unless set.
      */
     public Optional<ProxyConfig> proxy() {
         return Optional.ofNullable(proxy);

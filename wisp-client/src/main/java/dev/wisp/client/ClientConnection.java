@@ -29,8 +29,8 @@ import java.util.concurrent.CompletableFuture;
  * calling thread, when {@code send} or {@code sendAsync} is called), each starting when the previous response
  * body has been read to its end or closed; a call canceled, timed out or failed before its turn gives its place
  * up. With {@link ClientConfig.Builder#pipelining(boolean) pipelining}, an idempotent request goes out as soon as
- * the one before it is written, in the same order, and its call then waits for the responses before its own. {@link #disconnect()} and {@link Call#cancel()} may come from any thread and take effect at
- * once.
+ * the one before it is written, in the same order, and its call then waits for the responses before its own. {@link
+ * #disconnect()} and {@link Call#cancel()} may come from any thread and take effect at once.
  *
  * <p><b>HTTP/2.</b> With {@link Http2Mode#PRIOR_KNOWLEDGE} in its configuration, the connection offers HTTP/2 (by ALPN
  * over TLS, where the server may still choose HTTP/1.1; from the first byte in plaintext, h2c) and, where it is

@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * Sees what a client does, as it happens: connection events name the connection ({@link ConnectionInfo}: its id,
- * origin and user attachment), exchange events the {@link Request}. Every method does nothing unless overridden. Methods run on the thread doing the work (the
- * caller's, or the call's virtual thread), so they must be quick and must not block; an exception thrown by one
- * is logged and otherwise ignored.
+ * origin and user attachment), exchange events the {@link Request}. Every method does nothing unless overridden.
+ * Methods run on the thread doing the work (the caller's, or the call's virtual thread), so they must be quick and must
+ * not block; an exception thrown by one is logged and otherwise ignored.
  *
  * <p>Order for one call on a new connection: {@code dnsResolved, tunnelOpened} (through a proxy's tunnel),
  * {@code connected, tlsHandshakeDone} (TLS only),

@@ -4,8 +4,8 @@ package dev.wisp.client;
  * Whether the connections of a {@link Client} speak HTTP/2 (RFC 9113), set with
  * {@link ClientConfig.Builder#http2(Http2Mode)}. Over HTTP/2 the calls to one origin share a connection, each on a
  * stream of its own; nothing else changes for the caller. A {@link ClientConnection} speaks HTTP/1.1 unless the mode
- * is {@link #PRIOR_KNOWLEDGE} (see there); a WebSocket opens as a stream of a pooled HTTP/2 connection whose server takes it (RFC 8441,
- * {@link ClientConfig#webSocketsOverHttp2()}), and otherwise on an HTTP/1.1 connection of its own.
+ * is {@link #PRIOR_KNOWLEDGE} (see there); a WebSocket opens as a stream of a pooled HTTP/2 connection whose server
+ * takes it (RFC 8441, {@link ClientConfig#webSocketsOverHttp2()}), and otherwise on an HTTP/1.1 connection of its own.
  */
 public enum Http2Mode {
     /** HTTP/1.1 only: ALPN offers {@code http/1.1} alone. */

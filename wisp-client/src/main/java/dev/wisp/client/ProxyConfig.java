@@ -148,8 +148,8 @@ public final class ProxyConfig {
     }
 
     /**
-     * This proxy with credentials for it: Basic for an HTTP or HTTPS proxy, username/password (RFC 1929) for SOCKS5, where
-     * each must fit in 255 bytes of UTF-8.
+     * This proxy with credentials for it: Basic for an HTTP or HTTPS proxy, username/password (RFC 1929) for SOCKS5,
+     * where each must fit in 255 bytes of UTF-8.
      *
      * @throws IllegalArgumentException for SOCKS5 credentials that are empty or too long
      */

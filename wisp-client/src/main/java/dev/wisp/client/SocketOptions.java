@@ -330,8 +330,8 @@ public final class SocketOptions {
 
         /**
          * @throws IllegalArgumentException for a port outside 0..65535, binding, address reuse, a type of service or a
-         *     priority with a Unix socket, both a path and an abstract name, or an abstract name that is empty or longer than 107
-         *     bytes
+         *     priority with a Unix socket, both a path and an abstract name, or an abstract name that is empty or
+         *     longer than 107 bytes
          */
         public SocketOptions build() {
             if (unixSocket != null && abstractUnixSocket != null) {

@@ -50,7 +50,8 @@ class HappyEyeballsIT {
                         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                         assertEquals("127.0.0.1", response.text(), "IPv4 answered");
                         assertTrue(millis >= delay.toMillis() - 20 && millis < delay.toMillis() + 1500,
-                                millis + " ms for an attempt delay of " + delay.toMillis() + " ms, connect timeout 8 s");
+                                millis + " ms for an attempt delay of " + delay.toMillis()
+                                        + " ms, connect timeout 8 s");
                         assertEquals(1, client.openConnections(), "the IPv6 attempt was closed, not kept");
                     }
                 }

@@ -41,8 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The HTTP/2 client's framing and stream rules, RFC 9113 §3.4 to §6, case by case against {@link Http2ScriptedServer}
  * (the client's side of what h2spec checks of a server): a frame that breaks a rule of the connection ends it with
- * GOAWAY of the code the RFC gives, and its call fails with {@link ResponseProtocolException}; one that breaks a rule of
- * a stream resets that stream with its code while the other calls go on; and frames the RFC lets a client take are
+ * GOAWAY of the code the RFC gives, and its call fails with {@link ResponseProtocolException}; one that breaks a rule
+ * of a stream resets that stream with its code while the other calls go on; and frames the RFC lets a client take are
  * taken. The rules of response messages and HPACK are {@link Http2ClientMessageConformanceIT}'s.
  */
 class Http2ClientConformanceIT {
@@ -95,7 +95,8 @@ class Http2ClientConformanceIT {
                 breaks("§4.2 unknown type over SETTINGS_MAX_FRAME_SIZE", frameSize,
                         (peer, id) -> peer.sendFrame(0x20, 0, 0, new byte[16_385])),
                 breaks("§6.7 PING of 7 bytes", frameSize, (peer, id) -> peer.sendFrame(PING, 0, 0, new byte[7])),
-                breaks("§6.5 SETTINGS of 5 bytes", frameSize, (peer, id) -> peer.sendFrame(SETTINGS, 0, 0, new byte[5])),
+                breaks("§6.5 SETTINGS of 5 bytes", frameSize, (peer, id) -> peer.sendFrame(SETTINGS, 0, 0,
+                        new byte[5])),
                 breaks("§6.5 SETTINGS ACK with a payload", frameSize,
                         (peer, id) -> peer.sendFrame(SETTINGS, ACK, 0, setting(Settings.ENABLE_PUSH, 0))),
                 breaks("§6.4 RST_STREAM of 3 bytes", frameSize,
@@ -238,7 +239,8 @@ class Http2ClientConformanceIT {
             RequestHead head = peer.awaitRequest();
             List<String> names = head.fields().stream().map(HpackField::name).toList();
             assertEquals(Set.of(":method", ":scheme", ":authority", ":path"), Set.copyOf(names.subList(0, 4)));
-            assertTrue(names.subList(4, names.size()).stream().noneMatch(name -> name.startsWith(":")), names::toString);
+            assertTrue(names.subList(4, names.size()).stream().noneMatch(name -> name.startsWith(":")),
+                    names::toString);
             assertTrue(names.stream().noneMatch(name -> Set.of("connection", "keep-alive", "transfer-encoding",
                     "upgrade", "host").contains(name)), names::toString);
             assertEquals(List.of("GET", "http", server.url("").substring("http://".length()), "/path?q=1", "value"),

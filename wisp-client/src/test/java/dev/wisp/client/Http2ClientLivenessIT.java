@@ -181,8 +181,8 @@ class Http2ClientLivenessIT {
     }
 
     /**
-     * The server's SETTINGS that opens the connection is a frame heard from it: a handshake slower than the pong timeout
-     * does not make the first call send a PING, as if the connection had been quiet since it was made.
+     * The server's SETTINGS that opens the connection is a frame heard from it: a handshake slower than the pong
+     * timeout does not make the first call send a PING, as if the connection had been quiet since it was made.
      */
     @Test
     void sendsNoPingWithTheFirstCallAfterASlowOpeningSettings() {

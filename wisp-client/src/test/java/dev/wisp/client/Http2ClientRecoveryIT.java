@@ -330,7 +330,8 @@ class Http2ClientRecoveryIT {
             int id = peer.awaitRequest().streamId();
             // §6.9.2: what the client sent of its first 65,535 bytes takes the stream's window below zero
             peer.send(new SettingsFrame(List.of(new Setting(Settings.INITIAL_WINDOW_SIZE, 0))));
-            peer.send(new WindowUpdateFrame(id, 65_535 + LARGE_BODY.length), new WindowUpdateFrame(0, LARGE_BODY.length));
+            peer.send(new WindowUpdateFrame(id, 65_535 + LARGE_BODY.length),
+                    new WindowUpdateFrame(0, LARGE_BODY.length));
             assertEquals(LARGE_BODY.length, peer.awaitBody(id).length);
             peer.respond(id, "all there");
             assertEquals("200 all there", result(call));

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * GOAWAY while calls run, a restart between calls, and a cancel among calls sharing the connection. Over TLS with
  * ALPN h2, and h2c by prior knowledge.
  */
-@Execution(ExecutionMode.CONCURRENT) // beside the other classes, its cases too: they mostly wait, on servers in processes of their own
+// beside the other classes, its cases too: they mostly wait, on servers in processes of their own
+@Execution(ExecutionMode.CONCURRENT)
 class Http2NodeIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
 

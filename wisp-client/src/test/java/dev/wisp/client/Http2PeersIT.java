@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code keepalive_requests}, and its 413 before an upload ended. node's peer plays the harder cases in
  * {@link Http2NodeIT}.
  */
-@Execution(ExecutionMode.CONCURRENT) // beside the other classes, its cases too: they mostly wait, on servers in processes of their own
+// beside the other classes, its cases too: they mostly wait, on servers in processes of their own
+@Execution(ExecutionMode.CONCURRENT)
 class Http2PeersIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
     private static final byte[] LARGE = Http2Peer.large(Http2Peer.LARGE_BYTES);

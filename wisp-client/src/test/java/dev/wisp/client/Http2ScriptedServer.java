@@ -59,8 +59,8 @@ import java.util.function.Predicate;
  * valid frames with our {@link FrameWriter} and {@link HpackEncoder}, broken ones as raw bytes, and reading what the
  * client sends with our {@link FrameReader} and {@link HpackDecoder}. Every wait is bounded by {@link #WAIT}, so a
  * test fails rather than hangs. Like any live server, each connection acknowledges the client's SETTINGS in its
- * handshake, and its PINGs as they come, on a reading thread of its own, until the test makes it go silent. It starts and closes the client under test too, which speaks HTTP/2 to it by prior
- * knowledge.
+ * handshake, and its PINGs as they come, on a reading thread of its own, until the test makes it go silent. It starts
+ * and closes the client under test too, which speaks HTTP/2 to it by prior knowledge.
  *
  * <p>Over 500 lines, as the server's scripted peer: the frames it reads and writes, and the expectations a test states
  * about them, are one vocabulary that every client HTTP/2 test speaks.

@@ -69,7 +69,8 @@ class HttpsProxyIT {
     }
 
     private static ClientConfig.Builder trustingOrigins() {
-        return ClientConfig.builder().tls(TlsConfig.builder().trustedCertificatesPem(stunnel.ca().certificatePem()).build());
+        return ClientConfig.builder()
+                .tls(TlsConfig.builder().trustedCertificatesPem(stunnel.ca().certificatePem()).build());
     }
 
     @Test

@@ -47,7 +47,8 @@ final class ReadAhead {
         boolean filled = false;
         try {
             fresh.limit((int) Math.min(fresh.capacity(), run));
-            // A blocking channel returns 0 only when the buffer has no room, which run > 0 rules out: no byte is the end.
+            // A blocking channel returns 0 only when the buffer has no room, which run > 0 rules out: no byte is the
+            // end.
             filled = channel.read(fresh) > 0;
         } finally {
             if (!filled) {

@@ -55,8 +55,8 @@ class EventStreamReaderTest {
         assertEquals(List.of(new ServerSentEvent(null, "first event", "1"),
                         new ServerSentEvent(null, "second event", ""),
                         new ServerSentEvent(null, " third event", "")),
-                readEveryWay(": test stream\n\ndata: first event\nid: 1\n\ndata:second event\nid\n\ndata:  third event\n"
-                        + "\n"));
+                readEveryWay(": test stream\n\ndata: first event\nid: 1\n\ndata:second event\nid\n\n"
+                        + "data:  third event\n\n"));
         // Two events, the second an empty one; the data field without a colon.
         assertEquals(List.of(new ServerSentEvent(null, "", ""), new ServerSentEvent(null, "\n", "")),
                 readEveryWay("data\n\ndata\ndata\n\ndata:\n"));
@@ -224,7 +224,8 @@ class EventStreamReaderTest {
         for (int round = 0; round < 2_000; round++) {
             byte[] bytes = new byte[random.nextInt(200)];
             for (int i = 0; i < bytes.length; i++) {
-                bytes[i] = random.nextInt(4) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
+                bytes[i] = random.nextInt(4) == 0 ? (byte) random.nextInt(256)
+                        : alphabet[random.nextInt(alphabet.length)];
             }
             List<ServerSentEvent> whole;
             try {

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 final class FieldNames {
     private static final String[] COMMON = {
         HeaderNames.HOST, "User-Agent", "Accept", "Accept-Encoding", "Accept-Language", HeaderNames.CONNECTION,
-        HeaderNames.CONTENT_LENGTH, HeaderNames.CONTENT_TYPE, HeaderNames.TRANSFER_ENCODING, "Cookie", HeaderNames.REFERER,
+        HeaderNames.CONTENT_LENGTH, HeaderNames.CONTENT_TYPE, HeaderNames.TRANSFER_ENCODING, "Cookie",
+        HeaderNames.REFERER,
         HeaderNames.CACHE_CONTROL, HeaderNames.IF_NONE_MATCH, HeaderNames.IF_MODIFIED_SINCE, "Origin",
         "Upgrade-Insecure-Requests", "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest", "Pragma", "Authorization",
         HeaderNames.DATE, HeaderNames.SERVER, HeaderNames.EXPECT, HeaderNames.RANGE, HeaderNames.UPGRADE,

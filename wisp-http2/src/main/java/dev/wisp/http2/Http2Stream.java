@@ -107,7 +107,8 @@ public abstract class Http2Stream {
         lock.lock();
         try {
             receivedBytes += data.length;
-            if (declaredLength >= 0 && (receivedBytes > declaredLength || endStream && receivedBytes != declaredLength)) {
+            if (declaredLength >= 0
+                    && (receivedBytes > declaredLength || endStream && receivedBytes != declaredLength)) {
                 throw lengthMismatch();
             }
             remoteEnded |= endStream;

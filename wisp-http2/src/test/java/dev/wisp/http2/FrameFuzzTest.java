@@ -84,7 +84,8 @@ class FrameFuzzTest {
             case PushPromiseFrame promise -> assertTrue(promise.headerBlock().length <= MAX_BLOCK);
             case ContinuationFrame continuation -> fail("the reader returned a CONTINUATION frame");
             case GoAwayFrame goAway -> assertTrue(goAway.debugData().length <= Frames.MAX_FRAME - 8);
-            case SettingsFrame settings -> settings.settings().forEach(s -> assertTrue(Settings.isKnown(s.identifier())));
+            case SettingsFrame settings ->
+                    settings.settings().forEach(s -> assertTrue(Settings.isKnown(s.identifier())));
             default -> {
             }
         }

@@ -35,7 +35,8 @@ class FramePythonPeerTest {
         byte[] wire = HexFormat.of().parseHex(lines.get(0));
         String large = lines.get(1);
         // Fed in pieces of 1,000 bytes over a pooled buffer, as from a socket.
-        FrameReader reader = new FrameReader(WireInput.of(new Frames.ChunkedStream(wire, 1000), new BufferPool(4096, 1)),
+        FrameReader reader = new FrameReader(
+                WireInput.of(new Frames.ChunkedStream(wire, 1000), new BufferPool(4096, 1)),
                 Frames.MAX_FRAME, 64 * 1024);
         HpackDecoder decoder = new HpackDecoder(64 * 1024, 64 * 1024);
         reader.readPreface();

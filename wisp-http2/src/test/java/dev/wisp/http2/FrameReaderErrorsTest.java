@@ -26,7 +26,8 @@ class FrameReaderErrorsTest {
                 error(wire().header(16_385, 0, 0, 1), "FRAME_SIZE_ERROR",
                         "DATA frame of 16385 bytes on stream 1 exceeds 16384 bytes (our SETTINGS_MAX_FRAME_SIZE)"),
                 error(wire().header(0xffffff, 0xbb, 0, 0), "FRAME_SIZE_ERROR",
-                        "type 0xbb frame of 16777215 bytes on stream 0 exceeds 16384 bytes (our SETTINGS_MAX_FRAME_SIZE)"),
+                        "type 0xbb frame of 16777215 bytes on stream 0 exceeds 16384 bytes"
+                                + " (our SETTINGS_MAX_FRAME_SIZE)"),
                 // Frames that need a stream, on stream 0.
                 error(wire().frame(0x0, 0, 0, "00"), "PROTOCOL_ERROR", "DATA frame on stream 0, which needs a stream"),
                 error(wire().frame(0x1, 4, 0, "82"), "PROTOCOL_ERROR",
@@ -49,7 +50,8 @@ class FrameReaderErrorsTest {
                 // Fixed lengths.
                 error(wire().frame(0x3, 0, 1, "000000"), "FRAME_SIZE_ERROR", "RST_STREAM frame of 3 bytes on stream 1,"
                         + " not 4"),
-                error(wire().frame(0x6, 0, 0, "00000000000000"), "FRAME_SIZE_ERROR", "PING frame of 7 bytes on stream 0,"
+                error(wire().frame(0x6, 0, 0, "00000000000000"), "FRAME_SIZE_ERROR",
+                        "PING frame of 7 bytes on stream 0,"
                         + " not 8"),
                 error(wire().frame(0x6, 1, 0, "000000000000000000"), "FRAME_SIZE_ERROR",
                         "PING frame of 9 bytes on stream 0, not 8"),

@@ -139,7 +139,8 @@ class FrameRoundTripTest {
         FrameWriter writer = new FrameWriter(WireOutput.of(new ByteArrayOutputStream()));
         IllegalArgumentException data = assertThrows(IllegalArgumentException.class,
                 () -> writer.write(new DataFrame(1, new byte[16_385], false)));
-        assertEquals("DATA frame of 16385 bytes exceeds the peer's SETTINGS_MAX_FRAME_SIZE of 16384", data.getMessage());
+        assertEquals("DATA frame of 16385 bytes exceeds the peer's SETTINGS_MAX_FRAME_SIZE of 16384",
+                data.getMessage());
         IllegalArgumentException goAway = assertThrows(IllegalArgumentException.class,
                 () -> writer.write(new GoAwayFrame(0, ErrorCode.NO_ERROR, new byte[16_377])));
         assertEquals("GOAWAY frame of 16385 bytes exceeds the peer's SETTINGS_MAX_FRAME_SIZE of 16384",

@@ -97,8 +97,9 @@ final class Frames {
 
     static String describe(Frame frame) {
         return switch (frame) {
-            case DataFrame data -> "DATA " + data.streamId() + " " + hex(data.data()) + (data.endStream() ? " END_STREAM"
-                    : "") + (data.padding() > 0 ? " padding " + data.padding() : "");
+            case DataFrame data -> "DATA " + data.streamId() + " " + hex(data.data())
+                    + (data.endStream() ? " END_STREAM" : "")
+                    + (data.padding() > 0 ? " padding " + data.padding() : "");
             case HeadersFrame headers -> "HEADERS " + headers.streamId() + " " + hex(headers.headerBlock())
                     + (headers.endStream() ? " END_STREAM" : "")
                     + headers.priority().map(p -> " " + describe(p)).orElse("")

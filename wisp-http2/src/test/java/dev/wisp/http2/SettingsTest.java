@@ -26,7 +26,8 @@ class SettingsTest {
     void appliesAFrameInOrderLastValueWinningAndUnknownIgnored() throws ConnectionException {
         Settings settings = Settings.DEFAULT.apply(new SettingsFrame(List.of(new Setting(Settings.ENABLE_PUSH, 0),
                 new Setting(Settings.INITIAL_WINDOW_SIZE, 1), new Setting(0x99, 5),
-                new Setting(Settings.INITIAL_WINDOW_SIZE, 1_000_000), new Setting(Settings.MAX_CONCURRENT_STREAMS, 0))));
+                new Setting(Settings.INITIAL_WINDOW_SIZE, 1_000_000),
+                new Setting(Settings.MAX_CONCURRENT_STREAMS, 0))));
         assertFalse(settings.enablePush());
         assertEquals(1_000_000, settings.initialWindowSize());
         assertEquals(0, settings.maxConcurrentStreams());
@@ -37,7 +38,8 @@ class SettingsTest {
 
     @Test
     void refusesOutOfRangeValuesWithTheirErrorCodes() {
-        assertApplyFails(Settings.ENABLE_PUSH, 2, ErrorCode.PROTOCOL_ERROR, "SETTINGS_ENABLE_PUSH must be 0 or 1, not 2");
+        assertApplyFails(Settings.ENABLE_PUSH, 2, ErrorCode.PROTOCOL_ERROR,
+                "SETTINGS_ENABLE_PUSH must be 0 or 1, not 2");
         assertApplyFails(Settings.INITIAL_WINDOW_SIZE, 0x8000_0000L, ErrorCode.FLOW_CONTROL_ERROR,
                 "SETTINGS_INITIAL_WINDOW_SIZE 2147483648 exceeds 2^31-1");
         assertApplyFails(Settings.MAX_FRAME_SIZE, 16_383, ErrorCode.PROTOCOL_ERROR,

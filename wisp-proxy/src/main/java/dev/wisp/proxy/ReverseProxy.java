@@ -31,8 +31,8 @@ import java.util.Set;
 
 /**
  * A reverse proxy: a {@link Handler} that forwards each request to an upstream server (or to several in turn, see
- * {@link Builder#alsoTo}) over a {@link Client} and relays its answer, streaming both bodies as they come (a body is never held whole in memory), as nginx's
- * {@code proxy_pass} and Jetty's {@code ProxyHandler} do.
+ * {@link Builder#alsoTo}) over a {@link Client} and relays its answer, streaming both bodies as they come (a body is
+ * never held whole in memory), as nginx's {@code proxy_pass} and Jetty's {@code ProxyHandler} do.
  *
  * <pre>{@code
  * ReverseProxy api = ReverseProxy.builder("http://127.0.0.1:9000").stripPrefix("/api").build();
@@ -53,8 +53,8 @@ import java.util.Set;
  * their length, or go chunked when it is not known; content codings pass untouched; trailers are relayed, the
  * request's too, but for the fields no trailer section may hold (framing, routing, authentication and the rest of
  * RFC 9110 §6.5.1, which the server and client drop themselves) and the forwarding fields and {@code Via}, which
- * belong in the head the proxy sets. The answer's status and end-to-end fields come back as they are, but for a {@code Location} that
- * points into the upstream, which is pointed at the proxy ({@link Builder#rewriteLocation(boolean)}).
+ * belong in the head the proxy sets. The answer's status and end-to-end fields come back as they are, but for a {@code
+ * Location} that points into the upstream, which is pointed at the proxy ({@link Builder#rewriteLocation(boolean)}).
  *
  * <p><b>Failures.</b> A request that has passed 16 proxies already (by its {@code Via} entries) is answered 508
  * (Loop Detected): a proxy whose upstream is, in the end, itself would otherwise forward until its resources ran

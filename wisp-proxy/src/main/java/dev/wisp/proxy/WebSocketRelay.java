@@ -109,7 +109,8 @@ public final class WebSocketRelay implements WebSocketHandler {
                     }
                 }
                 throw e instanceof TimeoutExceededException
-                        ? new HttpProtocolException(Status.GATEWAY_TIMEOUT, "the upstream server did not answer in time")
+                        ? new HttpProtocolException(Status.GATEWAY_TIMEOUT,
+                                "the upstream server did not answer in time")
                         : new HttpProtocolException(Status.BAD_GATEWAY,
                                 "the upstream server could not be reached or answered wrongly");
             } catch (WebSocketHandshakeException e) {

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A server in a child JVM, so a test can exhaust its resources without touching its own: {@link LowDescriptorServer}
  * started under {@code prlimit --nofile=N} to fill its descriptor table, {@link CommandServer} with a small heap to
- * fill, with one carrier to keep busy, or as it is, to limit its threads. Its standard output carries the replies, its standard error the log, one
- * line per record.
+ * fill, with one carrier to keep busy, or as it is, to limit its threads. Its standard output carries the replies, its
+ * standard error the log, one line per record.
  */
 final class ChildServer implements AutoCloseable {
     /**

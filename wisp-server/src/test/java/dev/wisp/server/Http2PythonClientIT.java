@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * HTTP/2 with Python's h2 (python3-h2, which {@code bin/test} installs) driving a client by hand,
  * {@code src/test/python/h2_interop_client.py}: an upload sent only as the server's windows allow, whose echo comes
  * back through a window the client opens slowly from zero; a download held while SETTINGS shrink the stream's window
- * below zero and resumed when they raise it; trailers both ways; streams opened as others end, up to the limit; a field section over the limit. h2 checks the frames it receives
- * against RFC 9113 itself (a DATA frame past the window is a FlowControlError that fails the script).
+ * below zero and resumed when they raise it; trailers both ways; streams opened as others end, up to the limit; a field
+ * section over the limit. h2 checks the frames it receives against RFC 9113 itself (a DATA frame past the window is a
+ * FlowControlError that fails the script).
  */
 class Http2PythonClientIT {
     @BeforeAll

@@ -484,7 +484,10 @@ final class Http2TestPeer implements AutoCloseable {
         }
     }
 
-    /** Reads until RST_STREAM on this stream, which must carry this code; fails on GOAWAY or any other frame of the stream. */
+    /**
+     * Reads until RST_STREAM on this stream, which must carry this code; fails on GOAWAY or any other frame of the
+     * stream.
+     */
     void expectReset(int streamId, ErrorCode code) throws IOException {
         while (true) {
             Received frame = nextOrFail("RST_STREAM " + code + " on stream " + streamId);

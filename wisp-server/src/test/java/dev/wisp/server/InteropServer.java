@@ -79,7 +79,8 @@ final class InteropServer implements AutoCloseable {
                     request.connection().id()));
             next.handle(request, response);
         };
-        server = Server.create(config.build(), HttpService.builder(withSharedRoutes(routes).build()).filter(record).build())
+        server = Server.create(config.build(),
+                HttpService.builder(withSharedRoutes(routes).build()).filter(record).build())
                 .start();
     }
 
@@ -115,7 +116,9 @@ final class InteropServer implements AutoCloseable {
         return tls;
     }
 
-    /** The URL of a path: {@code https://localhost:PORT} over TLS (the certificate's name), else the loopback address. */
+    /**
+     * The URL of a path: {@code https://localhost:PORT} over TLS (the certificate's name), else the loopback address.
+     */
     String url(String path) {
         return (tls ? "https://localhost:" : "http://127.0.0.1:") + server.port() + path;
     }

@@ -26,9 +26,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * it has once listening: a container's {@code pids.max} reached, or the system's {@code threads-max}) serves as
  * before: its connections run on virtual threads, which need none, and their timed waits end (a new WebSocket's
  * first waits for a frame are the first of the JVM) although the JDK's timer thread would have started at the first
- * of them (started with the server instead, else that wait's thread is lost for good). Over TLS, handshakes at once hand their tasks to a pool whose threads start at its first tasks; a
- * task the pool cannot start a thread for runs on the connection's own thread, and the first such refusal is logged.
- * Once threads are back, the pool starts its threads, and nothing of the server's own died. Plaintext and over TLS.
+ * of them (started with the server instead, else that wait's thread is lost for good). Over TLS, handshakes at once
+ * hand their tasks to a pool whose threads start at its first tasks; a task the pool cannot start a thread for runs on
+ * the connection's own thread, and the first such refusal is logged. Once threads are back, the pool starts its
+ * threads, and nothing of the server's own died. Plaintext and over TLS.
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a server in a process of its own
 class ThreadExhaustionIT {

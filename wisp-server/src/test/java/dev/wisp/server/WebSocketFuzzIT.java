@@ -48,7 +48,8 @@ class WebSocketFuzzIT {
         Random random = new Random(FuzzBytes.SEED);
         WebSocketConfig config = WebSocketConfig.builder().maxFrameBytes(512).maxMessageBytes(1024)
                 .permessageDeflate(deflate).closeTimeout(Duration.ofMillis(300)).build();
-        Server server = TestServers.start(Router.builder().webSocket("/ws", config, request -> WebSocketListener.echo()).build());
+        Server server = TestServers.start(Router.builder().webSocket("/ws", config,
+                request -> WebSocketListener.echo()).build());
         try (LogCapture log = LogCapture.of("dev.wisp")) {
             assertTimeoutPreemptively(FuzzBytes.RUN_BOUND, () -> {
                 int failures = 0;
@@ -77,7 +78,8 @@ class WebSocketFuzzIT {
      * Plays one script on a new WebSocket, its bytes in as many writes as pieces, checks the answer, and says whether
      * the server failed the connection.
      */
-    private static boolean play(Server server, WebSocketFuzzScript script, List<byte[]> pieces, boolean deflate, String what)
+    private static boolean play(Server server, WebSocketFuzzScript script, List<byte[]> pieces, boolean deflate,
+            String what)
             throws IOException {
         try (var peer = open(server, deflate)) {
             try {
@@ -148,7 +150,8 @@ class WebSocketFuzzIT {
                 }
                 message.writeBytes(frame.payload());
                 if (frame.fin()) {
-                    byte[] bytes = compressed ? WebSocketFuzzScript.inflate(message.toByteArray()) : message.toByteArray();
+                    byte[] bytes = compressed ? WebSocketFuzzScript.inflate(message.toByteArray())
+                            : message.toByteArray();
                     received.add(opcode == ScriptedWebSocketPeer.TEXT ? new String(bytes, UTF_8)
                             : HexFormat.of().formatHex(bytes));
                     message.reset();

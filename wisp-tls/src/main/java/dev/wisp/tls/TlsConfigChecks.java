@@ -41,7 +41,8 @@ final class TlsConfigChecks {
         }
         if (config.sessionTimeout.compareTo(Duration.ofSeconds(1)) < 0
                 || config.sessionTimeout.compareTo(MAX_SESSION_TIMEOUT) > 0) {
-            throw new TlsConfigException("sessionTimeout must be from 1 second to 7 days, was " + config.sessionTimeout);
+            throw new TlsConfigException("sessionTimeout must be from 1 second to 7 days, was "
+                    + config.sessionTimeout);
         }
         if (config.handshakeTimeout.isNegative() || config.handshakeTimeout.isZero()) {
             throw new TlsConfigException("handshakeTimeout must be positive, was " + config.handshakeTimeout);

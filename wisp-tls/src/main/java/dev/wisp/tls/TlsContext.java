@@ -159,8 +159,8 @@ public final class TlsContext {
 
     /**
      * Checks the server's chain, and the trusted certificate that issued it, against the public keys pinned for the
-     * host ({@link TlsConfig#publicKeyPins()}), after a client's handshake: the host as the connection was made to it, or the configured server name in its
-     * place, as for the host name's check.
+     * host ({@link TlsConfig#publicKeyPins()}), after a client's handshake: the host as the connection was made to it,
+     * or the configured server name in its place, as for the host name's check.
      *
      * @throws PublicKeyPinException if pins apply to the host and none of the chain's keys is pinned
      */

@@ -39,7 +39,8 @@ class TlsHandshakeTest {
         TlsContext client = TlsContext.create(Fixtures.clientTrustingCa().protocols(TlsVersion.TLS_1_2).build());
         EngineHandshake.Result result = EngineHandshake.run(client, SERVER, "localhost");
         assertEquals("TLSv1.2", result.server().protocol());
-        assertTrue(result.server().cipherSuite().startsWith("TLS_ECDHE_ECDSA_WITH_AES_"), result.server().cipherSuite());
+        assertTrue(result.server().cipherSuite().startsWith("TLS_ECDHE_ECDSA_WITH_AES_"),
+                result.server().cipherSuite());
     }
 
     @Test
@@ -107,7 +108,8 @@ class TlsHandshakeTest {
 
     @Test
     void expiredIsRefusedUnlessAllowed() throws Exception {
-        assertRefusedThenAccepted(TestCertificates.expiredServer(Fixtures.CA), Fixtures.clientTrustingCa().allowExpired());
+        assertRefusedThenAccepted(TestCertificates.expiredServer(Fixtures.CA),
+                Fixtures.clientTrustingCa().allowExpired());
     }
 
     @Test

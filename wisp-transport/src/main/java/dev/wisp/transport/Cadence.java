@@ -19,7 +19,9 @@ public final class Cadence {
         this.lastNanos = System.nanoTime();
     }
 
-    /** Whether a period has passed since the chore was last due (or since this was made); if so, the next starts now. */
+    /**
+     * Whether a period has passed since the chore was last due (or since this was made); if so, the next starts now.
+     */
     public boolean isDue(long nowNanos) {
         if (nowNanos - lastNanos < periodNanos) {
             return false;

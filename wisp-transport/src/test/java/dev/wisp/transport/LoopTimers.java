@@ -14,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class LoopTimers {
     static final int LOOPS = 4;
-    /** The name of the JDK's threads (JDK 25) that end the timed waits of virtual threads of schedulers of one's own. */
+    /**
+     * The name of the JDK's threads (JDK 25) that end the timed waits of virtual threads of schedulers of one's own.
+     */
     private static final String TIMER_THREAD = "VirtualThread-unparker";
 
     private LoopTimers() {

@@ -53,7 +53,8 @@ class TlsFlightsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final TestCertificate CA = TestCertificates.ca(TestCertificate.KeyType.EC);
     private static final TestCertificate SERVER = TestCertificates.server(CA, TestCertificate.KeyType.EC);
-    private static final TestCertificate CLIENT = TestCertificates.client(CA, "wisp client", TestCertificate.KeyType.EC);
+    private static final TestCertificate CLIENT = TestCertificates.client(CA, "wisp client",
+            TestCertificate.KeyType.EC);
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     @TempDir

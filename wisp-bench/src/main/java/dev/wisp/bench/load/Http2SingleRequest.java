@@ -9,8 +9,8 @@ import java.io.OutputStream;
 
 /**
  * The least HTTP/2 client that opens a connection with one {@code GET /plaintext}, or one WebSocket, and leaves it
- * idle, for {@link IdleConnections}: the connection preface with empty SETTINGS, the request as stream 1, then frames read
- * until the response ends, acknowledging the server's SETTINGS on the way (a server may end a connection whose
+ * idle, for {@link IdleConnections}: the connection preface with empty SETTINGS, the request as stream 1, then frames
+ * read until the response ends, acknowledging the server's SETTINGS on the way (a server may end a connection whose
  * client never does, RFC 9113 §6.5.3). Its HPACK is the static table and literals only, so no dynamic table is
  * kept on either side for the request; the response's status must be the static table's 200, which every
  * server the benchmarks run sends so.

@@ -44,12 +44,12 @@ import javax.net.ssl.TrustManagerFactory;
  * chunked). With {@code --http2} the connections speak HTTP/2 ({@link Http2SingleRequest}): h2c with
  * prior knowledge, or h2 chosen by ALPN with {@code --tls}. With {@code --websocket} the one request is a WebSocket
  * upgrade of PATH, answered with {@code 101} (over HTTP/2, an extended CONNECT of RFC 8441 answered with 200, the
- * WebSocket then stream 1, without {@code --deflate} or {@code --message}), after which the connection is a WebSocket that sends nothing (the
- * peers of {@code websocket.sh} never ping); {@code --deflate} offers permessage-deflate in that upgrade (RFC 7692,
- * no parameters) and counts a {@code 101} that does not accept it as a failure, so every connection held has agreed
- * on compression; {@code --message} sends one short text message on each WebSocket and reads its echo before holding
- * it, so the server holds a session that has been used (with compression, its zlib streams exist by then). With
- * {@code --tls} every
+ * WebSocket then stream 1, without {@code --deflate} or {@code --message}), after which the connection is a WebSocket
+ * that sends nothing (the peers of {@code websocket.sh} never ping); {@code --deflate} offers permessage-deflate in
+ * that upgrade (RFC 7692, no parameters) and counts a {@code 101} that does not accept it as a failure, so every
+ * connection held has agreed on compression; {@code --message} sends one short text message on each WebSocket and reads
+ * its echo before holding it, so the server holds a session that has been used (with compression, its zlib streams
+ * exist by then). With {@code --tls} every
  * connection is HTTPS: a full TLS handshake (no session is resumed: each connection names a different peer
  * host, so the JDK's client session cache never matches, and sends no SNI), trusting only the given
  * certificate chain, then the one request; after it the client's {@link SSLSocket} is dropped and only the

@@ -9,8 +9,8 @@ import java.net.InetAddress;
 import java.time.Duration;
 
 /**
- * Wisp WebSocket echo peer: a {@code Router.webSocket} route whose listener ({@code WebSocketListener.echo()}) sends each message back from the
- * connection's own virtual thread.
+ * Wisp WebSocket echo peer: a {@code Router.webSocket} route whose listener ({@code WebSocketListener.echo()}) sends
+ * each message back from the connection's own virtual thread.
  *
  * <p>Configuration: {@link ServerConfig} and {@link WebSocketConfig} defaults (1 MiB messages, no idle ping, no
  * timeout while idle), bound to {@code 127.0.0.1}, with permessage-deflate accepted when offered (the load client

@@ -134,7 +134,8 @@ final class AuthChallengeParser {
         /** Skips spaces and commas; returns whether there was a comma. */
         private boolean skipSeparators() {
             boolean comma = false;
-            while (at < text.length() && (text.charAt(at) == ' ' || text.charAt(at) == '\t' || text.charAt(at) == ',')) {
+            while (at < text.length() && (text.charAt(at) == ' ' || text.charAt(at) == '\t'
+                    || text.charAt(at) == ',')) {
                 comma |= text.charAt(at) == ',';
                 at++;
             }

@@ -72,7 +72,8 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private final Map<Origin, Deque<Http1ClientConnection>> idle = new HashMap<>();
     /**
      * Makes an origin's idle list with room for every connection it may hold: an ArrayDeque that grows stores the
-     * element first, and growing under a full heap would lose it. Made here, as the fields above, before any heap fills.
+     * element first, and growing under a full heap would lose it. Made here, as the fields above, before any heap
+     * fills.
      */
     private final Function<Origin, Deque<Http1ClientConnection>> newIdleList;
     /** The calls waiting for a connection, per origin, in the order they came. */

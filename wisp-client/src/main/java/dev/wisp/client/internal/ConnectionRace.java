@@ -163,8 +163,8 @@ final class ConnectionRace {
     }
 
     /**
-     * Starts the attempt for the address at that index. A socket that cannot be made (say, a family the host does not support)
-     * fails that address alone, as a refused connect would: the race moves on to the next one.
+     * Starts the attempt for the address at that index. A socket that cannot be made (say, a family the host does not
+     * support) fails that address alone, as a refused connect would: the race moves on to the next one.
      */
     private void start(int index) {
         InetAddress address = addresses.get(index);

@@ -52,9 +52,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 /**
  * Makes new connections: DNS, then TCP to each address in turn ({@link SocketOpener}), within {@code connectTimeout},
  * then a proxy's TLS and tunnel if there is one, then the TLS handshake within the TLS configuration's
- * {@code handshakeTimeout} (each bounded by the call's deadline, if sooner). Each phase is timed and reported as an event, and each failure becomes its typed exception. TLS engines
- * come from the configuration's {@code TlsContext}, made for the origin's host and port: SNI, hostname verification
- * and the session to resume all follow from them.
+ * {@code handshakeTimeout} (each bounded by the call's deadline, if sooner). Each phase is timed and reported as an
+ * event, and each failure becomes its typed exception. TLS engines come from the configuration's {@code TlsContext},
+ * made for the origin's host and port: SNI, hostname verification and the session to resume all follow from them.
  *
  * <p>Thread-safe: each call runs on the calling thread; the DNS lookup runs on a virtual thread of its own so
  * that its wait can be bounded.
@@ -227,8 +227,8 @@ public final class Connector {
             Transport transport = origin.isTls()
                     ? TlsTransport.of(socket, newEngine(origin, offerHttp2), tlsBuffers(), writeTimeout)
                     : PlainTransport.of(socket, writeTimeout);
-            connection = new Http1ClientConnection(info, transport, origin.isTls() ? config.tlsContext() : null, buffers,
-                    readAheadBuffers, events);
+            connection = new Http1ClientConnection(info, transport, origin.isTls() ? config.tlsContext() : null,
+                    buffers, readAheadBuffers, events);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;

@@ -66,7 +66,8 @@ class ConnectionRaceIT {
                 long start = System.nanoTime();
                 StreamSocket socket = race.connect();
                 try (Socket accepted = listener.accept()) {
-                    assertEquals(socket.localAddress().orElseThrow(), accepted.getRemoteSocketAddress(), "connected to IPv4");
+                    assertEquals(socket.localAddress().orElseThrow(), accepted.getRemoteSocketAddress(),
+                            "connected to IPv4");
                 } finally {
                     socket.close();
                 }

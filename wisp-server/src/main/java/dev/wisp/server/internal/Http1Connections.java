@@ -15,8 +15,8 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 
 /**
- * The HTTP/1.1 side of a server port: its filters and routes and the request codec with its limits, shared by every HTTP/1.1
- * connection of the port, and the factory of its connections. Immutable; built once at start.
+ * The HTTP/1.1 side of a server port: its filters and routes and the request codec with its limits, shared by every
+ * HTTP/1.1 connection of the port, and the factory of its connections. Immutable; built once at start.
  */
 final class Http1Connections implements ConnectionFactory {
     private static final System.Logger LOG = System.getLogger(Http1Connections.class.getName());

@@ -14,7 +14,9 @@ import dev.wisp.tls.TlsSessionInfo;
  * built once at start.
  */
 final class Http2Connections {
-    /** The connection-level receive window: the most request content a connection holds unread, all streams together. */
+    /**
+     * The connection-level receive window: the most request content a connection holds unread, all streams together.
+     */
     static final int CONNECTION_WINDOW_BYTES = 1024 * 1024;
     /** Each stream's receive window (SETTINGS_INITIAL_WINDOW_SIZE). */
     static final int STREAM_WINDOW_BYTES = 256 * 1024;
@@ -37,7 +39,9 @@ final class Http2Connections {
                 .build();
     }
 
-    /** A new connection's bound on the streams its client resets or makes the server reset, full at {@code nowNanos}. */
+    /**
+     * A new connection's bound on the streams its client resets or makes the server reset, full at {@code nowNanos}.
+     */
     FrameRateLimit resetLimit(long nowNanos) {
         var config = context.config();
         return new FrameRateLimit("streams reset or refused", config.maxStreamResetBurst(),

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * A connection of an HTTPS port during its TLS handshake. The handshake runs on the connection's own virtual
  * thread under the configured handshake timeout (the sweeper enforces it), so a slow or stalled client holds up
  * nothing but itself. Once it is done, the connection hands its transport to the protocol ALPN chose (HTTP/2 for
- * {@code h2}, else HTTP/1.1, also when the client offered no ALPN) and that connection takes this one's place in the registry and thread.
+ * {@code h2}, else HTTP/1.1, also when the client offered no ALPN) and that connection takes this one's place in the
+ * registry and thread.
  *
  * <p>Runs on the connection's thread; see {@link ServerConnection} for what other threads may call.
  */

@@ -44,9 +44,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * first write after the client closed still goes through.
  *
  * <p>The stream ends when the handler closes it or returns, when the client left (found so, or by a failed write;
- * logged at DEBUG), when {@link #close()} is called from any thread, or when the server starts to stop (which closes it,
- * so that the client reconnects, to another instance say, without waiting for the grace period). After the end, {@code send} throws {@link EventStreamClosedException},
- * {@code offer} returns false and {@code awaitClosed} returns.
+ * logged at DEBUG), when {@link #close()} is called from any thread, or when the server starts to stop (which closes
+ * it, so that the client reconnects, to another instance say, without waiting for the grace period). After the end,
+ * {@code send} throws {@link EventStreamClosedException}, {@code offer} returns false and {@code awaitClosed} returns.
  *
  * <p>Thread-safe: sends from any thread take turns, each event whole.
  */

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ones, get the whole file once.
  */
 class MultipartRangesIT {
-    private static final Pattern BOUNDARY = Pattern.compile("multipart/byteranges; boundary=([0-9A-Za-z'()+_,./:=?-]+)");
+    private static final Pattern BOUNDARY =
+            Pattern.compile("multipart/byteranges; boundary=([0-9A-Za-z'()+_,./:=?-]+)");
 
     @RegisterExtension
     final FileServerFixture server = new FileServerFixture();

@@ -195,7 +195,8 @@ public final class DerReader {
             }
         }
         if (length > end - position) {
-            throw new DerException("DER element of " + length + " bytes exceeds its " + (end - position) + " remaining");
+            throw new DerException("DER element of " + length + " bytes exceeds its " + (end - position)
+                    + " remaining");
         }
         return length;
     }

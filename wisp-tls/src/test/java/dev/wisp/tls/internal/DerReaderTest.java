@@ -24,7 +24,8 @@ class DerReaderTest {
 
     @Test
     void writesKnownEncodings() {
-        assertEquals("06082a8648ce3d030107", HexFormat.of().formatHex(DerWriter.objectIdentifier("1.2.840.10045.3.1.7")));
+        assertEquals("06082a8648ce3d030107",
+                HexFormat.of().formatHex(DerWriter.objectIdentifier("1.2.840.10045.3.1.7")));
         assertEquals("0481c8", HexFormat.of().formatHex(DerWriter.octetString(new byte[200])).substring(0, 6));
     }
 

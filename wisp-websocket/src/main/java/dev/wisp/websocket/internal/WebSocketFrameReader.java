@@ -96,7 +96,8 @@ public final class WebSocketFrameReader {
             throw protocolError("reserved opcode 0x" + Integer.toHexString(b0 & 0xf));
         }
         if ((b0 & 0x30) != 0) {
-            throw protocolError("reserved bit RSV" + ((b0 & 0x20) != 0 ? 2 : 3) + " set without a negotiated extension");
+            throw protocolError("reserved bit RSV" + ((b0 & 0x20) != 0 ? 2 : 3)
+                    + " set without a negotiated extension");
         }
         checkRsv1(rsv1, opcode);
         boolean masked = (b1 & 0x80) != 0;

@@ -79,7 +79,8 @@ class CloseFramesTest {
         assertEquals("a close reason needs a close code", assertThrows(IllegalArgumentException.class,
                 () -> CloseFrames.payload(CloseCode.NO_STATUS_RECEIVED, "why")).getMessage());
         assertEquals("close reason has a lone surrogate at index 3 (U+D83D): not Unicode text",
-                assertThrows(IllegalArgumentException.class, () -> CloseFrames.payload(1000, "bye\ud83d")).getMessage());
+                assertThrows(IllegalArgumentException.class,
+                        () -> CloseFrames.payload(1000, "bye\ud83d")).getMessage());
     }
 
     @Test

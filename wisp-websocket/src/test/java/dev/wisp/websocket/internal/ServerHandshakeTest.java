@@ -114,8 +114,8 @@ class ServerHandshakeTest {
 
     @Test
     void rejectsMissingOrMalformedKeys() {
-        for (String key : List.of("", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZSE=", "AAAAAAAAAAAAAAAAAAAAAAAAAA==",
-                "!!!!!!!!!!!!!!!!!!!!!!==")) {
+        for (String key : List.of("", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZSE=",
+                "AAAAAAAAAAAAAAAAAAAAAAAAAA==", "!!!!!!!!!!!!!!!!!!!!!!==")) {
             UpgradeDecision.Reject reject = rejected(request("Sec-WebSocket-Key", key), CONFIG);
             assertEquals(400, reject.status().code(), key);
             assertEquals("Sec-WebSocket-Key must be one base64 value of 16 bytes", reject.message());
