@@ -64,9 +64,10 @@ final class DirectoryListing {
      * @param title the request path shown as heading, decoded
      * @param hasParent whether to link to {@code ../}
      * @param showsHidden whether to list names that start with a dot
+     * @param uploadForm whether to show a form that uploads files to the directory (a writable handler)
      */
-    static String render(RootDirectory root, Path directory, String title, boolean hasParent, boolean showsHidden)
-            throws IOException {
+    static String render(RootDirectory root, Path directory, String title, boolean hasParent, boolean showsHidden,
+            boolean uploadForm) throws IOException {
         StringBuilder html = new StringBuilder(2048);
         String heading = "Index of " + escape(title);
         html.append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n")
@@ -91,7 +92,14 @@ final class DirectoryListing {
             html.append("<td><time datetime=\"").append(modified).append("\">")
                     .append(modified.replace('T', ' ').replace("Z", "")).append("</time></td></tr>\n");
         }
-        html.append("</table>\n</body>\n</html>\n");
+        html.append("</table>\n");
+        if (uploadForm) {
+            // No script: a plain form posts the chosen files to this directory, which stores them and shows it again.
+            html.append("<form method=\"post\" enctype=\"multipart/form-data\"><p>")
+                    .append("<input type=\"file\" name=\"file\" multiple> <button>Upload</button>")
+                    .append(" (replaces a file of the same name)</p></form>\n");
+        }
+        html.append("</body>\n</html>\n");
         return html.toString();
     }
 

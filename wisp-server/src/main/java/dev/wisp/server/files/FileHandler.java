@@ -93,7 +93,7 @@ import java.util.Optional;
  */
 public final class FileHandler implements Handler {
     private static final String ALLOWED_METHODS = "GET, HEAD";
-    private static final String WRITABLE_METHODS = "GET, HEAD, PUT, DELETE";
+    private static final String WRITABLE_METHODS = "GET, HEAD, PUT, DELETE, POST";
     /** How many times a file that changes as it is opened is opened again before the answer is a 503. */
     private static final int OPEN_ATTEMPTS = 3;
 
@@ -188,6 +188,11 @@ public final class FileHandler implements Handler {
             writes.delete(request, response, relativeSegments(request));
             return;
         }
+        if (writes != null && method.equals(Method.POST)
+                && (request.target().hasTrailingSlash() || request.target().segments().isEmpty())) {
+            writes.postForm(request, response, relativeSegments(request));
+            return;
+        }
         if (!method.equals(Method.GET) && !method.equals(Method.HEAD)) {
             response.status(Status.METHOD_NOT_ALLOWED)
                     .header(HeaderNames.ALLOW, writes != null ? WRITABLE_METHODS : ALLOWED_METHODS)
@@ -269,7 +274,8 @@ public final class FileHandler implements Handler {
         String listing;
         try {
             listing = json ? DirectoryListing.renderJson(rootDirectory, directory, hiddenFiles)
-                    : DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot, hiddenFiles);
+                    : DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot, hiddenFiles,
+                            writes != null);
         } catch (IOException e) {
             FileOpenFailures.answer(response, directory, e, () -> notFound(request, response));
             return;

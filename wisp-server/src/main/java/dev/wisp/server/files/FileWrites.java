@@ -8,6 +8,8 @@ import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Status;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
+import dev.wisp.server.forms.FormConfig;
+import dev.wisp.server.forms.Forms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,6 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       that is coded ({@code Content-Encoding}) is refused with 415, a partial PUT ({@code Content-Range}) with 400
  *       (RFC 9110 §14.5); the server's {@code maxRequestBodyBytes} bounds the size (413).
  *   <li><b>DELETE</b> removes the file: 204; 404 if there is none; a folder is not removed (409).
+ *   <li><b>POST</b> of a {@code multipart/form-data} form to a folder (the form of its listing, for a browser)
+ *       stores each file of the form there, under its name, then answers 303 See Other back to the listing.
  *   <li><b>Preconditions</b> (RFC 9110 §13.2.2): {@code If-Match} ({@code *} or the file's tag),
  *       {@code If-None-Match: *} (create only, the lost-update check), {@code If-Unmodified-Since}; a false one is a
  *       412 and nothing is written.
@@ -53,6 +57,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class FileWrites {
     private static final System.Logger LOG = System.getLogger(FileHandler.class.getName());
     private static final AtomicBoolean FAILING = new AtomicBoolean();
+    /** A form's files are streamed to their place, so only the server's maxRequestBodyBytes bounds them. */
+    private static final FormConfig UPLOAD_FORM = FormConfig.builder().maxFileBytes(Long.MAX_VALUE)
+            .maxMultipartBytes(Long.MAX_VALUE).build();
 
     private final RootDirectory root;
     private final boolean hiddenFiles;
@@ -99,6 +106,63 @@ final class FileWrites {
             response.header(HeaderNames.ETAG, Validators.of(written, Instant.now()).etag());
         }
         response.status(current == null ? Status.CREATED : Status.NO_CONTENT).send();
+    }
+
+    /**
+     * A browser's upload: the files of a {@code multipart/form-data} POST to a folder (the listing's form), each
+     * stored in that folder under its file name as a PUT stores one, then 303 See Other back to the folder's listing.
+     * A name is the last segment of what the browser sent; one that names no file or a hidden one is a 400, and
+     * whatever the form held before it stays stored. Form fields without a file are ignored.
+     */
+    void postForm(ServerRequest request, ServerResponse response, List<String> segments) throws IOException {
+        if (segments == null || (!hiddenFiles && segments.stream().anyMatch(DirectoryListing::isHidden))) {
+            response.status(Status.NOT_FOUND).send("not found\n");
+            return;
+        }
+        Path folder = root.resolve(segments);
+        BasicFileAttributes folderAttributes = folder == null ? null : attributes(folder);
+        if (folderAttributes == null || !folderAttributes.isDirectory()
+                || (!hiddenFiles && root.leadsToHidden(folder))) {
+            response.status(Status.NOT_FOUND).send("not found\n");
+            return;
+        }
+        int[] stored = new int[1];
+        Forms.streamMultipart(request, UPLOAD_FORM, part -> {
+            String name = part.filename().map(FileWrites::lastSegment).orElse(null);
+            if (name == null || (part.filename().get().isEmpty())) {
+                return; // a field, or a file input left empty
+            }
+            if (!RootDirectory.isSafeSegment(name) || (!hiddenFiles && DirectoryListing.isHidden(name))) {
+                throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be stored: " + name);
+            }
+            Path target;
+            try {
+                target = FileNames.child(folder, name);
+            } catch (IllegalArgumentException e) {
+                throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be stored: " + name);
+            }
+            Path real = Files.exists(target, LinkOption.NOFOLLOW_LINKS) ? root.inside(target) : target;
+            BasicFileAttributes current = attributes(target);
+            if (real == null || !real.equals(target) || (current != null && current.isDirectory())) {
+                throw new HttpProtocolException(Status.CONFLICT, "cannot replace " + name + " with a file");
+            }
+            Path temporary = store(part.content(), folder);
+            try {
+                move(temporary, target);
+            } catch (IOException e) {
+                Files.deleteIfExists(temporary);
+                throw e;
+            }
+            stored(folder);
+            stored[0]++;
+        });
+        response.status(Status.SEE_OTHER).header(HeaderNames.LOCATION, "./")
+                .send(stored[0] + (stored[0] == 1 ? " file" : " files") + " stored\n");
+    }
+
+    /** What a browser sent as a file's name, without a folder (older browsers sent a whole Windows path). */
+    private static String lastSegment(String filename) {
+        return filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
     }
 
     void delete(ServerRequest request, ServerResponse response, List<String> segments) throws IOException {

@@ -83,6 +83,36 @@ class FileHandlerWritesIT {
     }
 
     @Test
+    void theListingsFormStoresTheFilesABrowserPostsAndGoesBackToTheListing() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String page = server.get("/docs/").text();
+            assertTrue(page.contains("<form method=\"post\" enctype=\"multipart/form-data\">"), page);
+            assertFalse(server.get("/ro/docs/").text().contains("<form"), "no form where nothing is writable");
+
+            Path first = Files.writeString(scratch.resolve("first.txt"), "first\n");
+            Path second = Files.write(scratch.resolve("second.bin"), randomBytes(200_000));
+            String curl = PeerTools.require("curl").toString();
+            PeerTools.Result posted = PeerTools.run(Duration.ofSeconds(10), List.of(curl, "-sS", "-D", "-",
+                    "-o", "/dev/null", "-F", "note=a field, ignored", "-F", "file=@" + first,
+                    "-F", "file=@" + second + ";filename=C:\\Users\\me\\second.bin", server.url("/docs/")));
+            assertEquals(0, posted.exitCode(), posted.stderr());
+            assertTrue(posted.stdout().contains("HTTP/1.1 303 See Other\r\n"), posted.stdout());
+            assertTrue(posted.stdout().contains("Location: ./\r\n"), posted.stdout());
+            assertEquals("first\n", Files.readString(server.root.resolve("docs/first.txt")));
+            assertArrayEquals(Files.readAllBytes(second), Files.readAllBytes(server.root.resolve("docs/second.bin")),
+                    "stored under the last segment of the name the browser sent");
+            assertTrue(server.get("/docs/").text().contains("./second.bin"));
+
+            PeerTools.Result hidden = PeerTools.run(Duration.ofSeconds(10), List.of(curl, "-sS", "-o", "/dev/null",
+                    "-w", "%{http_code}", "-F", "file=@" + first + ";filename=.env", server.url("/docs/")));
+            assertEquals("400", hidden.stdout());
+            assertFalse(Files.exists(server.root.resolve("docs/.env")));
+            assertEquals(405, server.request("POST", "/docs/notes.md").status(), "a form goes to a folder");
+            assertNoTemporaryFiles();
+        });
+    }
+
+    @Test
     void deletesAFileButNoFolder() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             assertEquals(204, server.request("DELETE", "/hello.txt").status());
@@ -129,7 +159,7 @@ class FileHandlerWritesIT {
             Response readOnly = put("/ro/a.txt", "x");
             assertEquals(405, readOnly.status(), "a handler that is not writable");
             assertEquals("GET, HEAD", readOnly.header("Allow"));
-            assertEquals("GET, HEAD, PUT, DELETE", server.request("POST", "/a.txt").header("Allow"));
+            assertEquals("GET, HEAD, PUT, DELETE, POST", server.request("PATCH", "/a.txt").header("Allow"));
             assertFalse(Files.exists(server.root.resolve("a.txt")));
             assertNoTemporaryFiles();
         });
