@@ -191,6 +191,37 @@ class FileHandlerWritesIT {
     }
 
     @Test
+    void uploadsAndDeletesOverHttp2AsOverHttp1() {
+        assertTimeoutPreemptively(TIMEOUT.multipliedBy(2), () -> {
+            Path folder = Files.createDirectory(scratch.resolve("h2"));
+            Server h2c = Server.create(ServerConfig.builder().port(0).http2(true).build(),
+                    Router.builder().any("/*", FileHandler.builder(folder).writable(true).build()).build()).start();
+            try {
+                String base = "http://127.0.0.1:" + h2c.port();
+                Path upload = Files.write(scratch.resolve("upload.bin"), randomBytes(1_000_000));
+                String curl = PeerTools.require("curl").toString();
+                PeerTools.Result put = PeerTools.run(Duration.ofSeconds(10), List.of(curl, "-sS",
+                        "--http2-prior-knowledge", "-T", upload.toString(), "-o", "/dev/null", "-w",
+                        "%{http_version} %{http_code}", base + "/upload.bin"));
+                assertEquals("2 201", put.stdout(), put.stderr());
+                assertArrayEquals(Files.readAllBytes(upload), Files.readAllBytes(folder.resolve("upload.bin")));
+                PeerTools.Result form = PeerTools.run(Duration.ofSeconds(10), List.of(curl, "-sS",
+                        "--http2-prior-knowledge", "-F", "file=@" + upload + ";filename=form.bin", "-o", "/dev/null",
+                        "-w", "%{http_version} %{http_code}", base + "/"));
+                assertEquals("2 303", form.stdout(), form.stderr());
+                assertArrayEquals(Files.readAllBytes(upload), Files.readAllBytes(folder.resolve("form.bin")));
+                PeerTools.Result delete = PeerTools.run(Duration.ofSeconds(10), List.of(curl, "-sS",
+                        "--http2-prior-knowledge", "-X", "DELETE", "-o", "/dev/null", "-w",
+                        "%{http_version} %{http_code}", base + "/upload.bin"));
+                assertEquals("2 204", delete.stdout(), delete.stderr());
+                assertFalse(Files.exists(folder.resolve("upload.bin")));
+            } finally {
+                h2c.close();
+            }
+        });
+    }
+
+    @Test
     void aBodyPastTheLimitIs413AndADiskThatFillsUpIs507UntilThereIsRoomAgain() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (SmallDisk disk = SmallDisk.mount(scratch, 256); LogCapture log = LogCapture.of(
