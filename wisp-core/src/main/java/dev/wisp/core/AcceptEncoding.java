@@ -45,7 +45,8 @@ public final class AcceptEncoding {
                 count++;
             }
         }
-        return new AcceptEncoding(Arrays.copyOf(codings, count), Arrays.copyOf(weights, count));
+        return count == members.length ? new AcceptEncoding(codings, weights)
+                : new AcceptEncoding(Arrays.copyOf(codings, count), Arrays.copyOf(weights, count));
     }
 
     /**

@@ -341,7 +341,7 @@ public final class FileHandler implements Handler {
         String storedCoding = ContentTypes.contentEncodingFor(name);
         boolean variesByEncoding = storedCoding == null
                 && (precompressed.isEnabled() || Compression.isCompressibleByDefault(contentType));
-        if (storedCoding == null && storedName != null) {
+        if (storedCoding == null && storedName != null && precompressed.isEnabled()) {
             Precompressed.Copy copy = precompressed.select(AcceptEncoding.parse(request.headers().all(
                     HeaderNames.ACCEPT_ENCODING)), file, name, attributes, rootDirectory, hiddenFiles);
             if (copy != null && sendCopy(request, response, copy,
@@ -362,7 +362,7 @@ public final class FileHandler implements Handler {
             }
             try (channel) {
                 BasicFileAttributes opened = attributes(file);
-                if (opened != null && isSameVersion(before, opened) && channel.size() == opened.size()) {
+                if (opensVersion(channel, before, opened)) {
                     FileResponses.send(request, response, channel, Validators.of(opened, Instant.now()),
                             representation);
                     return;
@@ -393,13 +393,22 @@ public final class FileHandler implements Handler {
         }
         try (channel) {
             BasicFileAttributes opened = attributes(copy.path());
-            if (opened == null || !isSameVersion(copy.attributes(), opened) || channel.size() != opened.size()) {
+            if (!opensVersion(channel, copy.attributes(), opened)) {
                 return false;
             }
             FileResponses.send(request, response, channel, Validators.of(opened, Instant.now(), copy.coding()),
                     representation);
             return true;
         }
+    }
+
+    /**
+     * Whether the open channel holds the version found before it was opened: the attributes read again once it was
+     * open ({@code opened}, null if they could not be) are that version's, and so is the channel's size.
+     */
+    private static boolean opensVersion(FileChannel channel, BasicFileAttributes found, BasicFileAttributes opened)
+            throws IOException {
+        return opened != null && isSameVersion(found, opened) && channel.size() == opened.size();
     }
 
     private static boolean isSameVersion(BasicFileAttributes before, BasicFileAttributes after) {

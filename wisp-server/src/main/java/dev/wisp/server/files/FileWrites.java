@@ -93,14 +93,7 @@ final class FileWrites {
             response.status(Status.PRECONDITION_FAILED).send("precondition failed\n");
             return;
         }
-        Path temporary = store(request.body(), target.getParent());
-        try {
-            move(temporary, target);
-        } catch (IOException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
-        stored(target.getParent());
+        replace(target, request.body());
         BasicFileAttributes written = attributes(target);
         if (written != null) {
             response.header(HeaderNames.ETAG, Validators.of(written, Instant.now()).etag());
@@ -128,10 +121,10 @@ final class FileWrites {
         }
         int[] stored = new int[1];
         Forms.streamMultipart(request, UPLOAD_FORM, part -> {
-            String name = part.filename().map(FileWrites::lastSegment).orElse(null);
-            if (name == null || (part.filename().get().isEmpty())) {
+            if (part.filename().isEmpty() || part.filename().get().isEmpty()) {
                 return; // a field, or a file input left empty
             }
+            String name = lastSegment(part.filename().get());
             if (!RootDirectory.isSafeSegment(name) || (!hiddenFiles && DirectoryListing.isHidden(name))) {
                 throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be stored: " + name);
             }
@@ -141,19 +134,11 @@ final class FileWrites {
             } catch (IllegalArgumentException e) {
                 throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be stored: " + name);
             }
-            Path real = Files.exists(target, LinkOption.NOFOLLOW_LINKS) ? root.inside(target) : target;
             BasicFileAttributes current = attributes(target);
-            if (real == null || !real.equals(target) || (current != null && current.isDirectory())) {
+            if (!isPlainOrAbsent(target) || (current != null && current.isDirectory())) {
                 throw new HttpProtocolException(Status.CONFLICT, "cannot replace " + name + " with a file");
             }
-            Path temporary = store(part.content(), folder);
-            try {
-                move(temporary, target);
-            } catch (IOException e) {
-                Files.deleteIfExists(temporary);
-                throw e;
-            }
-            stored(folder);
+            replace(target, part.content());
             stored[0]++;
         });
         response.status(Status.SEE_OTHER).header(HeaderNames.LOCATION, "./")
@@ -218,14 +203,39 @@ final class FileWrites {
             response.status(Status.NOT_FOUND).send("not found\n"); // no file can have that name
             return null;
         }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            Path real = root.inside(target);
-            if (real == null || !real.equals(target) || (!hiddenFiles && root.leadsToHidden(real))) {
-                response.status(Status.FORBIDDEN).send("not writable here\n");
-                return null;
-            }
+        if (!isPlainOrAbsent(target)) {
+            response.status(Status.FORBIDDEN).send("not writable here\n");
+            return null;
         }
         return target;
+    }
+
+    /**
+     * Whether a path in a folder inside the root may be written: nothing is there, or something that is no link and
+     * not hidden (when hidden files are not served). A link is never written through nor replaced.
+     */
+    private boolean isPlainOrAbsent(Path target) {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        Path real = root.inside(target);
+        return real != null && real.equals(target) && (hiddenFiles || !root.leadsToHidden(real));
+    }
+
+    /**
+     * Puts the content in the file's place: written to a hidden temporary file beside it, forced to the disk, then
+     * renamed over it; the temporary file is deleted if any step fails.
+     */
+    private static void replace(Path target, InputStream content) throws IOException {
+        Path folder = target.getParent();
+        Path temporary = store(content, folder);
+        try {
+            move(temporary, target);
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        stored(folder);
     }
 
     /** Copies the content to a new hidden file in the folder, forced to the disk; deleted again if that fails. */

@@ -55,16 +55,8 @@ record Validators(String etag, Instant lastModified, Instant now) {
 
     /** Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since for a GET or HEAD request. */
     Outcome evaluate(Headers headers) {
-        List<String> ifMatch = headers.all(HeaderNames.IF_MATCH);
-        if (!ifMatch.isEmpty()) {
-            if (!EntityTags.isAny(ifMatch) && !EntityTags.matches(ifMatch, etag, false)) {
-                return Outcome.PRECONDITION_FAILED;
-            }
-        } else {
-            Optional<Instant> since = date(headers, HeaderNames.IF_UNMODIFIED_SINCE);
-            if (since.isPresent() && lastModified.isAfter(since.get())) {
-                return Outcome.PRECONDITION_FAILED;
-            }
+        if (!unchangedConditionsHold(headers)) {
+            return Outcome.PRECONDITION_FAILED;
         }
         List<String> ifNoneMatch = headers.all(HeaderNames.IF_NONE_MATCH);
         if (!ifNoneMatch.isEmpty()) {
@@ -91,20 +83,28 @@ record Validators(String etag, Instant lastModified, Instant now) {
      * @return whether the write may go ahead
      */
     static boolean writeMayProceed(Validators current, Headers headers) {
-        List<String> ifMatch = headers.all(HeaderNames.IF_MATCH);
-        if (!ifMatch.isEmpty()) {
-            if (current == null || (!EntityTags.isAny(ifMatch) && !EntityTags.matches(ifMatch, current.etag, false))) {
-                return false;
-            }
-        } else if (current != null) {
-            Optional<Instant> since = date(headers, HeaderNames.IF_UNMODIFIED_SINCE);
-            if (since.isPresent() && current.lastModified.isAfter(since.get())) {
-                return false;
-            }
+        // With no file, any If-Match is false (§13.1.1), and If-Unmodified-Since does not apply.
+        boolean unchanged = current == null ? headers.all(HeaderNames.IF_MATCH).isEmpty()
+                : current.unchangedConditionsHold(headers);
+        if (!unchanged) {
+            return false;
         }
         List<String> ifNoneMatch = headers.all(HeaderNames.IF_NONE_MATCH);
         return ifNoneMatch.isEmpty() || current == null
                 || (!EntityTags.isAny(ifNoneMatch) && !EntityTags.matches(ifNoneMatch, current.etag, true));
+    }
+
+    /**
+     * Whether If-Match (strong comparison, {@code *}) holds, or without it If-Unmodified-Since: the first two steps of
+     * RFC 9110 §13.2.2, whose falsehood is a 412 for every method.
+     */
+    private boolean unchangedConditionsHold(Headers headers) {
+        List<String> ifMatch = headers.all(HeaderNames.IF_MATCH);
+        if (!ifMatch.isEmpty()) {
+            return EntityTags.isAny(ifMatch) || EntityTags.matches(ifMatch, etag, false);
+        }
+        Optional<Instant> since = date(headers, HeaderNames.IF_UNMODIFIED_SINCE);
+        return since.isEmpty() || !lastModified.isAfter(since.get());
     }
 
     /**
