@@ -63,11 +63,9 @@ final class DirectoryListing {
      * @param directory the real path of the directory
      * @param title the request path shown as heading, decoded
      * @param hasParent whether to link to {@code ../}
-     * @param showsHidden whether to list names that start with a dot
      * @param uploadForm whether to show a form that uploads files to the directory (a writable handler)
      */
-    static String render(RootDirectory root, Path directory, String title, boolean hasParent, boolean showsHidden,
-            boolean uploadForm) throws IOException {
+    static String render(RootDirectory root, Path directory, String title, boolean hasParent, boolean uploadForm) throws IOException {
         StringBuilder html = new StringBuilder(2048);
         String heading = "Index of " + escape(title);
         html.append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n")
@@ -78,7 +76,7 @@ final class DirectoryListing {
         if (hasParent) {
             html.append("<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n");
         }
-        for (Entry entry : entries(root, directory, showsHidden)) {
+        for (Entry entry : entries(root, directory)) {
             String suffix = entry.isDirectory() ? "/" : "";
             html.append("<tr><td><a href=\"./").append(escape(PercentEncoding.encodePathSegment(entry.name())))
                     .append(suffix).append("\">").append(escape(entry.name())).append(suffix).append("</a></td>");
@@ -117,11 +115,10 @@ final class DirectoryListing {
      * No entry for the parent. Names are written by {@link JsonStrings}.
      *
      * @param directory the real path of the directory
-     * @param showsHidden whether to list names that start with a dot
      */
-    static String renderJson(RootDirectory root, Path directory, boolean showsHidden) throws IOException {
+    static String renderJson(RootDirectory root, Path directory) throws IOException {
         StringBuilder json = new StringBuilder(1024).append("[\n");
-        List<Entry> entries = entries(root, directory, showsHidden);
+        List<Entry> entries = entries(root, directory);
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
             JsonStrings.append(json.append("{ \"name\":"), entry.name());
@@ -159,21 +156,16 @@ final class DirectoryListing {
         return number + " " + UNITS[unit];
     }
 
-    /** Whether a name is hidden by the Unix convention: it starts with a dot. */
-    static boolean isHidden(String name) {
-        return name.startsWith(".");
-    }
-
-    private static List<Entry> entries(RootDirectory root, Path directory, boolean showsHidden) throws IOException {
+    private static List<Entry> entries(RootDirectory root, Path directory) throws IOException {
         List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
             for (Path path : stream) {
                 String name = FileNames.nameOf(path);
-                if (name == null || !RootDirectory.isSafeSegment(name) || (!showsHidden && isHidden(name))) {
+                if (name == null || !RootDirectory.isSafeSegment(name) || root.hides(name)) {
                     continue;
                 }
                 Path real = root.inside(path);
-                if (real == null || (!showsHidden && root.leadsToHidden(real))) {
+                if (real == null || root.leadsToHidden(real)) {
                     continue;
                 }
                 BasicFileAttributes attributes;

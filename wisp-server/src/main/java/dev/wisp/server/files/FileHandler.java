@@ -48,7 +48,8 @@ import java.util.Optional;
  *       them out of its listings; python's http.server shows them). Such files are mostly repositories, keys and
  *       settings, put in the tree but never meant for the web; a link with a plain name that leads to one, or into
  *       one, is treated as it is. {@link Builder#hiddenFiles(boolean)} serves and
- *       lists them like any other, for a {@code .well-known} folder say.
+ *       lists them like any other, for a {@code .well-known} folder say; but for an upload's temporary file
+ *       ({@code .wisp-upload-*.part}, see {@link Builder#writable}), which stays a 404 either way.
  *   <li><b>Open failures.</b> A file or directory that resolved but then cannot be opened is not a 404: the server
  *       may not read it, or may not enter a directory inside the root on the way to it (a misconfiguration), is a
  *       500; any other failure, above all a full descriptor table, a 503 with {@code Retry-After}; both are logged
@@ -117,7 +118,7 @@ public final class FileHandler implements Handler {
         this.notFound = builder.notFound;
         this.fallbackFile = builder.fallbackFile;
         this.precompressed = builder.precompressed;
-        this.writes = builder.writable ? new FileWrites(rootDirectory, builder.hiddenFiles) : null;
+        this.writes = builder.writable ? new FileWrites(rootDirectory) : null;
     }
 
     /**
@@ -200,13 +201,13 @@ public final class FileHandler implements Handler {
             return;
         }
         List<String> segments = relativeSegments(request);
-        if (segments != null && !hiddenFiles && segments.stream().anyMatch(DirectoryListing::isHidden)) {
+        if (segments != null && rootDirectory.hidesAny(segments)) {
             segments = null;
         }
         Path path;
         try {
             path = segments == null ? null : rootDirectory.resolve(segments);
-            if (path != null && !hiddenFiles && rootDirectory.leadsToHidden(path)) {
+            if (path != null && rootDirectory.leadsToHidden(path)) {
                 path = null;
             }
         } catch (AccessDeniedException e) {
@@ -273,9 +274,8 @@ public final class FileHandler implements Handler {
         boolean json = accept.weight("application/json") > accept.weight("text/html");
         String listing;
         try {
-            listing = json ? DirectoryListing.renderJson(rootDirectory, directory, hiddenFiles)
-                    : DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot, hiddenFiles,
-                            writes != null);
+            listing = json ? DirectoryListing.renderJson(rootDirectory, directory)
+                    : DirectoryListing.render(rootDirectory, directory, request.path(), !isRoot, writes != null);
         } catch (IOException e) {
             FileOpenFailures.answer(response, directory, e, () -> notFound(request, response));
             return;
@@ -343,7 +343,7 @@ public final class FileHandler implements Handler {
                 && (precompressed.isEnabled() || Compression.isCompressibleByDefault(contentType));
         if (storedCoding == null && storedName != null && precompressed.isEnabled()) {
             Precompressed.Copy copy = precompressed.select(AcceptEncoding.parse(request.headers().all(
-                    HeaderNames.ACCEPT_ENCODING)), file, name, attributes, rootDirectory, hiddenFiles);
+                    HeaderNames.ACCEPT_ENCODING)), file, name, attributes, rootDirectory);
             if (copy != null && sendCopy(request, response, copy,
                     new FileResponses.Representation(contentType, copy.coding(), true))) {
                 return;
@@ -576,7 +576,7 @@ public final class FileHandler implements Handler {
                 throw new IllegalArgumentException("root is not a directory: " + root);
             }
             try {
-                return new FileHandler(this, new RootDirectory(root));
+                return new FileHandler(this, new RootDirectory(root, hiddenFiles));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot resolve the root " + root + ": " + e.getMessage(), e);
             }

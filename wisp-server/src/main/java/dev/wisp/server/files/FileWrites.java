@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  *   <li><b>PUT</b> stores the request's content as the file at the path: 201 Created for a new file, 204 No Content
  *       for one replaced, each with the new file's ETag. The content goes to a hidden temporary file beside it
- *       ({@code .wisp-upload-*.part}), is forced to the disk, then takes the file's place in one rename: a reader
- *       sees the old file or the new one whole, never a part, and two PUTs at once leave one of them whole. The
+ *       ({@code .wisp-upload-*.part}, never served, listed, written or deleted by a request, even where hidden files
+ *       are served), is forced to the disk, then takes the file's place in one rename: a reader sees the old file or
+ *       the new one whole, never a part, and two PUTs at once leave one of them whole. The
  *       folder must exist (409 Conflict otherwise, as WebDAV answers), and a folder is never replaced (409). Content
  *       that is coded ({@code Content-Encoding}) is refused with 415, a partial PUT ({@code Content-Range}) with 400
  *       (RFC 9110 §14.5); the server's {@code maxRequestBodyBytes} bounds the size (413).
@@ -57,16 +58,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class FileWrites {
     private static final System.Logger LOG = System.getLogger(FileHandler.class.getName());
     private static final AtomicBoolean FAILING = new AtomicBoolean();
+    private static final String TEMPORARY_PREFIX = ".wisp-upload-";
+    private static final String TEMPORARY_SUFFIX = ".part";
     /** A form's files are streamed to their place, so only the server's maxRequestBodyBytes bounds them. */
     private static final FormConfig UPLOAD_FORM = FormConfig.builder().maxFileBytes(Long.MAX_VALUE)
             .maxMultipartBytes(Long.MAX_VALUE).build();
 
     private final RootDirectory root;
-    private final boolean hiddenFiles;
 
-    FileWrites(RootDirectory root, boolean hiddenFiles) {
+    FileWrites(RootDirectory root) {
         this.root = root;
-        this.hiddenFiles = hiddenFiles;
+    }
+
+    /**
+     * Whether a name is that of an upload's temporary file, which no request may read, list, write or delete
+     * whether or not hidden files are served: its content is not yet a file's, and its upload renames it.
+     */
+    static boolean isTemporaryName(String name) {
+        return name.startsWith(TEMPORARY_PREFIX) && name.endsWith(TEMPORARY_SUFFIX);
     }
 
     void put(ServerRequest request, ServerResponse response, List<String> segments) throws IOException {
@@ -108,14 +117,14 @@ final class FileWrites {
      * whatever the form held before it stays stored. Form fields without a file are ignored.
      */
     void postForm(ServerRequest request, ServerResponse response, List<String> segments) throws IOException {
-        if (segments == null || (!hiddenFiles && segments.stream().anyMatch(DirectoryListing::isHidden))) {
+        if (segments == null || root.hidesAny(segments)) {
             response.status(Status.NOT_FOUND).send("not found\n");
             return;
         }
         Path folder = root.resolve(segments);
         BasicFileAttributes folderAttributes = folder == null ? null : attributes(folder);
         if (folderAttributes == null || !folderAttributes.isDirectory()
-                || (!hiddenFiles && root.leadsToHidden(folder))) {
+                || root.leadsToHidden(folder)) {
             response.status(Status.NOT_FOUND).send("not found\n");
             return;
         }
@@ -125,7 +134,7 @@ final class FileWrites {
                 return; // a field, or a file input left empty
             }
             String name = lastSegment(part.filename().get());
-            if (!RootDirectory.isSafeSegment(name) || (!hiddenFiles && DirectoryListing.isHidden(name))) {
+            if (!RootDirectory.isSafeSegment(name) || root.hides(name)) {
                 throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be stored: " + name);
             }
             Path target;
@@ -175,7 +184,7 @@ final class FileWrites {
      * file, 405 for a path that names a folder (a trailing slash, the root).
      */
     private Path target(ServerRequest request, ServerResponse response, List<String> segments) throws IOException {
-        if (segments == null || (!hiddenFiles && segments.stream().anyMatch(DirectoryListing::isHidden))
+        if (segments == null || root.hidesAny(segments)
                 || (!segments.isEmpty() && !RootDirectory.isSafeSegment(segments.getLast()))) {
             response.status(Status.NOT_FOUND).send("not found\n");
             return null;
@@ -188,7 +197,7 @@ final class FileWrites {
         String name = segments.getLast();
         Path folder = root.resolve(segments.subList(0, segments.size() - 1));
         BasicFileAttributes folderAttributes = folder == null ? null : attributes(folder);
-        if (folder != null && !hiddenFiles && root.leadsToHidden(folder)) {
+        if (folder != null && root.leadsToHidden(folder)) {
             response.status(Status.NOT_FOUND).send("not found\n");
             return null;
         }
@@ -219,7 +228,7 @@ final class FileWrites {
             return true;
         }
         Path real = root.inside(target);
-        return real != null && real.equals(target) && (hiddenFiles || !root.leadsToHidden(real));
+        return real != null && real.equals(target) && !root.leadsToHidden(real);
     }
 
     /**
@@ -242,7 +251,7 @@ final class FileWrites {
     private static Path store(InputStream content, Path folder) throws IOException {
         Path temporary;
         try {
-            temporary = Files.createTempFile(folder, ".wisp-upload-", ".part");
+            temporary = Files.createTempFile(folder, TEMPORARY_PREFIX, TEMPORARY_SUFFIX);
         } catch (AccessDeniedException | NoSuchFileException | NotDirectoryException misconfigured) {
             throw misconfigured; // the server may not write there, or the folder went away: not the disk's fault
         } catch (IOException e) {

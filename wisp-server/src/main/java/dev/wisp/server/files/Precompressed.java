@@ -67,8 +67,7 @@ final class Precompressed {
      * @param file the real path of the file, inside the root
      * @param name the file's name
      */
-    Copy select(AcceptEncoding accepted, Path file, String name, BasicFileAttributes attributes, RootDirectory root,
-            boolean hiddenFiles) {
+    Copy select(AcceptEncoding accepted, Path file, String name, BasicFileAttributes attributes, RootDirectory root) {
         if (codings.isEmpty() || accepted == AcceptEncoding.NONE) {
             return null;
         }
@@ -81,7 +80,7 @@ final class Precompressed {
         // A stable sort: equal weights keep the configured order.
         ranked.sort(Comparator.comparingDouble(accepted::weight).reversed());
         for (String coding : ranked) {
-            Copy copy = copy(file, name, coding, attributes, root, hiddenFiles);
+            Copy copy = copy(file, name, coding, attributes, root);
             if (copy != null) {
                 return copy;
             }
@@ -89,15 +88,14 @@ final class Precompressed {
         return null;
     }
 
-    private static Copy copy(Path file, String name, String coding, BasicFileAttributes original, RootDirectory root,
-            boolean hiddenFiles) {
+    private static Copy copy(Path file, String name, String coding, BasicFileAttributes original, RootDirectory root) {
         Path real;
         try {
             real = root.inside(FileNames.child(file.getParent(), name + SUFFIXES.get(coding)));
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (real == null || (!hiddenFiles && root.leadsToHidden(real))) {
+        if (real == null || root.leadsToHidden(real)) {
             return null;
         }
         try {

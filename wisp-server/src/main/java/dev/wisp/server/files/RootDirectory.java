@@ -16,12 +16,15 @@ import java.util.List;
  */
 final class RootDirectory {
     private final Path realPath;
+    private final boolean servesHidden;
 
     /**
+     * @param servesHidden whether names that start with a dot are served and listed
      * @throws IOException if the directory does not exist or cannot be resolved
      */
-    RootDirectory(Path directory) throws IOException {
+    RootDirectory(Path directory, boolean servesHidden) throws IOException {
         this.realPath = directory.toRealPath();
+        this.servesHidden = servesHidden;
     }
 
     Path realPath() {
@@ -95,7 +98,25 @@ final class RootDirectory {
      */
     boolean leadsToHidden(Path real) {
         for (Path name : realPath.relativize(real)) {
-            if (DirectoryListing.isHidden(name.toString())) {
+            if (hides(name.toString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a name is kept from the web: an upload's temporary file always ({@link FileWrites#isTemporaryName}), a
+     * name hidden by the Unix convention (it starts with a dot) unless hidden files are served.
+     */
+    boolean hides(String name) {
+        return FileWrites.isTemporaryName(name) || (!servesHidden && name.startsWith("."));
+    }
+
+    /** Whether any of these path segments is a name kept from the web ({@link #hides}). */
+    boolean hidesAny(List<String> segments) {
+        for (String segment : segments) {
+            if (hides(segment)) {
                 return true;
             }
         }

@@ -41,6 +41,7 @@ class FileHandlerWritesIT {
     @RegisterExtension
     final FileServerFixture server = new FileServerFixture(root -> Router.builder()
             .any("/ro/*", FileHandler.of(root))
+            .any("/dot/*", FileHandler.builder(root).writable(true).hiddenFiles(true).build())
             .any("/*", FileHandler.builder(root).writable(true).build())
             .build());
 
@@ -162,6 +163,34 @@ class FileHandlerWritesIT {
             assertEquals("GET, HEAD, PUT, DELETE, POST", server.request("PATCH", "/a.txt").header("Allow"));
             assertFalse(Files.exists(server.root.resolve("a.txt")));
             assertNoTemporaryFiles();
+        });
+    }
+
+    @Test
+    void anUploadsTemporaryFileIsNeverServedNorTouchedEvenWhereHiddenFilesAre() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path inFlight = Files.writeString(server.root.resolve("docs/.wisp-upload-42.part"), "half an upload");
+            Files.writeString(server.root.resolve("docs/.note"), "a hidden file, served here\n");
+            assertEquals("a hidden file, served here\n", server.get("/dot/docs/.note").text());
+
+            assertEquals(404, server.get("/dot/docs/.wisp-upload-42.part").status());
+            assertEquals(404, put("/dot/docs/.wisp-upload-42.part", "overwritten").status());
+            assertEquals(404, server.request("DELETE", "/dot/docs/.wisp-upload-42.part").status());
+            assertEquals("half an upload", Files.readString(inFlight));
+            String page = server.get("/dot/docs/").text();
+            assertTrue(page.contains("./.note"), page);
+            assertFalse(page.contains("wisp-upload"), page);
+            String json = server.get("/dot/docs/", "Accept: application/json").text();
+            assertTrue(json.contains("\".note\""), json);
+            assertFalse(json.contains("wisp-upload"), json);
+
+            Path upload = Files.writeString(scratch.resolve("form.txt"), "from a form\n");
+            String curl = PeerTools.require("curl").toString();
+            PeerTools.Result posted = PeerTools.run(Duration.ofSeconds(10), List.of(curl, "-sS", "-o", "/dev/null",
+                    "-w", "%{http_code}", "-F", "file=@" + upload + ";filename=.wisp-upload-42.part",
+                    server.url("/dot/docs/")));
+            assertEquals("400", posted.stdout());
+            assertEquals("half an upload", Files.readString(inFlight));
         });
     }
 
