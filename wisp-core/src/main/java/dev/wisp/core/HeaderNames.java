@@ -25,6 +25,7 @@ public final class HeaderNames {
     public static final String KEEP_ALIVE = "Keep-Alive";
     public static final String LAST_MODIFIED = "Last-Modified";
     public static final String LOCATION = "Location";
+    public static final String ORIGIN = "Origin";
     public static final String RANGE = "Range";
     public static final String REFERER = "Referer";
     public static final String RETRY_AFTER = "Retry-After";

@@ -8,6 +8,7 @@ import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Status;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
+import dev.wisp.server.filters.CrossOriginProtection;
 import dev.wisp.server.forms.FormConfig;
 import dev.wisp.server.forms.Forms;
 import java.io.IOException;
@@ -44,7 +45,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       (RFC 9110 §14.5); the server's {@code maxRequestBodyBytes} bounds the size (413).
  *   <li><b>DELETE</b> removes the file: 204; 404 if there is none; a folder is not removed (409).
  *   <li><b>POST</b> of a {@code multipart/form-data} form to a folder (the form of its listing, for a browser)
- *       stores each file of the form there, under its name, then answers 303 See Other back to the listing.
+ *       stores each file of the form there, under its name, then answers 303 See Other back to the listing. A
+ *       browser's form from another origin is refused with 403 ({@link CrossOriginProtection}): a page elsewhere must
+ *       not store files here with the cookies or credentials the browser holds for this server. (A browser sends a
+ *       PUT or DELETE to another origin only once a preflight allowed it: a {@code Cors} filter's choice.)
  *   <li><b>Preconditions</b> (RFC 9110 §13.2.2): {@code If-Match} ({@code *} or the file's tag),
  *       {@code If-None-Match: *} (create only, the lost-update check), {@code If-Unmodified-Since}; a false one is a
  *       412 and nothing is written.
@@ -117,6 +121,10 @@ final class FileWrites {
      * whatever the form held before it stays stored. Form fields without a file are ignored.
      */
     void postForm(ServerRequest request, ServerResponse response, List<String> segments) throws IOException {
+        if (!CrossOriginProtection.defaults().allows(request)) {
+            CrossOriginProtection.refuse(response); // another site's page posting its files here with our user's login
+            return;
+        }
         if (segments == null || root.hidesAny(segments)) {
             response.status(Status.NOT_FOUND).send("not found\n");
             return;

@@ -1,10 +1,8 @@
 package dev.wisp.server.filters;
 
 import dev.wisp.core.Ascii;
-import dev.wisp.core.Authority;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Method;
-import dev.wisp.core.Scheme;
 import dev.wisp.core.Status;
 import dev.wisp.server.Filter;
 import dev.wisp.server.Handler;
@@ -73,10 +71,10 @@ public final class Cors implements Filter {
 
     @Override
     public void filter(ServerRequest request, ServerResponse response, Handler next) throws IOException {
-        String origin = request.headers().firstOrNull("Origin");
+        String origin = request.headers().firstOrNull(HeaderNames.ORIGIN);
         boolean echoesOrigin = !anyOrigin;
         if (echoesOrigin) {
-            response.header(HeaderNames.VARY, "Origin");
+            response.header(HeaderNames.VARY, HeaderNames.ORIGIN);
         }
         boolean allowed = origin != null && (anyOrigin || origins.contains(Ascii.toLowerCase(origin)));
         String requestMethod = request.headers().firstOrNull(REQUEST_METHOD);
@@ -143,20 +141,13 @@ public final class Cors implements Filter {
         public Builder allowedOrigins(String... origins) {
             for (String origin : origins) {
                 Objects.requireNonNull(origin, "origin");
-                if (!origin.equals("*") && !origin.equals("null") && !isSerializedOrigin(origin)) {
+                if (!origin.equals("*") && !origin.equals("null") && Origins.authorityOf(origin) == null) {
                     throw new IllegalArgumentException("not an origin as a browser sends it (scheme://host[:port]): '"
                             + Ascii.escape(origin) + "'");
                 }
                 this.origins.add(Ascii.toLowerCase(origin));
             }
             return this;
-        }
-
-        /** The Fetch standard's serialized origin: a scheme, "://" and a host with an optional port, nothing else. */
-        private static boolean isSerializedOrigin(String origin) {
-            int separator = origin.indexOf("://");
-            return separator > 0 && separator + 3 < origin.length() && Scheme.isValid(origin.substring(0, separator))
-                    && Authority.isValid(origin.substring(separator + 3));
         }
 
         /** Methods a preflight may ask for, in place of GET, HEAD and POST. */
