@@ -184,7 +184,7 @@ final class ServeCommand implements Command {
             timer = RequestTimer.create();
             routes.get(metrics.get(), StatsHandler.prometheus(() -> started.get().stats(), timer::durations));
         }
-        ServeProxies.Routes proxied = ServeProxies.addRoutes(routes, arguments);
+        ServeProxies.Routes proxied = ServeProxies.addRoutes(routes, arguments, filters.crossOrigins());
         ServeTls transport = ServeTls.configure(arguments, bindAddress, builder, out);
         ServerConfig config = builder.build();
         // A proxy of "/" takes every path: the files, /echo and /ws would never be reached.
@@ -195,7 +195,8 @@ final class ServeCommand implements Command {
                 files.handle(request, response);
             };
             routes.any("/echo", new EchoHandler())
-                    .webSocket("/ws", WebSocketEcho.CONFIG, WebSocketEcho::open)
+                    .webSocket("/ws", WebSocketEcho.CONFIG.toBuilder().allowedOrigins(filters.crossOrigins()).build(),
+                            WebSocketEcho::open)
                     .get("/ws.html", WebSocketEcho::page);
             if (files.isWritable()) {
                 routes.any("/*", served); // PUT and DELETE too

@@ -43,7 +43,7 @@ final class ServeFilters {
                     + " /64) past N requests a second (or a minute), BURST more at once (default 0)"),
             new Option("--cors", null, "ORIGINS", "let pages from these origins (scheme://host[:port], separated by"
                     + " commas; * for any, without cookies) call this server: preflights answered for any method and"
-                    + " header, answers readable"),
+                    + " header, answers readable, and open WebSockets on /ws (else only this server's own pages may)"),
             new Option("--auth", null, "USER:PASSWORD|@FILE", "ask for a user's password (HTTP Basic) before"
                     + " anything is served; @FILE holds one USER:PASSWORD a line"),
             new Option("--header", "-H", "'NAME: VALUE'", "give every answer this field, unless it has its own of"
@@ -92,6 +92,14 @@ final class ServeFilters {
         return new ServeFilters(logFormat(arguments), rate.isPresent() ? rateLimit(rate.get()) : null,
                 origins.isPresent() ? cors(origins.get()) : null, users.isPresent() ? auth(users.get()) : null,
                 fields.isEmpty() ? null : responseHeaders(fields), out);
+    }
+
+    /**
+     * The origins {@code --cors} lets in ({@code *} for any), none without it: their pages may open WebSockets here
+     * too, where otherwise only the server's own may.
+     */
+    List<String> crossOrigins() {
+        return cors == null ? List.of() : List.copyOf(cors.allowedOrigins());
     }
 
     /** {@code --header 'NAME: VALUE'}, each given. */

@@ -56,11 +56,14 @@ final class ServeProxies {
     }
 
     /**
-     * Adds a route per {@code --proxy} to the router. The proxies live as long as the process.
+     * Adds a route per {@code --proxy} to the router. The proxies live as long as the process. A WebSocket is relayed
+     * for the server's own pages and those of {@code crossOrigins} ({@code --cors}), as {@code /ws} is: with
+     * {@code --auth} in front, the upstream takes whatever comes through as the user's.
      *
      * @throws UsageException for a value that is not PREFIX=URL with an http(s) URL, or an unreadable CA file
      */
-    static Routes addRoutes(Router.Builder router, Arguments arguments) throws UsageException {
+    static Routes addRoutes(Router.Builder router, Arguments arguments, List<String> crossOrigins)
+            throws UsageException {
         List<String> values = arguments.values("--proxy");
         if (values.isEmpty()) {
             if (arguments.has("--proxy-cacert")) {
@@ -104,7 +107,7 @@ final class ServeProxies {
                 throw new UsageException("option --proxy " + value + ": " + e.getMessage());
             }
             proxies.add(proxy);
-            WebSocketRelay relay = proxy.webSocketRelay(WEBSOCKETS);
+            WebSocketRelay relay = proxy.webSocketRelay(WEBSOCKETS.toBuilder().allowedOrigins(crossOrigins).build());
             String pattern = prefix.endsWith("/") ? prefix + "*" : prefix + "/*";
             router.webSocket(pattern, relay.config(), relay, proxy).any(pattern, proxy);
             everyPath |= pattern.equals("/*");

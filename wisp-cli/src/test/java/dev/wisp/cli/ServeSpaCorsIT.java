@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Server;
 import dev.wisp.testing.HeadlessChromium;
 import dev.wisp.testing.PeerTools;
+import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.ScriptedWebSocketPeer;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -131,6 +133,28 @@ class ServeSpaCorsIT {
             assertTrue(err.toString(StandardCharsets.UTF_8).contains("option --cors: not an origin as a browser"
                     + " sends it"), err.toString(StandardCharsets.UTF_8));
         });
+    }
+
+    @Test
+    void theWebSocketEchoTakesItsOwnPagesAndTheCorsOriginsOnly() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Server server = serve(directory, "--cors", "http://localhost:5173")) {
+                assertEquals(101, upgrade(server, "Origin: http://localhost:5173"));
+                assertEquals(101, upgrade(server, "Origin: http://127.0.0.1"), "its own page (Host: 127.0.0.1)");
+                assertEquals(101, upgrade(server), "no browser");
+                assertEquals(403, upgrade(server, "Origin: http://evil.example"));
+            }
+            try (Server server = serve(directory)) {
+                assertEquals(403, upgrade(server, "Origin: http://localhost:5173"));
+                assertEquals(101, upgrade(server, "Origin: http://127.0.0.1"));
+            }
+        });
+    }
+
+    private static int upgrade(Server server, String... fields) {
+        int[] status = new int[1];
+        RawPeer.talk(server.port(), peer -> status[0] = ScriptedWebSocketPeer.upgrade(peer, "/ws", fields).status());
+        return status[0];
     }
 
     private static Server serve(Path root, String... options) throws Exception {

@@ -1,6 +1,7 @@
 package dev.wisp.core;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The head of a request: method, target, version and header fields, as every protocol version carries them.
@@ -16,5 +17,14 @@ public record RequestHead(Method method, RequestTarget target, Version version, 
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(headers, "headers");
+    }
+
+    /**
+     * The authority the client asked for: an absolute-form (or CONNECT) target's, which RFC 9112 §3.2.2 has a server
+     * take in place of the Host field, else the first Host field (over HTTP/2, the {@code :authority}); empty for
+     * neither.
+     */
+    public Optional<String> authority() {
+        return target.authority().or(() -> headers.first(HeaderNames.HOST));
     }
 }

@@ -64,7 +64,7 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
      * place of the Host field, else the Host field (over HTTP/2, the {@code :authority}); null for neither.
      */
     private static String requestHost(ServerRequest request) {
-        return request.target().authority().orElseGet(() -> request.headers().firstOrNull(HeaderNames.HOST));
+        return request.head().authority().orElse(null);
     }
 
     /**

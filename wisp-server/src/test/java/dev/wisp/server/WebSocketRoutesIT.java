@@ -244,7 +244,8 @@ class WebSocketRoutesIT {
         RawPeer.talk(server.port(), peer -> {
             RawResponse response = ScriptedWebSocketPeer.upgrade(peer, "/rooms/x", "Origin: https://evil.example");
             assertEquals(403, response.status());
-            assertEquals("origin not allowed\n", response.bodyText());
+            assertEquals("origin not allowed: a page of another origin (see WebSocketConfig.allowedOrigins)\n",
+                    response.bodyText());
         });
     }
 

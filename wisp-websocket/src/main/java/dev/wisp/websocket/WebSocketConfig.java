@@ -119,9 +119,12 @@ public final class WebSocketConfig {
     }
 
     /**
-     * The origins a server accepts in an upgrade request's {@code Origin} header, as serialized origins
-     * ({@code https://example.com:8443}), compared ignoring case. Empty: any origin. A request without
-     * {@code Origin} does not come from a browser's script and is accepted either way.
+     * The origins a server accepts in an upgrade request's {@code Origin} header besides its own, as serialized
+     * origins ({@code https://example.com:8443}), compared ignoring case; {@code *} for any origin. Empty (the
+     * default): only the server's own pages, whose origin's host and port are the request's {@code Host} (or
+     * {@code :authority}), as gorilla/websocket and Spring decide by default; any other is a 403. A browser opens a
+     * WebSocket to any origin, with the cookies and credentials it holds for it, and leaves this check to the server. A
+     * request without {@code Origin} does not come from a browser's script and is accepted either way.
      */
     public List<String> allowedOrigins() {
         return allowedOrigins;

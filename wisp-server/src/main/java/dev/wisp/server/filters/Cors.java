@@ -3,6 +3,7 @@ package dev.wisp.server.filters;
 import dev.wisp.core.Ascii;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Method;
+import dev.wisp.core.OriginField;
 import dev.wisp.core.Status;
 import dev.wisp.server.Filter;
 import dev.wisp.server.Handler;
@@ -67,6 +68,11 @@ public final class Cors implements Filter {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The origins allowed, lower case ({@code *} for any), as {@link Builder#allowedOrigins} was given them. */
+    public Set<String> allowedOrigins() {
+        return origins;
     }
 
     @Override
@@ -141,7 +147,7 @@ public final class Cors implements Filter {
         public Builder allowedOrigins(String... origins) {
             for (String origin : origins) {
                 Objects.requireNonNull(origin, "origin");
-                if (!origin.equals("*") && !origin.equals("null") && Origins.authorityOf(origin) == null) {
+                if (!origin.equals("*") && !origin.equals("null") && OriginField.authorityOf(origin) == null) {
                     throw new IllegalArgumentException("not an origin as a browser sends it (scheme://host[:port]): '"
                             + Ascii.escape(origin) + "'");
                 }

@@ -3,6 +3,7 @@ package dev.wisp.server.filters;
 import dev.wisp.core.Ascii;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Method;
+import dev.wisp.core.OriginField;
 import dev.wisp.core.Status;
 import dev.wisp.server.Filter;
 import dev.wisp.server.Handler;
@@ -102,25 +103,7 @@ public final class CrossOriginProtection implements Filter {
         if (origin == null) {
             return true;
         }
-        String own = request.target().authority().orElseGet(() -> request.headers().firstOrNull(HeaderNames.HOST));
-        String originAuthority = Origins.authorityOf(origin);
-        return own != null && originAuthority != null && sameAuthority(originAuthority, own, origin);
-    }
-
-    /**
-     * Whether an origin's authority is the request's: the same text without case, or the same host where the request
-     * names the default port of the origin's scheme, which an origin leaves out.
-     */
-    private static boolean sameAuthority(String originAuthority, String own, String origin) {
-        if (originAuthority.equalsIgnoreCase(own)) {
-            return true;
-        }
-        String lowerOrigin = Ascii.toLowerCase(origin);
-        String defaultPort = lowerOrigin.startsWith("https://") ? ":443" : lowerOrigin.startsWith("http://") ? ":80"
-                : null;
-        return defaultPort != null && own.length() == originAuthority.length() + defaultPort.length()
-                && own.regionMatches(true, 0, originAuthority, 0, originAuthority.length())
-                && own.endsWith(defaultPort);
+        return OriginField.isRequestsOwn(origin, request.head().authority().orElse(null));
     }
 
     /** Builds a {@link CrossOriginProtection}. Not thread-safe. */
@@ -139,7 +122,7 @@ public final class CrossOriginProtection implements Filter {
         public Builder trustedOrigins(String... origins) {
             for (String origin : origins) {
                 Objects.requireNonNull(origin, "origin");
-                if (Origins.authorityOf(origin) == null) {
+                if (OriginField.authorityOf(origin) == null) {
                     throw new IllegalArgumentException("not an origin as a browser sends it (scheme://host[:port]): '"
                             + Ascii.escape(origin) + "'");
                 }

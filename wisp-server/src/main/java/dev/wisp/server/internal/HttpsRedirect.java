@@ -23,8 +23,7 @@ final class HttpsRedirect {
     private static void redirect(ServerRequest request, ServerResponse response, int httpsPort) throws IOException {
         RequestTarget target = request.target();
         // RFC 9112 §3.2.2: an absolute-form target names the host itself, and the Host field is to be ignored.
-        String host = hostWithoutPort(target.authority()
-                .orElseGet(() -> request.headers().first("Host").orElse("localhost")));
+        String host = hostWithoutPort(request.head().authority().orElse("localhost"));
         String port = httpsPort == 443 ? "" : ":" + httpsPort;
         response.status(Status.PERMANENT_REDIRECT)
                 .header("Location", "https://" + host + port + pathAndQuery(target))

@@ -1,9 +1,11 @@
 package dev.wisp.websocket.internal;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.HeaderNames;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Method;
+import dev.wisp.core.OriginField;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
 import dev.wisp.core.Version;
@@ -26,7 +28,8 @@ import java.util.Set;
  *   <li>one {@code Sec-WebSocket-Version}, which is 13, else 426 with {@code Sec-WebSocket-Version: 13} (400 when
  *       missing);
  *   <li>one {@code Sec-WebSocket-Key}, the base64 of 16 bytes, else 400;
- *   <li>{@code Origin}, when present, in the allow-list if there is one, and given once, else 403;
+ *   <li>{@code Origin}, when present, given once and the request's own (its host and port those of the request's
+ *       {@code Host} or {@code :authority}) or in the allow-list ({@code *} for any origin), else 403;
  *   <li>well-formed {@code Sec-WebSocket-Protocol}, naming each subprotocol once, and
  *       {@code Sec-WebSocket-Extensions}, else 400.
  * </ol>
@@ -48,7 +51,7 @@ public final class ServerHandshake {
     public static UpgradeDecision decide(RequestHead request, WebSocketConfig config) {
         Headers headers = request.headers();
         if (request.version() == Version.HTTP_2 && request.method().equals(Method.CONNECT)) {
-            return checkAndAccept(headers, null, config);
+            return checkAndAccept(request, null, config);
         }
         if (request.method().equals(Method.HEAD)) {
             // RFC 9110 §9.3.2: HEAD is answered as GET would be, and a route that serves GET lists HEAD in Allow.
@@ -69,14 +72,15 @@ public final class ServerHandshake {
             return reject(Status.BAD_REQUEST, "WebSocket upgrade needs the 'upgrade' token in Connection");
         }
         List<String> keys = headers.all("Sec-WebSocket-Key");
-        return checkAndAccept(headers, keys, config);
+        return checkAndAccept(request, keys, config);
     }
 
     /**
      * The checks both protocols share, in order: the version, the key (HTTP/1.1 only: {@code keys} is null over
      * HTTP/2), the origin, subprotocols and extensions; then the answer.
      */
-    private static UpgradeDecision checkAndAccept(Headers headers, List<String> keys, WebSocketConfig config) {
+    private static UpgradeDecision checkAndAccept(RequestHead request, List<String> keys, WebSocketConfig config) {
+        Headers headers = request.headers();
         List<String> versions = headers.all("Sec-WebSocket-Version");
         if (versions.isEmpty()) {
             return reject(Status.BAD_REQUEST, "WebSocket upgrade without Sec-WebSocket-Version",
@@ -90,8 +94,10 @@ public final class ServerHandshake {
             return reject(Status.BAD_REQUEST, keys.isEmpty() ? "WebSocket upgrade without Sec-WebSocket-Key"
                     : "Sec-WebSocket-Key must be one base64 value of 16 bytes");
         }
-        if (!isOriginAllowed(headers.all("Origin"), config.allowedOrigins())) {
-            return reject(Status.FORBIDDEN, "origin not allowed");
+        if (!isOriginAllowed(headers.all(HeaderNames.ORIGIN), request.authority().orElse(null),
+                config.allowedOrigins())) {
+            return reject(Status.FORBIDDEN, "origin not allowed: a page of another origin (see"
+                    + " WebSocketConfig.allowedOrigins)");
         }
         try {
             return accept(headers, keys == null ? null : keys.get(0).trim(), config);
@@ -165,16 +171,22 @@ public final class ServerHandshake {
     }
 
     /**
-     * Whether the request's origin passes the allow-list: no list, no {@code Origin} (not a browser's script), or
-     * one that is listed. Two or more {@code Origin} fields name no single origin to check (RFC 6454 §7.3: a user
-     * agent sends at most one), so they pass only without a list; checking the first alone would let a listed
-     * origin vouch for another.
+     * Whether the request's origin passes: no {@code Origin} (not a browser's script), the server's own pages, or one
+     * the allow-list names ({@code *}: any). A browser opens a WebSocket to any origin, with the cookies and
+     * credentials it holds for it, and leaves the check to the server: without it, another site's page could act as
+     * the user (cross-site WebSocket hijacking). Two or more {@code Origin} fields name no single origin to check (RFC
+     * 6454 §7.3: a user agent sends at most one), so they pass only where any origin does; checking the first alone
+     * would let a listed origin vouch for another.
      */
-    private static boolean isOriginAllowed(List<String> origins, List<String> allowed) {
-        if (allowed.isEmpty() || origins.isEmpty()) {
+    private static boolean isOriginAllowed(List<String> origins, String ownAuthority, List<String> allowed) {
+        if (origins.isEmpty() || allowed.contains("*")) {
             return true;
         }
-        return origins.size() == 1 && allowed.stream().anyMatch(origins.get(0).trim()::equalsIgnoreCase);
+        if (origins.size() != 1) {
+            return false;
+        }
+        String origin = origins.get(0).trim();
+        return OriginField.isRequestsOwn(origin, ownAuthority) || allowed.stream().anyMatch(origin::equalsIgnoreCase);
     }
 
     private static UpgradeDecision upgradeRequired() {

@@ -127,22 +127,43 @@ class ServerHandshakeTest {
     }
 
     @Test
-    void checksTheOriginAgainstTheAllowList() {
-        WebSocketConfig config = CONFIG.toBuilder().allowedOrigins(List.of("https://app.example")).build();
-        accepted(request("Origin", "HTTPS://APP.example"), config);
-        accepted(request(), config);
-        assertEquals(403, rejected(request("Origin", "https://evil.example"), config).status().code());
-        accepted(request("Origin", "https://evil.example"), CONFIG);
+    void takesOnlyItsOwnPagesByDefault() {
+        accepted(request(), CONFIG);
+        accepted(request("Origin", "https://server.example.com"), CONFIG);
+        accepted(request("Origin", "http://SERVER.example.com"), CONFIG);
+        UpgradeDecision.Reject evil = rejected(request("Origin", "https://evil.example"), CONFIG);
+        assertEquals(403, evil.status().code());
+        assertEquals("origin not allowed: a page of another origin (see WebSocketConfig.allowedOrigins)",
+                evil.message());
+        assertEquals(403, rejected(request("Origin", "https://server.example.com:8443"), CONFIG).status().code(),
+                "another port is another origin");
+        assertEquals(403, rejected(request("Origin", "null"), CONFIG).status().code());
+        Headers http2 = Headers.of("sec-websocket-version", "13", "host", "h2.example:8443");
+        accepted(new RequestHead(Method.CONNECT, RequestTarget.origin("/chat"), Version.HTTP_2,
+                http2.toBuilder().add("origin", "https://h2.example:8443").build()), CONFIG);
+        rejected(new RequestHead(Method.CONNECT, RequestTarget.origin("/chat"), Version.HTTP_2,
+                http2.toBuilder().add("origin", "https://evil.example").build()), CONFIG);
     }
 
     @Test
-    void refusesTwoOriginFieldsWhenThereIsAnAllowList() {
+    void checksOtherOriginsAgainstTheAllowList() {
         WebSocketConfig config = CONFIG.toBuilder().allowedOrigins(List.of("https://app.example")).build();
-        RequestHead twoOrigins = request("Origin", "https://app.example", "Origin", "https://evil.example");
-        UpgradeDecision.Reject reject = rejected(twoOrigins, config);
-        assertEquals(403, reject.status().code());
-        assertEquals("origin not allowed", reject.message());
-        accepted(twoOrigins, CONFIG);
+        accepted(request("Origin", "HTTPS://APP.example"), config);
+        accepted(request(), config);
+        accepted(request("Origin", "https://server.example.com"), config);
+        assertEquals(403, rejected(request("Origin", "https://evil.example"), config).status().code());
+        WebSocketConfig any = CONFIG.toBuilder().allowedOrigins(List.of("*")).build();
+        accepted(request("Origin", "https://evil.example"), any);
+        accepted(request("Origin", "null"), any);
+    }
+
+    @Test
+    void refusesTwoOriginFieldsUnlessAnyOriginIsAllowed() {
+        WebSocketConfig config = CONFIG.toBuilder().allowedOrigins(List.of("https://app.example")).build();
+        RequestHead twoOrigins = request("Origin", "https://app.example", "Origin", "https://server.example.com");
+        assertEquals(403, rejected(twoOrigins, config).status().code());
+        assertEquals(403, rejected(twoOrigins, CONFIG).status().code());
+        accepted(twoOrigins, CONFIG.toBuilder().allowedOrigins(List.of("*")).build());
     }
 
     @Test

@@ -1,0 +1,48 @@
+package dev.wisp.core;
+
+/**
+ * The {@code Origin} field a browser adds to a request from a page (RFC 6454 §7, the Fetch standard): a serialized
+ * origin, {@code scheme://host[:port]} without a path, the port left out where it is the scheme's default, or
+ * {@code null} for an opaque origin (a sandboxed frame, a local file). What a server needs of it to tell a page of
+ * its own from another origin's, for a form's POST or a WebSocket's handshake.
+ */
+public final class OriginField {
+    private OriginField() {
+    }
+
+    /**
+     * The {@code host[:port]} of a serialized origin (a scheme, "://" and a host with an optional port, nothing else),
+     * or null for {@code null} and anything else.
+     */
+    public static String authorityOf(String origin) {
+        int separator = origin.indexOf("://");
+        if (separator <= 0 || separator + 3 == origin.length()) {
+            return null;
+        }
+        String authority = origin.substring(separator + 3);
+        return Scheme.isValid(origin.substring(0, separator)) && Authority.isValid(authority) ? authority : null;
+    }
+
+    /**
+     * Whether an origin is that of the server a request went to: its host and port are the request's authority (its
+     * {@code Host}, or an absolute-form target's, or {@code :authority}), without case, where an authority that names
+     * the default port of the origin's scheme ({@code example.com:443} for {@code https://example.com}) is the same.
+     * The scheme is not compared: a proxy in front may end TLS.
+     *
+     * @param requestAuthority the request's authority, or null if it has none
+     */
+    public static boolean isRequestsOwn(String origin, String requestAuthority) {
+        String authority = authorityOf(origin.strip());
+        if (authority == null || requestAuthority == null) {
+            return false;
+        }
+        if (authority.equalsIgnoreCase(requestAuthority)) {
+            return true;
+        }
+        String defaultPort = origin.regionMatches(true, 0, "https://", 0, 8) ? ":443"
+                : origin.regionMatches(true, 0, "http://", 0, 7) ? ":80" : null;
+        return defaultPort != null && requestAuthority.length() == authority.length() + defaultPort.length()
+                && requestAuthority.regionMatches(true, 0, authority, 0, authority.length())
+                && requestAuthority.endsWith(defaultPort);
+    }
+}
