@@ -54,7 +54,8 @@ final class ServeCommand implements Command {
                     + " segment) with /index.html, for a single-page app's router; missing assets stay 404"),
             new Option("--hidden", null, null, "serve and list dot files such as .env (default: 404, not listed)"),
             new Option("--upload", null, null, "let PUT store files under DIR and DELETE remove them (curl -T FILE"
-                    + " URL); on an address other hosts reach, only with --auth"),
+                    + " URL), and the listing's forms upload and delete; on an address other hosts reach, only with"
+                    + " --auth"),
             new Option("--precompressed", null, null, "serve app.js.br, app.js.zst or app.js.gz stored beside app.js"
                     + " in its place, coded, to a client that accepts the coding (as nginx's gzip_static)"),
             new Option("--grace", null, "SECONDS", "on Ctrl-C, how long busy connections may finish (default 5)"),

@@ -43,6 +43,7 @@ final class DirectoryListing {
             tr:hover td{background:#f2f4f8}
             a{color:#0645ad;text-decoration:none}
             a:hover{text-decoration:underline}
+            td form{margin:0}
             """;
 
     private record Entry(String name, boolean isDirectory, long size, Instant modified) {
@@ -63,18 +64,22 @@ final class DirectoryListing {
      * @param directory the real path of the directory
      * @param title the request path shown as heading, decoded
      * @param hasParent whether to link to {@code ../}
-     * @param uploadForm whether to show a form that uploads files to the directory (a writable handler)
+     * @param uploadForm whether to show a form that uploads files to the directory, and one per file that deletes it
+     *     (a writable handler)
      */
-    static String render(RootDirectory root, Path directory, String title, boolean hasParent, boolean uploadForm) throws IOException {
+    static String render(RootDirectory root, Path directory, String title, boolean hasParent, boolean uploadForm)
+            throws IOException {
         StringBuilder html = new StringBuilder(2048);
         String heading = "Index of " + escape(title);
         html.append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
                 .append(heading).append("</title>\n<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n<h1>")
                 .append(heading).append("</h1>\n<table>\n")
-                .append("<tr><th>Name</th><th>Size</th><th>Last modified (UTC)</th></tr>\n");
+                .append("<tr><th>Name</th><th>Size</th><th>Last modified (UTC)</th>")
+                .append(uploadForm ? "<th></th></tr>\n" : "</tr>\n");
         if (hasParent) {
-            html.append("<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n");
+            html.append("<tr><td><a href=\"../\">../</a></td><td></td><td></td>")
+                    .append(uploadForm ? "<td></td></tr>\n" : "</tr>\n");
         }
         for (Entry entry : entries(root, directory)) {
             String suffix = entry.isDirectory() ? "/" : "";
@@ -88,7 +93,19 @@ final class DirectoryListing {
             }
             String modified = entry.modified().truncatedTo(ChronoUnit.SECONDS).toString();
             html.append("<td><time datetime=\"").append(modified).append("\">")
-                    .append(modified.replace('T', ' ').replace("Z", "")).append("</time></td></tr>\n");
+                    .append(modified.replace('T', ' ').replace("Z", "")).append("</time></td>");
+            if (uploadForm) {
+                // No script, so no confirmation: a plain form per file posts its name to the directory to delete it.
+                html.append("<td>");
+                if (!entry.isDirectory()) {
+                    html.append("<form method=\"post\" enctype=\"multipart/form-data\">")
+                            .append("<input type=\"hidden\" name=\"").append(FileWrites.DELETE_FIELD)
+                            .append("\" value=\"").append(escape(entry.name()))
+                            .append("\"><button>Delete</button></form>");
+                }
+                html.append("</td>");
+            }
+            html.append("</tr>\n");
         }
         html.append("</table>\n");
         if (uploadForm) {

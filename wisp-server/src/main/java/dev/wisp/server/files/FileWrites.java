@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -45,7 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       (RFC 9110 §14.5); the server's {@code maxRequestBodyBytes} bounds the size (413).
  *   <li><b>DELETE</b> removes the file: 204; 404 if there is none; a folder is not removed (409).
  *   <li><b>POST</b> of a {@code multipart/form-data} form to a folder (the form of its listing, for a browser)
- *       stores each file of the form there, under its name, then answers 303 See Other back to the listing. A
+ *       stores each file of the form there, under its name, and deletes the file each {@value #DELETE_FIELD} field
+ *       names (the listing's button beside a file), then answers 303 See Other back to the listing. A
  *       browser's form from another origin is refused with 403 ({@link CrossOriginProtection}): a page elsewhere must
  *       not store files here with the cookies or credentials the browser holds for this server. (A browser sends a
  *       PUT or DELETE to another origin only once a preflight allowed it: a {@code Cors} filter's choice.)
@@ -64,6 +66,10 @@ final class FileWrites {
     private static final AtomicBoolean FAILING = new AtomicBoolean();
     private static final String TEMPORARY_PREFIX = ".wisp-upload-";
     private static final String TEMPORARY_SUFFIX = ".part";
+    /** The form field that names a file of the folder to delete: the listing's button beside each file. */
+    static final String DELETE_FIELD = "delete";
+    /** More than a file name can be (255 bytes on the usual file systems), with room for UTF-8. */
+    private static final int MAX_DELETE_FIELD_BYTES = 1024;
     /** A form's files are streamed to their place, so only the server's maxRequestBodyBytes bounds them. */
     private static final FormConfig UPLOAD_FORM = FormConfig.builder().maxFileBytes(Long.MAX_VALUE)
             .maxMultipartBytes(Long.MAX_VALUE).build();
@@ -118,7 +124,9 @@ final class FileWrites {
      * A browser's upload: the files of a {@code multipart/form-data} POST to a folder (the listing's form), each
      * stored in that folder under its file name as a PUT stores one, then 303 See Other back to the folder's listing.
      * A name is the last segment of what the browser sent; one that names no file or a hidden one is a 400, and
-     * whatever the form held before it stays stored. Form fields without a file are ignored.
+     * whatever the form held before it stays stored. A {@value #DELETE_FIELD} field names a file of the folder to
+     * delete, as a DELETE does (one already gone is passed over: a second click; a folder is a 409); other fields
+     * without a file are ignored.
      */
     void postForm(ServerRequest request, ServerResponse response, List<String> segments) throws IOException {
         if (!CrossOriginProtection.defaults().allows(request)) {
@@ -137,9 +145,14 @@ final class FileWrites {
             return;
         }
         int[] stored = new int[1];
+        int[] deleted = new int[1];
         Forms.streamMultipart(request, UPLOAD_FORM, part -> {
+            if (part.filename().isEmpty() && part.name().equals(DELETE_FIELD)) {
+                deleted[0] += deleteFromForm(folder, fieldValue(part.content()));
+                return;
+            }
             if (part.filename().isEmpty() || part.filename().get().isEmpty()) {
-                return; // a field, or a file input left empty
+                return; // another field, or a file input left empty
             }
             String name = lastSegment(part.filename().get());
             if (!RootDirectory.isSafeSegment(name) || root.hides(name)) {
@@ -159,7 +172,41 @@ final class FileWrites {
             stored[0]++;
         });
         response.status(Status.SEE_OTHER).header(HeaderNames.LOCATION, "./")
-                .send(stored[0] + (stored[0] == 1 ? " file" : " files") + " stored\n");
+                .send(stored[0] + (stored[0] == 1 ? " file" : " files") + " stored"
+                        + (deleted[0] > 0 ? ", " + deleted[0] + " deleted\n" : "\n"));
+    }
+
+    /** Deletes the file of a folder that a form's field names: 1, or 0 if it is gone already. */
+    private int deleteFromForm(Path folder, String name) throws IOException {
+        if (!RootDirectory.isSafeSegment(name) || root.hides(name)) {
+            throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be deleted: " + name);
+        }
+        Path target;
+        try {
+            target = FileNames.child(folder, name);
+        } catch (IllegalArgumentException e) {
+            throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be deleted: " + name);
+        }
+        BasicFileAttributes current = attributes(target);
+        if (current == null) {
+            return 0;
+        }
+        if (!isPlainOrAbsent(target)) {
+            throw new HttpProtocolException(Status.FORBIDDEN, "not deletable here: " + name);
+        }
+        if (current.isDirectory()) {
+            throw new HttpProtocolException(Status.CONFLICT, "a folder is not deleted: " + name);
+        }
+        return Files.deleteIfExists(target) ? 1 : 0;
+    }
+
+    /** A form field's value, as UTF-8; one longer than any file name is a 400. */
+    private static String fieldValue(InputStream content) throws IOException {
+        byte[] value = content.readNBytes(MAX_DELETE_FIELD_BYTES + 1);
+        if (value.length > MAX_DELETE_FIELD_BYTES) {
+            throw new HttpProtocolException(Status.BAD_REQUEST, "a " + DELETE_FIELD + " field longer than a file name");
+        }
+        return new String(value, StandardCharsets.UTF_8);
     }
 
     /** What a browser sent as a file's name, without a folder (older browsers sent a whole Windows path). */

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * A writable folder's upload form, posted by headless Chromium: from a page of the server itself the files are
  * stored; from another site's page (a forged request, which the browser sends with whatever login it holds for the
  * server), and from another port of the same host, they are refused with 403 and nothing is stored. The page's script
- * puts a file in the form's input (from a DataTransfer) and submits it, as a user's click would.
+ * puts a file in the form's input (from a DataTransfer) and submits it, as a user's click would; the same for a file's
+ * delete button.
  */
 // A browser that mostly starts and loads: it runs beside the other classes, on servers of its own.
 @Execution(ExecutionMode.CONCURRENT)
@@ -50,6 +51,7 @@ class FileHandlerCrossOriginChromiumIT {
             BlockingQueue<String> posts = new ArrayBlockingQueue<>(8);
             Router files = Router.builder()
                     .get("/page.html", (request, response) -> page(response, "/docs/", "own.txt"))
+                    .get("/delete.html", (request, response) -> deletePage(response, "/docs/", "own.txt"))
                     .any("/*", FileHandler.builder(root).writable(true).build())
                     .build();
             try (Server server = Server.create(ServerConfig.builder().port(0).build(), HttpService.builder(files)
@@ -63,6 +65,7 @@ class FileHandlerCrossOriginChromiumIT {
                 Router elsewhere = Router.builder()
                         .get("/same-site.html", (request, response) -> page(response, target, "same-site.txt"))
                         .get("/cross-site.html", (request, response) -> page(response, target, "cross-site.txt"))
+                        .get("/delete.html", (request, response) -> deletePage(response, target, "own.txt"))
                         .build();
                 try (Server other = Server.create(ServerConfig.builder().port(0).build(), elsewhere).start()) {
                     assertEquals("POST 303 same-origin",
@@ -75,6 +78,13 @@ class FileHandlerCrossOriginChromiumIT {
                             submit(posts, "http://localhost:" + other.port() + "/cross-site.html"));
                     assertFalse(Files.exists(root.resolve("docs/same-site.txt")));
                     assertFalse(Files.exists(root.resolve("docs/cross-site.txt")));
+
+                    assertEquals("POST 403 cross-site",
+                            submit(posts, "http://localhost:" + other.port() + "/delete.html"));
+                    assertEquals("planted by own.txt\n", Files.readString(root.resolve("docs/own.txt")));
+                    assertEquals("POST 303 same-origin",
+                            submit(posts, "http://127.0.0.1:" + server.port() + "/delete.html"));
+                    assertFalse(Files.exists(root.resolve("docs/own.txt")), "the listing's delete button");
                 }
             }
         });
@@ -92,6 +102,18 @@ class FileHandlerCrossOriginChromiumIT {
     private static String describe(ServerRequest request, ServerResponse response) {
         return request.method() + " " + response.status().code() + " "
                 + request.headers().first("Sec-Fetch-Site").orElse("(none)");
+    }
+
+    /** A page whose script submits a delete button's form (as the listing has beside each file) to the target. */
+    private static void deletePage(ServerResponse response, String target, String name) throws IOException {
+        response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").send("""
+                <!doctype html>
+                <meta charset="utf-8">
+                <form id="f" method="post" action="%s" enctype="multipart/form-data">
+                  <input type="hidden" name="delete" value="%s"><button>Delete</button>
+                </form>
+                <script>document.getElementById("f").submit();</script>
+                """.formatted(target, name));
     }
 
     /** A page whose script submits the upload form to the target with one file, named after the page. */

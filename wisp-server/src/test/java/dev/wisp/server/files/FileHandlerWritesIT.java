@@ -114,6 +114,54 @@ class FileHandlerWritesIT {
     }
 
     @Test
+    void theListingsDeleteButtonsPostTheFilesNameToItsFolder() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String page = server.get("/docs/").text();
+            assertTrue(page.contains("<input type=\"hidden\" name=\"delete\" value=\"notes.md\">"), page);
+            assertTrue(page.contains("<input type=\"hidden\" name=\"delete\" value=\"&lt;script&gt;.txt\">"), page);
+            assertFalse(page.contains("value=\"sub\""), "no button for a folder");
+            assertFalse(server.get("/ro/docs/").text().contains("name=\"delete\""), "none where nothing is writable");
+
+            assertEquals("303 1 file stored, 1 deleted", postForm("/docs/", "delete=notes.md", "file=@"
+                    + Files.writeString(scratch.resolve("new.txt"), "new\n")));
+            assertFalse(Files.exists(server.root.resolve("docs/notes.md")));
+            assertEquals("new\n", Files.readString(server.root.resolve("docs/new.txt")));
+            assertEquals("303 0 files stored, 1 deleted", postForm("/docs/", "delete=<script>.txt"));
+            assertFalse(Files.exists(server.root.resolve("docs/<script>.txt")));
+            assertEquals("303 0 files stored", postForm("/docs/", "delete=notes.md"), "gone already: a second click");
+
+            assertEquals("409", postForm("/docs/", "delete=sub").substring(0, 3), "a folder");
+            assertTrue(Files.isDirectory(server.root.resolve("docs/sub")));
+            assertEquals("400", postForm("/", "delete=.hidden").substring(0, 3), "a hidden name");
+            assertTrue(Files.exists(server.root.resolve(".hidden")));
+            assertEquals("400", postForm("/", "delete=a/b").substring(0, 3), "a name, not a path");
+            assertEquals("403", postForm("/", "delete=inner-link").substring(0, 3), "a link");
+            assertTrue(Files.isSymbolicLink(server.root.resolve("inner-link")));
+            assertEquals("400", postForm("/", "delete=" + "x".repeat(1025)).substring(0, 3), "longer than a name");
+            assertEquals("403", postForm("/docs/", "delete=new.txt", "-H", "Sec-Fetch-Site: cross-site")
+                    .substring(0, 3), "another site's page");
+            assertTrue(Files.exists(server.root.resolve("docs/new.txt")));
+        });
+    }
+
+    /** curl's form POST of each field given ({@code -H} and its field pass as they are): status and first line. */
+    private String postForm(String path, String... fields) throws Exception {
+        List<String> command = new ArrayList<>(List.of(PeerTools.require("curl").toString(), "-sS", "-w",
+                "%{http_code}", "-o", scratch.resolve("answer").toString()));
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i].equals("-H")) {
+                command.addAll(List.of(fields[i], fields[++i]));
+            } else { // --form-string takes a value as it is, where -F reads a file for one that starts with <
+                command.addAll(List.of(fields[i].contains("=@") ? "-F" : "--form-string", fields[i]));
+            }
+        }
+        command.add(server.url(path));
+        PeerTools.Result result = PeerTools.run(Duration.ofSeconds(10), command);
+        assertEquals(0, result.exitCode(), result.stderr());
+        return result.stdout() + " " + Files.readString(scratch.resolve("answer")).lines().findFirst().orElse("");
+    }
+
+    @Test
     void deletesAFileButNoFolder() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             assertEquals(204, server.request("DELETE", "/hello.txt").status());

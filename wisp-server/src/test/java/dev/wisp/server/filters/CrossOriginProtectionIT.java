@@ -109,7 +109,8 @@ class CrossOriginProtectionIT {
 
     @Test
     void refusesATrustedOriginNoBrowserSends() {
-        for (String origin : List.of("example.com", "https://example.com/", "https://example.com/path", "https://", "null")) {
+        for (String origin : List.of("example.com", "https://example.com/", "https://example.com/path", "https://",
+                "null")) {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                     () -> CrossOriginProtection.builder().trustedOrigins(origin));
             assertTrue(refused.getMessage().contains("scheme://host[:port]"), refused.getMessage());
