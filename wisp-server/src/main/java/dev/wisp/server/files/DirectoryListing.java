@@ -99,7 +99,7 @@ final class DirectoryListing {
                 html.append("<td>");
                 if (!entry.isDirectory()) {
                     html.append("<form method=\"post\" enctype=\"multipart/form-data\">")
-                            .append("<input type=\"hidden\" name=\"").append(FileWrites.DELETE_FIELD)
+                            .append("<input type=\"hidden\" name=\"").append(FolderForm.DELETE_FIELD)
                             .append("\" value=\"").append(escape(entry.name()))
                             .append("\"><button>Delete</button></form>");
                 }

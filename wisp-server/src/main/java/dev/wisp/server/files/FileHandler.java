@@ -108,6 +108,8 @@ public final class FileHandler implements Handler {
     private final Precompressed precompressed;
     /** PUT and DELETE, or null if the handler only reads. */
     private final FileWrites writes;
+    /** The listing's upload and delete forms, or null if the handler only reads. */
+    private final FolderForm folderForm;
 
     private FileHandler(Builder builder, RootDirectory rootDirectory) {
         this.root = builder.root;
@@ -119,6 +121,7 @@ public final class FileHandler implements Handler {
         this.fallbackFile = builder.fallbackFile;
         this.precompressed = builder.precompressed;
         this.writes = builder.writable ? new FileWrites(rootDirectory) : null;
+        this.folderForm = writes == null ? null : new FolderForm(rootDirectory, writes);
     }
 
     /**
@@ -189,9 +192,9 @@ public final class FileHandler implements Handler {
             writes.delete(request, response, relativeSegments(request));
             return;
         }
-        if (writes != null && method.equals(Method.POST)
+        if (folderForm != null && method.equals(Method.POST)
                 && (request.target().hasTrailingSlash() || request.target().segments().isEmpty())) {
-            writes.postForm(request, response, relativeSegments(request));
+            folderForm.post(request, response, relativeSegments(request));
             return;
         }
         if (!method.equals(Method.GET) && !method.equals(Method.HEAD)) {

@@ -8,15 +8,11 @@ import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Status;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
-import dev.wisp.server.filters.CrossOriginProtection;
-import dev.wisp.server.forms.FormConfig;
-import dev.wisp.server.forms.Forms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -40,17 +36,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       for one replaced, each with the new file's ETag. The content goes to a hidden temporary file beside it
  *       ({@code .wisp-upload-*.part}, never served, listed, written or deleted by a request, even where hidden files
  *       are served), is forced to the disk, then takes the file's place in one rename: a reader sees the old file or
- *       the new one whole, never a part, and two PUTs at once leave one of them whole. The
- *       folder must exist (409 Conflict otherwise, as WebDAV answers), and a folder is never replaced (409). Content
- *       that is coded ({@code Content-Encoding}) is refused with 415, a partial PUT ({@code Content-Range}) with 400
- *       (RFC 9110 §14.5); the server's {@code maxRequestBodyBytes} bounds the size (413).
+ *       the new one whole, never a part, and two PUTs at once leave one of them whole. The folder must exist (409
+ *       Conflict otherwise, as WebDAV answers), and a folder is never replaced (409). Content that is coded
+ *       ({@code Content-Encoding}) is refused with 415, a partial PUT ({@code Content-Range}) with 400 (RFC 9110
+ *       §14.5); the server's {@code maxRequestBodyBytes} bounds the size (413).
  *   <li><b>DELETE</b> removes the file: 204; 404 if there is none; a folder is not removed (409).
- *   <li><b>POST</b> of a {@code multipart/form-data} form to a folder (the form of its listing, for a browser)
- *       stores each file of the form there, under its name, and deletes the file each {@value #DELETE_FIELD} field
- *       names (the listing's button beside a file), then answers 303 See Other back to the listing. A
- *       browser's form from another origin is refused with 403 ({@link CrossOriginProtection}): a page elsewhere must
- *       not store files here with the cookies or credentials the browser holds for this server. (A browser sends a
- *       PUT or DELETE to another origin only once a preflight allowed it: a {@code Cors} filter's choice.)
+ *   <li><b>POST</b> of a {@code multipart/form-data} form to a folder: the forms of its listing, for a browser,
+ *       which upload files and delete them ({@link FolderForm}). (A browser sends a PUT or DELETE to another origin
+ *       only once a preflight allowed it: a {@code Cors} filter's choice.)
  *   <li><b>Preconditions</b> (RFC 9110 §13.2.2): {@code If-Match} ({@code *} or the file's tag),
  *       {@code If-None-Match: *} (create only, the lost-update check), {@code If-Unmodified-Since}; a false one is a
  *       412 and nothing is written.
@@ -66,13 +59,6 @@ final class FileWrites {
     private static final AtomicBoolean FAILING = new AtomicBoolean();
     private static final String TEMPORARY_PREFIX = ".wisp-upload-";
     private static final String TEMPORARY_SUFFIX = ".part";
-    /** The form field that names a file of the folder to delete: the listing's button beside each file. */
-    static final String DELETE_FIELD = "delete";
-    /** More than a file name can be (255 bytes on the usual file systems), with room for UTF-8. */
-    private static final int MAX_DELETE_FIELD_BYTES = 1024;
-    /** A form's files are streamed to their place, so only the server's maxRequestBodyBytes bounds them. */
-    private static final FormConfig UPLOAD_FORM = FormConfig.builder().maxFileBytes(Long.MAX_VALUE)
-            .maxMultipartBytes(Long.MAX_VALUE).build();
 
     private final RootDirectory root;
 
@@ -118,100 +104,6 @@ final class FileWrites {
             response.header(HeaderNames.ETAG, Validators.of(written, Instant.now()).etag());
         }
         response.status(current == null ? Status.CREATED : Status.NO_CONTENT).send();
-    }
-
-    /**
-     * A browser's upload: the files of a {@code multipart/form-data} POST to a folder (the listing's form), each
-     * stored in that folder under its file name as a PUT stores one, then 303 See Other back to the folder's listing.
-     * A name is the last segment of what the browser sent; one that names no file or a hidden one is a 400, and
-     * whatever the form held before it stays stored. A {@value #DELETE_FIELD} field names a file of the folder to
-     * delete, as a DELETE does (one already gone is passed over: a second click; a folder is a 409); other fields
-     * without a file are ignored.
-     */
-    void postForm(ServerRequest request, ServerResponse response, List<String> segments) throws IOException {
-        if (!CrossOriginProtection.defaults().allows(request)) {
-            CrossOriginProtection.refuse(response); // another site's page posting its files here with our user's login
-            return;
-        }
-        if (segments == null || root.hidesAny(segments)) {
-            response.status(Status.NOT_FOUND).send("not found\n");
-            return;
-        }
-        Path folder = root.resolve(segments);
-        BasicFileAttributes folderAttributes = folder == null ? null : attributes(folder);
-        if (folderAttributes == null || !folderAttributes.isDirectory()
-                || root.leadsToHidden(folder)) {
-            response.status(Status.NOT_FOUND).send("not found\n");
-            return;
-        }
-        int[] stored = new int[1];
-        int[] deleted = new int[1];
-        Forms.streamMultipart(request, UPLOAD_FORM, part -> {
-            if (part.filename().isEmpty() && part.name().equals(DELETE_FIELD)) {
-                deleted[0] += deleteFromForm(folder, fieldValue(part.content()));
-                return;
-            }
-            if (part.filename().isEmpty() || part.filename().get().isEmpty()) {
-                return; // another field, or a file input left empty
-            }
-            String name = lastSegment(part.filename().get());
-            if (!RootDirectory.isSafeSegment(name) || root.hides(name)) {
-                throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be stored: " + name);
-            }
-            Path target;
-            try {
-                target = FileNames.child(folder, name);
-            } catch (IllegalArgumentException e) {
-                throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be stored: " + name);
-            }
-            BasicFileAttributes current = attributes(target);
-            if (!isPlainOrAbsent(target) || (current != null && current.isDirectory())) {
-                throw new HttpProtocolException(Status.CONFLICT, "cannot replace " + name + " with a file");
-            }
-            replace(target, part.content());
-            stored[0]++;
-        });
-        response.status(Status.SEE_OTHER).header(HeaderNames.LOCATION, "./")
-                .send(stored[0] + (stored[0] == 1 ? " file" : " files") + " stored"
-                        + (deleted[0] > 0 ? ", " + deleted[0] + " deleted\n" : "\n"));
-    }
-
-    /** Deletes the file of a folder that a form's field names: 1, or 0 if it is gone already. */
-    private int deleteFromForm(Path folder, String name) throws IOException {
-        if (!RootDirectory.isSafeSegment(name) || root.hides(name)) {
-            throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be deleted: " + name);
-        }
-        Path target;
-        try {
-            target = FileNames.child(folder, name);
-        } catch (IllegalArgumentException e) {
-            throw new HttpProtocolException(Status.BAD_REQUEST, "a file name that cannot be deleted: " + name);
-        }
-        BasicFileAttributes current = attributes(target);
-        if (current == null) {
-            return 0;
-        }
-        if (!isPlainOrAbsent(target)) {
-            throw new HttpProtocolException(Status.FORBIDDEN, "not deletable here: " + name);
-        }
-        if (current.isDirectory()) {
-            throw new HttpProtocolException(Status.CONFLICT, "a folder is not deleted: " + name);
-        }
-        return Files.deleteIfExists(target) ? 1 : 0;
-    }
-
-    /** A form field's value, as UTF-8; one longer than any file name is a 400. */
-    private static String fieldValue(InputStream content) throws IOException {
-        byte[] value = content.readNBytes(MAX_DELETE_FIELD_BYTES + 1);
-        if (value.length > MAX_DELETE_FIELD_BYTES) {
-            throw new HttpProtocolException(Status.BAD_REQUEST, "a " + DELETE_FIELD + " field longer than a file name");
-        }
-        return new String(value, StandardCharsets.UTF_8);
-    }
-
-    /** What a browser sent as a file's name, without a folder (older browsers sent a whole Windows path). */
-    private static String lastSegment(String filename) {
-        return filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
     }
 
     void delete(ServerRequest request, ServerResponse response, List<String> segments) throws IOException {
@@ -278,7 +170,7 @@ final class FileWrites {
      * Whether a path in a folder inside the root may be written: nothing is there, or something that is no link and
      * not hidden (when hidden files are not served). A link is never written through nor replaced.
      */
-    private boolean isPlainOrAbsent(Path target) {
+    boolean isPlainOrAbsent(Path target) {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return true;
         }
@@ -290,7 +182,7 @@ final class FileWrites {
      * Puts the content in the file's place: written to a hidden temporary file beside it, forced to the disk, then
      * renamed over it; the temporary file is deleted if any step fails.
      */
-    private static void replace(Path target, InputStream content) throws IOException {
+    static void replace(Path target, InputStream content) throws IOException {
         Path folder = target.getParent();
         Path temporary = store(content, folder);
         try {
@@ -342,7 +234,7 @@ final class FileWrites {
         }
     }
 
-    private static BasicFileAttributes attributes(Path path) {
+    static BasicFileAttributes attributes(Path path) {
         try {
             return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
