@@ -73,7 +73,8 @@ final class GetCommand implements Command {
             new Option("--http2", null, null, "offer HTTP/2 over TLS by ALPN, the server chooses (the default)"),
             new Option("--http2-prior-knowledge", null, null, "speak HTTP/2 from the first byte, h2c in plaintext"),
             new Option("--help", "-h", null, "show this help"));
-    private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, RedirectOptions.OPTIONS, AuthOptions.OPTIONS,
+    private static final List<Option> OPTIONS = Stream.of(BASE_OPTIONS, GetConditions.OPTIONS, RedirectOptions.OPTIONS,
+            AuthOptions.OPTIONS,
             NetrcOptions.OPTIONS, CookieOptions.OPTIONS, FormOptions.OPTIONS, SocketFlags.OPTIONS, ProxyOptions.OPTIONS,
             ClientTlsOptions.OPTIONS)
             .flatMap(List::stream).toList();
@@ -143,8 +144,11 @@ final class GetCommand implements Command {
         ClientConfig config;
         CookieJar jar;
         ReceivedHeads heads = new ReceivedHeads();
+        GetConditions conditions;
         try {
+            conditions = GetConditions.of(parsed, err, silent);
             Request.Builder requestBuilder = GetRequests.builder(parsed.positionals().getFirst(), parsed, stdin);
+            conditions.addTo(requestBuilder, parsed);
             ClientConfig.Builder configBuilder = config(parsed, err, writeOut, heads).toBuilder();
             ProxyOptions.apply(parsed, environment, requestBuilder.build().uri(), configBuilder);
             jar = CookieOptions.apply(parsed, configBuilder, requestBuilder);
@@ -156,7 +160,7 @@ final class GetCommand implements Command {
             report(err, silent, e.getMessage());
             return e.exitCode();
         } catch (GetRequests.DataFileException | CookieOptions.CookieFileException
-                | NetrcOptions.NetrcFileException e) {
+                | NetrcOptions.NetrcFileException | GetConditions.EtagFileException e) {
             report(err, silent, e.getMessage());
             return ExitCodes.READ_ERROR;
         } catch (ClientTlsOptions.TlsFileException e) {
@@ -184,7 +188,7 @@ final class GetCommand implements Command {
             started = System.nanoTime(); // as curl's clock, from the request on
             try (Response response = client.send(request)) {
                 answered = response;
-                exitCode = print(response, heads, request.uri(), parsed, out, err);
+                exitCode = print(response, heads, conditions, request.uri(), parsed, out, err);
                 if (exitCode == ExitCodes.HTTP_ERROR) {
                     failure = new FailedStatusException(response.statusCode());
                 }
@@ -212,7 +216,8 @@ final class GetCommand implements Command {
         }
         if (writeOut != null) {
             writeOut.write(new WriteOut.Outcome(request, answered, started, exitCode, failure,
-                    effectiveFileName(parsed, request.uri())), out, err);
+                    effectiveFileName(parsed, request.uri()),
+                    answered != null && conditions.isUnmetBy(answered.head())), out, err);
         }
         return exitCode;
     }
@@ -258,21 +263,24 @@ final class GetCommand implements Command {
     }
 
     /** Writes the response, and with -i, -I or -D each head received, where the options say; returns the exit code. */
-    private static int print(Response response, ReceivedHeads heads, URI url, Arguments parsed, PrintStream out,
-            PrintStream err) throws IOException {
+    private static int print(Response response, ReceivedHeads heads, GetConditions conditions, URI url,
+            Arguments parsed, PrintStream out, PrintStream err) throws IOException {
         boolean failed = (parsed.has("--fail") || parsed.has("--fail-with-body")) && response.statusCode() >= 400;
         // As curl's, -f drops the body of a failed response, not its head: -D and -i still show why.
         boolean failedWithoutBody = failed && !parsed.has("--fail-with-body");
+        // A 304, or a body that does not meet -z, leaves the file that was fetched before as it is.
+        boolean unchanged = response.statusCode() == 304 || conditions.isUnmetBy(response.head());
         byte[] allHeads = heads.text(response.head());
         dumpHeader(allHeads, parsed, out);
+        GetConditions.saveEtag(parsed, response.head());
         // With -o the heads go into the file before the body, as curl writes them.
         byte[] head = parsed.has("--include") || parsed.has("--head") ? allHeads : new byte[0];
-        if (failedWithoutBody && head.length == 0) {
-            return ExitCodes.HTTP_ERROR; // nothing to write: no -o file is made
+        if ((failedWithoutBody || unchanged) && head.length == 0) {
+            return failed ? ExitCodes.HTTP_ERROR : ExitCodes.OK; // nothing to write: no -o file is made
         }
         OutputStream stdout = failing(out);
         // curl's -I prints the heads alone whatever method -X sends; a body that comes is left unread.
-        boolean headOnly = parsed.has("--head") || failedWithoutBody;
+        boolean headOnly = parsed.has("--head") || failedWithoutBody || unchanged;
         try {
             Optional<Path> output = outputFile(parsed, url);
             if (output.isPresent()) {
@@ -291,6 +299,7 @@ final class GetCommand implements Command {
                 } catch (IOException e) {
                     throw new OutputException("cannot write " + file + ": " + reason(e));
                 }
+                GetConditions.setRemoteTime(parsed, file, response.head());
             } else {
                 stdout.write(head);
                 if (!headOnly) {

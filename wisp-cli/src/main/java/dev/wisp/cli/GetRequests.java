@@ -185,7 +185,7 @@ final class GetRequests {
         String[][] named = {{"--user-agent", "User-Agent", ""}, {"--referer", "Referer", ""},
             {"--range", "Range", "bytes="}};
         for (String[] option : named) {
-            if (parsed.has(option[0]) && !hasHeader(parsed, option[1]) && !removesHeader(parsed, option[1])) {
+            if (parsed.has(option[0]) && !headerGiven(parsed, option[1])) {
                 try {
                     request.header(option[1], option[2] + parsed.value(option[0]).orElseThrow());
                 } catch (IllegalArgumentException e) {
@@ -200,6 +200,11 @@ final class GetRequests {
         return parsed.has("--upload-file") ? "PUT (-T, --upload-file)"
                 : parsed.has("--form") ? "multipart formpost (-F, --form)"
                 : parsed.has("--json") ? "POST (--json)" : "POST (-d, --data)";
+    }
+
+    /** Whether a --header option sends a field of this name, or asks that none be sent: a flag's field then is not. */
+    static boolean headerGiven(Arguments parsed, String name) {
+        return hasHeader(parsed, name) || removesHeader(parsed, name);
     }
 
     /** Whether a 'Name:' header option asks that no field of this name be sent. */

@@ -120,9 +120,10 @@ final class WriteOut {
      * @param startNanos when the transfer started ({@link System#nanoTime()})
      * @param failure what the call failed with, or null
      * @param fileName the file the body was written to, or empty for standard output
+     * @param conditionUnmet whether a body was dropped for not meeting {@code -z} (curl reports a 304 then)
      */
     record Outcome(Request request, Response response, long startNanos, int exitCode, Exception failure,
-            String fileName) {
+            String fileName, boolean conditionUnmet) {
         /** The last response head: the response's, or that of the redirect past --max-redirs; null for none. */
         ResponseHead head() {
             return response != null ? response.head()
@@ -204,8 +205,9 @@ final class WriteOut {
         Timing timing = response != null ? response.timing() : null;
         Duration total = timing != null ? timing.total() : Duration.ofNanos(endNanos - outcome.startNanos());
         return switch (name) {
-            case "http_code", "response_code" ->
-                    head == null ? "000" : String.format(Locale.ROOT, "%03d", head.status().code());
+            // curl reports a body dropped for -z as the 304 the server did not send.
+            case "http_code", "response_code" -> head == null ? "000"
+                    : outcome.conditionUnmet() ? "304" : String.format(Locale.ROOT, "%03d", head.status().code());
             case "http_version" -> head == null ? "0" : switch (head.version()) { // curl's names
                 case HTTP_1_0 -> "1";
                 case HTTP_2 -> "2";

@@ -309,9 +309,9 @@ class GetCommandIT {
             assertEquals(0, wisp("-so" + joined, base + "/hello.txt").exitCode());
             assertEquals("hello world\n", Files.readString(spaced));
             assertEquals("hello world\n", Files.readString(joined));
-            Run unknown = wisp("-fz", base + "/hello.txt");
+            Run unknown = wisp("-fy", base + "/hello.txt");
             assertEquals(2, unknown.exitCode());
-            assertTrue(unknown.stderr().contains("'-z' in '-fz'"), unknown.stderr());
+            assertTrue(unknown.stderr().contains("'-y' in '-fy'"), unknown.stderr());
         });
     }
 
