@@ -43,43 +43,30 @@ class GetConditionsIT {
     void timeConditionAndRemoteTimeFetchAFileOnlyWhenItChangedAsCurlDoes() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Path site = Files.createDirectory(directory.resolve("site"));
-            Path remote = Files.writeString(site.resolve("config.json"), "{\"v\":1}\n");
-            Files.setLastModifiedTime(remote, FileTime.from(FIRST_VERSION));
-            int nginxPort = PeerProcess.freePort();
-            Process nginx = NginxConfig.startListening(directory.resolve("nginx"), nginxPort,
-                    "server { listen 127.0.0.1:%d; root %s; }".formatted(nginxPort, site));
-            try (Server wisp = Server.create(ServerConfig.builder().port(0).build(),
-                    Router.builder().get("/*", FileHandler.of(site)).build()).start()) {
-                for (String base : List.of("http://127.0.0.1:" + nginxPort, "http://127.0.0.1:" + wisp.port())) {
-                    Files.writeString(remote, "{\"v\":1}\n");
-                    Files.setLastModifiedTime(remote, FileTime.from(FIRST_VERSION));
-                    String url = base + "/config.json";
-                    for (String tool : List.of("wisp", "curl")) {
-                        Path local = directory.resolve(tool + "-" + base.hashCode() + ".json");
-                        List<String> fetch = List.of("-s", "-z", local.toString(), "-o", local.toString(), "-R",
-                                "-w", "%{http_code}", url);
-                        assertEquals("0 200", run(tool, fetch), tool + " " + url + ": the first time, no file yet");
-                        assertEquals("{\"v\":1}\n", Files.readString(local));
-                        assertEquals(FIRST_VERSION, Files.getLastModifiedTime(local).toInstant(), "-R");
+            Path remote = site.resolve("config.json");
+            forEachFileServer(site, base -> {
+                version(remote, "{\"v\":1}\n", FIRST_VERSION);
+                String url = base + "/config.json";
+                for (String tool : List.of("wisp", "curl")) {
+                    Path local = directory.resolve(tool + "-" + base.hashCode() + ".json");
+                    List<String> fetch = List.of("-s", "-z", local.toString(), "-o", local.toString(), "-R",
+                            "-w", "%{http_code}", url);
+                    assertEquals("0 200", run(tool, fetch), tool + " " + url + ": the first time, no file yet");
+                    assertEquals("{\"v\":1}\n", Files.readString(local));
+                    assertEquals(FIRST_VERSION, Files.getLastModifiedTime(local).toInstant(), "-R");
 
-                        Files.writeString(local, "edited here\n"); // a 304 must leave the file as it is
-                        Files.setLastModifiedTime(local, FileTime.from(FIRST_VERSION));
-                        assertEquals("0 304", run(tool, fetch), tool + " " + url + ": unchanged");
-                        assertEquals("edited here\n", Files.readString(local));
+                    Files.writeString(local, "edited here\n"); // a 304 must leave the file as it is
+                    Files.setLastModifiedTime(local, FileTime.from(FIRST_VERSION));
+                    assertEquals("0 304", run(tool, fetch), tool + " " + url + ": unchanged");
+                    assertEquals("edited here\n", Files.readString(local));
 
-                        Files.writeString(remote, "{\"v\":2}\n");
-                        Files.setLastModifiedTime(remote, FileTime.from(FIRST_VERSION.plusSeconds(60)));
-                        assertEquals("0 200", run(tool, fetch), tool + " " + url + ": changed");
-                        assertEquals("{\"v\":2}\n", Files.readString(local));
-                        assertEquals(FIRST_VERSION.plusSeconds(60), Files.getLastModifiedTime(local).toInstant());
-                        Files.writeString(remote, "{\"v\":1}\n");
-                        Files.setLastModifiedTime(remote, FileTime.from(FIRST_VERSION));
-                    }
+                    version(remote, "{\"v\":2}\n", FIRST_VERSION.plusSeconds(60));
+                    assertEquals("0 200", run(tool, fetch), tool + " " + url + ": changed");
+                    assertEquals("{\"v\":2}\n", Files.readString(local));
+                    assertEquals(FIRST_VERSION.plusSeconds(60), Files.getLastModifiedTime(local).toInstant());
+                    version(remote, "{\"v\":1}\n", FIRST_VERSION);
                 }
-            } finally {
-                nginx.destroy();
-                nginx.waitFor();
-            }
+            });
         });
     }
 
@@ -87,50 +74,38 @@ class GetConditionsIT {
     void etagSaveAndCompareFetchAFileOnlyWhenItChangedAsCurlDoes() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Path site = Files.createDirectory(directory.resolve("site"));
-            Path remote = Files.writeString(site.resolve("fw.bin"), "firmware 1\n");
-            int nginxPort = PeerProcess.freePort();
-            Process nginx = NginxConfig.startListening(directory.resolve("nginx"), nginxPort,
-                    "server { listen 127.0.0.1:%d; root %s; }".formatted(nginxPort, site));
-            try (Server wisp = Server.create(ServerConfig.builder().port(0).build(),
-                    Router.builder().get("/*", FileHandler.of(site)).build()).start()) {
-                for (String base : List.of("http://127.0.0.1:" + nginxPort, "http://127.0.0.1:" + wisp.port())) {
-                    // Each version with its own time, as the ETags of both servers are made of the time and size.
-                    Files.writeString(remote, "firmware 1\n");
-                    Files.setLastModifiedTime(remote, FileTime.from(FIRST_VERSION));
-                    String url = base + "/fw.bin";
-                    List<String> etags = new ArrayList<>();
-                    for (String tool : List.of("wisp", "curl")) {
-                        Path local = directory.resolve(tool + ".bin");
-                        Path etag = directory.resolve(tool + ".etag");
-                        Files.deleteIfExists(etag);
-                        List<String> compare = List.of("-s", "--etag-compare", etag.toString(), "--etag-save",
-                                etag.toString(), "-o", local.toString(), "-w", "%{http_code}", url);
-                        assertEquals("26 ", run(tool, List.of("-s", "--etag-compare", etag.toString(), "-o",
-                                local.toString(), url)), tool + ": no ETag file is a read error");
-                        assertEquals("0 200", run(tool, compare), tool + ": unless it is the one to save too");
-                        String saved = Files.readString(etag);
-                        assertTrue(saved.matches("\"[^\"]+\"\n"), saved);
-                        etags.add(saved);
+            Path remote = site.resolve("fw.bin");
+            forEachFileServer(site, base -> {
+                // Each version with its own time, as the ETags of both servers are made of the time and size.
+                version(remote, "firmware 1\n", FIRST_VERSION);
+                String url = base + "/fw.bin";
+                List<String> etags = new ArrayList<>();
+                for (String tool : List.of("wisp", "curl")) {
+                    Path local = directory.resolve(tool + ".bin");
+                    Path etag = directory.resolve(tool + ".etag");
+                    Files.deleteIfExists(etag);
+                    List<String> compare = List.of("-s", "--etag-compare", etag.toString(), "--etag-save",
+                            etag.toString(), "-o", local.toString(), "-w", "%{http_code}", url);
+                    assertEquals("26 ", run(tool, List.of("-s", "--etag-compare", etag.toString(), "-o",
+                            local.toString(), url)), tool + ": no ETag file is a read error");
+                    assertEquals("0 200", run(tool, compare), tool + ": unless it is the one to save too");
+                    String saved = Files.readString(etag);
+                    assertTrue(saved.matches("\"[^\"]+\"\n"), saved);
+                    etags.add(saved);
 
-                        Files.writeString(local, "kept\n");
-                        assertEquals("0 304", run(tool, compare), tool + " " + url);
-                        assertEquals("kept\n", Files.readString(local));
-                        assertEquals(saved, Files.readString(etag));
+                    Files.writeString(local, "kept\n");
+                    assertEquals("0 304", run(tool, compare), tool + " " + url);
+                    assertEquals("kept\n", Files.readString(local));
+                    assertEquals(saved, Files.readString(etag));
 
-                        Files.writeString(remote, "firmware 2, longer\n");
-                        Files.setLastModifiedTime(remote, FileTime.from(FIRST_VERSION.plusSeconds(60)));
-                        assertEquals("0 200", run(tool, compare), tool + " " + url);
-                        assertEquals("firmware 2, longer\n", Files.readString(local));
-                        assertFalse(Files.readString(etag).equals(saved), "the new version's ETag saved");
-                        Files.writeString(remote, "firmware 1\n");
-                        Files.setLastModifiedTime(remote, FileTime.from(FIRST_VERSION));
-                    }
-                    assertEquals(etags.get(1), etags.get(0), "the same ETag file as curl's");
+                    version(remote, "firmware 2, longer\n", FIRST_VERSION.plusSeconds(60));
+                    assertEquals("0 200", run(tool, compare), tool + " " + url);
+                    assertEquals("firmware 2, longer\n", Files.readString(local));
+                    assertFalse(Files.readString(etag).equals(saved), "the new version's ETag saved");
+                    version(remote, "firmware 1\n", FIRST_VERSION);
                 }
-            } finally {
-                nginx.destroy();
-                nginx.waitFor();
-            }
+                assertEquals(etags.get(1), etags.get(0), "the same ETag file as curl's");
+            });
         });
     }
 
@@ -174,7 +149,8 @@ class GetConditionsIT {
             assertEquals(asked.subList(half, asked.size()), asked.subList(0, half), "wisp's fields, then curl's");
             assertEquals(List.of("IMS Wed, 01 Jan 2020 00:00:00 GMT", "IUS Wed, 01 Jan 2020 00:00:00 GMT",
                     "IMS Fri, 01 Jan 1999 00:00:00 GMT", "IMS Sun, 06 Nov 1994 08:49:37 GMT",
-                    "IMS Sat, 05 Dec 2026 00:00:00 GMT", "IMS Tue, 10 Jan 2017 08:00:00 GMT", "IMS Sat, 05 Dec 2026 00:00:00 GMT",
+                    "IMS Sat, 05 Dec 2026 00:00:00 GMT", "IMS Tue, 10 Jan 2017 08:00:00 GMT",
+                    "IMS Sat, 05 Dec 2026 00:00:00 GMT",
                     "IMS Thu, 03 Feb 2011 04:05:06 GMT", "INM \"\"", "IMS mine"), asked.subList(0, half));
         });
     }
@@ -193,6 +169,32 @@ class GetConditionsIT {
                 new PrintStream(usage, true, StandardCharsets.UTF_8)));
         assertTrue(usage.toString(StandardCharsets.UTF_8).contains("--time-cond and -C - cannot be combined"),
                 usage.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Something to run against one file server, given its base URL. */
+    private interface ServerRun {
+        void run(String base) throws Exception;
+    }
+
+    /** Runs this against nginx and then Wisp's file handler, each serving the folder. */
+    private void forEachFileServer(Path site, ServerRun run) throws Exception {
+        int nginxPort = PeerProcess.freePort();
+        Process nginx = NginxConfig.startListening(directory.resolve("nginx"), nginxPort,
+                "server { listen 127.0.0.1:%d; root %s; }".formatted(nginxPort, site));
+        try (Server wisp = Server.create(ServerConfig.builder().port(0).build(),
+                Router.builder().get("/*", FileHandler.of(site)).build()).start()) {
+            run.run("http://127.0.0.1:" + nginxPort);
+            run.run("http://127.0.0.1:" + wisp.port());
+        } finally {
+            nginx.destroy();
+            nginx.waitFor();
+        }
+    }
+
+    /** Gives the remote file this content and modification time. */
+    private static void version(Path remote, String content, Instant modified) throws Exception {
+        Files.writeString(remote, content);
+        Files.setLastModifiedTime(remote, FileTime.from(modified));
     }
 
     /** Runs wisp get or curl with these arguments: its exit code and standard output, joined by a space. */
