@@ -10,6 +10,7 @@ import dev.wisp.server.filters.Cors;
 import dev.wisp.server.filters.RateLimit;
 import dev.wisp.server.filters.RequestTimer;
 import dev.wisp.server.filters.ResponseHeaders;
+import dev.wisp.server.filters.TrustedProxies;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,9 @@ final class ServeFilters {
             new Option("--cors", null, "ORIGINS", "let pages from these origins (scheme://host[:port], separated by"
                     + " commas; * for any, without cookies) call this server: preflights answered for any method and"
                     + " header, answers readable, and open WebSockets on /ws (else only this server's own pages may)"),
+            new Option("--real-ip-from", null, "ADDRESSES", "take the client's address from X-Forwarded-For when the"
+                    + " connection comes from one of these proxies (addresses or CIDR ranges, separated by commas, as"
+                    + " nginx's set_real_ip_from), for the log and --rate-limit"),
             new Option("--auth", null, "USER:PASSWORD|@FILE", "ask for a user's password (HTTP Basic) before"
                     + " anything is served; @FILE holds one USER:PASSWORD a line"),
             new Option("--header", "-H", "'NAME: VALUE'", "give every answer this field, unless it has its own of"
@@ -63,17 +67,20 @@ final class ServeFilters {
     private final Cors cors;
     /** The users let in, or null for anyone. */
     private final BasicAuth auth;
+    /** The proxies of {@code --real-ip-from}, or null for none. */
+    private final TrustedProxies proxies;
     /** The fields of {@code --header}, or null for none. */
     private final ResponseHeaders headers;
     private final PrintStream out;
 
     private ServeFilters(AccessLog.Format logFormat, RateLimit rateLimit, Cors cors, BasicAuth auth,
-            ResponseHeaders headers, PrintStream out) {
+            ResponseHeaders headers, TrustedProxies proxies, PrintStream out) {
         this.logFormat = logFormat;
         this.rateLimit = rateLimit;
         this.cors = cors;
         this.auth = auth;
         this.headers = headers;
+        this.proxies = proxies;
         this.out = out;
     }
 
@@ -91,7 +98,19 @@ final class ServeFilters {
         List<String> fields = arguments.values("--header");
         return new ServeFilters(logFormat(arguments), rate.isPresent() ? rateLimit(rate.get()) : null,
                 origins.isPresent() ? cors(origins.get()) : null, users.isPresent() ? auth(users.get()) : null,
-                fields.isEmpty() ? null : responseHeaders(fields), out);
+                fields.isEmpty() ? null : responseHeaders(fields),
+                arguments.has("--real-ip-from") ? proxies(arguments.value("--real-ip-from").orElseThrow()) : null,
+                out);
+    }
+
+    /** {@code --real-ip-from}: the proxies trusted, each an address or a CIDR range. */
+    private static TrustedProxies proxies(String text) throws UsageException {
+        try {
+            return TrustedProxies.builder().trust(Arrays.stream(text.split(",")).map(String::strip)
+                    .filter(entry -> !entry.isEmpty()).toArray(String[]::new)).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UsageException("option --real-ip-from: " + e.getMessage());
+        }
     }
 
     /**
@@ -147,7 +166,8 @@ final class ServeFilters {
     }
 
     /**
-     * The routes behind the filters: the access log outermost (a 429 is logged too), the timer of {@code --metrics}
+     * The routes behind the filters: the client's address from the trusted proxies first, for all that follow; the
+     * access log (a 429 is logged too), the timer of {@code --metrics}
      * (which times the 429s and 401s too, and not the printing of a line), the rate limit, CORS (its preflights
      * counted by the limit, and answered before the password is asked for, as a browser sends them without it), the
      * password, then compression.
@@ -156,6 +176,9 @@ final class ServeFilters {
      */
     HttpService service(Router router, RequestTimer timer) {
         HttpService.Builder service = HttpService.builder(router);
+        if (proxies != null) {
+            service.filter(proxies);
+        }
         if (logFormat == AccessLog.Format.WISP) {
             service.filter(AccessLog.to(line -> out.println(LocalDateTime.now().format(TIME) + " " + line)));
         } else if (logFormat != null) {

@@ -339,6 +339,26 @@ class ServeCommandIT {
     }
 
     @Test
+    void realIpFromTakesTheClientsAddressFromTheTrustedProxyForTheLogAndTheRateLimit() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--plain", "--rate-limit", "1/m", "--real-ip-from", "127.0.0.1, 10.0.0.0/8")) {
+                printed.reset();
+                String request = "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Forwarded-For: ";
+                assertTrue(exchange(server, request + "192.0.2.1, 10.0.0.7\r\n\r\n").startsWith("HTTP/1.1 404"));
+                assertTrue(exchange(server, request + "192.0.2.2\r\n\r\n").startsWith("HTTP/1.1 404"),
+                        "another client, behind the same proxy");
+                assertTrue(exchange(server, request + "192.0.2.1\r\n\r\n").startsWith("HTTP/1.1 429"));
+                List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+                assertEquals(3, lines.size(), lines.toString());
+                assertTrue(lines.get(0).contains(" 192.0.2.1 \"GET /missing"), lines.get(0));
+                assertTrue(lines.get(1).contains(" 192.0.2.2 \"GET /missing"), lines.get(1));
+            }
+            assertEquals(ExitCodes.USAGE, Main.run(List.of("serve", directory.toString(), "--real-ip-from",
+                    "proxy.example"), new PrintStream(printed), new PrintStream(printed)));
+        });
+    }
+
+    @Test
     void stopsListeningWhenStopped() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             Server server = start("--plain");

@@ -1,10 +1,7 @@
 package dev.wisp.client;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.wisp.core.IpAddresses;
 import java.util.Arrays;
-import java.util.regex.Pattern;
 
 /**
  * The address entries of curl's {@code NO_PROXY} list (curl 7.86 and later): an IPv4 or IPv6 address alone, which
@@ -17,50 +14,14 @@ import java.util.regex.Pattern;
  * IPv4 entry never matches an IPv6 host nor the reverse.
  */
 final class AddressRange {
-    private static final Pattern IPV4 = Pattern.compile(
-            "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
-    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
-
     private AddressRange() {
     }
 
-    /**
-     * The bytes of an address literal: 4 for IPv4 in dotted decimal (no leading zeros, as {@code inet_pton}), 16 for
-     * IPv6 (without brackets or zone); null for anything else, a name among them. Never looks a name up.
-     */
-    static byte[] literal(String host) {
-        if (IPV4.matcher(host).matches()) {
-            byte[] bytes = new byte[4];
-            String[] parts = host.split("\\.");
-            for (int i = 0; i < 4; i++) {
-                bytes[i] = (byte) Integer.parseInt(parts[i]);
-            }
-            return bytes;
-        }
-        if (!IPV6.matcher(host).matches()) {
-            return null;
-        }
-        try {
-            // Brackets make the JDK parse an IPv6 literal or fail, never resolve.
-            InetAddress address = InetAddress.getByName("[" + host + "]");
-            byte[] bytes = address.getAddress();
-            if (address instanceof Inet4Address) { // ::ffff:a.b.c.d, which the JDK gives as IPv4
-                byte[] mapped = new byte[16];
-                mapped[10] = (byte) 0xff;
-                mapped[11] = (byte) 0xff;
-                System.arraycopy(bytes, 0, mapped, 12, 4);
-                return mapped;
-            }
-            return bytes;
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    /** Whether the entry, an address with or without a prefix length, matches this address literal's bytes. */
+    /** Whether the entry, an address with or without a prefix length, matches this address literal's bytes
+     * ({@link IpAddresses#literal}). */
     static boolean matches(String entry, byte[] address) {
         int slash = entry.indexOf('/');
-        byte[] network = literal(slash < 0 ? entry : entry.substring(0, slash));
+        byte[] network = IpAddresses.literal(slash < 0 ? entry : entry.substring(0, slash));
         if (network == null || network.length != address.length) {
             return false;
         }
@@ -71,13 +32,7 @@ final class AddressRange {
         if (bits == 0) {
             return Arrays.equals(network, address);
         }
-        int whole = bits / 8;
-        if (!Arrays.equals(network, 0, whole, address, 0, whole)) {
-            return false;
-        }
-        int rest = bits % 8;
-        int mask = (0xff << (8 - rest)) & 0xff;
-        return rest == 0 || ((network[whole] ^ address[whole]) & mask) == 0;
+        return IpAddresses.samePrefix(network, address, bits);
     }
 
     /** The digits at the start of the text as a number (C's {@code atoi}), 0 for none; at most {@code cap}. */

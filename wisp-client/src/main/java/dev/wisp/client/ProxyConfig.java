@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.core.IpAddresses;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsContext;
 import java.net.URI;
@@ -197,7 +198,7 @@ public final class ProxyConfig {
     public boolean bypasses(String originHost) {
         String name = normalized(originHost);
         // An address is no domain (10.0.0.1 is not "under" 0.0.1): it is compared with the address entries alone.
-        byte[] address = AddressRange.literal(name);
+        byte[] address = IpAddresses.literal(name);
         for (String entry : bypass) {
             if (entry.equals("*") || (address != null ? AddressRange.matches(entry, address)
                     : name.equals(entry) || name.endsWith("." + entry))) {
