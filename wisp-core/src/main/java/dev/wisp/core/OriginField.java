@@ -24,6 +24,35 @@ public final class OriginField {
     }
 
     /**
+     * Whether an origin is that of the server a request went to, as its client asked for it: the request's authority
+     * ({@link RequestHead#authority}), or the host a proxy in front says the client asked for ({@code
+     * X-Forwarded-Host}, the {@code host} of {@code Forwarded}), as behind nginx's default {@code Host} of the
+     * upstream. Those two fields cannot make another origin's page pass for this server's: a browser does not let a
+     * page write them on a form, a WebSocket's handshake or a request to another origin that goes without a preflight.
+     */
+    public static boolean isRequestsOwn(String origin, RequestHead request) {
+        if (isRequestsOwn(origin, request.authority().orElse(null))) {
+            return true;
+        }
+        for (String value : request.headers().all("X-Forwarded-Host")) {
+            for (String host : value.split(",")) {
+                if (isRequestsOwn(origin, host.strip())) {
+                    return true;
+                }
+            }
+        }
+        for (String value : request.headers().all("Forwarded")) {
+            for (String element : ForwardedField.split(value)) {
+                String host = ForwardedField.parameter(element, "host");
+                if (!host.isEmpty() && isRequestsOwn(origin, host)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether an origin is that of the server a request went to: its host and port are the request's authority (its
      * {@code Host}, or an absolute-form target's, or {@code :authority}), without case, where an authority that names
      * the default port of the origin's scheme ({@code example.com:443} for {@code https://example.com}) is the same.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,6 +40,23 @@ class OriginFieldTest {
         + "example.com", "http://127.0.0.1:9, 127.0.0.1:8080", "null, x", "x, x"})
     void anotherOriginDoesNot(String origin, String authority) {
         assertFalse(OriginField.isRequestsOwn(origin, authority));
-        assertFalse(OriginField.isRequestsOwn(origin, null));
+        assertFalse(OriginField.isRequestsOwn(origin, (String) null));
+    }
+
+    @Test
+    void aProxysForwardedHostIsTheRequestsOwnToo() {
+        RequestHead behindProxy = new RequestHead(Method.GET, RequestTarget.origin("/"), Version.HTTP_1_1,
+                Headers.of("Host", "127.0.0.1:8080", "X-Forwarded-Host", "app.example, edge.internal"));
+        assertTrue(OriginField.isRequestsOwn("https://app.example", behindProxy));
+        assertTrue(OriginField.isRequestsOwn("http://edge.internal", behindProxy));
+        assertTrue(OriginField.isRequestsOwn("http://127.0.0.1:8080", behindProxy));
+        assertFalse(OriginField.isRequestsOwn("https://evil.example", behindProxy));
+        RequestHead forwarded = new RequestHead(Method.GET, RequestTarget.origin("/"), Version.HTTP_1_1,
+                Headers.of("Host", "127.0.0.1:8080",
+                        "Forwarded", "for=192.0.2.1;host=\"app.example:8443\";proto=https"));
+        assertTrue(OriginField.isRequestsOwn("https://app.example:8443", forwarded));
+        assertFalse(OriginField.isRequestsOwn("https://app.example", forwarded));
+        assertFalse(OriginField.isRequestsOwn("https://app.example", new RequestHead(Method.GET,
+                RequestTarget.origin("/"), Version.HTTP_1_1, Headers.empty())), "no authority at all");
     }
 }

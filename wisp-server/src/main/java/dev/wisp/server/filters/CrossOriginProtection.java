@@ -27,8 +27,9 @@ import java.util.Set;
  *       a bookmark) pass; {@code same-site} (another port of the same host is another origin of the same site: the
  *       other web interface of a device) and {@code cross-site} are refused;
  *   <li>without it, {@code Origin}: it passes if its host and port are the request's own ({@code Host}, or the
- *       authority of an absolute-form target; the scheme is not compared, as a proxy in front may end TLS), else it is
- *       refused, {@code null} (a sandboxed frame, a local file) included;
+ *       authority of an absolute-form target, or the {@code X-Forwarded-Host} of a proxy in front; the scheme is not
+ *       compared, as a proxy in front may end TLS), else it is refused, {@code null} (a sandboxed frame, a local file)
+ *       included;
  *   <li>with neither, the request passes: it comes from no browser (curl, a script, a service), or from one too old to
  *       send either field.
  * </ol>
@@ -103,7 +104,7 @@ public final class CrossOriginProtection implements Filter {
         if (origin == null) {
             return true;
         }
-        return OriginField.isRequestsOwn(origin, request.head().authority().orElse(null));
+        return OriginField.isRequestsOwn(origin, request.head());
     }
 
     /** Builds a {@link CrossOriginProtection}. Not thread-safe. */

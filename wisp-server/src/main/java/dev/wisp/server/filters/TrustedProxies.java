@@ -1,6 +1,7 @@
 package dev.wisp.server.filters;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.ForwardedField;
 import dev.wisp.core.IpAddresses;
 import dev.wisp.server.ConnectionInfo;
 import dev.wisp.server.Filter;
@@ -132,8 +133,8 @@ public final class TrustedProxies implements Filter {
             }
         } else {
             for (String value : request.headers().all("Forwarded")) {
-                for (String element : ForwardedElements.split(value)) {
-                    hops.add(ForwardedElements.forParameter(element));
+                for (String element : ForwardedField.split(value)) {
+                    hops.add(ForwardedField.parameter(element, "for"));
                 }
             }
         }

@@ -29,7 +29,8 @@ import java.util.Set;
  *       missing);
  *   <li>one {@code Sec-WebSocket-Key}, the base64 of 16 bytes, else 400;
  *   <li>{@code Origin}, when present, given once and the request's own (its host and port those of the request's
- *       {@code Host} or {@code :authority}) or in the allow-list ({@code *} for any origin), else 403;
+ *       {@code Host} or {@code :authority}, or of a proxy's {@code X-Forwarded-Host}) or in the allow-list ({@code *}
+ *       for any origin), else 403;
  *   <li>well-formed {@code Sec-WebSocket-Protocol}, naming each subprotocol once, and
  *       {@code Sec-WebSocket-Extensions}, else 400.
  * </ol>
@@ -94,8 +95,7 @@ public final class ServerHandshake {
             return reject(Status.BAD_REQUEST, keys.isEmpty() ? "WebSocket upgrade without Sec-WebSocket-Key"
                     : "Sec-WebSocket-Key must be one base64 value of 16 bytes");
         }
-        if (!isOriginAllowed(headers.all(HeaderNames.ORIGIN), request.authority().orElse(null),
-                config.allowedOrigins())) {
+        if (!isOriginAllowed(headers.all(HeaderNames.ORIGIN), request, config.allowedOrigins())) {
             return reject(Status.FORBIDDEN, "origin not allowed: a page of another origin (see"
                     + " WebSocketConfig.allowedOrigins)");
         }
@@ -178,7 +178,7 @@ public final class ServerHandshake {
      * 6454 §7.3: a user agent sends at most one), so they pass only where any origin does; checking the first alone
      * would let a listed origin vouch for another.
      */
-    private static boolean isOriginAllowed(List<String> origins, String ownAuthority, List<String> allowed) {
+    private static boolean isOriginAllowed(List<String> origins, RequestHead request, List<String> allowed) {
         if (origins.isEmpty() || allowed.contains("*")) {
             return true;
         }
@@ -186,7 +186,7 @@ public final class ServerHandshake {
             return false;
         }
         String origin = origins.get(0).trim();
-        return OriginField.isRequestsOwn(origin, ownAuthority) || allowed.stream().anyMatch(origin::equalsIgnoreCase);
+        return OriginField.isRequestsOwn(origin, request) || allowed.stream().anyMatch(origin::equalsIgnoreCase);
     }
 
     private static UpgradeDecision upgradeRequired() {

@@ -1,15 +1,18 @@
-package dev.wisp.server.filters;
+package dev.wisp.core;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** The elements of a {@code Forwarded} field (RFC 7239 §4), and the {@code for} parameter of one. */
-final class ForwardedElements {
-    private ForwardedElements() {
+/**
+ * The {@code Forwarded} field of RFC 7239, which proxies add to a request: its elements, one per proxy, and their
+ * parameters ({@code for}, {@code host}, {@code proto}, {@code by}).
+ */
+public final class ForwardedField {
+    private ForwardedField() {
     }
 
     /** The elements of a field value, split at the commas outside quoted strings. */
-    static List<String> split(String value) {
+    public static List<String> split(String value) {
         List<String> elements = new ArrayList<>();
         int start = 0;
         boolean quoted = false;
@@ -29,10 +32,10 @@ final class ForwardedElements {
     }
 
     /**
-     * The value of an element's {@code for} parameter, unquoted ({@code "[2001:db8::1]:4711"} to {@code
-     * [2001:db8::1]:4711}), or the empty text when it has none.
+     * The value of an element's parameter of this name (compared without case), unquoted ({@code for="[2001:db8::1]"}
+     * to {@code [2001:db8::1]}), or the empty text when it has none.
      */
-    static String forParameter(String element) {
+    public static String parameter(String element, String name) {
         int start = 0;
         boolean quoted = false;
         for (int i = 0; i <= element.length(); i++) {
@@ -44,7 +47,7 @@ final class ForwardedElements {
             } else if (c == ';' && !quoted) {
                 String pair = element.substring(start, i).strip();
                 int equals = pair.indexOf('=');
-                if (equals > 0 && pair.substring(0, equals).strip().equalsIgnoreCase("for")) {
+                if (equals > 0 && pair.substring(0, equals).strip().equalsIgnoreCase(name)) {
                     return unquoted(pair.substring(equals + 1).strip());
                 }
                 start = i + 1;
