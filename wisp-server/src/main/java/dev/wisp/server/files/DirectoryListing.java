@@ -31,6 +31,12 @@ import java.util.Locale;
 final class DirectoryListing {
     /** Sent with the page: nothing but its own inline style runs, whatever a file name may hold. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
+    /**
+     * Sent with the page of a writable folder, whose buttons upload and delete: no other site may frame it, to have a
+     * user click them unseen (clickjacking), and its forms post to this server only.
+     */
+    static final String WRITABLE_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
+            + "; frame-ancestors 'none'; form-action 'self'";
 
     private static final String STYLE = """
             body{font:14px/1.5 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}

@@ -287,8 +287,15 @@ public final class FileHandler implements Handler {
         if (json) {
             response.header(HeaderNames.CONTENT_TYPE, "application/json").send(listing);
         } else {
-            response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
-                    .header("Content-Security-Policy", DirectoryListing.CONTENT_SECURITY_POLICY).send(listing);
+            response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+            if (writes == null) {
+                response.header("Content-Security-Policy", DirectoryListing.CONTENT_SECURITY_POLICY);
+            } else {
+                // X-Frame-Options for browsers that predate frame-ancestors.
+                response.header("Content-Security-Policy", DirectoryListing.WRITABLE_CONTENT_SECURITY_POLICY)
+                        .header("X-Frame-Options", "DENY");
+            }
+            response.send(listing);
         }
     }
 

@@ -90,6 +90,60 @@ class FileHandlerCrossOriginChromiumIT {
         });
     }
 
+    @Test
+    void aWritableFoldersListingIsNotFramedAndAReadOnlyOneIs() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            PeerTools.require("chromium");
+            Files.createDirectory(root.resolve("docs"));
+            BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
+            Router files = Router.builder()
+                    .get("/frame.html", (request, response) -> response
+                            .header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").send(FRAMING_PAGE))
+                    .get("/report", (request, response) -> {
+                        reports.add(request.queryParameter("framed").orElse("?"));
+                        response.send("thanks\n");
+                    })
+                    .get("/ro/*", FileHandler.of(root))
+                    .any("/*", FileHandler.builder(root).writable(true).build())
+                    .build();
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), files).start()) {
+                String base = "http://127.0.0.1:" + server.port() + "/frame.html?src=";
+                assertEquals("Index of /ro/docs/", visit(reports, base + "/ro/docs/"), "a listing without buttons");
+                assertEquals("blocked", visit(reports, base + "/docs/"),
+                        "frame-ancestors 'none', even for the server's own page");
+            }
+        });
+    }
+
+    /** A page of the server that frames the path in its query and reports the framed page's title, or "blocked". */
+    private static final String FRAMING_PAGE = """
+            <!doctype html>
+            <meta charset="utf-8">
+            <iframe id="f"></iframe>
+            <script>
+              const frame = document.getElementById("f");
+              frame.onload = () => {
+                let framed;
+                try {
+                  framed = frame.contentDocument.title || "blocked";
+                } catch (e) {
+                  framed = "blocked";
+                }
+                fetch("/report?framed=" + encodeURIComponent(framed));
+              };
+              frame.src = new URLSearchParams(location.search).get("src");
+            </script>
+            """;
+
+    /** Opens the page in a browser of its own and returns the first report it sends. */
+    private String visit(BlockingQueue<String> reports, String page) throws IOException, InterruptedException {
+        try (HeadlessChromium browser = HeadlessChromium.open(Files.createTempDirectory(directory, "run-"), page)) {
+            String report = reports.poll(30, TimeUnit.SECONDS);
+            assertNotNull(report, () -> "no report from " + page + "; chromium said: " + browser.log());
+            return report;
+        }
+    }
+
     /** Opens the page in a browser of its own and waits for the form's POST to be answered. */
     private String submit(BlockingQueue<String> posts, String page) throws IOException, InterruptedException {
         try (HeadlessChromium browser = HeadlessChromium.open(Files.createTempDirectory(directory, "run-"), page)) {

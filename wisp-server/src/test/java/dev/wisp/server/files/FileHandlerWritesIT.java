@@ -116,7 +116,12 @@ class FileHandlerWritesIT {
     @Test
     void theListingsDeleteButtonsPostTheFilesNameToItsFolder() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            String page = server.get("/docs/").text();
+            Response listing = server.get("/docs/");
+            assertEquals("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
+                    listing.header("Content-Security-Policy"));
+            assertEquals("DENY", listing.header("X-Frame-Options"));
+            assertEquals(null, server.get("/ro/docs/").header("X-Frame-Options"), "a page without buttons");
+            String page = listing.text();
             assertTrue(page.contains("<input type=\"hidden\" name=\"delete\" value=\"notes.md\">"), page);
             assertTrue(page.contains("<input type=\"hidden\" name=\"delete\" value=\"&lt;script&gt;.txt\">"), page);
             assertFalse(page.contains("value=\"sub\""), "no button for a folder");
