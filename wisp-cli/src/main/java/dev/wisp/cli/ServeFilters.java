@@ -9,6 +9,7 @@ import dev.wisp.server.filters.Compression;
 import dev.wisp.server.filters.Cors;
 import dev.wisp.server.filters.RateLimit;
 import dev.wisp.server.filters.RequestTimer;
+import dev.wisp.server.filters.RequestId;
 import dev.wisp.server.filters.ResponseHeaders;
 import dev.wisp.server.filters.TrustedProxies;
 import java.io.IOException;
@@ -48,6 +49,8 @@ final class ServeFilters {
             new Option("--real-ip-from", null, "ADDRESSES", "take the client's address from X-Forwarded-For when the"
                     + " connection comes from one of these proxies (addresses or CIDR ranges, separated by commas, as"
                     + " nginx's set_real_ip_from), for the log and --rate-limit"),
+            new Option("--request-id", null, null, "give each request an X-Request-Id (32 hex digits) in the answer,"
+                    + " the JSON log line and what --proxy sends on"),
             new Option("--auth", null, "USER:PASSWORD|@FILE", "ask for a user's password (HTTP Basic) before"
                     + " anything is served; @FILE holds one USER:PASSWORD a line"),
             new Option("--header", "-H", "'NAME: VALUE'", "give every answer this field, unless it has its own of"
@@ -69,18 +72,21 @@ final class ServeFilters {
     private final BasicAuth auth;
     /** The proxies of {@code --real-ip-from}, or null for none. */
     private final TrustedProxies proxies;
+    /** The identifiers of {@code --request-id}, or null for none. */
+    private final RequestId requestIds;
     /** The fields of {@code --header}, or null for none. */
     private final ResponseHeaders headers;
     private final PrintStream out;
 
     private ServeFilters(AccessLog.Format logFormat, RateLimit rateLimit, Cors cors, BasicAuth auth,
-            ResponseHeaders headers, TrustedProxies proxies, PrintStream out) {
+            ResponseHeaders headers, TrustedProxies proxies, RequestId requestIds, PrintStream out) {
         this.logFormat = logFormat;
         this.rateLimit = rateLimit;
         this.cors = cors;
         this.auth = auth;
         this.headers = headers;
         this.proxies = proxies;
+        this.requestIds = requestIds;
         this.out = out;
     }
 
@@ -100,7 +106,7 @@ final class ServeFilters {
                 origins.isPresent() ? cors(origins.get()) : null, users.isPresent() ? auth(users.get()) : null,
                 fields.isEmpty() ? null : responseHeaders(fields),
                 arguments.has("--real-ip-from") ? proxies(arguments.value("--real-ip-from").orElseThrow()) : null,
-                out);
+                arguments.has("--request-id") ? RequestId.create() : null, out);
     }
 
     /** {@code --real-ip-from}: the proxies trusted, each an address or a CIDR range. */
@@ -167,7 +173,7 @@ final class ServeFilters {
 
     /**
      * The routes behind the filters: the client's address from the trusted proxies first, for all that follow; the
-     * access log (a 429 is logged too), the timer of {@code --metrics}
+     * request's identifier; the access log (a 429 is logged too), the timer of {@code --metrics}
      * (which times the 429s and 401s too, and not the printing of a line), the rate limit, CORS (its preflights
      * counted by the limit, and answered before the password is asked for, as a browser sends them without it), the
      * password, then compression.
@@ -178,6 +184,9 @@ final class ServeFilters {
         HttpService.Builder service = HttpService.builder(router);
         if (proxies != null) {
             service.filter(proxies);
+        }
+        if (requestIds != null) {
+            service.filter(requestIds);
         }
         if (logFormat == AccessLog.Format.WISP) {
             service.filter(AccessLog.to(line -> out.println(LocalDateTime.now().format(TIME) + " " + line)));

@@ -126,7 +126,7 @@ class ServeCommandIT {
                         + "\"remote_addr\":\"127\\.0\\.0\\.1\",\"user\":null,\"method\":\"GET\",\"host\":\"x\","
                         + "\"uri\":\"/missing\\.txt\","
                         + "\"protocol\":\"HTTP/1\\.1\",\"status\":404,\"bytes_sent\":10,\"duration_ms\":\\d+\\.\\d{3},"
-                        + "\"referer\":null,\"user_agent\":null,\"completed\":true}\n"), line);
+                        + "\"referer\":null,\"user_agent\":null,\"completed\":true,\"request_id\":null}\n"), line);
             }
             assertEquals("option --log-format must be wisp, combined, common or json",
                     assertThrows(UsageException.class, () -> start("--plain", "--log-format", "xml")).getMessage());
@@ -355,6 +355,21 @@ class ServeCommandIT {
             }
             assertEquals(ExitCodes.USAGE, Main.run(List.of("serve", directory.toString(), "--real-ip-from",
                     "proxy.example"), new PrintStream(printed), new PrintStream(printed)));
+        });
+    }
+
+    @Test
+    void requestIdGivesEachRequestAnIdentifierInTheAnswerAndTheLog() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--plain", "--log-format", "json", "--request-id")) {
+                printed.reset();
+                String answer = exchange(server, "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                String id = answer.lines().filter(line -> line.startsWith("X-Request-Id: ")).findFirst().orElseThrow()
+                        .substring("X-Request-Id: ".length());
+                assertTrue(id.matches("[0-9a-f]{32}"), answer);
+                String line = awaitPrinted();
+                assertTrue(line.endsWith(",\"request_id\":\"" + id + "\"}\n"), line);
+            }
         });
     }
 

@@ -16,9 +16,10 @@ import java.time.format.DateTimeFormatter;
  * <pre>
  * {"time":"2026-12-05T12:30:00.123Z","remote_addr":"127.0.0.1","user":null,"method":"GET","host":"x.test",
  *  "uri":"/a?b=1","protocol":"HTTP/1.1","status":200,"bytes_sent":6,"duration_ms":1.234,"referer":null,
- *  "user_agent":"curl/8","completed":true}
+ *  "user_agent":"curl/8","completed":true,"request_id":"4f0c…"}
  * </pre>
- * (on one line). A field the request lacks is {@code null}. Strings are written by {@link JsonStrings}, so that the
+ * (on one line). A field the request lacks is {@code null}; {@code request_id} is its {@code X-Request-Id} (which
+ * {@link RequestId} gives it). Strings are written by {@link JsonStrings}, so that the
  * line is valid UTF-8 and a terminal showing it obeys no escape sequence a client sent. Stateless.
  */
 final class JsonLogLine {
@@ -48,7 +49,9 @@ final class JsonLogLine {
                 .append(fraction < 100 ? fraction < 10 ? "00" : "0" : "").append(fraction);
         field(line.append(','), "referer", headers.firstOrNull(HeaderNames.REFERER));
         field(line.append(','), "user_agent", headers.firstOrNull(HeaderNames.USER_AGENT));
-        return line.append(",\"completed\":").append(completed).append('}').toString();
+        line.append(",\"completed\":").append(completed);
+        field(line.append(','), "request_id", headers.firstOrNull(RequestId.DEFAULT_FIELD));
+        return line.append('}').toString();
     }
 
     private static void field(StringBuilder line, String name, String value) {
