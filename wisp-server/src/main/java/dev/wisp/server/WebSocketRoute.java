@@ -1,5 +1,6 @@
 package dev.wisp.server;
 
+import dev.wisp.core.Ascii;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Method;
 import dev.wisp.websocket.WebSocketConfig;
@@ -7,6 +8,7 @@ import dev.wisp.websocket.internal.ServerHandshake;
 import dev.wisp.websocket.internal.UpgradeDecision;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The handler of a WebSocket route, as {@link Router#resolve} returns it. A connection recognizes it and opens the
@@ -21,11 +23,14 @@ import java.util.Optional;
  * {@link Router.Builder#blockingWebSocket}.
  */
 public final class WebSocketRoute implements Handler {
+    private static final System.Logger LOG = System.getLogger(WebSocketRoute.class.getName());
     private final WebSocketConfig config;
     private final WebSocketHandler handler;
     private final BlockingWebSocketHandler blockingHandler;
     /** Where a request that does not ask for a WebSocket goes; null to refuse it with 426. */
     private final Handler otherRequests;
+    /** Whether an upgrade was refused for its origin already: the operator is told of the first only. */
+    private final AtomicBoolean originRefused = new AtomicBoolean();
 
     WebSocketRoute(WebSocketConfig config, WebSocketHandler handler, BlockingWebSocketHandler blockingHandler,
             Handler otherRequests) {
@@ -62,6 +67,16 @@ public final class WebSocketRoute implements Handler {
         }
         switch (ServerHandshake.decide(request.head(), config)) {
             case UpgradeDecision.Reject reject -> {
+                if (reject.message().equals(ServerHandshake.ORIGIN_REFUSED)
+                        && originRefused.compareAndSet(false, true)) {
+                    // The default takes the server's own pages only: behind a proxy that renames the host, or with a
+                    // page served elsewhere, every browser is refused, and only the operator can see why.
+                    LOG.log(System.Logger.Level.WARNING, "refused a WebSocket of a page of " + Ascii.escape(
+                            request.headers().first(HeaderNames.ORIGIN).orElse("")) + " for host " + Ascii.escape(
+                            request.head().authority().orElse("")) + " (told once per route): list"
+                            + " the origin in WebSocketConfig.allowedOrigins, or have a proxy in front pass the"
+                            + " client's Host or X-Forwarded-Host");
+                }
                 response.status(reject.status());
                 reject.headers().forEach(response::header);
                 response.send(reject.message() + "\n");

@@ -1,7 +1,9 @@
 package dev.wisp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.testing.LogCapture;
 import dev.wisp.testing.NginxConfig;
 import dev.wisp.testing.PeerProcess;
 import dev.wisp.testing.RawPeer;
@@ -9,7 +11,11 @@ import dev.wisp.testing.ScriptedWebSocketPeer;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +33,11 @@ class WebSocketBehindNginxIT {
         Router echo = Router.builder().webSocket("/chat", WebSocketConfig.defaults(),
                 request -> WebSocketListener.echo()).build();
         try (Server server = Server.create(ServerConfig.builder().port(0).build(), echo).start()) {
-            List<Integer> ports = List.of(PeerProcess.freePort(), PeerProcess.freePort(), PeerProcess.freePort());
+            Set<Integer> distinct = new LinkedHashSet<>(); // freePort draws from a hundred: it may draw one twice
+            while (distinct.size() < 3) {
+                distinct.add(PeerProcess.freePort());
+            }
+            List<Integer> ports = List.copyOf(distinct);
             List<String> passing = List.of("proxy_set_header Host $http_host;",
                     "proxy_set_header X-Forwarded-Host $http_host;", "");
             StringBuilder servers = new StringBuilder();
@@ -46,10 +56,17 @@ class WebSocketBehindNginxIT {
                         """.formatted(ports.get(i), server.port(), passing.get(i)));
             }
             Process nginx = NginxConfig.startListening(directory, ports.getLast(), servers.toString());
-            try {
+            try (LogCapture log = LogCapture.of(WebSocketRoute.class.getName())) {
                 assertEquals(101, upgrade(ports.get(0)), "Host $http_host");
                 assertEquals(101, upgrade(ports.get(1)), "X-Forwarded-Host $http_host");
                 assertEquals(403, upgrade(ports.get(2)), "nginx's default Host, the upstream's name");
+                assertEquals(403, upgrade(ports.get(2)));
+                List<LogRecord> told = log.records();
+                assertEquals(1, told.size(), "the operator is told of the first refusal only");
+                assertEquals(Level.WARNING, told.get(0).getLevel());
+                assertTrue(told.get(0).getMessage().startsWith("refused a WebSocket of a page of http://127.0.0.1:"
+                        + ports.get(2) + " for host 127.0.0.1:" + server.port() + " (told once per route)"),
+                        told.get(0).getMessage());
             } finally {
                 nginx.destroy();
                 nginx.waitFor();
