@@ -30,6 +30,25 @@ import javax.net.ssl.X509TrustManager;
  * identities (see {@link TlsContext#reload()}).
  */
 final class PeerTrustManager implements X509TrustManager {
+    /** The delegate where every server is trusted: it is asked of clients only (a server's role), and takes none. */
+    private static final X509TrustManager TRUSTS_NOTHING = new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("no client certificate is trusted by a configuration that trusts all"
+                    + " servers");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("not checked here: every server is trusted");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    };
+
     private final boolean trustAll;
     private final boolean allowSelfSigned;
     private final boolean allowExpired;
@@ -43,11 +62,16 @@ final class PeerTrustManager implements X509TrustManager {
     }
 
     /**
-     * Builds the JDK's trust manager over trusted certificates (empty: the JDK's trust store).
+     * Builds the JDK's trust manager over trusted certificates (empty: the JDK's trust store). With {@code trustsAll}
+     * ({@code insecureTrustAll}) and no certificates of its own, none: the server's chain is not checked, and reading
+     * the JDK's store would cost a tenth of a second for nothing ({@code wisp get -k}).
      *
      * @throws TlsConfigException when the JDK cannot build it
      */
-    static X509TrustManager delegateFor(List<X509Certificate> trusted) {
+    static X509TrustManager delegateFor(List<X509Certificate> trusted, boolean trustsAll) {
+        if (trustsAll && trusted.isEmpty()) {
+            return TRUSTS_NOTHING;
+        }
         try {
             KeyStore store = null;
             if (!trusted.isEmpty()) {

@@ -56,21 +56,21 @@ public final class TlsContext {
      * one before it writes it, so that a failure at any step leaves the one in use as it was.
      */
     private record InUse(TlsMaterial material, X509TrustManager trust, SniKeyManager.Generations identities) {
-        static InUse first(TlsMaterial material) {
-            return new InUse(material, PeerTrustManager.delegateFor(material.trusted()),
+        static InUse first(TlsMaterial material, boolean trustsAll) {
+            return new InUse(material, PeerTrustManager.delegateFor(material.trusted(), trustsAll),
                     SniKeyManager.Generations.of(material.identities()));
         }
 
         /** The material of a new reading, following this one. */
-        InUse next(TlsMaterial loaded) {
-            return new InUse(loaded, PeerTrustManager.delegateFor(loaded.trusted()),
+        InUse next(TlsMaterial loaded, boolean trustsAll) {
+            return new InUse(loaded, PeerTrustManager.delegateFor(loaded.trusted(), trustsAll),
                     identities.next(loaded.identities()));
         }
     }
 
     private TlsContext(TlsConfig config) {
         this.config = config;
-        this.inUse = InUse.first(config.material);
+        this.inUse = InUse.first(config.material, config.insecureTrustAll);
         SniKeyManager keyManager = new SniKeyManager(() -> inUse.identities());
         PeerTrustManager trustManager = new PeerTrustManager(config, () -> inUse.trust());
         try {
@@ -205,7 +205,7 @@ public final class TlsContext {
         try {
             InUse next;
             try {
-                next = inUse.next(TlsMaterial.load(config));
+                next = inUse.next(TlsMaterial.load(config), config.insecureTrustAll);
             } catch (RuntimeException | Error e) {
                 lastReloadFailure = e; // first, as it needs no memory: kept even when the heap is full
                 if (e instanceof TlsConfigException) {
