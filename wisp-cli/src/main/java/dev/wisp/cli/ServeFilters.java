@@ -7,6 +7,7 @@ import dev.wisp.server.filters.AccessLog;
 import dev.wisp.server.filters.BasicAuth;
 import dev.wisp.server.filters.Compression;
 import dev.wisp.server.filters.Cors;
+import dev.wisp.server.filters.CrossOriginProtection;
 import dev.wisp.server.filters.RateLimit;
 import dev.wisp.server.filters.RequestTimer;
 import dev.wisp.server.filters.RequestId;
@@ -175,7 +176,8 @@ final class ServeFilters {
      * The routes behind the filters: the client's address from the trusted proxies first, for all that follow; the
      * request's identifier; the access log (a 429 is logged too), the timer of {@code --metrics}
      * (which times the 429s and 401s too, and not the printing of a line), the rate limit, CORS (its preflights
-     * counted by the limit, and answered before the password is asked for, as a browser sends them without it), the
+     * counted by the limit, and answered before the password is asked for, as a browser sends them without it), with
+     * a password the refusal of other sites' forms (CSRF: the browser would send the password with them), the
      * password, then compression.
      *
      * @param timer the timer of {@code --metrics}, or null
@@ -206,6 +208,12 @@ final class ServeFilters {
             service.filter(cors);
         }
         if (auth != null) {
+            List<String> trusted = crossOrigins().stream().filter(origin -> !origin.equals("null")).toList();
+            if (!trusted.contains("*")) {
+                // A browser sends the Basic credentials it holds with another site's form too: only this server's
+                // pages, and those --cors lets in, may change anything.
+                service.filter(CrossOriginProtection.builder().trustedOrigins(trusted.toArray(String[]::new)).build());
+            }
             service.filter(auth);
         }
         return service.filter(Compression.gzip()).build();

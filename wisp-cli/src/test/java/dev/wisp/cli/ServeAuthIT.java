@@ -50,6 +50,33 @@ class ServeAuthIT {
     }
 
     @Test
+    void anotherSitesFormIsRefusedThoughTheBrowserSendsThePassword() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Server server = serve("--auth", "alice:one", "--cors", "http://app.test")) {
+                String echo = "http://127.0.0.1:" + server.port() + "/echo";
+                List<String> post = List.of("-o", "/dev/null", "-w", "%{http_code}", "-u", "alice:one", "-d", "x=1");
+                assertEquals("403", curl(with(post, "-H", "Sec-Fetch-Site: cross-site", echo)));
+                assertEquals("403", curl(with(post, "-H", "Origin: http://evil.example", echo)));
+                assertEquals("200", curl(with(post, "-H", "Sec-Fetch-Site: same-origin", echo)));
+                assertEquals("200", curl(with(post, "-H", "Origin: http://app.test", "-H", "Sec-Fetch-Site: cross-site",
+                        echo)), "an origin --cors lets in");
+                assertEquals("200", curl(with(post, echo)), "no browser");
+            }
+            try (Server server = serve("--auth", "alice:one", "--cors", "*")) {
+                assertEquals("200", curl("-o", "/dev/null", "-w", "%{http_code}", "-u", "alice:one", "-d", "x=1",
+                        "-H", "Sec-Fetch-Site: cross-site", "http://127.0.0.1:" + server.port() + "/echo"),
+                        "--cors '*' lets every site in");
+            }
+        });
+    }
+
+    private static String[] with(List<String> first, String... more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     void takesItsUsersFromAFile() {
         assertTimeoutPreemptively(LIMIT, () -> {
             Files.writeString(directory.resolve("hello.txt"), "hello\n");
