@@ -13,22 +13,7 @@ public final class ForwardedField {
 
     /** The elements of a field value, split at the commas outside quoted strings. */
     public static List<String> split(String value) {
-        List<String> elements = new ArrayList<>();
-        int start = 0;
-        boolean quoted = false;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (quoted && c == '\\') {
-                i++;
-            } else if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                elements.add(value.substring(start, i).strip());
-                start = i + 1;
-            }
-        }
-        elements.add(value.substring(start).strip());
-        return elements;
+        return splitOutsideQuotes(value, ',');
     }
 
     /**
@@ -36,24 +21,33 @@ public final class ForwardedField {
      * to {@code [2001:db8::1]}), or the empty text when it has none.
      */
     public static String parameter(String element, String name) {
+        for (String pair : splitOutsideQuotes(element, ';')) {
+            int equals = pair.indexOf('=');
+            if (equals > 0 && pair.substring(0, equals).strip().equalsIgnoreCase(name)) {
+                return unquoted(pair.substring(equals + 1).strip());
+            }
+        }
+        return "";
+    }
+
+    /** The text split at each delimiter outside a quoted string (where a backslash escapes a character), stripped. */
+    private static List<String> splitOutsideQuotes(String text, char delimiter) {
+        List<String> parts = new ArrayList<>();
         int start = 0;
         boolean quoted = false;
-        for (int i = 0; i <= element.length(); i++) {
-            char c = i < element.length() ? element.charAt(i) : ';';
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (quoted && c == '\\') {
                 i++;
             } else if (c == '"') {
                 quoted = !quoted;
-            } else if (c == ';' && !quoted) {
-                String pair = element.substring(start, i).strip();
-                int equals = pair.indexOf('=');
-                if (equals > 0 && pair.substring(0, equals).strip().equalsIgnoreCase(name)) {
-                    return unquoted(pair.substring(equals + 1).strip());
-                }
+            } else if (c == delimiter && !quoted) {
+                parts.add(text.substring(start, i).strip());
                 start = i + 1;
             }
         }
-        return "";
+        parts.add(text.substring(start).strip());
+        return parts;
     }
 
     private static String unquoted(String value) {

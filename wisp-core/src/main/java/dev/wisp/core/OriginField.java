@@ -31,12 +31,16 @@ public final class OriginField {
      * page write them on a form, a WebSocket's handshake or a request to another origin that goes without a preflight.
      */
     public static boolean isRequestsOwn(String origin, RequestHead request) {
-        if (isRequestsOwn(origin, request.authority().orElse(null))) {
+        Serialized serialized = Serialized.of(origin);
+        if (serialized == null) {
+            return false;
+        }
+        if (serialized.names(request.authority().orElse(null))) {
             return true;
         }
         for (String value : request.headers().all("X-Forwarded-Host")) {
             for (String host : value.split(",")) {
-                if (isRequestsOwn(origin, host.strip())) {
+                if (serialized.names(host.strip())) {
                     return true;
                 }
             }
@@ -44,7 +48,7 @@ public final class OriginField {
         for (String value : request.headers().all("Forwarded")) {
             for (String element : ForwardedField.split(value)) {
                 String host = ForwardedField.parameter(element, "host");
-                if (!host.isEmpty() && isRequestsOwn(origin, host)) {
+                if (!host.isEmpty() && serialized.names(host)) {
                     return true;
                 }
             }
@@ -61,17 +65,36 @@ public final class OriginField {
      * @param requestAuthority the request's authority, or null if it has none
      */
     public static boolean isRequestsOwn(String origin, String requestAuthority) {
-        String authority = authorityOf(origin.strip());
-        if (authority == null || requestAuthority == null) {
-            return false;
+        Serialized serialized = Serialized.of(origin);
+        return serialized != null && serialized.names(requestAuthority);
+    }
+
+    /**
+     * An origin read once: its authority, and the port its scheme leaves out ({@code :443}, {@code :80}; null for
+     * another scheme).
+     */
+    private record Serialized(String authority, String defaultPort) {
+        /** The origin, surrounding whitespace aside, or null if it is no serialized origin. */
+        static Serialized of(String origin) {
+            String stripped = origin.strip();
+            String authority = authorityOf(stripped);
+            if (authority == null) {
+                return null;
+            }
+            String defaultPort = stripped.regionMatches(true, 0, "https://", 0, 8) ? ":443"
+                    : stripped.regionMatches(true, 0, "http://", 0, 7) ? ":80" : null;
+            return new Serialized(authority, defaultPort);
         }
-        if (authority.equalsIgnoreCase(requestAuthority)) {
-            return true;
+
+        /** Whether a request's authority names this origin's host and port. */
+        boolean names(String requestAuthority) {
+            if (requestAuthority == null) {
+                return false;
+            }
+            return authority.equalsIgnoreCase(requestAuthority) || (defaultPort != null
+                    && requestAuthority.length() == authority.length() + defaultPort.length()
+                    && requestAuthority.regionMatches(true, 0, authority, 0, authority.length())
+                    && requestAuthority.endsWith(defaultPort));
         }
-        String defaultPort = origin.regionMatches(true, 0, "https://", 0, 8) ? ":443"
-                : origin.regionMatches(true, 0, "http://", 0, 7) ? ":80" : null;
-        return defaultPort != null && requestAuthority.length() == authority.length() + defaultPort.length()
-                && requestAuthority.regionMatches(true, 0, authority, 0, authority.length())
-                && requestAuthority.endsWith(defaultPort);
     }
 }
