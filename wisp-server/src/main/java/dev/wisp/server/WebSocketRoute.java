@@ -67,8 +67,7 @@ public final class WebSocketRoute implements Handler {
         }
         switch (ServerHandshake.decide(request.head(), config)) {
             case UpgradeDecision.Reject reject -> {
-                if (reject.message().equals(ServerHandshake.ORIGIN_REFUSED)
-                        && originRefused.compareAndSet(false, true)) {
+                if (reject.forOrigin() && originRefused.compareAndSet(false, true)) {
                     // The default takes the server's own pages only: behind a proxy that renames the host, or with a
                     // page served elsewhere, every browser is refused, and only the operator can see why.
                     LOG.log(System.Logger.Level.WARNING, "refused a WebSocket of a page of " + Ascii.escape(

@@ -44,9 +44,6 @@ import java.util.Set;
  */
 public final class ServerHandshake {
     private static final String VERSION = "13";
-    /** The message of a refusal for the request's origin, which a server may tell its operator of. */
-    public static final String ORIGIN_REFUSED = "origin not allowed: a page of another origin (see"
-            + " WebSocketConfig.allowedOrigins)";
 
     private ServerHandshake() {
     }
@@ -99,7 +96,8 @@ public final class ServerHandshake {
                     : "Sec-WebSocket-Key must be one base64 value of 16 bytes");
         }
         if (!isOriginAllowed(headers.all(HeaderNames.ORIGIN), request, config.allowedOrigins())) {
-            return reject(Status.FORBIDDEN, ORIGIN_REFUSED);
+            return new UpgradeDecision.Reject(Status.FORBIDDEN, Headers.of(), "origin not allowed: a page of another"
+                    + " origin (see WebSocketConfig.allowedOrigins)", true);
         }
         try {
             return accept(headers, keys == null ? null : keys.get(0).trim(), config);
@@ -197,6 +195,6 @@ public final class ServerHandshake {
     }
 
     private static UpgradeDecision reject(Status status, String message, String... headers) {
-        return new UpgradeDecision.Reject(status, Headers.of(headers), message);
+        return new UpgradeDecision.Reject(status, Headers.of(headers), message, false);
     }
 }

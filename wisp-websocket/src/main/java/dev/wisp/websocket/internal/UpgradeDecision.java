@@ -38,7 +38,9 @@ public sealed interface UpgradeDecision {
      * The upgrade is refused: answer this status with these headers and the message as a short body.
      *
      * @param headers what RFC 6455 asks for with the status: {@code Sec-WebSocket-Version: 13} with 426
+     * @param forOrigin whether the request was sound and only its page's origin was refused, which a server may tell
+     *     its operator of
      */
-    record Reject(Status status, Headers headers, String message) implements UpgradeDecision {
+    record Reject(Status status, Headers headers, String message, boolean forOrigin) implements UpgradeDecision {
     }
 }

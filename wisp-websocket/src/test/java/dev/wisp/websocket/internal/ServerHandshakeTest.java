@@ -1,6 +1,7 @@
 package dev.wisp.websocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -135,6 +136,8 @@ class ServerHandshakeTest {
         assertEquals(403, evil.status().code());
         assertEquals("origin not allowed: a page of another origin (see WebSocketConfig.allowedOrigins)",
                 evil.message());
+        assertTrue(evil.forOrigin(), "a refusal for the origin says so");
+        assertFalse(rejected(request(Method.POST, Version.HTTP_1_1), CONFIG).forOrigin());
         assertEquals(403, rejected(request("Origin", "https://server.example.com:8443"), CONFIG).status().code(),
                 "another port is another origin");
         assertEquals(403, rejected(request("Origin", "null"), CONFIG).status().code());
