@@ -227,18 +227,33 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         if (length >= 0 && !received.contains(HeaderNames.TRANSFER_ENCODING) && answer.statusCode() != 304) {
             response.setHeader(HeaderNames.CONTENT_LENGTH, Long.toString(length));
         }
-        try (OutputStream out = response.outputStream()) {
-            if (!request.method().equals(Method.HEAD)) {
-                copy(answer.body(), out, length);
-                forwarding.responseTrailers(answer.trailers()).forEach(response::trailer);
-            }
+        OutputStream out = response.outputStream();
+        if (!request.method().equals(Method.HEAD)) {
+            copy(answer.body(), out, length);
+            forwarding.responseTrailers(answer.trailers()).forEach(response::trailer);
         }
+        // Closed only once the whole answer came: one the upstream cut off leaves by the exception, and the server
+        // cuts the client's off too (closes the connection, resets the stream), where closing would end it as whole.
+        out.close();
     }
 
-    /** Copies a body as it comes, with a buffer no larger than the body when its length is known. */
-    private static void copy(InputStream from, OutputStream to, long length) throws IOException {
+    /**
+     * Copies a body as it comes, with a buffer no larger than the body when its length is known; a read that fails
+     * (the upstream cut its answer off, or framed it wrongly) is logged as the upstream's failure.
+     */
+    private void copy(InputStream from, OutputStream to, long length) throws IOException {
         byte[] buffer = new byte[(int) Math.clamp(length < 0 ? COPY_BUFFER_BYTES : length, 1, COPY_BUFFER_BYTES)];
-        for (int n; (n = from.read(buffer)) >= 0; ) {
+        while (true) {
+            int n;
+            try {
+                n = from.read(buffer);
+            } catch (IOException e) {
+                failureLog.log(e);
+                throw e;
+            }
+            if (n < 0) {
+                return;
+            }
             to.write(buffer, 0, n);
             if (n > 0 && from.available() == 0) {
                 to.flush(); // nothing more at hand: what came goes on now, not when a buffer fills

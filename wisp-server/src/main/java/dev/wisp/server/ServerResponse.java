@@ -95,6 +95,11 @@ public interface ServerResponse {
      * Commits the head and returns a stream for the body. If a Content-Length header was set, exactly that many
      * bytes must be written; otherwise the body is streamed. Closing the stream finishes the response.
      *
+     * <p>Close it only once the body is whole: if producing it fails part way, let the exception leave the handler
+     * with the stream open (not in a try-with-resources), and the server ends the response as cut off (over HTTP/1.1
+     * the connection closes without the last chunk, over HTTP/2 the stream is reset), so the client cannot take what
+     * was written for the whole body. Closing it would end a body of unknown length as complete.
+     *
      * @throws IllegalStateException if the response was already sent
      */
     OutputStream outputStream() throws IOException;

@@ -48,11 +48,18 @@ final class GzipResponse extends ForwardingServerResponse {
             }
             super.send(Body.of(compressed.toByteArray()));
         } else {
-            try (OutputStream gzip = gzip(super.outputStream())) {
+            GzipStream gzip = gzip(super.outputStream());
+            try {
                 if (!method.equals(Method.HEAD)) {
                     body.writeTo(gzip);
                 }
+            } catch (IOException | RuntimeException e) {
+                // A body that fails part way must reach the client cut off, as the server ends an unfinished
+                // response; closing would end the gzip stream, and the response, as a complete and shorter one.
+                gzip.abandon();
+                throw e;
             }
+            gzip.close();
         }
     }
 
@@ -128,12 +135,20 @@ final class GzipResponse extends ForwardingServerResponse {
     }
 
     /** A gzip stream whose flush() flushes what was written so far, so a streamed response keeps moving. */
-    private OutputStream gzip(OutputStream out) throws IOException {
-        int level = settings.level();
-        return new GZIPOutputStream(out, BUFFER_BYTES, true) {
-            {
-                def.setLevel(level);
-            }
-        };
+    private GzipStream gzip(OutputStream out) throws IOException {
+        return new GzipStream(out, settings.level());
+    }
+
+    /** A gzip stream at the settings' level that can be let go of unfinished. */
+    private static final class GzipStream extends GZIPOutputStream {
+        GzipStream(OutputStream out, int level) throws IOException {
+            super(out, BUFFER_BYTES, true);
+            def.setLevel(level);
+        }
+
+        /** Frees the compressor without writing the rest of the stream or closing the one below. */
+        void abandon() {
+            def.end();
+        }
     }
 }

@@ -72,6 +72,8 @@ class CompressionIT {
                         }
                     }
                 })
+                .get("/failing", (request, response) -> response.header("Content-Type", "text/plain")
+                        .send(new FailingBody()))
                 .get("/coded", (request, response) -> response.header("Content-Encoding", "br")
                         .header("Content-Type", "text/plain").send(PAGE.getBytes(StandardCharsets.US_ASCII)))
                 .get("/files/*", FileHandler.of(root))
@@ -285,6 +287,42 @@ class CompressionIT {
             HttpResponse<byte[]> plain = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + server.port() + "/files/page.html")).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertArrayEquals(PAGE.getBytes(StandardCharsets.US_ASCII), plain.body());
+        }
+    }
+
+    /**
+     * A body whose source fails part way (a file cut short under it, an upstream gone) reaches the client cut off,
+     * compressed or not, over both protocols: curl sees a partial body (18) or an HTTP/2 stream not ended cleanly
+     * (92), never a complete one, which closing the gzip stream would have made of it.
+     */
+    @Test
+    void aBodyThatFailsPartWayReachesTheClientCutOff() throws Exception {
+        String curl = PeerTools.require("curl").toString();
+        for (List<String> options : List.of(List.of("--http1.1"), List.of("--http1.1", "--compressed"),
+                List.of("--http2-prior-knowledge"), List.of("--http2-prior-knowledge", "--compressed"))) {
+            List<String> command = new ArrayList<>(List.of(curl, "-s", "-o", "/dev/null"));
+            command.addAll(options);
+            command.add(base() + "/failing");
+            PeerTools.Result result = PeerTools.run(Duration.ofSeconds(30), command);
+            assertEquals(options.contains("--http1.1") ? 18 : 92, result.exitCode(), options + " " + result.stderr());
+        }
+    }
+
+    /** A text body of unknown length whose source fails after 100 KiB, past what is compressed in memory. */
+    private static final class FailingBody implements dev.wisp.core.Body {
+        @Override
+        public long length() {
+            return -1;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            byte[] line = "a line of a body that will not be finished\n".getBytes(StandardCharsets.US_ASCII);
+            for (int written = 0; written < 100 * 1024; written += line.length) {
+                out.write(line);
+            }
+            out.flush();
+            throw new IOException("the body's source failed");
         }
     }
 
