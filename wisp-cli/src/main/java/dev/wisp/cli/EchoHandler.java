@@ -10,23 +10,32 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * Answers 200 {@code text/plain} with the request it received: the request line, the header fields as received,
  * a blank line, then the body, byte for byte. The body is read whole first, so one over the server's limit gets a
- * clean 413. A TRACE is answered without the fields that may hold secrets ({@link #isHiddenFromTrace}).
+ * clean 413. A TRACE is answered without the fields that may hold secrets ({@link #isHiddenFromTrace}); the other
+ * methods show the credentials a browser attaches by itself without their secrets ({@link #withoutSecrets}).
  */
 final class EchoHandler implements Handler {
     /**
      * What a TRACE echo leaves out, by lowercase name: RFC 9110 §9.3.8 says the response SHOULD exclude the fields
      * likely to hold sensitive data. Credentials, and what proxies on the way added about the client and the network
      * (the {@code X-Forwarded-} family by prefix), as the servlet API's {@code doTrace} leaves them out. TRACE is the
-     * method whose reflection cross-site tracing used to read an HttpOnly cookie or a browser's credentials; the
-     * other methods echo every field, which is what this endpoint is for when a request's fields are in question.
+     * method whose reflection cross-site tracing used to read an HttpOnly cookie or a browser's credentials.
      */
     private static final Set<String> HIDDEN_FROM_TRACE = Set.of("authorization", "proxy-authorization", "cookie",
             "forwarded", "x-real-ip", "x-api-key", "x-auth-token", "x-csrf-token", "x-xsrf-token");
     private static final String FORWARDED_PREFIX = "x-forwarded-";
+    /**
+     * What the other methods show without its secret: the credentials a browser attaches to a script's request by
+     * itself, which that script must not read back (an HttpOnly cookie, a Basic password, the session cookie of a
+     * {@code --proxy} upstream's application, served from the same origin). The fields a script sets itself, and
+     * those proxies add, are shown as they came: that is what this endpoint is for.
+     */
+    private static final Set<String> SECRET_VALUES = Set.of("authorization", "proxy-authorization", "cookie");
+    private static final String HIDDEN = "[hidden]";
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws IOException {
@@ -36,7 +45,9 @@ final class EchoHandler implements Handler {
                 .append(request.method()).append(' ').append(request.target().raw()).append(' ')
                 .append(request.protocol().text()).append('\n');
         request.headers().forEach((name, value) -> {
-            if (!trace || !isHiddenFromTrace(name)) {
+            if (!trace) {
+                head.append(name).append(": ").append(withoutSecrets(name, value)).append('\n');
+            } else if (!isHiddenFromTrace(name)) {
                 head.append(name).append(": ").append(value).append('\n');
             }
         });
@@ -49,6 +60,27 @@ final class EchoHandler implements Handler {
         response.header(HeaderNames.CONTENT_TYPE, "text/plain")
                 .header("X-Content-Type-Options", "nosniff")
                 .send(echo.toByteArray());
+    }
+
+    /**
+     * A credential field's value without its secret, which still shows what was sent: a cookie's names
+     * ({@code a=[hidden]; b=[hidden]}), an authorization's scheme ({@code Basic [hidden]}); other fields as they are.
+     */
+    static String withoutSecrets(String name, String value) {
+        String lower = Ascii.toLowerCase(name);
+        if (!SECRET_VALUES.contains(lower)) {
+            return value;
+        }
+        if (lower.equals("cookie")) {
+            StringJoiner cookies = new StringJoiner("; ");
+            for (String pair : value.split(";")) {
+                int equals = pair.indexOf('=');
+                cookies.add((equals < 0 ? "" : pair.substring(0, equals).strip() + "=") + HIDDEN);
+            }
+            return cookies.toString();
+        }
+        int space = value.strip().indexOf(' ');
+        return space < 0 ? HIDDEN : value.strip().substring(0, space) + " " + HIDDEN;
     }
 
     private static boolean isHiddenFromTrace(String name) {

@@ -83,8 +83,9 @@ final class ServeCommand implements Command {
 
                 Serves the files under DIR (default: the current directory) over HTTP/1.1 and HTTP/2: index.html
                 or a listing for directories, ETag and Last-Modified, conditional and range requests. Any request
-                to /echo is answered with the request itself (a TRACE without the fields that may hold secrets:
-                Authorization, Cookie, Forwarded, ...), /ws is a WebSocket echo and /ws.html a page that
+                to /echo is answered with the request itself (cookie and authorization values hidden; a TRACE
+                without the fields that may hold secrets: Authorization, Cookie, Forwarded, ...), /ws is a
+                WebSocket echo and /ws.html a page that
                 talks to it; each hides a file of that name. --proxy sends a path prefix to another server
                 instead (requests and WebSockets), as a front-end's development server proxies its API; with
                 --proxy /=URL every path goes there, and no files are served. Ctrl-C
