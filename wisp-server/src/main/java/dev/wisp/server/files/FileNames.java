@@ -27,15 +27,26 @@ final class FileNames {
     /** Whether {@link Path#resolve(String)} and {@link Path#toString()} encode and decode names as UTF-8. */
     private static final boolean STRINGS_ARE_UTF_8 = isUtf8(System.getProperty("sun.jnu.encoding"));
 
+    /**
+     * The longest file name the server takes, in bytes of UTF-8: the NAME_MAX of Linux's file systems (ext4, XFS,
+     * Btrfs, tmpfs) and of the BSDs', which refuse a longer one only when it is created (after an upload).
+     */
+    static final int MAX_NAME_BYTES = 255;
+
     private FileNames() {
     }
 
     /**
      * The entry of a directory with this name, encoded as UTF-8.
      *
-     * @throws IllegalArgumentException if the name cannot be a file name here (a NUL byte, say)
+     * @throws IllegalArgumentException if the name cannot be a file name here (a NUL byte, say, or longer than
+     *     {@link #MAX_NAME_BYTES})
      */
     static Path child(Path directory, String name) {
+        // Three bytes of UTF-8 a char at most: a name of up to 85 chars is never too long.
+        if (name.length() > MAX_NAME_BYTES / 3 && name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new IllegalArgumentException("a file name longer than " + MAX_NAME_BYTES + " bytes");
+        }
         return usesStrings(directory) ? directory.resolve(name) : childByUri(directory, name);
     }
 

@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.Method;
 import dev.wisp.core.Status;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
@@ -128,7 +129,8 @@ final class FileWrites {
     /**
      * The path to write, inside its folder's real path, or null with the answer sent: 404 for a folder that is
      * not there or a hidden name, 409 for a folder that is missing, 403 for a name that leads outside or to a hidden
-     * file, 405 for a path that names a folder (a trailing slash, the root).
+     * file, 405 for a path that names a folder (a trailing slash, the root), 400 for a PUT of a name no file can have
+     * (404 for a DELETE).
      */
     private Path target(ServerRequest request, ServerResponse response, List<String> segments) throws IOException {
         if (segments == null || root.hidesAny(segments)
@@ -156,7 +158,12 @@ final class FileWrites {
         try {
             target = FileNames.child(folder, name);
         } catch (IllegalArgumentException e) {
-            response.status(Status.NOT_FOUND).send("not found\n"); // no file can have that name
+            // No file can have that name: none to delete; and one to store is refused before its body is read.
+            if (request.method().equals(Method.PUT)) {
+                response.status(Status.BAD_REQUEST).send("no file can have that name: " + e.getMessage() + "\n");
+            } else {
+                response.status(Status.NOT_FOUND).send("not found\n");
+            }
             return null;
         }
         if (!isPlainOrAbsent(target)) {

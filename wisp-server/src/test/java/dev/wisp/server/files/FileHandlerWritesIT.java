@@ -210,6 +210,15 @@ class FileHandlerWritesIT {
             assertEquals(400, put("/a.txt", "x", "Content-Range: bytes 0-0/1").status(), "a partial PUT");
             assertEquals(415, put("/a.txt", "x", "Content-Encoding: gzip").status());
             assertEquals(404, put("/a%2Fb.txt", "x").status(), "an encoded slash names no file");
+            String e = "%C3%A9"; // two bytes of UTF-8
+            Response tooLong = put("/" + e.repeat(127) + "a.txt", "x");
+            assertEquals(400, tooLong.status(), "a name of 259 bytes, past the file systems' 255");
+            assertEquals("no file can have that name: a file name longer than 255 bytes\n", tooLong.text());
+            assertEquals(404, server.request("DELETE", "/" + e.repeat(127) + "a.txt").status());
+            assertEquals(201, put("/" + e.repeat(125) + "a.txt", "x").status(), "a name of 255 bytes");
+            Path longest = server.root.resolve("\u00e9".repeat(125) + "a.txt");
+            assertEquals("x", Files.readString(longest));
+            Files.delete(longest);
             Response readOnly = put("/ro/a.txt", "x");
             assertEquals(405, readOnly.status(), "a handler that is not writable");
             assertEquals("GET, HEAD", readOnly.header("Allow"));
