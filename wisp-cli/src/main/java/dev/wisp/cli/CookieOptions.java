@@ -5,12 +5,14 @@ import dev.wisp.client.CookieJar;
 import dev.wisp.client.Request;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The cookie flags of {@code wisp get}, as curl has them: {@code -b NAME=VALUE} sends that Cookie field,
- * {@code -b FILE} loads a Netscape cookies.txt into a jar that the request and its redirects use, and
+ * {@code -b FILE} loads a Netscape cookies.txt into a jar that the request and its redirects use (none if there is
+ * no such file yet; {@code -b ''} the jar alone), and
  * {@code -c FILE} keeps a jar and writes it to the file after the transfer.
  */
 final class CookieOptions {
@@ -34,17 +36,25 @@ final class CookieOptions {
      * @return the jar, or null when there is none
      */
     static CookieJar apply(Arguments parsed, ClientConfig.Builder config, Request.Builder request)
-            throws CookieFileException {
+            throws CookieFileException, UsageException {
         CookieJar jar = parsed.has("--cookie-jar") ? CookieJar.create() : null;
         for (String cookie : parsed.values("--cookie")) {
             if (cookie.contains("=")) {
-                request.header("Cookie", cookie);
+                try {
+                    request.header("Cookie", ArgumentBytes.fieldValue(cookie));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("option --cookie: " + e.getMessage());
+                }
                 continue;
             }
+            jar = jar == null ? CookieJar.create() : jar;
+            if (cookie.isEmpty()) {
+                continue; // as curl's -b '': cookies kept across redirects, none read
+            }
             try {
-                CookieJar loaded = CookieJar.load(Path.of(cookie));
-                jar = jar == null ? CookieJar.create() : jar;
-                loaded.cookies().forEach(jar::add);
+                CookieJar.load(Path.of(cookie)).cookies().forEach(jar::add);
+            } catch (NoSuchFileException e) {
+                // As curl: a jar's first run (-b jar -c jar) reads none, and the cookies are kept all the same.
             } catch (IOException e) {
                 throw new CookieFileException("cannot read cookie file " + cookie + ": " + e.getMessage());
             }

@@ -168,7 +168,7 @@ final class GetRequests {
                         + "'");
             }
             String name = header.substring(0, empty ? header.length() - 1 : colon).strip();
-            String value = empty ? "" : header.substring(colon + 1).strip();
+            String value = empty ? "" : ArgumentBytes.fieldValue(header.substring(colon + 1).strip());
             if (!empty && value.isEmpty()) {
                 continue;
             }
@@ -187,7 +187,8 @@ final class GetRequests {
         for (String[] option : named) {
             if (parsed.has(option[0]) && !headerGiven(parsed, option[1])) {
                 try {
-                    request.header(option[1], option[2] + parsed.value(option[0]).orElseThrow());
+                    request.header(option[1], option[2] + ArgumentBytes.fieldValue(parsed.value(option[0])
+                            .orElseThrow()));
                 } catch (IllegalArgumentException e) {
                     throw new UsageException("option " + option[0] + ": " + e.getMessage());
                 }

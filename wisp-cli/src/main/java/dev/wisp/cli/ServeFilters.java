@@ -137,7 +137,7 @@ final class ServeFilters {
                 throw new UsageException("option --header needs 'NAME: VALUE': '" + line + "'");
             }
             try {
-                fields.add(line.substring(0, colon), line.substring(colon + 1).strip());
+                fields.add(line.substring(0, colon), ArgumentBytes.fieldValue(line.substring(colon + 1).strip()));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("option --header: " + e.getMessage());
             }

@@ -56,6 +56,11 @@ class GetFollowUpsIT {
                         .header("Set-Cookie", "id=7; Path=/; HttpOnly").header("Set-Cookie", "lang=en; Max-Age=600")
                         .header("Location", "/cookies").send(""))
                 .get("/cookies", (request, response) -> response.send(request.headers().firstOrNull("Cookie") + "\n"))
+                .get("/set-utf8", (request, response) -> response.header("Set-Cookie", asField("d=\u00e9t\u00e9; Path=/"))
+                        .send(""))
+                .get("/fields", (request, response) -> response.send((request.headers().firstOrNull("Cookie") + " "
+                        + request.headers().firstOrNull("X-Name") + " " + request.headers().firstOrNull("User-Agent")
+                        + "\n").getBytes(StandardCharsets.ISO_8859_1)))
                 .get("/peer", (request, response) -> response.send(
                         request.connection().remoteAddress().getAddress().getHostAddress() + " "
                                 + request.connection().remoteAddress().getPort() + "\n"))
@@ -137,8 +142,52 @@ class GetFollowUpsIT {
             assertEquals(cookieLines(theirs), cookieLines(ours));
             assertEquals("id=7; lang=en\n", sortedCookies(wisp("-b", theirs.toString(), base + "/cookies").text()));
             assertEquals("a=1; b=2\n", wisp("-b", "a=1; b=2", base + "/cookies").text());
-            assertEquals(26, wisp("-b", directory.resolve("missing").toString(), base + "/cookies").exitCode());
+            // As curl: a jar's first run reads none and writes it; -b '' keeps cookies across redirects, reads none.
+            Path jar = directory.resolve("jar.txt");
+            assertEquals("id=7; lang=en\n", wisp("-L", "-b", jar.toString(), "-c", jar.toString(), base + "/set").text());
+            assertEquals(cookieLines(theirs), cookieLines(jar));
+            assertEquals("id=7; lang=en\n", wisp("-L", "-b", "", base + "/set").text());
+            Files.write(directory.resolve("bad.txt"), "127.0.0.1\tFALSE\t/\tFALSE\t0\tc\t1\u0001\n".getBytes(
+                    StandardCharsets.ISO_8859_1));
+            var bad = wisp("-b", directory.resolve("bad.txt").toString(), base + "/cookies");
+            assertEquals(26, bad.exitCode(), bad.stderr());
+            assertTrue(bad.stderr().contains("bad.txt:1: a cookie's name or value holds a control character"),
+                    bad.stderr());
+            var injected = wisp("-b", "c=1\nX-Injected: 4", base + "/cookies");
+            assertEquals(2, injected.exitCode(), injected.stderr());
+            assertTrue(injected.stderr().startsWith("wisp get: option --cookie: "), injected.stderr());
         });
+    }
+
+    /**
+     * Field values are bytes: what the command line gave goes out as its UTF-8, and a cookie's bytes are kept in the
+     * jar as they came, as curl does, so that the two read each other's jars.
+     */
+    @Test
+    void sendsAndKeepsTheBytesOfFieldsAndCookiesAsCurlDoes(@TempDir Path directory) {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String name = "X-Name: \u00e9t\u00e9 \u65e5\u672c";
+            // curl reads them from a file in UTF-8: an argument of a child process would be encoded as this JVM's
+            // locale says, ASCII under a C locale.
+            Path options = Files.writeString(directory.resolve("curl.conf"), "header = \"" + name
+                    + "\"\nuser-agent = \"agent \u00e9\"\ncookie = \"c=\u00e9t\u00e9\"\n", StandardCharsets.UTF_8);
+            String theirs = curl("-s", "-K", options.toString(), base + "/fields").text();
+            assertEquals(theirs, wisp("-H", name, "-A", "agent \u00e9", "-b", "c=\u00e9t\u00e9", base + "/fields").text());
+            assertEquals(asField("c=\u00e9t\u00e9 \u00e9t\u00e9 \u65e5\u672c agent \u00e9\n"), theirs);
+            Path ours = directory.resolve("ours.txt");
+            Path curls = directory.resolve("curls.txt");
+            assertEquals(0, wisp("-c", ours.toString(), base + "/set-utf8").exitCode());
+            assertEquals(0, curl("-s", "-c", curls.toString(), base + "/set-utf8").exitCode());
+            assertEquals(cookieLines(curls), cookieLines(ours));
+            assertTrue(cookieLines(ours).getFirst().endsWith("\td\t\u00e9t\u00e9"), cookieLines(ours).toString());
+            assertEquals(curl("-s", "-b", ours.toString(), base + "/cookies").text(),
+                    wisp("-b", curls.toString(), base + "/cookies").text(), "each sends the other's jar's bytes");
+        });
+    }
+
+    /** Text as the bytes of its UTF-8, one char each, as a field's value holds them. */
+    private static String asField(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     private static String sortedCookies(String line) {

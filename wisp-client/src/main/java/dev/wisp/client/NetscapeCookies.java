@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,11 @@ import java.util.Optional;
  * {@code expires} is seconds since 1970, 0 for a session cookie; a {@code #HttpOnly_} prefix on the domain marks
  * HttpOnly. Other lines starting with {@code #} and blank lines are comments. SameSite has no field: it is not
  * saved. Stateless.
+ *
+ * <p>The file holds a cookie's bytes as the server sent them, as curl's does, so that the two read each other's: a
+ * cookie's text is those bytes one char each (ISO-8859-1, as header fields are held), read and written so. A char
+ * that no field could carry (past U+00FF, only in a cookie made in code) is written as UTF-8. A line whose name or
+ * value holds a control character is refused, since it could not be sent.
  */
 final class NetscapeCookies {
     private static final String HTTP_ONLY = "#HttpOnly_";
@@ -30,7 +36,7 @@ final class NetscapeCookies {
     /** @throws IOException if the file cannot be read, or a line does not have the fields */
     static List<Cookie> read(Path file) throws IOException {
         List<Cookie> cookies = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             boolean httpOnly = line.startsWith(HTTP_ONLY);
@@ -42,6 +48,9 @@ final class NetscapeCookies {
             String[] fields = line.split("\t", -1);
             if (fields.length != 7 && fields.length != 6 || !fields[4].matches("\\d{1,19}")) {
                 throw new IOException(file + ":" + (i + 1) + ": not a cookies.txt line (7 fields separated by tabs)");
+            }
+            if (hasControl(fields[5]) || fields.length == 7 && hasControl(fields[6])) {
+                throw new IOException(file + ":" + (i + 1) + ": a cookie's name or value holds a control character");
             }
             long expires = Long.parseLong(fields[4]);
             String domain = CookieRules.canonicalDomain(fields[0]);
@@ -74,6 +83,32 @@ final class NetscapeCookies {
                     .append(cookie.name()).append('\t')
                     .append(cookie.value()).append('\n');
         }
-        Files.writeString(file, text, StandardCharsets.UTF_8);
+        Files.write(file, bytes(text));
+    }
+
+    private static boolean hasControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The text's chars as bytes, one each, but for a char past U+00FF (see the class comment). */
+    private static byte[] bytes(CharSequence text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= 0xff) {
+                out.write(c);
+            } else {
+                int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
+                out.writeBytes(text.subSequence(i, end).toString().getBytes(StandardCharsets.UTF_8));
+                i = end - 1;
+            }
+        }
+        return out.toByteArray();
     }
 }
