@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * token in {@code Connection}, without the right {@code Sec-WebSocket-Accept}, or agreeing to an extension or a
  * subprotocol that was not offered fails with a {@link WebSocketHandshakeException} saying which, and the client
  * closes the connection, whether it was opened for the WebSocket or upgraded after a request. Field names and the
- * {@code websocket} and {@code upgrade} tokens match in any case.
+ * {@code websocket} and {@code upgrade} tokens match in any case; interim responses before the 101 are skipped.
  */
 class WebSocketHandshakeChecksIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -126,8 +126,35 @@ class WebSocketHandshakeChecksIT {
         });
     }
 
+    /** RFC 9110 §15.2: a client skips a 1xx it did not expect; the 101 that follows opens the WebSocket. */
+    @Test
+    void skipsInterimResponsesBeforeThe101() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                    Client client = Client.create()) {
+                CompletableFuture<Boolean> closed = CompletableFuture.supplyAsync(() -> answer(listener, AGREED, 0,
+                        "81026869", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n"
+                                + "Link: </style.css>; rel=preload\r\n\r\n"));
+                try (WebSocket webSocket = client.webSocket("ws://127.0.0.1:" + listener.getLocalPort() + "/", CHAT)) {
+                    assertEquals(Optional.of(new WebSocketMessage.Text("hi")), webSocket.receive());
+                }
+                assertTrue(closed.get(10, TimeUnit.SECONDS), "the client's close frame");
+                CompletableFuture<Boolean> endless = CompletableFuture.supplyAsync(() -> answer(listener, AGREED, 0,
+                        "", "HTTP/1.1 103 Early Hints\r\n\r\n".repeat(16)));
+                HttpCallException tooMany = assertThrows(HttpCallException.class,
+                        () -> client.webSocket("ws://127.0.0.1:" + listener.getLocalPort() + "/", CHAT));
+                assertTrue(tooMany.getMessage().contains("more than 16 interim responses"), tooMany.getMessage());
+                assertTrue(endless.get(10, TimeUnit.SECONDS), "the client closes the connection");
+            }
+        });
+    }
+
     private static boolean answer(ServerSocket listener, String fields, int requestsBefore) {
         return answer(listener, fields, requestsBefore, "");
+    }
+
+    private static boolean answer(ServerSocket listener, String fields, int requestsBefore, String frameHex) {
+        return answer(listener, fields, requestsBefore, frameHex, "");
     }
 
     /**
@@ -135,7 +162,8 @@ class WebSocketHandshakeChecksIT {
      * then the frame given in hex, if any: returns whether the client closed the connection within ten seconds, or,
      * after a frame, whether the client's close frame came (then answered, and the connection closed).
      */
-    private static boolean answer(ServerSocket listener, String fields, int requestsBefore, String frameHex) {
+    private static boolean answer(ServerSocket listener, String fields, int requestsBefore, String frameHex,
+            String interim) {
         try (Socket socket = listener.accept()) {
             socket.setSoTimeout(10_000);
             InputStream in = socket.getInputStream();
@@ -146,7 +174,7 @@ class WebSocketHandshakeChecksIT {
                 out.flush();
             }
             String head = ScriptedWebSocketServer.readHead(in);
-            out.write(("HTTP/1.1 101 Switching Protocols\r\n"
+            out.write((interim + "HTTP/1.1 101 Switching Protocols\r\n"
                     + fields.replace(ACCEPT, ScriptedWebSocketServer.accept(head)) + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
     /** Interim responses accepted before the final one; a server sending more is broken or hostile. */
-    private static final int MAX_INTERIM_RESPONSES = 16;
+    static final int MAX_INTERIM_RESPONSES = 16;
     /**
      * Why a connection closes when a call failed where no step expected it: under a full heap, say. No compile-time
      * constant, on purpose: a string literal is made where it first runs, which takes memory; a field's value is made
@@ -257,7 +257,7 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
         throw tooManyInterimResponses();
     }
 
-    private static MalformedMessageException tooManyInterimResponses() {
+    static MalformedMessageException tooManyInterimResponses() {
         return new MalformedMessageException("more than " + MAX_INTERIM_RESPONSES + " interim responses");
     }
 

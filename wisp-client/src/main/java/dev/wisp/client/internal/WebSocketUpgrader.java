@@ -112,7 +112,7 @@ public final class WebSocketUpgrader {
             Events.fire(clientConfig.eventListener(), events -> events.requestHeadersSent(request, head));
             Http1Limits limits = new Http1Limits(clientConfig.maxStatusLineBytes(), clientConfig.maxHeaderBytes(),
                     clientConfig.maxHeaderCount(), clientConfig.maxChunkLineBytes());
-            ResponseHead response = new Http1ResponseReader(limits).readHead(connection.input());
+            ResponseHead response = finalHead(new Http1ResponseReader(limits), connection, request, clientConfig);
             answered(call, state, request, response);
             if (response.status().code() != 101) {
                 throw new WebSocketRefusedException(webSocketUrl(request), response.status(), response.headers(),
@@ -148,6 +148,24 @@ public final class WebSocketUpgrader {
      * {@code Set-Cookie} fields to the jar, as a browser's WebSocket keeps them (the Fetch standard stores a
      * response's cookies as its headers arrive, before the WebSocket checks it).
      */
+    /**
+     * The first head that is not interim: a 101 or a refusal. A 100 or 103 before it is skipped, as any client
+     * must parse and skip one it did not expect (RFC 9110 §15.2), and told to the listener.
+     */
+    private static ResponseHead finalHead(Http1ResponseReader reader, Http1ClientConnection connection,
+            Request request, ClientConfig config) throws IOException {
+        ResponseHead response = reader.readHead(connection.input());
+        for (int interim = 1; !Exchange.isFinal(response); interim++) {
+            ResponseHead told = response;
+            Events.fire(config.eventListener(), events -> events.interimResponse(request, told));
+            if (interim == Exchange.MAX_INTERIM_RESPONSES) {
+                throw Exchange.tooManyInterimResponses();
+            }
+            response = reader.readHead(connection.input());
+        }
+        return response;
+    }
+
     static void answered(CallContext call, FollowUpState state, Request request, ResponseHead response) {
         Events.fire(call.config().eventListener(), events -> events.responseHeaders(request, response));
         state.received(request, response);
