@@ -147,6 +147,25 @@ class RedirectIT {
         });
     }
 
+    /** A Location of another scheme is refused for its scheme, with or without a host, never taken as malformed. */
+    @Test
+    void refusesARedirectToAnotherSchemeForItsScheme() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Client client = Client.create()) {
+                for (String to : List.of("file:///etc/passwd", "mailto:a@example.com", "javascript:alert(1)",
+                        "data:text/plain,hi", "ftp://127.0.0.1/file")) {
+                    String from = url(server, "/redirect?status=302&to=" + java.net.URLEncoder.encode(to,
+                            StandardCharsets.UTF_8));
+                    RedirectRefusedException e = assertThrows(RedirectRefusedException.class,
+                            () -> client.send(Request.get(from)), to);
+                    String scheme = to.substring(0, to.indexOf(':'));
+                    assertEquals("redirect from " + from + " to a " + scheme + ": URI; only http and https are"
+                            + " followed", e.getMessage());
+                }
+            }
+        });
+    }
+
     @Test
     void keepsA307WhoseBodyCannotBeSentAgain() {
         assertTimeoutPreemptively(LIMIT, () -> {

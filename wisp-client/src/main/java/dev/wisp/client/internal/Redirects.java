@@ -92,13 +92,18 @@ final class Redirects {
         try {
             // RFC 9110 §10.2.2: a relative reference is resolved against the request's URI by RFC 3986 §5.
             URI resolved = UriReferences.resolve(base, new URI(escapeRaw(location.strip())));
-            if (resolved.getHost() == null) {
+            // Another scheme's URI (mailto:, file:///) may have no host: it is refused for its scheme, by the caller.
+            if (resolved.getHost() == null && isHttp(resolved)) {
                 throw new URISyntaxException(location, "no host");
             }
             return resolved;
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw invalidLocation(location, e);
         }
+    }
+
+    private static boolean isHttp(URI uri) {
+        return "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
     }
 
     private static ResponseProtocolException invalidLocation(String location, Exception cause) {
