@@ -11,7 +11,8 @@ import java.util.Objects;
  *       does;</li>
  *   <li>{@link #digest} answers a {@code 401} Digest challenge (RFC 7616: MD5, SHA-256 and their {@code -sess}
  *       variants, {@code qop=auth}) with one retry, then sends the next requests to the same origin with the next
- *       nonce count at once, and answers {@code stale=true} with the new nonce. {@code qop=auth-int}, which hashes
+ *       nonce count at once, and answers {@code stale=true} with the new nonce (once more also when the answer to
+ *       a challenge is itself told stale, as curl does). {@code qop=auth-int}, which hashes
  *       the body, is used only when the server does not offer {@code auth} (curl's choice too: auth-int guards the
  *       body but no header field, and costs a second pass over the body), and only for a body that can be read
  *       twice; a stream body then gets the {@code 401}. {@code userhash=true} sends {@code H(user ":" realm)} for

@@ -35,6 +35,7 @@ final class DigestHandler implements Handler {
     private final boolean userhash;
     private final Map<String, AtomicInteger> nonces = new ConcurrentHashMap<>();
     private final AtomicInteger nextNonce = new AtomicInteger();
+    private final AtomicInteger staleNoncesToCome = new AtomicInteger();
 
     DigestHandler(String algorithm, String user, String password, int usesPerNonce) {
         this(algorithm, user, password, usesPerNonce, "auth", false);
@@ -47,6 +48,12 @@ final class DigestHandler implements Handler {
         this.usesPerNonce = usesPerNonce;
         this.qops = List.of(qop.split(", "));
         this.userhash = userhash;
+    }
+
+    /** Makes the next {@code count} nonces stale at their first use, as a server whose nonces expire at once. */
+    DigestHandler staleFirst(int count) {
+        staleNoncesToCome.set(count);
+        return this;
     }
 
     @Override
@@ -107,7 +114,7 @@ final class DigestHandler implements Handler {
 
     private void challenge(ServerResponse response, boolean stale) throws IOException {
         String nonce = "n" + nextNonce.incrementAndGet() + "x" + System.nanoTime();
-        nonces.put(nonce, new AtomicInteger());
+        nonces.put(nonce, new AtomicInteger(staleNoncesToCome.getAndDecrement() > 0 ? usesPerNonce : 0));
         response.status(401).header("WWW-Authenticate", "Basic realm=\"ignored\", Digest realm=\"tests\", qop=\""
                 + String.join(", ", qops) + "\", algorithm=" + algorithm + ", nonce=\"" + nonce + "\", opaque=\"op\""
                 + (userhash ? ", userhash=true" : "") + (stale ? ", stale=true" : "")).send("who are you?\n");

@@ -47,6 +47,9 @@ class DigestIT {
                 .any("/md5-auth-int", new DigestHandler("MD5-sess", "bob", "pa\"ss", 5, "auth-int", false))
                 .any("/both", new DigestHandler("SHA-256", "bob", "pa\"ss", 5, "auth-int, auth", false))
                 .any("/userhash", new DigestHandler("SHA-256", "bob", "pa\"ss", 5, "auth", true))
+                .any("/stale-once", new DigestHandler("SHA-256", "bob", "pa\"ss", 2).staleFirst(1))
+                .any("/stale-once-curl", new DigestHandler("SHA-256", "bob", "pa\"ss", 2).staleFirst(1))
+                .any("/stale-always", new DigestHandler("SHA-256", "bob", "pa\"ss", 2).staleFirst(100))
                 .any("/jason", new DigestHandler("SHA-256", JASON, "Secret, or not?", 5, "auth", false))
                 .any("/jason-hashed", new DigestHandler("MD5", JASON, "Secret, or not?", 5, "auth-int", true))
                 .build();
@@ -95,6 +98,30 @@ class DigestIT {
                         "welcome bob, nc=00000001\n"), bodies);
                 assertEquals(List.of("challenge", "stale"), challenges);
             }
+        });
+    }
+
+    /**
+     * RFC 7616 §3.3: an answer whose nonce went stale before it arrived is told so with a new nonce, and the same
+     * credentials go again, as curl does; once, so that a server whose every nonce is stale gets its 401 back.
+     */
+    @Test
+    void answersAgainWhenTheAnswersNonceWentStale() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Client client = Client.create()) {
+                Request once = Request.builder(url("/stale-once")).credentials(Credentials.digest("bob", "pa\"ss"))
+                        .build();
+                assertEquals("welcome bob, nc=00000001\n", client.send(once).text());
+                Request always = Request.builder(url("/stale-always")).credentials(Credentials.digest("bob",
+                        "pa\"ss")).build();
+                try (Response refused = client.send(always)) {
+                    assertEquals(401, refused.statusCode());
+                    assertTrue(refused.headers().firstOrNull("WWW-Authenticate").contains("stale=true"));
+                }
+            }
+            PeerTools.Result curl = PeerTools.run(LIMIT, List.of(PeerTools.require("curl").toString(), "-s",
+                    "--digest", "-u", "bob:pa\"ss", url("/stale-once-curl")));
+            assertEquals("welcome bob, nc=00000001\n", curl.stdout(), "curl answers the stale nonce too");
         });
     }
 

@@ -38,6 +38,7 @@ public final class CallChain {
             throws IOException {
         int redirects = 0;
         boolean challengeAnswered = false;
+        boolean staleAnswered = false;
         // The request as the caller (or the last redirect) made it, and this hop's before its cookies and credentials.
         Request plain = call.request();
         Request hop = plain;
@@ -51,7 +52,11 @@ public final class CallChain {
             try {
                 refuseProxyChallenge(call, request, head);
                 state.received(request, head);
-                hop = challengeAnswered ? null : followUps.answerChallenge(hop, head);
+                // One answer to a challenge, and one more when the server says that answer's nonce had gone stale.
+                boolean stale = challengeAnswered && !staleAnswered && head.status().code() == 401
+                        && DigestSession.saysStale(AuthChallengeParser.parse(head.headers().all("WWW-Authenticate")));
+                hop = challengeAnswered && !stale ? null : followUps.answerChallenge(hop, head);
+                staleAnswered |= stale && hop != null;
                 challengeAnswered = hop != null;
                 boolean redirect = false;
                 if (hop == null) {

@@ -82,6 +82,15 @@ final class DigestSession {
     }
 
     /**
+     * Whether a Digest challenge says {@code stale=true}: the answer was right but its nonce had expired (RFC 7616
+     * §3.3), so the same credentials go again with the new nonce.
+     */
+    static boolean saysStale(List<AuthChallenge> challenges) {
+        return challenges.stream().anyMatch(challenge -> challenge.scheme().equals("digest")
+                && "true".equalsIgnoreCase(challenge.param("stale")));
+    }
+
+    /**
      * The session for the best Digest challenge offered: SHA-256 before MD5 (RFC 7616 §3.7), with qop "auth",
      * "auth-int" or none; null if there is no usable one (no realm or nonce, only unknown qops, an unknown
      * algorithm).
