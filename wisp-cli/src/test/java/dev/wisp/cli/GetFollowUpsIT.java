@@ -56,8 +56,8 @@ class GetFollowUpsIT {
                         .header("Set-Cookie", "id=7; Path=/; HttpOnly").header("Set-Cookie", "lang=en; Max-Age=600")
                         .header("Location", "/cookies").send(""))
                 .get("/cookies", (request, response) -> response.send(request.headers().firstOrNull("Cookie") + "\n"))
-                .get("/set-utf8", (request, response) -> response.header("Set-Cookie", asField("d=\u00e9t\u00e9; Path=/"))
-                        .send(""))
+                .get("/set-utf8", (request, response) -> response
+                        .header("Set-Cookie", asField("d=\u00e9t\u00e9; Path=/")).send(""))
                 .get("/fields", (request, response) -> response.send((request.headers().firstOrNull("Cookie") + " "
                         + request.headers().firstOrNull("X-Name") + " " + request.headers().firstOrNull("User-Agent")
                         + "\n").getBytes(StandardCharsets.ISO_8859_1)))
@@ -144,7 +144,8 @@ class GetFollowUpsIT {
             assertEquals("a=1; b=2\n", wisp("-b", "a=1; b=2", base + "/cookies").text());
             // As curl: a jar's first run reads none and writes it; -b '' keeps cookies across redirects, reads none.
             Path jar = directory.resolve("jar.txt");
-            assertEquals("id=7; lang=en\n", wisp("-L", "-b", jar.toString(), "-c", jar.toString(), base + "/set").text());
+            assertEquals("id=7; lang=en\n",
+                    wisp("-L", "-b", jar.toString(), "-c", jar.toString(), base + "/set").text());
             assertEquals(cookieLines(theirs), cookieLines(jar));
             assertEquals("id=7; lang=en\n", wisp("-L", "-b", "", base + "/set").text());
             Files.write(directory.resolve("bad.txt"), "127.0.0.1\tFALSE\t/\tFALSE\t0\tc\t1\u0001\n".getBytes(
@@ -172,7 +173,8 @@ class GetFollowUpsIT {
             Path options = Files.writeString(directory.resolve("curl.conf"), "header = \"" + name
                     + "\"\nuser-agent = \"agent \u00e9\"\ncookie = \"c=\u00e9t\u00e9\"\n", StandardCharsets.UTF_8);
             String theirs = curl("-s", "-K", options.toString(), base + "/fields").text();
-            assertEquals(theirs, wisp("-H", name, "-A", "agent \u00e9", "-b", "c=\u00e9t\u00e9", base + "/fields").text());
+            assertEquals(theirs,
+                    wisp("-H", name, "-A", "agent \u00e9", "-b", "c=\u00e9t\u00e9", base + "/fields").text());
             assertEquals(asField("c=\u00e9t\u00e9 \u00e9t\u00e9 \u65e5\u672c agent \u00e9\n"), theirs);
             Path ours = directory.resolve("ours.txt");
             Path curls = directory.resolve("curls.txt");
