@@ -292,15 +292,30 @@ final class WsCommand implements Command {
         }
 
         /**
+         * The peer's text for the terminal: a control (C0, DEL, C1), a format character (a bidirectional override)
+         * or a lone surrogate escaped, so that it can neither write control sequences nor disguise itself; other
+         * characters, {@code ü} or {@code 日本}, as they are (a close reason is UTF-8).
+         */
+        static String printable(String text) {
+            StringBuilder out = new StringBuilder(text.length());
+            text.codePoints().forEach(c -> {
+                int type = Character.getType(c);
+                String character = Character.toString(c);
+                out.append(Character.isISOControl(c) || type == Character.FORMAT || type == Character.SURROGATE
+                        ? Ascii.escape(character) : character);
+            });
+            return out.toString();
+        }
+
+        /**
          * The code is the one in the server's close frame, also when it answers ours after standard input ended
          * (a server echoes 1000 then, or sends no status).
          */
         @Override
         public void onClose(WebSocket webSocket, int code, String reason) {
             if (code != CloseCode.NORMAL_CLOSURE && code != CloseCode.NO_STATUS_RECEIVED) {
-                // The reason is the peer's text: escaped, so that it cannot write control sequences to the terminal.
                 err.println("wisp ws: closed by the server: " + code + (reason.isEmpty() ? "" : " "
-                        + Ascii.escape(reason)));
+                        + printable(reason)));
             }
             if (!isCleanClose(code)) {
                 exitCode = ExitCodes.CLOSED_WITH_ERROR;

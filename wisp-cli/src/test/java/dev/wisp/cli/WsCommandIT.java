@@ -148,12 +148,14 @@ class WsCommandIT {
         assertTimeoutPreemptively(LIMIT, () -> {
             Router router = Router.builder()
                     .blockingWebSocket("/hostile", WebSocketConfig.defaults(), (request, webSocket) ->
-                            webSocket.close(4000, "\u001b]0;owned\u0007\u001b[2J")) // a terminal title, a clear
+                            // a terminal title, a clear, a right-to-left override; and text beyond ASCII
+                            webSocket.close(4000, "\u001b]0;owned\u0007\u001b[2J\u202e \u00fcber \u65e5\u672c"))
                     .build();
             try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start()) {
                 int code = ws(InputStream.nullInputStream(), "ws://127.0.0.1:" + server.port() + "/hostile");
                 assertEquals(3, code, err.toString(StandardCharsets.UTF_8));
-                assertEquals("wisp ws: closed by the server: 4000 \\x1b]0;owned\\x07\\x1b[2J\n",
+                assertEquals("wisp ws: closed by the server: 4000 \\x1b]0;owned\\x07\\x1b[2J\\u202e \u00fcber"
+                        + " \u65e5\u672c\n",
                         err.toString(StandardCharsets.UTF_8));
             }
         });
