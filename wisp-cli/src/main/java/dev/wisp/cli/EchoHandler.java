@@ -79,8 +79,9 @@ final class EchoHandler implements Handler {
             }
             return cookies.toString();
         }
-        int space = value.strip().indexOf(' ');
-        return space < 0 ? HIDDEN : value.strip().substring(0, space) + " " + HIDDEN;
+        String credentials = value.strip();
+        int space = credentials.indexOf(' ');
+        return space < 0 ? HIDDEN : credentials.substring(0, space) + " " + HIDDEN;
     }
 
     private static boolean isHiddenFromTrace(String name) {

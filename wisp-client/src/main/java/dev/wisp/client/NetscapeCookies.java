@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.core.HeaderValidation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,14 +87,9 @@ final class NetscapeCookies {
         Files.write(file, bytes(text));
     }
 
+    /** Whether text holds a char no field value may (a control: a tab cannot be in a field of a line split at tabs). */
     private static boolean hasControl(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                return true;
-            }
-        }
-        return false;
+        return !text.chars().allMatch(HeaderValidation::isFieldValueChar);
     }
 
     /** The text's chars as bytes, one each, but for a char past U+00FF (see the class comment). */

@@ -143,12 +143,6 @@ public final class WebSocketUpgrader {
     }
 
     /**
-     * Takes in the answer to an opening handshake as soon as its head is read, over either protocol and whatever it
-     * says (a 101, a 2xx over HTTP/2, a refusal, an answer the checks then fail): the event, and its
-     * {@code Set-Cookie} fields to the jar, as a browser's WebSocket keeps them (the Fetch standard stores a
-     * response's cookies as its headers arrive, before the WebSocket checks it).
-     */
-    /**
      * The first head that is not interim: a 101 or a refusal. A 100 or 103 before it is skipped, as any client
      * must parse and skip one it did not expect (RFC 9110 §15.2), and told to the listener.
      */
@@ -166,6 +160,12 @@ public final class WebSocketUpgrader {
         return response;
     }
 
+    /**
+     * Takes in the answer to an opening handshake as soon as its head is read, over either protocol and whatever it
+     * says (a 101, a 2xx over HTTP/2, a refusal, an answer the checks then fail): the event, and its
+     * {@code Set-Cookie} fields to the jar, as a browser's WebSocket keeps them (the Fetch standard stores a
+     * response's cookies as its headers arrive, before the WebSocket checks it).
+     */
     static void answered(CallContext call, FollowUpState state, Request request, ResponseHead response) {
         Events.fire(call.config().eventListener(), events -> events.responseHeaders(request, response));
         state.received(request, response);
