@@ -61,6 +61,16 @@ class UriEncodingIT {
     }
 
     @Test
+    void followsALocationWithAPercentSignThatBeginsNoEscapeEncodingIt() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ScriptedServer server = redirecting("/q?z=%zz&p=100%&e=%4"); Client client = Client.create()) {
+                assertEquals("ok", client.send(Request.get(server.url("/start"))).text());
+                assertEquals("GET /q?z=%25zz&p=100%25&e=%254 HTTP/1.1", requestLine(server, 1));
+            }
+        });
+    }
+
+    @Test
     void failsWithAProtocolErrorForALocationNoRequestCanGoTo() {
         assertTimeoutPreemptively(LIMIT, () -> {
             for (String location : List.of("http://127.0.0.1:99999/", "http://127.0.0.1:0/",

@@ -115,12 +115,16 @@ final class Redirects {
     /**
      * The Location with the bytes a URI cannot hold percent-encoded, as browsers (the URL standard) and curl
      * follow it: servers put spaces and raw UTF-8 there. Field values arrive as ISO-8859-1, one char per byte, so
-     * each such char is encoded as its byte, which keeps the server's UTF-8 as it was; an existing escape stays.
+     * each such char is encoded as its byte, which keeps the server's UTF-8 as it was; an existing escape stays. A
+     * {@code %} that begins no escape ({@code ?z=%zz}, {@code 100%}) is one too, as OkHttp sends it ({@code %25}):
+     * curl and browsers follow such a Location, which a URI cannot hold as it is.
      */
     private static String escapeRaw(String location) {
         StringBuilder escaped = new StringBuilder(location.length() + 16);
-        for (char c : location.toCharArray()) {
-            boolean raw = c <= ' ' || (c >= 0x7f && c <= 0xff) || "\"<>\\^`{|}".indexOf(c) >= 0;
+        for (int i = 0; i < location.length(); i++) {
+            char c = location.charAt(i);
+            boolean raw = c <= ' ' || (c >= 0x7f && c <= 0xff) || "\"<>\\^`{|}".indexOf(c) >= 0
+                    || (c == '%' && !(isHexDigit(location, i + 1) && isHexDigit(location, i + 2)));
             if (raw) {
                 escaped.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
             } else {
@@ -128,5 +132,9 @@ final class Redirects {
             }
         }
         return escaped.toString();
+    }
+
+    private static boolean isHexDigit(String text, int index) {
+        return index < text.length() && Character.digit(text.charAt(index), 16) >= 0;
     }
 }
