@@ -66,8 +66,16 @@ public final class Compression implements Filter {
     @Override
     public void filter(ServerRequest request, ServerResponse response, Handler next) throws IOException {
         AcceptEncoding accepted = AcceptEncoding.parse(request.headers().all(HeaderNames.ACCEPT_ENCODING));
-        next.handle(request, new GzipResponse(response, request.method(), accepted,
-                joined(request, HeaderNames.IF_NONE_MATCH), this));
+        GzipResponse gzip = new GzipResponse(response, request.method(), accepted,
+                joined(request, HeaderNames.IF_NONE_MATCH), this);
+        try {
+            next.handle(request, gzip);
+        } catch (IOException | RuntimeException | Error e) {
+            // Left open, so the server cuts the response off; its compressor's native memory goes now, not at a GC.
+            gzip.abandonHandedOut();
+            throw e;
+        }
+        gzip.finishHandedOut();
     }
 
     /** The values of a field joined with commas; null if it is absent. */

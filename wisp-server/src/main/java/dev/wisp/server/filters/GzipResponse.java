@@ -25,6 +25,8 @@ final class GzipResponse extends ForwardingServerResponse {
     private final AcceptEncoding accepted;
     private final String ifNoneMatch;
     private final Compression settings;
+    /** The gzip stream {@link #outputStream()} handed the handler, or null. */
+    private GzipStream handedOut;
 
     /** @param ifNoneMatch the request's If-None-Match values joined with commas; null without one */
     GzipResponse(ServerResponse delegate, Method method, AcceptEncoding accepted, String ifNoneMatch,
@@ -69,7 +71,25 @@ final class GzipResponse extends ForwardingServerResponse {
         if (!decide(length)) {
             return super.outputStream();
         }
-        return gzip(super.outputStream());
+        handedOut = gzip(super.outputStream());
+        return handedOut;
+    }
+
+    /**
+     * Ends the gzip stream the handler was handed, if it returned without closing it: the server ends such a
+     * response as whole, so the compressed bytes still in the stream, and its trailer, must go out first.
+     */
+    void finishHandedOut() throws IOException {
+        if (handedOut != null) {
+            handedOut.close(); // does nothing if the handler closed it
+        }
+    }
+
+    /** Frees the compressor of the stream the handler was handed, if any, when the exchange failed. */
+    void abandonHandedOut() {
+        if (handedOut != null) {
+            handedOut.abandon();
+        }
     }
 
     /**

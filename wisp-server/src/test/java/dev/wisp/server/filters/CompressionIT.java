@@ -74,6 +74,10 @@ class CompressionIT {
                 })
                 .get("/failing", (request, response) -> response.header("Content-Type", "text/plain")
                         .send(new FailingBody()))
+                .get("/left-open", (request, response) -> {
+                    OutputStream out = response.header("Content-Type", "text/plain").outputStream();
+                    out.write(BIG.getBytes(StandardCharsets.US_ASCII)); // and returns without closing it
+                })
                 .get("/coded", (request, response) -> response.header("Content-Encoding", "br")
                         .header("Content-Type", "text/plain").send(PAGE.getBytes(StandardCharsets.US_ASCII)))
                 .get("/files/*", FileHandler.of(root))
@@ -305,6 +309,25 @@ class CompressionIT {
             command.add(base() + "/failing");
             PeerTools.Result result = PeerTools.run(Duration.ofSeconds(30), command);
             assertEquals(options.contains("--http1.1") ? 18 : 92, result.exitCode(), options + " " + result.stderr());
+        }
+    }
+
+    /**
+     * A handler that returns with its stream open has its response ended as whole by the server: with the filter,
+     * what the gzip stream still held and its trailer go out first, so the client gets the whole body, over both
+     * protocols.
+     */
+    @Test
+    void aStreamTheHandlerLeftOpenIsFinishedWhole() throws Exception {
+        String curl = PeerTools.require("curl").toString();
+        for (String protocol : List.of("--http1.1", "--http2-prior-knowledge")) {
+            PeerTools.Result result = PeerTools.run(Duration.ofSeconds(30), List.of(curl, "-s", "-S", protocol,
+                    "--compressed", "-w", "\n%{content_type} %{size_download}", base() + "/left-open"));
+            assertEquals(0, result.exitCode(), protocol + " " + result.stderr());
+            assertTrue(result.stdout().startsWith(BIG), protocol + ": the whole body");
+            assertTrue(result.stdout().substring(BIG.length()).matches("\\ntext/plain \\d+"), result.stdout());
+            long coded = Long.parseLong(result.stdout().substring(result.stdout().lastIndexOf(' ') + 1));
+            assertTrue(coded < BIG.length() / 2, protocol + ": compressed, " + coded + " bytes");
         }
     }
 
