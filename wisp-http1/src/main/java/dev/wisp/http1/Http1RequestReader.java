@@ -56,7 +56,8 @@ public final class Http1RequestReader {
     }
 
     /**
-     * Reads one request head, blocking until it has arrived.
+     * Reads one request head, blocking until it has arrived: {@link #readRequestLine} and then
+     * {@link #readHead(WireInput, Http1RequestLine)}.
      *
      * @throws MalformedMessageException (400) for a malformed request line or header section
      * @throws MessageTooLargeException 414 for a long request line, 431 for a large header section
@@ -64,6 +65,19 @@ public final class Http1RequestReader {
      * @throws java.io.EOFException if the stream ends before the head does
      */
     public RequestHead readHead(WireInput in) throws IOException {
+        return readHead(in, readRequestLine(in));
+    }
+
+    /**
+     * Reads the request line, after at most a few empty lines, and checks its syntax. A failure leaves the input
+     * where the line starts, so that what arrived of it can still be told ({@link #receivedLine}).
+     *
+     * @throws MalformedMessageException (400) for a malformed request line
+     * @throws MessageTooLargeException (414) for a request line over {@link Http1Limits#maxStartLineBytes()}
+     * @throws UnsupportedVersionException (505) for an HTTP major version other than 1
+     * @throws java.io.EOFException if the stream ends before the line does
+     */
+    public Http1RequestLine readRequestLine(WireInput in) throws IOException {
         int lf;
         int emptyLines = 0;
         while (true) {
@@ -93,11 +107,41 @@ public final class Http1RequestReader {
         String rawTarget = parseTargetText(buffer, methodEnd + 1, targetEnd, start, end);
         Version version = parseVersion(buffer, targetEnd + 1, end, start);
         in.skip(lf + 1 - start);
+        return new Http1RequestLine(method, rawTarget, version);
+    }
 
-        RequestTarget target = parseTarget(method, rawTarget);
+    /**
+     * Reads the header section after the request line, and checks what a server must before trusting the head: the
+     * target's form and syntax, and the Host field.
+     *
+     * @throws MalformedMessageException (400) for a malformed target or header section, or a missing or bad Host
+     * @throws MessageTooLargeException (431) for a header section over its limits
+     * @throws java.io.EOFException if the stream ends before the head does
+     */
+    public RequestHead readHead(WireInput in, Http1RequestLine line) throws IOException {
+        RequestTarget target = parseTarget(line.method(), line.target());
         Headers headers = headerSection.read(in);
-        checkHost(version, target, headers);
-        return new RequestHead(method, target, version, headers);
+        checkHost(line.version(), target, headers);
+        return new RequestHead(line.method(), target, line.version(), headers);
+    }
+
+    /**
+     * What the input holds of a request line it could not read, from its position (where {@link #readRequestLine}
+     * left it) to the end of the line, or of what arrived, at most {@link Http1Limits#maxStartLineBytes()} bytes;
+     * as ISO-8859-1 text, for a log. Reads nothing.
+     */
+    public String receivedLine(WireInput in) {
+        byte[] buffer = in.buffer();
+        if (buffer == null) {
+            return "";
+        }
+        int start = in.position();
+        int end = Math.min(in.limit(), start + limits.maxStartLineBytes());
+        int lf = indexOf(buffer, start, end, (byte) '\n');
+        if (lf >= 0) {
+            end = lf > start && buffer[lf - 1] == '\r' ? lf - 1 : lf;
+        }
+        return new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
     private static Method parseMethod(byte[] buffer, int start, int end) throws MalformedMessageException {

@@ -51,6 +51,31 @@ class Http1RequestLineTest {
         assertEquals("body", rest);
     }
 
+    /** A request line the reader refuses stays in the input, so a log can tell what arrived of it. */
+    @Test
+    void leavesARefusedRequestLineToBeToldAsItArrived() throws Exception {
+        Http1RequestReader reader = new Http1RequestReader(new Http1Limits(16, 8192, 100, 1024));
+        for (String wire : List.of("GET / HTTP/3.0\r\nHost: h\r\n\r\n", "\r\nG\u00c9T\t/ HTTP/1.1\nHost: h\r\n\r\n",
+                "GET /0123456789abcdef HTTP/1.1\r\n\r\n")) {
+            String told = Feeding.read(wire, in -> {
+                assertThrows(IOException.class, () -> reader.readRequestLine(in));
+                return reader.receivedLine(in);
+            });
+            assertEquals(wire.strip().lines().findFirst().orElseThrow().substring(0, Math.min(16,
+                    wire.strip().lines().findFirst().orElseThrow().length())), told, wire);
+        }
+    }
+
+    @Test
+    void readsTheLineAndThenTheRestOfTheHeadInTwoSteps() throws Exception {
+        RequestHead head = Feeding.read("OPTIONS * HTTP/1.0\r\n\r\n", in -> {
+            Http1RequestLine line = READER.readRequestLine(in);
+            assertEquals("OPTIONS * HTTP/1.0", line.toString());
+            return READER.readHead(in, line);
+        });
+        assertEquals(RequestTarget.Form.ASTERISK, head.target().form());
+    }
+
     @Test
     void readsPipelinedRequestsOneAfterTheOther() throws Exception {
         List<String> paths = Feeding.read("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n",

@@ -20,6 +20,9 @@ import java.io.IOException;
  * into its error response, the router's 404 and 405 and the server's own refusals (a 413 for a declared length, a
  * 400 for a body whose framing is refused) went through {@code next} like any route. Only a failure after the
  * response was committed, or an I/O failure of the connection, comes out of {@code next} as an exception.
+ *
+ * <p>A request the server refuses before it has a request to filter (a head it cannot read, one over its limits, one
+ * not sent in time) reaches no filter's {@code filter}; each filter is told of it by {@link #refused} instead.
  */
 @FunctionalInterface
 public interface Filter {
@@ -29,4 +32,12 @@ public interface Filter {
      * @param next the filters after this one and then the route's handler
      */
     void filter(ServerRequest request, ServerResponse response, Handler next) throws IOException;
+
+    /**
+     * Told of a request the server answered with an error before it could filter it, once the answer was sent; on
+     * the connection's thread, and it must not block. Does nothing unless overridden; {@link
+     * dev.wisp.server.filters.AccessLog} logs it. An exception it throws is logged and goes no further.
+     */
+    default void refused(RefusedRequest request) {
+    }
 }

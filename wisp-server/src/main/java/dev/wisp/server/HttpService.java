@@ -1,5 +1,8 @@
 package dev.wisp.server;
 
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,15 +26,18 @@ import java.util.Objects;
  * <p>The filters see every exchange whose request head was read, answered by a route or not: the router's 404,
  * 405 and OPTIONS answers, and the server's own refusals of a request it read (a declared body over
  * {@code maxRequestBodyBytes}, a body framing it refuses, an expectation it cannot meet). Requests the codec cannot
- * read at all (a malformed head, a head over its limits) have no request to filter; they are answered and the
- * connection closed without the filters.
+ * read at all (a malformed head, a head over its limits) have no request to filter; they are answered without the
+ * filters, which are then told of them ({@link #refused}).
  *
  * <p>Immutable and thread-safe.
  */
 public final class HttpService {
+    private static final System.Logger LOG = System.getLogger(HttpService.class.getName());
     private final Router router;
     private final List<Filter> filters;
     private final Map<Class<? extends Throwable>, ExceptionMapper<?>> exceptionMappers;
+    /** Whether a filter's failure on a refused request was logged as a warning already. */
+    private volatile boolean refusalFailureTold;
 
     private HttpService(Builder builder) {
         this.router = builder.router;
@@ -77,6 +83,23 @@ public final class HttpService {
         return chain;
     }
 
+    /**
+     * Tells every filter, in order, of a request the server answered before it could filter it ({@link
+     * Filter#refused}). A filter that fails is logged (the first time as a warning), and the others are told still.
+     */
+    public void refused(RefusedRequest request) {
+        Objects.requireNonNull(request, "request");
+        for (Filter filter : filters) {
+            try {
+                filter.refused(request);
+            } catch (RuntimeException e) {
+                // Once: refusals come at a client's pace, and a filter that fails on one likely fails on all.
+                LOG.log(refusalFailureTold ? DEBUG : WARNING, "a filter failed on a refused request: " + filter, e);
+                refusalFailureTold = true;
+            }
+        }
+    }
+
     /** Collects filters and exception mappers; not thread-safe. */
     public static final class Builder {
         private Router router;
@@ -103,9 +126,9 @@ public final class HttpService {
          * Maps exceptions of this class, and of its subclasses that have no mapper of their own, to a response.
          * The mapper of the nearest superclass wins. A mapper for {@code Exception} (or {@code Throwable}) replaces
          * the server's 500 answer; one for {@link dev.wisp.core.HttpProtocolException} the answer to a body over
-         * its limit and the like. Plain I/O failures ({@code IOException}s that are not protocol exceptions, such as
-         * a peer gone or a read timeout) belong to the connection and reach no mapper unless one is registered for
-         * their own class.
+         * its limit, a request body not sent within the read timeout (408) or cut short (400), and the like. Plain I/O
+         * failures ({@code IOException}s that are not protocol exceptions, such as a peer gone) belong to the
+         * connection and reach no mapper unless one is registered for their own class.
          */
         public <T extends Throwable> Builder exceptionMapper(Class<T> type, ExceptionMapper<? super T> mapper) {
             exceptionMappers.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(mapper, "mapper"));

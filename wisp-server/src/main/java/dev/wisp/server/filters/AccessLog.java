@@ -3,13 +3,12 @@ package dev.wisp.server.filters;
 import static java.lang.System.Logger.Level.INFO;
 
 import dev.wisp.core.HeaderNames;
-import dev.wisp.core.Version;
 import dev.wisp.server.Filter;
 import dev.wisp.server.Handler;
+import dev.wisp.server.RefusedRequest;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -31,6 +30,18 @@ import java.util.function.Consumer;
  * client can neither forge a line nor send a terminal an escape sequence. An exchange that failed after its
  * response was committed, or on an I/O failure, is logged with the status it had and {@code aborted} after the
  * user agent.
+ *
+ * <p>A request the server refused before the filters ({@link #refused}: a malformed head, a head over a limit, one
+ * not sent within the header timeout) has its line too, as in nginx's and Apache's logs, so that the errors a log
+ * reader counts are those the server sent: its request line as far as it arrived ({@code "-"} if none did), and a
+ * User-Agent of {@code "-"}, since its fields were not read:
+ *
+ * <pre>
+ * 127.0.0.1 "GET /bad%FF HTTP/1.1" 400 39 0ms "-"
+ * </pre>
+ *
+ * <p>Connections refused at accept (a full server) are counted, not logged: a line each would let a flood write the
+ * log as fast as it connects.
  *
  * <p>For the tools that read web servers' logs (GoAccess, AWStats, a log shipper's Apache parser), the
  * {@linkplain Format#COMBINED combined} and {@linkplain Format#COMMON common} log formats of Apache and nginx:
@@ -115,50 +126,56 @@ public final class AccessLog implements Filter {
             completed = true;
         } finally {
             long nanos = System.nanoTime() - start;
-            sink.accept(switch (format) {
-                case WISP -> line(request, response, nanos, completed);
-                case COMMON, COMBINED -> apacheLine(request, response, started(startMillis));
-                case JSON -> JsonLogLine.of(request, response, started(startMillis), nanos, completed);
-            });
+            sink.accept(line(LoggedRequest.of(request, response, nanos, completed), startMillis));
         }
+    }
+
+    /**
+     * Logs a request the server refused before the filters (a malformed head, one over a limit or not sent in time),
+     * as nginx and Apache log theirs: its request line as far as it arrived ({@code "-"} if none did), the status
+     * and the refusal's content bytes, with the User-Agent and Referer of {@code "-"} when its fields were not read.
+     */
+    @Override
+    public void refused(RefusedRequest request) {
+        long startMillis = format == Format.WISP ? 0 : System.currentTimeMillis() - request.nanos() / 1_000_000;
+        sink.accept(line(LoggedRequest.of(request), startMillis));
+    }
+
+    private String line(LoggedRequest request, long startMillis) {
+        return switch (format) {
+            case WISP -> wispLine(request);
+            case COMMON, COMBINED -> apacheLine(request, started(startMillis));
+            case JSON -> JsonLogLine.of(request, started(startMillis));
+        };
     }
 
     private ZonedDateTime started(long startMillis) {
         return ZonedDateTime.ofInstant(Instant.ofEpochMilli(startMillis), zone);
     }
 
-    static String line(ServerRequest request, ServerResponse response, long nanos, boolean completed) {
-        InetSocketAddress remote = request.connection().remoteAddress();
-        String userAgent = request.headers().firstOrNull(HeaderNames.USER_AGENT);
-        StringBuilder line = new StringBuilder(128)
-                .append(remote.getAddress().getHostAddress())
-                .append(" \"").append(request.method()).append(' ');
-        escape(request.target().raw(), line);
-        line.append(' ').append(request.protocol()).append("\" ")
-                .append(response.status().code()).append(' ')
-                .append(response.contentBytesSent()).append(' ')
-                .append(nanos / 1_000_000).append("ms \"");
-        escape(orDash(userAgent), line);
+    private static String wispLine(LoggedRequest request) {
+        StringBuilder line = new StringBuilder(128).append(request.remoteAddress()).append(" \"");
+        escape(request.requestLine(false), line);
+        line.append("\" ").append(request.status()).append(' ')
+                .append(request.contentBytes()).append(' ')
+                .append(request.nanos() / 1_000_000).append("ms \"");
+        escape(orDash(request.headers().firstOrNull(HeaderNames.USER_AGENT)), line);
         line.append('"');
-        if (!completed) {
+        if (!request.completed()) {
             line.append(" aborted");
         }
         return line.toString();
     }
 
     /** A line of the common or the combined log format. */
-    String apacheLine(ServerRequest request, ServerResponse response, ZonedDateTime started) {
-        StringBuilder line = new StringBuilder(160)
-                .append(request.connection().remoteAddress().getAddress().getHostAddress())
-                .append(" - ");
+    private String apacheLine(LoggedRequest request, ZonedDateTime started) {
+        StringBuilder line = new StringBuilder(160).append(request.remoteAddress()).append(" - ");
         // An empty name (credentials of ":password") would leave the field empty, and the readers a field short.
-        escape(BasicAuth.user(request).filter(user -> !user.isEmpty()).orElse("-"), line);
-        line.append(" [").append(TIME.format(started)).append("] \"").append(request.method()).append(' ');
-        escape(request.target().raw(), line);
-        // As Apache and nginx name it, and the tools that read their logs expect.
-        line.append(' ').append(request.protocol() == Version.HTTP_2 ? "HTTP/2.0" : request.protocol().text())
-                .append("\" ").append(response.status().code()).append(' ');
-        long bytes = response.contentBytesSent();
+        escape(BasicAuth.user(request.headers()).filter(user -> !user.isEmpty()).orElse("-"), line);
+        line.append(" [").append(TIME.format(started)).append("] \"");
+        escape(request.requestLine(true), line);
+        line.append("\" ").append(request.status()).append(' ');
+        long bytes = request.contentBytes();
         if (bytes == 0) {
             line.append('-'); // Apache's %b
         } else {

@@ -1,6 +1,7 @@
 package dev.wisp.server.filters;
 
 import dev.wisp.core.Ascii;
+import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
 import dev.wisp.server.Filter;
 import dev.wisp.server.Handler;
@@ -87,7 +88,12 @@ public final class BasicAuth implements Filter {
      * empty for a request without such credentials.
      */
     public static Optional<String> user(ServerRequest request) {
-        Credentials credentials = credentials(request);
+        return user(request.headers());
+    }
+
+    /** As {@link #user(ServerRequest)}, from a request's header fields. */
+    public static Optional<String> user(Headers headers) {
+        Credentials credentials = credentials(headers);
         return credentials == null ? Optional.empty() : Optional.of(credentials.user());
     }
 
@@ -105,7 +111,12 @@ public final class BasicAuth implements Filter {
 
     /** The request's Basic credentials, or null when it has none or they are malformed. */
     private static Credentials credentials(ServerRequest request) {
-        List<String> fields = request.headers().all(AUTHORIZATION);
+        return credentials(request.headers());
+    }
+
+    /** The Basic credentials of these header fields, or null when they have none or they are malformed. */
+    private static Credentials credentials(Headers headers) {
+        List<String> fields = headers.all(AUTHORIZATION);
         if (fields.size() != 1) {
             return null;
         }

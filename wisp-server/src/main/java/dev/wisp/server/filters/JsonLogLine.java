@@ -3,9 +3,6 @@ package dev.wisp.server.filters;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.JsonStrings;
-import dev.wisp.core.Version;
-import dev.wisp.server.ServerRequest;
-import dev.wisp.server.ServerResponse;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
@@ -18,8 +15,9 @@ import java.time.format.DateTimeFormatter;
  *  "uri":"/a?b=1","protocol":"HTTP/1.1","status":200,"bytes_sent":6,"duration_ms":1.234,"referer":null,
  *  "user_agent":"curl/8","completed":true,"request_id":"4f0c…"}
  * </pre>
- * (on one line). A field the request lacks is {@code null}; {@code request_id} is its {@code X-Request-Id} (which
- * {@link RequestId} gives it). Strings are written by {@link JsonStrings}, so that the
+ * (on one line). A field the request lacks is {@code null}, as are the method and protocol of a refused request
+ * line that is not three parts (its {@code uri} is then what arrived of it); {@code request_id} is its
+ * {@code X-Request-Id} (which {@link RequestId} gives it). Strings are written by {@link JsonStrings}, so that the
  * line is valid UTF-8 and a terminal showing it obeys no escape sequence a client sent. Stateless.
  */
 final class JsonLogLine {
@@ -29,27 +27,25 @@ final class JsonLogLine {
     private JsonLogLine() {
     }
 
-    static String of(ServerRequest request, ServerResponse response, ZonedDateTime started, long nanos,
-            boolean completed) {
+    static String of(LoggedRequest request, ZonedDateTime started) {
         Headers headers = request.headers();
         StringBuilder line = new StringBuilder(256).append('{');
         field(line, "time", TIME.format(started));
-        field(line.append(','), "remote_addr", request.connection().remoteAddress().getAddress().getHostAddress());
-        field(line.append(','), "user", BasicAuth.user(request).orElse(null));
-        field(line.append(','), "method", request.method().toString());
+        field(line.append(','), "remote_addr", request.remoteAddress());
+        field(line.append(','), "user", BasicAuth.user(headers).orElse(null));
+        field(line.append(','), "method", request.method());
         field(line.append(','), "host", headers.firstOrNull(HeaderNames.HOST));
-        field(line.append(','), "uri", request.target().raw());
-        field(line.append(','), "protocol", request.protocol() == Version.HTTP_2 ? "HTTP/2.0"
-                : request.protocol().text());
-        line.append(",\"status\":").append(response.status().code());
-        line.append(",\"bytes_sent\":").append(response.contentBytesSent());
-        long micros = nanos / 1_000;
+        field(line.append(','), "uri", request.target());
+        field(line.append(','), "protocol", request.protocol(true));
+        line.append(",\"status\":").append(request.status());
+        line.append(",\"bytes_sent\":").append(request.contentBytes());
+        long micros = request.nanos() / 1_000;
         long fraction = micros % 1_000;
         line.append(",\"duration_ms\":").append(micros / 1_000).append('.')
                 .append(fraction < 100 ? fraction < 10 ? "00" : "0" : "").append(fraction);
         field(line.append(','), "referer", headers.firstOrNull(HeaderNames.REFERER));
         field(line.append(','), "user_agent", headers.firstOrNull(HeaderNames.USER_AGENT));
-        line.append(",\"completed\":").append(completed);
+        line.append(",\"completed\":").append(request.completed());
         field(line.append(','), "request_id", headers.firstOrNull(RequestId.DEFAULT_FIELD));
         return line.append('}').toString();
     }

@@ -1,7 +1,6 @@
 package dev.wisp.server.internal;
 
 import dev.wisp.core.BodyInputStream;
-import dev.wisp.core.Headers;
 import java.io.IOException;
 
 /**
@@ -10,19 +9,18 @@ import java.io.IOException;
  *
  * <p>Used by the exchange's thread only.
  */
-final class ContinueBodyInputStream extends BodyInputStream {
+final class ContinueBodyInputStream extends ForwardingBodyInputStream {
     /** Sends the interim response. */
     @FunctionalInterface
     interface ContinueSender {
         void sendContinue() throws IOException;
     }
 
-    private final BodyInputStream body;
     private final ContinueSender sender;
     private boolean sent;
 
     ContinueBodyInputStream(BodyInputStream body, ContinueSender sender) {
-        this.body = body;
+        super(body);
         this.sender = sender;
     }
 
@@ -52,20 +50,5 @@ final class ContinueBodyInputStream extends BodyInputStream {
     @Override
     public int available() throws IOException {
         return sent ? body.available() : 0;
-    }
-
-    @Override
-    public long length() {
-        return body.length();
-    }
-
-    @Override
-    public Headers trailers() {
-        return body.trailers();
-    }
-
-    @Override
-    public boolean isFinished() {
-        return body.isFinished();
     }
 }

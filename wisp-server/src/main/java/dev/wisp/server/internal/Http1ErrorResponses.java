@@ -22,16 +22,18 @@ final class Http1ErrorResponses {
     /**
      * Writes and flushes an error response with {@code Connection: close}, counted as sent; failures to write are
      * ignored.
+     *
+     * @return how many bytes of content went out: none if the write failed
      */
-    static void send(WireOutput out, Status status, String message, ServerCounters counters) {
-        send(out, status, message, false, counters);
+    static int send(WireOutput out, Status status, String message, ServerCounters counters) {
+        return send(out, status, message, false, counters);
     }
 
     /**
      * As {@link #send(WireOutput, Status, String, ServerCounters)}; for a HEAD request without the content, whose
      * length the head still gives (RFC 9110 §9.3.2).
      */
-    static void send(WireOutput out, Status status, String message, boolean headRequest, ServerCounters counters) {
+    static int send(WireOutput out, Status status, String message, boolean headRequest, ServerCounters counters) {
         counters.responded(status.code());
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
         Headers headers = Headers.of(
@@ -46,9 +48,11 @@ final class Http1ErrorResponses {
                 out.write(body);
             }
             out.flush();
+            return headRequest ? 0 : body.length;
         } catch (IOException e) {
             // The peer may be gone already; the connection closes either way.
             out.release();
+            return 0;
         }
     }
 }

@@ -215,10 +215,11 @@ final class Http1Exchange implements ClientPresence {
                             + fixed.length() + " bytes exceeds " + maxBody + " bytes (maxRequestBodyBytes)",
                             "maxRequestBodyBytes", maxBody);
                 }
-                yield new FixedLengthBodyInputStream(connection.input(), fixed.length());
+                yield new Http1RequestBody(new FixedLengthBodyInputStream(connection.input(), fixed.length()),
+                        connection);
             }
-            case Http1Framing.Chunked chunked ->
-                    new ChunkedBodyInputStream(connection.input(), connection.http1().limits(), maxBody);
+            case Http1Framing.Chunked chunked -> new Http1RequestBody(
+                    new ChunkedBodyInputStream(connection.input(), connection.http1().limits(), maxBody), connection);
             case Http1Framing.UntilClose untilClose ->
                     throw new IllegalStateException("a request body is never delimited by close");
         };

@@ -2,12 +2,16 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
+import dev.wisp.http1.Http1RequestLine;
 import dev.wisp.server.ConnectionProtocol;
+import dev.wisp.server.HttpService;
+import dev.wisp.server.RefusedRequest;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.IdleInput;
 import dev.wisp.transport.InputWatcher;
@@ -303,19 +307,25 @@ final class Http1ServerConnection extends ServerConnection {
                 return SWITCHED;
             }
         }
+        Http1RequestLine line = null;
         RequestHead head;
         boolean headRequest = false;
         try {
             headRequest = startsWith(HEAD_METHOD);
-            head = http1.requestReader().readHead(input);
+            line = http1.requestReader().readRequestLine(input);
+            head = http1.requestReader().readHead(input, line);
         } catch (HttpProtocolException e) {
-            Http1ErrorResponses.send(output, e.status(), e.getMessage(), headRequest, context.counters());
+            String received = receivedLine(line);
+            int sent = Http1ErrorResponses.send(output, e.status(), e.getMessage(), headRequest, context.counters());
+            refused(received, e.status(), sent, nowNanos);
             LingeringClose.linger(this);
             return "bad request: " + e.getMessage();
         } catch (EOFException e) {
             if (isTimedOut()) {
-                Http1ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "request head not received in time",
+                String received = receivedLine(line);
+                int sent = Http1ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "request head not received in time",
                         headRequest, context.counters());
+                refused(received, Status.REQUEST_TIMEOUT, sent, nowNanos);
                 return "header timeout";
             }
             return "peer closed mid-request";
@@ -335,6 +345,20 @@ final class Http1ServerConnection extends ServerConnection {
             return reason;
         }
         return isDraining() ? "server stopping" : null;
+    }
+
+    /** The request line as read, or what arrived of one the reader refused (still in the input). */
+    private String receivedLine(Http1RequestLine line) {
+        return line != null ? line.toString() : http1.requestReader().receivedLine(input);
+    }
+
+    /** Tells the filters of a request refused before it could reach them, for an access log's line. */
+    private void refused(String requestLine, Status status, int contentBytes, long startNanos) {
+        HttpService service = http1.service();
+        if (!service.filters().isEmpty()) {
+            service.refused(new RefusedRequest(info(), requestLine, Headers.empty(), status, contentBytes,
+                    System.nanoTime() - startNanos));
+        }
     }
 
     /**

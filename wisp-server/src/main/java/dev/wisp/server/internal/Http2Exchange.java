@@ -120,8 +120,6 @@ final class Http2Exchange implements Runnable, ClientPresence {
             fail(e.status(), e.getMessage());
         } catch (Http2StreamResetException e) {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] " + e.getMessage());
-        } catch (Http2BodyTimeoutException e) {
-            fail(Status.REQUEST_TIMEOUT, "request body not received in time");
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] handler I/O failed on stream " + stream.id() + ": " + e);
             fail(Status.INTERNAL_SERVER_ERROR, "internal server error");

@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * The body of a request on an HTTP/2 stream, as the handler reads it: the content of the stream's DATA frames. What
  * it reads goes back to the client as flow-control credit, so the client sends on as the handler keeps up. A read
- * that waits longer than the read timeout for DATA fails with {@link Http2BodyTimeoutException}; reading past the
- * server's body limit is a 413.
+ * that waits longer than the read timeout for DATA fails with {@link RequestBodyTimeoutException} (a 408); reading
+ * past the server's body limit is a 413.
  *
  * <p>Used by the exchange's thread only.
  */

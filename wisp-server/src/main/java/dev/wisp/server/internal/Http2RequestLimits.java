@@ -8,6 +8,7 @@ import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
+import dev.wisp.core.Version;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.ResponseFields;
@@ -56,6 +57,18 @@ final class Http2RequestLimits {
                     + " header fields exceed maxHeaderCount (" + config.maxHeaderCount() + ")");
         }
         return null;
+    }
+
+    /**
+     * The request line of a refused request, for the filters: its method, path (at most as long as the limit lets
+     * a request line be) and {@code HTTP/2}.
+     */
+    static String requestLine(RequestHead head, int maxRequestLineBytes) {
+        String target = head.target().raw();
+        if (target.length() > maxRequestLineBytes) {
+            target = target.substring(0, maxRequestLineBytes);
+        }
+        return head.method() + " " + target + " " + Version.HTTP_2.text();
     }
 
     /** The request's Content-Length, or -1; RequestFields checked it, so a failure here is the codec's own bug. */

@@ -2,6 +2,7 @@ package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.Status;
@@ -33,6 +34,8 @@ import dev.wisp.http2.hpack.HpackDecoder;
 import dev.wisp.http2.hpack.HpackException;
 import dev.wisp.http2.hpack.HpackField;
 import dev.wisp.server.ConnectionProtocol;
+import dev.wisp.server.HttpService;
+import dev.wisp.server.RefusedRequest;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.IdleInput;
 import dev.wisp.transport.InputWatcher;
@@ -413,7 +416,7 @@ final class Http2ServerConnection extends ServerConnection {
             return;
         }
         if (tooLarge != null) {
-            refuse(id, frame.endStream(), Status.REQUEST_HEADER_FIELDS_TOO_LARGE, tooLarge.getMessage(), now);
+            refuse(id, frame.endStream(), Status.REQUEST_HEADER_FIELDS_TOO_LARGE, tooLarge.getMessage(), now, null);
             return;
         }
         RequestHead head;
@@ -425,7 +428,7 @@ final class Http2ServerConnection extends ServerConnection {
         }
         HttpProtocolException pastLimit = Http2RequestLimits.pastLimit(context.config(), head, fields);
         if (pastLimit != null) {
-            refuse(id, frame.endStream(), pastLimit.status(), pastLimit.getMessage(), now);
+            refuse(id, frame.endStream(), pastLimit.status(), pastLimit.getMessage(), now, head);
             return;
         }
         long declaredLength = Http2RequestLimits.declaredLength(head, id);
@@ -477,13 +480,26 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    /** Answers a request past a limit with its status (see {@link Http2RequestLimits#answer}); counted as a reset. */
-    private void refuse(int id, boolean requestEnded, Status status, String why, long now) throws IOException {
+    /**
+     * Answers a request past a limit with its status (see {@link Http2RequestLimits#answer}); counted as a reset,
+     * and told to the filters.
+     *
+     * @param head the request's head, or null if its header block could not be read
+     */
+    private void refuse(int id, boolean requestEnded, Status status, String why, long now, RequestHead head)
+            throws IOException {
         LOG.log(DEBUG, () -> "[c" + id() + "] " + status.code() + " on stream " + id + ": " + why);
         resets.take(now);
         recentResets.remember(id);
         Http2RequestLimits.answer(output, id, requestEnded, status);
         context.counters().responded(status.code());
+        HttpService service = http2.service();
+        if (!service.filters().isEmpty()) {
+            String requestLine = head == null ? "" : Http2RequestLimits.requestLine(head,
+                    context.config().maxRequestLineBytes());
+            service.refused(new RefusedRequest(info(), requestLine, head == null ? Headers.empty() : head.headers(),
+                    status, 0, System.nanoTime() - now));
+        }
     }
 
     private void onData(DataFrame frame, long now) throws IOException {

@@ -84,7 +84,7 @@ final class Http2ServerStream extends Http2Stream {
 
     @Override
     protected IOException readTimeoutException() {
-        return new Http2BodyTimeoutException(id());
+        return new RequestBodyTimeoutException();
     }
 
     /**

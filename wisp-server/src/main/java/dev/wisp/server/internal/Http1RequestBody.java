@@ -1,0 +1,59 @@
+package dev.wisp.server.internal;
+
+import dev.wisp.core.BodyInputStream;
+import dev.wisp.core.HttpProtocolException;
+import dev.wisp.core.MalformedMessageException;
+import java.io.IOException;
+
+/**
+ * The body of a request on an HTTP/1.1 connection, as the handler reads it: the codec's stream, whose failures the
+ * client caused are told as what the server answers them with, so that the handler's read throws that answer and
+ * the filters see it (an access log its status): a read the read timeout ended is a 408
+ * ({@link RequestBodyTimeoutException}), a request that ended before its body did a 400 (RFC 9112 §8). Other
+ * failures pass as they are.
+ *
+ * <p>Used by the exchange's thread only.
+ */
+final class Http1RequestBody extends ForwardingBodyInputStream {
+    private final Http1ServerConnection connection;
+
+    Http1RequestBody(BodyInputStream body, Http1ServerConnection connection) {
+        super(body);
+        this.connection = connection;
+    }
+
+    @Override
+    public int read() throws IOException {
+        try {
+            return body.read();
+        } catch (HttpProtocolException e) {
+            throw e;
+        } catch (IOException e) {
+            throw answered(e);
+        }
+    }
+
+    @Override
+    public int read(byte[] destination, int offset, int length) throws IOException {
+        try {
+            return body.read(destination, offset, length);
+        } catch (HttpProtocolException e) {
+            throw e;
+        } catch (IOException e) {
+            throw answered(e);
+        }
+    }
+
+    private IOException answered(IOException failure) {
+        HttpProtocolException answer;
+        if (connection.isTimedOut()) {
+            answer = new RequestBodyTimeoutException();
+        } else if (connection.hasInputEnded()) {
+            answer = new MalformedMessageException("request ended before its body did");
+        } else {
+            return failure;
+        }
+        answer.initCause(failure);
+        return answer;
+    }
+}
