@@ -44,19 +44,19 @@ public final class Call {
      * @throws IllegalStateException if the call was run before
      */
     public Response execute() throws IOException {
-        begin();
+        begin(false);
         return run();
     }
 
     /**
      * Runs the call on a new virtual thread. Canceling the future cancels the call; a response that arrives after
-     * the future was completed otherwise is closed. On an explicit connection the call takes its place in line now,
-     * in this thread, so calls made one after another take their turns in that order.
+     * the future was completed otherwise is closed. The call takes its place in line now, in this thread, so calls
+     * made one after another take their turns in that order, on an explicit connection and on the client's pool.
      */
     public CompletableFuture<Response> executeAsync() {
         CompletableFuture<Response> future = new CompletableFuture<>();
         try {
-            begin();
+            begin(true);
         } catch (IllegalStateException e) {
             future.completeExceptionally(e);
             return future;
@@ -80,14 +80,14 @@ public final class Call {
     }
 
     /**
-     * Runs the call on a new virtual thread and hands the outcome to the callback, on that thread. On an explicit
-     * connection the call takes its place in line now, in this thread, as {@link #executeAsync()} does.
+     * Runs the call on a new virtual thread and hands the outcome to the callback, on that thread. The call takes its
+     * place in line now, in this thread, as {@link #executeAsync()} does.
      *
      * @throws IllegalStateException if the call was run before
      */
     public void executeAsync(Callback callback) {
         Objects.requireNonNull(callback, "callback");
-        begin();
+        begin(true);
         startThread(() -> {
             Response response;
             try {
@@ -104,12 +104,20 @@ public final class Call {
         });
     }
 
-    /** Marks the call as run and takes its place in line, in the caller's thread. */
-    private void begin() {
+    /**
+     * Marks the call as run and takes its place in line, in the caller's thread.
+     *
+     * @param async whether the call runs on a thread of its own, which may run after those of calls made later
+     */
+    private void begin(boolean async) {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("call already ran: " + context.request());
         }
-        source.reserveTurn(context);
+        if (async) {
+            source.reserveAsyncTurn(context);
+        } else {
+            source.reserveTurn(context);
+        }
     }
 
     private Response run() throws IOException {

@@ -43,6 +43,42 @@ class ConnectionPoolQueueIT {
         }
     }
 
+    /**
+     * Asynchronous calls take their places when they are made, so they are served in that order whichever of their
+     * threads runs first: a caller that reads their responses in that order never waits on a call passed over by a
+     * later one whose unread response holds the connection (which failed as a connect timeout).
+     */
+    @Test
+    void servesAsynchronousCallsInTheOrderTheyWereMade() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            List<String> served = java.util.Collections.synchronizedList(new ArrayList<>());
+            Router router = Router.builder().get("/", (request, response) -> {
+                served.add(request.target().rawQuery().orElseThrow());
+                response.send(BODY);
+            }).build();
+            ClientConfig config = ClientConfig.builder().maxConnectionsPerOrigin(1)
+                    .connectTimeout(Duration.ofSeconds(3)).build();
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start();
+                    Client client = Client.create(config)) {
+                for (int round = 0; round < 10; round++) {
+                    served.clear();
+                    List<CompletableFuture<Response>> responses = new ArrayList<>();
+                    List<String> made = new ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        made.add(String.valueOf(i));
+                        responses.add(client.sendAsync(Request.get("http://127.0.0.1:" + server.port() + "/?" + i)));
+                    }
+                    for (CompletableFuture<Response> response : responses) {
+                        try (Response whole = response.join()) {
+                            assertEquals(BODY, whole.text());
+                        }
+                    }
+                    assertEquals(made, served, "round " + round);
+                }
+            }
+        });
+    }
+
     @Test
     void servesWaitingCallsInTheOrderTheyCame() {
         assertTimeoutPreemptively(LIMIT, () -> {

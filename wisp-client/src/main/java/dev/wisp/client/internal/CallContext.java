@@ -4,8 +4,10 @@ import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.client.CallCanceledException;
 import dev.wisp.client.ClientConfig;
+import dev.wisp.client.Origin;
 import dev.wisp.client.Request;
 import java.time.Duration;
+import java.util.concurrent.locks.Condition;
 
 /**
  * One call as the internals see it: the request, the configuration, the clock, the call deadline, and
@@ -25,6 +27,8 @@ public final class CallContext {
     private volatile AutoCloseable blockedOn;
     /** The call's place in line on an explicit connection; null on a pool or before it is taken. */
     private volatile ConnectionTurns.Ticket ticket;
+    /** The place an asynchronous call took in a pool's line when it was made; null once its lease took it. */
+    private ConnectionPool.ReservedPlace reservedPlace;
     /** The server declared the call's last attempt unprocessed: it goes again, ahead of the calls waiting. */
     private volatile boolean goingAgain;
 
@@ -112,6 +116,47 @@ public final class CallContext {
         }
     }
 
+    /** Records the place the call took in a pool's line; gives it up at once if the call was canceled. */
+    void holdReservedPlace(ConnectionPool.ReservedPlace place) {
+        synchronized (this) {
+            reservedPlace = place;
+        }
+        if (canceled) {
+            abandonReservedPlace();
+        }
+    }
+
+    /**
+     * The ticket of the place the call reserved in this pool's line for this origin, now the lease's to give up; null
+     * if it reserved none (a place for another origin, which a follow-up never has, is given up).
+     */
+    Condition takeReservedPlace(ConnectionPool pool, Origin origin) {
+        ConnectionPool.ReservedPlace place;
+        synchronized (this) {
+            place = reservedPlace;
+            reservedPlace = null;
+        }
+        if (place == null) {
+            return null;
+        }
+        if (place.pool() != pool || !place.origin().equals(origin)) {
+            place.abandon();
+            return null;
+        }
+        return place.ticket();
+    }
+
+    private void abandonReservedPlace() {
+        ConnectionPool.ReservedPlace place;
+        synchronized (this) {
+            place = reservedPlace;
+            reservedPlace = null;
+        }
+        if (place != null) {
+            place.abandon();
+        }
+    }
+
     /**
      * Gives up the call's place in line if its turn has not come: the call ended (failed) before it needed it.
      * Does nothing once the turn was taken.
@@ -121,6 +166,7 @@ public final class CallContext {
         if (held != null) {
             held.abandon();
         }
+        abandonReservedPlace();
     }
 
     public boolean isCanceled() {

@@ -25,7 +25,8 @@ import java.util.function.Function;
 /**
  * The persistent connections of a client, per origin: at most {@code maxConnectionsPerOrigin} open to one origin
  * and {@code maxConnections} in all, idle ones kept for {@code keepWarm}, and at most {@code maxQueuedRequests}
- * calls waiting for a connection, served in the order they came. An idle connection is reused most recent first
+ * calls waiting for a connection, served in the order they came: an asynchronous call's place is taken when it is
+ * made ({@link #reserveAsyncTurn}), so calls made one after another are served in that order. An idle connection is reused most recent first
  * (its server is least likely to have dropped it) after a stale check; when the total cap is reached, the oldest
  * idle connection of another origin is closed to make room.
  *
@@ -178,7 +179,8 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      */
     private Lease lease(Origin origin, CallContext call) throws IOException {
         long deadline = call.deadlineWithin(config.connectTimeout());
-        Condition ticket = null; // a place in the origin's queue, taken when the call has to wait
+        // A place in the origin's queue: the one the call reserved when it was made, else taken when it has to wait.
+        Condition ticket = call.takeReservedPlace(this, origin);
         try {
             while (true) {
                 call.checkNotCanceled();
@@ -198,7 +200,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                         reserved = candidate == null && !awaitsHttp2(origin) && reserve(origin);
                     }
                     if (candidate == null && !reserved) {
-                        ticket = ticket != null ? ticket : enqueue(origin, call);
+                        ticket = ticket == null ? enqueue(origin, call) : startWaiting(origin, ticket);
                         awaitRoom(origin, ticket, call, deadline);
                         continue;
                     }
@@ -401,13 +403,67 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      * first streams; a call sent again behind the newer ones would meet the refusal again and again.
      */
     private Condition enqueue(Origin origin, CallContext call) throws RequestQueueFullException {
+        checkRoomInLine(origin);
+        Condition ticket = lock.newCondition();
+        waitingCalls.add(origin, ticket, call.isGoingAgain());
+        return ticket;
+    }
+
+    /** The call of a place reserved when it was made comes to wait in it, counted from now on. */
+    private Condition startWaiting(Origin origin, Condition ticket) throws RequestQueueFullException {
+        if (waitingCalls.isReserved(ticket)) {
+            checkRoomInLine(origin);
+            waitingCalls.waiting(ticket);
+        }
+        return ticket;
+    }
+
+    private void checkRoomInLine(Origin origin) throws RequestQueueFullException {
         if (waitingCalls.count() >= config.maxQueuedRequests()) {
             throw new RequestQueueFullException("no connection to " + origin + " is free and "
                     + config.maxQueuedRequests() + " calls wait already (maxQueuedRequests)");
         }
-        Condition ticket = lock.newCondition();
-        waitingCalls.add(origin, ticket, call.isGoingAgain());
-        return ticket;
+    }
+
+    /**
+     * Takes the call's place at the end of its origin's line now, in the caller's thread, for an asynchronous call,
+     * whose thread may run after those of calls made later; uncounted until the call waits in it. Nothing is taken if
+     * the client is closed or memory is short: the call then takes its place when it comes.
+     */
+    @Override
+    public void reserveAsyncTurn(CallContext call) {
+        Origin origin = call.request().origin();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            Condition ticket = lock.newCondition();
+            ReservedPlace place = new ReservedPlace(this, origin, ticket);
+            waitingCalls.reserve(origin, ticket);
+            call.holdReservedPlace(place);
+        } catch (RuntimeException | Error shortOfMemory) {
+            // the call takes its place when it comes
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives up a place reserved by a call that ended before it came for a connection (failed, canceled). */
+    void leaveReserved(Origin origin, Condition ticket) {
+        lock.lock();
+        try {
+            waitingCalls.leave(origin, ticket);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The place an asynchronous call took in a pool's line when it was made. */
+    record ReservedPlace(ConnectionPool pool, Origin origin, Condition ticket) {
+        void abandon() {
+            pool.leaveReserved(origin, ticket);
+        }
     }
 
     private Http1ClientConnection connectReserved(Origin origin, CallContext call) throws IOException {

@@ -24,6 +24,14 @@ public interface ConnectionSource extends ConnectionOwner {
     default void reserveTurn(CallContext call) {
     }
 
+    /**
+     * As {@link #reserveTurn}, for a call that runs on a thread of its own: on a pool too, whose calls are served in
+     * the order they came, its place is taken now, since its thread may run after those of calls made later.
+     */
+    default void reserveAsyncTurn(CallContext call) {
+        reserveTurn(call);
+    }
+
     /** Whether requests to this origin can run here; a follow-up to one that cannot is not followed. */
     default boolean reaches(Origin origin) {
         return true;

@@ -4,14 +4,19 @@ import dev.wisp.client.Origin;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.function.Function;
 
 /**
  * The calls waiting for a pooled connection, per origin, in the order they came, each by its ticket (the condition it
  * waits on). A call that arrives, or wakes, while others of its origin wait goes behind them, so one that loses the
- * race time after time cannot time out while connections are given back.
+ * race time after time cannot time out while connections are given back. A call made to run on a thread of its own
+ * (an asynchronous one) takes its place when it is made, in the caller's thread ({@link #reserve}), so that calls made
+ * one after another are served in that order whichever of their threads runs first; such a place counts as waiting
+ * only once its call waits.
  *
  * <p>A ticket that could not be put in line leaves nothing behind: an {@link ArrayDeque} stores an element and then
  * grows, so a growth that a full heap refused would leave a ticket that nobody holds any more in the line, the
@@ -20,6 +25,8 @@ import java.util.function.Function;
  */
 final class WaitingCalls {
     private final Map<Origin, Deque<Condition>> lines = new HashMap<>();
+    /** The tickets in line whose calls have not come to wait yet: not counted. */
+    private final Set<Condition> reserved = new HashSet<>();
     private final Function<Origin, Deque<Condition>> newLine;
     private int count;
 
@@ -41,6 +48,34 @@ final class WaitingCalls {
     boolean hasTurn(Origin origin, Condition ticket) {
         Deque<Condition> line = lines.get(origin);
         return line == null || line.isEmpty() || line.peekFirst() == ticket;
+    }
+
+    /**
+     * Puts the ticket of a call that is made now, and will come for a connection on a thread of its own, at the end
+     * of its origin's line, uncounted until it waits ({@link #waiting}). Should that fail, the failure is thrown and
+     * the ticket is in no line.
+     */
+    void reserve(Origin origin, Condition ticket) {
+        reserved.add(ticket);
+        try {
+            add(origin, ticket, false);
+        } catch (RuntimeException | Error e) {
+            reserved.remove(ticket);
+            throw e;
+        }
+        count--;
+    }
+
+    /** Whether the ticket was reserved and its call has not come to wait yet. */
+    boolean isReserved(Condition ticket) {
+        return reserved.contains(ticket);
+    }
+
+    /** The call of a reserved ticket waits now: it counts from here on. */
+    void waiting(Condition ticket) {
+        if (reserved.remove(ticket)) {
+            count++;
+        }
     }
 
     /**
@@ -74,7 +109,9 @@ final class WaitingCalls {
         if (ticket == null || line == null || !line.remove(ticket)) {
             return;
         }
-        count--;
+        if (!reserved.remove(ticket)) {
+            count--;
+        }
         wakeFirstOrForget(origin, line, true);
     }
 

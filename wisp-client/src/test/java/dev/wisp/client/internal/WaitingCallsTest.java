@@ -112,4 +112,29 @@ class WaitingCallsTest {
         assertTrue(calls.hasTurn(ORIGIN, null));
         calls.wakeFirstInLine(); // no line, no failure
     }
+
+    @Test
+    void aPlaceReservedWhenACallIsMadeHoldsItsTurnButCountsOnlyOnceItsCallWaits() {
+        WaitingCalls calls = new WaitingCalls();
+        Condition reserved = lock.newCondition();
+        Condition later = lock.newCondition();
+        calls.reserve(ORIGIN, reserved);
+        calls.add(ORIGIN, later, false);
+        assertEquals(1, calls.count(), "the reserved place is not a waiting call yet");
+        assertTrue(calls.hasTurn(ORIGIN, reserved));
+        assertFalse(calls.hasTurn(ORIGIN, later), "behind the call made before it");
+        assertFalse(calls.hasTurn(ORIGIN, null), "a call that comes now goes behind both");
+        calls.waiting(reserved);
+        calls.waiting(reserved); // once only
+        assertEquals(2, calls.count());
+        calls.leave(ORIGIN, reserved);
+        assertEquals(1, calls.count());
+        assertTrue(calls.hasTurn(ORIGIN, later));
+
+        Condition abandoned = lock.newCondition();
+        calls.reserve(OTHER, abandoned);
+        calls.leave(OTHER, abandoned); // its call failed before it came: uncounted, it leaves the count as it was
+        assertEquals(1, calls.count());
+        assertTrue(calls.hasTurn(OTHER, null));
+    }
 }
