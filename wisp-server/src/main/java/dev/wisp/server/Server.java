@@ -206,8 +206,8 @@ public final class Server implements AutoCloseable {
     /**
      * Stops the server: stops accepting, closes idle connections, lets exchanges in flight finish within the
      * grace period (their connections close after them), then closes whatever is left and interrupts the handlers
-     * still running, and returns when every connection thread has ended, or a minute later if a handler ignores
-     * both.
+     * still running (an HTTP/2 stream's too, which runs on a thread of its own), and returns when every connection
+     * thread and handler has ended, or a minute later if a handler ignores both.
      */
     public void stop(Duration grace) {
         Objects.requireNonNull(grace, "grace");

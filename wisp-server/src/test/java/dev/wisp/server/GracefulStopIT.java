@@ -116,6 +116,41 @@ class GracefulStopIT {
         });
     }
 
+    /**
+     * An HTTP/2 handler runs on a thread of its own, not the connection's: at the end of the grace it is interrupted
+     * as an HTTP/1.1 one is, and the stop returns once it has returned, so that what the application closes after
+     * the stop (a database pool) is no longer in use. Before, the stop returned with the handler still sleeping.
+     */
+    @Test
+    void interruptsAnHttp2HandlerThatOutlivesTheGraceAndReturnsOnlyAfterIt() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(1);
+        Server h2 = Server.create(TestServers.config().http2(true).build(), Router.builder()
+                .get("/sleep", (request, response) -> {
+                    started.countDown();
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        returned.set(true);
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    response.send("slept\n");
+                })
+                .build()).start(); // h2c in every run: the handler's thread is the point, not the transport
+        Process curl = new ProcessBuilder(dev.wisp.testing.PeerTools.require("curl").toString(), "-s",
+                "--http2-prior-knowledge", "http://127.0.0.1:" + h2.port() + "/sleep").start();
+        try {
+            assertTrue(started.await(20, java.util.concurrent.TimeUnit.SECONDS), "the handler ran");
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> h2.stop(Duration.ofMillis(100)));
+            assertTrue(returned.get(), "the handler was interrupted and returned before the stop did");
+            assertEquals(0, h2.connectionCount());
+        } finally {
+            curl.destroyForcibly();
+            h2.stop(Duration.ZERO);
+        }
+    }
+
     @Test
     void cutsOffAResponseBlockedOnAClientThatDoesNotReadAtTheEndOfTheGrace() {
         RawPeer.talk(server.port(), peer -> {

@@ -66,12 +66,14 @@ final class Http2Exchange implements Runnable, ClientPresence {
     @Override
     public void run() {
         boolean ended = true;
+        stream.handlerThread(Thread.currentThread());
         try {
             ended = serve();
         } catch (RuntimeException | Error e) {
             LOG.log(ERROR, "[c" + connection.id() + "] HTTP/2 exchange failed on stream " + stream.id(), e);
             connection.output().reset(stream, ErrorCode.INTERNAL_ERROR);
         } finally {
+            stream.handlerThread(null);
             if (response != null) {
                 response.releaseBuffer();
             }

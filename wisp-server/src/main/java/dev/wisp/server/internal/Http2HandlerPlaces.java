@@ -37,6 +37,38 @@ final class Http2HandlerPlaces {
     /** Frees the place of a handler that returned. */
     synchronized void release() {
         running--;
+        if (running == 0) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits until no handler runs, or the time is up; an interrupt does not end the wait (an abort interrupts the
+     * thread that waits here as it ends the connection) but is kept.
+     *
+     * @return whether none runs
+     */
+    synchronized boolean awaitNoneRunning(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        boolean interrupted = false;
+        try {
+            while (running > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

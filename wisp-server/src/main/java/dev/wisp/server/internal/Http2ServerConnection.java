@@ -1,6 +1,7 @@
 package dev.wisp.server.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
@@ -84,6 +85,11 @@ final class Http2ServerConnection extends ServerConnection {
     private static final int REMEMBERED_STREAMS = 64;
     /** A stream that ended this soon before the connection had nothing to do marks a burst: see waitsWithoutThread. */
     private static final long BURST_WAIT_NANOS = 50_000_000;
+    /**
+     * How long an aborted connection waits for its interrupted handlers to return before it ends anyway: as long as
+     * a stop waits for the connections it aborted.
+     */
+    private static final long ABORTED_HANDLERS_WAIT_NANOS = 60_000_000_000L;
     /** What {@link #serve()} returns when the input watcher took the wait, or an eviction's close: not a reason. */
     private static final String HANDED_OFF = "waiting without a thread";
 
@@ -738,7 +744,23 @@ final class Http2ServerConnection extends ServerConnection {
         for (Http2ServerStream stream : streams.values()) {
             stream.connectionEnded();
         }
+        if (isAborted() && !handlerPlaces.awaitNoneRunning(ABORTED_HANDLERS_WAIT_NANOS)) {
+            LOG.log(WARNING, "[c" + id() + "] handlers still running " + ABORTED_HANDLERS_WAIT_NANOS / 1_000_000_000
+                    + " s after the connection was closed (" + reason + ")");
+        }
         close(reason);
+    }
+
+    /**
+     * Interrupts the handlers of the streams: the connection is closed whatever it does (a stop's grace ended), and a
+     * handler that waits for something else (a lock, a sleep, a slow call) would outlive it, as an HTTP/1.1 one
+     * would not. The connection then ends once they returned ({@link #end}), so that a stop returns after them.
+     */
+    @Override
+    void interruptHandlers() {
+        for (Http2ServerStream stream : streams.values()) {
+            stream.interruptHandler();
+        }
     }
 
     @Override

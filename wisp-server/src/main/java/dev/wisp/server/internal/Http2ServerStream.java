@@ -33,6 +33,8 @@ final class Http2ServerStream extends Http2Stream {
     private volatile WebSocketSession webSocket;
     /** What runs once the client resets the stream or the connection ends; null for nothing. Changed under this. */
     private volatile Runnable whenClientLeft;
+    /** The thread that runs the stream's handler, while it runs; null before and after. */
+    private volatile Thread handlerThread;
 
     /**
      * @param declaredLength the request's Content-Length, or -1
@@ -158,6 +160,19 @@ final class Http2ServerStream extends Http2Stream {
      * The server stops: the WebSocket this stream carries, if any, starts its closing handshake with 1001 (going
      * away), on a thread of its own since sending may wait for the client's window.
      */
+    /** Records the thread that runs the stream's handler now (null: none does any more). */
+    void handlerThread(Thread thread) {
+        handlerThread = thread;
+    }
+
+    /** Interrupts the stream's handler, if it runs: the connection was aborted. */
+    void interruptHandler() {
+        Thread thread = handlerThread;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
     void serverStopping() {
         WebSocketSession session = webSocket;
         if (session != null) {

@@ -73,6 +73,8 @@ abstract class ServerConnection implements Runnable {
     volatile boolean draining;
     private volatile boolean timedOut;
     private volatile String closeReason;
+    /** Set by {@link #abort}. */
+    private volatile boolean aborted;
     /** The connection's current thread, for {@link #abort(String)} to interrupt. */
     private volatile Thread thread;
     /** The TLS session, once its handshake is done; null for plaintext. */
@@ -459,12 +461,26 @@ abstract class ServerConnection implements Runnable {
      */
     final void abort(String reason) {
         closeReason = reason;
+        aborted = true;
         markClosing();
         closeTransport();
         Thread running = thread;
         if (running != null) {
             running.interrupt();
         }
+        interruptHandlers();
+    }
+
+    /**
+     * Interrupts the handlers that run on threads of their own (HTTP/2's streams), as {@link #abort} interrupts the
+     * connection's thread, which runs an HTTP/1.1 handler. Nothing by default.
+     */
+    void interruptHandlers() {
+    }
+
+    /** Whether the connection was {@linkplain #abort aborted}: closed whatever it was doing, as a stop's grace ended. */
+    final boolean isAborted() {
+        return aborted;
     }
 
     /**
