@@ -235,6 +235,30 @@ class EventStreamIT {
         });
     }
 
+    /**
+     * A handler written as for GET (open, send, wait), which the ended stream of a HEAD fails at its first send, still
+     * answers HEAD with the head a GET gets: 200, no Content-Length (the stream's length is unknown, RFC 9110 §8.6).
+     * Before, the head had Content-Length: 0, and over HTTP/1.1 the failure turned it into a 500.
+     */
+    @Test
+    void answersHeadWithTheHeadOfTheStreamWhenTheHandlerSendsAnyway() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Router router = Router.builder().get("/events", (request, response) -> {
+                try (EventStream events = EventStream.open(request, response, QUICK)) {
+                    events.send("hello");
+                    events.awaitClosed();
+                }
+            }).build();
+            try (Server server = TestServers.start(router); RawPeer peer = RawPeer.connect(server.port())) {
+                peer.send("HEAD /events HTTP/1.1\r\nHost: x\r\n\r\n");
+                RawResponse head = peer.readResponseHead();
+                assertEquals(200, head.status());
+                assertEquals("text/event-stream", head.header("Content-Type").orElseThrow());
+                assertFalse(head.header("Content-Length").isPresent(), head.toString());
+            }
+        });
+    }
+
     @Test
     void answersHeadWithTheHeadAloneAndGivesTheLastEventId() {
         assertTimeoutPreemptively(LIMIT, () -> {

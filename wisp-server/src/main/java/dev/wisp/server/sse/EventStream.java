@@ -97,7 +97,8 @@ public final class EventStream implements AutoCloseable {
     /**
      * Sends the response's head (200, {@code Content-Type: text/event-stream}, {@code Cache-Control: no-store}, and
      * the other fields the handler set) and, if configured, the {@code retry} field, and returns the stream. To a
-     * {@code HEAD} request the head goes alone and the stream returned has ended.
+     * {@code HEAD} request the head goes alone, at once, and the stream returned has ended: a send on it fails, as
+     * it would once a client left.
      *
      * @throws IllegalStateException if the response was already sent
      * @throws IOException if the head cannot be sent: the client left
@@ -113,7 +114,11 @@ public final class EventStream implements AutoCloseable {
                 .setHeader(HeaderNames.CONTENT_TYPE, "text/event-stream")
                 .setHeader(HeaderNames.CACHE_CONTROL, "no-store");
         if (request.method().equals(Method.HEAD)) {
-            response.send();
+            // The head a GET would get (no Content-Length: the stream's is unknown, RFC 9110 §8.6), sent now, so that
+            // a handler that goes on to send anyway, and fails on the ended stream, cannot turn it into an error.
+            OutputStream head = response.outputStream();
+            head.flush();
+            head.close();
             return new EventStream(request, config, null, false);
         }
         OutputStream out = response.outputStream();
