@@ -98,11 +98,12 @@ final class Http2ServerResponse extends ExchangeResponse {
         if (!hasContent()) {
             return; // HEAD, 204, 304: the content is dropped, as HTTP/1.1 drops it
         }
+        // The handler's own mistakes, as HTTP/1.1's body stream tells them: not the connection's failures.
         if (state != State.STREAMING) {
-            throw new IOException("response body is closed");
+            throw new IllegalStateException("body stream is closed");
         }
         if (contentLength >= 0 && contentBytes + length > contentLength) {
-            throw new IOException("response body longer than its Content-Length of " + contentLength + " bytes");
+            throw new IllegalStateException("body exceeds its Content-Length of " + contentLength + " bytes");
         }
         contentBytes += length;
         byte[] buffer = gatherBuffer();
