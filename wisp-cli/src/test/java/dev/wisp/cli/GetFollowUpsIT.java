@@ -218,30 +218,6 @@ class GetFollowUpsIT {
         });
     }
 
-    /**
-     * {@code localhost} is the loopback address of both families whatever the hosts file says (RFC 6761 §6.3), as
-     * curl takes it: this machine's names IPv4's only, so {@code -6} reached nothing.
-     */
-    @Test
-    void reachesLocalhostOverEitherFamilyAsCurlDoes() {
-        assertTimeoutPreemptively(TIMEOUT, () -> {
-            Server v6 = Server.create(ServerConfig.builder().bindAddress(java.net.InetAddress.getByName("::1"))
-                    .port(0).build(), Router.builder().get("/peer", (request, response) -> response.send(
-                    request.connection().remoteAddress().getAddress().getHostAddress() + "\n")).build()).start();
-            try {
-                String url = "http://localhost:" + v6.port() + "/peer";
-                assertEquals("0:0:0:0:0:0:0:1\n", wisp("-6", url).text());
-                assertEquals(curl("-s", "-6", url).text(), wisp("-6", url).text());
-                assertEquals("0:0:0:0:0:0:0:1\n", wisp("http://App.LocalHost.:" + v6.port() + "/peer").text());
-            } finally {
-                v6.stop(Duration.ZERO);
-            }
-            String url = "http://localhost:" + server.port() + "/peer";
-            assertTrue(wisp("-4", url).text().startsWith("127.0.0.1 "), "IPv4 with -4");
-            assertTrue(wisp(url).text().startsWith("127.0.0.1 "), "IPv4 when IPv6 is refused");
-        });
-    }
-
     @Test
     void goesThroughASocks5ProxyAsCurlDoes() {
         assertTimeoutPreemptively(TIMEOUT, () -> {

@@ -1,6 +1,5 @@
 package dev.wisp.client;
 
-import dev.wisp.client.internal.LocalhostNames;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -9,8 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns a host name into the addresses to connect to. {@link #SYSTEM} asks the JDK (hosts file, then DNS), but for
- * {@code localhost}; a
+ * Turns a host name into the addresses to connect to. {@link #SYSTEM} asks the JDK (hosts file, then DNS); a
  * resolver of one's own serves names the system does not know, as curl's {@code --resolve} does, or pins a name to
  * addresses for a test. The addresses are then tried as {@link SocketOptions} orders them, by Happy Eyeballs.
  *
@@ -19,14 +17,8 @@ import java.util.Objects;
  */
 @FunctionalInterface
 public interface Resolver {
-    /**
-     * The JDK's resolver, {@link InetAddress#getAllByName(String)}, for every name but {@code localhost} and the names
-     * under it ({@code app.localhost}), which are the loopback addresses of both families, 127.0.0.1 and ::1, without
-     * asking (RFC 6761 §6.3), as curl and browsers take them: a hosts file that gives {@code localhost} IPv4's
-     * address only leaves it reachable over IPv6 too, and no DNS server can point it elsewhere.
-     */
-    Resolver SYSTEM = (host, port) -> LocalhostNames.isLocalhost(host) ? LocalhostNames.loopback()
-            : List.of(InetAddress.getAllByName(host));
+    /** The JDK's resolver: {@link InetAddress#getAllByName(String)}. */
+    Resolver SYSTEM = (host, port) -> List.of(InetAddress.getAllByName(host));
 
     /**
      * The addresses of the host, for a connection to this port; at least one.
