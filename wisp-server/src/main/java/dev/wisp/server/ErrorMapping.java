@@ -2,6 +2,7 @@ package dev.wisp.server;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.HttpProtocolException;
@@ -12,9 +13,10 @@ import java.util.Map;
 
 /**
  * The innermost step of an {@link HttpService}: runs the handler and, while the response is not committed, turns
- * its exception into a response, so the filters around see the status the client gets. A committed response, and
- * an I/O failure no mapper claims, leave as the exception, for the exchange to cut the response short or answer
- * from what the connection knows (a read timeout, a peer gone).
+ * its exception into a response, so the filters around see the status the client gets: a protocol exception (the
+ * request body's 408 and 400 among them) into its status, any other failure, an I/O one too (a file that could not
+ * be read), into a 500. A committed response, and an I/O failure once the client left, leave as the exception, for
+ * the exchange to cut the response short or close.
  *
  * <p>The server's own answers to a handler's failure, and every answer to a protocol error, ask to close the
  * connection ({@code Connection: close}): what is left of the request body cannot be trusted. An application's
@@ -50,10 +52,14 @@ final class ErrorMapping implements Handler {
             LOG.log(DEBUG, () -> "answered " + e.status().code() + ": " + e.getMessage());
             answer(e, request, response, e.status(), e.getMessage(), true);
         } catch (IOException e) {
-            if (response.isCommitted() || mapperFor(e.getClass()) == null) {
-                throw e;
+            boolean mapped = mapperFor(e.getClass()) != null;
+            if (response.isCommitted() || !mapped && request.hasClientLeft()) {
+                throw e; // nothing more can be answered, or no one is there to read it
             }
-            answer(e, request, response, Status.INTERNAL_SERVER_ERROR, null, false);
+            if (!mapped) {
+                LOG.log(WARNING, "handler failed for " + request.method() + " " + request.path(), e);
+            }
+            answer(e, request, response, Status.INTERNAL_SERVER_ERROR, "internal server error", !mapped);
         } catch (RuntimeException | Error e) {
             if (response.isCommitted()) {
                 throw e;
@@ -70,7 +76,7 @@ final class ErrorMapping implements Handler {
      * Answers with the mapper for the exception, or with the status and message; a mapper that fails leaves the
      * server's own answer.
      *
-     * @param message the server's own body, or null if only a mapper may answer (rethrowing otherwise)
+     * @param message the server's own body
      */
     private <T extends Throwable> void answer(T exception, ServerRequest request, ServerResponse response,
             Status status, String message, boolean close) throws IOException {

@@ -126,9 +126,10 @@ public final class HttpService {
          * Maps exceptions of this class, and of its subclasses that have no mapper of their own, to a response.
          * The mapper of the nearest superclass wins. A mapper for {@code Exception} (or {@code Throwable}) replaces
          * the server's 500 answer; one for {@link dev.wisp.core.HttpProtocolException} the answer to a body over
-         * its limit, a request body not sent within the read timeout (408) or cut short (400), and the like. Plain I/O
-         * failures ({@code IOException}s that are not protocol exceptions, such as a peer gone) belong to the
-         * connection and reach no mapper unless one is registered for their own class.
+         * its limit, a request body not sent within the read timeout (408) or cut short (400), and the like. Other I/O
+         * failures (a file that could not be read) are answered as other exceptions are, 500 or the nearest mapper's,
+         * unless the client left: those belong to the connection and reach no mapper unless one is registered for
+         * their class or a superclass.
          */
         public <T extends Throwable> Builder exceptionMapper(Class<T> type, ExceptionMapper<? super T> mapper) {
             exceptionMappers.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(mapper, "mapper"));

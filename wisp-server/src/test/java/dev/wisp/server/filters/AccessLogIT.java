@@ -35,6 +35,9 @@ class AccessLogIT {
                 .get("/throw", (request, response) -> {
                     throw new IllegalStateException("bug");
                 })
+                .get("/unreadable", (request, response) -> {
+                    throw new java.io.IOException("the file could not be read");
+                })
                 .build();
         server = Server.create(ServerConfig.builder().port(0).maxRequestBodyBytes(10).build(),
                 HttpService.builder(router).filter(AccessLog.to(LINES::add)).build()).start();
@@ -83,6 +86,19 @@ class AccessLogIT {
             assertEquals(400, peer.readResponse().status());
         });
         assertLine("127.0.0.1 \"POST /echo HTTP/1.1\" 400 \\d+ \\d+ms \"-\"");
+    }
+
+    /**
+     * A handler's I/O failure before it answered is answered 500 inside the filters, so the log has the 500 the
+     * client got; before, the filters saw the response's 200 and the server answered 500 after them.
+     */
+    @Test
+    void logsTheServers500ToAHandlersIoFailure() throws Exception {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /unreadable HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(500, peer.readResponse().status());
+        });
+        assertLine("127.0.0.1 \"GET /unreadable HTTP/1.1\" 500 22 \\d+ms \"-\"");
     }
 
     @Test
