@@ -139,7 +139,7 @@ public final class Http1RequestReader {
         int end = Math.min(in.limit(), start + limits.maxStartLineBytes());
         int lf = indexOf(buffer, start, end, (byte) '\n');
         if (lf >= 0) {
-            end = lf > start && buffer[lf - 1] == '\r' ? lf - 1 : lf;
+            end = LineScanner.contentEnd(in, lf);
         }
         return new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
     }

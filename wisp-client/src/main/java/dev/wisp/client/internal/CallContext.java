@@ -121,7 +121,7 @@ public final class CallContext {
         synchronized (this) {
             reservedPlace = place;
         }
-        if (canceled) {
+        if (canceled) { // a cancel that came meanwhile found no place to give up
             abandonReservedPlace();
         }
     }
@@ -131,11 +131,7 @@ public final class CallContext {
      * if it reserved none (a place for another origin, which a follow-up never has, is given up).
      */
     Condition takeReservedPlace(ConnectionPool pool, Origin origin) {
-        ConnectionPool.ReservedPlace place;
-        synchronized (this) {
-            place = reservedPlace;
-            reservedPlace = null;
-        }
+        ConnectionPool.ReservedPlace place = takeReservedPlace();
         if (place == null) {
             return null;
         }
@@ -147,14 +143,17 @@ public final class CallContext {
     }
 
     private void abandonReservedPlace() {
-        ConnectionPool.ReservedPlace place;
-        synchronized (this) {
-            place = reservedPlace;
-            reservedPlace = null;
-        }
+        ConnectionPool.ReservedPlace place = takeReservedPlace();
         if (place != null) {
             place.abandon();
         }
+    }
+
+    /** The reserved place, now the caller's alone (a lease's, or a cancel's to give up); null if none is held. */
+    private synchronized ConnectionPool.ReservedPlace takeReservedPlace() {
+        ConnectionPool.ReservedPlace place = reservedPlace;
+        reservedPlace = null;
+        return place;
     }
 
     /**

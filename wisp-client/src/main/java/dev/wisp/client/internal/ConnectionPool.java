@@ -26,9 +26,9 @@ import java.util.function.Function;
  * The persistent connections of a client, per origin: at most {@code maxConnectionsPerOrigin} open to one origin
  * and {@code maxConnections} in all, idle ones kept for {@code keepWarm}, and at most {@code maxQueuedRequests}
  * calls waiting for a connection, served in the order they came: an asynchronous call's place is taken when it is
- * made ({@link #reserveAsyncTurn}), so calls made one after another are served in that order. An idle connection is reused most recent first
- * (its server is least likely to have dropped it) after a stale check; when the total cap is reached, the oldest
- * idle connection of another origin is closed to make room.
+ * made ({@link #reserveAsyncTurn}), so calls made one after another are served in that order. An idle connection is
+ * reused most recent first (its server is least likely to have dropped it) after a stale check; when the total cap
+ * is reached, the oldest idle connection of another origin is closed to make room.
  *
  * <p>A connection whose server took HTTP/2 is shared instead: each call gets a stream of it, as many at once as the
  * server allows, and calls wait for a stream as they wait for a connection. Once an origin is known to speak HTTP/2,

@@ -58,12 +58,11 @@ final class WaitingCalls {
     void reserve(Origin origin, Condition ticket) {
         reserved.add(ticket);
         try {
-            add(origin, ticket, false);
+            putInLine(origin, ticket, false);
         } catch (RuntimeException | Error e) {
             reserved.remove(ticket);
             throw e;
         }
-        count--;
     }
 
     /** Whether the ticket was reserved and its call has not come to wait yet. */
@@ -84,6 +83,12 @@ final class WaitingCalls {
      * thrown.
      */
     void add(Origin origin, Condition ticket, boolean first) {
+        putInLine(origin, ticket, first);
+        count++;
+    }
+
+    /** Puts the ticket in its origin's line, uncounted; a failure leaves it in none. */
+    private void putInLine(Origin origin, Condition ticket, boolean first) {
         try {
             Deque<Condition> line = lines.computeIfAbsent(origin, newLine);
             if (first) {
@@ -100,7 +105,6 @@ final class WaitingCalls {
             }
             throw e;
         }
-        count++;
     }
 
     /** Takes the ticket out of its origin's line, if it is in it, and wakes the call now first. */

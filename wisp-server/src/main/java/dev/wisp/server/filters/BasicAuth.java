@@ -74,7 +74,7 @@ public final class BasicAuth implements Filter {
 
     @Override
     public void filter(ServerRequest request, ServerResponse response, Handler next) throws IOException {
-        Credentials credentials = credentials(request);
+        Credentials credentials = credentials(request.headers());
         if (credentials != null && isUser(credentials)) {
             next.handle(request, response);
             return;
@@ -107,11 +107,6 @@ public final class BasicAuth implements Filter {
     }
 
     private record Credentials(String user, String password) {
-    }
-
-    /** The request's Basic credentials, or null when it has none or they are malformed. */
-    private static Credentials credentials(ServerRequest request) {
-        return credentials(request.headers());
     }
 
     /** The Basic credentials of these header fields, or null when they have none or they are malformed. */

@@ -10,8 +10,6 @@ import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
 import dev.wisp.http1.Http1RequestLine;
 import dev.wisp.server.ConnectionProtocol;
-import dev.wisp.server.HttpService;
-import dev.wisp.server.RefusedRequest;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.IdleInput;
 import dev.wisp.transport.InputWatcher;
@@ -315,17 +313,15 @@ final class Http1ServerConnection extends ServerConnection {
             line = http1.requestReader().readRequestLine(input);
             head = http1.requestReader().readHead(input, line);
         } catch (HttpProtocolException e) {
-            String received = receivedLine(line);
             int sent = Http1ErrorResponses.send(output, e.status(), e.getMessage(), headRequest, context.counters());
-            refused(received, e.status(), sent, nowNanos);
+            refused(line, e.status(), sent, nowNanos);
             LingeringClose.linger(this);
             return "bad request: " + e.getMessage();
         } catch (EOFException e) {
             if (isTimedOut()) {
-                String received = receivedLine(line);
                 int sent = Http1ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "request head not received in time",
                         headRequest, context.counters());
-                refused(received, Status.REQUEST_TIMEOUT, sent, nowNanos);
+                refused(line, Status.REQUEST_TIMEOUT, sent, nowNanos);
                 return "header timeout";
             }
             return "peer closed mid-request";
@@ -347,18 +343,15 @@ final class Http1ServerConnection extends ServerConnection {
         return isDraining() ? "server stopping" : null;
     }
 
-    /** The request line as read, or what arrived of one the reader refused (still in the input). */
-    private String receivedLine(Http1RequestLine line) {
-        return line != null ? line.toString() : http1.requestReader().receivedLine(input);
-    }
-
-    /** Tells the filters of a request refused before it could reach them, for an access log's line. */
-    private void refused(String requestLine, Status status, int contentBytes, long startNanos) {
-        HttpService service = http1.service();
-        if (!service.filters().isEmpty()) {
-            service.refused(new RefusedRequest(info(), requestLine, Headers.empty(), status, contentBytes,
-                    System.nanoTime() - startNanos));
-        }
+    /**
+     * Tells the filters of a request refused before it could reach them: its request line as read, or what arrived of
+     * one the reader refused (still in the input, which the refusal's answer leaves as it is).
+     *
+     * @param line the request line, or null if the reader refused it
+     */
+    private void refused(Http1RequestLine line, Status status, int contentBytes, long startNanos) {
+        tellRefused(http1.service(), () -> line != null ? line.toString() : http1.requestReader().receivedLine(input),
+                Headers.empty(), status, contentBytes, startNanos);
     }
 
     /**

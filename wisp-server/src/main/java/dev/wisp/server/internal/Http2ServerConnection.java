@@ -35,8 +35,6 @@ import dev.wisp.http2.hpack.HpackDecoder;
 import dev.wisp.http2.hpack.HpackException;
 import dev.wisp.http2.hpack.HpackField;
 import dev.wisp.server.ConnectionProtocol;
-import dev.wisp.server.HttpService;
-import dev.wisp.server.RefusedRequest;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.IdleInput;
 import dev.wisp.transport.InputWatcher;
@@ -499,13 +497,9 @@ final class Http2ServerConnection extends ServerConnection {
         recentResets.remember(id);
         Http2RequestLimits.answer(output, id, requestEnded, status);
         context.counters().responded(status.code());
-        HttpService service = http2.service();
-        if (!service.filters().isEmpty()) {
-            String requestLine = head == null ? "" : Http2RequestLimits.requestLine(head,
-                    context.config().maxRequestLineBytes());
-            service.refused(new RefusedRequest(info(), requestLine, head == null ? Headers.empty() : head.headers(),
-                    status, 0, System.nanoTime() - now));
-        }
+        tellRefused(http2.service(), () -> head == null ? ""
+                : Http2RequestLimits.requestLine(head, context.config().maxRequestLineBytes()),
+                head == null ? Headers.empty() : head.headers(), status, 0, now);
     }
 
     private void onData(DataFrame frame, long now) throws IOException {

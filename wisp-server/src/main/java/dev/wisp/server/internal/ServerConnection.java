@@ -4,8 +4,12 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.wisp.core.Headers;
+import dev.wisp.core.Status;
 import dev.wisp.server.ConnectionInfo;
 import dev.wisp.server.ConnectionProtocol;
+import dev.wisp.server.HttpService;
+import dev.wisp.server.RefusedRequest;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.BusyThreads;
@@ -18,6 +22,7 @@ import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One accepted connection as the listener, the {@link ConnectionRegistry} and the sweeper see it, whatever
@@ -478,9 +483,24 @@ abstract class ServerConnection implements Runnable {
     void interruptHandlers() {
     }
 
-    /** Whether the connection was {@linkplain #abort aborted}: closed whatever it was doing, as a stop's grace ended. */
+    /** Whether the connection was {@linkplain #abort aborted}: closed whatever it did, as when a stop's grace ended. */
     final boolean isAborted() {
         return aborted;
+    }
+
+    /**
+     * Tells the service's filters of a request refused before it could reach them, for an access log's line. Nothing
+     * is made of it (the line, the connection's description) when no filter is there to be told.
+     *
+     * @param requestLine what arrived of the request line, made only if a filter is told
+     * @param startNanos when the request began ({@link System#nanoTime()})
+     */
+    final void tellRefused(HttpService service, Supplier<String> requestLine, Headers headers, Status status,
+            long contentBytes, long startNanos) {
+        if (!service.filters().isEmpty()) {
+            service.refused(new RefusedRequest(info(), requestLine.get(), headers, status, contentBytes,
+                    System.nanoTime() - startNanos));
+        }
     }
 
     /**

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * line as a valid request.
  */
 class AccessLogFormatsIT {
-    /** Apache's {@code %t} in UTC. */
-    private static final String TIME = "\\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000\\]";
+    /** Apache's {@code %t} in UTC, as a pattern. */
+    static final String TIME = "\\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000\\]";
 
     private final BlockingQueue<String> combined = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> common = new LinkedBlockingQueue<>();

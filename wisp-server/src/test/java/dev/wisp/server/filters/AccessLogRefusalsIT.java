@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * lines as the server counts responses, and GoAccess counts the errors the server sent.
  */
 class AccessLogRefusalsIT {
-    private static final String TIME = "\\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000\\]";
 
     private final BlockingQueue<String> wisp = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> combined = new LinkedBlockingQueue<>();
@@ -108,7 +107,7 @@ class AccessLogRefusalsIT {
         assertEquals(9, server.stats().responses().total(), "responses the server counted");
 
         List<String> lines = new ArrayList<>();
-        String from = "127\\.0\\.0\\.1 - - " + TIME;
+        String from = "127\\.0\\.0\\.1 - - " + AccessLogFormatsIT.TIME;
         lines.add(assertLine(combined, from + " \"GET /bad%FF HTTP/1\\.1\" 400 \\d+ \"-\" \"-\""));
         for (int i = 0; i < 5; i++) {
             lines.add(assertLine(combined, from + " \".*\" \\d{3} \\d+ \"-\" \"-\""));
