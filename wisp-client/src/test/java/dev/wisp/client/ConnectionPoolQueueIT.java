@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -50,33 +52,88 @@ class ConnectionPoolQueueIT {
      */
     @Test
     void servesAsynchronousCallsInTheOrderTheyWereMade() {
+        assertServedInOrder(ClientConfig.builder().maxConnectionsPerOrigin(1), 1, 50);
+    }
+
+    /**
+     * Where calls wait for room under {@code maxConnections} (the total), not for a connection of their origin, calls
+     * of several origins are served in the order they were made too: before, a later call of an origin with an idle
+     * connection, or one that woke first, took the freed room, and a caller reading in order waited on the earlier
+     * call until its connect timeout.
+     */
+    @Test
+    void servesCallsOfSeveralOriginsInTheOrderTheyWereMadeUnderTheTotalCap() {
+        assertServedInOrder(ClientConfig.builder().maxConnections(1).maxConnectionsPerOrigin(1), 3, 40);
+    }
+
+    /**
+     * Makes the calls asynchronously, one after another, to servers chosen at random, and reads their responses in
+     * that order, ten rounds: each round the servers must have served them in that order.
+     */
+    private static void assertServedInOrder(ClientConfig.Builder config, int origins, int calls) {
         assertTimeoutPreemptively(LIMIT, () -> {
             List<String> served = java.util.Collections.synchronizedList(new ArrayList<>());
             Router router = Router.builder().get("/", (request, response) -> {
                 served.add(request.target().rawQuery().orElseThrow());
                 response.send(BODY);
             }).build();
-            ClientConfig config = ClientConfig.builder().maxConnectionsPerOrigin(1)
-                    .connectTimeout(Duration.ofSeconds(3)).build();
-            try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start();
-                    Client client = Client.create(config)) {
+            List<Server> servers = startServers(origins, router);
+            try (Client client = Client.create(config.connectTimeout(Duration.ofSeconds(3)).build())) {
+                Random random = new Random(7);
+                List<String> made = java.util.stream.IntStream.range(0, calls).mapToObj(String::valueOf).toList();
                 for (int round = 0; round < 10; round++) {
                     served.clear();
-                    List<CompletableFuture<Response>> responses = new ArrayList<>();
-                    List<String> made = new ArrayList<>();
-                    for (int i = 0; i < 50; i++) {
-                        made.add(String.valueOf(i));
-                        responses.add(client.sendAsync(Request.get("http://127.0.0.1:" + server.port() + "/?" + i)));
-                    }
-                    for (CompletableFuture<Response> response : responses) {
-                        try (Response whole = response.join()) {
-                            assertEquals(BODY, whole.text());
-                        }
-                    }
+                    readInOrder(sendToOrigins(client, servers, calls, random));
                     assertEquals(made, served, "round " + round);
                 }
+            } finally {
+                servers.forEach(Server::close);
             }
         });
+    }
+
+    /** As above with room for several connections in all and to each origin: no call waits out its timeout. */
+    @Test
+    void servesCallsOfManyOriginsWithoutStallingACallerThatReadsInOrder() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Router router = Router.builder().get("/", (request, response) -> response.send(BODY)).build();
+            ClientConfig config = ClientConfig.builder().maxConnections(4).maxConnectionsPerOrigin(2)
+                    .connectTimeout(Duration.ofSeconds(3)).build();
+            List<Server> servers = startServers(5, router);
+            try (Client client = Client.create(config)) {
+                readInOrder(sendToOrigins(client, servers, 200, new Random(11)));
+            } finally {
+                servers.forEach(Server::close);
+            }
+        });
+    }
+
+    private static List<Server> startServers(int count, Router router) {
+        List<Server> servers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            servers.add(Server.create(ServerConfig.builder().port(0).build(), router).start());
+        }
+        return servers;
+    }
+
+    /** Calls made one after another, each to a server chosen at random, numbered in their query. */
+    private static List<CompletableFuture<Response>> sendToOrigins(Client client, List<Server> servers, int count,
+            Random random) {
+        List<CompletableFuture<Response>> responses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int port = servers.get(random.nextInt(servers.size())).port();
+            responses.add(client.sendAsync(Request.get("http://127.0.0.1:" + port + "/?" + i)));
+        }
+        return responses;
+    }
+
+    /** Reads the responses whole in the order their calls were made, as a caller that joins its futures in turn. */
+    private static void readInOrder(List<CompletableFuture<Response>> responses) throws IOException {
+        for (CompletableFuture<Response> response : responses) {
+            try (Response whole = response.join()) {
+                assertEquals(BODY, whole.text());
+            }
+        }
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Origin;
 import dev.wisp.client.Request;
 import java.time.Duration;
-import java.util.concurrent.locks.Condition;
 
 /**
  * One call as the internals see it: the request, the configuration, the clock, the call deadline, and
@@ -130,7 +129,7 @@ public final class CallContext {
      * The ticket of the place the call reserved in this pool's line for this origin, now the lease's to give up; null
      * if it reserved none (a place for another origin, which a follow-up never has, is given up).
      */
-    Condition takeReservedPlace(ConnectionPool pool, Origin origin) {
+    WaitingCalls.Ticket takeReservedPlace(ConnectionPool pool, Origin origin) {
         ConnectionPool.ReservedPlace place = takeReservedPlace();
         if (place == null) {
             return null;

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -26,7 +25,9 @@ import java.util.function.Function;
  * The persistent connections of a client, per origin: at most {@code maxConnectionsPerOrigin} open to one origin
  * and {@code maxConnections} in all, idle ones kept for {@code keepWarm}, and at most {@code maxQueuedRequests}
  * calls waiting for a connection, served in the order they came: an asynchronous call's place is taken when it is
- * made ({@link #reserveAsyncTurn}), so calls made one after another are served in that order. An idle connection is
+ * made ({@link #reserveAsyncTurn}), so calls made one after another are served in that order. The order holds across
+ * origins too where calls wait for room under the total cap: a call gives way to an earlier one of another origin
+ * that would open a connection or take its idle one ({@link #wouldOpen}). An idle connection is
  * reused most recent first (its server is least likely to have dropped it) after a stale check; when the total cap
  * is reached, the oldest idle connection of another origin is closed to make room.
  *
@@ -180,7 +181,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private Lease lease(Origin origin, CallContext call) throws IOException {
         long deadline = call.deadlineWithin(config.connectTimeout());
         // A place in the origin's queue: the one the call reserved when it was made, else taken when it has to wait.
-        Condition ticket = call.takeReservedPlace(this, origin);
+        WaitingCalls.Ticket ticket = call.takeReservedPlace(this, origin);
         try {
             while (true) {
                 call.checkNotCanceled();
@@ -196,8 +197,14 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                         if (shared != null) {
                             return new Lease(null, shared);
                         }
-                        candidate = takeIdle(origin);
-                        reserved = candidate == null && !awaitsHttp2(origin) && reserve(origin);
+                        // Where all room is taken, an earlier call of another origin that would open a connection
+                        // closes an idle one for room; a new connection may take its room or close its idle one.
+                        boolean idleGivenWay = open >= config.maxConnections()
+                                && waitingCalls.hasEarlierFirst(origin, ticket, this::wouldOpen);
+                        candidate = idleGivenWay ? null : takeIdle(origin);
+                        reserved = candidate == null && !idleGivenWay && !awaitsHttp2(origin)
+                                && !waitingCalls.hasEarlierFirst(origin, ticket, this::wouldOpenOrTakeIdle)
+                                && reserve(origin);
                     }
                     if (candidate == null && !reserved) {
                         ticket = ticket == null ? enqueue(origin, call) : startWaiting(origin, ticket);
@@ -270,6 +277,30 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the first call waiting for the origin would open a connection, room allowed: its origin has room for
+     * one, and it has no idle connection of its own to take, no stream to share and none being made to wait for. A
+     * call of another origin made after it gives way to it. Under the lock.
+     */
+    private boolean wouldOpen(Origin origin) {
+        if (openPerOrigin.getOrDefault(origin, 0) >= config.maxConnectionsPerOrigin() || awaitsHttp2(origin)
+                || hasIdle(origin)) {
+            return false;
+        }
+        List<Http2ClientConnection> shared = http2.get(origin);
+        return shared == null || shared.stream().noneMatch(Http2ClientConnection::hasRoomForStream);
+    }
+
+    /** As {@link #wouldOpen}, or it would take an idle connection of its own, which a new one may close for room. */
+    private boolean wouldOpenOrTakeIdle(Origin origin) {
+        return hasIdle(origin) || wouldOpen(origin);
+    }
+
+    private boolean hasIdle(Origin origin) {
+        Deque<Http1ClientConnection> idleOfOrigin = idle.get(origin);
+        return idleOfOrigin != null && !idleOfOrigin.isEmpty();
     }
 
     /**
@@ -402,15 +433,16 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      * its attempt unprocessed. Servers that end connections after a number of requests process a new connection's
      * first streams; a call sent again behind the newer ones would meet the refusal again and again.
      */
-    private Condition enqueue(Origin origin, CallContext call) throws RequestQueueFullException {
+    private WaitingCalls.Ticket enqueue(Origin origin, CallContext call) throws RequestQueueFullException {
         checkRoomInLine(origin);
-        Condition ticket = lock.newCondition();
+        WaitingCalls.Ticket ticket = waitingCalls.newTicket(lock.newCondition());
         waitingCalls.add(origin, ticket, call.isGoingAgain());
         return ticket;
     }
 
     /** The call of a place reserved when it was made comes to wait in it, counted from now on. */
-    private Condition startWaiting(Origin origin, Condition ticket) throws RequestQueueFullException {
+    private WaitingCalls.Ticket startWaiting(Origin origin, WaitingCalls.Ticket ticket)
+            throws RequestQueueFullException {
         if (waitingCalls.isReserved(ticket)) {
             checkRoomInLine(origin);
             waitingCalls.waiting(ticket);
@@ -438,7 +470,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
             if (closed) {
                 return;
             }
-            Condition ticket = lock.newCondition();
+            WaitingCalls.Ticket ticket = waitingCalls.newTicket(lock.newCondition());
             ReservedPlace place = new ReservedPlace(this, origin, ticket);
             waitingCalls.reserve(origin, ticket);
             call.holdReservedPlace(place);
@@ -450,7 +482,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     }
 
     /** Gives up a place reserved by a call that ended before it came for a connection (failed, canceled). */
-    void leaveReserved(Origin origin, Condition ticket) {
+    void leaveReserved(Origin origin, WaitingCalls.Ticket ticket) {
         lock.lock();
         try {
             waitingCalls.leave(origin, ticket);
@@ -460,7 +492,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     }
 
     /** The place an asynchronous call took in a pool's line when it was made. */
-    record ReservedPlace(ConnectionPool pool, Origin origin, Condition ticket) {
+    record ReservedPlace(ConnectionPool pool, Origin origin, WaitingCalls.Ticket ticket) {
         void abandon() {
             pool.leaveReserved(origin, ticket);
         }
@@ -573,14 +605,15 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         }
     }
 
-    private void awaitRoom(Origin origin, Condition ticket, CallContext call, long deadline) throws IOException {
+    private void awaitRoom(Origin origin, WaitingCalls.Ticket ticket, CallContext call, long deadline)
+            throws IOException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw connector.timeout(call, deadline, "waiting for a free connection to " + origin);
         }
         try {
             // Woken when it is first in line and a connection is freed; the bounded wait also notices a cancel.
-            ticket.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+            ticket.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw call.canceledException();

@@ -216,7 +216,16 @@ public final class Http2ClientConnection {
      * @return false if the call must look elsewhere
      */
     boolean tryReserveStream() {
-        return slots.tryReserve((int) Math.min(peerSettings.maxConcurrentStreams(), Integer.MAX_VALUE));
+        return slots.tryReserve(streamLimit());
+    }
+
+    /** Whether a call would get a stream now ({@link #tryReserveStream}), reserving none. */
+    boolean hasRoomForStream() {
+        return slots.hasRoom(streamLimit());
+    }
+
+    private int streamLimit() {
+        return (int) Math.min(peerSettings.maxConcurrentStreams(), Integer.MAX_VALUE);
     }
 
     /** Why the connection takes no new stream (GOAWAY, an error, closing); null while it takes them. */

@@ -33,11 +33,21 @@ final class Http2StreamSlots {
     boolean tryReserve(int limit) {
         lock.lock();
         try {
-            if (retired != null || held - closedUnreleased.size() >= limit) {
+            if (!hasRoom(limit)) {
                 return false;
             }
             held++;
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a call would get a place now ({@link #tryReserve}), taking none. */
+    boolean hasRoom(int limit) {
+        lock.lock();
+        try {
+            return retired == null && held - closedUnreleased.size() < limit;
         } finally {
             lock.unlock();
         }

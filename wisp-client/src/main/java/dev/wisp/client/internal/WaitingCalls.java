@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The calls waiting for a pooled connection, per origin, in the order they came, each by its ticket (the condition it
@@ -18,25 +20,59 @@ import java.util.function.Function;
  * one after another are served in that order whichever of their threads runs first; such a place counts as waiting
  * only once its call waits.
  *
+ * <p>Every ticket bears the number of its call's place in the order of all calls, of every origin: where calls wait
+ * for room under the total cap rather than for a connection of their own origin, the pool serves the earliest first
+ * ({@link #hasEarlierFirst}), so that calls of several origins are served in the order they were made too.
+ *
  * <p>A ticket that could not be put in line leaves nothing behind: an {@link ArrayDeque} stores an element and then
  * grows, so a growth that a full heap refused would leave a ticket that nobody holds any more in the line, the
  * first of it for good once the ones before it left, and every later call of its origin would wait its whole
  * connect timeout. Not thread-safe: the pool's lock guards it.
  */
 final class WaitingCalls {
-    private final Map<Origin, Deque<Condition>> lines = new HashMap<>();
+    private final Map<Origin, Deque<Ticket>> lines = new HashMap<>();
     /** The tickets in line whose calls have not come to wait yet: not counted. */
-    private final Set<Condition> reserved = new HashSet<>();
-    private final Function<Origin, Deque<Condition>> newLine;
+    private final Set<Ticket> reserved = new HashSet<>();
+    private final Function<Origin, Deque<Ticket>> newLine;
     private int count;
+    private long lastNumber;
 
     WaitingCalls() {
         this(origin -> new ArrayDeque<>());
     }
 
     /** With lines of a test's making, which may fail as a full heap makes an {@link ArrayDeque} fail. */
-    WaitingCalls(Function<Origin, Deque<Condition>> newLine) {
+    WaitingCalls(Function<Origin, Deque<Ticket>> newLine) {
         this.newLine = newLine;
+    }
+
+    /** A call's place in line: the condition it waits on, and its number in the order of all calls. */
+    static final class Ticket {
+        private final Condition turn;
+        private final long number;
+
+        private Ticket(Condition turn, long number) {
+            this.turn = turn;
+            this.number = number;
+        }
+
+        /** Waits until woken or the time is out; woken when the call may have its turn. */
+        void await(long nanos) throws InterruptedException {
+            turn.await(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void wake() {
+            turn.signal();
+        }
+
+        private boolean isBefore(Ticket other) {
+            return other == null || number - other.number < 0;
+        }
+    }
+
+    /** A ticket for a call that takes its place now, after every ticket made before it; the turn is its own. */
+    Ticket newTicket(Condition turn) {
+        return new Ticket(turn, ++lastNumber);
     }
 
     /** How many calls wait, of every origin. */
@@ -45,9 +81,24 @@ final class WaitingCalls {
     }
 
     /** Whether the call with this ticket (null: one not in line) may take a connection of the origin now. */
-    boolean hasTurn(Origin origin, Condition ticket) {
-        Deque<Condition> line = lines.get(origin);
+    boolean hasTurn(Origin origin, Ticket ticket) {
+        Deque<Ticket> line = lines.get(origin);
         return line == null || line.isEmpty() || line.peekFirst() == ticket;
+    }
+
+    /**
+     * Whether a call of another origin, first in its line, came before the call with this ticket (null: one not in
+     * line, which came last) and would take room under the total cap, as the test tells of its origin.
+     */
+    boolean hasEarlierFirst(Origin origin, Ticket ticket, Predicate<Origin> wantsRoom) {
+        for (Map.Entry<Origin, Deque<Ticket>> line : lines.entrySet()) {
+            Ticket first = line.getValue().peekFirst();
+            if (first != null && first.isBefore(ticket) && !line.getKey().equals(origin)
+                    && wantsRoom.test(line.getKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -55,7 +106,7 @@ final class WaitingCalls {
      * of its origin's line, uncounted until it waits ({@link #waiting}). Should that fail, the failure is thrown and
      * the ticket is in no line.
      */
-    void reserve(Origin origin, Condition ticket) {
+    void reserve(Origin origin, Ticket ticket) {
         reserved.add(ticket);
         try {
             putInLine(origin, ticket, false);
@@ -66,12 +117,12 @@ final class WaitingCalls {
     }
 
     /** Whether the ticket was reserved and its call has not come to wait yet. */
-    boolean isReserved(Condition ticket) {
+    boolean isReserved(Ticket ticket) {
         return reserved.contains(ticket);
     }
 
     /** The call of a reserved ticket waits now: it counts from here on. */
-    void waiting(Condition ticket) {
+    void waiting(Ticket ticket) {
         if (reserved.remove(ticket)) {
             count++;
         }
@@ -82,22 +133,22 @@ final class WaitingCalls {
      * declared its attempt unprocessed. Should that fail (a full heap), the ticket is in no line, and the failure is
      * thrown.
      */
-    void add(Origin origin, Condition ticket, boolean first) {
+    void add(Origin origin, Ticket ticket, boolean first) {
         putInLine(origin, ticket, first);
         count++;
     }
 
     /** Puts the ticket in its origin's line, uncounted; a failure leaves it in none. */
-    private void putInLine(Origin origin, Condition ticket, boolean first) {
+    private void putInLine(Origin origin, Ticket ticket, boolean first) {
         try {
-            Deque<Condition> line = lines.computeIfAbsent(origin, newLine);
+            Deque<Ticket> line = lines.computeIfAbsent(origin, newLine);
             if (first) {
                 line.addFirst(ticket);
             } else {
                 line.addLast(ticket);
             }
         } catch (RuntimeException | Error e) {
-            Deque<Condition> line = lines.get(origin);
+            Deque<Ticket> line = lines.get(origin);
             if (line != null) {
                 boolean wasFirst = line.peekFirst() == ticket;
                 line.remove(ticket);
@@ -107,16 +158,23 @@ final class WaitingCalls {
         }
     }
 
-    /** Takes the ticket out of its origin's line, if it is in it, and wakes the call now first. */
-    void leave(Origin origin, Condition ticket) {
-        Deque<Condition> line = lines.get(origin);
+    /**
+     * Takes the ticket out of its origin's line, if it is in it; if it was first, wakes the call now first and those
+     * of the other origins, which may have let it go first.
+     */
+    void leave(Origin origin, Ticket ticket) {
+        Deque<Ticket> line = lines.get(origin);
+        boolean wasFirst = line != null && line.peekFirst() == ticket;
         if (ticket == null || line == null || !line.remove(ticket)) {
             return;
         }
         if (!reserved.remove(ticket)) {
             count--;
         }
-        wakeFirstOrForget(origin, line, true);
+        wakeFirstOrForget(origin, line, false);
+        if (wasFirst) {
+            wakeFirstInLine(); // its origin's next, and calls of other origins that let it go first
+        }
     }
 
     /**
@@ -125,10 +183,10 @@ final class WaitingCalls {
      */
     void wakeFirstInLine() {
         try {
-            for (Deque<Condition> line : lines.values()) {
-                Condition first = line.peekFirst();
+            for (Deque<Ticket> line : lines.values()) {
+                Ticket first = line.peekFirst();
                 if (first != null) {
-                    first.signal();
+                    first.wake();
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -138,16 +196,16 @@ final class WaitingCalls {
 
     /** Wakes every waiting call, of every origin: the client closed, and none of them will get a connection. */
     void wakeAll() {
-        for (Deque<Condition> line : lines.values()) {
-            line.forEach(Condition::signal);
+        for (Deque<Ticket> line : lines.values()) {
+            line.forEach(Ticket::wake);
         }
     }
 
-    private void wakeFirstOrForget(Origin origin, Deque<Condition> line, boolean wake) {
+    private void wakeFirstOrForget(Origin origin, Deque<Ticket> line, boolean wake) {
         if (line.isEmpty()) {
             lines.remove(origin);
         } else if (wake) {
-            line.peekFirst().signal();
+            line.peekFirst().wake();
         }
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.client.Origin;
 import java.util.ArrayDeque;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +23,7 @@ class WaitingCallsTest {
     private final ReentrantLock lock = new ReentrantLock();
 
     /** A line that stores an element, then fails to grow past its room, as an ArrayDeque does on a full heap. */
-    private static final class FullHeapLine extends ArrayDeque<Condition> {
+    private static final class FullHeapLine extends ArrayDeque<WaitingCalls.Ticket> {
         private final int room;
 
         FullHeapLine(int room) {
@@ -32,13 +31,13 @@ class WaitingCallsTest {
         }
 
         @Override
-        public void addLast(Condition ticket) {
+        public void addLast(WaitingCalls.Ticket ticket) {
             super.addLast(ticket);
             failPastRoom();
         }
 
         @Override
-        public void addFirst(Condition ticket) {
+        public void addFirst(WaitingCalls.Ticket ticket) {
             super.addFirst(ticket);
             failPastRoom();
         }
@@ -48,6 +47,10 @@ class WaitingCallsTest {
                 throw new OutOfMemoryError("Java heap space");
             }
         }
+    }
+
+    private WaitingCalls.Ticket ticket(WaitingCalls calls) {
+        return calls.newTicket(lock.newCondition());
     }
 
     @BeforeEach
@@ -63,9 +66,9 @@ class WaitingCallsTest {
     @Test
     void servesCallsInTheOrderTheyCameAndOneThatGoesAgainFirst() {
         WaitingCalls calls = new WaitingCalls();
-        Condition first = lock.newCondition();
-        Condition second = lock.newCondition();
-        Condition again = lock.newCondition();
+        WaitingCalls.Ticket first = ticket(calls);
+        WaitingCalls.Ticket second = ticket(calls);
+        WaitingCalls.Ticket again = ticket(calls);
         assertTrue(calls.hasTurn(ORIGIN, null), "nobody waits");
         calls.add(ORIGIN, first, false);
         calls.add(ORIGIN, second, false);
@@ -87,13 +90,13 @@ class WaitingCallsTest {
     @Test
     void aTicketThatAFullHeapKeptFromTheLineLeavesNothingBehind() {
         WaitingCalls calls = new WaitingCalls(origin -> new FullHeapLine(2));
-        Condition first = lock.newCondition();
-        Condition second = lock.newCondition();
+        WaitingCalls.Ticket first = ticket(calls);
+        WaitingCalls.Ticket second = ticket(calls);
         calls.add(ORIGIN, first, false);
         calls.add(ORIGIN, second, false);
 
-        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, lock.newCondition(), false));
-        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, lock.newCondition(), true));
+        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, ticket(calls), false));
+        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, ticket(calls), true));
         assertEquals(2, calls.count());
         assertTrue(calls.hasTurn(ORIGIN, first), "the first in line is still first");
 
@@ -107,7 +110,7 @@ class WaitingCallsTest {
     @Test
     void aLoneTicketThatAFullHeapKeptFromTheLineLeavesNoLine() {
         WaitingCalls calls = new WaitingCalls(origin -> new FullHeapLine(0));
-        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, lock.newCondition(), false));
+        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, ticket(calls), false));
         assertEquals(0, calls.count());
         assertTrue(calls.hasTurn(ORIGIN, null));
         calls.wakeFirstInLine(); // no line, no failure
@@ -116,8 +119,8 @@ class WaitingCallsTest {
     @Test
     void aPlaceReservedWhenACallIsMadeHoldsItsTurnButCountsOnlyOnceItsCallWaits() {
         WaitingCalls calls = new WaitingCalls();
-        Condition reserved = lock.newCondition();
-        Condition later = lock.newCondition();
+        WaitingCalls.Ticket reserved = ticket(calls);
+        WaitingCalls.Ticket later = ticket(calls);
         calls.reserve(ORIGIN, reserved);
         calls.add(ORIGIN, later, false);
         assertEquals(1, calls.count(), "the reserved place is not a waiting call yet");
@@ -131,10 +134,36 @@ class WaitingCallsTest {
         assertEquals(1, calls.count());
         assertTrue(calls.hasTurn(ORIGIN, later));
 
-        Condition abandoned = lock.newCondition();
+        WaitingCalls.Ticket abandoned = ticket(calls);
         calls.reserve(OTHER, abandoned);
         calls.leave(OTHER, abandoned); // its call failed before it came: uncounted, it leaves the count as it was
         assertEquals(1, calls.count());
         assertTrue(calls.hasTurn(OTHER, null));
+    }
+
+    @Test
+    void tellsOfAnEarlierCallOfAnotherOriginFirstInItsLineThatWantsRoom() {
+        WaitingCalls calls = new WaitingCalls();
+        WaitingCalls.Ticket early = ticket(calls);
+        WaitingCalls.Ticket behindEarly = ticket(calls);
+        WaitingCalls.Ticket own = ticket(calls);
+        calls.add(OTHER, early, false);
+        calls.add(OTHER, behindEarly, false);
+        calls.reserve(ORIGIN, own);
+        assertTrue(calls.hasEarlierFirst(ORIGIN, own, origin -> true));
+        assertFalse(calls.hasEarlierFirst(ORIGIN, own, origin -> false), "an origin that wants no room is passed");
+        assertFalse(calls.hasEarlierFirst(OTHER, early, origin -> true), "its own line does not count");
+        assertTrue(calls.hasEarlierFirst(ORIGIN, null, origin -> true), "a call not in line came last");
+
+        calls.leave(OTHER, early);
+        assertTrue(calls.hasTurn(OTHER, behindEarly));
+        assertTrue(calls.hasEarlierFirst(ORIGIN, own, origin -> true), "the next of its line came before too");
+        calls.leave(OTHER, behindEarly);
+        assertFalse(calls.hasEarlierFirst(ORIGIN, own, origin -> true));
+
+        WaitingCalls.Ticket later = ticket(calls);
+        calls.add(OTHER, later, false);
+        assertFalse(calls.hasEarlierFirst(ORIGIN, own, origin -> true), "a later call does not count");
+        assertTrue(calls.hasEarlierFirst(OTHER, later, origin -> true));
     }
 }
