@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The innermost step of an {@link HttpService}: runs the handler and, while the response is not committed, turns
- * its exception into a response, so the filters around see the status the client gets: a protocol exception (the
- * request body's 408 and 400 among them) into its status, any other failure, an I/O one too (a file that could not
- * be read), into a 500. A committed response, and an I/O failure once the client left, leave as the exception, for
- * the exchange to cut the response short or close.
+ * The innermost step of an {@link HttpService}: runs the handler and, while nothing of its response reached the
+ * client, turns its exception into a response, so the filters around see the status the client gets: a protocol
+ * exception (the request body's 408 and 400 among them) into its status, any other failure, an I/O one too (a file
+ * that could not be read), into a 500. A response committed but not sent is taken back for it
+ * ({@link ServerResponse#reset()}). One partly sent, and an I/O failure once the client left, leave as the
+ * exception, for the exchange to cut the response short or close.
  *
  * <p>The server's own answers to a handler's failure, and every answer to a protocol error, ask to close the
  * connection ({@code Connection: close}): what is left of the request body cannot be trusted. An application's
@@ -46,22 +47,22 @@ final class ErrorMapping implements Handler {
         try {
             handler.handle(request, response);
         } catch (HttpProtocolException e) {
-            if (response.isCommitted()) {
+            if (!isOpen(response)) {
                 throw e;
             }
             LOG.log(DEBUG, () -> "answered " + e.status().code() + ": " + e.getMessage());
             answer(e, request, response, e.status(), e.getMessage(), true);
         } catch (IOException e) {
             boolean mapped = mapperFor(e.getClass()) != null;
-            if (response.isCommitted() || !mapped && request.hasClientLeft()) {
-                throw e; // nothing more can be answered, or no one is there to read it
+            if (!mapped && request.hasClientLeft() || !isOpen(response)) {
+                throw e; // no one is there to read it, or nothing more can be answered
             }
             if (!mapped) {
                 LOG.log(WARNING, "handler failed for " + request.method() + " " + request.path(), e);
             }
             answer(e, request, response, Status.INTERNAL_SERVER_ERROR, "internal server error", !mapped);
         } catch (RuntimeException | Error e) {
-            if (response.isCommitted()) {
+            if (!isOpen(response)) {
                 throw e;
             }
             boolean mapped = mapperFor(e.getClass()) != null;
@@ -92,7 +93,7 @@ final class ErrorMapping implements Handler {
                 mapper.handle(exception, request, response);
                 return;
             } catch (IOException | RuntimeException | Error e) {
-                if (response.isCommitted()) {
+                if (!isOpen(response)) {
                     throw e;
                 }
                 LOG.log(ERROR, "exception mapper failed for " + exception.getClass().getName(), e);
@@ -103,6 +104,11 @@ final class ErrorMapping implements Handler {
         }
         response.setHeader(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.send(message + "\n");
+    }
+
+    /** Whether the response can still be answered: not committed, or committed and taken back unsent. */
+    private static boolean isOpen(ServerResponse response) {
+        return !response.isCommitted() || response.reset();
     }
 
     private ExceptionMapper<?> mapperFor(Class<?> type) {

@@ -90,4 +90,9 @@ public class ForwardingServerResponse implements ServerResponse {
     public boolean isCommitted() {
         return delegate.isCommitted();
     }
+
+    @Override
+    public boolean reset() {
+        return delegate.reset();
+    }
 }

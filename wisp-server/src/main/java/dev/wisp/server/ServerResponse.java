@@ -98,7 +98,8 @@ public interface ServerResponse {
      * <p>Close it only once the body is whole: if producing it fails part way, let the exception leave the handler
      * with the stream open (not in a try-with-resources), and the server ends the response as cut off (over HTTP/1.1
      * the connection closes without the last chunk, over HTTP/2 the stream is reset), so the client cannot take what
-     * was written for the whole body. Closing it would end a body of unknown length as complete.
+     * was written for the whole body; or answers 500 in its place if none of it has left yet ({@link #reset()}).
+     * Closing it would end a body of unknown length as complete once some of it has left.
      *
      * @throws IllegalStateException if the response was already sent
      */
@@ -112,4 +113,18 @@ public interface ServerResponse {
 
     /** Whether the head has been sent, or is committed to be sent, so it can no longer change. */
     boolean isCommitted();
+
+    /**
+     * Takes back a committed response of which nothing has reached the client yet, so that another can be sent in its
+     * place: what was written of its head and body is dropped, its status and fields stay as they were set, and it is
+     * open again. The server does so to answer 500 for a handler that failed after it began its response, which it
+     * could not otherwise; a stream the handler was given for the body fails from then on. Over HTTP/1.1 a response
+     * can be taken back until its bytes leave the connection's buffer (a flush, or more than the buffer holds); over
+     * HTTP/2 its head leaves as it is committed.
+     *
+     * @return whether the response is open now: false if some of it was sent, and it can only be cut short
+     */
+    default boolean reset() {
+        return !isCommitted();
+    }
 }

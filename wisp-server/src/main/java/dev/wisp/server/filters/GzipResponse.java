@@ -85,6 +85,17 @@ final class GzipResponse extends ForwardingServerResponse {
         }
     }
 
+    /** Lets go of the gzip stream the handler was handed, if any, when the response below is taken back. */
+    @Override
+    public boolean reset() {
+        if (!super.reset()) {
+            return false;
+        }
+        abandonHandedOut();
+        handedOut = null;
+        return true;
+    }
+
     /** Frees the compressor of the stream the handler was handed, if any, when the exchange failed. */
     void abandonHandedOut() {
         if (handedOut != null) {

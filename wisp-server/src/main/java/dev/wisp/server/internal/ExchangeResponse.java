@@ -43,6 +43,10 @@ abstract class ExchangeResponse implements ServerResponse {
         this.counters = counters;
     }
 
+    final Transport transport() {
+        return transport;
+    }
+
     /** Sets the Date field to now, by the connection's clock, and counts the response: its head goes out now. */
     final void stampHead() {
         headers.set(HttpDate.dateField(transport.clockNanos()));

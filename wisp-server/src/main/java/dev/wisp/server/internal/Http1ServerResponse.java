@@ -49,8 +49,12 @@ final class Http1ServerResponse extends ExchangeResponse {
     /** The connection's input and the request's body, for {@link #releaseReadBufferWhileStreaming()}; null for none. */
     private final WireInput input;
     private final BodyInputStream requestBody;
+    /** Whether the request asked to keep the connection: the answer to it again once a response is taken back. */
+    private final boolean keepAliveAsked;
     private boolean keepAlive;
     private long contentBytes;
+    /** The connection's bytes written when the head was committed: more since, and some of it left. */
+    private long writtenAtCommit;
 
     /**
      * @param keepAlive whether the request asked to keep the connection
@@ -66,6 +70,7 @@ final class Http1ServerResponse extends ExchangeResponse {
         super(transport, requestMethod, counters);
         this.out = out;
         this.requestVersion = requestVersion;
+        this.keepAliveAsked = keepAlive;
         this.keepAlive = keepAlive;
         this.mayKeepAlive = mayKeepAlive;
         this.input = input;
@@ -98,6 +103,7 @@ final class Http1ServerResponse extends ExchangeResponse {
     /** Chooses the framing for a body of this length (-1 if unknown) and writes the head. */
     private void commit(long length) throws IOException {
         state = State.STREAMING;
+        writtenAtCommit = transport().bytesWritten();
         headers.remove(HeaderNames.TRANSFER_ENCODING);
         if (headers.contains(HeaderNames.CONNECTION)
                 && headers.build().containsToken(HeaderNames.CONNECTION, "close")) {
@@ -173,6 +179,29 @@ final class Http1ServerResponse extends ExchangeResponse {
         out.flush();
     }
 
+    /**
+     * Takes the response back if none of it left the connection's output buffer: the buffer holds this response only
+     * (the one before was flushed as it finished, an interim 100 as it was written), and is dropped.
+     */
+    @Override
+    public boolean reset() {
+        if (state == State.OPEN) {
+            return true;
+        }
+        if (status == Status.SWITCHING_PROTOCOLS || transport().bytesWritten() != writtenAtCommit) {
+            return false;
+        }
+        out.release();
+        uncount();
+        headers.remove(HeaderNames.DATE); // the commit's: the fields are the handler's again
+        state = State.OPEN;
+        bodyStream = null;
+        contentBytes = 0;
+        trailers = null;
+        keepAlive = keepAliveAsked; // the head's Connection field, if the server set one, says it again on commit
+        return true;
+    }
+
     /** Called when the handler closes the body stream: ends the body, with trailers if it is chunked. */
     void endBody() throws IOException {
         if (state != State.STREAMING) {
@@ -206,10 +235,6 @@ final class Http1ServerResponse extends ExchangeResponse {
         }
     }
 
-    OutputStream bodyStream() {
-        return bodyStream;
-    }
-
     /**
      * After the handler flushed a streamed body: once the request body is read whole and nothing more is buffered, no
      * one reads the connection until the exchange ends, so its read buffer goes back to the pool (a long-lived stream,
@@ -225,33 +250,45 @@ final class Http1ServerResponse extends ExchangeResponse {
     /** The handler's view of the body stream: writes go to the framing stream; close ends the body. */
     private static final class ResponseBodyStream extends OutputStream {
         private final Http1ServerResponse response;
+        /** The framing stream of the response this was made for: another once the response was taken back. */
+        private final OutputStream framing;
 
         ResponseBodyStream(Http1ServerResponse response) {
             this.response = response;
+            this.framing = response.bodyStream;
         }
 
         @Override
         public void write(int b) throws IOException {
-            response.bodyStream().write(b);
+            framing().write(b);
             response.countContent(1);
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            response.bodyStream().write(bytes, offset, length);
+            framing().write(bytes, offset, length);
             response.countContent(length);
         }
 
         @Override
         public void flush() throws IOException {
-            response.bodyStream().flush();
+            framing().flush();
             response.out.flush();
             response.releaseReadBufferWhileStreaming();
         }
 
         @Override
         public void close() throws IOException {
-            response.endBody();
+            if (response.bodyStream == framing) {
+                response.endBody();
+            }
+        }
+
+        private OutputStream framing() {
+            if (response.bodyStream != framing) {
+                throw new IllegalStateException("the response was taken back (reset) and this stream with it");
+            }
+            return framing;
         }
     }
 

@@ -9,6 +9,9 @@ import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.RawResponse;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,6 +40,21 @@ class AccessLogIT {
                 })
                 .get("/unreadable", (request, response) -> {
                     throw new java.io.IOException("the file could not be read");
+                })
+                .get("/short", (request, response) -> {
+                    response.setHeader("Content-Length", "100");
+                    response.outputStream().write("part".getBytes(StandardCharsets.US_ASCII));
+                    throw new IllegalStateException("bug after the head");
+                })
+                .get("/sent", (request, response) -> {
+                    response.send("whole\n");
+                    throw new java.io.IOException("failed after sending");
+                })
+                .get("/flushed", (request, response) -> {
+                    OutputStream body = response.outputStream();
+                    body.write("part".getBytes(StandardCharsets.US_ASCII));
+                    body.flush();
+                    throw new IllegalStateException("bug after a flush");
                 })
                 .build();
         server = Server.create(ServerConfig.builder().port(0).maxRequestBodyBytes(10).build(),
@@ -99,6 +117,31 @@ class AccessLogIT {
             assertEquals(500, peer.readResponse().status());
         });
         assertLine("127.0.0.1 \"GET /unreadable HTTP/1.1\" 500 22 \\d+ms \"-\"");
+    }
+
+    /**
+     * A handler that fails after it committed, while nothing of its response has left the server, is answered 500
+     * inside the filters as well, its response taken back: before, the server replaced it after them, and the log said
+     * {@code 200 … aborted} where the client got a 500. One partly sent is cut short, and logged as such.
+     */
+    @Test
+    void logsThe500ThatReplacedAResponseCommittedButNotSent() throws Exception {
+        for (String target : new String[] {"/short", "/sent"}) {
+            RawPeer.talk(server.port(), peer -> {
+                peer.send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                RawResponse answer = peer.readResponse();
+                assertEquals(500, answer.status());
+                assertEquals("internal server error\n", answer.bodyText());
+                assertEquals("close", answer.header("Connection").orElseThrow());
+                assertTrue(peer.isClosedByPeer(RawPeer.CLOSE_WAIT), "the connection closes after the 500");
+            });
+            assertLine("127.0.0.1 \"GET " + target + " HTTP/1.1\" 500 22 \\d+ms \"-\"");
+        }
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /flushed HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(200, peer.readResponseHead().status());
+        });
+        assertLine("127.0.0.1 \"GET /flushed HTTP/1.1\" 200 4 \\d+ms \"-\" aborted");
     }
 
     @Test

@@ -78,6 +78,11 @@ class CompressionIT {
                     OutputStream out = response.header("Content-Type", "text/plain").outputStream();
                     out.write(BIG.getBytes(StandardCharsets.US_ASCII)); // and returns without closing it
                 })
+                .get("/fails-in-stream", (request, response) -> {
+                    OutputStream out = response.header("Content-Type", "text/plain").outputStream();
+                    out.write(PAGE.getBytes(StandardCharsets.US_ASCII)); // held by the compressor and the buffer
+                    throw new IllegalStateException("bug after the body began");
+                })
                 .get("/coded", (request, response) -> response.header("Content-Encoding", "br")
                         .header("Content-Type", "text/plain").send(PAGE.getBytes(StandardCharsets.US_ASCII)))
                 .get("/files/*", FileHandler.of(root))
@@ -329,6 +334,18 @@ class CompressionIT {
             long coded = Long.parseLong(result.stdout().substring(result.stdout().lastIndexOf(' ') + 1));
             assertTrue(coded < BIG.length() / 2, protocol + ": compressed, " + coded + " bytes");
         }
+    }
+
+    /**
+     * A handler that fails with a gzip stream open, none of whose bytes left the server, gets the server's 500 in
+     * place of its response, not in gzip, and its compressor is let go.
+     */
+    @Test
+    void aHandlerThatFailsBeforeItsCompressedBodyLeftIsAnswered500() throws Exception {
+        RawResponse response = get("GET /fails-in-stream", "Accept-Encoding: gzip\r\n");
+        assertEquals(500, response.status());
+        assertEquals("internal server error\n", response.bodyText());
+        assertFalse(response.headers().contains("Content-Encoding"), response.headers().toString());
     }
 
     /** A text body of unknown length whose source fails after 100 KiB, past what is compressed in memory. */
