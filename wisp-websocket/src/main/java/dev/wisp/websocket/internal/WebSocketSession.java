@@ -695,13 +695,19 @@ public final class WebSocketSession implements WebSocket {
         }
     }
 
+    /**
+     * Sends the idle ping, on a thread of its own; one not sent (the peer gone, or a full heap that refused its buffer)
+     * is asked for again by the next tick: nothing is thrown from a thread nobody waits on.
+     */
     private void sendIdlePing() {
         try {
             sender.sendControl(Opcode.PING, new byte[0]);
             timers().pingWritten(System.nanoTime());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             timers().pingNotWritten();
-            LOG.log(DEBUG, () -> "[" + logName() + "] idle ping not sent: " + e.getMessage());
+            if (LOG.isLoggable(DEBUG)) { // nothing made unless asked for: the heap may be full
+                LOG.log(DEBUG, "[" + logName() + "] idle ping not sent: " + e);
+            }
         }
     }
 
