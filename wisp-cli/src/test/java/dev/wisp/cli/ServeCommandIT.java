@@ -259,6 +259,46 @@ class ServeCommandIT {
     }
 
     /**
+     * A long body goes through a temporary file (so that many long echoes at once do not fill the heap: 400 HTTP/2
+     * streams of 256 KiB filled a 32 MiB one for good, see {@link ServeEchoMemoryIT}), with a length or chunked, over
+     * both protocols: with curl, each echo ends with the body byte for byte under a Content-Length that counts it, and
+     * no temporary file is left.
+     */
+    @Test
+    void echoesLongBodiesWholeOverBothProtocols() throws Exception {
+        byte[] body = new byte[1024 * 1024 + 7];
+        new java.util.Random(5).nextBytes(body);
+        Path upload = Files.write(directory.resolve("upload.bin"), body);
+        Path echoed = directory.resolve("echoed.bin");
+        try (Server server = start("--plain")) {
+            for (String protocol : List.of("--http1.1", "--http2-prior-knowledge")) {
+                for (String framing : List.of("Content-Type: application/octet-stream", "Transfer-Encoding: chunked")) {
+                    if (framing.startsWith("Transfer") && protocol.startsWith("--http2")) {
+                        continue; // HTTP/2 has no chunked coding
+                    }
+                    dev.wisp.testing.PeerTools.Result result = dev.wisp.testing.PeerTools.run(Duration.ofSeconds(30),
+                            List.of(dev.wisp.testing.PeerTools.require("curl").toString(), "-s", "-S", protocol,
+                                    "-H", framing, "--data-binary", "@" + upload, "-o", echoed.toString(),
+                                    "-w", "%{http_code} %{size_download}",
+                                    "http://127.0.0.1:" + server.port() + "/echo"));
+                    String what = protocol + " " + framing;
+                    assertEquals(0, result.exitCode(), what + ": " + result.stderr());
+                    byte[] got = Files.readAllBytes(echoed);
+                    assertEquals("200 " + got.length, result.stdout(), what);
+                    byte[] tail = java.util.Arrays.copyOfRange(got, got.length - body.length, got.length);
+                    assertTrue(java.util.Arrays.equals(body, tail), what + ": the body echoed byte for byte");
+                    String head = new String(got, 0, got.length - body.length, StandardCharsets.ISO_8859_1);
+                    assertTrue(head.startsWith("POST /echo HTTP/") && head.endsWith("\n\n"), what + ": " + head);
+                }
+            }
+        }
+        try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertEquals(List.of(), left.filter(path -> path.getFileName().toString().startsWith("wisp-echo-"))
+                    .toList(), "temporary files left");
+        }
+    }
+
+    /**
      * RFC 9110 §9.3.8: a TRACE response leaves out the fields likely to hold secrets; other methods echo the
      * credentials a browser attaches by itself without their secrets (a script of the origin could read them back),
      * and every other field.

@@ -87,9 +87,22 @@ final class WispProcess implements AutoCloseable {
         return out.await(text, timeout);
     }
 
+    /** Waits for the line that tells where a plaintext {@code wisp serve} listens and returns its port. */
+    int awaitPlaintextPort(Duration timeout) throws InterruptedException {
+        java.util.regex.Matcher serving = java.util.regex.Pattern
+                .compile("Serving .+ on http://127\\.0\\.0\\.1:(\\d+)/").matcher(awaitOut("Serving ", timeout));
+        assertTrue(serving.matches(), serving.toString());
+        return Integer.parseInt(serving.group(1));
+    }
+
     /** Every line of standard output read so far, those waited for included. */
     List<String> outSeen() {
         return out.seen();
+    }
+
+    /** Every line of standard error read so far. */
+    List<String> errSeen() {
+        return err.seen();
     }
 
     /** Waits for a line of standard error (the log) that contains the text; fails the test after the timeout. */
