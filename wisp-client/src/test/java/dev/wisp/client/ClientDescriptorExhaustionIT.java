@@ -73,6 +73,22 @@ class ClientDescriptorExhaustionIT {
     }
 
     /**
+     * The JDK's classes of every connection start when the client is made, with descriptors to spare: in a process
+     * that had made no connection before its table filled (with files here), the first call started them with none,
+     * and they failed for the JVM's life (InetAddress could not read the security properties), the call waiting out its
+     * connect timeout in a "DNS lookup" of a literal address, and every call after failed.
+     */
+    @Test
+    void aClientMadeWithDescriptorsToSpareConnectsOnceTheyComeBackInAProcessThatHadNoConnection() throws Exception {
+        assertEquals("client made", child.command("client"));
+        assertTrue(child.command("fill files").startsWith("filled "));
+        String whileFull = child.command("get " + url("127.0.0.1"));
+        assertTrue(whileFull.startsWith("error ConnectFailedException: "), whileFull);
+        assertEquals("freed", child.command("free 32"));
+        assertEquals("status 200 OK hello", child.command("get " + url("127.0.0.1")));
+    }
+
+    /**
      * The JDK's crypto starts at the first TLS connection, and only with descriptors to spare: with one free, for the
      * connection's socket, the call fails typed and TLS is left unstarted; once descriptors are back it starts (the
      * plaintext server then fails the handshake). Started with none to spare, it would have stayed broken for the

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A client in a JVM of its own, started by {@link ClientDescriptorExhaustionIT} under {@code prlimit --nofile}, that
  * fills its descriptor table on command. Commands on standard input, one reply line each on standard output:
- * {@code fill} (open sockets until the table is full), {@code free N}, {@code client} (make a {@link Client} with a
+ * {@code fill} (open sockets until the table is full; {@code fill files}: files, which start no network class of the
+ * JDK's), {@code free N}, {@code client} (make a {@link Client} with a
  * new configuration), {@code get URL} ({@code status CODE REASON BODY} or {@code error TYPE: MESSAGE}), {@code ws URL}
  * (open a WebSocket with a listener), {@code send TEXT} (send it on that WebSocket after a pause: {@code echo TEXT}
  * once the listener heard it back), {@code reading} (how many of the client's threads are in a WebSocket's reading
@@ -33,7 +34,7 @@ public final class LowDescriptorClient {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        Deque<SocketChannel> held = new ArrayDeque<>();
+        Deque<java.io.Closeable> held = new ArrayDeque<>();
         Client client = null;
         WebSocket webSocket = null;
         BlockingQueue<String> heard = new LinkedBlockingQueue<>();
@@ -45,9 +46,10 @@ public final class LowDescriptorClient {
             try {
                 switch (words[0]) {
                     case "fill" -> {
+                        boolean files = words.length > 1 && words[1].equals("files"); // no network class touched
                         try {
                             while (true) {
-                                held.push(SocketChannel.open());
+                                held.push(files ? new java.io.FileInputStream("/dev/null") : SocketChannel.open());
                             }
                         } catch (IOException e) {
                             System.out.println("filled " + held.size() + ": " + e.getMessage());

@@ -3,7 +3,9 @@ package dev.wisp.transport;
 import static java.lang.System.Logger.Level.WARNING;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.channels.Pipe;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -29,6 +31,11 @@ import java.util.function.Function;
  *     ({@code SimpleFormatter}), silently. Seen: a client's first warning, that descriptors ran out, was the first
  *     line it logged, and no line of that process ever went out. The logging backend, which reads its
  *     configuration file at first use, starts here too.
+ * <li>The classes of every connection: {@code InetAddress}, whose initializer reads the security properties file
+ *     ({@code networkaddress.cache.ttl}), and the socket channel's, whose initializer opens a descriptor of its own.
+ *     Started first with the table full, each fails ({@code InternalError: Error loading java.security file},
+ *     {@code ExceptionInInitializerError}), and every later connection of the JVM with it
+ *     ({@code NoClassDefFoundError}). Seen: a client whose process had made no connection before the table filled.
  * <li>The platform thread that ends virtual threads' timed waits (JDK 25: the scheduler's
  *     {@code ForkJoinPool-1-delayScheduler}), started by the first timed wait. If no thread can be started then (the
  *     process's or the system's thread limit), that wait's virtual thread is lost for good: the failure comes as it
@@ -78,6 +85,7 @@ public final class JdkWarmUp {
             }
             prepareLogging(); // first, so that a poller that fails to start can say so
             startPoller();
+            startNetworking();
             if (startTimerThread(task -> Thread.ofVirtual().name("wisp-warm-up").unstarted(task))) {
                 done = true;
             } else {
@@ -101,6 +109,8 @@ public final class JdkWarmUp {
             return true;
         } catch (IOException | OutOfMemoryError e) {
             return false;
+        } catch (LinkageError e) {
+            return false; // the pipe's own classes failed to start, the table full at their first use: for good
         } finally {
             for (Pipe pipe : held) {
                 closeQuietly(pipe);
@@ -116,6 +126,16 @@ public final class JdkWarmUp {
         } catch (LinkageError | OutOfMemoryError e) {
             LOG.log(WARNING, "the JDK's poller for virtual threads failed to start, or failed before: virtual threads"
                     + " cannot wait on sockets in this JVM", e);
+        }
+    }
+
+    /** Starts the classes every connection needs: resolving a literal address and opening a channel do. */
+    private static void startNetworking() {
+        try {
+            InetAddress.getByName("127.0.0.1");
+            SocketChannel.open().close();
+        } catch (IOException | RuntimeException | Error e) {
+            // Short of what it needs after all: the first connection fails as it would have.
         }
     }
 

@@ -18,7 +18,12 @@ final class ChannelConnectAttempt implements ConnectAttempt {
     private final SocketOptions options;
 
     ChannelConnectAttempt(SocketOptions options) throws IOException {
-        this.channel = SocketChannel.open();
+        try {
+            this.channel = SocketChannel.open();
+        } catch (LinkageError e) {
+            // The channel's classes failed as they started, the descriptor table full at their first use: for good.
+            throw new IOException("the JDK cannot open sockets in this process: " + e, e);
+        }
         this.options = options;
     }
 

@@ -406,8 +406,8 @@ public final class Connector {
                     throw new UnknownHostException("the resolver gave no address for " + origin.host());
                 }
                 lookup.complete(addresses);
-            } catch (UnknownHostException | RuntimeException e) {
-                lookup.completeExceptionally(e);
+            } catch (UnknownHostException | RuntimeException | Error e) {
+                lookup.completeExceptionally(e); // an Error too: the call would wait out its timeout for nothing
             }
         });
         call.blockedOn(() -> lookup.cancel(false));
@@ -416,6 +416,9 @@ public final class Connector {
         } catch (TimeoutException e) {
             throw timeout(call, deadline, "DNS lookup of " + origin.host());
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) { // the JDK's own failure, not a name that is not found
+                throw new ConnectFailedException("resolving " + origin.host() + " failed: " + error, error);
+            }
             throw new UnresolvedHostException(origin.host(), e.getCause());
         } catch (java.util.concurrent.CancellationException e) {
             throw call.canceledException();
