@@ -173,6 +173,25 @@ class ServeHttpsIT {
         });
     }
 
+    /**
+     * With --auth the plaintext port still redirects at once, asking for no password: its 401 came first, and a browser
+     * then sent the password in clear text before it was sent to HTTPS.
+     */
+    @Test
+    void plaintextPortRedirectsBeforeAskingForAPassword() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Started started = start("--http-port", "0", "--auth", "bob:secret");
+                    RawPeer peer = RawPeer.connect(started.server().plaintextPort().orElseThrow())) {
+                peer.send("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                var response = peer.readResponse();
+                assertEquals(308, response.status());
+                assertTrue(response.headers().first("WWW-Authenticate").isEmpty(), response.headers().toString());
+                assertEquals("https://localhost:" + started.server().port() + "/hello.txt",
+                        response.headers().first("Location").orElseThrow());
+            }
+        });
+    }
+
     @Test
     void plaintextPortServesTheFilesWithNoRedirect() {
         assertTimeoutPreemptively(TIMEOUT, () -> {

@@ -40,4 +40,14 @@ public interface Filter {
      */
     default void refused(RefusedRequest request) {
     }
+
+    /**
+     * Whether the filter runs on a plaintext port that answers every request with a redirect to HTTPS
+     * ({@link ServerConfig.Builder#redirectToHttps}): yes unless overridden, so that an access log, a request id and
+     * the like see the redirects too. A filter that may answer in their place must say no, above all one that asks
+     * for credentials, which a client would then send in clear text ({@link dev.wisp.server.filters.BasicAuth}).
+     */
+    default boolean runsBeforeHttpsRedirect() {
+        return true;
+    }
 }

@@ -54,6 +54,16 @@ public final class HttpService {
         return new Builder(router);
     }
 
+    /**
+     * This service for a plaintext port that redirects every request to HTTPS: the redirecting router, behind the
+     * filters that run before such a redirect ({@link Filter#runsBeforeHttpsRedirect}), with the same mappers.
+     */
+    public HttpService forHttpsRedirects(Router redirects) {
+        Builder builder = toBuilder().router(redirects);
+        builder.filters.removeIf(filter -> !filter.runsBeforeHttpsRedirect());
+        return builder.build();
+    }
+
     public Builder toBuilder() {
         Builder builder = new Builder(router);
         builder.filters.addAll(filters);

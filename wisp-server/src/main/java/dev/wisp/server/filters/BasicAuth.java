@@ -72,6 +72,12 @@ public final class BasicAuth implements Filter {
         return new Builder(realm);
     }
 
+    /** Not on a port that redirects to HTTPS: its challenge there would have the password sent in clear text. */
+    @Override
+    public boolean runsBeforeHttpsRedirect() {
+        return false;
+    }
+
     @Override
     public void filter(ServerRequest request, ServerResponse response, Handler next) throws IOException {
         Credentials credentials = credentials(request.headers());

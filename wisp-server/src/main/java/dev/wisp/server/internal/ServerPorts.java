@@ -87,9 +87,10 @@ public final class ServerPorts {
         if (config.plaintextPort().isPresent()) {
             ServerSocketChannel plain = bind(config, config.plaintextPort().getAsInt());
             plaintextPort = ((InetSocketAddress) plain.getLocalAddress()).getPort();
-            // The redirects go through the same filters, so an access log shows them too.
+            // The redirects go through the same filters, so an access log shows them too, but for those that may
+            // answer in their place: a password asked for here would be sent in clear text.
             HttpService plainRoutes = config.redirectsToHttps()
-                    ? service.toBuilder().router(HttpsRedirect.router(port)).build() : service;
+                    ? service.forHttpsRedirects(HttpsRedirect.router(port)) : service;
             listeners.add(new Listener(context, plain, new Http1Connections(context, plainRoutes)));
         }
         if (config.tlsFileWatchInterval().isPositive()) {
