@@ -3,6 +3,7 @@ package dev.wisp.cli;
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Credentials;
 import dev.wisp.client.Request;
+import dev.wisp.core.Authority;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ final class NetrcOptions {
             return;
         }
         String user = url.getUserInfo();
-        Optional<NetrcFile.Entry> entry = netrc.find(url.getHost(), user);
+        Optional<NetrcFile.Entry> entry = netrc.find(Authority.hostOf(url), user);
         if (entry.isPresent() && entry.get().password() != null) {
             try {
                 request.credentials(AuthOptions.credentials(parsed, user, entry.get().password()));

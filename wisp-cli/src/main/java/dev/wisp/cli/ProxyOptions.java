@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import dev.wisp.client.ClientConfig;
 import dev.wisp.client.ProxyConfig;
+import dev.wisp.core.Authority;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsConfigException;
 import java.net.URI;
@@ -100,8 +101,9 @@ final class ProxyOptions {
             case "wss" -> "https";
             default -> scheme;
         };
-        boolean bypassed = noProxy != null && url.getHost() != null
-                && ProxyConfig.http("bypass.check", 1).withBypass(noProxy).bypasses(url.getHost());
+        String host = Authority.hostOf(url);
+        boolean bypassed = noProxy != null && host != null
+                && ProxyConfig.http("bypass.check", 1).withBypass(noProxy).bypasses(host);
         for (String each : List.of("http", "https")) {
             // RFC 3875 §4.1.18: a CGI program finds the request's Proxy field in HTTP_PROXY, so curl reads no such.
             Variable chosen = each.equals("http") ? exactly(environment, "http_proxy")

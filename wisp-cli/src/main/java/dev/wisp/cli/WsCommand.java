@@ -167,7 +167,7 @@ final class WsCommand implements Command {
         try {
             request = Client.webSocketRequest(url.contains("://") ? url : "ws://" + url);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("not a ws or wss URL: '" + url + "'");
+            throw new UsageException("not a ws, wss, http or https URL: '" + url + "' (" + e.getMessage() + ")");
         }
         GetRequests.addHeaders(request, parsed);
         AuthOptions.apply(parsed, request);

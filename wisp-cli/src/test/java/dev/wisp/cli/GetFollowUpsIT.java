@@ -64,6 +64,10 @@ class GetFollowUpsIT {
                 .get("/peer", (request, response) -> response.send(
                         request.connection().remoteAddress().getAddress().getHostAddress() + " "
                                 + request.connection().remoteAddress().getPort() + "\n"))
+                .get("/host", (request, response) -> response.send(request.headers().firstOrNull("Host") + "\n"))
+                .get("/to-container", (request, response) -> response.status(302)
+                        .header("Location", "http://my_svc:" + request.connection().localAddress().getPort() + "/host")
+                        .send(""))
                 .get("/basic", (request, response) -> {
                     if (request.headers().contains("Authorization")) {
                         response.send(request.headers().firstOrNull("Authorization") + "\n");
@@ -250,6 +254,26 @@ class GetFollowUpsIT {
                     .text().startsWith("127.0.0.1 "), "the name resolved as told, IPv4 answering");
             assertEquals(2, wisp("--resolve", "pinned.test:" + port, pinned).exitCode());
             assertEquals(2, wisp("--ip-tos", "fast", base + "/peer").exitCode());
+        });
+    }
+
+    /**
+     * A host named with '_' (a container's service name) or non-ASCII letters (sent in its ASCII form, as curl sends
+     * it), which java.net.URI finds no host in: refused as a malformed URL, in a redirect's Location too, before
+     * 2026-12-05.
+     */
+    @Test
+    void reachesHostsNamedAsContainersAndInternationallyAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            int port = java.net.URI.create(base).getPort();
+            String container = "my_svc:" + port;
+            assertEquals(container + "\n", wisp("--resolve", container + ":127.0.0.1",
+                    "http://" + container + "/host").text());
+            assertEquals(container + "\n", wisp("-L", "--resolve", container + ":127.0.0.1",
+                    base + "/to-container").text());
+            String ascii = "xn--bcher-kva.example:" + port;
+            assertEquals(ascii + "\n", wisp("--resolve", ascii + ":127.0.0.1",
+                    "http://b\u00fccher.example:" + port + "/host").text());
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.core.Authority;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -119,10 +119,7 @@ public final class CookieJar {
      * longer paths first.
      */
     public List<Cookie> cookiesFor(URI uri) {
-        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        if (host.startsWith("[")) {
-            host = host.substring(1, host.length() - 1);
-        }
+        String host = Objects.requireNonNullElse(Authority.hostOf(uri), "");
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         boolean secure = "https".equalsIgnoreCase(uri.getScheme());
         List<Cookie> matching = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.core.Authority;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
@@ -46,14 +47,12 @@ public record Origin(boolean isTls, String host, int port) {
             case "http" -> false;
             default -> throw new IllegalArgumentException("URI scheme must be http or https: " + uri);
         };
-        String host = uri.getHost();
+        String host = Authority.hostOf(uri); // a name with '_' or non-ASCII letters too, which URI finds no host in
         if (host == null) {
             throw new IllegalArgumentException("URI has no host: " + uri);
         }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
+        int port = Authority.portOf(uri);
+        port = port >= 0 ? port : tls ? 443 : 80;
         return new Origin(tls, host, port);
     }
 

@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.core.Authority;
 import dev.wisp.core.IpAddresses;
 import dev.wisp.tls.TlsConfig;
 import dev.wisp.tls.TlsContext;
@@ -135,12 +136,14 @@ public final class ProxyConfig {
             case "socks5h" -> Type.SOCKS5_HOSTNAME;
             default -> null;
         };
-        if (type == null || uri.getHost() == null) {
+        // An IPv6 address keeps its brackets, as URI gives it; a name with '_' or non-ASCII letters is read too.
+        String host = uri.getHost() != null ? uri.getHost() : Authority.hostOf(uri);
+        if (type == null || host == null) {
             throw new IllegalArgumentException("proxy URL must be http://, https://, socks5:// or socks5h://"
-                    + "host[:port]: " + uri.getScheme() + "://" + uri.getHost());
+                    + "host[:port]: " + url);
         }
-        int defaultPort = type == Type.HTTPS ? 443 : 1080;
-        ProxyConfig proxy = of(type, uri.getHost(), uri.getPort() < 0 ? defaultPort : uri.getPort());
+        int port = Authority.portOf(uri);
+        ProxyConfig proxy = of(type, host, port < 0 ? (type == Type.HTTPS ? 443 : 1080) : port);
         if (uri.getRawUserInfo() != null) {
             Credentials given = UserInfo.credentials(uri.getRawUserInfo());
             proxy = proxy.withCredentials(given.user(), given.secret());

@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.core.Authority;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Locale;
@@ -34,10 +35,7 @@ final class SetCookieParser {
         if (name.isEmpty()) {
             return null;
         }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        if (host.startsWith("[")) {
-            host = host.substring(1, host.length() - 1);
-        }
+        String host = Authority.hostOf(uri);
         Optional<Instant> expires = Optional.empty();
         Instant maxAge = null;
         String domainAttribute = null;

@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.core.Authority;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.PercentEncoding;
 import java.net.URI;
@@ -31,11 +32,7 @@ final class UserInfo {
         if (uri.getRawUserInfo() == null && uri.getRawFragment() == null) {
             return uri;
         }
-        String host = uri.getHost();
-        StringBuilder text = new StringBuilder(uri.getScheme()).append("://").append(host);
-        if (uri.getPort() >= 0) {
-            text.append(':').append(uri.getPort());
-        }
+        StringBuilder text = new StringBuilder(uri.getScheme()).append("://").append(Authority.hostAndPortOf(uri));
         if (uri.getRawPath() != null) {
             text.append(uri.getRawPath());
         }

@@ -1,5 +1,9 @@
 package dev.wisp.core;
 
+import java.net.IDN;
+import java.net.URI;
+import java.util.Locale;
+
 /**
  * The authority of an HTTP URI as a Host field, an {@code :authority} and an absolute-form or CONNECT target carry
  * it (RFC 9110 §7.2, RFC 3986 §3.2.2-3.2.3): {@code host [ ":" port ]}, where the host is a registered name (letters,
@@ -21,6 +25,67 @@ public final class Authority {
     }
 
     private Authority() {
+    }
+
+    /**
+     * The host of a URI, as RFC 3986 reads its authority: without brackets for an IPv6 address, in lower case, and a
+     * registered name that {@link URI} (which follows RFC 2396) finds none in, one with {@code _} (a container's
+     * service name, {@code my_api}) or non-ASCII letters (an internationalized name, given in its ASCII form,
+     * {@code xn--bcher-kva.example}, RFC 5890), read too. Null if the URI has no authority, or one that is not valid.
+     */
+    public static String hostOf(URI uri) {
+        String host = uri.getHost();
+        if (host != null) {
+            host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            return host.toLowerCase(Locale.ROOT);
+        }
+        String name = registeredName(uri);
+        return name == null ? null : name.substring(0, portColon(name)).toLowerCase(Locale.ROOT);
+    }
+
+    /** The port of a URI's authority, as {@link #hostOf} reads it; -1 if it names none (or there is no host). */
+    public static int portOf(URI uri) {
+        if (uri.getHost() != null) {
+            return uri.getPort();
+        }
+        String name = registeredName(uri);
+        int colon = name == null ? -1 : portColon(name);
+        return colon < 0 || colon >= name.length() - 1 ? -1 : Integer.parseInt(name.substring(colon + 1));
+    }
+
+    /** A URI's authority without its userinfo, as written: {@code host[:port]}; null if it has none. */
+    public static String hostAndPortOf(URI uri) {
+        String authority = uri.getRawAuthority();
+        return authority == null ? null : authority.substring(authority.lastIndexOf('@') + 1);
+    }
+
+    /**
+     * A registry-based authority's {@code name[:port]}, its name decoded and in ASCII, if it is a valid authority then;
+     * null otherwise (no authority, or an IPv6 literal, which {@link URI} reads itself).
+     */
+    private static String registeredName(URI uri) {
+        String authority = hostAndPortOf(uri);
+        if (authority == null || authority.startsWith("[")) {
+            return null;
+        }
+        int colon = authority.lastIndexOf(':');
+        String name = colon < 0 ? authority : authority.substring(0, colon);
+        String ascii;
+        try {
+            // Non-ASCII letters come as they are (java.net.URI keeps them) or percent-encoded in UTF-8.
+            String decoded = name.indexOf('%') < 0 ? name : PercentEncoding.decode(name, false);
+            ascii = IDN.toASCII(decoded, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException | MalformedMessageException e) {
+            return null;
+        }
+        String hostAndPort = colon < 0 ? ascii : ascii + authority.substring(colon);
+        return !ascii.isEmpty() && isValid(hostAndPort) ? hostAndPort : null;
+    }
+
+    /** Where the port's colon is in a valid {@code name[:port]}, or its length if there is none. */
+    private static int portColon(String nameAndPort) {
+        int colon = nameAndPort.lastIndexOf(':');
+        return colon < 0 ? nameAndPort.length() : colon;
     }
 
     /** Whether the text is {@code host [ ":" port ]} as above; the empty text is an empty reg-name, so valid. */

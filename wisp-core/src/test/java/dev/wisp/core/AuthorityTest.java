@@ -1,9 +1,13 @@
 package dev.wisp.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AuthorityTest {
@@ -22,5 +26,28 @@ class AuthorityTest {
         "[::1%25eth0]", "[v.x]", "[v1.]", "[v1]", "x\\y", "[1:2:3:4:5:6:7:1.2.3.4]"})
     void refusesWhatIsNotHostAndPort(String authority) {
         assertFalse(Authority.isValid(authority), authority);
+    }
+
+    /** What a URI's host and port are where java.net.URI, reading RFC 2396, finds no host (RFC 3986 reads one). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "http://my_svc:22001/a.txt       | my_svc                | 22001",
+        "ws://user@My_Ws/echo            | my_ws                 | -1",
+        "http://b\u00fccher.example:81/ | xn--bcher-kva.example | 81",
+        "http://b%C3%BCcher.example/     | xn--bcher-kva.example | -1",
+        "http://Example.com:8080/        | example.com           | 8080",
+        "http://[::1]:8443/              | ::1                   | 8443",
+        "http://my_svc:/                 | my_svc                | -1"})
+    void readsTheHostURIFindsNoneIn(String uri, String host, int port) {
+        URI parsed = URI.create(uri);
+        assertEquals(host, Authority.hostOf(parsed), uri);
+        assertEquals(port, Authority.portOf(parsed), uri);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://my_svc:abc/", "http://a%20b/", "http://a%FFb/", "mailto:x@y", "file:///etc"})
+    void findsNoHostInWhatIsNoAuthority(String uri) {
+        assertNull(Authority.hostOf(URI.create(uri)), uri);
+        assertEquals(-1, Authority.portOf(URI.create(uri)), uri);
     }
 }

@@ -1,6 +1,7 @@
 package dev.wisp.proxy;
 
 import dev.wisp.client.Origin;
+import dev.wisp.core.Authority;
 import dev.wisp.core.PercentEncoding;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -61,7 +62,7 @@ record Upstream(Origin origin, String basePath) {
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
-        if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawUserInfo() != null) {
+        if (!uri.isAbsolute() || Authority.hostOf(uri) == null || uri.getRawUserInfo() != null) {
             return Optional.empty();
         }
         Origin target;

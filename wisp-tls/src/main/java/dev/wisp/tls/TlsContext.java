@@ -149,7 +149,11 @@ public final class TlsContext {
         SSLParameters parameters = common();
         String name = config.serverName != null ? config.serverName : host;
         if (isHostName(name)) {
-            parameters.setServerNames(List.<SNIServerName>of(new SNIHostName(name)));
+            try {
+                parameters.setServerNames(List.<SNIServerName>of(new SNIHostName(name)));
+            } catch (IllegalArgumentException e) {
+                // A name SNI cannot carry (RFC 6066 takes letters, digits and hyphens: not a container's my_api).
+            }
         }
         if (!config.skipsHostnameVerification()) {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");

@@ -2,6 +2,7 @@ package dev.wisp.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -167,6 +168,18 @@ class TlsConfigErrorsTest {
                 || config.skipsHostnameVerification());
         assertEquals("HTTPS", TlsContext.create(config).clientParameters("localhost")
                 .getEndpointIdentificationAlgorithm());
+    }
+
+    /**
+     * A name SNI cannot carry (a container's {@code my_api}: RFC 6066 takes letters, digits and hyphens) goes without
+     * SNI, still verified: the JDK's SNIHostName threw, and the connection failed before it began.
+     */
+    @Test
+    void aHostNameSniCannotCarryGoesWithoutIt() {
+        TlsContext context = TlsContext.create(TlsConfig.builder().build());
+        assertNull(context.clientParameters("my_api").getServerNames());
+        assertEquals("HTTPS", context.clientParameters("my_api").getEndpointIdentificationAlgorithm());
+        assertEquals(1, context.clientParameters("my-api").getServerNames().size());
     }
 
     private static String fails(Executable build) {

@@ -5,6 +5,7 @@ import dev.wisp.client.RedirectRefusedException;
 import dev.wisp.client.Request;
 import dev.wisp.client.ResponseProtocolException;
 import dev.wisp.client.TooManyRedirectsException;
+import dev.wisp.core.Authority;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Method;
 import dev.wisp.core.ResponseHead;
@@ -93,7 +94,7 @@ final class Redirects {
             // RFC 9110 §10.2.2: a relative reference is resolved against the request's URI by RFC 3986 §5.
             URI resolved = UriReferences.resolve(base, new URI(escapeRaw(location.strip())));
             // Another scheme's URI (mailto:, file:///) may have no host: it is refused for its scheme, by the caller.
-            if (resolved.getHost() == null && isHttp(resolved)) {
+            if (Authority.hostOf(resolved) == null && isHttp(resolved)) {
                 throw new URISyntaxException(location, "no host");
             }
             return resolved;
