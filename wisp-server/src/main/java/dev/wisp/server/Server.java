@@ -106,8 +106,10 @@ public final class Server implements AutoCloseable {
             return this;
         } catch (IOException e) {
             stopped = true;
-            throw new UncheckedIOException("cannot listen on " + config.unixSocket().map(path -> "unix:" + path)
-                    .orElse(config.bindAddress().getHostAddress() + ":" + config.port()) + ": " + e.getMessage(), e);
+            String where = e instanceof ServerPorts.BindFailure failure ? failure.where() // the plaintext port's too
+                    : config.unixSocket().map(path -> "unix:" + path)
+                            .orElse(config.bindAddress().getHostAddress() + ":" + config.port());
+            throw new UncheckedIOException("cannot listen on " + where + ": " + e.getMessage(), e);
         } finally {
             lifecycle.unlock();
         }

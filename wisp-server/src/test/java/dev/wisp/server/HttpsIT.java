@@ -3,6 +3,7 @@ package dev.wisp.server;
 import static dev.wisp.server.TestServers.TEST_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -11,6 +12,9 @@ import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.TestTransport;
 import dev.wisp.tls.TlsSessionInfo;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -112,6 +116,17 @@ class HttpsIT {
                         response.headers().first("Location").orElseThrow());
             }
         });
+    }
+
+    /** A plaintext port in use is named as the one that failed (the HTTPS port was named, though free). */
+    @Test
+    void namesThePlaintextPortThatIsInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            UncheckedIOException refused = assertThrows(UncheckedIOException.class,
+                    () -> startHttps(TestServers.config().plaintextPort(taken.getLocalPort())).close());
+            assertTrue(refused.getMessage().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "),
+                    refused.getMessage());
+        }
     }
 
     @Test

@@ -136,8 +136,27 @@ public final class ServerPorts {
         ServerSocketChannel channel = ServerSocketChannel.open();
         channels.add(channel);
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        channel.bind(new InetSocketAddress(config.bindAddress(), port), config.backlog());
+        try {
+            channel.bind(new InetSocketAddress(config.bindAddress(), port), config.backlog());
+        } catch (IOException e) {
+            throw new BindFailure(config.bindAddress().getHostAddress() + ":" + port, e);
+        }
         return channel;
+    }
+
+    /** A port that could not be bound, named: the plaintext one as well as the main one. */
+    public static final class BindFailure extends IOException {
+        private final String where;
+
+        BindFailure(String where, IOException cause) {
+            super(cause.getMessage(), cause);
+            this.where = where;
+        }
+
+        /** The address and port, {@code 127.0.0.1:8080}. */
+        public String where() {
+            return where;
+        }
     }
 
     /** Starts a listener thread per port. */
