@@ -82,10 +82,17 @@ class DescriptorExhaustionIT {
                 assertEquals("1", file.headers().first("Retry-After").orElse(null));
                 assertEquals(503, get(peer, "/files/sub/").status());
                 assertEquals(404, get(peer, "/files/missing.txt").status());
+                for (int i = 0; i < 5; i++) {
+                    assertEquals(503, get(peer, "/files/hello.txt").status());
+                }
                 assertNotNull(child.awaitLog("WARNING: cannot open", EVENTUALLY), child.logLines().toString());
 
                 assertEquals("released", child.command("release"));
                 assertEquals("hello world\n", get(peer, "/files/hello.txt").bodyText());
+                // Told once, not at every request (which flooded the log while the table was full), and its end.
+                assertNotNull(child.awaitLog("INFO: files open again", EVENTUALLY), child.logLines().toString());
+                assertEquals(1, child.logLines().stream().filter(line -> line.contains("cannot open")).count(),
+                        child.logLines().toString());
             }
         });
     }

@@ -370,6 +370,7 @@ public final class FileHandler implements Handler {
                 FileOpenFailures.answer(response, file, e, gone);
                 return;
             }
+            FileOpenFailures.opened();
             try (channel) {
                 BasicFileAttributes opened = attributes(file);
                 if (opensVersion(channel, before, opened)) {
