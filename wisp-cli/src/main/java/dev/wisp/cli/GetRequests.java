@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import dev.wisp.client.Request;
+import dev.wisp.core.PercentEncoding;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,12 +49,14 @@ final class GetRequests {
     }
 
     /**
-     * The URL as given, userinfo included, {@code http://} added when it names no scheme.
+     * The URL as given, userinfo included, {@code http://} added when it names no scheme, and the characters a URI
+     * cannot hold percent-encoded as a browser sends them ({@code ?a=x|y}, {@code "}, a {@code %} that begins no
+     * escape), which curl sends as typed: a URI cannot hold them, and a server reads them the same either way.
      *
-     * @throws IllegalArgumentException if it is not a URI
+     * @throws IllegalArgumentException if it is not a URI even so
      */
     static URI uri(String url) {
-        return URI.create(url.contains("://") ? url : "http://" + url);
+        return URI.create(PercentEncoding.escapeUnsafe(url.contains("://") ? url : "http://" + url, false));
     }
 
     /** The request builder, for options handled elsewhere to add to; {@code stdin} is read for {@code @-} and -T -. */

@@ -4,10 +4,11 @@ import dev.wisp.client.ConnectionInfo;
 import dev.wisp.client.EventListener;
 import dev.wisp.client.ProxyAuthenticationException;
 import dev.wisp.client.ProxyTunnelRefusedException;
+import dev.wisp.client.RedirectNotFollowedException;
+import dev.wisp.client.RedirectRefusedException;
 import dev.wisp.client.Request;
 import dev.wisp.client.Response;
 import dev.wisp.client.Timing;
-import dev.wisp.client.TooManyRedirectsException;
 import dev.wisp.core.Headers;
 import dev.wisp.core.JsonStrings;
 import dev.wisp.core.RequestHead;
@@ -124,16 +125,19 @@ final class WriteOut {
      */
     record Outcome(Request request, Response response, long startNanos, int exitCode, Exception failure,
             String fileName, boolean conditionUnmet) {
-        /** The last response head: the response's, or that of the redirect past --max-redirs; null for none. */
+        /**
+         * The last response head: the response's, or that of the redirect not followed (past --max-redirs, or to a
+         * target refused); null for none.
+         */
         ResponseHead head() {
             return response != null ? response.head()
-                    : failure instanceof TooManyRedirectsException tooMany ? tooMany.response() : null;
+                    : failure instanceof RedirectNotFollowedException redirect ? redirect.response() : null;
         }
 
         /** The last request sent: the one the response or the last redirect answered, else the command's. */
         Request last() {
             return response != null ? response.request()
-                    : failure instanceof TooManyRedirectsException tooMany ? tooMany.request() : request;
+                    : failure instanceof RedirectNotFollowedException redirect ? redirect.request() : request;
         }
     }
 
@@ -181,7 +185,10 @@ final class WriteOut {
                 int end = format.indexOf('}', i);
                 String name = format.substring(i + "%header{".length(), end);
                 if (outcome.response() != null) { // as curl's: a failed transfer gives no fields
-                    text.append(String.join(", ", received(outcome).headers().all(name)));
+                    // The field's bytes as they came, as -i writes them (a Latin-1 é is one byte, not UTF-8's two).
+                    flush(text, target);
+                    target.writeBytes(String.join(", ", received(outcome).headers().all(name))
+                            .getBytes(StandardCharsets.ISO_8859_1));
                 }
                 i = end + 1;
             } else {
@@ -222,7 +229,9 @@ final class WriteOut {
             case "speed_upload" -> perSecond(uploadBytes.get(), total);
             case "num_headers" -> Integer.toString(head == null ? 0 : received(outcome).headers().size());
             case "num_connects" -> Integer.toString(connects);
-            case "num_redirects" -> Integer.toString(redirects);
+            // A redirect refused counts, as curl counts it: it was taken up, then found not to be followed.
+            case "num_redirects" -> Integer.toString(redirects
+                    + (outcome.failure() instanceof RedirectRefusedException ? 1 : 0));
             case "content_type" -> head == null ? ""
                     : Optional.ofNullable(head.headers().firstOrNull("Content-Type")).orElse("");
             case "url" -> outcome.request().uri().toString();

@@ -64,6 +64,12 @@ class GetFollowUpsIT {
                 .get("/peer", (request, response) -> response.send(
                         request.connection().remoteAddress().getAddress().getHostAddress() + " "
                                 + request.connection().remoteAddress().getPort() + "\n"))
+                .get("/to-ftp", (request, response) -> response.status(302).header("Location", "ftp://files.test/x")
+                        .send(""))
+                .get("/empty-location", (request, response) -> response.status(302).header("Location", "")
+                        .send("stay\n"))
+                .get("/target", (request, response) -> response.send(request.target().raw() + "\n"))
+                .get("/latin1", (request, response) -> response.header("X-Name", "caf\u00e9").send(""))
                 .get("/host", (request, response) -> response.send(request.headers().firstOrNull("Host") + "\n"))
                 .get("/to-container", (request, response) -> response.status(302)
                         .header("Location", "http://my_svc:" + request.connection().localAddress().getPort() + "/host")
@@ -274,6 +280,84 @@ class GetFollowUpsIT {
             String ascii = "xn--bcher-kva.example:" + port;
             assertEquals(ascii + "\n", wisp("--resolve", ascii + ":127.0.0.1",
                     "http://b\u00fccher.example:" + port + "/host").text());
+        });
+    }
+
+    /**
+     * A redirect -L refuses (to ftp:) is reported as curl reports it: its status, the redirect counted, where it
+     * pointed, exit 1 (000 and 0 before 2026-12-05); an empty Location is no redirect, as curl takes it (it was
+     * followed back to the same URL until the maximum).
+     */
+    @Test
+    void reportsARefusedRedirectAndTakesAnEmptyLocationForNoneAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            var refused = wisp("-sL", "-w", "%{http_code} %{num_redirects} %{redirect_url}", base + "/to-ftp");
+            assertEquals(1, refused.exitCode());
+            assertEquals("302 1 ftp://files.test/x", refused.text());
+            var empty = wisp("-sL", "-w", "%{http_code} %{num_redirects}", base + "/empty-location");
+            assertEquals(0, empty.exitCode());
+            assertEquals("stay\n302 0", empty.text());
+        });
+    }
+
+    /**
+     * Characters a URI cannot hold, typed in a URL, go percent-encoded as a browser sends them (curl sends them as
+     * typed); refused as a malformed URL (exit 3) before 2026-12-05, while the same in a Location was encoded.
+     */
+    @Test
+    void sendsTheCharactersAUriCannotHoldPercentEncoded() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            assertEquals("/target?a=x%7Cy&b=%22q%22&c=%5E&d=%60&e=%25zz&f=%41\n",
+                    wisp(base + "/target?a=x|y&b=\"q\"&c=^&d=`&e=%zz&f=%41").text());
+        });
+    }
+
+    /**
+     * A server that answers a redirect, then closes without answering what it pointed to, on that connection and on
+     * the new one the retry takes: an empty reply, exit 52 as curl's (56 before 2026-12-05, the retry hiding it).
+     */
+    @Test
+    void exits52ForAnEmptyReplyAfterARedirectAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (ServerSocket listener = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+                Thread.ofVirtual().start(() -> {
+                    for (int connection = 0; connection < 4; connection++) {
+                        try (java.net.Socket socket = listener.accept()) {
+                            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                                    StandardCharsets.ISO_8859_1));
+                            for (String line; (line = in.readLine()) != null && line.startsWith("GET /start "); ) {
+                                while (!in.readLine().isEmpty()) {
+                                    // the rest of the head
+                                }
+                                socket.getOutputStream().write(("HTTP/1.1 302 Found\r\nLocation: /empty\r\n"
+                                        + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            }
+                        } catch (IOException e) {
+                            return; // the listener closed
+                        }
+                    }
+                });
+                String url = "http://127.0.0.1:" + listener.getLocalPort() + "/start";
+                assertEquals(52, wisp("-sL", url).exitCode());
+                assertEquals(52, curl("-sL", url).exitCode());
+            }
+        });
+    }
+
+    /**
+     * {@code %header{NAME}} writes the field's bytes as they came, as -i and curl write them, on a terminal's UTF-8
+     * output too: a Latin-1 é went out as UTF-8's two bytes.
+     */
+    @Test
+    void writesAHeaderFieldsBytesAsTheyCame() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int code = Main.run(List.of("get", "-s", "-w", "%header{X-Name}|\u2192", base + "/latin1"),
+                    new java.io.PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            assertEquals(0, code);
+            byte[] expected = {'c', 'a', 'f', (byte) 0xe9, '|', (byte) 0xe2, (byte) 0x86, (byte) 0x92};
+            assertEquals(java.util.HexFormat.of().formatHex(expected), java.util.HexFormat.of().formatHex(
+                    out.toByteArray()), "the field's Latin-1 byte, the format's own text in UTF-8");
         });
     }
 

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 public abstract sealed class HttpCallException extends IOException permits UnresolvedHostException,
         ConnectRefusedException, ConnectFailedException, TlsHandshakeException, ResponseProtocolException,
         TimeoutExceededException, ConnectionClosedException, CallCanceledException, RequestQueueFullException,
-        WebSocketRefusedException, WebSocketNeedsTunnelException, TooManyRedirectsException, RedirectRefusedException,
+        WebSocketRefusedException, WebSocketNeedsTunnelException, RedirectNotFollowedException,
         RequestTooLargeException, EventSourceRefusedException, DownloadFailedException, ClientClosedException,
         RequestBodyLengthException, ResponseTooLargeException {
 

@@ -113,6 +113,38 @@ public final class PercentEncoding {
         return out.toString();
     }
 
+    /**
+     * The text of a URI as a person or a server wrote it, with the ASCII characters a URI cannot hold percent-encoded,
+     * as browsers (the URL standard) and curl send them: controls, the space, {@code " < > \ ^ ` { | }}, and a
+     * {@code %} that begins no escape ({@code ?z=%zz}, {@code 100%}, as OkHttp sends it: {@code %25}); an escape
+     * already there stays. With {@code bytesAsChars} (a field value read as ISO-8859-1, one char a byte), every char
+     * from 0x80 to 0xFF is encoded as the byte it stands for, which keeps a server's raw UTF-8 as it was; without, such
+     * characters stay, for the URI to encode as UTF-8.
+     */
+    public static String escapeUnsafe(String text, boolean bytesAsChars) {
+        StringBuilder escaped = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean unsafe = c <= ' ' || c == 0x7f || (bytesAsChars && c >= 0x80 && c <= 0xff)
+                    || "\"<>\\^`{|}".indexOf(c) >= 0
+                    || (c == '%' && !(isHexDigit(text, i + 1) && isHexDigit(text, i + 2)));
+            if (unsafe && escaped == null) {
+                escaped = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (unsafe) {
+                escaped.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            } else if (escaped != null) {
+                escaped.append(c);
+            }
+        }
+        return escaped == null ? text : escaped.toString();
+    }
+
+    private static boolean isHexDigit(String text, int index) {
+        return index < text.length() && Character.digit(text.charAt(index), 16) >= 0;
+    }
+
     /** RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~". */
     public static boolean isUnreserved(int c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')

@@ -90,4 +90,16 @@ class PercentEncodingTest {
         assertEquals(encoded, PercentEncoding.encodePathSegment(segment));
         assertEquals(segment, PercentEncoding.decode(encoded, false));
     }
+
+    /** What a URI cannot hold goes percent-encoded, an escape already there stays, the rest is left as it is. */
+    @Test
+    void escapesWhatAUriCannotHold() {
+        String typed = "/a b?x=1|2&q=\"c\"&d=^`{}<>\\&e=%zz&f=%41&g=100%&h=\u00e9";
+        assertEquals("/a%20b?x=1%7C2&q=%22c%22&d=%5E%60%7B%7D%3C%3E%5C&e=%25zz&f=%41&g=100%25&h=\u00e9",
+                PercentEncoding.escapeUnsafe(typed, false));
+        assertEquals("/caf%E9%C3%A9%7F", PercentEncoding.escapeUnsafe("/caf\u00e9\u00c3\u00a9\u007f", true),
+                "a field's chars as the bytes they stand for");
+        String clean = "/path?q=%20ok";
+        assertSame(clean, PercentEncoding.escapeUnsafe(clean, true));
+    }
 }

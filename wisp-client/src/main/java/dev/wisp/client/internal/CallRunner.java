@@ -76,11 +76,12 @@ public final class CallRunner {
                 }
                 if (refusals > 0 && exchange.wasRefusedUnprocessed()) {
                     throw new ConnectionClosedException(e.getMessage() + " (sent " + (refusals + 1) + " times)",
-                            true, e);
+                            true, e.isEmptyReply(), e);
                 }
                 if (!exchange.isReused() || exchange.hasResponseStarted() || staleRetries == MAX_STALE_RETRIES) {
+                    // Still an empty reply when the retry met one: curl's 52, not 56.
                     throw staleRetries > 0 ? new ConnectionClosedException(e.getMessage() + " (after " + staleRetries
-                            + (staleRetries == 1 ? " retry)" : " retries)"), true, e) : e;
+                            + (staleRetries == 1 ? " retry)" : " retries)"), true, e.isEmptyReply(), e) : e;
                 }
                 if (!request.method().isIdempotent() || !request.isBodyRepeatable()) {
                     // The cause says who ended it: the server, or this client on finding it dead (HTTP/2's PING).

@@ -8,10 +8,10 @@ import dev.wisp.client.TooManyRedirectsException;
 import dev.wisp.core.Authority;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Method;
+import dev.wisp.core.PercentEncoding;
 import dev.wisp.core.ResponseHead;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,11 +29,16 @@ final class Redirects {
     private Redirects() {
     }
 
-    /** Whether the status is a redirect that names where to go (304 and 300 are not followed). */
+    /**
+     * Whether the status is a redirect that names where to go (304 and 300 are not followed, nor one whose Location is
+     * empty: as a reference to the same URI it would be followed back to it until the maximum, and curl takes it for
+     * no redirect).
+     */
     static boolean isRedirect(ResponseHead head) {
         int code = head.status().code();
+        String location = head.headers().firstOrNull("Location");
         return (code == 301 || code == 302 || code == 303 || code == 307 || code == 308)
-                && head.headers().contains("Location");
+                && location != null && !location.isBlank();
     }
 
     /**
@@ -58,11 +63,11 @@ final class Redirects {
         String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new RedirectRefusedException("redirect from " + request.uri() + " to a " + scheme
-                    + ": URI; only http and https are followed");
+                    + ": URI; only http and https are followed", request, head);
         }
         if (request.origin().isTls() && scheme.equals("http") && !policy.allowsTlsDowngrade()) {
             throw new RedirectRefusedException("redirect from https to http refused (" + request.uri() + " to "
-                    + target + "); allow it with RedirectPolicy.allowingTlsDowngrade()");
+                    + target + "); allow it with RedirectPolicy.allowingTlsDowngrade()", request, head);
         }
         int code = head.status().code();
         boolean toGet = code == 303 && !request.method().equals(Method.HEAD)
@@ -92,7 +97,7 @@ final class Redirects {
     private static URI target(URI base, String location) throws ResponseProtocolException {
         try {
             // RFC 9110 §10.2.2: a relative reference is resolved against the request's URI by RFC 3986 §5.
-            URI resolved = UriReferences.resolve(base, new URI(escapeRaw(location.strip())));
+            URI resolved = UriReferences.resolve(base, new URI(PercentEncoding.escapeUnsafe(location.strip(), true)));
             // Another scheme's URI (mailto:, file:///) may have no host: it is refused for its scheme, by the caller.
             if (Authority.hostOf(resolved) == null && isHttp(resolved)) {
                 throw new URISyntaxException(location, "no host");
@@ -111,31 +116,5 @@ final class Redirects {
         String shown = location.length() > 64 ? location.substring(0, 64) + "..." : location;
         return new ResponseProtocolException("redirect Location '" + shown.replaceAll("\\p{Cntrl}", "?")
                 + "' is not a valid URI reference", null, cause);
-    }
-
-    /**
-     * The Location with the bytes a URI cannot hold percent-encoded, as browsers (the URL standard) and curl
-     * follow it: servers put spaces and raw UTF-8 there. Field values arrive as ISO-8859-1, one char per byte, so
-     * each such char is encoded as its byte, which keeps the server's UTF-8 as it was; an existing escape stays. A
-     * {@code %} that begins no escape ({@code ?z=%zz}, {@code 100%}) is one too, as OkHttp sends it ({@code %25}):
-     * curl and browsers follow such a Location, which a URI cannot hold as it is.
-     */
-    private static String escapeRaw(String location) {
-        StringBuilder escaped = new StringBuilder(location.length() + 16);
-        for (int i = 0; i < location.length(); i++) {
-            char c = location.charAt(i);
-            boolean raw = c <= ' ' || (c >= 0x7f && c <= 0xff) || "\"<>\\^`{|}".indexOf(c) >= 0
-                    || (c == '%' && !(isHexDigit(location, i + 1) && isHexDigit(location, i + 2)));
-            if (raw) {
-                escaped.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
-            } else {
-                escaped.append(c);
-            }
-        }
-        return escaped.toString();
-    }
-
-    private static boolean isHexDigit(String text, int index) {
-        return index < text.length() && Character.digit(text.charAt(index), 16) >= 0;
     }
 }
