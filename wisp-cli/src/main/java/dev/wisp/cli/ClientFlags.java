@@ -20,6 +20,14 @@ final class ClientFlags {
         return config;
     }
 
+    /** {@code --max-time}: none when not given or 0, which curl reads as no limit. */
+    static Duration maxTime(Arguments parsed) throws UsageException {
+        if (!parsed.has("--max-time") || parsed.value("--max-time").orElseThrow().matches("0+(\\.0*)?")) {
+            return null;
+        }
+        return seconds(parsed, "--max-time");
+    }
+
     static Duration seconds(Arguments parsed, String option) throws UsageException {
         String text = parsed.value(option).orElseThrow();
         try {

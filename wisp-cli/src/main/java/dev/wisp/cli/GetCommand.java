@@ -21,6 +21,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,8 @@ final class GetCommand implements Command {
             new Option("--compressed", null, null, "ask for gzip or deflate and decode the body"),
             new Option("--no-buffer", "-N", null,
                     "write the body as it arrives (as is always done; for event streams)"),
-            new Option("--max-time", "-m", "SECONDS", "limit the whole run, body and -C's retries included"),
+            new Option("--max-time", "-m", "SECONDS",
+                    "limit the whole run, body and -C's retries included (0: no limit)"),
             new Option("--connect-timeout", null, "SECONDS", "limit DNS, connect and TLS handshake (default 10)"),
             new Option("--http1.1", null, null, "use HTTP/1.1 only (ALPN offers http/1.1 alone)"),
             new Option("--http2", null, null, "offer HTTP/2 over TLS by ALPN, the server chooses (the default)"),
@@ -234,8 +236,9 @@ final class GetCommand implements Command {
     private static ClientConfig config(Arguments parsed, PrintStream err, WriteOut writeOut, ReceivedHeads heads)
             throws UsageException, ClientTlsOptions.TlsFileException {
         ClientConfig.Builder config = ClientFlags.configure(parsed);
-        if (parsed.has("--max-time")) {
-            config.callTimeout(ClientFlags.seconds(parsed, "--max-time"));
+        Duration maxTime = ClientFlags.maxTime(parsed);
+        if (maxTime != null) {
+            config.callTimeout(maxTime);
         }
         RedirectOptions.apply(parsed, config);
         SocketFlags.apply(parsed, config);

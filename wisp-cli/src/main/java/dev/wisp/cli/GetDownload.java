@@ -58,7 +58,7 @@ final class GetDownload {
         ReconnectPolicy.Builder retries = ReconnectPolicy.builder().initialDelay(Duration.ofSeconds(1));
         retries.maxAttempts(parsed.intValue("--retry", 4, 0, 1000) + 1);
         DownloadConfig download = DownloadConfig.builder().retryPolicy(retries.build()).build();
-        Duration limit = parsed.has("--max-time") ? ClientFlags.seconds(parsed, "--max-time") : null;
+        Duration limit = ClientFlags.maxTime(parsed);
         boolean silent = parsed.has("--silent") && !parsed.has("--show-error");
         try (Client client = Client.create(config)) {
             if (limit == null) {

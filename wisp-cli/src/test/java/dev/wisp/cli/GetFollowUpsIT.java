@@ -300,6 +300,15 @@ class GetFollowUpsIT {
         });
     }
 
+    /** curl's "no limit": -m 0 and --max-redirs -1, usage errors before 2026-12-05. */
+    @Test
+    void takesZeroTimeAndMinusOneRedirectsForNoLimitAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            assertEquals("GET null\n", wisp("-m", "0", "-L", "--max-redirs", "-1", base + "/moved").text());
+            assertEquals(2, wisp("--max-redirs", "-2", base + "/moved").exitCode());
+        });
+    }
+
     /**
      * Characters a URI cannot hold, typed in a URL, go percent-encoded as a browser sends them (curl sends them as
      * typed); refused as a malformed URL (exit 3) before 2026-12-05, while the same in a Location was encoded.
