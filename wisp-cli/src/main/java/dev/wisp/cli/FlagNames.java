@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * The client's error messages name the API that changes what failed (RedirectPolicy.allowingTlsDowngrade(),
  * ProxyConfig.withCredentials, callTimeout), which is right for a program and no help to someone at a shell:
- * {@code wisp get} names its flags for the same instead.
+ * {@code wisp get} and {@code wisp ws} name their flags for the same instead.
  */
 final class FlagNames {
     /** What the client's messages say, and what {@code wisp get} says there; each text as the client writes it. */
@@ -16,7 +16,9 @@ final class FlagNames {
             "(maxRedirects)", "(--max-redirs)",
             "(callTimeout)", "(--max-time)",
             "(connectTimeout)", "(--connect-timeout)",
-            "(handshakeTimeout)", "(--connect-timeout)");
+            "(handshakeTimeout)", "(--connect-timeout)",
+            "is allowed by ipPreference IPV4_ONLY", "is allowed by -4",
+            "is allowed by ipPreference IPV6_ONLY", "is allowed by -6");
 
     private FlagNames() {
     }

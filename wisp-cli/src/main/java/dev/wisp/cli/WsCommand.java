@@ -135,10 +135,10 @@ final class WsCommand implements Command {
             ClientTlsOptions.tls(parsed).ifPresent(clientConfig::tls);
             ProxyOptions.apply(parsed, environment, request.uri(), clientConfig);
         } catch (ClientTlsOptions.TlsFileException e) {
-            err.println("wisp ws: " + e.getMessage());
+            err.println("wisp ws: " + FlagNames.in(e.getMessage()));
             return e.exitCode();
         } catch (ProxyOptions.ProxyVariableException e) {
-            err.println("wisp ws: " + e.getMessage());
+            err.println("wisp ws: " + FlagNames.in(e.getMessage()));
             return ExitCodes.CONNECT_FAILED;
         }
         try (Client client = Client.create(clientConfig.build())) {
@@ -148,13 +148,13 @@ final class WsCommand implements Command {
             printer.ended.await();
             return printer.inputFailed ? ExitCodes.FAILURE : printer.exitCode;
         } catch (HttpCallException e) {
-            err.println("wisp ws: " + e.getMessage());
+            err.println("wisp ws: " + FlagNames.in(e.getMessage()));
             return ExitCodes.of(e);
         } catch (WebSocketHandshakeException e) {
-            err.println("wisp ws: " + e.getMessage());
+            err.println("wisp ws: " + FlagNames.in(e.getMessage()));
             return ExitCodes.BAD_RESPONSE;
         } catch (IOException e) {
-            err.println("wisp ws: " + e.getMessage());
+            err.println("wisp ws: " + FlagNames.in(e.getMessage()));
             return ExitCodes.FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -221,7 +221,7 @@ final class WsCommand implements Command {
             }
         } catch (IOException | IllegalStateException e) {
             if (webSocket.isOpen()) {
-                printer.err.println("wisp ws: " + e.getMessage());
+                printer.err.println("wisp ws: " + FlagNames.in(e.getMessage()));
             }
         }
     }
@@ -331,7 +331,7 @@ final class WsCommand implements Command {
 
         @Override
         public void onError(WebSocket webSocket, IOException error) {
-            err.println("wisp ws: " + error.getMessage());
+            err.println("wisp ws: " + FlagNames.in(error.getMessage()));
             exitCode = ExitCodes.FAILURE;
             ended.countDown();
         }

@@ -222,7 +222,9 @@ class GetFollowUpsIT {
             // What the server saw, then what -w says of this end.
             assertEquals("127.0.0.3 " + port + "\n127.0.0.3 " + port, wisp("--interface", "127.0.0.3", "--local-port",
                     String.valueOf(port), "-w", "%{local_ip} %{local_port}", base + "/peer").text());
-            assertEquals(7, wisp("-6", base + "/peer").exitCode(), "no IPv6 address for 127.0.0.1");
+            GetCommandIT.Run noIpv6 = wisp("-6", base + "/peer");
+            assertEquals(7, noIpv6.exitCode(), "no IPv6 address for 127.0.0.1");
+            assertTrue(noIpv6.stderr().endsWith(": none of [127.0.0.1] is allowed by -6\n"), noIpv6.stderr());
             assertEquals(2, wisp("--interface", "eth0", base + "/peer").exitCode());
             assertEquals(2, wisp("-x", "socks4://127.0.0.1:1", base + "/peer").exitCode());
         });
