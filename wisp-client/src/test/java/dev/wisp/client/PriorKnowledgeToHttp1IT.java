@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.testing.PeerProcess;
+import dev.wisp.testing.PeerTools;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +56,25 @@ class PriorKnowledgeToHttp1IT {
                 assertTrue(failure.getMessage().contains(": the server answered in HTTP/1.x (\"HTTP/1.1 "),
                         failure.getMessage());
                 assertTrue(failure.getMessage().endsWith("it does not speak HTTP/2 with prior knowledge (h2c)"),
+                        failure.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Python's http.server answers the preface's HTTP/2.0 with a bare HTML page, no status line: read as a frame
+     * header, "a type 0x4f frame of 3940676 bytes" until 2026-12-05.
+     */
+    @Test
+    void saysPythonsHttpServerDoesNotSpeakIt() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            int port = PeerProcess.freePort();
+            try (PeerProcess python = PeerProcess.start(List.of(PeerTools.require("python3").toString(), "-u", "-m",
+                    "http.server", String.valueOf(port), "--bind", "127.0.0.1", "--directory", folder.toString()),
+                    Map.of(), "Serving HTTP", LIMIT).awaitListening(port); Client client = priorKnowledgeClient()) {
+                ResponseProtocolException failure = assertThrows(ResponseProtocolException.class,
+                        () -> client.send(Request.get("http://127.0.0.1:" + port + "/")));
+                assertTrue(failure.getMessage().contains(": the server answered in text (\"<!DOCTYPE HTML"),
                         failure.getMessage());
             }
         });

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Tells a server that answered our HTTP/2 preface in HTTP/1.x. With prior knowledge (h2c) the client only assumes the
+ * Tells a server that answered our HTTP/2 preface in HTTP/1.x, or in text without a status line. With prior knowledge (h2c) the client only assumes the
  * server speaks HTTP/2 (RFC 9113 §3.3); one that does not reads the preface as a malformed HTTP/1.1 request and
  * answers with a 400 or 505, whose first bytes, read as a frame header, make a frame of nonsense ("type 0x50 frame of
  * 4740180 bytes on stream 825110816"). A frame header is 9 bytes, so looking at the first 7 before the frame reader
@@ -33,13 +33,29 @@ final class Http1AnswerToPreface {
                 return;
             }
         }
-        if (!Arrays.equals(input.buffer(), input.position(), input.position() + HTTP1.length, HTTP1, 0,
-                HTTP1.length)) {
+        boolean http1 = Arrays.equals(input.buffer(), input.position(), input.position() + HTTP1.length, HTTP1, 0,
+                HTTP1.length);
+        if (!http1 && !isText(input)) {
             return;
         }
         String doesNot = tls ? "speak HTTP/2, although it chose h2 by ALPN" : "speak HTTP/2 with prior knowledge (h2c)";
-        throw new MalformedMessageException("the server answered in HTTP/1.x (\"" + statusLine(input)
-                + "\"): it does not " + doesNot);
+        throw new MalformedMessageException("the server answered in " + (http1 ? "HTTP/1.x" : "text") + " (\""
+                + statusLine(input) + "\"): it does not " + doesNot);
+    }
+
+    /**
+     * Whether the first bytes are printable text, as no frame header can be: the server's first frame is SETTINGS,
+     * at most 16,384 bytes long before it allows more, so its length's first byte is 0. Text is an answer without a
+     * status line, as an HTTP/0.9 one (Python's http.server answers the preface's version so: a bare HTML page).
+     */
+    private static boolean isText(WireInput input) {
+        byte[] buffer = input.buffer();
+        for (int i = input.position(); i < input.position() + HTTP1.length; i++) {
+            if (buffer[i] < 0x20 || buffer[i] > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The status line, for the message: as much of it as comes, up to its end or what a message quotes. */

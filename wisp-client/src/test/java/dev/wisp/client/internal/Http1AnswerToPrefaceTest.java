@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,6 +42,16 @@ class Http1AnswerToPrefaceTest {
                 () -> Http1AnswerToPreface.reject(input, false));
         assertEquals("the server answered in HTTP/1.x (\"HTTP/1.1 400 Bad Request\"): it does not speak HTTP/2 with "
                 + "prior knowledge (h2c)", failure.getMessage());
+    }
+
+    /** An answer without a status line (Python's http.server answers the preface's HTTP/2.0 with a bare page). */
+    @Test
+    void refusesTextWithoutAStatusLineNamingIt() {
+        WireInput input = WireInput.of("<!DOCTYPE HTML>\n<html>".getBytes(StandardCharsets.US_ASCII));
+        MalformedMessageException failure = assertThrows(MalformedMessageException.class,
+                () -> Http1AnswerToPreface.reject(input, false));
+        assertEquals("the server answered in text (\"<!DOCTYPE HTML>\"): it does not speak HTTP/2 with prior knowledge"
+                + " (h2c)", failure.getMessage());
     }
 
     @ParameterizedTest
