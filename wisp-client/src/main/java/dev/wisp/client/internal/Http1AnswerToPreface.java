@@ -8,11 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Tells a server that answered our HTTP/2 preface in HTTP/1.x, or in text without a status line. With prior knowledge (h2c) the client only assumes the
- * server speaks HTTP/2 (RFC 9113 §3.3); one that does not reads the preface as a malformed HTTP/1.1 request and
- * answers with a 400 or 505, whose first bytes, read as a frame header, make a frame of nonsense ("type 0x50 frame of
- * 4740180 bytes on stream 825110816"). A frame header is 9 bytes, so looking at the first 7 before the frame reader
- * does reads nothing it would not.
+ * Tells a server that answered our HTTP/2 preface in HTTP/1.x, or in text without a status line. With prior knowledge
+ * (h2c) the client only assumes the server speaks HTTP/2 (RFC 9113 §3.3); one that does not reads the preface as a
+ * malformed HTTP/1.1 request and answers with a 400 or 505, whose first bytes, read as a frame header, make a frame
+ * of nonsense ("type 0x50 frame of 4740180 bytes on stream 825110816"). A frame header is 9 bytes, so looking at the
+ * first 7 before the frame reader does reads nothing it would not.
  */
 final class Http1AnswerToPreface {
     private static final byte[] HTTP1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
