@@ -4,6 +4,8 @@ import dev.wisp.client.ClientConfig;
 import dev.wisp.client.Credentials;
 import dev.wisp.client.Request;
 import dev.wisp.core.Authority;
+import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.PercentEncoding;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -53,11 +55,16 @@ final class NetrcOptions {
         NetrcFile netrc = read(file.get());
         config.credentialsProvider(origin -> netrc.find(origin.host(), null)
                 .flatMap(entry -> credentials(parsed, entry.login(), entry.password())));
-        String userInfo = url.getRawUserInfo();
+        String userInfo = Authority.rawUserInfoOf(url);
         if (parsed.has("--user") || userInfo == null || userInfo.contains(":")) {
             return;
         }
-        String user = url.getUserInfo();
+        String user;
+        try {
+            user = PercentEncoding.decode(userInfo, false);
+        } catch (MalformedMessageException e) {
+            return; // not a user name a netrc entry can be for: the request refuses the URL itself
+        }
         Optional<NetrcFile.Entry> entry = netrc.find(Authority.hostOf(url), user);
         if (entry.isPresent() && entry.get().password() != null) {
             try {

@@ -279,6 +279,8 @@ class GetFollowUpsIT {
                     "http://" + container + "/host").text());
             assertEquals(container + "\n", wisp("-L", "--resolve", container + ":127.0.0.1",
                     base + "/to-container").text());
+            assertEquals("Basic YTpi\n", wisp("--basic", "--resolve", container + ":127.0.0.1",
+                    "http://a:b@" + container + "/basic").text(), "the userinfo's credentials, as for any host");
             String ascii = "xn--bcher-kva.example:" + port;
             assertEquals(ascii + "\n", wisp("--resolve", ascii + ":127.0.0.1",
                     "http://b\u00fccher.example:" + port + "/host").text());

@@ -144,8 +144,9 @@ public final class ProxyConfig {
         }
         int port = Authority.portOf(uri);
         ProxyConfig proxy = of(type, host, port < 0 ? (type == Type.HTTPS ? 443 : 1080) : port);
-        if (uri.getRawUserInfo() != null) {
-            Credentials given = UserInfo.credentials(uri.getRawUserInfo());
+        String userInfo = Authority.rawUserInfoOf(uri); // of a host URI reads no userinfo of, too
+        if (userInfo != null) {
+            Credentials given = UserInfo.credentials(userInfo);
             proxy = proxy.withCredentials(given.user(), given.secret());
         }
         return proxy;

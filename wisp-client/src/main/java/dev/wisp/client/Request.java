@@ -1,6 +1,7 @@
 package dev.wisp.client;
 
 import dev.wisp.client.internal.UriReferences;
+import dev.wisp.core.Authority;
 import dev.wisp.core.Body;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Method;
@@ -176,8 +177,9 @@ public final class Request {
         public Builder uri(URI uri) {
             Objects.requireNonNull(uri, "uri");
             Origin.of(uri);
-            if (uri.getRawUserInfo() != null) {
-                this.credentials = UserInfo.credentials(uri.getRawUserInfo());
+            String userInfo = Authority.rawUserInfoOf(uri); // of a host URI reads no userinfo of, too
+            if (userInfo != null) {
+                this.credentials = UserInfo.credentials(userInfo);
             }
             URI stripped = UriReferences.withoutDotSegments(UserInfo.strip(uri));
             String ascii = stripped.toASCIIString();

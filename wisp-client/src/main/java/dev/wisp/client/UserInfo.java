@@ -29,7 +29,7 @@ final class UserInfo {
 
     /** The URI without userinfo and fragment; the same URI if it has neither. */
     static URI strip(URI uri) {
-        if (uri.getRawUserInfo() == null && uri.getRawFragment() == null) {
+        if (Authority.rawUserInfoOf(uri) == null && uri.getRawFragment() == null) {
             return uri;
         }
         StringBuilder text = new StringBuilder(uri.getScheme()).append("://").append(Authority.hostAndPortOf(uri));

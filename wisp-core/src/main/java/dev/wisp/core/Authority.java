@@ -53,6 +53,19 @@ public final class Authority {
         return colon < 0 || colon >= name.length() - 1 ? -1 : Integer.parseInt(name.substring(colon + 1));
     }
 
+    /**
+     * A URI's userinfo as written (raw), also where {@link URI} reads the authority as a registered name, as it does
+     * for a host with {@code _} or non-ASCII letters, and gives none; null if it has none.
+     */
+    public static String rawUserInfoOf(URI uri) {
+        if (uri.getRawUserInfo() != null || uri.getHost() != null) {
+            return uri.getRawUserInfo();
+        }
+        String authority = uri.getRawAuthority();
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        return at < 0 ? null : authority.substring(0, at);
+    }
+
     /** A URI's authority without its userinfo, as written: {@code host[:port]}; null if it has none. */
     public static String hostAndPortOf(URI uri) {
         String authority = uri.getRawAuthority();

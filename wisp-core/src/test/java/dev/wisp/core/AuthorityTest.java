@@ -45,6 +45,17 @@ class AuthorityTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+        "http://a:b@my_svc:1/  | a:b",
+        "http://u%40x@b_c@d/   | u%40x@b_c",
+        "http://a:b@host:1/    | a:b",
+        "http://my_svc:1/      | null",
+        "http://host/          | null"})
+    void readsTheUserInfoURIFindsNoneInToo(String uri, String userInfo) {
+        assertEquals(userInfo, Authority.rawUserInfoOf(URI.create(uri)), uri);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"http://my_svc:abc/", "http://a%20b/", "http://a%FFb/", "mailto:x@y", "file:///etc"})
     void findsNoHostInWhatIsNoAuthority(String uri) {
         assertNull(Authority.hostOf(URI.create(uri)), uri);

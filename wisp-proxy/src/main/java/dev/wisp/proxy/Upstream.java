@@ -24,7 +24,7 @@ record Upstream(Origin origin, String basePath) {
      *     fragment or user information
      */
     static Upstream of(URI uri) {
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || Authority.rawUserInfoOf(uri) != null) {
             throw new IllegalArgumentException("upstream must not have a query, fragment or user information: " + uri);
         }
         Origin origin = Origin.of(uri);
@@ -62,7 +62,7 @@ record Upstream(Origin origin, String basePath) {
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
-        if (!uri.isAbsolute() || Authority.hostOf(uri) == null || uri.getRawUserInfo() != null) {
+        if (!uri.isAbsolute() || Authority.hostOf(uri) == null || Authority.rawUserInfoOf(uri) != null) {
             return Optional.empty();
         }
         Origin target;
