@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResponseResetIT {
     private static final BlockingQueue<String> OUTCOMES = new ArrayBlockingQueue<>(8);
+    private static final String GZIP_TEXT = "a line that compresses well enough\n".repeat(40);
     private static Server server;
 
     @BeforeAll
@@ -49,8 +50,23 @@ class ResponseResetIT {
                     OUTCOMES.add(response.reset() + " " + response.isCommitted());
                     body.close();
                 })
+                .get("/gzip-replaced", (request, response) -> {
+                    OutputStream first = response.setHeader("Content-Type", "text/plain").outputStream();
+                    first.write(GZIP_TEXT.getBytes(StandardCharsets.US_ASCII));
+                    boolean reset = response.reset();
+                    String reuse;
+                    try {
+                        first.write('!');
+                        reuse = "written";
+                    } catch (IllegalStateException e) {
+                        reuse = e.getMessage();
+                    }
+                    OUTCOMES.add(reset + " " + reuse);
+                    response.status(201).send(GZIP_TEXT.toUpperCase(java.util.Locale.ROOT));
+                })
                 .build();
-        server = Server.create(ServerConfig.builder().port(0).http2(true).build(), router).start();
+        server = Server.create(ServerConfig.builder().port(0).http2(true).build(),
+                HttpService.builder(router).filter(dev.wisp.server.filters.Compression.gzip()).build()).start();
     }
 
     @AfterAll
@@ -73,6 +89,25 @@ class ResponseResetIT {
         });
         assertEquals("true false refused", OUTCOMES.poll(5, TimeUnit.SECONDS));
         assertEquals("false true", OUTCOMES.poll(5, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Behind the Compression filter, the response after a reset is coded afresh: it went out marked gzip with its
+     * bytes uncoded, the filter's fields left from the response taken back.
+     */
+    @Test
+    void codesTheResponseAfterAResetAfresh() throws Exception {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /gzip-replaced HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n");
+            RawResponse replaced = peer.readResponse();
+            assertEquals(201, replaced.status());
+            assertEquals("gzip", replaced.header("Content-Encoding").orElseThrow());
+            byte[] decoded = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(replaced.body()))
+                    .readAllBytes();
+            assertEquals(GZIP_TEXT.toUpperCase(java.util.Locale.ROOT), new String(decoded, StandardCharsets.US_ASCII));
+        });
+        assertEquals("true the response was taken back (reset) and this stream with it",
+                OUTCOMES.poll(5, TimeUnit.SECONDS));
     }
 
     @Test

@@ -10,6 +10,9 @@ import dev.wisp.server.ServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -25,8 +28,13 @@ final class GzipResponse extends ForwardingServerResponse {
     private final AcceptEncoding accepted;
     private final String ifNoneMatch;
     private final Compression settings;
+    /** What the header fields the coding changes were before it changed them, for a reset; null until it did. */
+    private Map<String, List<String>> beforeCoding;
     /** The gzip stream {@link #outputStream()} handed the handler, or null. */
     private GzipStream handedOut;
+    /** The fields the coding changes: the handler's own come back on a reset. */
+    private static final List<String> CODING_FIELDS = List.of(HeaderNames.CONTENT_ENCODING,
+            HeaderNames.CONTENT_LENGTH, HeaderNames.ACCEPT_RANGES, HeaderNames.ETAG, HeaderNames.VARY);
 
     /** @param ifNoneMatch the request's If-None-Match values joined with commas; null without one */
     GzipResponse(ServerResponse delegate, Method method, AcceptEncoding accepted, String ifNoneMatch,
@@ -85,7 +93,10 @@ final class GzipResponse extends ForwardingServerResponse {
         }
     }
 
-    /** Lets go of the gzip stream the handler was handed, if any, when the response below is taken back. */
+    /**
+     * Takes the response back: lets go of the gzip stream the handler was handed, if any, and puts back the fields
+     * the coding changed, so that the next response is coded, or not, afresh (it went out marked gzip, uncoded).
+     */
     @Override
     public boolean reset() {
         if (!super.reset()) {
@@ -93,6 +104,13 @@ final class GzipResponse extends ForwardingServerResponse {
         }
         abandonHandedOut();
         handedOut = null;
+        if (beforeCoding != null) {
+            beforeCoding.forEach((name, values) -> {
+                removeHeader(name);
+                values.forEach(value -> header(name, value));
+            });
+            beforeCoding = null;
+        }
         return true;
     }
 
@@ -108,6 +126,10 @@ final class GzipResponse extends ForwardingServerResponse {
      * headers.
      */
     private boolean decide(long length) {
+        if (beforeCoding == null) {
+            beforeCoding = new LinkedHashMap<>();
+            CODING_FIELDS.forEach(name -> beforeCoding.put(name, headers().all(name)));
+        }
         Status status = status();
         if (status.code() == 304) {
             describeGzipCopy();
@@ -177,9 +199,37 @@ final class GzipResponse extends ForwardingServerResponse {
             def.setLevel(level);
         }
 
+        private boolean abandoned;
+
         /** Frees the compressor without writing the rest of the stream or closing the one below. */
         void abandon() {
+            abandoned = true;
             def.end();
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            requireKept();
+            super.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            requireKept();
+            super.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!abandoned) {
+                super.close();
+            }
+        }
+
+        private void requireKept() {
+            if (abandoned) {
+                throw new IllegalStateException("the response was taken back (reset) and this stream with it");
+            }
         }
     }
 }
