@@ -108,10 +108,36 @@ class ConnectionPoolQueueIT {
         });
     }
 
+    /**
+     * Over HTTP/2 too: a later call of an origin whose connection has no stream open does not take a stream of it
+     * where an earlier call of another origin would close it for room (it did, and the earlier call waited out its
+     * connect timeout, half of them under load).
+     */
+    @Test
+    void servesHttp2CallsOfSeveralOriginsWithoutStallingACallerThatReadsInOrder() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Router router = Router.builder().get("/", (request, response) -> response.send(BODY)).build();
+            ClientConfig config = ClientConfig.builder().maxConnections(2).maxConnectionsPerOrigin(1)
+                    .http2(Http2Mode.PRIOR_KNOWLEDGE).connectTimeout(Duration.ofSeconds(3)).build();
+            List<Server> servers = startServers(3, router, true);
+            try (Client client = Client.create(config)) {
+                for (int round = 0; round < 5; round++) {
+                    readInOrder(sendToOrigins(client, servers, 30, new Random(round)));
+                }
+            } finally {
+                servers.forEach(Server::close);
+            }
+        });
+    }
+
     private static List<Server> startServers(int count, Router router) {
+        return startServers(count, router, false);
+    }
+
+    private static List<Server> startServers(int count, Router router, boolean http2) {
         List<Server> servers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            servers.add(Server.create(ServerConfig.builder().port(0).build(), router).start());
+            servers.add(Server.create(ServerConfig.builder().port(0).http2(http2).build(), router).start());
         }
         return servers;
     }

@@ -59,10 +59,14 @@ class Http2ClientRecoveryIT {
         assertTimeoutPreemptively(LIMIT, test);
     }
 
+    /**
+     * Where the origin takes only one connection, the one that refused the stream serves the attempt again: once
+     * accepted, and while it keeps refusing, not forever.
+     */
     @Test
     void sendsARefusedStreamAgainEvenAPostButNotForever() {
         run(() -> {
-            server = Http2ScriptedServer.start(ClientConfig.builder());
+            server = Http2ScriptedServer.start(ClientConfig.builder().maxConnectionsPerOrigin(1));
             byte[] body = "payload".getBytes(StandardCharsets.UTF_8);
             CompletableFuture<String> accepted = post("/accepted", body);
             Peer peer = server.handshake();
@@ -87,6 +91,29 @@ class Http2ClientRecoveryIT {
             assertTrue(failure(refused, ConnectionClosedException.class).wasRequestRetried());
             assertTrue(attempts >= 2 && attempts <= 16, "sent " + attempts + " times: again, but not forever");
             assertEquals(1, server.connections());
+        });
+    }
+
+    /**
+     * A refused stream goes again on another connection while one can be had, not back to the one that refused it,
+     * which may refuse every stream (a server that keeps refusing on one connection served a new one): before
+     * 2026-12-05 every attempt went to it, and the call failed after eleven.
+     */
+    @Test
+    void sendsARefusedStreamAgainOnAnotherConnection() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            byte[] body = "payload".getBytes(StandardCharsets.UTF_8);
+            CompletableFuture<String> call = post("/refused-here", body);
+            Peer refusing = server.handshake();
+            refusing.send(new ResetFrame(refusing.awaitRequest().streamId(), ErrorCode.REFUSED_STREAM));
+            Peer other = server.handshake();
+            RequestHead again = other.awaitRequest();
+            assertEquals("/refused-here", again.field(":path"));
+            assertArrayEquals(body, other.awaitBody(again.streamId()));
+            other.respond(again.streamId(), "served");
+            assertEquals("200 served", result(call));
+            assertEquals(2, server.connections());
         });
     }
 

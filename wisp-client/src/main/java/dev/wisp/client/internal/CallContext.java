@@ -30,6 +30,8 @@ public final class CallContext {
     private ConnectionPool.ReservedPlace reservedPlace;
     /** The server declared the call's last attempt unprocessed: it goes again, ahead of the calls waiting. */
     private volatile boolean goingAgain;
+    /** The HTTP/2 connection that refused the last attempt, passed over by the next while another can be had. */
+    private volatile Http2ClientConnection refusedOn;
 
     public CallContext(Request request, ClientConfig config) {
         this.request = request;
@@ -47,9 +49,20 @@ public final class CallContext {
         return nanos == 0 ? 1 : nanos;
     }
 
-    /** Marks the call as going again after the server declared its attempt unprocessed (RFC 9113 §8.7). */
-    void goAgain() {
+    /**
+     * Marks the call as going again after the server declared its attempt unprocessed (RFC 9113 §8.7).
+     *
+     * @param refusedOn the HTTP/2 connection that refused it, which the next attempt passes over while another can
+     *     be had (one that refuses every stream would refuse it again); null if none is to be
+     */
+    void goAgain(Http2ClientConnection refusedOn) {
         goingAgain = true;
+        this.refusedOn = refusedOn;
+    }
+
+    /** The connection that refused the call's last attempt, or null. */
+    Http2ClientConnection refusedOn() {
+        return refusedOn;
     }
 
     /** Whether the call goes again after an attempt the server declared unprocessed. */

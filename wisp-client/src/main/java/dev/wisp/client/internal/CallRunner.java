@@ -69,7 +69,7 @@ public final class CallRunner {
                 if (exchange.wasRefusedUnprocessed() && request.isBodyRepeatable()
                         && refusals < MAX_UNPROCESSED_RETRIES) {
                     int attempt = ++refusals;
-                    call.goAgain();
+                    call.goAgain(exchange.refusingConnection());
                     LOG.log(DEBUG, () -> request + ": not processed by the server, sent again (" + attempt + "): "
                             + e.getMessage());
                     continue;

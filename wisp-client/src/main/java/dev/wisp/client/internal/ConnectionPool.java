@@ -193,18 +193,26 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
                     }
                     boolean reserved = false;
                     if (waitingCalls.hasTurn(origin, ticket)) {
-                        Http2ClientConnection shared = reserveStream(origin);
+                        // Where all room is taken, an earlier call of another origin that would open a connection
+                        // closes an idle one for room, an HTTP/2 one once its streams ended: a later call takes
+                        // neither an idle connection nor a stream (which would keep its connection from ending).
+                        // A new connection may take its room or close its idle one.
+                        boolean givesWay = open >= config.maxConnections()
+                                && waitingCalls.hasEarlierFirst(origin, ticket, this::wouldOpen);
+                        // Not the connection that refused the call's last attempt, while another can be had.
+                        Http2ClientConnection refusing = call.refusedOn();
+                        Http2ClientConnection shared = givesWay ? null : reserveStream(origin, refusing);
                         if (shared != null) {
                             return new Lease(null, shared);
                         }
-                        // Where all room is taken, an earlier call of another origin that would open a connection
-                        // closes an idle one for room; a new connection may take its room or close its idle one.
-                        boolean idleGivenWay = open >= config.maxConnections()
-                                && waitingCalls.hasEarlierFirst(origin, ticket, this::wouldOpen);
-                        candidate = idleGivenWay ? null : takeIdle(origin);
-                        reserved = candidate == null && !idleGivenWay && !awaitsHttp2(origin)
+                        candidate = givesWay ? null : takeIdle(origin);
+                        reserved = candidate == null && !givesWay && !awaitsHttp2(origin)
                                 && !waitingCalls.hasEarlierFirst(origin, ticket, this::wouldOpenOrTakeIdle)
                                 && reserve(origin);
+                        if (candidate == null && !reserved && !givesWay && refusing != null
+                                && (shared = reserveStream(origin, null)) != null) {
+                            return new Lease(null, shared); // none other to be had: it goes there again
+                        }
                     }
                     if (candidate == null && !reserved) {
                         ticket = ticket == null ? enqueue(origin, call) : startWaiting(origin, ticket);
@@ -266,12 +274,16 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
         }
     }
 
-    /** A shared HTTP/2 connection to the origin with a stream reserved for the call, or null; under the lock. */
-    private Http2ClientConnection reserveStream(Origin origin) {
+    /**
+     * A shared HTTP/2 connection to the origin with a stream reserved for the call, or null; under the lock.
+     *
+     * @param passedOver a connection not to take (one that refused the call), or null
+     */
+    private Http2ClientConnection reserveStream(Origin origin, Http2ClientConnection passedOver) {
         List<Http2ClientConnection> shared = http2.get(origin);
         if (shared != null) {
             for (Http2ClientConnection connection : shared) {
-                if (connection.tryReserveStream()) {
+                if (connection != passedOver && connection.tryReserveStream()) {
                     return connection;
                 }
             }

@@ -84,6 +84,11 @@ public abstract sealed class Exchange permits Http1Exchange, Http2Exchange {
         return false;
     }
 
+    /** The HTTP/2 connection that refused the request unprocessed ({@link #wasRefusedUnprocessed}), or null. */
+    Http2ClientConnection refusingConnection() {
+        return null;
+    }
+
     /**
      * Writes the request head, flushed when the body waits for 100 Continue or there is none.
      *

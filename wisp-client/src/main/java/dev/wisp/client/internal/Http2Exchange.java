@@ -96,6 +96,11 @@ public final class Http2Exchange extends Exchange implements ClientSweeper.Sweep
     }
 
     @Override
+    Http2ClientConnection refusingConnection() {
+        return wasRefusedUnprocessed() ? connection : null;
+    }
+
+    @Override
     void writeRequestHead(long bodyLength) throws IOException {
         RequestHead head = RequestHeads.of(call.request(), call.config(), bodyLength);
         List<HpackField> fields = RequestFields.encode(head, call.request().origin().scheme());
