@@ -56,7 +56,15 @@ final class GetRequests {
      * @throws IllegalArgumentException if it is not a URI even so
      */
     static URI uri(String url) {
-        return URI.create(PercentEncoding.escapeUnsafe(url.contains("://") ? url : "http://" + url, false));
+        String full = PercentEncoding.escapeUnsafe(url.contains("://") ? url : "http://" + url, false);
+        // Brackets belong to an IPv6 host alone; after it (curl -g sends them as typed) they are encoded too.
+        int authority = full.indexOf("://") + 3;
+        int after = authority;
+        while (after < full.length() && "/?#".indexOf(full.charAt(after)) < 0) {
+            after++;
+        }
+        String rest = full.substring(after).replace("[", "%5B").replace("]", "%5D");
+        return URI.create(full.substring(0, after) + rest);
     }
 
     /** The request builder, for options handled elsewhere to add to; {@code stdin} is read for {@code @-} and -T -. */

@@ -327,15 +327,14 @@ final class WriteOut {
         return json.append("\n}").toString();
     }
 
-
     /** Where a redirect that was not followed would have gone: its Location, resolved against the request's URL. */
     private static String redirectUrl(ResponseHead head, Request request) {
         if (head == null || head.status().code() / 100 != 3) {
             return "";
         }
         String location = head.headers().firstOrNull("Location");
-        if (location == null) {
-            return "";
+        if (location == null || location.isBlank()) {
+            return ""; // an empty one is no redirect, as curl takes it
         }
         try {
             return request.uri().resolve(URI.create(location)).toString();

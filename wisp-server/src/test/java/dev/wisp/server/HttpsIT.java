@@ -114,6 +114,10 @@ class HttpsIT {
                 assertEquals(308, response.status());
                 assertEquals("https://example.test:" + server.port() + "/upload?x=1",
                         response.headers().first("Location").orElseThrow());
+                peer.send("PROPFIND /dav HTTP/1.1\r\nHost: example.test\r\n\r\n"); // a method no route names
+                var other = peer.readResponse();
+                assertEquals(308, other.status());
+                assertTrue(other.headers().first("Allow").isEmpty(), other.headers().toString());
             }
         });
     }

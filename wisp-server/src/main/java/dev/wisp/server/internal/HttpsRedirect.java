@@ -1,5 +1,6 @@
 package dev.wisp.server.internal;
 
+import dev.wisp.core.HeaderNames;
 import dev.wisp.core.RequestTarget;
 import dev.wisp.core.Status;
 import dev.wisp.server.Router;
@@ -17,7 +18,12 @@ final class HttpsRedirect {
     }
 
     static Router router(int httpsPort) {
-        return Router.builder().any("/*", (request, response) -> redirect(request, response, httpsPort)).build();
+        return Router.builder().any("/*", (request, response) -> redirect(request, response, httpsPort))
+                .methodNotAllowed((request, response) -> { // a method any() leaves out (PROPFIND, FOO): redirected too
+                    response.removeHeader(HeaderNames.ALLOW);
+                    redirect(request, response, httpsPort);
+                })
+                .build();
     }
 
     private static void redirect(ServerRequest request, ServerResponse response, int httpsPort) throws IOException {
