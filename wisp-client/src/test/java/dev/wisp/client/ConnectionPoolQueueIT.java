@@ -121,7 +121,7 @@ class ConnectionPoolQueueIT {
                     .http2(Http2Mode.PRIOR_KNOWLEDGE).connectTimeout(Duration.ofSeconds(3)).build();
             List<Server> servers = startServers(3, router, true);
             try (Client client = Client.create(config)) {
-                for (int round = 0; round < 5; round++) {
+                for (int round = 0; round < 30; round++) {
                     readInOrder(sendToOrigins(client, servers, 30, new Random(round)));
                 }
             } finally {

@@ -297,17 +297,21 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      * call of another origin made after it gives way to it. Under the lock.
      */
     private boolean wouldOpen(Origin origin) {
-        if (openPerOrigin.getOrDefault(origin, 0) >= config.maxConnectionsPerOrigin() || awaitsHttp2(origin)
-                || hasIdle(origin)) {
-            return false;
-        }
-        List<Http2ClientConnection> shared = http2.get(origin);
-        return shared == null || shared.stream().noneMatch(Http2ClientConnection::hasRoomForStream);
+        return openPerOrigin.getOrDefault(origin, 0) < config.maxConnectionsPerOrigin() && !awaitsHttp2(origin)
+                && !hasIdle(origin) && !hasStreamRoom(origin);
     }
 
-    /** As {@link #wouldOpen}, or it would take an idle connection of its own, which a new one may close for room. */
+    /**
+     * As {@link #wouldOpen}, or it would take an idle connection of its own, or a stream of its HTTP/2 connection:
+     * a new connection may close either for room (one without streams), and the earlier call would then need room.
+     */
     private boolean wouldOpenOrTakeIdle(Origin origin) {
-        return hasIdle(origin) || wouldOpen(origin);
+        return hasIdle(origin) || hasStreamRoom(origin) || wouldOpen(origin);
+    }
+
+    private boolean hasStreamRoom(Origin origin) {
+        List<Http2ClientConnection> shared = http2.get(origin);
+        return shared != null && shared.stream().anyMatch(Http2ClientConnection::hasRoomForStream);
     }
 
     private boolean hasIdle(Origin origin) {
