@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.Ascii;
@@ -7,6 +8,7 @@ import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Method;
+import dev.wisp.core.Outage;
 import dev.wisp.core.Status;
 import dev.wisp.server.Handler;
 import dev.wisp.server.ServerRequest;
@@ -20,7 +22,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Answers 200 {@code text/plain} with the request it received: the request line, the header fields as received,
@@ -51,7 +52,7 @@ final class EchoHandler implements Handler {
     /** Bodies up to this long are held in memory; longer ones in a temporary file, so memory stays bounded. */
     private static final int CHUNK_BYTES = 8 * 1024;
     private static final System.Logger LOG = System.getLogger(EchoHandler.class.getName());
-    private static final AtomicBoolean SPOOL_FAILING = new AtomicBoolean();
+    private static final Outage SPOOL_FAILING = new Outage();
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws IOException {
@@ -100,7 +101,9 @@ final class EchoHandler implements Handler {
             } catch (IOException e) {
                 throw cannotHold(e);
             }
-            SPOOL_FAILING.set(false);
+            if (SPOOL_FAILING.ends()) {
+                LOG.log(INFO, "/echo holds long bodies again");
+            }
             byte[] head = head(request);
             response.setHeader(HeaderNames.CONTENT_LENGTH, String.valueOf(head.length + Files.size(spool)));
             OutputStream out = response.outputStream();
@@ -118,7 +121,7 @@ final class EchoHandler implements Handler {
 
     /** A body that cannot be written to a temporary file (a full disk, say): 507, the operator told once. */
     private static HttpProtocolException cannotHold(IOException cause) {
-        if (SPOOL_FAILING.compareAndSet(false, true)) {
+        if (SPOOL_FAILING.starts()) {
             LOG.log(WARNING, "/echo cannot hold long bodies in " + System.getProperty("java.io.tmpdir") + " ("
                     + cause.getMessage() + "): answering 507 until one is held again");
         }

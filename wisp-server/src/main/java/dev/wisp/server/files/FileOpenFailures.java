@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Outage;
 import dev.wisp.core.Status;
 import dev.wisp.server.ServerResponse;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The answer when a file or directory that was resolved inside the root cannot then be opened. Only its absence
@@ -25,7 +25,7 @@ final class FileOpenFailures {
     /** Seconds a client should wait before trying again: descriptors come back as connections close. */
     static final String RETRY_AFTER_SECONDS = "1";
     /** Whether files fail to open for a passing reason, told at WARNING, and not told to open again yet. */
-    private static final AtomicBoolean FAILING = new AtomicBoolean();
+    private static final Outage FAILING = new Outage();
 
     private FileOpenFailures() {
     }
@@ -38,7 +38,7 @@ final class FileOpenFailures {
 
     /** A file opened: if files failed to open before, that they open again is told, once. */
     static void opened() {
-        if (FAILING.get() && FAILING.compareAndSet(true, false)) {
+        if (FAILING.ends()) {
             LOG.log(INFO, "files open again");
         }
     }
@@ -54,7 +54,7 @@ final class FileOpenFailures {
             response.status(Status.INTERNAL_SERVER_ERROR).send("file cannot be read\n");
             return;
         }
-        if (FAILING.compareAndSet(false, true)) {
+        if (FAILING.starts()) {
             LOG.log(WARNING, "cannot open " + path + ": " + failure + "; answering 503 until a file opens again");
         }
         response.status(Status.SERVICE_UNAVAILABLE).header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS)

@@ -6,6 +6,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Method;
+import dev.wisp.core.Outage;
 import dev.wisp.core.Status;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
@@ -26,7 +27,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * PUT and DELETE of files under a {@link FileHandler}'s root ({@link FileHandler.Builder#writable}), as
@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class FileWrites {
     private static final System.Logger LOG = System.getLogger(FileHandler.class.getName());
-    private static final AtomicBoolean FAILING = new AtomicBoolean();
+    private static final Outage FAILING = new Outage();
     private static final String TEMPORARY_PREFIX = ".wisp-upload-";
     private static final String TEMPORARY_SUFFIX = ".part";
 
@@ -250,13 +250,13 @@ final class FileWrites {
     }
 
     private static void stored(Path folder) {
-        if (FAILING.get() && FAILING.compareAndSet(true, false)) {
+        if (FAILING.ends()) {
             LOG.log(INFO, "files are stored in " + folder + " again");
         }
     }
 
     private static HttpProtocolException notStored(Path folder, IOException cause) {
-        if (FAILING.compareAndSet(false, true)) {
+        if (FAILING.starts()) {
             LOG.log(WARNING, "cannot store files in " + folder + " (" + cause.getMessage()
                     + "): answering 507 until a file is stored again");
         }
