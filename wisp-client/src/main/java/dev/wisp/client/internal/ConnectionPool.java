@@ -297,8 +297,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      * call of another origin made after it gives way to it. Under the lock.
      */
     private boolean wouldOpen(Origin origin) {
-        return openPerOrigin.getOrDefault(origin, 0) < config.maxConnectionsPerOrigin() && !awaitsHttp2(origin)
-                && !hasIdle(origin) && !hasStreamRoom(origin);
+        return !hasIdle(origin) && !hasStreamRoom(origin) && mayOpen(origin);
     }
 
     /**
@@ -306,7 +305,12 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      * a new connection may close either for room (one without streams), and the earlier call would then need room.
      */
     private boolean wouldOpenOrTakeIdle(Origin origin) {
-        return hasIdle(origin) || hasStreamRoom(origin) || wouldOpen(origin);
+        return hasIdle(origin) || hasStreamRoom(origin) || mayOpen(origin);
+    }
+
+    /** Whether the origin has room for a connection and none being made that its calls wait for. */
+    private boolean mayOpen(Origin origin) {
+        return openPerOrigin.getOrDefault(origin, 0) < config.maxConnectionsPerOrigin() && !awaitsHttp2(origin);
     }
 
     private boolean hasStreamRoom(Origin origin) {
