@@ -42,7 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <tr><td>{@code maxConnections}</td><td>64</td><td>an idle connection of another origin is closed to make room,
  *       else calls wait</td></tr>
  *   <tr><td>{@code maxQueuedRequests}</td><td>256</td><td>a call that would wait beyond it fails at once:
- *       {@link RequestQueueFullException}</td></tr>
+ *       {@link RequestQueueFullException}; a call that waits for a stream its origin's HTTP/2 connections have free,
+ *       or one being made is expected to have (100), does not count</td></tr>
  *   <tr><td>{@code keepWarm}</td><td>30 s</td><td>an idle pooled connection is closed</td></tr>
  *   <tr><td>{@code maxStatusLineBytes}</td><td>8 KiB</td><td>{@link ResponseProtocolException}</td></tr>
  *   <tr><td>{@code maxHeaderBytes}</td><td>64 KiB</td><td>{@link ResponseProtocolException}; also for
@@ -487,7 +488,10 @@ public final class ClientConfig {
             return this;
         }
 
-        /** How many calls may wait for a pooled connection; zero fails every call that would wait. */
+        /**
+         * How many calls may wait for a pooled connection; zero fails every call that would wait, but for those that
+         * wait for a stream of an HTTP/2 connection, free or expected of one being made.
+         */
         public Builder maxQueuedRequests(int count) {
             this.maxQueuedRequests = count;
             return this;

@@ -130,6 +130,68 @@ class ConnectionPoolQueueIT {
         });
     }
 
+    /**
+     * A burst of calls to an origin whose first connection is still being made, over HTTP/2: the calls wait for the
+     * streams that connection will have (100, RFC 9113's least recommended) before they count against
+     * {@code maxQueuedRequests}. Before, 43 of 300 such calls with the defaults failed with
+     * {@link RequestQueueFullException}, while the connection once up served them all at once.
+     */
+    @Test
+    void servesABurstToAColdHttp2OriginWithinTheStreamsOfItsFirstConnection() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Router router = Router.builder().get("/", (request, response) -> response.send(BODY)).build();
+            ClientConfig config = ClientConfig.builder().http2(Http2Mode.PRIOR_KNOWLEDGE).build();
+            try (Server server = startServers(1, router, true).getFirst();
+                    Client client = Client.create(config)) {
+                readInOrder(sendToOrigins(client, List.of(server), 300, new Random(3)));
+            }
+        });
+    }
+
+    /**
+     * The calls waiting for the streams of an HTTP/2 connection are bounded too: by the streams it has free or, being
+     * made, is expected to have (100), then by {@code maxQueuedRequests} (none here). Of 150 calls to an origin of one
+     * connection, whose handlers hold their streams, at most one more than the server's 100 streams waits (the 101st,
+     * if it came before the connection was up); the rest fail at once.
+     */
+    @Test
+    void refusesCallsToAColdHttp2OriginBeyondItsStreamsAndTheQueue() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Router router = Router.builder().get("/", (request, response) -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                response.send(BODY);
+            }).build();
+            ClientConfig config = ClientConfig.builder().http2(Http2Mode.PRIOR_KNOWLEDGE).maxQueuedRequests(0)
+                    .maxConnectionsPerOrigin(1).build();
+            try (Server server = startServers(1, router, true).getFirst();
+                    Client client = Client.create(config)) {
+                List<CompletableFuture<Response>> responses = sendToOrigins(client, List.of(server), 150,
+                        new Random(5));
+                long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (responses.stream().filter(CompletableFuture::isCompletedExceptionally).count() < 49
+                        && System.nanoTime() < end) {
+                    Thread.sleep(10); // the calls beyond fail at once; no stream is freed until the release
+                }
+                release.countDown();
+                int refused = 0;
+                for (CompletableFuture<Response> response : responses) {
+                    try {
+                        response.join().close();
+                    } catch (java.util.concurrent.CompletionException e) {
+                        assertTrue(e.getCause() instanceof RequestQueueFullException, e.toString());
+                        refused++;
+                    }
+                }
+                assertTrue(refused == 49 || refused == 50, refused + " refused");
+            }
+        });
+    }
+
     private static List<Server> startServers(int count, Router router) {
         return startServers(count, router, false);
     }

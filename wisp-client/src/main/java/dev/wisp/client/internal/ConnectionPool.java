@@ -64,6 +64,11 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      * less, as what they still read is in the sockets' buffers already, or nothing.
      */
     private static final long HTTP2_END_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The streams an HTTP/2 connection being made is expected to serve at once: RFC 9113 §6.5.2 recommends a server
+     * allow no fewer than 100.
+     */
+    private static final int EXPECTED_STREAMS = 100;
     private static final String UNEXPECTED_FAILURE = String.valueOf(Exchange.UNEXPECTED_FAILURE);
     private static final String CLIENT_CLOSED = String.valueOf("client closed");
     private static final String NOT_REUSABLE = String.valueOf("not reusable");
@@ -454,9 +459,10 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      * first streams; a call sent again behind the newer ones would meet the refusal again and again.
      */
     private WaitingCalls.Ticket enqueue(Origin origin, CallContext call) throws RequestQueueFullException {
-        checkRoomInLine(origin);
+        boolean expectsStream = expectsStream(origin);
+        checkRoomInLine(origin, expectsStream);
         WaitingCalls.Ticket ticket = waitingCalls.newTicket(lock.newCondition());
-        waitingCalls.add(origin, ticket, call.isGoingAgain());
+        waitingCalls.add(origin, ticket, call.isGoingAgain(), expectsStream);
         return ticket;
     }
 
@@ -464,14 +470,33 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
     private WaitingCalls.Ticket startWaiting(Origin origin, WaitingCalls.Ticket ticket)
             throws RequestQueueFullException {
         if (waitingCalls.isReserved(ticket)) {
-            checkRoomInLine(origin);
-            waitingCalls.waiting(ticket);
+            boolean expectsStream = expectsStream(origin);
+            checkRoomInLine(origin, expectsStream);
+            waitingCalls.waiting(origin, ticket, expectsStream);
         }
         return ticket;
     }
 
-    private void checkRoomInLine(Origin origin) throws RequestQueueFullException {
-        if (waitingCalls.count() >= config.maxQueuedRequests()) {
+    /**
+     * Whether a call that comes to wait now waits for a stream its origin's HTTP/2 connections have free, or one
+     * being made is expected to have, beyond those the calls before it wait for: such calls count against those
+     * streams, not against {@code maxQueuedRequests}, for they wait only for their turn or for the connection to be
+     * up. A call let in so waits on uncounted should it get no stream after all (a server that allows fewer): it is
+     * not turned away later. Under the lock.
+     */
+    private boolean expectsStream(Origin origin) {
+        int expected = awaitsHttp2(origin) ? EXPECTED_STREAMS * connecting.getOrDefault(origin, 0) : 0;
+        List<Http2ClientConnection> shared = http2.get(origin);
+        if (shared != null) {
+            for (Http2ClientConnection connection : shared) {
+                expected += connection.streamRoom();
+            }
+        }
+        return waitingCalls.expectingStreams(origin) < expected;
+    }
+
+    private void checkRoomInLine(Origin origin, boolean expectsStream) throws RequestQueueFullException {
+        if (!expectsStream && waitingCalls.count() >= config.maxQueuedRequests()) {
             throw new RequestQueueFullException("no connection to " + origin + " is free and "
                     + config.maxQueuedRequests() + " calls wait already (maxQueuedRequests)");
         }

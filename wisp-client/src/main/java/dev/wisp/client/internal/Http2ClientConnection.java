@@ -224,6 +224,11 @@ public final class Http2ClientConnection {
         return slots.hasRoom(streamLimit());
     }
 
+    /** How many calls would get a stream now, one after another. */
+    int streamRoom() {
+        return slots.room(streamLimit());
+    }
+
     private int streamLimit() {
         return (int) Math.min(peerSettings.maxConcurrentStreams(), Integer.MAX_VALUE);
     }

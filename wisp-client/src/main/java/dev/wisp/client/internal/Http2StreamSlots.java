@@ -45,9 +45,14 @@ final class Http2StreamSlots {
 
     /** Whether a call would get a place now ({@link #tryReserve}), taking none. */
     boolean hasRoom(int limit) {
+        return room(limit) > 0;
+    }
+
+    /** How many calls would get a place now, one after another. */
+    int room(int limit) {
         lock.lock();
         try {
-            return retired == null && held - closedUnreleased.size() < limit;
+            return retired == null ? Math.max(0, limit - (held - closedUnreleased.size())) : 0;
         } finally {
             lock.unlock();
         }

@@ -24,6 +24,11 @@ import java.util.function.Predicate;
  * for room under the total cap rather than for a connection of their own origin, the pool serves the earliest first
  * ({@link #hasEarlierFirst}), so that calls of several origins are served in the order they were made too.
  *
+ * <p>A call that waits for a stream its origin's HTTP/2 connections have free, or one being made is expected to have,
+ * does not count either: it counts among the calls that expect a stream ({@link #expectingStreams}), which the pool
+ * bounds by those streams. A burst of calls to a cold origin would otherwise fill the queue while the one connection
+ * that will serve them all at once is made.
+ *
  * <p>A ticket that could not be put in line leaves nothing behind: an {@link ArrayDeque} stores an element and then
  * grows, so a growth that a full heap refused would leave a ticket that nobody holds any more in the line, the
  * first of it for good once the ones before it left, and every later call of its origin would wait its whole
@@ -33,6 +38,8 @@ final class WaitingCalls {
     private final Map<Origin, Deque<Ticket>> lines = new HashMap<>();
     /** The tickets in line whose calls have not come to wait yet: not counted. */
     private final Set<Ticket> reserved = new HashSet<>();
+    /** Per origin, the calls waiting for the streams of a connection being made: not counted either. */
+    private final Map<Origin, Integer> expectingStreams = new HashMap<>();
     private final Function<Origin, Deque<Ticket>> newLine;
     private int count;
     private long lastNumber;
@@ -50,6 +57,8 @@ final class WaitingCalls {
     static final class Ticket {
         private final Condition turn;
         private final long number;
+        /** Whether the call waits for a stream of a connection being made, counted there rather than in {@link #count}. */
+        private boolean expectsStream;
 
         private Ticket(Condition turn, long number) {
             this.turn = turn;
@@ -75,9 +84,14 @@ final class WaitingCalls {
         return new Ticket(turn, ++lastNumber);
     }
 
-    /** How many calls wait, of every origin. */
+    /** How many calls wait, of every origin, but for those that expect a stream. */
     int count() {
         return count;
+    }
+
+    /** How many calls of the origin wait for the streams of a connection being made to it. */
+    int expectingStreams(Origin origin) {
+        return expectingStreams.getOrDefault(origin, 0);
     }
 
     /** Whether the call with this ticket (null: one not in line) may take a connection of the origin now. */
@@ -121,10 +135,14 @@ final class WaitingCalls {
         return reserved.contains(ticket);
     }
 
-    /** The call of a reserved ticket waits now: it counts from here on. */
-    void waiting(Ticket ticket) {
-        if (reserved.remove(ticket)) {
-            count++;
+    /**
+     * The call of a reserved ticket waits now: it counts from here on, among those that wait for a stream of a
+     * connection being made if it does. Should that fail (a full heap), nothing changed.
+     */
+    void waiting(Origin origin, Ticket ticket, boolean expectsStream) {
+        if (reserved.contains(ticket)) {
+            countIn(origin, ticket, expectsStream);
+            reserved.remove(ticket);
         }
     }
 
@@ -133,9 +151,36 @@ final class WaitingCalls {
      * declared its attempt unprocessed. Should that fail (a full heap), the ticket is in no line, and the failure is
      * thrown.
      */
-    void add(Origin origin, Ticket ticket, boolean first) {
-        putInLine(origin, ticket, first);
-        count++;
+    void add(Origin origin, Ticket ticket, boolean first, boolean expectsStream) {
+        countIn(origin, ticket, expectsStream);
+        try {
+            putInLine(origin, ticket, first);
+        } catch (RuntimeException | Error e) {
+            countOut(origin, ticket);
+            throw e;
+        }
+    }
+
+    /** Counts a waiting call; should a full heap refuse an origin's first count, nothing changed. */
+    private void countIn(Origin origin, Ticket ticket, boolean expectsStream) {
+        if (expectsStream) {
+            expectingStreams.merge(origin, 1, Integer::sum);
+        } else {
+            count++;
+        }
+        ticket.expectsStream = expectsStream;
+    }
+
+    /**
+     * Counts out a waiting call. Takes no memory: a count of streams expected stays within the boxes the JDK keeps
+     * (100 per connection being made, of which an HTTP/2 origin has one at a time).
+     */
+    private void countOut(Origin origin, Ticket ticket) {
+        if (ticket.expectsStream) {
+            expectingStreams.merge(origin, -1, (a, b) -> a + b == 0 ? null : a + b);
+        } else {
+            count--;
+        }
     }
 
     /** Puts the ticket in its origin's line, uncounted; a failure leaves it in none. */
@@ -169,7 +214,7 @@ final class WaitingCalls {
             return;
         }
         if (!reserved.remove(ticket)) {
-            count--;
+            countOut(origin, ticket);
         }
         wakeFirstOrForget(origin, line, false);
         if (wasFirst) {

@@ -70,12 +70,12 @@ class WaitingCallsTest {
         WaitingCalls.Ticket second = ticket(calls);
         WaitingCalls.Ticket again = ticket(calls);
         assertTrue(calls.hasTurn(ORIGIN, null), "nobody waits");
-        calls.add(ORIGIN, first, false);
-        calls.add(ORIGIN, second, false);
+        calls.add(ORIGIN, first, false, false);
+        calls.add(ORIGIN, second, false, false);
         assertFalse(calls.hasTurn(ORIGIN, null), "a new call goes behind those that wait");
         assertTrue(calls.hasTurn(ORIGIN, first));
         assertTrue(calls.hasTurn(OTHER, null), "another origin's line is its own");
-        calls.add(ORIGIN, again, true);
+        calls.add(ORIGIN, again, true, false);
         assertTrue(calls.hasTurn(ORIGIN, again));
         assertEquals(3, calls.count());
         calls.leave(ORIGIN, again);
@@ -92,11 +92,11 @@ class WaitingCallsTest {
         WaitingCalls calls = new WaitingCalls(origin -> new FullHeapLine(2));
         WaitingCalls.Ticket first = ticket(calls);
         WaitingCalls.Ticket second = ticket(calls);
-        calls.add(ORIGIN, first, false);
-        calls.add(ORIGIN, second, false);
+        calls.add(ORIGIN, first, false, false);
+        calls.add(ORIGIN, second, false, false);
 
-        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, ticket(calls), false));
-        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, ticket(calls), true));
+        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, ticket(calls), false, false));
+        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, ticket(calls), true, false));
         assertEquals(2, calls.count());
         assertTrue(calls.hasTurn(ORIGIN, first), "the first in line is still first");
 
@@ -110,7 +110,7 @@ class WaitingCallsTest {
     @Test
     void aLoneTicketThatAFullHeapKeptFromTheLineLeavesNoLine() {
         WaitingCalls calls = new WaitingCalls(origin -> new FullHeapLine(0));
-        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, ticket(calls), false));
+        assertThrows(OutOfMemoryError.class, () -> calls.add(ORIGIN, ticket(calls), false, false));
         assertEquals(0, calls.count());
         assertTrue(calls.hasTurn(ORIGIN, null));
         calls.wakeFirstInLine(); // no line, no failure
@@ -122,13 +122,13 @@ class WaitingCallsTest {
         WaitingCalls.Ticket reserved = ticket(calls);
         WaitingCalls.Ticket later = ticket(calls);
         calls.reserve(ORIGIN, reserved);
-        calls.add(ORIGIN, later, false);
+        calls.add(ORIGIN, later, false, false);
         assertEquals(1, calls.count(), "the reserved place is not a waiting call yet");
         assertTrue(calls.hasTurn(ORIGIN, reserved));
         assertFalse(calls.hasTurn(ORIGIN, later), "behind the call made before it");
         assertFalse(calls.hasTurn(ORIGIN, null), "a call that comes now goes behind both");
-        calls.waiting(reserved);
-        calls.waiting(reserved); // once only
+        calls.waiting(ORIGIN, reserved, false);
+        calls.waiting(ORIGIN, reserved, false); // once only
         assertEquals(2, calls.count());
         calls.leave(ORIGIN, reserved);
         assertEquals(1, calls.count());
@@ -142,13 +142,37 @@ class WaitingCallsTest {
     }
 
     @Test
+    void aCallThatExpectsAStreamOfAConnectionBeingMadeCountsThereNotInTheQueue() {
+        WaitingCalls calls = new WaitingCalls();
+        WaitingCalls.Ticket queued = ticket(calls);
+        WaitingCalls.Ticket expecting = ticket(calls);
+        WaitingCalls.Ticket reserved = ticket(calls);
+        calls.add(ORIGIN, queued, false, false);
+        calls.add(ORIGIN, expecting, false, true);
+        calls.reserve(ORIGIN, reserved);
+        calls.waiting(ORIGIN, reserved, true);
+        assertEquals(1, calls.count());
+        assertEquals(2, calls.expectingStreams(ORIGIN));
+        assertEquals(0, calls.expectingStreams(OTHER));
+        assertFalse(calls.hasTurn(ORIGIN, expecting), "in line as any other");
+
+        calls.leave(ORIGIN, expecting);
+        calls.leave(ORIGIN, queued);
+        assertEquals(0, calls.count());
+        assertEquals(1, calls.expectingStreams(ORIGIN));
+        assertTrue(calls.hasTurn(ORIGIN, reserved));
+        calls.leave(ORIGIN, reserved);
+        assertEquals(0, calls.expectingStreams(ORIGIN));
+    }
+
+    @Test
     void tellsOfAnEarlierCallOfAnotherOriginFirstInItsLineThatWantsRoom() {
         WaitingCalls calls = new WaitingCalls();
         WaitingCalls.Ticket early = ticket(calls);
         WaitingCalls.Ticket behindEarly = ticket(calls);
         WaitingCalls.Ticket own = ticket(calls);
-        calls.add(OTHER, early, false);
-        calls.add(OTHER, behindEarly, false);
+        calls.add(OTHER, early, false, false);
+        calls.add(OTHER, behindEarly, false, false);
         calls.reserve(ORIGIN, own);
         assertTrue(calls.hasEarlierFirst(ORIGIN, own, origin -> true));
         assertFalse(calls.hasEarlierFirst(ORIGIN, own, origin -> false), "an origin that wants no room is passed");
@@ -162,7 +186,7 @@ class WaitingCallsTest {
         assertFalse(calls.hasEarlierFirst(ORIGIN, own, origin -> true));
 
         WaitingCalls.Ticket later = ticket(calls);
-        calls.add(OTHER, later, false);
+        calls.add(OTHER, later, false, false);
         assertFalse(calls.hasEarlierFirst(ORIGIN, own, origin -> true), "a later call does not count");
         assertTrue(calls.hasEarlierFirst(OTHER, later, origin -> true));
     }
