@@ -57,7 +57,7 @@ final class WaitingCalls {
     static final class Ticket {
         private final Condition turn;
         private final long number;
-        /** Whether the call waits for a stream of a connection being made, counted there rather than in {@link #count}. */
+        /** Whether the call waits for a stream, counted among those that do rather than in {@link #count}. */
         private boolean expectsStream;
 
         private Ticket(Condition turn, long number) {
