@@ -25,6 +25,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -190,10 +191,13 @@ final class ServeFilters {
         if (requestIds != null) {
             service.filter(requestIds);
         }
-        if (logFormat == AccessLog.Format.WISP) {
-            service.filter(AccessLog.to(line -> out.println(LocalDateTime.now().format(TIME) + " " + line)));
-        } else if (logFormat != null) {
-            service.filter(AccessLog.builder().format(logFormat).to(out::println).build()); // the line has its time
+        if (logFormat != null) {
+            Consumer<String> lines = StandardOutputLines.to(out);
+            if (logFormat == AccessLog.Format.WISP) {
+                service.filter(AccessLog.to(line -> lines.accept(LocalDateTime.now().format(TIME) + " " + line)));
+            } else {
+                service.filter(AccessLog.builder().format(logFormat).to(lines).build()); // the line has its time
+            }
         }
         if (timer != null) {
             service.filter(timer);
