@@ -7,6 +7,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Status;
+import dev.wisp.transport.LogLimit;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,20 @@ import java.util.Map;
  * ({@link ServerResponse#reset()}). One partly sent, and an I/O failure once the client left, leave as the
  * exception, for the exchange to cut the response short or close.
  *
+ * <p>A handler that ran out of memory is answered 503 with {@code Retry-After}, as a server too busy for now is: the
+ * heap frees as the exchanges that filled it end. That is told once a minute, not a stack trace per request: each
+ * would take memory when there is none, and a full heap fails many requests at once.
+ *
  * <p>The server's own answers to a handler's failure, and every answer to a protocol error, ask to close the
  * connection ({@code Connection: close}): what is left of the request body cannot be trusted. An application's
  * mapper for its own exception keeps the connection.
  */
 final class ErrorMapping implements Handler {
     private static final System.Logger LOG = System.getLogger(ErrorMapping.class.getName());
+    private static final LogLimit OUT_OF_MEMORY = LogLimit.perMinute("handlers ran out of memory (", "): answered"
+            + " 503 with Retry-After; logged again at most once a minute");
+    /** How long a client answered 503 for a full heap is asked to wait: its collection takes far less. */
+    private static final String RETRY_AFTER_SECONDS = "1";
     /**
      * What describes the content that failed, and so not the answer in its place: its framing and coding, its
      * validators, how long it may be cached (a 500 with the content's max-age would be stored, RFC 9111 §3) and
@@ -66,6 +75,12 @@ final class ErrorMapping implements Handler {
                 throw e;
             }
             boolean mapped = mapperFor(e.getClass()) != null;
+            if (!mapped && e instanceof OutOfMemoryError) {
+                OUT_OF_MEMORY.warn(LOG, e);
+                response.setHeader(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+                answer(e, request, response, Status.SERVICE_UNAVAILABLE, "out of memory; try again", true);
+                return;
+            }
             if (!mapped) {
                 LOG.log(ERROR, "handler failed for " + request.method() + " " + request.path(), e);
             }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.core.MalformedMessageException;
+import dev.wisp.testing.LogCapture;
 import dev.wisp.testing.RawPeer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,6 +44,9 @@ class HandlerErrorsIT {
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .get("/throw", (request, response) -> {
                     throw new IllegalStateException("secret detail of a bug");
+                })
+                .get("/out-of-memory", (request, response) -> {
+                    throw new OutOfMemoryError("Java heap space");
                 })
                 .get("/throw-io", (request, response) -> {
                     throw new IOException("database unreachable at 10.0.0.7");
@@ -106,6 +110,36 @@ class HandlerErrorsIT {
         RawPeer.talk(server.port(), peer -> {
             peer.send("GET /throw-after-describing HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals(INTERNAL_ERROR, peer.readLastResponse().text());
+        });
+    }
+
+    /**
+     * A handler out of memory is answered 503 with Retry-After, as a server too busy for now (the heap frees as the
+     * exchanges that filled it end), and told as a warning at most once a minute: a full heap fails many requests at
+     * once, and a stack trace each (a 500 and a SEVERE trace before) takes memory when there is none.
+     */
+    @Test
+    void answers503ToAHandlerOutOfMemoryAndWarnsOnce() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (LogCapture log = LogCapture.of(ErrorMapping.class.getName())) {
+                for (int i = 0; i < 3; i++) {
+                    RawPeer.talk(server.port(), peer -> {
+                        peer.send("GET /out-of-memory HTTP/1.1\r\nHost: x\r\n\r\n");
+                        assertEquals("""
+                                HTTP/1.1 503 Service Unavailable\r
+                                Retry-After: 1\r
+                                Content-Type: text/plain; charset=utf-8\r
+                                Content-Length: 25\r
+                                Date: <date>\r
+                                Connection: close\r
+                                \r
+                                out of memory; try again
+                                """, peer.readLastResponse().text());
+                    });
+                }
+                log.assertNoErrors("a handler out of memory");
+                assertTrue(log.records().size() <= 1, "at most one warning a minute: " + log.records());
+            }
         });
     }
 
