@@ -273,6 +273,11 @@ final class GetCommand implements Command {
         boolean failedWithoutBody = failed && !parsed.has("--fail-with-body");
         // A 304, or a body that does not meet -z, leaves the file that was fetched before as it is.
         boolean unchanged = response.statusCode() == 304 || conditions.isUnmetBy(response.head());
+        if (response.statusCode() == 304) {
+            // A 304 has no content (RFC 9110 §15.4.5): its end is read all the same, so that a server that sent some
+            // fails the call (over HTTP/2 a stream error, curl's 92), where left unread it went untold.
+            response.body().transferTo(OutputStream.nullOutputStream());
+        }
         byte[] allHeads = heads.text(response.head());
         dumpHeader(allHeads, parsed, out);
         GetConditions.saveEtag(parsed, response.head());

@@ -9,6 +9,7 @@ import dev.wisp.cli.GetCommandIT.Run;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
+import dev.wisp.testing.PeerProcess;
 import dev.wisp.testing.PeerTools;
 import dev.wisp.testing.TestCertificate;
 import dev.wisp.testing.TestCertificate.KeyType;
@@ -81,6 +82,28 @@ class GetHttp2IT {
 
     private static String plainUrl() {
         return "http://127.0.0.1:" + plain.port() + "/hello";
+    }
+
+    /**
+     * A 304 has no content (RFC 9110 §15.4.5): one that comes with DATA fails, as curl fails it (its 92; ours the
+     * invalid response's 8). The body of a 304 was left unread, and the command exited 0.
+     */
+    @Test
+    void failsA304ThatComesWithContent() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            Path python = PeerProcess.requireFile(Path.of("/usr/bin/python3"), "Debian's python3");
+            int port = PeerProcess.freePort();
+            try (PeerProcess server = PeerProcess.start(List.of(python.toString(),
+                    Path.of("src/test/python/h2_304_with_data.py").toAbsolutePath().toString(),
+                    String.valueOf(port)), java.util.Map.of(), "ready", TIMEOUT)) {
+                String url = "http://127.0.0.1:" + port + "/";
+                Run ours = wisp("--http2-prior-knowledge", url);
+                assertEquals(8, ours.exitCode(), ours.stderr());
+                assertTrue(ours.stderr().contains("where Content-Length said 0"), ours.stderr());
+                assertEquals(92, PeerTools.run(TIMEOUT, List.of(PeerTools.require("curl").toString(), "-s",
+                        "--http2-prior-knowledge", url)).exitCode(), "curl fails it too");
+            }
+        });
     }
 
     @Test
