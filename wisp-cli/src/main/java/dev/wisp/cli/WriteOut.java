@@ -208,7 +208,8 @@ final class WriteOut {
     /** A variable's value, or null for a name curl does not know either (or that this command does not fill). */
     private String variable(String name, Outcome outcome, long endNanos) {
         Response response = outcome.response();
-        ResponseHead head = outcome.head();
+        // A call that failed after a head came (a redirect followed to an empty reply) tells that head, as curl does.
+        ResponseHead head = outcome.head() != null ? outcome.head() : lastHead;
         Timing timing = response != null ? response.timing() : null;
         Duration total = timing != null ? timing.total() : Duration.ofNanos(endNanos - outcome.startNanos());
         return switch (name) {

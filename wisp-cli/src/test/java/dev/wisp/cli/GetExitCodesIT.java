@@ -60,6 +60,27 @@ class GetExitCodesIT {
         });
     }
 
+    /** A redirect followed to an empty reply: curl's 52, and -w's http_code is the redirect's (it was 000). */
+    @Test
+    void writesTheLastStatusReceivedWhenTheRedirectedRequestFails() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (ServerSocket empty = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+                    ServerSocket redirecting = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+                Thread.ofVirtual().start(() -> answerEach(empty, ""));
+                Thread.ofVirtual().start(() -> answerEach(redirecting, "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:"
+                        + empty.getLocalPort() + "/\r\nContent-Length: 0\r\n\r\n"));
+                String[] arguments = {"-L", "-w", "%{http_code} %{num_redirects}",
+                        "http://127.0.0.1:" + redirecting.getLocalPort() + "/"};
+                GetCommandIT.Run ours = wisp(arguments);
+                GetCommandIT.Run theirs = curl(with(arguments, "-s"));
+                assertEquals(52, ours.exitCode(), ours.stderr());
+                assertEquals(theirs.exitCode(), ours.exitCode());
+                assertEquals("302 1", ours.text());
+                assertEquals(theirs.text(), ours.text());
+            }
+        });
+    }
+
     @Test
     void exitsAsCurlDoesForAPortOutOfRangeAndAnotherProtocol() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
