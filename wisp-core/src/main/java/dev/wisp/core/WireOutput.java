@@ -112,6 +112,15 @@ public final class WireOutput {
         }
     }
 
+    /**
+     * Writes the bytes to the stream and flushes it ahead of those buffered, which stay buffered: an interim answer
+     * (HTTP/1.1's {@code 100 Continue}) that must reach the peer before a final head already buffered.
+     */
+    public void writeAhead(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     /** Drops buffered bytes and gives the buffer back; for a connection that is closing. */
     public void release() {
         if (buffer != null) {

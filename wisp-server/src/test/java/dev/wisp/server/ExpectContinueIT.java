@@ -43,6 +43,11 @@ class ExpectContinueIT {
                     response.send(request.bodyBytes());
                 })
                 .post("/refuse", (request, response) -> response.status(403).send("no thanks\n"))
+                .post("/open-stream-then-read", (request, response) -> {
+                    try (OutputStream out = response.outputStream()) {
+                        out.write(request.bodyBytes());
+                    }
+                })
                 .post("/stream-then-read", (request, response) -> {
                     try (OutputStream out = response.outputStream()) {
                         out.write("started:".getBytes(StandardCharsets.US_ASCII));
@@ -107,6 +112,23 @@ class ExpectContinueIT {
                     \r
                     no thanks
                     """, peer.readLastResponse().text());
+        });
+    }
+
+    /**
+     * A handler that takes its output stream before it reads (a streaming echo) has its final head in the buffer,
+     * none of it sent: the 100 goes ahead of it. The client waited for a 100 that never came (curl its second, a
+     * client that waits longer the read timeout's 408).
+     */
+    @Test
+    void sends100AheadOfAFinalHeadNotSentYet() {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send(EXPECTING_HEAD.formatted("open-stream-then-read"));
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", peer.readResponse().text());
+            peer.send("hello");
+            RawResponse response = peer.readResponse();
+            assertEquals(200, response.status(), response::text);
+            assertEquals("hello", response.bodyText(), response::text);
         });
     }
 

@@ -3,6 +3,7 @@ package dev.wisp.server.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 
+import dev.wisp.core.Ascii;
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
@@ -37,6 +38,7 @@ import java.util.Map;
  */
 final class Http1Exchange implements ClientPresence {
     private static final System.Logger LOG = System.getLogger(Http1Exchange.class.getName());
+    private static final byte[] CONTINUE_LINE = Ascii.bytes("HTTP/1.1 100 Continue\r\n\r\n");
 
     private final ServerContext context;
     private final Http1ServerConnection connection;
@@ -254,6 +256,14 @@ final class Http1Exchange implements ClientPresence {
     }
 
     private void sendContinue() throws IOException {
+        if (response.isCommittedUnsent()) {
+            // A handler that took its output stream before reading has a final head in the buffer: the 100 goes
+            // ahead of it (a client waits for it before sending the body, and for the head only after).
+            connection.output().writeAhead(CONTINUE_LINE);
+            response.interimWrittenAhead();
+            writtenBeforeResponse = connection.bytesWritten();
+            return;
+        }
         if (response.isCommitted()) {
             // RFC 9110 §15.2: interim responses come before the final one. Once the final head is out, the client
             // may send the body without waiting, and it is read if it comes.

@@ -179,6 +179,19 @@ final class Http1ServerResponse extends ExchangeResponse {
         out.flush();
     }
 
+    /** Whether the response is committed and all of it still sits in the connection's output buffer. */
+    boolean isCommittedUnsent() {
+        return state != State.OPEN && transport().bytesWritten() == writtenAtCommit;
+    }
+
+    /**
+     * An interim answer went out ahead of the committed response, which is still all in the buffer
+     * ({@link #isCommittedUnsent}): it still is.
+     */
+    void interimWrittenAhead() {
+        writtenAtCommit = transport().bytesWritten();
+    }
+
     /**
      * Takes the response back if none of it left the connection's output buffer: the buffer holds this response only
      * (the one before was flushed as it finished, an interim 100 as it was written), and is dropped.
