@@ -247,6 +247,29 @@ class Http2PeersIT {
         });
     }
 
+    /**
+     * 128 calls at once against connections that serve 5 requests each: the last calls in line meet some 25
+     * GOAWAYs before their turn. A refusal by a connection that served streams does not count against the
+     * retries, which ran out after 10 (40 of the 128 calls failed), where the JDK's client served them all.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "h2c"})
+    void aBurstFarPastNginxsRequestsPerConnectionIsServedWhole(String mode) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            peer = Http2ServerPrograms.nginx(directory, mode.equals("h2"), "keepalive_requests 5;");
+            client = Client.create(peer.clientConfig(ClientConfig.builder()).build());
+            List<CompletableFuture<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 128; i++) {
+                calls.add(client.sendAsync(Request.get(peer.url("/index.html"))));
+            }
+            for (CompletableFuture<Response> call : calls) {
+                try (Response response = call.get(40, TimeUnit.SECONDS)) {
+                    assertEquals("hello peer\n", response.text());
+                }
+            }
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "h2c"})
     void anAnswerBeforeTheUploadEndedIsTheResponse(String mode) {

@@ -651,6 +651,16 @@ public final class Http2ClientConnection {
         }
     }
 
+    /**
+     * Whether the server said in its GOAWAY that it processed streams of this connection: one that ends its connections
+     * after a number of requests (nginx's keepalive_requests) serves on, and a request it refused goes again with no
+     * fear of a server that refuses everything.
+     */
+    boolean processedStreamsBeforeGoAway() {
+        int last = goAwayLastStreamId;
+        return last > 0 && last != Integer.MAX_VALUE;
+    }
+
     /** Takes no new streams from now on. */
     private void retire(String reason) {
         if (slots.retire(reason)) {
