@@ -196,10 +196,18 @@ final class ServeCommand implements Command {
                 response.header("X-Content-Type-Options", "nosniff");
                 files.handle(request, response);
             };
-            routes.any("/echo", new EchoHandler())
-                    .webSocket("/ws", WebSocketEcho.CONFIG.toBuilder().allowedOrigins(filters.crossOrigins()).build(),
-                            WebSocketEcho::open)
-                    .get("/ws.html", WebSocketEcho::page);
+            // A --proxy of /echo or /ws takes their paths: the built-in route is left out (the router refuses a route
+            // an earlier one would always answer first).
+            if (!proxied.takes("/echo")) {
+                routes.any("/echo", new EchoHandler());
+            }
+            if (!proxied.takes("/ws")) {
+                routes.webSocket("/ws", WebSocketEcho.CONFIG.toBuilder().allowedOrigins(filters.crossOrigins()).build(),
+                        WebSocketEcho::open);
+            }
+            if (!proxied.takes("/ws.html")) {
+                routes.get("/ws.html", WebSocketEcho::page);
+            }
             if (files.isWritable()) {
                 routes.any("/*", served); // PUT and DELETE too
             } else {

@@ -52,7 +52,24 @@ final class ServeProxies {
      * @param everyPath whether a route takes every path ({@code /=URL}): {@code wisp serve} is then a reverse proxy in
      *     front of one server, and serves no files of its own
      */
-    record Routes(List<String> lines, boolean everyPath) {
+    record Routes(List<String> lines, boolean everyPath, List<String> prefixes) {
+        /** Whether a proxy's route takes the path: it is its prefix, or below it. */
+        boolean takes(String path) {
+            for (String prefix : prefixes) {
+                String base = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+                if (path.equals(base) || path.startsWith(base + "/")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** How many segments a --proxy value's prefix has; a value without '=' has none, and is refused later. */
+    private static int prefixDepth(String value) {
+        int equals = value.indexOf('=');
+        String prefix = equals < 0 ? "" : value.substring(0, equals);
+        return (int) prefix.chars().filter(c -> c == '/').count() - (prefix.endsWith("/") ? 1 : 0);
     }
 
     /**
@@ -64,16 +81,20 @@ final class ServeProxies {
      */
     static Routes addRoutes(Router.Builder router, Arguments arguments, List<String> crossOrigins)
             throws UsageException {
-        List<String> values = arguments.values("--proxy");
+        // The longest prefix first, as nginx chooses among its locations: /api/v2 before /api, / last. In the order
+        // given, a shorter prefix's route would take the longer one's paths (the router refuses that).
+        List<String> values = arguments.values("--proxy").stream()
+                .sorted(java.util.Comparator.comparingInt(ServeProxies::prefixDepth).reversed()).toList();
         if (values.isEmpty()) {
             if (arguments.has("--proxy-cacert")) {
                 throw new UsageException("option --proxy-cacert needs --proxy");
             }
-            return new Routes(List.of(), false);
+            return new Routes(List.of(), false, List.of());
         }
         ClientConfig client = clientConfig(arguments);
         List<ReverseProxy> proxies = new ArrayList<>();
         List<String> lines = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
         boolean everyPath = false;
         for (String value : values) {
             int equals = value.indexOf('=');
@@ -111,10 +132,11 @@ final class ServeProxies {
             String pattern = prefix.endsWith("/") ? prefix + "*" : prefix + "/*";
             router.webSocket(pattern, relay.config(), relay, proxy).any(pattern, proxy);
             everyPath |= pattern.equals("/*");
+            prefixes.add(prefix);
             lines.add("Proxying " + (prefix.endsWith("/") ? prefix : prefix + "/") + " to "
                     + value.substring(equals + 1) + " (requests and WebSockets)");
         }
-        return new Routes(List.copyOf(lines), everyPath);
+        return new Routes(List.copyOf(lines), everyPath, List.copyOf(prefixes));
     }
 
     /**

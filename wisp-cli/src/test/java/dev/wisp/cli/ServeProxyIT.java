@@ -151,6 +151,27 @@ class ServeProxyIT {
         });
     }
 
+    /**
+     * The longest prefix is chosen first, whatever the order the options came in, as nginx chooses its locations:
+     * before, {@code /} given first took {@code /up}'s paths too. A prefix of {@code /echo} takes that path from the
+     * server's own echo.
+     */
+    @Test
+    void choosesTheLongestPrefixFirstAndAProxyOfEchoTakesIt() throws Exception {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            int nginxPort = startNginx(new byte[7]);
+            Files.writeString(directory.resolve("local.txt"), "local file\n");
+            Server upstream = serve();
+            Server front = serve("--proxy", "/=http://127.0.0.1:" + upstream.port(),
+                    "--proxy", "/up=http://127.0.0.1:" + nginxPort);
+            String base = "http://127.0.0.1:" + front.port();
+            assertEquals(7, curlBytes(base + "/up/data.bin").length);
+            assertEquals("local file\n", curl("-s", base + "/local.txt"));
+            Server echoProxied = serve("--proxy", "/echo=http://127.0.0.1:" + nginxPort);
+            assertEquals(7, curlBytes("http://127.0.0.1:" + echoProxied.port() + "/echo/data.bin").length);
+        });
+    }
+
     @Test
     void relaysWebSocketsUnderThePrefix() throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {

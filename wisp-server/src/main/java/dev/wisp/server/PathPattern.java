@@ -1,7 +1,6 @@
 package dev.wisp.server;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,11 +110,22 @@ public final class PathPattern {
     }
 
     /**
-     * Whether this pattern matches exactly the paths the other does, whatever its parameters are named:
-     * {@code /users/{id}} and {@code /users/{name}} do.
+     * Whether this pattern matches every path the other does, whatever its parameters are named: {@code /users/{id}}
+     * matches those of {@code /users/{name}} and of {@code /users/me}, {@code /static/*} those of
+     * {@code /static/app.js} and {@code /static/img/*}.
      */
-    boolean matchesAsOften(PathPattern other) {
-        return wildcard == other.wildcard && Arrays.equals(literals, other.literals);
+    boolean matchesAllOf(PathPattern other) {
+        // Lengths first: without a wildcard this matches paths of its length only, with one those as long or longer.
+        if (wildcard ? other.literals.length < literals.length
+                : other.wildcard || other.literals.length != literals.length) {
+            return false;
+        }
+        for (int i = 0; i < literals.length; i++) {
+            if (literals[i] != null && !literals[i].equals(other.literals[i])) {
+                return false; // a literal matches that segment only, which the other may leave to a parameter
+            }
+        }
+        return true;
     }
 
     @Override

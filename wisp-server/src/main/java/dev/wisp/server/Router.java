@@ -141,7 +141,8 @@ public final class Router {
          * Adds a route.
          *
          * @throws IllegalArgumentException if the pattern is malformed, or a route added before has the same method
-         *     and a pattern that matches the same paths: the first would answer every request, and this one never
+         *     and a pattern that matches all of this one's paths ({@code /users/{id}} before {@code /users/me}): the
+         *     first would answer every request, and this one never
          */
         public Builder route(Method method, String pattern, Handler handler) {
             Route route = new Route(Objects.requireNonNull(method, "method"), PathPattern.parse(pattern),
@@ -149,7 +150,8 @@ public final class Router {
             Route earlier = shadowing(method, route.pattern);
             if (earlier != null) {
                 throw new IllegalArgumentException("route " + method + " " + pattern + " would never be reached: "
-                        + method + " " + earlier.pattern + " was added before it and matches the same paths");
+                        + method + " " + earlier.pattern + " was added before it and matches all of its paths;"
+                        + " add the more specific route first");
             }
             routes.add(route);
             return this;
@@ -194,7 +196,7 @@ public final class Router {
         /** The route added before that takes this method on the paths the pattern matches, or null. */
         private Route shadowing(Method method, PathPattern pattern) {
             for (Route earlier : routes) {
-                if (earlier.method.equals(method) && earlier.pattern.matchesAsOften(pattern)) {
+                if (earlier.method.equals(method) && earlier.pattern.matchesAllOf(pattern)) {
                     return earlier;
                 }
             }

@@ -16,9 +16,25 @@ class RouterTest {
         IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
                 () -> Router.builder().get("/users/{id}", OK).get("/users/{name}", OK));
         assertEquals("route GET /users/{name} would never be reached: GET /users/{id} was added before it and matches "
-                + "the same paths", same.getMessage());
+                + "all of its paths; add the more specific route first", same.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Router.builder().any("/files/*", OK).get("/files/*", OK));
         assertThrows(IllegalArgumentException.class, () -> Router.builder().post("/a/", OK).post("/a", OK));
+    }
+
+    /** A more general route added before takes every path of a more specific one, which would be dead code. */
+    @Test
+    void refusesARouteThatAnEarlierMoreGeneralOneShadows() {
+        String[][] shadowed = {
+            {"/a/*", "/a/b"}, {"/a/*", "/a"}, {"/a/*", "/a/{x}/*"}, {"/u/{id}", "/u/me"}, {"/*", "/anything/{x}"},
+            {"/u/{id}/posts", "/u/me/posts"}, {"/{a}/{b}", "/x/y"},
+        };
+        for (String[] pair : shadowed) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Router.builder().get(pair[0], OK).get(pair[1], OK), pair[1]);
+            assertEquals("route GET " + pair[1] + " would never be reached: GET " + pair[0] + " was added before it"
+                    + " and matches all of its paths; add the more specific route first", e.getMessage());
+            assertDoesNotThrow(() -> Router.builder().get(pair[1], OK).get(pair[0], OK).build(), "specific first");
+        }
     }
 
     @Test
@@ -32,7 +48,8 @@ class RouterTest {
     @Test
     void takesRoutesThatDifferInMethodOrPaths() {
         assertDoesNotThrow(() -> Router.builder()
-                .get("/users/{id}", OK).put("/users/{id}", OK).route(Method.HEAD, "/users/{id}", OK)
-                .get("/users/me", OK).get("/users/{id}/*", OK).get("/users", OK).get("/*", OK).build());
+                .get("/users/me", OK).get("/users/{id}", OK).put("/users/{id}", OK)
+                .route(Method.HEAD, "/users/{id}", OK).get("/users/{id}/*", OK).get("/users", OK)
+                .get("/a/b", OK).get("/a/{x}/c", OK).get("/{x}/b/c", OK).get("/*", OK).build());
     }
 }
