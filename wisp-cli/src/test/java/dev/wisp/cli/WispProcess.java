@@ -127,9 +127,17 @@ final class WispProcess implements AutoCloseable {
         return process.pid();
     }
 
-        /** Kills the process if a test left it running. */
+    /**
+     * Kills the process if a test left it running, and waits (10 s at most) until it has exited: its open files, a
+     * redirected output's on a file system the test unmounts next, are closed then.
+     */
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
