@@ -20,6 +20,9 @@ import java.util.Locale;
  * the library's {@link DecodingInputStream}.
  */
 final class ContentCodings {
+    /** The most codings undone one over another, as curl allows. */
+    static final int MAX_CODINGS = 5;
+
     private ContentCodings() {
     }
 
@@ -37,6 +40,12 @@ final class ContentCodings {
                     codings.add(name);
                 }
             }
+        }
+        if (codings.size() > MAX_CODINGS) {
+            // Each coding stacks a decoder that reads through the ones below it: a thousand of them overflowed the
+            // stack. curl refuses more than five since CVE-2022-32206.
+            throw new BadContentEncodingException(codings.size() + " content codings stacked, more than the "
+                    + MAX_CODINGS + " --compressed undoes");
         }
         InputStream decoded = body;
         for (String name : codings.reversed()) {
