@@ -121,11 +121,17 @@ final class Download {
                 ContentRange range = ContentRange.parse(response.headers().firstOrNull(HeaderNames.CONTENT_RANGE));
                 if (range == null || range.first() != part.size() || range.length() < 0
                         || part.length() >= 0 && range.length() != part.length()
-                        || isOtherVersion(part.validator(), validatorOf(response.headers()))) {
+                        || isOtherVersion(part.validator(), response.headers())) {
                     part.restart(); // not the rest asked for: the whole file next time
                     return failed(new ResponseProtocolException("the server sent a range of " + request.uri()
                             + " other than the rest asked for (" + Ascii.escape(String.valueOf(
                             response.headers().firstOrNull(HeaderNames.CONTENT_RANGE))) + ")", null, null));
+                }
+                long rangeBytes = range.last() - range.first() + 1;
+                if (declared >= 0 && declared != rangeBytes) {
+                    return failed(new ResponseProtocolException("the server sent " + declared + " bytes of "
+                            + request.uri() + " as a range of " + rangeBytes + " (" + Ascii.escape(
+                            response.headers().firstOrNull(HeaderNames.CONTENT_RANGE)) + ")", null, null));
                 }
                 checkSize(part, range.length());
                 if (part.size() == 0) {
@@ -133,10 +139,14 @@ final class Download {
                 } else {
                     part.lengthKnown(range.length());
                 }
+                return copy(part, response, rangeBytes);
             }
             case 416 -> {
                 ContentRange range = ContentRange.parse(response.headers().firstOrNull(HeaderNames.CONTENT_RANGE));
-                if (range != null && range.length() == part.size() && part.size() > 0) {
+                // Only a part that was whole, as long as the file was when it began: one that is not is of a file
+                // since changed (shorter now), and it starts over.
+                if (range != null && range.length() == part.size() && part.size() > 0
+                        && (part.length() < 0 || part.length() == part.size())) {
                     return Outcome.COMPLETE; // an earlier download held it all, and stopped before its rename
                 }
                 part.restart();
@@ -147,13 +157,20 @@ final class Download {
                 return refused(part, response);
             }
         }
-        return copy(part, response);
+        return copy(part, response, declared);
     }
 
-    /** Appends the body; a read that fails is a failed attempt, a write that fails ends the download. */
-    private Outcome copy(PartialDownload part, Response response) throws IOException {
+    /**
+     * Appends the body; a read that fails is a failed attempt, a write that fails ends the download. No more than the
+     * bytes the response announced are appended (a range's, or the Content-Length): a byte past them is no byte of
+     * the file where the part holds it, and fails the attempt.
+     *
+     * @param expected the bytes announced, or -1 for a body of unknown length
+     */
+    private Outcome copy(PartialDownload part, Response response, long expected) throws IOException {
         InputStream body = response.body();
         byte[] buffer = new byte[64 * 1024];
+        long copied = 0;
         while (true) {
             int n;
             try {
@@ -166,6 +183,13 @@ final class Download {
             if (n < 0) {
                 break;
             }
+            if (expected >= 0 && copied + n > expected) {
+                part.append(buffer, 0, (int) (expected - copied));
+                received += expected - copied;
+                return failed(new ResponseProtocolException("the server sent more of " + request.uri() + " than the "
+                        + expected + " bytes it announced", null, null));
+            }
+            copied += n;
             if (part.size() + n > config.maxBytes()) {
                 part.restart();
                 throw tooLarge("more than");
@@ -253,9 +277,20 @@ final class Download {
         return wait.isNegative() ? Duration.ZERO : wait.compareTo(longest) > 0 ? longest : wait;
     }
 
-    /** Whether two entity tags name different versions; false when either is not an entity tag. */
-    private static boolean isOtherVersion(String held, String sent) {
-        return held != null && sent != null && held.startsWith("\"") && sent.startsWith("\"") && !held.equals(sent);
+    /**
+     * Whether a 206 is of a version other than the part's: for a part begun with a strong entity tag, one that does
+     * not name that tag, weak or missing (RFC 9110 §15.3.7: a 206 carries the ETag a 200 would; If-Range compares
+     * strongly), else one with another Last-Modified.
+     */
+    private static boolean isOtherVersion(String held, Headers headers) {
+        if (held == null) {
+            return false;
+        }
+        if (held.startsWith("\"")) {
+            return !held.equals(headers.firstOrNull(HeaderNames.ETAG));
+        }
+        String modified = headers.firstOrNull(HeaderNames.LAST_MODIFIED);
+        return modified != null && !held.equals(modified);
     }
 
     /**

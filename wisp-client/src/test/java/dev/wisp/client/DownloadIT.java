@@ -307,6 +307,82 @@ class DownloadIT {
         });
     }
 
+    /**
+     * Answers to a resumed request that must not finish or grow the part as they say: a 416 whose length is the
+     * part's while the file was longer when the part began (it shrank), a 206 whose tag is weak or missing, and a
+     * 206 whose body is longer than its range, with and without a Content-Length. Each finished the download with
+     * the wrong bytes before: the part taken for whole, the other version's rest appended, bytes past the range
+     * appended where the next range then went on from the wrong offset.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"416-of-the-part", "206-weak-tag", "206-no-tag", "206-chunked-past-its-range",
+        "206-length-past-its-range"})
+    void aResumedAnswerThatDoesNotFitThePartNeverFinishesIt(String answer) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            byte[] file = content(15, 200_000);
+            List<String> asked = new CopyOnWriteArrayList<>();
+            Router router = Router.builder().get("/odd.bin", (request, response) -> {
+                String range = request.headers().firstOrNull("Range");
+                asked.add(String.valueOf(range));
+                response.setHeader("ETag", "\"v1\"");
+                if (asked.size() == 1) { // cut at 80,000
+                    response.setHeader("Content-Length", String.valueOf(file.length));
+                    OutputStream out = response.outputStream();
+                    out.write(file, 0, 80_000);
+                    out.flush();
+                    throw new IOException("the link drops");
+                }
+                if (range == null) {
+                    response.send(file);
+                    return;
+                }
+                int from = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
+                response.status(Status.PARTIAL_CONTENT);
+                if (asked.size() == 2) {
+                    switch (answer) {
+                        case "416-of-the-part" -> {
+                            response.status(Status.RANGE_NOT_SATISFIABLE).removeHeader("ETag")
+                                    .setHeader("Content-Range", "bytes */" + from).send();
+                            return;
+                        }
+                        case "206-weak-tag", "206-no-tag" -> {
+                            if (answer.equals("206-weak-tag")) {
+                                response.setHeader("ETag", "W/\"v1\"");
+                            } else {
+                                response.removeHeader("ETag");
+                            }
+                        }
+                        default -> { // 100 bytes said, 120 sent
+                            response.setHeader("Content-Range", "bytes " + from + "-" + (from + 99) + "/"
+                                    + file.length);
+                            if (answer.equals("206-length-past-its-range")) {
+                                response.setHeader("Content-Length", "120");
+                            }
+                            try (OutputStream out = response.outputStream()) {
+                                out.write(file, from, 120);
+                            }
+                            return;
+                        }
+                    }
+                }
+                response.setHeader("Content-Range", "bytes " + from + "-" + (file.length - 1) + "/" + file.length)
+                        .send(Arrays.copyOfRange(file, from, file.length));
+            }).build();
+            try (Server server = Server.create(ServerConfig.builder().port(0).build(), router).start();
+                    Client client = Client.create()) {
+                client.download(Request.get("http://127.0.0.1:" + server.port() + "/odd.bin"), target(), CONFIG);
+                assertArrayEquals(file, Files.readAllBytes(target()), String.valueOf(asked));
+                List<String> expected = switch (answer) {
+                    case "206-chunked-past-its-range" -> List.of("null", "bytes=80000-", "bytes=80100-");
+                    case "206-length-past-its-range" -> List.of("null", "bytes=80000-", "bytes=80000-");
+                    default -> List.of("null", "bytes=80000-", "null"); // started over
+                };
+                assertEquals(expected, asked);
+                assertNoPart();
+            }
+        });
+    }
+
     @Test
     void aFileWithoutValidatorsIsFetchedFromTheStartAgain() {
         assertTimeoutPreemptively(LIMIT, () -> {
