@@ -22,7 +22,7 @@ final class SetCookieParser {
      * @param now the time of the response
      */
     static Cookie parse(String field, URI uri, Instant now, PublicSuffixList suffixes) {
-        if (field.length() > MAX_COOKIE_BYTES) {
+        if (field.length() > MAX_COOKIE_BYTES || hasControlCharacter(field)) {
             return null;
         }
         String[] parts = field.split(";", -1);
@@ -119,13 +119,32 @@ final class SetCookieParser {
         return text.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
-    /** §5.2.2: whole seconds; zero or less means at once; anything else makes the attribute ignored. */
+    /**
+     * RFC 6265bis §5.6: a cookie with a control character is ignored; a tab too, which the cookie file
+     * ({@link NetscapeCookies}) separates its fields with (a jar that saved one could not be read again), as curl
+     * ignores it.
+     */
+    private static boolean hasControlCharacter(String field) {
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * §5.2.2: whole seconds; zero or less means at once; anything else makes the attribute ignored. A number of more
+     * digits than a long holds is as long as the longest kept (it was taken for no Max-Age: a session cookie).
+     */
     private static Instant maxAge(String text, Instant now, Instant current) {
-        if (!text.matches("-?\\d{1,18}")) {
+        if (!text.matches("-?\\d+")) {
             return current;
         }
-        long seconds = Long.parseLong(text);
-        return seconds <= 0 ? Instant.EPOCH : now.plusSeconds(Math.min(seconds, 400L * 24 * 3600 * 100));
+        long longest = 400L * 24 * 3600 * 100;
+        long seconds = text.length() > 18 ? (text.startsWith("-") ? -1 : longest) : Long.parseLong(text);
+        return seconds <= 0 ? Instant.EPOCH : now.plusSeconds(Math.min(seconds, longest));
     }
 
     /** §5.1.4: the request path up to its last '/', or "/". */

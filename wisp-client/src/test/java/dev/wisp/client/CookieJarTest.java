@@ -110,6 +110,30 @@ class CookieJarTest {
         assertEquals(List.of(), jar.cookies());
     }
 
+    /**
+     * A control character ignores the cookie (RFC 6265bis §5.6), a tab too: the cookie file separates its fields with
+     * tabs, and a jar that saved {@code sid=abc<TAB>def} could not be read again, its other cookies lost with it.
+     */
+    @Test
+    void ignoresCookiesWithControlCharactersTabsIncluded(@TempDir Path directory) throws IOException {
+        jar.receive(SHOP, List.of("tab=abc\tdef; Path=/", "path=1; Path=/x\tTRUE", "nul=a\u0000b", "del=a\u007fb",
+                "kept=1"));
+        assertEquals(List.of("kept"), jar.cookies().stream().map(Cookie::name).toList());
+        Path file = directory.resolve("cookies.txt");
+        jar.save(file);
+        assertEquals(jar.cookies(), CookieJar.load(file).cookies());
+    }
+
+    /** A Max-Age past what a long holds is the longest kept, not no Max-Age (a session cookie, before). */
+    @Test
+    void takesAMaxAgeOfManyDigitsAsTheLongest() {
+        jar.receive(SHOP, List.of("a=1; Max-Age=99999999999999999999", "b=2; Max-Age=99999999999",
+                "c=3; Max-Age=-99999999999999999999"));
+        assertEquals(List.of("a", "b"), jar.cookies().stream().map(Cookie::name).toList());
+        assertEquals(jar.cookies().get(1).expires(), jar.cookies().get(0).expires());
+        assertTrue(jar.cookies().get(0).expires().orElseThrow().isAfter(NOW.plusSeconds(100L * 365 * 24 * 3600)));
+    }
+
     @Test
     void savesAndLoadsTheNetscapeFormat(@TempDir Path directory) throws IOException {
         jar.receive(SHOP, List.of("a=1; Domain=shop.example; Path=/; Max-Age=3600; Secure", "b=two words; HttpOnly"));
