@@ -141,6 +141,10 @@ final class WsCommand implements Command {
             err.println("wisp ws: " + FlagNames.in(e.getMessage()));
             return ExitCodes.CONNECT_FAILED;
         }
+        // The upgrade's answer within the read timeout of the connection being made: a server that drips it byte by
+        // byte keeps each read short of the read timeout. The call's timeout ends with the upgrade.
+        ClientConfig chosen = clientConfig.build();
+        clientConfig.callTimeout(chosen.connectTimeout().plus(chosen.readTimeout()));
         try (Client client = Client.create(clientConfig.build())) {
             WebSocket webSocket = open(client, request, config, printer);
             Thread.ofVirtual().name("wisp-ws-stdin").start(() -> sendLines(webSocket, parsed.has("--binary"),
