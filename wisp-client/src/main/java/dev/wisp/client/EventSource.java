@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 public final class EventSource implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventSource.class.getName());
     private static final int MAX_REFUSAL_BODY_BYTES = 4096;
+    /** The shortest reconnection time a stream's {@code retry} field sets. */
+    private static final Duration MIN_RETRY = Duration.ofMillis(100);
 
     private final Client client;
     private final Request request;
@@ -53,7 +55,10 @@ public final class EventSource implements AutoCloseable {
     private Duration retry;
     private Response response;
     private EventStreamReader reader;
-    /** Reconnections that failed in a row since the last stream that opened. */
+    /**
+     * Reconnections in a row since the last event: a stream that opens and ends with none (a server that closes at
+     * once) is no success, or a policy's maxAttempts would never end its storm.
+     */
     private int failures;
 
     private EventSource(Client client, Request request, EventSourceConfig config) {
@@ -88,6 +93,7 @@ public final class EventSource implements AutoCloseable {
                 Optional<ServerSentEvent> event = reader.next();
                 keepWhatTheStreamSet();
                 if (event.isPresent()) {
+                    failures = 0;
                     return event;
                 }
                 dropStream("the stream ended");
@@ -141,6 +147,10 @@ public final class EventSource implements AutoCloseable {
     private void reconnect() throws IOException {
         ReconnectPolicy policy = config.reconnectPolicy();
         while (!closed) {
+            if (givesUp(policy)) {
+                close(); // streams that ended without an event, maxAttempts in a row: nothing was refused
+                return;
+            }
             failures++;
             try {
                 if (closing.await(delay(policy, failures).toNanos(), TimeUnit.NANOSECONDS)) {
@@ -177,9 +187,13 @@ public final class EventSource implements AutoCloseable {
         return policy.maxAttempts() > 0 && failures >= policy.maxAttempts();
     }
 
-    /** The policy's delay, from the stream's own reconnection time if it set one. */
+    /**
+     * The policy's delay, from the stream's own reconnection time if it set one, {@link #MIN_RETRY} at least: a
+     * {@code retry: 0} from a stream that ends at once made a thousand connections a second.
+     */
     private Duration delay(ReconnectPolicy policy, int attempt) {
-        return retry == null ? policy.delay(attempt) : policy.delay(attempt, retry);
+        return retry == null ? policy.delay(attempt)
+                : policy.delay(attempt, retry.compareTo(MIN_RETRY) < 0 ? MIN_RETRY : retry);
     }
 
     /** Sends the request and takes the stream it answers with, or ends the source on a 204. */
@@ -213,7 +227,6 @@ public final class EventSource implements AutoCloseable {
         }
         response = answer;
         reader = new EventStreamReader(answer.body(), config.maxEventBytes(), lastEventId);
-        failures = 0;
     }
 
     private static boolean isEventStream(Response response) {

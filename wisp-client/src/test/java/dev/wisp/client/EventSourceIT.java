@@ -174,6 +174,41 @@ class EventSourceIT {
         });
     }
 
+    /**
+     * A stream that sets {@code retry: 0} and ends at once, without an event: the reconnection time is 100 ms at
+     * least, and a stream without an event is no success, so the policy's delay grows and its maxAttempts ends it.
+     * Before, each such stream reset the count: about a thousand connections a second, for good.
+     */
+    @Test
+    void aStreamThatEndsAtOnceWithRetryZeroIsNoStormAndThePolicyEndsIt() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            AtomicInteger requests = new AtomicInteger();
+            try (Server server = start(false, (request, response) -> {
+                        if (requests.incrementAndGet() == 1) {
+                            try (EventStream stream = EventStream.open(request, response)) {
+                                stream.send("first");
+                            }
+                            return;
+                        }
+                        try (EventStream stream = EventStream.open(request, response)) {
+                            stream.retry(Duration.ZERO);
+                        }
+                    });
+                    Client client = client(false);
+                    EventSource source = client.eventSource(events(server), EventSourceConfig.builder()
+                            .reconnectPolicy(ReconnectPolicy.builder().initialDelay(Duration.ofMillis(10))
+                                    .jitter(0).maxAttempts(4).build()).build())) {
+                assertEquals("first", source.next().orElseThrow().data());
+                long start = System.nanoTime();
+                assertEquals(Optional.empty(), source.next(), "given up after 4 streams without an event");
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertEquals(5, requests.get());
+                // 10 ms, then from the stream's retry at least 100: 200, 400 ms.
+                assertTrue(took.compareTo(Duration.ofMillis(700)) >= 0, "took " + took);
+            }
+        });
+    }
+
     @Test
     void endsOnAnEventOverTheLimit() {
         assertTimeoutPreemptively(LIMIT, () -> {
