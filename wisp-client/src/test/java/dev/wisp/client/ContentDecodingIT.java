@@ -72,6 +72,46 @@ class ContentDecodingIT {
         });
     }
 
+    /**
+     * Members one after another are one gzip body (RFC 1952 §2.2), but bytes after the last are no part of it: the
+     * JDK's gzip reader dropped them without a word, and a body glued to junk, or a corrupt member, was handed over
+     * as whole. curl fails it. Junk within the decoder's last read and junk past it alike.
+     */
+    @Test
+    void failsOnBytesAfterTheLastGzipMember() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            byte[] two = concat(gzip("first "), gzip("second"));
+            byte[] junk = concat(gzip("hello"), "GARBAGE".getBytes(StandardCharsets.US_ASCII));
+            byte[] farJunk = concat(gzip("hello"), "x".repeat(20_000).getBytes(StandardCharsets.US_ASCII));
+            try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> {
+                var in = socket.getInputStream();
+                for (byte[] body : new byte[][] {two, junk, farJunk}) {
+                    self.readHead(in);
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + body.length
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.flush();
+                }
+            }); Client client = Client.create()) {
+                assertEquals("first second", client.send(Request.builder(server.url("/two")).decompress(true).build())
+                        .text());
+                for (String path : new String[] {"/junk", "/far-junk"}) {
+                    Response response = client.send(Request.builder(server.url(path)).decompress(true).build());
+                    ResponseProtocolException e = assertThrows(ResponseProtocolException.class, response::bytes);
+                    assertEquals("response body is not valid gzip: bytes follow the end of the gzip data",
+                            e.getMessage(), path);
+                }
+            }
+        });
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
     private static byte[] gzip(String text) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {

@@ -114,10 +114,33 @@ public final class DecodingInputStream extends InputStream {
         }
         in.unread(first);
         if (coding == Coding.GZIP) {
-            return new GZIPInputStream(in, BUFFER_BYTES);
+            return new WholeGzipInputStream(in);
         }
         inflater = new Inflater(!isZlib(first));
         return new InflaterInputStream(in, inflater, BUFFER_BYTES);
+    }
+
+    /**
+     * A gzip stream that fails on bytes after its last member, which {@link GZIPInputStream} drops without a word (a
+     * corrupt member, junk glued to the body), as curl fails them. At its end the inflater still holds what followed
+     * the deflate data in its last read: the 8 bytes of the trailer, and anything more is such bytes; so is any byte
+     * the encoded stream has left.
+     */
+    private static final class WholeGzipInputStream extends GZIPInputStream {
+        private static final int TRAILER_BYTES = 8;
+
+        WholeGzipInputStream(InputStream in) throws IOException {
+            super(in, BUFFER_BYTES);
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int n = super.read(bytes, offset, length);
+            if (n < 0 && (inf.getRemaining() > TRAILER_BYTES || in.read() >= 0)) {
+                throw new ZipException("bytes follow the end of the gzip data");
+            }
+            return n;
+        }
     }
 
     /**
