@@ -320,7 +320,12 @@ final class TlsInput extends InputStream {
      */
     private int readMore(boolean now) throws IOException {
         if (net == null) {
-            net = ByteBuffer.wrap(buffers.acquire()).flip();
+            // A record's header that an idle wait began ({@link #poll()}) comes first: a read of more than one byte
+            // that followed it read the rest of the header as if it were the start (an HTTP/2 connection over TLS
+            // failed so when a record's header came in two pieces after a pause).
+            net = ByteBuffer.wrap(buffers.acquire());
+            net.put(header, 0, headerBytes).flip();
+            headerBytes = 0;
         }
         net.compact();
         if (!net.hasRemaining()) {

@@ -203,4 +203,78 @@ class IdlePollIT {
             server.get(10, TimeUnit.SECONDS);
         });
     }
+    /**
+     * A record whose header arrives in pieces while the connection is idle: the poll reads the first two bytes of the
+     * header, and a read of more than a byte that follows must start the record with them. It read the rest of the
+     * header as the start of a record ("Unrecognized record version"), and an HTTP/2 connection over TLS, whose
+     * reads after an idle poll take more than a byte, failed with an alert when a client's next record came so.
+     */
+    @Test
+    void aReadAfterAPollThatTookPartOfARecordsHeaderStartsTheRecordWithIt() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            CountDownLatch handshaken = new CountDownLatch(1);
+            CountDownLatch polledPart = new CountDownLatch(1);
+            CompletableFuture<Void> server = serveOne(true, transport -> {
+                handshaken.countDown();
+                IdleInput state = IdleInput.EMPTY;
+                for (int i = 0; i < 1000 && state == IdleInput.EMPTY && !transport.hasBufferedInput(); i++) {
+                    state = transport.pollInput();
+                    Thread.sleep(10); // polling is the behaviour under test; bounded
+                }
+                assertEquals(IdleInput.EMPTY, state, "two bytes of a header: nothing yet");
+                polledPart.countDown();
+                byte[] hello = new byte[64];
+                int n = transport.input().read(hello, 0, hello.length);
+                assertEquals("hello", new String(hello, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+            });
+            try (java.net.ServerSocket front = new java.net.ServerSocket(0, 1,
+                    java.net.InetAddress.getByName("127.0.0.1"))) {
+                int frontPort = front.getLocalPort();
+                Thread relay = Thread.ofVirtual().start(() -> {
+                    try (java.net.Socket client = front.accept();
+                            java.net.Socket upstream = new java.net.Socket("127.0.0.1", port())) {
+                        Thread.ofVirtual().start(() -> copy(upstream, client));
+                        byte[] buffer = new byte[64 * 1024];
+                        client.setSoTimeout(20);
+                        while (handshaken.getCount() > 0) { // the handshake, as it comes
+                            try {
+                                int n = client.getInputStream().read(buffer);
+                                upstream.getOutputStream().write(buffer, 0, Math.max(n, 0));
+                            } catch (java.net.SocketTimeoutException quiet) {
+                                // looks at the latch again
+                            }
+                        }
+                        client.setSoTimeout(10_000);
+                        int n = client.getInputStream().read(buffer); // the record of "hello"
+                        upstream.getOutputStream().write(buffer, 0, 2);
+                        polledPart.await();
+                        upstream.getOutputStream().write(buffer, 2, n - 2);
+                        Thread.sleep(1000); // the server reads before the relay closes
+                    } catch (Exception e) {
+                        // the test's assertions tell
+                    }
+                });
+                SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", frontPort));
+                SSLEngine engine = clientContext.createSSLEngine("localhost", port());
+                engine.setUseClientMode(true);
+                try (TlsTransport client = TlsTransport.of(channel, engine, clientBuffers, WRITE_TIMEOUT)) {
+                    client.handshake();
+                    handshaken.await();
+                    Thread.sleep(100); // the last of the handshake crosses the relay before its split begins
+                    client.output().write("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    client.output().flush();
+                    server.get(10, TimeUnit.SECONDS);
+                }
+                relay.join();
+            }
+        });
+    }
+
+    private static void copy(java.net.Socket from, java.net.Socket to) {
+        try {
+            from.getInputStream().transferTo(to.getOutputStream());
+        } catch (java.io.IOException e) {
+            // one side closed: the copy is over
+        }
+    }
 }
