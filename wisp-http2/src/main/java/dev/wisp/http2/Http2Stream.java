@@ -1,5 +1,6 @@
 package dev.wisp.http2;
 
+import dev.wisp.core.ContentBudget;
 import dev.wisp.core.Headers;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -41,6 +42,8 @@ public abstract class Http2Stream {
     private volatile boolean connectionCreditedOnArrival;
     /** What runs once content, the end of the message or a reset is here ({@link #runWhenReadable}), or null. */
     private Runnable whenReadable;
+    /** The account the content kept is charged to, or null for none; set before any content arrives. */
+    private ContentBudget.Ledger ledger;
 
     /**
      * @param declaredLength the Content-Length of the message arriving, or -1
@@ -90,6 +93,19 @@ public abstract class Http2Stream {
         }
     }
 
+    /**
+     * Charges the content this stream keeps unread to a connection's part of a {@link ContentBudget}; on the reading
+     * thread, before any content arrives.
+     */
+    public final void chargeTo(ContentBudget.Ledger account) {
+        lock.lock();
+        try {
+            ledger = account;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Called when the stream is reset or its connection ends, after its reader was woken; for a subclass's waits. */
     protected void resetOrEnded() {
     }
@@ -100,7 +116,7 @@ public abstract class Http2Stream {
      * @return whether the content was kept for the reader; if not (nobody will read it, or the stream was reset),
      *     the caller gives its credit back at once
      * @throws StreamException PROTOCOL_ERROR if the content runs past or ends short of the declared Content-Length
-     *     (§8.1.1)
+     *     (§8.1.1); ENHANCE_YOUR_CALM if the budget the stream is charged to cannot take it
      */
     public final boolean receive(byte[] data, boolean endStream) throws StreamException {
         Runnable ready = null;
@@ -111,8 +127,12 @@ public abstract class Http2Stream {
                     && (receivedBytes > declaredLength || endStream && receivedBytes != declaredLength)) {
                 throw lengthMismatch();
             }
-            remoteEnded |= endStream;
             boolean kept = resetCode == null && !discarding;
+            if (kept && data.length > 0 && ledger != null && !ledger.take(data.length)) {
+                throw new StreamException(ErrorCode.ENHANCE_YOUR_CALM, id, "stream " + id + " sent content past"
+                        + " the budget for content held unread (all connections' together)");
+            }
+            remoteEnded |= endStream;
             if (kept && data.length > 0) {
                 chunks.add(data);
                 bufferedBytes += data.length;
@@ -193,6 +213,9 @@ public abstract class Http2Stream {
                 firstOffset = 0;
             }
             bufferedBytes -= n;
+            if (ledger != null) {
+                ledger.giveBack(n);
+            }
             return n;
         } finally {
             lock.unlock();
@@ -326,6 +349,9 @@ public abstract class Http2Stream {
         chunks.clear();
         firstOffset = 0;
         bufferedBytes = 0;
+        if (ledger != null) {
+            ledger.giveBack(dropped);
+        }
         return dropped;
     }
 

@@ -121,6 +121,7 @@ public final class ServerConfig {
     private final boolean http2;
     private final int carrierLoops;
     private final int maxConcurrentStreams;
+    private final long maxHeldContentBytes;
     private final int maxStreamResetBurst;
     private final int maxStreamResetsPerSecond;
 
@@ -154,6 +155,7 @@ public final class ServerConfig {
         this.http2 = builder.http2;
         this.carrierLoops = builder.carrierLoops;
         this.maxConcurrentStreams = builder.maxConcurrentStreams;
+        this.maxHeldContentBytes = builder.maxHeldContentBytes;
         this.maxStreamResetBurst = builder.maxStreamResetBurst;
         this.maxStreamResetsPerSecond = builder.maxStreamResetsPerSecond;
     }
@@ -312,6 +314,11 @@ public final class ServerConfig {
         return maxConcurrentStreams;
     }
 
+    /** How many bytes of HTTP/2 request content all connections may hold unread at once; see the builder's. */
+    public long maxHeldContentBytes() {
+        return maxHeldContentBytes;
+    }
+
     /** How many HTTP/2 stream resets a connection takes at once; see {@link Builder#maxStreamResets}. */
     public int maxStreamResetBurst() {
         return maxStreamResetBurst;
@@ -353,6 +360,7 @@ public final class ServerConfig {
         private boolean http2;
         private int carrierLoops = Integer.getInteger(CARRIER_LOOPS_PROPERTY, 0);
         private int maxConcurrentStreams = 100;
+        private long maxHeldContentBytes = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
         private int maxStreamResetBurst = 200;
         private int maxStreamResetsPerSecond = 20;
 
@@ -389,6 +397,7 @@ public final class ServerConfig {
             http2 = config.http2;
             carrierLoops = config.carrierLoops;
             maxConcurrentStreams = config.maxConcurrentStreams;
+            maxHeldContentBytes = config.maxHeldContentBytes;
             maxStreamResetBurst = config.maxStreamResetBurst;
             maxStreamResetsPerSecond = config.maxStreamResetsPerSecond;
         }
@@ -577,6 +586,18 @@ public final class ServerConfig {
         }
 
         /**
+         * How many bytes of HTTP/2 request content (WebSocket messages over HTTP/2 included) all connections together
+         * may hold unread by their handlers at once; a quarter of the heap's maximum by default, 16 MiB at least.
+         * Each connection's windows bound what it holds (1 MiB of requests, 256 KiB a WebSocket stream), not what
+         * many hold together: content past this resets its stream with ENHANCE_YOUR_CALM, and the server says so
+         * once. Content a handler reads as it comes holds none of it for long.
+         */
+        public Builder maxHeldContentBytes(long bytes) {
+            this.maxHeldContentBytes = bytes;
+            return this;
+        }
+
+        /**
          * How many HTTP/2 streams a client may reset on one connection, counting those the server resets or refuses
          * because of the client (a stream error, a stream past {@code maxConcurrentStreams}): {@code burst} at once,
          * and {@code perSecond} for good, as a token bucket. Past it the connection ends with GOAWAY
@@ -631,6 +652,7 @@ public final class ServerConfig {
                     "tls needs a certificate and key (an identity) to serve HTTPS");
             check(!tlsFileWatchInterval.isNegative(), "tlsFileWatchInterval must not be negative");
             check(maxConcurrentStreams > 0, "maxConcurrentStreams must be positive: " + maxConcurrentStreams);
+            check(maxHeldContentBytes > 0, "maxHeldContentBytes must be positive: " + maxHeldContentBytes);
             check(maxStreamResetBurst > 0 && maxStreamResetsPerSecond > 0, "maxStreamResets must be positive: "
                     + maxStreamResetBurst + " at once, " + maxStreamResetsPerSecond + " a second");
             return new ServerConfig(this);

@@ -3,6 +3,7 @@ package dev.wisp.server.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.wisp.core.ContentBudget;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.RequestHead;
@@ -98,6 +99,8 @@ final class Http2ServerConnection extends ServerConnection {
     private final HpackDecoder decoder;
     /** Flow control of what the client sends; made with the output. */
     private ReceiveFlow receiveFlow;
+    /** This connection's part of the server's budget for request content held unread. */
+    private final ContentBudget.Ledger heldContent;
     private final Map<Integer, Http2ServerStream> streams = new ConcurrentHashMap<>();
     /** Guards the changes of {@link #activeStreams} and the idle state; the count is read without it. */
     private final ReentrantLock streamsLock = new ReentrantLock();
@@ -135,6 +138,7 @@ final class Http2ServerConnection extends ServerConnection {
         int maxHeaderBytes = context.config().maxHeaderBytes();
         this.decoder = new HpackDecoder(maxHeaderBytes, maxHeaderBytes);
         this.handlerPlaces = new Http2HandlerPlaces(http2.settings().maxConcurrentStreams());
+        this.heldContent = context.heldContent().ledger();
     }
 
     @Override
@@ -443,6 +447,7 @@ final class Http2ServerConnection extends ServerConnection {
         stream = output.acceptStream(id, (streamId, sendWindow) -> {
             Http2ServerStream made = new Http2ServerStream(streamId, declaredLength,
                     Http2Connections.STREAM_WINDOW_BYTES, sendWindow, frame.endStream());
+            made.chargeTo(heldContent);
             streams.put(streamId, made);
             return made;
         });
@@ -831,6 +836,7 @@ final class Http2ServerConnection extends ServerConnection {
 
     @Override
     void releaseBuffers() {
+        heldContent.close(); // what its streams hold unread goes back to the server's budget
         if (input != null) {
             input.release();
         }

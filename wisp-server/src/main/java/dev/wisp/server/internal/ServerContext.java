@@ -1,6 +1,7 @@
 package dev.wisp.server.internal;
 
 import dev.wisp.core.BufferPool;
+import dev.wisp.core.ContentBudget;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.transport.Cadence;
@@ -39,6 +40,8 @@ public final class ServerContext {
     private volatile InputWatcher inputWatcher;
     private final StopActions stopActions = new StopActions();
     private final ServerCounters counters = new ServerCounters();
+    /** What the HTTP/2 connections together may hold of request content unread. */
+    private final ContentBudget heldContent;
     /** The loops that run the connections' threads, or null for the JDK's scheduler; set once, before accepting. */
     private volatile CarrierLoops carrierLoops;
 
@@ -51,6 +54,7 @@ public final class ServerContext {
         this.config = config;
         this.connectionThreads = connectionThreads;
         this.buffers = new BufferPool(config.bufferBytes(), config.maxPooledBuffers());
+        this.heldContent = new ContentBudget(config.maxHeldContentBytes());
         this.registry = new ConnectionRegistry(config.maxConnections(), config.overflowPolicy(),
                 config.maxPooledBuffers(), config.maxConnectionsPerClient());
     }
@@ -64,6 +68,11 @@ public final class ServerContext {
     }
 
     /** What the server counts for {@code Server.stats()}. */
+    /** The budget the HTTP/2 connections charge the request content they hold unread to. */
+    ContentBudget heldContent() {
+        return heldContent;
+    }
+
     public ServerCounters counters() {
         return counters;
     }
