@@ -61,6 +61,11 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
         return peeked >= 0;
     }
 
+    /** Whether the deadline in force is an absolute one ({@link #deadline(long)}), not each read's own. */
+    boolean hasAbsoluteDeadline() {
+        return absoluteDeadline;
+    }
+
     /** The deadline of the read in progress, or 0 if no read is waiting under one. */
     long deadlineNanos() {
         return deadlineNanos;

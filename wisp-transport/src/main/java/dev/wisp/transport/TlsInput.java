@@ -45,12 +45,27 @@ final class TlsInput extends InputStream {
     private boolean ended;
     /** Set once a server's first byte from its peer could start a TLS record: see {@link PlaintextPeerException}. */
     private boolean peerSpokeTls;
+    /** How long a record begun in an idle wait may take to arrive whole; 0 for no bound of its own. */
+    private long recordTimeoutNanos;
+    /** The read deadline a record's bound replaced, put back once the record came whole; -1 when none was. */
+    private long deadlineBeforeRecord = -1;
+    private long recordDeadline;
 
     TlsInput(SSLEngine engine, ChannelInput raw, TlsOutput output, TlsBuffers buffers) {
         this.engine = engine;
         this.raw = raw;
         this.output = output;
         this.buffers = buffers;
+    }
+
+    /**
+     * Bounds a record that begins in an idle wait: its rest must come within this, where the idle deadline would
+     * let a peer that sends a record a byte a second hold the connection for the idle timeout (a head's first
+     * plaintext byte comes only with the whole record, so a server's header timeout could not start before). The
+     * deadline in force comes back once the record is whole, unless the connection set another meanwhile.
+     */
+    void recordTimeout(long nanos) {
+        recordTimeoutNanos = nanos;
     }
 
     /** Whether the stream has ended: a close_notify came, or the socket's input ended. */
@@ -107,6 +122,7 @@ final class TlsInput extends InputStream {
                 return false;
             }
             SSLEngineResult result = unwrapOnce();
+            recordArrivedUnlessShort(result);
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 return false;
             }
@@ -138,6 +154,9 @@ final class TlsInput extends InputStream {
                 if (n < 0) {
                     return IdleInput.ENDED;
                 }
+                if (headerBytes == 0 && n > 0) {
+                    recordBegins();
+                }
                 headerBytes += n;
                 if (headerBytes < RECORD_HEADER_BYTES) {
                     return IdleInput.EMPTY;
@@ -147,6 +166,7 @@ final class TlsInput extends InputStream {
                 headerBytes = 0;
             }
             SSLEngineResult result = unwrapOnce();
+            recordArrivedUnlessShort(result);
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 ended = true;
                 return IdleInput.ENDED;
@@ -305,12 +325,41 @@ final class TlsInput extends InputStream {
             if (n < 0) {
                 return false;
             }
+            if (headerBytes == 0 && n > 0) {
+                recordBegins();
+            }
             headerBytes += n;
         }
         net = ByteBuffer.wrap(buffers.acquire());
         net.put(header).flip();
         headerBytes = 0;
         return true;
+    }
+
+    /** A record's first bytes came in an idle wait: its rest must come within the record timeout, if that is sooner. */
+    private void recordBegins() {
+        if (recordTimeoutNanos <= 0 || !raw.hasAbsoluteDeadline() || deadlineBeforeRecord >= 0) {
+            return;
+        }
+        long current = raw.deadlineNanos();
+        long bound = System.nanoTime() + recordTimeoutNanos;
+        if (current != 0 && current - bound <= 0) {
+            return; // the deadline in force comes first
+        }
+        deadlineBeforeRecord = current;
+        recordDeadline = bound;
+        raw.deadline(bound);
+    }
+
+    /** An unwrap that took a whole record ends its bound: the deadline it replaced is in force again. */
+    private void recordArrivedUnlessShort(SSLEngineResult result) {
+        if (deadlineBeforeRecord < 0 || result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+            return;
+        }
+        if (raw.hasAbsoluteDeadline() && raw.deadlineNanos() == recordDeadline) {
+            raw.deadline(deadlineBeforeRecord);
+        }
+        deadlineBeforeRecord = -1;
     }
 
     /**

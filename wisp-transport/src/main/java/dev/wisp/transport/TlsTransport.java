@@ -166,6 +166,14 @@ public final class TlsTransport extends Transport {
         return input.discardArrived(maxBytes);
     }
 
+    /**
+     * Bounds a TLS record that begins while the connection waits idle: once its first byte came, the rest must come
+     * within this (a server's header timeout), not the idle deadline; see {@code TlsInput}. Off by default.
+     */
+    public void recordTimeout(long nanos) {
+        input.recordTimeout(nanos);
+    }
+
     @Override
     public boolean hasBufferedInput() {
         return input.hasBuffered() || socketInput.hasPeeked();

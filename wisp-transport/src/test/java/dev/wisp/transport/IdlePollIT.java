@@ -208,13 +208,18 @@ class IdlePollIT {
      * header, and a read of more than a byte that follows must start the record with them. It read the rest of the
      * header as the start of a record ("Unrecognized record version"), and an HTTP/2 connection over TLS, whose
      * reads after an idle poll take more than a byte, failed with an alert when a client's next record came so.
+     * Meanwhile the record is bounded by the record timeout, not the idle deadline (a record a byte a second held a
+     * server's connection for its idle timeout), and once it is whole the idle deadline is in force again.
      */
     @Test
-    void aReadAfterAPollThatTookPartOfARecordsHeaderStartsTheRecordWithIt() {
+    void aReadAfterAPollThatTookPartOfARecordsHeaderStartsTheRecordWithItUnderItsOwnDeadline() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             CountDownLatch handshaken = new CountDownLatch(1);
             CountDownLatch polledPart = new CountDownLatch(1);
             CompletableFuture<Void> server = serveOne(true, transport -> {
+                long idleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                transport.readDeadline(idleDeadline);
+                ((TlsTransport) transport).recordTimeout(TimeUnit.SECONDS.toNanos(10));
                 handshaken.countDown();
                 IdleInput state = IdleInput.EMPTY;
                 for (int i = 0; i < 1000 && state == IdleInput.EMPTY && !transport.hasBufferedInput(); i++) {
@@ -222,10 +227,13 @@ class IdlePollIT {
                     Thread.sleep(10); // polling is the behaviour under test; bounded
                 }
                 assertEquals(IdleInput.EMPTY, state, "two bytes of a header: nothing yet");
+                assertTrue(idleDeadline - transport.readDeadlineNanos() > TimeUnit.SECONDS.toNanos(40),
+                        "the record's rest is due within the record timeout");
                 polledPart.countDown();
                 byte[] hello = new byte[64];
                 int n = transport.input().read(hello, 0, hello.length);
                 assertEquals("hello", new String(hello, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals(idleDeadline, transport.readDeadlineNanos(), "the idle deadline is back");
             });
             try (java.net.ServerSocket front = new java.net.ServerSocket(0, 1,
                     java.net.InetAddress.getByName("127.0.0.1"))) {

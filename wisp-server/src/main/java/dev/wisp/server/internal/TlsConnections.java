@@ -37,6 +37,8 @@ final class TlsConnections implements ConnectionFactory {
     public ServerConnection open(StreamSocket socket, long id) throws IOException {
         TlsTransport transport = TlsTransport.of(socket, tls.newServerEngine(), buffers,
                 context.config().writeTimeout().toNanos());
+        // A request's head, or an HTTP/2 frame, begins with its record: whole within the header timeout.
+        transport.recordTimeout(context.config().headerTimeout().toNanos());
         return new TlsHandshakeConnection(context, this, transport, id);
     }
 
