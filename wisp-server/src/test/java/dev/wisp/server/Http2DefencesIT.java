@@ -19,6 +19,7 @@ import dev.wisp.http2.DataFrame;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.FrameType;
 import dev.wisp.http2.PingFrame;
+import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.SettingsFrame;
@@ -124,8 +125,14 @@ class Http2DefencesIT {
         byte[] priority = Http2TestPeer.frameBytes(FrameType.PRIORITY.code(), 0, 3, bytes(0, 0, 0, 0, 15));
         byte[] unknown = Http2TestPeer.frameBytes(0x20, 0, 0, new byte[0]);
         byte[] emptyData = Http2Floods.bytesOf(new DataFrame(1, new byte[0], false));
+        // And frames that change nothing, which went uncounted (a flood of +1s cost a second of CPU a second):
+        // acknowledgements nobody asked for, tiny credit, a reset of a closed stream.
+        byte[] pingAck = Http2Floods.bytesOf(new PingFrame(true, 7));
+        byte[] settingsAck = Http2TestPeer.frameBytes(FrameType.SETTINGS.code(), Http2TestPeer.ACK, 0, new byte[0]);
+        byte[] plusOne = Http2Floods.bytesOf(new WindowUpdateFrame(0, 1));
+        byte[] closedReset = Http2Floods.bytesOf(new ResetFrame(3, ErrorCode.CANCEL));
         start(Http2TestServers.config());
-        for (byte[] frame : List.of(ping, settings, priority, unknown, emptyData)) {
+        for (byte[] frame : List.of(ping, settings, priority, unknown, emptyData, pingAck, settingsAck, plusOne)) {
             Http2TestPeer.talk(server, peer -> {
                 peer.headers(1, false, request("POST", "/echo"));
                 Thread sender = Http2Floods.flood(peer, 5000, i -> frame);
@@ -133,6 +140,13 @@ class Http2DefencesIT {
                 sender.join();
             });
         }
+        Http2TestPeer.talk(server, peer -> {
+            peer.get(3, "/hello");
+            peer.expectResponse(3);
+            Thread sender = Http2Floods.flood(peer, 5000, i -> closedReset);
+            peer.expectGoAwayAndClose(ENHANCE_YOUR_CALM);
+            sender.join();
+        });
     }
 
     @Test

@@ -91,6 +91,11 @@ final class Http2ServerConnection extends ServerConnection {
     private static final long ABORTED_HANDLERS_WAIT_NANOS = 60_000_000_000L;
     /** What {@link #serve()} returns when the input watcher took the wait, or an eviction's close: not a reason. */
     private static final String HANDED_OFF = "waiting without a thread";
+    /**
+     * A WINDOW_UPDATE of less credit than this counts as a frame without a request: a client gives back what it read
+     * in larger steps, and a flood of +1s cost the server a second of CPU for every second of the flood.
+     */
+    private static final int SMALL_WINDOW_UPDATE = 1024;
 
     private final Http2Connections http2;
     private WireInput input;
@@ -254,7 +259,8 @@ final class Http2ServerConnection extends ServerConnection {
         announceOpened();
         long now = System.nanoTime();
         resets = http2.resetLimit(now);
-        idleFrames = new FrameRateLimit("frames that carry no request (PING, SETTINGS, PRIORITY, empty DATA)",
+        idleFrames = new FrameRateLimit("frames that carry no request (PING, SETTINGS, PRIORITY, empty DATA, small"
+                + " WINDOW_UPDATE, RST_STREAM of a closed stream)",
                 1000, 200, now);
         if (input == null) {
             input = WireInput.of(transport.input(), context.buffers());
@@ -353,11 +359,11 @@ final class Http2ServerConnection extends ServerConnection {
             case HeadersFrame headers -> onHeaders(headers, now);
             case DataFrame data -> onData(data, now);
             case SettingsFrame settings -> onSettings(settings, now);
-            case WindowUpdateFrame update -> onWindowUpdate(update);
+            case WindowUpdateFrame update -> onWindowUpdate(update, now);
             case ResetFrame reset -> onReset(reset, now);
             case PingFrame ping -> {
+                idleFrames.take(now); // an acknowledgement too: one nobody asked for is a frame without a request
                 if (!ping.ack()) {
-                    idleFrames.take(now);
                     output.write(new PingFrame(true, ping.payload()));
                 }
             }
@@ -534,18 +540,22 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     private void onSettings(SettingsFrame frame, long now) throws IOException {
+        idleFrames.take(now); // an acknowledgement too: ours is asked for once per SETTINGS we send
         if (frame.ack()) {
             headerTimeout.settingsAcknowledged();
             return;
         }
-        idleFrames.take(now);
         Settings previous = peerSettings;
         peerSettings = previous.apply(frame);
         output.applyPeerSettings(previous, peerSettings, streams.values());
     }
 
-    private void onWindowUpdate(WindowUpdateFrame frame) throws IOException {
+    private void onWindowUpdate(WindowUpdateFrame frame, long now) throws IOException {
         int id = frame.streamId();
+        if (frame.increment() < SMALL_WINDOW_UPDATE) {
+            // A client reading a response gives credit back in large steps; a stream of tiny ones only costs work.
+            idleFrames.take(now);
+        }
         if (id == 0) {
             output.expandConnection(frame.increment());
             return;
@@ -557,6 +567,8 @@ final class Http2ServerConnection extends ServerConnection {
         Http2ServerStream stream = streams.get(id);
         if (stream != null) {
             output.expandStream(stream, frame.increment());
+        } else if (frame.increment() >= SMALL_WINDOW_UPDATE) {
+            idleFrames.take(now); // credit for a stream that is closed: allowed (§6.9), and worth nothing
         }
     }
 
@@ -572,6 +584,8 @@ final class Http2ServerConnection extends ServerConnection {
             output.resetByPeer(stream, frame.errorCode());
             receiveFlow.dropBuffered(stream);
             closeIfLingering(stream);
+        } else {
+            idleFrames.take(now); // a reset of a stream that is closed (§6.4 allows it) changes nothing
         }
     }
 
