@@ -156,6 +156,29 @@ class Http2MessagesIT {
         });
     }
 
+    /**
+     * The access log of a request whose content broke its Content-Length says 400, the status of a malformed request,
+     * though only RST_STREAM could go out: it said 200, the status of a response never sent. The server's counts of
+     * responses sent count none.
+     */
+    @Test
+    void logsARequestResetForItsContentLengthAs400() throws Exception {
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpService service = HttpService.builder(Router.builder()
+                        .post("/echo", (request, response) -> response.send(request.bodyBytes())).build())
+                .filter(dev.wisp.server.filters.AccessLog.to(lines::add)).build();
+        try (Server server = Server.create(Http2TestServers.config().port(0).build(), service).start()) {
+            talk(server, peer -> {
+                peer.headers(1, false, request("POST", "/echo", "content-length", "5"));
+                peer.data(1, "0123456789", true);
+                peer.expectReset(1, PROTOCOL_ERROR);
+            });
+            String line = lines.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(line != null && line.contains("\"POST /echo HTTP/2\" 400 0 "), String.valueOf(line));
+            assertEquals(0, server.stats().responses().total(), "no response went out, and none is counted");
+        }
+    }
+
     @Test
     void takesAContentLengthRepeatedWithTheSameValueAsHttp11Does() {
         talk(SHARED.server(), peer -> {

@@ -84,8 +84,15 @@ final class Http2ServerResponse extends ExchangeResponse {
         stampHead();
         boolean endStream = complete || !hasContent();
         boolean withTrailers = endStream && trailers != null && hasContent();
-        output.writeHeaders(stream, ResponseFields.encode(status, headers.build()), endStream && !withTrailers,
-                endStream && !withTrailers);
+        try {
+            output.writeHeaders(stream, ResponseFields.encode(status, headers.build()), endStream && !withTrailers,
+                    endStream && !withTrailers);
+        } catch (IOException e) {
+            if (stream.isReset()) {
+                uncount(); // a reset stream takes no head: none of it went out
+            }
+            throw e;
+        }
         if (endStream) {
             state = State.DONE;
             if (withTrailers) {

@@ -1,5 +1,6 @@
 package dev.wisp.server.internal;
 
+import dev.wisp.core.MalformedMessageException;
 import dev.wisp.http2.ConnectionException;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.Http2Exception;
@@ -79,8 +80,17 @@ final class Http2ServerStream extends Http2Stream {
         ClientLeftActions.start(actions);
     }
 
+    /**
+     * What a read or write of a reset stream throws. One the server reset for a rule its request broke
+     * (PROTOCOL_ERROR: content that differs from its Content-Length, malformed trailers) is a malformed request, 400
+     * for the filters and the access log, though only the reset could go out; they said 200, a response never sent.
+     */
     @Override
     protected IOException resetException(ErrorCode code, boolean byPeer) {
+        if (!byPeer && code.equals(ErrorCode.PROTOCOL_ERROR)) {
+            return new MalformedMessageException("HTTP/2 stream " + id() + " was reset by the server: the request"
+                    + " broke a rule of RFC 9113 (" + code + ")");
+        }
         return new Http2StreamResetException(id(), code, byPeer);
     }
 
