@@ -126,13 +126,13 @@ class Http2DefencesIT {
         byte[] unknown = Http2TestPeer.frameBytes(0x20, 0, 0, new byte[0]);
         byte[] emptyData = Http2Floods.bytesOf(new DataFrame(1, new byte[0], false));
         // And frames that change nothing, which went uncounted (a flood of +1s cost a second of CPU a second):
-        // acknowledgements nobody asked for, tiny credit, a reset of a closed stream.
+        // acknowledgements nobody asked for, credit with no stream open, a reset of a closed stream.
         byte[] pingAck = Http2Floods.bytesOf(new PingFrame(true, 7));
         byte[] settingsAck = Http2TestPeer.frameBytes(FrameType.SETTINGS.code(), Http2TestPeer.ACK, 0, new byte[0]);
         byte[] plusOne = Http2Floods.bytesOf(new WindowUpdateFrame(0, 1));
         byte[] closedReset = Http2Floods.bytesOf(new ResetFrame(3, ErrorCode.CANCEL));
         start(Http2TestServers.config());
-        for (byte[] frame : List.of(ping, settings, priority, unknown, emptyData, pingAck, settingsAck, plusOne)) {
+        for (byte[] frame : List.of(ping, settings, priority, unknown, emptyData, pingAck, settingsAck)) {
             Http2TestPeer.talk(server, peer -> {
                 peer.headers(1, false, request("POST", "/echo"));
                 Thread sender = Http2Floods.flood(peer, 5000, i -> frame);
@@ -140,6 +140,11 @@ class Http2DefencesIT {
                 sender.join();
             });
         }
+        Http2TestPeer.talk(server, peer -> {
+            Thread sender = Http2Floods.flood(peer, 5000, i -> plusOne); // credit with no stream open to use it
+            peer.expectGoAwayAndClose(ENHANCE_YOUR_CALM);
+            sender.join();
+        });
         Http2TestPeer.talk(server, peer -> {
             peer.get(3, "/hello");
             peer.expectResponse(3);

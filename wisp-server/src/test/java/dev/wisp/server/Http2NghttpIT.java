@@ -126,6 +126,22 @@ class Http2NghttpIT {
         }
     }
 
+    /**
+     * A client whose windows are 1 KiB ({@code -w 10 -W 10}) gives credit back in steps of about 1 KiB, thousands of
+     * WINDOW_UPDATEs for a large response: all of them credit the stream it reads, none is a frame without a request.
+     * Counting the small ones as such cut it off with GOAWAY ENHANCE_YOUR_CALM after about half a megabyte.
+     */
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void servesAClientWithSmallWindowsAWholeLargeResponse(boolean tls) throws Exception {
+        try (InteropServer server = InteropServer.start(tls)) {
+            String log = nghttp("-n", "-w", "10", "-W", "10", server.url("/large"));
+            assertTrue(count(log, "send WINDOW_UPDATE frame") > 1000, "many small updates sent");
+            assertEquals(1, count(log, "recv \\(stream_id=\\d+\\) :status: 200"), log);
+            assertTrue(log.contains("; END_STREAM"), "the whole response came");
+        }
+    }
+
     @Test
     void answersAnH2cUpgradeRequestInHttp11() throws Exception {
         try (InteropServer server = InteropServer.start(false)) {

@@ -170,6 +170,7 @@ public final class TlsTransport extends Transport {
      * Bounds a TLS record that begins while the connection waits idle: once its first byte came, the rest must come
      * within this (a server's header timeout), not the idle deadline; see {@code TlsInput}. Off by default.
      */
+    @Override
     public void recordTimeout(long nanos) {
         input.recordTimeout(nanos);
     }

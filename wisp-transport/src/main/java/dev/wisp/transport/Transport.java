@@ -164,6 +164,13 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
      */
     public abstract void releaseBuffers();
 
+    /**
+     * Bounds a record that begins while the connection waits idle, under TLS: see
+     * {@code TlsTransport.recordTimeout}. Nothing for plaintext, which has no records.
+     */
+    public void recordTimeout(long nanos) {
+    }
+
     /** Every read until the next call must finish by this absolute {@link System#nanoTime()} deadline. */
     public final void readDeadline(long nanos) {
         socketInput.deadline(nanos);

@@ -91,11 +91,6 @@ final class Http2ServerConnection extends ServerConnection {
     private static final long ABORTED_HANDLERS_WAIT_NANOS = 60_000_000_000L;
     /** What {@link #serve()} returns when the input watcher took the wait, or an eviction's close: not a reason. */
     private static final String HANDED_OFF = "waiting without a thread";
-    /**
-     * A WINDOW_UPDATE of less credit than this counts as a frame without a request: a client gives back what it read
-     * in larger steps, and a flood of +1s cost the server a second of CPU for every second of the flood.
-     */
-    private static final int SMALL_WINDOW_UPDATE = 1024;
 
     private final Http2Connections http2;
     private WireInput input;
@@ -259,8 +254,8 @@ final class Http2ServerConnection extends ServerConnection {
         announceOpened();
         long now = System.nanoTime();
         resets = http2.resetLimit(now);
-        idleFrames = new FrameRateLimit("frames that carry no request (PING, SETTINGS, PRIORITY, empty DATA, small"
-                + " WINDOW_UPDATE, RST_STREAM of a closed stream)",
+        idleFrames = new FrameRateLimit("frames that carry no request (PING, SETTINGS, PRIORITY, empty DATA,"
+                + " WINDOW_UPDATE and RST_STREAM of no open stream)",
                 1000, 200, now);
         if (input == null) {
             input = WireInput.of(transport.input(), context.buffers());
@@ -307,6 +302,11 @@ final class Http2ServerConnection extends ServerConnection {
             }
             Frame frame;
             try {
+                // Over TLS the next record, once begun, comes whole within the header timeout while no stream is
+                // open, as a request's first frame must, else within the read timeout, as a DATA frame must: an
+                // upload whose records arrive slowly is no slowloris (the header timeout cut such uploads).
+                transport.recordTimeout((streams.isEmpty() ? context.config().headerTimeout()
+                        : context.config().readTimeout()).toNanos());
                 frame = headerTimeout.readFrame(input, reader, transport);
                 if (isEvicted()) {
                     return leaveEvicted(); // the frame is dropped with the rest
@@ -552,11 +552,11 @@ final class Http2ServerConnection extends ServerConnection {
 
     private void onWindowUpdate(WindowUpdateFrame frame, long now) throws IOException {
         int id = frame.streamId();
-        if (frame.increment() < SMALL_WINDOW_UPDATE) {
-            // A client reading a response gives credit back in large steps; a stream of tiny ones only costs work.
-            idleFrames.take(now);
-        }
         if (id == 0) {
+            if (streams.isEmpty()) {
+                idleFrames.take(now); // credit for no stream at all: work for nothing (a client with a small window
+                                      // sends many while it reads, so only these are counted)
+            }
             output.expandConnection(frame.increment());
             return;
         }
@@ -567,7 +567,7 @@ final class Http2ServerConnection extends ServerConnection {
         Http2ServerStream stream = streams.get(id);
         if (stream != null) {
             output.expandStream(stream, frame.increment());
-        } else if (frame.increment() >= SMALL_WINDOW_UPDATE) {
+        } else {
             idleFrames.take(now); // credit for a stream that is closed: allowed (§6.9), and worth nothing
         }
     }
