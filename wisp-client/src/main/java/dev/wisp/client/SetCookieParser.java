@@ -32,8 +32,8 @@ final class SetCookieParser {
         }
         String name = parts[0].substring(0, equals).strip();
         String value = parts[0].substring(equals + 1).strip();
-        if (name.isEmpty()) {
-            return null;
+        if (name.isEmpty() || name.indexOf('\t') >= 0 || value.indexOf('\t') >= 0) {
+            return null; // a tab around them is white space (§5.2), one within cannot go in the cookie file
         }
         String host = Authority.hostOf(uri);
         Optional<Instant> expires = Optional.empty();
@@ -55,7 +55,12 @@ final class SetCookieParser {
                 case "max-age" -> maxAge = maxAge(attributeValue, now, maxAge);
                 case "domain" -> domainAttribute = attributeValue.isEmpty() ? domainAttribute
                         : CookieRules.canonicalDomain(attributeValue);
-                case "path" -> path = attributeValue.startsWith("/") ? attributeValue : null;
+                case "path" -> {
+                    if (attributeValue.indexOf('\t') >= 0) {
+                        return null; // as in the name or value: the cookie file's separator
+                    }
+                    path = attributeValue.startsWith("/") ? attributeValue : null;
+                }
                 case "secure" -> secure = true;
                 case "httponly" -> httpOnly = true;
                 case "samesite" -> sameSite = switch (attributeValue.toLowerCase(Locale.ROOT)) {
@@ -120,14 +125,15 @@ final class SetCookieParser {
     }
 
     /**
-     * RFC 6265bis §5.6: a cookie with a control character is ignored; a tab too, which the cookie file
-     * ({@link NetscapeCookies}) separates its fields with (a jar that saved one could not be read again), as curl
-     * ignores it.
+     * RFC 6265bis §5.6: a cookie with a control character other than a tab is ignored. A tab is white space around the
+     * name, the value and the attributes, trimmed as §5.2 says; one within a name, value or path is ignored too (see
+     * {@link #parse}), since the cookie file ({@link NetscapeCookies}) separates its fields with tabs (a jar that saved
+     * one could not be read again), as curl ignores it.
      */
     private static boolean hasControlCharacter(String field) {
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
                 return true;
             }
         }

@@ -117,8 +117,10 @@ class CookieJarTest {
     @Test
     void ignoresCookiesWithControlCharactersTabsIncluded(@TempDir Path directory) throws IOException {
         jar.receive(SHOP, List.of("tab=abc\tdef; Path=/", "path=1; Path=/x\tTRUE", "nul=a\u0000b", "del=a\u007fb",
-                "kept=1"));
-        assertEquals(List.of("kept"), jar.cookies().stream().map(Cookie::name).toList());
+                "kept=1", "around=2;\tPath=/", "after=3\t; Path=/", "before=\t4"));
+        // A tab around the name, value or an attribute is white space (RFC 6265 §5.2), as curl takes it.
+        assertEquals(List.of("kept", "around", "after", "before"), jar.cookies().stream().map(Cookie::name).toList());
+        assertEquals(List.of("1", "2", "3", "4"), jar.cookies().stream().map(Cookie::value).toList());
         Path file = directory.resolve("cookies.txt");
         jar.save(file);
         assertEquals(jar.cookies(), CookieJar.load(file).cookies());
