@@ -122,9 +122,9 @@ public final class DecodingInputStream extends InputStream {
 
     /**
      * A gzip stream that fails on bytes after its last member, which {@link GZIPInputStream} drops without a word (a
-     * corrupt member, junk glued to the body), as curl fails them. At its end the inflater still holds what followed
-     * the deflate data in its last read: the 8 bytes of the trailer, and anything more is such bytes; so is any byte
-     * the encoded stream has left.
+     * corrupt member, junk glued to the body), as curl fails them; zeros are padding, which gzip(1) skips too. At its
+     * end the inflater still holds what followed the deflate data in its last read: the 8 bytes of the trailer, then
+     * any such bytes; the encoded stream may have more.
      */
     private static final class WholeGzipInputStream extends GZIPInputStream {
         private static final int TRAILER_BYTES = 8;
@@ -136,10 +136,29 @@ public final class DecodingInputStream extends InputStream {
         @Override
         public int read(byte[] bytes, int offset, int length) throws IOException {
             int n = super.read(bytes, offset, length);
-            if (n < 0 && (inf.getRemaining() > TRAILER_BYTES || in.read() >= 0)) {
+            if (n < 0 && !(isZeros(buf, len - inf.getRemaining() + TRAILER_BYTES, len) && restIsZeros())) {
                 throw new ZipException("bytes follow the end of the gzip data");
             }
             return n;
+        }
+
+        private boolean restIsZeros() throws IOException {
+            byte[] rest = new byte[BUFFER_BYTES];
+            for (int n = in.read(rest); n >= 0; n = in.read(rest)) {
+                if (!isZeros(rest, 0, n)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean isZeros(byte[] bytes, int from, int to) {
+            for (int i = Math.max(from, 0); i < to; i++) {
+                if (bytes[i] != 0) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
