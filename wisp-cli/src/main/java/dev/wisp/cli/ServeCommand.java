@@ -183,6 +183,10 @@ final class ServeCommand implements Command {
             if (!metrics.get().startsWith("/")) {
                 throw new UsageException("option --metrics needs a path starting with '/', such as /metrics");
             }
+            if (metrics.get().matches(".*[{}*].*|.*//.*")) {
+                throw new UsageException("option --metrics needs a plain path, without '{', '}', '*' or an empty"
+                        + " segment: '" + metrics.get() + "'");
+            }
             timer = RequestTimer.create();
             routes.get(metrics.get(), StatsHandler.prometheus(() -> started.get().stats(), timer::durations));
         }
@@ -196,16 +200,18 @@ final class ServeCommand implements Command {
                 response.header("X-Content-Type-Options", "nosniff");
                 files.handle(request, response);
             };
-            // A --proxy of /echo or /ws takes their paths: the built-in route is left out (the router refuses a route
-            // an earlier one would always answer first).
-            if (!proxied.takes("/echo")) {
+            // A --proxy of /echo or /ws, or --metrics there, takes their paths: the built-in route is left out (the
+            // router refuses a route an earlier one would always answer first).
+            java.util.function.Predicate<String> taken = path -> proxied.takes(path)
+                    || metrics.filter(path::equals).isPresent();
+            if (!taken.test("/echo")) {
                 routes.any("/echo", new EchoHandler());
             }
-            if (!proxied.takes("/ws")) {
+            if (!taken.test("/ws")) {
                 routes.webSocket("/ws", WebSocketEcho.CONFIG.toBuilder().allowedOrigins(filters.crossOrigins()).build(),
                         WebSocketEcho::open);
             }
-            if (!proxied.takes("/ws.html")) {
+            if (!taken.test("/ws.html")) {
                 routes.get("/ws.html", WebSocketEcho::page);
             }
             if (files.isWritable()) {

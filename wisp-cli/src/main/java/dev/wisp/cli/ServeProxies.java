@@ -65,6 +65,15 @@ final class ServeProxies {
         }
     }
 
+    /** Whether two prefixes name the same paths: {@code /api} and {@code /api/} do. */
+    private static boolean samePrefix(String one, String other) {
+        return strip(one).equals(strip(other));
+    }
+
+    private static String strip(String prefix) {
+        return prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
     /** How many segments a --proxy value's prefix has; a value without '=' has none, and is refused later. */
     private static int prefixDepth(String value) {
         int equals = value.indexOf('=');
@@ -130,7 +139,15 @@ final class ServeProxies {
             proxies.add(proxy);
             WebSocketRelay relay = proxy.webSocketRelay(WEBSOCKETS.toBuilder().allowedOrigins(crossOrigins).build());
             String pattern = prefix.endsWith("/") ? prefix + "*" : prefix + "/*";
-            router.webSocket(pattern, relay.config(), relay, proxy).any(pattern, proxy);
+            try {
+                if (prefixes.stream().anyMatch(other -> samePrefix(other, prefix))) {
+                    throw new IllegalArgumentException("the prefix " + prefix + " is given twice");
+                }
+                router.webSocket(pattern, relay.config(), relay, proxy).any(pattern, proxy);
+            } catch (IllegalArgumentException e) {
+                proxies.forEach(ReverseProxy::close);
+                throw new UsageException("option --proxy " + value + ": " + e.getMessage());
+            }
             everyPath |= pattern.equals("/*");
             prefixes.add(prefix);
             lines.add("Proxying " + (prefix.endsWith("/") ? prefix : prefix + "/") + " to "

@@ -222,6 +222,15 @@ class ServeProxyIT {
             assertThrows(UsageException.class, () -> serve("--proxy", bad), bad);
         }
         assertThrows(UsageException.class, () -> serve("--proxy-cacert", "ca.pem"));
+        // A prefix given twice, or with an empty segment, and a metrics path that is a pattern: usage errors, where
+        // the router's refusal of a route it could never reach came out as an internal error (exit 1).
+        UsageException twice = assertThrows(UsageException.class, () -> serve("--proxy", "/api=http://127.0.0.1:1",
+                "--proxy", "/api/=http://127.0.0.1:2"));
+        assertEquals("option --proxy /api/=http://127.0.0.1:2: the prefix /api/ is given twice", twice.getMessage());
+        assertThrows(UsageException.class, () -> serve("--proxy", "//=http://127.0.0.1:1"));
+        for (String pattern : List.of("/{x}", "/*", "/a//b")) {
+            assertThrows(UsageException.class, () -> serve("--metrics", pattern), pattern);
+        }
     }
 
     private static String curl(String... arguments) throws Exception {
