@@ -67,8 +67,9 @@ class GetExitCodesIT {
             try (ServerSocket empty = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
                     ServerSocket redirecting = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
                 Thread.ofVirtual().start(() -> answerEach(empty, ""));
-                Thread.ofVirtual().start(() -> answerEach(redirecting, "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:"
-                        + empty.getLocalPort() + "/\r\nContent-Length: 0\r\n\r\n"));
+                String redirect = "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + empty.getLocalPort()
+                        + "/\r\nContent-Length: 0\r\n\r\n";
+                Thread.ofVirtual().start(() -> answerEach(redirecting, redirect));
                 String[] arguments = {"-L", "-w", "%{http_code} %{num_redirects}",
                         "http://127.0.0.1:" + redirecting.getLocalPort() + "/"};
                 GetCommandIT.Run ours = wisp(arguments);

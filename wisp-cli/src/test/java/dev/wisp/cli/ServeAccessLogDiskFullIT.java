@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code wisp serve}'s access log on standard output redirected to a file on a disk that fills up and frees again.
  * Before, {@link java.io.PrintStream} wrote what a failed write left in its buffer again in front of the next line: a
- * line cut in two, the next glued to its first half, and no word of the lines lost. Now only the line whose write met the
- * full disk is cut, and ends there; the operator is told once as the trouble starts and once, with the count of lines
- * dropped, as it ends.
+ * line cut in two, the next glued to its first half, and no word of the lines lost. Now only the line whose write met
+ * the full disk is cut, and ends there; the operator is told once as the trouble starts and once, with the count of
+ * lines dropped, as it ends.
  */
 class ServeAccessLogDiskFullIT {
     private static final Duration LIMIT = Duration.ofSeconds(90);

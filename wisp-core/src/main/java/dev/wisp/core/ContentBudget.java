@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * How many bytes of received content all the connections of one endpoint may hold unread at once. Each connection's
  * flow-control windows bound what it holds (HTTP/2's: a server's 1 MiB, a WebSocket stream's 256 KiB each), but not
- * what many connections hold together: clients that announce a window of 0, so that no answer can be written, and send their windows'
- * worth of content that no handler reads, filled the heap of a server, which then never recovered. Content past
- * the budget resets its stream ({@code ENHANCE_YOUR_CALM}) and is dropped; said once as it starts and once as
- * it ends.
+ * what many connections hold together: clients that announce a window of 0, so that no answer can be written,
+ * and send their windows' worth of content that no handler reads, filled the heap of a server, which then never
+ * recovered. Content past the budget resets its stream ({@code ENHANCE_YOUR_CALM}) and is dropped; said once as it
+ * starts and once as it ends.
  *
  * <p>Each connection takes its part through a {@link Ledger} of its own, which gives back whatever its streams
  * still hold when it closes: a stream left with content unread when its connection ended cannot keep a part of the
