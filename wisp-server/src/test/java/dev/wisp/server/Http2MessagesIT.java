@@ -176,6 +176,17 @@ class Http2MessagesIT {
             String line = lines.poll(10, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(line != null && line.contains("\"POST /echo HTTP/2\" 400 0 "), String.valueOf(line));
             assertEquals(0, server.stats().responses().total(), "no response went out, and none is counted");
+            // A client that cancels its upload got no status at all: nginx's 499, where the unsent 200 was logged.
+            talk(server, peer -> {
+                peer.headers(3, false, request("POST", "/echo", "content-length", "10"));
+                peer.data(3, "01234", false);
+                peer.send(new dev.wisp.http2.ResetFrame(3, dev.wisp.http2.ErrorCode.CANCEL));
+                peer.expectStillOpen();
+            });
+            String cancelled = lines.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(cancelled != null && cancelled.contains("\"POST /echo HTTP/2\" 499 0 ")
+                    && cancelled.endsWith(" aborted"), String.valueOf(cancelled));
+            assertEquals(0, server.stats().responses().total());
         }
     }
 

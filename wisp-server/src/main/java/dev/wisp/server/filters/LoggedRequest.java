@@ -24,10 +24,17 @@ import dev.wisp.server.ServerResponse;
 record LoggedRequest(String remoteAddress, String method, String target, String protocol, Headers headers,
         int status, long contentBytes, long nanos, boolean completed) {
 
+    /** nginx's status for a request whose client closed it before any response was sent. */
+    static final int CLIENT_CLOSED_REQUEST = 499;
+
     static LoggedRequest of(ServerRequest request, ServerResponse response, long nanos, boolean completed) {
+        // A client that left before any response went out (a cancelled HTTP/2 stream, a dropped upload) got no
+        // status: nginx's 499 says so, where the response's unsent 200 looked like an answer to log readers.
+        int status = !completed && !response.isCommitted() && request.hasClientLeft() ? CLIENT_CLOSED_REQUEST
+                : response.status().code();
         return new LoggedRequest(request.connection().remoteAddress().getAddress().getHostAddress(),
                 request.method().toString(), request.target().raw(), request.protocol().text(), request.headers(),
-                response.status().code(), response.contentBytesSent(), nanos, completed);
+                status, response.contentBytesSent(), nanos, completed);
     }
 
     static LoggedRequest of(RefusedRequest refused) {
