@@ -55,7 +55,7 @@ public final class ConnectionPool implements ConnectionSource, ClientSweeper.Swe
      * memory. Hence fields, and reasons that are no compile-time constants (String.valueOf).
      */
     /** Counts one down in a map of counts, removing the count at zero. */
-    private static final BiFunction<Integer, Integer, Integer> COUNT_DOWN = (a, b) -> a + b == 0 ? null : a + b;
+    static final BiFunction<Integer, Integer, Integer> COUNT_DOWN = (a, b) -> a + b == 0 ? null : a + b;
     private static final Function<Origin, List<Http2ClientConnection>> NEW_SHARED_LIST = o -> new ArrayList<>();
     /** The most room an idle list is made with; one for more connections per origin may grow past it. */
     private static final int MAX_IDLE_ROOM = 64;

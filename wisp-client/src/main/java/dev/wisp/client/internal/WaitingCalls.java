@@ -173,11 +173,12 @@ final class WaitingCalls {
 
     /**
      * Counts out a waiting call. Takes no memory: a count of streams expected stays within the boxes the JDK keeps
-     * (100 per connection being made, of which an HTTP/2 origin has one at a time).
+     * (100 per connection being made, of which an HTTP/2 origin has one at a time), and the pool's count-down is
+     * linked when it loads.
      */
     private void countOut(Origin origin, Ticket ticket) {
         if (ticket.expectsStream) {
-            expectingStreams.merge(origin, -1, (a, b) -> a + b == 0 ? null : a + b);
+            expectingStreams.merge(origin, -1, ConnectionPool.COUNT_DOWN);
         } else {
             count--;
         }
