@@ -56,7 +56,7 @@ final class ServeProxies {
         /** Whether a proxy's route takes the path: it is its prefix, or below it. */
         boolean takes(String path) {
             for (String prefix : prefixes) {
-                String base = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+                String base = strip(prefix);
                 if (path.equals(base) || path.startsWith(base + "/")) {
                     return true;
                 }
