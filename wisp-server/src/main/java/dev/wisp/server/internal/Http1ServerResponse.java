@@ -201,7 +201,7 @@ final class Http1ServerResponse extends ExchangeResponse {
         if (state == State.OPEN) {
             return true;
         }
-        if (status == Status.SWITCHING_PROTOCOLS || transport().bytesWritten() != writtenAtCommit) {
+        if (status == Status.SWITCHING_PROTOCOLS || !isCommittedUnsent()) {
             return false;
         }
         out.release();
