@@ -154,16 +154,11 @@ final class TlsInput extends InputStream {
                 if (n < 0) {
                     return IdleInput.ENDED;
                 }
-                if (headerBytes == 0 && n > 0) {
-                    recordBegins();
-                }
-                headerBytes += n;
+                tookOfHeader(n);
                 if (headerBytes < RECORD_HEADER_BYTES) {
                     return IdleInput.EMPTY;
                 }
-                net = ByteBuffer.wrap(buffers.acquire());
-                net.put(header).flip();
-                headerBytes = 0;
+                takeHeaderIntoBuffer();
             }
             SSLEngineResult result = unwrapOnce();
             recordArrivedUnlessShort(result);
@@ -325,15 +320,25 @@ final class TlsInput extends InputStream {
             if (n < 0) {
                 return false;
             }
-            if (headerBytes == 0 && n > 0) {
-                recordBegins();
-            }
-            headerBytes += n;
+            tookOfHeader(n);
         }
-        net = ByteBuffer.wrap(buffers.acquire());
-        net.put(header).flip();
-        headerBytes = 0;
+        takeHeaderIntoBuffer();
         return true;
+    }
+
+    /** Starts {@code net} with what an idle wait read of the next record's header: all of it, part, or none. */
+    private void takeHeaderIntoBuffer() {
+        net = ByteBuffer.wrap(buffers.acquire());
+        net.put(header, 0, headerBytes).flip();
+        headerBytes = 0;
+    }
+
+    /** Counts bytes of a record's header read in an idle wait; the first of them begin the record. */
+    private void tookOfHeader(int n) {
+        if (headerBytes == 0 && n > 0) {
+            recordBegins();
+        }
+        headerBytes += n;
     }
 
     /** A record's first bytes came in an idle wait: its rest must come within the record timeout, if that is sooner. */
@@ -372,9 +377,7 @@ final class TlsInput extends InputStream {
             // A record's header that an idle wait began ({@link #poll()}) comes first: a read of more than one byte
             // that followed it read the rest of the header as if it were the start (an HTTP/2 connection over TLS
             // failed so when a record's header came in two pieces after a pause).
-            net = ByteBuffer.wrap(buffers.acquire());
-            net.put(header, 0, headerBytes).flip();
-            headerBytes = 0;
+            takeHeaderIntoBuffer();
         }
         net.compact();
         if (!net.hasRemaining()) {
