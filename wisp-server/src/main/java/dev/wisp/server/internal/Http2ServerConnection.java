@@ -93,6 +93,9 @@ final class Http2ServerConnection extends ServerConnection {
     private static final String HANDED_OFF = "waiting without a thread";
 
     private final Http2Connections http2;
+    /** The configuration's timeouts a record begun in an idle wait has, read once rather than at every frame. */
+    private final long headerTimeoutNanos;
+    private final long readTimeoutNanos;
     private WireInput input;
     private Http2Output output;
     private FrameReader reader;
@@ -139,6 +142,8 @@ final class Http2ServerConnection extends ServerConnection {
         this.decoder = new HpackDecoder(maxHeaderBytes, maxHeaderBytes);
         this.handlerPlaces = new Http2HandlerPlaces(http2.settings().maxConcurrentStreams());
         this.heldContent = context.heldContent().ledger();
+        this.headerTimeoutNanos = context.config().headerTimeout().toNanos();
+        this.readTimeoutNanos = context.config().readTimeout().toNanos();
     }
 
     @Override
@@ -305,8 +310,7 @@ final class Http2ServerConnection extends ServerConnection {
                 // Over TLS the next record, once begun, comes whole within the header timeout while no stream is
                 // open, as a request's first frame must, else within the read timeout, as a DATA frame must: an
                 // upload whose records arrive slowly is no slowloris (the header timeout cut such uploads).
-                transport.recordTimeout((streams.isEmpty() ? context.config().headerTimeout()
-                        : context.config().readTimeout()).toNanos());
+                transport.recordTimeout(streams.isEmpty() ? headerTimeoutNanos : readTimeoutNanos);
                 frame = headerTimeout.readFrame(input, reader, transport);
                 if (isEvicted()) {
                     return leaveEvicted(); // the frame is dropped with the rest
