@@ -32,16 +32,6 @@ public final class ContentBudget {
         this.left = new AtomicLong(limit);
     }
 
-    /** The bytes all connections may hold unread at once. */
-    public long limit() {
-        return limit;
-    }
-
-    /** The bytes held now, by every connection. */
-    public long held() {
-        return limit - left.get();
-    }
-
     /** A connection's account, to charge its streams' content to. */
     public Ledger ledger() {
         return new Ledger();
