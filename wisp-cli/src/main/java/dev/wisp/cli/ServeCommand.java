@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ServeCommand implements Command {
     static final Duration GRACE = Duration.ofSeconds(5);
+    /** How long a stop waits for the access log's last lines to reach standard output. */
+    private static final Duration ACCESS_LOG_WAIT = Duration.ofSeconds(2);
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})([KkMmGg]?)");
 
     private static final List<Option> OPTIONS = Stream.concat(Stream.of(
@@ -332,6 +334,7 @@ final class ServeCommand implements Command {
         CountDownLatch stoppedByHook = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             server.stop(grace);
+            StandardOutputLines.finishStandardOutput(ACCESS_LOG_WAIT);
             stoppedByHook.countDown();
         }, "wisp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -346,6 +349,7 @@ final class ServeCommand implements Command {
         }
         out.println(stoppingMessage(server.connectionCount(), grace));
         server.stop(grace);
+        StandardOutputLines.finishStandardOutput(ACCESS_LOG_WAIT);
         out.println("Stopped");
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
