@@ -28,6 +28,8 @@ public interface WebSocket extends AutoCloseable {
      * @throws IllegalArgumentException if the text has a lone surrogate, which UTF-8 cannot carry (sent as a
      *     {@code ?}, it would change the message unseen)
      * @throws IllegalStateException if {@link #close(int, String)} was called
+     * @throws WebSocketClosedException if the peer closed the WebSocket, before or while it was sent (its code, such
+     *     as {@link CloseCode#MESSAGE_TOO_BIG}, says why)
      * @throws IOException if the connection is closed or fails
      */
     void sendText(String text) throws IOException;
@@ -36,6 +38,8 @@ public interface WebSocket extends AutoCloseable {
      * Sends a binary message in one frame.
      *
      * @throws IllegalStateException if {@link #close(int, String)} was called
+     * @throws WebSocketClosedException if the peer closed the WebSocket, before or while it was sent (its code, such
+     *     as {@link CloseCode#MESSAGE_TOO_BIG}, says why)
      * @throws IOException if the connection is closed or fails
      */
     void sendBinary(byte[] bytes) throws IOException;

@@ -1,5 +1,6 @@
 package dev.wisp.websocket.internal;
 
+import dev.wisp.websocket.WebSocketClosedException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.locks.Condition;
@@ -126,7 +127,7 @@ final class SessionSender extends FrameLock {
             }
             out.flush();
         } catch (IOException e) {
-            throw session.timedOutOr(e);
+            throw session.sendFailed(e);
         }
     }
 
@@ -158,7 +159,7 @@ final class SessionSender extends FrameLock {
             out.writeFrame(opcode, true, false, payload, 0, payload.length);
             out.flush();
         } catch (IOException e) {
-            throw session.timedOutOr(e);
+            throw session.sendFailed(e);
         } finally {
             unlock();
         }
@@ -186,7 +187,7 @@ final class SessionSender extends FrameLock {
             out.flush();
             return true;
         } catch (IOException e) {
-            throw session.timedOutOr(e);
+            throw session.sendFailed(e);
         } finally {
             unlock();
         }
@@ -210,8 +211,11 @@ final class SessionSender extends FrameLock {
         if (closedByApplication) {
             throw new IllegalStateException("WebSocket close() was called: nothing more may be sent");
         }
+        if (closeReceived) {
+            throw new WebSocketClosedException(session.peerCloseStatus().orElseThrow(), null);
+        }
         if (closeSent || session.isTerminated()) {
-            throw new IOException("WebSocket is closed: " + (closeReceived ? "the peer closed it" : "it failed"));
+            throw new IOException("WebSocket is closed: it failed");
         }
     }
 

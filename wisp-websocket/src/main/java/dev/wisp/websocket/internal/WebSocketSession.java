@@ -9,6 +9,7 @@ import dev.wisp.transport.Transport;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.CloseStatus;
 import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.WebSocketClosedException;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.WebSocketMessage;
@@ -499,6 +500,18 @@ public final class WebSocketSession implements WebSocket {
         SessionTimers running = timers;
         String reason = running != null ? running.abortReason() : null;
         return reason != null ? new SocketTimeoutException(reason) : e;
+    }
+
+    /**
+     * What a failed send reports: as {@link #timedOutOr}, or, if the peer's close frame has come, that the peer closed
+     * the WebSocket, with its code (a message over its limit is refused with a close frame, then the connection's
+     * end, which the send under way meets).
+     */
+    IOException sendFailed(IOException e) {
+        IOException failure = timedOutOr(e);
+        CloseStatus closed = peerCloseStatus;
+        return failure == e && closed != null && !(e instanceof WebSocketClosedException)
+                ? new WebSocketClosedException(closed, e) : failure;
     }
 
     private void closeReceived(Incoming.Close close) {
