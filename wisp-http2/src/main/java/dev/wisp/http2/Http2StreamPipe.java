@@ -35,6 +35,14 @@ public abstract class Http2StreamPipe {
     /** Gives back credit for bytes read from the stream, on the reading thread. */
     protected abstract void consumed(int bytes) throws IOException;
 
+    /**
+     * What a read or write that failed on the stream throws: the failure as it is, unless the side has types of its
+     * own for a reset stream or an ended connection that its users are told of.
+     */
+    protected IOException failed(IOException e) {
+        return e;
+    }
+
     /** The stream's DATA as it arrives; -1 once the peer ended the stream. */
     public final InputStream input() {
         return input;
@@ -67,7 +75,11 @@ public abstract class Http2StreamPipe {
     /** Ends our side of the stream with END_STREAM, unless it ended already; reading goes on. */
     public final void shutdownOutput() throws IOException {
         if (!stream.isLocalEnded()) {
-            output.writeData(stream, EMPTY, 0, 0, true);
+            try {
+                output.writeData(stream, EMPTY, 0, 0, true);
+            } catch (IOException e) {
+                throw failed(e);
+            }
         }
     }
 
@@ -102,7 +114,12 @@ public abstract class Http2StreamPipe {
             }
             long deadline = readDeadlineNanos;
             long timeout = deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
-            int n = stream.read(destination, offset, length, timeout);
+            int n;
+            try {
+                n = stream.read(destination, offset, length, timeout);
+            } catch (IOException e) {
+                throw failed(e);
+            }
             if (n > 0) {
                 consumed(n);
             }
@@ -133,6 +150,8 @@ public abstract class Http2StreamPipe {
                     // over HTTP/1.1, the stream is reset, which ends the reads on it too.
                     abort();
                     throw e;
+                } catch (IOException e) {
+                    throw failed(e);
                 }
             }
         }

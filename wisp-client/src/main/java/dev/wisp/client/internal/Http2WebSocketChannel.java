@@ -2,10 +2,12 @@ package dev.wisp.client.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.http2.Http2StreamPipe;
 import dev.wisp.websocket.internal.SessionChannel;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -85,6 +87,23 @@ final class Http2WebSocketChannel extends Http2StreamPipe
     @Override
     protected void consumed(int bytes) {
         connection.consumed(stream, bytes);
+    }
+
+    /**
+     * The client's types for a stream's end, as the listener and {@code receive()} are told of it: a reset by the
+     * server or the connection's end is the {@link ConnectionClosedException} a call's would be, and a read past its
+     * deadline the {@link SocketTimeoutException} of the session's timers.
+     */
+    @Override
+    protected IOException failed(IOException e) {
+        if (e instanceof Http2StreamEndedException ended) {
+            return new ConnectionClosedException(ended.getMessage() + " (a WebSocket)", false, e);
+        }
+        if (e instanceof Http2ReadTimeoutException) {
+            return new SocketTimeoutException("no WebSocket data on HTTP/2 stream " + stream.id()
+                    + " within the time allowed");
+        }
+        return e;
     }
 
     @Override

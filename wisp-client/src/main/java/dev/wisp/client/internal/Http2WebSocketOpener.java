@@ -4,9 +4,11 @@ import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.client.ConnectionClosedException;
 import dev.wisp.client.Request;
+import dev.wisp.client.ResponseProtocolException;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.client.WebSocketRefusedException;
+import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Method;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
@@ -24,6 +26,7 @@ import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.util.List;
 
 /**
@@ -102,11 +105,15 @@ public final class Http2WebSocketOpener {
                 return null;
             }
             throw new ConnectionClosedException(e.getMessage() + " (opening a WebSocket)", false, e);
-        } catch (Http2ReadTimeoutException e) {
+        } catch (Http2ReadTimeoutException | SocketTimeoutException e) { // the head's wait, or the refusal's body's
             connection.release(stream);
             connection.readTimedOut();
             throw new TimeoutExceededException(Timeout.READ, "WebSocket CONNECT of " + request,
                     call.config().readTimeout());
+        } catch (HttpProtocolException e) { // a head that breaks HTTP/2's rules, a 101 among them (RFC 9113 §8.6)
+            connection.release(stream);
+            throw new ResponseProtocolException("invalid answer from " + request.origin() + " to a WebSocket"
+                    + " CONNECT: " + e.getMessage(), null, e);
         } catch (IOException | RuntimeException e) {
             connection.release(stream);
             throw e;
