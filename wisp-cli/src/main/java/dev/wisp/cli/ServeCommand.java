@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.core.IpAddresses;
 import dev.wisp.server.Handler;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
@@ -296,7 +297,7 @@ final class ServeCommand implements Command {
     }
 
     static String url(String scheme, InetAddress address, int port) {
-        String host = AddressText.of(address);
+        String host = IpAddresses.text(address);
         if (address instanceof Inet6Address) {
             host = "[" + host + "]";
         }

@@ -65,4 +65,46 @@ public final class IpAddresses {
         int mask = (0xff << (8 - rest)) & 0xff;
         return rest == 0 || ((a[whole] ^ b[whole]) & mask) == 0;
     }
+
+    /**
+     * An address as people and other servers write it: IPv4 dotted, IPv6 in RFC 5952's form (lowercase, no leading
+     * zeros, the longest run of two or more zero groups, the first of equals, as {@code ::}), without a zone;
+     * {@code ::1} where {@link InetAddress#getHostAddress()} writes {@code 0:0:0:0:0:0:0:1}.
+     */
+    public static String text(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (bytes.length == 4) {
+            return address.getHostAddress();
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
+        }
+        int runStart = -1;
+        int runLength = 1; // a run must be longer than one group
+        for (int i = 0; i < 8; ) {
+            int end = i;
+            while (end < 8 && groups[end] == 0) {
+                end++;
+            }
+            if (end - i > runLength) {
+                runStart = i;
+                runLength = end - i;
+            }
+            i = end == i ? i + 1 : end;
+        }
+        StringBuilder text = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == runStart) {
+                text.append("::");
+                i += runLength - 1;
+            } else {
+                if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                    text.append(':');
+                }
+                text.append(Integer.toHexString(groups[i]));
+            }
+        }
+        return text.toString();
+    }
 }

@@ -3,6 +3,7 @@ package dev.wisp.proxy;
 import dev.wisp.core.Ascii;
 import dev.wisp.core.ConnectionOptions;
 import dev.wisp.core.HeaderValidation;
+import dev.wisp.core.IpAddresses;
 import dev.wisp.core.Headers;
 import dev.wisp.core.ProhibitedTrailerFields;
 import dev.wisp.core.Version;
@@ -23,9 +24,14 @@ final class ProxyFields {
      */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
             "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "http2-settings");
-    /** Fields about the client that only a trusted proxy before this one may have set. */
+    /**
+     * Fields about the client that only a trusted proxy before this one may have set: those this proxy sets, and the
+     * others that servers and frameworks read for the client's address or scheme (nginx's {@code X-Real-IP}, Rack's
+     * {@code X-Forwarded-Ssl} and {@code X-Forwarded-Scheme}, CDNs' {@code True-Client-IP}).
+     */
     static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
-            "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix");
+            "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix", "x-forwarded-ssl", "x-forwarded-scheme",
+            "x-forwarded-server", "x-real-ip", "true-client-ip", "x-client-ip", "x-cluster-client-ip");
     /** The fields the proxy sets in a head, never relayed in trailers. */
     private static final Set<String> HEAD_ONLY = withVia(FORWARDING);
 
@@ -43,7 +49,7 @@ final class ProxyFields {
         StringBuilder cookies = null;
         for (int i = 0; i < headers.size(); i++) {
             String name = Ascii.toLowerCase(headers.name(i));
-            if (HOP_BY_HOP.contains(name) || dropped.contains(name)) {
+            if (HOP_BY_HOP.contains(name) || dropped.contains(name) || isUnderscoredTwin(name)) {
                 continue;
             }
             if (name.equals("cookie")) {
@@ -77,6 +83,21 @@ final class ProxyFields {
         return ProhibitedTrailerFields.removeFrom(relayedTrailers(trailers), alsoDropped);
     }
 
+    /**
+     * Whether a field's name is, with its underscores read as hyphens, one of the hop-by-hop or forwarding fields
+     * ({@code X_Forwarded_For}): CGI and the frameworks that follow it (WSGI, Rack, PHP) read both spellings as the
+     * same variable, so a client could set through it what the proxy removes or sets (nginx drops every name with an
+     * underscore by default). Dropped even where forwarding fields are trusted: no proxy writes them so.
+     */
+    private static boolean isUnderscoredTwin(String name) {
+        if (name.indexOf('_') < 0) {
+            return false;
+        }
+        String hyphened = name.replace('_', '-');
+        return HOP_BY_HOP.contains(hyphened) || FORWARDING.contains(hyphened) || hyphened.equals("via")
+                || hyphened.equals("host") || hyphened.equals("content-length");
+    }
+
     private static Set<String> withVia(Set<String> names) {
         Set<String> all = new HashSet<>(names);
         all.add("via");
@@ -93,9 +114,9 @@ final class ProxyFields {
         return protocol + " " + pseudonym;
     }
 
-    /** The client's address as {@code X-Forwarded-For} writes it: IPv6 without brackets. */
+    /** The client's address as {@code X-Forwarded-For} writes it: IPv6 without brackets, in RFC 5952's form. */
     static String address(InetAddress address) {
-        return address.getHostAddress().replaceFirst("%.*$", "");
+        return IpAddresses.text(address);
     }
 
     /** One element of RFC 7239's {@code Forwarded}: {@code for}, {@code proto} and {@code host}, quoted as needed. */

@@ -42,9 +42,9 @@ class ProxyFieldsTest {
         InetAddress v6 = InetAddress.getByName("2001:db8::17");
         assertEquals("for=192.0.2.60;proto=https;host=example.com",
                 ProxyFields.forwardedElement(v4, "https", "example.com"));
-        assertEquals("for=\"[2001:db8:0:0:0:0:0:17]\";proto=http;host=\"example.com:8080\"",
+        assertEquals("for=\"[2001:db8::17]\";proto=http;host=\"example.com:8080\"",
                 ProxyFields.forwardedElement(v6, "http", "example.com:8080"));
         assertEquals("for=192.0.2.60;proto=http", ProxyFields.forwardedElement(v4, "http", null));
-        assertEquals("2001:db8:0:0:0:0:0:17", ProxyFields.address(v6));
+        assertEquals("2001:db8::17", ProxyFields.address(v6));
     }
 }

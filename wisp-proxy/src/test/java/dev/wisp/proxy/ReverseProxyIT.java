@@ -204,8 +204,13 @@ class ReverseProxyIT {
     @Test
     void setsHostViaAndTheForwardedFieldsReplacingTheClients() throws Exception {
         String base = proxy(toUpstream());
+        // Also those that servers read for the client's address or scheme, and the spellings with underscores, which
+        // CGI, WSGI, Rack and PHP read as the same variable (HTTP_X_FORWARDED_FOR).
         String told = curl("-s", "-H", "X-Forwarded-For: 6.6.6.6", "-H", "Forwarded: for=6.6.6.6",
-                "-H", "X-Forwarded-Host: evil", base + "/api/echo/x").stdout();
+                "-H", "X-Forwarded-Host: evil", "-H", "X_Forwarded_For: 6.6.6.6", "-H", "x_forwarded_proto: evil",
+                "-H", "X-Real-IP: 6.6.6.6", "-H", "X-Forwarded-Ssl: evil", "-H", "True-Client-IP: 6.6.6.6",
+                "-H", "Transfer_Encoding: evil", "-H", "X_Kept: yes", base + "/api/echo/x").stdout();
+        assertTrue(told.contains("\nX_Kept: yes\n"), told);
         assertTrue(told.contains("\nHost: 127.0.0.1:" + upstream.port() + "\n"), told);
         assertTrue(told.contains("\nVia: 1.1 wisp\n"), told);
         assertTrue(told.contains("\nX-Forwarded-For: 127.0.0.1\n"), told);
@@ -230,8 +235,10 @@ class ReverseProxyIT {
         String base = proxy(toUpstream().trustForwardedHeaders(true).forwardedHeaders(ForwardedHeaders.BOTH)
                 .preserveHost(true).via("edge-1"));
         String told = curl("-s", "-H", "X-Forwarded-For: 203.0.113.9", "-H", "X-Forwarded-Proto: https",
-                "-H", "Forwarded: for=203.0.113.9;proto=https", "-H", "Via: 1.0 front", base + "/api/echo/x")
-                .stdout();
+                "-H", "Forwarded: for=203.0.113.9;proto=https", "-H", "Via: 1.0 front", "-H", "X-Real-IP: 203.0.113.9",
+                "-H", "X_Forwarded_For: 6.6.6.6", base + "/api/echo/x").stdout();
+        assertTrue(told.contains("\nX-Real-IP: 203.0.113.9\n"), told);
+        assertFalse(told.contains("6.6.6.6"), "no proxy writes the underscored twin: " + told);
         String authority = base.substring("http://".length());
         assertTrue(told.contains("\nHost: " + authority + "\n"), told);
         assertTrue(told.contains("\nX-Forwarded-For: 203.0.113.9, 127.0.0.1\n"), told);
