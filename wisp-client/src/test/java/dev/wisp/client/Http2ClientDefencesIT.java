@@ -188,13 +188,13 @@ class Http2ClientDefencesIT {
             CompletableFuture<Response> first = server.client().sendAsync(Request.get(server.url("/0")));
             Peer peer = server.handshake();
             CompletableFuture<Response> unread = first;
-            for (int i = 0; i < 3; i++) { // 6 MiB in all, more than the connection's window of 4 MiB
+            for (int i = 0; i < 6; i++) { // 6 MiB in all, more than the connection's window of 4 MiB
                 int id = peer.awaitRequest().streamId();
                 peer.headers(id, false, ":status", "200");
-                sendData(peer, id, STREAM_WINDOW);
+                sendData(peer, id, STREAM_WINDOW / 2);
                 result(unread).close();
                 peer.awaitReset(id, ErrorCode.CANCEL);
-                sendData(peer, id, STREAM_WINDOW); // in flight when the stream was reset
+                sendData(peer, id, STREAM_WINDOW / 2); // in flight when the stream was reset, within its window
                 unread = server.client().sendAsync(Request.get(server.url("/" + (i + 1))));
             }
             int id = peer.awaitRequest().streamId();
@@ -202,6 +202,23 @@ class Http2ClientDefencesIT {
             try (Response last = result(unread)) {
                 assertEquals("still open", last.text());
             }
+        });
+    }
+
+    @Test
+    void endsTheConnectionWhenAStreamWeResetGetsMoreThanItsWindowLeft() {
+        run(() -> {
+            server = Http2ScriptedServer.start(ClientConfig.builder());
+            CompletableFuture<Response> call = server.client().sendAsync(Request.get(server.url("/")));
+            Peer peer = server.handshake();
+            int id = peer.awaitRequest().streamId();
+            peer.headers(id, false, ":status", "200");
+            result(call).close(); // unread: the stream is reset, and no credit goes back for it any more
+            peer.awaitReset(id, ErrorCode.CANCEL);
+            // A server that goes on sending, the connection's credit coming back all the while, is stopped at the
+            // stream's window (it sent gigabytes before).
+            sendData(peer, id, STREAM_WINDOW + 16_384);
+            peer.awaitGoAway(ErrorCode.FLOW_CONTROL_ERROR);
         });
     }
 
@@ -228,6 +245,21 @@ class Http2ClientDefencesIT {
             };
             peer.flood(type.code(), type == FrameType.PING || type == FrameType.SETTINGS ? 0 : id, payload, 1200);
         }));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FrameType.class, names = {"PING", "SETTINGS"})
+    void endsTheConnectionWithEnhanceYourCalmOnAFloodOfAcknowledgements(FrameType type) {
+        run(() -> connectionError(ErrorCode.ENHANCE_YOUR_CALM, (peer, id) -> peer.flood(type.code(), 0,
+                new byte[type == FrameType.PING ? 8 : 0], 1200, 0x1))); // unasked for: they cost only the client
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void endsTheConnectionWithEnhanceYourCalmOnAFloodOfCreditForNothing(boolean onTheStream) {
+        // A GET has sent all it has: credit for it, or for the connection, is work for nothing (it cost a core).
+        run(() -> connectionError(ErrorCode.ENHANCE_YOUR_CALM, (peer, id) -> peer.flood(
+                FrameType.WINDOW_UPDATE.code(), onTheStream ? id : 0, new byte[] {0, 0, 0, 1}, 12_000)));
     }
 
     @Test

@@ -98,6 +98,11 @@ public final class Http2ClientConnection {
     private final Map<Integer, Http2ClientStream> streams = new ConcurrentHashMap<>();
     private final Http2StreamSlots slots = new Http2StreamSlots();
     private final FrameRateLimit idleFrames;
+    /**
+     * Bounds credit for no request content being sent: a server gives some back as it reads a body whose last bytes
+     * went, wider than {@link #idleFrames} so that uploads in quick succession never meet it, but not a flood of +1s.
+     */
+    private final FrameRateLimit idleCredit;
     private final Http2ClosedStreams closedStreams;
     /** What the reading thread does with the frames on streams: HEADERS, DATA, RST_STREAM, WINDOW_UPDATE. */
     private final Http2StreamFrames streamFrames;
@@ -129,8 +134,10 @@ public final class Http2ClientConnection {
                 2 * config.maxHeaderBytes() + 1024);
         this.liveness = new Http2Liveness(config.connectTimeout().toNanos(), config.pongTimeout().toNanos(),
                 System.nanoTime());
-        this.idleFrames = new FrameRateLimit("frames that carry no response (PING, SETTINGS, PRIORITY, empty DATA)",
-                1000, 200, System.nanoTime());
+        this.idleFrames = new FrameRateLimit("frames that carry no response (PING, SETTINGS, PRIORITY, empty DATA,"
+                + " acknowledgements, frames on streams we reset)", 1000, 200, System.nanoTime());
+        this.idleCredit = new FrameRateLimit("WINDOW_UPDATE frames crediting nothing being sent", 10_000, 1_000,
+                System.nanoTime());
         this.closedStreams = new Http2ClosedStreams(output, idleFrames);
         this.streamFrames = new Http2StreamFrames(config, streams, () -> highestOpened, receiveFlow, output,
                 idleFrames, closedStreams, socket.toString());
@@ -573,19 +580,30 @@ public final class Http2ClientConnection {
                 }
             }
             case SettingsFrame settings -> {
+                idleFrames.take(now); // an acknowledgement too: a server may send them unasked, for nothing
                 if (settings.ack()) {
                     liveness.settingsAcknowledged();
                 } else {
-                    idleFrames.take(now);
                     onSettings(settings);
                 }
             }
-            case WindowUpdateFrame update when update.streamId() == 0 -> output.expandConnection(update.increment());
-            case WindowUpdateFrame update -> streamFrames.onWindowUpdate(update);
+            case WindowUpdateFrame update when update.streamId() == 0 -> {
+                if (!anyStreamSending()) {
+                    idleCredit.take(now);
+                }
+                output.expandConnection(update.increment());
+            }
+            case WindowUpdateFrame update -> {
+                Http2ClientStream stream = streams.get(update.streamId());
+                if (stream == null || stream.isLocalEnded() || stream.isReset()) {
+                    idleCredit.take(now);
+                }
+                streamFrames.onWindowUpdate(update);
+            }
             case ResetFrame reset -> streamFrames.onReset(reset);
             case PingFrame ping -> {
+                idleFrames.take(now); // an acknowledgement too: ours are few, one per liveness check
                 if (!ping.ack()) {
-                    idleFrames.take(now);
                     output.write(new PingFrame(true, ping.payload()));
                 }
             }
@@ -596,6 +614,16 @@ public final class Http2ClientConnection {
             case UnknownFrame unknown -> idleFrames.take(now);
             default -> throw new ConnectionException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame);
         }
+    }
+
+    /** Whether a stream still sends its request content, for which the server's credit is due. */
+    private boolean anyStreamSending() {
+        for (Http2ClientStream stream : streams.values()) {
+            if (!stream.isLocalEnded() && !stream.isReset()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void onSettings(SettingsFrame frame) throws IOException {

@@ -3,9 +3,11 @@ package dev.wisp.client.internal;
 import dev.wisp.http2.ConnectionException;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.FrameRateLimit;
+import dev.wisp.http2.Http2Exception;
 import dev.wisp.http2.Http2Output;
 import dev.wisp.http2.StreamException;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,6 +25,11 @@ import java.util.Map;
  *
  * <p>A stream forgotten, with {@value #REMEMBERED} streams ended after it, is taken for one we reset: a late frame on
  * it is ignored, as §5.1 allows for some time after a reset, rather than ending a connection for a short memory.
+ *
+ * <p>Late frames cost the server nothing, so they are bounded: DATA after our RST_STREAM by what the stream's window
+ * let the server send when we reset it (no credit goes back for it after that; past it, FLOW_CONTROL_ERROR: a server
+ * that sent gigabytes on a stream the client had reset, taking back the connection's credit the whole time, made it
+ * read them all), and HEADERS there, and any frame on a stream forgotten, as frames that carry no response.
  *
  * <p>Thread-safe: the reading thread judges frames, the calls' threads let go of their streams.
  */
@@ -42,6 +49,9 @@ final class Http2ClosedStreams {
         }
     };
 
+    /** What the server may still send on each stream we reset that its call let go of; by id. Guarded by this. */
+    private final Map<Integer, Integer> lateAllowance = new HashMap<>(4);
+
     Http2ClosedStreams(Http2Output output, FrameRateLimit answers) {
         this.output = output;
         this.answers = answers;
@@ -50,7 +60,12 @@ final class Http2ClosedStreams {
     /** Notes how a stream ended as its call lets go of it, after a stream still open was reset. */
     synchronized void released(Http2ClientStream stream) {
         Ending ending = endingOf(stream);
-        ended.put(stream.id(), ending == null || ending == Ending.ENDED_BY_SERVER ? Ending.RESET_HERE : ending);
+        Ending kept = ending == null || ending == Ending.ENDED_BY_SERVER ? Ending.RESET_HERE : ending;
+        ended.put(stream.id(), kept);
+        if (kept == Ending.RESET_HERE) {
+            lateAllowance.put(stream.id(), stream.receiveWindow.available());
+        }
+        lateAllowance.keySet().retainAll(ended.keySet()); // forgotten with the stream
     }
 
     /**
@@ -63,12 +78,29 @@ final class Http2ClosedStreams {
      *     resets to answer
      */
     boolean dropsFrame(String frameType, int id, Http2ClientStream stream) throws IOException {
+        return dropsFrame(frameType, id, stream, -1);
+    }
+
+    /**
+     * As {@link #dropsFrame(String, int, Http2ClientStream)}, for a DATA frame of this flow-controlled length.
+     *
+     * @throws ConnectionException FLOW_CONTROL_ERROR for DATA past what a stream we reset let the server send
+     */
+    boolean dropsData(int id, Http2ClientStream stream, int length) throws IOException {
+        return dropsFrame("DATA", id, stream, length);
+    }
+
+    private boolean dropsFrame(String frameType, int id, Http2ClientStream stream, int dataLength)
+            throws IOException {
         Ending ending = stream != null ? endingOf(stream) : recalled(id);
         if (ending == null) {
             return false;
         }
         return switch (ending) {
-            case RESET_HERE -> true;
+            case RESET_HERE -> {
+                chargeLate(frameType, id, stream, dataLength);
+                yield true;
+            }
             case RESET_BY_SERVER -> {
                 answers.take(System.nanoTime());
                 output.reset(id, ErrorCode.STREAM_CLOSED);
@@ -83,6 +115,37 @@ final class Http2ClosedStreams {
 
     private synchronized Ending recalled(int id) {
         return ended.getOrDefault(id, Ending.RESET_HERE);
+    }
+
+    /** Charges a late frame on a stream we reset: DATA to what its window allowed, the rest as frames for nothing. */
+    private void chargeLate(String frameType, int id, Http2ClientStream stream, int dataLength) throws IOException {
+        if (dataLength < 0) {
+            answers.take(System.nanoTime());
+            return;
+        }
+        if (stream != null) {
+            try {
+                stream.receiveWindow.take(dataLength);
+            } catch (Http2Exception e) {
+                throw latePastWindow(id);
+            }
+            return;
+        }
+        synchronized (this) {
+            Integer allowed = lateAllowance.get(id);
+            if (allowed == null) { // forgotten: a late frame now and then, not a stream of them
+                answers.take(System.nanoTime());
+            } else if (dataLength > allowed) {
+                throw latePastWindow(id);
+            } else {
+                lateAllowance.put(id, allowed - dataLength);
+            }
+        }
+    }
+
+    private static ConnectionException latePastWindow(int id) {
+        return new ConnectionException(ErrorCode.FLOW_CONTROL_ERROR, "DATA on stream " + id + " past the window it"
+                + " had when we reset it (RFC 9113 §6.9)");
     }
 
     /** How a stream ended, or null while the server may still send on it. */

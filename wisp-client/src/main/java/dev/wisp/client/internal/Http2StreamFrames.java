@@ -151,7 +151,7 @@ final class Http2StreamFrames {
             idleFrames.take(now);
         }
         Http2ClientStream stream = knownStream(id, "DATA"); // its credit to the connection went back on arrival
-        if (closedStreams.dropsFrame("DATA", id, stream)) {
+        if (closedStreams.dropsData(id, stream, frame.flowControlledLength())) {
             return;
         }
         if (!stream.hasFinalHead()) {
