@@ -188,10 +188,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
                         continue; // nothing was sent: the next upstream takes the request
                     }
                 }
-                boolean timeout = e instanceof TimeoutExceededException;
-                response.status(timeout ? Status.GATEWAY_TIMEOUT : Status.BAD_GATEWAY)
-                        .send(timeout ? "the upstream server did not answer in time\n"
-                                : "the upstream server could not be reached or answered wrongly\n");
+                answerFailure(response, e instanceof TimeoutExceededException);
                 return;
             }
             upstreams.answered(upstream);
@@ -203,6 +200,13 @@ public final class ReverseProxy implements Handler, AutoCloseable {
             }
             return;
         }
+    }
+
+    /** Answers for an upstream that failed: 504 if it did not answer in time, else 502. */
+    private static void answerFailure(ServerResponse response, boolean timeout) throws IOException {
+        response.status(timeout ? Status.GATEWAY_TIMEOUT : Status.BAD_GATEWAY)
+                .send(timeout ? "the upstream server did not answer in time\n"
+                        : "the upstream server could not be reached or answered wrongly\n");
     }
 
     private static Request forwardedRequest(ServerRequest request, URI target, Headers fields, DownstreamBody body) {
@@ -229,7 +233,9 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         }
         OutputStream out = response.outputStream();
         if (!request.method().equals(Method.HEAD)) {
-            copy(answer.body(), out, length);
+            if (!copy(answer.body(), out, length, response)) {
+                return;
+            }
             forwarding.responseTrailers(answer.trailers()).forEach(response::trailer);
         }
         // Closed only once the whole answer came: one the upstream cut off leaves by the exception, and the server
@@ -239,9 +245,12 @@ public final class ReverseProxy implements Handler, AutoCloseable {
 
     /**
      * Copies a body as it comes, with a buffer no larger than the body when its length is known; a read that fails
-     * (the upstream cut its answer off, or framed it wrongly) is logged as the upstream's failure.
+     * (the upstream cut its answer off, framed it wrongly, or went silent past the read timeout) is logged as the
+     * upstream's failure. If nothing of the answer has reached the client yet (over HTTP/1.1, before the first flush),
+     * the failure is answered in its place as any other of the upstream's, 502 or 504, and this returns false; else the
+     * client's answer is cut off by the exception, as the upstream's was.
      */
-    private void copy(InputStream from, OutputStream to, long length) throws IOException {
+    private boolean copy(InputStream from, OutputStream to, long length, ServerResponse response) throws IOException {
         byte[] buffer = new byte[(int) Math.clamp(length < 0 ? COPY_BUFFER_BYTES : length, 1, COPY_BUFFER_BYTES)];
         while (true) {
             int n;
@@ -249,10 +258,15 @@ public final class ReverseProxy implements Handler, AutoCloseable {
                 n = from.read(buffer);
             } catch (IOException e) {
                 failureLog.log(e);
+                if (response.reset()) {
+                    response.headers().names().forEach(response::removeHeader);
+                    answerFailure(response, e instanceof TimeoutExceededException);
+                    return false;
+                }
                 throw e;
             }
             if (n < 0) {
-                return;
+                return true;
             }
             to.write(buffer, 0, n);
             if (n > 0 && from.available() == 0) {

@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -420,6 +421,45 @@ class ReverseProxyIT {
         }
     }
 
+    /**
+     * An answer whose body fails before a byte of it came (the upstream closed, broke the chunked framing, or went
+     * silent past the read timeout) is, as nothing of the answer reached the client yet, a 502 or 504 like any other
+     * failure of the upstream's, also when the proxy compresses: it was a 500, with a handler's stack trace in the log.
+     */
+    @Test
+    void anUpstreamBodyThatFailsBeforeItsFirstByteIsABadGatewayOrAGatewayTimeout() throws Exception {
+        try (ServerSocket broken = new ServerSocket(0, 8, LOOPBACK)) {
+            ReverseProxy handler = ReverseProxy.builder("http://127.0.0.1:" + broken.getLocalPort())
+                    .clientConfig(ClientConfig.builder().readTimeout(Duration.ofMillis(500)).build()).build();
+            handlers.add(handler);
+            Server server = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).build(),
+                    HttpService.builder(Router.builder().any("/*", handler).build())
+                            .filter(dev.wisp.server.filters.Compression.gzip()).build()).start();
+            proxies.add(server);
+            String url = "http://127.0.0.1:" + server.port() + "/failing";
+            Map<String, String> answers = Map.of(
+                    "Content-Length: 1000\r\n\r\n", "502",
+                    "Transfer-Encoding: chunked\r\n\r\nzz\r\n", "502",
+                    "Transfer-Encoding: chunked\r\n\r\n", "502");
+            for (Map.Entry<String, String> answer : answers.entrySet()) {
+                for (boolean compressed : List.of(false, true)) {
+                    Thread answering = Thread.ofVirtual().start(() -> answer(broken,
+                            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + answer.getKey(), false));
+                    Run failed = curl("-s", "-w", "\n%{http_code}", compressed ? "--compressed" : "-s", url);
+                    answering.join();
+                    assertEquals(0, failed.code(), failed.stderr());
+                    assertTrue(failed.stdout().endsWith("answered wrongly\n\n" + answer.getValue()),
+                            answer.getKey() + compressed + ": " + failed.stdout());
+                }
+            }
+            Thread silent = Thread.ofVirtual().start(() -> answer(broken,
+                    "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", true, Duration.ofSeconds(2)));
+            Run late = curl("-s", "-w", "\n%{http_code}", url);
+            silent.join();
+            assertTrue(late.stdout().endsWith("did not answer in time\n\n504"), late.stdout());
+        }
+    }
+
     @Test
     void aClientsBodyOverTheLimitIsTheServersAnswerNotTheUpstreams() throws Exception {
         String base = proxy(toUpstream(), ServerConfig.builder().maxRequestBodyBytes(1024));
@@ -605,6 +645,11 @@ class ReverseProxyIT {
 
     /** Answers one request with the bytes given, then closes (a body cut short if they do not end it). */
     private static void answer(ServerSocket listener, String response, boolean pause) {
+        answer(listener, response, pause, Duration.ofMillis(200));
+    }
+
+    /** As {@link #answer(ServerSocket, String, boolean)}, pausing this long before closing if asked to. */
+    private static void answer(ServerSocket listener, String response, boolean pause, Duration pauseFor) {
         try (Socket socket = listener.accept()) {
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[8192];
@@ -619,7 +664,7 @@ class ReverseProxyIT {
             socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             if (pause) {
-                sleep(Duration.ofMillis(200));
+                sleep(pauseFor);
             }
         } catch (IOException e) {
             // the test sees what the client got
