@@ -29,10 +29,19 @@ public final class Router {
             this(method, pattern, handler, new RouteMatch(handler, Map.of()));
         }
 
+        /** Whether the route takes the method: its own, or, for {@link Builder#any}'s null, any extension method. */
+        boolean takes(Method requested) {
+            return method == null ? !STANDARD_METHODS.contains(requested) : method.equals(requested);
+        }
+
         RouteMatch match(Map<String, String> parameters) {
             return parameters.isEmpty() ? withoutParameters : new RouteMatch(handler, parameters);
         }
     }
+
+    /** RFC 9110's methods and PATCH; any other is an extension method (WebDAV's PROPFIND, a cache's PURGE). */
+    private static final Set<Method> STANDARD_METHODS = Set.of(Method.GET, Method.HEAD, Method.POST, Method.PUT,
+            Method.DELETE, Method.CONNECT, Method.OPTIONS, Method.TRACE, Method.PATCH);
 
     private final List<Route> routes;
     private final String allMethods;
@@ -85,10 +94,10 @@ public final class Router {
             if (parameters == null) {
                 continue;
             }
-            if (route.method.equals(method)) {
+            if (route.takes(method)) {
                 return route.match(parameters);
             }
-            if (headFallback == null && method.equals(Method.HEAD) && route.method.equals(Method.GET)) {
+            if (headFallback == null && method.equals(Method.HEAD) && Method.GET.equals(route.method)) {
                 headFallback = route.match(parameters);
             }
             if (allowed == null) {
@@ -111,6 +120,9 @@ public final class Router {
     }
 
     private static void addWithImplied(Set<String> methods, Method method) {
+        if (method == null) {
+            return; // extension methods: an open set, which Allow cannot list
+        }
         methods.add(method.name());
         if (method.equals(Method.GET)) {
             methods.add(Method.HEAD.name());
@@ -178,9 +190,11 @@ public final class Router {
         }
 
         /**
-         * Adds the handler for GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS and TRACE on the pattern, but for the
-         * methods a route added before already takes there: {@code webSocket("/api/*", ...)} then
+         * Adds the handler for GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS and TRACE on the pattern, and for every
+         * extension method (WebDAV's PROPFIND and MKCOL, a cache's PURGE, QUERY: methods are an open set, RFC 9110
+         * §9.1), but for the methods a route added before already takes there: {@code webSocket("/api/*", ...)} then
          * {@code any("/api/*", api)} leaves GET to the WebSocket route and gives the other methods to {@code api}.
+         * CONNECT is not among them.
          */
         public Builder any(String pattern, Handler handler) {
             PathPattern parsed = PathPattern.parse(pattern);
@@ -190,13 +204,19 @@ public final class Router {
                     route(method, pattern, handler);
                 }
             }
+            if (shadowing(null, parsed) == null) {
+                routes.add(new Route(null, parsed, Objects.requireNonNull(handler, "handler")));
+            }
             return this;
         }
 
-        /** The route added before that takes this method on the paths the pattern matches, or null. */
+        /**
+         * The route added before that takes this method on the paths the pattern matches, or null; a null method
+         * stands for the extension methods.
+         */
         private Route shadowing(Method method, PathPattern pattern) {
             for (Route earlier : routes) {
-                if (earlier.method.equals(method) && earlier.pattern.matchesAllOf(pattern)) {
+                if (Objects.equals(earlier.method, method) && earlier.pattern.matchesAllOf(pattern)) {
                     return earlier;
                 }
             }

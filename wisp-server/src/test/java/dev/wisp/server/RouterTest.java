@@ -2,10 +2,12 @@ package dev.wisp.server;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.wisp.core.Method;
 import dev.wisp.core.RequestTarget;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
@@ -43,6 +45,19 @@ class RouterTest {
         Router router = Router.builder().get("/api/*", OK).any("/api/*", other).build();
         assertEquals(OK, router.resolve(Method.GET, RequestTarget.parse("/api/x")).handler());
         assertEquals(other, router.resolve(Method.POST, RequestTarget.parse("/api/x")).handler());
+    }
+
+    @Test
+    void givesAnyTheExtensionMethodsButNotConnect() throws Exception {
+        Handler other = (request, response) -> response.send("other\n");
+        Router router = Router.builder().get("/files/*", OK).any("/api/*", other).any("/api/*", OK).build();
+        for (String name : List.of("PROPFIND", "MKCOL", "PURGE", "QUERY", "LOCK")) {
+            assertEquals(other, router.resolve(Method.of(name), RequestTarget.parse("/api/x")).handler(), name);
+            assertNotEquals(OK, router.resolve(Method.of(name), RequestTarget.parse("/files/x")).handler(),
+                    name + ": 405 where no route takes it");
+        }
+        assertNotEquals(other, router.resolve(Method.CONNECT, RequestTarget.parse("/api/x")).handler());
+        assertNotEquals(other, router.resolve(Method.of("PROPFIND"), RequestTarget.parse("/other")).handler());
     }
 
     @Test
