@@ -157,6 +157,22 @@ class ClientFailuresIT {
     }
 
     @Test
+    void reportsAChunkLineOverTheLimitByTheClientsOptionName() throws Exception {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> {
+                        self.readHead(socket.getInputStream());
+                        ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                + "5;ext=" + "x".repeat(2000) + "\r\nhello\r\n0\r\n\r\n");
+                    });
+                    Client client = Client.create(SHORT)) {
+                ResponseProtocolException e = assertThrows(ResponseProtocolException.class,
+                        () -> client.send(Request.get(server.url("/"))).text());
+                assertEquals("maxChunkLineBytes", e.limitName().orElseThrow(), e.getMessage());
+            }
+        });
+    }
+
+    @Test
     void reportsATruncatedChunkedBodyAResetMidBodyAndAnEmptyReply() throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> {

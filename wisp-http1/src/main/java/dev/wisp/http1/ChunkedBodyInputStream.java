@@ -135,8 +135,10 @@ public final class ChunkedBodyInputStream extends BodyInputStream {
     }
 
     private void readSizeLine() throws IOException {
-        int lf = LineScanner.scanLine(in, limits.maxChunkLineBytes(), () -> new MalformedMessageException(
-                "chunk-size line exceeds " + limits.maxChunkLineBytes() + " bytes (maxChunkLineBytes)"));
+        // A request's is a 400, as before: the limit is on the framing, not on what the body may hold.
+        int lf = LineScanner.scanLine(in, limits.maxChunkLineBytes(), () -> new MessageTooLargeException(
+                type.tooLargeStatus(Status.BAD_REQUEST), "chunk-size line", limits.maxChunkLineBytes(),
+                "maxChunkLineBytes"));
         byte[] buffer = in.buffer();
         int start = in.position();
         int end = LineScanner.contentEnd(in, lf);

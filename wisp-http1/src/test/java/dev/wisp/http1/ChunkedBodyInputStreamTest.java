@@ -237,9 +237,9 @@ class ChunkedBodyInputStreamTest {
         assertEquals(16, atLimit.length());
 
         assertMalformed("chunk data is not followed by CRLF", atLimit + "\r\nhello0\r\n\r\n");
-        assertRejected(MalformedMessageException.class, 400, "chunk-size line exceeds 16 bytes (maxChunkLineBytes)",
+        assertRejected(MessageTooLargeException.class, 400, "chunk-size line exceeds 16 bytes (maxChunkLineBytes)",
                 atLimit + "v\r\nhello\r\n0\r\n\r\n", limits, 100);
-        assertRejected(MalformedMessageException.class, 400, "chunk-size line exceeds 16 bytes (maxChunkLineBytes)",
+        assertRejected(MessageTooLargeException.class, 400, "chunk-size line exceeds 16 bytes (maxChunkLineBytes)",
                 "0".repeat(100), limits, 100);
     }
 
