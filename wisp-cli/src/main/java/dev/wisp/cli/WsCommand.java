@@ -64,6 +64,15 @@ final class WsCommand implements Command {
         return "ws";
     }
 
+    /**
+     * A failure's message with this command's flags, where the client's names its options: the upgrade's time limit is
+     * the call's timeout, which this command sets from --connect-timeout, where {@code wisp get} has --max-time.
+     */
+    private static String told(String message) {
+        return FlagNames.in(message == null ? null
+                : message.replace("(callTimeout)", "(--connect-timeout, and 30 s more for the answer)"));
+    }
+
     @Override
     public String summary() {
         return "talk to a WebSocket: lines from stdin out, messages to stdout";
@@ -135,10 +144,10 @@ final class WsCommand implements Command {
             ClientTlsOptions.tls(parsed).ifPresent(clientConfig::tls);
             ProxyOptions.apply(parsed, environment, request.uri(), clientConfig);
         } catch (ClientTlsOptions.TlsFileException e) {
-            err.println("wisp ws: " + FlagNames.in(e.getMessage()));
+            err.println("wisp ws: " + told(e.getMessage()));
             return e.exitCode();
         } catch (ProxyOptions.ProxyVariableException e) {
-            err.println("wisp ws: " + FlagNames.in(e.getMessage()));
+            err.println("wisp ws: " + told(e.getMessage()));
             return ExitCodes.CONNECT_FAILED;
         }
         // The upgrade's answer within the read timeout of the connection being made: a server that drips it byte by
@@ -152,13 +161,13 @@ final class WsCommand implements Command {
             printer.ended.await();
             return printer.inputFailed ? ExitCodes.FAILURE : printer.exitCode;
         } catch (HttpCallException e) {
-            err.println("wisp ws: " + FlagNames.in(e.getMessage()));
+            err.println("wisp ws: " + told(e.getMessage()));
             return ExitCodes.of(e);
         } catch (WebSocketHandshakeException e) {
-            err.println("wisp ws: " + FlagNames.in(e.getMessage()));
+            err.println("wisp ws: " + told(e.getMessage()));
             return ExitCodes.BAD_RESPONSE;
         } catch (IOException e) {
-            err.println("wisp ws: " + FlagNames.in(e.getMessage()));
+            err.println("wisp ws: " + told(e.getMessage()));
             return ExitCodes.FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -225,7 +234,7 @@ final class WsCommand implements Command {
             }
         } catch (IOException | IllegalStateException e) {
             if (webSocket.isOpen()) {
-                printer.err.println("wisp ws: " + FlagNames.in(e.getMessage()));
+                printer.err.println("wisp ws: " + told(e.getMessage()));
             }
         }
     }
