@@ -17,9 +17,10 @@ import java.util.zip.Deflater;
  * {@code Accept-Encoding} allows it (weights, {@code identity;q=0} and {@code *} as RFC 9110 §12.5.3 says).
  *
  * <p>A response is compressed when all hold: its status has content and is not 206; it has no
- * {@code Content-Encoding} nor {@code Content-Range} of its own; its media type is in the compressible list (by
- * default {@code text/*}, JSON, JavaScript, XML, SVG, WebAssembly, fonts not compressed already; so images, video,
- * archives and other compressed types never are); and its length is unknown or at least {@code minimumBytes} (256
+ * {@code Content-Encoding} nor {@code Content-Range} of its own, nor {@code Cache-Control: no-transform} (RFC 9110
+ * §7.7); its media type is in the compressible list (by default {@code text/*}, JSON, JavaScript, XML, SVG,
+ * WebAssembly, fonts not compressed already; so images, video, archives and other compressed types never are); and
+ * its length is unknown or at least {@code minimumBytes} (256
  * by default; any length when the client refuses identity). Every response of a compressible type gets
  * {@code Vary: Accept-Encoding}, compressed or not (a 206 of one range too, as RFC 9110 §15.3.7 wants), so a cache
  * keeps the two apart. A 304, which has no Content-Type, and a {@code multipart/byteranges} 206 cannot show the

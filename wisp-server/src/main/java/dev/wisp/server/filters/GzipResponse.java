@@ -136,7 +136,7 @@ final class GzipResponse extends ForwardingServerResponse {
             return false;
         }
         if (!status.allowsContent() || headers().contains(HeaderNames.CONTENT_ENCODING)
-                || !settings.isCompressible(headers().firstOrNull(HeaderNames.CONTENT_TYPE))) {
+                || !settings.isCompressible(headers().firstOrNull(HeaderNames.CONTENT_TYPE)) || forbidsTransform()) {
             return false;
         }
         addVary();
@@ -154,6 +154,24 @@ final class GzipResponse extends ForwardingServerResponse {
         removeHeader(HeaderNames.ACCEPT_RANGES);
         weakenEtag();
         return true;
+    }
+
+    /**
+     * Whether the response's {@code Cache-Control} has {@code no-transform}: no intermediary may change its content,
+     * its coding included (RFC 9110 §7.7), and a reverse proxy that compresses is one; a handler that asks for it is
+     * obeyed too.
+     */
+    private boolean forbidsTransform() {
+        for (String value : headers().all(HeaderNames.CACHE_CONTROL)) {
+            for (String directive : value.split(",")) {
+                String name = directive.strip();
+                int equals = name.indexOf('=');
+                if ((equals < 0 ? name : name.substring(0, equals).strip()).equalsIgnoreCase("no-transform")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -85,6 +85,9 @@ class CompressionIT {
                 })
                 .get("/coded", (request, response) -> response.header("Content-Encoding", "br")
                         .header("Content-Type", "text/plain").send(PAGE.getBytes(StandardCharsets.US_ASCII)))
+                .get("/no-transform", (request, response) -> response
+                        .header("Cache-Control", "max-age=60, No-Transform").header("Content-Type", "text/plain")
+                        .send(PAGE.getBytes(StandardCharsets.US_ASCII)))
                 .get("/files/*", FileHandler.of(root))
                 .get("/stored/*", FileHandler.builder(root).precompressed("gzip").build())
                 .build();
@@ -172,6 +175,10 @@ class CompressionIT {
         assertFalse(get("GET /files/page.html", "Accept-Encoding: gzip;q=0, *\r\n").header("Content-Encoding")
                 .isPresent());
         assertEquals("br", get("GET /coded", "Accept-Encoding: gzip\r\n").header("Content-Encoding").orElseThrow());
+        // RFC 9110 §7.7: no intermediary changes a no-transform response's content (a proxied one was gzipped).
+        RawResponse kept = get("GET /no-transform", "Accept-Encoding: gzip\r\n");
+        assertFalse(kept.header("Content-Encoding").isPresent());
+        assertEquals(PAGE.length(), Integer.parseInt(kept.header("Content-Length").orElseThrow()));
     }
 
     @Test
