@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +113,62 @@ class ContentDecodingIT {
         });
     }
 
+    /**
+     * Codings stacked one over another are undone last first, as curl's --compressed does (a body in {@code gzip,
+     * gzip} came back still gzipped once, as if decoded); a coding it cannot undo, or more than five, leaves the body
+     * and its Content-Encoding as they came, for the program to see.
+     */
+    @Test
+    void undoesStackedCodingsAndLeavesWhatItCannotUndoAsItCame() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            byte[] twice = gzipBytes(gzip("twice"));
+            byte[] sixTimes = gzip("six");
+            for (int i = 1; i < 6; i++) {
+                sixTimes = gzipBytes(sixTimes);
+            }
+            Map<String, byte[]> answers = new LinkedHashMap<>();
+            answers.put("gzip, gzip", twice);
+            answers.put("gzip, identity", gzip("with identity"));
+            answers.put("br", "not really brotli".getBytes(StandardCharsets.US_ASCII));
+            answers.put("gzip, br", "neither".getBytes(StandardCharsets.US_ASCII));
+            answers.put("gzip, gzip, gzip, gzip, gzip, gzip", sixTimes);
+            try (ScriptedServer server = ScriptedServer.start((socket, index, self) -> {
+                var in = socket.getInputStream();
+                for (Map.Entry<String, byte[]> answer : answers.entrySet()) {
+                    self.readHead(in);
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Encoding: " + answer.getKey() + "\r\nContent-Length: "
+                            + answer.getValue().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(answer.getValue());
+                    out.flush();
+                }
+            }); Client client = Client.create()) {
+                for (Map.Entry<String, byte[]> answer : answers.entrySet()) {
+                    Response response = client.send(Request.builder(server.url("/")).decompress(true).build());
+                    String coding = response.headers().firstOrNull("Content-Encoding");
+                    switch (answer.getKey()) {
+                        case "gzip, gzip" -> assertEquals("twice", response.text());
+                        case "gzip, identity" -> assertEquals("with identity", response.text());
+                        default -> {
+                            assertArrayEquals(answer.getValue(), response.bytes(), answer.getKey());
+                            assertEquals(answer.getKey(), coding, "left as it came");
+                            continue;
+                        }
+                    }
+                    assertEquals(null, coding, answer.getKey());
+                }
+            }
+        });
+    }
+
+    private static byte[] gzipBytes(byte[] content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(content);
+        }
+        return bytes.toByteArray();
+    }
+
     private static byte[] concat(byte[] first, byte[] second) {
         byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
@@ -117,10 +176,6 @@ class ContentDecodingIT {
     }
 
     private static byte[] gzip(String text) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(text.getBytes(StandardCharsets.US_ASCII));
-        }
-        return bytes.toByteArray();
+        return gzipBytes(text.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -7,21 +7,61 @@ import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.ResponseHead;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Decodes a response body in gzip or deflate (RFC 9110 §8.4.1), for requests that asked for it, through a
- * {@link DecodingInputStream}. The decoded response loses {@code Content-Encoding} and {@code Content-Length}, which
- * described the encoded bytes. A head that names more than one coding, or one other than these, is left as it came.
+ * {@link DecodingInputStream} for each coding its head names: {@code gzip, gzip} is undone twice, last first, as the
+ * codings are listed in the order applied (§8.4), and {@code identity} is nothing to undo. The decoded response loses
+ * {@code Content-Encoding} and {@code Content-Length}, which described the encoded bytes. A head that names a coding
+ * other than these, or more than {@link #MAX_CODINGS} of them, is left as it came, its {@code Content-Encoding} with it,
+ * for the program to see (before, {@code gzip, gzip} was too, and its body read as if decoded was gzip).
  */
 public final class ContentDecoding {
+    /** The most codings undone one over another, as curl allows since CVE-2022-32206: each stacks a decoder. */
+    public static final int MAX_CODINGS = 5;
+
     private ContentDecoding() {
     }
 
-    /** Whether the response is in a coding this decodes. */
+    /** Whether the response is in codings this decodes, at least one. */
     public static boolean isDecodable(ResponseHead head) {
-        return coding(head).isPresent();
+        List<String> names = codingNames(head);
+        return !names.isEmpty() && names.size() <= MAX_CODINGS
+                && names.stream().allMatch(name -> Coding.named(name).isPresent());
+    }
+
+    /**
+     * The codings the head's {@code Content-Encoding} fields name, in the order applied, lowercase, without
+     * {@code identity}; whether this decodes them is {@link #isDecodable}'s to say.
+     */
+    public static List<String> codingNames(ResponseHead head) {
+        List<String> names = new ArrayList<>();
+        for (String value : head.headers().all("Content-Encoding")) {
+            for (String coding : value.split(",")) {
+                String name = coding.strip().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !name.equals("identity")) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The body decoded from codings this decodes ({@link Coding#named}), last applied first; it reads the encoded one as
+     * it is read itself.
+     */
+    public static InputStream decoder(List<String> names, InputStream encoded) {
+        InputStream decoded = encoded;
+        for (String name : names.reversed()) {
+            decoded = new DecodingInputStream(Coding.named(name).orElseThrow(), decoded);
+        }
+        return decoded;
     }
 
     /** The head as the decoded body has it. */
@@ -36,20 +76,19 @@ public final class ContentDecoding {
      * come from the encoded one.
      */
     public static BodyInputStream decode(ResponseHead head, BodyInputStream encoded) {
-        return new DecodedBodyInputStream(coding(head).orElseThrow(), encoded);
+        return new DecodedBodyInputStream(codingNames(head), encoded);
     }
 
-    private static Optional<Coding> coding(ResponseHead head) {
-        String value = head.headers().firstOrNull("Content-Encoding");
-        if (value == null || head.headers().count("Content-Encoding") > 1) {
-            return Optional.empty();
-        }
-        return Coding.named(value);
-    }
-
-    /** Whether the body's decoder has ended and let go of its native memory; for tests. */
+    /** Whether the body's decoders have ended and let go of their native memory; for tests. */
     static boolean isDecoderEnded(BodyInputStream decodedBody) {
-        return ((DecodedBodyInputStream) decodedBody).decoded.isEnded();
+        InputStream decoder = ((DecodedBodyInputStream) decodedBody).decoded;
+        while (decoder instanceof DecodingInputStream decoding) {
+            if (!decoding.isEnded()) {
+                return false;
+            }
+            decoder = decoding.encoded();
+        }
+        return true;
     }
 
     /**
@@ -59,11 +98,12 @@ public final class ContentDecoding {
      */
     private static final class DecodedBodyInputStream extends BodyInputStream {
         private final BodyInputStream encoded;
+        /** The outermost decoder, the one applied last; the others, if any, are what it reads. */
         private final DecodingInputStream decoded;
 
-        DecodedBodyInputStream(Coding coding, BodyInputStream encoded) {
+        DecodedBodyInputStream(List<String> codings, BodyInputStream encoded) {
             this.encoded = encoded;
-            this.decoded = new DecodingInputStream(coding, encoded);
+            this.decoded = (DecodingInputStream) decoder(codings, encoded);
         }
 
         @Override

@@ -195,6 +195,11 @@ public final class DecodingInputStream extends InputStream {
         return ended;
     }
 
+    /** What this decodes: the body, or the decoder of a coding applied before this one. */
+    InputStream encoded() {
+        return encoded;
+    }
+
     @Override
     public void close() throws IOException {
         try {
