@@ -20,11 +20,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code wisp serve [DIR]}: serves the files under DIR with {@link FileHandler}, and answers {@code /echo}, for any
@@ -38,6 +39,8 @@ final class ServeCommand implements Command {
     static final Duration GRACE = Duration.ofSeconds(5);
     /** How long a stop waits for the access log's last lines to reach standard output. */
     private static final Duration ACCESS_LOG_WAIT = Duration.ofSeconds(2);
+    /** How long a stop at once waits for what is still to be said on standard output. */
+    private static final Duration LAST_WORDS_WAIT = Duration.ofMillis(500);
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})([KkMmGg]?)");
 
     private static final List<Option> OPTIONS = Stream.concat(Stream.of(
@@ -324,12 +327,15 @@ final class ServeCommand implements Command {
      */
     private static void awaitStop(Server server, StopSignals signals, Duration grace, PrintStream out,
             PrintStream err) {
+        // What is said on standard output goes through the access log's writer: a pipe nobody reads must not hold a
+        // stop up (the stop signals were not obeyed while it was full).
+        Consumer<String> said = StandardOutputLines.to(out);
         signals.onRepeated(signal -> {
             int busy = server.connectionCount();
             err.println("wisp serve: stopping at once; " + busy + (busy == 1 ? " connection" : " connections")
                     + " cut");
             err.flush();
-            out.flush();
+            StandardOutputLines.finishStandardOutput(LAST_WORDS_WAIT);
             Runtime.getRuntime().halt(StopSignals.exitCode(signal));
         });
         CountDownLatch stoppedByHook = new CountDownLatch(1);
@@ -348,10 +354,10 @@ final class ServeCommand implements Command {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.println(stoppingMessage(server.connectionCount(), grace));
+        said.accept(stoppingMessage(server.connectionCount(), grace));
         server.stop(grace);
+        said.accept("Stopped");
         StandardOutputLines.finishStandardOutput(ACCESS_LOG_WAIT);
-        out.println("Stopped");
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

@@ -36,18 +36,16 @@ final class StandardOutputLines implements Consumer<String> {
     private static final System.Logger LOG = System.getLogger(StandardOutputLines.class.getName());
     /** What may wait for standard output: a megabyte or two of heap, some thousands of lines. */
     static final long MAX_QUEUED_CHARS = 1 << 20;
-    /** Asks the writer to say when all lines before it are written; identity matters, never written. */
-    private static final String FINISH = new String("finish");
     /** The one for the process's standard output, once made. */
     private static StandardOutputLines standardOutput;
 
     private final OutputStream out;
     private final Charset charset;
-    private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    /** Lines, and the latches of those waiting for the lines queued before them to be written. */
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedChars = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final Outage outage = new Outage();
-    private final CountDownLatch finished = new CountDownLatch(1);
     /** Whether the last write failed and may have left part of its line (the writer's own). */
     private boolean mayBeCut;
 
@@ -102,14 +100,15 @@ final class StandardOutputLines implements Consumer<String> {
 
     /** Waits at most this long for the lines queued so far, then tells of those dropped if the trouble lasts. */
     void finish(Duration wait) {
-        queue.add(FINISH);
+        CountDownLatch finished = new CountDownLatch(1);
+        queue.add(finished);
         boolean written = false;
         try {
             written = finished.await(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // Unwritten: what still waits behind a write that hangs, FINISH aside, and the line of that write.
+        // Unwritten: what still waits behind a write that hangs, this latch aside, and the line of that write.
         long lost = dropped.getAndSet(0) + (written ? 0 : queue.size());
         if (lost > 0) {
             LOG.log(WARNING, "the access log could not all be written to standard output; " + lines(lost)
@@ -120,10 +119,10 @@ final class StandardOutputLines implements Consumer<String> {
     private void writeLines() {
         try {
             while (true) {
-                String line = queue.take();
-                if (line == FINISH) {
+                Object next = queue.take();
+                if (next instanceof CountDownLatch finished) {
                     finished.countDown();
-                } else {
+                } else if (next instanceof String line) {
                     queuedChars.addAndGet(-line.length());
                     write(line);
                 }
