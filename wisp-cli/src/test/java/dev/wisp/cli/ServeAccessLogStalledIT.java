@@ -46,13 +46,8 @@ class ServeAccessLogStalledIT {
     void exchangesGoOnWhileNobodyReadsThePipeAndTheLinesDroppedAreCounted() {
         assertTimeoutPreemptively(LIMIT, () -> {
             Files.writeString(directory.resolve("index.html"), "hello\n");
-            Path fifo = directory.resolve("out.fifo");
-            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-            // Opening a pipe to write waits for its reader: open this end first, on a thread of its own.
-            CompletableFuture<BufferedReader> reader = CompletableFuture.supplyAsync(() -> open(fifo));
-            ProcessBuilder command = WispProcess.command("serve", directory.toString(), "--plain", "--port", "0")
-                    .redirectOutput(fifo.toFile());
-            try (WispProcess wisp = WispProcess.start(command); BufferedReader out = reader.get()) {
+            CompletableFuture<BufferedReader> reader = new CompletableFuture<>();
+            try (WispProcess wisp = serveIntoAPipe(reader); BufferedReader out = reader.get()) {
                 int port = port(out);
                 // Nobody reads standard output from here on: its pipe fills, then what may wait behind it.
                 getAll(port, "stalled", REQUESTS);
@@ -80,12 +75,8 @@ class ServeAccessLogStalledIT {
     @Test
     void stopsOnASignalWhileNobodyReadsThePipe() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            Path fifo = directory.resolve("out.fifo");
-            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-            CompletableFuture<BufferedReader> reader = CompletableFuture.supplyAsync(() -> open(fifo));
-            ProcessBuilder command = WispProcess.command("serve", directory.toString(), "--plain", "--port", "0")
-                    .redirectOutput(fifo.toFile());
-            try (WispProcess wisp = WispProcess.start(command); BufferedReader out = reader.get()) {
+            CompletableFuture<BufferedReader> reader = new CompletableFuture<>();
+            try (WispProcess wisp = serveIntoAPipe(reader); BufferedReader out = reader.get()) {
                 getAll(port(out), "stalled", REQUESTS);
                 wisp.awaitErr("standard output does not take the access log's lines", TIMEOUT);
                 // The stop says so on standard output, which takes nothing: the stop must not wait for it (the main
@@ -134,6 +125,16 @@ class ServeAccessLogStalledIT {
         } finally {
             Files.delete(file);
         }
+    }
+
+    /** Starts {@code wisp serve} with its standard output a named pipe, whose reading end completes {@code reader}. */
+    private WispProcess serveIntoAPipe(CompletableFuture<BufferedReader> reader) throws Exception {
+        Path fifo = directory.resolve("out.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        // Opening a pipe to write waits for its reader: open this end first, on a thread of its own.
+        Thread.ofVirtual().start(() -> reader.complete(open(fifo)));
+        return WispProcess.start(WispProcess.command("serve", directory.toString(), "--plain", "--port", "0")
+                .redirectOutput(fifo.toFile()));
     }
 
     private static BufferedReader open(Path fifo) {
