@@ -92,7 +92,8 @@ final class WsCommand implements Command {
                 the closing handshake is done). Exit codes: 0 closed with 1000, 1001 or no status, 1
                 the connection failed or a text line was not UTF-8, 3 the server closed with any
                 other status (it is printed with the reason), 7 cannot connect, 8 bad handshake
-                answer, 22 upgrade refused (the status is printed), 28 no answer to the upgrade
+                answer, 22 upgrade refused (the status is printed), 23 cannot write the output (it
+                then closes), 28 no answer to the upgrade
                 within 30 s, 35/60 TLS failures, 56 the connection closed before the upgrade's
                 answer, 90 no --pinnedpubkey key in the server's chain. Through a proxy (-x, or
                 http_proxy for ws: and https_proxy for wss: as curl reads them, all_proxy, no_proxy),
@@ -159,7 +160,8 @@ final class WsCommand implements Command {
             Thread.ofVirtual().name("wisp-ws-stdin").start(() -> sendLines(webSocket, parsed.has("--binary"),
                     !parsed.has("--no-close"), printer));
             printer.ended.await();
-            return printer.inputFailed ? ExitCodes.FAILURE : printer.exitCode;
+            return printer.outputFailed ? ExitCodes.WRITE_ERROR
+                    : printer.inputFailed ? ExitCodes.FAILURE : printer.exitCode;
         } catch (HttpCallException e) {
             err.println("wisp ws: " + told(e.getMessage()));
             return ExitCodes.of(e);
@@ -252,6 +254,8 @@ final class WsCommand implements Command {
         private volatile int exitCode = ExitCodes.OK;
         /** Whether standard input had a line that could not be sent; the exit code is then 1. */
         private volatile boolean inputFailed;
+        /** Whether standard output could not take a message; the exit code is then 23, whatever follows. */
+        private volatile boolean outputFailed;
         private int received;
 
         Printer(PrintStream out, PrintStream err, int maxMessages) {
@@ -264,8 +268,7 @@ final class WsCommand implements Command {
         public void onText(WebSocket webSocket, String text) {
             if (take()) {
                 out.println(text);
-                out.flush();
-                closeIfLast(webSocket);
+                printed(webSocket);
             }
         }
 
@@ -274,8 +277,28 @@ final class WsCommand implements Command {
             if (take()) {
                 out.write(bytes, 0, bytes.length);
                 out.println();
-                out.flush();
+                printed(webSocket);
+            }
+        }
+
+        /**
+         * After a message was printed: closes past the last one to print, or, if standard output could not take it (a
+         * full disk, a pipe whose reader left), says so and closes, to exit 23 as curl and {@code wisp get} do; the
+         * messages were lost unsaid, and the exit was 0.
+         */
+        private void printed(WebSocket webSocket) {
+            if (!out.checkError()) { // flushes first
                 closeIfLast(webSocket);
+                return;
+            }
+            if (!outputFailed) {
+                outputFailed = true; // print nothing more
+                err.println("wisp ws: cannot write the output (no space left, or the reader is gone); closing");
+                try {
+                    webSocket.close(CloseCode.NORMAL_CLOSURE, "");
+                } catch (IOException | IllegalStateException e) {
+                    // closed meanwhile: the exit code stays this one
+                }
             }
         }
 
@@ -287,7 +310,7 @@ final class WsCommand implements Command {
 
         /** Whether a message that arrived is one to print: those after the last one are not. */
         private boolean take() {
-            if (maxMessages > 0 && received == maxMessages) {
+            if (outputFailed || maxMessages > 0 && received == maxMessages) {
                 return false; // it came before the server saw our close
             }
             received++;

@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
@@ -78,6 +79,33 @@ class WsCommandIT {
                 int code = ws(stdin, "ws://127.0.0.1:" + server.port() + "/ws");
                 assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
                 assertEquals("one\ntwo ☃\n", out.toString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @Test
+    void exitsWith23WhenStandardOutputCannotTakeTheMessages() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Server server = serve()) {
+                // A full disk: the first messages fit, the next fail. They were lost unsaid, and the exit was 0.
+                OutputStream full = new OutputStream() {
+                    private int room = 40;
+
+                    @Override
+                    public void write(int b) throws IOException {
+                        if (room-- <= 0) {
+                            throw new IOException("No space left on device");
+                        }
+                        out.write(b);
+                    }
+                };
+                String lines = "message\n".repeat(1000);
+                int code = new WsCommand(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)), Map.of())
+                        .run(List.of("ws://127.0.0.1:" + server.port() + "/ws"), new PrintStream(full, true,
+                                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+                String told = err.toString(StandardCharsets.UTF_8);
+                assertEquals(23, code, told);
+                assertTrue(told.contains("wisp ws: cannot write the output"), told);
             }
         });
     }
