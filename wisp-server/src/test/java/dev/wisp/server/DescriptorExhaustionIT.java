@@ -91,7 +91,14 @@ class DescriptorExhaustionIT {
                 assertEquals("hello world\n", get(peer, "/files/hello.txt").bodyText());
                 // Told once, not at every request (which flooded the log while the table was full), and its end.
                 assertNotNull(child.awaitLog("INFO: files open again", EVENTUALLY), child.logLines().toString());
+                // The trouble again within the minute: not told again (a client that flipped it flooded the log).
+                assertEquals("exhausted", child.command("exhaust"));
+                assertEquals(503, get(peer, "/files/hello.txt").status());
+                assertEquals("released", child.command("release"));
+                assertEquals("hello world\n", get(peer, "/files/hello.txt").bodyText());
                 assertEquals(1, child.logLines().stream().filter(line -> line.contains("cannot open")).count(),
+                        child.logLines().toString());
+                assertEquals(1, child.logLines().stream().filter(line -> line.contains("files open again")).count(),
                         child.logLines().toString());
             }
         });
