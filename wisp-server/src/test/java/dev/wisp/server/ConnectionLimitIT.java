@@ -97,6 +97,37 @@ class ConnectionLimitIT {
         });
     }
 
+    /**
+     * A new connection whose first request has not come yet is not evicted for a second, though idle the longest: its
+     * client connected to send one, and would get nothing back (curl's "Empty reply from server"), where a keep-alive
+     * client sends again. After that second it is evicted as any idle one.
+     */
+    @Test
+    void keepsANewConnectionFromEvictionWhileItsFirstRequestMayCome() {
+        start(OverflowPolicy.WAIT);
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer fresh = RawPeer.connect(server.port()); RawPeer served = RawPeer.connect(server.port())) {
+                hello(served);
+                awaitIdleConnections(2); // the fresh one idle since it connected, longer than the served one
+                try (RawPeer third = RawPeer.connect(server.port())) {
+                    hello(third);
+                    ConnectionEvents.Closed evicted = events.awaitClosed();
+                    assertEquals(served.localPort(), evicted.connection().remoteAddress().getPort());
+                    hello(fresh); // its request came late, and is answered
+                }
+            }
+            try (RawPeer silent = RawPeer.connect(server.port()); RawPeer other = RawPeer.connect(server.port())) {
+                hello(other);
+                hello(other); // now the served one has been idle a shorter while, and the silent one is past its grace
+                Thread.sleep(1100);
+                try (RawPeer third = RawPeer.connect(server.port())) {
+                    hello(third);
+                    assertTrue(silent.isClosedByPeer(CLOSE_WAIT), "past its grace, the silent one was evicted");
+                }
+            }
+        });
+    }
+
     @Test
     void rejectsWith503WhenNoConnectionIsIdle() {
         start(OverflowPolicy.REJECT);

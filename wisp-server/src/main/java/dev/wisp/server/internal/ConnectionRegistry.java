@@ -3,9 +3,9 @@ package dev.wisp.server.internal;
 import dev.wisp.server.OverflowPolicy;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The open connections of a server and the cap on their number. When the cap is reached, the least recently used
@@ -22,6 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe: the accept thread admits, connection threads leave, {@code stop} closes.
  */
 public final class ConnectionRegistry {
+    /** How often a full registry looks again for a new connection whose grace from eviction has passed. */
+    private static final long FRESH_RECHECK_NANOS = 100_000_000L;
     /** The most evicted connections that linger at once before they close, beside the {@code maxConnections}. */
     static final int MAX_LINGERING = 64;
     private final int maxConnections;
@@ -96,7 +98,8 @@ public final class ConnectionRegistry {
         try {
             while (count >= maxConnections && !closed) {
                 waiting = true;
-                ServerConnection victim = leastRecentlyUsedIdle();
+                long now = System.nanoTime();
+                ServerConnection victim = leastRecentlyUsedIdle(now);
                 if (victim != null && victim.evict(lingering < maxLingering)) {
                     if (victim.isEvicted()) {
                         count--; // its slot comes back now, as it lingers
@@ -110,6 +113,9 @@ public final class ConnectionRegistry {
                     }
                 } else if (overflowPolicy == OverflowPolicy.REJECT) {
                     return false;
+                } else if (victim == null && anyIdle()) {
+                    // An idle one kept while its first request may come: evictable once that grace has passed.
+                    roomMayBeFree.await(FRESH_RECHECK_NANOS, TimeUnit.NANOSECONDS);
                 } else {
                     roomMayBeFree.await();
                 }
@@ -257,13 +263,14 @@ public final class ConnectionRegistry {
         }
     }
 
-    private ServerConnection leastRecentlyUsedIdle() {
+    /** The idle connection idle the longest that may be evicted now, or null. */
+    private ServerConnection leastRecentlyUsedIdle(long nowNanos) {
         listLock.lock();
         try {
             ServerConnection oldest = null;
             long oldestSince = 0;
             for (ServerConnection connection = head; connection != null; connection = connection.next) {
-                if (connection.isIdle()) {
+                if (connection.isIdle() && connection.mayBeEvicted(nowNanos)) {
                     long since = connection.idleSinceNanos();
                     if (oldest == null || since - oldestSince < 0) {
                         oldest = connection;
@@ -272,6 +279,21 @@ public final class ConnectionRegistry {
                 }
             }
             return oldest;
+        } finally {
+            listLock.unlock();
+        }
+    }
+
+    /** Whether some connection is idle, evictable now or not. */
+    private boolean anyIdle() {
+        listLock.lock();
+        try {
+            for (ServerConnection connection = head; connection != null; connection = connection.next) {
+                if (connection.isIdle()) {
+                    return true;
+                }
+            }
+            return false;
         } finally {
             listLock.unlock();
         }

@@ -231,6 +231,14 @@ abstract class ServerConnection implements Runnable {
         return idleSinceNanos;
     }
 
+    /**
+     * Whether the registry may evict the connection, idle since {@link #idleSinceNanos()}, to make room: by default
+     * always; a protocol may keep a new connection whose first request may be on its way.
+     */
+    boolean mayBeEvicted(long nowNanos) {
+        return true;
+    }
+
     final boolean isDraining() {
         return draining;
     }
