@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.http2.DataFrame;
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.ResetFrame;
 import dev.wisp.http2.Settings;
@@ -13,6 +14,7 @@ import dev.wisp.http2.Setting;
 import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.WebSocketProtocolException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -35,12 +37,7 @@ class Http2WebSocketFailuresIT {
             try (Http2ScriptedServer server = Http2ScriptedServer.start(ClientConfig.builder())) {
                 Http2ScriptedServer.Peer peer = connected(server);
                 CompletableFuture<IOException> error = new CompletableFuture<>();
-                CompletableFuture<WebSocket> opened = open(server, new WebSocketListener() {
-                    @Override
-                    public void onError(WebSocket webSocket, IOException failure) {
-                        error.complete(failure);
-                    }
-                });
+                CompletableFuture<WebSocket> opened = open(server, failuresTo(error));
                 int id = answer(peer, "200");
                 opened.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
                 peer.send(new ResetFrame(id, ErrorCode.INTERNAL_ERROR));
@@ -65,6 +62,31 @@ class Http2WebSocketFailuresIT {
         });
     }
 
+    /**
+     * A server that breaks the protocol is failed at once (RFC 6455 §7.1.7): the close frame, then the stream's reset,
+     * which cannot overtake it, and the error told; over HTTP/1.1 the client waits for the server's close lest a TCP
+     * reset destroy its close frame, which over HTTP/2 made it tell the error only at closeTimeout.
+     */
+    @Test
+    void aServerThatBreaksTheProtocolIsFailedAtOnceNotAtTheCloseTimeout() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Http2ScriptedServer server = Http2ScriptedServer.start(ClientConfig.builder())) {
+                Http2ScriptedServer.Peer peer = connected(server);
+                CompletableFuture<IOException> error = new CompletableFuture<>();
+                WebSocketConfig waitsLong = WebSocketConfig.builder().closeTimeout(Duration.ofMinutes(5)).build();
+                CompletableFuture<WebSocket> opened = open(server, waitsLong, failuresTo(error));
+                int id = answer(peer, "200");
+                opened.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+                // A masked frame from a server (§5.1): a protocol error.
+                peer.send(new DataFrame(id, new byte[] {(byte) 0x81, (byte) 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2},
+                        false));
+                IOException failure = error.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+                assertInstanceOf(WebSocketProtocolException.class, failure, failure.toString());
+                peer.awaitReset(id, ErrorCode.CANCEL);
+            }
+        });
+    }
+
     @Test
     void a101ToTheExtendedConnectIsAProtocolError() {
         assertTimeoutPreemptively(LIMIT, () -> {
@@ -79,6 +101,16 @@ class Http2WebSocketFailuresIT {
         });
     }
 
+    /** A listener that completes {@code error} with the failure it hears. */
+    private static WebSocketListener failuresTo(CompletableFuture<IOException> error) {
+        return new WebSocketListener() {
+            @Override
+            public void onError(WebSocket webSocket, IOException failure) {
+                error.complete(failure);
+            }
+        };
+    }
+
     /** The pool's HTTP/2 connection, made by a call, whose server takes extended CONNECT. */
     private static Http2ScriptedServer.Peer connected(Http2ScriptedServer server) throws Exception {
         CompletableFuture<String> first = server.get("/first");
@@ -90,12 +122,17 @@ class Http2WebSocketFailuresIT {
 
     /** Opens a WebSocket on a thread of its own: read by the listener, or by receive() if it is null. */
     private static CompletableFuture<WebSocket> open(Http2ScriptedServer server, WebSocketListener listener) {
+        return open(server, WebSocketConfig.defaults(), listener);
+    }
+
+    private static CompletableFuture<WebSocket> open(Http2ScriptedServer server, WebSocketConfig config,
+            WebSocketListener listener) {
         String url = server.url("/ws").replace("http:", "ws:");
         CompletableFuture<WebSocket> opened = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
-                opened.complete(listener == null ? server.client().webSocket(url, WebSocketConfig.defaults())
-                        : server.client().webSocket(url, WebSocketConfig.defaults(), listener));
+                opened.complete(listener == null ? server.client().webSocket(url, config)
+                        : server.client().webSocket(url, config, listener));
             } catch (Throwable e) {
                 opened.completeExceptionally(e);
             }

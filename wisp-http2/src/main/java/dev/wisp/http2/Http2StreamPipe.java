@@ -72,6 +72,11 @@ public abstract class Http2StreamPipe {
     public final void beforeWaiting() {
     }
 
+    /** True: the stream's reset follows its DATA on the connection, so what was written reaches the peer. */
+    public final boolean keepsWhatWasWrittenOnAbort() {
+        return true;
+    }
+
     /** Ends our side of the stream with END_STREAM, unless it ended already; reading goes on. */
     public final void shutdownOutput() throws IOException {
         if (!stream.isLocalEnded()) {

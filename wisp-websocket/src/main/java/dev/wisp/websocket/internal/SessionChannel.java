@@ -51,4 +51,14 @@ public interface SessionChannel {
      * timer that expired or a send that failed.
      */
     void abort() throws IOException;
+
+    /**
+     * Whether what was written still reaches the peer when the channel is ended at once after it: an HTTP/2 stream's
+     * reset follows its DATA on the connection, where a TCP connection closed with input unread is reset, and the
+     * reset may destroy what was sent before it. A session that fails then need not wait for the peer's close before
+     * it ends (RFC 6455 §7.1.7), and tells its application at once.
+     */
+    default boolean keepsWhatWasWrittenOnAbort() {
+        return false;
+    }
 }

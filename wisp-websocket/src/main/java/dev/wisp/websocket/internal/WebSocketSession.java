@@ -543,7 +543,9 @@ public final class WebSocketSession implements WebSocket {
                 sender.sendClose(code, CloseFrames.truncateReason(message));
             }
             channel.shutdownOutput();
-            lingerAndClose(true);
+            // Over TCP the peer's close is waited for, lest a reset destroy the close frame; an HTTP/2 stream's
+            // reset follows it, and ends the session at once (the failure was told 5 s late, at closeTimeout).
+            lingerAndClose(!channel.keepsWhatWasWrittenOnAbort());
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] close frame not sent: " + e.getMessage());
             terminate();
