@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * A message, ping or pong could not be sent because the peer closed the WebSocket: its close frame had come before
- * the send, or came while the send was under way, which then failed on the connection the peer was closing. The
+ * A message, ping or pong could not be sent because the peer closed the WebSocket: its close frame had come, and
+ * been answered, before the send (until it is answered, sending goes on, as RFC 6455 §5.5.1 allows, for what is in
+ * flight), or came while the send was under way, which then failed on the connection the peer was closing. The
  * peer's code often says why: {@link CloseCode#MESSAGE_TOO_BIG} for a message over its limit, which it closes on
  * while the message still arrives, so the send would otherwise fail as a bare broken pipe or reset. A send that fails
  * before the close frame was read (no thread reads while a {@link WebSocket#receive()} reader is not waiting) is a

@@ -211,10 +211,12 @@ final class SessionSender extends FrameLock {
         if (closedByApplication) {
             throw new IllegalStateException("WebSocket close() was called: nothing more may be sent");
         }
-        if (closeReceived) {
-            throw new WebSocketClosedException(session.peerCloseStatus().orElseThrow(), null);
-        }
+        // Between the peer's close frame and ours, sending goes on (a relay sends what is still in flight from its
+        // other side, RFC 6455 §5.5.1 lets it finish first); after ours, or the end, nothing does.
         if (closeSent || session.isTerminated()) {
+            if (closeReceived) {
+                throw new WebSocketClosedException(session.peerCloseStatus().orElseThrow(), null);
+            }
             throw new IOException("WebSocket is closed: it failed");
         }
     }
