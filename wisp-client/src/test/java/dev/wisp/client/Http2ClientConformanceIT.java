@@ -423,10 +423,10 @@ class Http2ClientConformanceIT {
     void ignoresFramesTheServerSentBeforeItSawOurReset() {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder());
-            CompletableFuture<Response> call = server.client().sendAsync(Request.get(server.url("/")));
-            Peer peer = server.handshake();
-            int id = peer.awaitRequest().streamId();
-            peer.headers(id, false, ":status", "200");
+            Http2ScriptedServer.HeadSent head = server.headOfAGet();
+            CompletableFuture<Response> call = head.call();
+            Peer peer = head.peer();
+            int id = head.streamId();
             result(call).close(); // the content unread: the stream is reset
             peer.awaitReset(id, ErrorCode.CANCEL);
             peer.data(id, "in flight", false);

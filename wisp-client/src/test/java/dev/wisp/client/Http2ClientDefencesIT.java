@@ -209,16 +209,13 @@ class Http2ClientDefencesIT {
     void endsTheConnectionWhenAStreamWeResetGetsMoreThanItsWindowLeft() {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder());
-            CompletableFuture<Response> call = server.client().sendAsync(Request.get(server.url("/")));
-            Peer peer = server.handshake();
-            int id = peer.awaitRequest().streamId();
-            peer.headers(id, false, ":status", "200");
-            result(call).close(); // unread: the stream is reset, and no credit goes back for it any more
-            peer.awaitReset(id, ErrorCode.CANCEL);
+            Http2ScriptedServer.HeadSent head = server.headOfAGet();
+            result(head.call()).close(); // unread: the stream is reset, and no credit goes back for it any more
+            head.peer().awaitReset(head.streamId(), ErrorCode.CANCEL);
             // A server that goes on sending, the connection's credit coming back all the while, is stopped at the
             // stream's window (it sent gigabytes before).
-            sendData(peer, id, STREAM_WINDOW + 16_384);
-            peer.awaitGoAway(ErrorCode.FLOW_CONTROL_ERROR);
+            sendData(head.peer(), head.streamId(), STREAM_WINDOW + 16_384);
+            head.peer().awaitGoAway(ErrorCode.FLOW_CONTROL_ERROR);
         });
     }
 

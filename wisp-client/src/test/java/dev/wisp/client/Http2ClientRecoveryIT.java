@@ -290,10 +290,10 @@ class Http2ClientRecoveryIT {
     void readsTheContentThatCameBeforeTheServerResetTheStream() {
         run(() -> {
             server = Http2ScriptedServer.start(ClientConfig.builder());
-            CompletableFuture<Response> call = server.client().sendAsync(Request.get(server.url("/")));
-            Peer peer = server.handshake();
-            int id = peer.awaitRequest().streamId();
-            peer.headers(id, false, ":status", "200");
+            Http2ScriptedServer.HeadSent head = server.headOfAGet();
+            CompletableFuture<Response> call = head.call();
+            Peer peer = head.peer();
+            int id = head.streamId();
             try (Response response = result(call)) {
                 peer.data(id, "the first part", false);
                 peer.send(new ResetFrame(id, ErrorCode.INTERNAL_ERROR), new PingFrame(false, 1));

@@ -195,6 +195,19 @@ final class Http2ScriptedServer implements AutoCloseable {
         return failure;
     }
 
+    /** A call, its connection and its stream, whose response head was sent. */
+    record HeadSent(CompletableFuture<Response> call, Peer peer, int streamId) {
+    }
+
+    /** Sends a GET of / on the client's first connection and answers it with a 200 head, no content yet. */
+    HeadSent headOfAGet() throws Exception {
+        CompletableFuture<Response> call = client.sendAsync(Request.get(url("/")));
+        Peer peer = handshake();
+        int id = peer.awaitRequest().streamId();
+        peer.headers(id, false, ":status", "200");
+        return new HeadSent(call, peer, id);
+    }
+
     /** Sends a GET of this path as {@link #fetch(Request)} does. */
     CompletableFuture<String> get(String path) {
         return fetch(Request.get(url(path)));

@@ -18,8 +18,8 @@ import java.util.Locale;
  * {@link DecodingInputStream} for each coding its head names: {@code gzip, gzip} is undone twice, last first, as the
  * codings are listed in the order applied (§8.4), and {@code identity} is nothing to undo. The decoded response loses
  * {@code Content-Encoding} and {@code Content-Length}, which described the encoded bytes. A head that names a coding
- * other than these, or more than {@link #MAX_CODINGS} of them, is left as it came, its {@code Content-Encoding} with it,
- * for the program to see (before, {@code gzip, gzip} was too, and its body read as if decoded was gzip).
+ * other than these, or more than {@link #MAX_CODINGS} of them, is left as it came, its {@code Content-Encoding} with
+ * it, for the program to see (before, {@code gzip, gzip} was too, and its body read as if decoded was gzip).
  */
 public final class ContentDecoding {
     /** The most codings undone one over another, as curl allows since CVE-2022-32206: each stacks a decoder. */
@@ -53,8 +53,8 @@ public final class ContentDecoding {
     }
 
     /**
-     * The body decoded from codings this decodes ({@link Coding#named}), last applied first; it reads the encoded one as
-     * it is read itself.
+     * The body decoded from codings this decodes ({@link Coding#named}), last applied first; it reads the encoded one
+     * as it is read itself.
      */
     public static InputStream decoder(List<String> names, InputStream encoded) {
         InputStream decoded = encoded;
