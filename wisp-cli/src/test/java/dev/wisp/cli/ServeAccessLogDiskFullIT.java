@@ -50,6 +50,8 @@ class ServeAccessLogDiskFullIT {
                     Files.delete(filler);
                     get(base, "after", 3);
                     String resumed = wisp.awaitErr("the access log is written to standard output again", TIMEOUT);
+                    // The lines are written by a thread of their own: the last may follow the word that they are.
+                    awaitLine(log, "?after=2 ");
 
                     List<String> lines = Files.readAllLines(log);
                     List<String> requests = new ArrayList<>();
@@ -101,6 +103,15 @@ class ServeAccessLogDiskFullIT {
             Thread.sleep(20);
         }
         throw new AssertionError("wisp serve did not say where it listens: " + Files.readString(log));
+    }
+
+    /** Waits until the file has a line with this text. */
+    private static void awaitLine(Path file, String text) throws Exception {
+        long end = System.nanoTime() + TIMEOUT.toNanos();
+        while (!Files.readString(file).contains(text)) {
+            assertTrue(System.nanoTime() < end, "no line with " + text + " in " + Files.readString(file));
+            Thread.sleep(20);
+        }
     }
 
     /** How many lines at the start are not the access log's (where it serves, how to stop it). */
