@@ -6,22 +6,23 @@ package dev.wisp.core;
  * knows of the trouble when {@link #starts} says so, and that it is over when {@link #ends} does.
  *
  * <p>A trouble that comes and goes (descriptors freed by one connection and taken by the next, a disk that a client
- * fills and frees with each request) is told at most once a {@linkplain #QUIET_NANOS minute}: a start within a minute
- * of the last one told is not told, nor is its end, so that the log shows a start and an end a minute at most (before,
- * one client that flipped it at its own pace drove the log at that pace, two lines a flip).
+ * fills and frees with each request) is told at most {@link #TOLD_PER_MINUTE} times a minute: past that, a start is not
+ * told, nor is its end, until the minute is over (before, one client that flipped it drove the log at its own pace,
+ * two lines a flip).
  *
  * <p>Thread-safe: of the threads that meet it at once, one tells each.
  */
 public final class Outage {
-    /** The least time between two starts told. */
-    static final long QUIET_NANOS = 60_000_000_000L;
+    /** How many starts are told at most in a minute. */
+    static final int TOLD_PER_MINUTE = 3;
+    private static final long MINUTE_NANOS = 60_000_000_000L;
 
     /** Whether the trouble is on; written under {@code this}, read without it where there is none (success). */
     private volatile boolean ongoing;
-    /** When the last start told was, by {@link System#nanoTime()}; guarded by {@code this}. */
-    private long lastToldNanos;
-    /** Whether a start was told yet; guarded by {@code this}. */
-    private boolean everTold;
+    /** When the minute of the starts counted in {@link #toldThisMinute} began; guarded by {@code this}. */
+    private long minuteStartNanos;
+    /** How many starts were told since {@link #minuteStartNanos}; guarded by {@code this}. */
+    private int toldThisMinute;
     /** Whether the ongoing trouble's start was told, so that its end is; guarded by {@code this}. */
     private boolean currentTold;
 
@@ -32,10 +33,13 @@ public final class Outage {
         }
         ongoing = true;
         long now = System.nanoTime();
-        currentTold = !everTold || now - lastToldNanos >= QUIET_NANOS;
+        if (toldThisMinute == 0 || now - minuteStartNanos >= MINUTE_NANOS) {
+            minuteStartNanos = now;
+            toldThisMinute = 0;
+        }
+        currentTold = toldThisMinute < TOLD_PER_MINUTE;
         if (currentTold) {
-            everTold = true;
-            lastToldNanos = now;
+            toldThisMinute++;
         }
         return currentTold;
     }
