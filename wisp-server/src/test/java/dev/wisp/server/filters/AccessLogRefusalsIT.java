@@ -91,18 +91,21 @@ class AccessLogRefusalsIT {
                 "-H", "X-19: a", "-H", "X-20: a", "-A", "curl/h2", "http://127.0.0.1:" + server.port() + "/hello"));
         assertEquals("431", curl.stdout(), curl.stderr());
 
-        assertLine(wisp, "127\\.0\\.0\\.1 \"GET /bad%FF HTTP/1\\.1\" 400 \\d+ \\d+ms \"-\"");
-        assertLine(wisp, "127\\.0\\.0\\.1 \"GET /hello HTTP/1\\.1\" 400 \\d+ \\d+ms \"-\"");
-        // What arrived of the line, up to the limit (maxRequestLineBytes): a log line cannot be made as long as
-        // a client likes.
-        assertLine(wisp, "127\\.0\\.0\\.1 \"GET /a{251}\" 414 \\d+ \\d+ms \"-\"");
-        assertLine(wisp, "127\\.0\\.0\\.1 \"GET /hello HTTP/1\\.1\" 431 \\d+ \\d+ms \"-\"");
-        assertLine(wisp, "127\\.0\\.0\\.1 \"GET /hello HTTP/2\\.0\" 505 \\d+ \\d+ms \"-\"");
-        assertLine(wisp, "127\\.0\\.0\\.1 \"\\\\x16\\\\x03\\\\x01\\\\x02\\\\x00 hello\" 400 \\d+ \\d+ms \"-\"");
-        assertLine(wisp, "127\\.0\\.0\\.1 \"HEAD /bad%FF HTTP/1\\.1\" 400 0 \\d+ms \"-\"");
-        assertLine(wisp, "127\\.0\\.0\\.1 \"GET /hello HTTP/1\\.1\" 408 \\d+ \\d+ms \"-\"");
-        // Over HTTP/2 the header block was read, so its User-Agent is known.
-        assertLine(wisp, "127\\.0\\.0\\.1 \"GET /hello HTTP/2\" 431 0 \\d+ms \"curl/h2\"");
+        // A refusal's line is logged as its connection ends, a moment after its answer was read: the next request's
+        // may come first, so the lines are matched in any order.
+        assertLines(wisp,
+                "127\\.0\\.0\\.1 \"GET /bad%FF HTTP/1\\.1\" 400 \\d+ \\d+ms \"-\"",
+                "127\\.0\\.0\\.1 \"GET /hello HTTP/1\\.1\" 400 \\d+ \\d+ms \"-\"",
+                // What arrived of the line, up to the limit (maxRequestLineBytes): a log line cannot be made as long
+                // as a client likes.
+                "127\\.0\\.0\\.1 \"GET /a{251}\" 414 \\d+ \\d+ms \"-\"",
+                "127\\.0\\.0\\.1 \"GET /hello HTTP/1\\.1\" 431 \\d+ \\d+ms \"-\"",
+                "127\\.0\\.0\\.1 \"GET /hello HTTP/2\\.0\" 505 \\d+ \\d+ms \"-\"",
+                "127\\.0\\.0\\.1 \"\\\\x16\\\\x03\\\\x01\\\\x02\\\\x00 hello\" 400 \\d+ \\d+ms \"-\"",
+                "127\\.0\\.0\\.1 \"HEAD /bad%FF HTTP/1\\.1\" 400 0 \\d+ms \"-\"",
+                "127\\.0\\.0\\.1 \"GET /hello HTTP/1\\.1\" 408 \\d+ \\d+ms \"-\"",
+                // Over HTTP/2 the header block was read, so its User-Agent is known.
+                "127\\.0\\.0\\.1 \"GET /hello HTTP/2\" 431 0 \\d+ms \"curl/h2\"");
         assertNull(wisp.poll(200, TimeUnit.MILLISECONDS), "one line per refusal");
         assertEquals(9, server.stats().responses().total(), "responses the server counted");
 
@@ -167,6 +170,19 @@ class AccessLogRefusalsIT {
             peer.send(request.getBytes(StandardCharsets.ISO_8859_1));
             assertEquals(status, peer.readResponse().status(), request);
         });
+    }
+
+    /** Takes as many lines as there are patterns, and checks that each pattern matches one of them. */
+    private static void assertLines(BlockingQueue<String> lines, String... regexes) throws InterruptedException {
+        List<String> taken = new ArrayList<>();
+        for (int i = 0; i < regexes.length; i++) {
+            String line = lines.poll(5, TimeUnit.SECONDS);
+            assertNotNull(line, "no line logged after " + taken);
+            taken.add(line);
+        }
+        for (String regex : regexes) {
+            assertTrue(taken.removeIf(line -> line.matches(regex)), regex + " matches none of " + taken);
+        }
     }
 
     private static String assertLine(BlockingQueue<String> lines, String regex) throws InterruptedException {
