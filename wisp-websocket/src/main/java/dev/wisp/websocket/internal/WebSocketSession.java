@@ -24,6 +24,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -63,6 +64,8 @@ public final class WebSocketSession implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
     /** Lingering after a failure reads and drops at most this much. */
     private static final int MAX_LINGER_BYTES = 1024 * 1024;
+    /** How long a send that failed waits for the reading thread to read a close frame that came before the failure. */
+    private static final long CLOSE_AFTER_FAILURE_NANOS = 200_000_000L;
     /** A wait this long shows a peer that is not in a burst of messages; see {@link #shouldHandOff()}. */
     private static final long KEEP_THREAD_NANOS = 50_000_000;
     private static final VarHandle TIMERS;
@@ -509,9 +512,25 @@ public final class WebSocketSession implements WebSocket {
      */
     IOException sendFailed(IOException e) {
         IOException failure = timedOutOr(e);
-        CloseStatus closed = peerCloseStatus;
-        return failure == e && closed != null && !(e instanceof WebSocketClosedException)
-                ? new WebSocketClosedException(closed, e) : failure;
+        if (failure != e || e instanceof WebSocketClosedException) {
+            return failure;
+        }
+        CloseStatus closed = awaitPeerClose();
+        return closed != null ? new WebSocketClosedException(closed, e) : failure;
+    }
+
+    /**
+     * The peer's close frame, if it came: waited for a moment by a send that failed, as the peer may have closed the
+     * connection or reset the stream right after it (a message over its limit), and the reading thread, which the
+     * failure did not wait for, may not have read it yet. Without a reading thread (a {@code receive()} reader not
+     * waiting) nothing reads it.
+     */
+    private CloseStatus awaitPeerClose() {
+        long end = System.nanoTime() + CLOSE_AFTER_FAILURE_NANOS;
+        while (peerCloseStatus == null && listener != null && !isTerminated() && System.nanoTime() - end < 0) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        return peerCloseStatus;
     }
 
     private void closeReceived(Incoming.Close close) {
@@ -543,9 +562,15 @@ public final class WebSocketSession implements WebSocket {
                 sender.sendClose(code, CloseFrames.truncateReason(message));
             }
             channel.shutdownOutput();
-            // Over TCP the peer's close is waited for, lest a reset destroy the close frame; an HTTP/2 stream's
-            // reset follows it, and ends the session at once (the failure was told 5 s late, at closeTimeout).
-            lingerAndClose(!channel.keepsWhatWasWrittenOnAbort());
+            if (channel.keepsWhatWasWrittenOnAbort()) {
+                // An HTTP/2 stream's reset follows the close frame, which it cannot overtake: it stops what the
+                // peer still sends (a message over the limit) now, and the session ends at once (it waited for the
+                // peer's close as over TCP, telling the failure at closeTimeout, and took the rest meanwhile).
+                abortChannel();
+                terminate();
+            } else {
+                lingerAndClose(true); // the peer's close, lest a TCP reset destroy the close frame
+            }
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "[" + logName() + "] close frame not sent: " + e.getMessage());
             terminate();
