@@ -70,7 +70,8 @@ final class WsCommand implements Command {
      */
     private static String told(String message) {
         return FlagNames.in(message == null ? null
-                : message.replace("(callTimeout)", "(--connect-timeout, and 30 s more for the answer)"));
+                : message.replace("(callTimeout)", "(--connect-timeout, and 30 s more for the answer)")
+                        .replace("(readTimeout)", "(30 s for the answer)"));
     }
 
     @Override

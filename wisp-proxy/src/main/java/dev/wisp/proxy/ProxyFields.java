@@ -27,11 +27,14 @@ final class ProxyFields {
     /**
      * Fields about the client that only a trusted proxy before this one may have set: those this proxy sets, and the
      * others that servers and frameworks read for the client's address or scheme (nginx's {@code X-Real-IP}, Rack's
-     * {@code X-Forwarded-Ssl} and {@code X-Forwarded-Scheme}, CDNs' {@code True-Client-IP}).
+     * {@code X-Forwarded-Ssl} and {@code X-Forwarded-Scheme}, Rails' and PHP's {@code Client-IP}, gunicorn's
+     * {@code X-Forwarded-Protocol}, CDNs' {@code True-Client-IP}, {@code CF-Connecting-IP}, {@code Fastly-Client-IP}).
      */
     static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
             "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix", "x-forwarded-ssl", "x-forwarded-scheme",
-            "x-forwarded-server", "x-real-ip", "true-client-ip", "x-client-ip", "x-cluster-client-ip");
+            "x-forwarded-server", "x-forwarded-protocol", "x-forwarded", "forwarded-for", "x-real-ip",
+            "true-client-ip", "x-client-ip", "client-ip", "x-cluster-client-ip", "cf-connecting-ip",
+            "fastly-client-ip", "front-end-https", "x-url-scheme");
     /** The fields the proxy sets in a head, never relayed in trailers. */
     private static final Set<String> HEAD_ONLY = withVia(FORWARDING);
 

@@ -215,7 +215,9 @@ class ReverseProxyIT {
         String told = curl("-s", "-H", "X-Forwarded-For: 6.6.6.6", "-H", "Forwarded: for=6.6.6.6",
                 "-H", "X-Forwarded-Host: evil", "-H", "X_Forwarded_For: 6.6.6.6", "-H", "x_forwarded_proto: evil",
                 "-H", "X-Real-IP: 6.6.6.6", "-H", "X-Forwarded-Ssl: evil", "-H", "True-Client-IP: 6.6.6.6",
-                "-H", "Transfer_Encoding: evil", "-H", "X_Kept: yes", base + "/api/echo/x").stdout();
+                "-H", "Transfer_Encoding: evil", "-H", "Client-IP: 6.6.6.6", "-H", "CF-Connecting-IP: 6.6.6.6",
+                "-H", "X-Forwarded-Protocol: evil", "-H", "Front-End-Https: evil", "-H", "X_Kept: yes",
+                base + "/api/echo/x").stdout();
         assertTrue(told.contains("\nX_Kept: yes\n"), told);
         assertTrue(told.contains("\nHost: 127.0.0.1:" + upstream.port() + "\n"), told);
         assertTrue(told.contains("\nVia: 1.1 wisp\n"), told);
