@@ -159,7 +159,7 @@ final class SessionSender extends FrameLock {
             out.writeFrame(opcode, true, false, payload, 0, payload.length);
             out.flush();
         } catch (IOException e) {
-            throw session.sendFailed(e);
+            throw session.sendFailed(e, false);
         } finally {
             unlock();
         }
@@ -187,7 +187,7 @@ final class SessionSender extends FrameLock {
             out.flush();
             return true;
         } catch (IOException e) {
-            throw session.sendFailed(e);
+            throw session.sendFailed(e, false);
         } finally {
             unlock();
         }

@@ -511,11 +511,19 @@ public final class WebSocketSession implements WebSocket {
      * end, which the send under way meets).
      */
     IOException sendFailed(IOException e) {
+        return sendFailed(e, true);
+    }
+
+    /**
+     * As {@link #sendFailed(IOException)}; a control frame's failure waits for no close frame, as the reading thread
+     * itself may be the one that sent it.
+     */
+    IOException sendFailed(IOException e, boolean awaitClose) {
         IOException failure = timedOutOr(e);
         if (failure != e || e instanceof WebSocketClosedException) {
             return failure;
         }
-        CloseStatus closed = awaitPeerClose();
+        CloseStatus closed = awaitClose ? awaitPeerClose() : peerCloseStatus;
         return closed != null ? new WebSocketClosedException(closed, e) : failure;
     }
 
