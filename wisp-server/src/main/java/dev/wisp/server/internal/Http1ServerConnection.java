@@ -293,8 +293,12 @@ final class Http1ServerConnection extends ServerConnection {
      */
     private String endIdleWait(boolean arrived) {
         waitEndedNanos = transport.clockNanos();
-        lastWaitNanos = firstWait ? Long.MAX_VALUE : waitEndedNanos - idleSinceNanos();
-        firstWait = false;
+        if (firstWait) {
+            lastWaitNanos = Long.MAX_VALUE;
+            firstWait = false; // once: a volatile write each request would fence each request
+        } else {
+            lastWaitNanos = waitEndedNanos - idleSinceNanos();
+        }
         String closedMeanwhile = leaveIdle();
         if (closedMeanwhile != null) {
             return closedMeanwhile;
