@@ -14,16 +14,14 @@ public final class ConnectionOptions {
 
     /** The names listed, lowercase; empty without a {@code Connection} field. */
     public static Set<String> of(Headers headers) {
-        List<String> values = headers.all(HeaderNames.CONNECTION);
-        if (values.isEmpty()) {
+        List<String> names = headers.elements(HeaderNames.CONNECTION);
+        if (names.isEmpty()) {
             return Set.of();
         }
-        Set<String> names = new HashSet<>();
-        for (String value : values) {
-            for (String option : value.split(",")) {
-                names.add(Ascii.toLowerCase(option.strip()));
-            }
+        Set<String> lowerCase = new HashSet<>();
+        for (String name : names) {
+            lowerCase.add(Ascii.toLowerCase(name));
         }
-        return names;
+        return lowerCase;
     }
 }

@@ -100,6 +100,24 @@ public final class Headers {
         return null;
     }
 
+    /**
+     * The elements of a list-based field (RFC 9110 §5.6.1) in every field of this name, in order: each value split at
+     * its commas, each element stripped of white space, empty ones left out. For fields whose elements hold no quoted
+     * comma (Connection, Content-Encoding, Cache-Control's directive names, Sec-WebSocket-Protocol).
+     */
+    public List<String> elements(String name) {
+        List<String> elements = new ArrayList<>();
+        for (String value : all(name)) {
+            for (String element : value.split(",")) {
+                String stripped = element.strip();
+                if (!stripped.isEmpty()) {
+                    elements.add(stripped);
+                }
+            }
+        }
+        return elements;
+    }
+
     /** All values of fields with this name, in order; empty if there is none. */
     public List<String> all(String name) {
         List<String> values = null;

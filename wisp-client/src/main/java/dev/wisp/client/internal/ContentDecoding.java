@@ -41,12 +41,10 @@ public final class ContentDecoding {
      */
     public static List<String> codingNames(ResponseHead head) {
         List<String> names = new ArrayList<>();
-        for (String value : head.headers().all("Content-Encoding")) {
-            for (String coding : value.split(",")) {
-                String name = coding.strip().toLowerCase(Locale.ROOT);
-                if (!name.isEmpty() && !name.equals("identity")) {
-                    names.add(name);
-                }
+        for (String coding : head.headers().elements("Content-Encoding")) {
+            String name = coding.toLowerCase(Locale.ROOT);
+            if (!name.equals("identity")) {
+                names.add(name);
             }
         }
         return names;

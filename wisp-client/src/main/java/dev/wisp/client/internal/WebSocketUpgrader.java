@@ -33,7 +33,6 @@ import dev.wisp.websocket.internal.ClientHandshake;
 import dev.wisp.websocket.internal.Role;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -173,17 +172,9 @@ public final class WebSocketUpgrader {
 
     /** The config with the subprotocols of the request's Sec-WebSocket-Protocol offered first. */
     static WebSocketConfig withRequestSubprotocols(Request request, WebSocketConfig config) {
-        List<String> requested = request.headers().all("Sec-WebSocket-Protocol");
-        if (requested.isEmpty()) {
+        List<String> subprotocols = request.headers().elements("Sec-WebSocket-Protocol");
+        if (subprotocols.isEmpty() && !request.headers().contains("Sec-WebSocket-Protocol")) {
             return config;
-        }
-        List<String> subprotocols = new ArrayList<>();
-        for (String value : requested) {
-            for (String element : value.split(",")) {
-                if (!element.isBlank()) {
-                    subprotocols.add(element.strip());
-                }
-            }
         }
         subprotocols.addAll(config.subprotocols());
         return config.toBuilder().subprotocols(subprotocols.stream().distinct().toList()).build();

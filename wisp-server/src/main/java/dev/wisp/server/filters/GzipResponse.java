@@ -162,13 +162,10 @@ final class GzipResponse extends ForwardingServerResponse {
      * obeyed too.
      */
     private boolean forbidsTransform() {
-        for (String value : headers().all(HeaderNames.CACHE_CONTROL)) {
-            for (String directive : value.split(",")) {
-                String name = directive.strip();
-                int equals = name.indexOf('=');
-                if ((equals < 0 ? name : name.substring(0, equals).strip()).equalsIgnoreCase("no-transform")) {
-                    return true;
-                }
+        for (String directive : headers().elements(HeaderNames.CACHE_CONTROL)) {
+            int equals = directive.indexOf('=');
+            if ((equals < 0 ? directive : directive.substring(0, equals).strip()).equalsIgnoreCase("no-transform")) {
+                return true;
             }
         }
         return false;
