@@ -6,6 +6,7 @@
  */
 module dev.wisp.transport {
     requires transitive dev.wisp.core;
+    requires java.management;
 
     exports dev.wisp.transport to dev.wisp.server, dev.wisp.client, dev.wisp.websocket, dev.wisp.testing,
             dev.wisp.bench;

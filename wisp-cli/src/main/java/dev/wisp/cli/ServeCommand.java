@@ -48,7 +48,7 @@ final class ServeCommand implements Command {
             new Option("--bind", "-b", "ADDR", "address to listen on (default 127.0.0.1; 0.0.0.0 for all)"),
             new Option("--unix-socket", null, "PATH", "listen on a Unix domain socket at PATH instead of a port (a"
                     + " stale one there is replaced; removed at stop)"),
-            new Option("--max-connections", null, "N", "connections open at once (default 10000)"),
+            new Option("--max-connections", null, "N", "connections open at once (default 10000; on a heap under 640 MiB, one per 64 KiB of it)"),
             new Option("--max-connections-per-client", null, "N", "connections one client (an IPv4 address, an IPv6"
                     + " /64) may hold open; more are refused (default: no limit)"),
             new Option("--max-request-body", null, "SIZE", "the largest request body taken, uploads through --proxy"
@@ -164,9 +164,11 @@ final class ServeCommand implements Command {
         ServerConfig.Builder builder = ServerConfig.builder()
                 .port(arguments.intValue("--port", ServeTls.defaultPort(arguments), 0, 65535))
                 .bindAddress(bindAddress)
-                .maxConnections(arguments.intValue("--max-connections", 10_000, 1, Integer.MAX_VALUE))
                 .maxConnectionsPerClient(arguments.intValue("--max-connections-per-client", 0, 0, Integer.MAX_VALUE))
                 .http2(!arguments.has("--http1.1"));
+        if (arguments.has("--max-connections")) { // else the server's default, which fits the heap
+            builder.maxConnections(arguments.intValue("--max-connections", 0, 1, Integer.MAX_VALUE));
+        }
         maxRequestBody.ifPresent(builder::maxRequestBodyBytes);
         Optional<Path> unixSocket = unixSocket(arguments);
         unixSocket.ifPresent(builder::unixSocket);

@@ -10,6 +10,7 @@ import dev.wisp.tls.TlsConfigException;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.transport.InputWatcher;
 import dev.wisp.transport.JdkWarmUp;
+import dev.wisp.transport.HeapPressure;
 import dev.wisp.transport.TimeoutSweeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,6 +85,9 @@ public final class Server implements AutoCloseable {
             }
             started = true;
             JdkWarmUp.runIfSpare();
+            if (config.shedLoadUnderHeapPressure()) {
+                HeapPressure.watch();
+            }
             try {
                 ports = ServerPorts.open(context, service);
             } catch (RuntimeException e) {

@@ -24,7 +24,8 @@ import java.util.OptionalInt;
  *   <tr><td>{@code maxRequestBodyBytes}</td><td>10 MiB</td><td>413 Content Too Large, connection closed; before
  *       the handler runs when Content-Length says so, else when the handler reads past it</td></tr>
  *   <tr><td>{@code maxChunkLineBytes}</td><td>1 KiB</td><td>400 (a chunk-size line with extensions)</td></tr>
- *   <tr><td>{@code maxConnections}</td><td>10,000</td><td>the least recently used idle connection is closed
+ *   <tr><td>{@code maxConnections}</td><td>10,000; one per 64 KiB of a heap under 640 MiB</td><td>the least
+ *       recently used idle connection is closed
  *       (an HTTP/2 one gives its place at once, and goes with GOAWAY and a lingering close, up to 64 at once);
  *       if none is idle, {@code overflowPolicy}: wait, or 503</td></tr>
  *   <tr><td>{@code maxConnectionsPerClient}</td><td>0: no limit</td><td>a client (an IPv4 address, or an IPv6
@@ -91,6 +92,9 @@ public final class ServerConfig {
     public static final String CARRIER_LOOPS_PROPERTY = "wisp.server.carrierLoops";
     /** The longest path a Unix domain socket may have on Linux: {@code sun_path} less its terminating NUL. */
     private static final int MAX_UNIX_SOCKET_PATH_BYTES = 107;
+    private static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** How much heap a connection is given by default ({@link Builder#defaultMaxConnections}). */
+    private static final long HEAP_BYTES_PER_CONNECTION = 64 * 1024;
 
     private final InetAddress bindAddress;
     private final int port;
@@ -124,6 +128,7 @@ public final class ServerConfig {
     private final long maxHeldContentBytes;
     private final int maxStreamResetBurst;
     private final int maxStreamResetsPerSecond;
+    private final boolean shedLoadUnderHeapPressure;
 
     private ServerConfig(Builder builder) {
         this.bindAddress = builder.bindAddress;
@@ -158,6 +163,7 @@ public final class ServerConfig {
         this.maxHeldContentBytes = builder.maxHeldContentBytes;
         this.maxStreamResetBurst = builder.maxStreamResetBurst;
         this.maxStreamResetsPerSecond = builder.maxStreamResetsPerSecond;
+        this.shedLoadUnderHeapPressure = builder.shedLoadUnderHeapPressure;
     }
 
     public static Builder builder() {
@@ -329,13 +335,18 @@ public final class ServerConfig {
         return maxStreamResetsPerSecond;
     }
 
+    /** Whether the server sheds load while the heap is nearly full; see {@link Builder#shedLoadUnderHeapPressure}. */
+    public boolean shedLoadUnderHeapPressure() {
+        return shedLoadUnderHeapPressure;
+    }
+
     /** Builds a {@link ServerConfig}; every option has a default, checked together in {@link #build()}. */
     public static final class Builder {
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
         private int port = 8080;
         private Path unixSocket;
         private int backlog = 1024;
-        private int maxConnections = 10_000;
+        private int maxConnections = defaultMaxConnections(Runtime.getRuntime().maxMemory());
         private OverflowPolicy overflowPolicy = OverflowPolicy.WAIT;
         private int maxConnectionsPerClient;
         private int maxRequestLineBytes = 4 * 1024;
@@ -363,6 +374,7 @@ public final class ServerConfig {
         private long maxHeldContentBytes = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
         private int maxStreamResetBurst = 200;
         private int maxStreamResetsPerSecond = 20;
+        private boolean shedLoadUnderHeapPressure = true;
 
         private Builder() {
         }
@@ -400,6 +412,7 @@ public final class ServerConfig {
             maxHeldContentBytes = config.maxHeldContentBytes;
             maxStreamResetBurst = config.maxStreamResetBurst;
             maxStreamResetsPerSecond = config.maxStreamResetsPerSecond;
+            shedLoadUnderHeapPressure = config.shedLoadUnderHeapPressure;
         }
 
         /** The address to listen on; see {@link ServerConfig#bindAddress()}. Not used with a Unix domain socket. */
@@ -434,6 +447,16 @@ public final class ServerConfig {
         public Builder backlog(int backlog) {
             this.backlog = backlog;
             return this;
+        }
+
+        /**
+         * The default {@link #maxConnections}: 10,000, or on a heap under 640 MiB one connection per 64 KiB of it (512
+         * on 32 MiB), 64 at least. A connection reading a request head holds up to about 40 KiB (the head's bytes,
+         * its fields as text, a read buffer, its thread's frames) for as long as its client takes to send the rest,
+         * so that 10,000 of them filled a small heap; with this default, request heads alone cannot.
+         */
+        static int defaultMaxConnections(long maxHeapBytes) {
+            return (int) Math.max(64, Math.min(DEFAULT_MAX_CONNECTIONS, maxHeapBytes / HEAP_BYTES_PER_CONNECTION));
         }
 
         public Builder maxConnections(int maxConnections) {
@@ -609,6 +632,23 @@ public final class ServerConfig {
         public Builder maxStreamResets(int burst, int perSecond) {
             this.maxStreamResetBurst = burst;
             this.maxStreamResetsPerSecond = perSecond;
+            return this;
+        }
+
+        /**
+         * Whether the server sheds load while garbage collections leave the heap nearly full (at least 80%, until
+         * they leave it below 65%): new connections wait in the listen backlog, requests that begin meanwhile are
+         * answered 503 and their connections closed, WebSocket messages that need more memory are refused (close
+         * 1013, try again later), and connections that make no progress in a read or write between two looks of
+         * the timeout sweeper are closed (idle keep-alive connections and request heads that never end, downloads
+         * and echoes nobody reads), as Jetty's low-resources monitor does. On by default: clients that hold the heap
+         * full otherwise leave the JVM's own threads to die of the {@link OutOfMemoryError} (among them the poller
+         * that wakes every blocked read), and the server never answers again. Said once as it starts and once as it
+         * ends. Off for an application whose live data alone keeps the heap this full; give it a larger heap
+         * instead, if it can.
+         */
+        public Builder shedLoadUnderHeapPressure(boolean shed) {
+            this.shedLoadUnderHeapPressure = shed;
             return this;
         }
 

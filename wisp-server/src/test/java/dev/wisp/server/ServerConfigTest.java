@@ -62,6 +62,20 @@ class ServerConfigTest {
     }
 
     @Test
+    void fitsTheDefaultConnectionLimitToASmallHeap() {
+        assertEquals(512, ServerConfig.Builder.defaultMaxConnections(32L << 20));
+        assertEquals(8_192, ServerConfig.Builder.defaultMaxConnections(512L << 20));
+        assertEquals(10_000, ServerConfig.Builder.defaultMaxConnections(640L << 20));
+        assertEquals(10_000, ServerConfig.Builder.defaultMaxConnections(8L << 30));
+        assertEquals(64, ServerConfig.Builder.defaultMaxConnections(1L << 20));
+        assertEquals(ServerConfig.Builder.defaultMaxConnections(Runtime.getRuntime().maxMemory()),
+                ServerConfig.builder().build().maxConnections());
+        assertEquals(true, ServerConfig.builder().build().shedLoadUnderHeapPressure());
+        assertEquals(false, ServerConfig.builder().shedLoadUnderHeapPressure(false).build().toBuilder().build()
+                .shedLoadUnderHeapPressure());
+    }
+
+    @Test
     void servesHttp2OnlyWhenAskedAndKeepsItsStreamLimitThroughToBuilder() {
         assertEquals(false, ServerConfig.builder().build().http2());
         ServerConfig config = ServerConfig.builder().http2(true).maxConcurrentStreams(1).build();

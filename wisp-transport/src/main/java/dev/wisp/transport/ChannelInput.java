@@ -25,6 +25,10 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
     /** Whether {@link #deadlineNanos} was set by {@link #deadline(long)}, rather than by the read waiting under it. */
     private volatile boolean absoluteDeadline;
     private boolean ended;
+    /** Whether reads are refused while the heap is nearly full ({@link #shedUnderHeapPressure}). */
+    private boolean shedUnderHeapPressure;
+    /** How many reads returned, for {@link #reads()}; written by the reading thread only. */
+    private long reads;
     /** A byte {@link #peekNow()} read, returned first by the next read; -1 when none. */
     private int peeked = -1;
 
@@ -49,6 +53,11 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
             absoluteDeadline = false;
             deadlineNanos = 0;
         }
+    }
+
+    /** Whether, from now on, reads fail with {@link LoadShedException} while the heap is nearly full. */
+    void shedUnderHeapPressure(boolean shed) {
+        shedUnderHeapPressure = shed;
     }
 
     /** Whether a read found the end of the stream: the peer closed its side, or the sweeper shut the input. */
@@ -94,6 +103,9 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
             peeked = -1;
             return 1 + readRestNow(destination);
         }
+        if (shedUnderHeapPressure && HeapPressure.isHigh()) {
+            throw new LoadShedException();
+        }
         int n;
         if (perReadTimeoutNanos == 0) {
             n = socket.read(destination);
@@ -105,10 +117,16 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
                 deadlineNanos = 0;
             }
         }
+        reads++;
         if (n < 0) {
             ended = true;
         }
         return n;
+    }
+
+    /** How many blocking reads have returned so far; for another thread, a recent count, not an exact one. */
+    long reads() {
+        return reads;
     }
 
     /**

@@ -153,6 +153,14 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
     public abstract long bytesWritten();
 
     /**
+     * A count that grows whenever a read of the socket returns or bytes are written: another thread that finds it
+     * unchanged across a while, with a read or write waiting, knows the connection made no progress meanwhile.
+     */
+    public final long progress() {
+        return socketInput.reads() + bytesWritten();
+    }
+
+    /**
      * Ends writing after what was written: the peer reads the end of the stream (under TLS, after a close_notify
      * alert). The input stays usable, for a lingering close.
      */
@@ -169,6 +177,14 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
      * {@code TlsTransport.recordTimeout}. Nothing for plaintext, which has no records.
      */
     public void recordTimeout(long nanos) {
+    }
+
+    /**
+     * Whether, from now on, a read of the socket fails with {@link LoadShedException} while the heap is nearly full
+     * ({@link HeapPressure}): for a server, whose clients' bytes, once taken in, need memory it has not got.
+     */
+    public final void shedUnderHeapPressure(boolean shed) {
+        socketInput.shedUnderHeapPressure(shed);
     }
 
     /** Every read until the next call must finish by this absolute {@link System#nanoTime()} deadline. */

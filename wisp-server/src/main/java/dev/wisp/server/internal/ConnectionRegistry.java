@@ -345,6 +345,21 @@ public final class ConnectionRegistry {
     }
 
     /**
+     * Ends the connections that made no progress since the last call ({@link ServerConnection#shedIfStalled}); called
+     * by the sweeper while the server sheds load. Allocates nothing.
+     */
+    public void shedStalled() {
+        listLock.lock();
+        try {
+            for (ServerConnection connection = head; connection != null; connection = connection.next) {
+                connection.shedIfStalled();
+            }
+        } finally {
+            listLock.unlock();
+        }
+    }
+
+    /**
      * Waits until every connection has closed, those that linger after an eviction too, at most for the timeout.
      *
      * @return whether none is left

@@ -12,6 +12,7 @@ import dev.wisp.http1.Http1RequestLine;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsSessionInfo;
 import dev.wisp.transport.IdleInput;
+import dev.wisp.transport.LoadShedException;
 import dev.wisp.transport.InputWatcher;
 import dev.wisp.transport.NextInput;
 import dev.wisp.transport.Transport;
@@ -330,6 +331,9 @@ final class Http1ServerConnection extends ServerConnection {
         boolean headRequest = false;
         try {
             headRequest = startsWith(HEAD_METHOD);
+            if (context.shedsLoad()) {
+                return shedRequest(headRequest, nowNanos);
+            }
             line = http1.requestReader().readRequestLine(input);
             head = http1.requestReader().readHead(input, line);
         } catch (HttpProtocolException e) {
@@ -337,7 +341,12 @@ final class Http1ServerConnection extends ServerConnection {
             refused(line, e.status(), sent, nowNanos);
             LingeringClose.linger(this);
             return "bad request: " + e.getMessage();
+        } catch (LoadShedException e) {
+            return shedRequest(headRequest, nowNanos);
         } catch (EOFException e) {
+            if (isShed()) {
+                return shedRequest(headRequest, nowNanos);
+            }
             if (isTimedOut()) {
                 int sent = Http1ErrorResponses.send(output, Status.REQUEST_TIMEOUT, "request head not received in time",
                         headRequest, context.counters());
@@ -361,6 +370,18 @@ final class Http1ServerConnection extends ServerConnection {
             return reason;
         }
         return isDraining() ? "server stopping" : null;
+    }
+
+    /**
+     * Refuses a request with 503 while the server sheds load, the heap nearly full: one that begins, one whose head's
+     * next bytes the transport refused to read ({@link LoadShedException}), or one whose head the sweeper ended for
+     * want of progress. The connection closes, and with it what it holds.
+     */
+    private String shedRequest(boolean headRequest, long nowNanos) throws IOException {
+        int sent = Http1ErrorResponses.send(output, Status.SERVICE_UNAVAILABLE,
+                "the server is short of memory; try again later", headRequest, context.counters());
+        refused(null, Status.SERVICE_UNAVAILABLE, sent, nowNanos);
+        return "load shed: the heap is nearly full";
     }
 
     /**

@@ -144,11 +144,21 @@ final class Http2ServerConnection extends ServerConnection {
         this.heldContent = context.heldContent().ledger();
         this.headerTimeoutNanos = context.config().headerTimeout().toNanos();
         this.readTimeoutNanos = context.config().readTimeout().toNanos();
+        // What clients make HTTP/2 hold is bounded by the windows and the server's held content budget, and a read
+        // refused would end every stream of the connection, uploads under way too: reads go on while the heap is
+        // nearly full, and only an idle connection is shed (mayBeShed).
+        transport.shedUnderHeapPressure(false);
     }
 
     @Override
     ConnectionProtocol protocol() {
         return ConnectionProtocol.HTTP_2;
+    }
+
+    /** Only while no stream is open: see the constructor. */
+    @Override
+    boolean mayBeShed() {
+        return activeStreams == 0;
     }
 
     @Override

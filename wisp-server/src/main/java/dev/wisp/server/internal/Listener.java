@@ -29,6 +29,8 @@ public final class Listener implements Runnable {
     private static final System.Logger LOG = System.getLogger(Listener.class.getName());
     /** The pause after memory ran out while a failure was handled. */
     private static final long MEMORY_RETRY_NANOS = 10_000_000;
+    /** How often the listener looks again whether the server still sheds load, before it accepts. */
+    private static final long SHED_PAUSE_NANOS = 50_000_000;
 
     private final ServerContext context;
     private final ServerSocketChannel serverChannel;
@@ -73,6 +75,12 @@ public final class Listener implements Runnable {
      * @return false if the listener is to stop: closed, interrupted, or its server socket closed
      */
     private boolean acceptOne() {
+        if (context.shedsLoad()) {
+            // The heap is nearly full: a new connection would take memory the server has not got. It waits in the
+            // backlog, as for a full server, and is accepted once collections find room again.
+            LockSupport.parkNanos(SHED_PAUSE_NANOS);
+            return !closed;
+        }
         SocketChannel socket;
         try {
             socket = serverChannel.accept();

@@ -77,6 +77,10 @@ abstract class ServerConnection implements Runnable {
     private volatile long idleSinceNanos;
     volatile boolean draining;
     private volatile boolean timedOut;
+    /** Whether the read that {@link #timedOut} ended was ended to shed load, not by its deadline. */
+    private volatile boolean shed;
+    /** The transport's progress as the last look while shedding load found it ({@link #shedIfStalled}). */
+    private long progressSeen = -1;
     private volatile String closeReason;
     /** Set by {@link #abort}. */
     private volatile boolean aborted;
@@ -107,6 +111,9 @@ abstract class ServerConnection implements Runnable {
         this.id = id;
         this.openedAtMillis = System.currentTimeMillis();
         this.tlsSession = null;
+        if (context.config().shedLoadUnderHeapPressure()) {
+            transport.shedUnderHeapPressure(true);
+        }
     }
 
     /**
@@ -248,6 +255,11 @@ abstract class ServerConnection implements Runnable {
         return timedOut;
     }
 
+    /** Whether the read the sweeper ended was ended to shed load while the heap is nearly full. */
+    final boolean isShed() {
+        return shed;
+    }
+
     /** Why another thread ended the connection, or null if none did. */
     final String forcedCloseReason() {
         return closeReason;
@@ -293,6 +305,40 @@ abstract class ServerConnection implements Runnable {
         }
         sweep(nowNanos);
         return leftBehind;
+    }
+
+    /**
+     * While the server sheds load ({@link ServerContext#shedsLoad()}), on the sweeper's thread: ends the connection if
+     * it made no progress since the sweeper's last look, with a read or write waiting meanwhile (an idle wait too).
+     * A read is ended as a deadline ends it, and the protocol answers as it sees fit (HTTP/1.1 with 503 for a head
+     * begun); a write by closing the connection. Allocates nothing.
+     */
+    final void shedIfStalled() {
+        long progress = transport.progress();
+        boolean waiting = transport.isWriteBlocked() || transport.isReadBlocked() || transport.isWatched();
+        if (waiting && progress == progressSeen && !timedOut && mayBeShed()) {
+            if (transport.isWriteBlocked()) {
+                abort("load shed: the heap is nearly full");
+            } else {
+                shed = true;
+                timedOut = true; // first: the thread that the shut input wakes asks whether it timed out
+                try {
+                    transport.shutdownInput();
+                } catch (IOException e) {
+                    abort("load shed: the heap is nearly full");
+                }
+                transport.expireWatch();
+            }
+        }
+        progressSeen = progress;
+    }
+
+    /**
+     * Whether the connection may be closed to shed load when it makes no progress ({@link #shedIfStalled}): by
+     * default always; a protocol that bounds what its clients make it hold by other means may keep busy connections.
+     */
+    boolean mayBeShed() {
+        return true;
     }
 
     /**

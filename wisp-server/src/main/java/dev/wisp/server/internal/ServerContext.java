@@ -1,11 +1,16 @@
 package dev.wisp.server.internal;
 
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.wisp.core.BufferPool;
 import dev.wisp.core.ContentBudget;
+import dev.wisp.core.Outage;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.tls.TlsContext;
 import dev.wisp.transport.Cadence;
 import dev.wisp.transport.CarrierLoops;
+import dev.wisp.transport.HeapPressure;
 import dev.wisp.transport.InputWatcher;
 import dev.wisp.transport.StreamSocket;
 import dev.wisp.transport.TlsBuffers;
@@ -21,6 +26,7 @@ import java.util.concurrent.ThreadFactory;
  * which are thread-safe.
  */
 public final class ServerContext {
+    private static final System.Logger LOG = System.getLogger(ServerContext.class.getName());
     /** How often the buffer pools drop what the work since the last time left unused, and spares are woken. */
     private static final Duration TRIM_PERIOD = Duration.ofSeconds(1);
     private final ServerConfig config;
@@ -42,6 +48,8 @@ public final class ServerContext {
     private final ServerCounters counters = new ServerCounters();
     /** What the HTTP/2 connections together may hold of request content unread. */
     private final ContentBudget heldContent;
+    /** The heap's pressure as this server's log told it; see {@link #shedsLoad()}. */
+    private final Outage heapFull = new Outage();
     /** The loops that run the connections' threads, or null for the JDK's scheduler; set once, before accepting. */
     private volatile CarrierLoops carrierLoops;
 
@@ -71,6 +79,15 @@ public final class ServerContext {
     /** The budget the HTTP/2 connections charge the request content they hold unread to. */
     ContentBudget heldContent() {
         return heldContent;
+    }
+
+    /**
+     * Whether the server sheds load now, the heap nearly full of live objects ({@link HeapPressure}) and the
+     * configuration letting it ({@link ServerConfig.Builder#shedLoadUnderHeapPressure}): new connections wait, new
+     * requests are refused, and connections that make no progress are closed. A volatile read while it does not.
+     */
+    boolean shedsLoad() {
+        return HeapPressure.isHigh() && config.shedLoadUnderHeapPressure();
     }
 
     public ServerCounters counters() {
@@ -171,16 +188,39 @@ public final class ServerContext {
         this.tlsBuffers = buffers;
     }
 
+    /** Tells, once as it starts, that the server sheds load; quietly not if memory is too short to say it. */
+    private void tellHeapFull() {
+        if (heapFull.starts()) {
+            try {
+                LOG.log(WARNING, "the heap is " + HeapPressure.lastPercent() + "% full after garbage collection:"
+                        + " new connections wait, new requests are answered 503, and connections that make no"
+                        + " progress are closed, until collections leave it below 65% full");
+            } catch (OutOfMemoryError e) {
+                // told by the heap's state itself; the end will be told
+            }
+        }
+    }
+
     /**
      * The timeout sweeper's work, each tick: expires what is late, and about once a second trims the buffer pools,
      * so that the buffers a burst of connections left in them go back once it is over (up to {@code
      * maxPooledBuffers} of each kind, 512 KiB of read and write buffers and as many TLS records by default), and
      * wakes the input watcher's idle spare threads ({@link InputWatcher#nudgeSpares}); and says when a carrier loop
-     * runs one turn too long ({@link CarrierLoops#watchTurns}). Allocates nothing but the
-     * spares' iterator, so that deadlines still fire while the heap is full.
+     * runs one turn too long ({@link CarrierLoops#watchTurns}); and while the heap is nearly full, sheds the
+     * connections that make no progress ({@link #shedsLoad()}). Allocates nothing but the spares' iterator and a
+     * look at the heap after a collection (which fails quietly), so that deadlines still fire while the heap is full.
      */
     public void sweep(long nowNanos) {
         registry.expireLate(nowNanos);
+        if (config.shedLoadUnderHeapPressure()) {
+            HeapPressure.recheck();
+        }
+        if (shedsLoad()) {
+            tellHeapFull();
+            registry.shedStalled();
+        } else if (heapFull.ends()) {
+            LOG.log(INFO, "the heap has room again: the server takes new connections and requests");
+        }
         CarrierLoops loops = carrierLoops;
         if (loops != null) {
             loops.watchTurns(nowNanos);

@@ -3,8 +3,10 @@ package dev.wisp.websocket.internal;
 import static dev.wisp.websocket.CloseCode.INVALID_PAYLOAD;
 import static dev.wisp.websocket.CloseCode.MESSAGE_TOO_BIG;
 import static dev.wisp.websocket.CloseCode.PROTOCOL_ERROR;
+import static dev.wisp.websocket.CloseCode.TRY_AGAIN_LATER;
 
 import dev.wisp.core.WireInput;
+import dev.wisp.transport.HeapPressure;
 import dev.wisp.websocket.WebSocketProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,13 +19,20 @@ import java.nio.charset.StandardCharsets;
  * also between the fragments of a message.
  *
  * <p>Every violation is a {@link WebSocketProtocolException} carrying the close code to fail the connection
- * with: 1002 for framing, 1007 for bad UTF-8 or compressed data, 1009 for a limit. After one, the reader is
+ * with: 1002 for framing, 1007 for bad UTF-8 or compressed data, 1009 for a limit, 1013 for a message a server has
+ * no memory for now. After one, the reader is
  * done: the connection must be failed, not read further.
  *
  * <p>Not thread-safe: the connection's reading thread owns it.
  */
 public final class WebSocketFrameReader {
     private static final int MAX_CONTROL_PAYLOAD = 125;
+    /**
+     * The room a message takes at first, and the most a compressed frame's bytes take at once; past it the message
+     * doubles as its bytes come. A server takes no room for a message while the heap is nearly full
+     * ({@link HeapPressure}): close 1013, try again later.
+     */
+    private static final int ROOM_STEP = 64 * 1024;
 
     private final WireInput in;
     private final Role role;
@@ -190,9 +199,13 @@ public final class WebSocketFrameReader {
         int length = (int) header.length();
         int start = message.size();
         if (messageCompressed) {
-            byte[] compressed = new byte[length];
-            readPayload(header, compressed, 0, null);
-            inflater.inflate(compressed, 0, length, message, maxMessageBytes);
+            byte[] compressed = new byte[Math.min(length, ROOM_STEP)];
+            for (int done = 0; done < length; ) {
+                int slice = Math.min(length - done, compressed.length);
+                readPayload(header, compressed, 0, done, slice, null);
+                inflater.inflate(compressed, 0, slice, message, maxMessageBytes);
+                done += slice;
+            }
             if (header.fin()) {
                 inflater.finish(message, maxMessageBytes);
             }
@@ -203,9 +216,20 @@ public final class WebSocketFrameReader {
             if (length > maxMessageBytes - message.size()) {
                 throw messageTooBig();
             }
-            message.reserve(length);
-            readPayload(header, message.array(), message.size(), utf8);
-            message.commit(length);
+            for (int done = 0; done < length; ) {
+                // The room grows as the bytes come (doubling the message), not by the frame's length at once: a
+                // header alone must not take its length's worth of memory, or a client that announces megabytes
+                // on many connections and never sends them fills the heap for the price of a few bytes.
+                int slice = Math.min(length - done, Math.max(ROOM_STEP, message.size()));
+                if (role == Role.SERVER && HeapPressure.isHigh()) {
+                    throw new WebSocketProtocolException(TRY_AGAIN_LATER,
+                            "the server is short of memory; try again later");
+                }
+                message.reserve(slice);
+                readPayload(header, message.array(), message.size(), done, slice, utf8);
+                message.commit(slice);
+                done += slice;
+            }
         }
         return header.fin() ? completeMessage() : null;
     }
@@ -219,7 +243,8 @@ public final class WebSocketFrameReader {
                     throw new WebSocketProtocolException(INVALID_PAYLOAD,
                             "text message ends inside a UTF-8 sequence");
                 }
-                return new Incoming.Text(new String(message.array(), 0, message.size(), StandardCharsets.UTF_8));
+                return new Incoming.Text(message.size() == 0 ? "" // no room was taken for it
+                        : new String(message.array(), 0, message.size(), StandardCharsets.UTF_8));
             }
             return new Incoming.Binary(message.take());
         } finally {
@@ -237,14 +262,19 @@ public final class WebSocketFrameReader {
      */
     private void readPayload(FrameHeader header, byte[] destination, int offset, Utf8Validator utf8)
             throws IOException {
-        int length = (int) header.length();
-        for (int done = 0; done < length; ) {
-            int n = in.read(destination, offset + done, length - done);
+        readPayload(header, destination, offset, 0, (int) header.length(), utf8);
+    }
+
+    /** As {@link #readPayload(FrameHeader, byte[], int, Utf8Validator)}, for the payload's bytes from {@code from}. */
+    private void readPayload(FrameHeader header, byte[] destination, int offset, int from, int count,
+            Utf8Validator utf8) throws IOException {
+        for (int done = 0; done < count; ) {
+            int n = in.read(destination, offset + done, count - done);
             if (n < 0) {
                 throw new EOFException("stream ended inside a frame payload");
             }
             if (header.masked()) {
-                Masking.apply(destination, offset + done, n, header.maskKey(), done);
+                Masking.apply(destination, offset + done, n, header.maskKey(), from + done);
             }
             if (utf8 != null && !utf8.feed(destination, offset + done, n)) {
                 throw notUtf8();
