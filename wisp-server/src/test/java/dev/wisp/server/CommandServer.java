@@ -16,7 +16,8 @@ import java.time.Duration;
  * closed 2 s after an unanswered ping); and GET /spin, which keeps its thread computing, never blocking, until told
  * to stop (at most a minute), so that with one carrier no other virtual thread runs meanwhile. It prints {@code port N}
  * once listening; each command is read and answered without allocating, since the heap may be full: {@code f} fills the
- * heap until not even a small array fits, and holds it (answer {@code F}); {@code r} lets it go (answer {@code R});
+ * heap until not even a small array fits, and holds it (answer {@code F}); {@code n} fills it to 90% of its maximum
+ * and holds that, collecting every 250 ms as a server at work does (answer {@code N}); {@code r} lets it go (answer {@code R});
  * {@code s} ends the spins (answer {@code S}); {@code c} prints the number of open connections (answer {@code C} and
  * the count); {@code d} describes them (answer {@code D} and a line). The end of its input stops it. Used with a small
  * heap by {@link MemoryExhaustionIT} and {@link WebSocketMemoryExhaustionIT}, with one carrier by
@@ -27,6 +28,8 @@ public final class CommandServer {
     private static final long MAX_SPIN_NANOS = 60_000_000_000L;
     private static volatile boolean spinsEnd;
     private static volatile int spinsBegun;
+    /** Whether the heap is held nearly full, and collected now and then as a server at work collects it. */
+    private static volatile boolean collecting;
 
     private CommandServer() {
     }
@@ -68,7 +71,16 @@ public final class CommandServer {
                     out.write('\n');
                     out.flush();
                 }
+                case 'n' -> { // nearly full: 90%, as a server whose clients hold what they sent
+                    HEAP.fillTo(0.9);
+                    collecting = true;
+                    Thread.ofPlatform().daemon().start(CommandServer::collectWhileNearlyFull);
+                    out.write('N');
+                    out.write('\n');
+                    out.flush();
+                }
                 case 'r' -> {
+                    collecting = false;
                     HEAP.release();
                     out.write('R');
                     out.write('\n');
@@ -90,6 +102,18 @@ public final class CommandServer {
         }
         server.stop(Duration.ZERO);
         out.println("stopped");
+    }
+
+    /** Collects every 250 ms while the heap is held nearly full: each collection finds it so again. */
+    private static void collectWhileNearlyFull() {
+        while (collecting) {
+            System.gc();
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     /** Computes until the test ends the spins, or a minute has passed; how long it took, in whole seconds. */

@@ -27,6 +27,25 @@ public final class HeapFiller {
     }
 
     /**
+     * Allocates and holds arrays until a collection finds the heap at least this full (a fraction of its maximum),
+     * without filling it: the heap nearly full of live objects, with room left to work in. Ends with a collection,
+     * so that whoever watches them hears of it.
+     */
+    public void fillTo(double fraction) {
+        Runtime runtime = Runtime.getRuntime();
+        long target = (long) (runtime.maxMemory() * fraction);
+        while (held.size() < MAX_HELD) {
+            System.gc();
+            if (runtime.totalMemory() - runtime.freeMemory() >= target) {
+                return;
+            }
+            for (int i = 0; i < 16; i++) { // a MiB between collections
+                held.add(new byte[64 * 1024]);
+            }
+        }
+    }
+
+    /**
      * Writes a letter and a line end, allocating nothing: how a child answers while its heap may be full. Here, in a
      * class loaded before the heap fills, as the first use of a class may fail for good on a full heap.
      */
