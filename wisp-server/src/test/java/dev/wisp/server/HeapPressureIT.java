@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.http2.ErrorCode;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
 import dev.wisp.testing.TestTransport;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * A server whose heap garbage collections find nearly full ({@link CommandServer} in a child JVM with a small heap,
  * filled to 90% and held) sheds load, and takes work again once the heap has room: a request on a connection open
  * before is answered 503, a connection that stays idle is closed, a new connection waits in the backlog unanswered
- * (but the one the accept under way takes, answered 503), and once the heap is let go that one is served; each turn is logged once. Plaintext and over TLS (where a new
+ * (but the one the accept under way takes, answered 503), a new HTTP/2 stream is refused (REFUSED_STREAM, which a
+ * client may send again), and once the heap is let go that one is served; each turn is logged once. Plaintext and over TLS (where a new
  * connection's handshake waits as well, so the backlog is looked at in plaintext only).
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a server in a process of its own
@@ -31,17 +33,27 @@ class HeapPressureIT {
     @Test
     void aServerWhoseHeapIsNearlyFullShedsLoadAndTakesWorkAgainOnceItHasRoom() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
-            try (ChildServer child = ChildServer.startLowMemory("48m")) {
-                try (RawPeer kept = RawPeer.connect(child.port()); RawPeer idle = RawPeer.connect(child.port())) {
+            try (ChildServer child = ChildServer.startLowMemory("48m", "-Dwisp.test.http2=true")) {
+                try (RawPeer kept = RawPeer.connect(child.port()); RawPeer idle = RawPeer.connect(child.port());
+                        Http2TestPeer multiplexed = TestTransport.isTls() ? null : Http2TestPeer.start(child.port())) {
                     kept.send(HELLO);
                     assertEquals(200, kept.readResponse().status());
                     idle.send(HELLO);
                     assertEquals(200, idle.readResponse().status());
+                    if (multiplexed != null) {
+                        multiplexed.get(1, "/hello");
+                        assertEquals(200, multiplexed.expectResponse(1).status());
+                    }
 
                     assertEquals("N", child.command("n"));
                     RawResponse refused = refusedSoon(kept);
                     assertEquals(503, refused.status(), refused::text);
                     assertTrue(refused.text().contains("short of memory"), refused::text);
+                    if (multiplexed != null) {
+                        int refusedStream = 3; // new streams are refused, as the heap is known to be full by now
+                        multiplexed.get(refusedStream, "/hello");
+                        multiplexed.expectReset(refusedStream, ErrorCode.REFUSED_STREAM);
+                    }
                     child.awaitLog("full after garbage collection", EVENTUALLY);
                     assertTrue(idle.isClosedByPeer(EVENTUALLY), "an idle connection kept while the heap is nearly full");
 

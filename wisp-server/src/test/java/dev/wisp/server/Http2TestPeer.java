@@ -162,7 +162,12 @@ final class Http2TestPeer implements AutoCloseable {
 
     /** Connects in plaintext, sends the preface and empty SETTINGS, and completes the settings exchange. */
     static Http2TestPeer start(Server server) throws IOException {
-        Http2TestPeer peer = connect(server);
+        return start(server.port());
+    }
+
+    /** As {@link #start(Server)}, to a server on this port: one in a process of its own. */
+    static Http2TestPeer start(int port) throws IOException {
+        Http2TestPeer peer = new Http2TestPeer(open(port, 0));
         peer.handshake();
         return peer;
     }

@@ -436,8 +436,10 @@ final class Http2ServerConnection extends ServerConnection {
         }
         long limit = http2.settings().maxConcurrentStreams();
         // The limit counts open streams (§5.1.2); handlers still returning from closed ones are bounded apart, at
-        // twice the limit, so that streams opened and reset at once never run more (CVE-2023-44487).
-        if (openStreams() >= limit || activeStreams >= 2 * limit) {
+        // twice the limit, so that streams opened and reset at once never run more (CVE-2023-44487). While the heap
+        // is nearly full a new stream is refused as well, as HTTP/1.1 answers 503: REFUSED_STREAM tells the client
+        // that no work began, so that it may send the request again (§8.7).
+        if (openStreams() >= limit || activeStreams >= 2 * limit || context.shedsLoad()) {
             resets.take(now);
             recentResets.remember(id);
             output.reset(id, ErrorCode.REFUSED_STREAM);
