@@ -639,14 +639,14 @@ public final class ServerConfig {
         /**
          * Whether the server sheds load while garbage collections leave the heap nearly full (at least 80%, until
          * they leave it below 65%): new connections wait in the listen backlog, requests that begin meanwhile are
-         * answered 503 and their connections closed, WebSocket messages that need more memory are refused (close
-         * 1013, try again later), and connections that make no progress in a read or write between two looks of
-         * the timeout sweeper are closed (idle keep-alive connections and request heads that never end, downloads
-         * and echoes nobody reads), as Jetty's low-resources monitor does. On by default: clients that hold the heap
-         * full otherwise leave the JVM's own threads to die of the {@link OutOfMemoryError} (among them the poller
-         * that wakes every blocked read), and the server never answers again. Said once as it starts and once as it
-         * ends. Off for an application whose live data alone keeps the heap this full; give it a larger heap
-         * instead, if it can.
+         * answered 503 and their connections closed (a new HTTP/2 stream is refused, REFUSED_STREAM), WebSocket
+         * messages that need more memory are refused (close 1013, try again later), and connections that make no
+         * progress in a read or write between two looks of the timeout sweeper are closed (idle keep-alive
+         * connections and request heads that never end, downloads and echoes nobody reads), as Jetty's
+         * low-resources monitor does. On by default: clients that hold the heap full otherwise leave the JVM's own
+         * threads to die of the {@link OutOfMemoryError} (among them the poller that wakes every blocked read), and
+         * the server never answers again. Said once as it starts and once as it ends. Off for an application whose
+         * live data alone keeps the heap this full; give it a larger heap instead, if it can.
          */
         public Builder shedLoadUnderHeapPressure(boolean shed) {
             this.shedLoadUnderHeapPressure = shed;
