@@ -109,9 +109,9 @@ public final class HeapPressure {
 
     /**
      * After a collection, on the JVM's notifying thread, or at a {@link #recheck()}: takes in what it left. Where
-     * there is no memory even to look, the heap is full: the pressure is high. Never throws.
+     * there is no memory even to look, the heap is full: the pressure is high. One look at a time. Never throws.
      */
-    private static void collected(List<MemoryPoolMXBean> heapPools, long max) {
+    private static synchronized void collected(List<MemoryPoolMXBean> heapPools, long max) {
         try {
             collectionsSeen = collections(); // first: a collection meanwhile is looked at again by a recheck
             long used = 0;
