@@ -4,7 +4,9 @@ import static dev.wisp.websocket.internal.Wire.frames;
 import static dev.wisp.websocket.internal.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.core.WireInput;
 import dev.wisp.websocket.WebSocketProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,6 +19,29 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WebSocketFrameReaderTest {
     private static final int MAX_FRAME = 70_000;
     private static final int MAX_MESSAGE = 100_000;
+
+    /**
+     * A header announcing a frame of a megabyte, followed by ten of its bytes and the end of the stream, takes no
+     * megabyte of room: the room grows as the bytes come. A header alone took its length's worth before, so that
+     * clients announcing large messages on many connections filled a server's heap for the price of their headers.
+     */
+    @Test
+    void aFrameHeaderAloneTakesNoRoomForTheLengthItAnnounces() {
+        int length = 1_000_000;
+        byte[] wire = new byte[14 + 10];
+        wire[0] = (byte) 0x82;
+        wire[1] = (byte) 0xff; // masked, a 64-bit length follows
+        wire[7] = (byte) (length >>> 16);
+        wire[8] = (byte) (length >>> 8);
+        wire[9] = (byte) length; // then a mask of zeros, and ten of the bytes
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        WebSocketFrameReader reader = new WebSocketFrameReader(WireInput.of(wire), Role.SERVER, length, length, null);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThrows(EOFException.class, reader::readNext);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 256 * 1024, "reading a header and ten bytes took " + allocated + " bytes");
+    }
 
     static List<String> serverReads(byte[] wire) throws IOException {
         return Deliveries.read(wire, in -> Deliveries.events(
