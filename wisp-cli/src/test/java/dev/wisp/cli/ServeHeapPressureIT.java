@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code wisp serve} on a small heap (32 MiB) that clients fill and hold full, three ways nobody needs to log in for:
  * request heads that never end, downloads nobody reads, and WebSocket messages to {@code /ws} whose echoes nobody
- * reads. Before the server shed load, each filled the heap within a second; the JDK's poller thread died of the
+ * reads; and 40 HTTP/2 connections of 50 streams each downloading a file they never read, which filled it too, as
+ * every stream ran a handler (now {@code maxActiveStreams} fits the heap; a client that reads all it asks for, h2load
+ * with as many streams, filled it too). Before the server shed load, each filled the heap within a second; the JDK's poller thread died of the
  * {@link OutOfMemoryError}, after which no blocked read woke again: the server never answered again, and ignored
  * SIGTERM. Now collections that leave the heap nearly full make it shed (new connections wait, stalled ones close,
  * WebSocket messages get 1013), it says so, it serves again once the clients have gone, and it stops on a signal.
@@ -58,6 +60,9 @@ class ServeHeapPressureIT {
 
                 holdThenLeave(unreadEchoes(port, 300));
                 assertServesEventually(wisp, port, "after 300 WebSocket messages whose echoes nobody read");
+
+                holdThenLeave(unreadHttp2Downloads(port, 40, 50));
+                assertServesEventually(wisp, port, "after 40 HTTP/2 connections of 50 unread downloads each");
 
                 assertTrue(wisp.errSeen().stream().anyMatch(line -> line.contains("full after garbage collection")),
                         "the server never said it shed load: " + wisp.errSeen());
@@ -128,6 +133,39 @@ class ServeHeapPressureIT {
         }
         Thread.sleep(HOLD_MILLIS); // the senders block in their writes; the sockets' close ends them
         return sockets;
+    }
+
+    /**
+     * HTTP/2 connections (h2c with prior knowledge) that each open this many streams asking for the 10 MiB file and
+     * read nothing: the default windows let the server send 64 KiB a connection, and every stream's handler waits
+     * to send the rest, holding what it holds.
+     */
+    private static List<Socket> unreadHttp2Downloads(int port, int connections, int streams) {
+        byte[] path = "/big.bin".getBytes(StandardCharsets.US_ASCII);
+        // HPACK: :method GET and :scheme http from the static table, :path and :authority as literals (§C.2.2).
+        byte[] block = new byte[2 + 2 + path.length + 3];
+        block[0] = (byte) 0x82;
+        block[1] = (byte) 0x86;
+        block[2] = 0x04;
+        block[3] = (byte) path.length;
+        System.arraycopy(path, 0, block, 4, path.length);
+        block[4 + path.length] = 0x01;
+        block[5 + path.length] = 1;
+        block[6 + path.length] = 'x';
+        byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] settings = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+        return openEach(port, connections, 4_096, socket -> {
+            OutputStream out = socket.getOutputStream();
+            out.write(preface);
+            out.write(settings);
+            for (int i = 0; i < streams; i++) {
+                int id = 2 * i + 1;
+                // HEADERS with END_STREAM and END_HEADERS
+                out.write(new byte[] {0, 0, (byte) block.length, 1, 5, (byte) (id >>> 24), (byte) (id >>> 16),
+                    (byte) (id >>> 8), (byte) id});
+                out.write(block);
+            }
+        });
     }
 
     private static String readHead(InputStream in) throws IOException {

@@ -1,6 +1,6 @@
 package dev.wisp.http2;
 
-import dev.wisp.core.ContentBudget;
+import dev.wisp.core.SharedBudget;
 import dev.wisp.core.Headers;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -43,7 +43,7 @@ public abstract class Http2Stream {
     /** What runs once content, the end of the message or a reset is here ({@link #runWhenReadable}), or null. */
     private Runnable whenReadable;
     /** The account the content kept is charged to, or null for none; set before any content arrives. */
-    private ContentBudget.Ledger ledger;
+    private SharedBudget.Ledger ledger;
 
     /**
      * @param declaredLength the Content-Length of the message arriving, or -1
@@ -94,10 +94,10 @@ public abstract class Http2Stream {
     }
 
     /**
-     * Charges the content this stream keeps unread to a connection's part of a {@link ContentBudget}; on the reading
+     * Charges the content this stream keeps unread to a connection's part of a {@link SharedBudget}; on the reading
      * thread, before any content arrives.
      */
-    public final void chargeTo(ContentBudget.Ledger account) {
+    public final void chargeTo(SharedBudget.Ledger account) {
         lock.lock();
         try {
             ledger = account;

@@ -96,6 +96,8 @@ public final class ServerConfig {
     private static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /** How much heap a connection is given by default ({@link Builder#defaultMaxConnections}). */
     private static final long HEAP_BYTES_PER_CONNECTION = 64 * 1024;
+    /** How much heap an HTTP/2 stream is given by default ({@link Builder#defaultMaxActiveStreams}). */
+    private static final long HEAP_BYTES_PER_STREAM = 128 * 1024;
 
     private final InetAddress bindAddress;
     private final int port;
@@ -127,6 +129,7 @@ public final class ServerConfig {
     private final int carrierLoops;
     private final int maxConcurrentStreams;
     private final long maxHeldContentBytes;
+    private final int maxActiveStreams;
     private final int maxStreamResetBurst;
     private final int maxStreamResetsPerSecond;
     private final boolean shedLoadUnderHeapPressure;
@@ -162,6 +165,7 @@ public final class ServerConfig {
         this.carrierLoops = builder.carrierLoops;
         this.maxConcurrentStreams = builder.maxConcurrentStreams;
         this.maxHeldContentBytes = builder.maxHeldContentBytes;
+        this.maxActiveStreams = builder.maxActiveStreams;
         this.maxStreamResetBurst = builder.maxStreamResetBurst;
         this.maxStreamResetsPerSecond = builder.maxStreamResetsPerSecond;
         this.shedLoadUnderHeapPressure = builder.shedLoadUnderHeapPressure;
@@ -326,6 +330,11 @@ public final class ServerConfig {
         return maxHeldContentBytes;
     }
 
+    /** How many HTTP/2 streams all connections together may have running at once; see the builder's. */
+    public int maxActiveStreams() {
+        return maxActiveStreams;
+    }
+
     /** How many HTTP/2 stream resets a connection takes at once; see {@link Builder#maxStreamResets}. */
     public int maxStreamResetBurst() {
         return maxStreamResetBurst;
@@ -373,6 +382,7 @@ public final class ServerConfig {
         private int carrierLoops = Integer.getInteger(CARRIER_LOOPS_PROPERTY, 0);
         private int maxConcurrentStreams = 100;
         private long maxHeldContentBytes = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
+        private int maxActiveStreams = defaultMaxActiveStreams(Runtime.getRuntime().maxMemory());
         private int maxStreamResetBurst = 200;
         private int maxStreamResetsPerSecond = 20;
         private boolean shedLoadUnderHeapPressure = true;
@@ -411,6 +421,7 @@ public final class ServerConfig {
             carrierLoops = config.carrierLoops;
             maxConcurrentStreams = config.maxConcurrentStreams;
             maxHeldContentBytes = config.maxHeldContentBytes;
+            maxActiveStreams = config.maxActiveStreams;
             maxStreamResetBurst = config.maxStreamResetBurst;
             maxStreamResetsPerSecond = config.maxStreamResetsPerSecond;
             shedLoadUnderHeapPressure = config.shedLoadUnderHeapPressure;
@@ -622,6 +633,24 @@ public final class ServerConfig {
         }
 
         /**
+         * How many HTTP/2 streams all connections together may have running at once (each runs a handler, with its
+         * buffers and its thread's frames); one per 128 KiB of the heap's maximum by default (256 on 32 MiB), 64 at
+         * least. {@code maxConcurrentStreams} bounds one connection's, not what many connections multiply: 40
+         * connections of 50 streams each, fetching a file (h2load's load, not an attack), filled a 32 MiB heap, and
+         * the server never served again. A stream past it is refused with REFUSED_STREAM, which tells the client that
+         * no work began, so that it may send it again (RFC 9113 §8.7); said once as it starts and once as it ends.
+         */
+        public Builder maxActiveStreams(int maxActiveStreams) {
+            this.maxActiveStreams = maxActiveStreams;
+            return this;
+        }
+
+        /** The default {@link #maxActiveStreams}: one per 128 KiB of a heap of this size, 64 at least. */
+        static int defaultMaxActiveStreams(long maxHeapBytes) {
+            return (int) Math.max(64, Math.min(Integer.MAX_VALUE, maxHeapBytes / HEAP_BYTES_PER_STREAM));
+        }
+
+        /**
          * How many HTTP/2 streams a client may reset on one connection, counting those the server resets or refuses
          * because of the client (a stream error, a stream past {@code maxConcurrentStreams}): {@code burst} at once,
          * and {@code perSecond} for good, as a token bucket. Past it the connection ends with GOAWAY
@@ -694,6 +723,7 @@ public final class ServerConfig {
             check(!tlsFileWatchInterval.isNegative(), "tlsFileWatchInterval must not be negative");
             check(maxConcurrentStreams > 0, "maxConcurrentStreams must be positive: " + maxConcurrentStreams);
             check(maxHeldContentBytes > 0, "maxHeldContentBytes must be positive: " + maxHeldContentBytes);
+            check(maxActiveStreams > 0, "maxActiveStreams must be positive: " + maxActiveStreams);
             check(maxStreamResetBurst > 0 && maxStreamResetsPerSecond > 0, "maxStreamResets must be positive: "
                     + maxStreamResetBurst + " at once, " + maxStreamResetsPerSecond + " a second");
             return new ServerConfig(this);

@@ -37,7 +37,7 @@ class Http2HeldContentIT {
                     .post("/count", (request, response) -> response.send(request.bodyBytes().length + "\n"))
                     .build();
             ServerConfig config = Http2TestServers.config().maxHeldContentBytes(300 * 1024).port(0).build();
-            try (LogCapture log = LogCapture.of("dev.wisp.core.ContentBudget");
+            try (LogCapture log = LogCapture.of("dev.wisp.core.SharedBudget");
                     Server server = Server.create(config, router).start();
                     Http2TestPeer peer = Http2TestPeer.connect(server)) {
                 peer.handshake();

@@ -62,7 +62,7 @@ class ServerConfigTest {
     }
 
     @Test
-    void fitsTheDefaultConnectionLimitToASmallHeap() {
+    void fitsTheDefaultConnectionAndStreamLimitsToASmallHeap() {
         assertEquals(512, ServerConfig.Builder.defaultMaxConnections(32L << 20));
         assertEquals(8_192, ServerConfig.Builder.defaultMaxConnections(512L << 20));
         assertEquals(10_000, ServerConfig.Builder.defaultMaxConnections(640L << 20));
@@ -70,6 +70,12 @@ class ServerConfigTest {
         assertEquals(64, ServerConfig.Builder.defaultMaxConnections(1L << 20));
         assertEquals(ServerConfig.Builder.defaultMaxConnections(Runtime.getRuntime().maxMemory()),
                 ServerConfig.builder().build().maxConnections());
+        assertEquals(256, ServerConfig.Builder.defaultMaxActiveStreams(32L << 20));
+        assertEquals(64, ServerConfig.Builder.defaultMaxActiveStreams(1L << 20));
+        assertEquals(32_768, ServerConfig.Builder.defaultMaxActiveStreams(4L << 30));
+        assertEquals(ServerConfig.Builder.defaultMaxActiveStreams(Runtime.getRuntime().maxMemory()),
+                ServerConfig.builder().build().maxActiveStreams());
+        assertEquals(3, ServerConfig.builder().maxActiveStreams(3).build().toBuilder().build().maxActiveStreams());
         assertEquals(true, ServerConfig.builder().build().shedLoadUnderHeapPressure());
         assertEquals(false, ServerConfig.builder().shedLoadUnderHeapPressure(false).build().toBuilder().build()
                 .shedLoadUnderHeapPressure());

@@ -3,7 +3,7 @@ package dev.wisp.server.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
-import dev.wisp.core.ContentBudget;
+import dev.wisp.core.SharedBudget;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.RequestHead;
@@ -103,7 +103,9 @@ final class Http2ServerConnection extends ServerConnection {
     /** Flow control of what the client sends; made with the output. */
     private ReceiveFlow receiveFlow;
     /** This connection's part of the server's budget for request content held unread. */
-    private final ContentBudget.Ledger heldContent;
+    private final SharedBudget.Ledger heldContent;
+    /** This connection's part of the server's places for running streams ({@code maxActiveStreams}). */
+    private final SharedBudget.Ledger streamPlaces;
     private final Map<Integer, Http2ServerStream> streams = new ConcurrentHashMap<>();
     /** Guards the changes of {@link #activeStreams} and the idle state; the count is read without it. */
     private final ReentrantLock streamsLock = new ReentrantLock();
@@ -142,6 +144,7 @@ final class Http2ServerConnection extends ServerConnection {
         this.decoder = new HpackDecoder(maxHeaderBytes, maxHeaderBytes);
         this.handlerPlaces = new Http2HandlerPlaces(http2.settings().maxConcurrentStreams());
         this.heldContent = context.heldContent().ledger();
+        this.streamPlaces = context.streams().ledger();
         this.headerTimeoutNanos = context.config().headerTimeout().toNanos();
         this.readTimeoutNanos = context.config().readTimeout().toNanos();
         // What clients make HTTP/2 hold is bounded by the windows and the server's held content budget, and a read
@@ -436,13 +439,15 @@ final class Http2ServerConnection extends ServerConnection {
         }
         long limit = http2.settings().maxConcurrentStreams();
         // The limit counts open streams (§5.1.2); handlers still returning from closed ones are bounded apart, at
-        // twice the limit, so that streams opened and reset at once never run more (CVE-2023-44487). While the heap
-        // is nearly full a new stream is refused as well, as HTTP/1.1 answers 503: REFUSED_STREAM tells the client
-        // that no work began, so that it may send the request again (§8.7).
-        if (openStreams() >= limit || activeStreams >= 2 * limit || context.shedsLoad()) {
+        // twice the limit, so that streams opened and reset at once never run more (CVE-2023-44487).
+        if (openStreams() >= limit || activeStreams >= 2 * limit) {
             resets.take(now);
-            recentResets.remember(id);
-            output.reset(id, ErrorCode.REFUSED_STREAM);
+            refuseStream(id);
+            return;
+        }
+        if (context.shedsLoad()) {
+            // The heap is nearly full: refused as HTTP/1.1 answers 503, not counted against the client's resets.
+            refuseStream(id);
             return;
         }
         if (tooLarge != null) {
@@ -466,6 +471,13 @@ final class Http2ServerConnection extends ServerConnection {
             throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "request on stream " + id
                     + " ended with its head, where Content-Length said " + declaredLength);
         }
+        if (!streamPlaces.take(1)) {
+            // The server runs as many streams as its heap allows (maxActiveStreams), whatever each connection may.
+            // Not counted against the client's resets: it kept to the limit it was told, and is refused as a
+            // busy server refuses, no more than a request answered 503 costs.
+            refuseStream(id);
+            return;
+        }
         stream = output.acceptStream(id, (streamId, sendWindow) -> {
             Http2ServerStream made = new Http2ServerStream(streamId, declaredLength,
                     Http2Connections.STREAM_WINDOW_BYTES, sendWindow, frame.endStream());
@@ -474,6 +486,7 @@ final class Http2ServerConnection extends ServerConnection {
             return made;
         });
         if (!streamStarted()) {
+            streamPlaces.giveBack(1);
             streams.remove(id);
             if (isEvicted()) {
                 output.reset(id, ErrorCode.REFUSED_STREAM); // not processed (§8.7), though the GOAWAY will name it
@@ -481,6 +494,15 @@ final class Http2ServerConnection extends ServerConnection {
             return;
         }
         runOrQueue(new Http2Exchange(context, this, stream, head, RequestFields.extendedConnectProtocol(fields)));
+    }
+
+    /**
+     * Refuses a new stream before any work on it: REFUSED_STREAM tells the client that it may send the request again
+     * (RFC 9113 §8.7).
+     */
+    private void refuseStream(int id) throws IOException {
+        recentResets.remember(id);
+        output.reset(id, ErrorCode.REFUSED_STREAM);
     }
 
     /** Runs a stream's exchange on a thread of its own, or queues it while the handlers' places are taken. */
@@ -715,6 +737,7 @@ final class Http2ServerConnection extends ServerConnection {
 
     private void streamEnded() {
         lastStreamEndedNanos = System.nanoTime();
+        streamPlaces.giveBack(1);
         streamsLock.lock();
         try {
             if (--activeStreams == 0) {
@@ -867,6 +890,7 @@ final class Http2ServerConnection extends ServerConnection {
     @Override
     void releaseBuffers() {
         heldContent.close(); // what its streams hold unread goes back to the server's budget
+        streamPlaces.close(); // and the places of streams whose handlers have not ended
         if (input != null) {
             input.release();
         }

@@ -4,7 +4,7 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.wisp.core.BufferPool;
-import dev.wisp.core.ContentBudget;
+import dev.wisp.core.SharedBudget;
 import dev.wisp.core.Outage;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.tls.TlsContext;
@@ -46,8 +46,10 @@ public final class ServerContext {
     private volatile InputWatcher inputWatcher;
     private final StopActions stopActions = new StopActions();
     private final ServerCounters counters = new ServerCounters();
+    /** How many HTTP/2 streams the connections together may have running. */
+    private final SharedBudget streams;
     /** What the HTTP/2 connections together may hold of request content unread. */
-    private final ContentBudget heldContent;
+    private final SharedBudget heldContent;
     /** The heap's pressure as this server's log told it; see {@link #shedsLoad()}. */
     private final Outage heapFull = new Outage();
     /** The loops that run the connections' threads, or null for the JDK's scheduler; set once, before accepting. */
@@ -62,7 +64,10 @@ public final class ServerContext {
         this.config = config;
         this.connectionThreads = connectionThreads;
         this.buffers = new BufferPool(config.bufferBytes(), config.maxPooledBuffers());
-        this.heldContent = new ContentBudget(config.maxHeldContentBytes());
+        this.heldContent = SharedBudget.heldContent(config.maxHeldContentBytes());
+        this.streams = new SharedBudget(config.maxActiveStreams(), "HTTP/2 streams running reached their budget of "
+                + config.maxActiveStreams() + " (maxActiveStreams): new streams are refused (REFUSED_STREAM) until"
+                + " some end", "HTTP/2 streams running are below half their budget again");
         this.registry = new ConnectionRegistry(config.maxConnections(), config.overflowPolicy(),
                 config.maxPooledBuffers(), config.maxConnectionsPerClient());
     }
@@ -77,7 +82,7 @@ public final class ServerContext {
 
     /** What the server counts for {@code Server.stats()}. */
     /** The budget the HTTP/2 connections charge the request content they hold unread to. */
-    ContentBudget heldContent() {
+    SharedBudget heldContent() {
         return heldContent;
     }
 
@@ -88,6 +93,11 @@ public final class ServerContext {
      */
     boolean shedsLoad() {
         return HeapPressure.isHigh() && config.shedLoadUnderHeapPressure();
+    }
+
+    /** The budget the HTTP/2 connections take a place from for each stream that runs. */
+    SharedBudget streams() {
+        return streams;
     }
 
     public ServerCounters counters() {

@@ -1,0 +1,107 @@
+package dev.wisp.core;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How much of something all the connections of one endpoint may hold at once, where each connection's own limits do
+ * not bound what many hold together: bytes of received content unread (HTTP/2's windows bound one connection's, 1 MiB
+ * of requests, 256 KiB a WebSocket stream; clients that announced a window of 0, so that no answer could be written,
+ * and sent their windows' worth to handlers that read nothing filled the heap of a server, which never recovered), or
+ * HTTP/2 streams running their handlers (100 a connection, which many connections multiply). What is past the budget
+ * is refused by the caller; said once as it starts and once as it ends.
+ *
+ * <p>Each connection takes its part through a {@link Ledger} of its own, which gives back whatever it still holds
+ * when it closes: a stream left with content unread, or one whose handler never ended, when its connection ended
+ * cannot keep a part of the budget for good. Thread-safe.
+ */
+public final class SharedBudget {
+    private static final System.Logger LOG = System.getLogger(SharedBudget.class.getName());
+
+    private final long limit;
+    private final AtomicLong left;
+    private final Outage outage = new Outage();
+    private final String reached;
+    private final String eased;
+
+    /**
+     * @param reached what the log says as the budget runs out, after "reached its budget of {limit}"
+     * @param eased what it says once less than half is taken again
+     */
+    public SharedBudget(long limit, String reached, String eased) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("a budget must be positive: " + limit);
+        }
+        this.limit = limit;
+        this.left = new AtomicLong(limit);
+        this.reached = Objects.requireNonNull(reached, "reached");
+        this.eased = Objects.requireNonNull(eased, "eased");
+    }
+
+    /** The budget of received content that no handler has read yet, in bytes, as HTTP/2's connections share it. */
+    public static SharedBudget heldContent(long limitBytes) {
+        return new SharedBudget(limitBytes, "received content unread reached its budget of " + limitBytes
+                + " bytes: streams that send more are reset (ENHANCE_YOUR_CALM) until handlers read it",
+                "received content unread is below half its budget again");
+    }
+
+    /** A connection's account, to charge its streams' content to. */
+    public Ledger ledger() {
+        return new Ledger();
+    }
+
+    private boolean take(int amount) {
+        if (left.addAndGet(-amount) >= 0) {
+            return true;
+        }
+        left.addAndGet(amount);
+        if (outage.starts()) {
+            LOG.log(WARNING, reached);
+        }
+        return false;
+    }
+
+    private void giveBack(long amount) {
+        if (left.addAndGet(amount) >= limit / 2 && outage.ends()) {
+            LOG.log(INFO, eased);
+        }
+    }
+
+    /** One connection's part of the budget. */
+    public final class Ledger {
+        private long held;
+        private boolean closed;
+
+        private Ledger() {
+        }
+
+        /** Takes this much out of the budget (a stream's content, a stream); false if the budget cannot spare it. */
+        public synchronized boolean take(int amount) {
+            if (closed || !SharedBudget.this.take(amount)) {
+                return false;
+            }
+            held += amount;
+            return true;
+        }
+
+        /** Gives back what was taken: content read or dropped, a stream ended. */
+        public synchronized void giveBack(int amount) {
+            if (!closed && amount > 0) {
+                held -= amount;
+                SharedBudget.this.giveBack(amount);
+            }
+        }
+
+        /** The connection closed: what it still holds goes back, and nothing more is taken or given. */
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                SharedBudget.this.giveBack(held);
+                held = 0;
+            }
+        }
+    }
+}
