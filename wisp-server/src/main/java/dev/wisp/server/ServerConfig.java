@@ -621,7 +621,8 @@ public final class ServerConfig {
         }
 
         /**
-         * How many bytes of HTTP/2 request content (WebSocket messages over HTTP/2 included) all connections together
+         * How many bytes of HTTP/2 request content (WebSocket messages over HTTP/2 included, and over HTTP/1.1 from
+         * their first bytes until their listener returns, past which they close with 1013) all connections together
          * may hold unread by their handlers at once; a quarter of the heap's maximum by default, 16 MiB at least.
          * Each connection's windows bound what it holds (1 MiB of requests, 256 KiB a WebSocket stream), not what
          * many hold together: content past this resets its stream with ENHANCE_YOUR_CALM, and the server says so

@@ -1,5 +1,6 @@
 package dev.wisp.server.internal;
 
+import dev.wisp.core.SharedBudget;
 import dev.wisp.core.WireInput;
 import dev.wisp.server.BlockingWebSocketHandler;
 import dev.wisp.server.ConnectionProtocol;
@@ -37,6 +38,11 @@ final class WebSocketServerConnection extends ServerConnection implements Server
     // Few fields on purpose: an idle WebSocket's footprint is a headline number. The route's listener lives in the
     // session, and how the connection ended comes back from it.
     private final WebSocketSession session;
+    /**
+     * This connection's part of the server's budget of received content held ({@code maxHeldContentBytes}), which
+     * the messages being assembled and handled take, as an HTTP/2 WebSocket's take it by their stream's window.
+     */
+    private final SharedBudget.Ledger messages;
     /** The blocking handler with its upgrade request, or null for a listener's connection. */
     private final BlockingWebSocketServe blocking;
 
@@ -51,6 +57,8 @@ final class WebSocketServerConnection extends ServerConnection implements Server
         this.blocking = listener == null ? new BlockingWebSocketServe(blockingHandler, request) : null;
         this.session = new WebSocketSession(id(), this, input, context.buffers(), Role.SERVER,
                 config, agreement, listener);
+        this.messages = context.heldContent().ledger();
+        session.chargeMessagesTo(messages);
     }
 
     /** The session's channel is this connection's transport: no object more for an idle WebSocket to hold. */
@@ -71,7 +79,8 @@ final class WebSocketServerConnection extends ServerConnection implements Server
 
     @Override
     void releaseBuffers() {
-        // The session gives back its read buffer and its zlib streams when it ends.
+        // The session gives back its read buffer and its zlib streams when it ends; its messages' room goes here.
+        messages.close();
     }
 
     /** Serves the connection from the switch, or goes on after a wait that the input watcher held. */

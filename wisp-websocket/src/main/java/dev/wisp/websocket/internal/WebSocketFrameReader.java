@@ -5,6 +5,7 @@ import static dev.wisp.websocket.CloseCode.MESSAGE_TOO_BIG;
 import static dev.wisp.websocket.CloseCode.PROTOCOL_ERROR;
 import static dev.wisp.websocket.CloseCode.TRY_AGAIN_LATER;
 
+import dev.wisp.core.SharedBudget;
 import dev.wisp.core.WireInput;
 import dev.wisp.transport.HeapPressure;
 import dev.wisp.websocket.WebSocketProtocolException;
@@ -47,6 +48,10 @@ public final class WebSocketFrameReader {
     /** The opcode of the fragmented message in progress (TEXT or BINARY), or null between messages. */
     private Opcode messageOpcode;
     private boolean messageCompressed;
+    /** Where the room of messages is charged, or null; see {@link #chargeMessagesTo}. */
+    private SharedBudget.Ledger messages;
+    /** How much the message in progress, or the last one until {@link #messageHandled()}, was charged. */
+    private int charged;
 
     /**
      * @param role this side: a server reads masked frames only, a client unmasked ones only
@@ -61,6 +66,39 @@ public final class WebSocketFrameReader {
         this.maxFrameBytes = maxFrameBytes;
         this.maxMessageBytes = maxMessageBytes;
         this.inflater = inflater;
+    }
+
+    /**
+     * Charges the room every message takes to this part of a budget that many connections share (a server's held
+     * content), from its first bytes until {@link #messageHandled()}: a message past what the budget can spare fails
+     * with 1013, try again later. Without it, the heap bounded what many connections assembled at once: 300 clients
+     * each sending a megabyte to an echo that they never read filled a 32 MiB heap.
+     */
+    public void chargeMessagesTo(SharedBudget.Ledger ledger) {
+        this.messages = ledger;
+    }
+
+    /** The last message was handled (its listener returned, or it was handed to the application): its charge goes. */
+    public void messageHandled() {
+        if (charged > 0) {
+            messages.giveBack(charged);
+            charged = 0;
+        }
+    }
+
+    /** Charges room taken for the message in progress, if messages are charged; 1013 if the budget cannot spare it. */
+    private void charge(int bytes) throws WebSocketProtocolException {
+        if (messages == null || bytes <= 0) {
+            return;
+        }
+        if (!messages.take(bytes)) {
+            throw shortOfMemory();
+        }
+        charged += bytes;
+    }
+
+    private static WebSocketProtocolException shortOfMemory() {
+        return new WebSocketProtocolException(TRY_AGAIN_LATER, "the server is short of memory; try again later");
     }
 
     /**
@@ -193,6 +231,7 @@ public final class WebSocketFrameReader {
             }
             messageOpcode = header.opcode();
             messageCompressed = header.rsv1();
+            messageHandled(); // a message's charge goes at the next one's start, whoever forgot to say it was handled
             message = new MessageBuffer();
             utf8 = messageOpcode == Opcode.TEXT ? new Utf8Validator() : null;
         }
@@ -203,7 +242,9 @@ public final class WebSocketFrameReader {
             for (int done = 0; done < length; ) {
                 int slice = Math.min(length - done, compressed.length);
                 readPayload(header, compressed, 0, done, slice, null);
+                int before = message.size();
                 inflater.inflate(compressed, 0, slice, message, maxMessageBytes);
+                charge(message.size() - before);
                 done += slice;
             }
             if (header.fin()) {
@@ -222,9 +263,9 @@ public final class WebSocketFrameReader {
                 // on many connections and never sends them fills the heap for the price of a few bytes.
                 int slice = Math.min(length - done, Math.max(ROOM_STEP, message.size()));
                 if (role == Role.SERVER && HeapPressure.isHigh()) {
-                    throw new WebSocketProtocolException(TRY_AGAIN_LATER,
-                            "the server is short of memory; try again later");
+                    throw shortOfMemory();
                 }
+                charge(slice);
                 message.reserve(slice);
                 readPayload(header, message.array(), message.size(), done, slice, utf8);
                 message.commit(slice);

@@ -3,6 +3,7 @@ package dev.wisp.websocket.internal;
 import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.core.BufferPool;
+import dev.wisp.core.SharedBudget;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
 import dev.wisp.transport.Transport;
@@ -96,6 +97,8 @@ public final class WebSocketSession implements WebSocket {
     private final PerMessageDeflate deflate;
     /** The frame reader while frames come; null between bursts. Reading thread only. */
     private WebSocketFrameReader reader;
+    /** Where the room of messages is charged, or null; see {@link #chargeMessagesTo}. */
+    private SharedBudget.Ledger messages;
     /** The decompressor, made with the reader; null without permessage-deflate or while idle. Reading thread only. */
     private MessageInflater inflater;
     /** Orders the readers of a session read with {@link #receive()}; null for a listener's session. */
@@ -150,6 +153,15 @@ public final class WebSocketSession implements WebSocket {
         this.timers = config.pingInterval().isZero() ? null : new SessionTimers(config);
         // HTTP's read deadlines do not apply any more: the idle policy is pings (sweep).
         channel.readDeadline(0);
+    }
+
+    /**
+     * Charges the room of the messages this session assembles to this part of a budget many connections share, from
+     * their first bytes until the listener returns (or {@link #receive()} hands them over): see
+     * {@link WebSocketFrameReader#chargeMessagesTo}. Before the first read.
+     */
+    public void chargeMessagesTo(SharedBudget.Ledger ledger) {
+        this.messages = ledger;
     }
 
     /**
@@ -231,6 +243,10 @@ public final class WebSocketSession implements WebSocket {
                 } catch (IOException e) {
                     // The listener's own failure (onText and onBinary may throw one), not the connection's.
                     return listenerFailed(e);
+                } finally {
+                    if (reader != null) {
+                        reader.messageHandled(); // the message's room, held while the listener had it
+                    }
                 }
             }
         } catch (IOException e) {
@@ -317,6 +333,7 @@ public final class WebSocketSession implements WebSocket {
     private void dropIdleState() {
         input.releaseIfEmpty();
         if (reader != null && reader.isBetweenMessages()) {
+            reader.messageHandled();
             reader = null;
             if (inflater != null && inflater.startsEachMessageEmpty()) {
                 inflater.close();
@@ -405,9 +422,11 @@ public final class WebSocketSession implements WebSocket {
             while (!terminated) {
                 switch (next()) {
                     case Incoming.Text text -> {
+                        reader.messageHandled(); // the application's from here on
                         return Optional.of(new WebSocketMessage.Text(text.text()));
                     }
                     case Incoming.Binary binary -> {
+                        reader.messageHandled();
                         return Optional.of(new WebSocketMessage.Binary(binary.bytes()));
                     }
                     case Incoming.Close close -> {
@@ -465,6 +484,9 @@ public final class WebSocketSession implements WebSocket {
             }
             reader = new WebSocketFrameReader(input(), role(), config.maxFrameBytes(), config.maxMessageBytes(),
                     inflater);
+            if (messages != null) {
+                reader.chargeMessagesTo(messages);
+            }
         }
         return reader;
     }

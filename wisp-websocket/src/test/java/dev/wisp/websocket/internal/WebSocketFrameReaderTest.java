@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.core.SharedBudget;
 import dev.wisp.core.WireInput;
 import dev.wisp.websocket.WebSocketProtocolException;
 import java.io.EOFException;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WebSocketFrameReaderTest {
     private static final int MAX_FRAME = 70_000;
     private static final int MAX_MESSAGE = 100_000;
+    private static final int MAX_BYTES_CHARGED = 1 << 20;
 
     /**
      * A header announcing a frame of a megabyte, followed by ten of its bytes and the end of the stream, takes no
@@ -41,6 +43,34 @@ class WebSocketFrameReaderTest {
         assertThrows(EOFException.class, reader::readNext);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < 256 * 1024, "reading a header and ten bytes took " + allocated + " bytes");
+    }
+
+    /**
+     * Messages charged to a shared budget take their room from it as their bytes come and give it back once handled:
+     * one that would pass what the budget can spare fails with 1013, and the budget is whole again afterwards.
+     */
+    @Test
+    void chargesMessagesToASharedBudgetAndRefusesOnePastIt() throws IOException {
+        SharedBudget budget = new SharedBudget(100 * 1024, "full", "eased");
+        SharedBudget.Ledger ledger = budget.ledger();
+        byte[] small = frames().masked(0x82, new byte[1_000]).toBytes();
+        WebSocketFrameReader reader = new WebSocketFrameReader(WireInput.of(small), Role.SERVER, MAX_BYTES_CHARGED,
+                MAX_BYTES_CHARGED, null);
+        reader.chargeMessagesTo(ledger);
+        reader.readNext();
+        assertTrue(!ledger.take(100 * 1024), "the message's room is taken until it is handled");
+        reader.messageHandled();
+        assertTrue(ledger.take(100 * 1024), "and whole again once handled");
+        ledger.giveBack(100 * 1024);
+
+        byte[] large = frames().masked(0x82, new byte[200 * 1024]).toBytes();
+        WebSocketFrameReader refusing = new WebSocketFrameReader(WireInput.of(large), Role.SERVER,
+                MAX_BYTES_CHARGED, MAX_BYTES_CHARGED, null);
+        refusing.chargeMessagesTo(ledger);
+        WebSocketProtocolException e = assertThrows(WebSocketProtocolException.class, refusing::readNext);
+        assertEquals(1013, e.closeCode());
+        ledger.close();
+        assertTrue(budget.ledger().take(100 * 1024), "a closed ledger gave back what it held");
     }
 
     static List<String> serverReads(byte[] wire) throws IOException {
