@@ -26,10 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * request heads that never end, downloads nobody reads, and WebSocket messages to {@code /ws} whose echoes nobody
  * reads; and 40 HTTP/2 connections of 50 streams each downloading a file they never read, which filled it too, as
  * every stream ran a handler (now {@code maxActiveStreams} fits the heap; a client that reads all it asks for, h2load
- * with as many streams, filled it too). Before the server shed load, each filled the heap within a second; the JDK's poller thread died of the
- * {@link OutOfMemoryError}, after which no blocked read woke again: the server never answered again, and ignored
- * SIGTERM. Now collections that leave the heap nearly full make it shed (new connections wait, stalled ones close,
- * WebSocket messages get 1013), it says so, it serves again once the clients have gone, and it stops on a signal.
+ * with as many streams, filled it too). Before the server shed load, each filled the heap within a second; the JDK's
+ * poller thread died of the {@link OutOfMemoryError}, after which no blocked read woke again: the server never
+ * answered again, and ignored SIGTERM. Now collections that leave the heap nearly full make it shed (new connections
+ * wait, stalled ones close, WebSocket messages get 1013), it says so, it serves again once the clients have gone, and
+ * it stops on a signal.
  */
 class ServeHeapPressureIT {
     private static final Duration LIMIT = Duration.ofSeconds(150);

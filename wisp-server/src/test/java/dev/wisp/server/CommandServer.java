@@ -17,11 +17,11 @@ import java.time.Duration;
  * to stop (at most a minute), so that with one carrier no other virtual thread runs meanwhile. It prints {@code port N}
  * once listening; each command is read and answered without allocating, since the heap may be full: {@code f} fills the
  * heap until not even a small array fits, and holds it (answer {@code F}); {@code n} fills it to 90% of its maximum
- * and holds that, collecting every 250 ms as a server at work does (answer {@code N}); {@code r} lets it go (answer {@code R});
- * {@code s} ends the spins (answer {@code S}); {@code c} prints the number of open connections (answer {@code C} and
- * the count); {@code d} describes them (answer {@code D} and a line). The end of its input stops it. Used with a small
- * heap by {@link MemoryExhaustionIT} and {@link WebSocketMemoryExhaustionIT}, with one carrier by
- * {@link LostThreadIT}.
+ * and holds that, collecting every 250 ms as a server at work does (answer {@code N}); {@code r} lets it go (answer
+ * {@code R}); {@code s} ends the spins (answer {@code S}); {@code c} prints the number of open connections (answer
+ * {@code C} and the count); {@code d} describes them (answer {@code D} and a line). The end of its input stops it.
+ * Used with a small heap by {@link MemoryExhaustionIT}, {@link WebSocketMemoryExhaustionIT} and
+ * {@link HeapPressureIT}, with one carrier by {@link LostThreadIT}.
  */
 public final class CommandServer {
     private static final HeapFiller HEAP = new HeapFiller();

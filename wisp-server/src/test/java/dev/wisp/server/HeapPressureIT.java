@@ -20,8 +20,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * filled to 90% and held) sheds load, and takes work again once the heap has room: a request on a connection open
  * before is answered 503, a connection that stays idle is closed, a new connection waits in the backlog unanswered
  * (but the one the accept under way takes, answered 503), a new HTTP/2 stream is refused (REFUSED_STREAM, which a
- * client may send again), and once the heap is let go that one is served; each turn is logged once. Plaintext and over TLS (where a new
- * connection's handshake waits as well, so the backlog is looked at in plaintext only).
+ * client may send again), and once the heap is let go that one is served; each turn is logged once. Plaintext and
+ * over TLS (where a new connection's handshake waits as well, so the backlog and HTTP/2 are looked at in plaintext
+ * only).
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a server in a process of its own
 @ResourceLock(ChildServer.FULL_HEAP)
@@ -55,7 +56,7 @@ class HeapPressureIT {
                         multiplexed.expectReset(refusedStream, ErrorCode.REFUSED_STREAM);
                     }
                     child.awaitLog("full after garbage collection", EVENTUALLY);
-                    assertTrue(idle.isClosedByPeer(EVENTUALLY), "an idle connection kept while the heap is nearly full");
+                    assertTrue(idle.isClosedByPeer(EVENTUALLY), "an idle connection kept while the heap was full");
 
                     if (!TestTransport.isTls()) {
                         // The accept under way as the heap filled takes one more connection, which gets a 503 (or

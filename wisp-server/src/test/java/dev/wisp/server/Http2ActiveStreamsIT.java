@@ -21,7 +21,8 @@ class Http2ActiveStreamsIT {
         Server server = Http2TestServers.start(Http2TestServers.config().maxActiveStreams(2), release);
         try {
             assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
-                try (Http2TestPeer first = Http2TestPeer.start(server); Http2TestPeer second = Http2TestPeer.start(server)) {
+                try (Http2TestPeer first = Http2TestPeer.start(server);
+                        Http2TestPeer second = Http2TestPeer.start(server)) {
                     first.get(1, "/block");
                     second.get(1, "/block");
                     TestServers.awaitDescribed(server, connections -> !connections.contains("state=idle"),

@@ -312,7 +312,7 @@ public final class ConnectionRegistry {
         }
     }
 
-    /** The connection that has been reading a request head the longest, for over a second and not ended yet; or null. */
+    /** The connection that has read a request head the longest, for over a second and not ended yet; or null. */
     private ServerConnection slowestHead(long nowNanos) {
         listLock.lock();
         try {
