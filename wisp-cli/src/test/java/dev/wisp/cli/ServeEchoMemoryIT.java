@@ -17,11 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code wisp serve}'s echo under many large uploads at once on a small heap: nghttp2's h2load posts 256 KiB bodies
  * on 40 streams of each of 4 connections to a server with a 32 MiB heap (well within its 256 streams at once,
  * {@code maxActiveStreams}, past which streams are refused: a stream's place comes back once its handler has returned,
- * a moment after the client has its answer, so that 64 streams a connection met refusals). When the echo read every body whole, 400 bodies at once
- * (100 streams a connection, before that bound) filled the heap, and with the stream handlers the JDK then lost
- * (virtual threads parked as the heap filled are not always scheduled again) holding theirs, the server served
- * nothing more, for good. With a body over 8 KiB held in a temporary file, every echo is answered and the server
- * serves on.
+ * a moment after the client has its answer, so that 64 streams a connection met refusals). When the echo read every
+ * body whole, 400 bodies at once (100 streams a connection, before that bound) filled the heap, and with the stream
+ * handlers the JDK then lost (virtual threads parked as the heap filled are not always scheduled again) holding
+ * theirs, the server served nothing more, for good. With a body over 8 KiB held in a temporary file, every echo is
+ * answered and the server serves on.
  */
 class ServeEchoMemoryIT {
     private static final Duration LIMIT = Duration.ofSeconds(90);
