@@ -279,13 +279,7 @@ abstract class ServerConnection implements Runnable {
         boolean leftBehind = false;
         if (deadline != 0 && nowNanos - deadline > 0) {
             if (!timedOut) {
-                timedOut = true; // first: the thread that the shut input wakes asks whether it timed out
-                try {
-                    transport.shutdownInput();
-                } catch (IOException e) {
-                    abort("timeout");
-                }
-                transport.expireWatch(); // should it fail for want of memory, a later tick ends the wait (below)
+                endRead("timeout"); // should its watch's end fail for want of memory, a later tick ends it (below)
             } else if (transport.isWatched()) {
                 // Still waiting in the input watcher a tick after its deadline ended the wait: a wait that began
                 // after the input was shut, or whose ending was lost for want of memory. Ended again, until it is.
@@ -315,9 +309,10 @@ abstract class ServerConnection implements Runnable {
      */
     final void shedIfStalled() {
         long progress = transport.progress();
-        boolean waiting = transport.isWriteBlocked() || transport.isReadBlocked() || transport.isWatched();
+        boolean writing = transport.isWriteBlocked();
+        boolean waiting = writing || transport.isReadBlocked() || transport.isWatched();
         if (waiting && progress == progressSeen && !timedOut && mayBeShed()) {
-            if (transport.isWriteBlocked()) {
+            if (writing) {
                 abort("load shed: the heap is nearly full");
             } else {
                 shed = true;
@@ -347,7 +342,10 @@ abstract class ServerConnection implements Runnable {
         }
     }
 
-    /** Ends the read under way as a passed deadline does: the thread that the shut input wakes finds it timed out. */
+    /**
+     * Ends the read under way, as a passed deadline does, to shed load or to make room: the thread that the shut input
+     * wakes finds it timed out.
+     */
     private void endRead(String reasonIfNoShut) {
         timedOut = true; // first: the thread that the shut input wakes asks whether it timed out
         try {
