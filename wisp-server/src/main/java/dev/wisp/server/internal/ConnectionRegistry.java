@@ -24,8 +24,6 @@ import java.util.function.Consumer;
 public final class ConnectionRegistry {
     /** How often a full registry looks again for a new connection whose grace from eviction has passed. */
     private static final long FRESH_RECHECK_NANOS = 100_000_000L;
-    /** How long a request head may take before a new connection that finds the server full may end it. */
-    private static final long SLOW_HEAD_NANOS = 1_000_000_000L;
     /** The most evicted connections that linger at once before they close, beside the {@code maxConnections}. */
     static final int MAX_LINGERING = 64;
     private final int maxConnections;
@@ -90,8 +88,7 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Takes a slot for a new connection, evicting the least recently used idle one if the server is full, or, with
-     * none idle, ending the request head that has been read the longest, if for over a second.
+     * Takes a slot for a new connection, evicting the least recently used idle one if the server is full.
      *
      * @return false if the connection must be rejected: the server is full and the policy is REJECT, or it is
      *     stopping
@@ -114,20 +111,10 @@ public final class ConnectionRegistry {
                     while (count >= full && !closed) {
                         roomMayBeFree.await();
                     }
-                } else if (victim == null && (victim = slowestHead(now)) != null) {
-                    // None idle, and a head has taken over a second: its read ends as at its header timeout, and
-                    // its slot comes back once its thread has answered 408 and closed it (a second at most here).
-                    victim.endSlowHead();
-                    int full = count;
-                    long left = SLOW_HEAD_NANOS;
-                    while (count >= full && !closed && left > 0) {
-                        left = roomMayBeFree.awaitNanos(left);
-                    }
                 } else if (overflowPolicy == OverflowPolicy.REJECT) {
                     return false;
-                } else if (anyIdleOrHead()) {
-                    // An idle one kept while its first request may come, or a head being read: evictable once its
-                    // grace, or a second, has passed.
+                } else if (victim == null && anyIdle()) {
+                    // An idle one kept while its first request may come: evictable once that grace has passed.
                     roomMayBeFree.await(FRESH_RECHECK_NANOS, TimeUnit.NANOSECONDS);
                 } else {
                     roomMayBeFree.await();
@@ -297,36 +284,16 @@ public final class ConnectionRegistry {
         }
     }
 
-    /** Whether some connection is idle or reading a head, evictable now or not. */
-    private boolean anyIdleOrHead() {
+    /** Whether some connection is idle, evictable now or not. */
+    private boolean anyIdle() {
         listLock.lock();
         try {
             for (ServerConnection connection = head; connection != null; connection = connection.next) {
-                if (connection.isIdle() || connection.headSinceNanos() != 0) {
+                if (connection.isIdle()) {
                     return true;
                 }
             }
             return false;
-        } finally {
-            listLock.unlock();
-        }
-    }
-
-    /** The connection that has read a request head the longest, for over a second and not ended yet; or null. */
-    private ServerConnection slowestHead(long nowNanos) {
-        listLock.lock();
-        try {
-            ServerConnection slowest = null;
-            long slowestSince = 0;
-            for (ServerConnection connection = head; connection != null; connection = connection.next) {
-                long since = connection.headSinceNanos();
-                if (since != 0 && nowNanos - since >= SLOW_HEAD_NANOS && !connection.isTimedOut()
-                        && (slowest == null || since - slowestSince < 0)) {
-                    slowest = connection;
-                    slowestSince = since;
-                }
-            }
-            return slowest;
         } finally {
             listLock.unlock();
         }

@@ -60,12 +60,6 @@ final class Http1ServerConnection extends ServerConnection {
     /** Null while the input watcher holds the wait: made again by the thread that resumes. */
     private WireInput input;
     private WireOutput output;
-    /**
-     * When the head being read began, or 0 while none is ({@link #headSinceNanos()}). A plain field, read by the
-     * registry's thread without a lock: a value a moment old does for choosing a slow head, and a volatile write on
-     * every request would cost every request.
-     */
-    private long headSinceNanos;
     /** The connection that took this one over after a 101; set once, just before this one's loop ends. */
     private ServerConnection switchedTo;
 
@@ -285,11 +279,6 @@ final class Http1ServerConnection extends ServerConnection {
      * full past it.
      */
     @Override
-    long headSinceNanos() {
-        return headSinceNanos;
-    }
-
-    @Override
     boolean mayBeEvicted(long nowNanos) {
         return !firstWait || nowNanos - idleSinceNanos() >= FRESH_GRACE_NANOS;
     }
@@ -340,7 +329,6 @@ final class Http1ServerConnection extends ServerConnection {
         Http1RequestLine line = null;
         RequestHead head;
         boolean headRequest = false;
-        headSinceNanos = nowNanos;
         try {
             headRequest = startsWith(HEAD_METHOD);
             if (context.shedsLoad()) {
@@ -366,8 +354,6 @@ final class Http1ServerConnection extends ServerConnection {
                 return "header timeout";
             }
             return "peer closed mid-request";
-        } finally {
-            headSinceNanos = 0;
         }
         transport.perReadTimeout(context.config().readTimeout().toNanos());
         Http1Exchange exchange = new Http1Exchange(context, this);
