@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.RawResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -124,6 +125,34 @@ class ConnectionLimitIT {
                     hello(third);
                     assertTrue(silent.isClosedByPeer(CLOSE_WAIT), "past its grace, the silent one was evicted");
                 }
+            }
+        });
+    }
+
+    /**
+     * With no connection idle, a new connection ends the request head that has been read the longest, if for over a
+     * second, with 408: clients that send their heads a byte at a time (a slowloris) within the limit held the server
+     * full until their header timeout (10 s), and came back.
+     */
+    @Test
+    void endsTheSlowestRequestHeadToMakeRoomWhenNoneIsIdle() {
+        start(OverflowPolicy.WAIT);
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer slowest = RawPeer.connect(server.port()); RawPeer slow = RawPeer.connect(server.port())) {
+                // Both waiting first: a connection whose thread has not run yet is not idle either, and a count of
+                // one idle could then be met before the slowest one's head began.
+                awaitIdleConnections(2);
+                slowest.send("G");
+                awaitIdleConnections(1); // the slowest one's head has begun first
+                slow.send("GET /hel");
+                awaitIdleConnections(0);
+                try (RawPeer third = RawPeer.connect(server.port())) {
+                    hello(third); // within RawPeer's 5 s, where the header timeout is 10 s
+                }
+                RawResponse ended = slowest.readResponse();
+                assertEquals(408, ended.status(), ended::text);
+                slow.send("lo HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals("hello\n", slow.readResponse().bodyText(), "one head ended, not both");
             }
         });
     }

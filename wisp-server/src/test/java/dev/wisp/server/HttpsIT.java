@@ -184,6 +184,36 @@ class HttpsIT {
         });
     }
 
+    /**
+     * A full server with none idle ends the handshake that has taken the longest, over a second, to make room, as
+     * it ends a slow request head: clients that drip their handshakes held every place for the handshake timeout.
+     */
+    @Test
+    void endsTheSlowestHandshakeToMakeRoomWhenTheServerIsFull() {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (Server server = TestServers.start(TestServers.config().maxConnections(1)
+                    .overflowPolicy(OverflowPolicy.WAIT).tls(TestTls.server().build()), routes());
+                    Socket stalled = new Socket("127.0.0.1", server.port())) {
+                stalled.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // a record header begun
+                TestServers.awaitDescribed(server, connections -> connections.contains("state=busy"),
+                        TestServers.CLOSE_WAIT);
+                HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trustingClientContext())
+                        .version(HttpClient.Version.HTTP_1_1).build();
+                long start = System.nanoTime();
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + server.port() + "/hello")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals("hello\n", response.body());
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(),
+                        "served after about a second, not at the handshake timeout (10 s)");
+                byte[] rest = stalled.getInputStream().readAllBytes();
+                assertTrue(rest.length == 0 || rest[0] == 21, "TLS alert record or nothing");
+                awaitHandshakeFailures(server, 1);
+                client.close();
+            }
+        });
+    }
+
     @Test
     void answersAPlaintextRequestOnTheHttpsPortWithAReadable400AndCountsTheFailedHandshake() throws Exception {
         String curl = PeerTools.require("curl").toString();

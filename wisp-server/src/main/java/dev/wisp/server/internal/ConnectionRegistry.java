@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * The open connections of a server and the cap on their number. When the cap is reached, the least recently used
@@ -24,6 +25,8 @@ import java.util.function.Consumer;
 public final class ConnectionRegistry {
     /** How often a full registry looks again for a new connection whose grace from eviction has passed. */
     private static final long FRESH_RECHECK_NANOS = 100_000_000L;
+    /** How long a request head may take before a new connection that finds the server full may end it. */
+    private static final long SLOW_HEAD_NANOS = 1_000_000_000L;
     /** The most evicted connections that linger at once before they close, beside the {@code maxConnections}. */
     static final int MAX_LINGERING = 64;
     private final int maxConnections;
@@ -88,7 +91,8 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Takes a slot for a new connection, evicting the least recently used idle one if the server is full.
+     * Takes a slot for a new connection, evicting the least recently used idle one if the server is full, or, with
+     * none idle, ending the request head that has been read the longest, if for over a second.
      *
      * @return false if the connection must be rejected: the server is full and the policy is REJECT, or it is
      *     stopping
@@ -111,10 +115,20 @@ public final class ConnectionRegistry {
                     while (count >= full && !closed) {
                         roomMayBeFree.await();
                     }
+                } else if (victim == null && (victim = slowestHead(now)) != null) {
+                    // None idle, and a head has taken over a second: its read ends as at its header timeout, and
+                    // its slot comes back once its thread has answered 408 and closed it (a second at most here).
+                    victim.endSlowHead();
+                    int full = count;
+                    long left = SLOW_HEAD_NANOS;
+                    while (count >= full && !closed && left > 0) {
+                        left = roomMayBeFree.awaitNanos(left);
+                    }
                 } else if (overflowPolicy == OverflowPolicy.REJECT) {
                     return false;
-                } else if (victim == null && anyIdle()) {
-                    // An idle one kept while its first request may come: evictable once that grace has passed.
+                } else if (anyIdleOrHead()) {
+                    // An idle one kept while its first request may come, or a head being read: evictable once its
+                    // grace, or a second, has passed.
                     roomMayBeFree.await(FRESH_RECHECK_NANOS, TimeUnit.NANOSECONDS);
                 } else {
                     roomMayBeFree.await();
@@ -265,17 +279,24 @@ public final class ConnectionRegistry {
 
     /** The idle connection idle the longest that may be evicted now, or null. */
     private ServerConnection leastRecentlyUsedIdle(long nowNanos) {
+        return longestWaiting(connection -> connection.isIdle() && connection.mayBeEvicted(nowNanos)
+                ? connection.idleSinceNanos() : 0);
+    }
+
+    /**
+     * The connection that has waited the longest by {@code since}: its start ({@link System#nanoTime()}), or 0 for
+     * a connection that is not a candidate (a time of exactly 0 counts as none, as for a head's start); or null.
+     */
+    private ServerConnection longestWaiting(ToLongFunction<ServerConnection> since) {
         listLock.lock();
         try {
             ServerConnection oldest = null;
             long oldestSince = 0;
             for (ServerConnection connection = head; connection != null; connection = connection.next) {
-                if (connection.isIdle() && connection.mayBeEvicted(nowNanos)) {
-                    long since = connection.idleSinceNanos();
-                    if (oldest == null || since - oldestSince < 0) {
-                        oldest = connection;
-                        oldestSince = since;
-                    }
+                long started = since.applyAsLong(connection);
+                if (started != 0 && (oldest == null || started - oldestSince < 0)) {
+                    oldest = connection;
+                    oldestSince = started;
                 }
             }
             return oldest;
@@ -284,12 +305,12 @@ public final class ConnectionRegistry {
         }
     }
 
-    /** Whether some connection is idle, evictable now or not. */
-    private boolean anyIdle() {
+    /** Whether some connection is idle or reading a head, evictable now or not. */
+    private boolean anyIdleOrHead() {
         listLock.lock();
         try {
             for (ServerConnection connection = head; connection != null; connection = connection.next) {
-                if (connection.isIdle()) {
+                if (connection.isIdle() || connection.headSinceNanos() != 0) {
                     return true;
                 }
             }
@@ -297,6 +318,14 @@ public final class ConnectionRegistry {
         } finally {
             listLock.unlock();
         }
+    }
+
+    /** The connection that has read a request head the longest, for over a second and not ended yet; or null. */
+    private ServerConnection slowestHead(long nowNanos) {
+        return longestWaiting(connection -> {
+            long since = connection.headSinceNanos();
+            return since != 0 && nowNanos - since >= SLOW_HEAD_NANOS && !connection.isTimedOut() ? since : 0;
+        });
     }
 
     /** Refuses new connections and wakes an accept thread waiting for a slot. */

@@ -60,6 +60,12 @@ final class Http1ServerConnection extends ServerConnection {
     /** Null while the input watcher holds the wait: made again by the thread that resumes. */
     private WireInput input;
     private WireOutput output;
+    /**
+     * When the head being read began, or 0 while none is ({@link #headSinceNanos()}). A plain field, read by the
+     * registry's thread without a lock: a value a moment old does for choosing a slow head, and a volatile write on
+     * every request would cost every request.
+     */
+    private long headSinceNanos;
     /** The connection that took this one over after a 101; set once, just before this one's loop ends. */
     private ServerConnection switchedTo;
 
@@ -270,6 +276,11 @@ final class Http1ServerConnection extends ServerConnection {
         return null;
     }
 
+    @Override
+    long headSinceNanos() {
+        return headSinceNanos;
+    }
+
     /**
      * A keep-alive connection between requests, at once; a new one only once it has waited {@link #FRESH_GRACE_NANOS}
      * for its first request: its client has just connected to send one, which an eviction would cut off with nothing
@@ -329,6 +340,7 @@ final class Http1ServerConnection extends ServerConnection {
         Http1RequestLine line = null;
         RequestHead head;
         boolean headRequest = false;
+        headSinceNanos = nowNanos;
         try {
             headRequest = startsWith(HEAD_METHOD);
             if (context.shedsLoad()) {
@@ -354,6 +366,8 @@ final class Http1ServerConnection extends ServerConnection {
                 return "header timeout";
             }
             return "peer closed mid-request";
+        } finally {
+            headSinceNanos = 0;
         }
         transport.perReadTimeout(context.config().readTimeout().toNanos());
         Http1Exchange exchange = new Http1Exchange(context, this);

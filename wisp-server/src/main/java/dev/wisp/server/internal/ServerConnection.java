@@ -316,21 +316,35 @@ abstract class ServerConnection implements Runnable {
                 abort("load shed: the heap is nearly full");
             } else {
                 shed = true;
-                timedOut = true; // first: the thread that the shut input wakes asks whether it timed out
-                try {
-                    transport.shutdownInput();
-                } catch (IOException e) {
-                    abort("load shed: the heap is nearly full");
-                }
-                transport.expireWatch();
+                endRead("load shed: the heap is nearly full");
             }
         }
         progressSeen = progress;
     }
 
     /**
-     * Ends the read under way, for its passed deadline or to shed load: the thread that the shut input wakes finds it
-     * timed out.
+     * Since when the connection has been reading a request head ({@link System#nanoTime()}), or 0 while it is not:
+     * for the registry, which ends the slowest such head to make room when the server is full and no connection is
+     * idle ({@link #endSlowHead}). Never, by default.
+     */
+    long headSinceNanos() {
+        return 0;
+    }
+
+    /**
+     * Ends the read of a request head that has gone on too long, as its deadline would (HTTP/1.1 answers 408): a
+     * client that sends its head a byte at a time (a slowloris) within {@code maxConnections} would otherwise hold its
+     * place until the header timeout, and enough of them the whole server.
+     */
+    final void endSlowHead() {
+        if (!timedOut) {
+            endRead("header timeout (evicted to make room)");
+        }
+    }
+
+    /**
+     * Ends the read under way, as a passed deadline does, to shed load or to make room: the thread that the shut input
+     * wakes finds it timed out.
      */
     private void endRead(String reasonIfNoShut) {
         timedOut = true; // first: the thread that the shut input wakes asks whether it timed out

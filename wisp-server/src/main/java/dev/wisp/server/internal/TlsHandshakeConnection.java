@@ -21,6 +21,11 @@ import java.util.Arrays;
  */
 final class TlsHandshakeConnection extends ServerConnection {
     private final TlsConnections connections;
+    /**
+     * When the handshake began, or 0 once it is over ({@link #headSinceNanos()}): a plain field, read by the
+     * registry's thread without a lock, as {@code Http1ServerConnection}'s head start is.
+     */
+    private long handshakeSinceNanos;
 
     TlsHandshakeConnection(ServerContext context, TlsConnections connections, TlsTransport transport, long id) {
         super(context, transport, id);
@@ -30,6 +35,16 @@ final class TlsHandshakeConnection extends ServerConnection {
     @Override
     ConnectionProtocol protocol() {
         return ConnectionProtocol.HTTP_1_1;
+    }
+
+    /**
+     * A handshake is the connection's first head: when the server is full with none idle, the one that has taken the
+     * longest, over a second, is ended as at its timeout to make room, so that clients that drip their handshakes
+     * cannot hold every place for {@code handshakeTimeout}.
+     */
+    @Override
+    long headSinceNanos() {
+        return handshakeSinceNanos;
     }
 
     @Override
@@ -43,9 +58,11 @@ final class TlsHandshakeConnection extends ServerConnection {
         Instant started;
         try {
             started = Instant.now();
-            transport.readDeadline(System.nanoTime() + connections.tls().config().handshakeTimeout().toNanos());
+            handshakeSinceNanos = System.nanoTime();
+            transport.readDeadline(handshakeSinceNanos + connections.tls().config().handshakeTimeout().toNanos());
             transport.handshake();
             transport.readDeadline(0);
+            handshakeSinceNanos = 0;
             if (isTimedOut()) {
                 throw new IOException("handshake completed as its deadline passed");
             }
