@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -38,8 +39,8 @@ import java.util.function.Consumer;
  * arrives in the measured window counts, whenever its request was due.
  *
  * <p>Prints one line: {@code rate=… requests=… p50_ms=… p90_ms=… p99_ms=… p999_ms=… max_ms=… errors=…
- * conn_requests_min=… conn_requests_max=… conn_worst_ms_median=… conn_worst_ms_max=… generator_pause_ms=…};
- * the last is the generator's own longest pause in the measured window (its loop came round that much later than
+ * conn_requests_min=… conn_requests_max=… conn_worst_ms_median=… conn_worst_ms_max=… max_at=… generator_pause_ms=…};
+ * {@code max_at} is when the worst answer came (UTC), to find its stall in the server's own records; the last is the generator's own longest pause in the measured window (its loop came round that much later than
  * it should have): a latency at least that long is the load generator's, or the machine's, not only the server's.
  */
 public final class RateLoad {
@@ -352,6 +353,9 @@ public final class RateLoad {
         long[] latencies;
         int count;
         long errors;
+        /** The worst latency so far and when its answer came (wall clock), to find the stall in a server's log. */
+        long maxNanos;
+        long maxAtMillis;
 
         Recorder(long expected) {
             latencies = new long[(int) Math.min(Math.max(expected, 1024), 50_000_000)];
@@ -360,6 +364,7 @@ public final class RateLoad {
         /** Forgets what was recorded so far: the warm-up's answers. */
         void restart(Connection[] connections) {
             count = 0;
+            maxNanos = 0;
             for (Connection connection : connections) {
                 connection.recorded = 0;
                 connection.worstNanos = 0;
@@ -373,6 +378,10 @@ public final class RateLoad {
             latencies[count++] = nanos;
             connection.recorded++;
             connection.worstNanos = Math.max(connection.worstNanos, nanos);
+            if (nanos > maxNanos) {
+                maxNanos = nanos;
+                maxAtMillis = System.currentTimeMillis();
+            }
         }
 
         void error() {
@@ -386,11 +395,11 @@ public final class RateLoad {
             long[] worst = Arrays.stream(connections).mapToLong(c -> c.worstNanos).sorted().toArray();
             return String.format("rate=%.0f requests=%d p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f"
                             + " max_ms=%.3f errors=%d conn_requests_min=%d conn_requests_max=%d"
-                            + " conn_worst_ms_median=%.3f conn_worst_ms_max=%.3f",
+                            + " conn_worst_ms_median=%.3f conn_worst_ms_max=%.3f max_at=%s",
                     count / (windowNanos / 1e9), count, ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99),
                     ms(sorted, 0.999), ms(sorted, 1.0), errors, perConnection[0],
                     perConnection[perConnection.length - 1], worst[worst.length / 2] / 1e6,
-                    worst[worst.length - 1] / 1e6);
+                    worst[worst.length - 1] / 1e6, Instant.ofEpochMilli(maxAtMillis));
         }
 
         private static double ms(long[] sorted, double quantile) {
