@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.http2.ConnectionPreface;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.WindowUpdateFrame;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +74,32 @@ class Http2EvictionIT {
                     next.get(1, "/hello");
                     assertEquals("hello\n", next.expectResponse(1).bodyText());
                 }
+            }
+        });
+    }
+
+    /**
+     * A client that sends its preface a few bytes at a time holds its place only until a full server with none idle
+     * needs it: after a second the preface is ended as at its header timeout, and the new connection is served.
+     */
+    @Test
+    void endsAPrefaceDrippedForOverASecondToMakeRoom() {
+        start(TestServers.config().maxConnections(1));
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer dripping = Http2TestPeer.connect(server, 0)) {
+                dripping.sendBytes(Arrays.copyOf(ConnectionPreface.bytes(), 10));
+                TestServers.awaitDescribed(server, connections -> connections.contains("state=busy"),
+                        TestServers.CLOSE_WAIT);
+                long start = System.nanoTime();
+                try (Http2TestPeer next = Http2TestPeer.connect(server, 0)) {
+                    next.handshake();
+                    next.get(1, "/hello");
+                    assertEquals("hello\n", next.expectResponse(1).bodyText());
+                }
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(),
+                        "served after about a second, not at the header timeout (10 s)");
+                String reason = events.awaitClosed().reason();
+                assertTrue(reason.contains("header timeout") || reason.contains("within headerTimeout"), reason);
             }
         });
     }

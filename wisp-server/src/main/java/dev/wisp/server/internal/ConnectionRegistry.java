@@ -23,8 +23,11 @@ import java.util.function.ToLongFunction;
  * <p>Thread-safe: the accept thread admits, connection threads leave, {@code stop} closes.
  */
 public final class ConnectionRegistry {
-    /** How often a full registry looks again for a new connection whose grace from eviction has passed. */
-    private static final long FRESH_RECHECK_NANOS = 100_000_000L;
+    /**
+     * How often a full registry with none to evict looks again, beside each close: for an idle connection whose grace
+     * from eviction has passed, or a head that has become slow.
+     */
+    private static final long RECHECK_NANOS = 100_000_000L;
     /** How long a request head may take before a new connection that finds the server full may end it. */
     private static final long SLOW_HEAD_NANOS = 1_000_000_000L;
     /** The most evicted connections that linger at once before they close, beside the {@code maxConnections}. */
@@ -126,12 +129,11 @@ public final class ConnectionRegistry {
                     }
                 } else if (overflowPolicy == OverflowPolicy.REJECT) {
                     return false;
-                } else if (anyIdleOrHead()) {
-                    // An idle one kept while its first request may come, or a head being read: evictable once its
-                    // grace, or a second, has passed.
-                    roomMayBeFree.await(FRESH_RECHECK_NANOS, TimeUnit.NANOSECONDS);
                 } else {
-                    roomMayBeFree.await();
+                    // None may go now, but one may soon without closing: an idle one kept while its first request
+                    // may come, once its grace has passed; a head once it has taken a second, also one that begins
+                    // after this look (a new HTTP/2 connection's preface, read on a thread still to run).
+                    roomMayBeFree.await(RECHECK_NANOS, TimeUnit.NANOSECONDS);
                 }
             }
             if (closed) {
@@ -300,21 +302,6 @@ public final class ConnectionRegistry {
                 }
             }
             return oldest;
-        } finally {
-            listLock.unlock();
-        }
-    }
-
-    /** Whether some connection is idle or reading a head, evictable now or not. */
-    private boolean anyIdleOrHead() {
-        listLock.lock();
-        try {
-            for (ServerConnection connection = head; connection != null; connection = connection.next) {
-                if (connection.isIdle() || connection.headSinceNanos() != 0) {
-                    return true;
-                }
-            }
-            return false;
         } finally {
             listLock.unlock();
         }

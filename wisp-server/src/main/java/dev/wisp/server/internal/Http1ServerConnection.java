@@ -330,9 +330,11 @@ final class Http1ServerConnection extends ServerConnection {
      */
     private String serveRequest(long nowNanos) throws IOException {
         transport.readDeadline(nowNanos + context.config().headerTimeout().toNanos());
+        headSinceNanos = nowNanos; // a dripped HTTP/2 preface too, until it is told from a request line
         if (firstRequest) {
             firstRequest = false;
             if (http1.http2() != null && startsWithHttp2Preface()) {
+                headSinceNanos = 0; // the rest of the preface is the new connection's head
                 switchedTo = http1.http2().openWithPriorKnowledge(this, input);
                 return SWITCHED;
             }
@@ -340,7 +342,6 @@ final class Http1ServerConnection extends ServerConnection {
         Http1RequestLine line = null;
         RequestHead head;
         boolean headRequest = false;
-        headSinceNanos = nowNanos;
         try {
             headRequest = startsWith(HEAD_METHOD);
             if (context.shedsLoad()) {

@@ -88,6 +88,37 @@ final class Http2HeaderTimeout {
         }
     }
 
+    /**
+     * Marks the client's preface and first SETTINGS under way, a head as a frame is, until {@link #prefaceRead}: the
+     * read's own deadline bounds it, and this lets a full server end it to make room ({@link #headSinceNanos}).
+     */
+    void prefaceBegan(long nowNanos) {
+        frameIsData = false;
+        frameBeganNanos = nowNanos | 1;
+    }
+
+    void prefaceRead() {
+        frameBeganNanos = 0;
+    }
+
+    /** Since when the preface or a frame other than DATA has been arriving, or 0: a head, for the registry. */
+    long headSinceNanos() {
+        long began = frameBeganNanos;
+        return frameIsData ? 0 : began;
+    }
+
+    /**
+     * Ends the head under way as its header timeout would, to make room on a full server: {@link #late()} says
+     * {@link Late#FRAME} from now on. False if something was late already.
+     */
+    boolean endSlowHead() {
+        if (late != null) {
+            return false;
+        }
+        late = Late.FRAME;
+        return true;
+    }
+
     /** What came too late, once {@link #expire} said so; null before. */
     Late late() {
         return late;

@@ -288,8 +288,20 @@ final class Http2ServerConnection extends ServerConnection {
         output.writePreface(false, new SettingsFrame(false, ours.differencesFrom(Settings.DEFAULT)),
                 new WindowUpdateFrame(0, Http2Connections.CONNECTION_WINDOW_BYTES
                         - Settings.DEFAULT.initialWindowSize()));
-        reader.readPreface();
-        Frame first = reader.readFrame();
+        headerTimeout.prefaceBegan(now);
+        Frame first;
+        try {
+            reader.readPreface();
+            first = reader.readFrame();
+        } catch (EOFException e) {
+            Http2HeaderTimeout.Late late = headerTimeout.late(); // ended to make room, or the header timeout
+            if (late == null) {
+                throw e;
+            }
+            throw new ConnectionException(late.code, late.reason);
+        } finally {
+            headerTimeout.prefaceRead();
+        }
         if (!(first instanceof SettingsFrame settings) || settings.ack()) {
             throw new ConnectionException(ErrorCode.PROTOCOL_ERROR,
                     "the client's preface must go on with SETTINGS (RFC 9113 §3.4)");
@@ -883,6 +895,24 @@ final class Http2ServerConnection extends ServerConnection {
                 transport.shutdownInput(); // the reading thread finds the end of its input, and says why
             } catch (IOException e) {
                 abort(late.reason);
+            }
+        }
+    }
+
+    /** The preface, or a frame other than DATA, that has been arriving the longest: see {@link Http2HeaderTimeout}. */
+    @Override
+    long headSinceNanos() {
+        return headerTimeout.headSinceNanos();
+    }
+
+    /** Ends it as its header timeout would: GOAWAY with PROTOCOL_ERROR once the reading thread finds its input shut. */
+    @Override
+    void endSlowHead() {
+        if (headerTimeout.endSlowHead()) {
+            try {
+                transport.shutdownInput();
+            } catch (IOException e) {
+                abort(Http2HeaderTimeout.Late.FRAME.reason);
             }
         }
     }

@@ -336,7 +336,7 @@ abstract class ServerConnection implements Runnable {
      * client that sends its head a byte at a time (a slowloris) within {@code maxConnections} would otherwise hold its
      * place until the header timeout, and enough of them the whole server.
      */
-    final void endSlowHead() {
+    void endSlowHead() {
         if (!timedOut) {
             endRead("header timeout (evicted to make room)");
         }
