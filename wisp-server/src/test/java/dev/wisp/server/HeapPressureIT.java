@@ -18,11 +18,11 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 /**
  * A server whose heap garbage collections find nearly full ({@link CommandServer} in a child JVM with a small heap,
  * filled to 90% and held) sheds load, and takes work again once the heap has room: a request on a connection open
- * before is answered 503, a connection that stays idle is closed, a new connection waits in the backlog unanswered
- * (but the one the accept under way takes, answered 503), a new HTTP/2 stream is refused (REFUSED_STREAM, which a
- * client may send again), and once the heap is let go that one is served; each turn is logged once. Plaintext and
- * over TLS (where a new connection's handshake waits as well, so the backlog and HTTP/2 are looked at in plaintext
- * only).
+ * before is answered 503, and so is an upload under way; a connection that stays idle is closed; a new connection
+ * waits in the backlog unanswered (but the one the accept under way takes, answered 503); a new HTTP/2 stream is
+ * refused (REFUSED_STREAM, which a client may send again); and once the heap is let go that one is served; each turn
+ * is logged once. Plaintext and over TLS (where a new connection's handshake waits as well, so the backlog and
+ * HTTP/2 are looked at in plaintext only).
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the other classes: it mostly waits, on a server in a process of its own
 @ResourceLock(ChildServer.FULL_HEAP)
@@ -36,7 +36,10 @@ class HeapPressureIT {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             try (ChildServer child = ChildServer.startLowMemory("48m", "-Dwisp.test.http2=true")) {
                 try (RawPeer kept = RawPeer.connect(child.port()); RawPeer idle = RawPeer.connect(child.port());
+                        RawPeer uploading = RawPeer.connect(child.port());
                         Http2TestPeer multiplexed = TestTransport.isTls() ? null : Http2TestPeer.start(child.port())) {
+                    uploading.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+                            + "x".repeat(1000));
                     kept.send(HELLO);
                     assertEquals(200, kept.readResponse().status());
                     idle.send(HELLO);
@@ -50,6 +53,12 @@ class HeapPressureIT {
                     RawResponse refused = refusedSoon(kept);
                     assertEquals(503, refused.status(), refused::text);
                     assertTrue(refused.text().contains("short of memory"), refused::text);
+                    // An upload under way: its next read is refused, or ended for want of progress, and the client
+                    // is told why (it got a 500 before 2026-12-06).
+                    uploading.send("x".repeat(1000));
+                    RawResponse cutOff = uploading.readResponse();
+                    assertEquals(503, cutOff.status(), cutOff::text);
+                    assertTrue(cutOff.text().contains("short of memory"), cutOff::text);
                     if (multiplexed != null) {
                         int refusedStream = 3; // new streams are refused, as the heap is known to be full by now
                         multiplexed.get(refusedStream, "/hello");

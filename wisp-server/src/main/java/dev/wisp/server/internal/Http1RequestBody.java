@@ -3,13 +3,16 @@ package dev.wisp.server.internal;
 import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.Status;
+import dev.wisp.transport.LoadShedException;
 import java.io.IOException;
 
 /**
  * The body of a request on an HTTP/1.1 connection, as the handler reads it: the codec's stream, whose failures the
  * client caused are told as what the server answers them with, so that the handler's read throws that answer and
- * the filters see it (an access log its status): a read the read timeout ended is a 408
- * ({@link RequestBodyTimeoutException}), a request that ended before its body did a 400 (RFC 9112 §8). Other
+ * the filters see it (an access log its status): a read refused or ended to shed load, the heap nearly full, is a
+ * 503; a read the read timeout ended a 408 ({@link RequestBodyTimeoutException}); a request that ended before its
+ * body did a 400 (RFC 9112 §8). Other
  * failures pass as they are.
  *
  * <p>Used by the exchange's thread only.
@@ -46,7 +49,9 @@ final class Http1RequestBody extends ForwardingBodyInputStream {
 
     private IOException answered(IOException failure) {
         HttpProtocolException answer;
-        if (connection.isTimedOut()) {
+        if (failure instanceof LoadShedException || connection.isShed()) {
+            answer = new HttpProtocolException(Status.SERVICE_UNAVAILABLE, Http1ServerConnection.SHORT_OF_MEMORY);
+        } else if (connection.isTimedOut()) {
             answer = new RequestBodyTimeoutException();
         } else if (connection.hasInputEnded()) {
             answer = new MalformedMessageException("request ended before its body did");

@@ -59,6 +59,9 @@ final class LingeringClose {
         try {
             transport.shutdownOutput();
             transport.readDeadline(System.nanoTime() + timeoutNanos);
+            // Reads into the scratch below hold nothing more, so a heap nearly full must not fail them: the answer
+            // they let through is mostly the 503 that says so (an upload cut off while the server sheds load).
+            transport.shedUnderHeapPressure(false);
             var input = transport.input();
             byte[] scratch = new byte[SCRATCH_BYTES];
             long dropped = 0;
