@@ -45,6 +45,8 @@ class ConnectionLimitIT {
                         .connectionListener(events),
                 Router.builder()
                         .get("/hello", (request, response) -> response.send("hello\n"))
+                        .post("/upload", (request, response) ->
+                                response.send(request.body().readAllBytes().length + " bytes\n"))
                         .get("/block/{name}", (request, response) -> {
                             CountDownLatch release = release(request.pathParameter("name").orElseThrow());
                             entered.release();
@@ -153,6 +155,30 @@ class ConnectionLimitIT {
                 assertEquals(408, ended.status(), ended::text);
                 slow.send("lo HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertEquals("hello\n", slow.readResponse().bodyText(), "one head ended, not both");
+            }
+        });
+    }
+
+    /**
+     * With none idle and no head slow, a new connection ends the request body that has come slower than 1 KiB a second
+     * for over 2 s, with 408: clients that drip their bodies (a slow POST) held their places for a read timeout per
+     * byte. A connection whose handler works is not ended.
+     */
+    @Test
+    void endsARequestBodyThatComesSlowerThanATrickleToMakeRoomWhenNoneIsIdle() {
+        start(OverflowPolicy.WAIT);
+        assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
+            try (RawPeer dripping = RawPeer.connect(server.port()); RawPeer busy = RawPeer.connect(server.port())) {
+                dripping.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nx");
+                block(busy, "busy");
+                awaitIdleConnections(0);
+                try (RawPeer third = RawPeer.connect(server.port())) {
+                    hello(third); // within RawPeer's 5 s
+                }
+                RawResponse ended = dripping.readResponse();
+                assertEquals(408, ended.status(), ended::text);
+                release("busy").countDown();
+                assertEquals("released\n", busy.readResponse().bodyText(), "the busy one was not ended");
             }
         });
     }

@@ -29,6 +29,8 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
     private boolean shedUnderHeapPressure;
     /** How many reads returned, for {@link #reads()}; written by the reading thread only. */
     private long reads;
+    /** How many bytes those reads returned, for {@link #bytesRead()}; likewise. */
+    private long bytesRead;
     /** A byte {@link #peekNow()} read, returned first by the next read; -1 when none. */
     private int peeked = -1;
 
@@ -120,6 +122,8 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
         reads++;
         if (n < 0) {
             ended = true;
+        } else {
+            bytesRead += n;
         }
         return n;
     }
@@ -127,6 +131,11 @@ final class ChannelInput extends InputStream implements ReadableByteChannel {
     /** How many blocking reads have returned so far; for another thread, a recent count, not an exact one. */
     long reads() {
         return reads;
+    }
+
+    /** How many bytes the blocking reads have returned so far; for another thread, a recent count. */
+    long bytesRead() {
+        return bytesRead;
     }
 
     /**

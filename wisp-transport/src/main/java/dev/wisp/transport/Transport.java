@@ -153,6 +153,14 @@ public abstract sealed class Transport implements AutoCloseable permits PlainTra
     public abstract long bytesWritten();
 
     /**
+     * How many bytes the socket's blocking reads have returned so far (under TLS, of records, before decryption): for
+     * another thread, a recent count, to tell how fast the peer sends.
+     */
+    public final long bytesRead() {
+        return socketInput.bytesRead();
+    }
+
+    /**
      * A count that grows whenever a read of the socket returns or bytes are written: another thread that finds it
      * unchanged across a while, with a read or write waiting, knows the connection made no progress meanwhile.
      */

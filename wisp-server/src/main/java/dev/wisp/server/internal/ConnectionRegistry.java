@@ -30,6 +30,13 @@ public final class ConnectionRegistry {
     private static final long RECHECK_NANOS = 100_000_000L;
     /** How long a request head may take before a new connection that finds the server full may end it. */
     private static final long SLOW_HEAD_NANOS = 1_000_000_000L;
+    /**
+     * How long, and below what rate, a request body may come before a new connection that finds the server full may
+     * end it: a client on any working link sends more, and one that drips its body (a slow POST) holds its place for
+     * a read timeout per byte otherwise.
+     */
+    private static final long SLOW_BODY_GRACE_MILLIS = 2_000;
+    private static final long SLOW_BODY_BYTES_PER_SECOND = 1024;
     /** The most evicted connections that linger at once before they close, beside the {@code maxConnections}. */
     static final int MAX_LINGERING = 64;
     private final int maxConnections;
@@ -118,10 +125,12 @@ public final class ConnectionRegistry {
                     while (count >= full && !closed) {
                         roomMayBeFree.await();
                     }
-                } else if (victim == null && (victim = slowestHead(now)) != null) {
-                    // None idle, and a head has taken over a second: its read ends as at its header timeout, and
-                    // its slot comes back once its thread has answered 408 and closed it (a second at most here).
-                    victim.endSlowHead();
+                } else if (victim == null
+                        && ((victim = slowestHead(now)) != null || (victim = slowestBody(now)) != null)) {
+                    // None idle, and a head has taken over a second, or a body comes slower than a trickle: its read
+                    // ends as at its timeout, and its slot comes back once its thread has answered 408 and closed
+                    // it (a second at most here).
+                    victim.endSlowRead();
                     int full = count;
                     long left = SLOW_HEAD_NANOS;
                     while (count >= full && !closed && left > 0) {
@@ -313,6 +322,16 @@ public final class ConnectionRegistry {
             long since = connection.headSinceNanos();
             return since != 0 && nowNanos - since >= SLOW_HEAD_NANOS && !connection.isTimedOut() ? since : 0;
         });
+    }
+
+    /**
+     * The connection that has waited the longest for a request body coming slower than
+     * {@value #SLOW_BODY_BYTES_PER_SECOND} bytes a second since it began, over {@value #SLOW_BODY_GRACE_MILLIS} ms
+     * ago; or null.
+     */
+    private ServerConnection slowestBody(long nowNanos) {
+        return longestWaiting(connection -> connection.isBodySlow(nowNanos, SLOW_BODY_GRACE_MILLIS * 1_000_000L,
+                SLOW_BODY_BYTES_PER_SECOND) ? connection.bodySinceNanos() : 0);
     }
 
     /** Refuses new connections and wakes an accept thread waiting for a slot. */

@@ -23,6 +23,7 @@ final class Http1RequestBody extends ForwardingBodyInputStream {
     Http1RequestBody(BodyInputStream body, Http1ServerConnection connection) {
         super(body);
         this.connection = connection;
+        connection.bodyBegan();
     }
 
     @Override

@@ -68,6 +68,12 @@ final class Http1ServerConnection extends ServerConnection {
      * every request would cost every request.
      */
     private long headSinceNanos;
+    /**
+     * When the request body being read began, or 0 while none is ({@link #bodySinceNanos()}), and how many bytes the
+     * transport had read then: plain fields, as {@link #headSinceNanos} is.
+     */
+    private long bodySinceNanos;
+    private long bytesReadAtBodyStart;
     /** The connection that took this one over after a 101; set once, just before this one's loop ends. */
     private ServerConnection switchedTo;
 
@@ -283,6 +289,32 @@ final class Http1ServerConnection extends ServerConnection {
         return headSinceNanos;
     }
 
+    /** Marks a request body begun, for {@link #isBodySlow}; until the exchange ends. */
+    void bodyBegan() {
+        bytesReadAtBodyStart = transport.bytesRead();
+        bodySinceNanos = transport.clockNanos() | 1;
+    }
+
+    @Override
+    long bodySinceNanos() {
+        return bodySinceNanos;
+    }
+
+    /**
+     * Waiting in a read for the body's next bytes, not computing (which keeps the client from sending), and they came
+     * slower than the rate.
+     */
+    @Override
+    boolean isBodySlow(long nowNanos, long graceNanos, long minBytesPerSecond) {
+        long since = bodySinceNanos;
+        long elapsedNanos = nowNanos - since;
+        if (since == 0 || elapsedNanos < graceNanos || isTimedOut() || !transport.isReadBlocked()) {
+            return false;
+        }
+        long bytes = transport.bytesRead() - bytesReadAtBodyStart;
+        return bytes < minBytesPerSecond * (elapsedNanos / 1_000_000L) / 1_000;
+    }
+
     /**
      * A keep-alive connection between requests, at once; a new one only once it has waited {@link #FRESH_GRACE_NANOS}
      * for its first request: its client has just connected to send one, which an eviction would cut off with nothing
@@ -374,7 +406,13 @@ final class Http1ServerConnection extends ServerConnection {
         }
         transport.perReadTimeout(context.config().readTimeout().toNanos());
         Http1Exchange exchange = new Http1Exchange(context, this);
-        if (!exchange.run(head)) {
+        boolean carriesOn;
+        try {
+            carriesOn = exchange.run(head);
+        } finally {
+            bodySinceNanos = 0;
+        }
+        if (!carriesOn) {
             if (exchange.switchedTo() != null) {
                 switchedTo = exchange.switchedTo();
                 return SWITCHED;

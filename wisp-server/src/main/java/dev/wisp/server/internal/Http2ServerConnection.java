@@ -907,7 +907,7 @@ final class Http2ServerConnection extends ServerConnection {
 
     /** Ends it as its header timeout would: GOAWAY with PROTOCOL_ERROR once the reading thread finds its input shut. */
     @Override
-    void endSlowHead() {
+    void endSlowRead() {
         if (headerTimeout.endSlowHead()) {
             try {
                 transport.shutdownInput();

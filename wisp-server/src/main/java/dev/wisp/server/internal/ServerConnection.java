@@ -325,20 +325,35 @@ abstract class ServerConnection implements Runnable {
     /**
      * Since when the connection has been reading a request head ({@link System#nanoTime()}), or 0 while it is not:
      * for the registry, which ends the slowest such head to make room when the server is full and no connection is
-     * idle ({@link #endSlowHead}). Never, by default.
+     * idle ({@link #endSlowRead}). Never, by default.
      */
     long headSinceNanos() {
         return 0;
     }
 
     /**
-     * Ends the read of a request head that has gone on too long, as its deadline would (HTTP/1.1 answers 408): a
-     * client that sends its head a byte at a time (a slowloris) within {@code maxConnections} would otherwise hold its
-     * place until the header timeout, and enough of them the whole server.
+     * Whether the connection is waiting for a request body that has come slower than {@code minBytesPerSecond} since
+     * it began, at least {@code graceNanos} ago: for the registry, which ends the longest such read to make room when
+     * the server is full, none is idle and no head is slow. Never, by default.
      */
-    void endSlowHead() {
+    boolean isBodySlow(long nowNanos, long graceNanos, long minBytesPerSecond) {
+        return false;
+    }
+
+    /** Since when the request body being read began ({@link System#nanoTime()}), or 0 while none is. */
+    long bodySinceNanos() {
+        return 0;
+    }
+
+    /**
+     * Ends the read of a request head or body that has gone on too long, as its deadline would (HTTP/1.1 answers
+     * 408): a client that sends its head a byte at a time (a slowloris), or its body (a slow POST), within
+     * {@code maxConnections} would otherwise hold its place until the header timeout, or a read timeout per byte, and
+     * enough of them the whole server.
+     */
+    void endSlowRead() {
         if (!timedOut) {
-            endRead("header timeout (evicted to make room)");
+            endRead("read too slow (ended to make room)");
         }
     }
 
