@@ -102,7 +102,8 @@ public final class ConnectionRegistry {
 
     /**
      * Takes a slot for a new connection, evicting the least recently used idle one if the server is full, or, with
-     * none idle, ending the request head that has been read the longest, if for over a second.
+     * none idle, ending the head that has been read the longest, if for over a second, or else the longest request
+     * body that comes slower than a trickle.
      *
      * @return false if the connection must be rejected: the server is full and the policy is REJECT, or it is
      *     stopping

@@ -12,8 +12,7 @@ import java.io.IOException;
  * client caused are told as what the server answers them with, so that the handler's read throws that answer and
  * the filters see it (an access log its status): a read refused or ended to shed load, the heap nearly full, is a
  * 503; a read the read timeout ended a 408 ({@link RequestBodyTimeoutException}); a request that ended before its
- * body did a 400 (RFC 9112 §8). Other
- * failures pass as they are.
+ * body did a 400 (RFC 9112 §8). Other failures pass as they are.
  *
  * <p>Used by the exchange's thread only.
  */
