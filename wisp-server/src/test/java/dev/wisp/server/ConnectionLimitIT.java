@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.testing.LogCapture;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -187,13 +189,17 @@ class ConnectionLimitIT {
     void rejectsWith503WhenNoConnectionIsIdle() {
         start(OverflowPolicy.REJECT);
         assertTimeoutPreemptively(TEST_TIMEOUT, () -> {
-            try (RawPeer first = RawPeer.connect(server.port()); RawPeer second = RawPeer.connect(server.port())) {
+            try (LogCapture log = LogCapture.of("dev.wisp.server.internal.ConnectionRegistry");
+                    RawPeer first = RawPeer.connect(server.port()); RawPeer second = RawPeer.connect(server.port())) {
                 block(first, "a");
                 block(second, "b");
                 entered.acquire(2);
                 try (RawPeer third = RawPeer.connect(server.port())) {
                     assertEquals(REFUSED, third.readLastResponse().text());
                 }
+                assertTrue(log.records().stream().anyMatch(record -> record.getLevel() == Level.WARNING
+                        && record.getMessage().contains("the server is full (maxConnections 2)")
+                        && record.getMessage().contains("refused with 503")), "a full server says so");
                 release("a").countDown();
                 release("b").countDown();
                 assertEquals("released\n", first.readResponse().bodyText());

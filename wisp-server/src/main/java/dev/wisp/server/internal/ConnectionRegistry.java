@@ -1,6 +1,9 @@
 package dev.wisp.server.internal;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.wisp.server.OverflowPolicy;
+import dev.wisp.transport.LogLimit;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -23,6 +26,7 @@ import java.util.function.ToLongFunction;
  * <p>Thread-safe: the accept thread admits, connection threads leave, {@code stop} closes.
  */
 public final class ConnectionRegistry {
+    private static final System.Logger LOG = System.getLogger(ConnectionRegistry.class.getName());
     /**
      * How often a full registry with none to evict looks again, beside each close: for an idle connection whose grace
      * from eviction has passed, or a head that has become slow.
@@ -63,6 +67,8 @@ public final class ConnectionRegistry {
     private final ClientConnections clients;
     /** Idle connections that wait holding their read buffer (a burst of requests); at most maxIdleBuffers. */
     private final AtomicInteger idleBuffers = new AtomicInteger();
+    /** Lets the line that tells of a full server through at most once a minute; under {@link #lock}. */
+    private final LogLimit fullLog = LogLimit.perMinute();
 
     ConnectionRegistry(int maxConnections, OverflowPolicy overflowPolicy, int maxIdleBuffers,
             int maxConnectionsPerClient) {
@@ -111,6 +117,13 @@ public final class ConnectionRegistry {
     boolean admit() throws InterruptedException {
         lock.lock();
         try {
+            if (count >= maxConnections && !closed && fullLog.take(System.nanoTime())) {
+                // Told, as a full server is otherwise silent while clients wait (or are refused) for their turn.
+                LOG.log(WARNING, "the server is full (maxConnections " + maxConnections + "): idle connections, and"
+                        + " heads or request bodies that come slowly, make room; else new connections "
+                        + (overflowPolicy == OverflowPolicy.REJECT ? "are refused with 503" : "wait")
+                        + " (logged again at most once a minute)");
+            }
             while (count >= maxConnections && !closed) {
                 waiting = true;
                 long now = System.nanoTime();
