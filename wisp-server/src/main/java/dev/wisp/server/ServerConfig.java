@@ -28,8 +28,8 @@ import java.util.OptionalInt;
  *       recently used idle connection is closed
  *       (an HTTP/2 one gives its place at once, and goes with GOAWAY and a lingering close, up to 64 at once);
  *       if none is idle, a head (request head, TLS handshake, HTTP/2 preface or frame) read for over a second is
- *       ended, or else a request body coming slower than 1 KiB a second for over 2 s; else {@code overflowPolicy}:
- *       wait, or 503</td></tr>
+ *       ended, or else a request body coming slower than 1 KiB a second for over 2 s, or else a response whose
+ *       client has not read for 5 s; else {@code overflowPolicy}: wait, or 503</td></tr>
  *   <tr><td>{@code maxConnectionsPerClient}</td><td>0: no limit</td><td>a client (an IPv4 address, or an IPv6
  *       /64) that holds this many open connections already has its next one refused as a full server's are (503 in
  *       plaintext, closed over TLS), logged at WARNING once a minute at most</td></tr>

@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wisp.testing.LogCapture;
 import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +38,8 @@ class ConnectionLimitIT {
             \r
             too many connections
             """;
+    /** More than the sockets between a client that does not read and the server hold. */
+    private static final int LARGE_BYTES = 32 * 1024 * 1024;
     private final ConnectionEvents events = new ConnectionEvents();
     /** Released once for each /block/{name} request that entered its handler. */
     private final Semaphore entered = new Semaphore(0);
@@ -47,6 +53,10 @@ class ConnectionLimitIT {
                         .connectionListener(events),
                 Router.builder()
                         .get("/hello", (request, response) -> response.send("hello\n"))
+                        .get("/large", (request, response) -> {
+                            entered.release();
+                            response.send(new byte[LARGE_BYTES]);
+                        })
                         .post("/upload", (request, response) ->
                                 response.send(request.body().readAllBytes().length + " bytes\n"))
                         .get("/block/{name}", (request, response) -> {
@@ -179,6 +189,33 @@ class ConnectionLimitIT {
                 }
                 RawResponse ended = dripping.readResponse();
                 assertEquals(408, ended.status(), ended::text);
+                release("busy").countDown();
+                assertEquals("released\n", busy.readResponse().bodyText(), "the busy one was not ended");
+            }
+        });
+    }
+
+    /**
+     * With none idle and no head or body slow, a new connection ends the connection whose response write has waited
+     * over 5 s for its client to read (a slow read, which held its place for the write timeout per 64 KiB).
+     */
+    @Test
+    void endsAResponseItsClientDoesNotReadToMakeRoomWhenNoneIsIdle() {
+        start(OverflowPolicy.WAIT);
+        assertTimeoutPreemptively(TEST_TIMEOUT.plusSeconds(5), () -> {
+            try (Socket stingy = new Socket(); RawPeer busy = RawPeer.connect(server.port())) {
+                stingy.setReceiveBufferSize(4096);
+                stingy.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+                stingy.getOutputStream().write("GET /large HTTP/1.1\r\nHost: x\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                entered.acquire();
+                block(busy, "busy");
+                entered.acquire();
+                Thread.sleep(3000); // most of the 5 s, so that the third's wait stays within RawPeer's read timeout
+                try (RawPeer third = RawPeer.connect(server.port())) {
+                    hello(third);
+                }
+                assertEquals("write too slow (ended to make room)", events.awaitClosed().reason());
                 release("busy").countDown();
                 assertEquals("released\n", busy.readResponse().bodyText(), "the busy one was not ended");
             }

@@ -41,6 +41,11 @@ public final class ConnectionRegistry {
      */
     private static final long SLOW_BODY_GRACE_MILLIS = 2_000;
     private static final long SLOW_BODY_BYTES_PER_SECOND = 1024;
+    /**
+     * How long a write may wait for the client to read before a new connection that finds the server full may end
+     * it: a write waits per 64 KiB slice, so a client that reads slower than about 13 KB a second (a slow read).
+     */
+    private static final long SLOW_WRITE_NANOS = 5_000_000_000L;
     /** The most evicted connections that linger at once before they close, beside the {@code maxConnections}. */
     static final int MAX_LINGERING = 64;
     private final int maxConnections;
@@ -109,7 +114,7 @@ public final class ConnectionRegistry {
     /**
      * Takes a slot for a new connection, evicting the least recently used idle one if the server is full, or, with
      * none idle, ending the head that has been read the longest, if for over a second, or else the longest request
-     * body that comes slower than a trickle.
+     * body that comes slower than a trickle, or else the write that has waited the longest for its client to read.
      *
      * @return false if the connection must be rejected: the server is full and the policy is REJECT, or it is
      *     stopping
@@ -119,9 +124,9 @@ public final class ConnectionRegistry {
         try {
             if (count >= maxConnections && !closed && fullLog.take(System.nanoTime())) {
                 // Told, as a full server is otherwise silent while clients wait (or are refused) for their turn.
-                LOG.log(WARNING, "the server is full (maxConnections " + maxConnections + "): idle connections, and"
-                        + " heads or request bodies that come slowly, make room; else new connections "
-                        + (overflowPolicy == OverflowPolicy.REJECT ? "are refused with 503" : "wait")
+                LOG.log(WARNING, "the server is full (maxConnections " + maxConnections + "): idle connections,"
+                        + " and heads, request bodies and reads of responses that go slowly, make room; else new"
+                        + " connections " + (overflowPolicy == OverflowPolicy.REJECT ? "are refused with 503" : "wait")
                         + " (logged again at most once a minute)");
             }
             while (count >= maxConnections && !closed) {
@@ -145,11 +150,11 @@ public final class ConnectionRegistry {
                     // ends as at its timeout, and its slot comes back once its thread has answered 408 and closed
                     // it (a second at most here).
                     victim.endSlowRead();
-                    int full = count;
-                    long left = SLOW_HEAD_NANOS;
-                    while (count >= full && !closed && left > 0) {
-                        left = roomMayBeFree.awaitNanos(left);
-                    }
+                    awaitRoom(SLOW_HEAD_NANOS);
+                } else if (victim == null && (victim = slowestWrite(now)) != null) {
+                    // Else a write that has waited over 5 s for its client to read: the connection closes.
+                    victim.endSlowWrite();
+                    awaitRoom(SLOW_HEAD_NANOS);
                 } else if (overflowPolicy == OverflowPolicy.REJECT) {
                     return false;
                 } else {
@@ -346,6 +351,26 @@ public final class ConnectionRegistry {
     private ServerConnection slowestBody(long nowNanos) {
         return longestWaiting(connection -> connection.isBodySlow(nowNanos, SLOW_BODY_GRACE_MILLIS * 1_000_000L,
                 SLOW_BODY_BYTES_PER_SECOND) ? connection.bodySinceNanos() : 0);
+    }
+
+    /** The connection whose write has waited the longest for its client to read, over 5 s; or null. */
+    private ServerConnection slowestWrite(long nowNanos) {
+        return longestWaiting(connection -> {
+            long since = connection.writeWaitingSinceNanos();
+            return since != 0 && nowNanos - since >= SLOW_WRITE_NANOS ? since : 0;
+        });
+    }
+
+    /**
+     * Waits, under {@link #lock}, for a slot to come back from a connection that was told to end, at most this long:
+     * its thread closes it, mostly at once.
+     */
+    private void awaitRoom(long nanos) throws InterruptedException {
+        int full = count;
+        long left = nanos;
+        while (count >= full && !closed && left > 0) {
+            left = roomMayBeFree.awaitNanos(left);
+        }
     }
 
     /** Refuses new connections and wakes an accept thread waiting for a slot. */

@@ -340,6 +340,25 @@ abstract class ServerConnection implements Runnable {
         return false;
     }
 
+    /**
+     * Since when the write under way has waited for the client to read ({@link System#nanoTime()}), or 0 if none
+     * waits: the transport arms a write's deadline, {@code writeTimeout} ahead, when a slice of it must wait.
+     */
+    final long writeWaitingSinceNanos() {
+        long deadline = transport.writeDeadlineNanos();
+        return deadline == 0 || !transport.isWriteBlocked() ? 0
+                : deadline - context.config().writeTimeout().toNanos();
+    }
+
+    /**
+     * Ends a write that has waited too long for the client to read, to make room: the connection closes, as at its
+     * write timeout. A client that reads its response a few bytes at a time (a slow read) would otherwise hold its
+     * place for {@code writeTimeout} per slice of the response.
+     */
+    final void endSlowWrite() {
+        abort("write too slow (ended to make room)");
+    }
+
     /** Since when the request body being read began ({@link System#nanoTime()}), or 0 while none is. */
     long bodySinceNanos() {
         return 0;
