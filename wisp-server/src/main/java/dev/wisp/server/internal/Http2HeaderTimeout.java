@@ -101,10 +101,13 @@ final class Http2HeaderTimeout {
         frameBeganNanos = 0;
     }
 
-    /** Since when the preface or a frame other than DATA has been arriving, or 0: a head, for the registry. */
+    /**
+     * Since when the preface or a frame other than DATA has been arriving, or 0: a head, for the registry; 0 too once
+     * it is late, so that one already being ended is not chosen again.
+     */
     long headSinceNanos() {
         long began = frameBeganNanos;
-        return frameIsData ? 0 : began;
+        return frameIsData || late != null ? 0 : began;
     }
 
     /**
