@@ -41,10 +41,14 @@ public final class SharedBudget {
         this.eased = Objects.requireNonNull(eased, "eased");
     }
 
-    /** The budget of received content that no handler has read yet, in bytes, as HTTP/2's connections share it. */
+    /**
+     * The budget of received content that no handler has done with yet, in bytes, as a server's connections share it:
+     * HTTP/2 streams' content unread, WebSocket messages being assembled or handled.
+     */
     public static SharedBudget heldContent(long limitBytes) {
         return new SharedBudget(limitBytes, "received content unread reached its budget of " + limitBytes
-                + " bytes: streams that send more are reset (ENHANCE_YOUR_CALM) until handlers read it",
+                + " bytes: streams that send more are reset (ENHANCE_YOUR_CALM), WebSocket messages closed with 1013,"
+                + " until handlers read it",
                 "received content unread is below half its budget again");
     }
 

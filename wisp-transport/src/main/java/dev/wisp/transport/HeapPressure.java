@@ -34,6 +34,8 @@ public final class HeapPressure {
     /** How long a collection's finding holds. */
     static final long HOLD_MILLIS = 2_000;
     private static final long HOLD_NANOS = HOLD_MILLIS * 1_000_000;
+    /** What a client refused while the pressure is high is told, whatever the protocol (a 503, a close 1013). */
+    public static final String REFUSAL = "the server is short of memory; try again later";
 
     private static volatile boolean watching;
     /** Whether the last collection found the pressure high; written by the notifying thread and rechecks. */

@@ -39,9 +39,11 @@ import java.util.function.Consumer;
  * arrives in the measured window counts, whenever its request was due.
  *
  * <p>Prints one line: {@code rate=… requests=… p50_ms=… p90_ms=… p99_ms=… p999_ms=… max_ms=… errors=…
- * conn_requests_min=… conn_requests_max=… conn_worst_ms_median=… conn_worst_ms_max=… max_at=… generator_pause_ms=…};
- * {@code max_at} is when the worst answer came (UTC), to find its stall in the server's own records; the last is the generator's own longest pause in the measured window (its loop came round that much later than
- * it should have): a latency at least that long is the load generator's, or the machine's, not only the server's.
+ * conn_requests_min=… conn_requests_max=… conn_worst_ms_median=… conn_worst_ms_max=… max_at=…
+ * generator_pause_ms=…}. {@code max_at} is when the worst answer came (UTC), to find its stall in the server's own
+ * records; the last is the generator's own longest pause in the measured window (its loop came round that much later
+ * than it should have): a latency at least that long is the load generator's, or the machine's, not only the
+ * server's.
  */
 public final class RateLoad {
     private static final int MAX_QUEUED_PER_CONNECTION = 1 << 16;

@@ -25,6 +25,7 @@ import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
 import dev.wisp.server.WebSocketRoute;
 import dev.wisp.transport.IdleInput;
+import dev.wisp.transport.HeapPressure;
 import dev.wisp.transport.LoadShedException;
 import java.io.IOException;
 import java.util.Map;
@@ -111,7 +112,7 @@ final class Http1Exchange implements ClientPresence {
             return fail(response, e.status(), e.getMessage(), null);
         } catch (IOException e) {
             if (e instanceof LoadShedException || connection.isShed()) {
-                return fail(response, Status.SERVICE_UNAVAILABLE, Http1ServerConnection.SHORT_OF_MEMORY, null);
+                return fail(response, Status.SERVICE_UNAVAILABLE, HeapPressure.REFUSAL, null);
             }
             if (connection.isTimedOut()) {
                 return fail(response, Status.REQUEST_TIMEOUT, "request body not received in time", null);

@@ -4,6 +4,7 @@ import dev.wisp.core.BodyInputStream;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.MalformedMessageException;
 import dev.wisp.core.Status;
+import dev.wisp.transport.HeapPressure;
 import dev.wisp.transport.LoadShedException;
 import java.io.IOException;
 
@@ -50,7 +51,7 @@ final class Http1RequestBody extends ForwardingBodyInputStream {
     private IOException answered(IOException failure) {
         HttpProtocolException answer;
         if (failure instanceof LoadShedException || connection.isShed()) {
-            answer = new HttpProtocolException(Status.SERVICE_UNAVAILABLE, Http1ServerConnection.SHORT_OF_MEMORY);
+            answer = new HttpProtocolException(Status.SERVICE_UNAVAILABLE, HeapPressure.REFUSAL);
         } else if (connection.isTimedOut()) {
             answer = new RequestBodyTimeoutException();
         } else if (connection.hasInputEnded()) {

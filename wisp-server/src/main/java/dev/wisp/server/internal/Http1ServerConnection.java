@@ -11,6 +11,7 @@ import dev.wisp.core.WireOutput;
 import dev.wisp.http1.Http1RequestLine;
 import dev.wisp.server.ConnectionProtocol;
 import dev.wisp.tls.TlsSessionInfo;
+import dev.wisp.transport.HeapPressure;
 import dev.wisp.transport.IdleInput;
 import dev.wisp.transport.LoadShedException;
 import dev.wisp.transport.InputWatcher;
@@ -43,8 +44,6 @@ final class Http1ServerConnection extends ServerConnection {
     private static final byte[] HEAD_METHOD = {'H', 'E', 'A', 'D', ' '};
     /** What {@link #awaitRequest} returns when the input watcher took the wait: not a reason to close. */
     private static final String HANDED_OFF = "waiting without a thread";
-    /** The 503's text while the server sheds load, the heap nearly full: for a head and for a body alike. */
-    static final String SHORT_OF_MEMORY = "the server is short of memory; try again later";
 
     /**
      * How long the last wait for a request took. The wait for the first request does not count (a client sends
@@ -433,7 +432,7 @@ final class Http1ServerConnection extends ServerConnection {
      * want of progress. The connection closes, and with it what it holds.
      */
     private String shedRequest(boolean headRequest, long nowNanos) throws IOException {
-        int sent = Http1ErrorResponses.send(output, Status.SERVICE_UNAVAILABLE, SHORT_OF_MEMORY, headRequest,
+        int sent = Http1ErrorResponses.send(output, Status.SERVICE_UNAVAILABLE, HeapPressure.REFUSAL, headRequest,
                 context.counters());
         refused(null, Status.SERVICE_UNAVAILABLE, sent, nowNanos);
         return "load shed: the heap is nearly full";

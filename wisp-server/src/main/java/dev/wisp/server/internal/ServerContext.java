@@ -48,7 +48,7 @@ public final class ServerContext {
     private final ServerCounters counters = new ServerCounters();
     /** How many HTTP/2 streams the connections together may have running. */
     private final SharedBudget streams;
-    /** What the HTTP/2 connections together may hold of request content unread. */
+    /** What the connections together may hold of received content (see {@link #heldContent()}). */
     private final SharedBudget heldContent;
     /** The heap's pressure as this server's log told it; see {@link #shedsLoad()}. */
     private final Outage heapFull = new Outage();
@@ -80,8 +80,10 @@ public final class ServerContext {
         return stopActions;
     }
 
-    /** What the server counts for {@code Server.stats()}. */
-    /** The budget the HTTP/2 connections charge the request content they hold unread to. */
+    /**
+     * The budget the connections charge what they hold of received content to: HTTP/2 streams' content unread, and the
+     * WebSocket messages being assembled and handled.
+     */
     SharedBudget heldContent() {
         return heldContent;
     }
@@ -100,6 +102,7 @@ public final class ServerContext {
         return streams;
     }
 
+    /** What the server counts for {@code Server.stats()}. */
     public ServerCounters counters() {
         return counters;
     }

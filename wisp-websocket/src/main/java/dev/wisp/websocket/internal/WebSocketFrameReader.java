@@ -98,7 +98,7 @@ public final class WebSocketFrameReader {
     }
 
     private static WebSocketProtocolException shortOfMemory() {
-        return new WebSocketProtocolException(TRY_AGAIN_LATER, "the server is short of memory; try again later");
+        return new WebSocketProtocolException(TRY_AGAIN_LATER, HeapPressure.REFUSAL);
     }
 
     /**
