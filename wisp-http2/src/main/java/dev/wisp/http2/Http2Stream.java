@@ -34,6 +34,10 @@ public abstract class Http2Stream {
     private boolean remoteEnded;
     /** Content that still arrives is dropped: nobody will read it. */
     private boolean discarding;
+    /** Whether a {@link #read} waits for content now. */
+    private boolean readWaiting;
+    /** Whether reads that wait for content fail as at their timeout from now on ({@link #endWaitingRead}). */
+    private boolean waitingReadsEnded;
     private Headers trailers = Headers.empty();
     private volatile ErrorCode resetCode;
     private volatile boolean resetByPeer;
@@ -194,14 +198,17 @@ public abstract class Http2Stream {
                 if (resetCode != null) {
                     throw resetException(resetCode, resetByPeer);
                 }
-                if (nanos <= 0) {
+                if (nanos <= 0 || waitingReadsEnded) {
                     throw readTimeoutException();
                 }
+                readWaiting = true;
                 try {
                     nanos = arrived.awaitNanos(nanos);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while waiting for HTTP/2 content");
+                } finally {
+                    readWaiting = false;
                 }
             }
             byte[] first = chunks.peekFirst();
@@ -217,6 +224,35 @@ public abstract class Http2Stream {
                 ledger.giveBack(n);
             }
             return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The content that has arrived on the stream, if a read waits for more now: with the time the content began, how
+     * fast it comes, for a server that ends the slowest when it runs out of room.
+     *
+     * @return the bytes received, or -1 if no read waits
+     */
+    public final long receivedWhileReadWaits() {
+        lock.lock();
+        try {
+            return readWaiting ? receivedBytes : -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the read that waits for content, and any that would, as if their timeout had passed: the content comes too
+     * slowly. Content that arrives is still read.
+     */
+    public final void endWaitingRead() {
+        lock.lock();
+        try {
+            waitingReadsEnded = true;
+            arrived.signalAll();
         } finally {
             lock.unlock();
         }

@@ -2,9 +2,13 @@ package dev.wisp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.http2.ErrorCode;
+import dev.wisp.http2.FrameType;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +17,10 @@ import org.junit.jupiter.api.Test;
  * stream on either connection is refused with REFUSED_STREAM (not counted against the client's resets), and once a
  * handler has ended a new stream runs again. 40 connections of 50 streams each fetching a file filled a 32 MiB
  * heap before the bound, and the server never served again ({@code ServeHeapPressureIT}).
+ *
+ * <p>While the places are all taken, a refused stream ends the request bodies that come slower than 1 KiB a second
+ * for over 2 s (408), so that clients dripping DATA on many streams cannot hold every place: an outside probe's 60
+ * connections of 100 streams, each sending 10 bytes every 2 s, kept all places for as long as they went on.
  */
 class Http2ActiveStreamsIT {
     @Test
@@ -42,6 +50,74 @@ class Http2ActiveStreamsIT {
         } finally {
             release.countDown();
             server.stop(java.time.Duration.ZERO);
+        }
+    }
+
+    @Test
+    void aRefusedStreamEndsTheRequestBodiesThatComeSlowerThanATrickle() {
+        Server server = Http2TestServers.start(Http2TestServers.config().maxActiveStreams(3)
+                .readTimeout(Duration.ofSeconds(10)), new CountDownLatch(0));
+        try {
+            assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+                try (Http2TestPeer dripping = Http2TestPeer.start(server);
+                        Http2TestPeer uploading = Http2TestPeer.start(server);
+                        Http2TestPeer asking = Http2TestPeer.start(server)) {
+                    long began = System.nanoTime();
+                    for (int stream : new int[] {1, 3}) {
+                        dripping.headers(stream, false, Http2TestPeer.request("POST", "/echo"));
+                        dripping.data(stream, "a", false);
+                    }
+                    // 512 bytes every 200 ms, 2.5 KiB a second: slow, but not slower than a trickle
+                    uploading.headers(1, false, Http2TestPeer.request("POST", "/echo"));
+                    String chunk = "u".repeat(512);
+                    int chunks = 20;
+                    Thread uploader = Thread.ofVirtual().start(() -> {
+                        try {
+                            for (int i = 0; i < chunks; i++) {
+                                uploading.data(1, chunk, i == chunks - 1);
+                                TimeUnit.MILLISECONDS.sleep(200);
+                            }
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+                    TestServers.awaitDescribed(server, connections -> connections.split("state=busy").length == 3,
+                            TestServers.CLOSE_WAIT);
+                    asking.get(1, "/hello");
+                    asking.expectReset(1, ErrorCode.REFUSED_STREAM); // before the bodies' grace: none ends
+
+                    TimeUnit.MILLISECONDS.sleep(2_300);
+                    asking.get(3, "/hello");
+                    asking.expectReset(3, ErrorCode.REFUSED_STREAM);
+                    assertEquals(408, dripping.expectResponse(1).status());
+                    assertEquals(408, dripping.expectResponse(3).status());
+                    long tookMillis = (System.nanoTime() - began) / 1_000_000;
+                    assertTrue(tookMillis >= 2_000, "the dripped bodies ended after " + tookMillis + " ms");
+
+                    int stream = 5;
+                    while (true) { // the places come back as the ended handlers return
+                        asking.get(stream, "/hello");
+                        Http2TestPeer.Received frame;
+                        do {
+                            frame = asking.next();
+                        } while (frame.streamId() != stream);
+                        if (!frame.is(FrameType.RST_STREAM)) {
+                            asking.pushBack(frame);
+                            assertEquals("hello\n", asking.expectResponse(stream).bodyText());
+                            break;
+                        }
+                        assertEquals(ErrorCode.REFUSED_STREAM, frame.errorCode());
+                        stream += 2;
+                        TimeUnit.MILLISECONDS.sleep(20);
+                    }
+                    uploader.join();
+                    Http2TestPeer.Response uploaded = uploading.expectResponse(1);
+                    assertEquals(200, uploaded.status(), uploaded::bodyText);
+                    assertEquals(chunk.repeat(chunks).length(), uploaded.body().length);
+                }
+            });
+        } finally {
+            server.stop(Duration.ZERO);
         }
     }
 }

@@ -538,6 +538,11 @@ final class Http2TestPeer implements AutoCloseable {
         }
     }
 
+    /** Gives a frame read with {@link #next()} back, for the next {@code expect…} of its stream. */
+    void pushBack(Received frame) {
+        deferred.add(0, frame);
+    }
+
     /** The next frame of this stream or of the connection; those of other streams are deferred. */
     private Received nextOn(int streamId) throws IOException {
         for (int i = 0; i < deferred.size(); i++) {

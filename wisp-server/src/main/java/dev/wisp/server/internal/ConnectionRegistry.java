@@ -6,6 +6,7 @@ import dev.wisp.server.OverflowPolicy;
 import dev.wisp.transport.LogLimit;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -34,13 +35,6 @@ public final class ConnectionRegistry {
     private static final long RECHECK_NANOS = 100_000_000L;
     /** How long a request head may take before a new connection that finds the server full may end it. */
     private static final long SLOW_HEAD_NANOS = 1_000_000_000L;
-    /**
-     * How long, and below what rate, a request body may come before a new connection that finds the server full may
-     * end it: a client on any working link sends more, and one that drips its body (a slow POST) holds its place for
-     * a read timeout per byte otherwise.
-     */
-    private static final long SLOW_BODY_GRACE_MILLIS = 2_000;
-    private static final long SLOW_BODY_BYTES_PER_SECOND = 1024;
     /**
      * How long a write may wait for the client to read before a new connection that finds the server full may end
      * it: a write waits per 64 KiB slice, so a client that reads slower than about 13 KB a second (a slow read).
@@ -72,6 +66,8 @@ public final class ConnectionRegistry {
     private final ClientConnections clients;
     /** Idle connections that wait holding their read buffer (a burst of requests); at most maxIdleBuffers. */
     private final AtomicInteger idleBuffers = new AtomicInteger();
+    /** When {@link #endSlowStreamBodies} last looked, 0 for never: a flood of refused streams looks once a while. */
+    private final AtomicLong streamBodiesLook = new AtomicLong();
     /** Lets the line that tells of a full server through at most once a minute; under {@link #lock}. */
     private final LogLimit fullLog = LogLimit.perMinute();
 
@@ -343,14 +339,9 @@ public final class ConnectionRegistry {
         });
     }
 
-    /**
-     * The connection that has waited the longest for a request body coming slower than
-     * {@value #SLOW_BODY_BYTES_PER_SECOND} bytes a second since it began, over {@value #SLOW_BODY_GRACE_MILLIS} ms
-     * ago; or null.
-     */
+    /** The connection that has waited the longest for a request body that comes slower than a trickle; or null. */
     private ServerConnection slowestBody(long nowNanos) {
-        return longestWaiting(connection -> connection.isBodySlow(nowNanos, SLOW_BODY_GRACE_MILLIS * 1_000_000L,
-                SLOW_BODY_BYTES_PER_SECOND) ? connection.bodySinceNanos() : 0);
+        return longestWaiting(connection -> connection.slowBodySinceNanos(nowNanos));
     }
 
     /** The connection whose write has waited the longest for its client to read, over 5 s; or null. */
@@ -359,6 +350,21 @@ public final class ConnectionRegistry {
             long since = connection.writeWaitingSinceNanos();
             return since != 0 && nowNanos - since >= SLOW_WRITE_NANOS ? since : 0;
         });
+    }
+
+    /**
+     * Ends the reads of every request body on a stream, on any connection, that comes slower than a trickle
+     * ({@link SlowBodies}; 408): for a server whose places for streams ({@code maxActiveStreams}) have run out, which
+     * refuses new streams meanwhile. Clients that drip DATA on many streams would otherwise hold every place; theirs
+     * free again as the ended handlers return. Looks at most once every 100 ms, as a stream that is refused costs
+     * its client next to nothing.
+     */
+    void endSlowStreamBodies(long nowNanos) {
+        long last = streamBodiesLook.get();
+        if (last != 0 && nowNanos - last < RECHECK_NANOS || !streamBodiesLook.compareAndSet(last, nowNanos | 1)) {
+            return;
+        }
+        forEach(connection -> connection.endSlowStreamBodies(nowNanos));
     }
 
     /**

@@ -68,7 +68,7 @@ final class Http1ServerConnection extends ServerConnection {
      */
     private long headSinceNanos;
     /**
-     * When the request body being read began, or 0 while none is ({@link #bodySinceNanos()}), and how many bytes the
+     * When the request body being read began, or 0 while none is ({@link #slowBodySinceNanos}), and how many bytes the
      * transport had read then: plain fields, as {@link #headSinceNanos} is.
      */
     private long bodySinceNanos;
@@ -288,30 +288,23 @@ final class Http1ServerConnection extends ServerConnection {
         return headSinceNanos;
     }
 
-    /** Marks a request body begun, for {@link #isBodySlow}; until the exchange ends. */
+    /** Marks a request body begun, for {@link #slowBodySinceNanos}; until the exchange ends. */
     void bodyBegan() {
         bytesReadAtBodyStart = transport.bytesRead();
         bodySinceNanos = transport.clockNanos() | 1;
     }
 
-    @Override
-    long bodySinceNanos() {
-        return bodySinceNanos;
-    }
-
     /**
      * Waiting in a read for the body's next bytes, not computing (which keeps the client from sending), and they came
-     * slower than the rate.
+     * slower than {@link SlowBodies} allows.
      */
     @Override
-    boolean isBodySlow(long nowNanos, long graceNanos, long minBytesPerSecond) {
+    long slowBodySinceNanos(long nowNanos) {
         long since = bodySinceNanos;
-        long elapsedNanos = nowNanos - since;
-        if (since == 0 || elapsedNanos < graceNanos || isTimedOut() || !transport.isReadBlocked()) {
-            return false;
+        if (since == 0 || isTimedOut() || !transport.isReadBlocked()) {
+            return 0;
         }
-        long bytes = transport.bytesRead() - bytesReadAtBodyStart;
-        return bytes < minBytesPerSecond * (elapsedNanos / 1_000_000L) / 1_000;
+        return SlowBodies.slowSince(since, transport.bytesRead() - bytesReadAtBodyStart, nowNanos);
     }
 
     /**

@@ -486,13 +486,15 @@ final class Http2ServerConnection extends ServerConnection {
         if (!streamPlaces.take(1)) {
             // The server runs as many streams as its heap allows (maxActiveStreams), whatever each connection may.
             // Not counted against the client's resets: it kept to the limit it was told, and is refused as a
-            // busy server refuses, no more than a request answered 503 costs.
+            // busy server refuses, no more than a request answered 503 costs. Streams whose request bodies come
+            // slower than a trickle end, so that their places come back for the streams asked for next.
+            context.registry().endSlowStreamBodies(now);
             refuseStream(id);
             return;
         }
         stream = output.acceptStream(id, (streamId, sendWindow) -> {
             Http2ServerStream made = new Http2ServerStream(streamId, declaredLength,
-                    Http2Connections.STREAM_WINDOW_BYTES, sendWindow, frame.endStream());
+                    Http2Connections.STREAM_WINDOW_BYTES, sendWindow, frame.endStream(), now);
             made.chargeTo(heldContent);
             streams.put(streamId, made);
             return made;
@@ -913,6 +915,18 @@ final class Http2ServerConnection extends ServerConnection {
                 transport.shutdownInput();
             } catch (IOException e) {
                 abort(Http2HeaderTimeout.Late.FRAME.reason);
+            }
+        }
+    }
+
+    /** Each stream's handler that waits for a request body coming slower than a trickle reads no more: a 408. */
+    @Override
+    void endSlowStreamBodies(long nowNanos) {
+        for (Http2ServerStream stream : streams.values()) {
+            if (stream.slowBodySinceNanos(nowNanos) != 0) {
+                LOG.log(DEBUG, () -> "[c" + id() + "] request body on stream " + stream.id() + " too slow (ended to"
+                        + " make room for streams)");
+                stream.endWaitingRead();
             }
         }
     }

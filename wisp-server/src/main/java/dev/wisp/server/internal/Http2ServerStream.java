@@ -36,14 +36,32 @@ final class Http2ServerStream extends Http2Stream {
     private volatile Runnable whenClientLeft;
     /** The thread that runs the stream's handler, while it runs; null before and after. */
     private volatile Thread handlerThread;
+    /** When the request's content began to come (the stream opened), or 0 if the request ended with its head. */
+    private final long bodySinceNanos;
 
     /**
      * @param declaredLength the request's Content-Length, or -1
      * @param receiveWindowSize our SETTINGS_INITIAL_WINDOW_SIZE
      * @param sendWindowSize the peer's
+     * @param openedNanos when the stream opened ({@link System#nanoTime()})
      */
-    Http2ServerStream(int id, long declaredLength, int receiveWindowSize, int sendWindowSize, boolean remoteEnded) {
+    Http2ServerStream(int id, long declaredLength, int receiveWindowSize, int sendWindowSize, boolean remoteEnded,
+            long openedNanos) {
         super(id, declaredLength, receiveWindowSize, sendWindowSize, remoteEnded);
+        this.bodySinceNanos = remoteEnded ? 0 : openedNanos | 1;
+    }
+
+    /**
+     * Since when the stream's handler has waited for a request body that comes slower than {@link SlowBodies} allows,
+     * or 0 if it does not: for a server out of places for streams, which ends the longest such read
+     * ({@link #endWaitingRead}: 408). A WebSocket's stream waits for messages as long as its application likes.
+     */
+    long slowBodySinceNanos(long nowNanos) {
+        if (bodySinceNanos == 0 || webSocket != null) {
+            return 0;
+        }
+        long received = receivedWhileReadWaits();
+        return received < 0 ? 0 : SlowBodies.slowSince(bodySinceNanos, received, nowNanos);
     }
 
     /**
@@ -166,10 +184,6 @@ final class Http2ServerStream extends Http2Stream {
         }
     }
 
-    /**
-     * The server stops: the WebSocket this stream carries, if any, starts its closing handshake with 1001 (going
-     * away), on a thread of its own since sending may wait for the client's window.
-     */
     /** Records the thread that runs the stream's handler now (null: none does any more). */
     void handlerThread(Thread thread) {
         handlerThread = thread;
@@ -183,6 +197,10 @@ final class Http2ServerStream extends Http2Stream {
         }
     }
 
+    /**
+     * The server stops: the WebSocket this stream carries, if any, starts its closing handshake with 1001 (going
+     * away), on a thread of its own since sending may wait for the client's window.
+     */
     void serverStopping() {
         WebSocketSession session = webSocket;
         if (session != null) {

@@ -332,12 +332,20 @@ abstract class ServerConnection implements Runnable {
     }
 
     /**
-     * Whether the connection is waiting for a request body that has come slower than {@code minBytesPerSecond} since
-     * it began, at least {@code graceNanos} ago: for the registry, which ends the longest such read to make room when
-     * the server is full, none is idle and no head is slow. Never, by default.
+     * Since when the connection has waited for a request body that comes slower than {@link SlowBodies} allows
+     * ({@link System#nanoTime()}), or 0 if it does not: for the registry, which ends the longest such read to make
+     * room when the server is full, none is idle and no head is slow. Never, by default.
      */
-    boolean isBodySlow(long nowNanos, long graceNanos, long minBytesPerSecond) {
-        return false;
+    long slowBodySinceNanos(long nowNanos) {
+        return 0;
+    }
+
+    /**
+     * Ends the reads of the request bodies on this connection's streams that come slower than {@link SlowBodies}
+     * allows, as their read timeout would: for a server out of places for streams. None, by default: a protocol
+     * without streams ends a slow body through {@link #slowBodySinceNanos} and {@link #endSlowRead}.
+     */
+    void endSlowStreamBodies(long nowNanos) {
     }
 
     /**
@@ -357,11 +365,6 @@ abstract class ServerConnection implements Runnable {
      */
     final void endSlowWrite() {
         abort("write too slow (ended to make room)");
-    }
-
-    /** Since when the request body being read began ({@link System#nanoTime()}), or 0 while none is. */
-    long bodySinceNanos() {
-        return 0;
     }
 
     /**
