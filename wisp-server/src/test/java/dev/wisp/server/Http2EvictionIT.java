@@ -40,6 +40,7 @@ class Http2EvictionIT {
         new Random(7).nextBytes(large);
         server = TestServers.start(config.http2(true).connectionListener(events), Router.builder()
                 .get("/hello", (request, response) -> response.send("hello\n"))
+                .post("/echo", (request, response) -> response.send(request.bodyBytes()))
                 .get("/large", (request, response) -> {
                     response.send(large);
                     responseWritten.countDown();
@@ -100,6 +101,38 @@ class Http2EvictionIT {
                         "served after about a second, not at the header timeout (10 s)");
                 String reason = events.awaitClosed().reason();
                 assertTrue(reason.contains("header timeout") || reason.contains("within headerTimeout"), reason);
+            }
+        });
+    }
+
+    /**
+     * A client that sends its request body a few bytes at a time holds its place only until a full server with none
+     * idle needs it: once every stream's body has come slower than 1 KiB a second for over 2 s, they end with 408,
+     * the rest of each request is cut off with RST_STREAM NO_ERROR, the connection, idle then, is evicted, and the
+     * new connection is served, as an HTTP/1.1 slow body is ended.
+     */
+    @Test
+    void endsAConnectionWhoseRequestBodiesComeSlowerThanATrickleToMakeRoom() {
+        start(TestServers.config().maxConnections(1).readTimeout(Duration.ofSeconds(10)));
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer dripping = Http2TestPeer.connect(server, 0)) {
+                dripping.handshake();
+                long start = System.nanoTime();
+                dripping.headers(1, false, Http2TestPeer.request("POST", "/echo"));
+                dripping.data(1, "a", false);
+                TestServers.awaitDescribed(server, connections -> connections.contains("state=busy"),
+                        TestServers.CLOSE_WAIT);
+                try (Http2TestPeer next = Http2TestPeer.connect(server, 0)) {
+                    next.handshake();
+                    next.get(1, "/hello");
+                    assertEquals("hello\n", next.expectResponse(1).bodyText());
+                }
+                long tookNanos = System.nanoTime() - start;
+                assertTrue(tookNanos >= Duration.ofSeconds(2).toNanos() && tookNanos < Duration.ofSeconds(8).toNanos(),
+                        "served after the body's grace of 2 s, not at the read timeout (10 s): " + tookNanos);
+                assertEquals(408, dripping.expectResponse(1).status());
+                dripping.expectReset(1, NO_ERROR); // the rest of the request is not waited for (RFC 9113 §8.1)
+                assertEquals(1, dripping.expectGoAwayAndClose(NO_ERROR).lastStreamId()); // evicted, idle then
             }
         });
     }

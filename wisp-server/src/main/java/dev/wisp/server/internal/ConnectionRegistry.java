@@ -57,6 +57,8 @@ public final class ConnectionRegistry {
     /** Whether the accept thread waits for room; set before it scans, so no connection turning idle is missed. */
     private volatile boolean waiting;
     private int count;
+    /** How many times a connection became idle while the accept thread waited; under {@link #lock}. */
+    private int becameIdle;
     /** Evicted connections that linger with their slot given back; at most maxLingering. */
     private int lingering;
     private final int maxLingering;
@@ -140,12 +142,14 @@ public final class ConnectionRegistry {
                     while (count >= full && !closed) {
                         roomMayBeFree.await();
                     }
-                } else if (victim == null
-                        && ((victim = slowestHead(now)) != null || (victim = slowestBody(now)) != null)) {
-                    // None idle, and a head has taken over a second, or a body comes slower than a trickle: its read
-                    // ends as at its timeout, and its slot comes back once its thread has answered 408 and closed
-                    // it (a second at most here).
+                } else if (victim == null && (victim = slowestHead(now)) != null) {
+                    // None idle, and a head has taken over a second: its read ends as at its timeout, and its slot
+                    // comes back once its thread has answered 408 and closed it (a second at most here).
                     victim.endSlowRead();
+                    awaitRoom(SLOW_HEAD_NANOS);
+                } else if (victim == null && (victim = slowestBody(now)) != null) {
+                    // Else a request body that comes slower than a trickle: the same, after its 408.
+                    victim.endSlowBody();
                     awaitRoom(SLOW_HEAD_NANOS);
                 } else if (victim == null && (victim = slowestWrite(now)) != null) {
                     // Else a write that has waited over 5 s for its client to read: the connection closes.
@@ -179,6 +183,7 @@ public final class ConnectionRegistry {
         if (waiting) {
             lock.lock();
             try {
+                becameIdle++;
                 roomMayBeFree.signalAll();
             } finally {
                 lock.unlock();
@@ -369,12 +374,14 @@ public final class ConnectionRegistry {
 
     /**
      * Waits, under {@link #lock}, for a slot to come back from a connection that was told to end, at most this long:
-     * its thread closes it, mostly at once.
+     * its thread closes it, mostly at once; or for a connection to become idle, to evict (one whose HTTP/2 streams
+     * were ended).
      */
     private void awaitRoom(long nanos) throws InterruptedException {
         int full = count;
+        int idleBefore = becameIdle;
         long left = nanos;
-        while (count >= full && !closed && left > 0) {
+        while (count >= full && becameIdle == idleBefore && !closed && left > 0) {
             left = roomMayBeFree.awaitNanos(left);
         }
     }

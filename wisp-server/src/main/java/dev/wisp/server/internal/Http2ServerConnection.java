@@ -674,7 +674,8 @@ final class Http2ServerConnection extends ServerConnection {
      * Ends a stream's exchange, on its thread: a response the handler left unfinished is reset, what it left
      * unread goes back as credit, and its place among the concurrent streams frees. A request still arriving after
      * a complete response is read and dropped until it ends, for {@code lingerTimeout} at most, then cut off with
-     * RST_STREAM NO_ERROR (§8.1); meanwhile the stream still counts, as a half-closed one does (§5.1.2).
+     * RST_STREAM NO_ERROR (§8.1); meanwhile the stream still counts, as a half-closed one does (§5.1.2). One whose body
+     * was ended for coming too slowly is cut off at once.
      */
     void exchangeEnded(Http2ServerStream stream) {
         try {
@@ -689,6 +690,9 @@ final class Http2ServerConnection extends ServerConnection {
         try {
             if (!stream.isReset() && !stream.isLocalEnded()) {
                 output.reset(stream, ErrorCode.INTERNAL_ERROR);
+            } else if (stream.isSlowBodyEnded()) {
+                // Ended to make room: the rest of the request, coming as slowly, is not waited for (§8.1).
+                output.reset(stream, ErrorCode.NO_ERROR);
             }
             int unread = stream.isRemoteEnded() ? stream.discardBuffered()
                     : stream.lingerUntil(System.nanoTime() + context.config().lingerTimeout().toNanos());
@@ -919,6 +923,35 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
+    /**
+     * Since when every stream of the connection has waited for a request body that comes slower than a trickle (the
+     * oldest's start), or 0 if one does not, or none is open: a full server then ends them, and the connection, as
+     * HTTP/1.1's slow body is ({@link #endSlowBody}).
+     */
+    @Override
+    long slowBodySinceNanos(long nowNanos) {
+        long oldest = 0;
+        for (Http2ServerStream stream : streams.values()) {
+            long since = stream.slowBodySinceNanos(nowNanos);
+            if (since == 0) {
+                return 0;
+            }
+            if (oldest == 0 || since - oldest < 0) {
+                oldest = since;
+            }
+        }
+        return oldest;
+    }
+
+    /**
+     * The slow request bodies end with 408, the rest of each request cut off: the connection, idle then, is evicted
+     * as the next idle one to make room (GOAWAY, and its slot back at once while it lingers).
+     */
+    @Override
+    void endSlowBody() {
+        endSlowStreamBodies(System.nanoTime());
+    }
+
     /** Each stream's handler that waits for a request body coming slower than a trickle reads no more: a 408. */
     @Override
     void endSlowStreamBodies(long nowNanos) {
@@ -926,7 +959,7 @@ final class Http2ServerConnection extends ServerConnection {
             if (stream.slowBodySinceNanos(nowNanos) != 0) {
                 LOG.log(DEBUG, () -> "[c" + id() + "] request body on stream " + stream.id() + " too slow (ended to"
                         + " make room for streams)");
-                stream.endWaitingRead();
+                stream.endSlowBody();
             }
         }
     }

@@ -38,6 +38,8 @@ final class Http2ServerStream extends Http2Stream {
     private volatile Thread handlerThread;
     /** When the request's content began to come (the stream opened), or 0 if the request ended with its head. */
     private final long bodySinceNanos;
+    /** Whether its request body was ended for coming too slowly ({@link #endSlowBody}). */
+    private volatile boolean slowBodyEnded;
 
     /**
      * @param declaredLength the request's Content-Length, or -1
@@ -53,8 +55,7 @@ final class Http2ServerStream extends Http2Stream {
 
     /**
      * Since when the stream's handler has waited for a request body that comes slower than {@link SlowBodies} allows,
-     * or 0 if it does not: for a server out of places for streams, which ends the longest such read
-     * ({@link #endWaitingRead}: 408). A WebSocket's stream waits for messages as long as its application likes.
+     * or 0 if it does not: for a server out of room, which ends such reads ({@link #endSlowBody}: 408). A WebSocket's stream waits for messages as long as its application likes.
      */
     long slowBodySinceNanos(long nowNanos) {
         if (bodySinceNanos == 0 || webSocket != null) {
@@ -143,6 +144,19 @@ final class Http2ServerStream extends Http2Stream {
     /** Whether the whole request was read: it ended and nothing is left unread. */
     boolean isRequestFinished() {
         return isInboundFinished();
+    }
+
+    /**
+     * Ends the handler's wait for a request body that comes too slowly ({@link #slowBodySinceNanos}), as its read
+     * timeout would: a 408, and the rest of the request is not waited for.
+     */
+    void endSlowBody() {
+        slowBodyEnded = true;
+        endWaitingRead();
+    }
+
+    boolean isSlowBodyEnded() {
+        return slowBodyEnded;
     }
 
     /**

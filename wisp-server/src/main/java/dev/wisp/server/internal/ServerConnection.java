@@ -380,6 +380,14 @@ abstract class ServerConnection implements Runnable {
     }
 
     /**
+     * Ends a request body that comes too slowly ({@link #slowBodySinceNanos}) to make room, and the connection after
+     * it: as {@link #endSlowRead}, by default.
+     */
+    void endSlowBody() {
+        endSlowRead();
+    }
+
+    /**
      * Ends the read under way, as a passed deadline does, to shed load or to make room: the thread that the shut input
      * wakes finds it timed out.
      */
