@@ -674,8 +674,8 @@ final class Http2ServerConnection extends ServerConnection {
      * Ends a stream's exchange, on its thread: a response the handler left unfinished is reset, what it left
      * unread goes back as credit, and its place among the concurrent streams frees. A request still arriving after
      * a complete response is read and dropped until it ends, for {@code lingerTimeout} at most, then cut off with
-     * RST_STREAM NO_ERROR (§8.1); meanwhile the stream still counts, as a half-closed one does (§5.1.2). One whose body
-     * was ended for coming too slowly is cut off at once.
+     * RST_STREAM NO_ERROR (§8.1); meanwhile the stream still counts, as a half-closed one does (§5.1.2). One whose
+     * body was ended for coming too slowly is cut off at once.
      */
     void exchangeEnded(Http2ServerStream stream) {
         try {

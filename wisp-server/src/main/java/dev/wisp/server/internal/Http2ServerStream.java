@@ -55,7 +55,8 @@ final class Http2ServerStream extends Http2Stream {
 
     /**
      * Since when the stream's handler has waited for a request body that comes slower than {@link SlowBodies} allows,
-     * or 0 if it does not: for a server out of room, which ends such reads ({@link #endSlowBody}: 408). A WebSocket's stream waits for messages as long as its application likes.
+     * or 0 if it does not: for a server out of room, which ends such reads ({@link #endSlowBody}: 408). A WebSocket's
+     * stream waits for messages as long as its application likes.
      */
     long slowBodySinceNanos(long nowNanos) {
         if (bodySinceNanos == 0 || webSocket != null) {
