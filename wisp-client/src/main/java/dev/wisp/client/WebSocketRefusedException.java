@@ -2,6 +2,7 @@ package dev.wisp.client;
 
 import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
+import dev.wisp.core.Version;
 
 /**
  * The server answered a WebSocket upgrade request with a status other than 101 Switching Protocols: it has no
@@ -9,15 +10,22 @@ import dev.wisp.core.Status;
  * (its body cut at 64 KiB); the connection is closed.
  */
 public final class WebSocketRefusedException extends HttpCallException {
+    private final Version version;
     private final Status status;
     private final Headers headers;
     private final byte[] body;
 
-    public WebSocketRefusedException(String target, Status status, Headers headers, byte[] body) {
+    public WebSocketRefusedException(String target, Version version, Status status, Headers headers, byte[] body) {
         super("WebSocket upgrade of " + target + " refused: " + status + quoteBody(body), null);
+        this.version = version;
         this.status = status;
         this.headers = headers;
         this.body = body.clone();
+    }
+
+    /** The protocol the answer came over: HTTP/1.1, or HTTP/2 for an extended CONNECT. */
+    public Version version() {
+        return version;
     }
 
     /** The status the server answered. */

@@ -8,6 +8,7 @@ import dev.wisp.client.WebSocketRefusedException;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Status;
+import dev.wisp.server.HttpRefusalException;
 import dev.wisp.server.ServerRequest;
 import dev.wisp.server.WebSocketHandler;
 import dev.wisp.websocket.WebSocket;
@@ -38,8 +39,10 @@ import java.util.Set;
  * <p>The subprotocols the client offers are offered to the upstream (only those the configuration lists, if it
  * lists any), and the client is answered with the upstream's choice, or none if it chose none, over HTTP/1.1 and
  * HTTP/2 alike.
- * An upstream that refuses the WebSocket with a 4xx status refuses the client's with the same status (a 401 stays a
- * 401); one that cannot be reached or answers otherwise gives 502, one that does not answer in time 504. If the
+ * An upstream that refuses the WebSocket with a 4xx status refuses the client's with its answer: the same status (a
+ * 401 stays a 401), its end-to-end fields ({@code WWW-Authenticate}, {@code Set-Cookie}, {@code Retry-After}) as a
+ * proxied answer's, and its body (the first 64 KiB); one that cannot be reached or answers otherwise gives 502, one
+ * that does not answer in time 504. If the
  * upstream's connection fails, the client's closes with 1014 (Bad Gateway).
  *
  * <p>Immutable and thread-safe; it uses its proxy's client.
@@ -98,7 +101,8 @@ public final class WebSocketRelay implements WebSocketHandler {
                     failureLog.log(e); // a 4xx is the upstream's answer to the client (a 401), not its failure
                 }
                 throw code >= 400 && code < 500
-                        ? new HttpProtocolException(e.status(), "refused by the upstream server")
+                        ? new HttpRefusalException(e.status(), "refused by the upstream server",
+                                forwarding.responseFields(request, e.headers(), e.version()), e.body())
                         : new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server refused the WebSocket");
             } catch (HttpCallException e) {
                 failureLog.log(e);

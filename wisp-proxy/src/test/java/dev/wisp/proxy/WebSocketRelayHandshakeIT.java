@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The relay's answer to a client when the upstream takes the WebSocket upgrade but never answers it (504, as the
  * proxy's plain requests get), or answers with bytes that are no HTTP (502); either way the upstream's failure is
- * logged as a warning, and the client is not told the upstream's address.
+ * logged as a warning, and the client is not told the upstream's address. A refusal (4xx) is passed on whole.
  */
 class WebSocketRelayHandshakeIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -56,6 +56,40 @@ class WebSocketRelayHandshakeIT {
                 Thread.ofVirtual().start(() -> answer(upstream, "SSH-2.0-OpenSSH_9.6\r\n\r\n",
                         new CountDownLatch(0)));
                 assertRefusedWith(502, upstream, "malformed status line");
+            }
+        });
+    }
+
+    /**
+     * An upstream's refusal reaches the client whole, as a proxied answer would: its status, its end-to-end fields (a
+     * 401's challenge, a cookie) and its body, not the fields of its hop. Before, the client got the status alone
+     * with the relay's own words, and could not know how to authenticate.
+     */
+    @Test
+    void anUpstreamsRefusalReachesTheClientWithItsFieldsAndBody() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ServerSocket upstream = new ServerSocket(0, 8, LOOPBACK)) {
+                Thread.ofVirtual().start(() -> answer(upstream, "HTTP/1.1 401 Unauthorized\r\n"
+                        + "WWW-Authenticate: Basic realm=\"chat\"\r\nSet-Cookie: tried=1\r\n"
+                        + "Content-Type: text/plain\r\nContent-Length: 13\r\nX-Hop: 1\r\n"
+                        + "Connection: close, X-Hop\r\n\r\nlog in first\n", new CountDownLatch(0)));
+                try (LogCapture log = LogCapture.of(ReverseProxy.class.getName());
+                        ReverseProxy proxy = ReverseProxy.builder("http://127.0.0.1:" + upstream.getLocalPort())
+                                .build();
+                        Server server = relayServer(proxy);
+                        Client client = Client.create()) {
+                    WebSocketRefusedException refused = assertThrows(WebSocketRefusedException.class,
+                            () -> client.webSocket("ws://127.0.0.1:" + server.port() + "/x",
+                                    WebSocketConfig.defaults(), new WebSocketListener() { }));
+                    assertEquals(401, refused.status().code());
+                    assertEquals("Basic realm=\"chat\"", refused.headers().firstOrNull("WWW-Authenticate"));
+                    assertEquals("tried=1", refused.headers().firstOrNull("Set-Cookie"));
+                    assertEquals("text/plain", refused.headers().firstOrNull("Content-Type"));
+                    assertEquals(null, refused.headers().firstOrNull("X-Hop"), "a field of the upstream's hop");
+                    assertEquals("log in first\n", new String(refused.body(), StandardCharsets.UTF_8));
+                    assertTrue(log.records().stream().noneMatch(r -> r.getLevel() == Level.WARNING),
+                            "a refusal is the upstream's answer, not its failure");
+                }
             }
         });
     }

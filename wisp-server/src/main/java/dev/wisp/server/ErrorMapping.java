@@ -4,13 +4,17 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.wisp.core.Ascii;
+import dev.wisp.core.ConnectionOptions;
 import dev.wisp.core.HeaderNames;
+import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Status;
 import dev.wisp.transport.LogLimit;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The innermost step of an {@link HttpService}: runs the handler and, while nothing of its response reached the
@@ -42,6 +46,10 @@ final class ErrorMapping implements Handler {
     private static final List<String> CONTENT_HEADERS = List.of(HeaderNames.CONTENT_TYPE, HeaderNames.CONTENT_LENGTH,
             HeaderNames.CONTENT_ENCODING, HeaderNames.CONTENT_RANGE, HeaderNames.ETAG, HeaderNames.LAST_MODIFIED,
             HeaderNames.CACHE_CONTROL, "Expires", "Content-Disposition", "Content-Language", "Content-Location");
+
+    /** What frames a message or manages a connection: a refusal's own are not sent, the server frames its answer. */
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "connection",
+            "keep-alive", "proxy-connection", "upgrade", "te", "trailer");
 
     private final Handler handler;
     private final Map<Class<? extends Throwable>, ExceptionMapper<?>> mappers;
@@ -117,8 +125,25 @@ final class ErrorMapping implements Handler {
                 message = "internal server error";
             }
         }
+        if (exception instanceof HttpRefusalException refusal && refusal.status().equals(status)) {
+            answerWhole(refusal, response);
+            return;
+        }
         response.setHeader(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.send(message + "\n");
+    }
+
+    /** Answers with the refusal's fields, less those that frame it or manage the connection, and its content. */
+    private static void answerWhole(HttpRefusalException refusal, ServerResponse response) throws IOException {
+        Headers fields = refusal.headers();
+        Set<String> named = ConnectionOptions.of(fields);
+        for (int i = 0; i < fields.size(); i++) {
+            String name = Ascii.toLowerCase(fields.name(i));
+            if (!FRAMING.contains(name) && !named.contains(name)) {
+                response.header(fields.name(i), fields.value(i));
+            }
+        }
+        response.send(refusal.body());
     }
 
     /** Whether the response can still be answered: not committed, or committed and taken back unsent. */

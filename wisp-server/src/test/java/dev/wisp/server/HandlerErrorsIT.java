@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wisp.core.Headers;
 import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.Status;
 import dev.wisp.testing.LogCapture;
 import dev.wisp.testing.RawPeer;
 import java.io.IOException;
@@ -59,6 +61,12 @@ class HandlerErrorsIT {
                             .header("Content-Location", "/reports/1.pdf");
                     throw new IllegalStateException("failed before sending the report");
                 })
+                .get("/refusal", (request, response) -> {
+                    throw new HttpRefusalException(Status.TOO_MANY_REQUESTS, "over quota", Headers.of(
+                            "Content-Type", "application/json", "Retry-After", "30", "Content-Length", "999",
+                            "Transfer-Encoding", "chunked", "X-Hop", "1", "Connection", "keep-alive, X-Hop"),
+                            "{\"error\": \"quota\"}\n".getBytes(StandardCharsets.US_ASCII));
+                })
                 .get("/protocol", (request, response) -> {
                     throw new MalformedMessageException("parameter 'n' is not a number");
                 })
@@ -97,6 +105,27 @@ class HandlerErrorsIT {
                     assertFalse(response.contains("Injected"), path);
                 }
             }
+        });
+    }
+
+    /**
+     * A refusal with a whole answer goes out with its fields and body, framed by the server: the fields that frame a
+     * message or manage the connection, and those its Connection names, are the server's, never the handler's.
+     */
+    @Test
+    void answersARefusalWithItsFieldsAndBodyInTheServersFraming() {
+        RawPeer.talk(server.port(), peer -> {
+            peer.send("GET /refusal HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("""
+                    HTTP/1.1 429 Too Many Requests\r
+                    Content-Type: application/json\r
+                    Retry-After: 30\r
+                    Content-Length: 19\r
+                    Date: <date>\r
+                    Connection: close\r
+                    \r
+                    {"error": "quota"}
+                    """, peer.readLastResponse().text());
         });
     }
 

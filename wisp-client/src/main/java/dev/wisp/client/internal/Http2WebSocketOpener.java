@@ -93,8 +93,8 @@ public final class Http2WebSocketOpener {
             ResponseHead response = finalHead(stream, call);
             WebSocketUpgrader.answered(call, state, request, response);
             if (!response.status().isSuccess()) {
-                throw new WebSocketRefusedException(WebSocketUpgrader.webSocketUrl(request), response.status(),
-                        response.headers(), refusalBody(connection, stream, call));
+                throw new WebSocketRefusedException(WebSocketUpgrader.webSocketUrl(request), Version.HTTP_2,
+                        response.status(), response.headers(), refusalBody(connection, stream, call));
             }
             Agreement agreement = handshake.check(response);
             return start(connection, stream, offered, agreement, listener);

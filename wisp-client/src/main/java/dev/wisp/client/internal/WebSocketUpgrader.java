@@ -114,8 +114,8 @@ public final class WebSocketUpgrader {
             ResponseHead response = finalHead(new Http1ResponseReader(limits), connection, request, clientConfig);
             answered(call, state, request, response);
             if (response.status().code() != 101) {
-                throw new WebSocketRefusedException(webSocketUrl(request), response.status(), response.headers(),
-                        refusalBody(connection, response, limits));
+                throw new WebSocketRefusedException(webSocketUrl(request), response.version(), response.status(),
+                        response.headers(), refusalBody(connection, response, limits));
             }
             agreement = handshake.check(response);
         } catch (WebSocketHandshakeException | RuntimeException e) {
