@@ -1,10 +1,11 @@
 package dev.wisp.proxy;
 
+import dev.wisp.core.Headers;
 import dev.wisp.websocket.CloseCode;
 import dev.wisp.websocket.WebSocket;
+import dev.wisp.websocket.internal.AnswerChoosingListener;
 import dev.wisp.websocket.internal.CloseAnsweringListener;
 import dev.wisp.websocket.internal.Incoming;
-import dev.wisp.websocket.internal.SubprotocolChoosingListener;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
 import java.time.Duration;
@@ -32,6 +33,8 @@ final class WebSocketPipe {
     private final Duration closeTimeout;
     private final Side downstream = new Side();
     private final Side upstream = new Side();
+    /** The fields of the upstream's answer that the client's gets; set before the client is answered. */
+    private volatile Headers answerFields = Headers.empty();
 
     /** @param closeTimeout how long a close waits for the other side's, as a session waits for its peer's */
     WebSocketPipe(Duration closeTimeout) {
@@ -47,8 +50,11 @@ final class WebSocketPipe {
     /**
      * The upstream's side, once its handshake is done: a session of the proxy's client, as a listener's WebSocket
      * always is, whose close can be an empty one.
+     *
+     * @param answerFields the fields of the upstream's answer to pass on to the client: its end-to-end ones
      */
-    void upstreamOpened(WebSocket webSocket) {
+    void upstreamOpened(WebSocket webSocket, Headers answerFields) {
+        this.answerFields = answerFields;
         upstream.socket.complete((WebSocketSession) webSocket);
     }
 
@@ -87,6 +93,11 @@ final class WebSocketPipe {
         @Override
         public Optional<String> subprotocol() {
             return upstream.socket.join().subprotocol(); // the upstream has opened before the client is answered
+        }
+
+        @Override
+        public Headers answerFields() {
+            return answerFields;
         }
 
         @Override
@@ -168,8 +179,11 @@ final class WebSocketPipe {
         }
     }
 
-    /** What the listener of the client's side does: relay closes, and choose the upstream's subprotocol. */
-    interface ClientSideListener extends CloseAnsweringListener, SubprotocolChoosingListener {
+    /**
+     * What the listener of the client's side does: relay closes, and answer with the upstream's subprotocol and
+     * fields.
+     */
+    interface ClientSideListener extends CloseAnsweringListener, AnswerChoosingListener {
     }
 
     private interface Send {

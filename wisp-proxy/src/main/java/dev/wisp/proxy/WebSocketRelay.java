@@ -16,6 +16,7 @@ import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketHandshakeException;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.ServerHandshake;
+import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
@@ -122,7 +123,10 @@ public final class WebSocketRelay implements WebSocketHandler {
                 throw new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server answered wrongly");
             }
             upstreams.answered(upstream);
-            pipe.upstreamOpened(opened);
+            // A cookie the upstream set goes to the client, as with any answer it passes on; the handshake's own
+            // fields are the client's handshake's.
+            pipe.upstreamOpened(opened, forwarding.responseFields(request, opened.handshakeHeaders(),
+                    ((WebSocketSession) opened).handshakeVersion()));
             return pipe.downstreamListener;
         }
     }

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.client.Client;
 import dev.wisp.client.WebSocketRefusedException;
+import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.testing.LogCapture;
+import dev.wisp.websocket.WebSocket;
 import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
+import dev.wisp.websocket.WebSocketMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -28,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The relay's answer to a client when the upstream takes the WebSocket upgrade but never answers it (504, as the
  * proxy's plain requests get), or answers with bytes that are no HTTP (502); either way the upstream's failure is
- * logged as a warning, and the client is not told the upstream's address. A refusal (4xx) is passed on whole.
+ * logged as a warning, and the client is not told the upstream's address. A refusal (4xx) is passed on whole, and
+ * the end-to-end fields of a 101.
  */
 class WebSocketRelayHandshakeIT {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -90,6 +94,38 @@ class WebSocketRelayHandshakeIT {
                     assertTrue(log.records().stream().noneMatch(r -> r.getLevel() == Level.WARNING),
                             "a refusal is the upstream's answer, not its failure");
                 }
+            }
+        });
+    }
+
+    /**
+     * The end-to-end fields of the upstream's 101 reach the client's: a session cookie set at the upgrade, which
+     * the relay dropped before.
+     */
+    @Test
+    void theUpstreamsAnswerPassesItsCookieOn() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            HttpService upstreamService = HttpService.builder(Router.builder()
+                            .webSocket("/ws", WebSocketConfig.defaults(), request -> WebSocketListener.echo())
+                            .build())
+                    .filter((request, response, next) -> {
+                        response.header("Set-Cookie", "session=abc; HttpOnly").header("X-Served-By", "upstream");
+                        next.handle(request, response);
+                    })
+                    .build();
+            try (Server upstream = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).build(),
+                            upstreamService).start();
+                    ReverseProxy proxy = ReverseProxy.builder("http://127.0.0.1:" + upstream.port()).build();
+                    Server server = relayServer(proxy);
+                    Client client = Client.create();
+                    WebSocket webSocket = client.webSocket("ws://127.0.0.1:" + server.port() + "/ws",
+                            WebSocketConfig.defaults())) {
+                assertEquals("session=abc; HttpOnly", webSocket.handshakeHeaders().firstOrNull("Set-Cookie"));
+                assertEquals("upstream", webSocket.handshakeHeaders().firstOrNull("X-Served-By"));
+                assertEquals(1, webSocket.handshakeHeaders().all("Sec-WebSocket-Accept").size(),
+                        "the handshake's own fields are the relay's, once");
+                webSocket.sendText("through");
+                assertEquals(new WebSocketMessage.Text("through"), webSocket.receive().orElseThrow());
             }
         });
     }

@@ -1,5 +1,6 @@
 package dev.wisp.websocket;
 
+import dev.wisp.core.Headers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -21,6 +22,14 @@ public interface WebSocket extends AutoCloseable {
 
     /** The subprotocol the handshake agreed on, if any. */
     Optional<String> subprotocol();
+
+    /**
+     * The header fields of the answer that opened this WebSocket, as a client received them: its 101 (over HTTP/2,
+     * its 200), with a cookie or a session's name the server set. Empty on a server's side, which wrote them.
+     */
+    default Headers handshakeHeaders() {
+        return Headers.empty();
+    }
 
     /**
      * Sends a text message in one frame.

@@ -8,6 +8,7 @@ import dev.wisp.client.ResponseProtocolException;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.TimeoutExceededException.Timeout;
 import dev.wisp.client.WebSocketRefusedException;
+import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Method;
 import dev.wisp.core.RequestHead;
@@ -21,7 +22,6 @@ import dev.wisp.websocket.WebSocketHandshakeException;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.Agreement;
 import dev.wisp.websocket.internal.ClientHandshake;
-import dev.wisp.websocket.internal.Role;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,7 +97,7 @@ public final class Http2WebSocketOpener {
                         response.status(), response.headers(), refusalBody(connection, stream, call));
             }
             Agreement agreement = handshake.check(response);
-            return start(connection, stream, offered, agreement, listener);
+            return start(connection, stream, offered, agreement, listener, response.headers());
         } catch (Http2StreamEndedException e) {
             connection.release(stream);
             if (e.wasRefusedUnprocessed()) {
@@ -142,12 +142,12 @@ public final class Http2WebSocketOpener {
     }
 
     private static WebSocketSession start(Http2ClientConnection connection, Http2ClientStream stream,
-            WebSocketConfig offered, Agreement agreement, WebSocketListener listener) {
+            WebSocketConfig offered, Agreement agreement, WebSocketListener listener, Headers answer) {
         Http2WebSocketChannel channel = new Http2WebSocketChannel(connection, stream);
         long id = connection.socket().id();
-        WebSocketSession session = new WebSocketSession(id, channel,
+        WebSocketSession session = new ClientWebSocketSession(id, channel,
                 WireInput.of(channel.input(), connection.socket().buffers()), connection.socket().buffers(),
-                Role.CLIENT, offered, agreement, listener);
+                offered, agreement, listener, answer);
         WebSocketReading reading = new WebSocketReading(session);
         channel.watch(session, reading);
         LOG.log(DEBUG, () -> "[" + connection + "] stream " + stream.id() + " opened a websocket");

@@ -30,7 +30,6 @@ import dev.wisp.websocket.WebSocketHandshakeException;
 import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.Agreement;
 import dev.wisp.websocket.internal.ClientHandshake;
-import dev.wisp.websocket.internal.Role;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
 import java.util.List;
@@ -102,6 +101,7 @@ public final class WebSocketUpgrader {
         connection.doNotReuse();
         connection.beginExchange(call.deadlineNanos(), clientConfig.readTimeout().toNanos());
         Agreement agreement;
+        Headers answer;
         Failures.Phase phase = Failures.Phase.SENDING;
         try {
             RequestHead head = head(request, clientConfig, handshake);
@@ -118,6 +118,7 @@ public final class WebSocketUpgrader {
                         response.headers(), refusalBody(connection, response, limits));
             }
             agreement = handshake.check(response);
+            answer = response.headers();
         } catch (WebSocketHandshakeException | RuntimeException e) {
             connection.close("WebSocket upgrade failed: " + e.getMessage());
             throw e;
@@ -132,8 +133,8 @@ public final class WebSocketUpgrader {
             connection.endExchange();
         }
         LOG.log(DEBUG, () -> "[" + connection + "] switched to websocket");
-        WebSocketSession session = new WebSocketSession(connection.id(), connection.transport(),
-                connection.input(), connection.buffers(), Role.CLIENT, offered, agreement, listener);
+        WebSocketSession session = new ClientWebSocketSession(connection.id(), connection.transport(),
+                connection.input(), connection.buffers(), offered, agreement, listener, answer);
         WebSocketReading reading = new WebSocketReading(session);
         Swept swept = new Swept(session, connection, reading);
         ClientSweeper.instance().watch(swept);

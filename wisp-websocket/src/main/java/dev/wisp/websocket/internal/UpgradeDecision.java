@@ -1,5 +1,6 @@
 package dev.wisp.websocket.internal;
 
+import dev.wisp.core.Ascii;
 import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
 import dev.wisp.websocket.WebSocketListener;
@@ -20,16 +21,24 @@ public sealed interface UpgradeDecision {
             implements UpgradeDecision {
 
         /**
-         * This answer with the subprotocol the listener chose, if it is a {@link SubprotocolChoosingListener} (a
-         * relay's), in place of the one chosen among the route's; else this answer.
+         * This answer with the subprotocol the listener chose, if it is an {@link AnswerChoosingListener} (a
+         * relay's), in place of the one chosen among the route's, and with its fields but those the handshake sets;
+         * else this answer.
          */
         public Accept choosingBy(WebSocketListener listener) {
-            if (!(listener instanceof SubprotocolChoosingListener choosing)) {
+            if (!(listener instanceof AnswerChoosingListener choosing)) {
                 return this;
             }
             Optional<String> subprotocol = choosing.subprotocol();
             Headers.Builder answer = headers.toBuilder().remove(SUBPROTOCOL_FIELD);
             subprotocol.ifPresent(chosen -> answer.add(SUBPROTOCOL_FIELD, chosen));
+            Headers added = choosing.answerFields();
+            for (int i = 0; i < added.size(); i++) {
+                String name = Ascii.toLowerCase(added.name(i));
+                if (!name.equals("upgrade") && !name.equals("connection") && !name.startsWith("sec-websocket-")) {
+                    answer.add(added.name(i), added.value(i));
+                }
+            }
             return new Accept(answer.build(), new Agreement(subprotocol, agreement.deflate()));
         }
     }

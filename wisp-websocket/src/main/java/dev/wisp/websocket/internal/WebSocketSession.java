@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.wisp.core.BufferPool;
 import dev.wisp.core.SharedBudget;
+import dev.wisp.core.Version;
 import dev.wisp.core.WireInput;
 import dev.wisp.core.WireOutput;
 import dev.wisp.transport.Transport;
@@ -61,7 +62,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * for messages) under, for {@link #receive()}, the read lock; sending lives in {@link SessionSender}, the timers in
  * {@link SessionTimers}, and what the owner does with a wait in {@link IdleHandOff}.
  */
-public final class WebSocketSession implements WebSocket {
+public class WebSocketSession implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
     /** Lingering after a failure reads and drops at most this much. */
     private static final int MAX_LINGER_BYTES = 1024 * 1024;
@@ -635,6 +636,14 @@ public final class WebSocketSession implements WebSocket {
     @Override
     public Optional<String> subprotocol() {
         return subprotocol;
+    }
+
+    /**
+     * The protocol the answer that opened this WebSocket came over, on a client's side (for a relay's {@code Via});
+     * null on a server's.
+     */
+    public Version handshakeVersion() {
+        return null;
     }
 
     @Override
