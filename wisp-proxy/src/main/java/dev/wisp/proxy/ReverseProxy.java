@@ -55,6 +55,8 @@ import java.util.Set;
  * RFC 9110 §6.5.1, which the server and client drop themselves) and the forwarding fields and {@code Via}, which
  * belong in the head the proxy sets. The answer's status and end-to-end fields come back as they are, but for a {@code
  * Location} that points into the upstream, which is pointed at the proxy ({@link Builder#rewriteLocation(boolean)}).
+ * A TRACE or OPTIONS with {@code Max-Forwards} goes on with the count less one, and one that comes with none left is
+ * answered by the proxy ({@link MaxForwards}).
  *
  * <p><b>Failures.</b> A request that has passed 16 proxies already (by its {@code Via} entries) is answered 508
  * (Loop Detected): a proxy whose upstream is, in the end, itself would otherwise forward until its resources ran
@@ -158,8 +160,16 @@ public final class ReverseProxy implements Handler, AutoCloseable {
                     + " proxies or more: a loop?\n");
             return;
         }
+        long maxForwards = MaxForwards.received(request);
+        if (maxForwards == 0) {
+            MaxForwards.answerHere(request, response);
+            return;
+        }
         DownstreamBody body = new DownstreamBody(request.body());
         Headers fields = forwarding.requestFields(request, REQUEST_OWN);
+        if (maxForwards > 0) {
+            fields = MaxForwards.forwarded(fields, maxForwards);
+        }
         Upstreams upstreams = forwarding.upstreams();
         List<Upstream> candidates = upstreams.order();
         for (int i = 0; i < candidates.size(); i++) {
