@@ -84,7 +84,8 @@ final class ServeProxies {
     /**
      * Adds a route per {@code --proxy} to the router. The proxies live as long as the process. A WebSocket is relayed
      * for the server's own pages and those of {@code crossOrigins} ({@code --cors}), as {@code /ws} is: with
-     * {@code --auth} in front, the upstream takes whatever comes through as the user's.
+     * {@code --auth} in front, the upstream takes whatever comes through as the user's, without the credentials,
+     * which were for this server.
      *
      * @throws UsageException for a value that is not PREFIX=URL with an http(s) URL, or an unreadable CA file
      */
@@ -124,6 +125,10 @@ final class ServeProxies {
                         .strip()));
                 for (int i = 1; i < urls.length; i++) {
                     builder.alsoTo(urls[i].strip());
+                }
+                if (arguments.has("--auth")) {
+                    // The password is this server's: the upstream, another party perhaps, has no business seeing it.
+                    builder.hideRequestFields("Authorization");
                 }
                 if (arguments.has("--cors")) {
                     // The Cors filter in front answers for CORS; the upstream's own fields would go out beside its.

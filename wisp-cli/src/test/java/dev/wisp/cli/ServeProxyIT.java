@@ -69,6 +69,7 @@ class ServeProxyIT {
                     listen 127.0.0.1:%1$d;
                     root %2$s/www;
                     location = /headers { return 200 "$http_x_forwarded_for $http_via $host\\n"; }
+                    location = /credentials { return 200 "[$http_authorization] [$http_x_token]\\n"; }
                     location = /cors {
                         add_header Access-Control-Allow-Origin "*";
                         add_header Access-Control-Expose-Headers "X-Upstream";
@@ -101,6 +102,25 @@ class ServeProxyIT {
                     base + "/up/docs"));
             assertEquals("<p>docs</p>\n", curl("-s", "-L", base + "/up/docs"));
             assertEquals("127.0.0.1 1.1 wisp 127.0.0.1\n", curl("-s", base + "/up/headers"));
+        });
+    }
+
+    /**
+     * With {@code --auth}, the password a client gave this server stays here: the upstream, another party perhaps,
+     * gets the request without {@code Authorization} (before 2026-12-06 it got the password), and the other fields.
+     */
+    @Test
+    void withAuthTheCredentialsAreNotForwarded() throws Exception {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            int nginxPort = startNginx(new byte[1]);
+            String route = "/up=http://127.0.0.1:" + nginxPort;
+            Server guarded = serve("--proxy", route, "--auth", "alice:s3cret");
+            Server open = serve("--proxy", route);
+            String[] asAlice = {"-s", "-u", "alice:s3cret", "-H", "X-Token: t1"};
+            assertEquals("[] [t1]\n", curl(with(asAlice, "http://127.0.0.1:" + guarded.port() + "/up/credentials")));
+            assertEquals("[Basic YWxpY2U6czNjcmV0] [t1]\n",
+                    curl(with(asAlice, "http://127.0.0.1:" + open.port() + "/up/credentials")),
+                    "without --auth the credentials are the upstream's, and go through");
         });
     }
 

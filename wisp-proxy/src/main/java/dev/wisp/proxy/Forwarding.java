@@ -17,11 +17,13 @@ import java.util.Set;
  * the upstream who asked, {@code Location} pointed back at the proxy, and the upstream's fields the proxy hides.
  * Immutable.
  *
+ * @param hiddenRequestFields lowercase names of the client's request fields never forwarded, in its head or trailers
  * @param droppedResponseFields lowercase names of the upstream's answer fields never relayed, in its head or trailers:
  *     those the server writes itself, and those the proxy hides
  */
 record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, ForwardedHeaders forwardedHeaders,
-        boolean trustForwardedHeaders, String via, boolean rewriteLocation, Set<String> droppedResponseFields) {
+        boolean trustForwardedHeaders, String via, boolean rewriteLocation, Set<String> hiddenRequestFields,
+        Set<String> droppedResponseFields) {
 
     /**
      * How many proxies a request may have passed, by its {@code Via} entries, before this one refuses it: a proxy
@@ -75,6 +77,7 @@ record Forwarding(Upstreams upstreams, String prefix, boolean preserveHost, Forw
     Headers requestFields(ServerRequest request, Set<String> ownFields) {
         Headers received = request.headers();
         Set<String> dropped = new HashSet<>(ownFields);
+        dropped.addAll(hiddenRequestFields);
         if (!trustForwardedHeaders) {
             dropped.addAll(ProxyFields.FORWARDING);
         }

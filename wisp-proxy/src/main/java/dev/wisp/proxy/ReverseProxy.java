@@ -93,7 +93,8 @@ public final class ReverseProxy implements Handler, AutoCloseable {
 
     private ReverseProxy(Builder b) {
         this.forwarding = new Forwarding(new Upstreams(b.upstreams), b.prefix, b.preserveHost, b.forwardedHeaders,
-                b.trustForwardedHeaders, b.via, b.rewriteLocation, droppedResponseFields(b.hiddenResponseFields));
+                b.trustForwardedHeaders, b.via, b.rewriteLocation, Set.copyOf(b.hiddenRequestFields),
+                droppedResponseFields(b.hiddenResponseFields));
         this.ownsClient = b.client == null;
         this.client = b.client != null ? b.client : Client.create(forProxying(b.clientConfig));
     }
@@ -176,7 +177,8 @@ public final class ReverseProxy implements Handler, AutoCloseable {
             Upstream upstream = candidates.get(i);
             Request forwarded;
             try {
-                forwarded = forwardedRequest(request, target.at(upstream), fields, body);
+                forwarded = forwardedRequest(request, target.at(upstream), fields, body,
+                        forwarding.hiddenRequestFields());
             } catch (IllegalArgumentException e) {
                 // Taken by the server's parser but no URI (a query's "%2", say): nothing an upstream could be sent.
                 // (The message would name the upstream's address: not told.)
@@ -219,14 +221,15 @@ public final class ReverseProxy implements Handler, AutoCloseable {
                         : "the upstream server could not be reached or answered wrongly\n");
     }
 
-    private static Request forwardedRequest(ServerRequest request, URI target, Headers fields, DownstreamBody body) {
+    private static Request forwardedRequest(ServerRequest request, URI target, Headers fields, DownstreamBody body,
+            Set<String> hiddenFields) {
         Request.Builder forwarded = Request.builder(target)
                 .method(request.method())
                 .headers(fields)
                 .decompress(false);
         long length = request.headers().firstAsLong(HeaderNames.CONTENT_LENGTH).orElse(-1);
         if (length > 0 || length < 0 && !request.body().isFinished()) {
-            forwarded.body(new RelayedBody(body, length, request.body()));
+            forwarded.body(new RelayedBody(body, length, request.body(), hiddenFields));
         } else if (length == 0) {
             forwarded.body(Body.empty());
         }
@@ -319,6 +322,7 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         private boolean trustForwardedHeaders;
         private String via = "wisp";
         private boolean rewriteLocation = true;
+        private final Set<String> hiddenRequestFields = new HashSet<>();
         private final Set<String> hiddenResponseFields = new HashSet<>();
         private ClientConfig clientConfig = defaultClientConfig();
         private Client client;
@@ -418,6 +422,19 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         }
 
         /**
+         * Fields of the clients' requests not forwarded to the upstream, in their head or trailers, as nginx's
+         * {@code proxy_set_header} with an empty value: credentials the server in front took for itself (its
+         * {@code BasicAuth}'s {@code Authorization}, which the upstream has no business seeing), or cookies meant
+         * for it alone. Adds to the names given before; none by default.
+         *
+         * @throws IllegalArgumentException for a name that is not a token
+         */
+        public Builder hideRequestFields(String... names) {
+            addFieldNames(hiddenRequestFields, names);
+            return this;
+        }
+
+        /**
          * Fields of the upstream's answers not relayed to the client, in their head or trailers, as nginx's
          * {@code proxy_hide_header}: those the server's own filters set for every answer (a {@code Cors} filter's
          * {@code Access-Control-Allow-Origin} in front of an upstream that sets one too would otherwise go out
@@ -427,14 +444,18 @@ public final class ReverseProxy implements Handler, AutoCloseable {
          * @throws IllegalArgumentException for a name that is not a token
          */
         public Builder hideResponseFields(String... names) {
+            addFieldNames(hiddenResponseFields, names);
+            return this;
+        }
+
+        private static void addFieldNames(Set<String> to, String... names) {
             for (String name : names) {
                 Objects.requireNonNull(name, "name");
                 if (!HeaderValidation.isToken(name)) {
                     throw new IllegalArgumentException("not a field name: " + Ascii.escape(name));
                 }
-                hiddenResponseFields.add(Ascii.toLowerCase(name));
+                to.add(Ascii.toLowerCase(name));
             }
-            return this;
         }
 
         /**

@@ -325,6 +325,20 @@ class ReverseProxyIT {
     }
 
     @Test
+    void hiddenFieldsOfTheClientsRequestAreLeftOutOfItsHeadAndTrailers() throws Exception {
+        String base = proxy(toUpstream().hideRequestFields("X-Secret", "x-checksum"));
+        int port = URI.create(base).getPort();
+        try (RawPeer peer = RawPeer.connect(port)) {
+            peer.send("GET /api/echo/a HTTP/1.1\r\nHost: proxy\r\nX-Secret: s3\r\nX-Kept: yes\r\n\r\n");
+            String told = peer.readResponse().bodyText();
+            assertTrue(told.contains("X-Kept: yes\n") && !told.contains("s3"), told);
+            peer.send("POST /api/trailers HTTP/1.1\r\nHost: proxy\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n");
+            assertEquals("5 null chunked\n", peer.readResponse().bodyText(), "the trailer hidden too");
+        }
+    }
+
+    @Test
     void hiddenFieldsOfTheUpstreamsAnswerAreLeftOutOfItsHeadAndTrailers() throws Exception {
         String relayed = proxy(toUpstream());
         try (Response answer = client.send(Request.get(relayed + "/api/decorated"))) {
