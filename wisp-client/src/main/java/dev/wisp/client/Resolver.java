@@ -17,8 +17,14 @@ import java.util.Objects;
  */
 @FunctionalInterface
 public interface Resolver {
-    /** The JDK's resolver: {@link InetAddress#getAllByName(String)}. */
-    Resolver SYSTEM = (host, port) -> List.of(InetAddress.getAllByName(host));
+    /**
+     * The JDK's resolver ({@link InetAddress#getAllByName(String)}), but for the names under {@code localhost}
+     * ({@code app.localhost}), which are both loopback addresses, 127.0.0.1 and ::1, without asking DNS, as RFC 6761
+     * §6.3 asks and browsers and curl resolve them (they went to DNS before 2026-12-06, which knew none).
+     * {@code localhost} itself is what the hosts file says, as before.
+     */
+    Resolver SYSTEM = (host, port) -> isUnderLocalhost(host) ? loopback(host)
+            : List.of(InetAddress.getAllByName(host));
 
     /**
      * The addresses of the host, for a connection to this port; at least one.
@@ -47,5 +53,16 @@ public interface Resolver {
             List<InetAddress> fixed = frozen.get(host.toLowerCase(Locale.ROOT) + ":" + port);
             return fixed != null ? fixed : fallback.resolve(host, port);
         };
+    }
+
+    private static boolean isUnderLocalhost(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        return name.length() > 10 && name.regionMatches(true, name.length() - 10, ".localhost", 0, 10);
+    }
+
+    private static List<InetAddress> loopback(String host) throws UnknownHostException {
+        byte[] ipv6 = new byte[16];
+        ipv6[15] = 1;
+        return List.of(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1}), InetAddress.getByAddress(host, ipv6));
     }
 }

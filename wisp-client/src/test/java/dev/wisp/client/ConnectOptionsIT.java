@@ -161,6 +161,33 @@ class ConnectOptionsIT {
     }
 
     /**
+     * A name under {@code localhost} is both loopback addresses, without DNS (RFC 6761 §6.3, as curl and browsers
+     * resolve it): it was unknown before.
+     */
+    @Test
+    void aNameUnderLocalhostIsBothLoopbackAddresses() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            server.set(Server.create(ServerConfig.builder().bindAddress(InetAddress.getByName("::")).port(0).build(),
+                    ROUTER).start());
+            int port = server.get().port();
+            SocketOptions v6only = SocketOptions.builder().ipPreference(SocketOptions.IpPreference.IPV6_ONLY).build();
+            try (Client client = Client.create(ClientConfig.builder().socketOptions(v6only).build())) {
+                for (String host : new String[] {"app.localhost", "App.LocalHost."}) {
+                    assertTrue(client.send(Request.get("http://" + host + ":" + port + "/whoami")).text()
+                            .startsWith("0:0:0:0:0:0:0:1:"), host);
+                }
+            }
+            SocketOptions v4only = SocketOptions.builder().ipPreference(SocketOptions.IpPreference.IPV4_ONLY).build();
+            try (Client client = Client.create(ClientConfig.builder().socketOptions(v4only).build())) {
+                assertTrue(client.send(Request.get("http://app.localhost:" + port + "/whoami")).text()
+                        .startsWith("127.0.0.1:"));
+            }
+            assertEquals(List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1")),
+                    Resolver.SYSTEM.resolve("app.localhost", port));
+        });
+    }
+
+    /**
      * The TOS byte is set on the socket and read back by the connector, which fails if the kernel kept another
      * value: Linux keeps the low two bits of a TCP socket's TOS for ECN, so RFC 1349's "low cost" (0x02) is refused
      * with a typed error rather than dropped silently. {@link TypeOfServiceOnTheWireIT} checks the byte on the wire.
