@@ -1,5 +1,6 @@
 package dev.wisp.client;
 
+import dev.wisp.client.internal.LocalhostNames;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -23,7 +24,7 @@ public interface Resolver {
      * §6.3 asks and browsers and curl resolve them (they went to DNS before 2026-12-06, which knew none).
      * {@code localhost} itself is what the hosts file says, as before.
      */
-    Resolver SYSTEM = (host, port) -> isUnderLocalhost(host) ? loopback(host)
+    Resolver SYSTEM = (host, port) -> LocalhostNames.isUnderLocalhost(host) ? LocalhostNames.loopback(host)
             : List.of(InetAddress.getAllByName(host));
 
     /**
@@ -53,16 +54,5 @@ public interface Resolver {
             List<InetAddress> fixed = frozen.get(host.toLowerCase(Locale.ROOT) + ":" + port);
             return fixed != null ? fixed : fallback.resolve(host, port);
         };
-    }
-
-    private static boolean isUnderLocalhost(String host) {
-        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-        return name.length() > 10 && name.regionMatches(true, name.length() - 10, ".localhost", 0, 10);
-    }
-
-    private static List<InetAddress> loopback(String host) throws UnknownHostException {
-        byte[] ipv6 = new byte[16];
-        ipv6[15] = 1;
-        return List.of(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1}), InetAddress.getByAddress(host, ipv6));
     }
 }

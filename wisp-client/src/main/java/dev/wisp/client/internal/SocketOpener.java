@@ -97,6 +97,11 @@ final class SocketOpener {
             return openAbstractUnixSocket(origin, options.abstractUnixSocket().get(), call);
         }
         List<InetAddress> addresses = options.order(resolved);
+        if (addresses.isEmpty() && LocalhostNames.isLocalhost(origin.host())) {
+            // A hosts file that names one loopback address for localhost (127.0.0.1 alone, often): the other is
+            // this host's as well (RFC 6761 §6.3), as curl takes it for -6.
+            addresses = options.order(LocalhostNames.loopback(origin.host()));
+        }
         if (addresses.isEmpty()) {
             throw new ConnectFailedException("cannot connect to " + origin.host() + ":" + origin.port() + ": none of "
                     + resolved.stream().map(InetAddress::getHostAddress).toList() + " is allowed by ipPreference "
