@@ -333,28 +333,42 @@ public final class Http2Output {
      */
     public void writeData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
             throws IOException {
-        do {
-            lock.lock();
-            try {
-                int held = 0;
-                do {
-                    int allowed = awaitWindow(stream, Math.min(length, HELD_BYTES - held));
-                    boolean last = endStream && allowed == length;
-                    frames.writeData(stream.id(), data, offset, allowed, last);
-                    take(stream.sendWindow, allowed);
-                    take(connectionWindow, allowed);
-                    offset += allowed;
-                    length -= allowed;
-                    held += allowed;
-                    if (last) {
-                        stream.localEnded();
-                    }
-                } while (length > 0 && held < HELD_BYTES);
-            } finally {
-                unlock();
+        try {
+            do {
+                lock.lock();
+                try {
+                    int held = 0;
+                    do {
+                        int allowed = awaitWindow(stream, Math.min(length, HELD_BYTES - held));
+                        boolean last = endStream && allowed == length;
+                        frames.writeData(stream.id(), data, offset, allowed, last);
+                        take(stream.sendWindow, allowed);
+                        take(connectionWindow, allowed);
+                        sentAfterWait(stream, allowed);
+                        offset += allowed;
+                        length -= allowed;
+                        held += allowed;
+                        if (last) {
+                            stream.localEnded();
+                        }
+                    } while (length > 0 && held < HELD_BYTES);
+                } finally {
+                    unlock();
+                }
+            } while (length > 0);
+        } finally {
+            if (stream.windowWaitingSinceNanos != 0) {
+                stream.windowWaitingSinceNanos = 0; // the write is over: what the handler does next is its own time
             }
-        } while (length > 0);
+        }
         flushSoon();
+    }
+
+    /** Counts what went out after a wait for a window; a whole slice of it ends the wait as far as slowness goes. */
+    private static void sentAfterWait(Http2Stream stream, int sent) {
+        if (stream.windowWaitingSinceNanos != 0 && (stream.sentSinceWindowWait += sent) >= HELD_BYTES) {
+            stream.windowWaitingSinceNanos = 0;
+        }
     }
 
     /**
@@ -383,6 +397,10 @@ public final class Http2Output {
             if (nanos <= 0) {
                 throw new SocketTimeoutException("the peer kept its flow-control window shut for longer than the"
                         + " write timeout");
+            }
+            if (stream.windowWaitingSinceNanos == 0) {
+                stream.sentSinceWindowWait = 0;
+                stream.windowWaitingSinceNanos = System.nanoTime() | 1;
             }
             writeDeferred();
             frames.flush(); // what is buffered goes out before this thread waits

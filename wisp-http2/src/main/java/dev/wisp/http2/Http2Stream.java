@@ -24,6 +24,13 @@ public abstract class Http2Stream {
     public final ReceiveWindow receiveWindow;
     /** The send window; guarded by the {@link Http2Output}'s lock. */
     final FlowWindow sendWindow;
+    /**
+     * Since when a write has waited for a send window without a full slice of output sent since, or 0: written under
+     * the {@link Http2Output}'s lock, read anywhere ({@link #windowWaitingSinceNanos}).
+     */
+    volatile long windowWaitingSinceNanos;
+    /** What went out since {@link #windowWaitingSinceNanos} was set; under the output's lock. */
+    int sentSinceWindowWait;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
@@ -256,6 +263,15 @@ public abstract class Http2Stream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Since when a write on this stream has waited for the peer's flow-control credit (this stream's window or the
+     * connection's) without 64 KiB of it going out since ({@link System#nanoTime()}), or 0 while no write waits so: for
+     * a server that ends such slow reads when it runs out of room.
+     */
+    public final long windowWaitingSinceNanos() {
+        return windowWaitingSinceNanos;
     }
 
     /**

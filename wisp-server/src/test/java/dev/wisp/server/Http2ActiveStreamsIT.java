@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.FrameType;
+import dev.wisp.http2.Setting;
+import dev.wisp.http2.Settings;
+import dev.wisp.http2.WindowUpdateFrame;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -94,22 +97,7 @@ class Http2ActiveStreamsIT {
                     long tookMillis = (System.nanoTime() - began) / 1_000_000;
                     assertTrue(tookMillis >= 2_000, "the dripped bodies ended after " + tookMillis + " ms");
 
-                    int stream = 5;
-                    while (true) { // the places come back as the ended handlers return
-                        asking.get(stream, "/hello");
-                        Http2TestPeer.Received frame;
-                        do {
-                            frame = asking.next();
-                        } while (frame.streamId() != stream);
-                        if (!frame.is(FrameType.RST_STREAM)) {
-                            asking.pushBack(frame);
-                            assertEquals("hello\n", asking.expectResponse(stream).bodyText());
-                            break;
-                        }
-                        assertEquals(ErrorCode.REFUSED_STREAM, frame.errorCode());
-                        stream += 2;
-                        TimeUnit.MILLISECONDS.sleep(20);
-                    }
+                    askUntilServed(asking, 5); // the places come back as the ended handlers return
                     uploader.join();
                     Http2TestPeer.Response uploaded = uploading.expectResponse(1);
                     assertEquals(200, uploaded.status(), uploaded::bodyText);
@@ -118,6 +106,58 @@ class Http2ActiveStreamsIT {
             });
         } finally {
             server.stop(Duration.ZERO);
+        }
+    }
+
+    /**
+     * A client that reads its responses by giving credit a little at a time (100 bytes every half second: the
+     * response's write never waits the write timeout for it) holds its stream's place only until the places run out:
+     * over 5 s without 64 KiB of its response sent, a refused stream resets it with CANCEL.
+     */
+    @Test
+    void aRefusedStreamResetsAResponseWhoseClientGivesCreditALittleAtATime() {
+        Server server = Http2TestServers.start(Http2TestServers.config().maxActiveStreams(1), new CountDownLatch(0));
+        try {
+            assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+                try (Http2TestPeer reading = Http2TestPeer.connect(server);
+                        Http2TestPeer asking = Http2TestPeer.start(server)) {
+                    reading.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, 1024));
+                    reading.get(1, "/large");
+                    long began = System.nanoTime();
+                    for (int i = 0; i < 11; i++) {
+                        TimeUnit.MILLISECONDS.sleep(500);
+                        reading.send(new WindowUpdateFrame(1, 100));
+                    }
+                    asking.get(1, "/hello");
+                    asking.expectReset(1, ErrorCode.REFUSED_STREAM);
+                    Http2TestPeer.Received reset = reading.nextResetOrGoAway(); // after the head and some DATA
+                    assertEquals(1, reset.streamId(), reset::toString);
+                    assertEquals(ErrorCode.CANCEL, reset.errorCode());
+                    long tookMillis = (System.nanoTime() - began) / 1_000_000;
+                    assertTrue(tookMillis >= 5_000, "the slow read ended after " + tookMillis + " ms");
+                    askUntilServed(asking, 3); // the place comes back as the reset handler returns
+                }
+            });
+        } finally {
+            server.stop(Duration.ZERO);
+        }
+    }
+
+    /** Asks for /hello on new streams from this one on, until one is served rather than refused. */
+    private static void askUntilServed(Http2TestPeer asking, int firstStream) throws Exception {
+        for (int stream = firstStream; ; stream += 2) {
+            asking.get(stream, "/hello");
+            Http2TestPeer.Received frame;
+            do {
+                frame = asking.next();
+            } while (frame.streamId() != stream);
+            if (!frame.is(FrameType.RST_STREAM)) {
+                asking.pushBack(frame);
+                assertEquals("hello\n", asking.expectResponse(stream).bodyText());
+                return;
+            }
+            assertEquals(ErrorCode.REFUSED_STREAM, frame.errorCode());
+            TimeUnit.MILLISECONDS.sleep(20);
         }
     }
 }

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.http2.ConnectionPreface;
+import dev.wisp.http2.ErrorCode;
 import dev.wisp.http2.PingFrame;
 import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.WindowUpdateFrame;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -133,6 +135,47 @@ class Http2EvictionIT {
                 assertEquals(408, dripping.expectResponse(1).status());
                 dripping.expectReset(1, NO_ERROR); // the rest of the request is not waited for (RFC 9113 §8.1)
                 assertEquals(1, dripping.expectGoAwayAndClose(NO_ERROR).lastStreamId()); // evicted, idle then
+            }
+        });
+    }
+
+    /**
+     * A client that reads its response by giving credit a little at a time (100 bytes every half second) holds its
+     * place only until a full server with none idle needs it: once the response has gone over 5 s without 64 KiB of
+     * it sent, its stream is reset with CANCEL, the connection, idle then, is evicted, and the new one is served, as
+     * an HTTP/1.1 slow read is ended.
+     */
+    @Test
+    void endsAConnectionWhoseClientGivesCreditALittleAtATimeToMakeRoom() {
+        start(TestServers.config().maxConnections(1));
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer reading = Http2TestPeer.connect(server, 0)) {
+                reading.handshake(new Setting(Settings.INITIAL_WINDOW_SIZE, 1024));
+                reading.get(1, "/large");
+                long start = System.nanoTime();
+                Thread crediting = Thread.ofVirtual().start(() -> {
+                    try {
+                        for (int i = 0; i < 12; i++) {
+                            TimeUnit.MILLISECONDS.sleep(500);
+                            reading.send(new WindowUpdateFrame(1, 100));
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the connection was ended, as the test expects
+                    }
+                });
+                TimeUnit.MILLISECONDS.sleep(4_500);
+                try (Http2TestPeer next = Http2TestPeer.connect(server, 0)) {
+                    next.handshake();
+                    next.get(1, "/hello");
+                    assertEquals("hello\n", next.expectResponse(1).bodyText());
+                }
+                long tookNanos = System.nanoTime() - start;
+                assertTrue(tookNanos >= Duration.ofSeconds(5).toNanos(), "served after the 5 s of a slow read: "
+                        + tookNanos);
+                crediting.join();
+                Http2TestPeer.Received reset = reading.nextResetOrGoAway(); // after the head and some DATA
+                assertEquals(ErrorCode.CANCEL, reset.errorCode(), reset::toString);
+                assertEquals(1, reading.expectGoAwayAndClose(NO_ERROR).lastStreamId()); // evicted, idle then
             }
         });
     }

@@ -538,6 +538,15 @@ final class Http2TestPeer implements AutoCloseable {
         }
     }
 
+    /** Reads past every other frame to the next RST_STREAM or GOAWAY, and returns it. */
+    Received nextResetOrGoAway() throws IOException {
+        Received frame;
+        do {
+            frame = next();
+        } while (!frame.is(FrameType.RST_STREAM) && !frame.is(FrameType.GOAWAY));
+        return frame;
+    }
+
     /** Gives a frame read with {@link #next()} back, for the next {@code expect…} of its stream. */
     void pushBack(Received frame) {
         deferred.add(0, frame);

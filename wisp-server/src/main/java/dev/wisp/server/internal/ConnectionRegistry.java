@@ -33,13 +33,6 @@ public final class ConnectionRegistry {
      * from eviction has passed, or a head that has become slow.
      */
     private static final long RECHECK_NANOS = 100_000_000L;
-    /** How long a request head may take before a new connection that finds the server full may end it. */
-    private static final long SLOW_HEAD_NANOS = 1_000_000_000L;
-    /**
-     * How long a write may wait for the client to read before a new connection that finds the server full may end
-     * it: a write waits per 64 KiB slice, so a client that reads slower than about 13 KB a second (a slow read).
-     */
-    private static final long SLOW_WRITE_NANOS = 5_000_000_000L;
     /** The most evicted connections that linger at once before they close, beside the {@code maxConnections}. */
     static final int MAX_LINGERING = 64;
     private final int maxConnections;
@@ -68,8 +61,8 @@ public final class ConnectionRegistry {
     private final ClientConnections clients;
     /** Idle connections that wait holding their read buffer (a burst of requests); at most maxIdleBuffers. */
     private final AtomicInteger idleBuffers = new AtomicInteger();
-    /** When {@link #endSlowStreamBodies} last looked, 0 for never: a flood of refused streams looks once a while. */
-    private final AtomicLong streamBodiesLook = new AtomicLong();
+    /** When {@link #endSlowStreams} last looked, 0 for never: a flood of refused streams looks once a while. */
+    private final AtomicLong streamsLook = new AtomicLong();
     /** Lets the line that tells of a full server through at most once a minute; under {@link #lock}. */
     private final LogLimit fullLog = LogLimit.perMinute();
 
@@ -146,15 +139,16 @@ public final class ConnectionRegistry {
                     // None idle, and a head has taken over a second: its read ends as at its timeout, and its slot
                     // comes back once its thread has answered 408 and closed it (a second at most here).
                     victim.endSlowRead();
-                    awaitRoom(SLOW_HEAD_NANOS);
+                    awaitRoom(SlowClients.SLOW_HEAD_NANOS);
                 } else if (victim == null && (victim = slowestBody(now)) != null) {
-                    // Else a request body that comes slower than a trickle: the same, after its 408.
+                    // Else a request body that comes slower than a trickle (HTTP/2: every stream slow, a body or a
+                    // response the client gives no room to): the same, after its 408.
                     victim.endSlowBody();
-                    awaitRoom(SLOW_HEAD_NANOS);
+                    awaitRoom(SlowClients.SLOW_HEAD_NANOS);
                 } else if (victim == null && (victim = slowestWrite(now)) != null) {
                     // Else a write that has waited over 5 s for its client to read: the connection closes.
                     victim.endSlowWrite();
-                    awaitRoom(SLOW_HEAD_NANOS);
+                    awaitRoom(SlowClients.SLOW_HEAD_NANOS);
                 } else if (overflowPolicy == OverflowPolicy.REJECT) {
                     return false;
                 } else {
@@ -340,7 +334,8 @@ public final class ConnectionRegistry {
     private ServerConnection slowestHead(long nowNanos) {
         return longestWaiting(connection -> {
             long since = connection.headSinceNanos();
-            return since != 0 && nowNanos - since >= SLOW_HEAD_NANOS && !connection.isTimedOut() ? since : 0;
+            boolean slow = since != 0 && nowNanos - since >= SlowClients.SLOW_HEAD_NANOS && !connection.isTimedOut();
+            return slow ? since : 0;
         });
     }
 
@@ -351,25 +346,22 @@ public final class ConnectionRegistry {
 
     /** The connection whose write has waited the longest for its client to read, over 5 s; or null. */
     private ServerConnection slowestWrite(long nowNanos) {
-        return longestWaiting(connection -> {
-            long since = connection.writeWaitingSinceNanos();
-            return since != 0 && nowNanos - since >= SLOW_WRITE_NANOS ? since : 0;
-        });
+        return longestWaiting(connection -> SlowClients.slowWriteSince(connection.writeWaitingSinceNanos(), nowNanos));
     }
 
     /**
-     * Ends the reads of every request body on a stream, on any connection, that comes slower than a trickle
-     * ({@link SlowBodies}; 408): for a server whose places for streams ({@code maxActiveStreams}) have run out, which
-     * refuses new streams meanwhile. Clients that drip DATA on many streams would otherwise hold every place; theirs
-     * free again as the ended handlers return. Looks at most once every 100 ms, as a stream that is refused costs
-     * its client next to nothing.
+     * Ends every stream, on any connection, whose client is slow ({@link SlowClients}: a request body slower than a
+     * trickle ends with 408, a response the client gives no room to is reset): for a server whose places for streams
+     * ({@code maxActiveStreams}) have run out, which refuses new streams meanwhile. Clients that drip DATA, or credit,
+     * on many streams would otherwise hold every place; theirs free again as the ended handlers return. Looks at most
+     * once every 100 ms, as a stream that is refused costs its client next to nothing.
      */
-    void endSlowStreamBodies(long nowNanos) {
-        long last = streamBodiesLook.get();
-        if (last != 0 && nowNanos - last < RECHECK_NANOS || !streamBodiesLook.compareAndSet(last, nowNanos | 1)) {
+    void endSlowStreams(long nowNanos) {
+        long last = streamsLook.get();
+        if (last != 0 && nowNanos - last < RECHECK_NANOS || !streamsLook.compareAndSet(last, nowNanos | 1)) {
             return;
         }
-        forEach(connection -> connection.endSlowStreamBodies(nowNanos));
+        forEach(connection -> connection.endSlowStreams(nowNanos));
     }
 
     /**

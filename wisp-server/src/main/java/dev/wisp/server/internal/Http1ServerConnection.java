@@ -296,7 +296,7 @@ final class Http1ServerConnection extends ServerConnection {
 
     /**
      * Waiting in a read for the body's next bytes, not computing (which keeps the client from sending), and they came
-     * slower than {@link SlowBodies} allows.
+     * slower than {@link SlowClients} allows.
      */
     @Override
     long slowBodySinceNanos(long nowNanos) {
@@ -304,7 +304,7 @@ final class Http1ServerConnection extends ServerConnection {
         if (since == 0 || isTimedOut() || !transport.isReadBlocked()) {
             return 0;
         }
-        return SlowBodies.slowSince(since, transport.bytesRead() - bytesReadAtBodyStart, nowNanos);
+        return SlowClients.slowBodySince(since, transport.bytesRead() - bytesReadAtBodyStart, nowNanos);
     }
 
     /**

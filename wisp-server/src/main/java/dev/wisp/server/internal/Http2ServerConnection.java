@@ -486,9 +486,9 @@ final class Http2ServerConnection extends ServerConnection {
         if (!streamPlaces.take(1)) {
             // The server runs as many streams as its heap allows (maxActiveStreams), whatever each connection may.
             // Not counted against the client's resets: it kept to the limit it was told, and is refused as a
-            // busy server refuses, no more than a request answered 503 costs. Streams whose request bodies come
-            // slower than a trickle end, so that their places come back for the streams asked for next.
-            context.registry().endSlowStreamBodies(now);
+            // busy server refuses, no more than a request answered 503 costs. Streams whose clients are slow (a
+            // body slower than a trickle, a window kept nearly shut) end, so that their places come back.
+            context.registry().endSlowStreams(now);
             refuseStream(id);
             return;
         }
@@ -924,15 +924,16 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /**
-     * Since when every stream of the connection has waited for a request body that comes slower than a trickle (the
-     * oldest's start), or 0 if one does not, or none is open: a full server then ends them, and the connection, as
-     * HTTP/1.1's slow body is ({@link #endSlowBody}).
+     * Since when every stream of the connection has been slow (the oldest's start): its request body comes slower than
+     * a trickle, or its response waits on a flow-control window the client keeps nearly shut; 0 if one is not, or
+     * none is open. A full server then ends them, and so the connection, as HTTP/1.1's slow body or slow read is
+     * ({@link #endSlowBody}).
      */
     @Override
     long slowBodySinceNanos(long nowNanos) {
         long oldest = 0;
         for (Http2ServerStream stream : streams.values()) {
-            long since = stream.slowBodySinceNanos(nowNanos);
+            long since = slowSince(stream, nowNanos);
             if (since == 0) {
                 return 0;
             }
@@ -943,23 +944,35 @@ final class Http2ServerConnection extends ServerConnection {
         return oldest;
     }
 
+    private static long slowSince(Http2ServerStream stream, long nowNanos) {
+        long body = stream.slowBodySinceNanos(nowNanos);
+        return body != 0 ? body : stream.slowWriteSinceNanos(nowNanos);
+    }
+
     /**
-     * The slow request bodies end with 408, the rest of each request cut off: the connection, idle then, is evicted
-     * as the next idle one to make room (GOAWAY, and its slot back at once while it lingers).
+     * The slow streams end (see {@link #endSlowStreams}): the connection, idle then, is evicted as the next idle one to
+     * make room (GOAWAY, and its slot back at once while it lingers).
      */
     @Override
     void endSlowBody() {
-        endSlowStreamBodies(System.nanoTime());
+        endSlowStreams(System.nanoTime());
     }
 
-    /** Each stream's handler that waits for a request body coming slower than a trickle reads no more: a 408. */
+    /**
+     * Each stream whose handler waits for a request body coming slower than a trickle reads no more (a 408), and each
+     * whose response waits on a window the client keeps nearly shut is reset with CANCEL.
+     */
     @Override
-    void endSlowStreamBodies(long nowNanos) {
+    void endSlowStreams(long nowNanos) {
         for (Http2ServerStream stream : streams.values()) {
             if (stream.slowBodySinceNanos(nowNanos) != 0) {
                 LOG.log(DEBUG, () -> "[c" + id() + "] request body on stream " + stream.id() + " too slow (ended to"
-                        + " make room for streams)");
+                        + " make room)");
                 stream.endSlowBody();
+            } else if (stream.slowWriteSinceNanos(nowNanos) != 0) {
+                LOG.log(DEBUG, () -> "[c" + id() + "] response on stream " + stream.id() + " read too slowly (reset to"
+                        + " make room)");
+                output.reset(stream, ErrorCode.CANCEL);
             }
         }
     }

@@ -54,7 +54,7 @@ final class Http2ServerStream extends Http2Stream {
     }
 
     /**
-     * Since when the stream's handler has waited for a request body that comes slower than {@link SlowBodies} allows,
+     * Since when the stream's handler has waited for a request body that comes slower than {@link SlowClients} allows,
      * or 0 if it does not: for a server out of room, which ends such reads ({@link #endSlowBody}: 408). A WebSocket's
      * stream waits for messages as long as its application likes.
      */
@@ -63,7 +63,7 @@ final class Http2ServerStream extends Http2Stream {
             return 0;
         }
         long received = receivedWhileReadWaits();
-        return received < 0 ? 0 : SlowBodies.slowSince(bodySinceNanos, received, nowNanos);
+        return received < 0 ? 0 : SlowClients.slowBodySince(bodySinceNanos, received, nowNanos);
     }
 
     /**
@@ -145,6 +145,14 @@ final class Http2ServerStream extends Http2Stream {
     /** Whether the whole request was read: it ended and nothing is left unread. */
     boolean isRequestFinished() {
         return isInboundFinished();
+    }
+
+    /**
+     * Since when the stream's response has waited for the client's flow-control credit, over 5 s without 64 KiB of it
+     * going out ({@link SlowClients}: a slow read), or 0 if it does not.
+     */
+    long slowWriteSinceNanos(long nowNanos) {
+        return SlowClients.slowWriteSince(windowWaitingSinceNanos(), nowNanos);
     }
 
     /**

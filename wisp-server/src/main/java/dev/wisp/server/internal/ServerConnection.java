@@ -332,7 +332,7 @@ abstract class ServerConnection implements Runnable {
     }
 
     /**
-     * Since when the connection has waited for a request body that comes slower than {@link SlowBodies} allows
+     * Since when the connection has waited for a request body that comes slower than {@link SlowClients} allows
      * ({@link System#nanoTime()}), or 0 if it does not: for the registry, which ends the longest such read to make
      * room when the server is full, none is idle and no head is slow. Never, by default.
      */
@@ -341,11 +341,12 @@ abstract class ServerConnection implements Runnable {
     }
 
     /**
-     * Ends the reads of the request bodies on this connection's streams that come slower than {@link SlowBodies}
-     * allows, as their read timeout would: for a server out of places for streams. None, by default: a protocol
-     * without streams ends a slow body through {@link #slowBodySinceNanos} and {@link #endSlowRead}.
+     * Ends this connection's streams whose clients are slow ({@link SlowClients}: a request body slower than a trickle,
+     * a response the client gives no room to), as their timeouts would: for a server out of places for streams. None,
+     * by default: a protocol without streams ends a slow client through {@link #slowBodySinceNanos} and the registry's
+     * other looks.
      */
-    void endSlowStreamBodies(long nowNanos) {
+    void endSlowStreams(long nowNanos) {
     }
 
     /**
