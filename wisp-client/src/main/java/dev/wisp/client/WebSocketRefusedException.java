@@ -7,9 +7,11 @@ import dev.wisp.core.Version;
 /**
  * The server answered a WebSocket upgrade request with a status other than 101 Switching Protocols: it has no
  * such endpoint, refused the origin or subprotocol, or wants another version. The response is given back whole
- * (its body cut at 64 KiB); the connection is closed.
+ * (its body cut at {@link #MAX_BODY_BYTES}); the connection is closed.
  */
 public final class WebSocketRefusedException extends HttpCallException {
+    /** The most of a refusal's body that is read: one that long may have been cut. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
     private final Version version;
     private final Status status;
     private final Headers headers;
@@ -38,7 +40,7 @@ public final class WebSocketRefusedException extends HttpCallException {
         return headers;
     }
 
-    /** The response's body, at most 64 KiB of it. */
+    /** The response's body, at most {@link #MAX_BODY_BYTES} of it. */
     public byte[] body() {
         return body.clone();
     }

@@ -378,6 +378,30 @@ public final class Headers {
             return this;
         }
 
+        /**
+         * Replaces the fields of every name the other headers have with all of theirs: a name they hold twice (two
+         * {@code Set-Cookie}) stays twice, where {@link #set} one by one would keep the last.
+         */
+        public Builder setAll(Headers headers) {
+            for (int i = 0; i < headers.size * 2; i += 2) {
+                String name = headers.fields[i];
+                boolean first = true;
+                for (int j = 0; j < i; j += 2) {
+                    if (headers.fields[j].equalsIgnoreCase(name)) {
+                        first = false;
+                        break;
+                    }
+                }
+                // checked when they entered those headers
+                if (first) {
+                    replace(name, headers.fields[i + 1]);
+                } else {
+                    append(name, headers.fields[i + 1]);
+                }
+            }
+            return this;
+        }
+
         /** Appends all fields of other headers. */
         public Builder addAll(Headers headers) {
             for (int i = 0; i < headers.size * 2; i += 2) {

@@ -42,6 +42,17 @@ class HeadersTest {
     }
 
     @Test
+    void setAllReplacesEachNameWithAllOfItsValues() {
+        Headers set = Headers.builder().add("Upgrade", "h2c").add("Set-Cookie", "old=1").add("X-Kept", "k")
+                .setAll(Headers.of("upgrade", "websocket", "Set-Cookie", "a=1", "set-cookie", "b=2"))
+                .build();
+
+        assertEquals(List.of("websocket"), set.all("Upgrade"));
+        assertEquals(List.of("a=1", "b=2"), set.all("Set-Cookie"), "both, where set one by one keeps the last");
+        assertEquals(List.of("k"), set.all("X-Kept"));
+    }
+
+    @Test
     void keepsFieldsInTheOrderTheyWereAdded() {
         Headers headers = Headers.of("B", "1", "A", "2", "b", "3");
 

@@ -5,6 +5,7 @@ import dev.wisp.client.HttpCallException;
 import dev.wisp.client.Request;
 import dev.wisp.client.TimeoutExceededException;
 import dev.wisp.client.WebSocketRefusedException;
+import dev.wisp.core.HeaderNames;
 import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Status;
@@ -18,6 +19,7 @@ import dev.wisp.websocket.WebSocketListener;
 import dev.wisp.websocket.internal.ServerHandshake;
 import dev.wisp.websocket.internal.WebSocketSession;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
@@ -42,8 +44,8 @@ import java.util.Set;
  * HTTP/2 alike.
  * An upstream that refuses the WebSocket with a 4xx status refuses the client's with its answer: the same status (a
  * 401 stays a 401), its end-to-end fields ({@code WWW-Authenticate}, {@code Set-Cookie}, {@code Retry-After}) as a
- * proxied answer's, and its body (the first 64 KiB); one that cannot be reached or answers otherwise gives 502, one
- * that does not answer in time 504. If the
+ * proxied answer's, and its body (a short text of the relay's in place of one of 64 KiB or more, which the client
+ * may have cut); one that cannot be reached or answers otherwise gives 502, one that does not answer in time 504. If the
  * upstream's connection fails, the client's closes with 1014 (Bad Gateway).
  *
  * <p>Immutable and thread-safe; it uses its proxy's client.
@@ -101,10 +103,10 @@ public final class WebSocketRelay implements WebSocketHandler {
                 if (code < 400 || code >= 500) {
                     failureLog.log(e); // a 4xx is the upstream's answer to the client (a 401), not its failure
                 }
-                throw code >= 400 && code < 500
-                        ? new HttpRefusalException(e.status(), "refused by the upstream server",
-                                forwarding.responseFields(request, e.headers(), e.version()), e.body())
-                        : new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server refused the WebSocket");
+                if (code < 400 || code >= 500) {
+                    throw new HttpProtocolException(Status.BAD_GATEWAY, "the upstream server refused the WebSocket");
+                }
+                throw refusal(request, e);
             } catch (HttpCallException e) {
                 failureLog.log(e);
                 if (Upstreams.failedToConnect(e)) {
@@ -129,6 +131,23 @@ public final class WebSocketRelay implements WebSocketHandler {
                     ((WebSocketSession) opened).handshakeVersion()));
             return pipe.downstreamListener;
         }
+    }
+
+    /**
+     * The upstream's refusal as the client gets it: its status and end-to-end fields, and its body, unless that may
+     * have been cut (the client reads at most {@link WebSocketRefusedException#MAX_BODY_BYTES} of it): then a short
+     * text in its place, which a client cannot take for the whole of the upstream's.
+     */
+    private HttpRefusalException refusal(ServerRequest request, WebSocketRefusedException refused) {
+        Headers fields = forwarding.responseFields(request, refused.headers(), refused.version());
+        byte[] body = refused.body();
+        if (body.length >= WebSocketRefusedException.MAX_BODY_BYTES) {
+            fields = fields.toBuilder().remove(HeaderNames.CONTENT_ENCODING)
+                    .set(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8").build();
+            body = "refused by the upstream server, with a body longer than the relay passes on\n"
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        return new HttpRefusalException(refused.status(), "refused by the upstream server", fields, body);
     }
 
     /**

@@ -23,6 +23,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -99,6 +100,34 @@ class WebSocketRelayHandshakeIT {
     }
 
     /**
+     * A refusal whose body is longer than the relay reads (64 KiB) keeps its status and fields, with a short text in
+     * place of the body: the first 64 KiB of it went out as if whole before, an outside probe found.
+     */
+    @Test
+    void anUpstreamsRefusalWithALongBodyIsNotPassedOnCut() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ServerSocket upstream = new ServerSocket(0, 8, LOOPBACK)) {
+                String page = "x".repeat(70_000);
+                Thread.ofVirtual().start(() -> answer(upstream, "HTTP/1.1 403 Forbidden\r\n"
+                        + "WWW-Authenticate: Basic realm=\"chat\"\r\nContent-Type: text/html\r\n"
+                        + "Content-Length: " + page.length() + "\r\n\r\n" + page, new CountDownLatch(0)));
+                try (ReverseProxy proxy = ReverseProxy.builder("http://127.0.0.1:" + upstream.getLocalPort()).build();
+                        Server server = relayServer(proxy);
+                        Client client = Client.create()) {
+                    WebSocketRefusedException refused = assertThrows(WebSocketRefusedException.class,
+                            () -> client.webSocket("ws://127.0.0.1:" + server.port() + "/x",
+                                    WebSocketConfig.defaults(), new WebSocketListener() { }));
+                    assertEquals(403, refused.status().code());
+                    assertEquals("Basic realm=\"chat\"", refused.headers().firstOrNull("WWW-Authenticate"));
+                    assertEquals("text/plain; charset=utf-8", refused.headers().firstOrNull("Content-Type"));
+                    assertEquals("refused by the upstream server, with a body longer than the relay passes on\n",
+                            new String(refused.body(), StandardCharsets.UTF_8));
+                }
+            }
+        });
+    }
+
+    /**
      * The end-to-end fields of the upstream's 101 reach the client's: a session cookie set at the upgrade, which
      * the relay dropped before.
      */
@@ -109,7 +138,8 @@ class WebSocketRelayHandshakeIT {
                             .webSocket("/ws", WebSocketConfig.defaults(), request -> WebSocketListener.echo())
                             .build())
                     .filter((request, response, next) -> {
-                        response.header("Set-Cookie", "session=abc; HttpOnly").header("X-Served-By", "upstream");
+                        response.header("Set-Cookie", "session=abc; HttpOnly").header("Set-Cookie", "theme=dark")
+                                .header("X-Served-By", "upstream");
                         next.handle(request, response);
                     })
                     .build();
@@ -120,7 +150,8 @@ class WebSocketRelayHandshakeIT {
                     Client client = Client.create();
                     WebSocket webSocket = client.webSocket("ws://127.0.0.1:" + server.port() + "/ws",
                             WebSocketConfig.defaults())) {
-                assertEquals("session=abc; HttpOnly", webSocket.handshakeHeaders().firstOrNull("Set-Cookie"));
+                assertEquals(List.of("session=abc; HttpOnly", "theme=dark"),
+                        webSocket.handshakeHeaders().all("Set-Cookie"), "every cookie (only the last, before)");
                 assertEquals("upstream", webSocket.handshakeHeaders().firstOrNull("X-Served-By"));
                 assertEquals(1, webSocket.handshakeHeaders().all("Sec-WebSocket-Accept").size(),
                         "the handshake's own fields are the relay's, once");

@@ -102,6 +102,12 @@ class Http2ActiveStreamsIT {
                     Http2TestPeer.Response uploaded = uploading.expectResponse(1);
                     assertEquals(200, uploaded.status(), uploaded::bodyText);
                     assertEquals(chunk.repeat(chunks).length(), uploaded.body().length);
+                    // What the dripping client still sends on its ended streams, not having seen their resets yet, is
+                    // dropped (RFC 9113 §5.4.2), and its connection goes on.
+                    dripping.data(1, "late", false);
+                    dripping.data(3, "late", true);
+                    dripping.get(5, "/hello");
+                    assertEquals("hello\n", dripping.expectResponse(5).bodyText());
                 }
             });
         } finally {

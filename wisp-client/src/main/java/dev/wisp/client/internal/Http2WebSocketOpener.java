@@ -44,7 +44,6 @@ import java.util.List;
  */
 public final class Http2WebSocketOpener {
     private static final System.Logger LOG = System.getLogger(Http2WebSocketOpener.class.getName());
-    private static final int MAX_REFUSAL_BODY = 64 * 1024;
 
     private Http2WebSocketOpener() {
     }
@@ -163,8 +162,9 @@ public final class Http2WebSocketOpener {
         InputStream content = channel.input();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
-        for (int n; body.size() < MAX_REFUSAL_BODY
-                && (n = content.read(chunk, 0, Math.min(chunk.length, MAX_REFUSAL_BODY - body.size()))) >= 0; ) {
+        int most = WebSocketRefusedException.MAX_BODY_BYTES;
+        for (int n; body.size() < most
+                && (n = content.read(chunk, 0, Math.min(chunk.length, most - body.size()))) >= 0; ) {
             body.write(chunk, 0, n);
         }
         return body.toByteArray();

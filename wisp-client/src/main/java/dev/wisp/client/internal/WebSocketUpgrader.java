@@ -52,7 +52,6 @@ public final class WebSocketUpgrader {
     private static final System.Logger LOG = System.getLogger(WebSocketUpgrader.class.getName());
     private static final Set<String> OWNED = Set.of("connection", "upgrade", "sec-websocket-key",
             "sec-websocket-accept", "sec-websocket-version", "sec-websocket-extensions");
-    private static final int MAX_REFUSAL_BODY = 64 * 1024;
 
     private WebSocketUpgrader() {
     }
@@ -215,7 +214,7 @@ public final class WebSocketUpgrader {
             case Http1Framing.Chunked chunked -> ChunkedBodyInputStream.ofResponse(connection.input(), limits);
             case Http1Framing.UntilClose untilClose -> new UntilCloseBodyInputStream(connection.input());
         };
-        return body.readNBytes(MAX_REFUSAL_BODY);
+        return body.readNBytes(WebSocketRefusedException.MAX_BODY_BYTES);
     }
 
     /**

@@ -173,7 +173,7 @@ final class Http1ServerResponse extends ExchangeResponse {
                 HeaderNames.CONTENT_ENCODING, HeaderNames.TRANSFER_ENCODING, HeaderNames.CONNECTION}) {
             headers.remove(name);
         }
-        switching.forEach(headers::set);
+        headers.setAll(switching);
         countHead();
         Http1HeadWriter.writeResponseHead(out, new ResponseHead(Version.HTTP_1_1, status, headers.build()));
         out.flush();

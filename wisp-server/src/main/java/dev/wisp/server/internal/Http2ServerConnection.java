@@ -423,6 +423,9 @@ final class Http2ServerConnection extends ServerConnection {
             throw new StreamException(ErrorCode.PROTOCOL_ERROR, id, "stream " + id + " depends on itself");
         }
         Http2ServerStream stream = streams.get(id);
+        if (stream != null && isResetHere(stream)) {
+            return; // trailers sent before the client saw our reset (§5.4.2)
+        }
         if (stream != null) {
             if (tooLarge != null) {
                 throw new StreamException(ErrorCode.ENHANCE_YOUR_CALM, id, "trailers on stream " + id + ": "
@@ -577,7 +580,7 @@ final class Http2ServerConnection extends ServerConnection {
         Http2ServerStream stream = streams.get(id);
         if (stream == null || stream.isRemoteEnded()) {
             receiveFlow.giveBack(null, frame.flowControlledLength());
-            if (stream == null && recentResets.contains(id)) {
+            if (stream == null ? recentResets.contains(id) : isResetHere(stream)) {
                 return; // sent before the client saw our reset (§5.4.2)
             }
             if (stream == null ? recentCloses.contains(id) : stream.isLocalEnded()) {
@@ -706,10 +709,18 @@ final class Http2ServerConnection extends ServerConnection {
         closeStream(stream);
     }
 
+    /**
+     * Whether this side reset the stream: what the client sent before it saw the reset is dropped (RFC 9113 §5.4.2,
+     * §6.4), where a frame after a close both ways, or after its own reset, is an error.
+     */
+    private static boolean isResetHere(Http2ServerStream stream) {
+        return stream.isReset() && !stream.isResetByPeer();
+    }
+
     /** Forgets a stream whose exchange and request both ended, and frees its place; once per stream. */
     private void closeStream(Http2ServerStream stream) {
         if (stream.close()) {
-            recentCloses.remember(stream.id());
+            (isResetHere(stream) ? recentResets : recentCloses).remember(stream.id());
             streams.remove(stream.id());
             streamEnded();
         }

@@ -187,7 +187,7 @@ final class Http2ServerResponse extends ExchangeResponse {
                 HeaderNames.CONTENT_ENCODING}) {
             headers.remove(name);
         }
-        tunnel.forEach(headers::set);
+        headers.setAll(tunnel);
         stampHead();
         output.writeHeaders(stream, ResponseFields.encode(status, headers.build()), false, true);
     }

@@ -5,9 +5,13 @@ import dev.wisp.core.Headers;
 import dev.wisp.core.Status;
 import dev.wisp.websocket.WebSocketListener;
 import java.util.Optional;
+import java.util.Set;
 
 /** A server's answer to an upgrade request: 101 with these headers, or an HTTP error that says why. */
 public sealed interface UpgradeDecision {
+    /** The fields the opening handshake sets, never taken from elsewhere (RFC 6455 §11.3). */
+    Set<String> HANDSHAKE_FIELDS = Set.of("upgrade", "connection", "sec-websocket-accept", "sec-websocket-key",
+            "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol");
     /** The field that names the subprotocol offered or chosen (RFC 6455 §11.3.4). */
     String SUBPROTOCOL_FIELD = "Sec-WebSocket-Protocol";
 
@@ -35,7 +39,7 @@ public sealed interface UpgradeDecision {
             Headers added = choosing.answerFields();
             for (int i = 0; i < added.size(); i++) {
                 String name = Ascii.toLowerCase(added.name(i));
-                if (!name.equals("upgrade") && !name.equals("connection") && !name.startsWith("sec-websocket-")) {
+                if (!HANDSHAKE_FIELDS.contains(name)) {
                     answer.add(added.name(i), added.value(i));
                 }
             }
