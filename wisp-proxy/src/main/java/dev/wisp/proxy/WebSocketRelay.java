@@ -45,8 +45,8 @@ import java.util.Set;
  * An upstream that refuses the WebSocket with a 4xx status refuses the client's with its answer: the same status (a
  * 401 stays a 401), its end-to-end fields ({@code WWW-Authenticate}, {@code Set-Cookie}, {@code Retry-After}) as a
  * proxied answer's, and its body (a short text of the relay's in place of one of 64 KiB or more, which the client
- * may have cut); one that cannot be reached or answers otherwise gives 502, one that does not answer in time 504. If the
- * upstream's connection fails, the client's closes with 1014 (Bad Gateway).
+ * may have cut); one that cannot be reached or answers otherwise gives 502, one that does not answer in time 504.
+ * If the upstream's connection fails, the client's closes with 1014 (Bad Gateway).
  *
  * <p>Immutable and thread-safe; it uses its proxy's client.
  */
