@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,6 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each connection takes its part through a {@link Ledger} of its own, which gives back whatever it still holds
  * when it closes: a stream left with content unread, or one whose handler never ended, when its connection ended
  * cannot keep a part of the budget for good. Thread-safe.
+ *
+ * <p>A budget {@linkplain #withFairShares made so} also keeps a connection from taking more than an equal share of
+ * it while it is nearly spent (three quarters or more taken), among the connections that hold some and those it
+ * refused since they last held any: connections that take back every part as fast as it frees (an attacker's, whose
+ * slow streams the server ends) could otherwise keep a newcomer out for good. One connection alone may take all.
  */
 public final class SharedBudget {
     private static final System.Logger LOG = System.getLogger(SharedBudget.class.getName());
@@ -26,12 +32,21 @@ public final class SharedBudget {
     private final Outage outage = new Outage();
     private final String reached;
     private final String eased;
+    private final boolean fairShares;
+    /** The ledgers that hold some of the budget; counted only with fair shares. */
+    private final AtomicInteger holders = new AtomicInteger();
+    /** The ledgers refused while they held none, and not served since; counted only with fair shares. */
+    private final AtomicInteger waiters = new AtomicInteger();
 
     /**
      * @param reached what the log says as the budget runs out, after "reached its budget of {limit}"
      * @param eased what it says once less than half is taken again
      */
     public SharedBudget(long limit, String reached, String eased) {
+        this(limit, reached, eased, false);
+    }
+
+    private SharedBudget(long limit, String reached, String eased, boolean fairShares) {
         if (limit <= 0) {
             throw new IllegalArgumentException("a budget must be positive: " + limit);
         }
@@ -39,6 +54,16 @@ public final class SharedBudget {
         this.left = new AtomicLong(limit);
         this.reached = Objects.requireNonNull(reached, "reached");
         this.eased = Objects.requireNonNull(eased, "eased");
+        this.fairShares = fairShares;
+    }
+
+    /**
+     * A budget that, while nearly spent, lets no connection take more than an equal share of it (see above): for one
+     * whose parts are few and each held a while, such as streams; not for bytes, taken and given back many times a
+     * second, which the counting would slow.
+     */
+    public static SharedBudget withFairShares(long limit, String reached, String eased) {
+        return new SharedBudget(limit, reached, eased, true);
     }
 
     /**
@@ -78,23 +103,54 @@ public final class SharedBudget {
     public final class Ledger {
         private long held;
         private boolean closed;
+        /** Whether it was refused while it held none, and not served since; with fair shares only. */
+        private boolean waiting;
 
         private Ledger() {
         }
 
-        /** Takes this much out of the budget (a stream's content, a stream); false if the budget cannot spare it. */
+        /**
+         * Takes this much out of the budget (a stream's content, a stream); false if the budget cannot spare it, or,
+         * with fair shares, if this connection would hold more than its share of a budget nearly spent.
+         */
         public synchronized boolean take(int amount) {
-            if (closed || !SharedBudget.this.take(amount)) {
+            if (closed) {
                 return false;
+            }
+            if (fairShares && isPastShare(amount) || !SharedBudget.this.take(amount)) {
+                if (fairShares && held == 0 && !waiting) {
+                    waiting = true;
+                    waiters.incrementAndGet();
+                }
+                return false;
+            }
+            if (fairShares && held == 0) {
+                holders.incrementAndGet();
+                if (waiting) {
+                    waiting = false;
+                    waiters.decrementAndGet();
+                }
             }
             held += amount;
             return true;
+        }
+
+        /** Whether this much more would take this connection past its share of a budget nearly spent. */
+        private boolean isPastShare(int amount) {
+            if (left.get() > limit / 4) {
+                return false;
+            }
+            int contenders = holders.get() + waiters.get() + (held == 0 && !waiting ? 1 : 0);
+            return held + amount > Math.max(1, limit / Math.max(1, contenders));
         }
 
         /** Gives back what was taken: content read or dropped, a stream ended. */
         public synchronized void giveBack(int amount) {
             if (!closed && amount > 0) {
                 held -= amount;
+                if (fairShares && held == 0) {
+                    holders.decrementAndGet();
+                }
                 SharedBudget.this.giveBack(amount);
             }
         }
@@ -103,6 +159,14 @@ public final class SharedBudget {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
+                if (fairShares) {
+                    if (held > 0) {
+                        holders.decrementAndGet();
+                    }
+                    if (waiting) {
+                        waiters.decrementAndGet();
+                    }
+                }
                 SharedBudget.this.giveBack(held);
                 held = 0;
             }

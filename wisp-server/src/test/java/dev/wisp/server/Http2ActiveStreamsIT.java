@@ -10,6 +10,8 @@ import dev.wisp.http2.Setting;
 import dev.wisp.http2.Settings;
 import dev.wisp.http2.WindowUpdateFrame;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,7 @@ class Http2ActiveStreamsIT {
                     });
                     TestServers.awaitDescribed(server, connections -> connections.split("state=busy").length == 3,
                             TestServers.CLOSE_WAIT);
+                    dripping.expectStillOpen(); // both its streams taken, before the other client asks
                     asking.get(1, "/hello");
                     asking.expectReset(1, ErrorCode.REFUSED_STREAM); // before the bodies' grace: none ends
 
@@ -142,6 +145,56 @@ class Http2ActiveStreamsIT {
                     long tookMillis = (System.nanoTime() - began) / 1_000_000;
                     assertTrue(tookMillis >= 5_000, "the slow read ended after " + tookMillis + " ms");
                     askUntilServed(asking, 3); // the place comes back as the reset handler returns
+                }
+            });
+        } finally {
+            server.stop(Duration.ZERO);
+        }
+    }
+
+    /**
+     * While the places are nearly all taken (three quarters or more), a connection takes no more than an equal share
+     * of them among those that want some: one that takes back every place the moment its slow streams are ended (the
+     * probe's attacker, which reopens them at once) leaves room for a client it kept out. Before, curl gave up after
+     * five REFUSED_STREAMs against such an attack.
+     */
+    @Test
+    void whileThePlacesAreNearlyAllTakenNoConnectionTakesMoreThanItsShare() {
+        Server server = Http2TestServers.start(Http2TestServers.config().maxActiveStreams(8).maxConcurrentStreams(16)
+                .readTimeout(Duration.ofSeconds(10)), new CountDownLatch(0));
+        try {
+            assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+                try (Http2TestPeer greedy = Http2TestPeer.start(server);
+                        Http2TestPeer asking = Http2TestPeer.start(server)) {
+                    for (int stream = 1; stream <= 15; stream += 2) { // every place
+                        greedy.headers(stream, false, Http2TestPeer.request("POST", "/echo"));
+                        greedy.data(stream, "a", false);
+                    }
+                    greedy.expectStillOpen(); // its streams all taken, before the other client asks
+                    asking.get(1, "/hello");
+                    asking.expectReset(1, ErrorCode.REFUSED_STREAM);
+                    TimeUnit.MILLISECONDS.sleep(2_300);
+                    asking.get(3, "/hello");
+                    asking.expectReset(3, ErrorCode.REFUSED_STREAM); // and the slow bodies end
+                    for (int stream = 1; stream <= 15; stream += 2) {
+                        assertEquals(408, greedy.expectResponse(stream).status());
+                    }
+                    TimeUnit.MILLISECONDS.sleep(300); // the places come back as the handlers return
+                    for (int stream = 17; stream <= 31; stream += 2) { // and the greedy client asks for all again
+                        greedy.headers(stream, false, Http2TestPeer.request("POST", "/echo"));
+                        greedy.data(stream, "a", false);
+                    }
+                    List<Integer> refused = new ArrayList<>();
+                    while (refused.size() < 2) { // 6 of 8 taken, then a share of 4 (8 among two): the last two
+                        Http2TestPeer.Received frame = greedy.nextResetOrGoAway();
+                        if (frame.streamId() >= 17) {
+                            assertEquals(ErrorCode.REFUSED_STREAM, frame.errorCode(), frame::toString);
+                            refused.add(frame.streamId());
+                        }
+                    }
+                    assertEquals(List.of(29, 31), refused);
+                    asking.get(5, "/hello");
+                    assertEquals("hello\n", asking.expectResponse(5).bodyText());
                 }
             });
         } finally {

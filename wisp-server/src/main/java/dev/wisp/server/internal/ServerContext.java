@@ -65,9 +65,9 @@ public final class ServerContext {
         this.connectionThreads = connectionThreads;
         this.buffers = new BufferPool(config.bufferBytes(), config.maxPooledBuffers());
         this.heldContent = SharedBudget.heldContent(config.maxHeldContentBytes());
-        this.streams = new SharedBudget(config.maxActiveStreams(), "HTTP/2 streams running reached their budget of "
-                + config.maxActiveStreams() + " (maxActiveStreams): new streams are refused (REFUSED_STREAM) until"
-                + " some end", "HTTP/2 streams running are below half their budget again");
+        this.streams = SharedBudget.withFairShares(config.maxActiveStreams(), "HTTP/2 streams running reached their"
+                + " budget of " + config.maxActiveStreams() + " (maxActiveStreams): new streams are refused"
+                + " (REFUSED_STREAM) until some end", "HTTP/2 streams running are below half their budget again");
         this.registry = new ConnectionRegistry(config.maxConnections(), config.overflowPolicy(),
                 config.maxPooledBuffers(), config.maxConnectionsPerClient());
     }
