@@ -5,6 +5,7 @@ import dev.wisp.client.EventListener;
 import dev.wisp.client.Request;
 import dev.wisp.client.Timing;
 import dev.wisp.core.Headers;
+import dev.wisp.core.IpAddresses;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
 import dev.wisp.core.Version;
@@ -27,7 +28,7 @@ final class VerboseListener implements EventListener {
     public void connected(ConnectionInfo connection, InetSocketAddress remote) {
         // A Unix domain socket has no IP address: its path comes as an unresolved host.
         err.println("* Connected to " + connection.origin().host() + " ("
-                + (remote.isUnresolved() ? remote.getHostString() : remote.getAddress().getHostAddress())
+                + (remote.isUnresolved() ? remote.getHostString() : IpAddresses.text(remote.getAddress()))
                 + ") port " + remote.getPort());
     }
 

@@ -10,6 +10,7 @@ import dev.wisp.client.Request;
 import dev.wisp.client.Response;
 import dev.wisp.client.Timing;
 import dev.wisp.core.Headers;
+import dev.wisp.core.IpAddresses;
 import dev.wisp.core.JsonStrings;
 import dev.wisp.core.RequestHead;
 import dev.wisp.core.ResponseHead;
@@ -242,9 +243,9 @@ final class WriteOut {
             case "referer" -> Optional.ofNullable(outcome.last().headers().firstOrNull("Referer")).orElse("");
             case "filename_effective" -> outcome.fileName();
             case "method" -> outcome.last().method().toString();
-            case "remote_ip" -> remote == null || remote.isUnresolved() ? "" : remote.getAddress().getHostAddress();
+            case "remote_ip" -> remote == null || remote.isUnresolved() ? "" : IpAddresses.text(remote.getAddress());
             case "remote_port" -> remote == null || remote.isUnresolved() ? "" : Integer.toString(remote.getPort());
-            case "local_ip" -> local == null ? "" : local.getAddress().getHostAddress();
+            case "local_ip" -> local == null ? "" : IpAddresses.text(local.getAddress());
             case "local_port" -> local == null ? "" : Integer.toString(local.getPort());
             // Past a redirect curl times the phases from the start of the last request, and the redirects apart.
             case "time_namelookup" -> seconds(timing == null ? Duration.ZERO : timing.dns());

@@ -1,5 +1,6 @@
 package dev.wisp.server;
 
+import dev.wisp.core.IpAddresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -32,9 +33,9 @@ public final class ClientAddress {
         }
     }
 
-    /** The client of this address as a log line names it: {@code 192.0.2.7}, {@code 2001:db8:0:0:0:0:0:0/64}. */
+    /** The client of this address as a log line names it: {@code 192.0.2.7}, {@code 2001:db8::/64}. */
     public static String describe(InetAddress address) {
         InetAddress client = of(address);
-        return client instanceof Inet6Address ? client.getHostAddress() + "/64" : client.getHostAddress();
+        return client instanceof Inet6Address ? IpAddresses.text(client) + "/64" : IpAddresses.text(client);
     }
 }

@@ -20,7 +20,7 @@ class ClientAddressTest {
         InetAddress key = ClientAddress.of(InetAddress.getByName("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
         assertEquals(InetAddress.getByName("2001:db8:1:2::"), key);
         assertEquals(key, ClientAddress.of(InetAddress.getByName("2001:db8:1:2::1")));
-        assertEquals("2001:db8:1:2:0:0:0:0/64", ClientAddress.describe(InetAddress.getByName("2001:db8:1:2::9")));
+        assertEquals("2001:db8:1:2::/64", ClientAddress.describe(InetAddress.getByName("2001:db8:1:2::9")));
         assertEquals(InetAddress.getByName("2001:db8:1:3::"),
                 ClientAddress.of(InetAddress.getByName("2001:db8:1:3::1")), "the next /64 is another client");
     }

@@ -1,6 +1,7 @@
 package dev.wisp.server.filters;
 
 import dev.wisp.core.Headers;
+import dev.wisp.core.IpAddresses;
 import dev.wisp.core.Version;
 import dev.wisp.server.RefusedRequest;
 import dev.wisp.server.ServerRequest;
@@ -32,13 +33,13 @@ record LoggedRequest(String remoteAddress, String method, String target, String 
         // status: nginx's 499 says so, where the response's unsent 200 looked like an answer to log readers.
         int status = !completed && !response.isCommitted() && request.hasClientLeft() ? CLIENT_CLOSED_REQUEST
                 : response.status().code();
-        return new LoggedRequest(request.connection().remoteAddress().getAddress().getHostAddress(),
+        return new LoggedRequest(IpAddresses.text(request.connection().remoteAddress().getAddress()),
                 request.method().toString(), request.target().raw(), request.protocol().text(), request.headers(),
                 status, response.contentBytesSent(), nanos, completed);
     }
 
     static LoggedRequest of(RefusedRequest refused) {
-        String remote = refused.connection().remoteAddress().getAddress().getHostAddress();
+        String remote = IpAddresses.text(refused.connection().remoteAddress().getAddress());
         String line = refused.requestLine();
         int methodEnd = line.indexOf(' ');
         int targetEnd = line.indexOf(' ', methodEnd + 1);

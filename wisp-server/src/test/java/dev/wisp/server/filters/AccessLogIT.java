@@ -12,6 +12,11 @@ import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -161,6 +166,22 @@ class AccessLogIT {
             assertEquals(200, peer.readResponse().status());
         });
         assertLine("127.0.0.1 \"GET /hello HTTP/1.1\" 200 6 \\d+ms \"a\\\\x9b2Jb\\\\x85c\u00e9\"");
+    }
+
+    /** An IPv6 client is written as people and other servers write it (RFC 5952): ::1, not 0:0:0:0:0:0:0:1. */
+    @Test
+    void writesAnIpv6ClientInItsShortForm() throws Exception {
+        Server dualStack = Server.create(ServerConfig.builder().bindAddress(InetAddress.getByName("::")).port(0)
+                .build(), HttpService.builder(Router.builder().get("/hello", (request, response) -> response
+                        .send("hello\n")).build()).filter(AccessLog.to(LINES::add)).build()).start();
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://[::1]:"
+                    + dualStack.port() + "/hello")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+        } finally {
+            dualStack.stop(Duration.ZERO);
+        }
+        assertLine("::1 \"GET /hello HTTP/1.1\" 200 6 \\d+ms \"Java-http-client/.*\"");
     }
 
     private static void assertLine(String regex) throws InterruptedException {
