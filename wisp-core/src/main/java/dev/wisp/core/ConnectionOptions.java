@@ -24,4 +24,20 @@ public final class ConnectionOptions {
         }
         return lowerCase;
     }
+
+    /**
+     * The fields without those named in {@code removed} (lowercase) and those a {@code Connection} among them names;
+     * the others in their order.
+     */
+    public static Headers removeWithNamed(Headers headers, Set<String> removed) {
+        Set<String> named = of(headers);
+        Headers.Builder kept = Headers.builder();
+        for (int i = 0; i < headers.size(); i++) {
+            String name = Ascii.toLowerCase(headers.name(i));
+            if (!removed.contains(name) && !named.contains(name)) {
+                kept.add(headers.name(i), headers.value(i));
+            }
+        }
+        return kept.build();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.wisp.core;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -58,15 +59,12 @@ public final class ProhibitedTrailerFields {
         if (!hasAnyToDrop(trailers, alsoRemoved)) {
             return trailers;
         }
-        Set<String> named = ConnectionOptions.of(trailers);
-        Headers.Builder kept = Headers.builder();
-        for (int i = 0; i < trailers.size(); i++) {
-            String name = Ascii.toLowerCase(trailers.name(i));
-            if (!NAMES.contains(name) && !named.contains(name) && !alsoRemoved.contains(name)) {
-                kept.add(trailers.name(i), trailers.value(i));
-            }
+        if (alsoRemoved.isEmpty()) {
+            return ConnectionOptions.removeWithNamed(trailers, NAMES);
         }
-        return kept.build();
+        Set<String> removed = new HashSet<>(NAMES);
+        removed.addAll(alsoRemoved);
+        return ConnectionOptions.removeWithNamed(trailers, removed);
     }
 
     /** Without a prohibited field there is no Connection either: the common case allocates nothing. */

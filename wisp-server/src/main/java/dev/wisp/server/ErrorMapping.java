@@ -4,10 +4,8 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
-import dev.wisp.core.Ascii;
 import dev.wisp.core.ConnectionOptions;
 import dev.wisp.core.HeaderNames;
-import dev.wisp.core.Headers;
 import dev.wisp.core.HttpProtocolException;
 import dev.wisp.core.Status;
 import dev.wisp.transport.LogLimit;
@@ -135,14 +133,7 @@ final class ErrorMapping implements Handler {
 
     /** Answers with the refusal's fields, less those that frame it or manage the connection, and its content. */
     private static void answerWhole(HttpRefusalException refusal, ServerResponse response) throws IOException {
-        Headers fields = refusal.headers();
-        Set<String> named = ConnectionOptions.of(fields);
-        for (int i = 0; i < fields.size(); i++) {
-            String name = Ascii.toLowerCase(fields.name(i));
-            if (!FRAMING.contains(name) && !named.contains(name)) {
-                response.header(fields.name(i), fields.value(i));
-            }
-        }
+        ConnectionOptions.removeWithNamed(refusal.headers(), FRAMING).forEach(response::header);
         response.send(refusal.body());
     }
 
