@@ -25,8 +25,6 @@ import dev.wisp.server.ServerRequest;
 import dev.wisp.server.ServerResponse;
 import dev.wisp.server.WebSocketRoute;
 import dev.wisp.transport.IdleInput;
-import dev.wisp.transport.HeapPressure;
-import dev.wisp.transport.LoadShedException;
 import java.io.IOException;
 import java.util.Map;
 
@@ -111,15 +109,9 @@ final class Http1Exchange implements ClientPresence {
         } catch (HttpProtocolException e) {
             return fail(response, e.status(), e.getMessage(), null);
         } catch (IOException e) {
-            if (e instanceof LoadShedException || connection.isShed()) {
-                return fail(response, Status.SERVICE_UNAVAILABLE, HeapPressure.REFUSAL, null);
-            }
-            if (connection.isTimedOut()) {
-                return fail(response, Status.REQUEST_TIMEOUT, "request body not received in time", null);
-            }
-            if (connection.hasInputEnded()) {
-                // RFC 9112 §8: an incomplete request; the client's doing, not a server error.
-                return fail(response, Status.BAD_REQUEST, "request ended before its body did", null);
+            HttpProtocolException answer = Http1RequestBody.clientCaused(e, connection);
+            if (answer != null) {
+                return fail(response, answer.status(), answer.getMessage(), null);
             }
             LOG.log(DEBUG, () -> "[c" + connection.id() + "] handler I/O failed: " + e);
             return fail(response, Status.INTERNAL_SERVER_ERROR, "internal server error", e);

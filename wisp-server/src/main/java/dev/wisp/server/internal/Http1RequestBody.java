@@ -49,15 +49,26 @@ final class Http1RequestBody extends ForwardingBodyInputStream {
     }
 
     private IOException answered(IOException failure) {
+        HttpProtocolException answer = clientCaused(failure, connection);
+        return answer != null ? answer : failure;
+    }
+
+    /**
+     * What the server answers a read of the connection that failed for the client's doing, or the load's: 503 shed,
+     * 408 timed out, 400 ended early; null for another failure. Also for the exchange, which a failed read can reach
+     * other than through this stream.
+     */
+    static HttpProtocolException clientCaused(IOException failure, Http1ServerConnection connection) {
         HttpProtocolException answer;
         if (failure instanceof LoadShedException || connection.isShed()) {
             answer = new HttpProtocolException(Status.SERVICE_UNAVAILABLE, HeapPressure.REFUSAL);
         } else if (connection.isTimedOut()) {
             answer = new RequestBodyTimeoutException();
         } else if (connection.hasInputEnded()) {
+            // RFC 9112 §8: an incomplete request; the client's doing, not a server error.
             answer = new MalformedMessageException("request ended before its body did");
         } else {
-            return failure;
+            return null;
         }
         answer.initCause(failure);
         return answer;
