@@ -7,18 +7,23 @@ import dev.wisp.websocket.WebSocketConfig;
 import dev.wisp.websocket.WebSocketListener;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A server in a child JVM that a test steers through one-byte commands on its standard input: GET /hello; POST /echo,
  * which reads the whole body into memory; a WebSocket at /ws that echoes texts and pings when idle (every second,
  * closed 2 s after an unanswered ping); and GET /spin, which keeps its thread computing, never blocking, until told
- * to stop (at most a minute), so that with one carrier no other virtual thread runs meanwhile. It prints {@code port N}
+ * to stop (at most a minute), so that with one carrier no other virtual thread runs meanwhile; GET /held, answered
+ * once told to (blocking, at most a minute). It prints {@code port N}
  * once listening; each command is read and answered without allocating, since the heap may be full: {@code f} fills the
  * heap until not even a small array fits, and holds it (answer {@code F}); {@code n} fills it to 90% of its maximum
  * and holds that, collecting every 250 ms as a server at work does (answer {@code N}); {@code r} lets it go (answer
- * {@code R}); {@code s} ends the spins (answer {@code S}); {@code c} prints the number of open connections (answer
+ * {@code R}); {@code s} ends the spins (answer {@code S}); {@code h} lets one held request be answered (answer
+ * {@code H}); {@code c} prints the number of open connections (answer
  * {@code C} and the count); {@code d} describes them (answer {@code D} and a line). The end of its input stops it.
  * Used with a small heap by {@link MemoryExhaustionIT}, {@link WebSocketMemoryExhaustionIT} and
  * {@link HeapPressureIT}, with one carrier by {@link LostThreadIT}.
@@ -28,6 +33,7 @@ public final class CommandServer {
     private static final long MAX_SPIN_NANOS = 60_000_000_000L;
     private static volatile boolean spinsEnd;
     private static volatile int spinsBegun;
+    private static final Semaphore HELD = new Semaphore(0);
     /** Whether the heap is held nearly full, and collected now and then as a server at work collects it. */
     private static volatile boolean collecting;
 
@@ -40,6 +46,14 @@ public final class CommandServer {
                 .get("/hello", (request, response) -> response.send("hello\n"))
                 .post("/echo", (request, response) -> response.send(request.body().readAllBytes()))
                 .get("/spin", (request, response) -> response.send(spin()))
+                .get("/held", (request, response) -> {
+                    try {
+                        response.send(HELD.tryAcquire(1, TimeUnit.MINUTES) ? "held\n" : "never released\n");
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("stopping");
+                    }
+                })
                 // Idle pings end a WebSocket whose thread no longer reads (one the JDK lost under a full heap).
                 .webSocket("/ws", WebSocketConfig.builder().pingInterval(Duration.ofSeconds(1))
                         .pongTimeout(Duration.ofSeconds(2)).build(), request -> echo)
@@ -83,6 +97,12 @@ public final class CommandServer {
                     collecting = false;
                     HEAP.release();
                     out.write('R');
+                    out.write('\n');
+                    out.flush();
+                }
+                case 'h' -> {
+                    HELD.release();
+                    out.write('H');
                     out.write('\n');
                     out.flush();
                 }

@@ -280,6 +280,9 @@ final class Http1ServerConnection extends ServerConnection {
             return "server stopping";
         }
         transport.readDeadline(idleSinceNanos() + context.config().idleTimeout().toNanos());
+        // A request that arrives while the heap is nearly full is answered 503 (serveRequest): the wait for it must
+        // not end in a refused read, which closed the connection without a word. Reads shed again from its head on.
+        transport.shedUnderHeapPressure(false);
         return null;
     }
 
@@ -356,6 +359,7 @@ final class Http1ServerConnection extends ServerConnection {
      */
     private String serveRequest(long nowNanos) throws IOException {
         transport.readDeadline(nowNanos + context.config().headerTimeout().toNanos());
+        transport.shedUnderHeapPressure(context.config().shedLoadUnderHeapPressure());
         headSinceNanos = nowNanos; // a dripped HTTP/2 preface too, until it is told from a request line
         if (firstRequest) {
             firstRequest = false;
