@@ -37,6 +37,7 @@ class AccessLogRefusalsIT {
     private final BlockingQueue<String> combined = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> json = new LinkedBlockingQueue<>();
     private Server server;
+    private int refusals;
 
     @TempDir
     Path directory;
@@ -79,10 +80,12 @@ class AccessLogRefusalsIT {
             peer.send("HEAD /bad%FF HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals(400, peer.readResponseHead().status());
         });
+        awaitLogged(7);
         RawPeer.talk(server.port(), peer -> {
             peer.send("GET /hello HTTP/1.1\r\nHost: x\r\n"); // and no more: the header timeout passes
             assertEquals(408, peer.readResponse().status());
         });
+        awaitLogged(8);
         PeerTools.Result curl = PeerTools.run(Duration.ofSeconds(30), List.of(PeerTools.require("curl").toString(),
                 "-s", "-o", "/dev/null", "-w", "%{http_code}", "--http2-prior-knowledge",
                 "-H", "X-1: a", "-H", "X-2: a", "-H", "X-3: a", "-H", "X-4: a", "-H", "X-5: a", "-H", "X-6: a",
@@ -91,8 +94,7 @@ class AccessLogRefusalsIT {
                 "-H", "X-19: a", "-H", "X-20: a", "-A", "curl/h2", "http://127.0.0.1:" + server.port() + "/hello"));
         assertEquals("431", curl.stdout(), curl.stderr());
 
-        // A refusal's line is logged as its connection ends, a moment after its answer was read: the next request's
-        // may come first, so the lines are matched in any order.
+        awaitLogged(9);
         assertLines(wisp,
                 "127\\.0\\.0\\.1 \"GET /bad%FF HTTP/1\\.1\" 400 \\d+ \\d+ms \"-\"",
                 "127\\.0\\.0\\.1 \"GET /hello HTTP/1\\.1\" 400 \\d+ \\d+ms \"-\"",
@@ -165,11 +167,25 @@ class AccessLogRefusalsIT {
         assertEquals(3, server.stats().responses().clientError(), "4xx the server counted");
     }
 
-    private void refuse(String request, int status) {
+    private void refuse(String request, int status) throws InterruptedException {
         RawPeer.talk(server.port(), peer -> {
             peer.send(request.getBytes(StandardCharsets.ISO_8859_1));
             assertEquals(status, peer.readResponse().status(), request);
         });
+        awaitLogged(++refusals);
+    }
+
+    /**
+     * Waits until every log has this many lines. A refusal's lines are logged by its connection's thread after its
+     * answer was read, so the next refusal's connection could log between two of them, and the logs would differ in
+     * order: each refusal is sent once the one before is in every log.
+     */
+    private void awaitLogged(int lines) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (Math.min(wisp.size(), Math.min(combined.size(), json.size())) < lines && System.nanoTime() - end < 0) {
+            Thread.sleep(5);
+        }
+        assertEquals(lines, Math.min(wisp.size(), Math.min(combined.size(), json.size())), "lines in every log");
     }
 
     /** Takes as many lines as there are patterns, and checks that each pattern matches one of them. */
