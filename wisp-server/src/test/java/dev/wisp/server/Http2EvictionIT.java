@@ -16,7 +16,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,37 @@ class Http2EvictionIT {
                     next.get(1, "/hello");
                     assertEquals("hello\n", next.expectResponse(1).bodyText());
                 }
+            }
+        });
+    }
+
+    /**
+     * A new connection whose first request has yet to come is kept for a second, as HTTP/1.1 keeps one: a client that
+     * has just connected to send a request is not sent away for one that connects after it (it got the eviction's
+     * GOAWAY, last stream 0, before its request came: curl's "Error in the HTTP2 framing layer"). The later one is
+     * served once the first has had its answer, no longer new then.
+     */
+    @Test
+    void keepsANewConnectionForItsFirstRequestWhileAnotherWaitsForRoom() {
+        start(TestServers.config().maxConnections(1));
+        assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
+            try (Http2TestPeer fresh = Http2TestPeer.connect(server, 0)) {
+                fresh.handshake();
+                // On a thread of its own: over TLS, connecting waits for the server's handshake, so for room.
+                CompletableFuture<String> later = CompletableFuture.supplyAsync(() -> {
+                    try (Http2TestPeer next = Http2TestPeer.connect(server, 0)) {
+                        next.handshake();
+                        next.get(1, "/hello");
+                        return next.expectResponse(1).bodyText();
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                }, Executors.newVirtualThreadPerTaskExecutor());
+                Thread.sleep(300); // the server has taken the later one from the backlog and waits for room
+                fresh.get(1, "/hello");
+                assertEquals("hello\n", fresh.expectResponse(1).bodyText());
+                assertEquals(1, fresh.expectGoAwayAndClose(NO_ERROR).lastStreamId()); // evicted, idle then
+                assertEquals("hello\n", later.get(10, TimeUnit.SECONDS));
             }
         });
     }
@@ -210,8 +244,12 @@ class Http2EvictionIT {
         assertTimeoutPreemptively(TestServers.TEST_TIMEOUT, () -> {
             try (Http2TestPeer lingering = Http2TestPeer.connect(server, 0)) {
                 lingering.handshake();
+                lingering.get(1, "/hello"); // no longer a new connection, which is kept a second for its request
+                lingering.expectResponse(1);
                 try (Http2TestPeer evicted = Http2TestPeer.connect(server, 0)) {
                     evicted.handshake();
+                    evicted.get(1, "/hello");
+                    evicted.expectResponse(1);
                     // The server has read all we sent (our SETTINGS acknowledgement last) and written all it will,
                     // so that it is idle as it closes: left unread, the acknowledgement made the close a reset,
                     // which took the GOAWAY with it (seen once), and a write of its own under way makes the GOAWAY

@@ -37,8 +37,6 @@ final class Http1ServerConnection extends ServerConnection {
     private static final long BURST_WAIT_NANOS = 50_000_000;
     /** The reason {@link #serveRequest} gives when an exchange switched the connection to another protocol. */
     private static final String SWITCHED = "switched protocols";
-    /** How long a new connection is kept from eviction while its first request may be on its way. */
-    private static final long FRESH_GRACE_NANOS = 1_000_000_000L;
     /** The first bytes of the HTTP/2 connection preface, {@code PRI *}. */
     private static final byte[] PREFACE_START = {'P', 'R', 'I', ' ', '*'};
     private static final byte[] HEAD_METHOD = {'H', 'E', 'A', 'D', ' '};

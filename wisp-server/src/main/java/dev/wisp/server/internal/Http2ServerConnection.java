@@ -129,6 +129,8 @@ final class Http2ServerConnection extends ServerConnection {
     private volatile boolean goAwayExchanged;
     /** Whether a wait of the input watcher ended with the end of the input; reading thread only. */
     private boolean watchSawEnd;
+    /** Set once a stream has begun and taken the connection out of its idle state: no longer a new connection. */
+    private volatile boolean streamBegun;
     /** When the last stream ended ({@link System#nanoTime()}). */
     private volatile long lastStreamEndedNanos = System.nanoTime() - BURST_WAIT_NANOS;
     /** When the last wait for a frame began, and how long it lasted; reading thread only. */
@@ -159,6 +161,17 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /** Only while no stream is open: see the constructor. */
+    /**
+     * A connection that has served a stream, at once; a new one only once it has waited {@link #FRESH_GRACE_NANOS}
+     * for its first stream after its preface: its client has just connected to send a request, which an eviction's
+     * GOAWAY would refuse before it came (curl: "Error in the HTTP2 framing layer", 3 of 900 new connections under a
+     * churn at maxConnections), as HTTP/1.1 keeps a new connection for its first request.
+     */
+    @Override
+    boolean mayBeEvicted(long nowNanos) {
+        return streamBegun || nowNanos - idleSinceNanos() >= FRESH_GRACE_NANOS;
+    }
+
     @Override
     boolean mayBeShed() {
         return activeStreams == 0;
@@ -756,6 +769,9 @@ final class Http2ServerConnection extends ServerConnection {
                 if ((isIdle() || isEvicted()) && leaveIdle() != null) {
                     activeStreams--;
                     return false;
+                }
+                if (!streamBegun) {
+                    streamBegun = true; // after leaving idle: set before, an eviction could take the stream's start
                 }
             }
             return true;

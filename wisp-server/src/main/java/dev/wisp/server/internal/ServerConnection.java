@@ -39,6 +39,8 @@ import java.util.function.Supplier;
  * may be called from any thread and end a blocked read or write by shutting the input or closing the transport.
  */
 abstract class ServerConnection implements Runnable {
+    /** How long a new connection is kept from eviction while its first request may be on its way. */
+    static final long FRESH_GRACE_NANOS = 1_000_000_000L;
     private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
     private static final VarHandle STATE;
     private static final int BUSY = 0;
@@ -240,7 +242,7 @@ abstract class ServerConnection implements Runnable {
 
     /**
      * Whether the registry may evict the connection, idle since {@link #idleSinceNanos()}, to make room: by default
-     * always; a protocol may keep a new connection whose first request may be on its way.
+     * always; a protocol keeps a new connection whose first request may be on its way, for {@link #FRESH_GRACE_NANOS}.
      */
     boolean mayBeEvicted(long nowNanos) {
         return true;
