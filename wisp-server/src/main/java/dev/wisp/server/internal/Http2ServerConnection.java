@@ -160,7 +160,6 @@ final class Http2ServerConnection extends ServerConnection {
         return ConnectionProtocol.HTTP_2;
     }
 
-    /** Only while no stream is open: see the constructor. */
     /**
      * A connection that has served a stream, at once; a new one only once it has waited {@link #FRESH_GRACE_NANOS}
      * for its first stream after its preface: its client has just connected to send a request, which an eviction's
@@ -172,6 +171,7 @@ final class Http2ServerConnection extends ServerConnection {
         return streamBegun || nowNanos - idleSinceNanos() >= FRESH_GRACE_NANOS;
     }
 
+    /** Only while no stream is open: see the constructor. */
     @Override
     boolean mayBeShed() {
         return activeStreams == 0;
