@@ -8,6 +8,8 @@ module dev.wisp.cli {
     requires dev.wisp.server;
     requires dev.wisp.client;
     requires dev.wisp.proxy;
+    // The libraries log through System.Logger, to java.util.logging: wisp get -s silences it (LibraryLog).
+    requires java.logging;
     // sun.misc.Signal, for a graceful stop on Ctrl-C with its messages intact; see StopSignals.
     requires jdk.unsupported;
 }

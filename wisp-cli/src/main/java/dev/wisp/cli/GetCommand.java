@@ -132,6 +132,16 @@ final class GetCommand implements Command {
         if (parsed.positionals().size() != 1) {
             throw new UsageException("expected one URL, got " + parsed.positionals().size());
         }
+        if (!parsed.has("--silent")) {
+            return get(parsed, out, err);
+        }
+        // The libraries' own warnings too (-k's that any certificate is accepted), which curl -s does not print.
+        try (LibraryLog.Silenced silenced = LibraryLog.silence()) {
+            return get(parsed, out, err);
+        }
+    }
+
+    private int get(Arguments parsed, PrintStream out, PrintStream err) throws UsageException {
         if (parsed.has("--remote-name") && parsed.has("--output")) {
             throw new UsageException("-o and -O cannot be combined: choose the file or let the URL name it");
         }

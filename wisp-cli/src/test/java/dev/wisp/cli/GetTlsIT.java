@@ -154,6 +154,44 @@ class GetTlsIT {
         });
     }
 
+    /**
+     * -k is warned of on standard error (the client library's log), but not with -s, which prints nothing but what
+     * was asked for, as curl -s -k prints nothing (the warning was printed before 2026-12-06). In a process of its
+     * own: the log goes to the process's standard error.
+     */
+    @Test
+    void silentPrintsNoWarningOfInsecure() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            assertEquals("", standardError("-k", "-s", "-o", "/dev/null", plainUrl));
+            assertTrue(standardError("-k", "-o", "/dev/null", plainUrl).contains("insecureTrustAll"),
+                    "warned without -s");
+        });
+    }
+
+    /** What {@code wisp get} in a process of its own wrote to standard error; it must succeed. */
+    private static String standardError(String... arguments) throws Exception {
+        Path err = Files.createTempFile(directory, "err", ".txt");
+        List<String> command = new ArrayList<>(List.of("get"));
+        command.addAll(List.of(arguments));
+        Process get = WispProcess.command(command.toArray(String[]::new)).redirectError(err.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertTrue(get.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "wisp get still running");
+            assertEquals(0, get.exitValue(), () -> String.join(" ", command) + ": " + read(err));
+            return read(err);
+        } finally {
+            get.destroyForcibly();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
     @Test
     void sendsAClientCertificateWithCertAndKey() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
