@@ -344,6 +344,7 @@ public final class Http2Output {
                         frames.writeData(stream.id(), data, offset, allowed, last);
                         take(stream.sendWindow, allowed);
                         take(connectionWindow, allowed);
+                        stream.dataSent += allowed;
                         sentAfterWait(stream, allowed);
                         offset += allowed;
                         length -= allowed;

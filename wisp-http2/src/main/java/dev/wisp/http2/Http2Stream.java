@@ -31,6 +31,8 @@ public abstract class Http2Stream {
     volatile long windowWaitingSinceNanos;
     /** What went out since {@link #windowWaitingSinceNanos} was set; under the output's lock. */
     int sentSinceWindowWait;
+    /** The content framed as DATA for the peer so far; under the output's lock. */
+    long dataSent;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
@@ -79,6 +81,14 @@ public abstract class Http2Stream {
 
     public final int id() {
         return id;
+    }
+
+    /**
+     * The content sent so far in DATA frames (padding aside): what went into the connection's output, so not what a
+     * reset kept from being sent. For the writing thread, or after it.
+     */
+    public final long dataSent() {
+        return dataSent;
     }
 
     /** The Content-Length of the message arriving, or -1. */

@@ -190,6 +190,35 @@ class Http2MessagesIT {
         }
     }
 
+    /**
+     * The access log of a response whose client reset it part way gives the content that went out (the window the
+     * client gave, 65,535 bytes), not the length the handler wrote (the whole mebibyte, before 2026-12-06).
+     */
+    @Test
+    void logsTheContentSentBeforeTheClientResetTheStream() throws Exception {
+        byte[] large = new byte[1 << 20];
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpService service = HttpService.builder(Router.builder()
+                        .get("/large", (request, response) -> response.send(large)).build())
+                .filter(dev.wisp.server.filters.AccessLog.to(lines::add)).build();
+        try (Server server = Server.create(Http2TestServers.config().port(0).build(), service).start()) {
+            talk(server, peer -> {
+                peer.get(1, "/large");
+                int received = 0;
+                while (received < dev.wisp.http2.Settings.DEFAULT.initialWindowSize()) {
+                    Http2TestPeer.Received frame = peer.next();
+                    if (frame.is(FrameType.DATA) && frame.streamId() == 1) {
+                        received += frame.payload().length;
+                    }
+                }
+                peer.send(new dev.wisp.http2.ResetFrame(1, dev.wisp.http2.ErrorCode.CANCEL));
+                peer.expectStillOpen();
+            });
+            String line = lines.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(line != null && line.contains("\"GET /large HTTP/2\" 200 65535 "), String.valueOf(line));
+        }
+    }
+
     @Test
     void takesAContentLengthRepeatedWithTheSameValueAsHttp11Does() {
         talk(SHARED.server(), peer -> {

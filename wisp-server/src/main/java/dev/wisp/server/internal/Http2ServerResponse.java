@@ -201,9 +201,13 @@ final class Http2ServerResponse extends ExchangeResponse {
         endBody();
     }
 
+    /**
+     * What went out in DATA frames: not what waits in the gathering buffer, nor, once a reset cut the stream, the rest
+     * of a write it ended (the access log gave the whole length a handler wrote before 2026-12-06).
+     */
     @Override
     public long contentBytesSent() {
-        return contentBytes;
+        return stream.dataSent();
     }
 
     /** The handler's view of the body: writes gather into DATA frames; flush sends them; close ends the body. */
