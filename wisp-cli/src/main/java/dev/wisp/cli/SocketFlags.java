@@ -32,6 +32,8 @@ final class SocketFlags {
                     + " a number 0-255"),
             new Option("--resolve", null, "HOST:PORT:ADDR[,ADDR]", "connect to these addresses for HOST:PORT"
                     + " (repeatable)"),
+            new Option("--connect-to", null, "HOST1:PORT1:HOST2:PORT2", "for a request to HOST1:PORT1 connect to"
+                    + " HOST2:PORT2 instead, TLS and Host still for HOST1 (empty parts: any, or the URL's; repeatable)"),
             new Option("--ipv4", "-4", null, "connect to IPv4 addresses only"),
             new Option("--ipv6", "-6", null, "connect to IPv6 addresses only"),
             new Option("--retry", null, "N", "retry a refused or failed connection N times, backing off from 1 s"));
@@ -116,6 +118,9 @@ final class SocketFlags {
         }
         if (parsed.has("--resolve")) {
             config.resolver(resolver(parsed.values("--resolve")));
+        }
+        if (parsed.has("--connect-to")) {
+            config.connectTarget(ConnectToOption.rules(parsed.values("--connect-to")));
         }
         int retries = parsed.intValue("--retry", 0, 0, 1000);
         if (retries > 0) {

@@ -266,6 +266,32 @@ class GetFollowUpsIT {
     }
 
     /**
+     * --connect-to sends the connection to another host and port while the request keeps its own Host: the first rule
+     * that matches, any host or port for an empty one, an IPv6 host in brackets; a malformed rule is a usage error.
+     */
+    @Test
+    void connectsElsewhereWithConnectToAsCurlDoes() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String to = "127.0.0.1:" + java.net.URI.create(base).getPort();
+            String[][] cases = {
+                {"--connect-to", "example.test:80:" + to, "http://example.test/host"},
+                {"--connect-to", "::" + to, "http://nowhere.test:1/host"},
+                {"--connect-to", "other.test:80:127.0.0.2:1", "--connect-to", "example.test::" + to,
+                    "http://example.test:8/host"},
+                {"--connect-to", "[::1]:80:" + to, "http://[::1]/host"}};
+            for (String[] arguments : cases) {
+                GetCommandIT.Run ours = wisp(arguments);
+                assertEquals(0, ours.exitCode(), String.join(" ", arguments));
+                assertEquals(curl(with(arguments, "-s")).text(), ours.text(), String.join(" ", arguments));
+            }
+            assertEquals("example.test:8\n", wisp(cases[2]).text());
+            for (String malformed : List.of("a:80:b", "a:x:b:80", "[::1:80:b:80", "a:80:b:70000")) {
+                assertEquals(2, wisp("--connect-to", malformed, base + "/host").exitCode(), malformed);
+            }
+        });
+    }
+
+    /**
      * A host named with '_' (a container's service name) or non-ASCII letters (sent in its ASCII form, as curl sends
      * it), which java.net.URI finds no host in: refused as a malformed URL, in a redirect's Location too, before
      * 2026-12-05.

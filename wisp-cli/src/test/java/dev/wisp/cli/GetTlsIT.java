@@ -155,6 +155,21 @@ class GetTlsIT {
     }
 
     /**
+     * --connect-to moves the connection alone: the certificate is still verified for the URL's host, and refused for
+     * a host it does not name, as curl does.
+     */
+    @Test
+    void connectsElsewhereWithConnectToAndVerifiesTheUrlsHost() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            String to = "127.0.0.1:" + java.net.URI.create(plainUrl).getPort();
+            Run moved = both(0, "--cacert", ca.toString(), "--connect-to", "localhost:443:" + to,
+                    "https://localhost/");
+            assertTrue(moved.stdout().contains("s_server"), moved.stdout());
+            both(60, "--cacert", ca.toString(), "--connect-to", "other.test:443:" + to, "https://other.test/");
+        });
+    }
+
+    /**
      * -k is warned of on standard error (the client library's log), but not with -s, which prints nothing but what
      * was asked for, as curl -s -k prints nothing (the warning was printed before 2026-12-06). In a process of its
      * own: the log goes to the process's standard error.

@@ -122,6 +122,7 @@ public final class ClientConfig {
     private final Http2Mode http2;
     private final boolean webSocketsOverHttp2;
     private final Resolver resolver;
+    private final ConnectTarget connectTarget;
 
     private ClientConfig(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -154,6 +155,7 @@ public final class ClientConfig {
         this.http2 = b.http2;
         this.webSocketsOverHttp2 = b.webSocketsOverHttp2;
         this.resolver = b.resolver;
+        this.connectTarget = b.connectTarget;
     }
 
     /** The configuration with every default. */
@@ -197,6 +199,7 @@ public final class ClientConfig {
         b.http2 = http2;
         b.webSocketsOverHttp2 = webSocketsOverHttp2;
         b.resolver = resolver;
+        b.connectTarget = connectTarget;
         return b;
     }
 
@@ -403,6 +406,11 @@ public final class ClientConfig {
         return resolver;
     }
 
+    /** Where the connection for an origin goes; {@link ConnectTarget#ORIGIN} unless set. */
+    public ConnectTarget connectTarget() {
+        return connectTarget;
+    }
+
     /** Builds a {@link ClientConfig}; not thread-safe. */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -437,6 +445,7 @@ public final class ClientConfig {
         private Http2Mode http2 = Http2Mode.NEGOTIATE;
         private boolean webSocketsOverHttp2 = true;
         private Resolver resolver = Resolver.SYSTEM;
+        private ConnectTarget connectTarget = ConnectTarget.ORIGIN;
 
         private Builder() {
         }
@@ -654,6 +663,15 @@ public final class ClientConfig {
          */
         public Builder webSocketsOverHttp2(boolean enabled) {
             this.webSocketsOverHttp2 = enabled;
+            return this;
+        }
+
+        /**
+         * Where the connection for an origin goes (curl's {@code --connect-to}), TLS and the request still speaking
+         * of the origin; the origin itself by default.
+         */
+        public Builder connectTarget(ConnectTarget connectTarget) {
+            this.connectTarget = Objects.requireNonNull(connectTarget, "connectTarget");
             return this;
         }
 

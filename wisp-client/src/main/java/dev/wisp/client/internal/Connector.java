@@ -39,6 +39,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -183,15 +184,16 @@ public final class Connector {
         long deadline = call.deadlineWithin(config.connectTimeout());
         long start = System.nanoTime();
         ProxyConfig proxy = config.proxyFor(origin).orElse(null);
+        Origin endpoint = endpoint(origin);
         // Through a proxy, DNS and TCP are for the proxy; the origin's name goes in CONNECT or the request target,
         // or, for socks5:// (as curl does it), the origin's address looked up here.
-        Origin peer = proxy == null ? origin : Origin.plaintext(proxy.host(), proxy.port());
+        Origin peer = proxy == null ? endpoint : Origin.plaintext(proxy.host(), proxy.port());
         boolean unix = config.socketOptions().usesUnixSocket();
         if (proxy != null && config.socketOptions().abstractUnixSocket().isPresent()) {
             throw new ConnectFailedException("a proxy cannot be reached through an abstract Unix socket name", null);
         }
         InetAddress socksTarget = proxy != null && proxy.type() == ProxyConfig.Type.SOCKS5
-                ? originAddress(origin, call, deadline) : null;
+                ? originAddress(endpoint, call, deadline) : null;
         List<InetAddress> addresses = unix ? List.of() : resolve(peer, call, deadline);
         long resolved = System.nanoTime();
         if (!unix) {
@@ -209,7 +211,7 @@ public final class Connector {
                 socket = proxyTls(socket, proxy, call);
             }
             if (tunneled) {
-                ResponseHead answer = tunnel(socket, origin, socksTarget, proxy, call, deadline);
+                ResponseHead answer = tunnel(socket, endpoint, socksTarget, proxy, call, deadline);
                 if (answer != null) {
                     Events.fire(events, listener -> listener.tunnelOpened(info, answer));
                 }
@@ -245,6 +247,15 @@ public final class Connector {
         }
         LOG.log(DEBUG, () -> "[" + connection + "] connected");
         return connection;
+    }
+
+    /**
+     * Where the connection for the origin goes ({@link ClientConfig#connectTarget()}), as TLS or plaintext as the
+     * origin is: only the network's end; TLS and the request keep the origin's name.
+     */
+    private Origin endpoint(Origin origin) {
+        Origin target = Objects.requireNonNull(config.connectTarget().of(origin), "the connect target gave null");
+        return target.isTls() == origin.isTls() ? target : new Origin(origin.isTls(), target.host(), target.port());
     }
 
     /** The socket moved to the calling thread's carrier loop if it runs on one and the socket can select; else it. */
