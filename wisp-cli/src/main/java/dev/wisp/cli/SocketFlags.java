@@ -33,7 +33,8 @@ final class SocketFlags {
             new Option("--resolve", null, "HOST:PORT:ADDR[,ADDR]", "connect to these addresses for HOST:PORT"
                     + " (repeatable)"),
             new Option("--connect-to", null, "HOST1:PORT1:HOST2:PORT2", "for a request to HOST1:PORT1 connect to"
-                    + " HOST2:PORT2 instead, TLS and Host still for HOST1 (empty parts: any, or the URL's; repeatable)"),
+                    + " HOST2:PORT2 instead, TLS and Host still for HOST1 (empty parts: any, or the URL's;"
+                    + " repeatable)"),
             new Option("--ipv4", "-4", null, "connect to IPv4 addresses only"),
             new Option("--ipv6", "-6", null, "connect to IPv6 addresses only"),
             new Option("--retry", null, "N", "retry a refused or failed connection N times, backing off from 1 s"));
