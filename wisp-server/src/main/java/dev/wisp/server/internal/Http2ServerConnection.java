@@ -129,8 +129,12 @@ final class Http2ServerConnection extends ServerConnection {
     private volatile boolean goAwayExchanged;
     /** Whether a wait of the input watcher ended with the end of the input; reading thread only. */
     private boolean watchSawEnd;
-    /** Set once a stream has begun and taken the connection out of its idle state: no longer a new connection. */
-    private volatile boolean streamBegun;
+    /**
+     * The highest stream that began (left the idle state, {@link #streamStarted}), 0 before the first: what an idle
+     * connection's GOAWAY names, and whether the connection is no longer new. Written under the streams lock before
+     * the connection turns idle, and read by an eviction, which sees the idle state, so after it.
+     */
+    private int lastBegunStreamId;
     /** When the last stream ended ({@link System#nanoTime()}). */
     private volatile long lastStreamEndedNanos = System.nanoTime() - BURST_WAIT_NANOS;
     /** When the last wait for a frame began, and how long it lasted; reading thread only. */
@@ -168,7 +172,7 @@ final class Http2ServerConnection extends ServerConnection {
      */
     @Override
     boolean mayBeEvicted(long nowNanos) {
-        return streamBegun || nowNanos - idleSinceNanos() >= FRESH_GRACE_NANOS;
+        return lastBegunStreamId != 0 || nowNanos - idleSinceNanos() >= FRESH_GRACE_NANOS;
     }
 
     /** Only while no stream is open: see the constructor. */
@@ -515,7 +519,7 @@ final class Http2ServerConnection extends ServerConnection {
             streams.put(streamId, made);
             return made;
         });
-        if (!streamStarted()) {
+        if (!streamStarted(id)) {
             streamPlaces.giveBack(1);
             streams.remove(id);
             if (isEvicted()) {
@@ -761,7 +765,7 @@ final class Http2ServerConnection extends ServerConnection {
     }
 
     /** Counts a new stream and leaves the idle state it may be in; false if another thread closed the connection. */
-    private boolean streamStarted() {
+    private boolean streamStarted(int id) {
         streamsLock.lock();
         try {
             if (activeStreams++ == 0) {
@@ -770,10 +774,9 @@ final class Http2ServerConnection extends ServerConnection {
                     activeStreams--;
                     return false;
                 }
-                if (!streamBegun) {
-                    streamBegun = true; // after leaving idle: set before, an eviction could take the stream's start
-                }
             }
+            // Once out of idle: an eviction's GOAWAY must not name a stream it kept from beginning.
+            lastBegunStreamId = id;
             return true;
         } finally {
             streamsLock.unlock();
@@ -819,9 +822,14 @@ final class Http2ServerConnection extends ServerConnection {
 
     /** Sends GOAWAY naming the last stream the client opened; see {@link LastWrites} for the patience. */
     private void goAway(ErrorCode code, String debug, long patienceNanos) {
+        goAway(lastStreamId, code, debug, patienceNanos);
+    }
+
+    /** Sends GOAWAY naming this stream as the last that may have been processed (§6.8). */
+    private void goAway(int lastNamed, ErrorCode code, String debug, long patienceNanos) {
         goingAway = true;
         if (output != null) {
-            LastWrites.goAway(output, transport, lastStreamId, code, debug, patienceNanos);
+            LastWrites.goAway(output, transport, lastNamed, code, debug, patienceNanos);
         }
         goAwayExchanged = true;
     }
@@ -884,18 +892,25 @@ final class Http2ServerConnection extends ServerConnection {
         }
     }
 
-    /** Evicted: GOAWAY naming the last stream the client opened (those after it may go again, §6.8). */
+    /**
+     * Evicted: GOAWAY naming the last stream that began (those after it may go again, §6.8): a stream whose HEADERS
+     * were read as the eviction took the idle connection never begins, and is the client's to send again.
+     */
     @Override
     void sayLeaving() {
-        goAway(ErrorCode.NO_ERROR, null, LastWrites.ENDING);
+        goAway(lastBegunStreamId, ErrorCode.NO_ERROR, null, LastWrites.ENDING);
     }
 
-    /** An idle connection evicted at once, when no more may linger, says so with GOAWAY first (§6.8). */
+    /**
+     * An idle connection evicted at once, when no more may linger, says so with GOAWAY first (§6.8), naming the last
+     * stream that began: one read as it closed was left unanswered and unreset, though the GOAWAY named it (an outside
+     * probe: 4 of about 58,000 connections).
+     */
     @Override
     void sayClosingIdle() {
         Http2Output out = output;
         if (out != null) {
-            out.tryGoAway(lastStreamId);
+            out.tryGoAway(lastBegunStreamId);
         }
     }
 
