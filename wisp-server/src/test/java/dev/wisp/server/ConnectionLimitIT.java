@@ -34,6 +34,7 @@ class ConnectionLimitIT {
             Content-Type: text/plain; charset=utf-8\r
             Content-Length: 21\r
             Date: <date>\r
+            Retry-After: 1\r
             Connection: close\r
             \r
             too many connections

@@ -11,6 +11,7 @@ import dev.wisp.testing.RawPeer;
 import dev.wisp.testing.RawResponse;
 import dev.wisp.testing.TestTransport;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,8 @@ class HeapPressureIT {
                     RawResponse refused = refusal.get(EVENTUALLY.toSeconds(), TimeUnit.SECONDS);
                     assertEquals(503, refused.status(), refused::text);
                     assertTrue(refused.text().contains("short of memory"), refused::text);
+                    // When to come back, as a handler's 503 for want of memory says it (none before 2026-12-06).
+                    assertEquals(Optional.of("1"), refused.header("Retry-After"), refused::text);
                     if (streamRefusal != null) {
                         // New streams are refused (REFUSED_STREAM, which a client may send again).
                         assertEquals(ErrorCode.REFUSED_STREAM,
