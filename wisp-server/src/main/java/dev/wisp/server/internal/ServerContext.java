@@ -205,9 +205,11 @@ public final class ServerContext {
     private void tellHeapFull() {
         if (heapFull.starts()) {
             try {
-                LOG.log(WARNING, "the heap is " + HeapPressure.lastPercent() + "% full after garbage collection:"
-                        + " new connections wait, new requests are answered 503, and connections that make no"
-                        + " progress are closed, until collections leave it below 65% full");
+                // The last collection's figure, which may be under 80% when the pressure, high before, lapsed for
+                // want of collections and one in between finds it so again (it read as a threshold of 66%).
+                LOG.log(WARNING, "the heap is " + HeapPressure.lastPercent() + "% full after garbage collection"
+                        + " (load is shed from 80% until collections leave it below 65%): new connections wait, new"
+                        + " requests are answered 503, and connections that make no progress are closed");
             } catch (OutOfMemoryError e) {
                 // told by the heap's state itself; the end will be told
             }
