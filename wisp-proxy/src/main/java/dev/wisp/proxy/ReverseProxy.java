@@ -13,6 +13,8 @@ import dev.wisp.core.Body;
 import dev.wisp.core.HeaderNames;
 import dev.wisp.core.HeaderValidation;
 import dev.wisp.core.Headers;
+import dev.wisp.core.MalformedMessageException;
+import dev.wisp.core.MediaType;
 import dev.wisp.core.Method;
 import dev.wisp.core.Status;
 import dev.wisp.server.Handler;
@@ -245,6 +247,11 @@ public final class ReverseProxy implements Handler, AutoCloseable {
             response.setHeader(HeaderNames.CONTENT_LENGTH, Long.toString(length));
         }
         OutputStream out = response.outputStream();
+        if (isEventStream(received)) {
+            // Its events may be minutes apart: the head goes on at once, so that the client's EventSource opens,
+            // rather than with the first event (an upstream failing before that one cuts the stream, not a 502).
+            out.flush();
+        }
         if (!request.method().equals(Method.HEAD)) {
             if (!copy(answer.body(), out, length, response)) {
                 return;
@@ -254,6 +261,16 @@ public final class ReverseProxy implements Handler, AutoCloseable {
         // Closed only once the whole answer came: one the upstream cut off leaves by the exception, and the server
         // cuts the client's off too (closes the connection, resets the stream), where closing would end it as whole.
         out.close();
+    }
+
+    /** Whether the answer is a stream of server-sent events ({@code text/event-stream}, parameters aside). */
+    private static boolean isEventStream(Headers fields) {
+        String type = fields.firstOrNull(HeaderNames.CONTENT_TYPE);
+        try {
+            return type != null && MediaType.parse(type).is("text", "event-stream");
+        } catch (MalformedMessageException e) {
+            return false; // passed on as it came, as any other field: not an event stream the client would read
+        }
     }
 
     /**

@@ -18,7 +18,10 @@ import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
 import dev.wisp.server.sse.EventStream;
 import dev.wisp.server.sse.EventStreamConfig;
+import dev.wisp.testing.RawPeer;
+import dev.wisp.testing.RawResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -124,6 +127,42 @@ class EventStreamProxyIT {
                 assertTrue(relayEnded.await(5, TimeUnit.SECONDS), "the relay waited for the upstream's next bytes");
             } finally {
                 frontServer.stop(Duration.ZERO);
+                proxy.close();
+                upstream.stop(Duration.ZERO);
+            }
+        });
+    }
+
+    /**
+     * An upstream that sends an event stream's head and nothing more for a while (its first event minutes away): the
+     * head reaches the client at once, so that a browser's EventSource opens, where it waited with the first event.
+     */
+    @Test
+    void anEventStreamsHeadReachesTheClientBeforeItsFirstEvent() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            CountDownLatch headRead = new CountDownLatch(1);
+            Router upstreamRoutes = Router.builder().get("/v1/quiet", (request, response) -> {
+                response.header("Content-Type", "text/event-stream");
+                OutputStream body = response.outputStream();
+                body.flush(); // the head alone
+                await(headRead);
+                body.write("data: late\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                body.close();
+            }).build();
+            Server upstream = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).build(),
+                    upstreamRoutes).start();
+            ReverseProxy proxy = ReverseProxy.builder("http://127.0.0.1:" + upstream.port() + "/v1/")
+                    .stripPrefix("/api").build();
+            Server front = Server.create(ServerConfig.builder().bindAddress(LOOPBACK).port(0).build(),
+                    Router.builder().any("/api/*", proxy).build()).start();
+            try (RawPeer peer = RawPeer.connect(front.port())) {
+                peer.send("GET /api/quiet HTTP/1.1\r\nHost: x\r\n\r\n");
+                RawResponse head = peer.readResponseHead();
+                assertEquals(200, head.status());
+                assertEquals(Optional.of("text/event-stream"), head.header("Content-Type"));
+                headRead.countDown();
+            } finally {
+                front.stop(Duration.ZERO);
                 proxy.close();
                 upstream.stop(Duration.ZERO);
             }
