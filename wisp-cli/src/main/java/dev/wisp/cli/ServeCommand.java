@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import dev.wisp.core.IpAddresses;
 import dev.wisp.server.Handler;
+import dev.wisp.server.OverflowPolicy;
 import dev.wisp.server.Router;
 import dev.wisp.server.Server;
 import dev.wisp.server.ServerConfig;
@@ -48,7 +49,10 @@ final class ServeCommand implements Command {
             new Option("--bind", "-b", "ADDR", "address to listen on (default 127.0.0.1; 0.0.0.0 for all)"),
             new Option("--unix-socket", null, "PATH", "listen on a Unix domain socket at PATH instead of a port (a"
                     + " stale one there is replaced; removed at stop)"),
-            new Option("--max-connections", null, "N", "connections open at once (default 10000; on a heap under 640 MiB, one per 64 KiB of it)"),
+            new Option("--max-connections", null, "N", "connections open at once (default 10000; on a heap under"
+                    + " 640 MiB, one per 64 KiB of it)"),
+            new Option("--when-full", null, "wait|reject", "when --max-connections are open and none can be"
+                    + " closed: wait, new connections left in the backlog (default), or reject them with 503"),
             new Option("--max-connections-per-client", null, "N", "connections one client (an IPv4 address, an IPv6"
                     + " /64) may hold open; more are refused (default: no limit)"),
             new Option("--max-request-body", null, "SIZE", "the largest request body taken, uploads through --proxy"
@@ -166,6 +170,14 @@ final class ServeCommand implements Command {
                 .bindAddress(bindAddress)
                 .maxConnectionsPerClient(arguments.intValue("--max-connections-per-client", 0, 0, Integer.MAX_VALUE))
                 .http2(!arguments.has("--http1.1"));
+        if (arguments.has("--when-full")) {
+            builder.overflowPolicy(switch (arguments.value("--when-full").orElseThrow()) {
+                case "wait" -> OverflowPolicy.WAIT;
+                case "reject" -> OverflowPolicy.REJECT;
+                default -> throw new UsageException("option --when-full takes wait or reject: '"
+                        + arguments.value("--when-full").orElseThrow() + "'");
+            });
+        }
         if (arguments.has("--max-connections")) { // else the server's default, which fits the heap
             builder.maxConnections(arguments.intValue("--max-connections", 0, 1, Integer.MAX_VALUE));
         }

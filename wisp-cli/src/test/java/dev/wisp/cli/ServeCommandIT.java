@@ -359,6 +359,26 @@ class ServeCommandIT {
         });
     }
 
+    /**
+     * --when-full reject: with every place taken by a connection that may not be closed yet (a head begun under a
+     * second ago), a new connection is answered 503 with Retry-After at once, where by default it waits.
+     */
+    @Test
+    void rejectsANewConnectionWhenFullWithWhenFullReject() {
+        assertTimeoutPreemptively(TIMEOUT, () -> {
+            try (Server server = start("--plain", "--quiet", "--max-connections", "1", "--when-full", "reject");
+                    Socket held = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                held.getOutputStream().write("GET /echo HTTP/1.1\r\n".getBytes(StandardCharsets.UTF_8));
+                String refused = exchange(server, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertTrue(refused.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), refused);
+                assertTrue(refused.contains("\r\nRetry-After: 1\r\n") && refused.endsWith("too many connections\n"),
+                        refused);
+            }
+            assertEquals("option --when-full takes wait or reject: 'never'",
+                    assertThrows(UsageException.class, () -> start("--plain", "--when-full", "never")).getMessage());
+        });
+    }
+
     @Test
     void refusesAClientOverItsConnectionLimit() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
