@@ -214,6 +214,14 @@ public final class Http2Output {
     }
 
     /**
+     * Sends what waits in the output buffer, as a writer with nothing more to add asks: a response's head, which
+     * waits there for its first DATA, goes out alone (an event stream's, whose first event may be minutes away).
+     */
+    public void flush() throws IOException {
+        flushSoon();
+    }
+
+    /**
      * Flushes what this thread wrote, after letting the other threads ready to run on its carrier go first: the
      * handlers of other streams that finish at the same time then add their frames to the same write, which leaves
      * in one system call (and, over TLS, in records filled together) rather than one each. Alone, the thread goes

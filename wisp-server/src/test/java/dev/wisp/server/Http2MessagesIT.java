@@ -219,6 +219,40 @@ class Http2MessagesIT {
         }
     }
 
+    /**
+     * A handler's flush before any content sends the head alone (an event stream's, whose first event may be minutes
+     * away), as over HTTP/1.1: the head waited for the first DATA, so a client saw nothing until then.
+     */
+    @Test
+    void aFlushBeforeAnyContentSendsTheHead() throws Exception {
+        java.util.concurrent.CountDownLatch headSeen = new java.util.concurrent.CountDownLatch(1);
+        Router router = Router.builder().get("/quiet", (request, response) -> {
+            response.header("Content-Type", "text/event-stream");
+            java.io.OutputStream body = response.outputStream();
+            body.flush();
+            try {
+                headSeen.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            body.write("data: late\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }).build();
+        try (Server server = Server.create(Http2TestServers.config().port(0).build(), router).start()) {
+            talk(server, peer -> {
+                peer.get(1, "/quiet");
+                Http2TestPeer.Received head;
+                do {
+                    head = peer.next(); // fails the test if nothing comes within its read timeout
+                } while (head.streamId() != 1);
+                Http2TestPeer.Received seen = head;
+                assertTrue(head.is(FrameType.HEADERS) && !head.has(END_STREAM), seen::toString);
+                headSeen.countDown();
+                peer.pushBack(head);
+                assertEquals("data: late\n\n", peer.expectResponse(1).bodyText());
+            });
+        }
+    }
+
     @Test
     void takesAContentLengthRepeatedWithTheSameValueAsHttp11Does() {
         talk(SHARED.server(), peer -> {

@@ -226,7 +226,11 @@ final class Http2ServerResponse extends ExchangeResponse {
         @Override
         public void flush() throws IOException {
             if (state == State.STREAMING) {
-                flushBuffer(false);
+                if (buffered > 0) {
+                    flushBuffer(false);
+                } else {
+                    output.flush(); // the head alone, held for the first DATA until now
+                }
             }
         }
 
