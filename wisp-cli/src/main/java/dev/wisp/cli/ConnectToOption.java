@@ -31,8 +31,8 @@ final class ConnectToOption {
             int end;
             if (field % 2 == 0 && entry.startsWith("[", at)) {
                 int close = entry.indexOf(']', at);
-                if (close < 0) {
-                    throw refused(entry);
+                if (close < 0 || entry.indexOf(':', at) > close) {
+                    throw refused(entry); // brackets hold an IPv6 literal, never a name or an IPv4 address
                 }
                 fields.add(entry.substring(at + 1, close));
                 end = close + 1;
@@ -61,10 +61,12 @@ final class ConnectToOption {
         if (text.isEmpty()) {
             return 0;
         }
-        if (!text.matches("\\d{1,5}") || Integer.parseInt(text) == 0) {
+        // Leading zeros are taken, as curl takes them.
+        int port = text.matches("\\d{1,9}") ? Integer.parseInt(text) : -1;
+        if (port < 1 || port > 65535) {
             throw refused(entry);
         }
-        return Integer.parseInt(text);
+        return port;
     }
 
     private static UsageException refused(String entry) {

@@ -244,9 +244,10 @@ final class WriteOut {
             case "filename_effective" -> outcome.fileName();
             case "method" -> outcome.last().method().toString();
             case "remote_ip" -> remote == null || remote.isUnresolved() ? "" : IpAddresses.text(remote.getAddress());
-            case "remote_port" -> remote == null || remote.isUnresolved() ? "" : Integer.toString(remote.getPort());
+            // Without a connection curl writes the addresses empty and the ports 0.
+            case "remote_port" -> remote == null || remote.isUnresolved() ? "0" : Integer.toString(remote.getPort());
             case "local_ip" -> local == null ? "" : IpAddresses.text(local.getAddress());
-            case "local_port" -> local == null ? "" : Integer.toString(local.getPort());
+            case "local_port" -> local == null ? "0" : Integer.toString(local.getPort());
             // Past a redirect curl times the phases from the start of the last request, and the redirects apart.
             case "time_namelookup" -> seconds(timing == null ? Duration.ZERO : timing.dns());
             case "time_connect" -> seconds(timing == null ? Duration.ZERO : timing.dns().plus(timing.connect()));

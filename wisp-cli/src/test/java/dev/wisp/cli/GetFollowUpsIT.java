@@ -267,7 +267,9 @@ class GetFollowUpsIT {
 
     /**
      * --connect-to sends the connection to another host and port while the request keeps its own Host: the first rule
-     * that matches, any host or port for an empty one, an IPv6 host in brackets; a malformed rule is a usage error.
+     * that matches, any host or port for an empty one, an IPv6 host in brackets (brackets around anything else, a
+     * name, an IPv4 address, nothing, are a usage error, where curl takes them for a literal name); a malformed rule is
+     * a usage error.
      */
     @Test
     void connectsElsewhereWithConnectToAsCurlDoes() {
@@ -285,7 +287,13 @@ class GetFollowUpsIT {
                 assertEquals(curl(with(arguments, "-s")).text(), ours.text(), String.join(" ", arguments));
             }
             assertEquals("example.test:8\n", wisp(cases[2]).text());
-            for (String malformed : List.of("a:80:b", "a:x:b:80", "[::1:80:b:80", "a:80:b:70000")) {
+            assertEquals("example.test:8\n", wisp("--connect-to", "example.test:008:127.0.0.1:0" + to.substring(
+                    to.indexOf(':') + 1), "http://example.test:8/host").text(), "leading zeros, as curl takes them");
+            // Nothing to connect to: the ports are 0 (they were empty before 2026-12-06), the addresses empty.
+            String[] refused = {"-w", "%{remote_port}|%{local_port}|%{remote_ip}|%{local_ip}", "http://127.0.0.1:1/"};
+            assertEquals(curl(with(refused, "-s")).text(), wisp(with(refused, "-s")).text());
+            for (String malformed : List.of("a:80:b", "a:x:b:80", "[::1:80:b:80", "a:80:b:70000", "[]:80:b:80",
+                    "[127.0.0.1]:80:b:80", "a:80:[localhost]:80")) {
                 assertEquals(2, wisp("--connect-to", malformed, base + "/host").exitCode(), malformed);
             }
         });
