@@ -52,7 +52,8 @@ final class ServeCommand implements Command {
             new Option("--max-connections", null, "N", "connections open at once (default 10000; on a heap under"
                     + " 640 MiB, one per 64 KiB of it)"),
             new Option("--when-full", null, "wait|reject", "when --max-connections are open and none can be"
-                    + " closed: wait, new connections left in the backlog (default), or reject them with 503"),
+                    + " closed: wait, new connections left in the backlog (default), or reject them (503 in"
+                    + " plaintext, closed at once over TLS)"),
             new Option("--max-connections-per-client", null, "N", "connections one client (an IPv4 address, an IPv6"
                     + " /64) may hold open; more are refused (default: no limit)"),
             new Option("--max-request-body", null, "SIZE", "the largest request body taken, uploads through --proxy"
