@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wisp.client.Client;
+import dev.wisp.client.ClientConfig;
 import dev.wisp.client.WebSocketRefusedException;
 import dev.wisp.server.HttpService;
 import dev.wisp.server.Router;
@@ -78,14 +79,9 @@ class WebSocketRelayHandshakeIT {
                         + "WWW-Authenticate: Basic realm=\"chat\"\r\nSet-Cookie: tried=1\r\n"
                         + "Content-Type: text/plain\r\nContent-Length: 13\r\nX-Hop: 1\r\n"
                         + "Connection: close, X-Hop\r\n\r\nlog in first\n", new CountDownLatch(0)));
-                try (LogCapture log = LogCapture.of(ReverseProxy.class.getName());
-                        ReverseProxy proxy = ReverseProxy.builder("http://127.0.0.1:" + upstream.getLocalPort())
-                                .build();
-                        Server server = relayServer(proxy);
-                        Client client = Client.create()) {
-                    WebSocketRefusedException refused = assertThrows(WebSocketRefusedException.class,
-                            () -> client.webSocket("ws://127.0.0.1:" + server.port() + "/x",
-                                    WebSocketConfig.defaults(), new WebSocketListener() { }));
+                try (LogCapture log = LogCapture.of(ReverseProxy.class.getName())) {
+                    WebSocketRefusedException refused = refusedThroughRelay(upstream,
+                            ReverseProxy.defaultClientConfig());
                     assertEquals(401, refused.status().code());
                     assertEquals("Basic realm=\"chat\"", refused.headers().firstOrNull("WWW-Authenticate"));
                     assertEquals("tried=1", refused.headers().firstOrNull("Set-Cookie"));
@@ -111,18 +107,12 @@ class WebSocketRelayHandshakeIT {
                 Thread.ofVirtual().start(() -> answer(upstream, "HTTP/1.1 403 Forbidden\r\n"
                         + "WWW-Authenticate: Basic realm=\"chat\"\r\nContent-Type: text/html\r\n"
                         + "Content-Length: " + page.length() + "\r\n\r\n" + page, new CountDownLatch(0)));
-                try (ReverseProxy proxy = ReverseProxy.builder("http://127.0.0.1:" + upstream.getLocalPort()).build();
-                        Server server = relayServer(proxy);
-                        Client client = Client.create()) {
-                    WebSocketRefusedException refused = assertThrows(WebSocketRefusedException.class,
-                            () -> client.webSocket("ws://127.0.0.1:" + server.port() + "/x",
-                                    WebSocketConfig.defaults(), new WebSocketListener() { }));
-                    assertEquals(403, refused.status().code());
-                    assertEquals("Basic realm=\"chat\"", refused.headers().firstOrNull("WWW-Authenticate"));
-                    assertEquals("text/plain; charset=utf-8", refused.headers().firstOrNull("Content-Type"));
-                    assertEquals("refused by the upstream server, with a body longer than the relay passes on\n",
-                            new String(refused.body(), StandardCharsets.UTF_8));
-                }
+                WebSocketRefusedException refused = refusedThroughRelay(upstream, ReverseProxy.defaultClientConfig());
+                assertEquals(403, refused.status().code());
+                assertEquals("Basic realm=\"chat\"", refused.headers().firstOrNull("WWW-Authenticate"));
+                assertEquals("text/plain; charset=utf-8", refused.headers().firstOrNull("Content-Type"));
+                assertEquals("refused by the upstream server, with a body longer than the relay passes on\n",
+                        new String(refused.body(), StandardCharsets.UTF_8));
             }
         });
     }
@@ -163,16 +153,9 @@ class WebSocketRelayHandshakeIT {
 
     /** Opens a WebSocket through a relay to the upstream and checks the status it is refused with and the log. */
     private static void assertRefusedWith(int status, ServerSocket upstream, String logged) throws Exception {
-        try (LogCapture log = LogCapture.of(ReverseProxy.class.getName());
-                ReverseProxy proxy = ReverseProxy.builder("http://127.0.0.1:" + upstream.getLocalPort())
-                        .clientConfig(ReverseProxy.defaultClientConfig().toBuilder()
-                                .readTimeout(Duration.ofMillis(200)).build())
-                        .build();
-                Server server = relayServer(proxy);
-                Client client = Client.create()) {
-            WebSocketRefusedException refused = assertThrows(WebSocketRefusedException.class,
-                    () -> client.webSocket("ws://127.0.0.1:" + server.port() + "/x", WebSocketConfig.defaults(),
-                            new WebSocketListener() { }));
+        try (LogCapture log = LogCapture.of(ReverseProxy.class.getName())) {
+            WebSocketRefusedException refused = refusedThroughRelay(upstream, ReverseProxy.defaultClientConfig()
+                    .toBuilder().readTimeout(Duration.ofMillis(200)).build());
             assertEquals(status, refused.status().code());
             String body = new String(refused.body(), StandardCharsets.UTF_8);
             assertTrue(!body.contains(Integer.toString(upstream.getLocalPort())), body);
@@ -180,6 +163,22 @@ class WebSocketRelayHandshakeIT {
                     .orElseThrow(() -> new AssertionError("no warning logged"));
             assertTrue(warning.getMessage().startsWith("upstream failed: ")
                     && warning.getMessage().contains(logged), warning.getMessage());
+        }
+    }
+
+    /**
+     * The refusal a client's WebSocket handshake gets through a relay in front of this upstream, whose proxy uses this
+     * client configuration.
+     */
+    private static WebSocketRefusedException refusedThroughRelay(ServerSocket upstream, ClientConfig proxyClient)
+            throws Exception {
+        try (ReverseProxy proxy = ReverseProxy.builder("http://127.0.0.1:" + upstream.getLocalPort())
+                        .clientConfig(proxyClient).build();
+                Server server = relayServer(proxy);
+                Client client = Client.create()) {
+            return assertThrows(WebSocketRefusedException.class,
+                    () -> client.webSocket("ws://127.0.0.1:" + server.port() + "/x", WebSocketConfig.defaults(),
+                            new WebSocketListener() { }));
         }
     }
 
