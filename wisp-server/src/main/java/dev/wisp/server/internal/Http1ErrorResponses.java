@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
  * timeouts. Each says why in a short text body (never a stack trace) and closes the connection.
  */
 final class Http1ErrorResponses {
-    private static final String TEXT = "text/plain; charset=utf-8";
     private static final String RETRY_AFTER_SECONDS = "1";
 
     private Http1ErrorResponses() {
@@ -39,15 +38,16 @@ final class Http1ErrorResponses {
     static int send(WireOutput out, Status status, String message, boolean headRequest, ServerCounters counters) {
         counters.responded(status.code());
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        String length = Integer.toString(body.length);
-        // A 503 says the server is busy for now (load shed, connections full): when to come back, as a handler's
-        // 503 for want of memory says it (ErrorMapping).
-        Headers headers = status.code() == Status.SERVICE_UNAVAILABLE.code()
-                ? Headers.of(HeaderNames.CONTENT_TYPE, TEXT, HeaderNames.CONTENT_LENGTH, length,
-                        HeaderNames.DATE, HttpDate.now(), HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS,
-                        HeaderNames.CONNECTION, "close")
-                : Headers.of(HeaderNames.CONTENT_TYPE, TEXT, HeaderNames.CONTENT_LENGTH, length,
-                        HeaderNames.DATE, HttpDate.now(), HeaderNames.CONNECTION, "close");
+        Headers.Builder fields = Headers.builder()
+                .add(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .add(HeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
+                .add(HeaderNames.DATE, HttpDate.now());
+        if (status.code() == Status.SERVICE_UNAVAILABLE.code()) {
+            // The server is busy for now (load shed, connections full): when to come back, as a handler's 503 for
+            // want of memory says it (ErrorMapping).
+            fields.add(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        Headers headers = fields.add(HeaderNames.CONNECTION, "close").build();
         try {
             out.release();
             Http1HeadWriter.writeResponseHead(out, new ResponseHead(Version.HTTP_1_1, status, headers));
